@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Error taxonomy. Exceptions are for failures; each class says who is at fault. Expected
+ * protocol outcomes (SCEP failInfo, SOAP faults, MDM Error statuses) are values, not errors.
+ */
+export type Blame = "scenario" | "server" | "transport" | "internal" | "wiring";
+
+export interface ErrorContext {
+  /** Device id, e.g. "iphone-15#17". */
+  device?: string;
+  /** Step from the fixed vocabulary: "scep.getcacaps", "scep.pkioperation", … */
+  step?: string;
+  attempt?: number;
+}
+
+/** Base class. `code` is stable and machine-readable; `message` is for people. */
+export abstract class SimError extends Error {
+  abstract readonly blame: Blame;
+  readonly code: string;
+  device?: string;
+  step?: string;
+  attempt?: number;
+
+  constructor(code: string, message: string, context: ErrorContext & { cause?: unknown } = {}) {
+    super(message, context.cause !== undefined ? { cause: context.cause } : undefined);
+    this.name = new.target.name;
+    this.code = code;
+    this.device = context.device;
+    this.step = context.step;
+    this.attempt = context.attempt;
+  }
+
+  /** Adds device/step context without losing what was already set closer to the cause. */
+  within(context: ErrorContext): this {
+    this.device ??= context.device;
+    this.step ??= context.step;
+    this.attempt ??= context.attempt;
+    return this;
+  }
+
+  /** One line naming device, step and cause: what a person reads first. */
+  describe(): string {
+    const where = [this.device && `device ${this.device}`, this.step && `step ${this.step}`]
+      .filter(Boolean)
+      .join(", ");
+    return `${where ? `[${where}] ` : ""}${this.code}: ${this.message} (fault: ${this.blame})`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      blame: this.blame,
+      message: this.message,
+      device: this.device,
+      step: this.step,
+      attempt: this.attempt,
+    };
+  }
+}
+
+/** The scenario file or command line is wrong. `location` is "file:line:column" when known. */
+export class ScenarioError extends SimError {
+  readonly blame = "scenario" as const;
+  constructor(
+    message: string,
+    readonly location?: string,
+    readonly expected?: string,
+  ) {
+    super("scenario.invalid", location ? `${location}: ${message}` : message);
+  }
+}
+
+/** The server sent something a real device would refuse (bad signature, wrong type, malformed body). */
+export class ProtocolViolationError extends SimError {
+  readonly blame = "server" as const;
+}
+
+/** Network, TLS, timeout or size-limit failure between device and server. */
+export class TransportError extends SimError {
+  readonly blame = "transport" as const;
+  constructor(
+    readonly kind: "timeout" | "refused" | "reset" | "tls" | "too-large" | "aborted" | "http-status" | "dns" | "other",
+    message: string,
+    context: ErrorContext & { cause?: unknown; status?: number } = {},
+  ) {
+    super(`transport.${kind}`, message, context);
+    this.status = context.status;
+  }
+  readonly status?: number;
+}
+
+/** A bug in enrollsim: an invariant broke. Please report it. */
+export class InternalError extends SimError {
+  readonly blame = "internal" as const;
+  constructor(message: string, context: ErrorContext & { cause?: unknown } = {}) {
+    super("internal", message, context);
+  }
+}
+
+/** A port was not provided to a component that needs it. */
+export class NoProviderError extends SimError {
+  readonly blame = "wiring" as const;
+  constructor(port: string) {
+    super("wiring.no-provider", `no adapter was provided for the ${port} port`);
+  }
+}
+
+/** Converts anything thrown into a SimError with context; unknown throws are our bug. */
+export function asSimError(err: unknown, context: ErrorContext = {}): SimError {
+  if (err instanceof SimError) return err.within(context);
+  const message = err instanceof Error ? err.message : String(err);
+  return new InternalError(`unexpected ${err instanceof Error ? err.name : typeof err}: ${message}`, {
+    ...context,
+    cause: err,
+  });
+}
