@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the runner tells whoever watches a run (the report's summary collector, the progress
+ * display, the trace writer). The runner knows nothing about formatting: report/ implements this.
+ */
+export interface StepSample {
+  device: string;
+  /** Step vocabulary: "scep.getcacaps", "scep.pkioperation", … */
+  step: string;
+  /** Wall or virtual milliseconds the step took. */
+  ms: number;
+  ok: boolean;
+}
+
+export interface DeviceFailure {
+  /** Stable code: "scep.failInfo.badRequest", "transport.timeout", "server.bad-signature", … */
+  code: string;
+  blame: "scenario" | "server" | "transport" | "internal" | "wiring" | "protocol-outcome";
+  step?: string;
+  message: string;
+}
+
+export interface DeviceResult {
+  /** "<model>#<index>", unique within a run. */
+  device: string;
+  index: number;
+  group: string;
+  model: string;
+  platform: string;
+  flow: string;
+  ok: boolean;
+  failure?: DeviceFailure;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface RunObserver {
+  onRunStart?(info: { scenario: string; devices: number; seed: string }): void;
+  onDeviceStart?(device: string, index: number): void;
+  onStep?(sample: StepSample): void;
+  onDeviceEnd?(result: DeviceResult): void;
+  onRunEnd?(info: { durationMs: number }): void;
+}
