@@ -45,3 +45,6 @@ export interface HttpClient {
 export interface HttpPort {
   client(options?: HttpClientOptions): HttpClient;
 }
+
+/** A request handler: what a server (or an in-memory fake) does with one request. */
+export type HttpHandler = (req: HttpRequest & { remoteAddress?: string; tls?: { peerCertificateDer?: Uint8Array } }) => Promise<HttpResponse>;

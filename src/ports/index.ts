@@ -17,7 +17,7 @@ export type { Clock, Timer } from "./clock.js";
 export type { CryptoPort, PrivateKey, HashAlg, ContentCipher, KeySpec } from "./crypto.js";
 export type { DnsPort } from "./dns.js";
 export type { Entropy, EntropySource } from "./entropy.js";
-export type { HttpPort, HttpClient, HttpRequest, HttpResponse, HttpClientOptions, TlsSettings } from "./http.js";
+export type { HttpPort, HttpClient, HttpRequest, HttpResponse, HttpClientOptions, TlsSettings, HttpHandler } from "./http.js";
 export type { KeyPool } from "./keys.js";
 export type { Logger } from "./log.js";
 export type { StoragePort } from "./storage.js";

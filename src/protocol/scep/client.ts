@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/**
+ * SCEP client (RFC 8894): GetCACaps, GetCACert, PKCSReq / RenewalReq, and CertPoll while PENDING.
+ * An async state machine over the ports: HTTP, clock (poll delays), crypto (native), entropy
+ * (nonces, content keys). Used by every platform that enrols a certificate by SCEP.
+ */
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
+import type { ContentCipher, HashAlg, PrivateKey } from "../../ports/crypto.js";
+import { chooseAlgorithms, parseCaps, LEGACY_CAPS, type CaCaps } from "../../wire/scep/caps.js";
+import { buildIssuerAndSubject, buildPkiMessage } from "../../wire/scep/message.js";
+import { FAIL_INFO_TEXT, MessageType, messageTypeName } from "../../wire/scep/vocabulary.js";
+import { buildCertificate, hex, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
+import { keyUsage } from "../../wire/x509/extensions.js";
+import { parseCsr } from "../../wire/x509/pkcs10.js";
+import { decoded, note, step, type ProtocolContext } from "../common/context.js";
+import { exchange, mediaType } from "../common/exchange.js";
+import { chainFromResponse, checkFingerprint, type CaChain } from "./ca-chain.js";
+import { checkCertRep, type CertRepResult } from "./certrep.js";
+import type { ScepOutcome } from "./outcome.js";
+
+export interface PollPolicy {
+  /** CertPolls after the first PENDING (Apple `Retries`, default 3). */
+  maxAttempts: number;
+  /** Delay before each poll, ms (Apple `RetryDelay`, default 10 s). */
+  delayMs: number;
+  /** Multiplier applied to the delay after each poll (1 = constant). */
+  backoff: number;
+}
+
+export const DEFAULT_POLL: PollPolicy = { maxAttempts: 3, delayMs: 10_000, backoff: 1 };
+
+export interface ScepClientOptions {
+  url: string;
+  /** Pinned CA fingerprint, "sha256:hex" (also md5/sha1). */
+  caFingerprint?: string;
+  /** `message` parameter of GetCACert (Apple sends the payload Name). */
+  caIdentifier?: string;
+  cipher?: ContentCipher | "auto";
+  digest?: HashAlg | "auto";
+  poll?: Partial<PollPolicy>;
+  /** Accept a CertRep whose recipientNonce does not echo ours (recorded as a finding). */
+  lenientNonce?: boolean;
+}
+
+export interface EnrollRequest {
+  /** DER PKCS#10, already carrying the challengePassword. */
+  csr: Uint8Array;
+  /** The CSR's private key: it also signs the request and opens the reply. */
+  key: PrivateKey;
+}
+
+export interface RenewRequest extends EnrollRequest {
+  /** Current CA-issued identity: it signs RenewalReq and receives the reply. */
+  currentCert: Certificate;
+  currentKey: PrivateKey;
+}
+
+const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+
+export class ScepClient {
+  private caps?: CaCaps;
+  private chain?: CaChain;
+  readonly poll: PollPolicy;
+
+  constructor(
+    private readonly ctx: ProtocolContext,
+    readonly options: ScepClientOptions,
+  ) {
+    this.poll = { ...DEFAULT_POLL, ...options.poll };
+  }
+
+  private url(operation: string, message?: string): string {
+    const u = new URL(this.options.url);
+    u.searchParams.set("operation", operation);
+    if (message !== undefined) u.searchParams.set("message", message);
+    return u.toString();
+  }
+
+  /** GetCACaps; an error or an empty answer falls back to legacy defaults with a finding. */
+  async getCaCaps(): Promise<CaCaps> {
+    if (this.caps) return this.caps;
+    return step(this.ctx, "scep.getcacaps", async () => {
+      let caps: CaCaps;
+      try {
+        const res = await exchange(this.ctx, "scep.getcacaps", { method: "GET", url: this.url("GetCACaps") });
+        caps = parseCaps(Buffer.from(res.body).toString("utf8"));
+      } catch (err) {
+        if (!(err instanceof TransportError && err.kind === "http-status")) throw err;
+        caps = LEGACY_CAPS;
+        note(this.ctx, "scep.getcacaps", { finding: `GetCACaps failed (${err.message}); using legacy defaults (GET, DES3, SHA-1)` });
+      }
+      if (caps.keywords.length === 0) note(this.ctx, "scep.getcacaps", { finding: "GetCACaps is empty; legacy defaults apply" });
+      decoded(this.ctx, "scep.getcacaps", { caps: caps.keywords, unknown: caps.unknown, choice: chooseAlgorithms(caps, this.options) });
+      this.caps = caps;
+      return caps;
+    });
+  }
+
+  /** GetCACert, with fingerprint pinning when configured. */
+  async getCaCert(): Promise<CaChain> {
+    if (this.chain) return this.chain;
+    return step(this.ctx, "scep.getcacert", async () => {
+      const res = await exchange(this.ctx, "scep.getcacert", { method: "GET", url: this.url("GetCACert", this.options.caIdentifier ?? "enrollsim") });
+      const chain = chainFromResponse(mediaType(res), res.body, this.ctx.crypto);
+      if (this.options.caFingerprint) checkFingerprint(chain.ca, this.options.caFingerprint, this.ctx.crypto);
+      decoded(this.ctx, "scep.getcacert", {
+        form: chain.form,
+        ca: chain.ca.subject,
+        caSha256: hex(this.ctx.crypto.digest("sha256", chain.ca.der)),
+        encryption: chain.encryption.subject,
+        verification: chain.verification.subject,
+        certificates: chain.all.map((c) => ({ subject: c.subject, serial: c.serialHex, keyUsage: c.keyUsage })),
+        pinned: !!this.options.caFingerprint,
+      });
+      this.chain = chain;
+      return chain;
+    });
+  }
+
+  /** Full enrolment: caps, CA, PKCSReq, then CertPoll while PENDING. */
+  async enroll(req: EnrollRequest): Promise<ScepOutcome> {
+    const caps = await this.getCaCaps();
+    const chain = await this.getCaCert();
+    const signer = this.selfSignedSigner(req);
+    return this.transact(MessageType.PKCSReq, req, signer, caps, chain);
+  }
+
+  /** RenewalReq signed with the current identity (RFC 8894 §3.3.1.2); PKCSReq when the CA lacks Renewal. */
+  async renew(req: RenewRequest): Promise<ScepOutcome> {
+    const caps = await this.getCaCaps();
+    const chain = await this.getCaCert();
+    if (!caps.renewal) {
+      note(this.ctx, "scep.pkioperation", { finding: "CA does not advertise Renewal; re-enrolling with PKCSReq" });
+      return this.transact(MessageType.PKCSReq, req, this.selfSignedSigner(req), caps, chain);
+    }
+    return this.transact(MessageType.RenewalReq, req, { cert: req.currentCert, key: req.currentKey }, caps, chain);
+  }
+
+  /**
+   * Signer for PKCSReq: a short-lived self-signed certificate over the CSR key, with the CSR's
+   * subject, keyUsage digitalSignature|keyEncipherment (the reply is encrypted to it).
+   */
+  private selfSignedSigner(req: EnrollRequest): { cert: Certificate; key: PrivateKey } {
+    const csr = parseCsr(req.csr, "our CSR");
+    const now = this.ctx.clock.now();
+    const serial = this.ctx.entropy.fork("scep.signer-serial").bytes(8);
+    serial[0] = serial[0]! & 0x7f || 0x01;
+    const pollWindow = this.poll.maxAttempts * this.poll.delayMs * Math.max(1, this.poll.backoff) ** this.poll.maxAttempts;
+    const der = buildCertificate(
+      {
+        serial,
+        issuer: csr.subjectDer,
+        subject: csr.subjectDer,
+        notBefore: new Date(now - 3_600_000),
+        notAfter: new Date(now + Math.max(7 * 86_400_000, pollWindow * 2)),
+        spki: csr.spki,
+        extensions: [keyUsage(["digitalSignature", "keyEncipherment"])],
+      },
+      req.key,
+      "sha256",
+      this.ctx.crypto,
+    );
+    return { cert: parseCertificate(der, "our signer certificate"), key: req.key };
+  }
+
+  private async transact(
+    messageType: number,
+    req: EnrollRequest,
+    signer: { cert: Certificate; key: PrivateKey },
+    caps: CaCaps,
+    chain: CaChain,
+  ): Promise<ScepOutcome> {
+    const alg = chooseAlgorithms(caps, this.options);
+    const csr = parseCsr(req.csr, "our CSR");
+    const transactionID = hex(this.ctx.crypto.digest("sha256", csr.spki)).toUpperCase();
+    const nonces = this.ctx.entropy.fork(`scep.nonce.${transactionID}`);
+    const random = this.ctx.entropy.fork(`scep.cek.${transactionID}`);
+    const send = async (type: number, data: Uint8Array, stepName: string): Promise<CertRepResult> => {
+      const senderNonce = nonces.bytes(16);
+      const body = buildPkiMessage(
+        {
+          messageType: type,
+          transactionID,
+          senderNonce,
+          messageData: data,
+          recipient: chain.encryption,
+          cipher: alg.cipher,
+          signer: { ...signer, hash: alg.digest },
+          random: (n) => random.bytes(n),
+        },
+        this.ctx.crypto,
+      );
+      decoded(this.ctx, stepName, {
+        messageType: `${messageTypeName(type)} (${type})`,
+        transactionID,
+        senderNonce: hex(senderNonce),
+        cipher: alg.cipher,
+        digest: alg.digest,
+        transport: alg.post ? "POST" : "GET",
+        signer: signer.cert.subject,
+        recipient: chain.encryption.subject,
+        ...(type !== MessageType.CertPoll
+          ? { csr: { subject: csr.subject, challengePassword: csr.challengePassword !== undefined ? "[REDACTED]" : undefined, extensions: csr.extensions.map((e) => e.oid) } }
+          : {}),
+      });
+      const res = await exchange(
+        this.ctx,
+        stepName,
+        alg.post
+          ? { method: "POST", url: this.url("PKIOperation"), headers: { "content-type": "application/x-pki-message" }, body }
+          : { method: "GET", url: this.url("PKIOperation", b64(body)) },
+      );
+      const rep = checkCertRep(
+        mediaType(res),
+        res.body,
+        { transactionID, senderNonce, signerCert: signer.cert, signerKey: signer.key, requestedSpki: csr.spki, chain, lenientNonce: this.options.lenientNonce },
+        this.ctx.crypto,
+      );
+      for (const f of rep.findings) note(this.ctx, stepName, { finding: f });
+      decoded(this.ctx, stepName, {
+        messageType: "CertRep (3)",
+        pkiStatus: rep.status,
+        ...(rep.status === "FAILURE"
+          ? { failInfo: rep.message.failInfo ?? rep.message.failInfoRaw, failInfoText: rep.message.failInfoText, meaning: rep.message.failInfo ? FAIL_INFO_TEXT[rep.message.failInfo] : undefined }
+          : {}),
+        recipientNonce: rep.message.recipientNonce ? hex(rep.message.recipientNonce) : undefined,
+        ...(rep.status === "SUCCESS"
+          ? { issued: { subject: rep.certificate.subject, issuer: rep.certificate.issuer, serial: rep.certificate.serialHex, notAfter: rep.certificate.notAfter.toISOString() } }
+          : {}),
+      });
+      return rep;
+    };
+
+    const firstStep = "scep.pkioperation";
+    let rep = await step(this.ctx, firstStep, () => send(messageType, req.csr, firstStep));
+    let polls = 0;
+    let delay = this.poll.delayMs;
+    while (rep.status === "PENDING") {
+      if (polls >= this.poll.maxAttempts) {
+        note(this.ctx, "scep.certpoll", { outcome: `gave up after ${polls} polls while PENDING` });
+        return { status: "pending-gave-up", transactionID, polls };
+      }
+      await this.ctx.clock.sleep(delay, this.ctx.signal);
+      delay = Math.round(delay * this.poll.backoff);
+      polls++;
+      const pollData = buildIssuerAndSubject(chain.ca.subjectDer, csr.subjectDer);
+      rep = await step(this.ctx, "scep.certpoll", () => send(MessageType.CertPoll, pollData, "scep.certpoll"));
+    }
+    if (rep.status === "FAILURE") {
+      return {
+        status: "failure",
+        failInfo: rep.message.failInfo,
+        failInfoRaw: rep.message.failInfoRaw,
+        failInfoText: rep.message.failInfoText,
+        transactionID,
+        step: polls ? "scep.certpoll" : firstStep,
+        polls,
+      };
+    }
+    if (rep.status !== "SUCCESS") throw new ProtocolViolationError("scep.bad-status", "unreachable CertRep status");
+    return { status: "issued", certificate: rep.certificate, chain: rep.others, transactionID, polls };
+  }
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/**
+ * CMS SignedData (RFC 5652 §5) with caller-supplied signed attributes, which SCEP needs and
+ * node-forge cannot emit (it writes an empty SET for unknown attributes) or read back.
+ * The signature covers the signedAttrs re-tagged as SET OF (0x31), not the [0] form (§5.4).
+ */
+import type { CryptoPort, HashAlg, PrivateKey } from "../../ports/crypto.js";
+import { ProtocolViolationError } from "../../errors/index.js";
+import {
+  Type,
+  children,
+  decode,
+  encode,
+  explicit,
+  implicitSet,
+  int,
+  isContext,
+  nul,
+  octets,
+  oid,
+  primitive,
+  raw,
+  readIntBytes,
+  readOid,
+  retagAsSet,
+  seq,
+  set,
+  type Asn1,
+} from "../asn1/der.js";
+import { OID, hashByOid, hashOid, signatureHash } from "../oids.js";
+import { hex, isIssuerAndSerial, parseCertificate, type Certificate } from "../x509/certificate.js";
+
+export interface Attribute {
+  oid: string;
+  values: Asn1[];
+}
+
+export interface SignerSpec {
+  cert: Certificate;
+  key: PrivateKey;
+  hash: HashAlg;
+  /** Attributes besides contentType and messageDigest, which are always added. */
+  attributes: Attribute[];
+}
+
+export interface SignedDataSpec {
+  /** eContentType; default id-data. */
+  contentType?: string;
+  /** Encapsulated content; omitted (no eContent) when undefined. */
+  content?: Uint8Array;
+  certificates?: Uint8Array[];
+  signer?: SignerSpec;
+}
+
+/** Builds ContentInfo(SignedData). With no signer, the result is a degenerate certs-only message. */
+export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8Array {
+  const contentType = spec.contentType ?? OID.data;
+  const encap: Asn1[] = [oid(contentType)];
+  if (spec.content !== undefined) encap.push(explicit(0, octets(spec.content)));
+  const signerInfos: Asn1[] = [];
+  const digestAlgs: Asn1[] = [];
+  if (spec.signer) {
+    const { cert, key, hash, attributes } = spec.signer;
+    const digestAlg = seq(oid(hashOid[hash]), nul());
+    digestAlgs.push(digestAlg);
+    const messageDigest = crypto.digest(hash, spec.content ?? new Uint8Array(0));
+    const attrs = [
+      { oid: OID.contentType, values: [oid(contentType)] },
+      { oid: OID.messageDigest, values: [octets(messageDigest)] },
+      ...attributes,
+    ].map((a) => seq(oid(a.oid), set(...a.values)));
+    const signedAttrsSet = set(...attrs);
+    const toSign = encode(signedAttrsSet);
+    const signature = crypto.sign(key, hash, toSign);
+    const sigAlg = key.kind === "rsa" ? seq(oid(OID.rsaEncryption), nul()) : seq(oid(OID.ecdsaWithSha256));
+    signerInfos.push(
+      seq(
+        int(1),
+        seq(raw(cert.issuerDer, "signer issuer"), int(cert.serial)),
+        digestAlg,
+        implicitSet(0, signedAttrsSet.value as Asn1[]),
+        sigAlg,
+        octets(signature),
+      ),
+    );
+  }
+  const body: Asn1[] = [int(1), set(...digestAlgs), seq(...encap)];
+  if (spec.certificates?.length) body.push(implicitSet(0, spec.certificates.map((c) => raw(c, "certificate"))));
+  body.push(set(...signerInfos));
+  return encode(seq(oid(OID.signedData), explicit(0, seq(...body))));
+}
+
+export interface SignerInfo {
+  issuerDer: Uint8Array;
+  serial: Uint8Array;
+  digest: HashAlg;
+  signatureAlgorithm: string;
+  /** signedAttrs as signed: re-tagged SET OF. */
+  signedAttrsDer?: Uint8Array;
+  attributes: Map<string, Asn1[]>;
+  signature: Uint8Array;
+}
+
+export interface SignedData {
+  contentType: string;
+  content?: Uint8Array;
+  certificates: Certificate[];
+  signers: SignerInfo[];
+}
+
+/** Unwraps ContentInfo and checks its content type. */
+export function contentInfo(der: Uint8Array, what: string): { type: string; content: Asn1 } {
+  const [t, c] = children(decode(der, what), what, Type.SEQUENCE, 1);
+  const type = readOid(t, `${what} contentType`);
+  if (!isContext(c, 0)) throw new ProtocolViolationError("cms.no-content", `${what} has no [0] content`);
+  return { type, content: children(c, `${what} content`, undefined, 1)[0]! };
+}
+
+export function parseSignedData(der: Uint8Array, what = "SignedData"): SignedData {
+  const ci = contentInfo(der, what);
+  if (ci.type !== OID.signedData) {
+    throw new ProtocolViolationError("cms.wrong-type", `${what} is not SignedData (content type ${ci.type})`);
+  }
+  const parts = children(ci.content, what, Type.SEQUENCE, 4);
+  const encap = children(parts[2], `${what} encapContentInfo`, Type.SEQUENCE, 1);
+  const contentType = readOid(encap[0], `${what} eContentType`);
+  let content: Uint8Array | undefined;
+  if (encap[1]) {
+    const inner = children(encap[1], `${what} eContent`, undefined, 1)[0]!;
+    // BER-style constructed OCTET STRING (chunks) is accepted: some servers emit it.
+    content = Array.isArray(inner.value)
+      ? Buffer.concat((inner.value as Asn1[]).map((c) => primitive(c, `${what} eContent chunk`, Type.OCTETSTRING)))
+      : primitive(inner, `${what} eContent`, Type.OCTETSTRING);
+  }
+  const certificates: Certificate[] = [];
+  let i = 3;
+  for (; i < parts.length - 1; i++) {
+    if (isContext(parts[i], 0)) {
+      children(parts[i], `${what} certificates`).forEach((c, k) =>
+        certificates.push(parseCertificate(encode(c), `${what} certificate ${k}`)),
+      );
+    }
+  }
+  const signers = children(parts[parts.length - 1], `${what} signerInfos`, Type.SET).map((si, k) =>
+    parseSignerInfo(si, `${what} signerInfo ${k}`),
+  );
+  return { contentType, content, certificates, signers };
+}
+
+function parseSignerInfo(obj: Asn1, what: string): SignerInfo {
+  const p = children(obj, what, Type.SEQUENCE, 5);
+  const [issuer, serial] = children(p[1], `${what} sid (only issuerAndSerialNumber is supported)`, Type.SEQUENCE, 2);
+  const digestOid = readOid(children(p[2], `${what} digestAlgorithm`, Type.SEQUENCE, 1)[0], `${what} digestAlgorithm`);
+  const digest = hashByOid[digestOid];
+  if (!digest) throw new ProtocolViolationError("cms.unknown-digest", `${what} uses unknown digest ${digestOid}`);
+  let i = 3;
+  const attributes = new Map<string, Asn1[]>();
+  let signedAttrsDer: Uint8Array | undefined;
+  if (isContext(p[i], 0)) {
+    signedAttrsDer = retagAsSet(p[i]!);
+    for (const a of children(p[i], `${what} signedAttrs`)) {
+      const [t, v] = children(a, `${what} attribute`, Type.SEQUENCE, 2);
+      attributes.set(readOid(t, `${what} attribute type`), children(v, `${what} attribute values`, Type.SET));
+    }
+    i++;
+  }
+  const signatureAlgorithm = readOid(children(p[i], `${what} signatureAlgorithm`, Type.SEQUENCE, 1)[0], `${what} signatureAlgorithm`);
+  const signature = primitive(p[i + 1], `${what} signature`, Type.OCTETSTRING);
+  return { issuerDer: encode(issuer!), serial: readIntBytes(serial, `${what} serial`), digest, signatureAlgorithm, signedAttrsDer, attributes, signature };
+}
+
+/** The certificate (from `candidates`) a signer names by issuer and serial. */
+export function findSignerCert(signer: SignerInfo, candidates: Certificate[]): Certificate | undefined {
+  return candidates.find((c) => isIssuerAndSerial(c, signer.issuerDer, signer.serial));
+}
+
+export type SignatureCheck =
+  | { ok: true }
+  | { ok: false; reason: "digest-mismatch" | "bad-signature" | "no-signed-attributes" | "unsupported-algorithm" };
+
+/** Verifies one signer: messageDigest over the content, then the signature with `spki`. */
+export function verifySigner(sd: SignedData, signer: SignerInfo, spki: Uint8Array, crypto: CryptoPort): SignatureCheck {
+  if (!signer.signedAttrsDer) return { ok: false, reason: "no-signed-attributes" };
+  const md = signer.attributes.get(OID.messageDigest)?.[0];
+  if (!md) return { ok: false, reason: "no-signed-attributes" };
+  const expected = crypto.digest(signer.digest, sd.content ?? new Uint8Array(0));
+  if (hex(primitive(md, "messageDigest", Type.OCTETSTRING)) !== hex(expected)) return { ok: false, reason: "digest-mismatch" };
+  const hash = signer.signatureAlgorithm === OID.rsaEncryption ? signer.digest : signatureHash[signer.signatureAlgorithm];
+  if (!hash) return { ok: false, reason: "unsupported-algorithm" };
+  return crypto.verify(spki, hash, signer.signedAttrsDer, signer.signature) ? { ok: true } : { ok: false, reason: "bad-signature" };
+}
+
+/** Degenerate certs-only SignedData (RFC 8894 §3.4, GetCACert RA chains and CertRep payloads). */
+export const buildCertsOnly = (certs: Uint8Array[], crypto: CryptoPort): Uint8Array =>
+  buildSignedData({ certificates: certs }, crypto);
