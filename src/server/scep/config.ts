@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+/** Configuration of the embedded SCEP CA (the scenario's `embedded.scep` block). */
+import type { FailInfo } from "../../wire/scep/vocabulary.js";
+
+export interface ScepServerConfig {
+  /** Challenge password the CA accepts. */
+  challenge: string;
+  /** Answer PENDING this many times per transaction (PKCSReq counts as the first) before issuing. */
+  pending: number;
+  /** Always answer FAILURE with this failInfo (fault scenarios). */
+  failInfo?: FailInfo;
+  /** Serve an RA + CA set; the RA signs CertReps and receives envelopes. */
+  ra: boolean;
+  /** GetCACaps keywords. */
+  caps: string[];
+  validityDays: number;
+  /** Largest PKIOperation body accepted. */
+  maxRequestBytes: number;
+}
+
+export const DEFAULT_CAPS = ["Renewal", "SHA-1", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard", "POSTPKIOperation"];
+
+export const defaultScepConfig = (): ScepServerConfig => ({
+  challenge: "enrollsim",
+  pending: 0,
+  ra: false,
+  caps: [...DEFAULT_CAPS],
+  validityDays: 365,
+  maxRequestBytes: 256 * 1024,
+});

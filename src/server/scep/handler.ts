@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/**
+ * HTTP side of the reference SCEP CA (RFC 8894 §4). Strict: a request a real CA would refuse is
+ * refused here too (HTTP 4xx when no CertRep can be formed, else CertRep FAILURE with failInfo),
+ * so client bugs surface instead of passing against a lenient fake.
+ */
+import { randomBytes } from "node:crypto";
+import type { CryptoPort, HashAlg } from "../../ports/crypto.js";
+import type { HttpHandler, HttpRequest, HttpResponse } from "../../ports/http.js";
+import { SimError } from "../../errors/index.js";
+import { buildCertsOnly, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
+import { describeEnvelope, openEnvelopedData } from "../../wire/cms/enveloped-data.js";
+import { parseCaps } from "../../wire/scep/caps.js";
+import { buildPkiMessage, parseIssuerAndSerial, parseIssuerAndSubject, parsePkiMessage, type PkiMessage } from "../../wire/scep/message.js";
+import { MessageType, messageTypeName, type FailInfo } from "../../wire/scep/vocabulary.js";
+import { hex, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
+import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
+import { issueCertificate, type CaIdentity } from "./ca.js";
+import type { ScepServerConfig } from "./config.js";
+
+interface Transaction {
+  subjectDer: Uint8Array;
+  csr: ReturnType<typeof parseCsr>;
+  pendingLeft: number;
+  issued?: Certificate;
+}
+
+export interface ScepServerStats {
+  requests: number;
+  issued: number;
+  pending: number;
+  failures: Record<string, number>;
+  rejected: number;
+}
+
+const text = (status: number, body: string): HttpResponse => ({
+  status,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: new Uint8Array(Buffer.from(body + "\n")),
+  url: "",
+});
+
+class Reject extends Error {
+  constructor(
+    readonly failInfo: FailInfo,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class ScepCaServer {
+  private readonly transactions = new Map<string, Transaction>();
+  private readonly issuedBySerial = new Map<string, Certificate>();
+  private nextSerial = 0x1000n;
+  readonly stats: ScepServerStats = { requests: 0, issued: 0, pending: 0, failures: {}, rejected: 0 };
+  /** Last reasons for refusals: the reference server explains itself in `serve` logs. */
+  readonly log: string[] = [];
+
+  constructor(
+    readonly id: CaIdentity,
+    readonly config: ScepServerConfig,
+    private readonly crypto: CryptoPort,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private get caps() {
+    return parseCaps(this.config.caps.join("\n"));
+  }
+
+  private remember(line: string): void {
+    this.log.push(line);
+    if (this.log.length > 200) this.log.shift();
+  }
+
+  readonly handle: HttpHandler = async (req) => {
+    this.stats.requests++;
+    const url = new URL(req.url, "http://localhost");
+    const op = url.searchParams.get("operation");
+    switch (op) {
+      case "GetCACaps":
+        return { status: 200, headers: { "content-type": "text/plain" }, body: new Uint8Array(Buffer.from(this.config.caps.join("\n"))), url: req.url };
+      case "GetCACert":
+        return this.getCaCert();
+      case "PKIOperation":
+        return this.pkiOperation(req, url);
+      default:
+        this.stats.rejected++;
+        return text(400, `unknown or missing operation "${op ?? ""}"`);
+    }
+  };
+
+  private getCaCert(): HttpResponse {
+    if (this.id.ra) {
+      return {
+        status: 200,
+        headers: { "content-type": "application/x-x509-ca-ra-cert" },
+        body: buildCertsOnly([this.id.ra.der, this.id.ca.der], this.crypto),
+        url: "",
+      };
+    }
+    return { status: 200, headers: { "content-type": "application/x-x509-ca-cert" }, body: this.id.ca.der, url: "" };
+  }
+
+  private async pkiOperation(req: HttpRequest, url: URL): Promise<HttpResponse> {
+    let body: Uint8Array;
+    if (req.method === "POST") {
+      if (!this.caps.post) return this.reject(405, "POSTPKIOperation is not advertised; use GET");
+      const ct = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+      if (ct !== "application/x-pki-message") return this.reject(415, `Content-Type must be application/x-pki-message, got "${ct}"`);
+      body = req.body ?? new Uint8Array(0);
+    } else if (req.method === "GET") {
+      const m = url.searchParams.get("message");
+      if (!m) return this.reject(400, "PKIOperation GET needs a message parameter");
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(m)) return this.reject(400, "PKIOperation message is not base64");
+      body = new Uint8Array(Buffer.from(m, "base64"));
+    } else return this.reject(405, `method ${req.method} not allowed`);
+    if (body.length > this.config.maxRequestBytes) return this.reject(413, `PKIOperation body over ${this.config.maxRequestBytes} bytes`);
+
+    let msg: PkiMessage;
+    try {
+      msg = parsePkiMessage(body, "PKIOperation request");
+    } catch (err) {
+      return this.reject(400, `malformed pkiMessage: ${err instanceof SimError ? err.message : String(err)}`);
+    }
+    if (!msg.senderNonce || msg.senderNonce.length < 8) return this.reject(400, "pkiMessage has no usable senderNonce");
+    if (!/^[A-Za-z0-9 '()+,\-./:=?]{1,128}$/.test(msg.transactionID)) return this.reject(400, "transactionID is not a PrintableString of 1..128 chars");
+    // Signer: for PKCSReq the self-signed certificate in the message; for renewal an issued one.
+    const signerCert = findSignerCert(msg.signer, msg.signedData.certificates);
+    try {
+      if (!signerCert) throw new Reject("badMessageCheck", "signer certificate is not in the message");
+      const digestName = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" }[msg.signer.digest as "sha1"];
+      if (!digestName || !this.config.caps.some((c) => c.toUpperCase() === digestName || (digestName === "SHA-256" && c === "SCEPStandard"))) {
+        throw new Reject("badAlg", `digest ${msg.signer.digest} is not advertised`);
+      }
+      const sig = verifySigner(msg.signedData, msg.signer, signerCert.spki, this.crypto);
+      if (!sig.ok) throw new Reject("badMessageCheck", `request signature does not verify (${sig.reason})`);
+      if (!msg.envelope) throw new Reject("badRequest", "request carries no enveloped message data");
+      const env = describeEnvelope(msg.envelope, "request envelope");
+      const caps = this.caps;
+      if ((env.cipher === "des-ede3-cbc" && !caps.des3) || (env.cipher.startsWith("aes") && !caps.aes)) {
+        throw new Reject("badAlg", `content cipher ${env.cipher} is not advertised`);
+      }
+      const recipient = this.id.ra ?? this.id.ca;
+      const recipientKey = this.id.raKey ?? this.id.caKey;
+      const { content } = openEnvelopedData(msg.envelope, recipient, recipientKey, this.crypto, "request envelope");
+      const result = this.process(msg, signerCert, content);
+      return this.certRep(msg, signerCert, env.cipher, result);
+    } catch (err) {
+      if (err instanceof Reject) {
+        this.remember(`${msg.transactionID}: ${messageTypeName(msg.messageType)} → FAILURE ${err.failInfo}: ${err.message}`);
+        if (!signerCert) return this.reject(400, err.message);
+        return this.certRep(msg, signerCert, "aes-128-cbc", { failInfo: err.failInfo, text: err.message });
+      }
+      if (err instanceof SimError) {
+        this.remember(`${msg.transactionID}: ${err.message}`);
+        return signerCert ? this.certRep(msg, signerCert, "aes-128-cbc", { failInfo: "badMessageCheck", text: err.message }) : this.reject(400, err.message);
+      }
+      throw err;
+    }
+  }
+
+  private reject(status: number, reason: string): HttpResponse {
+    this.stats.rejected++;
+    this.remember(`HTTP ${status}: ${reason}`);
+    return text(status, reason);
+  }
+
+  private newSerial(): Uint8Array {
+    const s = (this.nextSerial++).toString(16);
+    return new Uint8Array(Buffer.from(s.length % 2 ? `0${s}` : s, "hex"));
+  }
+
+  /** Decides the reply; throws Reject for FAILURE. */
+  private process(msg: PkiMessage, signer: Certificate, content: Uint8Array): { issued?: Certificate } | { pending: true } {
+    const now = this.now();
+    switch (msg.messageType) {
+      case MessageType.PKCSReq:
+      case MessageType.RenewalReq: {
+        const csr = parseCsr(content, "enveloped CSR");
+        if (!verifyCsr(csr, this.crypto)) throw new Reject("badMessageCheck", "CSR signature does not verify");
+        if (msg.messageType === MessageType.PKCSReq) {
+          if (!sameBytes(csr.spki, signer.spki)) throw new Reject("badRequest", "PKCSReq signer key differs from the CSR key");
+          if (csr.challengePassword !== this.config.challenge) throw new Reject("badRequest", csr.challengePassword === undefined ? "CSR has no challengePassword" : "challenge password is wrong");
+        } else {
+          if (!this.caps.renewal) throw new Reject("badRequest", "Renewal is not advertised");
+          if (!sameBytes(signer.issuerDer, this.id.ca.subjectDer) || !verifyCertificateSignature(signer, this.id.ca.spki, this.crypto)) {
+            throw new Reject("badMessageCheck", "RenewalReq is not signed by a certificate of this CA");
+          }
+          if (signer.notAfter.getTime() < now) throw new Reject("badTime", "RenewalReq signer certificate has expired");
+        }
+        if (this.config.failInfo) throw new Reject(this.config.failInfo, "configured to fail");
+        const existing = this.transactions.get(msg.transactionID);
+        if (existing?.issued) return { issued: existing.issued };
+        const t: Transaction = { subjectDer: csr.subjectDer, csr, pendingLeft: this.config.pending };
+        this.transactions.set(msg.transactionID, t);
+        if (t.pendingLeft > 0) {
+          t.pendingLeft--;
+          return { pending: true };
+        }
+        return { issued: this.issue(t) };
+      }
+      case MessageType.CertPoll: {
+        const t = this.transactions.get(msg.transactionID);
+        if (!t) throw new Reject("badCertId", `no pending transaction ${msg.transactionID}`);
+        const ias = parseIssuerAndSubject(content);
+        if (!sameBytes(ias.issuerDer, this.id.ca.subjectDer) || !sameBytes(ias.subjectDer, t.subjectDer)) {
+          throw new Reject("badCertId", "CertPoll IssuerAndSubject does not match the transaction");
+        }
+        if (!sameBytes(signer.spki, t.csr.spki)) throw new Reject("badMessageCheck", "CertPoll is signed by another key than the PKCSReq");
+        if (t.issued) return { issued: t.issued };
+        if (t.pendingLeft > 0) {
+          t.pendingLeft--;
+          return { pending: true };
+        }
+        return { issued: this.issue(t) };
+      }
+      case MessageType.GetCert: {
+        const ias = parseIssuerAndSerial(content);
+        const cert = this.issuedBySerial.get(hex(ias.serial));
+        if (!cert) throw new Reject("badCertId", `no certificate with serial ${hex(ias.serial)}`);
+        return { issued: cert };
+      }
+      default:
+        throw new Reject("badRequest", `messageType ${messageTypeName(msg.messageType)} is not supported`);
+    }
+  }
+
+  private issue(t: Transaction): Certificate {
+    const cert = issueCertificate(this.id, t.csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
+    t.issued = cert;
+    this.issuedBySerial.set(cert.serialHex, cert);
+    this.stats.issued++;
+    return cert;
+  }
+
+  private certRep(
+    req: PkiMessage,
+    requestSigner: Certificate,
+    cipher: ReturnType<typeof describeEnvelope>["cipher"],
+    result: { issued?: Certificate } | { pending: true } | { failInfo: FailInfo; text: string },
+  ): HttpResponse {
+    const signer = { cert: this.id.ra ?? this.id.ca, key: this.id.raKey ?? this.id.caKey, hash: (req.signer.digest === "sha1" ? "sha1" : req.signer.digest) as HashAlg };
+    const common = {
+      messageType: MessageType.CertRep,
+      transactionID: req.transactionID,
+      senderNonce: new Uint8Array(randomBytes(16)),
+      recipientNonce: req.senderNonce,
+      signer,
+      random: (n: number) => new Uint8Array(randomBytes(n)),
+    };
+    let body: Uint8Array;
+    if ("failInfo" in result) {
+      this.stats.failures[result.failInfo] = (this.stats.failures[result.failInfo] ?? 0) + 1;
+      body = buildPkiMessage({ ...common, pkiStatus: "FAILURE", failInfo: result.failInfo, failInfoText: result.text }, this.crypto);
+    } else if ("pending" in result) {
+      this.stats.pending++;
+      body = buildPkiMessage({ ...common, pkiStatus: "PENDING" }, this.crypto);
+    } else {
+      const certsOnly = buildCertsOnly([result.issued!.der, this.id.ca.der], this.crypto);
+      body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher }, this.crypto);
+    }
+    return { status: 200, headers: { "content-type": "application/x-pki-message" }, body, url: "" };
+  }
+}
