@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The device catalog: one YAML file per real hardware model (`devices/*.yaml`, documented in
+ * `devices/README.md`). This module parses and validates one entry and holds the set; reading
+ * the files is `runner/catalog-files.ts`'s job. Every validation error is a `ScenarioError`
+ * located at `file:line:column`.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import type { Document, Node, Pair, YAMLMap } from "yaml";
+import { ScenarioError } from "../errors/index.js";
+import { parseOui, serialPatternProblem } from "./identifiers.js";
+import type { AppleUdidFormat } from "./identifiers.js";
+
+export const PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const SERIAL_FORMATS = ["apple-random-10", "apple-legacy-12", "dell-service-tag", "hp", "lenovo", "surface"] as const;
+export type SerialFormat = (typeof SERIAL_FORMATS)[number];
+/** A named OEM serial format, or a pattern such as `{d5}FDJH00{C3}` (see `serialPatternProblem`). */
+export type SerialSpec = { format: SerialFormat } | { pattern: string };
+
+/** One OS release the model runs: what the device reports as its version and build. */
+export interface OsRelease {
+  /** Apple `OSVersion` ("17.5.1"), Windows `ApplicationVersion` ("10.0.22631.3593"), Android release ("14"). */
+  version: string;
+  /** Apple `BuildVersion` ("21F90"), Windows OS build ("22631.3593"), Android `Build.ID` ("AP2A.240805.005"). */
+  build: string;
+  /** Windows display version ("23H2"). */
+  displayVersion?: string;
+  /** Android API level (34 for Android 14). */
+  apiLevel?: number;
+  /** Android security patch level, YYYY-MM-DD. */
+  securityPatch?: string;
+}
+
+export type InterfaceKind = "wifi" | "ethernet" | "bluetooth";
+/** A network interface and the vendor OUIs its factory MAC address comes from. */
+export interface NetworkInterfaceSpec {
+  kind: InterfaceKind;
+  ouis: string[];
+}
+
+export interface CellularSpec {
+  /** Number of IMEIs (2 for dual-SIM/eSIM phones). */
+  imeiCount: 1 | 2;
+  /** 8-digit Type Allocation Codes the IMEIs start with. */
+  tacs: string[];
+  /** `from-imei`: MEID = first 14 digits of the IMEI (iPhone); `generated`: a hex CDMA MEID. */
+  meid: "none" | "from-imei" | "generated";
+  /** For `generated`: regional + manufacturer code, 8 hex digits. */
+  meidPrefix?: string;
+}
+
+export interface AppleSpec {
+  /** MDM `ModelName`: "iPhone", "iPad", "MacBook Air". */
+  modelName: string;
+  udidFormat: AppleUdidFormat;
+  /** SoC id for `ecid` UDIDs, 4 hex digits ("8120" = A16). */
+  chipId?: string;
+}
+
+export interface WindowsEdition {
+  /** "Enterprise", "Pro", "Education". */
+  name: string;
+  /** MS-MDE2 `OSEdition` (GetProductInfo value): 4 Enterprise, 48 Pro, 121 Education. */
+  osEdition: number;
+}
+
+export interface WindowsSpec {
+  /** Decides the generated computer name: DESKTOP-XXXXXXX or LAPTOP-XXXXXXXX. */
+  chassis: "desktop" | "laptop";
+  editions: WindowsEdition[];
+  tpmVersion: "2.0" | "1.2" | "none";
+  /** SMBIOS System Family ("Latitude"). */
+  systemFamily?: string;
+}
+
+export interface AndroidSpec {
+  /** `Build.BRAND` ("google"). */
+  brand: string;
+  /** `Build.DEVICE` codename ("shiba"). */
+  device: string;
+  /** `Build.PRODUCT` ("shiba"). */
+  product: string;
+  /** Ships Google Mobile Services (Play, Android Enterprise via Google). */
+  gms: boolean;
+}
+
+/** One catalog entry. See devices/README.md for what each field means per platform. */
+export interface DeviceModel {
+  id: string;
+  platform: Platform;
+  /** As the device reports it: "Apple Inc.", SMBIOS "Dell Inc.", `Build.MANUFACTURER` "Google". */
+  manufacturer: string;
+  marketingName: string;
+  /** Apple `ProductName` ("iPhone15,4"), SMBIOS product name ("Latitude 7440"), `Build.MODEL` ("Pixel 8"). */
+  modelIdentifier: string;
+  /** Apple part number ("MTP03LL/A"), Google model number ("G9BQD"), OEM SKU. */
+  modelNumber?: string;
+  /** The device's default name; Windows names are generated instead. */
+  deviceName?: string;
+  serial: SerialSpec;
+  osVersions: OsRelease[];
+  cellular?: CellularSpec;
+  network: NetworkInterfaceSpec[];
+  apple?: AppleSpec;
+  windows?: WindowsSpec;
+  android?: AndroidSpec;
+}
+
+const APPLE_PLATFORMS: readonly Platform[] = ["ios", "ipados", "macos"];
+const MODEL_KEYS = [
+  "id", "platform", "manufacturer", "marketingName", "modelIdentifier", "modelNumber", "deviceName",
+  "serial", "osVersions", "cellular", "network", "apple", "windows", "android",
+] as const;
+
+/** Parses and validates one catalog file's text; `fileName` appears in error locations. */
+export function parseCatalogEntry(text: string, fileName: string): DeviceModel {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(doc, lineCounter, fileName);
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const message = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+    throw new ScenarioError(`invalid YAML: ${message}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
+  }
+  return readModel(r, fileName);
+}
+
+function readModel(r: Reader, fileName: string): DeviceModel {
+  const root = r.map(r.doc.contents, "device model", "a mapping of device model fields").only(MODEL_KEYS);
+  const id = root.str("id", /^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes, e.g. iphone-15");
+  const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
+  if (baseName !== undefined && baseName !== id) {
+    r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
+  }
+  const platform = root.oneOf("platform", PLATFORMS);
+  const model: DeviceModel = {
+    id,
+    platform,
+    manufacturer: root.str("manufacturer"),
+    marketingName: root.str("marketingName"),
+    modelIdentifier: root.str("modelIdentifier"),
+    serial: readSerial(root.map("serial", "{format: <name>} or {pattern: <pattern>}")),
+    osVersions: root.list("osVersions", "a non-empty list of {version, build}", (m) => readOs(m, platform)),
+    network: root.list("network", "a non-empty list of {kind, ouis}", readInterface),
+  };
+  const modelNumber = root.optStr("modelNumber");
+  if (modelNumber !== undefined) model.modelNumber = modelNumber;
+  const deviceName = root.optStr("deviceName");
+  if (deviceName !== undefined) model.deviceName = deviceName;
+  if (root.has("cellular")) model.cellular = readCellular(root.map("cellular", "{imeiCount, tacs, meid}"));
+
+  const isApple = APPLE_PLATFORMS.includes(platform);
+  for (const [key, wanted] of [["apple", isApple], ["windows", platform === "windows"], ["android", platform === "android"]] as const) {
+    if (wanted && !root.has(key)) r.fail(root.self, `platform ${platform} needs a "${key}" section`, `${key}: {…}`);
+    if (!wanted && root.has(key)) r.fail(root.node(key), `a "${key}" section is not allowed for platform ${platform}`, "no such section");
+  }
+  if (isApple) model.apple = readApple(root.map("apple", "{modelName, udidFormat, chipId?}"));
+  if (platform === "windows") model.windows = readWindows(root.map("windows", "{chassis, editions, tpmVersion}"));
+  if (platform === "android") model.android = readAndroid(root.map("android", "{brand, device, product, gms}"));
+  if (model.modelNumber === undefined && isApple) {
+    r.fail(root.self, `an Apple model needs "modelNumber"`, `a part number such as "MTP03LL/A"`);
+  }
+  return model;
+}
+
+function readSerial(m: MapReader): SerialSpec {
+  m.only(["format", "pattern"]);
+  if (m.has("format") === m.has("pattern")) m.r.fail(m.self, "serial needs exactly one of format or pattern", "format: <name> or pattern: <pattern>");
+  if (m.has("format")) {
+    const format = m.oneOf("format", SERIAL_FORMATS);
+    return { format };
+  }
+  const pattern = m.str("pattern");
+  const problem = serialPatternProblem(pattern);
+  if (problem) m.r.fail(m.node("pattern"), problem, "a pattern such as {d5}FDJH00{C3}");
+  return { pattern };
+}
+
+function readOs(m: MapReader, platform: Platform): OsRelease {
+  const extra = { windows: ["displayVersion"], android: ["apiLevel", "securityPatch"] } as Partial<Record<Platform, string[]>>;
+  m.only(["version", "build", ...(extra[platform] ?? [])]);
+  const rules: Record<Platform, [RegExp, string, RegExp, string]> = {
+    ios: [/^\d+\.\d+(\.\d+)?$/, '"17.5.1"', /^\d{2}[A-Z]\d{1,4}[a-z]?$/, '"21F90"'],
+    ipados: [/^\d+\.\d+(\.\d+)?$/, '"17.5.1"', /^\d{2}[A-Z]\d{1,4}[a-z]?$/, '"21F90"'],
+    macos: [/^\d+\.\d+(\.\d+)?$/, '"14.5"', /^\d{2}[A-Z]\d{1,4}[a-z]?$/, '"23F79"'],
+    windows: [/^10\.0\.\d{5}\.\d+$/, '"10.0.22631.3593"', /^\d{5}\.\d+$/, '"22631.3593"'],
+    android: [/^\d+(\.\d+){0,2}$/, '"14"', /^[A-Z0-9][A-Za-z0-9._-]+$/, '"AP2A.240805.005"'],
+  };
+  const [versionRe, versionEx, buildRe, buildEx] = rules[platform];
+  const os: OsRelease = {
+    version: m.str("version", versionRe, `a version such as ${versionEx}`),
+    build: m.str("build", buildRe, `a build such as ${buildEx}`),
+  };
+  if (platform === "windows") {
+    if (os.version !== `10.0.${os.build}`) m.r.fail(m.node("build"), `build "${os.build}" does not match version "${os.version}"`, `build: "${os.version.slice(5)}"`);
+    const display = m.optStr("displayVersion", /^\d{2}H[12]$/, 'a display version such as "23H2"');
+    if (display !== undefined) os.displayVersion = display;
+  }
+  if (platform === "android") {
+    os.apiLevel = m.int("apiLevel", 21, 40);
+    os.securityPatch = m.str("securityPatch", /^\d{4}-\d{2}-\d{2}$/, 'a date such as "2024-08-05"');
+  }
+  return os;
+}
+
+function readInterface(m: MapReader): NetworkInterfaceSpec {
+  m.only(["kind", "ouis"]);
+  const kind = m.oneOf("kind", ["wifi", "ethernet", "bluetooth"] as const);
+  const expected = 'a non-empty list of OUIs such as "F0:18:98"';
+  const ouis = m.strings("ouis", expected, undefined, (oui, node) => {
+    try {
+      parseOui(oui);
+    } catch (err) {
+      m.r.fail(node, (err as Error).message, expected);
+    }
+  }).map((oui) => oui.toUpperCase());
+  return { kind, ouis };
+}
+
+function readCellular(m: MapReader): CellularSpec {
+  m.only(["imeiCount", "tacs", "meid", "meidPrefix"]);
+  const count = m.int("imeiCount", 1, 2) as 1 | 2;
+  const tacs = m.strings("tacs", 'a non-empty list of 8-digit TACs such as "35391110"', /^\d{8}$/);
+  const spec: CellularSpec = { imeiCount: count, tacs, meid: m.oneOf("meid", ["none", "from-imei", "generated"] as const) };
+  const prefix = m.optStr("meidPrefix", /^[A-Fa-f][0-9A-Fa-f]{7}$/, "8 hex digits starting A0–FF");
+  if (prefix !== undefined) spec.meidPrefix = prefix.toUpperCase();
+  return spec;
+}
+
+function readApple(m: MapReader): AppleSpec {
+  m.only(["modelName", "udidFormat", "chipId"]);
+  const spec: AppleSpec = { modelName: m.str("modelName"), udidFormat: m.oneOf("udidFormat", ["ecid", "uuid", "legacy-40"] as const) };
+  const chipId = m.optStr("chipId", /^[0-9A-Fa-f]{4}$/, 'the SoC id as 4 hex digits, e.g. "8120"');
+  if (spec.udidFormat === "ecid" && chipId === undefined) m.r.fail(m.self, 'udidFormat "ecid" needs "chipId"', 'chipId: "8120"');
+  if (chipId !== undefined) spec.chipId = chipId.toUpperCase();
+  return spec;
+}
+
+function readWindows(m: MapReader): WindowsSpec {
+  m.only(["chassis", "editions", "tpmVersion", "systemFamily"]);
+  const spec: WindowsSpec = {
+    chassis: m.oneOf("chassis", ["desktop", "laptop"] as const),
+    editions: m.list("editions", "a non-empty list of {name, osEdition}", (e) => {
+      e.only(["name", "osEdition"]);
+      return { name: e.str("name"), osEdition: e.int("osEdition", 1, 255) };
+    }),
+    tpmVersion: m.oneOf("tpmVersion", ["2.0", "1.2", "none"] as const),
+  };
+  const family = m.optStr("systemFamily");
+  if (family !== undefined) spec.systemFamily = family;
+  return spec;
+}
+
+function readAndroid(m: MapReader): AndroidSpec {
+  m.only(["brand", "device", "product", "gms"]);
+  const spec: AndroidSpec = {
+    brand: m.str("brand"),
+    device: m.str("device", /^[A-Za-z0-9_-]+$/, 'a codename such as "shiba"'),
+    product: m.str("product", /^[A-Za-z0-9_-]+$/, 'a product name such as "shiba"'),
+    gms: m.bool("gms"),
+  };
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML node reading with locations
+
+class Reader {
+  constructor(
+    readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly fileName: string,
+  ) {}
+
+  locAt(offset: number): string {
+    const { line, col } = this.lines.linePos(offset);
+    return `${this.fileName}:${line}:${col}`;
+  }
+
+  loc(node: Node | null | undefined): string {
+    return this.locAt(node?.range?.[0] ?? 0);
+  }
+
+  fail(node: Node | null | undefined, message: string, expected: string): never {
+    throw new ScenarioError(`${message} (expected ${expected})`, this.loc(node), expected);
+  }
+
+  resolve(node: unknown): Node | null {
+    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? null;
+    return (node as Node | null) ?? null;
+  }
+
+  map(node: unknown, what: string, expected: string): MapReader {
+    const n = this.resolve(node);
+    if (!isMap(n)) this.fail(n, `${what} must be a mapping, got ${describe(n)}`, expected);
+    return new MapReader(this, n, what);
+  }
+
+  scalarString(node: Node | null, expected: string, pattern?: RegExp): string {
+    const n = this.resolve(node);
+    const value = isScalar(n) ? n.value : undefined;
+    if (typeof value !== "string" || value.trim() === "") {
+      const hint = typeof value === "number" ? ' (quote it, e.g. "17.10", so YAML does not read a number)' : "";
+      this.fail(n, `expected a string, got ${describe(n)}${hint}`, expected);
+    }
+    if (pattern && !pattern.test(value)) this.fail(n, `"${value}" is not valid`, expected);
+    return value;
+  }
+}
+
+function describe(node: Node | null | undefined): string {
+  if (node === null || node === undefined) return "nothing";
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  if (isScalar(node)) return node.value === null ? "nothing" : JSON.stringify(node.value);
+  return "an unsupported node";
+}
+
+class MapReader {
+  constructor(
+    readonly r: Reader,
+    readonly self: YAMLMap,
+    private readonly what: string,
+  ) {}
+
+  private pair(key: string): Pair | undefined {
+    return this.self.items.find((p) => isScalar(p.key) && p.key.value === key);
+  }
+
+  /** True when the key is present with a non-null value. */
+  has(key: string): boolean {
+    const value = this.r.resolve(this.pair(key)?.value);
+    return value !== null && !(isScalar(value) && value.value === null);
+  }
+
+  /** The value node of `key`, or null when absent. */
+  node(key: string): Node | null {
+    return this.r.resolve(this.pair(key)?.value);
+  }
+
+  private required(key: string, expected: string): Node {
+    const n = this.node(key);
+    if (!this.has(key)) {
+      const at = (this.pair(key)?.key as Node | undefined) ?? this.self;
+      this.r.fail(at, `${this.what} is missing required field "${key}"`, `${key}: ${expected}`);
+    }
+    return n!;
+  }
+
+  str(key: string, pattern?: RegExp, expected = "a non-empty string"): string {
+    return this.r.scalarString(this.required(key, expected), expected, pattern);
+  }
+
+  optStr(key: string, pattern?: RegExp, expected = "a non-empty string"): string | undefined {
+    return this.has(key) ? this.str(key, pattern, expected) : undefined;
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[]): T {
+    const expected = `one of ${values.join(", ")}`;
+    const node = this.required(key, expected);
+    const value = this.r.scalarString(node, expected);
+    if (!values.includes(value as T)) this.r.fail(node, `${key} "${value}" is not known`, expected);
+    return value as T;
+  }
+
+  int(key: string, min: number, max: number): number {
+    const expected = `an integer from ${min} to ${max}`;
+    const n = this.required(key, expected);
+    const value = isScalar(n) ? n.value : undefined;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      this.r.fail(n, `${key} must be ${expected}, got ${describe(n)}`, expected);
+    }
+    return value;
+  }
+
+  bool(key: string): boolean {
+    const n = this.required(key, "true or false");
+    const value = isScalar(n) ? n.value : undefined;
+    if (typeof value !== "boolean") this.r.fail(n, `${key} must be true or false, got ${describe(n)}`, "true or false");
+    return value;
+  }
+
+  map(key: string, expected: string): MapReader {
+    return this.r.map(this.required(key, expected), key, expected);
+  }
+
+  private seq(key: string, expected: string): Node[] {
+    const n = this.required(key, expected);
+    if (!isSeq(n) || n.items.length === 0) this.r.fail(n, `${key} must be ${expected}, got ${describe(n)}`, expected);
+    return n.items.map((item) => this.r.resolve(item) ?? n);
+  }
+
+  /** A non-empty list of mappings, each read by `read`. */
+  list<T>(key: string, expected: string, read: (item: MapReader) => T): T[] {
+    return this.seq(key, expected).map((node, i) => read(this.r.map(node, `${key}[${i}]`, expected)));
+  }
+
+  /** A non-empty list of strings, each checked by `check` (which may fail at the node). */
+  strings(key: string, expected: string, pattern?: RegExp, check?: (value: string, node: Node) => void): string[] {
+    return this.seq(key, expected).map((node) => {
+      const value = this.r.scalarString(node, expected, pattern);
+      check?.(value, node);
+      return value;
+    });
+  }
+
+  /**
+   * Rejects keys outside `allowed` before anything else is read, so a typo (`osVersion`) is
+   * reported as such rather than as a missing field.
+   */
+  only(allowed: readonly string[]): this {
+    for (const p of this.self.items) {
+      const key = isScalar(p.key) ? String(p.key.value) : "?";
+      if (allowed.includes(key)) continue;
+      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || a.startsWith(key) || key.startsWith(a));
+      const hint = near ? `; did you mean "${near}"?` : "";
+      this.r.fail(p.key as Node, `unknown field "${key}" in ${this.what}${hint}`, `one of ${allowed.join(", ")}`);
+    }
+    return this;
+  }
+}
+
+/** The set of known device models, by id. */
+export class Catalog {
+  private readonly byId = new Map<string, DeviceModel>();
+
+  constructor(models: readonly DeviceModel[]) {
+    for (const m of models) {
+      if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);
+      this.byId.set(m.id, m);
+    }
+  }
+
+  /** The model with this id; a `ScenarioError` naming the known ids otherwise. */
+  get(id: string): DeviceModel {
+    const model = this.byId.get(id);
+    if (model === undefined) {
+      throw new ScenarioError(`unknown device model "${id}"; known models: ${this.ids().join(", ")}`, undefined, this.ids().join(" | "));
+    }
+    return model;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** All models, sorted by id. */
+  list(): DeviceModel[] {
+    return this.ids().map((id) => this.byId.get(id)!);
+  }
+
+  /** All ids, sorted. */
+  ids(): string[] {
+    return [...this.byId.keys()].sort();
+  }
+}

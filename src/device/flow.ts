@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A flow is what one device does in a run ("scep", later "ios-ade", "windows-autopilot", …).
+ * Flows compose behaviours; they return a value for every expected protocol outcome and throw
+ * SimErrors only for failures (server, transport, scenario, or our bug).
+ */
+import type { DevicePorts } from "../ports/index.js";
+import type { Certificate } from "../wire/x509/certificate.js";
+import type { PrivateKey } from "../ports/crypto.js";
+import type { ProtocolContext } from "../protocol/common/context.js";
+import type { Platform } from "./catalog.js";
+import type { DeviceIdentity } from "./identity.js";
+
+/** Where the device's servers are, resolved by the runner (embedded server or scenario URL). */
+export interface FlowTargets {
+  scepUrl?: string;
+}
+
+export interface FlowContext {
+  identity: DeviceIdentity;
+  ports: DevicePorts;
+  protocol: ProtocolContext;
+  targets: FlowTargets;
+}
+
+/** Credentials a device holds after a flow: its keychain. */
+export interface Keychain {
+  identities: { label: string; certificate: Certificate; key: PrivateKey; chain: Certificate[] }[];
+}
+
+export interface FlowResult {
+  ok: boolean;
+  /** Stable outcome code: "scep.issued", "scep.failInfo.badRequest", "scep.pending-gave-up", … */
+  code: string;
+  /** Where a failed outcome happened, and what the device shows. */
+  step?: string;
+  message?: string;
+  keychain: Keychain;
+}
+
+export interface Flow<Options = unknown> {
+  name: string;
+  description: string;
+  /** Platforms the flow applies to; "any" for platform-neutral flows such as plain SCEP. */
+  platforms: readonly Platform[] | "any";
+  run(ctx: FlowContext, options: Options): Promise<FlowResult>;
+}

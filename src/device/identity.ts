@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The identity of one virtual device: every identifier a real device of its model would report,
+ * derived from the device's entropy stream. Each identifier draws from its own forked sub-stream
+ * (`entropy.fork("serial")`, `fork("imei")`, …), so adding a field later leaves the others as
+ * they were, and the same seed and index always give the same identity.
+ */
+import { ScenarioError } from "../errors/index.js";
+import type { Entropy } from "../ports/entropy.js";
+import type { DeviceModel, InterfaceKind, OsRelease, Platform, SerialSpec, WindowsEdition } from "./catalog.js";
+import {
+  androidId,
+  appleSerial,
+  appleUdid,
+  dellServiceTag,
+  hpSerial,
+  imei,
+  lenovoSerial,
+  localMacAddress,
+  macAddress,
+  meid,
+  patternSerial,
+  surfaceSerial,
+  windowsDeviceId,
+  windowsDeviceName,
+  windowsHwDevId,
+} from "./identifiers.js";
+import type { MacStyle } from "./identifiers.js";
+
+export interface MacEntry {
+  kind: InterfaceKind;
+  /** Formatted as the platform prints it (see `macStyleFor`). */
+  address: string;
+}
+
+export interface WindowsIdentity {
+  /** MS-MDE2 `DeviceID`: 32 upper-case hex. */
+  deviceId: string;
+  /** DMClient `HWDevID`: 64 upper-case hex. */
+  hwDevId: string;
+  edition: WindowsEdition;
+  tpmVersion: "2.0" | "1.2" | "none";
+  systemFamily?: string;
+}
+
+export interface AndroidIdentity {
+  /** `Settings.Secure.ANDROID_ID`: 16 lower-case hex. */
+  androidId: string;
+  brand: string;
+  device: string;
+  product: string;
+  gms: boolean;
+  apiLevel: number;
+  securityPatch: string;
+  /** The per-network locally administered address Wi-Fi shows by default on Android 10+. */
+  randomizedWifiMac?: string;
+}
+
+/** A complete, platform-appropriate identity record for one device. */
+export interface DeviceIdentity {
+  /** "<model>#<index>", unique within a run. */
+  id: string;
+  index: number;
+  /** Catalog model id. */
+  model: string;
+  platform: Platform;
+  manufacturer: string;
+  marketingName: string;
+  modelIdentifier: string;
+  modelNumber?: string;
+  deviceName: string;
+  serialNumber: string;
+  /** The OS release this device runs, picked from the model's list. */
+  os: OsRelease;
+  macs: MacEntry[];
+  wifiMac?: string;
+  ethernetMac?: string;
+  bluetoothMac?: string;
+  /** Apple only. */
+  udid?: string;
+  /** MDM `ModelName`, Apple only. */
+  modelName?: string;
+  imei?: string;
+  imei2?: string;
+  /** 14 hex/decimal digits without check digit, as devices report it. */
+  meid?: string;
+  windows?: WindowsIdentity;
+  android?: AndroidIdentity;
+}
+
+export interface IdentityOptions {
+  /** Pin the OS release by version ("17.5.1") or build ("21F90"); otherwise picked per device. */
+  osVersion?: string;
+  /** Pin the Windows edition by name ("Enterprise"). */
+  windowsEdition?: string;
+}
+
+/** How each platform prints MAC addresses: Windows upper-case dashes, Apple/Android lower-case colons. */
+export function macStyleFor(platform: Platform): MacStyle {
+  return platform === "windows" ? "dash-upper" : "colon-lower";
+}
+
+/** A serial number in the model's format. */
+export function generateSerial(spec: SerialSpec, entropy: Entropy): string {
+  if ("pattern" in spec) return patternSerial(entropy, spec.pattern);
+  switch (spec.format) {
+    case "apple-random-10":
+      return appleSerial(entropy, "random-10");
+    case "apple-legacy-12":
+      return appleSerial(entropy, "legacy-12");
+    case "dell-service-tag":
+      return dellServiceTag(entropy);
+    case "hp":
+      return hpSerial(entropy);
+    case "lenovo":
+      return lenovoSerial(entropy);
+    case "surface":
+      return surfaceSerial(entropy);
+  }
+}
+
+function pickOs(model: DeviceModel, entropy: Entropy, pinned?: string): OsRelease {
+  if (pinned === undefined) return model.osVersions[entropy.fork("os").int(model.osVersions.length)]!;
+  const found = model.osVersions.find((os) => os.version === pinned || os.build === pinned);
+  if (found) return found;
+  const known = model.osVersions.map((os) => `${os.version} (${os.build})`).join(", ");
+  throw new ScenarioError(`OS version "${pinned}" is not in the catalog for ${model.id}; known: ${known}`);
+}
+
+function pickEdition(model: DeviceModel, editions: WindowsEdition[], entropy: Entropy, pinned?: string): WindowsEdition {
+  if (pinned === undefined) return editions[entropy.fork("windows.edition").int(editions.length)]!;
+  const found = editions.find((e) => e.name.toLowerCase() === pinned.toLowerCase());
+  if (found) return found;
+  throw new ScenarioError(`Windows edition "${pinned}" is not offered by ${model.id}; known: ${editions.map((e) => e.name).join(", ")}`);
+}
+
+/** Builds the identity of device number `index` of `model` from that device's entropy stream. */
+export function createDeviceIdentity(
+  model: DeviceModel,
+  entropy: Entropy,
+  index: number,
+  options: IdentityOptions = {},
+): DeviceIdentity {
+  const os = pickOs(model, entropy, options.osVersion);
+  const style = macStyleFor(model.platform);
+  const perKind = new Map<InterfaceKind, number>();
+  const macs = model.network.map((nic): MacEntry => {
+    const ordinal = perKind.get(nic.kind) ?? 0;
+    perKind.set(nic.kind, ordinal + 1);
+    const stream = entropy.fork(`mac.${nic.kind}.${ordinal}`);
+    const oui = nic.ouis[stream.int(nic.ouis.length)]!;
+    return { kind: nic.kind, address: macAddress(stream, oui, style) };
+  });
+
+  const identity: DeviceIdentity = {
+    id: `${model.id}#${index}`,
+    index,
+    model: model.id,
+    platform: model.platform,
+    manufacturer: model.manufacturer,
+    marketingName: model.marketingName,
+    modelIdentifier: model.modelIdentifier,
+    ...(model.modelNumber !== undefined ? { modelNumber: model.modelNumber } : {}),
+    deviceName: model.deviceName ?? model.apple?.modelName ?? model.marketingName,
+    serialNumber: generateSerial(model.serial, entropy.fork("serial")),
+    os,
+    macs,
+  };
+  for (const kind of ["wifi", "ethernet", "bluetooth"] as const) {
+    const first = macs.find((m) => m.kind === kind);
+    if (first) identity[`${kind}Mac`] = first.address;
+  }
+
+  if (model.cellular) {
+    const stream = entropy.fork("imei");
+    const tac = model.cellular.tacs[stream.int(model.cellular.tacs.length)]!;
+    identity.imei = imei(stream, tac);
+    if (model.cellular.imeiCount === 2) identity.imei2 = imei(entropy.fork("imei2"), tac);
+    if (model.cellular.meid === "from-imei") identity.meid = identity.imei.slice(0, 14);
+    if (model.cellular.meid === "generated") {
+      const prefix = model.cellular.meidPrefix;
+      identity.meid = meid(entropy.fork("meid"), { checkDigit: false, ...(prefix ? { prefix } : {}) });
+    }
+  }
+
+  if (model.apple) {
+    identity.udid = appleUdid(entropy.fork("udid"), model.apple.udidFormat, model.apple.chipId);
+    identity.modelName = model.apple.modelName;
+  }
+
+  if (model.windows) {
+    identity.deviceName = windowsDeviceName(entropy.fork("deviceName"), model.windows.chassis);
+    identity.windows = {
+      deviceId: windowsDeviceId(entropy.fork("windows.deviceId")),
+      hwDevId: windowsHwDevId(entropy.fork("windows.hwDevId")),
+      edition: pickEdition(model, model.windows.editions, entropy, options.windowsEdition),
+      tpmVersion: model.windows.tpmVersion,
+    };
+    if (model.windows.systemFamily !== undefined) identity.windows.systemFamily = model.windows.systemFamily;
+  } else if (options.windowsEdition !== undefined) {
+    throw new ScenarioError(`windowsEdition is set but ${model.id} is a ${model.platform} model`);
+  }
+
+  if (model.android) {
+    identity.android = {
+      androidId: androidId(entropy.fork("android.id")),
+      brand: model.android.brand,
+      device: model.android.device,
+      product: model.android.product,
+      gms: model.android.gms,
+      apiLevel: os.apiLevel ?? 0,
+      securityPatch: os.securityPatch ?? "",
+    };
+    if (identity.wifiMac !== undefined) {
+      identity.android.randomizedWifiMac = localMacAddress(entropy.fork("android.randomizedMac"), style);
+    }
+  }
+  return identity;
+}
