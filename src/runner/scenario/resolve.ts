@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Fills in defaults. Every default a scenario author relies on is here (and listed in
+ * `scenarios/README.md`); the runner never invents its own.
+ */
+import type {
+  CaFingerprint,
+  ResolvedArrival,
+  ResolvedEmbeddedScep,
+  ResolvedExpectations,
+  ResolvedGroup,
+  ResolvedLimits,
+  ResolvedScenario,
+  ResolvedScepOptions,
+  ResolvedServer,
+  Scenario,
+  ScepOptions,
+} from "./types.js";
+
+/** Defaults, exported so documentation and tests can refer to them. */
+export const DEFAULTS = {
+  seed: "1",
+  embeddedScep: { challenge: "enrollsim", pending: 0, ra: false, validityDays: 365 },
+  scep: {
+    subject: "CN=%SERIAL%,O=enrollsim",
+    keyUsage: ["digitalSignature", "keyEncipherment"],
+    extendedKeyUsage: ["clientAuth"],
+    poll: { maxAttempts: 3, delayMs: 10_000, backoff: 1.0 },
+    cipher: "auto",
+    digest: "auto",
+    renew: false,
+  },
+  /** Closed model: at most this many devices in flight. */
+  arrival: { kind: "concurrency", concurrency: 10 },
+  limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576 },
+} as const;
+
+/** Parses a schema-valid `md5|sha1|sha256:` fingerprint. */
+export function parseFingerprint(text: string): CaFingerprint {
+  const colon = text.indexOf(":");
+  return {
+    algorithm: text.slice(0, colon) as CaFingerprint["algorithm"],
+    hex: text.slice(colon + 1).replace(/:/g, "").toLowerCase(),
+  };
+}
+
+/** `base` + "/scep", without doubling the slash. */
+export function scepUrlFor(base: string): string {
+  return `${base.replace(/\/+$/, "")}/scep`;
+}
+
+function resolveScep(o: ScepOptions, server: ResolvedServer): ResolvedScepOptions {
+  const d = DEFAULTS.scep;
+  return {
+    url: o.url ?? (server.kind === "url" ? scepUrlFor(server.url) : undefined),
+    challenge: o.challenge ?? (server.kind === "embedded" ? server.scep.challenge : undefined),
+    subject: o.subject ?? d.subject,
+    san: { dns: o.san?.dns ?? [], email: o.san?.email ?? [], uri: o.san?.uri ?? [], upn: o.san?.upn ?? [] },
+    keyUsage: o.keyUsage ?? [...d.keyUsage],
+    extendedKeyUsage: o.extendedKeyUsage ?? [...d.extendedKeyUsage],
+    caFingerprint: o.caFingerprint === undefined ? undefined : parseFingerprint(o.caFingerprint),
+    poll: { ...d.poll, ...o.poll },
+    cipher: o.cipher ?? d.cipher,
+    digest: o.digest ?? d.digest,
+    renew: o.renew ?? d.renew,
+  };
+}
+
+function resolveServer(s: Scenario): ResolvedServer {
+  if (s.server !== undefined && s.server !== "embedded") {
+    return { kind: "url", url: s.server, insecure: s.insecure ?? false };
+  }
+  const e = s.embedded?.scep ?? {};
+  const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...e };
+  return { kind: "embedded", scep };
+}
+
+function resolveArrival(s: Scenario): ResolvedArrival {
+  const a = s.arrival;
+  if (a === undefined) return { ...DEFAULTS.arrival };
+  if (a.rate !== undefined) {
+    return { kind: "rate", rate: a.rate, rampFrom: a.rampFrom ?? a.rate, rampSeconds: a.rampSeconds ?? 0 };
+  }
+  return { kind: "concurrency", concurrency: a.concurrency };
+}
+
+/** Applies defaults to a schema-valid, semantically checked scenario. */
+export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
+  const server = resolveServer(s);
+  let next = 0;
+  const groups: ResolvedGroup[] = s.groups.map((g) => {
+    const firstIndex = next;
+    next += g.count;
+    const options: ResolvedGroup["options"] = {};
+    if (g.flow === "scep") options.scep = resolveScep(g.options?.scep ?? {}, server);
+    return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options };
+  });
+  const failures = (s.expect?.failures ?? []).map((f) =>
+    f.ratio !== undefined
+      ? { code: f.code, kind: "ratio" as const, ratio: f.ratio }
+      : { code: f.code, kind: "count" as const, count: f.count },
+  );
+  const expect: ResolvedExpectations = {
+    successRatio: s.expect?.successRatio ?? (failures.length ? 0 : 1),
+    latency: { ...s.expect?.latency },
+    failures,
+  };
+  const limits: ResolvedLimits = { ...DEFAULTS.limits, ...s.limits };
+  const resolved: ResolvedScenario = {
+    file,
+    name: s.name,
+    seed: s.seed === undefined ? DEFAULTS.seed : String(s.seed),
+    server,
+    groups,
+    totalDevices: next,
+    arrival: resolveArrival(s),
+    limits,
+    expect,
+  };
+  if (s.description !== undefined) resolved.description = s.description;
+  return resolved;
+}

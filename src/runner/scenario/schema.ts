@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The scenario file's JSON Schema (draft-07). This object is the single source of truth: the
+ * published copy `scenarios/scenario.schema.json` (for editors, via
+ * `# yaml-language-server: $schema=./scenario.schema.json`) must equal it, which
+ * `test/runner/scenario/schema.test.ts` checks.
+ *
+ * Non-standard annotation: `x-expected` is human text used by the loader's error messages where the
+ * wording derived from `type`/`minimum`/`pattern` would be unreadable. Validators ignore it.
+ *
+ * What JSON Schema cannot say (known models and flows, unique group names, `insecure` only with a URL
+ * server, total device count, …) is checked in {@link ./semantic.ts}.
+ */
+
+/** A JSON value: what the schema object is made of. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Keyword names accepted by `extendedKeyUsage` besides dotted OIDs (RFC 5280 §4.2.1.12). */
+export const EKU_NAMES = [
+  "serverAuth",
+  "clientAuth",
+  "codeSigning",
+  "emailProtection",
+  "timeStamping",
+  "OCSPSigning",
+] as const;
+
+/** keyUsage bit names (RFC 5280 §4.2.1.3). */
+export const KEY_USAGES = [
+  "digitalSignature",
+  "nonRepudiation",
+  "keyEncipherment",
+  "dataEncipherment",
+  "keyAgreement",
+  "keyCertSign",
+  "cRLSign",
+  "encipherOnly",
+  "decipherOnly",
+] as const;
+
+/** SCEP failInfo names (RFC 8894 §3.2.1.4.5). */
+export const FAIL_INFOS = ["badAlg", "badMessageCheck", "badRequest", "badTime", "badCertId"] as const;
+
+/** GetCACaps keywords the embedded server may advertise (RFC 8894 §3.5.2, plus legacy `Update`). */
+export const CA_CAPS = [
+  "AES",
+  "DES3",
+  "GetNextCACert",
+  "POSTPKIOperation",
+  "Renewal",
+  "SHA-1",
+  "SHA-256",
+  "SHA-512",
+  "SCEPStandard",
+  "Update",
+] as const;
+
+/** Content-encryption choices for the SCEP pkcsPKIEnvelope. */
+export const SCEP_CIPHERS = ["auto", "aes-128-cbc", "aes-256-cbc", "des-ede3-cbc"] as const;
+
+/** Message-digest choices for SCEP signatures. */
+export const SCEP_DIGESTS = ["auto", "sha1", "sha256", "sha512"] as const;
+
+/** Variables allowed as `%NAME%` in subject and SAN templates. */
+export const TEMPLATE_VARIABLES = ["SERIAL", "UDID", "DEVICE_NAME", "INDEX", "MODEL"] as const;
+
+/** Most devices one scenario may start (all groups together). */
+export const MAX_TOTAL_DEVICES = 1_000_000;
+
+const HTTP_URL = "^https?://[^\\s/?#@]+([/?#]\\S*)?$";
+const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";
+
+const stringList = (description: string): Json => ({
+  type: "array",
+  description,
+  minItems: 1,
+  items: { type: "string", minLength: 1 },
+});
+
+const percentile = (p: string): Json => ({
+  type: "number",
+  exclusiveMinimum: 0,
+  description: `${p} latency bound in milliseconds`,
+});
+
+const scepOptions: Json = {
+  type: "object",
+  description: "Options for the scep flow.",
+  additionalProperties: false,
+  properties: {
+    url: {
+      type: "string",
+      pattern: HTTP_URL,
+      "x-expected": "an http(s) URL",
+      description: "SCEP endpoint. Default: the embedded server's SCEP URL, or `server` + \"/scep\".",
+    },
+    challenge: {
+      type: "string",
+      description: "challengePassword sent in the CSR. Default: the embedded server's challenge; none for a URL server.",
+    },
+    subject: {
+      type: "string",
+      minLength: 1,
+      description:
+        "Subject DN template; %SERIAL%, %UDID%, %DEVICE_NAME%, %INDEX%, %MODEL% are replaced. Default \"CN=%SERIAL%,O=enrollsim\".",
+    },
+    san: {
+      type: "object",
+      description: "subjectAltName entries (templates allowed).",
+      additionalProperties: false,
+      properties: {
+        dns: stringList("dNSName entries"),
+        email: stringList("rfc822Name entries"),
+        uri: stringList("uniformResourceIdentifier entries"),
+        upn: stringList("Microsoft UPN otherName entries"),
+      },
+    },
+    keyUsage: {
+      type: "array",
+      description: "keyUsage bits requested in the CSR. Default [digitalSignature, keyEncipherment].",
+      uniqueItems: true,
+      items: { type: "string", enum: [...KEY_USAGES] },
+    },
+    extendedKeyUsage: {
+      type: "array",
+      description: "extendedKeyUsage purposes (names or dotted OIDs). Default [clientAuth].",
+      uniqueItems: true,
+      items: {
+        type: "string",
+        pattern: `^(${EKU_NAMES.join("|")}|[0-2](\\.[0-9]+)+)$`,
+        "x-expected": `a purpose name (${EKU_NAMES.join(", ")}) or a dotted OID`,
+      },
+    },
+    caFingerprint: {
+      type: "string",
+      pattern:
+        "^(md5:([0-9A-Fa-f]{2}:?){15}|sha1:([0-9A-Fa-f]{2}:?){19}|sha256:([0-9A-Fa-f]{2}:?){31})[0-9A-Fa-f]{2}$",
+      "x-expected": 'md5, sha1 or sha256, then ":" and the full digest in hex (colons allowed), e.g. "sha256:3A:F1:…"',
+      description: "Pin the CA certificate from GetCACert by digest.",
+    },
+    poll: {
+      type: "object",
+      description: "CertPoll policy while the CA answers PENDING.",
+      additionalProperties: false,
+      properties: {
+        maxAttempts: { type: "integer", minimum: 0, maximum: 1000, description: "Polls before giving up. Default 3." },
+        delayMs: { type: "integer", minimum: 0, maximum: 86_400_000, description: "Delay before the first poll. Default 10000." },
+        backoff: { type: "number", minimum: 1, maximum: 10, description: "Delay multiplier per poll. Default 1.0." },
+      },
+    },
+    cipher: { type: "string", enum: [...SCEP_CIPHERS], description: "Envelope cipher. Default auto (from GetCACaps)." },
+    digest: { type: "string", enum: [...SCEP_DIGESTS], description: "Signature digest. Default auto (from GetCACaps)." },
+    renew: { type: "boolean", description: "After enrolment, renew once with RenewalReq. Default false." },
+  },
+};
+
+const group: Json = {
+  type: "object",
+  description: "A set of identical devices running one flow.",
+  additionalProperties: false,
+  required: ["name", "model", "count", "flow"],
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 100, description: "Unique within the scenario." },
+    model: { type: "string", minLength: 1, description: "Device catalog id (devices/*.yaml), e.g. iphone-15." },
+    count: { type: "integer", minimum: 1, maximum: MAX_TOTAL_DEVICES, description: "How many devices." },
+    flow: { type: "string", minLength: 1, description: "Enrollment flow, e.g. scep." },
+    options: {
+      type: "object",
+      description: "Per-flow options, keyed by flow name.",
+      additionalProperties: false,
+      properties: { scep: scepOptions },
+    },
+  },
+};
+
+const embedded: Json = {
+  type: "object",
+  description: "Configuration of the embedded reference server (only when server is embedded).",
+  additionalProperties: false,
+  properties: {
+    scep: {
+      type: "object",
+      description: "The embedded SCEP CA.",
+      additionalProperties: false,
+      properties: {
+        challenge: { type: "string", description: "Challenge password the CA accepts. Default \"enrollsim\"." },
+        pending: {
+          type: "integer",
+          minimum: 0,
+          maximum: 100,
+          description: "Answer PENDING this many times per transaction before issuing. Default 0.",
+        },
+        failInfo: { type: "string", enum: [...FAIL_INFOS], description: "Always answer FAILURE with this failInfo." },
+        ra: { type: "boolean", description: "Serve a CA + RA chain (degenerate PKCS#7). Default false." },
+        caps: {
+          type: "array",
+          description: "Override the advertised GetCACaps keywords.",
+          uniqueItems: true,
+          items: { type: "string", enum: [...CA_CAPS] },
+        },
+        validityDays: { type: "integer", minimum: 1, maximum: 36_500, description: "Issued certificate validity. Default 365." },
+      },
+    },
+  },
+};
+
+const arrival: Json = {
+  type: "object",
+  description: "How devices start: rate (open model) or concurrency (closed model), exactly one.",
+  additionalProperties: false,
+  oneOf: [{ required: ["rate"] }, { required: ["concurrency"] }],
+  "x-expected": "exactly one of rate (open model) or concurrency (closed model)",
+  dependencies: { rampFrom: ["rate", "rampSeconds"], rampSeconds: ["rate", "rampFrom"] },
+  properties: {
+    rate: { type: "number", exclusiveMinimum: 0, maximum: 100_000, description: "Devices started per second." },
+    rampFrom: {
+      type: "number",
+      minimum: 0,
+      maximum: 100_000,
+      description: "Starting rate; ramps linearly to rate over rampSeconds.",
+    },
+    rampSeconds: { type: "number", minimum: 0, maximum: 86_400, description: "Ramp duration in seconds." },
+    concurrency: { type: "integer", minimum: 1, maximum: 100_000, description: "Devices in flight at once." },
+  },
+};
+
+const limits: Json = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    durationSeconds: {
+      type: "number",
+      exclusiveMinimum: 0,
+      maximum: 604_800,
+      description: "Whole-run deadline. Default 600.",
+    },
+    stepTimeoutMs: {
+      type: "integer",
+      minimum: 1,
+      maximum: 3_600_000,
+      description: "Per HTTP exchange. Default 30000.",
+    },
+    maxResponseBytes: {
+      type: "integer",
+      minimum: 1,
+      maximum: 268_435_456,
+      description: "Largest response body accepted. Default 1048576.",
+    },
+  },
+};
+
+const expect: Json = {
+  type: "object",
+  description: "What must hold for the run to pass (decides the exit code).",
+  additionalProperties: false,
+  properties: {
+    successRatio: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      description: "enrolled / devices must be >= this. Default 1.0, or 0 when failures are listed.",
+    },
+    latency: {
+      type: "object",
+      description: "Per-step latency percentiles in ms.",
+      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "scep.pkioperation"' },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: { p50: percentile("p50"), p95: percentile("p95"), p99: percentile("p99") },
+      },
+    },
+    failures: {
+      type: "array",
+      description: "Expected failure codes.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["code"],
+        oneOf: [{ required: ["ratio"] }, { required: ["count"] }],
+        "x-expected": "exactly one of ratio or count",
+        properties: {
+          code: {
+            type: "string",
+            pattern: DOTTED_NAME,
+            "x-expected": 'a failure code such as "scep.failInfo.badRequest"',
+          },
+          ratio: {
+            type: "number",
+            minimum: 0,
+            maximum: 1,
+            description: "At least this fraction of devices must fail with this code.",
+          },
+          count: { type: "integer", minimum: 0, description: "Exactly this many devices must fail with this code." },
+        },
+      },
+    },
+  },
+};
+
+/** The draft-07 JSON Schema of a scenario file. */
+export const scenarioSchema: { [key: string]: Json } = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "enrollsim scenario",
+  description: "A fleet of simulated devices, the server they enroll against, pacing, limits and expectations.",
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "groups"],
+  properties: {
+    name: { type: "string", minLength: 1, maxLength: 200, description: "Scenario name." },
+    description: { type: "string", description: "Free text." },
+    seed: {
+      type: ["integer", "string"],
+      minLength: 1,
+      description: "Run seed; the same seed reproduces the same fleet. Default \"1\".",
+    },
+    server: {
+      type: "string",
+      pattern: `^embedded$|${HTTP_URL}`,
+      "x-expected": '"embedded" or an http(s) URL',
+      description: "\"embedded\" (default) or the http(s) URL of the server under test.",
+    },
+    insecure: {
+      type: "boolean",
+      description: "WARNING: test-only. Turns TLS verification off. Only allowed when server is a URL.",
+    },
+    embedded,
+    groups: { type: "array", minItems: 1, maxItems: 1000, description: "Device groups.", items: group },
+    arrival,
+    limits,
+    expect,
+  },
+};

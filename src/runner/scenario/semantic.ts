@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Checks JSON Schema cannot express: known models and flows, unique group names, server-dependent
+ * keys, URL syntax, template variables, device totals and expectations that cannot all hold.
+ * Runs on schema-valid data only.
+ */
+import { formatPath, type Anchor, type PathSegment } from "./locate.js";
+import { describeValue, type Issue } from "./messages.js";
+import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
+import { didYouMean, listNames } from "./suggest.js";
+import type { ScepOptions, Scenario, ScenarioContext } from "./types.js";
+
+function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
+  return { path, anchor, message, expected, rank: 1 };
+}
+
+/** `undefined` when `text` is an absolute http(s) URL without credentials, else what is wrong. */
+export function httpUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "is not a valid URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `uses ${url.protocol} instead of http: or https:`;
+  if (!url.hostname) return "has no host";
+  if (url.username || url.password) return "must not contain credentials";
+  return undefined;
+}
+
+/** Template variables (`%NAME%`) in `text` that are not in {@link TEMPLATE_VARIABLES}. */
+export function unknownVariables(text: string): string[] {
+  const known: readonly string[] = TEMPLATE_VARIABLES;
+  return [...text.matchAll(/%([A-Za-z0-9_]+)%/g)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
+function checkTemplate(path: PathSegment[], text: string, out: Issue[]): void {
+  const bad = unknownVariables(text);
+  if (bad.length === 0) return;
+  const known = TEMPLATE_VARIABLES.map((v) => `%${v}%`).join(", ");
+  out.push(issue(path, `${formatPath(path)} uses unknown variable %${bad[0]}%; known variables: ${known}`, known));
+}
+
+function checkScep(base: PathSegment[], scep: ScepOptions, out: Issue[]): void {
+  if (scep.url !== undefined) {
+    const problem = httpUrlProblem(scep.url);
+    const at = [...base, "url"];
+    if (problem) out.push(issue(at, `${formatPath(at)} ${problem} (got ${describeValue(scep.url)})`, "an http(s) URL"));
+  }
+  if (scep.subject !== undefined) checkTemplate([...base, "subject"], scep.subject, out);
+  for (const kind of ["dns", "email", "uri", "upn"] as const) {
+    scep.san?.[kind]?.forEach((entry, i) => checkTemplate([...base, "san", kind, i], entry, out));
+  }
+}
+
+function checkServer(s: Scenario, out: Issue[]): void {
+  const embedded = s.server === undefined || s.server === "embedded";
+  if (!embedded) {
+    const problem = httpUrlProblem(s.server as string);
+    if (problem) {
+      out.push(issue(["server"], `server ${problem} (got ${describeValue(s.server)})`, '"embedded" or an http(s) URL'));
+    }
+  }
+  if (embedded && s.insecure !== undefined) {
+    const message = 'insecure is only allowed when server is an http(s) URL (server is "embedded")';
+    out.push(issue(["insecure"], message, "no insecure key", "key"));
+  }
+  if (!embedded && s.embedded !== undefined) {
+    const message = "embedded configures the embedded server, but server is a URL; remove it or set server: embedded";
+    out.push(issue(["embedded"], message, "no embedded key", "key"));
+  }
+}
+
+/** Returns the total device count. */
+function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
+  const seen = new Map<string, number>();
+  let total = 0;
+  s.groups.forEach((g, i) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ["groups", i, ...rest];
+    const first = seen.get(g.name);
+    if (first === undefined) seen.set(g.name, i);
+    else {
+      const message = `duplicate group name "${g.name}" (groups[${first}] already uses it)`;
+      out.push(issue(at("name"), message, "a name no other group uses"));
+    }
+    if (!ctx.modelIds.includes(g.model)) {
+      const known = `${listNames(ctx.modelIds)}${didYouMean(g.model, ctx.modelIds)}`;
+      out.push(issue(at("model"), `unknown device model "${g.model}"; known models: ${known}`, "a device catalog id"));
+    }
+    if (!ctx.flows.includes(g.flow)) {
+      const known = `${listNames(ctx.flows)}${didYouMean(g.flow, ctx.flows)}`;
+      out.push(issue(at("flow"), `unknown flow "${g.flow}"; known flows: ${known}`, `one of ${ctx.flows.join(", ")}`));
+    }
+    for (const key of Object.keys(g.options ?? {})) {
+      if (key === g.flow) continue;
+      const message = `${formatPath(at("options", key))} does not apply: the group's flow is "${g.flow}"`;
+      out.push(issue(at("options", key), message, `options.${g.flow}`, "key"));
+    }
+    if (g.options?.scep) checkScep(at("options", "scep"), g.options.scep, out);
+    total += g.count;
+    if (total > MAX_TOTAL_DEVICES && total - g.count <= MAX_TOTAL_DEVICES) {
+      const message = `total device count reaches ${total} here; a scenario may start at most ${MAX_TOTAL_DEVICES}`;
+      out.push(issue(at("count"), message, `at most ${MAX_TOTAL_DEVICES} devices in all`));
+    }
+  });
+  return total;
+}
+
+function checkLatency(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
+  for (const [step, bounds] of Object.entries(s.expect?.latency ?? {})) {
+    const at: PathSegment[] = ["expect", "latency", step];
+    if (ctx.steps && !ctx.steps.includes(step)) {
+      const known = `${listNames(ctx.steps)}${didYouMean(step, ctx.steps)}`;
+      out.push(issue(at, `unknown step "${step}" in expect.latency; known steps: ${known}`, "a step name", "key"));
+    }
+    const given = (["p50", "p95", "p99"] as const).filter((p) => bounds[p] !== undefined);
+    for (let k = 1; k < given.length; k++) {
+      const lo = bounds[given[k - 1]] as number;
+      const hi = bounds[given[k]] as number;
+      if (hi < lo) {
+        const where = formatPath([...at, given[k]]);
+        const message = `${where} (${hi}) is below ${given[k - 1]} (${lo}); percentiles cannot decrease`;
+        out.push(issue([...at, given[k]], message, `a number >= ${lo}`));
+      }
+    }
+  }
+}
+
+function checkFailures(s: Scenario, total: number, out: Issue[]): void {
+  const failures = s.expect?.failures ?? [];
+  const codes = new Map<string, number>();
+  let ratioSum = 0;
+  let countSum = 0;
+  failures.forEach((f, i) => {
+    const first = codes.get(f.code);
+    if (first === undefined) codes.set(f.code, i);
+    else {
+      const message = `failure code "${f.code}" is already listed as expect.failures[${first}]`;
+      out.push(issue(["expect", "failures", i, "code"], message, "each code once"));
+    }
+    countSum += f.count ?? 0;
+    ratioSum += f.ratio ?? 0;
+  });
+  if (countSum > total) {
+    const message = `expect.failures counts add up to ${countSum}, more than the ${total} devices`;
+    out.push(issue(["expect", "failures"], message, `at most ${total} in all`));
+    return;
+  }
+  const success = s.expect?.successRatio ?? (failures.length ? 0 : 1);
+  const share = success + ratioSum + (total > 0 ? countSum / total : 0);
+  if (share > 1 + 1e-9) {
+    const message =
+      `expectations cannot all hold: successRatio ${success} plus the expected failures ` +
+      `cover ${+share.toFixed(6)} of the devices (more than 1)`;
+    out.push(issue(["expect"], message, "success and failure shares adding up to at most 1"));
+  }
+}
+
+/** Every semantic problem found; the loader reports the one nearest the top of the file. */
+export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
+  const out: Issue[] = [];
+  if (typeof s.seed === "number" && !Number.isSafeInteger(s.seed)) {
+    const message = `seed ${s.seed} is too large to keep exactly; quote it to make it a string`;
+    out.push(issue(["seed"], message, "an integer within ±2^53 or a string"));
+  }
+  checkServer(s, out);
+  const total = checkGroups(s, ctx, out);
+  checkLatency(s, ctx, out);
+  checkFailures(s, total, out);
+  return out;
+}

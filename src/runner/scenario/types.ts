@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Scenario types. `Scenario` and friends are the file as written (every optional key optional);
+ * `ResolvedScenario` and friends are what the runner uses: defaults filled, unions discriminated.
+ * The format reference is `scenarios/README.md`; the schema is {@link ./schema.ts}.
+ */
+import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
+
+/** SCEP failInfo name (RFC 8894). */
+export type FailInfoName = (typeof FAIL_INFOS)[number];
+/** GetCACaps keyword. */
+export type CaCap = (typeof CA_CAPS)[number];
+/** keyUsage bit name. */
+export type KeyUsageName = (typeof KEY_USAGES)[number];
+/** Envelope cipher choice. */
+export type ScepCipher = (typeof SCEP_CIPHERS)[number];
+/** Signature digest choice. */
+export type ScepDigest = (typeof SCEP_DIGESTS)[number];
+
+// ---------------------------------------------------------------- as written
+
+/** `embedded.scep` as written. */
+export interface EmbeddedScepConfig {
+  challenge?: string;
+  pending?: number;
+  failInfo?: FailInfoName;
+  ra?: boolean;
+  caps?: CaCap[];
+  validityDays?: number;
+}
+
+/** `embedded` as written. */
+export interface EmbeddedConfig {
+  scep?: EmbeddedScepConfig;
+}
+
+/** subjectAltName templates. */
+export interface SanSpec {
+  dns?: string[];
+  email?: string[];
+  uri?: string[];
+  upn?: string[];
+}
+
+/** CertPoll policy while the CA answers PENDING. */
+export interface PollPolicy {
+  maxAttempts?: number;
+  delayMs?: number;
+  backoff?: number;
+}
+
+/** `groups[i].options.scep` as written. */
+export interface ScepOptions {
+  url?: string;
+  challenge?: string;
+  subject?: string;
+  san?: SanSpec;
+  keyUsage?: KeyUsageName[];
+  /** Names (`clientAuth`) or dotted OIDs. */
+  extendedKeyUsage?: string[];
+  /** `md5|sha1|sha256:` + hex, colons allowed. */
+  caFingerprint?: string;
+  poll?: PollPolicy;
+  cipher?: ScepCipher;
+  digest?: ScepDigest;
+  renew?: boolean;
+}
+
+/** One `groups[i]` entry as written. */
+export interface GroupSpec {
+  name: string;
+  model: string;
+  count: number;
+  flow: string;
+  options?: { scep?: ScepOptions };
+}
+
+/** `arrival` as written: exactly one of the open (rate) or closed (concurrency) model. */
+export type ArrivalSpec =
+  | { rate: number; rampFrom?: number; rampSeconds?: number; concurrency?: never }
+  | { concurrency: number; rate?: never; rampFrom?: never; rampSeconds?: never };
+
+/** `limits` as written. */
+export interface Limits {
+  durationSeconds?: number;
+  stepTimeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+/** Latency bounds for one step, in milliseconds. */
+export interface PercentileBounds {
+  p50?: number;
+  p95?: number;
+  p99?: number;
+}
+
+/** One `expect.failures` entry as written: exactly one of ratio or count. */
+export type FailureSpec =
+  | { code: string; ratio: number; count?: never }
+  | { code: string; count: number; ratio?: never };
+
+/** `expect` as written. */
+export interface Expectations {
+  successRatio?: number;
+  latency?: Record<string, PercentileBounds>;
+  failures?: FailureSpec[];
+}
+
+/** A scenario file as written (after YAML parsing and schema validation). */
+export interface Scenario {
+  name: string;
+  description?: string;
+  seed?: number | string;
+  server?: string;
+  insecure?: boolean;
+  embedded?: EmbeddedConfig;
+  groups: GroupSpec[];
+  arrival?: ArrivalSpec;
+  limits?: Limits;
+  expect?: Expectations;
+}
+
+// ---------------------------------------------------------------- resolved
+
+/** Embedded SCEP CA configuration with defaults. */
+export interface ResolvedEmbeddedScep {
+  challenge: string;
+  pending: number;
+  failInfo?: FailInfoName;
+  ra: boolean;
+  /** `undefined`: the embedded server's own default set. */
+  caps?: CaCap[];
+  validityDays: number;
+}
+
+/** The server the devices talk to. */
+export type ResolvedServer =
+  | { kind: "embedded"; scep: ResolvedEmbeddedScep }
+  | {
+      kind: "url";
+      /** As written, e.g. "https://mdm.example.test". */
+      url: string;
+      /** WARNING: test-only. TLS verification off. */
+      insecure: boolean;
+    };
+
+/** `md5|sha1|sha256` digest pin of the CA certificate. */
+export interface CaFingerprint {
+  algorithm: "md5" | "sha1" | "sha256";
+  /** Lower-case hex without separators. */
+  hex: string;
+}
+
+/** SCEP options with defaults. */
+export interface ResolvedScepOptions {
+  /** `undefined` only for the embedded server: its SCEP URL is known once it listens. */
+  url?: string;
+  /** `undefined`: send no challengePassword. */
+  challenge?: string;
+  subject: string;
+  san: Required<SanSpec>;
+  keyUsage: KeyUsageName[];
+  extendedKeyUsage: string[];
+  caFingerprint?: CaFingerprint;
+  poll: Required<PollPolicy>;
+  cipher: ScepCipher;
+  digest: ScepDigest;
+  renew: boolean;
+}
+
+/** A device group with defaults. */
+export interface ResolvedGroup {
+  name: string;
+  model: string;
+  count: number;
+  flow: string;
+  /** Run-wide index of this group's first device; its devices are `firstIndex .. firstIndex + count - 1`. */
+  firstIndex: number;
+  /** Options for the group's flow (`scep` is set when flow is "scep"). */
+  options: { scep?: ResolvedScepOptions };
+}
+
+/** Pacing, discriminated by `kind`. */
+export type ResolvedArrival =
+  | {
+      kind: "rate";
+      /** Devices started per second at full rate. */
+      rate: number;
+      /** Rate at t=0 (equals `rate` when there is no ramp). */
+      rampFrom: number;
+      rampSeconds: number;
+    }
+  | { kind: "concurrency"; concurrency: number };
+
+/** Limits with defaults. */
+export type ResolvedLimits = Required<Limits>;
+
+/** One expected failure code. */
+export type ResolvedFailureExpectation =
+  | { code: string; kind: "ratio"; ratio: number }
+  | { code: string; kind: "count"; count: number };
+
+/** Expectations with defaults. */
+export interface ResolvedExpectations {
+  successRatio: number;
+  latency: Record<string, PercentileBounds>;
+  failures: ResolvedFailureExpectation[];
+}
+
+/** A validated scenario with every default filled in: what the runner consumes. */
+export interface ResolvedScenario {
+  /** File name the scenario was read from (as given to the loader). */
+  file: string;
+  name: string;
+  description?: string;
+  seed: string;
+  server: ResolvedServer;
+  groups: ResolvedGroup[];
+  /** Sum of all group counts. */
+  totalDevices: number;
+  arrival: ResolvedArrival;
+  limits: ResolvedLimits;
+  expect: ResolvedExpectations;
+}
+
+/** What the loader needs to know about the rest of the program. */
+export interface ScenarioContext {
+  /** Device catalog ids, e.g. ["iphone-15", "pixel-8"]. */
+  modelIds: readonly string[];
+  /** Known flow names, e.g. ["scep"]. */
+  flows: readonly string[];
+  /** Step vocabulary; when given, `expect.latency` keys must be in it. */
+  steps?: readonly string[];
+}
