@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/**
+ * SummaryCollector: the run observer that turns step samples and device results into a
+ * {@link RunSummary}. Memory is O(steps + failure codes + groups): it keeps counters and HDR
+ * histograms, never samples or DeviceResults, plus at most {@link MAX_FAILURE_EXAMPLES} examples.
+ */
+import type { DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
+import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
+import { StepStats } from "./stats.js";
+import {
+  MAX_FAILURE_EXAMPLES,
+  type ErrorSummary,
+  type FailureExample,
+  type GroupSummary,
+  type RunSummary,
+} from "./types.js";
+
+/** Options of {@link SummaryCollector}. */
+export interface SummaryCollectorOptions {
+  /** The scenario's `expect:` block; validated at construction. */
+  expect?: ExpectationSpec;
+  /** Wall clock in epoch ms, for `startedAt` and the duration of a run not yet ended. Default `Date.now`. */
+  now?: () => number;
+  /** Failing devices kept as examples. Default and maximum {@link MAX_FAILURE_EXAMPLES}. */
+  maxExamples?: number;
+}
+
+/** Code used when a device reports `ok: false` without a failure record (a runner bug). */
+export const UNKNOWN_FAILURE_CODE = "internal.missing-failure";
+
+/** Collects a run into a {@link RunSummary}. */
+export class SummaryCollector implements RunObserver {
+  private readonly expect: ExpectationSpec;
+  private readonly now: () => number;
+  private readonly maxExamples: number;
+  private readonly stats = new StepStats();
+  private readonly errors = new Map<string, ErrorSummary>();
+  private readonly groups = new Map<string, GroupSummary>();
+  private readonly examples: FailureExample[] = [];
+  private scenario = "";
+  private seed = "";
+  private planned = 0;
+  private startedAt: number | undefined;
+  private durationMs: number | undefined;
+  private enrolled = 0;
+  private failed = 0;
+  private eventLoopDelay: RunSummary["eventLoopDelayMs"];
+
+  constructor(options: SummaryCollectorOptions = {}) {
+    this.expect = validateExpectationSpec(options.expect);
+    this.now = options.now ?? Date.now;
+    this.maxExamples = Math.max(0, Math.min(MAX_FAILURE_EXAMPLES, options.maxExamples ?? MAX_FAILURE_EXAMPLES));
+  }
+
+  onRunStart(info: { scenario: string; devices: number; seed: string }): void {
+    this.scenario = info.scenario;
+    this.seed = info.seed;
+    this.planned = Number.isInteger(info.devices) && info.devices > 0 ? info.devices : 0;
+    this.startedAt = this.now();
+  }
+
+  onStep(sample: StepSample): void {
+    this.stats.record(sample.step, sample.ms, sample.ok);
+  }
+
+  onDeviceEnd(result: DeviceResult): void {
+    const group = this.groups.get(result.group) ?? { devices: 0, enrolled: 0, failed: 0 };
+    this.groups.set(result.group, group);
+    group.devices++;
+    if (result.ok) {
+      this.enrolled++;
+      group.enrolled++;
+      return;
+    }
+    this.failed++;
+    group.failed++;
+    const f = result.failure ?? {
+      code: UNKNOWN_FAILURE_CODE,
+      blame: "internal" as const,
+      message: "the device failed without saying why (no failure record)",
+    };
+    const entry = this.errors.get(f.code);
+    if (entry) entry.count++;
+    else this.errors.set(f.code, { count: 1, blame: f.blame, step: f.step ?? "", example: f.message });
+    if (this.examples.length < this.maxExamples) {
+      this.examples.push({ device: result.device, code: f.code, step: f.step ?? "", message: f.message });
+    }
+  }
+
+  onRunEnd(info: { durationMs: number }): void {
+    this.durationMs = info.durationMs;
+  }
+
+  /** Event-loop delay measured by whoever owns `perf_hooks` (platform or CLI), in ms. */
+  setEventLoopDelay(delay: { p50: number; p99: number; max: number }): void {
+    this.eventLoopDelay = { ...delay };
+  }
+
+  /** The summary so far; complete once onRunEnd has been called. */
+  summary(): RunSummary {
+    const start = this.startedAt ?? this.now();
+    const base = {
+      scenario: this.scenario,
+      seed: this.seed,
+      startedAt: new Date(start).toISOString(),
+      durationMs: Math.max(0, Math.round(this.durationMs ?? this.now() - start)),
+      devices: Math.max(this.planned, this.enrolled + this.failed),
+      enrolled: this.enrolled,
+      failed: this.failed,
+      steps: this.stats.summaries(),
+      errors: Object.fromEntries([...this.errors].map(([k, v]) => [k, { ...v }])),
+      groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
+      histograms: this.stats.encoded(),
+      ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),
+      examples: this.examples.map((e) => ({ ...e })),
+    };
+    const outcome = evaluateExpectations(base, this.expect);
+    return { ...base, expectations: outcome.expectations, ok: outcome.ok };
+  }
+}

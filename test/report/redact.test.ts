@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+import { describe, expect, it } from "vitest";
+import { REDACTED, Redactor } from "../../src/report/redact.js";
+
+const CHALLENGE = "s3cr3t-Ch@llenge/42";
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+describe("Redactor", () => {
+  it("redacts sensitive keys case-insensitively and keeps the auth scheme", () => {
+    const r = new Redactor();
+    const out = r.redact({
+      ChallengePassword: "pw1",
+      headers: { Authorization: "Bearer abc.def.ghi", "X-Auth-Token": "t0k", Cookie: "sid=1", accept: "*/*" },
+      nested: [{ password: "p" }, { passwd: "q", secretValue: { a: 1 } }],
+      hasToken: true,
+    }) as Record<string, any>;
+    expect(out.ChallengePassword).toBe(REDACTED);
+    expect(out.headers).toEqual({ Authorization: `Bearer ${REDACTED}`, "X-Auth-Token": REDACTED, Cookie: REDACTED, accept: "*/*" });
+    expect(out.nested).toEqual([{ password: REDACTED }, { passwd: REDACTED, secretValue: REDACTED }]);
+    expect(out.hasToken).toBe(true);
+  });
+
+  it("redacts 'key' only when the value looks like key material; PEM private keys always", () => {
+    const pem = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB...\n-----END EC PRIVATE KEY-----";
+    const r = new Redactor();
+    const out = r.redact({
+      key: "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+      keyUsage: "digitalSignature",
+      keySize: 2048,
+      key2: "rsa",
+      note: `identity follows: ${pem} (end)`,
+      publicKey: "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE0000000000000000",
+    }) as Record<string, unknown>;
+    expect(out.key).toBe(REDACTED);
+    expect(out.keyUsage).toBe("digitalSignature");
+    expect(out.keySize).toBe(2048);
+    expect(out.note).toBe(`identity follows: ${REDACTED} (end)`);
+    expect(out.publicKey).toMatch(/^MFkw/);
+  });
+
+  it("redacts registered secrets inside longer strings, keys, URL-encoded, JSON and base64 forms", () => {
+    const r = new Redactor();
+    r.addSecret(CHALLENGE);
+    const embedded = b64(`user:${CHALLENGE}`); // secret at a non-zero byte offset inside base64
+    const input = {
+      msg: `server said ${CHALLENGE}!`,
+      url: `https://ca/scep?operation=PKIOperation&x=${encodeURIComponent(CHALLENGE)}`,
+      form: `x=${encodeURIComponent(CHALLENGE).replace(/%2F/g, "%2f")}`,
+      b64: b64(CHALLENGE),
+      urlsafe: b64(CHALLENGE).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""),
+      embedded,
+      hex: Buffer.from(CHALLENGE).toString("hex").toUpperCase(),
+      list: [[[CHALLENGE]]],
+      [CHALLENGE]: 1,
+    };
+    const text = JSON.stringify(r.redact(input));
+    expect(text).not.toContain(CHALLENGE);
+    expect(text).not.toContain(encodeURIComponent(CHALLENGE));
+    expect(text.toLowerCase()).not.toContain(encodeURIComponent(CHALLENGE).toLowerCase());
+    expect(text).not.toContain(b64(CHALLENGE).replace(/=+$/, ""));
+    expect(text).not.toContain(Buffer.from(CHALLENGE).toString("hex").toUpperCase());
+    // the core of the embedded base64 (what depends on the secret alone) is gone
+    expect(text).not.toContain(embedded.slice(8, 24));
+    expect(text).toContain("server said [REDACTED]!");
+    expect(text).toContain("operation=PKIOperation");
+  });
+
+  it("redacts sensitive query parameters, header lines and Basic credentials in text", () => {
+    const r = new Redactor();
+    const out = r.redact({
+      url: "https://mdm/enroll?token=abc123&operation=GetCACaps&Password=hunter2",
+      raw: "POST / HTTP/1.1\r\nAuthorization: Digest username=\"a\", response=\"b\"\r\nHost: x\r\n",
+      basic: `Basic ${b64("admin:hunter2")}`,
+      prose: "Basic Constraints: CA:TRUE",
+      json: '{"password":"hunter2","user":"a"}',
+      har: [{ name: "Set-Cookie", value: "sid=abc" }, { name: "Accept", value: "*/*" }],
+      pairs: [["authorization", "Bearer zzzzzzzzzz"]],
+    }) as Record<string, any>;
+    expect(out.url).toBe(`https://mdm/enroll?token=${REDACTED}&operation=GetCACaps&Password=${REDACTED}`);
+    expect(out.raw).toBe(`POST / HTTP/1.1\r\nAuthorization: ${REDACTED}\r\nHost: x\r\n`);
+    expect(out.basic).toBe(`Basic ${REDACTED}`);
+    expect(out.prose).toBe("Basic Constraints: CA:TRUE");
+    expect(out.json).toBe(`{"password":"${REDACTED}","user":"a"}`);
+    expect(out.har).toEqual([{ name: "Set-Cookie", value: REDACTED }, { name: "Accept", value: "*/*" }]);
+    expect(out.pairs).toEqual([["authorization", `Bearer ${REDACTED}`]]);
+  });
+
+  it("returns a deep copy and never mutates the input", () => {
+    const r = new Redactor();
+    r.addSecret("abcd1234");
+    const input = { a: { password: "x", list: ["abcd1234"] }, when: new Date(0) };
+    const before = structuredClone(input);
+    const out = r.redact(input) as Record<string, any>;
+    expect(input).toEqual(before);
+    expect(out.a).not.toBe(input.a);
+    expect(out.a.list).toEqual([REDACTED]);
+    expect(out.when).toBe("1970-01-01T00:00:00.000Z");
+  });
+
+  it("survives cycles, bytes and odd values", () => {
+    const r = new Redactor();
+    const cyclic: Record<string, unknown> = { n: 1 };
+    cyclic.self = cyclic;
+    const out = r.redact({ cyclic, bytes: new Uint8Array(5), big: 10n, fn: () => 1, nan: Number.NaN }) as Record<string, any>;
+    expect(out.cyclic.self).toBe("[Circular]");
+    expect(out.bytes).toBe("[5 bytes]");
+    expect(out.big).toBe("10");
+    expect("fn" in out).toBe(false);
+    expect(out.nan).toBeNull();
+  });
+
+  it("fork() copies secrets; later secrets stay with the Redactor they were added to", () => {
+    const run = new Redactor();
+    run.addSecret("shared-run-secret");
+    const device = run.fork();
+    device.addSecret("device-only-secret");
+    expect(device.redactString("shared-run-secret device-only-secret")).toBe(`${REDACTED} ${REDACTED}`);
+    expect(run.redactString("device-only-secret")).toBe("device-only-secret");
+  });
+});
