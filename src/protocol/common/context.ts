@@ -23,12 +23,15 @@ export interface ProtocolContext {
   /** Largest response body accepted. */
   maxResponseBytes: number;
   onStep?: StepListener;
+  /** Awaited before each step starts: lets a caller run a flow one step at a time. */
+  gate?: (step: string) => Promise<void>;
   /** Aborts everything this device does (run deadline, fleet stop). */
   signal?: AbortSignal;
 }
 
 /** Runs one named step: times it, reports it, and tags any error with device and step. */
 export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Promise<T>): Promise<T> {
+  if (ctx.gate) await ctx.gate(name);
   const started = ctx.clock.now();
   try {
     const out = await fn();

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+/** enrollsim command line: a thin layer over the library API (src/index.ts). */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { devicesCommand } from "./commands/devices.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { keysCommand } from "./commands/keys.js";
+import { runCommand } from "./commands/run.js";
+import { scepCommand } from "./commands/scep.js";
+import { serveCommand } from "./commands/serve.js";
+import { printError } from "./output.js";
+
+// Crypto and DNS share the libuv threadpool; size it before anything uses it.
+process.env.UV_THREADPOOL_SIZE ??= "8";
+
+await yargs(hideBin(process.argv))
+  .scriptName("enrollsim")
+  .usage("$0 <command> [options]\n\nDevice-side MDM enrollment simulator: virtual devices run real enrollment protocols against any server.")
+  .command(runCommand as never)
+  .command(serveCommand as never)
+  .command(scepCommand as never)
+  .command(inspectCommand as never)
+  .command(devicesCommand as never)
+  .command(keysCommand as never)
+  .demandCommand(1, "name a command (see --help)")
+  .strict()
+  .recommendCommands()
+  .fail((msg, err) => {
+    if (err) printError(err);
+    else process.stderr.write(`enrollsim: ${msg}\nRun 'enrollsim --help' for usage.\n`);
+    process.exit(2);
+  })
+  .help()
+  .version()
+  .parseAsync();
