@@ -45,7 +45,11 @@ export class ReferenceServer {
     const caKey = options.keys?.ca ?? (await crypto.generateKey("rsa2048"));
     const raKey = config.ra ? (options.keys?.ra ?? (await crypto.generateKey("rsa2048"))) : undefined;
     const id = createCaIdentity({ caKey, raKey }, crypto, Date.now());
-    return new ReferenceServer(new ScepCaServer(id, config, crypto), options);
+    const rogue =
+      config.fault === "unknown-signer" || config.fault === "cert-for-other-key"
+        ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, Date.now(), "rogue CA nobody trusts")
+        : undefined;
+    return new ReferenceServer(new ScepCaServer(id, config, crypto, Date.now, rogue), options);
   }
 
   /** Creates and binds (127.0.0.1, a free port unless `port` is given). */

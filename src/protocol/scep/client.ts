@@ -172,7 +172,11 @@ export class ScepClient {
   ): Promise<ScepOutcome> {
     const alg = chooseAlgorithms(caps, this.options);
     const csr = parseCsr(req.csr, "our CSR");
-    const transactionID = hex(this.ctx.crypto.digest("sha256", csr.spki)).toUpperCase();
+    // RFC 8894 §3.2.1.1: derived from the public key; a renewal that keeps the key mixes in the
+    // current certificate so it is not mistaken for a retry of the original PKCSReq.
+    const tidInput =
+      messageType === MessageType.RenewalReq ? Buffer.concat([csr.spki, signer.cert.serial]) : csr.spki;
+    const transactionID = hex(this.ctx.crypto.digest("sha256", tidInput)).toUpperCase();
     const nonces = this.ctx.entropy.fork(`scep.nonce.${transactionID}`);
     const random = this.ctx.entropy.fork(`scep.cek.${transactionID}`);
     const send = async (type: number, data: Uint8Array, stepName: string): Promise<CertRepResult> => {

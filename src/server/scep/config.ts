@@ -16,7 +16,23 @@ export interface ScepServerConfig {
   validityDays: number;
   /** Largest PKIOperation body accepted. */
   maxRequestBytes: number;
+  /**
+   * Deliberate server misbehaviour, for fault scenarios and client tests (field-failures.md
+   * `apple-scep-malformed-response`): the CertRep is wrong in exactly this one way.
+   */
+  fault?: ScepServerFault;
 }
+
+export const SCEP_SERVER_FAULTS = [
+  "unknown-signer",
+  "cert-for-other-key",
+  "wrong-recipient-nonce",
+  "wrong-transaction-id",
+  "wrong-content-type",
+  "not-pkcs7",
+  "truncated",
+] as const;
+export type ScepServerFault = (typeof SCEP_SERVER_FAULTS)[number];
 
 export const DEFAULT_CAPS = ["Renewal", "SHA-1", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard", "POSTPKIOperation"];
 

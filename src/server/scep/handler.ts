@@ -62,6 +62,8 @@ export class ScepCaServer {
     readonly config: ScepServerConfig,
     private readonly crypto: CryptoPort,
     private readonly now: () => number = Date.now,
+    /** A CA nobody trusts, used only by the `unknown-signer` and `cert-for-other-key` faults. */
+    private readonly rogue?: CaIdentity,
   ) {}
 
   private get caps() {
@@ -227,7 +229,8 @@ export class ScepCaServer {
   }
 
   private issue(t: Transaction): Certificate {
-    const cert = issueCertificate(this.id, t.csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
+    const csr = this.config.fault === "cert-for-other-key" && this.rogue ? { ...t.csr, spki: this.rogue.ca.spki } : t.csr;
+    const cert = issueCertificate(this.id, csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
     t.issued = cert;
     this.issuedBySerial.set(cert.serialHex, cert);
     this.stats.issued++;
@@ -240,12 +243,14 @@ export class ScepCaServer {
     cipher: ReturnType<typeof describeEnvelope>["cipher"],
     result: { issued?: Certificate } | { pending: true } | { failInfo: FailInfo; text: string },
   ): HttpResponse {
-    const signer = { cert: this.id.ra ?? this.id.ca, key: this.id.raKey ?? this.id.caKey, hash: (req.signer.digest === "sha1" ? "sha1" : req.signer.digest) as HashAlg };
+    const fault = this.config.fault;
+    const signerId = fault === "unknown-signer" && this.rogue ? this.rogue : this.id;
+    const signer = { cert: signerId.ra ?? signerId.ca, key: signerId.raKey ?? signerId.caKey, hash: req.signer.digest as HashAlg };
     const common = {
       messageType: MessageType.CertRep,
-      transactionID: req.transactionID,
+      transactionID: fault === "wrong-transaction-id" ? `${req.transactionID}X` : req.transactionID,
       senderNonce: new Uint8Array(randomBytes(16)),
-      recipientNonce: req.senderNonce,
+      recipientNonce: fault === "wrong-recipient-nonce" ? new Uint8Array(randomBytes(16)) : req.senderNonce,
       signer,
       random: (n: number) => new Uint8Array(randomBytes(n)),
     };
@@ -260,6 +265,19 @@ export class ScepCaServer {
       const certsOnly = buildCertsOnly([result.issued!.der, this.id.ca.der], this.crypto);
       body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher }, this.crypto);
     }
-    return { status: 200, headers: { "content-type": "application/x-pki-message" }, body, url: "" };
+    return this.applyTransportFault({ status: 200, headers: { "content-type": "application/x-pki-message" }, body, url: "" });
+  }
+
+  private applyTransportFault(res: HttpResponse): HttpResponse {
+    switch (this.config.fault) {
+      case "wrong-content-type":
+        return { ...res, headers: { "content-type": "text/html; charset=utf-8" } };
+      case "not-pkcs7":
+        return { ...res, body: new Uint8Array(Buffer.from("<html><body>SCEP service unavailable</body></html>")) };
+      case "truncated":
+        return { ...res, body: res.body.subarray(0, Math.floor(res.body.length / 2)) };
+      default:
+        return res;
+    }
   }
 }
