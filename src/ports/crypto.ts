@@ -5,7 +5,11 @@
  * may sit behind it (scep-and-crypto.md §9).
  */
 export type HashAlg = "sha1" | "sha256" | "sha384" | "sha512" | "md5";
-export type ContentCipher = "aes-128-cbc" | "aes-192-cbc" | "aes-256-cbc" | "des-ede3-cbc";
+/**
+ * Content ciphers. `des-cbc` (single DES) is accepted only when reading: Debian's scepserver
+ * (micromdm/scep 2.1) still encrypts every CertRep with it, and real devices accept that.
+ */
+export type ContentCipher = "aes-128-cbc" | "aes-192-cbc" | "aes-256-cbc" | "des-ede3-cbc" | "des-cbc";
 export type KeySpec = "rsa2048" | "rsa3072" | "rsa4096" | "ec-p256" | "ec-p384";
 
 /** An opaque private key. `spki` is the DER SubjectPublicKeyInfo of its public half. */

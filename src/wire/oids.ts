@@ -75,6 +75,7 @@ export const cipherOid: Record<ContentCipher, string> = {
   "aes-192-cbc": OID.aes192cbc,
   "aes-256-cbc": OID.aes256cbc,
   "des-ede3-cbc": OID.desEde3cbc,
+  "des-cbc": OID.desCbc,
 };
 
 export const cipherKeyLength: Record<ContentCipher, number> = {
@@ -82,6 +83,7 @@ export const cipherKeyLength: Record<ContentCipher, number> = {
   "aes-192-cbc": 24,
   "aes-256-cbc": 32,
   "des-ede3-cbc": 24,
+  "des-cbc": 8,
 };
 
 export const cipherIvLength: Record<ContentCipher, number> = {
@@ -89,6 +91,7 @@ export const cipherIvLength: Record<ContentCipher, number> = {
   "aes-192-cbc": 16,
   "aes-256-cbc": 16,
   "des-ede3-cbc": 8,
+  "des-cbc": 8,
 };
 
 function invert<K extends string>(m: Record<K, string>): Record<string, K> {

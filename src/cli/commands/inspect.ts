@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim inspect FILE`: decode a CSR, certificate or SCEP/CMS message. */
 import type { Argv } from "yargs";
-import { formatInspection, inspectFile } from "../../api/inspect.js";
 
 export const inspectCommand = {
   command: "inspect <file>",
@@ -13,6 +12,7 @@ export const inspectCommand = {
       .option("key", { type: "string", describe: "PEM private key to open an enveloped message with" })
       .option("show-secrets", { type: "boolean", default: false, describe: "show challenge passwords instead of [REDACTED]" }),
   handler: async (a: { file: string; json: boolean; key?: string; "show-secrets": boolean }) => {
+    const { formatInspection, inspectFile } = await import("../../api/inspect.js");
     const i = await inspectFile(a.file, { key: a.key, showSecrets: a["show-secrets"] } as never);
     process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${formatInspection(i)}\n`);
   },

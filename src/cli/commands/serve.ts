@@ -29,6 +29,7 @@ export const serveCommand = {
       port: a.port,
       scep: { challenge: a.challenge, pending: a.pending, failInfo: a["fail-info"] as FailInfo | undefined, ra: a.ra, ...(a.caps ? { caps: a.caps } : {}) },
     });
+    server.scep.onLog = (line) => process.stderr.write(`scep: ${line}\n`);
     const ca = server.scep.id.ca;
     if (a["ca-out"]) writeFileSync(a["ca-out"], toPem(ca.der));
     const fp = hex(new NodeCrypto().digest("sha256", ca.der));

@@ -18,6 +18,7 @@ import {
   verify as nodeVerify,
   constants,
 } from "node:crypto";
+import forge from "node-forge";
 import type { ContentCipher, CryptoPort, HashAlg, KeySpec, PrivateKey } from "../../ports/crypto.js";
 import { ProtocolViolationError } from "../../errors/index.js";
 
@@ -75,7 +76,22 @@ const cipherKeyBytes: Record<ContentCipher, number> = {
   "aes-192-cbc": 24,
   "aes-256-cbc": 32,
   "des-ede3-cbc": 24,
+  "des-cbc": 8,
 };
+
+/**
+ * Single-DES CBC decryption through node-forge: OpenSSL 3 keeps DES-CBC in the legacy provider,
+ * which Node does not load, yet Debian's scepserver encrypts every CertRep with it. This is a
+ * symmetric decryption of a few KiB (microseconds), not a private-key operation.
+ */
+function desCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  const bin = (u: Uint8Array) => Buffer.from(u).toString("binary");
+  const d = forge.cipher.createDecipher("DES-CBC", bin(key));
+  d.start({ iv: bin(iv) });
+  d.update(forge.util.createBuffer(bin(data)));
+  if (!d.finish()) throw new Error("bad padding");
+  return new Uint8Array(Buffer.from(d.output.getBytes(), "binary"));
+}
 
 export class NodeCrypto implements CryptoPort {
   digest(alg: HashAlg, data: Uint8Array): Uint8Array {
@@ -116,6 +132,7 @@ export class NodeCrypto implements CryptoPort {
   }
 
   encrypt(cipher: ContentCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
+    if (cipher === "des-cbc") throw new Error("single DES is accepted when reading, never used when sending");
     const c = createCipheriv(cipher, key, iv);
     return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
   }
@@ -128,6 +145,7 @@ export class NodeCrypto implements CryptoPort {
       );
     }
     try {
+      if (cipher === "des-cbc") return desCbcDecrypt(key, iv, data);
       const d = createDecipheriv(cipher, key, iv);
       return new Uint8Array(Buffer.concat([d.update(data), d.final()]));
     } catch (err) {

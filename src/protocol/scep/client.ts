@@ -90,7 +90,7 @@ export class ScepClient {
         note(this.ctx, "scep.getcacaps", { finding: `GetCACaps failed (${err.message}); using legacy defaults (GET, DES3, SHA-1)` });
       }
       if (caps.keywords.length === 0) note(this.ctx, "scep.getcacaps", { finding: "GetCACaps is empty; legacy defaults apply" });
-      decoded(this.ctx, "scep.getcacaps", { caps: caps.keywords, unknown: caps.unknown, choice: chooseAlgorithms(caps, this.options) });
+      decoded(this.ctx, "scep.getcacaps", { caps: caps.keywords, ...(caps.unknown.length ? { unknown: caps.unknown } : {}), choice: chooseAlgorithms(caps, this.options) });
       this.caps = caps;
       return caps;
     });
@@ -194,7 +194,8 @@ export class ScepClient {
         },
         this.ctx.crypto,
       );
-      decoded(this.ctx, stepName, {
+      const requestSummary = {
+        direction: "request",
         messageType: `${messageTypeName(type)} (${type})`,
         transactionID,
         senderNonce: hex(senderNonce),
@@ -206,14 +207,20 @@ export class ScepClient {
         ...(type !== MessageType.CertPoll
           ? { csr: { subject: csr.subject, challengePassword: csr.challengePassword !== undefined ? "[REDACTED]" : undefined, extensions: csr.extensions.map((e) => e.oid) } }
           : {}),
-      });
-      const res = await exchange(
+      };
+      // Recorded after the exchange so the transcript shows it under its own HTTP line.
+      let res;
+      try {
+        res = await exchange(
         this.ctx,
         stepName,
         alg.post
           ? { method: "POST", url: this.url("PKIOperation"), headers: { "content-type": "application/x-pki-message" }, body }
           : { method: "GET", url: this.url("PKIOperation", b64(body)) },
-      );
+        );
+      } finally {
+        decoded(this.ctx, stepName, requestSummary);
+      }
       const rep = checkCertRep(
         mediaType(res),
         res.body,
@@ -222,6 +229,7 @@ export class ScepClient {
       );
       for (const f of rep.findings) note(this.ctx, stepName, { finding: f });
       decoded(this.ctx, stepName, {
+        direction: "response",
         messageType: "CertRep (3)",
         pkiStatus: rep.status,
         ...(rep.status === "FAILURE"

@@ -21,6 +21,8 @@ export interface ScepServerConfig {
    * `apple-scep-malformed-response`): the CertRep is wrong in exactly this one way.
    */
   fault?: ScepServerFault;
+  /** Accept single-DES request envelopes (micromdm scepclient sends them). Default true. */
+  allowSingleDes: boolean;
 }
 
 export const SCEP_SERVER_FAULTS = [
@@ -43,4 +45,5 @@ export const defaultScepConfig = (): ScepServerConfig => ({
   caps: [...DEFAULT_CAPS],
   validityDays: 365,
   maxRequestBytes: 256 * 1024,
+  allowSingleDes: true,
 });

@@ -70,7 +70,11 @@ export class ScepCaServer {
     return parseCaps(this.config.caps.join("\n"));
   }
 
+  /** Receives every refusal and deviation as it happens (the `serve` command prints them). */
+  onLog?: (line: string) => void;
+
   private remember(line: string): void {
+    this.onLog?.(line);
     this.log.push(line);
     if (this.log.length > 200) this.log.shift();
   }
@@ -109,7 +113,10 @@ export class ScepCaServer {
     if (req.method === "POST") {
       if (!this.caps.post) return this.reject(405, "POSTPKIOperation is not advertised; use GET");
       const ct = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-      if (ct !== "application/x-pki-message") return this.reject(415, `Content-Type must be application/x-pki-message, got "${ct}"`);
+      // RFC 8894 §4.3 says application/x-pki-message; micromdm's scepclient sends
+      // application/octet-stream and every deployed CA accepts it, so this one does too (logged).
+      if (ct === "application/octet-stream") this.remember("deviation: PKIOperation Content-Type application/octet-stream");
+      else if (ct !== "application/x-pki-message") return this.reject(415, `Content-Type must be application/x-pki-message, got "${ct}"`);
       body = req.body ?? new Uint8Array(0);
     } else if (req.method === "GET") {
       const m = url.searchParams.get("message");
@@ -140,7 +147,12 @@ export class ScepCaServer {
       if (!msg.envelope) throw new Reject("badRequest", "request carries no enveloped message data");
       const env = describeEnvelope(msg.envelope, "request envelope");
       const caps = this.caps;
-      if ((env.cipher === "des-ede3-cbc" && !caps.des3) || (env.cipher.startsWith("aes") && !caps.aes)) {
+      if (env.cipher === "des-cbc") {
+        // Single DES is never advertised, but micromdm's scepclient (Debian `scepclient`) sends it
+        // and deployed CAs accept it: allowed unless configured strict, and logged either way.
+        if (!this.config.allowSingleDes) throw new Reject("badAlg", "content cipher des-cbc (single DES) is not accepted");
+        this.remember(`deviation: ${msg.transactionID} uses single-DES content encryption`);
+      } else if ((env.cipher === "des-ede3-cbc" && !caps.des3) || (env.cipher.startsWith("aes") && !caps.aes)) {
         throw new Reject("badAlg", `content cipher ${env.cipher} is not advertised`);
       }
       const recipient = this.id.ra ?? this.id.ca;
@@ -263,7 +275,9 @@ export class ScepCaServer {
       body = buildPkiMessage({ ...common, pkiStatus: "PENDING" }, this.crypto);
     } else {
       const certsOnly = buildCertsOnly([result.issued!.der, this.id.ca.der], this.crypto);
-      body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher }, this.crypto);
+      // Reply with the request's cipher; a single-DES request gets 3DES (never emit single DES).
+      const replyCipher = cipher === "des-cbc" ? "des-ede3-cbc" : cipher;
+      body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher: replyCipher }, this.crypto);
     }
     return this.applyTransportFault({ status: 200, headers: { "content-type": "application/x-pki-message" }, body, url: "" });
   }

@@ -87,7 +87,7 @@ function parseEnvelope(der: Uint8Array, what: string): ParsedEnvelope {
   const algOid = readOid(alg[0], `${what} contentEncryptionAlgorithm`);
   const cipher = cipherByOid[algOid];
   if (!cipher) {
-    throw new ProtocolViolationError("cms.unsupported-cipher", `${what} uses unsupported content cipher ${algOid}${algOid === OID.desCbc ? " (single DES)" : ""}`);
+    throw new ProtocolViolationError("cms.unsupported-cipher", `${what} uses unsupported content cipher ${algOid}`);
   }
   const iv = primitive(alg[1], `${what} IV`, Type.OCTETSTRING);
   if (iv.length !== cipherIvLength[cipher]) throw new ProtocolViolationError("cms.bad-iv", `${what} IV is ${iv.length} bytes, ${cipher} needs ${cipherIvLength[cipher]}`);

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/**
+ * {@link HttpPort} on node:http / node:https. Each client is one device's network stack: its
+ * own trust store and optional mTLS identity, and either a fresh connection per request
+ * (default, like devices that close between check-ins) or one keep-alive agent (load mode).
+ */
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import { TransportError } from "../../errors/index.js";
+import type { Clock } from "../../ports/clock.js";
+import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
+import { describeRequest } from "./http/errors.js";
+import { exchange } from "./http/exchange.js";
+import { buildClientTls, type ClientTls } from "./http/tls.js";
+
+export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from "./http/exchange.js";
+
+/** Dependencies of {@link NodeHttp}. */
+export interface NodeHttpOptions {
+  /** Measures every request deadline. */
+  clock: Clock;
+}
+
+/** The Node adapter of the HTTP port. */
+export class NodeHttp implements HttpPort {
+  constructor(private readonly options: NodeHttpOptions) {}
+
+  /**
+   * A per-device client. Its TLS context is built now, so a bad CA or identity PEM throws a
+   * ScenarioError here rather than failing every request later.
+   */
+  client(options: HttpClientOptions = {}): NodeHttpClient {
+    return new NodeHttpClient(this.options.clock, options);
+  }
+}
+
+/** One device's HTTP client; see {@link NodeHttp}. */
+export class NodeHttpClient implements HttpClient {
+  private readonly tls: ClientTls;
+  private readonly keepAlive: boolean;
+  private agents?: { http: http.Agent; https: https.Agent };
+  private readonly closing = new AbortController();
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly clock: Clock,
+    options: HttpClientOptions,
+  ) {
+    this.tls = buildClientTls(options.tls);
+    this.keepAlive = options.keepAlive === true;
+  }
+
+  /** Sends one request; any status is a response, failures are TransportErrors. */
+  request(req: HttpRequest): Promise<HttpResponse> {
+    if (this.closing.signal.aborted) {
+      return Promise.reject(
+        new TransportError("aborted", `${describeRequest(req.method, req.url)}: the HTTP client is closed`),
+      );
+    }
+    if (this.keepAlive && !this.agents) {
+      this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    }
+    const done = exchange(req, { clock: this.clock, tls: this.tls, agents: this.agents, closing: this.closing.signal });
+    const tracked = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inflight.add(tracked);
+    void tracked.then(() => this.inflight.delete(tracked));
+    return done;
+  }
+
+  /** Aborts requests in flight, then closes every pooled socket and waits until they are closed. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.all([...this.inflight]);
+    const agents = this.agents;
+    if (!agents) return;
+    this.agents = undefined;
+    const sockets: Socket[] = [];
+    for (const agent of [agents.http, agents.https]) {
+      for (const pool of [agent.sockets, agent.freeSockets]) {
+        for (const list of Object.values(pool)) sockets.push(...((list ?? []) as Socket[]));
+      }
+    }
+    const closed = sockets.filter((s) => !s.closed).map((s) => new Promise<void>((r) => s.once("close", () => r())));
+    agents.http.destroy();
+    agents.https.destroy();
+    await Promise.all(closed);
+  }
+}

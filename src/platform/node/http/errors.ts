@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Maps Node socket/TLS/DNS errors onto {@link TransportError} kinds. Messages name the method
+ * and URL, and for TLS failures carry the OpenSSL reason ("self-signed certificate",
+ * "tlsv13 alert certificate required", …) so a report reader sees why the handshake failed.
+ */
+import { TransportError } from "../../../errors/index.js";
+
+type Kind = TransportError["kind"];
+
+/** OpenSSL certificate-verification codes Node surfaces as `err.code`. */
+const VERIFY_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_CRL",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "HOSTNAME_MISMATCH",
+  "INVALID_CA",
+  "INVALID_PURPOSE",
+  "PATH_LENGTH_EXCEEDED",
+]);
+
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
+
+/** Longest URL quoted in a message; GET PKIOperation URLs carry kilobytes of base64. */
+const URL_LIMIT = 160;
+
+/** `"GET https://host/path"`, with very long URLs shortened. */
+export function describeRequest(method: string, url: string): string {
+  const shown = url.length > URL_LIMIT ? `${url.slice(0, URL_LIMIT)}…` : url;
+  return `${method} ${shown}`;
+}
+
+interface NodeError {
+  code?: unknown;
+  message?: unknown;
+  reason?: unknown;
+  library?: unknown;
+}
+
+function isTls(code: string, e: NodeError): boolean {
+  if (VERIFY_CODES.has(code)) return true;
+  if (code.startsWith("CERT_") || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_")) return true;
+  if (code.includes("SELF_SIGNED")) return true;
+  if (typeof e.library === "string" && /SSL|X509/i.test(e.library)) return true;
+  return code === "EPROTO" && typeof e.message === "string" && /ssl|tls/i.test(e.message);
+}
+
+/** Which kind a raw Node error is. */
+export function classify(err: unknown): Kind {
+  const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
+  const code = typeof e.code === "string" ? e.code : "";
+  if (code === "ECONNREFUSED") return "refused";
+  if (isTls(code, e)) return "tls";
+  if (RESET_CODES.has(code) || e.message === "socket hang up" || e.message === "aborted") return "reset";
+  if (DNS_CODES.has(code)) return "dns";
+  if (code === "ETIMEDOUT") return "timeout";
+  return "other";
+}
+
+/** Wraps a raw Node error (or passes a TransportError through) for `method url`. */
+export function toTransportError(err: unknown, method: string, url: string): TransportError {
+  if (err instanceof TransportError) return err;
+  const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
+  const kind = classify(err);
+  const code = typeof e.code === "string" ? e.code : undefined;
+  const text = typeof e.message === "string" && e.message ? e.message : String(err);
+  let detail: string;
+  if (kind === "tls") {
+    // OpenSSL messages carry addresses and source paths; its `reason` is the readable part.
+    const reason = typeof e.reason === "string" && e.reason ? e.reason : text;
+    detail = `TLS failure${code ? ` (${code})` : ""}: ${reason}`;
+  } else {
+    detail = code && !text.includes(code) ? `${code}: ${text}` : text;
+  }
+  return new TransportError(kind, `${describeRequest(method, url)}: ${detail}`, { cause: err });
+}

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+/**
+ * One HTTP exchange over node:http(s): send, collect a bounded body, map failures.
+ *
+ * Guarantees: one deadline on the injected clock covers connect, headers and the whole body
+ * (a server trickling bytes forever still times out); a body over `maxBytes` destroys the
+ * socket at once; the promise settles only after the request reports `close` (or a short
+ * grace period), so no socket or timer of this exchange outlives it. Redirects are returned,
+ * never followed.
+ */
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import { ScenarioError, TransportError } from "../../../errors/index.js";
+import type { Clock, Timer } from "../../../ports/clock.js";
+import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
+import { describeRequest, toTransportError } from "./errors.js";
+import type { ClientTls } from "./tls.js";
+
+/** Whole-exchange deadline when the request sets none. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Largest response body accepted when the request sets no `maxBytes` (1 MiB). */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** How long a failed exchange waits for its socket to report closed before settling anyway. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** What the owning client lends each exchange. */
+export interface ExchangeContext {
+  clock: Clock;
+  tls: ClientTls;
+  /** The client's keep-alive agents; absent → a fresh connection, closed after the exchange. */
+  agents?: { http: http.Agent; https: https.Agent };
+  /** Aborted when the client is closed. */
+  closing: AbortSignal;
+}
+
+type Outcome = { ok: HttpResponse } | { err: TransportError };
+
+/** Validated limits: bad values are the caller's configuration error. */
+export function requestLimits(req: HttpRequest): { timeoutMs: number; maxBytes: number } {
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ScenarioError(`HTTP timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
+  }
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new ScenarioError(`HTTP maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
+  }
+  return { timeoutMs, maxBytes };
+}
+
+/** Lower-cased names; repeated headers joined with ", " in arrival order. */
+export function collectHeaders(raw: readonly string[]): Record<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const prev = map.get(name);
+    map.set(name, prev === undefined ? raw[i + 1]! : `${prev}, ${raw[i + 1]!}`);
+  }
+  return Object.fromEntries(map);
+}
+
+function join(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function outgoingHeaders(req: HttpRequest, body: Buffer | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    if (name.toLowerCase() !== "content-length") headers[name] = value;
+  }
+  if (body) headers["content-length"] = String(body.length);
+  else if (req.method === "POST" || req.method === "PUT") headers["content-length"] = "0";
+  return headers;
+}
+
+/** Runs one exchange; every failure is a {@link TransportError} (or a ScenarioError for bad limits). */
+export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const where = describeRequest(req.method, req.url);
+    const { timeoutMs, maxBytes } = requestLimits(req);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return reject(new TransportError("other", `${where}: invalid URL`));
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return reject(new TransportError("other", `${where}: unsupported scheme ${url.protocol}`));
+    }
+    if (ctx.closing.aborted) return reject(new TransportError("aborted", `${where}: the HTTP client is closed`));
+    if (req.signal?.aborted) {
+      return reject(new TransportError("aborted", `${where}: aborted before sending`, { cause: req.signal.reason }));
+    }
+
+    const secure = url.protocol === "https:";
+    const keepAlive = ctx.agents !== undefined;
+    const body = req.body ? Buffer.from(req.body) : undefined;
+    const options: https.RequestOptions & { secureContext?: ClientTls["secureContext"] } = {
+      method: req.method,
+      headers: outgoingHeaders(req, body),
+      agent: ctx.agents ? (secure ? ctx.agents.https : ctx.agents.http) : false,
+      ...(secure ? { secureContext: ctx.tls.secureContext, rejectUnauthorized: ctx.tls.rejectUnauthorized } : {}),
+    };
+    let client: http.ClientRequest;
+    try {
+      client = (secure ? https : http).request(url, options);
+    } catch (err) {
+      return reject(toTransportError(err, req.method, req.url));
+    }
+
+    let outcome: Outcome | undefined;
+    let settled = false;
+    let closed = false;
+    let socket: Socket | undefined;
+    let response: http.IncomingMessage | undefined;
+    let grace: Timer | undefined;
+
+    const finish = (): void => {
+      if (settled || !outcome) return;
+      settled = true;
+      deadline.cancel();
+      grace?.cancel();
+      req.signal?.removeEventListener("abort", onAbort);
+      ctx.closing.removeEventListener("abort", onClosing);
+      if ("ok" in outcome) resolve(outcome.ok);
+      else reject(outcome.err);
+    };
+    const conclude = (o: Outcome): void => {
+      if (outcome) return;
+      outcome = o;
+      if ("err" in o || !keepAlive) {
+        client.destroy();
+        socket?.destroy();
+      }
+      if (closed) return finish();
+      grace = ctx.clock.setTimer(CLOSE_GRACE_MS, finish);
+    };
+    const fail = (kind: TransportError["kind"], text: string, cause?: unknown): void =>
+      conclude({ err: new TransportError(kind, `${where}: ${text}`, cause === undefined ? {} : { cause }) });
+
+    const onDeadline = (): void => {
+      if (outcome) return finish(); // already failing, socket slow to close: settle anyway
+      fail("timeout", `no complete response within ${timeoutMs} ms`);
+    };
+    const onAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
+    const onClosing = (): void => fail("aborted", "the HTTP client was closed");
+    const deadline = ctx.clock.setTimer(timeoutMs, onDeadline);
+    req.signal?.addEventListener("abort", onAbort, { once: true });
+    ctx.closing.addEventListener("abort", onClosing, { once: true });
+
+    client.on("socket", (s: Socket) => {
+      socket = s;
+    });
+    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url) }));
+    client.on("close", () => {
+      closed = true;
+      // A close-delimited body is complete before its 'end' event: let 'end' conclude it.
+      if (!outcome && !response?.complete) fail("reset", "connection closed before the response completed");
+      finish();
+    });
+    client.on("response", (res) => {
+      response = res;
+      res.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url) }));
+      const declared = res.headers["content-length"];
+      if (req.method !== "HEAD" && declared !== undefined && Number(declared) > maxBytes) {
+        return fail("too-large", `response declares ${declared} bytes, more than the ${maxBytes}-byte limit`);
+      }
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      res.on("data", (chunk: Buffer) => {
+        if (outcome) return;
+        size += chunk.length;
+        if (size > maxBytes) {
+          chunks.length = 0;
+          return fail("too-large", `response body exceeds the ${maxBytes}-byte limit`);
+        }
+        chunks.push(chunk);
+      });
+      res.on("end", () => {
+        const headers = collectHeaders(res.rawHeaders);
+        conclude({ ok: { status: res.statusCode ?? 0, headers, body: join(chunks, size), url: req.url } });
+      });
+    });
+    client.end(body);
+  });
+}
