@@ -3,7 +3,7 @@
  * GetCACert answers (RFC 8894 §4.2.1): a single CA certificate, or an RA + CA set in a
  * degenerate PKCS#7. Picks the encryption and verification certificates and pins the CA.
  */
-import { ProtocolViolationError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
 import type { CryptoPort, HashAlg } from "../../ports/crypto.js";
 import { parseSignedData } from "../../wire/cms/signed-data.js";
 import { hex, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
@@ -64,11 +64,11 @@ export function chainFromResponse(contentType: string, body: Uint8Array, crypto:
 /** Parses "sha256:AB:CD…" / "sha1:…" / "md5:…" or a bare hex string (length picks the digest). */
 export function parseFingerprint(spec: string): { alg: HashAlg; hex: string } {
   const m = /^(?:(md5|sha1|sha-1|sha256|sha-256):)?([0-9a-fA-F:\s]+)$/.exec(spec.trim());
-  if (!m) throw new Error(`CA fingerprint "${spec}" is not [md5|sha1|sha256:]hex`);
+  if (!m) throw new ScenarioError(`CA fingerprint "${spec}" is not [md5|sha1|sha256:]hex`);
   const h = m[2]!.replace(/[:\s]/g, "").toLowerCase();
   const alg = (m[1]?.replace("-", "") as HashAlg | undefined) ?? (h.length === 32 ? "md5" : h.length === 40 ? "sha1" : "sha256");
   const expectedLen = { md5: 32, sha1: 40, sha256: 64 }[alg as "md5" | "sha1" | "sha256"];
-  if (h.length !== expectedLen) throw new Error(`CA fingerprint "${spec}" has ${h.length} hex digits, ${alg} needs ${expectedLen}`);
+  if (h.length !== expectedLen) throw new ScenarioError(`CA fingerprint "${spec}" has ${h.length} hex digits, ${alg} needs ${expectedLen}`);
   return { alg, hex: h };
 }
 

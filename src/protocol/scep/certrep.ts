@@ -25,7 +25,12 @@ export interface CertRepExpectation {
   chain: CaChain;
   /** Warn instead of fail on a recipientNonce mismatch (some servers get it wrong). */
   lenientNonce?: boolean;
+  /** Device clock, for the issued certificate's validity window. */
+  now: number;
 }
+
+/** Clock skew tolerated on notBefore (devices and CAs are rarely in perfect sync). */
+const SKEW_MS = 5 * 60_000;
 
 export type CertRepResult =
   | { status: "SUCCESS"; message: PkiMessage; certificate: Certificate; others: Certificate[]; findings: string[] }
@@ -83,6 +88,15 @@ export function checkCertRep(contentType: string, body: Uint8Array, exp: CertRep
   }
   if (!sameBytes(mine.issuerDer, exp.chain.ca.subjectDer) || !verifyCertificateSignature(mine, exp.chain.ca.spki, crypto)) {
     throw new ProtocolViolationError("scep.cert-not-from-ca", `issued certificate (issuer ${mine.issuer}) does not chain to the CA ${exp.chain.ca.subject}`);
+  }
+  if (mine.notAfter.getTime() <= exp.now || mine.notBefore.getTime() > exp.now + SKEW_MS) {
+    throw new ProtocolViolationError(
+      "scep.cert-not-valid-now",
+      `issued certificate is valid ${mine.notBefore.toISOString()} … ${mine.notAfter.toISOString()}, not now (${new Date(exp.now).toISOString()})`,
+    );
+  }
+  if (mine.extKeyUsage && !mine.extKeyUsage.some((u) => u === "clientAuth" || u === "2.5.29.37.0")) {
+    findings.push(`issued certificate has no clientAuth EKU (${mine.extKeyUsage.join(", ")}); TLS client authentication with it will fail`);
   }
   return { status: "SUCCESS", message: msg, certificate: mine, others: certs.filter((c) => c !== mine), findings };
 }

@@ -224,7 +224,7 @@ export class ScepClient {
       const rep = checkCertRep(
         mediaType(res),
         res.body,
-        { transactionID, senderNonce, signerCert: signer.cert, signerKey: signer.key, requestedSpki: csr.spki, chain, lenientNonce: this.options.lenientNonce },
+        { transactionID, senderNonce, signerCert: signer.cert, signerKey: signer.key, requestedSpki: csr.spki, chain, lenientNonce: this.options.lenientNonce, now: this.ctx.clock.now() },
         this.ctx.crypto,
       );
       for (const f of rep.findings) note(this.ctx, stepName, { finding: f });

@@ -146,11 +146,13 @@ export const readOid = (obj: Asn1 | undefined, what: string): string =>
 /** Unsigned big-endian bytes of an INTEGER (leading sign byte removed). */
 export function readIntBytes(obj: Asn1 | undefined, what: string): Uint8Array {
   const b = primitive(obj, what, Type.INTEGER);
+  if (b.length === 0) throw violation(what, "empty INTEGER");
   return b.length > 1 && b[0] === 0 ? b.subarray(1) : b;
 }
 
 export function readSmallInt(obj: Asn1 | undefined, what: string): number {
   const b = primitive(obj, what, Type.INTEGER);
+  if (b.length === 0) throw violation(what, "empty INTEGER");
   if (b.length > 4) throw violation(what, "integer too large");
   return asn1.derToInteger(toBinary(b) as never);
 }
@@ -163,7 +165,7 @@ export function readString(obj: Asn1 | undefined, what: string): string {
     case Type.UTF8:
       return Buffer.from(b).toString("utf8");
     case Type.BMPSTRING:
-      return Buffer.from(b).swap16().toString("utf16le");
+      return obj!.value as string; // forge already decoded the UTF-16 code units
     case Type.PRINTABLESTRING:
     case Type.IA5STRING:
     case 20 /* TeletexString */:

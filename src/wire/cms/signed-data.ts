@@ -27,7 +27,7 @@ import {
   set,
   type Asn1,
 } from "../asn1/der.js";
-import { OID, hashByOid, hashOid, signatureHash } from "../oids.js";
+import { OID, ecdsaSignatureOid, hashByOid, hashOid, signatureHash } from "../oids.js";
 import { hex, isIssuerAndSerial, parseCertificate, type Certificate } from "../x509/certificate.js";
 
 export interface Attribute {
@@ -72,7 +72,7 @@ export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8
     const signedAttrsSet = set(...attrs);
     const toSign = encode(signedAttrsSet);
     const signature = crypto.sign(key, hash, toSign);
-    const sigAlg = key.kind === "rsa" ? seq(oid(OID.rsaEncryption), nul()) : seq(oid(OID.ecdsaWithSha256));
+    const sigAlg = key.kind === "rsa" ? seq(oid(OID.rsaEncryption), nul()) : seq(oid(ecdsaSignatureOid(hash)));
     signerInfos.push(
       seq(
         int(1),
@@ -157,8 +157,9 @@ function parseSignerInfo(obj: Asn1, what: string): SignerInfo {
   const attributes = new Map<string, Asn1[]>();
   let signedAttrsDer: Uint8Array | undefined;
   if (isContext(p[i], 0)) {
+    const attrs = children(p[i], `${what} signedAttrs`);
     signedAttrsDer = retagAsSet(p[i]!);
-    for (const a of children(p[i], `${what} signedAttrs`)) {
+    for (const a of attrs) {
       const [t, v] = children(a, `${what} attribute`, Type.SEQUENCE, 2);
       attributes.set(readOid(t, `${what} attribute type`), children(v, `${what} attribute values`, Type.SET));
     }

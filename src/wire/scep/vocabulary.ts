@@ -23,7 +23,7 @@ export const pkiStatusName = (s: string): PkiStatusName | undefined =>
 export const FAIL_INFOS = ["badAlg", "badMessageCheck", "badRequest", "badTime", "badCertId"] as const;
 export type FailInfo = (typeof FAIL_INFOS)[number];
 export const failInfoCode = (f: FailInfo): string => String(FAIL_INFOS.indexOf(f));
-export const failInfoName = (code: string): FailInfo | undefined => FAIL_INFOS[Number(code)] ?? undefined;
+export const failInfoName = (code: string): FailInfo | undefined => (/^[0-4]$/.test(code) ? FAIL_INFOS[Number(code)] : undefined);
 
 /** What the user sees for each failInfo (RFC 8894 §3.2.1.4 meanings). */
 export const FAIL_INFO_TEXT: Record<FailInfo, string> = {

@@ -2,6 +2,7 @@
 /** X.501 Name: "CN=…,O=…" strings to DER and back (RFC 4514 subset: `\,` `\+` `\\` escapes). */
 import { Type, children, directoryString, encode, ia5, oid, printable, readOid, readString, seq, set, type Asn1 } from "../asn1/der.js";
 import { OID } from "../oids.js";
+import { ScenarioError } from "../../errors/index.js";
 
 const attrOids: Record<string, string> = {
   CN: "2.5.4.3",
@@ -36,7 +37,7 @@ function splitEscaped(s: string, sep: string): string[] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === "\\" && i + 1 < s.length) {
-      cur += s[++i];
+      cur += c + s[++i];
     } else if (c === sep) {
       out.push(cur);
       cur = "";
@@ -54,12 +55,12 @@ export function parseDn(dn: string): NameAttribute[][] {
   return parts.map((rdn) =>
     splitEscaped(rdn, "+").map((ava) => {
       const eq = ava.indexOf("=");
-      if (eq <= 0) throw new Error(`"${ava.trim()}" in distinguished name "${dn}" is not TYPE=value`);
+      if (eq <= 0) throw new ScenarioError(`"${ava.trim()}" in distinguished name "${dn}" is not TYPE=value`);
       const type = ava.slice(0, eq).trim().toUpperCase();
       if (!attrOids[type] && !/^\d+(\.\d+)+$/.test(type)) {
-        throw new Error(`unknown attribute type "${type}" in distinguished name "${dn}"`);
+        throw new ScenarioError(`unknown attribute type "${type}" in distinguished name "${dn}"`);
       }
-      return { type, value: ava.slice(eq + 1).trim() };
+      return { type, value: ava.slice(eq + 1).trim().replace(/\\(.)/g, "$1") };
     }),
   );
 }
