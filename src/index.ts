@@ -7,7 +7,7 @@
 export { createDevice, VirtualDevice, type CreateDeviceOptions, type FlowRun, type StepReport } from "./api/device.js";
 export { enrollScepOnce, type EnrollScepOptions, type EnrollScepResult } from "./api/enroll-scep.js";
 export { runScenario, loadScenario, type RunScenarioOptions, type ScenarioRun } from "./api/run-scenario.js";
-// export { inspectBytes, inspectFile, formatInspection } from "./api/inspect.js";
+export { inspectBytes, inspectFile, formatInspection } from "./api/inspect.js";
 export { ReferenceServer, type ReferenceServerOptions } from "./server/reference-server.js";
 export { loadCatalog } from "./runner/catalog-files.js";
 export { Catalog, type DeviceModel, type Platform } from "./device/catalog.js";

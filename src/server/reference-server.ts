@@ -19,6 +19,8 @@ export interface ReferenceServerOptions {
   /** CA (and RA) keys; generated when absent (~250 ms each, off the event loop). */
   keys?: { ca?: PrivateKey; ra?: PrivateKey };
   crypto?: CryptoPort;
+  /** Server clock (tests pass their virtual clock's `now`). Default Date.now. */
+  now?: () => number;
 }
 
 export const SCEP_PATHS = ["/scep", "/scep/", "/cgi-bin/pkiclient.exe"];
@@ -44,12 +46,13 @@ export class ReferenceServer {
     const config = { ...defaultScepConfig(), ...options.scep };
     const caKey = options.keys?.ca ?? (await crypto.generateKey("rsa2048"));
     const raKey = config.ra ? (options.keys?.ra ?? (await crypto.generateKey("rsa2048"))) : undefined;
-    const id = createCaIdentity({ caKey, raKey }, crypto, Date.now());
+    const now = options.now ?? Date.now;
+    const id = createCaIdentity({ caKey, raKey }, crypto, now());
     const rogue =
       config.fault === "unknown-signer" || config.fault === "cert-for-other-key"
-        ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, Date.now(), "rogue CA nobody trusts")
+        ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, now(), "rogue CA nobody trusts")
         : undefined;
-    return new ReferenceServer(new ScepCaServer(id, config, crypto, Date.now, rogue), options);
+    return new ReferenceServer(new ScepCaServer(id, config, crypto, now, rogue), options);
   }
 
   /** Creates and binds (127.0.0.1, a free port unless `port` is given). */

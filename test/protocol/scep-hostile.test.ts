@@ -17,11 +17,13 @@ import { harness, testKeys } from "../support/scep-harness.js";
 
 async function caWith(fault?: ScepServerFault) {
   const keys = await testKeys();
-  return ReferenceServer.create({ scep: { fault }, keys: { ca: await keys.rsa(20) } });
+  return ReferenceServer.create({ scep: { fault }, keys: { ca: await keys.rsa(20) }, now: () => VIRTUAL_START });
 }
 
+const VIRTUAL_START = Date.UTC(2026, 5, 1);
+
 async function enrollVia(handler: HttpHandler) {
-  const clock = new VirtualClock();
+  const clock = new VirtualClock(VIRTUAL_START);
   const h = harness(new InMemoryHttp({ clock, handler }), clock, { url: "http://ca.test/scep" }, "iphone-15#7");
   return clock.run(h.client.enroll(await h.enrollArgs()));
 }
@@ -54,7 +56,7 @@ describe("hostile SCEP server answers are typed errors naming device, step and c
 
   it("the lenient-nonce option records a finding instead of failing", async () => {
     const server = await caWith("wrong-recipient-nonce");
-    const clock = new VirtualClock();
+    const clock = new VirtualClock(VIRTUAL_START);
     const h = harness(new InMemoryHttp({ clock, handler: server.handler }), clock, { url: "http://ca.test/scep", lenientNonce: true });
     expect((await clock.run(h.client.enroll(await h.enrollArgs()))).status).toBe("issued");
     expect(h.events.some((e) => e.kind === "note" && String(e.data.finding).includes("recipientNonce"))).toBe(true);

@@ -8,8 +8,8 @@ import { harness, testKeys } from "../support/scep-harness.js";
 
 async function setup(pending: number) {
   const keys = await testKeys();
-  const server = await ReferenceServer.create({ scep: { pending }, keys: { ca: await keys.rsa(20) } });
   const clock = new VirtualClock(Date.UTC(2026, 10, 21, 12));
+  const server = await ReferenceServer.create({ scep: { pending }, keys: { ca: await keys.rsa(20) }, now: () => clock.now() });
   const http = new InMemoryHttp({ clock, handler: server.handler });
   return { server, clock, http };
 }

@@ -19,6 +19,7 @@ import { testKeys } from "../support/scep-harness.js";
 import type { HttpHandler } from "../../src/ports/http.js";
 
 const catalog = loadCatalog();
+const START = Date.UTC(2026, 10, 21);
 const ctx = { modelIds: catalog.ids(), flows: ["scep"] };
 
 function scenario(yaml: string) {
@@ -26,7 +27,7 @@ function scenario(yaml: string) {
 }
 
 async function run(yaml: string, handlers: Record<string, HttpHandler>) {
-  const clock = new VirtualClock(Date.UTC(2026, 10, 21));
+  const clock = new VirtualClock(START);
   const results: DeviceResult[] = [];
   const starts: number[] = [];
   const steps: StepSample[] = [];
@@ -63,8 +64,8 @@ describe("fleet runner", () => {
   let broken: ReferenceServer;
   beforeAll(async () => {
     const keys = await testKeys();
-    good = await ReferenceServer.create({ keys: { ca: await keys.rsa(20) } });
-    broken = await ReferenceServer.create({ scep: { fault: "not-pkcs7" }, keys: { ca: await keys.rsa(21) } });
+    good = await ReferenceServer.create({ keys: { ca: await keys.rsa(20) }, now: () => START });
+    broken = await ReferenceServer.create({ scep: { fault: "not-pkcs7" }, keys: { ca: await keys.rsa(21) }, now: () => START });
   });
 
   it("hostile and stalled servers fail their own devices with typed errors; the rest of the fleet enrols", async () => {
