@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Real-time {@link Clock} on setTimeout. Every timer is cancelled or fires; sleep honours abort. */
+import { setMaxListeners } from "node:events";
 import type { Clock, Timer } from "../../ports/clock.js";
 
 export class RealClock implements Clock {
@@ -23,6 +24,7 @@ export class RealClock implements Clock {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       }, Math.max(0, ms));
+      if (signal) setMaxListeners(0, signal);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }

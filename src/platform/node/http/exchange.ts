@@ -8,6 +8,7 @@
  * grace period), so no socket or timer of this exchange outlives it. Redirects are returned,
  * never followed.
  */
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
@@ -152,6 +153,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     const onAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
     const onClosing = (): void => fail("aborted", "the HTTP client was closed");
     const deadline = ctx.clock.setTimer(timeoutMs, onDeadline);
+    // One run-wide signal is shared by every in-flight device: lift the listener warning for it.
+    if (req.signal) setMaxListeners(0, req.signal);
     req.signal?.addEventListener("abort", onAbort, { once: true });
     ctx.closing.addEventListener("abort", onClosing, { once: true });
 
