@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Catalog } from "../device/catalog.js";
 import { flowNames } from "../device/flows/index.js";
-import type { FlowResult } from "../device/flow.js";
+import type { FlowResult, FlowTargets } from "../device/flow.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
 import type { KeyPool, Logger, TranscriptSink } from "../ports/index.js";
 import { nullTranscript, silentLogger } from "../ports/index.js";
@@ -100,15 +100,22 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
     }));
 
   let server: ReferenceServer | undefined;
-  let scepUrl: string;
+  let targets: FlowTargets;
+  const trust = [...(options.trust ?? [])];
   if (scenario.server.kind === "embedded") {
     const e = scenario.server.scep;
     server = await ReferenceServer.start({
       scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, ...(e.caps ? { caps: e.caps } : {}) },
+      platforms: scenario.server.platforms,
     });
-    scepUrl = server.scepUrl;
+    trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
+    targets = { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } };
   } else {
-    scepUrl = new URL("scep", scenario.server.url.endsWith("/") ? scenario.server.url : `${scenario.server.url}/`).toString();
+    const base = scenario.server.url.endsWith("/") ? scenario.server.url : `${scenario.server.url}/`;
+    targets = {
+      scepUrl: new URL("scep", base).toString(),
+      server: { [base.startsWith("https:") ? "https" : "http"]: base.replace(/\/$/, ""), embedded: false },
+    };
   }
 
   const redactor = new Redactor();
@@ -135,9 +142,9 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
         log,
         transcriptFor,
         observer,
-        tls: { ca: options.trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
+        tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
       },
-      { targets: { scepUrl }, signal: options.signal, onFlowResult: options.onFlowResult },
+      { targets, signal: options.signal, onFlowResult: options.onFlowResult },
     );
     observer.onRunEnd?.({ durationMs });
   } finally {

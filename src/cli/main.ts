@@ -4,6 +4,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { devicesCommand } from "./commands/devices.js";
+import { enrollCommand } from "./commands/enroll.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { keysCommand } from "./commands/keys.js";
 import { runCommand } from "./commands/run.js";
@@ -20,6 +21,7 @@ await yargs(hideBin(process.argv))
   .command(runCommand as never)
   .command(serveCommand as never)
   .command(scepCommand as never)
+  .command(enrollCommand as never)
   .command(inspectCommand as never)
   .command(devicesCommand as never)
   .command(keysCommand as never)

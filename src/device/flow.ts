@@ -14,6 +14,8 @@ import type { DeviceIdentity } from "./identity.js";
 /** Where the device's servers are, resolved by the runner (embedded server or scenario URL). */
 export interface FlowTargets {
   scepUrl?: string;
+  /** Base URLs of the server under test (embedded: both listeners of the reference server). */
+  server?: { http?: string; https?: string; embedded: boolean };
 }
 
 export interface FlowContext {

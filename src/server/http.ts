@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** Binds an {@link HttpHandler} to a node:http server: bounded bodies, 127.0.0.1 by default. */
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import type { HttpHandler } from "../ports/http.js";
 
@@ -31,9 +33,20 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | "to
   });
 }
 
-export async function bindHandler(handler: HttpHandler, options: { host?: string; port?: number; onError?: (err: unknown) => void } = {}): Promise<BoundServer> {
+export interface BindOptions {
+  host?: string;
+  port?: number;
+  onError?: (err: unknown) => void;
+  /**
+   * Serve HTTPS with this identity. Client certificates are requested but not required: the
+   * handler sees the presented one (if any) and decides, as MDM servers behind TLS do.
+   */
+  tls?: { certPem: string; keyPem: string; caPem: string[] };
+}
+
+export async function bindHandler(handler: HttpHandler, options: BindOptions = {}): Promise<BoundServer> {
   const host = options.host ?? "127.0.0.1";
-  const server = createServer(async (req, res) => {
+  const listener = async (req: IncomingMessage, res: import("node:http").ServerResponse) => {
     try {
       const body = await readBody(req, MAX_BODY);
       if (body === "too-large") {
@@ -48,6 +61,7 @@ export async function bindHandler(handler: HttpHandler, options: { host?: string
         headers,
         body: body.length ? body : undefined,
         remoteAddress: req.socket.remoteAddress,
+        tls: options.tls ? { peerCertificateDer: peerCertificate(req) } : undefined,
       });
       res.writeHead(out.status, { ...out.headers, "content-length": String(out.body.length) });
       res.end(Buffer.from(out.body.buffer, out.body.byteOffset, out.body.byteLength));
@@ -56,7 +70,20 @@ export async function bindHandler(handler: HttpHandler, options: { host?: string
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("internal error in the reference server\n");
     }
-  });
+  };
+  const server: Server = options.tls
+    ? (createTlsServer(
+        {
+          cert: options.tls.certPem,
+          key: options.tls.keyPem,
+          ca: options.tls.caPem,
+          requestCert: true,
+          // Client certificates are optional at the TLS layer; halves verify them (MDM mTLS).
+          rejectUnauthorized: false,
+        },
+        listener,
+      ) as unknown as Server)
+    : createServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -67,11 +94,18 @@ export async function bindHandler(handler: HttpHandler, options: { host?: string
   return {
     server,
     port,
-    url: `http://${shownHost}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${shownHost}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== "function") return undefined;
+  const cert = socket.getPeerCertificate(false);
+  return cert && cert.raw ? new Uint8Array(cert.raw) : undefined;
 }

@@ -1,21 +1,30 @@
 // SPDX-License-Identifier: MIT
 /**
- * The embedded reference server: today its SCEP CA at /scep (also /cgi-bin/pkiclient.exe, the
- * NDES path). Later issues mount the Apple, Windows and Android halves on the same router.
- * Binds 127.0.0.1 unless told otherwise.
+ * The embedded reference server: the foundation's SCEP CA at /scep (also /cgi-bin/pkiclient.exe,
+ * the NDES path) plus the platform halves (server/halves.ts), on two loopback listeners: plain
+ * HTTP and HTTPS with a certificate from the reference CA (client certificates requested, for
+ * MDM mTLS). Binds 127.0.0.1 unless told otherwise.
  */
 import { NodeCrypto } from "../platform/node/crypto.js";
 import type { CryptoPort, PrivateKey } from "../ports/crypto.js";
 import type { HttpHandler, HttpResponse } from "../ports/http.js";
+import { toPem } from "../wire/x509/certificate.js";
+import type { ServerHalf, ServerUrls } from "./half.js";
+import { HALVES } from "./halves.js";
 import { bindHandler, type BoundServer } from "./http.js";
-import { createCaIdentity } from "./scep/ca.js";
+import { createCaIdentity, issueServerCertificate } from "./scep/ca.js";
 import { defaultScepConfig, type ScepServerConfig } from "./scep/config.js";
 import { ScepCaServer } from "./scep/handler.js";
 
 export interface ReferenceServerOptions {
   host?: string;
+  /** HTTP port (0 = a free one). */
   port?: number;
+  /** HTTPS port (0 = a free one). */
+  httpsPort?: number;
   scep?: Partial<ScepServerConfig>;
+  /** `embedded.apple|windows|android` configuration for the platform halves. */
+  platforms?: { apple?: unknown; windows?: unknown; android?: unknown };
   /** CA (and RA) keys; generated when absent (~250 ms each, off the event loop). */
   keys?: { ca?: PrivateKey; ra?: PrivateKey };
   crypto?: CryptoPort;
@@ -33,11 +42,14 @@ const notFound = (path: string): HttpResponse => ({
 });
 
 export class ReferenceServer {
-  private bound?: BoundServer;
+  private http?: BoundServer;
+  private https?: BoundServer;
 
   private constructor(
     readonly scep: ScepCaServer,
+    readonly halves: ServerHalf[],
     private readonly options: ReferenceServerOptions,
+    private readonly crypto: CryptoPort,
   ) {}
 
   /** Creates the server without binding a socket (use {@link handler} for in-memory tests). */
@@ -52,10 +64,19 @@ export class ReferenceServer {
       config.fault === "unknown-signer" || config.fault === "cert-for-other-key"
         ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, now(), "rogue CA nobody trusts")
         : undefined;
-    return new ReferenceServer(new ScepCaServer(id, config, crypto, now, rogue), options);
+    const scep = new ScepCaServer(id, config, crypto, now, rogue);
+    const halves: ServerHalf[] = [];
+    const server = new ReferenceServer(scep, halves, options, crypto);
+    for (const [name, factory] of Object.entries(HALVES)) {
+      if (!factory) continue;
+      halves.push(
+        await factory({ crypto, now, scep, urls: () => server.urls, config: options.platforms?.[name as keyof typeof HALVES] }),
+      );
+    }
+    return server;
   }
 
-  /** Creates and binds (127.0.0.1, a free port unless `port` is given). */
+  /** Creates and binds both listeners. */
   static async start(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
     const s = await ReferenceServer.create(options);
     await s.listen();
@@ -65,18 +86,50 @@ export class ReferenceServer {
   readonly handler: HttpHandler = async (req) => {
     const path = new URL(req.url, "http://localhost").pathname;
     if (SCEP_PATHS.includes(path)) return this.scep.handle(req);
+    const half = this.halves.find((h) => h.prefixes.some((p) => path.startsWith(p)));
+    if (half) return half.handler(req);
     return notFound(path);
   };
 
+  /** PEM of the reference CA: devices trust it for the HTTPS listener. */
+  get caPem(): string {
+    return toPem(this.scep.id.ca.der);
+  }
+
   async listen(): Promise<this> {
-    this.bound = await bindHandler(this.handler, { host: this.options.host, port: this.options.port });
+    const host = this.options.host ?? "127.0.0.1";
+    this.http = await bindHandler(this.handler, { host, port: this.options.port });
+    const tlsKey = await this.crypto.generateKey("ec-p256");
+    const ipLike = /^\d+\.\d+\.\d+\.\d+$/.test(host);
+    const cert = issueServerCertificate(
+      this.scep.id,
+      tlsKey.spki,
+      { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] },
+      this.crypto.digest("sha256", tlsKey.spki).subarray(0, 8),
+      (this.options.now ?? Date.now)(),
+      this.crypto,
+    );
+    this.https = await bindHandler(this.handler, {
+      host,
+      port: this.options.httpsPort,
+      tls: { certPem: toPem(cert.der) + this.caPem, keyPem: this.crypto.privateKeyPem(tlsKey), caPem: [this.caPem] },
+    });
     return this;
   }
 
-  /** Base URL, e.g. http://127.0.0.1:41234 */
+  get urls(): ServerUrls {
+    if (!this.http || !this.https) throw new Error("reference server is not listening");
+    return { http: this.http.url, https: this.https.url };
+  }
+
+  /** Base URL of the HTTP listener, e.g. http://127.0.0.1:41234 */
   get url(): string {
-    if (!this.bound) throw new Error("reference server is not listening");
-    return this.bound.url;
+    return this.urls.http;
+  }
+
+  /** Base URL of the HTTPS listener. */
+  get httpsUrl(): string {
+    return this.urls.https;
   }
 
   get scepUrl(): string {
@@ -84,8 +137,9 @@ export class ReferenceServer {
   }
 
   async close(): Promise<void> {
-    await this.bound?.close();
-    this.bound = undefined;
+    await Promise.all([this.http?.close(), this.https?.close(), ...this.halves.map((h) => h.close?.())]);
+    this.http = undefined;
+    this.https = undefined;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -92,6 +92,19 @@ describe("SCEP client ↔ reference CA over loopback", () => {
     expect(dec).toContain("RenewalReq (17)");
   });
 
+  it("works over the HTTPS listener when the device trusts the reference CA, and refuses it otherwise", async () => {
+    const server = await start();
+    const url = `${server.httpsUrl}/scep`;
+    const trusted = harness(
+      { client: () => http.client({ tls: { ca: [server.caPem] } }) },
+      clock,
+      { url },
+    );
+    expect((await trusted.client.enroll(await trusted.enrollArgs())).status).toBe("issued");
+    const untrusted = harness(http, clock, { url });
+    await expect(untrusted.client.enroll(await untrusted.enrollArgs())).rejects.toMatchObject({ code: "transport.tls", step: "scep.getcacaps" });
+  });
+
   it("pins the CA fingerprint, and refuses a CA that does not match", async () => {
     const server = await start();
     const fp = `sha256:${hex(crypto.digest("sha256", server.scep.id.ca.der))}`;

@@ -35,9 +35,10 @@ export const serveCommand = {
     const fp = hex(new NodeCrypto().digest("sha256", ca.der));
     process.stdout.write(
       [
-        `enrollsim reference server listening on ${server.url}`,
+        `enrollsim reference server listening on ${server.url} and ${server.httpsUrl} (TLS, certificate from the reference CA)`,
         `  SCEP: ${server.scepUrl}   (challenge: [set with --challenge], pending: ${a.pending}${a["fail-info"] ? `, fail: ${a["fail-info"]}` : ""}${a.ra ? ", RA mode" : ""})`,
         `  CA:   ${ca.subject}   sha256:${fp}`,
+        ...server.halves.flatMap((h) => h.describe?.() ?? []),
         "Press Ctrl-C to stop.",
         "",
       ].join("\n"),

@@ -72,7 +72,8 @@ function resolveServer(s: Scenario): ResolvedServer {
   }
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...e };
-  return { kind: "embedded", scep };
+  const { apple, windows, android } = s.embedded ?? {};
+  return { kind: "embedded", scep, platforms: { apple, windows, android } };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {
@@ -93,6 +94,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     next += g.count;
     const options: ResolvedGroup["options"] = {};
     if (g.flow === "scep") options.scep = resolveScep(g.options?.scep ?? {}, server);
+    for (const key of ["apple", "windows", "android"] as const) if (g.options?.[key] !== undefined) options[key] = g.options[key];
     return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options };
   });
   const failures = (s.expect?.failures ?? []).map((f) =>

@@ -12,6 +12,8 @@
  * server, total device count, …) is checked in {@link ./semantic.ts}.
  */
 
+import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
+
 /** A JSON value: what the schema object is made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -168,7 +170,7 @@ const group: Json = {
       type: "object",
       description: "Per-flow options, keyed by flow name.",
       additionalProperties: false,
-      properties: { scep: scepOptions },
+      properties: { scep: scepOptions, ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.groupOptions])) },
     },
   },
 };
@@ -201,6 +203,7 @@ const embedded: Json = {
         validityDays: { type: "integer", minimum: 1, maximum: 36_500, description: "Issued certificate validity. Default 365." },
       },
     },
+    ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),
   },
 };
 

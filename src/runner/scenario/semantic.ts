@@ -4,6 +4,7 @@
  * keys, URL syntax, template variables, device totals and expectations that cannot all hold.
  * Runs on schema-valid data only.
  */
+import { optionsKeyForFlow } from "./platforms/index.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
@@ -91,10 +92,11 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
       const known = `${listNames(ctx.flows)}${didYouMean(g.flow, ctx.flows)}`;
       out.push(issue(at("flow"), `unknown flow "${g.flow}"; known flows: ${known}`, `one of ${ctx.flows.join(", ")}`));
     }
+    const ownKey = optionsKeyForFlow(g.flow);
     for (const key of Object.keys(g.options ?? {})) {
-      if (key === g.flow) continue;
+      if (key === ownKey) continue;
       const message = `${formatPath(at("options", key))} does not apply: the group's flow is "${g.flow}"`;
-      out.push(issue(at("options", key), message, `options.${g.flow}`, "key"));
+      out.push(issue(at("options", key), message, `options.${ownKey}`, "key"));
     }
     if (g.options?.scep) checkScep(at("options", "scep"), g.options.scep, out);
     total += g.count;

@@ -32,6 +32,9 @@ export interface EmbeddedScepConfig {
 /** `embedded` as written. */
 export interface EmbeddedConfig {
   scep?: EmbeddedScepConfig;
+  apple?: unknown;
+  windows?: unknown;
+  android?: unknown;
 }
 
 /** subjectAltName templates. */
@@ -72,7 +75,7 @@ export interface GroupSpec {
   model: string;
   count: number;
   flow: string;
-  options?: { scep?: ScepOptions };
+  options?: { scep?: ScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
 }
 
 /** `arrival` as written: exactly one of the open (rate) or closed (concurrency) model. */
@@ -135,7 +138,12 @@ export interface ResolvedEmbeddedScep {
 
 /** The server the devices talk to. */
 export type ResolvedServer =
-  | { kind: "embedded"; scep: ResolvedEmbeddedScep }
+  | {
+      kind: "embedded";
+      scep: ResolvedEmbeddedScep;
+      /** `embedded.apple|windows|android` as written (schema-valid); the platform applies defaults. */
+      platforms: { apple?: unknown; windows?: unknown; android?: unknown };
+    }
   | {
       kind: "url";
       /** As written, e.g. "https://mdm.example.test". */
@@ -177,7 +185,7 @@ export interface ResolvedGroup {
   /** Run-wide index of this group's first device; its devices are `firstIndex .. firstIndex + count - 1`. */
   firstIndex: number;
   /** Options for the group's flow (`scep` is set when flow is "scep"). */
-  options: { scep?: ResolvedScepOptions };
+  options: { scep?: ResolvedScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
 }
 
 /** Pacing, discriminated by `kind`. */

@@ -10,6 +10,7 @@ import {
   basicConstraints,
   extKeyUsage,
   keyUsage,
+  subjectAltName,
   subjectKeyIdentifier,
   type Extension,
 } from "../../wire/x509/extensions.js";
@@ -102,3 +103,36 @@ export function issueCertificate(id: CaIdentity, csr: Csr, serial: Uint8Array, n
 }
 
 export const serialHex = (c: Certificate): string => hex(c.serial);
+
+/** TLS server certificate for the reference server's HTTPS listener (serverAuth, SAN DNS + IP). */
+export function issueServerCertificate(
+  id: CaIdentity,
+  spki: Uint8Array,
+  names: { dns: string[]; ip: string[] },
+  serial: Uint8Array,
+  now: number,
+  crypto: CryptoPort,
+): Certificate {
+  const der = buildCertificate(
+    {
+      serial,
+      issuer: id.ca.subjectDer,
+      subject: `CN=${names.dns[0] ?? names.ip[0] ?? "localhost"},O=enrollsim reference server`,
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 397 * 86_400_000),
+      spki,
+      extensions: [
+        basicConstraints(false),
+        keyUsage(["digitalSignature", "keyEncipherment"]),
+        extKeyUsage(["serverAuth"]),
+        subjectAltName({ dns: names.dns, ip: names.ip }),
+        subjectKeyIdentifier(keyIdentifier(spki, crypto)),
+        authorityKeyIdentifier(keyIdentifier(id.ca.spki, crypto)),
+      ],
+    },
+    id.caKey,
+    "sha256",
+    crypto,
+  );
+  return parseCertificate(der, "reference server TLS certificate");
+}

@@ -116,6 +116,8 @@ export interface SubjectAltNames {
   uri?: string[];
   /** Microsoft UPN (otherName 1.3.6.1.4.1.311.20.2.3). */
   upn?: string[];
+  /** IPv4 addresses (dotted quad). */
+  ip?: string[];
 }
 
 export function subjectAltName(san: SubjectAltNames, critical = false): Extension {
@@ -124,6 +126,11 @@ export function subjectAltName(san: SubjectAltNames, critical = false): Extensio
   for (const e of san.email ?? []) names.push(implicitIa5(1, e));
   for (const d of san.dns ?? []) names.push(implicitIa5(2, d));
   for (const u of san.uri ?? []) names.push(implicitIa5(6, u));
+  for (const a of san.ip ?? []) {
+    const parts = a.split(".").map(Number);
+    if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) throw new Error(`"${a}" is not an IPv4 address`);
+    names.push(asn1.create(Class.CONTEXT_SPECIFIC, 7, false, String.fromCharCode(...parts)));
+  }
   for (const u of san.upn ?? []) {
     names.push(asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [oid(OID.msUpn), explicit(0, utf8(u))]));
   }

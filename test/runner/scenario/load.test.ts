@@ -42,6 +42,7 @@ describe("parseScenario: valid files", () => {
       server: {
         kind: "embedded",
         scep: { challenge: "enrollsim", pending: 0, ra: false, validityDays: 365 },
+        platforms: {},
       },
       groups: [
         {
@@ -86,6 +87,7 @@ describe("parseScenario: valid files", () => {
         caps: ["POSTPKIOperation", "SHA-256", "AES", "SCEPStandard", "Renewal"],
         validityDays: 30,
       },
+      platforms: {},
     });
     expect(s.groups.map((g) => [g.name, g.firstIndex, g.count])).toEqual([
       ["phones", 0, 100],
@@ -244,7 +246,7 @@ describe("parseScenario: more bad input", () => {
     ["neither arrival model", `${MINIMAL}arrival: {}\n`, "7:10", "arrival needs exactly one of rate (open model) or concurrency (closed model)"],
     ["ramp without rate", `${MINIMAL}arrival: { concurrency: 2, rampSeconds: 3 }\n`, "7:28", "arrival.rampSeconds requires rate and rampFrom"],
     ["failure without ratio or count", `${MINIMAL}expect:\n  failures:\n    - code: scep.failInfo.badRequest\n`, "9:7", "expect.failures[0] needs exactly one of ratio or count"],
-    ["options for another flow", MINIMAL.replace("flow: scep", "flow: scep\n    options: { apple: {} }"), "7:16", 'unknown property "apple" in groups[0].options; expected one of scep'],
+    ["options for another flow", MINIMAL.replace("flow: scep", "flow: scep\n    options: { apple: {} }"), "7:16", 'groups[0].options.apple does not apply: the group\'s flow is "scep"'],
     ["repeated keyUsage", MINIMAL.replace("flow: scep", "flow: scep\n    options: { scep: { keyUsage: [keyEncipherment, keyEncipherment] } }"), "7:52", "groups[0].options.scep.keyUsage[1] repeats \"keyEncipherment\", already given as groups[0].options.scep.keyUsage[0]"],
     ["unsafe integer seed", `${MINIMAL}seed: 123456789012345678901\n`, "7:7", "quote it to make it a string"],
     ["infinite rate", `${MINIMAL}arrival: { rate: .inf }\n`, "7:18", "arrival.rate must be a number > 0 and <= 100000 (got Infinity)"],

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `enrollsim enroll FLOW [--server URL]`: one device runs one flow with a numbered transcript of
+ * every exchange. Without --server, the embedded reference server runs in-process.
+ */
+import { readFileSync } from "node:fs";
+import type { Argv } from "yargs";
+import { createDevice } from "../../api/device.js";
+import { FLOWS } from "../../device/flows/index.js";
+import { ReferenceServer } from "../../server/reference-server.js";
+import { ScenarioError } from "../../errors/index.js";
+import { warnInsecure } from "../output.js";
+
+/** Default catalog model per flow family. */
+function defaultModel(flow: string): string {
+  if (flow.startsWith("macos-")) return "macbook-air-m3";
+  if (flow.startsWith("ios-") || flow.startsWith("ipados-")) return "iphone-15";
+  if (flow.startsWith("windows-")) return "windows-11-laptop";
+  if (flow.startsWith("android-")) return "pixel-8";
+  return "macbook-air-m3";
+}
+
+/** `--set a.b=c` pairs into a nested options object (values parsed as JSON when they can be). */
+export function parseSets(sets: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new ScenarioError(`--set "${s}" is not KEY=VALUE`);
+    const path = s.slice(0, eq).split(".");
+    const raw = s.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a plain string */
+    }
+    let cur = out;
+    for (const k of path.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
+    cur[path.at(-1)!] = value;
+  }
+  return out;
+}
+
+export const enrollCommand = {
+  command: "enroll <flow>",
+  describe: "Run one device through one enrollment flow with a step-by-step transcript",
+  builder: (y: Argv) =>
+    y
+      .positional("flow", { type: "string", demandOption: true, describe: `flow name (${Object.keys(FLOWS).join(", ")})` })
+      .option("server", { type: "string", describe: "server base URL (default: the embedded reference server, in-process)" })
+      .option("model", { type: "string", describe: "catalog model (default per flow)" })
+      .option("seed", { type: "string", default: "enroll", describe: "device seed" })
+      .option("index", { type: "number", default: 0, describe: "device index (with the seed, fixes the identity)" })
+      .option("set", { type: "string", array: true, describe: "flow option KEY=VALUE (dotted keys nest)" })
+      .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots to trust" })
+      .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify TLS certificates" })
+      .option("json", { type: "boolean", default: false, describe: "print result and transcript as JSON" }),
+  handler: async (a: { flow: string; server?: string; model?: string; seed: string; index: number; set?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
+    if (!FLOWS[a.flow]) throw new ScenarioError(`unknown flow "${a.flow}"; known: ${Object.keys(FLOWS).join(", ")}`);
+    if (a.insecure) warnInsecure();
+    const server = a.server ? undefined : await ReferenceServer.start();
+    try {
+      const trust = (a.ca ?? []).map((f) => readFileSync(f, "utf8"));
+      if (server) trust.push(server.caPem);
+      const device = await createDevice({
+        model: a.model ?? defaultModel(a.flow),
+        seed: a.seed,
+        index: a.index,
+        tls: { ca: trust, insecure: a.insecure || undefined },
+      });
+      const base = a.server?.replace(/\/$/, "");
+      const targets = server
+        ? { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } }
+        : { scepUrl: `${base}/scep`, server: { [base!.startsWith("https:") ? "https" : "http"]: base, embedded: false } };
+      const result = await device.run(a.flow, { challenge: "enrollsim", subject: "CN=%SERIAL%,O=enrollsim", ...parseSets(a.set) }, targets);
+      if (a.json) process.stdout.write(`${JSON.stringify({ ok: result.ok, code: result.code, message: result.message, transcript: device.transcript() }, null, 2)}\n`);
+      else {
+        process.stdout.write(`${device.formatTranscript()}\n\n`);
+        process.stdout.write(result.ok ? `OK: ${device.id}: ${result.code}\n` : `FAILED: ${device.id}: ${result.code}${result.message ? `: ${result.message}` : ""}\n`);
+      }
+      process.exitCode = result.ok ? 0 : 1;
+    } finally {
+      await server?.close();
+    }
+  },
+};

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A platform half of the embedded reference server (Apple, Windows, Android). Each half owns
+ * URL path prefixes on the shared listeners and uses the foundation's CA to issue and verify
+ * identities. The platform issues implement these; the router in reference-server.ts mounts them.
+ */
+import type { CryptoPort } from "../ports/crypto.js";
+import type { HttpHandler } from "../ports/http.js";
+import type { ScepCaServer } from "./scep/handler.js";
+
+export interface ServerUrls {
+  /** Plain HTTP base, e.g. http://127.0.0.1:41234 (SCEP is commonly served over HTTP). */
+  http: string;
+  /** HTTPS base with a server certificate from the reference CA, e.g. https://127.0.0.1:41235 */
+  https: string;
+}
+
+export interface HalfContext {
+  crypto: CryptoPort;
+  now: () => number;
+  /** The foundation CA: issue device identities (SCEP) and verify client certificates against it. */
+  scep: ScepCaServer;
+  /** Known once the server listens; call it when building URLs into payloads, not at creation. */
+  urls: () => ServerUrls;
+  /** `embedded.<platform>` from the scenario (schema-valid), or undefined. */
+  config: unknown;
+}
+
+export interface ServerHalf {
+  name: "apple" | "windows" | "android";
+  /** Path prefixes this half answers, e.g. ["/mdm/", "/enroll/"]; matched on both listeners. */
+  prefixes: string[];
+  /**
+   * Requests under the prefixes. `req.tls.peerCertificateDer` carries the client certificate
+   * presented on the HTTPS listener (requested, not required: the half decides).
+   */
+  handler: HttpHandler;
+  /** Lines for `enrollsim serve` to print (endpoints, knobs). */
+  describe?(): string[];
+  close?(): Promise<void>;
+}
+
+export type HalfFactory = (ctx: HalfContext) => Promise<ServerHalf>;
