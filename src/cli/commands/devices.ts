@@ -10,6 +10,6 @@ export const devicesCommand = {
   builder: (y: Argv) => y.option("json", { type: "boolean", default: false }).option("dir", { type: "string", describe: "catalog directory" }),
   handler: (a: { json: boolean; dir?: string }) => {
     const catalog = loadCatalog(a.dir);
-    process.stdout.write(a.json ? `${JSON.stringify(catalogJson(catalog), null, 2)}\n` : `${formatCatalogTable(catalog)}\n`);
+    process.stdout.write(a.json ? catalogJson(catalog) : `${formatCatalogTable(catalog)}\n`);
   },
 };
