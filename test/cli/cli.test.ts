@@ -80,6 +80,18 @@ describe.skipIf(!existsSync(CLI))("enrollsim CLI", () => {
     expect(r2.stderr).toContain(`${bad}:4:12: unknown device model "iphone-99"`);
   });
 
+  it("run --log-level info writes pino JSON lines per device without secrets", async () => {
+    const logFile = join(work, "run.log");
+    const r = await cli(["run", "scenarios/scep-bad-challenge.yaml", "--no-progress", "--log-level", "info", "--log-file", logFile]);
+    expect(r.code).toBe(0);
+    await new Promise((done) => setTimeout(done, 200));
+    const lines = readFileSync(logFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.code === "scep.failInfo.badRequest")).toHaveLength(10);
+    const text = readFileSync(logFile, "utf8");
+    expect(text).not.toContain("a-wrong-one");
+    expect(text).not.toContain("the-right-one");
+  });
+
   it("devices --json lists the catalog; inspect decodes a fixture", async () => {
     const d = await cli(["devices", "--json"]);
     expect(JSON.parse(d.stdout).devices.map((x: { id: string }) => x.id)).toContain("zebra-tc52");

@@ -4,9 +4,13 @@ import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { runScenario } from "../../api/run-scenario.js";
 import { formatSummary } from "../../report/table.js";
-import { summaryToJson } from "../../report/json.js";
 import { writeReport } from "../../report/json-file.js";
+import { extendedSummaryToJson } from "../../report/metrics.js";
+import { readLoadModel, resolveShard } from "../../api/load-options.js";
+import { renameSync, writeFileSync } from "node:fs";
 import { warnInsecure } from "../output.js";
+import { pinoLogger } from "../../platform/node/log.js";
+import { logObserver } from "../../report/log-observer.js";
 
 export const runCommand = {
   command: "run <scenario>",
@@ -22,7 +26,16 @@ export const runCommand = {
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify server TLS certificates" })
       .option("key-pool", { type: "string", describe: "key pool directory (default $ENROLLSIM_KEY_POOL or ~/.cache/enrollsim/keys)" })
       .option("key-pool-size", { type: "number", describe: "distinct RSA keys to keep (default min(devices, 1000))" })
-      .option("progress", { type: "boolean", default: true, describe: "show progress on stderr (--no-progress to hide)" }),
+      .option("log-level", { choices: ["silent", "error", "warn", "info", "debug", "trace"], default: "silent", describe: "structured (pino JSON) log level" })
+      .option("log-file", { type: "string", describe: "write the structured log to FILE instead of stderr" })
+      .option("progress", { type: "boolean", default: true, describe: "show progress on stderr (--no-progress to hide)" })
+      .option("shard", { type: "string", describe: "run shard i/N of the fleet (0-based; default $ENROLLSIM_SHARD, or $JOB_COMPLETION_INDEX/$ENROLLSIM_SHARDS)" })
+      .option("store", { type: "string", describe: "persistent fleet store (SQLite FILE, created when missing, mode 0600)" })
+      .option("resume", { type: "boolean", default: false, describe: "continue the run recorded in --store: enrolled devices are skipped" })
+      .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale" })
+      .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
+      .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
+      .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
   handler: async (a: {
     scenario: string;
     json: boolean;
@@ -34,11 +47,33 @@ export const runCommand = {
     "key-pool"?: string;
     "key-pool-size"?: number;
     progress: boolean;
+    shard?: string;
+    store?: string;
+    resume: boolean;
+    load?: string;
+    "time-scale"?: number;
+    "metrics-port"?: number;
+    "capacity-check": boolean;
+    "log-level": string;
+    "log-file"?: string;
   }) => {
     if (a.insecure) warnInsecure();
     const stderr = process.stderr;
     let lastKeyLine = 0;
+    const log = a["log-level"] === "silent" ? undefined : pinoLogger({ level: a["log-level"] as "info", destination: a["log-file"] });
+    const shard = resolveShard(a.shard);
+    const loadModel = a.load ? readLoadModel(a.load) : undefined;
+    const load = a["time-scale"] !== undefined ? { ...loadModel, timeScale: a["time-scale"] } : loadModel;
     const { summary } = await runScenario(a.scenario, {
+      shard,
+      load,
+      store: a.store,
+      resume: a.resume,
+      metricsPort: a["metrics-port"],
+      onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
+      ...(a["capacity-check"] ? {} : { capacity: false as const }),
+      log,
+      observers: log ? [logObserver(log)] : [],
       seed: a.seed,
       trace: a.trace,
       trust: a.ca?.map((f) => readFileSync(f, "utf8")),
@@ -55,8 +90,13 @@ export const runCommand = {
         }
       },
     });
-    if (a.report) writeReport(a.report, summary);
-    if (a.json) process.stdout.write(`${summaryToJson(summary)}\n`);
+    if (a.report) {
+      writeReport(a.report, summary); // atomic write and its errors; then the extended form in place
+      const tmp = `${a.report}.${process.pid}.x.tmp`;
+      writeFileSync(tmp, extendedSummaryToJson(summary), { mode: 0o644 });
+      renameSync(tmp, a.report);
+    }
+    if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
     else process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
     process.exitCode = summary.ok ? 0 : 1;
   },
