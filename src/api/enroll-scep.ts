@@ -3,25 +3,13 @@
  * One SCEP enrolment with a fresh key, for the `enrollsim scep` command and for server
  * engineers' own test suites: returns the outcome, the key, and the device's transcript.
  */
-import type { ContentCipher, HashAlg, KeyPool, PrivateKey, TlsSettings } from "../ports/index.js";
+import type { KeyPool, PrivateKey, TlsSettings } from "../ports/index.js";
 import type { FlowResult } from "../device/flow.js";
-import type { KeyUsage } from "../wire/x509/extensions.js";
-import type { PollPolicy } from "../protocol/scep/client.js";
+import type { ScepEnrollmentOptions } from "../device/behaviors/scep-enrollment.js";
 import { createDevice, type VirtualDevice } from "./device.js";
 import type { NodeAdapters } from "./environment.js";
 
-export interface EnrollScepOptions {
-  url: string;
-  challenge?: string;
-  subject: string;
-  san?: { dns?: string[]; email?: string[]; uri?: string[]; upn?: string[] };
-  keyUsage?: KeyUsage[];
-  extendedKeyUsage?: string[];
-  caFingerprint?: string;
-  poll?: Partial<PollPolicy>;
-  cipher?: ContentCipher | "auto";
-  digest?: HashAlg | "auto";
-  renew?: boolean;
+export interface EnrollScepOptions extends ScepEnrollmentOptions {
   /** Catalog model the device pretends to be (default macbook-air-m3). */
   model?: string;
   seed?: string;
@@ -59,18 +47,7 @@ export async function enrollScepOnce(o: EnrollScepOptions): Promise<EnrollScepRe
     adapters: o.adapters,
     secrets: o.challenge ? [o.challenge] : [],
   });
-  const result = await device.run("scep", {
-    url: o.url,
-    challenge: o.challenge,
-    subject: o.subject,
-    san: o.san,
-    keyUsage: o.keyUsage,
-    extendedKeyUsage: o.extendedKeyUsage,
-    caFingerprint: o.caFingerprint,
-    poll: o.poll,
-    cipher: o.cipher,
-    digest: o.digest,
-    renew: o.renew,
-  });
+  const { model: _m, seed: _s, tls: _t, timeoutMs: _to, key: _k, adapters: _a, ...flowOptions } = o;
+  const result = await device.run("scep", flowOptions as unknown as Record<string, unknown>);
   return { device, result, key: key! };
 }

@@ -13,6 +13,8 @@
  */
 
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
+import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
+import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 
 /** A JSON value: what the schema object is made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -27,35 +29,14 @@ export const EKU_NAMES = [
   "OCSPSigning",
 ] as const;
 
-/** keyUsage bit names (RFC 5280 §4.2.1.3). */
-export const KEY_USAGES = [
-  "digitalSignature",
-  "nonRepudiation",
-  "keyEncipherment",
-  "dataEncipherment",
-  "keyAgreement",
-  "keyCertSign",
-  "cRLSign",
-  "encipherOnly",
-  "decipherOnly",
-] as const;
+/** keyUsage bit names (RFC 5280 §4.2.1.3), from the X.509 codec. */
+export const KEY_USAGES = KEY_USAGE_BITS;
 
-/** SCEP failInfo names (RFC 8894 §3.2.1.4.5). */
-export const FAIL_INFOS = ["badAlg", "badMessageCheck", "badRequest", "badTime", "badCertId"] as const;
+/** SCEP failInfo names (RFC 8894 §3.2.1.4.5), from the SCEP codec. */
+export { FAIL_INFOS };
 
 /** GetCACaps keywords the embedded server may advertise (RFC 8894 §3.5.2, plus legacy `Update`). */
-export const CA_CAPS = [
-  "AES",
-  "DES3",
-  "GetNextCACert",
-  "POSTPKIOperation",
-  "Renewal",
-  "SHA-1",
-  "SHA-256",
-  "SHA-512",
-  "SCEPStandard",
-  "Update",
-] as const;
+export const CA_CAPS = CAPS;
 
 /** Content-encryption choices for the SCEP pkcsPKIEnvelope. */
 export const SCEP_CIPHERS = ["auto", "aes-128-cbc", "aes-256-cbc", "des-ede3-cbc"] as const;
