@@ -1,5 +1,272 @@
 // SPDX-License-Identifier: MIT
-/** The android half of the embedded reference server; the android platform issue implements it. */
-import type { HalfFactory } from "../half.js";
+/**
+ * The Android half of the embedded reference server (mounted under /android/):
+ *
+ *   GET  /android/provisioning/{profile}/qr.json | nfc.properties | zero-touch.json | kme.json | token
+ *   GET  /android/apk/{clouddpc|headwind|company-portal}.apk[?profile=]   DPC APKs (checksums from the served bytes)
+ *   *    /android/amapi/v1/…            fake AMAPI, EMM-facing REST
+ *   POST /android/amapi/device/v1/…     fake AMAPI, device-facing (token redemption, status, acks)
+ *   *    /android/hmdm/rest/…           Headwind-style device REST
+ *   POST /android/fcm/v1/projects/{p}/messages:send, GET /android/fcm/poll/{token}   mock FCM push
+ *   POST /android/emm/pubsub, GET /android/emm/notifications   mock EMM push endpoint / notification log
+ */
+import { randomBytes } from "node:crypto";
+import { ScenarioError } from "../../errors/index.js";
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { encodeUrlSafeBase64 } from "../../wire/android/base64url.js";
+import { buildNfcPayload, buildQrPayload } from "../../wire/android/build.js";
+import { CLOUDDPC, EXTRA_PREFIX } from "../../wire/android/extras.js";
+import type { Bundle } from "../../wire/android/payload.js";
+import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
+import type { HalfContext, HalfFactory, ServerHalf } from "../half.js";
+import { FakeAmapi } from "./amapi.js";
+import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
+import { buildDpcs, type HostedDpc } from "./dpcs.js";
+import { HeadwindServer } from "./headwind.js";
+import { bytesRes, jsonRes, readJson } from "./respond.js";
+import { TokenStore, type StoredToken } from "./tokens.js";
 
-export const androidHalf: HalfFactory | undefined = undefined;
+const APU: Record<AndroidMode, AllowPersonalUsage> = {
+  "fully-managed": "PERSONAL_USAGE_DISALLOWED",
+  dedicated: "PERSONAL_USAGE_DISALLOWED_USERLESS",
+  cope: "PERSONAL_USAGE_ALLOWED",
+  "work-profile": "PERSONAL_USAGE_ALLOWED",
+  aosp: "PERSONAL_USAGE_DISALLOWED_USERLESS",
+  "device-admin": "ALLOW_PERSONAL_USAGE_UNSPECIFIED",
+};
+
+export class AndroidHalf implements ServerHalf {
+  readonly name = "android" as const;
+  readonly prefixes = ["/android/"];
+  readonly tokens: TokenStore;
+  readonly amapi: FakeAmapi;
+  readonly headwind: HeadwindServer;
+  readonly dpcs: Record<string, HostedDpc>;
+  readonly fcm = new Map<string, unknown[]>();
+  readonly emmInbox: unknown[] = [];
+  private readonly shared = new Map<string, StoredToken>();
+  private readonly profileApks = new Map<string, Uint8Array>();
+  private readonly stalled = new Set<(r: HttpResponse) => void>();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: HalfContext,
+    readonly config: AndroidHalfConfig,
+  ) {
+    this.tokens = new TokenStore(config.enterpriseId, ctx.now, (k) => new Uint8Array(randomBytes(k)));
+    this.dpcs = buildDpcs(ctx.crypto, ctx.scep.id.ca.der);
+    const stall = () => this.stall();
+    this.amapi = new FakeAmapi({ config, tokens: this.tokens, now: ctx.now, qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)), stall });
+    this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall);
+    for (const p of Object.values(config.profiles)) {
+      if (!p.token.perDevice) {
+        try {
+          const t = this.issue(p);
+          this.shared.set(p.name, t);
+        } catch (e) {
+          throw new ScenarioError(`embedded.android.profiles.${p.name}.token: ${(e as Error).message}`);
+        }
+      }
+      if (p.fault === "checksum-standard-base64") this.profileApks.set(p.name, this.apkWithStandardB64Checksum(this.dpcs[p.dpc]!));
+    }
+  }
+
+  private issue(p: ProfileConfig): StoredToken {
+    const t = this.tokens.issue({ profile: p.name, durationSeconds: p.token.durationSeconds, oneTimeOnly: p.token.oneTimeOnly, issuedSecondsAgo: p.token.issuedSecondsAgo, allowPersonalUsage: APU[p.mode], policyName: p.policyName, additionalData: p.additionalData });
+    if (p.token.revoked) t.revoked = true;
+    return t;
+  }
+
+  /** An APK variant whose SHA-256 has '+' or '/' in standard base64, so that fault always bites. */
+  private apkWithStandardB64Checksum(d: HostedDpc): Uint8Array {
+    for (let salt = 0; salt < 256; salt++) {
+      const bytes = new Uint8Array(d.bytes.length + 1);
+      bytes.set(d.bytes);
+      bytes[d.bytes.length] = salt;
+      if (/[+/]/.test(Buffer.from(this.ctx.crypto.digest("sha256", bytes)).toString("base64"))) return bytes;
+    }
+    return d.bytes;
+  }
+
+  private apkFor(p: ProfileConfig | undefined, dpc: HostedDpc): Uint8Array {
+    return (p && this.profileApks.get(p.name)) ?? dpc.bytes;
+  }
+
+  private base(req: HttpRequest): string {
+    try {
+      return this.ctx.urls().https;
+    } catch {
+      try {
+        return new URL(req.url).origin;
+      } catch {
+        return `https://${req.headers?.host ?? "127.0.0.1"}`;
+      }
+    }
+  }
+
+  private stall(): Promise<HttpResponse> {
+    if (this.closed) return Promise.resolve(jsonRes(503, { error: "closing" }));
+    return new Promise((resolve) => this.stalled.add(resolve));
+  }
+
+  /** The admin extras a profile's DPC gets. */
+  private adminExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
+    return { ...this.dpcExtras(p, base, token), ...(p.adminExtras ?? {}) };
+  }
+
+  private dpcExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
+    if (p.dpc === "clouddpc") return p.fault === "no-token" || !token ? {} : { [CLOUDDPC.tokenExtra]: token };
+    const x: Bundle = { "com.hmdm.BASE_URL": `${base}/android/hmdm`, "com.hmdm.SERVER_PROJECT": "", "com.hmdm.CONFIG": p.headwindConfig ?? (p.mode === "aosp" ? "AOSP userless" : "Default"), "com.hmdm.DEVICE_ID_USE": "serial" };
+    const customer = p.headwindCustomer ?? (this.config.headwind.requireCustomer ? "enrollsim" : undefined);
+    if (customer && p.fault !== "no-customer") x["com.hmdm.CUSTOMER"] = customer;
+    if (p.headwindDeviceId) x["com.hmdm.DEVICE_ID"] = p.headwindDeviceId;
+    return x;
+  }
+
+  /** The QR payload for a profile (with a token value). */
+  payloadFor(p: ProfileConfig, base: string, token: string | undefined): Record<string, unknown> {
+    const dpc = this.dpcs[p.dpc]!;
+    const bytes = this.apkFor(p, dpc);
+    const digest = this.ctx.crypto.digest("sha256", bytes);
+    let packageChecksum = p.checksum !== "signature" ? encodeUrlSafeBase64(digest, true) : undefined;
+    let signatureChecksum = p.checksum !== "package" ? dpc.signatureChecksum : undefined;
+    const wrong = encodeUrlSafeBase64(this.ctx.crypto.digest("sha256", new TextEncoder().encode(`not the ${dpc.packageName} APK`)), false);
+    switch (p.fault) {
+      case "checksum-mismatch":
+        if (packageChecksum) packageChecksum = wrong;
+        else signatureChecksum = wrong;
+        break;
+      case "checksum-standard-base64":
+        packageChecksum = Buffer.from(digest).toString("base64");
+        break;
+      case "checksum-hex":
+        packageChecksum = Buffer.from(digest).toString("hex");
+        break;
+      case "checksum-sha1":
+        packageChecksum = encodeUrlSafeBase64(this.ctx.crypto.digest("sha1", bytes), true);
+        break;
+      default:
+        break;
+    }
+    const raw: Record<string, unknown> = {};
+    if (p.fault === "extra-invalid-type") raw[EXTRA_PREFIX + "PROVISIONING_SKIP_ENCRYPTION"] = "yes";
+    if (p.fault === "unknown-extra") raw[EXTRA_PREFIX + "PROVISIONING_WIFI_SSID_TYPO"] = "corp";
+    if (p.fault === "bad-locale") raw[EXTRA_PREFIX + "PROVISIONING_LOCALE"] = "en US";
+    return buildQrPayload({
+      component: p.fault === "wrong-component" ? `${dpc.packageName}/${dpc.packageName}.NoSuchAdminReceiver` : dpc.component,
+      downloadLocation: `${base}/android/apk/${dpc.kind}.apk?profile=${encodeURIComponent(p.name)}`,
+      cookieHeader: p.cookie,
+      packageChecksum,
+      signatureChecksum,
+      wifi: p.wifi,
+      useMobileData: p.mode === "aosp" ? undefined : true,
+      leaveAllSystemAppsEnabled: p.mode === "dedicated" || p.mode === "aosp" ? true : undefined,
+      organizationName: p.organizationName,
+      adminExtras: this.adminExtras(p, base, token),
+      raw,
+    });
+  }
+
+  private tokenFor(p: ProfileConfig): StoredToken {
+    return this.shared.get(p.name) ?? this.issue(p);
+  }
+
+  readonly handler = async (req: HttpRequest): Promise<HttpResponse> => {
+    const url = new URL(req.url, "http://localhost");
+    const path = url.pathname.slice("/android".length);
+    if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
+    if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
+    const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
+    if (prov && req.method === "GET") {
+      const p = this.config.profiles[prov[1]!];
+      if (!p) return jsonRes(404, { error: `no provisioning profile "${prov[1]}"; known: ${Object.keys(this.config.profiles).join(", ")}` });
+      const token = this.tokenFor(p);
+      const base = this.base(req);
+      const payload = this.payloadFor(p, base, token.value);
+      switch (prov[2]) {
+        case "qr.json":
+          return bytesRes(200, new Uint8Array(Buffer.from(`${JSON.stringify(payload)}\n`)), "application/json");
+        case "nfc.properties":
+          return bytesRes(200, new Uint8Array(Buffer.from(buildNfcPayload(payload) + (p.fault === "nfc-bad-number" ? `${EXTRA_PREFIX}PROVISIONING_LOCAL_TIME=soon\n` : ""))), "text/plain; charset=utf-8");
+        case "zero-touch.json":
+          return jsonRes(200, { configurationName: p.name, companyName: p.organizationName, contactEmail: "it@enrollsim.test", contactPhone: "+1 555 0100", customMessage: "Managed by enrollsim", dpcResourcePath: `customers/1/dpcs/${p.dpc}`, dpcExtras: JSON.stringify(payload), isDefault: true, forcedResetTime: "7200s" });
+        case "kme.json": {
+          const admin = payload[EXTRA_PREFIX + "PROVISIONING_ADMIN_EXTRAS_BUNDLE"] as Bundle | undefined;
+          return jsonRes(200, {
+            profileName: p.name,
+            companyName: p.organizationName,
+            mdmApkUrl: payload[EXTRA_PREFIX + "PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"],
+            adminComponent: payload[EXTRA_PREFIX + "PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME"],
+            signatureChecksum: this.dpcs[p.dpc]!.signatureChecksum,
+            ...(admin && Object.keys(admin).length ? { customJson: JSON.stringify(admin) } : {}),
+          });
+        }
+        default:
+          return jsonRes(200, { value: token.value, enrollmentUrl: `https://enterprise.google.com/android/enroll?et=${token.value}`, profile: p.name, mode: p.mode, expirationTimestamp: token.expiresAt === undefined ? undefined : new Date(token.expiresAt).toISOString() });
+      }
+    }
+    const apk = /^\/apk\/([\w-]{1,40})\.apk$/.exec(path);
+    if (apk && (req.method === "GET" || req.method === "HEAD")) {
+      const dpc = this.dpcs[apk[1]!];
+      if (!dpc) return jsonRes(404, { error: "no such APK" });
+      const p = this.config.profiles[url.searchParams.get("profile") ?? ""];
+      if (p?.cookie !== undefined && req.headers?.cookie !== p.cookie) return jsonRes(403, { error: "cookie required" });
+      const bytes = this.apkFor(p, dpc);
+      switch (p?.fault) {
+        case "apk-truncated":
+          return bytesRes(200, bytes.subarray(0, Math.floor(bytes.length / 2)), "application/vnd.android.package-archive");
+        case "apk-huge":
+          return bytesRes(200, new Uint8Array(4 * 1024 * 1024), "application/vnd.android.package-archive");
+        case "apk-redirect-off-host":
+          return bytesRes(302, new Uint8Array(0), "text/plain", { location: `https://downloads.example.net/${dpc.kind}.apk` });
+        case "apk-corrupt":
+          return bytesRes(200, new Uint8Array(bytes.length).fill(0x5a), "application/vnd.android.package-archive");
+        default:
+          return bytesRes(200, bytes, "application/vnd.android.package-archive", { etag: `"${dpc.packageChecksum}"` });
+      }
+    }
+    const send = /^\/fcm\/v1\/projects\/[\w-]{1,64}\/messages:send$/.exec(path);
+    if (send && req.method === "POST") {
+      const m = (readJson(req.body)?.message ?? undefined) as { token?: unknown; data?: unknown } | undefined;
+      if (!m || typeof m.token !== "string") return jsonRes(400, { error: { code: 400, status: "INVALID_ARGUMENT", message: "message.token is required" } });
+      const q = this.fcm.get(m.token) ?? [];
+      if (q.length < 1000) q.push(m.data ?? {});
+      this.fcm.set(m.token, q);
+      return jsonRes(200, { name: `projects/enrollsim/messages/${q.length}` });
+    }
+    const fpoll = /^\/fcm\/poll\/([\w:-]{1,200})$/.exec(path);
+    if (fpoll && req.method === "GET") {
+      const q = this.fcm.get(fpoll[1]!) ?? [];
+      this.fcm.delete(fpoll[1]!);
+      return jsonRes(200, { messages: q });
+    }
+    if (path === "/emm/pubsub" && req.method === "POST") {
+      const m = readJson(req.body);
+      if (!m || typeof m.message !== "object") return jsonRes(400, { error: "not a Pub/Sub push" });
+      if (this.emmInbox.length < 100_000) this.emmInbox.push(m);
+      return jsonRes(204, {});
+    }
+    if (path === "/emm/notifications" && req.method === "GET") {
+      const counts: Record<string, number> = {};
+      for (const n of this.amapi.notifications) counts[n.message.attributes.notificationType] = (counts[n.message.attributes.notificationType] ?? 0) + 1;
+      return jsonRes(200, { counts, total: this.amapi.notifications.length, pushFailures: this.amapi.pushFailures.length, inbox: this.emmInbox.length });
+    }
+    return jsonRes(404, { error: `no Android route for ${path}` });
+  };
+
+  describe(): string[] {
+    return [
+      `  Android: /android/provisioning/{${Object.keys(this.config.profiles).join("|")}}/qr.json (also nfc.properties, zero-touch.json, kme.json, token)`,
+      `           /android/apk/*.apk, fake AMAPI /android/amapi/v1/enterprises/${this.config.enterpriseId}/…, Headwind /android/hmdm/rest/…, FCM /android/fcm/…`,
+    ];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const r of this.stalled) r(jsonRes(503, { error: "server closing" }));
+    this.stalled.clear();
+    await this.amapi.close();
+  }
+}
+
+export const androidHalf: HalfFactory | undefined = async (ctx) => new AndroidHalf(ctx, resolveConfig(ctx.config));

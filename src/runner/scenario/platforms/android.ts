@@ -1,12 +1,129 @@
 // SPDX-License-Identifier: MIT
 /**
- * Scenario extension for the android platform: the JSON Schema of `groups[].options.android` and of
- * `embedded.android`. The platform issue fills these in; until then both accept only an empty object.
+ * Scenario extension for the android platform: the JSON Schema of `groups[].options.android`
+ * (read by the android-* flows, src/device/android/options.ts) and of `embedded.android` (the
+ * reference server's Android half, src/server/android/config.ts). Documented in
+ * scenarios/README-android.md.
  */
+import type { Json } from "../schema.js";
 import type { ScenarioExtension } from "./extension.js";
 
-export const androidScenario: ScenarioExtension = {
-  key: "android",
-  groupOptions: { type: "object", additionalProperties: false, description: "android flow options.", properties: {} },
-  embedded: { type: "object", additionalProperties: false, description: "The embedded server's android half.", properties: {} },
+const MODES = ["fully-managed", "dedicated", "cope", "work-profile"];
+const wifi = {
+  type: "object",
+  additionalProperties: false,
+  required: ["ssid"],
+  properties: {
+    ssid: { type: "string", minLength: 1, maxLength: 32 },
+    securityType: { enum: ["NONE", "WPA", "WEP", "EAP"] },
+    password: { type: "string", maxLength: 63 },
+  },
 };
+const fault = { type: "string", enum: ["none", "malformed", "stall"] };
+
+const groupOptions: Json = {
+  type: "object",
+  additionalProperties: false,
+  description: "android flow options (android-qr, android-token, android-work-profile, android-aosp, android-da).",
+  properties: {
+    profile: { type: "string", pattern: "^[\\w.-]{1,64}$", description: "Server provisioning profile (embedded.android.profiles key). Default per flow." },
+    trigger: { enum: ["qr", "nfc", "zero-touch", "kme"], description: "How the payload reaches the device (android-qr, android-aosp). Default qr." },
+    mode: { enum: MODES, description: "What the DPC answers to GET_PROVISIONING_MODE." },
+    dialect: { enum: ["amapi", "headwind"], description: "DPC↔server dialect. Default from the DPC package." },
+    payload: { type: "string", maxLength: 65536, description: "A literal QR payload (JSON text) instead of fetching one." },
+    strictExtras: { type: "boolean", description: "Unknown extras are errors (default true) or warnings." },
+    statusReports: { type: "integer", minimum: 0, maximum: 1000, description: "AMAPI status reports after enrollment. Default 1." },
+    nonCompliant: { type: "boolean", description: "AMAPI status reports say the device is not compliant (passwordPolicies, USER_ACTION)." },
+    statusIntervalSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Delay between status reports. Default 60." },
+    pushPolls: { type: "integer", minimum: 0, maximum: 1000, description: "Headwind long-poll rounds. Default 1." },
+    amapiUrl: { type: "string", pattern: "^https?://", description: "Base of the fake AMAPI device endpoints. Default: server + /android/amapi." },
+    headwindSecret: { type: "string", maxLength: 200, description: "Headwind shared secret for X-Request-Signature." },
+    checkSignature: { type: "boolean", description: "Verify Headwind's X-Response-Signature." },
+    unenrollOnAuthError: { type: "boolean", description: "Headwind agent persona that treats a transient 401/404 as unenrollment." },
+    maxApkBytes: { type: "integer", minimum: 1, maximum: 268435456, description: "Largest DPC APK accepted. Default limits.maxResponseBytes." },
+    dpc: { type: "object", additionalProperties: false, properties: { illegalMode: { type: "boolean", description: "The DPC answers a mode outside the allowed list." } } },
+    device: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        alreadyProvisioned: { type: "boolean" },
+        accounts: { type: "integer", minimum: 0, maximum: 100 },
+        userSetupCompleted: { type: "boolean" },
+        blockInstall: { type: "boolean", description: "Play Protect blocks the DPC install." },
+        wifi: { ...wifi, description: "The Wi-Fi network actually in range (default: whatever the payload names)." },
+        declineAdmin: { type: "boolean", description: "android-da: the user taps Cancel instead of Activate." },
+        gms: { type: "boolean", description: "Override the model: false = no Google Mobile Services." },
+        secondaryUser: { type: "boolean", description: "Enrollment runs in a secondary Android user." },
+        rebootMidEnrollment: { type: "boolean", description: "The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE." },
+        qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup scanner reads." },
+      },
+    },
+  },
+};
+
+const profile = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: { enum: [...MODES, "aosp", "device-admin"] },
+    dpc: { enum: ["clouddpc", "headwind", "company-portal"] },
+    checksum: { enum: ["package", "signature", "both"] },
+    fault: {
+      enum: ["none", "checksum-mismatch", "checksum-standard-base64", "checksum-hex", "checksum-sha1", "wrong-component", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt", "extra-invalid-type", "unknown-extra", "bad-locale", "nfc-bad-number", "no-token", "no-customer"],
+    },
+    cookie: { type: "string", maxLength: 1000 },
+    wifi,
+    policy: { type: "string", pattern: "^[\\w.-]{1,64}$" },
+    additionalData: { type: "string", maxLength: 1024 },
+    organizationName: { type: "string", maxLength: 200 },
+    headwindConfig: { type: "string", maxLength: 200 },
+    headwindCustomer: { type: "string", maxLength: 200 },
+    adminExtras: { type: "object", additionalProperties: { type: "string", maxLength: 4096 }, description: "Extra admin extras merged into the bundle." },
+    headwindDeviceId: { type: "string", pattern: "^[\\w.@:-]{1,100}$" },
+    token: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        durationSeconds: { type: "integer", minimum: 60, maximum: 315360000000 },
+        oneTimeOnly: { type: "boolean" },
+        issuedSecondsAgo: { type: "integer", minimum: 0, maximum: 315360000000 },
+        revoked: { type: "boolean" },
+        perDevice: { type: "boolean" },
+      },
+    },
+  },
+};
+
+const embedded: Json = {
+  type: "object",
+  additionalProperties: false,
+  description: "The embedded server's android half.",
+  properties: {
+    enterpriseId: { type: "string", pattern: "^[\\w-]{1,64}$" },
+    profiles: { type: "object", propertyNames: { pattern: "^[\\w.-]{1,64}$" }, additionalProperties: profile },
+    amapi: {
+      type: "object",
+      additionalProperties: false,
+      properties: { pushEndpoint: { type: "string", pattern: "^https?://" }, pendingCommands: { type: "integer", minimum: 0, maximum: 100 }, fault },
+    },
+    headwind: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        secureEnrollment: { type: "boolean" },
+        hashSecret: { type: "string", maxLength: 200 },
+        duplicatePrevention: { type: "boolean" },
+        requireCustomer: { type: "boolean" },
+        pushOnEnroll: { type: "boolean" },
+        fault: { type: "string", enum: ["none", "malformed", "stall", "transient-404"] },
+      },
+    },
+    restrictions: {
+      type: "object",
+      additionalProperties: false,
+      properties: { blockedManufacturers: { type: "array", items: { type: "string" }, maxItems: 100 }, minApiLevel: { type: "integer", minimum: 1, maximum: 100 }, deviceLimit: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices one enrollment token (user / DEM account) may enroll." } },
+    },
+  },
+};
+
+export const androidScenario: ScenarioExtension = { key: "android", groupOptions, embedded };

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A DPC↔server dialect: what the DPC does inside ADMIN_POLICY_COMPLIANCE with the admin
+ * extras (enroll with its server, fetch policy, report status, open push). Dialects are
+ * registered by name in ./index.ts so more can be added.
+ */
+import type { Bundle } from "../../../wire/android/payload.js";
+import type { ProtocolContext } from "../../common/context.js";
+
+/** What a DPC can read about the device it runs on. */
+export interface AndroidDeviceInfo {
+  serialNumber: string;
+  imei?: string;
+  imei2?: string;
+  manufacturer: string;
+  brand: string;
+  model: string;
+  hardware: string;
+  androidVersion: string;
+  apiLevel: number;
+  buildNumber: string;
+  securityPatch: string;
+  androidId: string;
+  wifiMac?: string;
+}
+
+export interface DialectInput {
+  ctx: ProtocolContext;
+  adminExtras: Bundle;
+  /** EXTRA_PROVISIONING_MODE the DPC chose, 0 for a device-admin (DA) enrollment. */
+  mode: number;
+  managementMode: "DEVICE_OWNER" | "PROFILE_OWNER" | "DEVICE_ADMIN";
+  ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED";
+  device: AndroidDeviceInfo;
+  /** Dialect options (server URLs, report counts, …), from the flow. */
+  options: DialectOptions;
+}
+
+export interface DialectOptions {
+  /** Base URL of the (fake) Google side for the AMAPI dialect, e.g. https://host/android/amapi */
+  amapiUrl?: string;
+  /** Status reports after enrollment (AMAPI) / long-polls (Headwind). */
+  statusReports?: number;
+  statusIntervalMs?: number;
+  /** Headwind shared secret for X-Request-Signature. */
+  headwindSecret?: string;
+  /** Check the server's X-Response-Signature (Headwind CHECK_SIGNATURE). */
+  checkSignature?: boolean;
+  /** AMAPI status reports say the device is not compliant (password policy, USER_ACTION). */
+  nonCompliant?: boolean;
+  /** Headwind agent persona that treats a transient 401/404 as unenrollment (a client bug seen in the field). */
+  unenrollOnAuthError?: boolean;
+  /** Delay before retrying a transient 401/404 (default 30 s). */
+  retryDelayMs?: number;
+  /** Long-poll rounds (Headwind). */
+  pushPolls?: number;
+}
+
+export interface DialectOutcome {
+  ok: boolean;
+  /** "android.amapi.enrolled", "android.token.expired", "android.headwind.error.duplicate.device", … */
+  code: string;
+  step?: string;
+  message?: string;
+  /** Server-side id of the enrolled device. */
+  deviceName?: string;
+  policyVersion?: string;
+}
+
+export interface AndroidDialect {
+  name: string;
+  description: string;
+  /** Does this dialect own a DPC package? Used to pick a dialect from the payload. */
+  packages: readonly string[];
+  enroll(input: DialectInput): Promise<DialectOutcome>;
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The setup wizard / ManagedProvisioning state machine (notes android.md §4): parse → pre-checks
+ * → network → download → verify → install → GET_PROVISIONING_MODE → set owner →
+ * ADMIN_POLICY_COMPLIANCE → finalise. Expected failures (hash mismatch, missing admin receiver,
+ * download error, invalid mode, DPC enrollment failure) are outcome values with the texts the
+ * device shows; hostile payloads throw typed ProvisioningPayloadErrors.
+ */
+import { WIZARD_TEXT } from "../../wire/android/errors.js";
+import { ACTIONS, CLOUDDPC, PROVISIONING_MODE } from "../../wire/android/extras.js";
+import type { Bundle, ProvisioningParams } from "../../wire/android/payload.js";
+import { verifyPackage } from "../../wire/android/verify.js";
+import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { downloadApk, STEP_DOWNLOAD } from "./download.js";
+
+export const STEPS = {
+  parse: "android.provision.parse",
+  precheck: "android.provision.precheck",
+  network: "android.provision.network",
+  download: STEP_DOWNLOAD,
+  verify: "android.provision.verify",
+  install: "android.provision.install",
+  mode: "android.provision.mode",
+  owner: "android.provision.owner",
+  compliance: "android.provision.compliance",
+  complete: "android.provision.complete",
+} as const;
+
+/** The device before provisioning: what pre-checks and the network step look at. */
+export interface AndroidDeviceState {
+  apiLevel: number;
+  gms: boolean;
+  imei?: string;
+  serialNumber: string;
+  hasDeviceOwner?: boolean;
+  userSetupCompleted?: boolean;
+  accounts?: number;
+  /** Installed packages → versionCode. */
+  installed: Map<string, number>;
+  /** Wi-Fi networks in range: the payload's SSID must be one of them with the right key. */
+  wifiInRange?: { ssid: string; securityType: string; password?: string }[];
+  /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
+  secondaryUser?: boolean;
+  /** The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE runs. */
+  rebootBeforeCompliance?: boolean;
+  /** Platform security (Play Protect) refuses to install the DPC. */
+  blockInstall?: boolean;
+}
+
+export interface ProvisioningModeRequest {
+  allowedModes: number[];
+  adminExtras: Bundle;
+  imei?: string;
+  serialNumber?: string;
+}
+
+/** The DPC as ManagedProvisioning sees it: two activities. */
+export interface DpcPersona {
+  getProvisioningMode(req: ProvisioningModeRequest): { mode: number; adminExtras?: Bundle };
+  adminPolicyCompliance(req: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED" }): Promise<{ ok: boolean; code: string; step?: string; message?: string }>;
+}
+
+export interface SetupWizardInput {
+  /** Parses and validates the payload (run inside the parse step; typed errors propagate). */
+  payload: () => ProvisioningParams;
+  /** Trusted source (QR, NFC, zero-touch, KME): organisation-owned; managed-profile: BYOD. */
+  initiator: "trusted-source" | "managed-profile";
+  device: AndroidDeviceState;
+  dpc: DpcPersona;
+  maxApkBytes?: number;
+}
+
+export type ProvisioningOutcome =
+  | { ok: true; code: string; mode: number; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; intents: string[] }
+  | { ok: false; code: string; step: string; message: string; intents: string[] };
+
+const CLOUDDPC_PACKAGE = CLOUDDPC.component.split("/")[0];
+const MODE_NAMES: Record<number, string> = { 1: "FULLY_MANAGED_DEVICE", 2: "MANAGED_PROFILE", 3: "MANAGED_PROFILE_ON_PERSONAL_DEVICE" };
+
+export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInput): Promise<ProvisioningOutcome> {
+  const { device } = input;
+  const intents: string[] = [];
+  const fail = (code: string, stepName: string, message: string): ProvisioningOutcome => ({ ok: false, code, step: stepName, message, intents });
+  const orgOwned = input.initiator === "trusted-source";
+
+  const params = await step(ctx, STEPS.parse, async () => {
+    const params = input.payload();
+    decoded(ctx, STEPS.parse, { source: params.source, trigger: params.trigger, component: params.component ? `${params.component.pkg}/${params.component.cls}` : params.packageName, download: params.download?.location, wifi: params.wifi?.ssid, adminExtraKeys: Object.keys(params.adminExtras), warnings: params.warnings });
+    return params;
+  });
+
+  const pre = await step(ctx, STEPS.precheck, async () => {
+    if (!device.gms && params.packageName === CLOUDDPC_PACKAGE) return "no-gms";
+    if (!orgOwned && device.secondaryUser) return "secondary-user";
+    if (device.hasDeviceOwner) return "CODE_HAS_DEVICE_OWNER (1)";
+    if (orgOwned && device.userSetupCompleted) return "CODE_USER_SETUP_COMPLETED (4)";
+    if (orgOwned && (device.accounts ?? 0) > 0) return "CODE_ACCOUNTS_NOT_EMPTY (6)";
+    decoded(ctx, STEPS.precheck, { ok: true, encryption: params.skipEncryption ? "skipped" : "required" });
+    return undefined;
+  });
+  if (pre === "no-gms") return fail("android.provision.no-gms", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (Android Device Policy needs Google Mobile Services; this device has none: use an AOSP or device-admin path)`);
+  if (pre === "secondary-user") return fail("android.provision.secondary-user", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (a work profile cannot be added from a secondary user)`);
+  if (pre) return fail("android.provision.precondition", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (provisioning not allowed: ${pre}; factory reset required)`);
+
+  const net = await step(ctx, STEPS.network, async () => {
+    const w = params.wifi;
+    if (!w) {
+      decoded(ctx, STEPS.network, { via: params.useMobileData ? "mobile-data" : "existing" });
+      return undefined;
+    }
+    if (device.wifiInRange) {
+      const ap = device.wifiInRange.find((n) => n.ssid === w.ssid);
+      if (!ap) return `SSID "${w.ssid}" not in range`;
+      if (ap.securityType !== w.securityType) return `security type ${w.securityType} does not match the network (${ap.securityType})`;
+      if ((ap.password ?? "") !== (w.password ?? "")) return "wrong Wi-Fi password";
+    }
+    decoded(ctx, STEPS.network, { via: "wifi", ssid: w.ssid, securityType: w.securityType, hidden: w.hidden });
+    return undefined;
+  });
+  if (net) return fail("android.provision.wifi-failed", STEPS.network, `Couldn't connect to Wi-Fi. ${WIZARD_TEXT.cantSetUp} (${net})`);
+
+  const dl = params.download;
+  const installedVersion = device.installed.get(params.packageName);
+  if (dl && !(installedVersion !== undefined && installedVersion >= dl.minimumVersionCode)) {
+    const got = await step(ctx, STEPS.download, () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: input.maxApkBytes }));
+    if (!got.ok) return fail("android.provision.download-failed", STEPS.download, `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`);
+    const v = await step(ctx, STEPS.verify, async () => {
+      const out = verifyPackage(got.bytes, dl, params.component, (b) => ctx.crypto.digest("sha256", b));
+      decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, sha256: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, detail: out.detail });
+      return out;
+    });
+    if (!v.ok)
+      return v.error === "admin-missing"
+        ? fail("android.provision.admin-missing", STEPS.verify, `${WIZARD_TEXT.adminMissing} (${v.detail})`)
+        : fail("android.provision.hash-mismatch", STEPS.verify, `${WIZARD_TEXT.cantSetUp} (${v.detail})`);
+    const blocked = await step(ctx, STEPS.install, async () => {
+      if (device.blockInstall) return true;
+      device.installed.set(v.apk.packageName, v.apk.versionCode);
+      decoded(ctx, STEPS.install, { package: v.apk.packageName, versionCode: v.apk.versionCode });
+      return false;
+    });
+    if (blocked) return fail("android.provision.install-blocked", STEPS.install, `${WIZARD_TEXT.cantSetUp} (install of ${params.packageName} blocked by Play Protect)`);
+  } else if (!device.installed.has(params.packageName)) {
+    return fail("android.provision.admin-missing", STEPS.install, `${WIZARD_TEXT.adminMissing} (${params.packageName} is not installed and no download location is given)`);
+  }
+
+  const allowed: number[] = !orgOwned ? [PROVISIONING_MODE.MANAGED_PROFILE] : [PROVISIONING_MODE.FULLY_MANAGED_DEVICE, PROVISIONING_MODE.MANAGED_PROFILE];
+  if (orgOwned && params.supportedModes !== undefined && params.supportedModes & 2) allowed.push(PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE);
+  const chosen = await step(ctx, STEPS.mode, async () => {
+    intents.push(ACTIONS.GET_PROVISIONING_MODE);
+    const r = input.dpc.getProvisioningMode({ allowedModes: allowed, adminExtras: params.adminExtras, imei: orgOwned ? device.imei : undefined, serialNumber: orgOwned ? device.serialNumber : undefined });
+    decoded(ctx, STEPS.mode, { intent: ACTIONS.GET_PROVISIONING_MODE, allowedModes: allowed, chosen: r.mode, name: MODE_NAMES[r.mode] ?? "unknown" });
+    return r;
+  });
+  if (!allowed.includes(chosen.mode))
+    return fail("android.provision.invalid-mode", STEPS.mode, `${WIZARD_TEXT.invalidMode} (mode ${chosen.mode}; allowed ${allowed.join(", ")})`);
+  const adminExtras = chosen.adminExtras ?? params.adminExtras;
+  const managementMode = chosen.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
+  const ownership = chosen.mode === PROVISIONING_MODE.MANAGED_PROFILE && orgOwned ? "COMPANY_OWNED" : chosen.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "COMPANY_OWNED" : "PERSONALLY_OWNED";
+
+  await step(ctx, STEPS.owner, async () => {
+    if (managementMode === "DEVICE_OWNER") device.hasDeviceOwner = true;
+    decoded(ctx, STEPS.owner, { managementMode, ownership, systemApps: params.leaveAllSystemAppsEnabled ? "all enabled" : "non-required disabled" });
+  });
+
+  if (device.rebootBeforeCompliance) {
+    decoded(ctx, STEPS.owner, { restarted: true });
+    return fail("android.provision.interrupted", STEPS.compliance, `Device restarted during enrollment: it may look enrolled (${managementMode}) but no policy was applied and it won't be protected`);
+  }
+  const compliance = await step(ctx, STEPS.compliance, async () => {
+    intents.push(ACTIONS.ADMIN_POLICY_COMPLIANCE);
+    return input.dpc.adminPolicyCompliance({ mode: chosen.mode, adminExtras, ownership });
+  });
+  if (!compliance.ok) return fail(compliance.code, compliance.step ?? STEPS.compliance, compliance.message ?? WIZARD_TEXT.cantSetUp);
+
+  await step(ctx, STEPS.complete, async () => {
+    intents.push(ACTIONS.PROFILE_PROVISIONING_COMPLETE, ACTIONS.PROVISIONING_SUCCESSFUL);
+    decoded(ctx, STEPS.complete, { intents, userSetupState: "STATE_USER_SETUP_FINALIZED (3)" });
+  });
+  return { ok: true, code: "android.provisioned", mode: chosen.mode, managementMode, intents };
+}

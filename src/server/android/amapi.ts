@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Fake Android Management API: Google's side towards an EMM (notes android.md §10).
+ *
+ * EMM-facing REST (under {prefix}/v1): GET enterprises; POST/DELETE enterprises/{e}/enrollmentTokens;
+ * GET enterprises/{e}/devices; GET/PATCH/DELETE …/devices/{d}; POST …/devices/{d}:issueCommand;
+ * PATCH/POST …/policies/{p} (version counter); 501 for the rest. Device-facing (enrollsim's own,
+ * Google's is private): POST {prefix}/device/v1/enrollmentTokens:redeem, …/{device}:reportStatus,
+ * …/{operation}:ack. Pub/Sub-shaped notifications (ENROLLMENT, STATUS_REPORT, COMMAND) are posted
+ * to the EMM push endpoint, or kept in an in-memory log when none is configured.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
+import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
+import type { AndroidHalfConfig } from "./config.js";
+import { googleError, jsonRes, readJson } from "./respond.js";
+import type { TokenStore } from "./tokens.js";
+
+export interface FakeAmapiDeps {
+  config: AndroidHalfConfig;
+  tokens: TokenStore;
+  now: () => number;
+  /** Builds the QR payload JSON text for a token (qrCode output field). */
+  qrCodeFor: (tokenValue: string, req: HttpRequest) => string;
+  /** Parks a request until the server closes (stall fault). */
+  stall: () => Promise<HttpResponse>;
+}
+
+export class FakeAmapi {
+  readonly devices = new Map<string, AmapiDevice>();
+  readonly policies = new Map<string, { version: number; body: Record<string, unknown> }>();
+  readonly notifications: PubsubPush[] = [];
+  readonly pushFailures: string[] = [];
+  private readonly pending = new Map<string, Operation[]>();
+  private seq = 0;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(private readonly d: FakeAmapiDeps) {}
+
+  private get e(): string {
+    return this.d.config.enterpriseId;
+  }
+
+  private iso(): string {
+    return new Date(this.d.now()).toISOString();
+  }
+
+  private policyVersion(name?: string): string {
+    return String(name ? (this.policies.get(name)?.version ?? 1) : 1);
+  }
+
+  /** Publishes one notification (fire-and-forget towards an external endpoint). */
+  private publish(type: NotificationType, data: unknown): void {
+    const msg: PubsubPush = {
+      message: { attributes: { notificationType: type }, data: Buffer.from(JSON.stringify(data)).toString("base64"), messageId: String(++this.seq), publishTime: this.iso() },
+      subscription: `projects/enrollsim/subscriptions/${this.e}`,
+    };
+    if (this.notifications.length < 100_000) this.notifications.push(msg);
+    const endpoint = this.d.config.amapi.pushEndpoint;
+    if (!endpoint) return;
+    const p = fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(msg), signal: AbortSignal.timeout(10_000) })
+      .then((r) => {
+        if (!r.ok) this.pushFailures.push(`HTTP ${r.status}`);
+      })
+      .catch((err: unknown) => this.pushFailures.push(String(err)))
+      .finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  async handle(req: HttpRequest, path: string): Promise<HttpResponse> {
+    if (path.startsWith("/device/v1/")) return this.device(req, path.slice("/device/v1/".length));
+    if (path.startsWith("/v1/")) return this.emm(req, path.slice("/v1/".length));
+    return googleError(404, "NOT_FOUND", `no such AMAPI path ${path}`);
+  }
+
+  // ---------------------------------------------------------------- device-facing
+  private async device(req: HttpRequest, rest: string): Promise<HttpResponse> {
+    const fault = this.d.config.amapi.fault;
+    if (fault === "stall") return this.d.stall();
+    if (req.method !== "POST") return googleError(405, "INVALID_ARGUMENT", "POST only");
+    const body = readJson(req.body);
+    if (!body) return googleError(400, "INVALID_ARGUMENT", "body is not a JSON object");
+    if (rest === "enrollmentTokens:redeem") {
+      if (fault === "malformed") return jsonRes(200, { name: 42, managementMode: "SOMETHING" });
+      const value = typeof body.enrollmentToken === "string" ? body.enrollmentToken : "";
+      const mm = String(body.managementMode ?? "");
+      const limit = this.d.config.restrictions.deviceLimit;
+      const known = this.d.tokens.get(value);
+      if (limit !== undefined && known && known.uses >= limit)
+        return googleError(403, "PERMISSION_DENIED", `Device limit reached: ${limit} devices already enrolled with this enrollment account`, "DEVICE_LIMIT");
+      const r = this.d.tokens.redeem(value, mm, String(body.ownership ?? ""));
+      if (!r.ok) return googleError(r.reason === "TOKEN_NOT_FOUND" ? 404 : 400, r.reason === "TOKEN_NOT_FOUND" ? "NOT_FOUND" : "FAILED_PRECONDITION", r.message, r.reason);
+      const hw = (body.hardwareInfo ?? {}) as AmapiDevice["hardwareInfo"] & object;
+      const rs = this.d.config.restrictions;
+      if (rs.blockedManufacturers.includes(String(hw.manufacturer ?? "").toLowerCase()) || (rs.minApiLevel !== undefined && Number(body.apiLevel) < rs.minApiLevel))
+        return googleError(403, "PERMISSION_DENIED", "Device can't be enrolled: it is blocked by the enrollment restrictions", "ENROLLMENT_BLOCKED");
+      const id = `3${(++this.seq).toString(16).padStart(15, "0")}`;
+      const name = `enterprises/${this.e}/devices/${id}`;
+      const t = r.token;
+      const dev: AmapiDevice = {
+        name,
+        managementMode: mm === "PROFILE_OWNER" ? "PROFILE_OWNER" : "DEVICE_OWNER",
+        ownership: body.ownership === "PERSONALLY_OWNED" ? "PERSONALLY_OWNED" : "COMPANY_OWNED",
+        state: "ACTIVE",
+        appliedState: "ACTIVE",
+        policyName: t.policyName,
+        appliedPolicyName: t.policyName,
+        appliedPolicyVersion: this.policyVersion(t.policyName),
+        policyCompliant: true,
+        enrollmentTime: this.iso(),
+        enrollmentTokenName: `enterprises/${this.e}/enrollmentTokens/${t.id}`,
+        enrollmentTokenData: t.additionalData,
+        apiLevel: typeof body.apiLevel === "number" ? body.apiLevel : undefined,
+        hardwareInfo: hw,
+        softwareInfo: body.softwareInfo as AmapiDevice["softwareInfo"],
+        networkInfo: body.networkInfo as AmapiDevice["networkInfo"],
+      };
+      this.devices.set(name, dev);
+      for (let i = 0; i < this.d.config.amapi.pendingCommands; i++) this.queue(name, { type: "LOCK" });
+      this.publish("ENROLLMENT", dev);
+      return jsonRes(200, dev);
+    }
+    const report = /^(enterprises\/[^/]+\/devices\/[^/:]+):reportStatus$/.exec(rest);
+    if (report) {
+      const dev = this.devices.get(report[1]!);
+      if (!dev) return googleError(404, "NOT_FOUND", "device not found");
+      if (fault === "malformed") return jsonRes(200, { policyVersion: 7, pendingCommands: "none" });
+      dev.lastStatusReportTime = this.iso();
+      dev.lastPolicySyncTime = dev.lastStatusReportTime;
+      dev.appliedPolicyVersion = typeof body.appliedPolicyVersion === "string" ? body.appliedPolicyVersion : dev.appliedPolicyVersion;
+      dev.policyCompliant = body.policyCompliant !== false;
+      const details = Array.isArray(body.nonComplianceDetails) ? body.nonComplianceDetails.slice(0, 50).filter((d): d is { settingName: string; nonComplianceReason: string } => typeof d === "object" && d !== null && typeof (d as { settingName?: unknown }).settingName === "string") : [];
+      if (details.length) dev.nonComplianceDetails = details;
+      else delete dev.nonComplianceDetails;
+      this.publish("STATUS_REPORT", dev);
+      const pendingCommands = this.pending.get(dev.name) ?? [];
+      this.pending.delete(dev.name);
+      return jsonRes(200, { policyVersion: this.policyVersion(dev.policyName), pendingCommands });
+    }
+    const ack = /^(enterprises\/[^/]+\/devices\/[^/:]+\/operations\/[^/:]+):ack$/.exec(rest);
+    if (ack) {
+      const op: Operation = { name: ack[1]!, done: true, metadata: { "@type": "type.googleapis.com/google.android.devicemanagement.v1.CommandMetadata" } };
+      this.publish("COMMAND", op);
+      return jsonRes(200, {});
+    }
+    return googleError(404, "NOT_FOUND", `no such device endpoint ${rest}`);
+  }
+
+  private queue(device: string, command: Record<string, unknown>): Operation {
+    const op: Operation = { name: `${device}/operations/${++this.seq}`, done: false, metadata: { command } };
+    const list = this.pending.get(device) ?? [];
+    if (list.length < 100) list.push(op);
+    this.pending.set(device, list);
+    return op;
+  }
+
+  // ---------------------------------------------------------------- EMM-facing
+  private emm(req: HttpRequest, rest: string): HttpResponse {
+    const method = req.method as string;
+    const url = new URL(req.url, "http://x");
+    if (rest === "enterprises" && req.method === "GET") return jsonRes(200, { enterprises: [{ name: `enterprises/${this.e}`, enterpriseDisplayName: "enrollsim", pubsubTopic: "projects/enrollsim/topics/amapi", enabledNotificationTypes: ["ENROLLMENT", "STATUS_REPORT", "COMMAND"] }] });
+    const m = /^enterprises\/([^/]+)\/(.*)$/.exec(rest);
+    if (!m) return googleError(501, "UNIMPLEMENTED", `not emulated: ${rest}`);
+    if (m[1] !== this.e) return googleError(404, "NOT_FOUND", `enterprise ${m[1]} not found`);
+    const sub = m[2]!;
+    const body = req.body ? readJson(req.body) : {};
+    if (req.body && !body) return googleError(400, "INVALID_ARGUMENT", "body is not a JSON object");
+    if (sub === "enrollmentTokens" && req.method === "POST") return this.createToken(req, body ?? {});
+    const tok = /^enrollmentTokens\/([^/]+)$/.exec(sub);
+    if (tok && req.method === "DELETE") return this.d.tokens.revoke(tok[1]!) ? jsonRes(200, {}) : googleError(404, "NOT_FOUND", "token not found");
+    if (sub === "devices" && req.method === "GET") {
+      const all = [...this.devices.values()];
+      const size = Math.min(Math.max(Number(url.searchParams.get("pageSize") ?? 100) || 100, 1), 1000);
+      const start = Number(url.searchParams.get("pageToken") ?? 0) || 0;
+      const page = all.slice(start, start + size);
+      return jsonRes(200, { devices: page, ...(start + size < all.length ? { nextPageToken: String(start + size) } : {}) });
+    }
+    const dm = /^devices\/([^/:]+)(:issueCommand)?$/.exec(sub);
+    if (dm) {
+      const name = `enterprises/${this.e}/devices/${dm[1]}`;
+      const dev = this.devices.get(name);
+      if (!dev) return googleError(404, "NOT_FOUND", `${name} not found`);
+      if (dm[2]) {
+        if (req.method !== "POST") return googleError(405, "INVALID_ARGUMENT", "POST only");
+        const type = (body ?? {}).type;
+        if (typeof type !== "string") return googleError(400, "INVALID_ARGUMENT", "command type is required");
+        return jsonRes(200, this.queue(name, body ?? {}));
+      }
+      if (req.method === "GET") return jsonRes(200, dev);
+      if (req.method === "DELETE") {
+        this.devices.delete(name);
+        return jsonRes(200, {});
+      }
+      if (method === "PATCH" || method === "PUT") {
+        const mask = url.searchParams.get("updateMask")?.split(",") ?? Object.keys(body ?? {});
+        for (const k of mask) if (["state", "policyName", "userName"].includes(k) && typeof (body ?? {})[k] === "string") (dev as unknown as Record<string, unknown>)[k] = (body ?? {})[k];
+        return jsonRes(200, dev);
+      }
+    }
+    const pm = /^policies\/([^/]+)$/.exec(sub);
+    if (pm && (method === "PATCH" || method === "POST" || method === "PUT")) {
+      const name = `enterprises/${this.e}/policies/${pm[1]}`;
+      const prev = this.policies.get(name);
+      const next = { version: (prev?.version ?? 0) + 1, body: body ?? {} };
+      this.policies.set(name, next);
+      return jsonRes(200, { ...next.body, name, version: String(next.version) });
+    }
+    if (pm && req.method === "GET") {
+      const name = `enterprises/${this.e}/policies/${pm[1]}`;
+      const p = this.policies.get(name);
+      return p ? jsonRes(200, { ...p.body, name, version: String(p.version) }) : googleError(404, "NOT_FOUND", `${name} not found`);
+    }
+    return googleError(501, "UNIMPLEMENTED", `not emulated: ${req.method} ${rest}`);
+  }
+
+  private createToken(req: HttpRequest, body: Record<string, unknown>): HttpResponse {
+    const duration = body.duration === undefined ? 3_600_000 : typeof body.duration === "string" ? parseDuration(body.duration) : undefined;
+    if (duration === undefined) return googleError(400, "INVALID_ARGUMENT", "duration must look like \"3600s\"");
+    const apu = (body.allowPersonalUsage ?? "ALLOW_PERSONAL_USAGE_UNSPECIFIED") as AllowPersonalUsage;
+    if (!ALLOW_PERSONAL_USAGE.includes(apu)) return googleError(400, "INVALID_ARGUMENT", `allowPersonalUsage ${String(apu)}`);
+    try {
+      const t = this.d.tokens.issue({
+        profile: "api",
+        durationSeconds: duration / 1000,
+        oneTimeOnly: body.oneTimeOnly === true,
+        allowPersonalUsage: apu,
+        policyName: typeof body.policyName === "string" ? body.policyName : undefined,
+        additionalData: typeof body.additionalData === "string" ? body.additionalData : undefined,
+      });
+      return jsonRes(200, this.d.tokens.resource(t, this.d.qrCodeFor(t.value, req)));
+    } catch (e) {
+      return googleError(400, "INVALID_ARGUMENT", (e as Error).message);
+    }
+  }
+}

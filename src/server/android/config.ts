@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/** `embedded.android`: the Android half's configuration with defaults (schema in runner/scenario/platforms/android.ts). */
+
+export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
+export type DpcKind = "clouddpc" | "headwind" | "company-portal";
+export type ProfileFault =
+  | "none"
+  | "checksum-mismatch"
+  | "checksum-standard-base64"
+  | "checksum-hex"
+  | "checksum-sha1"
+  | "wrong-component"
+  | "apk-truncated"
+  | "apk-huge"
+  | "apk-redirect-off-host"
+  | "apk-corrupt"
+  | "extra-invalid-type"
+  | "unknown-extra"
+  | "bad-locale"
+  | "no-token"
+  | "nfc-bad-number"
+  | "wifi-wrong-password"
+  | "no-customer";
+
+export interface TokenConfig {
+  durationSeconds?: number;
+  oneTimeOnly: boolean;
+  /** The token was issued this long before the server started (expiry tests). */
+  issuedSecondsAgo: number;
+  revoked: boolean;
+  /** A fresh token for every payload fetch (one-time tokens for a fleet). */
+  perDevice: boolean;
+}
+
+export interface ProfileConfig {
+  name: string;
+  mode: AndroidMode;
+  dpc: DpcKind;
+  token: TokenConfig;
+  wifi?: { ssid: string; securityType: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
+  checksum: "package" | "signature" | "both";
+  fault: ProfileFault;
+  /** Required Cookie header on the APK download (sent via PROVISIONING_..._COOKIE_HEADER). */
+  cookie?: string;
+  policyName: string;
+  additionalData?: string;
+  organizationName: string;
+  /** Headwind configuration name / customer put into the admin extras. */
+  headwindConfig?: string;
+  headwindCustomer?: string;
+  /** A fixed com.hmdm.DEVICE_ID for every device of the profile (duplicate-device tests). */
+  headwindDeviceId?: string;
+  /** Extra admin extras (vendor keys, padding) merged into PROVISIONING_ADMIN_EXTRAS_BUNDLE. */
+  adminExtras?: Record<string, string>;
+}
+
+export interface AndroidHalfConfig {
+  enterpriseId: string;
+  profiles: Record<string, ProfileConfig>;
+  amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "malformed" | "stall" };
+  headwind: { secureEnrollment: boolean; hashSecret: string; duplicatePrevention: boolean; requireCustomer: boolean; pushOnEnroll: boolean; fault: "none" | "malformed" | "stall" | "transient-404" };
+  restrictions: { blockedManufacturers: string[]; minApiLevel?: number; deviceLimit?: number };
+}
+
+const DAY = 86_400;
+
+/** Default profiles: one per mode, named after it. */
+function defaultProfile(name: string, mode: AndroidMode): ProfileConfig {
+  const dpc: DpcKind = mode === "aosp" ? "headwind" : mode === "device-admin" ? "company-portal" : "clouddpc";
+  return {
+    name,
+    mode,
+    dpc,
+    token: { durationSeconds: mode === "fully-managed" || mode === "cope" ? undefined : mode === "work-profile" ? 3600 : 30 * DAY, oneTimeOnly: false, issuedSecondsAgo: 0, revoked: false, perDevice: false },
+    wifi: mode === "aosp" ? { ssid: "enrollsim-setup", securityType: "WPA", password: "setup-psk-2026" } : undefined,
+    checksum: dpc === "clouddpc" ? "signature" : "package",
+    fault: "none",
+    policyName: `enterprises/LC03fy18qv/policies/${mode}`,
+    organizationName: "enrollsim",
+  };
+}
+
+export const MODES: readonly AndroidMode[] = ["fully-managed", "dedicated", "cope", "work-profile", "aosp", "device-admin"];
+
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw => (typeof v === "object" && v !== null ? (v as Raw) : {});
+
+export function resolveConfig(raw: unknown): AndroidHalfConfig {
+  const r = obj(raw);
+  const enterpriseId = typeof r.enterpriseId === "string" ? r.enterpriseId : "LC03fy18qv";
+  const profiles: Record<string, ProfileConfig> = {};
+  for (const m of MODES) profiles[m] = defaultProfile(m, m);
+  for (const [name, pv] of Object.entries(obj(r.profiles))) {
+    const p = obj(pv);
+    const mode = (p.mode as AndroidMode | undefined) ?? (MODES.includes(name as AndroidMode) ? (name as AndroidMode) : "fully-managed");
+    const base = defaultProfile(name, mode);
+    const t = obj(p.token);
+    profiles[name] = {
+      ...base,
+      dpc: (p.dpc as DpcKind | undefined) ?? base.dpc,
+      checksum: (p.checksum as ProfileConfig["checksum"] | undefined) ?? ((p.dpc ?? base.dpc) === "clouddpc" ? "signature" : "package"),
+      fault: (p.fault as ProfileFault | undefined) ?? "none",
+      cookie: p.cookie as string | undefined,
+      wifi: p.wifi ? { securityType: "WPA", ...(p.wifi as { ssid: string }) } : base.wifi,
+      policyName: `enterprises/${enterpriseId}/policies/${(p.policy as string | undefined) ?? mode}`,
+      additionalData: p.additionalData as string | undefined,
+      organizationName: (p.organizationName as string | undefined) ?? base.organizationName,
+      headwindConfig: p.headwindConfig as string | undefined,
+      headwindCustomer: p.headwindCustomer as string | undefined,
+      headwindDeviceId: p.headwindDeviceId as string | undefined,
+      adminExtras: p.adminExtras as Record<string, string> | undefined,
+      token: {
+        durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
+        oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,
+        issuedSecondsAgo: (t.issuedSecondsAgo as number | undefined) ?? 0,
+        revoked: (t.revoked as boolean | undefined) ?? false,
+        perDevice: (t.perDevice as boolean | undefined) ?? false,
+      },
+    };
+  }
+  for (const p of Object.values(profiles)) p.policyName = p.policyName.replace("LC03fy18qv", enterpriseId);
+  const a = obj(r.amapi);
+  const h = obj(r.headwind);
+  const rs = obj(r.restrictions);
+  return {
+    enterpriseId,
+    profiles,
+    amapi: { pushEndpoint: a.pushEndpoint as string | undefined, pendingCommands: (a.pendingCommands as number | undefined) ?? 0, fault: (a.fault as "none") ?? "none" },
+    headwind: {
+      secureEnrollment: (h.secureEnrollment as boolean | undefined) ?? false,
+      hashSecret: (h.hashSecret as string | undefined) ?? "changeme-C3z9vi54",
+      duplicatePrevention: (h.duplicatePrevention as boolean | undefined) ?? false,
+      requireCustomer: (h.requireCustomer as boolean | undefined) ?? false,
+      pushOnEnroll: (h.pushOnEnroll as boolean | undefined) ?? true,
+      fault: (h.fault as "none") ?? "none",
+    },
+    restrictions: { blockedManufacturers: ((rs.blockedManufacturers as string[] | undefined) ?? []).map((s) => s.toLowerCase()), minApiLevel: rs.minApiLevel as number | undefined, deviceLimit: rs.deviceLimit as number | undefined },
+  };
+}
+
+/** Longest token lifetime Google accepts for dedicated / AOSP (userless) tokens. */
+export const MAX_USERLESS_TOKEN_SECONDS = 90 * DAY;

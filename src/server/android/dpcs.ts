@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The DPC APKs the half hosts (enrollsim's fake-APK container, wire/android/apk.ts) and their
+ * checksums, computed from the very bytes served: package checksum = SHA-256 of the file,
+ * signature checksum = SHA-256 of the signing certificate's DER.
+ */
+import type { CryptoPort } from "../../ports/crypto.js";
+import { buildFakeApk } from "../../wire/android/apk.js";
+import { encodeUrlSafeBase64 } from "../../wire/android/base64url.js";
+import type { DpcKind } from "./config.js";
+
+export interface HostedDpc {
+  kind: DpcKind;
+  packageName: string;
+  receiver: string;
+  /** Component as put in payloads (`pkg/.Cls` or `pkg/full.Cls`). */
+  component: string;
+  bytes: Uint8Array;
+  packageChecksum: string;
+  signatureChecksum: string;
+  versionCode: number;
+}
+
+const SPECS: Record<DpcKind, { pkg: string; receiver: string; component: string; versionCode: number; versionName: string }> = {
+  clouddpc: { pkg: "com.google.android.apps.work.clouddpc", receiver: "com.google.android.apps.work.clouddpc.receivers.CloudDeviceAdminReceiver", component: "com.google.android.apps.work.clouddpc/.receivers.CloudDeviceAdminReceiver", versionCode: 18420, versionName: "184.20" },
+  headwind: { pkg: "com.hmdm.launcher", receiver: "com.hmdm.launcher.AdminReceiver", component: "com.hmdm.launcher/com.hmdm.launcher.AdminReceiver", versionCode: 15270, versionName: "5.27" },
+  "company-portal": { pkg: "com.microsoft.windowsintune.companyportal", receiver: "com.microsoft.omadm.client.PolicyManagerReceiver", component: "com.microsoft.windowsintune.companyportal/com.microsoft.omadm.client.PolicyManagerReceiver", versionCode: 5056600, versionName: "5.0.5666.0" },
+};
+
+export function buildDpcs(crypto: CryptoPort, signerDer: Uint8Array): Record<DpcKind, HostedDpc> {
+  const sig = encodeUrlSafeBase64(crypto.digest("sha256", signerDer), false);
+  const out = {} as Record<DpcKind, HostedDpc>;
+  for (const [kind, s] of Object.entries(SPECS) as [DpcKind, (typeof SPECS)[DpcKind]][]) {
+    const bytes = buildFakeApk({ packageName: s.pkg, versionCode: s.versionCode, versionName: s.versionName, receivers: [s.receiver], signers: [signerDer] }, 4096);
+    out[kind] = { kind, packageName: s.pkg, receiver: s.receiver, component: s.component, bytes, packageChecksum: encodeUrlSafeBase64(crypto.digest("sha256", bytes), true), signatureChecksum: sig, versionCode: s.versionCode };
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Headwind-style device REST (h-mdm/hmdm-server SyncResource, simplified): enrollment and
+ * configuration sync with X-Request-Signature checks (secure enrollment), duplicate-device
+ * prevention, customer requirement, signed responses, device-info upload and long-poll push.
+ */
+import type { CryptoPort } from "../../ports/crypto.js";
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { compactJson, headwindSignature, type HeadwindPushMessage } from "../../wire/android/headwind.js";
+import type { AndroidHalfConfig } from "./config.js";
+import { jsonRes, readJson } from "./respond.js";
+
+export class HeadwindServer {
+  readonly devices = new Map<string, { customer?: string; configuration?: string; info?: Record<string, unknown>; enrolledAt: number }>();
+  private readonly queues = new Map<string, HeadwindPushMessage[]>();
+  private readonly flapped = new Set<string>();
+
+  constructor(
+    private readonly config: AndroidHalfConfig,
+    private readonly crypto: CryptoPort,
+    private readonly now: () => number,
+    private readonly stall: () => Promise<HttpResponse>,
+  ) {}
+
+  private sig(x: string): string {
+    return headwindSignature(this.config.headwind.hashSecret, x, (b) => this.crypto.digest("sha1", b));
+  }
+
+  private envelope(status: "OK" | "ERROR", message: string | null, data?: unknown): HttpResponse {
+    const headers: Record<string, string> = {};
+    if (data !== undefined) headers["x-response-signature"] = this.sig(compactJson(data));
+    return jsonRes(200, { status, message, ...(data !== undefined ? { data } : {}) }, headers);
+  }
+
+  /** Queues a push message for a device (the EMM side of push). */
+  push(deviceId: string, m: HeadwindPushMessage): void {
+    const q = this.queues.get(deviceId) ?? [];
+    if (q.length < 100) q.push(m);
+    this.queues.set(deviceId, q);
+  }
+
+  async handle(req: HttpRequest, path: string): Promise<HttpResponse> {
+    const h = this.config.headwind;
+    if (h.fault === "stall") return this.stall();
+    if (h.fault === "malformed") return jsonRes(200, { status: "MAYBE", data: "[" });
+    const cfg = /^\/public\/sync\/configuration\/([^/]{1,100})$/.exec(path);
+    if (cfg) {
+      const id = decodeURIComponent(cfg[1]!);
+      if (h.secureEnrollment && req.headers?.["x-request-signature"]?.toUpperCase() !== this.sig(id)) return jsonRes(403, { status: "ERROR", message: "error.request.signature" });
+      let dev = this.devices.get(id);
+      if (h.fault === "transient-404" && req.method === "GET" && dev && !this.flapped.has(id)) {
+        this.flapped.add(id);
+        return jsonRes(404, { status: "ERROR", message: "error.notfound" });
+      }
+      if (req.method === "POST") {
+        const opts = readJson(req.body) ?? {};
+        if (h.requireCustomer && typeof opts.customer !== "string") return this.envelope("ERROR", "error.customer.missing");
+        if (dev && h.duplicatePrevention) return this.envelope("ERROR", "error.duplicate.device");
+        dev ??= { customer: opts.customer as string | undefined, configuration: opts.configuration as string | undefined, enrolledAt: this.now() };
+        this.devices.set(id, dev);
+        if (h.pushOnEnroll) this.push(id, { messageType: "configUpdated", payload: null });
+      } else if (!dev) return this.envelope("ERROR", "error.device.notfound");
+      return this.envelope("OK", null, {
+        applications: [{ id: 1, name: "Headwind MDM", pkg: "com.hmdm.launcher", version: "5.27", code: 15270, showIcon: false, system: false }],
+        pushOptions: "polling",
+        kioskMode: false,
+        gps: true,
+        bluetooth: true,
+        wifi: true,
+        mobileData: true,
+        title: dev.configuration ?? "Default",
+        requestUpdates: "DONOTTRACK",
+        keepaliveTime: 300,
+      });
+    }
+    if (path === "/public/sync/info" && req.method === "POST") {
+      const info = readJson(req.body);
+      if (!info || typeof info.deviceId !== "string") return jsonRes(400, { status: "ERROR", message: "error.params.missing" });
+      const dev = this.devices.get(info.deviceId);
+      if (!dev) return this.envelope("ERROR", "error.device.notfound");
+      dev.info = info;
+      return this.envelope("OK", null);
+    }
+    const poll = /^\/notification\/polling\/([^/]{1,100})$/.exec(path);
+    if (poll) {
+      const id = decodeURIComponent(poll[1]!);
+      const msgs = this.queues.get(id) ?? [];
+      this.queues.delete(id);
+      return this.envelope("OK", null, msgs);
+    }
+    return jsonRes(404, { status: "ERROR", message: "error.notfound" });
+  }
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Android Management API shapes (enterprises.enrollmentTokens, enterprises.devices, Operation,
+ * Pub/Sub push envelopes) and bounded, typed readers for them (notes android.md §10).
+ */
+import { ProtocolViolationError } from "../../errors/index.js";
+import { parseJsonObject } from "./payload.js";
+
+export type AllowPersonalUsage = "ALLOW_PERSONAL_USAGE_UNSPECIFIED" | "PERSONAL_USAGE_ALLOWED" | "PERSONAL_USAGE_DISALLOWED" | "PERSONAL_USAGE_DISALLOWED_USERLESS";
+export const ALLOW_PERSONAL_USAGE: readonly AllowPersonalUsage[] = ["ALLOW_PERSONAL_USAGE_UNSPECIFIED", "PERSONAL_USAGE_ALLOWED", "PERSONAL_USAGE_DISALLOWED", "PERSONAL_USAGE_DISALLOWED_USERLESS"];
+
+export interface EnrollmentToken {
+  name: string;
+  value: string;
+  duration: string;
+  expirationTimestamp?: string;
+  policyName?: string;
+  additionalData?: string;
+  oneTimeOnly?: boolean;
+  allowPersonalUsage?: AllowPersonalUsage;
+  qrCode?: string;
+}
+
+export interface AmapiDevice {
+  name: string;
+  managementMode: "DEVICE_OWNER" | "PROFILE_OWNER";
+  ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED";
+  state: string;
+  appliedState: string;
+  policyName?: string;
+  appliedPolicyName?: string;
+  appliedPolicyVersion?: string;
+  policyCompliant?: boolean;
+  nonComplianceDetails?: { settingName: string; nonComplianceReason: string }[];
+  enrollmentTime: string;
+  enrollmentTokenName?: string;
+  enrollmentTokenData?: string;
+  lastStatusReportTime?: string;
+  lastPolicySyncTime?: string;
+  apiLevel?: number;
+  hardwareInfo?: { brand?: string; manufacturer?: string; model?: string; hardware?: string; serialNumber?: string; enterpriseSpecificId?: string };
+  softwareInfo?: { androidVersion?: string; androidBuildNumber?: string; securityPatchLevel?: string; androidDevicePolicyVersionCode?: number };
+  networkInfo?: { imei?: string; meid?: string; wifiMacAddress?: string };
+  userName?: string;
+}
+
+export interface Operation {
+  name: string;
+  done: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+export type NotificationType = "ENROLLMENT" | "STATUS_REPORT" | "COMMAND" | "USAGE_LOGS" | "ENTERPRISE_UPGRADE";
+
+export interface PubsubPush {
+  message: { attributes: { notificationType: NotificationType }; data: string; messageId: string; publishTime: string };
+  subscription: string;
+}
+
+/** `3600s` → ms (AMAPI Duration). */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d{1,12})(\.\d{1,9})?s$/.exec(s);
+  return m ? Math.round((Number(m[1]) + Number(m[2] ?? 0)) * 1000) : undefined;
+}
+
+export const formatDuration = (ms: number): string => `${Math.floor(ms / 1000)}s`;
+
+/** A Google-style error body `{error: {code, status, message}}`, if that is what the text is. */
+export function parseGoogleError(text: string): { code: number; status: string; message: string } | undefined {
+  try {
+    const e = (JSON.parse(text) as { error?: { code?: unknown; status?: unknown; message?: unknown } }).error;
+    if (e && typeof e.code === "number" && typeof e.status === "string") return { code: e.code, status: e.status, message: typeof e.message === "string" ? e.message : "" };
+  } catch {
+    /* not an error body */
+  }
+  return undefined;
+}
+
+const malformed = (what: string, detail: string) => new ProtocolViolationError("android.amapi.malformed", `${what}: ${detail}`);
+
+/** Reads a Device resource from a response body; off-spec shapes are ProtocolViolationErrors. */
+export function readDevice(text: string): AmapiDevice {
+  let o: Record<string, unknown>;
+  try {
+    o = parseJsonObject(text, "Device resource", 256 * 1024);
+  } catch (e) {
+    throw malformed("Device resource", (e as Error).message);
+  }
+  if (typeof o.name !== "string" || !/^enterprises\/[^/]+\/devices\/[^/]+$/.test(o.name)) throw malformed("Device resource", "name is not enterprises/{e}/devices/{d}");
+  if (o.managementMode !== "DEVICE_OWNER" && o.managementMode !== "PROFILE_OWNER") throw malformed("Device resource", `managementMode ${JSON.stringify(o.managementMode)}`);
+  if (o.ownership !== "COMPANY_OWNED" && o.ownership !== "PERSONALLY_OWNED") throw malformed("Device resource", `ownership ${JSON.stringify(o.ownership)}`);
+  if (typeof o.state !== "string") throw malformed("Device resource", "state is not a string");
+  return o as unknown as AmapiDevice;
+}
+
+/** Reads a status-report answer `{appliedPolicyVersion, pendingCommands[]}`. */
+export function readStatusAck(text: string): { policyVersion: string; pendingCommands: Operation[] } {
+  let o: Record<string, unknown>;
+  try {
+    o = parseJsonObject(text, "status report answer", 256 * 1024);
+  } catch (e) {
+    throw malformed("status report answer", (e as Error).message);
+  }
+  if (typeof o.policyVersion !== "string") throw malformed("status report answer", "policyVersion is not a string");
+  const pending = o.pendingCommands ?? [];
+  if (!Array.isArray(pending) || pending.some((p) => typeof p !== "object" || p === null || typeof (p as Operation).name !== "string"))
+    throw malformed("status report answer", "pendingCommands is not a list of operations");
+  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[] };
+}

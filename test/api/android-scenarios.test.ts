@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/** The shipped Android scenarios, end to end against the embedded server over loopback. */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const scenario = (name: string) => join(import.meta.dirname, "../../scenarios", name);
+const opts = { keyPoolSize: 24, progress: false as const };
+const T = 120_000;
+
+describe("shipped Android scenarios", () => {
+  it("android-fully-managed-qr: 50 devices fully managed via QR + AMAPI", async () => {
+    const { summary } = await runScenario(scenario("android-fully-managed-qr.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 50, enrolled: 50, failed: 0, ok: true });
+    expect(summary.steps["android.provision.verify"]!.count).toBe(50);
+    expect(summary.steps["android.amapi.redeem"]!.count).toBe(50);
+  }, T);
+
+  it("android-checksum-mismatch: every device stops at verification", async () => {
+    const { summary } = await runScenario(scenario("android-checksum-mismatch.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 10, enrolled: 0, failed: 10, ok: true });
+    expect(summary.errors["android.provision.hash-mismatch"]!.count).toBe(10);
+  }, T);
+
+  it("android-token-expired: every device is refused at token redemption", async () => {
+    const { summary } = await runScenario(scenario("android-token-expired.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 10, enrolled: 0, failed: 10, ok: true });
+    expect(summary.errors["android.token.expired"]!.count).toBe(10);
+  }, T);
+
+  it("android-dedicated-token: kiosks enroll with afw#setup + token, two status reports each", async () => {
+    const { summary } = await runScenario(scenario("android-dedicated-token.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 20, enrolled: 20, failed: 0, ok: true });
+    expect(summary.steps["android.amapi.status"]!.count).toBe(40);
+  }, T);
+
+  it("android-work-profile: BYOD work profiles", async () => {
+    const { summary } = await runScenario(scenario("android-work-profile.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 20, enrolled: 20, failed: 0, ok: true });
+  }, T);
+
+  it("android-cope-zero-touch: corporate-owned work profiles from zero-touch", async () => {
+    const { summary } = await runScenario(scenario("android-cope-zero-touch.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 20, enrolled: 20, failed: 0, ok: true });
+    expect(summary.steps["android.trigger.zero-touch"]!.count).toBe(20);
+  }, T);
+
+  it("android-aosp-userless: Wi-Fi QR + Headwind dialect", async () => {
+    const { summary } = await runScenario(scenario("android-aosp-userless.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 10, enrolled: 10, failed: 0, ok: true });
+    expect(summary.steps["android.headwind.push"]!.count).toBe(10);
+  }, T);
+
+  it("android-device-admin: legacy DA activation then enrollment", async () => {
+    const { summary } = await runScenario(scenario("android-device-admin.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 10, enrolled: 10, failed: 0, ok: true });
+    expect(summary.steps["android.da.activate"]!.count).toBe(10);
+  }, T);
+});
+
+describe("Android transcripts", () => {
+  it("carry no Wi-Fi key and no enrollment token (trace directory of two scenarios)", async () => {
+    for (const name of ["android-aosp-userless.yaml", "android-work-profile.yaml"]) {
+      const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-android-trace-")), "trace");
+      const { summary } = await runScenario(scenario(name), { ...opts, trace: dir });
+      expect(summary.ok).toBe(true);
+      for (const f of readdirSync(dir)) {
+        const text = readFileSync(join(dir, f), "utf8");
+        expect(text).not.toContain("aosp-setup-psk");
+        expect(text).not.toMatch(/"[A-Z]{20}"/);
+        expect(text).not.toMatch(/et=[A-Z]{20}/);
+        expect(text).toContain("android.provision.complete");
+      }
+    }
+  }, T);
+});
+
+describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => {
+  const dir = join(import.meta.dirname, "../../scenarios/failures");
+  const files = readdirSync(dir).filter((f) => f.startsWith("android-") && f.endsWith(".yaml"));
+  it("there is one per modelled field failure", () => {
+    expect(files.length).toBeGreaterThanOrEqual(15);
+  });
+  for (const f of files) {
+    it(`${f} passes (its expectations hold)`, async () => {
+      const { summary } = await runScenario(join(dir, f), opts);
+      expect(summary.ok, JSON.stringify({ errors: summary.errors, enrolled: summary.enrolled })).toBe(true);
+      expect(summary.failed).toBeGreaterThan(0);
+    }, T);
+  }
+});

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/** Checksum golden vectors (notes android.md §3) and ManagedProvisioning's URL-safe base64 rules. */
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { decodeUrlSafeBase64, encodeUrlSafeBase64, toHex } from "../../../src/wire/android/base64url.js";
+import { ProvisioningPayloadError } from "../../../src/wire/android/errors.js";
+import { buildFakeApk } from "../../../src/wire/android/apk.js";
+import { verifyPackage } from "../../../src/wire/android/verify.js";
+
+const VECTORS = [
+  { name: "TestDPC signing cert", hex: "8090f6630b4e8962479123249087cb4658feaae36a1b57dbeafd74d109b333dc", b64: "gJD2YwtOiWJHkSMkkIfLRlj-quNqG1fb6v100QmzM9w=" },
+  { name: "Android Device Policy signing cert", hex: "23962f4b43b9857638ea66f4d419518eae282491acda4b94707bd59003c45e58", b64: "I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg" },
+  { name: "Workspace ONE agent", hex: undefined, b64: "6kyqxDOjgS30jvQuzh4uvHPk-0bmAD-1QU7vtW7i_o8=" },
+];
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+
+describe("checksum vectors", () => {
+  for (const v of VECTORS) {
+    it(`${v.name}: decodes to 32 bytes${v.hex ? " equal to the hex" : ""}, re-encodes with and without padding`, () => {
+      const { bytes, skipped } = decodeUrlSafeBase64(v.b64);
+      expect(skipped).toBe(0);
+      expect(bytes).toHaveLength(32);
+      if (v.hex) expect(toHex(bytes)).toBe(v.hex);
+      const padded = encodeUrlSafeBase64(bytes, true);
+      const unpadded = encodeUrlSafeBase64(bytes, false);
+      expect(padded).toHaveLength(44);
+      expect(unpadded).toHaveLength(43);
+      expect(v.b64.replace(/=$/, "")).toBe(unpadded);
+      expect(toHex(decodeUrlSafeBase64(padded).bytes)).toBe(toHex(bytes));
+      expect(toHex(decodeUrlSafeBase64(unpadded).bytes)).toBe(toHex(bytes));
+    });
+    it(`${v.name}: the standard-base64 ('+', '/') variant is refused with the wizard text`, () => {
+      const std = v.b64.replace(/-/g, "+").replace(/_/g, "/");
+      if (std === v.b64) return; // this vector has no 62/63 digits
+      expect(() => decodeUrlSafeBase64(std)).toThrow(ProvisioningPayloadError);
+      expect(() => decodeUrlSafeBase64(std)).toThrow("Incorrect format. Should be Url-safe Base64 encoded.");
+    });
+  }
+  it("every vector has at least one '-' or '_' so the '+'/'/' test bites for two of three", () => {
+    expect(VECTORS.filter((v) => /[-_]/.test(v.b64)).length).toBeGreaterThanOrEqual(2);
+  });
+  it("explicit '+' and '/' are refused", () => {
+    for (const s of ["gJD2YwtOiWJHkSMkkIfLRlj+quNqG1fb6v100QmzM9w=", "I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXl/"]) {
+      try {
+        decodeUrlSafeBase64(s, "PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM");
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ProvisioningPayloadError);
+        expect((e as ProvisioningPayloadError).code).toBe("android.payload.bad-base64");
+      }
+    }
+  });
+  it("the garbled ADP checksum from circulated docs does not decode to the real digest (notes §14)", () => {
+    const garbled = decodeUrlSafeBase64("I5YvS005hXY46mb01B1Rjq4oJJGs2kuUcHvVkJAPEXlg").bytes;
+    expect(toHex(garbled)).not.toBe(VECTORS[1]!.hex);
+    expect(garbled.length).not.toBe(32);
+  });
+  it("colon-hex is skipped character by character and decodes to the wrong bytes (field failure android-checksum-hex-format)", () => {
+    const colon = VECTORS[0]!.hex!.match(/../g)!.join(":").toUpperCase();
+    const d = decodeUrlSafeBase64(colon);
+    expect(d.skipped).toBe(31);
+    expect(toHex(d.bytes)).not.toBe(VECTORS[0]!.hex);
+  });
+  it("bad lengths and padding are refused", () => {
+    expect(() => decodeUrlSafeBase64("abcde")).toThrow(ProvisioningPayloadError);
+    expect(() => decodeUrlSafeBase64("ab===")).toThrow(ProvisioningPayloadError);
+    expect(() => decodeUrlSafeBase64("ab=cd")).toThrow(ProvisioningPayloadError);
+  });
+});
+
+describe("verifyPackage (VerifyPackageTask)", () => {
+  const signer = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]);
+  const apk = buildFakeApk({ packageName: "com.example.dpc", versionCode: 3, versionName: "1.0", receivers: ["com.example.dpc.Admin"], signers: [signer] });
+  const component = { pkg: "com.example.dpc", cls: "com.example.dpc.Admin" };
+  it("package checksum matches the file's SHA-256", () => {
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, sha256)).toMatchObject({ ok: true, matched: "package" });
+  });
+  it("signature checksum matches a signer's SHA-256", () => {
+    expect(verifyPackage(apk, { signatureChecksum: sha256(signer) }, component, sha256)).toMatchObject({ ok: true, matched: "signature" });
+  });
+  it("the package checksum wins: a wrong package checksum fails even with a right signature checksum", () => {
+    const out = verifyPackage(apk, { packageChecksum: sha256(signer), signatureChecksum: sha256(signer) }, component, sha256);
+    expect(out).toMatchObject({ ok: false, error: "hash-mismatch", aospCode: 0 });
+  });
+  it("a right package checksum wins over a wrong signature checksum", () => {
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk), signatureChecksum: new Uint8Array(32) }, component, sha256)).toMatchObject({ ok: true, matched: "package" });
+  });
+  it("the receiver is checked first (ERROR_DEVICE_ADMIN_MISSING)", () => {
+    const out = verifyPackage(apk, { packageChecksum: new Uint8Array(32) }, { pkg: "com.example.dpc", cls: "com.example.dpc.Other" }, sha256);
+    expect(out).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
+  });
+  it("a truncated download is a corrupt admin app", () => {
+    expect(verifyPackage(apk.subarray(0, 20), { packageChecksum: sha256(apk) }, component, sha256)).toMatchObject({ ok: false, error: "admin-missing" });
+  });
+});
