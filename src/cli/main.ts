@@ -3,6 +3,7 @@
 /** enrollsim command line: a thin layer over the library API (src/index.ts). */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { androidCommand } from "./commands/android.js";
 import { devicesCommand } from "./commands/devices.js";
 import { enrollCommand } from "./commands/enroll.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -25,6 +26,7 @@ await yargs(hideBin(process.argv))
   .command(inspectCommand as never)
   .command(devicesCommand as never)
   .command(keysCommand as never)
+  .command(androidCommand as never)
   .demandCommand(1, "name a command (see --help)")
   .strict()
   .recommendCommands()

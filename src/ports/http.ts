@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** HTTP port: a per-device client with its own trust store and optional mTLS identity. */
 export interface HttpRequest {
-  method: "GET" | "POST" | "PUT" | "DELETE" | "HEAD";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
   url: string;
   headers?: Record<string, string>;
   body?: Uint8Array;

@@ -73,8 +73,8 @@ describe("fleet runner", () => {
       `name: mixed
 groups:
   - { name: good, model: iphone-15, count: 6, flow: scep }
-  - { name: broken, model: pixel-8, count: 4, flow: scep, options: { scep: { url: "http://broken.test/scep", challenge: enrollsim } } }
-  - { name: stalled, model: windows-11-laptop, count: 3, flow: scep, options: { scep: { url: "http://stalled.test/scep", challenge: enrollsim } } }
+  - { name: broken, model: pixel-8, count: 4, flow: scep, options: { scep: { url: "http://broken.test/scep", challenge: enrollsim-challenge } } }
+  - { name: stalled, model: windows-11-laptop, count: 3, flow: scep, options: { scep: { url: "http://stalled.test/scep", challenge: enrollsim-challenge } } }
 arrival: { concurrency: 4 }
 limits: { stepTimeoutMs: 20000 }
 `,

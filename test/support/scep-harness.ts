@@ -43,7 +43,7 @@ export function harness(http: HttpPort, clock: Clock, options: ScepClientOptions
     events,
     steps,
     client: new ScepClient(ctx, options),
-    async enrollArgs(challenge = "enrollsim", subject = "CN=device-1,O=enrollsim", slot = 0) {
+    async enrollArgs(challenge = "enrollsim-challenge", subject = "CN=device-1,O=enrollsim", slot = 0) {
       const key = await (await testKeys()).rsa(slot);
       return { key, csr: buildCsr({ subject, challengePassword: challenge }, key, "sha256", crypto) };
     },

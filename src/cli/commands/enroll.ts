@@ -72,7 +72,7 @@ export const enrollCommand = {
       const targets = server
         ? { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } }
         : { scepUrl: `${base}/scep`, server: { [base!.startsWith("https:") ? "https" : "http"]: base, embedded: false } };
-      const result = await device.run(a.flow, { challenge: "enrollsim", subject: "CN=%SERIAL%,O=enrollsim", ...parseSets(a.set) }, targets);
+      const result = await device.run(a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...parseSets(a.set) }, targets);
       if (a.json) process.stdout.write(`${JSON.stringify({ ok: result.ok, code: result.code, message: result.message, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);

@@ -4,7 +4,7 @@ import type { Argv } from "yargs";
 
 export const inspectCommand = {
   command: "inspect <file>",
-  describe: "Decode a PEM/DER CSR, certificate, or PKCS#7/CMS SCEP message",
+  describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, or an Android provisioning QR PNG",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true })
@@ -12,6 +12,13 @@ export const inspectCommand = {
       .option("key", { type: "string", describe: "PEM private key to open an enveloped message with" })
       .option("show-secrets", { type: "boolean", default: false, describe: "show challenge passwords instead of [REDACTED]" }),
   handler: async (a: { file: string; json: boolean; key?: string; "show-secrets": boolean }) => {
+    const qr = await import("../../api/android/qr.js");
+    if (qr.isPngFile(a.file)) {
+      const i = qr.inspectQrPng(a.file);
+      process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${qr.formatQrInspection(i)}\n`);
+      if (!i.valid) process.exitCode = 1;
+      return;
+    }
     const { formatInspection, inspectFile } = await import("../../api/inspect.js");
     const i = await inspectFile(a.file, { key: a.key, showSecrets: a["show-secrets"] } as never);
     process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${formatInspection(i)}\n`);

@@ -14,7 +14,7 @@ export const serveCommand = {
     y
       .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind (loopback by default)" })
       .option("port", { type: "number", default: 0, describe: "port (0 = a free one)" })
-      .option("challenge", { type: "string", default: "enrollsim", describe: "SCEP challenge password the CA accepts" })
+      .option("challenge", { type: "string", default: "enrollsim-challenge", describe: "SCEP challenge password the CA accepts" })
       .option("pending", { type: "number", default: 0, describe: "answer PENDING this many times per transaction" })
       .option("fail-info", { choices: FAIL_INFOS as unknown as string[], describe: "always answer FAILURE with this failInfo" })
       .option("ra", { type: "boolean", default: false, describe: "serve an RA + CA chain" })

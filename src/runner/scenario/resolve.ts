@@ -20,7 +20,7 @@ import type {
 /** Defaults, exported so documentation and tests can refer to them. */
 export const DEFAULTS = {
   seed: "1",
-  embeddedScep: { challenge: "enrollsim", pending: 0, ra: false, validityDays: 365 },
+  embeddedScep: { challenge: "enrollsim-challenge", pending: 0, ra: false, validityDays: 365 },
   scep: {
     subject: "CN=%SERIAL%,O=enrollsim",
     keyUsage: ["digitalSignature", "keyEncipherment"],

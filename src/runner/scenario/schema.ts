@@ -166,7 +166,7 @@ const embedded: Json = {
       description: "The embedded SCEP CA.",
       additionalProperties: false,
       properties: {
-        challenge: { type: "string", description: "Challenge password the CA accepts. Default \"enrollsim\"." },
+        challenge: { type: "string", description: "Challenge password the CA accepts. Default \"enrollsim-challenge\"." },
         pending: {
           type: "integer",
           minimum: 0,

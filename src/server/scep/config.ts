@@ -39,7 +39,7 @@ export type ScepServerFault = (typeof SCEP_SERVER_FAULTS)[number];
 export const DEFAULT_CAPS = ["Renewal", "SHA-1", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard", "POSTPKIOperation"];
 
 export const defaultScepConfig = (): ScepServerConfig => ({
-  challenge: "enrollsim",
+  challenge: "enrollsim-challenge",
   pending: 0,
   ra: false,
   caps: [...DEFAULT_CAPS],

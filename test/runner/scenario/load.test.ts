@@ -41,7 +41,7 @@ describe("parseScenario: valid files", () => {
       seed: "1",
       server: {
         kind: "embedded",
-        scep: { challenge: "enrollsim", pending: 0, ra: false, validityDays: 365 },
+        scep: { challenge: "enrollsim-challenge", pending: 0, ra: false, validityDays: 365 },
         platforms: {},
       },
       groups: [
@@ -53,7 +53,7 @@ describe("parseScenario: valid files", () => {
           firstIndex: 0,
           options: {
             scep: {
-              challenge: "enrollsim",
+              challenge: "enrollsim-challenge",
               subject: "CN=%SERIAL%,O=enrollsim",
               san: { dns: [], email: [], uri: [], upn: [] },
               keyUsage: ["digitalSignature", "keyEncipherment"],

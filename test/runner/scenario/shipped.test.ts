@@ -5,10 +5,11 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { SimError } from "../../../src/errors/index.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
+import { FLOWS as REGISTRY } from "../../../src/device/flows/index.js";
 
 /** Used only while devices/ has no catalog files. */
 const FALLBACK_MODELS = ["iphone-15", "ipad-air", "macbook-pro", "pixel-8", "galaxy-s24", "surface-pro", "windows-11"];
-const FLOWS = ["scep"];
+const FLOWS = Object.keys(REGISTRY);
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
