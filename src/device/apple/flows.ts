@@ -1,5 +1,238 @@
 // SPDX-License-Identifier: MIT
-/** apple flows (registered in device/flows/index.ts); the apple platform issue adds them. */
-import type { Flow } from "../flow.js";
+/** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
+import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
+import { decoded, step } from "../../protocol/common/context.js";
+import { exchange, mediaType } from "../../protocol/common/exchange.js";
+import { buildSignedData } from "../../wire/cms/signed-data.js";
+import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
+import { buildPlistBytes, isDict, parsePlist, type PlistDict } from "../../wire/apple/plist.js";
+import type { Flow, FlowContext, FlowResult } from "../flow.js";
+import type { Platform } from "../catalog.js";
+import { issueDeviceIdentity, testDeviceCa } from "./device-ca.js";
+import { enrollWithProfile, fail, fetchProfile, optionAnchors, userAgent } from "./enroll.js";
+import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
+import { AppleDevice } from "./state.js";
 
-export const appleFlows: Record<string, Flow<never>> = {};
+function serverBase(ctx: FlowContext, what: string): string {
+  const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
+  if (!base) throw new ScenarioError(`${what}: no server URL (use the embedded server, or set it in options.apple)`);
+  return base;
+}
+
+function checkPlatform(ctx: FlowContext, platforms: readonly Platform[], flow: string): void {
+  if (!platforms.includes(ctx.identity.platform)) {
+    throw new ScenarioError(`flow ${flow} runs on ${platforms.join("/")}, but model ${ctx.identity.model} is ${ctx.identity.platform}`);
+  }
+}
+
+function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> {
+  return {
+    name,
+    description: "Profile-based enrollment: download the .mobileconfig, install certificates → SCEP → MDM, check in, process commands",
+    platforms,
+    async run(ctx, raw) {
+      checkPlatform(ctx, platforms, name);
+      const o = appleOptions(raw);
+      return withReenroll(ctx, o, async (generation) => {
+        // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
+        for (let attempt = 0; ; attempt++) {
+          const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation: generation * 4 + attempt });
+          if (o.restoredBackupFrom && generation === 0) dev.restoreBackupFrom(o.restoredBackupFrom);
+          const url = o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`;
+          const bytes = await fetchProfile(ctx, dev, url);
+          const r = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
+          if (r.ok || r.code !== "apple.profile.install-failed" || attempt >= (o.installRetries ?? 0)) {
+            return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
+          }
+          decoded(ctx.protocol, "profile.retry", { attempt: attempt + 1, after: r.message });
+        }
+      });
+    },
+  };
+}
+
+/** MachineInfo plist (other/machineinfo.yaml keys), CMS-signed by the device identity. */
+async function machineInfo(ctx: FlowContext, dev: AppleDevice, o: AppleOptions): Promise<Uint8Array> {
+  const id = ctx.identity;
+  const info: PlistDict = {
+    UDID: dev.udid,
+    SERIAL: id.serialNumber,
+    PRODUCT: id.modelIdentifier,
+    VERSION: dev.buildVersion,
+    OS_VERSION: dev.osVersion,
+    LANGUAGE: "en",
+    MDM_CAN_REQUEST_SOFTWARE_UPDATE: o.ade?.allowSoftwareUpdate ?? false,
+  };
+  if (id.imei) info.IMEI = id.imei;
+  if (id.meid) info.MEID = id.meid;
+  const serial = ctx.protocol.entropy.fork("device-ca.serial").bytes(8);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  // The device's "Apple-issued" identity: a pool key (a different slot from the SCEP key).
+  const key = await ctx.ports.keys.rsa(id.index + 1);
+  const identity = issueDeviceIdentity(ctx.ports.crypto, key, id.serialNumber, dev.udid, serial, ctx.protocol.clock.now());
+  decoded(ctx.protocol, "ade.machineinfo", { ...info, signer: identity.cert.subject, note: "signed by the enrollsim TEST device CA, not Apple-issued" });
+  return buildSignedData(
+    {
+      content: buildPlistBytes(info),
+      certificates: [identity.cert.der, testDeviceCa(ctx.ports.crypto).cert.der],
+      signer: { cert: identity.cert, key: identity.key, hash: "sha256", attributes: [] },
+    },
+    ctx.ports.crypto,
+  );
+}
+
+function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
+  return {
+    name,
+    description: "Automated Device Enrollment: cloud configuration, signed MachineInfo to the enrollment URL, profile install, await configuration until DeviceConfigured",
+    platforms,
+    async run(ctx, raw): Promise<FlowResult> {
+      checkPlatform(ctx, platforms, name);
+      const o = appleOptions(raw);
+      return withReenroll(ctx, o, (generation) => runAde(ctx, o, name, generation));
+    },
+  };
+}
+
+async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generation: number): Promise<FlowResult> {
+  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation });
+  dev.ade = true;
+  const abs0 = (u: string) => (u.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
+  let cc: AdeCloudConfig = o.ade?.cloudConfig ?? {};
+  const ccUrl = o.ade?.cloudConfigUrl ?? (!o.ade?.cloudConfig && ctx.targets.server?.embedded ? "/apple/ade/cloudconfig" : undefined);
+  if (ccUrl) {
+    const fetched = await fetchCloudConfig(ctx, `${abs0(ccUrl)}?serial=${encodeURIComponent(ctx.identity.serialNumber)}`);
+    if (!fetched) {
+      return fail(dev, "apple.ade.device-not-assigned", "ade.cloudconfig", "no cloud configuration for this serial: no Remote Management pane; the device sets up as a consumer device and cannot enroll");
+    }
+    cc = fetched;
+  }
+  const abs = (u: string | undefined) => (u?.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
+  const webUrl = abs(cc.configuration_web_url);
+  const url = abs(cc.url) ?? `${serverBase(ctx, name)}/apple/ade/enroll`;
+  dev.supervised = cc.is_supervised ?? true;
+  if (dev.osName === "iOS" && parseInt(ctx.identity.os.version, 10) >= 13) dev.supervised = true; // ignored on iOS 13+
+  decoded(ctx.protocol, "ade.cloudconfig", {
+    url,
+    configuration_web_url: webUrl,
+    await_device_configured: cc.await_device_configured ?? true,
+    is_supervised: dev.supervised,
+    is_mandatory: cc.is_mandatory ?? true,
+    is_mdm_removable: cc.is_mdm_removable ?? false,
+    department: cc.department,
+    support_phone_number: cc.support_phone_number,
+    skip_setup_items: cc.skip_setup_items,
+  });
+  let authorization: string | undefined;
+  let updated = false;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const signed = await machineInfo(ctx, dev, o);
+    const res = await step(ctx.protocol, "ade.enroll", () => {
+      const headers: Record<string, string> = { "user-agent": userAgent(dev) };
+      if (authorization) headers.authorization = authorization;
+      if (webUrl) {
+        headers["x-apple-aspen-deviceinfo"] = Buffer.from(signed).toString("base64");
+        return exchange(ctx.protocol, "ade.enroll", { method: "GET", url: webUrl, headers }, { acceptStatus: [401, 403] });
+      }
+      headers["content-type"] = "application/pkcs7-signature";
+      return exchange(ctx.protocol, "ade.enroll", { method: "POST", url, headers, body: signed }, { acceptStatus: [401, 403] });
+    });
+    if (res.status === 401) {
+      const challenge = res.headers["www-authenticate"] ?? "";
+      if (!/^basic/i.test(challenge) || !o.ade?.basicAuth || authorization) {
+        return fail(dev, "apple.ade.auth-failed", "ade.enroll", `the enrollment URL answered 401 (${challenge || "no WWW-Authenticate"}) and the device has no (more) credentials`);
+      }
+      // The password goes into an Authorization header the transcript redacts.
+      authorization = `Basic ${Buffer.from(`${o.ade.basicAuth.username}:${o.ade.basicAuth.password}`).toString("base64")}`;
+      continue;
+    }
+    if (res.status === 403) {
+      const body = readErrorBody(res.body, mediaType(res));
+      if (body?.code === "com.apple.softwareupdate.required") {
+        const target = isDict(body.details) && typeof body.details.OSVersion === "string" ? body.details.OSVersion : undefined;
+        if (!o.ade?.allowSoftwareUpdate || !target || updated) {
+          return fail(dev, "apple.ade.software-update-required", "ade.enroll", `the server requires a software update to ${target ?? "(no OSVersion)"} before enrollment${o.ade?.allowSoftwareUpdate ? "" : " and the scenario does not allow it"}`);
+        }
+        decoded(ctx.protocol, "ade.software-update", { from: dev.osVersion, to: target });
+        dev.osVersion = target;
+        if (isDict(body.details) && typeof body.details.BuildVersion === "string") dev.buildVersion = body.details.BuildVersion;
+        updated = true;
+        continue;
+      }
+      return fail(dev, `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`, "ade.enroll", `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim());
+    }
+    const type = mediaType(res);
+    if (type !== PROFILE_CONTENT_TYPE) {
+      throw new ProtocolViolationError("apple.profile.content-type", `the enrollment URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
+    }
+    return enrollWithProfile(dev, o, res.body, {
+      ade: true,
+      awaitConfiguration: cc.await_device_configured ?? true,
+      removable: cc.is_mdm_removable ?? false,
+      extraAnchors: optionAnchors(cc.anchor_certs),
+    });
+  }
+  return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
+}
+
+/** EraseDevice resets the device; with `reenrollAfterErase` it enrolls again, once. */
+async function withReenroll(ctx: FlowContext, o: AppleOptions, once: (generation: number) => Promise<FlowResult>): Promise<FlowResult> {
+  const first = await once(0);
+  if (first.code !== "apple.erased" || !o.reenrollAfterErase) return first;
+  decoded(ctx.protocol, "device.erased", { reenroll: true });
+  const again = await once(1);
+  return again.ok ? { ...again, code: `${again.code}.after-erase` } : again;
+}
+
+/** The cloud configuration for this device, or undefined when the service knows no such device (404). */
+async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloudConfig | undefined> {
+  return step(ctx.protocol, "ade.cloudconfig", async () => {
+    const res = await exchange(ctx.protocol, "ade.cloudconfig", { method: "GET", url, headers: { accept: "application/json" } }, { acceptStatus: [404] });
+    if (res.status === 404) return undefined;
+    if (!mediaType(res).includes("json")) throw new ProtocolViolationError("apple.ade.cloudconfig", `cloud configuration has Content-Type "${mediaType(res)}", expected JSON`);
+    let v: unknown;
+    try {
+      v = JSON.parse(Buffer.from(res.body).toString("utf8"));
+    } catch {
+      throw new ProtocolViolationError("apple.ade.cloudconfig", "cloud configuration is not JSON");
+    }
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ProtocolViolationError("apple.ade.cloudconfig", "cloud configuration is not a JSON object");
+    const o = v as Record<string, unknown>;
+    const str = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+    const bool = (k: string) => (typeof o[k] === "boolean" ? (o[k] as boolean) : undefined);
+    const strs = (k: string) => (Array.isArray(o[k]) && (o[k] as unknown[]).every((x) => typeof x === "string") ? (o[k] as string[]).slice(0, 64) : undefined);
+    if (o.url !== undefined && !str("url")) throw new ProtocolViolationError("apple.ade.cloudconfig", "cloud configuration url is not a string");
+    return {
+      url: str("url"),
+      configuration_web_url: str("configuration_web_url"),
+      is_supervised: bool("is_supervised"),
+      is_mandatory: bool("is_mandatory"),
+      is_mdm_removable: bool("is_mdm_removable"),
+      await_device_configured: bool("await_device_configured"),
+      skip_setup_items: strs("skip_setup_items"),
+      department: str("department"),
+      support_phone_number: str("support_phone_number"),
+      anchor_certs: strs("anchor_certs"),
+    };
+  });
+}
+
+function readErrorBody(body: Uint8Array, type: string): Record<string, unknown> | undefined {
+  try {
+    if (type.includes("json")) {
+      const v: unknown = JSON.parse(Buffer.from(body.subarray(0, 65536)).toString("utf8"));
+      return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+    }
+    const v = parsePlist(body, { maxBytes: 65536 });
+    return isDict(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const appleFlows: Record<string, Flow<never>> = {
+  "ios-profile": profileFlow("ios-profile", ["ios", "ipados"]),
+  "macos-profile": profileFlow("macos-profile", ["macos"]),
+  "ios-ade": adeFlow("ios-ade", ["ios", "ipados"]),
+  "macos-ade": adeFlow("macos-ade", ["macos"]),
+};

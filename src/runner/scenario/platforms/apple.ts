@@ -1,12 +1,149 @@
 // SPDX-License-Identifier: MIT
 /**
- * Scenario extension for the apple platform: the JSON Schema of `groups[].options.apple` and of
- * `embedded.apple`. The platform issue fills these in; until then both accept only an empty object.
+ * Scenario extension for the apple platform: the JSON Schema of `groups[].options.apple` (the
+ * ios-* / macos-* flows, defaults in src/device/apple/options.ts) and of `embedded.apple` (the
+ * reference server's Apple half, defaults in src/server/apple/server.ts). Documented in
+ * scenarios/README-apple.md.
  */
 import type { ScenarioExtension } from "./extension.js";
 
+const behaviour = {
+  type: "object",
+  additionalProperties: false,
+  description: "What the device does with this command.",
+  properties: {
+    notNow: { type: "integer", minimum: 0, maximum: 100, description: "Answer NotNow this many times before running the command." },
+    errorRate: { type: "number", minimum: 0, maximum: 1, description: "Probability of answering Error (deterministic per device and command)." },
+    ackDelayMs: { type: "integer", minimum: 0, maximum: 3_600_000, description: "Time before the answer (device clock)." },
+    userDeclines: { type: "boolean", description: "The user declines InstallProfile / InstallApplication." },
+  },
+};
+
+const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
+
 export const appleScenario: ScenarioExtension = {
   key: "apple",
-  groupOptions: { type: "object", additionalProperties: false, description: "apple flow options.", properties: {} },
-  embedded: { type: "object", additionalProperties: false, description: "The embedded server's apple half.", properties: {} },
+  groupOptions: {
+    type: "object",
+    additionalProperties: false,
+    description: "Options of the ios-* and macos-* flows.",
+    properties: {
+      profileUrl: { type: "string", pattern: "^https?://", description: "Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll)." },
+      signature: { enum: ["accept", "require-valid", "require-trusted"], description: "Unsigned or badly signed profiles: accept (default, shown as Not Verified), require a valid signature, or require a trusted signer." },
+      trust: { ...pemList, description: "Extra PEM anchors the device trusts for profile signers and the MDM server." },
+      supervised: { type: "boolean", description: "Profile flows: the device is supervised (ADE devices always are)." },
+      sessions: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          min: { type: "integer", minimum: 1, maximum: 100, description: "Sessions the device runs even when the server has nothing (polling in place of pushes; default 1)." },
+          max: { type: "integer", minimum: 1, maximum: 100, description: "Most command sessions (default 10)." },
+          pollSeconds: { type: "number", minimum: 0, maximum: 3600, description: "Pause between sessions while the server redelivers NotNow'd commands (default 1)." },
+          notNowRedelivery: { enum: ["not-now", "end-session"], description: "A NotNow'd command offered again in the same session: answer NotNow again (default) or end the session." },
+        },
+      },
+      commands: {
+        type: "object",
+        description: 'Per-command behaviour by RequestType, or "*" for every command.',
+        propertyNames: { pattern: "^(\\*|[A-Za-z][A-Za-z0-9.]*)$" },
+        additionalProperties: behaviour,
+      },
+      bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
+      userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
+      installRetries: { type: "integer", minimum: 0, maximum: 10, description: "Profile flows: the user retries a failed profile install (server 5xx on Authenticate) this many times." },
+      restoredBackupFrom: { type: "string", pattern: "^https://", description: "Profile flows: the device was restored from a backup taken while enrolled in another MDM with this ServerURL." },
+      reenrollAfterErase: { type: "boolean", description: "After EraseDevice the device enrolls again, once (outcome code gets .after-erase)." },
+      unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
+      ade: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          cloudConfigUrl: { type: "string", pattern: "^(https?://|/)", description: "Where the device gets its cloud configuration (default: the embedded server's stand-in, when no cloudConfig is given)." },
+          cloudConfig: {
+            type: "object",
+            additionalProperties: false,
+            description: "The cloud configuration Apple would hand the device (DEP profile fields); when set, nothing is fetched.",
+            properties: {
+              url: { type: "string", pattern: "^(https?://|/)", description: "Enrollment URL; a path is relative to the server under test." },
+              configuration_web_url: { type: "string", pattern: "^(https?://|/)", description: "Web-view enrollment URL; a path is relative to the server under test." },
+              is_supervised: { type: "boolean" },
+              is_mandatory: { type: "boolean" },
+              is_mdm_removable: { type: "boolean" },
+              await_device_configured: { type: "boolean" },
+              skip_setup_items: { type: "array", items: { type: "string" }, maxItems: 64 },
+              department: { type: "string" },
+              support_phone_number: { type: "string" },
+              anchor_certs: pemList,
+            },
+          },
+          awaitTimeoutSeconds: { type: "number", minimum: 0, maximum: 86400, description: "How long Setup Assistant waits for DeviceConfigured (default 600)." },
+          pollSeconds: { type: "number", minimum: 0, maximum: 3600, description: "Session cadence while awaiting configuration (default 30)." },
+          basicAuth: {
+            type: "object",
+            additionalProperties: false,
+            required: ["username", "password"],
+            properties: { username: { type: "string" }, password: { type: "string" } },
+          },
+          allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
+        },
+      },
+    },
+  },
+  embedded: {
+    type: "object",
+    additionalProperties: false,
+    description: "The embedded server's Apple half.",
+    properties: {
+      signMessage: { type: "boolean", description: "Profile SignMessage: true → Mdm-Signature header, false (default) → mTLS." },
+      signProfile: { type: "boolean", description: "CMS-sign the enrollment profile (default true)." },
+      topic: { type: "string", description: "APNs topic in the MDM payload." },
+      accessRights: { type: "integer", minimum: 0, maximum: 8191 },
+      checkOutWhenRemoved: { type: "boolean" },
+      scepSubject: { type: "string", description: 'SCEP Subject as a DN with %variables%, e.g. "O=enrollsim,CN=%SerialNumber%".' },
+      commands: {
+        type: "array",
+        maxItems: 200,
+        description: "Commands queued for every device at Authenticate, in order.",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["requestType"],
+          properties: { requestType: { type: "string" }, payload: { type: "object", description: 'Command keys; {"$data": base64} for data.' } },
+        },
+      },
+      userChannel: { type: "boolean", description: "Accept macOS UserAuthenticate with an empty DigestChallenge (default false: 410, as NanoMDM)." },
+      autoDeviceConfigured: { type: "boolean", description: "Queue DeviceConfigured for devices awaiting configuration (default true)." },
+      requireOsVersion: {
+        type: "object",
+        additionalProperties: false,
+        required: ["osVersion"],
+        properties: { osVersion: { type: "string" }, buildVersion: { type: "string" } },
+        description: "ADE: answer 403 com.apple.softwareupdate.required to older devices.",
+      },
+      basicAuth: {
+        type: "object",
+        additionalProperties: false,
+        required: ["username", "password"],
+        properties: { username: { type: "string" }, password: { type: "string" } },
+      },
+      cloudConfig: {
+        type: "object",
+        description: "Fields of the cloud configuration served by the stand-in for Apple's service (GET /apple/ade/cloudconfig), merged over its defaults.",
+        properties: {
+          url: { type: "string" },
+          configuration_web_url: { type: "string" },
+          await_device_configured: { type: "boolean" },
+          is_supervised: { type: "boolean" },
+          is_mandatory: { type: "boolean" },
+          is_mdm_removable: { type: "boolean" },
+          department: { type: "string" },
+          support_phone_number: { type: "string" },
+          skip_setup_items: { type: "array", items: { type: "string" } },
+        },
+        additionalProperties: false,
+      },
+      adeUnassigned: { type: "boolean", description: "The cloud-configuration stand-in answers 404: devices are not assigned and set up without Remote Management." },
+      fault: { enum: ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"], description: "Deliberate server misbehaviour for failure scenarios." },
+    },
+  },
 };

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/**
+ * How an Apple device answers MDM commands, driven by the generated schemas
+ * (src/wire/apple/generated-data.ts from mdm/commands/*.yaml): every RequestType is recognised;
+ * payload keys are type-checked (CommandFormatError); supportedOS / supervised / requiresdep /
+ * user-enrollment / channel / access-rights rules give Error with an ErrorChain; query commands
+ * get schema-shaped responses with this device's values; some commands change device state.
+ */
+import { AppleErrors, errorChainPlist, type AppleError } from "../../wire/apple/errors.js";
+import { COMMAND_SCHEMAS } from "../../wire/apple/generated-data.js";
+import type { MdmCommand } from "../../wire/apple/mdm.js";
+import { isDict, typeName, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
+import type { CommandSchema, OsRule, SchemaKey } from "../../wire/apple/schema-types.js";
+import type { CommandAnswer } from "../../protocol/apple/mdm-client.js";
+import type { AppleDevice } from "./state.js";
+
+export const SCHEMA_BY_TYPE: ReadonlyMap<string, CommandSchema> = new Map(COMMAND_SCHEMAS.map((c) => [c.requestType, c]));
+
+/** AccessRights bit per schema `accessrights` name (notes §2.1). */
+export const ACCESS_RIGHT_BITS: Record<string, number> = {
+  AllowInspection: 1,
+  AllowInstallationRemoval: 2,
+  AllowPasscodeRemovalAndLock: 4,
+  DeviceLockAndRemovePasscode: 4,
+  AllowDeviceErase: 8,
+  AllowQueryDeviceInformation: 16,
+  AllowQueryNetworkInformation: 32,
+  AllowProvisioningInspection: 64,
+  AllowProvisioningInstallationRemoval: 128,
+  AllowQueryApplications: 256,
+  QueryInstalledApps: 256,
+  AllowQueryRestrictions: 512,
+  AllowQuerySecurity: 1024,
+  AllowSettings: 2048,
+  AllowAppInstallation: 4096,
+};
+
+/** Compares dotted versions: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map((x) => parseInt(x, 10) || 0);
+  const pb = b.split(".").map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+const typeOk = (t: string, v: PlistValue): boolean => {
+  switch (t) {
+    case "any":
+      return true;
+    case "real":
+      return typeof v === "number";
+    default:
+      return typeName(v) === t;
+  }
+};
+
+/** Validates a dictionary against schema keys; returns the first problem. */
+export function checkKeys(d: PlistDict, keys: SchemaKey[], path: string, depth = 0): string | undefined {
+  for (const k of keys) {
+    if (k.key.startsWith("ANY ")) continue;
+    const v = d[k.key];
+    if (v === undefined) {
+      if (k.presence === "required") return `required key ${path}${k.key} is missing`;
+      continue;
+    }
+    if (!typeOk(k.type, v)) return `${path}${k.key} is ${typeName(v)}, expected ${k.type}`;
+    if (depth > 4) continue;
+    if (k.type === "dictionary" && k.subkeys?.length && isDict(v)) {
+      const p = checkKeys(v, k.subkeys, `${path}${k.key}.`, depth + 1);
+      if (p) return p;
+    }
+    if (k.type === "array" && k.subkeys?.length === 1 && Array.isArray(v)) {
+      const item = k.subkeys[0]!;
+      for (let i = 0; i < v.length; i++) {
+        if (!typeOk(item.type, v[i]!)) return `${path}${k.key}[${i}] is ${typeName(v[i])}, expected ${item.type}`;
+        if (item.type === "dictionary" && item.subkeys?.length && isDict(v[i]) && !item.subkeys.some((s) => s.key.startsWith("ANY "))) {
+          const p = checkKeys(v[i] as PlistDict, item.subkeys, `${path}${k.key}[${i}].`, depth + 1);
+          if (p) return p;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+export type OsName = "iOS" | "macOS";
+
+/** Is a schema element available on this device? Returns why not. */
+export function osBlock(rule: OsRule | undefined, dev: { os: OsName; version: string; supervised: boolean; ade: boolean; userEnrollment: boolean }): string | undefined {
+  if (!rule || !rule.introduced || rule.introduced === "n/a") return `not available on ${dev.os}`;
+  if (compareVersions(dev.version, rule.introduced) < 0) return `needs ${dev.os} ${rule.introduced} (device runs ${dev.version})`;
+  if (rule.removed && compareVersions(dev.version, rule.removed) >= 0) return `removed in ${dev.os} ${rule.removed}`;
+  if (rule.supervised && !dev.supervised) return "the device is not supervised";
+  if (rule.requiresdep && !dev.ade) return "the device was not enrolled through Automated Device Enrollment";
+  if (dev.userEnrollment && rule.userenrollment === "forbidden") return "not allowed in User Enrollment";
+  if (rule.devicechannel === false) return "not available on the device channel";
+  return undefined;
+}
+
+/** A value of the schema type (placeholder content, correct type). */
+export function synthesize(k: SchemaKey, os: OsName, depth = 0): PlistValue {
+  switch (k.type) {
+    case "string":
+      return k.rangelist && typeof k.rangelist[0] === "string" ? (k.rangelist[0] as string) : "";
+    case "integer":
+      return k.rangelist && typeof k.rangelist[0] === "number" ? (k.rangelist[0] as number) : 0;
+    case "real":
+      return 0.5;
+    case "boolean":
+      return false;
+    case "data":
+      return new Uint8Array(0);
+    case "date":
+      return new Date(0);
+    case "array":
+      return [];
+    case "dictionary": {
+      const d: PlistDict = {};
+      if (depth > 3) return d;
+      for (const s of k.subkeys ?? []) {
+        if (s.key.startsWith("ANY ") || s.presence !== "required") continue;
+        if (s.os && s.os[os]?.introduced === "n/a") continue;
+        d[s.key] = synthesize(s, os, depth + 1);
+      }
+      return d;
+    }
+    default:
+      return "";
+  }
+}
+
+/** Per-command behaviour from the scenario (`options.apple.commands.<RequestType>` or `"*"`). */
+export interface CommandBehaviour {
+  /** Answer NotNow this many times before running the command. */
+  notNow?: number;
+  /** Probability (0–1) of answering Error (deterministic per device entropy). */
+  errorRate?: number;
+  /** Virtual time before acknowledging, ms. */
+  ackDelayMs?: number;
+  /** The user declines (InstallProfile / InstallApplication). */
+  userDeclines?: boolean;
+}
+
+const err = (e: AppleError): CommandAnswer => ({ status: "Error", errorChain: errorChainPlist(e) as never });
+
+/** The device's answer to one command (state effects included). */
+export async function answerCommand(dev: AppleDevice, cmd: MdmCommand): Promise<CommandAnswer> {
+  const schema = SCHEMA_BY_TYPE.get(cmd.requestType);
+  if (!schema) return err(AppleErrors.unsupportedCommand(cmd.requestType));
+  const problem = checkKeys(cmd.command, schema.payloadKeys, "");
+  if (problem) {
+    dev.note("command.format-error", { requestType: cmd.requestType, problem });
+    return { status: "CommandFormatError" };
+  }
+  const blocked = osBlock(schema.os[dev.osName], dev.ruleContext());
+  if (blocked) return err(AppleErrors.commandNotAllowed(cmd.requestType, blocked));
+  const right = schema.os[dev.osName]?.accessrights;
+  const bit = right ? ACCESS_RIGHT_BITS[right] : undefined;
+  if (bit !== undefined && (dev.accessRights & bit) === 0) return err(AppleErrors.insufficientRights(cmd.requestType, right!));
+
+  const b = dev.behaviourFor(cmd.requestType);
+  const seen = dev.notNowCount.get(cmd.commandUUID) ?? 0;
+  if (b.notNow && seen < b.notNow) {
+    dev.notNowCount.set(cmd.commandUUID, seen + 1);
+    return { status: "NotNow" };
+  }
+  if (b.ackDelayMs) await dev.sleep(b.ackDelayMs);
+  if (b.errorRate && dev.roll(cmd.commandUUID) < b.errorRate) return err(AppleErrors.injected(cmd.requestType));
+  if (b.userDeclines && (cmd.requestType === "InstallProfile" || cmd.requestType === "InstallApplication")) return err(AppleErrors.userDeclined());
+  return dev.execute(cmd, schema);
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The Apple enrollment procedure shared by the profile and ADE flows: parse and install the
+ * enrollment profile (certificates → identities/SCEP → MDM), check in (Authenticate,
+ * TokenUpdate), run command sessions (await configuration for ADE), optional CheckOut.
+ */
+import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
+import type { HttpClient } from "../../ports/http.js";
+import { decoded, step } from "../../protocol/common/context.js";
+import { exchange, mediaType } from "../../protocol/common/exchange.js";
+import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
+import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
+import { AppleErrors, describeAppleError, type AppleError } from "../../wire/apple/errors.js";
+import {
+  PROFILE_CONTENT_TYPE,
+  buildAuthenticate,
+  buildCheckOut,
+  buildGetBootstrapToken,
+  buildSetBootstrapToken,
+  buildTokenUpdate,
+  buildUserAuthenticate,
+} from "../../wire/apple/mdm.js";
+import { ProfileError, parseMobileconfig, type MdmPayload, type ParsedProfile } from "../../wire/apple/profile.js";
+import { openEnvelopedData } from "../../wire/cms/enveloped-data.js";
+import { fromPem, parseCertificate, toPem, type Certificate } from "../../wire/x509/certificate.js";
+import type { FlowContext, FlowResult } from "../flow.js";
+import { answerCommand } from "./commands.js";
+import type { AppleOptions } from "./options.js";
+import type { AppleDevice } from "./state.js";
+
+export const IOS_UA = "profiled/1.0 CFNetwork/1496.0.7 Darwin/23.5.0";
+export const MACOS_UA = "mdmclient/1.0 CFNetwork/1494.0.7 Darwin/23.4.0 (arm64)";
+
+export const userAgent = (dev: AppleDevice): string => (dev.osName === "macOS" ? MACOS_UA : IOS_UA);
+
+const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
+  identities: [...dev.store.identities.values()].map((i) => ({ label: `apple:${i.payloadUuid}`, certificate: i.certificate, key: i.key, chain: i.chain })),
+});
+
+export const fail = (dev: AppleDevice, code: string, stepName: string, message: string): FlowResult => ({ ok: false, code, step: stepName, message, keychain: keychainOf(dev) });
+const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e));
+
+/** PEM anchors from the options, parsed once. */
+export function optionAnchors(pems: string[] | undefined): Certificate[] {
+  return (pems ?? []).flatMap((p) => fromPem(p).map((der) => parseCertificate(der, "options.apple.trust certificate")));
+}
+
+/** GETs an enrollment profile; the body must be application/x-apple-aspen-config. */
+export async function fetchProfile(ctx: FlowContext, dev: AppleDevice, url: string): Promise<Uint8Array> {
+  return step(ctx.protocol, "profile.download", async () => {
+    const res = await exchange(ctx.protocol, "profile.download", { method: "GET", url, headers: { "user-agent": userAgent(dev), accept: PROFILE_CONTENT_TYPE } });
+    const type = mediaType(res);
+    if (type !== PROFILE_CONTENT_TYPE) {
+      throw new ProtocolViolationError("apple.profile.content-type", `the profile URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
+    }
+    return res.body;
+  });
+}
+
+export interface EnrollMode {
+  ade: boolean;
+  awaitConfiguration: boolean;
+  /** ADE `is_mdm_removable`: false → the user cannot remove the MDM profile. */
+  removable?: boolean;
+  extraAnchors?: Certificate[];
+}
+
+/** Installs a profile (for enrollment or InstallProfile) and returns the refusal, if any. */
+async function install(dev: AppleDevice, o: AppleOptions, bytes: Uint8Array, anchors: Certificate[]): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
+  const ctx = dev.ctx;
+  let parsed: ParsedProfile;
+  try {
+    parsed = parseMobileconfig(bytes, {
+      crypto: ctx.ports.crypto,
+      trust: [...anchors, ...dev.store.anchors],
+      signaturePolicy: o.signature ?? "accept",
+      decrypt: (der) => {
+        for (const id of dev.store.identities.values()) {
+          try {
+            return openEnvelopedData(der, id.certificate, id.key, ctx.ports.crypto, "EncryptedPayloadContent").content;
+          } catch (e) {
+            if (!(e instanceof ProtocolViolationError)) throw e;
+          }
+        }
+        return undefined;
+      },
+    });
+  } catch (e) {
+    if (e instanceof ProfileError) return { error: e.apple, stepName: "profile.parse" };
+    throw e;
+  }
+  const env: InstallEnv = {
+    ctx: ctx.protocol,
+    store: dev.store,
+    vars: dev.vars,
+    // Each identity needs its own key (the SCEP transactionID is derived from it): the first
+    // uses the device's slot, later ones (InstallProfile, re-enrollment after a wipe) further slots.
+    rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (dev.store.identities.size + 8 * dev.generation)),
+  };
+  const out = await installProfile(env, parsed);
+  if (!out.ok) return { parsed, error: out.error, stepName: out.step };
+  return { parsed, mdm: out.mdm, stepName: "profile.install" };
+}
+
+/**
+ * Embedded runs: the device's system trust store holds the reference CA (the runner trusts it
+ * for the HTTPS listener). Flows do not see the runner's TLS settings, so the device reads the
+ * CA over that already-verified HTTPS connection.
+ */
+async function embeddedAnchors(ctx: FlowContext): Promise<Certificate[]> {
+  const https = ctx.targets.server?.embedded ? ctx.targets.server.https : undefined;
+  if (!https) return [];
+  return step(ctx.protocol, "trust.embedded-ca", async () => {
+    const res = await exchange(ctx.protocol, "trust.embedded-ca", { method: "GET", url: `${https}/apple/ca.pem` });
+    return fromPem(Buffer.from(res.body).toString("latin1")).map((der) => parseCertificate(der, "embedded reference CA"));
+  });
+}
+
+/** Full enrollment from profile bytes. */
+export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes: Uint8Array, mode: EnrollMode): Promise<FlowResult> {
+  const ctx = dev.ctx;
+  const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
+  const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
+  const first = await install(dev, o, bytes, anchors);
+  if (first.error) return refused(dev, first.error, first.stepName);
+  const mdm = first.mdm;
+  if (!mdm) return { ok: true, code: "apple.profile.installed", keychain: keychainOf(dev) };
+  const identity = dev.store.identity(mdm.identityCertificateUUID)!;
+  const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
+  let http: HttpClient | undefined;
+  try {
+    http = ctx.ports.http.client({
+      tls: {
+        ca: trustPem,
+        ...(mdm.signMessage ? {} : { identity: { certPem: toPem(identity.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(identity.key) } }),
+      },
+    });
+    const client = new MdmClient(
+      ctx.protocol,
+      { topic: mdm.topic, serverURL: mdm.serverURL, checkInURL: mdm.checkInURL, ref: { udid: dev.udid } },
+      { http, userAgent: userAgent(dev), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
+      {},
+      o.sessions?.notNowRedelivery ?? "not-now",
+    );
+    dev.accessRights = mdm.accessRights;
+    dev.installer = async (payload) => {
+      const r = await install(dev, o, payload, anchors);
+      if (r.error) return r.error;
+      if (r.mdm) return AppleErrors.badField("PayloadContent", "an MDM payload cannot be installed by InstallProfile");
+      return undefined;
+    };
+    const id = ctx.identity;
+    let auth;
+    try {
+      auth = await client.checkin(
+        buildAuthenticate({
+          topic: mdm.topic,
+          ref: { udid: dev.udid },
+          deviceName: dev.deviceName,
+          model: id.modelNumber ?? id.modelIdentifier,
+          modelName: id.modelName ?? id.marketingName,
+          productName: id.modelIdentifier,
+          serialNumber: id.serialNumber,
+          osVersion: dev.osVersion,
+          buildVersion: dev.buildVersion,
+          imei: id.imei,
+          meid: id.meid,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TransportError && e.kind === "tls") {
+        dev.store.remove(first.parsed!.profile.identifier);
+        return refused(dev, AppleErrors.untrustedServer(mdm.checkInURL), "checkin.authenticate");
+      }
+      if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) {
+        dev.store.remove(first.parsed!.profile.identifier);
+        return refused(dev, AppleErrors.installFailedServer(e.status!), "checkin.authenticate");
+      }
+      throw e;
+    }
+    if (auth.kind === "unenrolled") {
+      dev.store.remove(first.parsed!.profile.identifier);
+      return fail(dev, "apple.checkin.refused", "checkin.authenticate", `the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed`);
+    }
+    dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
+    const tokenUpdate = () =>
+      client.checkin(
+        buildTokenUpdate({
+          topic: mdm.topic,
+          ref: { udid: dev.udid },
+          token: dev.pushToken,
+          pushMagic: dev.pushMagic,
+          unlockToken: dev.unlockToken,
+          ...(mode.ade ? { awaitingConfiguration: dev.awaitingConfiguration } : {}),
+          ...(dev.osName === "macOS" ? { notOnConsole: false } : {}),
+        }),
+      );
+    const tu = await tokenUpdate();
+    if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", tu.status);
+    if (dev.osName === "macOS") {
+      const stepOut = await macosChannels(dev, o, client, mdm, mode);
+      if (stepOut) return unenroll(dev, client, mdm, first.parsed!, stepOut.step, stepOut.status);
+    }
+    const installed = dev.store.profiles.get(first.parsed!.profile.identifier);
+    if (installed) installed.managed = true;
+
+    const handler = async (cmd: Parameters<typeof answerCommand>[1]): Promise<CommandAnswer> => {
+      const a = await answerCommand(dev, cmd);
+      dev.commandLog.push({ requestType: cmd.requestType, status: a.status });
+      return a;
+    };
+    const started = ctx.protocol.clock.now();
+    const awaitMs = (o.ade?.awaitTimeoutSeconds ?? 600) * 1000;
+    const maxSessions = o.sessions?.max ?? 10;
+    // Without a push source the device polls: at least `min` sessions, `pollSeconds` apart.
+    const minSessions = Math.min(o.sessions?.min ?? 1, maxSessions);
+    for (let i = 0; ; i++) {
+      const r = await client.session(handler);
+      if (r.unenrolled) return unenroll(dev, client, mdm, first.parsed!, "command.idle", 401);
+      if (dev.erased) return { ok: true, code: "apple.erased", keychain: keychainOf(dev) };
+      if (dev.unenrolled) {
+        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid }));
+        // The server removed the enrollment profile: the device leaves management, as asked.
+        decoded(ctx.protocol, "device", { unenrolledBy: "RemoveProfile", checkOut: mdm.checkOutWhenRemoved });
+        return { ok: true, code: "apple.unenrolled.by-server", keychain: keychainOf(dev) };
+      }
+      if (dev.configured && mode.ade && mode.awaitConfiguration && !dev.awaitingConfiguration) {
+        // Released: later TokenUpdates carry AwaitingConfiguration=false.
+        decoded(ctx.protocol, "ade.await-configuration", { released: true, waitedMs: ctx.protocol.clock.now() - started });
+        const again = await tokenUpdate();
+        if (again.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", again.status);
+        mode = { ...mode, awaitConfiguration: false };
+        if (r.notNow === 0) break;
+      }
+      const waiting = dev.awaitingConfiguration;
+      if (waiting) {
+        if (ctx.protocol.clock.now() - started >= awaitMs) {
+          return fail(
+            dev,
+            "apple.ade.stuck-at-remote-management",
+            "ade.await-configuration",
+            `Setup Assistant is stuck at Remote Management: no DeviceConfigured after ${Math.round((ctx.protocol.clock.now() - started) / 1000)} s (${i + 1} sessions)`,
+          );
+        }
+        await dev.sleep((o.ade?.pollSeconds ?? 30) * 1000);
+        continue;
+      }
+      if ((r.notNow === 0 && i + 1 >= minSessions) || i + 1 >= maxSessions) break;
+      await dev.sleep((o.sessions?.pollSeconds ?? 1) * 1000);
+    }
+    if (o.unenrollAtEnd && mode.removable === false) {
+      decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });
+    } else if (o.unenrollAtEnd) {
+      dev.store.remove(first.parsed!.profile.identifier);
+      if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid }));
+      return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
+    }
+    decoded(ctx.protocol, "device", { commands: dev.commandLog.length, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
+    return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev) };
+  } finally {
+    await http?.close().catch(() => {});
+  }
+}
+
+/**
+ * macOS: escrow the bootstrap token (SetBootstrapToken, then GetBootstrapToken to read it back)
+ * and open the user channel (UserAuthenticate; 410 declines it; an empty DigestChallenge
+ * accepts it, then a user-channel TokenUpdate). Returns the step that got a 401, if any.
+ */
+async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClient, mdm: MdmPayload, mode: EnrollMode): Promise<{ step: string; status: number } | undefined> {
+  const ctx = dev.ctx.protocol;
+  const ref = { udid: dev.udid };
+  const awaiting = mode.ade ? dev.awaitingConfiguration : undefined;
+  if (o.bootstrapToken ?? mode.ade) {
+    const token = ctx.entropy.fork("bootstrap-token").bytes(32);
+    const set = await client.checkin(buildSetBootstrapToken(mdm.topic, ref, token, awaiting));
+    if (set.kind === "unenrolled") return { step: "checkin.setbootstraptoken", status: set.status };
+    const get = await client.checkin(buildGetBootstrapToken(mdm.topic, ref, awaiting));
+    if (get.kind === "unenrolled") return { step: "checkin.getbootstraptoken", status: get.status };
+    let reply;
+    try {
+      reply = client.readReply(get);
+    } catch (e) {
+      throw asSimError(e, { device: ctx.device, step: "checkin.getbootstraptoken" });
+    }
+    const back = reply?.BootstrapToken;
+    decoded(ctx, "checkin.getbootstraptoken", { escrowed: back instanceof Uint8Array && Buffer.compare(Buffer.from(back), Buffer.from(token)) === 0, bytes: back instanceof Uint8Array ? back.length : 0 });
+  }
+  if (o.userChannel ?? mode.ade) {
+    const user = { userId: ctx.entropy.fork("user.id").uuid(true), shortName: "enrollsim", longName: "enrollsim User" };
+    const ua = await client.checkin(buildUserAuthenticate(ref, user));
+    if (ua.kind === "unenrolled") return { step: "checkin.userauthenticate", status: ua.status };
+    if (ua.kind === "declined") {
+      decoded(ctx, "checkin.userauthenticate", { userChannel: "declined (410)" });
+      return undefined;
+    }
+    let challenge;
+    try {
+      challenge = client.readReply(ua)?.DigestChallenge;
+    } catch (e) {
+      throw asSimError(e, { device: ctx.device, step: "checkin.userauthenticate" });
+    }
+    if (challenge !== "") {
+      decoded(ctx, "checkin.userauthenticate", { userChannel: "not opened", reason: typeof challenge === "string" ? "digest challenges are not implemented" : "no DigestChallenge in the reply" });
+      return undefined;
+    }
+    const tu = await client.checkin(
+      buildTokenUpdate({ topic: mdm.topic, ref, token: ctx.entropy.fork("apns.user-token").bytes(32), pushMagic: ctx.entropy.fork("apns.user-pushmagic").uuid(true), user, notOnConsole: false }),
+    );
+    if (tu.kind === "unenrolled") return { step: "checkin.tokenupdate", status: tu.status };
+  }
+  return undefined;
+}
+
+/** 401 (or 403 unrecognized) on check-in / command channel: the device unenrolls. */
+async function unenroll(dev: AppleDevice, client: MdmClient, mdm: MdmPayload, parsed: ParsedProfile, stepName: string, status: number): Promise<FlowResult> {
+  dev.store.remove(parsed.profile.identifier);
+  let checkedOut = false;
+  if (mdm.checkOutWhenRemoved) {
+    await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid })).catch(() => undefined);
+    checkedOut = true;
+  }
+  return fail(dev, "apple.checkin.unenrolled", stepName, `the server answered HTTP ${status}; the device treats it as unenrollment and removed the MDM profile${checkedOut ? " (CheckOut sent)" : ""}`);
+}

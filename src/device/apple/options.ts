@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/** `groups[].options.apple` (schema in src/runner/scenario/platforms/apple.ts) with defaults. */
+import type { CommandBehaviour } from "./commands.js";
+
+export interface AdeCloudConfig {
+  url?: string;
+  configuration_web_url?: string;
+  is_supervised?: boolean;
+  is_mandatory?: boolean;
+  is_mdm_removable?: boolean;
+  await_device_configured?: boolean;
+  skip_setup_items?: string[];
+  department?: string;
+  support_phone_number?: string;
+  /** PEM certificates trusted for the enrollment URL. */
+  anchor_certs?: string[];
+}
+
+export interface AppleOptions {
+  /** Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll). */
+  profileUrl?: string;
+  /** What the device does with unsigned/badly signed profiles. */
+  signature?: "accept" | "require-valid" | "require-trusted";
+  /** Extra PEM anchors the device trusts (for a server under test). */
+  trust?: string[];
+  /** Device is supervised (profile flows; ADE devices are supervised). */
+  supervised?: boolean;
+  /** Command sessions: at most `max`, `pollSeconds` apart while the server has more to say. */
+  sessions?: { min?: number; max?: number; pollSeconds?: number; notNowRedelivery?: "not-now" | "end-session" };
+  /** Per-command behaviour, by RequestType or "*". */
+  commands?: Record<string, CommandBehaviour>;
+  /** macOS: escrow a bootstrap token (default: on for ADE). */
+  bootstrapToken?: boolean;
+  /** macOS: open the user channel with UserAuthenticate (default: on for ADE). */
+  userChannel?: boolean;
+  /** Profile flows: the user retries a failed profile install this many times. */
+  installRetries?: number;
+  /** The device was restored from a backup taken while enrolled in another MDM (its ServerURL). */
+  restoredBackupFrom?: string;
+  /** After EraseDevice the device enrolls again (once), as a wiped device would. */
+  reenrollAfterErase?: boolean;
+  /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
+  unenrollAtEnd?: boolean;
+  ade?: {
+    /** Where to fetch the cloud configuration (default: the embedded stand-in when `cloudConfig` is absent). */
+    cloudConfigUrl?: string;
+    cloudConfig?: AdeCloudConfig;
+    /** How long Setup Assistant waits for DeviceConfigured. */
+    awaitTimeoutSeconds?: number;
+    /** Session cadence while waiting. */
+    pollSeconds?: number;
+    /** Answers to a 401 Basic challenge on the enrollment URL. */
+    basicAuth?: { username: string; password: string };
+    /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
+    allowSoftwareUpdate?: boolean;
+  };
+}
+
+export function appleOptions(flowOptions: unknown): AppleOptions {
+  const o = (flowOptions as { apple?: AppleOptions } | undefined)?.apple;
+  return o ?? {};
+}

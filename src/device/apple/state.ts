@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/**
+ * One Apple device's management state: identity values, keychain and profile store, apps,
+ * supervision / ADE / user-enrollment mode, await-configuration, lock/erase, and the effects of
+ * MDM commands on them.
+ */
+import { note } from "../../protocol/common/context.js";
+import type { CommandAnswer } from "../../protocol/apple/mdm-client.js";
+import { AppleStore } from "../../protocol/apple/store.js";
+import { AppleErrors, errorChainPlist, type AppleError } from "../../wire/apple/errors.js";
+import type { MdmCommand } from "../../wire/apple/mdm.js";
+import { isDict, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
+import type { CommandSchema, SchemaKey } from "../../wire/apple/schema-types.js";
+import type { FlowContext } from "../flow.js";
+import { osBlock, synthesize, type CommandBehaviour, type OsName } from "./commands.js";
+
+export interface InstalledApp {
+  identifier: string;
+  name: string;
+  version: string;
+  shortVersion: string;
+  managed: boolean;
+}
+
+/** Installs a profile delivered by InstallProfile (the flow wires it to the installer). */
+export type ProfileInstaller = (payload: Uint8Array) => Promise<AppleError | undefined>;
+
+const BASE_APPS: InstalledApp[] = [
+  { identifier: "com.apple.mobilesafari", name: "Safari", version: "8620.1.16.11.6", shortVersion: "18.0", managed: false },
+  { identifier: "com.apple.MobileSMS", name: "Messages", version: "1400", shortVersion: "14.0", managed: false },
+];
+const MAC_APPS: InstalledApp[] = [
+  { identifier: "com.apple.Safari", name: "Safari", version: "20619.1.26.31.6", shortVersion: "18.0", managed: false },
+  { identifier: "com.apple.Terminal", name: "Terminal", version: "455", shortVersion: "2.14", managed: false },
+];
+
+export class AppleDevice {
+  readonly store = new AppleStore();
+  readonly osName: OsName;
+  osVersion: string;
+  buildVersion: string;
+  deviceName: string;
+  supervised: boolean;
+  ade = false;
+  userEnrollment = false;
+  accessRights = 8191;
+  awaitingConfiguration = false;
+  configured = false;
+  locked = false;
+  erased = false;
+  unenrolled = false;
+  apps: InstalledApp[];
+  readonly notNowCount = new Map<string, number>();
+  pushToken: Uint8Array;
+  pushMagic: string;
+  unlockToken?: Uint8Array;
+  installer?: ProfileInstaller;
+  readonly commandLog: { requestType: string; status: string }[] = [];
+  /** Times this device was wiped and set up again in this flow (fresh keys each time). */
+  readonly generation: number;
+
+  constructor(
+    readonly ctx: FlowContext,
+    private readonly behaviours: Record<string, CommandBehaviour> = {},
+    opts: { supervised?: boolean; generation?: number } = {},
+  ) {
+    this.generation = opts.generation ?? 0;
+    const id = ctx.identity;
+    this.osName = id.platform === "macos" ? "macOS" : "iOS";
+    this.osVersion = id.os.version;
+    this.buildVersion = id.os.build;
+    this.deviceName = id.deviceName;
+    this.supervised = opts.supervised ?? false;
+    this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
+    // Push credentials come from the device's own deterministic entropy stream.
+    this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);
+    this.pushMagic = ctx.protocol.entropy.fork("apns.pushmagic").uuid(true);
+    if (this.osName === "iOS") this.unlockToken = ctx.protocol.entropy.fork("apns.unlock").bytes(48);
+  }
+
+  get udid(): string {
+    return this.ctx.identity.udid ?? this.ctx.identity.serialNumber;
+  }
+
+  /** %Variable% values for profile payloads (macOS and iOS names). */
+  get vars(): Record<string, string | undefined> {
+    const id = this.ctx.identity;
+    return {
+      SerialNumber: id.serialNumber,
+      HardwareUUID: this.udid,
+      UDID: this.udid,
+      ComputerName: this.deviceName,
+      DeviceName: this.deviceName,
+      LocalHostName: this.deviceName.replace(/[^A-Za-z0-9-]/g, "-"),
+      IMEI: id.imei,
+      MEID: id.meid,
+      ProductName: id.modelIdentifier,
+      WiFiMAC: id.wifiMac,
+    };
+  }
+
+  ruleContext() {
+    return { os: this.osName, version: this.osVersion, supervised: this.supervised, ade: this.ade, userEnrollment: this.userEnrollment };
+  }
+
+  behaviourFor(requestType: string): CommandBehaviour {
+    return { ...(this.behaviours["*"] ?? {}), ...(this.behaviours[requestType] ?? {}) };
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.ctx.protocol.clock.sleep(ms, this.ctx.protocol.signal);
+  }
+
+  /** Deterministic [0,1) per command UUID. */
+  roll(commandUUID: string): number {
+    return this.ctx.protocol.entropy.fork(`command:${commandUUID}`).int(1_000_000) / 1_000_000;
+  }
+
+  note(stepName: string, data: Record<string, unknown>): void {
+    note(this.ctx.protocol, stepName, data);
+  }
+
+  /**
+   * A restored backup taken while enrolled elsewhere: the old MDM profile (another server's
+   * ServerURL/CheckInURL) comes back with it (field-failures `ios-restored-backup-other-mdm`).
+   */
+  restoreBackupFrom(serverURL: string): void {
+    const raw = { PayloadType: "Configuration", PayloadIdentifier: "restored.mdm", PayloadUUID: "RESTORED-0" };
+    this.store.profiles.set("restored.mdm", {
+      profile: {
+        identifier: "restored.mdm",
+        uuid: "RESTORED-0",
+        version: 1,
+        removalDisallowed: false,
+        raw,
+        payloads: [
+          {
+            kind: "mdm",
+            type: "com.apple.mdm",
+            identifier: "restored.mdm.payload",
+            uuid: "RESTORED-1",
+            version: 1,
+            raw: {},
+            identityCertificateUUID: "RESTORED-2",
+            topic: "com.apple.mgmt.External.restored",
+            serverURL,
+            checkInURL: serverURL,
+            signMessage: false,
+            accessRights: 8191,
+            checkOutWhenRemoved: false,
+            serverCapabilities: [],
+          },
+        ],
+      },
+      signature: "unsigned",
+      installedAt: 0,
+      managed: true,
+    });
+  }
+
+  /** Resets to factory state (EraseDevice). */
+  erase(): void {
+    this.erased = true;
+    this.store.clear();
+    this.awaitingConfiguration = false;
+    this.configured = false;
+    this.locked = false;
+    this.apps = this.apps.filter((a) => !a.managed);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Query values
+
+  private queryValue(q: string): PlistValue | undefined {
+    const id = this.ctx.identity;
+    const mac = this.osName === "macOS";
+    const v: Record<string, PlistValue | undefined> = {
+      UDID: this.udid,
+      ProvisioningUDID: mac ? this.udid : undefined,
+      DeviceName: this.deviceName,
+      OSVersion: this.osVersion,
+      BuildVersion: this.buildVersion,
+      ModelName: id.modelName ?? id.marketingName,
+      Model: id.modelNumber ?? id.modelIdentifier,
+      ModelNumber: id.modelNumber,
+      ProductName: id.modelIdentifier,
+      SerialNumber: id.serialNumber,
+      IMEI: id.imei,
+      MEID: id.meid,
+      WiFiMAC: id.wifiMac,
+      BluetoothMAC: id.bluetoothMac,
+      EthernetMAC: id.ethernetMac,
+      IsSupervised: this.supervised,
+      AwaitingConfiguration: this.awaitingConfiguration,
+      IsAppleSilicon: mac ? true : undefined,
+      DeviceCapacity: 128,
+      AvailableDeviceCapacity: 87.5,
+      BatteryLevel: 0.87,
+      HasBattery: true,
+      IsMultiUser: false,
+      IsActivationLockEnabled: false,
+      IsDeviceLocatorServiceEnabled: false,
+      IsMDMLostModeEnabled: false,
+      IsCloudBackupEnabled: false,
+      PushToken: this.pushToken,
+      TimeZone: "Etc/UTC",
+      LocalHostName: mac ? this.vars.LocalHostName : undefined,
+      HostName: mac ? `${this.vars.LocalHostName}.local` : undefined,
+      SystemIntegrityProtectionEnabled: mac ? true : undefined,
+      SoftwareUpdateDeviceID: id.modelIdentifier,
+      OrganizationInfo: { OrganizationName: "enrollsim" },
+    };
+    return v[q];
+  }
+
+  private deviceInformation(cmd: MdmCommand, schema: CommandSchema): PlistDict {
+    const queries = (cmd.command.Queries as PlistValue[]).filter((q): q is string => typeof q === "string");
+    const respKeys = schema.responseKeys.find((k) => k.key === "QueryResponses")?.subkeys ?? [];
+    const out: PlistDict = {};
+    for (const q of queries) {
+      const k = respKeys.find((r) => r.key === q);
+      if (!k) continue; // unknown query keys are ignored, as devices do
+      const rule = k.os?.[this.osName];
+      if (rule && (rule.introduced === "n/a" || (this.userEnrollment && rule.userenrollment === "forbidden"))) continue;
+      if (!rule && schema.os[this.osName] === undefined) continue;
+      const value = this.queryValue(q);
+      if (value === undefined && ["IMEI", "MEID", "EthernetMAC", "BluetoothMAC", "ModelNumber", "ProvisioningUDID", "IsAppleSilicon", "LocalHostName", "HostName", "SystemIntegrityProtectionEnabled"].includes(q)) continue;
+      out[q] = value ?? synthesize(k, this.osName);
+    }
+    return { QueryResponses: out };
+  }
+
+  private certificateList(): PlistDict {
+    const items: PlistDict[] = [];
+    for (const a of this.store.anchors) items.push({ CommonName: a.subject.replace(/^.*CN=([^,]+).*$/, "$1"), Data: a.der, IsIdentity: false });
+    for (const i of this.store.identities.values()) items.push({ CommonName: i.certificate.subject.replace(/^.*CN=([^,]+).*$/, "$1"), Data: i.certificate.der, IsIdentity: true });
+    return { CertificateList: items };
+  }
+
+  private profileList(): PlistDict {
+    return {
+      ProfileList: [...this.store.profiles.values()].map((p) => ({
+        PayloadIdentifier: p.profile.identifier,
+        PayloadUUID: p.profile.uuid,
+        PayloadVersion: p.profile.version,
+        PayloadDisplayName: p.profile.displayName ?? p.profile.identifier,
+        PayloadRemovalDisallowed: p.profile.removalDisallowed,
+        IsManaged: p.managed,
+        IsEncrypted: false,
+        PayloadContent: p.profile.payloads.map((x) => ({ PayloadType: x.type, PayloadIdentifier: x.identifier, PayloadUUID: x.uuid, PayloadVersion: x.version })),
+      })),
+    };
+  }
+
+  private fillRequired(extra: PlistDict, schema: CommandSchema): PlistDict {
+    for (const k of schema.responseKeys) {
+      if (k.presence !== "required" || extra[k.key] !== undefined) continue;
+      if (k.os?.[this.osName]?.introduced === "n/a") continue;
+      extra[k.key] = synthesize(k as SchemaKey, this.osName);
+    }
+    return extra;
+  }
+
+  /** Runs an allowed, well-formed command. */
+  async execute(cmd: MdmCommand, schema: CommandSchema): Promise<CommandAnswer> {
+    const c = cmd.command;
+    const ack = (extra: PlistDict = {}): CommandAnswer => ({ status: "Acknowledged", extra: this.fillRequired(extra, schema) });
+    const fail = (e: AppleError): CommandAnswer => ({ status: "Error", errorChain: errorChainPlist(e) as never });
+    switch (cmd.requestType) {
+      case "DeviceInformation":
+        return ack(this.deviceInformation(cmd, schema));
+      case "SecurityInfo": {
+        const k = schema.responseKeys.find((r) => r.key === "SecurityInfo")!;
+        const info: PlistDict = {};
+        for (const s of k.subkeys ?? []) {
+          if (osBlock(s.os?.[this.osName] ?? { introduced: "0" }, { ...this.ruleContext(), supervised: true, ade: true })) continue;
+          if (s.type === "dictionary" || s.type === "data") continue;
+          info[s.key] = synthesize(s, this.osName);
+        }
+        Object.assign(info, this.osName === "iOS" ? { HardwareEncryptionCaps: 3, PasscodePresent: true, PasscodeCompliant: true, PasscodeCompliantWithProfiles: true } : { FDE_Enabled: true, SystemIntegrityProtectionEnabled: true });
+        for (const key of Object.keys(info)) if (!(k.subkeys ?? []).some((s) => s.key === key)) delete info[key];
+        return ack({ SecurityInfo: info });
+      }
+      case "ProfileList":
+        return ack(this.profileList());
+      case "CertificateList":
+        return ack(this.certificateList());
+      case "InstalledApplicationList": {
+        const only = Array.isArray(c.Identifiers) ? new Set(c.Identifiers as string[]) : undefined;
+        const managedOnly = c.ManagedAppsOnly === true;
+        return ack({
+          InstalledApplicationList: this.apps
+            .filter((a) => (!only || only.has(a.identifier)) && (!managedOnly || a.managed))
+            .map((a) => ({ Identifier: a.identifier, Name: a.name, Version: a.version, ShortVersion: a.shortVersion, BundleSize: 52_428_800, Installing: false })),
+        });
+      }
+      case "ManagedApplicationList": {
+        const d: PlistDict = {};
+        for (const a of this.apps.filter((x) => x.managed)) {
+          d[a.identifier] = { Status: "Managed", ManagementFlags: 1, UnusedRedemptionCode: "", HasConfiguration: false, HasFeedback: false, IsValidated: true, ExternalVersionIdentifier: 0 };
+        }
+        return ack({ ManagedApplicationList: d });
+      }
+      case "ProvisioningProfileList":
+        return ack({ ProvisioningProfileList: [] });
+      case "Restrictions":
+        return ack({ GlobalRestrictions: { restrictedBool: {}, restrictedValue: {}, intersection: {}, union: {} }, ProfileRestrictions: {} });
+      case "AvailableOSUpdates":
+        return ack({ AvailableOSUpdates: [] });
+      case "InstallProfile": {
+        if (!this.installer) return fail(AppleErrors.commandNotAllowed("InstallProfile", "no installer"));
+        const e = await this.installer(c.Payload as Uint8Array);
+        return e ? fail(e) : ack();
+      }
+      case "RemoveProfile": {
+        const removed = this.store.remove(c.Identifier as string);
+        if (removed?.managed) this.unenrolled = true;
+        return ack();
+      }
+      case "Settings": {
+        for (const item of c.Settings as PlistValue[]) {
+          if (!isDict(item)) continue;
+          if (item.Item === "DeviceName" && typeof item.DeviceName === "string") this.deviceName = item.DeviceName;
+          if (item.Item === "HostName" && typeof item.HostName === "string") this.deviceName = item.HostName;
+        }
+        return ack();
+      }
+      case "DeviceConfigured":
+        this.awaitingConfiguration = false;
+        this.configured = true;
+        return ack();
+      case "DeviceLock":
+        this.locked = true;
+        return ack();
+      case "EraseDevice":
+        this.erase();
+        return ack();
+      case "InstallApplication": {
+        const ident = typeof c.Identifier === "string" ? c.Identifier : typeof c.iTunesStoreID === "number" ? `id${c.iTunesStoreID}` : typeof c.ManifestURL === "string" ? `manifest.${this.apps.length}` : undefined;
+        if (ident && !this.apps.some((a) => a.identifier === ident)) this.apps.push({ identifier: ident, name: ident, version: "1.0", shortVersion: "1.0", managed: true });
+        return ack({ Identifier: ident ?? "", State: "Installing" });
+      }
+      case "RemoveApplication":
+        this.apps = this.apps.filter((a) => a.identifier !== c.Identifier);
+        return ack();
+      case "ScheduleOSUpdate": {
+        const updates = Array.isArray(c.Updates) ? (c.Updates as PlistValue[]) : [];
+        const results: PlistDict[] = [];
+        for (const u of updates) {
+          if (!isDict(u)) continue;
+          if (typeof u.ProductVersion === "string") {
+            this.osVersion = u.ProductVersion;
+            this.buildVersion = `${this.buildVersion.replace(/\d+$/, "")}${Math.floor(this.roll(cmd.commandUUID) * 900 + 100)}`;
+          }
+          results.push({ ProductKey: String(u.ProductKey ?? ""), InstallAction: String(u.InstallAction ?? "Default"), Status: "Installing" });
+        }
+        return ack({ UpdateResults: results });
+      }
+      default:
+        return ack();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Installs a parsed configuration profile the way a device does: certificate payloads first
+ * (trust anchors), then identity payloads (PKCS#12, SCEP — which runs the SCEP client), then
+ * the MDM payload, whose IdentityCertificateUUID must name an installed identity. Refusals are
+ * values carrying the Apple error a device shows; transport failures stay exceptions.
+ */
+import { ProtocolViolationError, SimError } from "../../errors/index.js";
+import type { PrivateKey } from "../../ports/crypto.js";
+import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
+import type { MdmPayload, ParsedProfile, ScepPayload } from "../../wire/apple/profile.js";
+import { openPkcs12 } from "../../wire/apple/pkcs12.js";
+import { hex } from "../../wire/x509/certificate.js";
+import { extKeyUsage, keyUsage, subjectAltName, type Extension, type KeyUsage } from "../../wire/x509/extensions.js";
+import type { NameAttribute } from "../../wire/x509/name.js";
+import { buildCsr } from "../../wire/x509/pkcs10.js";
+import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { ScepClient } from "../scep/client.js";
+import type { AppleStore } from "./store.js";
+
+export interface InstallEnv {
+  ctx: ProtocolContext;
+  store: AppleStore;
+  /** %Variable% values (case-insensitive names): SerialNumber, HardwareUUID, ComputerName, UDID, DeviceName, … */
+  vars: Record<string, string | undefined>;
+  /** The RSA key for a SCEP identity (from the device's key pool slot). */
+  rsaKey(): Promise<PrivateKey>;
+  /** Key pool modulus; a SCEP Keysize that differs is noted (the pool holds one size). */
+  poolBits?: number;
+}
+
+export type InstallOutcome = { ok: true; mdm?: MdmPayload } | { ok: false; error: AppleError; step: string };
+
+/** Replaces %Name% with device values; unknown variables stay literal, as on devices. */
+export function substituteApple(s: string, vars: Record<string, string | undefined>): string {
+  const lower = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k.toLowerCase(), v]));
+  return s.replace(/%([A-Za-z_]+)%/g, (whole, name: string) => lower[name.toLowerCase()] ?? whole);
+}
+
+const KEY_USAGE: Record<number, KeyUsage[]> = { 0: ["digitalSignature", "keyEncipherment"], 1: ["digitalSignature"], 4: ["keyEncipherment"], 5: ["digitalSignature", "keyEncipherment"] };
+
+function fingerprint(fp: Uint8Array | undefined): string | undefined {
+  if (!fp) return undefined;
+  const alg = fp.length === 16 ? "md5" : fp.length === 20 ? "sha1" : fp.length === 32 ? "sha256" : undefined;
+  if (!alg) throw new ProtocolViolationError("apple.profile.ca-fingerprint", `CAFingerprint of ${fp.length} bytes is not MD5/SHA-1/SHA-256`);
+  return `${alg}:${hex(fp)}`;
+}
+
+async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: string): Promise<AppleError | undefined> {
+  const { ctx, vars } = env;
+  const subject: NameAttribute[][] = p.subject?.length
+    ? p.subject.map((rdn) => rdn.map(([type, value]) => ({ type: /^\d+(\.\d+)+$/.test(type) ? type : type.toUpperCase(), value: substituteApple(value, vars) })))
+    : // No subject: the device uses the payload identifier as CN (field-failures: apple-scep-duplicate-subject).
+      [[{ type: "CN", value: p.identifier || profileIdentifier }]];
+  const ext: Extension[] = [keyUsage(KEY_USAGE[p.keyUsage] ?? KEY_USAGE[0]!)];
+  const san = p.subjectAltName;
+  if (san) {
+    const sub = (l?: string[]) => (l ?? []).map((x) => substituteApple(x, vars));
+    const names = { dns: sub(san.dNSName), email: sub(san.rfc822Name), uri: sub(san.uniformResourceIdentifier), upn: sub(san.ntPrincipalName) };
+    if (names.dns.length + names.email.length + names.uri.length + names.upn.length) ext.push(subjectAltName(names));
+  }
+  ext.push(extKeyUsage(["clientAuth"]));
+  const key = await env.rsaKey();
+  const csr = buildCsr({ subject, challengePassword: p.challenge, extensions: ext }, key, "sha256", ctx.crypto);
+  decoded(ctx, "profile.scep", {
+    url: p.url,
+    subject: subject.map((r) => r.map((a) => `${a.type}=${a.value}`).join("+")).join(","),
+    keysize: p.keysize,
+    poolKeyBits: key.bits,
+    keyUsage: p.keyUsage,
+    retries: p.retries,
+    retryDelay: p.retryDelay,
+  });
+  const client = new ScepClient(ctx, {
+    url: p.url,
+    caIdentifier: p.name,
+    caFingerprint: fingerprint(p.caFingerprint),
+    // Apple: Retries polls after PENDING, RetryDelay seconds apart.
+    poll: { maxAttempts: p.retries, delayMs: p.retryDelay * 1000, backoff: 1 },
+  });
+  let outcome;
+  try {
+    outcome = await client.enroll({ csr, key });
+  } catch (e) {
+    if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
+    throw e;
+  }
+  if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");
+  if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`);
+  env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep" });
+  return undefined;
+}
+
+/** Installs every payload in device order; the profile is stored only when all succeed. */
+export async function installProfile(env: InstallEnv, parsed: ParsedProfile): Promise<InstallOutcome> {
+  const { ctx, store } = env;
+  const { profile } = parsed;
+  decoded(ctx, "profile.install", {
+    identifier: profile.identifier,
+    signature: parsed.signature,
+    signer: parsed.signer?.subject,
+    payloads: profile.payloads.map((p) => `${p.type} ${p.identifier}`),
+  });
+  const existing = store.profiles.get(profile.identifier);
+  const newMdm = profile.payloads.find((p) => p.kind === "mdm");
+  const oldMdm = existing?.profile.payloads.find((p) => p.kind === "mdm");
+  if (newMdm && newMdm.kind === "mdm" && oldMdm && oldMdm.kind === "mdm" && (newMdm.serverURL !== oldMdm.serverURL || newMdm.checkInURL !== oldMdm.checkInURL)) {
+    return { ok: false, step: "profile.install", error: AppleErrors.mdmPayloadMismatch() };
+  }
+  if (newMdm && newMdm.kind === "mdm" && oldMdm && oldMdm.kind === "mdm" && (newMdm.accessRights & ~oldMdm.accessRights) !== 0) {
+    return { ok: false, step: "profile.install", error: AppleErrors.badField("AccessRights", "a profile update may not grant more access rights") };
+  }
+  if (newMdm && !existing && store.mdmProfile()) {
+    return { ok: false, step: "profile.install", error: AppleErrors.mdmPayloadMismatch() };
+  }
+  const added: string[] = [];
+  for (const p of profile.payloads) {
+    if (p.kind === "certificate" && !store.anchors.some((a) => a.serialHex === p.certificate.serialHex && a.issuer === p.certificate.issuer)) store.anchors.push(p.certificate);
+  }
+  for (const p of profile.payloads) {
+    if (p.kind !== "pkcs12") continue;
+    let id;
+    try {
+      id = openPkcs12(p.data, p.password);
+    } catch (e) {
+      if (e instanceof ProtocolViolationError) {
+        for (const u of added) store.identities.delete(u);
+        return { ok: false, step: "profile.pkcs12", error: AppleErrors.pkcs12Import(p.displayName ?? p.identifier, e.message) };
+      }
+      throw e;
+    }
+    store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: id.certificate, key: ctx.crypto.importPrivateKey(id.keyPkcs8), chain: id.chain, source: "pkcs12" });
+    added.push(p.uuid);
+    decoded(ctx, "profile.pkcs12", { payload: p.identifier, subject: id.certificate.subject, chain: id.chain.length });
+  }
+  for (const p of profile.payloads) {
+    if (p.kind !== "scep") continue;
+    const err = await step(ctx, "profile.scep", () => installScep(env, p, profile.identifier));
+    if (err) {
+      for (const u of added) store.identities.delete(u);
+      return { ok: false, step: "profile.scep", error: err };
+    }
+    added.push(p.uuid);
+  }
+  let mdm: MdmPayload | undefined;
+  if (newMdm && newMdm.kind === "mdm") {
+    if (!store.identity(newMdm.identityCertificateUUID)) {
+      return { ok: false, step: "profile.mdm", error: AppleErrors.missingField("IdentityCertificateUUID") };
+    }
+    mdm = newMdm;
+  }
+  store.profiles.set(profile.identifier, { profile, signature: parsed.signature, installedAt: ctx.clock.now(), managed: false });
+  return { ok: true, mdm };
+}

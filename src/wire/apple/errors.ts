@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Apple error domains and codes a device reports (in an MDM ErrorChain, or on screen when a
+ * profile install fails). Codes from ../shared/notes/apple.md and field-failures.md; where Apple
+ * documents no code, the entry says "modelled" and the code is enrollsim's choice.
+ */
+import type { PlistDict } from "./plist.js";
+
+export interface AppleErrorItem {
+  ErrorCode: number;
+  ErrorDomain: string;
+  LocalizedDescription: string;
+  USEnglishDescription?: string;
+}
+
+export interface AppleError {
+  /** Stable enrollsim symptom code, e.g. "apple.profile.missing-identity-uuid". */
+  symptom: string;
+  /** Outermost first, as devices send ErrorChain. */
+  chain: AppleErrorItem[];
+}
+
+const item = (domain: string, code: number, text: string): AppleErrorItem => ({
+  ErrorCode: code,
+  ErrorDomain: domain,
+  LocalizedDescription: text,
+  USEnglishDescription: text,
+});
+
+export const AppleErrors = {
+  missingField: (field: string): AppleError => ({
+    symptom: field === "IdentityCertificateUUID" ? "apple.profile.missing-identity-uuid" : "apple.profile.missing-field",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1000, `The required field "${field}" is missing.`)],
+  }),
+  badField: (field: string, why: string): AppleError => ({
+    symptom: "apple.profile.invalid-field",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1000, `The field "${field}" is invalid: ${why}`)],
+  }),
+  malformed: (why: string): AppleError => ({
+    symptom: "apple.profile.malformed",
+    chain: [item("MCProfileErrorDomain", 1000, `The profile cannot be read: ${why}`)],
+  }),
+  /** Modelled code: devices refuse payload types they do not know. */
+  unsupportedPayload: (type: string): AppleError => ({
+    symptom: "apple.profile.unsupported-payload",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1004, `The payload type "${type}" is not supported.`)],
+  }),
+  /** Modelled code: a signed profile whose signature does not verify, when the device requires it. */
+  signature: (why: string): AppleError => ({
+    symptom: "apple.profile.signature-invalid",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1012, `The profile signature could not be verified: ${why}`)],
+  }),
+  badTopic: (topic: string): AppleError => ({
+    symptom: "apple.profile.bad-topic",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCMDMErrorDomain", 12003, `The MDM payload has an invalid Topic "${topic}".`)],
+  }),
+  untrustedServer: (url: string): AppleError => ({
+    symptom: "apple.checkin.server-untrusted",
+    chain: [item("MCInstallationErrorDomain", 4001, `The server certificate for "${url}" is invalid.`)],
+  }),
+  /**
+   * field-failures `apple-first-attempt-fails-retry-succeeds`: the MDM server fails the first
+   * check-in (5xx) while its enrollment state settles. The OSStatus value is modelled.
+   */
+  installFailedServer: (status: number): AppleError => ({
+    symptom: "apple.profile.install-failed",
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("NSOSStatusErrorDomain", -50, `The MDM server answered HTTP ${status} to Authenticate.`)],
+  }),
+  /** Modelled code: EncryptedPayloadContent addressed to no identity this device holds. */
+  cannotDecrypt: (): AppleError => ({
+    symptom: "apple.profile.cannot-decrypt",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1016, "The profile is encrypted for an identity this device does not have.")],
+  }),
+  /** field-failures `ios-restored-backup-other-mdm`: an MDM payload (from another server) is already installed. */
+  mdmPayloadMismatch: (): AppleError => ({
+    symptom: "apple.profile.mdm-payload-mismatch",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCMDMErrorDomain", 12002, "The new MDM payload doesn't match the old payload.")],
+  }),
+  /** Modelled code: a PKCS#12 payload that cannot be imported (wrong password, corrupt, no key). */
+  pkcs12Import: (name: string, why: string): AppleError => ({
+    symptom: "apple.profile.pkcs12-import",
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCProfileErrorDomain", 1015, `The certificate "${name}" could not be imported: ${why}`)],
+  }),
+  scepInvalidResponse: (detail: string): AppleError => ({
+    symptom: "apple.scep.invalid-response",
+    chain: [
+      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
+      item("MCProfileErrorDomain", 1009, `The SCEP server returned an invalid response. (${detail})`),
+    ],
+  }),
+  scepFailure: (failInfo: string): AppleError => ({
+    symptom: `apple.scep.failInfo.${failInfo}`,
+    chain: [
+      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
+      item("MCSCEPErrorDomain", 22013, `The SCEP server rejected the request (${failInfo}).`),
+    ],
+  }),
+  scepRaInvalid: (): AppleError => ({
+    symptom: "apple.scep.ra-invalid",
+    chain: [item("MCSCEPErrorDomain", 22003, "The Registration Authority's response is invalid.")],
+  }),
+  unsupportedCommand: (requestType: string): AppleError => ({
+    symptom: "apple.command.unsupported",
+    chain: [item("MCMDMErrorDomain", 12021, `The command "${requestType}" is not supported.`)],
+  }),
+  commandNotAllowed: (requestType: string, why: string): AppleError => ({
+    symptom: "apple.command.not-allowed",
+    chain: [item("MCMDMErrorDomain", 12021, `The command "${requestType}" is not allowed: ${why}.`)],
+  }),
+  insufficientRights: (requestType: string, right: string): AppleError => ({
+    symptom: "apple.command.access-rights",
+    chain: [item("MCMDMErrorDomain", 12025, `The MDM server does not have the ${right} access right needed for "${requestType}".`)],
+  }),
+  injected: (requestType: string): AppleError => ({
+    symptom: "apple.command.injected-error",
+    chain: [item("MCMDMErrorDomain", 12000, `"${requestType}" failed (scenario-injected error).`)],
+  }),
+  userDeclined: (): AppleError => ({
+    symptom: "apple.command.user-declined",
+    chain: [item("MCInstallationErrorDomain", 4024, "The user canceled the installation.")],
+  }),
+};
+
+export const errorChainPlist = (e: AppleError): PlistDict[] => e.chain.map((i) => ({ ...i }) as unknown as PlistDict);
+
+export const describeAppleError = (e: AppleError): string =>
+  e.chain.map((i) => `${i.ErrorDomain} ${i.ErrorCode}: ${i.LocalizedDescription}`).join(" ← ");

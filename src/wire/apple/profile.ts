@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Configuration profiles (.mobileconfig): plain XML plist or CMS SignedData with the plist as
+ * encapsulated content. Parses into a payload model (certificate anchors, PKCS#12, SCEP, MDM,
+ * other known types kept raw) and builds/signs profiles for the reference server.
+ * Refusals carry the Apple error a device shows ({@link ProfileError.apple}).
+ */
+import { ProtocolViolationError } from "../../errors/index.js";
+import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
+import { buildSignedData, findSignerCert, parseSignedData, verifySigner } from "../cms/signed-data.js";
+import { fromPem, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../x509/certificate.js";
+import { AppleErrors, describeAppleError, type AppleError } from "./errors.js";
+import { PAYLOAD_TYPES } from "./generated-data.js";
+import { P, PlistError, buildPlistBytes, isDict, parsePlist, parsePlistDict, typeName, type PlistDict, type PlistLimits, type PlistValue } from "./plist.js";
+
+/** A profile a device refuses; `apple` is what it shows / reports. */
+export class ProfileError extends ProtocolViolationError {
+  constructor(readonly apple: AppleError) {
+    super(apple.symptom, describeAppleError(apple));
+  }
+}
+
+interface PayloadBase {
+  type: string;
+  identifier: string;
+  uuid: string;
+  version: number;
+  displayName?: string;
+  raw: PlistDict;
+}
+export interface CertPayload extends PayloadBase {
+  kind: "certificate";
+  certificate: Certificate;
+}
+export interface Pkcs12Payload extends PayloadBase {
+  kind: "pkcs12";
+  data: Uint8Array;
+  password?: string;
+}
+export interface ScepPayload extends PayloadBase {
+  kind: "scep";
+  url: string;
+  name?: string;
+  /** RDN list: [[["O","Acme"]],[["CN","%SerialNumber%"]]] */
+  subject?: [string, string][][];
+  challenge?: string;
+  keysize: number;
+  keyType: string;
+  keyUsage: number;
+  caFingerprint?: Uint8Array;
+  retries: number;
+  retryDelay: number;
+  subjectAltName?: { rfc822Name?: string[]; dNSName?: string[]; uniformResourceIdentifier?: string[]; ntPrincipalName?: string[] };
+}
+export interface MdmPayload extends PayloadBase {
+  kind: "mdm";
+  identityCertificateUUID: string;
+  topic: string;
+  serverURL: string;
+  checkInURL: string;
+  signMessage: boolean;
+  accessRights: number;
+  checkOutWhenRemoved: boolean;
+  serverCapabilities: string[];
+  enrollmentMode?: string;
+  assignedManagedAppleID?: string;
+}
+export interface OtherPayload extends PayloadBase {
+  kind: "other";
+}
+export type Payload = CertPayload | Pkcs12Payload | ScepPayload | MdmPayload | OtherPayload;
+
+export interface Profile {
+  identifier: string;
+  uuid: string;
+  version: number;
+  displayName?: string;
+  organization?: string;
+  removalDisallowed: boolean;
+  scope?: string;
+  payloads: Payload[];
+  raw: PlistDict;
+}
+
+export type SignatureStatus = "unsigned" | "verified" | "untrusted-signer" | "bad-signature";
+
+export interface ParsedProfile {
+  profile: Profile;
+  signature: SignatureStatus;
+  signer?: Certificate;
+  /** The plist bytes (the eContent when signed). */
+  plist: Uint8Array;
+}
+
+export interface ParseProfileOptions {
+  crypto?: CryptoPort;
+  /** Anchors a signer must chain to (one level: signer or its issuer in the CMS set). */
+  trust?: Certificate[];
+  /** What the device does with an unsigned / badly signed / untrusted profile. Default "accept" (iOS shows "Not Verified"). */
+  signaturePolicy?: "accept" | "require-valid" | "require-trusted";
+  limits?: Partial<PlistLimits>;
+  /** Opens EncryptedPayloadContent (CMS EnvelopedData) with an installed identity; undefined when none can. */
+  decrypt?: (der: Uint8Array) => Uint8Array | undefined;
+}
+
+const KNOWN_TYPES = new Set(["Configuration", ...PAYLOAD_TYPES.map((p) => p.type), "com.apple.security.pem", "com.apple.security.pkcs1", "com.apple.security.root", "com.apple.security.pkcs12"]);
+const CERT_TYPES = new Set(["com.apple.security.root", "com.apple.security.pkcs1", "com.apple.security.pem"]);
+export const TOPIC_RE = /^com\.apple\.mgmt\.[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+
+/** Reads a string field, turning plist type errors into the Apple refusal a device shows. */
+function field<T>(get: () => T, name: string): T {
+  try {
+    return get();
+  } catch (e) {
+    if (e instanceof PlistError && e.code === "plist.missing-key") throw new ProfileError(AppleErrors.missingField(name));
+    if (e instanceof PlistError) throw new ProfileError(AppleErrors.badField(name, e.message));
+    throw e;
+  }
+}
+
+function certFrom(data: Uint8Array, what: string): Certificate {
+  const text = Buffer.from(data.subarray(0, 64)).toString("latin1");
+  const der = text.includes("-----BEGIN") ? fromPem(Buffer.from(data).toString("latin1"))[0] : data;
+  if (!der) throw new ProfileError(AppleErrors.badField("PayloadContent", `${what}: no certificate in PEM`));
+  try {
+    return parseCertificate(der, what);
+  } catch (e) {
+    throw new ProfileError(AppleErrors.badField("PayloadContent", `${what}: ${(e as Error).message}`));
+  }
+}
+
+function strList(v: PlistValue | undefined, name: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  throw new ProfileError(AppleErrors.badField(name, `expected string or array of strings, got ${typeName(v)}`));
+}
+
+function parsePayload(d: PlistDict, i: number): Payload {
+  const what = `PayloadContent[${i}]`;
+  const type = field(() => P.str(d, "PayloadType", what), "PayloadType");
+  const base = {
+    type,
+    identifier: field(() => P.str(d, "PayloadIdentifier", what), "PayloadIdentifier"),
+    uuid: field(() => P.str(d, "PayloadUUID", what), "PayloadUUID"),
+    version: field(() => P.optInt(d, "PayloadVersion", what), "PayloadVersion") ?? 1,
+    displayName: field(() => P.optStr(d, "PayloadDisplayName", what), "PayloadDisplayName"),
+    raw: d,
+  };
+  if (!KNOWN_TYPES.has(type)) throw new ProfileError(AppleErrors.unsupportedPayload(type));
+  if (CERT_TYPES.has(type)) {
+    const data = field(() => P.data(d, "PayloadContent", `${what} (${type})`), "PayloadContent");
+    return { ...base, kind: "certificate", certificate: certFrom(data, `${what} certificate`) };
+  }
+  if (type === "com.apple.security.pkcs12") {
+    return {
+      ...base,
+      kind: "pkcs12",
+      data: field(() => P.data(d, "PayloadContent", what), "PayloadContent"),
+      password: field(() => P.optStr(d, "Password", what), "Password"),
+    };
+  }
+  if (type === "com.apple.security.scep") {
+    const c = field(() => P.dict(d, "PayloadContent", `${what} (SCEP)`), "PayloadContent");
+    const w = `${what}.PayloadContent`;
+    const subjectRaw = c.Subject;
+    let subject: [string, string][][] | undefined;
+    if (subjectRaw !== undefined) {
+      const ok =
+        Array.isArray(subjectRaw) &&
+        subjectRaw.every((rdn) => Array.isArray(rdn) && rdn.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === "string")));
+      if (!ok) throw new ProfileError(AppleErrors.badField("Subject", "expected an array of RDN arrays of [type, value] string pairs"));
+      subject = subjectRaw as unknown as [string, string][][];
+    }
+    const san = field(() => P.optDict(c, "SubjectAltName", w), "SubjectAltName");
+    const keysize = field(() => P.optInt(c, "Keysize", w), "Keysize") ?? 1024;
+    if (![1024, 2048, 4096].includes(keysize)) throw new ProfileError(AppleErrors.badField("Keysize", `${keysize} is not 1024, 2048 or 4096`));
+    const keyType = field(() => P.optStr(c, "Key Type", w), "Key Type") ?? "RSA";
+    if (keyType !== "RSA") throw new ProfileError(AppleErrors.badField("Key Type", `"${keyType}" is not RSA`));
+    return {
+      ...base,
+      kind: "scep",
+      url: field(() => P.str(c, "URL", w), "URL"),
+      name: field(() => P.optStr(c, "Name", w), "Name"),
+      subject,
+      challenge: field(() => P.optStr(c, "Challenge", w), "Challenge"),
+      keysize,
+      keyType,
+      keyUsage: field(() => P.optInt(c, "Key Usage", w), "Key Usage") ?? 0,
+      caFingerprint: field(() => P.optData(c, "CAFingerprint", w), "CAFingerprint"),
+      retries: field(() => P.optInt(c, "Retries", w), "Retries") ?? 3,
+      retryDelay: field(() => P.optInt(c, "RetryDelay", w), "RetryDelay") ?? 10,
+      subjectAltName: san && {
+        rfc822Name: strList(san.rfc822Name, "rfc822Name"),
+        dNSName: strList(san.dNSName, "dNSName"),
+        uniformResourceIdentifier: strList(san.uniformResourceIdentifier, "uniformResourceIdentifier"),
+        ntPrincipalName: strList(san.ntPrincipalName, "ntPrincipalName"),
+      },
+    };
+  }
+  if (type === "com.apple.mdm") {
+    const idUuid = field(() => P.optStr(d, "IdentityCertificateUUID", what), "IdentityCertificateUUID");
+    if (!idUuid) throw new ProfileError(AppleErrors.missingField("IdentityCertificateUUID"));
+    const topic = field(() => P.str(d, "Topic", what), "Topic");
+    if (!TOPIC_RE.test(topic)) throw new ProfileError(AppleErrors.badTopic(topic));
+    const serverURL = field(() => P.str(d, "ServerURL", what), "ServerURL");
+    const checkInURL = field(() => P.optStr(d, "CheckInURL", what), "CheckInURL") ?? serverURL;
+    for (const [n, u] of [["ServerURL", serverURL], ["CheckInURL", checkInURL]] as const) {
+      if (!/^https:\/\/[^\s/]+/.test(u)) throw new ProfileError(AppleErrors.badField(n, `"${u.slice(0, 80)}" is not an https URL`));
+    }
+    const caps = field(() => P.optArr(d, "ServerCapabilities", what), "ServerCapabilities") ?? [];
+    if (!caps.every((c) => typeof c === "string")) throw new ProfileError(AppleErrors.badField("ServerCapabilities", "expected an array of strings"));
+    const enrollmentMode = field(() => P.optStr(d, "EnrollmentMode", what), "EnrollmentMode");
+    const rightsRaw = field(() => P.optInt(d, "AccessRights", what), "AccessRights");
+    if (enrollmentMode === "BYOD" && rightsRaw !== undefined) throw new ProfileError(AppleErrors.badField("AccessRights", "must be absent for EnrollmentMode BYOD"));
+    const accessRights = rightsRaw ?? 8191;
+    if (accessRights < 0 || accessRights > 8191) throw new ProfileError(AppleErrors.badField("AccessRights", `${accessRights} is outside 0–8191`));
+    if (accessRights & 2 && !(accessRights & 1)) throw new ProfileError(AppleErrors.badField("AccessRights", "install/remove profiles (2) requires inspect profiles (1)"));
+    if (accessRights & 128 && !(accessRights & 64)) throw new ProfileError(AppleErrors.badField("AccessRights", "install provisioning profiles (128) requires inspect (64)"));
+    return {
+      ...base,
+      kind: "mdm",
+      identityCertificateUUID: idUuid,
+      topic,
+      serverURL,
+      checkInURL,
+      signMessage: field(() => P.optBool(d, "SignMessage", what), "SignMessage") ?? false,
+      accessRights,
+      checkOutWhenRemoved: field(() => P.optBool(d, "CheckOutWhenRemoved", what), "CheckOutWhenRemoved") ?? false,
+      serverCapabilities: caps as string[],
+      enrollmentMode,
+      assignedManagedAppleID: field(() => P.optStr(d, "AssignedManagedAppleID", what), "AssignedManagedAppleID"),
+    };
+  }
+  return { ...base, kind: "other" };
+}
+
+/** Reads the profile dictionary (already decoded from its plist). */
+export function profileFromPlist(d: PlistDict, decrypt?: (der: Uint8Array) => Uint8Array | undefined, limits?: Partial<PlistLimits>): Profile {
+  const what = "profile";
+  const type = field(() => P.str(d, "PayloadType", what), "PayloadType");
+  if (type !== "Configuration") throw new ProfileError(AppleErrors.badField("PayloadType", `top-level PayloadType is "${type}", expected "Configuration"`));
+  let content: PlistValue[];
+  if (d.EncryptedPayloadContent !== undefined) {
+    // CMS EnvelopedData to an installed identity; the plaintext is the PayloadContent array.
+    const der = field(() => P.data(d, "EncryptedPayloadContent", what), "EncryptedPayloadContent");
+    const plain = decrypt?.(der);
+    if (!plain) throw new ProfileError(AppleErrors.cannotDecrypt());
+    let v: PlistValue;
+    try {
+      v = parsePlist(plain, limits);
+    } catch (e) {
+      throw new ProfileError(AppleErrors.malformed(`decrypted payload content: ${(e as Error).message}`));
+    }
+    if (!Array.isArray(v)) throw new ProfileError(AppleErrors.badField("EncryptedPayloadContent", "decrypted content is not an array of payloads"));
+    content = v;
+  } else content = field(() => P.optArr(d, "PayloadContent", what), "PayloadContent") ?? [];
+  const payloads = content.map((p, i) => {
+    if (!isDict(p)) throw new ProfileError(AppleErrors.badField("PayloadContent", `item ${i} is ${typeName(p)}, expected a dictionary`));
+    return parsePayload(p, i);
+  });
+  const uuids = new Set<string>();
+  for (const p of payloads) {
+    if (uuids.has(p.uuid)) throw new ProfileError(AppleErrors.badField("PayloadUUID", `duplicate PayloadUUID ${p.uuid}`));
+    uuids.add(p.uuid);
+  }
+  const mdm = payloads.filter((p) => p.kind === "mdm");
+  if (mdm.length > 1) throw new ProfileError(AppleErrors.badField("PayloadContent", "more than one com.apple.mdm payload"));
+  const m = mdm[0] as MdmPayload | undefined;
+  if (m) {
+    const target = payloads.find((p) => p.uuid === m.identityCertificateUUID);
+    if (!target || (target.kind !== "scep" && target.kind !== "pkcs12")) {
+      // A dangling reference reads, to the device, as the field missing (field-failures.md).
+      throw new ProfileError(AppleErrors.missingField("IdentityCertificateUUID"));
+    }
+  }
+  return {
+    identifier: field(() => P.str(d, "PayloadIdentifier", what), "PayloadIdentifier"),
+    uuid: field(() => P.str(d, "PayloadUUID", what), "PayloadUUID"),
+    version: field(() => P.optInt(d, "PayloadVersion", what), "PayloadVersion") ?? 1,
+    displayName: field(() => P.optStr(d, "PayloadDisplayName", what), "PayloadDisplayName"),
+    organization: field(() => P.optStr(d, "PayloadOrganization", what), "PayloadOrganization"),
+    removalDisallowed: field(() => P.optBool(d, "PayloadRemovalDisallowed", what), "PayloadRemovalDisallowed") ?? false,
+    scope: field(() => P.optStr(d, "PayloadScope", what), "PayloadScope"),
+    payloads,
+    raw: d,
+  };
+}
+
+function plistOrRefuse(bytes: Uint8Array, limits?: Partial<PlistLimits>): PlistDict {
+  try {
+    return parsePlistDict(bytes, "profile", limits);
+  } catch (e) {
+    if (e instanceof PlistError) throw new ProfileError(AppleErrors.malformed(e.message));
+    throw e;
+  }
+}
+
+/** Parses a .mobileconfig, plain or CMS-signed, applying the signature policy. */
+export function parseMobileconfig(bytes: Uint8Array, o: ParseProfileOptions = {}): ParsedProfile {
+  const policy = o.signaturePolicy ?? "accept";
+  if (bytes.length === 0) throw new ProfileError(AppleErrors.malformed("empty body"));
+  if (bytes[0] !== 0x30) {
+    if (policy !== "accept") throw new ProfileError(AppleErrors.signature("the profile is not signed"));
+    return { profile: profileFromPlist(plistOrRefuse(bytes, o.limits), o.decrypt, o.limits), signature: "unsigned", plist: bytes };
+  }
+  let sd;
+  try {
+    sd = parseSignedData(bytes, "signed profile");
+  } catch (e) {
+    throw new ProfileError(AppleErrors.malformed(`CMS: ${(e as Error).message}`));
+  }
+  if (!sd.content) throw new ProfileError(AppleErrors.malformed("signed profile has no encapsulated content"));
+  const profile = profileFromPlist(plistOrRefuse(sd.content, o.limits), o.decrypt, o.limits);
+  const signer = sd.signers[0];
+  let status: SignatureStatus = "bad-signature";
+  let signerCert: Certificate | undefined;
+  if (signer && o.crypto) {
+    signerCert = findSignerCert(signer, sd.certificates);
+    if (signerCert && verifySigner(sd, signer, signerCert.spki, o.crypto).ok) {
+      const trust = o.trust ?? [];
+      const chained =
+        trust.some((t) => sameBytes(t.der, signerCert!.der)) ||
+        [...trust, ...sd.certificates].some(
+          (issuer) => sameBytes(issuer.subjectDer, signerCert!.issuerDer) && trust.some((t) => sameBytes(t.der, issuer.der)) && verifyCertificateSignature(signerCert!, issuer.spki, o.crypto!),
+        );
+      status = chained ? "verified" : "untrusted-signer";
+    }
+  } else if (!o.crypto) status = "untrusted-signer";
+  if (policy === "require-valid" && status === "bad-signature") throw new ProfileError(AppleErrors.signature("the signature does not verify"));
+  if (policy === "require-trusted" && status !== "verified") {
+    throw new ProfileError(AppleErrors.signature(status === "bad-signature" ? "the signature does not verify" : "the signer is not trusted"));
+  }
+  return { profile, signature: status, signer: signerCert, plist: sd.content };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building (reference server, fixtures)
+
+export interface ProfileSpec {
+  identifier: string;
+  uuid: string;
+  displayName: string;
+  organization?: string;
+  payloads: PlistDict[];
+}
+
+export function buildProfileDict(s: ProfileSpec): PlistDict {
+  return {
+    PayloadType: "Configuration",
+    PayloadVersion: 1,
+    PayloadIdentifier: s.identifier,
+    PayloadUUID: s.uuid,
+    PayloadDisplayName: s.displayName,
+    ...(s.organization ? { PayloadOrganization: s.organization } : {}),
+    PayloadContent: s.payloads,
+  };
+}
+
+export const payloadHeader = (type: string, identifier: string, uuid: string, displayName: string): PlistDict => ({
+  PayloadType: type,
+  PayloadVersion: 1,
+  PayloadIdentifier: identifier,
+  PayloadUUID: uuid,
+  PayloadDisplayName: displayName,
+});
+
+/** CMS-signs a profile plist (SHA-256, signer certificate and chain included). */
+export function signProfile(plist: Uint8Array, signer: { cert: Certificate; key: PrivateKey; chain?: Certificate[] }, crypto: CryptoPort): Uint8Array {
+  return buildSignedData(
+    {
+      content: plist,
+      certificates: [signer.cert.der, ...(signer.chain ?? []).map((c) => c.der)],
+      signer: { cert: signer.cert, key: signer.key, hash: "sha256", attributes: [] },
+    },
+    crypto,
+  );
+}
+
+export const profileBytes = (d: PlistDict): Uint8Array => buildPlistBytes(d);
