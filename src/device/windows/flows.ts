@@ -1,5 +1,27 @@
 // SPDX-License-Identifier: MIT
-/** windows flows (registered in device/flows/index.ts); the windows platform issue adds them. */
+/** windows flows (registered in device/flows/index.ts): BYOD, Autopilot (ESP), bulk, GPO auto-enroll. */
 import type { Flow } from "../flow.js";
+import { runWindowsEnrollment } from "./enrollment.js";
+import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
 
-export const windowsFlows: Record<string, Flow<never>> = {};
+const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<never> => ({
+  name,
+  description,
+  platforms: ["windows"],
+  run: (ctx, options) => runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)),
+});
+
+export const windowsFlows: Record<string, Flow<never>> = {
+  "windows-byod": flow(
+    "windows-byod",
+    "byod",
+    "Settings → Access work or school → Connect: UPN → EnterpriseEnrollment CNAME discovery, OnPremise auth, XCEP, WSTEP (EnrollmentType Full, My/User), OMA-DM sessions",
+  ),
+  "windows-autopilot": flow(
+    "windows-autopilot",
+    "autopilot",
+    "Autopilot (user-driven, self-deploying, pre-provisioned): IdP discovery URL, token auth, WSTEP (Device), OMA-DM, ESP phases on the DMClient/FirstSyncStatus settings the server sets",
+  ),
+  "windows-bulk": flow("windows-bulk", "bulk", "Provisioning-package bulk enrollment: bulk token, userless, EnrollmentType Device, OMA-DM sessions, no ESP"),
+  "windows-gpo": flow("windows-gpo", "gpo", "GPO/hybrid auto-enrollment: IdP token from the scheduled task, EnrollmentType Device, OMA-DM sessions, no ESP"),
+};

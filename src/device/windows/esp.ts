@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Enrollment Status Page engine: what the device tracks comes only from what the server set
+ * (DMClient FirstSyncStatus Expected* lists, in the documented U+F000 form or Fleet's child-node
+ * form, and TimeOutUntilSyncFailure), plus the MSI jobs (EnterpriseDesktopAppManagement) it
+ * installs on the virtual clock. Outputs a per-phase timeline.
+ */
+import type { Clock, Timer } from "../../ports/clock.js";
+import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
+import type { Command } from "../../wire/windows/syncml.js";
+import { canonicalUri, type CspTree } from "./csp.js";
+
+export const ESP_DEVICE_PREP = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
+
+export interface ProviderState {
+  name: string;
+  state: "pending" | "done" | "failed";
+  timeoutMinutes: number;
+  lastError?: string;
+}
+
+/** DevicePreparation policy providers the server registered (1 NotInstalled, 2 NotRequired, 3 Completed, 4 Error). */
+export function devicePreparationProviders(tree: CspTree): ProviderState[] {
+  const names = new Set<string>();
+  for (const k of tree.nodes.keys()) if (k.startsWith(`${ESP_DEVICE_PREP}/`)) names.add(k.slice(ESP_DEVICE_PREP.length + 1).split("/")[0]!);
+  return [...names].map((name) => {
+    const get = (leaf: string) => tree.nodes.get(`${ESP_DEVICE_PREP}/${name}/${leaf}`)?.value;
+    const st = get("InstallationState");
+    const t = Number(get("Timeout") ?? "15");
+    return {
+      name,
+      state: st === "2" || st === "3" ? "done" : st === "4" ? "failed" : "pending",
+      timeoutMinutes: Number.isFinite(t) && t > 0 ? t : 15,
+      ...(get("LastError") ? { lastError: get("LastError") } : {}),
+    };
+  });
+}
+
+export type MsiOutcome = "success" | "fail" | "hang";
+
+export interface AppBehaviour {
+  installMinutes?: number;
+  outcome?: MsiOutcome;
+}
+
+const MSI_RE = /^\.\/(?:Device|User)\/Vendor\/MSFT\/EnterpriseDesktopAppManagement\/MSI\/([^/]+)\/DownloadInstall$/;
+const decode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** MSI DownloadInstall jobs: Exec → 202, then Status 70/60 after the install time and a 1226 alert. */
+export class MsiJobs {
+  readonly alerts: Command[] = [];
+  private readonly timers: Timer[] = [];
+  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string }>();
+
+  constructor(
+    private readonly tree: CspTree,
+    private readonly clock: Clock,
+    private readonly minuteMs: number,
+    private readonly overrides: Record<string, AppBehaviour> = {},
+    private readonly onChange?: () => void,
+  ) {}
+
+  exec(uri: string, data: string | undefined): number | undefined {
+    const m = MSI_RE.exec(uri);
+    if (!m) return undefined;
+    const code = decode(m[1]!);
+    const base = uri.slice(0, uri.lastIndexOf("/"));
+    const url = /<ContentURL>([^<]*)<\/ContentURL>/i.exec(data ?? "")?.[1]?.replace(/&amp;/g, "&");
+    let hint: AppBehaviour = {};
+    let name = code;
+    if (url) {
+      try {
+        const q = new URL(url).searchParams;
+        const mins = q.get("enrollsim-install-minutes");
+        const outcome = q.get("enrollsim-outcome");
+        name = q.get("enrollsim-app") ?? name;
+        hint = { ...(mins ? { installMinutes: Number(mins) } : {}), ...(outcome ? { outcome: outcome as MsiOutcome } : {}) };
+      } catch {
+        return 400;
+      }
+    } else return 400;
+    const b = { installMinutes: 1, outcome: "success" as MsiOutcome, ...hint, ...(this.overrides[name] ?? this.overrides[code] ?? {}) };
+    this.tree.nodes.set(`${base}/Status`, { value: "50" });
+    this.jobs.set(code, { status: 50, startedAt: this.clock.now(), name });
+    if (b.outcome !== "hang") {
+      this.timers.push(
+        this.clock.setTimer(Math.max(0, b.installMinutes!) * this.minuteMs, () => {
+          const okay = b.outcome === "success";
+          const status = okay ? 70 : 60;
+          this.tree.nodes.set(`${base}/Status`, { value: String(status) });
+          if (!okay) this.tree.nodes.set(`${base}/LastError`, { value: "1603" });
+          this.jobs.set(code, { ...this.jobs.get(code)!, status, endedAt: this.clock.now() });
+          this.alerts.push({
+            verb: "Alert",
+            data: "1226",
+            items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: okay ? "0" : "1603" }],
+          });
+          // An app that is a DevicePreparation policy provider's agent (e.g. the management extension)
+          // reports its provider's InstallationState when it finishes: 3 Completed, 4 Error.
+          const provider = `${ESP_DEVICE_PREP}/${name}`;
+          if (this.tree.nodes.has(`${provider}/InstallationState`)) {
+            this.tree.nodes.set(`${provider}/InstallationState`, { value: okay ? "3" : "4" });
+            if (!okay) this.tree.nodes.set(`${provider}/LastError`, { value: "0x80070643" });
+          }
+          this.onChange?.();
+        }),
+      );
+    }
+    return 202;
+  }
+
+  /** Alerts to send in the next session's first package (drained). */
+  takeAlerts(): Command[] {
+    return this.alerts.splice(0);
+  }
+
+  cancel(): void {
+    for (const t of this.timers) t.cancel();
+  }
+}
+
+export interface EspSettings {
+  timeoutMinutes: number;
+  blockInStatusPage?: string;
+  allowCollectLogsButton?: boolean;
+  customErrorText?: string;
+  skipDeviceStatusPage: boolean;
+  skipUserStatusPage: boolean;
+  serverHasFinishedProvisioning: boolean;
+  expectedPolicies: string[];
+  expectedMsi: string[];
+  expectedScep: string[];
+  expectedPfx: string[];
+  expectedNetworkProfiles: string[];
+  /** Values outside the documented range (e.g. TimeOutUntilSyncFailure 10800). */
+  findings: string[];
+}
+
+export interface TrackedItem {
+  kind: "policy" | "msi" | "scep" | "pfx" | "network";
+  id: string;
+  scope: "device" | "user";
+  state: "pending" | "done" | "failed";
+}
+
+export const DEFAULT_ESP_ERROR =
+  "Installation of apps and policies took longer than expected. Your organization requires these to be installed before you can continue. Try again, or contact your support person.";
+export const APP_FAILED_TEXT = "Something went wrong. Apps failed to install. Contact your support person.";
+
+/** Reads the ESP settings the server set (tree) over those of the provisioning document. */
+export function readEspSettings(tree: CspTree, providerId: string, fromDoc: Record<string, string>): EspSettings {
+  const base = `./Device/Vendor/MSFT/DMClient/Provider/${providerId}/FirstSyncStatus`;
+  const userBase = `./User/Vendor/MSFT/DMClient/Provider/${providerId}/FirstSyncStatus`;
+  const val = (name: string): string | undefined => tree.nodes.get(`${base}/${name}`)?.value ?? fromDoc[name];
+  const list = (b: string, name: string): string[] => {
+    const out: string[] = [];
+    const v = tree.nodes.get(`${b}/${name}`)?.value ?? (b === base ? fromDoc[name] : undefined);
+    if (v) out.push(...v.split(CSP_LIST_DELIMITER).map((s) => s.trim()).filter(Boolean));
+    const prefix = `${b}/${name}/`;
+    for (const k of tree.nodes.keys()) if (k.startsWith(prefix)) out.push(decode(k.slice(prefix.length)));
+    return out;
+  };
+  const findings: string[] = [];
+  let timeout = Number(val("TimeOutUntilSyncFailure") ?? "60");
+  if (!Number.isFinite(timeout) || timeout <= 0) timeout = 60;
+  if (timeout > 1440) findings.push(`TimeOutUntilSyncFailure ${timeout} exceeds the documented maximum 1440 minutes`);
+  const bool = (s: string | undefined) => s !== undefined && /^(true|1)$/i.test(s);
+  return {
+    timeoutMinutes: timeout,
+    blockInStatusPage: val("BlockInStatusPage"),
+    allowCollectLogsButton: bool(val("AllowCollectLogsButton")),
+    customErrorText: val("CustomErrorText"),
+    skipDeviceStatusPage: bool(val("SkipDeviceStatusPage")),
+    skipUserStatusPage: bool(val("SkipUserStatusPage")),
+    serverHasFinishedProvisioning: bool(val("ServerHasFinishedProvisioning")),
+    expectedPolicies: [...list(base, "ExpectedPolicies"), ...list(userBase, "ExpectedPolicies")],
+    expectedMsi: [...list(base, "ExpectedMSIAppPackages"), ...list(userBase, "ExpectedMSIAppPackages")],
+    expectedScep: [...list(base, "ExpectedSCEPCerts"), ...list(userBase, "ExpectedSCEPCerts")],
+    expectedPfx: [...list(base, "ExpectedPFXCerts"), ...list(userBase, "ExpectedPFXCerts")],
+    expectedNetworkProfiles: [...list(base, "ExpectedNetworkProfiles"), ...list(userBase, "ExpectedNetworkProfiles")],
+    findings,
+  };
+}
+
+/** The state of every tracked item right now. */
+export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs): TrackedItem[] {
+  const items: TrackedItem[] = [];
+  for (const p of s.expectedPolicies) {
+    const uri = canonicalUri(p);
+    items.push({ kind: "policy", id: p, scope: uri.startsWith("./User/") ? "user" : "device", state: tree.get(uri).status === 200 ? "done" : "pending" });
+  }
+  for (const e of s.expectedMsi) {
+    const uri = e.split(";")[0]!;
+    const m = /\/MSI\/([^/]+)\/Status$/.exec(uri);
+    const code = m ? decode(m[1]!) : uri;
+    const job = msi.jobs.get(code);
+    const state = job?.status === 70 ? "done" : job?.status === 60 ? "failed" : "pending";
+    items.push({ kind: "msi", id: job?.name ?? code, scope: uri.startsWith("./User/") ? "user" : "device", state });
+  }
+  // Network profiles (Wi-Fi/VPN) and PFX certificates are done once their node holds what the server set.
+  for (const [kind, list] of [["network", s.expectedNetworkProfiles], ["pfx", s.expectedPfx]] as const) {
+    for (const e of list) {
+      const uri = canonicalUri(e.replace(/\/$/, ""));
+      items.push({ kind, id: e, scope: uri.startsWith("./User/") ? "user" : "device", state: tree.get(uri).status === 200 ? "done" : "pending" });
+    }
+  }
+  for (const e of s.expectedScep) {
+    const uri = canonicalUri(e.replace(/\/$/, ""));
+    const status = tree.nodes.get(`${uri}/Status`)?.value;
+    items.push({ kind: "scep", id: uri.split("/").pop()!, scope: uri.startsWith("./User/") ? "user" : "device", state: status === "1" ? "done" : status === "16" ? "failed" : "pending" });
+  }
+  return items;
+}
+
+export interface EspPhase {
+  phase: "DevicePreparation" | "DeviceSetup" | "AccountSetup";
+  startedAt: number;
+  endedAt?: number;
+  result: "success" | "timeout" | "app-failed" | "failed" | "skipped";
+  /** What it waited for, with the time each item finished (ms since the phase start). */
+  items?: { kind: string; id: string; state: string; doneAfterMs?: number }[];
+  /** The screen a user sees when it fails. */
+  screen?: string;
+  sessions?: number;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/** `groups[].options.windows` as the flows read it, with defaults per flow (scenarios/README-windows.md). */
+import { ScenarioError } from "../../errors/index.js";
+import type { AppBehaviour } from "./esp.js";
+
+export type WindowsFlowKind = "byod" | "autopilot" | "bulk" | "gpo";
+export type AutopilotMode = "user-driven" | "self-deploying" | "pre-provisioned" | "hybrid";
+
+export interface WindowsOptions {
+  upn?: string;
+  password?: string;
+  /** Secret the embedded server uses to verify minted identity-provider tokens (HMAC-SHA256). */
+  tokenKey?: string;
+  /** Lifetime of the minted token in days (bulk default 180, others 1); negative = already expired. */
+  tokenValidityDays?: number;
+  /** Override the model's TPM (a VM's "virtual" TPM or "1.2" fails Autopilot attestation). */
+  tpm?: "2.0" | "1.2" | "none" | "virtual";
+  /** A literal token (DeviceEnrollmentUserToken/JWT) instead of minting one. */
+  token?: string;
+  discoveryUrl?: string;
+  dns?: "embedded" | "system" | "overrides";
+  dnsOverrides?: Record<string, { cname?: string[]; a?: string[] }>;
+  manualServerUrl?: string;
+  /** Answer to the redirect-confirmation prompt when HTTPS discovery fails and HTTP redirects. Default accept. */
+  redirectConfirmation?: "accept" | "decline";
+  requestVersion?: string;
+  csrProfile?: "auto" | "win10-legacy" | "win11";
+  xmlStyle?: "compact" | "pretty";
+  strict?: boolean;
+  /** Real milliseconds per simulated minute (poll intervals, ESP timeouts, install times). Default 60000. */
+  minuteMs?: number;
+  maxSessions?: number;
+  /** Scheduled polls after the first sync (non-ESP flows), on the DMClient Poll schedule. Default 0. */
+  polls?: number;
+  sessionIdStart?: number;
+  /** OMA-DM client authentication: mTLS with the enrolled certificate (default) or syncml:auth-md5 with APPAUTH CLIENT. */
+  dmAuth?: "mtls" | "md5";
+  /** Renew the enrollment certificate (WSTEP Renew, ROBO) after the first session, then sync with the new one. */
+  renew?: boolean;
+  /** Disconnect at the end (BYOD, bulk, GPO): a last session with the user-requested unenrollment Alert 1226. */
+  unenroll?: boolean;
+  apps?: Record<string, AppBehaviour>;
+  /** MDM Terms of Use in identity-provider flows: none (not configured), accept or decline. Default none. */
+  termsOfUse?: "none" | "accept" | "decline";
+  /** ToU URL from the IdP's MDM app registration. Default <https base>/windows/tou on embedded runs. */
+  termsOfUseUrl?: string;
+  autopilot?: {
+    mode?: AutopilotMode;
+    deviceNameTemplate?: string;
+    /** Where the profile comes from: assumed (the scenario says it is there), the profile service stand-in, or a local file. */
+    profileSource?: "assumed" | "service" | "file";
+    /** AutopilotConfigurationFile.json content for profileSource "file". */
+    profileFile?: string;
+    /** Mutates the hardware hash, as a motherboard/NIC swap does. */
+    hardwareChange?: string;
+    /** Hybrid join: minutes to wait for the offline domain join blob. Default 15. */
+    odjTimeoutMinutes?: number;
+  };
+}
+
+export interface ResolvedWindowsOptions extends Required<Pick<WindowsOptions, "upn" | "password" | "tokenKey" | "xmlStyle" | "minuteMs" | "maxSessions" | "sessionIdStart" | "polls">> {
+  raw: WindowsOptions;
+  kind: WindowsFlowKind;
+  mode: AutopilotMode;
+}
+
+const NAME_RE = /^[A-Za-z0-9-]+$/;
+
+/** Expands an Autopilot/bulk device-name template (%SERIAL%, %RAND:n%) with the length rules. */
+export function expandNameTemplate(template: string, serial: string, rand: (n: number) => string, maxLen: number): string {
+  if (/%serial%/.test(template)) throw new ScenarioError(`device-name template "${template}": %SERIAL% must be upper case`);
+  let out = template.replace(/%RAND:(\d+)%/g, (_, n: string) => rand(Number(n)));
+  const fixed = out.replace("%SERIAL%", "");
+  if (out.includes("%SERIAL%")) {
+    const room = Math.max(0, maxLen - fixed.length);
+    out = out.replace("%SERIAL%", serial.length > room ? serial.slice(serial.length - room) : serial);
+  }
+  if (out.length > maxLen) throw new ScenarioError(`device name "${out}" is longer than ${maxLen} characters`);
+  if (!NAME_RE.test(out) || /^\d+$/.test(out)) throw new ScenarioError(`device name "${out}" must be letters, digits and hyphens, not all digits`);
+  return out;
+}
+
+export function resolveWindowsOptions(all: unknown, kind: WindowsFlowKind): ResolvedWindowsOptions {
+  const raw = ((all as { windows?: WindowsOptions } | undefined)?.windows ?? (all as WindowsOptions | undefined) ?? {}) as WindowsOptions;
+  return {
+    raw,
+    kind,
+    mode: raw.autopilot?.mode ?? "user-driven",
+    upn: raw.upn ?? (kind === "bulk" ? "package_00000000@contoso.com" : "user%INDEX%@contoso.com"),
+    password: raw.password ?? "enrollsim",
+    tokenKey: raw.tokenKey ?? "enrollsim-test-token-key",
+    xmlStyle: raw.xmlStyle ?? "compact",
+    minuteMs: raw.minuteMs ?? 60_000,
+    maxSessions: raw.maxSessions ?? 40,
+    polls: raw.polls ?? 0,
+    sessionIdStart: raw.sessionIdStart ?? 1,
+  };
+}

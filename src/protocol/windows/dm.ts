@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The OMA-DM (SyncML 1.2, MS-MDM) client session: package 1 with Alert 1201 (+1224/1226) and the
+ * DevInfo Replace, then one package per server message with a Status for the server SyncHdr and
+ * for every command (Results for Gets) from the device's command processor, until the server
+ * sends nothing but Status/Final. MsgIDs count from 1; CmdIDs start at 1 for the SyncHdr Status,
+ * else at 2, as real devices do.
+ */
+import { ProtocolViolationError } from "../../errors/index.js";
+import type { HttpClient } from "../../ports/http.js";
+import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { exchange, mediaType } from "../common/exchange.js";
+import { MIME } from "../../wire/windows/ns.js";
+import { parseSyncML, writeSyncML, type Command, type Item, type SyncMLMessage } from "../../wire/windows/syncml.js";
+import type { Finding } from "../../wire/windows/xml.js";
+import { md5Credential, type NonceEncoding } from "../../wire/windows/md5-auth.js";
+import { fromB64 } from "../../wire/windows/wstep.js";
+import { reportFindings } from "./soap-exchange.js";
+
+export interface DmProcessor {
+  /** Executes a server message's commands in order; returns Status/Results without CmdIDs. */
+  process(msg: SyncMLMessage): Command[];
+}
+
+export interface DmSessionInput {
+  /** mTLS client holding the enrolled identity. */
+  http: HttpClient;
+  addr: string;
+  deviceId: string;
+  sessionId: string;
+  /** Alerts of package 1 after 1201 (e.g. 1224 LoginStatus, 1226 generic alerts). */
+  alerts: Command[];
+  devInfo: Item[];
+  processor: DmProcessor;
+  pretty?: boolean;
+  strict?: boolean;
+  /** Bound on messages per session. */
+  maxMessages?: number;
+  /** `syncml:auth-md5` with the APPAUTH CLIENT credentials; `nonce` is updated from every Chal. */
+  md5?: { name: string; secret: string; nonce: Uint8Array; encoding?: NonceEncoding };
+}
+
+export interface DmSessionResult {
+  messages: number;
+  serverCommands: number;
+  findings: Finding[];
+  /** Verbs the server sent, in order. */
+  verbs: string[];
+  hdrStatus?: string;
+}
+
+const USER_AGENT = "MSFT OMA DM Client/1.2.0.1";
+
+export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput): Promise<DmSessionResult> {
+  const ctx: ProtocolContext = { ...ctx0, http: input.http };
+  const max = input.maxMessages ?? 20;
+  const out: DmSessionResult = { messages: 0, serverCommands: 0, findings: [], verbs: [] };
+  let msgId = 1;
+  let body: Command[] = [{ verb: "Alert", data: "1201", items: [] }, ...input.alerts, { verb: "Replace", items: input.devInfo }];
+  let firstHasHdrStatus = false;
+  for (;;) {
+    if (out.messages >= max) throw new ProtocolViolationError("syncml.too-many-messages", `session did not end within ${max} messages`);
+    let next = firstHasHdrStatus ? 1 : 2;
+    const numbered = body.map((c) => ({ ...c, cmdId: String(next++) }));
+    const msg: SyncMLMessage = {
+      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: input.sessionId, msgId: String(msgId), target: input.addr, source: input.deviceId },
+      body: numbered,
+      final: true,
+    };
+    const reply = await step(ctx, "dm.session", async () => {
+      for (let attempt = 0; ; attempt++) {
+        const auth = input.md5;
+        if (auth) msg.hdr = { ...msg.hdr, sourceName: auth.name, cred: { type: "syncml:auth-md5", format: "b64", data: md5Credential(auth.name, auth.secret, auth.nonce, ctx.crypto, auth.encoding) } };
+        const xml = writeSyncML(msg, input.pretty);
+        const res = await exchange(ctx, "dm.session", {
+          method: "POST",
+          url: input.addr,
+          headers: { "content-type": MIME.syncml, "user-agent": USER_AGENT, accept: `${MIME.syncml}, ${MIME.syncmlWbxml}, application/octet-stream`, "accept-charset": "UTF-8" },
+          body: new TextEncoder().encode(xml),
+        });
+        const type = mediaType(res);
+        if (type !== MIME.syncml) throw new ProtocolViolationError("syncml.content-type", `expected ${MIME.syncml}, got "${type || "(none)"}"`);
+        const parsed = parseSyncML(res.body, "server SyncML message");
+        reportFindings(ctx, "dm.session", parsed.findings, input.strict);
+        out.findings.push(...parsed.findings);
+        if (parsed.hdr.sessionId !== input.sessionId) {
+          const f = { code: "syncml.session-mismatch", message: `server SessionID ${parsed.hdr.sessionId} ≠ ${input.sessionId}` };
+          out.findings.push(f);
+          reportFindings(ctx, "dm.session", [f], input.strict);
+        }
+        const hdr = parsed.body.find((c) => c.verb === "Status" && c.cmd === "SyncHdr");
+        if (hdr?.chalNextNonce && input.md5) input.md5.nonce = fromB64(hdr.chalNextNonce, "Chal NextNonce", 1024);
+        if (hdr?.data === "401" || hdr?.data === "407") {
+          // A challenge with a fresh nonce: recompute the digest and resend the same package, once.
+          if (input.md5 && hdr.chalNextNonce && attempt === 0) continue;
+          throw new ProtocolViolationError("syncml.auth", `server refused the device credentials (SyncHdr Status ${hdr.data})`);
+        }
+        return parsed;
+      }
+    });
+    out.messages++;
+    const hdrStatus = reply.body.find((c) => c.verb === "Status" && c.cmd === "SyncHdr");
+    out.hdrStatus = hdrStatus?.data;
+    const commands = reply.body.filter((c) => c.verb !== "Status");
+    out.serverCommands += commands.length;
+    out.verbs.push(...commands.map((c) => c.verb));
+    decoded(ctx, "dm.session", {
+      msgId: reply.hdr.msgId,
+      hdrStatus: hdrStatus?.data,
+      commands: commands.map((c) => `${c.verb}${c.items[0]?.target ? ` ${c.items[0].target}` : ""}${c.children ? `[${c.children.map((k) => k.verb).join(",")}]` : ""}`),
+    });
+    if (commands.length === 0) return out;
+    const responses = input.processor.process(reply);
+    body = [{ verb: "Status", msgRef: reply.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: input.deviceId, sourceRef: reply.hdr.source, data: "200", items: [] }, ...responses];
+    firstHasHdrStatus = true;
+    msgId++;
+  }
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Federated authentication (MS-MDE2 §3.2) as the web-auth broker does it: GET the
+ * AuthenticationServiceUrl with appru and login_hint (merged into any query the server put there),
+ * submit the sign-in form (same origin only), and take `wresult` from the form whose action is
+ * the appru. Redirects are followed within the origin only, at most 5.
+ */
+import { ProtocolViolationError } from "../../errors/index.js";
+import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { exchange } from "../common/exchange.js";
+import { parseForms } from "../../wire/windows/webauth.js";
+
+export const APPRU = "ms-app://windows.immersivecontrolpanel";
+
+export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string };
+
+export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn: string, password: string): Promise<FederatedOutcome> {
+  return step(ctx, "auth.federated", async () => {
+    const start = new URL(authUrl);
+    start.searchParams.set("appru", APPRU);
+    start.searchParams.set("login_hint", upn);
+    const origin = start.origin;
+    let req: { method: "GET" | "POST"; url: string; body?: Uint8Array; headers?: Record<string, string> } = { method: "GET", url: start.toString() };
+    for (let hop = 0; hop < 6; hop++) {
+      const res = await exchange(ctx, "auth.federated", { ...req, headers: { "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; WebView/3.0)", ...(req.headers ?? {}) } }, { acceptStatus: [301, 302, 303, 307, 401, 403] });
+      if (res.status >= 300 && res.status < 400) {
+        const loc = res.headers.location;
+        if (!loc) throw new ProtocolViolationError("auth.redirect", "redirect without Location");
+        const next = new URL(loc, req.url);
+        if (next.origin !== origin) throw new ProtocolViolationError("auth.redirect-off-origin", `redirect to ${next.origin} (only ${origin} is followed)`);
+        req = { method: "GET", url: next.toString() };
+        continue;
+      }
+      if (res.status === 401 || res.status === 403) return { status: "refused" as const, message: `sign-in refused (HTTP ${res.status})` };
+      const forms = parseForms(new TextDecoder().decode(res.body));
+      const done = forms.find((f) => f.action.toLowerCase().startsWith("ms-app://"));
+      if (done) {
+        const token = done.inputs.wresult;
+        if (!token) throw new ProtocolViolationError("auth.no-wresult", "the appru form carries no wresult");
+        decoded(ctx, "auth.federated", { appru: done.action, wresultBytes: token.length });
+        return { status: "token" as const, token };
+      }
+      const login = forms.find((f) => f.method === "post");
+      if (!login) throw new ProtocolViolationError("auth.no-form", "the authentication page has no form to submit");
+      const target = new URL(login.action || req.url, req.url);
+      if (target.origin !== origin) throw new ProtocolViolationError("auth.form-off-origin", `sign-in form posts to ${target.origin}`);
+      const fields = { ...login.inputs };
+      for (const k of Object.keys(fields)) {
+        if (/user|login|email/i.test(k) && !fields[k]) fields[k] = upn;
+        if (/pass/i.test(k)) fields[k] = password;
+      }
+      req = {
+        method: "POST",
+        url: target.toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new TextEncoder().encode(new URLSearchParams(fields).toString()),
+      };
+    }
+    throw new ProtocolViolationError("auth.too-many-hops", "federated sign-in did not finish within 6 pages");
+  });
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/** `embedded.windows`: the Windows half's knobs, with defaults (scenarios/README-windows.md). */
+export interface EspAppSpec {
+  name: string;
+  /** MSI ProductCode GUID; derived from the name when absent. */
+  productCode?: string;
+  installMinutes?: number;
+  outcome?: "success" | "fail" | "hang";
+}
+
+export interface WindowsServerConfig {
+  /** AuthPolicy answered to devices that offer it (token flows always get Federated). */
+  authPolicy: "OnPremise" | "Federated";
+  password: string;
+  tokenKey: string;
+  /** Per-user device limit, 1–15 (MENROLL_E_DEVICECAPREACHED beyond it). */
+  deviceLimitPerUser: number;
+  /** Device enrollment manager (DEM) accounts: shared-mode enrollments up to `demDeviceLimit` devices. */
+  deviceEnrollmentManagers: string[];
+  /** DEM ceiling (documented 1,000; a directory device restriction on the account lowers it). */
+  demDeviceLimit: number;
+  restrictions: { blockWindows?: boolean; blockPersonal?: boolean; minOsVersion?: string; maxOsVersion?: string };
+  policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; omit?: boolean };
+  /** Inject a fault at one step (failure scenarios). */
+  fault?: { step: "discovery" | "policy" | "enroll"; subcode: string; errorType?: string; message?: string };
+  requireTermsOfUse?: boolean;
+  renewal?: "allow" | "refuse";
+  offlineDomainJoin?: "deliver" | "withhold";
+  discoveryRedirect?: "legacy-https" | "insecure-http";
+  /** HTTP status instead of a SOAP answer at discovery (e.g. 400 for the migration failure). */
+  discoveryHttpStatus?: number;
+  pollMinutes: number;
+  providerId: string;
+  esp: {
+    timeoutMinutes: number;
+    policies: { uri: string; value: string; format?: string }[];
+    /** LocURIs listed in ExpectedPolicies that the server never sends (server bug simulation). */
+    neverDelivered: string[];
+    apps: EspAppSpec[];
+    /** ClientCertificateInstall SCEP profiles (enrolled from the foundation CA), tracked as ExpectedSCEPCerts. */
+    scepCerts: { id: string; subject: string }[];
+    /**
+     * DevicePreparation policy providers (EnrollmentStatusTracking CSP), each installed by an MSI agent of the
+     * same name (e.g. the management extension) that the device must finish before Device setup.
+     */
+    devicePreparationProviders: { name: string; installMinutes?: number; outcome?: "success" | "fail" | "hang"; timeoutMinutes?: number }[];
+    customErrorText?: string;
+    blockInStatusPage?: number;
+    allowCollectLogsButton?: boolean;
+    skipUserStatusPage?: boolean;
+    /** Wrap the ESP set-up in one Atomic (Fleet style). */
+    atomic: boolean;
+  };
+  /** Autopilot deployment-service stand-in: registrations keyed by serial → hardware hash. */
+  autopilot: {
+    /** Register a serial's hash the first time it asks (default true); false = nothing is registered. */
+    autoRegister: boolean;
+    tenantDomain: string;
+    deviceNameTemplate?: string;
+  };
+  /** Commands every non-ESP device gets in its first session. */
+  inventoryGets: string[];
+}
+
+export const DEFAULT_ESP_POLICIES = [
+  { uri: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", value: "8", format: "int" },
+  { uri: "./Device/Vendor/MSFT/Policy/Config/DeviceLock/DevicePasswordEnabled", value: "0", format: "int" },
+  { uri: "./User/Vendor/MSFT/Policy/Config/Browser/AllowAutofill", value: "0", format: "int" },
+];
+
+export function windowsServerConfig(raw: unknown): WindowsServerConfig {
+  const c = (raw ?? {}) as Partial<WindowsServerConfig> & { esp?: Partial<WindowsServerConfig["esp"]>; policy?: Partial<WindowsServerConfig["policy"]> };
+  return {
+    authPolicy: c.authPolicy ?? "OnPremise",
+    password: c.password ?? "enrollsim",
+    tokenKey: c.tokenKey ?? "enrollsim-test-token-key",
+    deviceLimitPerUser: c.deviceLimitPerUser ?? 15,
+    deviceEnrollmentManagers: (c.deviceEnrollmentManagers ?? []).map((u) => u.toLowerCase()),
+    demDeviceLimit: c.demDeviceLimit ?? 1000,
+    restrictions: c.restrictions ?? {},
+    policy: { minimalKeyLength: 2048, hash: "none", validityDays: 365, renewalDays: 42, ...(c.policy ?? {}) },
+    ...(c.fault ? { fault: c.fault } : {}),
+    ...(c.requireTermsOfUse ? { requireTermsOfUse: true } : {}),
+    ...(c.renewal ? { renewal: c.renewal } : {}),
+    ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
+    ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
+    ...(c.discoveryHttpStatus ? { discoveryHttpStatus: c.discoveryHttpStatus } : {}),
+    pollMinutes: c.pollMinutes ?? 3,
+    providerId: c.providerId ?? "enrollsim",
+    esp: {
+      timeoutMinutes: 60,
+      policies: DEFAULT_ESP_POLICIES,
+      neverDelivered: [],
+      apps: [{ name: "CompanyPortal", installMinutes: 4 }, { name: "Office", installMinutes: 9 }],
+      atomic: true,
+      scepCerts: [],
+      devicePreparationProviders: [],
+      ...(c.esp ?? {}),
+    },
+    autopilot: { autoRegister: true, tenantDomain: "contoso.onmicrosoft.com", ...(c.autopilot ?? {}) },
+    inventoryGets: c.inventoryGets ?? ["./DevDetail/SwV", "./Vendor/MSFT/WindowsLicensing/Edition", "./Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion"],
+  };
+}

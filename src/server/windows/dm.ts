@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The reference OMA-DM endpoint: authenticates the device by its client certificate (issued by
+ * the foundation CA, serial on record, CN = SyncHdr Source), keeps SyncML session state per
+ * device, answers every device command with a Status, and sends the device's queued commands:
+ * inventory Gets for plain enrollments, the ESP set-up (DMClient FirstSyncStatus + policies +
+ * MSI jobs) for Autopilot devices, then ServerHasFinishedProvisioning.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { SimError } from "../../errors/index.js";
+import { CSP_LIST_DELIMITER, MIME } from "../../wire/windows/ns.js";
+import { parseSyncML, writeSyncML, type Command } from "../../wire/windows/syncml.js";
+import { md5Credential } from "../../wire/windows/md5-auth.js";
+import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/certificate.js";
+import type { HalfContext } from "../half.js";
+import type { EspAppSpec, WindowsServerConfig } from "./config.js";
+import type { DeviceRecord, WindowsState } from "./state.js";
+
+const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
+
+export const productCodeFor = (app: EspAppSpec, hash: (s: string) => Uint8Array): string => {
+  if (app.productCode) return app.productCode.replace(/[{}]/g, "").toUpperCase();
+  const h = Buffer.from(hash(app.name)).toString("hex").toUpperCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+export class DmEndpoint {
+  constructor(
+    private readonly ctx: HalfContext,
+    private readonly cfg: WindowsServerConfig,
+    private readonly state: WindowsState,
+  ) {}
+
+  private identify(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): DeviceRecord | string {
+    const der = req.tls?.peerCertificateDer;
+    if (!der) return "no client certificate";
+    let cert;
+    try {
+      cert = parseCertificate(der, "client certificate");
+    } catch {
+      return "unparsable client certificate";
+    }
+    if (!verifyCertificateSignature(cert, this.ctx.scep.id.ca.spki, this.ctx.crypto)) return "client certificate not issued by the reference CA";
+    const cn = /CN=([0-9A-F]{32})/i.exec(cert.subject)?.[1]?.toUpperCase();
+    const rec = cn ? this.state.devices.get(cn) : undefined;
+    if (!rec || rec.serialHex !== cert.serialHex) return "client certificate not on record";
+    const now = this.ctx.now();
+    if (cert.notAfter.getTime() < now) return "client certificate expired";
+    return rec;
+  }
+
+  handle(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): HttpResponse {
+    if (req.method !== "POST") return text(405, "POST SyncML here\n");
+    const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    let who = this.identify(req);
+    if (who === "no client certificate" && type === MIME.syncml) who = "md5";
+    if (typeof who === "string" && who !== "md5") return text(403, `${who}\n`);
+    if (type !== MIME.syncml) return text(415, `expected ${MIME.syncml}\n`);
+    let msg;
+    try {
+      msg = parseSyncML(req.body ?? new Uint8Array(), "device SyncML", { maxBytes: 512 * 1024, maxDepth: 24 });
+    } catch (err) {
+      return text(400, `${err instanceof SimError ? err.message : "bad SyncML"}\n`);
+    }
+    let chal: string | undefined;
+    if (who === "md5") {
+      // No client certificate: syncml:auth-md5 with the APPAUTH CLIENT secret and the current nonce.
+      const rec = this.state.devices.get(msg.hdr.source.toUpperCase());
+      if (!rec?.md5) return text(403, "no client certificate and no MD5 credentials on record\n");
+      const expected = md5Credential(rec.deviceId, rec.md5.secret, rec.md5.nonce, this.ctx.crypto);
+      rec.md5.nonce = this.ctx.crypto.digest("sha256", new TextEncoder().encode(`${rec.md5.secret}:${this.ctx.now()}:${msg.hdr.sessionId}:${msg.hdr.msgId}`)).subarray(0, 16);
+      chal = Buffer.from(rec.md5.nonce).toString("base64");
+      if (msg.hdr.cred?.type !== "syncml:auth-md5" || msg.hdr.cred.data !== expected) {
+        const status = msg.hdr.cred ? "401" : "407";
+        const body = writeSyncML({
+          hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: msg.hdr.source, source: msg.hdr.target },
+          body: [{ verb: "Status", cmdId: "1", msgRef: msg.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", data: status, chalNextNonce: chal, items: [] }],
+          final: true,
+        });
+        return { status: 200, headers: { "content-type": MIME.syncml }, body: new TextEncoder().encode(body), url: "" };
+      }
+      who = rec;
+    }
+    if (typeof who === "string") return text(403, `${who}\n`);
+    if (msg.hdr.source.toUpperCase() !== who.deviceId) return text(403, "SyncHdr Source does not match the client certificate\n");
+    const rec = who;
+    if (rec.unenrolled) return text(403, "device is unenrolled\n");
+    if (rec.lastSessionId !== msg.hdr.sessionId) {
+      rec.lastSessionId = msg.hdr.sessionId;
+      rec.sessions++;
+      this.state.counters.sessions++;
+      this.startSession(rec);
+    }
+    let unenrollAfter = false;
+    const replies: Command[] = [
+      { verb: "Status", msgRef: msg.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: msg.hdr.target, sourceRef: msg.hdr.source, data: chal ? "212" : "200", ...(chal ? { chalNextNonce: chal } : {}), items: [] },
+    ];
+    for (const c of msg.body) {
+      if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
+      if (c.verb === "Status" || c.verb === "Results") {
+        rec.received.push({ msgId: msg.hdr.msgId, verb: c.verb, cmdRef: c.cmdRef, cmd: c.cmd, data: c.data ?? c.items[0]?.data, target: c.items[0]?.source ?? c.targetRef });
+        if (rec.received.length > 500) rec.received.splice(0, rec.received.length - 500);
+        continue;
+      }
+      if (c.verb === "Alert" && c.data === "1226") {
+        for (const it of c.items) {
+          if (it.meta?.type === "com.microsoft:mdm.unenrollment.userrequest") this.state.unenroll(rec.deviceId);
+          else if (it.source) rec.appResults[it.source] = it.data ?? "";
+        }
+      }
+      replies.push({ verb: "Status", msgRef: msg.hdr.msgId, cmdRef: c.cmdId ?? "", cmd: c.verb, data: "200", items: [] });
+    }
+    if (unenrollAfter) this.state.unenroll(rec.deviceId);
+    const out = unenrollAfter ? [] : rec.queue.splice(0, 40);
+    for (const c of out) {
+      this.number(rec, c);
+      if (c.verb === "Exec" && /\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(c.items[0]?.target ?? "")) (rec.unenrollCmdIds ??= []).push(c.cmdId!);
+    }
+    const body = writeSyncML({
+      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: msg.hdr.source, source: msg.hdr.target },
+      body: [...replies.map((r, i) => ({ ...r, cmdId: String(i + 1) })), ...out],
+      final: true,
+    });
+    return { status: 200, headers: { "content-type": MIME.syncml }, body: new TextEncoder().encode(body), url: "" };
+  }
+
+  private number(rec: DeviceRecord, c: Command): void {
+    c.cmdId = String(100 + rec.nextCmdId++);
+    for (const k of c.children ?? []) this.number(rec, k);
+  }
+
+  /** What the server wants to do in a new session. */
+  private startSession(rec: DeviceRecord): void {
+    if (rec.esp === "new") {
+      rec.queue.push(...this.espSetup());
+      rec.esp = "delivered";
+      return;
+    }
+    if (rec.esp === "delivered") {
+      rec.queue.push({
+        verb: "Replace",
+        items: [{ target: `./Device/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus/ServerHasFinishedProvisioning`, meta: { format: "bool" }, data: "true" }],
+      });
+      rec.esp = "finished";
+      return;
+    }
+    if (rec.sessions === 1 && rec.esp === "none") {
+      rec.queue.push({ verb: "Get", items: this.cfg.inventoryGets.map((t) => ({ target: t })) });
+      rec.queue.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", meta: { format: "int" }, data: "8" }] });
+      rec.queue.push({ verb: "Get", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart" }] });
+    }
+  }
+
+  private espSetup(): Command[] {
+    const e = this.cfg.esp;
+    const fss = `./Device/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus`;
+    const ufss = `./User/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus`;
+    const hash = (s: string) => this.ctx.crypto.digest("sha256", new TextEncoder().encode(s));
+    const agents = e.devicePreparationProviders.map((pp) => ({ name: pp.name, installMinutes: pp.installMinutes ?? 2, outcome: pp.outcome }));
+    const apps = e.apps.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
+    const agentJobs = agents.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
+    const devPolicies = [...e.policies.map((p) => p.uri), ...e.neverDelivered].filter((u) => !u.startsWith("./User/"));
+    const userPolicies = [...e.policies.map((p) => p.uri), ...e.neverDelivered].filter((u) => u.startsWith("./User/"));
+    const scepNode = (id: string) => `./Device/Vendor/MSFT/ClientCertificateInstall/SCEP/${encodeURIComponent(id)}`;
+    const msiList = apps.map((a) => `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/Status;1`);
+    const set = (target: string, data: string, format = "chr"): Command => ({ verb: "Replace", items: [{ target, meta: { format }, data }] });
+    const espCmds: Command[] = [
+      set(`${fss}/TimeOutUntilSyncFailure`, String(e.timeoutMinutes), "int"),
+      ...(e.blockInStatusPage !== undefined ? [set(`${fss}/BlockInStatusPage`, String(e.blockInStatusPage), "int")] : []),
+      ...(e.allowCollectLogsButton !== undefined ? [set(`${fss}/AllowCollectLogsButton`, String(e.allowCollectLogsButton), "bool")] : []),
+      ...(e.customErrorText ? [set(`${fss}/CustomErrorText`, e.customErrorText)] : []),
+      ...(e.skipUserStatusPage !== undefined ? [set(`${fss}/SkipUserStatusPage`, String(e.skipUserStatusPage), "bool")] : []),
+      ...(devPolicies.length ? [set(`${fss}/ExpectedPolicies`, devPolicies.join(CSP_LIST_DELIMITER))] : []),
+      ...(userPolicies.length ? [set(`${ufss}/ExpectedPolicies`, userPolicies.join(CSP_LIST_DELIMITER))] : []),
+      ...(msiList.length ? [set(`${fss}/ExpectedMSIAppPackages`, msiList.join(CSP_LIST_DELIMITER))] : []),
+      ...(e.scepCerts.length ? [set(`${fss}/ExpectedSCEPCerts`, e.scepCerts.map((c) => scepNode(c.id)).join(CSP_LIST_DELIMITER))] : []),
+    ];
+    const prep = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
+    for (const pp of e.devicePreparationProviders) {
+      const base = `${prep}/${encodeURIComponent(pp.name)}`;
+      espCmds.push(
+        { verb: "Add", items: [{ target: `${base}/InstallationState`, meta: { format: "int" }, data: "1" }] },
+        { verb: "Add", items: [{ target: `${base}/Timeout`, meta: { format: "int" }, data: String(pp.timeoutMinutes ?? 15) }] },
+        { verb: "Add", items: [{ target: `${base}/TrackedResourceTypes/Apps`, meta: { format: "bool" }, data: "true" }] },
+      );
+    }
+    const out: Command[] = e.atomic ? [{ verb: "Atomic", items: [], children: espCmds }] : espCmds;
+    if (this.cfg.offlineDomainJoin !== "withhold") {
+      // Stand-in for the connector's djoin blob (base64 ODJ provisioning data); only hybrid devices wait for it.
+      const blob = Buffer.from(`enrollsim-odj:${this.cfg.autopilot.tenantDomain}`).toString("base64");
+      out.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/OfflineDomainJoin/Blob", meta: { format: "chr" }, data: blob }] });
+    }
+    for (const p of e.policies) out.push({ verb: "Replace", items: [{ target: p.uri, meta: { format: p.format ?? "chr" }, data: p.value }] });
+    for (const c of e.scepCerts) {
+      const add = (k: string, v: string, format = "chr"): Command => ({ verb: "Add", items: [{ target: `${scepNode(c.id)}/Install/${k}`, meta: { format }, data: v }] });
+      out.push(
+        add("ServerURL", `${this.ctx.urls().http}/scep`),
+        add("Challenge", this.ctx.scep.config.challenge ?? ""),
+        add("SubjectName", c.subject),
+        add("KeyLength", "2048", "int"),
+        add("HashAlgorithm", "SHA-2"),
+        add("EKUMapping", "1.3.6.1.5.5.7.3.2"),
+        { verb: "Exec", items: [{ target: `${scepNode(c.id)}/Install/Enroll` }] },
+      );
+    }
+    const base = this.ctx.urls().https;
+    for (const a of [...agentJobs, ...apps]) {
+      const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;
+      const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-outcome": a.outcome ?? "success" });
+      const url = `${base}/windows/content/${encodeURIComponent(a.name)}.msi?${q.toString()}`;
+      const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>0000</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
+      out.push({ verb: "Add", items: [{ target: job }] });
+      out.push({ verb: "Exec", items: [{ target: job, meta: { format: "xml", type: "text/plain" }, data: msiJob }] });
+    }
+    return out;
+  }
+
+  /** REST: queue commands for a device. */
+  enqueue(deviceId: string, cmds: { verb: string; target: string; data?: string; format?: string }[]): number | undefined {
+    const rec = this.state.devices.get(deviceId.toUpperCase());
+    if (!rec) return undefined;
+    for (const c of cmds) rec.queue.push({ verb: c.verb, items: [{ target: c.target, ...(c.format ? { meta: { format: c.format } } : {}), ...(c.data !== undefined ? { data: c.data } : {}) }] });
+    return rec.queue.length;
+  }
+}

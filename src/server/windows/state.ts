@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/** Per-device and per-user state of the Windows half (enrollments, DM queues, ESP progress). */
+import type { Command } from "../../wire/windows/syncml.js";
+
+export interface DeviceRecord {
+  deviceId: string;
+  upn: string;
+  serialHex: string;
+  enrollmentType: string;
+  autopilot: boolean;
+  userless: boolean;
+  sessions: number;
+  /** Commands waiting for the next message to this device. */
+  queue: Command[];
+  /** ESP provisioning stage. */
+  esp: "none" | "new" | "delivered" | "finished";
+  /** Statuses and Results the device sent, newest last (bounded). */
+  received: { msgId: string; verb: string; cmdRef?: string; cmd?: string; data?: string; target?: string }[];
+  /** MSI completions reported by generic alerts. */
+  appResults: Record<string, string>;
+  nextCmdId: number;
+  lastSessionId?: string;
+  unenrolled?: boolean;
+  /** APPAUTH CLIENT credentials for syncml:auth-md5 (devices without mTLS). */
+  md5?: { secret: string; nonce: Uint8Array };
+  /** CmdIDs of Exec …/Unenroll commands sent: a 200 Status for one ends the enrollment. */
+  unenrollCmdIds?: string[];
+}
+
+export class WindowsState {
+  readonly users = new Map<string, Set<string>>();
+  readonly devices = new Map<string, DeviceRecord>();
+  /** Autopilot registrations: serial → hardware hash. */
+  readonly autopilot = new Map<string, string>();
+  readonly counters = { discoveries: 0, issued: 1, sessions: 0, renewals: 0 };
+
+  userDevices(upn: string): Set<string> {
+    let s = this.users.get(upn);
+    if (!s) this.users.set(upn, (s = new Set()));
+    return s;
+  }
+
+  /** Ends an enrollment: frees the user's device slot; later sessions are refused. */
+  unenroll(deviceId: string): void {
+    const rec = this.devices.get(deviceId);
+    if (!rec) return;
+    rec.unenrolled = true;
+    this.users.get(rec.upn)?.delete(deviceId);
+  }
+
+  enrolled(deviceId: string, r: Pick<DeviceRecord, "upn" | "serialHex" | "enrollmentType" | "autopilot" | "userless" | "md5">): DeviceRecord {
+    // A re-enrolment of the same DeviceID keeps what the admin queued for it.
+    const prev = this.devices.get(deviceId);
+    const rec: DeviceRecord = { deviceId, ...r, sessions: 0, queue: prev?.queue ?? [], esp: r.autopilot ? "new" : "none", received: prev?.received ?? [], appResults: {}, nextCmdId: prev?.nextCmdId ?? 2 };
+    this.devices.set(deviceId, rec);
+    return rec;
+  }
+}

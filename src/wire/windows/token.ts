@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Test identity-provider tokens: compact JWTs signed HS256 with a key the embedded reference
+ * server trusts (a stand-in for Entra tokens; never a real tenant's). Claims: upn, tid, deviceless.
+ */
+import type { CryptoPort } from "../../ports/crypto.js";
+
+export interface TokenClaims {
+  upn: string;
+  tid?: string;
+  /** Bulk (provisioning package) tokens enrol userless devices. */
+  bulk?: boolean;
+  /** Expiry, seconds since the epoch. */
+  exp?: number;
+}
+
+const b64url = (u: Uint8Array): string => Buffer.from(u).toString("base64url");
+
+export function mintToken(claims: TokenClaims, key: string, crypto: CryptoPort): string {
+  const head = b64url(new TextEncoder().encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
+  const body = b64url(new TextEncoder().encode(JSON.stringify(claims)));
+  const sig = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`${head}.${body}`));
+  return `${head}.${body}.${b64url(sig)}`;
+}
+
+/** Claims of a valid token, or undefined (bad shape, bad signature, expired). */
+export function verifyToken(token: string, key: string, crypto: CryptoPort, nowMs: number): TokenClaims | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3 || token.length > 8192) return undefined;
+  const sig = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
+  if (b64url(sig) !== parts[2]) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as TokenClaims;
+    if (typeof claims.upn !== "string") return undefined;
+    if (claims.exp !== undefined && claims.exp * 1000 < nowMs) return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The HTML a federated (MS-MDE2 §3.2) authentication service returns: forms and their inputs,
+ * scraped with bounded regular expressions (no script execution, no entity expansion beyond the
+ * five predefined ones). Also the pages the reference server serves.
+ */
+export interface HtmlForm {
+  action: string;
+  method: string;
+  inputs: Record<string, string>;
+}
+
+const unescape = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const attrOf = (tag: string, name: string): string | undefined => {
+  const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(tag);
+  return m ? unescape(m[2] ?? m[3] ?? m[4] ?? "") : undefined;
+};
+
+/** Every <form> with its named inputs; at most 16 forms of 64 inputs, 256 KiB of HTML. */
+export function parseForms(html: string): HtmlForm[] {
+  const text = html.slice(0, 256 * 1024);
+  const forms: HtmlForm[] = [];
+  const formRe = /<form\b([^>]*)>([\s\S]*?)<\/form>/gi;
+  let m: RegExpExecArray | null;
+  while ((m = formRe.exec(text)) !== null && forms.length < 16) {
+    const inputs: Record<string, string> = {};
+    const inRe = /<input\b[^>]*>/gi;
+    let i: RegExpExecArray | null;
+    let n = 0;
+    while ((i = inRe.exec(m[2]!)) !== null && n++ < 64) {
+      const name = attrOf(i[0], "name");
+      if (name) inputs[name] = attrOf(i[0], "value") ?? "";
+    }
+    forms.push({ action: attrOf(`<form${m[1]}>`, "action") ?? "", method: (attrOf(`<form${m[1]}>`, "method") ?? "get").toLowerCase(), inputs });
+  }
+  return forms;
+}
+
+export function formPage(title: string, action: string, inputs: Record<string, string>, visible: string[] = [], autoSubmit = false): string {
+  const fields = Object.entries(inputs)
+    .map(([k, v]) => `<input type="${visible.includes(k) ? "text" : "hidden"}" name="${escape(k)}" value="${escape(v)}"/>`)
+    .join("");
+  const script = autoSubmit ? "<script>document.forms[0].submit();</script>" : "";
+  return `<!DOCTYPE html><html><head><title>${escape(title)}</title></head><body><form method="post" action="${escape(action)}">${fields}<input type="submit" value="Continue"/></form>${script}</body></html>`;
+}
