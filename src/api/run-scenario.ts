@@ -11,13 +11,22 @@ import type { FlowResult, FlowTargets } from "../device/flow.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
 import type { KeyPool, Logger, TranscriptSink } from "../ports/index.js";
 import { nullTranscript, silentLogger } from "../ports/index.js";
-import { Redactor } from "../report/redact.js";
+import { ScenarioError } from "../errors/index.js";
+import { Redactor, isSensitiveName } from "../report/redact.js";
 import { SummaryCollector } from "../report/summary.js";
 import { ProgressDisplay, type ProgressStream } from "../report/progress.js";
 import { openTraceSink } from "../report/trace-file.js";
 import type { RunSummary } from "../report/types.js";
+import { MetricsCollector, type ExtendedSummary, type RunMetrics } from "../report/metrics.js";
 import { loadCatalog } from "../runner/catalog-files.js";
-import { runFleet } from "../runner/fleet.js";
+import { checkLoadModel, plannedDevices, runFleet, type LoadModel } from "../runner/fleet.js";
+import { checkShard, shardArrival, shardDevices, type ShardSpec } from "../runner/shard.js";
+import { checkCapacity, type CapacityLimits } from "../runner/capacity.js";
+import { StoreError } from "../runner/store/errors.js";
+import type { FleetStore } from "../runner/store/types.js";
+import { SqliteFleetStore, STORE_SCHEMA_VERSION } from "./store/sqlite.js";
+import { processLimits } from "./capacity.js";
+import { startMetricsEndpoint } from "./metrics-server.js";
 import type { RunObserver } from "../runner/observer.js";
 import { loadScenarioFile } from "../runner/scenario/read.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
@@ -52,11 +61,55 @@ export interface RunScenarioOptions {
   /** Per-device transcript sink in addition to the trace (the one-device CLI uses it). */
   transcript?: TranscriptSink;
   onFlowResult?: (device: string, result: FlowResult) => void;
+  /** Run shard i of N (0-based): devices with index % N === i, 1/N of the arrival rate. */
+  shard?: ShardSpec;
+  /** Load model beyond the scenario's arrival: phases, concurrency, steady state, time scale. */
+  load?: LoadModel;
+  /** Persistent fleet store: a SQLite file path (created when missing), or a store object. */
+  store?: string | FleetStore;
+  /** Continue a stopped run from the store: devices already enrolled are skipped. */
+  resume?: boolean;
+  /** Serve Prometheus /metrics on 127.0.0.1:PORT while running (0: any free port). */
+  metricsPort?: number;
+  /** Told the /metrics URL once it listens. */
+  onMetricsUrl?: (url: string) => void;
+  /** Capacity check before the run (default: this process's limits); false to skip. */
+  capacity?: CapacityLimits | false;
 }
 
 export interface ScenarioRun {
   scenario: ResolvedScenario;
-  summary: RunSummary;
+  /** The summary with the run metrics (timeline, per-platform histograms, shard). */
+  summary: ExtendedSummary;
+  metrics: RunMetrics;
+}
+
+/** Opens the store for a run and checks it belongs to this scenario, seed and shard. */
+function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: ShardSpec | undefined, resume: boolean, now: number): { store: FleetStore; owned: boolean } {
+  const store = typeof spec === "string" ? SqliteFleetStore.open(spec, { create: true }) : spec;
+  const owned = typeof spec === "string";
+  try {
+    const shardText = shard ? `${shard.index}/${shard.count}` : "";
+    const meta = store.meta();
+    const where = store.location || "the fleet store";
+    if (meta) {
+      const mine = { scenario: s.name, seed: s.seed, shard: shardText };
+      for (const k of ["scenario", "seed", "shard"] as const) {
+        if (meta[k] !== mine[k]) {
+          throw new StoreError("store.mismatch", `${where} belongs to ${k} "${meta[k]}", this run has ${k} "${mine[k]}" (use another --store file)`);
+        }
+      }
+      const c = store.counts();
+      const held = c.enrolled + c.enrolling + c.failed + c.unenrolled;
+      if (!resume && held > 0) {
+        throw new StoreError("store.mismatch", `${where} already holds ${held} device(s) of this run (${c.enrolled} enrolled): pass --resume to continue it, or use another --store file (devices are never enrolled twice)`);
+      }
+    } else store.setMeta({ scenario: s.name, seed: s.seed, shard: shardText, createdAt: now, schemaVersion: STORE_SCHEMA_VERSION });
+    return { store, owned };
+  } catch (err) {
+    if (owned) store.close();
+    throw err;
+  }
 }
 
 /** Fans one observer call out to many. */
@@ -67,6 +120,7 @@ function fanOut(observers: RunObserver[]): RunObserver {
     onStep: (s) => observers.forEach((o) => o.onStep?.(s)),
     onDeviceEnd: (r) => observers.forEach((o) => o.onDeviceEnd?.(r)),
     onRunEnd: (i) => observers.forEach((o) => o.onRunEnd?.(i)),
+    onCheckin: (x) => observers.forEach((o) => o.onCheckin?.(x)),
   };
 }
 
@@ -74,11 +128,21 @@ export async function loadScenario(file: string, catalog: Catalog = loadCatalog(
   return loadScenarioFile(file, { modelIds: catalog.ids(), flows: flowNames() });
 }
 
-/** Secrets a scenario holds, registered with the redactor before anything is recorded. */
+/**
+ * Secrets a scenario holds, registered with the redactor before anything is recorded: every
+ * string under a credential-shaped key (challenge, password, token, secret, …) anywhere in the
+ * group options and the embedded server's configuration, for every platform.
+ */
 function scenarioSecrets(s: ResolvedScenario): string[] {
   const out: string[] = [];
-  if (s.server.kind === "embedded") out.push(s.server.scep.challenge);
-  for (const g of s.groups) if (g.options.scep?.challenge) out.push(g.options.scep.challenge);
+  const walk = (v: unknown, key = ""): void => {
+    if (typeof v === "string") {
+      if (key && isSensitiveName(key)) out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  if (s.server.kind === "embedded") walk({ scep: s.server.scep, ...s.server.platforms });
+  for (const g of s.groups) walk(g.options);
   return out.filter((x) => x.length >= 3);
 }
 
@@ -88,13 +152,52 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
   const adapters = nodeAdapters(scenario.seed, options.adapters);
   const log = options.log ?? silentLogger;
+  const shard = options.shard ? checkShard(options.shard) : undefined;
+  checkLoadModel(options.load);
+  if (options.resume && !options.store) throw new ScenarioError("--resume needs --store FILE (the fleet store of the run to continue)");
+  if (options.capacity !== false) {
+    const devices = shardDevices(scenario, shard);
+    const load = options.load ?? {};
+    const arrival = load.concurrency !== undefined ? { kind: "concurrency" as const, concurrency: load.concurrency } : shardArrival(scenario.arrival, shard);
+    const peakRate = load.phases
+      ? Math.max(...load.phases.map((p) => Math.max(p.rate, p.rampTo ?? p.rate))) / (shard?.count ?? 1)
+      : arrival.kind === "rate"
+        ? Math.max(arrival.rate, arrival.rampFrom)
+        : 0;
+    const enrolInFlight =
+      load.maxInFlight ?? (arrival.kind === "concurrency" && !load.phases ? arrival.concurrency : Math.ceil(peakRate * (scenario.limits.stepTimeoutMs / 1000)));
+    const inFlight = Math.min(devices, enrolInFlight) + (load.steady ? Math.min(devices, load.steady.maxInFlight ?? 256) : 0);
+    checkCapacity(
+      { devices, inFlight, resident: load.steady ? devices : 0, embeddedServer: scenario.server.kind === "embedded" },
+      options.capacity ?? processLimits(),
+    );
+  }
+  const opened = options.store !== undefined ? openRunStore(options.store, scenario, shard, options.resume ?? false, adapters.clock.now()) : undefined;
+  try {
+    return await runOpened(scenario, options, adapters, log, catalog, shard, opened?.store);
+  } finally {
+    if (opened?.owned) opened.store.close();
+  }
+}
+
+async function runOpened(
+  scenario: ResolvedScenario,
+  options: RunScenarioOptions,
+  adapters: NodeAdapters,
+  log: Logger,
+  catalog: Catalog,
+  shard: ShardSpec | undefined,
+  store: FleetStore | undefined,
+): Promise<ScenarioRun> {
+  const resume = options.resume ?? false;
+  const planned = plannedDevices(scenario, { shard, store, resume });
 
   const keys =
     options.keys ??
     (await FileKeyPool.open({
       dir: options.keyPoolDir,
       spec: "rsa2048",
-      ensure: Math.min(scenario.totalDevices, options.keyPoolSize ?? 1000),
+      ensure: Math.max(1, Math.min(scenario.totalDevices, options.keyPoolSize ?? 1000)),
       onProgress: options.onKeyProgress,
       signal: options.signal,
     }));
@@ -122,7 +225,10 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   for (const secret of scenarioSecrets(scenario)) redactor.addSecret(secret);
   const trace = options.trace ? openTraceSink(options.trace, { redactor }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });
-  const observers: RunObserver[] = [summary, ...(trace ? [trace] : []), ...(options.observers ?? [])];
+  const metrics = new MetricsCollector(() => adapters.clock.now());
+  const endpoint = options.metricsPort !== undefined ? await startMetricsEndpoint(options.metricsPort, metrics) : undefined;
+  if (endpoint) options.onMetricsUrl?.(endpoint.url);
+  const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(options.observers ?? [])];
   if (options.progress) observers.push(new ProgressDisplay(options.progress, () => adapters.clock.now()));
   const observer = fanOut(observers);
   const extra = options.transcript;
@@ -131,9 +237,10 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let skipped = 0;
   try {
-    observer.onRunStart?.({ scenario: scenario.name, devices: scenario.totalDevices, seed: scenario.seed });
-    const { durationMs } = await runFleet(
+    observer.onRunStart?.({ scenario: scenario.name, devices: planned, seed: scenario.seed });
+    const { durationMs, skipped: sk } = await runFleet(
       scenario,
       catalog,
       {
@@ -144,14 +251,22 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
         observer,
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
       },
-      { targets, signal: options.signal, onFlowResult: options.onFlowResult },
+      { targets, signal: options.signal, onFlowResult: options.onFlowResult, shard, load: options.load, store, resume },
     );
+    skipped = sk;
     observer.onRunEnd?.({ durationMs });
   } finally {
     loop.disable();
     summary.setEventLoopDelay({ p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 });
     await trace?.close();
     await server?.close();
+    await endpoint?.close();
   }
-  return { scenario, summary: summary.summary() };
+  const m: RunMetrics = {
+    ...(shard ? { shard } : {}),
+    shards: 1,
+    ...metrics.metrics(),
+    ...(store ? { store: store.location, resumedSkipped: skipped } : {}),
+  };
+  return { scenario, summary: { ...summary.summary(), ...m }, metrics: m };
 }

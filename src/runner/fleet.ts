@@ -9,12 +9,18 @@ import type { Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logg
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
 import { FLOWS } from "../device/flows/index.js";
-import type { FlowResult, FlowTargets } from "../device/flow.js";
+import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
+import type { DeviceIdentity } from "../device/identity.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
+import { toPem } from "../wire/x509/certificate.js";
 import type { DeviceFailure, DeviceResult, RunObserver } from "./observer.js";
-import { arrivalOffsetMs } from "./pacing.js";
+import { arrivalOffsetMs, phasesOffsetMs, phasesProblem, type RatePhase } from "./pacing.js";
 import type { ResolvedGroup, ResolvedScenario } from "./scenario/types.js";
 import { flowOptions } from "./flow-options.js";
+import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
+import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
+import { checkinFor, type EnrolledState } from "./checkin.js";
+import type { FleetStore, StoredDevice } from "./store/types.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -38,6 +44,57 @@ export interface FleetRunOptions {
   shard?: { index: number; count: number };
   /** Called with each device's full result (keychain included), e.g. by the one-device CLI. */
   onFlowResult?(device: string, result: FlowResult): void;
+  /** Load model beyond the scenario's `arrival` (multi-phase rate, steady state, time scale). */
+  load?: LoadModel;
+  /**
+   * Persistent fleet store: every device's state change is written (one transaction each)
+   * before the runner moves on. With `resume`, devices already enrolled in it are skipped.
+   */
+  store?: FleetStore;
+  resume?: boolean;
+}
+
+/** Load model options (all bounded by count and time; design-practices.md §11). */
+export interface LoadModel {
+  /** Open model with consecutive phases; replaces the scenario's arrival. Devices not due before the last phase ends are not started. */
+  phases?: RatePhase[];
+  /** Closed model: fixed concurrency; replaces the scenario's arrival. */
+  concurrency?: number;
+  /** Open model only: most enrolments in flight (arrivals wait for a free slot). */
+  maxInFlight?: number;
+  /** After enrolment, enrolled devices keep checking in at a cadence until the steady phase ends. */
+  steady?: SteadySpec;
+  /**
+   * Compresses device-side delays (check-in cadence, think time) by this factor; protocol timers
+   * (step timeouts, server-directed poll delays) stay wall-clock. Default 1.
+   */
+  timeScale?: number;
+  /**
+   * Keep the connection open across the requests of one enrolment or check-in (load mode).
+   * Default false: a connection per request, closed, as devices do. Either way every device's
+   * client is closed when its enrolment or check-in ends (no socket outlives it).
+   */
+  keepAlive?: boolean;
+}
+
+/** Refuses an invalid load model with a ScenarioError. */
+export function checkLoadModel(l: LoadModel | undefined): void {
+  if (!l) return;
+  const bad = (m: string): never => {
+    throw new ScenarioError(`load model: ${m}`);
+  };
+  if (l.phases && l.concurrency !== undefined) bad("give phases (open model) or concurrency (closed model), not both");
+  if (l.phases) {
+    const p = phasesProblem(l.phases);
+    if (p) bad(p);
+  }
+  if (l.concurrency !== undefined && !(Number.isInteger(l.concurrency) && l.concurrency > 0)) bad("concurrency must be a positive integer");
+  if (l.maxInFlight !== undefined && !(Number.isInteger(l.maxInFlight) && l.maxInFlight > 0)) bad("maxInFlight must be a positive integer");
+  if (l.timeScale !== undefined && !(typeof l.timeScale === "number" && Number.isFinite(l.timeScale) && l.timeScale > 0)) bad("timeScale must be a positive number");
+  if (l.steady) {
+    const p = steadyProblem(l.steady);
+    if (p) bad(p);
+  }
 }
 
 interface Slot {
@@ -45,30 +102,68 @@ interface Slot {
   group: ResolvedGroup;
 }
 
-function* devicesOf(s: ResolvedScenario, shard?: { index: number; count: number }): Generator<Slot> {
+function* devicesOf(s: ResolvedScenario, shard?: ShardSpec, skip?: (index: number) => boolean): Generator<Slot> {
   for (const group of s.groups) {
     for (let k = 0; k < group.count; k++) {
       const index = group.firstIndex + k;
-      if (!shard || index % shard.count === shard.index) yield { index, group };
+      if ((!shard || index % shard.count === shard.index) && !skip?.(index)) yield { index, group };
     }
   }
+}
+
+/** What the steady phase keeps per enrolled device: its identity, group and what it holds. */
+interface SteadyMember {
+  identity: DeviceIdentity;
+  group: ResolvedGroup;
+  state: EnrolledState;
+}
+
+function enrolledState(result: FlowResult): EnrolledState {
+  const certificates = result.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) }));
+  const serverIds: Record<string, string> = {};
+  for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
+  return { certificates, serverIds };
 }
 
 function failureOf(err: SimError): DeviceFailure {
   return { code: err.code, blame: err.blame, step: err.step, message: err.describe() };
 }
 
-/** Runs one device start to end; never throws. */
-async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
-  const model = catalog.get(slot.group.model);
-  const entropy = env.entropy.forDevice(opts.shard?.index ?? 0, slot.index);
-  const identity = createDeviceIdentity(model, entropy, slot.index);
+/**
+ * The device's identity: a function of (run seed, run-wide index) only — never of the shard —
+ * so shards hold disjoint identities whose union is the single-process run of the same seed.
+ */
+export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entropy">, model: string, index: number): { identity: DeviceIdentity; entropy: ReturnType<FleetEnvironment["entropy"]["forDevice"]> } {
+  const entropy = env.entropy.forDevice(0, index);
+  return { identity: createDeviceIdentity(catalog.get(model), entropy, index), entropy };
+}
+
+function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, prev?: StoredDevice): StoredDevice {
+  return {
+    index: identity.index,
+    device: identity.id,
+    group: group.name,
+    model: identity.model,
+    platform: identity.platform,
+    flow: group.flow,
+    identity: JSON.stringify(identity),
+    keySlot: identity.index,
+    state: "enrolling",
+    serverIds: prev?.serverIds ?? {},
+    attempts: (prev?.attempts ?? 0) + 1,
+    checkins: prev?.checkins ?? 0,
+    updatedAt: now,
+  };
+}
+
+/** Builds the per-device contexts (one HTTP client; close it when done). */
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = ""): { ctx: FlowContext; close(): Promise<void> } {
+  const targets = opts.targets;
   const device = identity.id;
-  const started = env.clock.now();
-  env.observer.onDeviceStart?.(device, slot.index);
-  const http = env.http.client({ tls: env.tls, keepAlive: false });
+  const http = env.http.client({ tls: env.tls, keepAlive: opts.load?.keepAlive ?? false });
   const transcript = env.transcriptFor(device);
   const log = env.log.child({ device });
+  const platform = identity.platform;
   const protocol: ProtocolContext = {
     device,
     clock: env.clock,
@@ -80,8 +175,32 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     timeoutMs: s.limits.stepTimeoutMs,
     maxResponseBytes: s.limits.maxResponseBytes,
     signal,
-    onStep: (x) => env.observer.onStep?.({ device, ...x }),
+    onStep: (x) => env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform }),
   };
+  return {
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: env.http, dns: env.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls },
+    close: () => http.close().catch(() => {}),
+  };
+}
+
+/** Runs one device start to end; never throws. Returns what the steady phase needs when it enrolled. */
+async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal): Promise<SteadyMember | undefined> {
+  const model = catalog.get(slot.group.model);
+  const { identity, entropy } = identityOf(catalog, env, slot.group.model, slot.index);
+  const device = identity.id;
+  const started = env.clock.now();
+  const store = opts.store;
+  let record: StoredDevice | undefined;
+  if (store) {
+    record = storedOf(identity, slot.group, started, store.get(slot.index));
+    store.put(record); // "enrolling" is durable before the first request leaves
+  }
+  env.observer.onDeviceStart?.(device, slot.index);
+  const dc = deviceContext(s, env, identity, entropy, opts, signal);
+  const { protocol } = dc.ctx;
+  const transcript = protocol.transcript;
+  const log = protocol.log;
+  let member: SteadyMember | undefined;
   const base: Omit<DeviceResult, "ok" | "endedAt"> = {
     device,
     index: slot.index,
@@ -95,11 +214,20 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   try {
     const flow = FLOWS[slot.group.flow];
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
-    const out = await flow.run(
-      { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: env.http, dns: env.dns, keys: env.keys, transcript, log }, protocol, targets: opts.targets },
-      flowOptions(slot.group) as never,
-    );
+    const out = await flow.run(dc.ctx, flowOptions(slot.group) as never);
     opts.onFlowResult?.(device, out);
+    if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };
+    if (store && record) {
+      const first = out.keychain.identities[0];
+      store.put({
+        ...record,
+        state: out.ok ? "enrolled" : "failed",
+        ...(out.ok ? { enrolledAt: env.clock.now(), failureCode: undefined } : { failureCode: out.code }),
+        ...(member ? { certificates: member.state.certificates, serverIds: { ...record.serverIds, ...member.state.serverIds } } : {}),
+        ...(first ? { chainPem: first.chain.map((c) => toPem(c.der)).join(""), keySpkiSha256: Buffer.from(env.crypto.digest("sha256", first.key.spki)).toString("hex") } : {}),
+        updatedAt: env.clock.now(),
+      });
+    }
     result = out.ok
       ? { ...base, ok: true, endedAt: env.clock.now() }
       : {
@@ -118,23 +246,93 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     }
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
     transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { error: e.toJSON() } });
+    if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, updatedAt: env.clock.now() });
   } finally {
-    await http.close().catch(() => {});
+    await dc.close();
   }
   if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message } });
   env.observer.onDeviceEnd?.(result);
+  return member;
+}
+
+/** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
+async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
+  const { identity, group } = m;
+  const started = env.clock.now();
+  const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
+  const dc = deviceContext(s, env, identity, entropy, opts, signal, "checkin.");
+  let ok = false;
+  let code: string;
+  try {
+    const hook = checkinFor(FLOWS[group.flow], group.flow);
+    if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
+    const out = await hook(dc.ctx, flowOptions(group) as never, m.state);
+    ok = out.ok;
+    code = out.code;
+  } catch (err) {
+    code = signal.aborted ? "runner.deadline" : asSimError(err, { device: identity.id }).code;
+  } finally {
+    await dc.close();
+  }
+  const at = env.clock.now();
+  if (opts.store) {
+    const prev = opts.store.get(identity.index);
+    if (prev) opts.store.put({ ...prev, lastCheckinAt: at, checkins: prev.checkins + 1, updatedAt: at });
+  }
+  env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code }), at, ms: at - started });
+}
+
+/** Devices the run will start: the shard's devices, minus those a resumed store already enrolled. */
+export function plannedDevices(s: ResolvedScenario, opts: Pick<FleetRunOptions, "shard" | "store" | "resume">): number {
+  const all = shardDevices(s, opts.shard);
+  if (!opts.store || !opts.resume) return all;
+  let skip = 0;
+  for (const d of opts.store.list({ state: "enrolled" })) if (!opts.shard || d.index % opts.shard.count === opts.shard.index) skip++;
+  return all - skip;
 }
 
 /** Runs the scenario's devices with its pacing and deadline. Resolves when every device has ended. */
-export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, opts: FleetRunOptions): Promise<{ durationMs: number }> {
+export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, opts: FleetRunOptions): Promise<{ durationMs: number; skipped: number; checkins: number }> {
+  if (opts.shard) checkShard(opts.shard);
+  checkLoadModel(opts.load);
   const start = env.clock.now();
   const deadline = new AbortController();
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const timer = env.clock.setTimer(s.limits.durationSeconds * 1000, () => deadline.abort(new Error("run deadline")));
-  const slots = devicesOf(s, opts.shard);
-  const notStarted = (slot: Slot) => {
+  const enrolledBefore = new Set<number>();
+  if (opts.store && opts.resume) for (const d of opts.store.list({ state: "enrolled" })) enrolledBefore.add(d.index);
+  let skipped = 0;
+  const slots = devicesOf(s, opts.shard, (i) => {
+    if (!enrolledBefore.has(i)) return false;
+    skipped++;
+    return true;
+  });
+  const load = opts.load ?? {};
+  const steady = load.steady
+    ? new SteadyScheduler<SteadyMember>({
+        clock: env.clock,
+        spec: load.steady,
+        timeScale: load.timeScale,
+        entropy: env.entropy.forDevice(opts.shard?.index ?? 0, -1).fork("steady-jitter"),
+        checkin: (m) => checkinDevice(s, env, m, opts, deadline.signal),
+        signal: deadline.signal,
+      })
+    : undefined;
+  if (steady && opts.store && opts.resume) {
+    // Devices a previous run enrolled are part of the steady population too.
+    for (const d of opts.store.list({ state: "enrolled" })) {
+      const group = s.groups.find((g) => g.name === d.group);
+      if (!group || !enrolledBefore.has(d.index) || (opts.shard && d.index % opts.shard.count !== opts.shard.index)) continue;
+      steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds } });
+    }
+  }
+  const run = async (slot: Slot) => {
+    const m = await runDevice(s, catalog, env, slot, opts, deadline.signal);
+    if (m && steady) steady.add(m);
+  };
+  const notStarted = (slot: Slot, why?: string) => {
     const model = catalog.get(slot.group.model);
     const device = `${model.id}#${slot.index}`;
     const now = env.clock.now();
@@ -142,39 +340,60 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     env.observer.onDeviceEnd?.({
       device, index: slot.index, group: slot.group.name, model: model.id, platform: model.platform, flow: slot.group.flow,
       ok: false, startedAt: now, endedAt: now,
-      failure: { code: "runner.deadline", blame: "scenario", message: `[device ${device}] not started before the run deadline (limits.durationSeconds = ${s.limits.durationSeconds})` },
+      failure: { code: "runner.deadline", blame: "scenario", message: `[device ${device}] not started ${why ?? `before the run deadline (limits.durationSeconds = ${s.limits.durationSeconds})`}` },
     });
   };
+  const arrival = load.concurrency !== undefined ? { kind: "concurrency" as const, concurrency: load.concurrency } : shardArrival(s.arrival, opts.shard);
+  const shards = opts.shard?.count ?? 1;
+  const phases = load.phases?.map((p) => ({ ...p, rate: p.rate / shards, ...(p.rampTo !== undefined ? { rampTo: p.rampTo / shards } : {}) }));
   try {
-    if (s.arrival.kind === "concurrency") {
-      const workers = Array.from({ length: Math.max(1, s.arrival.concurrency) }, async () => {
+    if (!phases && arrival.kind === "concurrency") {
+      const workers = Array.from({ length: Math.max(1, arrival.concurrency) }, async () => {
         for (let next = slots.next(); !next.done; next = slots.next()) {
           if (deadline.signal.aborted) notStarted(next.value);
-          else await runDevice(s, catalog, env, next.value, opts, deadline.signal);
+          else await run(next.value);
         }
       });
       await Promise.all(workers);
     } else {
-      const curve = { rate: s.arrival.rate, rampFrom: s.arrival.rampFrom, rampSeconds: s.arrival.rampSeconds };
+      const offset = phases
+        ? (i: number) => phasesOffsetMs(i, phases)
+        : arrival.kind === "rate"
+          ? (i: number) => arrivalOffsetMs(i, { rate: arrival.rate, rampFrom: arrival.rampFrom, rampSeconds: arrival.rampSeconds })
+          : () => 0;
       const inflight = new Set<Promise<void>>();
+      const maxInFlight = load.maxInFlight ?? Infinity;
       let i = 0;
       for (let next = slots.next(); !next.done; next = slots.next(), i++) {
+        const at = offset(i);
+        if (at === Infinity) {
+          notStarted(next.value, "because the last arrival phase ended before it was due");
+          continue;
+        }
         if (!deadline.signal.aborted) {
-          const wait = start + arrivalOffsetMs(i, curve) - env.clock.now();
+          const wait = start + at - env.clock.now();
           if (wait > 0) await env.clock.sleep(wait, deadline.signal).catch(() => {});
         }
+        while (inflight.size >= maxInFlight && !deadline.signal.aborted) await Promise.race(inflight);
         if (deadline.signal.aborted) {
           notStarted(next.value);
           continue;
         }
-        const p: Promise<void> = runDevice(s, catalog, env, next.value, opts, deadline.signal).finally(() => inflight.delete(p));
+        const p: Promise<void> = run(next.value).finally(() => inflight.delete(p));
         inflight.add(p);
       }
       await Promise.all(inflight);
     }
+    if (steady) {
+      // Bounded: the steady phase opens once every enrolment has ended and lasts its duration
+      // (or until the run deadline, whichever comes first).
+      steady.start();
+      await steady.finished;
+    }
   } finally {
+    steady?.stop();
     timer.cancel();
     opts.signal?.removeEventListener("abort", onOuterAbort);
   }
-  return { durationMs: env.clock.now() - start };
+  return { durationMs: env.clock.now() - start, skipped, checkins: steady?.started ?? 0 };
 }

@@ -10,6 +10,8 @@ export interface StepSample {
   /** Wall or virtual milliseconds the step took. */
   ms: number;
   ok: boolean;
+  /** Platform of the device's model ("ios", "windows", …), for per-platform histograms. */
+  platform?: string;
 }
 
 export interface DeviceFailure {
@@ -34,10 +36,25 @@ export interface DeviceResult {
   endedAt: number;
 }
 
+/** One steady-state check-in of an enrolled device (see runner/steady.ts). */
+export interface CheckinSample {
+  device: string;
+  index: number;
+  platform: string;
+  flow: string;
+  ok: boolean;
+  /** Failure code when `ok` is false. */
+  code?: string;
+  at: number;
+  ms: number;
+}
+
 export interface RunObserver {
   onRunStart?(info: { scenario: string; devices: number; seed: string }): void;
   onDeviceStart?(device: string, index: number): void;
   onStep?(sample: StepSample): void;
   onDeviceEnd?(result: DeviceResult): void;
   onRunEnd?(info: { durationMs: number }): void;
+  /** A steady-state check-in ended (additive; only runs with a steady phase call it). */
+  onCheckin?(sample: CheckinSample): void;
 }

@@ -20,6 +20,7 @@ import { silentLogger } from "../../src/ports/index.js";
 import type { HttpHandler, HttpPort } from "../../src/ports/http.js";
 import { parseLoadModel } from "../../src/api/load-options.js";
 import { ScenarioError } from "../../src/errors/index.js";
+import { MemoryFleetStore, type FleetStore } from "../../src/runner/store/types.js";
 import { testKeys } from "../support/scep-harness.js";
 
 const catalog = loadCatalog();
@@ -80,7 +81,7 @@ describe("fleet load models in virtual time", () => {
     ca = await ReferenceServer.create({ keys: { ca: await keys.rsa(20) }, now: () => START });
   });
 
-  async function run(count: number, load: LoadModel, o: { handler?: (clock: VirtualClock) => HttpHandler; arrival?: string; limits?: string } = {}) {
+  async function run(count: number, load: LoadModel, o: { handler?: (clock: VirtualClock) => HttpHandler; arrival?: string; limits?: string; store?: FleetStore; resume?: boolean } = {}) {
     const clock = new VirtualClock(START);
     const s = parseScenario(
       `name: load
@@ -142,7 +143,7 @@ ${o.limits ?? "limits: { durationSeconds: 7200, stepTimeoutMs: 20000 }"}
           onStep: (x) => steps.push(x),
         },
       },
-      { targets: {}, load },
+      { targets: {}, load, store: o.store, resume: o.resume },
     );
     const out = await clock.run(done, 24 * 3_600_000);
     return { out, starts, results, checkins, steps, clock, openClients, maxOpen, maxInFlight };
@@ -228,6 +229,18 @@ ${o.limits ?? "limits: { durationSeconds: 7200, stepTimeoutMs: 20000 }"}
     for (const c of stalled.checkins) expect(c).toMatchObject({ ok: false, code: "transport.timeout", ms: 20_000 });
     expect(stalled.clock.pendingTimers).toBe(0);
     expect(stalled.openClients).toBe(0);
+  });
+
+  it("a resumed run with a steady phase checks in the devices a previous run enrolled", async () => {
+    const store = new MemoryFleetStore();
+    const first = await run(5, { concurrency: 5 }, { store });
+    expect(first.results.filter((r) => r.ok)).toHaveLength(5);
+    expect(store.counts().enrolled).toBe(5);
+    const second = await run(5, { concurrency: 5, steady: { durationSeconds: 300, intervalSeconds: 60, jitter: 0, maxCheckinsPerDevice: 2 } }, { store, resume: true });
+    expect(second.results).toHaveLength(0); // nobody enrolled twice
+    expect(second.checkins).toHaveLength(10);
+    expect(new Set(second.checkins.map((c) => c.index))).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(store.list().every((d) => d.checkins === 2 && d.attempts === 1)).toBe(true);
   });
 
   it("the run deadline ends the steady phase early", async () => {

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SqliteFleetStore } from "../../src/api/store/sqlite.js";
 import type { StoredDevice } from "../../src/runner/store/types.js";
 import type { ExtendedSummary } from "../../src/report/metrics.js";
-import { cli, ensureBuilt, EXTRA, MAIN } from "./support/cli.js";
+import { cli, ensureBuilt, MAIN } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "enrollsim-resume-"));
 const scenario = join(dir, "resume.yaml");
@@ -104,13 +104,13 @@ describe("SIGKILL mid-run, then --resume", () => {
   }, 180_000);
 
   it("fleet ls, checkin and unenroll work on the resumed store", async () => {
-    const ls = await cli(EXTRA, ["fleet", "ls", "--store", store, "--json"]);
+    const ls = await cli(MAIN, ["fleet", "ls", "--store", store, "--json"]);
     expect(ls.code, ls.stderr).toBe(0);
     expect(JSON.parse(ls.stdout)).toMatchObject({ scenario: "resume-test", seed: "99", counts: { enrolled: TOTAL } });
-    const ci = await cli(EXTRA, ["fleet", "checkin", "--store", store, "--scenario", scenario, "--json"], { timeoutMs: 60_000 });
+    const ci = await cli(MAIN, ["fleet", "checkin", "--store", store, "--scenario", scenario, "--json"], { timeoutMs: 60_000 });
     expect(ci.code, ci.stderr).toBe(0);
     expect(JSON.parse(ci.stdout)).toEqual({ devices: TOTAL, ok: TOTAL, failed: {} });
-    const un = await cli(EXTRA, ["fleet", "unenroll", "--store", store, "--device", "0", "5"]);
+    const un = await cli(MAIN, ["fleet", "unenroll", "--store", store, "--device", "0", "5"]);
     expect(un.stdout).toMatch(/^2 device/);
     const rows = snapshot()!;
     expect(rows.every((r) => r.checkins === 1)).toBe(true);
@@ -132,7 +132,7 @@ describe("SIGKILL mid-run, then --resume", () => {
     const r = await cli(MAIN, ["run", scenario, "--no-progress", "--store", bad, "--resume"], { timeoutMs: 30_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`fleet store ${bad} is damaged`);
-    const l = await cli(EXTRA, ["fleet", "ls", "--store", bad]);
+    const l = await cli(MAIN, ["fleet", "ls", "--store", bad]);
     expect(l.code).toBe(2);
     expect(l.stderr).toContain(bad);
   }, 60_000);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeHistogram, encodeHistogram, latencyFigures, newLatencyHistogram } from "../../src/report/stats.js";
 import type { ExtendedSummary } from "../../src/report/metrics.js";
-import { cli, ensureBuilt, EXTRA, MAIN } from "./support/cli.js";
+import { cli, ensureBuilt, MAIN } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "enrollsim-shards-"));
 const scenario = join(dir, "shards.yaml");
@@ -49,7 +49,7 @@ describe("4 shard processes merged equal one process", () => {
       ...[0, 1, 2, 3].map((i) => cli(MAIN, ["run", ...common, "--shard", `${i}/4`, "--report", join(dir, `s${i}.json`)])),
     ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
-    const merge = await cli(EXTRA, ["report", "merge", ...[0, 1, 2, 3].map((i) => join(dir, `s${i}.json`)), "--scenario", strict]);
+    const merge = await cli(MAIN, ["report", "merge", ...[0, 1, 2, 3].map((i) => join(dir, `s${i}.json`)), "--scenario", strict]);
     expect(merge.code, merge.stderr).toBe(0);
     const merged = JSON.parse(merge.stdout) as ExtendedSummary;
     const single = read(join(dir, "all.json"));

@@ -97,7 +97,14 @@ export const runCommand = {
       renameSync(tmp, a.report);
     }
     if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
-    else process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
+    else {
+      process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
+      const extra: string[] = [];
+      if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
+      if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
+      if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
+      if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
+    }
     process.exitCode = summary.ok ? 0 : 1;
   },
 };

@@ -6,7 +6,6 @@ import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const MAIN = join(ROOT, "dist/cli/main.js");
-export const EXTRA = join(ROOT, "test/runner/support/extra-cli.mjs");
 
 export function ensureBuilt(): void {
   if (existsSync(MAIN) && existsSync(join(ROOT, "dist/cli/commands/report.js"))) return;

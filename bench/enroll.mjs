@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// Enrolments per second end to end against the embedded server in a SEPARATE process, with the
+// simulator's and the server's CPU measured separately, and the crypto floor measured in the
+// same run. Used for scep-enroll now and apple-enroll / windows-enroll once their flows exist.
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runScenario } from "../dist/api/run-scenario.js";
+import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
+import { countingCrypto, countingHttp, floorMs, measureOps } from "./crypto-floor.mjs";
+import { NodeHttp } from "../dist/platform/node/http.js";
+import { RealClock } from "../dist/platform/node/clock.js";
+import { cpuMs, startServerChild } from "./lib.mjs";
+
+function scenarioFile(o, url) {
+  const dir = mkdtempSync(join(tmpdir(), "enrollsim-bench-"));
+  const file = join(dir, `${o.bench}.yaml`);
+  const options = JSON.stringify(typeof o.options === "function" ? o.options(url) : (o.options ?? { scep: { challenge: "bench-challenge" } }));
+  writeFileSync(
+    file,
+    `name: ${o.bench}
+seed: 1
+server: ${url}
+groups: [ { name: g, model: ${o.model}, count: ${o.devices}, flow: ${o.flow}, options: ${options} } ]
+arrival: { concurrency: ${o.concurrency} }
+limits: { durationSeconds: 600, stepTimeoutMs: 30000 }
+`,
+  );
+  return file;
+}
+
+export async function enrollBench(options) {
+  let o = options;
+  const server = await startServerChild(o.platforms ?? {});
+  try {
+    const keys = await FileKeyPool.open({ spec: "rsa2048", ensure: Math.min(o.keyPoolSize ?? 100, o.devices) });
+    const base = o.flow === "scep" ? server.url : server.https;
+    const common = { keys, progress: false, trust: [server.caPem], capacity: false, ...(o.load ? { load: o.load } : {}) };
+    // 1. calibration: count private-key operations per enrolment (also warms the JIT)
+    const counting = countingCrypto();
+    const tc = performance.now();
+    const clock = new RealClock();
+    const http = countingHttp(new NodeHttp({ clock }), counting.counts);
+    const cal = await runScenario(scenarioFile({ ...o, devices: 40 }, base), { ...common, adapters: { clock, http, crypto: counting.port } });
+    const calRate = cal.summary.enrolled / ((performance.now() - tc) / 1000);
+    if (cal.summary.enrolled === 0) throw new Error(`calibration enrolled nobody: ${JSON.stringify(cal.summary.errors)}`);
+    // Bounded: size the measured run to about o.budgetSeconds at the calibration rate (npm run bench < 10 min).
+    o = { ...o, devices: Math.max(Math.min(200, o.devices), Math.min(o.devices, Math.round(calRate * (o.budgetSeconds ?? 60)))) };
+    const perEnrol = Object.fromEntries(Object.entries(counting.counts).map(([k, v]) => [k, v / cal.summary.enrolled]));
+    // 2. the measured run
+    const file = scenarioFile(o, base);
+    const s0 = await server.cpu();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const { summary } = await runScenario(file, common);
+    const wallMs = performance.now() - t0;
+    const simCpu = cpuMs(process.cpuUsage(c0));
+    const s1 = await server.cpu();
+    const serverCpu = cpuMs(s1) - cpuMs(s0);
+    // 3. the floor, measured now on a pool key
+    const cost = await measureOps(await keys.rsa(0), Object.keys(perEnrol));
+    const floor = floorMs(perEnrol, cost);
+    const n = Math.max(1, summary.enrolled);
+    const simCpuMsPerEnroll = simCpu / n;
+    return {
+      bench: o.bench,
+      devices: o.devices,
+      enrollPerSec: round(summary.enrolled / (wallMs / 1000)),
+      simCpuMsPerEnroll: round(simCpuMsPerEnroll),
+      serverCpuMsPerEnroll: round(serverCpu / n),
+      cryptoFloorMs: round(floor),
+      ratio: round(simCpuMsPerEnroll / floor),
+      enrolled: summary.enrolled,
+      failed: summary.failed,
+      concurrency: o.concurrency,
+      wallMs: Math.round(wallMs),
+      privateKeyOpsPerEnroll: perEnrol,
+      nativeCostMs: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, round(v, 3)])),
+      eventLoopDelayMs: summary.eventLoopDelayMs,
+      steps: Object.fromEntries(Object.entries(summary.steps).map(([k, v]) => [k, { count: v.count, p50: v.p50, p99: v.p99 }])),
+      ...(summary.failed ? { errors: Object.fromEntries(Object.entries(summary.errors).map(([k, v]) => [k, v.count])) } : {}),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// Shared helpers of the benchmarks: result files, CPU accounting, the server child process.
+import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+
+export const RESULTS = new URL("./results/", import.meta.url).pathname;
+
+export function machine() {
+  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", totalMemMiB: Math.round(totalmem() / 1048576), loadAvg1m: Math.round(loadavg()[0] * 100) / 100 };
+}
+
+/** Prints the one JSON line of a benchmark and keeps it in bench/results/<name>.json. */
+export function emit(name, result) {
+  const line = JSON.stringify(result);
+  process.stdout.write(`${line}\n`);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ ...result, at: new Date().toISOString(), machine: machine() }, null, 2)}\n`);
+}
+
+export const cpuMs = (u) => (u.user + u.system) / 1000;
+
+/** Starts the reference server in a separate process. */
+export async function startServerChild(platforms = {}, challenge = "bench-challenge") {
+  const child = fork(new URL("./server-child.mjs", import.meta.url).pathname, [JSON.stringify(platforms), challenge], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const info = await new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (c) => reject(new Error(`server child exited with ${c}`)));
+  });
+  const cpu = () =>
+    new Promise((resolve) => {
+      child.once("message", (m) => resolve(m.cpu));
+      child.send("cpu");
+    });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.send("stop");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
+  return { ...info, cpu, stop };
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Profiles the simulator side of one enrol benchmark and prints where its CPU goes:
+//   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices]
+//   node bench/profile.mjs --summarize /tmp/enrollsim-prof/CPU.*.cpuprofile
+import { readFileSync } from "node:fs";
+
+if (process.argv[2] === "--summarize") {
+  const p = JSON.parse(readFileSync(process.argv[3], "utf8"));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const fn = new Map();
+  const area = new Map();
+  let total = 0;
+  p.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const dt = p.timeDeltas[i] ?? 0;
+    const url = n.callFrame.url || "";
+    if (n.callFrame.functionName === "(idle)") return;
+    total += dt;
+    const k = `${n.callFrame.functionName || "(anonymous)"} ${url.replace(/.*\/(dist|node_modules)\//, "$1/")}:${n.callFrame.lineNumber}`;
+    fn.set(k, (fn.get(k) ?? 0) + dt);
+    const m = url.match(/node_modules\/([^/]+)/);
+    const a = m ? m[1] : url.includes("/dist/") ? url.replace(/.*\/dist\//, "dist/").split("/").slice(0, 3).join("/") : url.startsWith("node:") ? url : n.callFrame.functionName;
+    area.set(a, (area.get(a) ?? 0) + dt);
+  });
+  const show = (m, k) => [...m].sort((x, y) => y[1] - x[1]).slice(0, k).forEach(([n, v]) => console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${n}`));
+  console.log(`busy samples: ${(total / 1000).toFixed(0)} ms`);
+  show(fn, 25);
+  console.log("--- by area");
+  show(area, 20);
+} else {
+  const { enrollBench } = await import("./enroll.mjs");
+  const which = process.argv[2] ?? "scep";
+  const devices = Number(process.argv[3] ?? 600);
+  const o = {
+    scep: { bench: "scep-enroll", flow: "scep", model: "pixel-8" },
+    apple: { bench: "apple-enroll", flow: "ios-profile", model: "iphone-15", platforms: { apple: {} }, options: {} },
+    windows: {
+      bench: "windows-enroll", flow: "windows-byod", model: "windows-11-laptop", platforms: { windows: { password: "bench-Passw0rd" } },
+      options: (base) => ({ windows: { upn: "user%INDEX%@contoso.com", password: "bench-Passw0rd", discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
+    },
+  }[which];
+  const r = await enrollBench({ ...o, devices, concurrency: 128, budgetSeconds: 30 });
+  console.log(JSON.stringify({ enrollPerSec: r.enrollPerSec, simCpuMsPerEnroll: r.simCpuMsPerEnroll, pid: process.pid }));
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Operations on a persistent fleet (`enrollsim fleet ls|checkin|unenroll --store FILE`).
+ * Check-in runs each enrolled device's check-in (the flow's hook, or the SCEP stand-in:
+ * GetCACaps) against the scenario's server. Unenrol is local: the store marks the device
+ * unenrolled (SCEP has no unenrolment message; platforms with one will send it from their hook).
+ */
+import type { Catalog } from "../device/catalog.js";
+import { FLOWS } from "../device/flows/index.js";
+import type { DeviceIdentity } from "../device/identity.js";
+import type { Logger } from "../ports/index.js";
+import { nullTranscript, silentLogger } from "../ports/index.js";
+import { ScenarioError, asSimError } from "../errors/index.js";
+import { FileKeyPool } from "../platform/node/keypool/index.js";
+import { loadCatalog } from "../runner/catalog-files.js";
+import { checkinFor } from "../runner/checkin.js";
+import { flowOptions } from "../runner/flow-options.js";
+import type { ResolvedScenario } from "../runner/scenario/types.js";
+import { StoreError } from "../runner/store/errors.js";
+import type { DeviceState, StoredDevice } from "../runner/store/types.js";
+import { ReferenceServer } from "../server/reference-server.js";
+import { nodeAdapters, type NodeAdapters } from "./environment.js";
+import { loadScenario } from "./run-scenario.js";
+import { SqliteFleetStore } from "./store/sqlite.js";
+
+export interface FleetListing {
+  file: string;
+  scenario: string;
+  seed: string;
+  shard: string;
+  counts: Record<DeviceState, number>;
+  devices: Pick<StoredDevice, "index" | "device" | "platform" | "flow" | "state" | "checkins" | "attempts" | "failureCode" | "serverIds">[];
+}
+
+/** Lists a store (read-only). */
+export function listFleet(file: string, o: { state?: DeviceState; limit?: number } = {}): FleetListing {
+  const store = SqliteFleetStore.open(file, { readonly: true });
+  try {
+    const meta = store.meta();
+    if (!meta) throw new StoreError("store.corrupt", `fleet store ${file} has no meta record (damaged or not a fleet store)`);
+    return {
+      file,
+      scenario: meta.scenario,
+      seed: meta.seed,
+      shard: meta.shard,
+      counts: store.counts(),
+      devices: store.list(o).map((d) => ({ index: d.index, device: d.device, platform: d.platform, flow: d.flow, state: d.state, checkins: d.checkins, attempts: d.attempts, ...(d.failureCode ? { failureCode: d.failureCode } : {}), serverIds: d.serverIds })),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+/** Marks enrolled devices unenrolled (all, or the given indices). Returns how many changed. */
+export function unenrollFleet(file: string, indices?: number[], now = Date.now()): number {
+  const store = SqliteFleetStore.open(file);
+  try {
+    const want = indices ? new Set(indices) : undefined;
+    let n = 0;
+    for (const d of store.list({ state: "enrolled" })) {
+      if (want && !want.has(d.index)) continue;
+      store.put({ ...d, state: "unenrolled", updatedAt: now });
+      n++;
+    }
+    return n;
+  } finally {
+    store.close();
+  }
+}
+
+export interface CheckinFleetOptions {
+  /** The scenario the store was made with (its server, groups and options). */
+  scenario: string | ResolvedScenario;
+  catalog?: Catalog;
+  keyPoolDir?: string;
+  trust?: string[];
+  insecure?: boolean;
+  concurrency?: number;
+  adapters?: Partial<NodeAdapters>;
+  log?: Logger;
+  /** Limit to these device indices. */
+  indices?: number[];
+}
+
+export interface CheckinReport {
+  devices: number;
+  ok: number;
+  failed: Record<string, number>;
+}
+
+/** One check-in for every enrolled device of a store. */
+export async function checkinFleet(file: string, o: CheckinFleetOptions): Promise<CheckinReport> {
+  const catalog = o.catalog ?? loadCatalog();
+  const scenario = typeof o.scenario === "string" ? await loadScenario(o.scenario, catalog) : o.scenario;
+  const store = SqliteFleetStore.open(file);
+  let server: ReferenceServer | undefined;
+  try {
+    const meta = store.meta();
+    if (!meta) throw new StoreError("store.corrupt", `fleet store ${file} has no meta record`);
+    if (meta.scenario !== scenario.name) throw new StoreError("store.mismatch", `${file} belongs to scenario "${meta.scenario}", not "${scenario.name}"`);
+    const adapters = nodeAdapters(meta.seed, o.adapters);
+    const devices = store.list({ state: "enrolled" }).filter((d) => !o.indices || o.indices.includes(d.index));
+    const keys = await FileKeyPool.open({ dir: o.keyPoolDir, spec: "rsa2048", ensure: 1 });
+    const trust = [...(o.trust ?? [])];
+    let scepUrl: string | undefined;
+    let base: { http?: string; https?: string; embedded: boolean };
+    if (scenario.server.kind === "embedded") {
+      // A new embedded server has a new CA: good enough for the GetCACaps stand-in, not for a real MDM check-in.
+      server = await ReferenceServer.start({ scep: { challenge: scenario.server.scep.challenge }, platforms: scenario.server.platforms });
+      trust.push(server.caPem);
+      scepUrl = server.scepUrl;
+      base = { ...server.urls, embedded: true };
+    } else {
+      const b = scenario.server.url.replace(/\/$/, "");
+      scepUrl = `${b}/scep`;
+      base = { [b.startsWith("https:") ? "https" : "http"]: b, embedded: false };
+    }
+    const report: CheckinReport = { devices: devices.length, ok: 0, failed: {} };
+    const log = o.log ?? silentLogger;
+    let next = 0;
+    const worker = async () => {
+      while (next < devices.length) {
+        const d = devices[next++]!;
+        const group = scenario.groups.find((g) => g.name === d.group);
+        let code = "checkin.ok";
+        const http = adapters.http.client({ tls: { ca: trust, insecure: o.insecure ?? false }, keepAlive: false });
+        try {
+          if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);
+          const hook = checkinFor(FLOWS[d.flow], d.flow);
+          if (!hook) throw new ScenarioError(`flow "${d.flow}" has no check-in`);
+          const identity = JSON.parse(d.identity) as DeviceIdentity;
+          const entropy = adapters.entropy.forDevice(0, d.index).fork(`checkin/${d.checkins}`);
+          const protocol = {
+            device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log,
+            timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes,
+          };
+          const opts = flowOptions(group) as { url?: string };
+          const out = await hook(
+            { identity, ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: adapters.http, dns: adapters.dns, keys, transcript: nullTranscript, log }, protocol, targets: { scepUrl, server: base } },
+            { ...opts, url: scenario.server.kind === "embedded" ? undefined : opts.url } as never,
+            { certificates: d.certificates ?? [], serverIds: d.serverIds },
+          );
+          if (!out.ok) code = out.code;
+        } catch (err) {
+          code = asSimError(err, { device: d.device }).code;
+        } finally {
+          await http.close().catch(() => {});
+        }
+        if (code === "checkin.ok") report.ok++;
+        else report.failed[code] = (report.failed[code] ?? 0) + 1;
+        const now = adapters.clock.now();
+        store.put({ ...d, lastCheckinAt: now, checkins: d.checkins + 1, updatedAt: now });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 16) }, worker));
+    return report;
+  } finally {
+    await server?.close();
+    store.close();
+  }
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The fleet store on SQLite (better-sqlite3: synchronous, transactional). WAL journal with
+ * synchronous=NORMAL: every committed transaction survives the process being SIGKILLed (the
+ * WAL is in the OS page cache); only a power loss may drop the last few commits. The file,
+ * its -wal and -shm are mode 0600 because they describe device identities and credentials.
+ * A file that is not a fleet store, or fails SQLite's integrity check, raises `store.corrupt`
+ * naming the file; it is never reset or overwritten.
+ */
+import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
+import { StoreError } from "../../runner/store/errors.js";
+import { DEVICE_STATES, zeroCounts, type DeviceState, type FleetStore, type StoreMeta, type StoredDevice } from "../../runner/store/types.js";
+
+export const STORE_SCHEMA_VERSION = 1;
+const MAGIC = "SQLite format 3\0";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS devices (
+  idx INTEGER PRIMARY KEY,
+  device TEXT NOT NULL,
+  grp TEXT NOT NULL,
+  model TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  flow TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  key_slot INTEGER NOT NULL,
+  key_spki_sha256 TEXT,
+  state TEXT NOT NULL CHECK (state IN ('enrolling','enrolled','failed','unenrolled')),
+  certificates TEXT,
+  chain_pem TEXT,
+  server_ids TEXT NOT NULL,
+  failure_code TEXT,
+  attempts INTEGER NOT NULL,
+  enrolled_at INTEGER,
+  last_checkin_at INTEGER,
+  checkins INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS devices_state ON devices(state);
+`;
+
+interface Row {
+  idx: number;
+  device: string;
+  grp: string;
+  model: string;
+  platform: string;
+  flow: string;
+  identity: string;
+  key_slot: number;
+  key_spki_sha256: string | null;
+  state: string;
+  certificates: string | null;
+  chain_pem: string | null;
+  server_ids: string;
+  failure_code: string | null;
+  attempts: number;
+  enrolled_at: number | null;
+  last_checkin_at: number | null;
+  checkins: number;
+  updated_at: number;
+}
+
+export interface OpenStoreOptions {
+  /** Create the file when missing (run). Default false (fleet commands need an existing store). */
+  create?: boolean;
+  readonly?: boolean;
+}
+
+function corrupt(file: string, why: string, cause?: unknown): StoreError {
+  return new StoreError("store.corrupt", `fleet store ${file} is damaged or not a fleet store: ${why}. It was left untouched; move it away or restore a copy (enrollsim never resets a store).`, { cause });
+}
+
+export class SqliteFleetStore implements FleetStore {
+  private readonly db: Database.Database;
+  private readonly putStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  private constructor(readonly location: string, db: Database.Database) {
+    this.db = db;
+    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at)`);
+    this.getStmt = db.prepare(`SELECT * FROM devices WHERE idx = ?`);
+  }
+
+  /**
+   * Opens (or with `create`, creates) a store file.
+   * @throws {StoreError} `store.corrupt` naming the file; `store.io` when it cannot be opened.
+   */
+  static open(file: string, o: OpenStoreOptions = {}): SqliteFleetStore {
+    const exists = existsSync(file);
+    if (!exists && !o.create) throw new StoreError("store.io", `fleet store ${file} does not exist (a run with --store ${file} creates it)`);
+    if (exists) {
+      const size = statSync(file).size;
+      if (size > 0) {
+        const head = Buffer.alloc(16);
+        const fd = openSync(file, "r");
+        try {
+          readSync(fd, head, 0, 16, 0);
+        } finally {
+          closeSync(fd);
+        }
+        if (head.toString("latin1") !== MAGIC) throw corrupt(file, "the file does not start with the SQLite header");
+      } else if (!o.create) throw corrupt(file, "the file is empty");
+    } else {
+      closeSync(openSync(file, "a", 0o600));
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(file, { readonly: o.readonly ?? false, fileMustExist: true });
+    } catch (err) {
+      throw new StoreError("store.io", `cannot open fleet store ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      db.pragma("busy_timeout = 5000");
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") throw corrupt(file, `SQLite integrity check says: ${String(check)}`);
+      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type='table'`).all() as { name: string }[];
+      const names = new Set(tables.map((t) => t.name));
+      if (names.size > 0 && (!names.has("meta") || !names.has("devices"))) throw corrupt(file, `unexpected tables ${[...names].join(", ")}`);
+      if (names.size === 0 && o.readonly) throw corrupt(file, "it holds no fleet tables");
+      // Only now, with the file known to be ours (or new), may anything be written to it.
+      if (!o.readonly) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+      }
+      if (names.size === 0) db.exec(SCHEMA);
+    } catch (err) {
+      db.close();
+      if (err instanceof StoreError) throw err;
+      throw corrupt(file, (err as Error).message, err);
+    }
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    const store = new SqliteFleetStore(file, db);
+    const meta = store.meta();
+    if (meta && meta.schemaVersion !== STORE_SCHEMA_VERSION) {
+      store.close();
+      throw corrupt(file, `schema version ${meta.schemaVersion}, this enrollsim reads ${STORE_SCHEMA_VERSION}`);
+    }
+    return store;
+  }
+
+  private wrap<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB") throw corrupt(this.location, (err as Error).message, err);
+      if (err instanceof StoreError) throw err;
+      throw new StoreError("store.io", `fleet store ${this.location}: cannot ${what}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  meta(): StoreMeta | undefined {
+    return this.wrap("read the meta table", () => {
+      const rows = this.db.prepare(`SELECT key, value FROM meta`).all() as { key: string; value: string }[];
+      if (rows.length === 0) return undefined;
+      const m = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+      const n = (k: string) => {
+        const v = Number(m[k]);
+        if (!Number.isFinite(v)) throw corrupt(this.location, `meta.${k} is "${String(m[k])}"`);
+        return v;
+      };
+      if (typeof m.scenario !== "string" || typeof m.seed !== "string") throw corrupt(this.location, "meta lacks scenario or seed");
+      return { scenario: m.scenario, seed: m.seed, shard: m.shard ?? "", createdAt: n("createdAt"), schemaVersion: n("schemaVersion") };
+    });
+  }
+
+  setMeta(meta: StoreMeta): void {
+    this.wrap("write the meta table", () => {
+      const ins = this.db.prepare(`INSERT OR REPLACE INTO meta VALUES (?, ?)`);
+      this.db.transaction(() => {
+        for (const [k, v] of Object.entries(meta)) ins.run(k, String(v));
+      })();
+    });
+  }
+
+  get(index: number): StoredDevice | undefined {
+    return this.wrap("read a device", () => {
+      const r = this.getStmt.get(index) as Row | undefined;
+      return r ? this.fromRow(r) : undefined;
+    });
+  }
+
+  put(d: StoredDevice): void {
+    this.wrap("write a device", () => {
+      this.putStmt.run({
+        idx: d.index,
+        device: d.device,
+        grp: d.group,
+        model: d.model,
+        platform: d.platform,
+        flow: d.flow,
+        identity: d.identity,
+        key_slot: d.keySlot,
+        key_spki_sha256: d.keySpkiSha256 ?? null,
+        state: d.state,
+        certificates: d.certificates ? JSON.stringify(d.certificates) : null,
+        chain_pem: d.chainPem ?? null,
+        server_ids: JSON.stringify(d.serverIds),
+        failure_code: d.failureCode ?? null,
+        attempts: d.attempts,
+        enrolled_at: d.enrolledAt ?? null,
+        last_checkin_at: d.lastCheckinAt ?? null,
+        checkins: d.checkins,
+        updated_at: Math.round(d.updatedAt),
+      });
+    });
+  }
+
+  list(filter: { state?: DeviceState; limit?: number } = {}): StoredDevice[] {
+    return this.wrap("list devices", () => {
+      const limit = filter.limit ?? -1;
+      const rows = (filter.state
+        ? this.db.prepare(`SELECT * FROM devices WHERE state = ? ORDER BY idx LIMIT ?`).all(filter.state, limit)
+        : this.db.prepare(`SELECT * FROM devices ORDER BY idx LIMIT ?`).all(limit)) as Row[];
+      return rows.map((r) => this.fromRow(r));
+    });
+  }
+
+  counts(): Record<DeviceState, number> {
+    return this.wrap("count devices", () => {
+      const c = zeroCounts();
+      for (const r of this.db.prepare(`SELECT state, COUNT(*) AS n FROM devices GROUP BY state`).all() as { state: DeviceState; n: number }[]) c[r.state] = r.n;
+      return c;
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private fromRow(r: Row): StoredDevice {
+    if (!DEVICE_STATES.includes(r.state as DeviceState)) throw corrupt(this.location, `device ${r.idx} has state "${r.state}"`);
+    const json = <T>(text: string | null, field: string): T | undefined => {
+      if (text === null) return undefined;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw corrupt(this.location, `device ${r.idx}: ${field} is not JSON`);
+      }
+    };
+    return {
+      index: r.idx,
+      device: r.device,
+      group: r.grp,
+      model: r.model,
+      platform: r.platform,
+      flow: r.flow,
+      identity: r.identity,
+      keySlot: r.key_slot,
+      ...(r.key_spki_sha256 ? { keySpkiSha256: r.key_spki_sha256 } : {}),
+      state: r.state as DeviceState,
+      ...(r.certificates ? { certificates: json<{ label: string; pem: string }[]>(r.certificates, "certificates")! } : {}),
+      ...(r.chain_pem ? { chainPem: r.chain_pem } : {}),
+      serverIds: json<Record<string, string>>(r.server_ids, "server_ids") ?? {},
+      ...(r.failure_code ? { failureCode: r.failure_code } : {}),
+      attempts: r.attempts,
+      ...(r.enrolled_at !== null ? { enrolledAt: r.enrolled_at } : {}),
+      ...(r.last_checkin_at !== null ? { lastCheckinAt: r.last_checkin_at } : {}),
+      checkins: r.checkins,
+      updatedAt: r.updated_at,
+    };
+  }
+}

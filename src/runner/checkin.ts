@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Steady-state check-ins. A flow may carry an optional `checkin` hook (platforms implement it:
+ * Apple MDM check-in + command poll, Windows OMA-DM session, Android policy sync); until then,
+ * the built-in stand-in for the platform-neutral "scep" flow asks the CA for its capabilities
+ * (GetCACaps), which is the request a SCEP client makes before every renewal. It does NOT renew
+ * (that would issue one certificate per check-in) and claims nothing more than that.
+ */
+import { ScenarioError } from "../errors/index.js";
+import type { Flow, FlowContext } from "../device/flow.js";
+import { ScepClient } from "../protocol/scep/client.js";
+
+/** What an enrolled device holds, handed to its check-in. */
+export interface EnrolledState {
+  /** Issued certificates as PEM, by keychain label. */
+  certificates: { label: string; pem: string }[];
+  /** Ids the server gave the device (enrollment id, certificate serial, …). */
+  serverIds: Record<string, string>;
+}
+
+/** Outcome of one check-in: a value, like a flow result (exceptions are failures). */
+export interface CheckinOutcome {
+  ok: boolean;
+  code: string;
+  step?: string;
+  message?: string;
+}
+
+/** The hook a flow can implement: one check-in of an enrolled device. */
+export type FlowCheckin = (ctx: FlowContext, options: never, state: EnrolledState) => Promise<CheckinOutcome>;
+
+/** A flow that may carry the optional hook (proposed additive field of device/flow.ts `Flow`). */
+export type CheckinCapable = Flow<never> & { checkin?: FlowCheckin };
+
+/** Built-in stand-ins, by flow name, for flows that have no hook yet. */
+export const BUILTIN_CHECKINS: Record<string, FlowCheckin> = {
+  async scep(ctx, options) {
+    const url = (options as { url?: string } | undefined)?.url ?? ctx.targets.scepUrl;
+    if (!url) throw new ScenarioError("a scep check-in needs a SCEP URL (options.scep.url, or the embedded server)");
+    const caps = await new ScepClient(ctx.protocol, { url }).getCaCaps();
+    return { ok: true, code: "checkin.scep.getcacaps", message: `${caps.keywords.length} capabilities` };
+  },
+};
+
+/** The check-in of a flow: its own hook, else the built-in stand-in, else undefined. */
+export function checkinFor(flow: Flow<never> | undefined, name: string): FlowCheckin | undefined {
+  return (flow as CheckinCapable | undefined)?.checkin ?? BUILTIN_CHECKINS[name];
+}
