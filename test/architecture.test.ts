@@ -12,6 +12,7 @@ const SRC = resolve(import.meta.dirname, "../src");
 const RANKS: [prefix: string, rank: number][] = [
   ["ports/", 0],
   ["errors/", 0],
+  ["_generated/", 0],
   ["platform/virtual/", 0.5],
   ["wire/", 1],
   ["protocol/", 2],

@@ -125,6 +125,7 @@ export class VirtualDevice {
           ports: { ...this.adapters, entropy, keys: this.keys, transcript: this.transcriptSink, log: protocol.log },
           protocol,
           targets,
+          tls: this.options.tls,
         },
         options as never,
       )

@@ -4,7 +4,10 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { androidCommand } from "./commands/android.js";
+import { appleCommand } from "./commands/apple.js";
 import { devicesCommand } from "./commands/devices.js";
+import { fleetCommand } from "./commands/fleet.js";
+import { reportCommand } from "./commands/report.js";
 import { enrollCommand } from "./commands/enroll.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { keysCommand } from "./commands/keys.js";
@@ -26,7 +29,10 @@ await yargs(hideBin(process.argv))
   .command(inspectCommand as never)
   .command(devicesCommand as never)
   .command(keysCommand as never)
+  .command(appleCommand as never)
   .command(androidCommand as never)
+  .command(reportCommand as never)
+  .command(fleetCommand as never)
   .demandCommand(1, "name a command (see --help)")
   .strict()
   .recommendCommands()

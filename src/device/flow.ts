@@ -4,7 +4,7 @@
  * Flows compose behaviours; they return a value for every expected protocol outcome and throw
  * SimErrors only for failures (server, transport, scenario, or our bug).
  */
-import type { DevicePorts } from "../ports/index.js";
+import type { DevicePorts, TlsSettings } from "../ports/index.js";
 import type { Certificate } from "../wire/x509/certificate.js";
 import type { PrivateKey } from "../ports/crypto.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
@@ -23,6 +23,8 @@ export interface FlowContext {
   ports: DevicePorts;
   protocol: ProtocolContext;
   targets: FlowTargets;
+  /** The device's TLS settings (trust store, --insecure), for flows that build their own clients (mTLS). */
+  tls?: TlsSettings;
 }
 
 /** Credentials a device holds after a flow: its keychain. */
@@ -46,4 +48,13 @@ export interface Flow<Options = unknown> {
   /** Platforms the flow applies to; "any" for platform-neutral flows such as plain SCEP. */
   platforms: readonly Platform[] | "any";
   run(ctx: FlowContext, options: Options): Promise<FlowResult>;
+  /**
+   * Steady-state check-in of an enrolled device (issue 6 load model): the platform's periodic
+   * contact with its server. Optional; the runner falls back to a built-in for known flows.
+   */
+  checkin?(
+    ctx: FlowContext,
+    options: Options,
+    state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string> },
+  ): Promise<{ ok: boolean; code: string; step?: string; message?: string }>;
 }

@@ -4,7 +4,7 @@ import type { Argv } from "yargs";
 
 export const inspectCommand = {
   command: "inspect <file>",
-  describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, or an Android provisioning QR PNG",
+  describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, an Android provisioning QR PNG, or a Windows SOAP/SyncML/provisioning XML",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true })
@@ -18,6 +18,16 @@ export const inspectCommand = {
       process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${qr.formatQrInspection(i)}\n`);
       if (!i.valid) process.exitCode = 1;
       return;
+    }
+    const { readFileSync } = await import("node:fs");
+    const head = readFileSync(a.file).subarray(0, 4096).toString("utf8").trimStart();
+    if (head.startsWith("<")) {
+      const { inspectWindowsXml } = await import("../../api/windows/inspect.js");
+      const w = inspectWindowsXml(readFileSync(a.file, "utf8"));
+      if (w) {
+        process.stdout.write(`${JSON.stringify(w, null, 2)}\n`);
+        return;
+      }
     }
     const { formatInspection, inspectFile } = await import("../../api/inspect.js");
     const i = await inspectFile(a.file, { key: a.key, showSecrets: a["show-secrets"] } as never);
