@@ -29,6 +29,12 @@ describe("shipped SCEP scenarios", () => {
     expect(summary.errors["scep.failInfo.badRequest"]!.count).toBe(10);
   });
 
+  it("scep-malformed-certrep: every device refuses a CertRep signed by an unknown key, blamed on the server", async () => {
+    const { summary } = await runScenario(scenario("scep-malformed-certrep.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 6, enrolled: 0, failed: 6, ok: true });
+    expect(summary.errors["scep.unknown-signer"]).toMatchObject({ count: 6, blame: "server", step: "scep.pkioperation" });
+  });
+
   it("a trace directory gets one 0600 NDJSON file per device with the challenge redacted", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-trace-")), "trace");
     const { summary } = await runScenario(scenario("scep-bad-challenge.yaml"), { ...opts, trace: dir });

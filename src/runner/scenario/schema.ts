@@ -15,6 +15,7 @@
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
+import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
 
 /** A JSON value: what the schema object is made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -182,6 +183,11 @@ const embedded: Json = {
           items: { type: "string", enum: [...CA_CAPS] },
         },
         validityDays: { type: "integer", minimum: 1, maximum: 36_500, description: "Issued certificate validity. Default 365." },
+        fault: {
+          type: "string",
+          enum: [...SCEP_SERVER_FAULTS],
+          description: "Make every CertRep wrong in exactly this one way (fault scenarios, e.g. apple-scep-malformed-response).",
+        },
       },
     },
     ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),

@@ -4,6 +4,7 @@
  * `ResolvedScenario` and friends are what the runner uses: defaults filled, unions discriminated.
  * The format reference is `scenarios/README.md`; the schema is {@link ./schema.ts}.
  */
+import type { ScepServerFault } from "../../wire/scep/faults.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
 /** SCEP failInfo name (RFC 8894). */
@@ -27,6 +28,7 @@ export interface EmbeddedScepConfig {
   ra?: boolean;
   caps?: CaCap[];
   validityDays?: number;
+  fault?: ScepServerFault;
 }
 
 /** `embedded` as written. */
@@ -134,6 +136,7 @@ export interface ResolvedEmbeddedScep {
   /** `undefined`: the embedded server's own default set. */
   caps?: CaCap[];
   validityDays: number;
+  fault?: ScepServerFault;
 }
 
 /** The server the devices talk to. */

@@ -25,16 +25,8 @@ export interface ScepServerConfig {
   allowSingleDes: boolean;
 }
 
-export const SCEP_SERVER_FAULTS = [
-  "unknown-signer",
-  "cert-for-other-key",
-  "wrong-recipient-nonce",
-  "wrong-transaction-id",
-  "wrong-content-type",
-  "not-pkcs7",
-  "truncated",
-] as const;
-export type ScepServerFault = (typeof SCEP_SERVER_FAULTS)[number];
+export { SCEP_SERVER_FAULTS, type ScepServerFault } from "../../wire/scep/faults.js";
+import type { ScepServerFault } from "../../wire/scep/faults.js";
 
 export const DEFAULT_CAPS = ["Renewal", "SHA-1", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard", "POSTPKIOperation"];
 
