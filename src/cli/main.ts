@@ -41,6 +41,7 @@ await yargs(hideBin(process.argv))
     else process.stderr.write(`enrollsim: ${msg}\nRun 'enrollsim --help' for usage.\n`);
     process.exit(2);
   })
+  .wrap(Math.min(120, process.stdout.columns || 100))
   .help()
   .version()
   .parseAsync();
