@@ -2,6 +2,7 @@
 // (d) The crypto floor of one enrolment: the private-key operations a device cannot avoid,
 // counted on a real enrolment through a counting CryptoPort, times their native cost measured
 // here in the same run. Key generation is not part of it (keys come from the pool).
+import { createPrivateKey } from "node:crypto";
 import { NodeCrypto } from "../dist/platform/node/crypto.js";
 
 /** A CryptoPort that counts private-key operations (sign, RSA decrypt) by key type. */
@@ -15,26 +16,27 @@ export function countingCrypto(inner = new NodeCrypto()) {
 }
 
 /**
- * An HttpPort that counts TLS client-certificate handshakes: one private-key signature
- * (CertificateVerify) inside OpenSSL per https request of a client with an mTLS identity
- * (connections are per request unless keepAlive). They do not pass through the CryptoPort.
+ * Wraps a NodeHttp port to count TLS client-certificate signatures: one private-key signature
+ * (CertificateVerify, inside OpenSSL, not through the CryptoPort) per FULL handshake of a client
+ * with an mTLS identity. Resumed handshakes (the adapter resumes TLS sessions within one client)
+ * and kept-alive connections sign nothing, so the port's own handshake counters are used rather
+ * than counting requests. Call `settle()` after the run to copy them into `counts`.
  */
 export function countingHttp(inner, counts) {
+  let label;
+  const start = { ...inner.tlsStats };
   return {
     client(opts = {}) {
-      const c = inner.client(opts);
-      const mtls = !!opts.tls?.identity;
-      let opened = false;
-      return {
-        request: (req) => {
-          if (mtls && req.url.startsWith("https:") && (!opts.keepAlive || !opened)) {
-            counts["tls-client-sign:rsa2048"] = (counts["tls-client-sign:rsa2048"] ?? 0) + 1;
-            opened = true;
-          }
-          return c.request(req);
-        },
-        close: () => c.close(),
-      };
+      if (opts.tls?.identity && !label) {
+        const d = createPrivateKey(opts.tls.identity.keyPem);
+        label = `tls-client-sign:${d.asymmetricKeyType}${d.asymmetricKeyDetails?.modulusLength ?? (d.asymmetricKeyDetails?.namedCurve === "secp384r1" ? 384 : 256)}`;
+      }
+      return inner.client(opts);
+    },
+    settle() {
+      const n = inner.tlsStats.fullWithClientCert - start.fullWithClientCert;
+      if (n > 0) counts[label ?? "tls-client-sign:rsa2048"] = n;
+      return { full: inner.tlsStats.full - start.full, resumed: inner.tlsStats.resumed - start.resumed, fullWithClientCert: n };
     },
   };
 }
@@ -44,11 +46,14 @@ export async function measureOps(key, ops, iterations = 400) {
   const c = new NodeCrypto();
   const data = new Uint8Array(1024).fill(7);
   const cost = {};
+  let ecKey;
   for (const op of ops) {
     let fn;
     if (op.startsWith("sign:") || op.startsWith("tls-client-sign:")) {
+      // TLS 1.3 CertificateVerify with an RSA key is RSA-PSS/SHA-256: same cost as PKCS#1 v1.5.
       const alg = op.split(":")[2] ?? "sha256";
-      fn = () => c.sign(key, alg, data);
+      const k = op.includes(":ec") ? ecKey ?? (ecKey = await c.generateKey(op.includes("384") ? "ec-p384" : "ec-p256")) : key;
+      fn = () => c.sign(k, alg, data);
     } else if (op.startsWith("decrypt:")) {
       const ct = c.rsaEncryptPkcs1(key.spki, new Uint8Array(32).fill(1));
       fn = () => c.rsaDecryptPkcs1(key, ct);

@@ -42,6 +42,7 @@ export async function enrollBench(options) {
     const clock = new RealClock();
     const http = countingHttp(new NodeHttp({ clock }), counting.counts);
     const cal = await runScenario(scenarioFile({ ...o, devices: 40 }, base), { ...common, adapters: { clock, http, crypto: counting.port } });
+    const calHandshakes = http.settle();
     const calRate = cal.summary.enrolled / ((performance.now() - tc) / 1000);
     if (cal.summary.enrolled === 0) throw new Error(`calibration enrolled nobody: ${JSON.stringify(cal.summary.errors)}`);
     // Bounded: size the measured run to about o.budgetSeconds at the calibration rate (npm run bench < 10 min).
@@ -52,7 +53,10 @@ export async function enrollBench(options) {
     const s0 = await server.cpu();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const { summary } = await runScenario(file, common);
+    // The measured run uses the adapters a user gets (runScenario's own NodeHttp), except that
+    // this port is passed in so its TLS handshake counters can be reported.
+    const measuredHttp = new NodeHttp({ clock });
+    const { summary } = await runScenario(file, { ...common, adapters: { clock, http: measuredHttp } });
     const wallMs = performance.now() - t0;
     const simCpu = cpuMs(process.cpuUsage(c0));
     const s1 = await server.cpu();
@@ -74,7 +78,14 @@ export async function enrollBench(options) {
       failed: summary.failed,
       concurrency: o.concurrency,
       wallMs: Math.round(wallMs),
+      ...(o.load ? { load: o.load } : {}),
       privateKeyOpsPerEnroll: perEnrol,
+      tlsHandshakesPerEnroll: {
+        full: round(measuredHttp.tlsStats.full / n),
+        resumed: round(measuredHttp.tlsStats.resumed / n),
+        fullWithClientCert: round(measuredHttp.tlsStats.fullWithClientCert / n),
+      },
+      calibrationHandshakes: calHandshakes,
       nativeCostMs: Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, round(v, 3)])),
       eventLoopDelayMs: summary.eventLoopDelayMs,
       steps: Object.fromEntries(Object.entries(summary.steps).map(([k, v]) => [k, { count: v.count, p50: v.p50, p99: v.p99 }])),

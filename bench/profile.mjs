@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Profiles the simulator side of one enrol benchmark and prints where its CPU goes:
-//   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices]
+//   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices] [--keepalive]
 //   node bench/profile.mjs --summarize /tmp/enrollsim-prof/CPU.*.cpuprofile
 import { readFileSync } from "node:fs";
 
@@ -29,8 +29,10 @@ if (process.argv[2] === "--summarize") {
   show(area, 20);
 } else {
   const { enrollBench } = await import("./enroll.mjs");
-  const which = process.argv[2] ?? "scep";
-  const devices = Number(process.argv[3] ?? 600);
+  const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const keepAlive = process.argv.includes("--keepalive");
+  const which = args[0] ?? "scep";
+  const devices = Number(args[1] ?? 600);
   const o = {
     scep: { bench: "scep-enroll", flow: "scep", model: "pixel-8" },
     apple: { bench: "apple-enroll", flow: "ios-profile", model: "iphone-15", platforms: { apple: {} }, options: {} },
@@ -39,6 +41,6 @@ if (process.argv[2] === "--summarize") {
       options: (base) => ({ windows: { upn: "user%INDEX%@contoso.com", password: "bench-Passw0rd", discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
     },
   }[which];
-  const r = await enrollBench({ ...o, devices, concurrency: 128, budgetSeconds: 30 });
-  console.log(JSON.stringify({ enrollPerSec: r.enrollPerSec, simCpuMsPerEnroll: r.simCpuMsPerEnroll, pid: process.pid }));
+  const r = await enrollBench({ ...o, devices, concurrency: 128, budgetSeconds: Number(process.env.BENCH_BUDGET ?? 30), ...(keepAlive ? { load: { keepAlive: true } } : {}) });
+  console.log(JSON.stringify({ keepAlive, enrollPerSec: r.enrollPerSec, simCpuMsPerEnroll: r.simCpuMsPerEnroll, serverCpuMsPerEnroll: r.serverCpuMsPerEnroll, cryptoFloorMs: r.cryptoFloorMs, ratio: r.ratio, devices: r.enrolled, failed: r.failed, tls: r.tlsHandshakesPerEnroll, ops: r.privateKeyOpsPerEnroll, pid: process.pid }));
 }

@@ -103,9 +103,16 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
   };
 }
 
+/** The client certificate of a TLS connection, read once per socket (not per request). */
+const peerCache = new WeakMap<object, Uint8Array | null>();
 function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
   const socket = req.socket as TLSSocket;
-  if (typeof socket.getPeerCertificate !== "function") return undefined;
-  const cert = socket.getPeerCertificate(false);
-  return cert && cert.raw ? new Uint8Array(cert.raw) : undefined;
+  if (typeof socket.getPeerX509Certificate !== "function") return undefined;
+  let der = peerCache.get(socket);
+  if (der === undefined) {
+    const cert = socket.getPeerX509Certificate();
+    der = cert ? new Uint8Array(cert.raw) : null;
+    peerCache.set(socket, der);
+  }
+  return der ?? undefined;
 }

@@ -47,8 +47,32 @@ function native(key: PrivateKey): KeyObject {
   throw new Error("private key was not created by the node crypto adapter");
 }
 
+/** Most distinct public keys whose imported KeyObjects are kept (CA/RA keys are shared by every device). */
+export const PUBLIC_KEY_CACHE_SIZE = 1024;
+const publicKeys = new Map<string, KeyObject>();
+
+/**
+ * The KeyObject of an SPKI, imported once and kept in a bounded LRU: re-importing on every
+ * verify/encrypt cost 7–9 % of the simulator's CPU (docs/performance.md). Public keys only; an
+ * SPKI that fails to import is not cached.
+ */
 function spkiKey(spki: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString("base64");
+  const hit = publicKeys.get(id);
+  if (hit) {
+    publicKeys.delete(id);
+    publicKeys.set(id, hit);
+    return hit;
+  }
+  const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  publicKeys.set(id, key);
+  if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string);
+  return key;
+}
+
+/** Number of public keys currently cached (tests). */
+export function publicKeyCacheSize(): number {
+  return publicKeys.size;
 }
 
 /**

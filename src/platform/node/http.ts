@@ -11,27 +11,42 @@ import { TransportError } from "../../errors/index.js";
 import type { Clock } from "../../ports/clock.js";
 import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
 import { describeRequest } from "./http/errors.js";
-import { exchange } from "./http/exchange.js";
+import { exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
 import { buildClientTls, type ClientTls } from "./http/tls.js";
 
-export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from "./http/exchange.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type TlsHandshakeStats } from "./http/exchange.js";
 
 /** Dependencies of {@link NodeHttp}. */
 export interface NodeHttpOptions {
   /** Measures every request deadline. */
   clock: Clock;
+  /**
+   * TLS session resumption inside one client (default true): a connection-per-request client
+   * offers the TLS 1.3 ticket of its previous verified connection to the same origin, as a
+   * device's TLS stack does between requests of one check-in. Tickets are kept per client (one
+   * device, one identity) and dropped with it; never shared between devices or clients.
+   * Keep-alive clients use their agent's own per-client session cache instead.
+   */
+  tlsSessionResumption?: boolean;
 }
+
+/** Most TLS sessions one client keeps (one per origin). */
+const SESSIONS_PER_CLIENT = 8;
 
 /** The Node adapter of the HTTP port. */
 export class NodeHttp implements HttpPort {
+  /** TLS handshakes of every client of this port (benchmarks count client-certificate signatures). */
+  readonly tlsStats: TlsHandshakeStats = { full: 0, resumed: 0, fullWithClientCert: 0 };
+
   constructor(private readonly options: NodeHttpOptions) {}
 
   /**
-   * A per-device client. Its TLS context is built now, so a bad CA or identity PEM throws a
-   * ScenarioError here rather than failing every request later.
+   * A per-device client. Its TLS settings are validated now, so a bad CA or identity PEM (or a
+   * key that does not match its certificate) throws a ScenarioError here rather than failing
+   * every request later. Contexts are cached; see http/tls.ts.
    */
   client(options: HttpClientOptions = {}): NodeHttpClient {
-    return new NodeHttpClient(this.options.clock, options);
+    return new NodeHttpClient(this.options.clock, options, this.options.tlsSessionResumption !== false, this.tlsStats);
   }
 }
 
@@ -43,12 +58,28 @@ export class NodeHttpClient implements HttpClient {
   private readonly closing = new AbortController();
   private readonly inflight = new Set<Promise<unknown>>();
 
+  private readonly sessions?: ExchangeContext["sessions"];
+  private kept?: Map<string, Buffer>;
+
   constructor(
     private readonly clock: Clock,
     options: HttpClientOptions,
+    resumeSessions = true,
+    private readonly stats?: TlsHandshakeStats,
   ) {
     this.tls = buildClientTls(options.tls);
     this.keepAlive = options.keepAlive === true;
+    if (resumeSessions && !this.keepAlive) {
+      const kept = (this.kept = new Map<string, Buffer>());
+      this.sessions = {
+        get: (origin) => kept.get(origin),
+        save: (origin, session) => {
+          kept.delete(origin);
+          kept.set(origin, session);
+          if (kept.size > SESSIONS_PER_CLIENT) kept.delete(kept.keys().next().value as string);
+        },
+      };
+    }
   }
 
   /** Sends one request; any status is a response, failures are TransportErrors. */
@@ -61,7 +92,14 @@ export class NodeHttpClient implements HttpClient {
     if (this.keepAlive && !this.agents) {
       this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     }
-    const done = exchange(req, { clock: this.clock, tls: this.tls, agents: this.agents, closing: this.closing.signal });
+    const done = exchange(req, {
+      clock: this.clock,
+      tls: this.tls,
+      agents: this.agents,
+      closing: this.closing.signal,
+      ...(this.sessions ? { sessions: this.sessions } : {}),
+      ...(this.stats ? { stats: this.stats } : {}),
+    });
     const tracked = done.then(
       () => undefined,
       () => undefined,
@@ -75,6 +113,7 @@ export class NodeHttpClient implements HttpClient {
   async close(): Promise<void> {
     this.closing.abort();
     await Promise.all([...this.inflight]);
+    this.kept?.clear();
     const agents = this.agents;
     if (!agents) return;
     this.agents = undefined;

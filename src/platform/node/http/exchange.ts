@@ -12,6 +12,7 @@ import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
+import type { SecureContext, TLSSocket } from "node:tls";
 import { ScenarioError, TransportError } from "../../../errors/index.js";
 import type { Clock, Timer } from "../../../ports/clock.js";
 import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
@@ -33,6 +34,28 @@ export interface ExchangeContext {
   agents?: { http: http.Agent; https: https.Agent };
   /** Aborted when the client is closed. */
   closing: AbortSignal;
+  /**
+   * TLS session resumption for connection-per-request clients (absent: none). `get` returns the
+   * session this client saved for an origin; `save` is called only with sessions of connections
+   * whose server certificate was verified (`authorized`).
+   */
+  sessions?: {
+    get(origin: string): Buffer | undefined;
+    save(origin: string, session: Buffer): void;
+  };
+  /** Counts full and resumed TLS handshakes (benchmarks: client-certificate signatures). */
+  stats?: TlsHandshakeStats;
+}
+
+/** Handshake counters of one {@link NodeHttp} port. */
+export interface TlsHandshakeStats {
+  full: number;
+  resumed: number;
+  /**
+   * Full handshakes of clients with an mTLS identity: one private-key signature each when the
+   * server asks for the certificate (the reference server always does).
+   */
+  fullWithClientCert: number;
 }
 
 type Outcome = { ok: HttpResponse } | { err: TransportError };
@@ -103,11 +126,22 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     const secure = url.protocol === "https:";
     const keepAlive = ctx.agents !== undefined;
     const body = req.body ? Buffer.from(req.body) : undefined;
-    const options: https.RequestOptions & { secureContext?: ClientTls["secureContext"] } = {
+    let secureContext: SecureContext | undefined;
+    if (secure) {
+      try {
+        secureContext = ctx.tls.secureContext(); // built on the first https request, then cached
+      } catch (err) {
+        return reject(err);
+      }
+    }
+    const origin = `${url.hostname}:${url.port || "443"}`;
+    const resumeWith = secure && !ctx.agents ? ctx.sessions?.get(origin) : undefined;
+    const options: https.RequestOptions & { secureContext?: SecureContext; session?: Buffer } = {
       method: req.method,
       headers: outgoingHeaders(req, body),
       agent: ctx.agents ? (secure ? ctx.agents.https : ctx.agents.http) : false,
-      ...(secure ? { secureContext: ctx.tls.secureContext, rejectUnauthorized: ctx.tls.rejectUnauthorized } : {}),
+      ...(secure ? { secureContext, rejectUnauthorized: ctx.tls.rejectUnauthorized } : {}),
+      ...(resumeWith ? { session: resumeWith } : {}),
     };
     let client: http.ClientRequest;
     try {
@@ -160,6 +194,35 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
 
     client.on("socket", (s: Socket) => {
       socket = s;
+      if (!secure) return;
+      const t = s as TLSSocket;
+      if (ctx.stats) {
+        const stats = ctx.stats;
+        t.once("secureConnect", () => {
+          if (t.isSessionReused()) stats.resumed++;
+          else {
+            stats.full++;
+            if (ctx.tls.hasIdentity) stats.fullWithClientCert++;
+          }
+        });
+      }
+      const sessions = ctx.sessions;
+      if (sessions && !ctx.agents) {
+        // Keep only sessions of verified connections. TLS 1.3 tickets arrive after the handshake
+        // (`authorized` is known); a TLS 1.2 session can be announced before it completes, so it
+        // waits for `secureConnect`, which follows Node's chain and host-name checks.
+        let verifiedOrFailed = false;
+        let pending: Buffer | undefined;
+        t.on("session", (session: Buffer) => {
+          if (!verifiedOrFailed) pending = session;
+          else if (t.authorized) sessions.save(origin, session);
+        });
+        t.once("secureConnect", () => {
+          verifiedOrFailed = true;
+          if (pending && t.authorized) sessions.save(origin, pending);
+          pending = undefined;
+        });
+      }
     });
     client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url) }));
     client.on("close", () => {

@@ -1,7 +1,27 @@
 // SPDX-License-Identifier: MIT
 /**
- * Per-client TLS trust store and identity. One `SecureContext` is built when the client is
- * created and reused for every connection it opens.
+ * Per-client TLS trust store and identity.
+ *
+ * Cost model (profiled, docs/performance.md): building a `SecureContext` re-parses the trust
+ * PEMs, copies the ~140 system roots into a private `X509_STORE` (`addCACert`, ~0.8 ms) and
+ * imports the identity key; the first certificate look-up in a fresh store (OpenSSL chain
+ * check, Node's `getPeerCertificate(true)` in the host-name check) then sorts that store again.
+ * Doing this for every per-device client cost ≈ 20 % of the simulator's CPU. So:
+ *
+ * - PEMs are validated once per distinct string (bad PEMs still throw a ScenarioError when the
+ *   client is created);
+ * - a context without a client identity depends only on the trust settings, and is built on the
+ *   first `https:` request and shared by every client with the same trust settings (a client
+ *   that only speaks `http:` never builds one);
+ * - a context with an mTLS identity is built when the client is created (a key that does not
+ *   match its certificate is refused there) and cached by (trust settings, certificate, key),
+ *   so the several clients one device opens with the same identity (check-in, command
+ *   channel) share it. Two devices never share one: the key includes the identity itself.
+ *
+ * Sharing a context shares no TLS state between devices: Node's contexts keep no internal
+ * client session cache (`SSL_SESS_CACHE_NO_INTERNAL`); sessions are resumed only when passed
+ * explicitly, and the HTTP client keeps them per client (one device, one identity), never in
+ * the shared context.
  *
  * Adding roots to the system store goes through the native context's `addCACert`, which
  * copies the store by reference counts (~0.8 ms, ~36 KiB per context on Node 20); passing
@@ -15,16 +35,59 @@ import type { TlsSettings } from "../../../ports/http.js";
 
 /** What every HTTPS request of one client passes to `tls.connect`. */
 export interface ClientTls {
-  secureContext: SecureContext;
+  /** The context, built (or taken from the cache) on first use. Throws a ScenarioError. */
+  secureContext(): SecureContext;
   rejectUnauthorized: boolean;
+  /** Whether connections present an mTLS client certificate. */
+  hasIdentity: boolean;
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Most distinct trust settings / identities whose contexts are kept. */
+export const TRUST_CONTEXT_CACHE_SIZE = 64;
+export const IDENTITY_CONTEXT_CACHE_SIZE = 512;
+const VALIDATED_CACHE_SIZE = 4096;
+
+/** A small least-recently-used map (Map keeps insertion order; a hit re-inserts). */
+export class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(readonly capacity: number) {}
+  get(key: K): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** PEM bundle → its single, parse-checked certificates. */
+const validatedBundles = new Lru<string, string[]>(VALIDATED_CACHE_SIZE);
 
 /** Splits PEM bundles into single certificates, each checked to parse. */
 export function splitCertificates(pems: readonly string[], what: string): string[] {
   const out: string[] = [];
   pems.forEach((pem, i) => {
+    if (typeof pem === "string") {
+      const known = validatedBundles.get(pem);
+      if (known) {
+        out.push(...known);
+        return;
+      }
+    }
     const found = typeof pem === "string" ? (pem.match(PEM_CERT) ?? []) : [];
     if (found.length === 0) throw new ScenarioError(`${what}[${i}] contains no PEM certificate`);
     for (const cert of found) {
@@ -33,8 +96,9 @@ export function splitCertificates(pems: readonly string[], what: string): string
       } catch (err) {
         throw new ScenarioError(`${what}[${i}] is not a valid certificate: ${(err as Error).message}`);
       }
-      out.push(cert);
     }
+    validatedBundles.set(pem, found);
+    out.push(...found);
   });
   return out;
 }
@@ -43,38 +107,90 @@ interface NativeContext {
   addCACert?: (pem: string) => void;
 }
 
-/** Builds the client's context; bad PEMs are a {@link ScenarioError}, found before any request. */
-export function buildClientTls(settings: TlsSettings = {}): ClientTls {
-  const extra = splitCertificates(settings.ca ?? [], "tls.ca");
-  let cert: string | undefined;
-  let key: string | undefined;
-  if (settings.identity) {
-    cert = splitCertificates([settings.identity.certPem], "tls.identity.certPem").join("\n");
-    key = settings.identity.keyPem;
-    try {
-      createPrivateKey(key);
-    } catch (err) {
-      throw new ScenarioError(`tls.identity.keyPem is not a valid private key: ${(err as Error).message}`);
-    }
-  }
-  // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
-  // turns off chain and host-name verification so a lab server with a throw-away cert answers.
-  const rejectUnauthorized = settings.insecure !== true;
-  const identity = cert !== undefined ? { cert, key } : {};
+const trustContexts = new Lru<string, SecureContext>(TRUST_CONTEXT_CACHE_SIZE);
+const identityContexts = new Lru<string, SecureContext>(IDENTITY_CONTEXT_CACHE_SIZE);
+
+/** How many contexts were built (not taken from a cache) since start; for tests and benchmarks. */
+export const contextStats = { trustBuilt: 0, identityBuilt: 0 };
+
+/** Drops every cached context (tests). */
+export function clearTlsCaches(): void {
+  trustContexts.clear();
+  identityContexts.clear();
+  validatedBundles.clear();
+}
+
+function build(extra: readonly string[], replaceRoots: boolean, identity: { cert: string; key: string } | undefined): SecureContext {
+  const id = identity ?? {};
   try {
-    if (settings.replaceRoots) {
-      return { secureContext: createSecureContext({ ...identity, ca: extra }), rejectUnauthorized };
-    }
-    const secureContext = createSecureContext(identity);
-    if (extra.length === 0) return { secureContext, rejectUnauthorized };
+    if (replaceRoots) return createSecureContext({ ...id, ca: [...extra] });
+    const secureContext = createSecureContext(id);
+    if (extra.length === 0) return secureContext;
     const native = (secureContext as unknown as { context?: NativeContext }).context;
     if (typeof native?.addCACert === "function") {
       for (const pem of extra) native.addCACert(pem);
-      return { secureContext, rejectUnauthorized };
+      return secureContext;
     }
-    return { secureContext: createSecureContext({ ...identity, ca: [...rootCertificates, ...extra] }), rejectUnauthorized };
+    return createSecureContext({ ...id, ca: [...rootCertificates, ...extra] });
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     throw new ScenarioError(`tls settings rejected by OpenSSL: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The client's TLS settings, validated now (bad PEMs are a {@link ScenarioError}, found before
+ * any request); see the module comment for when the context itself is built.
+ */
+export function buildClientTls(settings: TlsSettings = {}): ClientTls {
+  const extra = splitCertificates(settings.ca ?? [], "tls.ca");
+  const replaceRoots = settings.replaceRoots === true;
+  // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
+  // turns off chain and host-name verification so a lab server with a throw-away cert answers.
+  const rejectUnauthorized = settings.insecure !== true;
+  // NUL cannot occur in a PEM: an unambiguous key.
+  const trustKey = `${replaceRoots ? "R" : "S"}\u0000${extra.join("\u0000")}`;
+
+  if (settings.identity) {
+    const { certPem, keyPem: key } = settings.identity;
+    const idKey = `${trustKey}\u0001${String(certPem)}\u0001${String(key)}`;
+    let ctx = identityContexts.get(idKey);
+    if (!ctx) {
+      const certs = typeof certPem === "string" ? (certPem.match(PEM_CERT) ?? []) : [];
+      if (certs.length === 0) throw new ScenarioError("tls.identity.certPem[0] contains no PEM certificate");
+      try {
+        // OpenSSL parses both and checks that they match; the per-field checks below run only
+        // to name the culprit when it refuses (they would parse everything a second time).
+        ctx = build(extra, replaceRoots, { cert: certs.join("\n"), key });
+      } catch (err) {
+        splitCertificates([certPem], "tls.identity.certPem");
+        try {
+          createPrivateKey(key);
+        } catch (keyErr) {
+          throw new ScenarioError(`tls.identity.keyPem is not a valid private key: ${(keyErr as Error).message}`);
+        }
+        throw err;
+      }
+      contextStats.identityBuilt++;
+      identityContexts.set(idKey, ctx);
+    }
+    const fixed = ctx;
+    return { secureContext: () => fixed, rejectUnauthorized, hasIdentity: true };
+  }
+
+  let memo: SecureContext | undefined;
+  return {
+    secureContext: () => {
+      if (memo) return memo;
+      memo = trustContexts.get(trustKey);
+      if (!memo) {
+        memo = build(extra, replaceRoots, undefined);
+        contextStats.trustBuilt++;
+        trustContexts.set(trustKey, memo);
+      }
+      return memo;
+    },
+    rejectUnauthorized,
+    hasIdentity: false,
+  };
 }
