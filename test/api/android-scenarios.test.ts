@@ -79,15 +79,20 @@ describe("Android transcripts", () => {
 
 describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => {
   const dir = join(import.meta.dirname, "../../scenarios/failures");
-  const files = readdirSync(dir).filter((f) => f.startsWith("android-") && f.endsWith(".yaml"));
+  const files = readdirSync(dir).filter((f) => f.startsWith("android") && f.endsWith(".yaml"));
+  // By-design / behaviour-difference entries: every device enrolls; what differs is asserted in
+  // test/api/android-failures.test.ts.
+  const ENROLL_ALL = new Set(["android-nfc-admin-extras-strings.yaml", "android-aosp-agent-self-update.yaml"]);
   it("there is one per modelled field failure", () => {
-    expect(files.length).toBeGreaterThanOrEqual(15);
+    expect(files.length).toBeGreaterThanOrEqual(41);
+    expect(readdirSync(dir)).toContain("android8-no-qr-reader.yaml");
   });
   for (const f of files) {
     it(`${f} passes (its expectations hold)`, async () => {
       const { summary } = await runScenario(join(dir, f), opts);
       expect(summary.ok, JSON.stringify({ errors: summary.errors, enrolled: summary.enrolled })).toBe(true);
-      expect(summary.failed).toBeGreaterThan(0);
+      if (ENROLL_ALL.has(f)) expect(summary.failed).toBe(0);
+      else expect(summary.failed).toBeGreaterThan(0);
     }, T);
   }
 });

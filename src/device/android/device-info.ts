@@ -5,7 +5,12 @@ import type { AndroidDeviceState } from "../../protocol/android/setup-wizard.js"
 import type { DeviceIdentity } from "../identity.js";
 import type { AndroidFlowOptions } from "./options.js";
 
-export function deviceInfo(id: DeviceIdentity): AndroidDeviceInfo {
+/** API level the device runs: the scenario's device.apiLevel, else the catalog release. */
+export function apiLevelOf(id: DeviceIdentity, o?: AndroidFlowOptions): number {
+  return o?.device?.apiLevel ?? id.android?.apiLevel ?? id.os.apiLevel ?? 34;
+}
+
+export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidDeviceInfo {
   return {
     serialNumber: id.serialNumber,
     imei: id.imei,
@@ -15,7 +20,7 @@ export function deviceInfo(id: DeviceIdentity): AndroidDeviceInfo {
     model: id.modelIdentifier,
     hardware: id.android?.device ?? "generic",
     androidVersion: id.os.version,
-    apiLevel: id.android?.apiLevel ?? id.os.apiLevel ?? 34,
+    apiLevel: apiLevelOf(id, o),
     buildNumber: id.os.build,
     securityPatch: id.android?.securityPatch ?? "2024-01-05",
     androidId: id.android?.androidId ?? "0000000000000000",
@@ -26,7 +31,7 @@ export function deviceInfo(id: DeviceIdentity): AndroidDeviceInfo {
 export function deviceState(id: DeviceIdentity, o: AndroidFlowOptions): AndroidDeviceState {
   const d = o.device ?? {};
   return {
-    apiLevel: id.android?.apiLevel ?? id.os.apiLevel ?? 34,
+    apiLevel: apiLevelOf(id, o),
     gms: d.gms ?? id.android?.gms ?? true,
     secondaryUser: d.secondaryUser ?? false,
     rebootBeforeCompliance: d.rebootMidEnrollment ?? false,

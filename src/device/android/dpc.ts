@@ -7,7 +7,8 @@
 import { ScenarioError } from "../../errors/index.js";
 import { ANDROID_DIALECTS, dialectForPackage, type AndroidDialect, type AndroidDeviceInfo, type DialectOptions } from "../../protocol/android/dialects/index.js";
 import type { DpcPersona } from "../../protocol/android/setup-wizard.js";
-import type { ProtocolContext } from "../../protocol/common/context.js";
+import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
+import { exchange } from "../../protocol/common/exchange.js";
 import { PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle } from "../../wire/android/payload.js";
 import type { AndroidFlowOptions, DpcModeChoice } from "./options.js";
@@ -31,6 +32,11 @@ export function dialectOptions(o: AndroidFlowOptions, httpsBase: string | undefi
     headwindSecret: o.headwindSecret,
     checkSignature: o.checkSignature,
     unenrollOnAuthError: o.unenrollOnAuthError,
+    agentVersionCode: o.agentVersionCode,
+    awaitPushMs: o.awaitPushSeconds === undefined ? undefined : o.awaitPushSeconds * 1000,
+    pushPollMs: o.pushPollSeconds === undefined ? undefined : o.pushPollSeconds * 1000,
+    checkins: o.checkins,
+    checkinIntervalMs: o.checkinIntervalSeconds === undefined ? undefined : o.checkinIntervalSeconds * 1000,
   };
 }
 
@@ -41,15 +47,40 @@ const MODE_FOR: Record<DpcModeChoice, number> = {
   "work-profile": PROVISIONING_MODE.MANAGED_PROFILE,
 };
 
+/** Admin extra the DPC reads with Bundle.getBoolean: true → work profile (Headwind's com.hmdm.WORK_PROFILE, notes §9). */
+export const WORK_PROFILE_EXTRA = "com.hmdm.WORK_PROFILE";
+/** enrollsim's stand-in for the enrollment app's sign-in page (opened in a Chrome custom tab during setup). */
+export const SIGNIN_EXTRA = "com.enrollsim.SIGNIN_URL";
+
+/**
+ * android.os.BaseBundle.getBoolean: a value of another type (NFC delivers every admin extra as a
+ * String) is not converted: a ClassCastException is caught, logged, and the default returned.
+ */
+export function bundleGetBoolean(b: Bundle, key: string, dflt = false): { value: boolean; warning?: string } {
+  const v = b[key];
+  if (v === undefined || v === null) return { value: dflt };
+  if (typeof v === "boolean") return { value: v };
+  const javaType = typeof v === "string" ? "java.lang.String" : typeof v === "number" ? (Number.isInteger(v) ? "java.lang.Integer" : "java.lang.Double") : "android.os.PersistableBundle";
+  return { value: dflt, warning: `Key ${key} expected Boolean but value was a ${javaType}.  The default value ${dflt} was returned.` };
+}
+
 export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined): DpcPersona {
   return {
     getProvisioningMode(req) {
       if (o.dpc?.illegalMode) return { mode: PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE };
-      const want = MODE_FOR[mode];
+      let want = MODE_FOR[mode];
+      const wp = bundleGetBoolean(req.adminExtras, WORK_PROFILE_EXTRA);
+      if (wp.warning) decoded(ctx, "android.provision.mode", { dpcLog: wp.warning });
+      if (wp.value) want = PROVISIONING_MODE.MANAGED_PROFILE;
       // TestDPC: an empty allowed list means {managed profile, fully managed}.
       return { mode: req.allowedModes.length === 0 || req.allowedModes.includes(want) ? want : req.allowedModes[0]! };
     },
     async adminPolicyCompliance(req) {
+      const signin = req.adminExtras[SIGNIN_EXTRA];
+      if (typeof signin === "string" && signin !== "") {
+        const r = await signIn(ctx, signin, o.user ?? `user-${device.serialNumber.toLowerCase()}@enrollsim.test`);
+        if (!r.ok) return r;
+      }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
       return dialect.enroll({
         ctx,
@@ -62,4 +93,32 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
       });
     },
   };
+}
+
+/**
+ * The enrollment app's user sign-in, in a Chrome custom tab during setup. The device is not
+ * compliant yet (it is being enrolled), so an identity provider whose conditional access requires
+ * a compliant device for every cloud app, without excluding the enrollment app, refuses it
+ * (field failure android-ca-blocks-chrome-tab).
+ */
+export async function signIn(ctx: ProtocolContext, url: string, user: string): Promise<{ ok: boolean; code: string; step?: string; message?: string }> {
+  const S = "android.signin.chrome-tab";
+  return step(ctx, S, async () => {
+    const u = new URL(url);
+    u.searchParams.set("client_id", "enrollment-app");
+    u.searchParams.set("login_hint", user);
+    u.searchParams.set("device_state", "not-compliant");
+    const res = await exchange(ctx, S, { method: "GET", url: u.toString(), headers: { accept: "application/json" } }, { acceptStatus: [400, 401, 403] });
+    let body: Record<string, unknown> = {};
+    try {
+      const v = JSON.parse(Buffer.from(res.body.subarray(0, 65536)).toString("utf8")) as unknown;
+      if (typeof v === "object" && v !== null && !Array.isArray(v)) body = v as Record<string, unknown>;
+    } catch {
+      /* not JSON: judged by status */
+    }
+    const desc = typeof body.error_description === "string" ? body.error_description.slice(0, 500) : "";
+    decoded(ctx, S, { status: res.status, user, error: typeof body.error === "string" ? body.error : undefined, description: desc || undefined });
+    if (res.status >= 400) return { ok: false, code: "android.signin.blocked", step: S, message: `Sign-in in the setup browser tab was blocked: ${desc || `HTTP ${res.status}`}` };
+    return { ok: true, code: "android.signin.ok" };
+  });
 }

@@ -10,6 +10,7 @@
 import { ScenarioError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
+import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
 import { downloadApk } from "../../protocol/android/download.js";
 import { runSetupWizard, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
 import { parseFakeApk } from "../../wire/android/apk.js";
@@ -26,11 +27,30 @@ import {
   type ProvisioningParams,
 } from "../../wire/android/payload.js";
 import type { Flow, FlowContext, FlowResult } from "../flow.js";
-import { deviceInfo, deviceState } from "./device-info.js";
+import { apiLevelOf, deviceInfo, deviceState } from "./device-info.js";
 import { dialectOptions, dpcPersona, pickDialect } from "./dpc.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 
 const NO_KEYS = { identities: [] };
+
+/**
+ * Steady-state check-in (issue 6) through the device's dialect: AMAPI status report (+ command
+ * acks), or Headwind configuration sync + long-poll. Nothing Android-specific is persisted by
+ * the runner (no certificates), so the dialect is options.android.dialect, else the flow's
+ * default, and the device identifies itself by serial (Headwind DEVICE_ID_USE=serial; the fake
+ * AMAPI's device endpoint looks the serial up).
+ */
+function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<never>["checkin"]> {
+  return async (fc, options) => {
+    const o = androidOptions(options);
+    const name = o.dialect ?? defaultDialect;
+    const d = ANDROID_DIALECTS[name];
+    if (!d?.checkin) throw new ScenarioError(`Android dialect "${name}" has no steady-state check-in`);
+    const base = baseUrl(fc);
+    const out = await d.checkin({ ctx: fc.protocol, device: deviceInfo(fc.identity, o), options: { ...dialectOptions(o, base), headwindBaseUrl: `${base}/android/hmdm` } });
+    return { ok: out.ok, code: out.code, step: out.step, message: out.message };
+  };
+}
 
 /** The setup scanner cannot read a QR this dense (field failure android-qr-too-large): an outcome. */
 class QrTooDense extends Error {
@@ -90,7 +110,13 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
     }
     case "kme": {
       const t = await fetchProvisioning(ctx, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
-      return () => parseKmeProfile(t, strict).params;
+      // KME credential screen: a set user ID is prefilled (the password field is ignored); the user
+      // who picks the device up may type another name (field failure android-kme-user-association).
+      return () => {
+        const p = parseKmeProfile(t, strict).params;
+        if (o.user !== undefined) p.adminExtras.username = o.user;
+        return p;
+      };
     }
   }
 }
@@ -102,7 +128,7 @@ function modeOf(o: AndroidFlowOptions, profile: string): DpcModeChoice {
 
 async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => ProvisioningParams, mode: DpcModeChoice, initiator: "trusted-source" | "managed-profile"): Promise<FlowResult> {
   const ctx = fc.protocol;
-  const info = deviceInfo(fc.identity);
+  const info = deviceInfo(fc.identity, o);
   const state = deviceState(fc.identity, o);
   let pkg = "";
   const parse = () => {
@@ -129,16 +155,27 @@ const androidQr: Flow<never> = {
   name: "android-qr",
   description: "Android Enterprise provisioning from a QR code (or NFC / zero-touch / KME via options.android.trigger): setup wizard, DPC download + checksum, GET_PROVISIONING_MODE, ADMIN_POLICY_COMPLIANCE with the DPC's dialect",
   platforms: ["android"],
+  checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
     const profile = o.profile ?? "fully-managed";
     const kind = o.trigger ?? "qr";
     const mode = modeOf(o, profile);
-    const api = fc.identity.android?.apiLevel ?? fc.identity.os.apiLevel ?? 34;
+    const api = apiLevelOf(fc.identity, o);
     if (kind === "kme" && mode === "work-profile")
       return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: `${WIZARD_TEXT.cantSetUp} (Knox Mobile Enrollment does not support personally owned work profiles)`, keychain: NO_KEYS };
     if (mode === "cope" && kind === "nfc" && api >= 30)
       return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.nfc", message: `${WIZARD_TEXT.cantSetUp} (corporate-owned work profile cannot start from NFC on Android 11+; use QR or zero-touch)`, keychain: NO_KEYS };
+    if (kind === "qr" && o.payload === undefined && api < 28) {
+      // Android 8's setup wizard has no built-in QR reader: after the six taps it downloads one
+      // (Google's reader) over the network first (field failure android8-no-qr-reader).
+      const online = !o.device?.offline;
+      await step(fc.protocol, "android.trigger.qr-reader", async () =>
+        decoded(fc.protocol, "android.trigger.qr-reader", { apiLevel: api, builtInReader: false, network: online ? "wifi" : "none", reader: online ? "downloaded before scanning" : "cannot be downloaded" }),
+      );
+      if (!online)
+        return { ok: false, code: "android.trigger.no-qr-reader", step: "android.trigger.qr-reader", message: "A QR code reader must be installed first: connect to a network to download it (Android 8 has no built-in QR reader; QR enrollment cannot start offline)", keychain: NO_KEYS };
+    }
     let payload: () => ProvisioningParams;
     try {
       payload = await trigger(fc, o, kind, profile);
@@ -154,12 +191,13 @@ const androidToken: Flow<never> = {
   name: "android-token",
   description: "afw#setup at the Google sign-in: Android Device Policy is installed, the user types the enrollment token, ADP redeems it (dedicated by default)",
   platforms: ["android"],
+  checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
     const profile = o.profile ?? "dedicated";
     const mode = modeOf(o, profile);
     const ctx = fc.protocol;
-    const api = fc.identity.android?.apiLevel ?? fc.identity.os.apiLevel ?? 34;
+    const api = apiLevelOf(fc.identity, o);
     const afw = await step(ctx, "android.trigger.afw", async () => {
       const a = parseAfwIdentifier("afw#setup");
       decoded(ctx, "android.trigger.afw", { typed: "afw#setup", trigger: a.trigger });
@@ -189,10 +227,31 @@ const androidWorkProfile: Flow<never> = {
   name: "android-work-profile",
   description: "Personally owned work profile (BYOD) from an enrollment link / Company Portal-style sign-in: PROVISION_MANAGED_PROFILE, profile owner",
   platforms: ["android"],
+  checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
     const profile = o.profile ?? "work-profile";
     const ctx = fc.protocol;
+    if (o.profile === undefined) {
+      // The Company Portal asks the server which path this device takes (enrollment restrictions).
+      const api = apiLevelOf(fc.identity, o);
+      const route = await step(ctx, "android.trigger.route", async () => {
+        const res = await exchange(ctx, "android.trigger.route", { method: "GET", url: `${baseUrl(fc)}/android/provisioning/route?apiLevel=${api}`, headers: { accept: "application/json" } }, { acceptStatus: [404] });
+        let path = "work-profile";
+        if (res.status === 200) {
+          try {
+            const v = JSON.parse(text(res.body.subarray(0, 4096))) as { path?: unknown };
+            if (v.path === "work-profile" || v.path === "device-admin" || v.path === "blocked") path = v.path;
+          } catch {
+            /* unreadable: keep the work-profile path */
+          }
+        }
+        decoded(ctx, "android.trigger.route", { apiLevel: api, status: res.status, path });
+        return path;
+      });
+      if (route === "blocked") return { ok: false, code: "android.enrollment.blocked", step: "android.trigger.route", message: "This device can't be enrolled: your organization doesn't allow this device type or version", keychain: NO_KEYS };
+      if (route === "device-admin") return androidDa.run(fc, { android: { ...o, profile: undefined } } as never);
+    }
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
     const link = JSON.parse(await fetchProvisioning(ctx, "android.trigger.link", `${base}/token`)) as { value?: unknown; enrollmentUrl?: unknown };
     if (typeof link.value !== "string") throw new ScenarioError("the server's token endpoint returned no token value");
@@ -213,6 +272,7 @@ const androidAosp: Flow<never> = {
   name: "android-aosp",
   description: "AOSP (no Google services) userless / user-associated: OEM setup-wizard QR with Wi-Fi → self-hosted DPC (Headwind dialect by default)",
   platforms: ["android"],
+  checkin: checkinVia("headwind"),
   async run(fc, options) {
     const o = androidOptions(options);
     const profile = o.profile ?? "aosp";
@@ -224,6 +284,7 @@ const androidDa: Flow<never> = {
   name: "android-da",
   description: "Legacy device administrator: install the agent app, ACTION_ADD_DEVICE_ADMIN (Activate), Samsung KLMS consent, then the agent enrolls (Headwind dialect)",
   platforms: ["android"],
+  checkin: checkinVia("headwind"),
   async run(fc, options) {
     const o = androidOptions(options);
     const ctx = fc.protocol;
@@ -231,7 +292,7 @@ const androidDa: Flow<never> = {
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
     const t = await fetchProvisioning(ctx, "android.trigger.play-install", `${base}/qr.json`);
     const params = await step(ctx, "android.da.parse", async () => parseQrPayload(t, { strict: o.strictExtras ?? true }));
-    const info = deviceInfo(fc.identity);
+    const info = deviceInfo(fc.identity, o);
     const fail = (code: string, s: string, message: string): FlowResult => ({ ok: false, code, step: s, message, keychain: NO_KEYS });
     if (params.download) {
       const dl = params.download;
@@ -252,15 +313,106 @@ const androidDa: Flow<never> = {
       return !o.device?.declineAdmin;
     });
     if (!activated) return fail("android.da.declined", "android.da.activate", "Device administrator was not activated: enrollment cannot continue");
+    await step(ctx, "android.da.policies", async () => decoded(ctx, "android.da.policies", daPolicySupport(info.apiLevel, o.dpc?.targetSdk ?? 28)));
     if (info.manufacturer.toLowerCase() === "samsung")
       await step(ctx, "android.da.klms", async () => decoded(ctx, "android.da.klms", { consent: "accepted", license: "Knox (KLMS) agent license agreement" }));
     const dialect = pickDialect(o.dialect ?? (params.adminExtras["com.hmdm.BASE_URL"] !== undefined ? "headwind" : undefined), params.packageName, params.adminExtras);
     const out = await step(ctx, "android.provision.compliance", () =>
       dialect.enroll({ ctx, adminExtras: params.adminExtras, mode: 0, managementMode: "DEVICE_ADMIN", ownership: "PERSONALLY_OWNED", device: info, options: dialectOptions(o, fc.targets.server?.https?.replace(/\/$/, "")) }),
     );
-    return out.ok ? { ok: true, code: "android.enrolled", keychain: NO_KEYS } : fail(out.code, out.step ?? "android.provision.compliance", out.message ?? WIZARD_TEXT.cantSetUp);
+    if (!out.ok) return fail(out.code, out.step ?? "android.provision.compliance", out.message ?? WIZARD_TEXT.cantSetUp);
+    if (o.migrateToWorkProfile) return migrateToWorkProfile(fc, o, params, info.apiLevel);
+    return { ok: true, code: "android.enrolled", keychain: NO_KEYS };
   },
 };
+
+/** Device-admin policies an agent applies, and whether the platform still honours them. */
+const DA_POLICIES = ["password-quality", "password-expiry", "camera", "keyguard-features", "password-minimum-length", "lock-now", "wipe-data", "storage-encryption"] as const;
+/** Deprecated in Android 9 and refused (SecurityException) on Android 10+ for agents targeting API 29+ (notes android.md §8). */
+const DA_DEPRECATED = new Set<string>(["password-quality", "password-expiry", "camera", "keyguard-features"]);
+
+/** What each device-admin policy does on this device for an agent of this targetSdkVersion. */
+export function daPolicySupport(apiLevel: number, targetSdk: number): { apiLevel: number; targetSdk: number; policies: Record<string, "applied" | "applied (deprecated)" | "SecurityException"> } {
+  const policies: Record<string, "applied" | "applied (deprecated)" | "SecurityException"> = {};
+  for (const p of DA_POLICIES) {
+    if (!DA_DEPRECATED.has(p) || apiLevel < 28) policies[p] = "applied";
+    else if (apiLevel >= 29 && targetSdk >= 29) policies[p] = "SecurityException";
+    else policies[p] = "applied (deprecated)";
+  }
+  return { apiLevel, targetSdk, policies };
+}
+
+/** Company Portal's minimum version for the update-settings link (Intune DA → work profile migration). */
+const CP_MIN_FOR_LINK = [5, 0, 4720, 0];
+const CP_DEFAULT = "5.0.6208.0";
+
+function versionBelow(v: string, min: number[]): boolean {
+  const parts = v.split(".").map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < min.length; i++) {
+    const a = parts[i] ?? 0;
+    if (a !== min[i]) return a < min[i]!;
+  }
+  return false;
+}
+
+/**
+ * Device administrator → work profile migration (Intune): the user opens the update-settings link
+ * or taps Resolve on the Company Portal notice; the work-profile enrollment must be set up on the
+ * server and the OS must support it; the DA enrollment is removed, then the work profile is
+ * provisioned (field failures android-updatesettings-link-error, android-da-wp-resolve-error,
+ * android-da-record-lingers).
+ */
+async function migrateToWorkProfile(fc: FlowContext, o: AndroidFlowOptions, da: ProvisioningParams, apiLevel: number): Promise<FlowResult> {
+  const ctx = fc.protocol;
+  const fail = (code: string, s: string, message: string): FlowResult => ({ ok: false, code, step: s, message, keychain: NO_KEYS });
+  if (o.migrateToWorkProfile === "link") {
+    const cp = o.device?.companyPortalVersion ?? CP_DEFAULT;
+    const why = await step(ctx, "android.da.update-settings-link", async () => {
+      const reason = o.device?.nonAndroidBrowser
+        ? "the link was opened on a device that isn't Android"
+        : cp === "none"
+          ? "Company Portal is not installed"
+          : versionBelow(cp, CP_MIN_FOR_LINK)
+            ? `Company Portal ${cp} is older than 5.0.4720.0`
+            : apiLevel <= 23
+              ? `Android API level ${apiLevel} (Android 6.0 or older)`
+              : undefined;
+      decoded(ctx, "android.da.update-settings-link", { companyPortal: cp, apiLevel, handledBy: reason ? "browser" : "Company Portal", reason });
+      return reason;
+    });
+    if (why) return fail("android.da.link-error", "android.da.update-settings-link", `The update-settings link opened a browser error page instead of the Company Portal (${why})`);
+  }
+  const wpProfile = "work-profile";
+  const resolve = await step(ctx, "android.da.resolve", async () => {
+    if (apiLevel <= 19) {
+      decoded(ctx, "android.da.resolve", { apiLevel, workProfileSupported: false });
+      return `Android API level ${apiLevel} (4.4 or older) has no work profile support`;
+    }
+    const res = await exchange(ctx, "android.da.resolve", { method: "GET", url: `${baseUrl(fc)}/android/provisioning/${wpProfile}/token`, headers: { accept: "application/json" } }, { acceptStatus: [403, 404] });
+    let err: string | undefined;
+    if (res.status >= 400) {
+      try {
+        const v = JSON.parse(text(res.body.subarray(0, 65536))) as { error?: unknown };
+        err = typeof v.error === "string" ? v.error.slice(0, 300) : `HTTP ${res.status}`;
+      } catch {
+        err = `HTTP ${res.status}`;
+      }
+    }
+    decoded(ctx, "android.da.resolve", { status: res.status, workProfileSetUp: err === undefined, error: err });
+    return err;
+  });
+  if (resolve) return fail("android.da.resolve-error", "android.da.resolve", `Couldn't move this device to a work profile after tapping Resolve (${resolve})`);
+  // Leave device administrator: the agent tells its server, then the admin is deactivated.
+  const base = da.adminExtras["com.hmdm.BASE_URL"];
+  if (typeof base === "string") {
+    const id = typeof da.adminExtras["com.hmdm.DEVICE_ID"] === "string" ? (da.adminExtras["com.hmdm.DEVICE_ID"] as string) : fc.identity.serialNumber;
+    await step(ctx, "android.da.unenroll", async () => {
+      const res = await exchange(ctx, "android.da.unenroll", { method: "POST", url: `${base.replace(/\/$/, "")}/rest/public/sync/unenroll/${encodeURIComponent(id)}`, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from("{}")) });
+      decoded(ctx, "android.da.unenroll", { status: res.status, deviceAdmin: "deactivated" });
+    });
+  }
+  return androidWorkProfile.run(fc, { android: { ...o, profile: wpProfile, migrateToWorkProfile: undefined } } as never);
+}
 
 export const androidFlows: Record<string, Flow<never>> = {
   [androidQr.name]: androidQr,

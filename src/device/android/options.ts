@@ -27,7 +27,21 @@ export interface AndroidFlowOptions {
   checkSignature?: boolean;
   unenrollOnAuthError?: boolean;
   maxApkBytes?: number;
-  dpc?: { illegalMode?: boolean };
+  dpc?: { illegalMode?: boolean; targetSdk?: number };
+  /** The user who signs in / types credentials (KME user association, conditional access). Default: user-<serial>. */
+  user?: string;
+  /** android-da: after enrollment the user migrates to a work profile (Intune DA → WP): by the Resolve notification or the update-settings link. */
+  migrateToWorkProfile?: "resolve" | "link";
+  /** Headwind agent: the management agent's own version code (self-update when the server offers a newer one). */
+  agentVersionCode?: number;
+  /** AMAPI: after enrollment, wait up to this long for an FCM push, then sync (default 0: don't wait). */
+  awaitPushSeconds?: number;
+  /** How often the modelled FCM connection is read while waiting (default 15). */
+  pushPollSeconds?: number;
+  /** Headwind: periodic configuration check-ins after the long-polls (default 0). */
+  checkins?: number;
+  /** Delay between those check-ins (default 300, Headwind's keepaliveTime). */
+  checkinIntervalSeconds?: number;
   device?: {
     alreadyProvisioned?: boolean;
     accounts?: number;
@@ -44,6 +58,14 @@ export interface AndroidFlowOptions {
     rebootMidEnrollment?: boolean;
     /** Largest QR payload the setup scanner reads (android-qr-too-large). */
     qrScannerMaxBytes?: number;
+    /** The device runs an older Android release than its catalog entry (API level), e.g. a unit never updated. */
+    apiLevel?: number;
+    /** No network during setup (no Wi-Fi in range, no mobile data): Android 8 cannot fetch its QR reader. */
+    offline?: boolean;
+    /** Installed Company Portal version ("none": not installed); the update-settings link needs ≥ 5.0.4720.0. */
+    companyPortalVersion?: string;
+    /** The update-settings link is opened on a non-Android device (a PC browser). */
+    nonAndroidBrowser?: boolean;
   };
 }
 

@@ -12,7 +12,7 @@
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
-import type { AndroidHalfConfig } from "./config.js";
+import { inRange, type AndroidHalfConfig } from "./config.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
 import type { TokenStore } from "./tokens.js";
 
@@ -24,6 +24,10 @@ export interface FakeAmapiDeps {
   qrCodeFor: (tokenValue: string, req: HttpRequest) => string;
   /** Parks a request until the server closes (stall fault). */
   stall: () => Promise<HttpResponse>;
+  /** Delivers a data message to a device's FCM registration token (the mock FCM queue). */
+  fcmSend?: (token: string, data: Record<string, string>) => void;
+  /** Other management records (device-admin enrollments) the server still holds for a hardware serial. */
+  otherRecords?: (serial: string) => number;
 }
 
 export class FakeAmapi {
@@ -32,6 +36,10 @@ export class FakeAmapi {
   readonly notifications: PubsubPush[] = [];
   readonly pushFailures: string[] = [];
   private readonly pending = new Map<string, Operation[]>();
+  /** Hardware serial → device resource name (latest enrollment), for enrollsim's steady-state status reports. */
+  private readonly bySerial = new Map<string, string>();
+  /** Device resource name → FCM registration token the device registered at enrollment. */
+  readonly fcmTokens = new Map<string, string>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -90,8 +98,17 @@ export class FakeAmapi {
       const mm = String(body.managementMode ?? "");
       const limit = this.d.config.restrictions.deviceLimit;
       const known = this.d.tokens.get(value);
-      if (limit !== undefined && known && known.uses >= limit)
+      const hwIn = (body.hardwareInfo ?? {}) as { serialNumber?: unknown };
+      // Stale records of the same device (a device-admin enrollment left behind) count against the limit.
+      const stale = typeof hwIn.serialNumber === "string" ? (this.d.otherRecords?.(hwIn.serialNumber) ?? 0) : 0;
+      if (limit !== undefined && known && known.uses + stale >= limit)
         return googleError(403, "PERMISSION_DENIED", `Device limit reached: ${limit} devices already enrolled with this enrollment account`, "DEVICE_LIMIT");
+      const prof = known ? this.d.config.profiles[known.profile] : undefined;
+      if (prof?.kmeUser !== undefined && known && body.enrollmentUser !== prof.kmeUser)
+        return googleError(403, "PERMISSION_DENIED", `This device is assigned to another user: only ${prof.kmeUser} can enroll it`, "USER_MISMATCH");
+      const wp = this.d.config.restrictions.workProfile;
+      if (mm === "PROFILE_OWNER" && body.ownership === "PERSONALLY_OWNED" && typeof body.apiLevel === "number" && !inRange(wp, body.apiLevel))
+        return googleError(403, "PERMISSION_DENIED", `Device can't be enrolled: Android API level ${body.apiLevel} is outside the versions allowed for work profiles`, "VERSION_BLOCKED");
       const r = this.d.tokens.redeem(value, mm, String(body.ownership ?? ""));
       if (!r.ok) return googleError(r.reason === "TOKEN_NOT_FOUND" ? 404 : 400, r.reason === "TOKEN_NOT_FOUND" ? "NOT_FOUND" : "FAILED_PRECONDITION", r.message, r.reason);
       const hw = (body.hardwareInfo ?? {}) as AmapiDevice["hardwareInfo"] & object;
@@ -120,13 +137,17 @@ export class FakeAmapi {
         networkInfo: body.networkInfo as AmapiDevice["networkInfo"],
       };
       this.devices.set(name, dev);
+      if (typeof hw.serialNumber === "string" && this.bySerial.size < 1_000_000) this.bySerial.set(hw.serialNumber, name);
+      if (typeof body.fcmToken === "string" && /^[\w:-]{1,200}$/.test(body.fcmToken)) this.fcmTokens.set(name, body.fcmToken);
       for (let i = 0; i < this.d.config.amapi.pendingCommands; i++) this.queue(name, { type: "LOCK" });
       this.publish("ENROLLMENT", dev);
       return jsonRes(200, dev);
     }
     const report = /^(enterprises\/[^/]+\/devices\/[^/:]+):reportStatus$/.exec(rest);
-    if (report) {
-      const dev = this.devices.get(report[1]!);
+    if (report || rest === "devices:reportStatus") {
+      const serial = (body.hardwareInfo as { serialNumber?: unknown } | undefined)?.serialNumber;
+      const key = report ? report[1]! : typeof serial === "string" ? this.bySerial.get(serial) : undefined;
+      const dev = key === undefined ? undefined : this.devices.get(key);
       if (!dev) return googleError(404, "NOT_FOUND", "device not found");
       if (fault === "malformed") return jsonRes(200, { policyVersion: 7, pendingCommands: "none" });
       dev.lastStatusReportTime = this.iso();
@@ -188,7 +209,11 @@ export class FakeAmapi {
         if (req.method !== "POST") return googleError(405, "INVALID_ARGUMENT", "POST only");
         const type = (body ?? {}).type;
         if (typeof type !== "string") return googleError(400, "INVALID_ARGUMENT", "command type is required");
-        return jsonRes(200, this.queue(name, body ?? {}));
+        const op = this.queue(name, body ?? {});
+        // Google tickles the device over FCM so it syncs now instead of at its next status report.
+        const fcm = this.fcmTokens.get(name);
+        if (fcm) this.d.fcmSend?.(fcm, { type: "SYNC", reason: "COMMAND", operation: op.name });
+        return jsonRes(200, op);
       }
       if (req.method === "GET") return jsonRes(200, dev);
       if (req.method === "DELETE") {

@@ -51,15 +51,44 @@ export interface ProfileConfig {
   /** A fixed com.hmdm.DEVICE_ID for every device of the profile (duplicate-device tests). */
   headwindDeviceId?: string;
   /** Extra admin extras (vendor keys, padding) merged into PROVISIONING_ADMIN_EXTRAS_BUNDLE. */
-  adminExtras?: Record<string, string>;
+  adminExtras?: Record<string, string | boolean | number>;
+  /** The DPC signs the user in (enrollment app, Chrome custom tab) before enrolling. */
+  userSignIn: boolean;
+  /** KME: the device record is associated with this user (prefilled user name). */
+  kmeUser?: string;
+}
+
+export interface VersionRange {
+  allowed: boolean;
+  minApiLevel?: number;
+  maxApiLevel?: number;
 }
 
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
   amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "malformed" | "stall" };
-  headwind: { secureEnrollment: boolean; hashSecret: string; duplicatePrevention: boolean; requireCustomer: boolean; pushOnEnroll: boolean; fault: "none" | "malformed" | "stall" | "transient-404" };
-  restrictions: { blockedManufacturers: string[]; minApiLevel?: number; deviceLimit?: number };
+  headwind: {
+    secureEnrollment: boolean;
+    hashSecret: string;
+    duplicatePrevention: boolean;
+    requireCustomer: boolean;
+    pushOnEnroll: boolean;
+    fault: "none" | "malformed" | "stall" | "transient-404";
+    /** Server bug: unenrolling keeps the device record (field failure android-da-record-lingers). */
+    unenrollKeepsRecord: boolean;
+    /** Version code of the agent the configuration offers (self-update when newer than the device's). */
+    agentVersionCode?: number;
+    /** What the admin does to each device of a Headwind configuration once it has enrolled (field failure android-aosp-wipe-vs-delete). */
+    adminActions: Record<string, "wipe" | "delete">;
+  };
+  restrictions: { blockedManufacturers: string[]; minApiLevel?: number; deviceLimit?: number; workProfile: VersionRange; deviceAdmin: VersionRange };
+  /** Identity provider conditional access for the enrollment app's sign-in. */
+  conditionalAccess: { requireCompliantDevice: boolean; excludeEnrollmentApp: boolean };
+}
+
+export function inRange(r: VersionRange, apiLevel: number): boolean {
+  return r.allowed && (r.minApiLevel === undefined || apiLevel >= r.minApiLevel) && (r.maxApiLevel === undefined || apiLevel <= r.maxApiLevel);
 }
 
 const DAY = 86_400;
@@ -77,6 +106,9 @@ function defaultProfile(name: string, mode: AndroidMode): ProfileConfig {
     fault: "none",
     policyName: `enterprises/LC03fy18qv/policies/${mode}`,
     organizationName: "enrollsim",
+    // AOSP user-associated: the agent signs the user in; userless AOSP does not.
+    userSignIn: name === "aosp-user",
+    headwindConfig: name === "aosp-user" ? "AOSP user-associated" : undefined,
   };
 }
 
@@ -90,6 +122,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   const enterpriseId = typeof r.enterpriseId === "string" ? r.enterpriseId : "LC03fy18qv";
   const profiles: Record<string, ProfileConfig> = {};
   for (const m of MODES) profiles[m] = defaultProfile(m, m);
+  profiles["aosp-user"] = defaultProfile("aosp-user", "aosp");
   for (const [name, pv] of Object.entries(obj(r.profiles))) {
     const p = obj(pv);
     const mode = (p.mode as AndroidMode | undefined) ?? (MODES.includes(name as AndroidMode) ? (name as AndroidMode) : "fully-managed");
@@ -105,10 +138,12 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       policyName: `enterprises/${enterpriseId}/policies/${(p.policy as string | undefined) ?? mode}`,
       additionalData: p.additionalData as string | undefined,
       organizationName: (p.organizationName as string | undefined) ?? base.organizationName,
-      headwindConfig: p.headwindConfig as string | undefined,
+      headwindConfig: (p.headwindConfig as string | undefined) ?? base.headwindConfig,
       headwindCustomer: p.headwindCustomer as string | undefined,
       headwindDeviceId: p.headwindDeviceId as string | undefined,
-      adminExtras: p.adminExtras as Record<string, string> | undefined,
+      adminExtras: p.adminExtras as Record<string, string | boolean | number> | undefined,
+      userSignIn: (p.userSignIn as boolean | undefined) ?? base.userSignIn,
+      kmeUser: p.kmeUser as string | undefined,
       token: {
         durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
         oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,
@@ -122,6 +157,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   const a = obj(r.amapi);
   const h = obj(r.headwind);
   const rs = obj(r.restrictions);
+  const ca = obj(r.conditionalAccess);
   return {
     enterpriseId,
     profiles,
@@ -133,9 +169,24 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       requireCustomer: (h.requireCustomer as boolean | undefined) ?? false,
       pushOnEnroll: (h.pushOnEnroll as boolean | undefined) ?? true,
       fault: (h.fault as "none") ?? "none",
+      unenrollKeepsRecord: (h.unenrollKeepsRecord as boolean | undefined) ?? false,
+      agentVersionCode: h.agentVersionCode as number | undefined,
+      adminActions: obj(h.adminActions) as Record<string, "wipe" | "delete">,
     },
-    restrictions: { blockedManufacturers: ((rs.blockedManufacturers as string[] | undefined) ?? []).map((s) => s.toLowerCase()), minApiLevel: rs.minApiLevel as number | undefined, deviceLimit: rs.deviceLimit as number | undefined },
+    restrictions: {
+      blockedManufacturers: ((rs.blockedManufacturers as string[] | undefined) ?? []).map((s) => s.toLowerCase()),
+      minApiLevel: rs.minApiLevel as number | undefined,
+      deviceLimit: rs.deviceLimit as number | undefined,
+      workProfile: range(rs.workProfile),
+      deviceAdmin: range(rs.deviceAdmin),
+    },
+    conditionalAccess: { requireCompliantDevice: (ca.requireCompliantDevice as boolean | undefined) ?? false, excludeEnrollmentApp: (ca.excludeEnrollmentApp as boolean | undefined) ?? false },
   };
+}
+
+function range(v: unknown): VersionRange {
+  const o = obj(v);
+  return { allowed: (o.allowed as boolean | undefined) ?? true, minApiLevel: o.minApiLevel as number | undefined, maxApiLevel: o.maxApiLevel as number | undefined };
 }
 
 /** Longest token lifetime Google accepts for dedicated / AOSP (userless) tokens. */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /**
- * The DPC APKs the half hosts (enrollsim's fake-APK container, wire/android/apk.ts) and their
+ * The DPC APKs the half hosts (ZIP-shaped, v1-signed by the reference CA: wire/android/apk.ts) and their
  * checksums, computed from the very bytes served: package checksum = SHA-256 of the file,
  * signature checksum = SHA-256 of the signing certificate's DER.
  */
 import type { CryptoPort } from "../../ports/crypto.js";
-import { buildFakeApk } from "../../wire/android/apk.js";
+import type { PrivateKey } from "../../ports/crypto.js";
+import { buildApk } from "../../wire/android/apk.js";
+import type { Certificate } from "../../wire/x509/certificate.js";
 import { encodeUrlSafeBase64 } from "../../wire/android/base64url.js";
 import type { DpcKind } from "./config.js";
 
@@ -27,11 +29,11 @@ const SPECS: Record<DpcKind, { pkg: string; receiver: string; component: string;
   "company-portal": { pkg: "com.microsoft.windowsintune.companyportal", receiver: "com.microsoft.omadm.client.PolicyManagerReceiver", component: "com.microsoft.windowsintune.companyportal/com.microsoft.omadm.client.PolicyManagerReceiver", versionCode: 5056600, versionName: "5.0.5666.0" },
 };
 
-export function buildDpcs(crypto: CryptoPort, signerDer: Uint8Array): Record<DpcKind, HostedDpc> {
-  const sig = encodeUrlSafeBase64(crypto.digest("sha256", signerDer), false);
+export function buildDpcs(crypto: CryptoPort, signer: { cert: Certificate; key: PrivateKey }): Record<DpcKind, HostedDpc> {
+  const sig = encodeUrlSafeBase64(crypto.digest("sha256", signer.cert.der), false);
   const out = {} as Record<DpcKind, HostedDpc>;
   for (const [kind, s] of Object.entries(SPECS) as [DpcKind, (typeof SPECS)[DpcKind]][]) {
-    const bytes = buildFakeApk({ packageName: s.pkg, versionCode: s.versionCode, versionName: s.versionName, receivers: [s.receiver], signers: [signerDer] }, 4096);
+    const bytes = buildApk({ packageName: s.pkg, versionCode: s.versionCode, versionName: s.versionName, receivers: [s.receiver] }, signer, crypto, 4096);
     out[kind] = { kind, packageName: s.pkg, receiver: s.receiver, component: s.component, bytes, packageChecksum: encodeUrlSafeBase64(crypto.digest("sha256", bytes), true), signatureChecksum: sig, versionCode: s.versionCode };
   }
   return out;

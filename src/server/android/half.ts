@@ -20,7 +20,7 @@ import type { Bundle } from "../../wire/android/payload.js";
 import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
-import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
+import { inRange, resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
 import { bytesRes, jsonRes, readJson } from "./respond.js";
@@ -54,10 +54,18 @@ export class AndroidHalf implements ServerHalf {
     readonly config: AndroidHalfConfig,
   ) {
     this.tokens = new TokenStore(config.enterpriseId, ctx.now, (k) => new Uint8Array(randomBytes(k)));
-    this.dpcs = buildDpcs(ctx.crypto, ctx.scep.id.ca.der);
+    this.dpcs = buildDpcs(ctx.crypto, { cert: ctx.scep.id.ca, key: ctx.scep.id.caKey });
     const stall = () => this.stall();
-    this.amapi = new FakeAmapi({ config, tokens: this.tokens, now: ctx.now, qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)), stall });
     this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall);
+    this.amapi = new FakeAmapi({
+      config,
+      tokens: this.tokens,
+      now: ctx.now,
+      qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)),
+      stall,
+      otherRecords: (serial) => this.headwind.recordsForSerial(serial),
+      fcmSend: (token, data) => this.fcmDeliver(token, data),
+    });
     for (const p of Object.values(config.profiles)) {
       if (!p.token.perDevice) {
         try {
@@ -69,6 +77,13 @@ export class AndroidHalf implements ServerHalf {
       }
       if (p.fault === "checksum-standard-base64") this.profileApks.set(p.name, this.apkWithStandardB64Checksum(this.dpcs[p.dpc]!));
     }
+  }
+
+  /** Mock FCM delivery: queue a data message for a registration token (read by GET /android/fcm/poll/{token}). */
+  fcmDeliver(token: string, data: unknown): void {
+    const q = this.fcm.get(token) ?? [];
+    if (q.length < 1000) q.push(data);
+    if (this.fcm.size < 1_000_000 || this.fcm.has(token)) this.fcm.set(token, q);
   }
 
   private issue(p: ProfileConfig): StoredToken {
@@ -111,7 +126,7 @@ export class AndroidHalf implements ServerHalf {
 
   /** The admin extras a profile's DPC gets. */
   private adminExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
-    return { ...this.dpcExtras(p, base, token), ...(p.adminExtras ?? {}) };
+    return { ...this.dpcExtras(p, base, token), ...(p.userSignIn ? { "com.enrollsim.SIGNIN_URL": `${base}/android/idp/authorize` } : {}), ...(p.adminExtras ?? {}) };
   }
 
   private dpcExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
@@ -176,10 +191,21 @@ export class AndroidHalf implements ServerHalf {
     const path = url.pathname.slice("/android".length);
     if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
     if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
+    if (path === "/provisioning/route" && req.method === "GET") {
+      // Company Portal-style routing (Intune enrollment restrictions): personally owned work
+      // profile when allowed for this version, else device administrator when allowed (its
+      // version range is checked when the agent enrolls), else blocked.
+      const api = Number(url.searchParams.get("apiLevel"));
+      if (!Number.isInteger(api) || api < 1 || api > 100) return jsonRes(400, { error: "apiLevel must be an integer 1-100" });
+      const r = this.config.restrictions;
+      return jsonRes(200, { path: inRange(r.workProfile, api) ? "work-profile" : r.deviceAdmin.allowed ? "device-admin" : "blocked" });
+    }
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];
       if (!p) return jsonRes(404, { error: `no provisioning profile "${prov[1]}"; known: ${Object.keys(this.config.profiles).join(", ")}` });
+      if (prov[2] === "token" && p.mode === "work-profile" && !this.config.restrictions.workProfile.allowed)
+        return jsonRes(403, { error: "work profile enrollment is not set up for this organisation", reason: "WORK_PROFILE_NOT_ALLOWED" });
       const token = this.tokenFor(p);
       const base = this.base(req);
       const payload = this.payloadFor(p, base, token.value);
@@ -198,6 +224,7 @@ export class AndroidHalf implements ServerHalf {
             mdmApkUrl: payload[EXTRA_PREFIX + "PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION"],
             adminComponent: payload[EXTRA_PREFIX + "PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME"],
             signatureChecksum: this.dpcs[p.dpc]!.signatureChecksum,
+            ...(p.kmeUser !== undefined ? { username: p.kmeUser } : {}),
             ...(admin && Object.keys(admin).length ? { customJson: JSON.stringify(admin) } : {}),
           });
         }
@@ -240,6 +267,7 @@ export class AndroidHalf implements ServerHalf {
       this.fcm.delete(fpoll[1]!);
       return jsonRes(200, { messages: q });
     }
+    if (path === "/idp/authorize" && req.method === "GET") return this.authorize(url);
     if (path === "/emm/pubsub" && req.method === "POST") {
       const m = readJson(req.body);
       if (!m || typeof m.message !== "object") return jsonRes(400, { error: "not a Pub/Sub push" });
@@ -253,6 +281,22 @@ export class AndroidHalf implements ServerHalf {
     }
     return jsonRes(404, { error: `no Android route for ${path}` });
   };
+
+  /**
+   * Identity-provider stand-in for the enrollment app's sign-in. During enrollment the device is
+   * not compliant yet, so a conditional-access policy requiring a compliant device for all cloud
+   * apps blocks the sign-in unless the enrollment app is excluded.
+   */
+  private authorize(url: URL): HttpResponse {
+    const ca = this.config.conditionalAccess;
+    const compliant = url.searchParams.get("device_state") === "compliant";
+    if (ca.requireCompliantDevice && !ca.excludeEnrollmentApp && !compliant)
+      return jsonRes(403, {
+        error: "access_denied",
+        error_description: "AADSTS53000: Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.",
+      });
+    return jsonRes(200, { code: "enrollsim-authorization", user: url.searchParams.get("login_hint") ?? undefined });
+  }
 
   describe(): string[] {
     return [

@@ -7,11 +7,11 @@
 import type { CryptoPort } from "../../ports/crypto.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { compactJson, headwindSignature, type HeadwindPushMessage } from "../../wire/android/headwind.js";
-import type { AndroidHalfConfig } from "./config.js";
+import { inRange, type AndroidHalfConfig } from "./config.js";
 import { jsonRes, readJson } from "./respond.js";
 
 export class HeadwindServer {
-  readonly devices = new Map<string, { customer?: string; configuration?: string; info?: Record<string, unknown>; enrolledAt: number }>();
+  readonly devices = new Map<string, { customer?: string; configuration?: string; info?: Record<string, unknown>; enrolledAt: number; state?: "active" | "wipe-pending" }>();
   private readonly queues = new Map<string, HeadwindPushMessage[]>();
   private readonly flapped = new Set<string>();
 
@@ -39,6 +39,13 @@ export class HeadwindServer {
     this.queues.set(deviceId, q);
   }
 
+  /** Device records the server holds for a hardware serial (by the serial of their last info upload). */
+  recordsForSerial(serial: string): number {
+    let n = 0;
+    for (const d of this.devices.values()) if (d.info?.serial === serial) n++;
+    return n;
+  }
+
   async handle(req: HttpRequest, path: string): Promise<HttpResponse> {
     const h = this.config.headwind;
     if (h.fault === "stall") return this.stall();
@@ -60,8 +67,9 @@ export class HeadwindServer {
         this.devices.set(id, dev);
         if (h.pushOnEnroll) this.push(id, { messageType: "configUpdated", payload: null });
       } else if (!dev) return this.envelope("ERROR", "error.device.notfound");
+      const agent = h.agentVersionCode ?? 15270;
       return this.envelope("OK", null, {
-        applications: [{ id: 1, name: "Headwind MDM", pkg: "com.hmdm.launcher", version: "5.27", code: 15270, showIcon: false, system: false }],
+        applications: [{ id: 1, name: "Headwind MDM", pkg: "com.hmdm.launcher", version: `${Math.floor(agent / 1000) / 10}`, code: agent, url: "/files/hmdm-launcher.apk", showIcon: false, system: false }],
         pushOptions: "polling",
         kioskMode: false,
         gps: true,
@@ -79,6 +87,27 @@ export class HeadwindServer {
       const dev = this.devices.get(info.deviceId);
       if (!dev) return this.envelope("ERROR", "error.device.notfound");
       dev.info = info;
+      // Enrollment restrictions for device administrator, judged on the reported version (enrollsim
+      // extension fields apiLevel / managementMode).
+      if (info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" && !inRange(this.config.restrictions.deviceAdmin, info.apiLevel))
+        return this.envelope("ERROR", "error.enrollment.version-blocked");
+      const action = dev.configuration !== undefined && Object.hasOwn(this.config.headwind.adminActions, dev.configuration) ? this.config.headwind.adminActions[dev.configuration] : undefined;
+      if (action === "wipe") {
+        // Wipe: the record stays (Pending) until the reset has finished; the device gets the command.
+        dev.state = "wipe-pending";
+        this.push(info.deviceId, { messageType: "factoryReset", payload: null });
+      } else if (action === "delete") {
+        // Delete: the record is gone now; the device learns it at its next check-in.
+        this.devices.delete(info.deviceId);
+        this.queues.delete(info.deviceId);
+      }
+      return this.envelope("OK", null);
+    }
+    const un = /^\/public\/sync\/unenroll\/([^/]{1,100})$/.exec(path);
+    if (un && req.method === "POST") {
+      const id = decodeURIComponent(un[1]!);
+      if (!this.config.headwind.unenrollKeepsRecord) this.devices.delete(id);
+      this.queues.delete(id);
       return this.envelope("OK", null);
     }
     const poll = /^\/notification\/polling\/([^/]{1,100})$/.exec(path);

@@ -7,6 +7,11 @@
  *
  * Layout: "ESAPK1\n" | u32 BE header length | UTF-8 JSON header | filler bytes.
  */
+import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
+import { buildSignedData, parseSignedData } from "../cms/signed-data.js";
+import type { Certificate } from "../x509/certificate.js";
+import { readZip, buildZip, ZipError } from "./zip.js";
+
 const MAGIC = "ESAPK1\n";
 const MAX_HEADER = 64 * 1024;
 
@@ -38,8 +43,56 @@ export function buildFakeApk(apk: FakeApk, fillerBytes = 2048): Uint8Array {
   return out;
 }
 
-/** Parses the container; undefined when it is not one (corrupt or truncated download). */
+/** The stand-in for the binary AndroidManifest.xml inside the ZIP-shaped APK (AXML is not modelled). */
+export const APK_MANIFEST_ENTRY = "AndroidManifest.json";
+
+/**
+ * A ZIP-shaped APK with a v1 (JAR) signature: AndroidManifest.json (package, versionCode,
+ * receivers), classes.dex (filler), META-INF/MANIFEST.MF (SHA-256 digest of every entry),
+ * META-INF/CERT.SF (digest of the manifest) and META-INF/CERT.RSA (CMS SignedData by the signer,
+ * carrying its certificate: the signature checksum is SHA-256 of that certificate's DER). CERT.RSA
+ * encapsulates CERT.SF instead of signing it detached (a simplification; nobody verifies it here).
+ */
+export function buildApk(apk: Omit<FakeApk, "signers">, signer: { cert: Certificate; key: PrivateKey }, crypto: CryptoPort, fillerBytes = 2048): Uint8Array {
+  const enc = new TextEncoder();
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+  const manifest = enc.encode(JSON.stringify({ package: apk.packageName, versionCode: apk.versionCode, versionName: apk.versionName, receivers: apk.receivers }, null, 2));
+  const dex = new Uint8Array(fillerBytes);
+  dex.set(enc.encode("dex\n035\0").subarray(0, Math.min(8, fillerBytes)));
+  for (let i = 8; i < fillerBytes; i++) dex[i] = (i * 31 + 7) & 0xff;
+  const entries = [
+    { name: APK_MANIFEST_ENTRY, data: manifest },
+    { name: "classes.dex", data: dex },
+  ];
+  const mf = enc.encode(["Manifest-Version: 1.0", "Created-By: enrollsim", "", ...entries.flatMap((e) => [`Name: ${e.name}`, `SHA-256-Digest: ${b64(crypto.digest("sha256", e.data))}`, ""])].join("\r\n"));
+  const sf = enc.encode(["Signature-Version: 1.0", "Created-By: enrollsim", `SHA-256-Digest-Manifest: ${b64(crypto.digest("sha256", mf))}`, "", ""].join("\r\n"));
+  const rsa = buildSignedData({ content: sf, certificates: [signer.cert.der], signer: { cert: signer.cert, key: signer.key, hash: "sha256", attributes: [] } }, crypto);
+  return buildZip([...entries, { name: "META-INF/MANIFEST.MF", data: mf }, { name: "META-INF/CERT.SF", data: sf }, { name: "META-INF/CERT.RSA", data: rsa }]);
+}
+
+/** Reads a ZIP-shaped APK (see buildApk); undefined when it is not one. */
+function parseZipApk(bytes: Uint8Array): FakeApk | undefined {
+  try {
+    const z = readZip(bytes, { maxEntries: 4096 });
+    const m = z.get(APK_MANIFEST_ENTRY)?.data;
+    if (!m || m.length > MAX_HEADER) return undefined;
+    const h = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(m)) as Record<string, unknown>;
+    if (typeof h !== "object" || h === null || typeof h.package !== "string" || !Number.isInteger(h.versionCode) || !Array.isArray(h.receivers) || !h.receivers.every((r) => typeof r === "string")) return undefined;
+    const signers: Uint8Array[] = [];
+    for (const e of z.values()) {
+      if (!/^META-INF\/[^/]+\.(RSA|EC|DSA)$/.test(e.name) || !e.data || e.data.length > 1 << 20) continue;
+      for (const c of parseSignedData(e.data, e.name).certificates.slice(0, 16)) signers.push(c.der);
+    }
+    return { packageName: h.package, versionCode: h.versionCode as number, versionName: typeof h.versionName === "string" ? h.versionName : String(h.versionCode), receivers: h.receivers as string[], signers };
+  } catch (e) {
+    if (e instanceof ZipError || e instanceof SyntaxError || (e instanceof Error && "code" in e)) return undefined;
+    return undefined;
+  }
+}
+
+/** Parses an APK (ZIP-shaped, or the legacy ESAPK1 container); undefined when it is not one (corrupt or truncated download). */
 export function parseFakeApk(bytes: Uint8Array): FakeApk | undefined {
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return parseZipApk(bytes);
   if (bytes.length < MAGIC.length + 4) return undefined;
   if (new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) return undefined;
   const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(MAGIC.length);

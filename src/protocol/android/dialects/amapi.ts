@@ -9,14 +9,17 @@
  *   POST {amapi}/device/v1/{device}:reportStatus     → {policyVersion, pendingCommands[]}
  *   POST {amapi}/device/v1/{operation}:ack           → {}
  */
-import { ScenarioError } from "../../../errors/index.js";
+import { ProtocolViolationError, ScenarioError } from "../../../errors/index.js";
 import { readDevice, readStatusAck, parseGoogleError } from "../../../wire/android/amapi.js";
 import { CLOUDDPC, WIZARD_TEXT } from "../../../wire/android/index.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
-import type { AndroidDialect, DialectInput, DialectOutcome } from "./types.js";
+import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
 
-export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command" } as const;
+/** The FCM registration token a device's Android Device Policy registers (one per device). */
+export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
+
+export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait" } as const;
 
 /** Fake-AMAPI error reasons → stable outcome codes. */
 const REASON_CODES: Record<string, string> = {
@@ -27,6 +30,8 @@ const REASON_CODES: Record<string, string> = {
   MODE_NOT_ALLOWED: "android.token.mode-mismatch",
   ENROLLMENT_BLOCKED: "android.enrollment.blocked",
   DEVICE_LIMIT: "android.enrollment.device-limit",
+  USER_MISMATCH: "android.enrollment.user-mismatch",
+  VERSION_BLOCKED: "android.enrollment.version-blocked",
 };
 
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
@@ -53,6 +58,8 @@ export const amapiDialect: AndroidDialect = {
           headers: { "content-type": "application/json" },
           body: json({
             enrollmentToken: token,
+            fcmToken: fcmTokenFor(device),
+            ...(typeof input.adminExtras.username === "string" && input.adminExtras.username !== "" ? { enrollmentUser: input.adminExtras.username } : {}),
             managementMode: input.managementMode,
             ownership: input.ownership,
             provisioningMode: input.mode,
@@ -111,6 +118,87 @@ export const amapiDialect: AndroidDialect = {
         });
       }
     }
+    if ((options.awaitPushMs ?? 0) > 0) {
+      const woke = await awaitPush(input, base);
+      if (woke) {
+        const r = await amapiDialect.checkin!({ ctx, device, options });
+        if (!r.ok) return r;
+        policyVersion = r.policyVersion ?? policyVersion;
+      }
+    }
     return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion };
   },
+
+  /**
+   * Steady state: a status report, then the acks of the commands it returned. The device
+   * identifies itself by hardware serial (enrollsim's own device endpoint: Google's device
+   * channel is private, and the enrolled device's resource name is not persisted by the runner).
+   */
+  async checkin(input: DialectCheckinInput): Promise<DialectOutcome> {
+    const { ctx, device, options } = input;
+    const base = options.amapiUrl?.replace(/\/$/, "");
+    if (!base) throw new ScenarioError("the amapi dialect needs options.android.amapiUrl (or the embedded server)");
+    const r = await step(ctx, AMAPI_STEPS.report, async () => {
+      const res = await exchange(
+        ctx,
+        AMAPI_STEPS.report,
+        {
+          method: "POST",
+          url: `${base}/device/v1/devices:reportStatus`,
+          headers: { "content-type": "application/json" },
+          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch } }),
+        },
+        { acceptStatus: [404] },
+      );
+      if (res.status === 404) {
+        decoded(ctx, AMAPI_STEPS.report, { status: 404, known: false });
+        return undefined;
+      }
+      const a = readStatusAck(text(res.body));
+      decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, pendingCommands: a.pendingCommands.length });
+      return a;
+    });
+    if (!r) return { ok: false, code: "android.amapi.device-unknown", step: AMAPI_STEPS.report, message: "The server does not know this device (not enrolled, or deleted)" };
+    for (const op of r.pendingCommands.slice(0, 16)) {
+      await step(ctx, AMAPI_STEPS.ack, async () => {
+        await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
+      });
+    }
+    return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
+  },
 };
+
+/**
+ * The FCM connection of an enrolled device, waiting for a push (a "sync" tickle when the EMM
+ * issues a command or changes the policy). The persistent connection is modelled as reads of the
+ * mock FCM queue on the device clock; the first message wakes the device. Returns whether it woke.
+ */
+async function awaitPush(input: DialectInput, amapiBase: string): Promise<boolean> {
+  const { ctx, device, options } = input;
+  const S = AMAPI_STEPS.push;
+  const fcm = (options.fcmUrl ?? `${new URL(amapiBase).origin}/android/fcm`).replace(/\/$/, "");
+  const token = fcmTokenFor(device);
+  const every = Math.max(1000, options.pushPollMs ?? 15_000);
+  const until = ctx.clock.now() + (options.awaitPushMs ?? 0);
+  return step(ctx, S, async () => {
+    for (let reads = 0; ; reads++) {
+      const res = await exchange(ctx, S, { method: "GET", url: `${fcm}/poll/${encodeURIComponent(token)}`, headers: { accept: "application/json" } });
+      let messages: unknown[] = [];
+      try {
+        const v = JSON.parse(text(res.body)) as { messages?: unknown };
+        if (Array.isArray(v.messages)) messages = v.messages.slice(0, 100);
+      } catch {
+        throw new ProtocolViolationError("android.fcm.malformed", "mock FCM answer is not JSON with a messages list");
+      }
+      if (messages.length > 0) {
+        decoded(ctx, S, { woke: true, afterMs: ctx.clock.now() - (until - (options.awaitPushMs ?? 0)), messages: messages.length, reads: reads + 1 });
+        return true;
+      }
+      if (ctx.clock.now() + every > until) {
+        decoded(ctx, S, { woke: false, reads: reads + 1 });
+        return false;
+      }
+      await ctx.clock.sleep(every, ctx.signal);
+    }
+  });
+}

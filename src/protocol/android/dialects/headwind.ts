@@ -17,9 +17,12 @@ import {
 import { WIZARD_TEXT } from "../../../wire/android/errors.js";
 import { decoded, step, type ProtocolContext } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
-import type { AndroidDialect, DialectInput, DialectOutcome } from "./types.js";
+import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
 
-export const HEADWIND_STEPS = { config: "android.headwind.configuration", info: "android.headwind.info", push: "android.headwind.push" } as const;
+export const HEADWIND_STEPS = { config: "android.headwind.configuration", info: "android.headwind.info", push: "android.headwind.push", selfUpdate: "android.headwind.self-update" } as const;
+
+/** Headwind's launcher (the agent) as shipped with enrollsim's hosted APK. */
+export const HEADWIND_AGENT = { pkg: "com.hmdm.launcher", versionCode: 15270 } as const;
 
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined ? undefined : String(v));
@@ -75,7 +78,20 @@ export const headwindDialect: AndroidDialect = {
     if (!first.ok) return { ok: false, code: `android.headwind.${first.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${first.message})` };
     if (first.data.newNumber) deviceId = first.data.newNumber;
 
-    await step(ctx, HEADWIND_STEPS.info, async () => {
+    // The configuration lists the agent itself: a newer version code makes the agent update
+    // itself, which closes the app while it installs (field failure android-aosp-agent-self-update);
+    // after the restart it syncs again.
+    const own = options.agentVersionCode ?? HEADWIND_AGENT.versionCode;
+    const offered = first.data.applications.find((a) => a.pkg === HEADWIND_AGENT.pkg) as { code?: unknown } | undefined;
+    if (offered && typeof offered.code === "number" && offered.code > own) {
+      await step(ctx, HEADWIND_STEPS.selfUpdate, async () =>
+        decoded(ctx, HEADWIND_STEPS.selfUpdate, { pkg: HEADWIND_AGENT.pkg, from: own, to: offered.code, effect: "agent app closes to install the update, then restarts" }),
+      );
+      const again = await sync("GET");
+      if (!again.ok) return { ok: false, code: `android.headwind.${again.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
+    }
+
+    const info = await step(ctx, HEADWIND_STEPS.info, async () => {
       const res = await exchange(ctx, HEADWIND_STEPS.info, {
         method: "POST",
         url: `${root}/public/sync/info`,
@@ -86,6 +102,8 @@ export const headwindDialect: AndroidDialect = {
           imei: device.imei ?? "",
           imei2: device.imei2 ?? "",
           serial: device.serialNumber,
+          apiLevel: device.apiLevel,
+          managementMode: input.managementMode,
           cpu: "arm64-v8a",
           batteryLevel: 87,
           batteryCharging: false,
@@ -100,12 +118,20 @@ export const headwindDialect: AndroidDialect = {
         }),
       });
       const env = readEnvelope(Buffer.from(res.body).toString("utf8"));
-      decoded(ctx, HEADWIND_STEPS.info, { status: env.status });
+      decoded(ctx, HEADWIND_STEPS.info, { status: env.status, message: env.message ?? undefined });
+      return env;
     });
+    if (info.status === "ERROR") {
+      if (info.message === "error.enrollment.version-blocked")
+        return { ok: false, code: "android.enrollment.version-blocked", step: HEADWIND_STEPS.info, message: "Your device can't be enrolled: this Android version isn't allowed by your organization. Sign out of the app and contact your IT admin." };
+      if (info.message === "error.device.notfound") return { ok: false, code: "android.headwind.error.device.notfound", step: HEADWIND_STEPS.info, message: `${WIZARD_TEXT.cantSetUp} (error.device.notfound)` };
+    }
 
     const polls = options.pushPolls ?? 1;
     for (let i = 0; i < polls; i++) {
       const messages = await longPoll(ctx, root, deviceId, secret, sha1);
+      if (messages.some((m) => m.messageType === "factoryReset"))
+        return { ok: false, code: "android.device.wiped", step: HEADWIND_STEPS.push, message: "The admin wiped the device: it is factory-resetting; the server keeps its record as Pending until the reset has finished" };
       if (messages.some((m) => m.messageType === "configUpdated")) {
         let again = await sync("GET");
         // A transient 401/404: a careful agent retries later; a careless one wipes its enrollment
@@ -119,7 +145,55 @@ export const headwindDialect: AndroidDialect = {
         if (!again.ok) return { ok: false, code: `android.headwind.${again.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
       }
     }
+    for (let i = 0; i < (options.checkins ?? 0); i++) {
+      await ctx.clock.sleep(options.checkinIntervalMs ?? 300_000, ctx.signal);
+      const r = await sync("GET");
+      if (!r.ok && r.message === "error.device.notfound")
+        return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this check-in the agent learns it and factory-resets the device" };
+      if (!r.ok) return { ok: false, code: `android.headwind.${r.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${r.message})` };
+    }
     return { ok: true, code: "android.enrolled", deviceName: deviceId };
+  },
+
+  /** Steady state: configuration sync, then one long-poll; a configUpdated push re-reads the configuration. */
+  async checkin(input: DialectCheckinInput): Promise<DialectOutcome> {
+    const { ctx, device, options } = input;
+    const baseUrl = options.headwindBaseUrl;
+    if (!baseUrl) throw new ScenarioError("a Headwind check-in needs the server URL (the embedded server, or `server:` in the scenario)");
+    const root = `${baseUrl.replace(/\/$/, "")}/rest`;
+    const deviceId = input.deviceId ?? device.serialNumber;
+    if (!/^[\w.@:-]{1,100}$/.test(deviceId)) throw new ScenarioError(`Headwind device id "${deviceId.slice(0, 40)}" is not usable in a URL path`);
+    const secret = options.headwindSecret ?? HEADWIND_DEFAULT_SECRET;
+    const sha1 = (b: Uint8Array) => ctx.crypto.digest("sha1", b);
+    const read = async () =>
+      step(ctx, HEADWIND_STEPS.config, async () => {
+        const res = await exchange(ctx, HEADWIND_STEPS.config, { method: "GET", url: `${root}/public/sync/configuration/${encodeURIComponent(deviceId)}`, headers: { "x-request-signature": headwindSignature(secret, deviceId, sha1) } }, { acceptStatus: [401, 403, 404] });
+        if (res.status >= 400) {
+          decoded(ctx, HEADWIND_STEPS.config, { status: res.status });
+          return `http-${res.status}`;
+        }
+        const env = readEnvelope(Buffer.from(res.body).toString("utf8"));
+        if (env.status === "ERROR") {
+          decoded(ctx, HEADWIND_STEPS.config, { status: env.status, message: env.message });
+          return env.message ?? "error";
+        }
+        const data = readSyncResponse(env.data);
+        decoded(ctx, HEADWIND_STEPS.config, { status: env.status, applications: data.applications.length });
+        return undefined;
+      });
+    const fail = (m: string): DialectOutcome =>
+      m === "error.device.notfound"
+        ? { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; the agent factory-resets the device" }
+        : { ok: false, code: `android.headwind.${m}`, step: HEADWIND_STEPS.config, message: `Configuration sync failed (${m})` };
+    const first = await read();
+    if (first) return fail(first);
+    const messages = await longPoll(ctx, root, deviceId, secret, sha1);
+    if (messages.some((m) => m.messageType === "factoryReset")) return { ok: false, code: "android.device.wiped", step: HEADWIND_STEPS.push, message: "The admin wiped the device: it is factory-resetting" };
+    if (messages.some((m) => m.messageType === "configUpdated")) {
+      const again = await read();
+      if (again) return fail(again);
+    }
+    return { ok: true, code: "android.headwind.synced", message: `${messages.length} push message(s)` };
   },
 };
 

@@ -4,7 +4,7 @@ import { amapiDialect } from "./amapi.js";
 import { headwindDialect } from "./headwind.js";
 import type { AndroidDialect } from "./types.js";
 
-export type { AndroidDialect, AndroidDeviceInfo, DialectInput, DialectOptions, DialectOutcome } from "./types.js";
+export type { AndroidDialect, AndroidDeviceInfo, DialectCheckinInput, DialectInput, DialectOptions, DialectOutcome } from "./types.js";
 
 export const ANDROID_DIALECTS: Record<string, AndroidDialect> = {
   [amapiDialect.name]: amapiDialect,

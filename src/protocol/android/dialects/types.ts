@@ -54,6 +54,29 @@ export interface DialectOptions {
   retryDelayMs?: number;
   /** Long-poll rounds (Headwind). */
   pushPolls?: number;
+  /** The agent's own version code (Headwind launcher; default 15270): a newer one offered by the configuration self-updates it. */
+  agentVersionCode?: number;
+  /** Periodic configuration check-ins after the long-polls (Headwind). */
+  checkins?: number;
+  /** Delay between those check-ins (default 300 s, Headwind's keepaliveTime). */
+  checkinIntervalMs?: number;
+  /** AMAPI: after enrollment, keep the FCM connection open this long, waiting for a push (0: don't). */
+  awaitPushMs?: number;
+  /** AMAPI: how often the modelled FCM connection is read while waiting (default 15 s). */
+  pushPollMs?: number;
+  /** Mock FCM base (default: amapiUrl's origin + /android/fcm). */
+  fcmUrl?: string;
+  /** Headwind server base (com.hmdm.BASE_URL) for steady-state check-ins; default from the server. */
+  headwindBaseUrl?: string;
+}
+
+/** One steady-state check-in of an enrolled device (issue 6): what the DPC keeps after enrollment. */
+export interface DialectCheckinInput {
+  ctx: ProtocolContext;
+  device: AndroidDeviceInfo;
+  options: DialectOptions;
+  /** Headwind device id (com.hmdm.DEVICE_ID / DEVICE_ID_USE); default the serial number. */
+  deviceId?: string;
 }
 
 export interface DialectOutcome {
@@ -73,4 +96,6 @@ export interface AndroidDialect {
   /** Does this dialect own a DPC package? Used to pick a dialect from the payload. */
   packages: readonly string[];
   enroll(input: DialectInput): Promise<DialectOutcome>;
+  /** Steady state: status report / configuration sync, and pending commands / push messages. */
+  checkin?(input: DialectCheckinInput): Promise<DialectOutcome>;
 }

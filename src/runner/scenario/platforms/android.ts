@@ -20,6 +20,12 @@ const wifi = {
   },
 };
 const fault = { type: "string", enum: ["none", "malformed", "stall"] };
+const extraValue: Json = { anyOf: [{ type: "string", maxLength: 4096 }, { type: "boolean" }, { type: "integer" }] };
+const versionRange = {
+  type: "object",
+  additionalProperties: false,
+  properties: { allowed: { type: "boolean" }, minApiLevel: { type: "integer", minimum: 1, maximum: 100 }, maxApiLevel: { type: "integer", minimum: 1, maximum: 100 } },
+};
 
 const groupOptions: Json = {
   type: "object",
@@ -41,7 +47,14 @@ const groupOptions: Json = {
     checkSignature: { type: "boolean", description: "Verify Headwind's X-Response-Signature." },
     unenrollOnAuthError: { type: "boolean", description: "Headwind agent persona that treats a transient 401/404 as unenrollment." },
     maxApkBytes: { type: "integer", minimum: 1, maximum: 268435456, description: "Largest DPC APK accepted. Default limits.maxResponseBytes." },
-    dpc: { type: "object", additionalProperties: false, properties: { illegalMode: { type: "boolean", description: "The DPC answers a mode outside the allowed list." } } },
+    dpc: { type: "object", additionalProperties: false, properties: { illegalMode: { type: "boolean", description: "The DPC answers a mode outside the allowed list." }, targetSdk: { type: "integer", minimum: 8, maximum: 40, description: "android-da: the agent's targetSdkVersion (default 28); 29+ on Android 10+ loses the deprecated device-admin policies." } } },
+    user: { type: "string", minLength: 1, maxLength: 200, description: "The user who signs in / types the KME credentials. Default: user-<serial>." },
+    migrateToWorkProfile: { enum: ["resolve", "link"], description: "android-da: after enrollment, migrate to a work profile via the Resolve notice or the update-settings link." },
+    agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Headwind agent's own version code (default 15270); a newer one in the configuration self-updates it." },
+    awaitPushSeconds: { type: "number", minimum: 0, maximum: 86400, description: "AMAPI: after enrollment, wait up to this long for an FCM push (command / policy tickle), then sync. Default 0." },
+    pushPollSeconds: { type: "number", minimum: 1, maximum: 3600, description: "How often the modelled FCM connection is read while waiting. Default 15." },
+    checkins: { type: "integer", minimum: 0, maximum: 1000, description: "Headwind: periodic configuration check-ins after the long-polls. Default 0." },
+    checkinIntervalSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Delay between those check-ins. Default 300." },
     device: {
       type: "object",
       additionalProperties: false,
@@ -56,6 +69,10 @@ const groupOptions: Json = {
         secondaryUser: { type: "boolean", description: "Enrollment runs in a secondary Android user." },
         rebootMidEnrollment: { type: "boolean", description: "The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE." },
         qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup scanner reads." },
+        apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The device runs this API level instead of its catalog release (e.g. 26: Android 8.0)." },
+        offline: { type: "boolean", description: "No network during setup (Android 8 cannot download its QR reader)." },
+        companyPortalVersion: { type: "string", pattern: "^(none|\\d+(\\.\\d+){1,3})$", description: "Installed Company Portal version, or none." },
+        nonAndroidBrowser: { type: "boolean", description: "The update-settings link is opened on a non-Android device." },
       },
     },
   },
@@ -78,7 +95,9 @@ const profile = {
     organizationName: { type: "string", maxLength: 200 },
     headwindConfig: { type: "string", maxLength: 200 },
     headwindCustomer: { type: "string", maxLength: 200 },
-    adminExtras: { type: "object", additionalProperties: { type: "string", maxLength: 4096 }, description: "Extra admin extras merged into the bundle." },
+    adminExtras: { type: "object", additionalProperties: extraValue, description: "Extra admin extras merged into the bundle (typed in QR JSON; NFC turns them into strings)." },
+    userSignIn: { type: "boolean", description: "The DPC signs the user in (Chrome custom tab) before enrolling." },
+    kmeUser: { type: "string", minLength: 1, maxLength: 200, description: "KME: the device record is associated with this user." },
     headwindDeviceId: { type: "string", pattern: "^[\\w.@:-]{1,100}$" },
     token: {
       type: "object",
@@ -116,12 +135,26 @@ const embedded: Json = {
         requireCustomer: { type: "boolean" },
         pushOnEnroll: { type: "boolean" },
         fault: { type: "string", enum: ["none", "malformed", "stall", "transient-404"] },
+        unenrollKeepsRecord: { type: "boolean", description: "Server bug: unenrolling keeps the device record." },
+        agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Agent version code the configuration offers." },
+        adminActions: { type: "object", propertyNames: { maxLength: 200 }, additionalProperties: { enum: ["wipe", "delete"] }, description: "Headwind configuration name → what the admin does to each of its devices once enrolled." },
       },
     },
     restrictions: {
       type: "object",
       additionalProperties: false,
-      properties: { blockedManufacturers: { type: "array", items: { type: "string" }, maxItems: 100 }, minApiLevel: { type: "integer", minimum: 1, maximum: 100 }, deviceLimit: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices one enrollment token (user / DEM account) may enroll." } },
+      properties: {
+        blockedManufacturers: { type: "array", items: { type: "string" }, maxItems: 100 },
+        minApiLevel: { type: "integer", minimum: 1, maximum: 100 },
+        deviceLimit: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices one enrollment token (user / DEM account) may enroll; stale records of the same device count." },
+        workProfile: { ...versionRange, description: "Personally owned work profile: allowed, and the API levels allowed." },
+        deviceAdmin: { ...versionRange, description: "Device administrator: allowed, and the API levels allowed." },
+      },
+    },
+    conditionalAccess: {
+      type: "object",
+      additionalProperties: false,
+      properties: { requireCompliantDevice: { type: "boolean", description: "All cloud apps require a compliant device." }, excludeEnrollmentApp: { type: "boolean", description: "The enrollment app is excluded from that policy." } },
     },
   },
 };

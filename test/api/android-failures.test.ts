@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+/** Round-2 Android field-failure scenarios whose symptom is more than a failure code. */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const failure = (name: string) => join(import.meta.dirname, "../../scenarios/failures", name);
+const opts = { keyPoolSize: 24, progress: false as const };
+const T = 120_000;
+
+async function traced(name: string) {
+  const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-android-ff-")), "trace");
+  const { summary } = await runScenario(failure(name), { ...opts, trace: dir });
+  const texts = readdirSync(dir).map((f) => readFileSync(join(dir, f), "utf8"));
+  return { summary, texts };
+}
+
+describe("Android field failures (round 2)", () => {
+  it("android-nfc-admin-extras-strings: QR honours the boolean flag (work profile), NFC ignores it (fully managed)", async () => {
+    const { summary, texts } = await traced("android-nfc-admin-extras-strings.yaml");
+    expect(summary).toMatchObject({ devices: 4, enrolled: 4, failed: 0, ok: true });
+    const nfc = texts.filter((t) => t.includes("android.trigger.nfc"));
+    const qr = texts.filter((t) => t.includes("android.trigger.qr"));
+    expect(nfc).toHaveLength(2);
+    expect(qr).toHaveLength(2);
+    for (const t of nfc) {
+      expect(t).toContain("Key com.hmdm.WORK_PROFILE expected Boolean but value was a java.lang.String.  The default value false was returned.");
+      expect(t).toMatch(/managementMode"?:\s*"?DEVICE_OWNER/);
+    }
+    for (const t of qr) {
+      expect(t).not.toContain("expected Boolean");
+      expect(t).toMatch(/managementMode"?:\s*"?PROFILE_OWNER/);
+    }
+  }, T);
+
+  it("android-aosp-agent-self-update: the agent closes to update itself, restarts, and every device enrolls", async () => {
+    const { summary, texts } = await traced("android-aosp-agent-self-update.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(summary.steps["android.headwind.self-update"]!.count).toBe(3);
+    for (const t of texts) expect(t).toContain("agent app closes to install the update");
+  }, T);
+
+  it("android-ca-blocks-chrome-tab: the sign-in gets AADSTS53000", async () => {
+    const { summary, texts } = await traced("android-ca-blocks-chrome-tab.yaml");
+    expect(summary.errors["android.signin.blocked"]!.count).toBe(3);
+    expect(texts.every((t) => t.includes("AADSTS53000"))).toBe(true);
+  }, T);
+
+  it("android-aosp-wipe-vs-delete: wiped devices reset on the push, deleted ones at their next check-in", async () => {
+    const { summary, texts } = await traced("android-aosp-wipe-vs-delete.yaml");
+    expect(summary.errors["android.device.wiped"]!.count).toBe(2);
+    expect(summary.errors["android.device.deleted"]!.count).toBe(2);
+    // The deleted devices learned it from a configuration read after the long-poll.
+    const deleted = texts.filter((t) => t.includes("error.device.notfound"));
+    expect(deleted).toHaveLength(2);
+  }, T);
+});
