@@ -40,6 +40,8 @@ export interface FlowResult {
   step?: string;
   message?: string;
   keychain: Keychain;
+  /** Ids the server gave the device (merged into the runner's EnrolledState.serverIds). */
+  serverIds?: Record<string, string>;
 }
 
 export interface Flow<Options = unknown> {

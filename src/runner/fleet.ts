@@ -120,7 +120,7 @@ interface SteadyMember {
 
 function enrolledState(result: FlowResult): EnrolledState {
   const certificates = result.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) }));
-  const serverIds: Record<string, string> = {};
+  const serverIds: Record<string, string> = { ...(result.serverIds ?? {}) };
   for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
   return { certificates, serverIds };
 }

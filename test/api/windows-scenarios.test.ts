@@ -90,6 +90,28 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["windows-hybrid-odj-failure.yaml", 3, "windows.autopilot.hybrid-join", 3],
     ["windows-legacy-cname-target-confirmation.yaml", 5, "windows.discovery.redirect-declined", 3],
     ["windows-discovery-proxy-rewrite.yaml", 3, "windows.discovery.insecure-redirect", 3],
+    // round 2: the field-failure id is the file name
+    ["win-atomic-replace-400.yaml", 5, "windows.dm.atomic-failed", 5],
+    ["win-server-reads-only-first-status.yaml", 5, "windows.dm.commands-resent", 5],
+    ["win-profile-verifying-forever.yaml", 5, "windows.dm.commands-resent", 5],
+    ["win-dns-not-propagated.yaml", 10, "windows.discovery.no-enrollment-host", 4],
+    ["win-unroutable-upn-suffix.yaml", 5, "windows.gpo.mdm-not-configured", 3],
+    ["win-mfa-not-completed.yaml", 5, "windows.auth.user-canceled", 3],
+    ["win-home-edition.yaml", 3, "windows.fault.Authorization", 3],
+    ["win-already-enrolled-other-user.yaml", 3, "windows.enroll.already-enrolled", 3],
+    ["win-cloned-image-stale-enrollment.yaml", 3, "windows.enroll.machine-already-enrolled", 3],
+    ["win-esp-msi-win32-collision.yaml", 3, "windows.esp.app-failed", 3],
+    ["win-autopilot-hardware-change.yaml", 5, "windows.autopilot.hardware-changed", 3],
+    ["win-enroll-requires-signed-in-user.yaml", 3, "windows.esp.timeout", 3],
+    ["win-entra-join-disallowed.yaml", 5, "windows.join.disallowed", 5],
+    ["win-oobe-idp-blocked.yaml", 5, "windows.oobe.idp-blocked", 3],
+    ["win-entra-autoenroll-caa30194.yaml", 5, "windows.gpo.token-unavailable", 3],
+    ["win-esp-app-initiated-reboot.yaml", 3, "windows.esp.timeout", 3],
+    ["win-esp-devicelock-autologon.yaml", 3, "windows.esp.autologon-failed", 3],
+    ["win-esp-applocker-reboot.yaml", 3, "windows.esp.reboot-prompt", 3],
+    ["win-bulk-no-network-or-join-failure.yaml", 5, "windows.bulk.device-unusable", 4],
+    ["win-bulk-bad-script.yaml", 5, "windows.bulk.script-failed", 3],
+    ["win-mam-scope-overrides-mdm.yaml", 5, "windows.byod.mam-only", 3],
   ];
   for (const [file, devices, code, failed] of cases) {
     it(`${file}: ${code ?? "all succeed"}`, async () => {
@@ -98,6 +120,55 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
       if (code) expect(summary.errors[code]!.count).toBe(failed);
     }, 60_000);
   }
+});
+
+describe("Windows field failures: exact codes and symptoms", () => {
+  const run = (file: string, extra: Record<string, unknown> = {}) => runScenario(join(import.meta.dirname, "../../scenarios/failures", file), { ...opts, ...extra });
+  it("win-atomic-replace-400: Replace without CmdID → 400, the Add before it rolled back (216), Atomic 507", async () => {
+    const { summary } = await run("win-atomic-replace-400.yaml");
+    expect(summary.errors["windows.dm.atomic-failed"]!.example).toMatch(/Atomic failed \(507\).*ActiveHoursMaxRange → 400; 1 command\(s\) rolled back \(216\)/);
+  }, 60_000);
+  it("win-server-global-session-state: concurrent devices get replies addressed to another device", async () => {
+    const { summary } = await run("win-server-global-session-state.yaml");
+    expect(summary).toMatchObject({ devices: 12, ok: true });
+    expect(summary.errors["syncml.wrong-target"]!.count).toBeGreaterThanOrEqual(2);
+    expect(summary.errors["syncml.wrong-target"]!.example).toContain("not to this device");
+  }, 60_000);
+  it("win-server-global-session-state, one device at a time: every device is managed (the quirk needs load)", async () => {
+    const { readFileSync: rf, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-win-gss-"));
+    const text = rf(join(import.meta.dirname, "../../scenarios/failures/win-server-global-session-state.yaml"), "utf8")
+      .replace("arrival: { concurrency: 12 }", "arrival: { concurrency: 1 }")
+      .replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n");
+    writeFileSync(join(dir, "serial.yaml"), text);
+    const { summary } = await runScenario(join(dir, "serial.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 12, enrolled: 12, failed: 0, ok: true });
+  }, 60_000);
+  it("win-profile-verifying-forever, on a build that reads ADMX values back: the profile verifies and nothing is re-sent", async () => {
+    const { readFileSync: rf, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-win-admx-"));
+    const text = rf(join(import.meta.dirname, "../../scenarios/failures/win-profile-verifying-forever.yaml"), "utf8")
+      .replaceAll('admxGet: "404"', 'admxGet: "exact"')
+      .replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n");
+    writeFileSync(join(dir, "exact.yaml"), text);
+    const { summary } = await runScenario(join(dir, "exact.yaml"), opts);
+    expect(summary.errors).toEqual({});
+    expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+  }, 60_000);
+  it("win-home-edition: 0x80180003 with the user-visible text", async () => {
+    const { summary } = await run("win-home-edition.yaml");
+    expect(summary.errors["windows.fault.Authorization"]!.example).toContain("MENROLL_E_DEVICE_AUTHORIZATION_ERROR (0x80180003)");
+  }, 60_000);
+  it("win-unroutable-upn-suffix / win-mfa-not-completed / win-esp-msi-win32-collision: the codes the notes give", async () => {
+    expect((await run("win-unroutable-upn-suffix.yaml")).summary.errors["windows.gpo.mdm-not-configured"]!.example).toContain("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x8018002b)");
+    expect((await run("win-mfa-not-completed.yaml")).summary.errors["windows.auth.user-canceled"]!.example).toContain("MENROLL_E_USER_CANCELED (0x8018002A)");
+    expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");
+    expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
+    expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toContain("0x8007064C");
+    expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C0003/);
+    expect((await run("win-oobe-idp-blocked.yaml")).summary.errors["windows.oobe.idp-blocked"]!.example).toContain("Something went wrong. OOBEIDPS.");
+    expect((await run("win-entra-autoenroll-caa30194.yaml")).summary.errors["windows.gpo.token-unavailable"]!.example).toContain("CAA30194");
+  }, 120_000);
 });
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, "../fixtures/windows", name), "utf8");

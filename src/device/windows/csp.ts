@@ -14,6 +14,8 @@ export interface CspNode {
   value: string;
   format?: string;
   readOnly?: boolean;
+  /** Applied but not readable back (ADMX-backed policy on a build that answers its Get with 404). */
+  writeOnly?: boolean;
 }
 
 /** Subtrees a server may create nodes in (Add/Replace of unknown leaves). */
@@ -28,6 +30,7 @@ const WRITABLE = [
   /^\.\/(Device\/|User\/)?Vendor\/MSFT\/NodeCache\//,
   /^\.\/(Device\/)?Vendor\/MSFT\/(PassportForWork|Personalization|WindowsAutopilot|TenantLockdown|OfflineDomainJoin)\//,
   /^\.\/(Device\/|User\/)?Vendor\/MSFT\/(WiFi|VPNv2)\//,
+  /^\.\/(Device\/)?Vendor\/MSFT\/AppLocker\//,
 ];
 
 /** Normalises the ./Vendor ↔ ./Device/Vendor alias for device-scoped CSPs. */
@@ -76,10 +79,18 @@ export interface CspHooks {
   exec?: ExecHandler;
 }
 
+/** An ADMX-backed policy value: `<enabled/>`/`<disabled/>` (optionally in CDATA) with its `<data …/>` elements. */
+const ADMX_VALUE = /^\s*(<!\[CDATA\[)?\s*<(enabled|disabled)\s*\/>/i;
+
 export class CspTree {
   readonly nodes = new Map<string, CspNode>();
   unknownStatus = 404;
   hooks: CspHooks = {};
+  /**
+   * Get of an ADMX-backed policy value: "exact" returns the bytes that were set (notes §10);
+   * "404" models builds where those nodes are write-only (field failure win-profile-verifying-forever).
+   */
+  admxGet: "exact" | "404" = "exact";
 
   constructor(identity: DeviceIdentity, extra: Record<string, string> = {}) {
     const w = identity.windows;
@@ -115,6 +126,8 @@ export class CspTree {
   get(uri: string): { status: number; value?: string; format?: string } {
     const u = canonicalUri(uri);
     const n = this.nodes.get(u);
+    // ADMX-backed policy values are applied but cannot be read back as written (field failure win-profile-verifying-forever).
+    if (n?.writeOnly) return { status: this.unknownStatus };
     if (n) return { status: 200, value: n.value, format: n.format };
     const prefix = `${u.replace(/\/$/, "")}/`;
     const kids = new Set<string>();
@@ -136,7 +149,7 @@ export class CspTree {
     if (verb === "Add" && existing) return 418;
     const veto = this.hooks.beforeWrite?.(u, value);
     if (veto) return veto;
-    this.nodes.set(u, { value, ...(format ? { format } : {}) });
+    this.nodes.set(u, { value, ...(format ? { format } : {}), ...(this.admxGet === "404" && ADMX_VALUE.test(value) && /\/Policy\/Config\//.test(u) ? { writeOnly: true } : {}) });
     this.hooks.afterWrite?.(u, value);
     return 200;
   }
@@ -240,6 +253,7 @@ export class CspProcessor implements DmProcessor {
       case "Atomic": {
         if (inAtomic) return this.push(out, this.status(c, msgRef, 500));
         const snap = this.tree.snapshot();
+        const logFrom = this.log.length;
         const inner: Command[] = [];
         let failed = false;
         for (const k of c.children ?? []) {
@@ -253,6 +267,7 @@ export class CspProcessor implements DmProcessor {
         if (failed) {
           this.tree.restore(snap);
           for (const s of inner) if (s.verb === "Status" && ok(Number(s.data))) s.data = "216";
+          for (const l of this.log.slice(logFrom)) if (ok(Number(l.status))) l.status = "216";
           out.push(this.status(c, msgRef, 507), ...inner);
           return 507;
         }

@@ -6,7 +6,10 @@
  * OMA-DM sessions over mTLS → ESP (Autopilot) on the Clock. Every expected protocol outcome is a
  * FlowResult value; the ESP phase timeline rides along in `windows.esp`.
  */
-import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
+import { joinDirectory } from "../../protocol/windows/join.js";
+import { fetchPushes, openChannel } from "../../protocol/windows/wns.js";
+import { firewalled } from "./firewall.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, note, step } from "../../protocol/common/context.js";
 import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/windows/discovery.js";
@@ -19,18 +22,18 @@ import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import { TOKEN } from "../../wire/windows/ns.js";
 import type { SoapFault } from "../../wire/windows/soap.js";
 import type { Command } from "../../wire/windows/syncml.js";
-import { mintToken } from "../../wire/windows/token.js";
+import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { fromB64, type ContextItem } from "../../wire/windows/wstep.js";
 import type { EnrollmentPolicy } from "../../wire/windows/xcep.js";
 import { parseCertificate, sameBytes, toPem, type Certificate } from "../../wire/x509/certificate.js";
 import { substitute } from "../behaviors/substitute.js";
 import type { FlowContext, FlowResult } from "../flow.js";
 import { CspProcessor, CspTree, hardwareHash } from "./csp.js";
-import { fetchAutopilotProfile } from "../../protocol/windows/autopilot.js";
+import { fetchAutopilotProfile, uploadHardwareHash } from "../../protocol/windows/autopilot.js";
 import { parseAutopilotProfile, type AutopilotProfile } from "../../wire/windows/autopilot.js";
 import { ScepCspJobs } from "./scep-csp.js";
 import { embeddedDns, mapDns } from "./dns.js";
-import { APP_FAILED_TEXT, DEFAULT_ESP_ERROR, MsiJobs, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
+import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, MsiJobs, REBOOT_PROMPT_TEXT, type RebootRequest, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { expandNameTemplate, type ResolvedWindowsOptions } from "./options.js";
 
 export interface WindowsReport {
@@ -39,13 +42,20 @@ export interface WindowsReport {
   sessions: number;
   /** Who ended the enrollment: the server (Exec DMClient/Provider/<id>/Unenroll) or the user (Alert 1226). */
   unenrolled?: "server" | "user";
+  /** Sessions started by a push (Alert 1200). */
+  pushSessions?: number;
   /** The enrollment certificate was renewed (WSTEP Renew) and the next session used the new one. */
   renewed?: boolean;
   esp: EspPhase[];
   findings: number;
 }
 
-export type WindowsFlowResult = FlowResult & { windows: WindowsReport };
+/**
+ * `serverIds`: what a steady-state check-in needs besides the certificate (the w7 ADDR, the
+ * DeviceID). The runner does not carry flow-provided ids yet (see docs/windows.md); the check-in
+ * reads them when it does.
+ */
+export type WindowsFlowResult = FlowResult & { windows: WindowsReport; serverIds?: Record<string, string> };
 
 export const HYBRID_JOIN_FAILED =
   "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code 80070774.";
@@ -72,16 +82,25 @@ const faultResult = (stepName: string, f: SoapFault, report: WindowsReport): Win
   windows: report,
 });
 
+/** A server command as the device recognises a repeat: verb, targets, data (children for Atomic/Sequence). */
+const signature = (c: Command): string =>
+  `${c.verb}(${c.items.map((i) => `${i.target ?? ""}=${i.data ?? ""}`).join(",")}${c.children ? `[${c.children.map(signature).join(";")}]` : ""})`;
+
+/** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
+const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
+
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;
 
 export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsOptions): Promise<WindowsFlowResult> {
   const id = ctx.identity;
   const w = id.windows;
   if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);
-  const p = ctx.protocol;
+  // The site's proxy/firewall (options.windows.firewall) refuses some URLs for the device's web requests.
+  const p = o.raw.firewall?.length ? { ...ctx.protocol, http: firewalled(ctx.protocol.http, o.raw.firewall) } : ctx.protocol;
   const report: WindowsReport = { sessions: 0, esp: [], findings: 0 };
   const fail = (code: string, stepName: string, message: string): WindowsFlowResult => ({ ok: false, code, step: stepName, message, keychain: { identities: [] }, windows: report });
   const upn = substitute(o.upn, id);
+  const osEdition = String(o.raw.osEdition ?? w.edition.osEdition);
   const win11 = isWin11(id.os.version);
   const pretty = o.xmlStyle === "pretty";
   const strict = o.raw.strict ?? false;
@@ -94,6 +113,22 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       : o.kind === "bulk" && o.raw.autopilot?.deviceNameTemplate
         ? expandNameTemplate(o.raw.autopilot.deviceNameTemplate, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 63)
         : id.deviceName;
+
+  // ---- Enrolment state already on the PC (checked by the enrollment client before anything goes on the wire) ----
+  const existing = o.raw.existingEnrollment ?? "none";
+  if (existing === "other-user") {
+    const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
+    return fail("windows.enroll.already-enrolled", "enroll.precheck", `${m.name} (${hresultHex(m.hresult)}): "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again."`);
+  }
+  if (existing === "cloned-image") {
+    return fail("windows.enroll.machine-already-enrolled", "enroll.precheck", "0x8007064C: The machine is already enrolled (the image carries the source PC's enrollment certificate and EnterpriseMgmt state)");
+  }
+  // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
+  // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).
+  if (o.kind === "gpo" && NON_ROUTABLE_SUFFIX.test(upn.split("@")[1] ?? "")) {
+    const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
+    return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(m.hresult).toLowerCase()}) — ${m.name}: UPN suffix of ${upn} is not routable`);
+  }
 
   // ---- Device preparation: TPM attestation (self-deploying / pre-provisioned) ----
   const prepStart = p.clock.now();
@@ -122,6 +157,8 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     if (source === "file") profile = await step(p, "autopilot.profile", async () => parseAutopilotProfile(o.raw.autopilot?.profileFile ?? ""));
     else if (source === "service") {
       if (!https) throw new ScenarioError("profileSource service needs the embedded server");
+      // The hash was uploaded from this PC before its hardware changed (Get-WindowsAutopilotInfo -Online).
+      if (o.raw.autopilot?.uploadHash) await uploadHardwareHash(p, `${https}/windows/autopilot/register`, id.serialNumber, hardwareHash(id, ""));
       const got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id, o.raw.autopilot?.hardwareChange ?? ""));
       if (got.status === "not-registered") {
         prep.result = "failed";
@@ -145,24 +182,100 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     }
   }
 
+  // ---- Provisioning package content (bulk): its scripts run in system context before the join ----
+  if (o.kind === "bulk" && o.raw.bulkPackage?.scripts?.length) {
+    for (const sc of o.raw.bulkPackage.scripts) {
+      const exitCode = sc.exitCode ?? 0;
+      decoded(p, "package.script", { name: sc.name, context: "system", exitCode });
+      if (exitCode !== 0) {
+        // The package stops half-applied; with system rights the script already changed the OS.
+        return fail("windows.bulk.script-failed", "package.script", `Provisioning package script "${sc.name}" exited with ${exitCode} in system context: the package stopped half-applied and the device is broken until reimaged`);
+      }
+    }
+  }
+
+  // ---- Identity provider: the user's web sign-in (OOBE) or the auto-enroll task's token, then the directory join ----
+  let idpToken: string | undefined;
+  if (tokenFlow && o.kind !== "bulk" && o.raw.tokenSource === "idp") {
+    const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
+    if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
+    try {
+      const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined) });
+      if (fed.status === "canceled") {
+        const m = MENROLL.MENROLL_E_USER_CANCELED!;
+        return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt`);
+      }
+      if (fed.status === "refused") return fail("windows.auth.federated-refused", "auth.federated", fed.message);
+      idpToken = fed.token;
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      // The identity provider cannot be reached: OOBE shows OOBEIDPS; the GPO auto-enroll task logs CAA30194.
+      if (o.kind === "gpo") return fail("windows.gpo.token-unavailable", "auth.federated", `Auto MDM Enroll: could not get the identity-provider token (CAA30194): ${e.message}`);
+      return fail("windows.oobe.idp-blocked", "auth.federated", `Something went wrong. OOBEIDPS. (${e.message})`);
+    }
+  }
+  const drsUrl = o.raw.drsUrl ?? (embedded && https ? `${https}/windows/drs/join` : undefined);
+  if (o.kind === "byod" && o.raw.workAccount === "entra") {
+    // Add work or school account (Entra): the device is registered first; the directory's user scopes
+    // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
+    if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
+    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true });
+    if (reg.status === "refused") return fail("windows.join.disallowed", "join.register", `Something went wrong. (${reg.error}: ${reg.message})`);
+    if (!reg.mdm) {
+      return fail(
+        "windows.byod.mam-only",
+        "join.register",
+        reg.mam
+          ? "The device is registered but not MDM-enrolled: the user is in the MAM user scope, which takes precedence on personal devices; app-protection policy applies instead"
+          : "The device is registered but not MDM-enrolled: the user is outside the MDM user scope",
+      );
+    }
+  }
+  if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl) {
+    // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.
+    // A provisioning package that creates no local account leaves no way to sign in if the join fails.
+    const noLocalAccount = o.kind === "bulk" && o.raw.bulkPackage?.localAccount === false;
+    const unusable = (why: string) =>
+      fail("windows.bulk.device-unusable", "join.register", `Device unreachable and unusable: the package created no local account and ${why}; wipe or recovery needed`);
+    let joined: Awaited<ReturnType<typeof joinDirectory>>;
+    try {
+      joined = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: o.kind === "bulk" });
+    } catch (e) {
+      if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);
+      throw e;
+    }
+    if (joined.status === "refused" && noLocalAccount) return unusable(`the join failed (${joined.error})`);
+    if (joined.status === "refused") {
+      return fail(
+        "windows.join.disallowed",
+        "join.register",
+        o.kind === "bulk"
+          ? `A setup failure has occurred during bulk enrollment. (${joined.error}: ${joined.message})`
+          : `Something went wrong. (${joined.error}: ${joined.message})`,
+      );
+    }
+  }
+
   // ---- Discovery ----
   const authPolicies: AuthPolicy[] = tokenFlow ? ["Federated"] : ["OnPremise", "Federated"];
   const requestVersion = o.raw.requestVersion ?? (win11 ? "5.0" : "4.0");
   let dOut: DiscoveryOutcome;
-  const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: String(w.edition.osEdition), authPolicies, pretty, strict };
+  const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
   if (o.raw.discoveryUrl || tokenFlow) {
     const url = o.raw.discoveryUrl ?? (https ? `${https}/EnrollmentServer/Discovery.svc` : undefined);
     if (!url) throw new ScenarioError("identity-provider flows need options.windows.discoveryUrl (the MDM discovery URL of the IdP registration)");
     dOut = await discover(p, { ...base, url });
   } else {
     const domain = enrollmentHost(upn).slice("enterpriseenrollment.".length);
-    const mode = o.raw.dns ?? (embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
+    const mode = o.raw.dns ?? (o.raw.dnsResolvers ? "overrides" : embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
+    // Resolvers that disagree: this device's stub resolver asks one of them.
+    const resolverMap = o.raw.dnsResolvers?.length ? o.raw.dnsResolvers[p.entropy.fork("dns.resolver").int(o.raw.dnsResolvers.length)]! : undefined;
     const origin = https ? new URL(https) : undefined;
     const dns =
       mode === "embedded"
         ? embeddedDns(domain, origin?.hostname ?? "127.0.0.1")
         : mode === "overrides"
-          ? mapDns(o.raw.dnsOverrides ?? {})
+          ? mapDns(resolverMap ?? o.raw.dnsOverrides ?? {})
           : ctx.ports.dns;
     // The HTTP port connects by URL, not through the DNS port: on embedded runs the name resolved
     // above is reached at the loopback listener's origin.
@@ -197,11 +310,17 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     // Bulk (provisioning-package) tokens live 180 days by default; tokenValidityDays < 0 simulates an expired package.
     const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
     const exp = Math.floor(p.clock.now() / 1000) + Math.round(days * 86400);
-    const token = o.raw.token ?? mintToken({ upn, tid: "00000000-0000-0000-0000-00000000e501", exp, ...(o.kind === "bulk" ? { bulk: true } : {}) }, o.tokenKey, p.crypto);
+    const token = o.raw.token ?? idpToken ?? mintToken({ upn, tid: "00000000-0000-0000-0000-00000000e501", exp, ...(o.kind === "bulk" ? { bulk: true } : {}) }, o.tokenKey, p.crypto);
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
-    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password);
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, {
+      secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined),
+    });
+    if (fed.status === "canceled") {
+      const m = MENROLL.MENROLL_E_USER_CANCELED!;
+      return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt; the enrollment stops (auto-enroll retries later)`);
+    }
     if (fed.status === "refused") {
       const m = MENROLL.MENROLL_E_DEVICE_AUTHENTICATION_ERROR!;
       return fail("windows.auth.federated-refused", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): ${uiTextFor(m)} — ${fed.message}`);
@@ -239,7 +358,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     ["HWDevID", w.hwDevId],
     ["Locale", "en-US"],
     ["TargetedUserLoggedIn", t(o.kind === "byod" || (o.kind === "autopilot" && o.mode === "user-driven"))],
-    ["OSEdition", String(w.edition.osEdition)],
+    ["OSEdition", osEdition],
     ["DeviceName", deviceName],
     ...id.macs.map((m): ContextItem => ["MAC", m.address]),
     ["DeviceID", w.deviceId],
@@ -307,9 +426,15 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     ...Object.fromEntries(Object.entries(doc.dmClient?.params ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/${k}`, v])),
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
+  if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, o.raw.apps ?? {});
   const scepJobs = new ScepCspJobs(tree, ctx);
+  let policyReboot: RebootRequest | undefined;
   tree.hooks = {
+    afterWrite(uri) {
+      // AppLocker application-control policy takes effect only after a restart.
+      if (/\/Vendor\/MSFT\/AppLocker\/ApplicationLaunchRestrictions\//.test(uri)) policyReboot ??= { by: "AppLocker", kind: "policy", at: p.clock.now() };
+    },
     beforeWrite(uri, value) {
       if (uri.endsWith("/FirstSyncStatus/ServerHasFinishedProvisioning")) {
         const cur = tree.nodes.get(uri)?.value;
@@ -330,7 +455,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   const processor = new CspProcessor(tree);
   let sessionId = o.sessionIdStart;
   const loginStatus = o.kind === "byod" || (o.kind === "autopilot" && o.mode === "user-driven") ? "user" : "none";
-  const session = async (extra: Command[] = []): Promise<DmSessionResult> => {
+  const session = async (extra: Command[] = [], initiator: "1200" | "1201" = "1201"): Promise<DmSessionResult> => {
     const alerts: Command[] = [
       ...extra,
       { verb: "Alert", data: "1224", items: [{ meta: { type: "com.microsoft/MDM/LoginStatus", format: "chr" }, data: loginStatus }] },
@@ -342,6 +467,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       addr: doc.application!.addr,
       deviceId: w.deviceId,
       sessionId: String(sessionId++),
+      initiator,
       alerts,
       devInfo: [
         { source: "./DevInfo/DevId", data: w.deviceId },
@@ -358,7 +484,31 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     });
     report.sessions++;
     report.findings += r.findings.length;
+    const sigs = new Set(r.commands.map(signature));
+    commandHistory.push(sigs);
     return r;
+  };
+  // What the device can see of management going wrong: an Atomic it had to roll back, or the
+  // same commands arriving in every session (a server that cannot read the device's answers).
+  const commandHistory: Set<string>[] = [];
+  const managementProblem = (): { code: string; message: string } | undefined => {
+    const atomics = processor.log.filter((l) => l.verb === "Atomic" && l.status === "507");
+    if (atomics.length) {
+      const bad = processor.log.filter((l) => l.verb !== "Atomic" && !/^2\d\d$/.test(l.status));
+      const rolled = processor.log.filter((l) => l.status === "216").length;
+      return {
+        code: "windows.dm.atomic-failed",
+        message: `Atomic failed (507) ${atomics.length}×: ${bad.map((b) => `${b.verb} ${b.target ?? "(no target)"} → ${b.status}`).slice(0, 3).join("; ")}; ${rolled} command(s) rolled back (216): the settings were not applied`,
+      };
+    }
+    const last = commandHistory.slice(-3);
+    if (last.length === 3) {
+      const again = [...last[0]!].filter((x) => last[1]!.has(x) && last[2]!.has(x));
+      if (again.length) {
+        return { code: "windows.dm.commands-resent", message: `${again.length} command(s) re-sent in each of the last 3 sessions although the device answered them (e.g. ${again[0]})` };
+      }
+    }
+    return undefined;
   };
 
   try {
@@ -380,9 +530,32 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       const poll = doc.dmClient?.poll ?? {};
       const schedule = pollSchedule(poll, o.polls);
       const jitter = p.entropy.fork("poll.jitter").int(Math.max(1, Math.floor(o.minuteMs / 4)));
+      // Push: the device opens a WNS channel and reports its URI in DMClient Push/ChannelURI; a push
+      // starts a server-initiated session (Alert 1200) right away, between the scheduled polls.
+      let channel: string | undefined;
+      if (o.raw.push) {
+        const wnsUrl = o.raw.wnsUrl ?? (https ? `${https}/windows/wns` : undefined);
+        if (!wnsUrl) throw new ScenarioError("push needs options.windows.wnsUrl (or the embedded server's mock WNS)");
+        channel = await openChannel(p, wnsUrl, w.deviceId);
+        tree.nodes.set(`./Device/Vendor/MSFT/DMClient/Provider/${providerId}/Push/ChannelURI`, { value: channel });
+        tree.nodes.set(`./Device/Vendor/MSFT/DMClient/Provider/${providerId}/Push/Status`, { value: "0" });
+      }
+      const checkMs = Math.max(1, (o.raw.wnsCheckSeconds ?? 15) * 1000 * (o.minuteMs / 60_000));
       for (const minutes of schedule.slice(0, o.maxSessions - 1)) {
         if (report.unenrolled) break;
-        await p.clock.sleep(minutes * o.minuteMs + jitter, p.signal);
+        const due = p.clock.now() + minutes * o.minuteMs + jitter;
+        while (p.clock.now() < due && !report.unenrolled && report.sessions < o.maxSessions) {
+          if (!channel) {
+            await p.clock.sleep(due - p.clock.now(), p.signal);
+            break;
+          }
+          await p.clock.sleep(Math.min(checkMs, due - p.clock.now()), p.signal);
+          if ((await fetchPushes(p, channel)) > 0) {
+            await session([], "1200");
+            report.pushSessions = (report.pushSessions ?? 0) + 1;
+          }
+        }
+        if (report.unenrolled || report.sessions >= o.maxSessions) break;
         await session();
       }
       if (o.raw.unenroll && !report.unenrolled) {
@@ -391,8 +564,10 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
         report.unenrolled = "user";
       }
       prep.endedAt = p.clock.now();
+      const problem = managementProblem();
+      if (problem) return { ok: false, code: problem.code, step: "dm.session", message: problem.message, keychain, windows: report };
       if (report.unenrolled) return { ok: true, code: `windows.${o.kind}.unenrolled`, keychain: { identities: [] }, windows: report };
-      return { ok: true, code: `windows.${o.kind}.enrolled`, keychain, windows: report };
+      return { ok: true, code: `windows.${o.kind}.enrolled`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
     }
     prep.items!.push({ kind: "mdm", id: "Register your device for mobile management", state: "done", doneAfterMs: p.clock.now() - prepStart });
     // Preparing for management: the DevicePreparation policy providers the server registered
@@ -455,6 +630,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     const phases: ("DeviceSetup" | "AccountSetup")[] = o.mode === "self-deploying" ? ["DeviceSetup"] : ["DeviceSetup", "AccountSetup"];
     const pollMs = Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs;
     const espStart = p.clock.now();
+    let rebootHandled = false;
     for (const phase of phases) {
       const scope = phase === "DeviceSetup" ? "device" : "user";
       const ph: EspPhase = { phase, startedAt: p.clock.now(), result: "success", items: [], sessions: 0 };
@@ -468,13 +644,31 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       const doneAt = new Map<string, number>();
       const outcome = await step(p, phase === "DeviceSetup" ? "esp.device-setup" : "esp.account-setup", async () => {
         for (let n = 0; n < o.maxSessions; n++) {
+          const rb = msi.reboot ?? policyReboot;
+          if (rb && !rebootHandled) {
+            rebootHandled = true;
+            (ph.reboots ??= []).push({ by: rb.by, kind: rb.kind, atMs: rb.at - ph.startedAt });
+            if (rb.kind === "policy") {
+              // ESP cannot suppress the restart this policy needs: the user gets a restart prompt mid-provisioning.
+              return { result: "reboot-prompt" as const, screen: `${REBOOT_PROMPT_TEXT} (${rb.by} policy delivered during the Enrollment Status Page)` };
+            }
+            // An unplanned restart: Windows comes back after about two minutes and ESP resumes, unless the
+            // DeviceLock password policy applied before it stops the automatic sign-in.
+            await p.clock.sleep(2 * o.minuteMs, p.signal);
+            if (tree.get("./Device/Vendor/MSFT/Policy/Config/DeviceLock/DevicePasswordEnabled").value === "0") {
+              return { result: "autologon-failed" as const, screen: `${AUTOLOGON_FAILED_TEXT} (restart by ${rb.by} after the DeviceLock policy applied)` };
+            }
+          }
           const s = readEspSettings(tree, providerId, dmClientDoc);
           if (s.findings.length) note(p, "esp", { findings: s.findings.map((m) => ({ code: "esp.out-of-range", message: m })) });
           const items = trackedItems(tree, s, msi).filter((i) => i.scope === scope);
           for (const i of items) if (i.state !== "pending" && !doneAt.has(i.id)) doneAt.set(i.id, p.clock.now() - ph.startedAt);
           ph.items = items.map((i) => ({ kind: i.kind, id: i.id, state: i.state, ...(doneAt.has(i.id) ? { doneAfterMs: doneAt.get(i.id) } : {}) }));
           const failed = items.find((i) => i.state === "failed");
-          if (failed) return { result: "app-failed" as const, screen: s.customErrorText ?? `${APP_FAILED_TEXT} (${failed.id})` };
+          if (failed) {
+            const why = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name))?.error ?? [...msi.jobs.values()].find((j) => j.error)?.error;
+            return { result: "app-failed" as const, screen: s.customErrorText ?? `${APP_FAILED_TEXT} (${failed.id}${why ? `: ${why}` : ""})` };
+          }
           const finished = scope === "device" ? s.serverHasFinishedProvisioning : true;
           if (items.every((i) => i.state === "done") && finished && n > 0) return { result: "success" as const };
           const deadline = (phase === "DeviceSetup" ? espStart : ph.startedAt) + s.timeoutMinutes * o.minuteMs;
@@ -499,7 +693,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
         const waited = "waitingFor" in outcome && outcome.waitingFor?.length ? ` Waiting for: ${outcome.waitingFor.join(", ")}.` : "";
         return {
           ok: false,
-          code: outcome.result === "timeout" ? "windows.esp.timeout" : "windows.esp.app-failed",
+          code: outcome.result === "timeout" ? "windows.esp.timeout" : outcome.result === "app-failed" ? "windows.esp.app-failed" : `windows.esp.${outcome.result}`,
           step: phase === "DeviceSetup" ? "esp.device-setup" : "esp.account-setup",
           message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}`,
           keychain,
@@ -507,7 +701,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
         };
       }
     }
-    return { ok: true, code: `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report };
+    return { ok: true, code: `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
   } finally {
     msi.cancel();
     await Promise.allSettled(scepJobs.running);

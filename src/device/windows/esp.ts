@@ -36,7 +36,18 @@ export function devicePreparationProviders(tree: CspTree): ProviderState[] {
   });
 }
 
-export type MsiOutcome = "success" | "fail" | "hang";
+/** reboot: the installer restarts the device itself (exit 1641) and never reports completion. */
+export type MsiOutcome = "success" | "fail" | "hang" | "reboot";
+
+export const REBOOT_PROMPT_TEXT = "You're about to be signed out. Windows will restart to finish applying your organization's settings.";
+export const AUTOLOGON_FAILED_TEXT = "Credential prompt instead of autologon: after the restart Windows asks for a password and provisioning cannot continue (device reset needed)";
+
+/** A restart ESP did not plan: an app that reboots by itself, or a policy that needs one (AppLocker). */
+export interface RebootRequest {
+  by: string;
+  kind: "app" | "policy";
+  at: number;
+}
 
 export interface AppBehaviour {
   installMinutes?: number;
@@ -53,10 +64,14 @@ const decode = (s: string): string => {
 };
 
 /** MSI DownloadInstall jobs: Exec → 202, then Status 70/60 after the install time and a 1226 alert. */
+export const INSTALL_ALREADY_RUNNING = "Another installation is in progress, please try again later (1618)";
+
 export class MsiJobs {
   readonly alerts: Command[] = [];
+  /** Set when an installer restarts the device (outcome "reboot"). */
+  reboot: RebootRequest | undefined;
   private readonly timers: Timer[] = [];
-  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string }>();
+  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string }>();
 
   constructor(
     private readonly tree: CspTree,
@@ -74,23 +89,45 @@ export class MsiJobs {
     const url = /<ContentURL>([^<]*)<\/ContentURL>/i.exec(data ?? "")?.[1]?.replace(/&amp;/g, "&");
     let hint: AppBehaviour = {};
     let name = code;
+    let channel: "omadm" | "win32" = "omadm";
     if (url) {
       try {
         const q = new URL(url).searchParams;
         const mins = q.get("enrollsim-install-minutes");
         const outcome = q.get("enrollsim-outcome");
         name = q.get("enrollsim-app") ?? name;
+        channel = q.get("enrollsim-channel") === "win32" ? "win32" : "omadm";
         hint = { ...(mins ? { installMinutes: Number(mins) } : {}), ...(outcome ? { outcome: outcome as MsiOutcome } : {}) };
       } catch {
         return 400;
       }
     } else return 400;
     const b = { installMinutes: 1, outcome: "success" as MsiOutcome, ...hint, ...(this.overrides[name] ?? this.overrides[code] ?? {}) };
+    // Windows Installer runs one installation at a time. The management extension starts a Win32
+    // app's installer directly, without waiting: while a line-of-business MSI from OMA-DM is
+    // installing, it fails with 1618 (ERROR_INSTALL_ALREADY_RUNNING).
+    if (channel === "win32" && [...this.jobs.values()].some((j) => j.status === 50 && j.channel === "omadm")) {
+      this.tree.nodes.set(`${base}/Status`, { value: "60" });
+      this.tree.nodes.set(`${base}/LastError`, { value: "1618" });
+      this.jobs.set(code, { status: 60, startedAt: this.clock.now(), endedAt: this.clock.now(), name, channel, error: INSTALL_ALREADY_RUNNING });
+      this.alerts.push({
+        verb: "Alert",
+        data: "1226",
+        items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: "1618" }],
+      });
+      return 202;
+    }
     this.tree.nodes.set(`${base}/Status`, { value: "50" });
-    this.jobs.set(code, { status: 50, startedAt: this.clock.now(), name });
+    this.jobs.set(code, { status: 50, startedAt: this.clock.now(), name, channel });
     if (b.outcome !== "hang") {
       this.timers.push(
         this.clock.setTimer(Math.max(0, b.installMinutes!) * this.minuteMs, () => {
+          if (b.outcome === "reboot") {
+            // The package restarts Windows itself: the job stays "installing" (Status 50) for ever.
+            this.reboot ??= { by: name, kind: "app", at: this.clock.now() };
+            this.onChange?.();
+            return;
+          }
           const okay = b.outcome === "success";
           const status = okay ? 70 : 60;
           this.tree.nodes.set(`${base}/Status`, { value: String(status) });
@@ -222,7 +259,9 @@ export interface EspPhase {
   phase: "DevicePreparation" | "DeviceSetup" | "AccountSetup";
   startedAt: number;
   endedAt?: number;
-  result: "success" | "timeout" | "app-failed" | "failed" | "skipped";
+  result: "success" | "timeout" | "app-failed" | "failed" | "skipped" | "reboot-prompt" | "autologon-failed";
+  /** Unplanned restarts during the phase. */
+  reboots?: { by: string; kind: "app" | "policy"; atMs: number }[];
   /** What it waited for, with the time each item finished (ms since the phase start). */
   items?: { kind: string; id: string; state: string; doneAfterMs?: number }[];
   /** The screen a user sees when it fails. */

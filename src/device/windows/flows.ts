@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** windows flows (registered in device/flows/index.ts): BYOD, Autopilot (ESP), bulk, GPO auto-enroll. */
 import type { Flow } from "../flow.js";
+import { windowsCheckin } from "./checkin.js";
 import { runWindowsEnrollment } from "./enrollment.js";
 import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
 
@@ -9,6 +10,8 @@ const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<ne
   description,
   platforms: ["windows"],
   run: (ctx, options) => runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)),
+  // Steady state: one scheduled OMA-DM session (Alert 1201) over mTLS with the enrolled certificate.
+  checkin: (ctx, options, state) => windowsCheckin(ctx, resolveWindowsOptions(options, kind), state),
 });
 
 export const windowsFlows: Record<string, Flow<never>> = {

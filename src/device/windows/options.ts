@@ -21,6 +21,36 @@ export interface WindowsOptions {
   dns?: "embedded" | "system" | "overrides";
   dnsOverrides?: Record<string, { cname?: string[]; a?: string[] }>;
   manualServerUrl?: string;
+  /** Get of an ADMX-backed policy value: the bytes set (default) or 404 (write-only on some builds). */
+  admxGet?: "exact" | "404";
+  /** Several DNS resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed. */
+  dnsResolvers?: Record<string, { cname?: string[]; a?: string[] }>[];
+  /** Report this OSEdition instead of the model's (e.g. 101 = Home/Core). */
+  osEdition?: number;
+  /** Enrolment state already on the PC: another user's work account, or a cloned image's stale enrollment. */
+  existingEnrollment?: "none" | "other-user" | "cloned-image";
+  /** What the user does at an MFA prompt of the identity provider's sign-in page: complete it (default) or cancel. */
+  mfa?: "complete" | "cancel";
+  /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */
+  firewall?: string[];
+  /** Where a token flow's identity-provider token comes from: minted with the test key (default) or a sign-in at the IdP. */
+  tokenSource?: "minted" | "idp";
+  /** The identity provider's sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs. */
+  identityProviderUrl?: string;
+  /** The directory's device-registration (join) URL. Default <https base>/windows/drs/join on embedded runs; none otherwise. */
+  drsUrl?: string;
+  /** Open a (mock) WNS channel after the first session; a push starts a session (Alert 1200) between polls. */
+  push?: boolean;
+  /** The mock WNS base URL. Default <https base>/windows/wns on embedded runs. */
+  wnsUrl?: string;
+  /** How often the device fetches its channel (device seconds, scaled by minuteMs). Default 15. */
+  wnsCheckSeconds?: number;
+  /** windows-byod: a local-directory work account (CNAME discovery, default) or an Entra account (device registration first). */
+  workAccount?: "local" | "entra";
+  /** Provisioning-package content (bulk): whether it creates a local account, and the scripts it runs in system context. */
+  bulkPackage?: { localAccount?: boolean; scripts?: { name: string; exitCode?: number }[] };
+  /** Steady-state check-ins: the DM server address (w7 ADDR) when the runner does not carry it. Default: the embedded server's. */
+  dmUrl?: string;
   /** Answer to the redirect-confirmation prompt when HTTPS discovery fails and HTTP redirects. Default accept. */
   redirectConfirmation?: "accept" | "decline";
   requestVersion?: string;
@@ -51,6 +81,8 @@ export interface WindowsOptions {
     profileSource?: "assumed" | "service" | "file";
     /** AutopilotConfigurationFile.json content for profileSource "file". */
     profileFile?: string;
+    /** Upload the (pre-change) hardware hash to the profile service first, as Get-WindowsAutopilotInfo -Online does. */
+    uploadHash?: boolean;
     /** Mutates the hardware hash, as a motherboard/NIC swap does. */
     hardwareChange?: string;
     /** Hybrid join: minutes to wait for the offline domain join blob. Default 15. */

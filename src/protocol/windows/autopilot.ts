@@ -25,3 +25,13 @@ export async function fetchAutopilotProfile(ctx: ProtocolContext, url: string, s
     return { status: "profile" as const, profile: parseAutopilotProfile(new TextDecoder().decode(res.body), "profile service answer") };
   });
 }
+
+/**
+ * The hash upload an admin runs on the device (Get-WindowsAutopilotInfo -Online, or the OEM's
+ * CSV at purchase): registers this serial's current hardware hash with the deployment service.
+ */
+export async function uploadHardwareHash(ctx: ProtocolContext, url: string, serialNumber: string, hardwareHash: string): Promise<void> {
+  await step(ctx, "autopilot.register", async () => {
+    await exchange(ctx, "autopilot.register", { method: "POST", url, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify({ serialNumber, hardwareHash })) });
+  });
+}

@@ -30,6 +30,8 @@ export interface DmSessionInput {
   sessionId: string;
   /** Alerts of package 1 after 1201 (e.g. 1224 LoginStatus, 1226 generic alerts). */
   alerts: Command[];
+  /** Session-opening alert: 1201 client-initiated (scheduled poll, default) or 1200 server-initiated (a push woke the device). */
+  initiator?: "1200" | "1201";
   devInfo: Item[];
   processor: DmProcessor;
   pretty?: boolean;
@@ -46,6 +48,8 @@ export interface DmSessionResult {
   findings: Finding[];
   /** Verbs the server sent, in order. */
   verbs: string[];
+  /** The server's commands (not Status/Results), in order, over all messages of the session. */
+  commands: Command[];
   hdrStatus?: string;
 }
 
@@ -54,9 +58,9 @@ const USER_AGENT = "MSFT OMA DM Client/1.2.0.1";
 export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput): Promise<DmSessionResult> {
   const ctx: ProtocolContext = { ...ctx0, http: input.http };
   const max = input.maxMessages ?? 20;
-  const out: DmSessionResult = { messages: 0, serverCommands: 0, findings: [], verbs: [] };
+  const out: DmSessionResult = { messages: 0, serverCommands: 0, findings: [], verbs: [], commands: [] };
   let msgId = 1;
-  let body: Command[] = [{ verb: "Alert", data: "1201", items: [] }, ...input.alerts, { verb: "Replace", items: input.devInfo }];
+  let body: Command[] = [{ verb: "Alert", data: input.initiator ?? "1201", items: [] }, ...input.alerts, { verb: "Replace", items: input.devInfo }];
   let firstHasHdrStatus = false;
   for (;;) {
     if (out.messages >= max) throw new ProtocolViolationError("syncml.too-many-messages", `session did not end within ${max} messages`);
@@ -88,6 +92,10 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
           out.findings.push(f);
           reportFindings(ctx, "dm.session", [f], input.strict);
         }
+        if (parsed.hdr.target && parsed.hdr.target.toUpperCase() !== input.deviceId.toUpperCase()) {
+          // A reply addressed to another device (a server mixing up session state): never execute it.
+          throw new ProtocolViolationError("syncml.wrong-target", `the server addressed its reply to ${parsed.hdr.target}, not to this device (${input.deviceId}); its commands were not executed`);
+        }
         const hdr = parsed.body.find((c) => c.verb === "Status" && c.cmd === "SyncHdr");
         if (hdr?.chalNextNonce && input.md5) input.md5.nonce = fromB64(hdr.chalNextNonce, "Chal NextNonce", 1024);
         if (hdr?.data === "401" || hdr?.data === "407") {
@@ -104,6 +112,7 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
     const commands = reply.body.filter((c) => c.verb !== "Status");
     out.serverCommands += commands.length;
     out.verbs.push(...commands.map((c) => c.verb));
+    out.commands.push(...commands);
     decoded(ctx, "dm.session", {
       msgId: reply.hdr.msgId,
       hdrStatus: hdrStatus?.data,

@@ -12,9 +12,14 @@ import { parseForms } from "../../wire/windows/webauth.js";
 
 export const APPRU = "ms-app://windows.immersivecontrolpanel";
 
-export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string };
+export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "canceled"; prompt: string };
 
-export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn: string, password: string): Promise<FederatedOutcome> {
+export interface SignInUser {
+  /** At a second-factor prompt (a form asking for `otc`): the code the user's authenticator shows, or undefined = the user cancels. */
+  secondFactor?: () => string | undefined;
+}
+
+export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn: string, password: string, user: SignInUser = {}): Promise<FederatedOutcome> {
   return step(ctx, "auth.federated", async () => {
     const start = new URL(authUrl);
     start.searchParams.set("appru", APPRU);
@@ -45,6 +50,12 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
       const target = new URL(login.action || req.url, req.url);
       if (target.origin !== origin) throw new ProtocolViolationError("auth.form-off-origin", `sign-in form posts to ${target.origin}`);
       const fields = { ...login.inputs };
+      if ("otc" in fields) {
+        const code = user.secondFactor?.();
+        decoded(ctx, "auth.federated", { prompt: "second factor", answered: code !== undefined });
+        if (code === undefined) return { status: "canceled" as const, prompt: "second factor" };
+        fields.otc = code;
+      }
       for (const k of Object.keys(fields)) {
         if (/user|login|email/i.test(k) && !fields[k]) fields[k] = upn;
         if (/pass/i.test(k)) fields[k] = password;

@@ -5,7 +5,9 @@ export interface EspAppSpec {
   /** MSI ProductCode GUID; derived from the name when absent. */
   productCode?: string;
   installMinutes?: number;
-  outcome?: "success" | "fail" | "hang";
+  outcome?: "success" | "fail" | "hang" | "reboot";
+  /** How the app reaches the device: an OMA-DM MSI job (default) or a Win32 app of the management extension. */
+  channel?: "omadm" | "win32";
 }
 
 export interface WindowsServerConfig {
@@ -19,11 +21,15 @@ export interface WindowsServerConfig {
   deviceEnrollmentManagers: string[];
   /** DEM ceiling (documented 1,000; a directory device restriction on the account lowers it). */
   demDeviceLimit: number;
-  restrictions: { blockWindows?: boolean; blockPersonal?: boolean; minOsVersion?: string; maxOsVersion?: string };
+  restrictions: { blockHome?: boolean; blockWindows?: boolean; blockPersonal?: boolean; minOsVersion?: string; maxOsVersion?: string };
   policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; omit?: boolean };
   /** Inject a fault at one step (failure scenarios). */
   fault?: { step: "discovery" | "policy" | "enroll"; subcode: string; errorType?: string; message?: string };
   requireTermsOfUse?: boolean;
+  /** Directory stand-in: who may join devices (0x801C0003 otherwise). */
+  directory: { usersMayJoin: "all" | "none" | "selected"; joinUsers: string[]; mdmScope: "all" | "none"; mamScope: "all" | "none" };
+  /** The federated sign-in asks for a one-time code after the password. */
+  requireMfa?: boolean;
   renewal?: "allow" | "refuse";
   offlineDomainJoin?: "deliver" | "withhold";
   discoveryRedirect?: "legacy-https" | "insecure-http";
@@ -60,7 +66,35 @@ export interface WindowsServerConfig {
   };
   /** Commands every non-ESP device gets in its first session. */
   inventoryGets: string[];
+  /**
+   * Configuration profiles sent to every non-ESP device in its first session; the server tracks
+   * each one from the device's Status (and, with `verify`, from a Get of each setting in the next
+   * session: a 404 or a different value keeps it "verifying" and re-sends it every session).
+   */
+  profiles: ProfileSpec[];
+  /** Server-implementation bugs to reproduce (field failures; see scenarios/README-windows.md). */
+  syncmlQuirks: SyncmlQuirk[];
 }
+
+export interface ProfileSpec {
+  name: string;
+  /** Deliver the settings in one Atomic (all or nothing). */
+  atomic?: boolean;
+  /** Verify by Get in the next session (Fleet style). */
+  verify?: boolean;
+  settings: { uri: string; value: string; format?: string; verb?: "Add" | "Replace" }[];
+}
+
+/**
+ * - atomic-replace-no-cmdid: Replace commands inside Atomic are sent without CmdID (Fleet #15277 shape): the device answers 400, the Atomic 507.
+ * - first-status-only: the server reads only the first Status of each device message (the SyncHdr one), so every command looks
+ *   unanswered and is re-sent at the next session (iot-core-azure-dm-client #84).
+ * - global-session-state: one SyncML session state for the whole process, keyed by SessionID only (AzureBabyMDM's cycle
+ *   counter): concurrent devices land in each other's session and get replies addressed to another device.
+ * - requires-signed-in-user: the server starts no provisioning in a session whose LoginStatus is not "user" (fleetdm/fleet #46302).
+ */
+export type SyncmlQuirk = "atomic-replace-no-cmdid" | "first-status-only" | "global-session-state" | "requires-signed-in-user";
+export const SYNCML_QUIRKS: readonly SyncmlQuirk[] = ["atomic-replace-no-cmdid", "first-status-only", "global-session-state", "requires-signed-in-user"];
 
 export const DEFAULT_ESP_POLICIES = [
   { uri: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", value: "8", format: "int" },
@@ -81,6 +115,8 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     policy: { minimalKeyLength: 2048, hash: "none", validityDays: 365, renewalDays: 42, ...(c.policy ?? {}) },
     ...(c.fault ? { fault: c.fault } : {}),
     ...(c.requireTermsOfUse ? { requireTermsOfUse: true } : {}),
+    ...(c.requireMfa ? { requireMfa: true } : {}),
+    directory: { usersMayJoin: c.directory?.usersMayJoin ?? "all", joinUsers: (c.directory?.joinUsers ?? []).map((u) => u.toLowerCase()), mdmScope: c.directory?.mdmScope ?? "all", mamScope: c.directory?.mamScope ?? "none" },
     ...(c.renewal ? { renewal: c.renewal } : {}),
     ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
     ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
@@ -99,5 +135,7 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     },
     autopilot: { autoRegister: true, tenantDomain: "contoso.onmicrosoft.com", ...(c.autopilot ?? {}) },
     inventoryGets: c.inventoryGets ?? ["./DevDetail/SwV", "./Vendor/MSFT/WindowsLicensing/Edition", "./Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion"],
+    profiles: c.profiles ?? [],
+    syncmlQuirks: c.syncmlQuirks ?? [],
   };
 }

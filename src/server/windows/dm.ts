@@ -13,8 +13,8 @@ import { parseSyncML, writeSyncML, type Command } from "../../wire/windows/syncm
 import { md5Credential } from "../../wire/windows/md5-auth.js";
 import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
-import type { EspAppSpec, WindowsServerConfig } from "./config.js";
-import type { DeviceRecord, WindowsState } from "./state.js";
+import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
+import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
 
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
 
@@ -25,6 +25,10 @@ export const productCodeFor = (app: EspAppSpec, hash: (s: string) => Uint8Array)
 };
 
 export class DmEndpoint {
+  /** global-session-state quirk: the one session the whole server keeps. */
+  private global: { sessionId: string; rec: DeviceRecord } | undefined;
+  /** Which profile a queued command belongs to (commands are server objects, never on the wire). */
+  private readonly profileOf = new WeakMap<Command, { state: ProfileState; verify: boolean }>();
   constructor(
     private readonly ctx: HalfContext,
     private readonly cfg: WindowsServerConfig,
@@ -83,21 +87,41 @@ export class DmEndpoint {
     }
     if (typeof who === "string") return text(403, `${who}\n`);
     if (msg.hdr.source.toUpperCase() !== who.deviceId) return text(403, "SyncHdr Source does not match the client certificate\n");
-    const rec = who;
-    if (rec.unenrolled) return text(403, "device is unenrolled\n");
-    if (rec.lastSessionId !== msg.hdr.sessionId) {
+    if (who.unenrolled) return text(403, "device is unenrolled\n");
+    const quirks = new Set(this.cfg.syncmlQuirks);
+    // The session this message belongs to. A correct server keys it per device; the
+    // global-session-state quirk keys one process-wide session by SessionID only.
+    let rec: DeviceRecord = who;
+    if (quirks.has("global-session-state")) {
+      if (!this.global || this.global.sessionId !== msg.hdr.sessionId) {
+        this.global = { sessionId: msg.hdr.sessionId, rec: who };
+        who.lastSessionId = msg.hdr.sessionId;
+        who.sessions++;
+        this.state.counters.sessions++;
+        this.startSession(who);
+      }
+      rec = this.global.rec;
+    } else if (rec.lastSessionId !== msg.hdr.sessionId) {
       rec.lastSessionId = msg.hdr.sessionId;
       rec.sessions++;
       this.state.counters.sessions++;
-      this.startSession(rec);
+      // requires-signed-in-user: a server that provisions nothing while no user is signed in
+      // (LoginStatus none), so userless devices never get their set-up (fleetdm/fleet #46302).
+      const login = msg.body.find((c) => c.verb === "Alert" && c.data === "1224" && c.items[0]?.meta?.type === "com.microsoft/MDM/LoginStatus")?.items[0]?.data;
+      if (!(quirks.has("requires-signed-in-user") && login !== "user")) this.startSession(rec);
     }
     let unenrollAfter = false;
     const replies: Command[] = [
       { verb: "Status", msgRef: msg.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: msg.hdr.target, sourceRef: msg.hdr.source, data: chal ? "212" : "200", ...(chal ? { chalNextNonce: chal } : {}), items: [] },
     ];
+    let statusesRead = 0;
     for (const c of msg.body) {
-      if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
       if (c.verb === "Status" || c.verb === "Results") {
+        // first-status-only: a parser that takes the first <Status> of the body and drops the rest.
+        if (quirks.has("first-status-only") && c.verb === "Status" && statusesRead++ > 0) continue;
+        if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
+        if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
+        this.track(rec, c);
         rec.received.push({ msgId: msg.hdr.msgId, verb: c.verb, cmdRef: c.cmdRef, cmd: c.cmd, data: c.data ?? c.items[0]?.data, target: c.items[0]?.source ?? c.targetRef });
         if (rec.received.length > 500) rec.received.splice(0, rec.received.length - 500);
         continue;
@@ -114,14 +138,73 @@ export class DmEndpoint {
     const out = unenrollAfter ? [] : rec.queue.splice(0, 40);
     for (const c of out) {
       this.number(rec, c);
+      rec.outstanding?.set(c.cmdId!, c);
+      const prof = this.profileOf.get(c);
+      if (prof) (prof.verify ? prof.state.getIds : prof.state.cmdIds).push(c.cmdId!);
       if (c.verb === "Exec" && /\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(c.items[0]?.target ?? "")) (rec.unenrollCmdIds ??= []).push(c.cmdId!);
+      if (quirks.has("atomic-replace-no-cmdid") && c.verb === "Atomic") for (const k of c.children ?? []) if (k.verb === "Replace") delete k.cmdId;
     }
+    // The session ends when the server has nothing more to send.
+    if (out.length === 0 && this.global?.rec === rec) this.global = undefined;
     const body = writeSyncML({
-      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: msg.hdr.source, source: msg.hdr.target },
+      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: rec.deviceId, source: msg.hdr.target },
       body: [...replies.map((r, i) => ({ ...r, cmdId: String(i + 1) })), ...out],
       final: true,
     });
     return { status: 200, headers: { "content-type": MIME.syncml }, body: new TextEncoder().encode(body), url: "" };
+  }
+
+  /** Profile bookkeeping from the device's Status/Results. */
+  private track(rec: DeviceRecord, c: Command): void {
+    for (const [name, st] of Object.entries(rec.profiles ?? {})) {
+      const spec = this.cfg.profiles.find((p) => p.name === name);
+      if (!spec) continue;
+      const ref = c.cmdRef ?? "";
+      if (c.verb === "Status" && st.cmdIds.includes(ref)) {
+        st.cmdIds = st.cmdIds.filter((x) => x !== ref);
+        if (!/^2\d\d$/.test(c.data ?? "")) {
+          st.state = "failed";
+          st.detail = `${c.cmd} ${ref}: Status ${c.data}`;
+        } else if (st.cmdIds.length === 0 && st.state === "sent") {
+          if (spec.verify) {
+            st.state = "verifying";
+            for (const s of spec.settings) {
+              const get: Command = { verb: "Get", items: [{ target: s.uri }] };
+              this.profileOf.set(get, { state: st, verify: true });
+              rec.queue.push(get);
+            }
+          } else st.state = "applied";
+        }
+      } else if (st.getIds.includes(ref) && st.state === "verifying") {
+        const spec1 = spec.settings;
+        if (c.verb === "Status" && c.data !== "200") {
+          st.retry = true;
+          st.detail = `Get → ${c.data}`;
+          st.getIds = st.getIds.filter((x) => x !== ref);
+        } else if (c.verb === "Results") {
+          const it = c.items[0];
+          const want = spec1.find((x) => x.uri === it?.source);
+          if (want && want.value !== (it?.data ?? "")) {
+            st.retry = true;
+            st.detail = `Get ${want.uri} returned ${JSON.stringify(it?.data ?? "")}, expected ${JSON.stringify(want.value)}`;
+          }
+          st.getIds = st.getIds.filter((x) => x !== ref);
+        }
+        if (st.getIds.length === 0 && !st.retry) st.state = "applied";
+      }
+    }
+  }
+
+  private sendProfile(rec: DeviceRecord, spec: ProfileSpec): void {
+    const st: ProfileState = rec.profiles?.[spec.name] ?? { state: "sent", attempts: 0, cmdIds: [], getIds: [] };
+    Object.assign(st, { state: "sent", cmdIds: [], getIds: [], retry: false, attempts: st.attempts + 1 });
+    (rec.profiles ??= {})[spec.name] = st;
+    const set = (x: ProfileSpec["settings"][number]): Command => ({ verb: x.verb ?? "Replace", items: [{ target: x.uri, meta: { format: x.format ?? "chr" }, data: x.value }] });
+    const cmds: Command[] = spec.atomic ? [{ verb: "Atomic", items: [], children: spec.settings.map(set) }] : spec.settings.map(set);
+    for (const c of cmds) {
+      this.profileOf.set(c, { state: st, verify: false });
+      rec.queue.push(c);
+    }
   }
 
   private number(rec: DeviceRecord, c: Command): void {
@@ -131,6 +214,18 @@ export class DmEndpoint {
 
   /** What the server wants to do in a new session. */
   private startSession(rec: DeviceRecord): void {
+    // Commands the device never answered (as far as this server could read) are sent again.
+    if (rec.outstanding?.size) {
+      for (const c of rec.outstanding.values()) {
+        const again = structuredClone(c);
+        const prof = this.profileOf.get(c);
+        if (prof) this.profileOf.set(again, prof);
+        rec.queue.push(again);
+      }
+      rec.resent = (rec.resent ?? 0) + rec.outstanding.size;
+      rec.outstanding.clear();
+    }
+    for (const spec of this.cfg.profiles) if (rec.profiles?.[spec.name]?.retry) this.sendProfile(rec, spec);
     if (rec.esp === "new") {
       rec.queue.push(...this.espSetup());
       rec.esp = "delivered";
@@ -148,6 +243,7 @@ export class DmEndpoint {
       rec.queue.push({ verb: "Get", items: this.cfg.inventoryGets.map((t) => ({ target: t })) });
       rec.queue.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", meta: { format: "int" }, data: "8" }] });
       rec.queue.push({ verb: "Get", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart" }] });
+      for (const spec of this.cfg.profiles) this.sendProfile(rec, spec);
     }
   }
 
@@ -206,7 +302,7 @@ export class DmEndpoint {
     const base = this.ctx.urls().https;
     for (const a of [...agentJobs, ...apps]) {
       const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;
-      const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-outcome": a.outcome ?? "success" });
+      const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-outcome": a.outcome ?? "success", ...("channel" in a && a.channel === "win32" ? { "enrollsim-channel": "win32" } : {}) });
       const url = `${base}/windows/content/${encodeURIComponent(a.name)}.msi?${q.toString()}`;
       const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>0000</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
       out.push({ verb: "Add", items: [{ target: job }] });

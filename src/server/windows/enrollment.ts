@@ -12,7 +12,7 @@ import { readDiscoverRequest, discoverResponseBody } from "../../wire/windows/di
 import { ACTION, MIME, TOKEN } from "../../wire/windows/ns.js";
 import { buildProvisioningDoc } from "../../wire/windows/provisioning.js";
 import { buildFault, buildResponse, parseEnvelope, type Envelope, type FaultSpec } from "../../wire/windows/soap.js";
-import { mintToken, verifyToken } from "../../wire/windows/token.js";
+import { mfaCode, mintToken, verifyToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import { contextValue, readRst, rstrBody } from "../../wire/windows/wstep.js";
 import { getPoliciesResponseBody } from "../../wire/windows/xcep.js";
@@ -102,6 +102,12 @@ export class EnrollmentEndpoints {
     const upn = (form.get("username") ?? "").toLowerCase();
     const appru = form.get("appru") ?? "";
     if (!upn.includes("@") || form.get("password") !== this.cfg.password || !appru.startsWith("ms-app://")) return text(401, "sign-in failed\n");
+    if (this.cfg.requireMfa) {
+      // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
+      const otc = form.get("otc");
+      if (otc === null) return text(200, formPage("Verify your identity", url.pathname, { username: upn, password: form.get("password") ?? "", appru, otc: "" }, ["otc"]), "text/html");
+      if (otc !== mfaCode(upn, this.cfg.tokenKey, this.ctx.crypto)) return text(401, "verification failed\n");
+    }
     const token = mintToken({ upn, exp: Math.floor(this.ctx.now() / 1000) + 3600 }, this.cfg.tokenKey, this.ctx.crypto);
     return text(200, formPage("Signed in", appru, { wresult: token }, [], true), "text/html");
   }
@@ -223,6 +229,11 @@ export class EnrollmentEndpoints {
     const r = this.cfg.restrictions;
     const notSupported = (why: string) => fault({ relatesTo, subcode: "s:Authorization", reason: why, errorType: "DeviceNotSupported", message: why, traceId: deviceId });
     if (r.blockWindows) return notSupported("Windows devices are blocked by an enrollment restriction");
+    // Home editions (Core, CoreN, CoreCountrySpecific, CoreSingleLanguage) cannot be MDM-managed: refused as not authorized.
+    const osEdition = Number(contextValue(rst.context, "OSEdition") ?? "NaN");
+    if (r.blockHome !== false && [98, 99, 100, 101].includes(osEdition)) {
+      return fault({ relatesTo, subcode: "s:Authorization", reason: `OSEdition ${osEdition} (Home) cannot be managed`, traceId: deviceId });
+    }
     if (r.minOsVersion && cmpVersion(osVersion, r.minOsVersion) < 0) return notSupported(`OS ${osVersion} is below the minimum ${r.minOsVersion}`);
     if (r.maxOsVersion && cmpVersion(osVersion, r.maxOsVersion) > 0) return notSupported(`OS ${osVersion} is above the maximum ${r.maxOsVersion}`);
     if (r.blockPersonal && enrollmentType.toLowerCase() === "full") return notSupported("personally owned Windows devices are blocked");

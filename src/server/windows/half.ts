@@ -6,6 +6,13 @@
  *   GET  /windows/api/devices/<DeviceID>           one device: queue length, statuses/results received
  *   POST /windows/api/devices/<DeviceID>/commands  [{verb, target, data?, format?}] → queued for the next session
  *   GET  /windows/content/<name>.msi               stand-in MSI content
+ *   POST /windows/api/devices/<DeviceID>/wake      push to the device's mock WNS channel (it starts a session)
+ *   POST /windows/wns/channels                     {deviceId} → {channelUri} (mock WNS; the device opens its channel)
+ *   POST <channelUri>                              X-WNS-Type + Bearer token: a push, as a server under test sends it
+ *   GET  <channelUri>/pending                      the device's fetch of pushes (drained)
+ *   POST /windows/drs/join                         {upn, deviceId, bulk}: directory join stand-in (403 0x801C0003 when not allowed)
+ *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
+ *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfFactory } from "../half.js";
@@ -72,15 +79,87 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (lower === "/managementserver/mdm.svc") return dm.handle(req);
     if (path === "/windows/tou") return enroll.terms(req);
     if (path === "/windows/autopilot/profile" && req.method === "POST") return autopilotProfile(req);
+    const wns = /^\/windows\/wns\/channels(?:\/([0-9a-f]{32})(\/pending)?)?$/.exec(path);
+    if (wns) {
+      // Mock WNS. POST /channels {deviceId} opens a channel; POST /channels/<id> (X-WNS-Type, Bearer token, as a
+      // server sends to a real channel URI) pushes; GET /channels/<id>/pending is the device's fetch.
+      if (!wns[1] && req.method === "POST") {
+        let q: { deviceId?: unknown };
+        try {
+          q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 4096)) as typeof q;
+        } catch {
+          return json(400, { error: "body is not JSON" });
+        }
+        if (typeof q.deviceId !== "string" || !/^[0-9A-Fa-f]{32}$/.test(q.deviceId)) return json(400, { error: "expected {deviceId}" });
+        const id = Buffer.from(ctx.crypto.digest("sha256", new TextEncoder().encode(`wns:${q.deviceId.toUpperCase()}`))).toString("hex").slice(0, 32);
+        state.channels.set(id, { deviceId: q.deviceId.toUpperCase(), pending: state.channels.get(id)?.pending ?? 0 });
+        return json(201, { channelUri: `${ctx.urls().https}/windows/wns/channels/${id}` });
+      }
+      const ch = wns[1] ? state.channels.get(wns[1]) : undefined;
+      if (!ch) return json(404, { error: "unknown channel" });
+      if (wns[2] && req.method === "GET") {
+        const n = ch.pending;
+        ch.pending = 0;
+        return json(200, { pending: n });
+      }
+      if (!wns[2] && req.method === "POST") {
+        if (!/^Bearer\s+\S+/i.test(req.headers?.authorization ?? "")) return { status: 401, headers: { "content-type": "text/plain", "www-authenticate": "Bearer" }, body: new TextEncoder().encode("WNS needs a bearer token\n"), url: "" };
+        const type = (req.headers?.["x-wns-type"] ?? "").toLowerCase();
+        if (!["wns/raw", "wns/toast", "wns/tile", "wns/badge"].includes(type)) return json(400, { error: "X-WNS-Type must be wns/raw|toast|tile|badge" });
+        ch.pending = Math.min(ch.pending + 1, 1000);
+        state.counters.pushes++;
+        return { status: 200, headers: { "content-type": "text/plain", "x-wns-status": "received", "x-wns-msg-id": String(state.counters.pushes) }, body: new Uint8Array(), url: "" };
+      }
+      return json(405, { error: "method not allowed" });
+    }
+    if (path === "/windows/drs/join" && req.method === "POST") {
+      // Directory join stand-in: "users may join devices" = all / none / selected.
+      let q: { upn?: unknown; deviceId?: unknown; bulk?: unknown };
+      try {
+        q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as typeof q;
+      } catch {
+        return json(400, { error: "body is not JSON" });
+      }
+      if (typeof q.upn !== "string" || typeof q.deviceId !== "string") return json(400, { error: "expected {upn, deviceId}" });
+      const d = cfg.directory;
+      const allowed = d.usersMayJoin === "all" || (d.usersMayJoin === "selected" && d.joinUsers.includes(q.upn.toLowerCase()));
+      // A personal device is registered, not joined; on registered devices the MAM user scope wins over MDM.
+      const registration = (q as { registration?: unknown }).registration === true;
+      if (!registration && !allowed) return json(403, { error: "0x801C0003", message: "The user is not authorized to join devices to the directory" });
+      const mam = registration && d.mamScope === "all";
+      return json(200, { joined: q.deviceId, registration, mdm: d.mdmScope === "all" && !mam, mam });
+    }
+    if (path === "/windows/autopilot/register" && req.method === "POST") {
+      // Hash import (Get-WindowsAutopilotInfo -Online / OEM CSV): serial → hardware hash.
+      let q: { serialNumber?: unknown; hardwareHash?: unknown };
+      try {
+        q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as typeof q;
+      } catch {
+        return json(400, { error: "body is not JSON" });
+      }
+      if (typeof q.serialNumber !== "string" || typeof q.hardwareHash !== "string" || q.hardwareHash.length > 8192) return json(400, { error: "expected {serialNumber, hardwareHash}" });
+      state.autopilot.set(q.serialNumber, q.hardwareHash);
+      return json(201, { registered: q.serialNumber });
+    }
     if (path.startsWith("/windows/content/")) return { status: 200, headers: { "content-type": "application/octet-stream" }, body: new Uint8Array(16), url: "" };
     if (path === "/windows/api/devices" && req.method === "GET") {
       return json(200, [...state.devices.values()].map((d) => ({ deviceId: d.deviceId, upn: d.upn, sessions: d.sessions, queued: d.queue.length, esp: d.esp })));
+    }
+    const wake = /^\/windows\/api\/devices\/([0-9A-Fa-f]{32})\/wake$/.exec(path);
+    if (wake && req.method === "POST") {
+      // The reference server's own use of its mock WNS: push to the device's channel.
+      const id = wake[1]!.toUpperCase();
+      const ch = [...state.channels.values()].find((c) => c.deviceId === id);
+      if (!ch) return json(409, { error: "the device has no push channel" });
+      ch.pending = Math.min(ch.pending + 1, 1000);
+      state.counters.pushes++;
+      return json(202, { pushed: true });
     }
     const m = /^\/windows\/api\/devices\/([0-9A-Fa-f]{32})(\/commands)?$/.exec(path);
     if (m) {
       const rec = state.devices.get(m[1]!.toUpperCase());
       if (!rec) return json(404, { error: "unknown device" });
-      if (!m[2] && req.method === "GET") return json(200, { ...rec, queue: rec.queue.length });
+      if (!m[2] && req.method === "GET") return json(200, { ...rec, queue: rec.queue.length, outstanding: rec.outstanding?.size ?? 0 });
       if (m[2] && req.method === "POST") {
         let cmds: unknown;
         try {

@@ -25,6 +25,25 @@ export interface DeviceRecord {
   md5?: { secret: string; nonce: Uint8Array };
   /** CmdIDs of Exec …/Unenroll commands sent: a 200 Status for one ends the enrollment. */
   unenrollCmdIds?: string[];
+  /** Top-level commands sent and not yet answered by a Status, by CmdID: re-sent at the next session. */
+  outstanding?: Map<string, Command>;
+  /** Commands re-sent because they looked unanswered. */
+  resent?: number;
+  /** Configuration profiles and what the server knows of them. */
+  profiles?: Record<string, ProfileState>;
+}
+
+export interface ProfileState {
+  state: "sent" | "verifying" | "applied" | "failed";
+  /** Sessions in which the profile was sent. */
+  attempts: number;
+  /** CmdIDs of the profile's top-level commands / verification Gets in flight. */
+  cmdIds: string[];
+  getIds: string[];
+  /** Why it is not applied (Status codes, mismatching values). */
+  detail?: string;
+  /** Verification failed: send again at the next session. */
+  retry?: boolean;
 }
 
 export class WindowsState {
@@ -32,7 +51,9 @@ export class WindowsState {
   readonly devices = new Map<string, DeviceRecord>();
   /** Autopilot registrations: serial → hardware hash. */
   readonly autopilot = new Map<string, string>();
-  readonly counters = { discoveries: 0, issued: 1, sessions: 0, renewals: 0 };
+  readonly counters = { discoveries: 0, issued: 1, sessions: 0, renewals: 0, pushes: 0 };
+  /** Mock WNS channels: channel id → owner and notifications not yet fetched. */
+  readonly channels = new Map<string, { deviceId: string; pending: number }>();
 
   userDevices(upn: string): Set<string> {
     let s = this.users.get(upn);
@@ -51,7 +72,7 @@ export class WindowsState {
   enrolled(deviceId: string, r: Pick<DeviceRecord, "upn" | "serialHex" | "enrollmentType" | "autopilot" | "userless" | "md5">): DeviceRecord {
     // A re-enrolment of the same DeviceID keeps what the admin queued for it.
     const prev = this.devices.get(deviceId);
-    const rec: DeviceRecord = { deviceId, ...r, sessions: 0, queue: prev?.queue ?? [], esp: r.autopilot ? "new" : "none", received: prev?.received ?? [], appResults: {}, nextCmdId: prev?.nextCmdId ?? 2 };
+    const rec: DeviceRecord = { deviceId, ...r, sessions: 0, queue: prev?.queue ?? [], esp: r.autopilot ? "new" : "none", received: prev?.received ?? [], appResults: {}, nextCmdId: prev?.nextCmdId ?? 2, outstanding: new Map(), resent: 0 };
     this.devices.set(deviceId, rec);
     return rec;
   }

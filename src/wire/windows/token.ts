@@ -38,3 +38,9 @@ export function verifyToken(token: string, key: string, crypto: CryptoPort, nowM
     return undefined;
   }
 }
+
+/** The one-time code of the simulated authenticator: 6 digits of HMAC-SHA256(key, "mfa:" + lower-case UPN). */
+export function mfaCode(upn: string, key: string, crypto: CryptoPort): string {
+  const h = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`mfa:${upn.toLowerCase()}`));
+  return String((((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0) % 1_000_000).padStart(6, "0");
+}

@@ -166,3 +166,55 @@ describe("Autopilot registration CSV", () => {
     expect(cols[3]).toBe("Kiosk");
   });
 });
+
+describe("round-2 device behaviours", () => {
+  it("ADMX-backed values: Get returns the bytes set by default, 404 when the build makes them write-only", () => {
+    const uri = "./Device/Vendor/MSFT/Policy/Config/MicrosoftEdge~Policy~microsoft_edge~Startup/HomepageLocation";
+    const value = '<enabled/><data id="HomepageLocation" value="https://intranet.contoso.com"/>';
+    const exact = new CspTree(identity);
+    expect(exact.write("Replace", uri, value)).toBe(200);
+    expect(exact.get(uri)).toMatchObject({ status: 200, value });
+    const wo = new CspTree(identity);
+    wo.admxGet = "404";
+    expect(wo.write("Replace", uri, value)).toBe(200);
+    expect(wo.get(uri).status).toBe(404);
+    // plain (non-ADMX) policy values stay readable
+    expect(wo.write("Replace", "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", "8")).toBe(200);
+    expect(wo.get("./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart").value).toBe("8");
+  });
+
+  it("an Atomic whose Replace has no CmdID: 400 for it, 216 for the Add before it (also in the log), 507 for the Atomic", () => {
+    const tree = new CspTree(identity);
+    const p = new CspProcessor(tree);
+    const out = p.process({
+      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: "1", msgId: "1", target: "x", source: "y" },
+      body: [
+        {
+          verb: "Atomic",
+          cmdId: "2",
+          items: [],
+          children: [
+            { verb: "Add", cmdId: "3", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursEnd", data: "18" }] },
+            { verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursMaxRange", data: "12" }] },
+          ],
+        },
+      ],
+      final: true,
+    });
+    expect(out.map((c) => [c.cmd, c.cmdRef, c.data])).toEqual([
+      ["Atomic", "2", "507"],
+      ["Add", "3", "216"],
+      ["Replace", "", "400"],
+    ]);
+    expect(tree.get("./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursEnd").status).toBe(404);
+    expect(p.log.map((l) => l.status)).toEqual(["216", "400", "507"]);
+  });
+
+  it("the site firewall matches absolute prefixes and paths, case-insensitively", async () => {
+    const { blockedBy } = await import("../../../src/device/windows/firewall.js");
+    expect(blockedBy("https://h.test/EnrollmentServer/Auth?x=1", ["/enrollmentserver/auth"])).toBe("/enrollmentserver/auth");
+    expect(blockedBy("https://login.test/a", ["https://LOGIN.test/"])).toBe("https://LOGIN.test/");
+    expect(blockedBy("https://h.test/EnrollmentServer/Discovery.svc", ["/EnrollmentServer/Auth"])).toBeUndefined();
+    expect(blockedBy("not a url", ["/"])).toBeUndefined();
+  });
+});

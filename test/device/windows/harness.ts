@@ -21,6 +21,8 @@ export interface WinHarness {
   clock: VirtualClock;
   handler: HttpHandler;
   run(flow: string, options: unknown, index?: number, model?: string): Promise<{ result: WindowsFlowResult; events: TranscriptEvent[] }>;
+  /** A device context (same identity as `run` for the same index/model), for hooks such as `checkin`. */
+  context(index?: number, model?: string): { ctx: FlowContext; events: TranscriptEvent[] };
   close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandle
     clock,
     handler,
     async run(flow, options, index = 0, model = "windows-11-laptop") {
+      const { ctx, events } = this.context(index, model);
+      const result = (await clock.run(FLOWS[flow]!.run(ctx, options as never), 48 * 3_600_000)) as WindowsFlowResult;
+      return { result, events };
+    },
+    context(index = 0, model = "windows-11-laptop") {
       const events: TranscriptEvent[] = [];
       const identity = createDeviceIdentity(catalog.get(model), entropy.forDevice(0, index), index);
       const transcript = { record: (e: TranscriptEvent) => events.push(e) };
@@ -45,8 +52,7 @@ export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandle
         protocol: { device: identity.id, clock, crypto, entropy: entropy.forDevice(0, index), http: http.client(), transcript, log: silentLogger, timeoutMs: 30_000, maxResponseBytes: 1 << 20 },
         targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } },
       };
-      const result = (await clock.run(FLOWS[flow]!.run(ctx, options as never), 48 * 3_600_000)) as WindowsFlowResult;
-      return { result, events };
+      return { ctx, events };
     },
     close: () => server.close(),
   };

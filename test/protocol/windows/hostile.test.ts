@@ -113,6 +113,33 @@ describe("OMA-DM session against hostile servers", () => {
     );
     expect(err).toMatchObject({ code: "syncml.auth", step: "dm.session" });
   });
+  it("a reply addressed to another device is never executed → syncml.wrong-target", async () => {
+    let executed = 0;
+    const { ctx, clock, http } = ctxFor(async () =>
+      res(200, "application/vnd.syncml.dm+xml", '<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF</LocURI></Target></SyncHdr><SyncBody><Get><CmdID>2</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target></Item></Get><Final/></SyncBody></SyncML>'),
+    );
+    const err = await clock
+      .run(runDmSession(ctx, { http: http.client(), addr: "https://mdm.test/ManagementServer/MDM.svc", deviceId: "0123456789ABCDEF0123456789ABCDEF", sessionId: "1", alerts: [], devInfo: [], processor: { process: () => (executed++, []) } }), 60_000)
+      .then(() => undefined, (e: SimError) => e);
+    expect(err).toMatchObject({ code: "syncml.wrong-target", step: "dm.session" });
+    expect(executed).toBe(0);
+  });
+  it("mock WNS answers that are not JSON or carry no channel are typed errors", async () => {
+    const { openChannel, fetchPushes } = await import("../../../src/protocol/windows/wns.js");
+    const { joinDirectory } = await import("../../../src/protocol/windows/join.js");
+    const bad = ctxFor(async () => res(200, "application/json", "[1,2"));
+    await expect(bad.clock.run(openChannel(bad.ctx, "https://wns.test", "00"), 60_000)).rejects.toMatchObject({ code: "wns.bad-json", step: "wns.channel" });
+    const none = ctxFor(async () => res(200, "application/json", '{"channelUri":"javascript:1"}'));
+    await expect(none.clock.run(openChannel(none.ctx, "https://wns.test", "00"), 60_000)).rejects.toMatchObject({ code: "wns.no-channel" });
+    const neg = ctxFor(async () => res(200, "application/json", '{"pending":-1}'));
+    await expect(neg.clock.run(fetchPushes(neg.ctx, "https://wns.test/channels/x"), 60_000)).rejects.toMatchObject({ code: "wns.bad-pending", step: "wns.receive" });
+    const html = ctxFor(async () => res(403, "text/html", "<html/>"));
+    await expect(html.clock.run(joinDirectory(html.ctx, "https://drs.test/join", { upn: "a@b.c", deviceId: "00", bulk: false }), 60_000)).rejects.toMatchObject({ code: "join.content-type", step: "join.register" });
+    const refused = ctxFor(async () => res(403, "application/json", JSON.stringify({ error: "0x801C0003", message: "x".repeat(5000) })));
+    const out = await refused.clock.run(joinDirectory(refused.ctx, "https://drs.test/join", { upn: "a@b.c", deviceId: "00", bulk: false }), 60_000);
+    expect(out).toMatchObject({ status: "refused", error: "0x801C0003" });
+    expect((out as { message: string }).message.length).toBe(300);
+  });
   it("a server that never stops sending commands is cut off", async () => {
     const err = await run(async () =>
       res(200, "application/vnd.syncml.dm+xml", '<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><SessionID>1</SessionID><MsgID>1</MsgID></SyncHdr><SyncBody><Get><CmdID>2</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target></Item></Get><Final/></SyncBody></SyncML>'),

@@ -22,7 +22,7 @@ const app = {
   additionalProperties: false,
   properties: {
     installMinutes: { type: "number", minimum: 0, description: "Simulated install time." },
-    outcome: { enum: ["success", "fail", "hang"], description: "How the MSI job ends (hang: never)." },
+    outcome: { enum: ["success", "fail", "hang", "reboot"], description: "How the MSI job ends (hang: never; reboot: the installer restarts Windows itself and never reports)." },
   },
 };
 
@@ -42,8 +42,35 @@ export const windowsScenario: ScenarioExtension = {
       discoveryUrl: str("Discovery URL that skips DNS (identity-provider MDM registration or manual entry)."),
       dns: { enum: ["embedded", "system", "overrides"], description: "How EnterpriseEnrollment.<domain> is resolved. Default embedded for the embedded server, else system." },
       dnsOverrides: dnsMap,
+      dnsResolvers: { type: "array", minItems: 1, items: dnsMap, description: "Several resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed." },
+      osEdition: { type: "integer", minimum: 0, description: "Report this OSEdition instead of the model's (101 = Home/Core)." },
+      existingEnrollment: { enum: ["none", "other-user", "cloned-image"], description: "Enrolment state already on the PC: another user's work account (0x8018000A) or a cloned image's stale enrollment (0x8007064C). Default none." },
+      mfa: { enum: ["complete", "cancel"], description: "What the user does at the identity provider's MFA prompt (federated sign-in). Default complete." },
+      firewall: { type: "array", items: { type: "string" }, description: "URL prefixes (absolute, or paths starting with /) the site's proxy refuses for the device's web requests." },
+      tokenSource: { enum: ["minted", "idp"], description: "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task)." },
+      identityProviderUrl: str("Sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs."),
+      drsUrl: str("Directory join (device registration) URL for Autopilot and bulk. Default <https base>/windows/drs/join on embedded runs; none otherwise."),
+      push: bool("Open a mock WNS channel after the first session (Push/ChannelURI); a push starts a server-initiated session (Alert 1200) between polls."),
+      wnsUrl: str("Mock WNS base URL. Default <https base>/windows/wns on embedded runs."),
+      wnsCheckSeconds: { type: "number", exclusiveMinimum: 0, description: "How often the device fetches its channel (device seconds, scaled like minuteMs). Default 15." },
+      workAccount: { enum: ["local", "entra"], description: "windows-byod: Settings → Connect with a local-directory account (CNAME discovery, default) or an Entra account (device registration first; the MDM/MAM user scopes decide)." },
+      bulkPackage: {
+        type: "object",
+        additionalProperties: false,
+        description: "Provisioning-package content (windows-bulk).",
+        properties: {
+          localAccount: bool("The package creates a local account (default true); without one a failed join leaves the device unusable."),
+          scripts: {
+            type: "array",
+            description: "Scripts the package runs in system context before the join, in order; a non-zero exit stops the package half-applied.",
+            items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string" }, exitCode: { type: "integer" } } },
+          },
+        },
+      },
+      admxGet: { enum: ["exact", "404"], description: "Get of an ADMX-backed policy value (<enabled/>…): the bytes that were set (default) or 404 (write-only on some builds)." },
       redirectConfirmation: { enum: ["accept", "decline"], description: "Answer to the redirect-confirmation prompt (HTTPS discovery failed, HTTP redirects). Default accept." },
       manualServerUrl: str("What the user types when discovery finds no host."),
+      dmUrl: str("Steady-state check-ins: the OMA-DM server address (w7 ADDR of the provisioning document). Default: the embedded server's /ManagementServer/MDM.svc."),
       requestVersion: str("Discover RequestVersion. Default 4.0 (Windows 10) / 5.0 (Windows 11)."),
       csrProfile: { enum: ["auto", "win10-legacy", "win11"], description: "CSR layout. Default by OS build." },
       xmlStyle: { enum: ["compact", "pretty"], description: "Request XML formatting. Default compact (as Windows)." },
@@ -67,6 +94,7 @@ export const windowsScenario: ScenarioExtension = {
           deviceNameTemplate: str("Device-name template (%SERIAL%, %RAND:n%); ≤15 chars for Autopilot, ≤63 for bulk."),
           profileSource: { enum: ["assumed", "service", "file"], description: "Where the Autopilot profile comes from. Default assumed." },
           profileFile: str("AutopilotConfigurationFile.json content (profileSource file); must be ASCII."),
+          uploadHash: bool("Upload this PC's hardware hash (before any hardwareChange) to the profile service first, as Get-WindowsAutopilotInfo -Online does."),
           hardwareChange: str("Mutates the hardware hash (e.g. \"motherboard\") as a hardware swap does."),
         },
       },
@@ -86,7 +114,7 @@ export const windowsScenario: ScenarioExtension = {
       restrictions: {
         type: "object",
         additionalProperties: false,
-        properties: { blockWindows: bool("Block the Windows platform."), blockPersonal: bool("Block personally owned (EnrollmentType Full)."), minOsVersion: str("Lowest OS version allowed."), maxOsVersion: str("Highest OS version allowed.") },
+        properties: { blockHome: bool("Refuse Home editions (OSEdition 98–101), which cannot be MDM-managed (0x80180003). Default true."), blockWindows: bool("Block the Windows platform."), blockPersonal: bool("Block personally owned (EnrollmentType Full)."), minOsVersion: str("Lowest OS version allowed."), maxOsVersion: str("Highest OS version allowed.") },
       },
       policy: {
         type: "object",
@@ -107,6 +135,18 @@ export const windowsScenario: ScenarioExtension = {
       },
       renewal: { enum: ["allow", "refuse"], description: "WSTEP renewal: issue a new certificate, or refuse with NotEligibleToRenew (0x80180016). Default allow." },
       offlineDomainJoin: { enum: ["deliver", "withhold"], description: "Send Autopilot devices an OfflineDomainJoin blob (hybrid join), or never (connector without OU rights). Default deliver." },
+      directory: {
+        type: "object",
+        additionalProperties: false,
+        description: "Directory stand-in for the join before MDM enrollment (Autopilot, bulk).",
+        properties: {
+          usersMayJoin: { enum: ["all", "none", "selected"], description: "Who may join devices. Default all." },
+          joinUsers: { type: "array", items: { type: "string" }, description: "UPNs allowed to join when usersMayJoin is selected." },
+          mdmScope: { enum: ["all", "none"], description: "MDM user scope of the automatic-enrollment app. Default all." },
+          mamScope: { enum: ["all", "none"], description: "MAM (app protection) user scope; on registered personal devices it takes precedence over MDM. Default none." },
+        },
+      },
+      requireMfa: bool("The federated sign-in page asks for a second factor (one-time code) after the password."),
       requireTermsOfUse: bool("Refuse enrollments without an accepted Terms-of-Use blob (EnrollmentData) with InvalidEnrollmentData."),
       discoveryRedirect: { enum: ["legacy-https", "insecure-http"], description: "HTTPS discovery fails and plain HTTP redirects: to an HTTPS legacy target (needs confirmation) or to HTTP (refused: 0x8018001A)." },
       discoveryHttpStatus: { type: "integer", minimum: 400, maximum: 599, description: "Answer discovery with this HTTP status." },
@@ -125,7 +165,13 @@ export const windowsScenario: ScenarioExtension = {
               type: "object",
               additionalProperties: false,
               required: ["name"],
-              properties: { name: { type: "string" }, productCode: { type: "string" }, installMinutes: { type: "number", minimum: 0 }, outcome: { enum: ["success", "fail", "hang"] } },
+              properties: {
+                name: { type: "string" },
+                productCode: { type: "string" },
+                installMinutes: { type: "number", minimum: 0 },
+                outcome: { enum: ["success", "fail", "hang", "reboot"] },
+                channel: { enum: ["omadm", "win32"], description: "OMA-DM MSI job (default) or a Win32 app of the management extension (fails with 1618 while an MSI installs)." },
+              },
             },
           },
           scepCerts: {
@@ -151,6 +197,30 @@ export const windowsScenario: ScenarioExtension = {
         },
       },
       inventoryGets: { type: "array", items: { type: "string" } },
+      profiles: {
+        type: "array",
+        description: "Configuration profiles sent to every non-ESP device in its first session, tracked per device (GET /windows/api/devices/<id>).",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["name", "settings"],
+          properties: {
+            name: { type: "string" },
+            atomic: bool("Deliver the settings in one Atomic (all or nothing)."),
+            verify: bool("Verify by Get in the next session; a 404 or a different value re-sends the profile every session."),
+            settings: {
+              type: "array",
+              minItems: 1,
+              items: { type: "object", additionalProperties: false, required: ["uri", "value"], properties: { uri: { type: "string" }, value: { type: "string" }, format: { type: "string" }, verb: { enum: ["Add", "Replace"], description: "Default Replace." } } },
+            },
+          },
+        },
+      },
+      syncmlQuirks: {
+        type: "array",
+        description: "Server-implementation bugs to reproduce: atomic-replace-no-cmdid, first-status-only, global-session-state, requires-signed-in-user.",
+        items: { enum: ["atomic-replace-no-cmdid", "first-status-only", "global-session-state", "requires-signed-in-user"] },
+      },
       autopilot: {
         type: "object",
         additionalProperties: false,

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Steady-state check-in of an enrolled Windows device (issue 6 load model): one scheduled
+ * OMA-DM session, client-initiated (Alert 1201, notes §9.5) with LoginStatus, over mTLS with the
+ * enrolled certificate, processing whatever the server queued until it sends only Status/Final.
+ *
+ * What the runner persists per device is the keychain's certificates (PEM, by label) and
+ * `serverIds`. The device key is re-derived honestly: it is the key-pool slot of the device
+ * index (the same `keys.rsa(index)` the enrolment used), and the check-in refuses to run if the
+ * certificate does not certify that key. The DM server address (w7 ADDR) is read from
+ * `serverIds["windows.addr"]` when the runner carries the flow's ids, else from
+ * `options.windows.dmUrl`, else the embedded server's /ManagementServer/MDM.svc (where the
+ * reference server's provisioning document points). The CSP tree is rebuilt from the persona:
+ * settings written in earlier sessions are not remembered across check-ins (stated in
+ * docs/windows.md).
+ */
+import { ScenarioError, TransportError } from "../../errors/index.js";
+import { decoded } from "../../protocol/common/context.js";
+import { runDmSession } from "../../protocol/windows/dm.js";
+import type { Command } from "../../wire/windows/syncml.js";
+import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
+import type { FlowContext } from "../flow.js";
+import { CspProcessor, CspTree } from "./csp.js";
+import type { ResolvedWindowsOptions } from "./options.js";
+
+export interface WindowsEnrolledState {
+  certificates: { label: string; pem: string }[];
+  serverIds: Record<string, string>;
+}
+
+export interface WindowsCheckinOutcome {
+  ok: boolean;
+  code: string;
+  step?: string;
+  message?: string;
+}
+
+/** The ADDR a check-in talks to (see the module comment for the order). */
+export function checkinAddr(ctx: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): string {
+  const fromIds = state.serverIds["windows.addr"];
+  if (fromIds) return fromIds;
+  if (o.raw.dmUrl) return o.raw.dmUrl;
+  const https = ctx.targets.server?.embedded ? ctx.targets.server.https : undefined;
+  if (https) return `${https}/ManagementServer/MDM.svc`;
+  throw new ScenarioError("a windows check-in needs the DM server address: options.windows.dmUrl (the w7 ADDR of the provisioning document)");
+}
+
+/** A session ID per check-in: seconds of the device clock (increasing, like the device's counter), in 1..65535. */
+const sessionIdAt = (ms: number): string => String(1 + (Math.floor(ms / 1000) % 65535));
+
+export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): Promise<WindowsCheckinOutcome> {
+  const id = ctx.identity;
+  const w = id.windows;
+  if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);
+  const p = ctx.protocol;
+  // The newest enrolment certificate (a renewal replaces the original one).
+  const entry = state.certificates.find((c) => c.label === "mdm-renewed") ?? state.certificates.find((c) => c.label === "mdm");
+  if (!entry) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "no MDM enrolment certificate in the keychain" };
+  const der = fromPem(entry.pem)[0];
+  if (!der) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "the keychain entry holds no certificate" };
+  const cert = parseCertificate(der, "enrolled MDM certificate");
+  const key = await ctx.ports.keys.rsa(id.index);
+  if (!sameBytes(cert.spki, key.spki)) {
+    return { ok: false, code: "windows.checkin.key-mismatch", step: "dm.session", message: "the enrolled certificate does not certify this device's key-pool key" };
+  }
+  if (cert.notAfter.getTime() < p.clock.now()) {
+    return { ok: false, code: "windows.checkin.certificate-expired", step: "dm.session", message: `the MDM certificate expired ${cert.notAfter.toISOString()}` };
+  }
+  const addr = checkinAddr(ctx, o, state);
+  const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: false });
+  const tree = new CspTree(id);
+  let unenrolled = false;
+  tree.hooks = {
+    exec(uri) {
+      if (/\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(uri)) {
+        unenrolled = true;
+        return 200;
+      }
+      return tree.unknownStatus;
+    },
+  };
+  const loginStatus = o.kind === "byod" || (o.kind === "autopilot" && o.mode === "user-driven") ? "user" : "none";
+  const alerts: Command[] = [{ verb: "Alert", data: "1224", items: [{ meta: { type: "com.microsoft/MDM/LoginStatus", format: "chr" }, data: loginStatus }] }];
+  try {
+    const r = await runDmSession(p, {
+      http,
+      addr,
+      deviceId: w.deviceId,
+      sessionId: sessionIdAt(p.clock.now()),
+      alerts,
+      devInfo: [
+        { source: "./DevInfo/DevId", data: w.deviceId },
+        { source: "./DevInfo/Man", data: id.manufacturer },
+        { source: "./DevInfo/Mod", data: id.modelIdentifier },
+        { source: "./DevInfo/DmV", data: "1.3" },
+        { source: "./DevInfo/Lang", data: "en-US" },
+        { source: "./Vendor/MSFT/DMClient/HWDevID", data: w.hwDevId },
+      ],
+      processor: new CspProcessor(tree),
+      pretty: o.xmlStyle === "pretty",
+      strict: o.raw.strict ?? false,
+    });
+    decoded(p, "dm.session", { checkin: "scheduled", alert: "1201", messages: r.messages, serverCommands: r.serverCommands, ...(unenrolled ? { unenrolledBy: "server" } : {}) });
+    if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };
+    return { ok: true, code: "windows.checkin.synced", message: `${r.messages} message(s), ${r.serverCommands} server command(s)` };
+  } catch (e) {
+    if (e instanceof TransportError && e.kind === "http-status" && (e.status === 401 || e.status === 403)) {
+      return { ok: false, code: "windows.checkin.refused", step: "dm.session", message: `the DM server refused the enrolled certificate (HTTP ${e.status})` };
+    }
+    throw e;
+  } finally {
+    await http.close().catch(() => {});
+  }
+}
