@@ -208,7 +208,7 @@ async function runOpened(
   if (scenario.server.kind === "embedded") {
     const e = scenario.server.scep;
     server = await ReferenceServer.start({
-      scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.caps ? { caps: e.caps } : {}) },
+      scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}), ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}), ...(e.caps ? { caps: e.caps } : {}) },
       platforms: scenario.server.platforms,
     });
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener

@@ -188,6 +188,15 @@ const embedded: Json = {
           enum: [...SCEP_SERVER_FAULTS],
           description: "Make every CertRep wrong in exactly this one way (fault scenarios, e.g. apple-scep-malformed-response).",
         },
+        rejectDuplicateSubject: {
+          type: "boolean",
+          description: "Refuse a PKCSReq whose subject already has a certificate (FAILURE badRequest), as Debian's scepserver does without -allowrenew. Default false.",
+        },
+        getCaCertFault: {
+          type: "string",
+          enum: ["ra-without-key-encipherment"],
+          description: "GetCACert misconfiguration: an RA + CA set whose RA certificate lacks keyEncipherment (e.g. apple-scep-ra-response-invalid).",
+        },
       },
     },
     ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),

@@ -29,6 +29,10 @@ export interface EmbeddedScepConfig {
   caps?: CaCap[];
   validityDays?: number;
   fault?: ScepServerFault;
+  /** Refuse a second certificate for the same subject (FAILURE badRequest). */
+  rejectDuplicateSubject?: boolean;
+  /** GetCACert misconfiguration. */
+  getCaCertFault?: "ra-without-key-encipherment";
 }
 
 /** `embedded` as written. */
@@ -137,6 +141,8 @@ export interface ResolvedEmbeddedScep {
   caps?: CaCap[];
   validityDays: number;
   fault?: ScepServerFault;
+  rejectDuplicateSubject?: boolean;
+  getCaCertFault?: "ra-without-key-encipherment";
 }
 
 /** The server the devices talk to. */

@@ -23,7 +23,20 @@ export interface ScepServerConfig {
   fault?: ScepServerFault;
   /** Accept single-DES request envelopes (micromdm scepclient sends them). Default true. */
   allowSingleDes: boolean;
+  /**
+   * Refuse a PKCSReq whose subject already has a certificate (FAILURE badRequest), as Debian's
+   * scepserver does without `-allowrenew` (field-failures.md `apple-scep-duplicate-subject`). Default false.
+   */
+  rejectDuplicateSubject?: boolean;
+  /**
+   * GetCACert misconfiguration (field-failures.md `apple-scep-ra-response-invalid`):
+   * `ra-without-key-encipherment` serves an RA + CA set whose RA certificate lacks keyEncipherment.
+   */
+  getCaCertFault?: GetCaCertFault;
 }
+
+export const GET_CA_CERT_FAULTS = ["ra-without-key-encipherment"] as const;
+export type GetCaCertFault = (typeof GET_CA_CERT_FAULTS)[number];
 
 export { SCEP_SERVER_FAULTS, type ScepServerFault } from "../../wire/scep/faults.js";
 import type { ScepServerFault } from "../../wire/scep/faults.js";

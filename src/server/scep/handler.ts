@@ -13,7 +13,8 @@ import { describeEnvelope, openEnvelopedData } from "../../wire/cms/enveloped-da
 import { parseCaps } from "../../wire/scep/caps.js";
 import { buildPkiMessage, parseIssuerAndSerial, parseIssuerAndSubject, parsePkiMessage, type PkiMessage } from "../../wire/scep/message.js";
 import { MessageType, messageTypeName, type FailInfo } from "../../wire/scep/vocabulary.js";
-import { hex, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
+import { buildCertificate, hex, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
+import { basicConstraints, keyUsage } from "../../wire/x509/extensions.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
 import { issueCertificate, type CaIdentity } from "./ca.js";
 import type { ScepServerConfig } from "./config.js";
@@ -52,6 +53,11 @@ class Reject extends Error {
 export class ScepCaServer {
   private readonly transactions = new Map<string, Transaction>();
   private readonly issuedBySerial = new Map<string, Certificate>();
+  /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
+  private readonly issuedSubjects = new Set<string>();
+  private badRa?: Certificate;
+  /** Challenges registered by platform halves (one per served profile), with their expiry. */
+  private readonly issuedChallenges = new Map<string, number>();
   private nextSerial = 0x1000n;
   readonly stats: ScepServerStats = { requests: 0, issued: 0, pending: 0, failures: {}, rejected: 0 };
   /** Last reasons for refusals: the reference server explains itself in `serve` logs. */
@@ -96,7 +102,43 @@ export class ScepCaServer {
     }
   };
 
+  /**
+   * Registers an extra challenge password valid until `expiresAt` (ms), besides the configured
+   * one: platform halves that embed a per-profile challenge use it (e.g. a profile credential
+   * that expires, field failure apple-direct-profile-expired). At most 100 000 are kept.
+   */
+  addChallenge(challenge: string, expiresAt: number): void {
+    if (this.issuedChallenges.size >= 100_000) this.issuedChallenges.delete(this.issuedChallenges.keys().next().value!);
+    this.issuedChallenges.set(challenge, expiresAt);
+  }
+
+  /** `getCaCertFault: ra-without-key-encipherment`: an RA certificate (for the RA key, or the CA key) with digitalSignature only. */
+  private unsuitableRa(): Certificate {
+    if (this.badRa) return this.badRa;
+    const now = this.now();
+    const der = buildCertificate(
+      {
+        serial: Uint8Array.from([0x03]),
+        issuer: this.id.ca.subjectDer,
+        subject: "CN=enrollsim RA (no keyEncipherment),O=enrollsim",
+        notBefore: new Date(now - 3_600_000),
+        notAfter: new Date(now + 365 * 86_400_000),
+        spki: (this.id.raKey ?? this.id.caKey).spki,
+        extensions: [basicConstraints(false), keyUsage(["digitalSignature"])],
+      },
+      this.id.caKey,
+      "sha256",
+      this.crypto,
+    );
+    this.badRa = parseCertificate(der, "unsuitable RA certificate");
+    return this.badRa;
+  }
+
   private getCaCert(): HttpResponse {
+    if (this.config.getCaCertFault === "ra-without-key-encipherment") {
+      this.remember("fault: GetCACert serves an RA certificate without keyEncipherment");
+      return { status: 200, headers: { "content-type": "application/x-x509-ca-ra-cert" }, body: buildCertsOnly([this.unsuitableRa().der, this.id.ca.der], this.crypto), url: "" };
+    }
     if (this.id.ra) {
       return {
         status: 200,
@@ -195,7 +237,10 @@ export class ScepCaServer {
         if (!verifyCsr(csr, this.crypto)) throw new Reject("badMessageCheck", "CSR signature does not verify");
         if (msg.messageType === MessageType.PKCSReq) {
           if (!sameBytes(csr.spki, signer.spki)) throw new Reject("badRequest", "PKCSReq signer key differs from the CSR key");
-          if (csr.challengePassword !== this.config.challenge) throw new Reject("badRequest", csr.challengePassword === undefined ? "CSR has no challengePassword" : "challenge password is wrong");
+          const extraExpiry = csr.challengePassword !== undefined ? this.issuedChallenges.get(csr.challengePassword) : undefined;
+          if (extraExpiry !== undefined) {
+            if (now > extraExpiry) throw new Reject("badRequest", "challenge password has expired");
+          } else if (csr.challengePassword !== this.config.challenge) throw new Reject("badRequest", csr.challengePassword === undefined ? "CSR has no challengePassword" : "challenge password is wrong");
         } else {
           if (!this.caps.renewal) throw new Reject("badRequest", "Renewal is not advertised");
           if (!sameBytes(signer.issuerDer, this.id.ca.subjectDer) || !verifyCertificateSignature(signer, this.id.ca.spki, this.crypto)) {
@@ -206,6 +251,9 @@ export class ScepCaServer {
         if (this.config.failInfo) throw new Reject(this.config.failInfo, "configured to fail");
         const existing = this.transactions.get(msg.transactionID);
         if (existing?.issued) return { issued: existing.issued };
+        if (this.config.rejectDuplicateSubject && msg.messageType === MessageType.PKCSReq && this.issuedSubjects.has(hex(csr.subjectDer))) {
+          throw new Reject("badRequest", "a certificate with this subject was already issued (duplicate subject; renewal by re-enrolment is not allowed)");
+        }
         const t: Transaction = { subjectDer: csr.subjectDer, csr, pendingLeft: this.config.pending };
         this.transactions.set(msg.transactionID, t);
         if (t.pendingLeft > 0) {
@@ -245,6 +293,7 @@ export class ScepCaServer {
     const cert = issueCertificate(this.id, csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
     t.issued = cert;
     this.issuedBySerial.set(cert.serialHex, cert);
+    this.issuedSubjects.add(hex(t.subjectDer));
     this.stats.issued++;
     return cert;
   }
