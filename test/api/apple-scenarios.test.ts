@@ -70,6 +70,26 @@ describe("Apple failure scenarios", () => {
     ["apple-ade-device-not-assigned.yaml", "apple.ade.device-not-assigned", 5, 5],
     ["ios-restored-backup-other-mdm.yaml", "apple.profile.mdm-payload-mismatch", 3, 5],
     ["apple-first-attempt-fails-retry-succeeds.yaml", "apple.profile.install-failed", 2, 5],
+    ["apple-scep-malformed-response.yaml", "apple.scep.invalid-response", 4, 4],
+    ["apple-scep-ra-response-invalid.yaml", "apple.scep.ra-invalid", 3, 3],
+    ["apple-scep-duplicate-subject.yaml", "apple.scep.failInfo.badRequest", 4, 5],
+    ["apple-checkin-missing-content-type.yaml", "apple.checkin.http-400", 3, 3],
+    ["apple-tokenupdate-before-authenticate.yaml", "apple.checkin.http-500", 3, 3],
+    ["apple-reenroll-old-identity-rejected.yaml", "apple.checkin.http-500", 3, 3],
+    ["apple-well-known-failed.yaml", "apple.account.well-known-failed", 4, 4],
+    ["apple-direct-profile-expired.yaml", "apple.scep.failInfo.badRequest", 3, 5],
+    ["ios-personal-blocked-byod.yaml", "apple.checkin.http-403", 2, 4],
+    ["multi-imei-wrong-imei-imported.yaml", "apple.checkin.http-403", 3, 4],
+    ["serial-with-dots-upload.yaml", "apple.checkin.http-403", 4, 4],
+    ["ios-device-cap-reached.yaml", "apple.account.refused.DeviceCapReached", 3, 5],
+    ["ios-user-unlicensed.yaml", "apple.account.refused.UserLicenseTypeInvalid", 2, 3],
+    ["ios-device-type-not-supported.yaml", "apple.account.refused.DeviceTypeNotSupported", 2, 4],
+    ["ios-ue-hardware-ids-unavailable.yaml", "apple.checkin.http-400", 3, 5],
+    ["ios-ade-already-activated.yaml", "apple.ade.already-activated", 3, 5],
+    ["apple-ade-released-device.yaml", "apple.ade.device-not-assigned", 3, 3],
+    ["apple-ade-profile-before-token.yaml", "apple.ade.device-not-assigned", 3, 3],
+    ["ios-restore-expired-identity.yaml", "apple.checkin.unenrolled", 3, 3],
+    ["ios-mdm-authority-not-defined.yaml", "apple.account.refused.MdmAuthorityNotDefined", 3, 3],
   ];
   for (const [file, code, failed, devices] of cases) {
     it(`${file}: ${failed} devices fail with ${code}`, async () => {
@@ -98,5 +118,99 @@ describe("Apple transcripts", () => {
         expect(String(l.data.Token)).toMatch(/redacted|bytes/i);
       }
     }
+  }, 120_000);
+});
+
+describe("account-driven enrollment", () => {
+  it("ios-user-enrollment: form and token drivers, EnrollmentID, Error for commands not allowed in User Enrollment; no secret in the transcript", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "apple-ue-")), "trace");
+    const { summary } = await runScenario(scenario("ios-user-enrollment.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 9, enrolled: 9, failed: 0, ok: true });
+    expect(summary.steps["account.well-known"]!.count).toBe(9);
+    expect(summary.steps["account.enroll"]!.count).toBe(18); // 401, then with Bearer
+    expect(summary.steps["command.EraseDevice"]!.count).toBe(9);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(9);
+    for (const f of files) {
+      const text = readFileSync(join(dir, f), "utf8");
+      expect(text).not.toContain("ue-password-2026");
+      expect(text).not.toContain("ue-static-token-0123456789");
+      expect(text).not.toMatch(/access-token=[0-9a-f]{16}/);
+      expect(text).not.toMatch(/Bearer [0-9a-f]{16}/);
+      const lines = text.trim().split("\n").map((l) => JSON.parse(l));
+      const auth = lines.find((l) => l.kind === "decoded" && l.step === "checkin.authenticate");
+      expect(auth?.data.EnrollmentID).toMatch(/^[0-9A-F]{40}$/);
+      expect(auth?.data.UDID).toBeUndefined();
+      expect(auth?.data.SerialNumber).toBeUndefined();
+      expect(auth?.data.IMEI).toBeUndefined();
+      const sent = (stepName: string) => lines.find((l) => l.kind === "decoded" && l.step === stepName && l.data.sent)?.data.sent;
+      expect(sent("command.EraseDevice")).toMatchObject({ Status: "Error", ErrorChain: "<array 1>" });
+      // UDID, SerialNumber and IMEI are withheld: only DeviceName, OSVersion and ProductName come back.
+      expect(sent("command.DeviceInformation")).toMatchObject({ Status: "Acknowledged", QueryResponses: "<dict 3>" });
+      expect(lines.some((l) => l.kind === "decoded" && l.step === "account.dns")).toBe(true);
+    }
+  }, 120_000);
+});
+
+describe("Apple failure scenarios asserted from transcripts", () => {
+  const failing = (f: string) => join(import.meta.dirname, "../../scenarios/failures", f);
+  const traced = async (file: string) => {
+    const dir = join(mkdtempSync(join(tmpdir(), "apple-ff-")), "trace");
+    const { summary } = await runScenario(failing(file), { ...opts, trace: dir });
+    const devices = readdirSync(dir).map((f) => ({ file: f, lines: readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l)) }));
+    return { summary, devices };
+  };
+  const sent = (lines: { kind: string; step: string; data: Record<string, unknown> }[], stepName: string) =>
+    lines.find((l) => l.kind === "decoded" && l.step === stepName && l.data.sent)?.data.sent as Record<string, unknown> | undefined;
+
+  it("mac-profile-not-approved: unapproved Macs answer InstallProfile (kernel-extension policy) with Error; approved Macs acknowledge", async () => {
+    const { summary, devices } = await traced("mac-profile-not-approved.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    const statuses = devices.map((d) => sent(d.lines, "command.InstallProfile")?.Status).sort();
+    expect(statuses).toEqual(["Acknowledged", "Error", "Error"]);
+  }, 120_000);
+
+  it("apple-ade-profile-before-token / released: the device reads why (PROFILE_NOT_FOUND, DEVICE_RELEASED) and never starts ADE", async () => {
+    for (const [file, code] of [["apple-ade-profile-before-token.yaml", "PROFILE_NOT_FOUND"], ["apple-ade-released-device.yaml", "DEVICE_RELEASED"]] as const) {
+      const { summary, devices } = await traced(file);
+      expect(summary.steps["ade.enroll"]).toBeUndefined();
+      for (const d of devices) expect(d.lines.find((l) => l.kind === "decoded" && l.step === "ade.cloudconfig")?.data).toMatchObject({ found: false, code });
+    }
+  }, 120_000);
+
+  it("ios-ue-hardware-ids-unavailable: the User Enrollment Authenticate has only EnrollmentID", async () => {
+    const { devices } = await traced("ios-ue-hardware-ids-unavailable.yaml");
+    const ue = devices.filter((d) => d.lines.some((l) => l.step === "account.well-known"));
+    expect(ue).toHaveLength(3);
+    for (const d of ue) {
+      const auth = d.lines.find((l) => l.kind === "decoded" && l.step === "checkin.authenticate")!.data;
+      expect(auth.EnrollmentID).toBeDefined();
+      for (const k of ["UDID", "SerialNumber", "IMEI", "MEID"]) expect(auth[k]).toBeUndefined();
+    }
+  }, 120_000);
+
+  it("ios-ade-already-activated: erased devices enroll after the erase", async () => {
+    const { devices } = await traced("ios-ade-already-activated.yaml");
+    const erased = devices.filter((d) => d.lines.some((l) => l.step === "ade.enroll"));
+    expect(erased).toHaveLength(2);
+  }, 120_000);
+
+  it("ios-restore-same-device: one Remote Management per device, then a poll with the restored identity", async () => {
+    const { summary, devices } = await traced("ios-restore-same-device.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(summary.steps["ade.cloudconfig"]!.count).toBe(3);
+    expect(summary.steps["ade.enroll"]!.count).toBe(3);
+    for (const d of devices) {
+      const i = d.lines.findIndex((l) => l.kind === "decoded" && l.step === "ade.setup-assistant");
+      expect(d.lines[i]!.data).toMatchObject({ restoredFromOwnBackup: true, remoteManagement: false });
+      expect(d.lines.slice(i).some((l) => l.kind === "http" && l.step === "command.idle")).toBe(true);
+    }
+  }, 120_000);
+
+  it("apple-well-known-failed: no device sends an enrollment request", async () => {
+    const { summary, devices } = await traced("apple-well-known-failed.yaml");
+    expect(summary.steps["account.enroll"]).toBeUndefined();
+    expect(summary.steps["account.well-known"]!.count).toBe(4);
+    for (const d of devices) expect(d.lines.some((l) => l.step === "account.enroll")).toBe(false);
   }, 120_000);
 });

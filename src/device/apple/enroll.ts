@@ -11,6 +11,7 @@ import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleErrors, describeAppleError, type AppleError } from "../../wire/apple/errors.js";
+import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
 import {
   PROFILE_CONTENT_TYPE,
   buildAuthenticate,
@@ -33,8 +34,13 @@ export const MACOS_UA = "mdmclient/1.0 CFNetwork/1494.0.7 Darwin/23.4.0 (arm64)"
 
 export const userAgent = (dev: AppleDevice): string => (dev.osName === "macOS" ? MACOS_UA : IOS_UA);
 
+/** Keychain label of an identity; the MDM identity's label also carries its binding (`#mdm&server=…&sign=0|1…`). */
+export const MDM_LABEL_MARK = "#mdm&";
+const labelOf = (dev: AppleDevice, uuid: string): string =>
+  dev.mdmBinding?.uuid === uuid ? `apple:${uuid}${MDM_LABEL_MARK}${new URLSearchParams(dev.mdmBinding.params).toString()}` : `apple:${uuid}`;
+
 const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
-  identities: [...dev.store.identities.values()].map((i) => ({ label: `apple:${i.payloadUuid}`, certificate: i.certificate, key: i.key, chain: i.chain })),
+  identities: [...dev.store.identities.values()].map((i) => ({ label: labelOf(dev, i.payloadUuid), certificate: i.certificate, key: i.key, chain: i.chain })),
 });
 
 export const fail = (dev: AppleDevice, code: string, stepName: string, message: string): FlowResult => ({ ok: false, code, step: stepName, message, keychain: keychainOf(dev) });
@@ -63,10 +69,32 @@ export interface EnrollMode {
   /** ADE `is_mdm_removable`: false → the user cannot remove the MDM profile. */
   removable?: boolean;
   extraAnchors?: Certificate[];
+  /** Account-driven enrollment: the EnrollmentMode the profile must carry. */
+  account?: "BYOD" | "ADDE";
+  /** Account-driven enrollment: Authorization: Bearer on every MDM request. */
+  bearer?: string;
+  /** Account-driven enrollment with the form driver: the sign-in URL (kept to re-authenticate at check-in). */
+  authUrl?: string;
+}
+
+/**
+ * macOS: payloads whose schema says `userapprovedmdm` are refused while the enrollment is not
+ * user-approved (field failure mac-profile-not-approved).
+ */
+function needsUserApproval(dev: AppleDevice, parsed: ParsedProfile): AppleError | undefined {
+  if (dev.osName !== "macOS" || dev.userApproved) return undefined;
+  const p = parsed.profile.payloads.find((x) => PAYLOAD_TYPES.find((t) => t.type === x.type)?.os.macOS?.userapprovedmdm);
+  return p ? AppleErrors.needsUserApproval(p.type) : undefined;
 }
 
 /** Installs a profile (for enrollment or InstallProfile) and returns the refusal, if any. */
-async function install(dev: AppleDevice, o: AppleOptions, bytes: Uint8Array, anchors: Certificate[]): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
+async function install(
+  dev: AppleDevice,
+  o: AppleOptions,
+  bytes: Uint8Array,
+  anchors: Certificate[],
+  gate?: (parsed: ParsedProfile) => AppleError | undefined,
+): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const ctx = dev.ctx;
   let parsed: ParsedProfile;
   try {
@@ -89,6 +117,8 @@ async function install(dev: AppleDevice, o: AppleOptions, bytes: Uint8Array, anc
     if (e instanceof ProfileError) return { error: e.apple, stepName: "profile.parse" };
     throw e;
   }
+  const refusedByGate = gate?.(parsed);
+  if (refusedByGate) return { parsed, error: refusedByGate, stepName: "profile.install" };
   const env: InstallEnv = {
     ctx: ctx.protocol,
     store: dev.store,
@@ -125,6 +155,10 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   if (first.error) return refused(dev, first.error, first.stepName);
   const mdm = first.mdm;
   if (!mdm) return { ok: true, code: "apple.profile.installed", keychain: keychainOf(dev) };
+  if (mode.account && mdm.enrollmentMode !== mode.account) {
+    dev.store.remove(first.parsed!.profile.identifier);
+    return refused(dev, AppleErrors.badField("EnrollmentMode", `account-driven ${mode.account === "BYOD" ? "User" : "Device"} Enrollment needs EnrollmentMode ${mode.account}, the profile has ${mdm.enrollmentMode ?? "none"}`), "profile.install");
+  }
   const identity = dev.store.identity(mdm.identityCertificateUUID)!;
   const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
   let http: HttpClient | undefined;
@@ -137,25 +171,47 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     });
     const client = new MdmClient(
       ctx.protocol,
-      { topic: mdm.topic, serverURL: mdm.serverURL, checkInURL: mdm.checkInURL, ref: { udid: dev.udid } },
-      { http, userAgent: userAgent(dev), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
+      { topic: mdm.topic, serverURL: mdm.serverURL, checkInURL: mdm.checkInURL, ref: dev.ref },
+      { http, userAgent: userAgent(dev), ...(o.clientFault === "checkin-without-content-type" ? { omitCheckinContentType: true } : {}), ...(mode.bearer ? { bearer: mode.bearer } : {}), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );
     dev.accessRights = mdm.accessRights;
     dev.installer = async (payload) => {
-      const r = await install(dev, o, payload, anchors);
+      const r = await install(dev, o, payload, anchors, (p) => needsUserApproval(dev, p));
       if (r.error) return r.error;
       if (r.mdm) return AppleErrors.badField("PayloadContent", "an MDM payload cannot be installed by InstallProfile");
       return undefined;
     };
     const id = ctx.identity;
+    /** A check-in the server answered with an HTTP error status the device cannot go on from. */
+    const httpRefusal = (e: unknown, stepName: string): FlowResult | undefined => {
+      if (!(e instanceof TransportError && e.kind === "http-status" && e.status)) return undefined;
+      dev.store.remove(first.parsed!.profile.identifier);
+      const shown = stepName === "checkin.authenticate" ? "Profile Installation Failed. Connection to the server could not be established. " : "";
+      return fail(dev, `apple.checkin.http-${e.status}`, stepName, `${shown}(the server answered HTTP ${e.status} to ${stepName}; the MDM payload was not installed)`);
+    };
+    if (o.clientFault === "tokenupdate-before-authenticate") {
+      // Injected client bug (field failure apple-tokenupdate-before-authenticate): TokenUpdate first.
+      decoded(ctx.protocol, "device", { clientFault: "TokenUpdate sent before Authenticate" });
+      try {
+        const early = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.unlockToken }));
+        if (early.kind === "unenrolled") {
+          dev.store.remove(first.parsed!.profile.identifier);
+          return fail(dev, `apple.checkin.http-${early.status}`, "checkin.tokenupdate", `the server answered HTTP ${early.status} to a TokenUpdate sent before Authenticate`);
+        }
+      } catch (e) {
+        const r = httpRefusal(e, "checkin.tokenupdate");
+        if (r) return r;
+        throw e;
+      }
+    }
     let auth;
     try {
       auth = await client.checkin(
         buildAuthenticate({
           topic: mdm.topic,
-          ref: { udid: dev.udid },
+          ref: dev.ref,
           deviceName: dev.deviceName,
           model: id.modelNumber ?? id.modelIdentifier,
           modelName: id.modelName ?? id.marketingName,
@@ -176,21 +232,36 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         dev.store.remove(first.parsed!.profile.identifier);
         return refused(dev, AppleErrors.installFailedServer(e.status!), "checkin.authenticate");
       }
+      const r = httpRefusal(e, "checkin.authenticate");
+      if (r) return r;
       throw e;
     }
     if (auth.kind === "unenrolled") {
       dev.store.remove(first.parsed!.profile.identifier);
       return fail(dev, "apple.checkin.refused", "checkin.authenticate", `the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed`);
     }
+    dev.mdmBinding = {
+      uuid: mdm.identityCertificateUUID,
+      params: {
+        server: mdm.serverURL,
+        sign: mdm.signMessage ? "1" : "0",
+        rights: String(mdm.accessRights),
+        ...(dev.supervised ? { sup: "1" } : {}),
+        ...(mode.ade ? { ade: "1" } : {}),
+        ...(dev.enrollmentId ? { eid: dev.enrollmentId } : {}),
+        ...(mode.account ? { mode: mode.account } : {}),
+        ...(mode.authUrl ? { signin: mode.authUrl } : {}),
+      },
+    };
     dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     const tokenUpdate = () =>
       client.checkin(
         buildTokenUpdate({
           topic: mdm.topic,
-          ref: { udid: dev.udid },
+          ref: dev.ref,
           token: dev.pushToken,
           pushMagic: dev.pushMagic,
-          unlockToken: dev.unlockToken,
+          unlockToken: dev.userEnrollment ? undefined : dev.unlockToken, // no device passcode control in User Enrollment
           ...(mode.ade ? { awaitingConfiguration: dev.awaitingConfiguration } : {}),
           ...(dev.osName === "macOS" ? { notOnConsole: false } : {}),
         }),
@@ -219,7 +290,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
       if (r.unenrolled) return unenroll(dev, client, mdm, first.parsed!, "command.idle", 401);
       if (dev.erased) return { ok: true, code: "apple.erased", keychain: keychainOf(dev) };
       if (dev.unenrolled) {
-        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid }));
+        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
         // The server removed the enrollment profile: the device leaves management, as asked.
         decoded(ctx.protocol, "device", { unenrolledBy: "RemoveProfile", checkOut: mdm.checkOutWhenRemoved });
         return { ok: true, code: "apple.unenrolled.by-server", keychain: keychainOf(dev) };
@@ -252,7 +323,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
       decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });
     } else if (o.unenrollAtEnd) {
       dev.store.remove(first.parsed!.profile.identifier);
-      if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid }));
+      if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
     decoded(ctx.protocol, "device", { commands: dev.commandLog.length, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
@@ -269,7 +340,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
  */
 async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClient, mdm: MdmPayload, mode: EnrollMode): Promise<{ step: string; status: number } | undefined> {
   const ctx = dev.ctx.protocol;
-  const ref = { udid: dev.udid };
+  const ref = dev.ref;
   const awaiting = mode.ade ? dev.awaitingConfiguration : undefined;
   if (o.bootstrapToken ?? mode.ade) {
     const token = ctx.entropy.fork("bootstrap-token").bytes(32);
@@ -317,7 +388,7 @@ async function unenroll(dev: AppleDevice, client: MdmClient, mdm: MdmPayload, pa
   dev.store.remove(parsed.profile.identifier);
   let checkedOut = false;
   if (mdm.checkOutWhenRemoved) {
-    await client.checkin(buildCheckOut(mdm.topic, { udid: dev.udid })).catch(() => undefined);
+    await client.checkin(buildCheckOut(mdm.topic, dev.ref)).catch(() => undefined);
     checkedOut = true;
   }
   return fail(dev, "apple.checkin.unenrolled", stepName, `the server answered HTTP ${status}; the device treats it as unenrollment and removed the MDM profile${checkedOut ? " (CheckOut sent)" : ""}`);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
-import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
+import { toPem } from "../../wire/x509/certificate.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { buildSignedData } from "../../wire/cms/signed-data.js";
@@ -10,6 +11,8 @@ import type { Flow, FlowContext, FlowResult } from "../flow.js";
 import type { Platform } from "../catalog.js";
 import { issueDeviceIdentity, testDeviceCa } from "./device-ca.js";
 import { enrollWithProfile, fail, fetchProfile, optionAnchors, userAgent } from "./enroll.js";
+import { appleCheckin } from "./checkin.js";
+import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
 
@@ -30,16 +33,24 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
     name,
     description: "Profile-based enrollment: download the .mobileconfig, install certificates → SCEP → MDM, check in, process commands",
     platforms,
+    checkin: appleCheckin,
     async run(ctx, raw) {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
+      if (o.clientFault === "old-identity-after-reenroll" || o.restoredStaleIdentity) return reenrollThenOldIdentity(ctx, o, raw, name);
       return withReenroll(ctx, o, async (generation) => {
         // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
         for (let attempt = 0; ; attempt++) {
           const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation: generation * 4 + attempt });
           if (o.restoredBackupFrom && generation === 0) dev.restoreBackupFrom(o.restoredBackupFrom);
+          if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
           const url = o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`;
           const bytes = await fetchProfile(ctx, dev, url);
+          if (o.installDelaySeconds && attempt === 0) {
+            // The user opens Settings and installs the downloaded profile later.
+            decoded(ctx.protocol, "profile.install-delay", { seconds: o.installDelaySeconds });
+            await dev.sleep(o.installDelaySeconds * 1000);
+          }
           const r = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
           if (r.ok || r.code !== "apple.profile.install-failed" || attempt >= (o.installRetries ?? 0)) {
             return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
@@ -86,10 +97,13 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
     name,
     description: "Automated Device Enrollment: cloud configuration, signed MachineInfo to the enrollment URL, profile install, await configuration until DeviceConfigured",
     platforms,
+    checkin: appleCheckin,
     async run(ctx, raw): Promise<FlowResult> {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
-      return withReenroll(ctx, o, (generation) => runAde(ctx, o, name, generation));
+      if (o.ade?.restoredFromOwnBackup) return restoreOwnBackup(ctx, o, raw, name);
+      // eraseIfActivated: the activated device is erased, then enrolls (outcome ….after-erase).
+      return withReenroll(ctx, o.ade?.alreadyActivated && o.ade.eraseIfActivated ? { ...o, reenrollAfterErase: true } : o, (generation) => runAde(ctx, o, name, generation));
     },
   };
 }
@@ -97,13 +111,22 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
 async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generation: number): Promise<FlowResult> {
   const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation });
   dev.ade = true;
+  if (o.ade?.alreadyActivated && generation === 0) {
+    // Activated (Setup Assistant completed) before a profile was assigned: Setup Assistant never
+    // asks for the cloud configuration again until the device is erased.
+    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false, eraseToEnroll: o.ade.eraseIfActivated ?? false });
+    if (!o.ade.eraseIfActivated) {
+      return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", "the device was activated before an enrollment profile was assigned; it must be erased before it can enroll through ADE");
+    }
+    return { ok: true, code: "apple.erased", keychain: { identities: [] } };
+  }
   const abs0 = (u: string) => (u.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
   let cc: AdeCloudConfig = o.ade?.cloudConfig ?? {};
   const ccUrl = o.ade?.cloudConfigUrl ?? (!o.ade?.cloudConfig && ctx.targets.server?.embedded ? "/apple/ade/cloudconfig" : undefined);
   if (ccUrl) {
     const fetched = await fetchCloudConfig(ctx, `${abs0(ccUrl)}?serial=${encodeURIComponent(ctx.identity.serialNumber)}`);
-    if (!fetched) {
-      return fail(dev, "apple.ade.device-not-assigned", "ade.cloudconfig", "no cloud configuration for this serial: no Remote Management pane; the device sets up as a consumer device and cannot enroll");
+    if ("missing" in fetched) {
+      return fail(dev, "apple.ade.device-not-assigned", "ade.cloudconfig", `no cloud configuration for this serial${fetched.missing ? ` (${fetched.missing})` : ""}: no Remote Management pane; the device sets up as a consumer device and cannot enroll`);
     }
     cc = fetched;
   }
@@ -175,6 +198,51 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
   return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
 }
 
+/**
+ * Field failure apple-reenroll-old-identity-rejected: the device enrolls, enrolls again (same
+ * UDID, new SCEP identity from a fresh key slot), and then one command poll still goes out with
+ * the old identity (the race the field reports). What the server answers decides the outcome.
+ */
+async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
+  const enrollOnce = async (generation: number) => {
+    const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation });
+    const bytes = await fetchProfile(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+    return enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
+  };
+  const first = await enrollOnce(0);
+  if (!first.ok) return first;
+  const second = await enrollOnce(1);
+  if (!second.ok) return second;
+  decoded(ctx.protocol, "device", o.restoredStaleIdentity ? { restoredBackup: "the backup brought back the previous management identity" } : { clientFault: "a command poll with the identity of the previous enrollment" });
+  const old = { certificates: first.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })), serverIds: {} };
+  try {
+    const out = await appleCheckin(ctx, raw, old);
+    if (!out.ok) return { ...out, keychain: second.keychain };
+  } catch (e) {
+    if (e instanceof TransportError && e.kind === "http-status" && e.status) {
+      return { ok: false, code: `apple.checkin.http-${e.status}`, step: "command.idle", message: `a request with the old identity got HTTP ${e.status}: ${e.message}`, keychain: second.keychain };
+    }
+    throw e;
+  }
+  return { ...second, code: `${second.code}.old-identity-accepted` };
+}
+
+/**
+ * Field failure ios-restore-same-device (by design): an ADE device is restored from its own
+ * backup. Setup Assistant does not show Remote Management again (no cloud configuration, no
+ * enrollment request); the restored management state (profile, identity) is kept and the device
+ * goes on polling its server with it.
+ */
+async function restoreOwnBackup(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
+  const first = await runAde(ctx, o, name, 0);
+  if (!first.ok) return first;
+  decoded(ctx.protocol, "ade.setup-assistant", { restoredFromOwnBackup: true, remoteManagement: false, managementKept: true });
+  const state = { certificates: first.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })), serverIds: {} };
+  const out = await appleCheckin(ctx, raw, state);
+  if (!out.ok) return { ...out, keychain: first.keychain };
+  return { ...first, code: `${first.code}.restored-own-backup` };
+}
+
 /** EraseDevice resets the device; with `reenrollAfterErase` it enrolls again, once. */
 async function withReenroll(ctx: FlowContext, o: AppleOptions, once: (generation: number) => Promise<FlowResult>): Promise<FlowResult> {
   const first = await once(0);
@@ -185,10 +253,15 @@ async function withReenroll(ctx: FlowContext, o: AppleOptions, once: (generation
 }
 
 /** The cloud configuration for this device, or undefined when the service knows no such device (404). */
-async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloudConfig | undefined> {
+async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloudConfig | { missing: string }> {
   return step(ctx.protocol, "ade.cloudconfig", async () => {
     const res = await exchange(ctx.protocol, "ade.cloudconfig", { method: "GET", url, headers: { accept: "application/json" } }, { acceptStatus: [404] });
-    if (res.status === 404) return undefined;
+    if (res.status === 404) {
+      const b = readErrorBody(res.body, mediaType(res));
+      const code = typeof b?.code === "string" ? b.code.slice(0, 100) : "";
+      decoded(ctx.protocol, "ade.cloudconfig", { found: false, code: code || null, message: typeof b?.message === "string" ? b.message.slice(0, 300) : null });
+      return { missing: code };
+    }
     if (!mediaType(res).includes("json")) throw new ProtocolViolationError("apple.ade.cloudconfig", `cloud configuration has Content-Type "${mediaType(res)}", expected JSON`);
     let v: unknown;
     try {
@@ -230,9 +303,28 @@ function readErrorBody(body: Uint8Array, type: string): Record<string, unknown> 
   }
 }
 
+function accountFlow(name: string, platforms: readonly Platform[], variant: AccountVariant): Flow<never> {
+  return {
+    name,
+    description:
+      variant === "mdm-byod"
+        ? "Account-driven User Enrollment: .well-known discovery, POST BaseURL, Bearer sign-in, profile with EnrollmentMode BYOD, EnrollmentID instead of hardware ids"
+        : "Account-driven Device Enrollment: .well-known discovery, POST BaseURL, Bearer sign-in, profile with EnrollmentMode ADDE",
+    platforms,
+    checkin: appleCheckin,
+    async run(ctx, raw) {
+      checkPlatform(ctx, platforms, name);
+      return runAccountDriven(ctx, appleOptions(raw), variant, () => serverBase(ctx, name));
+    },
+  };
+}
+
 export const appleFlows: Record<string, Flow<never>> = {
   "ios-profile": profileFlow("ios-profile", ["ios", "ipados"]),
   "macos-profile": profileFlow("macos-profile", ["macos"]),
   "ios-ade": adeFlow("ios-ade", ["ios", "ipados"]),
   "macos-ade": adeFlow("macos-ade", ["macos"]),
+  "ios-user-enrollment": accountFlow("ios-user-enrollment", ["ios", "ipados"], "mdm-byod"),
+  "macos-user-enrollment": accountFlow("macos-user-enrollment", ["macos"], "mdm-byod"),
+  "ios-account-device-enrollment": accountFlow("ios-account-device-enrollment", ["ios", "ipados"], "mdm-adde"),
 };

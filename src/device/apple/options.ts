@@ -35,12 +35,42 @@ export interface AppleOptions {
   userChannel?: boolean;
   /** Profile flows: the user retries a failed profile install this many times. */
   installRetries?: number;
+  /** macOS profile flows: the user approves the MDM profile in System Settings > Profiles (default true). */
+  userApprovesProfile?: boolean;
+  /**
+   * Profile flows: after enrolling, the device's identity is renewed (it enrolls again with a new
+   * identity), then a backup restore brings back the old identity, which its next poll uses.
+   */
+  restoredStaleIdentity?: boolean;
+  /** Profile flows: the user installs the downloaded profile this long after downloading it (device clock). */
+  installDelaySeconds?: number;
   /** The device was restored from a backup taken while enrolled in another MDM (its ServerURL). */
   restoredBackupFrom?: string;
   /** After EraseDevice the device enrolls again (once), as a wiped device would. */
   reenrollAfterErase?: boolean;
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
+  /**
+   * An injected client-implementation bug (field failures caused by `client-impl`): check-ins
+   * without Content-Type, TokenUpdate sent before Authenticate, or (profile flows) an enrollment
+   * repeated with a new identity after which one command poll still uses the old identity.
+   */
+  clientFault?: "checkin-without-content-type" | "tokenupdate-before-authenticate" | "old-identity-after-reenroll";
+  /** Account-driven enrollment (ios-user-enrollment, macos-user-enrollment, ios-account-device-enrollment). */
+  account?: {
+    /** The managed Apple ID the user types (user@domain); default user<n>@<domain>. */
+    user?: string;
+    /** Domain when `user` is absent (default enrollsim.test). */
+    domain?: string;
+    /** Skip the domain: GET this .well-known URL. */
+    wellKnownUrl?: string;
+    /** Auth driver for the 401 Bearer apple-as-web challenge (default: token when `token` is set, else form). */
+    auth?: "token" | "form";
+    /** token driver: the access token the web sign-in would have produced. */
+    token?: string;
+    /** form driver: the password typed into the sign-in form. */
+    password?: string;
+  };
   ade?: {
     /** Where to fetch the cloud configuration (default: the embedded stand-in when `cloudConfig` is absent). */
     cloudConfigUrl?: string;
@@ -53,6 +83,12 @@ export interface AppleOptions {
     basicAuth?: { username: string; password: string };
     /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
     allowSoftwareUpdate?: boolean;
+    /** The device was activated before a profile was assigned: Setup Assistant does not run again. */
+    alreadyActivated?: boolean;
+    /** …and the user erases it, after which it enrolls through ADE. */
+    eraseIfActivated?: boolean;
+    /** After enrolling, the device is restored from its own backup: no Remote Management again, management kept. */
+    restoredFromOwnBackup?: boolean;
   };
 }
 

@@ -34,6 +34,9 @@ const MAC_APPS: InstalledApp[] = [
   { identifier: "com.apple.Terminal", name: "Terminal", version: "455", shortVersion: "2.14", managed: false },
 ];
 
+/** DeviceInformation keys a User Enrollment never answers (Apple: no UDID, serial, IMEI, MEID, MACs). */
+const UE_HIDDEN_QUERIES = new Set(["UDID", "SerialNumber", "IMEI", "MEID", "ICCID", "WiFiMAC", "BluetoothMAC", "EthernetMAC", "EthernetMACs", "ProvisioningUDID", "DeviceID", "EASDeviceIdentifier", "PhoneNumber", "ServiceSubscriptions", "CurrentCarrierNetwork"]);
+
 export class AppleDevice {
   readonly store = new AppleStore();
   readonly osName: OsName;
@@ -43,6 +46,15 @@ export class AppleDevice {
   supervised: boolean;
   ade = false;
   userEnrollment = false;
+  /** macOS: the user approved the MDM profile (System Settings > Profiles); ADE enrollments are user-approved. */
+  userApproved = true;
+  /**
+   * The enrolled MDM binding, written into the keychain label of the MDM identity so that the
+   * runner's persisted keychain is enough for a steady-state check-in (see checkin.ts).
+   */
+  mdmBinding?: { uuid: string; params: Record<string, string> };
+  /** User Enrollment: the enrollment-scoped id that replaces the UDID (new on every enrollment). */
+  enrollmentId?: string;
   accessRights = 8191;
   awaitingConfiguration = false;
   configured = false;
@@ -82,9 +94,15 @@ export class AppleDevice {
     return this.ctx.identity.udid ?? this.ctx.identity.serialNumber;
   }
 
-  /** %Variable% values for profile payloads (macOS and iOS names). */
+  /** Who the device is on the MDM channel: UDID, or EnrollmentID in User Enrollment. */
+  get ref(): { udid: string } | { enrollmentId: string } {
+    return this.userEnrollment && this.enrollmentId ? { enrollmentId: this.enrollmentId } : { udid: this.udid };
+  }
+
+  /** %Variable% values for profile payloads (macOS and iOS names). User Enrollment exposes no hardware identifiers. */
   get vars(): Record<string, string | undefined> {
     const id = this.ctx.identity;
+    if (this.userEnrollment) return { DeviceName: this.deviceName, ComputerName: this.deviceName, ProductName: id.modelIdentifier };
     return {
       SerialNumber: id.serialNumber,
       HardwareUUID: this.udid,
@@ -222,6 +240,8 @@ export class AppleDevice {
       if (!k) continue; // unknown query keys are ignored, as devices do
       const rule = k.os?.[this.osName];
       if (rule && (rule.introduced === "n/a" || (this.userEnrollment && rule.userenrollment === "forbidden"))) continue;
+      // User Enrollment: hardware identifiers are never disclosed (field failure ios-ue-hardware-ids-unavailable).
+      if (this.userEnrollment && UE_HIDDEN_QUERIES.has(q)) continue;
       if (!rule && schema.os[this.osName] === undefined) continue;
       const value = this.queryValue(q);
       if (value === undefined && ["IMEI", "MEID", "EthernetMAC", "BluetoothMAC", "ModelNumber", "ProvisioningUDID", "IsAppleSilicon", "LocalHostName", "HostName", "SystemIntegrityProtectionEnabled"].includes(q)) continue;
@@ -277,7 +297,7 @@ export class AppleDevice {
           if (s.type === "dictionary" || s.type === "data") continue;
           info[s.key] = synthesize(s, this.osName);
         }
-        Object.assign(info, this.osName === "iOS" ? { HardwareEncryptionCaps: 3, PasscodePresent: true, PasscodeCompliant: true, PasscodeCompliantWithProfiles: true } : { FDE_Enabled: true, SystemIntegrityProtectionEnabled: true });
+        Object.assign(info, this.osName === "iOS" ? { HardwareEncryptionCaps: 3, PasscodePresent: true, PasscodeCompliant: true, PasscodeCompliantWithProfiles: true } : { FDE_Enabled: true, SystemIntegrityProtectionEnabled: true, UserApprovedEnrollment: this.userApproved });
         for (const key of Object.keys(info)) if (!(k.subkeys ?? []).some((s) => s.key === key)) delete info[key];
         return ack({ SecurityInfo: info });
       }

@@ -80,8 +80,18 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
   });
   let outcome;
   try {
+    // Same order as enroll(): GetCACaps, GetCACert (both cached), then the device's own RA check.
+    await client.getCaCaps();
+    const chain = await client.getCaCert();
+    const enc = chain.encryption;
+    if (chain.form === "ra" && enc !== chain.ca && enc.keyUsage && !enc.keyUsage.includes("keyEncipherment")) {
+      // The request envelope goes to the RA: an RA key that may not encipher is unusable (field-failures apple-scep-ra-response-invalid).
+      decoded(ctx, "profile.scep", { refused: `RA certificate ${enc.subject} has keyUsage ${enc.keyUsage.join(",")} (no keyEncipherment)` });
+      return AppleErrors.scepRaInvalid();
+    }
     outcome = await client.enroll({ csr, key });
   } catch (e) {
+    if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
     throw e;
   }

@@ -39,6 +39,8 @@ export interface MdmTransport {
   /** Account-driven enrollment: Authorization: Bearer on every request. */
   bearer?: string;
   userAgent?: string;
+  /** Injected client bug (field failure apple-checkin-missing-content-type): check-ins go without Content-Type. */
+  omitCheckinContentType?: boolean;
 }
 
 /** What the device does with one command. */
@@ -85,7 +87,8 @@ export class MdmClient {
   ) {}
 
   private headers(body: Uint8Array, contentType: string): Record<string, string> {
-    const h: Record<string, string> = { "content-type": contentType };
+    const h: Record<string, string> = {};
+    if (!(this.transport.omitCheckinContentType && contentType === CHECKIN_CONTENT_TYPE)) h["content-type"] = contentType;
     if (this.transport.userAgent) h["user-agent"] = this.transport.userAgent;
     if (this.transport.signer) h["mdm-signature"] = signMdmBody(body, this.transport.signer.cert, this.transport.signer.key, this.transport.signer.crypto);
     if (this.transport.bearer) h["authorization"] = `Bearer ${this.transport.bearer}`;
@@ -116,7 +119,14 @@ export class MdmClient {
     const mt = String(dict.MessageType);
     const name = `checkin.${mt.toLowerCase()}`;
     return step(this.ctx, name, async () => {
-      const out = await this.put(name, this.endpoint.checkInURL, dict, CHECKIN_CONTENT_TYPE);
+      let out: CheckinOutcome;
+      try {
+        out = await this.put(name, this.endpoint.checkInURL, dict, CHECKIN_CONTENT_TYPE);
+      } catch (e) {
+        // The message that got an HTTP error status still goes into the transcript (under its HTTP line).
+        if (e instanceof TransportError && e.kind === "http-status") decoded(this.ctx, name, { ...summarize(dict), status: e.status ?? null });
+        throw e;
+      }
       decoded(this.ctx, name, { ...summarize(dict), status: out.kind === "ok" ? out.response.status : out.status });
       if (out.kind === "ok" && out.body.length && mt !== "Authenticate" && mt !== "TokenUpdate" && mt !== "CheckOut") {
         const type = (out.response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();

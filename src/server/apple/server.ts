@@ -9,12 +9,16 @@
  * - POST /apple/api/commands       enqueue {udid, requestType, payload}; GET /apple/api/devices[/UDID] results
  * - GET  /apple/ade/cloudconfig    stand-in for Apple's cloud-configuration service (JSON; 404 when unassigned)
  * - GET  /apple/ca.pem             the reference CA (devices in embedded runs read it over verified HTTPS)
+ * - GET  /.well-known/com.apple.remotemanagement   account-driven discovery (mdm-byod, mdm-adde)
+ * - POST /apple/account/{byod,adde} account-driven BaseURL: 401 Bearer apple-as-web, then the profile
+ * - GET|POST /apple/account/auth   the sign-in form (308 to apple-remotemanagement-user-login://…?access-token=)
  */
 import { randomUUID } from "node:crypto";
 import { ScenarioError } from "../../errors/index.js";
 import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { testDeviceCa } from "../../device/apple/device-ca.js";
+import { EMBEDDED_ACCOUNT_PASSWORD } from "../../device/apple/account.js";
 import { parseSignedData, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
 import {
   CHECKIN_CONTENT_TYPE,
@@ -57,7 +61,44 @@ export interface AppleServerConfig {
   cloudConfig?: Record<string, unknown>;
   /** The cloud-configuration stand-in knows no device (not assigned in Apple Business Manager). */
   adeUnassigned?: boolean;
+  /** Why the stand-in knows no profile for the device (404 body code): never assigned, released from ABM, or the profile predates the ADE token. */
+  adeUnassignedReason?: "not-assigned" | "released" | "profile-before-token";
+  /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment) gets 400. */
+  requireHardwareIds?: boolean;
+  /** Account-driven enrollment (.well-known, Bearer sign-in). */
+  account?: AccountConfig;
+  /**
+   * Corporate identifiers (an admin's upload of serial numbers / IMEIs). A device whose
+   * Authenticate SerialNumber or IMEI (the server reads only the one IMEI key) is declared is
+   * corporate, else personal; `blockPersonal` refuses personal devices (403). An upload with an
+   * entry containing "." fails as a whole (nothing is declared).
+   */
+  corporate?: { identifiers?: string[]; blockPersonal?: boolean };
+  /** Each served profile embeds its own SCEP challenge, valid this long (direct-enrollment credential lifetime). */
+  profileChallengeLifetimeSeconds?: number;
+  /** Status for check-ins/reports of an enrollment the server does not know (401 default; NanoMDM answers 500). */
+  unknownDeviceStatus?: 401 | 500;
 }
+
+export interface AccountConfig {
+  /** `failed`: the .well-known document answers 403 com.apple.well-known.failed. */
+  wellKnown?: "serve" | "failed";
+  /** Access tokens accepted as is (what a scenario's token driver presents). */
+  tokens?: string[];
+  /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
+  password?: string;
+  /** Enrollments per managed Apple ID; more get 403 DeviceCapReached. */
+  maxDevicesPerUser?: number;
+  /** Managed Apple IDs without an MDM licence: 403 UserLicenseTypeInvalid. */
+  unlicensedUsers?: string[];
+  /** false: the tenant has no MDM authority configured; enrollment requests get 403 MdmAuthorityNotDefined (default true). */
+  mdmAuthorityDefined?: boolean;
+  /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */
+  allowedDeviceTypes?: ("iPhone" | "iPad" | "Mac")[];
+}
+
+export const DEFAULT_ACCOUNT_PASSWORD = EMBEDDED_ACCOUNT_PASSWORD;
+export const LOGIN_REDIRECT = "apple-remotemanagement-user-login://authentication-results";
 
 export const defaultAppleConfig = (): AppleServerConfig => ({
   signMessage: false,
@@ -94,6 +135,10 @@ interface DeviceRecord {
   users: string[];
   /** The identity certificate the device authenticated with (DER). */
   identity: Uint8Array;
+  /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */
+  accountUser?: string;
+  /** Corporate when a declared serial / IMEI matched at Authenticate. */
+  ownership: "corporate" | "personal";
 }
 
 export interface AppleServerStats {
@@ -141,6 +186,11 @@ export class AppleServer {
   private signer?: { cert: Certificate; key: PrivateKey };
   private readonly profileUuid = randomUUID().toUpperCase();
   private readonly failedOnce = new Set<string>();
+  private corporateSet?: Set<string>;
+  /** Access tokens issued by the sign-in form → managed Apple ID. */
+  private readonly issuedTokens = new Map<string, string>();
+  /** Account-driven profiles issued per managed Apple ID. */
+  private readonly accountEnrollments = new Map<string, number>();
 
   constructor(
     private readonly ctx: HalfContext,
@@ -197,12 +247,23 @@ export class AppleServer {
     return this.signer;
   }
 
+  /** The SCEP challenge a profile embeds: the CA's, or a fresh one with a lifetime (profileChallengeLifetimeSeconds). */
+  private profileChallenge(): string {
+    const life = this.config.profileChallengeLifetimeSeconds;
+    if (life === undefined) return this.ctx.scep.config.challenge;
+    const challenge = `profile-${randomUUID()}`;
+    this.ctx.scep.addChallenge(challenge, this.ctx.now() + life * 1000);
+    return challenge;
+  }
+
   /** The enrollment profile served to every device. */
-  async profile(): Promise<Uint8Array> {
+  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }): Promise<Uint8Array> {
     const c = this.config;
     const urls = this.ctx.urls();
     const scepUuid = randomUUID().toUpperCase();
-    const subject = c.scepSubject.split(",").map((rdn) => {
+    // User Enrollment: no hardware identifier exists to put in the subject; the managed Apple ID names it.
+    const dn = account?.mode === "BYOD" ? `O=enrollsim,OU=user-enrollment,CN=${account.user.replace(/[,=+]/g, "_")}` : c.scepSubject;
+    const subject = dn.split(",").map((rdn) => {
       const i = rdn.indexOf("=");
       return [[rdn.slice(0, i).trim(), rdn.slice(i + 1).trim()]];
     });
@@ -216,7 +277,7 @@ export class AppleServer {
         URL: `${urls.http}/scep`,
         Name: "enrollsim",
         Subject: subject,
-        Challenge: this.ctx.scep.config.challenge,
+        Challenge: this.profileChallenge(),
         Keysize: 2048,
         "Key Type": "RSA",
         "Key Usage": 5,
@@ -235,6 +296,11 @@ export class AppleServer {
       CheckOutWhenRemoved: c.checkOutWhenRemoved,
       ServerCapabilities: ["com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken"],
     };
+    if (account) {
+      mdm.EnrollmentMode = account.mode;
+      mdm.AssignedManagedAppleID = account.user;
+      if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
+    }
     if (c.fault === "missing-identity-uuid") delete mdm.IdentityCertificateUUID;
     payloads.push(mdm);
     const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads }));
@@ -306,7 +372,16 @@ export class AppleServer {
   private cloudConfig(req: HttpRequest): HttpResponse {
     const serial = new URL(req.url, "http://localhost").searchParams.get("serial") ?? "";
     if (!/^[A-Z0-9]{8,14}$/.test(serial)) return text(400, "serial is required");
-    if (this.config.adeUnassigned) return this.reject("ade.unassigned", json(404, { code: "DEVICE_NOT_ASSIGNED", serial }));
+    if (this.config.adeUnassigned) {
+      const reason = this.config.adeUnassignedReason ?? "not-assigned";
+      const body =
+        reason === "released"
+          ? { code: "DEVICE_RELEASED", serial, message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" }
+          : reason === "profile-before-token"
+            ? { code: "PROFILE_NOT_FOUND", serial, message: "the enrollment profile was created before the ADE token was uploaded and is not known to Apple's service" }
+            : { code: "DEVICE_NOT_ASSIGNED", serial };
+      return this.reject(`ade.${reason}`, json(404, body));
+    }
     const urls = this.ctx.urls();
     return json(200, {
       url: `${urls.https}/apple/ade/enroll`,
@@ -342,6 +417,8 @@ export class AppleServer {
     if (!sameBytes(cert.issuerDer, ca.subjectDer) || !verifyCertificateSignature(cert, ca.spki, this.crypto)) {
       return this.reject("mdm.unknown-identity", text(401, "device identity is not issued by this server's CA"));
     }
+    const now = this.ctx.now();
+    if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) return this.reject("mdm.identity-expired", text(401, `device identity certificate is not valid now (notAfter ${cert.notAfter.toISOString()})`));
     return cert;
   }
 
@@ -349,6 +426,115 @@ export class AppleServer {
     const uuid = randomUUID().toUpperCase();
     d.queue.push({ uuid, requestType, body: buildPlistBytes(buildCommand(uuid, requestType, payload)) });
     return uuid;
+  }
+
+  /** The managed Apple ID a request's Bearer token belongs to; undefined without one, null when unknown. */
+  private bearerUser(req: HttpRequest): string | null | undefined {
+    const h = req.headers?.authorization;
+    if (!h) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
+    if (!m) return null;
+    const t = m[1]!;
+    const issued = this.issuedTokens.get(t);
+    if (issued) return issued;
+    const a = this.config.account;
+    return a?.tokens?.includes(t) ? `token-user-${a.tokens.indexOf(t) + 1}@enrollsim.test` : null;
+  }
+
+  /** GET /.well-known/com.apple.remotemanagement: the account-driven enrollment services. */
+  private wellKnown(req: HttpRequest): HttpResponse {
+    if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
+    if (this.config.account?.wellKnown === "failed") {
+      return this.reject("account.well-known", json(403, { code: "com.apple.well-known.failed", description: "account-driven enrollment is not available for this user", message: "This account cannot be used to enroll." }));
+    }
+    const urls = this.ctx.urls();
+    return json(200, {
+      Servers: [
+        { Version: "mdm-byod", BaseURL: `${urls.https}/apple/account/byod` },
+        { Version: "mdm-adde", BaseURL: `${urls.https}/apple/account/adde` },
+      ],
+    });
+  }
+
+  /** POST BaseURL: CMS-signed request; 401 Bearer apple-as-web until a valid token comes; then the profile. */
+  private async accountEnroll(req: HttpRequest, mode: "BYOD" | "ADDE"): Promise<HttpResponse> {
+    if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });
+    const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim();
+    if (type !== "application/pkcs7-signature") return this.reject("account.content-type", text(415, `expected application/pkcs7-signature, got "${type}"`));
+    const checked = this.machineInfo(req.body ?? new Uint8Array(0));
+    if (!("info" in checked)) return checked;
+    if (mode === "BYOD" && (checked.info.UDID !== undefined || checked.info.SERIAL !== undefined)) {
+      return this.reject("account.byod-hardware-ids", text(400, "a User Enrollment request must not carry UDID or SERIAL"));
+    }
+    const user = this.bearerUser(req);
+    if (!user) {
+      const url = `${this.ctx.urls().https}/apple/account/auth`;
+      if (user === null) this.reject("account.bad-token", text(401, "unknown access token"));
+      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": `Bearer method="apple-as-web", url="${url}"` } };
+    }
+    const a = this.config.account ?? {};
+    if (a.mdmAuthorityDefined === false) {
+      return this.reject("account.no-mdm-authority", json(403, { code: "MdmAuthorityNotDefined", message: "The tenant has no MDM authority; devices cannot enroll." }));
+    }
+    const product = typeof checked.info.PRODUCT === "string" ? checked.info.PRODUCT : "";
+    const family = /^iPhone/.test(product) ? "iPhone" : /^iPad/.test(product) ? "iPad" : /^(Mac|iMac)/.test(product) ? "Mac" : "other";
+    if (a.allowedDeviceTypes && !(a.allowedDeviceTypes as string[]).includes(family)) {
+      return this.reject("account.device-type", json(403, { code: "DeviceTypeNotSupported", message: `${family} devices are not allowed to enroll` }));
+    }
+    if (a.unlicensedUsers?.includes(user)) {
+      return this.reject("account.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
+    }
+    const n = this.accountEnrollments.get(user) ?? 0;
+    if (a.maxDevicesPerUser !== undefined && n >= a.maxDevicesPerUser) {
+      return this.reject("account.device-cap", json(403, { code: "DeviceCapReached", message: `Device Cap Reached: ${user} already has ${n} devices` }));
+    }
+    this.accountEnrollments.set(user, n + 1);
+    return this.profileResponse(await this.profile({ mode, user }));
+  }
+
+  /** The sign-in page of the apple-as-web session: a form; a good password ends in a 308 to the login scheme. */
+  private accountAuth(req: HttpRequest): HttpResponse {
+    const url = new URL(req.url, "http://localhost");
+    if (req.method === "GET") {
+      const user = (url.searchParams.get("user-identifier") ?? "").slice(0, 320);
+      const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const html = `<!doctype html><html><head><title>enrollsim sign-in</title></head><body>
+<form method="post" action="/apple/account/auth">
+<input type="email" name="username" value="${esc(user)}">
+<input type="password" name="password" value="">
+<input type="hidden" name="flow" value="apple-as-web">
+<button type="submit">Sign in</button>
+</form></body></html>`;
+      return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: new Uint8Array(Buffer.from(html)), url: "" };
+    }
+    if (req.method !== "POST") return text(405, "method not allowed", { allow: "GET, POST" });
+    const form = new URLSearchParams(Buffer.from((req.body ?? new Uint8Array(0)).subarray(0, 16384)).toString("utf8"));
+    const user = form.get("username") ?? "";
+    if (!/^[^@\s]+@[^@\s]+$/.test(user) || form.get("password") !== (this.config.account?.password ?? DEFAULT_ACCOUNT_PASSWORD)) {
+      return this.reject("account.sign-in", text(401, "sign-in failed"));
+    }
+    const token = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "");
+    this.issuedTokens.set(token, user.toLowerCase());
+    return { status: 308, headers: { location: `${LOGIN_REDIRECT}?access-token=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  /** The imported corporate identifiers (empty when the upload failed). */
+  private corporateIds(): Set<string> {
+    if (this.corporateSet) return this.corporateSet;
+    const ids = this.config.corporate?.identifiers ?? [];
+    const bad = ids.filter((x) => x.includes("."));
+    if (bad.length) this.log.push(`corporate identifier upload failed: ${bad.length} entr${bad.length === 1 ? "y contains" : "ies contain"} "." (e.g. ${bad[0]}); nothing was imported`);
+    this.corporateSet = new Set(bad.length ? [] : ids.map((x) => x.trim().toUpperCase()));
+    return this.corporateSet;
+  }
+
+  /** Account-driven devices carry their Bearer token on every MDM request. */
+  private checkBearer(req: HttpRequest, d: DeviceRecord): HttpResponse | undefined {
+    if (!d.accountUser) return undefined;
+    if (this.bearerUser(req) !== d.accountUser) {
+      return this.reject("mdm.bearer", { ...text(401, "missing or wrong Bearer token"), headers: { "content-type": "text/plain", "www-authenticate": `Bearer method="apple-as-web", url="${this.ctx.urls().https}/apple/account/auth"` } });
+    }
+    return undefined;
   }
 
   private checkin(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): HttpResponse {
@@ -375,6 +561,19 @@ export class AppleServer {
         return this.reject("checkin.fault-500", text(500, "enrollment state not ready (fault: first-authenticate-500)"));
       }
       if (msg.topic !== this.config.topic) return this.reject("checkin.topic", text(400, `Topic ${msg.topic} is not this server's push topic`));
+      if (this.config.requireHardwareIds && (msg.udid === undefined || typeof msg.dict.SerialNumber !== "string")) {
+        return this.reject("checkin.no-hardware-ids", text(400, `Authenticate without UDID/SerialNumber (EnrollmentID ${msg.enrollmentId ?? "-"}): this server keys devices by hardware identifiers`));
+      }
+      const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
+      const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
+      const ownership = (serial && this.corporateIds().has(serial)) || (imei && this.corporateIds().has(imei)) ? "corporate" : "personal";
+      if (this.config.corporate?.blockPersonal && ownership === "personal") {
+        return this.reject("checkin.personal-blocked", text(403, "personal devices are blocked by the enrollment restrictions (device not pre-declared as corporate)"));
+      }
+      const accountUser = this.bearerUser(req);
+      if (accountUser === null || (msg.enrollmentId && !accountUser)) {
+        return this.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token"));
+      }
       const d: DeviceRecord = {
         udid,
         certFingerprint: fp,
@@ -389,13 +588,20 @@ export class AppleServer {
         deviceConfiguredSent: false,
         users: [],
         identity: cert.der,
+        ownership,
+        ...(accountUser ? { accountUser } : {}),
       };
       this.devices.set(udid, d);
       for (const c of this.config.commands) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
       return empty();
     }
     const d = this.devices.get(udid);
-    if (!d || d.certFingerprint !== fp) return this.reject("checkin.unknown-device", text(401, `${msg.messageType} from ${udid} without a prior Authenticate with this identity`));
+    if (!d || d.certFingerprint !== fp) {
+      const status = this.config.unknownDeviceStatus ?? 401;
+      return this.reject("checkin.unknown-device", text(status, status === 500 ? `enrollment not associated with cert (${msg.messageType} from ${udid} without a prior Authenticate)` : `${msg.messageType} from ${udid} without a prior Authenticate with this identity`));
+    }
+    const noBearer = this.checkBearer(req, d);
+    if (noBearer) return noBearer;
     switch (msg.messageType) {
       case "TokenUpdate":
         if (typeof msg.dict.UserID === "string") {
@@ -440,7 +646,12 @@ export class AppleServer {
     }
     const udid = r.udid ?? r.enrollmentId!;
     const d = this.devices.get(udid);
-    if (!d || d.certFingerprint !== hex(this.crypto.digest("sha256", cert.der))) return this.reject("mdm.unknown-device", text(401, `unknown device ${udid}`));
+    if (!d || d.certFingerprint !== hex(this.crypto.digest("sha256", cert.der))) {
+      const status = this.config.unknownDeviceStatus ?? 401;
+      return this.reject("mdm.unknown-device", text(status, status === 500 ? `enrollment not associated with cert (${udid})` : `unknown device ${udid}`));
+    }
+    const noBearer = this.checkBearer(req, d);
+    if (noBearer) return noBearer;
     if (r.status === "Idle") {
       // NotNow'd commands come back on the next session (MicroMDM style), not the same one.
       d.queue.unshift(...d.deferred.splice(0));
@@ -484,7 +695,7 @@ export class AppleServer {
       return json(200, { queued: targets.map((d) => ({ udid: d.udid, commandUUID: this.enqueue(d, body.requestType!, payload) })) });
     }
     if (req.method === "GET" && path === "/apple/api/devices") {
-      return json(200, [...this.devices.values()].map((d) => ({ udid: d.udid, serialNumber: d.serialNumber, queued: d.queue.length, results: d.results.length, checkedOut: d.checkedOut })));
+      return json(200, [...this.devices.values()].map((d) => ({ udid: d.udid, serialNumber: d.serialNumber, ownership: d.ownership, queued: d.queue.length, results: d.results.length, checkedOut: d.checkedOut })));
     }
     const m = /^\/apple\/api\/devices\/([^/]+)$/.exec(path);
     if (req.method === "GET" && m) {
@@ -514,6 +725,10 @@ export class AppleServer {
     if (path === "/apple/ca.pem" && req.method === "GET") {
       return { status: 200, headers: { "content-type": "application/x-pem-file" }, body: new Uint8Array(Buffer.from(toPem(this.ctx.scep.id.ca.der))), url: "" };
     }
+    if (path === "/.well-known/com.apple.remotemanagement") return this.wellKnown(req);
+    if (path === "/apple/account/byod") return this.accountEnroll(req, "BYOD");
+    if (path === "/apple/account/adde") return this.accountEnroll(req, "ADDE");
+    if (path === "/apple/account/auth") return this.accountAuth(req);
     if (path === "/apple/checkin") return this.checkin(req);
     if (path === "/apple/mdm") return this.command(req);
     if (path.startsWith("/apple/api/")) return this.api(req, path);
@@ -526,7 +741,7 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
   await server.warm();
   return {
     name: "apple",
-    prefixes: ["/apple/"],
+    prefixes: ["/apple/", "/.well-known/com.apple.remotemanagement"],
     handler: server.handler,
     describe: () => [
       "apple: GET /apple/enroll (signed profile), POST|GET /apple/ade/enroll (MachineInfo), PUT /apple/checkin, PUT /apple/mdm",

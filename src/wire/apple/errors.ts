@@ -95,6 +95,14 @@ export const AppleErrors = {
       item("MCSCEPErrorDomain", 22013, `The SCEP server rejected the request (${failInfo}).`),
     ],
   }),
+  /** Modelled (enrollsim's choice of code): a payload that needs a user-approved MDM enrollment. */
+  needsUserApproval: (payloadType: string): AppleError => ({
+    symptom: "apple.profile.needs-user-approval",
+    chain: [
+      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
+      item("MCProfileErrorDomain", 1030, `The "${payloadType}" payload can only be installed on a device with user-approved MDM enrollment.`),
+    ],
+  }),
   scepRaInvalid: (): AppleError => ({
     symptom: "apple.scep.ra-invalid",
     chain: [item("MCSCEPErrorDomain", 22003, "The Registration Authority's response is invalid.")],

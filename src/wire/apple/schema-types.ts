@@ -13,6 +13,8 @@ export interface OsRule {
   userchannel?: boolean;
   /** "allowed" | "forbidden" | "ignored" */
   userenrollment?: string;
+  /** macOS: needs a user-approved MDM enrollment. */
+  userapprovedmdm?: boolean;
 }
 
 export interface SchemaKey {

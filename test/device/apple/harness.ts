@@ -30,7 +30,7 @@ export async function appleWorld(config: Partial<AppleServerConfig> = {}, scep: 
   const ref = await ReferenceServer.create({ keys: { ca: await keys.rsa(7) }, now: () => clock.now(), scep, crypto });
   const apple = new AppleServer({ crypto, now: () => clock.now(), scep: ref.scep, urls: () => URLS, config }, config);
   await apple.warm();
-  const https: HttpHandler = (req) => (new URL(req.url).pathname.startsWith("/apple/") ? apple.handler(req) : ref.handler(req));
+  const https: HttpHandler = (req) => (/^\/(apple\/|\.well-known\/com\.apple\.remotemanagement)/.test(new URL(req.url).pathname) ? apple.handler(req) : ref.handler(req));
   const http = new InMemoryHttp({ clock, handler: { [URLS.http]: ref.handler, [URLS.https]: wrap ? wrap(https) : https } });
   return {
     clock,

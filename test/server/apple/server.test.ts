@@ -24,7 +24,7 @@ beforeAll(async () => {
   w = await appleWorld({ commands: [{ requestType: "ProfileList" }, { requestType: "SecurityInfo" }] });
   const key = await (await testKeys()).rsa(3);
   const csr = parseCsr(buildCsr({ subject: "CN=dev" }, key, "sha256", crypto));
-  id = { cert: issueCertificate(w.ref.scep.id, csr, Uint8Array.from([9, 9]), Date.now(), 30, crypto), key };
+  id = { cert: issueCertificate(w.ref.scep.id, csr, Uint8Array.from([9, 9]), w.clock.now(), 30, crypto), key };
   const pki = await testPki();
   foreign = { cert: pki.leaf, key: pki.leafKey };
 });

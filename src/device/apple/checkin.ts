@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Steady-state check-in of an enrolled Apple device (the `checkin` hook of the Apple flows): one
+ * command session on the ServerURL — `Idle`, then whatever the server queued, answered as during
+ * enrollment — with the identity the device enrolled with (mTLS or Mdm-Signature, as the profile
+ * said), plus `Authorization: Bearer` for account-driven enrollments.
+ *
+ * What it uses from the runner's persisted state: the MDM identity's certificate (PEM) and its
+ * keychain label, which carries the MDM binding written at enrolment (`apple:<uuid>#mdm&server=…
+ * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…]`). The private key is not persisted:
+ * enrollsim's device keys come from the key pool by slot, so the device finds the slot whose
+ * public key matches the certificate (and fails with `apple.checkin.identity-key-missing`
+ * otherwise). An account-driven device does not persist its access token (a secret): it signs in
+ * again with its auth driver, as it does when a server answers 401 with a Bearer challenge.
+ */
+import { decoded } from "../../protocol/common/context.js";
+import { MdmClient } from "../../protocol/apple/mdm-client.js";
+import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
+import type { PrivateKey } from "../../ports/crypto.js";
+import type { FlowContext } from "../flow.js";
+import { authenticate } from "./account.js";
+import { answerCommand } from "./commands.js";
+import { MDM_LABEL_MARK, userAgent } from "./enroll.js";
+import { appleOptions } from "./options.js";
+import { AppleDevice } from "./state.js";
+
+export interface AppleCheckinOutcome {
+  ok: boolean;
+  code: string;
+  step?: string;
+  message?: string;
+}
+
+/** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env). */
+const MAX_SLOT_PROBES = 24;
+
+export async function appleCheckin(
+  ctx: FlowContext,
+  raw: unknown,
+  state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string> },
+): Promise<AppleCheckinOutcome> {
+  const o = appleOptions(raw);
+  const entry = state.certificates.find((c) => c.label.startsWith("apple:") && c.label.includes(MDM_LABEL_MARK));
+  if (!entry) return { ok: false, code: "apple.checkin.not-enrolled", step: "command.idle", message: "the keychain holds no MDM identity" };
+  const p = new URLSearchParams(entry.label.slice(entry.label.indexOf(MDM_LABEL_MARK) + MDM_LABEL_MARK.length));
+  const serverURL = p.get("server");
+  if (!serverURL) return { ok: false, code: "apple.checkin.not-enrolled", step: "command.idle", message: "the MDM binding has no ServerURL" };
+  const der = fromPem(entry.pem)[0];
+  if (!der) return { ok: false, code: "apple.checkin.not-enrolled", step: "command.idle", message: "the MDM identity certificate is not PEM" };
+  const cert = parseCertificate(der, "MDM identity certificate");
+  let key: PrivateKey | undefined;
+  for (let k = 0; k < MAX_SLOT_PROBES && !key; k++) {
+    const cand = await ctx.ports.keys.rsa(ctx.identity.index + 1009 * k);
+    if (sameBytes(cand.spki, cert.spki)) key = cand;
+  }
+  if (!key) return { ok: false, code: "apple.checkin.identity-key-missing", step: "command.idle", message: "no key in the device's key slots matches the MDM identity certificate" };
+
+  const dev = new AppleDevice(ctx, o.commands, { supervised: p.get("sup") === "1" });
+  dev.ade = p.get("ade") === "1";
+  const eid = p.get("eid");
+  if (eid) {
+    dev.userEnrollment = true;
+    dev.enrollmentId = eid;
+  }
+  dev.accessRights = Number(p.get("rights") ?? "8191") & 8191;
+  let bearer: string | undefined;
+  if (p.get("mode")) {
+    const got = await authenticate(ctx, o, p.get("signin") ?? undefined);
+    if (typeof got !== "string") return { ok: false, code: got.code, step: "account.auth", message: got.message };
+    bearer = got;
+  }
+  const sign = p.get("sign") === "1";
+  const http = ctx.ports.http.client({
+    tls: {
+      ...(ctx.tls ?? {}),
+      ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])],
+      ...(sign ? {} : { identity: { certPem: toPem(cert.der), keyPem: ctx.ports.crypto.privateKeyPem(key) } }),
+    },
+  });
+  try {
+    const client = new MdmClient(
+      ctx.protocol,
+      { topic: "", serverURL, checkInURL: serverURL, ref: dev.ref },
+      { http, userAgent: userAgent(dev), ...(bearer ? { bearer } : {}), ...(sign ? { signer: { cert, key, crypto: ctx.ports.crypto } } : {}) },
+      {},
+      o.sessions?.notNowRedelivery ?? "not-now",
+    );
+    const r = await client.session((cmd) => answerCommand(dev, cmd));
+    if (r.unenrolled) return { ok: false, code: "apple.checkin.unenrolled", step: "command.idle", message: "the server answered 401: the device treats it as unenrollment" };
+    decoded(ctx.protocol, "device", { checkin: "idle", commands: r.commands, statuses: r.statuses });
+    if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped" };
+    return { ok: true, code: "apple.checkin.idle", message: `${r.commands} command(s)` };
+  } finally {
+    await http.close().catch(() => {});
+  }
+}
