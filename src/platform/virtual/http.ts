@@ -8,6 +8,7 @@
  * when virtual time advances; the signal and `close()` abort. Handlers may throw a
  * TransportError to simulate refused, reset or TLS failures; any other throw is a reset.
  */
+import { describeRequest, requestLimits, requestUrl } from "../../ports/http-request.js";
 import { ScenarioError, TransportError } from "../../errors/index.js";
 import type { Clock } from "../../ports/clock.js";
 import type {
@@ -19,10 +20,6 @@ import type {
   HttpResponse,
 } from "../../ports/http.js";
 
-/** Same defaults as the Node adapter. */
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_BYTES = 1024 * 1024;
-const URL_LIMIT = 160;
 
 /** Dependencies of {@link InMemoryHttp}. */
 export interface InMemoryHttpOptions {
@@ -113,24 +110,11 @@ class InMemoryHttpClient implements HttpClient {
 
   private exchange(req: HttpRequest): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
-      const where = `${req.method} ${req.url.length > URL_LIMIT ? `${req.url.slice(0, URL_LIMIT)}…` : req.url}`;
-      const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-        throw new ScenarioError(`HTTP timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
-      }
-      if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-        throw new ScenarioError(`HTTP maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
-      }
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return reject(new TransportError("other", `${where}: invalid URL`));
-      }
-      if (url.protocol !== "http:" && url.protocol !== "https:") {
-        return reject(new TransportError("other", `${where}: unsupported scheme ${url.protocol}`));
-      }
+      // Same checks and defaults as the Node adapter (ports/http-request.ts).
+      const where = describeRequest(req.method, req.url);
+      const { timeoutMs, maxBytes } = requestLimits(req);
+      const url = requestUrl(req, where);
+      if (url instanceof TransportError) return reject(url);
       if (this.closing.signal.aborted) return reject(new TransportError("aborted", `${where}: the HTTP client is closed`));
       if (req.signal?.aborted) {
         return reject(new TransportError("aborted", `${where}: aborted before sending`, { cause: req.signal.reason }));

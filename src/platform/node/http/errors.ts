@@ -30,13 +30,10 @@ const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_
 const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA"]);
 
 /** Longest URL quoted in a message; GET PKIOperation URLs carry kilobytes of base64. */
-const URL_LIMIT = 160;
 
 /** `"GET https://host/path"`, with very long URLs shortened. */
-export function describeRequest(method: string, url: string): string {
-  const shown = url.length > URL_LIMIT ? `${url.slice(0, URL_LIMIT)}…` : url;
-  return `${method} ${shown}`;
-}
+import { describeRequest } from "../../../ports/http-request.js";
+export { describeRequest };
 
 interface NodeError {
   code?: unknown;

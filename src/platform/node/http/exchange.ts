@@ -16,13 +16,11 @@ import type { SecureContext, TLSSocket } from "node:tls";
 import { ScenarioError, TransportError } from "../../../errors/index.js";
 import type { Clock, Timer } from "../../../ports/clock.js";
 import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
-import { describeRequest, toTransportError } from "./errors.js";
+import { toTransportError } from "./errors.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, describeRequest, requestLimits, requestUrl } from "../../../ports/http-request.js";
+export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits };
 import type { ClientTls } from "./tls.js";
 
-/** Whole-exchange deadline when the request sets none. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Largest response body accepted when the request sets no `maxBytes` (1 MiB). */
-export const DEFAULT_MAX_BYTES = 1024 * 1024;
 /** How long a failed exchange waits for its socket to report closed before settling anyway. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -61,18 +59,6 @@ export interface TlsHandshakeStats {
 type Outcome = { ok: HttpResponse } | { err: TransportError };
 
 /** Validated limits: bad values are the caller's configuration error. */
-export function requestLimits(req: HttpRequest): { timeoutMs: number; maxBytes: number } {
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ScenarioError(`HTTP timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
-  }
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new ScenarioError(`HTTP maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
-  }
-  return { timeoutMs, maxBytes };
-}
-
 /** Lower-cased names; repeated headers joined with ", " in arrival order. */
 export function collectHeaders(raw: readonly string[]): Record<string, string> {
   const map = new Map<string, string>();
@@ -109,15 +95,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
   return new Promise<HttpResponse>((resolve, reject) => {
     const where = describeRequest(req.method, req.url);
     const { timeoutMs, maxBytes } = requestLimits(req);
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      return reject(new TransportError("other", `${where}: invalid URL`));
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return reject(new TransportError("other", `${where}: unsupported scheme ${url.protocol}`));
-    }
+    const url = requestUrl(req, where);
+    if (url instanceof TransportError) return reject(url);
     if (ctx.closing.aborted) return reject(new TransportError("aborted", `${where}: the HTTP client is closed`));
     if (req.signal?.aborted) {
       return reject(new TransportError("aborted", `${where}: aborted before sending`, { cause: req.signal.reason }));
