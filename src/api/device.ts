@@ -39,6 +39,11 @@ export interface CreateDeviceOptions {
   log?: Logger;
   /** Values to redact from the transcript (challenges, passwords). */
   secrets?: string[];
+  /**
+   * Keep connections open across one flow's requests (load-mode behaviour). Default false: the
+   * device closes connections between requests, as real devices do between check-ins.
+   */
+  keepAlive?: boolean;
 }
 
 export interface StepReport {
@@ -87,7 +92,8 @@ export class VirtualDevice {
     const flow = FLOWS[flowName];
     if (!flow) throw new ScenarioError(`unknown flow "${flowName}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const entropy = this.adapters.entropy.forDevice(this.options.shard ?? 0, this.identity.index);
-    const http = this.adapters.http.client({ tls: this.options.tls });
+    const keepAlive = this.options.keepAlive ?? false;
+    const http = this.adapters.http.client({ tls: this.options.tls, keepAlive });
     // Step-by-step: each step waits for a permit; `next()` grants one and waits for the step's end.
     const permits: Array<() => void> = [];
     let waitingStep: ((r: StepReport) => void) | undefined;
@@ -126,6 +132,7 @@ export class VirtualDevice {
           protocol,
           targets,
           tls: this.options.tls,
+          keepAlive,
         },
         options as never,
       )

@@ -25,6 +25,13 @@ export interface FlowContext {
   targets: FlowTargets;
   /** The device's TLS settings (trust store, --insecure), for flows that build their own clients (mTLS). */
   tls?: TlsSettings;
+  /**
+   * Keep connections open across the requests of one enrolment or check-in, for the HTTP clients a
+   * flow builds itself (mTLS, pass it as `HttpClientOptions.keepAlive`). Default false: devices close
+   * connections between requests. Set true only in load mode (`load.keepAlive`). Either way flows
+   * close every client they create when the enrolment or check-in ends.
+   */
+  keepAlive?: boolean;
 }
 
 /** Credentials a device holds after a flow: its keychain. */

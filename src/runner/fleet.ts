@@ -160,7 +160,8 @@ function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, p
 function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = ""): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
-  const http = env.http.client({ tls: env.tls, keepAlive: opts.load?.keepAlive ?? false });
+  const keepAlive = opts.load?.keepAlive ?? false;
+  const http = env.http.client({ tls: env.tls, keepAlive });
   const transcript = env.transcriptFor(device);
   const log = env.log.child({ device });
   const platform = identity.platform;
@@ -178,7 +179,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     onStep: (x) => env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform }),
   };
   return {
-    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: env.http, dns: env.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls },
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: env.http, dns: env.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
     close: () => http.close().catch(() => {}),
   };
 }

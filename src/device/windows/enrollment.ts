@@ -418,7 +418,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   const clientFor = (cert: Certificate, withIdentity: boolean): HttpClient =>
     ctx.ports.http.client({
       tls: { ca: apply.roots.map((r) => toPem(r.der)), ...(withIdentity ? { identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } } : {}) },
-      keepAlive: false,
+      keepAlive: ctx.keepAlive ?? false,
     });
   let http: HttpClient = clientFor(apply.cert, !useMd5);
   const providerId = doc.application!.providerId;

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `load.keepAlive` reaches the HTTP clients the platform flows build themselves (Apple MDM mTLS,
+ * Windows OMA-DM / WSTEP renewal, and their steady-state check-ins), not only the runner's own
+ * per-device client; by default every client is created without keep-alive. Real loopback sockets
+ * against the embedded reference server: a wrapping HttpPort records the options of every
+ * `client()` call and which source file made it (stack), and checks every client is closed. After
+ * a keep-alive run no timer or socket is left (process.getActiveResourcesInfo before/after).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import { createDevice } from "../../src/api/device.js";
+import { NodeHttp } from "../../src/platform/node/http.js";
+import { RealClock } from "../../src/platform/node/clock.js";
+import type { HttpClient, HttpClientOptions, HttpPort } from "../../src/ports/index.js";
+import type { LoadModel } from "../../src/runner/fleet.js";
+import { TransportError } from "../../src/errors/index.js";
+import { testKeys } from "../support/scep-harness.js";
+
+interface Made {
+  keepAlive: boolean | undefined;
+  mtls: boolean;
+  /** The src/ file (outside the Node adapters) that called client(). */
+  by: string;
+  closed: boolean;
+}
+
+/** Records every client() call; delegates to `inner`. */
+class RecordingHttp implements HttpPort {
+  readonly made: Made[] = [];
+  constructor(private readonly inner: HttpPort) {}
+  client(options?: HttpClientOptions): HttpClient {
+    const frames = (new Error().stack ?? "").split("\n").slice(2);
+    const frame = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\//.test(f)) ?? "?";
+    const by = /\/src\/([^:)]+)/.exec(frame)?.[1] ?? "?";
+    const rec: Made = { keepAlive: options?.keepAlive, mtls: options?.tls?.identity !== undefined, by, closed: false };
+    this.made.push(rec);
+    const c = this.inner.client(options);
+    return {
+      request: (r) => c.request(r),
+      close: async () => {
+        rec.closed = true;
+        await c.close();
+      },
+    };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "enrollsim-keepalive-"));
+const SCENARIOS: Record<"apple" | "windows" | "android", { file: string; flowFiles: string[] }> = {
+  apple: { file: "apple.yaml", flowFiles: ["device/apple/enroll.ts", "device/apple/checkin.ts"] },
+  windows: { file: "windows.yaml", flowFiles: ["device/windows/enrollment.ts", "device/windows/checkin.ts"] },
+  // Android flows build no client of their own: everything goes over the runner's client.
+  android: { file: "android.yaml", flowFiles: [] },
+};
+writeFileSync(
+  join(dir, "apple.yaml"),
+  `name: ka-apple
+seed: 11
+server: embedded
+embedded:
+  scep: { challenge: ka-challenge }
+  apple: { signMessage: false }
+groups:
+  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }
+arrival: { concurrency: 2 }
+limits: { durationSeconds: 60, stepTimeoutMs: 15000 }
+`,
+);
+writeFileSync(
+  join(dir, "windows.yaml"),
+  `name: ka-windows
+seed: 404
+server: embedded
+embedded:
+  windows: { password: ka-Passw0rd }
+groups:
+  - name: laptops
+    model: windows-11-laptop
+    count: 2
+    flow: windows-byod
+    options: { windows: { upn: "user%INDEX%@contoso.com", password: ka-Passw0rd, renew: true } }
+arrival: { concurrency: 2 }
+limits: { durationSeconds: 60, stepTimeoutMs: 15000 }
+`,
+);
+writeFileSync(
+  join(dir, "android.yaml"),
+  `name: ka-android
+seed: 10
+server: embedded
+groups:
+  - { name: byod, model: pixel-8, count: 2, flow: android-work-profile, options: { android: { profile: work-profile } } }
+arrival: { concurrency: 2 }
+limits: { durationSeconds: 60 }
+`,
+);
+
+// Two check-ins per device, 60 s cadence compressed 300× (0.2 s each).
+const steady = { durationSeconds: 150, intervalSeconds: 60, jitter: 0.1, maxCheckinsPerDevice: 2 };
+
+async function run(platform: keyof typeof SCENARIOS, load: LoadModel): Promise<{ made: Made[]; checkins: number }> {
+  const http = new RecordingHttp(new NodeHttp({ clock: new RealClock() }));
+  const { summary } = await runScenario(join(dir, SCENARIOS[platform].file), { keyPoolSize: 24, progress: false, adapters: { http }, load });
+  expect(summary.enrolled, platform).toBe(2);
+  expect(summary.checkins?.failed ?? 0, platform).toBe(0);
+  return { made: http.made, checkins: summary.checkins?.total ?? 0 };
+}
+
+const count = (kinds: string[]) => {
+  const c: Record<string, number> = {};
+  for (const k of kinds) c[k] = (c[k] ?? 0) + 1;
+  return c;
+};
+
+describe("load.keepAlive reaches the clients the platform flows build", () => {
+  for (const platform of ["apple", "windows", "android"] as const) {
+    it(`${platform}: every client keeps alive in load mode, none by default, all closed`, async () => {
+      const on = await run(platform, { timeScale: 300, keepAlive: true, steady });
+      expect(on.checkins).toBe(4);
+      const off = await run(platform, { timeScale: 300, steady });
+      expect(off.checkins).toBe(4);
+      for (const [made, want] of [
+        [on.made, true],
+        [off.made, false],
+      ] as const) {
+        expect(made.length).toBeGreaterThan(0);
+        for (const m of made) {
+          expect(m.closed, `${m.by} closed`).toBe(true);
+          expect(m.keepAlive ?? false, `${m.by} keepAlive`).toBe(want);
+        }
+        const byFlow = made.filter((m) => m.by.startsWith("device/"));
+        // the flows' own clients: Apple MDM (enrol + check-in) and Windows OMA-DM (enrol, renewal, check-in), all mTLS
+        expect([...new Set(byFlow.map((m) => m.by))].sort()).toEqual([...SCENARIOS[platform].flowFiles].sort());
+        if (platform !== "android") expect(byFlow.every((m) => m.mtls)).toBe(true);
+        // the runner's client: one per enrolment and one per check-in
+        expect(made.filter((m) => m.by === "runner/fleet.ts").length).toBe(2 + 4);
+      }
+    }, 120_000);
+  }
+
+  it("leaves no timer or socket behind after a keep-alive run", async () => {
+    await run("windows", { timeScale: 300, keepAlive: true, steady }); // warm-up (lazy process-wide resources)
+    const before = count(process.getActiveResourcesInfo());
+    await run("apple", { timeScale: 300, keepAlive: true, steady });
+    await run("windows", { timeScale: 300, keepAlive: true, steady });
+    await new Promise((r) => setTimeout(r, 200)); // let closed sockets finish closing
+    const after = count(process.getActiveResourcesInfo());
+    for (const kind of ["Timeout", "TCPSocketWrap", "TCPServerWrap", "TLSWrap"]) expect(after[kind] ?? 0, kind).toBeLessThanOrEqual(before[kind] ?? 0);
+  }, 120_000);
+
+  it("createDevice({ keepAlive }) passes it to the device's client and the FlowContext", async () => {
+    for (const keepAlive of [true, undefined]) {
+      const made: (boolean | undefined)[] = [];
+      const http: HttpPort = {
+        client: (o) => {
+          made.push(o?.keepAlive);
+          return {
+            request: () => Promise.reject(new TransportError("refused", "no server in this test")),
+            close: () => Promise.resolve(),
+          };
+        },
+      };
+      const device = await createDevice({ model: "pixel-8", seed: "ka", index: 0, keys: await testKeys(), adapters: { http }, ...(keepAlive ? { keepAlive } : {}) });
+      await device.run("scep", { url: "http://127.0.0.1:9/scep", challenge: "x", subject: "CN=%SERIAL%" }).catch(() => {});
+      expect(made.length).toBeGreaterThan(0);
+      for (const k of made) expect(k ?? false).toBe(keepAlive ?? false);
+    }
+  });
+});
