@@ -18,6 +18,19 @@ describe("shipped Apple scenarios", () => {
   }, 120_000);
 });
 
+describe("shipped Apple scenarios (DDM)", () => {
+  it("ios-ddm: 4 iPhones sync declarations and send a status report", async () => {
+    const { summary } = await runScenario(scenario("ios-ddm.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 4, enrolled: 4, failed: 0, ok: true });
+    expect(summary.steps["command.DeclarativeManagement"]!.count).toBe(4);
+    expect(summary.steps["ddm.tokens"]!.count).toBe(4);
+    expect(summary.steps["ddm.declaration-items"]!.count).toBe(4);
+    expect(summary.steps["ddm.declaration.activation"]!.count).toBe(4);
+    expect(summary.steps["ddm.declaration.configuration"]!.count).toBe(8);
+    expect(summary.steps["ddm.status"]!.count).toBe(4);
+  }, 120_000);
+});
+
 describe("shipped Apple scenarios (2)", () => {
   it("ios-commands: NotNow twice, Error, CommandFormatError, not allowed, unknown", async () => {
     const { summary } = await runScenario(scenario("ios-commands.yaml"), opts);

@@ -6,7 +6,7 @@
  * said), plus `Authorization: Bearer` for account-driven enrollments.
  *
  * What it uses from the runner's persisted state: the MDM identity's certificate (PEM) and its
- * keychain label, which carries the MDM binding written at enrolment (`apple:<uuid>#mdm&server=…
+ * keychain label, which carries the MDM binding written at enrolment (`apple:<uuid>#mdm&server=…[&checkin=…]
  * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…]`). The private key is not persisted:
  * enrollsim's device keys come from the key pool by slot, so the device finds the slot whose
  * public key matches the certificate (and fails with `apple.checkin.identity-key-missing`
@@ -20,6 +20,7 @@ import type { PrivateKey } from "../../ports/crypto.js";
 import type { FlowContext } from "../flow.js";
 import { authenticate } from "./account.js";
 import { answerCommand } from "./commands.js";
+import { ddmSync } from "./ddm.js";
 import { MDM_LABEL_MARK, userAgent } from "./enroll.js";
 import { appleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
@@ -76,17 +77,23 @@ export async function appleCheckin(
       ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])],
       ...(sign ? {} : { identity: { certPem: toPem(cert.der), keyPem: ctx.ports.crypto.privateKeyPem(key) } }),
     },
+    keepAlive: ctx.keepAlive ?? false,
   });
   try {
     const client = new MdmClient(
       ctx.protocol,
-      { topic: "", serverURL, checkInURL: serverURL, ref: dev.ref },
+      { topic: "", serverURL, checkInURL: p.get("checkin") ?? serverURL, ref: dev.ref },
       { http, userAgent: userAgent(dev), ...(bearer ? { bearer } : {}), ...(sign ? { signer: { cert, key, crypto: ctx.ports.crypto } } : {}) },
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );
     const r = await client.session((cmd) => answerCommand(dev, cmd));
     if (r.unenrolled) return { ok: false, code: "apple.checkin.unenrolled", step: "command.idle", message: "the server answered 401: the device treats it as unenrollment" };
+    if (dev.ddm.requested && !dev.erased && p.get("checkin")) {
+      // DeclarativeManagement arrived: sync now (declarations are not persisted: a full sync and report).
+      const sync = await ddmSync(dev, client);
+      if (!sync.ok) return { ok: false, code: "apple.checkin.unenrolled", step: sync.step, message: "the server answered 401 during the DDM sync" };
+    }
     decoded(ctx.protocol, "device", { checkin: "idle", commands: r.commands, statuses: r.statuses });
     if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped" };
     return { ok: true, code: "apple.checkin.idle", message: `${r.commands} command(s)` };

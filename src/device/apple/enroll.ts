@@ -4,6 +4,8 @@
  * enrollment profile (certificates → identities/SCEP → MDM), check in (Authenticate,
  * TokenUpdate), run command sessions (await configuration for ADE), optional CheckOut.
  */
+import { ddmSync } from "./ddm.js";
+import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, step } from "../../protocol/common/context.js";
@@ -162,12 +164,14 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   const identity = dev.store.identity(mdm.identityCertificateUUID)!;
   const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
   let http: HttpClient | undefined;
+  let registered = false;
   try {
     http = ctx.ports.http.client({
       tls: {
         ca: trustPem,
         ...(mdm.signMessage ? {} : { identity: { certPem: toPem(identity.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(identity.key) } }),
       },
+      keepAlive: ctx.keepAlive ?? false,
     });
     const client = new MdmClient(
       ctx.protocol,
@@ -244,6 +248,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
       uuid: mdm.identityCertificateUUID,
       params: {
         server: mdm.serverURL,
+        checkin: mdm.checkInURL,
         sign: mdm.signMessage ? "1" : "0",
         rights: String(mdm.accessRights),
         ...(dev.supervised ? { sup: "1" } : {}),
@@ -268,6 +273,9 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
       );
     const tu = await tokenUpdate();
     if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", tu.status);
+    // The push service now knows the token: a push for it wakes this device (mock APNs, push.ts).
+    pushRegistry.register(tokenHex(dev.pushToken), mdm.topic, dev.pushMagic);
+    registered = true;
     if (dev.osName === "macOS") {
       const stepOut = await macosChannels(dev, o, client, mdm, mode);
       if (stepOut) return unenroll(dev, client, mdm, first.parsed!, stepOut.step, stepOut.status);
@@ -285,9 +293,14 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     const maxSessions = o.sessions?.max ?? 10;
     // Without a push source the device polls: at least `min` sessions, `pollSeconds` apart.
     const minSessions = Math.min(o.sessions?.min ?? 1, maxSessions);
-    for (let i = 0; ; i++) {
+    const listen = o.push?.listen ?? 0;
+    for (let i = 0, woken = 0; ; i++) {
       const r = await client.session(handler);
       if (r.unenrolled) return unenroll(dev, client, mdm, first.parsed!, "command.idle", 401);
+      if (dev.ddm.requested && !dev.erased && !dev.unenrolled) {
+        const sync = await ddmSync(dev, client);
+        if (!sync.ok) return unenroll(dev, client, mdm, first.parsed!, sync.step, 401);
+      }
       if (dev.erased) return { ok: true, code: "apple.erased", keychain: keychainOf(dev) };
       if (dev.unenrolled) {
         if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
@@ -316,8 +329,15 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         await dev.sleep((o.ade?.pollSeconds ?? 30) * 1000);
         continue;
       }
-      if ((r.notNow === 0 && i + 1 >= minSessions) || i + 1 >= maxSessions) break;
-      await dev.sleep((o.sessions?.pollSeconds ?? 1) * 1000);
+      if ((r.notNow === 0 && i + 1 >= minSessions) || i + 1 >= maxSessions) {
+        // Enrolled and idle: stay on for `listen` wake-ups, each a push or the poll cadence.
+        if (woken >= listen) break;
+        woken++;
+        const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal);
+        decoded(ctx.protocol, "push.wake", { reason: why, wake: woken });
+        continue;
+      }
+      await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal);
     }
     if (o.unenrollAtEnd && mode.removable === false) {
       decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });
@@ -329,6 +349,8 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     decoded(ctx.protocol, "device", { commands: dev.commandLog.length, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
     return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev) };
   } finally {
+    // Still enrolled: the token stays valid (pushes wait, then expire); unenrolled or wiped: APNs answers 410.
+    if (registered) pushRegistry.leave(tokenHex(dev.pushToken), dev.erased || dev.unenrolled || !dev.store.profiles.has(first.parsed!.profile.identifier) ? "unregistered" : "offline");
     await http?.close().catch(() => {});
   }
 }

@@ -27,6 +27,8 @@ export interface AppleOptions {
   supervised?: boolean;
   /** Command sessions: at most `max`, `pollSeconds` apart while the server has more to say. */
   sessions?: { min?: number; max?: number; pollSeconds?: number; notNowRedelivery?: "not-now" | "end-session" };
+  /** After enrolling, wake `listen` more times: on a push (mock APNs) or every `pollSeconds` (default 3600). */
+  push?: { listen?: number; pollSeconds?: number };
   /** Per-command behaviour, by RequestType or "*". */
   commands?: Record<string, CommandBehaviour>;
   /** macOS: escrow a bootstrap token (default: on for ADE). */

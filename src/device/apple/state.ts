@@ -68,6 +68,8 @@ export class AppleDevice {
   unlockToken?: Uint8Array;
   installer?: ProfileInstaller;
   readonly commandLog: { requestType: string; status: string }[] = [];
+  /** Declarative management: tokens and declarations held, passcode policy applied by a configuration. */
+  readonly ddm: DdmState = { requested: false, declarations: new Map(), syncs: 0, reports: 0 };
   /** Times this device was wiped and set up again in this flow (fresh keys each time). */
   readonly generation: number;
 
@@ -345,6 +347,10 @@ export class AppleDevice {
         }
         return ack();
       }
+      case "DeclarativeManagement":
+        // The device acknowledges, then syncs declarations over check-in (device/apple/ddm.ts).
+        this.ddm.requested = true;
+        return ack();
       case "DeviceConfigured":
         this.awaitingConfiguration = false;
         this.configured = true;
@@ -380,4 +386,16 @@ export class AppleDevice {
         return ack();
     }
   }
+}
+
+export interface DdmState {
+  /** A DeclarativeManagement command arrived: sync after this session. */
+  requested: boolean;
+  declarationsToken?: string;
+  /** kind/identifier → declaration held. */
+  declarations: Map<string, { kind: string; type: string; identifier: string; serverToken: string; payload: Record<string, unknown> }>;
+  /** Passcode policy from an active com.apple.configuration.passcode.settings. */
+  passcodePolicy?: Record<string, unknown>;
+  syncs: number;
+  reports: number;
 }

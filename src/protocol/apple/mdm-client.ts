@@ -115,9 +115,9 @@ export class MdmClient {
   }
 
   /** Sends one check-in message; the step is e.g. "checkin.tokenupdate". */
-  async checkin(dict: PlistDict): Promise<CheckinOutcome> {
+  async checkin(dict: PlistDict, stepName?: string): Promise<CheckinOutcome> {
     const mt = String(dict.MessageType);
-    const name = `checkin.${mt.toLowerCase()}`;
+    const name = stepName ?? `checkin.${mt.toLowerCase()}`;
     return step(this.ctx, name, async () => {
       let out: CheckinOutcome;
       try {
@@ -130,7 +130,8 @@ export class MdmClient {
       decoded(this.ctx, name, { ...summarize(dict), status: out.kind === "ok" ? out.response.status : out.status });
       if (out.kind === "ok" && out.body.length && mt !== "Authenticate" && mt !== "TokenUpdate" && mt !== "CheckOut") {
         const type = (out.response.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-        if (type && !XMLISH.test(type)) throw new ProtocolViolationError("apple.checkin.content-type", `${mt} reply has Content-Type "${type}" (expected an XML plist)`);
+        const ok = mt === "DeclarativeManagement" ? !type || type === "application/json" || type === "text/plain" || type === "application/octet-stream" : !type || XMLISH.test(type);
+        if (!ok) throw new ProtocolViolationError("apple.checkin.content-type", `${mt} reply has Content-Type "${type}" (expected ${mt === "DeclarativeManagement" ? "JSON" : "an XML plist"})`);
       }
       return out;
     });

@@ -6,7 +6,9 @@
  *   GET  /apple/ade/enroll         same, web-view style, MachineInfo in x-apple-aspen-deviceinfo
  * - PUT  /apple/checkin            check-in (POST → 405); identity by mTLS or Mdm-Signature, issued by the foundation CA
  * - PUT  /apple/mdm                command channel (POST → 405)
- * - POST /apple/api/commands       enqueue {udid, requestType, payload}; GET /apple/api/devices[/UDID] results
+ * - POST /apple/api/commands       enqueue {udid, requestType, payload, push?}; GET /apple/api/devices[/UDID] results
+ * - POST /apple/api/push           push {udid | "*", collapseId?, expiration?} to the devices' tokens (mock APNs by default)
+ * - DeclarativeManagement check-ins (embedded.apple.ddm): tokens, declaration-items, declaration/…, status
  * - GET  /apple/ade/cloudconfig    stand-in for Apple's cloud-configuration service (JSON; 404 when unassigned)
  * - GET  /apple/ca.pem             the reference CA (devices in embedded runs read it over verified HTTPS)
  * - GET  /.well-known/com.apple.remotemanagement   account-driven discovery (mdm-byod, mdm-adde)
@@ -34,6 +36,9 @@ import { buildCertificate, hex, parseCertificate, sameBytes, toPem, verifyCertif
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
 import { compareVersions } from "../../device/apple/commands.js";
 import type { HalfContext, ServerHalf } from "../half.js";
+import { pushRegistry } from "../../device/apple/push.js";
+import { MockApns, sendMdmPush } from "./apns.js";
+import { DDM_ITEM_KEYS, DDM_KINDS, parseStatusReport, type DdmKind, type DdmStatusReport } from "../../wire/apple/ddm.js";
 
 export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
 export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
@@ -76,6 +81,16 @@ export interface AppleServerConfig {
   corporate?: { identifiers?: string[]; blockPersonal?: boolean };
   /** Each served profile embeds its own SCEP challenge, valid this long (direct-enrollment credential lifetime). */
   profileChallengeLifetimeSeconds?: number;
+  /**
+   * Declarative management: the server sends a DeclarativeManagement command after the scripted
+   * commands and serves this declaration set (default: an activation activating a
+   * passcode.settings and a status-subscriptions configuration).
+   */
+  ddm?: { enabled?: boolean; passcodeMinimumLength?: number; declarations?: { Type: string; Identifier: string; Payload: Record<string, unknown> }[] };
+  /** false: no mock APNs beside the half. */
+  apns?: boolean;
+  /** APNs base URL the server pushes to (default: its own mock APNs). */
+  apnsUrl?: string;
   /** Status for check-ins/reports of an enrollment the server does not know (401 default; NanoMDM answers 500). */
   unknownDeviceStatus?: 401 | 500;
 }
@@ -139,6 +154,12 @@ interface DeviceRecord {
   accountUser?: string;
   /** Corporate when a declared serial / IMEI matched at Authenticate. */
   ownership: "corporate" | "personal";
+  /** DDM status items merged from the device's reports. */
+  ddmStatus?: Record<string, unknown>;
+  ddmReports?: number;
+  /** From TokenUpdate: the APNs device token (hex) and PushMagic a push to this device carries. */
+  pushToken?: string;
+  pushMagic?: string;
 }
 
 export interface AppleServerStats {
@@ -148,6 +169,8 @@ export interface AppleServerStats {
   commandsSent: number;
   results: Record<string, number>;
   rejected: Record<string, number>;
+  /** Pushes this server sent to APNs (REST /apple/api/push, or commands with push: true). */
+  pushes?: number;
 }
 
 const text = (status: number, body: string, headers: Record<string, string> = {}): HttpResponse => ({
@@ -183,6 +206,10 @@ export class AppleServer {
   readonly devices = new Map<string, DeviceRecord>();
   readonly stats: AppleServerStats = { profiles: 0, adeEnrollments: 0, checkins: {}, commandsSent: 0, results: {}, rejected: {} };
   readonly log: string[] = [];
+  /** The mock APNs beside the half (see apns.ts), when running. */
+  apns?: MockApns;
+  /** DDM status reports received (udid, parsed report). */
+  readonly ddmReports: { udid: string; report: DdmStatusReport }[] = [];
   private signer?: { cert: Certificate; key: PrivateKey };
   private readonly profileUuid = randomUUID().toUpperCase();
   private readonly failedOnce = new Set<string>();
@@ -191,6 +218,7 @@ export class AppleServer {
   private readonly issuedTokens = new Map<string, string>();
   /** Account-driven profiles issued per managed Apple ID. */
   private readonly accountEnrollments = new Map<string, number>();
+  private ddmCache?: { decls: { kind: DdmKind; json: Record<string, unknown> }[]; token: string };
 
   constructor(
     private readonly ctx: HalfContext,
@@ -593,6 +621,7 @@ export class AppleServer {
       };
       this.devices.set(udid, d);
       for (const c of this.config.commands) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
+      if (this.config.ddm?.enabled) this.enqueue(d, "DeclarativeManagement");
       return empty();
     }
     const d = this.devices.get(udid);
@@ -609,6 +638,8 @@ export class AppleServer {
           return empty();
         }
         d.tokenUpdates++;
+        if (msg.dict.Token instanceof Uint8Array) d.pushToken = hex(msg.dict.Token).toLowerCase();
+        if (typeof msg.dict.PushMagic === "string") d.pushMagic = msg.dict.PushMagic;
         d.awaitingConfiguration = msg.dict.AwaitingConfiguration === true;
         if (d.awaitingConfiguration && this.config.autoDeviceConfigured && !d.deviceConfiguredSent) {
           d.deviceConfiguredSent = true;
@@ -618,6 +649,8 @@ export class AppleServer {
       case "CheckOut":
         d.checkedOut = true;
         return empty();
+      case "DeclarativeManagement":
+        return this.declarative(d, msg.dict);
       case "UserAuthenticate":
         if (!this.config.userChannel) return text(410, "user channel declined");
         return plistRes(msg.dict.DigestResponse === undefined ? { DigestChallenge: "" } : { AuthToken: randomUUID() });
@@ -632,6 +665,83 @@ export class AppleServer {
       default:
         return this.reject("checkin.unsupported", text(400, `MessageType ${msg.messageType} is not supported by the reference server`));
     }
+  }
+
+  /** Pushes (HTTP/2, as a provider) to each device's token at the configured APNs (default: the mock beside the half). */
+  private async pushTo(targets: DeviceRecord[], o: { collapseId?: string; expiration?: number }): Promise<{ udid: string; status: number; reason?: string; apnsId?: string }[]> {
+    const base = this.config.apnsUrl ?? this.apns?.url;
+    const out = [];
+    for (const d of targets) {
+      if (!base || !d.pushToken || !d.pushMagic) {
+        out.push({ udid: d.udid, status: 0, reason: base ? "NoTokenUpdate" : "NoApns" });
+        continue;
+      }
+      try {
+        const r = await sendMdmPush(base, { token: d.pushToken, topic: d.topic ?? this.config.topic, pushMagic: d.pushMagic, ...o });
+        this.stats.pushes = (this.stats.pushes ?? 0) + 1;
+        out.push({ udid: d.udid, ...r });
+      } catch (e) {
+        out.push({ udid: d.udid, status: 0, reason: (e as Error).message.slice(0, 120) });
+      }
+    }
+    return out;
+  }
+
+  /** The declaration set with ServerTokens (content hashes) and the DeclarationsToken. */
+  private ddmSet(): { decls: { kind: DdmKind; json: Record<string, unknown> }[]; token: string } {
+    if (this.ddmCache) return this.ddmCache;
+    const c = this.config.ddm ?? {};
+    const decls = c.declarations ?? [
+      { Type: "com.apple.configuration.passcode.settings", Identifier: "com.enrollsim.ref.passcode", Payload: { MinimumLength: c.passcodeMinimumLength ?? 6, RequireAlphanumericPasscode: false } },
+      {
+        Type: "com.apple.configuration.management.status-subscriptions",
+        Identifier: "com.enrollsim.ref.status",
+        Payload: { StatusItems: ["device.identifier.udid", "device.model.family", "device.operating-system.version", "passcode.is-present", "passcode.is-compliant"].map((Name) => ({ Name })) },
+      },
+      { Type: "com.apple.activation.simple", Identifier: "com.enrollsim.ref.activation", Payload: { StandardConfigurations: ["com.enrollsim.ref.passcode", "com.enrollsim.ref.status"] } },
+    ];
+    const out = decls.map((x) => {
+      const kind = (DDM_KINDS as readonly string[]).find((k) => x.Type.startsWith(`com.apple.${k}.`)) as DdmKind | undefined;
+      if (!kind) throw new ScenarioError(`embedded.apple.ddm.declarations: ${x.Type} is not an activation/configuration/asset/management type`);
+      const serverToken = hex(this.crypto.digest("sha256", new Uint8Array(Buffer.from(JSON.stringify([x.Type, x.Identifier, x.Payload]))))).slice(0, 16);
+      return { kind, json: { ...x, ServerToken: serverToken } };
+    });
+    const token = hex(this.crypto.digest("sha256", new Uint8Array(Buffer.from(out.map((d) => d.json.ServerToken).join(","))))).slice(0, 16);
+    this.ddmCache = { decls: out, token };
+    return this.ddmCache;
+  }
+
+  /** DeclarativeManagement check-in: tokens, declaration-items, declaration/<kind>/<id>, status. */
+  private declarative(d: DeviceRecord, dict: PlistDict): HttpResponse {
+    const endpoint = typeof dict.Endpoint === "string" ? dict.Endpoint : "";
+    if (!this.config.ddm?.enabled) return this.reject("ddm.disabled", text(404, "declarative management is not enabled on this server"));
+    const set = this.ddmSet();
+    if (endpoint === "tokens") return json(200, { SyncTokens: { DeclarationsToken: set.token, Timestamp: new Date(this.ctx.now()).toISOString().replace(/\.\d{3}Z$/, "Z") } });
+    if (endpoint === "declaration-items") {
+      const Declarations = Object.fromEntries(DDM_KINDS.map((k) => [DDM_ITEM_KEYS[k], set.decls.filter((x) => x.kind === k).map((x) => ({ Identifier: x.json.Identifier, ServerToken: x.json.ServerToken }))]));
+      return json(200, { Declarations, DeclarationsToken: set.token });
+    }
+    const m = /^declaration\/(activation|configuration|asset|management)\/(.+)$/.exec(endpoint);
+    if (m) {
+      const id = decodeURIComponent(m[2]!);
+      const x = set.decls.find((y) => y.kind === m[1] && y.json.Identifier === id);
+      return x ? json(200, x.json) : this.reject("ddm.unknown-declaration", text(404, `no ${m[1]} ${id}`));
+    }
+    if (endpoint === "status") {
+      if (!(dict.Data instanceof Uint8Array)) return this.reject("ddm.status", text(400, "status without Data"));
+      let report: DdmStatusReport;
+      try {
+        report = parseStatusReport(dict.Data, { maxBytes: 256 * 1024 });
+      } catch (e) {
+        return this.reject("ddm.status", text(400, (e as Error).message));
+      }
+      d.ddmReports = (d.ddmReports ?? 0) + 1;
+      d.ddmStatus = report.FullReport ? report.StatusItems : mergeDeep(d.ddmStatus ?? {}, report.StatusItems);
+      this.ddmReports.push({ udid: d.udid, report });
+      if (this.ddmReports.length > 10_000) this.ddmReports.shift();
+      return { status: 204, headers: {}, body: new Uint8Array(0), url: "" };
+    }
+    return this.reject("ddm.endpoint", text(400, `unknown DeclarativeManagement Endpoint "${endpoint.slice(0, 80)}"`));
   }
 
   private command(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): HttpResponse {
@@ -692,7 +802,22 @@ export class AppleServer {
       } catch (e) {
         return text(400, `payload: ${(e as Error).message}`);
       }
-      return json(200, { queued: targets.map((d) => ({ udid: d.udid, commandUUID: this.enqueue(d, body.requestType!, payload) })) });
+      const queued = targets.map((d) => ({ udid: d.udid, commandUUID: this.enqueue(d, body.requestType!, payload) }));
+      if ((body as { push?: unknown }).push === true) return json(200, { queued, pushes: await this.pushTo(targets, {}) });
+      return json(200, { queued });
+    }
+    if (path === "/apple/api/push" && req.method === "POST") {
+      let body: { udid?: string; collapseId?: string; expiration?: number };
+      try {
+        body = JSON.parse(Buffer.from(req.body ?? new Uint8Array(0)).toString("utf8"));
+      } catch {
+        return text(400, "body is not JSON");
+      }
+      const targets = body.udid === "*" || body.udid === undefined ? [...this.devices.values()] : [this.devices.get(body.udid)].filter((x): x is DeviceRecord => !!x);
+      if (!targets.length) return text(404, `unknown device ${body.udid}`);
+      if (body.collapseId !== undefined && typeof body.collapseId !== "string") return text(400, "collapseId must be a string");
+      if (body.expiration !== undefined && !Number.isInteger(body.expiration)) return text(400, "expiration must be an integer (epoch seconds)");
+      return json(200, { pushes: await this.pushTo(targets, { collapseId: body.collapseId, expiration: body.expiration }) });
     }
     if (req.method === "GET" && path === "/apple/api/devices") {
       return json(200, [...this.devices.values()].map((d) => ({ udid: d.udid, serialNumber: d.serialNumber, ownership: d.ownership, queued: d.queue.length, results: d.results.length, checkedOut: d.checkedOut })));
@@ -708,9 +833,10 @@ export class AppleServer {
         identityCertificate: Buffer.from(d.identity).toString("base64"),
         queued: d.queue.map((q) => q.requestType),
         results: d.results,
+        ...(d.ddmStatus ? { ddm: { reports: d.ddmReports ?? 0, status: d.ddmStatus } } : {}),
       });
     }
-    if (req.method === "GET" && path === "/apple/api/stats") return json(200, this.stats);
+    if (req.method === "GET" && path === "/apple/api/stats") return json(200, { ...this.stats, ddmStatusReports: this.ddmReports.length, ...(this.apns ? { apns: this.apns.stats() } : {}) });
     return text(404, `no route for ${req.method} ${path}`);
   }
 
@@ -739,14 +865,32 @@ export class AppleServer {
 export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
   const server = new AppleServer(ctx, (ctx.config ?? {}) as Partial<AppleServerConfig>);
   await server.warm();
+  // The mock APNs runs beside the half (its own HTTP/2 listener on 127.0.0.1) unless turned off.
+  if (server.config.apns !== false) {
+    server.apns = new MockApns(pushRegistry, ctx.now);
+    await server.apns.start();
+  }
   return {
     name: "apple",
     prefixes: ["/apple/", "/.well-known/com.apple.remotemanagement"],
     handler: server.handler,
     describe: () => [
       "apple: GET /apple/enroll (signed profile), POST|GET /apple/ade/enroll (MachineInfo), PUT /apple/checkin, PUT /apple/mdm",
-      `apple: identity by ${server.config.signMessage ? "Mdm-Signature" : "mTLS"}; REST: POST /apple/api/commands, GET /apple/api/devices[/UDID]`,
+      `apple: identity by ${server.config.signMessage ? "Mdm-Signature" : "mTLS"}; REST: POST /apple/api/commands, GET /apple/api/devices[/UDID], GET /apple/api/stats`,
+      ...(server.apns ? [`apple: mock APNs (HTTP/2 h2c) ${server.apns.url}/3/device/<token> (topic ${server.config.topic})`] : []),
     ],
+    close: async () => {
+      await server.apns?.close();
+    },
     apple: server,
   } as ServerHalf & { apple: AppleServer };
+}
+
+function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const o = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && o && typeof o === "object" && !Array.isArray(o) ? mergeDeep(o as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
 }

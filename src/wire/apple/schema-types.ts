@@ -34,3 +34,14 @@ export interface CommandSchema {
   payloadKeys: SchemaKey[];
   responseKeys: SchemaKey[];
 }
+
+/** A declarative-management status item (declarative/status/*.yaml). */
+export interface StatusItemSchema {
+  file: string;
+  /** Dotted name, e.g. "passcode.is-compliant". */
+  item: string;
+  type: SchemaType;
+  /** introduced, and the enrollment types allowed (supervised, device, user, local). */
+  os: { iOS?: { introduced: string | null; enrollments?: string[] }; macOS?: { introduced: string | null; enrollments?: string[] } };
+  subkeys?: SchemaKey[];
+}

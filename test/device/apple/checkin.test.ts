@@ -19,7 +19,7 @@ import { START, appleWorld, crypto, URLS } from "./harness.js";
 
 const catalog = loadCatalog();
 
-async function steadyFleet(config: Partial<AppleServerConfig>, groups: string) {
+async function steadyFleet(config: Partial<AppleServerConfig>, groups: string, requestType = "DeviceLock") {
   const w = await appleWorld(config);
   const s = parseScenario(`name: apple-steady\nseed: 9\ngroups:\n${groups}\narrival: { concurrency: 4 }\nlimits: { durationSeconds: 7200 }\n`, "apple-steady.yaml", {
     modelIds: catalog.ids(),
@@ -30,7 +30,7 @@ async function steadyFleet(config: Partial<AppleServerConfig>, groups: string) {
   const steps: StepSample[] = [];
   // A command queued for every enrolled device 5 minutes in: only a check-in can pick it up.
   void w.clock.sleep(300_000).then(() =>
-    w.apple.handler({ method: "POST", url: `${URLS.https}/apple/api/commands`, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ udid: "*", requestType: "DeviceLock" }))) }),
+    w.apple.handler({ method: "POST", url: `${URLS.https}/apple/api/commands`, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ udid: "*", requestType }))) }),
   );
   await w.clock.run(
     runFleet(
@@ -70,6 +70,16 @@ describe("apple steady-state check-in (virtual time)", () => {
     expect(count(steps, "checkin.command.DeviceLock")).toBe(5);
     for (const d of w.apple.devices.values()) expect(d.results.filter((r) => r.requestType === "DeviceLock").map((r) => r.status)).toEqual(["Acknowledged"]);
     for (const c of checkins) expect(c.at).toBeGreaterThanOrEqual(START);
+  }, 60_000);
+
+  it("DDM: a DeclarativeManagement command picked up by a check-in makes the device sync and report again", async () => {
+    const { w, results, steps } = await steadyFleet({ ddm: { enabled: true } }, "  - { name: byod, model: iphone-15, count: 2, flow: ios-profile }", "DeclarativeManagement");
+    expect(results.every((r) => r.ok)).toBe(true);
+    // One sync during enrolment, one after the check-in that got the command.
+    expect(count(steps, "ddm.status")).toBe(2);
+    expect(count(steps, "checkin.ddm.status")).toBe(2);
+    expect(w.apple.ddmReports.length).toBe(4);
+    expect(w.apple.ddmReports.every((r) => r.report.FullReport === true)).toBe(true);
   }, 60_000);
 
   it("Mdm-Signature: Macs check in with a signed Idle (no client certificate)", async () => {

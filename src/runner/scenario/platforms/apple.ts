@@ -32,6 +32,15 @@ export const appleScenario: ScenarioExtension = {
       signature: { enum: ["accept", "require-valid", "require-trusted"], description: "Unsigned or badly signed profiles: accept (default, shown as Not Verified), require a valid signature, or require a trusted signer." },
       trust: { ...pemList, description: "Extra PEM anchors the device trusts for profile signers and the MDM server." },
       supervised: { type: "boolean", description: "Profile flows: the device is supervised (ADE devices always are)." },
+      push: {
+        type: "object",
+        additionalProperties: false,
+        description: "After enrolling, stay on and wake `listen` more times: on a push from the (mock) APNs for the device's token, or every pollSeconds.",
+        properties: {
+          listen: { type: "integer", minimum: 0, maximum: 1000, description: "Wake-ups after enrollment (default 0)." },
+          pollSeconds: { type: "number", minimum: 1, maximum: 86400, description: "Poll cadence when no push comes (default 3600)." },
+        },
+      },
       sessions: {
         type: "object",
         additionalProperties: false,
@@ -135,6 +144,27 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       userChannel: { type: "boolean", description: "Accept macOS UserAuthenticate with an empty DigestChallenge (default false: 410, as NanoMDM)." },
+      ddm: {
+        type: "object",
+        additionalProperties: false,
+        description: "Declarative management: send DeclarativeManagement after the scripted commands and serve a declaration set (default: an activation activating passcode.settings and status-subscriptions).",
+        properties: {
+          enabled: { type: "boolean" },
+          passcodeMinimumLength: { type: "integer", minimum: 0, maximum: 16, description: "MinimumLength of the default passcode.settings (device passcodes are 6 digits: above 6 is non-compliant)." },
+          declarations: {
+            type: "array",
+            maxItems: 100,
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["Type", "Identifier", "Payload"],
+              properties: { Type: { type: "string", pattern: "^com\\.apple\\.(activation|configuration|asset|management)\\." }, Identifier: { type: "string", minLength: 1 }, Payload: { type: "object" } },
+            },
+          },
+        },
+      },
+      apnsUrl: { type: "string", pattern: "^https?://", description: "APNs base URL the server pushes to (POST /apple/api/push; default: its own mock APNs)." },
+      apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       autoDeviceConfigured: { type: "boolean", description: "Queue DeviceConfigured for devices awaiting configuration (default true)." },
       requireOsVersion: {
         type: "object",
