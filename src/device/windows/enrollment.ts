@@ -32,6 +32,7 @@ import { CspProcessor, CspTree, hardwareHash } from "./csp.js";
 import { fetchAutopilotProfile, uploadHardwareHash } from "../../protocol/windows/autopilot.js";
 import { parseAutopilotProfile, type AutopilotProfile } from "../../wire/windows/autopilot.js";
 import { ScepCspJobs } from "./scep-csp.js";
+import { enrollScep } from "../behaviors/scep-enrollment.js";
 import { embeddedDns, mapDns } from "./dns.js";
 import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, MsiJobs, REBOOT_PROMPT_TEXT, type RebootRequest, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { expandNameTemplate, type ResolvedWindowsOptions } from "./options.js";
@@ -257,7 +258,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   }
 
   // ---- Discovery ----
-  const authPolicies: AuthPolicy[] = tokenFlow ? ["Federated"] : ["OnPremise", "Federated"];
+  const authPolicies: AuthPolicy[] = tokenFlow ? ["Federated"] : o.raw.certificateAuth ? ["Certificate", "OnPremise", "Federated"] : ["OnPremise", "Federated"];
   const requestVersion = o.raw.requestVersion ?? (win11 ? "5.0" : "4.0");
   let dOut: DiscoveryOutcome;
   const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
@@ -306,7 +307,26 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   // ---- Authentication plug-in ----
   let creds: Credentials;
   if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: o.password };
-  else if (tokenFlow) {
+  else if (disc.authPolicy === "Certificate" && !tokenFlow && o.raw.certificateAuth) {
+    // The provisioning package's certificate (stand-in: enrolled from the foundation SCEP CA with the pool key).
+    const m = MENROLL.MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT!;
+    const missing = () => fail("windows.auth.certificate-missing", "auth.certificate", `${m.name} (${hresultHex(m.hresult)}): certificate authentication requested, no client certificate found`);
+    if (o.raw.certificateAuth === "missing" || !ctx.targets.scepUrl) return missing();
+    const pk = await step(p, "auth.certificate", async () => {
+      const r = await enrollScep(ctx, { url: ctx.targets.scepUrl!, subject: `CN=${w.deviceId}`, challenge: o.raw.packageCertChallenge, extendedKeyUsage: ["1.3.6.1.5.5.7.3.2"] });
+      if (r.outcome.status !== "issued") {
+        note(p, "auth.certificate", { findings: [{ code: "certificate-auth.scep", message: `package certificate not issued: ${r.outcome.status}${"failInfo" in r.outcome ? ` (${String(r.outcome.failInfo)})` : ""}` }] });
+        return undefined;
+      }
+      decoded(p, "auth.certificate", { subject: r.outcome.certificate.subject, issuer: r.outcome.certificate.issuer, serial: r.outcome.certificate.serialHex });
+      return { cert: r.outcome.certificate, key: r.key };
+    });
+    if (!pk) return missing();
+    creds = {
+      kind: "certificate",
+      http: ctx.ports.http.client({ tls: { identity: { certPem: toPem(pk.cert.der), keyPem: p.crypto.privateKeyPem(pk.key) } } }),
+    };
+  } else if (tokenFlow) {
     // Bulk (provisioning-package) tokens live 180 days by default; tokenValidityDays < 0 simulates an expired package.
     const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
     const exp = Math.floor(p.clock.now() / 1000) + Math.round(days * 86400);
@@ -389,6 +409,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     pretty,
     strict,
   });
+  if (creds.kind === "certificate") await creds.http.close().catch(() => {});
   if (enr.status === "fault") return faultResult("enroll.rst", enr.fault, report);
   if (enr.status === "key-too-small") {
     const m = MENROLL.MENROLL_E_CERTPOLICY_PRIVATEKEYCREATION_FAILED;

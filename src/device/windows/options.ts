@@ -67,6 +67,14 @@ export interface WindowsOptions {
   dmAuth?: "mtls" | "md5";
   /** Renew the enrollment certificate (WSTEP Renew, ROBO) after the first session, then sync with the new one. */
   renew?: boolean;
+  /**
+   * AuthPolicy Certificate (Settings enrollments): the provisioning package's client certificate. `scep`: the
+   * package certificate is enrolled from the foundation SCEP CA (targets.scepUrl) first; `missing`: the package
+   * configured certificate auth but the certificate is absent (MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT).
+   */
+  certificateAuth?: "scep" | "missing";
+  /** SCEP challenge for the package certificate (certificateAuth: scep). */
+  packageCertChallenge?: string;
   /** Disconnect at the end (BYOD, bulk, GPO): a last session with the user-requested unenrollment Alert 1226. */
   unenroll?: boolean;
   apps?: Record<string, AppBehaviour>;

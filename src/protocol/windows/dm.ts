@@ -62,15 +62,30 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
   let msgId = 1;
   let body: Command[] = [{ verb: "Alert", data: input.initiator ?? "1201", items: [] }, ...input.alerts, { verb: "Replace", items: input.devInfo }];
   let firstHasHdrStatus = false;
+  /** The server's MaxMsgSize (SyncHdr/Meta), honoured from its first reply on. */
+  let maxMsgSize: number | undefined;
+  /** Commands of the current package still to send in later messages of the package. */
+  let pending: Command[] = [];
   for (;;) {
     if (out.messages >= max) throw new ProtocolViolationError("syncml.too-many-messages", `session did not end within ${max} messages`);
     let next = firstHasHdrStatus ? 1 : 2;
-    const numbered = body.map((c) => ({ ...c, cmdId: String(next++) }));
-    const msg: SyncMLMessage = {
-      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: input.sessionId, msgId: String(msgId), target: input.addr, source: input.deviceId },
-      body: numbered,
-      final: true,
-    };
+    const hdr0 = { verDTD: "1.2", verProto: "DM/1.2", sessionId: input.sessionId, msgId: String(msgId), target: input.addr, source: input.deviceId };
+    let numbered = body.map((c) => ({ ...c, cmdId: String(next++) }));
+    // Multi-message package (OMA-DM): split the package so every message fits the server's MaxMsgSize;
+    // only the last message carries Final, the server asks for the next with Alert 1222.
+    if (maxMsgSize !== undefined) {
+      const fits = (cmds: Command[]) => new TextEncoder().encode(writeSyncML({ hdr: hdr0, body: cmds, final: true }, input.pretty)).length + 512 <= maxMsgSize!;
+      let n = numbered.length;
+      while (n > 1 && !fits(numbered.slice(0, n))) n--;
+      if (n === 1 && !fits(numbered.slice(0, 1))) {
+        const f = { code: "syncml.command-exceeds-maxmsgsize", message: `one command does not fit MaxMsgSize ${maxMsgSize} (large objects are not split)` };
+        out.findings.push(f);
+        reportFindings(ctx, "dm.session", [f], input.strict);
+      }
+      pending = body.slice(n);
+      numbered = numbered.slice(0, n);
+    }
+    const msg: SyncMLMessage = { hdr: hdr0, body: numbered, final: pending.length === 0 };
     const reply = await step(ctx, "dm.session", async () => {
       for (let attempt = 0; ; attempt++) {
         const auth = input.md5;
@@ -107,9 +122,38 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
       }
     });
     out.messages++;
+    if (reply.hdr.maxMsgSize !== undefined) {
+      const m = Number(reply.hdr.maxMsgSize);
+      if (Number.isInteger(m) && m >= 1024 && m <= 16 * 1024 * 1024) maxMsgSize = m;
+      else {
+        const f = { code: "syncml.bad-maxmsgsize", message: `ignored MaxMsgSize ${reply.hdr.maxMsgSize.slice(0, 32)}` };
+        out.findings.push(f);
+        reportFindings(ctx, "dm.session", [f], input.strict);
+      }
+    }
     const hdrStatus = reply.body.find((c) => c.verb === "Status" && c.cmd === "SyncHdr");
     out.hdrStatus = hdrStatus?.data;
-    const commands = reply.body.filter((c) => c.verb !== "Status");
+    if (pending.length > 0) {
+      // Mid-package: the server acknowledges and asks for the next message (Alert 1222).
+      if (!reply.body.some((c) => c.verb === "Alert" && c.data === "1222")) {
+        const f = { code: "syncml.no-1222", message: "the server answered a non-final message without Alert 1222" };
+        out.findings.push(f);
+        reportFindings(ctx, "dm.session", [f], input.strict);
+      }
+      decoded(ctx, "dm.session", { msgId: reply.hdr.msgId, hdrStatus: hdrStatus?.data, moreMessages: pending.length });
+      body = pending;
+      msgId++;
+      continue;
+    }
+    const commands = reply.body.filter((c) => c.verb !== "Status" && !(c.verb === "Alert" && c.data === "1222"));
+    // No Final: the server's package continues in another message. Without commands either, a server
+    // that just forgot Final (lenient: the session ends, noted).
+    const serverMore = !reply.final && commands.length > 0;
+    if (!reply.final && commands.length === 0) {
+      const f = { code: "syncml.no-final", message: "server message without Final and without commands; session ended" };
+      out.findings.push(f);
+      reportFindings(ctx, "dm.session", [f], input.strict);
+    }
     out.serverCommands += commands.length;
     out.verbs.push(...commands.map((c) => c.verb));
     out.commands.push(...commands);
@@ -118,9 +162,14 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
       hdrStatus: hdrStatus?.data,
       commands: commands.map((c) => `${c.verb}${c.items[0]?.target ? ` ${c.items[0].target}` : ""}${c.children ? `[${c.children.map((k) => k.verb).join(",")}]` : ""}`),
     });
-    if (commands.length === 0) return out;
-    const responses = input.processor.process(reply);
-    body = [{ verb: "Status", msgRef: reply.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: input.deviceId, sourceRef: reply.hdr.source, data: "200", items: [] }, ...responses];
+    if (commands.length === 0 && !serverMore) return out;
+    const responses = commands.length ? input.processor.process({ ...reply, body: reply.body.filter((c) => !(c.verb === "Alert" && c.data === "1222")) }) : [];
+    body = [
+      { verb: "Status", msgRef: reply.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: input.deviceId, sourceRef: reply.hdr.source, data: "200", items: [] },
+      ...responses,
+      // The server's package continues in another message: ask for it.
+      ...(serverMore ? [{ verb: "Alert", data: "1222", items: [] } as Command] : []),
+    ];
     firstHasHdrStatus = true;
     msgId++;
   }

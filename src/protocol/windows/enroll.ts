@@ -20,19 +20,27 @@ import { reportFindings, soapCall } from "./soap-exchange.js";
 
 export type Credentials =
   | { kind: "onpremise"; username: string; password: string }
-  | { kind: "token"; valueType: string; token: string };
+  | { kind: "token"; valueType: string; token: string }
+  /** AuthPolicy Certificate (MS-MDE2): no WS-Security token; the client certificate authenticates over TLS. */
+  | { kind: "certificate"; http: HttpClient };
 
-export const securityFor = (c: Credentials): SecurityToken =>
+export const securityFor = (c: Credentials): SecurityToken | undefined =>
   c.kind === "onpremise"
     ? { kind: "username", username: c.username, password: c.password }
-    : { kind: "binary", valueType: c.valueType, token: Buffer.from(c.token, "utf8").toString("base64") };
+    : c.kind === "token"
+      ? { kind: "binary", valueType: c.valueType, token: Buffer.from(c.token, "utf8").toString("base64") }
+      : undefined;
+
+/** Certificate credentials carry their own (client-TLS) HTTP client. */
+const withCreds = (ctx: ProtocolContext, c: Credentials): ProtocolContext => (c.kind === "certificate" ? { ...ctx, http: c.http } : ctx);
 
 export type PolicyOutcome = { status: "ok"; policy: EnrollmentPolicy } | { status: "fault"; fault: SoapFault };
 
-export async function getPolicies(ctx: ProtocolContext, url: string, creds: Credentials, o: { pretty?: boolean; strict?: boolean } = {}): Promise<PolicyOutcome> {
+export async function getPolicies(ctx0: ProtocolContext, url: string, creds: Credentials, o: { pretty?: boolean; strict?: boolean } = {}): Promise<PolicyOutcome> {
+  const ctx = withCreds(ctx0, creds);
   return step(ctx, "policy.getpolicies", async () => {
     const xml = buildEnvelope(
-      { action: ACTION.getPolicies, messageId: `urn:uuid:${ctx.entropy.fork("xcep.msgid").uuid()}`, to: url, security: securityFor(creds), body: getPoliciesBody(), xmlns: { "xmlns:xsi": NS.xsi } },
+      { action: ACTION.getPolicies, messageId: `urn:uuid:${ctx.entropy.fork("xcep.msgid").uuid()}`, to: url, ...(securityFor(creds) ? { security: securityFor(creds) } : {}), body: getPoliciesBody(), xmlns: { "xmlns:xsi": NS.xsi } },
       o.pretty,
     );
     const env = await soapCall(ctx, "policy.getpolicies", url, xml, o);
@@ -63,7 +71,8 @@ export type EnrollOutcome =
   | { status: "fault"; fault: SoapFault }
   | { status: "key-too-small"; need: number; have: number };
 
-export async function requestSecurityToken(ctx: ProtocolContext, input: EnrollInput): Promise<EnrollOutcome> {
+export async function requestSecurityToken(ctx0: ProtocolContext, input: EnrollInput): Promise<EnrollOutcome> {
+  const ctx = withCreds(ctx0, input.creds);
   const need = Math.max(2048, input.policy?.minimalKeyLength ?? 0);
   if (input.key.bits < need) return { status: "key-too-small", need, have: input.key.bits };
   return step(ctx, "enroll.rst", async () => {
@@ -77,7 +86,7 @@ export async function requestSecurityToken(ctx: ProtocolContext, input: EnrollIn
         action: ACTION.rst,
         messageId: `urn:uuid:${ctx.entropy.fork("wstep.msgid").uuid()}`,
         to: input.url,
-        security: securityFor(input.creds),
+        ...(securityFor(input.creds) ? { security: securityFor(input.creds) } : {}),
         body: rstBody({ csrDer: csr.der, context: input.context }),
         xmlns: { "xmlns:wsse": NS.wsse, "xmlns:wst": NS.wst, "xmlns:ac": NS.ac },
       },

@@ -12,7 +12,7 @@ export interface EspAppSpec {
 
 export interface WindowsServerConfig {
   /** AuthPolicy answered to devices that offer it (token flows always get Federated). */
-  authPolicy: "OnPremise" | "Federated";
+  authPolicy: "OnPremise" | "Federated" | "Certificate";
   password: string;
   tokenKey: string;
   /** Per-user device limit, 1–15 (MENROLL_E_DEVICECAPREACHED beyond it). */
@@ -31,6 +31,8 @@ export interface WindowsServerConfig {
   /** The federated sign-in asks for a one-time code after the password. */
   requireMfa?: boolean;
   renewal?: "allow" | "refuse";
+  /** OMA-DM MaxMsgSize announced in every SyncHdr/Meta (bytes); devices split their packages to fit. */
+  maxMsgSize?: number;
   offlineDomainJoin?: "deliver" | "withhold";
   discoveryRedirect?: "legacy-https" | "insecure-http";
   /** HTTP status instead of a SOAP answer at discovery (e.g. 400 for the migration failure). */
@@ -118,6 +120,7 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     ...(c.requireMfa ? { requireMfa: true } : {}),
     directory: { usersMayJoin: c.directory?.usersMayJoin ?? "all", joinUsers: (c.directory?.joinUsers ?? []).map((u) => u.toLowerCase()), mdmScope: c.directory?.mdmScope ?? "all", mamScope: c.directory?.mamScope ?? "none" },
     ...(c.renewal ? { renewal: c.renewal } : {}),
+    ...(c.maxMsgSize ? { maxMsgSize: c.maxMsgSize } : {}),
     ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
     ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
     ...(c.discoveryHttpStatus ? { discoveryHttpStatus: c.discoveryHttpStatus } : {}),

@@ -135,6 +135,18 @@ export class DmEndpoint {
       replies.push({ verb: "Status", msgRef: msg.hdr.msgId, cmdRef: c.cmdId ?? "", cmd: c.verb, data: "200", items: [] });
     }
     if (unenrollAfter) this.state.unenroll(rec.deviceId);
+    const maxMsgSize = this.cfg.maxMsgSize;
+    if (maxMsgSize !== undefined && (req.body?.length ?? 0) > maxMsgSize) this.state.counters.oversizeMessages++;
+    if (!msg.final) {
+      // Multi-message package from the device: acknowledge and ask for the next message (Alert 1222).
+      const more = writeSyncML({
+        hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: rec.deviceId, source: msg.hdr.target, ...(maxMsgSize ? { maxMsgSize: String(maxMsgSize) } : {}) },
+        body: [...replies.map((r, i) => ({ ...r, cmdId: String(i + 1) })), { verb: "Alert", cmdId: String(replies.length + 1), data: "1222", items: [] }],
+        final: true,
+      });
+      this.state.counters.moreMessageAlerts++;
+      return { status: 200, headers: { "content-type": MIME.syncml }, body: new TextEncoder().encode(more), url: "" };
+    }
     const out = unenrollAfter ? [] : rec.queue.splice(0, 40);
     for (const c of out) {
       this.number(rec, c);
@@ -147,7 +159,7 @@ export class DmEndpoint {
     // The session ends when the server has nothing more to send.
     if (out.length === 0 && this.global?.rec === rec) this.global = undefined;
     const body = writeSyncML({
-      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: rec.deviceId, source: msg.hdr.target },
+      hdr: { verDTD: "1.2", verProto: "DM/1.2", sessionId: msg.hdr.sessionId, msgId: msg.hdr.msgId, target: rec.deviceId, source: msg.hdr.target, ...(maxMsgSize ? { maxMsgSize: String(maxMsgSize) } : {}) },
       body: [...replies.map((r, i) => ({ ...r, cmdId: String(i + 1) })), ...out],
       final: true,
     });

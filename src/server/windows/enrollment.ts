@@ -69,9 +69,24 @@ export class EnrollmentEndpoints {
   }
 
   /** Who the security header names, or a fault. */
-  private authenticate(env: Envelope): { upn: string; token: boolean; bulk: boolean } | HttpResponse {
+  private authenticate(env: Envelope, req: { tls?: { peerCertificateDer?: Uint8Array } }): { upn: string; token: boolean; bulk: boolean } | HttpResponse {
     const s = env.security;
     const relatesTo = env.messageId;
+    if (!s && this.cfg.authPolicy === "Certificate") {
+      // AuthPolicy Certificate (MS-MDE2): no token; the client certificate presented over TLS authenticates.
+      const der = req.tls?.peerCertificateDer;
+      if (!der) return fault({ relatesTo, code: "Sender", subcode: "a:InvalidSecurity", reason: "certificate authentication needs a client certificate over TLS" });
+      try {
+        const peer = parseCertificate(der, "client certificate");
+        if (!verifyCertificateSignature(peer, this.ctx.scep.id.ca.spki, this.ctx.crypto) || peer.notAfter.getTime() < this.ctx.now()) {
+          return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not issued by a trusted CA" });
+        }
+        const cn = /CN=([^,]+)/i.exec(peer.subject)?.[1]?.trim().toLowerCase() ?? peer.serialHex;
+        return { upn: `cert:${cn}`, token: false, bulk: false };
+      } catch {
+        return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate unparsable" });
+      }
+    }
     if (!s) return fault({ relatesTo, code: "Sender", subcode: "a:InvalidSecurity", reason: "no WS-Security header" });
     if (s.kind === "username") {
       if (this.cfg.authPolicy !== "OnPremise" || s.password !== this.cfg.password) {
@@ -172,10 +187,10 @@ export class EnrollmentEndpoints {
     return fault({ relatesTo, subcode: f.subcode, reason: f.message ?? f.errorType ?? f.subcode, errorType: f.errorType, message: f.message, traceId: "enrollsim-injected" });
   }
 
-  policy(req: HttpRequest): HttpResponse {
+  policy(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): HttpResponse {
     const env = this.parse(req, "GetPolicies request");
     if ("status" in env) return env;
-    const who = this.authenticate(env);
+    const who = this.authenticate(env, req);
     if ("status" in who) return who;
     if (this.cfg.fault?.step === "policy") return this.injected(env.messageId);
     const p = this.cfg.policy;
@@ -205,7 +220,7 @@ export class EnrollmentEndpoints {
       return fault({ relatesTo, code: "Sender", subcode: "s:MessageFormat", reason: (err as Error).message });
     }
     if (rst.requestType === TOKEN.renew) return this.renew(req, relatesTo, rst.csrDer);
-    const who = this.authenticate(env);
+    const who = this.authenticate(env, req);
     if ("status" in who) return who;
     let csr;
     try {

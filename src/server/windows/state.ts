@@ -51,7 +51,7 @@ export class WindowsState {
   readonly devices = new Map<string, DeviceRecord>();
   /** Autopilot registrations: serial → hardware hash. */
   readonly autopilot = new Map<string, string>();
-  readonly counters = { discoveries: 0, issued: 1, sessions: 0, renewals: 0, pushes: 0 };
+  readonly counters = { discoveries: 0, issued: 1, sessions: 0, renewals: 0, pushes: 0, oversizeMessages: 0, moreMessageAlerts: 0 };
   /** Mock WNS channels: channel id → owner and notifications not yet fetched. */
   readonly channels = new Map<string, { deviceId: string; pending: number }>();
 

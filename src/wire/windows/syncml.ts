@@ -230,6 +230,8 @@ export function parseSyncML(input: string | Uint8Array, what = "SyncML message",
   if (name) hdr.sourceName = name;
   const cred = child(hdrNode, "Cred");
   if (cred) hdr.cred = { type: textAt(cred, ["Meta", "Type"]) ?? "", format: textAt(cred, ["Meta", "Format"]) ?? "", data: textAt(cred, ["Data"]) ?? "" };
+  const maxMsgSize = textAt(hdrNode, ["Meta", "MaxMsgSize"]);
+  if (maxMsgSize) hdr.maxMsgSize = maxMsgSize;
   const bodyNode = child(root, "SyncBody", findings);
   if (!bodyNode) throw new ProtocolViolationError("syncml.no-syncbody", `${what} has no SyncBody`);
   const body: Command[] = [];

@@ -80,6 +80,8 @@ export const windowsScenario: ScenarioExtension = {
       polls: { type: "integer", minimum: 0, maximum: 1000, description: "Scheduled OMA-DM polls after the first sync (BYOD, bulk, GPO) on the DMClient Poll schedule. Default 0." },
       dmAuth: { enum: ["mtls", "md5"], description: "OMA-DM client auth: mTLS with the enrolled certificate (default) or syncml:auth-md5 with the APPAUTH CLIENT credentials." },
       renew: bool("Renew the enrollment certificate (WSTEP Renew with a PKCS#7 over client TLS) after the first session, then sync with the new certificate."),
+      certificateAuth: { enum: ["scep", "missing"], description: "Offer AuthPolicy Certificate: the provisioning-package client certificate is enrolled from the foundation SCEP CA (scep) or absent (missing → MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT 0x80180028)." },
+      packageCertChallenge: { type: "string", description: "SCEP challenge for the package certificate (certificateAuth: scep)." },
       unenroll: bool("Disconnect at the end (BYOD, bulk, GPO): a last session with Alert 1226 com.microsoft:mdm.unenrollment.userrequest."),
       sessionIdStart: { type: "integer", minimum: 0, description: "First OMA-DM SessionID (0 is legal). Default 1." },
       termsOfUse: { enum: ["none", "accept", "decline"], description: "MDM Terms of Use in identity-provider flows. Default none." },
@@ -105,7 +107,7 @@ export const windowsScenario: ScenarioExtension = {
     additionalProperties: false,
     description: "The embedded server's windows half.",
     properties: {
-      authPolicy: { enum: ["OnPremise", "Federated"], description: "AuthPolicy answered to Settings enrollments. Default OnPremise." },
+      authPolicy: { enum: ["OnPremise", "Federated", "Certificate"], description: "AuthPolicy answered to Settings enrollments. Default OnPremise. Certificate: devices that offer it authenticate GetPolicies/RST with a client certificate issued by the reference CA over TLS (no WS-Security token)." },
       password: str("OnPremise password accepted. Default \"enrollsim\"."),
       tokenKey: str("Key that verifies identity-provider test tokens."),
       deviceLimitPerUser: { type: "integer", minimum: 1, maximum: 15, description: "Enrollment restriction: devices per user. Default 15." },
@@ -133,6 +135,7 @@ export const windowsScenario: ScenarioExtension = {
         required: ["step", "subcode"],
         properties: { step: { enum: ["discovery", "policy", "enroll"] }, subcode: str("e.g. s:EnrollmentServer"), errorType: str("e.g. InMaintenance"), message: { type: "string" } },
       },
+      maxMsgSize: { type: "integer", minimum: 1024, maximum: 16777216, description: "OMA-DM MaxMsgSize (bytes) announced in the server's SyncHdr/Meta; devices split packages across messages (Final on the last, Alert 1222 between)." },
       renewal: { enum: ["allow", "refuse"], description: "WSTEP renewal: issue a new certificate, or refuse with NotEligibleToRenew (0x80180016). Default allow." },
       offlineDomainJoin: { enum: ["deliver", "withhold"], description: "Send Autopilot devices an OfflineDomainJoin blob (hybrid join), or never (connector without OU rights). Default deliver." },
       directory: {
