@@ -20,7 +20,7 @@ import { runDmSession } from "../../protocol/windows/dm.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
 import type { FlowContext } from "../flow.js";
-import { CspProcessor, CspTree } from "./csp.js";
+import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 
 export interface WindowsEnrolledState {
@@ -88,14 +88,7 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
       deviceId: w.deviceId,
       sessionId: sessionIdAt(p.clock.now()),
       alerts,
-      devInfo: [
-        { source: "./DevInfo/DevId", data: w.deviceId },
-        { source: "./DevInfo/Man", data: id.manufacturer },
-        { source: "./DevInfo/Mod", data: id.modelIdentifier },
-        { source: "./DevInfo/DmV", data: "1.3" },
-        { source: "./DevInfo/Lang", data: "en-US" },
-        { source: "./Vendor/MSFT/DMClient/HWDevID", data: w.hwDevId },
-      ],
+      devInfo: devInfoItems(id),
       processor: new CspProcessor(tree),
       pretty: o.xmlStyle === "pretty",
       strict: o.raw.strict ?? false,

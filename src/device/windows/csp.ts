@@ -284,3 +284,16 @@ export class CspProcessor implements DmProcessor {
     return Number(s.data);
   }
 }
+
+/** The DevInfo items a Windows device sends in the Replace of every OMA-DM session's first package. */
+export function devInfoItems(id: DeviceIdentity): Item[] {
+  const w = id.windows!;
+  return [
+    { source: "./DevInfo/DevId", data: w.deviceId },
+    { source: "./DevInfo/Man", data: id.manufacturer },
+    { source: "./DevInfo/Mod", data: id.modelIdentifier },
+    { source: "./DevInfo/DmV", data: "1.3" },
+    { source: "./DevInfo/Lang", data: "en-US" },
+    { source: "./Vendor/MSFT/DMClient/HWDevID", data: w.hwDevId },
+  ];
+}

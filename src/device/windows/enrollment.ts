@@ -28,7 +28,7 @@ import type { EnrollmentPolicy } from "../../wire/windows/xcep.js";
 import { parseCertificate, sameBytes, toPem, type Certificate } from "../../wire/x509/certificate.js";
 import { substitute } from "../behaviors/substitute.js";
 import type { FlowContext, FlowResult } from "../flow.js";
-import { CspProcessor, CspTree, hardwareHash } from "./csp.js";
+import { CspProcessor, CspTree, devInfoItems, hardwareHash } from "./csp.js";
 import { fetchAutopilotProfile, uploadHardwareHash } from "../../protocol/windows/autopilot.js";
 import { parseAutopilotProfile, type AutopilotProfile } from "../../wire/windows/autopilot.js";
 import { ScepCspJobs } from "./scep-csp.js";
@@ -490,14 +490,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       sessionId: String(sessionId++),
       initiator,
       alerts,
-      devInfo: [
-        { source: "./DevInfo/DevId", data: w.deviceId },
-        { source: "./DevInfo/Man", data: id.manufacturer },
-        { source: "./DevInfo/Mod", data: id.modelIdentifier },
-        { source: "./DevInfo/DmV", data: "1.3" },
-        { source: "./DevInfo/Lang", data: "en-US" },
-        { source: "./Vendor/MSFT/DMClient/HWDevID", data: w.hwDevId },
-      ],
+      devInfo: devInfoItems(id),
       processor,
       pretty,
       strict,
