@@ -25,7 +25,23 @@ export interface ExpectationSpec {
    * any other failure code fails the run.
    */
   failures?: Array<{ code: string; ratio?: number; count?: number }>;
+  /**
+   * Per step, bounds on how often it ran: `count` exactly, `min`/`max` inclusive, `failed` exactly
+   * (failed samples). For symptoms that are not failures: a step that must never happen (a second
+   * cloud-configuration fetch, a push wake-up) or must happen a given number of times.
+   */
+  steps?: Record<string, StepCountSpec>;
 }
+
+/** Bounds on one step's sample count, see {@link ExpectationSpec.steps}. */
+export interface StepCountSpec {
+  count?: number;
+  min?: number;
+  max?: number;
+  failed?: number;
+}
+
+const STEP_BOUNDS = ["count", "min", "max", "failed"] as const;
 
 /** What the summary must provide to be checked. */
 export type SummaryFacts = Pick<RunSummary, "devices" | "enrolled" | "failed" | "steps" | "errors">;
@@ -58,7 +74,7 @@ export function validateExpectationSpec(expect: unknown): ExpectationSpec {
   if (typeof expect !== "object" || Array.isArray(expect)) invalid("", "expected a mapping");
   const spec = expect as Record<string, unknown>;
   for (const key of Object.keys(spec)) {
-    if (!["successRatio", "latency", "failures"].includes(key)) invalid(key, "unknown expectation");
+    if (!["successRatio", "latency", "failures", "steps"].includes(key)) invalid(key, "unknown expectation");
   }
   if (spec.successRatio !== undefined) checkNumber("successRatio", spec.successRatio, 1);
   if (spec.latency !== undefined) {
@@ -83,6 +99,19 @@ export function validateExpectationSpec(expect: unknown): ExpectationSpec {
         invalid(`failures[${i}].count`, "expected an integer");
       }
     });
+  }
+  if (spec.steps !== undefined) {
+    const steps = spec.steps;
+    if (typeof steps !== "object" || steps === null || Array.isArray(steps)) invalid("steps", "expected a mapping of step to {count?, min?, max?, failed?}");
+    for (const [step, bounds] of Object.entries(steps)) {
+      if (typeof bounds !== "object" || bounds === null || Array.isArray(bounds) || Object.keys(bounds).length === 0) {
+        invalid(`steps.${step}`, "expected {count?, min?, max?, failed?} with at least one bound");
+      }
+      for (const [k, v] of Object.entries(bounds)) {
+        if (!(STEP_BOUNDS as readonly string[]).includes(k)) invalid(`steps.${step}.${k}`, "only count, min, max and failed can be bounded");
+        if (!Number.isInteger(checkNumber(`steps.${step}.${k}`, v))) invalid(`steps.${step}.${k}`, "expected an integer");
+      }
+    }
   }
   return spec as ExpectationSpec;
 }
@@ -130,6 +159,23 @@ function failure(s: SummaryFacts, f: { code: string; ratio?: number; count?: num
   };
 }
 
+function stepCount(s: SummaryFacts, step: string, b: StepCountSpec): ExpectationResult {
+  const figures = s.steps[step];
+  const count = figures?.count ?? 0;
+  const failed = figures?.failed ?? 0;
+  const checks: Array<{ ok: boolean; text: string }> = [];
+  if (b.count !== undefined) checks.push({ ok: count === b.count, text: `exactly ${plural(b.count, "sample")}` });
+  if (b.min !== undefined) checks.push({ ok: count >= b.min, text: `≥ ${plural(b.min, "sample")}` });
+  if (b.max !== undefined) checks.push({ ok: count <= b.max, text: `≤ ${plural(b.max, "sample")}` });
+  if (b.failed !== undefined) checks.push({ ok: failed === b.failed, text: `exactly ${b.failed} failed` });
+  return {
+    name: `step ${step}`,
+    ok: checks.every((c) => c.ok),
+    expected: checks.map((c) => c.text).join(" and "),
+    actual: figures ? `${plural(count, "sample")}, ${failed} failed` : "the step never ran",
+  };
+}
+
 /**
  * Evaluates `expect` against a summary. With no spec at all, the default success ratio (every
  * device enrolls) still applies: a run where devices fail unannounced is not ok.
@@ -143,6 +189,7 @@ export function evaluateExpectations(summary: SummaryFacts, expect?: Expectation
       if (bound !== undefined) results.push(latency(summary, step, p, bound));
     }
   }
+  for (const [step, bounds] of Object.entries(spec.steps ?? {})) results.push(stepCount(summary, step, bounds));
   if (spec.failures !== undefined) {
     const expected = new Set(spec.failures.map((f) => f.code));
     for (const f of spec.failures) results.push(failure(summary, f));

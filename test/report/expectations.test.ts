@@ -93,7 +93,28 @@ describe("evaluateExpectations", () => {
     expect(r.expectations.filter((e) => !e.ok)).toHaveLength(2);
   });
 
+  it("checks step counts (count, min, max, failed) and counts a step that never ran as 0", () => {
+    const r = evaluateExpectations(facts(), {
+      steps: {
+        "scep.getcacaps": { count: 100 },
+        "scep.pkioperation": { min: 1, max: 99, failed: 100 },
+        "ade.cloudconfig": { count: 0 },
+        "push.wake": { min: 1 },
+      },
+    });
+    const byName = Object.fromEntries(r.expectations.map((e) => [e.name, e]));
+    expect(byName["step scep.getcacaps"]).toMatchObject({ ok: true, expected: "exactly 100 samples" });
+    expect(byName["step scep.pkioperation"]).toMatchObject({ ok: false, expected: "≥ 1 sample and ≤ 99 samples and exactly 100 failed", actual: "100 samples, 100 failed" });
+    expect(byName["step ade.cloudconfig"]).toMatchObject({ ok: true, actual: "the step never ran" });
+    expect(byName["step push.wake"]).toMatchObject({ ok: false, actual: "the step never ran" });
+    expect(r.ok).toBe(false);
+    expect(evaluateExpectations(facts(), { steps: { "scep.getcacaps": { min: 100, max: 100 } } }).ok).toBe(true);
+  });
+
   it("rejects a malformed spec with a ScenarioError naming the path", () => {
+    expect(() => evaluateExpectations(facts(), { steps: { x: {} } })).toThrow(/steps\.x/);
+    expect(() => evaluateExpectations(facts(), { steps: { x: { p50: 1 } as never } })).toThrow(/steps\.x\.p50/);
+    expect(() => evaluateExpectations(facts(), { steps: { x: { count: 1.5 } } })).toThrow(/steps\.x\.count: expected an integer/);
     expect(() => evaluateExpectations(facts(), { successRatio: 1.5 })).toThrow(ScenarioError);
     expect(() => evaluateExpectations(facts(), { latency: { x: { p90: 5 } as never } })).toThrow(/latency\.x\.p90/);
     expect(() => evaluateExpectations(facts(), { failures: [{ code: "" }] })).toThrow(/failures\[0\]\.code/);

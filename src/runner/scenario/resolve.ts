@@ -106,6 +106,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     successRatio: s.expect?.successRatio ?? (failures.length ? 0 : 1),
     latency: { ...s.expect?.latency },
     failures,
+    steps: { ...s.expect?.steps },
   };
   const limits: ResolvedLimits = { ...DEFAULTS.limits, ...s.limits };
   const resolved: ResolvedScenario = {

@@ -295,6 +295,23 @@ const expect: Json = {
         },
       },
     },
+    steps: {
+      type: "object",
+      description: "Per step, bounds on how many times it ran (symptoms that are not failures: a step that must never happen, or must happen N times).",
+      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "checkin.tokenupdate"' },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        "x-expected": "{count?, min?, max?, failed?} with at least one bound",
+        properties: {
+          count: { type: "integer", minimum: 0, description: "Exactly this many samples (successful and failed)." },
+          min: { type: "integer", minimum: 0, description: "At least this many samples." },
+          max: { type: "integer", minimum: 0, description: "At most this many samples." },
+          failed: { type: "integer", minimum: 0, description: "Exactly this many failed samples." },
+        },
+      },
+    },
   },
 };
 

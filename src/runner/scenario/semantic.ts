@@ -128,6 +128,22 @@ function checkLatency(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
   }
 }
 
+function checkStepCounts(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
+  for (const [step, b] of Object.entries(s.expect?.steps ?? {})) {
+    const at: PathSegment[] = ["expect", "steps", step];
+    if (ctx.steps && !ctx.steps.includes(step)) {
+      const known = `${listNames(ctx.steps)}${didYouMean(step, ctx.steps)}`;
+      out.push(issue(at, `unknown step "${step}" in expect.steps; known steps: ${known}`, "a step name", "key"));
+    }
+    if (b.min !== undefined && b.max !== undefined && b.max < b.min) {
+      out.push(issue([...at, "max"], `${formatPath([...at, "max"])} (${b.max}) is below min (${b.min})`, `a number >= ${b.min}`));
+    }
+    if (b.count !== undefined && (b.min !== undefined || b.max !== undefined)) {
+      out.push(issue([...at, "count"], `${formatPath([...at, "count"])} cannot be combined with min/max`, "either count or min/max"));
+    }
+  }
+}
+
 function checkFailures(s: Scenario, total: number, out: Issue[]): void {
   const failures = s.expect?.failures ?? [];
   const codes = new Map<string, number>();
@@ -168,6 +184,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkServer(s, out);
   const total = checkGroups(s, ctx, out);
   checkLatency(s, ctx, out);
+  checkStepCounts(s, ctx, out);
   checkFailures(s, total, out);
   return out;
 }

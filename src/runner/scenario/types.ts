@@ -113,6 +113,15 @@ export interface Expectations {
   successRatio?: number;
   latency?: Record<string, PercentileBounds>;
   failures?: FailureSpec[];
+  steps?: Record<string, StepCountBounds>;
+}
+
+/** `expect.steps` entry: bounds on how many times a step ran. */
+export interface StepCountBounds {
+  count?: number;
+  min?: number;
+  max?: number;
+  failed?: number;
 }
 
 /** A scenario file as written (after YAML parsing and schema validation). */
@@ -222,6 +231,7 @@ export interface ResolvedExpectations {
   successRatio: number;
   latency: Record<string, PercentileBounds>;
   failures: ResolvedFailureExpectation[];
+  steps: Record<string, StepCountBounds>;
 }
 
 /** A validated scenario with every default filled in: what the runner consumes. */
@@ -246,6 +256,6 @@ export interface ScenarioContext {
   modelIds: readonly string[];
   /** Known flow names, e.g. ["scep"]. */
   flows: readonly string[];
-  /** Step vocabulary; when given, `expect.latency` keys must be in it. */
+  /** Step vocabulary; when given, `expect.latency` and `expect.steps` keys must be in it. */
   steps?: readonly string[];
 }

@@ -69,7 +69,7 @@ describe("parseScenario: valid files", () => {
       totalDevices: 3,
       arrival: { kind: "concurrency", concurrency: 10 },
       limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576 },
-      expect: { successRatio: 1, latency: {}, failures: [] },
+      expect: { successRatio: 1, latency: {}, failures: [], steps: {} },
     });
   });
 
@@ -123,6 +123,7 @@ describe("parseScenario: valid files", () => {
         { code: "scep.failInfo.badTime", kind: "ratio", ratio: 0.25 },
         { code: "transport.timeout", kind: "count", count: 2 },
       ],
+      steps: { "scep.certpoll": { count: 0 }, "scep.getcacert": { min: 1, max: 10, failed: 0 } },
     });
   });
 
@@ -252,6 +253,7 @@ describe("parseScenario: more bad input", () => {
     ["infinite rate", `${MINIMAL}arrival: { rate: .inf }\n`, "7:18", "arrival.rate must be a number > 0 and <= 100000 (got Infinity)"],
     ["decreasing percentiles", `${MINIMAL}expect:\n  latency:\n    scep.pkioperation: { p50: 500, p95: 100 }\n`, "9:41", "expect.latency[\"scep.pkioperation\"].p95 (100) is below p50 (500)"],
     ["impossible expectations", `${MINIMAL}expect:\n  successRatio: 1\n  failures: [{ code: scep.failInfo.badRequest, ratio: 0.5 }]\n`, "8:3", "expectations cannot all hold"],
+    ["step count with min", `${MINIMAL}expect:\n  steps:\n    scep.getcacert: { count: 1, min: 1 }\n`, "9:30", "cannot be combined with min/max"],
     ["failure counts above devices", `${MINIMAL}expect:\n  failures: [{ code: transport.timeout, count: 4 }]\n`, "8:13", "counts add up to 4, more than the 3 devices"],
     ["credentials in server URL", "name: x\nserver: https://u@h.example.test\ngroups: []\n", "2:9", 'server must be "embedded" or an http(s) URL'],
     ["unresolved tag", `${MINIMAL}description: !secret x\n`, "7:14", "Unresolved tag: !secret"],
