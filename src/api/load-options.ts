@@ -19,6 +19,33 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return undefined;
 }
 
+/** Longest wait `--start-at` accepts: a barrier further away than this is a typo, not a plan. */
+export const MAX_START_WAIT_MS = 24 * 3_600_000;
+
+/**
+ * The wall-clock start barrier: `--start-at`, else $ENROLLSIM_START_AT. Accepts an ISO 8601 time
+ * with a zone (`2026-11-22T09:00:00Z`), epoch seconds (`1795338000`), or `+N` seconds from now.
+ * Shards given the same instant begin their arrivals together without any coordinator.
+ * Returns epoch milliseconds; refuses unparseable values and instants more than 24 h ahead.
+ */
+export function resolveStartAt(flag: string | undefined, now: number, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const source = flag !== undefined ? "--start-at" : "ENROLLSIM_START_AT";
+  const raw = (flag ?? env.ENROLLSIM_START_AT)?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  let at: number;
+  if (/^\+\d+(\.\d+)?$/.test(raw)) at = now + Number(raw.slice(1)) * 1000;
+  else if (/^\d{9,11}(\.\d+)?$/.test(raw)) at = Number(raw) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) at = Date.parse(raw);
+  else at = Number.NaN;
+  if (!Number.isFinite(at)) {
+    throw new ScenarioError(`${source} "${raw}": expected an ISO 8601 time with a zone (2026-11-22T09:00:00Z), epoch seconds, or +SECONDS`);
+  }
+  if (at - now > MAX_START_WAIT_MS) {
+    throw new ScenarioError(`${source} "${raw}" is ${((at - now) / 3_600_000).toFixed(1)} h ahead; at most 24 h is accepted`);
+  }
+  return at;
+}
+
 const KEYS = new Set(["phases", "concurrency", "maxInFlight", "steady", "timeScale", "keepAlive"]);
 const STEADY_KEYS = new Set(["durationSeconds", "intervalSeconds", "jitter", "maxInFlight", "maxCheckinsPerDevice"]);
 const PHASE_KEYS = new Set(["durationSeconds", "rate", "rampTo"]);

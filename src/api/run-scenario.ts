@@ -73,6 +73,13 @@ export interface RunScenarioOptions {
   metricsPort?: number;
   /** Told the /metrics URL once it listens. */
   onMetricsUrl?: (url: string) => void;
+  /**
+   * Start barrier (epoch ms on the clock adapter): setup (key pool, embedded server, store) happens
+   * first, then the run waits until this instant before the first arrival. In the past: no wait.
+   */
+  startAt?: number;
+  /** Told how long the run waits for {@link startAt} (ms, 0 when it is already past). */
+  onStartWait?: (waitMs: number) => void;
   /** Capacity check before the run (default: this process's limits); false to skip. */
   capacity?: CapacityLimits | false;
 }
@@ -239,6 +246,11 @@ async function runOpened(
   loop.enable();
   let skipped = 0;
   try {
+    if (options.startAt !== undefined) {
+      const wait = Math.max(0, options.startAt - adapters.clock.now());
+      options.onStartWait?.(wait);
+      if (wait > 0) await adapters.clock.sleep(wait, options.signal);
+    }
     observer.onRunStart?.({ scenario: scenario.name, devices: planned, seed: scenario.seed });
     const { durationMs, skipped: sk } = await runFleet(
       scenario,

@@ -6,7 +6,7 @@ import { runScenario } from "../../api/run-scenario.js";
 import { formatSummary } from "../../report/table.js";
 import { writeReport } from "../../report/json-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
-import { readLoadModel, resolveShard } from "../../api/load-options.js";
+import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
 import { renameSync, writeFileSync } from "node:fs";
 import { warnInsecure } from "../output.js";
 import { pinoLogger } from "../../platform/node/log.js";
@@ -34,6 +34,7 @@ export const runCommand = {
       .option("resume", { type: "boolean", default: false, describe: "continue the run recorded in --store: enrolled devices are skipped" })
       .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale" })
       .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
+      .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
   handler: async (a: {
@@ -52,6 +53,7 @@ export const runCommand = {
     resume: boolean;
     load?: string;
     "time-scale"?: number;
+    "start-at"?: string;
     "metrics-port"?: number;
     "capacity-check": boolean;
     "log-level": string;
@@ -64,8 +66,15 @@ export const runCommand = {
     const shard = resolveShard(a.shard);
     const loadModel = a.load ? readLoadModel(a.load) : undefined;
     const load = a["time-scale"] !== undefined ? { ...loadModel, timeScale: a["time-scale"] } : loadModel;
+    const startAt = resolveStartAt(a["start-at"], Date.now());
     const { summary } = await runScenario(a.scenario, {
       shard,
+      startAt,
+      onStartWait: (ms) => {
+        const at = new Date(startAt ?? Date.now()).toISOString();
+        if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
+        else if (startAt !== undefined && Date.now() - startAt > 1000) stderr.write(`warning: --start-at ${at} passed ${((Date.now() - startAt) / 1000).toFixed(1)} s ago (setup took longer); starting now, this shard starts late\n`);
+      },
       load,
       store: a.store,
       resume: a.resume,
