@@ -38,6 +38,7 @@ import { compareVersions } from "../../device/apple/commands.js";
 import type { HalfContext, ServerHalf } from "../half.js";
 import { pushRegistry } from "../../device/apple/push.js";
 import { MockApns, sendMdmPush } from "./apns.js";
+import { IssuedByCache } from "../issued-by-cache.js";
 import { DDM_ITEM_KEYS, DDM_KINDS, parseStatusReport, type DdmKind, type DdmStatusReport } from "../../wire/apple/ddm.js";
 
 export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
@@ -219,6 +220,8 @@ export class AppleServer {
   /** Account-driven profiles issued per managed Apple ID. */
   private readonly accountEnrollments = new Map<string, number>();
   private ddmCache?: { decls: { kind: DdmKind; json: Record<string, unknown> }[]; token: string };
+  /** Device identities already checked against the foundation CA (parse + signature once per certificate). */
+  private issuedCache?: IssuedByCache;
 
   constructor(
     private readonly ctx: HalfContext,
@@ -428,23 +431,19 @@ export class AppleServer {
   /** Device identity from mTLS or Mdm-Signature, issued by the foundation CA. */
   private identity(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): Certificate | HttpResponse {
     const ca = this.ctx.scep.id.ca;
-    let cert: Certificate | undefined;
+    let cert: Certificate | "unreadable" | "not-issued" | undefined;
+    this.issuedCache ??= new IssuedByCache(() => ca, this.crypto);
     const sig = req.headers?.["mdm-signature"];
     if (sig) {
       const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), this.crypto);
       if (!r.ok) return this.reject("mdm.signature", text(401, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
-      cert = r.certificate;
+      cert = this.issuedCache.checkParsed(r.certificate);
     } else if (req.tls?.peerCertificateDer?.length) {
-      try {
-        cert = parseCertificate(req.tls.peerCertificateDer, "client certificate");
-      } catch {
-        return this.reject("mdm.client-cert", text(401, "unreadable client certificate"));
-      }
+      cert = this.issuedCache.check(req.tls.peerCertificateDer, "client certificate");
     }
+    if (cert === "unreadable") return this.reject("mdm.client-cert", text(401, "unreadable client certificate"));
     if (!cert) return this.reject("mdm.no-identity", text(401, "no device identity (neither a TLS client certificate nor Mdm-Signature)"));
-    if (!sameBytes(cert.issuerDer, ca.subjectDer) || !verifyCertificateSignature(cert, ca.spki, this.crypto)) {
-      return this.reject("mdm.unknown-identity", text(401, "device identity is not issued by this server's CA"));
-    }
+    if (cert === "not-issued") return this.reject("mdm.unknown-identity", text(401, "device identity is not issued by this server's CA"));
     const now = this.ctx.now();
     if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) return this.reject("mdm.identity-expired", text(401, `device identity certificate is not valid now (notAfter ${cert.notAfter.toISOString()})`));
     return cert;
