@@ -63,8 +63,10 @@ export interface RunScenarioOptions {
   onFlowResult?: (device: string, result: FlowResult) => void;
   /** Run shard i of N (0-based): devices with index % N === i, 1/N of the arrival rate. */
   shard?: ShardSpec;
-  /** Load model beyond the scenario's arrival: phases, concurrency, steady state, time scale. */
+  /** Load model: phases, concurrency, steady state, time scale. Replaces the scenario's `load:` block. */
   load?: LoadModel;
+  /** Overrides the effective load model's timeScale (`--time-scale`). */
+  timeScale?: number;
   /** Persistent fleet store: a SQLite file path (created when missing), or a store object. */
   store?: string | FleetStore;
   /** Continue a stopped run from the store: devices already enrolled are skipped. */
@@ -157,6 +159,9 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const catalog = options.catalog ?? loadCatalog();
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
+  // The scenario's load: block, replaced by options.load (--load FILE); timeScale overrides either.
+  const baseLoad = options.load ?? scenario.load;
+  options = { ...options, load: options.timeScale !== undefined ? { ...baseLoad, timeScale: options.timeScale } : baseLoad };
   const adapters = nodeAdapters(scenario.seed, options.adapters);
   const log = options.log ?? silentLogger;
   const shard = options.shard ? checkShard(options.shard) : undefined;

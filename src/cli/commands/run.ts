@@ -32,7 +32,7 @@ export const runCommand = {
       .option("shard", { type: "string", describe: "run shard i/N of the fleet (0-based; default $ENROLLSIM_SHARD, or $JOB_COMPLETION_INDEX/$ENROLLSIM_SHARDS)" })
       .option("store", { type: "string", describe: "persistent fleet store (SQLite FILE, created when missing, mode 0600)" })
       .option("resume", { type: "boolean", default: false, describe: "continue the run recorded in --store: enrolled devices are skipped" })
-      .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale" })
+      .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale, keepAlive; replaces the scenario's load: block" })
       .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
@@ -64,12 +64,12 @@ export const runCommand = {
     let lastKeyLine = 0;
     const log = a["log-level"] === "silent" ? undefined : pinoLogger({ level: a["log-level"] as "info", destination: a["log-file"] });
     const shard = resolveShard(a.shard);
-    const loadModel = a.load ? readLoadModel(a.load) : undefined;
-    const load = a["time-scale"] !== undefined ? { ...loadModel, timeScale: a["time-scale"] } : loadModel;
+    const load = a.load ? readLoadModel(a.load) : undefined;
     const startAt = resolveStartAt(a["start-at"], Date.now());
     const { summary } = await runScenario(a.scenario, {
       shard,
       startAt,
+      timeScale: a["time-scale"],
       onStartWait: (ms) => {
         const at = new Date(startAt ?? Date.now()).toISOString();
         if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);

@@ -117,6 +117,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     groups,
     totalDevices: next,
     arrival: resolveArrival(s),
+    ...(s.load ? { load: s.load } : {}),
     limits,
     expect,
   };

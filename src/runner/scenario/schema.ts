@@ -223,6 +223,53 @@ const arrival: Json = {
   },
 };
 
+const positive = (description: string, maximum: number): Json => ({ type: "number", exclusiveMinimum: 0, maximum, description });
+const positiveInt = (description: string, maximum: number): Json => ({ type: "integer", minimum: 1, maximum, description });
+
+/** The load model (docs/performance.md "Load models"); the same keys as a `--load` file, which replaces it. */
+const load: Json = {
+  type: "object",
+  additionalProperties: false,
+  description: "Load model for load tests: phases (open model) or concurrency (closed model) replace `arrival`; steady check-ins; time scale; keep-alive. `--load FILE` replaces this block.",
+  not: { required: ["phases", "concurrency"] },
+  "x-expected": "phases (open model) or concurrency (closed model), not both",
+  properties: {
+    phases: {
+      type: "array",
+      minItems: 1,
+      maxItems: 100,
+      description: "Consecutive arrival phases; a device not due before the last phase ends is not started.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["durationSeconds", "rate"],
+        properties: {
+          durationSeconds: positive("Phase length in seconds.", 604_800),
+          rate: { type: "number", minimum: 0, maximum: 100_000, description: "Devices started per second at the start of the phase." },
+          rampTo: { type: "number", minimum: 0, maximum: 100_000, description: "Rate at the end of the phase (linear ramp). Default: rate." },
+        },
+      },
+    },
+    concurrency: positiveInt("Closed model: devices in flight at once.", 100_000),
+    maxInFlight: positiveInt("Open model: most enrolments in flight (arrivals wait for a free slot).", 1_000_000),
+    steady: {
+      type: "object",
+      additionalProperties: false,
+      required: ["durationSeconds", "intervalSeconds", "jitter"],
+      description: "After enrolment, enrolled devices check in at a cadence until the steady phase ends.",
+      properties: {
+        durationSeconds: positive("How long the steady phase lasts.", 604_800),
+        intervalSeconds: positive("Check-in cadence of each device.", 604_800),
+        jitter: { type: "number", minimum: 0, maximum: 1, description: "Each wait is interval·(1 ± jitter·u)." },
+        maxInFlight: positiveInt("Most check-ins in flight at once. Default 256.", 1_000_000),
+        maxCheckinsPerDevice: positiveInt("Upper bound on check-ins per device.", 1_000_000),
+      },
+    },
+    timeScale: positive("Divides device-side delays (cadence, think time); protocol timers stay wall-clock. Default 1.", 1_000_000),
+    keepAlive: { type: "boolean", description: "Reuse a connection within one enrolment or check-in (load mode). Default false: a connection per request, as devices do." },
+  },
+};
+
 const limits: Json = {
   type: "object",
   additionalProperties: false,
@@ -344,6 +391,7 @@ export const scenarioSchema: { [key: string]: Json } = {
     embedded,
     groups: { type: "array", minItems: 1, maxItems: 1000, description: "Device groups.", items: group },
     arrival,
+    load,
     limits,
     expect,
   },

@@ -174,6 +174,18 @@ function checkFailures(s: Scenario, total: number, out: Issue[]): void {
   }
 }
 
+function checkLoad(s: Scenario, out: Issue[]): void {
+  const l = s.load;
+  if (!l) return;
+  if (s.arrival && (l.phases || l.concurrency !== undefined)) {
+    const key = l.phases ? "phases" : "concurrency";
+    out.push(issue(["load", key], `load.${key} replaces arrival; a scenario gives one of them`, "either arrival or load.phases/load.concurrency", "key"));
+  }
+  if (l.maxInFlight !== undefined && l.concurrency !== undefined) {
+    out.push(issue(["load", "maxInFlight"], "load.maxInFlight bounds an open model (phases or arrival.rate); with load.concurrency it has no effect", "maxInFlight only with phases or a rate", "key"));
+  }
+}
+
 /** Every semantic problem found; the loader reports the one nearest the top of the file. */
 export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   const out: Issue[] = [];
@@ -183,6 +195,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   }
   checkServer(s, out);
   const total = checkGroups(s, ctx, out);
+  checkLoad(s, out);
   checkLatency(s, ctx, out);
   checkStepCounts(s, ctx, out);
   checkFailures(s, total, out);

@@ -124,6 +124,16 @@ export interface StepCountBounds {
   failed?: number;
 }
 
+/** `load:` as written: the load model of docs/performance.md (same keys as a `--load` file). */
+export interface LoadBlock {
+  phases?: Array<{ durationSeconds: number; rate: number; rampTo?: number }>;
+  concurrency?: number;
+  maxInFlight?: number;
+  steady?: { durationSeconds: number; intervalSeconds: number; jitter: number; maxInFlight?: number; maxCheckinsPerDevice?: number };
+  timeScale?: number;
+  keepAlive?: boolean;
+}
+
 /** A scenario file as written (after YAML parsing and schema validation). */
 export interface Scenario {
   name: string;
@@ -134,6 +144,7 @@ export interface Scenario {
   embedded?: EmbeddedConfig;
   groups: GroupSpec[];
   arrival?: ArrivalSpec;
+  load?: LoadBlock;
   limits?: Limits;
   expect?: Expectations;
 }
@@ -246,6 +257,8 @@ export interface ResolvedScenario {
   /** Sum of all group counts. */
   totalDevices: number;
   arrival: ResolvedArrival;
+  /** The scenario's load model, when it has one (`--load FILE` replaces it). */
+  load?: LoadBlock;
   limits: ResolvedLimits;
   expect: ResolvedExpectations;
 }
