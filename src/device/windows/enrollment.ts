@@ -36,6 +36,9 @@ import { enrollScep } from "../behaviors/scep-enrollment.js";
 import { embeddedDns, mapDns } from "./dns.js";
 import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, MsiJobs, REBOOT_PROMPT_TEXT, type RebootRequest, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { expandNameTemplate, type ResolvedWindowsOptions } from "./options.js";
+import { espConfigured, registrationItem, setSyncDone, withOsVersion } from "./esp-extra.js";
+import { StoreAppJobs } from "./store-apps.js";
+import { RenewalSchedule } from "./renewal.js";
 
 export interface WindowsReport {
   discovery?: { url: string; cnameChain: string[]; redirectedFrom?: string };
@@ -47,6 +50,8 @@ export interface WindowsReport {
   pushSessions?: number;
   /** The enrollment certificate was renewed (WSTEP Renew) and the next session used the new one. */
   renewed?: boolean;
+  /** Scheduled renewal attempts (RenewPeriod/RetryInterval), device time. */
+  renewals?: { at: number; ok: boolean; error?: string }[];
   esp: EspPhase[];
   findings: number;
 }
@@ -93,7 +98,8 @@ const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|in
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;
 
 export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsOptions): Promise<WindowsFlowResult> {
-  const id = ctx.identity;
+  // options.windows.osVersion: a build older than the catalog's (esp-extra.ts).
+  const id = withOsVersion(ctx.identity, o.raw.osVersion);
   const w = id.windows;
   if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);
   // The site's proxy/firewall (options.windows.firewall) refuses some URLs for the device's web requests.
@@ -216,12 +222,14 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     }
   }
   const drsUrl = o.raw.drsUrl ?? (embedded && https ? `${https}/windows/drs/join` : undefined);
+  let entraRegistered = false;
   if (o.kind === "byod" && o.raw.workAccount === "entra") {
     // Add work or school account (Entra): the device is registered first; the directory's user scopes
     // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
     if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
     const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true });
     if (reg.status === "refused") return fail("windows.join.disallowed", "join.register", `Something went wrong. (${reg.error}: ${reg.message})`);
+    entraRegistered = reg.mdm;
     if (!reg.mdm) {
       return fail(
         "windows.byod.mam-only",
@@ -438,7 +446,8 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   const md5 = useMd5 ? { name: client!.name!, secret: client!.secret!, nonce: client!.data ? fromB64(client!.data, "AAUTHDATA nonce", 1024) : new Uint8Array() } : undefined;
   const clientFor = (cert: Certificate, withIdentity: boolean): HttpClient =>
     ctx.ports.http.client({
-      tls: { ca: apply.roots.map((r) => toPem(r.der)), ...(withIdentity ? { identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } } : {}) },
+      // The machine store (the device's trust settings, e.g. --ca) plus the provisioned Root certificates.
+      tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...apply.roots.map((r) => toPem(r.der))], ...(withIdentity ? { identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } } : {}) },
       keepAlive: ctx.keepAlive ?? false,
     });
   let http: HttpClient = clientFor(apply.cert, !useMd5);
@@ -450,6 +459,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, o.raw.apps ?? {});
   const scepJobs = new ScepCspJobs(tree, ctx);
+  const storeJobs = new StoreAppJobs(tree, p, () => http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);
   let policyReboot: RebootRequest | undefined;
   tree.hooks = {
     afterWrite(uri) {
@@ -464,7 +474,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       return undefined;
     },
     exec(uri, data) {
-      const r = msi.exec(uri, data) ?? scepJobs.exec(uri);
+      const r = msi.exec(uri, data) ?? scepJobs.exec(uri) ?? storeJobs.exec(uri, data);
       if (r !== undefined) return r;
       if (/\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(uri)) {
         report.unenrolled = "server";
@@ -527,18 +537,45 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
 
   try {
     await session();
-    if (o.raw.renew) {
-      // WSTEP renewal (ROBO): RequestType Renew with a PKCS#7 signed by the current identity, over client TLS.
-      const mtls = clientFor(apply.cert, true);
-      const r = await renewSecurityToken(p, { url: disc.enrollmentServiceUrl, http: mtls, key, cert: apply.cert, profile, deviceId: w.deviceId, enrollmentGuid, policy, context, pretty, strict }).finally(() => mtls.close().catch(() => {}));
-      if (r.status === "fault") return faultResult("enroll.renew", r.fault, report);
-      keychain.identities.push({ label: "mdm-renewed", certificate: r.cert, key, chain: apply.roots });
+    // WSTEP renewal (ROBO): RequestType Renew with a PKCS#7 signed by the current identity, over client TLS.
+    let current = apply.cert;
+    const renewNow = async (): Promise<SoapFault | undefined> => {
+      const mtls = clientFor(current, true);
+      const r = await renewSecurityToken(p, { url: disc.enrollmentServiceUrl, http: mtls, key, cert: current, profile, deviceId: w.deviceId, enrollmentGuid, policy, context, pretty, strict }).finally(() => mtls.close().catch(() => {}));
+      if (r.status === "fault") return r.fault;
+      keychain.identities = [...keychain.identities.filter((i) => i.label !== "mdm-renewed"), { label: "mdm-renewed", certificate: r.cert, key, chain: apply.roots }];
+      current = r.cert;
       report.renewed = true;
       await http.close().catch(() => {});
       http = clientFor(r.cert, !useMd5);
+      return undefined;
+    };
+    if (o.raw.renew) {
+      const f = await renewNow();
+      if (f) return faultResult("enroll.renew", f, report);
       await session();
     }
-    if (o.kind !== "autopilot") {
+    // Scheduled renewal from the provisioning document's RenewPeriod/RetryInterval (renewal.ts), checked before each poll.
+    const renewal = new RenewalSchedule(p.clock, doc.renew);
+    renewal.certificate(current.notAfter);
+    const renewIfDue = async (): Promise<void> => {
+      if (!renewal.due()) return;
+      let why: string | undefined;
+      try {
+        const f = await renewNow();
+        if (f) why = `${f.name} (${f.hresultHex})`;
+      } catch (e) {
+        // An unreachable enrollment service is a failed attempt too: retried after RetryInterval.
+        if (!(e instanceof TransportError)) throw e;
+        why = e.message;
+      }
+      renewal.record(!why, why);
+      if (!why) renewal.certificate(current.notAfter);
+      report.renewals = renewal.attempts;
+    };
+    // ESP in a Settings enrollment: the server assigned one (FirstSyncStatus set in the first session).
+    const settingsEsp = o.kind === "byod" && espConfigured(tree, providerId);
+    if (o.kind !== "autopilot" && !settingsEsp) {
       // Non-ESP methods: the first sync happens right after enrollment; then `polls` scheduled polls
       // follow the DMClient Poll schedule (first set, then second set), with per-device jitter.
       const poll = doc.dmClient?.poll ?? {};
@@ -570,6 +607,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
           }
         }
         if (report.unenrolled || report.sessions >= o.maxSessions) break;
+        await renewIfDue();
         await session();
       }
       if (o.raw.unenroll && !report.unenrolled) {
@@ -639,6 +677,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     prep.endedAt = p.clock.now();
     decoded(p, "esp.device-preparation", { ...prep });
     const dmClientDoc = doc.dmClient?.firstSyncStatus ?? {};
+    setSyncDone(tree, providerId, false);
     // Self-deploying has no user; pre-provisioned runs the technician's device phase, reseals, and
     // the user's account phase follows at first sign-in.
     const phases: ("DeviceSetup" | "AccountSetup")[] = o.mode === "self-deploying" ? ["DeviceSetup"] : ["DeviceSetup", "AccountSetup"];
@@ -649,6 +688,8 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
       const scope = phase === "DeviceSetup" ? "device" : "user";
       const ph: EspPhase = { phase, startedAt: p.clock.now(), result: "success", items: [], sessions: 0 };
       report.esp.push(ph);
+      // Pre-provisioned: the technician reseals; the user's first sign-in later syncs (PollOnLogin) before the account phase.
+      if (phase === "AccountSetup" && o.mode === "pre-provisioned" && o.kind === "autopilot" && doc.dmClient?.poll.PollOnLogin === "true") await session();
       const settings0 = readEspSettings(tree, providerId, dmClientDoc);
       if ((phase === "DeviceSetup" && settings0.skipDeviceStatusPage) || (phase === "AccountSetup" && settings0.skipUserStatusPage)) {
         ph.result = "skipped";
@@ -676,6 +717,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
           const s = readEspSettings(tree, providerId, dmClientDoc);
           if (s.findings.length) note(p, "esp", { findings: s.findings.map((m) => ({ code: "esp.out-of-range", message: m })) });
           const items = trackedItems(tree, s, msi).filter((i) => i.scope === scope);
+          if (settingsEsp && phase === "DeviceSetup" && o.raw.workAccount === "entra") items.push(registrationItem(id.os.version, entraRegistered));
           for (const i of items) if (i.state !== "pending" && !doneAt.has(i.id)) doneAt.set(i.id, p.clock.now() - ph.startedAt);
           ph.items = items.map((i) => ({ kind: i.kind, id: i.id, state: i.state, ...(doneAt.has(i.id) ? { doneAfterMs: doneAt.get(i.id) } : {}) }));
           const failed = items.find((i) => i.state === "failed");
@@ -688,7 +730,7 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
           const deadline = (phase === "DeviceSetup" ? espStart : ph.startedAt) + s.timeoutMinutes * o.minuteMs;
           const now = p.clock.now();
           if (now >= deadline) {
-            return { result: "timeout" as const, screen: s.customErrorText ?? DEFAULT_ESP_ERROR, waitingFor: items.filter((i) => i.state === "pending").map((i) => i.id) };
+            return { result: "timeout" as const, screen: s.customErrorText ?? DEFAULT_ESP_ERROR, waitingFor: items.filter((i) => i.state === "pending").map((i) => (i.detail ? `${i.id} (${i.detail})` : i.id)) };
           }
           if (n > 0) await p.clock.sleep(Math.min(pollMs, deadline - now), p.signal);
           if (p.clock.now() >= deadline) continue;
@@ -715,9 +757,11 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
         };
       }
     }
-    return { ok: true, code: `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
+    setSyncDone(tree, providerId, true);
+    return { ok: true, code: settingsEsp ? "windows.byod.enrolled" : `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
   } finally {
     msi.cancel();
+    await storeJobs.cancel();
     await Promise.allSettled(scepJobs.running);
     await http.close().catch(() => {});
   }

@@ -175,15 +175,19 @@ export interface EspSettings {
   expectedScep: string[];
   expectedPfx: string[];
   expectedNetworkProfiles: string[];
+  /** FirstSyncStatus/ExpectedModernAppPackages: EnterpriseModernAppManagement AppInstallation/<PFN> nodes (store-apps.ts). */
+  expectedModern: string[];
   /** Values outside the documented range (e.g. TimeOutUntilSyncFailure 10800). */
   findings: string[];
 }
 
 export interface TrackedItem {
-  kind: "policy" | "msi" | "scep" | "pfx" | "network";
+  kind: "policy" | "msi" | "scep" | "pfx" | "network" | "modern" | "registration";
   id: string;
   scope: "device" | "user";
   state: "pending" | "done" | "failed";
+  /** Why a pending item is not done yet (e.g. the Store app's LastErrorDesc). */
+  detail?: string;
 }
 
 export const DEFAULT_ESP_ERROR =
@@ -221,6 +225,7 @@ export function readEspSettings(tree: CspTree, providerId: string, fromDoc: Reco
     expectedScep: [...list(base, "ExpectedSCEPCerts"), ...list(userBase, "ExpectedSCEPCerts")],
     expectedPfx: [...list(base, "ExpectedPFXCerts"), ...list(userBase, "ExpectedPFXCerts")],
     expectedNetworkProfiles: [...list(base, "ExpectedNetworkProfiles"), ...list(userBase, "ExpectedNetworkProfiles")],
+    expectedModern: [...list(base, "ExpectedModernAppPackages"), ...list(userBase, "ExpectedModernAppPackages")],
     findings,
   };
 }
@@ -246,6 +251,13 @@ export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs): Track
       const uri = canonicalUri(e.replace(/\/$/, ""));
       items.push({ kind, id: e, scope: uri.startsWith("./User/") ? "user" : "device", state: tree.get(uri).status === 200 ? "done" : "pending" });
     }
+  }
+  // Store apps: AppInstallation/<PFN>/Status 2 installed, 3 failed (store-apps.ts).
+  for (const e of s.expectedModern) {
+    const uri = canonicalUri(e.replace(/\/$/, ""));
+    const st = tree.nodes.get(`${uri}/Status`)?.value;
+    const desc = tree.nodes.get(`${uri}/LastErrorDesc`)?.value;
+    items.push({ kind: "modern", id: decode(uri.split("/").pop()!), scope: uri.startsWith("./User/") ? "user" : "device", state: st === "2" ? "done" : st === "3" ? "failed" : "pending", ...(desc ? { detail: desc } : {}) });
   }
   for (const e of s.expectedScep) {
     const uri = canonicalUri(e.replace(/\/$/, ""));

@@ -3,6 +3,7 @@
 import type { Flow } from "../flow.js";
 import { windowsCheckin } from "./checkin.js";
 import { runWindowsEnrollment } from "./enrollment.js";
+import { runTenantAttach } from "./tenant-attach.js";
 import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
 
 const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<never> => ({
@@ -26,5 +27,11 @@ export const windowsFlows: Record<string, Flow<never>> = {
     "Autopilot (user-driven, self-deploying, pre-provisioned): IdP discovery URL, token auth, WSTEP (Device), OMA-DM, ESP phases on the DMClient/FirstSyncStatus settings the server sets",
   ),
   "windows-bulk": flow("windows-bulk", "bulk", "Provisioning-package bulk enrollment: bulk token, userless, EnrollmentType Device, OMA-DM sessions, no ESP"),
+  "windows-tenant-attach": {
+    name: "windows-tenant-attach",
+    description: "ConfigMgr tenant attach from the service connection point: service discovery, CRL check of the service certificate, device upload",
+    platforms: ["windows"],
+    run: (ctx, options) => runTenantAttach(ctx, options),
+  },
   "windows-gpo": flow("windows-gpo", "gpo", "GPO/hybrid auto-enrollment: IdP token from the scheduled task, EnrollmentType Device, OMA-DM sessions, no ESP"),
 };

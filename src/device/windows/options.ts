@@ -2,6 +2,7 @@
 /** `groups[].options.windows` as the flows read it, with defaults per flow (scenarios/README-windows.md). */
 import { ScenarioError } from "../../errors/index.js";
 import type { AppBehaviour } from "./esp.js";
+import type { TenantAttachOptions } from "./tenant-attach.js";
 
 export type WindowsFlowKind = "byod" | "autopilot" | "bulk" | "gpo";
 export type AutopilotMode = "user-driven" | "self-deploying" | "pre-provisioned" | "hybrid";
@@ -49,6 +50,12 @@ export interface WindowsOptions {
   workAccount?: "local" | "entra";
   /** Provisioning-package content (bulk): whether it creates a local account, and the scripts it runs in system context. */
   bulkPackage?: { localAccount?: boolean; scripts?: { name: string; exitCode?: number }[] };
+  /** Report this OS version (ApplicationVersion, e.g. "10.0.17763.1879" = 1809) instead of the catalog model's. */
+  osVersion?: string;
+  /** windows-tenant-attach (the ConfigMgr service connection point): see tenant-attach.ts. */
+  tenantAttach?: TenantAttachOptions;
+  /** Store service base URL for EnterpriseModernAppManagement StoreInstall licences. Default <https base>/windows/store on embedded runs. */
+  storeUrl?: string;
   /** Steady-state check-ins: the DM server address (w7 ADDR) when the runner does not carry it. Default: the embedded server's. */
   dmUrl?: string;
   /** Answer to the redirect-confirmation prompt when HTTPS discovery fails and HTTP redirects. Default accept. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `embedded.windows`: the Windows half's knobs, with defaults (scenarios/README-windows.md). */
+import type { TenantAttachConfig } from "./tenant-attach.js";
 export interface EspAppSpec {
   name: string;
   /** MSI ProductCode GUID; derived from the name when absent. */
@@ -22,7 +23,8 @@ export interface WindowsServerConfig {
   /** DEM ceiling (documented 1,000; a directory device restriction on the account lowers it). */
   demDeviceLimit: number;
   restrictions: { blockHome?: boolean; blockWindows?: boolean; blockPersonal?: boolean; minOsVersion?: string; maxOsVersion?: string };
-  policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; omit?: boolean };
+  /** renewalDays = XCEP renewal period and the provisioning document's WSTEP RenewPeriod; retryIntervalDays = RetryInterval (default 4). */
+  policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; retryIntervalDays?: number; omit?: boolean };
   /** Inject a fault at one step (failure scenarios). */
   fault?: { step: "discovery" | "policy" | "enroll"; subcode: string; errorType?: string; message?: string };
   requireTermsOfUse?: boolean;
@@ -58,7 +60,17 @@ export interface WindowsServerConfig {
     skipUserStatusPage?: boolean;
     /** Wrap the ESP set-up in one Atomic (Fleet style). */
     atomic: boolean;
+    /** Store-for-Business apps (EnterpriseModernAppManagement StoreInstall), tracked as ExpectedModernAppPackages (store.ts). */
+    storeApps: { name: string; productId?: string; installMinutes?: number }[];
+    /** The admin disables the ESP profile after it was assigned (esp-profile.ts). */
+    disable?: { after: "device-setup"; cleanup?: "none" | "skip-user-page" };
+    /** Apply the ESP profile to Settings ("Add work or school account") enrollments too, not only Autopilot. */
+    settingsEnrollments?: boolean;
   };
+  /** Tenant-attach cloud service stand-in (tenant-attach.ts). */
+  tenantAttach?: TenantAttachConfig;
+  /** Conditional access in front of the cloud apps the device uses during provisioning (the Store licence service; store.ts). */
+  conditionalAccess?: { requireCompliantDevice?: boolean };
   /** Autopilot deployment-service stand-in: registrations keyed by serial → hardware hash. */
   autopilot: {
     /** Register a serial's hash the first time it asks (default true); false = nothing is registered. */
@@ -134,11 +146,14 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
       atomic: true,
       scepCerts: [],
       devicePreparationProviders: [],
+      storeApps: [],
       ...(c.esp ?? {}),
     },
     autopilot: { autoRegister: true, tenantDomain: "contoso.onmicrosoft.com", ...(c.autopilot ?? {}) },
     inventoryGets: c.inventoryGets ?? ["./DevDetail/SwV", "./Vendor/MSFT/WindowsLicensing/Edition", "./Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion"],
     profiles: c.profiles ?? [],
     syncmlQuirks: c.syncmlQuirks ?? [],
+    ...(c.conditionalAccess ? { conditionalAccess: c.conditionalAccess } : {}),
+    ...(c.tenantAttach ? { tenantAttach: c.tenantAttach } : {}),
   };
 }

@@ -15,6 +15,8 @@ import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/ce
 import type { HalfContext } from "../half.js";
 import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
+import { espAssigned, espDeviceSetupFinished, espProfileCommands } from "./esp-profile.js";
+import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
 
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
 
@@ -122,6 +124,7 @@ export class DmEndpoint {
         if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
         this.track(rec, c);
+        observeCompliance(rec, c, this.cfg);
         rec.received.push({ msgId: msg.hdr.msgId, verb: c.verb, cmdRef: c.cmdRef, cmd: c.cmd, data: c.data ?? c.items[0]?.data, target: c.items[0]?.source ?? c.targetRef });
         if (rec.received.length > 500) rec.received.splice(0, rec.received.length - 500);
         continue;
@@ -238,9 +241,11 @@ export class DmEndpoint {
       rec.outstanding.clear();
     }
     for (const spec of this.cfg.profiles) if (rec.profiles?.[spec.name]?.retry) this.sendProfile(rec, spec);
+    rec.queue.push(...espProfileCommands(rec, this.cfg), ...complianceCommands(rec, this.cfg));
     if (rec.esp === "new") {
       rec.queue.push(...this.espSetup());
       rec.esp = "delivered";
+      espAssigned(rec);
       return;
     }
     if (rec.esp === "delivered") {
@@ -249,6 +254,7 @@ export class DmEndpoint {
         items: [{ target: `./Device/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus/ServerHasFinishedProvisioning`, meta: { format: "bool" }, data: "true" }],
       });
       rec.esp = "finished";
+      espDeviceSetupFinished(rec, this.cfg);
       return;
     }
     if (rec.sessions === 1 && rec.esp === "none") {
@@ -282,6 +288,7 @@ export class DmEndpoint {
       ...(userPolicies.length ? [set(`${ufss}/ExpectedPolicies`, userPolicies.join(CSP_LIST_DELIMITER))] : []),
       ...(msiList.length ? [set(`${fss}/ExpectedMSIAppPackages`, msiList.join(CSP_LIST_DELIMITER))] : []),
       ...(e.scepCerts.length ? [set(`${fss}/ExpectedSCEPCerts`, e.scepCerts.map((c) => scepNode(c.id)).join(CSP_LIST_DELIMITER))] : []),
+      ...storeExpectedList(this.cfg),
     ];
     const prep = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
     for (const pp of e.devicePreparationProviders) {
@@ -311,6 +318,7 @@ export class DmEndpoint {
         { verb: "Exec", items: [{ target: `${scepNode(c.id)}/Install/Enroll` }] },
       );
     }
+    out.push(...storeInstallCommands(this.cfg));
     const base = this.ctx.urls().https;
     for (const a of [...agentJobs, ...apps]) {
       const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;

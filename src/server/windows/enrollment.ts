@@ -278,7 +278,7 @@ export class EnrollmentEndpoints {
     const doc = buildProvisioningDoc({
       rootCerts: [{ thumbprint: thumb(ca), der: ca.der }],
       myCert: { thumbprint: thumb(cert), der: cert.der, scope },
-      renew: { roboSupport: true, renewPeriodDays: this.cfg.policy.renewalDays, retryIntervalDays: 4 },
+      renew: { roboSupport: true, renewPeriodDays: this.cfg.policy.renewalDays, retryIntervalDays: this.cfg.policy.retryIntervalDays ?? 4 },
       application: {
         appId: "w7",
         providerId: this.cfg.providerId,
@@ -308,7 +308,7 @@ export class EnrollmentEndpoints {
         },
       },
     });
-    this.state.enrolled(deviceId.toUpperCase(), {
+    const rec = this.state.enrolled(deviceId.toUpperCase(), {
       upn: who.upn,
       serialHex: cert.serialHex,
       enrollmentType,
@@ -316,6 +316,8 @@ export class EnrollmentEndpoints {
       userless: who.bulk,
       md5,
     });
+    // An ESP profile assigned to users also shows for Settings ("Add work or school account") enrollments.
+    if (!rec.autopilot && this.cfg.esp.settingsEnrollments && enrollmentType.toLowerCase() === "full") rec.esp = "new";
     return soap(200, buildResponse(ACTION.rstrc, relatesTo, rstrBody(doc)));
   }
 
@@ -349,7 +351,7 @@ export class EnrollmentEndpoints {
       const doc = buildProvisioningDoc({
         rootCerts: [{ thumbprint: thumb(this.ctx.scep.id.ca), der: this.ctx.scep.id.ca.der }],
         myCert: { thumbprint: thumb(cert), der: cert.der, scope },
-        renew: { roboSupport: true, renewPeriodDays: this.cfg.policy.renewalDays, retryIntervalDays: 4 },
+        renew: { roboSupport: true, renewPeriodDays: this.cfg.policy.renewalDays, retryIntervalDays: this.cfg.policy.retryIntervalDays ?? 4 },
         application: { appId: "w7", providerId: this.cfg.providerId, addr: `${this.base()}/ManagementServer/MDM.svc` },
       });
       return soap(200, buildResponse(ACTION.rstrc, relatesTo, rstrBody(doc)));

@@ -13,6 +13,8 @@
  *   POST /windows/drs/join                         {upn, deviceId, bulk}: directory join stand-in (403 0x801C0003 when not allowed)
  *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
  *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
+ *   GET  /windows/cmgateway/service, POST /windows/cmgateway/upload, GET /windows/pki/enrollsim-ca.crl: tenant attach (tenant-attach.ts)
+ *   POST /windows/store/licenses                   {packageFamilyName} (mTLS): Store licence behind conditional access (store.ts)
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfFactory } from "../half.js";
@@ -20,6 +22,8 @@ import { windowsServerConfig } from "./config.js";
 import { DmEndpoint } from "./dm.js";
 import { EnrollmentEndpoints } from "./enrollment.js";
 import { WindowsState } from "./state.js";
+import { storeLicence } from "./store.js";
+import { TenantAttachService } from "./tenant-attach.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({
   status,
@@ -35,6 +39,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   const state = new WindowsState();
   const enroll = new EnrollmentEndpoints(ctx, cfg, state);
   const dm = new DmEndpoint(ctx, cfg, state);
+  const tenantAttach = new TenantAttachService(ctx, cfg.tenantAttach ?? {});
   const autopilotProfile = (req: HttpRequest): HttpResponse => {
     let q: { serialNumber?: unknown; hardwareHash?: unknown };
     try {
@@ -79,6 +84,11 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (lower === "/managementserver/mdm.svc") return dm.handle(req);
     if (path === "/windows/tou") return enroll.terms(req);
     if (path === "/windows/autopilot/profile" && req.method === "POST") return autopilotProfile(req);
+    if (path === "/windows/store/licenses") return storeLicence(req, ctx, cfg, state);
+    if (path.startsWith("/windows/cmgateway/") || path.startsWith("/windows/pki/")) {
+      const r = await tenantAttach.handle(req, path);
+      if (r) return r;
+    }
     const wns = /^\/windows\/wns\/channels(?:\/([0-9a-f]{32})(\/pending)?)?$/.exec(path);
     if (wns) {
       // Mock WNS. POST /channels {deviceId} opens a channel; POST /channels/<id> (X-WNS-Type, Bearer token, as a

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Store-for-Business apps during ESP and the conditional-access gate in front of the Store licence
+ * service (field failure win-esp-store-apps-ca-timeout).
+ *
+ * - `esp.storeApps` are sent as EnterpriseModernAppManagement `AppInstallation/<PFN>/StoreInstall` Execs and
+ *   listed in `FirstSyncStatus/ExpectedModernAppPackages` (the device tracks `AppInstallation/<PFN>`).
+ * - The device acquires each app's licence at `POST /windows/store/licenses` (mTLS with its enrollment
+ *   certificate, JSON `{packageFamilyName, productId}`), a stand-in for the Store for Business, a cloud app.
+ * - `conditionalAccess.requireCompliantDevice` ("require a compliant device" for all cloud apps) refuses the
+ *   licence with AADSTS53000 until the device is compliant. This server evaluates an ESP device's compliance only
+ *   once the device reports it has finished provisioning: it Gets `FirstSyncStatus/IsSyncDone` in each session
+ *   and marks the device compliant when that reads true — which the device sets only after ESP. An ESP that waits
+ *   for a Store app therefore never finishes: the circular dependency of the field report. Non-ESP devices are
+ *   evaluated after their first session.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/certificate.js";
+import type { Command } from "../../wire/windows/syncml.js";
+import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
+import type { HalfContext } from "../half.js";
+import type { WindowsServerConfig } from "./config.js";
+import type { DeviceRecord, WindowsState } from "./state.js";
+
+export const AADSTS53000 =
+  "AADSTS53000: Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.";
+
+const EMAM = "./Device/Vendor/MSFT/EnterpriseModernAppManagement/AppInstallation";
+const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
+const isSyncDone = (cfg: WindowsServerConfig) => `./Device/Vendor/MSFT/DMClient/Provider/${cfg.providerId}/FirstSyncStatus/IsSyncDone`;
+
+/** The ExpectedModernAppPackages list (a FirstSyncStatus Replace), or nothing. */
+export function storeExpectedList(cfg: WindowsServerConfig): Command[] {
+  if (!cfg.esp.storeApps.length) return [];
+  const fss = `./Device/Vendor/MSFT/DMClient/Provider/${cfg.providerId}/FirstSyncStatus`;
+  const list = cfg.esp.storeApps.map((a) => `${EMAM}/${encodeURIComponent(a.name)}`).join(CSP_LIST_DELIMITER);
+  return [{ verb: "Replace", items: [{ target: `${fss}/ExpectedModernAppPackages`, meta: { format: "chr" }, data: list }] }];
+}
+
+/** StoreInstall Execs for the ESP set-up. */
+export function storeInstallCommands(cfg: WindowsServerConfig): Command[] {
+  return cfg.esp.storeApps.map((a) => ({
+    verb: "Exec",
+    items: [{ target: `${EMAM}/${encodeURIComponent(a.name)}/StoreInstall`, meta: { format: "xml", type: "text/plain" }, data: `<Application id="${a.productId ?? "9WZDNCRFJ3PZ"}" flags="0" skuid="0016"/>` }],
+  }));
+}
+
+/** Compliance evaluation: ESP devices are asked whether provisioning is done (only when conditional access needs it). */
+export function complianceCommands(rec: DeviceRecord, cfg: WindowsServerConfig): Command[] {
+  if (!cfg.conditionalAccess?.requireCompliantDevice || rec.esp === "none" || rec.syncDone) return [];
+  return [{ verb: "Get", items: [{ target: isSyncDone(cfg) }] }];
+}
+
+/** Reads the device's Results for IsSyncDone. */
+export function observeCompliance(rec: DeviceRecord, c: Command, cfg: WindowsServerConfig): void {
+  if (c.verb !== "Results") return;
+  for (const it of c.items) if (it.source === isSyncDone(cfg) && /^(true|1)$/i.test(it.data ?? "")) rec.syncDone = true;
+}
+
+export function isCompliant(rec: DeviceRecord): boolean {
+  return rec.esp === "none" ? rec.sessions >= 1 : rec.syncDone === true;
+}
+
+/** The device behind a request's client certificate (issued by the reference CA, serial on record). */
+function deviceFor(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }, ctx: HalfContext, state: WindowsState): DeviceRecord | undefined {
+  const der = req.tls?.peerCertificateDer;
+  if (!der) return undefined;
+  try {
+    const cert = parseCertificate(der, "client certificate");
+    if (!verifyCertificateSignature(cert, ctx.scep.id.ca.spki, ctx.crypto)) return undefined;
+    const rec = state.devices.get(/CN=([0-9A-F]{32})/i.exec(cert.subject)?.[1]?.toUpperCase() ?? "");
+    return rec && rec.serialHex === cert.serialHex && !rec.unenrolled ? rec : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** POST /windows/store/licenses: the Store licence stand-in behind conditional access. */
+export function storeLicence(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }, ctx: HalfContext, cfg: WindowsServerConfig, state: WindowsState): HttpResponse {
+  if (req.method !== "POST") return json(405, { error: "POST {packageFamilyName, productId}" });
+  const rec = deviceFor(req, ctx, state);
+  if (!rec) return json(401, { error: "invalid_client", message: "a client certificate of an enrolled device is required" });
+  let q: { packageFamilyName?: unknown };
+  try {
+    q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 4096)) as typeof q;
+  } catch {
+    return json(400, { error: "body is not JSON" });
+  }
+  const app = cfg.esp.storeApps.find((a) => a.name === q.packageFamilyName);
+  if (!app) return json(404, { error: "unknown package family name" });
+  const counts = (rec.storeLicences ??= { refused: 0, granted: 0 });
+  if (cfg.conditionalAccess?.requireCompliantDevice && !isCompliant(rec)) {
+    counts.refused++;
+    return json(403, { error: "AADSTS53000", message: AADSTS53000 });
+  }
+  counts.granted++;
+  // installMinutes: a simulation hint the device's installer honours (real licences carry none).
+  return json(200, { packageFamilyName: app.name, license: `enrollsim-licence:${rec.deviceId}:${app.name}`, installMinutes: app.installMinutes ?? 2 });
+}
