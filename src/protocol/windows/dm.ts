@@ -107,7 +107,14 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
           out.findings.push(f);
           reportFindings(ctx, "dm.session", [f], input.strict);
         }
-        if (parsed.hdr.target && parsed.hdr.target.toUpperCase() !== input.deviceId.toUpperCase()) {
+        // AzureBabyMDM echoes the device's own SyncHdr (Target = the server URL, Source = this DeviceID)
+        // and Windows runs its commands: lenient, a finding. Any other Target is still refused.
+        const echoed = parsed.hdr.target === input.addr && parsed.hdr.source.toUpperCase() === input.deviceId.toUpperCase();
+        if (echoed) {
+          const f = { code: "syncml.target-echoed", message: `SyncHdr Target/Source not swapped: Target ${parsed.hdr.target}, Source ${parsed.hdr.source}` };
+          out.findings.push(f);
+          reportFindings(ctx, "dm.session", [f], input.strict);
+        } else if (parsed.hdr.target && parsed.hdr.target.toUpperCase() !== input.deviceId.toUpperCase()) {
           // A reply addressed to another device (a server mixing up session state): never execute it.
           throw new ProtocolViolationError("syncml.wrong-target", `the server addressed its reply to ${parsed.hdr.target}, not to this device (${input.deviceId}); its commands were not executed`);
         }

@@ -106,6 +106,10 @@ const num = (s: string | undefined, what: string): number | undefined => {
 export function readGetPoliciesResponse(body: XmlNode, findings: Finding[] = []): EnrollmentPolicy {
   const resp = child(body, "GetPoliciesResponse", findings);
   if (!resp) throw new ProtocolViolationError("xcep.malformed", "body holds no GetPoliciesResponse");
+  // windows_mdm writes <xcep:response xsi:nil="true"/> without declaring xcep: (Windows logs an error and carries on).
+  for (const k of resp.children) {
+    if (k.prefix !== undefined && k.ns === undefined) findings.push({ code: "xml.undeclared-prefix", message: `<${k.name}>: prefix ${k.prefix} is not declared` });
+  }
   const policy = path(resp, ["response", "policies", "policy"], findings);
   const attrs = child(policy, "attributes", findings);
   const out: EnrollmentPolicy = {

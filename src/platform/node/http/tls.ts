@@ -120,8 +120,8 @@ export function clearTlsCaches(): void {
   validatedBundles.clear();
 }
 
-function build(extra: readonly string[], replaceRoots: boolean, identity: { cert: string; key: string } | undefined): SecureContext {
-  const id = identity ?? {};
+function build(extra: readonly string[], replaceRoots: boolean, identity: { cert: string; key: string } | undefined, ciphers?: string): SecureContext {
+  const id = { ...(identity ?? {}), ...(ciphers ? { ciphers } : {}) };
   try {
     if (replaceRoots) return createSecureContext({ ...id, ca: [...extra] });
     const secureContext = createSecureContext(id);
@@ -134,6 +134,10 @@ function build(extra: readonly string[], replaceRoots: boolean, identity: { cert
     return createSecureContext({ ...id, ca: [...rootCertificates, ...extra] });
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
+    // A client certificate signed with SHA-1 (a server that copies a Windows 10 CSR's sha1RSA into
+    // the certificate it issues, e.g. oscartbeaumont/windows_mdm) is refused by OpenSSL 3 at security
+    // level 1+ ("ca md too weak"); Windows presents it. Identity contexts retry at level 0 (docs/interop.md).
+    if (identity && !ciphers && /md too weak/.test((err as Error).message)) return build(extra, replaceRoots, identity, "DEFAULT:@SECLEVEL=0");
     throw new ScenarioError(`tls settings rejected by OpenSSL: ${(err as Error).message}`);
   }
 }
