@@ -29,6 +29,20 @@ export function orderedSummary(s: RunSummary): RunSummary {
     ...(s.eventLoopDelayMs
       ? { eventLoopDelayMs: { p50: s.eventLoopDelayMs.p50, p99: s.eventLoopDelayMs.p99, max: s.eventLoopDelayMs.max } }
       : {}),
+    ...(s.pushes
+      ? {
+          pushes: {
+            sent: s.pushes.sent,
+            accepted: s.pushes.accepted,
+            delivered: s.pushes.delivered,
+            coalesced: s.pushes.coalesced,
+            superseded: s.pushes.superseded,
+            expired: s.pushes.expired,
+            ignored: s.pushes.ignored,
+            refused: sortedMap(s.pushes.refused, (v) => v),
+          },
+        }
+      : {}),
     ...(s.examples ? { examples: s.examples.map((e: FailureExample) => ({ device: e.device, code: e.code, step: e.step, message: e.message })) } : {}),
     expectations: s.expectations.map((e: ExpectationResult) => ({ name: e.name, ok: e.ok, expected: e.expected, actual: e.actual })),
     ok: s.ok,

@@ -7,7 +7,7 @@
 import { ReportError } from "./errors.js";
 import { evaluateExpectations, type ExpectationSpec } from "./expectations.js";
 import { decodeHistogram, encodeHistogram, stepSummary, newLatencyHistogram, type Histogram } from "./stats.js";
-import { MAX_FAILURE_EXAMPLES, type ErrorSummary, type GroupSummary, type RunSummary } from "./types.js";
+import { MAX_FAILURE_EXAMPLES, addPushes, type ErrorSummary, type GroupSummary, type PushSummary, type RunSummary } from "./types.js";
 
 /**
  * Merges shard summaries. The event-loop delay of the result is the worst of each figure
@@ -26,6 +26,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
   let enrolled = 0;
   let failed = 0;
   let loop: RunSummary["eventLoopDelayMs"];
+  let pushes: PushSummary | undefined;
   const examples: NonNullable<RunSummary["examples"]> = [];
   shards.forEach((s, i) => {
     const t = Date.parse(s.startedAt);
@@ -56,6 +57,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
       m.enrolled += g.enrolled;
       m.failed += g.failed;
     }
+    pushes = addPushes(pushes, s.pushes);
     for (const e of s.examples ?? []) if (examples.length < MAX_FAILURE_EXAMPLES) examples.push({ ...e });
     if (s.eventLoopDelayMs) {
       const d = s.eventLoopDelayMs;
@@ -78,6 +80,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
     groups: Object.fromEntries(groups),
     histograms: Object.fromEntries([...counts].map(([k, c]) => [k, encodeHistogram(c.histogram)])),
     ...(loop ? { eventLoopDelayMs: loop } : {}),
+    ...(pushes ? { pushes } : {}),
     examples,
   };
   const outcome = evaluateExpectations(base, expect);

@@ -12,6 +12,7 @@ import {
   type ErrorSummary,
   type FailureExample,
   type GroupSummary,
+  type PushSummary,
   type RunSummary,
 } from "./types.js";
 
@@ -45,6 +46,7 @@ export class SummaryCollector implements RunObserver {
   private enrolled = 0;
   private failed = 0;
   private eventLoopDelay: RunSummary["eventLoopDelayMs"];
+  private pushes: PushSummary | undefined;
 
   constructor(options: SummaryCollectorOptions = {}) {
     this.expect = validateExpectationSpec(options.expect);
@@ -96,6 +98,11 @@ export class SummaryCollector implements RunObserver {
     this.eventLoopDelay = { ...delay };
   }
 
+  /** Push counts read from the embedded server's mock APNs at the end of the run (api layer). */
+  setPushes(pushes: PushSummary): void {
+    this.pushes = { ...pushes, refused: { ...pushes.refused } };
+  }
+
   /** The summary so far; complete once onRunEnd has been called. */
   summary(): RunSummary {
     const start = this.startedAt ?? this.now();
@@ -112,6 +119,7 @@ export class SummaryCollector implements RunObserver {
       groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
       histograms: this.stats.encoded(),
       ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),
+      ...(this.pushes ? { pushes: { ...this.pushes, refused: { ...this.pushes.refused } } } : {}),
       examples: this.examples.map((e) => ({ ...e })),
     };
     const outcome = evaluateExpectations(base, this.expect);

@@ -103,6 +103,17 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
     out.push(...renderTable(["group", "devices", "enrolled", "failed"], rows, ["l", "r", "r", "r"]).map((l) => `  ${l}`));
   }
 
+  if (summary.pushes) {
+    const p = summary.pushes;
+    const refused = Object.entries(p.refused).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    out.push(
+      "",
+      "Pushes (mock APNs)",
+      `  sent ${p.sent}, accepted ${p.accepted}, delivered ${p.delivered}, coalesced ${p.coalesced}, superseded ${p.superseded}, expired ${p.expired}, ignored ${p.ignored}`,
+      `  refused: ${refused.length ? refused.map(([r, n]) => `${printable(r)} ${n}`).join(", ") : "none"}`,
+    );
+  }
+
   if (summary.eventLoopDelayMs) {
     const d = summary.eventLoopDelayMs;
     out.push("", `Event-loop delay of the load generator: p50 ${ms1(d.p50)} ms, p99 ${ms1(d.p99)} ms, max ${ms1(d.max)} ms`);

@@ -51,6 +51,29 @@ export interface ExpectationResult {
   actual: string;
 }
 
+/**
+ * Push notifications of a run on the embedded server (its mock APNs and the in-process wake
+ * registry). Counters add up when shards merge.
+ */
+export interface PushSummary {
+  /** Provider requests the mock APNs received (every push a server sent to it, refused or not). */
+  sent: number;
+  /** Accepted for a registered token (200). */
+  accepted: number;
+  /** Delivered: the device holding the token woke up. */
+  delivered: number;
+  /** A pending push replaced by a newer one with the same apns-collapse-id. */
+  coalesced: number;
+  /** A pending push replaced by a newer one with another (or no) collapse id. */
+  superseded: number;
+  /** Not delivered before apns-expiration (or expiration 0 while the device was busy/offline). */
+  expired: number;
+  /** Delivered, but the PushMagic was not the device's: the device ignored it. */
+  ignored: number;
+  /** Refused by the mock APNs, by Apple reason (TopicDisallowed, BadCertificate, Unregistered, …). */
+  refused: Record<string, number>;
+}
+
 /** The end-of-run summary: counters and mergeable histograms, never per-sample data. */
 export interface RunSummary {
   scenario: string;
@@ -71,10 +94,30 @@ export interface RunSummary {
   /** Per step: HDR histogram of successful-sample latency in microseconds, compressed base64. */
   histograms: Record<string, string>;
   eventLoopDelayMs?: { p50: number; p99: number; max: number };
+  /** Push counts (embedded server with its mock APNs only; absent for URL servers and runs without one). */
+  pushes?: PushSummary;
   /** First failing devices, for a support engineer to look up in the trace. */
   examples?: FailureExample[];
   expectations: ExpectationResult[];
   ok: boolean;
+}
+
+/** Sums push counts (shard merge). */
+export function addPushes(a: PushSummary | undefined, b: PushSummary | undefined): PushSummary | undefined {
+  if (!a) return b ? { ...b, refused: { ...b.refused } } : undefined;
+  if (!b) return { ...a, refused: { ...a.refused } };
+  const refused: Record<string, number> = { ...a.refused };
+  for (const [k, v] of Object.entries(b.refused)) refused[k] = (refused[k] ?? 0) + v;
+  return {
+    sent: a.sent + b.sent,
+    accepted: a.accepted + b.accepted,
+    delivered: a.delivered + b.delivered,
+    coalesced: a.coalesced + b.coalesced,
+    superseded: a.superseded + b.superseded,
+    expired: a.expired + b.expired,
+    ignored: a.ignored + b.ignored,
+    refused,
+  };
 }
 
 /** Upper bound on {@link RunSummary.examples}. */

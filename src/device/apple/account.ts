@@ -255,7 +255,8 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
     }
     if (res.status === 403) {
       const code = errorCode(res);
-      return fail(dev, `apple.account.refused${code ? `.${code}` : ""}`, "account.enroll", `the enrollment server answered 403 ${code ?? ""}`.trim());
+      const shown = mediaType(res).includes("json") ? readJson(res)?.message : undefined; // the text the device shows
+      return fail(dev, `apple.account.refused${code ? `.${code}` : ""}`, "account.enroll", `the enrollment server answered 403 ${code ?? ""}${typeof shown === "string" ? `: ${shown.slice(0, 300)}` : ""}`.trim());
     }
     if (mediaType(res) !== PROFILE_CONTENT_TYPE) {
       throw new ProtocolViolationError("apple.profile.content-type", `the BaseURL answered Content-Type "${mediaType(res) || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);

@@ -163,12 +163,19 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   }
   const identity = dev.store.identity(mdm.identityCertificateUUID)!;
   const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
+  // Against a server under test, the roots every device trusts (--ca, --insecure) are part of the
+  // device's system store, as in the steady-state check-in (checkin.ts). Embedded runs leave them
+  // out: there they hold the reference CA, and CheckInURL trust must come from the profile
+  // (fault no-anchor → apple.checkin.server-untrusted).
+  const deviceRoots = ctx.targets.server?.embedded ? undefined : ctx.tls;
   let http: HttpClient | undefined;
   let registered = false;
   try {
     http = ctx.ports.http.client({
       tls: {
-        ca: trustPem,
+        ...(deviceRoots?.insecure ? { insecure: true } : {}),
+        ...(deviceRoots?.replaceRoots ? { replaceRoots: true } : {}),
+        ca: [...(deviceRoots?.ca ?? []), ...trustPem],
         ...(mdm.signMessage ? {} : { identity: { certPem: toPem(identity.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(identity.key) } }),
       },
       keepAlive: ctx.keepAlive ?? false,
@@ -334,7 +341,8 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         if (woken >= listen) break;
         woken++;
         const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal);
-        decoded(ctx.protocol, "push.wake", { reason: why, wake: woken });
+        // push.woken / push.poll count the wake-ups by cause (expect.steps asserts devices that stay asleep).
+        await step(ctx.protocol, why === "push" ? "push.woken" : "push.poll", async () => decoded(ctx.protocol, "push.wake", { reason: why, wake: woken }));
         continue;
       }
       await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal);

@@ -15,11 +15,28 @@ import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
+import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
+import { enrollResetRestore } from "./restore.js";
+import { afterEnroll } from "./setup-assistant.js";
+import { afterEnrollment } from "./company-portal.js";
 
 function serverBase(ctx: FlowContext, what: string): string {
   const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
   if (!base) throw new ScenarioError(`${what}: no server URL (use the embedded server, or set it in options.apple)`);
   return base;
+}
+
+/**
+ * `options.apple.profileFile`: the profile the user opened from a file (AirDrop, Mail, Files) in
+ * place of a download. The loader or the CLI has read it into `profileData`.
+ */
+function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
+  if (o.profileData === undefined) {
+    throw new ScenarioError(`options.apple.profileFile "${o.profileFile}" was not read: scenario files and \`enrollsim enroll --set\` read it; library callers pass its bytes as profileData (base64)`);
+  }
+  const bytes = new Uint8Array(Buffer.from(o.profileData, "base64"));
+  decoded(ctx.protocol, "profile.file", { file: o.profileFile ?? null, bytes: bytes.length });
+  return bytes;
 }
 
 function checkPlatform(ctx: FlowContext, platforms: readonly Platform[], flow: string): void {
@@ -38,20 +55,21 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
       if (o.clientFault === "old-identity-after-reenroll" || o.restoredStaleIdentity) return reenrollThenOldIdentity(ctx, o, raw, name);
+      if (o.restoreBackupAfter) return enrollResetRestore(ctx, o, raw, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
       return withReenroll(ctx, o, async (generation) => {
         // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
         for (let attempt = 0; ; attempt++) {
           const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation: generation * 4 + attempt });
           if (o.restoredBackupFrom && generation === 0) dev.restoreBackupFrom(o.restoredBackupFrom);
           if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
-          const url = o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`;
-          const bytes = await fetchProfile(ctx, dev, url);
+          const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+          if (!(bytes instanceof Uint8Array)) return bytes;
           if (o.installDelaySeconds && attempt === 0) {
             // The user opens Settings and installs the downloaded profile later.
             decoded(ctx.protocol, "profile.install-delay", { seconds: o.installDelaySeconds });
             await dev.sleep(o.installDelaySeconds * 1000);
           }
-          const r = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
+          const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
           if (r.ok || r.code !== "apple.profile.install-failed" || attempt >= (o.installRetries ?? 0)) {
             return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
           }
@@ -148,7 +166,8 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
   });
   let authorization: string | undefined;
   let updated = false;
-  for (let attempt = 0; attempt < 4; attempt++) {
+  let triedAgain = 0;
+  for (let attempt = 0; attempt < 4 + (o.ade?.tryAgain?.times ?? 0); attempt++) {
     const signed = await machineInfo(ctx, dev, o);
     const res = await step(ctx.protocol, "ade.enroll", () => {
       const headers: Record<string, string> = { "user-agent": userAgent(dev) };
@@ -163,7 +182,8 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
     if (res.status === 401) {
       const challenge = res.headers["www-authenticate"] ?? "";
       if (!/^basic/i.test(challenge) || !o.ade?.basicAuth || authorization) {
-        return fail(dev, "apple.ade.auth-failed", "ade.enroll", `the enrollment URL answered 401 (${challenge || "no WWW-Authenticate"}) and the device has no (more) credentials`);
+        const stuck = authorization ? "DEP enrollment stuck at user login: the sign-in was refused again; " : "";
+        return fail(dev, "apple.ade.auth-failed", "ade.enroll", `${stuck}the enrollment URL answered 401 (${challenge || "no WWW-Authenticate"}) and the device has no (more) credentials`);
       }
       // The password goes into an Authorization header the transcript redacts.
       authorization = `Basic ${Buffer.from(`${o.ade.basicAuth.username}:${o.ade.basicAuth.password}`).toString("base64")}`;
@@ -182,18 +202,31 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
         updated = true;
         continue;
       }
+      if (triedAgain < (o.ade?.tryAgain?.times ?? 0)) {
+        // Setup Assistant shows the error; the user taps Try Again a while later.
+        triedAgain++;
+        decoded(ctx.protocol, "ade.try-again", { refused: String(body?.code ?? ""), message: String(body?.message ?? "").slice(0, 300), attempt: triedAgain });
+        await dev.sleep((o.ade?.tryAgain?.afterSeconds ?? 60) * 1000);
+        continue;
+      }
       return fail(dev, `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`, "ade.enroll", `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim());
     }
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {
       throw new ProtocolViolationError("apple.profile.content-type", `the enrollment URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
     }
-    return enrollWithProfile(dev, o, res.body, {
+    if (o.installDelaySeconds) {
+      // Setup Assistant installs the downloaded profile later (e.g. the user sits at the sign-in).
+      decoded(ctx.protocol, "profile.install-delay", { seconds: o.installDelaySeconds });
+      await dev.sleep(o.installDelaySeconds * 1000);
+    }
+    const enrolled = await enrollWithProfile(dev, o, res.body, {
       ade: true,
       awaitConfiguration: cc.await_device_configured ?? true,
       removable: cc.is_mdm_removable ?? false,
       extraAnchors: optionAnchors(cc.anchor_certs),
     });
+    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc), () => serverBase(ctx, name));
   }
   return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
 }
@@ -206,7 +239,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
 async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
   const enrollOnce = async (generation: number) => {
     const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation });
-    const bytes = await fetchProfile(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+    const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfile(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
     return enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
   };
   const first = await enrollOnce(0);
@@ -327,4 +360,5 @@ export const appleFlows: Record<string, Flow<never>> = {
   "ios-user-enrollment": accountFlow("ios-user-enrollment", ["ios", "ipados"], "mdm-byod"),
   "macos-user-enrollment": accountFlow("macos-user-enrollment", ["macos"], "mdm-byod"),
   "ios-account-device-enrollment": accountFlow("ios-account-device-enrollment", ["ios", "ipados"], "mdm-adde"),
+  "ios-configurator": configuratorFlow,
 };

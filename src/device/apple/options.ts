@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `groups[].options.apple` (schema in src/runner/scenario/platforms/apple.ts) with defaults. */
 import type { CommandBehaviour } from "./commands.js";
+import type { CompanyPortalOptions, PartnerAgentOptions } from "./company-portal.js";
 
 export interface AdeCloudConfig {
   url?: string;
@@ -19,6 +20,10 @@ export interface AdeCloudConfig {
 export interface AppleOptions {
   /** Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll). */
   profileUrl?: string;
+  /** Profile flows: the enrollment profile is read from this file (by the scenario loader or the CLI) instead of downloaded. */
+  profileFile?: string;
+  /** The bytes of `profileFile`, base64, filled in by the loader/CLI (device code does no file I/O). */
+  profileData?: string;
   /** What the device does with unsigned/badly signed profiles. */
   signature?: "accept" | "require-valid" | "require-trusted";
   /** Extra PEM anchors the device trusts (for a server under test). */
@@ -44,8 +49,18 @@ export interface AppleOptions {
    * identity), then a backup restore brings back the old identity, which its next poll uses.
    */
   restoredStaleIdentity?: boolean;
-  /** Profile flows: the user installs the downloaded profile this long after downloading it (device clock). */
+  /** Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock). */
   installDelaySeconds?: number;
+  /** ios-profile: after enrolling, reset (locally, or by the server's EraseDevice) and restore the backup taken while enrolled. */
+  restoreBackupAfter?: "local-reset" | "remote-wipe";
+  /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
+  connectToHost?: "configurator" | "finder";
+  /** ios-configurator: the user's affiliation after the Configurator enrollment. */
+  configurator?: { user?: string; affiliateAfterSeconds?: number };
+  /** After enrolling, the user opens the Company Portal the MDM installed (company-portal.ts). */
+  companyPortal?: CompanyPortalOptions;
+  /** macOS, partner-managed (Jamf): after enrolling, the user registers the Mac and the agent checks compliance (company-portal.ts). */
+  partner?: PartnerAgentOptions;
   /** The device was restored from a backup taken while enrolled in another MDM (its ServerURL). */
   restoredBackupFrom?: string;
   /** After EraseDevice the device enrolls again (once), as a wiped device would. */
@@ -85,6 +100,10 @@ export interface AppleOptions {
     basicAuth?: { username: string; password: string };
     /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
     allowSoftwareUpdate?: boolean;
+    /** The user taps Try Again after a refused enrollment (403), `times` times, `afterSeconds` apart (default 60). */
+    tryAgain?: { times?: number; afterSeconds?: number };
+    /** After enrolling, go through the Setup Assistant panes the cloud configuration does not skip (setup-assistant.ts). */
+    setupPanes?: boolean;
     /** The device was activated before a profile was assigned: Setup Assistant does not run again. */
     alreadyActivated?: boolean;
     /** …and the user erases it, after which it enrolls through ADE. */

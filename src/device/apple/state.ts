@@ -20,6 +20,8 @@ export interface InstalledApp {
   version: string;
   shortVersion: string;
   managed: boolean;
+  /** Managed app configuration delivered with InstallApplication (`Configuration`). */
+  configuration?: PlistDict;
 }
 
 /** Installs a profile delivered by InstallProfile (the flow wires it to the installer). */
@@ -363,7 +365,7 @@ export class AppleDevice {
         return ack();
       case "InstallApplication": {
         const ident = typeof c.Identifier === "string" ? c.Identifier : typeof c.iTunesStoreID === "number" ? `id${c.iTunesStoreID}` : typeof c.ManifestURL === "string" ? `manifest.${this.apps.length}` : undefined;
-        if (ident && !this.apps.some((a) => a.identifier === ident)) this.apps.push({ identifier: ident, name: ident, version: "1.0", shortVersion: "1.0", managed: true });
+        if (ident && !this.apps.some((a) => a.identifier === ident)) this.apps.push({ identifier: ident, name: ident, version: "1.0", shortVersion: "1.0", managed: true, ...(isDict(c.Configuration) ? { configuration: c.Configuration } : {}) });
         return ack({ Identifier: ident ?? "", State: "Installing" });
       }
       case "RemoveApplication":

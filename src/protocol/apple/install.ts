@@ -5,7 +5,7 @@
  * the MDM payload, whose IdentityCertificateUUID must name an installed identity. Refusals are
  * values carrying the Apple error a device shows; transport failures stay exceptions.
  */
-import { ProtocolViolationError, SimError } from "../../errors/index.js";
+import { ProtocolViolationError, SimError, TransportError } from "../../errors/index.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import type { MdmPayload, ParsedProfile, ScepPayload } from "../../wire/apple/profile.js";
@@ -93,6 +93,8 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
   } catch (e) {
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
+    // An HTTP 5xx with no CertRep (e.g. NDES when its policy module rejects the request) is no usable answer either.
+    if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`);
     throw e;
   }
   if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");

@@ -4,7 +4,7 @@
  * h2c; a server under test points its APNs base URL at it). `POST /3/device/<hex token>` with
  * `apns-topic`, `apns-push-type: mdm`, optional `apns-expiration` (epoch seconds, 0 = now or
  * never), `apns-collapse-id`, `apns-priority`; body `{"mdm":"<PushMagic>"}`. Answers as Apple
- * does: 200 with `apns-id`; 400 {"reason": BadDeviceToken | TopicDisallowed | MissingTopic |
+ * does: 200 with `apns-id`; 400 {"reason": BadDeviceToken | DeviceTokenNotForTopic | TopicDisallowed | MissingTopic |
  * InvalidPushType | BadCollapseId | BadExpirationDate | PayloadEmpty | BadPath…}; 405
  * MethodNotAllowed; 410 {"reason":"Unregistered","timestamp":ms} for a token whose device left
  * management; 413 PayloadTooLarge (> 4096 bytes). Accepted pushes go to the in-process wake
@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { pushRegistry, type PushCounts, type PushRegistry } from "../../device/apple/push.js";
+import { PROVIDER_CERT_HEADER, checkProviderCertificate } from "./apns-check.js";
 
 export interface MockApnsStats extends PushCounts {
   requests: number;
@@ -25,11 +26,14 @@ export class MockApns {
   private readonly sessions = new Set<http2.ServerHttp2Session>();
   readonly rejected: Record<string, number> = {};
   requests = 0;
+  private readonly baseline: PushCounts;
 
   constructor(
     private readonly registry: PushRegistry = pushRegistry,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.baseline = { ...registry.counts };
+  }
 
   /** Starts listening on 127.0.0.1 (port 0 = any free port); returns the base URL. */
   async start(port = 0): Promise<string> {
@@ -54,6 +58,13 @@ export class MockApns {
 
   stats(): MockApnsStats {
     return { ...this.registry.counts, requests: this.requests, rejected: { ...this.rejected } };
+  }
+
+  /** Registry counts since this mock started (the registry is per process; devices of other runs in it count too). */
+  countsSinceStart(): PushCounts {
+    const c = this.registry.counts;
+    const b = this.baseline;
+    return { accepted: c.accepted - b.accepted, delivered: c.delivered - b.delivered, coalesced: c.coalesced - b.coalesced, superseded: c.superseded - b.superseded, expired: c.expired - b.expired, ignored: c.ignored - b.ignored };
   }
 
   async close(): Promise<void> {
@@ -93,6 +104,8 @@ export class MockApns {
       const topic = headers["apns-topic"];
       if (typeof topic !== "string" || !topic) return answer(400, "MissingTopic");
       if (headers["apns-push-type"] !== "mdm") return answer(400, "InvalidPushType");
+      const providerCert = checkProviderCertificate(headers[PROVIDER_CERT_HEADER], topic, this.now());
+      if (providerCert) return answer(providerCert.status, providerCert.reason);
       const collapse = headers["apns-collapse-id"];
       if (typeof collapse === "string" && Buffer.byteLength(collapse) > 64) return answer(400, "BadCollapseId");
       const expHeader = headers["apns-expiration"];
@@ -113,7 +126,7 @@ export class MockApns {
       if (typeof magic !== "string") return answer(400, "PayloadEmpty");
       const out = this.registry.push(token, topic, { pushMagic: magic, ...(typeof collapse === "string" ? { collapseId: collapse } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, this.now());
       if (out === "unknown-token") return answer(400, "BadDeviceToken");
-      if (out === "topic-disallowed") return answer(400, "TopicDisallowed");
+      if (out === "topic-disallowed") return answer(400, "DeviceTokenNotForTopic");
       if (out === "unregistered") return answer(410, "Unregistered", { timestamp: this.now() });
       return answer(200);
     });
@@ -129,7 +142,7 @@ export interface ApnsSendResult {
 /** Provider side (what an MDM server does): one MDM push over HTTP/2 to an APNs-shaped base URL. */
 export async function sendMdmPush(
   base: string,
-  p: { token: string; topic: string; pushMagic: string; collapseId?: string; expiration?: number },
+  p: { token: string; topic: string; pushMagic: string; collapseId?: string; expiration?: number; certificate?: Uint8Array },
   timeoutMs = 10_000,
 ): Promise<ApnsSendResult> {
   const client = http2.connect(base);
@@ -145,6 +158,7 @@ export async function sendMdmPush(
         "apns-priority": "10",
         ...(p.collapseId ? { "apns-collapse-id": p.collapseId } : {}),
         ...(p.expiration !== undefined ? { "apns-expiration": String(p.expiration) } : {}),
+        ...(p.certificate ? { [PROVIDER_CERT_HEADER]: Buffer.from(p.certificate).toString("base64") } : {}),
       });
       let status = 0;
       let apnsId: string | undefined;

@@ -38,13 +38,15 @@ import { compareVersions } from "../../device/apple/commands.js";
 import type { HalfContext, ServerHalf } from "../half.js";
 import { pushRegistry } from "../../device/apple/push.js";
 import { MockApns, sendMdmPush } from "./apns.js";
+import { AppleFieldPolicies, type FieldPolicyConfig } from "./field-policies.js";
+import { AppleFieldServices, type FieldServicesKeys } from "./field-services.js";
 import { IssuedByCache } from "../issued-by-cache.js";
 import { DDM_ITEM_KEYS, DDM_KINDS, parseStatusReport, type DdmKind, type DdmStatusReport } from "../../wire/apple/ddm.js";
 
 export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
 export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
 
-export interface AppleServerConfig {
+export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys {
   signMessage: boolean;
   signProfile: boolean;
   topic: string;
@@ -53,7 +55,7 @@ export interface AppleServerConfig {
   /** SCEP Subject as a DN string with %variables%. */
   scepSubject: string;
   /** Commands queued for every device at Authenticate, in order. */
-  commands: { requestType: string; payload?: Record<string, unknown> }[];
+  commands: { requestType: string; payload?: Record<string, unknown>; products?: string[] }[];
   /** Accept the macOS user channel (empty DigestChallenge) instead of 410. */
   userChannel: boolean;
   /** Send DeviceConfigured after the scripted commands to devices awaiting configuration. */
@@ -220,6 +222,10 @@ export class AppleServer {
   /** Account-driven profiles issued per managed Apple ID. */
   private readonly accountEnrollments = new Map<string, number>();
   private ddmCache?: { decls: { kind: DdmKind; json: Record<string, unknown> }[]; token: string };
+  /** Field-failure policies (field-policies.ts). */
+  readonly field: AppleFieldPolicies;
+  /** Push certificate, scripted pushes, VPP licences, Company Portal, directory / partner compliance (field-services.ts). */
+  readonly services: AppleFieldServices<DeviceRecord>;
   /** Device identities already checked against the foundation CA (parse + signature once per certificate). */
   private issuedCache?: IssuedByCache;
 
@@ -228,6 +234,14 @@ export class AppleServer {
     config: Partial<AppleServerConfig>,
   ) {
     this.config = { ...defaultAppleConfig(), ...config };
+    this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res));
+    this.services = new AppleFieldServices<DeviceRecord>(ctx, this.config, {
+      enqueue: (d, t, p) => this.enqueue(d, t, p),
+      push: (t, o) => this.pushTo(t, o),
+      devices: () => [...this.devices.values()],
+      fingerprint: (der) => hex(this.crypto.digest("sha256", der)),
+      setTopic: (topic) => void (this.config.topic = topic),
+    });
     // Convert scripted payloads now, so a bad one is a scenario error at start, not a 500 later.
     for (const [i, c] of this.config.commands.entries()) {
       try {
@@ -252,6 +266,7 @@ export class AppleServer {
   /** Creates the profile-signing identity now (keygen is async; do it before serving). */
   async warm(): Promise<void> {
     await this.profileSigner();
+    await this.services.warm();
   }
 
   /** The profile-signing identity: an EC key with a certificate from the foundation CA. */
@@ -292,6 +307,7 @@ export class AppleServer {
     const c = this.config;
     const urls = this.ctx.urls();
     const scepUuid = randomUUID().toUpperCase();
+    const ndes = this.field.scep();
     // User Enrollment: no hardware identifier exists to put in the subject; the managed Apple ID names it.
     const dn = account?.mode === "BYOD" ? `O=enrollsim,OU=user-enrollment,CN=${account.user.replace(/[,=+]/g, "_")}` : c.scepSubject;
     const subject = dn.split(",").map((rdn) => {
@@ -305,10 +321,10 @@ export class AppleServer {
     payloads.push({
       ...payloadHeader("com.apple.security.scep", "com.enrollsim.ref.scep", scepUuid, "Device identity"),
       PayloadContent: {
-        URL: `${urls.http}/scep`,
+        URL: ndes?.url ?? `${urls.http}/scep`,
         Name: "enrollsim",
         Subject: subject,
-        Challenge: this.profileChallenge(),
+        Challenge: ndes?.challenge ?? this.profileChallenge(),
         Keysize: 2048,
         "Key Type": "RSA",
         "Key Usage": 5,
@@ -333,7 +349,7 @@ export class AppleServer {
       if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
     }
     if (c.fault === "missing-identity-uuid") delete mdm.IdentityCertificateUUID;
-    payloads.push(mdm);
+    payloads.push(mdm, ...this.field.extraPayloads());
     const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads }));
     this.stats.profiles++;
     if (!c.signProfile || c.fault === "unsigned-profile") return plist;
@@ -395,6 +411,10 @@ export class AppleServer {
         details: { OSVersion: c.requireOsVersion.osVersion, ...(c.requireOsVersion.buildVersion ? { BuildVersion: c.requireOsVersion.buildVersion } : {}) },
       });
     }
+    const gated = this.field.adeGate(req, mi);
+    if (gated) return gated;
+    const noPush = this.services.enrollmentRefusal();
+    if (noPush) return this.reject("apns.certificate", noPush);
     this.stats.adeEnrollments++;
     return this.profileResponse(await this.profile());
   }
@@ -515,6 +535,8 @@ export class AppleServer {
     if (a.maxDevicesPerUser !== undefined && n >= a.maxDevicesPerUser) {
       return this.reject("account.device-cap", json(403, { code: "DeviceCapReached", message: `Device Cap Reached: ${user} already has ${n} devices` }));
     }
+    const noPush = this.services.enrollmentRefusal();
+    if (noPush) return this.reject("apns.certificate", noPush);
     this.accountEnrollments.set(user, n + 1);
     return this.profileResponse(await this.profile({ mode, user }));
   }
@@ -619,7 +641,8 @@ export class AppleServer {
         ...(accountUser ? { accountUser } : {}),
       };
       this.devices.set(udid, d);
-      for (const c of this.config.commands) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
+      this.field.onAuthenticate(d);
+      for (const c of this.config.commands.filter((x) => this.field.commandApplies(x, msg.dict))) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
       if (this.config.ddm?.enabled) this.enqueue(d, "DeclarativeManagement");
       return empty();
     }
@@ -640,7 +663,8 @@ export class AppleServer {
         if (msg.dict.Token instanceof Uint8Array) d.pushToken = hex(msg.dict.Token).toLowerCase();
         if (typeof msg.dict.PushMagic === "string") d.pushMagic = msg.dict.PushMagic;
         d.awaitingConfiguration = msg.dict.AwaitingConfiguration === true;
-        if (d.awaitingConfiguration && this.config.autoDeviceConfigured && !d.deviceConfiguredSent) {
+        if (d.tokenUpdates === 1) this.services.onFirstTokenUpdate(d, d.awaitingConfiguration);
+        if (d.awaitingConfiguration && this.config.autoDeviceConfigured && !d.deviceConfiguredSent && this.services.releaseAllowed(d)) {
           d.deviceConfiguredSent = true;
           this.enqueue(d, "DeviceConfigured");
         }
@@ -676,7 +700,7 @@ export class AppleServer {
         continue;
       }
       try {
-        const r = await sendMdmPush(base, { token: d.pushToken, topic: d.topic ?? this.config.topic, pushMagic: d.pushMagic, ...o });
+        const r = await sendMdmPush(base, { token: d.pushToken, pushMagic: d.pushMagic, ...this.services.pushIdentity(d, this.config.topic), ...o });
         this.stats.pushes = (this.stats.pushes ?? 0) + 1;
         out.push({ udid: d.udid, ...r });
       } catch (e) {
@@ -771,6 +795,7 @@ export class AppleServer {
       this.stats.results[r.status] = (this.stats.results[r.status] ?? 0) + 1;
       d.results.push({ commandUUID: inflight.uuid, requestType: inflight.requestType, status: r.status, ...(r.dict.ErrorChain ? { errorChain: r.dict.ErrorChain } : {}) });
       if (r.status === "NotNow") d.deferred.push(inflight);
+      if (this.field.afterResult(d, inflight.requestType, r.status, this.devices)) return empty();
     }
     if (this.config.fault === "command-html" && d.queue.length) return { status: 200, headers: { "content-type": "text/html" }, body: new Uint8Array(Buffer.from("<html>maintenance</html>")), url: "" };
     const next = d.queue.shift();
@@ -835,14 +860,18 @@ export class AppleServer {
         ...(d.ddmStatus ? { ddm: { reports: d.ddmReports ?? 0, status: d.ddmStatus } } : {}),
       });
     }
-    if (req.method === "GET" && path === "/apple/api/stats") return json(200, { ...this.stats, ddmStatusReports: this.ddmReports.length, ...(this.apns ? { apns: this.apns.stats() } : {}) });
+    if (req.method === "GET" && path === "/apple/api/stats") return json(200, { ...this.stats, ddmStatusReports: this.ddmReports.length, ...(this.apns ? { apns: this.apns.stats() } : {}), services: this.services.stats() });
     return text(404, `no route for ${req.method} ${path}`);
   }
 
   readonly handler = async (req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): Promise<HttpResponse> => {
     const path = new URL(req.url, "http://localhost").pathname;
+    const policy = await this.field.route(req, path, this.devices);
+    if (policy) return policy;
     if (path === "/apple/enroll") {
       if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
+      const noPush = this.services.enrollmentRefusal();
+      if (noPush) return this.reject("apns.certificate", noPush);
       return this.profileResponse(await this.profile());
     }
     if (path === "/apple/ade/enroll") return this.ade(req);
@@ -856,6 +885,7 @@ export class AppleServer {
     if (path === "/apple/account/auth") return this.accountAuth(req);
     if (path === "/apple/checkin") return this.checkin(req);
     if (path === "/apple/mdm") return this.command(req);
+    if (path.startsWith("/apple/directory/")) return this.services.route(req, path, () => this.identity(req));
     if (path.startsWith("/apple/api/")) return this.api(req, path);
     return text(404, `no route for ${path}`);
   };
@@ -879,6 +909,7 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       ...(server.apns ? [`apple: mock APNs (HTTP/2 h2c) ${server.apns.url}/3/device/<token> (topic ${server.config.topic})`] : []),
     ],
     close: async () => {
+      server.services.close();
       await server.apns?.close();
     },
     apple: server,

@@ -105,7 +105,7 @@ describe("mock APNs wakes an enrolled device", () => {
     expect(w.clock.pendingTimers).toBe(0);
   }, 60_000);
 
-  it("answers like Apple: BadDeviceToken, TopicDisallowed, InvalidPushType, 410 Unregistered; counts coalesced and expired pushes", async () => {
+  it("answers like Apple: BadDeviceToken, DeviceTokenNotForTopic, InvalidPushType, 410 Unregistered; counts coalesced and expired pushes", async () => {
     const w = await appleWorld({});
     apns = new MockApns(pushRegistry, () => w.clock.now());
     const base = await apns.start();
@@ -119,7 +119,7 @@ describe("mock APNs wakes an enrolled device", () => {
     const short = await apnsPost(base, "abc", pushHeaders(), body);
     expect([short.status, JSON.parse(short.body).reason]).toEqual([400, "BadDeviceToken"]);
     const topic = await apnsPost(base, token, pushHeaders("com.example.other"), body);
-    expect([topic.status, JSON.parse(topic.body).reason]).toEqual([400, "TopicDisallowed"]);
+    expect([topic.status, JSON.parse(topic.body).reason]).toEqual([400, "DeviceTokenNotForTopic"]);
     const type = await apnsPost(base, token, { "apns-topic": TOPIC, "apns-push-type": "alert" }, body);
     expect([type.status, JSON.parse(type.body).reason]).toEqual([400, "InvalidPushType"]);
     // The device is enrolled but offline: pushes wait; the same collapse-id coalesces.
@@ -137,7 +137,7 @@ describe("mock APNs wakes an enrolled device", () => {
     const gone = await apnsPost(base, rec2.pushToken!, pushHeaders(), body);
     expect(gone.status).toBe(410);
     expect(JSON.parse(gone.body)).toMatchObject({ reason: "Unregistered" });
-    expect(apns.stats().rejected).toMatchObject({ BadDeviceToken: 2, TopicDisallowed: 1, InvalidPushType: 1, Unregistered: 1 });
+    expect(apns.stats().rejected).toMatchObject({ BadDeviceToken: 2, DeviceTokenNotForTopic: 1, InvalidPushType: 1, Unregistered: 1 });
   }, 60_000);
 });
 

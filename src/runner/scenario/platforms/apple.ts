@@ -6,6 +6,7 @@
  * scenarios/README-apple.md.
  */
 import type { ScenarioExtension } from "./extension.js";
+import { appleServicesEmbedded, appleServicesGroupOptions } from "./apple-services.js";
 
 const behaviour = {
   type: "object",
@@ -29,6 +30,7 @@ export const appleScenario: ScenarioExtension = {
     description: "Options of the ios-* and macos-* flows.",
     properties: {
       profileUrl: { type: "string", pattern: "^https?://", description: "Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll)." },
+      profileFile: { type: "string", minLength: 1, maxLength: 4096, description: "Profile flows: read the enrollment profile (.mobileconfig) from this file instead of downloading it; a relative path is resolved from the scenario file's directory. For servers that serve no profile (NanoMDM)." },
       signature: { enum: ["accept", "require-valid", "require-trusted"], description: "Unsigned or badly signed profiles: accept (default, shown as Not Verified), require a valid signature, or require a trusted signer." },
       trust: { ...pemList, description: "Extra PEM anchors the device trusts for profile signers and the MDM server." },
       supervised: { type: "boolean", description: "Profile flows: the device is supervised (ADE devices always are)." },
@@ -63,9 +65,21 @@ export const appleScenario: ScenarioExtension = {
       restoredBackupFrom: { type: "string", pattern: "^https://", description: "Profile flows: the device was restored from a backup taken while enrolled in another MDM with this ServerURL." },
       restoredStaleIdentity: { type: "boolean", description: "Profile flows: the identity is renewed (the device enrolls again), then a backup restore brings back the old identity, which the next poll uses." },
       userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
-      installDelaySeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Profile flows: the user installs the downloaded profile this long after downloading it (device clock)." },
+      installDelaySeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock)." },
+      restoreBackupAfter: { enum: ["local-reset", "remote-wipe"], description: "ios-profile: after enrolling the device is reset (by the user, or by an EraseDevice from the server) and restored from the backup taken while enrolled; it then polls with the restored identity." },
+      connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
+      configurator: {
+        type: "object",
+        additionalProperties: false,
+        description: "ios-configurator: the user's affiliation with the device (Company Portal sign-in) after the Configurator enrollment.",
+        properties: {
+          user: { type: "string", description: "The user who affiliates (default user<n>@enrollsim.test)." },
+          affiliateAfterSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "The user affiliates this long after enrollment (device clock; default 0)." },
+        },
+      },
       reenrollAfterErase: { type: "boolean", description: "After EraseDevice the device enrolls again, once (outcome code gets .after-erase)." },
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
+      ...appleServicesGroupOptions,
       clientFault: {
         enum: ["checkin-without-content-type", "tokenupdate-before-authenticate", "old-identity-after-reenroll"],
         description: "Inject a client-implementation bug (client-impl field failures): check-ins without Content-Type; TokenUpdate before Authenticate; (profile flows) enroll twice, then poll once with the old identity.",
@@ -114,6 +128,13 @@ export const appleScenario: ScenarioExtension = {
             properties: { username: { type: "string" }, password: { type: "string" } },
           },
           allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
+          tryAgain: {
+            type: "object",
+            additionalProperties: false,
+            description: "The user taps Try Again after Setup Assistant shows a refused enrollment (403).",
+            properties: { times: { type: "integer", minimum: 0, maximum: 5 }, afterSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Default 60 (device clock)." } },
+          },
+          setupPanes: { type: "boolean", description: "After enrolling, go through the Setup Assistant panes not in skip_setup_items (Passcode and Biometric do not work on iOS 14.5+ after ADE); default false: the flow ends at the enrollment." },
           alreadyActivated: { type: "boolean", description: "The device was activated before a profile was assigned: Setup Assistant does not ask for the cloud configuration (apple.ade.already-activated)." },
           restoredFromOwnBackup: { type: "boolean", description: "After enrolling, the device is restored from its own backup: Setup Assistant shows no Remote Management again; the management state is kept and the device polls with it." },
           eraseIfActivated: { type: "boolean", description: "With alreadyActivated: the user erases the device, which then enrolls (outcome …after-erase)." },
@@ -140,7 +161,11 @@ export const appleScenario: ScenarioExtension = {
           type: "object",
           additionalProperties: false,
           required: ["requestType"],
-          properties: { requestType: { type: "string" }, payload: { type: "object", description: 'Command keys; {"$data": base64} for data.' } },
+          properties: {
+            requestType: { type: "string" },
+            payload: { type: "object", description: 'Command keys; {"$data": base64} for data.' },
+            products: { type: "array", items: { type: "string", minLength: 1 }, maxItems: 32, description: "Only for devices whose Authenticate ProductName starts with one of these (e.g. iPad)." },
+          },
         },
       },
       userChannel: { type: "boolean", description: "Accept macOS UserAuthenticate with an empty DigestChallenge (default false: 410, as NanoMDM)." },
@@ -164,6 +189,7 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       apnsUrl: { type: "string", pattern: "^https?://", description: "APNs base URL the server pushes to (POST /apple/api/push; default: its own mock APNs)." },
+      ...appleServicesEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       autoDeviceConfigured: { type: "boolean", description: "Queue DeviceConfigured for devices awaiting configuration (default true)." },
       requireOsVersion: {
@@ -223,6 +249,53 @@ export const appleScenario: ScenarioExtension = {
       adeUnassignedReason: { enum: ["not-assigned", "released", "profile-before-token"], description: "With adeUnassigned: why the stand-in has no profile for the device (404 body code DEVICE_NOT_ASSIGNED, DEVICE_RELEASED, PROFILE_NOT_FOUND)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
       adeUnassigned: { type: "boolean", description: "The cloud-configuration stand-in answers 404: devices are not assigned and set up without Remote Management." },
+      ndes: {
+        type: "object",
+        additionalProperties: false,
+        description: "Profiles point their SCEP payload at an NDES/policy-module stand-in (/apple/ndes) that issues each profile a challenge and refuses it (HTTP 500, no CertRep) once older than challengeLifetimeSeconds.",
+        properties: { challengeLifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Challenge lifetime from the moment the profile is served (default 900, 15 minutes)." } },
+      },
+      abm: {
+        type: "object",
+        additionalProperties: false,
+        description: "The server's ADE device list synced from an Apple Business Manager stand-in: ADE enrollments of devices without a record get 403 DEVICE_NOT_FOUND; a full sync re-creates records of devices still assigned in ABM.",
+        properties: {
+          deletedOnServer: { type: "boolean", description: "The admin deleted the ADE device records on this server right after the last full sync (the full-sync clock starts at the first assigned device); ABM still assigns the devices." },
+          fullSyncSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Full sync cadence on the server clock (default 604800, 7 days)." },
+        },
+      },
+      identityProvider: {
+        type: "object",
+        additionalProperties: false,
+        description: "Legacy Setup Assistant sign-in (basicAuth on the ADE enrollment URL) validated by a federated identity provider.",
+        properties: {
+          federated: { type: "boolean", description: "Credentials are validated by the identity provider (default false: by the server)." },
+          wsTrust13: { type: "boolean", description: "The provider has a WS-Trust 1.3 endpoint (default true); false: the sign-in never validates (401 again)." },
+          mfa: { enum: ["none", "third-party"], description: "third-party: the provider requires an MFA the Setup Assistant sign-in cannot complete (401 again)." },
+        },
+      },
+      demAccounts: { type: "array", items: { type: "string" }, maxItems: 1000, description: "Device enrollment manager accounts: an ADE sign-in (basicAuth user) as one gets 403 DeviceEnrollmentManagerNotAllowed." },
+      configurator: {
+        type: "object",
+        additionalProperties: false,
+        description: "Enrollment profile with user affinity (Apple Configurator): the user must be affiliated (POST /apple/configurator/affinity) within the window, or the enrollment is dropped.",
+        properties: {
+          userAffinity: { type: "boolean" },
+          affinityWindowSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Default 86400 (24 h)." },
+        },
+      },
+      directEnrollment: {
+        type: "object",
+        additionalProperties: false,
+        properties: { userAffinity: { type: "boolean", description: "The direct-enrollment profile is configured with user affinity: GET /apple/enroll answers 403 UserAffinityNotSupported." } },
+      },
+      retireOnErase: { type: "boolean", description: "An acknowledged EraseDevice retires the enrollment: the device's identity is no longer accepted (default false)." },
+      restrictions: {
+        type: "object",
+        additionalProperties: false,
+        description: "A com.apple.applicationaccess payload in the enrollment profile.",
+        properties: { allowHostPairing: { type: "boolean", description: 'false = "Sync with computers: Deny all" (supervised devices only).' } },
+      },
       fault: { enum: ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"], description: "Deliberate server misbehaviour for failure scenarios." },
     },
   },

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/**
+ * JSON Schema pieces of the Apple field-failure services (spread into apple.ts): the APNs push
+ * certificate and scripted pushes, the volume-purchase licence pool, the Company Portal install,
+ * directory registration / partner compliance (server: src/server/apple/field-services.ts), and
+ * the device's Company Portal / partner agent (src/device/apple/company-portal.ts).
+ */
+
+const users = { type: "array", items: { type: "string", maxLength: 320 }, maxItems: 10_000 };
+
+/** `groups[].options.apple` keys. */
+export const appleServicesGroupOptions = {
+  companyPortal: {
+    type: "object",
+    additionalProperties: false,
+    description: "After enrolling, the user opens the Company Portal the MDM installed: it runs what its app configuration says (IntuneCompanyPortalEnrollmentAfterUDA: its own enrollment), else the user taps Begin and it registers the device in the directory.",
+    properties: {
+      user: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+$", description: "Account the user signs in with (default user<n>@enrollsim.test)." },
+      tapsBegin: { type: "boolean", description: "The user taps Begin (default true); false: the device is never registered." },
+    },
+  },
+  partner: {
+    type: "object",
+    additionalProperties: false,
+    required: ["registerVia"],
+    description: "macOS managed by a partner MDM (Jamf Pro): after enrolling, the user registers the Mac and the agent checks compliance, running jamfaad gatherAADInfo while it is not evaluated.",
+    properties: {
+      registerVia: { enum: ["jamf-self-service", "company-portal"], description: "The partner's Self Service policy (right), or the Company Portal (refused: AccountNotOnboarded)." },
+      user: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+$" },
+      complianceChecks: { type: "integer", minimum: 1, maximum: 100, description: "Compliance checks before the agent gives up (default 6: 75 minutes with checkSeconds 900)." },
+      checkSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Time between compliance checks, device clock (default 900)." },
+    },
+  },
+};
+
+/** `embedded.apple` keys. */
+export const appleServicesEmbedded = {
+  apnsCertificate: {
+    type: "object",
+    additionalProperties: false,
+    description: "The server's MDM push certificate (an X.509 stand-in issued by the reference CA, topic in the subject UID), presented to the mock APNs and checked against the clock; while not valid, enrollments get 403 APNSCertificateNotValid.",
+    properties: {
+      appleId: { type: "string", description: "Apple ID the certificate was created with (default mdm-admin@enrollsim.test); its topic is embedded.apple.topic." },
+      expiresInDays: { type: "number", minimum: -3650, maximum: 3650, description: "Days from server start to notAfter (default 365); negative: expired that many days ago." },
+      renewal: {
+        type: "object",
+        additionalProperties: false,
+        required: ["appleId", "afterEnrollments"],
+        description: "The admin renews the certificate once this many devices completed their first TokenUpdate: the same Apple ID within the 30-day grace keeps the topic, another Apple ID gets a new one; the server then pushes every device.",
+        properties: { appleId: { type: "string" }, afterEnrollments: { type: "integer", minimum: 1, maximum: 1_000_000 } },
+      },
+    },
+  },
+  pushOnEnroll: {
+    type: "object",
+    additionalProperties: false,
+    description: "The server pushes each device (HTTP/2 to its APNs) after the device's first TokenUpdate.",
+    properties: {
+      count: { type: "integer", minimum: 1, maximum: 100, description: "Pushes per device, sent together (default 1)." },
+      collapseId: { type: "string", maxLength: 64, description: "apns-collapse-id of those pushes." },
+      expiration: { type: "integer", minimum: 0, description: "apns-expiration (epoch seconds; 0 = now or never)." },
+      delaySeconds: { type: "number", minimum: 0, maximum: 3600, description: "Wait after the TokenUpdate (server clock; default 0.05)." },
+    },
+  },
+  vpp: {
+    type: "object",
+    additionalProperties: false,
+    required: ["apps"],
+    description: "Volume-purchase licence pool: every device gets each app at its first TokenUpdate if a licence can be assigned (device licence by serial, user licence by managed Apple ID).",
+    properties: {
+      tokenExpired: { type: "boolean", description: "The location token expired: no licence can be assigned (VppTokenExpired)." },
+      apps: {
+        type: "array",
+        maxItems: 50,
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["adamId", "licenses", "assignment"],
+          properties: {
+            adamId: { type: "integer", minimum: 1, description: "App Store id (Company Portal: 719171358)." },
+            name: { type: "string" },
+            licenses: { type: "integer", minimum: 0, maximum: 1_000_000, description: "Licences bought; more assignments get LicensesExhausted." },
+            assignment: { enum: ["device", "user"], description: "user licences need the user associated with the program (done on a device that is not a User Enrollment), else 0x87D13B95." },
+            requiredDuringAde: { type: "boolean", description: "ADE devices are not released (no DeviceConfigured) until this app could be licensed." },
+          },
+        },
+      },
+    },
+  },
+  companyPortal: {
+    type: "object",
+    additionalProperties: false,
+    description: "Install the Company Portal (iTunesStoreID 719171358) at each device's first TokenUpdate (with a licence when vpp lists it).",
+    properties: {
+      appConfig: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] }, description: "A separate app-configuration policy for the Company Portal, delivered as InstallApplication Configuration (e.g. IntuneCompanyPortalEnrollmentAfterUDA: true)." },
+    },
+  },
+  partnerCompliance: {
+    type: "object",
+    additionalProperties: false,
+    required: ["partner"],
+    description: "The half plays a partner MDM (Jamf Pro) with a compliance connector to the directory: registration must come from the partner's path; compliance is evaluated only for users in the connector's group, Macs in the smart group and complete directory records.",
+    properties: {
+      partner: { enum: ["jamf"] },
+      assignment: { enum: ["groups", "all-users"], description: "all-users inhibits the partner connection (503 PartnerConnectionInhibited). Default groups." },
+      groupMembers: { ...users, description: "Users in the group assigned to the connector (default: every user)." },
+      smartGroup: { type: "array", items: { type: "string", maxLength: 64 }, maxItems: 100_000, description: "Serial numbers in the compliance smart group (default: every Mac)." },
+      incompleteRecords: { ...users, description: "Users whose directory record is incomplete." },
+    },
+  },
+};

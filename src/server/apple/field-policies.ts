@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Server-side policies of the Apple half behind several field failures (hooked into server.ts
+ * with one line each; knobs in `embedded.apple`, documented in scenarios/README-apple.md):
+ *
+ * - `ndes`: per-profile SCEP challenges with a lifetime, checked by an NDES policy-module
+ *   stand-in (ndes.ts) — ios-scep-challenge-expired.
+ * - `abm`: the ADE device list synced from an Apple Business Manager stand-in (abm.ts) —
+ *   apple-ade-deleted-device-reappears.
+ * - `identityProvider`: the legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL)
+ *   is validated by a federated identity provider over WS-Trust 1.3; without that endpoint, or
+ *   when the provider insists on third-party MFA (which a Basic sign-in cannot carry), the
+ *   credentials never validate — ios-ade-auth-mfa-mismatch.
+ * - `demAccounts`: device-enrollment-manager accounts; an ADE sign-in as one is refused —
+ *   apple-dem-with-ade.
+ * - `configurator`: enrollments with user affinity must get their user affiliated within
+ *   `affinityWindowSeconds` of enrolling (POST /apple/configurator/affinity); later, the pending
+ *   enrollment is dropped: the affiliation gets 403 and the device's next check-in or command
+ *   poll 401 — ios-configurator-affinity-24h.
+ * - `directEnrollment.userAffinity`: a direct-enrollment profile with user affinity cannot be
+ *   produced (403 UserAffinityNotSupported) — mac-direct-enrollment-affinity.
+ * - `retireOnErase`: an acknowledged EraseDevice retires the enrollment (the identity is no
+ *   longer accepted) — ios-local-reset-vs-remote-wipe-restore.
+ * - `restrictions`: a com.apple.applicationaccess payload in the enrollment profile ("Sync with
+ *   computers: Deny all" is allowHostPairing false) — ios-sync-deny-all.
+ * - `commands[].products`: scripted commands only for devices whose ProductName starts with one
+ *   of these (a wipe for some devices of a run).
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { parseCheckin, parseCommandResult } from "../../wire/apple/mdm.js";
+import type { PlistDict } from "../../wire/apple/plist.js";
+import { payloadHeader } from "../../wire/apple/profile.js";
+import { hex } from "../../wire/x509/certificate.js";
+import type { HalfContext } from "../half.js";
+import { AbmSync, type AbmConfig } from "./abm.js";
+import { NDES_PATH, NdesPolicyModule, type NdesConfig } from "./ndes.js";
+
+export interface FieldPolicyConfig {
+  ndes?: NdesConfig;
+  abm?: AbmConfig;
+  identityProvider?: { federated?: boolean; wsTrust13?: boolean; mfa?: "none" | "third-party" };
+  demAccounts?: string[];
+  configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
+  directEnrollment?: { userAffinity?: boolean };
+  retireOnErase?: boolean;
+  restrictions?: { allowHostPairing?: boolean };
+}
+
+/** What the policies need of a device record (server.ts DeviceRecord). */
+interface DeviceLike {
+  udid: string;
+  certFingerprint: string;
+}
+
+const json = (status: number, v: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: { "content-type": "application/json", ...headers },
+  body: new Uint8Array(Buffer.from(JSON.stringify(v, null, 1))),
+  url: "",
+});
+
+export const AFFINITY_PATH = "/apple/configurator/affinity";
+
+export class AppleFieldPolicies {
+  readonly ndes?: NdesPolicyModule;
+  readonly abm?: AbmSync;
+  /** udid → enrolled at (server clock) for enrollments still waiting for their user. */
+  private readonly pendingAffinity = new Map<string, number>();
+  /** udid → affiliated user. */
+  readonly affiliated = new Map<string, string>();
+
+  constructor(
+    private readonly ctx: HalfContext,
+    private readonly config: FieldPolicyConfig,
+    private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
+  ) {
+    if (config.ndes) this.ndes = new NdesPolicyModule(ctx, config.ndes);
+    if (config.abm) this.abm = new AbmSync(config.abm, ctx.now);
+  }
+
+  /** SCEP URL and challenge for a served profile when the NDES stand-in is on. */
+  scep(): { url: string; challenge: string } | undefined {
+    return this.ndes ? { url: `${this.ctx.urls().http}${NDES_PATH}`, challenge: this.ndes.issue() } : undefined;
+  }
+
+  /** Extra payloads of the enrollment profile. */
+  extraPayloads(): PlistDict[] {
+    const r = this.config.restrictions;
+    if (!r) return [];
+    const d: PlistDict = { ...payloadHeader("com.apple.applicationaccess", "com.enrollsim.ref.restrictions", randomUUID().toUpperCase(), "Restrictions") };
+    if (r.allowHostPairing !== undefined) d.allowHostPairing = r.allowHostPairing;
+    return [d];
+  }
+
+  /** Requests the policies answer (or only observe: undefined falls through to the half). */
+  async route(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }, path: string, devices: Map<string, DeviceLike>): Promise<HttpResponse | undefined> {
+    if (path === NDES_PATH) return this.ndes ? this.ndes.handle(req) : undefined;
+    if (path === "/apple/ade/cloudconfig" && this.abm) {
+      const serial = new URL(req.url, "http://localhost").searchParams.get("serial") ?? "";
+      if (/^[A-Z0-9]{8,14}$/.test(serial)) this.abm.assign(serial);
+      return undefined;
+    }
+    if (path.startsWith("/apple/api/ade/") && this.abm) return this.abm.api(req.method, path);
+    if (path === "/apple/enroll" && req.method === "GET" && this.config.directEnrollment?.userAffinity) {
+      return this.reject(
+        "enroll.user-affinity",
+        json(403, { code: "UserAffinityNotSupported", message: "Direct enrollment does not support user affinity: this enrollment profile cannot be used (create it without user affinity)." }),
+      );
+    }
+    if (path === AFFINITY_PATH) return this.affiliate(req, devices);
+    if ((path === "/apple/mdm" || path === "/apple/checkin") && this.pendingAffinity.size) return this.unaffiliated(req, path, devices);
+    return undefined;
+  }
+
+  private get affinityWindowMs(): number {
+    return (this.config.configurator?.affinityWindowSeconds ?? 86_400) * 1000;
+  }
+
+  /** A poll of an enrollment whose user was not affiliated in time: the enrollment is dropped (401). */
+  private unaffiliated(req: HttpRequest, path: string, devices: Map<string, DeviceLike>): HttpResponse | undefined {
+    let udid: string | undefined;
+    try {
+      const body = req.body ?? new Uint8Array(0);
+      if (path === "/apple/checkin") {
+        const m = parseCheckin(body, { maxBytes: 256 * 1024 });
+        if (m.messageType !== "Authenticate") udid = m.udid;
+      } else udid = parseCommandResult(body, { maxBytes: 4 * 1024 * 1024 }).udid;
+    } catch {
+      return undefined; // the half answers malformed requests
+    }
+    const since = udid === undefined ? undefined : this.pendingAffinity.get(udid);
+    if (since === undefined || this.ctx.now() - since <= this.affinityWindowMs) return undefined;
+    // Only the enrolled identity's own poll drops it (mTLS; Mdm-Signature requests are checked by the half later anyway).
+    const cert = (req as { tls?: { peerCertificateDer?: Uint8Array } }).tls?.peerCertificateDer;
+    if (cert?.length && hex(this.ctx.crypto.digest("sha256", cert)) !== devices.get(udid!)?.certFingerprint) return undefined;
+    devices.delete(udid!);
+    this.pendingAffinity.delete(udid!);
+    return this.reject("affinity.expired", { ...json(401, { message: `enrollment dropped: no user was affiliated within ${formatWindow(this.affinityWindowMs)} of enrollment` }) });
+  }
+
+  /** Gate on the ADE enrollment URL after the Basic check: identity provider, DEM accounts, ADE device list. */
+  adeGate(req: HttpRequest, machineInfo: PlistDict): HttpResponse | undefined {
+    const user = basicUser(req.headers?.authorization);
+    const idp = this.config.identityProvider;
+    if (idp?.federated && user !== undefined) {
+      const why = idp.wsTrust13 === false ? "the identity provider has no WS-Trust 1.3 endpoint: the legacy Setup Assistant sign-in cannot be validated" : idp.mfa === "third-party" ? "the identity provider requires third-party MFA, which the Setup Assistant sign-in cannot complete" : undefined;
+      if (why) return this.reject(idp.wsTrust13 === false ? "ade.idp.ws-trust-13" : "ade.idp.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
+    }
+    if (user !== undefined && (this.config.demAccounts ?? []).some((d) => d.toLowerCase() === user.toLowerCase())) {
+      return this.reject("ade.dem", json(403, { code: "DeviceEnrollmentManagerNotAllowed", message: `${user} is a device enrollment manager account: DEM accounts cannot enroll devices through Automated Device Enrollment.` }));
+    }
+    if (this.abm) {
+      const refused = this.abm.gate(typeof machineInfo.SERIAL === "string" ? machineInfo.SERIAL.toUpperCase() : undefined);
+      if (refused) return this.reject("ade.not-in-device-list", refused);
+    }
+    return undefined;
+  }
+
+  /** Scripted command for this Authenticate? (`products`: ProductName prefixes.) */
+  commandApplies(c: { products?: string[] }, authenticate: PlistDict): boolean {
+    if (!c.products) return true;
+    const product = typeof authenticate.ProductName === "string" ? authenticate.ProductName : "";
+    return c.products.some((p) => product.startsWith(p));
+  }
+
+  onAuthenticate(d: DeviceLike): void {
+    if (this.config.configurator?.userAffinity) this.pendingAffinity.set(d.udid, this.ctx.now());
+  }
+
+  /** After a command result: true when the enrollment was retired (the session ends). */
+  afterResult(d: DeviceLike, requestType: string, status: string, devices: Map<string, DeviceLike>): boolean {
+    if (!this.config.retireOnErase || requestType !== "EraseDevice" || status !== "Acknowledged") return false;
+    devices.delete(d.udid);
+    this.pendingAffinity.delete(d.udid);
+    return true;
+  }
+
+  /** POST /apple/configurator/affinity {udid, user} over mTLS with the enrolled identity. */
+  private affiliate(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }, devices: Map<string, DeviceLike>): HttpResponse {
+    if (req.method !== "POST") return json(405, { message: "POST only" }, { allow: "POST" });
+    let body: { udid?: unknown; user?: unknown };
+    try {
+      body = JSON.parse(Buffer.from((req.body ?? new Uint8Array(0)).subarray(0, 16384)).toString("utf8"));
+    } catch {
+      return this.reject("affinity.body", json(400, { message: "body is not JSON" }));
+    }
+    if (typeof body?.udid !== "string" || typeof body.user !== "string") return this.reject("affinity.body", json(400, { message: "udid and user are required" }));
+    const d = devices.get(body.udid);
+    const cert = req.tls?.peerCertificateDer;
+    if (!d || !cert || hex(this.ctx.crypto.digest("sha256", cert)) !== d.certFingerprint) return this.reject("affinity.unknown-device", json(401, { message: "no enrollment for this device and identity" }));
+    if (!this.config.configurator?.userAffinity) return json(200, { affinity: "not-required" });
+    const since = this.pendingAffinity.get(d.udid);
+    if (since === undefined) return json(200, { affinity: "affiliated", user: this.affiliated.get(d.udid) ?? body.user });
+    const windowMs = this.affinityWindowMs;
+    const age = this.ctx.now() - since;
+    if (age > windowMs) {
+      // The enrollment waited too long for its user: it is dropped; only a factory reset starts over.
+      devices.delete(d.udid);
+      this.pendingAffinity.delete(d.udid);
+      return this.reject(
+        "affinity.expired",
+        json(403, { code: "AffinityWindowExpired", message: `The user was not affiliated within ${formatWindow(windowMs)} of enrollment (${formatWindow(age)} later): the enrollment failed; factory reset the device to enroll again.` }),
+      );
+    }
+    this.pendingAffinity.delete(d.udid);
+    this.affiliated.set(d.udid, body.user);
+    return json(200, { affinity: "affiliated", user: body.user });
+  }
+}
+
+function formatWindow(ms: number): string {
+  return ms >= 3_600_000 ? `${Math.round(ms / 360_000) / 10} h` : `${Math.round(ms / 1000)} s`;
+}
+
+function basicUser(h: string | undefined): string | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(h?.trim() ?? "");
+  if (!m) return undefined;
+  const s = Buffer.from(m[1]!, "base64").toString("utf8");
+  const i = s.indexOf(":");
+  return i < 0 ? undefined : s.slice(0, i);
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Wires the Apple half's field-failure services into server.ts through a few hooks: the APNs
+ * provider certificate and scripted pushes (apns-provider.ts), the volume-purchase licence pool
+ * (vpp.ts), the Company Portal install with its app configuration, and directory registration /
+ * partner compliance (partner.ts). Every service is off unless its `embedded.apple` key is set.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import type { Certificate } from "../../wire/x509/certificate.js";
+import type { PlistDict } from "../../wire/apple/plist.js";
+import type { HalfContext } from "../half.js";
+import { APNS_CERT_NOT_VALID, ApnsProviderCertificate, type ApnsCertificateConfig, type PushOnEnrollConfig } from "./apns-provider.js";
+import { Directory, type PartnerComplianceConfig } from "./partner.js";
+import { COMPANY_PORTAL_ADAM_ID, VppPool, type VppConfig } from "./vpp.js";
+
+/** The `embedded.apple` keys these services read (AppleServerConfig extends it). */
+export interface FieldServicesKeys {
+  apnsCertificate?: ApnsCertificateConfig;
+  pushOnEnroll?: PushOnEnrollConfig;
+  vpp?: VppConfig;
+  /** The server installs the Company Portal at enrollment; `appConfig` is a separate app-config policy for it. */
+  companyPortal?: { appConfig?: Record<string, string | number | boolean> };
+  partnerCompliance?: PartnerComplianceConfig;
+}
+
+export interface FieldServicesConfig extends FieldServicesKeys {
+  topic: string;
+}
+
+/** What the services need of a server device record (structural: server.ts's DeviceRecord). */
+export interface ServiceDevice {
+  udid: string;
+  serialNumber?: string;
+  accountUser?: string;
+  topic?: string;
+  certFingerprint: string;
+}
+
+export interface ServiceDeps<D extends ServiceDevice> {
+  enqueue(d: D, requestType: string, payload: PlistDict): string;
+  push(targets: D[], o: { collapseId?: string; expiration?: number }): Promise<unknown>;
+  devices(): D[];
+  fingerprint(der: Uint8Array): string;
+  /** The server's topic changed (certificate renewed under another Apple ID). */
+  setTopic(topic: string): void;
+}
+
+const jsonRes = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(v))), url: "" });
+
+export class AppleFieldServices<D extends ServiceDevice> {
+  readonly provider?: ApnsProviderCertificate;
+  readonly vpp?: VppPool;
+  readonly directory: Directory;
+  /** ADE devices the server will not release: a required app could not be licensed. */
+  readonly blocked = new Map<string, string>();
+  enrolled = 0;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly ctx: HalfContext,
+    private readonly cfg: FieldServicesConfig,
+    private readonly deps: ServiceDeps<D>,
+  ) {
+    if (cfg.apnsCertificate) this.provider = new ApnsProviderCertificate(ctx, cfg.apnsCertificate, cfg.topic);
+    if (cfg.vpp) this.vpp = new VppPool(cfg.vpp);
+    this.directory = new Directory(cfg.partnerCompliance);
+  }
+
+  async warm(): Promise<void> {
+    await this.provider?.warm();
+  }
+
+  /** 403 for every enrollment entry point while the push certificate is not valid (server clock). */
+  enrollmentRefusal(): HttpResponse | undefined {
+    if (!this.provider || this.provider.valid()) return undefined;
+    const c = this.provider.current!;
+    return jsonRes(403, { ...APNS_CERT_NOT_VALID, detail: `the MDM push certificate expired ${new Date(c.notAfter).toISOString()}` });
+  }
+
+  /** Topic and certificate a push to this device goes out with. */
+  pushIdentity(d: D, fallbackTopic: string): { topic: string; certificate?: Uint8Array } {
+    const c = this.provider?.current;
+    return c ? { topic: c.topic, certificate: c.der } : { topic: d.topic ?? fallbackTopic };
+  }
+
+  private later(ms: number, fn: () => Promise<unknown>): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn().catch(() => undefined);
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** A device's first TokenUpdate: app installs (licences), scripted pushes, certificate renewal. */
+  onFirstTokenUpdate(d: D, awaitingConfiguration: boolean): void {
+    const userEnrollment = !!d.accountUser && !d.serialNumber;
+    // The user accepts the volume-purchase invitation on a device that can (not a User Enrollment).
+    if (this.vpp && d.accountUser && !userEnrollment) this.vpp.associate(d.accountUser);
+    const cp = this.cfg.companyPortal;
+    const config: PlistDict = cp?.appConfig ? { Configuration: { ...cp.appConfig } } : {};
+    for (const app of this.vpp?.config.apps ?? []) {
+      const refusal = this.vpp!.assign(app.adamId, { serial: d.serialNumber, user: d.accountUser });
+      this.vpp!.record(d.udid, app.adamId, refusal);
+      if (refusal) {
+        if (awaitingConfiguration && app.requiredDuringAde) this.blocked.set(d.udid, `${app.name ?? app.adamId}: ${refusal.message}`);
+        continue;
+      }
+      this.deps.enqueue(d, "InstallApplication", { iTunesStoreID: app.adamId, ManagementFlags: 1, Options: { PurchaseMethod: 1 }, ...(app.adamId === COMPANY_PORTAL_ADAM_ID ? config : {}) });
+    }
+    if (cp && !this.vpp?.app(COMPANY_PORTAL_ADAM_ID)) this.deps.enqueue(d, "InstallApplication", { iTunesStoreID: COMPANY_PORTAL_ADAM_ID, ManagementFlags: 1, ...config });
+    const p = this.cfg.pushOnEnroll;
+    if (p) {
+      this.later((p.delaySeconds ?? 0.05) * 1000, () => Promise.all(Array.from({ length: p.count ?? 1 }, () => this.deps.push([d], { collapseId: p.collapseId, expiration: p.expiration }))));
+    }
+    this.enrolled++;
+    const r = this.cfg.apnsCertificate?.renewal;
+    if (r && this.provider && this.enrolled === r.afterEnrollments) {
+      const renewed = this.provider.renew(r.appleId);
+      this.deps.setTopic(renewed.topic);
+      // After renewing, the server syncs every enrolled device (a push each) with the new certificate.
+      this.later(50, () => this.deps.push(this.deps.devices(), {}));
+    }
+  }
+
+  /** ADE: may the server release the device (DeviceConfigured)? */
+  releaseAllowed(d: D): boolean {
+    return !this.blocked.has(d.udid);
+  }
+
+  /** /apple/directory/…: the device is found by the identity certificate it presents. */
+  route(req: HttpRequest, path: string, identity: () => Certificate | HttpResponse): HttpResponse {
+    if (req.method === "GET" && path.startsWith("/apple/directory/devices")) return this.directory.handle(req, path, jsonRes(401, {}));
+    const cert = identity();
+    let dev: D | HttpResponse = cert as HttpResponse;
+    if ("der" in cert) {
+      const fp = this.deps.fingerprint(cert.der);
+      dev = this.deps.devices().find((x) => x.certFingerprint === fp) ?? jsonRes(401, { code: "UnknownDevice", message: "no enrolled device has this identity" });
+    }
+    return this.directory.handle(req, path, dev);
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  stats(): Record<string, unknown> {
+    return {
+      ...(this.provider?.current ? { apnsCertificate: { topic: this.provider.current.topic, notAfter: new Date(this.provider.current.notAfter).toISOString(), valid: this.provider.valid(), renewals: this.provider.renewals } } : {}),
+      ...(this.vpp ? { vpp: { refusals: { ...this.vpp.refusals }, used: Object.fromEntries(this.vpp.config.apps.map((a) => [a.adamId, this.vpp!.used(a.adamId)])) } } : {}),
+      blockedAde: this.blocked.size,
+      directory: { registered: this.directory.records.size, refusals: { ...this.directory.refusals } },
+    };
+  }
+}

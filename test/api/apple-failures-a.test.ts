@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Apple field-failure scenarios (issue 3, part A): each shipped scenario end to end against the
+ * embedded server, then the real lifetimes (24 h affinity window, 15-minute SCEP challenge, 7-day
+ * full sync) and the policies behind them on virtual time with the in-memory server.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import { createDevice } from "../../src/api/device.js";
+import type { FlowResult } from "../../src/device/flow.js";
+import { NodeCrypto } from "../../src/platform/node/crypto.js";
+import { VirtualClock } from "../../src/platform/virtual/clock.js";
+import { InMemoryHttp } from "../../src/platform/virtual/http.js";
+import type { HttpHandler } from "../../src/ports/http.js";
+import { ReferenceServer } from "../../src/server/reference-server.js";
+import { AppleServer, type AppleServerConfig } from "../../src/server/apple/server.js";
+import { testKeys } from "../support/scep-harness.js";
+
+const failing = (f: string) => join(import.meta.dirname, "../../scenarios/failures", f);
+const opts = { keyPoolSize: 24, progress: false as const };
+const run = (f: string) => runScenario(failing(f), opts);
+/** The user-visible messages of the failure examples with this code (at least one). */
+const messages = (s: { examples?: { code: string; message: string }[] }, code: string) => {
+  const ms = (s.examples ?? []).filter((e) => e.code === code).map((e) => e.message);
+  expect(ms.length).toBeGreaterThan(0);
+  return ms;
+};
+
+describe("Apple field failures A (scenarios, embedded server)", () => {
+  it("ios-local-reset-vs-remote-wipe-restore: local reset stays enrolled, remote wipe is unenrolled", async () => {
+    const { summary } = await run("ios-local-reset-vs-remote-wipe-restore.yaml");
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["apple.checkin.unenrolled"]!.count).toBe(2);
+    expect(summary.groups["local-reset"]).toMatchObject({ enrolled: 2, failed: 0 });
+    expect(summary.groups["remote-wipe"]).toMatchObject({ enrolled: 0, failed: 2 });
+    expect(summary.steps["command.EraseDevice"]!.count).toBe(2);
+    for (const m of messages(summary, "apple.checkin.unenrolled")) expect(m).toMatch(/after a remote wipe: the server no longer accepts the restored management identity.*must enroll again/);
+  }, 120_000);
+
+  it("ios-configurator-affinity-24h: users affiliated after the window fail; factory reset needed", async () => {
+    const { summary } = await run("ios-configurator-affinity-24h.yaml");
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["apple.configurator.affinity-expired"]).toMatchObject({ count: 2, step: "configurator.affinity" });
+    expect(summary.groups.late).toMatchObject({ failed: 2 });
+    expect(summary.steps["configurator.affinity"]!.count).toBe(4);
+    for (const m of messages(summary, "apple.configurator.affinity-expired")) expect(m).toMatch(/Enrollment failed: The user was not affiliated within 4 s of enrollment .*factory reset the device to enroll again/);
+  }, 120_000);
+
+  it("ios-ade-auth-mfa-mismatch: the sign-in never validates; DEP enrollment stuck at user login", async () => {
+    const { summary } = await run("ios-ade-auth-mfa-mismatch.yaml");
+    expect(summary).toMatchObject({ devices: 3, failed: 3, ok: true });
+    expect(summary.errors["apple.ade.auth-failed"]!.count).toBe(3);
+    expect(summary.steps["ade.enroll"]!.count).toBe(6);
+    expect(summary.steps["checkin.authenticate"]).toBeUndefined();
+    for (const m of messages(summary, "apple.ade.auth-failed")) expect(m).toMatch(/\] DEP enrollment stuck at user login: the sign-in was refused again/);
+  }, 120_000);
+
+  it("ios-scep-challenge-expired: late PKIOperations get 'The SCEP server returned an invalid response.'", async () => {
+    const { summary } = await run("ios-scep-challenge-expired.yaml");
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["apple.scep.invalid-response"]).toMatchObject({ count: 2, step: "profile.scep" });
+    expect(summary.groups.late).toMatchObject({ failed: 2 });
+    for (const m of messages(summary, "apple.scep.invalid-response")) expect(m).toContain("The SCEP server returned an invalid response.");
+  }, 120_000);
+
+  it("apple-ade-deleted-device-reappears: refused until the full sync, then enrolled", async () => {
+    const { summary } = await run("apple-ade-deleted-device-reappears.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(summary.steps["ade.enroll"]!.count).toBe(6);
+    expect(summary.steps["checkin.authenticate"]!.count).toBe(3);
+  }, 120_000);
+
+  it("apple-dem-with-ade: DEM accounts are refused for ADE", async () => {
+    const { summary } = await run("apple-dem-with-ade.yaml");
+    expect(summary).toMatchObject({ devices: 3, failed: 3, ok: true });
+    expect(summary.errors["apple.ade.refused.DeviceEnrollmentManagerNotAllowed"]!.count).toBe(3);
+    for (const m of messages(summary, "apple.ade.refused.DeviceEnrollmentManagerNotAllowed")) expect(m).toContain("DEM accounts cannot enroll devices through Automated Device Enrollment");
+  }, 120_000);
+
+  it("mac-direct-enrollment-affinity: the profile is refused as unsupported", async () => {
+    const { summary } = await run("mac-direct-enrollment-affinity.yaml");
+    expect(summary).toMatchObject({ devices: 3, failed: 3, ok: true });
+    expect(summary.errors["apple.profile.refused.UserAffinityNotSupported"]).toMatchObject({ count: 3, step: "profile.download" });
+    expect(summary.steps["checkin.authenticate"]).toBeUndefined();
+    for (const m of messages(summary, "apple.profile.refused.UserAffinityNotSupported")) expect(m).toContain("Direct enrollment does not support user affinity");
+  }, 120_000);
+
+  it("ios-passcode-pane-14-5: the Passcode pane does not work; hidden panes finish", async () => {
+    const { summary } = await run("ios-passcode-pane-14-5.yaml");
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["apple.ade.setup-pane-failed"]).toMatchObject({ count: 2, step: "ade.setup-pane" });
+    expect(summary.groups["panes-hidden"]).toMatchObject({ enrolled: 2 });
+    for (const m of messages(summary, "apple.ade.setup-pane-failed")) expect(m).toMatch(/cannot complete the "Create a Passcode" pane \(Passcode\) on iOS \d+/);
+  }, 120_000);
+
+  it("ios-sync-deny-all: supervised devices are charge-only for Configurator and Finder; unsupervised ones sync", async () => {
+    const { summary } = await run("ios-sync-deny-all.yaml");
+    expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(summary.errors["apple.host.pairing-denied"]).toMatchObject({ count: 3, step: "host.pair" });
+    expect(summary.groups["byod-finder"]).toMatchObject({ enrolled: 2 });
+    const ms = messages(summary, "apple.host.pairing-denied");
+    expect(ms.some((m) => m.includes("] The USB port is charge-only: Apple Configurator cannot talk to the device"))).toBe(true);
+    expect(ms.some((m) => m.includes("] The USB port is charge-only: Finder cannot talk to the device"))).toBe(true);
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Virtual time: the real lifetimes, with the Apple half on both in-memory listeners.
+
+const START = Date.UTC(2026, 10, 22, 8);
+const URLS = { http: "http://ref.test", https: "https://ref.test" };
+const crypto = new NodeCrypto();
+
+async function world(config: Partial<AppleServerConfig>) {
+  const clock = new VirtualClock(START);
+  const keys = await testKeys();
+  const ref = await ReferenceServer.create({ keys: { ca: await keys.rsa(7) }, now: () => clock.now(), crypto });
+  const apple = new AppleServer({ crypto, now: () => clock.now(), scep: ref.scep, urls: () => URLS, config }, config);
+  await apple.warm();
+  const route: HttpHandler = (req) => (/^\/(apple\/|\.well-known\/com\.apple\.remotemanagement)/.test(new URL(req.url).pathname) ? apple.handler(req) : ref.handler(req));
+  const http = new InMemoryHttp({ clock, handler: { [URLS.http]: route, [URLS.https]: route } });
+  const runFlow = async (model: string, index: number, flow: string, options: Record<string, unknown> = {}): Promise<FlowResult> => {
+    const dev = await createDevice({ model, index, seed: "apple-failures-a", keys, adapters: { clock, http, crypto } });
+    return clock.run(dev.run(flow, options, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 8 * 86_400_000);
+  };
+  const api = async (method: string, path: string) => {
+    const res = await apple.handler({ method, url: `${URLS.https}${path}`, headers: {} });
+    return { status: res.status, body: JSON.parse(Buffer.from(res.body).toString("utf8")) as Record<string, unknown> };
+  };
+  return { clock, apple, runFlow, api };
+}
+
+describe("Apple field failures A (virtual time, real lifetimes)", () => {
+  it("Configurator user affinity: 23 h later is fine, 25 h later the enrollment is dropped (24 h window)", async () => {
+    const w = await world({ configurator: { userAffinity: true } });
+    expect(await w.runFlow("iphone-15", 0, "ios-configurator", { apple: { configurator: { affiliateAfterSeconds: 23 * 3600 } } })).toMatchObject({ ok: true, code: "apple.enrolled" });
+    const late = await w.runFlow("iphone-15", 1, "ios-configurator", { apple: { configurator: { affiliateAfterSeconds: 25 * 3600 } } });
+    expect(late).toMatchObject({ ok: false, code: "apple.configurator.affinity-expired", step: "configurator.affinity" });
+    expect(late.message).toContain("not affiliated within 24 h of enrollment (25 h later)");
+    // Dropped: the server no longer knows the late device; the prompt one is affiliated.
+    expect(w.apple.devices.size).toBe(1);
+    expect([...w.apple.field.affiliated.values()]).toEqual(["user0@enrollsim.test"]);
+    expect(w.apple.stats.rejected["affinity.expired"]).toBe(1);
+  }, 60_000);
+
+  it("Configurator user affinity: a device whose user never affiliates is dropped at its first poll after 24 h", async () => {
+    const w = await world({ configurator: { userAffinity: true } });
+    const r = await w.runFlow("ipad-air-m2", 0, "ios-configurator", { apple: { push: { listen: 1, pollSeconds: 25 * 3600 }, configurator: { affiliateAfterSeconds: 26 * 3600 } } });
+    expect(r).toMatchObject({ ok: false, code: "apple.checkin.unenrolled" });
+    expect(w.apple.devices.size).toBe(0);
+    expect(w.apple.stats.rejected["affinity.expired"]).toBe(1);
+  }, 60_000);
+
+  it("NDES challenge: a PKIOperation 14 min after the profile passes, 16 min after gets HTTP 500 (15-minute lifetime)", async () => {
+    const w = await world({ ndes: {} });
+    expect(await w.runFlow("iphone-15", 0, "ios-ade", { apple: { installDelaySeconds: 14 * 60 } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    const late = await w.runFlow("iphone-15", 1, "ios-ade", { apple: { installDelaySeconds: 16 * 60 } });
+    expect(late).toMatchObject({ ok: false, code: "apple.scep.invalid-response", step: "profile.scep" });
+    expect(late.message).toContain("The SCEP server returned an invalid response. (HTTP 500)");
+    expect(w.apple.field.ndes!.stats).toMatchObject({ issued: 2, passed: 1, expired: 1 });
+    // The profile really points at the policy module.
+    const profile = Buffer.from(await w.apple.profile()).toString("latin1");
+    expect(profile).toContain(`${URLS.http}/apple/ndes`);
+  }, 60_000);
+
+  it("ABM stand-in: a record deleted on the server reappears after the next full sync (7 days), not before", async () => {
+    const w = await world({ abm: {} });
+    const serial = "C02XK1ABCDEF";
+    await w.apple.handler({ method: "GET", url: `${URLS.https}/apple/ade/cloudconfig?serial=${serial}`, headers: {} });
+    expect((await w.api("GET", "/apple/api/ade/devices")).body.records).toMatchObject([{ serial, source: "delta-sync", reappeared: false }]);
+    expect((await w.api("DELETE", `/apple/api/ade/devices/${serial}`)).status).toBe(200);
+    await w.clock.advance(6 * 86_400_000);
+    expect((await w.api("GET", "/apple/api/ade/devices")).body.records).toEqual([]);
+    await w.clock.advance(86_400_000);
+    expect((await w.api("GET", "/apple/api/ade/devices")).body.records).toMatchObject([{ serial, source: "full-sync", reappeared: true }]);
+    // A device released in ABM (never assigned here) does not come back.
+    expect((await w.api("DELETE", "/apple/api/ade/devices/NOTASSIGNED1")).status).toBe(404);
+  }, 60_000);
+
+  it("ADE against a deleted record: 403 DEVICE_NOT_FOUND without Try Again; enrolled with it after the 7-day sync", async () => {
+    const w = await world({ abm: { deletedOnServer: true } });
+    const refused = await w.runFlow("iphone-15", 0, "ios-ade");
+    expect(refused).toMatchObject({ ok: false, code: "apple.ade.refused.DEVICE_NOT_FOUND" });
+    expect(refused.message).toContain("it reappears after the next full sync");
+    const later = await w.runFlow("iphone-15", 1, "ios-ade", { apple: { ade: { tryAgain: { times: 1, afterSeconds: 7 * 86_400 } } } });
+    expect(later).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    expect(w.apple.field.abm!.stats).toMatchObject({ reappeared: 2, refused: 2 });
+  }, 60_000);
+
+  it("identity provider: third-party MFA alone also fails the legacy sign-in; WS-Trust 1.3 without MFA enrolls; a DEM is refused", async () => {
+    const basicAuth = { username: "u@enrollsim.test", password: "idp-password-1" };
+    const mfa = await world({ basicAuth, identityProvider: { federated: true, mfa: "third-party" } });
+    expect(await mfa.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: false, code: "apple.ade.auth-failed" });
+    expect(mfa.apple.stats.rejected["ade.idp.mfa"]).toBe(1);
+    const ok = await world({ basicAuth, identityProvider: { federated: true, wsTrust13: true, mfa: "none" } });
+    expect(await ok.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    const dem = await world({ basicAuth, demAccounts: ["U@enrollsim.test"] });
+    expect(await dem.runFlow("macbook-air-m3", 0, "macos-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: false, code: "apple.ade.refused.DeviceEnrollmentManagerNotAllowed" });
+  }, 60_000);
+
+  it("remote wipe without retireOnErase: the restored identity is still accepted (today's default)", async () => {
+    const w = await world({ commands: [{ requestType: "EraseDevice" }] });
+    expect(await w.runFlow("ipad-air-m2", 0, "ios-profile", { apple: { restoreBackupAfter: "remote-wipe" } })).toMatchObject({ ok: true, code: "apple.enrolled.restored-after-remote-wipe" });
+    const r = await world({ retireOnErase: true, commands: [{ requestType: "EraseDevice", products: ["iPad"] }] });
+    expect(await r.runFlow("ipad-air-m2", 0, "ios-profile", { apple: { restoreBackupAfter: "remote-wipe" } })).toMatchObject({ ok: false, code: "apple.checkin.unenrolled" });
+    // products: the iPhone gets no EraseDevice.
+    expect(await r.runFlow("iphone-15", 1, "ios-profile", { apple: { restoreBackupAfter: "local-reset" } })).toMatchObject({ ok: true, code: "apple.enrolled.restored-after-local-reset" });
+  }, 60_000);
+
+  it("Setup Assistant panes and host pairing: Biometric alone also fails on 14.5+; an unsupervised device ignores allowHostPairing", async () => {
+    const w = await world({ restrictions: { allowHostPairing: false }, cloudConfig: { skip_setup_items: ["Passcode"] } });
+    const r = await w.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { setupPanes: true } } });
+    expect(r).toMatchObject({ ok: false, code: "apple.ade.setup-pane-failed" });
+    expect(r.message).toContain("(Biometric)");
+    expect(await w.runFlow("iphone-15", 1, "ios-profile", { apple: { connectToHost: "configurator" } })).toMatchObject({ ok: true });
+    expect(await w.runFlow("iphone-15", 2, "ios-profile", { apple: { connectToHost: "configurator", supervised: true } })).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+  }, 60_000);
+});
+
+describe("Apple field failures A (secrets, hostile input)", () => {
+  it("transcripts hold no NDES challenge and no sign-in password", async () => {
+    for (const [file, secrets] of [
+      ["ios-scep-challenge-expired.yaml", [/ndes-[0-9a-f]{8}-/]],
+      ["ios-ade-auth-mfa-mismatch.yaml", [/ade-mfa-password-2026/, /Basic [A-Za-z0-9+/=]{12,}/]],
+    ] as const) {
+      const dir = join(mkdtempSync(join(tmpdir(), "apple-ffa-")), "trace");
+      await runScenario(failing(file), { ...opts, trace: dir });
+      const files = readdirSync(dir);
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), "utf8");
+        for (const re of secrets) expect(text).not.toMatch(re);
+      }
+    }
+  }, 120_000);
+
+  it("a hostile 403 on the profile download is a typed refusal, never a crash", async () => {
+    const clock = new VirtualClock(START);
+    const keys = await testKeys();
+    const bodies: [string, Record<string, string>, Uint8Array][] = [
+      ["json-garbage", { "content-type": "application/json" }, new Uint8Array(Buffer.from("{not json"))],
+      ["json-array", { "content-type": "application/json" }, new Uint8Array(Buffer.from("[1,2,3]"))],
+      ["bad-code", { "content-type": "application/json" }, new Uint8Array(Buffer.from(JSON.stringify({ code: "../../etc<script>", message: 42 })))],
+      ["huge", { "content-type": "application/json" }, new Uint8Array(200_000).fill(0x7b)],
+      ["deep", { "content-type": "application/json" }, new Uint8Array(Buffer.from("[".repeat(50_000)))],
+      ["html", { "content-type": "text/html" }, new Uint8Array(Buffer.from("<html>nope</html>"))],
+    ];
+    for (const [i, [name, headers, body]] of bodies.entries()) {
+      const http = new InMemoryHttp({ clock, handler: { [URLS.https]: async () => ({ status: 403, headers, body, url: "" }) } });
+      const dev = await createDevice({ model: "macbook-air-m3", index: i, seed: "apple-failures-a", keys, adapters: { clock, http, crypto } });
+      const r = await clock.run(dev.run("macos-profile", { apple: { profileUrl: `${URLS.https}/apple/enroll` } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: false } }));
+      expect(r, name).toMatchObject({ ok: false, code: "apple.profile.refused", step: "profile.download" });
+    }
+  }, 60_000);
+
+  it("the affinity endpoint refuses bodies that are not JSON, lack fields, or come without the enrolled identity", async () => {
+    const w = await world({ configurator: { userAffinity: true } });
+    const post = async (body: string, tls?: Uint8Array) =>
+      (await w.apple.handler({ method: "POST", url: `${URLS.https}/apple/configurator/affinity`, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(body)), ...(tls ? { tls: { peerCertificateDer: tls } } : {}) } as never)).status;
+    expect(await post("{")).toBe(400);
+    expect(await post("[]")).toBe(400);
+    expect(await post(JSON.stringify({ udid: 1, user: {} }))).toBe(400);
+    expect(await post(JSON.stringify({ udid: "X", user: "u@x" }))).toBe(401);
+    expect(await post(JSON.stringify({ udid: "X", user: "u@x" }), new Uint8Array([1, 2, 3]))).toBe(401);
+    expect((await w.apple.handler({ method: "GET", url: `${URLS.https}/apple/configurator/affinity`, headers: {} })).status).toBe(405);
+  }, 60_000);
+});

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/**
+ * MDM TLS trust against a server under test (interop with NanoMDM/MicroMDM behind a test CA,
+ * docs/interop.md): the roots every device trusts (`--ca`, the run's `trust`) cover CheckInURL and
+ * ServerURL during enrollment, as they do in the steady-state check-in. Embedded runs keep the
+ * stricter rule (CheckInURL trust comes from the profile; fault no-anchor).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDevice } from "../../../src/api/device.js";
+import { ReferenceServer } from "../../../src/server/reference-server.js";
+import { testKeys } from "../../support/scep-harness.js";
+
+describe("apple enrollment: device trust roots and CheckInURL", () => {
+  let server: ReferenceServer;
+  beforeAll(async () => {
+    const keys = await testKeys();
+    // no-anchor: the profile carries no root payload, so only the device's own roots can make
+    // the reference CA's HTTPS certificate trusted.
+    server = await ReferenceServer.start({ keys: { ca: await keys.rsa(5) }, platforms: { apple: { fault: "no-anchor", signMessage: true } } });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const run = async (index: number, embedded: boolean, ca: string[]) => {
+    const dev = await createDevice({ model: "iphone-15", seed: "external-trust", index, keys: await testKeys(), tls: { ca } });
+    const r = await dev.run("ios-profile", {}, { scepUrl: server.scepUrl, server: { ...server.urls, embedded } });
+    return { r, transcript: dev.formatTranscript() };
+  };
+
+  it("a server under test whose TLS certificate chains to a --ca root: the device checks in", async () => {
+    const { r, transcript } = await run(1, false, [server.caPem]);
+    expect(r.code, transcript).toBe("apple.enrolled");
+  }, 60_000);
+
+  it("embedded runs: the runner's roots do not stand in for the profile's anchors", async () => {
+    const { r, transcript } = await run(3, true, [server.caPem]);
+    expect(r.code, transcript).toBe("apple.checkin.server-untrusted");
+  }, 60_000);
+});
