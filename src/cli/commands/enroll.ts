@@ -9,6 +9,7 @@ import { createDevice } from "../../api/device.js";
 import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
+import { withProfileFile } from "../../runner/scenario/read.js";
 import { warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -72,7 +73,10 @@ export const enrollCommand = {
       const targets = server
         ? { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } }
         : { scepUrl: `${base}/scep`, server: { [base!.startsWith("https:") ? "https" : "http"]: base, embedded: false } };
-      const result = await device.run(a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...parseSets(a.set) }, targets);
+      const sets = parseSets(a.set);
+      // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
+      if (sets.apple !== undefined) sets.apple = withProfileFile(sets.apple, process.cwd(), "--set apple.profileFile");
+      const result = await device.run(a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...sets }, targets);
       if (a.json) process.stdout.write(`${JSON.stringify({ ok: result.ok, code: result.code, message: result.message, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /**
  * Reads a scenario file from disk (the only file I/O in runner/scenario) and hands it to
- * {@link parseScenario}.
+ * {@link parseScenario}; also reads the files a scenario names (`options.apple.profileFile`).
  */
+import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { ScenarioError } from "../../errors/index.js";
 import { MAX_SCENARIO_CHARS, parseScenario } from "./load.js";
 import type { ResolvedScenario, ScenarioContext } from "./types.js";
@@ -32,5 +34,40 @@ export async function loadScenarioFile(path: string, context: ScenarioContext): 
             : (err as Error).message;
     throw new ScenarioError(`cannot read scenario file: ${reason}`, path, "a readable YAML file");
   }
-  return parseScenario(text.replace(/^\uFEFF/, ""), path, context);
+  return inlineProfileFiles(parseScenario(text.replace(/^\uFEFF/, ""), path, context), dirname(path), path);
+}
+
+/** Largest `profileFile` read (a .mobileconfig is a few KiB; signed ones with certificates tens of KiB). */
+export const MAX_PROFILE_FILE_BYTES = 1 << 20;
+
+/**
+ * Reads an enrollment profile named by `options.apple.profileFile` (relative paths from `baseDir`)
+ * and returns its bytes as base64 for `options.apple.profileData`: device code has no file I/O, so
+ * the loader (scenario files) or the CLI (`enroll --set apple.profileFile=…`) reads it.
+ */
+export function readProfileFile(file: string, baseDir: string, where?: string): string {
+  const full = isAbsolute(file) ? file : resolve(baseDir, file);
+  try {
+    const info = statSync(full);
+    if (!info.isFile()) throw new ScenarioError(`options.apple.profileFile ${full} is not a file`, where, "a .mobileconfig file");
+    if (info.size > MAX_PROFILE_FILE_BYTES) throw new ScenarioError(`options.apple.profileFile ${full} is ${info.size} bytes; at most ${MAX_PROFILE_FILE_BYTES} are read`, where);
+    return readFileSync(full).toString("base64");
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (err as Error).message;
+    throw new ScenarioError(`cannot read options.apple.profileFile ${full}: ${reason}`, where, "a readable .mobileconfig file");
+  }
+}
+
+/** `options.apple` with `profileFile` read into `profileData` (unchanged when there is no profileFile). */
+export function withProfileFile<T>(apple: T, baseDir: string, where?: string): T {
+  const file = (apple as { profileFile?: unknown } | undefined)?.profileFile;
+  if (typeof file !== "string") return apple;
+  return { ...apple, profileData: readProfileFile(file, baseDir, where) };
+}
+
+function inlineProfileFiles(scenario: ResolvedScenario, baseDir: string, path: string): ResolvedScenario {
+  if (!scenario.groups.some((g) => (g.options.apple as { profileFile?: unknown } | undefined)?.profileFile !== undefined)) return scenario;
+  return { ...scenario, groups: scenario.groups.map((g) => (g.options.apple === undefined ? g : { ...g, options: { ...g.options, apple: withProfileFile(g.options.apple, baseDir, path) } })) };
 }
