@@ -32,6 +32,8 @@ import { loadScenarioFile } from "../runner/scenario/read.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
 import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
+import { pushSummaryOf } from "./push-report.js";
+import { MockApns } from "../server/apple/apns.js";
 
 export interface RunScenarioOptions {
   /** Override the scenario's seed. */
@@ -84,6 +86,17 @@ export interface RunScenarioOptions {
   onStartWait?: (waitMs: number) => void;
   /** Capacity check before the run (default: this process's limits); false to skip. */
   capacity?: CapacityLimits | false;
+  /** Told the embedded reference server once it listens (tests read its state after the run). */
+  onServer?: (server: ReferenceServer) => void;
+  /**
+   * Run a mock APNs in this process on 127.0.0.1:PORT (0: any free port) for the whole run, so a
+   * server under test can push to it and wake this run's Apple devices (the wake registry is
+   * per process). Its counts go into the summary's `pushes`. For URL servers; the embedded
+   * server has its own.
+   */
+  apnsPort?: number;
+  /** Told the mock APNs base URL once it listens (see {@link apnsPort}). */
+  onApnsUrl?: (url: string) => void;
 }
 
 export interface ScenarioRun {
@@ -167,6 +180,9 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const shard = options.shard ? checkShard(options.shard) : undefined;
   checkLoadModel(options.load);
   if (options.resume && !options.store) throw new ScenarioError("--resume needs --store FILE (the fleet store of the run to continue)");
+  if (options.apnsPort !== undefined && scenario.server.kind === "embedded") {
+    throw new ScenarioError("--apns-port is for runs against a URL server; the embedded server runs its own mock APNs (embedded.apple.apns)");
+  }
   if (options.capacity !== false) {
     const devices = shardDevices(scenario, shard);
     const load = options.load ?? {};
@@ -215,6 +231,11 @@ async function runOpened(
     }));
 
   let server: ReferenceServer | undefined;
+  let apns: MockApns | undefined;
+  if (options.apnsPort !== undefined) {
+    apns = new MockApns(undefined, () => adapters.clock.now());
+    options.onApnsUrl?.(await apns.start(options.apnsPort));
+  }
   let targets: FlowTargets;
   const trust = [...(options.trust ?? [])];
   if (scenario.server.kind === "embedded") {
@@ -224,6 +245,7 @@ async function runOpened(
       platforms: scenario.server.platforms,
     });
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
+    options.onServer?.(server);
     targets = { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } };
   } else {
     const base = scenario.server.url.endsWith("/") ? scenario.server.url : `${scenario.server.url}/`;
@@ -276,7 +298,10 @@ async function runOpened(
     loop.disable();
     summary.setEventLoopDelay({ p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 });
     await trace?.close();
+    const pushes = pushSummaryOf(server, apns);
+    if (pushes) summary.setPushes(pushes);
     await server?.close();
+    await apns?.close();
     await endpoint?.close();
   }
   const m: RunMetrics = {

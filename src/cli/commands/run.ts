@@ -35,6 +35,7 @@ export const runCommand = {
       .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale, keepAlive; replaces the scenario's load: block" })
       .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
+      .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
   handler: async (a: {
@@ -54,6 +55,7 @@ export const runCommand = {
     load?: string;
     "time-scale"?: number;
     "start-at"?: string;
+    "apns-port"?: number;
     "metrics-port"?: number;
     "capacity-check": boolean;
     "log-level": string;
@@ -70,6 +72,8 @@ export const runCommand = {
       shard,
       startAt,
       timeScale: a["time-scale"],
+      apnsPort: a["apns-port"],
+      onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
       onStartWait: (ms) => {
         const at = new Date(startAt ?? Date.now()).toISOString();
         if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
