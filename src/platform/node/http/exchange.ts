@@ -11,6 +11,7 @@
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
+import { cheapHostCheck } from "./host-check.js";
 import type { Socket } from "node:net";
 import type { SecureContext, TLSSocket } from "node:tls";
 import { ScenarioError, TransportError } from "../../../errors/index.js";
@@ -175,6 +176,7 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
       socket = s;
       if (!secure) return;
       const t = s as TLSSocket;
+      cheapHostCheck(t);
       if (ctx.stats) {
         const stats = ctx.stats;
         t.once("secureConnect", () => {
