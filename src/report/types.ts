@@ -4,6 +4,8 @@
  * JSON output agree without importing each other in a circle.
  */
 
+import type { PushCounts } from "../device/apple/push.js";
+
 /** Latency figures of one step, in milliseconds with one decimal. */
 export interface StepSummary {
   /** Samples recorded for the step, successful and failed. */
@@ -55,22 +57,10 @@ export interface ExpectationResult {
  * Push notifications of a run on the embedded server (its mock APNs and the in-process wake
  * registry). Counters add up when shards merge.
  */
-export interface PushSummary {
+export interface PushSummary extends PushCounts {
   /** Provider requests the mock APNs received (every push a server sent to it, refused or not). */
   sent: number;
-  /** Accepted for a registered token (200). */
-  accepted: number;
-  /** Delivered: the device holding the token woke up. */
-  delivered: number;
-  /** A pending push replaced by a newer one with the same apns-collapse-id. */
-  coalesced: number;
-  /** A pending push replaced by a newer one with another (or no) collapse id. */
-  superseded: number;
-  /** Not delivered before apns-expiration (or expiration 0 while the device was busy/offline). */
-  expired: number;
-  /** Delivered, but the PushMagic was not the device's: the device ignored it. */
-  ignored: number;
-  /** Refused by the mock APNs, by Apple reason (TopicDisallowed, BadCertificate, Unregistered, …). */
+  /** Refused by the mock APNs, by Apple reason (DeviceTokenNotForTopic, BadCertificate, Unregistered, …). */
   refused: Record<string, number>;
 }
 

@@ -17,12 +17,19 @@ export interface PushNote {
   expiresAt?: number;
 }
 
+/** What became of the pushes accepted for registered tokens (the run report's `pushes` adds sent and refused). */
 export interface PushCounts {
+  /** Accepted for a registered token (200). */
   accepted: number;
+  /** Delivered: the device holding the token woke up. */
   delivered: number;
+  /** A pending push replaced by a newer one with the same apns-collapse-id. */
   coalesced: number;
+  /** A pending push replaced by a newer one with another (or no) collapse id. */
   superseded: number;
+  /** Not delivered before apns-expiration (or expiration 0 while the device was busy/offline). */
   expired: number;
+  /** Delivered, but the PushMagic was not the device's: the device ignored it. */
   ignored: number;
 }
 
