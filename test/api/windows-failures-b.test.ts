@@ -51,7 +51,8 @@ describe("win-esp-add-work-account-pre1903", () => {
     expect(summary).toMatchObject({ devices: 3, enrolled: 0, failed: 3, ok: true });
     const e = summary.errors["windows.esp.timeout"]!;
     expect(e).toMatchObject({ count: 3, step: "esp.device-setup" });
-    expect(e.example).toContain("DeviceSetup failed after 30 min");
+    // Elapsed time on the scenario clock: 30 min, or a minute more when the machine is busy.
+    expect(e.example).toMatch(/DeviceSetup failed after 3[01] min/);
     expect(e.example).toContain("Installation of apps and policies took longer than expected.");
     expect(e.example).toContain("Waiting for: Entra device registration (Windows 10.0.17763.1879 (before 1903) never reports the registration to ESP");
   }, 60_000);
