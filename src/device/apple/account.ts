@@ -19,6 +19,7 @@ import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, isDict, parsePlist, type PlistDict } from "../../wire/apple/plist.js";
 import { buildSignedData } from "../../wire/cms/signed-data.js";
 import type { FlowContext, FlowResult } from "../flow.js";
+import { AccountSession } from "./account-auth.js";
 import { issueDeviceIdentity, testDeviceCa } from "./device-ca.js";
 import { enrollWithProfile, fail } from "./enroll.js";
 import type { AppleOptions } from "./options.js";
@@ -235,6 +236,7 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
   // 2./4. Enrollment request, authenticated by Bearer after the 401.
   let bearer: string | undefined;
   let signinUrl: string | undefined;
+  const session = new AccountSession(ctx, o);
   for (let attempt = 0; attempt < 3; attempt++) {
     const body = await signedRequest(ctx, dev, variant);
     const res = await step(ctx.protocol, "account.enroll", () => {
@@ -246,9 +248,9 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
       if (bearer) return fail(dev, "apple.account.auth-failed", "account.enroll", "the server refused the access token from the sign-in");
       const ch = parseBearerChallenge(res.headers["www-authenticate"] ?? "");
       if (!ch) return fail(dev, "apple.account.auth-failed", "account.enroll", `401 without a Bearer challenge (${(res.headers["www-authenticate"] ?? "no WWW-Authenticate").slice(0, 100)})`);
-      if (ch.method !== "apple-as-web" || !ch.url) return fail(dev, "apple.account.auth-unsupported", "account.enroll", `Bearer method "${ch.method ?? ""}" is not supported by enrollsim's auth drivers (apple-as-web only)`);
-      signinUrl = new URL(ch.url, baseUrl).toString();
-      const got = await authenticate(ctx, o, signinUrl);
+      if (!(ch.method === "apple-as-web" && ch.url) && ch.method !== "apple-oauth2") return fail(dev, "apple.account.auth-unsupported", "account.enroll", `Bearer method "${(ch.method ?? "").slice(0, 40)}" is not supported by enrollsim's auth drivers (apple-as-web, apple-oauth2)`);
+      const got = await session.signIn(ch, baseUrl);
+      signinUrl = session.signinUrl;
       if (typeof got !== "string") return fail(dev, got.code, "account.auth", got.message);
       bearer = got;
       continue;
@@ -262,7 +264,7 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
       throw new ProtocolViolationError("apple.profile.content-type", `the BaseURL answered Content-Type "${mediaType(res) || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
     }
     decoded(ctx.protocol, "account.enroll", { variant, user, enrollmentId: dev.enrollmentId ?? null });
-    return enrollWithProfile(dev, o, res.body, { ade: false, awaitConfiguration: false, account: variant === "mdm-byod" ? "BYOD" : "ADDE", bearer, ...(signinUrl ? { authUrl: signinUrl } : {}) });
+    return enrollWithProfile(dev, o, res.body, { ade: false, awaitConfiguration: false, account: variant === "mdm-byod" ? "BYOD" : "ADDE", bearer, reauth: session.reauth, ...(signinUrl ? { authUrl: signinUrl } : {}) });
   }
   return fail(dev, "apple.account.auth-failed", "account.enroll", "the enrollment server kept asking for authentication");
 }

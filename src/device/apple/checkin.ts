@@ -19,6 +19,7 @@ import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/cer
 import type { PrivateKey } from "../../ports/crypto.js";
 import type { FlowContext } from "../flow.js";
 import { authenticate } from "./account.js";
+import { AccountSession } from "./account-auth.js";
 import { answerCommand } from "./commands.js";
 import { ddmSync } from "./ddm.js";
 import { MDM_LABEL_MARK, userAgent } from "./enroll.js";
@@ -65,7 +66,9 @@ export async function appleCheckin(
   }
   dev.accessRights = Number(p.get("rights") ?? "8191") & 8191;
   let bearer: string | undefined;
-  if (p.get("mode")) {
+  const account = p.get("mode") ? new AccountSession(ctx, o) : undefined;
+  // apple-oauth2 enrollments (no sign-in URL kept) authenticate when the server's 401 Bearer challenge comes.
+  if (account && (p.get("signin") || o.account?.token !== undefined)) {
     const got = await authenticate(ctx, o, p.get("signin") ?? undefined);
     if (typeof got !== "string") return { ok: false, code: got.code, step: "account.auth", message: got.message };
     bearer = got;
@@ -83,7 +86,7 @@ export async function appleCheckin(
     const client = new MdmClient(
       ctx.protocol,
       { topic: "", serverURL, checkInURL: p.get("checkin") ?? serverURL, ref: dev.ref },
-      { http, userAgent: userAgent(dev), ...(bearer ? { bearer } : {}), ...(sign ? { signer: { cert, key, crypto: ctx.ports.crypto } } : {}) },
+      { http, userAgent: userAgent(dev), ...(bearer ? { bearer } : {}), ...(account ? { reauth: account.reauth } : {}), ...(sign ? { signer: { cert, key, crypto: ctx.ports.crypto } } : {}) },
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );

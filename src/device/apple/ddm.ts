@@ -4,8 +4,10 @@
  * command the device syncs over check-in (`MessageType=DeclarativeManagement`):
  * `tokens` → if the DeclarationsToken changed, `declaration-items` → fetch every declaration whose
  * ServerToken changed (`declaration/<kind>/<identifier>`) → evaluate activations
- * (`com.apple.activation.simple`: StandardConfigurations; predicates are not evaluated) → apply
- * configurations (passcode.settings sets the passcode policy; management.status-subscriptions
+ * (`com.apple.activation.simple`: StandardConfigurations, `Predicate` evaluated by
+ * ddm-predicate.ts: false → inactive, outside the subset → invalid) → apply configurations
+ * (assets an active configuration references through `*AssetReference` keys are downloaded and
+ * verified by ddm-assets.ts; passcode.settings sets the passcode policy; management.status-subscriptions
  * chooses the status items reported) → `status` report: `management.declarations` always, plus
  * the subscribed items the schemas (declarative/status, generated STATUS_ITEMS) allow for this OS
  * version and enrollment type, type-checked against the schema; full on the first report.
@@ -27,12 +29,14 @@ import {
 } from "../../wire/apple/ddm.js";
 import { STATUS_ITEMS } from "../../wire/apple/generated-data.js";
 import { compareVersions } from "./commands.js";
+import { resolveAsset, type AssetOutcome } from "./ddm-assets.js";
+import { evaluatePredicate, type PredicateValue } from "./ddm-predicate.js";
 import type { AppleDevice } from "./state.js";
 
 export type DdmSyncOutcome = { ok: true; fetched: number; reported: string[] } | { ok: false; unenrolled: true; step: string };
 
 /** Configuration types this device model applies. */
-const SUPPORTED_CONFIGURATIONS = new Set(["com.apple.configuration.passcode.settings", "com.apple.configuration.management.status-subscriptions"]);
+const SUPPORTED_CONFIGURATIONS = new Set(["com.apple.configuration.passcode.settings", "com.apple.configuration.management.status-subscriptions", "com.apple.configuration.services.configuration-files"]);
 
 /** The device's own passcode: 6 digits, not simple. */
 const DEVICE_PASSCODE = { length: 6, alphanumeric: false, complex: false };
@@ -80,16 +84,30 @@ export async function ddmSync(dev: AppleDevice, client: MdmClient): Promise<DdmS
   const all = [...dev.ddm.declarations.values()];
   const activated = new Set<string>();
   const state = new Map<string, { active: boolean; valid: "valid" | "invalid" | "unknown"; reasons?: DdmReason[] }>();
+  const values0 = statusValues(dev, {});
   for (const a of all.filter((d) => d.kind === "activation")) {
     const refs = a.payload.StandardConfigurations;
     if (a.type !== "com.apple.activation.simple" || !Array.isArray(refs) || !refs.every((r) => typeof r === "string")) {
       state.set(`activation/${a.identifier}`, { active: false, valid: "invalid", reasons: [{ Code: a.type === "com.apple.activation.simple" ? "Error.InvalidPayload" : "Error.ActivationTypeNotSupported", Description: a.type }] });
       continue;
     }
+    if (a.payload.Predicate !== undefined) {
+      const p = evaluatePredicate(a.payload.Predicate, (n) => predicateValue(values0[n]), (n) => Object.hasOwn(values0, n) || STATUS_ITEMS.some((s) => s.item === n));
+      decoded(ctx, "ddm.predicate", { activation: a.identifier, ...(p.ok ? { value: p.value } : { error: p.code }) });
+      if (!p.ok) {
+        state.set(`activation/${a.identifier}`, { active: false, valid: "invalid", reasons: [{ Code: p.code, Description: p.description }] });
+        continue;
+      }
+      if (!p.value) {
+        state.set(`activation/${a.identifier}`, { active: false, valid: "valid" });
+        continue;
+      }
+    }
     for (const r of refs as string[]) activated.add(r);
     state.set(`activation/${a.identifier}`, { active: true, valid: "valid" });
   }
   dev.ddm.passcodePolicy = undefined;
+  const assetState = new Map<string, AssetOutcome>();
   const subscribed = new Set<string>();
   for (const c of all.filter((d) => d.kind === "configuration")) {
     const key = `configuration/${c.identifier}`;
@@ -98,6 +116,11 @@ export async function ddmSync(dev: AppleDevice, client: MdmClient): Promise<DdmS
       continue;
     }
     const on = activated.has(c.identifier);
+    const assetCheck = on ? await configurationAssets(dev, client, c, all, assetState) : undefined;
+    if (assetCheck) {
+      state.set(key, { active: false, valid: "invalid", reasons: [assetCheck] });
+      continue;
+    }
     state.set(key, { active: on, valid: "valid" });
     if (!on) continue;
     if (c.type === "com.apple.configuration.passcode.settings") dev.ddm.passcodePolicy = c.payload;
@@ -106,7 +129,10 @@ export async function ddmSync(dev: AppleDevice, client: MdmClient): Promise<DdmS
     }
   }
   const activeText = JSON.stringify(all.filter((d) => d.kind === "configuration" && state.get(`configuration/${d.identifier}`)?.active).map((d) => d.payload));
-  for (const a of all.filter((d) => d.kind === "asset")) state.set(`asset/${a.identifier}`, { active: activeText.includes(JSON.stringify(a.identifier)), valid: "valid" });
+  for (const a of all.filter((d) => d.kind === "asset")) {
+    const o = assetState.get(a.identifier);
+    state.set(`asset/${a.identifier}`, o ? { active: o.valid, valid: o.valid ? "valid" : "invalid", ...(o.reasons ? { reasons: o.reasons } : {}) } : { active: activeText.includes(JSON.stringify(a.identifier)), valid: "valid" });
+  }
   for (const m of all.filter((d) => d.kind === "management")) state.set(`management/${m.identifier}`, { active: true, valid: "valid" });
 
   // Status report.
@@ -143,6 +169,32 @@ export async function ddmSync(dev: AppleDevice, client: MdmClient): Promise<DdmS
   dev.ddm.reports++;
   decoded(ctx, "ddm.status", { reported, errors: errors.map((e) => e.StatusItem), fullReport: report.FullReport ?? false, status: st.response.status });
   return { ok: true, fetched, reported };
+}
+
+/** A status value usable in a predicate (scalars only). */
+function predicateValue(v: unknown): PredicateValue | undefined {
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : undefined;
+}
+
+/**
+ * The assets an active configuration references (payload keys ending in `AssetReference`, string
+ * or array of strings): missing → Error.MissingAssets; each present one is resolved (downloaded
+ * once per ServerToken); an invalid one makes the configuration invalid (Error.ConfigurationCannotBeApplied).
+ */
+async function configurationAssets(dev: AppleDevice, client: MdmClient, c: { identifier: string; serverToken: string; payload: Record<string, unknown> }, all: { kind: string; type: string; identifier: string; serverToken: string; payload: Record<string, unknown> }[], seen: Map<string, AssetOutcome>): Promise<DdmReason | undefined> {
+  const refs: string[] = [];
+  for (const [k, v] of Object.entries(c.payload)) {
+    if (!k.endsWith("AssetReference")) continue;
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string") refs.push(x);
+  }
+  const missing = refs.filter((r) => !all.some((d) => d.kind === "asset" && d.identifier === r));
+  if (missing.length) return { Code: "Error.MissingAssets", Description: `missing assets ${missing.join(", ").slice(0, 200)}`, Details: { Identifier: c.identifier, ServerToken: c.serverToken, AssetIdentifiers: missing } };
+  for (const r of refs) {
+    let o = seen.get(r);
+    if (!o) seen.set(r, (o = await resolveAsset(dev, client, all.find((d) => d.kind === "asset" && d.identifier === r)!)));
+    if (!o.valid) return { Code: "Error.ConfigurationCannotBeApplied", Description: `asset ${r} is invalid (${o.reasons?.[0]?.Code ?? "unknown"})`, Details: { Error: o.reasons?.[0]?.Description ?? "" } };
+  }
+  return undefined;
 }
 
 function tagged<T>(stepName: string, dev: AppleDevice, fn: () => T): T {

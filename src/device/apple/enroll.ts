@@ -77,6 +77,8 @@ export interface EnrollMode {
   bearer?: string;
   /** Account-driven enrollment with the form driver: the sign-in URL (kept to re-authenticate at check-in). */
   authUrl?: string;
+  /** Account-driven enrollment: re-authenticate after a mid-session 401 Bearer challenge (account-auth.ts). */
+  reauth?: (wwwAuthenticate: string, requestUrl: string) => Promise<string | undefined>;
 }
 
 /**
@@ -183,7 +185,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     const client = new MdmClient(
       ctx.protocol,
       { topic: mdm.topic, serverURL: mdm.serverURL, checkInURL: mdm.checkInURL, ref: dev.ref },
-      { http, userAgent: userAgent(dev), ...(o.clientFault === "checkin-without-content-type" ? { omitCheckinContentType: true } : {}), ...(mode.bearer ? { bearer: mode.bearer } : {}), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
+      { http, userAgent: userAgent(dev), ...(o.clientFault === "checkin-without-content-type" ? { omitCheckinContentType: true } : {}), ...(mode.bearer ? { bearer: mode.bearer } : {}), ...(mode.reauth ? { reauth: mode.reauth } : {}), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );

@@ -38,6 +38,11 @@ export interface MdmTransport {
   signer?: { cert: Certificate; key: PrivateKey; crypto: CryptoPort };
   /** Account-driven enrollment: Authorization: Bearer on every request. */
   bearer?: string;
+  /**
+   * Account-driven enrollment: a 401 with `WWW-Authenticate: Bearer …` → re-authenticate (a new
+   * token, or undefined when that fails) and resend the request once (notes §8.7).
+   */
+  reauth?: (wwwAuthenticate: string, requestUrl: string) => Promise<string | undefined>;
   userAgent?: string;
   /** Injected client bug (field failure apple-checkin-missing-content-type): check-ins go without Content-Type. */
   omitCheckinContentType?: boolean;
@@ -86,6 +91,11 @@ export class MdmClient {
     private readonly notNowRedelivery: "not-now" | "end-session" = "not-now",
   ) {}
 
+  /** The HTTP client of this MDM channel (the device identity as TLS client certificate in mTLS mode). */
+  get http(): HttpClient {
+    return this.transport.http;
+  }
+
   private headers(body: Uint8Array, contentType: string): Record<string, string> {
     const h: Record<string, string> = {};
     if (!(this.transport.omitCheckinContentType && contentType === CHECKIN_CONTENT_TYPE)) h["content-type"] = contentType;
@@ -98,12 +108,18 @@ export class MdmClient {
   private async put(stepName: string, url: string, dict: PlistDict, contentType: string): Promise<CheckinOutcome> {
     const body = plistBody(dict);
     const userAuth = dict.MessageType === "UserAuthenticate";
-    const res = await exchange(
-      { ...this.ctx, http: this.transport.http },
-      stepName,
-      { method: "PUT", url, headers: this.headers(body, contentType), body },
-      { acceptStatus: userAuth ? [401, 403, 410] : [401, 403] },
-    );
+    const send = () =>
+      exchange({ ...this.ctx, http: this.transport.http }, stepName, { method: "PUT", url, headers: this.headers(body, contentType), body }, { acceptStatus: userAuth ? [401, 403, 410] : [401, 403] });
+    let res = await send();
+    const challenge = res.status === 401 ? res.headers["www-authenticate"] : undefined;
+    if (challenge && this.transport.reauth && /^\s*Bearer\b/i.test(challenge)) {
+      // Mid-session re-authentication: a new Bearer, then the same request once more.
+      const token = await this.transport.reauth(challenge, url);
+      if (token) {
+        this.transport.bearer = token;
+        res = await send();
+      }
+    }
     if (res.status === 410) return { kind: "declined", status: 410 };
     if (res.status === 401) return { kind: "unenrolled", status: 401 };
     if (res.status === 403) {

@@ -41,6 +41,8 @@ import { MockApns, sendMdmPush } from "./apns.js";
 import { AppleFieldPolicies, type FieldPolicyConfig } from "./field-policies.js";
 import { AppleFieldServices, type FieldServicesKeys } from "./field-services.js";
 import { IssuedByCache } from "../issued-by-cache.js";
+import { AccountAuthority } from "./oauth2.js";
+import { DDM_ASSET_PREFIX, DdmAssets, type DdmAssetConfig } from "./ddm-assets.js";
 import { DDM_ITEM_KEYS, DDM_KINDS, parseStatusReport, type DdmKind, type DdmStatusReport } from "../../wire/apple/ddm.js";
 
 export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
@@ -89,7 +91,7 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
    * commands and serves this declaration set (default: an activation activating a
    * passcode.settings and a status-subscriptions configuration).
    */
-  ddm?: { enabled?: boolean; passcodeMinimumLength?: number; declarations?: { Type: string; Identifier: string; Payload: Record<string, unknown> }[] };
+  ddm?: { enabled?: boolean; passcodeMinimumLength?: number; declarations?: { Type: string; Identifier: string; Payload: Record<string, unknown> }[]; assets?: DdmAssetConfig[] };
   /** false: no mock APNs beside the half. */
   apns?: boolean;
   /** APNs base URL the server pushes to (default: its own mock APNs). */
@@ -113,6 +115,12 @@ export interface AccountConfig {
   mdmAuthorityDefined?: boolean;
   /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */
   allowedDeviceTypes?: ("iPhone" | "iPad" | "Mac")[];
+  /** Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server, oauth2.ts). */
+  authMethod?: "apple-as-web" | "apple-oauth2";
+  /** Issued access tokens expire this long after issue (server clock): MDM requests with one get 401 + Bearer challenge. */
+  tokenLifetimeSeconds?: number;
+  /** A managed Apple ID is disabled once it enrolled: sign-in and refresh are refused (re-authentication fails). */
+  disableUsersAfterEnrollment?: boolean;
 }
 
 export const DEFAULT_ACCOUNT_PASSWORD = EMBEDDED_ACCOUNT_PASSWORD;
@@ -217,11 +225,13 @@ export class AppleServer {
   private readonly profileUuid = randomUUID().toUpperCase();
   private readonly failedOnce = new Set<string>();
   private corporateSet?: Set<string>;
-  /** Access tokens issued by the sign-in form → managed Apple ID. */
-  private readonly issuedTokens = new Map<string, string>();
+  /** Access tokens issued (sign-in form, apple-oauth2), their lifetime, the stand-in authorization server (oauth2.ts). */
+  readonly accountAuthority: AccountAuthority;
   /** Account-driven profiles issued per managed Apple ID. */
   private readonly accountEnrollments = new Map<string, number>();
   private ddmCache?: { decls: { kind: DdmKind; json: Record<string, unknown> }[]; token: string };
+  /** DDM asset data (embedded.apple.ddm.assets, ddm-assets.ts). */
+  readonly ddmAssets = new DdmAssets(() => this.config.ddm?.assets, { digest: (alg, d) => this.ctx.crypto.digest(alg, d) }, () => this.ctx.urls().https);
   /** Field-failure policies (field-policies.ts). */
   readonly field: AppleFieldPolicies;
   /** Push certificate, scripted pushes, VPP licences, Company Portal, directory / partner compliance (field-services.ts). */
@@ -235,6 +245,7 @@ export class AppleServer {
   ) {
     this.config = { ...defaultAppleConfig(), ...config };
     this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res));
+    this.accountAuthority = new AccountAuthority(ctx, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
     this.services = new AppleFieldServices<DeviceRecord>(ctx, this.config, {
       enqueue: (d, t, p) => this.enqueue(d, t, p),
       push: (t, o) => this.pushTo(t, o),
@@ -482,8 +493,8 @@ export class AppleServer {
     const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
     if (!m) return null;
     const t = m[1]!;
-    const issued = this.issuedTokens.get(t);
-    if (issued) return issued;
+    const issued = this.accountAuthority.userOf(t);
+    if (issued !== undefined) return issued;
     const a = this.config.account;
     return a?.tokens?.includes(t) ? `token-user-${a.tokens.indexOf(t) + 1}@enrollsim.test` : null;
   }
@@ -515,9 +526,8 @@ export class AppleServer {
     }
     const user = this.bearerUser(req);
     if (!user) {
-      const url = `${this.ctx.urls().https}/apple/account/auth`;
       if (user === null) this.reject("account.bad-token", text(401, "unknown access token"));
-      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": `Bearer method="apple-as-web", url="${url}"` } };
+      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.accountAuthority.challenge() } };
     }
     const a = this.config.account ?? {};
     if (a.mdmAuthorityDefined === false) {
@@ -538,6 +548,7 @@ export class AppleServer {
     const noPush = this.services.enrollmentRefusal();
     if (noPush) return this.reject("apns.certificate", noPush);
     this.accountEnrollments.set(user, n + 1);
+    this.accountAuthority.enrolled(user);
     return this.profileResponse(await this.profile({ mode, user }));
   }
 
@@ -559,11 +570,9 @@ export class AppleServer {
     if (req.method !== "POST") return text(405, "method not allowed", { allow: "GET, POST" });
     const form = new URLSearchParams(Buffer.from((req.body ?? new Uint8Array(0)).subarray(0, 16384)).toString("utf8"));
     const user = form.get("username") ?? "";
-    if (!/^[^@\s]+@[^@\s]+$/.test(user) || form.get("password") !== (this.config.account?.password ?? DEFAULT_ACCOUNT_PASSWORD)) {
-      return this.reject("account.sign-in", text(401, "sign-in failed"));
-    }
-    const token = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "");
-    this.issuedTokens.set(token, user.toLowerCase());
+    const refusal = this.accountAuthority.signInRefusal(user, form.get("password"));
+    if (refusal) return this.reject("account.sign-in", text(401, refusal));
+    const token = this.accountAuthority.issue(user);
     return { status: 308, headers: { location: `${LOGIN_REDIRECT}?access-token=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
   }
 
@@ -581,7 +590,7 @@ export class AppleServer {
   private checkBearer(req: HttpRequest, d: DeviceRecord): HttpResponse | undefined {
     if (!d.accountUser) return undefined;
     if (this.bearerUser(req) !== d.accountUser) {
-      return this.reject("mdm.bearer", { ...text(401, "missing or wrong Bearer token"), headers: { "content-type": "text/plain", "www-authenticate": `Bearer method="apple-as-web", url="${this.ctx.urls().https}/apple/account/auth"` } });
+      return this.reject("mdm.bearer", { ...text(401, "missing or wrong Bearer token"), headers: { "content-type": "text/plain", "www-authenticate": this.accountAuthority.challenge() } });
     }
     return undefined;
   }
@@ -621,7 +630,7 @@ export class AppleServer {
       }
       const accountUser = this.bearerUser(req);
       if (accountUser === null || (msg.enrollmentId && !accountUser)) {
-        return this.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token"));
+        return this.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.accountAuthority.challenge() }));
       }
       const d: DeviceRecord = {
         udid,
@@ -723,7 +732,7 @@ export class AppleServer {
       },
       { Type: "com.apple.activation.simple", Identifier: "com.enrollsim.ref.activation", Payload: { StandardConfigurations: ["com.enrollsim.ref.passcode", "com.enrollsim.ref.status"] } },
     ];
-    const out = decls.map((x) => {
+    const out = [...decls, ...this.ddmAssets.declarations()].map((x) => {
       const kind = (DDM_KINDS as readonly string[]).find((k) => x.Type.startsWith(`com.apple.${k}.`)) as DdmKind | undefined;
       if (!kind) throw new ScenarioError(`embedded.apple.ddm.declarations: ${x.Type} is not an activation/configuration/asset/management type`);
       const serverToken = hex(this.crypto.digest("sha256", new Uint8Array(Buffer.from(JSON.stringify([x.Type, x.Identifier, x.Payload]))))).slice(0, 16);
@@ -883,9 +892,11 @@ export class AppleServer {
     if (path === "/apple/account/byod") return this.accountEnroll(req, "BYOD");
     if (path === "/apple/account/adde") return this.accountEnroll(req, "ADDE");
     if (path === "/apple/account/auth") return this.accountAuth(req);
+    if (path.startsWith("/apple/account/oauth2/")) return this.accountAuthority.route(req, path);
     if (path === "/apple/checkin") return this.checkin(req);
     if (path === "/apple/mdm") return this.command(req);
     if (path.startsWith("/apple/directory/")) return this.services.route(req, path, () => this.identity(req));
+    if (path.startsWith(DDM_ASSET_PREFIX)) return this.ddmAssets.route(req, path, () => this.identity(req));
     if (path.startsWith("/apple/api/")) return this.api(req, path);
     return text(404, `no route for ${path}`);
   };

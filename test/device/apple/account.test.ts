@@ -79,7 +79,7 @@ describe("account-driven enrollment (virtual time)", () => {
     const w = await appleWorld({ account: { password: "right", tokens: ["good-token-123456"] } });
     expect(await w.run(await w.device("iphone-15", 0), "ios-user-enrollment", { apple: { account: { password: "wrong" } } })).toMatchObject({ ok: false, code: "apple.account.auth-failed", step: "account.auth" });
     expect(await w.run(await w.device("iphone-15", 1), "ios-user-enrollment", { apple: { account: { token: "bad-token-123456" } } })).toMatchObject({ ok: false, code: "apple.account.auth-failed", step: "account.enroll" });
-    const oauth = await appleWorld({}, {}, override("/apple/account/byod", async () => res(401, "text/plain", "auth", { "www-authenticate": 'Bearer method="apple-oauth2", authorization-url="https://idp.test/a"' })));
+    const oauth = await appleWorld({}, {}, override("/apple/account/byod", async () => res(401, "text/plain", "auth", { "www-authenticate": 'Bearer method="apple-passkey", url="https://idp.test/a"' })));
     expect(await oauth.run(await oauth.device("iphone-15"), "ios-user-enrollment", {})).toMatchObject({ ok: false, code: "apple.account.auth-unsupported" });
   });
 
