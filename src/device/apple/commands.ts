@@ -6,6 +6,7 @@
  * user-enrollment / channel / access-rights rules give Error with an ErrorChain; query commands
  * get schema-shaped responses with this device's values; some commands change device state.
  */
+import { compareVersions } from "../../wire/version.js";
 import { AppleErrors, errorChainPlist, type AppleError } from "../../wire/apple/errors.js";
 import { COMMAND_SCHEMAS } from "../../wire/apple/generated-data.js";
 import type { MdmCommand } from "../../wire/apple/mdm.js";
@@ -35,16 +36,8 @@ export const ACCESS_RIGHT_BITS: Record<string, number> = {
   AllowAppInstallation: 4096,
 };
 
-/** Compares dotted versions: negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map((x) => parseInt(x, 10) || 0);
-  const pb = b.split(".").map((x) => parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
+/** Compares dotted versions: negative when a < b (shared with the other version users). */
+export { compareVersions };
 
 const typeOk = (t: string, v: PlistValue): boolean => {
   switch (t) {

@@ -18,6 +18,7 @@
  * ordering comparison between a string and a number is `Error.UnableToEvaluatePredicate`.
  * Limits: 4096 characters, nesting 32, 512 tokens, IN sets of 64 elements.
  */
+import { compareVersions } from "../../wire/version.js";
 
 export type PredicateValue = string | number | boolean | null;
 export type PredicateResult = { ok: true; value: boolean } | { ok: false; code: "Error.UnableToParsePredicate" | "Error.UnableToEvaluatePredicate"; description: string };
@@ -202,15 +203,7 @@ class Parser {
 }
 
 const versionLike = (s: string) => /^\d+(\.\d+){0,4}$/.test(s);
-function cmpVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
+const cmpVersions = compareVersions;
 
 function evaluate(n: Node, status: (name: string) => PredicateValue | undefined): boolean {
   switch (n.k) {

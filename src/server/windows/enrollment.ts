@@ -5,6 +5,7 @@
  * OS range, personal devices, device limit per user) with MS-MDE2 §2.2.10 faults, and issues the
  * device certificate from the foundation CA inside a wap-provisioningdoc.
  */
+import { compareVersions } from "../../wire/version.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfContext } from "../half.js";
 import { SimError } from "../../errors/index.js";
@@ -37,15 +38,7 @@ const fault = (f: FaultSpec): HttpResponse => soap(f.code === "Sender" ? 400 : 5
 const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
 const OID_SHA1 = "1.3.14.3.2.26";
 
-const cmpVersion = (a: string, b: string): number => {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-};
+const cmpVersion = compareVersions;
 
 export class EnrollmentEndpoints {
   constructor(
