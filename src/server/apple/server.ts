@@ -40,7 +40,6 @@ import { pushRegistry } from "../../device/apple/push.js";
 import { MockApns, sendMdmPush } from "./apns.js";
 import { AppleFieldPolicies, type FieldPolicyConfig } from "./field-policies.js";
 import { AppleFieldServices, type FieldServicesKeys } from "./field-services.js";
-import { IssuedByCache } from "../issued-by-cache.js";
 import { AccountAuthority } from "./oauth2.js";
 import { DDM_ASSET_PREFIX, DdmAssets, type DdmAssetConfig } from "./ddm-assets.js";
 import { DDM_ITEM_KEYS, DDM_KINDS, parseStatusReport, type DdmKind, type DdmStatusReport } from "../../wire/apple/ddm.js";
@@ -236,8 +235,6 @@ export class AppleServer {
   readonly field: AppleFieldPolicies;
   /** Push certificate, scripted pushes, VPP licences, Company Portal, directory / partner compliance (field-services.ts). */
   readonly services: AppleFieldServices<DeviceRecord>;
-  /** Device identities already checked against the foundation CA (parse + signature once per certificate). */
-  private issuedCache?: IssuedByCache;
 
   constructor(
     private readonly ctx: HalfContext,
@@ -463,14 +460,13 @@ export class AppleServer {
   private identity(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): Certificate | HttpResponse {
     const ca = this.ctx.scep.id.ca;
     let cert: Certificate | "unreadable" | "not-issued" | undefined;
-    this.issuedCache ??= new IssuedByCache(() => ca, this.crypto);
     const sig = req.headers?.["mdm-signature"];
     if (sig) {
       const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), this.crypto);
       if (!r.ok) return this.reject("mdm.signature", text(401, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
-      cert = this.issuedCache.checkParsed(r.certificate);
+      cert = this.ctx.scep.checkIssuedParsed(r.certificate);
     } else if (req.tls?.peerCertificateDer?.length) {
-      cert = this.issuedCache.check(req.tls.peerCertificateDer, "client certificate");
+      cert = this.ctx.scep.checkIssued(req.tls.peerCertificateDer);
     }
     if (cert === "unreadable") return this.reject("mdm.client-cert", text(401, "unreadable client certificate"));
     if (!cert) return this.reject("mdm.no-identity", text(401, "no device identity (neither a TLS client certificate nor Mdm-Signature)"));

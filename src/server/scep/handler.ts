@@ -4,6 +4,7 @@
  * refused here too (HTTP 4xx when no CertRep can be formed, else CertRep FAILURE with failInfo),
  * so client bugs surface instead of passing against a lenient fake.
  */
+import { IssuedByCache } from "../issued-by-cache.js";
 import { randomBytes } from "node:crypto";
 import type { CryptoPort, HashAlg } from "../../ports/crypto.js";
 import type { HttpHandler, HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -71,6 +72,24 @@ export class ScepCaServer {
     /** A CA nobody trusts, used only by the `unknown-signer` and `cert-for-other-key` faults. */
     private readonly rogue?: CaIdentity,
   ) {}
+
+  private issuedCache?: IssuedByCache;
+
+  /**
+   * A client certificate presented to a platform half, checked against this CA once per
+   * certificate (parse + signature; see issued-by-cache.ts). Validity and "on record" checks stay
+   * with the caller.
+   */
+  checkIssued(der: Uint8Array, what = "client certificate"): Certificate | "unreadable" | "not-issued" {
+    this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
+    return this.issuedCache.check(der, what);
+  }
+
+  /** {@link checkIssued} for a certificate already parsed (e.g. an Mdm-Signature signer). */
+  checkIssuedParsed(cert: Certificate): Certificate | "not-issued" {
+    this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
+    return this.issuedCache.checkParsed(cert);
+  }
 
   private get caps() {
     return parseCaps(this.config.caps.join("\n"));

@@ -11,7 +11,6 @@ import { SimError } from "../../errors/index.js";
 import { CSP_LIST_DELIMITER, MIME } from "../../wire/windows/ns.js";
 import { parseSyncML, writeSyncML, type Command } from "../../wire/windows/syncml.js";
 import { md5Credential } from "../../wire/windows/md5-auth.js";
-import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
 import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
@@ -40,13 +39,9 @@ export class DmEndpoint {
   private identify(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): DeviceRecord | string {
     const der = req.tls?.peerCertificateDer;
     if (!der) return "no client certificate";
-    let cert;
-    try {
-      cert = parseCertificate(der, "client certificate");
-    } catch {
-      return "unparsable client certificate";
-    }
-    if (!verifyCertificateSignature(cert, this.ctx.scep.id.ca.spki, this.ctx.crypto)) return "client certificate not issued by the reference CA";
+    const cert = this.ctx.scep.checkIssued(der);
+    if (cert === "unreadable") return "unparsable client certificate";
+    if (cert === "not-issued") return "client certificate not issued by the reference CA";
     const cn = /CN=([0-9A-F]{32})/i.exec(cert.subject)?.[1]?.toUpperCase();
     const rec = cn ? this.state.devices.get(cn) : undefined;
     if (!rec || rec.serialHex !== cert.serialHex) return "client certificate not on record";

@@ -19,7 +19,7 @@ import { contextValue, readRst, rstrBody } from "../../wire/windows/wstep.js";
 import { getPoliciesResponseBody } from "../../wire/windows/xcep.js";
 import { deviceIdFromCsr } from "../../wire/windows/csr.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
-import { buildCertificate, parseCertificate, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
+import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
 import { findSignerCert, parseSignedData, verifySigner } from "../../wire/cms/signed-data.js";
 import { basicConstraints, extKeyUsage, keyUsage } from "../../wire/x509/extensions.js";
 import { encodeName } from "../../wire/x509/name.js";
@@ -70,8 +70,9 @@ export class EnrollmentEndpoints {
       const der = req.tls?.peerCertificateDer;
       if (!der) return fault({ relatesTo, code: "Sender", subcode: "a:InvalidSecurity", reason: "certificate authentication needs a client certificate over TLS" });
       try {
-        const peer = parseCertificate(der, "client certificate");
-        if (!verifyCertificateSignature(peer, this.ctx.scep.id.ca.spki, this.ctx.crypto) || peer.notAfter.getTime() < this.ctx.now()) {
+        const peer = this.ctx.scep.checkIssued(der);
+        if (peer === "unreadable") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate unparsable" });
+        if (peer === "not-issued" || peer.notAfter.getTime() < this.ctx.now()) {
           return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not issued by a trusted CA" });
         }
         const cn = /CN=([^,]+)/i.exec(peer.subject)?.[1]?.trim().toLowerCase() ?? peer.serialHex;
@@ -323,10 +324,12 @@ export class EnrollmentEndpoints {
     const der = req.tls?.peerCertificateDer;
     if (!der) return fault({ relatesTo, code: "Sender", subcode: "a:InvalidSecurity", reason: "renewal needs client TLS with the current certificate" });
     try {
-      const peer = parseCertificate(der, "client certificate");
+      const peer = this.ctx.scep.checkIssued(der);
+      if (peer === "unreadable") return fault({ relatesTo, code: "Sender", subcode: "s:MessageFormat", reason: "client certificate: not a readable certificate" });
+      if (peer === "not-issued") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not on record" });
       const cn = /CN=([0-9A-F]{32})/i.exec(peer.subject)?.[1]?.toUpperCase() ?? "";
       const rec = this.state.devices.get(cn);
-      if (!verifyCertificateSignature(peer, this.ctx.scep.id.ca.spki, this.ctx.crypto) || !rec || rec.serialHex !== peer.serialHex || rec.unenrolled) {
+      if (!rec || rec.serialHex !== peer.serialHex || rec.unenrolled) {
         return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not on record" });
       }
       const sd = parseSignedData(pkcs7, "renewal PKCS#7");

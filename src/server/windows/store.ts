@@ -15,7 +15,6 @@
  *   evaluated after their first session.
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
-import { parseCertificate, verifyCertificateSignature } from "../../wire/x509/certificate.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { HalfContext } from "../half.js";
@@ -66,8 +65,8 @@ function deviceFor(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array 
   const der = req.tls?.peerCertificateDer;
   if (!der) return undefined;
   try {
-    const cert = parseCertificate(der, "client certificate");
-    if (!verifyCertificateSignature(cert, ctx.scep.id.ca.spki, ctx.crypto)) return undefined;
+    const cert = ctx.scep.checkIssued(der);
+    if (typeof cert === "string") return undefined;
     const rec = state.devices.get(/CN=([0-9A-F]{32})/i.exec(cert.subject)?.[1]?.toUpperCase() ?? "");
     return rec && rec.serialHex === cert.serialHex && !rec.unenrolled ? rec : undefined;
   } catch {
