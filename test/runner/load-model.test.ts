@@ -11,17 +11,16 @@ import { phaseArrivals, phasesOffsetMs } from "../../src/runner/pacing.js";
 import { SteadyScheduler } from "../../src/runner/steady.js";
 import { parseScenario } from "../../src/runner/scenario/load.js";
 import type { CheckinSample, DeviceResult, StepSample } from "../../src/runner/observer.js";
-import { NodeCrypto } from "../../src/platform/node/crypto.js";
 import { SeededEntropySource } from "../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../src/platform/virtual/http.js";
 import { ReferenceServer } from "../../src/server/reference-server.js";
-import { silentLogger } from "../../src/ports/index.js";
 import type { HttpHandler, HttpPort } from "../../src/ports/http.js";
 import { parseLoadModel } from "../../src/api/load-options.js";
 import { ScenarioError } from "../../src/errors/index.js";
 import { MemoryFleetStore, type FleetStore } from "../../src/runner/store/types.js";
 import { testKeys } from "../support/scep-harness.js";
+import { testFleetEnv } from "../support/fleet-env.js";
 
 const catalog = loadCatalog();
 const START = Date.UTC(2026, 10, 21);
@@ -122,14 +121,7 @@ ${o.limits ?? "limits: { durationSeconds: 7200, stepTimeoutMs: 20000 }"}
       s,
       catalog,
       {
-        clock,
-        crypto: new NodeCrypto(),
-        http,
-        dns: { resolveCname: async () => [], resolve4: async () => [] },
-        keys: await testKeys(),
-        entropy: new SeededEntropySource(s.seed),
-        log: silentLogger,
-        transcriptFor: () => ({ record: () => {} }),
+        ...(await testFleetEnv({ clock, http, seed: s.seed })),
         observer: {
           onDeviceStart: () => {
             starts.push(clock.now() - START);

@@ -10,12 +10,9 @@ import { loadCatalog } from "../../src/runner/catalog-files.js";
 import { runFleet } from "../../src/runner/fleet.js";
 import { parseScenario } from "../../src/runner/scenario/load.js";
 import { countInShard, parseShard, shardArrival, shardDevices, type ShardSpec } from "../../src/runner/shard.js";
-import { NodeCrypto } from "../../src/platform/node/crypto.js";
-import { SeededEntropySource } from "../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../src/platform/virtual/http.js";
 import { ReferenceServer } from "../../src/server/reference-server.js";
-import { silentLogger } from "../../src/ports/index.js";
 import type { HttpHandler } from "../../src/ports/http.js";
 import { SummaryCollector } from "../../src/report/summary.js";
 import { MetricsCollector, mergeExtended, type ExtendedSummary } from "../../src/report/metrics.js";
@@ -23,6 +20,7 @@ import { resolveShard } from "../../src/api/load-options.js";
 import { testKeys } from "../support/scep-harness.js";
 import { ScenarioError } from "../../src/errors/index.js";
 import { parsePkiMessage } from "../../src/wire/scep/message.js";
+import { testFleetEnv } from "../support/fleet-env.js";
 
 const catalog = loadCatalog();
 const START = Date.UTC(2026, 10, 21);
@@ -112,14 +110,7 @@ describe("sharded runs in virtual time", () => {
       s,
       catalog,
       {
-        clock,
-        crypto: new NodeCrypto(),
-        http: new InMemoryHttp({ clock, handler: { "http://ca.test": slowed(clock) } }),
-        dns: { resolveCname: async () => [], resolve4: async () => [] },
-        keys: await testKeys(),
-        entropy: new SeededEntropySource(s.seed),
-        log: silentLogger,
-        transcriptFor: () => ({ record: () => {} }),
+        ...(await testFleetEnv({ clock, http: new InMemoryHttp({ clock, handler: { "http://ca.test": slowed(clock) } }), seed: s.seed })),
         observer: {
           onDeviceStart: (d) => {
             starts.push(clock.now() - START);

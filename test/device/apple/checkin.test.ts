@@ -10,12 +10,10 @@ import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { CheckinSample, DeviceResult, StepSample } from "../../../src/runner/observer.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import type { AppleServerConfig } from "../../../src/server/apple/server.js";
 import { appleCheckin } from "../../../src/device/apple/checkin.js";
-import { testKeys } from "../../support/scep-harness.js";
 import { START, appleWorld, crypto, URLS } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 const catalog = loadCatalog();
 
@@ -37,14 +35,7 @@ async function steadyFleet(config: Partial<AppleServerConfig>, groups: string, r
       s,
       catalog,
       {
-        clock: w.clock,
-        crypto,
-        http: w.http,
-        dns: { resolveCname: async () => [], resolve4: async () => [] },
-        keys: await testKeys(),
-        entropy: new SeededEntropySource(s.seed),
-        log: silentLogger,
-        transcriptFor: () => ({ record: () => {} }),
+        ...(await testFleetEnv({ clock: w.clock, http: w.http, seed: s.seed, crypto })),
         observer: { onDeviceEnd: (r) => results.push(r), onCheckin: (c) => checkins.push(c), onStep: (x) => steps.push(x) },
       },
       { targets: { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }, load: { concurrency: 4, steady: { durationSeconds: 600, intervalSeconds: 120, jitter: 0 } } },

@@ -8,12 +8,10 @@ import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { DeviceResult } from "../../../src/runner/observer.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import { buildPlistBytes } from "../../../src/wire/apple/plist.js";
-import { testKeys } from "../../support/scep-harness.js";
 import { appleWorld, crypto, URLS } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 const catalog = loadCatalog();
 
@@ -57,14 +55,7 @@ arrival: { concurrency: 4 }
         s,
         catalog,
         {
-          clock: w.clock,
-          crypto,
-          http,
-          dns: { resolveCname: async () => [], resolve4: async () => [] },
-          keys: await testKeys(),
-          entropy: new SeededEntropySource(s.seed),
-          log: silentLogger,
-          transcriptFor: () => ({ record: () => {} }),
+          ...(await testFleetEnv({ clock: w.clock, http, seed: s.seed, crypto })),
           observer: { onDeviceEnd: (r) => results.push(r) },
         },
         { targets: { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } } },

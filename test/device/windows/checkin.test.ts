@@ -8,14 +8,13 @@ import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { CheckinSample, DeviceResult } from "../../../src/runner/observer.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import type { HttpHandler, HttpRequest } from "../../../src/ports/http.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { crypto, testKeys } from "../../support/scep-harness.js";
 import { START, windowsHarness } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 const stateOf = (keychain: { identities: { label: string; certificate: { der: Uint8Array } }[] }) => ({
   certificates: keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })),
@@ -119,14 +118,7 @@ limits: { stepTimeoutMs: 20000, durationSeconds: 7200 }
           s,
           catalog,
           {
-            clock,
-            crypto,
-            http,
-            dns: { resolveCname: async () => [], resolve4: async () => [] },
-            keys,
-            entropy: new SeededEntropySource(s.seed),
-            log: silentLogger,
-            transcriptFor: () => ({ record: () => {} }),
+            ...(await testFleetEnv({ clock, http, seed: s.seed, keys, crypto })),
             observer: { onDeviceEnd: (r) => results.push(r), onCheckin: (c) => checkins.push(c) },
           },
           { targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } }, load: { concurrency: 5, steady: { durationSeconds: 1800, intervalSeconds: 480, jitter: 0.1 } } },

@@ -6,13 +6,12 @@ import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { DeviceResult } from "../../../src/runner/observer.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { crypto, testKeys } from "../../support/scep-harness.js";
 import { START } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 describe("windows fleet", () => {
   it("devices behind a stalled and an entity-bomb server fail with typed errors; the rest enrol", async () => {
@@ -49,14 +48,7 @@ limits: { stepTimeoutMs: 20000 }
           s,
           catalog,
           {
-            clock,
-            crypto,
-            http,
-            dns: { resolveCname: async () => [], resolve4: async () => [] },
-            keys,
-            entropy: new SeededEntropySource(s.seed),
-            log: silentLogger,
-            transcriptFor: () => ({ record: () => {} }),
+            ...(await testFleetEnv({ clock, http, seed: s.seed, keys, crypto })),
             observer: { onDeviceEnd: (r) => results.push(r) },
           },
           { targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } },

@@ -6,17 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { FLOWS } from "../../../src/device/flows/index.js";
-import { NodeCrypto } from "../../../src/platform/node/crypto.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import type { CheckinSample, DeviceResult, StepSample } from "../../../src/runner/observer.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
-import { testKeys } from "../../support/scep-harness.js";
 import { androidServer, START } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 async function steadyFleet(yaml: string, android: unknown, between?: (at: number, half: Awaited<ReturnType<typeof androidServer>>["half"]) => void) {
   const catalog = loadCatalog();
@@ -30,14 +27,7 @@ async function steadyFleet(yaml: string, android: unknown, between?: (at: number
     s,
     catalog,
     {
-      clock,
-      crypto: new NodeCrypto(),
-      http: new InMemoryHttp({ clock, handler: { "https://mdm.test": server.handler } }),
-      dns: { resolveCname: async () => [], resolve4: async () => [] },
-      keys: await testKeys(),
-      entropy: new SeededEntropySource(s.seed),
-      log: silentLogger,
-      transcriptFor: () => ({ record: () => {} }),
+      ...(await testFleetEnv({ clock, http: new InMemoryHttp({ clock, handler: { "https://mdm.test": server.handler } }), seed: s.seed })),
       observer: {
         onDeviceEnd: (r) => results.push(r),
         onCheckin: (c) => {

@@ -2,18 +2,15 @@
 /** An Android fleet on virtual time: stalled and hostile dialect groups fail alone; the rest enrolls. */
 import { describe, expect, it } from "vitest";
 import { FLOWS } from "../../../src/device/flows/index.js";
-import { NodeCrypto } from "../../../src/platform/node/crypto.js";
-import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
 import type { HttpHandler, HttpResponse } from "../../../src/ports/http.js";
-import { silentLogger } from "../../../src/ports/index.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
 import type { DeviceResult } from "../../../src/runner/observer.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
-import { testKeys } from "../../support/scep-harness.js";
 import { androidServer, START } from "./harness.js";
+import { testFleetEnv } from "../../support/fleet-env.js";
 
 describe("android fleet on virtual time", () => {
   it("good, stalled-AMAPI and malformed-Headwind groups: each failure is typed and confined to its group", async () => {
@@ -46,14 +43,7 @@ limits: { stepTimeoutMs: 20000 }
       s,
       catalog,
       {
-        clock,
-        crypto: new NodeCrypto(),
-        http: new InMemoryHttp({ clock, handler: { "https://mdm.test": handler("good"), "https://stalled.test": handler("stalled"), "https://hostile.test": handler("hostile") } }),
-        dns: { resolveCname: async () => [], resolve4: async () => [] },
-        keys: await testKeys(),
-        entropy: new SeededEntropySource(s.seed),
-        log: silentLogger,
-        transcriptFor: () => ({ record: () => {} }),
+        ...(await testFleetEnv({ clock, http: new InMemoryHttp({ clock, handler: { "https://mdm.test": handler("good"), "https://stalled.test": handler("stalled"), "https://hostile.test": handler("hostile") } }), seed: s.seed })),
         observer: { onDeviceEnd: (r) => results.push(r) },
       },
       { targets: { server: { https: "https://mdm.test", embedded: true } } },
