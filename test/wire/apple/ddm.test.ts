@@ -15,17 +15,10 @@ import {
   setStatusItem,
 } from "../../../src/wire/apple/ddm.js";
 import { STATUS_ITEMS } from "../../../src/wire/apple/generated-data.js";
+import { errorCode } from "../../support/error-code.js";
 
 const b = (v: unknown) => new Uint8Array(Buffer.from(typeof v === "string" ? v : JSON.stringify(v)));
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ProtocolViolationError);
-    return (e as ProtocolViolationError).code;
-  }
-  throw new Error("did not throw");
-};
+const code = (fn: () => unknown): string => errorCode(fn, ProtocolViolationError);
 
 describe("DDM wire", () => {
   it("reads tokens, declaration-items and declarations", () => {

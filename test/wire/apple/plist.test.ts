@@ -2,17 +2,10 @@
 /** XML plist codec: round trip, limits, hostile XML, typed access. */
 import { describe, expect, it } from "vitest";
 import { P, PlistError, buildPlist, parsePlist, parsePlistDict, precheckXml } from "../../../src/wire/apple/plist.js";
+import { errorCode } from "../../support/error-code.js";
 
 const wrap = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">${inner}</plist>`;
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PlistError);
-    return (e as PlistError).code;
-  }
-  return "no error";
-};
+const code = (fn: () => unknown): string => errorCode(fn, PlistError);
 
 describe("plist codec", () => {
   it("round-trips every type", () => {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Windows codecs: XML safety limits, SOAP/XCEP/WSTEP round trips, SyncML writer, tokens. */
 import { describe, expect, it } from "vitest";
-import { SimError } from "../../../src/errors/index.js";
 import { discoverBody, readDiscoverRequest } from "../../../src/wire/windows/discovery.js";
 import { ACTION, TOKEN } from "../../../src/wire/windows/ns.js";
 import { buildProvisioningDoc, parseProvisioningDoc } from "../../../src/wire/windows/provisioning.js";
@@ -12,15 +11,9 @@ import { contextValue, fromB64, readRst, readRstr, rstBody, rstrBody } from "../
 import { getPoliciesResponseBody, readGetPoliciesResponse } from "../../../src/wire/windows/xcep.js";
 import { parseXml } from "../../../src/wire/windows/xml.js";
 import { crypto } from "../../support/scep-harness.js";
+import { errorCode } from "../../support/error-code.js";
 
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof SimError ? e.code : `not a SimError: ${String(e)}`;
-  }
-  return "no error";
-};
+const code = (fn: () => unknown): string => errorCode(fn);
 
 describe("safe XML reader", () => {
   it("enforces size, depth and node limits and rejects malformed input with typed errors", () => {

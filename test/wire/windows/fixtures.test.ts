@@ -3,21 +3,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SimError } from "../../../src/errors/index.js";
 import { readDiscoverResponse } from "../../../src/wire/windows/discovery.js";
 import { parseProvisioningDoc } from "../../../src/wire/windows/provisioning.js";
 import { parseEnvelope } from "../../../src/wire/windows/soap.js";
 import { parseSyncML } from "../../../src/wire/windows/syncml.js";
+import { errorCode } from "../../support/error-code.js";
 
 const fx = (name: string) => readFileSync(join(import.meta.dirname, "../../fixtures/windows", name), "utf8");
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof SimError ? e.code : `not a SimError: ${String(e)}`;
-  }
-  return "no error";
-};
+const code = (fn: () => unknown): string => errorCode(fn);
 
 describe("discovery fixtures", () => {
   it("reads the DiscoverResponse", () => {
