@@ -115,19 +115,11 @@ export async function requestSecurityToken(ctx0: ProtocolContext, input: EnrollI
   });
 }
 
-export interface RenewInput {
-  url: string;
+/** What enrolment takes, with the current identity in place of credentials. */
+export interface RenewInput extends Omit<EnrollInput, "creds"> {
   /** mTLS client holding the current certificate: renewal has no token in the SOAP header. */
   http: HttpClient;
-  key: PrivateKey;
   cert: Certificate;
-  profile: CsrProfile;
-  deviceId: string;
-  enrollmentGuid: string;
-  policy?: EnrollmentPolicy;
-  context: ContextItem[];
-  pretty?: boolean;
-  strict?: boolean;
 }
 
 export type RenewOutcome = { status: "renewed"; cert: Certificate; doc: ProvisioningDoc } | { status: "fault"; fault: SoapFault };
