@@ -8,7 +8,8 @@
  *   secret, token, authorization, cookie, privateKey, apiKey, bearer. A key named `key` (or
  *   ending in `key`, optionally followed by pem/der/data/…) is redacted when its value looks like
  *   key material. The same names are honoured in URL query strings (`?challenge=…`), `name=value`
- *   text, JSON text, HTTP header lines, `[name, value]` pairs and HAR `{name, value}` headers.
+ *   text, JSON text, HTTP header lines, `[name, value]` pairs and HAR `{name, value}` headers;
+ *   in query strings and `name=value` text also OAuth 2.0's `code` and `code_verifier`.
  * - **By value**: every string registered with {@link Redactor.addSecret} is replaced wherever
  *   it occurs, including inside longer strings and object keys, in its raw, URL-encoded,
  *   JSON-escaped, hex and base64 (standard, URL-safe, percent-encoded, and at any byte alignment
@@ -43,6 +44,12 @@ export function isSensitiveName(name: string): boolean {
   const n = normalise(name);
   return n !== "" && SENSITIVE_WORDS.some((w) => n.includes(w));
 }
+
+/**
+ * OAuth 2.0 parameters that are secrets only as URL query or form parameters (RFC 6749 §4.1.2
+ * `code`, RFC 7636 `code_verifier`): "code" as a JSON or plist key is an error code, not a secret.
+ */
+const SENSITIVE_PARAMETERS = new Set(["code", "codeverifier"]);
 
 /** True when a field with this name holds a secret if its value looks like key material. */
 function isKeyName(name: string): boolean {
@@ -183,7 +190,10 @@ export class Redactor {
         } catch {
           /* keep the raw name */
         }
-        const hide = value !== "" && value !== REDACTED && (isSensitiveName(decoded) || (isKeyName(decoded) && looksLikeKeyMaterial(value)));
+        const hide =
+          value !== "" &&
+          value !== REDACTED &&
+          (isSensitiveName(decoded) || SENSITIVE_PARAMETERS.has(normalise(decoded)) || (isKeyName(decoded) && looksLikeKeyMaterial(value)));
         return hide ? `${pre}${name}=${REDACTED}` : m;
       });
     }

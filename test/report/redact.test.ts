@@ -65,6 +65,22 @@ describe("Redactor", () => {
     expect(text).toContain("operation=PKIOperation");
   });
 
+  it("redacts OAuth 2.0 code and code_verifier as URL or form parameters, but not error codes", () => {
+    const r = new Redactor();
+    const out = r.redact({
+      headers: { location: "apple-remotemanagement-user-login://oauth2-results?code=AbC123-xyz&state=s1" },
+      body: "grant_type=authorization_code&code=AbC123-xyz&code_verifier=v3r1f13r&redirect_uri=x",
+      json: '{"code":"DeviceCapReached"}',
+      code: "scep.failInfo.badRequest",
+      text: "failed with code 0x80180013",
+    }) as Record<string, any>;
+    expect(out.headers.location).toBe(`apple-remotemanagement-user-login://oauth2-results?code=${REDACTED}&state=s1`);
+    expect(out.body).toBe(`grant_type=authorization_code&code=${REDACTED}&code_verifier=${REDACTED}&redirect_uri=x`);
+    expect(out.json).toBe('{"code":"DeviceCapReached"}');
+    expect(out.code).toBe("scep.failInfo.badRequest");
+    expect(out.text).toBe("failed with code 0x80180013");
+  });
+
   it("redacts sensitive query parameters, header lines and Basic credentials in text", () => {
     const r = new Redactor();
     const out = r.redact({

@@ -119,26 +119,8 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
     if (at.origin !== au.origin) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in form posts to another origin (${at.origin}); the form follower stays on ${au.origin}`);
     const password = o.account?.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
     const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
-    // The authorization code travels in a redirect's Location: the transcript gets it masked
-    // (its query name `code` is not one the redactor knows); the device reads the real one.
-    const locations = new WeakMap<HttpResponse, string>();
-    const inner = ctx.protocol.http;
-    const pctx = {
-      ...ctx.protocol,
-      http: {
-        request: async (req: Parameters<typeof inner.request>[0]) => {
-          const r = await inner.request(req);
-          const loc = r.headers["location"];
-          if (!loc) return r;
-          const masked = { ...r, headers: { ...r.headers, location: loc.replace(/([?&#]code=)[^&#]*/gi, "$1[REDACTED]") } };
-          locations.set(masked, loc);
-          return masked;
-        },
-        close: () => inner.close(),
-      },
-    };
     let res = await exchange(
-      pctx,
+      ctx.protocol,
       "account.auth",
       { method: "POST", url: at.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())) },
       { acceptStatus: [302, 303, 307, 308, 401, 403] },
@@ -146,7 +128,7 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
     const redirect = new URL(ch.redirectUrl);
     for (let hops = 0; ; hops++) {
       if (res.status === 401 || res.status === 403) return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})` };
-      const loc = locations.get(res) ?? res.headers["location"];
+      const loc = res.headers["location"];
       if (res.status < 300 || res.status > 308 || !loc) throw new ProtocolViolationError("apple.account.oauth2-redirect", `sign-in ended with HTTP ${res.status}${loc ? "" : " without a Location"}, expected a redirect to the redirect-url`);
       let next: URL;
       try {
@@ -166,7 +148,7 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
       }
       if (next.origin !== au.origin || hops >= MAX_REDIRECTS) throw new ProtocolViolationError("apple.account.oauth2-redirect", `the sign-in redirected to ${next.origin}${next.pathname.slice(0, 100)}, not to the redirect-url (the form follower stays on ${au.origin}, ${MAX_REDIRECTS} redirects at most)`);
       at = next;
-      res = await exchange(pctx, "account.auth", { method: "GET", url: next.toString(), headers: { "user-agent": ACCOUNT_UA } }, { acceptStatus: [302, 303, 307, 308, 401, 403] });
+      res = await exchange(ctx.protocol, "account.auth", { method: "GET", url: next.toString(), headers: { "user-agent": ACCOUNT_UA } }, { acceptStatus: [302, 303, 307, 308, 401, 403] });
     }
   });
 }
