@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
-import { loadScenarioFile, readProfileFile, withProfileFile } from "../../../src/runner/scenario/read.js";
+import { MAX_PROFILE_FILE_BYTES, loadScenarioFile, readProfileFile, withProfileFile } from "../../../src/runner/scenario/read.js";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
 import { appleWorld, URLS } from "./harness.js";
 
@@ -45,6 +45,12 @@ describe("options.apple.profileFile", () => {
     expect((err as Error).message).toMatch(/s\.yaml: cannot read options\.apple\.profileFile .*enroll\.mobileconfig: no such file/);
     expect(() => readProfileFile(dir, "/")).toThrow(/is not a file/);
     expect(withProfileFile({ profileUrl: "https://x.test/p" }, dir)).toEqual({ profileUrl: "https://x.test/p" });
+  });
+
+  it("a file over 1 MiB is refused before it is read, naming its size", () => {
+    const dir = scenarioDir(new Uint8Array(MAX_PROFILE_FILE_BYTES + 1));
+    expect(() => readProfileFile("enroll.mobileconfig", dir)).toThrow(ScenarioError);
+    expect(() => readProfileFile("enroll.mobileconfig", dir)).toThrow(new RegExp(`is ${MAX_PROFILE_FILE_BYTES + 1} bytes; at most ${MAX_PROFILE_FILE_BYTES}`));
   });
 
   it("the device installs the profile from the file: no download, then SCEP, check-in and commands", async () => {
