@@ -77,17 +77,45 @@ export class ProtocolViolationError extends SimError {
 }
 
 /** Network, TLS, timeout or size-limit failure between device and server. */
+/**
+ * What exactly failed inside a transport kind, where the kind alone does not decide what a device
+ * shows (Windows picks a different WinHTTP HRESULT for an expired than for an untrusted certificate,
+ * iOS a different NSURLError code). Set by the platform adapters from the real failure, and by
+ * injected faults, which must produce the same detail the real failure would.
+ */
+export type TransportDetail =
+  | "tls.untrusted"
+  | "tls.expired"
+  | "tls.wrong-host"
+  | "tls.protocol-version"
+  | "tls.client-cert-required"
+  | "tls.client-cert-refused"
+  | "dns.nxdomain"
+  | "dns.timeout"
+  | "dns.servfail"
+  | "dns.no-address"
+  | "connect.refused"
+  | "connect.timeout"
+  | "reset.before-response"
+  | "reset.mid-body"
+  | "timeout.response"
+  | "redirect.loop"
+  | "redirect.off-host";
+
 export class TransportError extends SimError {
   readonly blame = "transport" as const;
   constructor(
     readonly kind: "timeout" | "refused" | "reset" | "tls" | "too-large" | "aborted" | "http-status" | "dns" | "other",
     message: string,
-    context: ErrorContext & { cause?: unknown; status?: number } = {},
+    context: ErrorContext & { cause?: unknown; status?: number; detail?: TransportDetail } = {},
   ) {
     super(`transport.${kind}`, message, context);
     this.status = context.status;
+    this.detail = context.detail;
   }
   readonly status?: number;
+  /** Finer than `kind` where known; undefined where the adapter could not tell. */
+  readonly detail?: TransportDetail;
 }
 
 /** A bug in enrollsim: an invariant broke. Please report it. */
