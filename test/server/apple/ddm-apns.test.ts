@@ -32,8 +32,9 @@ describe("Apple half: DDM endpoint", () => {
     const dev = await w.device("iphone-15", 11);
     expect((await w.run(dev, "ios-profile", {})).ok).toBe(true);
     const rec = [...w.apple.devices.values()][0]!;
-    // Reach the private check-in handler through the same path the device uses (identity checks passed at enrolment).
-    const declarative = (w.apple as unknown as { declarative(d: unknown, dict: unknown): { status: number; body: Uint8Array } }).declarative.bind(w.apple);
+    // Reach the DDM room's check-in handler directly, as check-in does once the identity checks passed at enrolment.
+    const ddm = (w.apple as unknown as { ddm: { declarative(d: unknown, dict: unknown): { status: number; body: Uint8Array } } }).ddm;
+    const declarative = ddm.declarative.bind(ddm);
     const tokens = declarative(rec, buildDeclarativeManagement({ udid: rec.udid }, "tokens"));
     expect(JSON.parse(Buffer.from(tokens.body).toString()).SyncTokens.DeclarationsToken).toMatch(/^[0-9a-f]{16}$/);
     for (const bad of ['{"StatusItems":[],"Errors":[]}', "not json", '{"StatusItems":{}}']) {

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Who the device is to the enrollment service: the identity provider's web sign-in (or the
+ * auto-enroll task's token), the directory join or registration, the authentication plug-in that
+ * discovery's AuthPolicy selects (OnPremise, Certificate, token, Federated), and Terms of Use.
+ */
+import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
+import { decoded, note, step } from "../../protocol/common/context.js";
+import type { Credentials } from "../../protocol/windows/enroll.js";
+import { federatedSignIn } from "../../protocol/windows/federated.js";
+import { joinDirectory } from "../../protocol/windows/join.js";
+import { termsOfUse, TOU_DECLINED_TEXT, TOU_UNREACHABLE_TEXT } from "../../protocol/windows/terms.js";
+import type { DiscoverResult } from "../../wire/windows/discovery.js";
+import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
+import { TOKEN } from "../../wire/windows/ns.js";
+import { mfaCode, mintToken } from "../../wire/windows/token.js";
+import { toPem } from "../../wire/x509/certificate.js";
+import { enrollScep } from "../behaviors/scep-enrollment.js";
+import type { EnrollRun, WindowsFlowResult } from "./run.js";
+
+export interface SignedIn {
+  /** The identity provider's token (tokenSource idp). */
+  idpToken?: string;
+  /** Add work or school account (Entra): the device registration allowed MDM enrollment. */
+  entraRegistered: boolean;
+}
+
+/** The identity provider sign-in and the directory join / registration that come before discovery. */
+export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsFlowResult> {
+  const { o, w, p, fail, upn, https, embedded, tokenFlow } = run;
+  // ---- Identity provider: the user's web sign-in (OOBE) or the auto-enroll task's token, then the directory join ----
+  let idpToken: string | undefined;
+  if (tokenFlow && o.kind !== "bulk" && o.raw.tokenSource === "idp") {
+    const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
+    if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
+    try {
+      const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined) });
+      if (fed.status === "canceled") {
+        const m = MENROLL.MENROLL_E_USER_CANCELED!;
+        return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt`);
+      }
+      if (fed.status === "refused") return fail("windows.auth.federated-refused", "auth.federated", fed.message);
+      idpToken = fed.token;
+    } catch (e) {
+      if (!(e instanceof TransportError)) throw e;
+      // The identity provider cannot be reached: OOBE shows OOBEIDPS; the GPO auto-enroll task logs CAA30194.
+      if (o.kind === "gpo") return fail("windows.gpo.token-unavailable", "auth.federated", `Auto MDM Enroll: could not get the identity-provider token (CAA30194): ${e.message}`);
+      return fail("windows.oobe.idp-blocked", "auth.federated", `Something went wrong. OOBEIDPS. (${e.message})`);
+    }
+  }
+  const drsUrl = o.raw.drsUrl ?? (embedded && https ? `${https}/windows/drs/join` : undefined);
+  let entraRegistered = false;
+  if (o.kind === "byod" && o.raw.workAccount === "entra") {
+    // Add work or school account (Entra): the device is registered first; the directory's user scopes
+    // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
+    if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
+    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true });
+    if (reg.status === "refused") return fail("windows.join.disallowed", "join.register", `Something went wrong. (${reg.error}: ${reg.message})`);
+    entraRegistered = reg.mdm;
+    if (!reg.mdm) {
+      return fail(
+        "windows.byod.mam-only",
+        "join.register",
+        reg.mam
+          ? "The device is registered but not MDM-enrolled: the user is in the MAM user scope, which takes precedence on personal devices; app-protection policy applies instead"
+          : "The device is registered but not MDM-enrolled: the user is outside the MDM user scope",
+      );
+    }
+  }
+  if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl) {
+    // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.
+    // A provisioning package that creates no local account leaves no way to sign in if the join fails.
+    const noLocalAccount = o.kind === "bulk" && o.raw.bulkPackage?.localAccount === false;
+    const unusable = (why: string) =>
+      fail("windows.bulk.device-unusable", "join.register", `Device unreachable and unusable: the package created no local account and ${why}; wipe or recovery needed`);
+    let joined: Awaited<ReturnType<typeof joinDirectory>>;
+    try {
+      joined = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: o.kind === "bulk" });
+    } catch (e) {
+      if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);
+      throw e;
+    }
+    if (joined.status === "refused" && noLocalAccount) return unusable(`the join failed (${joined.error})`);
+    if (joined.status === "refused") {
+      return fail(
+        "windows.join.disallowed",
+        "join.register",
+        o.kind === "bulk"
+          ? `A setup failure has occurred during bulk enrollment. (${joined.error}: ${joined.message})`
+          : `Something went wrong. (${joined.error}: ${joined.message})`,
+      );
+    }
+  }
+  return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
+}
+
+/** The authentication plug-in discovery's AuthPolicy selects: the credentials of the enrollment requests. */
+export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToken: string | undefined): Promise<Credentials | WindowsFlowResult> {
+  const { ctx, o, w, p, fail, upn, tokenFlow } = run;
+  let creds: Credentials;
+  if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: o.password };
+  else if (disc.authPolicy === "Certificate" && !tokenFlow && o.raw.certificateAuth) {
+    // The provisioning package's certificate (stand-in: enrolled from the foundation SCEP CA with the pool key).
+    const m = MENROLL.MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT!;
+    const missing = () => fail("windows.auth.certificate-missing", "auth.certificate", `${m.name} (${hresultHex(m.hresult)}): certificate authentication requested, no client certificate found`);
+    if (o.raw.certificateAuth === "missing" || !ctx.targets.scepUrl) return missing();
+    const pk = await step(p, "auth.certificate", async () => {
+      const r = await enrollScep(ctx, { url: ctx.targets.scepUrl!, subject: `CN=${w.deviceId}`, challenge: o.raw.packageCertChallenge, extendedKeyUsage: ["1.3.6.1.5.5.7.3.2"] });
+      if (r.outcome.status !== "issued") {
+        note(p, "auth.certificate", { findings: [{ code: "certificate-auth.scep", message: `package certificate not issued: ${r.outcome.status}${"failInfo" in r.outcome ? ` (${String(r.outcome.failInfo)})` : ""}` }] });
+        return undefined;
+      }
+      decoded(p, "auth.certificate", { subject: r.outcome.certificate.subject, issuer: r.outcome.certificate.issuer, serial: r.outcome.certificate.serialHex });
+      return { cert: r.outcome.certificate, key: r.key };
+    });
+    if (!pk) return missing();
+    creds = {
+      kind: "certificate",
+      http: ctx.ports.http.client({ tls: { identity: { certPem: toPem(pk.cert.der), keyPem: p.crypto.privateKeyPem(pk.key) } } }),
+    };
+  } else if (tokenFlow) {
+    // Bulk (provisioning-package) tokens live 180 days by default; tokenValidityDays < 0 simulates an expired package.
+    const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
+    const exp = Math.floor(p.clock.now() / 1000) + Math.round(days * 86400);
+    const token = o.raw.token ?? idpToken ?? mintToken({ upn, tid: "00000000-0000-0000-0000-00000000e501", exp, ...(o.kind === "bulk" ? { bulk: true } : {}) }, o.tokenKey, p.crypto);
+    creds = { kind: "token", valueType: TOKEN.jwt, token };
+  } else if (disc.authPolicy === "Federated") {
+    if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, {
+      secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined),
+    });
+    if (fed.status === "canceled") {
+      const m = MENROLL.MENROLL_E_USER_CANCELED!;
+      return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt; the enrollment stops (auto-enroll retries later)`);
+    }
+    if (fed.status === "refused") {
+      const m = MENROLL.MENROLL_E_DEVICE_AUTHENTICATION_ERROR!;
+      return fail("windows.auth.federated-refused", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): ${uiTextFor(m)} — ${fed.message}`);
+    }
+    creds = { kind: "token", valueType: TOKEN.userToken, token: fed.token };
+  } else return fail("windows.auth.unsupported", "discovery.post", `AuthPolicy ${disc.authPolicy} is not implemented by this device`);
+  return creds;
+}
+
+/** Terms of Use (identity-provider flows): the opaque blob the enrollment request carries as EnrollmentData. */
+export async function acceptTerms(run: EnrollRun, creds: Credentials): Promise<{ enrollmentData?: string } | WindowsFlowResult> {
+  const { o, p, fail, https } = run;
+  let enrollmentData: string | undefined;
+  const tou = o.raw.termsOfUse ?? "none";
+  if (tou !== "none" && creds.kind === "token") {
+    const touUrl = o.raw.termsOfUseUrl ?? (https ? `${https}/windows/tou` : undefined);
+    if (!touUrl) throw new ScenarioError("termsOfUse needs options.windows.termsOfUseUrl");
+    const t = await termsOfUse(p, touUrl, creds.token, tou === "accept");
+    if (t.status === "declined") return fail("windows.tou.declined", "enroll.terms", TOU_DECLINED_TEXT);
+    if (t.status === "unreachable") return fail("windows.tou.unreachable", "enroll.terms", `${TOU_UNREACHABLE_TEXT} (${t.message})`);
+    if (t.status === "error") return fail(`windows.tou.${t.error}`, "enroll.terms", `${TOU_DECLINED_TEXT} (error=${t.error}${t.description ? `: ${t.description}` : ""})`);
+    enrollmentData = t.opaqueBlob;
+  }
+  return enrollmentData !== undefined ? { enrollmentData } : {};
+}

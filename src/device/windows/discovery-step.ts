@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Discovery handling: the discovery URL (identity-provider flows, or given), else the
+ * EnterpriseEnrollment DNS name through the embedded, overridden or system resolver, redirect
+ * confirmation, and the manual server address Settings asks for when no host answers.
+ */
+import { ScenarioError } from "../../errors/index.js";
+import { note } from "../../protocol/common/context.js";
+import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/windows/discovery.js";
+import type { AuthPolicy, DiscoverResult } from "../../wire/windows/discovery.js";
+import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
+import { embeddedDns, mapDns } from "./dns.js";
+import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
+
+export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResult; requestVersion: string } | WindowsFlowResult> {
+  const { ctx, o, id, p, report, fail, upn, osEdition, win11, pretty, strict, embedded, https, tokenFlow } = run;
+  const authPolicies: AuthPolicy[] = tokenFlow ? ["Federated"] : o.raw.certificateAuth ? ["Certificate", "OnPremise", "Federated"] : ["OnPremise", "Federated"];
+  const requestVersion = o.raw.requestVersion ?? (win11 ? "5.0" : "4.0");
+  let dOut: DiscoveryOutcome;
+  const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
+  if (o.raw.discoveryUrl || tokenFlow) {
+    const url = o.raw.discoveryUrl ?? (https ? `${https}/EnrollmentServer/Discovery.svc` : undefined);
+    if (!url) throw new ScenarioError("identity-provider flows need options.windows.discoveryUrl (the MDM discovery URL of the IdP registration)");
+    dOut = await discover(p, { ...base, url });
+  } else {
+    const domain = enrollmentHost(upn).slice("enterpriseenrollment.".length);
+    const mode = o.raw.dns ?? (o.raw.dnsResolvers ? "overrides" : embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
+    // Resolvers that disagree: this device's stub resolver asks one of them.
+    const resolverMap = o.raw.dnsResolvers?.length ? o.raw.dnsResolvers[p.entropy.fork("dns.resolver").int(o.raw.dnsResolvers.length)]! : undefined;
+    const origin = https ? new URL(https) : undefined;
+    const dns =
+      mode === "embedded"
+        ? embeddedDns(domain, origin?.hostname ?? "127.0.0.1")
+        : mode === "overrides"
+          ? mapDns(resolverMap ?? o.raw.dnsOverrides ?? {})
+          : ctx.ports.dns;
+    // The HTTP port connects by URL, not through the DNS port: on embedded runs the name resolved
+    // above is reached at the loopback listener's origin.
+    const http0 = ctx.targets.server?.http;
+    const confirm = (location: string) => {
+      note(p, "discovery.redirect", { prompt: "redirect confirmation", location, answer: o.raw.redirectConfirmation ?? "accept" });
+      return (o.raw.redirectConfirmation ?? "accept") === "accept";
+    };
+    dOut = await discover(p, { ...base, dns, confirmRedirect: confirm, ...(embedded && https ? { originFor: () => https } : {}), ...(embedded && http0 ? { httpOriginFor: () => http0 } : {}) });
+    if (dOut.status === "no-host") {
+      note(p, "discovery.dns", { prompt: "Settings asks the user for the server address", host: dOut.host });
+      if (!o.raw.manualServerUrl) {
+        return fail("windows.discovery.no-enrollment-host", "discovery.dns", `No DNS record for ${dOut.host}: Settings asks the user to type the server address (none given)`);
+      }
+      dOut = await discover(p, { ...base, url: o.raw.manualServerUrl });
+    }
+  }
+  if (dOut.status === "no-host") return fail("windows.discovery.no-enrollment-host", "discovery.dns", `no host ${dOut.host}`);
+  if (dOut.status === "redirect-declined") return fail("windows.discovery.redirect-declined", "discovery.redirect", `The user declined the redirect to ${dOut.location}; enrollment stops`);
+  if (dOut.status === "insecure-redirect") {
+    const m = MENROLL.MENROLL_E_INSECUREREDIRECT!;
+    return fail("windows.discovery.insecure-redirect", "discovery.redirect", `${m.name} (${hresultHex(m.hresult)}): discovery redirected to ${dOut.location}`);
+  }
+  report.discovery = { url: dOut.url, cnameChain: dOut.cnameChain, ...(dOut.status === "found" && dOut.redirectedFrom ? { redirectedFrom: dOut.redirectedFrom } : {}) };
+  if (dOut.status === "fault") return faultResult("discovery.post", dOut.fault, report);
+  const disc = dOut.result;
+  return { disc, requestVersion };
+}

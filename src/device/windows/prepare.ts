@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Before anything goes on the enrollment wire: the enrolment state already on the PC, the device
+ * name, Autopilot device preparation (TPM attestation) and profile, and a provisioning package's
+ * scripts.
+ */
+import { ScenarioError } from "../../errors/index.js";
+import { decoded, step } from "../../protocol/common/context.js";
+import { fetchAutopilotProfile, uploadHardwareHash } from "../../protocol/windows/autopilot.js";
+import { parseAutopilotProfile, type AutopilotProfile } from "../../wire/windows/autopilot.js";
+import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
+import { hardwareHash } from "./csp.js";
+import type { EspPhase } from "./esp.js";
+import { expandNameTemplate } from "./options.js";
+import type { EnrollRun, WindowsFlowResult } from "./run.js";
+
+/** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
+const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
+
+export interface Prepared {
+  deviceName: string;
+  /** The DevicePreparation phase (pushed to the report for Autopilot) and when it started. */
+  prep: EspPhase;
+  prepStart: number;
+  ztdCorrelationId?: string;
+  /** Hybrid Entra join (Autopilot hybrid mode, or the profile's CloudAssignedDomainJoinMethod 1). */
+  hybrid: boolean;
+}
+
+export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowResult> {
+  const { o, id, w, p, report, fail, upn, https } = run;
+  let deviceName =
+    o.kind === "autopilot" && o.raw.autopilot?.deviceNameTemplate
+      ? expandNameTemplate(o.raw.autopilot.deviceNameTemplate, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 15)
+      : o.kind === "bulk" && o.raw.autopilot?.deviceNameTemplate
+        ? expandNameTemplate(o.raw.autopilot.deviceNameTemplate, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 63)
+        : id.deviceName;
+
+  // ---- Enrolment state already on the PC (checked by the enrollment client before anything goes on the wire) ----
+  const existing = o.raw.existingEnrollment ?? "none";
+  if (existing === "other-user") {
+    const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
+    return fail("windows.enroll.already-enrolled", "enroll.precheck", `${m.name} (${hresultHex(m.hresult)}): "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again."`);
+  }
+  if (existing === "cloned-image") {
+    return fail("windows.enroll.machine-already-enrolled", "enroll.precheck", "0x8007064C: The machine is already enrolled (the image carries the source PC's enrollment certificate and EnterpriseMgmt state)");
+  }
+  // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
+  // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).
+  if (o.kind === "gpo" && NON_ROUTABLE_SUFFIX.test(upn.split("@")[1] ?? "")) {
+    const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
+    return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(m.hresult).toLowerCase()}) — ${m.name}: UPN suffix of ${upn} is not routable`);
+  }
+
+  // ---- Device preparation: TPM attestation (self-deploying / pre-provisioned) ----
+  const prepStart = p.clock.now();
+  const prep: EspPhase = { phase: "DevicePreparation", startedAt: prepStart, result: "success", items: [] };
+  if (o.kind === "autopilot") report.esp.push(prep);
+  if (o.kind === "autopilot" && (o.mode === "self-deploying" || o.mode === "pre-provisioned")) {
+    // A VM's virtual TPM or a TPM 1.2 cannot do the attestation self-deploying/pre-provisioning need.
+    const tpm = o.raw.tpm ?? w.tpmVersion;
+    const tpmOk = tpm === "2.0";
+    prep.items!.push({ kind: "tpm", id: "Securing your hardware", state: tpmOk ? "done" : "failed", doneAfterMs: 0 });
+    if (!tpmOk) {
+      prep.result = "failed";
+      prep.endedAt = p.clock.now();
+      prep.screen = "Securing your hardware (Failed: 0x800705b4)";
+      decoded(p, "esp.device-preparation", { ...prep });
+      return fail("windows.autopilot.tpm-attestation", "esp.device-preparation", `${prep.screen}; then "Previous step failed" for network join and MDM registration (TPM ${tpm})`);
+    }
+  }
+
+  // ---- Autopilot profile ----
+  let ztdCorrelationId: string | undefined;
+  let hybrid = o.kind === "autopilot" && o.mode === "hybrid";
+  if (o.kind === "autopilot") {
+    const source = o.raw.autopilot?.profileSource ?? "assumed";
+    let profile: AutopilotProfile | undefined;
+    if (source === "file") profile = await step(p, "autopilot.profile", async () => parseAutopilotProfile(o.raw.autopilot?.profileFile ?? ""));
+    else if (source === "service") {
+      if (!https) throw new ScenarioError("profileSource service needs the embedded server");
+      // The hash was uploaded from this PC before its hardware changed (Get-WindowsAutopilotInfo -Online).
+      if (o.raw.autopilot?.uploadHash) await uploadHardwareHash(p, `${https}/windows/autopilot/register`, id.serialNumber, hardwareHash(id, ""));
+      const got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id, o.raw.autopilot?.hardwareChange ?? ""));
+      if (got.status === "not-registered") {
+        prep.result = "failed";
+        prep.endedAt = p.clock.now();
+        return fail("windows.autopilot.profile-missing", "autopilot.profile", "No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot)");
+      }
+      if (got.status === "attention-required") {
+        prep.result = "failed";
+        prep.endedAt = p.clock.now();
+        return fail("windows.autopilot.hardware-changed", "autopilot.profile", "The hardware hash no longer matches the registered device: profile status \"Attention required\" (no profile until reset and re-registration)");
+      }
+      profile = got.profile;
+    }
+    if (profile) {
+      if (profile.CloudAssignedDomainJoinMethod === 1) hybrid = true;
+      ztdCorrelationId = profile.ZtdCorrelationId;
+      if (profile.CloudAssignedDeviceName && !o.raw.autopilot?.deviceNameTemplate) {
+        deviceName = expandNameTemplate(profile.CloudAssignedDeviceName, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 15);
+      }
+      decoded(p, "autopilot.profile", { source, tenant: profile.CloudAssignedTenantDomain, deviceName, ztdCorrelationId, oobeConfig: profile.CloudAssignedOobeConfig });
+    }
+  }
+
+  // ---- Provisioning package content (bulk): its scripts run in system context before the join ----
+  if (o.kind === "bulk" && o.raw.bulkPackage?.scripts?.length) {
+    for (const sc of o.raw.bulkPackage.scripts) {
+      const exitCode = sc.exitCode ?? 0;
+      decoded(p, "package.script", { name: sc.name, context: "system", exitCode });
+      if (exitCode !== 0) {
+        // The package stops half-applied; with system rights the script already changed the OS.
+        return fail("windows.bulk.script-failed", "package.script", `Provisioning package script "${sc.name}" exited with ${exitCode} in system context: the package stopped half-applied and the device is broken until reimaged`);
+      }
+    }
+  }
+  return { deviceName, prep, prepStart, ...(ztdCorrelationId !== undefined ? { ztdCorrelationId } : {}), hybrid };
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/**
+ * WSTEP renewal (ROBO) during an enrollment: RequestType Renew with a PKCS#7 signed by the current
+ * identity, over client TLS, on demand (options.windows.renew) or when the provisioning document's
+ * RenewPeriod/RetryInterval schedule (renewal.ts) says so, checked before each poll. A renewed
+ * certificate replaces the session client's identity.
+ */
+import { TransportError } from "../../errors/index.js";
+import { renewSecurityToken } from "../../protocol/windows/enroll.js";
+import type { SoapFault } from "../../wire/windows/soap.js";
+import type { Certificate } from "../../wire/x509/certificate.js";
+import type { Management } from "./management.js";
+import type { Provisioned } from "./provisioning.js";
+import { RenewalSchedule } from "./renewal.js";
+import type { EnrollRun } from "./run.js";
+
+export class EnrollmentRenewal {
+  private current: Certificate;
+  private renewal?: RenewalSchedule;
+
+  constructor(
+    private readonly run: EnrollRun,
+    private readonly prov: Provisioned,
+    private readonly mgmt: Management,
+  ) {
+    this.current = prov.apply.cert;
+  }
+
+  /** Renews now; a SOAP fault is returned, a transport failure thrown. */
+  async renewNow(): Promise<SoapFault | undefined> {
+    const { p, report } = this.run;
+    const { key, apply, keychain, request } = this.prov;
+    const mtls = this.mgmt.clientFor(this.current, true);
+    const r = await renewSecurityToken(p, { ...request, http: mtls, cert: this.current }).finally(() => mtls.close().catch(() => {}));
+    if (r.status === "fault") return r.fault;
+    keychain.identities = [...keychain.identities.filter((i) => i.label !== "mdm-renewed"), { label: "mdm-renewed", certificate: r.cert, key, chain: apply.roots }];
+    this.current = r.cert;
+    report.renewed = true;
+    await this.mgmt.http.close().catch(() => {});
+    this.mgmt.http = this.mgmt.clientFor(r.cert, !this.mgmt.useMd5);
+    return undefined;
+  }
+
+  /** Starts the schedule from the provisioning document's Renew characteristic for the certificate in use. */
+  schedule(): void {
+    this.renewal = new RenewalSchedule(this.run.p.clock, this.prov.doc.renew);
+    this.renewal.certificate(this.current.notAfter);
+  }
+
+  /** Before each poll: renew when the schedule says so and record the attempt. */
+  async renewIfDue(): Promise<void> {
+    const renewal = this.renewal;
+    if (!renewal?.due()) return;
+    let why: string | undefined;
+    try {
+      const f = await this.renewNow();
+      if (f) why = `${f.name} (${f.hresultHex})`;
+    } catch (e) {
+      // An unreachable enrollment service is a failed attempt too: retried after RetryInterval.
+      if (!(e instanceof TransportError)) throw e;
+      why = e.message;
+    }
+    renewal.record(!why, why);
+    if (!why) renewal.certificate(this.current.notAfter);
+    this.run.report.renewals = renewal.attempts;
+  }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What every room of the Windows enrollment shares: the run (device, options, ports, report) and
+ * the shapes of its result. enrollment.ts builds the run and walks the rooms in protocol order:
+ * prepare.ts (pre-checks, Autopilot, packages) → auth.ts (IdP, directory join) → discovery-step.ts →
+ * auth.ts (authentication plug-in, Terms of Use) → provisioning.ts (XCEP, WSTEP, provisioning
+ * document) → management.ts (OMA-DM sessions, polls) with renewal-run.ts → esp-run.ts (ESP).
+ */
+import { ScenarioError } from "../../errors/index.js";
+import type { ProtocolContext } from "../../protocol/common/context.js";
+import type { SoapFault } from "../../wire/windows/soap.js";
+import type { FlowContext, FlowResult } from "../flow.js";
+import type { DeviceIdentity, WindowsIdentity } from "../identity.js";
+import type { EspPhase } from "./esp.js";
+import { firewalled } from "./firewall.js";
+import type { ResolvedWindowsOptions } from "./options.js";
+import { withOsVersion } from "./esp-extra.js";
+import { substitute } from "../behaviors/substitute.js";
+
+export interface WindowsReport {
+  discovery?: { url: string; cnameChain: string[]; redirectedFrom?: string };
+  addr?: string;
+  sessions: number;
+  /** Who ended the enrollment: the server (Exec DMClient/Provider/<id>/Unenroll) or the user (Alert 1226). */
+  unenrolled?: "server" | "user";
+  /** Sessions started by a push (Alert 1200). */
+  pushSessions?: number;
+  /** The enrollment certificate was renewed (WSTEP Renew) and the next session used the new one. */
+  renewed?: boolean;
+  /** Scheduled renewal attempts (RenewPeriod/RetryInterval), device time. */
+  renewals?: { at: number; ok: boolean; error?: string }[];
+  esp: EspPhase[];
+  findings: number;
+}
+
+/**
+ * `serverIds`: what a steady-state check-in needs besides the certificate (the w7 ADDR, the
+ * DeviceID). The runner does not carry flow-provided ids yet (see docs/windows.md); the check-in
+ * reads them when it does.
+ */
+export type WindowsFlowResult = FlowResult & { windows: WindowsReport; serverIds?: Record<string, string> };
+
+/** One device's enrollment: what the rooms read (device, options, targets) and the report they fill. */
+export interface EnrollRun {
+  ctx: FlowContext;
+  o: ResolvedWindowsOptions;
+  /** The identity with options.windows.osVersion applied. */
+  id: DeviceIdentity;
+  w: WindowsIdentity;
+  /** The protocol context, behind the site's firewall when one is configured. */
+  p: ProtocolContext;
+  report: WindowsReport;
+  upn: string;
+  osEdition: string;
+  win11: boolean;
+  pretty: boolean;
+  strict: boolean;
+  embedded: boolean;
+  https: string | undefined;
+  /** Identity-provider flows (everything but BYOD) present a token. */
+  tokenFlow: boolean;
+  fail(code: string, stepName: string, message: string): WindowsFlowResult;
+}
+
+const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;
+
+export function createRun(ctx: FlowContext, o: ResolvedWindowsOptions): EnrollRun {
+  // options.windows.osVersion: a build older than the catalog's (esp-extra.ts).
+  const id = withOsVersion(ctx.identity, o.raw.osVersion);
+  const w = id.windows;
+  if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);
+  // The site's proxy/firewall (options.windows.firewall) refuses some URLs for the device's web requests.
+  const p = o.raw.firewall?.length ? { ...ctx.protocol, http: firewalled(ctx.protocol.http, o.raw.firewall) } : ctx.protocol;
+  const report: WindowsReport = { sessions: 0, esp: [], findings: 0 };
+  const fail = (code: string, stepName: string, message: string): WindowsFlowResult => ({ ok: false, code, step: stepName, message, keychain: { identities: [] }, windows: report });
+  const upn = substitute(o.upn, id);
+  const osEdition = String(o.raw.osEdition ?? w.edition.osEdition);
+  const win11 = isWin11(id.os.version);
+  const pretty = o.xmlStyle === "pretty";
+  const strict = o.raw.strict ?? false;
+  const embedded = ctx.targets.server?.embedded ?? false;
+  const https = ctx.targets.server?.https;
+  const tokenFlow = o.kind !== "byod";
+  return { ctx, o, id, w, p, report, fail, upn, osEdition, win11, pretty, strict, embedded, https, tokenFlow };
+}
+
+export const faultResult = (stepName: string, f: SoapFault, report: WindowsReport): WindowsFlowResult => ({
+  ok: false,
+  code: `windows.fault.${f.errorType ?? f.subcode ?? "unknown"}`,
+  step: stepName,
+  message: `${f.name} (${f.hresultHex}): ${f.uiText}${f.reason ? ` — server says: ${f.reason}` : ""}`,
+  keychain: { identities: [] },
+  windows: report,
+});

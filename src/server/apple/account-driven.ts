@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Account-driven enrollment (User Enrollment BYOD and account-driven device enrollment): the
+ * .well-known discovery document, the BaseURL that answers 401 Bearer until a valid access token
+ * comes, the apple-as-web sign-in form, and the Bearer check on every later MDM request.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { LOGIN_REDIRECT, json, text, type AppleCore, type DeviceRecord } from "./core.js";
+import { verifyMachineInfo } from "./ade.js";
+import type { ProfileService } from "./profile-service.js";
+
+export class AccountEnrollment {
+  /** Account-driven profiles issued per managed Apple ID. */
+  private readonly accountEnrollments = new Map<string, number>();
+
+  constructor(
+    private readonly core: AppleCore,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  /** The managed Apple ID a request's Bearer token belongs to; undefined without one, null when unknown. */
+  bearerUser(req: HttpRequest): string | null | undefined {
+    const h = req.headers?.authorization;
+    if (!h) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(h.trim());
+    if (!m) return null;
+    const t = m[1]!;
+    const issued = this.core.accountAuthority.userOf(t);
+    if (issued !== undefined) return issued;
+    const a = this.core.config.account;
+    return a?.tokens?.includes(t) ? `token-user-${a.tokens.indexOf(t) + 1}@enrollsim.test` : null;
+  }
+
+  /** GET /.well-known/com.apple.remotemanagement: the account-driven enrollment services. */
+  wellKnown(req: HttpRequest): HttpResponse {
+    if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
+    if (this.core.config.account?.wellKnown === "failed") {
+      return this.core.reject("account.well-known", json(403, { code: "com.apple.well-known.failed", description: "account-driven enrollment is not available for this user", message: "This account cannot be used to enroll." }));
+    }
+    const urls = this.core.ctx.urls();
+    return json(200, {
+      Servers: [
+        { Version: "mdm-byod", BaseURL: `${urls.https}/apple/account/byod` },
+        { Version: "mdm-adde", BaseURL: `${urls.https}/apple/account/adde` },
+      ],
+    });
+  }
+
+  /** POST BaseURL: CMS-signed request; 401 Bearer apple-as-web until a valid token comes; then the profile. */
+  async enroll(req: HttpRequest, mode: "BYOD" | "ADDE"): Promise<HttpResponse> {
+    if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });
+    const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim();
+    if (type !== "application/pkcs7-signature") return this.core.reject("account.content-type", text(415, `expected application/pkcs7-signature, got "${type}"`));
+    const checked = verifyMachineInfo(this.core, req.body ?? new Uint8Array(0));
+    if (!("info" in checked)) return checked;
+    if (mode === "BYOD" && (checked.info.UDID !== undefined || checked.info.SERIAL !== undefined)) {
+      return this.core.reject("account.byod-hardware-ids", text(400, "a User Enrollment request must not carry UDID or SERIAL"));
+    }
+    const user = this.bearerUser(req);
+    if (!user) {
+      if (user === null) this.core.reject("account.bad-token", text(401, "unknown access token"));
+      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge() } };
+    }
+    const a = this.core.config.account ?? {};
+    if (a.mdmAuthorityDefined === false) {
+      return this.core.reject("account.no-mdm-authority", json(403, { code: "MdmAuthorityNotDefined", message: "The tenant has no MDM authority; devices cannot enroll." }));
+    }
+    const product = typeof checked.info.PRODUCT === "string" ? checked.info.PRODUCT : "";
+    const family = /^iPhone/.test(product) ? "iPhone" : /^iPad/.test(product) ? "iPad" : /^(Mac|iMac)/.test(product) ? "Mac" : "other";
+    if (a.allowedDeviceTypes && !(a.allowedDeviceTypes as string[]).includes(family)) {
+      return this.core.reject("account.device-type", json(403, { code: "DeviceTypeNotSupported", message: `${family} devices are not allowed to enroll` }));
+    }
+    if (a.unlicensedUsers?.includes(user)) {
+      return this.core.reject("account.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
+    }
+    const n = this.accountEnrollments.get(user) ?? 0;
+    if (a.maxDevicesPerUser !== undefined && n >= a.maxDevicesPerUser) {
+      return this.core.reject("account.device-cap", json(403, { code: "DeviceCapReached", message: `Device Cap Reached: ${user} already has ${n} devices` }));
+    }
+    const noPush = this.core.services.enrollmentRefusal();
+    if (noPush) return this.core.reject("apns.certificate", noPush);
+    this.accountEnrollments.set(user, n + 1);
+    this.core.accountAuthority.enrolled(user);
+    return this.profiles.response(await this.profiles.profile({ mode, user }));
+  }
+
+  /** The sign-in page of the apple-as-web session: a form; a good password ends in a 308 to the login scheme. */
+  auth(req: HttpRequest): HttpResponse {
+    const url = new URL(req.url, "http://localhost");
+    if (req.method === "GET") {
+      const user = (url.searchParams.get("user-identifier") ?? "").slice(0, 320);
+      const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const html = `<!doctype html><html><head><title>enrollsim sign-in</title></head><body>
+<form method="post" action="/apple/account/auth">
+<input type="email" name="username" value="${esc(user)}">
+<input type="password" name="password" value="">
+<input type="hidden" name="flow" value="apple-as-web">
+<button type="submit">Sign in</button>
+</form></body></html>`;
+      return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: new Uint8Array(Buffer.from(html)), url: "" };
+    }
+    if (req.method !== "POST") return text(405, "method not allowed", { allow: "GET, POST" });
+    const form = new URLSearchParams(Buffer.from((req.body ?? new Uint8Array(0)).subarray(0, 16384)).toString("utf8"));
+    const user = form.get("username") ?? "";
+    const refusal = this.core.accountAuthority.signInRefusal(user, form.get("password"));
+    if (refusal) return this.core.reject("account.sign-in", text(401, refusal));
+    const token = this.core.accountAuthority.issue(user);
+    return { status: 308, headers: { location: `${LOGIN_REDIRECT}?access-token=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  /** Account-driven devices carry their Bearer token on every MDM request. */
+  checkBearer(req: HttpRequest, d: DeviceRecord): HttpResponse | undefined {
+    if (!d.accountUser) return undefined;
+    if (this.bearerUser(req) !== d.accountUser) {
+      return this.core.reject("mdm.bearer", { ...text(401, "missing or wrong Bearer token"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge() } });
+    }
+    return undefined;
+  }
+}

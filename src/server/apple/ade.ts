@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Automated Device Enrollment: the enroll endpoint that takes CMS-signed MachineInfo (verified
+ * against the test device CA) and the stand-in for Apple's cloud-configuration service.
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { testDeviceCa } from "../../device/apple/device-ca.js";
+import { compareVersions } from "../../device/apple/commands.js";
+import { parseSignedData, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
+import { parsePlistDict, type PlistDict } from "../../wire/apple/plist.js";
+import { sameBytes, toPem, verifyCertificateSignature } from "../../wire/x509/certificate.js";
+import { json, text, type AppleCore } from "./core.js";
+import type { ProfileService } from "./profile-service.js";
+
+/** Verifies signed MachineInfo against the test device CA. */
+export function verifyMachineInfo(core: AppleCore, der: Uint8Array): { info: PlistDict } | HttpResponse {
+  let sd;
+  try {
+    sd = parseSignedData(der, "MachineInfo");
+  } catch (e) {
+    return core.reject("ade.machineinfo.malformed", text(400, `MachineInfo is not CMS SignedData: ${(e as Error).message}`));
+  }
+  const signer = sd.signers[0];
+  const cert = signer && findSignerCert(signer, sd.certificates);
+  if (!signer || !cert || !sd.content) return core.reject("ade.machineinfo.unsigned", text(400, "MachineInfo has no signer, signer certificate or content"));
+  if (!verifySigner(sd, signer, cert.spki, core.ctx.crypto).ok) return core.reject("ade.machineinfo.bad-signature", text(403, "MachineInfo signature does not verify"));
+  const ca = testDeviceCa(core.ctx.crypto).cert;
+  if (!sameBytes(cert.issuerDer, ca.subjectDer) || !verifyCertificateSignature(cert, ca.spki, core.ctx.crypto)) {
+    return core.reject("ade.machineinfo.untrusted", text(403, "MachineInfo signer is not issued by the trusted device CA"));
+  }
+  try {
+    return { info: parsePlistDict(sd.content, "MachineInfo", { maxBytes: 64 * 1024 }) };
+  } catch (e) {
+    return core.reject("ade.machineinfo.plist", text(400, (e as Error).message));
+  }
+}
+
+export class AdeService {
+  constructor(
+    private readonly core: AppleCore,
+    private readonly profiles: ProfileService,
+  ) {}
+
+  async enroll(req: HttpRequest): Promise<HttpResponse> {
+    let der: Uint8Array;
+    if (req.method === "POST") {
+      const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim();
+      if (type !== "application/pkcs7-signature") return this.core.reject("ade.content-type", text(415, `expected application/pkcs7-signature, got "${type}"`));
+      der = req.body ?? new Uint8Array(0);
+    } else if (req.method === "GET") {
+      const h = req.headers?.["x-apple-aspen-deviceinfo"];
+      if (!h) return this.core.reject("ade.no-deviceinfo", text(400, "missing x-apple-aspen-deviceinfo"));
+      der = new Uint8Array(Buffer.from(h, "base64"));
+    } else return text(405, "method not allowed", { allow: "GET, POST" });
+    const checked = verifyMachineInfo(this.core, der);
+    if (!("info" in checked)) return checked;
+    const mi = checked.info;
+    const c = this.core.config;
+    if (c.basicAuth) {
+      const want = `Basic ${Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString("base64")}`;
+      if (req.headers?.authorization !== want) return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": 'Basic realm="enrollsim"' } };
+    }
+    if (c.requireOsVersion && typeof mi.OS_VERSION === "string" && compareVersions(mi.OS_VERSION, c.requireOsVersion.osVersion) < 0) {
+      return json(403, {
+        code: "com.apple.softwareupdate.required",
+        description: `Update to ${c.requireOsVersion.osVersion} is required`,
+        message: "Your device must be updated before it can enroll.",
+        details: { OSVersion: c.requireOsVersion.osVersion, ...(c.requireOsVersion.buildVersion ? { BuildVersion: c.requireOsVersion.buildVersion } : {}) },
+      });
+    }
+    const gated = this.core.field.adeGate(req, mi);
+    if (gated) return gated;
+    const noPush = this.core.services.enrollmentRefusal();
+    if (noPush) return this.core.reject("apns.certificate", noPush);
+    this.core.stats.adeEnrollments++;
+    return this.profiles.response(await this.profiles.profile());
+  }
+
+  /** Stand-in for Apple's cloud-configuration service: what Setup Assistant receives for a serial. */
+  cloudConfig(req: HttpRequest): HttpResponse {
+    const serial = new URL(req.url, "http://localhost").searchParams.get("serial") ?? "";
+    if (!/^[A-Z0-9]{8,14}$/.test(serial)) return text(400, "serial is required");
+    if (this.core.config.adeUnassigned) {
+      const reason = this.core.config.adeUnassignedReason ?? "not-assigned";
+      const body =
+        reason === "released"
+          ? { code: "DEVICE_RELEASED", serial, message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" }
+          : reason === "profile-before-token"
+            ? { code: "PROFILE_NOT_FOUND", serial, message: "the enrollment profile was created before the ADE token was uploaded and is not known to Apple's service" }
+            : { code: "DEVICE_NOT_ASSIGNED", serial };
+      return this.core.reject(`ade.${reason}`, json(404, body));
+    }
+    const urls = this.core.ctx.urls();
+    return json(200, {
+      url: `${urls.https}/apple/ade/enroll`,
+      await_device_configured: true,
+      is_supervised: true,
+      is_mandatory: true,
+      is_mdm_removable: false,
+      department: "enrollsim reference",
+      support_phone_number: "+1 555 0100",
+      skip_setup_items: ["AppleID", "Siri"],
+      anchor_certs: [toPem(this.core.ctx.scep.id.ca.der)],
+      ...(this.core.config.cloudConfig ?? {}),
+    });
+  }
+}

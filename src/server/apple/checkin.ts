@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The check-in endpoint (PUT /apple/checkin): Authenticate creates the device record (ownership from
+ * the corporate identifiers, Bearer user for account-driven enrollments) and queues the scripted
+ * commands; TokenUpdate, CheckOut, UserAuthenticate, bootstrap tokens and DeclarativeManagement
+ * check-ins follow.
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpResponse } from "../../ports/http.js";
+import { CHECKIN_CONTENT_TYPE, parseCheckin } from "../../wire/apple/mdm.js";
+import type { PlistDict } from "../../wire/apple/plist.js";
+import { hex } from "../../wire/x509/certificate.js";
+import { empty, jsonToPlist, plistRes, text, type AppleCore, type DeviceRecord } from "./core.js";
+import { deviceIdentity, type TlsRequest } from "./identity.js";
+import type { AccountEnrollment } from "./account-driven.js";
+import type { CommandQueue } from "./command-queue.js";
+import type { DdmService } from "./ddm.js";
+
+export class CheckinService {
+  private readonly failedOnce = new Set<string>();
+  private corporateSet?: Set<string>;
+
+  constructor(
+    private readonly core: AppleCore,
+    private readonly queue: CommandQueue,
+    private readonly account: AccountEnrollment,
+    private readonly ddm: DdmService,
+  ) {}
+
+  /** The imported corporate identifiers (empty when the upload failed). */
+  private corporateIds(): Set<string> {
+    if (this.corporateSet) return this.corporateSet;
+    const ids = this.core.config.corporate?.identifiers ?? [];
+    const bad = ids.filter((x) => x.includes("."));
+    if (bad.length) this.core.log.push(`corporate identifier upload failed: ${bad.length} entr${bad.length === 1 ? "y contains" : "ies contain"} "." (e.g. ${bad[0]}); nothing was imported`);
+    this.corporateSet = new Set(bad.length ? [] : ids.map((x) => x.trim().toUpperCase()));
+    return this.corporateSet;
+  }
+
+  handle(req: TlsRequest): HttpResponse {
+    if (req.method !== "PUT") return this.core.reject("checkin.method", text(405, `check-in must use PUT, not ${req.method}`, { allow: "PUT" }));
+    const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim();
+    if (type !== CHECKIN_CONTENT_TYPE) return this.core.reject("checkin.content-type", text(400, `check-in Content-Type must be ${CHECKIN_CONTENT_TYPE}, got "${type}"`));
+    const cert = deviceIdentity(this.core, req);
+    if (!("der" in cert)) return cert;
+    let msg;
+    try {
+      msg = parseCheckin(req.body ?? new Uint8Array(0), { maxBytes: 256 * 1024 });
+    } catch (e) {
+      return this.core.reject("checkin.malformed", text(400, (e as Error).message));
+    }
+    const fp = hex(this.core.ctx.crypto.digest("sha256", cert.der));
+    const udid = msg.udid ?? msg.enrollmentId!;
+    this.core.stats.checkins[msg.messageType] = (this.core.stats.checkins[msg.messageType] ?? 0) + 1;
+    if (this.core.config.fault === "checkin-401" && msg.messageType !== "Authenticate" && msg.messageType !== "CheckOut") {
+      return this.core.reject("checkin.fault-401", text(401, "unauthorized (fault: checkin-401)"));
+    }
+    if (msg.messageType === "Authenticate") {
+      if (this.core.config.fault === "first-authenticate-500" && !this.failedOnce.has(udid)) {
+        this.failedOnce.add(udid);
+        return this.core.reject("checkin.fault-500", text(500, "enrollment state not ready (fault: first-authenticate-500)"));
+      }
+      if (msg.topic !== this.core.config.topic) return this.core.reject("checkin.topic", text(400, `Topic ${msg.topic} is not this server's push topic`));
+      if (this.core.config.requireHardwareIds && (msg.udid === undefined || typeof msg.dict.SerialNumber !== "string")) {
+        return this.core.reject("checkin.no-hardware-ids", text(400, `Authenticate without UDID/SerialNumber (EnrollmentID ${msg.enrollmentId ?? "-"}): this server keys devices by hardware identifiers`));
+      }
+      const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
+      const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
+      const ownership = (serial && this.corporateIds().has(serial)) || (imei && this.corporateIds().has(imei)) ? "corporate" : "personal";
+      if (this.core.config.corporate?.blockPersonal && ownership === "personal") {
+        return this.core.reject("checkin.personal-blocked", text(403, "personal devices are blocked by the enrollment restrictions (device not pre-declared as corporate)"));
+      }
+      const accountUser = this.account.bearerUser(req);
+      if (accountUser === null || (msg.enrollmentId && !accountUser)) {
+        return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
+      }
+      const d: DeviceRecord = {
+        udid,
+        certFingerprint: fp,
+        topic: msg.topic,
+        serialNumber: typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber : undefined,
+        tokenUpdates: 0,
+        awaitingConfiguration: false,
+        checkedOut: false,
+        queue: [],
+        deferred: [],
+        results: [],
+        deviceConfiguredSent: false,
+        users: [],
+        identity: cert.der,
+        ownership,
+        ...(accountUser ? { accountUser } : {}),
+      };
+      this.core.devices.set(udid, d);
+      this.core.field.onAuthenticate(d);
+      for (const c of this.core.config.commands.filter((x) => this.core.field.commandApplies(x, msg.dict))) this.queue.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
+      if (this.core.config.ddm?.enabled) this.queue.enqueue(d, "DeclarativeManagement");
+      return empty();
+    }
+    const d = this.core.devices.get(udid);
+    if (!d || d.certFingerprint !== fp) {
+      const status = this.core.config.unknownDeviceStatus ?? 401;
+      return this.core.reject("checkin.unknown-device", text(status, status === 500 ? `enrollment not associated with cert (${msg.messageType} from ${udid} without a prior Authenticate)` : `${msg.messageType} from ${udid} without a prior Authenticate with this identity`));
+    }
+    const noBearer = this.account.checkBearer(req, d);
+    if (noBearer) return noBearer;
+    switch (msg.messageType) {
+      case "TokenUpdate":
+        if (typeof msg.dict.UserID === "string") {
+          if (!d.users.includes(msg.dict.UserID)) d.users.push(msg.dict.UserID);
+          return empty();
+        }
+        d.tokenUpdates++;
+        if (msg.dict.Token instanceof Uint8Array) d.pushToken = hex(msg.dict.Token).toLowerCase();
+        if (typeof msg.dict.PushMagic === "string") d.pushMagic = msg.dict.PushMagic;
+        d.awaitingConfiguration = msg.dict.AwaitingConfiguration === true;
+        if (d.tokenUpdates === 1) this.core.services.onFirstTokenUpdate(d, d.awaitingConfiguration);
+        if (d.awaitingConfiguration && this.core.config.autoDeviceConfigured && !d.deviceConfiguredSent && this.core.services.releaseAllowed(d)) {
+          d.deviceConfiguredSent = true;
+          this.queue.enqueue(d, "DeviceConfigured");
+        }
+        return empty();
+      case "CheckOut":
+        d.checkedOut = true;
+        return empty();
+      case "DeclarativeManagement":
+        return this.ddm.declarative(d, msg.dict);
+      case "UserAuthenticate":
+        if (!this.core.config.userChannel) return text(410, "user channel declined");
+        return plistRes(msg.dict.DigestResponse === undefined ? { DigestChallenge: "" } : { AuthToken: randomUUID() });
+      case "GetBootstrapToken":
+        return plistRes({ BootstrapToken: d.bootstrapToken ?? new Uint8Array(0) });
+      case "SetBootstrapToken": {
+        const t = msg.dict.BootstrapToken;
+        if (!(t instanceof Uint8Array)) return this.core.reject("checkin.bootstrap", text(400, "SetBootstrapToken without BootstrapToken data"));
+        d.bootstrapToken = t.length ? t : undefined;
+        return empty();
+      }
+      default:
+        return this.core.reject("checkin.unsupported", text(400, `MessageType ${msg.messageType} is not supported by the reference server`));
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The command queue: commands queued per device, the command channel (PUT /apple/mdm) that hands
+ * them out one at a time and records results (NotNow defers to the next session), and pushes to the
+ * devices' tokens so they come and fetch.
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpResponse } from "../../ports/http.js";
+import { buildCommand, parseCommandResult } from "../../wire/apple/mdm.js";
+import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
+import { hex } from "../../wire/x509/certificate.js";
+import { empty, text, type AppleCore, type DeviceRecord } from "./core.js";
+import { deviceIdentity, type TlsRequest } from "./identity.js";
+import type { AccountEnrollment } from "./account-driven.js";
+import { sendMdmPush, type MockApns } from "./apns.js";
+
+export class CommandQueue {
+  constructor(
+    private readonly core: AppleCore,
+    private readonly account: AccountEnrollment,
+    /** The mock APNs beside the half, once running. */
+    private readonly apns: () => MockApns | undefined,
+  ) {}
+
+  enqueue(d: DeviceRecord, requestType: string, payload: PlistDict = {}): string {
+    const uuid = randomUUID().toUpperCase();
+    d.queue.push({ uuid, requestType, body: buildPlistBytes(buildCommand(uuid, requestType, payload)) });
+    return uuid;
+  }
+
+  handle(req: TlsRequest): HttpResponse {
+    if (req.method !== "PUT") return this.core.reject("mdm.method", text(405, `the command channel must use PUT, not ${req.method}`, { allow: "PUT" }));
+    const cert = deviceIdentity(this.core, req);
+    if (!("der" in cert)) return cert;
+    let r;
+    try {
+      r = parseCommandResult(req.body ?? new Uint8Array(0), { maxBytes: 4 * 1024 * 1024 });
+    } catch (e) {
+      return this.core.reject("mdm.malformed", text(400, (e as Error).message));
+    }
+    const udid = r.udid ?? r.enrollmentId!;
+    const d = this.core.devices.get(udid);
+    if (!d || d.certFingerprint !== hex(this.core.ctx.crypto.digest("sha256", cert.der))) {
+      const status = this.core.config.unknownDeviceStatus ?? 401;
+      return this.core.reject("mdm.unknown-device", text(status, status === 500 ? `enrollment not associated with cert (${udid})` : `unknown device ${udid}`));
+    }
+    const noBearer = this.account.checkBearer(req, d);
+    if (noBearer) return noBearer;
+    if (r.status === "Idle") {
+      // NotNow'd commands come back on the next session (MicroMDM style), not the same one.
+      d.queue.unshift(...d.deferred.splice(0));
+    } else {
+      const inflight = d.inflight;
+      if (!inflight || inflight.uuid !== r.commandUUID) return this.core.reject("mdm.unexpected-result", text(400, `result for ${r.commandUUID}, which is not the command in flight`));
+      d.inflight = undefined;
+      this.core.stats.results[r.status] = (this.core.stats.results[r.status] ?? 0) + 1;
+      d.results.push({ commandUUID: inflight.uuid, requestType: inflight.requestType, status: r.status, ...(r.dict.ErrorChain ? { errorChain: r.dict.ErrorChain } : {}) });
+      if (r.status === "NotNow") d.deferred.push(inflight);
+      if (this.core.field.afterResult(d, inflight.requestType, r.status, this.core.devices)) return empty();
+    }
+    if (this.core.config.fault === "command-html" && d.queue.length) return { status: 200, headers: { "content-type": "text/html" }, body: new Uint8Array(Buffer.from("<html>maintenance</html>")), url: "" };
+    const next = d.queue.shift();
+    if (!next) return empty();
+    d.inflight = next;
+    this.core.stats.commandsSent++;
+    return { status: 200, headers: { "content-type": "application/xml" }, body: next.body, url: "" };
+  }
+
+
+  /** Pushes (HTTP/2, as a provider) to each device's token at the configured APNs (default: the mock beside the half). */
+  async pushTo(targets: DeviceRecord[], o: { collapseId?: string; expiration?: number }): Promise<{ udid: string; status: number; reason?: string; apnsId?: string }[]> {
+    const base = this.core.config.apnsUrl ?? this.apns()?.url;
+    const out = [];
+    for (const d of targets) {
+      if (!base || !d.pushToken || !d.pushMagic) {
+        out.push({ udid: d.udid, status: 0, reason: base ? "NoTokenUpdate" : "NoApns" });
+        continue;
+      }
+      try {
+        const r = await sendMdmPush(base, { token: d.pushToken, pushMagic: d.pushMagic, ...this.core.services.pushIdentity(d, this.core.config.topic), ...o });
+        this.core.stats.pushes = (this.core.stats.pushes ?? 0) + 1;
+        out.push({ udid: d.udid, ...r });
+      } catch (e) {
+        out.push({ udid: d.udid, status: 0, reason: (e as Error).message.slice(0, 120) });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The Apple half's configuration (`embedded.apple`), its per-device record, and what every room of
+ * the half (profile service, ADE, account-driven, check-in, command queue, DDM) needs of the server
+ * that owns them: AppleCore. server.ts implements it and routes requests to the rooms.
+ */
+import type { HttpResponse } from "../../ports/http.js";
+import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
+import { EMBEDDED_ACCOUNT_PASSWORD } from "../../device/apple/account.js";
+import type { HalfContext } from "../half.js";
+import type { AppleFieldPolicies, FieldPolicyConfig } from "./field-policies.js";
+import type { AppleFieldServices, FieldServicesKeys } from "./field-services.js";
+import type { AccountAuthority } from "./oauth2.js";
+import type { DdmAssetConfig } from "./ddm-assets.js";
+
+export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
+export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
+
+export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys {
+  signMessage: boolean;
+  signProfile: boolean;
+  topic: string;
+  accessRights: number;
+  checkOutWhenRemoved: boolean;
+  /** SCEP Subject as a DN string with %variables%. */
+  scepSubject: string;
+  /** Commands queued for every device at Authenticate, in order. */
+  commands: { requestType: string; payload?: Record<string, unknown>; products?: string[] }[];
+  /** Accept the macOS user channel (empty DigestChallenge) instead of 410. */
+  userChannel: boolean;
+  /** Send DeviceConfigured after the scripted commands to devices awaiting configuration. */
+  autoDeviceConfigured: boolean;
+  /** ADE: 403 softwareupdate.required to devices below this OS version. */
+  requireOsVersion?: { osVersion: string; buildVersion?: string };
+  /** ADE: 401 Basic until these credentials come. */
+  basicAuth?: { username: string; password: string };
+  fault?: AppleServerFault;
+  /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */
+  cloudConfig?: Record<string, unknown>;
+  /** The cloud-configuration stand-in knows no device (not assigned in Apple Business Manager). */
+  adeUnassigned?: boolean;
+  /** Why the stand-in knows no profile for the device (404 body code): never assigned, released from ABM, or the profile predates the ADE token. */
+  adeUnassignedReason?: "not-assigned" | "released" | "profile-before-token";
+  /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment) gets 400. */
+  requireHardwareIds?: boolean;
+  /** Account-driven enrollment (.well-known, Bearer sign-in). */
+  account?: AccountConfig;
+  /**
+   * Corporate identifiers (an admin's upload of serial numbers / IMEIs). A device whose
+   * Authenticate SerialNumber or IMEI (the server reads only the one IMEI key) is declared is
+   * corporate, else personal; `blockPersonal` refuses personal devices (403). An upload with an
+   * entry containing "." fails as a whole (nothing is declared).
+   */
+  corporate?: { identifiers?: string[]; blockPersonal?: boolean };
+  /** Each served profile embeds its own SCEP challenge, valid this long (direct-enrollment credential lifetime). */
+  profileChallengeLifetimeSeconds?: number;
+  /**
+   * Declarative management: the server sends a DeclarativeManagement command after the scripted
+   * commands and serves this declaration set (default: an activation activating a
+   * passcode.settings and a status-subscriptions configuration).
+   */
+  ddm?: { enabled?: boolean; passcodeMinimumLength?: number; declarations?: { Type: string; Identifier: string; Payload: Record<string, unknown> }[]; assets?: DdmAssetConfig[] };
+  /** false: no mock APNs beside the half. */
+  apns?: boolean;
+  /** APNs base URL the server pushes to (default: its own mock APNs). */
+  apnsUrl?: string;
+  /** Status for check-ins/reports of an enrollment the server does not know (401 default; NanoMDM answers 500). */
+  unknownDeviceStatus?: 401 | 500;
+}
+
+export interface AccountConfig {
+  /** `failed`: the .well-known document answers 403 com.apple.well-known.failed. */
+  wellKnown?: "serve" | "failed";
+  /** Access tokens accepted as is (what a scenario's token driver presents). */
+  tokens?: string[];
+  /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
+  password?: string;
+  /** Enrollments per managed Apple ID; more get 403 DeviceCapReached. */
+  maxDevicesPerUser?: number;
+  /** Managed Apple IDs without an MDM licence: 403 UserLicenseTypeInvalid. */
+  unlicensedUsers?: string[];
+  /** false: the tenant has no MDM authority configured; enrollment requests get 403 MdmAuthorityNotDefined (default true). */
+  mdmAuthorityDefined?: boolean;
+  /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */
+  allowedDeviceTypes?: ("iPhone" | "iPad" | "Mac")[];
+  /** Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server, oauth2.ts). */
+  authMethod?: "apple-as-web" | "apple-oauth2";
+  /** Issued access tokens expire this long after issue (server clock): MDM requests with one get 401 + Bearer challenge. */
+  tokenLifetimeSeconds?: number;
+  /** A managed Apple ID is disabled once it enrolled: sign-in and refresh are refused (re-authentication fails). */
+  disableUsersAfterEnrollment?: boolean;
+}
+
+export const DEFAULT_ACCOUNT_PASSWORD = EMBEDDED_ACCOUNT_PASSWORD;
+export const LOGIN_REDIRECT = "apple-remotemanagement-user-login://authentication-results";
+
+export const defaultAppleConfig = (): AppleServerConfig => ({
+  signMessage: false,
+  signProfile: true,
+  topic: "com.apple.mgmt.External.6f1c2a3b-enrollsim-reference",
+  accessRights: 8191,
+  checkOutWhenRemoved: true,
+  scepSubject: "O=enrollsim,CN=%SerialNumber%",
+  commands: [],
+  autoDeviceConfigured: true,
+  userChannel: false,
+});
+
+export interface QueuedCommand {
+  uuid: string;
+  requestType: string;
+  body: Uint8Array;
+}
+
+export interface DeviceRecord {
+  udid: string;
+  certFingerprint: string;
+  topic?: string;
+  serialNumber?: string;
+  tokenUpdates: number;
+  awaitingConfiguration: boolean;
+  checkedOut: boolean;
+  queue: QueuedCommand[];
+  deferred: QueuedCommand[];
+  inflight?: QueuedCommand;
+  results: { commandUUID: string; requestType: string; status: string; errorChain?: unknown }[];
+  deviceConfiguredSent: boolean;
+  bootstrapToken?: Uint8Array;
+  users: string[];
+  /** The identity certificate the device authenticated with (DER). */
+  identity: Uint8Array;
+  /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */
+  accountUser?: string;
+  /** Corporate when a declared serial / IMEI matched at Authenticate. */
+  ownership: "corporate" | "personal";
+  /** DDM status items merged from the device's reports. */
+  ddmStatus?: Record<string, unknown>;
+  ddmReports?: number;
+  /** From TokenUpdate: the APNs device token (hex) and PushMagic a push to this device carries. */
+  pushToken?: string;
+  pushMagic?: string;
+}
+
+export interface AppleServerStats {
+  profiles: number;
+  adeEnrollments: number;
+  checkins: Record<string, number>;
+  commandsSent: number;
+  results: Record<string, number>;
+  rejected: Record<string, number>;
+  /** Pushes this server sent to APNs (REST /apple/api/push, or commands with push: true). */
+  pushes?: number;
+}
+
+/** What the rooms of the Apple half share: the context, config, device records, counters and policies. */
+export interface AppleCore {
+  readonly ctx: HalfContext;
+  readonly config: AppleServerConfig;
+  readonly devices: Map<string, DeviceRecord>;
+  readonly stats: AppleServerStats;
+  readonly log: string[];
+  readonly field: AppleFieldPolicies;
+  readonly services: AppleFieldServices<DeviceRecord>;
+  readonly accountAuthority: AccountAuthority;
+  /** Counts a refusal under `reason`, logs its body, and returns the response. */
+  reject(reason: string, res: HttpResponse): HttpResponse;
+}
+
+export const text = (status: number, body: string, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  body: new Uint8Array(Buffer.from(body + "\n")),
+  url: "",
+});
+export const json = (status: number, v: unknown): HttpResponse => ({
+  status,
+  headers: { "content-type": "application/json" },
+  body: new Uint8Array(Buffer.from(JSON.stringify(v, null, 1))),
+  url: "",
+});
+export const plistRes = (d: PlistDict): HttpResponse => ({ status: 200, headers: { "content-type": "application/xml" }, body: buildPlistBytes(d), url: "" });
+export const empty = (): HttpResponse => ({ status: 200, headers: {}, body: new Uint8Array(0), url: "" });
+
+/** JSON → plist value; {"$data": base64} becomes <data>, {"$date": iso} a <date>. */
+export function jsonToPlist(v: unknown): PlistValue {
+  if (typeof v === "string" || typeof v === "boolean" || typeof v === "number") return v;
+  if (Array.isArray(v)) return v.map(jsonToPlist);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$data === "string") return new Uint8Array(Buffer.from(o.$data, "base64"));
+    if (typeof o.$date === "string") return new Date(o.$date);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, jsonToPlist(x)]));
+  }
+  throw new Error(`cannot convert ${typeof v} to a plist value`);
+}

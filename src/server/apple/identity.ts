@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+/** Who an MDM request comes from: the device identity by mTLS or Mdm-Signature, issued by the foundation CA and valid now. */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { verifyMdmSignature } from "../../wire/apple/mdm.js";
+import type { Certificate } from "../../wire/x509/certificate.js";
+import { text, type AppleCore } from "./core.js";
+
+/** A request with the client certificate the HTTPS listener saw (when one was presented). */
+export type TlsRequest = HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } };
+
+/** Device identity from mTLS or Mdm-Signature, issued by the foundation CA. */
+export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | HttpResponse {
+  let cert: Certificate | "unreadable" | "not-issued" | undefined;
+  const sig = req.headers?.["mdm-signature"];
+  if (sig) {
+    const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), core.ctx.crypto);
+    if (!r.ok) return core.reject("mdm.signature", text(401, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
+    cert = core.ctx.scep.checkIssuedParsed(r.certificate);
+  } else if (req.tls?.peerCertificateDer?.length) {
+    cert = core.ctx.scep.checkIssued(req.tls.peerCertificateDer);
+  }
+  if (cert === "unreadable") return core.reject("mdm.client-cert", text(401, "unreadable client certificate"));
+  if (!cert) return core.reject("mdm.no-identity", text(401, "no device identity (neither a TLS client certificate nor Mdm-Signature)"));
+  if (cert === "not-issued") return core.reject("mdm.unknown-identity", text(401, "device identity is not issued by this server's CA"));
+  const now = core.ctx.now();
+  if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) return core.reject("mdm.identity-expired", text(401, `device identity certificate is not valid now (notAfter ${cert.notAfter.toISOString()})`));
+  return cert;
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The enrollment profile service: the CMS-signed profile every enrollment path serves (root anchor,
+ * SCEP payload with its challenge, MDM payload), and the EC profile-signing identity issued by the
+ * foundation CA.
+ */
+import { randomUUID } from "node:crypto";
+import type { PrivateKey } from "../../ports/crypto.js";
+import type { HttpResponse } from "../../ports/http.js";
+import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
+import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
+import { buildProfileDict, payloadHeader, signProfile } from "../../wire/apple/profile.js";
+import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
+import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
+import type { AppleCore } from "./core.js";
+
+export class ProfileService {
+  private signer?: { cert: Certificate; key: PrivateKey };
+  private readonly profileUuid = randomUUID().toUpperCase();
+
+  constructor(private readonly core: AppleCore) {}
+
+  /** The profile-signing identity: an EC key with a certificate from the foundation CA. */
+  async profileSigner(): Promise<{ cert: Certificate; key: PrivateKey }> {
+    if (this.signer) return this.signer;
+    const key = await this.core.ctx.crypto.generateKey("ec-p256");
+    const id = this.core.ctx.scep.id;
+    const now = this.core.ctx.now();
+    const der = buildCertificate(
+      {
+        serial: Uint8Array.from([0x5a, ...this.core.ctx.crypto.digest("sha256", key.spki).subarray(0, 7)]),
+        issuer: id.ca.subjectDer,
+        subject: "CN=enrollsim profile signing,O=enrollsim reference server",
+        notBefore: new Date(now - 3_600_000),
+        notAfter: new Date(now + 365 * 86_400_000),
+        spki: key.spki,
+        extensions: [basicConstraints(false), keyUsage(["digitalSignature"]), extKeyUsage(["codeSigning"])],
+      },
+      id.caKey,
+      "sha256",
+      this.core.ctx.crypto,
+    );
+    this.signer = { cert: parseCertificate(der, "profile signing certificate"), key };
+    return this.signer;
+  }
+
+  /** The SCEP challenge a profile embeds: the CA's, or a fresh one with a lifetime (profileChallengeLifetimeSeconds). */
+  private profileChallenge(): string {
+    const life = this.core.config.profileChallengeLifetimeSeconds;
+    if (life === undefined) return this.core.ctx.scep.config.challenge;
+    const challenge = `profile-${randomUUID()}`;
+    this.core.ctx.scep.addChallenge(challenge, this.core.ctx.now() + life * 1000);
+    return challenge;
+  }
+
+  /** The enrollment profile served to every device. */
+  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }): Promise<Uint8Array> {
+    const c = this.core.config;
+    const urls = this.core.ctx.urls();
+    const scepUuid = randomUUID().toUpperCase();
+    const ndes = this.core.field.scep();
+    // User Enrollment: no hardware identifier exists to put in the subject; the managed Apple ID names it.
+    const dn = account?.mode === "BYOD" ? `O=enrollsim,OU=user-enrollment,CN=${account.user.replace(/[,=+]/g, "_")}` : c.scepSubject;
+    const subject = dn.split(",").map((rdn) => {
+      const i = rdn.indexOf("=");
+      return [[rdn.slice(0, i).trim(), rdn.slice(i + 1).trim()]];
+    });
+    const payloads: PlistDict[] = [];
+    if (c.fault !== "no-anchor") {
+      payloads.push({ ...payloadHeader("com.apple.security.root", "com.enrollsim.ref.anchor", randomUUID().toUpperCase(), "enrollsim reference CA"), PayloadContent: this.core.ctx.scep.id.ca.der });
+    }
+    payloads.push({
+      ...payloadHeader("com.apple.security.scep", "com.enrollsim.ref.scep", scepUuid, "Device identity"),
+      PayloadContent: {
+        URL: ndes?.url ?? `${urls.http}/scep`,
+        Name: "enrollsim",
+        Subject: subject,
+        Challenge: ndes?.challenge ?? this.profileChallenge(),
+        Keysize: 2048,
+        "Key Type": "RSA",
+        "Key Usage": 5,
+        Retries: 3,
+        RetryDelay: 10,
+      },
+    });
+    const mdm: PlistDict = {
+      ...payloadHeader("com.apple.mdm", "com.enrollsim.ref.mdm", randomUUID().toUpperCase(), "enrollsim MDM"),
+      IdentityCertificateUUID: scepUuid,
+      Topic: c.fault === "bad-topic" ? "not-a-topic" : c.topic,
+      ServerURL: `${urls.https}/apple/mdm`,
+      CheckInURL: `${urls.https}/apple/checkin`,
+      SignMessage: c.signMessage,
+      AccessRights: c.accessRights,
+      CheckOutWhenRemoved: c.checkOutWhenRemoved,
+      ServerCapabilities: ["com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken"],
+    };
+    if (account) {
+      mdm.EnrollmentMode = account.mode;
+      mdm.AssignedManagedAppleID = account.user;
+      if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
+    }
+    if (c.fault === "missing-identity-uuid") delete mdm.IdentityCertificateUUID;
+    payloads.push(mdm, ...this.core.field.extraPayloads());
+    const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads }));
+    this.core.stats.profiles++;
+    if (!c.signProfile || c.fault === "unsigned-profile") return plist;
+    const s = await this.profileSigner();
+    return signProfile(plist, { cert: s.cert, key: s.key, chain: [this.core.ctx.scep.id.ca] }, this.core.ctx.crypto);
+  }
+
+  response(bytes: Uint8Array): HttpResponse {
+    return { status: 200, headers: { "content-type": PROFILE_CONTENT_TYPE }, body: bytes, url: "" };
+  }
+}
