@@ -29,7 +29,9 @@ import { processLimits } from "./capacity.js";
 import { startMetricsEndpoint } from "./metrics-server.js";
 import type { RunObserver } from "../runner/observer.js";
 import { loadScenarioFile } from "../runner/scenario/read.js";
-import type { ResolvedScenario } from "../runner/scenario/types.js";
+import type { ResolvedScenario, ScenarioContext } from "../runner/scenario/types.js";
+import type { ScepFailureAnswer } from "../runner/faults/http.js";
+import type { FailInfo } from "../wire/scep/vocabulary.js";
 import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
@@ -97,6 +99,8 @@ export interface RunScenarioOptions {
   apnsPort?: number;
   /** Told the mock APNs base URL once it listens (see {@link apnsPort}). */
   onApnsUrl?: (url: string) => void;
+  /** Told each loader warning ("file:line:column: warning: …"), e.g. a fault that can never fire. */
+  onWarning?: (warning: string) => void;
 }
 
 export interface ScenarioRun {
@@ -147,7 +151,17 @@ function fanOut(observers: RunObserver[]): RunObserver {
 }
 
 export async function loadScenario(file: string, catalog: Catalog = loadCatalog()): Promise<ResolvedScenario> {
-  return loadScenarioFile(file, { modelIds: catalog.ids(), flows: flowNames() });
+  return loadScenarioFile(file, scenarioContext(catalog));
+}
+
+/** What the loader checks a scenario against: the catalog's models and platforms, the flows and their steps. */
+export function scenarioContext(catalog: Catalog): ScenarioContext {
+  return { modelIds: catalog.ids(), flows: flowNames(), modelPlatforms: Object.fromEntries(catalog.ids().map((id) => [id, catalog.get(id).platform])) };
+}
+
+/** `scepFailInfo` faults: the embedded CA signs the CertRep FAILURE. */
+function scepFailureOf(server: ReferenceServer): ScepFailureAnswer {
+  return (req, failInfo) => server.scep.failureFor(req, failInfo as FailInfo);
 }
 
 /**
@@ -171,6 +185,7 @@ function scenarioSecrets(s: ResolvedScenario): string[] {
 export async function runScenario(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
   const catalog = options.catalog ?? loadCatalog();
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
+  for (const w of loaded.warnings ?? []) options.onWarning?.(w);
   const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
   // The scenario's load: block, replaced by options.load (--load FILE); timeScale overrides either.
   const baseLoad = options.load ?? scenario.load;
@@ -289,6 +304,7 @@ async function runOpened(
         transcriptFor,
         observer,
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
+        ...(server ? { scepFailure: scepFailureOf(server) } : {}),
       },
       { targets, signal: options.signal, onFlowResult: options.onFlowResult, shard, load: options.load, store, resume },
     );

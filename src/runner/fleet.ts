@@ -21,6 +21,8 @@ import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
 import type { FleetStore, StoredDevice } from "./store/types.js";
+import { faultyPorts } from "./faults/plan.js";
+import type { ScepFailureAnswer } from "./faults/http.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -35,6 +37,8 @@ export interface FleetEnvironment {
   /** TLS settings every device starts with (trust store, --insecure). */
   tls?: TlsSettings;
   observer: RunObserver;
+  /** Embedded runs: answers a `scepFailInfo` fault with a CertRep FAILURE signed by the embedded CA. */
+  scepFailure?: ScepFailureAnswer;
 }
 
 export interface FleetRunOptions {
@@ -52,6 +56,8 @@ export interface FleetRunOptions {
    */
   store?: FleetStore;
   resume?: boolean;
+  /** Scenario clock origin (ms) for fault windows; {@link runFleet} sets it to the run's start. */
+  runStart?: number;
 }
 
 /** Load model options (all bounded by count and time; design-practices.md §11). */
@@ -157,12 +163,14 @@ function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, p
 }
 
 /** Builds the per-device contexts (one HTTP client; close it when done). */
-function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = ""): { ctx: FlowContext; close(): Promise<void> } {
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = ""): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
   const keepAlive = opts.load?.keepAlive ?? false;
-  const http = env.http.client({ tls: env.tls, keepAlive });
   const transcript = env.transcriptFor(device);
+  // Faults sit under the device's ports: every client it builds and every lookup passes them.
+  const ports = faultyPorts(s.faults ?? [], { id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults"), runStart: opts.runStart ?? env.clock.now() });
+  const http = ports.http.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });
   const platform = identity.platform;
   const protocol: ProtocolContext = {
@@ -176,10 +184,11 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     timeoutMs: s.limits.stepTimeoutMs,
     maxResponseBytes: s.limits.maxResponseBytes,
     signal,
+    current: ports.current,
     onStep: (x) => env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform }),
   };
   return {
-    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: env.http, dns: env.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: ports.http, dns: ports.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
     close: () => http.close().catch(() => {}),
   };
 }
@@ -197,7 +206,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     store.put(record); // "enrolling" is durable before the first request leaves
   }
   env.observer.onDeviceStart?.(device, slot.index);
-  const dc = deviceContext(s, env, identity, entropy, opts, signal);
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   const log = protocol.log;
@@ -262,7 +271,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   const { identity, group } = m;
   const started = env.clock.now();
   const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
-  const dc = deviceContext(s, env, identity, entropy, opts, signal, "checkin.");
+  const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.");
   let ok = false;
   let code: string;
   try {
@@ -298,6 +307,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   if (opts.shard) checkShard(opts.shard);
   checkLoadModel(opts.load);
   const start = env.clock.now();
+  opts = { ...opts, runStart: opts.runStart ?? start };
   const deadline = new AbortController();
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });

@@ -74,6 +74,7 @@ export const runCommand = {
       timeScale: a["time-scale"],
       apnsPort: a["apns-port"],
       onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
+      onWarning: (w) => stderr.write(`${w}\n`),
       onStartWait: (ms) => {
         const at = new Date(startAt ?? Date.now()).toISOString();
         if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);

@@ -9,7 +9,8 @@ import { note } from "../../protocol/common/context.js";
 import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/windows/discovery.js";
 import type { AuthPolicy, DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
-import { embeddedDns, mapDns } from "./dns.js";
+import { embeddedZone } from "./dns.js";
+import { dnsWithZone } from "../../ports/dns.js";
 import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
 
 export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResult; requestVersion: string } | WindowsFlowResult> {
@@ -30,9 +31,9 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     const origin = https ? new URL(https) : undefined;
     const dns =
       mode === "embedded"
-        ? embeddedDns(domain, origin?.hostname ?? "127.0.0.1")
+        ? dnsWithZone(ctx.ports.dns, embeddedZone(domain, origin?.hostname ?? "127.0.0.1"))
         : mode === "overrides"
-          ? mapDns(resolverMap ?? o.raw.dnsOverrides ?? {})
+          ? dnsWithZone(ctx.ports.dns, resolverMap ?? o.raw.dnsOverrides ?? {})
           : ctx.ports.dns;
     // The HTTP port connects by URL, not through the DNS port: on embedded runs the name resolved
     // above is reached at the loopback listener's origin.

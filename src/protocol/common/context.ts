@@ -27,12 +27,25 @@ export interface ProtocolContext {
   gate?: (step: string) => Promise<void>;
   /** Aborts everything this device does (run deadline, fleet stop). */
   signal?: AbortSignal;
+  /**
+   * The device's current step, kept up to date by {@link step}. Shared by reference: contexts a
+   * flow derives (`{ ...ctx, http }` for an mTLS client) keep the same record, so port layers the
+   * runner puts under the device (fault injection) can tell which step a request belongs to.
+   */
+  current?: CurrentStep;
+}
+
+/** Which step a device is in (innermost when steps nest); `undefined` between steps. */
+export interface CurrentStep {
+  step?: string;
 }
 
 /** Runs one named step: times it, reports it, and tags any error with device and step. */
 export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Promise<T>): Promise<T> {
   if (ctx.gate) await ctx.gate(name);
   const started = ctx.clock.now();
+  const outer = ctx.current?.step;
+  if (ctx.current) ctx.current.step = name;
   try {
     const out = await fn();
     ctx.onStep?.({ step: name, ms: ctx.clock.now() - started, ok: true });
@@ -40,6 +53,8 @@ export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Prom
   } catch (err) {
     ctx.onStep?.({ step: name, ms: ctx.clock.now() - started, ok: false });
     throw asSimError(err, { device: ctx.device, step: name });
+  } finally {
+    if (ctx.current) ctx.current.step = outer;
   }
 }
 

@@ -16,6 +16,7 @@ import { issuesFromAjv, type Issue } from "./messages.js";
 import { resolveScenario } from "./resolve.js";
 import { scenarioSchema } from "./schema.js";
 import { semanticIssues } from "./semantic.js";
+import { faultWarnings } from "./faults-semantic.js";
 import type { ResolvedScenario, Scenario, ScenarioContext } from "./types.js";
 
 /** Largest scenario file accepted, in characters. */
@@ -130,5 +131,7 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
   const scenario = data as Scenario;
   const issues = semanticIssues(scenario, context);
   if (issues.length) report(issues, locator);
-  return resolveScenario(scenario, fileName);
+  const resolved = resolveScenario(scenario, fileName);
+  const warnings = faultWarnings(scenario, context).map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
+  return warnings.length ? { ...resolved, warnings } : resolved;
 }

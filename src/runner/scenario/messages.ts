@@ -197,7 +197,8 @@ function issueFromAjv(e: ErrorObject, data: unknown): Issue {
     default: {
       // type, enum, const, pattern, minimum, maximum, exclusive*, minLength, maxLength, multipleOf
       const expected = describeExpected(s);
-      return { path, anchor: "value", rank: 1, message: `${where} must be ${expected} (got ${got})`, expected };
+      const hint = e.keyword === "enum" && typeof e.data === "string" ? didYouMean(e.data, (s.enum as unknown[]).map(String)) : "";
+      return { path, anchor: "value", rank: 1, message: `${where} must be ${expected} (got ${got})${hint}`, expected };
     }
   }
 }

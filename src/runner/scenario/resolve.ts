@@ -3,6 +3,7 @@
  * Fills in defaults. Every default a scenario author relies on is here (and listed in
  * `scenarios/README.md`); the runner never invents its own.
  */
+import { resolveFaults } from "./faults-resolve.js";
 import type {
   CaFingerprint,
   ResolvedArrival,
@@ -121,6 +122,8 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     limits,
     expect,
   };
+  const faults = resolveFaults(s);
+  if (faults.length) resolved.faults = faults;
   if (s.description !== undefined) resolved.description = s.description;
   return resolved;
 }

@@ -16,6 +16,7 @@ import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
+import { faultList } from "./faults-schema.js";
 
 /** A JSON value: what the schema object is made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -154,6 +155,7 @@ const group: Json = {
       additionalProperties: false,
       properties: { scep: scepOptions, ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.groupOptions])) },
     },
+    faults: { ...(faultList as object), description: "Faults for this group's devices only." },
   },
 };
 
@@ -394,5 +396,6 @@ export const scenarioSchema: { [key: string]: Json } = {
     load,
     limits,
     expect,
+    faults: faultList,
   },
 };

@@ -9,6 +9,7 @@ import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
 import { didYouMean, listNames } from "./suggest.js";
+import { faultIssues } from "./faults-semantic.js";
 import type { ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
 function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
@@ -199,5 +200,6 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkLatency(s, ctx, out);
   checkStepCounts(s, ctx, out);
   checkFailures(s, total, out);
+  out.push(...faultIssues(s, ctx));
   return out;
 }

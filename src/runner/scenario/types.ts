@@ -5,6 +5,7 @@
  * The format reference is `scenarios/README.md`; the schema is {@link ./schema.ts}.
  */
 import type { ScepServerFault } from "../../wire/scep/faults.js";
+import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
 /** SCEP failInfo name (RFC 8894). */
@@ -82,6 +83,8 @@ export interface GroupSpec {
   count: number;
   flow: string;
   options?: { scep?: ScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
+  /** Faults scoped to this group's devices. */
+  faults?: FaultSpec[];
 }
 
 /** `arrival` as written: exactly one of the open (rate) or closed (concurrency) model. */
@@ -147,6 +150,8 @@ export interface Scenario {
   load?: LoadBlock;
   limits?: Limits;
   expect?: Expectations;
+  /** Faults injected under every device's ports (scenarios/README.md "Faults"). */
+  faults?: FaultSpec[];
 }
 
 // ---------------------------------------------------------------- resolved
@@ -261,6 +266,10 @@ export interface ResolvedScenario {
   load?: LoadBlock;
   limits: ResolvedLimits;
   expect: ResolvedExpectations;
+  /** Every fault entry (top level, per group, and aliases of the old fault knobs), in file order. */
+  faults?: ResolvedFault[];
+  /** Loader warnings ("file:line:column: message"): things that are legal but cannot be what was meant. */
+  warnings?: string[];
 }
 
 /** What the loader needs to know about the rest of the program. */
@@ -271,4 +280,8 @@ export interface ScenarioContext {
   flows: readonly string[];
   /** Step vocabulary; when given, `expect.latency` and `expect.steps` keys must be in it. */
   steps?: readonly string[];
+  /** Platform of each device model (catalog id → ios, macos, windows, …): lets the loader warn about faults no device can meet. */
+  modelPlatforms?: Readonly<Record<string, string>>;
+  /** Step names each flow can produce, when known: lets the loader warn about step selectors no flow has. */
+  flowSteps?: Readonly<Record<string, readonly string[]>>;
 }

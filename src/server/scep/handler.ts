@@ -235,6 +235,28 @@ export class ScepCaServer {
     }
   }
 
+  /**
+   * A CertRep FAILURE with `failInfo` for this PKIOperation request, signed by the CA like every
+   * CertRep: how a `scepFailInfo` fault is answered (only the CA holds the key). The request is not
+   * processed; one that cannot carry a CertRep (unparsable, no signer) is handled normally.
+   */
+  async failureFor(req: HttpRequest, failInfo: FailInfo, reason = "injected fault (scenario faults: scepFailInfo)"): Promise<HttpResponse> {
+    const url = new URL(req.url, "http://localhost");
+    const m = url.searchParams.get("message");
+    const body = req.method === "POST" ? req.body : m ? new Uint8Array(Buffer.from(m, "base64")) : undefined;
+    let msg: PkiMessage;
+    try {
+      msg = parsePkiMessage(body ?? new Uint8Array(0), "PKIOperation request");
+    } catch {
+      return this.handle(req);
+    }
+    const signerCert = findSignerCert(msg.signer, msg.signedData.certificates);
+    if (!signerCert) return this.handle(req);
+    this.stats.requests++;
+    this.remember(`${msg.transactionID}: ${messageTypeName(msg.messageType)} → FAILURE ${failInfo}: ${reason}`);
+    return this.certRep(msg, signerCert, "aes-128-cbc", { failInfo, text: reason });
+  }
+
   private reject(status: number, reason: string): HttpResponse {
     this.stats.rejected++;
     this.remember(`HTTP ${status}: ${reason}`);

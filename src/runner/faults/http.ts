@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The device's HTTP port with faults under it. Every client a flow builds (the protocol
+ * context's client and the mTLS clients flows make themselves) comes from this port, so every
+ * request passes the device's fault plan. The device never learns faults exist: it sees an
+ * answer, or the TransportError the real failure would raise.
+ */
+import { TransportError } from "../../errors/index.js";
+import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
+import { DEFAULT_TIMEOUT_MS, describeRequest } from "../../ports/http-request.js";
+import { amapiErrorAnswer, mdmStatusAnswer, soapFaultAnswer, statusAnswer } from "./answers.js";
+import type { DeviceFaults, Firing } from "./device.js";
+import { DNS_TIMEOUT_MS, httpDnsError, noAnswerError, resetError, tlsError } from "./errors.js";
+
+/** Builds a CertRep FAILURE for a PKIOperation request; only the embedded CA (which holds the key) can. */
+export type ScepFailureAnswer = (req: HttpRequest, failInfo: string) => Promise<HttpResponse>;
+
+export interface FaultyHttpOptions {
+  /** Present on embedded runs; the loader refuses `scepFailInfo` against a URL server. */
+  scepFailure?: ScepFailureAnswer;
+}
+
+export class FaultyHttp implements HttpPort {
+  constructor(
+    private readonly inner: HttpPort,
+    private readonly faults: DeviceFaults,
+    private readonly options: FaultyHttpOptions = {},
+  ) {}
+
+  client(options: HttpClientOptions = {}): HttpClient {
+    const client = this.inner.client(options);
+    if (this.faults.empty) return client;
+    return new FaultyHttpClient(client, () => this.inner.client({ ...options, tls: { ...options.tls, identity: undefined } }), this.faults, this.options);
+  }
+}
+
+class FaultyHttpClient implements HttpClient {
+  private anonymous?: HttpClient;
+
+  constructor(
+    private readonly inner: HttpClient,
+    private readonly withoutIdentity: () => HttpClient,
+    private readonly faults: DeviceFaults,
+    private readonly options: FaultyHttpOptions,
+  ) {}
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const { firing, matched } = this.faults.pick({ kind: "http", method: req.method, url: req.url });
+    if (!firing) {
+      try {
+        const res = await this.inner.request(req);
+        this.faults.settle(matched, res.status < 400);
+        return res;
+      } catch (err) {
+        this.faults.settle(matched, false);
+        throw err;
+      }
+    }
+    return this.inject(firing, req);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.inner.close(), this.anonymous?.close()]);
+  }
+
+  /** Waits `ms` on the device clock within the request's deadline; past it, the exchange times out. */
+  private async wait(req: HttpRequest, ms: number, started: number, onDeadline: () => TransportError): Promise<void> {
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const clock = this.faults.options.clock;
+    const left = timeoutMs - (clock.now() - started);
+    try {
+      await clock.sleep(Math.max(0, Math.min(ms, left)), req.signal);
+    } catch (err) {
+      throw new TransportError("aborted", `${describeRequest(req.method, req.url)}: aborted by the caller`, { cause: err });
+    }
+    if (ms >= left) throw onDeadline();
+  }
+
+  /** The rest of the request's deadline, for the real exchange after a delay. */
+  private rest(req: HttpRequest, started: number): HttpRequest {
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return { ...req, timeoutMs: Math.max(1, timeoutMs - (this.faults.options.clock.now() - started)) };
+  }
+
+  private async inject(f: Firing, req: HttpRequest): Promise<HttpResponse> {
+    const spec = f.fault;
+    const started = this.faults.options.clock.now();
+    const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeout = () => noAnswerError(req.method, req.url, timeoutMs);
+    switch (f.action) {
+      case "status":
+        return statusAnswer(spec.status!, req);
+      case "mdmStatus":
+        return mdmStatusAnswer(spec.mdmStatus!, req);
+      case "soapFault":
+        return soapFaultAnswer(spec.soapFault!, req);
+      case "amapiError":
+        return amapiErrorAnswer(spec.amapiError!, req);
+      case "redirect": {
+        const r = spec.redirect!;
+        return { status: r.status ?? 302, headers: { location: r.location, "content-length": "0" }, body: new Uint8Array(0), url: req.url };
+      }
+      case "scepFailInfo": {
+        if (!this.options.scepFailure) throw new TransportError("other", `${describeRequest(req.method, req.url)}: scepFailInfo needs the embedded CA`);
+        return this.options.scepFailure(req, spec.scepFailInfo!);
+      }
+      case "delay":
+        await this.wait(req, spec.delay!.ms, started, timeout);
+        return this.inner.request(this.rest(req, started));
+      case "noAnswer":
+        await this.wait(req, timeoutMs, started, timeout);
+        throw timeout();
+      case "dns": {
+        const kind = spec.dns as "nxdomain" | "timeout" | "servfail";
+        if (kind === "timeout") await this.wait(req, DNS_TIMEOUT_MS, started, timeout);
+        throw httpDnsError(kind, req.method, req.url);
+      }
+      case "tls": {
+        const kind = spec.tls!;
+        if (kind !== "client-cert-not-requested") throw tlsError(kind, req.method, req.url);
+        // The server sends no CertificateRequest: the handshake completes without the device's
+        // certificate, and the server answers the request as it answers an anonymous one.
+        this.anonymous ??= this.withoutIdentity();
+        return this.anonymous.request(req);
+      }
+      case "reset": {
+        // The server received and handled the request; the connection drops before or during its answer.
+        await this.inner.request(req).catch(() => undefined);
+        throw resetError(spec.reset!.when, req.method, req.url);
+      }
+      case "truncate":
+      case "corrupt":
+      case "contentType":
+        return this.reshape(f, await this.inner.request(req));
+    }
+  }
+
+  /** Alters the real answer's body or Content-Type. */
+  private reshape(f: Firing, res: HttpResponse): HttpResponse {
+    const spec = f.fault;
+    if (f.action === "contentType") return { ...res, headers: { ...res.headers, "content-type": spec.contentType!.value } };
+    let body: Uint8Array;
+    if (f.action === "truncate") {
+      const t = spec.truncate!;
+      const keep = t.bytes !== undefined ? Math.min(t.bytes, res.body.length) : Math.floor(res.body.length * (t.ratio ?? 0));
+      body = res.body.slice(0, keep);
+    } else {
+      body = res.body.slice();
+      const n = Math.min(spec.corrupt!.bytes, body.length);
+      const positions = new Set<number>();
+      while (positions.size < n) positions.add(f.entropy.int(body.length));
+      for (const p of positions) body[p] = body[p]! ^ 0xff;
+    }
+    const headers = { ...res.headers };
+    if (headers["content-length"] !== undefined) headers["content-length"] = String(body.length);
+    return { ...res, headers, body };
+  }
+}

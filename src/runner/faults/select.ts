@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Selector matching for `faults:` entries. Static selectors (platform, flow, group) pick the
+ * devices a fault can reach at all; request selectors (step, url, method, window) are checked on
+ * every request; the counting ones (nth, afterSuccesses, times, probability) are per device.
+ */
+import type { FaultMatch } from "./vocabulary.js";
+
+/** A glob (`*` any run of characters, `?` one character) or a `/regex/flags` as a RegExp. */
+export function compilePattern(text: string): RegExp {
+  const re = /^\/(.+)\/([a-z]*)$/s.exec(text);
+  if (re) return new RegExp(re[1]!, re[2]);
+  const body = text.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`, "s");
+}
+
+/** Why a pattern does not compile, or undefined (for the loader's messages). */
+export function patternProblem(text: string): string | undefined {
+  try {
+    compilePattern(text);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** Whether a device of this platform matches `platform:` (`apple` covers ios, ipados and macos). */
+export function platformMatches(selector: string | undefined, platform: string): boolean {
+  if (selector === undefined) return true;
+  if (selector === "apple") return platform === "ios" || platform === "ipados" || platform === "macos";
+  return selector === platform;
+}
+
+/** The device a fault plan is compiled for. */
+export interface DeviceScope {
+  platform: string;
+  flow: string;
+  group: string;
+}
+
+/** Static selectors: can this fault ever fire on this device? */
+export function scopeMatches(m: FaultMatch | undefined, scopeGroup: string | undefined, d: DeviceScope): boolean {
+  if (scopeGroup !== undefined && scopeGroup !== d.group) return false;
+  if (!m) return true;
+  if (!platformMatches(m.platform, d.platform)) return false;
+  if (m.flow !== undefined && m.flow !== d.flow) return false;
+  if (m.group !== undefined && m.group !== d.group) return false;
+  return true;
+}
+
+/** What one request (or DNS lookup) looks like to the request selectors. */
+export interface Probe {
+  /** Current step of the device, if it is inside one. */
+  step?: string;
+  /** The request URL, or the looked-up name for a DNS lookup. */
+  target: string;
+  /** Absent for DNS lookups, so a `method:` selector never matches one. */
+  method?: string;
+  /** Seconds since the run started, on the scenario clock. */
+  elapsedSeconds: number;
+}
+
+/** Compiled request selectors of one entry. */
+export class RequestSelector {
+  private readonly step?: RegExp;
+  private readonly url?: RegExp;
+
+  constructor(private readonly m: FaultMatch = {}) {
+    if (m.step !== undefined) this.step = compilePattern(m.step);
+    if (m.url !== undefined) this.url = compilePattern(m.url);
+  }
+
+  matches(p: Probe): boolean {
+    const m = this.m;
+    if (this.step && (p.step === undefined || !this.step.test(p.step))) return false;
+    if (this.url && !this.url.test(p.target)) return false;
+    if (m.method !== undefined && p.method !== m.method) return false;
+    if (m.window?.from !== undefined && p.elapsedSeconds < m.window.from) return false;
+    if (m.window?.to !== undefined && p.elapsedSeconds >= m.window.to) return false;
+    return true;
+  }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Checks of `faults:` entries the schema cannot make: DNS answers and patterns that do not
+ * parse, flows that do not exist, windows that end before they start, and `scepFailInfo` against
+ * a URL server (errors); and faults that can never fire (warnings): a platform, flow, group or
+ * step that no device of the scenario has, or a window after the run's deadline.
+ */
+import { patternProblem, compilePattern, platformMatches } from "../faults/select.js";
+import { DNS_FAULTS, type FaultSpec } from "../faults/vocabulary.js";
+import { formatPath, type PathSegment } from "./locate.js";
+import type { Issue } from "./messages.js";
+import { didYouMean, listNames } from "./suggest.js";
+import type { GroupSpec, Scenario, ScenarioContext } from "./types.js";
+
+const error = (path: PathSegment[], message: string, expected: string): Issue => ({ path, anchor: "value", message, expected, rank: 1 });
+
+/** Every fault entry with its path and the group it is scoped to. */
+export function faultEntries(s: Scenario): { at: PathSegment[]; f: FaultSpec; scope?: GroupSpec }[] {
+  const out: { at: PathSegment[]; f: FaultSpec; scope?: GroupSpec }[] = (s.faults ?? []).map((f, i) => ({ at: ["faults", i], f }));
+  s.groups.forEach((g, gi) => (g.faults ?? []).forEach((f, i) => out.push({ at: ["groups", gi, "faults", i], f, scope: g })));
+  return out;
+}
+
+/** Errors in `faults:` entries. */
+export function faultIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
+  const out: Issue[] = [];
+  const embedded = s.server === undefined || s.server === "embedded";
+  for (const { at, f } of faultEntries(s)) {
+    if (typeof f.dns === "string" && !(DNS_FAULTS as readonly string[]).includes(f.dns)) {
+      out.push(error([...at, "dns"], `${formatPath([...at, "dns"])} must be one of ${DNS_FAULTS.join(", ")} or { cname: NAME } (got "${f.dns}")${didYouMean(f.dns, DNS_FAULTS)}`, `one of ${DNS_FAULTS.join(", ")}`));
+    }
+    for (const key of ["step", "url"] as const) {
+      const text = f.match?.[key];
+      const problem = text === undefined ? undefined : patternProblem(text);
+      if (problem) out.push(error([...at, "match", key], `${formatPath([...at, "match", key])} is not a valid pattern: ${problem}`, "a glob or /regex/"));
+    }
+    const flow = f.match?.flow;
+    if (flow !== undefined && !ctx.flows.includes(flow)) {
+      out.push(error([...at, "match", "flow"], `unknown flow "${flow}" in ${formatPath([...at, "match"])}; known flows: ${listNames(ctx.flows)}${didYouMean(flow, ctx.flows)}`, "a flow name"));
+    }
+    const w = f.match?.window;
+    if (w?.from !== undefined && w.to !== undefined && w.to <= w.from) {
+      out.push(error([...at, "match", "window", "to"], `${formatPath([...at, "match", "window", "to"])} (${w.to}) must be after from (${w.from})`, `a number > ${w.from}`));
+    }
+    if (f.scepFailInfo !== undefined && !embedded) {
+      const message = `${formatPath([...at, "scepFailInfo"])} needs the embedded server: a CertRep FAILURE must be signed with the CA's key, which only the embedded CA holds (server is ${s.server}). Against a URL server, configure the failure on that CA, or use status/reset/truncate faults`;
+      out.push({ path: [...at, "scepFailInfo"], anchor: "key", message, expected: "server: embedded", rank: 1 });
+    }
+  }
+  return out;
+}
+
+/** Warnings: faults that are valid but can never fire. */
+export function faultWarnings(s: Scenario, ctx: ScenarioContext): Issue[] {
+  const out: Issue[] = [];
+  const duration = s.limits?.durationSeconds ?? 600;
+  const groupNames = s.groups.map((g) => g.name);
+  for (const { at, f, scope } of faultEntries(s)) {
+    const m = f.match ?? {};
+    const warn = (key: PathSegment[], message: string) => out.push({ path: [...at, ...key], anchor: "value", message, rank: 1 });
+    if (m.group !== undefined && !groupNames.includes(m.group)) {
+      warn(["match", "group"], `${formatPath([...at, "match", "group"])} names no group ("${m.group}"); this fault can never fire${didYouMean(m.group, groupNames)}`);
+      continue;
+    }
+    const reach = (scope ? [scope] : s.groups).filter(
+      (g) =>
+        (m.group === undefined || g.name === m.group) &&
+        (m.flow === undefined || g.flow === m.flow) &&
+        (m.platform === undefined || ctx.modelPlatforms === undefined || platformMatches(m.platform, ctx.modelPlatforms[g.model] ?? "")),
+    );
+    if (reach.length === 0) {
+      const what = [m.platform && `platform ${m.platform}`, m.flow && `flow ${m.flow}`, m.group && `group ${m.group}`, scope && `group ${scope.name} (the entry's own)`].filter(Boolean).join(", ");
+      warn(["match"], `${formatPath(at)} can never fire: no device group has ${what}`);
+      continue;
+    }
+    if (m.window?.from !== undefined && m.window.from >= duration) {
+      warn(["match", "window", "from"], `${formatPath([...at, "match", "window", "from"])} (${m.window.from} s) is at or after the run's deadline (limits.durationSeconds ${duration}); this fault can never fire`);
+    }
+    if (m.step !== undefined && ctx.flowSteps && !patternProblem(m.step)) {
+      const re = compilePattern(m.step);
+      const steps = [...new Set(reach.flatMap((g) => ctx.flowSteps?.[g.flow] ?? []))];
+      const known = reach.every((g) => ctx.flowSteps?.[g.flow] !== undefined);
+      if (known && !steps.some((st) => re.test(st) || re.test(`checkin.${st}`))) {
+        warn(["match", "step"], `${formatPath([...at, "match", "step"])} "${m.step}" matches no step of the flows it reaches (${[...new Set(reach.map((g) => g.flow))].join(", ")}); known steps: ${listNames(steps)}${didYouMean(m.step, steps)}`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/** `faults:` in scenario files: schema and semantic errors with file:line:column, warnings, resolution. */
+import { describe, expect, it } from "vitest";
+import { ScenarioError } from "../../../src/errors/index.js";
+import { parseScenario } from "../../../src/runner/scenario/load.js";
+import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
+
+const context: ScenarioContext = {
+  modelIds: ["iphone-15", "surface-pro"],
+  flows: ["scep", "windows-byod", "ios-profile"],
+  modelPlatforms: { "iphone-15": "ios", "surface-pro": "windows" },
+  flowSteps: { "windows-byod": ["discovery.dns", "discovery.get", "discovery.post", "enroll.rst"], "ios-profile": ["profile.download", "checkin.authenticate"] },
+};
+
+const scenario = (faults: string, extra = ""): string => `name: f
+${extra}groups:
+  - name: pcs
+    model: surface-pro
+    count: 2
+    flow: windows-byod
+  - name: phones
+    model: iphone-15
+    count: 1
+    flow: ios-profile
+faults:
+${faults}`;
+
+const parse = (text: string) => parseScenario(text, "f.yaml", context);
+const errorOf = (text: string): string => {
+  try {
+    parse(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScenarioError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a ScenarioError");
+};
+
+describe("faults: errors", () => {
+  it("an unknown selector key gets file:line:column and a did-you-mean", () => {
+    expect(errorOf(scenario("  - match: { stpe: discovery.* }\n    status: { code: 500 }\n"))).toBe(
+      'f.yaml:12:14: unknown property "stpe" in faults[0].match; expected one of platform, flow, step, group, url, method, nth, afterSuccesses, probability, window (did you mean "step"?)',
+    );
+  });
+
+  it("an unknown action key gets a did-you-mean among the actions", () => {
+    expect(errorOf(scenario("  - stauts: { code: 500 }\n"))).toMatch(/^f\.yaml:12:5: unknown property "stauts" in faults\[0\]; expected one of name, match, times, status, .* \(did you mean "status"\?\)$/);
+  });
+
+  it("an unknown action value gets a did-you-mean", () => {
+    expect(errorOf(scenario("  - tls: expird\n"))).toMatch(/^f\.yaml:12:10: faults\[0\]\.tls must be one of untrusted, expired, .* \(got "expird"\) \(did you mean "expired"\?\)$/);
+    expect(errorOf(scenario("  - dns: nxdomian\n"))).toBe('f.yaml:12:10: faults[0].dns must be one of nxdomain, timeout, servfail or { cname: NAME } (got "nxdomian") (did you mean "nxdomain"?)');
+    expect(errorOf(scenario("  - match: { platform: andriod }\n    noAnswer: true\n"))).toMatch(/did you mean "android"\?/);
+  });
+
+  it("an entry needs exactly one action", () => {
+    expect(errorOf(scenario("  - match: { nth: 1 }\n"))).toMatch(/^f\.yaml:12:5: faults\[0\] needs exactly one action: status, delay, /);
+    expect(errorOf(scenario("  - status: { code: 500 }\n    noAnswer: true\n"))).toMatch(/^f\.yaml:13:5: faults\[0\] gives both status and noAnswer/);
+  });
+
+  it("unknown flows, bad patterns and backwards windows are errors", () => {
+    expect(errorOf(scenario("  - match: { flow: windows-byd }\n    noAnswer: true\n"))).toMatch(/unknown flow "windows-byd" in faults\[0\]\.match; .*\(did you mean "windows-byod"\?\)/);
+    expect(errorOf(scenario("  - match: { url: \"/a(/\" }\n    noAnswer: true\n"))).toMatch(/^f\.yaml:12:19: faults\[0\]\.match\.url is not a valid pattern/);
+    expect(errorOf(scenario("  - match: { window: { from: 60, to: 30 } }\n    noAnswer: true\n"))).toMatch(/window\.to \(30\) must be after from \(60\)/);
+  });
+
+  it("scepFailInfo against a URL server is refused at load time", () => {
+    expect(errorOf(scenario("  - scepFailInfo: badRequest\n", "server: https://mdm.example.com\n"))).toMatch(/^f\.yaml:13:5: faults\[0\]\.scepFailInfo needs the embedded server: a CertRep FAILURE must be signed with the CA's key/);
+  });
+
+  it("group faults are checked like top-level ones", () => {
+    const text = `name: g
+groups:
+  - name: pcs
+    model: surface-pro
+    count: 1
+    flow: windows-byod
+    faults:
+      - match: { methd: GET }
+        noAnswer: true
+`;
+    expect(errorOf(text)).toMatch(/^f\.yaml:8:18: unknown property "methd" in groups\[0\]\.faults\[0\]\.match; .*\(did you mean "method"\?\)/);
+  });
+});
+
+describe("faults: warnings for faults that can never fire", () => {
+  it("a platform, flow or group no device has", () => {
+    const s = parse(scenario("  - match: { platform: android }\n    noAnswer: true\n  - match: { group: laptops }\n    noAnswer: true\n  - match: { platform: apple, flow: windows-byod }\n    noAnswer: true\n"));
+    expect(s.warnings).toEqual([
+      "f.yaml:12:12: warning: faults[0] can never fire: no device group has platform android",
+      'f.yaml:14:21: warning: faults[1].match.group names no group ("laptops"); this fault can never fire',
+      "f.yaml:16:12: warning: faults[2] can never fire: no device group has platform apple, flow windows-byod",
+    ]);
+  });
+
+  it("a step selector no reached flow has, and a window after the deadline", () => {
+    const s = parse(scenario("  - match: { flow: windows-byod, step: discovry.* }\n    noAnswer: true\n  - match: { window: { from: 700 } }\n    noAnswer: true\n"));
+    expect(s.warnings?.[0]).toMatch(/^f\.yaml:12:40: warning: faults\[0\]\.match\.step "discovry\.\*" matches no step of the flows it reaches \(windows-byod\); known steps: .*$/);
+    expect(s.warnings?.[1]).toBe("f.yaml:14:30: warning: faults[1].match.window.from (700 s) is at or after the run's deadline (limits.durationSeconds 600); this fault can never fire");
+  });
+
+  it("faults that can fire give no warning", () => {
+    const s = parse(scenario("  - match: { platform: windows, step: discovery.* }\n    dns: nxdomain\n  - match: { platform: apple }\n    mdmStatus: 503\n"));
+    expect(s.warnings).toBeUndefined();
+  });
+});
+
+describe("faults: resolution", () => {
+  it("top-level entries, then group entries scoped to their group, with names and origins", () => {
+    const text = `name: r
+groups:
+  - name: pcs
+    model: surface-pro
+    count: 1
+    flow: windows-byod
+    faults:
+      - name: no-dns
+        dns: nxdomain
+faults:
+  - match: { nth: 2 }
+    times: 1
+    status: { code: 503, headers: { Retry-After: "10" } }
+`;
+    expect(parse(text).faults).toEqual([
+      { name: "faults[0]", origin: "faults[0]", match: { nth: 2 }, times: 1, status: { code: 503, headers: { "Retry-After": "10" } } },
+      { name: "no-dns", origin: "groups[0].faults[0]", scopeGroup: "pcs", dns: "nxdomain" },
+    ]);
+  });
+});
