@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Contract tests of `faults:` over loopback: each action reaches a real flow against the embedded
+ * reference server as the error the real failure would give, at the step it was aimed at; the
+ * transcript names every injected fault; one device's fault never stops the fleet.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const opts = { keyPoolSize: 24, progress: false as const };
+type Line = { kind: string; step: string; device: string; data: Record<string, unknown> };
+
+/** Writes a scenario to a temporary file and runs it, with a trace. */
+async function run(yaml: string) {
+  const dir = mkdtempSync(join(tmpdir(), "enrollsim-faults-"));
+  const file = join(dir, "s.yaml");
+  writeFileSync(file, yaml);
+  const trace = join(dir, "trace");
+  const { summary } = await runScenario(file, { ...opts, trace });
+  const lines = readdirSync(trace).flatMap((f) => readFileSync(join(trace, f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line));
+  return { summary, lines, injected: lines.filter((l) => l.kind === "note" && l.data.injected === true) };
+}
+
+const scep = (faults: string, count = 2, limits = "") => `name: faults-scep
+seed: 7
+groups:
+  - { name: a, model: iphone-15, count: ${count}, flow: scep }
+${limits}faults:
+${faults}`;
+
+describe("faults reach the SCEP flow as the real failure would", () => {
+  it("scepFailInfo: the embedded CA signs a CertRep FAILURE; the device reports the failInfo at scep.pkioperation", async () => {
+    const { summary, injected } = await run(scep("  - { name: ca-refuses, match: { step: scep.pkioperation }, scepFailInfo: badRequest }\n"));
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+    expect(summary.errors["scep.failInfo.badRequest"]).toMatchObject({ count: 2 });
+    expect(injected.map((l) => [l.step, l.data.fault, l.data.action])).toEqual([
+      ["scep.pkioperation", "ca-refuses", { scepFailInfo: "badRequest" }],
+      ["scep.pkioperation", "ca-refuses", { scepFailInfo: "badRequest" }],
+    ]);
+  }, 60_000);
+
+  it("reset mid-body: transport.reset at the step it hit; a fault that never fires changes nothing", async () => {
+    const { summary, injected } = await run(scep("  - { match: { step: scep.getcacert, nth: 1 }, times: 1, reset: { when: mid-body } }\n  - { match: { probability: 0 }, noAnswer: true }\n", 3));
+    expect(summary).toMatchObject({ devices: 3, enrolled: 0, failed: 3 });
+    expect(summary.errors["transport.reset"]).toMatchObject({ count: 3, step: "scep.getcacert", blame: "transport" });
+    expect(summary.errors["transport.reset"]!.example).toContain("ECONNRESET: aborted");
+    expect(injected).toHaveLength(3);
+  }, 60_000);
+
+  it("a 503 at GetCACaps is survivable (the client falls back to legacy capabilities, scep-and-crypto.md §2); at GetCACert it is not", async () => {
+    const { summary, injected } = await run(scep("  - { match: { step: scep.getcacaps }, status: { code: 503 } }\n"));
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
+    expect(injected).toHaveLength(2);
+  }, 60_000);
+
+  it("status with Retry-After and truncate: the flow sees an HTTP error or an unreadable answer, per group", async () => {
+    const { summary } = await run(`name: mixed
+seed: 9
+groups:
+  - name: busy
+    model: iphone-15
+    count: 2
+    flow: scep
+    faults:
+      - { match: { step: scep.getcacert }, status: { code: 503, headers: { Retry-After: "120" }, body: "try later" } }
+  - name: cut
+    model: iphone-15
+    count: 2
+    flow: scep
+    faults:
+      - { match: { step: scep.getcacert }, truncate: { ratio: 0.5 } }
+  - { name: fine, model: iphone-15, count: 2, flow: scep }
+`);
+    expect(summary).toMatchObject({ devices: 6, enrolled: 2, failed: 4 });
+    expect(summary.errors["transport.http-status"]).toMatchObject({ count: 2, step: "scep.getcacert" });
+    expect(summary.errors["transport.http-status"]!.example).toContain("HTTP 503: try later");
+    const other = Object.entries(summary.errors).filter(([code]) => code !== "transport.http-status");
+    expect(other.map(([, e]) => [e.count, e.step, e.blame])).toEqual([[2, "scep.getcacert", "server"]]);
+  }, 60_000);
+});
+
+describe("faults reach the Windows flow", () => {
+  const win = (faults: string) => `name: faults-win
+seed: 404
+groups:
+  - name: branch
+    model: windows-11-laptop
+    count: 2
+    flow: windows-byod
+  - name: hq
+    model: windows-11-laptop
+    count: 2
+    flow: windows-byod
+limits: { durationSeconds: 120, stepTimeoutMs: 15000 }
+faults:
+${faults}`;
+
+  it("dns nxdomain for one group: Settings finds no enrollment server (discovery.dns); the other group enrolls", async () => {
+    const { summary, injected } = await run(win("  - { name: branch-dns, match: { group: branch, step: discovery.dns, url: \"enterpriseenrollment.*\" }, dns: nxdomain }\n"));
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2 });
+    expect(summary.errors["windows.discovery.no-enrollment-host"]).toMatchObject({ count: 2, step: "discovery.dns" });
+    expect(injected.every((l) => l.step === "discovery.dns" && l.data.fault === "branch-dns")).toBe(true);
+    expect(injected.map((l) => l.data.target)).toContain("A enterpriseenrollment.contoso.com");
+  }, 90_000);
+
+  it("soapFault at enroll.rst: the device reads the MS-MDE2 fault as the server sent it", async () => {
+    const { summary } = await run(win("  - { match: { step: enroll.rst }, soapFault: { subcode: EnrollmentServer, reason: scheduled maintenance, type: InMaintenance } }\n"));
+    expect(summary.errors["windows.fault.InMaintenance"]).toMatchObject({ count: 4, step: "enroll.rst" });
+  }, 90_000);
+
+  it("tls expired at policy.getpolicies: the TLS failure with its detail, at that step", async () => {
+    const { summary, lines } = await run(win("  - { match: { group: hq, step: policy.getpolicies }, tls: expired }\n"));
+    expect(summary).toMatchObject({ enrolled: 2, failed: 2 });
+    const [code, e] = Object.entries(summary.errors)[0]!;
+    expect([code, e.count, e.step]).toEqual([expect.stringMatching(/tls/), 2, "policy.getpolicies"]);
+    expect(JSON.stringify(lines.filter((l) => l.kind === "http" && l.step === "policy.getpolicies"))).toContain("CERT_HAS_EXPIRED");
+  }, 90_000);
+});
+
+describe("faults reach the Apple flow", () => {
+  it("mdmStatus 401 on TokenUpdate: the device unenrolls, as on a real 401", async () => {
+    const { summary } = await run(`name: faults-apple
+seed: 11
+groups:
+  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }
+faults:
+  - { match: { platform: apple, step: checkin.tokenupdate }, mdmStatus: 401 }
+`);
+    expect(summary.errors["apple.checkin.unenrolled"]).toMatchObject({ count: 2 });
+  }, 90_000);
+});
