@@ -32,6 +32,7 @@ const IO_ALLOWED = new Set([
   "runner/scenario/read.ts",
   "report/trace-file.ts",
   "report/json-file.ts",
+  "report/private-file.ts",
 ]);
 const IO_MODULES = /^(node:|fs$|path$|os$|http$|https$|net$|tls$|dns$|child_process$|worker_threads$|undici$)/;
 

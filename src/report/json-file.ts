@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-/** Writes `summary.json`: to a temporary file first, then renamed, so a reader never sees half a report. */
-import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { ReportError } from "./errors.js";
+/** Writes `summary.json` (mode 0600: a report carries scenario values): to a temporary file first, then renamed, so a reader never sees half a report. */
 import { summaryToJson } from "./json.js";
+import { writePrivateFile } from "./private-file.js";
 import type { RunSummary } from "./types.js";
 
 /**
@@ -10,12 +9,5 @@ import type { RunSummary } from "./types.js";
  * @throws {ReportError} `report.io` when the file cannot be written.
  */
 export function writeReport(path: string, summary: RunSummary): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, summaryToJson(summary), { mode: 0o644 });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new ReportError("report.io", `cannot write the report ${path}: ${(err as Error).message}`, { cause: err });
-  }
+  writePrivateFile(path, summaryToJson(summary));
 }

@@ -20,7 +20,9 @@ describe("writeReport", () => {
       writeReport(path, c.summary());
       expect(readdirSync(dir)).toEqual(["summary.json"]);
       expect(parseSummary(readFileSync(path, "utf8")).steps["scep.getcacaps"]!.p50).toBe(3);
-      expect(() => writeReport(join(dir, "missing", "summary.json"), c.summary())).toThrow(ReportError);
+      // A missing directory is created (0700); a path through a regular file cannot be written.
+      expect(() => writeReport(join(path, "summary.json"), c.summary())).toThrow(ReportError);
+      expect(readdirSync(dir)).toEqual(["summary.json"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

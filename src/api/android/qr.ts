@@ -4,7 +4,8 @@
  * (pngjs + jsqr) and validate it with ManagedProvisioning's rules. Used by
  * `enrollsim android qr` and `enrollsim inspect qr.png`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writePrivateFile } from "../../report/private-file.js";
 import jsQRModule from "jsqr";
 import { PNG } from "pngjs";
 import * as QRCode from "qrcode";
@@ -93,7 +94,7 @@ export async function writeQrPngFile(path: string, payload: Record<string, unkno
   const text = JSON.stringify(payload);
   const params = parseQrPayload(text);
   const out = await qrPng(text, ecc);
-  writeFileSync(path, out.png);
+  writePrivateFile(path, out.png); // 0600: the payload can carry a Wi-Fi password or an enrollment token
   return { text, bytes: Buffer.byteLength(text), ecc: out.ecc, warnings: params.warnings };
 }
 

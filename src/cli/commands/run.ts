@@ -4,10 +4,9 @@ import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { runScenario } from "../../api/run-scenario.js";
 import { formatSummary } from "../../report/table.js";
-import { writeReport } from "../../report/json-file.js";
+import { writePrivateFile } from "../../report/private-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
 import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
-import { renameSync, writeFileSync } from "node:fs";
 import { warnInsecure } from "../output.js";
 import { pinoLogger } from "../../platform/node/log.js";
 import { logObserver } from "../../report/log-observer.js";
@@ -26,7 +25,7 @@ export const runCommand = {
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify server TLS certificates" })
       .option("key-pool", { type: "string", describe: "key pool directory (default $ENROLLSIM_KEY_POOL or ~/.cache/enrollsim/keys)" })
       .option("key-pool-size", { type: "number", describe: "distinct RSA keys to keep (default min(devices, 1000))" })
-      .option("log-level", { choices: ["silent", "error", "warn", "info", "debug", "trace"], default: "silent", describe: "structured (pino JSON) log level" })
+      .option("log-level", { choices: ["silent", "error", "warn", "info", "debug", "trace"], describe: "structured (pino JSON) log level (default: silent, or info with --log-file)" })
       .option("log-file", { type: "string", describe: "write the structured log to FILE instead of stderr" })
       .option("progress", { type: "boolean", default: true, describe: "show progress on stderr (--no-progress to hide)" })
       .option("shard", { type: "string", describe: "run shard i/N of the fleet (0-based; default $ENROLLSIM_SHARD, or $JOB_COMPLETION_INDEX/$ENROLLSIM_SHARDS)" })
@@ -58,13 +57,15 @@ export const runCommand = {
     "apns-port"?: number;
     "metrics-port"?: number;
     "capacity-check": boolean;
-    "log-level": string;
+    "log-level"?: string;
     "log-file"?: string;
   }) => {
     if (a.insecure) warnInsecure();
     const stderr = process.stderr;
     let lastKeyLine = 0;
-    const log = a["log-level"] === "silent" ? undefined : pinoLogger({ level: a["log-level"] as "info", destination: a["log-file"] });
+    // --log-file alone means "write a log": a file that stays empty because the level defaulted to silent helps nobody.
+    const level = a["log-level"] ?? (a["log-file"] ? "info" : "silent");
+    const log = level === "silent" ? undefined : pinoLogger({ level: level as "info", destination: a["log-file"] });
     const shard = resolveShard(a.shard);
     const load = a.load ? readLoadModel(a.load) : undefined;
     const startAt = resolveStartAt(a["start-at"], Date.now());
@@ -105,10 +106,7 @@ export const runCommand = {
       },
     });
     if (a.report) {
-      writeReport(a.report, summary); // atomic write and its errors; then the extended form in place
-      const tmp = `${a.report}.${process.pid}.x.tmp`;
-      writeFileSync(tmp, extendedSummaryToJson(summary), { mode: 0o644 });
-      renameSync(tmp, a.report);
+      writePrivateFile(a.report, extendedSummaryToJson(summary)); // 0600, atomic
     }
     if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
     else {

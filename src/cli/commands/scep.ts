@@ -54,7 +54,7 @@ export const scepCommand = {
     const identity = result.keychain.identities.at(-1);
     if (identity) {
       const dir = a.out as string;
-      mkdirSync(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const keyPath = join(dir, "key.pem");
       writeFileSync(keyPath, new NodeCrypto().privateKeyPem(key), { mode: 0o600 });
       chmodSync(keyPath, 0o600);

@@ -6,6 +6,7 @@
  */
 import pino from "pino";
 import type { Logger } from "../../ports/log.js";
+import { preparePrivateAppendFile } from "../../report/private-file.js";
 
 export interface LogOptions {
   level?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -14,6 +15,7 @@ export interface LogOptions {
 }
 
 export function pinoLogger(options: LogOptions = {}): Logger {
+  if (typeof options.destination === "string") preparePrivateAppendFile(options.destination); // 0600 before pino appends
   const dest = pino.destination({ dest: options.destination ?? 2, sync: false, mkdir: true });
   return pino(
     {
