@@ -36,7 +36,11 @@ export function writePrivateFile(path: string, data: string | Uint8Array): void 
     chmodSync(tmp, PRIVATE_FILE_MODE); // the create mode is masked by the umask; this is not
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* the directory itself is unusable (ENOTDIR, EACCES): nothing was left behind */
+    }
     throw new ReportError("report.io", `cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
