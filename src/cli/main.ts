@@ -6,6 +6,7 @@ import { hideBin } from "yargs/helpers";
 import { androidCommand } from "./commands/android.js";
 import { appleCommand } from "./commands/apple.js";
 import { devicesCommand } from "./commands/devices.js";
+import { stepsCommand } from "./commands/steps.js";
 import { fleetCommand } from "./commands/fleet.js";
 import { reportCommand } from "./commands/report.js";
 import { enrollCommand } from "./commands/enroll.js";
@@ -28,6 +29,7 @@ await yargs(hideBin(process.argv))
   .command(enrollCommand as never)
   .command(inspectCommand as never)
   .command(devicesCommand as never)
+  .command(stepsCommand as never)
   .command(keysCommand as never)
   .command(appleCommand as never)
   .command(androidCommand as never)

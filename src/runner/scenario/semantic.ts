@@ -8,8 +8,9 @@ import { optionsKeyForFlow } from "./platforms/index.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
-import { didYouMean, listNames } from "./suggest.js";
+import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
+import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import type { ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
 function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
@@ -109,13 +110,24 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
   return total;
 }
 
+/**
+ * `undefined` when `step` is a step the scenario's flows can produce (device/flows/steps.ts), else
+ * the known names with a did-you-mean. A context's explicit `steps` list replaces the registry.
+ */
+export function stepProblem(step: string, s: Scenario, ctx: ScenarioContext): string | undefined {
+  if (ctx.steps) return ctx.steps.includes(step) ? undefined : `known steps: ${listNames(ctx.steps)}${didYouMean(step, ctx.steps)}`;
+  const flows = [...new Set(s.groups.map((g) => g.flow))];
+  if (flows.some((f) => !FLOW_STEPS[f])) return undefined; // an unknown flow is reported on its own
+  const unknown = unknownStep(step, flows, closest);
+  if (!unknown) return undefined;
+  return `known steps of ${flows.join(", ")} (enrollsim steps FLOW): ${listNames(unknown.known)}${didYouMean(step, unknown.known)}`;
+}
+
 function checkLatency(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
   for (const [step, bounds] of Object.entries(s.expect?.latency ?? {})) {
     const at: PathSegment[] = ["expect", "latency", step];
-    if (ctx.steps && !ctx.steps.includes(step)) {
-      const known = `${listNames(ctx.steps)}${didYouMean(step, ctx.steps)}`;
-      out.push(issue(at, `unknown step "${step}" in expect.latency; known steps: ${known}`, "a step name", "key"));
-    }
+    const known = stepProblem(step, s, ctx);
+    if (known) out.push(issue(at, `unknown step "${step}" in expect.latency; ${known}`, "a step name", "key"));
     const given = (["p50", "p95", "p99"] as const).filter((p) => bounds[p] !== undefined);
     for (let k = 1; k < given.length; k++) {
       const lo = bounds[given[k - 1]] as number;
@@ -132,10 +144,8 @@ function checkLatency(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
 function checkStepCounts(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {
   for (const [step, b] of Object.entries(s.expect?.steps ?? {})) {
     const at: PathSegment[] = ["expect", "steps", step];
-    if (ctx.steps && !ctx.steps.includes(step)) {
-      const known = `${listNames(ctx.steps)}${didYouMean(step, ctx.steps)}`;
-      out.push(issue(at, `unknown step "${step}" in expect.steps; known steps: ${known}`, "a step name", "key"));
-    }
+    const known = stepProblem(step, s, ctx);
+    if (known) out.push(issue(at, `unknown step "${step}" in expect.steps; ${known}`, "a step name", "key"));
     if (b.min !== undefined && b.max !== undefined && b.max < b.min) {
       out.push(issue([...at, "max"], `${formatPath([...at, "max"])} (${b.max}) is below min (${b.min})`, `a number >= ${b.min}`));
     }

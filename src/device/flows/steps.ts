@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The step registry: every step name each flow can produce, as the runner reports it (the names in a
+ * run summary's `steps`, in `expect.steps`/`expect.latency` and in fault step selectors). A step is
+ * one `step(ctx, name, …)` of device/ or protocol/; steady-state check-ins report their steps with
+ * the `checkin.` prefix the runner adds.
+ *
+ * Names the server chooses come as families: `command.<RequestType>` (an Apple MDM command is
+ * reported under its RequestType, whatever the server sends), `checkin.<messagetype>` and
+ * `ddm.declaration.<kind>`. A family lists its known members (from Apple's schemas); an open family
+ * also accepts names outside the list.
+ *
+ * test/device/flows/steps.test.ts runs every flow (success and failure paths against the embedded
+ * server) and fails when a flow records a step this registry does not declare, so it cannot drift.
+ * `enrollsim steps [FLOW]` prints it; scripts/gen-steps-doc.mjs writes the table in scenarios/README.md.
+ */
+import { CHECKIN_MESSAGE_TYPES } from "../../wire/apple/mdm.js";
+import { DDM_KINDS } from "../../wire/apple/ddm.js";
+import { COMMAND_SCHEMAS } from "../../wire/apple/generated-data.js";
+import { STEPS as WIZARD } from "../../protocol/android/setup-wizard.js";
+import { AMAPI_STEPS } from "../../protocol/android/dialects/amapi.js";
+import { HEADWIND_STEPS } from "../../protocol/android/dialects/headwind.js";
+
+/** A step name family: `prefix` + one member, e.g. `command.` + `DeviceInformation`. */
+export interface StepFamily {
+  /** The family as written in listings: `command.*`. */
+  pattern: string;
+  prefix: string;
+  /** What fills the `*`. */
+  what: string;
+  /** Known members (suffixes). */
+  members: readonly string[];
+  /** True when names outside `members` occur too (the server picks them). */
+  open: boolean;
+}
+
+const family = (prefix: string, what: string, members: readonly string[], open: boolean): StepFamily => ({ pattern: `${prefix}*`, prefix, what, members, open });
+
+/** Step families, by pattern. */
+export const STEP_FAMILIES: Readonly<Record<string, StepFamily>> = Object.fromEntries(
+  [
+    family("command.", "the Apple MDM command's RequestType (any the server sends; unknown ones are answered Error 12021)", COMMAND_SCHEMAS.map((c) => c.requestType), true),
+    family(
+      "checkin.",
+      "the Apple check-in MessageType, lower case",
+      CHECKIN_MESSAGE_TYPES.filter((m) => m !== "DeclarativeManagement").map((m) => m.toLowerCase()),
+      false,
+    ),
+    family("ddm.declaration.", "the declaration kind", DDM_KINDS, false),
+  ].map((f) => [f.pattern, f]),
+);
+
+const SCEP = ["scep.getcacaps", "scep.getcacert", "scep.pkioperation", "scep.certpoll"];
+
+/** Every Apple enrollment ends on the same MDM core: SCEP payload, check-in, command loop, DDM, push. */
+const APPLE_MDM = [
+  "profile.scep",
+  ...SCEP,
+  "checkin.*",
+  "command.idle",
+  "command.format-error",
+  "command.*",
+  "ddm.tokens",
+  "ddm.declaration-items",
+  "ddm.declaration.*",
+  "ddm.status",
+  "ddm.asset",
+  "push.poll",
+  "push.woken",
+];
+const APPLE_PROFILE = ["profile.download", "trust.embedded-ca"];
+const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
+const ACCOUNT = ["account.well-known", "account.auth", "account.enroll", "account.reauth", "account.refresh"];
+/** The steady-state check-in of an enrolled Apple device (device/apple/checkin.ts). */
+const APPLE_CHECKIN = ["checkin.*", "command.idle", "command.format-error", "command.*", "ddm.tokens", "ddm.declaration-items", "ddm.declaration.*", "ddm.status", "ddm.asset", "account.auth", "account.reauth", "account.refresh"];
+
+/** One engine (device/windows/enrollment.ts) runs every Windows enrollment; the kind picks branches. */
+const WINDOWS_ENROLL = [
+  "discovery.get",
+  "discovery.post",
+  "discovery.redirect",
+  "auth.federated",
+  "auth.certificate",
+  ...SCEP,
+  "enroll.terms",
+  "policy.getpolicies",
+  "enroll.rst",
+  "enroll.renew",
+  "enroll.provision",
+  "dm.session",
+  "wns.channel",
+  "wns.receive",
+];
+const WINDOWS_ESP = ["esp.device-setup", "esp.account-setup"];
+
+const ANDROID_WIZARD = Object.values(WIZARD);
+/** The DPC's sign-in and both server dialects a DPC may speak (options.android.dialect). */
+const ANDROID_DPC = ["android.signin.chrome-tab", ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS)];
+const ANDROID_DA = ["android.da.parse", "android.da.install", "android.da.activate", "android.da.klms", "android.da.resolve", "android.da.policies", "android.da.update-settings-link", "android.da.unenroll"];
+const ANDROID_CHECKIN = [AMAPI_STEPS.report, AMAPI_STEPS.ack, AMAPI_STEPS.push, HEADWIND_STEPS.config, HEADWIND_STEPS.push, HEADWIND_STEPS.info];
+
+/** What one flow declares: enrollment steps and the steps of its steady-state check-in (unprefixed). */
+export interface FlowSteps {
+  enroll: readonly string[];
+  checkin: readonly string[];
+}
+
+const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set(enroll.flat())], checkin: APPLE_CHECKIN });
+const windows = (...extra: string[][]): FlowSteps => ({ enroll: [...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
+const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), ...ANDROID_WIZARD, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
+
+/** The registry, by flow name. Every flow of device/flows/index.ts has an entry (tested). */
+export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = {
+  scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
+  "ios-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "ios-ade": apple(["ade.cloudconfig", "ade.enroll"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-ade": apple(["ade.cloudconfig", "ade.enroll"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
+  "macos-user-enrollment": apple(ACCOUNT, APPLE_MDM),
+  "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
+  "ios-configurator": apple(["configurator.affinity"], APPLE_PROFILE, APPLE_MDM),
+  "windows-byod": windows(["discovery.dns", "join.register"], WINDOWS_ESP),
+  "windows-autopilot": windows(["autopilot.profile", "autopilot.register", "join.register", "esp.device-preparation"], WINDOWS_ESP),
+  "windows-bulk": windows(["join.register"]),
+  "windows-gpo": windows(["discovery.dns"]),
+  "windows-tenant-attach": { enroll: ["tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
+  "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme"]),
+  "android-token": android(["android.trigger.afw", "android.trigger.token", "android.trigger.play-install"]),
+  "android-work-profile": android(["android.trigger.route", "android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
+  "android-aosp": android(["android.trigger.qr", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme"]),
+  "android-da": android(["android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
+};
+
+/** The prefix the runner puts before every step of a steady-state check-in. */
+export const CHECKIN_PREFIX = "checkin.";
+
+/** Flows the registry knows, in registry order. */
+export const stepFlows = (): string[] => Object.keys(FLOW_STEPS);
+
+/**
+ * Every step name `flow` can produce, enrollment then check-in (prefixed), families as patterns
+ * (`command.*`); [] for an unknown flow.
+ */
+export function stepsOf(flow: string): string[] {
+  const f = FLOW_STEPS[flow];
+  if (!f) return [];
+  return [...new Set([...f.enroll, ...f.checkin.map((s) => CHECKIN_PREFIX + s)])];
+}
+
+/** `stepsOf(flow)` with every family replaced by its known members (for listings and did-you-mean). */
+export function expandedStepsOf(flow: string): string[] {
+  const out: string[] = [];
+  for (const s of stepsOf(flow)) {
+    const fam = familyOf(s);
+    if (fam) out.push(...fam.members.map((m) => fam.prefix + m));
+    else out.push(s);
+  }
+  return [...new Set(out)];
+}
+
+/** The family a declared pattern stands for: `command.*`, `checkin.checkin.*`, … (prefix allowed). */
+function familyOf(declared: string): StepFamily | undefined {
+  if (!declared.endsWith("*")) return undefined;
+  for (const f of Object.values(STEP_FAMILIES)) {
+    if (declared.endsWith(f.pattern)) {
+      const outer = declared.slice(0, declared.length - f.pattern.length);
+      return { ...f, pattern: declared, prefix: outer + f.prefix };
+    }
+  }
+  return undefined;
+}
+
+/** Whether `name` is one of the steps `flow` can produce (a family member counts; open families accept any member). */
+export function isStepOf(flow: string, name: string): boolean {
+  for (const s of stepsOf(flow)) {
+    if (s === name) return true;
+    const fam = familyOf(s);
+    if (fam && name.startsWith(fam.prefix)) {
+      const member = name.slice(fam.prefix.length);
+      if (fam.members.includes(member) || (fam.open && /^[A-Za-z][A-Za-z0-9_-]*$/.test(member))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Checks a step name given in a scenario against the flows it applies to. `undefined` when known;
+ * else the known names (families expanded) to list and suggest from. A member of an open family
+ * that is not a known member is accepted only when it is not a near miss of a known one (a typo).
+ */
+export function unknownStep(name: string, flows: readonly string[], near: (word: string, candidates: readonly string[]) => string | undefined): { known: string[] } | undefined {
+  const known = [...new Set(flows.flatMap(expandedStepsOf))].sort();
+  if (known.includes(name)) return undefined;
+  if (flows.some((f) => isStepOf(f, name)) && near(name, known) === undefined) return undefined;
+  return { known };
+}
+
+/** scenarios/README-steps.md, whole (written by scripts/gen-steps-doc.mjs, checked by a test). */
+export function stepsMarkdown(): string {
+  const rows = stepFlows().map((f) => `| \`${f}\` | ${stepsOf(f).map((s) => `\`${s}\``).join(" ")} |`);
+  const fams = Object.values(STEP_FAMILIES).map((f) => `| \`${f.pattern}\` | ${f.what} | ${f.open ? "open: other names occur too" : "closed"} | ${f.members.map((m) => `\`${m}\``).join(" ")} |`);
+  return [
+    "<!-- Generated by scripts/gen-steps-doc.mjs from src/device/flows/steps.ts: do not edit by hand (npm run docs:steps). -->",
+    "# Step names",
+    "",
+    "Every step name each flow can produce: the keys of a run summary's `steps`, of `expect.steps` and",
+    "`expect.latency`, and what fault step selectors match. The scenario loader refuses a step name that",
+    "none of the scenario's flows can produce, with a did-you-mean. `enrollsim steps FLOW` prints the same",
+    "list (`--expand` lists family members one by one). Steps of a steady-state check-in carry the",
+    "`checkin.` prefix.",
+    "",
+    "| flow | step names |",
+    "|---|---|",
+    ...rows,
+    "",
+    "## Families",
+    "",
+    "A name ending in `*` is a family: the server or the protocol picks the last part.",
+    "",
+    "| family | `*` is | kind | known members |",
+    "|---|---|---|---|",
+    ...fams,
+    "",
+  ].join("\n");
+}
