@@ -6,7 +6,8 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Catalog } from "../device/catalog.js";
-import { flowNames } from "../device/flows/index.js";
+import { FLOWS, flowNames } from "../device/flows/index.js";
+import { expandedStepsOf } from "../device/flows/steps.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
 import type { KeyPool, Logger, TranscriptSink } from "../ports/index.js";
@@ -156,7 +157,13 @@ export async function loadScenario(file: string, catalog: Catalog = loadCatalog(
 
 /** What the loader checks a scenario against: the catalog's models and platforms, the flows and their steps. */
 export function scenarioContext(catalog: Catalog): ScenarioContext {
-  return { modelIds: catalog.ids(), flows: flowNames(), modelPlatforms: Object.fromEntries(catalog.ids().map((id) => [id, catalog.get(id).platform])) };
+  return {
+    modelIds: catalog.ids(),
+    flows: flowNames(),
+    modelPlatforms: Object.fromEntries(catalog.ids().map((id) => [id, catalog.get(id).platform])),
+    flowPlatforms: Object.fromEntries(Object.entries(FLOWS).map(([name, f]) => [name, f.platforms])),
+    flowSteps: Object.fromEntries(flowNames().map((f) => [f, expandedStepsOf(f)])),
+  };
 }
 
 /** `scepFailInfo` faults: the embedded CA signs the CertRep FAILURE. */

@@ -74,6 +74,20 @@ function checkServer(s: Scenario, out: Issue[]): void {
   }
 }
 
+/** A model and a flow from different platforms: refused here, not per device at run time. */
+function checkPlatform(g: Scenario["groups"][number], at: (...rest: PathSegment[]) => PathSegment[], ctx: ScenarioContext, out: Issue[]): void {
+  const platform = ctx.modelPlatforms?.[g.model];
+  const runsOn = ctx.flowPlatforms?.[g.flow];
+  if (platform === undefined || runsOn === undefined || runsOn === "any" || runsOn.includes(platform)) return;
+  const fitting = Object.entries(ctx.flowPlatforms ?? {})
+    .filter(([, p]) => p === "any" || p.includes(platform))
+    .map(([f]) => f);
+  const message =
+    `flow "${g.flow}" runs on ${runsOn.join("/")}, but model "${g.model}" is of platform ${platform}; ` +
+    `flows for ${platform}: ${listNames(fitting)}${didYouMean(g.flow, fitting)}`;
+  out.push(issue(at("flow"), message, `a flow for ${platform} (${fitting.join(", ")})`));
+}
+
 /** Returns the total device count. */
 function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
   const seen = new Map<string, number>();
@@ -94,6 +108,7 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
       const known = `${listNames(ctx.flows)}${didYouMean(g.flow, ctx.flows)}`;
       out.push(issue(at("flow"), `unknown flow "${g.flow}"; known flows: ${known}`, `one of ${ctx.flows.join(", ")}`));
     }
+    checkPlatform(g, at, ctx, out);
     const ownKey = optionsKeyForFlow(g.flow);
     for (const key of Object.keys(g.options ?? {})) {
       if (key === ownKey) continue;

@@ -282,6 +282,8 @@ export interface ScenarioContext {
   steps?: readonly string[];
   /** Platform of each device model (catalog id → ios, macos, windows, …): lets the loader warn about faults no device can meet. */
   modelPlatforms?: Readonly<Record<string, string>>;
+  /** Platforms each flow runs on ("any" for platform-neutral ones): a model from another platform is refused at load. */
+  flowPlatforms?: Readonly<Record<string, readonly string[] | "any">>;
   /** Step names each flow can produce, when known: lets the loader warn about step selectors no flow has. */
   flowSteps?: Readonly<Record<string, readonly string[]>>;
 }
