@@ -35,6 +35,20 @@ describe("SCEP client ↔ reference CA over loopback", () => {
     expect(server.scep.stats.issued).toBe(1);
   });
 
+  it("GetCACert carries message= only when the device has a CA identifier (issue 12 #18)", async () => {
+    const server = await start();
+    const bare = harness(http, clock, { url: server.scepUrl });
+    await bare.client.getCaCert();
+    const url = (e: { data: Record<string, unknown> }) => (e.data.request as { url: string }).url;
+    const bareUrl = url(bare.events.find((e) => e.kind === "http" && e.step === "scep.getcacert")!);
+    expect(new URL(bareUrl).searchParams.get("operation")).toBe("GetCACert");
+    expect(new URL(bareUrl).searchParams.has("message")).toBe(false);
+    const named = harness(http, clock, { url: server.scepUrl, caIdentifier: "Corp Device CA" });
+    await named.client.getCaCert();
+    const namedUrl = url(named.events.find((e) => e.kind === "http" && e.step === "scep.getcacert")!);
+    expect(new URL(namedUrl).searchParams.get("message")).toBe("Corp Device CA");
+  });
+
   it("uses the RA from an RA + CA chain for encryption and CertRep verification", async () => {
     const server = await start({ ra: true });
     const h = harness(http, clock, { url: server.scepUrl });

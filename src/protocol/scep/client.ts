@@ -33,7 +33,7 @@ export interface ScepClientOptions {
   url: string;
   /** Pinned CA fingerprint, "sha256:hex" (also md5/sha1). */
   caFingerprint?: string;
-  /** `message` parameter of GetCACert (Apple sends the payload Name). */
+  /** `message` parameter of GetCACert (Apple sends the payload Name); omitted when undefined, as devices omit it. */
   caIdentifier?: string;
   cipher?: ContentCipher | "auto";
   digest?: HashAlg | "auto";
@@ -100,7 +100,7 @@ export class ScepClient {
   async getCaCert(): Promise<CaChain> {
     if (this.chain) return this.chain;
     return step(this.ctx, "scep.getcacert", async () => {
-      const res = await exchange(this.ctx, "scep.getcacert", { method: "GET", url: this.url("GetCACert", this.options.caIdentifier ?? "enrollsim") });
+      const res = await exchange(this.ctx, "scep.getcacert", { method: "GET", url: this.url("GetCACert", this.options.caIdentifier) });
       const chain = chainFromResponse(mediaType(res), res.body, this.ctx.crypto);
       if (this.options.caFingerprint) checkFingerprint(chain.ca, this.options.caFingerprint, this.ctx.crypto);
       decoded(this.ctx, "scep.getcacert", {
