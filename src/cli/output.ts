@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** CLI output helpers: errors as one clear line with who is at fault, never a stack trace. */
-import { SimError } from "../errors/index.js";
+import { readFileSync } from "node:fs";
+import { ScenarioError, SimError } from "../errors/index.js";
 
 export function printError(err: unknown): void {
   if (err instanceof SimError) {
@@ -19,4 +20,25 @@ export function warnInsecure(): void {
     "\n  !!! WARNING: --insecure: TLS certificates are NOT verified. Any server can impersonate the MDM.\n" +
       "  !!! Use only against test servers. Prefer --ca FILE to trust a test CA.\n\n",
   );
+}
+
+/**
+ * Reads the PEM files given with `--ca`. A missing, unreadable or certificate-less file is the
+ * command line's fault (a ScenarioError, exit 2) with the file and the reason, never an internal error.
+ */
+export function readTrustFiles(files: readonly string[] | undefined): string[] | undefined {
+  return files?.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+      throw new ScenarioError(`--ca ${file}: cannot read it (${why})`, undefined, "a PEM file with the CA certificate(s) to trust");
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(text)) {
+      throw new ScenarioError(`--ca ${file}: holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`, undefined, "a PEM file with the CA certificate(s) to trust");
+    }
+    return text;
+  });
 }

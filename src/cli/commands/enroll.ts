@@ -3,14 +3,13 @@
  * `enrollsim enroll FLOW [--server URL]`: one device runs one flow with a numbered transcript of
  * every exchange. Without --server, the embedded reference server runs in-process.
  */
-import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { createDevice } from "../../api/device.js";
 import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
-import { warnInsecure } from "../output.js";
+import { readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
 function defaultModel(flow: string): string {
@@ -61,7 +60,7 @@ export const enrollCommand = {
     if (a.insecure) warnInsecure();
     const server = a.server ? undefined : await ReferenceServer.start();
     try {
-      const trust = (a.ca ?? []).map((f) => readFileSync(f, "utf8"));
+      const trust = readTrustFiles(a.ca) ?? [];
       if (server) trust.push(server.caPem);
       const device = await createDevice({
         model: a.model ?? defaultModel(a.flow),

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim fleet ls|checkin|unenroll --store FILE`: work with a persistent fleet. */
-import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { checkinFleet, listFleet, unenrollFleet } from "../../api/fleet.js";
 import { ScenarioError } from "../../errors/index.js";
 import type { DeviceState } from "../../runner/store/types.js";
-import { warnInsecure } from "../output.js";
+import { readTrustFiles, warnInsecure } from "../output.js";
 
 export const fleetCommand = {
   command: "fleet <action>",
@@ -60,7 +59,7 @@ export const fleetCommand = {
       indices: a.device,
       concurrency: a.concurrency,
       keyPoolDir: a["key-pool"],
-      trust: a.ca?.map((f) => readFileSync(f, "utf8")),
+      trust: readTrustFiles(a.ca),
       insecure: a.insecure,
     });
     if (a.json) out.write(`${JSON.stringify(r)}\n`);

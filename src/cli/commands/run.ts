@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim run <scenario>`: run a fleet; the exit code says whether expectations held. */
-import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { runScenario } from "../../api/run-scenario.js";
 import { formatSummary } from "../../report/table.js";
 import { writePrivateFile } from "../../report/private-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
 import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
-import { warnInsecure } from "../output.js";
+import { readTrustFiles, warnInsecure } from "../output.js";
 import { pinoLogger } from "../../platform/node/log.js";
 import { logObserver } from "../../report/log-observer.js";
 
@@ -91,7 +90,7 @@ export const runCommand = {
       observers: log ? [logObserver(log)] : [],
       seed: a.seed,
       trace: a.trace,
-      trust: a.ca?.map((f) => readFileSync(f, "utf8")),
+      trust: readTrustFiles(a.ca),
       insecure: a.insecure || undefined,
       keyPoolDir: a["key-pool"],
       keyPoolSize: a["key-pool-size"],

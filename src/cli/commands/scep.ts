@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim scep`: enrol one identity, print a numbered transcript, write key.pem and cert.pem. */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Argv } from "yargs";
 import { enrollScepOnce } from "../../api/enroll-scep.js";
 import { NodeCrypto } from "../../platform/node/crypto.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { KEY_USAGE_BITS, type KeyUsage } from "../../wire/x509/extensions.js";
-import { warnInsecure } from "../output.js";
+import { readTrustFiles, warnInsecure } from "../output.js";
 
 export const scepCommand = {
   command: "scep",
@@ -49,7 +49,7 @@ export const scepCommand = {
       digest: a.digest as "auto",
       renew: a.renew as boolean,
       timeoutMs: a.timeout as number,
-      tls: { ca: (a.ca as string[] | undefined)?.map((f) => readFileSync(f, "utf8")), insecure: (a.insecure as boolean) || undefined },
+      tls: { ca: readTrustFiles(a.ca as string[] | undefined), insecure: (a.insecure as boolean) || undefined },
     });
     const identity = result.keychain.identities.at(-1);
     if (identity) {
