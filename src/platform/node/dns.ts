@@ -7,7 +7,11 @@
  */
 import { isIPv4 } from "node:net";
 import { promises as dns } from "node:dns";
-import { ScenarioError, TransportError } from "../../errors/index.js";
+import { ScenarioError, TransportError, type TransportDetail } from "../../errors/index.js";
+
+/** c-ares answer codes → the transport detail a device's resolver distinguishes. */
+const DNS_DETAIL: Record<string, TransportDetail> = { ENOTFOUND: "dns.nxdomain", ENODATA: "dns.no-address", ESERVFAIL: "dns.servfail", ETIMEOUT: "dns.timeout" };
+const dnsDetail = (code: string | undefined): { detail?: TransportDetail } => (code && DNS_DETAIL[code] ? { detail: DNS_DETAIL[code] } : {});
 import type { DnsPort } from "../../ports/dns.js";
 
 /** Records that answer for one name instead of the network. */
@@ -95,7 +99,7 @@ export class NodeDns implements DnsPort {
     } catch (err) {
       const code = codeOf(err);
       if (code === "ENODATA" || code === "ENOTFOUND") return [];
-      throw new TransportError("dns", `CNAME ${host}: ${code || (err as Error).message}`, { cause: err });
+      throw new TransportError("dns", `CNAME ${host}: ${code || (err as Error).message}`, { cause: err, ...dnsDetail(code) });
     }
   }
 
@@ -107,7 +111,7 @@ export class NodeDns implements DnsPort {
       if (!override) return this.network4(host, name);
       if (override.a && override.a.length > 0) return [...override.a];
       const next = override.cname?.[0];
-      if (next === undefined) throw new TransportError("dns", `A ${name}: override for ${host} has no A record`);
+      if (next === undefined) throw new TransportError("dns", `A ${name}: override for ${host} has no A record`, { detail: "dns.no-address" });
       host = next;
     }
     throw new TransportError("dns", `A ${name}: more than ${MAX_CNAME_HOPS} CNAME hops in the overrides (a loop?)`);
@@ -120,7 +124,7 @@ export class NodeDns implements DnsPort {
       return addresses;
     } catch (err) {
       const via = host === normalize(asked) ? "" : ` (via ${host})`;
-      throw new TransportError("dns", `A ${asked}${via}: ${codeOf(err) || (err as Error).message}`, { cause: err });
+      throw new TransportError("dns", `A ${asked}${via}: ${codeOf(err) || (err as Error).message}`, { cause: err, ...dnsDetail(codeOf(err)) });
     }
   }
 }

@@ -54,10 +54,9 @@ export function noAnswerError(method: string, url: string, timeoutMs: number): T
   return new TransportError("timeout", `${describeRequest(method, url)}: no complete response within ${timeoutMs} ms`, { detail: "timeout.response" });
 }
 
-/** The connection dropping before or during the response body (Node: ECONNRESET). */
+/** The connection dropping before or during the response body (Node reports both as `read ECONNRESET`). */
 export function resetError(when: "before-response" | "mid-body", method: string, url: string): TransportError {
-  const text = when === "before-response" ? "ECONNRESET: socket hang up" : "ECONNRESET: aborted";
-  return new TransportError("reset", `${describeRequest(method, url)}: ${text}`, { detail: when === "before-response" ? "reset.before-response" : "reset.mid-body" });
+  return new TransportError("reset", `${describeRequest(method, url)}: read ECONNRESET`, { detail: when === "before-response" ? "reset.before-response" : "reset.mid-body" });
 }
 
 /**

@@ -145,7 +145,7 @@ describe("actions", () => {
     expect([e.kind, e.detail]).toEqual(["reset", "reset.mid-body"]);
     expect(s.served).toHaveLength(1);
     const b = await errorOf(setup([{ reset: { when: "before-response" } }]).get());
-    expect([b.kind, b.detail, b.message]).toEqual(["reset", "reset.before-response", `GET ${BASE}/x: ECONNRESET: socket hang up`]);
+    expect([b.kind, b.detail, b.message]).toEqual(["reset", "reset.before-response", `GET ${BASE}/x: read ECONNRESET`]);
   });
 
   it("tls faults fail the handshake with the Node-shaped error, and only on https", async () => {

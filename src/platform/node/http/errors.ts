@@ -4,7 +4,7 @@
  * and URL, and for TLS failures carry the OpenSSL reason ("self-signed certificate",
  * "tlsv13 alert certificate required", …) so a report reader sees why the handshake failed.
  */
-import { TransportError } from "../../../errors/index.js";
+import { TransportError, type TransportDetail } from "../../../errors/index.js";
 
 type Kind = TransportError["kind"];
 
@@ -62,8 +62,51 @@ export function classify(err: unknown): Kind {
   return "other";
 }
 
+const UNTRUSTED = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "INVALID_CA",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+/**
+ * What exactly failed, from the OpenSSL / libuv / getaddrinfo code (the detail a device's own
+ * stack would distinguish: windows/shown.ts, apple/shown.ts). `phase` says whether a response had
+ * started, for resets. Undefined where the code does not tell.
+ */
+export function detailOf(err: unknown, kind: Kind, phase?: "before-response" | "mid-body"): TransportDetail | undefined {
+  const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
+  const code = typeof e.code === "string" ? e.code : "";
+  const text = `${code} ${typeof e.reason === "string" ? e.reason : ""} ${typeof e.message === "string" ? e.message : ""}`.toLowerCase();
+  switch (kind) {
+    case "refused":
+      return "connect.refused";
+    case "timeout":
+      return "connect.timeout";
+    case "reset":
+      return phase === "mid-body" ? "reset.mid-body" : "reset.before-response";
+    case "dns":
+      return code === "EAI_AGAIN" ? "dns.timeout" : code === "EAI_FAIL" ? "dns.servfail" : code === "EAI_NODATA" || code === "ENODATA" ? "dns.no-address" : "dns.nxdomain";
+    case "tls":
+      if (UNTRUSTED.has(code)) return "tls.untrusted";
+      if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") return "tls.expired";
+      if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH") return "tls.wrong-host";
+      if (/certificate required/.test(text)) return "tls.client-cert-required";
+      if (/alert (bad certificate|unknown ca|certificate unknown|certificate revoked|certificate expired|unsupported certificate)/.test(text)) return "tls.client-cert-refused";
+      if (/protocol version|unsupported protocol|wrong version number|no protocols available/.test(text)) return "tls.protocol-version";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Wraps a raw Node error (or passes a TransportError through) for `method url`. */
-export function toTransportError(err: unknown, method: string, url: string): TransportError {
+export function toTransportError(err: unknown, method: string, url: string, phase?: "before-response" | "mid-body"): TransportError {
   if (err instanceof TransportError) return err;
   const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
   const kind = classify(err);
@@ -77,5 +120,6 @@ export function toTransportError(err: unknown, method: string, url: string): Tra
   } else {
     detail = code && !text.includes(code) ? `${code}: ${text}` : text;
   }
-  return new TransportError(kind, `${describeRequest(method, url)}: ${detail}`, { cause: err });
+  const finer = detailOf(err, kind, phase);
+  return new TransportError(kind, `${describeRequest(method, url)}: ${detail}`, { cause: err, ...(finer ? { detail: finer } : {}) });
 }

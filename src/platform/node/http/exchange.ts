@@ -14,7 +14,7 @@ import https from "node:https";
 import { cheapHostCheck } from "./host-check.js";
 import type { Socket } from "node:net";
 import type { SecureContext, TLSSocket } from "node:tls";
-import { ScenarioError, TransportError } from "../../../errors/index.js";
+import { ScenarioError, TransportError, type TransportDetail } from "../../../errors/index.js";
 import type { Clock, Timer } from "../../../ports/clock.js";
 import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
 import { toTransportError } from "./errors.js";
@@ -157,12 +157,13 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
       if (closed) return finish();
       grace = ctx.clock.setTimer(CLOSE_GRACE_MS, finish);
     };
-    const fail = (kind: TransportError["kind"], text: string, cause?: unknown): void =>
-      conclude({ err: new TransportError(kind, `${where}: ${text}`, cause === undefined ? {} : { cause }) });
+    const fail = (kind: TransportError["kind"], text: string, cause?: unknown, detail?: TransportDetail): void =>
+      conclude({ err: new TransportError(kind, `${where}: ${text}`, { ...(cause === undefined ? {} : { cause }), ...(detail ? { detail } : {}) }) });
 
     const onDeadline = (): void => {
       if (outcome) return finish(); // already failing, socket slow to close: settle anyway
-      fail("timeout", `no complete response within ${timeoutMs} ms`);
+      // Still connecting (no socket, or its connect not done) is a connect timeout; else the server is slow to answer.
+      fail("timeout", `no complete response within ${timeoutMs} ms`, undefined, !socket || socket.connecting ? "connect.timeout" : "timeout.response");
     };
     const onAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
     const onClosing = (): void => fail("aborted", "the HTTP client was closed");
@@ -205,16 +206,16 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         });
       }
     });
-    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url) }));
+    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response") }));
     client.on("close", () => {
       closed = true;
       // A close-delimited body is complete before its 'end' event: let 'end' conclude it.
-      if (!outcome && !response?.complete) fail("reset", "connection closed before the response completed");
+      if (!outcome && !response?.complete) fail("reset", "connection closed before the response completed", undefined, response ? "reset.mid-body" : "reset.before-response");
       finish();
     });
     client.on("response", (res) => {
       response = res;
-      res.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url) }));
+      res.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, "mid-body") }));
       const declared = res.headers["content-length"];
       if (req.method !== "HEAD" && declared !== undefined && Number(declared) > maxBytes) {
         return fail("too-large", `response declares ${declared} bytes, more than the ${maxBytes}-byte limit`);
