@@ -1,12 +1,45 @@
 // SPDX-License-Identifier: MIT
 /**
- * Old per-platform fault knobs that are pure HTTP/DNS/TLS shapes, compiled to `faults:` entries
- * (scenarios/README.md "Faults", "Aliases"). Knobs that change what the server decides or
- * holds are not faults on the wire and stay with the server.
+ * Old per-platform fault knobs that are pure HTTP shapes, compiled to `faults:` entries
+ * (scenarios/README.md "Faults" → "Aliases"): the server no longer acts on them, the fault layer
+ * under the devices does, exactly as a `faults:` entry would. Knobs that change what the server
+ * decides or holds (a command queue answered as HTML only while commands wait, a profile without
+ * an anchor, a malformed AMAPI policy, …) are not wire faults and stay with the server.
  */
-import type { ResolvedFault } from "../faults/vocabulary.js";
+import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
 import type { Scenario } from "./types.js";
 
-export function faultAliases(_s: Scenario): ResolvedFault[] {
-  return [];
+/** `embedded.apple.fault` values that are HTTP answers to the check-in endpoint. */
+const APPLE: Record<string, FaultSpec> = {
+  // Every check-in message but Authenticate and CheckOut is answered 401.
+  "checkin-401": { match: { platform: "apple", method: "PUT", url: "*/apple/checkin", step: "/^(?!checkin\\.(authenticate|checkout)$)/" }, mdmStatus: 401 },
+  // Each device's first Authenticate is answered 500 (the server's enrollment state is not ready yet).
+  "first-authenticate-500": { match: { platform: "apple", step: "checkin.authenticate", nth: 1 }, mdmStatus: 500 },
+};
+
+/** `embedded.windows.fault.step` → the device step whose request gets the SOAP fault. */
+const WINDOWS_STEPS: Record<string, string> = { discovery: "discovery.post", policy: "policy.getpolicies", enroll: "enroll.rst" };
+
+/** Whether `embedded.<platform>.fault` is one of the aliased knobs (the server then leaves it alone). */
+export function isAliasedKnob(platform: "apple" | "windows", fault: unknown): boolean {
+  if (platform === "apple") return typeof fault === "string" && fault in APPLE;
+  return typeof fault === "object" && fault !== null && (fault as { step?: string }).step! in WINDOWS_STEPS;
+}
+
+export function faultAliases(s: Scenario): ResolvedFault[] {
+  const out: ResolvedFault[] = [];
+  const apple = (s.embedded?.apple as { fault?: string } | undefined)?.fault;
+  if (apple !== undefined && isAliasedKnob("apple", apple)) {
+    out.push({ ...APPLE[apple]!, name: apple, origin: `embedded.apple.fault (${apple})` });
+  }
+  const win = (s.embedded?.windows as { fault?: { step: string; subcode: string; errorType?: string; message?: string } } | undefined)?.fault;
+  if (win !== undefined && isAliasedKnob("windows", win)) {
+    out.push({
+      match: { platform: "windows", step: WINDOWS_STEPS[win.step]! },
+      soapFault: { subcode: win.subcode, reason: win.message ?? win.errorType ?? win.subcode, ...(win.errorType ? { type: win.errorType } : {}), ...(win.message ? { message: win.message } : {}) },
+      name: `windows-${win.step}-fault`,
+      origin: `embedded.windows.fault (step ${win.step})`,
+    });
+  }
+  return out;
 }

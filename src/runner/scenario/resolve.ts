@@ -4,6 +4,7 @@
  * `scenarios/README.md`); the runner never invents its own.
  */
 import { resolveFaults } from "./faults-resolve.js";
+import { isAliasedKnob } from "./faults-aliases.js";
 import type {
   CaFingerprint,
   ResolvedArrival,
@@ -67,6 +68,14 @@ function resolveScep(o: ScepOptions, server: ResolvedServer): ResolvedScepOption
   };
 }
 
+/** A platform block minus a `fault` knob that became a `faults:` entry (faults-aliases.ts): the fault layer answers instead of the server. */
+function withoutAliasedFault(platform: "apple" | "windows", block: unknown): unknown {
+  const fault = (block as { fault?: unknown } | undefined)?.fault;
+  if (fault === undefined || !isAliasedKnob(platform, fault)) return block;
+  const { fault: _aliased, ...rest } = block as Record<string, unknown>;
+  return rest;
+}
+
 function resolveServer(s: Scenario): ResolvedServer {
   if (s.server !== undefined && s.server !== "embedded") {
     return { kind: "url", url: s.server, insecure: s.insecure ?? false };
@@ -74,7 +83,7 @@ function resolveServer(s: Scenario): ResolvedServer {
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...e };
   const { apple, windows, android } = s.embedded ?? {};
-  return { kind: "embedded", scep, platforms: { apple, windows, android } };
+  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android } };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {

@@ -127,3 +127,38 @@ faults:
     ]);
   });
 });
+
+describe("faults: aliases of the old fault knobs", () => {
+  const ctx: ScenarioContext = { ...context, flows: [...context.flows] };
+  it("embedded.windows.fault becomes a soapFault entry at the step, and the server no longer sees the knob", () => {
+    const s = parseScenario(`name: a
+embedded:
+  windows:
+    fault: { step: enroll, subcode: "s:EnrollmentServer", errorType: InMaintenance, message: "scheduled maintenance" }
+    maxMsgSize: 4096
+groups:
+  - { name: pcs, model: surface-pro, count: 1, flow: windows-byod }
+`, "a.yaml", ctx);
+    expect(s.faults).toEqual([
+      {
+        match: { platform: "windows", step: "enroll.rst" },
+        soapFault: { subcode: "s:EnrollmentServer", reason: "scheduled maintenance", type: "InMaintenance", message: "scheduled maintenance" },
+        name: "windows-enroll-fault",
+        origin: "embedded.windows.fault (step enroll)",
+      },
+    ]);
+    expect(s.server.kind === "embedded" && s.server.platforms.windows).toEqual({ maxMsgSize: 4096 });
+  });
+
+  it("embedded.apple.fault first-authenticate-500 and checkin-401 become mdmStatus entries; other Apple faults stay with the server", () => {
+    const apple = (fault: string) =>
+      parseScenario(`name: a\nembedded:\n  apple: { fault: ${fault} }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: ios-profile }\n`, "a.yaml", ctx);
+    const first = apple("first-authenticate-500");
+    expect(first.faults).toEqual([{ match: { platform: "apple", step: "checkin.authenticate", nth: 1 }, mdmStatus: 500, name: "first-authenticate-500", origin: "embedded.apple.fault (first-authenticate-500)" }]);
+    expect(first.server.kind === "embedded" && first.server.platforms.apple).toEqual({});
+    expect(apple("checkin-401").faults?.[0]).toMatchObject({ mdmStatus: 401, match: { method: "PUT", url: "*/apple/checkin" } });
+    const html = apple("command-html");
+    expect(html.faults).toBeUndefined();
+    expect(html.server.kind === "embedded" && html.server.platforms.apple).toEqual({ fault: "command-html" });
+  });
+});
