@@ -86,6 +86,8 @@ export interface CheckinReport {
   devices: number;
   ok: number;
   failed: Record<string, number>;
+  /** One example message per failure code (the first seen), so a count comes with a reason. */
+  examples?: Record<string, string>;
 }
 
 /** One check-in for every enrolled device of a store. */
@@ -123,6 +125,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         const d = devices[next++]!;
         const group = scenario.groups.find((g) => g.name === d.group);
         let code = "checkin.ok";
+        let message: string | undefined;
         const http = adapters.http.client({ tls: { ca: trust, insecure: o.insecure ?? false }, keepAlive: false });
         try {
           if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);
@@ -136,18 +139,34 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           };
           const opts = flowOptions(group) as { url?: string };
           const out = await hook(
-            { identity, ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: adapters.http, dns: adapters.dns, keys, transcript: nullTranscript, log }, protocol, targets: { scepUrl, server: base } },
+            {
+              identity,
+              ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: adapters.http, dns: adapters.dns, keys, transcript: nullTranscript, log },
+              protocol,
+              targets: { scepUrl, server: base },
+              // Flows that build their own (mTLS) clients take the trust from here, as in a run.
+              tls: { ca: trust, insecure: o.insecure ?? false },
+            },
             { ...opts, url: scenario.server.kind === "embedded" ? undefined : opts.url } as never,
             { certificates: d.certificates ?? [], serverIds: d.serverIds },
           );
-          if (!out.ok) code = out.code;
+          if (!out.ok) {
+            code = out.code;
+            message = out.message;
+          }
         } catch (err) {
-          code = asSimError(err, { device: d.device }).code;
+          const e = asSimError(err, { device: d.device });
+          code = e.code;
+          message = e.describe();
         } finally {
           await http.close().catch(() => {});
         }
         if (code === "checkin.ok") report.ok++;
-        else report.failed[code] = (report.failed[code] ?? 0) + 1;
+        else {
+          report.failed[code] = (report.failed[code] ?? 0) + 1;
+          report.examples ??= {};
+          report.examples[code] ??= message ?? code;
+        }
         const now = adapters.clock.now();
         store.put({ ...d, lastCheckinAt: now, checkins: d.checkins + 1, updatedAt: now });
       }

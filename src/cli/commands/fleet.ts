@@ -63,7 +63,11 @@ export const fleetCommand = {
       insecure: a.insecure,
     });
     if (a.json) out.write(`${JSON.stringify(r)}\n`);
-    else out.write(`checked in ${r.ok}/${r.devices} device(s)${Object.keys(r.failed).length ? `; failed: ${JSON.stringify(r.failed)}` : ""}\n`);
+    else {
+      out.write(`checked in ${r.ok}/${r.devices} device(s)${Object.keys(r.failed).length ? `; failed: ${JSON.stringify(r.failed)}` : ""}\n`);
+      for (const [code, example] of Object.entries(r.examples ?? {})) out.write(`  ${code} ×${r.failed[code]}, e.g. ${example}\n`);
+    }
+    // Exit 1 when any enrolled device failed its check-in (0 devices: nothing failed).
     process.exitCode = r.ok === r.devices ? 0 : 1;
   },
 };
