@@ -4,7 +4,7 @@
  * JSON output agree without importing each other in a circle.
  */
 
-import type { PushCounts } from "../device/apple/push.js";
+import type { PushCounts } from "../ports/push.js";
 
 /** Latency figures of one step, in milliseconds with one decimal. */
 export interface StepSummary {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NodeCrypto } from "../../platform/node/crypto.js";
 import type { CryptoPort } from "../../ports/crypto.js";
-import { DEVICE_CA_SUBJECT, testDeviceCa } from "../../device/apple/device-ca.js";
+import { DEVICE_CA_SUBJECT, testDeviceCa } from "../../wire/apple/device-ca.js";
 import { toPem } from "../../wire/x509/certificate.js";
 
 export interface DeviceCaExport {

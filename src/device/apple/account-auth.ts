@@ -20,7 +20,8 @@ import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
-import { ACCOUNT_UA, EMBEDDED_ACCOUNT_PASSWORD, accountUser, authenticate, parseBearerChallenge, parseLoginForm } from "./account.js";
+import { ACCOUNT_UA, accountUser, authenticate, parseBearerChallenge, parseLoginForm } from "./account-signin.js";
+import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { AppleOptions } from "./options.js";
 
 const MAX_TOKEN_JSON = 16 * 1024;

@@ -11,7 +11,7 @@
  * transcript as `account.dns`), as the Windows flow maps EnterpriseEnrollment.<domain>; no real
  * DNS query leaves the machine. Against a real server the device connects to https://DOMAIN.
  */
-import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
+import { ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import type { HttpResponse } from "../../ports/http.js";
@@ -20,53 +20,15 @@ import { buildPlistBytes, isDict, parsePlist, type PlistDict } from "../../wire/
 import { buildSignedData } from "../../wire/cms/signed-data.js";
 import type { FlowContext, FlowResult } from "../flow.js";
 import { AccountSession } from "./account-auth.js";
-import { issueDeviceIdentity, testDeviceCa } from "./device-ca.js";
+import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
+import { ACCOUNT_UA, accountUser, parseBearerChallenge } from "./account-signin.js";
 import { enrollWithProfile, fail } from "./enroll.js";
 import type { AppleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
 
 export type AccountVariant = "mdm-byod" | "mdm-adde";
 
-export const ACCOUNT_UA = "DeviceManagementClient/1.0";
-export const LOGIN_SCHEME = "apple-remotemanagement-user-login:";
 const MAX_JSON = 64 * 1024;
-/** The reference server's published default sign-in password; a device uses it only in embedded runs without one set. */
-export const EMBEDDED_ACCOUNT_PASSWORD = "enrollsim-user-password";
-const MAX_HTML = 256 * 1024;
-
-/** `WWW-Authenticate: Bearer k="v", k2="v2"` → params (only the Bearer scheme; quoted or token values). */
-export function parseBearerChallenge(header: string): Record<string, string> | undefined {
-  const m = /^\s*Bearer\b(.*)$/is.exec(header.slice(0, 4096));
-  if (!m) return undefined;
-  const out: Record<string, string> = {};
-  const re = /\s*,?\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/gy;
-  const rest = m[1]!;
-  let hit: RegExpExecArray | null;
-  while ((hit = re.exec(rest)) !== null) out[hit[1]!.toLowerCase()] = hit[2] !== undefined ? hit[2].replace(/\\(.)/g, "$1") : hit[3]!;
-  return out;
-}
-
-/** The single `<form>` of a sign-in page: its action, method and input fields (name → value). Hostile HTML is bounded. */
-export function parseLoginForm(html: string): { action: string; method: string; fields: Record<string, string>; passwordField?: string; userField?: string } | undefined {
-  const text = html.slice(0, MAX_HTML);
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(text);
-  if (!form) return undefined;
-  const attr = (s: string, n: string) => new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(s)?.slice(1).find((x) => x !== undefined);
-  const fields: Record<string, string> = {};
-  let passwordField: string | undefined;
-  let userField: string | undefined;
-  let count = 0;
-  for (const input of form[2]!.matchAll(/<input\b([^>]*)>/gi)) {
-    if (++count > 64) break;
-    const name = attr(input[1]!, "name");
-    if (!name) continue;
-    const type = (attr(input[1]!, "type") ?? "text").toLowerCase();
-    fields[name] = attr(input[1]!, "value") ?? "";
-    if (type === "password") passwordField = name;
-    else if ((type === "text" || type === "email") && !userField) userField = name;
-  }
-  return { action: attr(form[1]!, "action") ?? "", method: (attr(form[1]!, "method") ?? "GET").toUpperCase(), fields, passwordField, userField };
-}
 
 function modelFamily(ctx: FlowContext): string {
   if (ctx.identity.platform === "macos") return "Mac";
@@ -120,63 +82,6 @@ async function signedRequest(ctx: FlowContext, dev: AppleDevice, variant: Accoun
     },
     ctx.ports.crypto,
   );
-}
-
-/** The form follower: GET the sign-in page, submit user + password, expect the 308 to the login scheme. */
-async function followForm(ctx: FlowContext, authUrl: string, user: string, password: string): Promise<string | { code: string; message: string }> {
-  return step(ctx.protocol, "account.auth", async () => {
-    const u = new URL(authUrl);
-    u.searchParams.set("user-identifier", user);
-    const page = await exchange(ctx.protocol, "account.auth", { method: "GET", url: u.toString(), headers: { "user-agent": ACCOUNT_UA, accept: "text/html" } });
-    if (!mediaType(page).includes("html")) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in page has Content-Type "${mediaType(page)}", expected text/html`);
-    const form = parseLoginForm(Buffer.from(page.body).toString("utf8"));
-    if (!form || !form.passwordField) throw new ProtocolViolationError("apple.account.auth-page", "the sign-in page has no form with a password field (the simple form follower cannot sign in)");
-    const action = new URL(form.action || u.toString(), u);
-    if (action.origin !== u.origin) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in form posts to another origin (${action.origin}); the form follower stays on ${u.origin}`);
-    const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
-    const body = new URLSearchParams(fields).toString();
-    const res = await exchange(
-      ctx.protocol,
-      "account.auth",
-      { method: "POST", url: action.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(body)) },
-      { acceptStatus: [302, 303, 307, 308, 401, 403] },
-    );
-    if (res.status === 401 || res.status === 403) return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})` };
-    const loc = res.headers["location"] ?? "";
-    if (res.status !== 308 || !loc.startsWith(LOGIN_SCHEME)) {
-      throw new ProtocolViolationError("apple.account.auth-redirect", `sign-in ended with HTTP ${res.status} to "${loc.startsWith(LOGIN_SCHEME) ? LOGIN_SCHEME + "//…" : loc.slice(0, 200)}", expected 308 to ${LOGIN_SCHEME}//authentication-results`);
-    }
-    let token: string | null = null;
-    try {
-      token = new URL(loc).searchParams.get("access-token");
-    } catch {
-      token = null;
-    }
-    if (!token) throw new ProtocolViolationError("apple.account.auth-redirect", "the 308 to the login scheme carries no access-token");
-    decoded(ctx.protocol, "account.auth", { driver: "form", accessToken: token, result: "308 authentication-results" });
-    return token;
-  });
-}
-
-/** The managed Apple ID the user types, and its domain. */
-export function accountUser(ctx: FlowContext, o: AppleOptions): { user: string; domain: string } {
-  const a = o.account ?? {};
-  const domain = (a.user?.split("@").pop() ?? a.domain ?? "enrollsim.test").toLowerCase();
-  return { domain, user: a.user ?? `user${ctx.identity.index + 1}@${domain}` };
-}
-
-/** The auth driver: a scenario token, or the form follower at `signinUrl`. */
-export async function authenticate(ctx: FlowContext, o: AppleOptions, signinUrl: string | undefined): Promise<string | { code: string; message: string }> {
-  const a = o.account ?? {};
-  const driver = a.auth ?? (a.token !== undefined ? "token" : "form");
-  if (driver === "token") {
-    if (!a.token) throw new ScenarioError("options.apple.account.auth is token but no token is set");
-    decoded(ctx.protocol, "account.auth", { driver: "token", accessToken: a.token });
-    return a.token;
-  }
-  if (!signinUrl) return { code: "apple.account.auth-failed", message: "no sign-in URL to authenticate at" };
-  const password = a.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
-  return followForm(ctx, signinUrl, accountUser(ctx, o).user, password);
 }
 
 export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, variant: AccountVariant, serverBase: () => string): Promise<FlowResult> {

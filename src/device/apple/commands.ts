@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: MIT
 /**
- * How an Apple device answers MDM commands, driven by the generated schemas
+ * The MDM command rules an Apple device applies, driven by the generated schemas
  * (src/wire/apple/generated-data.ts from mdm/commands/*.yaml): every RequestType is recognised;
  * payload keys are type-checked (CommandFormatError); supportedOS / supervised / requiresdep /
  * user-enrollment / channel / access-rights rules give Error with an ErrorChain; query commands
  * get schema-shaped responses with this device's values; some commands change device state.
+ * answer.ts applies them to one device (state.ts) and one command.
  */
 import { compareVersions } from "../../wire/version.js";
-import { AppleErrors, errorChainPlist, type AppleError } from "../../wire/apple/errors.js";
 import { COMMAND_SCHEMAS } from "../../wire/apple/generated-data.js";
-import type { MdmCommand } from "../../wire/apple/mdm.js";
 import { isDict, typeName, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import type { CommandSchema, OsRule, SchemaKey } from "../../wire/apple/schema-types.js";
-import type { CommandAnswer } from "../../protocol/apple/mdm-client.js";
-import type { AppleDevice } from "./state.js";
 
 export const SCHEMA_BY_TYPE: ReadonlyMap<string, CommandSchema> = new Map(COMMAND_SCHEMAS.map((c) => [c.requestType, c]));
 
@@ -35,9 +32,6 @@ export const ACCESS_RIGHT_BITS: Record<string, number> = {
   AllowSettings: 2048,
   AllowAppInstallation: 4096,
 };
-
-/** Compares dotted versions: negative when a < b (shared with the other version users). */
-export { compareVersions };
 
 const typeOk = (t: string, v: PlistValue): boolean => {
   switch (t) {
@@ -135,33 +129,4 @@ export interface CommandBehaviour {
   ackDelayMs?: number;
   /** The user declines (InstallProfile / InstallApplication). */
   userDeclines?: boolean;
-}
-
-const err = (e: AppleError): CommandAnswer => ({ status: "Error", errorChain: errorChainPlist(e) as never });
-
-/** The device's answer to one command (state effects included). */
-export async function answerCommand(dev: AppleDevice, cmd: MdmCommand): Promise<CommandAnswer> {
-  const schema = SCHEMA_BY_TYPE.get(cmd.requestType);
-  if (!schema) return err(AppleErrors.unsupportedCommand(cmd.requestType));
-  const problem = checkKeys(cmd.command, schema.payloadKeys, "");
-  if (problem) {
-    dev.note("command.format-error", { requestType: cmd.requestType, problem });
-    return { status: "CommandFormatError" };
-  }
-  const blocked = osBlock(schema.os[dev.osName], dev.ruleContext());
-  if (blocked) return err(AppleErrors.commandNotAllowed(cmd.requestType, blocked));
-  const right = schema.os[dev.osName]?.accessrights;
-  const bit = right ? ACCESS_RIGHT_BITS[right] : undefined;
-  if (bit !== undefined && (dev.accessRights & bit) === 0) return err(AppleErrors.insufficientRights(cmd.requestType, right!));
-
-  const b = dev.behaviourFor(cmd.requestType);
-  const seen = dev.notNowCount.get(cmd.commandUUID) ?? 0;
-  if (b.notNow && seen < b.notNow) {
-    dev.notNowCount.set(cmd.commandUUID, seen + 1);
-    return { status: "NotNow" };
-  }
-  if (b.ackDelayMs) await dev.sleep(b.ackDelayMs);
-  if (b.errorRate && dev.roll(cmd.commandUUID) < b.errorRate) return err(AppleErrors.injected(cmd.requestType));
-  if (b.userDeclines && (cmd.requestType === "InstallProfile" || cmd.requestType === "InstallApplication")) return err(AppleErrors.userDeclined());
-  return dev.execute(cmd, schema);
 }

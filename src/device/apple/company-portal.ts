@@ -26,30 +26,13 @@ import { exchange } from "../../protocol/common/exchange.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import type { FlowContext, FlowResult } from "../flow.js";
 import { fail, fetchProfile } from "./enroll.js";
-import type { AppleOptions } from "./options.js";
+import type { AppleOptions, CompanyPortalOptions, PartnerAgentOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 
 /** The Company Portal's App Store id (the InstallApplication iTunesStoreID). */
 export const COMPANY_PORTAL_APP = "id719171358";
 /** Company Portal app-config key of Intune's ADE policy for Setup Assistant without modern auth. */
 export const CP_ENROLL_AFTER_UDA = "IntuneCompanyPortalEnrollmentAfterUDA";
-
-export interface CompanyPortalOptions {
-  /** The account the user signs in with (default user<n>@enrollsim.test). */
-  user?: string;
-  /** The user taps Begin in the Company Portal (default true). */
-  tapsBegin?: boolean;
-}
-
-export interface PartnerAgentOptions {
-  /** How the user registers the Mac: the partner's Self Service policy (right) or the Company Portal (wrong on a partner-managed Mac). */
-  registerVia: "jamf-self-service" | "company-portal";
-  user?: string;
-  /** Compliance checks the agent makes before giving up (default 6: 5 waits of checkSeconds 900, 75 minutes). */
-  complianceChecks?: number;
-  /** Time between checks, device clock (default 900). */
-  checkSeconds?: number;
-}
 
 type Json = Record<string, unknown>;
 

@@ -28,7 +28,7 @@ import {
   type DdmStatusReport,
 } from "../../wire/apple/ddm.js";
 import { STATUS_ITEMS } from "../../wire/apple/generated-data.js";
-import { compareVersions } from "./commands.js";
+import { compareVersions } from "../../wire/version.js";
 import { resolveAsset, type AssetOutcome } from "./ddm-assets.js";
 import { evaluatePredicate, type PredicateValue } from "./ddm-predicate.js";
 import type { AppleDevice } from "./state.js";

@@ -27,7 +27,7 @@ import { ProfileError, parseMobileconfig, type MdmPayload, type ParsedProfile } 
 import { openEnvelopedData } from "../../wire/cms/enveloped-data.js";
 import { fromPem, parseCertificate, toPem, type Certificate } from "../../wire/x509/certificate.js";
 import type { FlowContext, FlowResult } from "../flow.js";
-import { answerCommand } from "./commands.js";
+import { answerCommand } from "./answer.js";
 import type { AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 

@@ -9,7 +9,7 @@ import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, isDict, parsePlist, type PlistDict } from "../../wire/apple/plist.js";
 import type { Flow, FlowContext, FlowResult } from "../flow.js";
 import type { Platform } from "../catalog.js";
-import { issueDeviceIdentity, testDeviceCa } from "./device-ca.js";
+import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
 import { enrollWithProfile, fail, fetchProfile, optionAnchors, userAgent } from "./enroll.js";
 import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";

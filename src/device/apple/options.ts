@@ -1,7 +1,24 @@
 // SPDX-License-Identifier: MIT
 /** `groups[].options.apple` (schema in src/runner/scenario/platforms/apple.ts) with defaults. */
 import type { CommandBehaviour } from "./commands.js";
-import type { CompanyPortalOptions, PartnerAgentOptions } from "./company-portal.js";
+
+/** After enrolling, the user opens the Company Portal (company-portal.ts). */
+export interface CompanyPortalOptions {
+  /** The account the user signs in with (default user<n>@enrollsim.test). */
+  user?: string;
+  /** The user taps Begin in the Company Portal (default true). */
+  tapsBegin?: boolean;
+}
+
+export interface PartnerAgentOptions {
+  /** How the user registers the Mac: the partner's Self Service policy (right) or the Company Portal (wrong on a partner-managed Mac). */
+  registerVia: "jamf-self-service" | "company-portal";
+  user?: string;
+  /** Compliance checks the agent makes before giving up (default 6: 5 waits of checkSeconds 900, 75 minutes). */
+  complianceChecks?: number;
+  /** Time between checks, device clock (default 900). */
+  checkSeconds?: number;
+}
 
 export interface AdeCloudConfig {
   url?: string;

@@ -18,7 +18,7 @@
  */
 import { decoded } from "../../protocol/common/context.js";
 import type { FlowResult } from "../flow.js";
-import { compareVersions } from "./commands.js";
+import { compareVersions } from "../../wire/version.js";
 import { fail } from "./enroll.js";
 import type { AdeCloudConfig, AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";

@@ -2,10 +2,20 @@
 /** `groups[].options.windows` as the flows read it, with defaults per flow (scenarios/README-windows.md). */
 import { ScenarioError } from "../../errors/index.js";
 import type { AppBehaviour } from "./esp.js";
-import type { TenantAttachOptions } from "./tenant-attach.js";
 
 export type WindowsFlowKind = "byod" | "autopilot" | "bulk" | "gpo";
 export type AutopilotMode = "user-driven" | "self-deploying" | "pre-provisioned" | "hybrid";
+
+/** windows-tenant-attach (tenant-attach.ts). */
+export interface TenantAttachOptions {
+  /** Device records the site uploads. Default 10. */
+  devices?: number;
+  /** WinHTTP has a system proxy (netsh winhttp set proxy): the revocation check goes through it. Default false. */
+  systemProxy?: boolean;
+  /** Cloud service base URL. Default <https base>/windows/cmgateway on embedded runs. */
+  serviceUrl?: string;
+  siteCode?: string;
+}
 
 export interface WindowsOptions {
   upn?: string;

@@ -26,16 +26,6 @@ import type { WindowsOptions } from "./options.js";
 export const REVOCATION_OFFLINE = 'CRYPT_E_REVOCATION_OFFLINE (0x80092013): "The revocation function was unable to check revocation because the revocation server was offline."';
 export const REVOKED = 'CRYPT_E_REVOKED (0x80092010): "The certificate is revoked."';
 
-export interface TenantAttachOptions {
-  /** Device records the site uploads. Default 10. */
-  devices?: number;
-  /** WinHTTP has a system proxy (netsh winhttp set proxy): the revocation check goes through it. Default false. */
-  systemProxy?: boolean;
-  /** Cloud service base URL. Default <https base>/windows/cmgateway on embedded runs. */
-  serviceUrl?: string;
-  siteCode?: string;
-}
-
 const b64der = (s: unknown, what: string): Uint8Array => {
   if (typeof s !== "string" || s.length > 64 * 1024 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s)) throw new ProtocolViolationError("tenant-attach.bad-certificate", `${what} is not base64 DER`);
   return new Uint8Array(Buffer.from(s, "base64"));

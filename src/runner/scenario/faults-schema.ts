@@ -13,7 +13,7 @@ import {
   SCEP_FAIL_INFO_FAULTS,
   TLS_FAULTS,
 } from "../faults/vocabulary.js";
-import type { Json } from "./schema.js";
+import type { Json } from "./json.js";
 
 const httpStatus = (description: string): Json => ({ type: "integer", minimum: 100, maximum: 599, description });
 const seconds = (description: string): Json => ({ type: "number", minimum: 0, maximum: 604_800, description });

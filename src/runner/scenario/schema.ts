@@ -17,9 +17,9 @@ import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
 import { faultList } from "./faults-schema.js";
+import type { Json } from "./json.js";
 
-/** A JSON value: what the schema object is made of. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
 /** Keyword names accepted by `extendedKeyUsage` besides dotted OIDs (RFC 5280 §4.2.1.12). */
 export const EKU_NAMES = [

@@ -4,8 +4,8 @@
  * against the test device CA) and the stand-in for Apple's cloud-configuration service.
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
-import { testDeviceCa } from "../../device/apple/device-ca.js";
-import { compareVersions } from "../../device/apple/commands.js";
+import { testDeviceCa } from "../../wire/apple/device-ca.js";
+import { compareVersions } from "../../wire/version.js";
 import { parseSignedData, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
 import { parsePlistDict, type PlistDict } from "../../wire/apple/plist.js";
 import { sameBytes, toPem, verifyCertificateSignature } from "../../wire/x509/certificate.js";

@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
-import { pushRegistry, type PushCounts, type PushRegistry } from "../../device/apple/push.js";
+import { pushRegistry, type PushCounts, type PushRegistry } from "../../ports/push.js";
 import { PROVIDER_CERT_HEADER, checkProviderCertificate } from "./apns-check.js";
 
 export interface MockApnsStats extends PushCounts {

@@ -6,7 +6,7 @@
  */
 import type { HttpResponse } from "../../ports/http.js";
 import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
-import { EMBEDDED_ACCOUNT_PASSWORD } from "../../device/apple/account.js";
+import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { HalfContext } from "../half.js";
 import type { AppleFieldPolicies, FieldPolicyConfig } from "./field-policies.js";
 import type { AppleFieldServices, FieldServicesKeys } from "./field-services.js";

@@ -19,7 +19,7 @@ import { ScenarioError } from "../../errors/index.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { toPem, hex } from "../../wire/x509/certificate.js";
 import type { HalfContext, ServerHalf } from "../half.js";
-import { pushRegistry } from "../../device/apple/push.js";
+import { pushRegistry } from "../../ports/push.js";
 import { MockApns } from "./apns.js";
 import { AppleFieldPolicies } from "./field-policies.js";
 import { AppleFieldServices } from "./field-services.js";

@@ -5,7 +5,7 @@
  * naming device and step, or with the symptom a device shows).
  */
 import { describe, expect, it } from "vitest";
-import { parseBearerChallenge, parseLoginForm } from "../../../src/device/apple/account.js";
+import { parseBearerChallenge, parseLoginForm } from "../../../src/device/apple/account-signin.js";
 import type { HttpHandler, HttpResponse } from "../../../src/ports/http.js";
 import { URLS, appleWorld } from "./harness.js";
 

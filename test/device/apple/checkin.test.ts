@@ -131,7 +131,7 @@ describe("apple steady-state check-in (virtual time)", () => {
     const go = (certificates: { label: string; pem: string }[]) => w.clock.run(appleCheckin(other, {}, { certificates, serverIds: {} }), 600_000);
     expect(await go([{ label: "apple:X#mdm&sign=0", pem: toPem(mdm.certificate.der) }])).toMatchObject({ ok: false, code: "apple.checkin.not-enrolled" });
     expect(await go([{ label: mdm.label, pem: "not pem" }])).toMatchObject({ ok: false, code: "apple.checkin.not-enrolled" });
-    const { issueDeviceIdentity } = await import("../../../src/device/apple/device-ca.js");
+    const { issueDeviceIdentity } = await import("../../../src/wire/apple/device-ca.js");
     const ec = await crypto.generateKey("ec-p256");
     const stranger = issueDeviceIdentity(crypto, ec, "S", "U", Uint8Array.from([1]), w.clock.now()).cert;
     expect(await go([{ label: mdm.label, pem: toPem(stranger.der) }])).toMatchObject({ ok: false, code: "apple.checkin.identity-key-missing" });

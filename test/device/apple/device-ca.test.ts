@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { exportDeviceCa } from "../../../src/api/apple/device-ca.js";
-import { testDeviceCa } from "../../../src/device/apple/device-ca.js";
+import { testDeviceCa } from "../../../src/wire/apple/device-ca.js";
 import { NodeCrypto } from "../../../src/platform/node/crypto.js";
 import { fromPem, parseCertificate, verifyCertificateSignature } from "../../../src/wire/x509/certificate.js";
 

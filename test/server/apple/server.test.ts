@@ -8,7 +8,7 @@ import { buildSignedData } from "../../../src/wire/cms/signed-data.js";
 import { CHECKIN_CONTENT_TYPE, buildAuthenticate, buildCommandResult, buildTokenUpdate, parseCommand, signMdmBody } from "../../../src/wire/apple/mdm.js";
 import { buildPlistBytes } from "../../../src/wire/apple/plist.js";
 import { parseMobileconfig } from "../../../src/wire/apple/profile.js";
-import { issueDeviceIdentity } from "../../../src/device/apple/device-ca.js";
+import { issueDeviceIdentity } from "../../../src/wire/apple/device-ca.js";
 import type { Certificate } from "../../../src/wire/x509/certificate.js";
 import type { PrivateKey } from "../../../src/ports/crypto.js";
 import { testKeys } from "../../support/scep-harness.js";

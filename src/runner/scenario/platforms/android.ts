@@ -5,7 +5,7 @@
  * reference server's Android half, src/server/android/config.ts). Documented in
  * scenarios/README-android.md.
  */
-import type { Json } from "../schema.js";
+import type { Json } from "../json.js";
 import type { ScenarioExtension } from "./extension.js";
 
 const MODES = ["fully-managed", "dedicated", "cope", "work-profile"];

@@ -5,7 +5,9 @@
  * of the embedded reference server). Values pass through to the platform's flows and server half
  * as validated JSON; the platform applies its own defaults.
  */
-import type { Json } from "../schema.js";
+import type { Json } from "../json.js";
+
+export type { Json };
 
 export interface ScenarioExtension {
   key: "apple" | "windows" | "android";
