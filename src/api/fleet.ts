@@ -5,6 +5,7 @@
  * GetCACaps) against the scenario's server. Unenrol is local: the store marks the device
  * unenrolled (SCEP has no unenrolment message; platforms with one will send it from their hook).
  */
+import type { PolicyConfig } from "../server/policy/types.js";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { DeviceIdentity } from "../device/identity.js";
@@ -108,7 +109,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
     let base: { http?: string; https?: string; embedded: boolean };
     if (scenario.server.kind === "embedded") {
       // A new embedded server has a new CA: good enough for the GetCACaps stand-in, not for a real MDM check-in.
-      server = await ReferenceServer.start({ scep: { challenge: scenario.server.scep.challenge }, platforms: scenario.server.platforms });
+      server = await ReferenceServer.start({ scep: { challenge: scenario.server.scep.challenge }, platforms: scenario.server.platforms, policy: scenario.server.policy as PolicyConfig });
       trust.push(server.caPem);
       scepUrl = server.scepUrl;
       base = { ...server.urls, embedded: true };

@@ -4,6 +4,7 @@
  * embedded reference server when targeted, run the fleet with summary, progress and trace
  * observers, and evaluate expectations. The CLI's `run` is a thin layer over this.
  */
+import type { PolicyConfig } from "../server/policy/types.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS, flowNames } from "../device/flows/index.js";
@@ -265,6 +266,7 @@ async function runOpened(
     server = await ReferenceServer.start({
       scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}), ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}), ...(e.caps ? { caps: e.caps } : {}) },
       platforms: scenario.server.platforms,
+      policy: scenario.server.policy as PolicyConfig,
     });
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
     options.onServer?.(server);

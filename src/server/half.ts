@@ -6,6 +6,7 @@
  */
 import type { CryptoPort } from "../ports/crypto.js";
 import type { HttpHandler } from "../ports/http.js";
+import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
 
 export interface ServerUrls {
@@ -24,6 +25,8 @@ export interface HalfContext {
   urls: () => ServerUrls;
   /** `embedded.<platform>` from the scenario (schema-valid), or undefined. */
   config: unknown;
+  /** The tenant's admin rules (`embedded.policy`), shared by every half (server/policy/engine.ts). */
+  policy: PolicyEngine;
 }
 
 export interface ServerHalf {

@@ -11,6 +11,9 @@ import type { HttpHandler, HttpResponse } from "../ports/http.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { ServerHalf, ServerUrls } from "./half.js";
 import { HALVES } from "./halves.js";
+import { PolicyEngine } from "./policy/engine.js";
+import type { PolicyConfigHolder } from "./policy/holder.js";
+import type { PolicyConfig } from "./policy/types.js";
 import { bindHandler, type BoundServer } from "./http.js";
 import { createCaIdentity, issueServerCertificate } from "./scep/ca.js";
 import { defaultScepConfig, type ScepServerConfig } from "./scep/config.js";
@@ -25,6 +28,11 @@ export interface ReferenceServerOptions {
   scep?: Partial<ScepServerConfig>;
   /** `embedded.apple|windows|android` configuration for the platform halves. */
   platforms?: { apple?: unknown; windows?: unknown; android?: unknown };
+  /**
+   * `embedded.policy`: the tenant's admin rules for every half. Pass a holder to change them while
+   * the server runs (holder.set / replace apply to the next request).
+   */
+  policy?: PolicyConfig | PolicyConfigHolder;
   /** CA (and RA) keys; generated when absent (~250 ms each, off the event loop). */
   keys?: { ca?: PrivateKey; ra?: PrivateKey };
   crypto?: CryptoPort;
@@ -48,6 +56,7 @@ export class ReferenceServer {
   private constructor(
     readonly scep: ScepCaServer,
     readonly halves: ServerHalf[],
+    readonly policy: PolicyEngine,
     private readonly options: ReferenceServerOptions,
     private readonly crypto: CryptoPort,
   ) {}
@@ -66,11 +75,12 @@ export class ReferenceServer {
         : undefined;
     const scep = new ScepCaServer(id, config, crypto, now, rogue);
     const halves: ServerHalf[] = [];
-    const server = new ReferenceServer(scep, halves, options, crypto);
+    const policy = new PolicyEngine(options.policy ?? {}, now);
+    const server = new ReferenceServer(scep, halves, policy, options, crypto);
     for (const [name, factory] of Object.entries(HALVES)) {
       if (!factory) continue;
       halves.push(
-        await factory({ crypto, now, scep, urls: () => server.urls, config: options.platforms?.[name as keyof typeof HALVES] }),
+        await factory({ crypto, now, scep, policy, urls: () => server.urls, config: options.platforms?.[name as keyof typeof HALVES] }),
       );
     }
     return server;

@@ -82,8 +82,8 @@ function resolveServer(s: Scenario): ResolvedServer {
   }
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...e };
-  const { apple, windows, android } = s.embedded ?? {};
-  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android } };
+  const { apple, windows, android, policy } = s.embedded ?? {};
+  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android }, policy: policy ?? {} };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {

@@ -13,6 +13,7 @@
  */
 
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
+import { policySchema } from "./policy-schema.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
@@ -202,6 +203,7 @@ const embedded: Json = {
       },
     },
     ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),
+    policy: policySchema,
   },
 };
 

@@ -42,6 +42,8 @@ export interface EmbeddedConfig {
   apple?: unknown;
   windows?: unknown;
   android?: unknown;
+  /** The tenant's admin rules (schema: policy-schema.ts; shape: server/policy/types.ts). */
+  policy?: unknown;
 }
 
 /** subjectAltName templates. */
@@ -177,6 +179,8 @@ export type ResolvedServer =
       scep: ResolvedEmbeddedScep;
       /** `embedded.apple|windows|android` as written (schema-valid); the platform applies defaults. */
       platforms: { apple?: unknown; windows?: unknown; android?: unknown };
+      /** `embedded.policy` as written (schema-valid): the tenant's admin rules (server/policy). */
+      policy: unknown;
     }
   | {
       kind: "url";

@@ -16,20 +16,12 @@ export interface WindowsServerConfig {
   authPolicy: "OnPremise" | "Federated" | "Certificate";
   password: string;
   tokenKey: string;
-  /** Per-user device limit, 1–15 (MENROLL_E_DEVICECAPREACHED beyond it). */
-  deviceLimitPerUser: number;
-  /** Device enrollment manager (DEM) accounts: shared-mode enrollments up to `demDeviceLimit` devices. */
-  deviceEnrollmentManagers: string[];
-  /** DEM ceiling (documented 1,000; a directory device restriction on the account lowers it). */
-  demDeviceLimit: number;
-  restrictions: { blockHome?: boolean; blockWindows?: boolean; blockPersonal?: boolean; minOsVersion?: string; maxOsVersion?: string };
+  /** Home editions cannot be MDM-managed (a product limit, not tenant policy; restrictions live in embedded.policy). */
+  restrictions: { blockHome?: boolean };
   /** renewalDays = XCEP renewal period and the provisioning document's WSTEP RenewPeriod; retryIntervalDays = RetryInterval (default 4). */
   policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; retryIntervalDays?: number; omit?: boolean };
   /** Inject a fault at one step (failure scenarios). */
   fault?: { step: "discovery" | "policy" | "enroll"; subcode: string; errorType?: string; message?: string };
-  requireTermsOfUse?: boolean;
-  /** Directory stand-in: who may join devices (0x801C0003 otherwise). */
-  directory: { usersMayJoin: "all" | "none" | "selected"; joinUsers: string[]; mdmScope: "all" | "none"; mamScope: "all" | "none" };
   /** The federated sign-in asks for a one-time code after the password. */
   requireMfa?: boolean;
   renewal?: "allow" | "refuse";
@@ -69,8 +61,6 @@ export interface WindowsServerConfig {
   };
   /** Tenant-attach cloud service stand-in (tenant-attach.ts). */
   tenantAttach?: TenantAttachConfig;
-  /** Conditional access in front of the cloud apps the device uses during provisioning (the Store licence service; store.ts). */
-  conditionalAccess?: { requireCompliantDevice?: boolean };
   /** Autopilot deployment-service stand-in: registrations keyed by serial → hardware hash. */
   autopilot: {
     /** Register a serial's hash the first time it asks (default true); false = nothing is registered. */
@@ -122,15 +112,10 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     authPolicy: c.authPolicy ?? "OnPremise",
     password: c.password ?? "enrollsim",
     tokenKey: c.tokenKey ?? "enrollsim-test-token-key",
-    deviceLimitPerUser: c.deviceLimitPerUser ?? 15,
-    deviceEnrollmentManagers: (c.deviceEnrollmentManagers ?? []).map((u) => u.toLowerCase()),
-    demDeviceLimit: c.demDeviceLimit ?? 1000,
     restrictions: c.restrictions ?? {},
     policy: { minimalKeyLength: 2048, hash: "none", validityDays: 365, renewalDays: 42, ...(c.policy ?? {}) },
     ...(c.fault ? { fault: c.fault } : {}),
-    ...(c.requireTermsOfUse ? { requireTermsOfUse: true } : {}),
     ...(c.requireMfa ? { requireMfa: true } : {}),
-    directory: { usersMayJoin: c.directory?.usersMayJoin ?? "all", joinUsers: (c.directory?.joinUsers ?? []).map((u) => u.toLowerCase()), mdmScope: c.directory?.mdmScope ?? "all", mamScope: c.directory?.mamScope ?? "none" },
     ...(c.renewal ? { renewal: c.renewal } : {}),
     ...(c.maxMsgSize ? { maxMsgSize: c.maxMsgSize } : {}),
     ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
@@ -153,7 +138,6 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     inventoryGets: c.inventoryGets ?? ["./DevDetail/SwV", "./Vendor/MSFT/WindowsLicensing/Edition", "./Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion"],
     profiles: c.profiles ?? [],
     syncmlQuirks: c.syncmlQuirks ?? [],
-    ...(c.conditionalAccess ? { conditionalAccess: c.conditionalAccess } : {}),
     ...(c.tenantAttach ? { tenantAttach: c.tenantAttach } : {}),
   };
 }

@@ -119,20 +119,26 @@ export class DmEndpoint {
         if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
         this.track(rec, c);
-        observeCompliance(rec, c, this.cfg);
+        observeCompliance(rec, c, this.cfg, this.ctx.policy);
         rec.received.push({ msgId: msg.hdr.msgId, verb: c.verb, cmdRef: c.cmdRef, cmd: c.cmd, data: c.data ?? c.items[0]?.data, target: c.items[0]?.source ?? c.targetRef });
         if (rec.received.length > 500) rec.received.splice(0, rec.received.length - 500);
         continue;
       }
       if (c.verb === "Alert" && c.data === "1226") {
         for (const it of c.items) {
-          if (it.meta?.type === "com.microsoft:mdm.unenrollment.userrequest") this.state.unenroll(rec.deviceId);
+          if (it.meta?.type === "com.microsoft:mdm.unenrollment.userrequest") {
+            this.state.unenroll(rec.deviceId);
+            this.ctx.policy.removed(rec.deviceId);
+          }
           else if (it.source) rec.appResults[it.source] = it.data ?? "";
         }
       }
       replies.push({ verb: "Status", msgRef: msg.hdr.msgId, cmdRef: c.cmdId ?? "", cmd: c.verb, data: "200", items: [] });
     }
-    if (unenrollAfter) this.state.unenroll(rec.deviceId);
+    if (unenrollAfter) {
+      this.state.unenroll(rec.deviceId);
+      this.ctx.policy.removed(rec.deviceId);
+    }
     const maxMsgSize = this.cfg.maxMsgSize;
     if (maxMsgSize !== undefined && (req.body?.length ?? 0) > maxMsgSize) this.state.counters.oversizeMessages++;
     if (!msg.final) {
@@ -236,7 +242,7 @@ export class DmEndpoint {
       rec.outstanding.clear();
     }
     for (const spec of this.cfg.profiles) if (rec.profiles?.[spec.name]?.retry) this.sendProfile(rec, spec);
-    rec.queue.push(...espProfileCommands(rec, this.cfg), ...complianceCommands(rec, this.cfg));
+    rec.queue.push(...espProfileCommands(rec, this.cfg), ...complianceCommands(rec, this.cfg, this.ctx.policy));
     if (rec.esp === "new") {
       rec.queue.push(...this.espSetup());
       rec.esp = "delivered";

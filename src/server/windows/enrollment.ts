@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /**
  * Strict MS-MDE2 enrollment endpoints of the reference server: Discovery (GET + Discover),
- * XCEP GetPolicies, WSTEP RequestSecurityToken. Enforces the enrollment restrictions (platform,
- * OS range, personal devices, device limit per user) with MS-MDE2 §2.2.10 faults, and issues the
+ * XCEP GetPolicies, WSTEP RequestSecurityToken. Asks the tenant's policy engine (server/policy;
+ * restrictions, device limits, user scope, terms) and answers refusals with MS-MDE2 §2.2.10 faults
+ * (policy-gate.ts), and issues the
  * device certificate from the foundation CA inside a wap-provisioningdoc.
  */
-import { compareVersions } from "../../wire/version.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfContext } from "../half.js";
 import { SimError } from "../../errors/index.js";
@@ -24,6 +24,7 @@ import { findSignerCert, parseSignedData, verifySigner } from "../../wire/cms/si
 import { basicConstraints, extKeyUsage, keyUsage } from "../../wire/x509/extensions.js";
 import { encodeName } from "../../wire/x509/name.js";
 import type { WindowsServerConfig } from "./config.js";
+import { refusalFault, windowsEnrollmentRequest } from "./policy-gate.js";
 import type { WindowsState } from "./state.js";
 
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({
@@ -37,8 +38,6 @@ const fault = (f: FaultSpec): HttpResponse => soap(f.code === "Sender" ? 400 : 5
 
 const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
 const OID_SHA1 = "1.3.14.3.2.26";
-
-const cmpVersion = compareVersions;
 
 export class EnrollmentEndpoints {
   constructor(
@@ -226,41 +225,37 @@ export class EnrollmentEndpoints {
     if (this.cfg.fault?.step === "enroll") return this.injected(relatesTo);
     const deviceId = contextValue(rst.context, "DeviceID") ?? deviceIdFromCsr(csr.extensions) ?? "";
     if (!/^[0-9A-Fa-f]{32}$/.test(deviceId)) return fault({ relatesTo, code: "Sender", subcode: "s:MessageFormat", reason: "DeviceID context item missing or not 32 hex" });
-    if (this.cfg.requireTermsOfUse) {
+    // Terms and conditions (policy.terms): the IdP's ToU page hands an accepted user a blob the device sends as EnrollmentData.
+    if (who.upn && !who.bulk && this.ctx.policy.pendingTerms(who.upn).length) {
       const blob = contextValue(rst.context, "EnrollmentData");
       const ok = blob ? verifyToken(blob, this.cfg.tokenKey, this.ctx.crypto, this.ctx.now()) : undefined;
-      if (!ok || ok.tid !== "tou-accepted" || ok.upn !== who.upn) {
-        return fault({ relatesTo, subcode: "s:Authorization", reason: "Terms of Use not accepted", errorType: "InvalidEnrollmentData", message: "EnrollmentData missing or invalid", traceId: deviceId });
-      }
+      if (ok && ok.tid === "tou-accepted" && ok.upn === who.upn) this.ctx.policy.acceptTerms(who.upn);
     }
     const osVersion = contextValue(rst.context, "OSVersion") ?? contextValue(rst.context, "ApplicationVersion") ?? "";
     const enrollmentType = contextValue(rst.context, "EnrollmentType") ?? "Full";
-    const r = this.cfg.restrictions;
-    const notSupported = (why: string) => fault({ relatesTo, subcode: "s:Authorization", reason: why, errorType: "DeviceNotSupported", message: why, traceId: deviceId });
-    if (r.blockWindows) return notSupported("Windows devices are blocked by an enrollment restriction");
     // Home editions (Core, CoreN, CoreCountrySpecific, CoreSingleLanguage) cannot be MDM-managed: refused as not authorized.
     const osEdition = Number(contextValue(rst.context, "OSEdition") ?? "NaN");
-    if (r.blockHome !== false && [98, 99, 100, 101].includes(osEdition)) {
+    if (this.cfg.restrictions.blockHome !== false && [98, 99, 100, 101].includes(osEdition)) {
       return fault({ relatesTo, subcode: "s:Authorization", reason: `OSEdition ${osEdition} (Home) cannot be managed`, traceId: deviceId });
     }
-    if (r.minOsVersion && cmpVersion(osVersion, r.minOsVersion) < 0) return notSupported(`OS ${osVersion} is below the minimum ${r.minOsVersion}`);
-    if (r.maxOsVersion && cmpVersion(osVersion, r.maxOsVersion) > 0) return notSupported(`OS ${osVersion} is above the maximum ${r.maxOsVersion}`);
-    if (r.blockPersonal && enrollmentType.toLowerCase() === "full") return notSupported("personally owned Windows devices are blocked");
-    // Device limit per user (1–15); userless bulk enrollments are not counted against a user.
-    const user = this.state.userDevices(who.upn);
-    const dem = this.cfg.deviceEnrollmentManagers.includes(who.upn);
-    const limit = dem ? this.cfg.demDeviceLimit : this.cfg.deviceLimitPerUser;
-    if (!who.bulk && !user.has(deviceId.toUpperCase()) && user.size >= limit) {
-      return fault({
-        relatesTo,
-        subcode: "s:Authorization",
-        reason: `${who.upn} already has ${user.size} enrolled devices (${dem ? "device enrollment manager " : ""}limit ${limit})`,
-        errorType: "DeviceCapReached",
-        message: "device limit reached",
-        traceId: deviceId,
-      });
-    }
-    if (!who.bulk) user.add(deviceId.toUpperCase());
+    // Tenant policy (server/policy): restrictions with priority, ownership, device limits, MDM user scope, terms.
+    const request = windowsEnrollmentRequest({
+      deviceId,
+      upn: who.upn,
+      token: who.token,
+      bulk: who.bulk,
+      enrollmentType,
+      notInOobe: (contextValue(rst.context, "NotInOobe") ?? "true").toLowerCase() !== "false",
+      osVersion,
+      serial: contextValue(rst.context, "SerialNumber"),
+      manufacturer: contextValue(rst.context, "Manufacturer"),
+      model: contextValue(rst.context, "DeviceModel"),
+    });
+    const decision = this.ctx.policy.decide(request);
+    const refused = refusalFault(decision, relatesTo, deviceId);
+    if (refused || !decision.ok) return fault(refused!);
+    this.ctx.policy.enrolled(request, decision);
+    if (!who.bulk) this.state.userDevices(who.upn).add(deviceId.toUpperCase());
     const cert = this.issue(csr.spki, deviceId.toUpperCase());
     const md5 = {
       secret: Buffer.from(this.ctx.crypto.hmac("sha256", new TextEncoder().encode(this.cfg.tokenKey), new TextEncoder().encode(`md5:${deviceId.toUpperCase()}`))).toString("hex").slice(0, 24),

@@ -123,7 +123,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       return json(405, { error: "method not allowed" });
     }
     if (path === "/windows/drs/join" && req.method === "POST") {
-      // Directory join stand-in: "users may join devices" = all / none / selected.
+      // Directory join stand-in.
       let q: { upn?: unknown; deviceId?: unknown; bulk?: unknown };
       try {
         q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as typeof q;
@@ -131,13 +131,13 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
         return json(400, { error: "body is not JSON" });
       }
       if (typeof q.upn !== "string" || typeof q.deviceId !== "string") return json(400, { error: "expected {upn, deviceId}" });
-      const d = cfg.directory;
-      const allowed = d.usersMayJoin === "all" || (d.usersMayJoin === "selected" && d.joinUsers.includes(q.upn.toLowerCase()));
-      // A personal device is registered, not joined; on registered devices the MAM user scope wins over MDM.
+      // A personal device is registered, not joined; the policy engine applies "users may join devices", the
+      // directory's per-user device quota and the MDM/MAM user scopes (MAM wins on registered devices). Entra
+      // answers both refusals with 0x801C0003 (DSREG authorization, shared/notes/windows.md §7.2).
       const registration = (q as { registration?: unknown }).registration === true;
-      if (!registration && !allowed) return json(403, { error: "0x801C0003", message: "The user is not authorized to join devices to the directory" });
-      const mam = registration && d.mamScope === "all";
-      return json(200, { joined: q.deviceId, registration, mdm: d.mdmScope === "all" && !mam, mam });
+      const d = ctx.policy.join({ upn: q.upn, deviceKey: q.deviceId.toUpperCase(), registration });
+      if (!d.ok) return json(403, { error: "0x801C0003", reason: d.refusal, message: d.message });
+      return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });
     }
     if (path === "/windows/autopilot/register" && req.method === "POST") {
       // Hash import (Get-WindowsAutopilotInfo -Online / OEM CSV): serial → hardware hash.
@@ -194,7 +194,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       "windows: discovery  /EnrollmentServer/Discovery.svc (EnterpriseEnrollment.<domain> → this host)",
       "windows: policy     /EnrollmentServer/Policy.svc, enrollment /EnrollmentServer/Enrollment.svc",
       "windows: OMA-DM     /ManagementServer/MDM.svc (mTLS, certificate from the reference CA)",
-      `windows: REST       /windows/api/devices[/<DeviceID>[/commands]]; device limit ${cfg.deviceLimitPerUser}/user`,
+      `windows: REST       /windows/api/devices[/<DeviceID>[/commands]]; tenant policy: embedded.policy`,
     ],
   };
 };

@@ -7,8 +7,9 @@
  *   listed in `FirstSyncStatus/ExpectedModernAppPackages` (the device tracks `AppInstallation/<PFN>`).
  * - The device acquires each app's licence at `POST /windows/store/licenses` (mTLS with its enrollment
  *   certificate, JSON `{packageFamilyName, productId}`), a stand-in for the Store for Business, a cloud app.
- * - `conditionalAccess.requireCompliantDevice` ("require a compliant device" for all cloud apps) refuses the
- *   licence with AADSTS53000 until the device is compliant. This server evaluates an ESP device's compliance only
+ * - `embedded.policy.conditionalAccess.requireCompliantDevice` ("require a compliant device" for all cloud apps,
+ *   app name `store` for `excludeApps`) refuses the licence with AADSTS53000 until the device is compliant: evaluated
+ *   (below) and not noncompliant under the tenant's compliance policies (server/policy/compliance.ts, grace periods). This server evaluates an ESP device's compliance only
  *   once the device reports it has finished provisioning: it Gets `FirstSyncStatus/IsSyncDone` in each session
  *   and marks the device compliant when that reads true — which the device sets only after ESP. An ESP that waits
  *   for a Store app therefore never finishes: the circular dependency of the field report. Non-ESP devices are
@@ -18,6 +19,7 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { HalfContext } from "../half.js";
+import type { PolicyEngine } from "../policy/engine.js";
 import type { WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, WindowsState } from "./state.js";
 
@@ -45,18 +47,22 @@ export function storeInstallCommands(cfg: WindowsServerConfig): Command[] {
 }
 
 /** Compliance evaluation: ESP devices are asked whether provisioning is done (only when conditional access needs it). */
-export function complianceCommands(rec: DeviceRecord, cfg: WindowsServerConfig): Command[] {
-  if (!cfg.conditionalAccess?.requireCompliantDevice || rec.esp === "none" || rec.syncDone) return [];
+export function complianceCommands(rec: DeviceRecord, cfg: WindowsServerConfig, policy: PolicyEngine): Command[] {
+  if (!policy.config.conditionalAccess?.requireCompliantDevice || rec.esp === "none" || rec.syncDone) return [];
   return [{ verb: "Get", items: [{ target: isSyncDone(cfg) }] }];
 }
 
-/** Reads the device's Results for IsSyncDone. */
-export function observeCompliance(rec: DeviceRecord, c: Command, cfg: WindowsServerConfig): void {
+/** Reads the device's Results for IsSyncDone, and the OS version it reports (DevDetail/SwV) for the compliance policies. */
+export function observeCompliance(rec: DeviceRecord, c: Command, cfg: WindowsServerConfig, policy: PolicyEngine): void {
   if (c.verb !== "Results") return;
-  for (const it of c.items) if (it.source === isSyncDone(cfg) && /^(true|1)$/i.test(it.data ?? "")) rec.syncDone = true;
+  for (const it of c.items) {
+    if (it.source === isSyncDone(cfg) && /^(true|1)$/i.test(it.data ?? "")) rec.syncDone = true;
+    if (it.source === "./DevDetail/SwV" && it.data && /^\d+(\.\d+)+$/.test(it.data)) policy.observe(rec.deviceId, { osVersion: it.data });
+  }
 }
 
-export function isCompliant(rec: DeviceRecord): boolean {
+/** Evaluated once the device has reported (ESP: provisioning done; others: one session); then the tenant's compliance policies decide. */
+export function isEvaluated(rec: DeviceRecord): boolean {
   return rec.esp === "none" ? rec.sessions >= 1 : rec.syncDone === true;
 }
 
@@ -88,9 +94,12 @@ export function storeLicence(req: HttpRequest & { tls?: { peerCertificateDer?: U
   const app = cfg.esp.storeApps.find((a) => a.name === q.packageFamilyName);
   if (!app) return json(404, { error: "unknown package family name" });
   const counts = (rec.storeLicences ??= { refused: 0, granted: 0 });
-  if (cfg.conditionalAccess?.requireCompliantDevice && !isCompliant(rec)) {
+  // Conditional access (policy.conditionalAccess) for the Store cloud app: a device not yet evaluated, or
+  // noncompliant after its grace period, is refused; "in grace period" still passes.
+  const access = ctx.policy.access(rec.deviceId, "store");
+  if (!access.allowed || (ctx.policy.config.conditionalAccess?.requireCompliantDevice && !ctx.policy.config.conditionalAccess.excludeApps?.includes("store") && !isEvaluated(rec))) {
     counts.refused++;
-    return json(403, { error: "AADSTS53000", message: AADSTS53000 });
+    return json(403, { error: "AADSTS53000", message: AADSTS53000, compliance: access.state });
   }
   counts.granted++;
   // installMinutes: a simulation hint the device's installer honours (real licences carry none).

@@ -123,13 +123,11 @@ export const windowsScenario: ScenarioExtension = {
       authPolicy: { enum: ["OnPremise", "Federated", "Certificate"], description: "AuthPolicy answered to Settings enrollments. Default OnPremise. Certificate: devices that offer it authenticate GetPolicies/RST with a client certificate issued by the reference CA over TLS (no WS-Security token)." },
       password: str("OnPremise password accepted. Default \"enrollsim\"."),
       tokenKey: str("Key that verifies identity-provider test tokens."),
-      deviceLimitPerUser: { type: "integer", minimum: 1, maximum: 15, description: "Enrollment restriction: devices per user. Default 15." },
-      deviceEnrollmentManagers: { type: "array", items: { type: "string" }, description: "Device enrollment manager (DEM) accounts: shared-mode enrollments up to demDeviceLimit." },
-      demDeviceLimit: { type: "integer", minimum: 1, maximum: 1000, description: "DEM ceiling (documented 1000); lower = a directory device restriction on the account." },
       restrictions: {
         type: "object",
         additionalProperties: false,
-        properties: { blockHome: bool("Refuse Home editions (OSEdition 98–101), which cannot be MDM-managed (0x80180003). Default true."), blockWindows: bool("Block the Windows platform."), blockPersonal: bool("Block personally owned (EnrollmentType Full)."), minOsVersion: str("Lowest OS version allowed."), maxOsVersion: str("Highest OS version allowed.") },
+        description: "Product limits of the Windows half (tenant enrollment restrictions are embedded.policy.restrictions).",
+        properties: { blockHome: bool("Refuse Home editions (OSEdition 98–101), which cannot be MDM-managed (0x80180003). Default true.") },
       },
       policy: {
         type: "object",
@@ -152,17 +150,6 @@ export const windowsScenario: ScenarioExtension = {
       maxMsgSize: { type: "integer", minimum: 1024, maximum: 16777216, description: "OMA-DM MaxMsgSize (bytes) announced in the server's SyncHdr/Meta; devices split packages across messages (Final on the last, Alert 1222 between)." },
       renewal: { enum: ["allow", "refuse"], description: "WSTEP renewal: issue a new certificate, or refuse with NotEligibleToRenew (0x80180016). Default allow." },
       offlineDomainJoin: { enum: ["deliver", "withhold"], description: "Send Autopilot devices an OfflineDomainJoin blob (hybrid join), or never (connector without OU rights). Default deliver." },
-      directory: {
-        type: "object",
-        additionalProperties: false,
-        description: "Directory stand-in for the join before MDM enrollment (Autopilot, bulk).",
-        properties: {
-          usersMayJoin: { enum: ["all", "none", "selected"], description: "Who may join devices. Default all." },
-          joinUsers: { type: "array", items: { type: "string" }, description: "UPNs allowed to join when usersMayJoin is selected." },
-          mdmScope: { enum: ["all", "none"], description: "MDM user scope of the automatic-enrollment app. Default all." },
-          mamScope: { enum: ["all", "none"], description: "MAM (app protection) user scope; on registered personal devices it takes precedence over MDM. Default none." },
-        },
-      },
       requireMfa: bool("The federated sign-in page asks for a second factor (one-time code) after the password."),
       tenantAttach: {
         type: "object",
@@ -173,13 +160,6 @@ export const windowsScenario: ScenarioExtension = {
           revokeServiceCertificate: bool("List the service certificate in the CRL (CRYPT_E_REVOKED)."),
         },
       },
-      conditionalAccess: {
-        type: "object",
-        additionalProperties: false,
-        description: "Conditional access in front of the cloud apps a device uses while provisioning (the Store licence service).",
-        properties: { requireCompliantDevice: bool("Require a compliant device (AADSTS53000 otherwise). ESP devices count as compliant only after reporting FirstSyncStatus/IsSyncDone true.") },
-      },
-      requireTermsOfUse: bool("Refuse enrollments without an accepted Terms-of-Use blob (EnrollmentData) with InvalidEnrollmentData."),
       discoveryRedirect: { enum: ["legacy-https", "insecure-http"], description: "HTTPS discovery fails and plain HTTP redirects: to an HTTPS legacy target (needs confirmation) or to HTTP (refused: 0x8018001A)." },
       discoveryHttpStatus: { type: "integer", minimum: 400, maximum: 599, description: "Answer discovery with this HTTP status." },
       pollMinutes: { type: "integer", minimum: 1, description: "DMClient IntervalForFirstSetOfRetries. Default 3." },

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/**
+ * JSON Schema of `embedded.policy`: the tenant's admin rules every half of the embedded server
+ * consults (src/server/policy/types.ts; documented in scenarios/README.md "Server policy").
+ */
+import type { Json } from "./schema.js";
+
+const str = (description: string): Json => ({ type: "string", minLength: 1, description });
+const strings = (description: string): Json => ({ type: "array", items: { type: "string", minLength: 1 }, description });
+const VERSION = "^\\d+(\\.\\d+){0,3}$";
+const version = (description: string): Json => ({ type: "string", pattern: VERSION, "x-expected": "a dotted version such as 10.0.19045 or 17.2", description });
+const assign: Json = { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: 'Groups of embedded.policy.directory (or "all-users").' };
+const scope = (description: string): Json => ({
+  description,
+  oneOf: [
+    { enum: ["all", "none"] },
+    { type: "object", additionalProperties: false, required: ["groups"], properties: { groups: { type: "array", minItems: 1, items: { type: "string" } } } },
+  ],
+  "x-expected": '"all", "none" or {groups: [...]}',
+});
+
+const platformRule: Json = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    allowed: { type: "boolean", description: "The platform may enroll (MDM allow/block). Default true." },
+    personal: { enum: ["allow", "block"], description: "Personally owned devices. Default allow." },
+    minOs: version("Lowest OS version allowed (inclusive). Not enforced for Apple ADE."),
+    maxOs: version("Highest OS version allowed (inclusive)."),
+    blockedManufacturers: strings("Manufacturers refused (case-insensitive)."),
+  },
+};
+const PLATFORMS = ["windows", "ios", "macos", "android"];
+const platformRules = Object.fromEntries(PLATFORMS.map((p) => [p, platformRule]));
+
+export const policySchema: Json = {
+  type: "object",
+  additionalProperties: false,
+  description: "Tenant admin rules (Intune-like) shared by every half of the embedded server: restrictions, limits, user scope, identifiers, compliance, conditional access, terms, ADE.",
+  properties: {
+    directory: {
+      type: "object",
+      additionalProperties: false,
+      description: "Users and groups, and the directory's device settings.",
+      properties: {
+        users: {
+          type: "array",
+          items: { type: "object", additionalProperties: false, required: ["upn"], properties: { upn: str("User principal name."), groups: strings("Groups the user belongs to.") } },
+        },
+        groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
+        deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },
+        usersMayJoin: scope("Users may join devices to the directory. Default all."),
+      },
+    },
+    restrictions: {
+      type: "object",
+      additionalProperties: false,
+      description: "Enrollment restrictions: the Default (priority 0, evaluated last) and assigned policies (priority 1 = highest; only the highest assigned one applies).",
+      properties: {
+        platform: { type: "object", additionalProperties: false, description: "The Default platform restriction per platform.", properties: platformRules },
+        platformPolicies: {
+          type: "array",
+          items: { type: "object", additionalProperties: false, required: ["name", "assign"], properties: { name: str("Policy name."), priority: { type: "integer", minimum: 1, maximum: 25 }, assign, ...platformRules } },
+        },
+        deviceLimit: { type: "integer", minimum: 1, maximum: 15, description: "The Default device limit per user. Default 5." },
+        deviceLimitPolicies: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name", "assign", "limit"],
+            properties: { name: str("Policy name."), priority: { type: "integer", minimum: 1, maximum: 25 }, assign, limit: { type: "integer", minimum: 1, maximum: 15 } },
+          },
+        },
+      },
+    },
+    deviceEnrollmentManagers: {
+      type: "object",
+      additionalProperties: false,
+      required: ["users"],
+      description: "Device enrollment manager accounts: corporate, outside the Intune device limit, up to their own ceiling.",
+      properties: { users: strings("DEM UPNs."), limit: { type: "integer", minimum: 1, maximum: 1000, description: "Ceiling (documented 1000; a directory restriction on the account lowers it)." } },
+    },
+    userScope: {
+      type: "object",
+      additionalProperties: false,
+      description: "MDM and MAM user scopes of the directory's MDM app (Windows automatic enrollment: join, registration, Autopilot, bulk, GPO).",
+      properties: { mdm: scope("MDM user scope. Default all."), mam: scope("MAM user scope; wins over MDM on registered personal devices. Default none.") },
+    },
+    corporateIdentifiers: {
+      type: "object",
+      additionalProperties: false,
+      description: "Imported corporate identifiers: matching devices are corporate at enrollment.",
+      properties: {
+        serials: strings("Serial numbers (iOS/iPadOS, macOS, Android)."),
+        imeis: strings("IMEIs (iOS/iPadOS, Android)."),
+        windows: {
+          type: "array",
+          items: { type: "object", additionalProperties: false, required: ["manufacturer", "model", "serial"], properties: { manufacturer: str("As the device reports it."), model: str("Model identifier."), serial: str("Serial number.") } },
+        },
+      },
+    },
+    compliance: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        noPolicy: { enum: ["compliant", "noncompliant"], description: "Mark devices with no compliance policy assigned as. Default compliant." },
+        policies: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name", "platform", "rules"],
+            properties: {
+              name: str("Policy name."),
+              platform: { enum: PLATFORMS },
+              assign,
+              graceHours: { type: "number", minimum: 0, maximum: 8760, description: "Mark device noncompliant this many hours after a rule first fails (the grace period). Default 0." },
+              rules: {
+                type: "object",
+                additionalProperties: false,
+                properties: { minOs: version("Minimum OS version."), maxOs: version("Maximum OS version."), requireCorporate: { type: "boolean", description: "Personally owned devices are noncompliant." } },
+              },
+            },
+          },
+        },
+      },
+    },
+    conditionalAccess: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        requireCompliantDevice: { type: "boolean", description: "Cloud apps require a device marked compliant (AADSTS53000 otherwise); in grace period still passes." },
+        excludeApps: strings("Cloud apps excluded from the policy (e.g. store)."),
+      },
+    },
+    terms: {
+      type: "array",
+      description: "Terms and conditions users must accept before enrolling (per user per version).",
+      items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: str("Terms name."), version: { type: "integer", minimum: 1, description: "Default 1; raise it to require re-acceptance." }, assign } },
+    },
+    ade: {
+      type: "object",
+      additionalProperties: false,
+      description: "Apple Business/School Manager: the server token and enrollment profile assignment.",
+      properties: {
+        token: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            expiresInHours: { type: "number", minimum: 0, description: "Hours after server start when the server token expires (server clock). Default 8760." },
+            revoked: { type: "boolean", description: "A new server token was downloaded in ABM: this one no longer works." },
+          },
+        },
+        profiles: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name"],
+            properties: {
+              name: str("Profile name."),
+              serials: strings("Serials assigned to it."),
+              default: { type: "boolean", description: "The token's default profile for devices without an assignment." },
+              settings: { type: "object", description: "Cloud-configuration keys (is_supervised, await_device_configured, skip_setup_items, …)." },
+            },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The reference server's policy engine: one per server, consulted by every half. It decides
+ * enrollments (restrictions with priority, ownership from corporate identifiers, device limits,
+ * DEM ceilings, MDM user scope, terms), directory joins (who may join, the per-user quota, which
+ * scope applies), compliance with a grace period and conditional access. It keeps the records
+ * those decisions need (who enrolled what, joins, accepted terms, noncompliance clocks) and
+ * answers with typed values; each half turns a refusal into its platform's wire answer.
+ *
+ * Configuration is read through `holder.get()` at every decision, so a runtime change (timeline
+ * action, `holder.set("userScope.mdm", "none")`) applies to the next request.
+ */
+import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
+import { groupsOf, inScope, targets } from "./directory.js";
+import { AdeService } from "./ade.js";
+import { PolicyConfigHolder } from "./holder.js";
+import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
+import type { PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
+
+/** Documented DEM ceiling (server-policies.md §6). */
+export const DEM_LIMIT = 1000;
+/** Entra "Maximum number of devices per user" default (§3). */
+export const DEFAULT_DEVICE_QUOTA = 50;
+
+export interface EnrollmentRequest {
+  platform: PolicyPlatform;
+  /** Stable key of the device in this half (Windows DeviceID, Apple UDID or serial, Android device id). */
+  deviceKey: string;
+  /** Enrolling user; undefined for userless enrollments (bulk, self-deploying, ADE without affinity). */
+  upn?: string;
+  osVersion?: string;
+  manufacturer?: string;
+  model?: string;
+  serial?: string;
+  imei?: string;
+  /** Ownership the enrollment method implies before identifiers (§4.1): e.g. ADE, Autopilot = corporate. */
+  methodOwnership: "corporate" | "personal";
+  /** The method counts toward the Intune per-user device limit (§2.6, §3 table). */
+  countsTowardLimit: boolean;
+  /** The OS range is enforced for this method (§2.4: not Apple ADE/Configurator). Default true. */
+  osRangeApplies?: boolean;
+  /** Reached through the directory's automatic enrollment (Windows join/registration, GPO): MDM user scope applies (§5). */
+  viaAutoEnrollment?: boolean;
+}
+
+export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted";
+
+export type EnrollmentDecision =
+  | { ok: true; ownership: "corporate" | "personal"; platformPolicy: AppliedPolicy; limitPolicy?: AppliedPolicy; dem: boolean }
+  | { ok: false; refusal: EnrollmentRefusal; message: string; policy?: AppliedPolicy; ownership: "corporate" | "personal" };
+
+export interface EnrollmentRecord {
+  deviceKey: string;
+  platform: PolicyPlatform;
+  upn?: string;
+  ownership: "corporate" | "personal";
+  osVersion?: string;
+  countsTowardLimit: boolean;
+  dem: boolean;
+  enrolledAt: number;
+  platformPolicy: AppliedPolicy;
+  limitPolicy?: AppliedPolicy;
+  removed?: boolean;
+  /** Per compliance policy: when it was first seen failing. */
+  noncompliantSince: Map<string, number>;
+}
+
+export type JoinDecision =
+  | { ok: true; mdm: boolean; mam: boolean }
+  | { ok: false; refusal: "join-not-allowed" | "device-quota"; message: string };
+
+export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[] };
+
+export class PolicyEngine {
+  readonly holder: PolicyConfigHolder;
+  readonly enrollments = new Map<string, EnrollmentRecord>();
+  /** Directory device objects: device → user, kind. */
+  readonly joins = new Map<string, { upn: string; kind: "joined" | "registered" }>();
+  /** Accepted terms: `upn|name` → version. */
+  readonly accepted = new Map<string, number>();
+  readonly refusals: { at: number; deviceKey: string; refusal: string; message: string }[] = [];
+  /** ADE token and profile assignment (ade.ts). */
+  readonly ade: AdeService;
+
+  constructor(
+    config: PolicyConfig | PolicyConfigHolder = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.holder = config instanceof PolicyConfigHolder ? config : new PolicyConfigHolder(config);
+    this.ade = new AdeService(this.holder, now);
+  }
+
+  get config(): PolicyConfig {
+    return this.holder.get();
+  }
+
+  isDem(upn: string | undefined): boolean {
+    return !!upn && (this.config.deviceEnrollmentManagers?.users ?? []).some((u) => u.toLowerCase() === upn.toLowerCase());
+  }
+
+  /** Corporate when the method says so, the user is a DEM, or an imported identifier matches (§4). */
+  ownership(r: Pick<EnrollmentRequest, "platform" | "methodOwnership" | "upn" | "serial" | "imei" | "manufacturer" | "model">): "corporate" | "personal" {
+    if (r.methodOwnership === "corporate" || this.isDem(r.upn)) return "corporate";
+    const ids = this.config.corporateIdentifiers;
+    const up = (s?: string) => s?.trim().toUpperCase();
+    if (r.platform === "windows") {
+      const hit = ids?.windows?.some((t) => up(t.serial) === up(r.serial) && up(t.manufacturer) === up(r.manufacturer) && up(t.model) === up(r.model));
+      return hit ? "corporate" : "personal";
+    }
+    const serials = new Set((ids?.serials ?? []).map((s) => up(s)));
+    const imeis = new Set((ids?.imeis ?? []).map((s) => s.replace(/\s/g, "")));
+    if ((r.serial && serials.has(up(r.serial))) || (r.imei && imeis.has(r.imei.replace(/\s/g, "")))) return "corporate";
+    return "personal";
+  }
+
+  /** Live devices of a user that count toward a limit. */
+  countedDevices(upn: string, opts: { dem?: boolean } = {}): EnrollmentRecord[] {
+    const u = upn.toLowerCase();
+    return [...this.enrollments.values()].filter((e) => !e.removed && e.upn?.toLowerCase() === u && (opts.dem ? e.dem : e.countsTowardLimit && !e.dem));
+  }
+
+  /** Decides an enrollment in the order of §2.7; nothing is recorded (call {@link enrolled} once it succeeds). */
+  decide(r: EnrollmentRequest): EnrollmentDecision {
+    const cfg = this.config;
+    const ownership = this.ownership(r);
+    const dem = this.isDem(r.upn);
+    const refuse = (refusal: EnrollmentRefusal, message: string, policy?: AppliedPolicy): EnrollmentDecision => {
+      this.refusals.push({ at: this.now(), deviceKey: r.deviceKey, refusal, message });
+      if (this.refusals.length > 1000) this.refusals.shift();
+      return { ok: false, refusal, message, ownership, ...(policy ? { policy } : {}) };
+    };
+    if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
+    // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
+    const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
+    const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
+    if (bad) return refuse(bad.refusal, `${bad.message} (restriction "${applied.name}", priority ${applied.priority})`, applied);
+    let limitPolicy: AppliedPolicy | undefined;
+    const again = this.enrollments.get(r.deviceKey);
+    const reEnrolment = again && !again.removed && again.upn?.toLowerCase() === r.upn?.toLowerCase();
+    if (r.upn && dem && !reEnrolment) {
+      const ceiling = cfg.deviceEnrollmentManagers?.limit ?? DEM_LIMIT;
+      const n = this.countedDevices(r.upn, { dem: true }).length;
+      if (n >= ceiling) return refuse("dem-limit", `device enrollment manager ${r.upn} already has ${n} devices (limit ${ceiling})`);
+    } else if (r.upn && r.countsTowardLimit && !reEnrolment) {
+      const lim = resolveLimitPolicy(cfg, r.upn);
+      limitPolicy = lim.applied;
+      const n = this.countedDevices(r.upn).length;
+      if (n >= lim.limit) return refuse("device-limit", `${r.upn} already has ${n} enrolled devices (limit ${lim.limit}, restriction "${lim.applied.name}")`, lim.applied);
+    }
+    if (r.upn && this.pendingTerms(r.upn).length) {
+      return refuse("terms-not-accepted", `${r.upn} has not accepted ${this.pendingTerms(r.upn).map((t) => `"${t.name}" v${t.version ?? 1}`).join(", ")}`);
+    }
+    return { ok: true, ownership, platformPolicy: applied, ...(limitPolicy ? { limitPolicy } : {}), dem };
+  }
+
+  /** Records a successful enrollment (replacing an earlier one of the same device). */
+  enrolled(r: EnrollmentRequest, d: Extract<EnrollmentDecision, { ok: true }>): EnrollmentRecord {
+    const rec: EnrollmentRecord = {
+      deviceKey: r.deviceKey,
+      platform: r.platform,
+      ...(r.upn ? { upn: r.upn.toLowerCase() } : {}),
+      ownership: d.ownership,
+      ...(r.osVersion ? { osVersion: r.osVersion } : {}),
+      countsTowardLimit: r.countsTowardLimit,
+      dem: d.dem,
+      enrolledAt: this.now(),
+      platformPolicy: d.platformPolicy,
+      ...(d.limitPolicy ? { limitPolicy: d.limitPolicy } : {}),
+      noncompliantSince: new Map(),
+    };
+    this.enrollments.set(r.deviceKey, rec);
+    this.compliance(r.deviceKey); // starts a grace-period clock at enrollment
+    return rec;
+  }
+
+  /** Unenrolled, retired or deleted: the device no longer counts. */
+  removed(deviceKey: string): void {
+    const rec = this.enrollments.get(deviceKey);
+    if (rec) rec.removed = true;
+  }
+
+  /** The device reported new facts (check-in inventory). */
+  observe(deviceKey: string, facts: { osVersion?: string }): void {
+    const rec = this.enrollments.get(deviceKey);
+    if (rec && facts.osVersion) rec.osVersion = facts.osVersion;
+    if (rec) this.compliance(deviceKey);
+  }
+
+  // ---- Directory ----
+
+  mdmInScope(upn: string | undefined): boolean {
+    return inScope(this.config, this.config.userScope?.mdm, upn, true);
+  }
+
+  mamInScope(upn: string | undefined): boolean {
+    return inScope(this.config, this.config.userScope?.mam, upn, false);
+  }
+
+  /**
+   * Entra join or registration (§3, §5): "users may join devices" (joins only), the per-user device
+   * quota (joined + registered), then which management the scopes give: MAM wins on a registered
+   * personal device, MDM on a joined one.
+   */
+  join(q: { upn: string; deviceKey: string; registration: boolean }): JoinDecision {
+    const cfg = this.config;
+    const upn = q.upn.toLowerCase();
+    if (!q.registration && !inScope(cfg, cfg.directory?.usersMayJoin, upn, true)) {
+      return { ok: false, refusal: "join-not-allowed", message: "The user is not authorized to join devices to the directory" };
+    }
+    const known = this.joins.get(q.deviceKey);
+    if (!known || known.upn !== upn) {
+      const quota = cfg.directory?.deviceQuota ?? DEFAULT_DEVICE_QUOTA;
+      const n = [...this.joins.values()].filter((j) => j.upn === upn).length;
+      if (n >= quota) return { ok: false, refusal: "device-quota", message: `The user has reached the maximum number of devices (${n} of ${quota}) in the directory` };
+    }
+    this.joins.set(q.deviceKey, { upn, kind: q.registration ? "registered" : "joined" });
+    const mdm = this.mdmInScope(upn);
+    const mam = this.mamInScope(upn);
+    return q.registration ? { ok: true, mdm: mdm && !mam, mam } : { ok: true, mdm, mam: mam && !mdm };
+  }
+
+  // ---- Terms and conditions (§10.1): per user per version ----
+
+  pendingTerms(upn: string): TermsPolicy[] {
+    return (this.config.terms ?? []).filter((t) => targets(this.config, t.assign, upn) && (this.accepted.get(`${upn.toLowerCase()}|${t.name}`) ?? 0) < (t.version ?? 1));
+  }
+
+  acceptTerms(upn: string): void {
+    for (const t of this.pendingTerms(upn)) this.accepted.set(`${upn.toLowerCase()}|${t.name}`, t.version ?? 1);
+  }
+
+  // ---- Compliance and conditional access ----
+
+  facts(rec: EnrollmentRecord): DeviceFacts {
+    return { platform: rec.platform, ...(rec.upn ? { upn: rec.upn } : {}), ...(rec.osVersion ? { osVersion: rec.osVersion } : {}), ownership: rec.ownership };
+  }
+
+  compliance(deviceKey: string): { state: ComplianceState; results: PolicyResult[] } {
+    const rec = this.enrollments.get(deviceKey);
+    if (!rec || rec.removed) return { state: "not-evaluated", results: [] };
+    return evaluateCompliance(this.config, this.facts(rec), rec.noncompliantSince, this.now());
+  }
+
+  /** "Require device to be marked as compliant" for a cloud app (§11.3): in-grace still passes. */
+  access(deviceKey: string | undefined, app: string): AccessDecision {
+    const ca = this.config.conditionalAccess;
+    if (!ca?.requireCompliantDevice || ca.excludeApps?.includes(app)) return { allowed: true, state: deviceKey ? this.compliance(deviceKey).state : "not-evaluated" };
+    if (!deviceKey || !this.enrollments.has(deviceKey)) return { allowed: false, state: "not-evaluated", reason: "not-enrolled", results: [] };
+    const c = this.compliance(deviceKey);
+    if (c.state === "noncompliant" || c.state === "not-evaluated") return { allowed: false, state: c.state, reason: "noncompliant", results: c.results };
+    return { allowed: true, state: c.state };
+  }
+
+  /** Read-only records for `expect.server` and the REST API. */
+  records(): { enrollments: object[]; joins: object[]; terms: object[]; refusals: object[] } {
+    return {
+      enrollments: [...this.enrollments.values()].map((e) => {
+        const c = this.compliance(e.deviceKey);
+        return { deviceKey: e.deviceKey, platform: e.platform, upn: e.upn, ownership: e.ownership, removed: !!e.removed, dem: e.dem, platformPolicy: e.platformPolicy, limitPolicy: e.limitPolicy, compliance: c.state, compliancePolicies: c.results };
+      }),
+      joins: [...this.joins.entries()].map(([deviceKey, j]) => ({ deviceKey, ...j })),
+      terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0], name: k.split("|").slice(1).join("|"), version })),
+      refusals: [...this.refusals],
+    };
+  }
+
+  /** Groups of a user (for transcripts). */
+  groups(upn: string): string[] {
+    return [...groupsOf(this.config, upn)];
+  }
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `embedded.policy`: the tenant's admin-side rules, shared by every half of the reference server
+ * (shared/notes/server-policies.md; Intune enrollment documentation). Users and groups are data;
+ * every group-assigned rule names groups (or "all-users"). Schema: src/runner/scenario/policy-schema.ts;
+ * documented in scenarios/README.md ("Server policy").
+ */
+
+/** A group name, or "all-users" (every user, the Intune "All users" assignment). */
+export type Assignment = string[];
+
+export interface DirectoryUser {
+  upn: string;
+  groups?: string[];
+}
+
+/** OS range and switches of one platform inside a platform restriction (server-policies.md §2.3). */
+export interface PlatformRule {
+  /** Platform allowed (the "MDM" switch). Default true. */
+  allowed?: boolean;
+  /** Personally owned devices: allow (default) or block. */
+  personal?: "allow" | "block";
+  /** Inclusive OS range (Windows major.minor.build.rev, iOS major.minor.rev, Android major.minor). */
+  minOs?: string;
+  maxOs?: string;
+  /** Manufacturers refused (Android only in Intune; compared case-insensitively). */
+  blockedManufacturers?: string[];
+}
+
+export type PolicyPlatform = "windows" | "ios" | "macos" | "android";
+export const POLICY_PLATFORMS: readonly PolicyPlatform[] = ["windows", "ios", "macos", "android"];
+
+export type PlatformRules = Partial<Record<PolicyPlatform, PlatformRule>>;
+
+export interface PlatformRestriction extends PlatformRules {
+  name: string;
+  /** 1 = highest. Default: the order of the list (first = 1). */
+  priority?: number;
+  assign: Assignment;
+}
+
+export interface LimitRestriction {
+  name: string;
+  priority?: number;
+  assign: Assignment;
+  /** Devices per user, 1–15. */
+  limit: number;
+}
+
+export interface ComplianceRules {
+  /** The device's OS must be at least / at most this version (compare: src/wire/version.ts). */
+  minOs?: string;
+  maxOs?: string;
+  /** Device must not be personally owned. */
+  requireCorporate?: boolean;
+}
+
+export interface CompliancePolicy {
+  name: string;
+  platform: PolicyPlatform;
+  /** Groups; absent = all users. */
+  assign?: Assignment;
+  rules: ComplianceRules;
+  /** Schedule of "Mark device noncompliant" in hours (Intune: days, 0–365): the grace period. Default 0. */
+  graceHours?: number;
+}
+
+export interface TermsPolicy {
+  name: string;
+  /** Starts at 1; "require users to re-accept" increments it. */
+  version?: number;
+  assign?: Assignment;
+}
+
+export interface AdeProfile {
+  name: string;
+  /** Serials assigned to this profile explicitly. */
+  serials?: string[];
+  /** The token's default profile for devices without an explicit assignment. */
+  default?: boolean;
+  /** Cloud-configuration keys this profile sets (is_supervised, await_device_configured, skip_setup_items, …). */
+  settings?: Record<string, unknown>;
+}
+
+export interface PolicyConfig {
+  directory?: {
+    users?: DirectoryUser[];
+    groups?: string[];
+    /** Entra "Maximum number of devices per user" (joined + registered). Default 50. */
+    deviceQuota?: number;
+    /** Entra "Users may join devices": all (default), none, or the listed groups. */
+    usersMayJoin?: "all" | "none" | { groups: string[] };
+  };
+  restrictions?: {
+    /** The Default platform restriction (priority 0, evaluated last; applies to userless enrollments alone). */
+    platform?: PlatformRules;
+    /** Assigned platform restrictions. */
+    platformPolicies?: PlatformRestriction[];
+    /** The Default device limit (Intune: 5). */
+    deviceLimit?: number;
+    deviceLimitPolicies?: LimitRestriction[];
+  };
+  /** Device enrollment manager accounts: corporate, shared mode, no Intune limit but their own ceiling. */
+  deviceEnrollmentManagers?: { users: string[]; limit?: number };
+  /** MDM and MAM user scopes of the MDM app in the directory (Windows automatic enrollment). */
+  userScope?: { mdm?: "all" | "none" | { groups: string[] }; mam?: "all" | "none" | { groups: string[] } };
+  /** Corporate device identifiers (server-policies.md §4.2-4.3). */
+  corporateIdentifiers?: {
+    serials?: string[];
+    imeis?: string[];
+    /** Windows `manufacturer,model,serial` triples. */
+    windows?: { manufacturer: string; model: string; serial: string }[];
+  };
+  compliance?: {
+    /** "Mark devices with no compliance policy assigned as". Default compliant. */
+    noPolicy?: "compliant" | "noncompliant";
+    policies?: CompliancePolicy[];
+  };
+  /** Conditional access: "require device to be marked as compliant" for cloud apps. */
+  conditionalAccess?: { requireCompliantDevice?: boolean; excludeApps?: string[] };
+  terms?: TermsPolicy[];
+  ade?: {
+    /** The ABM/ASM server token: hours after server start when it expires (default 8760), or revoked. */
+    token?: { expiresInHours?: number; revoked?: boolean };
+    profiles?: AdeProfile[];
+  };
+}

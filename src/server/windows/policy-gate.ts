@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The Windows half's use of the policy engine (server/policy): what an RST says about the
+ * enrollment method, and how a refused enrollment looks on the wire (MS-MDE2 §2.2.10 faults,
+ * shared/notes/windows.md §7.1):
+ *
+ * | refusal | Subcode | ErrorType | device HRESULT |
+ * |---|---|---|---|
+ * | platform blocked, OS below/above range, personal blocked | s:Authorization | DeviceNotSupported | 0x80180014 |
+ * | device limit, DEM ceiling | s:Authorization | DeviceCapReached | 0x80180013 |
+ * | outside the MDM user scope | s:Authorization | (none) | 0x80180003 "This user isn't authorized to enroll" |
+ * | terms not accepted | s:Authorization | InvalidEnrollmentData | 0x80180019 |
+ *
+ * Method → ownership and counting (server-policies.md §2.4 table, §2.6, §3): "Add work or school
+ * account" and MDM-only (EnrollmentType Full) are personal and count toward the Intune device
+ * limit; OOBE/Autopilot (NotInOobe false), GPO/co-management and bulk (EnrollmentType Device) are
+ * corporate and outside it (the directory quota applies at the join instead). Bulk packages are
+ * userless: only the Default restriction applies. A personal device whose manufacturer/model/serial
+ * triple is an imported Windows corporate identifier is corporate at enrollment (§4.3).
+ */
+import type { EnrollmentDecision, EnrollmentRequest } from "../policy/engine.js";
+import type { FaultSpec } from "../../wire/windows/soap.js";
+
+export interface RstFacts {
+  deviceId: string;
+  upn: string;
+  /** Authenticated with an identity-provider token (automatic enrollment). */
+  token: boolean;
+  /** A provisioning-package (bulk) token: userless. */
+  bulk: boolean;
+  enrollmentType: string;
+  notInOobe: boolean;
+  osVersion: string;
+  serial?: string;
+  manufacturer?: string;
+  model?: string;
+}
+
+export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
+  const full = f.enrollmentType.toLowerCase() === "full";
+  return {
+    platform: "windows",
+    deviceKey: f.deviceId.toUpperCase(),
+    ...(f.bulk ? {} : { upn: f.upn }),
+    osVersion: f.osVersion,
+    ...(f.serial ? { serial: f.serial } : {}),
+    ...(f.manufacturer ? { manufacturer: f.manufacturer } : {}),
+    ...(f.model ? { model: f.model } : {}),
+    methodOwnership: full && f.notInOobe ? "personal" : "corporate",
+    countsTowardLimit: full && f.notInOobe,
+    viaAutoEnrollment: f.token,
+  };
+}
+
+/** The SOAP fault for a refusal (undefined when the decision admits the device). */
+export function refusalFault(d: EnrollmentDecision, relatesTo: string | undefined, traceId: string): FaultSpec | undefined {
+  if (d.ok) return undefined;
+  const base = { relatesTo, subcode: "s:Authorization", reason: d.message, message: d.message, traceId };
+  switch (d.refusal) {
+    case "device-limit":
+    case "dem-limit":
+      return { ...base, errorType: "DeviceCapReached" };
+    case "terms-not-accepted":
+      return { ...base, errorType: "InvalidEnrollmentData" };
+    case "outside-mdm-scope":
+      return { ...base, errorType: undefined };
+    default:
+      return { ...base, errorType: "DeviceNotSupported" };
+  }
+}
