@@ -90,6 +90,12 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
           : `Something went wrong. (${joined.error}: ${joined.message})`,
       );
     }
+    // Joined, but the directory's MDM user scope leaves this user out: the join carries no MDM enrollment URLs,
+    // so automatic enrollment has no MDM to enroll with (MENROLL_E_MDM_NOT_CONFIGURED; windows.md §7.2).
+    if (!joined.mdm) {
+      const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
+      return fail("windows.join.mdm-not-configured", "join.register", `Something went wrong. ${m.name} (${hresultHex(m.hresult).toLowerCase()}): the device joined the directory, but ${upn} is outside the MDM user scope, so no MDM enrollment URL came with the join`);
+    }
   }
   return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
 }

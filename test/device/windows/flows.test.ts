@@ -6,7 +6,7 @@ import { windowsHarness, type WinHarness } from "./harness.js";
 describe("windows-byod against the reference server", () => {
   let h: WinHarness;
   beforeAll(async () => {
-    h = await windowsHarness({ deviceLimitPerUser: 2, password: "S3cret-pw-4-alice" });
+    h = await windowsHarness({ password: "S3cret-pw-4-alice" }, undefined, { restrictions: { deviceLimit: 2 } });
   });
   afterAll(() => h.close());
 
@@ -129,7 +129,7 @@ describe("Federated authentication", () => {
 
 describe("MDM Terms of Use", () => {
   it("accept → EnrollmentData blob enrols; decline → the ToU message; none while required → InvalidEnrollmentData", async () => {
-    const h = await windowsHarness({ requireTermsOfUse: true });
+    const h = await windowsHarness({}, undefined, { terms: [{ name: "Contoso MDM terms" }] });
     try {
       const ok = await h.run("windows-gpo", { windows: { termsOfUse: "accept" } }, 0);
       expect(ok.result.message).toBeUndefined();

@@ -11,6 +11,8 @@ import { silentLogger, type TranscriptEvent } from "../../../src/ports/index.js"
 import type { HttpHandler } from "../../../src/ports/http.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
+import type { PolicyConfigHolder } from "../../../src/server/policy/holder.js";
+import type { PolicyConfig } from "../../../src/server/policy/types.js";
 import { crypto, testKeys } from "../../support/scep-harness.js";
 
 export const START = Date.UTC(2026, 10, 21, 8);
@@ -26,10 +28,11 @@ export interface WinHarness {
   close(): Promise<void>;
 }
 
-export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandler) => HttpHandler): Promise<WinHarness> {
+/** `policy`: embedded.policy (a holder to change it during the test). */
+export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandler) => HttpHandler, policy: PolicyConfig | PolicyConfigHolder = {}): Promise<WinHarness> {
   const clock = new VirtualClock(START);
   const keys = await testKeys();
-  const server = await ReferenceServer.start({ keys: { ca: await keys.rsa(22) }, now: () => clock.now(), platforms: { windows: config } });
+  const server = await ReferenceServer.start({ keys: { ca: await keys.rsa(22) }, now: () => clock.now(), platforms: { windows: config }, policy });
   const handler = wrap ? wrap(server.handler) : server.handler;
   const http = new InMemoryHttp({ clock, handler: { [server.urls.https]: handler, [server.urls.http]: handler } });
   const entropy = new SeededEntropySource("windows-tests");

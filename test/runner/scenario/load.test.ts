@@ -42,7 +42,7 @@ describe("parseScenario: valid files", () => {
       server: {
         kind: "embedded",
         scep: { challenge: "enrollsim-challenge", pending: 0, ra: false, validityDays: 365 },
-        platforms: {},
+        platforms: {}, policy: {},
       },
       groups: [
         {
@@ -87,7 +87,7 @@ describe("parseScenario: valid files", () => {
         caps: ["POSTPKIOperation", "SHA-256", "AES", "SCEPStandard", "Renewal"],
         validityDays: 30,
       },
-      platforms: {},
+      platforms: {}, policy: {},
     });
     expect(s.groups.map((g) => [g.name, g.firstIndex, g.count])).toEqual([
       ["phones", 0, 100],

@@ -15,7 +15,7 @@ const body = (r: { body: Uint8Array }) => new TextDecoder().decode(r.body);
 describe("windows half endpoints", () => {
   let h: WinHarness;
   beforeAll(async () => {
-    h = await windowsHarness({ restrictions: { minOsVersion: "10.0.22000.0" } });
+    h = await windowsHarness({}, undefined, { restrictions: { platform: { windows: { minOs: "10.0.22000.0" } } } });
   });
   afterAll(() => h.close());
 
@@ -76,7 +76,7 @@ describe("windows half endpoints", () => {
 
 describe("windows half restrictions", () => {
   it("personal devices blocked → BYOD gets DeviceNotSupported; Autopilot (Device) is allowed", async () => {
-    const h = await windowsHarness({ restrictions: { blockPersonal: true } });
+    const h = await windowsHarness({}, undefined, { restrictions: { platform: { windows: { personal: "block" } } } });
     try {
       const byod = await h.run("windows-byod", { windows: {} }, 0);
       expect(byod.result).toMatchObject({ ok: false, code: "windows.fault.DeviceNotSupported" });
@@ -100,7 +100,7 @@ describe("windows half restrictions", () => {
 
 describe("unenrollment", () => {
   it("user-requested (Alert 1226) frees the device slot; server-initiated Exec Unenroll stops polling", async () => {
-    const h = await windowsHarness({ deviceLimitPerUser: 1 });
+    const h = await windowsHarness({}, undefined, { restrictions: { deviceLimit: 1 } });
     try {
       const a = await h.run("windows-byod", { windows: { upn: "una@contoso.com", unenroll: true } }, 0);
       expect(a.result).toMatchObject({ ok: true, code: "windows.byod.unenrolled", windows: { unenrolled: "user" } });
