@@ -11,6 +11,7 @@ import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
 import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
+import { policyIssues } from "./policy-semantic.js";
 import type { ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
 function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
@@ -220,6 +221,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
     out.push(issue(["seed"], message, "an integer within ±2^53 or a string"));
   }
   checkServer(s, out);
+  out.push(...policyIssues(s.embedded?.policy));
   const total = checkGroups(s, ctx, out);
   checkLoad(s, out);
   checkLatency(s, ctx, out);
