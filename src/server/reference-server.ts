@@ -96,6 +96,10 @@ export class ReferenceServer {
   readonly handler: HttpHandler = async (req) => {
     const path = new URL(req.url, "http://localhost").pathname;
     if (SCEP_PATHS.includes(path)) return this.scep.handle(req);
+    if (path === "/policy/api/records" && req.method === "GET") {
+      // Read-only: what the tenant rules decided (enrollments, joins, terms, refusals).
+      return { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(this.policy.records()))), url: path };
+    }
     const half = this.halves.find((h) => h.prefixes.some((p) => path.startsWith(p)));
     if (half) return half.handler(req);
     return notFound(path);

@@ -4,6 +4,8 @@
  * .well-known discovery document, the BaseURL that answers 401 Bearer until a valid access token
  * comes, the apple-as-web sign-in form, and the Bearer check on every later MDM request.
  */
+import type { EnrollmentRequest } from "../policy/engine.js";
+import { applePlatform, refusalJson } from "./policy-gate.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { LOGIN_REDIRECT, json, text, type AppleCore, type DeviceRecord } from "./core.js";
 import { verifyMachineInfo } from "./ade.js";
@@ -74,11 +76,23 @@ export class AccountEnrollment {
       return this.core.reject("account.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
     }
     const n = this.accountEnrollments.get(user) ?? 0;
-    if (a.maxDevicesPerUser !== undefined && n >= a.maxDevicesPerUser) {
-      return this.core.reject("account.device-cap", json(403, { code: "DeviceCapReached", message: `Device Cap Reached: ${user} already has ${n} devices` }));
-    }
+    // Tenant rules (policy-gate.ts): restrictions for the user, the per-user device limit. A User Enrollment
+    // request carries no hardware ids, so each enrollment is a new device record.
+    const request: EnrollmentRequest = {
+      platform: applePlatform(product),
+      deviceKey: typeof checked.info.UDID === "string" ? checked.info.UDID : `account:${user}:${n + 1}`,
+      upn: user,
+      ...(typeof checked.info.OS_VERSION === "string" ? { osVersion: checked.info.OS_VERSION } : {}),
+      ...(typeof checked.info.SERIAL === "string" ? { serial: checked.info.SERIAL } : {}),
+      methodOwnership: "personal",
+      countsTowardLimit: true,
+      userEnrollment: mode === "BYOD",
+    };
+    const decision = this.core.policy.decide(request);
+    if (!decision.ok) return this.core.reject(`account.policy.${decision.refusal}`, refusalJson(decision));
     const noPush = this.core.services.enrollmentRefusal();
     if (noPush) return this.core.reject("apns.certificate", noPush);
+    this.core.policy.enrolled(request, decision);
     this.accountEnrollments.set(user, n + 1);
     this.core.accountAuthority.enrolled(user);
     return this.profiles.response(await this.profiles.profile({ mode, user }));

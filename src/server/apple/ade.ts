@@ -11,6 +11,7 @@ import { parsePlistDict, type PlistDict } from "../../wire/apple/plist.js";
 import { sameBytes, toPem, verifyCertificateSignature } from "../../wire/x509/certificate.js";
 import { json, text, type AppleCore } from "./core.js";
 import type { ProfileService } from "./profile-service.js";
+import { adeRequest, refusalJson } from "./policy-gate.js";
 
 /** Verifies signed MachineInfo against the test device CA. */
 export function verifyMachineInfo(core: AppleCore, der: Uint8Array): { info: PlistDict } | HttpResponse {
@@ -70,8 +71,13 @@ export class AdeService {
     }
     const gated = this.core.field.adeGate(req, mi);
     if (gated) return gated;
+    // Tenant restrictions (policy-gate.ts): a platform blocked in the Default policy refuses ADE too.
+    const request = adeRequest(mi);
+    const decision = this.core.policy.decide(request);
+    if (!decision.ok) return this.core.reject(`ade.policy.${decision.refusal}`, refusalJson(decision));
     const noPush = this.core.services.enrollmentRefusal();
     if (noPush) return this.core.reject("apns.certificate", noPush);
+    this.core.policy.enrolled(request, decision);
     this.core.stats.adeEnrollments++;
     return this.profiles.response(await this.profiles.profile());
   }
@@ -90,6 +96,9 @@ export class AdeService {
             : { code: "DEVICE_NOT_ASSIGNED", serial };
       return this.core.reject(`ade.${reason}`, json(404, body));
     }
+    // What Apple's service holds for the serial: the profile pushed while the server's ADE token was valid.
+    const pushed = this.core.policy.ade.lookup(serial);
+    if (!pushed.ok) return this.core.reject("ade.profile-not-pushed", json(404, { code: pushed.code, serial, message: pushed.message }));
     const urls = this.core.ctx.urls();
     return json(200, {
       url: `${urls.https}/apple/ade/enroll`,
@@ -102,6 +111,8 @@ export class AdeService {
       skip_setup_items: ["AppleID", "Siri"],
       anchor_certs: [toPem(this.core.ctx.scep.id.ca.der)],
       ...(this.core.config.cloudConfig ?? {}),
+      ...pushed.profile.settings,
+      profile_name: pushed.profile.name,
     });
   }
 }

@@ -5,6 +5,8 @@
  * commands; TokenUpdate, CheckOut, UserAuthenticate, bootstrap tokens and DeclarativeManagement
  * check-ins follow.
  */
+import type { EnrollmentRequest } from "../policy/engine.js";
+import { applePlatform } from "./policy-gate.js";
 import { randomUUID } from "node:crypto";
 import type { HttpResponse } from "../../ports/http.js";
 import { CHECKIN_CONTENT_TYPE, parseCheckin } from "../../wire/apple/mdm.js";
@@ -18,7 +20,6 @@ import type { DdmService } from "./ddm.js";
 
 export class CheckinService {
   private readonly failedOnce = new Set<string>();
-  private corporateSet?: Set<string>;
 
   constructor(
     private readonly core: AppleCore,
@@ -26,16 +27,6 @@ export class CheckinService {
     private readonly account: AccountEnrollment,
     private readonly ddm: DdmService,
   ) {}
-
-  /** The imported corporate identifiers (empty when the upload failed). */
-  private corporateIds(): Set<string> {
-    if (this.corporateSet) return this.corporateSet;
-    const ids = this.core.config.corporate?.identifiers ?? [];
-    const bad = ids.filter((x) => x.includes("."));
-    if (bad.length) this.core.log.push(`corporate identifier upload failed: ${bad.length} entr${bad.length === 1 ? "y contains" : "ies contain"} "." (e.g. ${bad[0]}); nothing was imported`);
-    this.corporateSet = new Set(bad.length ? [] : ids.map((x) => x.trim().toUpperCase()));
-    return this.corporateSet;
-  }
 
   handle(req: TlsRequest): HttpResponse {
     if (req.method !== "PUT") return this.core.reject("checkin.method", text(405, `check-in must use PUT, not ${req.method}`, { allow: "PUT" }));
@@ -66,11 +57,32 @@ export class CheckinService {
       }
       const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
-      const ownership = (serial && this.corporateIds().has(serial)) || (imei && this.corporateIds().has(imei)) ? "corporate" : "personal";
-      if (this.core.config.corporate?.blockPersonal && ownership === "personal") {
-        return this.core.reject("checkin.personal-blocked", text(403, "personal devices are blocked by the enrollment restrictions (device not pre-declared as corporate)"));
-      }
       const accountUser = this.account.bearerUser(req);
+      // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
+      // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
+      const decided = this.core.policy.enrollments.get(udid);
+      let ownership = decided && !decided.removed ? decided.ownership : undefined;
+      if (!ownership && !accountUser) {
+        const problem = this.core.policy.importProblem();
+        if (problem && !this.core.log.includes(problem)) this.core.log.push(problem);
+        const request: EnrollmentRequest = {
+          platform: applePlatform(msg.dict.ProductName ?? msg.dict.Model),
+          deviceKey: udid,
+          ...(typeof msg.dict.OSVersion === "string" ? { osVersion: msg.dict.OSVersion } : {}),
+          ...(serial ? { serial } : {}),
+          ...(imei ? { imei } : {}),
+          methodOwnership: "personal",
+          countsTowardLimit: true,
+        };
+        const decision = this.core.policy.decide(request);
+        if (!decision.ok) {
+          const why = decision.refusal === "personal-blocked" ? "personal devices are blocked by the enrollment restrictions (device not pre-declared as corporate)" : decision.message;
+          return this.core.reject(`checkin.policy.${decision.refusal}`, text(403, why));
+        }
+        this.core.policy.enrolled(request, decision);
+        ownership = decision.ownership;
+      }
+      ownership ??= "personal";
       if (accountUser === null || (msg.enrollmentId && !accountUser)) {
         return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
       }

@@ -4,6 +4,7 @@
  * the half (profile service, ADE, account-driven, check-in, command queue, DDM) needs of the server
  * that owns them: AppleCore. server.ts implements it and routes requests to the rooms.
  */
+import type { PolicyEngine } from "../policy/engine.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
@@ -45,13 +46,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   requireHardwareIds?: boolean;
   /** Account-driven enrollment (.well-known, Bearer sign-in). */
   account?: AccountConfig;
-  /**
-   * Corporate identifiers (an admin's upload of serial numbers / IMEIs). A device whose
-   * Authenticate SerialNumber or IMEI (the server reads only the one IMEI key) is declared is
-   * corporate, else personal; `blockPersonal` refuses personal devices (403). An upload with an
-   * entry containing "." fails as a whole (nothing is declared).
-   */
-  corporate?: { identifiers?: string[]; blockPersonal?: boolean };
   /** Each served profile embeds its own SCEP challenge, valid this long (direct-enrollment credential lifetime). */
   profileChallengeLifetimeSeconds?: number;
   /**
@@ -75,8 +69,6 @@ export interface AccountConfig {
   tokens?: string[];
   /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
   password?: string;
-  /** Enrollments per managed Apple ID; more get 403 DeviceCapReached. */
-  maxDevicesPerUser?: number;
   /** Managed Apple IDs without an MDM licence: 403 UserLicenseTypeInvalid. */
   unlicensedUsers?: string[];
   /** false: the tenant has no MDM authority configured; enrollment requests get 403 MdmAuthorityNotDefined (default true). */
@@ -162,6 +154,8 @@ export interface AppleCore {
   readonly field: AppleFieldPolicies;
   readonly services: AppleFieldServices<DeviceRecord>;
   readonly accountAuthority: AccountAuthority;
+  /** The tenant's admin rules (server/policy; policy-gate.ts). */
+  readonly policy: PolicyEngine;
   /** Counts a refusal under `reason`, logs its body, and returns the response. */
   reject(reason: string, res: HttpResponse): HttpResponse;
 }

@@ -15,6 +15,7 @@
  * - POST /apple/account/{byod,adde} account-driven BaseURL: 401 Bearer apple-as-web, then the profile
  * - GET|POST /apple/account/auth   the sign-in form (308 to apple-remotemanagement-user-login://…?access-token=)
  */
+import { PolicyEngine } from "../policy/engine.js";
 import { ScenarioError } from "../../errors/index.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { toPem, hex } from "../../wire/x509/certificate.js";
@@ -58,6 +59,8 @@ export class AppleServer implements AppleCore {
   apns?: MockApns;
   /** Access tokens issued (sign-in form, apple-oauth2), their lifetime, the stand-in authorization server (oauth2.ts). */
   readonly accountAuthority: AccountAuthority;
+  /** The tenant rules (embedded.policy); an engine without rules when a test builds the context by hand. */
+  readonly policy: PolicyEngine;
   /** DDM asset data (embedded.apple.ddm.assets, ddm-assets.ts). */
   readonly ddmAssets = new DdmAssets(() => this.config.ddm?.assets, { digest: (alg, d) => this.ctx.crypto.digest(alg, d) }, () => this.ctx.urls().https);
   /** Field-failure policies (field-policies.ts). */
@@ -78,6 +81,7 @@ export class AppleServer implements AppleCore {
   ) {
     this.config = { ...defaultAppleConfig(), ...config };
     this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res));
+    this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.accountAuthority = new AccountAuthority(ctx, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
     this.profiles = new ProfileService(this);
     this.adeService = new AdeService(this, this.profiles);

@@ -28,7 +28,7 @@ export interface PushedProfile {
 
 export type AdeLookup = { ok: true; profile: PushedProfile } | { ok: false; code: "PROFILE_NOT_FOUND"; message: string };
 
-export class AdeService {
+export class AdeAssignments {
   private readonly startedAt: number;
   /** What Apple's service holds per serial. */
   readonly pushed = new Map<string, PushedProfile>();

@@ -12,7 +12,7 @@
  */
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, targets } from "./directory.js";
-import { AdeService } from "./ade.js";
+import { AdeAssignments } from "./ade.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
@@ -39,6 +39,8 @@ export interface EnrollmentRequest {
   countsTowardLimit: boolean;
   /** The OS range is enforced for this method (§2.4: not Apple ADE/Configurator). Default true. */
   osRangeApplies?: boolean;
+  /** An iOS User Enrollment profile overrides the personally-owned block (§2.4, §7.7). */
+  userEnrollment?: boolean;
   /** Reached through the directory's automatic enrollment (Windows join/registration, GPO): MDM user scope applies (§5). */
   viaAutoEnrollment?: boolean;
 }
@@ -80,14 +82,14 @@ export class PolicyEngine {
   readonly accepted = new Map<string, number>();
   readonly refusals: { at: number; deviceKey: string; refusal: string; message: string }[] = [];
   /** ADE token and profile assignment (ade.ts). */
-  readonly ade: AdeService;
+  readonly ade: AdeAssignments;
 
   constructor(
     config: PolicyConfig | PolicyConfigHolder = {},
     private readonly now: () => number = Date.now,
   ) {
     this.holder = config instanceof PolicyConfigHolder ? config : new PolicyConfigHolder(config);
-    this.ade = new AdeService(this.holder, now);
+    this.ade = new AdeAssignments(this.holder, now);
   }
 
   get config(): PolicyConfig {
@@ -107,10 +109,17 @@ export class PolicyEngine {
       const hit = ids?.windows?.some((t) => up(t.serial) === up(r.serial) && up(t.manufacturer) === up(r.manufacturer) && up(t.model) === up(r.model));
       return hit ? "corporate" : "personal";
     }
-    const serials = new Set((ids?.serials ?? []).map((s) => up(s)));
+    // The serial CSV import refuses a file with a serial containing a period: nothing of it is imported (§4.2).
+    const serials = new Set((ids?.serials ?? []).some((s) => s.includes(".")) ? [] : (ids?.serials ?? []).map((s) => up(s)));
     const imeis = new Set((ids?.imeis ?? []).map((s) => s.replace(/\s/g, "")));
     if ((r.serial && serials.has(up(r.serial))) || (r.imei && imeis.has(r.imei.replace(/\s/g, "")))) return "corporate";
     return "personal";
+  }
+
+  /** Why the corporate serial import failed, if it did (for the server log). */
+  importProblem(): string | undefined {
+    const bad = (this.config.corporateIdentifiers?.serials ?? []).filter((s) => s.includes("."));
+    return bad.length ? `corporate identifier upload failed: ${bad.length} entr${bad.length === 1 ? "y contains" : "ies contain"} "." (e.g. ${bad[0]}); nothing was imported` : undefined;
   }
 
   /** Live devices of a user that count toward a limit. */
@@ -132,7 +141,7 @@ export class PolicyEngine {
     if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
     // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
     const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
-    const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
+    const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem || r.userEnrollment ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
     if (bad) return refuse(bad.refusal, `${bad.message} (restriction "${applied.name}", priority ${applied.priority})`, applied);
     let limitPolicy: AppliedPolicy | undefined;
     const again = this.enrollments.get(r.deviceKey);
