@@ -38,6 +38,9 @@ export async function startMetricsEndpoint(port: number, metrics?: MetricsCollec
     onDeviceEnd: (r: DeviceResult) => {
       inFlight.dec();
       ends.inc({ platform: r.platform, outcome: r.ok ? "ok" : "failed", code: r.ok ? "" : (r.failure?.code ?? "unknown") });
+      // The step that ended the flow failed, whatever the blame (a protocol outcome's sample said ok).
+      const f = r.failure;
+      if (f?.step && f.stepSample !== undefined && f.stepSample !== "failed") stepFailures.inc({ platform: r.platform, step: f.step });
     },
     onStep: (x: StepSample) => {
       const labels = { platform: x.platform ?? "unknown", step: x.step };

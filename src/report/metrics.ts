@@ -11,7 +11,7 @@ import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../ru
 import { ReportError } from "./errors.js";
 import { orderedSummary } from "./json.js";
 import { mergeSummaries } from "./merge.js";
-import { decodeHistogram, encodeHistogram, newLatencyHistogram, recordMs, stepSummary, type Histogram } from "./stats.js";
+import { decodeHistogram, encodeHistogram, newLatencyHistogram, recordMs, stepSummary, unrecordMs, type Histogram } from "./stats.js";
 import type { RunSummary, StepSummary } from "./types.js";
 import type { ExpectationSpec } from "./expectations.js";
 
@@ -98,13 +98,18 @@ export class MetricsCollector implements RunObserver {
     this.sec(this.now()).starts++;
   }
 
-  onStep(x: StepSample): void {
-    const c = this.platform(x.platform ?? "unknown");
-    let s = c.steps.get(x.step);
+  private stepCell(platform: string, step: string): { count: number; failed: number; h: Histogram } {
+    const c = this.platform(platform);
+    let s = c.steps.get(step);
     if (!s) {
       s = { count: 0, failed: 0, h: newLatencyHistogram() };
-      c.steps.set(x.step, s);
+      c.steps.set(step, s);
     }
+    return s;
+  }
+
+  onStep(x: StepSample): void {
+    const s = this.stepCell(x.platform ?? "unknown", x.step);
     s.count++;
     if (x.ok) recordMs(s.h, x.ms);
     else s.failed++;
@@ -119,6 +124,14 @@ export class MetricsCollector implements RunObserver {
       c.enrolled++;
     } else {
       const code = r.failure?.code ?? "internal.missing-failure";
+      // The step that ended the flow counts as failed whatever the blame (see StepStats.endedAt).
+      const f = r.failure;
+      if (f?.step && f.stepSample !== undefined && f.stepSample !== "failed") {
+        const st = this.stepCell(r.platform, f.step);
+        if (f.stepSample === "none" || st.failed >= st.count) st.count++;
+        else if (f.stepSampleMs !== undefined) unrecordMs(st.h, f.stepSampleMs);
+        st.failed++;
+      }
       s.failed[code] = (s.failed[code] ?? 0) + 1;
       c.failed++;
     }

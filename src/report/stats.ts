@@ -46,6 +46,15 @@ export function recordMs(histogram: Histogram, ms: number): void {
   histogram.recordValue(msToUnits(ms));
 }
 
+/** Takes one recorded duration (ms) back out of a histogram, if a sample of that value is there. */
+export function unrecordMs(histogram: Histogram, ms: number): void {
+  if (Number.isNaN(ms)) return;
+  const v = msToUnits(ms);
+  // The pure-JS histogram (useWebAssembly: false) exposes its buckets; a negative count removes one.
+  const js = histogram as unknown as { countsArrayIndex(value: number): number; getCountAtIndex(index: number): number };
+  if (js.getCountAtIndex(js.countsArrayIndex(v)) > 0) histogram.recordValueWithCount(v, -1);
+}
+
 /** Compressed base64 form of a histogram, mergeable across processes. */
 export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
@@ -137,6 +146,20 @@ export class StepStats {
     cell.count++;
     if (ok) recordMs(cell.histogram, ms);
     else cell.failed++;
+  }
+
+  /**
+   * The step that ended a device's flow counts as failed whatever the blame (issue 12 #16).
+   * `"ok"`: that device's successful sample of `okMs` becomes a failed one (taken out of the
+   * latency histogram, so percentiles stay over successful samples); `"none"`: the step never
+   * reported a sample, one failed sample is counted; `"failed"`: already counted.
+   */
+  endedAt(step: string, sample: "ok" | "failed" | "none", okMs?: number): void {
+    const cell = this.cells.get(step);
+    if (sample === "failed") return;
+    if (sample === "none" || !cell || cell.failed >= cell.count) return this.record(step, 0, false);
+    cell.failed++;
+    if (okMs !== undefined) unrecordMs(cell.histogram, okMs);
   }
 
   /** Step names in first-seen order. */

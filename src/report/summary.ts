@@ -81,6 +81,7 @@ export class SummaryCollector implements RunObserver {
       blame: "internal" as const,
       message: "the device failed without saying why (no failure record)",
     };
+    if (f.step) this.stats.endedAt(f.step, f.stepSample ?? "failed", f.stepSampleMs);
     const entry = this.errors.get(f.code);
     if (entry) entry.count++;
     else this.errors.set(f.code, { count: 1, blame: f.blame, step: f.step ?? "", example: f.message });

@@ -17,6 +17,7 @@ import type { DeviceFailure, DeviceResult, RunObserver } from "./observer.js";
 import { arrivalOffsetMs, phasesOffsetMs, phasesProblem, type RatePhase } from "./pacing.js";
 import type { ResolvedGroup, ResolvedScenario } from "./scenario/types.js";
 import { flowOptions } from "./flow-options.js";
+import { StepLedger } from "./step-ledger.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
@@ -163,7 +164,7 @@ function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, p
 }
 
 /** Builds the per-device contexts (one HTTP client; close it when done). */
-function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = ""): { ctx: FlowContext; close(): Promise<void> } {
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
   const keepAlive = opts.load?.keepAlive ?? false;
@@ -185,7 +186,10 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     maxResponseBytes: s.limits.maxResponseBytes,
     signal,
     current: ports.current,
-    onStep: (x) => env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform }),
+    onStep: (x) => {
+      ledger?.note(`${stepPrefix}${x.step}`, x.ok, x.ms);
+      env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
+    },
   };
   return {
     ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: ports.http, dns: ports.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
@@ -206,7 +210,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     store.put(record); // "enrolling" is durable before the first request leaves
   }
   env.observer.onDeviceStart?.(device, slot.index);
-  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal);
+  const ledger = new StepLedger();
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   const log = protocol.log;
@@ -262,6 +267,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   }
   if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message } });
+  ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);
   return member;
 }

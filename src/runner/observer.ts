@@ -20,6 +20,15 @@ export interface DeviceFailure {
   blame: "scenario" | "server" | "transport" | "internal" | "wiring" | "protocol-outcome";
   step?: string;
   message: string;
+  /**
+   * What the per-step figures already hold for `step` from this device: its last sample failed
+   * ("failed": already counted), succeeded ("ok": the step returned the failing outcome as a value,
+   * so observers count that sample as failed), or it never reported one ("none": observers count
+   * one failed sample). Set by the runner; absent when the failure names no step.
+   */
+  stepSample?: "ok" | "failed" | "none";
+  /** With `stepSample` "ok": that sample's milliseconds, so observers can take it out of the step's successful latencies. */
+  stepSampleMs?: number;
 }
 
 export interface DeviceResult {
