@@ -1,32 +1,14 @@
 // SPDX-License-Identifier: MIT
 /**
- * A small, safe XML reader and writer for the Windows wire formats (SOAP 1.2, wap-provisioningdoc,
- * SyncML). Server input is hostile: any DOCTYPE or ENTITY declaration is refused before parsing
- * (entities are never expanded), and size, depth and node-count limits apply. Names keep their
- * prefix; namespaces are resolved from in-scope xmlns declarations. Readers match local names,
- * case-insensitively as a fallback, and record each leniency as a finding.
+ * XML for the Windows wire formats (SOAP 1.2, wap-provisioningdoc, SyncML): parsing through the
+ * shared safe xml2js wrapper (../safe-xml.ts: size cap, DOCTYPE/ENTITY refused before parsing,
+ * depth and node limits), lenient local-name readers that record each leniency as a finding, and
+ * the element writer for outgoing messages.
  */
 import { ProtocolViolationError } from "../../errors/index.js";
+import { readXml, xmlText, type XmlLimits, type XmlNode } from "../safe-xml.js";
 
-export interface XmlNode {
-  /** Qualified name as written ("s:Envelope"). */
-  name: string;
-  /** Local name ("Envelope"). */
-  local: string;
-  prefix?: string;
-  /** Resolved namespace URI; undefined when undeclared or none. */
-  ns?: string;
-  attrs: Record<string, string>;
-  children: XmlNode[];
-  /** Concatenated character data directly inside this element (CDATA included, untrimmed). */
-  text: string;
-}
-
-export interface XmlLimits {
-  maxBytes: number;
-  maxDepth: number;
-  maxNodes: number;
-}
+export type { XmlLimits, XmlNode } from "../safe-xml.js";
 
 export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 1 << 20, maxDepth: 64, maxNodes: 50_000 };
 
@@ -36,148 +18,12 @@ export interface Finding {
   message: string;
 }
 
-const fail = (code: string, what: string, detail: string): ProtocolViolationError =>
-  new ProtocolViolationError(`xml.${code}`, `${what}: ${detail}`);
-
-const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-
-function decodeEntities(s: string, what: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&([^;&\s]{0,12});?/g, (m, name: string) => {
-    if (!m.endsWith(";")) throw fail("entity", what, `bare '&' or unterminated reference near "${m}"`);
-    if (name in ENTITIES) return ENTITIES[name]!;
-    const num = /^#(x[0-9a-fA-F]{1,6}|[0-9]{1,7})$/.exec(name);
-    if (num) {
-      const cp = num[1]!.startsWith("x") ? parseInt(num[1]!.slice(1), 16) : parseInt(num[1]!, 10);
-      if (cp > 0x10ffff || cp === 0) throw fail("entity", what, `character reference ${m} out of range`);
-      return String.fromCodePoint(cp);
-    }
-    throw fail("entity", what, `undeclared entity reference ${m} (entities are never expanded)`);
-  });
-}
-
-const NAME = /^[A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?$/;
-
-/** Parses one XML document. DOCTYPE/ENTITY anywhere is refused up front. */
+/** Parses one XML document; every failure is a ProtocolViolationError `xml.*` naming `what`. */
 export function parseXml(input: string | Uint8Array, what: string, limits: Partial<XmlLimits> = {}): XmlNode {
   const lim = { ...DEFAULT_XML_LIMITS, ...limits };
-  const size = typeof input === "string" ? input.length : input.length;
-  if (size > lim.maxBytes) throw fail("too-large", what, `${size} bytes, more than ${lim.maxBytes}`);
-  let text = typeof input === "string" ? input : new TextDecoder("utf-8", { fatal: false }).decode(input);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (/<!DOCTYPE/i.test(text)) throw fail("doctype", what, "DOCTYPE declarations are refused (never expanded)");
-  if (/<!ENTITY/i.test(text)) throw fail("entity", what, "ENTITY declarations are refused (never expanded)");
-  if (text.trim() === "") throw fail("empty", what, "empty document");
-
-  let i = 0;
-  let nodes = 0;
-  const stack: { node: XmlNode; nsMap: Map<string, string> }[] = [];
-  let root: XmlNode | undefined;
-  const rootNs = new Map<string, string>([["xml", "http://www.w3.org/XML/1998/namespace"]]);
-
-  const appendText = (t: string) => {
-    const top = stack[stack.length - 1];
-    if (top) top.node.text += t;
-    else if (t.trim() !== "") throw fail("malformed", what, "character data outside the root element");
-  };
-
-  while (i < text.length) {
-    const lt = text.indexOf("<", i);
-    if (lt < 0) {
-      appendText(decodeEntities(text.slice(i), what));
-      break;
-    }
-    if (lt > i) appendText(decodeEntities(text.slice(i, lt), what));
-    if (text.startsWith("<!--", lt)) {
-      const end = text.indexOf("-->", lt + 4);
-      if (end < 0) throw fail("malformed", what, "unterminated comment");
-      i = end + 3;
-    } else if (text.startsWith("<![CDATA[", lt)) {
-      const end = text.indexOf("]]>", lt + 9);
-      if (end < 0) throw fail("malformed", what, "unterminated CDATA section");
-      appendText(text.slice(lt + 9, end));
-      i = end + 3;
-    } else if (text.startsWith("<?", lt)) {
-      const end = text.indexOf("?>", lt + 2);
-      if (end < 0) throw fail("malformed", what, "unterminated processing instruction");
-      i = end + 2;
-    } else if (text.startsWith("<!", lt)) {
-      throw fail("malformed", what, "markup declarations are not allowed");
-    } else if (text.startsWith("</", lt)) {
-      const end = text.indexOf(">", lt);
-      if (end < 0) throw fail("malformed", what, "unterminated end tag");
-      const name = text.slice(lt + 2, end).trim();
-      const top = stack.pop();
-      if (!top || top.node.name !== name) {
-        throw fail("malformed", what, `end tag </${name}> does not match <${top?.node.name ?? "(none)"}>`);
-      }
-      i = end + 1;
-    } else {
-      // start tag: scan to the closing '>' outside quotes
-      let j = lt + 1;
-      let quote = "";
-      while (j < text.length) {
-        const c = text[j]!;
-        if (quote) {
-          if (c === quote) quote = "";
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === ">") break;
-        j++;
-      }
-      if (j >= text.length) throw fail("malformed", what, "unterminated start tag");
-      let body = text.slice(lt + 1, j);
-      const selfClosing = body.endsWith("/");
-      if (selfClosing) body = body.slice(0, -1);
-      const m = /^([^\s/>]+)/.exec(body);
-      if (!m || !NAME.test(m[1]!)) throw fail("malformed", what, `bad element name near "${body.slice(0, 40)}"`);
-      const name = m[1]!;
-      const attrs: Record<string, string> = {};
-      const attrRe = /\s+([^\s=]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
-      let rest = body.slice(name.length);
-      let am: RegExpExecArray | null;
-      let consumed = 0;
-      while ((am = attrRe.exec(rest)) !== null) {
-        if (am.index !== consumed) break;
-        const an = am[1]!;
-        if (!NAME.test(an)) throw fail("malformed", what, `bad attribute name "${an}"`);
-        if (an in attrs) throw fail("malformed", what, `duplicate attribute "${an}" on <${name}>`);
-        attrs[an] = decodeEntities(am[3] ?? am[4] ?? "", what);
-        consumed = attrRe.lastIndex;
-      }
-      rest = rest.slice(consumed);
-      if (rest.trim() !== "") throw fail("malformed", what, `unparsable attributes on <${name}>: "${rest.trim().slice(0, 40)}"`);
-      if (++nodes > lim.maxNodes) throw fail("too-many-nodes", what, `more than ${lim.maxNodes} elements`);
-      if (stack.length + 1 > lim.maxDepth) throw fail("too-deep", what, `nesting deeper than ${lim.maxDepth}`);
-      const parentNs = stack[stack.length - 1]?.nsMap ?? rootNs;
-      let nsMap = parentNs;
-      for (const [an, av] of Object.entries(attrs)) {
-        if (an === "xmlns" || an.startsWith("xmlns:")) {
-          if (nsMap === parentNs) nsMap = new Map(parentNs);
-          nsMap.set(an === "xmlns" ? "" : an.slice(6), av);
-        }
-      }
-      const colon = name.indexOf(":");
-      const prefix = colon >= 0 ? name.slice(0, colon) : undefined;
-      const node: XmlNode = {
-        name,
-        local: colon >= 0 ? name.slice(colon + 1) : name,
-        ...(prefix !== undefined ? { prefix } : {}),
-        ns: nsMap.get(prefix ?? "") || undefined,
-        attrs,
-        children: [],
-        text: "",
-      };
-      const parent = stack[stack.length - 1];
-      if (parent) parent.node.children.push(node);
-      else if (root) throw fail("malformed", what, "more than one root element");
-      else root = node;
-      if (!selfClosing) stack.push({ node, nsMap });
-      i = j + 1;
-    }
-  }
-  if (stack.length) throw fail("malformed", what, `unclosed element <${stack[stack.length - 1]!.node.name}>`);
-  if (!root) throw fail("malformed", what, "no root element");
-  return root;
+  const fail = (code: string, detail: string) => new ProtocolViolationError(`xml.${code}`, `${what}: ${detail}`);
+  if (input.length > lim.maxBytes) throw fail("too-large", `${input.length} bytes, more than ${lim.maxBytes}`);
+  return readXml(xmlText(input), { limits: lim, fail });
 }
 
 // ---- lenient readers ----------------------------------------------------------------------

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/** The shared safe XML wrapper around xml2js: strictness xml2js leaves out, and its regressions. */
+import { describe, expect, it } from "vitest";
+import { parseXml } from "../../src/wire/windows/xml.js";
+import { errorCode } from "../support/error-code.js";
+
+const code = (fn: () => unknown): string => errorCode(fn);
+
+describe("safe XML wrapper", () => {
+  it("an element named like an xml2js key (_) is an ordinary element (regression: xml2js TypeError)", () => {
+    const n = parseXml("<a>t<_>x</_><b/></a>", "t");
+    expect(n.text).toBe("t");
+    expect(n.children.map((c) => [c.name, c.text])).toEqual([
+      ["_", "x"],
+      ["b", ""],
+    ]);
+  });
+
+  it("refuses what sax would accept silently: duplicate attributes, a second root, text after the root", () => {
+    expect(code(() => parseXml('<a x="1" x="2"/>', "t"))).toBe("xml.malformed");
+    expect(code(() => parseXml("<a/><b/>", "t"))).toBe("xml.malformed");
+    expect(code(() => parseXml("<a/>tail", "t"))).toBe("xml.malformed");
+    expect(parseXml("<a/>  <!-- c -->\n", "t").name).toBe("a");
+  });
+
+  it("names the position of a syntax error", () => {
+    expect(() => parseXml("<a>\n<b></a>", "t")).toThrow(/Line: 1/);
+  });
+
+  it("keeps undeclared prefixes (ns undefined) and resolves declared ones, inherited and overridden", () => {
+    const n = parseXml('<s:E xmlns:a="urn:a"><a:x/><b:y/><a:z xmlns:a="urn:other"/></s:E>', "t");
+    expect([n.prefix, n.ns]).toEqual(["s", undefined]);
+    expect(n.children.map((c) => c.ns)).toEqual(["urn:a", undefined, "urn:other"]);
+  });
+});
