@@ -93,4 +93,37 @@ describe("plist codec", () => {
     expect(P.optBool(d, "missing", "test")).toBeUndefined();
     expect(code(() => parsePlistDict(wrap("<array/>"), "test"))).toBe("plist.wrong-type");
   });
+
+  it("binary plists are refused with a typed error, as bytes and as text (behaviour kept from the hand-written reader)", () => {
+    const bplist = new Uint8Array([...Buffer.from("bplist00"), 0x09, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(code(() => parsePlist(bplist))).toBe("plist.binary");
+    expect(code(() => parsePlist("bplist00\u0009"))).toBe("plist.binary");
+  });
+
+  it("refuses what the plist package would read silently wrong", () => {
+    // DTD: "Contents should represent a (possibly signed) integer number in base 10"
+    expect(code(() => parsePlist(wrap("<integer>0x1F</integer>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist(wrap("<real>1.5abc</real>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist(wrap("<string>a<b/>c</string>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist(wrap("<dict>junk<key>a</key><true/></dict>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist(wrap("<true>yes</true>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist(wrap("<null/>")))).toBe("plist.malformed");
+    // a comment splits a key: the package reads only its first text node, xml2js the whole text
+    expect(code(() => parsePlist(wrap("<dict><key>a<!--x-->b</key><true/></dict>")))).toBe("plist.malformed");
+    expect(code(() => parsePlist("{ a = b; }"))).toBe("plist.malformed");
+    expect(parsePlist(wrap("<dict><key> </key><string>  </string><key>n</key><integer> +7 </integer></dict>"))).toEqual({ " ": "  ", n: 7 });
+  });
+
+  it("round-trips strings the old writer damaged (CR, ]]>) and refuses what XML cannot carry", () => {
+    const v = { cr: "a\r\nb", cdataEnd: "x]]>y", amp: "&lt;", tab: "\tz\n\t", empty: "" };
+    expect(parsePlist(buildPlist(v))).toEqual(v);
+    expect(code(() => buildPlist({ bad: "a\u0001b" }))).toBe("plist.wrong-type");
+    expect(code(() => buildPlist({ n: Number.NaN }))).toBe("plist.wrong-type");
+    expect(code(() => buildPlist({ d: new Date(Number.NaN) }))).toBe("plist.wrong-type");
+  });
+
+  it("bounds the parse tree: element count limit", () => {
+    const items = "<array>" + "<true/>".repeat(200) + "</array>";
+    expect(code(() => parsePlist(wrap(items), { maxNodes: 100 }))).toBe("plist.too-many-nodes");
+  });
 });
