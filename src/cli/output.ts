@@ -2,14 +2,19 @@
 /** CLI output helpers: errors as one clear line with who is at fault, never a stack trace. */
 import { readFileSync } from "node:fs";
 import { ScenarioError, SimError } from "../errors/index.js";
+import { terminalText } from "../report/terminal-text.js";
 
+/**
+ * Prints an error as one line (a scenario error may span lines: its text is the user's own file).
+ * Messages can carry server text, so they pass through terminalText.
+ */
 export function printError(err: unknown): void {
   if (err instanceof SimError) {
-    process.stderr.write(`enrollsim: ${err.describe()}\n`);
+    process.stderr.write(`enrollsim: ${terminalText(err.describe(), { lines: err.blame === "scenario" })}\n`);
     if (process.env.ENROLLSIM_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
   } else {
     const e = err as Error;
-    process.stderr.write(`enrollsim: internal error (please report): ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`enrollsim: internal error (please report): ${terminalText(String(e?.message ?? err))}\n`);
     if (e?.stack) process.stderr.write(`${e.stack}\n`);
   }
 }

@@ -10,7 +10,8 @@ export * from "./stats.js";
 export * from "./expectations.js";
 export { SummaryCollector, UNKNOWN_FAILURE_CODE, type SummaryCollectorOptions } from "./summary.js";
 export { mergeSummaries } from "./merge.js";
-export { formatSummary, formatDuration, printable, renderTable, type FormatOptions } from "./table.js";
+export { formatSummary, formatDuration, renderTable, type FormatOptions } from "./table.js";
+export { terminalText, terminalText as printable, terminalValue } from "./terminal-text.js";
 export { ProgressDisplay, type ProgressOptions, type ProgressStream } from "./progress.js";
 export { Redactor, REDACTED, isSensitiveName, looksLikeKeyMaterial } from "./redact.js";
 export {

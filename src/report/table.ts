@@ -2,9 +2,11 @@
 /**
  * Plain-text end-of-run report for a person at a terminal or reading a CI log: a header line,
  * the step latency table, the failure codes with an example each, and the expectations.
- * Text that came from a server (error messages) is stripped of control characters so it cannot
- * move the cursor or recolour the terminal.
+ * Text that came from a server (error messages, codes, names) goes through terminalText: control
+ * characters, escape sequences and bidirectional overrides are escaped visibly, so it can neither
+ * move the cursor, recolour the terminal nor reorder what is shown.
  */
+import { terminalText } from "./terminal-text.js";
 import type { RunSummary } from "./types.js";
 
 /** Options of {@link formatSummary}. */
@@ -16,12 +18,6 @@ export interface FormatOptions {
 }
 
 type Align = "l" | "r";
-
-/** Replaces control characters (incl. ESC and C1) with spaces and collapses whitespace runs. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/ {2,}/g, " ").trim();
-}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
@@ -63,7 +59,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   const rate = summary.durationMs > 0 ? (finished * 1000) / summary.durationMs : 0;
   const incomplete = summary.devices - finished;
   out.push(
-    `Scenario ${printable(summary.scenario) || "(unnamed)"}${summary.seed ? ` (seed ${printable(summary.seed)})` : ""}: ` +
+    `Scenario ${terminalText(summary.scenario) || "(unnamed)"}${summary.seed ? ` (seed ${terminalText(summary.seed)})` : ""}: ` +
       `${summary.devices} devices, ${summary.enrolled} enrolled, ${summary.failed} failed` +
       `${incomplete > 0 ? `, ${incomplete} did not finish` : ""} in ${formatDuration(summary.durationMs)} ` +
       `(${rate.toFixed(1)} devices/s) — ${summary.ok ? "PASS" : "FAIL"}`,
@@ -82,16 +78,16 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   if (errors.length > 0) {
     out.push("", "Failures (example = first message seen)");
     const rows = errors.map(([code, e]) => [
-      printable(code),
+      terminalText(code),
       String(e.count),
-      printable(e.blame),
-      printable(e.step) || "-",
-      clip(printable(e.example), maxMessage),
+      terminalText(e.blame),
+      terminalText(e.step) || "-",
+      clip(terminalText(e.example), maxMessage),
     ]);
     out.push(...renderTable(["code", "count", "blame", "step", "example"], rows, ["l", "r", "l", "l", "l"]).map((l) => `  ${l}`));
     const examples = summary.examples ?? [];
     if (examples.length > 0) {
-      const shown = examples.slice(0, 5).map((e) => printable(e.device));
+      const shown = examples.slice(0, 5).map((e) => terminalText(e.device));
       out.push(`  first failing devices: ${shown.join(", ")}${examples.length > shown.length ? ", …" : ""}`);
     }
   }
@@ -99,7 +95,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   const groups = Object.entries(summary.groups);
   if (groups.length > 1) {
     out.push("", "Groups");
-    const rows = groups.map(([name, g]) => [printable(name), String(g.devices), String(g.enrolled), String(g.failed)]);
+    const rows = groups.map(([name, g]) => [terminalText(name), String(g.devices), String(g.enrolled), String(g.failed)]);
     out.push(...renderTable(["group", "devices", "enrolled", "failed"], rows, ["l", "r", "r", "r"]).map((l) => `  ${l}`));
   }
 
@@ -110,7 +106,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
       "",
       "Pushes (mock APNs)",
       `  sent ${p.sent}, accepted ${p.accepted}, delivered ${p.delivered}, coalesced ${p.coalesced}, superseded ${p.superseded}, expired ${p.expired}, ignored ${p.ignored}`,
-      `  refused: ${refused.length ? refused.map(([r, n]) => `${printable(r)} ${n}`).join(", ") : "none"}`,
+      `  refused: ${refused.length ? refused.map(([r, n]) => `${terminalText(r)} ${n}`).join(", ") : "none"}`,
     );
   }
 
@@ -122,7 +118,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   out.push("", "Expectations");
   for (const e of summary.expectations) {
     const mark = e.ok ? (unicode ? "✓" : "ok  ") : unicode ? "✗" : "FAIL";
-    out.push(`  ${mark} ${printable(e.name)}: expected ${printable(e.expected)}, got ${printable(e.actual)}`);
+    out.push(`  ${mark} ${terminalText(e.name)}: expected ${terminalText(e.expected)}, got ${terminalText(e.actual)}`);
   }
   const bad = summary.expectations.filter((e) => !e.ok).length;
   out.push("", summary.ok ? "Result: PASS" : `Result: FAIL (${bad} of ${summary.expectations.length} expectations not met)`);

@@ -7,9 +7,12 @@
  * 1. scep.getcacaps  GET http://ca/scep?operation=GetCACaps → 200 text/plain (54 B) 3.1 ms
  *    caps: POSTPKIOperation, SHA-256, AES
  * ```
+ *
+ * Everything shown is server or device text, so every value goes through terminalText (control
+ * characters, ANSI/OSC escapes and bidirectional overrides escaped visibly).
  */
 import type { TranscriptEvent } from "../ports/transcript.js";
-import { printable } from "./table.js";
+import { terminalText } from "./terminal-text.js";
 
 /**
  * The `data` of a `kind: "http"` event as this formatter reads it. Alternative spellings are
@@ -44,7 +47,7 @@ function obj(value: unknown): Record<string, unknown> {
 }
 
 function clip(text: string): string {
-  const p = printable(text);
+  const p = terminalText(text);
   return p.length <= MAX_VALUE ? p : `${p.slice(0, MAX_VALUE - 1)}…`;
 }
 

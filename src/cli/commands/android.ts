@@ -6,6 +6,7 @@
  */
 import type { Argv } from "yargs";
 import { ScenarioError } from "../../errors/index.js";
+import { terminalText } from "../../report/terminal-text.js";
 
 interface QrArgs {
   mode: "fully-managed" | "dedicated" | "cope" | "aosp";
@@ -89,7 +90,7 @@ const qrCommand = {
     if (a.json) process.stdout.write(`${JSON.stringify({ file: a.out, bytes: out.bytes, ecc: out.ecc, warnings: out.warnings }, null, 2)}\n`);
     else {
       process.stdout.write(`wrote ${a.out}: ${a.mode} provisioning QR, ${out.bytes}-byte payload, ECC ${out.ecc}\n`);
-      for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of out.warnings) process.stderr.write(`warning: ${terminalText(w)}\n`);
     }
   },
 };
@@ -101,7 +102,7 @@ const decodeCommand = {
   handler: async (a: { file: string; json: boolean }) => {
     const { formatQrInspection, inspectQrPng } = await import("../../api/android/qr.js");
     const i = inspectQrPng(a.file);
-    process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${formatQrInspection(i)}\n`);
+    process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${terminalText(formatQrInspection(i), { lines: true })}\n`);
     if (!i.valid) process.exitCode = 1;
   },
 };

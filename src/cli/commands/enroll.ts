@@ -9,6 +9,7 @@ import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
+import { terminalText } from "../../report/terminal-text.js";
 import { readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -79,7 +80,7 @@ export const enrollCommand = {
       if (a.json) process.stdout.write(`${JSON.stringify({ ok: result.ok, code: result.code, message: result.message, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);
-        process.stdout.write(result.ok ? `OK: ${device.id}: ${result.code}\n` : `FAILED: ${device.id}: ${result.code}${result.message ? `: ${result.message}` : ""}\n`);
+        process.stdout.write(result.ok ? `OK: ${device.id}: ${terminalText(result.code)}\n` : `FAILED: ${device.id}: ${terminalText(result.code)}${result.message ? `: ${terminalText(result.message)}` : ""}\n`);
       }
       process.exitCode = result.ok ? 0 : 1;
     } finally {

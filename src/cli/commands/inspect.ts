@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim inspect FILE`: decode a CSR, certificate or SCEP/CMS message. */
 import type { Argv } from "yargs";
+import { terminalText } from "../../report/terminal-text.js";
 
 export const inspectCommand = {
   command: "inspect <file>",
@@ -15,7 +16,7 @@ export const inspectCommand = {
     const qr = await import("../../api/android/qr.js");
     if (qr.isPngFile(a.file)) {
       const i = qr.inspectQrPng(a.file);
-      process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${qr.formatQrInspection(i)}\n`);
+      process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${terminalText(qr.formatQrInspection(i), { lines: true })}\n`);
       if (!i.valid) process.exitCode = 1;
       return;
     }
@@ -31,6 +32,6 @@ export const inspectCommand = {
     }
     const { formatInspection, inspectFile } = await import("../../api/inspect.js");
     const i = await inspectFile(a.file, { key: a.key, showSecrets: a["show-secrets"] } as never);
-    process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${formatInspection(i)}\n`);
+    process.stdout.write(a.json ? `${JSON.stringify(i, null, 2)}\n` : `${terminalText(formatInspection(i), { lines: true })}\n`);
   },
 };

@@ -7,6 +7,7 @@ import { enrollScepOnce } from "../../api/enroll-scep.js";
 import { NodeCrypto } from "../../platform/node/crypto.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { KEY_USAGE_BITS, type KeyUsage } from "../../wire/x509/extensions.js";
+import { terminalText } from "../../report/terminal-text.js";
 import { readTrustFiles, warnInsecure } from "../output.js";
 
 export const scepCommand = {
@@ -66,8 +67,8 @@ export const scepCommand = {
       process.stdout.write(`${device.formatTranscript()}\n`);
       process.stdout.write(
         result.ok
-          ? `\nOK: ${result.code}: ${identity!.certificate.subject} (serial ${identity!.certificate.serialHex}, issuer ${identity!.certificate.issuer}) → ${a.out}/key.pem, ${a.out}/cert.pem\n`
-          : `\nFAILED: ${result.code}${result.message ? `: ${result.message}` : ""}\n`,
+          ? `\nOK: ${result.code}: ${terminalText(identity!.certificate.subject)} (serial ${identity!.certificate.serialHex}, issuer ${terminalText(identity!.certificate.issuer)}) → ${a.out}/key.pem, ${a.out}/cert.pem\n`
+          : `\nFAILED: ${terminalText(result.code)}${result.message ? `: ${terminalText(result.message)}` : ""}\n`,
       );
     }
     process.exitCode = result.ok ? 0 : 1;

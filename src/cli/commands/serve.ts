@@ -6,6 +6,7 @@ import { FAIL_INFOS, type FailInfo } from "../../wire/scep/vocabulary.js";
 import { hex, toPem } from "../../wire/x509/certificate.js";
 import { NodeCrypto } from "../../platform/node/crypto.js";
 import { writeFileSync } from "node:fs";
+import { terminalText } from "../../report/terminal-text.js";
 
 export const serveCommand = {
   command: "serve",
@@ -29,7 +30,7 @@ export const serveCommand = {
       port: a.port,
       scep: { challenge: a.challenge, pending: a.pending, failInfo: a["fail-info"] as FailInfo | undefined, ra: a.ra, ...(a.caps ? { caps: a.caps } : {}) },
     });
-    server.scep.onLog = (line) => process.stderr.write(`scep: ${line}\n`);
+    server.scep.onLog = (line) => process.stderr.write(`scep: ${terminalText(line)}\n`);
     const ca = server.scep.id.ca;
     if (a["ca-out"]) writeFileSync(a["ca-out"], toPem(ca.der));
     const fp = hex(new NodeCrypto().digest("sha256", ca.der));
