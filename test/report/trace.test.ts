@@ -231,7 +231,7 @@ describe("MemoryTranscript and formatTranscript", () => {
         "   renewal: yes",
         "2. scep.getcacert  GET http://ca/scep?operation=GetCACert → error: timeout after 30000 ms 30000.0 ms",
         "   certs: 2",
-        "   subject: CN=CA [31m",
+        "   subject: CN=CA\\x1b[31m",
         "outcome (scep.getcacert): ok: false; code: transport.timeout",
         "",
       ].join("\n"),
