@@ -6,7 +6,7 @@
  * the user is left on when a phase fails.
  */
 import { decoded, note, step } from "../../protocol/common/context.js";
-import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, REBOOT_PROMPT_TEXT, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
+import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, espFailureButtons, REBOOT_PROMPT_TEXT, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { registrationItem, setSyncDone } from "./esp-extra.js";
 import type { Management } from "./management.js";
 import type { Prepared } from "./prepare.js";
@@ -147,7 +147,7 @@ export async function runEsp(run: EnrollRun, prov: Provisioned, mgmt: Management
     decoded(p, phase === "DeviceSetup" ? "esp.device-setup" : "esp.account-setup", { ...ph, durationMs: ph.endedAt - ph.startedAt });
     if (outcome.result !== "success") {
       const s = readEspSettings(tree, providerId, dmClientDoc);
-      const buttons = [s.allowCollectLogsButton ? "Collect logs" : undefined, s.blockInStatusPage ? "Reset device / Continue anyway" : "Continue anyway"].filter(Boolean).join(", ");
+      const buttons = espFailureButtons(s).join(", ");
       const waited = "waitingFor" in outcome && outcome.waitingFor?.length ? ` Waiting for: ${outcome.waitingFor.join(", ")}.` : "";
       return {
         ok: false,

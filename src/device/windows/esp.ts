@@ -190,6 +190,23 @@ export interface TrackedItem {
   detail?: string;
 }
 
+/**
+ * The buttons the ESP error page offers. BlockInStatusPage is a set of flags (device scope): 1 Reset
+ * device, 2 Try again, 4 Continue anyway; 0 or absent means the page does not block, and the user
+ * can continue. The bit meanings come from a public Autopilot diagnostics script, not the CSP text
+ * (shared/notes/server-policies.md §8.3). A value that is not a non-negative integer counts as 0.
+ */
+export function espFailureButtons(s: Pick<EspSettings, "blockInStatusPage" | "allowCollectLogsButton">): string[] {
+  const raw = s.blockInStatusPage === undefined ? 0 : Number(s.blockInStatusPage);
+  const flags = Number.isInteger(raw) && raw >= 0 ? raw : 0;
+  const out: string[] = s.allowCollectLogsButton ? ["Collect logs"] : [];
+  if (flags === 0) return [...out, "Continue anyway"];
+  if (flags & 1) out.push("Reset device");
+  if (flags & 2) out.push("Try again");
+  if (flags & 4) out.push("Continue anyway");
+  return out;
+}
+
 export const DEFAULT_ESP_ERROR =
   "Installation of apps and policies took longer than expected. Your organization requires these to be installed before you can continue. Try again, or contact your support person.";
 export const APP_FAILED_TEXT = "Something went wrong. Apps failed to install. Contact your support person.";
