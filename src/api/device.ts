@@ -12,6 +12,7 @@
  */
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity, type DeviceIdentity } from "../device/identity.js";
+import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
 import { ScenarioError } from "../errors/index.js";
@@ -30,6 +31,8 @@ export interface CreateDeviceOptions {
   seed?: string;
   index?: number;
   shard?: number;
+  /** Device state over the model's catalog state (src/device/state.ts), as a scenario group's `state:`. */
+  state?: DeviceState;
   catalog?: Catalog;
   keys?: KeyPool;
   adapters?: Partial<NodeAdapters>;
@@ -176,7 +179,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Virtua
   const seed = options.seed ?? "1";
   const adapters = nodeAdapters(seed, options.adapters);
   const index = options.index ?? 0;
-  const identity = createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index);
+  const identity = createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, options.state ? { state: options.state } : {});
   const keys = options.keys ?? (await FileKeyPool.open({ ensure: Math.min(index + 1, 64) }));
   return new VirtualDevice(identity, adapters, keys, options);
 }

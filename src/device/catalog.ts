@@ -8,7 +8,9 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Document, Node, Pair, YAMLMap } from "yaml";
 import { ScenarioError } from "../errors/index.js";
+import { didYouMean } from "../errors/suggest.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
+import { familyOf, stateProblem, type DeviceState } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
 
 export const PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
@@ -106,12 +108,14 @@ export interface DeviceModel {
   apple?: AppleSpec;
   windows?: WindowsSpec;
   android?: AndroidSpec;
+  /** The model's default device state (src/device/state.ts); a scenario group overrides it key by key. */
+  state?: DeviceState;
 }
 
 const APPLE_PLATFORMS: readonly Platform[] = ["ios", "ipados", "macos"];
 const MODEL_KEYS = [
   "id", "platform", "manufacturer", "marketingName", "modelIdentifier", "modelNumber", "deviceName",
-  "serial", "osVersions", "cellular", "network", "apple", "windows", "android",
+  "serial", "osVersions", "cellular", "network", "apple", "windows", "android", "state",
 ] as const;
 
 /** Parses and validates one catalog file's text; `fileName` appears in error locations. */
@@ -159,10 +163,27 @@ function readModel(r: Reader, fileName: string): DeviceModel {
   if (isApple) model.apple = readApple(root.map("apple", "{modelName, udidFormat, chipId?}"));
   if (platform === "windows") model.windows = readWindows(root.map("windows", "{chassis, editions, tpmVersion}"));
   if (platform === "android") model.android = readAndroid(root.map("android", "{brand, device, product, gms}"));
+  if (root.has("state")) model.state = readState(r, root.node("state")!, platform);
   if (model.modelNumber === undefined && isApple) {
     r.fail(root.self, `an Apple model needs "modelNumber"`, `a part number such as "MTP03LL/A"`);
   }
   return model;
+}
+
+/** `state:` validated against the platform's state vocabulary, located at the offending node. */
+function readState(r: Reader, node: Node, platform: Platform): DeviceState {
+  const value = (node as Node & { toJSON(): unknown }).toJSON();
+  const problem = stateProblem(value, familyOf(platform));
+  if (!problem) return value as DeviceState;
+  let at: Node | null = node;
+  problem.path.forEach((seg, i) => {
+    const last = i === problem.path.length - 1;
+    const pair = isMap(at) ? at.items.find((p) => isScalar(p.key) && p.key.value === seg) : undefined;
+    const next: unknown = isSeq(at) ? at.items[seg as number] : last && problem.anchor === "key" ? pair?.key : pair?.value;
+    at = r.resolve(next) ?? at;
+  });
+  const hint = problem.got !== undefined && problem.candidates ? didYouMean(problem.got, problem.candidates).replace(/^ \((.*)\)$/, "; $1") : "";
+  return r.fail(at, `${problem.message}${hint}`, problem.expected);
 }
 
 function readSerial(m: MapReader): SerialSpec {

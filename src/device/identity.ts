@@ -26,6 +26,7 @@ import {
   windowsHwDevId,
 } from "./identifiers.js";
 import type { MacStyle } from "./identifiers.js";
+import { mergeState, type DeviceState } from "./state.js";
 
 export interface MacEntry {
   kind: InterfaceKind;
@@ -86,9 +87,13 @@ export interface DeviceIdentity {
   meid?: string;
   windows?: WindowsIdentity;
   android?: AndroidIdentity;
+  /** The device's state before any flow: the model's catalog state with the group's on top (state.ts). */
+  state?: DeviceState;
 }
 
 export interface IdentityOptions {
+  /** The scenario group's `state:`, applied over the catalog model's. */
+  state?: DeviceState;
   /** Pin the OS release by version ("17.5.1") or build ("21F90"); otherwise picked per device. */
   osVersion?: string;
   /** Pin the Windows edition by name ("Enterprise"). */
@@ -141,7 +146,10 @@ export function createDeviceIdentity(
   index: number,
   options: IdentityOptions = {},
 ): DeviceIdentity {
-  const os = pickOs(model, entropy, options.osVersion);
+  const state = mergeState(model.state, options.state);
+  let os = pickOs(model, entropy, options.osVersion);
+  // state.osVersion (Windows): any build, not only the catalog's releases (e.g. 10.0.17763.1879 = 1809).
+  if (model.platform === "windows" && state?.osVersion) os = { version: state.osVersion, build: state.osVersion.split(".").slice(2).join(".") };
   const style = macStyleFor(model.platform);
   const perKind = new Map<InterfaceKind, number>();
   const macs = model.network.map((nic): MacEntry => {
@@ -194,7 +202,7 @@ export function createDeviceIdentity(
       deviceId: windowsDeviceId(entropy.fork("windows.deviceId")),
       hwDevId: windowsHwDevId(entropy.fork("windows.hwDevId")),
       edition: pickEdition(model, model.windows.editions, entropy, options.windowsEdition),
-      tpmVersion: model.windows.tpmVersion,
+      tpmVersion: state?.tpm?.version ?? model.windows.tpmVersion,
     };
     if (model.windows.systemFamily !== undefined) identity.windows.systemFamily = model.windows.systemFamily;
   } else if (options.windowsEdition !== undefined) {
@@ -215,5 +223,6 @@ export function createDeviceIdentity(
       identity.android.randomizedWifiMac = localMacAddress(entropy.fork("android.randomizedMac"), style);
     }
   }
+  if (state) identity.state = state;
   return identity;
 }

@@ -8,6 +8,7 @@ import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import type { Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
+import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
 import type { DeviceIdentity } from "../device/identity.js";
@@ -140,9 +141,9 @@ function failureOf(err: SimError): DeviceFailure {
  * The device's identity: a function of (run seed, run-wide index) only — never of the shard —
  * so shards hold disjoint identities whose union is the single-process run of the same seed.
  */
-export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entropy">, model: string, index: number): { identity: DeviceIdentity; entropy: ReturnType<FleetEnvironment["entropy"]["forDevice"]> } {
+export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entropy">, model: string, index: number, state?: DeviceState): { identity: DeviceIdentity; entropy: ReturnType<FleetEnvironment["entropy"]["forDevice"]> } {
   const entropy = env.entropy.forDevice(0, index);
-  return { identity: createDeviceIdentity(catalog.get(model), entropy, index), entropy };
+  return { identity: createDeviceIdentity(catalog.get(model), entropy, index, state ? { state } : {}), entropy };
 }
 
 function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, prev?: StoredDevice): StoredDevice {
@@ -200,7 +201,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
 /** Runs one device start to end; never throws. Returns what the steady phase needs when it enrolled. */
 async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal): Promise<SteadyMember | undefined> {
   const model = catalog.get(slot.group.model);
-  const { identity, entropy } = identityOf(catalog, env, slot.group.model, slot.index);
+  const { identity, entropy } = identityOf(catalog, env, slot.group.model, slot.index, slot.group.state);
   const device = identity.id;
   const started = env.clock.now();
   const store = opts.store;

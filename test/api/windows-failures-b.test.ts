@@ -58,7 +58,7 @@ describe("win-esp-add-work-account-pre1903", () => {
   }, 60_000);
   it("the same enrollment on Windows 10 22H2 finishes ESP", async () => {
     const { summary } = await runScenario(
-      variant("win-esp-add-work-account-pre1903", (t) => t.replace("osVersion: 10.0.17763.1879, ", "").replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n")),
+      variant("win-esp-add-work-account-pre1903", (t) => t.replace("    state: { osVersion: 10.0.17763.1879 }\n", "").replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n")),
       opts,
     );
     expect(summary.errors).toEqual({});

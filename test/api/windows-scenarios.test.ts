@@ -100,6 +100,10 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-home-edition.yaml", 3, "windows.fault.Authorization", 3],
     ["win-already-enrolled-other-user.yaml", 3, "windows.enroll.already-enrolled", 3],
     ["win-cloned-image-stale-enrollment.yaml", 3, "windows.enroll.machine-already-enrolled", 3],
+    // device state and the capability table (issue 10 #2, #3)
+    ["win-policy-not-on-build.yaml", 5, "windows.dm.atomic-failed", 3],
+    ["win-mdm-enrollment-disabled.yaml", 6, "windows.enroll.management-blocked", 4],
+    ["win-gpo-not-joined.yaml", 5, "windows.gpo.not-joined", 3],
     ["win-esp-msi-win32-collision.yaml", 3, "windows.esp.app-failed", 3],
     ["win-autopilot-hardware-change.yaml", 5, "windows.autopilot.hardware-changed", 3],
     ["win-enroll-requires-signed-in-user.yaml", 3, "windows.esp.timeout", 3],
@@ -164,7 +168,7 @@ describe("Windows field failures: exact codes and symptoms", () => {
     expect((await run("win-mfa-not-completed.yaml")).summary.errors["windows.auth.user-canceled"]!.example).toContain("MENROLL_E_USER_CANCELED (0x8018002A)");
     expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");
     expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
-    expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toContain("0x8007064C");
+    expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toMatch(/0x8007064C/i);
     expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C0003/);
     expect((await run("win-oobe-idp-blocked.yaml")).summary.errors["windows.oobe.idp-blocked"]!.example).toContain("Something went wrong. OOBEIDPS.");
     expect((await run("win-entra-autoenroll-caa30194.yaml")).summary.errors["windows.gpo.token-unavailable"]!.example).toContain("CAA30194");

@@ -17,6 +17,7 @@ import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
+import { alreadyInDirectory } from "./state.js";
 
 export interface SignedIn {
   /** The identity provider's token (tokenSource idp). */
@@ -50,7 +51,11 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
   }
   const drsUrl = o.raw.drsUrl ?? (embedded && https ? `${https}/windows/drs/join` : undefined);
   let entraRegistered = false;
-  if (o.kind === "byod" && o.raw.workAccount === "entra") {
+  if (o.kind === "byod" && o.raw.workAccount === "entra" && alreadyInDirectory(run.state, "registration")) {
+    // Already registered or joined: the work account uses the device's existing directory identity.
+    entraRegistered = true;
+    note(p, "join.register", { skipped: `device already ${run.state.join}` });
+  } else if (o.kind === "byod" && o.raw.workAccount === "entra") {
     // Add work or school account (Entra): the device is registered first; the directory's user scopes
     // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
     if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
@@ -67,7 +72,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       );
     }
   }
-  if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl) {
+  if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl && !alreadyInDirectory(run.state, "join")) {
     // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.
     // A provisioning package that creates no local account leaves no way to sign in if the join fails.
     const noLocalAccount = o.kind === "bulk" && o.raw.bulkPackage?.localAccount === false;

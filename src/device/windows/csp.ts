@@ -9,6 +9,7 @@
 import type { Command, Item, SyncMLMessage } from "../../wire/windows/syncml.js";
 import type { DmProcessor } from "../../protocol/windows/dm.js";
 import type { DeviceIdentity } from "../identity.js";
+import { absentOnBuild } from "./capabilities.js";
 
 export interface CspNode {
   value: string;
@@ -31,6 +32,7 @@ const WRITABLE = [
   /^\.\/(Device\/)?Vendor\/MSFT\/(PassportForWork|Personalization|WindowsAutopilot|TenantLockdown|OfflineDomainJoin)\//,
   /^\.\/(Device\/|User\/)?Vendor\/MSFT\/(WiFi|VPNv2)\//,
   /^\.\/(Device\/)?Vendor\/MSFT\/AppLocker\//,
+  /^\.\/(Device\/)?Vendor\/MSFT\/LAPS\//,
 ];
 
 /** Normalises the ./Vendor ↔ ./Device/Vendor alias for device-scoped CSPs. */
@@ -91,9 +93,12 @@ export class CspTree {
    * "404" models builds where those nodes are write-only (field failure win-profile-verifying-forever).
    */
   admxGet: "exact" | "404" = "exact";
+  /** The OS version whose capability table (capabilities.ts) decides which nodes exist. */
+  readonly osVersion: string;
 
   constructor(identity: DeviceIdentity, extra: Record<string, string> = {}) {
     const w = identity.windows;
+    this.osVersion = identity.os.version;
     const ro = (uri: string, value: string) => this.nodes.set(canonicalUri(uri), { value, readOnly: true });
     ro("./DevInfo/DevId", w?.deviceId ?? identity.serialNumber);
     ro("./DevInfo/Man", identity.manufacturer);
@@ -123,8 +128,14 @@ export class CspTree {
     for (const [k, v] of Object.entries(extra)) this.nodes.set(canonicalUri(k), { value: v });
   }
 
+  /** A node this build does not have (capabilities.ts): not in the tree, whatever a server writes. */
+  private absent(u: string): boolean {
+    return absentOnBuild(u, this.osVersion) !== undefined;
+  }
+
   get(uri: string): { status: number; value?: string; format?: string } {
     const u = canonicalUri(uri);
+    if (this.absent(u)) return { status: this.unknownStatus };
     const n = this.nodes.get(u);
     // ADMX-backed policy values are applied but cannot be read back as written (field failure win-profile-verifying-forever).
     if (n?.writeOnly) return { status: this.unknownStatus };
@@ -143,6 +154,7 @@ export class CspTree {
   write(verb: "Add" | "Replace", uri: string, value: string, format?: string): number {
     if (uri.startsWith("/")) return 400;
     const u = canonicalUri(uri);
+    if (this.absent(u)) return this.unknownStatus;
     const existing = this.nodes.get(u);
     if (existing?.readOnly) return 405;
     if (!existing && !this.writable(u)) return this.unknownStatus;
@@ -156,6 +168,7 @@ export class CspTree {
 
   delete(uri: string): number {
     const u = canonicalUri(uri);
+    if (this.absent(u)) return this.unknownStatus;
     const n = this.nodes.get(u);
     if (n?.readOnly) return 405;
     let removed = this.nodes.delete(u);
@@ -165,6 +178,7 @@ export class CspTree {
   }
 
   exec(uri: string, data: string | undefined): number {
+    if (this.absent(canonicalUri(uri))) return this.unknownStatus;
     return this.hooks.exec?.(canonicalUri(uri), data) ?? this.unknownStatus;
   }
 

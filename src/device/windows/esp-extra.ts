@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
  * Small pieces of the ESP model that the enrollment behaviour hooks in (kept out of enrollment.ts):
- * - `osVersion` override (a Windows build older than the catalog's, e.g. 10.0.17763 = 1809);
  * - ESP in Settings ("Add work or school account") enrollments: it runs when the server set FirstSyncStatus
  *   after the first session; in that flow ESP also waits for the Entra device registration to be reported,
  *   which builds before 1903 (18362) never do there (field failure win-esp-add-work-account-pre1903; Intune
@@ -16,13 +15,6 @@ import type { TrackedItem } from "./esp.js";
 export const ESP_REGISTRATION_REPORTED_FROM_BUILD = 18362;
 
 export const REGISTRATION_ITEM = "Entra device registration";
-
-/** The identity with another OS version (ApplicationVersion/OSVersion, DevDetail/SwV, CSR profile choice). */
-export function withOsVersion(id: DeviceIdentity, version: string | undefined): DeviceIdentity {
-  if (!version) return id;
-  const parts = version.split(".");
-  return { ...id, os: { ...id.os, version, build: parts.slice(2).join(".") || id.os.build } };
-}
 
 const build = (version: string): number => Number(version.split(".")[2] ?? "0");
 

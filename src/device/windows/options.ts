@@ -24,8 +24,6 @@ export interface WindowsOptions {
   tokenKey?: string;
   /** Lifetime of the minted token in days (bulk default 180, others 1); negative = already expired. */
   tokenValidityDays?: number;
-  /** Override the model's TPM (a VM's "virtual" TPM or "1.2" fails Autopilot attestation). */
-  tpm?: "2.0" | "1.2" | "none" | "virtual";
   /** A literal token (DeviceEnrollmentUserToken/JWT) instead of minting one. */
   token?: string;
   discoveryUrl?: string;
@@ -38,8 +36,6 @@ export interface WindowsOptions {
   dnsResolvers?: Record<string, { cname?: string[]; a?: string[] }>[];
   /** Report this OSEdition instead of the model's (e.g. 101 = Home/Core). */
   osEdition?: number;
-  /** Enrolment state already on the PC: another user's work account, or a cloned image's stale enrollment. */
-  existingEnrollment?: "none" | "other-user" | "cloned-image";
   /** What the user does at an MFA prompt of the identity provider's sign-in page: complete it (default) or cancel. */
   mfa?: "complete" | "cancel";
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */
@@ -60,8 +56,6 @@ export interface WindowsOptions {
   workAccount?: "local" | "entra";
   /** Provisioning-package content (bulk): whether it creates a local account, and the scripts it runs in system context. */
   bulkPackage?: { localAccount?: boolean; scripts?: { name: string; exitCode?: number }[] };
-  /** Report this OS version (ApplicationVersion, e.g. "10.0.17763.1879" = 1809) instead of the catalog model's. */
-  osVersion?: string;
   /** windows-tenant-attach (the ConfigMgr service connection point): see tenant-attach.ts. */
   tenantAttach?: TenantAttachOptions;
   /** Store service base URL for EnterpriseModernAppManagement StoreInstall licences. Default <https base>/windows/store on embedded runs. */

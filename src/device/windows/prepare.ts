@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * Before anything goes on the enrollment wire: the enrolment state already on the PC, the device
+ * Before anything goes on the enrollment wire: the device state (state.ts: records on the PC, policy block, join), the device
  * name, Autopilot device preparation (TPM attestation) and profile, and a provisioning package's
  * scripts.
  */
@@ -13,6 +13,7 @@ import { hardwareHash } from "./csp.js";
 import type { EspPhase } from "./esp.js";
 import { expandNameTemplate } from "./options.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
+import { enrollmentPrecheck, joinPrecheck, tpmAttestation } from "./state.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -36,15 +37,9 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
         ? expandNameTemplate(o.raw.autopilot.deviceNameTemplate, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 63)
         : id.deviceName;
 
-  // ---- Enrolment state already on the PC (checked by the enrollment client before anything goes on the wire) ----
-  const existing = o.raw.existingEnrollment ?? "none";
-  if (existing === "other-user") {
-    const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
-    return fail("windows.enroll.already-enrolled", "enroll.precheck", `${m.name} (${hresultHex(m.hresult)}): "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again."`);
-  }
-  if (existing === "cloned-image") {
-    return fail("windows.enroll.machine-already-enrolled", "enroll.precheck", "0x8007064C: The machine is already enrolled (the image carries the source PC's enrollment certificate and EnterpriseMgmt state)");
-  }
+  // ---- Device state: enrollments on record, policy block, directory join (state.ts; before anything goes on the wire) ----
+  const refused = enrollmentPrecheck(run.state, o.kind) ?? joinPrecheck(run.state, o.kind);
+  if (refused) return fail(refused.code, "enroll.precheck", refused.message);
   // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
   // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).
   if (o.kind === "gpo" && NON_ROUTABLE_SUFFIX.test(upn.split("@")[1] ?? "")) {
@@ -57,16 +52,15 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
   const prep: EspPhase = { phase: "DevicePreparation", startedAt: prepStart, result: "success", items: [] };
   if (o.kind === "autopilot") report.esp.push(prep);
   if (o.kind === "autopilot" && (o.mode === "self-deploying" || o.mode === "pre-provisioned")) {
-    // A VM's virtual TPM or a TPM 1.2 cannot do the attestation self-deploying/pre-provisioning need.
-    const tpm = o.raw.tpm ?? w.tpmVersion;
-    const tpmOk = tpm === "2.0";
-    prep.items!.push({ kind: "tpm", id: "Securing your hardware", state: tpmOk ? "done" : "failed", doneAfterMs: 0 });
-    if (!tpmOk) {
+    // Securing your hardware: TPM attestation (state.ts says what is and is not simulated).
+    const attest = tpmAttestation(run.state);
+    prep.items!.push({ kind: "tpm", id: "Securing your hardware", state: attest ? "failed" : "done", doneAfterMs: 0 });
+    if (attest) {
       prep.result = "failed";
       prep.endedAt = p.clock.now();
-      prep.screen = "Securing your hardware (Failed: 0x800705b4)";
+      prep.screen = `Securing your hardware (Failed: ${hresultHex(attest.hresult).toLowerCase()})`;
       decoded(p, "esp.device-preparation", { ...prep });
-      return fail("windows.autopilot.tpm-attestation", "esp.device-preparation", `${prep.screen}; then "Previous step failed" for network join and MDM registration (TPM ${tpm})`);
+      return fail("windows.autopilot.tpm-attestation", "esp.device-preparation", `${prep.screen}; then "Previous step failed" for network join and MDM registration — ${attest.why}`);
     }
   }
 

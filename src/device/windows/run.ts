@@ -14,7 +14,7 @@ import type { DeviceIdentity, WindowsIdentity } from "../identity.js";
 import type { EspPhase } from "./esp.js";
 import { firewalled } from "./firewall.js";
 import type { ResolvedWindowsOptions } from "./options.js";
-import { withOsVersion } from "./esp-extra.js";
+import { windowsState, type WindowsState } from "./state.js";
 import { substitute } from "../behaviors/substitute.js";
 
 export interface WindowsReport {
@@ -44,8 +44,10 @@ export type WindowsFlowResult = FlowResult & { windows: WindowsReport; serverIds
 export interface EnrollRun {
   ctx: FlowContext;
   o: ResolvedWindowsOptions;
-  /** The identity with options.windows.osVersion applied. */
+  /** The identity (state.osVersion is already its os, identity.ts). */
   id: DeviceIdentity;
+  /** The PC's state with the model's and flow's defaults (state.ts). */
+  state: WindowsState;
   w: WindowsIdentity;
   /** The protocol context, behind the site's firewall when one is configured. */
   p: ProtocolContext;
@@ -65,8 +67,7 @@ export interface EnrollRun {
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;
 
 export function createRun(ctx: FlowContext, o: ResolvedWindowsOptions): EnrollRun {
-  // options.windows.osVersion: a build older than the catalog's (esp-extra.ts).
-  const id = withOsVersion(ctx.identity, o.raw.osVersion);
+  const id = ctx.identity;
   const w = id.windows;
   if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);
   // The site's proxy/firewall (options.windows.firewall) refuses some URLs for the device's web requests.
@@ -81,7 +82,7 @@ export function createRun(ctx: FlowContext, o: ResolvedWindowsOptions): EnrollRu
   const embedded = ctx.targets.server?.embedded ?? false;
   const https = ctx.targets.server?.https;
   const tokenFlow = o.kind !== "byod";
-  return { ctx, o, id, w, p, report, fail, upn, osEdition, win11, pretty, strict, embedded, https, tokenFlow };
+  return { ctx, o, id, state: windowsState(id, o.kind), w, p, report, fail, upn, osEdition, win11, pretty, strict, embedded, https, tokenFlow };
 }
 
 export const faultResult = (stepName: string, f: SoapFault, report: WindowsReport): WindowsFlowResult => ({

@@ -105,7 +105,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     const options: ResolvedGroup["options"] = {};
     if (g.flow === "scep") options.scep = resolveScep(g.options?.scep ?? {}, server);
     for (const key of ["apple", "windows", "android"] as const) if (g.options?.[key] !== undefined) options[key] = g.options[key];
-    return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options };
+    return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options, ...(g.state ? { state: g.state } : {}) };
   });
   const failures = (s.expect?.failures ?? []).map((f) =>
     f.ratio !== undefined

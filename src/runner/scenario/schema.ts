@@ -14,6 +14,7 @@
 
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
 import { policySchema } from "./policy-schema.js";
+import { stateSchema } from "../../device/state.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
@@ -150,6 +151,7 @@ const group: Json = {
     model: { type: "string", minLength: 1, description: "Device catalog id (devices/*.yaml), e.g. iphone-15." },
     count: { type: "integer", minimum: 1, maximum: MAX_TOTAL_DEVICES, description: "How many devices." },
     flow: { type: "string", minLength: 1, description: "Enrollment flow, e.g. scep." },
+    state: stateSchema() as Json,
     options: {
       type: "object",
       description: "Per-flow options, keyed by flow name.",

@@ -5,6 +5,7 @@
  * Runs on schema-valid data only.
  */
 import { optionsKeyForFlow } from "./platforms/index.js";
+import { familyOf, foreignStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
@@ -117,6 +118,16 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
       out.push(issue(at("options", key), message, `options.${ownKey}`, "key"));
     }
     if (g.options?.scep) checkScep(at("options", "scep"), g.options.scep, out);
+    const platform = ctx.modelPlatforms?.[g.model];
+    if (g.state && platform) {
+      // The schema allows every family's keys; a key of another platform is named as such.
+      const family = familyOf(platform);
+      for (const f of foreignStateKeys(g.state, family)) {
+        const own = Object.keys(STATE_KEYS[family]);
+        const message = `state.${f.key} does not apply to ${g.model} (platform ${platform})${f.families.length ? `: it is a ${f.families.join("/")} state key` : ""}${didYouMean(f.key, own)}`;
+        out.push(issue(at("state", f.key), message, `one of ${own.join(", ") || "(no state keys yet)"}`, "key"));
+      }
+    }
     total += g.count;
     if (total > MAX_TOTAL_DEVICES && total - g.count <= MAX_TOTAL_DEVICES) {
       const message = `total device count reaches ${total} here; a scenario may start at most ${MAX_TOTAL_DEVICES}`;

@@ -6,6 +6,8 @@
  */
 import type { ScepServerFault } from "../../wire/scep/faults.js";
 import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
+import type { Platform } from "../../device/catalog.js";
+import type { DeviceState } from "../../device/state.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
 /** SCEP failInfo name (RFC 8894). */
@@ -84,6 +86,8 @@ export interface GroupSpec {
   model: string;
   count: number;
   flow: string;
+  /** Device state over the model's catalog state (src/device/state.ts). */
+  state?: DeviceState;
   options?: { scep?: ScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
   /** Faults scoped to this group's devices. */
   faults?: FaultSpec[];
@@ -222,6 +226,8 @@ export interface ResolvedGroup {
   flow: string;
   /** Run-wide index of this group's first device; its devices are `firstIndex .. firstIndex + count - 1`. */
   firstIndex: number;
+  /** The group's `state:` as written (the identity merges it over the catalog model's). */
+  state?: DeviceState;
   /** Options for the group's flow (`scep` is set when flow is "scep"). */
   options: { scep?: ResolvedScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
 }
@@ -284,8 +290,8 @@ export interface ScenarioContext {
   flows: readonly string[];
   /** Step vocabulary; when given, `expect.latency` and `expect.steps` keys must be in it. */
   steps?: readonly string[];
-  /** Platform of each device model (catalog id → ios, macos, windows, …): lets the loader warn about faults no device can meet. */
-  modelPlatforms?: Readonly<Record<string, string>>;
+  /** Platform of each device model (catalog id → ios, macos, windows, …): lets the loader warn about faults no device can meet and check the `state:` keys a group may use. */
+  modelPlatforms?: Readonly<Record<string, Platform>>;
   /** Platforms each flow runs on ("any" for platform-neutral ones): a model from another platform is refused at load. */
   flowPlatforms?: Readonly<Record<string, readonly string[] | "any">>;
   /** Step names each flow can produce, when known: lets the loader warn about step selectors no flow has. */

@@ -3,6 +3,7 @@
 import { createDeviceIdentity } from "../../../src/device/identity.js";
 import { FLOWS } from "../../../src/device/flows/index.js";
 import type { FlowContext } from "../../../src/device/flow.js";
+import type { DeviceState } from "../../../src/device/state.js";
 import type { WindowsFlowResult } from "../../../src/device/windows/enrollment.js";
 import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
@@ -22,9 +23,9 @@ export interface WinHarness {
   server: ReferenceServer;
   clock: VirtualClock;
   handler: HttpHandler;
-  run(flow: string, options: unknown, index?: number, model?: string): Promise<{ result: WindowsFlowResult; events: TranscriptEvent[] }>;
-  /** A device context (same identity as `run` for the same index/model), for hooks such as `checkin`. */
-  context(index?: number, model?: string): { ctx: FlowContext; events: TranscriptEvent[] };
+  run(flow: string, options: unknown, index?: number, model?: string, state?: DeviceState): Promise<{ result: WindowsFlowResult; events: TranscriptEvent[] }>;
+  /** A device context (same identity as `run` for the same index/model/state), for hooks such as `checkin`. */
+  context(index?: number, model?: string, state?: DeviceState): { ctx: FlowContext; events: TranscriptEvent[] };
   close(): Promise<void>;
 }
 
@@ -40,14 +41,14 @@ export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandle
     server,
     clock,
     handler,
-    async run(flow, options, index = 0, model = "windows-11-laptop") {
-      const { ctx, events } = this.context(index, model);
+    async run(flow, options, index = 0, model = "windows-11-laptop", state) {
+      const { ctx, events } = this.context(index, model, state);
       const result = (await clock.run(FLOWS[flow]!.run(ctx, options as never), 48 * 3_600_000)) as WindowsFlowResult;
       return { result, events };
     },
-    context(index = 0, model = "windows-11-laptop") {
+    context(index = 0, model = "windows-11-laptop", state) {
       const events: TranscriptEvent[] = [];
-      const identity = createDeviceIdentity(catalog.get(model), entropy.forDevice(0, index), index);
+      const identity = createDeviceIdentity(catalog.get(model), entropy.forDevice(0, index), index, state ? { state } : {});
       const transcript = { record: (e: TranscriptEvent) => events.push(e) };
       const ctx: FlowContext = {
         identity,

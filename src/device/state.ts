@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Device state: what is already true of a device before a flow starts (an enrollment left on a PC,
+ * its directory join, its TPM, the OS build it runs, …). One vocabulary, written the same way in a
+ * catalog entry (`devices/*.yaml`, `state:`: the model's defaults) and in a scenario group
+ * (`groups[].state`, which overrides the model's key by key). The flows read the merged state and
+ * behave as the real client does in that state; nothing here produces an outcome by itself.
+ *
+ * The vocabulary is JSON Schema data, so the scenario schema embeds it and the catalog reader
+ * validates against the same definition (`stateProblems`). Keys are per platform family; a key of
+ * another family is refused with the families that have it. Documented in scenarios/README-*.md.
+ */
+import type { Platform } from "./catalog.js";
+
+type Json = Record<string, unknown>;
+
+export type StateFamily = "windows" | "apple" | "android";
+
+export const familyOf = (p: Platform): StateFamily => (p === "windows" ? "windows" : p === "android" ? "android" : "apple");
+
+const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
+
+/** `state:` keys of Windows devices. */
+export const WINDOWS_STATE: Json = {
+  enrollments: {
+    type: "array",
+    maxItems: 8,
+    description: "Enrollments already recorded on the PC (EnterpriseMgmt), which the enrollment client checks before anything goes on the wire.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["status"],
+      properties: {
+        status: {
+          enum: ["active", "stale", "in-progress"],
+          description: "active: a working MDM enrollment; stale: registry/certificate left over (a cloned image, a failed unenroll); in-progress: another enrollment is running now.",
+        },
+        owner: { enum: ["this-user", "other-user", "device"], description: "Whose enrollment it is. Default other-user." },
+      },
+    },
+  },
+  mdmEnrollmentDisabled: {
+    type: "boolean",
+    description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
+  },
+  join: {
+    enum: ["none", "entra-registered", "entra-joined", "hybrid-joined"],
+    description: "Directory state before the flow. Default: what the flow assumes (windows-gpo: hybrid-joined; others: none).",
+  },
+  tpm: {
+    type: "object",
+    additionalProperties: false,
+    description: "The TPM. Defaults: version from the catalog's windows.tpmVersion, kind discrete, attestation succeeds.",
+    properties: {
+      version: { enum: ["2.0", "1.2", "none"] },
+      kind: { enum: ["discrete", "firmware", "virtual"], description: "virtual: a VM's vTPM, which has no manufacturer EK certificate." },
+      attestation: {
+        enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
+        description: "The verdict of the attestation service (not simulated: enrollsim runs no EK/AIK exchange). Only asked when the TPM can attest.",
+      },
+    },
+  },
+  osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
+};
+
+/** Every family's keys. Apple and Android keys are added by their modules' work (issue 10 #2). */
+export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: {}, android: {} };
+
+/** The JSON Schema of `state:` (union of every family's keys; the platform check is `stateProblems`/semantic). */
+export function stateSchema(): Json {
+  const properties: Json = {};
+  for (const keys of Object.values(STATE_KEYS)) Object.assign(properties, keys);
+  return {
+    type: "object",
+    additionalProperties: false,
+    description: "Device state before the flow starts; overrides the catalog model's state key by key (scenarios/README-<platform>.md).",
+    properties,
+  };
+}
+
+export interface WindowsEnrollmentRecord {
+  status: "active" | "stale" | "in-progress";
+  owner?: "this-user" | "other-user" | "device";
+}
+export type WindowsJoin = "none" | "entra-registered" | "entra-joined" | "hybrid-joined";
+export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "firmware-rejected";
+
+/** Device state as written (every key optional). */
+export interface DeviceState {
+  enrollments?: WindowsEnrollmentRecord[];
+  mdmEnrollmentDisabled?: boolean;
+  join?: WindowsJoin;
+  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
+  osVersion?: string;
+  [key: string]: unknown;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `over` on top of `base`: mappings merge key by key, lists and scalars replace. */
+export function mergeState(base: DeviceState | undefined, over: DeviceState | undefined): DeviceState | undefined {
+  if (!over) return base;
+  if (!base) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObj(v) && isObj(out[k]) ? mergeState(out[k] as DeviceState, v as DeviceState) : v;
+  return out as DeviceState;
+}
+
+/** Keys of `state` that belong to another platform family, with the families that have them. */
+export function foreignStateKeys(state: Record<string, unknown>, family: StateFamily): { key: string; families: StateFamily[] }[] {
+  const own = STATE_KEYS[family];
+  return Object.keys(state)
+    .filter((k) => !(k in own))
+    .map((key) => ({ key, families: (Object.keys(STATE_KEYS) as StateFamily[]).filter((f) => key in STATE_KEYS[f]) }));
+}
+
+export interface StateProblem {
+  path: (string | number)[];
+  message: string;
+  expected: string;
+  /** The word written and the candidates for a did-you-mean. */
+  got?: string;
+  candidates?: string[];
+  /** Point at the key (unknown keys) or at the value. */
+  anchor: "key" | "value";
+}
+
+/**
+ * Validates a plain value against the state vocabulary of `family` (the subset of JSON Schema the
+ * vocabulary uses: object, array, enum, boolean, string pattern). The first problem, or undefined.
+ */
+export function stateProblem(value: unknown, family: StateFamily): StateProblem | undefined {
+  if (!isObj(value)) return { path: [], message: "state must be a mapping", expected: "a mapping of state keys", anchor: "value" };
+  for (const f of foreignStateKeys(value, family)) {
+    const own = Object.keys(STATE_KEYS[family]);
+    const where = f.families.length ? ` (a ${f.families.join("/")} state key)` : "";
+    return { path: [f.key], message: `unknown ${family} state "${f.key}"${where}`, expected: `one of ${own.join(", ")}`, got: f.key, candidates: own, anchor: "key" };
+  }
+  return walk(value, { type: "object", properties: STATE_KEYS[family], additionalProperties: false }, []);
+}
+
+function walk(v: unknown, s: Json, path: (string | number)[]): StateProblem | undefined {
+  const at = path.join(".") || "state";
+  if (Array.isArray(s.enum)) {
+    const values = s.enum as string[];
+    return values.includes(v as string) ? undefined : { path, message: `${at} ${JSON.stringify(v)} is not known`, expected: `one of ${values.join(", ")}`, got: String(v), candidates: values, anchor: "value" };
+  }
+  if (s.type === "boolean") return typeof v === "boolean" ? undefined : { path, message: `${at} must be true or false`, expected: "true or false", anchor: "value" };
+  if (s.type === "string") {
+    if (typeof v !== "string") return { path, message: `${at} must be a string (quote it)`, expected: "a string", anchor: "value" };
+    return s.pattern && !new RegExp(s.pattern as string).test(v) ? { path, message: `${at} "${v}" is not valid`, expected: `a value matching ${s.pattern as string}`, anchor: "value" } : undefined;
+  }
+  if (s.type === "array") {
+    if (!Array.isArray(v)) return { path, message: `${at} must be a list`, expected: "a list", anchor: "value" };
+    for (let i = 0; i < v.length; i++) {
+      const p = walk(v[i], s.items as Json, [...path, i]);
+      if (p) return p;
+    }
+    return undefined;
+  }
+  if (s.type === "object") {
+    if (!isObj(v)) return { path, message: `${at} must be a mapping`, expected: "a mapping", anchor: "value" };
+    const props = (s.properties ?? {}) as Record<string, Json>;
+    for (const k of Object.keys(v)) {
+      if (!(k in props)) return { path: [...path, k], message: `unknown key "${k}" in ${at}`, expected: `one of ${Object.keys(props).join(", ")}`, got: k, candidates: Object.keys(props), anchor: "key" };
+    }
+    for (const r of (s.required as string[] | undefined) ?? []) if (!(r in v)) return { path, message: `${at} is missing "${r}"`, expected: `${r}: …`, anchor: "value" };
+    for (const [k, sub] of Object.entries(props)) {
+      if (!(k in v)) continue;
+      const p = walk(v[k], sub, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}

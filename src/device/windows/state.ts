@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What a Windows PC's state (src/device/state.ts: enrollments on record, the Disable MDM Enrollment
+ * policy, the directory join, the TPM) does to an enrollment, as the enrollment client and the
+ * Autopilot device-preparation phase act on it:
+ *
+ * - The enrollment client reads its EnterpriseMgmt records before anything goes on the wire (the
+ *   order below): the policy block (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED 0x80180026), a running
+ *   enrollment (MENROLL_E_ENROLLMENT_IN_PROGRESS 0x80180009), a stale record (0x8007064C "The machine
+ *   is already enrolled", Intune docs: Troubleshoot Windows enrollment errors, cloned images), an
+ *   active enrollment (MENROLL_E_DEVICE_ALREADY_ENROLLED 0x8018000A; another user's work account shows
+ *   the Settings text "Another user on the system is already connected to a work or school account").
+ *   The GPO auto-enroll task reports the same HRESULT in Event 76.
+ * - The join decides what the flow has to do: the GPO auto-enroll task needs a device joined to the
+ *   directory (hybrid or Entra) and does nothing without one; an already registered or joined device
+ *   does not register or join again, so no join request goes on the wire.
+ * - The TPM: self-deploying and pre-provisioned Autopilot prove the device by TPM attestation at
+ *   "Securing your hardware". A TPM that is not 2.0, or a VM's virtual TPM (no manufacturer EK
+ *   certificate), cannot attest and the step times out (0x800705b4, Autopilot troubleshooting). A TPM
+ *   that can attest gets the attestation service's verdict from `state.tpm.attestation`: enrollsim
+ *   does NOT run the EK/AIK exchange with an attestation service; the verdict is a state input.
+ *   0x81039001 is E_AUTOPILOT_CLIENT_TPM_MAX_ATTESTATION_RETRY_EXCEEDED; 0x801C0003 is the directory's
+ *   authorization error when the attestation statement cannot be verified (TPM firmware needing an update).
+ */
+import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
+import type { DeviceIdentity } from "../identity.js";
+import type { TpmAttestation, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
+import type { WindowsFlowKind } from "./options.js";
+
+export interface WindowsState {
+  enrollments: WindowsEnrollmentRecord[];
+  mdmEnrollmentDisabled: boolean;
+  join: WindowsJoin;
+  tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; attestation: TpmAttestation };
+}
+
+/** The device's state with the defaults of its model and flow filled in. */
+export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): WindowsState {
+  const s = id.state ?? {};
+  return {
+    enrollments: s.enrollments ?? [],
+    mdmEnrollmentDisabled: s.mdmEnrollmentDisabled ?? false,
+    // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
+    join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
+    tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", attestation: s.tpm?.attestation ?? "succeeds" },
+  };
+}
+
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+const OTHER_USER_TEXT = "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again.";
+
+/** What the enrollment client (or the GPO task) says about the records it finds; undefined when it may go on. */
+export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusal | undefined {
+  const event76 = (hresult: number, why: string) => `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(hresult).toLowerCase()}) — ${why}`;
+  const say = (hresult: number, name: string, text: string, why: string) => (kind === "gpo" ? event76(hresult, why) : `${name} (${hresultHex(hresult)}): "${text}" — ${why}`);
+  if (state.mdmEnrollmentDisabled) {
+    const m = MENROLL.MENROLL_E_DEVICE_MANAGEMENT_BLOCKED!;
+    return { code: "windows.enroll.management-blocked", message: say(m.hresult, m.name, uiTextFor(m), "the Group Policy \"Disable MDM Enrollment\" is set on this PC") };
+  }
+  const running = state.enrollments.find((e) => e.status === "in-progress");
+  if (running) {
+    const m = MENROLL.MENROLL_E_ENROLLMENT_IN_PROGRESS!;
+    return { code: "windows.enroll.in-progress", message: say(m.hresult, m.name, uiTextFor(m), `an enrollment (${running.owner ?? "other-user"}) is running`) };
+  }
+  if (state.enrollments.some((e) => e.status === "stale")) {
+    const why = "an EnterpriseMgmt enrollment record without a working certificate is on the PC (cloned image or failed unenrollment)";
+    return { code: "windows.enroll.machine-already-enrolled", message: kind === "gpo" ? event76(0x8007064c, why) : `0x8007064C: "The machine is already enrolled." — ${why}` };
+  }
+  const active = state.enrollments.find((e) => e.status === "active");
+  if (active) {
+    const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
+    const owner = active.owner ?? "other-user";
+    return { code: "windows.enroll.already-enrolled", message: say(m.hresult, m.name, owner === "other-user" ? OTHER_USER_TEXT : uiTextFor(m), `an active MDM enrollment (${owner}) is on the PC; Windows holds one MDM enrollment`) };
+  }
+  return undefined;
+}
+
+/** The GPO auto-enroll task needs the device's directory join; without one it has no device identity to ask for a token with. */
+export function joinPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusal | undefined {
+  if (kind !== "gpo" || state.join === "hybrid-joined" || state.join === "entra-joined") return undefined;
+  return {
+    code: "windows.gpo.not-joined",
+    message: `The auto-enroll task finds no directory join (join: ${state.join}; dsregcmd /status shows AzureAdJoined : NO): it sends nothing and the PC stays unmanaged`,
+  };
+}
+
+/** Already registered or joined: the flow's registration/join step has nothing to do. */
+export const alreadyInDirectory = (state: WindowsState, need: "registration" | "join"): boolean =>
+  need === "registration" ? state.join !== "none" : state.join === "entra-joined" || state.join === "hybrid-joined";
+
+/** "Securing your hardware": undefined when the TPM attested, else the screen's failure code and why. */
+export function tpmAttestation(state: WindowsState): { hresult: number; why: string } | undefined {
+  const t = state.tpm;
+  if (t.version !== "2.0" || t.kind === "virtual") {
+    return { hresult: 0x800705b4, why: `TPM ${t.version}${t.kind === "virtual" ? " (virtual, no manufacturer EK certificate)" : ""} cannot attest; the attestation times out` };
+  }
+  switch (t.attestation) {
+    case "succeeds":
+      return undefined;
+    case "times-out":
+      return { hresult: 0x800705b4, why: "the attestation service did not answer in time (state tpm.attestation: times-out)" };
+    case "retries-exceeded":
+      return { hresult: 0x81039001, why: "E_AUTOPILOT_CLIENT_TPM_MAX_ATTESTATION_RETRY_EXCEEDED (state tpm.attestation: retries-exceeded)" };
+    case "firmware-rejected":
+      return { hresult: 0x801c0003, why: "AuthorizationError: the attestation statement cannot be verified, TPM firmware needs an update (state tpm.attestation: firmware-rejected)" };
+  }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Windows device state against the embedded server over the wire (in-memory HTTP, virtual clock): what the
+ * state changes in what crosses the wire — nothing at all (records on the PC, the policy block, no join), no
+ * registration request (already registered), the 404 a build answers for a node it lacks — plus the
+ * precheck order and the TPM attestation outcomes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TranscriptEvent } from "../../../src/ports/index.js";
+import { createDeviceIdentity } from "../../../src/device/identity.js";
+import { enrollmentPrecheck, tpmAttestation, windowsState } from "../../../src/device/windows/state.js";
+import { loadCatalog } from "../../../src/runner/catalog-files.js";
+import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
+import type { DeviceState } from "../../../src/device/state.js";
+import { windowsHarness, type WinHarness } from "./harness.js";
+
+const httpSteps = (events: TranscriptEvent[]) => events.filter((e) => e.kind === "http").map((e) => e.step);
+const RECALL = "./User/Vendor/MSFT/Policy/Config/WindowsAI/DisableAIDataAnalysis";
+const dec = new TextDecoder();
+
+describe("Windows device state over the wire", () => {
+  let h: WinHarness;
+  beforeAll(async () => {
+    h = await windowsHarness({ profiles: [{ name: "recall", settings: [{ uri: RECALL, value: "1", format: "int" }] }] });
+  });
+  afterAll(() => h.close());
+
+  it("records on the PC and the Disable MDM Enrollment policy: the client stops before any request", async () => {
+    const cases: [DeviceState, string][] = [
+      [{ mdmEnrollmentDisabled: true }, "windows.enroll.management-blocked"],
+      [{ enrollments: [{ status: "in-progress", owner: "device" }] }, "windows.enroll.in-progress"],
+      [{ enrollments: [{ status: "stale" }] }, "windows.enroll.machine-already-enrolled"],
+      [{ enrollments: [{ status: "active", owner: "this-user" }] }, "windows.enroll.already-enrolled"],
+    ];
+    for (const [state, code] of cases) {
+      const { result, events } = await h.run("windows-byod", {}, 1, "windows-11-laptop", state);
+      expect(result).toMatchObject({ ok: false, code, step: "enroll.precheck" });
+      expect(httpSteps(events)).toEqual([]);
+    }
+    const none = await h.run("windows-byod", {}, 1, "windows-11-laptop", { enrollments: [] });
+    expect(none.result.code).toBe("windows.byod.enrolled");
+  });
+
+  it("GPO auto-enroll: no request without a directory join; a hybrid-joined PC enrols", async () => {
+    const notJoined = await h.run("windows-gpo", {}, 2, "windows-10-desktop", { join: "entra-registered" });
+    expect(notJoined.result).toMatchObject({ ok: false, code: "windows.gpo.not-joined" });
+    expect(httpSteps(notJoined.events)).toEqual([]);
+    expect((await h.run("windows-gpo", {}, 3, "windows-10-desktop", { join: "hybrid-joined" })).result.code).toBe("windows.gpo.enrolled");
+  });
+
+  it("an already registered device adds the Entra work account without a second registration request", async () => {
+    const fresh = await h.run("windows-byod", { windows: { workAccount: "entra" } }, 4);
+    expect(httpSteps(fresh.events)).toContain("join.register");
+    const registered = await h.run("windows-byod", { windows: { workAccount: "entra" } }, 5, "windows-11-laptop", { join: "entra-registered" });
+    expect(registered.result.code).toBe("windows.byod.enrolled");
+    expect(httpSteps(registered.events)).not.toContain("join.register");
+    expect(httpSteps(registered.events)).toContain("enroll.rst");
+  });
+
+  it("the server receives Status 404 from a 19045 device for a 24H2 policy, and 200 from a 26100 device", async () => {
+    const statusFor = async (index: number, model: string, state?: DeviceState) => {
+      const { result } = await h.run("windows-byod", { windows: { upn: `cap${index}@contoso.com` } }, index, model, state);
+      expect(result.code).toBe("windows.byod.enrolled");
+      const list = JSON.parse(dec.decode((await h.handler({ method: "GET", url: `${h.server.urls.https}/windows/api/devices` })).body)) as { deviceId: string; upn: string }[];
+      const dev = list.find((d) => d.upn === `cap${index}@contoso.com`)!;
+      const rec = JSON.parse(dec.decode((await h.handler({ method: "GET", url: `${h.server.urls.https}/windows/api/devices/${dev.deviceId}` })).body)) as { received: { verb: string; cmd?: string; data?: string; target?: string }[] };
+      return rec.received.find((x) => x.verb === "Status" && x.cmd === "Replace" && x.target === RECALL)?.data;
+    };
+    expect(await statusFor(6, "windows-10-desktop")).toBe("404");
+    expect(await statusFor(7, "windows-11-laptop", { osVersion: "10.0.26100.2314" })).toBe("200");
+  });
+});
+
+describe("Windows state rules", () => {
+  const id = (state: DeviceState) => createDeviceIdentity(loadCatalog().get("windows-11-laptop"), new SeededEntropySource("st").forDevice(0, 0), 0, { state });
+
+  it("the policy block is checked first, then a running enrollment, a stale record, an active one", () => {
+    const all: DeviceState = { mdmEnrollmentDisabled: true, enrollments: [{ status: "active" }, { status: "stale" }, { status: "in-progress" }] };
+    expect(enrollmentPrecheck(windowsState(id(all), "byod"), "byod")?.code).toBe("windows.enroll.management-blocked");
+    expect(enrollmentPrecheck(windowsState(id({ ...all, mdmEnrollmentDisabled: false }), "byod"), "byod")?.code).toBe("windows.enroll.in-progress");
+    expect(enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }, { status: "stale" }] }), "byod"), "byod")?.code).toBe("windows.enroll.machine-already-enrolled");
+    const other = enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }] }), "gpo"), "gpo")!;
+    expect(other.message).toMatch(/^Event 76: Auto MDM Enroll: Failed \(Unknown Win32 Error code: 0x8018000a\)/);
+  });
+
+  it("attestation: a TPM that cannot attest times out; one that can gets the service's verdict", () => {
+    const at = (tpm: DeviceState["tpm"]) => tpmAttestation(windowsState(id({ tpm }), "autopilot"))?.hresult;
+    expect(at({})).toBeUndefined();
+    expect(at({ version: "1.2" })).toBe(0x800705b4);
+    expect(at({ kind: "virtual", attestation: "succeeds" })).toBe(0x800705b4);
+    expect(at({ attestation: "retries-exceeded" })).toBe(0x81039001);
+    expect(at({ attestation: "firmware-rejected" })).toBe(0x801c0003);
+    expect(at({ kind: "firmware", attestation: "times-out" })).toBe(0x800705b4);
+    // The catalog's TPM version is the default and shows in DeviceStatus.
+    expect(windowsState(id({ tpm: { version: "none" } }), "autopilot").tpm.version).toBe("none");
+  });
+});
