@@ -132,3 +132,36 @@ faults:
     expect(summary.errors["apple.checkin.unenrolled"]).toMatchObject({ count: 2 });
   }, 90_000);
 });
+
+describe("one device's faults never stop the fleet", () => {
+  it("corrupted, truncated and reset answers at random steps: every device ends with a typed result, none is our bug", async () => {
+    const { summary, injected } = await run(`name: chaos
+seed: 21
+groups:
+  - { name: a, model: iphone-15, count: 8, flow: scep }
+faults:
+  - { match: { probability: 0.3 }, corrupt: { bytes: 8 } }
+  - { match: { probability: 0.2 }, truncate: { ratio: 0.3 } }
+  - { match: { probability: 0.1 }, reset: { when: before-response } }
+`);
+    expect(summary.devices).toBe(8);
+    expect(summary.enrolled + summary.failed).toBe(8);
+    expect(injected.length).toBeGreaterThan(0);
+    for (const [code, e] of Object.entries(summary.errors)) {
+      expect(code).not.toMatch(/^internal/);
+      expect(["server", "transport", "protocol-outcome"]).toContain(e.blame);
+    }
+  }, 60_000);
+});
+
+describe("shipped fault scenarios", () => {
+  const shipped = (name: string) => runScenario(join(import.meta.dirname, "../../scenarios/faults", `${name}.yaml`), opts);
+  it("windows-discovery-nxdomain: the branch office fails discovery, headquarters enrolls", async () => {
+    const { summary } = await shipped("windows-discovery-nxdomain");
+    expect(summary).toMatchObject({ devices: 6, enrolled: 3, failed: 3, ok: true });
+  }, 90_000);
+  it("apple-checkin-503-retry-after: retrying users enroll after the 503, the others keep the failed install", async () => {
+    const { summary } = await shipped("apple-checkin-503-retry-after");
+    expect(summary).toMatchObject({ devices: 5, enrolled: 3, failed: 2, ok: true });
+  }, 90_000);
+});
