@@ -89,6 +89,14 @@ for (const f of readdirSync(join(src, "declarative/status")).filter((f) => f.end
   const top = (y.payloadkeys ?? []).find((k) => k.key === item) ?? (y.payloadkeys ?? [])[0];
   statusItems.push({ file: f, item, type: typeOf(top?.type), os: so, ...(top?.subkeys ? { subkeys: keys(top.subkeys) } : {}) });
 }
+// MDM error responses (mdm/errors/*.yaml): the `code` a server puts in a 403 body, when each OS
+// introduced it, and what the schema says it means (the `message` key is the user-visible text).
+const mdmErrors = [];
+for (const f of readdirSync(join(src, "mdm/errors")).filter((f) => f.endsWith(".yaml")).sort()) {
+  const y = YAML.parse(readFileSync(join(src, "mdm/errors", f), "utf8"));
+  const codeKey = (y.payloadkeys ?? []).find((k) => k.key === "code");
+  for (const code of codeKey?.rangelist ?? []) mdmErrors.push({ file: f, code, title: y.title, os: os(y.payload?.supportedOS), meaning: String(codeKey.content ?? "").replace(/\s+/g, " ").trim() });
+}
 const mi = YAML.parse(readFileSync(join(src, "other/machineinfo.yaml"), "utf8"));
 const readme = readFileSync(join(src, "README.md"), "utf8");
 const version = Object.fromEntries([...readme.matchAll(/^\|\s*(iOS|macOS|tvOS|visionOS|watchOS)\s*\|\s*([\d.]+)\s*\|/gm)].map((m) => [m[1], m[2]]));
@@ -103,6 +111,7 @@ write("checkin.json", { messages: checkin });
 write("payloadtypes.json", { payloadTypes });
 write("machineinfo.json", { keys: keys(mi.payloadkeys) });
 write("status.json", { statusItems });
+write("errors.json", { mdmErrors });
 rmSync(join(out, "LICENSE.txt"), { force: true });
 writeFileSync(join(out, "LICENSE.txt"), readFileSync(join(src, "LICENSE.txt")), { mode: 0o644 });
 writeFileSync(

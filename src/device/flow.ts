@@ -10,6 +10,7 @@ import type { PrivateKey } from "../ports/crypto.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import type { Platform } from "./catalog.js";
 import type { DeviceIdentity } from "./identity.js";
+import type { Shown } from "./shown.js";
 
 /** Where the device's servers are, resolved by the runner (embedded server or scenario URL). */
 export interface FlowTargets {
@@ -46,6 +47,8 @@ export interface FlowResult {
   /** Where a failed outcome happened, and what the device shows. */
   step?: string;
   message?: string;
+  /** What the device shows for a failed outcome: the platform's code, name, text and screen (device/shown.ts). */
+  shown?: Shown;
   keychain: Keychain;
   /** Ids the server gave the device (merged into the runner's EnrolledState.serverIds). */
   serverIds?: Record<string, string>;

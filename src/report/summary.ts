@@ -84,7 +84,7 @@ export class SummaryCollector implements RunObserver {
     if (f.step) this.stats.endedAt(f.step, f.stepSample ?? "failed", f.stepSampleMs);
     const entry = this.errors.get(f.code);
     if (entry) entry.count++;
-    else this.errors.set(f.code, { count: 1, blame: f.blame, step: f.step ?? "", example: f.message });
+    else this.errors.set(f.code, { count: 1, blame: f.blame, step: f.step ?? "", example: f.message, ...(f.shown ? { shown: f.shown } : {}) });
     if (this.examples.length < this.maxExamples) {
       this.examples.push({ device: result.device, code: f.code, step: f.step ?? "", message: f.message });
     }

@@ -7,6 +7,7 @@
  * move the cursor, recolour the terminal nor reorder what is shown.
  */
 import { terminalText } from "./terminal-text.js";
+import { describeShown } from "../device/shown-for.js";
 import type { RunSummary } from "./types.js";
 
 /** Options of {@link formatSummary}. */
@@ -85,6 +86,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
       clip(terminalText(e.example), maxMessage),
     ]);
     out.push(...renderTable(["code", "count", "blame", "step", "example"], rows, ["l", "r", "l", "l", "l"]).map((l) => `  ${l}`));
+    for (const [code, e] of errors) if (e.shown) out.push(`  ${terminalText(code)}: the device shows ${clip(terminalText(describeShown(e.shown)), 2 * maxMessage)}`);
     const examples = summary.examples ?? [];
     if (examples.length > 0) {
       const shown = examples.slice(0, 5).map((e) => terminalText(e.device));

@@ -11,6 +11,8 @@
  * Everything shown is server or device text, so every value goes through terminalText (control
  * characters, ANSI/OSC escapes and bidirectional overrides escaped visibly).
  */
+import { describeShown } from "../device/shown-for.js";
+import type { Shown } from "../device/shown.js";
 import type { TranscriptEvent } from "../ports/transcript.js";
 import { terminalText } from "./terminal-text.js";
 
@@ -81,6 +83,8 @@ function httpLine(data: Record<string, unknown>): string {
   return parts.join(" ");
 }
 
+const isShown = (v: unknown): v is Shown => typeof v === "object" && v !== null && typeof (v as Shown).text === "string" && typeof (v as Shown).screen === "string";
+
 /** Lines for a decoded/note/outcome event: `summary`/`lines`/`message` when given, else key: value. */
 function detailLines(event: TranscriptEvent): string[] {
   const d = obj(event.data);
@@ -108,8 +112,10 @@ export function formatTranscript(events: readonly TranscriptEvent[]): string {
       indent = " ".repeat(label.length);
       out.push(`${label}${who}${clip(String(e.step))}  ${httpLine(obj(e.data))}`);
     } else if (e.kind === "outcome") {
-      const lines = detailLines(e);
+      const { shown, ...rest } = obj(e.data);
+      const lines = detailLines({ ...e, data: rest });
       out.push(`${who}outcome (${clip(String(e.step))}): ${lines.join("; ")}`);
+      if (isShown(shown)) out.push(`${indent}${who}the device shows: ${clip(describeShown(shown))}`);
     } else {
       for (const line of detailLines(e)) out.push(`${indent}${who}${line}`);
     }

@@ -7,6 +7,7 @@
 import type { PushCounts } from "../ports/push.js";
 
 /** Latency figures of one step, in milliseconds with one decimal. */
+import type { Shown } from "../device/shown.js";
 export interface StepSummary {
   /** Samples recorded for the step, successful and failed. */
   count: number;
@@ -29,6 +30,8 @@ export interface ErrorSummary {
   step: string;
   /** Message of the first failure with this code. */
   example: string;
+  /** What the first failing device with this code showed (platform code, name, text, screen). */
+  shown?: Shown;
 }
 
 export interface GroupSummary {

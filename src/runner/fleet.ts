@@ -11,6 +11,7 @@ import { createDeviceIdentity } from "../device/identity.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
+import { shownForError, shownForOutcome } from "../device/shown-for.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import { toPem } from "../wire/x509/certificate.js";
@@ -133,6 +134,8 @@ function enrolledState(result: FlowResult): EnrolledState {
   return { certificates, serverIds };
 }
 
+const withShown = (shown: DeviceFailure["shown"]): { shown?: NonNullable<DeviceFailure["shown"]> } => (shown ? { shown } : {});
+
 function failureOf(err: SimError): DeviceFailure {
   return { code: err.code, blame: err.blame, step: err.step, message: err.describe() };
 }
@@ -250,7 +253,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
           ...base,
           ok: false,
           endedAt: env.clock.now(),
-          failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}` },
+          failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}`, ...withShown(shownForOutcome(model.platform, out)) },
         };
   } catch (err) {
     const e = asSimError(err, { device });
@@ -259,15 +262,15 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       failure.code = "runner.deadline";
       failure.blame = "scenario";
       failure.message = `[device ${device}] run deadline reached during ${e.step ?? "the flow"} (${e.message})`;
-    }
+    } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
-    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { error: e.toJSON() } });
+    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { error: e.toJSON(), ...withShown(failure.shown) } });
     if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, updatedAt: env.clock.now() });
   } finally {
     await dc.close();
   }
   if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true } });
-  else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message } });
+  else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);
   return member;

@@ -3,6 +3,7 @@
  * What the runner tells whoever watches a run (the report's summary collector, the progress
  * display, the trace writer). The runner knows nothing about formatting: report/ implements this.
  */
+import type { Shown } from "../device/shown.js";
 export interface StepSample {
   device: string;
   /** Step vocabulary: "scep.getcacaps", "scep.pkioperation", … */
@@ -29,6 +30,8 @@ export interface DeviceFailure {
   stepSample?: "ok" | "failed" | "none";
   /** With `stepSample` "ok": that sample's milliseconds, so observers can take it out of the step's successful latencies. */
   stepSampleMs?: number;
+  /** What the device shows for it: the platform's code, name, text and screen (device/shown.ts). */
+  shown?: Shown;
 }
 
 export interface DeviceResult {

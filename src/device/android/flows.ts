@@ -7,6 +7,7 @@
  *   android-aosp          AOSP (no GMS) QR with Wi-Fi → self-hosted DPC (Headwind dialect)
  *   android-da            legacy device administrator: install app → ACTION_ADD_DEVICE_ADMIN → (KLMS) → enroll
  */
+import { androidShownForOutcome } from "./shown.js";
 import { ScenarioError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
@@ -80,7 +81,9 @@ async function fetchProvisioning(ctx: ProtocolContext, stepName: string, url: st
 }
 
 function result(out: ProvisioningOutcome): FlowResult {
-  return out.ok ? { ok: true, code: "android.enrolled", keychain: NO_KEYS } : { ok: false, code: out.code, step: out.step, message: out.message, keychain: NO_KEYS };
+  if (out.ok) return { ok: true, code: "android.enrolled", keychain: NO_KEYS };
+  const shown = androidShownForOutcome(out);
+  return { ok: false, code: out.code, step: out.step, message: out.message, ...(shown ? { shown } : {}), keychain: NO_KEYS };
 }
 
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */

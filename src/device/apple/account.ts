@@ -25,6 +25,7 @@ import { ACCOUNT_UA, accountUser, parseBearerChallenge } from "./account-signin.
 import { enrollWithProfile, fail } from "./enroll.js";
 import type { AppleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
+import { appleShownForServerCode } from "./shown.js";
 
 export type AccountVariant = "mdm-byod" | "mdm-adde";
 
@@ -42,6 +43,12 @@ function readJson(res: HttpResponse): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The error body's `message`: the text Apple's MDM error schemas say the device displays. */
+function userMessage(res: HttpResponse): string | undefined {
+  const m = mediaType(res).includes("json") ? readJson(res)?.message : undefined;
+  return typeof m === "string" ? m.slice(0, 300) : undefined;
 }
 
 function errorCode(res: HttpResponse): string | undefined {
@@ -115,6 +122,7 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
           code === "com.apple.well-known.failed" ? "apple.account.well-known-failed" : `apple.account.well-known-refused${code ? `.${code}` : ""}`,
           "account.well-known",
           `discovery refused (HTTP 403${code ? ` ${code}` : ""}): signing in to the work account fails before any enrollment request`,
+          appleShownForServerCode(code, userMessage(res), "account.well-known"),
         ),
       };
     }
@@ -163,7 +171,7 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
     if (res.status === 403) {
       const code = errorCode(res);
       const shown = mediaType(res).includes("json") ? readJson(res)?.message : undefined; // the text the device shows
-      return fail(dev, `apple.account.refused${code ? `.${code}` : ""}`, "account.enroll", `the enrollment server answered 403 ${code ?? ""}${typeof shown === "string" ? `: ${shown.slice(0, 300)}` : ""}`.trim());
+      return fail(dev, `apple.account.refused${code ? `.${code}` : ""}`, "account.enroll", `the enrollment server answered 403 ${code ?? ""}${typeof shown === "string" ? `: ${shown.slice(0, 300)}` : ""}`.trim(), appleShownForServerCode(code, userMessage(res), "account.enroll"));
     }
     if (mediaType(res) !== PROFILE_CONTENT_TYPE) {
       throw new ProtocolViolationError("apple.profile.content-type", `the BaseURL answered Content-Type "${mediaType(res) || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);

@@ -7,6 +7,8 @@
 import { ddmSync } from "./ddm.js";
 import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
+import type { Shown } from "../shown.js";
+import { appleShownForChain } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
@@ -45,8 +47,8 @@ const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
   identities: [...dev.store.identities.values()].map((i) => ({ label: labelOf(dev, i.payloadUuid), certificate: i.certificate, key: i.key, chain: i.chain })),
 });
 
-export const fail = (dev: AppleDevice, code: string, stepName: string, message: string): FlowResult => ({ ok: false, code, step: stepName, message, keychain: keychainOf(dev) });
-const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e));
+export const fail = (dev: AppleDevice, code: string, stepName: string, message: string, shown?: Shown): FlowResult => ({ ok: false, code, step: stepName, message, ...(shown ? { shown } : {}), keychain: keychainOf(dev) });
+const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName));
 
 /** PEM anchors from the options, parsed once. */
 export function optionAnchors(pems: string[] | undefined): Certificate[] {

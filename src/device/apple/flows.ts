@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
 import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
+import { appleShownForServerCode } from "./shown.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
@@ -194,7 +195,13 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
       if (body?.code === "com.apple.softwareupdate.required") {
         const target = isDict(body.details) && typeof body.details.OSVersion === "string" ? body.details.OSVersion : undefined;
         if (!o.ade?.allowSoftwareUpdate || !target || updated) {
-          return fail(dev, "apple.ade.software-update-required", "ade.enroll", `the server requires a software update to ${target ?? "(no OSVersion)"} before enrollment${o.ade?.allowSoftwareUpdate ? "" : " and the scenario does not allow it"}`);
+          return fail(
+            dev,
+            "apple.ade.software-update-required",
+            "ade.enroll",
+            `the server requires a software update to ${target ?? "(no OSVersion)"} before enrollment${o.ade?.allowSoftwareUpdate ? "" : " and the scenario does not allow it"}`,
+            appleShownForServerCode(body.code, typeof body.message === "string" ? body.message : undefined, "ade.enroll", name),
+          );
         }
         decoded(ctx.protocol, "ade.software-update", { from: dev.osVersion, to: target });
         dev.osVersion = target;
@@ -209,7 +216,13 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
         await dev.sleep((o.ade?.tryAgain?.afterSeconds ?? 60) * 1000);
         continue;
       }
-      return fail(dev, `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`, "ade.enroll", `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim());
+      return fail(
+        dev,
+        `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`,
+        "ade.enroll",
+        `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim(),
+        appleShownForServerCode(typeof body?.code === "string" ? body.code : undefined, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name),
+      );
     }
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {

@@ -4,13 +4,14 @@ import type { Flow } from "../flow.js";
 import { windowsCheckin } from "./checkin.js";
 import { runWindowsEnrollment } from "./enrollment.js";
 import { runTenantAttach } from "./tenant-attach.js";
+import { withWindowsShown } from "./shown.js";
 import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
 
 const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<never> => ({
   name,
   description,
   platforms: ["windows"],
-  run: (ctx, options) => runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)),
+  run: async (ctx, options) => withWindowsShown(await runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)), name),
   // Steady state: one scheduled OMA-DM session (Alert 1201) over mTLS with the enrolled certificate.
   checkin: (ctx, options, state) => windowsCheckin(ctx, resolveWindowsOptions(options, kind), state),
 });

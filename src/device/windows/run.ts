@@ -16,6 +16,7 @@ import { firewalled } from "./firewall.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 import { windowsState, type WindowsState } from "./state.js";
 import { substitute } from "../behaviors/substitute.js";
+import { windowsShownForFault } from "./shown.js";
 
 export interface WindowsReport {
   discovery?: { url: string; cnameChain: string[]; redirectedFrom?: string };
@@ -90,6 +91,7 @@ export const faultResult = (stepName: string, f: SoapFault, report: WindowsRepor
   code: `windows.fault.${f.errorType ?? f.subcode ?? "unknown"}`,
   step: stepName,
   message: `${f.name} (${f.hresultHex}): ${f.uiText}${f.reason ? ` — server says: ${f.reason}` : ""}`,
+  shown: windowsShownForFault(f, stepName),
   keychain: { identities: [] },
   windows: report,
 });

@@ -14,7 +14,7 @@ const MAX_REDIRECTS = 5;
 
 export type DownloadResult =
   | { ok: true; bytes: Uint8Array; url: string; redirects: number }
-  | { ok: false; reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport"; detail: string };
+  | { ok: false; reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport"; detail: string; status?: number };
 
 export async function downloadApk(
   ctx: ProtocolContext,
@@ -31,7 +31,7 @@ export async function downloadApk(
       res = await exchange(ctx, STEP_DOWNLOAD, { method: "GET", url, headers, maxBytes: options.maxBytes ?? ctx.maxResponseBytes }, { acceptStatus: [301, 302, 303, 307, 308] });
     } catch (e) {
       if (e instanceof TransportError && (e.kind === "http-status" || e.kind === "too-large"))
-        return { ok: false, reason: e.kind === "too-large" ? "too-large" : "http-error", detail: e.message };
+        return { ok: false, reason: e.kind === "too-large" ? "too-large" : "http-error", detail: e.message, ...(e.status !== undefined ? { status: e.status } : {}) };
       throw e;
     }
     if (res.status >= 300) {

@@ -10,6 +10,7 @@ import commands from "../../_generated/apple/commands.json" with { type: "json" 
 import machineinfo from "../../_generated/apple/machineinfo.json" with { type: "json" };
 import payloadtypes from "../../_generated/apple/payloadtypes.json" with { type: "json" };
 import status from "../../_generated/apple/status.json" with { type: "json" };
+import errors from "../../_generated/apple/errors.json" with { type: "json" };
 import type { CommandSchema, SchemaKey, StatusItemSchema } from "./schema-types.js";
 
 /** The OS releases of the schemas the data was generated from. */
@@ -19,3 +20,5 @@ export const CHECKIN_SCHEMAS = checkin.messages as unknown as { file: string; ti
 export const PAYLOAD_TYPES = payloadtypes.payloadTypes as unknown as { type: string; os: CommandSchema["os"] }[];
 export const MACHINEINFO_KEYS = machineinfo.keys as unknown as SchemaKey[];
 export const STATUS_ITEMS = status.statusItems as unknown as StatusItemSchema[];
+/** The error `code`s an MDM server may put in a 403 body (mdm/errors/*.yaml), with what each means. */
+export const MDM_ERROR_CODES = errors.mdmErrors as unknown as { file: string; code: string; title: string; os: CommandSchema["os"]; meaning: string }[];

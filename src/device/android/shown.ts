@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What an Android device shows for a failure: the ManagedProvisioning error constant of the task
+ * that failed (wire/android/provisioning-errors.ts), the setup wizard's own text (WIZARD_TEXT) and,
+ * for a failed DPC download, DownloadManager's COLUMN_REASON. A transport failure while the DPC
+ * downloads is DownloadPackageTask.ERROR_DOWNLOAD_FAILED whatever its cause; one while the DPC
+ * talks to its server (ADMIN_POLICY_COMPLIANCE) ends the wizard with "Can't set up device" and no
+ * constant of its own.
+ */
+import { TransportError } from "../../errors/index.js";
+import { STEP_DOWNLOAD } from "../../protocol/android/download.js";
+import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors.js";
+import { PRECONDITION_CODES, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
+import type { FlowResult } from "../flow.js";
+import { transportCase, type Shown, type ShownInput } from "../shown.js";
+
+const WIZARD = "setup wizard (ManagedProvisioning)";
+
+const constant = (k: ProvisioningErrorConstant, text: string, cause?: Shown["cause"]): Shown => ({
+  code: k.name,
+  name: `${k.task}.${k.name} (${k.value})`,
+  text,
+  screen: WIZARD,
+  ...(cause ? { cause } : {}),
+});
+
+/** DownloadManager COLUMN_REASON for a download that failed this way, where it has one. */
+function downloadCause(reason: string | undefined, status: number | undefined): Shown["cause"] | undefined {
+  if (status !== undefined) return { code: String(status), name: "COLUMN_REASON (HTTP status)" };
+  const n = reason === "reset.mid-body" || reason === "truncated" ? 1004 : reason === "redirect.loop" || reason === "too-many-redirects" ? 1005 : undefined;
+  return n === undefined ? undefined : { code: String(n), name: reasonName(n) };
+}
+
+/** A thrown failure; undefined when the device shows nothing of its own (scenario, internal). */
+export function androidShownForError(input: ShownInput): Shown | undefined {
+  const e = input.error;
+  const step = input.step ?? e.step;
+  if (e instanceof ProvisioningPayloadError) return { text: e.wizardText, screen: WIZARD };
+  if (!(e instanceof TransportError)) return undefined;
+  const c = transportCase(e);
+  if (!c) return undefined;
+  if (step === STEP_DOWNLOAD) return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, downloadCause(c, e.kind === "http-status" ? e.status : undefined));
+  if (step?.startsWith("android.amapi.") || step?.startsWith("android.headwind.") || step?.startsWith("android.provision.compliance"))
+    return { text: WIZARD_TEXT.cantSetUp, screen: `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed` };
+  return undefined;
+}
+
+/** A provisioning outcome (android.provision.*) with the constant of the task that failed. */
+export function androidShownForOutcome(out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number } }): Shown | undefined {
+  if (out.ok) return undefined;
+  switch (out.code) {
+    case "android.provision.download-failed":
+      return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, downloadCause(out.download?.reason, out.download?.status));
+    case "android.provision.hash-mismatch":
+      return constant(PROVISIONING_ERRORS.hashMismatch, WIZARD_TEXT.cantSetUp);
+    case "android.provision.admin-missing":
+      return constant(PROVISIONING_ERRORS.adminMissing, WIZARD_TEXT.adminMissing);
+    case "android.provision.install-blocked":
+      return constant(PROVISIONING_ERRORS.installationFailed, WIZARD_TEXT.cantSetUp);
+    case "android.provision.invalid-mode":
+      return { text: WIZARD_TEXT.invalidMode, screen: WIZARD };
+    case "android.provision.precondition": {
+      const m = /CODE_[A-Z_]+ \((\d+)\)/.exec(out.message ?? "");
+      const name = m ? PRECONDITION_CODES[Number(m[1])] : undefined;
+      return { ...(name ? { code: name, name: `DevicePolicyManager.${name} (${m![1]})` } : {}), text: WIZARD_TEXT.cantSetUp, screen: WIZARD };
+    }
+    default:
+      return out.message?.startsWith(WIZARD_TEXT.cantSetUp) ? { text: WIZARD_TEXT.cantSetUp, screen: WIZARD } : undefined;
+  }
+}

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What an iPhone, iPad or Mac shows for a failure: the error domain and code, the user text and
+ * where it appears. Transport failures are NSURLErrorDomain codes (wire/apple/nsurl-errors.ts);
+ * profile and MDM refusals are the device's own error chain (wire/apple/errors.ts); a 403 error
+ * body's `code` is looked up in Apple's MDM error schemas (mdm/errors/*.yaml, generated into
+ * wire/apple/generated-data.ts) and one outside them is reported as unknown with the raw value.
+ */
+import { TransportError } from "../../errors/index.js";
+import type { AppleError } from "../../wire/apple/errors.js";
+import { MDM_ERROR_CODES } from "../../wire/apple/generated-data.js";
+import { NSURL_ERRORS, nsUrlText } from "../../wire/apple/nsurl-errors.js";
+import { hostOf, transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
+
+/**
+ * NSURLError for each transport case. A wrong host name fails server trust evaluation like an
+ * untrusted chain (-1202). No entry: the case has no NSURLError of its own (URLSession follows a
+ * redirect to another host; an HTTP status is a response, not an NSURLError).
+ */
+const NSURL_FOR: Partial<Record<TransportCase, string>> = {
+  "tls.untrusted": "NSURLErrorServerCertificateUntrusted",
+  "tls.expired": "NSURLErrorServerCertificateHasBadDate",
+  "tls.wrong-host": "NSURLErrorServerCertificateUntrusted",
+  "tls.protocol-version": "NSURLErrorSecureConnectionFailed",
+  "tls.client-cert-required": "NSURLErrorClientCertificateRequired",
+  "tls.client-cert-refused": "NSURLErrorClientCertificateRejected",
+  tls: "NSURLErrorSecureConnectionFailed",
+  "dns.nxdomain": "NSURLErrorCannotFindHost",
+  "dns.timeout": "NSURLErrorCannotFindHost",
+  "dns.servfail": "NSURLErrorCannotFindHost",
+  "dns.no-address": "NSURLErrorCannotFindHost",
+  dns: "NSURLErrorCannotFindHost",
+  "connect.refused": "NSURLErrorCannotConnectToHost",
+  "connect.timeout": "NSURLErrorTimedOut",
+  "reset.before-response": "NSURLErrorNetworkConnectionLost",
+  "reset.mid-body": "NSURLErrorNetworkConnectionLost",
+  reset: "NSURLErrorNetworkConnectionLost",
+  "timeout.response": "NSURLErrorTimedOut",
+  timeout: "NSURLErrorTimedOut",
+  "redirect.loop": "NSURLErrorHTTPTooManyRedirects",
+};
+
+/** Where the user meets the failure, by step and flow ("ios-ade", "macos-profile", …). */
+export function appleScreen(step: string | undefined, flow: string | undefined): string {
+  const mac = flow?.startsWith("macos-") ?? false;
+  if (step?.startsWith("ade.") || flow?.endsWith("-ade")) return "Setup Assistant › Remote Management";
+  if (step?.startsWith("account.") || flow?.includes("account") || flow?.includes("byod")) return mac ? "System Settings › Privacy & Security › Profiles (Sign in to work or school account)" : "Settings › General › VPN & Device Management › Sign In to Work or School Account";
+  return mac ? "System Settings › Privacy & Security › Profiles (Profile Installation Failed)" : "Settings › Profile Downloaded › Install (Profile Installation Failed)";
+}
+
+/** A thrown failure; undefined when the device shows no error of its own for it. */
+export function appleShownForError(input: ShownInput): Shown | undefined {
+  const e = input.error;
+  if (!(e instanceof TransportError)) return undefined;
+  const c = transportCase(e);
+  const name = c ? NSURL_FOR[c] : undefined;
+  if (!name) return undefined;
+  const n = NSURL_ERRORS[name]!;
+  return { code: `NSURLErrorDomain ${n.code}`, name: n.name, text: nsUrlText(n, hostOf(e)), screen: appleScreen(input.step ?? e.step, input.flow) };
+}
+
+/** The device's own error chain (profile or MDM refusal): the outermost error is the alert. */
+export function appleShownForChain(err: AppleError, step: string, flow?: string): Shown {
+  const [top, ...inner] = err.chain;
+  return {
+    code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
+    text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].join(" "),
+    screen: appleScreen(step, flow),
+    ...(inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
+  };
+}
+
+/** A server's 403 error body (`code`, optional user `message`), against Apple's MDM error schemas. */
+export function appleShownForServerCode(raw: string | undefined, message: string | undefined, step: string, flow?: string): Shown {
+  const screen = appleScreen(step, flow);
+  const known = raw ? MDM_ERROR_CODES.find((k) => k.code === raw) : undefined;
+  if (known) return { code: known.code, name: known.title, text: message || known.meaning, screen };
+  return { code: raw ?? "(no code)", text: message || `The server refused the request${raw ? ` with code "${raw}"` : " without an error code"}.`, screen, unknown: { raw: raw ?? "" } };
+}

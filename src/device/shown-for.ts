@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+/** Picks the platform's table for what a device shows (device/shown.ts). */
+import type { FlowResult } from "./flow.js";
+import { androidShownForError, androidShownForOutcome } from "./android/shown.js";
+import { appleShownForError } from "./apple/shown.js";
+import type { Shown, ShownInput } from "./shown.js";
+import { windowsShownForError } from "./windows/shown.js";
+
+/** A thrown failure on `platform` ("windows", "ios", "macos", "android", …); undefined where the device shows nothing of its own. */
+export function shownForError(platform: string, input: ShownInput): Shown | undefined {
+  if (platform === "windows") return windowsShownForError(input);
+  if (platform === "android") return androidShownForError(input);
+  if (platform === "ios" || platform === "ipados" || platform === "macos" || platform === "tvos" || platform === "visionos") return appleShownForError(input);
+  return undefined;
+}
+
+/** A failed outcome: what the flow said the device shows, or what the platform's table derives from its code. */
+export function shownForOutcome(platform: string, out: FlowResult): Shown | undefined {
+  if (out.ok) return undefined;
+  if (out.shown) return out.shown;
+  if (platform === "android") return androidShownForOutcome(out);
+  return undefined;
+}
+
+/** One line for transcripts and failure summaries: `0x80180012 MENROLL_E_INVALIDSSLCERT: "There was …" [Settings › …]`. */
+export function describeShown(s: Shown): string {
+  const code = [s.code, s.name && s.name !== s.code ? s.name : undefined].filter(Boolean).join(" ");
+  const unknown = s.unknown ? ` (unknown server code "${s.unknown.raw}")` : "";
+  const cause = s.cause ? ` (cause ${[s.cause.code, s.cause.name].filter(Boolean).join(" ")})` : "";
+  return `${code ? `${code}${unknown}${cause}: ` : ""}"${s.text}" [${s.screen}]`;
+}

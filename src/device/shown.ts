@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What a device shows the user (and puts in its logs) when enrollment fails: the platform's own
+ * code, its name, the text and the screen it appears on. Each platform maps failures with its
+ * published tables (windows/shown.ts, apple/shown.ts, android/shown.ts); a code a table does not
+ * hold is reported as unknown with the raw value, never replaced by a plausible one.
+ */
+import { TransportError, type SimError, type TransportDetail } from "../errors/index.js";
+
+export interface Shown {
+  /** The code as the platform shows it: "0x80180012", "NSURLErrorDomain -1202", "ERROR_DOWNLOAD_FAILED"; absent when the screen shows none (an ESP timeout). */
+  code?: string;
+  /** Symbolic name: "MENROLL_E_INVALIDSSLCERT", "NSURLErrorServerCertificateUntrusted", "DownloadPackageTask.ERROR_DOWNLOAD_FAILED". */
+  name?: string;
+  text: string;
+  /** Where it appears: "Settings › Access work or school", "Enrollment Status Page", "Setup Assistant", "setup wizard", … */
+  screen: string;
+  /** The lower-level code behind it (the WinHTTP HRESULT in the event log, DownloadManager's COLUMN_REASON). */
+  cause?: { code: string; name?: string };
+  /**
+   * The server sent a code the platform's table does not hold: `raw` is its value. `code` is then
+   * what the platform itself shows for an unrecognised server code (Windows: MENROLL_E_DEVICE_UNKNOWN_ERROR)
+   * or the raw value where the platform passes it through.
+   */
+  unknown?: { raw: string };
+}
+
+/** A failure that ended a flow, as the device meets it. */
+export interface ShownInput {
+  error: SimError;
+  /** Step the failure happened in (defaults to the error's step). */
+  step?: string;
+  /** Flow name ("windows-autopilot", "ios-ade", …): decides the screen where the step alone does not. */
+  flow?: string;
+}
+
+/**
+ * The transport case a device distinguishes: the adapter's or fault's `detail` when set, else what
+ * the kind alone says. A TLS failure with no detail stays "tls" (a generic secure-channel failure),
+ * never a guessed certificate problem.
+ */
+export type TransportCase = TransportDetail | "tls" | "reset" | "timeout" | "dns" | "refused" | "http-status" | "too-large" | "other";
+
+export function transportCase(e: TransportError): TransportCase | undefined {
+  if (e.detail) return e.detail;
+  switch (e.kind) {
+    case "refused":
+      return "connect.refused";
+    case "tls":
+    case "reset":
+    case "timeout":
+    case "dns":
+    case "http-status":
+    case "too-large":
+    case "other":
+      return e.kind;
+    default:
+      return undefined; // "aborted": the run or the device stopped it; the device shows nothing of its own
+  }
+}
+
+/** The host of the URL a transport error names ("GET https://host/path: …"), for texts that quote it. */
+export function hostOf(e: SimError): string {
+  const m = /\bhttps?:\/\/([^/\s:]+)/.exec(e.message);
+  return m?.[1] ?? "the server";
+}

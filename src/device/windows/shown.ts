@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What a Windows device shows for a failure. During MDM enrollment (discovery, policy, token,
+ * certificate auth) the enrollment client reports MENROLL_E_* HRESULTs (MDMRegistration.h):
+ * a certificate problem is MENROLL_E_INVALIDSSLCERT (a discovery certificate out of date
+ * MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID), a name, connection or timeout problem
+ * MENROLL_E_CONNECTIVITY, with the WinHTTP HRESULT as the cause the event log records. After
+ * enrollment (OMA-DM sessions, the ESP, Autopilot and join services) the WinHTTP HRESULT itself is
+ * what is reported. SOAP faults map through MS-MDE2's ErrorType/subcode table (wire/windows/menroll.ts);
+ * an HRESULT outside the table is shown as unknown with its raw value.
+ */
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
+import { ERRORTYPE_TO_MENROLL, hresultHex, MENROLL, SUBCODE_TO_MENROLL, uiTextFor, type MenrollCode } from "../../wire/windows/menroll.js";
+import type { FlowResult } from "../flow.js";
+import type { SoapFault } from "../../wire/windows/soap.js";
+import { httpStatusHresult, WINHTTP, winHttpHresult, type WinHttpError } from "../../wire/windows/winhttp.js";
+import { transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
+
+/** Which WinHTTP error each transport case is (see wire/windows/winhttp.ts for the meanings). */
+const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
+  "tls.untrusted": "ERROR_WINHTTP_SECURE_INVALID_CA",
+  "tls.expired": "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID",
+  "tls.wrong-host": "ERROR_WINHTTP_SECURE_CERT_CN_INVALID",
+  "tls.protocol-version": "ERROR_WINHTTP_SECURE_CHANNEL_ERROR",
+  "tls.client-cert-required": "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
+  "tls.client-cert-refused": "ERROR_WINHTTP_SECURE_CHANNEL_ERROR",
+  tls: "ERROR_WINHTTP_SECURE_FAILURE",
+  "dns.nxdomain": "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+  "dns.timeout": "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+  "dns.servfail": "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+  "dns.no-address": "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+  dns: "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+  "connect.refused": "ERROR_WINHTTP_CANNOT_CONNECT",
+  "connect.timeout": "ERROR_WINHTTP_TIMEOUT",
+  "reset.before-response": "ERROR_WINHTTP_CONNECTION_ERROR",
+  "reset.mid-body": "ERROR_WINHTTP_CONNECTION_ERROR",
+  reset: "ERROR_WINHTTP_CONNECTION_ERROR",
+  "timeout.response": "ERROR_WINHTTP_TIMEOUT",
+  timeout: "ERROR_WINHTTP_TIMEOUT",
+  "redirect.loop": "ERROR_WINHTTP_REDIRECT_FAILED",
+  "redirect.off-host": "ERROR_WINHTTP_REDIRECT_FAILED",
+  "too-large": "ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW",
+};
+
+/** Steps the MDM enrollment client runs (MS-MDE2): failures there surface as MENROLL_E_*. */
+const ENROLLMENT_STEP = /^(discovery|policy|xcep|enroll|wstep|auth)(\.|$)/;
+
+/** Where the user meets the failure, by step and flow. */
+export function windowsScreen(step: string | undefined, flow: string | undefined): string {
+  if (step?.startsWith("esp.")) return "Enrollment Status Page";
+  if (flow === "windows-gpo") return "Event Viewer (DeviceManagement-Enterprise-Diagnostics-Provider), no UI: Auto MDM Enroll task";
+  if (flow === "windows-byod" || flow === "windows-mdm-only") return "Settings › Accounts › Access work or school";
+  if (flow?.startsWith("windows-")) return "OOBE (out-of-box experience)";
+  return "Settings › Accounts › Access work or school";
+}
+
+const menrollShown = (m: MenrollCode, screen: string, cause?: Shown["cause"]): Shown => ({
+  code: hresultHex(m.hresult),
+  name: m.name,
+  text: uiTextFor(m),
+  screen,
+  ...(cause ? { cause } : {}),
+});
+
+const winHttpShown = (w: WinHttpError, screen: string): Shown => ({ code: hresultHex(winHttpHresult(w)), name: w.name, text: w.meaning, screen });
+
+/** A thrown failure (transport, or a server message the client cannot use); undefined when Windows shows nothing of its own (scenario or internal errors). */
+export function windowsShownForError(input: ShownInput): Shown | undefined {
+  const e = input.error;
+  const step = input.step ?? e.step;
+  const screen = windowsScreen(step, input.flow);
+  const enrolling = step !== undefined && ENROLLMENT_STEP.test(step);
+  if (e instanceof TransportError) {
+    const c = transportCase(e);
+    if (!c) return undefined;
+    if (c === "http-status") {
+      if (e.status === undefined) return undefined;
+      const h = httpStatusHresult(e.status);
+      return { code: hresultHex(h.hresult), ...(h.name ? { name: h.name } : {}), text: `The server answered HTTP ${e.status}.`, screen };
+    }
+    const wname = WINHTTP_FOR[c];
+    if (!wname) return undefined; // "other": an adapter failure nobody classified; no code is invented for it
+    const w = WINHTTP[wname]!;
+    if (!enrolling) return winHttpShown(w, screen);
+    const cause = { code: hresultHex(winHttpHresult(w)), name: w.name };
+    if (c.startsWith("tls")) {
+      const m = c === "tls.expired" && step!.startsWith("discovery") ? MENROLL.MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID! : MENROLL.MENROLL_E_INVALIDSSLCERT!;
+      return menrollShown(m, screen, cause);
+    }
+    if (/^(dns|connect|reset|timeout)/.test(c)) return menrollShown(MENROLL.MENROLL_E_CONNECTIVITY!, screen, cause);
+    return winHttpShown(w, screen);
+  }
+  if (e instanceof ProtocolViolationError && enrolling) {
+    // The enrollment client could not use the server's message.
+    const m = e.code === "soap.empty" ? MENROLL.MENROLL_E_EMPTY_MESSAGE! : MENROLL.MENROLL_E_DEVICE_MESSAGE_FORMAT_ERROR!;
+    return menrollShown(m, screen);
+  }
+  return undefined;
+}
+
+/**
+ * A SOAP fault from an enrollment endpoint: MS-MDE2 ErrorType / subcode → MENROLL_E_*. A fault
+ * whose ErrorType and subcode are both outside the table is what Windows calls
+ * MENROLL_E_DEVICE_UNKNOWN_ERROR; the raw value is kept as `unknown.raw`.
+ */
+export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "errorType" | "subcode" | "code" | "uiText">, step: string, flow?: string): Shown {
+  const screen = windowsScreen(step, flow);
+  const byType = f.errorType ? ERRORTYPE_TO_MENROLL[f.errorType.toLowerCase()] : undefined;
+  const bySub = f.subcode ? SUBCODE_TO_MENROLL[f.subcode.toLowerCase()] : undefined;
+  const shown: Shown = { code: hresultHex(f.hresult), name: f.name, text: f.uiText, screen };
+  if (!byType && !bySub) shown.unknown = { raw: f.errorType ?? f.subcode ?? f.code ?? "(no fault code)" };
+  return shown;
+}
+
+/**
+ * A Windows flow outcome with what the device shows: SOAP faults carry theirs already; a failed
+ * ESP or device-preparation phase shows the phase's screen text (esp.ts holds those texts).
+ */
+export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
+  if (out.ok) return out;
+  if (out.shown) return { ...out, shown: { ...out.shown, screen: windowsScreen(out.step, flow) } };
+  const failed = [...(out.windows?.esp ?? [])].reverse().find((p) => p.result !== "success" && p.result !== "skipped" && p.screen);
+  if (!failed?.screen) return out;
+  const code = /\b(0x[0-9a-f]{8})\b/i.exec(failed.screen)?.[1] ?? /error code ([0-9a-f]{8})\b/i.exec(failed.screen)?.[1];
+  return { ...out, shown: { ...(code ? { code: code.startsWith("0x") ? code : `0x${code}` } : {}), text: failed.screen, screen: failed.phase === "DevicePreparation" ? "Enrollment Status Page (Device preparation)" : `Enrollment Status Page (${failed.phase})` } };
+}

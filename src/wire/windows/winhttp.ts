@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The WinHTTP / WinINet errors Windows reports for a transport failure, as HRESULTs
+ * (HRESULT_FROM_WIN32: 0x80070000 | code). Names, numbers and meanings: MicrosoftDocs/win32
+ * desktop-src/WinHttp/error-messages.md ("Error Messages (Winhttp.h)"); WinINet uses the same
+ * numbers for the same conditions (ERROR_INTERNET_*, KB 182888 for 12045). These are what the
+ * DeviceManagement-Enterprise-Diagnostics-Provider event log and the ESP show when a request fails
+ * below HTTP (e.g. 0x80072F8F when the clock is wrong and the server certificate fails to verify).
+ */
+export interface WinHttpError {
+  name: string;
+  /** Win32 error number (12xxx). */
+  win32: number;
+  /** From the WinHTTP error page. */
+  meaning: string;
+}
+
+const rows: [number, string, string][] = [
+  [12002, "ERROR_WINHTTP_TIMEOUT", "The request has timed out."],
+  [12007, "ERROR_WINHTTP_NAME_NOT_RESOLVED", "The server name cannot be resolved."],
+  [12029, "ERROR_WINHTTP_CANNOT_CONNECT", "Returned if connection to the server failed."],
+  [12030, "ERROR_WINHTTP_CONNECTION_ERROR", "The connection with the server has been reset or terminated, or an incompatible SSL protocol was encountered."],
+  [12037, "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID", "A required certificate is not within its validity period (CERT_E_EXPIRED)."],
+  [12038, "ERROR_WINHTTP_SECURE_CERT_CN_INVALID", "A certificate CN name does not match the passed value (CERT_E_CN_NO_MATCH)."],
+  [12044, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED", "The server requests client authentication."],
+  [12045, "ERROR_WINHTTP_SECURE_INVALID_CA", "A certificate chain terminated in a root certificate that is not trusted (CERT_E_UNTRUSTEDROOT)."],
+  [12057, "ERROR_WINHTTP_SECURE_CERT_REV_FAILED", "Revocation cannot be checked because the revocation server was offline."],
+  [12152, "ERROR_WINHTTP_INVALID_SERVER_RESPONSE", "The server response cannot be parsed."],
+  [12156, "ERROR_WINHTTP_REDIRECT_FAILED", "The redirection failed because either the scheme changed or all attempts made to redirect failed (default is five attempts)."],
+  [12157, "ERROR_WINHTTP_SECURE_CHANNEL_ERROR", "An error occurred having to do with a secure channel (SEC_E_* / SEC_I_*)."],
+  [12169, "ERROR_WINHTTP_SECURE_INVALID_CERT", "A certificate is invalid (CERT_E_ROLE, CERT_E_PURPOSE, CERT_E_CHAINING, …)."],
+  [12170, "ERROR_WINHTTP_SECURE_CERT_REVOKED", "A certificate has been revoked (CRYPT_E_REVOKED)."],
+  [12175, "ERROR_WINHTTP_SECURE_FAILURE", "One or more errors were found in the SSL certificate sent by the server."],
+  [12184, "ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW", "An incoming response exceeds an internal WinHTTP size limit."],
+  [12179, "ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE", "A certificate is not valid for the requested usage (CERT_E_WRONG_USAGE)."],
+];
+
+export const WINHTTP: Record<string, WinHttpError> = Object.fromEntries(rows.map(([win32, name, meaning]) => [name, { name, win32, meaning }]));
+
+/** HRESULT_FROM_WIN32 for a WinHTTP error: 12175 → 0x80072F8F. */
+export const winHttpHresult = (e: WinHttpError): number => (0x80070000 | (e.win32 & 0xffff)) >>> 0;
+
+export const winHttpByWin32 = (n: number): WinHttpError | undefined => Object.values(WINHTTP).find((e) => e.win32 === n);
+
+/**
+ * An HTTP error status as Windows reports it: FACILITY_HTTP (25) HRESULTs, 0x80190000 | status
+ * (0x80190190 = HTTP 400, as in enrollment logs; shared/notes/windows.md §7.2), with the winerror.h
+ * HTTP_E_STATUS_* names for the statuses that have one.
+ */
+const HTTP_NAMES: Record<number, string> = {
+  300: "HTTP_E_STATUS_AMBIGUOUS",
+  301: "HTTP_E_STATUS_MOVED",
+  302: "HTTP_E_STATUS_REDIRECT",
+  303: "HTTP_E_STATUS_REDIRECT_METHOD",
+  304: "HTTP_E_STATUS_NOT_MODIFIED",
+  305: "HTTP_E_STATUS_USE_PROXY",
+  307: "HTTP_E_STATUS_REDIRECT_KEEP_VERB",
+  400: "HTTP_E_STATUS_BAD_REQUEST",
+  401: "HTTP_E_STATUS_DENIED",
+  402: "HTTP_E_STATUS_PAYMENT_REQ",
+  403: "HTTP_E_STATUS_FORBIDDEN",
+  404: "HTTP_E_STATUS_NOT_FOUND",
+  405: "HTTP_E_STATUS_BAD_METHOD",
+  406: "HTTP_E_STATUS_NONE_ACCEPTABLE",
+  407: "HTTP_E_STATUS_PROXY_AUTH_REQ",
+  408: "HTTP_E_STATUS_REQUEST_TIMEOUT",
+  409: "HTTP_E_STATUS_CONFLICT",
+  410: "HTTP_E_STATUS_GONE",
+  411: "HTTP_E_STATUS_LENGTH_REQUIRED",
+  412: "HTTP_E_STATUS_PRECOND_FAILED",
+  413: "HTTP_E_STATUS_REQUEST_TOO_LARGE",
+  414: "HTTP_E_STATUS_URI_TOO_LONG",
+  415: "HTTP_E_STATUS_UNSUPPORTED_MEDIA",
+  416: "HTTP_E_STATUS_RANGE_NOT_SATISFIABLE",
+  417: "HTTP_E_STATUS_EXPECTATION_FAILED",
+  500: "HTTP_E_STATUS_SERVER_ERROR",
+  501: "HTTP_E_STATUS_NOT_SUPPORTED",
+  502: "HTTP_E_STATUS_BAD_GATEWAY",
+  503: "HTTP_E_STATUS_SERVICE_UNAVAIL",
+  504: "HTTP_E_STATUS_GATEWAY_TIMEOUT",
+  505: "HTTP_E_STATUS_VERSION_NOT_SUP",
+};
+
+export function httpStatusHresult(status: number): { hresult: number; name?: string } {
+  return { hresult: (0x80190000 | (status & 0xffff)) >>> 0, ...(HTTP_NAMES[status] ? { name: HTTP_NAMES[status] } : {}) };
+}
