@@ -10,7 +10,7 @@
 import { TransportError } from "../../errors/index.js";
 import { STEP_DOWNLOAD } from "../../protocol/android/download.js";
 import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors.js";
-import { PRECONDITION_CODES, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
+import { GOOGLE_RPC_STATUS, PRECONDITION_CODES, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
 import type { FlowResult } from "../flow.js";
 import { transportCase, type Shown, type ShownInput } from "../shown.js";
 
@@ -46,8 +46,17 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
 }
 
 /** A provisioning outcome (android.provision.*) with the constant of the task that failed. */
-export function androidShownForOutcome(out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number } }): Shown | undefined {
+export function androidShownForOutcome(
+  out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string } },
+): Shown | undefined {
   if (out.ok) return undefined;
+  if (out.serverError) {
+    // The DPC's server refused it (ADMIN_POLICY_COMPLIANCE fails; the wizard ends with "Can't set up device").
+    const { status, reason } = out.serverError;
+    const screen = `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed`;
+    if (status && GOOGLE_RPC_STATUS.has(status)) return { code: status, ...(reason ? { name: reason } : {}), text: WIZARD_TEXT.cantSetUp, screen };
+    return { code: status ?? reason ?? "(no status)", text: WIZARD_TEXT.cantSetUp, screen, unknown: { raw: status ?? reason ?? "" } };
+  }
   switch (out.code) {
     case "android.provision.download-failed":
       return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, downloadCause(out.download?.reason, out.download?.status));

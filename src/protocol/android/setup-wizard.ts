@@ -57,7 +57,7 @@ export interface ProvisioningModeRequest {
 /** The DPC as ManagedProvisioning sees it: two activities. */
 export interface DpcPersona {
   getProvisioningMode(req: ProvisioningModeRequest): { mode: number; adminExtras?: Bundle };
-  adminPolicyCompliance(req: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED" }): Promise<{ ok: boolean; code: string; step?: string; message?: string }>;
+  adminPolicyCompliance(req: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED" }): Promise<{ ok: boolean; code: string; step?: string; message?: string; serverError?: { status?: string; reason?: string } }>;
 }
 
 export interface SetupWizardInput {
@@ -72,7 +72,7 @@ export interface SetupWizardInput {
 
 export type ProvisioningOutcome =
   | { ok: true; code: string; mode: number; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; intents: string[] }
-  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number } };
+  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string } };
 
 const CLOUDDPC_PACKAGE = CLOUDDPC.component.split("/")[0];
 const MODE_NAMES: Record<number, string> = { 1: "FULLY_MANAGED_DEVICE", 2: "MANAGED_PROFILE", 3: "MANAGED_PROFILE_ON_PERSONAL_DEVICE" };
@@ -171,7 +171,10 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     intents.push(ACTIONS.ADMIN_POLICY_COMPLIANCE);
     return input.dpc.adminPolicyCompliance({ mode: chosen.mode, adminExtras, ownership });
   });
-  if (!compliance.ok) return fail(compliance.code, compliance.step ?? STEPS.compliance, compliance.message ?? WIZARD_TEXT.cantSetUp);
+  if (!compliance.ok) {
+    const f = fail(compliance.code, compliance.step ?? STEPS.compliance, compliance.message ?? WIZARD_TEXT.cantSetUp);
+    return compliance.serverError ? ({ ...f, serverError: compliance.serverError } as ProvisioningOutcome) : f;
+  }
 
   await step(ctx, STEPS.complete, async () => {
     intents.push(ACTIONS.PROFILE_PROVISIONING_COMPLETE, ACTIONS.PROVISIONING_SUCCESSFUL);

@@ -51,3 +51,27 @@ export const DOWNLOAD_REASONS: Record<number, string> = {
 };
 
 export const reasonName = (n: number): string | undefined => DOWNLOAD_REASONS[n];
+
+/**
+ * google.rpc.Code names (googleapis google/rpc/code.proto), the `status` of an Android Management
+ * API error body, which Android Device Policy receives when it redeems an enrollment token.
+ */
+export const GOOGLE_RPC_STATUS = new Set([
+  "OK",
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED",
+]);

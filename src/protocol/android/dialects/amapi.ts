@@ -82,13 +82,13 @@ export const amapiDialect: AndroidDialect = {
         })();
         const code = REASON_CODES[reason] ?? `android.amapi.${(err?.status ?? `http-${res.status}`).toLowerCase()}`;
         decoded(ctx, AMAPI_STEPS.redeem, { status: res.status, error: err?.status, reason, code });
-        return { ok: false as const, code, message: `${WIZARD_TEXT.cantSetUp} (${err?.message || reason || `HTTP ${res.status}`})` };
+        return { ok: false as const, code, message: `${WIZARD_TEXT.cantSetUp} (${err?.message || reason || `HTTP ${res.status}`})`, serverError: { ...(err?.status ? { status: err.status } : {}), ...(reason ? { reason } : {}) } };
       }
       const dev = readDevice(text(res.body));
       decoded(ctx, AMAPI_STEPS.redeem, { device: dev.name, managementMode: dev.managementMode, ownership: dev.ownership, state: dev.state, policyName: dev.policyName });
       return { ok: true as const, device: dev };
     });
-    if (!redeemed.ok) return { ok: false, code: redeemed.code, step: AMAPI_STEPS.redeem, message: redeemed.message };
+    if (!redeemed.ok) return { ok: false, code: redeemed.code, step: AMAPI_STEPS.redeem, message: redeemed.message, serverError: redeemed.serverError };
     const dev = redeemed.device;
     let policyVersion = dev.appliedPolicyVersion ?? "0";
     const reports = options.statusReports ?? 1;

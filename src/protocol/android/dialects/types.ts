@@ -85,6 +85,8 @@ export interface DialectOutcome {
   code: string;
   step?: string;
   message?: string;
+  /** The server's own error, as sent (AMAPI: google.rpc `status` and the error `reason`), for what the device shows. */
+  serverError?: { status?: string; reason?: string };
   /** Server-side id of the enrolled device. */
   deviceName?: string;
   policyVersion?: string;
