@@ -16,7 +16,10 @@ import type { SoapFault } from "../../wire/windows/soap.js";
 import { httpStatusHresult, WINHTTP, winHttpHresult, type WinHttpError } from "../../wire/windows/winhttp.js";
 import { transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
 
-/** Which WinHTTP error each transport case is (see wire/windows/winhttp.ts for the meanings). */
+/**
+ * Which WinHTTP error each transport case is (see wire/windows/winhttp.ts for the meanings). No
+ * entry for a redirect to another host: WinHTTP follows it, so Windows shows nothing of its own.
+ */
 const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
   "tls.untrusted": "ERROR_WINHTTP_SECURE_INVALID_CA",
   "tls.expired": "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID",
@@ -38,7 +41,6 @@ const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
   "timeout.response": "ERROR_WINHTTP_TIMEOUT",
   timeout: "ERROR_WINHTTP_TIMEOUT",
   "redirect.loop": "ERROR_WINHTTP_REDIRECT_FAILED",
-  "redirect.off-host": "ERROR_WINHTTP_REDIRECT_FAILED",
   "too-large": "ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW",
 };
 
@@ -49,7 +51,7 @@ const ENROLLMENT_STEP = /^(discovery|policy|xcep|enroll|wstep|auth)(\.|$)/;
 export function windowsScreen(step: string | undefined, flow: string | undefined): string {
   if (step?.startsWith("esp.")) return "Enrollment Status Page";
   if (flow === "windows-gpo") return "Event Viewer (DeviceManagement-Enterprise-Diagnostics-Provider), no UI: Auto MDM Enroll task";
-  if (flow === "windows-byod" || flow === "windows-mdm-only") return "Settings › Accounts › Access work or school";
+  if (flow === "windows-byod") return "Settings › Accounts › Access work or school";
   if (flow?.startsWith("windows-")) return "OOBE (out-of-box experience)";
   return "Settings › Accounts › Access work or school";
 }
