@@ -120,6 +120,11 @@ describe("Windows: what the device shows", () => {
     expect(unknown).toMatchObject({ code: "0x80180008", name: "MENROLL_E_DEVICE_UNKNOWN_ERROR", unknown: { raw: "QuotaExhausted" } });
     expect(describeShown(unknown)).toContain('unknown server code "QuotaExhausted"');
   });
+  it("an outcome that names its MENROLL_E constant shows the table's code and text", () => {
+    const out = withWindowsShown({ ok: false, code: "windows.auth.user-canceled", step: "auth.federated", message: "MENROLL_E_USER_CANCELED (0x8018002A): the user cancelled the MFA prompt", keychain: { identities: [] } }, "windows-autopilot");
+    expect(out.shown).toMatchObject({ code: "0x8018002A", name: "MENROLL_E_USER_CANCELED", screen: "OOBE (out-of-box experience)" });
+    expect(withWindowsShown({ ok: false, code: "x", message: "MENROLL_E_NOT_A_CONSTANT", keychain: { identities: [] } }, "windows-byod").shown).toBeUndefined();
+  });
   it("a failed ESP phase shows the phase's screen text, with the code it carries", () => {
     const base = { ok: false, code: "windows.autopilot.tpm-attestation", step: "esp.device-preparation", keychain: { identities: [] } };
     const out = withWindowsShown({ ...base, windows: { esp: [{ phase: "DevicePreparation", result: "failed", screen: "Securing your hardware (Failed: 0x800705b4)" }] } }, "windows-autopilot");

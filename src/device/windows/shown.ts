@@ -121,6 +121,9 @@ export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "er
 export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
   if (out.ok) return out;
   if (out.shown) return { ...out, shown: { ...out.shown, screen: windowsScreen(out.step, flow) } };
+  // Outcomes the flow names by constant ("MENROLL_E_USER_CANCELED (0x8018002A): …"): the table gives code and text.
+  const named = /\b(MENROLL_E_[A-Z0-9_]+)\b/.exec(out.message ?? "")?.[1];
+  if (named && MENROLL[named]) return { ...out, shown: menrollShown(MENROLL[named]!, windowsScreen(out.step, flow)) };
   const failed = [...(out.windows?.esp ?? [])].reverse().find((p) => p.result !== "success" && p.result !== "skipped" && p.screen);
   if (!failed?.screen) return out;
   const code = /\b(0x[0-9a-f]{8})\b/i.exec(failed.screen)?.[1] ?? /error code ([0-9a-f]{8})\b/i.exec(failed.screen)?.[1];
