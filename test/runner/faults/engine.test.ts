@@ -232,6 +232,26 @@ describe("faults on virtual time", () => {
     expect(seen).toEqual([200, 200, 503, 503, 200, 200]); // t = 0, 30, 60, 90, 120 (to is exclusive), 150 s
   });
 
+  it("Retry-After: a client that waits what the header says gets through once the window closes", async () => {
+    const s = setup([{ match: { window: { to: 90 } }, status: { code: 503, headers: { "Retry-After": "60" } } }]);
+    const t0 = s.clock.now();
+    const attempts: { at: number; status: number }[] = [];
+    const honour = async () => {
+      for (;;) {
+        const res = await s.get();
+        attempts.push({ at: (s.clock.now() - t0) / 1000, status: res.status });
+        if (res.status !== 503) return res;
+        await s.clock.sleep(Number(res.headers["retry-after"]) * 1000);
+      }
+    };
+    await s.clock.run(honour());
+    expect(attempts).toEqual([
+      { at: 0, status: 503 },
+      { at: 60, status: 503 },
+      { at: 120, status: 200 },
+    ]);
+  });
+
   it("a DNS timeout takes the resolver's give-up time, then fails", async () => {
     const s = setup([{ dns: "timeout" }]);
     const t0 = s.clock.now();

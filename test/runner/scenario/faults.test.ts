@@ -162,3 +162,19 @@ groups:
     expect(html.server.kind === "embedded" && html.server.platforms.apple).toEqual({ fault: "command-html" });
   });
 });
+
+describe("faults: against the real step registry", () => {
+  it("every shipped scenario with faults loads without warnings; a misspelt step gets one with a did-you-mean", async () => {
+    const { loadScenario } = await import("../../../src/api/run-scenario.js");
+    const { readdirSync, readFileSync, writeFileSync, mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const files = ["scenarios/faults", "scenarios/failures"].flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".yaml")).map((f) => join(d, f)));
+    const withFaults = files.filter((f) => /^faults:|^ {4}faults:/m.test(readFileSync(f, "utf8")));
+    expect(withFaults.length).toBeGreaterThanOrEqual(7);
+    for (const f of withFaults) expect([f, (await loadScenario(f)).warnings]).toEqual([f, undefined]);
+    const typo = join(mkdtempSync(join(tmpdir(), "enrollsim-steps-")), "t.yaml");
+    writeFileSync(typo, readFileSync("scenarios/faults/windows-discovery-nxdomain.yaml", "utf8").replace("step: discovery.dns", "step: discovery.dsn"));
+    expect((await loadScenario(typo)).warnings).toEqual([expect.stringMatching(/warning: groups\[0\]\.faults\[0\]\.match\.step "discovery\.dsn" matches no step of the flows it reaches \(windows-byod\); known steps: .* \(did you mean "discovery\.dns"\?\)$/)]);
+  }, 30_000);
+});
