@@ -59,6 +59,24 @@ describe("what the device shows for a real transport failure", () => {
     expect(transcript).toContain('the device shows: 0x80180012 MENROLL_E_INVALIDSSLCERT (cause 0x80072F0D ERROR_WINHTTP_SECURE_INVALID_CA): "There was a certificate error.');
   }, T);
 
+  it("Windows: an injected untrusted-certificate fault shows exactly what the real one shows", async () => {
+    const { summary } = await run(
+      "win-injected-untrusted",
+      `name: win-injected-untrusted\nserver: embedded\ngroups:\n  - { name: pcs, model: windows-11-laptop, count: 1, flow: windows-byod }\nfaults:\n  - { match: { step: "discovery.*" }, tls: untrusted }\n`,
+    );
+    expect(summary.errors["transport.tls"]!.shown).toMatchObject({ code: "0x80180012", name: "MENROLL_E_INVALIDSSLCERT", cause: { code: "0x80072F0D", name: "ERROR_WINHTTP_SECURE_INVALID_CA" } });
+  }, T);
+
+  it("Android: an AMAPI error status outside google.rpc.Code is reported unknown with the raw value", async () => {
+    const { summary, transcript } = await run(
+      "android-amapi-unknown",
+      `name: android-amapi-unknown\nserver: embedded\ngroups:\n  - { name: phones, model: pixel-8, count: 1, flow: android-qr }\nfaults:\n  - { match: { step: android.amapi.redeem }, amapiError: { code: 403, message: "quota gone", status: QUOTA_GONE } }\nexpect: { successRatio: 0 }\n`,
+    );
+    const [, e] = Object.entries(summary.errors)[0]!;
+    expect(e.shown).toMatchObject({ code: "QUOTA_GONE", unknown: { raw: "QUOTA_GONE" }, text: "Can't set up device. Contact your IT admin for help." });
+    expect(transcript).toContain('unknown server code "QUOTA_GONE"');
+  }, T);
+
   it("Apple: the profile URL's port is closed → NSURLErrorDomain -1004 Could not connect to the server.", async () => {
     const { summary, transcript } = await run(
       "ios-refused",
