@@ -9,6 +9,8 @@
  * …/{operation}:ack. Pub/Sub-shaped notifications (ENROLLMENT, STATUS_REPORT, COMMAND) are posted
  * to the EMM push endpoint, or kept in an in-memory log when none is configured.
  */
+import type { PolicyEngine } from "../policy/engine.js";
+import { redeemRequest, refusalError } from "./policy-gate.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
@@ -26,6 +28,8 @@ export interface FakeAmapiDeps {
   stall: () => Promise<HttpResponse>;
   /** Delivers a data message to a device's FCM registration token (the mock FCM queue). */
   fcmSend?: (token: string, data: Record<string, string>) => void;
+  /** The tenant's admin rules (server/policy). */
+  policy: PolicyEngine;
   /** Other management records (device-admin enrollments) the server still holds for a hardware serial. */
   otherRecords?: (serial: string) => number;
 }
@@ -112,10 +116,12 @@ export class FakeAmapi {
       const r = this.d.tokens.redeem(value, mm, String(body.ownership ?? ""));
       if (!r.ok) return googleError(r.reason === "TOKEN_NOT_FOUND" ? 404 : 400, r.reason === "TOKEN_NOT_FOUND" ? "NOT_FOUND" : "FAILED_PRECONDITION", r.message, r.reason);
       const hw = (body.hardwareInfo ?? {}) as AmapiDevice["hardwareInfo"] & object;
-      const rs = this.d.config.restrictions;
-      if (rs.blockedManufacturers.includes(String(hw.manufacturer ?? "").toLowerCase()) || (rs.minApiLevel !== undefined && Number(body.apiLevel) < rs.minApiLevel))
-        return googleError(403, "PERMISSION_DENIED", "Device can't be enrolled: it is blocked by the enrollment restrictions", "ENROLLMENT_BLOCKED");
       const id = `3${(++this.seq).toString(16).padStart(15, "0")}`;
+      // Tenant platform restriction (policy-gate.ts): manufacturer, OS range, personally owned.
+      const request = redeemRequest(body, `amapi:${id}`);
+      const decision = this.d.policy.decide(request);
+      if (!decision.ok) return googleError(...refusalError(decision));
+      this.d.policy.enrolled(request, decision);
       const name = `enterprises/${this.e}/devices/${id}`;
       const t = r.token;
       const dev: AmapiDevice = {

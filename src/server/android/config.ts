@@ -82,7 +82,7 @@ export interface AndroidHalfConfig {
     /** What the admin does to each device of a Headwind configuration once it has enrolled (field failure android-aosp-wipe-vs-delete). */
     adminActions: Record<string, "wipe" | "delete">;
   };
-  restrictions: { blockedManufacturers: string[]; minApiLevel?: number; deviceLimit?: number; workProfile: VersionRange; deviceAdmin: VersionRange };
+  restrictions: { deviceLimit?: number; workProfile: VersionRange; deviceAdmin: VersionRange };
   /** Identity provider conditional access for the enrollment app's sign-in. */
   conditionalAccess: { requireCompliantDevice: boolean; excludeEnrollmentApp: boolean };
 }
@@ -174,8 +174,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       adminActions: obj(h.adminActions) as Record<string, "wipe" | "delete">,
     },
     restrictions: {
-      blockedManufacturers: ((rs.blockedManufacturers as string[] | undefined) ?? []).map((s) => s.toLowerCase()),
-      minApiLevel: rs.minApiLevel as number | undefined,
       deviceLimit: rs.deviceLimit as number | undefined,
       workProfile: range(rs.workProfile),
       deviceAdmin: range(rs.deviceAdmin),

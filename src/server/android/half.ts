@@ -10,6 +10,7 @@
  *   POST /android/fcm/v1/projects/{p}/messages:send, GET /android/fcm/poll/{token}   mock FCM push
  *   POST /android/emm/pubsub, GET /android/emm/notifications   mock EMM push endpoint / notification log
  */
+import { PolicyEngine } from "../policy/engine.js";
 import { randomBytes } from "node:crypto";
 import { ScenarioError } from "../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -61,6 +62,7 @@ export class AndroidHalf implements ServerHalf {
       config,
       tokens: this.tokens,
       now: ctx.now,
+      policy: ctx.policy ?? new PolicyEngine({}, ctx.now),
       qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)),
       stall,
       otherRecords: (serial) => this.headwind.recordsForSerial(serial),

@@ -144,8 +144,6 @@ const embedded: Json = {
       type: "object",
       additionalProperties: false,
       properties: {
-        blockedManufacturers: { type: "array", items: { type: "string" }, maxItems: 100 },
-        minApiLevel: { type: "integer", minimum: 1, maximum: 100 },
         deviceLimit: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices one enrollment token (user / DEM account) may enroll; stale records of the same device count." },
         workProfile: { ...versionRange, description: "Personally owned work profile: allowed, and the API levels allowed." },
         deviceAdmin: { ...versionRange, description: "Device administrator: allowed, and the API levels allowed." },
