@@ -38,6 +38,7 @@ import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
 import { MockApns } from "../server/apple/apns.js";
+import { createTimeline, timelineClock } from "./timeline.js";
 
 export interface RunScenarioOptions {
   /** Override the scenario's seed. */
@@ -199,6 +200,7 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const baseLoad = options.load ?? scenario.load;
   options = { ...options, load: options.timeScale !== undefined ? { ...baseLoad, timeScale: options.timeScale } : baseLoad };
   const adapters = nodeAdapters(scenario.seed, options.adapters);
+  adapters.clock = timelineClock(scenario, adapters.clock); // after the HTTP adapter took the base clock
   const log = options.log ?? silentLogger;
   const shard = options.shard ? checkShard(options.shard) : undefined;
   checkLoadModel(options.load);
@@ -267,6 +269,7 @@ async function runOpened(
       scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}), ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}), ...(e.caps ? { caps: e.caps } : {}) },
       platforms: scenario.server.platforms,
       policy: scenario.server.policy as PolicyConfig,
+      now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
     });
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
     options.onServer?.(server);
@@ -293,6 +296,9 @@ async function runOpened(
   const transcriptFor = (): TranscriptSink =>
     trace && extra ? { record: (e) => (trace.record(e), extra.record(e)) } : (trace ?? extra ?? nullTranscript);
 
+  const timeline = createTimeline(scenario, catalog, { ...adapters, log }, server, transcriptFor);
+  if (timeline) observers.push(timeline);
+  const onFlowResult = timeline ? (d: string, r: FlowResult) => (timeline.onFlowResult(d, r), options.onFlowResult?.(d, r)) : options.onFlowResult;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let skipped = 0;
@@ -315,7 +321,7 @@ async function runOpened(
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
         ...(server ? { scepFailure: scepFailureOf(server) } : {}),
       },
-      { targets, signal: options.signal, onFlowResult: options.onFlowResult, shard, load: options.load, store, resume },
+      { targets, signal: options.signal, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}) },
     );
     skipped = sk;
     observer.onRunEnd?.({ durationMs });
@@ -334,6 +340,7 @@ async function runOpened(
     shards: 1,
     ...metrics.metrics(),
     ...(store ? { store: store.location, resumedSkipped: skipped } : {}),
+    ...(timeline ? { actions: timeline.report() } : {}),
   };
   return { scenario, summary: { ...summary.summary(), ...m }, metrics: m };
 }

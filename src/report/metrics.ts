@@ -7,6 +7,7 @@
  * - shard, resume and steady-state facts.
  * Memory is O(seconds × codes + platforms × steps), never per sample or per device.
  */
+import type { FiredAction } from "../runner/timeline/types.js";
 import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { ReportError } from "./errors.js";
 import { orderedSummary } from "./json.js";
@@ -50,6 +51,8 @@ export interface RunMetrics {
   /** Devices skipped because a resumed store already had them enrolled. */
   resumedSkipped?: number;
   store?: string;
+  /** The scenario timeline's actions: each fired one with its time, then those that never fired. */
+  actions?: FiredAction[];
 }
 
 export type ExtendedSummary = RunSummary & Partial<RunMetrics>;
@@ -207,6 +210,7 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.checkins) m.checkins = s.checkins;
   if (s.resumedSkipped !== undefined) m.resumedSkipped = s.resumedSkipped;
   if (s.store !== undefined) m.store = s.store;
+  if (s.actions?.length) m.actions = s.actions;
   return `${JSON.stringify({ ...orderedSummary(s), ...m }, null, 2)}\n`;
 }
 

@@ -26,6 +26,8 @@ import { checkinFor, type EnrolledState } from "./checkin.js";
 import type { FleetStore, StoredDevice } from "./store/types.js";
 import { faultyPorts } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
+import { wrapDns, wrapHttp } from "./timeline/device-net.js";
+import type { TimelineEngine } from "./timeline/engine.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -61,6 +63,8 @@ export interface FleetRunOptions {
   resume?: boolean;
   /** Scenario clock origin (ms) for fault windows; {@link runFleet} sets it to the run's start. */
   runStart?: number;
+  /** The scenario's timeline (runner/timeline): device network, step gate, Try Again, fired on the run clock. */
+  timeline?: TimelineEngine;
 }
 
 /** Load model options (all bounded by count and time; design-practices.md §11). */
@@ -175,7 +179,12 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const transcript = env.transcriptFor(device);
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
   const ports = faultyPorts(s.faults ?? [], { id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults"), runStart: opts.runStart ?? env.clock.now() });
-  const http = ports.http.client({ tls: env.tls, keepAlive });
+  // The timeline's device network sits above the faults: an offline device sends nothing at all.
+  const tl = opts.timeline;
+  const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url) };
+  const httpPort = net ? wrapHttp(ports.http, net) : ports.http;
+  const dns = net ? wrapDns(ports.dns, net) : ports.dns;
+  const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });
   const platform = identity.platform;
   const protocol: ProtocolContext = {
@@ -194,9 +203,10 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
       ledger?.note(`${stepPrefix}${x.step}`, x.ok, x.ms);
       env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
     },
+    ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal) } : {}),
   };
   return {
-    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: ports.http, dns: ports.dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
     close: () => http.close().catch(() => {}),
   };
 }
@@ -233,7 +243,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   try {
     const flow = FLOWS[slot.group.flow];
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
-    const out = await flow.run(dc.ctx, flowOptions(slot.group) as never);
+    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () => flow.run(dc.ctx, flowOptions(slot.group) as never));
     opts.onFlowResult?.(device, out);
     if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };
     if (store && record) {
@@ -274,6 +284,25 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);
   return member;
+}
+
+/** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
+async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>): Promise<FlowResult> {
+  for (;;) {
+    let out: FlowResult | undefined;
+    let error: unknown;
+    try {
+      out = await run();
+      if (out.ok || !tl) return out;
+    } catch (err) {
+      if (!tl || signal.aborted) throw err;
+      error = err;
+    }
+    if (!(await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal))) {
+      if (out) return out;
+      throw error;
+    }
+  }
 }
 
 /** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
@@ -322,6 +351,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const timer = env.clock.setTimer(s.limits.durationSeconds * 1000, () => deadline.abort(new Error("run deadline")));
+  opts.timeline?.begin(deadline.signal);
   const enrolledBefore = new Set<number>();
   if (opts.store && opts.resume) for (const d of opts.store.list({ state: "enrolled" })) enrolledBefore.add(d.index);
   let skipped = 0;
@@ -413,6 +443,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     }
   } finally {
     steady?.stop();
+    opts.timeline?.end();
     timer.cancel();
     opts.signal?.removeEventListener("abort", onOuterAbort);
   }

@@ -41,6 +41,35 @@ export interface ServerHalf {
   /** Lines for `enrollsim serve` to print (endpoints, knobs). */
   describe?(): string[];
   close?(): Promise<void>;
+  /** What an administrator can do to the half mid-run (timeline actions); absent: nothing. */
+  admin?: HalfAdmin;
+}
+
+/** A device an admin action names: the identifiers a half may key its records by. */
+export interface AdminDevice {
+  serialNumber?: string;
+  udid?: string;
+  imei?: string;
+  /** Serials (hex) of the certificates the device holds. */
+  certificateSerials: string[];
+}
+
+/** Admin side of a half (timeline actions: scenarios/README.md "timeline"). */
+export interface HalfAdmin {
+  /** The half's `embedded.<platform>` configuration changed (schema-valid, as written): used from the next request on. */
+  reconfigure(config: unknown): void;
+  /** Deletes these devices' records (an admin deleting devices in the console); returns how many records went. */
+  deleteDevices(devices: readonly AdminDevice[]): number;
+  /** A credential the half models expires now; returns what happened, or undefined when the half has none of that kind. */
+  expire?(what: string): string | undefined;
+  /** A credential the half models is revoked; returns what happened, or undefined when the half has none of that kind. */
+  revoke?(what: string): string | undefined;
+}
+
+/** Replaces `target`'s own properties with `next`'s (components holding `target` see the new values). */
+export function replaceConfig<T extends object>(target: T, next: T): void {
+  for (const k of Object.keys(target)) if (!(k in next)) delete (target as Record<string, unknown>)[k];
+  Object.assign(target, next);
 }
 
 export type HalfFactory = (ctx: HalfContext) => Promise<ServerHalf>;

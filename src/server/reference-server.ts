@@ -52,9 +52,14 @@ const notFound = (path: string): HttpResponse => ({
 export class ReferenceServer {
   private http?: BoundServer;
   private https?: BoundServer;
+  /** The HTTPS listener's identity, kept so a restart serves the same certificate. */
+  private tls?: { certPem: string; keyPem: string; caPem: string[] };
+  /** Answers given before routing (endpoints taken down by the timeline); undefined lets the request through. */
+  intercept?: (req: Parameters<HttpHandler>[0], path: string) => HttpResponse | undefined;
 
   private constructor(
-    readonly scep: ScepCaServer,
+    /** The SCEP CA (replaced, same CA identity, when the server loses its state). */
+    public scep: ScepCaServer,
     readonly halves: ServerHalf[],
     readonly policy: PolicyEngine,
     private readonly options: ReferenceServerOptions,
@@ -74,16 +79,41 @@ export class ReferenceServer {
         ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, now(), "rogue CA nobody trusts")
         : undefined;
     const scep = new ScepCaServer(id, config, crypto, now, rogue);
-    const halves: ServerHalf[] = [];
-    const policy = new PolicyEngine(options.policy ?? {}, now);
-    const server = new ReferenceServer(scep, halves, policy, options, crypto);
+    const server = new ReferenceServer(scep, [], new PolicyEngine(options.policy ?? {}, now), options, crypto);
+    server.rogue = rogue;
+    await server.mountHalves(options.platforms ?? {});
+    return server;
+  }
+
+  private rogue?: ReturnType<typeof createCaIdentity>;
+
+  private async mountHalves(platforms: NonNullable<ReferenceServerOptions["platforms"]>): Promise<void> {
+    const now = this.options.now ?? Date.now;
     for (const [name, factory] of Object.entries(HALVES)) {
       if (!factory) continue;
-      halves.push(
-        await factory({ crypto, now, scep, policy, urls: () => server.urls, config: options.platforms?.[name as keyof typeof HALVES] }),
-      );
+      this.halves.push(await factory({ crypto: this.crypto, now, scep: this.scep, policy: this.policy, urls: () => this.urls, config: platforms[name as keyof typeof HALVES] }));
     }
-    return server;
+  }
+
+  /**
+   * Restarts: both listeners close (connections refused), and after `downForMs` (on `sleep`) listen
+   * again on the same ports with the same certificate. `loseState` also drops everything the server
+   * held (device records, issued-certificate records, queues); the CA identity stays, as a server's
+   * CA key outlives its database. `platforms` is the halves' configuration to start them with.
+   */
+  async restart(o: { downForMs: number; loseState: boolean; sleep: (ms: number) => Promise<void>; platforms?: ReferenceServerOptions["platforms"] }): Promise<void> {
+    const ports = { http: this.http?.port, https: this.https?.port };
+    await Promise.all([this.http?.close(), this.https?.close()]);
+    this.http = undefined;
+    this.https = undefined;
+    if (o.loseState) {
+      await Promise.all(this.halves.map((h) => h.close?.()));
+      this.halves.length = 0;
+      this.scep = new ScepCaServer(this.scep.id, this.scep.config, this.crypto, this.options.now ?? Date.now, this.rogue);
+      await this.mountHalves(o.platforms ?? this.options.platforms ?? {});
+    }
+    if (o.downForMs > 0) await o.sleep(o.downForMs);
+    await this.listen(ports);
   }
 
   /** Creates and binds both listeners. */
@@ -95,6 +125,8 @@ export class ReferenceServer {
 
   readonly handler: HttpHandler = async (req) => {
     const path = new URL(req.url, "http://localhost").pathname;
+    const intercepted = this.intercept?.(req, path);
+    if (intercepted) return intercepted;
     if (SCEP_PATHS.includes(path)) return this.scep.handle(req);
     if (path === "/policy/api/records" && req.method === "GET") {
       // Read-only: what the tenant rules decided (enrollments, joins, terms, refusals).
@@ -110,9 +142,15 @@ export class ReferenceServer {
     return toPem(this.scep.id.ca.der);
   }
 
-  async listen(): Promise<this> {
+  async listen(ports: { http?: number; https?: number } = {}): Promise<this> {
     const host = this.options.host ?? "127.0.0.1";
-    this.http = await bindHandler(this.handler, { host, port: this.options.port });
+    this.http = await bindHandler(this.handler, { host, port: ports.http ?? this.options.port });
+    this.tls ??= await this.serverIdentity(host);
+    this.https = await bindHandler(this.handler, { host, port: ports.https ?? this.options.httpsPort, tls: this.tls });
+    return this;
+  }
+
+  private async serverIdentity(host: string): Promise<{ certPem: string; keyPem: string; caPem: string[] }> {
     const tlsKey = await this.crypto.generateKey("ec-p256");
     const ipLike = /^\d+\.\d+\.\d+\.\d+$/.test(host);
     const cert = issueServerCertificate(
@@ -123,12 +161,7 @@ export class ReferenceServer {
       (this.options.now ?? Date.now)(),
       this.crypto,
     );
-    this.https = await bindHandler(this.handler, {
-      host,
-      port: this.options.httpsPort,
-      tls: { certPem: toPem(cert.der) + this.caPem, keyPem: this.crypto.privateKeyPem(tlsKey), caPem: [this.caPem] },
-    });
-    return this;
+    return { certPem: toPem(cert.der) + this.caPem, keyPem: this.crypto.privateKeyPem(tlsKey), caPem: [this.caPem] };
   }
 
   get urls(): ServerUrls {

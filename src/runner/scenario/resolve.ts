@@ -18,6 +18,7 @@ import type {
   Scenario,
   ScepOptions,
 } from "./types.js";
+import { resolveTimeline } from "../timeline/check.js";
 
 /** Defaults, exported so documentation and tests can refer to them. */
 export const DEFAULTS = {
@@ -130,6 +131,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     ...(s.load ? { load: s.load } : {}),
     limits,
     expect,
+    timeline: resolveTimeline(s.timeline),
   };
   const faults = resolveFaults(s);
   if (faults.length) resolved.faults = faults;

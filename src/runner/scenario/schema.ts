@@ -20,6 +20,7 @@ import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
 import { faultList } from "./faults-schema.js";
 import type { Json } from "./json.js";
+import { timelineSchema } from "../timeline/schema.js";
 
 export type { Json };
 
@@ -401,5 +402,6 @@ export const scenarioSchema: { [key: string]: Json } = {
     limits,
     expect,
     faults: faultList,
+    timeline: timelineSchema,
   },
 };

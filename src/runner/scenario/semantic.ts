@@ -8,7 +8,8 @@ import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
-import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES } from "./schema.js";
+import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES, scenarioSchema, type Json } from "./schema.js";
+import { timelineIssues } from "../timeline/check.js";
 import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
@@ -239,5 +240,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkStepCounts(s, ctx, out);
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
+  const props = scenarioSchema.properties as { [k: string]: Json };
+  out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));
   return out;
 }

@@ -8,6 +8,7 @@ import type { ScepServerFault } from "../../wire/scep/faults.js";
 import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
 import type { Platform } from "../../device/catalog.js";
 import type { DeviceState } from "../../device/state.js";
+import type { TimelineEntry, TimelineSpec } from "../timeline/types.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
 /** SCEP failInfo name (RFC 8894). */
@@ -158,6 +159,8 @@ export interface Scenario {
   expect?: Expectations;
   /** Faults injected under every device's ports (scenarios/README.md "Faults"). */
   faults?: FaultSpec[];
+  /** Actions during the run (runner/timeline). */
+  timeline?: TimelineSpec[];
 }
 
 // ---------------------------------------------------------------- resolved
@@ -280,6 +283,8 @@ export interface ResolvedScenario {
   faults?: ResolvedFault[];
   /** Loader warnings ("file:line:column: message"): things that are legal but cannot be what was meant. */
   warnings?: string[];
+  /** Actions during the run, in file order ([] when none). */
+  timeline: TimelineEntry[];
 }
 
 /** What the loader needs to know about the rest of the program. */

@@ -19,8 +19,9 @@ import { buildNfcPayload, buildQrPayload } from "../../wire/android/build.js";
 import { CLOUDDPC, EXTRA_PREFIX } from "../../wire/android/extras.js";
 import type { Bundle } from "../../wire/android/payload.js";
 import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
-import type { HalfContext, HalfFactory, ServerHalf } from "../half.js";
+import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
+import { androidAdmin } from "./admin.js";
 import { inRange, resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
@@ -49,6 +50,7 @@ export class AndroidHalf implements ServerHalf {
   private readonly profileApks = new Map<string, Uint8Array>();
   private readonly stalled = new Set<(r: HttpResponse) => void>();
   private closed = false;
+  admin?: HalfAdmin;
 
   constructor(
     private readonly ctx: HalfContext,
@@ -315,4 +317,8 @@ export class AndroidHalf implements ServerHalf {
   }
 }
 
-export const androidHalf: HalfFactory | undefined = async (ctx) => new AndroidHalf(ctx, resolveConfig(ctx.config));
+export const androidHalf: HalfFactory | undefined = async (ctx) => {
+  const half = new AndroidHalf(ctx, resolveConfig(ctx.config));
+  half.admin = androidAdmin(half);
+  return half;
+};

@@ -71,6 +71,21 @@ export class TokenStore {
     return false;
   }
 
+  /** Revokes every token (an admin revoking enrollment tokens); returns how many were valid. */
+  revokeAll(): number {
+    let n = 0;
+    for (const t of this.byValue.values()) if (!t.revoked) (t.revoked = true, n++);
+    return n;
+  }
+
+  /** Every token expires now; returns how many had not expired yet. */
+  expireAll(): number {
+    const now = this.now();
+    let n = 0;
+    for (const t of this.byValue.values()) if (t.expiresAt === undefined || t.expiresAt > now) (t.expiresAt = now, n++);
+    return n;
+  }
+
   /** Checks and consumes a token for a device asking for a management mode. */
   redeem(value: string, managementMode: string, ownership: string): { ok: true; token: StoredToken } | { ok: false; reason: RedeemError; message: string } {
     const t = this.byValue.get(value);

@@ -112,6 +112,14 @@ export class ApnsProviderCertificate {
     return !!c && now >= c.notBefore && now <= c.notAfter;
   }
 
+  /** The certificate expires now (re-issued with notAfter = now, same topic and Apple ID). */
+  expireNow(now = this.ctx.now()): PushCertificate | undefined {
+    const c = this.current;
+    if (!c) return undefined;
+    this.current = this.issue(c.appleId, c.topic, Math.min(c.notBefore, now - 60_000), now - 1);
+    return this.current;
+  }
+
   /**
    * Renews: the same Apple ID within the grace keeps the topic; another Apple ID, or the same one
    * past the grace (a new certificate has to be created), gets another topic.

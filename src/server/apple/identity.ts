@@ -10,7 +10,7 @@ export type TlsRequest = HttpRequest & { tls?: { peerCertificateDer?: Uint8Array
 
 /** Device identity from mTLS or Mdm-Signature, issued by the foundation CA. */
 export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | HttpResponse {
-  let cert: Certificate | "unreadable" | "not-issued" | undefined;
+  let cert: Certificate | "unreadable" | "not-issued" | "revoked" | undefined;
   const sig = req.headers?.["mdm-signature"];
   if (sig) {
     const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), core.ctx.crypto);
@@ -22,6 +22,7 @@ export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | 
   if (cert === "unreadable") return core.reject("mdm.client-cert", text(401, "unreadable client certificate"));
   if (!cert) return core.reject("mdm.no-identity", text(401, "no device identity (neither a TLS client certificate nor Mdm-Signature)"));
   if (cert === "not-issued") return core.reject("mdm.unknown-identity", text(401, "device identity is not issued by this server's CA"));
+  if (cert === "revoked") return core.reject("mdm.identity-revoked", text(401, "device identity certificate is revoked"));
   const now = core.ctx.now();
   if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) return core.reject("mdm.identity-expired", text(401, `device identity certificate is not valid now (notAfter ${cert.notAfter.toISOString()})`));
   return cert;

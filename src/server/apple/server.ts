@@ -22,6 +22,7 @@ import { toPem, hex } from "../../wire/x509/certificate.js";
 import type { HalfContext, ServerHalf } from "../half.js";
 import { pushRegistry } from "../../ports/push.js";
 import { MockApns } from "./apns.js";
+import { appleAdmin } from "./admin.js";
 import { AppleFieldPolicies } from "./field-policies.js";
 import { AppleFieldServices } from "./field-services.js";
 import { AccountAuthority } from "./oauth2.js";
@@ -180,6 +181,7 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       server.services.close();
       await server.apns?.close();
     },
+    admin: appleAdmin(server),
     apple: server,
   } as ServerHalf & { apple: AppleServer };
 }

@@ -80,15 +80,32 @@ export class ScepCaServer {
    * certificate (parse + signature; see issued-by-cache.ts). Validity and "on record" checks stay
    * with the caller.
    */
-  checkIssued(der: Uint8Array, what = "client certificate"): Certificate | "unreadable" | "not-issued" {
+  checkIssued(der: Uint8Array, what = "client certificate"): Certificate | "unreadable" | "not-issued" | "revoked" {
     this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
-    return this.issuedCache.check(der, what);
+    const cert = this.issuedCache.check(der, what);
+    return typeof cert !== "string" && this.revoked.has(cert.serialHex) ? "revoked" : cert;
   }
 
   /** {@link checkIssued} for a certificate already parsed (e.g. an Mdm-Signature signer). */
-  checkIssuedParsed(cert: Certificate): Certificate | "not-issued" {
+  checkIssuedParsed(cert: Certificate): Certificate | "not-issued" | "revoked" {
     this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
-    return this.issuedCache.checkParsed(cert);
+    const out = this.issuedCache.checkParsed(cert);
+    return typeof out !== "string" && this.revoked.has(out.serialHex) ? "revoked" : out;
+  }
+
+  /** Serials (hex, as Certificate.serialHex) the CA has revoked: every half refuses them as a client identity. */
+  private readonly revoked = new Set<string>();
+
+  /** Revokes issued certificates by serial (an admin revoking a device's certificate); returns how many were new. */
+  revoke(serialsHex: readonly string[]): number {
+    let n = 0;
+    for (const s of serialsHex) if (!this.revoked.has(s)) (this.revoked.add(s), n++);
+    return n;
+  }
+
+  /** Serials revoked so far. */
+  get revokedSerials(): string[] {
+    return [...this.revoked];
   }
 
   private get caps() {

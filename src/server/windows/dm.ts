@@ -42,6 +42,8 @@ export class DmEndpoint {
     const cert = this.ctx.scep.checkIssued(der);
     if (cert === "unreadable") return "unparsable client certificate";
     if (cert === "not-issued") return "client certificate not issued by the reference CA";
+    // IIS with client-certificate revocation checking answers 403.13 "Client certificate revoked".
+    if (cert === "revoked") return "client certificate revoked";
     const cn = /CN=([0-9A-F]{32})/i.exec(cert.subject)?.[1]?.toUpperCase();
     const rec = cn ? this.state.devices.get(cn) : undefined;
     if (!rec || rec.serialHex !== cert.serialHex) return "client certificate not on record";

@@ -71,6 +71,7 @@ export class EnrollmentEndpoints {
       try {
         const peer = this.ctx.scep.checkIssued(der);
         if (peer === "unreadable") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate unparsable" });
+        if (peer === "revoked") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate revoked" });
         if (peer === "not-issued" || peer.notAfter.getTime() < this.ctx.now()) {
           return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not issued by a trusted CA" });
         }
@@ -322,6 +323,7 @@ export class EnrollmentEndpoints {
       const peer = this.ctx.scep.checkIssued(der);
       if (peer === "unreadable") return fault({ relatesTo, code: "Sender", subcode: "s:MessageFormat", reason: "client certificate: not a readable certificate" });
       if (peer === "not-issued") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate not on record" });
+      if (peer === "revoked") return fault({ relatesTo, subcode: "s:Authentication", reason: "client certificate revoked" });
       const cn = /CN=([0-9A-F]{32})/i.exec(peer.subject)?.[1]?.toUpperCase() ?? "";
       const rec = this.state.devices.get(cn);
       if (!rec || rec.serialHex !== peer.serialHex || rec.unenrolled) {

@@ -18,6 +18,7 @@
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfFactory } from "../half.js";
+import { windowsAdmin } from "./admin.js";
 import { windowsServerConfig } from "./config.js";
 import { DmEndpoint } from "./dm.js";
 import { EnrollmentEndpoints } from "./enrollment.js";
@@ -188,6 +189,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   };
   return {
     name: "windows",
+    admin: windowsAdmin(cfg, state),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],
     handler,
     describe: () => [

@@ -70,6 +70,7 @@ describe("parseScenario: valid files", () => {
       arrival: { kind: "concurrency", concurrency: 10 },
       limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576 },
       expect: { successRatio: 1, latency: {}, failures: [], steps: {} },
+      timeline: [],
     });
   });
 

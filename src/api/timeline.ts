@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/** Builds a run's timeline engine (runner/timeline) over its devices and, when embedded, its server. */
+import type { Catalog } from "../device/catalog.js";
+import type { Clock, EntropySource, Logger, TranscriptSink } from "../ports/index.js";
+import { identityOf } from "../runner/fleet.js";
+import type { ResolvedScenario } from "../runner/scenario/types.js";
+import { TimelineEngine, type TimelineDevice } from "../runner/timeline/engine.js";
+import { SkippableClock } from "../runner/timeline/skip-clock.js";
+import type { ReferenceServer } from "../server/reference-server.js";
+import { referenceServerTimeline } from "../server/timeline-admin.js";
+
+/** The run's clock: skippable when the timeline skips time (HTTP deadlines keep the base clock). */
+export function timelineClock(s: ResolvedScenario, clock: Clock): Clock {
+  return (s.timeline ?? []).some((e) => e.action.kind === "skip") ? new SkippableClock(clock) : clock;
+}
+
+export function createTimeline(
+  s: ResolvedScenario,
+  catalog: Catalog,
+  env: { clock: Clock; entropy: EntropySource; log: Logger },
+  server: ReferenceServer | undefined,
+  transcriptFor: (device: string) => TranscriptSink,
+): TimelineEngine | undefined {
+  const entries = s.timeline ?? [];
+  if (entries.length === 0) return undefined;
+  const devices: TimelineDevice[] = [];
+  const modelOf = new Map<number, string>();
+  for (const g of s.groups) {
+    const platform = catalog.get(g.model).platform;
+    for (let k = 0; k < g.count; k++) {
+      devices.push({ index: g.firstIndex + k, id: `${g.model}#${g.firstIndex + k}`, group: g.name, platform });
+      modelOf.set(g.firstIndex + k, g.model);
+    }
+  }
+  return new TimelineEngine({
+    entries,
+    clock: env.clock,
+    devices,
+    identity: (i) => {
+      const { identity } = identityOf(catalog, env, modelOf.get(i)!, i);
+      return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei };
+    },
+    transcriptFor,
+    ...(server && s.server.kind === "embedded" ? { server: referenceServerTimeline(server, s.server.platforms, env.clock) } : {}),
+    onError: (e, err) => env.log.warn({ timeline: e.index, err: err instanceof Error ? err.message : String(err) }, "timeline action failed"),
+  });
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Checks of `timeline:` the schema cannot express: one action and one trigger per entry, targets
+ * that exist, times within the run, `set` paths that name real settings (with did-you-mean) and
+ * leave the embedded configuration schema-valid, and no server action against a URL server.
+ * Also turns entries into {@link TimelineEntry} values.
+ */
+import { Ajv, type ValidateFunction } from "ajv";
+import { formatPath, type PathSegment } from "../scenario/locate.js";
+import { describeExpected, describeValue, type Issue } from "../scenario/messages.js";
+import type { Json } from "../scenario/schema.js";
+import { didYouMean, listNames } from "../scenario/suggest.js";
+import type { Scenario, ScenarioContext } from "../scenario/types.js";
+import { durationMs, formatMs } from "./duration.js";
+import { ACTION_KEYS, isServerAction, isTargeted, type TimelineAction, type TimelineEntry, type TimelineEvent, type TimelineSpec } from "./types.js";
+
+const issue = (path: PathSegment[], message: string, expected: string, anchor: "value" | "key" = "value"): Issue => ({ path, anchor, message, expected, rank: 1 });
+
+/** The entry's action (exactly one action key is checked before this is called). */
+function actionOf(e: TimelineSpec): TimelineAction {
+  const key = ACTION_KEYS.find((k) => e[k] !== undefined)!;
+  switch (key) {
+    case "set":
+      return { kind: "set", values: Object.entries(e.set!).map(([p, value]) => ({ path: p.split("."), value })) };
+    case "deleteRecords":
+      return { kind: "deleteRecords" };
+    case "revoke":
+      return { kind: "revoke", what: e.revoke! };
+    case "expire":
+      return { kind: "expire", what: e.expire! };
+    case "restartServer":
+      return { kind: "restartServer", loseState: e.restartServer!.loseState ?? false, downForMs: durationMs(e.restartServer!.downFor ?? 0) };
+    case "endpointDown": {
+      const d = e.endpointDown!;
+      return { kind: "endpointDown", path: d.path, answer: d.answer ?? 503, ...(d.for !== undefined ? { forMs: durationMs(d.for) } : {}), ...(d.retryAfter !== undefined ? { retryAfter: d.retryAfter } : {}) };
+    }
+    case "endpointUp":
+      return { kind: "endpointUp", path: e.endpointUp!.path };
+    case "offline": {
+      const o = e.offline!;
+      return { kind: "offline", detail: o.as ?? "dns.timeout", ...(o.for !== undefined ? { forMs: durationMs(o.for) } : {}), ...(o.step ? { step: o.step } : {}) };
+    }
+    case "online":
+      return { kind: "online" };
+    case "idle":
+      return { kind: "idle", forMs: durationMs(e.idle!.for), ...(e.idle!.step ? { step: e.idle!.step } : {}) };
+    case "abandon":
+      return { kind: "abandon", ...(e.abandon!.step ? { step: e.abandon!.step } : {}) };
+    case "tryAgain":
+      return { kind: "tryAgain", waitMs: durationMs(e.tryAgain!.wait ?? 0), times: e.tryAgain!.times ?? 1 };
+    case "skip":
+      return { kind: "skip", ms: durationMs(e.skip!) };
+  }
+}
+
+function eventOf(a: NonNullable<TimelineSpec["after"]>): TimelineEvent {
+  if (a.step !== undefined) return { kind: "step", step: a.step, ok: a.failed === undefined, n: a.failed ?? a.succeeded ?? 1 };
+  if (a.enrolled !== undefined) return { kind: "enrolled", n: a.enrolled };
+  return { kind: "outcome", code: a.outcome!, n: a.count ?? 1 };
+}
+
+/** Schema-valid, semantically checked entries → runner entries. */
+export function resolveTimeline(specs: readonly TimelineSpec[] | undefined): TimelineEntry[] {
+  return (specs ?? []).map((e, index) => {
+    const target = e.group !== undefined || e.devices !== undefined || e.count !== undefined || e.platform !== undefined ? { ...(e.group !== undefined ? { group: e.group } : {}), ...(e.devices ? { devices: e.devices } : {}), ...(e.count !== undefined ? { count: e.count } : {}), ...(e.platform ? { platform: e.platform } : {}) } : undefined;
+    return {
+      index,
+      when: e.after ? { kind: "after" as const, event: eventOf(e.after), waitMs: durationMs(e.after.wait ?? 0) } : { kind: "at" as const, ms: durationMs(e.at ?? 0) },
+      ...(target ? { target } : {}),
+      action: actionOf(e),
+      ...(e.note !== undefined ? { note: e.note } : {}),
+    };
+  });
+}
+
+// ------------------------------------------------------------------------------ set paths
+
+type Node = { [key: string]: Json };
+
+/** Walks the embedded schema along `path`; undefined when it names a setting, else the issue text. */
+function pathProblem(embeddedSchema: Node, path: string[]): { at: number; message: string; expected: string } | undefined {
+  let node: Node | undefined = embeddedSchema;
+  for (let i = 1; i < path.length; i++) {
+    const seg = path[i]!;
+    const props = node?.properties as Node | undefined;
+    if (props && seg in props) {
+      node = props[seg] as Node;
+      continue;
+    }
+    if (node?.items && /^[0-9]+$/.test(seg)) {
+      node = node.items as Node;
+      continue;
+    }
+    if (node?.additionalProperties && typeof node.additionalProperties === "object") {
+      node = node.additionalProperties as Node;
+      continue;
+    }
+    const keys = props ? Object.keys(props) : [];
+    const where = path.slice(0, i).join(".");
+    if (!keys.length) return { at: i, message: `${where} has no setting "${seg}" (it is a ${describeExpected(node ?? {})})`, expected: `a path ending at ${where}` };
+    return { at: i, message: `unknown setting "${seg}" in ${where}; expected one of ${listNames(keys)}${didYouMean(seg, keys)}`, expected: `one of ${keys.join(", ")}` };
+  }
+  return undefined;
+}
+
+function setIn(root: Record<string, unknown>, path: string[], value: unknown): void {
+  let o = root;
+  for (const seg of path.slice(0, -1)) {
+    const next = o[seg];
+    o = (o[seg] = next && typeof next === "object" ? (Array.isArray(next) ? [...next] : { ...(next as object) }) : {}) as Record<string, unknown>;
+  }
+  o[path[path.length - 1]!] = value;
+}
+
+let embeddedValidator: { schema: Node; check: ValidateFunction } | undefined;
+function embeddedCheck(schema: Node): ValidateFunction {
+  if (embeddedValidator?.schema !== schema) {
+    const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+    embeddedValidator = { schema, check: ajv.compile(schema) };
+  }
+  return embeddedValidator.check;
+}
+
+// ------------------------------------------------------------------------------ checks
+
+/** Problems of `s.timeline`; `embeddedSchema` is the schema of `embedded` (for `set`). */
+export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx: ScenarioContext, embeddedSchema: Node, total: number, stepProblem: (step: string) => string | undefined): Issue[] {
+  const out: Issue[] = [];
+  const list = s.timeline ?? [];
+  const url = s.server !== undefined && s.server !== "embedded";
+  const durationS = s.limits?.durationSeconds ?? 600;
+  const groups = s.groups.map((g) => g.name);
+  let embedded: Record<string, unknown> = JSON.parse(JSON.stringify(s.embedded ?? {})) as Record<string, unknown>;
+  list.forEach((e, i) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ["timeline", i, ...rest];
+    const actions = ACTION_KEYS.filter((k) => e[k] !== undefined);
+    if (actions.length !== 1) {
+      const message = actions.length === 0 ? `${formatPath(at())} has no action; give exactly one of ${ACTION_KEYS.join(", ")}` : `${formatPath(at())} gives ${actions.length} actions (${actions.join(", ")}); give exactly one per entry`;
+      out.push(issue(actions.length ? at(actions[1]!) : at(), message, `exactly one of ${ACTION_KEYS.join(", ")}`, actions.length ? "key" : "value"));
+      return;
+    }
+    if ((e.at === undefined) === (e.after === undefined)) {
+      const message = e.at === undefined ? `${formatPath(at())} says neither when (at) nor after what (after) it happens` : `${formatPath(at())} gives both at and after; give one`;
+      out.push(issue(e.at === undefined ? at() : at("after"), message, "exactly one of at or after", e.at === undefined ? "value" : "key"));
+    }
+    if (e.at !== undefined && durationMs(e.at) > durationS * 1000) {
+      const message = `${formatPath(at("at"))} is ${formatMs(durationMs(e.at))} into the run, after the run's duration (limits.durationSeconds = ${durationS}); it would never fire`;
+      out.push(issue(at("at"), message, `at most ${durationS}s`));
+    }
+    if (e.after) checkAfter(e.after, at("after"), stepProblem, out);
+    const action = actionOf(e);
+    const key = actions[0]!;
+    if (url && isServerAction(action)) {
+      const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
+      out.push(issue(at(key), message, "a device action (offline, online, idle, abandon, tryAgain, skip, endpointDown answer refuse)", "key"));
+    }
+    const targeted = e.group !== undefined || e.devices !== undefined || e.count !== undefined || e.platform !== undefined;
+    if (targeted && !isTargeted(action)) {
+      const k = (["group", "devices", "count", "platform"] as const).find((x) => e[x] !== undefined)!;
+      out.push(issue(at(k), `${formatPath(at(k))} does not apply: ${key}${key === "revoke" || key === "endpointDown" ? ` ${describeValue(key === "revoke" ? e.revoke : e.endpointDown?.answer ?? 503)}` : ""} acts on the whole server or run, not on devices`, "no device target", "key"));
+    }
+    if (e.group !== undefined && !groups.includes(e.group)) {
+      out.push(issue(at("group"), `unknown group "${e.group}"; groups: ${listNames(groups)}${didYouMean(e.group, groups)}`, "a group name of this scenario"));
+    }
+    e.devices?.forEach((d, k) => {
+      if (d >= total) out.push(issue(at("devices", k), `${formatPath(at("devices", k))} is device ${d}, but the run has ${total} device(s) (indices 0–${total - 1})`, `an index below ${total}`));
+      else if (e.group !== undefined) {
+        const g = s.groups.findIndex((x) => x.name === e.group);
+        const first = s.groups.slice(0, g).reduce((n, x) => n + x.count, 0);
+        if (g >= 0 && (d < first || d >= first + s.groups[g]!.count)) out.push(issue(at("devices", k), `${formatPath(at("devices", k))} is device ${d}, which is not in group "${e.group}" (indices ${first}–${first + s.groups[g]!.count - 1})`, `an index of group ${e.group}`));
+      }
+    });
+    if (action.kind === "set") {
+      for (const [p, value] of Object.entries(e.set!)) {
+        const path = p.split(".");
+        const problem = pathProblem(embeddedSchema, path);
+        if (problem) {
+          out.push(issue(at("set", p), `${formatPath(at("set"))}: "${p}" ${problem.message}`, problem.expected, "key"));
+          continue;
+        }
+        const next = JSON.parse(JSON.stringify(embedded)) as Record<string, unknown>;
+        setIn(next, path.slice(1), value);
+        const check = embeddedCheck(embeddedSchema);
+        if (!check(next)) {
+          const err = check.errors![0]!;
+          out.push(issue(at("set", p), `${formatPath(at("set", p))} leaves the embedded configuration invalid: embedded${err.instancePath.replace(/\//g, ".")} ${err.message ?? "is invalid"} (got ${describeValue(value)})`, "a value the embedded configuration accepts"));
+          continue;
+        }
+        embedded = next;
+      }
+    }
+  });
+  return out;
+}
+
+function checkAfter(a: NonNullable<TimelineSpec["after"]>, at: PathSegment[], stepProblem: (step: string) => string | undefined, out: Issue[]): void {
+  const kinds = (["step", "enrolled", "outcome"] as const).filter((k) => a[k] !== undefined);
+  if (kinds.length !== 1) {
+    out.push(issue(at, `${formatPath(at)} must name exactly one event: step, enrolled or outcome${kinds.length ? ` (got ${kinds.join(", ")})` : ""}`, "exactly one of step, enrolled, outcome"));
+    return;
+  }
+  if ((a.succeeded !== undefined || a.failed !== undefined) && kinds[0] !== "step") out.push(issue(at, `${formatPath(at)}: succeeded/failed count samples of a step; give step too`, "step with succeeded or failed"));
+  if (a.succeeded !== undefined && a.failed !== undefined) out.push(issue([...at, "failed"], `${formatPath(at)} gives both succeeded and failed; give one`, "one of succeeded or failed", "key"));
+  if (a.count !== undefined && kinds[0] !== "outcome") out.push(issue([...at, "count"], `${formatPath([...at, "count"])} counts devices with an outcome; give outcome too`, "outcome with count", "key"));
+  const known = a.step !== undefined ? stepProblem(a.step) : undefined;
+  if (known) out.push(issue([...at, "step"], `unknown step "${a.step}" in ${formatPath(at)}; ${known}`, "a step name"));
+}

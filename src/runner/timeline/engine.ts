@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Runs a scenario's timeline: fires each entry at its time on the scenario clock or after its event,
+ * keeps the device-side state the actions create (offline windows, endpoints refused, what the user
+ * does at a step, Try Again) and hands server actions to the embedded server. Every fired action is
+ * recorded: a transcript note for each device it targets and a run-level list for the report.
+ */
+import { SimError } from "../../errors/index.js";
+import type { Clock, Timer } from "../../ports/clock.js";
+import type { TranscriptSink } from "../../ports/transcript.js";
+import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
+import type { NetworkBlock } from "./device-net.js";
+import { formatMs } from "./duration.js";
+import { globRegExp } from "./glob.js";
+import type { SkippableClock } from "./skip-clock.js";
+import { isServerAction, type FiredAction, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
+
+/** The user gave up at a step (timeline `abandon`): the device ends not enrolled. */
+export class UserAbandonedError extends SimError {
+  readonly blame = "scenario" as const;
+  constructor(message: string) {
+    super("user.abandoned", message);
+  }
+}
+
+/** One device of the run, as targets select it. */
+export interface TimelineDevice {
+  index: number;
+  id: string;
+  group: string;
+  platform: string;
+}
+
+/** A device a server action names: its identity fields and the certificates it holds (serial hex). */
+export interface DeviceRef {
+  index: number;
+  id: string;
+  identity?: { serialNumber?: string; udid?: string; imei?: string; [k: string]: unknown };
+  certificateSerials: string[];
+}
+
+/** What the embedded server does for the timeline (implemented by the reference server). */
+export interface TimelineServer {
+  /** Performs a server action; returns what happened, in words. */
+  apply(action: TimelineAction, devices: DeviceRef[] | undefined): Promise<string>;
+}
+
+export interface TimelineOptions {
+  entries: readonly TimelineEntry[];
+  clock: Clock;
+  /** Every device of the run (all shards' devices when sharded: targets are run-wide). */
+  devices: readonly TimelineDevice[];
+  /** Identity fields of a device (for server actions that name devices). */
+  identity?: (index: number) => DeviceRef["identity"];
+  transcriptFor: (device: string) => TranscriptSink;
+  server?: TimelineServer;
+  onError?: (entry: TimelineEntry, err: unknown) => void;
+}
+
+interface Window {
+  seq: number;
+  entry: number;
+  targets: Set<number> | "all";
+  until?: number;
+  detail: NetworkBlock["detail"];
+  /** endpoint windows: the path glob. */
+  path?: RegExp;
+  pathText?: string;
+}
+
+interface GateRule {
+  entry: number;
+  action: Extract<TimelineAction, { kind: "idle" | "abandon" | "offline" }>;
+  targets: Set<number> | "all";
+  step?: RegExp;
+  consumed: Set<number>;
+}
+
+const describeEvent = (e: TimelineEvent): string =>
+  e.kind === "step" ? `${e.step} ${e.ok ? "succeeded" : "failed"} ${e.n}×` : e.kind === "enrolled" ? `${e.n} device(s) enrolled` : `${e.n} device(s) ended with ${e.code}`;
+
+export class TimelineEngine implements RunObserver {
+  private readonly clock: Clock;
+  private start = 0;
+  private signal?: AbortSignal;
+  private seq = 0;
+  private readonly timers: Timer[] = [];
+  private readonly fired = new Set<number>();
+  /** Entries whose action has been applied (fired may reserve an after: entry during its wait). */
+  private readonly applied = new Set<number>();
+  private readonly log: FiredAction[] = [];
+  private readonly offline: Window[] = [];
+  private readonly online: { seq: number; targets: Set<number> | "all" }[] = [];
+  private readonly endpoints: Window[] = [];
+  private readonly endpointsUp: { seq: number; path: string }[] = [];
+  private readonly gates: GateRule[] = [];
+  private readonly tryAgain: { entry: number; targets: Set<number> | "all"; waitMs: number; times: number; used: Map<number, number> }[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly counts = new Map<string, number>();
+  private readonly certificates = new Map<number, string[]>();
+  private readonly byId = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly o: TimelineOptions) {
+    this.clock = o.clock;
+    for (const d of o.devices) this.byId.set(d.id, d.index);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Arms the `at:` entries; `signal` is the run's deadline. */
+  begin(signal?: AbortSignal): void {
+    this.start = this.clock.now();
+    this.signal = signal;
+    for (const e of this.o.entries) if (e.when.kind === "at") this.timers.push(this.clock.setTimer(e.when.ms, () => void this.fire(e)));
+  }
+
+  /** Cancels what has not fired; releases devices waiting for a Try Again. */
+  end(): void {
+    this.stopped = true;
+    for (const t of this.timers) t.cancel();
+    for (const w of this.waiters) w();
+    this.waiters.clear();
+  }
+
+  /** Fired actions, then the entries that never fired, for the run report. */
+  report(): FiredAction[] {
+    const notFired = this.o.entries
+      .filter((e) => !this.fired.has(e.index))
+      .map((e) => ({ entry: e.index, action: actionKey(e.action), atMs: -1, at: "", trigger: this.trigger(e), result: "not fired: the run ended first", ...(e.note ? { note: e.note } : {}) }));
+    return [...this.log, ...notFired];
+  }
+
+  // ------------------------------------------------------------------ events (after:)
+
+  onStep(s: StepSample): void {
+    this.count(`step:${s.step}:${s.ok}`);
+  }
+
+  onDeviceEnd(r: DeviceResult): void {
+    if (r.ok) this.count("enrolled");
+    else if (r.failure) this.count(`outcome:${r.failure.code}`);
+  }
+
+  /** A flow's result (success codes come only from here; failures are counted at onDeviceEnd). */
+  onFlowResult(device: string, r: { ok: boolean; code: string; keychain?: { identities: { certificate: { serialHex: string } }[] } }): void {
+    const index = this.byId.get(device);
+    if (r.ok) {
+      this.count(`outcome:${r.code}`);
+      if (index !== undefined && r.keychain) this.certificates.set(index, r.keychain.identities.map((i) => i.certificate.serialHex));
+    }
+  }
+
+  private count(key: string): void {
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    if (this.stopped) return;
+    for (const e of this.o.entries) {
+      if (e.when.kind !== "after" || this.fired.has(e.index)) continue;
+      const ev = e.when.event;
+      const k = ev.kind === "step" ? `step:${ev.step}:${ev.ok}` : ev.kind === "enrolled" ? "enrolled" : `outcome:${ev.code}`;
+      if (k !== key || n !== ev.n) continue;
+      this.fired.add(e.index); // reserved now, fires after the wait
+      const wait = e.when.waitMs;
+      if (wait > 0) this.timers.push(this.clock.setTimer(wait, () => void this.fire(e, true)));
+      else queueMicrotask(() => void this.fire(e, true));
+    }
+  }
+
+  // ------------------------------------------------------------------ firing
+
+  private trigger(e: TimelineEntry): string {
+    return e.when.kind === "at" ? `at ${formatMs(e.when.ms)}` : `after ${describeEvent(e.when.event)}${e.when.waitMs ? ` + ${formatMs(e.when.waitMs)}` : ""}`;
+  }
+
+  /** Devices an entry targets (all of them without a target). */
+  targets(e: TimelineEntry): TimelineDevice[] {
+    const t = e.target;
+    if (!t) return [...this.o.devices];
+    let list = this.o.devices.filter((d) => (t.group === undefined || d.group === t.group) && (t.platform === undefined || d.platform === t.platform || (t.platform === "ios" && d.platform === "ipados")));
+    if (t.devices) {
+      const want = new Set(t.devices);
+      list = list.filter((d) => want.has(d.index));
+    }
+    if (t.count !== undefined) list = list.slice(0, t.count);
+    return list;
+  }
+
+  private async fire(e: TimelineEntry, reserved = false): Promise<void> {
+    if (this.stopped || (!reserved && this.fired.has(e.index))) return;
+    this.fired.add(e.index);
+    const now = this.clock.now();
+    const a = e.action;
+    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || (a.kind === "revoke" && a.what === "device-certificate");
+    const devices = targeted && a.kind !== "skip" ? this.targets(e) : undefined;
+    const set = devices && e.target ? new Set(devices.map((d) => d.index)) : "all";
+    let result: string;
+    try {
+      result = await this.apply(e, a, set, devices, now);
+      this.applied.add(e.index);
+    } catch (err) {
+      this.o.onError?.(e, err);
+      result = `failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const fired: FiredAction = {
+      entry: e.index,
+      action: actionKey(a),
+      atMs: now - this.start,
+      at: new Date(now).toISOString(),
+      trigger: this.trigger(e),
+      ...(devices ? { devices: devices.slice(0, 20).map((d) => d.id), deviceCount: devices.length } : {}),
+      result,
+      ...(e.note ? { note: e.note } : {}),
+    };
+    this.log.push(fired);
+    for (const d of devices ?? []) {
+      this.o.transcriptFor(d.id).record({ t: now, device: d.id, step: "timeline", kind: "note", data: { timeline: e.index, action: fired.action, trigger: fired.trigger, result, injected: true, ...(e.note ? { note: e.note } : {}) } });
+    }
+  }
+
+  private async apply(e: TimelineEntry, a: TimelineAction, targets: Set<number> | "all", devices: TimelineDevice[] | undefined, now: number): Promise<string> {
+    const seq = this.seq++;
+    switch (a.kind) {
+      case "skip": {
+        const c = this.clock as Partial<SkippableClock>;
+        if (typeof c.skip !== "function") return "not applied: the run's clock cannot skip";
+        c.skip(a.ms);
+        return `the scenario clock jumped ${formatMs(a.ms)} ahead`;
+      }
+      case "offline":
+        if (a.step) {
+          this.gates.push({ entry: e.index, action: a, targets, step: globRegExp(a.step), consumed: new Set() });
+          return `offline when reaching ${a.step}${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : ""}`;
+        }
+        this.offline.push({ seq, entry: e.index, targets, detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+        return `offline${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : " until online"} (requests fail: ${a.detail})`;
+      case "online":
+        this.online.push({ seq, targets });
+        return "back online";
+      case "idle":
+      case "abandon":
+        this.gates.push({ entry: e.index, action: a, targets, ...(a.step ? { step: globRegExp(a.step) } : {}), consumed: new Set() });
+        return a.kind === "idle" ? `the user idles ${formatMs(a.forMs)} at ${a.step ?? "the next step"}` : `the user abandons at ${a.step ?? "the next step"}`;
+      case "tryAgain":
+        this.tryAgain.push({ entry: e.index, targets, waitMs: a.waitMs, times: a.times, used: new Map() });
+        for (const w of [...this.waiters]) w();
+        return `the user taps Try Again after a failure (up to ${a.times}×${a.waitMs ? `, after ${formatMs(a.waitMs)}` : ""})`;
+      case "endpointDown":
+        if (a.answer === "refuse") {
+          this.endpoints.push({ seq, entry: e.index, targets, detail: "connect.refused", path: globRegExp(a.path, true), pathText: a.path, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+          return `connections to ${a.path} refused${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : ""}`;
+        }
+        return this.server(a, undefined, e, now);
+      case "endpointUp":
+        this.endpointsUp.push({ seq, path: a.path });
+        return this.o.server ? this.server(a, undefined, e, now) : `${a.path} is back`;
+      default:
+        return this.server(a, devices, e, now);
+    }
+  }
+
+  private async server(a: TimelineAction, devices: TimelineDevice[] | undefined, e: TimelineEntry, now: number): Promise<string> {
+    if (!this.o.server) return "not applied: no embedded server";
+    const refs = devices?.map((d) => ({ index: d.index, id: d.id, identity: this.o.identity?.(d.index), certificateSerials: this.certificates.get(d.index) ?? [] }));
+    const out = await this.o.server.apply(a, refs);
+    if (a.kind === "endpointDown" && a.forMs !== undefined) {
+      this.timers.push(
+        this.clock.setTimer(a.forMs, () => {
+          if (this.stopped) return;
+          void this.o.server!.apply({ kind: "endpointUp", path: a.path }, undefined).then((r) => this.log.push({ entry: e.index, action: "endpointUp", atMs: this.clock.now() - this.start, at: new Date(this.clock.now()).toISOString(), trigger: `${formatMs(a.forMs!)} after endpointDown`, result: r }));
+        }),
+      );
+    }
+    void now;
+    return out;
+  }
+
+  // ------------------------------------------------------------------ device side
+
+  private static has(t: Set<number> | "all", i: number): boolean {
+    return t === "all" || t.has(i);
+  }
+
+  /** Why device `index` cannot reach `url` now (undefined `url`: a DNS look-up). */
+  blocked(index: number, url: string | undefined): NetworkBlock | undefined {
+    const now = this.clock.now();
+    let off: Window | undefined;
+    for (const w of this.offline) if (TimelineEngine.has(w.targets, index) && (w.until === undefined || now < w.until) && (!off || w.seq > off.seq)) off = w;
+    if (off && !this.online.some((o) => o.seq > off.seq && TimelineEngine.has(o.targets, index))) {
+      const detail = url === undefined && !off.detail.startsWith("dns.") ? "dns.timeout" : off.detail;
+      return { detail, reason: `device offline (timeline[${off.entry}])` };
+    }
+    if (url === undefined) return undefined;
+    let path: string;
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      return undefined;
+    }
+    for (const w of this.endpoints) {
+      if (!TimelineEngine.has(w.targets, index) || (w.until !== undefined && now >= w.until) || !w.path!.test(path)) continue;
+      if (this.endpointsUp.some((u) => u.seq > w.seq && u.path === w.pathText)) continue;
+      return { detail: "connect.refused", reason: `endpoint ${w.pathText} down (timeline[${w.entry}])` };
+    }
+    return undefined;
+  }
+
+  /** The step gate of device `index`: idles, abandons or goes offline as fired rules say. */
+  async gate(index: number, device: string, step: string, signal?: AbortSignal): Promise<void> {
+    for (const r of this.gates) {
+      if (r.consumed.has(index) || !TimelineEngine.has(r.targets, index) || (r.step && !r.step.test(step))) continue;
+      r.consumed.add(index);
+      const t = this.o.transcriptFor(device);
+      const now = this.clock.now();
+      const a = r.action;
+      if (a.kind === "abandon") {
+        t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "abandon", injected: true } });
+        throw new UserAbandonedError(`the user abandoned enrollment at ${step} (timeline[${r.entry}])`);
+      }
+      if (a.kind === "offline") {
+        this.offline.push({ seq: this.seq++, entry: r.entry, targets: new Set([index]), detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+        t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "offline", detail: a.detail, forMs: a.forMs, injected: true } });
+        continue;
+      }
+      t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "idle", forMs: a.forMs, injected: true } });
+      await this.clock.sleep(a.forMs, signal ?? this.signal);
+    }
+  }
+
+  /**
+   * After a failed attempt: resolves true when the user taps Try Again (after its wait), false when
+   * no Try Again applies to the device or the run ends first. A device that a Try Again not yet
+   * fired targets waits for it at its error.
+   */
+  async tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (this.stopped || signal?.aborted) return false;
+      const rule = this.tryAgain.find((r) => TimelineEngine.has(r.targets, index) && (r.used.get(index) ?? 0) < r.times);
+      if (rule) {
+        rule.used.set(index, (rule.used.get(index) ?? 0) + 1);
+        if (rule.waitMs > 0) {
+          try {
+            await this.clock.sleep(rule.waitMs, signal);
+          } catch {
+            return false;
+          }
+        }
+        this.o.transcriptFor(device).record({ t: this.clock.now(), device, step: "timeline", kind: "note", data: { timeline: rule.entry, action: "tryAgain", after: code, attempt: rule.used.get(index), injected: true } });
+        return true;
+      }
+      const pending = this.o.entries.some((e) => e.action.kind === "tryAgain" && !this.applied.has(e.index) && this.targets(e).some((d) => d.index === index));
+      if (!pending) return false;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.waiters.delete(done);
+          signal?.removeEventListener("abort", done);
+          resolve();
+        };
+        this.waiters.add(done);
+        signal?.addEventListener("abort", done, { once: true });
+      });
+    }
+  }
+}
+
+function actionKey(a: TimelineAction): FiredAction["action"] {
+  return a.kind;
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/** JSON Schema of `timeline:` entries (part of the scenario schema, src/runner/scenario/schema.ts). */
+import { PLATFORMS } from "../../device/catalog.js";
+import type { Json } from "../scenario/schema.js";
+import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
+import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE } from "./types.js";
+
+const duration = (description: string): Json => ({
+  type: ["string", "number"],
+  pattern: DURATION_PATTERN,
+  minimum: 0,
+  maximum: 31_536_000,
+  "x-expected": DURATION_EXPECTED,
+  description,
+});
+
+const STEP_GLOB = "^[A-Za-z0-9_.*?-]+$";
+const stepGlob = (description: string): Json => ({ type: "string", pattern: STEP_GLOB, "x-expected": 'a step name or glob such as "enroll.*"', description });
+const empty = (description: string): Json => ({ type: "object", additionalProperties: false, properties: {}, description });
+const pathGlob: Json = { type: "string", pattern: "^/[^\\s]*$", "x-expected": 'a URL path or glob starting with "/", e.g. "/EnrollmentServer/*"', description: "URL path glob (* any characters, ? one; case-insensitive)." };
+
+export const timelineSchema: Json = {
+  type: "array",
+  maxItems: 1000,
+  description: "Actions during the run, each at a time on the scenario clock (at) or after an event (after). Exactly one action key per entry.",
+  items: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      at: duration("When, from the start of the run (scenario clock)."),
+      after: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        description: "Fire once an event has happened N times in the run: a step (succeeded/failed), N devices enrolled, or N devices ended with an outcome code.",
+        properties: {
+          step: { type: "string", pattern: "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'a step name such as "enroll.rst"', description: "A step name." },
+          succeeded: { type: "integer", minimum: 1, description: "With step: after its Nth successful sample (default 1)." },
+          failed: { type: "integer", minimum: 1, description: "With step: after its Nth failed sample." },
+          enrolled: { type: "integer", minimum: 1, description: "After N devices enrolled." },
+          outcome: { type: "string", pattern: "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'an outcome code such as "apple.enrolled"', description: "A device outcome code (success or failure)." },
+          count: { type: "integer", minimum: 1, description: "With outcome: after the Nth device with it (default 1)." },
+          wait: duration("Then wait this long before firing."),
+        },
+      },
+      group: { type: "string", minLength: 1, description: "Target: devices of this group." },
+      devices: { type: "array", minItems: 1, maxItems: 10_000, uniqueItems: true, items: { type: "integer", minimum: 0 }, description: "Target: these run-wide device indices (%INDEX%)." },
+      count: { type: "integer", minimum: 1, description: "Target: the first N devices of the selection." },
+      platform: { type: "string", enum: [...PLATFORMS], description: "Target: devices of this platform." },
+      note: { type: "string", maxLength: 500, description: "Free text, shown in the transcript and the report." },
+      set: {
+        type: "object",
+        minProperties: 1,
+        propertyNames: { pattern: "^embedded(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays"' },
+        description: "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on.",
+      },
+      deleteRecords: empty("Embedded server: delete the targeted devices' records (an admin deleting devices in the console)."),
+      revoke: { type: "string", enum: [...REVOCABLE], description: "Embedded server: revoke the targeted devices' certificates, or every enrollment token." },
+      expire: { type: "string", enum: [...EXPIRABLE], description: "Embedded server: the push certificate or the enrollment tokens expire now." },
+      restartServer: {
+        type: "object",
+        additionalProperties: false,
+        description: "Embedded server: restart (listeners closed, connections refused for downFor); loseState: its records are gone (CA kept).",
+        properties: { loseState: { type: "boolean" }, downFor: duration("How long it is down (default 0).") },
+      },
+      endpointDown: {
+        type: "object",
+        additionalProperties: false,
+        required: ["path"],
+        description: "Take an endpoint down: the server answers 503 (embedded only), or connections are refused (device-side).",
+        properties: {
+          path: pathGlob,
+          answer: { enum: [503, "refuse"], description: "503 (default; embedded server) or refuse (the device's connection is refused)." },
+          retryAfter: { type: "integer", minimum: 0, maximum: 86_400, description: "With 503: Retry-After seconds." },
+          for: duration("Bring it back after this long (default: until endpointUp)."),
+        },
+      },
+      endpointUp: { type: "object", additionalProperties: false, required: ["path"], properties: { path: pathGlob }, description: "Bring an endpoint back (the same path as endpointDown)." },
+      offline: {
+        type: "object",
+        additionalProperties: false,
+        description: "Device: its network goes off (requests fail as on a device without network), now or when it reaches a step.",
+        properties: {
+          for: duration("Back online after this long (default: until online)."),
+          step: stepGlob("Go offline when the device reaches this step (before it starts), not now."),
+          as: { enum: [...OFFLINE_DETAILS], description: "What the device's requests fail with (default dns.timeout: names do not resolve)." },
+        },
+      },
+      online: empty("Device: its network comes back."),
+      idle: {
+        type: "object",
+        additionalProperties: false,
+        required: ["for"],
+        description: "Device: the user leaves it at a step for a time (at its next step, or at the named step).",
+        properties: { for: duration("How long the user is away."), step: stepGlob("Idle when the device reaches this step.") },
+      },
+      abandon: {
+        type: "object",
+        additionalProperties: false,
+        description: "Device: the user gives up (at its next step, or at the named step); it ends not enrolled (user.abandoned).",
+        properties: { step: stepGlob("Abandon when the device reaches this step.") },
+      },
+      tryAgain: {
+        type: "object",
+        additionalProperties: false,
+        description: "Device: the user taps Try Again after a failure (the flow runs again). A failed device waits at its error for a Try Again not yet fired.",
+        properties: { wait: duration("Wait before tapping (default 0)."), times: { type: "integer", minimum: 1, maximum: 100, description: "Taps at most (default 1)." } },
+      },
+      skip: duration("Time passes: the scenario clock jumps ahead (timers due in between fire at once)."),
+    },
+  },
+};

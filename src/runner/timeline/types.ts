@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The scenario's `timeline:` — actions fired during a run at a time on the scenario clock or after
+ * an event. `TimelineSpec` is an entry as written (schema-valid); `TimelineEntry` is what the runner
+ * uses. Vocabulary and examples: scenarios/README.md "timeline".
+ */
+import type { TransportDetail } from "../../errors/index.js";
+
+/** Credentials an `expire:` or `revoke:` action names; each is modelled by a half of the embedded server. */
+export const REVOCABLE = ["device-certificate", "enrollment-tokens"] as const;
+export const EXPIRABLE = ["push-certificate", "enrollment-tokens"] as const;
+export type Revocable = (typeof REVOCABLE)[number];
+export type Expirable = (typeof EXPIRABLE)[number];
+
+/** What a device sees while it is offline (TransportError detail; dns.* and connect.* only). */
+export const OFFLINE_DETAILS = ["dns.timeout", "dns.nxdomain", "dns.no-address", "connect.refused", "connect.timeout"] as const satisfies readonly TransportDetail[];
+export type OfflineDetail = (typeof OFFLINE_DETAILS)[number];
+
+/** An entry as written (after schema validation). Durations are "90s"-style strings or seconds. */
+export interface TimelineSpec {
+  at?: string | number;
+  after?: { step?: string; succeeded?: number; failed?: number; enrolled?: number; outcome?: string; count?: number; wait?: string | number };
+  group?: string;
+  devices?: number[];
+  count?: number;
+  platform?: string;
+  note?: string;
+  set?: Record<string, unknown>;
+  deleteRecords?: Record<string, never>;
+  revoke?: Revocable;
+  expire?: Expirable;
+  restartServer?: { loseState?: boolean; downFor?: string | number };
+  endpointDown?: { path: string; answer?: 503 | "refuse"; for?: string | number; retryAfter?: number };
+  endpointUp?: { path: string };
+  offline?: { for?: string | number; step?: string; as?: OfflineDetail };
+  online?: Record<string, never>;
+  idle?: { for: string | number; step?: string };
+  abandon?: { step?: string };
+  tryAgain?: { wait?: string | number; times?: number };
+  skip?: string | number;
+}
+
+/** Action keys, in the order the documentation lists them. */
+export const ACTION_KEYS = [
+  "set",
+  "deleteRecords",
+  "revoke",
+  "expire",
+  "restartServer",
+  "endpointDown",
+  "endpointUp",
+  "offline",
+  "online",
+  "idle",
+  "abandon",
+  "tryAgain",
+  "skip",
+] as const;
+export type ActionKey = (typeof ACTION_KEYS)[number];
+
+export type TimelineAction =
+  | { kind: "set"; values: { path: string[]; value: unknown }[] }
+  | { kind: "deleteRecords" }
+  | { kind: "revoke"; what: Revocable }
+  | { kind: "expire"; what: Expirable }
+  | { kind: "restartServer"; loseState: boolean; downForMs: number }
+  | { kind: "endpointDown"; path: string; answer: 503 | "refuse"; forMs?: number; retryAfter?: number }
+  | { kind: "endpointUp"; path: string }
+  | { kind: "offline"; forMs?: number; step?: string; detail: OfflineDetail }
+  | { kind: "online" }
+  | { kind: "idle"; forMs: number; step?: string }
+  | { kind: "abandon"; step?: string }
+  | { kind: "tryAgain"; waitMs: number; times: number }
+  | { kind: "skip"; ms: number };
+
+export type TimelineEvent =
+  | { kind: "step"; step: string; ok: boolean; n: number }
+  | { kind: "enrolled"; n: number }
+  | { kind: "outcome"; code: string; n: number };
+
+export type TimelineWhen = { kind: "at"; ms: number } | { kind: "after"; event: TimelineEvent; waitMs: number };
+
+/** Which devices an action applies to; absent: every device of the run. */
+export interface TimelineTarget {
+  group?: string;
+  /** Run-wide device indices (%INDEX%). */
+  devices?: number[];
+  /** The first N devices of the selection (by index). */
+  count?: number;
+  platform?: string;
+}
+
+export interface TimelineEntry {
+  /** Position in the file's list (timeline[i]). */
+  index: number;
+  when: TimelineWhen;
+  target?: TimelineTarget;
+  action: TimelineAction;
+  note?: string;
+}
+
+/** Actions performed by the embedded server (refused against a URL server). */
+export function isServerAction(a: TimelineAction): boolean {
+  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+}
+
+/** Actions that apply to devices (and accept group/devices/count/platform). */
+export function isTargeted(a: TimelineAction): boolean {
+  return (
+    a.kind === "offline" ||
+    a.kind === "online" ||
+    a.kind === "idle" ||
+    a.kind === "abandon" ||
+    a.kind === "tryAgain" ||
+    a.kind === "deleteRecords" ||
+    (a.kind === "revoke" && a.what === "device-certificate") ||
+    (a.kind === "endpointDown" && a.answer === "refuse") ||
+    a.kind === "endpointUp"
+  );
+}
+
+/** One fired action, as the run report lists it. */
+export interface FiredAction {
+  /** timeline[i] of the scenario. */
+  entry: number;
+  action: ActionKey;
+  /** Milliseconds since the run started (scenario clock, skips included). */
+  atMs: number;
+  /** Wall-clock-style instant on the scenario clock (ISO 8601). */
+  at: string;
+  /** What triggered it: "at 90s" or "after enrolled 10". */
+  trigger: string;
+  /** Devices it applied to (ids, at most 20 listed) and their number. */
+  devices?: string[];
+  deviceCount?: number;
+  /** What happened, in words (e.g. "revoked 3 certificate(s)"). */
+  result: string;
+  note?: string;
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/** Admin side of the Android half for timeline actions (half.ts HalfAdmin). */
+import { replaceConfig, type HalfAdmin } from "../half.js";
+import { resolveConfig } from "./config.js";
+import type { AndroidHalf } from "./half.js";
+
+export function androidAdmin(half: AndroidHalf): HalfAdmin {
+  return {
+    // Tokens issued at start keep their settings; profiles, restrictions and policies read per request change.
+    reconfigure: (raw) => replaceConfig(half.config, resolveConfig(raw)),
+    // AMAPI device resources by hardware serial; Headwind records by the serial of their last info upload.
+    deleteDevices: (devices) => {
+      const serials = new Set(devices.map((d) => d.serialNumber).filter((s): s is string => !!s));
+      let n = 0;
+      for (const [name, dev] of half.amapi.devices) if (serials.has(String(dev.hardwareInfo?.serialNumber ?? ""))) (half.amapi.devices.delete(name), n++);
+      for (const [id, dev] of half.headwind.devices) if (serials.has(String(dev.info?.serial ?? ""))) (half.headwind.devices.delete(id), n++);
+      return n;
+    },
+    expire: (what) => (what === "enrollment-tokens" ? `${half.tokens.expireAll()} enrollment token(s) expired` : undefined),
+    revoke: (what) => (what === "enrollment-tokens" ? `${half.tokens.revokeAll()} enrollment token(s) revoked` : undefined),
+  };
+}

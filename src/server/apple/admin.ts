@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/** Admin side of the Apple half for timeline actions (half.ts HalfAdmin). */
+import { replaceConfig, type HalfAdmin } from "../half.js";
+import { parseCertificate } from "../../wire/x509/certificate.js";
+import { defaultAppleConfig, type AppleServerConfig } from "./core.js";
+import type { AppleServer } from "./server.js";
+
+export function appleAdmin(server: AppleServer): HalfAdmin {
+  return {
+    reconfigure: (raw) => replaceConfig(server.config, { ...defaultAppleConfig(), ...((raw ?? {}) as Partial<AppleServerConfig>) }),
+    // Records are keyed by UDID (User Enrollment: EnrollmentID); serial and identity serial match too.
+    deleteDevices: (devices) => {
+      let n = 0;
+      for (const d of devices) {
+        for (const [key, rec] of server.devices) {
+          const certSerial = d.certificateSerials.some((s) => rec.identity && hexSerialOf(rec.identity) === s);
+          if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) (server.devices.delete(key), n++);
+        }
+      }
+      return n;
+    },
+    expire: (what) => {
+      if (what !== "push-certificate") return undefined;
+      const c = server.services.provider?.expireNow();
+      return c ? `the MDM push certificate (topic ${c.topic}) expired at ${new Date(c.notAfter).toISOString()}` : "not applied: the scenario models no push certificate (embedded.apple.apnsCertificate)";
+    },
+  };
+}
+
+function hexSerialOf(der: Uint8Array): string | undefined {
+  try {
+    return parseCertificate(der, "device identity").serialHex;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The embedded reference server's side of the scenario timeline (runner/timeline): configuration
+ * changes, record deletion, revocation and expiry of credentials, restarts, and endpoints answering
+ * 503. Each action goes to the part of the server that models it (the SCEP CA, a half's admin API);
+ * an action nothing models says so in its result instead of pretending.
+ */
+import type { HttpResponse } from "../ports/http.js";
+import type { Clock } from "../ports/clock.js";
+import type { DeviceRef, TimelineServer } from "../runner/timeline/engine.js";
+import { globRegExp } from "../runner/timeline/glob.js";
+import type { TimelineAction } from "../runner/timeline/types.js";
+import type { AdminDevice } from "./half.js";
+import type { ReferenceServer } from "./reference-server.js";
+
+type Platforms = { apple?: unknown; windows?: unknown; android?: unknown };
+
+function setIn(root: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
+  const out = { ...root };
+  let o = out;
+  for (const seg of path.slice(0, -1)) {
+    const next = o[seg];
+    o = (o[seg] = next && typeof next === "object" ? (Array.isArray(next) ? [...next] : { ...(next as object) }) : {}) as Record<string, unknown>;
+  }
+  o[path[path.length - 1]!] = value;
+  return out;
+}
+
+const adminDevice = (d: DeviceRef): AdminDevice => ({
+  ...(typeof d.identity?.serialNumber === "string" ? { serialNumber: d.identity.serialNumber } : {}),
+  ...(typeof d.identity?.udid === "string" ? { udid: d.identity.udid } : {}),
+  ...(typeof d.identity?.imei === "string" ? { imei: d.identity.imei } : {}),
+  certificateSerials: d.certificateSerials,
+});
+
+/**
+ * A TimelineServer over `server`. `platforms` is the scenario's `embedded.<platform>` as written
+ * (set paths apply to it); `clock` is the run's clock (restart down time).
+ */
+export function referenceServerTimeline(server: ReferenceServer, platforms: Platforms, clock: Clock): TimelineServer {
+  let current: Platforms = { ...platforms };
+  const down: { path: string; re: RegExp; retryAfter?: number }[] = [];
+  server.intercept = (_req, path): HttpResponse | undefined => {
+    const d = down.find((x) => x.re.test(path));
+    if (!d) return undefined;
+    return {
+      status: 503,
+      headers: { "content-type": "text/plain", ...(d.retryAfter !== undefined ? { "retry-after": String(d.retryAfter) } : {}) },
+      body: new TextEncoder().encode(`Service Unavailable: ${d.path} is down (injected by the scenario timeline)\n`),
+      url: path,
+    };
+  };
+  const half = (name: string) => server.halves.find((h) => h.name === name);
+  return {
+    async apply(a: TimelineAction, devices: DeviceRef[] | undefined): Promise<string> {
+      switch (a.kind) {
+        case "set": {
+          const changed = new Set<string>();
+          for (const { path, value } of a.values) {
+            const [, part, ...rest] = path;
+            if (part === "scep") {
+              if (rest.length !== 1) return `not applied: ${path.join(".")}: the SCEP CA takes whole values (embedded.scep.<key>)`;
+              (server.scep.config as unknown as Record<string, unknown>)[rest[0]!] = value;
+              changed.add("scep");
+              continue;
+            }
+            const key = part as keyof Platforms;
+            current = { ...current, [key]: setIn((current[key] ?? {}) as Record<string, unknown>, rest, value) };
+            changed.add(key);
+          }
+          for (const p of changed) if (p !== "scep") half(p)?.admin?.reconfigure(current[p as keyof Platforms]);
+          return `set ${a.values.map((v) => `${v.path.join(".")} = ${JSON.stringify(v.value)}`).join(", ")}`;
+        }
+        case "deleteRecords": {
+          const refs = (devices ?? []).map(adminDevice);
+          const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
+          return `deleted ${n} device record(s) of ${refs.length} device(s)`;
+        }
+        case "revoke": {
+          if (a.what === "device-certificate") {
+            const serials = (devices ?? []).flatMap((d) => d.certificateSerials);
+            const n = server.scep.revoke(serials);
+            const without = (devices ?? []).filter((d) => d.certificateSerials.length === 0).length;
+            return `revoked ${n} certificate(s)${without ? `; ${without} targeted device(s) held no certificate yet` : ""}`;
+          }
+          const out = server.halves.map((h) => h.admin?.revoke?.(a.what)).filter((x): x is string => !!x);
+          return out.length ? out.join("; ") : `not applied: no part of the server models ${a.what}`;
+        }
+        case "expire": {
+          const out = server.halves.map((h) => h.admin?.expire?.(a.what)).filter((x): x is string => !!x);
+          return out.length ? out.join("; ") : `not applied: no part of the server models ${a.what}`;
+        }
+        case "restartServer":
+          await server.restart({ downForMs: a.downForMs, loseState: a.loseState, sleep: (ms) => clock.sleep(ms), platforms: current });
+          return `restarted${a.loseState ? ", its state lost (records, issued certificates, queues)" : " with its state"}${a.downForMs ? ` after ${a.downForMs / 1000} s down` : ""}`;
+        case "endpointDown":
+          down.push({ path: a.path, re: globRegExp(a.path, true), ...(a.retryAfter !== undefined ? { retryAfter: a.retryAfter } : {}) });
+          return `${a.path} answers 503${a.retryAfter !== undefined ? ` (Retry-After: ${a.retryAfter})` : ""}`;
+        case "endpointUp": {
+          const before = down.length;
+          for (let i = down.length - 1; i >= 0; i--) if (down[i]!.path === a.path) down.splice(i, 1);
+          return before !== down.length ? `${a.path} is back` : `${a.path} was not down`;
+        }
+        default:
+          return `not a server action: ${a.kind}`;
+      }
+    },
+  };
+}

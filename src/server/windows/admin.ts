@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+/** Admin side of the Windows half for timeline actions (half.ts HalfAdmin). */
+import { replaceConfig, type HalfAdmin } from "../half.js";
+import { windowsServerConfig, type WindowsServerConfig } from "./config.js";
+import type { WindowsState } from "./state.js";
+
+export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState): HalfAdmin {
+  return {
+    // Components hold `cfg` and read it per request, so the new values apply from the next request.
+    reconfigure: (raw) => replaceConfig(cfg, windowsServerConfig(raw)),
+    // Records are keyed by DeviceID; the device is known by the certificate WSTEP issued it.
+    deleteDevices: (devices) => {
+      const serials = new Set(devices.flatMap((d) => d.certificateSerials));
+      let n = 0;
+      for (const [id, rec] of state.devices) if (serials.has(rec.serialHex)) (state.devices.delete(id), n++);
+      return n;
+    },
+  };
+}
