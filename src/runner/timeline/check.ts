@@ -148,6 +148,11 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
       const message = `${formatPath(at("at"))} is ${formatMs(durationMs(e.at))} into the run, after the run's duration (limits.durationSeconds = ${durationS}); it would never fire`;
       out.push(issue(at("at"), message, `at most ${durationS}s`));
     }
+    if (e.skip !== undefined && (e.at !== undefined ? durationMs(e.at) : 0) + durationMs(e.skip) > durationS * 1000) {
+      const from = e.at !== undefined ? ` at ${formatMs(durationMs(e.at))}` : "";
+      const message = `${formatPath(at("skip"))} of ${formatMs(durationMs(e.skip))}${from} moves the scenario clock past the run's end (limits.durationSeconds = ${durationS}): the run deadline would fire with it`;
+      out.push(issue(at("skip"), message, `at most ${durationS}s in all`));
+    }
     if (e.after) checkAfter(e.after, at("after"), stepProblem, out);
     const action = actionOf(e);
     const key = actions[0]!;
@@ -176,7 +181,7 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
         const path = p.split(".");
         const problem = pathProblem(embeddedSchema, path);
         if (problem) {
-          out.push(issue(at("set", p), `${formatPath(at("set"))}: "${p}" ${problem.message}`, problem.expected, "key"));
+          out.push(issue(at("set", p), `${formatPath(at("set"))}["${p}"]: ${problem.message}`, problem.expected, "key"));
           continue;
         }
         const next = JSON.parse(JSON.stringify(embedded)) as Record<string, unknown>;

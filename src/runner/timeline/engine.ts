@@ -112,7 +112,12 @@ export class TimelineEngine implements RunObserver {
   begin(signal?: AbortSignal): void {
     this.start = this.clock.now();
     this.signal = signal;
-    for (const e of this.o.entries) if (e.when.kind === "at") this.timers.push(this.clock.setTimer(e.when.ms, () => void this.fire(e)));
+    for (const e of this.o.entries) {
+      if (e.when.kind !== "at") continue;
+      // At 0 s the action is in place before the first device starts.
+      if (e.when.ms === 0) void this.fire(e);
+      else this.timers.push(this.clock.setTimer(e.when.ms, () => void this.fire(e)));
+    }
   }
 
   /** Cancels what has not fired; releases devices waiting for a Try Again. */
