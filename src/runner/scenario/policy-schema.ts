@@ -3,7 +3,7 @@
  * JSON Schema of `embedded.policy`: the tenant's admin rules every half of the embedded server
  * consults (src/server/policy/types.ts; documented in scenarios/README.md "Server policy").
  */
-import type { Json } from "./schema.js";
+import type { Json } from "./json.js";
 
 const str = (description: string): Json => ({ type: "string", minLength: 1, description });
 const strings = (description: string): Json => ({ type: "array", items: { type: "string", minLength: 1 }, description });

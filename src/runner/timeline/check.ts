@@ -8,7 +8,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { formatPath, type PathSegment } from "../scenario/locate.js";
 import { describeExpected, describeValue, type Issue } from "../scenario/messages.js";
-import type { Json } from "../scenario/schema.js";
+import type { Json } from "../scenario/json.js";
 import { didYouMean, listNames } from "../scenario/suggest.js";
 import type { Scenario, ScenarioContext } from "../scenario/types.js";
 import { durationMs, formatMs } from "./duration.js";

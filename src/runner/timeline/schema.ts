@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** JSON Schema of `timeline:` entries (part of the scenario schema, src/runner/scenario/schema.ts). */
 import { PLATFORMS } from "../../device/catalog.js";
-import type { Json } from "../scenario/schema.js";
+import type { Json } from "../scenario/json.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
 import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE } from "./types.js";
 

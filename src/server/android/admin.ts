@@ -2,9 +2,18 @@
 /** Admin side of the Android half for timeline actions (half.ts HalfAdmin). */
 import { replaceConfig, type HalfAdmin } from "../half.js";
 import { resolveConfig } from "./config.js";
-import type { AndroidHalf } from "./half.js";
+import type { AndroidHalfConfig } from "./config.js";
+import type { TokenStore } from "./tokens.js";
 
-export function androidAdmin(half: AndroidHalf): HalfAdmin {
+/** What the admin side uses of the Android half (half.ts AndroidHalf). */
+export interface AndroidAdminTarget {
+  config: AndroidHalfConfig;
+  tokens: TokenStore;
+  amapi: { devices: Map<string, { hardwareInfo?: { serialNumber?: unknown } }> };
+  headwind: { devices: Map<string, { info?: { serial?: unknown } }> };
+}
+
+export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
   return {
     // Tokens issued at start keep their settings; profiles, restrictions and policies read per request change.
     reconfigure: (raw) => replaceConfig(half.config, resolveConfig(raw)),

@@ -3,9 +3,16 @@
 import { replaceConfig, type HalfAdmin } from "../half.js";
 import { parseCertificate } from "../../wire/x509/certificate.js";
 import { defaultAppleConfig, type AppleServerConfig } from "./core.js";
-import type { AppleServer } from "./server.js";
+import type { ApnsProviderCertificate } from "./apns-provider.js";
 
-export function appleAdmin(server: AppleServer): HalfAdmin {
+/** What the admin side uses of the Apple half (server.ts AppleServer). */
+export interface AppleAdminTarget {
+  config: AppleServerConfig;
+  devices: Map<string, { udid: string; serialNumber?: string; identity?: Uint8Array }>;
+  services: { provider?: ApnsProviderCertificate };
+}
+
+export function appleAdmin(server: AppleAdminTarget): HalfAdmin {
   return {
     reconfigure: (raw) => replaceConfig(server.config, { ...defaultAppleConfig(), ...((raw ?? {}) as Partial<AppleServerConfig>) }),
     // Records are keyed by UDID (User Enrollment: EnrollmentID); serial and identity serial match too.

@@ -73,7 +73,7 @@ describe("timeline checks", () => {
 
   it("set: paths must name a setting (did-you-mean) and leave the embedded configuration valid", () => {
     expect(error("  - { at: 1s, set: { embedded.windows.polcy.validityDays: 3 } }\n")).toMatch(/^s\.yaml:8:22: timeline\[0\]\.set\["embedded\.windows\.polcy\.validityDays"\]: unknown setting "polcy" in embedded\.windows; .*\(did you mean "policy"\?\)/);
-    expect(error("  - { at: 1s, set: { embedded.windows.deviceLimitPerUser: 99 } }\n")).toMatch(/leaves the embedded configuration invalid: embedded\.windows\.deviceLimitPerUser must be <= 15 \(got 99\)/);
+    expect(error("  - { at: 1s, set: { embedded.scep.pending: 101 } }\n")).toMatch(/leaves the embedded configuration invalid: embedded\.scep\.pending must be <= 100 \(got 101\)/);
     expect(error("  - { at: 1s, set: { embedded.scep.pending: 2 } }\n")).toBe("no error");
   });
 });
