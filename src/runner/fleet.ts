@@ -24,7 +24,7 @@ import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
 import type { FleetStore, StoredDevice } from "./store/types.js";
-import { faultyPorts } from "./faults/plan.js";
+import { FleetFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import type { TimelineEngine } from "./timeline/engine.js";
@@ -61,8 +61,8 @@ export interface FleetRunOptions {
    */
   store?: FleetStore;
   resume?: boolean;
-  /** Scenario clock origin (ms) for fault windows; {@link runFleet} sets it to the run's start. */
-  runStart?: number;
+  /** The run's faults and each device's fault counters; {@link runFleet} makes it at the run's start. */
+  faults?: FleetFaults;
   /** The scenario's timeline (runner/timeline): device network, step gate, Try Again, fired on the run clock. */
   timeline?: TimelineEngine;
 }
@@ -178,7 +178,8 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const keepAlive = opts.load?.keepAlive ?? false;
   const transcript = env.transcriptFor(device);
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
-  const ports = faultyPorts(s.faults ?? [], { id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults"), runStart: opts.runStart ?? env.clock.now() });
+  const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
+  const ports = faults.portsFor({ index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url) };
@@ -346,7 +347,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   if (opts.shard) checkShard(opts.shard);
   checkLoadModel(opts.load);
   const start = env.clock.now();
-  opts = { ...opts, runStart: opts.runStart ?? start };
+  opts = { ...opts, faults: opts.faults ?? new FleetFaults(s.faults ?? [], start) };
   const deadline = new AbortController();
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });

@@ -42,7 +42,6 @@ export interface Firing {
 
 export interface DeviceFaultsOptions {
   device: string;
-  scope: DeviceScope;
   clock: Clock;
   /** The device's entropy; faults draw from their own forks of it. */
   entropy: Entropy;
@@ -56,12 +55,21 @@ export interface DeviceFaultsOptions {
 export class DeviceFaults {
   private readonly entries: Entry[];
 
+  /**
+   * `entries` from {@link DeviceFaults.entriesFor}; pass the same array again (a later check-in of
+   * the device) to keep counting where the device left off.
+   */
   constructor(
-    faults: readonly ResolvedFault[],
+    entries: Entry[],
     readonly options: DeviceFaultsOptions,
   ) {
-    this.entries = faults
-      .filter((f) => scopeMatches(f.match, f.scopeGroup, options.scope))
+    this.entries = entries;
+  }
+
+  /** The entries that can reach a device of this scope, with fresh counters. */
+  static entriesFor(faults: readonly ResolvedFault[], scope: DeviceScope): Entry[] {
+    return faults
+      .filter((f) => scopeMatches(f.match, f.scopeGroup, scope))
       .map((fault) => ({ fault, action: actionOf(fault), selector: new RequestSelector(fault.match), matched: 0, succeeded: 0, fired: 0 }));
   }
 

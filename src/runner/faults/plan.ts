@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /**
- * The run's fault plan, compiled from the scenario: every `faults:` entry (top level and per
- * group), and the old per-platform fault knobs that are pure HTTP/DNS/TLS shapes, as aliases. The
- * fleet asks it for each device's ports.
+ * The run's fault plan: every `faults:` entry of the scenario (top level, per group, and the
+ * aliases of the old knobs), and each device's counters, kept for the whole run so `nth`,
+ * `afterSuccesses`, `times` and `probability` count a device's requests across its enrolment and
+ * its steady-state check-ins. The fleet asks it for each device's ports.
  */
-import type { DnsPort, Entropy, HttpPort, TranscriptSink, Clock } from "../../ports/index.js";
+import type { Clock, DnsPort, Entropy, HttpPort, TranscriptSink } from "../../ports/index.js";
 import type { CurrentStep } from "../../protocol/common/context.js";
-import { DeviceFaults } from "./device.js";
+import { DeviceFaults, type Entry } from "./device.js";
 import { FaultyDns } from "./dns.js";
 import { FaultyHttp, type ScepFailureAnswer } from "./http.js";
 import type { ResolvedFault } from "./vocabulary.js";
@@ -14,26 +15,45 @@ import type { ResolvedFault } from "./vocabulary.js";
 export interface DeviceFaultPorts {
   http: HttpPort;
   dns: DnsPort;
+  /** The device's current-step record; give it to the protocol context (`current`). */
   current: CurrentStep;
 }
 
-/** Ports of one device with the plan's faults under them (the inner ports when none can reach it). */
-export function faultyPorts(
-  faults: readonly ResolvedFault[],
-  device: { id: string; platform: string; flow: string; group: string },
-  env: { http: HttpPort; dns: DnsPort; clock: Clock; transcript: TranscriptSink; entropy: Entropy; runStart: number; scepFailure?: ScepFailureAnswer },
-): DeviceFaultPorts {
-  const current: CurrentStep = {};
-  if (faults.length === 0) return { http: env.http, dns: env.dns, current };
-  const plan = new DeviceFaults(faults, {
-    device: device.id,
-    scope: { platform: device.platform, flow: device.flow, group: device.group },
-    clock: env.clock,
-    entropy: env.entropy,
-    transcript: env.transcript,
-    runStart: env.runStart,
-    current,
-  });
-  if (plan.empty) return { http: env.http, dns: env.dns, current };
-  return { http: new FaultyHttp(env.http, plan, env.scepFailure ? { scepFailure: env.scepFailure } : {}), dns: new FaultyDns(env.dns, plan), current };
+export interface FaultPortsEnv {
+  http: HttpPort;
+  dns: DnsPort;
+  clock: Clock;
+  transcript: TranscriptSink;
+  /** The device's entropy; faults draw from their own forks of it. */
+  entropy: Entropy;
+  scepFailure?: ScepFailureAnswer;
+}
+
+export class FleetFaults {
+  private readonly devices = new Map<number, Entry[]>();
+
+  /** `runStart`: the scenario clock's origin (ms) for `window`. */
+  constructor(
+    private readonly faults: readonly ResolvedFault[],
+    readonly runStart: number,
+  ) {}
+
+  /** Ports of one device with the faults that can reach it under them (the inner ports when none can). */
+  portsFor(device: { index: number; id: string; platform: string; flow: string; group: string }, env: FaultPortsEnv): DeviceFaultPorts {
+    const current: CurrentStep = {};
+    if (this.faults.length === 0) return { http: env.http, dns: env.dns, current };
+    let entries = this.devices.get(device.index);
+    if (!entries) {
+      entries = DeviceFaults.entriesFor(this.faults, { platform: device.platform, flow: device.flow, group: device.group });
+      this.devices.set(device.index, entries);
+    }
+    if (entries.length === 0) return { http: env.http, dns: env.dns, current };
+    const plan = new DeviceFaults(entries, { device: device.id, clock: env.clock, entropy: env.entropy, transcript: env.transcript, runStart: this.runStart, current });
+    return { http: new FaultyHttp(env.http, plan, env.scepFailure ? { scepFailure: env.scepFailure } : {}), dns: new FaultyDns(env.dns, plan), current };
+  }
+}
+
+/** One device's ports under `faults` with fresh counters (tests, one-off devices). */
+export function faultyPorts(faults: readonly ResolvedFault[], device: { id: string; platform: string; flow: string; group: string; index?: number }, env: FaultPortsEnv & { runStart: number }): DeviceFaultPorts {
+  return new FleetFaults(faults, env.runStart).portsFor({ index: device.index ?? 0, ...device }, env);
 }

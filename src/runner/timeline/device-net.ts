@@ -7,7 +7,7 @@
  * a flow builds itself (mTLS) are covered too.
  */
 import { TransportError, type TransportDetail } from "../../errors/index.js";
-import type { DnsPort } from "../../ports/dns.js";
+import { dnsWithZone, type DnsPort } from "../../ports/dns.js";
 import type { HttpClient, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
 
 /** Why a request cannot leave the device now; undefined when it can. */
@@ -60,5 +60,7 @@ export function wrapDns(port: DnsPort, net: DeviceNetwork): DnsPort {
   return {
     resolveCname: async (name) => (check(name), port.resolveCname(name)),
     resolve4: async (name) => (check(name), port.resolve4(name)),
+    // Zones a flow resolves through (the embedded discovery map) stay behind this layer and the ones under it.
+    withZone: (zone) => wrapDns(dnsWithZone(port, zone), net),
   };
 }

@@ -26,10 +26,11 @@ beforeAll(async () => {
   server = await ReferenceServer.create({ keys: { ca: await keys.rsa(22) }, now: () => START });
 });
 
-async function run(yaml: string) {
+async function run(yaml: string, load?: Parameters<typeof runFleet>[3]["load"]) {
   const clock = new VirtualClock(START);
   const s = parseScenario(yaml, "v.yaml", { modelIds: catalog.ids(), flows: ["scep"] });
   const results: DeviceResult[] = [];
+  const checkins: { device: string; ok: boolean; code?: string }[] = [];
   const steps: (StepSample & { at: number })[] = [];
   const notes: TranscriptEvent[] = [];
   const env = await testFleetEnv({ clock, http: new InMemoryHttp({ clock, handler: server.handler }), seed: s.seed });
@@ -40,13 +41,13 @@ async function run(yaml: string) {
       ...env,
       transcriptFor: () => ({ record: (e) => e.kind === "note" && e.data.injected && notes.push(e) }),
       scepFailure: (req, failInfo) => server.scep.failureFor(req, failInfo as FailInfo),
-      observer: { onDeviceEnd: (r) => results.push(r), onStep: (x) => steps.push({ ...x, at: clock.now() - START }) },
+      observer: { onDeviceEnd: (r) => results.push(r), onStep: (x) => steps.push({ ...x, at: clock.now() - START }), onCheckin: (c) => checkins.push({ device: c.device, ok: c.ok, ...(c.code ? { code: c.code } : {}) }) },
     },
-    { targets: { scepUrl: "http://ca.test/scep" } },
+    { targets: { scepUrl: "http://ca.test/scep" }, ...(load ? { load } : {}) },
   );
   await clock.run(done, 24 * 3_600_000);
   results.sort((a, b) => a.index - b.index);
-  return { results, steps, notes };
+  return { results, steps, notes, checkins };
 }
 
 describe("faults in a fleet, on virtual time", () => {
@@ -98,5 +99,29 @@ faults:
       [false, "scep.failInfo.badTime"],
     ]);
     expect(notes).toHaveLength(2); // the enrolment went through; each renewal was refused
+  });
+});
+
+describe("fault counters span a device's enrolment and its check-ins", () => {
+  it("nth: 3 hits each device's second steady-state check-in (its third GetCACaps), not every check-in's third request", async () => {
+    const { results, checkins } = await run(
+      `name: steady
+groups:
+  - { name: a, model: iphone-15, count: 2, flow: scep }
+limits: { durationSeconds: 3600 }
+faults:
+  - match: { step: scep.getcacaps, nth: 3 }
+    reset: { when: before-response }
+`,
+      { steady: { durationSeconds: 600, intervalSeconds: 60, jitter: 0, maxCheckinsPerDevice: 3 } },
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    for (const device of ["iphone-15#0", "iphone-15#1"]) {
+      expect(checkins.filter((c) => c.device === device).map((c) => [c.ok, c.code])).toEqual([
+        [true, undefined],
+        [false, "transport.reset"],
+        [true, undefined],
+      ]);
+    }
   });
 });
