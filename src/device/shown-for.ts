@@ -2,22 +2,28 @@
 /** Picks the platform's table for what a device shows (device/shown.ts). */
 import type { FlowResult } from "./flow.js";
 import { androidShownForError, androidShownForOutcome } from "./android/shown.js";
-import { appleShownForError } from "./apple/shown.js";
+import { appleScreen, appleShownForError } from "./apple/shown.js";
 import type { Shown, ShownInput } from "./shown.js";
 import { windowsShownForError } from "./windows/shown.js";
+
+const APPLE = new Set(["ios", "ipados", "macos", "tvos", "visionos"]);
 
 /** A thrown failure on `platform` ("windows", "ios", "macos", "android", …); undefined where the device shows nothing of its own. */
 export function shownForError(platform: string, input: ShownInput): Shown | undefined {
   if (platform === "windows") return windowsShownForError(input);
   if (platform === "android") return androidShownForError(input);
-  if (platform === "ios" || platform === "ipados" || platform === "macos" || platform === "tvos" || platform === "visionos") return appleShownForError(input);
+  if (APPLE.has(platform)) return appleShownForError(input);
   return undefined;
 }
 
-/** A failed outcome: what the flow said the device shows, or what the platform's table derives from its code. */
-export function shownForOutcome(platform: string, out: FlowResult): Shown | undefined {
+/**
+ * A failed outcome: what the flow said the device shows (on Apple with the screen for the flow: the
+ * same check-in fails in Setup Assistant for ADE, in Settings for a profile), or what the platform's
+ * table derives from its code.
+ */
+export function shownForOutcome(platform: string, out: FlowResult, flow?: string): Shown | undefined {
   if (out.ok) return undefined;
-  if (out.shown) return out.shown;
+  if (out.shown) return APPLE.has(platform) && flow ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
   if (platform === "android") return androidShownForOutcome(out);
   return undefined;
 }

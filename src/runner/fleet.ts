@@ -264,7 +264,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
           ...base,
           ok: false,
           endedAt: env.clock.now(),
-          failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}`, ...withShown(shownForOutcome(model.platform, out)) },
+          failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}`, ...withShown(shownForOutcome(model.platform, out, slot.group.flow)) },
         };
   } catch (err) {
     const e = asSimError(err, { device });

@@ -178,6 +178,10 @@ describe("Apple: what the device shows", () => {
     expect(appleShownForChain(AppleErrors.untrustedServer("https://mdm.example.test/checkin"), "checkin.authenticate")).toMatchObject({ code: "MCInstallationErrorDomain 4001" });
     expect(appleShownForServerCode("com.apple.softwareupdate.required", "Update to iOS 18.1 first.", "ade.enroll", "ios-ade")).toMatchObject({ code: "com.apple.softwareupdate.required", text: "Update to iOS 18.1 first." });
     expect(appleShownForServerCode("com.apple.well-known.failed", undefined, "account.well-known").text).toBe("Indicates that the well-known request has failed.");
+    const chain = appleShownForChain(AppleErrors.untrustedServer("https://mdm.example.test/checkin"), "checkin.authenticate");
+    const out = { ok: false, code: "apple.checkin.server-untrusted", step: "checkin.authenticate", shown: chain, keychain: { identities: [] } };
+    expect(shownForOutcome("ios", out, "ios-ade")!.screen).toBe("Setup Assistant › Remote Management");
+    expect(shownForOutcome("macos", out, "macos-profile")!.screen).toContain("System Settings");
     const u = appleShownForServerCode("com.example.quota", "Too many devices", "ade.enroll", "ios-ade");
     expect(u).toMatchObject({ code: "com.example.quota", unknown: { raw: "com.example.quota" }, text: "Too many devices" });
   });

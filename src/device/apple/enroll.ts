@@ -8,7 +8,7 @@ import { ddmSync } from "./ddm.js";
 import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
 import type { Shown } from "../shown.js";
-import { appleShownForChain } from "./shown.js";
+import { appleScreen, appleShownForChain } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
@@ -203,8 +203,14 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     const httpRefusal = (e: unknown, stepName: string): FlowResult | undefined => {
       if (!(e instanceof TransportError && e.kind === "http-status" && e.status)) return undefined;
       dev.store.remove(first.parsed!.profile.identifier);
-      const shown = stepName === "checkin.authenticate" ? "Profile Installation Failed. Connection to the server could not be established. " : "";
-      return fail(dev, `apple.checkin.http-${e.status}`, stepName, `${shown}(the server answered HTTP ${e.status} to ${stepName}; the MDM payload was not installed)`);
+      const alert = stepName === "checkin.authenticate" ? "Profile Installation Failed. Connection to the server could not be established." : "";
+      return fail(
+        dev,
+        `apple.checkin.http-${e.status}`,
+        stepName,
+        `${alert ? `${alert} ` : ""}(the server answered HTTP ${e.status} to ${stepName}; the MDM payload was not installed)`,
+        alert ? { text: alert, screen: appleScreen(stepName, undefined) } : undefined,
+      );
     };
     if (o.clientFault === "tokenupdate-before-authenticate") {
       // Injected client bug (field failure apple-tokenupdate-before-authenticate): TokenUpdate first.
