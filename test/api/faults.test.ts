@@ -165,3 +165,52 @@ describe("shipped fault scenarios", () => {
     expect(summary).toMatchObject({ devices: 5, enrolled: 3, failed: 2, ok: true });
   }, 90_000);
 });
+
+describe("faults reach the Android flow and other actions over loopback", () => {
+  it("amapiError at the token redeem: the device reads the Google API error the server would send", async () => {
+    const { summary, injected } = await run(`name: faults-android
+seed: 5
+groups:
+  - { name: pixels, model: pixel-8, count: 2, flow: android-qr, options: { android: { profile: fully-managed } } }
+faults:
+  - { match: { platform: android, step: android.amapi.redeem }, amapiError: { code: 403, message: "The caller does not have permission" } }
+`);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+    expect(summary.errors["android.amapi.permission_denied"]).toMatchObject({ count: 2, step: "android.amapi.redeem" });
+    expect(injected).toHaveLength(2);
+  }, 90_000);
+
+  it("delay answers late with the real answer: the step takes at least the delay and the device enrolls", async () => {
+    const { summary } = await run(scep("  - { match: { step: scep.getcacert }, delay: { ms: 300 } }\n"));
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2 });
+    expect(summary.steps["scep.getcacert"]!.p50).toBeGreaterThanOrEqual(300);
+  }, 60_000);
+
+  it("contentType on the Apple command channel: the device refuses the non-plist answer at the command step", async () => {
+    const { summary } = await run(`name: faults-apple-ct
+seed: 11
+embedded:
+  apple:
+    commands: [{ requestType: DeviceInformation, payload: { Queries: [UDID] } }]
+groups:
+  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }
+faults:
+  - { match: { platform: apple, step: command.idle }, contentType: { value: text/html } }
+`);
+    expect(summary.errors["apple.command.content-type"]).toMatchObject({ count: 2, step: "command.idle" });
+  }, 90_000);
+
+  it("client-cert-not-requested: the mTLS check-in goes out without the device identity and the server refuses it", async () => {
+    const { summary, injected } = await run(`name: faults-apple-mtls
+seed: 11
+groups:
+  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }
+faults:
+  - { match: { platform: apple, step: checkin.authenticate }, tls: client-cert-not-requested }
+`);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+    expect(summary.errors["apple.checkin.refused"]).toMatchObject({ count: 2, step: "checkin.authenticate" });
+    expect(summary.errors["apple.checkin.refused"]!.example).toContain("HTTP 401");
+    expect(injected.map((l) => l.data.action)).toEqual([{ tls: "client-cert-not-requested" }, { tls: "client-cert-not-requested" }]);
+  }, 90_000);
+});
