@@ -223,6 +223,12 @@ export function createDeviceIdentity(
       identity.android.randomizedWifiMac = localMacAddress(entropy.fork("android.randomizedMac"), style);
     }
   }
+  // Apple state: any OS release, and the serial / model a virtual machine reports (blank, or VirtualMac2,1).
+  if (model.apple && state) {
+    if (state.os) identity.os = { version: state.os.version, build: state.os.build };
+    if (state.serialNumber !== undefined) identity.serialNumber = state.serialNumber;
+    if (state.modelIdentifier !== undefined) identity.modelIdentifier = state.modelIdentifier;
+  }
   if (state) identity.state = state;
   return identity;
 }

@@ -10,13 +10,12 @@
  * validates against the same definition (`stateProblems`). Keys are per platform family; a key of
  * another family is refused with the families that have it. Documented in scenarios/README-*.md.
  */
-import type { Platform } from "./catalog.js";
-
 type Json = Record<string, unknown>;
 
 export type StateFamily = "windows" | "apple" | "android";
 
-export const familyOf = (p: Platform): StateFamily => (p === "windows" ? "windows" : p === "android" ? "android" : "apple");
+/** The state family of a catalog platform (ios, ipados, macos → apple). */
+export const familyOf = (p: string): StateFamily => (p === "windows" ? "windows" : p === "android" ? "android" : "apple");
 
 const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
 
@@ -63,8 +62,48 @@ export const WINDOWS_STATE: Json = {
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
 };
 
-/** Every family's keys. Apple and Android keys are added by their modules' work (issue 10 #2). */
-export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: {}, android: {} };
+/** `state:` keys of Apple devices (iPhone, iPad, Mac). */
+export const APPLE_STATE: Json = {
+  supervised: {
+    type: "boolean",
+    description: "The device was prepared as supervised (Apple Configurator) before a profile enrollment: supervised-only commands, payloads and restrictions apply. ADE devices take supervision from the cloud configuration. Default false.",
+  },
+  activated: {
+    type: "boolean",
+    description: "Setup Assistant was already completed (the device was activated before an ADE profile was assigned): it does not ask for the cloud configuration again until erased. Default false.",
+  },
+  activationLock: {
+    type: "object",
+    additionalProperties: false,
+    required: ["enabled"],
+    description: "Activation Lock (Find My) from a previous owner: Setup Assistant stops at the Activation Lock pane unless the MDM escrowed a bypass code for this device.",
+    properties: {
+      enabled: { type: "boolean" },
+      bypassCode: { enum: ["escrowed", "none"], description: "escrowed: the organisation's MDM holds the device's Activation Lock bypass code (supervised devices). Default none." },
+    },
+  },
+  serialNumber: {
+    type: "string",
+    description: "The serial number the device reports instead of a generated one; \"\" is the blank serial of a virtual machine.",
+  },
+  modelIdentifier: {
+    type: "string",
+    description: "The model identifier (ProductName) the device reports instead of the catalog's; \"\" is blank, \"VirtualMac2,1\" a macOS VM.",
+  },
+  os: {
+    type: "object",
+    additionalProperties: false,
+    required: ["version", "build"],
+    description: "The OS release the device runs, any release (MDM OSVersion and BuildVersion): decides which commands and payloads it supports.",
+    properties: {
+      version: { type: "string", pattern: "^\\d+\\.\\d+(\\.\\d+)?$" },
+      build: { type: "string", pattern: "^\\d{2}[A-Z]\\d{1,4}[a-z]?$" },
+    },
+  },
+};
+
+/** Every family's keys. Android keys are added by their module's work (issue 10 #2). */
+export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: APPLE_STATE, android: {} };
 
 /** The JSON Schema of `state:` (union of every family's keys; the platform check is `stateProblems`/semantic). */
 export function stateSchema(): Json {
@@ -92,6 +131,12 @@ export interface DeviceState {
   join?: WindowsJoin;
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
   osVersion?: string;
+  supervised?: boolean;
+  activated?: boolean;
+  activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
+  serialNumber?: string;
+  modelIdentifier?: string;
+  os?: { version: string; build: string };
   [key: string]: unknown;
 }
 

@@ -4,6 +4,7 @@
  * embedded server, then the real lifetimes (24 h affinity window, 15-minute SCEP challenge, 7-day
  * full sync) and the policies behind them on virtual time with the in-memory server.
  */
+import type { DeviceState } from "../../src/device/state.js";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -122,8 +123,8 @@ async function world(config: Partial<AppleServerConfig>) {
   await apple.warm();
   const route: HttpHandler = (req) => (/^\/(apple\/|\.well-known\/com\.apple\.remotemanagement)/.test(new URL(req.url).pathname) ? apple.handler(req) : ref.handler(req));
   const http = new InMemoryHttp({ clock, handler: { [URLS.http]: route, [URLS.https]: route } });
-  const runFlow = async (model: string, index: number, flow: string, options: Record<string, unknown> = {}): Promise<FlowResult> => {
-    const dev = await createDevice({ model, index, seed: "apple-failures-a", keys, adapters: { clock, http, crypto } });
+  const runFlow = async (model: string, index: number, flow: string, options: Record<string, unknown> = {}, state?: DeviceState): Promise<FlowResult> => {
+    const dev = await createDevice({ model, index, seed: "apple-failures-a", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}) });
     return clock.run(dev.run(flow, options, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 8 * 86_400_000);
   };
   const api = async (method: string, path: string) => {
@@ -216,7 +217,7 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(r).toMatchObject({ ok: false, code: "apple.ade.setup-pane-failed" });
     expect(r.message).toContain("(Biometric)");
     expect(await w.runFlow("iphone-15", 1, "ios-profile", { apple: { connectToHost: "configurator" } })).toMatchObject({ ok: true });
-    expect(await w.runFlow("iphone-15", 2, "ios-profile", { apple: { connectToHost: "configurator", supervised: true } })).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+    expect(await w.runFlow("iphone-15", 2, "ios-profile", { apple: { connectToHost: "configurator" } }, { supervised: true })).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
   }, 60_000);
 });
 

@@ -10,9 +10,10 @@ import { ProtocolViolationError, TransportError, asSimError } from "../../errors
 import type { Shown } from "../shown.js";
 import { appleScreen, appleShownForChain } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
-import { decoded, step } from "../../protocol/common/context.js";
+import { decoded, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
+import { unsupportedPayloadOn } from "./payloads.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleErrors, describeAppleError, type AppleError } from "../../wire/apple/errors.js";
 import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
@@ -122,6 +123,12 @@ async function install(
   } catch (e) {
     if (e instanceof ProfileError) return { error: e.apple, stepName: "profile.parse" };
     throw e;
+  }
+  // The capability table: a payload this OS release does not have (payloads.ts) is refused like an unknown type.
+  const absent = unsupportedPayloadOn(parsed, dev.osName, dev.osVersion);
+  if (absent) {
+    note(ctx.protocol, "profile.install", { findings: [{ code: "profile.payload-not-on-os", message: `${absent.type}: ${absent.why}` }] });
+    return { parsed, error: absent.error, stepName: "profile.install" };
   }
   const refusedByGate = gate?.(parsed);
   if (refusedByGate) return { parsed, error: refusedByGate, stepName: "profile.install" };

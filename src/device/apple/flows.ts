@@ -15,6 +15,7 @@ import { enrollWithProfile, fail, fetchProfile, optionAnchors, userAgent } from 
 import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
+import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { enrollResetRestore } from "./restore.js";
@@ -60,7 +61,7 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       return withReenroll(ctx, o, async (generation) => {
         // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
         for (let attempt = 0; ; attempt++) {
-          const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation: generation * 4 + attempt });
+          const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
           if (o.restoredBackupFrom && generation === 0) dev.restoreBackupFrom(o.restoredBackupFrom);
           if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
           const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
@@ -122,7 +123,7 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
       const o = appleOptions(raw);
       if (o.ade?.restoredFromOwnBackup) return restoreOwnBackup(ctx, o, raw, name);
       // eraseIfActivated: the activated device is erased, then enrolls (outcome ….after-erase).
-      return withReenroll(ctx, o.ade?.alreadyActivated && o.ade.eraseIfActivated ? { ...o, reenrollAfterErase: true } : o, (generation) => runAde(ctx, o, name, generation));
+      return withReenroll(ctx, ctx.identity.state?.activated && o.ade?.eraseIfActivated ? { ...o, reenrollAfterErase: true } : o, (generation) => runAde(ctx, o, name, generation));
     },
   };
 }
@@ -130,15 +131,18 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
 async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generation: number): Promise<FlowResult> {
   const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation });
   dev.ade = true;
-  if (o.ade?.alreadyActivated && generation === 0) {
-    // Activated (Setup Assistant completed) before a profile was assigned: Setup Assistant never
-    // asks for the cloud configuration again until the device is erased.
-    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false, eraseToEnroll: o.ade.eraseIfActivated ?? false });
-    if (!o.ade.eraseIfActivated) {
+  if (ctx.identity.state?.activated && generation === 0) {
+    // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
+    // Assistant never asks for the cloud configuration again until the device is erased.
+    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false, eraseToEnroll: o.ade?.eraseIfActivated ?? false });
+    if (!o.ade?.eraseIfActivated) {
       return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", "the device was activated before an enrollment profile was assigned; it must be erased before it can enroll through ADE");
     }
     return { ok: true, code: "apple.erased", keychain: { identities: [] } };
   }
+  // Activation comes before Remote Management: an Activation Lock stops Setup Assistant there (activation-lock.ts).
+  const locked = activationLockScreen(dev);
+  if (locked) return fail(dev, "apple.ade.activation-locked", "ade.setup-assistant", locked);
   const abs0 = (u: string) => (u.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
   let cc: AdeCloudConfig = o.ade?.cloudConfig ?? {};
   const ccUrl = o.ade?.cloudConfigUrl ?? (!o.ade?.cloudConfig && ctx.targets.server?.embedded ? "/apple/ade/cloudconfig" : undefined);
@@ -251,7 +255,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
  */
 async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
   const enrollOnce = async (generation: number) => {
-    const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised, generation });
+    const dev = new AppleDevice(ctx, o.commands, { generation });
     const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfile(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
     return enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
   };

@@ -45,8 +45,6 @@ export interface AppleOptions {
   signature?: "accept" | "require-valid" | "require-trusted";
   /** Extra PEM anchors the device trusts (for a server under test). */
   trust?: string[];
-  /** Device is supervised (profile flows; ADE devices are supervised). */
-  supervised?: boolean;
   /** Command sessions: at most `max`, `pollSeconds` apart while the server has more to say. */
   sessions?: { min?: number; max?: number; pollSeconds?: number; notNowRedelivery?: "not-now" | "end-session" };
   /** After enrolling, wake `listen` more times: on a push (mock APNs) or every `pollSeconds` (default 3600). */
@@ -121,8 +119,6 @@ export interface AppleOptions {
     tryAgain?: { times?: number; afterSeconds?: number };
     /** After enrolling, go through the Setup Assistant panes the cloud configuration does not skip (setup-assistant.ts). */
     setupPanes?: boolean;
-    /** The device was activated before a profile was assigned: Setup Assistant does not run again. */
-    alreadyActivated?: boolean;
     /** …and the user erases it, after which it enrolls through ADE. */
     eraseIfActivated?: boolean;
     /** After enrolling, the device is restored from its own backup: no Remote Management again, management kept. */

@@ -38,7 +38,7 @@ function backupOf(dev: AppleDevice): FlowResult["keychain"] {
 
 export async function enrollResetRestore(ctx: FlowContext, o: AppleOptions, raw: unknown, profileUrl: string): Promise<FlowResult> {
   const how = o.restoreBackupAfter!;
-  const dev = new AppleDevice(ctx, o.commands, { supervised: o.supervised });
+  const dev = new AppleDevice(ctx, o.commands);
   // The last backup before a wipe: EraseDevice resets the device only after it was taken.
   let backup: FlowResult["keychain"] | undefined;
   const erase = dev.erase.bind(dev);

@@ -86,7 +86,8 @@ export class AppleDevice {
     this.osVersion = id.os.version;
     this.buildVersion = id.os.build;
     this.deviceName = id.deviceName;
-    this.supervised = opts.supervised ?? false;
+    // The flow decides (ADE: the cloud configuration; Configurator: supervised); else the device state (prepared supervised).
+    this.supervised = opts.supervised ?? id.state?.supervised ?? false;
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
     // Push credentials come from the device's own deterministic entropy stream.
     this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);

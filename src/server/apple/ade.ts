@@ -85,6 +85,8 @@ export class AdeService {
   /** Stand-in for Apple's cloud-configuration service: what Setup Assistant receives for a serial. */
   cloudConfig(req: HttpRequest): HttpResponse {
     const serial = new URL(req.url, "http://localhost").searchParams.get("serial") ?? "";
+    // A device without a serial (a virtual machine, device state serialNumber "") has no Apple Business Manager record.
+    if (serial === "") return this.core.reject("ade.not-assigned", json(404, { code: "DEVICE_NOT_ASSIGNED", serial }));
     if (!/^[A-Z0-9]{8,14}$/.test(serial)) return text(400, "serial is required");
     if (this.core.config.adeUnassigned) {
       const reason = this.core.config.adeUnassignedReason ?? "not-assigned";

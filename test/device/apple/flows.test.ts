@@ -97,7 +97,7 @@ describe("apple flows (virtual time, in-memory server)", () => {
     expect(r.keychain.identities).toHaveLength(2);
     expect(w.ref.scep.stats.issued).toBe(2);
     const w2 = await appleWorld({ commands: [{ requestType: "EraseDevice" }] });
-    expect(await w2.run(await w2.device("iphone-15"), "ios-profile", { apple: { supervised: true } })).toMatchObject({ ok: true, code: "apple.erased" });
+    expect(await w2.run(await w2.device("iphone-15", 0, { supervised: true }), "ios-profile")).toMatchObject({ ok: true, code: "apple.erased" });
   });
 
   it("a profile URL answering the wrong content type ends the device's flow with a typed error naming the step", async () => {

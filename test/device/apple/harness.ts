@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** An in-memory Apple world: reference SCEP CA + Apple half on virtual time, and devices. */
+import type { DeviceState } from "../../../src/device/state.js";
 import { createDevice, type VirtualDevice } from "../../../src/api/device.js";
 import { NodeCrypto } from "../../../src/platform/node/crypto.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
@@ -20,7 +21,7 @@ export interface AppleWorld {
   ref: ReferenceServer;
   apple: AppleServer;
   http: InMemoryHttp;
-  device(model: string, index?: number): Promise<VirtualDevice>;
+  device(model: string, index?: number, state?: DeviceState): Promise<VirtualDevice>;
   run(dev: VirtualDevice, flow: string, options?: Record<string, unknown>): Promise<FlowResult>;
 }
 
@@ -37,7 +38,7 @@ export async function appleWorld(config: Partial<AppleServerConfig> = {}, scep: 
     ref,
     apple,
     http,
-    device: async (model, index = 0) => createDevice({ model, index, seed: "apple-tests", keys, adapters: { clock, http, crypto } }),
+    device: async (model, index = 0, state) => createDevice({ model, index, seed: "apple-tests", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}) }),
     run: (dev, flow, options = {}) => clock.run(dev.run(flow, options, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 24 * 3_600_000),
   };
 }

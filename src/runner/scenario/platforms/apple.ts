@@ -33,7 +33,6 @@ export const appleScenario: ScenarioExtension = {
       profileFile: { type: "string", minLength: 1, maxLength: 4096, description: "Profile flows: read the enrollment profile (.mobileconfig) from this file instead of downloading it; a relative path is resolved from the scenario file's directory. For servers that serve no profile (NanoMDM)." },
       signature: { enum: ["accept", "require-valid", "require-trusted"], description: "Unsigned or badly signed profiles: accept (default, shown as Not Verified), require a valid signature, or require a trusted signer." },
       trust: { ...pemList, description: "Extra PEM anchors the device trusts for profile signers and the MDM server." },
-      supervised: { type: "boolean", description: "Profile flows: the device is supervised (ADE devices always are)." },
       push: {
         type: "object",
         additionalProperties: false,
@@ -135,9 +134,8 @@ export const appleScenario: ScenarioExtension = {
             properties: { times: { type: "integer", minimum: 0, maximum: 5 }, afterSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Default 60 (device clock)." } },
           },
           setupPanes: { type: "boolean", description: "After enrolling, go through the Setup Assistant panes not in skip_setup_items (Passcode and Biometric do not work on iOS 14.5+ after ADE); default false: the flow ends at the enrollment." },
-          alreadyActivated: { type: "boolean", description: "The device was activated before a profile was assigned: Setup Assistant does not ask for the cloud configuration (apple.ade.already-activated)." },
           restoredFromOwnBackup: { type: "boolean", description: "After enrolling, the device is restored from its own backup: Setup Assistant shows no Remote Management again; the management state is kept and the device polls with it." },
-          eraseIfActivated: { type: "boolean", description: "With alreadyActivated: the user erases the device, which then enrolls (outcome …after-erase)." },
+          eraseIfActivated: { type: "boolean", description: "On a device whose state is activated: the user erases it, which then enrolls (outcome …after-erase)." },
         },
       },
     },
