@@ -109,6 +109,7 @@ export class ReferenceServer {
     if (o.loseState) {
       await Promise.all(this.halves.map((h) => h.close?.()));
       this.halves.length = 0;
+      this.policy.forgetRecords();
       this.scep = new ScepCaServer(this.scep.id, this.scep.config, this.crypto, this.options.now ?? Date.now, this.rogue);
       await this.mountHalves(o.platforms ?? this.options.platforms ?? {});
     }

@@ -5,6 +5,7 @@
  * 503. Each action goes to the part of the server that models it (the SCEP CA, a half's admin API);
  * an action nothing models says so in its result instead of pretending.
  */
+import type { PolicyConfig } from "./policy/types.js";
 import type { HttpResponse } from "../ports/http.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeviceRef, TimelineServer } from "../runner/timeline/engine.js";
@@ -64,6 +65,12 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
               changed.add("scep");
               continue;
             }
+            if (part === "policy") {
+              // Tenant rules: one holder every half reads at each decision (server/policy/holder.ts).
+              if (rest.length) server.policy.holder.set(rest.join("."), value);
+              else server.policy.holder.replace((value ?? {}) as PolicyConfig);
+              continue;
+            }
             const key = part as keyof Platforms;
             current = { ...current, [key]: setIn((current[key] ?? {}) as Record<string, unknown>, rest, value) };
             changed.add(key);
@@ -83,10 +90,12 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
             const without = (devices ?? []).filter((d) => d.certificateSerials.length === 0).length;
             return `revoked ${n} certificate(s)${without ? `; ${without} targeted device(s) held no certificate yet` : ""}`;
           }
+          if (a.what === "ade-token") return server.policy.ade.revoke();
           const out = server.halves.map((h) => h.admin?.revoke?.(a.what)).filter((x): x is string => !!x);
           return out.length ? out.join("; ") : `not applied: no part of the server models ${a.what}`;
         }
         case "expire": {
+          if (a.what === "ade-token") return server.policy.ade.expireNow();
           const out = server.halves.map((h) => h.admin?.expire?.(a.what)).filter((x): x is string => !!x);
           return out.length ? out.join("; ") : `not applied: no part of the server models ${a.what}`;
         }

@@ -4,6 +4,8 @@
  * embedded reference server are refused by tenant rules with the code the device shows, and the shipped
  * scenarios/policy-*.yaml hold.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -54,13 +56,35 @@ describe("server policy scenarios (scenarios/policy-*.yaml)", () => {
     expect(summary.errors["windows.byod.mam-only"]!.example).toContain("outside the MDM user scope");
   }, 120_000);
 
-  it("ADE token expired: no profile reaches the cloud configuration", async () => {
+  it("ADE token expires mid-run (timeline): later iPhones get no profile from Apple, enrolled ones stay", async () => {
     const { summary, records } = await run("policy-ade-token");
-    expect(summary).toMatchObject({ devices: 3, enrolled: 0, failed: 3, ok: true });
-    expect(summary.errors["apple.ade.device-not-assigned"]).toMatchObject({ count: 3, step: "ade.cloudconfig" });
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["apple.ade.device-not-assigned"]).toMatchObject({ count: 2, step: "ade.cloudconfig" });
     expect(summary.errors["apple.ade.device-not-assigned"]!.example).toContain("PROFILE_NOT_FOUND");
-    expect(records.enrollments).toEqual([]);
+    expect(records.enrollments.map((e) => e.platform)).toEqual(["ios", "ios"]);
   }, 60_000);
+
+  it("a timeline set of an embedded.policy path applies to the next request (MDM user scope switched to none)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-policy-"));
+    const file = join(dir, "s.yaml");
+    writeFileSync(
+      file,
+      `name: scope-off
+seed: 9
+groups:
+  - { name: pcs, model: windows-11-laptop, count: 4, flow: windows-autopilot, options: { windows: { minuteMs: 20 } } }
+arrival: { concurrency: 1 }
+timeline:
+  - { after: { enrolled: 2 }, set: { embedded.policy.userScope.mdm: none } }
+expect:
+  successRatio: 0.5
+  failures:
+    - { code: windows.join.mdm-not-configured, count: 2 }
+`,
+    );
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+  }, 90_000);
 
   it("one limit, two platforms: the third device is refused on iOS and on Windows, each with its own wire answer", async () => {
     const { summary, records } = await run("policy-one-limit-two-platforms");

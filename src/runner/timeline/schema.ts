@@ -55,8 +55,8 @@ export const timelineSchema: Json = {
         description: "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on.",
       },
       deleteRecords: empty("Embedded server: delete the targeted devices' records (an admin deleting devices in the console)."),
-      revoke: { type: "string", enum: [...REVOCABLE], description: "Embedded server: revoke the targeted devices' certificates, or every enrollment token." },
-      expire: { type: "string", enum: [...EXPIRABLE], description: "Embedded server: the push certificate or the enrollment tokens expire now." },
+      revoke: { type: "string", enum: [...REVOCABLE], description: "Embedded server: revoke the targeted devices' certificates, every enrollment token, or the ADE server token (a new one was downloaded in ABM)." },
+      expire: { type: "string", enum: [...EXPIRABLE], description: "Embedded server: the push certificate, the enrollment tokens or the ADE server token expire now." },
       restartServer: {
         type: "object",
         additionalProperties: false,

@@ -49,6 +49,19 @@ export class AdeAssignments {
     return { valid: true, expiresAt };
   }
 
+  /** The server token expires now (timeline `expire: ade-token`). */
+  expireNow(): string {
+    const hours = (this.now() - this.startedAt) / 3_600_000;
+    this.holder.set("ade.token.expiresInHours", hours);
+    return `the ADE server token expired at ${new Date(this.now()).toISOString()}: no enrollment profile reaches Apple until it is renewed`;
+  }
+
+  /** A new server token was downloaded in ABM: the one the server holds stops working (timeline `revoke: ade-token`). */
+  revoke(): string {
+    this.holder.set("ade.token.revoked", true);
+    return "the ADE server token was revoked (a new one was downloaded in Apple Business Manager)";
+  }
+
   /** The profile the admin assigned to a serial (explicit first, then the token's default). */
   assigned(serial: string): AdeProfile | undefined {
     const profiles = this.holder.get().ade?.profiles;

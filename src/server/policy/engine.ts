@@ -188,6 +188,13 @@ export class PolicyEngine {
     if (rec) rec.removed = true;
   }
 
+  /** The server lost its database (timeline restart with loseState): enrollments, accepted terms and refusals are gone; the tenant configuration, the directory's joins and what Apple holds stay. */
+  forgetRecords(): void {
+    this.enrollments.clear();
+    this.accepted.clear();
+    this.refusals.length = 0;
+  }
+
   /** The device reported new facts (check-in inventory). */
   observe(deviceKey: string, facts: { osVersion?: string }): void {
     const rec = this.enrollments.get(deviceKey);
