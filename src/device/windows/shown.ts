@@ -52,6 +52,8 @@ export function windowsScreen(step: string | undefined, flow: string | undefined
   if (step?.startsWith("esp.")) return "Enrollment Status Page";
   if (flow === "windows-gpo") return "Event Viewer (DeviceManagement-Enterprise-Diagnostics-Provider), no UI: Auto MDM Enroll task";
   if (flow === "windows-byod") return "Settings › Accounts › Access work or school";
+  if (flow === "windows-bulk") return "Provisioning package install (OOBE, or Settings › Accounts › Access work or school › Add or remove a provisioning package)";
+  if (flow === "windows-tenant-attach") return "Configuration Manager client logs, no UI";
   if (flow?.startsWith("windows-")) return "OOBE (out-of-box experience)";
   return "Settings › Accounts › Access work or school";
 }
