@@ -17,17 +17,32 @@ const APPLE: Record<string, FaultSpec> = {
   "first-authenticate-500": { match: { platform: "apple", step: "checkin.authenticate", nth: 1 }, mdmStatus: 500 },
 };
 
+/**
+ * `embedded.scep.fault` values that only change how the CertRep travels (every PKIOperation
+ * answer); the others (unknown-signer, cert-for-other-key, wrong nonces) need the CA's key or
+ * its transaction state and stay with the CA.
+ */
+const PKI_OPERATION = "*operation=PKIOperation*";
+const SCEP: Record<string, FaultSpec> = {
+  "wrong-content-type": { match: { url: PKI_OPERATION }, contentType: { value: "text/html; charset=utf-8" } },
+  truncated: { match: { url: PKI_OPERATION }, truncate: { ratio: 0.5 } },
+  "not-pkcs7": { match: { url: PKI_OPERATION }, status: { code: 200, headers: { "content-type": "application/x-pki-message" }, body: "<html><body>SCEP service unavailable</body></html>" } },
+};
+
 /** `embedded.windows.fault.step` → the device step whose request gets the SOAP fault. */
 const WINDOWS_STEPS: Record<string, string> = { discovery: "discovery.post", policy: "policy.getpolicies", enroll: "enroll.rst" };
 
 /** Whether `embedded.<platform>.fault` is one of the aliased knobs (the server then leaves it alone). */
-export function isAliasedKnob(platform: "apple" | "windows", fault: unknown): boolean {
+export function isAliasedKnob(platform: "apple" | "windows" | "scep", fault: unknown): boolean {
+  if (platform === "scep") return typeof fault === "string" && fault in SCEP;
   if (platform === "apple") return typeof fault === "string" && fault in APPLE;
   return typeof fault === "object" && fault !== null && (fault as { step?: string }).step! in WINDOWS_STEPS;
 }
 
 export function faultAliases(s: Scenario): ResolvedFault[] {
   const out: ResolvedFault[] = [];
+  const scep = s.embedded?.scep?.fault;
+  if (scep !== undefined && isAliasedKnob("scep", scep)) out.push({ ...SCEP[scep]!, name: `scep-${scep}`, origin: `embedded.scep.fault (${scep})` });
   const apple = (s.embedded?.apple as { fault?: string } | undefined)?.fault;
   if (apple !== undefined && isAliasedKnob("apple", apple)) {
     out.push({ ...APPLE[apple]!, name: apple, origin: `embedded.apple.fault (${apple})` });

@@ -70,7 +70,7 @@ function resolveScep(o: ScepOptions, server: ResolvedServer): ResolvedScepOption
 }
 
 /** A platform block minus a `fault` knob that became a `faults:` entry (faults-aliases.ts): the fault layer answers instead of the server. */
-function withoutAliasedFault(platform: "apple" | "windows", block: unknown): unknown {
+function withoutAliasedFault(platform: "apple" | "windows" | "scep", block: unknown): unknown {
   const fault = (block as { fault?: unknown } | undefined)?.fault;
   if (fault === undefined || !isAliasedKnob(platform, fault)) return block;
   const { fault: _aliased, ...rest } = block as Record<string, unknown>;
@@ -82,7 +82,7 @@ function resolveServer(s: Scenario): ResolvedServer {
     return { kind: "url", url: s.server, insecure: s.insecure ?? false };
   }
   const e = s.embedded?.scep ?? {};
-  const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...e };
+  const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) };
   const { apple, windows, android, policy } = s.embedded ?? {};
   return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android }, policy: policy ?? {} };
 }

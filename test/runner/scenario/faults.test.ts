@@ -150,13 +150,18 @@ groups:
     expect(s.server.kind === "embedded" && s.server.platforms.windows).toEqual({ maxMsgSize: 4096 });
   });
 
-  it("embedded.apple.fault first-authenticate-500 and checkin-401 become mdmStatus entries; other Apple faults stay with the server", () => {
+  it("embedded.apple.fault first-authenticate-500 / checkin-401 and embedded.scep.fault truncated become entries; other faults stay with the server", () => {
     const apple = (fault: string) =>
       parseScenario(`name: a\nembedded:\n  apple: { fault: ${fault} }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: ios-profile }\n`, "a.yaml", ctx);
     const first = apple("first-authenticate-500");
     expect(first.faults).toEqual([{ match: { platform: "apple", step: "checkin.authenticate", nth: 1 }, mdmStatus: 500, name: "first-authenticate-500", origin: "embedded.apple.fault (first-authenticate-500)" }]);
     expect(first.server.kind === "embedded" && first.server.platforms.apple).toEqual({});
     expect(apple("checkin-401").faults?.[0]).toMatchObject({ mdmStatus: 401, match: { method: "PUT", url: "*/apple/checkin" } });
+    const scep = (fault: string) => parseScenario(`name: s\nembedded:\n  scep: { fault: ${fault}, pending: 1 }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: scep }\n`, "s.yaml", ctx);
+    const truncated = scep("truncated");
+    expect(truncated.faults).toEqual([{ match: { url: "*operation=PKIOperation*" }, truncate: { ratio: 0.5 }, name: "scep-truncated", origin: "embedded.scep.fault (truncated)" }]);
+    expect(truncated.server.kind === "embedded" && truncated.server.scep).toEqual({ challenge: "enrollsim-challenge", pending: 1, ra: false, validityDays: 365 });
+    expect(scep("unknown-signer").server).toMatchObject({ scep: { fault: "unknown-signer" } }); // needs the CA's key: stays with the CA
     const html = apple("command-html");
     expect(html.faults).toBeUndefined();
     expect(html.server.kind === "embedded" && html.server.platforms.apple).toEqual({ fault: "command-html" });
