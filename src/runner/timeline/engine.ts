@@ -133,7 +133,9 @@ export class TimelineEngine implements RunObserver {
     const notFired = this.o.entries
       .filter((e) => !this.fired.has(e.index))
       .map((e) => ({ entry: e.index, action: actionKey(e.action), atMs: -1, at: "", trigger: this.trigger(e), result: "not fired: the run ended first", ...(e.note ? { note: e.note } : {}) }));
-    return [...this.log, ...notFired];
+    // In firing order (a server action is logged when it completes, so sort by when it fired).
+    const fired = [...this.log].sort((a, b) => a.atMs - b.atMs || a.entry - b.entry);
+    return [...fired, ...notFired];
   }
 
   // ------------------------------------------------------------------ events (after:)

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Timeline contract tests over loopback: the shipped timeline scenarios against the embedded
+ * server on real sockets, and server actions whose effect crosses the wire (a revoked device
+ * certificate refused at the next check-in, a restart that keeps or loses the server's state).
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import type { CheckinSample } from "../../src/runner/observer.js";
+
+const scenario = (name: string) => join(import.meta.dirname, "../../scenarios/timeline", name);
+const opts = { keyPoolSize: 24, progress: false as const };
+
+function traceLines(dir: string): { device: string; step: string; kind: string; data: Record<string, unknown> }[] {
+  return readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { device: string; step: string; kind: string; data: Record<string, unknown> }));
+}
+
+describe("shipped timeline scenarios (loopback)", () => {
+  it("windows-endpoint-outage-try-again: 503 at Enrollment.svc for 60 s, Try Again after 90 s enrols every PC", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-tl-")), "trace");
+    const started = Date.now();
+    const { summary } = await runScenario(scenario("windows-endpoint-outage-try-again.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(summary.steps["enroll.rst"]).toMatchObject({ count: 6, failed: 3 });
+    // The 2 minutes of waiting were skipped: the run took seconds.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(summary.actions!.map((a) => `${a.entry} ${a.action}: ${a.result}`)).toEqual([
+      "0 endpointDown: /EnrollmentServer/Enrollment.svc answers 503",
+      "1 tryAgain: the user taps Try Again after a failure (up to 1×, after 90 s)",
+      "2 skip: the scenario clock jumped 2 min ahead",
+      "0 endpointUp: /EnrollmentServer/Enrollment.svc is back",
+    ]);
+    const lines = traceLines(dir);
+    // Each PC's first RST got the server's 503 over the wire, then Try Again, then success.
+    const rst = lines.filter((l) => l.kind === "http" && l.step === "enroll.rst");
+    expect(rst.filter((l) => (l.data.response as { status: number } | undefined)?.status === 503)).toHaveLength(3);
+    expect(rst.filter((l) => (l.data.response as { status: number } | undefined)?.status === 200)).toHaveLength(3);
+    expect(lines.filter((l) => l.kind === "note" && l.data.action === "tryAgain" && l.data.after === "transport.http-status")).toHaveLength(3);
+  }, 120_000);
+
+  it("apple-push-certificate-expires: enrollments after the expiry are refused with APNSCertificateNotValid", async () => {
+    const { summary } = await runScenario(scenario("apple-push-certificate-expires.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(summary.errors["apple.ade.refused.APNSCertificateNotValid"]).toMatchObject({ count: 3, step: "ade.enroll" });
+    expect(summary.actions![0]).toMatchObject({ action: "expire", trigger: "after 2 device(s) enrolled" });
+    expect(summary.actions![0]!.result).toMatch(/^the MDM push certificate \(topic com\.apple\.mgmt\.External\.\S+\) expired at \d{4}-\d\d-\d\dT/);
+  }, 120_000);
+
+  it("device-offline-between-steps: offline at enroll.rst; the group that taps Try Again enrols, the other shows the network error", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-tl-")), "trace");
+    const { summary } = await runScenario(scenario("device-offline-between-steps.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.groups["retrying"]).toMatchObject({ enrolled: 2 });
+    expect(summary.errors["transport.dns"]).toMatchObject({ count: 2, step: "enroll.rst" });
+    expect(summary.errors["transport.dns"]!.example).toContain("injected: device offline (timeline[0])");
+    const lines = traceLines(dir);
+    // discovery and policy went out before the network dropped; the note sits at enroll.rst.
+    expect(lines.filter((l) => l.kind === "note" && l.step === "enroll.rst" && l.data.action === "offline")).toHaveLength(4);
+    expect(lines.filter((l) => l.kind === "http" && l.step === "policy.getpolicies" && l.device === "windows-11-laptop#2")).toHaveLength(1);
+  }, 120_000);
+});
+
+describe("server actions over loopback", () => {
+  const write = (yaml: string) => {
+    const f = join(mkdtempSync(join(tmpdir(), "enrollsim-tl-")), "s.yaml");
+    writeFileSync(f, yaml);
+    return f;
+  };
+  const apple = (timeline: string) =>
+    write(`name: t\nseed: 5\nembedded: { scep: { challenge: tl-challenge } }\ngroups:\n  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }\narrival: { concurrency: 1 }\nload: { steady: { durationSeconds: 2.5, intervalSeconds: 1, jitter: 0 } }\nlimits: { durationSeconds: 120 }\ntimeline:\n${timeline}`);
+
+  it("a device certificate revoked mid-run: its next check-in is refused (401) and the device treats it as unenrollment", async () => {
+    const checkins: CheckinSample[] = [];
+    const { summary } = await runScenario(apple("  - { after: { enrolled: 2 }, devices: [0], revoke: device-certificate }\n"), { ...opts, observers: [{ onCheckin: (c) => checkins.push(c) }] });
+    expect(summary).toMatchObject({ enrolled: 2 });
+    expect(summary.actions![0]).toMatchObject({ action: "revoke", result: "revoked 1 certificate(s)", devices: ["iphone-15#0"] });
+    const of = (d: string) => checkins.filter((c) => c.device === d);
+    expect(of("iphone-15#0").length).toBeGreaterThan(0);
+    expect(of("iphone-15#0").every((c) => !c.ok && c.code === "apple.checkin.unenrolled")).toBe(true);
+    expect(of("iphone-15#1").length).toBeGreaterThan(0);
+    expect(of("iphone-15#1").every((c) => c.ok)).toBe(true);
+  }, 120_000);
+
+  it("restartServer keeps state (check-ins go on) or loses it (the server no longer knows the devices)", async () => {
+    for (const loseState of [false, true]) {
+      const checkins: CheckinSample[] = [];
+      const { summary } = await runScenario(apple(`  - { after: { enrolled: 2 }, restartServer: { loseState: ${loseState} } }\n`), { ...opts, observers: [{ onCheckin: (c) => checkins.push(c) }] });
+      expect(summary.enrolled).toBe(2);
+      expect(summary.actions![0]!.result).toBe(loseState ? "restarted, its state lost (records, issued certificates, queues)" : "restarted with its state");
+      expect(checkins.length).toBeGreaterThanOrEqual(2);
+      // Kept: served as before. Lost: 401 for an enrollment the server does not know; the device treats it as unenrollment.
+      expect(checkins.every((c) => (loseState ? !c.ok && c.code === "apple.checkin.unenrolled" : c.ok))).toBe(true);
+    }
+  }, 180_000);
+});
