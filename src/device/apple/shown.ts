@@ -64,7 +64,7 @@ export function appleShownForChain(err: AppleError, step: string, flow?: string)
   const [top, ...inner] = err.chain;
   return {
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
-    text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].join(" "),
+    text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
     screen: appleScreen(step, flow),
     ...(inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
   };
