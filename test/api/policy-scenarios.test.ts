@@ -92,4 +92,17 @@ expect:
     expect(records.enrollments.map((r) => r.platform).sort()).toEqual(["ios", "windows"]);
     expect(records.refusals.map((r) => r.refusal)).toEqual(["device-limit", "device-limit"]);
   }, 90_000);
+
+  it("corporate identifiers rescue one PC from the personal block", async () => {
+    const { summary, records } = await run("policy-corporate-identifiers");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
+    expect(summary.errors["windows.fault.DeviceNotSupported"]!.example).toContain("personally owned devices are blocked");
+    expect(records.enrollments).toEqual([expect.objectContaining({ ownership: "corporate" })]);
+  }, 90_000);
+
+  it("terms per user per version: a new version refuses the next enrollment without acceptance", async () => {
+    const { summary } = await run("policy-terms");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 2, failed: 1, ok: true });
+    expect(summary.errors["windows.fault.InvalidEnrollmentData"]!.example).toContain("0x80180019");
+  }, 90_000);
 });

@@ -36,16 +36,30 @@ export interface RstFacts {
   model?: string;
 }
 
+/**
+ * Builds that report manufacturer and model for Windows corporate identifiers (server-policies.md §4.3):
+ * Windows 11 22621.3374 / 22631.3374 and later, Windows 10 19045.4598 and later; older ones report
+ * Unknown, so their triple never matches.
+ */
+export function reportsIdentifierTriple(osVersion: string): boolean {
+  const [maj, min, build, rev] = osVersion.split(".").map((x) => parseInt(x, 10) || 0);
+  if (maj !== 10 || min !== 0 || build === undefined) return false;
+  if (build === 19045) return (rev ?? 0) >= 4598;
+  if (build === 22621 || build === 22631) return (rev ?? 0) >= 3374;
+  return build > 22631;
+}
+
 export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
   const full = f.enrollmentType.toLowerCase() === "full";
+  const triple = reportsIdentifierTriple(f.osVersion);
   return {
     platform: "windows",
     deviceKey: f.deviceId.toUpperCase(),
     ...(f.bulk ? {} : { upn: f.upn }),
     osVersion: f.osVersion,
     ...(f.serial ? { serial: f.serial } : {}),
-    ...(f.manufacturer ? { manufacturer: f.manufacturer } : {}),
-    ...(f.model ? { model: f.model } : {}),
+    ...(f.manufacturer ? { manufacturer: triple ? f.manufacturer : "Unknown" } : {}),
+    ...(f.model ? { model: triple ? f.model : "Unknown" } : {}),
     methodOwnership: full && f.notInOobe ? "personal" : "corporate",
     countsTowardLimit: full && f.notInOobe,
     viaAutoEnrollment: f.token,

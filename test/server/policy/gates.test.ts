@@ -2,7 +2,7 @@
 /** How each half describes an enrollment to the policy engine and answers its refusals on the wire. */
 import { describe, expect, it } from "vitest";
 import { PolicyEngine } from "../../../src/server/policy/engine.js";
-import { refusalFault, windowsEnrollmentRequest } from "../../../src/server/windows/policy-gate.js";
+import { refusalFault, reportsIdentifierTriple, windowsEnrollmentRequest } from "../../../src/server/windows/policy-gate.js";
 import { adeRequest, applePlatform, refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { androidRelease, redeemRequest, refusalError } from "../../../src/server/android/policy-gate.js";
 
@@ -13,6 +13,14 @@ describe("Windows gate", () => {
     expect(windowsEnrollmentRequest(rst)).toMatchObject({ methodOwnership: "personal", countsTowardLimit: true, upn: "u@contoso.com", viaAutoEnrollment: false });
     expect(windowsEnrollmentRequest({ ...rst, token: true, enrollmentType: "Device", notInOobe: false })).toMatchObject({ methodOwnership: "corporate", countsTowardLimit: false, viaAutoEnrollment: true });
     expect(windowsEnrollmentRequest({ ...rst, bulk: true, token: true, enrollmentType: "Device" }).upn).toBeUndefined();
+  });
+  it("only builds that report the manufacturer/model triple can match a Windows corporate identifier", () => {
+    expect(["10.0.19045.4598", "10.0.22631.3374", "10.0.22621.4000", "10.0.26100.1"].map(reportsIdentifierTriple)).toEqual([true, true, true, true]);
+    expect(["10.0.19045.4597", "10.0.22631.3373", "10.0.19044.9999", "6.3.9600"].map(reportsIdentifierTriple)).toEqual([false, false, false, false]);
+    const e = new PolicyEngine({ restrictions: { platform: { windows: { personal: "block" } } }, corporateIdentifiers: { windows: [{ manufacturer: "Dell Inc.", model: "OptiPlex 7090", serial: "401D8H0" }] } });
+    const pc = { ...rst, serial: "401D8H0", manufacturer: "Dell Inc.", model: "OptiPlex 7090" };
+    expect(e.decide(windowsEnrollmentRequest({ ...pc, osVersion: "10.0.19045.5011" }))).toMatchObject({ ok: true, ownership: "corporate" });
+    expect(e.decide(windowsEnrollmentRequest({ ...pc, osVersion: "10.0.19045.3803" }))).toMatchObject({ ok: false, refusal: "personal-blocked" });
   });
   it("answers each refusal with the MS-MDE2 fault the device maps to its HRESULT", () => {
     const e = new PolicyEngine({ restrictions: { platform: { windows: { maxOs: "10.0.18363" } }, deviceLimit: 1 }, terms: [{ name: "t" }] });
