@@ -84,6 +84,15 @@ describe("server actions over loopback", () => {
     expect(of("iphone-15#1").every((c) => c.ok)).toBe(true);
   }, 120_000);
 
+  it("deleteRecords: a deleted device's next check-in is answered as for an unknown enrollment (401)", async () => {
+    const checkins: CheckinSample[] = [];
+    const { summary } = await runScenario(apple("  - { after: { enrolled: 2 }, devices: [1], deleteRecords: {} }\n"), { ...opts, observers: [{ onCheckin: (c) => checkins.push(c) }] });
+    expect(summary.actions![0]).toMatchObject({ action: "deleteRecords", result: "deleted 1 device record(s) of 1 device(s)" });
+    expect(checkins.filter((c) => c.device === "iphone-15#1").every((c) => !c.ok && c.code === "apple.checkin.unenrolled")).toBe(true);
+    expect(checkins.filter((c) => c.device === "iphone-15#0").every((c) => c.ok)).toBe(true);
+    expect(checkins.filter((c) => c.device === "iphone-15#1").length).toBeGreaterThan(0);
+  }, 120_000);
+
   it("restartServer keeps state (check-ins go on) or loses it (the server no longer knows the devices)", async () => {
     for (const loseState of [false, true]) {
       const checkins: CheckinSample[] = [];

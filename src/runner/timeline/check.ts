@@ -176,6 +176,9 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
         if (g >= 0 && (d < first || d >= first + s.groups[g]!.count)) out.push(issue(at("devices", k), `${formatPath(at("devices", k))} is device ${d}, which is not in group "${e.group}" (indices ${first}–${first + s.groups[g]!.count - 1})`, `an index of group ${e.group}`));
       }
     });
+    if (action.kind === "expire" && action.what === "push-certificate" && !url && !(s.embedded?.apple as { apnsCertificate?: unknown } | undefined)?.apnsCertificate) {
+      out.push(issue(at("expire"), `${formatPath(at("expire"))}: the embedded server models no push certificate; give embedded.apple.apnsCertificate`, "embedded.apple.apnsCertificate"));
+    }
     if (action.kind === "set") {
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");

@@ -68,6 +68,7 @@ describe("timeline checks", () => {
     expect(error("  - { at: 1s, group: pcs, devices: [3], online: {} }\n")).toMatch(/device 3, which is not in group "pcs" \(indices 0–2\)/);
     expect(error("  - { at: 1s, group: pcs, skip: 1m }\n")).toMatch(/timeline\[0\]\.group does not apply: skip acts on the whole server or run/);
     expect(error("  - { after: { step: enroll.rts }, online: {} }\n")).toMatch(/unknown step "enroll.rts" .*\(did you mean "enroll.rst"\?\)/);
+    expect(error("  - { at: 1s, expire: push-certificate }\n")).toMatch(/timeline\[0\]\.expire: the embedded server models no push certificate; give embedded\.apple\.apnsCertificate/);
     expect(error("  - { after: { enrolled: 1, outcome: x.y }, online: {} }\n")).toMatch(/must name exactly one event: step, enrolled or outcome \(got enrolled, outcome\)/);
   });
 
