@@ -29,11 +29,20 @@ const SCEP: Record<string, FaultSpec> = {
   "not-pkcs7": { match: { url: PKI_OPERATION }, status: { code: 200, headers: { "content-type": "application/x-pki-message" }, body: "<html><body>SCEP service unavailable</body></html>" } },
 };
 
+/** `embedded.android.amapi.fault` / `.headwind.fault` values that are the same answer on every device request. */
+const AMAPI: Record<string, FaultSpec> = { stall: { match: { platform: "android", url: "*/android/amapi/device/v1/*" }, noAnswer: true } };
+const HEADWIND: Record<string, FaultSpec> = {
+  stall: { match: { platform: "android", url: "*/android/hmdm/rest/*" }, noAnswer: true },
+  malformed: { match: { platform: "android", url: "*/android/hmdm/rest/*" }, status: { code: 200, headers: { "content-type": "application/json" }, body: '{"status":"MAYBE","data":"["}' } },
+};
+
 /** `embedded.windows.fault.step` → the device step whose request gets the SOAP fault. */
 const WINDOWS_STEPS: Record<string, string> = { discovery: "discovery.post", policy: "policy.getpolicies", enroll: "enroll.rst" };
 
 /** Whether `embedded.<platform>.fault` is one of the aliased knobs (the server then leaves it alone). */
-export function isAliasedKnob(platform: "apple" | "windows" | "scep", fault: unknown): boolean {
+export function isAliasedKnob(platform: "apple" | "windows" | "scep" | "amapi" | "headwind", fault: unknown): boolean {
+  if (platform === "amapi") return typeof fault === "string" && fault in AMAPI;
+  if (platform === "headwind") return typeof fault === "string" && fault in HEADWIND;
   if (platform === "scep") return typeof fault === "string" && fault in SCEP;
   if (platform === "apple") return typeof fault === "string" && fault in APPLE;
   return typeof fault === "object" && fault !== null && (fault as { step?: string }).step! in WINDOWS_STEPS;
@@ -43,6 +52,11 @@ export function faultAliases(s: Scenario): ResolvedFault[] {
   const out: ResolvedFault[] = [];
   const scep = s.embedded?.scep?.fault;
   if (scep !== undefined && isAliasedKnob("scep", scep)) out.push({ ...SCEP[scep]!, name: `scep-${scep}`, origin: `embedded.scep.fault (${scep})` });
+  const android = s.embedded?.android as { amapi?: { fault?: string }; headwind?: { fault?: string } } | undefined;
+  const amapi = android?.amapi?.fault;
+  if (amapi !== undefined && isAliasedKnob("amapi", amapi)) out.push({ ...AMAPI[amapi]!, name: `amapi-${amapi}`, origin: `embedded.android.amapi.fault (${amapi})` });
+  const headwind = android?.headwind?.fault;
+  if (headwind !== undefined && isAliasedKnob("headwind", headwind)) out.push({ ...HEADWIND[headwind]!, name: `headwind-${headwind}`, origin: `embedded.android.headwind.fault (${headwind})` });
   const apple = (s.embedded?.apple as { fault?: string } | undefined)?.fault;
   if (apple !== undefined && isAliasedKnob("apple", apple)) {
     out.push({ ...APPLE[apple]!, name: apple, origin: `embedded.apple.fault (${apple})` });

@@ -70,11 +70,21 @@ function resolveScep(o: ScepOptions, server: ResolvedServer): ResolvedScepOption
 }
 
 /** A platform block minus a `fault` knob that became a `faults:` entry (faults-aliases.ts): the fault layer answers instead of the server. */
-function withoutAliasedFault(platform: "apple" | "windows" | "scep", block: unknown): unknown {
+function withoutAliasedFault(platform: "apple" | "windows" | "scep" | "amapi" | "headwind", block: unknown): unknown {
   const fault = (block as { fault?: unknown } | undefined)?.fault;
   if (fault === undefined || !isAliasedKnob(platform, fault)) return block;
   const { fault: _aliased, ...rest } = block as Record<string, unknown>;
   return rest;
+}
+
+/** `embedded.android` minus the AMAPI / Headwind `fault` knobs that became `faults:` entries. */
+function withoutAndroidAliases(block: unknown): unknown {
+  const b = block as { amapi?: unknown; headwind?: unknown } | undefined;
+  if (!b) return block;
+  const amapi = withoutAliasedFault("amapi", b.amapi);
+  const headwind = withoutAliasedFault("headwind", b.headwind);
+  if (amapi === b.amapi && headwind === b.headwind) return block;
+  return { ...b, ...(b.amapi !== undefined ? { amapi } : {}), ...(b.headwind !== undefined ? { headwind } : {}) };
 }
 
 function resolveServer(s: Scenario): ResolvedServer {
@@ -84,7 +94,7 @@ function resolveServer(s: Scenario): ResolvedServer {
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) };
   const { apple, windows, android, policy } = s.embedded ?? {};
-  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android }, policy: policy ?? {} };
+  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) }, policy: policy ?? {} };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {
