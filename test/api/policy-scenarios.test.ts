@@ -105,4 +105,10 @@ expect:
     expect(summary).toMatchObject({ devices: 3, enrolled: 2, failed: 1, ok: true });
     expect(summary.errors["windows.fault.InvalidEnrollmentData"]!.example).toContain("0x80180019");
   }, 90_000);
+
+  it("Autopilot profile assignment: the laptop with a profile provisions under its name template; the others get none", async () => {
+    const { summary } = await run("policy-autopilot-profiles");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
+    expect(summary.errors["windows.autopilot.profile-missing"]).toMatchObject({ count: 2, step: "autopilot.profile" });
+  }, 90_000);
 });

@@ -139,6 +139,28 @@ export const policySchema: Json = {
       description: "Terms and conditions users must accept before enrolling (per user per version).",
       items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: str("Terms name."), version: { type: "integer", minimum: 1, description: "Default 1; raise it to require re-acceptance." }, assign } },
     },
+    autopilot: {
+      type: "object",
+      additionalProperties: false,
+      description: "Autopilot deployment profiles: explicit by serial, else the default one; a registered device without a profile gets none.",
+      properties: {
+        profiles: {
+          type: "array",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name"],
+            properties: {
+              name: str("Profile name."),
+              serials: strings("Serials assigned to it."),
+              default: { type: "boolean", description: "Assigned to every registered device without an explicit profile." },
+              joinType: { enum: ["entra", "hybrid"], description: "Join to Entra ID as (default entra; hybrid needs the offline domain join blob)." },
+              deviceNameTemplate: { type: "string", minLength: 1, maxLength: 63, description: "Device name template (%SERIAL%, %RAND:x%; 15 characters after expansion)." },
+            },
+          },
+        },
+      },
+    },
     ade: {
       type: "object",
       additionalProperties: false,

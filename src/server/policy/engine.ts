@@ -15,7 +15,7 @@ import { groupsOf, inScope, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
-import type { PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
+import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
 
 /** Documented DEM ceiling (server-policies.md §6). */
 export const DEM_LIMIT = 1000;
@@ -233,6 +233,16 @@ export class PolicyEngine {
     const mdm = this.mdmInScope(upn);
     const mam = this.mamInScope(upn);
     return q.registration ? { ok: true, mdm: mdm && !mam, mam } : { ok: true, mdm, mam: mam && !mdm };
+  }
+
+  // ---- Autopilot ----
+
+  /** The deployment profile assigned to a registered serial: a profile, none, or "unconfigured" (no profiles in the policy). */
+  autopilotProfile(serial: string): AutopilotProfilePolicy | undefined | "unconfigured" {
+    const profiles = this.config.autopilot?.profiles;
+    if (!profiles) return "unconfigured";
+    const s = serial.toUpperCase();
+    return profiles.find((p) => p.serials?.some((x) => x.toUpperCase() === s)) ?? profiles.find((p) => p.default);
   }
 
   // ---- Terms and conditions (§10.1): per user per version ----

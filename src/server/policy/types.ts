@@ -82,6 +82,16 @@ export interface AdeProfile {
   settings?: Record<string, unknown>;
 }
 
+export interface AutopilotProfilePolicy {
+  name: string;
+  serials?: string[];
+  default?: boolean;
+  /** Join to Entra ID as: entra (default) or hybrid (domain join through the connector). */
+  joinType?: "entra" | "hybrid";
+  /** Device name template (≤ 15 chars after expansion; %SERIAL%, %RAND:x%). */
+  deviceNameTemplate?: string;
+}
+
 export interface PolicyConfig {
   directory?: {
     users?: DirectoryUser[];
@@ -119,6 +129,14 @@ export interface PolicyConfig {
   /** Conditional access: "require device to be marked as compliant" for cloud apps. */
   conditionalAccess?: { requireCompliantDevice?: boolean; excludeApps?: string[] };
   terms?: TermsPolicy[];
+  autopilot?: {
+    /**
+     * Deployment profiles (server-policies.md §8.1): explicit by serial, else the first `default` one (a
+     * profile assigned to all devices). A registered device with none gets no profile. Absent: every
+     * registered device gets the server's one profile.
+     */
+    profiles?: AutopilotProfilePolicy[];
+  };
   ade?: {
     /** The ABM/ASM server token: hours after server start when it expires (default 8760), or revoked. */
     token?: { expiresInHours?: number; revoked?: boolean };

@@ -54,6 +54,11 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       if (!cfg.autopilot.autoRegister) return json(404, { status: "not-registered" });
       state.autopilot.set(q.serialNumber, q.hardwareHash);
     } else if (known !== q.hardwareHash) return json(409, { status: "attention-required" });
+    // Deployment profile assignment (embedded.policy.autopilot): a registered device without a profile gets none.
+    const assigned = ctx.policy.autopilotProfile(q.serialNumber);
+    if (assigned === undefined) return json(404, { status: "not-assigned", message: "registered, but no deployment profile is assigned to this device" });
+    const prof = assigned === "unconfigured" ? undefined : assigned;
+    const nameTemplate = prof?.deviceNameTemplate ?? cfg.autopilot.deviceNameTemplate;
     const h = ctx.crypto.digest("sha256", new TextEncoder().encode(`ztd:${q.serialNumber}`));
     const guid = Buffer.from(h).toString("hex");
     return json(200, {
@@ -61,12 +66,12 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       CloudAssignedTenantId: "00000000-0000-0000-0000-00000000e501",
       CloudAssignedTenantDomain: cfg.autopilot.tenantDomain,
       CloudAssignedOobeConfig: 1310,
-      CloudAssignedDomainJoinMethod: 0,
+      CloudAssignedDomainJoinMethod: prof?.joinType === "hybrid" ? 1 : 0,
       CloudAssignedForcedEnrollment: 1,
       ZtdCorrelationId: `${guid.slice(0, 8)}-${guid.slice(8, 12)}-${guid.slice(12, 16)}-${guid.slice(16, 20)}-${guid.slice(20, 32)}`,
-      ...(cfg.autopilot.deviceNameTemplate ? { CloudAssignedDeviceName: cfg.autopilot.deviceNameTemplate } : {}),
+      ...(nameTemplate ? { CloudAssignedDeviceName: nameTemplate } : {}),
       CloudAssignedAadServerData: JSON.stringify({ ZeroTouchConfig: { CloudAssignedTenantUpn: "", ForcedEnrollment: 1, CloudAssignedTenantDomain: cfg.autopilot.tenantDomain } }),
-      Comment_File: "Profile enrollsim reference Autopilot",
+      Comment_File: `Profile ${prof?.name ?? "enrollsim reference Autopilot"}`,
     });
   };
   const handler = async (req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): Promise<HttpResponse> => {

@@ -191,3 +191,13 @@ describe("ADE token and profiles", () => {
     expect(e.ade.lookup("DMPXK0BBBBBB")).toMatchObject({ ok: false, code: "PROFILE_NOT_FOUND" });
   });
 });
+
+describe("Autopilot profile assignment", () => {
+  it("explicit by serial, else the default; none without a default; unconfigured without profiles", () => {
+    const e = new PolicyEngine({ autopilot: { profiles: [{ name: "Kiosk", serials: ["snfq4sj"] }, { name: "Standard", default: true, joinType: "hybrid" }] } });
+    expect(e.autopilotProfile("SNFQ4SJ")).toMatchObject({ name: "Kiosk" });
+    expect(e.autopilotProfile("OTHER01")).toMatchObject({ name: "Standard", joinType: "hybrid" });
+    expect(new PolicyEngine({ autopilot: { profiles: [{ name: "Kiosk", serials: ["A"] }] } }).autopilotProfile("B")).toBeUndefined();
+    expect(new PolicyEngine({}).autopilotProfile("B")).toBe("unconfigured");
+  });
+});
