@@ -60,6 +60,8 @@ export interface HalfAdmin {
   reconfigure(config: unknown): void;
   /** Deletes these devices' records (an admin deleting devices in the console); returns how many records went. */
   deleteDevices(devices: readonly AdminDevice[]): number;
+  /** The admin changes these devices' ownership in their records; returns how many records changed. */
+  setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): number;
   /** A credential the half models expires now; returns what happened, or undefined when the half has none of that kind. */
   expire?(what: string): string | undefined;
   /** A credential the half models is revoked; returns what happened, or undefined when the half has none of that kind. */

@@ -83,6 +83,11 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
           return `deleted ${n} device record(s) of ${refs.length} device(s)`;
         }
+        case "setOwnership": {
+          const refs = (devices ?? []).map(adminDevice);
+          const n = server.halves.reduce((sum, h) => sum + (h.admin?.setOwnership?.(refs, a.ownership) ?? 0), 0);
+          return `${n} device record(s) of ${refs.length} device(s) now ${a.ownership}`;
+        }
         case "revoke": {
           if (a.what === "device-certificate") {
             const serials = (devices ?? []).flatMap((d) => d.certificateSerials);

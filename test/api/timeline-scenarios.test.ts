@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 import type { CheckinSample } from "../../src/runner/observer.js";
+import type { ReferenceServer } from "../../src/server/reference-server.js";
 
 const scenario = (name: string) => join(import.meta.dirname, "../../scenarios/timeline", name);
 const opts = { keyPoolSize: 24, progress: false as const };
@@ -91,6 +92,15 @@ describe("server actions over loopback", () => {
     expect(checkins.filter((c) => c.device === "iphone-15#1").every((c) => !c.ok && c.code === "apple.checkin.unenrolled")).toBe(true);
     expect(checkins.filter((c) => c.device === "iphone-15#0").every((c) => c.ok)).toBe(true);
     expect(checkins.filter((c) => c.device === "iphone-15#1").length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("setOwnership: the admin marks a device corporate; its server record and its tenant enrollment record say so", async () => {
+    let server: ReferenceServer | undefined;
+    const { summary } = await runScenario(apple("  - { after: { enrolled: 2 }, devices: [1], setOwnership: corporate }\n"), { ...opts, onServer: (s) => (server = s) });
+    expect(summary.actions![0]).toMatchObject({ action: "setOwnership", result: "1 device record(s) of 1 device(s) now corporate" });
+    const records = [...(server!.halves.find((h) => h.name === "apple") as unknown as { apple: { devices: Map<string, { udid: string; ownership: string }> } }).apple.devices.values()];
+    expect(records.map((r) => r.ownership).sort()).toEqual(["corporate", "personal"]);
+    for (const r of records) expect(server!.policy.enrollments.get(r.udid)?.ownership).toBe(r.ownership);
   }, 120_000);
 
   it("restartServer keeps state (check-ins go on) or loses it (the server no longer knows the devices)", async () => {

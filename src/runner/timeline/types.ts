@@ -27,6 +27,7 @@ export interface TimelineSpec {
   note?: string;
   set?: Record<string, unknown>;
   deleteRecords?: Record<string, never>;
+  setOwnership?: "corporate" | "personal";
   revoke?: Revocable;
   expire?: Expirable;
   restartServer?: { loseState?: boolean; downFor?: string | number };
@@ -44,6 +45,7 @@ export interface TimelineSpec {
 export const ACTION_KEYS = [
   "set",
   "deleteRecords",
+  "setOwnership",
   "revoke",
   "expire",
   "restartServer",
@@ -61,6 +63,7 @@ export type ActionKey = (typeof ACTION_KEYS)[number];
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
   | { kind: "deleteRecords" }
+  | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   | { kind: "revoke"; what: Revocable }
   | { kind: "expire"; what: Expirable }
   | { kind: "restartServer"; loseState: boolean; downForMs: number }
@@ -101,7 +104,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -113,6 +116,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||
     a.kind === "deleteRecords" ||
+    a.kind === "setOwnership" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
     (a.kind === "endpointDown" && a.answer === "refuse") ||
     a.kind === "endpointUp"

@@ -8,7 +8,9 @@ import type { ApnsProviderCertificate } from "./apns-provider.js";
 /** What the admin side uses of the Apple half (server.ts AppleServer). */
 export interface AppleAdminTarget {
   config: AppleServerConfig;
-  devices: Map<string, { udid: string; serialNumber?: string; identity?: Uint8Array }>;
+  devices: Map<string, { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" }>;
+  /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
+  ctx: { policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> } };
   services: { provider?: ApnsProviderCertificate };
 }
 
@@ -22,6 +24,19 @@ export function appleAdmin(server: AppleAdminTarget): HalfAdmin {
         for (const [key, rec] of server.devices) {
           const certSerial = d.certificateSerials.some((s) => rec.identity && hexSerialOf(rec.identity) === s);
           if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) (server.devices.delete(key), n++);
+        }
+      }
+      return n;
+    },
+    setOwnership: (devices, ownership) => {
+      let n = 0;
+      for (const d of devices) {
+        for (const rec of server.devices.values()) {
+          if (!((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber))) continue;
+          rec.ownership = ownership;
+          const p = server.ctx.policy.enrollments.get(rec.udid);
+          if (p) p.ownership = ownership;
+          n++;
         }
       }
       return n;

@@ -4,7 +4,7 @@ import { replaceConfig, type HalfAdmin } from "../half.js";
 import { windowsServerConfig, type WindowsServerConfig } from "./config.js";
 import type { WindowsState } from "./state.js";
 
-export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState): HalfAdmin {
+export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> }): HalfAdmin {
   return {
     // Components hold `cfg` and read it per request, so the new values apply from the next request.
     reconfigure: (raw) => replaceConfig(cfg, windowsServerConfig(raw)),
@@ -13,6 +13,16 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState): Hal
       const serials = new Set(devices.flatMap((d) => d.certificateSerials));
       let n = 0;
       for (const [id, rec] of state.devices) if (serials.has(rec.serialHex)) (state.devices.delete(id), n++);
+      return n;
+    },
+    // Ownership lives in the tenant's enrollment record, keyed by DeviceID.
+    setOwnership: (devices, ownership) => {
+      const serials = new Set(devices.flatMap((d) => d.certificateSerials));
+      let n = 0;
+      for (const rec of state.devices.values()) {
+        const p = serials.has(rec.serialHex) ? policy.enrollments.get(rec.deviceId) : undefined;
+        if (p) (p.ownership = ownership, n++);
+      }
       return n;
     },
   };

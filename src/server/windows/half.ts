@@ -194,7 +194,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   };
   return {
     name: "windows",
-    admin: windowsAdmin(cfg, state),
+    admin: windowsAdmin(cfg, state, ctx.policy),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],
     handler,
     describe: () => [
