@@ -22,6 +22,9 @@ import type { DeviceState, StoredDevice } from "../runner/store/types.js";
 import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { loadScenario } from "./run-scenario.js";
+import { FleetFaults } from "../runner/faults/plan.js";
+import type { HttpRequest } from "../ports/http.js";
+import type { FailInfo } from "../wire/scep/vocabulary.js";
 import { SqliteFleetStore } from "./store/sqlite.js";
 
 export interface FleetListing {
@@ -120,6 +123,9 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
     }
     const report: CheckinReport = { devices: devices.length, ok: 0, failed: {} };
     const log = o.log ?? silentLogger;
+    // The scenario's faults apply to these check-ins as to a run's (counters per device, for this pass).
+    const faults = new FleetFaults(scenario.faults ?? [], adapters.clock.now());
+    const scepFailure = server ? (req: HttpRequest, failInfo: string) => server!.scep.failureFor(req, failInfo as FailInfo) : undefined;
     let next = 0;
     const worker = async () => {
       while (next < devices.length) {
@@ -127,22 +133,26 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         const group = scenario.groups.find((g) => g.name === d.group);
         let code = "checkin.ok";
         let message: string | undefined;
-        const http = adapters.http.client({ tls: { ca: trust, insecure: o.insecure ?? false }, keepAlive: false });
+        const entropy = adapters.entropy.forDevice(0, d.index).fork(`checkin/${d.checkins}`);
+        const net = faults.portsFor(
+          { index: d.index, id: d.device, platform: d.platform, flow: d.flow, group: d.group },
+          { http: adapters.http, dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
+        );
+        const http = net.http.client({ tls: { ca: trust, insecure: o.insecure ?? false }, keepAlive: false });
         try {
           if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);
           const hook = checkinFor(FLOWS[d.flow], d.flow);
           if (!hook) throw new ScenarioError(`flow "${d.flow}" has no check-in`);
           const identity = JSON.parse(d.identity) as DeviceIdentity;
-          const entropy = adapters.entropy.forDevice(0, d.index).fork(`checkin/${d.checkins}`);
           const protocol = {
-            device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log,
+            device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log, current: net.current,
             timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes,
           };
           const opts = flowOptions(group) as { url?: string };
           const out = await hook(
             {
               identity,
-              ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: adapters.http, dns: adapters.dns, keys, transcript: nullTranscript, log },
+              ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: net.http, dns: net.dns, keys, transcript: nullTranscript, log },
               protocol,
               targets: { scepUrl, server: base },
               // Flows that build their own (mTLS) clients take the trust from here, as in a run.

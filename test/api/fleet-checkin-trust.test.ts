@@ -5,7 +5,7 @@
  * against a test CA failed with transport.tls. Failures now carry an example message per code.
  * Real loopback: a separately started reference server stands in for the server under test.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -34,6 +34,12 @@ describe("fleet checkin with --ca against a URL server", () => {
       expect(untrusted.ok).toBe(0);
       expect(untrusted.failed).toEqual({ "transport.tls": 3 });
       expect(untrusted.examples?.["transport.tls"]).toMatch(/certificate/);
+
+      // The scenario's faults apply to `fleet checkin` as to a run: the first OMA-DM session request of each device resets.
+      const faulted = join(dir, "faulted.yaml");
+      writeFileSync(faulted, `${readFileSync(file, "utf8")}faults:\n  - { match: { platform: windows, step: dm.session, nth: 1 }, reset: { when: mid-body } }\n`);
+      const reset = await checkinFleet(store, { scenario: faulted, trust: [server.caPem] });
+      expect(reset).toMatchObject({ devices: 3, ok: 0, failed: { "transport.reset": 3 } });
     } finally {
       await server.close();
     }
