@@ -229,6 +229,15 @@ export function createDeviceIdentity(
     if (state.serialNumber !== undefined) identity.serialNumber = state.serialNumber;
     if (state.modelIdentifier !== undefined) identity.modelIdentifier = state.modelIdentifier;
   }
+  // Android state: the OEM identifiers the device reports, and the API level it runs.
+  if (model.android && state) {
+    if (state.serialNumber !== undefined) identity.serialNumber = state.serialNumber;
+    if (state.imei !== undefined) identity.imei = state.imei;
+    if (state.manufacturer !== undefined) identity.manufacturer = state.manufacturer;
+    if (state.model !== undefined) identity.modelIdentifier = state.model;
+    if (state.gms !== undefined) identity.android!.gms = state.gms;
+    if (state.apiLevel !== undefined) identity.android!.apiLevel = state.apiLevel;
+  }
   if (state) identity.state = state;
   return identity;
 }

@@ -102,8 +102,31 @@ export const APPLE_STATE: Json = {
   },
 };
 
-/** Every family's keys. Android keys are added by their module's work (issue 10 #2). */
-export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: APPLE_STATE, android: {} };
+/** `state:` keys of Android devices. */
+export const ANDROID_STATE: Json = {
+  apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The API level the device runs (an older release than the catalog's, e.g. a unit never updated): which provisioning extras it reads, what its setup wizard requires." },
+  gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
+  alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused until a factory reset. Default false." },
+  userSetupCompleted: { type: "boolean", description: "Setup was completed by a user (device-owner provisioning no longer allowed). Default false." },
+  accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. Default 0." },
+  secondaryUser: { type: "boolean", description: "Setup runs in a secondary user (no work profile can be added there). Default false." },
+  serialNumber: { type: "string", description: "The serial number the device reports (OEM identifier; corporate identifiers are matched against it)." },
+  imei: { type: "string", pattern: "^\\d{15}$", description: "The IMEI the device reports (corporate identifiers)." },
+  manufacturer: { type: "string", description: "Build.MANUFACTURER instead of the catalog's (OEM restrictions match it)." },
+  model: { type: "string", description: "Build.MODEL instead of the catalog's." },
+  dpc: {
+    type: "object",
+    additionalProperties: false,
+    description: "Components the DPC build on the device declares (AndroidManifest activities for the provisioning intents). Default: both present.",
+    properties: {
+      provisioningModeActivity: { enum: ["present", "missing"], description: "An activity for android.app.action.GET_PROVISIONING_MODE." },
+      policyComplianceActivity: { enum: ["present", "missing"], description: "An activity for android.app.action.ADMIN_POLICY_COMPLIANCE." },
+    },
+  },
+};
+
+/** Every family's keys. */
+export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: APPLE_STATE, android: ANDROID_STATE };
 
 /** The JSON Schema of `state:` (union of every family's keys; the platform check is `stateProblems`/semantic). */
 export function stateSchema(): Json {
@@ -137,6 +160,16 @@ export interface DeviceState {
   serialNumber?: string;
   modelIdentifier?: string;
   os?: { version: string; build: string };
+  apiLevel?: number;
+  gms?: boolean;
+  alreadyProvisioned?: boolean;
+  userSetupCompleted?: boolean;
+  accounts?: number;
+  secondaryUser?: boolean;
+  imei?: string;
+  manufacturer?: string;
+  model?: string;
+  dpc?: { provisioningModeActivity?: "present" | "missing"; policyComplianceActivity?: "present" | "missing" };
   [key: string]: unknown;
 }
 
@@ -189,6 +222,11 @@ function walk(v: unknown, s: Json, path: (string | number)[]): StateProblem | un
   if (Array.isArray(s.enum)) {
     const values = s.enum as string[];
     return values.includes(v as string) ? undefined : { path, message: `${at} ${JSON.stringify(v)} is not known`, expected: `one of ${values.join(", ")}`, got: String(v), candidates: values, anchor: "value" };
+  }
+  if (s.type === "integer") {
+    const min = (s.minimum as number | undefined) ?? Number.MIN_SAFE_INTEGER;
+    const max = (s.maximum as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? undefined : { path, message: `${at} must be an integer from ${min} to ${max}`, expected: `an integer from ${min} to ${max}`, anchor: "value" };
   }
   if (s.type === "boolean") return typeof v === "boolean" ? undefined : { path, message: `${at} must be true or false`, expected: "true or false", anchor: "value" };
   if (s.type === "string") {

@@ -37,3 +37,11 @@ describe("Apple device-state scenarios", () => {
     expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
   }, 60_000);
 });
+
+describe("Android device-state scenarios", () => {
+  it("android-dpc-not-integrated: Android 14 refuses the old DPC, Android 11 provisions with the legacy flow", async () => {
+    const { summary } = await runScenario(file("android-dpc-not-integrated"), opts);
+    expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(summary.errors["android.provision.dpc-not-integrated"]!.example).toContain("GET_PROVISIONING_MODE");
+  }, 60_000);
+});

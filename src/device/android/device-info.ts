@@ -5,9 +5,9 @@ import type { AndroidDeviceState } from "../../protocol/android/setup-wizard.js"
 import type { DeviceIdentity } from "../identity.js";
 import type { AndroidFlowOptions } from "./options.js";
 
-/** API level the device runs: the scenario's device.apiLevel, else the catalog release. */
-export function apiLevelOf(id: DeviceIdentity, o?: AndroidFlowOptions): number {
-  return o?.device?.apiLevel ?? id.android?.apiLevel ?? id.os.apiLevel ?? 34;
+/** API level the device runs: its state's apiLevel (identity.ts applies it), else the catalog release. */
+export function apiLevelOf(id: DeviceIdentity, _o?: AndroidFlowOptions): number {
+  return id.android?.apiLevel ?? id.os.apiLevel ?? 34;
 }
 
 export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidDeviceInfo {
@@ -30,18 +30,20 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
 
 export function deviceState(id: DeviceIdentity, o: AndroidFlowOptions): AndroidDeviceState {
   const d = o.device ?? {};
+  const s = id.state ?? {};
   return {
     apiLevel: apiLevelOf(id, o),
-    gms: d.gms ?? id.android?.gms ?? true,
-    secondaryUser: d.secondaryUser ?? false,
+    gms: id.android?.gms ?? true,
+    secondaryUser: s.secondaryUser ?? false,
     rebootBeforeCompliance: d.rebootMidEnrollment ?? false,
     imei: id.imei,
     serialNumber: id.serialNumber,
-    hasDeviceOwner: d.alreadyProvisioned ?? false,
-    userSetupCompleted: d.userSetupCompleted ?? false,
-    accounts: d.accounts ?? 0,
+    hasDeviceOwner: s.alreadyProvisioned ?? false,
+    userSetupCompleted: s.userSetupCompleted ?? false,
+    accounts: s.accounts ?? 0,
     installed: new Map(),
     wifiInRange: d.wifi ? [{ ssid: d.wifi.ssid, securityType: d.wifi.securityType ?? (d.wifi.password ? "WPA" : "NONE"), password: d.wifi.password }] : undefined,
     blockInstall: d.blockInstall ?? false,
+    dpcActivities: { provisioningMode: s.dpc?.provisioningModeActivity !== "missing", policyCompliance: s.dpc?.policyComplianceActivity !== "missing" },
   };
 }

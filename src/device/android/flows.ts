@@ -89,7 +89,7 @@ function result(out: ProvisioningOutcome): FlowResult {
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */
 async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc" | "zero-touch" | "kme", profile: string): Promise<() => ProvisioningParams> {
   const ctx = fc.protocol;
-  const strict = { strict: o.strictExtras ?? true };
+  const strict = { strict: o.strictExtras ?? true, apiLevel: apiLevelOf(fc.identity, o) };
   if (o.payload !== undefined) {
     const literal = o.payload;
     return () => parseQrPayload(literal, strict);
@@ -218,7 +218,7 @@ const androidToken: Flow<never> = {
       const obj = parseJsonObject(install, "install extras");
       const bundleKey = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
       obj[bundleKey] = { ...((obj[bundleKey] as object | undefined) ?? {}), [CLOUDDPC.tokenExtra]: typed };
-      const p = validateExtras(obj, "afw", { strict: o.strictExtras ?? true });
+      const p = validateExtras(obj, "afw", { strict: o.strictExtras ?? true, apiLevel: apiLevelOf(fc.identity, o) });
       p.trigger = afw.trigger;
       return p;
     };
@@ -265,7 +265,7 @@ const androidWorkProfile: Flow<never> = {
       const bundleKey = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
       const prev = (obj[bundleKey] as Record<string, unknown> | undefined) ?? {};
       if (CLOUDDPC.tokenExtra in prev || Object.keys(prev).length === 0) obj[bundleKey] = { ...prev, [CLOUDDPC.tokenExtra]: et };
-      return validateExtras(obj, "intent", { strict: o.strictExtras ?? true });
+      return validateExtras(obj, "intent", { strict: o.strictExtras ?? true, apiLevel: apiLevelOf(fc.identity, o) });
     };
     return provision(fc, o, payload, o.mode ?? "work-profile", "managed-profile");
   },

@@ -43,23 +43,15 @@ export interface AndroidFlowOptions {
   /** Delay between those check-ins (default 300, Headwind's keepaliveTime). */
   checkinIntervalSeconds?: number;
   device?: {
-    alreadyProvisioned?: boolean;
-    accounts?: number;
-    userSetupCompleted?: boolean;
     blockInstall?: boolean;
     /** The Wi-Fi network actually in range (default: whatever the payload names). */
     wifi?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
     /** DA: the user taps Cancel instead of Activate. */
     declineAdmin?: boolean;
-    /** Override the catalog: false = no Google Mobile Services. */
-    gms?: boolean;
-    secondaryUser?: boolean;
     /** The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE. */
     rebootMidEnrollment?: boolean;
     /** Largest QR payload the setup scanner reads (android-qr-too-large). */
     qrScannerMaxBytes?: number;
-    /** The device runs an older Android release than its catalog entry (API level), e.g. a unit never updated. */
-    apiLevel?: number;
     /** No network during setup (no Wi-Fi in range, no mobile data): Android 8 cannot fetch its QR reader. */
     offline?: boolean;
     /** Installed Company Portal version ("none": not installed); the update-settings link needs ≥ 5.0.4720.0. */

@@ -45,7 +45,13 @@ export interface AndroidDeviceState {
   rebootBeforeCompliance?: boolean;
   /** Platform security (Play Protect) refuses to install the DPC. */
   blockInstall?: boolean;
+  /** Activities the DPC declares for the admin-integrated flow (default both). */
+  dpcActivities?: { provisioningMode: boolean; policyCompliance: boolean };
 }
+
+/** Android 10 (API 29) introduced the admin-integrated flow; from Android 12 (API 31) organisation-owned provisioning requires it. */
+export const ADMIN_INTEGRATED_FROM = 29;
+export const ADMIN_INTEGRATED_REQUIRED_FROM = 31;
 
 export interface ProvisioningModeRequest {
   allowedModes: number[];
@@ -144,9 +150,24 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     return fail("android.provision.admin-missing", STEPS.install, `${WIZARD_TEXT.adminMissing} (${params.packageName} is not installed and no download location is given)`);
   }
 
+  // The DPC's manifest (device state dpc): Android 12+ requires both admin-integrated activities; on
+  // Android 10-11 a DPC without GET_PROVISIONING_MODE gets the legacy flow (the trigger decides the mode).
+  const acts = device.dpcActivities ?? { provisioningMode: true, policyCompliance: true };
+  if (device.apiLevel >= ADMIN_INTEGRATED_REQUIRED_FROM && (!acts.provisioningMode || !acts.policyCompliance)) {
+    const missing = [!acts.provisioningMode ? "GET_PROVISIONING_MODE" : undefined, !acts.policyCompliance ? "ADMIN_POLICY_COMPLIANCE" : undefined].filter(Boolean).join(" and ");
+    decoded(ctx, STEPS.mode, { dpcActivities: acts, apiLevel: device.apiLevel });
+    return fail("android.provision.dpc-not-integrated", STEPS.mode, `${WIZARD_TEXT.cantSetUp} (the DPC declares no activity for android.app.action.${missing}; Android 12+ requires the admin-integrated flow for organisation-owned provisioning)`);
+  }
+  const legacy = device.apiLevel < ADMIN_INTEGRATED_FROM || !acts.provisioningMode;
   const allowed: number[] = !orgOwned ? [PROVISIONING_MODE.MANAGED_PROFILE] : [PROVISIONING_MODE.FULLY_MANAGED_DEVICE, PROVISIONING_MODE.MANAGED_PROFILE];
   if (orgOwned && params.supportedModes !== undefined && params.supportedModes & 2) allowed.push(PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE);
   const chosen = await step(ctx, STEPS.mode, async () => {
+    if (legacy) {
+      // Before the admin-integrated flow: no GET_PROVISIONING_MODE; an organisation-owned trigger makes a device owner.
+      const mode = orgOwned ? PROVISIONING_MODE.FULLY_MANAGED_DEVICE : PROVISIONING_MODE.MANAGED_PROFILE;
+      decoded(ctx, STEPS.mode, { legacy: true, apiLevel: device.apiLevel, chosen: mode, name: MODE_NAMES[mode] ?? "unknown" });
+      return { mode, adminExtras: undefined };
+    }
     intents.push(ACTIONS.GET_PROVISIONING_MODE);
     const r = input.dpc.getProvisioningMode({ allowedModes: allowed, adminExtras: params.adminExtras, imei: orgOwned ? device.imei : undefined, serialNumber: orgOwned ? device.serialNumber : undefined });
     decoded(ctx, STEPS.mode, { intent: ACTIONS.GET_PROVISIONING_MODE, allowedModes: allowed, chosen: r.mode, name: MODE_NAMES[r.mode] ?? "unknown" });

@@ -132,3 +132,30 @@ export const CLOUDDPC = {
   downloadLocation: "https://play.google.com/managed/downloadManagingApp?identifier=setup",
   tokenExtra: "com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN",
 } as const;
+
+/**
+ * The API level each extra was added in ("Added in API level N" on developer.android.com's
+ * DevicePolicyManager reference, EXTRA_PROVISIONING_*). Extras not listed exist since API 21
+ * (Android 5.0, where device-owner provisioning extras began) or are not release-gated here.
+ * ManagedProvisioning reads only the extras its release knows: a newer one is ignored, as any
+ * unknown key is (docs/android.md "Provisioning extras per API level").
+ */
+export const EXTRA_ADDED_IN: Readonly<Record<string, number>> = {
+  PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME: 23,
+  PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM: 23,
+  PROVISIONING_ORGANIZATION_NAME: 24,
+  PROVISIONING_SUPPORT_URL: 24,
+  PROVISIONING_LOGO_URI: 24,
+  PROVISIONING_MAIN_COLOR: 24,
+  PROVISIONING_DISCLAIMERS: 26,
+  PROVISIONING_KEEP_ACCOUNT_ON_MIGRATION: 26,
+  PROVISIONING_SKIP_EDUCATION_SCREENS: 28,
+  PROVISIONING_USE_MOBILE_DATA: 29,
+  PROVISIONING_WIFI_EAP_METHOD: 30,
+  PROVISIONING_WIFI_PHASE2_AUTH: 30,
+  PROVISIONING_WIFI_CA_CERTIFICATE: 30,
+  PROVISIONING_WIFI_USER_CERTIFICATE: 30,
+  PROVISIONING_WIFI_IDENTITY: 30,
+  PROVISIONING_WIFI_ANONYMOUS_IDENTITY: 30,
+  PROVISIONING_WIFI_DOMAIN: 30,
+};

@@ -9,7 +9,7 @@
  */
 import { decodeUrlSafeBase64 } from "./base64url.js";
 import { ProvisioningPayloadError } from "./errors.js";
-import { EXTRAS, EXTRA_PREFIX, extraFor, PROVISIONING_TRIGGER, type ExtraSpec } from "./extras.js";
+import { EXTRAS, EXTRA_ADDED_IN, EXTRA_PREFIX, extraFor, PROVISIONING_TRIGGER, type ExtraSpec } from "./extras.js";
 import { parseProperties } from "./properties.js";
 
 export type PayloadSource = "qr" | "nfc" | "zero-touch" | "kme" | "afw" | "intent";
@@ -73,6 +73,8 @@ export interface ProvisioningParams {
 export interface ValidateOptions {
   /** Unknown `android.app.extra.*` keys and non-extra keys are errors (default) or warnings. */
   strict?: boolean;
+  /** The device's API level: extras added later (EXTRA_ADDED_IN) are ignored, as that release ignores them. */
+  apiLevel?: number;
 }
 
 const JAVA_PKG = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
@@ -264,6 +266,12 @@ export function validateExtras(input: Record<string, unknown>, source: PayloadSo
       const msg = key.startsWith(EXTRA_PREFIX) ? `unknown extra ${key}` : `"${key.slice(0, 80)}" is not an android.app.extra.* key`;
       if (strict) throw new ProvisioningPayloadError("unknown-extra", key.slice(0, 120), `(${msg}; a real device ignores it silently)`);
       warnings.push(`${msg} (ignored)`);
+      continue;
+    }
+    const addedIn = EXTRA_ADDED_IN[spec.name];
+    if (options.apiLevel !== undefined && addedIn !== undefined && options.apiLevel < addedIn) {
+      // Not a key this release knows: ManagedProvisioning never reads it (a valid payload for newer devices, so never refused).
+      warnings.push(`${spec.name} was added in API level ${addedIn}; this device (API ${options.apiLevel}) ignores it`);
       continue;
     }
     if (!key.startsWith(EXTRA_PREFIX) && source === "qr") warnings.push(`${key}: short alias in a QR payload (QR support for aliases is unknown)`);

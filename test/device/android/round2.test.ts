@@ -57,7 +57,7 @@ describe("device administrator → work profile migration", () => {
   it("the update-settings link works with a current Company Portal and fails on Android 6 / without the app", async () => {
     const { server } = await androidServer();
     expect((await runAndroidFlow("android-da", { migrateToWorkProfile: "link" }, server.handler)).result).toMatchObject({ ok: true });
-    const old = await runAndroidFlow("android-da", { migrateToWorkProfile: "link", device: { apiLevel: 23 } }, server.handler, { index: 1 });
+    const old = await runAndroidFlow("android-da", { migrateToWorkProfile: "link" }, server.handler, { index: 1, state: { apiLevel: 23 } });
     expect(old.result).toMatchObject({ ok: false, code: "android.da.link-error" });
     expect(old.result!.message).toContain("Android 6.0 or older");
     const none = await runAndroidFlow("android-da", { migrateToWorkProfile: "link", device: { companyPortalVersion: "none" } }, server.handler, { index: 2 });
@@ -66,7 +66,7 @@ describe("device administrator → work profile migration", () => {
 
   it("Resolve on Android 4.4 is an error screen without asking the server", async () => {
     const { server } = await androidServer();
-    const out = await runAndroidFlow("android-da", { migrateToWorkProfile: "resolve", device: { apiLevel: 19 } }, server.handler);
+    const out = await runAndroidFlow("android-da", { migrateToWorkProfile: "resolve" }, server.handler, { state: { apiLevel: 19 } });
     expect(out.result).toMatchObject({ ok: false, code: "android.da.resolve-error" });
     expect(out.events.some((e) => e.step === "android.da.resolve" && e.kind === "http")).toBe(false);
   });

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Runs Android flows on virtual time against an in-memory reference server (or any handler). */
+import type { DeviceState } from "../../../src/device/state.js";
 import { androidFlows } from "../../../src/device/android/flows.js";
 import type { FlowResult } from "../../../src/device/flow.js";
 import { createDeviceIdentity } from "../../../src/device/identity.js";
@@ -39,11 +40,11 @@ export async function runAndroidFlow(
   flow: string,
   options: Record<string, unknown>,
   handler: HttpHandler,
-  { model = "pixel-8", index = 0, timeoutMs = 10_000, clock = new VirtualClock(START), maxResponseBytes = 1 << 20, secrets = [] as string[] } = {},
+  { model = "pixel-8", index = 0, timeoutMs = 10_000, clock = new VirtualClock(START), maxResponseBytes = 1 << 20, secrets = [] as string[], state = undefined as DeviceState | undefined } = {},
 ): Promise<FlowRunOut> {
   const http = new InMemoryHttp({ clock, handler });
   const entropy = new SeededEntropySource("android-tests").forDevice(0, index);
-  const identity = createDeviceIdentity(catalog.get(model), entropy, index);
+  const identity = createDeviceIdentity(catalog.get(model), entropy, index, state ? { state } : {});
   const events: TranscriptEvent[] = [];
   const redactor = new Redactor();
   for (const s of secrets) redactor.addSecret(s);
