@@ -92,6 +92,8 @@ function detailLines(event: TranscriptEvent): string[] {
   if (typeof given === "string") return given.split(/\r?\n/).map(clip);
   if (Array.isArray(given)) return given.map((l) => show(l));
   if (event.kind === "note" && typeof d.message === "string") return [`note: ${clip(d.message)}`];
+  // A fault the scenario injected (runner/faults): said so plainly, so nobody mistakes it for the server's doing.
+  if (event.kind === "note" && d.injected === true) return [`INJECTED FAULT ${show(d.fault)} (${show(d.entry)}): ${show(d.action)} on ${show(d.target)}`];
   const entries = Object.entries(d).map(([k, v]) => `${clip(k)}: ${show(v)}`);
   if (event.kind === "note") return entries.map((l) => `note: ${l}`);
   return entries;

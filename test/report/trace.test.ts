@@ -210,6 +210,13 @@ describe("MemoryTranscript and formatTranscript", () => {
     expect(JSON.stringify(m.events())).not.toContain(`Bearer ${CHALLENGE}`);
   });
 
+  it("shows an injected fault as such, with its entry, action and target", () => {
+    const text = formatTranscript([
+      { t: 1, device: "d", step: "discovery.dns", kind: "note", data: { injected: true, fault: "branch-dns", entry: "groups[0].faults[0]", action: { dns: "nxdomain" }, target: "A enterpriseenrollment.contoso.com" } },
+    ]);
+    expect(text).toContain('INJECTED FAULT branch-dns (groups[0].faults[0]): {"dns":"nxdomain"} on A enterpriseenrollment.contoso.com');
+  });
+
   it("numbers HTTP exchanges and indents decoded summaries under them", () => {
     const events: TranscriptEvent[] = [
       {
