@@ -111,4 +111,24 @@ expect:
     expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
     expect(summary.errors["windows.autopilot.profile-missing"]).toMatchObject({ count: 2, step: "autopilot.profile" });
   }, 90_000);
+
+  it("iOS compliance with a grace period: compliant, in grace (allowed), noncompliant (blocked) by OS and the user's assigned policy", async () => {
+    let server: ReferenceServer | undefined;
+    const { summary } = await runScenario(scenario("policy-compliance-ios"), { ...opts, onServer: (s) => (server = s) });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    const recs = server!.policy.records().enrollments as { deviceKey: string; upn?: string; compliance: string }[];
+    const bySerialOrder = recs.map((r) => [r.upn, r.compliance]).sort();
+    expect(bySerialOrder).toEqual([
+      ["ann@contoso.com", "compliant"],
+      ["ann@contoso.com", "in-grace"],
+      ["bob@contoso.com", "noncompliant"],
+    ]);
+    const apple = server!.halves.find((h) => h.name === "apple") as unknown as { apple: { services: { directory: { state(u: string): { compliance: string; conditionalAccess: string } } } } };
+    const ca = recs.map((r) => apple.apple.services.directory.state(r.deviceKey)).map((s) => [s.compliance, s.conditionalAccess]).sort();
+    expect(ca).toEqual([
+      ["compliant", "allowed"],
+      ["in-grace", "allowed"],
+      ["noncompliant", "blocked"],
+    ]);
+  }, 120_000);
 });

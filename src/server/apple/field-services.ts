@@ -63,7 +63,7 @@ export class AppleFieldServices<D extends ServiceDevice> {
   ) {
     if (cfg.apnsCertificate) this.provider = new ApnsProviderCertificate(ctx, cfg.apnsCertificate, cfg.topic);
     if (cfg.vpp) this.vpp = new VppPool(cfg.vpp);
-    this.directory = new Directory(cfg.partnerCompliance);
+    this.directory = new Directory(cfg.partnerCompliance, ctx.policy ? (udid, user) => (ctx.policy.assignUser(udid, user), ctx.policy.compliance(udid)) : undefined);
   }
 
   async warm(): Promise<void> {

@@ -40,7 +40,8 @@ export interface DirectoryRecord {
   user: string;
   via: "company-portal" | "jamf-self-service";
   registered: boolean;
-  compliance: "compliant" | "not-evaluated";
+  /** in-grace / noncompliant: the tenant's compliance policies (embedded.policy.compliance) for Intune-managed devices. */
+  compliance: "compliant" | "in-grace" | "noncompliant" | "not-evaluated";
   reasons: string[];
   conditionalAccess: "allowed" | "blocked";
   signInPrompts: number;
@@ -67,7 +68,11 @@ export class Directory {
   readonly records = new Map<string, DirectoryRecord>();
   readonly refusals: Record<string, number> = {};
 
-  constructor(private readonly partner?: PartnerComplianceConfig) {}
+  constructor(
+    private readonly partner?: PartnerComplianceConfig,
+    /** Intune's own evaluation of a device against the tenant's compliance policies (server/policy). */
+    private readonly intune?: (udid: string, user: string) => { state: string; results: { failing: string[] }[] },
+  ) {}
 
   /** What the directory knows about a device (unregistered devices: not evaluated, blocked). */
   state(udid: string): DirectoryRecord | { udid: string; registered: false; compliance: "not-evaluated"; conditionalAccess: "blocked" } {
@@ -91,7 +96,15 @@ export class Directory {
     }
     rec.reasons = reasons;
     rec.compliance = reasons.length ? "not-evaluated" : "compliant";
-    rec.conditionalAccess = rec.registered && rec.compliance === "compliant" ? "allowed" : "blocked";
+    if (!p && this.intune) {
+      // Without a partner, Intune evaluates the tenant's compliance policies; in grace still counts as compliant for CA.
+      const c = this.intune(dev.udid, rec.user);
+      if (c.state === "in-grace" || c.state === "noncompliant") {
+        rec.compliance = c.state;
+        rec.reasons = c.results.flatMap((r) => r.failing);
+      }
+    }
+    rec.conditionalAccess = rec.registered && (rec.compliance === "compliant" || rec.compliance === "in-grace") ? "allowed" : "blocked";
   }
 
   private register(dev: DirectoryDevice, body: Record<string, unknown>): HttpResponse {

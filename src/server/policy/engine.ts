@@ -195,6 +195,12 @@ export class PolicyEngine {
     this.refusals.length = 0;
   }
 
+  /** A user signed in on a userless enrollment (Company Portal registration): the device gets its primary user. */
+  assignUser(deviceKey: string, upn: string): void {
+    const rec = this.enrollments.get(deviceKey);
+    if (rec && !rec.upn) rec.upn = upn.toLowerCase();
+  }
+
   /** The device reported new facts (check-in inventory). */
   observe(deviceKey: string, facts: { osVersion?: string }): void {
     const rec = this.enrollments.get(deviceKey);
