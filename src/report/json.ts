@@ -25,6 +25,8 @@ export function orderedSummary(s: RunSummary): RunSummary {
     steps: sortedMap(s.steps, (v) => ({ count: v.count, failed: v.failed, p50: v.p50, p95: v.p95, p99: v.p99, max: v.max, mean: v.mean })),
     errors: sortedMap(s.errors, (v) => ({ count: v.count, blame: v.blame, step: v.step, example: v.example, ...(v.shown ? { shown: v.shown } : {}) })),
     groups: sortedMap(s.groups, (v) => ({ devices: v.devices, enrolled: v.enrolled, failed: v.failed })),
+    outcomes: sortedMap(s.outcomes ?? {}, (v) => v),
+    ...(s.shown ? { shown: s.shown.map((x) => ({ text: x.text, ...(x.code ? { code: x.code } : {}), devices: x.devices })) } : {}),
     histograms: sortedMap(s.histograms, (v) => v),
     ...(s.eventLoopDelayMs
       ? { eventLoopDelayMs: { p50: s.eventLoopDelayMs.p50, p99: s.eventLoopDelayMs.p99, max: s.eventLoopDelayMs.max } }
@@ -79,6 +81,7 @@ export function parseSummary(text: string, source = "summary"): RunSummary {
   for (const [step, h] of Object.entries(value.histograms as Record<string, unknown>)) {
     if (typeof h !== "string") bad(`histograms.${step}`, "a base64 string");
   }
+  if (value.outcomes !== undefined && !isObject(value.outcomes)) bad("outcomes", "an object");
   if (!Array.isArray(value.expectations)) bad("expectations", "a list");
   if (typeof value.ok !== "boolean") bad("ok", "true or false");
   return value as unknown as RunSummary;

@@ -28,6 +28,8 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
   let loop: RunSummary["eventLoopDelayMs"];
   let pushes: PushSummary | undefined;
   const examples: NonNullable<RunSummary["examples"]> = [];
+  const outcomes: Record<string, number> = {};
+  let shown: RunSummary["shown"];
   shards.forEach((s, i) => {
     const t = Date.parse(s.startedAt);
     if (Number.isFinite(t)) {
@@ -57,6 +59,9 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
       m.enrolled += g.enrolled;
       m.failed += g.failed;
     }
+    // Older summaries carry no outcomes: their failures are still their outcome codes.
+    for (const [code, n] of Object.entries(s.outcomes ?? Object.fromEntries(Object.entries(s.errors).map(([c, e]) => [c, e.count])))) outcomes[code] = (outcomes[code] ?? 0) + n;
+    if (s.shown) shown = shown ? shown.map((x, k) => ({ ...x, devices: x.devices + (s.shown?.[k]?.devices ?? 0) })) : s.shown.map((x) => ({ ...x }));
     pushes = addPushes(pushes, s.pushes);
     for (const e of s.examples ?? []) if (examples.length < MAX_FAILURE_EXAMPLES) examples.push({ ...e });
     if (s.eventLoopDelayMs) {
@@ -78,6 +83,8 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
     steps: Object.fromEntries([...counts].map(([k, c]) => [k, stepSummary(c.count, c.failed, c.histogram)])),
     errors: Object.fromEntries(errors),
     groups: Object.fromEntries(groups),
+    outcomes,
+    ...(shown ? { shown } : {}),
     histograms: Object.fromEntries([...counts].map(([k, c]) => [k, encodeHistogram(c.histogram)])),
     ...(loop ? { eventLoopDelayMs: loop } : {}),
     ...(pushes ? { pushes } : {}),

@@ -6,10 +6,12 @@
  */
 import type { DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
+import { shownTexts, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
 import {
   MAX_FAILURE_EXAMPLES,
   type ErrorSummary,
+  type ExpectationResult,
   type FailureExample,
   type GroupSummary,
   type PushSummary,
@@ -38,6 +40,10 @@ export class SummaryCollector implements RunObserver {
   private readonly errors = new Map<string, ErrorSummary>();
   private readonly groups = new Map<string, GroupSummary>();
   private readonly examples: FailureExample[] = [];
+  private readonly outcomes = new Map<string, number>();
+  /** One matcher and count per `expect.shown` entry: O(entries), never per device. */
+  private readonly shown: Array<{ text: string; code?: string; match: (t: string) => boolean; devices: number }>;
+  private readonly extra: ExpectationResult[] = [];
   private scenario = "";
   private seed = "";
   private planned = 0;
@@ -50,6 +56,7 @@ export class SummaryCollector implements RunObserver {
 
   constructor(options: SummaryCollectorOptions = {}) {
     this.expect = validateExpectationSpec(options.expect);
+    this.shown = (this.expect.shown ?? []).map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), match: textMatcher(e.text), devices: 0 }));
     this.now = options.now ?? Date.now;
     this.maxExamples = Math.max(0, Math.min(MAX_FAILURE_EXAMPLES, options.maxExamples ?? MAX_FAILURE_EXAMPLES));
   }
@@ -69,6 +76,12 @@ export class SummaryCollector implements RunObserver {
     const group = this.groups.get(result.group) ?? { devices: 0, enrolled: 0, failed: 0 };
     this.groups.set(result.group, group);
     group.devices++;
+    const code = result.code ?? result.failure?.code ?? (result.ok ? "ok" : UNKNOWN_FAILURE_CODE);
+    this.outcomes.set(code, (this.outcomes.get(code) ?? 0) + 1);
+    if (this.shown.length && !result.ok) {
+      const texts = shownTexts(result);
+      for (const e of this.shown) if ((e.code === undefined || e.code === code) && texts.some(e.match)) e.devices++;
+    }
     if (result.ok) {
       this.enrolled++;
       group.enrolled++;
@@ -104,6 +117,14 @@ export class SummaryCollector implements RunObserver {
     this.pushes = { ...pushes, refused: { ...pushes.refused } };
   }
 
+  /**
+   * Expectation results checked outside the report layer (the embedded server's records, api layer),
+   * reported and counted with the others.
+   */
+  addExpectations(results: readonly ExpectationResult[]): void {
+    this.extra.push(...results.map((r) => ({ ...r })));
+  }
+
   /** The summary so far; complete once onRunEnd has been called. */
   summary(): RunSummary {
     const start = this.startedAt ?? this.now();
@@ -118,12 +139,15 @@ export class SummaryCollector implements RunObserver {
       steps: this.stats.summaries(),
       errors: Object.fromEntries([...this.errors].map(([k, v]) => [k, { ...v }])),
       groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
+      outcomes: Object.fromEntries(this.outcomes),
+      ...(this.shown.length ? { shown: this.shown.map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), devices: e.devices })) } : {}),
       histograms: this.stats.encoded(),
       ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),
       ...(this.pushes ? { pushes: { ...this.pushes, refused: { ...this.pushes.refused } } } : {}),
       examples: this.examples.map((e) => ({ ...e })),
     };
     const outcome = evaluateExpectations(base, this.expect);
-    return { ...base, expectations: outcome.expectations, ok: outcome.ok };
+    const expectations = [...outcome.expectations, ...this.extra.map((r) => ({ ...r }))];
+    return { ...base, expectations, ok: expectations.every((r) => r.ok) };
   }
 }

@@ -75,6 +75,9 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
     out.push(...table.map((l) => `  ${l}`));
   }
 
+  const outcomes = Object.entries(summary.outcomes ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (outcomes.length > 0) out.push("", `Outcomes: ${outcomes.map(([code, n]) => `${terminalText(code)} ×${n}`).join(", ")}`);
+
   const errors = Object.entries(summary.errors).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (errors.length > 0) {
     out.push("", "Failures (example = first message seen)");

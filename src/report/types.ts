@@ -48,6 +48,13 @@ export interface FailureExample {
   message: string;
 }
 
+/** Devices that showed one `expect.shown` text. */
+export interface ShownCount {
+  text: string;
+  code?: string;
+  devices: number;
+}
+
 /** Result of one expectation check; `expected`/`actual` are for people. */
 export interface ExpectationResult {
   name: string;
@@ -83,6 +90,13 @@ export interface RunSummary {
   failed: number;
   steps: Record<string, StepSummary>;
   errors: Record<string, ErrorSummary>;
+  /**
+   * Devices by final outcome code, success included (`apple.ade.enrolled`, `scep.issued`,
+   * `windows.byod.enrolled`, and every failure code). Sums to `devices` for a finished run.
+   */
+  outcomes: Record<string, number>;
+  /** Per `expect.shown` entry (same order): devices whose failure showed the text. Absent without such entries. */
+  shown?: ShownCount[];
   groups: Record<string, GroupSummary>;
   /** Per step: HDR histogram of successful-sample latency in microseconds, compressed base64. */
   histograms: Record<string, string>;

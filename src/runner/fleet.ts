@@ -259,7 +259,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       });
     }
     result = out.ok
-      ? { ...base, ok: true, endedAt: env.clock.now() }
+      ? { ...base, ok: true, code: out.code, endedAt: env.clock.now() }
       : {
           ...base,
           ok: false,
@@ -275,12 +275,13 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       failure.message = `[device ${device}] run deadline reached during ${e.step ?? "the flow"} (${e.message})`;
     } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
-    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { error: e.toJSON(), ...withShown(failure.shown) } });
+    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown) } });
     if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, updatedAt: env.clock.now() });
   } finally {
     await dc.close();
   }
-  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true } });
+  result.code ??= result.failure?.code;
+  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);
@@ -391,7 +392,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     env.observer.onDeviceStart?.(device, slot.index);
     env.observer.onDeviceEnd?.({
       device, index: slot.index, group: slot.group.name, model: model.id, platform: model.platform, flow: slot.group.flow,
-      ok: false, startedAt: now, endedAt: now,
+      ok: false, code: "runner.deadline", startedAt: now, endedAt: now,
       failure: { code: "runner.deadline", blame: "scenario", message: `[device ${device}] not started ${why ?? `before the run deadline (limits.durationSeconds = ${s.limits.durationSeconds})`}` },
     });
   };

@@ -43,6 +43,11 @@ export interface DeviceResult {
   platform: string;
   flow: string;
   ok: boolean;
+  /**
+   * Final outcome code, success included: the flow's own code (`apple.ade.enrolled`, `scep.issued`,
+   * `windows.byod.enrolled`, …) or the failure's code. Set by the runner.
+   */
+  code?: string;
   failure?: DeviceFailure;
   startedAt: number;
   endedAt: number;

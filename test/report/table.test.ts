@@ -72,7 +72,7 @@ describe("summary JSON", () => {
     const parsed = JSON.parse(json);
     expect(Object.keys(parsed)).toEqual([
       "scenario", "seed", "startedAt", "durationMs", "devices", "enrolled", "failed",
-      "steps", "errors", "groups", "histograms", "examples", "expectations", "ok",
+      "steps", "errors", "groups", "outcomes", "histograms", "examples", "expectations", "ok",
     ]);
     expect(Object.keys(parsed.steps)).toEqual(["scep.getcacaps", "scep.pkioperation"]);
     expect(Object.keys(parsed.steps["scep.getcacaps"])).toEqual(["count", "failed", "p50", "p95", "p99", "max", "mean"]);

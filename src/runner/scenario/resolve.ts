@@ -123,11 +123,16 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
       ? { code: f.code, kind: "ratio" as const, ratio: f.ratio }
       : { code: f.code, kind: "count" as const, count: f.count },
   );
+  const e = s.expect;
+  const expectsFailures = failures.length > 0 || Object.keys(e?.outcomes ?? {}).length > 0 || (e?.shown?.length ?? 0) > 0;
   const expect: ResolvedExpectations = {
-    successRatio: s.expect?.successRatio ?? (failures.length ? 0 : 1),
-    latency: { ...s.expect?.latency },
+    successRatio: e?.successRatio ?? (expectsFailures ? 0 : 1),
+    latency: { ...e?.latency },
     failures,
-    steps: { ...s.expect?.steps },
+    steps: { ...e?.steps },
+    ...(e?.outcomes ? { outcomes: { ...e.outcomes } } : {}),
+    ...(e?.shown ? { shown: e.shown.map((x) => ({ ...x })) } : {}),
+    ...(e?.server ? { server: { ...e.server } } : {}),
   };
   const limits: ResolvedLimits = { ...DEFAULTS.limits, ...s.limits };
   const resolved: ResolvedScenario = {

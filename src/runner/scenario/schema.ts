@@ -13,6 +13,7 @@
  */
 
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
+import { expectSchema } from "./expect-schema.js";
 import { policySchema } from "./policy-schema.js";
 import { stateSchema } from "../../device/state.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
@@ -56,7 +57,6 @@ export const TEMPLATE_VARIABLES = ["SERIAL", "UDID", "DEVICE_NAME", "INDEX", "MO
 export const MAX_TOTAL_DEVICES = 1_000_000;
 
 const HTTP_URL = "^https?://[^\\s/?#@]+([/?#]\\S*)?$";
-const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";
 
 const stringList = (description: string): Json => ({
   type: "array",
@@ -65,11 +65,6 @@ const stringList = (description: string): Json => ({
   items: { type: "string", minLength: 1 },
 });
 
-const percentile = (p: string): Json => ({
-  type: "number",
-  exclusiveMinimum: 0,
-  description: `${p} latency bound in milliseconds`,
-});
 
 const scepOptions: Json = {
   type: "object",
@@ -302,72 +297,6 @@ const limits: Json = {
   },
 };
 
-const expect: Json = {
-  type: "object",
-  description: "What must hold for the run to pass (decides the exit code).",
-  additionalProperties: false,
-  properties: {
-    successRatio: {
-      type: "number",
-      minimum: 0,
-      maximum: 1,
-      description: "enrolled / devices must be >= this. Default 1.0, or 0 when failures are listed.",
-    },
-    latency: {
-      type: "object",
-      description: "Per-step latency percentiles in ms.",
-      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "scep.pkioperation"' },
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        minProperties: 1,
-        properties: { p50: percentile("p50"), p95: percentile("p95"), p99: percentile("p99") },
-      },
-    },
-    failures: {
-      type: "array",
-      description: "Expected failure codes.",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["code"],
-        oneOf: [{ required: ["ratio"] }, { required: ["count"] }],
-        "x-expected": "exactly one of ratio or count",
-        properties: {
-          code: {
-            type: "string",
-            pattern: DOTTED_NAME,
-            "x-expected": 'a failure code such as "scep.failInfo.badRequest"',
-          },
-          ratio: {
-            type: "number",
-            minimum: 0,
-            maximum: 1,
-            description: "At least this fraction of devices must fail with this code.",
-          },
-          count: { type: "integer", minimum: 0, description: "Exactly this many devices must fail with this code." },
-        },
-      },
-    },
-    steps: {
-      type: "object",
-      description: "Per step, bounds on how many times it ran (symptoms that are not failures: a step that must never happen, or must happen N times).",
-      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "checkin.tokenupdate"' },
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        minProperties: 1,
-        "x-expected": "{count?, min?, max?, failed?} with at least one bound",
-        properties: {
-          count: { type: "integer", minimum: 0, description: "Exactly this many samples (successful and failed)." },
-          min: { type: "integer", minimum: 0, description: "At least this many samples." },
-          max: { type: "integer", minimum: 0, description: "At most this many samples." },
-          failed: { type: "integer", minimum: 0, description: "Exactly this many failed samples." },
-        },
-      },
-    },
-  },
-};
 
 /** The draft-07 JSON Schema of a scenario file. */
 export const scenarioSchema: { [key: string]: Json } = {
@@ -400,7 +329,7 @@ export const scenarioSchema: { [key: string]: Json } = {
     arrival,
     load,
     limits,
-    expect,
+    expect: expectSchema,
     faults: faultList,
     timeline: timelineSchema,
   },

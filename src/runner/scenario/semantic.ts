@@ -12,9 +12,10 @@ import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES, scenarioSchema, type Json } from
 import { timelineIssues } from "../timeline/check.js";
 import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
+import { expectIssues } from "./semantic-expect.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import { policyIssues } from "./policy-semantic.js";
-import type { ScepOptions, Scenario, ScenarioContext } from "./types.js";
+import type { Bound, ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
 function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
   return { path, anchor, message, expected, rank: 1 };
@@ -183,6 +184,9 @@ function checkStepCounts(s: Scenario, ctx: ScenarioContext, out: Issue[]): void 
   }
 }
 
+/** The least a bound allows (a plain number: itself). */
+const lowest = (b: Bound | undefined): number => (b === undefined ? 0 : typeof b === "number" ? b : (b.min ?? 0));
+
 function checkFailures(s: Scenario, total: number, out: Issue[]): void {
   const failures = s.expect?.failures ?? [];
   const codes = new Map<string, number>();
@@ -195,15 +199,15 @@ function checkFailures(s: Scenario, total: number, out: Issue[]): void {
       const message = `failure code "${f.code}" is already listed as expect.failures[${first}]`;
       out.push(issue(["expect", "failures", i, "code"], message, "each code once"));
     }
-    countSum += f.count ?? 0;
-    ratioSum += f.ratio ?? 0;
+    countSum += lowest(f.count);
+    ratioSum += lowest(f.ratio);
   });
   if (countSum > total) {
     const message = `expect.failures counts add up to ${countSum}, more than the ${total} devices`;
     out.push(issue(["expect", "failures"], message, `at most ${total} in all`));
     return;
   }
-  const success = s.expect?.successRatio ?? (failures.length ? 0 : 1);
+  const success = s.expect?.successRatio === undefined ? (failures.length ? 0 : 1) : lowest(s.expect.successRatio);
   const share = success + ratioSum + (total > 0 ? countSum / total : 0);
   if (share > 1 + 1e-9) {
     const message =
@@ -238,6 +242,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkLoad(s, out);
   checkLatency(s, ctx, out);
   checkStepCounts(s, ctx, out);
+  out.push(...expectIssues(s));
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
   const props = scenarioSchema.properties as { [k: string]: Json };

@@ -106,24 +106,45 @@ export interface Limits {
   maxResponseBytes?: number;
 }
 
-/** Latency bounds for one step, in milliseconds. */
+/** A number (meaning what it means where it stands) or inclusive `{min, max}` (report/expect-bounds.ts). */
+export type Bound = number | { min?: number; max?: number };
+
+/** Latency bounds for one step, in milliseconds (a number is an upper bound). */
 export interface PercentileBounds {
-  p50?: number;
-  p95?: number;
-  p99?: number;
+  p50?: Bound;
+  p95?: Bound;
+  p99?: Bound;
 }
 
-/** One `expect.failures` entry as written: exactly one of ratio or count. */
+/** One `expect.failures` entry as written: exactly one of ratio (a number is a minimum) or count (a number is exact). */
 export type FailureSpec =
-  | { code: string; ratio: number; count?: never }
-  | { code: string; count: number; ratio?: never };
+  | { code: string; ratio: Bound; count?: never }
+  | { code: string; count: Bound; ratio?: never };
+
+/** `{count?, ratio?}` of `expect.outcomes` and `expect.shown`. */
+export interface DeviceShareSpec {
+  count?: Bound;
+  ratio?: Bound;
+}
+
+/** `expect.server` as written: the embedded server's records after the run. */
+export interface ServerExpectations {
+  duplicates?: Bound;
+  records?: { count?: Bound };
+  certificates?: { count?: Bound; duplicates?: Bound };
+  ownership?: Record<string, Bound>;
+  compliance?: Record<string, Bound>;
+}
 
 /** `expect` as written. */
 export interface Expectations {
-  successRatio?: number;
+  successRatio?: Bound;
   latency?: Record<string, PercentileBounds>;
   failures?: FailureSpec[];
   steps?: Record<string, StepCountBounds>;
+  outcomes?: Record<string, DeviceShareSpec>;
+  shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
+  server?: ServerExpectations;
 }
 
 /** `expect.steps` entry: bounds on how many times a step ran. */
@@ -131,7 +152,8 @@ export interface StepCountBounds {
   count?: number;
   min?: number;
   max?: number;
-  failed?: number;
+  failed?: Bound;
+  present?: boolean;
 }
 
 /** `load:` as written: the load model of docs/performance.md (same keys as a `--load` file). */
@@ -252,15 +274,18 @@ export type ResolvedLimits = Required<Limits>;
 
 /** One expected failure code. */
 export type ResolvedFailureExpectation =
-  | { code: string; kind: "ratio"; ratio: number }
-  | { code: string; kind: "count"; count: number };
+  | { code: string; kind: "ratio"; ratio: Bound }
+  | { code: string; kind: "count"; count: Bound };
 
-/** Expectations with defaults. */
+/** Expectations with defaults (outcomes, shown and server only when given). */
 export interface ResolvedExpectations {
-  successRatio: number;
+  successRatio: Bound;
   latency: Record<string, PercentileBounds>;
   failures: ResolvedFailureExpectation[];
   steps: Record<string, StepCountBounds>;
+  outcomes?: Record<string, DeviceShareSpec>;
+  shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
+  server?: ServerExpectations;
 }
 
 /** A validated scenario with every default filled in: what the runner consumes. */

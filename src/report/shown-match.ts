@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `expect.shown`: which devices show a given text. A pattern is a substring (case-sensitive) or a
+ * `/regex/flags`; it is matched against what a failed device reports: the failure's message and,
+ * when the platform table gave one, what the device shows (its text, code and symbolic name).
+ */
+import type { DeviceResult } from "../runner/observer.js";
+
+export { textMatcher, textPatternProblem } from "../runner/text-pattern.js";
+
+/** Everything a device's end result says it showed: message, and the platform's text, code and name. */
+export function shownTexts(result: DeviceResult): string[] {
+  const f = result.failure;
+  if (!f) return [];
+  const shown = (f as { shown?: { text?: string; code?: string; name?: string } }).shown;
+  return [f.message, shown?.text, shown?.code, shown?.name].filter((t): t is string => typeof t === "string" && t !== "");
+}

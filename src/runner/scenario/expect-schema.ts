@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/**
+ * JSON Schema of a scenario's `expect:` block (part of schema.ts). Bounds are a number, meaning
+ * what it always meant where it stands (a minimum ratio, an exact count, an upper latency bound),
+ * or `{min, max}` (report/expect-bounds.ts).
+ */
+/** A JSON value (as in schema.ts, repeated here so the two files do not import each other). */
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";
+const CODE = { type: "string", pattern: DOTTED_NAME, "x-expected": 'an outcome code such as "apple.ade.enrolled" or "scep.failInfo.badRequest"' };
+
+/** A number, or `{min?, max?}` of such numbers (at least one). */
+function bound(num: { [k: string]: Json }, plain: string, description: string): Json {
+  const what = `${String(num["x-expected"] ?? "a number")}`;
+  return {
+    description: `${description} A number means ${plain}; {min, max} bounds either end (inclusive).`,
+    if: { type: "number" },
+    then: num,
+    else: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      "x-expected": `${what} or {min, max}`,
+      properties: { min: num, max: num },
+    },
+  };
+}
+
+const ratio = { type: "number", minimum: 0, maximum: 1, "x-expected": "a number from 0 to 1" };
+const count = { type: "integer", minimum: 0, "x-expected": "an integer >= 0" };
+const ms = { type: "number", minimum: 0, "x-expected": "a number of milliseconds >= 0" };
+
+const percentile = (p: string): Json => bound(ms, "an upper bound", `${p} latency in milliseconds (successful samples).`);
+
+const countOrRatio = (what: string): { [k: string]: Json } => ({
+  count: bound(count, "exactly", `Devices ${what}.`),
+  ratio: bound(ratio, "at least", `Share of devices ${what}.`),
+});
+
+/** `expect.server`: the embedded server's records after the run (report/server-expect.ts). */
+const server: Json = {
+  type: "object",
+  description: "Assertions on the embedded reference server's records after the run (server: embedded only).",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    duplicates: bound(count, "exactly", "Devices the server holds more than one live enrollment record for (same serial number, UDID or device id), plus subjects and keys with more than one issued certificate."),
+    records: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description: "Live enrollment records (every half).",
+      properties: { count: bound(count, "exactly", "Enrollment records.") },
+    },
+    certificates: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description: "Certificates the embedded CA issued.",
+      properties: {
+        count: bound(count, "exactly", "Issued certificates."),
+        duplicates: bound(count, "exactly", "Subjects or keys with more than one issued certificate."),
+      },
+    },
+    ownership: {
+      type: "object",
+      description: "Enrollment records by ownership (corporate, personal), from the server's policy engine.",
+      propertyNames: { enum: ["corporate", "personal"] },
+      additionalProperties: bound(count, "exactly", "Records with this ownership."),
+    },
+    compliance: {
+      type: "object",
+      description: "Enrollment records by compliance state, from the server's policy engine.",
+      propertyNames: { enum: ["compliant", "in-grace", "noncompliant", "not-evaluated"] },
+      additionalProperties: bound(count, "exactly", "Records in this compliance state."),
+    },
+  },
+};
+
+export const expectSchema: Json = {
+  type: "object",
+  description: "What must hold for the run to pass (decides the exit code).",
+  additionalProperties: false,
+  properties: {
+    successRatio: bound(ratio, "at least", "enrolled / devices. Default 1.0, or 0 when failures, outcomes or shown texts are listed."),
+    latency: {
+      type: "object",
+      description: "Per-step latency percentiles in ms.",
+      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "scep.pkioperation"' },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: { p50: percentile("p50"), p95: percentile("p95"), p99: percentile("p99") },
+      },
+    },
+    failures: {
+      type: "array",
+      description: "Expected failure codes; any other failure code fails the run.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["code"],
+        oneOf: [{ required: ["ratio"] }, { required: ["count"] }],
+        "x-expected": "exactly one of ratio or count",
+        properties: {
+          code: { type: "string", pattern: DOTTED_NAME, "x-expected": 'a failure code such as "scep.failInfo.badRequest"' },
+          ...countOrRatio("failing with this code"),
+        },
+      },
+    },
+    steps: {
+      type: "object",
+      description: "Per step, bounds on how many times it ran (symptoms that are not failures: a step that must never happen, or must happen N times).",
+      propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a step name such as "checkin.tokenupdate"' },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        "x-expected": "{count?, min?, max?, failed?, present?} with at least one bound",
+        properties: {
+          count: { type: "integer", minimum: 0, description: "Exactly this many samples (successful and failed)." },
+          min: { type: "integer", minimum: 0, description: "At least this many samples." },
+          max: { type: "integer", minimum: 0, description: "At most this many samples." },
+          present: { type: "boolean", description: "true: the step ran at least once; false: it never ran." },
+          failed: bound(count, "exactly", "Failed samples (the step threw, or ended a device's flow)."),
+        },
+      },
+    },
+    outcomes: {
+      type: "object",
+      description: "Devices by final outcome code, success codes included (apple.ade.enrolled, scep.issued, windows.byod.enrolled, …).",
+      propertyNames: CODE,
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        "x-expected": "{count?, ratio?} with at least one of them",
+        properties: countOrRatio("ending with this outcome code"),
+      },
+    },
+    shown: {
+      type: "array",
+      description: "Devices by the text they show: the failure's message and what the platform shows (text, code, name).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["text"],
+        properties: {
+          text: { type: "string", minLength: 1, description: "A substring (case-sensitive) or /regex/flags." },
+          code: { ...CODE, description: "Only devices ending with this outcome code." },
+          ...countOrRatio("showing this text"),
+        },
+      },
+    },
+    server,
+  },
+};

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/** Ranges, outcome codes, shown texts and step presence in `expect:` (issue 10 #6). */
+import { describe, expect, it } from "vitest";
+import { ScenarioError } from "../../src/errors/index.js";
+import { evaluateExpectations, type SummaryFacts } from "../../src/report/expectations.js";
+import { SummaryCollector } from "../../src/report/summary.js";
+import type { DeviceResult } from "../../src/runner/observer.js";
+
+const none: SummaryFacts = {
+  devices: 4,
+  enrolled: 0,
+  failed: 4,
+  steps: { "profile.scep": { count: 4, failed: 4, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 }, "scep.getcacaps": { count: 4, failed: 0, p50: 2, p95: 5, p99: 5, max: 5, mean: 3 } },
+  errors: { "apple.scep.failInfo.badRequest": { count: 4, blame: "protocol-outcome", step: "profile.scep", example: "x" } },
+  outcomes: { "apple.scep.failInfo.badRequest": 4 },
+  shown: [{ text: "rejected", devices: 4 }],
+};
+const byName = (spec: Parameters<typeof evaluateExpectations>[1], f = none) => Object.fromEntries(evaluateExpectations(f, spec).expectations.map((e) => [e.name, e]));
+
+describe("ranges", () => {
+  it("successRatio {max: 0} asserts that none enrolled", () => {
+    expect(byName({ successRatio: { max: 0 } })["success ratio"]).toMatchObject({ ok: true, expected: "≤ 0.0% enrolled" });
+    expect(byName({ successRatio: { max: 0 } }, { ...none, enrolled: 1, failed: 3 })["success ratio"]!.ok).toBe(false);
+    expect(byName({ successRatio: { min: 0.5, max: 0.9 } }, { ...none, enrolled: 3, failed: 1 })["success ratio"]).toMatchObject({ ok: true, expected: "between 50.0% and 90.0% enrolled" });
+  });
+
+  it("latency lower bounds", () => {
+    expect(byName({ latency: { "scep.getcacaps": { p50: { min: 1 }, p95: { min: 1, max: 10 } } } })["latency scep.getcacaps p50"]).toMatchObject({ ok: true, expected: "≥ 1 ms" });
+    expect(byName({ latency: { "scep.getcacaps": { p50: { min: 3 } } } })["latency scep.getcacaps p50"]).toMatchObject({ ok: false, actual: "2 ms" });
+    expect(byName({ latency: { "scep.getcacaps": { p95: 4 } } })["latency scep.getcacaps p95"]).toMatchObject({ ok: false, expected: "≤ 4 ms" });
+  });
+
+  it("failure ratio and count ranges", () => {
+    expect(byName({ failures: [{ code: "apple.scep.failInfo.badRequest", count: { min: 2, max: 4 } }] })["failure apple.scep.failInfo.badRequest"]!.ok).toBe(true);
+    expect(byName({ failures: [{ code: "apple.scep.failInfo.badRequest", ratio: { max: 0.5 } }] })["failure apple.scep.failInfo.badRequest"]!.ok).toBe(false);
+  });
+
+  it("refuses max below min and unknown range keys", () => {
+    expect(() => evaluateExpectations(none, { successRatio: { min: 0.9, max: 0.1 } })).toThrow(ScenarioError);
+    expect(() => evaluateExpectations(none, { successRatio: { minimum: 1 } as never })).toThrow(/expected \{min\?, max\?\}/);
+  });
+});
+
+describe("outcomes, shown and present", () => {
+  it("counts devices by outcome code (a code nobody had is 0)", () => {
+    const r = byName({ outcomes: { "apple.scep.failInfo.badRequest": { ratio: 1 }, "apple.enrolled": { count: 0 } } });
+    expect(r["outcome apple.scep.failInfo.badRequest"]!.ok).toBe(true);
+    expect(r["outcome apple.enrolled"]).toMatchObject({ ok: true, actual: "0 devices (0.0%)" });
+    expect(byName({ outcomes: { "apple.enrolled": { count: { min: 1 } } } })["outcome apple.enrolled"]!.ok).toBe(false);
+  });
+
+  it("outcomes or shown make the default success ratio 0", () => {
+    expect(evaluateExpectations(none, { outcomes: { "apple.scep.failInfo.badRequest": { count: 4 } } }).ok).toBe(true);
+    expect(evaluateExpectations(none, { shown: [{ text: "rejected", ratio: 1 }] }).ok).toBe(true);
+    expect(evaluateExpectations(none, {}).ok).toBe(false);
+  });
+
+  it("step present / absent", () => {
+    expect(byName({ steps: { "profile.scep": { present: true }, "scep.certpoll": { present: false } } })).toMatchObject({
+      "step profile.scep": { ok: true, expected: "present (≥ 1 sample)" },
+      "step scep.certpoll": { ok: true, expected: "absent (no sample)" },
+    });
+    expect(byName({ steps: { "scep.certpoll": { present: true } } })["step scep.certpoll"]!.ok).toBe(false);
+    expect(byName({ steps: { "profile.scep": { failed: { min: 1 } } } })["step profile.scep"]!.ok).toBe(true);
+  });
+
+  it("the collector counts outcome codes (success included) and shown-text matches, O(entries)", () => {
+    const c = new SummaryCollector({ expect: { shown: [{ text: "/FAILURE \\w+/" }, { text: "Profile Installation Failed", code: "apple.scep.failInfo.badRequest" }, { text: "nothing like it" }] } });
+    c.onRunStart({ scenario: "x", devices: 3, seed: "1" });
+    const base = { index: 0, group: "g", model: "iphone-15", platform: "ios", flow: "ios-profile", startedAt: 0, endedAt: 1 };
+    const fail = (device: string, message: string, code = "apple.scep.failInfo.badRequest"): DeviceResult => ({ ...base, device, ok: false, code, failure: { code, blame: "protocol-outcome", step: "profile.scep", message } });
+    c.onDeviceEnd({ ...base, device: "a#0", ok: true, code: "apple.enrolled" });
+    c.onDeviceEnd(fail("a#1", "Profile Installation Failed: the SCEP server returned FAILURE badRequest"));
+    c.onDeviceEnd(fail("a#2", "Profile Installation Failed (timeout)", "transport.timeout"));
+    const s = c.summary();
+    expect(s.outcomes).toEqual({ "apple.enrolled": 1, "apple.scep.failInfo.badRequest": 1, "transport.timeout": 1 });
+    expect(s.shown).toEqual([
+      { text: "/FAILURE \\w+/", devices: 1 },
+      { text: "Profile Installation Failed", code: "apple.scep.failInfo.badRequest", devices: 1 },
+      { text: "nothing like it", devices: 0 },
+    ]);
+    expect(s.expectations.find((e) => e.name === 'shown "nothing like it"')).toMatchObject({ ok: false, expected: "at least 1 device" });
+  });
+
+  it("expectations added from outside the report layer count towards ok", () => {
+    const c = new SummaryCollector({ expect: { successRatio: 0 } });
+    c.onRunStart({ scenario: "x", devices: 0, seed: "1" });
+    expect(c.summary().ok).toBe(true);
+    c.addExpectations([{ name: "server duplicates", ok: false, expected: "exactly 0", actual: "2" }]);
+    expect(c.summary()).toMatchObject({ ok: false });
+  });
+});
