@@ -37,6 +37,7 @@ import type { FailInfo } from "../wire/scep/vocabulary.js";
 import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
+import { serverExpectations } from "./server-expect.js";
 import { MockApns } from "../server/apple/apns.js";
 import { createTimeline, timelineClock } from "./timeline.js";
 
@@ -205,6 +206,9 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const shard = options.shard ? checkShard(options.shard) : undefined;
   checkLoadModel(options.load);
   if (options.resume && !options.store) throw new ScenarioError("--resume needs --store FILE (the fleet store of the run to continue)");
+  if (scenario.expect.server && scenario.server.kind !== "embedded") {
+    throw new ScenarioError("expect.server asserts on the embedded reference server's records; a URL server's records cannot be read (remove expect.server, or run against server: embedded)");
+  }
   if (options.apnsPort !== undefined && scenario.server.kind === "embedded") {
     throw new ScenarioError("--apns-port is for runs against a URL server; the embedded server runs its own mock APNs (embedded.apple.apns)");
   }
@@ -331,6 +335,7 @@ async function runOpened(
     await trace?.close();
     const pushes = pushSummaryOf(server, apns);
     if (pushes) summary.setPushes(pushes);
+    if (server && scenario.expect.server) summary.addExpectations(serverExpectations(scenario.expect.server, server.records()));
     await server?.close();
     await apns?.close();
     await endpoint?.close();

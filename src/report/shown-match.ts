@@ -8,10 +8,10 @@ import type { DeviceResult } from "../runner/observer.js";
 
 export { textMatcher, textPatternProblem } from "../runner/text-pattern.js";
 
-/** Everything a device's end result says it showed: message, and the platform's text, code and name. */
+/** Everything a device's end result says it showed: message, and the platform's text, code, name and screen (device/shown.ts). */
 export function shownTexts(result: DeviceResult): string[] {
   const f = result.failure;
   if (!f) return [];
-  const shown = (f as { shown?: { text?: string; code?: string; name?: string } }).shown;
-  return [f.message, shown?.text, shown?.code, shown?.name].filter((t): t is string => typeof t === "string" && t !== "");
+  const shown = f.shown;
+  return [f.message, shown?.text, shown?.code, shown?.name, shown?.screen].filter((t): t is string => typeof t === "string" && t !== "");
 }

@@ -8,6 +8,7 @@ import type { CryptoPort } from "../ports/crypto.js";
 import type { HttpHandler } from "../ports/http.js";
 import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
+import type { EnrollmentRecord } from "./records.js";
 
 export interface ServerUrls {
   /** Plain HTTP base, e.g. http://127.0.0.1:41234 (SCEP is commonly served over HTTP). */
@@ -43,6 +44,8 @@ export interface ServerHalf {
   close?(): Promise<void>;
   /** What an administrator can do to the half mid-run (timeline actions); absent: nothing. */
   admin?: HalfAdmin;
+  /** The enrollment records the half holds, read-only (server/records.ts; `expect.server`). */
+  records?(): EnrollmentRecord[];
 }
 
 /** A device an admin action names: the identifiers a half may key its records by. */

@@ -11,6 +11,7 @@ import type { HttpHandler, HttpResponse } from "../ports/http.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { ServerHalf, ServerUrls } from "./half.js";
 import { HALVES } from "./halves.js";
+import { certificateRecord, type ServerRecords } from "./records.js";
 import { PolicyEngine } from "./policy/engine.js";
 import type { PolicyConfigHolder } from "./policy/holder.js";
 import type { PolicyConfig } from "./policy/types.js";
@@ -139,6 +140,19 @@ export class ReferenceServer {
   };
 
   /** PEM of the reference CA: devices trust it for the HTTPS listener. */
+  /** What the server holds, read-only: enrollment records of every half, issued certificates, policy view (server/records.ts). */
+  records(): ServerRecords {
+    const sha256 = (b: Uint8Array) => this.crypto.digest("sha256", b);
+    return {
+      enrollments: this.halves.flatMap((h) => h.records?.() ?? []),
+      certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
+      policy: this.policy.records().enrollments.map((e) => {
+        const r = e as { deviceKey: string; platform: string; ownership: string; compliance: string; removed: boolean };
+        return { deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed };
+      }),
+    };
+  }
+
   get caPem(): string {
     return toPem(this.scep.id.ca.der);
   }

@@ -82,6 +82,14 @@ describe("outcomes, shown and present", () => {
     expect(s.expectations.find((e) => e.name === 'shown "nothing like it"')).toMatchObject({ ok: false, expected: "at least 1 device" });
   });
 
+  it("matches the text the platform shows (device/shown.ts), not only the message", () => {
+    const c = new SummaryCollector({ expect: { shown: [{ text: "0x80180014" }, { text: "Enrollment Status Page" }] } });
+    c.onRunStart({ scenario: "x", devices: 1, seed: "1" });
+    const shown = { code: "0x80180014", name: "MENROLL_E_DEVICENOTSUPPORTED", text: "Your organization does not support this version of Windows.", screen: "Enrollment Status Page" };
+    c.onDeviceEnd({ device: "w#0", index: 0, group: "g", model: "m", platform: "windows", flow: "windows-autopilot", ok: false, code: "windows.enroll.refused", startedAt: 0, endedAt: 1, failure: { code: "windows.enroll.refused", blame: "server", message: "[device w#0] refused", shown } });
+    expect(c.summary().shown!.map((x) => x.devices)).toEqual([1, 1]);
+  });
+
   it("expectations added from outside the report layer count towards ok", () => {
     const c = new SummaryCollector({ expect: { successRatio: 0 } });
     c.onRunStart({ scenario: "x", devices: 0, seed: "1" });

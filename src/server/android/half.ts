@@ -22,6 +22,7 @@ import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
 import { androidAdmin } from "./admin.js";
+import type { EnrollmentRecord } from "../records.js";
 import { inRange, resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
@@ -51,6 +52,13 @@ export class AndroidHalf implements ServerHalf {
   private readonly stalled = new Set<(r: HttpResponse) => void>();
   private closed = false;
   admin?: HalfAdmin;
+
+  /** AMAPI devices and Headwind agents the half holds (server/records.ts). */
+  records(): EnrollmentRecord[] {
+    const amapi = [...this.amapi.devices.values()].map((d) => ({ platform: "android" as const, kind: "amapi", key: d.name, ids: { serial: d.hardwareInfo?.serialNumber, imei: d.networkInfo?.imei }, removed: d.state === "DELETED" }));
+    const headwind = [...this.headwind.devices].map(([key, d]) => ({ platform: "android" as const, kind: "headwind", key, ids: { deviceId: key, serial: typeof d.info?.serial === "string" ? d.info.serial : undefined } }));
+    return [...amapi, ...headwind];
+  }
 
   constructor(
     private readonly ctx: HalfContext,

@@ -54,6 +54,8 @@ class Reject extends Error {
 export class ScepCaServer {
   private readonly transactions = new Map<string, Transaction>();
   private readonly issuedBySerial = new Map<string, Certificate>();
+  /** Certificates the halves' own enrollment services issued from this CA (Windows WSTEP), for records(). */
+  private readonly issuedElsewhere: { cert: Certificate; by: string }[] = [];
   /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
   private readonly issuedSubjects = new Set<string>();
   private badRa?: Certificate;
@@ -143,6 +145,16 @@ export class ScepCaServer {
    * one: platform halves that embed a per-profile challenge use it (e.g. a profile credential
    * that expires, field failure apple-direct-profile-expired). At most 100 000 are kept.
    */
+  /** A half issued `cert` from this CA itself (not by SCEP): keep it in the records view. */
+  noteIssued(cert: Certificate, by: string): void {
+    this.issuedElsewhere.push({ cert, by });
+  }
+
+  /** Every certificate issued from this CA, by SCEP and by the halves, oldest first per source (server/records.ts). */
+  issuedCertificates(): { cert: Certificate; by: string }[] {
+    return [...[...this.issuedBySerial.values()].map((cert) => ({ cert, by: "scep" })), ...this.issuedElsewhere];
+  }
+
   addChallenge(challenge: string, expiresAt: number): void {
     if (this.issuedChallenges.size >= 100_000) this.issuedChallenges.delete(this.issuedChallenges.keys().next().value!);
     this.issuedChallenges.set(challenge, expiresAt);

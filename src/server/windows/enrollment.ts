@@ -372,7 +372,9 @@ export class EnrollmentEndpoints {
       "sha256",
       this.ctx.crypto,
     );
-    return parseCertificate(der, "issued device certificate");
+    const cert = parseCertificate(der, "issued device certificate");
+    this.ctx.scep.noteIssued(cert, "windows");
+    return cert;
   }
 }
 

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `expect.server`: checks the embedded reference server's records (server/records.ts) after the
+ * run. The loader refuses the block against a URL server, whose records cannot be read.
+ */
+import { describeRange, toRange, within, type Bound } from "../report/expect-bounds.js";
+import type { ExpectationResult } from "../report/types.js";
+import type { ServerExpectations } from "../runner/scenario/types.js";
+import { duplicateCertificates, duplicateEnrollments, type ServerRecords } from "../server/records.js";
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function check(name: string, actual: number, bound: Bound, unit: string, detail = ""): ExpectationResult {
+  const r = toRange(bound, "exact");
+  return { name, ok: within(actual, r), expected: describeRange(r, (n) => plural(n, unit)), actual: `${plural(actual, unit)}${detail}` };
+}
+
+/** First few ids of a list, for the report. */
+const some = (ids: string[]): string => (ids.length ? ` (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? `, … ${ids.length - 3} more` : ""})` : "");
+
+/** Every `expect.server` check against the records. */
+export function serverExpectations(spec: ServerExpectations, records: ServerRecords): ExpectationResult[] {
+  const out: ExpectationResult[] = [];
+  const live = records.enrollments.filter((r) => !r.removed);
+  const dupEnroll = duplicateEnrollments(records.enrollments);
+  const dupCerts = duplicateCertificates(records.certificates);
+  if (spec.duplicates !== undefined) {
+    const ids = [...dupEnroll.map((d) => `${d.id} ×${d.records} records`), ...dupCerts.map((d) => `${d.id} ×${d.certificates} certificates`)];
+    out.push(check("server duplicates", ids.length, spec.duplicates, "duplicate", some(ids)));
+  }
+  if (spec.records?.count !== undefined) {
+    const byPlatform = [...new Set(live.map((r) => r.platform))].map((p) => `${p} ${live.filter((r) => r.platform === p).length}`);
+    out.push(check("server records", live.length, spec.records.count, "record", byPlatform.length ? ` (${byPlatform.join(", ")})` : ""));
+  }
+  if (spec.certificates?.count !== undefined) out.push(check("server certificates", records.certificates.length, spec.certificates.count, "certificate"));
+  if (spec.certificates?.duplicates !== undefined) {
+    out.push(check("server certificate duplicates", dupCerts.length, spec.certificates.duplicates, "duplicate", some(dupCerts.map((d) => `${d.id} ×${d.certificates}`))));
+  }
+  const policy = records.policy.filter((p) => !p.removed);
+  for (const [k, field] of [["ownership", "ownership"], ["compliance", "compliance"]] as const) {
+    for (const [value, bound] of Object.entries(spec[k] ?? {})) {
+      out.push(check(`server ${k} ${value}`, policy.filter((p) => p[field] === value).length, bound, "record"));
+    }
+  }
+  return out;
+}
