@@ -160,6 +160,14 @@ describe("shipped fault scenarios", () => {
     const { summary } = await shipped("windows-discovery-nxdomain");
     expect(summary).toMatchObject({ devices: 6, enrolled: 3, failed: 3, ok: true });
   }, 90_000);
+  it("scep-flaky-load-balancer: the seeded draw fails the same devices on every run", async () => {
+    const failing = async () => {
+      const { summary } = await shipped("scep-flaky-load-balancer");
+      expect(summary).toMatchObject({ devices: 20, enrolled: 16, failed: 4, ok: true });
+      return summary.examples?.map((e) => e.device);
+    };
+    expect(await failing()).toEqual(await failing());
+  }, 90_000);
   it("apple-checkin-503-retry-after: retrying users enroll after the 503, the others keep the failed install", async () => {
     const { summary } = await shipped("apple-checkin-503-retry-after");
     expect(summary).toMatchObject({ devices: 5, enrolled: 3, failed: 2, ok: true });
