@@ -131,6 +131,9 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
   if (text.length > lim.maxBytes) throw fail("too-large", `${text.length} characters, more than ${lim.maxBytes}`);
   precheckDeclarations(text, policy);
   if (text.trim() === "") throw fail("empty", "empty document");
+  // XML 1.0 §2.11: a conforming parser reads CRLF and a lone CR as LF (sax does not); a CR the
+  // sender meant is written &#xD; and survives.
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
 
   const parser = new xml2js.Parser(X2J_OPTIONS);
   const sax = (parser as unknown as { saxParser: SaxLike }).saxParser;

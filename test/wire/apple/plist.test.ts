@@ -108,14 +108,17 @@ describe("plist codec", () => {
     expect(code(() => parsePlist(wrap("<dict>junk<key>a</key><true/></dict>")))).toBe("plist.malformed");
     expect(code(() => parsePlist(wrap("<true>yes</true>")))).toBe("plist.malformed");
     expect(code(() => parsePlist(wrap("<null/>")))).toBe("plist.malformed");
-    // a comment splits a key: the package reads only its first text node, xml2js the whole text
-    expect(code(() => parsePlist(wrap("<dict><key>a<!--x-->b</key><true/></dict>")))).toBe("plist.malformed");
+    // a comment or CDATA inside a key: the package alone would read only "a"
+    expect(parsePlist(wrap("<dict><key>a<!--x-->b</key><true/><key>c<![CDATA[<d>]]></key><false/></dict>"))).toEqual({ ab: true, "c<d>": false });
+    // line ends are read as XML 1.0 says (CRLF and CR are LF); &#xD; is a CR
+    expect(parsePlist(wrap("<string>a\r\nb\rc&#xD;</string>"))).toBe("a\nb\nc\r");
     expect(code(() => parsePlist("{ a = b; }"))).toBe("plist.malformed");
     expect(parsePlist(wrap("<dict><key> </key><string>  </string><key>n</key><integer> +7 </integer></dict>"))).toEqual({ " ": "  ", n: 7 });
   });
 
   it("round-trips strings the old writer damaged (CR, ]]>) and refuses what XML cannot carry", () => {
-    const v = { cr: "a\r\nb", cdataEnd: "x]]>y", amp: "&lt;", tab: "\tz\n\t", empty: "" };
+    // U+0085/U+2028/U+2029: xmldom (inside the plist package) would read them as LF (regression, found by fast-check)
+    const v = { cr: "a\r\nb", cdataEnd: "x]]>y", amp: "&lt;", tab: "\tz\n\t", empty: "", "\u2028": "\u0085\u2029", " ": " " };
     expect(parsePlist(buildPlist(v))).toEqual(v);
     expect(code(() => buildPlist({ bad: "a\u0001b" }))).toBe("plist.wrong-type");
     expect(code(() => buildPlist({ n: Number.NaN }))).toBe("plist.wrong-type");
