@@ -5,6 +5,7 @@
  * CRC-32. Deflated entries are listed but not inflated here (the wire layer has no zlib); the
  * entries the setup wizard's checks need are stored by enrollsim's APK builder.
  */
+import { ProtocolViolationError } from "../../errors/index.js";
 
 export interface ZipEntry {
   name: string;
@@ -19,12 +20,13 @@ export interface ZipEntry {
 
 export type ZipProblem = "no-eocd" | "bad-central-directory" | "too-many-entries" | "bad-local-header" | "out-of-bounds" | "crc-mismatch" | "bad-name" | "multi-disk";
 
-export class ZipError extends Error {
+/** A damaged or hostile archive (an APK from a server): a typed protocol violation, `zip.<problem>`. */
+export class ZipError extends ProtocolViolationError {
   constructor(
     readonly problem: ZipProblem,
     detail: string,
   ) {
-    super(`ZIP ${problem}: ${detail}`);
+    super(`zip.${problem}`, `ZIP ${problem}: ${detail}`);
   }
 }
 
