@@ -259,3 +259,17 @@ describe("faults on virtual time", () => {
     expect([e.detail, s.clock.now() - t0]).toEqual(["dns.timeout", 10_000]);
   });
 });
+
+describe("patterns (property)", () => {
+  it("a glob without wildcards matches exactly its own text, whatever characters it holds", async () => {
+    const fc = await import("fast-check");
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }).filter((t) => !/[*?]/.test(t) && !/^\/.+\/[a-z]*$/s.test(t)), fc.string({ maxLength: 5 }), (text, extra) => {
+        const re = compilePattern(text);
+        expect(re.test(text)).toBe(true);
+        if (extra.length) expect(re.test(text + extra)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

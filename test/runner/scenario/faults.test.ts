@@ -99,6 +99,21 @@ describe("faults: warnings for faults that can never fire", () => {
     expect(s.warnings?.[1]).toBe("f.yaml:14:30: warning: faults[1].match.window.from (700 s) is at or after the run's deadline (limits.durationSeconds 600); this fault can never fire");
   });
 
+  it("a group's own fault that selects another group can never fire", () => {
+    const text = `name: own
+groups:
+  - name: pcs
+    model: surface-pro
+    count: 1
+    flow: windows-byod
+    faults:
+      - match: { group: phones }
+        noAnswer: true
+  - { name: phones, model: iphone-15, count: 1, flow: ios-profile }
+`;
+    expect(parse(text).warnings).toEqual(["f.yaml:8:16: warning: groups[0].faults[0] can never fire: no device group has group phones, group pcs (the entry's own)"]);
+  });
+
   it("faults that can fire give no warning", () => {
     const s = parse(scenario("  - match: { platform: windows, step: discovery.* }\n    dns: nxdomain\n  - match: { platform: apple }\n    mdmStatus: 503\n"));
     expect(s.warnings).toBeUndefined();
