@@ -295,6 +295,7 @@ async function withTryAgain(tl: TimelineEngine | undefined, index: number, devic
     let error: unknown;
     try {
       out = await run();
+      if (out.ok) tl?.enrolled(index);
       if (out.ok || !tl) return out;
     } catch (err) {
       if (!tl || signal.aborted) throw err;
@@ -310,6 +311,7 @@ async function withTryAgain(tl: TimelineEngine | undefined, index: number, devic
 /** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
+  if (opts.timeline?.erased(identity.index)) return; // reset by its user: it holds no enrollment to check in with
   const started = env.clock.now();
   const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
   const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.");

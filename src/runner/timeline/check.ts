@@ -44,6 +44,10 @@ function actionOf(e: TimelineSpec): TimelineAction {
     }
     case "online":
       return { kind: "online" };
+    case "reset":
+      return { kind: "reset" };
+    case "restore":
+      return { kind: "restore" };
     case "idle":
       return { kind: "idle", forMs: durationMs(e.idle!.for), ...(e.idle!.step ? { step: e.idle!.step } : {}) };
     case "abandon":

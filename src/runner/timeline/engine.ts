@@ -23,6 +23,17 @@ export class UserAbandonedError extends SimError {
   }
 }
 
+/** The user erased the device (timeline `reset`) while it was enrolling. */
+export class DeviceResetError extends SimError {
+  readonly blame = "scenario" as const;
+  constructor(message: string) {
+    super("device.reset", message);
+  }
+}
+
+/** Platforms whose backups bring an MDM enrollment back (the management profile and identity in an iOS/iPadOS/macOS backup; device/apple/restore.ts). */
+const RESTORES_ENROLLMENT = new Set(["ios", "ipados", "macos"]);
+
 /** One device of the run, as targets select it. */
 export interface TimelineDevice {
   index: number;
@@ -100,6 +111,10 @@ export class TimelineEngine implements RunObserver {
   private readonly certificates = new Map<number, string[]>();
   private readonly byId = new Map<string, number>();
   private stopped = false;
+  /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
+  private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
+  private readonly running = new Set<number>();
+  private readonly enrolledSet = new Set<number>();
 
   constructor(private readonly o: TimelineOptions) {
     this.clock = o.clock;
@@ -144,7 +159,13 @@ export class TimelineEngine implements RunObserver {
     this.count(`step:${s.step}:${s.ok}`);
   }
 
+  onDeviceStart(_device: string, index: number): void {
+    this.running.add(index);
+  }
+
   onDeviceEnd(r: DeviceResult): void {
+    this.running.delete(r.index);
+    if (r.ok) this.enrolledSet.add(r.index);
     if (r.ok) this.count("enrolled");
     else if (r.failure) this.count(`outcome:${r.failure.code}`);
   }
@@ -244,6 +265,22 @@ export class TimelineEngine implements RunObserver {
       case "online":
         this.online.push({ seq, targets });
         return "back online";
+      case "reset": {
+        let n = 0;
+        for (const d of devices ?? []) {
+          const running = this.running.has(d.index);
+          if (!running && !this.enrolledSet.has(d.index)) continue; // factory-fresh or never enrolled: nothing to erase
+          this.erasedDevices.set(d.index, { pendingAtStep: running, entry: e.index });
+          n++;
+        }
+        return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)`;
+      }
+      case "restore": {
+        const restorable = (devices ?? []).filter((d) => RESTORES_ENROLLMENT.has(d.platform));
+        for (const d of restorable) this.erasedDevices.delete(d.index);
+        const others = (devices?.length ?? 0) - restorable.length;
+        return `restored from the backup taken while enrolled${others ? `; ${others} device(s) of a platform whose backups hold no MDM enrollment stay erased` : ""}`;
+      }
       case "idle":
       case "abandon":
         this.gates.push({ entry: e.index, action: a, targets, ...(a.step ? { step: globRegExp(a.step) } : {}), consumed: new Set() });
@@ -312,8 +349,20 @@ export class TimelineEngine implements RunObserver {
     return undefined;
   }
 
+  /** Device `index` finished enrolling: a reset fired earlier in its enrolment is no longer pending at a step (it is erased now). */
+  enrolled(index: number): void {
+    const r = this.erasedDevices.get(index);
+    if (r) r.pendingAtStep = false;
+  }
+
+  /** True while device `index` is erased (a local reset not followed by a restore): it holds no enrollment, so it does not check in. */
+  erased(index: number): boolean {
+    return this.erasedDevices.has(index);
+  }
+
   /** The step gate of device `index`: idles, abandons or goes offline as fired rules say. */
   async gate(index: number, device: string, step: string, signal?: AbortSignal): Promise<void> {
+    this.resetAt(index, device, step);
     for (const r of this.gates) {
       if (r.consumed.has(index) || !TimelineEngine.has(r.targets, index) || (r.step && !r.step.test(step))) continue;
       r.consumed.add(index);
@@ -331,7 +380,18 @@ export class TimelineEngine implements RunObserver {
       }
       t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "idle", forMs: a.forMs, injected: true } });
       await this.clock.sleep(a.forMs, signal ?? this.signal);
+      this.resetAt(index, device, step); // erased while the user was away
     }
+  }
+
+  /** A reset fired while the device was enrolling takes effect at its next step. */
+  private resetAt(index: number, device: string, step: string): void {
+    const reset = this.erasedDevices.get(index);
+    if (!reset?.pendingAtStep || step.startsWith("checkin.")) return;
+    // What it had done is gone; only Try Again (setting it up from scratch) continues.
+    this.erasedDevices.delete(index);
+    this.o.transcriptFor(device).record({ t: this.clock.now(), device, step, kind: "note", data: { timeline: reset.entry, action: "reset", injected: true } });
+    throw new DeviceResetError(`the user erased the device before ${step} (timeline[${reset.entry}]); enrollment starts over only if the user sets it up again`);
   }
 
   /**

@@ -88,6 +88,8 @@ export const timelineSchema: Json = {
         },
       },
       online: empty("Device: its network comes back."),
+      reset: empty("Device: the user erases it (Settings reset; the server is not told). Enrolling: it stops at its next step (device.reset); enrolled: it no longer checks in."),
+      restore: empty("Device (Apple): restored from the backup taken while enrolled; it checks in again with the restored identity."),
       idle: {
         type: "object",
         additionalProperties: false,

@@ -35,6 +35,8 @@ export interface TimelineSpec {
   endpointUp?: { path: string };
   offline?: { for?: string | number; step?: string; as?: OfflineDetail };
   online?: Record<string, never>;
+  reset?: Record<string, never>;
+  restore?: Record<string, never>;
   idle?: { for: string | number; step?: string };
   abandon?: { step?: string };
   tryAgain?: { wait?: string | number; times?: number };
@@ -53,6 +55,8 @@ export const ACTION_KEYS = [
   "endpointUp",
   "offline",
   "online",
+  "reset",
+  "restore",
   "idle",
   "abandon",
   "tryAgain",
@@ -71,6 +75,8 @@ export type TimelineAction =
   | { kind: "endpointUp"; path: string }
   | { kind: "offline"; forMs?: number; step?: string; detail: OfflineDetail }
   | { kind: "online" }
+  | { kind: "reset" }
+  | { kind: "restore" }
   | { kind: "idle"; forMs: number; step?: string }
   | { kind: "abandon"; step?: string }
   | { kind: "tryAgain"; waitMs: number; times: number }
@@ -112,6 +118,8 @@ export function isTargeted(a: TimelineAction): boolean {
   return (
     a.kind === "offline" ||
     a.kind === "online" ||
+    a.kind === "reset" ||
+    a.kind === "restore" ||
     a.kind === "idle" ||
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||

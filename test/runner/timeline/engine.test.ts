@@ -14,7 +14,7 @@ import { silentLogger } from "../../../src/ports/index.js";
 import type { TranscriptEntry } from "../../../src/ports/transcript.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { runFleet } from "../../../src/runner/fleet.js";
-import type { DeviceResult, StepSample } from "../../../src/runner/observer.js";
+import type { CheckinSample, DeviceResult, StepSample } from "../../../src/runner/observer.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { testKeys } from "../../support/scep-harness.js";
@@ -35,6 +35,7 @@ async function run(yaml: string) {
   const transcriptFor = () => ({ record: (e: TranscriptEntry) => void notes.push(e) });
   const timeline = createTimeline(s, catalog, { clock, entropy, log: silentLogger }, server, transcriptFor)!;
   const results: DeviceResult[] = [];
+  const checkins: CheckinSample[] = [];
   const steps: (StepSample & { at: number })[] = [];
   const done = runFleet(
     s,
@@ -50,14 +51,16 @@ async function run(yaml: string) {
       transcriptFor,
       observer: {
         onStep: (x) => (steps.push({ ...x, at: clock.now() - START }), timeline.onStep(x)),
+        onDeviceStart: (d, i) => timeline.onDeviceStart(d, i),
         onDeviceEnd: (r) => (results.push(r), timeline.onDeviceEnd(r)),
+        onCheckin: (c) => void checkins.push(c),
       },
     },
-    { targets: { scepUrl: "http://ca.test/scep" }, timeline, onFlowResult: (d, r) => timeline.onFlowResult(d, r) },
+    { targets: { scepUrl: "http://ca.test/scep" }, timeline, onFlowResult: (d, r) => timeline.onFlowResult(d, r), ...(s.load ? { load: s.load } : {}) },
   );
   await base.run(done, 48 * 3_600_000);
   const byIndex = (i: number) => results.find((r) => r.index === i)!;
-  return { s, base, clock, server, results, byIndex, steps, notes, actions: timeline.report() };
+  return { s, base, clock, server, results, byIndex, steps, notes, checkins, actions: timeline.report() };
 }
 
 const head = (count: number, arrival: string, duration = 3600) =>
@@ -151,5 +154,26 @@ describe("timeline on virtual time", () => {
     expect(r.byIndex(0).failure!.message).toContain("HTTP 503: Service Unavailable: /scep* is down (injected by the scenario timeline)");
     expect(r.byIndex(2).ok).toBe(true); // started at 40 s: the endpoint came back at 30 s
     expect(r.actions.map((a) => `${a.action} ${a.atMs} ${a.result}`)).toEqual(["endpointDown 0 /scep* answers 503 (Retry-After: 60)", "endpointUp 30000 /scep* is back"]);
+  });
+
+  it("reset: an enrolling device stops at its next step (device.reset); an enrolled one stops checking in; restore brings Apple devices back", async () => {
+    const yaml =
+      "name: t\nseed: 7\ngroups:\n  - { name: p, model: pixel-8, count: 2, flow: scep }\n  - { name: i, model: iphone-15, count: 1, flow: scep }\n" +
+      "arrival: { concurrency: 3 }\nload: { steady: { durationSeconds: 600, intervalSeconds: 60, jitter: 0 } }\nlimits: { durationSeconds: 3600 }\ntimeline:\n" +
+      "  - { at: 0s, devices: [0], idle: { for: 5m, step: scep.pkioperation } }\n" +
+      "  - { at: 1m, devices: [0], reset: {} }\n" +
+      "  - { at: 1m, devices: [1, 2], reset: {} }\n" +
+      "  - { at: 10m, devices: [1, 2], restore: {} }\n";
+    const r = await run(yaml);
+    // Device 0 was idling before pkioperation when its user erased it.
+    expect(r.byIndex(0).failure).toMatchObject({ code: "device.reset", blame: "scenario" });
+    expect(r.steps.some((x) => x.device === "pixel-8#0" && x.step === "scep.pkioperation")).toBe(false);
+    // Devices 1 and 2 enrolled, then were erased at 1 min: no check-in until the restore at 10 min,
+    // after which only the iPhone (whose backup holds the enrollment) checks in again.
+    const times = (d: string) => r.checkins.filter((c) => c.device === d).map((c) => c.at - START);
+    expect(times("pixel-8#1")).toEqual([]);
+    expect(times("iphone-15#2").length).toBeGreaterThan(0);
+    expect(times("iphone-15#2").every((t) => t >= 600_000)).toBe(true);
+    expect(r.actions.find((a) => a.entry === 3)!.result).toBe("restored from the backup taken while enrolled; 1 device(s) of a platform whose backups hold no MDM enrollment stay erased");
   });
 });
