@@ -90,6 +90,16 @@ export const APPLE_STATE: Json = {
     type: "string",
     description: "The model identifier (ProductName) the device reports instead of the catalog's; \"\" is blank, \"VirtualMac2,1\" a macOS VM.",
   },
+  backup: {
+    type: "object",
+    additionalProperties: false,
+    required: ["device"],
+    description: "The device was restored from a backup before the flow: taken on this device (same) or another one (other), while it was enrolled in the MDM at enrolledIn.",
+    properties: {
+      device: { enum: ["same", "other"], description: "same: the device-bound management profile and identity come back; other: they are not restored onto a different device." },
+      enrolledIn: { type: "string", pattern: "^https://", description: "ServerURL of the MDM the backed-up device was enrolled in." },
+    },
+  },
   os: {
     type: "object",
     additionalProperties: false,
@@ -160,6 +170,7 @@ export interface DeviceState {
   serialNumber?: string;
   modelIdentifier?: string;
   os?: { version: string; build: string };
+  backup?: { device: "same" | "other"; enrolledIn?: string };
   apiLevel?: number;
   gms?: boolean;
   alreadyProvisioned?: boolean;

@@ -17,6 +17,7 @@ import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
 import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
+import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { enrollResetRestore } from "./restore.js";
 import { afterEnroll } from "./setup-assistant.js";
@@ -62,7 +63,7 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
         // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
         for (let attempt = 0; ; attempt++) {
           const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
-          if (o.restoredBackupFrom && generation === 0) dev.restoreBackupFrom(o.restoredBackupFrom);
+          if (generation === 0) restoreBackup(dev);
           if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
           const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
           if (!(bytes instanceof Uint8Array)) return bytes;

@@ -76,8 +76,6 @@ export interface AppleOptions {
   companyPortal?: CompanyPortalOptions;
   /** macOS, partner-managed (Jamf): after enrolling, the user registers the Mac and the agent checks compliance (company-portal.ts). */
   partner?: PartnerAgentOptions;
-  /** The device was restored from a backup taken while enrolled in another MDM (its ServerURL). */
-  restoredBackupFrom?: string;
   /** After EraseDevice the device enrolls again (once), as a wiped device would. */
   reenrollAfterErase?: boolean;
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */

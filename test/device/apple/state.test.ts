@@ -33,6 +33,15 @@ describe("Apple device state", () => {
     expect(r).toMatchObject({ ok: false, code: "apple.ade.device-not-assigned" });
   });
 
+  it("a backup restored onto the same phone brings the old MDM payload back (12002); onto another phone it does not", async () => {
+    const w = await appleWorld();
+    const old = "https://old-mdm.example.com/mdm/server";
+    const same = await w.run(await w.device("iphone-15", 0, { backup: { device: "same", enrolledIn: old } }), "ios-profile");
+    expect(same).toMatchObject({ ok: false, code: "apple.profile.mdm-payload-mismatch" });
+    const other = await w.run(await w.device("iphone-15", 1, { backup: { device: "other", enrolledIn: old } }), "ios-profile");
+    expect(other).toMatchObject({ ok: true });
+  });
+
   it("supervision is state: a profile-enrolled phone prepared supervised runs a supervised-only command", async () => {
     const cmd = [{ requestType: "EnableLostMode", payload: { Message: "Lost" } }];
     const plain = await appleWorld({ commands: cmd });

@@ -61,7 +61,6 @@ export const appleScenario: ScenarioExtension = {
       bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
       installRetries: { type: "integer", minimum: 0, maximum: 10, description: "Profile flows: the user retries a failed profile install (server 5xx on Authenticate) this many times." },
-      restoredBackupFrom: { type: "string", pattern: "^https://", description: "Profile flows: the device was restored from a backup taken while enrolled in another MDM with this ServerURL." },
       restoredStaleIdentity: { type: "boolean", description: "Profile flows: the identity is renewed (the device enrolls again), then a backup restore brings back the old identity, which the next poll uses." },
       userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
       installDelaySeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock)." },
