@@ -5,6 +5,7 @@
  * (names case-insensitive, trailing dot ignored), for lab setups that point
  * `enterpriseenrollment.<domain>` at a local server. Recording CNAME chains is the caller's job.
  */
+import { ioLedger } from "../../ports/io-ledger.js";
 import { isIPv4 } from "node:net";
 import { promises as dns } from "node:dns";
 import { ScenarioError, TransportError, type TransportDetail } from "../../errors/index.js";
@@ -95,7 +96,7 @@ export class NodeDns implements DnsPort {
     const override = this.overrides.get(host);
     if (override) return [...(override.cname ?? [])];
     try {
-      return (await this.resolver.resolveCname(host)).map(normalize);
+      return (await ioLedger.track(`dns CNAME ${host}`, this.resolver.resolveCname(host))).map(normalize);
     } catch (err) {
       const code = codeOf(err);
       if (code === "ENODATA" || code === "ENOTFOUND") return [];
@@ -119,7 +120,7 @@ export class NodeDns implements DnsPort {
 
   private async network4(host: string, asked: string): Promise<string[]> {
     try {
-      const addresses = await this.resolver.resolve4(host);
+      const addresses = await ioLedger.track(`dns A ${host}`, this.resolver.resolve4(host));
       if (addresses.length === 0) throw Object.assign(new Error("no addresses"), { code: "ENODATA" });
       return addresses;
     } catch (err) {

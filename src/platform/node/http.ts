@@ -9,6 +9,7 @@ import https from "node:https";
 import type { Socket } from "node:net";
 import { TransportError } from "../../errors/index.js";
 import type { Clock } from "../../ports/clock.js";
+import { ioLedger } from "../../ports/io-ledger.js";
 import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
 import { describeRequest } from "./http/errors.js";
 import { exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
@@ -92,14 +93,15 @@ export class NodeHttpClient implements HttpClient {
     if (this.keepAlive && !this.agents) {
       this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     }
-    const done = exchange(req, {
+    // Real work in flight until the response (or failure) is back: a virtual-time run waits for it (ports/io-ledger.ts).
+    const done = ioLedger.track(`http ${req.method} ${req.url}`, exchange(req, {
       clock: this.clock,
       tls: this.tls,
       agents: this.agents,
       closing: this.closing.signal,
       ...(this.sessions ? { sessions: this.sessions } : {}),
       ...(this.stats ? { stats: this.stats } : {}),
-    });
+    }));
     const tracked = done.then(
       () => undefined,
       () => undefined,

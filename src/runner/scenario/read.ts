@@ -3,6 +3,7 @@
  * Reads a scenario file from disk (the only file I/O in runner/scenario) and hands it to
  * {@link parseScenario}; also reads the files a scenario names (`options.apple.profileFile`).
  */
+import { ioLedger } from "../../ports/io-ledger.js";
 import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -14,13 +15,14 @@ import type { ResolvedScenario, ScenarioContext } from "./types.js";
 export async function loadScenarioFile(path: string, context: ScenarioContext): Promise<ResolvedScenario> {
   let text: string;
   try {
-    const info = await stat(path);
+    // File reads are real work a virtual-time run waits for (ports/io-ledger.ts).
+    const info = await ioLedger.track(`read ${path}`, stat(path));
     // Checked before reading so a huge file is refused without loading it (UTF-8: chars <= bytes * 1).
     if (info.isFile() && info.size > MAX_SCENARIO_CHARS * 4) {
       const message = `scenario file is ${info.size} bytes; at most ${MAX_SCENARIO_CHARS} characters are accepted`;
       throw new ScenarioError(message, path);
     }
-    text = await readFile(path, "utf8");
+    text = await ioLedger.track(`read ${path}`, readFile(path, "utf8"));
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

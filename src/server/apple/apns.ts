@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
+import { ioLedger } from "../../ports/io-ledger.js";
 import { pushRegistry, type PushCounts, type PushRegistry } from "../../ports/push.js";
 import { PROVIDER_CERT_HEADER, checkProviderCertificate } from "./apns-check.js";
 
@@ -139,12 +140,18 @@ export interface ApnsSendResult {
   apnsId?: string;
 }
 
-/** Provider side (what an MDM server does): one MDM push over HTTP/2 to an APNs-shaped base URL. */
-export async function sendMdmPush(
-  base: string,
-  p: { token: string; topic: string; pushMagic: string; collapseId?: string; expiration?: number; certificate?: Uint8Array },
-  timeoutMs = 10_000,
-): Promise<ApnsSendResult> {
+type MdmPush = { token: string; topic: string; pushMagic: string; collapseId?: string; expiration?: number; certificate?: Uint8Array };
+
+/**
+ * Provider side (what an MDM server does): one MDM push over HTTP/2 to an APNs-shaped base URL.
+ * Real socket work, recorded in the I/O ledger: a device on virtual time that waits for this push
+ * is not woken by its poll timer first.
+ */
+export function sendMdmPush(base: string, p: MdmPush, timeoutMs = 10_000): Promise<ApnsSendResult> {
+  return ioLedger.track(`apns push ${base}`, pushOnce(base, p, timeoutMs));
+}
+
+async function pushOnce(base: string, p: MdmPush, timeoutMs: number): Promise<ApnsSendResult> {
   const client = http2.connect(base);
   client.on("error", () => {});
   try {

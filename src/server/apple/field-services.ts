@@ -5,6 +5,7 @@
  * (vpp.ts), the Company Portal install with its app configuration, and directory registration /
  * partner compliance (partner.ts). Every service is off unless its `embedded.apple` key is set.
  */
+import { ioLedger } from "../../ports/io-ledger.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
 import type { PlistDict } from "../../wire/apple/plist.js";
@@ -55,6 +56,7 @@ export class AppleFieldServices<D extends ServiceDevice> {
   readonly blocked = new Map<string, string>();
   enrolled = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly ends = new Map<ReturnType<typeof setTimeout>, () => void>();
 
   constructor(
     private readonly ctx: HalfContext,
@@ -83,12 +85,21 @@ export class AppleFieldServices<D extends ServiceDevice> {
     return c ? { topic: c.topic, certificate: c.der } : { topic: d.topic ?? fallbackTopic };
   }
 
+  /**
+   * Runs `fn` after `ms` of real time (the server has no virtual clock). The wait and the work are
+   * recorded in the I/O ledger, so a device on virtual time sees the push before its poll timer.
+   */
   private later(ms: number, fn: () => Promise<unknown>): void {
+    const end = ioLedger.begin(`server push in ${ms} ms`);
     const t = setTimeout(() => {
       this.timers.delete(t);
-      fn().catch(() => undefined);
+      this.ends.delete(t);
+      fn()
+        .catch(() => undefined)
+        .finally(end);
     }, ms);
     this.timers.add(t);
+    this.ends.set(t, end);
   }
 
   /** A device's first TokenUpdate: app installs (licences), scripted pushes, certificate renewal. */
@@ -142,6 +153,8 @@ export class AppleFieldServices<D extends ServiceDevice> {
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const end of this.ends.values()) end();
+    this.ends.clear();
   }
 
   stats(): Record<string, unknown> {

@@ -7,6 +7,7 @@
  * an EC pool (`spec: "ec-p256"`, read with {@link FileKeyPool.ec}) is only worth it when the same
  * slot must keep the same public key across runs.
  */
+import { ioLedger } from "../../../ports/io-ledger.js";
 import { createPrivateKey } from "node:crypto";
 import type { KeySpec } from "../../../ports/crypto.js";
 import type { KeyPool } from "../../../ports/keys.js";
@@ -53,7 +54,12 @@ export class FileKeyPool implements KeyPool {
   }
 
   /** Loads (and with `ensure`, first grows) `<dir>/<spec>.pool`. A missing file is an empty pool. */
-  static async open(opts: FileKeyPoolOptions = {}): Promise<FileKeyPool> {
+  static open(opts: FileKeyPoolOptions = {}): Promise<FileKeyPool> {
+    // File reads, a lock, perhaps key generation: real work a virtual-time run waits for (ports/io-ledger.ts).
+    return ioLedger.track("key pool open", FileKeyPool.load(opts));
+  }
+
+  private static async load(opts: FileKeyPoolOptions): Promise<FileKeyPool> {
     const spec = parseKeySpec(opts.spec ?? "rsa2048");
     const loaded = await loadAndGrow({
       dir: opts.dir ?? defaultPoolDir(),
