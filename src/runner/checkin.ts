@@ -24,6 +24,8 @@ export interface CheckinOutcome {
   code: string;
   step?: string;
   message?: string;
+  /** The device erased itself on the server's command (a remote wipe): it holds no enrollment from now on. */
+  erased?: boolean;
 }
 
 /** The hook a flow can implement: one check-in of an enrolled device. */

@@ -129,6 +129,8 @@ interface SteadyMember {
   identity: DeviceIdentity;
   group: ResolvedGroup;
   state: EnrolledState;
+  /** Wiped on the server's command: no more check-ins. */
+  erased?: boolean;
 }
 
 function enrolledState(result: FlowResult): EnrolledState {
@@ -311,7 +313,8 @@ async function withTryAgain(tl: TimelineEngine | undefined, index: number, devic
 /** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
-  if (opts.timeline?.erased(identity.index)) return; // reset by its user: it holds no enrollment to check in with
+  // Erased (a reset by its user, a remote wipe) and not restored: it holds no enrollment to check in with.
+  if (opts.timeline ? opts.timeline.erased(identity.index) : m.erased) return;
   const started = env.clock.now();
   const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
   const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.");
@@ -323,6 +326,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     const out = await hook(dc.ctx, flowOptions(group) as never, m.state);
     ok = out.ok;
     code = out.code;
+    if (out.erased) (m.erased = true), opts.timeline?.wiped(identity.index);
   } catch (err) {
     code = signal.aborted ? "runner.deadline" : asSimError(err, { device: identity.id }).code;
   } finally {

@@ -83,6 +83,11 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
           return `deleted ${n} device record(s) of ${refs.length} device(s)`;
         }
+        case "wipe": {
+          const refs = (devices ?? []).map(adminDevice);
+          const n = server.halves.reduce((sum, h) => sum + (h.admin?.wipe?.(refs) ?? 0), 0);
+          return `a wipe command queued for ${n} of ${refs.length} device(s)${n < refs.length ? " (the others have no record with a half that models a remote wipe)" : ""}`;
+        }
         case "setOwnership": {
           const refs = (devices ?? []).map(adminDevice);
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.setOwnership?.(refs, a.ownership) ?? 0), 0);

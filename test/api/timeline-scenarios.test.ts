@@ -103,6 +103,25 @@ describe("server actions over loopback", () => {
     for (const r of records) expect(server!.policy.enrollments.get(r.udid)?.ownership).toBe(r.ownership);
   }, 120_000);
 
+  it("wipe: EraseDevice reaches the device at its next check-in; it then checks in no more until a restore brings its backup back", async () => {
+    const checkins: CheckinSample[] = [];
+    const f = write(`name: t\nseed: 5\nembedded: { scep: { challenge: tl-challenge } }\ngroups:\n  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }\narrival: { concurrency: 1 }\nload: { steady: { durationSeconds: 4.5, intervalSeconds: 1, jitter: 0 } }\nlimits: { durationSeconds: 120 }\ntimeline:\n  - { after: { enrolled: 2 }, devices: [0], wipe: {} }\n  - { after: { enrolled: 2, wait: 3s }, devices: [0], restore: {} }\n`);
+    let server: ReferenceServer | undefined;
+    const { summary } = await runScenario(f, { ...opts, onServer: (x) => (server = x), observers: [{ onCheckin: (c) => checkins.push(c) }] });
+    expect(summary.actions!.map((a) => `${a.action}: ${a.result}`)).toEqual(["wipe: a wipe command queued for 1 of 1 device(s)", "restore: restored from the backup taken while enrolled"]);
+    const gaps = (d: string) => {
+      const at = checkins.filter((c) => c.device === d).map((c) => c.at);
+      return at.slice(1).map((t, i) => t - at[i]!);
+    };
+    // Device 0 carried EraseDevice out at its first check-in after the wipe, then made none until the
+    // restore ~2 s later (cadence 1 s), then polled again with the restored identity, served.
+    expect(Math.max(...gaps("iphone-15#0"))).toBeGreaterThanOrEqual(1900);
+    expect(Math.max(...gaps("iphone-15#1"))).toBeLessThan(1500);
+    expect(checkins.filter((c) => c.device === "iphone-15#0").every((c) => c.ok)).toBe(true);
+    const apple = (server!.halves.find((h) => h.name === "apple") as unknown as { apple: { devices: Map<string, { results: { requestType: string; status: string }[] }> } }).apple;
+    expect([...apple.devices.values()].flatMap((d) => d.results).filter((r) => r.requestType === "EraseDevice")).toEqual([expect.objectContaining({ status: "Acknowledged" })]);
+  }, 120_000);
+
   it("restartServer keeps state (check-ins go on) or loses it (the server no longer knows the devices)", async () => {
     for (const loseState of [false, true]) {
       const checkins: CheckinSample[] = [];

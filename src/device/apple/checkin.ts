@@ -31,6 +31,8 @@ export interface AppleCheckinOutcome {
   code: string;
   step?: string;
   message?: string;
+  /** EraseDevice was carried out: the device holds no enrollment from now on. */
+  erased?: boolean;
 }
 
 /** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env). */
@@ -98,7 +100,7 @@ export async function appleCheckin(
       if (!sync.ok) return { ok: false, code: "apple.checkin.unenrolled", step: sync.step, message: "the server answered 401 during the DDM sync" };
     }
     decoded(ctx.protocol, "device", { checkin: "idle", commands: r.commands, statuses: r.statuses });
-    if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped" };
+    if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped", erased: true };
     return { ok: true, code: "apple.checkin.idle", message: `${r.commands} command(s)` };
   } finally {
     await http.close().catch(() => {});

@@ -219,7 +219,7 @@ export class TimelineEngine implements RunObserver {
     this.fired.add(e.index);
     const now = this.clock.now();
     const a = e.action;
-    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || a.kind === "setOwnership" || (a.kind === "revoke" && a.what === "device-certificate");
+    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "wipe" || (a.kind === "revoke" && a.what === "device-certificate");
     const devices = targeted && a.kind !== "skip" ? this.targets(e) : undefined;
     const set = devices && e.target ? new Set(devices.map((d) => d.index)) : "all";
     let result: string;
@@ -353,6 +353,11 @@ export class TimelineEngine implements RunObserver {
   enrolled(index: number): void {
     const r = this.erasedDevices.get(index);
     if (r) r.pendingAtStep = false;
+  }
+
+  /** Device `index` erased itself on the server's command (a remote wipe): erased until a restore. */
+  wiped(index: number): void {
+    this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
   }
 
   /** True while device `index` is erased (a local reset not followed by a restore): it holds no enrollment, so it does not check in. */

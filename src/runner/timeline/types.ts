@@ -28,6 +28,7 @@ export interface TimelineSpec {
   set?: Record<string, unknown>;
   deleteRecords?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
+  wipe?: Record<string, never>;
   revoke?: Revocable;
   expire?: Expirable;
   restartServer?: { loseState?: boolean; downFor?: string | number };
@@ -48,6 +49,7 @@ export const ACTION_KEYS = [
   "set",
   "deleteRecords",
   "setOwnership",
+  "wipe",
   "revoke",
   "expire",
   "restartServer",
@@ -68,6 +70,7 @@ export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
   | { kind: "deleteRecords" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
+  | { kind: "wipe" }
   | { kind: "revoke"; what: Revocable }
   | { kind: "expire"; what: Expirable }
   | { kind: "restartServer"; loseState: boolean; downForMs: number }
@@ -110,7 +113,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -124,7 +127,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||
     a.kind === "deleteRecords" ||
-    a.kind === "setOwnership" ||
+    a.kind === "setOwnership" || a.kind === "wipe" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
     (a.kind === "endpointDown" && a.answer === "refuse") ||
     a.kind === "endpointUp"

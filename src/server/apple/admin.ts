@@ -6,15 +6,19 @@ import { defaultAppleConfig, type AppleServerConfig } from "./core.js";
 import type { ApnsProviderCertificate } from "./apns-provider.js";
 
 /** What the admin side uses of the Apple half (server.ts AppleServer). */
-export interface AppleAdminTarget {
+export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   config: AppleServerConfig;
-  devices: Map<string, { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" }>;
+  devices: Map<string, R>;
+  /** Commands reach the device at its next check-in (EraseDevice for a remote wipe). */
+  queue: { enqueue(d: R, requestType: string, payload?: Record<string, never>): string };
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
   ctx: { policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> } };
   services: { provider?: ApnsProviderCertificate };
 }
 
-export function appleAdmin(server: AppleAdminTarget): HalfAdmin {
+type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" };
+
+export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): HalfAdmin {
   return {
     reconfigure: (raw) => replaceConfig(server.config, { ...defaultAppleConfig(), ...((raw ?? {}) as Partial<AppleServerConfig>) }),
     // Records are keyed by UDID (User Enrollment: EnrollmentID); serial and identity serial match too.
@@ -24,6 +28,17 @@ export function appleAdmin(server: AppleAdminTarget): HalfAdmin {
         for (const [key, rec] of server.devices) {
           const certSerial = d.certificateSerials.some((s) => rec.identity && hexSerialOf(rec.identity) === s);
           if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) (server.devices.delete(key), n++);
+        }
+      }
+      return n;
+    },
+    wipe: (devices) => {
+      let n = 0;
+      for (const d of devices) {
+        for (const rec of server.devices.values()) {
+          if (!((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber))) continue;
+          server.queue.enqueue(rec, "EraseDevice", {});
+          n++;
         }
       }
       return n;

@@ -71,7 +71,8 @@ export class AppleServer implements AppleCore {
   private readonly profiles: ProfileService;
   private readonly adeService: AdeService;
   private readonly account: AccountEnrollment;
-  private readonly queue: CommandQueue;
+  /** The per-device command queue (REST API, scripted commands, timeline wipe). */
+  readonly queue: CommandQueue;
   private readonly ddm: DdmService;
   private readonly checkins: CheckinService;
   private readonly api: AppleRestApi;
