@@ -68,3 +68,18 @@ describe("scenario groups[].state", () => {
     expect(err.message).toMatch(/^t\.yaml:7:\d+: state\.join does not apply to pixel-8 \(platform android\): it is a windows state key/);
   });
 });
+
+describe("a catalog model with state: the Hyper-V VM", () => {
+  it("carries a virtual TPM as model state, which self-deploying attestation cannot use; a group can override it", async () => {
+    const { loadCatalog } = await import("../../src/runner/catalog-files.js");
+    const { tpmAttestation, windowsState } = await import("../../src/device/windows/state.js");
+    const vm = loadCatalog().get("hyperv-vm");
+    expect(vm).toMatchObject({ manufacturer: "Microsoft Corporation", modelIdentifier: "Virtual Machine", state: { tpm: { kind: "virtual" } } });
+    const id = createDeviceIdentity(vm, new SeededEntropySource("vm").forDevice(0, 0), 0);
+    expect(id.serialNumber).toMatch(/^\d{4}(-\d{4}){5}-\d{2}$/);
+    expect(id.macs[0]!.address).toMatch(/^00-15-5D-/);
+    expect(tpmAttestation(windowsState(id, "autopilot"))?.hresult).toBe(0x800705b4);
+    const passthrough = createDeviceIdentity(vm, new SeededEntropySource("vm").forDevice(0, 0), 0, { state: { tpm: { kind: "discrete" } } });
+    expect(tpmAttestation(windowsState(passthrough, "autopilot"))).toBeUndefined();
+  });
+});
