@@ -101,6 +101,10 @@ export class TimelineEngine implements RunObserver {
   private readonly applied = new Set<number>();
   private readonly log: FiredAction[] = [];
   private readonly offline: Window[] = [];
+  /** Offline windows a device opened itself at a step (one per device: the latest). */
+  private readonly deviceOffline = new Map<number, Window>();
+  /** Target sets per entry, computed once ("all" without a target). */
+  private readonly targetSets = new Map<number, Set<number> | "all">();
   private readonly online: { seq: number; targets: Set<number> | "all" }[] = [];
   private readonly endpoints: Window[] = [];
   private readonly endpointsUp: { seq: number; path: string }[] = [];
@@ -212,6 +216,15 @@ export class TimelineEngine implements RunObserver {
     }
     if (t.count !== undefined) list = list.slice(0, t.count);
     return list;
+  }
+
+  private targetSet(e: TimelineEntry): Set<number> | "all" {
+    let t = this.targetSets.get(e.index);
+    if (!t) {
+      t = e.target ? new Set(this.targets(e).map((d) => d.index)) : "all";
+      this.targetSets.set(e.index, t);
+    }
+    return t;
   }
 
   private async fire(e: TimelineEntry, reserved = false): Promise<void> {
@@ -329,7 +342,8 @@ export class TimelineEngine implements RunObserver {
   blocked(index: number, url: string | undefined): NetworkBlock | undefined {
     const now = this.clock.now();
     let off: Window | undefined;
-    for (const w of this.offline) if (TimelineEngine.has(w.targets, index) && (w.until === undefined || now < w.until) && (!off || w.seq > off.seq)) off = w;
+    const own = this.deviceOffline.get(index);
+    for (const w of own ? [...this.offline, own] : this.offline) if (TimelineEngine.has(w.targets, index) && (w.until === undefined || now < w.until) && (!off || w.seq > off.seq)) off = w;
     if (off && !this.online.some((o) => o.seq > off.seq && TimelineEngine.has(o.targets, index))) {
       const detail = url === undefined && !off.detail.startsWith("dns.") ? "dns.timeout" : off.detail;
       return { detail, reason: `device offline (timeline[${off.entry}])` };
@@ -379,7 +393,7 @@ export class TimelineEngine implements RunObserver {
         throw new UserAbandonedError(`the user abandoned enrollment at ${step} (timeline[${r.entry}])`);
       }
       if (a.kind === "offline") {
-        this.offline.push({ seq: this.seq++, entry: r.entry, targets: new Set([index]), detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+        this.deviceOffline.set(index, { seq: this.seq++, entry: r.entry, targets: "all", detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
         t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "offline", detail: a.detail, forMs: a.forMs, injected: true } });
         continue;
       }
@@ -420,7 +434,7 @@ export class TimelineEngine implements RunObserver {
         this.o.transcriptFor(device).record({ t: this.clock.now(), device, step: "timeline", kind: "note", data: { timeline: rule.entry, action: "tryAgain", after: code, attempt: rule.used.get(index), injected: true } });
         return true;
       }
-      const pending = this.o.entries.some((e) => e.action.kind === "tryAgain" && !this.applied.has(e.index) && this.targets(e).some((d) => d.index === index));
+      const pending = this.o.entries.some((e) => e.action.kind === "tryAgain" && !this.applied.has(e.index) && TimelineEngine.has(this.targetSet(e), index));
       if (!pending) return false;
       await new Promise<void>((resolve) => {
         const done = () => {

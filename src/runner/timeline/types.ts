@@ -129,8 +129,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "deleteRecords" ||
     a.kind === "setOwnership" || a.kind === "wipe" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
-    (a.kind === "endpointDown" && a.answer === "refuse") ||
-    a.kind === "endpointUp"
+    (a.kind === "endpointDown" && a.answer === "refuse")
   );
 }
 
