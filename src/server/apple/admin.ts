@@ -14,6 +14,8 @@ export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
   ctx: { policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> } };
   services: { provider?: ApnsProviderCertificate };
+  /** The policy engine (server.policy: the context's, or an empty one when a test builds the context by hand). */
+  policy: { removed(deviceKey: string): void };
 }
 
 type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" };
@@ -27,7 +29,12 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
       for (const d of devices) {
         for (const [key, rec] of server.devices) {
           const certSerial = d.certificateSerials.some((s) => rec.identity && hexSerialOf(rec.identity) === s);
-          if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) (server.devices.delete(key), n++);
+          if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) {
+            // A deleted device no longer counts toward its user's device limit (server-policies.md §2.6).
+            server.policy.removed(rec.udid);
+            server.devices.delete(key);
+            n++;
+          }
         }
       }
       return n;

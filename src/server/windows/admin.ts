@@ -4,7 +4,7 @@ import { replaceConfig, type HalfAdmin } from "../half.js";
 import { windowsServerConfig, type WindowsServerConfig } from "./config.js";
 import type { WindowsState } from "./state.js";
 
-export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> }): HalfAdmin {
+export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }>; removed(deviceKey: string): void }): HalfAdmin {
   return {
     // Components hold `cfg` and read it per request, so the new values apply from the next request.
     reconfigure: (raw) => replaceConfig(cfg, windowsServerConfig(raw)),
@@ -12,7 +12,14 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
     deleteDevices: (devices) => {
       const serials = new Set(devices.flatMap((d) => d.certificateSerials));
       let n = 0;
-      for (const [id, rec] of state.devices) if (serials.has(rec.serialHex)) (state.devices.delete(id), n++);
+      for (const [id, rec] of state.devices) {
+        if (!serials.has(rec.serialHex)) continue;
+        // A deleted device no longer counts toward its user's device limit (server-policies.md §2.6).
+        state.users.get(rec.upn)?.delete(id);
+        policy.removed(id);
+        state.devices.delete(id);
+        n++;
+      }
       return n;
     },
     // Ownership lives in the tenant's enrollment record, keyed by DeviceID.
