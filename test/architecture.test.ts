@@ -36,7 +36,7 @@ describe("architecture checker", () => {
       'const j = require("./j.js");',
       'let k: typeof import("./k.js");',
       "// import { no } from './comment.js';",
-      'const s = "import x from \'./string.js\'";',
+      "const s = \"import x from './string.js'\";",
     ].join("\n");
     const refs = moduleRefs("device/x.ts", src);
     expect(refs.map((r) => [r.spec, r.kind, r.typeOnly])).toEqual([
@@ -73,7 +73,11 @@ describe("architecture checker", () => {
 
   it("keeps server/ and device/ apart in both directions", () => {
     expect(check("server/apple/x.ts", 'import { t } from "../../device/apple/device-ca.js";')[0]!.why).toMatch(/server\/ imports device/);
-    expect(check("device/apple/x.ts", 'import type { S } from "../../server/apple/server.js";').map((v) => v.why).join()).toMatch(/device\/ imports server/);
+    expect(
+      check("device/apple/x.ts", 'import type { S } from "../../server/apple/server.js";')
+        .map((v) => v.why)
+        .join(),
+    ).toMatch(/device\/ imports server/);
     expect(check("server/apple/x.ts", 'import { t } from "../../wire/apple/device-ca.js";')).toHaveLength(0);
   });
 

@@ -18,7 +18,6 @@ import { Redactor, isSensitiveName } from "../report/redact.js";
 import { SummaryCollector } from "../report/summary.js";
 import { ProgressDisplay, type ProgressStream } from "../report/progress.js";
 import { openTraceSink } from "../report/trace-file.js";
-import type { RunSummary } from "../report/types.js";
 import { MetricsCollector, type ExtendedSummary, type RunMetrics } from "../report/metrics.js";
 import { loadCatalog } from "../runner/catalog-files.js";
 import { checkLoadModel, plannedDevices, runFleet, type LoadModel } from "../runner/fleet.js";

@@ -231,7 +231,6 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
-  const log = protocol.log;
   let member: SteadyMember | undefined;
   const base: Omit<DeviceResult, "ok" | "endedAt"> = {
     device,

@@ -196,7 +196,10 @@ describe("NodeHttp over loopback HTTP", () => {
       if (req.url === "/missing") res.writeHead(404).end("nope");
       else if (req.url === "/busy") res.writeHead(503, { "Retry-After": "7" }).end("later");
       else if (req.url === "/moved") res.writeHead(302, { Location: "/elsewhere" }).end();
-      else (followed++, res.end("followed"));
+      else {
+        followed++;
+        res.end("followed");
+      }
     });
     const client = port.client();
     const missing = await client.request({ method: "GET", url: `${srv.url}/missing` });

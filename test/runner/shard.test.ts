@@ -112,7 +112,7 @@ describe("sharded runs in virtual time", () => {
       {
         ...(await testFleetEnv({ clock, http: new InMemoryHttp({ clock, handler: { "http://ca.test": slowed(clock) } }), seed: s.seed })),
         observer: {
-          onDeviceStart: (d) => {
+          onDeviceStart: (_d) => {
             starts.push(clock.now() - START);
             metrics.onDeviceStart();
           },

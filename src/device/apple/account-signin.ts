@@ -33,7 +33,11 @@ export function parseLoginForm(html: string): { action: string; method: string; 
   const text = html.slice(0, MAX_HTML);
   const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(text);
   if (!form) return undefined;
-  const attr = (s: string, n: string) => new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(s)?.slice(1).find((x) => x !== undefined);
+  const attr = (s: string, n: string) =>
+    new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i")
+      .exec(s)
+      ?.slice(1)
+      .find((x) => x !== undefined);
   const fields: Record<string, string> = {};
   let passwordField: string | undefined;
   let userField: string | undefined;

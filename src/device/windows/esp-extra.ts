@@ -7,7 +7,6 @@
  *   docs, ESP known issues);
  * - FirstSyncStatus/IsSyncDone, false while ESP runs and true when it finished (a server reads it).
  */
-import type { DeviceIdentity } from "../identity.js";
 import type { CspTree } from "./csp.js";
 import type { TrackedItem } from "./esp.js";
 

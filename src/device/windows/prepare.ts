@@ -29,7 +29,7 @@ export interface Prepared {
 }
 
 export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowResult> {
-  const { o, id, w, p, report, fail, upn, https } = run;
+  const { o, id, p, report, fail, upn, https } = run;
   let deviceName =
     o.kind === "autopilot" && o.raw.autopilot?.deviceNameTemplate
       ? expandNameTemplate(o.raw.autopilot.deviceNameTemplate, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 15)

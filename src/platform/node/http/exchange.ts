@@ -14,7 +14,7 @@ import https from "node:https";
 import { cheapHostCheck } from "./host-check.js";
 import type { Socket } from "node:net";
 import type { SecureContext, TLSSocket } from "node:tls";
-import { ScenarioError, TransportError, type TransportDetail } from "../../../errors/index.js";
+import { TransportError, type TransportDetail } from "../../../errors/index.js";
 import type { Clock, Timer } from "../../../ports/clock.js";
 import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
 import { toTransportError } from "./errors.js";
