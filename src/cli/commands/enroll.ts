@@ -3,6 +3,9 @@
  * `enrollsim enroll FLOW [--server URL]`: one device runs one flow with a numbered transcript of
  * every exchange. Without --server, the embedded reference server runs in-process.
  */
+import { familyOf, stateProblem, type DeviceState } from "../../device/state.js";
+import { didYouMean } from "../../errors/suggest.js";
+import { loadCatalog } from "../../runner/catalog-files.js";
 import type { Argv } from "yargs";
 import { createDevice } from "../../api/device.js";
 import { FLOWS } from "../../device/flows/index.js";
@@ -42,6 +45,17 @@ export function parseSets(sets: string[] = []): Record<string, unknown> {
   return out;
 }
 
+/** `--state` pairs checked against the model's platform vocabulary: a bad key or value is the command line's fault (exit 2). */
+function checkedState(state: Record<string, unknown>, modelId: string): DeviceState {
+  const model = loadCatalog().get(modelId);
+  const problem = stateProblem(state, familyOf(model.platform));
+  if (problem) {
+    const hint = problem.got !== undefined && problem.candidates ? didYouMean(problem.got, problem.candidates) : "";
+    throw new ScenarioError(`--state ${problem.path.join(".") || "(all)"}: ${problem.message}${hint}`, undefined, problem.expected);
+  }
+  return state as DeviceState;
+}
+
 export const enrollCommand = {
   command: "enroll <flow>",
   describe: "Run one device through one enrollment flow with a step-by-step transcript",
@@ -53,18 +67,22 @@ export const enrollCommand = {
       .option("seed", { type: "string", default: "enroll", describe: "device seed" })
       .option("index", { type: "number", default: 0, describe: "device index (with the seed, fixes the identity)" })
       .option("set", { type: "string", array: true, describe: "flow option KEY=VALUE (dotted keys nest)" })
+      .option("state", { type: "string", array: true, describe: "device state KEY=VALUE, as a scenario group's state: (dotted keys nest; JSON values), e.g. tpm.kind=virtual" })
       .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots to trust" })
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify TLS certificates" })
       .option("json", { type: "boolean", default: false, describe: "print result and transcript as JSON" }),
-  handler: async (a: { flow: string; server?: string; model?: string; seed: string; index: number; set?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
+  handler: async (a: { flow: string; server?: string; model?: string; seed: string; index: number; set?: string[]; state?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
     if (!FLOWS[a.flow]) throw new ScenarioError(`unknown flow "${a.flow}"; known: ${Object.keys(FLOWS).join(", ")}`);
+    const model = a.model ?? defaultModel(a.flow);
+    const state = a.state?.length ? checkedState(parseSets(a.state), model) : undefined;
     if (a.insecure) warnInsecure();
     const server = a.server ? undefined : await ReferenceServer.start();
     try {
       const trust = readTrustFiles(a.ca) ?? [];
       if (server) trust.push(server.caPem);
       const device = await createDevice({
-        model: a.model ?? defaultModel(a.flow),
+        model,
+        ...(state ? { state } : {}),
         seed: a.seed,
         index: a.index,
         tls: { ca: trust, insecure: a.insecure || undefined },
