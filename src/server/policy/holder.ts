@@ -5,6 +5,7 @@
  * removes a policy, changes ownership rules, expires a token) takes effect at the next request:
  * `replace(next)` swaps the whole `embedded.policy`, `set(path, value)` one dotted path under it.
  */
+import { ScenarioError } from "../../errors/index.js";
 import type { PolicyConfig } from "./types.js";
 
 export class PolicyConfigHolder {
@@ -36,13 +37,13 @@ export class PolicyConfigHolder {
    */
   set(path: string, value: unknown): void {
     const parts = path.split(".").filter(Boolean);
-    if (!parts.length) throw new Error("policy path is empty");
+    if (!parts.length) throw new ScenarioError("embedded.policy path is empty", undefined, "a dotted path such as restrictions.deviceLimit");
     const next = structuredClone(this.current) as Record<string, unknown>;
     let node: Record<string, unknown> = next;
     for (const p of parts.slice(0, -1)) {
       const child = node[p];
       if (child === undefined || child === null) node[p] = {};
-      else if (typeof child !== "object") throw new Error(`policy path ${path}: ${p} is not an object`);
+      else if (typeof child !== "object") throw new ScenarioError(`embedded.policy.${path}: ${p} holds a ${typeof child}, not an object`, undefined, "a path through objects or arrays");
       node = node[p] as Record<string, unknown>;
     }
     const last = parts[parts.length - 1]!;

@@ -132,6 +132,8 @@ describe("terms and conditions", () => {
     expect(e.decide(win({ upn: "bob@contoso.com" })).ok).toBe(true);
     holder.set("terms.0.version", 2);
     expect(e.pendingTerms("bob@contoso.com").map((t) => t.version)).toEqual([2]);
+    expect(() => holder.set("terms.0.version.x", 1)).toThrow(/embedded\.policy\.terms\.0\.version\.x: version holds a number, not an object/);
+    expect(holder.generation).toBe(1);
   });
 });
 
