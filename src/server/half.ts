@@ -63,6 +63,8 @@ export interface HalfAdmin {
   reconfigure(config: unknown): void;
   /** Deletes these devices' records (an admin deleting devices in the console); returns how many records went. */
   deleteDevices(devices: readonly AdminDevice[]): number;
+  /** The admin re-syncs the device list from its source (e.g. a full sync with Apple Business Manager); returns what happened, or undefined when the half syncs nothing. */
+  resync?(): string | undefined;
   /** The admin wipes these devices remotely (the platform's own wipe command, delivered as the half delivers commands); returns how many were queued. */
   wipe?(devices: readonly AdminDevice[]): number;
   /** The admin changes these devices' ownership in their records; returns how many records changed. */

@@ -83,6 +83,10 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
           return `deleted ${n} device record(s) of ${refs.length} device(s)`;
         }
+        case "resync": {
+          const out = server.halves.map((h) => h.admin?.resync?.()).filter((x): x is string => !!x);
+          return out.length ? out.join("; ") : "not applied: no half syncs its device list from elsewhere (embedded.apple.abm)";
+        }
         case "wipe": {
           const refs = (devices ?? []).map(adminDevice);
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.wipe?.(refs) ?? 0), 0);

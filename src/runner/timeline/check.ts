@@ -24,6 +24,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "set", values: Object.entries(e.set!).map(([p, value]) => ({ path: p.split("."), value })) };
     case "deleteRecords":
       return { kind: "deleteRecords" };
+    case "resync":
+      return { kind: "resync" };
     case "wipe":
       return { kind: "wipe" };
     case "setOwnership":

@@ -55,6 +55,7 @@ export const timelineSchema: Json = {
         description: "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on.",
       },
       deleteRecords: empty("Embedded server: delete the targeted devices' records (an admin deleting devices in the console)."),
+      resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
       wipe: empty("Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command, delivered at the device's next check-in)."),
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
       revoke: { type: "string", enum: [...REVOCABLE], description: "Embedded server: revoke the targeted devices' certificates, every enrollment token, or the ADE server token (a new one was downloaded in ABM)." },

@@ -27,6 +27,7 @@ export interface TimelineSpec {
   note?: string;
   set?: Record<string, unknown>;
   deleteRecords?: Record<string, never>;
+  resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   wipe?: Record<string, never>;
   revoke?: Revocable;
@@ -48,6 +49,7 @@ export interface TimelineSpec {
 export const ACTION_KEYS = [
   "set",
   "deleteRecords",
+  "resync",
   "setOwnership",
   "wipe",
   "revoke",
@@ -69,6 +71,7 @@ export type ActionKey = (typeof ACTION_KEYS)[number];
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
   | { kind: "deleteRecords" }
+  | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   | { kind: "wipe" }
   | { kind: "revoke"; what: Revocable }
@@ -113,7 +116,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */

@@ -9,6 +9,8 @@ import type { ApnsProviderCertificate } from "./apns-provider.js";
 export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   config: AppleServerConfig;
   devices: Map<string, R>;
+  /** The ADE device list synced from Apple Business Manager (embedded.apple.abm). */
+  field: { abm?: { records: Map<string, unknown>; delete(serial: string): boolean; fullSync(): void } };
   /** Commands reach the device at its next check-in (EraseDevice for a remote wipe). */
   queue: { enqueue(d: R, requestType: string, payload?: Record<string, never>): string };
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
@@ -36,8 +38,17 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
             n++;
           }
         }
+        // The ADE device list too (the ABM assignment stays: a full sync brings the record back).
+        if (d.serialNumber && server.field.abm?.delete(d.serialNumber)) n++;
       }
       return n;
+    },
+    resync: () => {
+      const abm = server.field.abm;
+      if (!abm) return undefined;
+      const before = abm.records.size;
+      abm.fullSync();
+      return `ADE device list: full sync with Apple Business Manager (${abm.records.size} record(s), ${abm.records.size - before} back)`;
     },
     wipe: (devices) => {
       let n = 0;
