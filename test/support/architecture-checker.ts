@@ -11,7 +11,9 @@
  * - I/O: below the platform adapters (rank < 6) no node:* built-in and no I/O library, except the
  *   files in IO_ALLOWED, each with its reason;
  * - cycles: no import circle among src/ modules (type-only imports count: a circle of types is
- *   still two modules that cannot be read, moved or tested apart).
+ *   still two modules that cannot be read, moved or tested apart);
+ * - packages: a bare import in src/ names a Node built-in or a runtime dependency of package.json
+ *   (not a devDependency such as vitest, which an installed enrollsim does not have).
  */
 import ts from "typescript";
 import { posix, relative, resolve, sep } from "node:path";
@@ -64,7 +66,7 @@ const BUILTINS = new Set([
 
 export function isIoModule(spec: string): boolean {
   if (spec.startsWith("node:")) return true;
-  const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+  const pkg = packageOf(spec);
   return BUILTINS.has(spec) || BUILTINS.has(pkg) || IO_LIBRARIES.has(pkg);
 }
 
@@ -127,8 +129,16 @@ export interface Violation {
   why: string;
 }
 
-/** Checks one file's module references against the rank, halves and I/O rules. */
-export function check(file: string, source: string, exists?: (f: string) => boolean): Violation[] {
+/** The package a bare specifier names ("@scope/pkg/sub" → "@scope/pkg", "yargs/helpers" → "yargs"). */
+export function packageOf(spec: string): string {
+  return spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+}
+
+/**
+ * Checks one file's module references against the rank, halves and I/O rules, and, given the
+ * runtime dependencies, that every bare import is a built-in or one of them.
+ */
+export function check(file: string, source: string, exists?: (f: string) => boolean, dependencies?: ReadonlySet<string>): Violation[] {
   const out: Violation[] = [];
   const rank = rankOf(file);
   for (const r of moduleRefs(file, source)) {
@@ -142,8 +152,14 @@ export function check(file: string, source: string, exists?: (f: string) => bool
       const tr = rankOf(target);
       if (tr > rank) v(`imports ${target} (rank ${tr}) from rank ${rank}: upward import`);
       for (const [from, to, why] of SEPARATED) if (file.startsWith(from) && target.startsWith(to)) v(`${from} imports ${target}: ${why}`);
-    } else if (isIoModule(r.spec) && rank < ADAPTER_RANK && !(file in IO_ALLOWED)) {
-      v(`${r.kind} of ${r.spec} below the platform adapters (rank ${rank}); reach I/O through a port, or list the file in IO_ALLOWED with a reason`);
+    } else {
+      if (isIoModule(r.spec) && rank < ADAPTER_RANK && !(file in IO_ALLOWED)) {
+        v(`${r.kind} of ${r.spec} below the platform adapters (rank ${rank}); reach I/O through a port, or list the file in IO_ALLOWED with a reason`);
+      }
+      const builtin = r.spec.startsWith("node:") || BUILTINS.has(r.spec) || BUILTINS.has(packageOf(r.spec));
+      if (dependencies && !builtin && !r.typeOnly && !dependencies.has(packageOf(r.spec))) {
+        v(`imports ${packageOf(r.spec)}, which is not a runtime dependency in package.json`);
+      }
     }
   }
   return out;
