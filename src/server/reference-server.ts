@@ -146,10 +146,7 @@ export class ReferenceServer {
     return {
       enrollments: this.halves.flatMap((h) => h.records?.() ?? []),
       certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
-      policy: this.policy.records().enrollments.map((e) => {
-        const r = e as { deviceKey: string; platform: string; ownership: string; compliance: string; removed: boolean };
-        return { deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed };
-      }),
+      policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
     };
   }
 

@@ -71,6 +71,27 @@ export type JoinDecision =
   | { ok: true; mdm: boolean; mam: boolean }
   | { ok: false; refusal: "join-not-allowed" | "device-quota"; message: string };
 
+/** One enrolled device as the tenant rules see it (the view `expect.server` and the REST API read). */
+export interface PolicyEnrollmentView {
+  deviceKey: string;
+  platform: PolicyPlatform;
+  upn?: string;
+  ownership: "corporate" | "personal";
+  removed: boolean;
+  dem: boolean;
+  platformPolicy: AppliedPolicy;
+  limitPolicy?: AppliedPolicy;
+  compliance: ComplianceState;
+  compliancePolicies: PolicyResult[];
+}
+
+export interface PolicyRecords {
+  enrollments: PolicyEnrollmentView[];
+  joins: { deviceKey: string; upn: string; kind: "joined" | "registered" }[];
+  terms: { upn: string; name: string; version: number }[];
+  refusals: { at: number; deviceKey: string; refusal: string; message: string }[];
+}
+
 export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[] };
 
 export class PolicyEngine {
@@ -283,15 +304,15 @@ export class PolicyEngine {
     return { allowed: true, state: c.state };
   }
 
-  /** Read-only records for `expect.server` and the REST API. */
-  records(): { enrollments: object[]; joins: object[]; terms: object[]; refusals: object[] } {
+  /** Read-only records for `expect.server` (server/records.ts) and GET /policy/api/records. */
+  records(): PolicyRecords {
     return {
       enrollments: [...this.enrollments.values()].map((e) => {
         const c = this.compliance(e.deviceKey);
-        return { deviceKey: e.deviceKey, platform: e.platform, upn: e.upn, ownership: e.ownership, removed: !!e.removed, dem: e.dem, platformPolicy: e.platformPolicy, limitPolicy: e.limitPolicy, compliance: c.state, compliancePolicies: c.results };
+        return { deviceKey: e.deviceKey, platform: e.platform, ...(e.upn ? { upn: e.upn } : {}), ownership: e.ownership, removed: !!e.removed, dem: e.dem, platformPolicy: e.platformPolicy, ...(e.limitPolicy ? { limitPolicy: e.limitPolicy } : {}), compliance: c.state, compliancePolicies: c.results };
       }),
       joins: [...this.joins.entries()].map(([deviceKey, j]) => ({ deviceKey, ...j })),
-      terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0], name: k.split("|").slice(1).join("|"), version })),
+      terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0]!, name: k.split("|").slice(1).join("|"), version })),
       refusals: [...this.refusals],
     };
   }
