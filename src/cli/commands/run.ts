@@ -114,6 +114,10 @@ export const runCommand = {
       if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
       if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
       if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
+      for (const t of summary.actions ?? []) {
+        const when = t.atMs < 0 ? "never" : `${(t.atMs / 1000).toFixed(1)} s`;
+        extra.push(`Timeline[${t.entry}] ${t.action} (${t.trigger}) at ${when}: ${t.result}${t.deviceCount !== undefined ? ` [${t.deviceCount} device(s)]` : ""}`);
+      }
       if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
     }
     process.exitCode = summary.ok ? 0 : 1;
