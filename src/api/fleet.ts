@@ -146,7 +146,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           const identity = JSON.parse(d.identity) as DeviceIdentity;
           const protocol = {
             device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log, current: net.current,
-            timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes,
+            timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes, sessionLimits: { commands: scenario.limits.sessionCommands, bytes: scenario.limits.sessionBytes },
           };
           const opts = flowOptions(group) as { url?: string };
           const out = await hook(

@@ -287,7 +287,7 @@ async function runOpened(
 
   const redactor = new Redactor();
   for (const secret of scenarioSecrets(scenario)) redactor.addSecret(secret);
-  const trace = options.trace ? openTraceSink(options.trace, { redactor }) : undefined;
+  const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });
   const metrics = new MetricsCollector(() => adapters.clock.now());
   const endpoint = options.metricsPort !== undefined ? await startMetricsEndpoint(options.metricsPort, metrics) : undefined;

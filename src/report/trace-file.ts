@@ -73,7 +73,7 @@ export function fileTraceOutput(dir: string): TraceOutput {
  */
 export function openTraceSink(
   target: string,
-  options: { redactor?: Redactor | ((device: string) => Redactor); maxOpen?: number } = {},
+  options: { redactor?: Redactor | ((device: string) => Redactor); maxOpen?: number; maxBytesPerDevice?: number } = {},
 ): NdjsonTraceSink {
   if (/\.(ndjson|jsonl)$/i.test(target)) {
     return new NdjsonTraceSink({ ...options, output: fileTraceOutput(dirname(target)), file: basename(target) });

@@ -48,6 +48,45 @@ export interface NdjsonTraceOptions {
   file?: string;
   /** Per-device mode: files kept open at once; the least recently written is closed (and reopened to append). Default 64. */
   maxOpen?: number;
+  /** Bytes written per device (`limits.transcriptBytes`); then one truncation marker and nothing more. Default 4 MiB. */
+  maxBytesPerDevice?: number;
+}
+
+/** Default of `limits.transcriptBytes`: transcript bytes kept per device. */
+export const DEFAULT_TRANSCRIPT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Counts a device's transcript bytes against its cap. Past the cap the device's later events are
+ * dropped, but never silently: the first dropped event is replaced by one marker note naming the
+ * limit, its value and how to raise it (`limits.transcriptBytes`).
+ */
+export class TranscriptBudget {
+  private readonly used = new Map<string, number>();
+  constructor(readonly maxBytes: number) {}
+
+  /** The event to keep for `event` whose serialised size is `bytes`: itself, the marker (once), or undefined (dropped). */
+  admit(event: TranscriptEvent, bytes: number): TranscriptEvent | undefined {
+    const device = String(event.device);
+    const used = this.used.get(device) ?? 0;
+    if (used < 0) return undefined; // marker already written
+    if (used + bytes <= this.maxBytes) {
+      this.used.set(device, used + bytes);
+      return event;
+    }
+    this.used.set(device, -1);
+    return {
+      t: event.t,
+      device: event.device,
+      step: event.step,
+      kind: "note",
+      data: {
+        truncated: true,
+        limit: "limits.transcriptBytes",
+        value: this.maxBytes,
+        message: `transcript truncated: this device's transcript reached limits.transcriptBytes = ${this.maxBytes} bytes; later events are not recorded (raise limits.transcriptBytes in the scenario to keep more)`,
+      },
+    };
+  }
 }
 
 /**
@@ -66,6 +105,7 @@ export class NdjsonTraceSink implements TranscriptSink, RunObserver {
   /** Files opened before in this run: reopened to append, not truncated. */
   private readonly usedOnce = new Set<string>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly budget: TranscriptBudget;
   private firstError: unknown;
   private closed = false;
 
@@ -75,6 +115,7 @@ export class NdjsonTraceSink implements TranscriptSink, RunObserver {
     this.redactor = typeof r === "function" ? r : () => r;
     this.single = options.file !== undefined ? sanitizeFileName(options.file) : undefined;
     this.maxOpen = Math.max(1, options.maxOpen ?? 64);
+    this.budget = new TranscriptBudget(options.maxBytesPerDevice ?? DEFAULT_TRANSCRIPT_BYTES);
   }
 
   /** The file a device's events go to. */
@@ -94,7 +135,11 @@ export class NdjsonTraceSink implements TranscriptSink, RunObserver {
   record(event: TranscriptEvent): void {
     if (this.closed) return;
     try {
-      const line = `${JSON.stringify(this.redactor(String(event.device)).redactEvent(event))}\n`;
+      const redactor = this.redactor(String(event.device));
+      let line = `${JSON.stringify(redactor.redactEvent(event))}\n`;
+      const kept = this.budget.admit(event, Buffer.byteLength(line));
+      if (!kept) return;
+      if (kept !== event) line = `${JSON.stringify(redactor.redactEvent(kept))}\n`;
       this.writer(this.fileFor(String(event.device))).write(line);
     } catch (err) {
       this.firstError ??= err;
@@ -150,6 +195,8 @@ export interface MemoryTranscriptOptions {
   redactor?: Redactor;
   /** Events kept; later ones are counted in `dropped`. Default 10 000. */
   maxEvents?: number;
+  /** Bytes kept (as serialised JSON), per device; then one truncation marker. Default 4 MiB. */
+  maxBytes?: number;
 }
 
 /** Keeps redacted events in memory, for the one-device transcript and the library API. */
@@ -163,14 +210,19 @@ export class MemoryTranscript implements TranscriptSink {
   constructor(options: MemoryTranscriptOptions = {}) {
     this.redactor = options.redactor ?? new Redactor();
     this.maxEvents = Math.max(0, options.maxEvents ?? 10_000);
+    this.budget = new TranscriptBudget(options.maxBytes ?? DEFAULT_TRANSCRIPT_BYTES);
   }
+  private readonly budget: TranscriptBudget;
 
   record(event: TranscriptEvent): void {
     if (this.list.length >= this.maxEvents) {
       this.dropped++;
       return;
     }
-    this.list.push(this.redactor.redactEvent(event));
+    const redacted = this.redactor.redactEvent(event);
+    const kept = this.budget.admit(redacted, JSON.stringify(redacted).length);
+    if (kept !== redacted) this.dropped++;
+    if (kept) this.list.push(kept);
   }
 
   /** The recorded (redacted) events, oldest first. */

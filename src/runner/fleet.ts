@@ -200,6 +200,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     log,
     timeoutMs: s.limits.stepTimeoutMs,
     maxResponseBytes: s.limits.maxResponseBytes,
+    sessionLimits: { commands: s.limits.sessionCommands, bytes: s.limits.sessionBytes },
     signal,
     current: ports.current,
     onStep: (x) => {

@@ -107,7 +107,7 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
  * `req.tls` whose client certificate is read only when a handler asks for it: most HTTPS requests
  * (profile downloads, discovery, policy) never do, and reading it is ~4 % of the server's CPU.
  */
-function lazyPeer(req: IncomingMessage): { readonly peerCertificateDer: Uint8Array | undefined } {
+export function lazyPeer(req: IncomingMessage): { readonly peerCertificateDer: Uint8Array | undefined } {
   let read = false;
   let der: Uint8Array | undefined;
   return {

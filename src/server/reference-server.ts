@@ -177,8 +177,21 @@ export class ReferenceServer {
   }
 
   get urls(): ServerUrls {
+    if (this.front) return this.front;
     if (!this.http || !this.https) throw new Error("reference server is not listening");
     return { http: this.http.url, https: this.https.url };
+  }
+
+  /** The URLs of a front (reverse proxy, test harness) this server is reached through; see {@link serveBehind}. */
+  private front?: ServerUrls;
+
+  /**
+   * Serve behind a front that forwards requests to {@link handler} (a reverse proxy, or a test
+   * harness that misbehaves on some endpoints): every URL the halves put in their answers (SCEP,
+   * enrollment, check-in, download URLs) then names the front's listeners, not this server's own.
+   */
+  serveBehind(urls: ServerUrls): void {
+    this.front = { ...urls };
   }
 
   /** Base URL of the HTTP listener, e.g. http://127.0.0.1:41234 */

@@ -246,3 +246,31 @@ describe("MemoryTranscript and formatTranscript", () => {
     expect(formatTranscript([])).toBe("");
   });
 });
+
+describe("per-device transcript cap (limits.transcriptBytes)", () => {
+  const big = (device: string, i: number): TranscriptEvent => ({ t: i, device, step: "dm.session", kind: "decoded", data: { commands: "x".repeat(1000) } });
+
+  it("a trace file stops at the cap with one visible marker naming the limit; other devices are unaffected", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-trace-cap-"));
+    const sink = openTraceSink(dir, { maxBytesPerDevice: 5000 });
+    for (let i = 0; i < 50; i++) sink.record(big("a#0", i));
+    sink.record(big("b#1", 0));
+    await sink.close();
+    const lines = readFileSync(join(dir, "a_0.ndjson"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.length).toBeLessThan(7);
+    const last = lines.at(-1);
+    expect(last).toMatchObject({ kind: "note", data: { truncated: true, limit: "limits.transcriptBytes", value: 5000 } });
+    expect(last.data.message).toContain("raise limits.transcriptBytes");
+    expect(readFileSync(join(dir, "b_1.ndjson"), "utf8").trim().split("\n")).toHaveLength(1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the in-memory transcript keeps the same marker and counts what it dropped", () => {
+    const m = new MemoryTranscript({ maxBytes: 3000 });
+    for (let i = 0; i < 10; i++) m.record(big("a#0", i));
+    const ev = m.events();
+    expect(ev.at(-1)).toMatchObject({ kind: "note", data: { truncated: true, value: 3000 } });
+    expect(ev.length).toBe(3);
+    expect(m.dropped).toBe(8);
+  });
+});

@@ -35,6 +35,9 @@ const WRITABLE = [
   /^\.\/(Device\/)?Vendor\/MSFT\/LAPS\//,
 ];
 
+/** A device's CSP state budget (8 MiB of URIs and values): far above any real policy set, far below what a hostile server could fill. */
+export const CSP_BUDGET_BYTES = 8 * 1024 * 1024;
+
 /** Normalises the ./Vendor ↔ ./Device/Vendor alias for device-scoped CSPs. */
 export const canonicalUri = (uri: string): string => uri.replace(/^\.\/Vendor\/MSFT\//, "./Device/Vendor/MSFT/");
 
@@ -151,6 +154,21 @@ export class CspTree {
     return WRITABLE.some((r) => r.test(u));
   }
 
+  /**
+   * What a server may store in this device's tree (URIs and values, in UTF-16 bytes): the device's
+   * memory budget for CSP state. A write past it is answered 420 Device full (OMA-DM 1.2 status
+   * codes), as a device out of storage answers; the session goes on.
+   */
+  budgetBytes = CSP_BUDGET_BYTES;
+  private usedBytes = -1;
+  private used(): number {
+    if (this.usedBytes < 0) {
+      this.usedBytes = 0;
+      for (const [k, v] of this.nodes) this.usedBytes += 2 * (k.length + v.value.length);
+    }
+    return this.usedBytes;
+  }
+
   write(verb: "Add" | "Replace", uri: string, value: string, format?: string): number {
     if (uri.startsWith("/")) return 400;
     const u = canonicalUri(uri);
@@ -159,8 +177,11 @@ export class CspTree {
     if (existing?.readOnly) return 405;
     if (!existing && !this.writable(u)) return this.unknownStatus;
     if (verb === "Add" && existing) return 418;
+    const grows = 2 * (value.length - (existing ? existing.value.length : -u.length));
+    if (grows > 0 && this.used() + grows > this.budgetBytes) return 420;
     const veto = this.hooks.beforeWrite?.(u, value);
     if (veto) return veto;
+    this.usedBytes = this.used() + grows;
     this.nodes.set(u, { value, ...(format ? { format } : {}), ...(this.admxGet === "404" && ADMX_VALUE.test(value) && /\/Policy\/Config\//.test(u) ? { writeOnly: true } : {}) });
     this.hooks.afterWrite?.(u, value);
     return 200;
@@ -171,6 +192,7 @@ export class CspTree {
     if (this.absent(u)) return this.unknownStatus;
     const n = this.nodes.get(u);
     if (n?.readOnly) return 405;
+    this.usedBytes = -1; // recounted at the next write
     let removed = this.nodes.delete(u);
     const prefix = `${u}/`;
     for (const k of [...this.nodes.keys()]) if (k.startsWith(prefix)) removed = this.nodes.delete(k) || removed;
@@ -187,6 +209,7 @@ export class CspTree {
   }
 
   restore(s: Map<string, CspNode>): void {
+    this.usedBytes = -1;
     this.nodes.clear();
     for (const [k, v] of s) this.nodes.set(k, v);
   }

@@ -126,6 +126,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     report.findings += r.findings.length;
     const sigs = new Set(r.commands.map(signature));
     commandHistory.push(sigs);
+    if (commandHistory.length > 3) commandHistory.shift(); // only the last 3 sessions are compared: keep no more
     return r;
   };
   // What the device can see of management going wrong: an Atomic it had to roll back, or the

@@ -21,7 +21,7 @@ import {
 } from "../../wire/apple/mdm.js";
 import { PlistError, isDict, parsePlistDict, type PlistDict, type PlistLimits } from "../../wire/apple/plist.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
-import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { DEFAULT_SESSION_LIMITS, decoded, sessionLimitError, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
 
 export interface MdmEndpoint {
@@ -155,14 +155,18 @@ export class MdmClient {
 
   /**
    * One command session: Idle, then answer each command until the server sends an empty body.
-   * `maxCommands` bounds a server that never stops.
+   * The session's limits (`limits.sessionCommands`, `limits.sessionBytes`) bound a server that never stops.
    */
-  async session(handler: CommandHandler, maxCommands = 200): Promise<SessionReport> {
+  async session(handler: CommandHandler): Promise<SessionReport> {
     const report: SessionReport = { commands: 0, statuses: {}, requestTypes: [], unenrolled: false, notNow: 0 };
+    const limits = this.ctx.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+    let bytes = 0;
     this.notNowSeen.clear();
     let lastStep = "command.idle";
     let reply = await step(this.ctx, lastStep, () => this.report("command.idle", buildCommandResult({ ref: this.endpoint.ref, status: "Idle" })));
     while (reply) {
+      if (reply.kind === "ok") bytes += reply.body.length;
+      if (bytes > limits.bytes) throw sessionLimitError(this.ctx, lastStep, "bytes", bytes, "MDM command session");
       if (reply.kind === "unenrolled") {
         report.unenrolled = true;
         return report;
@@ -176,9 +180,7 @@ export class MdmClient {
         throw asSimError(e, { device: this.ctx.device, step: lastStep });
       }
       if (!cmd) return report;
-      if (report.commands >= maxCommands) {
-        throw new ProtocolViolationError("apple.command.endless", `server sent more than ${maxCommands} commands in one session`, { device: this.ctx.device, step: lastStep });
-      }
+      if (report.commands >= limits.commands) throw sessionLimitError(this.ctx, lastStep, "commands", report.commands + 1, "MDM command session");
       report.commands++;
       let answer: CommandAnswer;
       let stepName: string;

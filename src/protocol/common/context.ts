@@ -3,7 +3,7 @@
  * What every protocol client runs with: the device's ports plus a step recorder that times each
  * step on the device clock, tags errors with device and step, and reports samples to the runner.
  */
-import { asSimError } from "../../errors/index.js";
+import { ProtocolViolationError, asSimError } from "../../errors/index.js";
 import type { Clock, CryptoPort, Entropy, HttpClient, Logger, TranscriptSink } from "../../ports/index.js";
 
 export interface StepListener {
@@ -22,6 +22,8 @@ export interface ProtocolContext {
   timeoutMs: number;
   /** Largest response body accepted. */
   maxResponseBytes: number;
+  /** Bounds of one management session (OMA-DM, Apple command loop); defaults {@link DEFAULT_SESSION_LIMITS}. */
+  sessionLimits?: SessionLimits;
   onStep?: StepListener;
   /** Awaited before each step starts: lets a caller run a flow one step at a time. */
   gate?: (step: string) => Promise<void>;
@@ -33,6 +35,32 @@ export interface ProtocolContext {
    * runner puts under the device (fault injection) can tell which step a request belongs to.
    */
   current?: CurrentStep;
+}
+
+/**
+ * What one management session may carry, so a server that never stops (or sends thousands of
+ * commands per message) costs a device bounded memory and time. Scenario keys `limits.sessionCommands`
+ * and `limits.sessionBytes`.
+ */
+export interface SessionLimits {
+  /** Server commands in one session (OMA-DM commands, nested ones included; Apple commands). */
+  commands: number;
+  /** Response body bytes over all the exchanges of one session. */
+  bytes: number;
+}
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { commands: 2000, bytes: 16 * 1024 * 1024 };
+
+/** The error a session that went past one of its limits ends with: names the limit, its value and how to raise it. */
+export function sessionLimitError(ctx: ProtocolContext, stepName: string, what: "commands" | "bytes", seen: number, session: string): ProtocolViolationError {
+  const limit = (ctx.sessionLimits ?? DEFAULT_SESSION_LIMITS)[what];
+  const key = what === "commands" ? "limits.sessionCommands" : "limits.sessionBytes";
+  const noun = what === "commands" ? "commands" : "response bytes";
+  return new ProtocolViolationError(
+    `limit.session-${what}`,
+    `the server sent ${seen} ${noun} in one ${session}, more than ${key} = ${limit}; the device stopped the session (raise ${key} in the scenario if the server legitimately sends more)`,
+    { device: ctx.device, step: stepName },
+  );
 }
 
 /** Which step a device is in (innermost when steps nest); `undefined` between steps. */

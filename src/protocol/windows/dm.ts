@@ -8,7 +8,7 @@
  */
 import { ProtocolViolationError } from "../../errors/index.js";
 import type { HttpClient } from "../../ports/http.js";
-import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { DEFAULT_SESSION_LIMITS, decoded, sessionLimitError, step, type ProtocolContext } from "../common/context.js";
 import { exchange, mediaType } from "../common/exchange.js";
 import { MIME } from "../../wire/windows/ns.js";
 import { parseSyncML, writeSyncML, type Command, type Item, type SyncMLMessage } from "../../wire/windows/syncml.js";
@@ -55,6 +55,13 @@ export interface DmSessionResult {
 
 const USER_AGENT = "MSFT OMA DM Client/1.2.0.1";
 
+/** Server commands of a message, the ones inside Atomic/Sequence included (Status and Results are answers, not commands). */
+function countCommands(body: readonly Command[]): number {
+  let n = 0;
+  for (const c of body) if (c.verb !== "Status" && c.verb !== "Results") n += 1 + (c.children ? countCommands(c.children) : 0);
+  return n;
+}
+
 export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput): Promise<DmSessionResult> {
   const ctx: ProtocolContext = { ...ctx0, http: input.http };
   const max = input.maxMessages ?? 20;
@@ -66,8 +73,12 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
   let maxMsgSize: number | undefined;
   /** Commands of the current package still to send in later messages of the package. */
   let pending: Command[] = [];
+  const limits = ctx.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+  /** Server commands (nested ones included) and response bytes of this session so far. */
+  let commandsSeen = 0;
+  let bytesSeen = 0;
   for (;;) {
-    if (out.messages >= max) throw new ProtocolViolationError("syncml.too-many-messages", `session did not end within ${max} messages`);
+    if (out.messages >= max) throw new ProtocolViolationError("syncml.too-many-messages", `session did not end within ${max} messages`, { device: ctx.device, step: "dm.session" });
     let next = firstHasHdrStatus ? 1 : 2;
     const hdr0 = { verDTD: "1.2", verProto: "DM/1.2", sessionId: input.sessionId, msgId: String(msgId), target: input.addr, source: input.deviceId };
     let numbered = body.map((c) => ({ ...c, cmdId: String(next++) }));
@@ -97,9 +108,13 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
           headers: { "content-type": MIME.syncml, "user-agent": USER_AGENT, accept: `${MIME.syncml}, ${MIME.syncmlWbxml}, application/octet-stream`, "accept-charset": "UTF-8" },
           body: new TextEncoder().encode(xml),
         });
+        bytesSeen += res.body.length;
+        if (bytesSeen > limits.bytes) throw sessionLimitError(ctx, "dm.session", "bytes", bytesSeen, "OMA-DM session");
         const type = mediaType(res);
         if (type !== MIME.syncml) throw new ProtocolViolationError("syncml.content-type", `expected ${MIME.syncml}, got "${type || "(none)"}"`);
         const parsed = parseSyncML(res.body, "server SyncML message");
+        commandsSeen += countCommands(parsed.body);
+        if (commandsSeen > limits.commands) throw sessionLimitError(ctx, "dm.session", "commands", commandsSeen, "OMA-DM session");
         reportFindings(ctx, "dm.session", parsed.findings, input.strict);
         out.findings.push(...parsed.findings);
         if (parsed.hdr.sessionId !== input.sessionId) {

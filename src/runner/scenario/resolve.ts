@@ -35,7 +35,7 @@ export const DEFAULTS = {
   },
   /** Closed model: at most this many devices in flight. */
   arrival: { kind: "concurrency", concurrency: 10 },
-  limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576 },
+  limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576, sessionCommands: 2000, sessionBytes: 16_777_216, transcriptBytes: 4_194_304 },
 } as const;
 
 /** Parses a schema-valid `md5|sha1|sha256:` fingerprint. */

@@ -294,6 +294,24 @@ const limits: Json = {
       maximum: 268_435_456,
       description: "Largest response body accepted. Default 1048576.",
     },
+    sessionCommands: {
+      type: "integer",
+      minimum: 1,
+      maximum: 1_000_000,
+      description: "Most server commands in one management session (an OMA-DM session, nested commands included; an Apple command loop). More ends the session with limit.session-commands. Default 2000.",
+    },
+    sessionBytes: {
+      type: "integer",
+      minimum: 1,
+      maximum: 1_073_741_824,
+      description: "Most response bytes over all the exchanges of one management session. More ends the session with limit.session-bytes. Default 16777216 (16 MiB).",
+    },
+    transcriptBytes: {
+      type: "integer",
+      minimum: 1024,
+      maximum: 1_073_741_824,
+      description: "Most transcript bytes kept per device (trace file or in-memory transcript); later events are dropped after one visible truncation marker. Default 4194304 (4 MiB).",
+    },
   },
 };
 

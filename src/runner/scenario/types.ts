@@ -104,6 +104,12 @@ export interface Limits {
   durationSeconds?: number;
   stepTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** Server commands per management session (OMA-DM, Apple command loop). */
+  sessionCommands?: number;
+  /** Response bytes per management session. */
+  sessionBytes?: number;
+  /** Transcript bytes kept per device. */
+  transcriptBytes?: number;
 }
 
 /** A number (meaning what it means where it stands) or inclusive `{min, max}` (report/expect-bounds.ts). */

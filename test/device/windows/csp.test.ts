@@ -32,6 +32,18 @@ describe("CSP processor", () => {
     expect(tree.get("./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart").status).toBe(404); // rolled back
   });
 
+  it("the tree has a memory budget: a write past it is answered 420 Device full, smaller writes and deletes go on", () => {
+    const tree = new CspTree(identity);
+    tree.budgetBytes = 200_000;
+    const big = "v".repeat(40_000);
+    const codes = Array.from({ length: 5 }, (_, i) => tree.write("Add", `./Device/Vendor/MSFT/Policy/Config/Hostile/N${i}`, big));
+    expect(codes).toEqual([200, 200, 420, 420, 420]);
+    expect(tree.write("Replace", "./Device/Vendor/MSFT/Policy/Config/Hostile/N0", "small")).toBe(200); // shrinking is always allowed
+    expect(tree.write("Add", "./Device/Vendor/MSFT/Policy/Config/Hostile/N2", big)).toBe(200);
+    expect(tree.delete("./Device/Vendor/MSFT/Policy/Config/Hostile/N1")).toBe(200);
+    expect(tree.write("Add", "./Device/Vendor/MSFT/Policy/Config/Hostile/N3", big)).toBe(200);
+  });
+
   it("Policy/Config: Get returns what was set, byte-exact (ADMX CDATA); read-only nodes 405; Add twice 418; Delete", () => {
     const tree = new CspTree(identity);
     const p = new CspProcessor(tree);

@@ -105,11 +105,21 @@ describe("MDM client", () => {
     expect(b.seen).toHaveLength(3);
   });
 
-  it("a server that never stops sending commands is cut off", async () => {
-    const { client } = setup((_r, n) => ok(cmdBody(`c${n}`, "ProfileList")));
-    const err = await client.session(ack, 5).catch((e: unknown) => e);
+  it("a server that never stops sending commands is cut off at limits.sessionCommands, and the error says how to raise it", async () => {
+    const { client, h } = setup((_r, n) => ok(cmdBody(`c${n}`, "ProfileList")));
+    h.ctx.sessionLimits = { commands: 5, bytes: 1 << 20 };
+    const err = await client.session(ack).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProtocolViolationError);
-    expect((err as SimError).code).toBe("apple.command.endless");
+    expect(err).toMatchObject({ code: "limit.session-commands", blame: "server", device: "iphone-15#0", step: "command.ProfileList" });
+    expect((err as SimError).message).toContain("limits.sessionCommands = 5");
+  });
+
+  it("a session whose replies add up past limits.sessionBytes ends with a typed error naming the limit", async () => {
+    const { client, h } = setup((_r, n) => ok(cmdBody(`c${n}`, "ProfileList")));
+    h.ctx.sessionLimits = { commands: 1000, bytes: 2000 };
+    const err = await client.session(ack).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "limit.session-bytes", blame: "server" });
+    expect((err as SimError).message).toMatch(/more than limits\.sessionBytes = 2000/);
   });
 
   it("401 and 403 com.apple.unrecognized.device read as unenrollment; other 403s are errors", async () => {

@@ -68,7 +68,7 @@ describe("parseScenario: valid files", () => {
       ],
       totalDevices: 3,
       arrival: { kind: "concurrency", concurrency: 10 },
-      limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576 },
+      limits: { durationSeconds: 600, stepTimeoutMs: 30_000, maxResponseBytes: 1_048_576, sessionCommands: 2000, sessionBytes: 16_777_216, transcriptBytes: 4_194_304 },
       expect: { successRatio: 1, latency: {}, failures: [], steps: {} },
       timeline: [],
     });
@@ -116,7 +116,7 @@ describe("parseScenario: valid files", () => {
     // The second group takes the embedded server's challenge, not the first group's.
     expect(s.groups[1].options.scep?.challenge).toBe("s3cret");
     expect(s.arrival).toEqual({ kind: "rate", rate: 20, rampFrom: 1, rampSeconds: 5 });
-    expect(s.limits).toEqual({ durationSeconds: 120, stepTimeoutMs: 5000, maxResponseBytes: 65536 });
+    expect(s.limits).toEqual({ durationSeconds: 120, stepTimeoutMs: 5000, maxResponseBytes: 65536, sessionCommands: 2000, sessionBytes: 16_777_216, transcriptBytes: 4_194_304 });
     expect(s.expect).toEqual({
       successRatio: 0.5,
       latency: { "scep.pkioperation": { p50: 200, p95: 1000, p99: 2000 }, "scep.getcacaps": { p99: 50 } },
