@@ -37,6 +37,7 @@ import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
 import { serverExpectations } from "./server-expect.js";
+import { expandDeviceData, runDataExpander } from "./server-data.js";
 import { MockApns } from "../server/apple/apns.js";
 import { createTimeline, timelineClock } from "./timeline.js";
 
@@ -268,10 +269,13 @@ async function runOpened(
   const trust = [...(options.trust ?? [])];
   if (scenario.server.kind === "embedded") {
     const e = scenario.server.scep;
+    const embedded = expandDeviceData(scenario.server, scenario, catalog, adapters.entropy);
+    const platformsFor = runDataExpander(embedded);
     server = await ReferenceServer.start({
       scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}), ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}), ...(e.caps ? { caps: e.caps } : {}) },
-      platforms: scenario.server.platforms,
-      policy: scenario.server.policy as PolicyConfig,
+      platforms: embedded.platforms,
+      ...(platformsFor ? { platformsFor } : {}),
+      policy: embedded.policy as PolicyConfig,
       now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
     });
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener

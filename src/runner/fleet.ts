@@ -18,7 +18,7 @@ import { toPem } from "../wire/x509/certificate.js";
 import type { DeviceFailure, DeviceResult, RunObserver } from "./observer.js";
 import { arrivalOffsetMs, phasesOffsetMs, phasesProblem, type RatePhase } from "./pacing.js";
 import type { ResolvedGroup, ResolvedScenario } from "./scenario/types.js";
-import { flowOptions } from "./flow-options.js";
+import { deviceFlowOptions } from "./flow-options.js";
 import { StepLedger } from "./step-ledger.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
@@ -246,7 +246,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   try {
     const flow = FLOWS[slot.group.flow];
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
-    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () => flow.run(dc.ctx, flowOptions(slot.group) as never));
+    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () => flow.run(dc.ctx, deviceFlowOptions(slot.group, identity, opts.targets) as never));
     opts.onFlowResult?.(device, out);
     if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };
     if (store && record) {
@@ -323,7 +323,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   try {
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
-    const out = await hook(dc.ctx, flowOptions(group) as never, m.state);
+    const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.state);
     ok = out.ok;
     code = out.code;
     if (out.erased) (m.erased = true), opts.timeline?.wiped(identity.index);

@@ -30,6 +30,11 @@ export interface ReferenceServerOptions {
   /** `embedded.apple|windows|android` configuration for the platform halves. */
   platforms?: { apple?: unknown; windows?: unknown; android?: unknown };
   /**
+   * The halves' configuration as a function of the listeners' URLs, for data that names the server
+   * itself (`%SERVER%` templates): the halves are mounted again with it once the server listens.
+   */
+  platformsFor?: (urls: ServerUrls) => ReferenceServerOptions["platforms"];
+  /**
    * `embedded.policy`: the tenant's admin rules for every half. Pass a holder to change them while
    * the server runs (holder.set / replace apply to the next request).
    */
@@ -63,7 +68,7 @@ export class ReferenceServer {
     public scep: ScepCaServer,
     readonly halves: ServerHalf[],
     readonly policy: PolicyEngine,
-    private readonly options: ReferenceServerOptions,
+    private options: ReferenceServerOptions,
     private readonly crypto: CryptoPort,
   ) {}
 
@@ -122,6 +127,13 @@ export class ReferenceServer {
   static async start(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
     const s = await ReferenceServer.create(options);
     await s.listen();
+    if (options.platformsFor) {
+      const platforms = options.platformsFor(s.urls);
+      await Promise.all(s.halves.map((h) => h.close?.()));
+      s.halves.length = 0;
+      await s.mountHalves(platforms ?? {});
+      s.options = { ...s.options, platforms }; // a timeline restart that loses state mounts these again
+    }
     return s;
   }
 

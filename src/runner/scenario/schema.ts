@@ -14,6 +14,7 @@
 
 import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
 import { expectSchema } from "./expect-schema.js";
+import { TEMPLATE_NAMES } from "../../device/template.js";
 import { policySchema } from "./policy-schema.js";
 import { stateSchema } from "../../device/state.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
@@ -50,8 +51,8 @@ export const SCEP_CIPHERS = ["auto", "aes-128-cbc", "aes-256-cbc", "des-ede3-cbc
 /** Message-digest choices for SCEP signatures. */
 export const SCEP_DIGESTS = ["auto", "sha1", "sha256", "sha512"] as const;
 
-/** Variables allowed as `%NAME%` in subject and SAN templates. */
-export const TEMPLATE_VARIABLES = ["SERIAL", "UDID", "DEVICE_NAME", "INDEX", "MODEL"] as const;
+/** Variables allowed as `%NAME%` in templates (device/template.ts documents each). */
+export const TEMPLATE_VARIABLES = TEMPLATE_NAMES;
 
 /** Most devices one scenario may start (all groups together). */
 export const MAX_TOTAL_DEVICES = 1_000_000;
@@ -85,7 +86,7 @@ const scepOptions: Json = {
       type: "string",
       minLength: 1,
       description:
-        "Subject DN template; %SERIAL%, %UDID%, %DEVICE_NAME%, %INDEX%, %MODEL% are replaced. Default \"CN=%SERIAL%,O=enrollsim\".",
+        "Subject DN template; %NAME% variables (scenarios/README.md, Templates) are replaced per device. Default \"CN=%SERIAL%,O=enrollsim\".",
     },
     san: {
       type: "object",

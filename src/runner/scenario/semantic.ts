@@ -13,6 +13,7 @@ import { timelineIssues } from "../timeline/check.js";
 import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
 import { expectIssues } from "./semantic-expect.js";
+import { templateIssues } from "./semantic-templates.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import { policyIssues } from "./policy-semantic.js";
 import type { Bound, ScepOptions, Scenario, ScenarioContext } from "./types.js";
@@ -41,12 +42,6 @@ export function unknownVariables(text: string): string[] {
   return [...text.matchAll(/%([A-Za-z0-9_]+)%/g)].map((m) => m[1]).filter((name) => !known.includes(name));
 }
 
-function checkTemplate(path: PathSegment[], text: string, out: Issue[]): void {
-  const bad = unknownVariables(text);
-  if (bad.length === 0) return;
-  const known = TEMPLATE_VARIABLES.map((v) => `%${v}%`).join(", ");
-  out.push(issue(path, `${formatPath(path)} uses unknown variable %${bad[0]}%; known variables: ${known}`, known));
-}
 
 function checkScep(base: PathSegment[], scep: ScepOptions, out: Issue[]): void {
   if (scep.url !== undefined) {
@@ -54,10 +49,7 @@ function checkScep(base: PathSegment[], scep: ScepOptions, out: Issue[]): void {
     const at = [...base, "url"];
     if (problem) out.push(issue(at, `${formatPath(at)} ${problem} (got ${describeValue(scep.url)})`, "an http(s) URL"));
   }
-  if (scep.subject !== undefined) checkTemplate([...base, "subject"], scep.subject, out);
-  for (const kind of ["dns", "email", "uri", "upn"] as const) {
-    scep.san?.[kind]?.forEach((entry, i) => checkTemplate([...base, "san", kind, i], entry, out));
-  }
+  // %NAME% templates in subject and san: semantic-templates.ts (every string of the options).
 }
 
 function checkServer(s: Scenario, out: Issue[]): void {
@@ -243,6 +235,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkLatency(s, ctx, out);
   checkStepCounts(s, ctx, out);
   out.push(...expectIssues(s));
+  out.push(...templateIssues(s));
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
   const props = scenarioSchema.properties as { [k: string]: Json };

@@ -207,7 +207,7 @@ const BAD: Array<[string, string, string]> = [
   ["bad-failure-ratio-and-count.yaml", "8:7", "expect.failures[0] gives both ratio and count; give exactly one of ratio or count"],
   ["bad-too-many-devices.yaml", "5:39", "total device count reaches 1000001 here; a scenario may start at most 1000000"],
   ["bad-fingerprint.yaml", "9:24", 'groups[0].options.scep.caFingerprint must be md5, sha1 or sha256, then ":" and the full digest'],
-  ["bad-template.yaml", "9:18", "groups[0].options.scep.subject uses unknown variable %SERAIL%; known variables: %SERIAL%, %UDID%"],
+  ["bad-template.yaml", "9:18", 'groups[0].options.scep.subject uses unknown variable %SERAIL% (did you mean "SERIAL"?); known variables: %SERIAL%, %SERIALNUMBER%, %UDID%'],
   ["bad-alias-bomb.yaml", "3:10", "YAML aliases expand too much"],
 ];
 

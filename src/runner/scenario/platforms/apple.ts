@@ -29,7 +29,7 @@ export const appleScenario: ScenarioExtension = {
     additionalProperties: false,
     description: "Options of the ios-* and macos-* flows.",
     properties: {
-      profileUrl: { type: "string", pattern: "^https?://", description: "Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll)." },
+      profileUrl: { type: "string", pattern: "^(https?://|%SERVER(_HTTP)?%)", "x-expected": "an http(s) URL, or one starting with %SERVER%", description: "Profile flows: URL of the enrollment profile (default: the embedded server's /apple/enroll)." },
       profileFile: { type: "string", minLength: 1, maxLength: 4096, description: "Profile flows: read the enrollment profile (.mobileconfig) from this file instead of downloading it; a relative path is resolved from the scenario file's directory. For servers that serve no profile (NanoMDM)." },
       signature: { enum: ["accept", "require-valid", "require-trusted"], description: "Unsigned or badly signed profiles: accept (default, shown as Not Verified), require a valid signature, or require a trusted signer." },
       trust: { ...pemList, description: "Extra PEM anchors the device trusts for profile signers and the MDM server." },
