@@ -100,7 +100,9 @@ describe("what the device shows for a real transport failure", () => {
       `name: android-refused\nserver: https://127.0.0.1:${closedPort}\ninsecure: true\ngroups:\n  - { name: phones, model: pixel-8, count: 1, flow: android-qr, options: { android: { payload: ${JSON.stringify(payload)} } } }\n`,
     );
     expect(summary.failed).toBe(1);
-    const e = summary.errors["transport.refused"]!;
+    // A refused connection is DownloadManager failing the download, not a transport failure of the run (issue 12 #15).
+    expect(summary.errors["transport.refused"]).toBeUndefined();
+    const e = summary.errors["android.provision.download-failed"]!;
     expect(e.step).toBe("android.provision.download");
     expect(e.shown).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", name: "DownloadPackageTask.ERROR_DOWNLOAD_FAILED (0)", text: "Can't set up device. Contact your IT admin for help." });
     expect(transcript).toContain("the device shows: ERROR_DOWNLOAD_FAILED DownloadPackageTask.ERROR_DOWNLOAD_FAILED (0)");

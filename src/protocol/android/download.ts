@@ -2,7 +2,10 @@
 /**
  * DownloadPackageTask: GET the DPC APK from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION
  * with the optional Cookie header, bounded in size, following at most a few redirects on the
- * same host (a redirect to another host is refused), and detecting truncated bodies.
+ * same host (a redirect to another host is refused), and detecting truncated bodies. Every way the
+ * download can fail — an HTTP error, a refused or reset connection, a timeout, a TLS failure — is
+ * DownloadManager failing the download, so it is a result here (the wizard's ERROR_DOWNLOAD_FAILED),
+ * not a transport failure of the run; only an abort (run deadline, fleet stop) is rethrown.
  */
 import { TransportError } from "../../errors/index.js";
 import type { ProtocolContext } from "../common/context.js";
@@ -14,7 +17,14 @@ const MAX_REDIRECTS = 5;
 
 export type DownloadResult =
   | { ok: true; bytes: Uint8Array; url: string; redirects: number }
-  | { ok: false; reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport"; detail: string; status?: number };
+  | {
+      ok: false;
+      reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport";
+      detail: string;
+      status?: number;
+      /** For reason "transport": what failed (TransportError detail, or its kind where the adapter could not tell). */
+      transport?: string;
+    };
 
 export async function downloadApk(
   ctx: ProtocolContext,
@@ -32,6 +42,7 @@ export async function downloadApk(
     } catch (e) {
       if (e instanceof TransportError && (e.kind === "http-status" || e.kind === "too-large"))
         return { ok: false, reason: e.kind === "too-large" ? "too-large" : "http-error", detail: e.message, ...(e.status !== undefined ? { status: e.status } : {}) };
+      if (e instanceof TransportError && e.kind !== "aborted") return { ok: false, reason: "transport", detail: e.message, transport: e.detail ?? e.kind };
       throw e;
     }
     if (res.status >= 300) {
