@@ -29,7 +29,7 @@ export class IoLedger {
     return this.changes;
   }
 
-  /** What is in flight (labels, oldest first), for a run that cannot finish. */
+  /** What is in flight (labels, oldest first), for a run that cannot finish. Labels carry no secret (no query strings, no bodies). */
   describe(limit = 5): string[] {
     return [...this.open.values()].slice(0, limit);
   }

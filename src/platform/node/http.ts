@@ -94,7 +94,7 @@ export class NodeHttpClient implements HttpClient {
       this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     }
     // Real work in flight until the response (or failure) is back: a virtual-time run waits for it (ports/io-ledger.ts).
-    const done = ioLedger.track(`http ${req.method} ${req.url}`, exchange(req, {
+    const done = ioLedger.track(`http ${req.method} ${req.url.split("?")[0]!.slice(0, 200)}`, exchange(req, {
       clock: this.clock,
       tls: this.tls,
       agents: this.agents,
