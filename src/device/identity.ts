@@ -100,6 +100,9 @@ export interface IdentityOptions {
   windowsEdition?: string;
 }
 
+/** GetProductInfo product types (winnt.h PRODUCT_*) of the editions MDM sees most. */
+const WINDOWS_EDITION_NAMES: Record<number, string> = { 4: "Enterprise", 48: "Pro", 98: "Home N", 99: "Home China", 100: "Home Single Language", 101: "Home", 121: "Education", 125: "Enterprise LTSC" };
+
 /** How each platform prints MAC addresses: Windows upper-case dashes, Apple/Android lower-case colons. */
 export function macStyleFor(platform: Platform): MacStyle {
   return platform === "windows" ? "dash-upper" : "colon-lower";
@@ -205,6 +208,9 @@ export function createDeviceIdentity(
       tpmVersion: state?.tpm?.version ?? model.windows.tpmVersion,
     };
     if (model.windows.systemFamily !== undefined) identity.windows.systemFamily = model.windows.systemFamily;
+    // state.osEdition: the edition actually installed (e.g. a Home PC the catalog's OEM image does not offer).
+    const n = state?.osEdition;
+    if (n !== undefined) identity.windows.edition = model.windows.editions.find((e) => e.osEdition === n) ?? { name: WINDOWS_EDITION_NAMES[n] ?? `OSEdition ${n}`, osEdition: n };
   } else if (options.windowsEdition !== undefined) {
     throw new ScenarioError(`windowsEdition is set but ${model.id} is a ${model.platform} model`);
   }

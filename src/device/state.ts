@@ -59,6 +59,12 @@ export const WINDOWS_STATE: Json = {
       },
     },
   },
+  osEdition: {
+    type: "integer",
+    minimum: 1,
+    maximum: 255,
+    description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
+  },
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
 };
 
@@ -164,6 +170,7 @@ export interface DeviceState {
   join?: WindowsJoin;
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
   osVersion?: string;
+  osEdition?: number;
   supervised?: boolean;
   activated?: boolean;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };

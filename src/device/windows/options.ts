@@ -34,8 +34,6 @@ export interface WindowsOptions {
   admxGet?: "exact" | "404";
   /** Several DNS resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed. */
   dnsResolvers?: Record<string, { cname?: string[]; a?: string[] }>[];
-  /** Report this OSEdition instead of the model's (e.g. 101 = Home/Core). */
-  osEdition?: number;
   /** What the user does at an MFA prompt of the identity provider's sign-in page: complete it (default) or cancel. */
   mfa?: "complete" | "cancel";
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */

@@ -76,7 +76,7 @@ export function createRun(ctx: FlowContext, o: ResolvedWindowsOptions): EnrollRu
   const report: WindowsReport = { sessions: 0, esp: [], findings: 0 };
   const fail = (code: string, stepName: string, message: string): WindowsFlowResult => ({ ok: false, code, step: stepName, message, keychain: { identities: [] }, windows: report });
   const upn = substitute(o.upn, id);
-  const osEdition = String(o.raw.osEdition ?? w.edition.osEdition);
+  const osEdition = String(w.edition.osEdition);
   const win11 = isWin11(id.os.version);
   const pretty = o.xmlStyle === "pretty";
   const strict = o.raw.strict ?? false;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TranscriptEvent } from "../../../src/ports/index.js";
 import { createDeviceIdentity } from "../../../src/device/identity.js";
 import { enrollmentPrecheck, tpmAttestation, windowsState } from "../../../src/device/windows/state.js";
+import { CspTree } from "../../../src/device/windows/csp.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import type { DeviceState } from "../../../src/device/state.js";
@@ -81,6 +82,13 @@ describe("Windows state rules", () => {
     expect(enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }, { status: "stale" }] }), "byod"), "byod")?.code).toBe("windows.enroll.machine-already-enrolled");
     const other = enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }] }), "gpo"), "gpo")!;
     expect(other.message).toMatch(/^Event 76: Auto MDM Enroll: Failed \(Unknown Win32 Error code: 0x8018000a\)/);
+  });
+
+  it("osEdition: a Home edition the OEM image does not list reaches Discover/WSTEP and the DM tree alike", () => {
+    const home = id({ osEdition: 101 });
+    expect(home.windows!.edition).toEqual({ name: "Home", osEdition: 101 });
+    expect(new CspTree(home).get("./Vendor/MSFT/WindowsLicensing/Edition").value).toBe("101");
+    expect(id({ osEdition: 48 }).windows!.edition).toEqual({ name: "Pro", osEdition: 48 });
   });
 
   it("attestation: a TPM that cannot attest times out; one that can gets the service's verdict", () => {

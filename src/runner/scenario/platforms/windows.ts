@@ -42,7 +42,6 @@ export const windowsScenario: ScenarioExtension = {
       dns: { enum: ["embedded", "system", "overrides"], description: "How EnterpriseEnrollment.<domain> is resolved. Default embedded for the embedded server, else system." },
       dnsOverrides: dnsMap,
       dnsResolvers: { type: "array", minItems: 1, items: dnsMap, description: "Several resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed." },
-      osEdition: { type: "integer", minimum: 0, description: "Report this OSEdition instead of the model's (101 = Home/Core)." },
       tenantAttach: {
         type: "object",
         additionalProperties: false,
