@@ -42,5 +42,8 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
       out.push(check(`server ${k} ${value}`, policy.filter((p) => p[field] === value).length, bound, "record"));
     }
   }
+  for (const [reason, bound] of Object.entries(spec.refusals ?? {})) {
+    out.push(check(`server refusals ${reason}`, (records.policyRefusals ?? []).filter((r) => r.refusal === reason).length, bound, "refusal"));
+  }
   return out;
 }

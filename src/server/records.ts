@@ -45,6 +45,8 @@ export interface ServerRecords {
   enrollments: EnrollmentRecord[];
   certificates: CertificateRecord[];
   policy: PolicyRecord[];
+  /** What the tenant rules refused (enrollments and directory joins), by reason. */
+  policyRefusals?: { deviceKey: string; refusal: string }[];
 }
 
 /** The certificate as a record (`keySha256` computed by the caller's digest). */

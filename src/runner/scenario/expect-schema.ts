@@ -7,6 +7,21 @@
 /** A JSON value (as in schema.ts, repeated here so the two files do not import each other). */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** Why the embedded server's tenant rules refused an enrollment or a join (server/policy/engine.ts). */
+export const POLICY_REFUSALS = [
+  "platform-blocked",
+  "manufacturer-blocked",
+  "personal-blocked",
+  "os-below-minimum",
+  "os-above-maximum",
+  "device-limit",
+  "dem-limit",
+  "outside-mdm-scope",
+  "terms-not-accepted",
+  "join-not-allowed",
+  "device-quota",
+] as const;
+
 const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";
 const CODE = { type: "string", pattern: DOTTED_NAME, "x-expected": 'an outcome code such as "apple.ade.enrolled" or "scep.failInfo.badRequest"' };
 
@@ -74,6 +89,12 @@ const server: Json = {
       description: "Enrollment records by compliance state, from the server's policy engine.",
       propertyNames: { enum: ["compliant", "in-grace", "noncompliant", "not-evaluated"] },
       additionalProperties: bound(count, "exactly", "Records in this compliance state."),
+    },
+    refusals: {
+      type: "object",
+      description: "Enrollments and directory joins the tenant rules (embedded.policy) refused, by reason.",
+      propertyNames: { enum: [...POLICY_REFUSALS] },
+      additionalProperties: bound(count, "exactly", "Refusals for this reason."),
     },
   },
 };

@@ -140,6 +140,7 @@ export interface ServerExpectations {
   certificates?: { count?: Bound; duplicates?: Bound };
   ownership?: Record<string, Bound>;
   compliance?: Record<string, Bound>;
+  refusals?: Record<string, Bound>;
 }
 
 /** `expect` as written. */

@@ -10,6 +10,7 @@
  * Configuration is read through `holder.get()` at every decision, so a runtime change (timeline
  * action, `holder.set("userScope.mdm", "none")`) applies to the next request.
  */
+import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
@@ -46,6 +47,12 @@ export interface EnrollmentRequest {
 }
 
 export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted";
+/** Every refusal reason; the vocabulary `expect.server.refusals` validates against. */
+export type PolicyRefusal = (typeof POLICY_REFUSALS)[number];
+// Compile-time check that the engine's reasons and the scenario vocabulary are the same set.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameVocabulary: Same<EnrollmentRefusal | "join-not-allowed" | "device-quota", PolicyRefusal> = true;
+void sameVocabulary;
 
 export type EnrollmentDecision =
   | { ok: true; ownership: "corporate" | "personal"; platformPolicy: AppliedPolicy; limitPolicy?: AppliedPolicy; dem: boolean }
@@ -101,7 +108,7 @@ export class PolicyEngine {
   readonly joins = new Map<string, { upn: string; kind: "joined" | "registered" }>();
   /** Accepted terms: `upn|name` → version. */
   readonly accepted = new Map<string, number>();
-  readonly refusals: { at: number; deviceKey: string; refusal: string; message: string }[] = [];
+  readonly refusals: { at: number; deviceKey: string; refusal: PolicyRefusal; message: string }[] = [];
   /** ADE token and profile assignment (ade.ts). */
   readonly ade: AdeAssignments;
 
@@ -155,8 +162,7 @@ export class PolicyEngine {
     const ownership = this.ownership(r);
     const dem = this.isDem(r.upn);
     const refuse = (refusal: EnrollmentRefusal, message: string, policy?: AppliedPolicy): EnrollmentDecision => {
-      this.refusals.push({ at: this.now(), deviceKey: r.deviceKey, refusal, message });
-      if (this.refusals.length > 1000) this.refusals.shift();
+      this.note(r.deviceKey, refusal, message);
       return { ok: false, refusal, message, ownership, ...(policy ? { policy } : {}) };
     };
     if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
@@ -248,18 +254,28 @@ export class PolicyEngine {
     const cfg = this.config;
     const upn = q.upn.toLowerCase();
     if (!q.registration && !inScope(cfg, cfg.directory?.usersMayJoin, upn, true)) {
-      return { ok: false, refusal: "join-not-allowed", message: "The user is not authorized to join devices to the directory" };
+      return this.joinRefusal(q.deviceKey, "join-not-allowed", "The user is not authorized to join devices to the directory");
     }
     const known = this.joins.get(q.deviceKey);
     if (!known || known.upn !== upn) {
       const quota = cfg.directory?.deviceQuota ?? DEFAULT_DEVICE_QUOTA;
       const n = [...this.joins.values()].filter((j) => j.upn === upn).length;
-      if (n >= quota) return { ok: false, refusal: "device-quota", message: `The user has reached the maximum number of devices (${n} of ${quota}) in the directory` };
+      if (n >= quota) return this.joinRefusal(q.deviceKey, "device-quota", `The user has reached the maximum number of devices (${n} of ${quota}) in the directory`);
     }
     this.joins.set(q.deviceKey, { upn, kind: q.registration ? "registered" : "joined" });
     const mdm = this.mdmInScope(upn);
     const mam = this.mamInScope(upn);
     return q.registration ? { ok: true, mdm: mdm && !mam, mam } : { ok: true, mdm, mam: mam && !mdm };
+  }
+
+  private joinRefusal(deviceKey: string, refusal: "join-not-allowed" | "device-quota", message: string): JoinDecision {
+    this.note(deviceKey, refusal, message);
+    return { ok: false, refusal, message };
+  }
+
+  private note(deviceKey: string, refusal: PolicyRefusal, message: string): void {
+    this.refusals.push({ at: this.now(), deviceKey, refusal, message });
+    if (this.refusals.length > 1000) this.refusals.shift();
   }
 
   // ---- Autopilot ----
