@@ -22,6 +22,7 @@ import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { enrollResetRestore } from "./restore.js";
 import { afterEnroll } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
+import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 
 function serverBase(ctx: FlowContext, what: string): string {
   const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
@@ -33,12 +34,27 @@ function serverBase(ctx: FlowContext, what: string): string {
  * `options.apple.profileFile`: the profile the user opened from a file (AirDrop, Mail, Files) in
  * place of a download. The loader or the CLI has read it into `profileData`.
  */
+const isXmlProfile = (b: Uint8Array): boolean => /^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(Buffer.from(b.subarray(0, 64)).toString("latin1"));
+
+function expandProfileTemplates(ctx: FlowContext, text: string): string {
+  const values = { ...deviceTemplateValues(ctx.identity), ...runTemplateValues({ https: ctx.targets.server?.https, http: ctx.targets.server?.http, scepUrl: ctx.targets.scepUrl }) };
+  try {
+    return expandTemplate(text, values);
+  } catch (e) {
+    if (e instanceof TemplateValueMissing) throw new ScenarioError(`options.apple.profileFile: ${e.message} (device ${ctx.identity.id})`);
+    throw e;
+  }
+}
+
 function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
   if (o.profileData === undefined) {
     throw new ScenarioError(`options.apple.profileFile "${o.profileFile}" was not read: scenario files and \`enrollsim enroll --set\` read it; library callers pass its bytes as profileData (base64)`);
   }
-  const bytes = new Uint8Array(Buffer.from(o.profileData, "base64"));
-  decoded(ctx.protocol, "profile.file", { file: o.profileFile ?? null, bytes: bytes.length });
+  const raw = new Uint8Array(Buffer.from(o.profileData, "base64"));
+  // An unsigned (XML) profile may name the run's server and the device with %NAME% templates; a
+  // signed one cannot change without breaking its signature, so it is used as it is.
+  const bytes = isXmlProfile(raw) ? new TextEncoder().encode(expandProfileTemplates(ctx, Buffer.from(raw).toString("utf8"))) : raw;
+  decoded(ctx.protocol, "profile.file", { file: o.profileFile ?? null, bytes: bytes.length, ...(bytes !== raw ? { templates: "expanded" } : {}) });
   return bytes;
 }
 

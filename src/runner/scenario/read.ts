@@ -10,6 +10,8 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { ScenarioError } from "../../errors/index.js";
 import { MAX_SCENARIO_CHARS, parseScenario } from "./load.js";
 import type { ResolvedScenario, ScenarioContext } from "./types.js";
+import { TEMPLATE_NAMES, scopeOf, templateUses } from "../../device/template.js";
+import { didYouMean } from "./suggest.js";
 
 /** Reads and parses `path`; an unreadable file is a {@link ScenarioError} naming the path and the reason. */
 export async function loadScenarioFile(path: string, context: ScenarioContext): Promise<ResolvedScenario> {
@@ -53,13 +55,23 @@ export function readProfileFile(file: string, baseDir: string, where?: string): 
     const info = statSync(full);
     if (!info.isFile()) throw new ScenarioError(`options.apple.profileFile ${full} is not a file`, where, "a .mobileconfig file");
     if (info.size > MAX_PROFILE_FILE_BYTES) throw new ScenarioError(`options.apple.profileFile ${full} is ${info.size} bytes; at most ${MAX_PROFILE_FILE_BYTES} are read`, where);
-    return readFileSync(full).toString("base64");
+    const bytes = readFileSync(full);
+    checkProfileTemplates(bytes, full, where);
+    return bytes.toString("base64");
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (err as Error).message;
     throw new ScenarioError(`cannot read options.apple.profileFile ${full}: ${reason}`, where, "a readable .mobileconfig file");
   }
+}
+
+/** Unknown %NAME% templates in an unsigned (XML) profile are refused like those of the scenario itself. */
+function checkProfileTemplates(bytes: Uint8Array, full: string, where?: string): void {
+  const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
+  if (!/^\s*(<\?xml|<!DOCTYPE plist|<plist)/.test(head)) return;
+  const bad = templateUses(Buffer.from(bytes).toString("utf8")).find((u) => scopeOf(u.name) === undefined || u.group !== undefined);
+  if (bad) throw new ScenarioError(`options.apple.profileFile ${full} uses ${bad.group !== undefined ? `${bad.text}, a group-scoped variable (for lists of the server's data only)` : `unknown variable ${bad.text}${didYouMean(bad.name, TEMPLATE_NAMES)}`}; known variables: ${TEMPLATE_NAMES.map((n) => `%${n}%`).join(", ")}`, where, "known %NAME% variables");
 }
 
 /** `options.apple` with `profileFile` read into `profileData` (unchanged when there is no profileFile). */

@@ -67,6 +67,23 @@ describe("options.apple.profileFile", () => {
     expect(steps).toContain("checkin.authenticate");
   }, 60_000);
 
+  it("an unsigned profile file names the run's server with %SERVER%: expanded per device before install", async () => {
+    const w = await appleWorld({ signProfile: false });
+    const res = await w.apple.handler({ method: "GET", url: `${URLS.https}/apple/enroll`, headers: {} });
+    const xml = Buffer.from(res.body).toString("utf8");
+    expect(xml).toContain(URLS.https);
+    const templated = xml.split(URLS.https).join("%SERVER%");
+    const dev = await w.device("iphone-15", 2);
+    const r = await w.run(dev, "ios-profile", { apple: { profileFile: "enroll.mobileconfig", profileData: Buffer.from(templated).toString("base64") } });
+    expect(r.code, dev.formatTranscript()).toBe("apple.enrolled");
+    expect(dev.transcript().find((e) => e.step === "profile.file")?.data).toMatchObject({ templates: "expanded" });
+  }, 60_000);
+
+  it("the loader refuses an unknown %NAME% in an unsigned profile file, with a did-you-mean", () => {
+    const dir = scenarioDir(new Uint8Array(Buffer.from('<?xml version="1.0"?><plist><string>%SERVR%/apple/checkin</string><string>%SerialNumber%</string></plist>')));
+    expect(() => readProfileFile("enroll.mobileconfig", dir)).toThrow(/uses unknown variable %SERVR% \(did you mean "SERVER"\?\)/);
+  });
+
   it("profileFile without profileData (a library caller that did not read it) is a scenario error", async () => {
     const w = await appleWorld();
     const dev = await w.device("iphone-15", 1);
