@@ -25,15 +25,13 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     dOut = await discover(p, { ...base, url });
   } else {
     const domain = enrollmentHost(upn).slice("enterpriseenrollment.".length);
-    const mode = o.raw.dns ?? (o.raw.dnsResolvers ? "overrides" : embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
-    // Resolvers that disagree: this device's stub resolver asks one of them.
-    const resolverMap = o.raw.dnsResolvers?.length ? o.raw.dnsResolvers[p.entropy.fork("dns.resolver").int(o.raw.dnsResolvers.length)]! : undefined;
+    const mode = o.raw.dns ?? (embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
     const origin = https ? new URL(https) : undefined;
     const dns =
       mode === "embedded"
         ? dnsWithZone(ctx.ports.dns, embeddedZone(domain, origin?.hostname ?? "127.0.0.1"))
         : mode === "overrides"
-          ? dnsWithZone(ctx.ports.dns, resolverMap ?? o.raw.dnsOverrides ?? {})
+          ? dnsWithZone(ctx.ports.dns, o.raw.dnsOverrides ?? {})
           : ctx.ports.dns;
     // The HTTP port connects by URL, not through the DNS port: on embedded runs the name resolved
     // above is reached at the loopback listener's origin.

@@ -32,8 +32,6 @@ export interface WindowsOptions {
   manualServerUrl?: string;
   /** Get of an ADMX-backed policy value: the bytes set (default) or 404 (write-only on some builds). */
   admxGet?: "exact" | "404";
-  /** Several DNS resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed. */
-  dnsResolvers?: Record<string, { cname?: string[]; a?: string[] }>[];
   /** What the user does at an MFA prompt of the identity provider's sign-in page: complete it (default) or cancel. */
   mfa?: "complete" | "cancel";
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */

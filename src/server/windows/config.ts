@@ -29,8 +29,6 @@ export interface WindowsServerConfig {
   maxMsgSize?: number;
   offlineDomainJoin?: "deliver" | "withhold";
   discoveryRedirect?: "legacy-https" | "insecure-http";
-  /** HTTP status instead of a SOAP answer at discovery (e.g. 400 for the migration failure). */
-  discoveryHttpStatus?: number;
   pollMinutes: number;
   providerId: string;
   esp: {
@@ -120,7 +118,6 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     ...(c.maxMsgSize ? { maxMsgSize: c.maxMsgSize } : {}),
     ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
     ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
-    ...(c.discoveryHttpStatus ? { discoveryHttpStatus: c.discoveryHttpStatus } : {}),
     pollMinutes: c.pollMinutes ?? 3,
     providerId: c.providerId ?? "enrollsim",
     esp: {

@@ -139,12 +139,10 @@ export class EnrollmentEndpoints {
   }
 
   discoveryGet(): HttpResponse {
-    if (this.cfg.discoveryHttpStatus) return text(this.cfg.discoveryHttpStatus, "discovery refused\n");
     return text(200, "");
   }
 
   discoveryPost(req: HttpRequest): HttpResponse {
-    if (this.cfg.discoveryHttpStatus) return text(this.cfg.discoveryHttpStatus, "discovery refused\n");
     const env = this.parse(req, "Discover request");
     if ("status" in env) return env;
     if (env.action !== ACTION.discover) return fault({ relatesTo: env.messageId, code: "Sender", subcode: "s:MessageFormat", reason: `unexpected action ${env.action ?? "(none)"}` });

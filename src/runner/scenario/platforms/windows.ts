@@ -41,7 +41,6 @@ export const windowsScenario: ScenarioExtension = {
       discoveryUrl: str("Discovery URL that skips DNS (identity-provider MDM registration or manual entry)."),
       dns: { enum: ["embedded", "system", "overrides"], description: "How EnterpriseEnrollment.<domain> is resolved. Default embedded for the embedded server, else system." },
       dnsOverrides: dnsMap,
-      dnsResolvers: { type: "array", minItems: 1, items: dnsMap, description: "Several resolvers that disagree (a CNAME still propagating): each device asks one of them, picked from its seed." },
       tenantAttach: {
         type: "object",
         additionalProperties: false,
@@ -157,7 +156,6 @@ export const windowsScenario: ScenarioExtension = {
         },
       },
       discoveryRedirect: { enum: ["legacy-https", "insecure-http"], description: "HTTPS discovery fails and plain HTTP redirects: to an HTTPS legacy target (needs confirmation) or to HTTP (refused: 0x8018001A)." },
-      discoveryHttpStatus: { type: "integer", minimum: 400, maximum: 599, description: "Answer discovery with this HTTP status." },
       pollMinutes: { type: "integer", minimum: 1, description: "DMClient IntervalForFirstSetOfRetries. Default 3." },
       providerId: str("PROVIDER-ID / DMClient provider. Default enrollsim."),
       esp: {
