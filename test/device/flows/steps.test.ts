@@ -141,3 +141,22 @@ describe("step registry", () => {
     expect(checkins).toBeGreaterThan(0);
   }, 300_000);
 });
+
+describe("step registry, static guard", () => {
+  it("every literal step name in src/device and src/protocol is declared by some flow", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith(".ts") ? [join(dir, f)] : []));
+    const src = join(import.meta.dirname, "../../../src");
+    const literal = /\bstep\(\s*[\w.]+,\s*"([a-z][\w.-]*)"/g;
+    const undeclared = new Set<string>();
+    let seen = 0;
+    for (const f of [...files(join(src, "device")), ...files(join(src, "protocol"))]) {
+      for (const m of readFileSync(f, "utf8").matchAll(literal)) {
+        seen++;
+        if (!Object.keys(FLOWS).some((flow) => isStepOf(flow, m[1]!))) undeclared.add(`${m[1]} (${f.slice(src.length + 1)})`);
+      }
+    }
+    expect(seen).toBeGreaterThan(40);
+    expect([...undeclared]).toEqual([]);
+  });
+});
