@@ -130,7 +130,7 @@ export const WINDOWS_CASES: HostileCase[] = [
   { id: "windows-omadm-never-ends", group: G.win, rules: on(DM, rewrite((x) => ({ status: x.status, headers: { "content-type": SYNCML }, body: syncmlWith(x, 1, { final: false }) }))), expect: { code: "syncml.too-many-messages", blame: "server", step: "dm.session" } },
   { id: "windows-omadm-garbage", group: G.win, rules: on(DM, as(SYNCML, garbage(2000))), expect: { code: "xml.malformed", blame: "server", step: "dm.session" } },
   { id: "windows-omadm-billion-laughs", group: G.win, rules: on(DM, as(SYNCML, billionLaughs("SyncML"))), expect: { code: "xml.doctype", blame: "server", step: "dm.session" } },
-  { id: "windows-omadm-deep-nesting", group: G.win, rules: on(DM, as(SYNCML, deepXml(10_000, "Sequence"))), expect: { code: "xml.too-deep", blame: "server", step: "dm.session" } },
+  { id: "windows-omadm-deep-nesting", group: G.win, rules: on(DM, as(SYNCML, deepXml(10_000, "Item"))), expect: { code: "xml.too-deep", blame: "server", step: "dm.session" } },
   { id: "windows-omadm-wrong-content-type", group: G.win, rules: on(DM, rewrite((r) => ({ headers: { "content-type": "text/plain" }, body: Buffer.from(r.body) }))), expect: { code: "syncml.content-type", blame: "server", step: "dm.session" } },
 ];
 

@@ -55,6 +55,9 @@ export interface DmSessionResult {
 
 const USER_AGENT = "MSFT OMA DM Client/1.2.0.1";
 
+/** An opening tag of a SyncML command verb (SyncML 1.2 §6; Status and Results are answers). */
+const COMMAND_TAG = /<(?:Add|Alert|Atomic|Copy|Delete|Exec|Get|Replace|Sequence)[\s>\/]/g;
+
 /** Server commands of a message, the ones inside Atomic/Sequence included (Status and Results are answers, not commands). */
 function countCommands(body: readonly Command[]): number {
   let n = 0;
@@ -112,6 +115,10 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
         if (bytesSeen > limits.bytes) throw sessionLimitError(ctx, "dm.session", "bytes", bytesSeen, "OMA-DM session");
         const type = mediaType(res);
         if (type !== MIME.syncml) throw new ProtocolViolationError("syncml.content-type", `expected ${MIME.syncml}, got "${type || "(none)"}"`);
+        // Before building the message's object tree: a cheap upper bound of its commands (opening
+        // tags of command verbs), so a message of thousands of commands costs no parse at all.
+        const tags = res.body.length > 64 * 1024 ? (Buffer.from(res.body).toString("latin1").match(COMMAND_TAG) ?? []).length : 0;
+        if (commandsSeen + tags > limits.commands) throw sessionLimitError(ctx, "dm.session", "commands", commandsSeen + tags, "OMA-DM session");
         const parsed = parseSyncML(res.body, "server SyncML message");
         commandsSeen += countCommands(parsed.body);
         if (commandsSeen > limits.commands) throw sessionLimitError(ctx, "dm.session", "commands", commandsSeen, "OMA-DM session");
