@@ -27,7 +27,7 @@ describe.skipIf(!existsSync(CLI))("enroll --state", () => {
   it("a stale enrollment record on the PC: the client stops before any request (exit 1, the code and HRESULT)", async () => {
     const r = await cli(["enroll", "windows-byod", "--state", 'enrollments=[{"status":"stale"}]']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("FAILED: windows-11-laptop#0: windows.enroll.machine-already-enrolled: 0x8007064C");
+    expect(r.stdout).toContain("FAILED: windows-11-laptop#0: windows.enroll.machine-already-enrolled at step enroll.precheck: 0x8007064C");
   }, 60_000);
 
   it("an unknown key or value: exit 2 with a did-you-mean; a key of another platform names it", async () => {

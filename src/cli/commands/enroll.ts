@@ -12,7 +12,7 @@ import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
-import { terminalText } from "../../report/terminal-text.js";
+import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
 import { readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -43,6 +43,11 @@ export function parseSets(sets: string[] = []): Record<string, unknown> {
     cur[path.at(-1)!] = value;
   }
   return out;
+}
+
+/** The catalog platform of a model (an unknown model is the catalog's ScenarioError). */
+function platformOf(modelId: string): string {
+  return loadCatalog().get(modelId).platform;
 }
 
 /** `--state` pairs checked against the model's platform vocabulary: a bad key or value is the command line's fault (exit 2). */
@@ -94,13 +99,14 @@ export const enrollCommand = {
       const sets = parseSets(a.set);
       // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
       if (sets.apple !== undefined) sets.apple = withProfileFile(sets.apple, process.cwd(), "--set apple.profileFile");
-      const result = await device.run(a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...sets }, targets);
-      if (a.json) process.stdout.write(`${JSON.stringify({ ok: result.ok, code: result.code, message: result.message, transcript: device.transcript() }, null, 2)}\n`);
+      const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...sets }, targets, platformOf(model));
+      if (a.json) process.stdout.write(`${JSON.stringify({ ...outcome, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);
-        process.stdout.write(result.ok ? `OK: ${device.id}: ${terminalText(result.code)}\n` : `FAILED: ${device.id}: ${terminalText(result.code)}${result.message ? `: ${terminalText(result.message)}` : ""}\n`);
+        process.stdout.write(`${formatOutcomeLine(device.id, outcome)}\n`);
       }
-      process.exitCode = result.ok ? 0 : 1;
+      // 0 enrolled; 1 the device failed (protocol outcome, server, transport or our bug); 2 is kept for the command line.
+      process.exitCode = outcome.ok ? 0 : 1;
     } finally {
       await server?.close();
     }
