@@ -131,7 +131,7 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     const got = await step(ctx, STEPS.download, () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: input.maxApkBytes }));
     if (!got.ok) return { ...fail("android.provision.download-failed", STEPS.download, `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`), download: { reason: got.transport ?? got.reason, ...(got.status !== undefined ? { status: got.status } : {}) } } as ProvisioningOutcome;
     const v = await step(ctx, STEPS.verify, async () => {
-      const out = verifyPackage(got.bytes, dl, params.component, (b) => ctx.crypto.digest("sha256", b));
+      const out = verifyPackage(got.bytes, dl, params.component, ctx.crypto);
       decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, sha256: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, detail: out.detail });
       return out;
     });

@@ -10,7 +10,7 @@
 import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
 import { buildSignedData, parseSignedData } from "../cms/signed-data.js";
 import type { Certificate } from "../x509/certificate.js";
-import { readZip, buildZip, ZipError } from "./zip.js";
+import { readZip, buildZip, ZipError, type ZipEntry } from "./zip.js";
 
 const MAGIC = "ESAPK1\n";
 const MAX_HEADER = 64 * 1024;
@@ -23,6 +23,8 @@ export interface FakeApk {
   receivers: string[];
   /** DER signing certificates. */
   signers: Uint8Array[];
+  /** The archive's entries, for a ZIP-shaped APK (signature verification reads them). */
+  zip?: Map<string, ZipEntry>;
 }
 
 export function buildFakeApk(apk: FakeApk, fillerBytes = 2048): Uint8Array {
@@ -49,11 +51,12 @@ export const APK_MANIFEST_ENTRY = "AndroidManifest.json";
 /**
  * A ZIP-shaped APK with a v1 (JAR) signature: AndroidManifest.json (package, versionCode,
  * receivers), classes.dex (filler), META-INF/MANIFEST.MF (SHA-256 digest of every entry),
- * META-INF/CERT.SF (digest of the manifest) and META-INF/CERT.RSA (CMS SignedData by the signer,
- * carrying its certificate: the signature checksum is SHA-256 of that certificate's DER). CERT.RSA
- * encapsulates CERT.SF instead of signing it detached (a simplification; nobody verifies it here).
+ * META-INF/CERT.SF (SHA-256 of the whole manifest and of each manifest section, as apksigner
+ * writes it, without a main-attributes digest) and META-INF/CERT.RSA (a detached CMS SignedData over CERT.SF by the signer,
+ * carrying its certificate: the signature checksum is SHA-256 of that certificate's DER). No
+ * v2/v3 signing block is written; verification (jar-signature.ts) checks all of it.
  */
-export function buildApk(apk: Omit<FakeApk, "signers">, signer: { cert: Certificate; key: PrivateKey }, crypto: CryptoPort, fillerBytes = 2048): Uint8Array {
+export function buildApk(apk: Omit<FakeApk, "signers" | "zip">, signer: { cert: Certificate; key: PrivateKey }, crypto: CryptoPort, fillerBytes = 2048): Uint8Array {
   const enc = new TextEncoder();
   const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
   const manifest = enc.encode(JSON.stringify({ package: apk.packageName, versionCode: apk.versionCode, versionName: apk.versionName, receivers: apk.receivers }, null, 2));
@@ -64,9 +67,16 @@ export function buildApk(apk: Omit<FakeApk, "signers">, signer: { cert: Certific
     { name: APK_MANIFEST_ENTRY, data: manifest },
     { name: "classes.dex", data: dex },
   ];
-  const mf = enc.encode(["Manifest-Version: 1.0", "Created-By: enrollsim", "", ...entries.flatMap((e) => [`Name: ${e.name}`, `SHA-256-Digest: ${b64(crypto.digest("sha256", e.data))}`, ""])].join("\r\n"));
-  const sf = enc.encode(["Signature-Version: 1.0", "Created-By: enrollsim", `SHA-256-Digest-Manifest: ${b64(crypto.digest("sha256", mf))}`, "", ""].join("\r\n"));
-  const rsa = buildSignedData({ content: sf, certificates: [signer.cert.der], signer: { cert: signer.cert, key: signer.key, hash: "sha256", attributes: [] } }, crypto);
+  const mainMf = ["Manifest-Version: 1.0", "Created-By: enrollsim", "", ""].join("\r\n");
+  const sections = entries.map((e) => [`Name: ${e.name}`, `SHA-256-Digest: ${b64(crypto.digest("sha256", e.data))}`, "", ""].join("\r\n"));
+  const mf = enc.encode(mainMf + sections.join(""));
+  const sf = enc.encode(
+    [
+      ["Signature-Version: 1.0", "Created-By: enrollsim", `SHA-256-Digest-Manifest: ${b64(crypto.digest("sha256", mf))}`, "", ""].join("\r\n"),
+      ...entries.map((e, i) => [`Name: ${e.name}`, `SHA-256-Digest: ${b64(crypto.digest("sha256", enc.encode(sections[i])))}`, "", ""].join("\r\n")),
+    ].join(""),
+  );
+  const rsa = buildSignedData({ content: sf, detached: true, certificates: [signer.cert.der], signer: { cert: signer.cert, key: signer.key, hash: "sha256", attributes: [] } }, crypto);
   return buildZip([...entries, { name: "META-INF/MANIFEST.MF", data: mf }, { name: "META-INF/CERT.SF", data: sf }, { name: "META-INF/CERT.RSA", data: rsa }]);
 }
 
@@ -83,7 +93,7 @@ function parseZipApk(bytes: Uint8Array): FakeApk | undefined {
       if (!/^META-INF\/[^/]+\.(RSA|EC|DSA)$/.test(e.name) || !e.data || e.data.length > 1 << 20) continue;
       for (const c of parseSignedData(e.data, e.name).certificates.slice(0, 16)) signers.push(c.der);
     }
-    return { packageName: h.package, versionCode: h.versionCode as number, versionName: typeof h.versionName === "string" ? h.versionName : String(h.versionCode), receivers: h.receivers as string[], signers };
+    return { packageName: h.package, versionCode: h.versionCode as number, versionName: typeof h.versionName === "string" ? h.versionName : String(h.versionCode), receivers: h.receivers as string[], signers, zip: z };
   } catch (e) {
     if (e instanceof ZipError || e instanceof SyntaxError || (e instanceof Error && "code" in e)) return undefined;
     return undefined;

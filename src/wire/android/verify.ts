@@ -4,10 +4,17 @@
  * the APK (ERROR_DEVICE_ADMIN_MISSING = 1), then the package checksum (SHA-256 of the file)
  * must match, or — only when no package checksum is given — the signature checksum must equal
  * the SHA-256 of any signing certificate (ERROR_HASH_MISMATCH = 0).
+ *
+ * The task reads the file with getPackageArchiveInfo(…, GET_SIGNATURES | GET_RECEIVERS), which
+ * collects (and so verifies) the signing certificates: an APK whose v1 signature does not verify,
+ * or that is unsigned, parses to null and fails as ERROR_DEVICE_ADMIN_MISSING before any hash is
+ * compared. The signing certificates are only those jar-signature.ts verified.
  */
 import { encodeUrlSafeBase64 } from "./base64url.js";
 import { parseFakeApk, type FakeApk } from "./apk.js";
+import { verifyApkV1 } from "./jar-signature.js";
 import type { DownloadParams } from "./payload.js";
+import type { CryptoPort } from "../../ports/crypto.js";
 
 export type VerifyOutcome =
   | { ok: true; matched: "package" | "signature"; apk: FakeApk; computed: string }
@@ -19,10 +26,13 @@ export function verifyPackage(
   bytes: Uint8Array,
   download: Pick<DownloadParams, "packageChecksum" | "signatureChecksum">,
   component: { pkg: string; cls: string } | undefined,
-  sha256: (b: Uint8Array) => Uint8Array,
+  crypto: Pick<CryptoPort, "digest" | "verify">,
 ): VerifyOutcome {
+  const sha256 = (b: Uint8Array) => crypto.digest("sha256", b);
   const apk = parseFakeApk(bytes);
   if (!apk) return { ok: false, error: "admin-missing", aospCode: 1, detail: "the downloaded file is not a readable APK (truncated or corrupt)" };
+  const v1 = apk.zip ? verifyApkV1(apk.zip, crypto) : ({ ok: false, reason: "unsigned", detail: "the legacy ESAPK1 container carries no signature" } as const);
+  if (!v1.ok) return { ok: false, error: "admin-missing", aospCode: 1, detail: `the package manager cannot collect the APK's certificates: v1 signature ${v1.reason} (${v1.detail})`, apk };
   if (component && (apk.packageName !== component.pkg || !apk.receivers.includes(component.cls)))
     return { ok: false, error: "admin-missing", aospCode: 1, detail: `${component.pkg}/${component.cls} is not a DeviceAdminReceiver of ${apk.packageName} (receivers: ${apk.receivers.join(", ") || "none"})`, apk };
   if (download.packageChecksum) {
@@ -32,7 +42,7 @@ export function verifyPackage(
     return { ok: false, error: "hash-mismatch", aospCode: 0, detail: `package SHA-256 ${computed} ≠ hash provided by programmer ${encodeUrlSafeBase64(download.packageChecksum, false)}`, apk };
   }
   if (download.signatureChecksum) {
-    const hashes = apk.signers.map(sha256);
+    const hashes = v1.signers.map((c) => sha256(c.der));
     const hit = hashes.find((h) => eq(h, download.signatureChecksum!));
     if (hit) return { ok: true, matched: "signature", apk, computed: encodeUrlSafeBase64(hit, false) };
     return {

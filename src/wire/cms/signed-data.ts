@@ -48,6 +48,8 @@ export interface SignedDataSpec {
   contentType?: string;
   /** Encapsulated content; omitted (no eContent) when undefined. */
   content?: Uint8Array;
+  /** Sign `content` but leave it out of the message (a detached signature, as JAR signature blocks are). */
+  detached?: boolean;
   certificates?: Uint8Array[];
   signer?: SignerSpec;
 }
@@ -56,7 +58,7 @@ export interface SignedDataSpec {
 export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8Array {
   const contentType = spec.contentType ?? OID.data;
   const encap: Asn1[] = [oid(contentType)];
-  if (spec.content !== undefined) encap.push(explicit(0, octets(spec.content)));
+  if (spec.content !== undefined && !spec.detached) encap.push(explicit(0, octets(spec.content)));
   const signerInfos: Asn1[] = [];
   const digestAlgs: Asn1[] = [];
   if (spec.signer) {
@@ -180,7 +182,7 @@ export type SignatureCheck =
   | { ok: false; reason: "digest-mismatch" | "bad-signature" | "no-signed-attributes" | "unsupported-algorithm" };
 
 /** Verifies one signer: messageDigest over the content, then the signature with `spki`. */
-export function verifySigner(sd: SignedData, signer: SignerInfo, spki: Uint8Array, crypto: CryptoPort): SignatureCheck {
+export function verifySigner(sd: SignedData, signer: SignerInfo, spki: Uint8Array, crypto: Pick<CryptoPort, "digest" | "verify">): SignatureCheck {
   if (!signer.signedAttrsDer) return { ok: false, reason: "no-signed-attributes" };
   const md = signer.attributes.get(OID.messageDigest)?.[0];
   if (!md) return { ok: false, reason: "no-signed-attributes" };

@@ -13,6 +13,7 @@ import { parseQrPayload } from "../../../src/wire/android/payload.js";
 import { verifyPackage } from "../../../src/wire/android/verify.js";
 import { parseNfcPayload } from "../../../src/wire/android/payload.js";
 import { androidServer, BASE, START } from "../../protocol/android/harness.js";
+import { crypto } from "../../support/scep-harness.js";
 
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 const call = async (h: (r: HttpRequest) => Promise<{ status: number; body: Uint8Array; headers: Record<string, string> }>, method: string, path: string, body?: unknown) => {
@@ -35,7 +36,7 @@ describe("payloads and APK hosting", () => {
       expect(qr.status).toBe(200);
       const p = parseQrPayload(qr.text);
       const apk = await call(server.handler, "GET", new URL(p.download!.location).pathname + new URL(p.download!.location).search);
-      expect(verifyPackage(apk.body, p.download!, p.component, sha256), profile).toMatchObject({ ok: true });
+      expect(verifyPackage(apk.body, p.download!, p.component, crypto), profile).toMatchObject({ ok: true });
       const nfc = await call(server.handler, "GET", `/android/provisioning/${profile}/nfc.properties`);
       expect(parseNfcPayload(nfc.text).component).toEqual(p.component);
     }

@@ -4,8 +4,10 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeUrlSafeBase64, encodeUrlSafeBase64, toHex } from "../../../src/wire/android/base64url.js";
 import { ProvisioningPayloadError } from "../../../src/wire/android/errors.js";
-import { buildFakeApk } from "../../../src/wire/android/apk.js";
+import { buildApk, buildFakeApk } from "../../../src/wire/android/apk.js";
+import { buildCertificate, parseCertificate } from "../../../src/wire/x509/certificate.js";
 import { verifyPackage } from "../../../src/wire/android/verify.js";
+import { crypto } from "../../support/scep-harness.js";
 
 const VECTORS = [
   { name: "TestDPC signing cert", hex: "8090f6630b4e8962479123249087cb4658feaae36a1b57dbeafd74d109b333dc", b64: "gJD2YwtOiWJHkSMkkIfLRlj-quNqG1fb6v100QmzM9w=" },
@@ -68,28 +70,34 @@ describe("checksum vectors", () => {
   });
 });
 
-describe("verifyPackage (VerifyPackageTask)", () => {
-  const signer = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]);
-  const apk = buildFakeApk({ packageName: "com.example.dpc", versionCode: 3, versionName: "1.0", receivers: ["com.example.dpc.Admin"], signers: [signer] });
+describe("verifyPackage (VerifyPackageTask)", async () => {
+  const key = await crypto.generateKey("ec-p256");
+  const cert = parseCertificate(buildCertificate({ serial: new Uint8Array([7]), issuer: "CN=DPC", subject: "CN=DPC", notBefore: new Date("2020-01-01Z"), notAfter: new Date("2040-01-01Z"), spki: key.spki }, key, "sha256", crypto));
+  const signer = cert.der;
+  const apk = buildApk({ packageName: "com.example.dpc", versionCode: 3, versionName: "1.0", receivers: ["com.example.dpc.Admin"] }, { cert, key }, crypto);
   const component = { pkg: "com.example.dpc", cls: "com.example.dpc.Admin" };
   it("package checksum matches the file's SHA-256", () => {
-    expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, sha256)).toMatchObject({ ok: true, matched: "package" });
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto)).toMatchObject({ ok: true, matched: "package" });
   });
   it("signature checksum matches a signer's SHA-256", () => {
-    expect(verifyPackage(apk, { signatureChecksum: sha256(signer) }, component, sha256)).toMatchObject({ ok: true, matched: "signature" });
+    expect(verifyPackage(apk, { signatureChecksum: sha256(signer) }, component, crypto)).toMatchObject({ ok: true, matched: "signature" });
   });
   it("the package checksum wins: a wrong package checksum fails even with a right signature checksum", () => {
-    const out = verifyPackage(apk, { packageChecksum: sha256(signer), signatureChecksum: sha256(signer) }, component, sha256);
+    const out = verifyPackage(apk, { packageChecksum: sha256(signer), signatureChecksum: sha256(signer) }, component, crypto);
     expect(out).toMatchObject({ ok: false, error: "hash-mismatch", aospCode: 0 });
   });
   it("a right package checksum wins over a wrong signature checksum", () => {
-    expect(verifyPackage(apk, { packageChecksum: sha256(apk), signatureChecksum: new Uint8Array(32) }, component, sha256)).toMatchObject({ ok: true, matched: "package" });
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk), signatureChecksum: new Uint8Array(32) }, component, crypto)).toMatchObject({ ok: true, matched: "package" });
   });
   it("the receiver is checked first (ERROR_DEVICE_ADMIN_MISSING)", () => {
-    const out = verifyPackage(apk, { packageChecksum: new Uint8Array(32) }, { pkg: "com.example.dpc", cls: "com.example.dpc.Other" }, sha256);
+    const out = verifyPackage(apk, { packageChecksum: new Uint8Array(32) }, { pkg: "com.example.dpc", cls: "com.example.dpc.Other" }, crypto);
     expect(out).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
   });
+  it("the legacy ESAPK1 container carries no signature: the package manager cannot collect certificates (ERROR_DEVICE_ADMIN_MISSING)", () => {
+    const legacy = buildFakeApk({ packageName: "com.example.dpc", versionCode: 3, versionName: "1.0", receivers: ["com.example.dpc.Admin"], signers: [signer] });
+    expect(verifyPackage(legacy, { signatureChecksum: sha256(signer) }, component, crypto)).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
+  });
   it("a truncated download is a corrupt admin app", () => {
-    expect(verifyPackage(apk.subarray(0, 20), { packageChecksum: sha256(apk) }, component, sha256)).toMatchObject({ ok: false, error: "admin-missing" });
+    expect(verifyPackage(apk.subarray(0, 20), { packageChecksum: sha256(apk) }, component, crypto)).toMatchObject({ ok: false, error: "admin-missing" });
   });
 });

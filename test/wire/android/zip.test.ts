@@ -74,10 +74,10 @@ describe("ZIP-shaped APK with a v1 signature", () => {
     expect(parsed).toMatchObject({ packageName: "com.example.dpc", versionCode: 7, receivers: ["com.example.dpc.Admin"] });
     expect(Buffer.from(parsed.signers[0]!).equals(Buffer.from(signer.cert.der))).toBe(true);
     const sig = crypto.digest("sha256", signer.cert.der);
-    const out = verifyPackage(apk, { signatureChecksum: sig }, { pkg: "com.example.dpc", cls: "com.example.dpc.Admin" }, (b) => crypto.digest("sha256", b));
+    const out = verifyPackage(apk, { signatureChecksum: sig }, { pkg: "com.example.dpc", cls: "com.example.dpc.Admin" }, crypto);
     expect(out).toMatchObject({ ok: true, matched: "signature", computed: encodeUrlSafeBase64(sig, false) });
     // truncated / corrupt archives are unreadable: ERROR_DEVICE_ADMIN_MISSING
-    expect(verifyPackage(apk.subarray(0, apk.length >> 1), { signatureChecksum: sig }, undefined, (b) => crypto.digest("sha256", b))).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
+    expect(verifyPackage(apk.subarray(0, apk.length >> 1), { signatureChecksum: sig }, undefined, crypto)).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
     const corrupt = new Uint8Array(apk);
     corrupt[100] ^= 0xff;
     expect(parseFakeApk(corrupt)).toBeUndefined();
