@@ -21,18 +21,7 @@ import { findSignerCert, parseSignedData, verifySigner } from "../cms/signed-dat
 import type { Certificate } from "../x509/certificate.js";
 import type { ZipEntry } from "./zip.js";
 
-export type V1Failure =
-  | "unsigned"
-  | "no-manifest"
-  | "no-signature-file"
-  | "malformed"
-  | "signer-cert-missing"
-  | "signature-invalid"
-  | "manifest-digest-mismatch"
-  | "entry-digest-mismatch"
-  | "entry-not-signed"
-  | "entry-missing"
-  | "entry-unreadable";
+export type V1Failure = "unsigned" | "no-manifest" | "no-signature-file" | "malformed" | "signer-cert-missing" | "signature-invalid" | "manifest-digest-mismatch" | "entry-digest-mismatch" | "entry-not-signed" | "entry-missing" | "entry-unreadable";
 
 export type V1Outcome = { ok: true; signers: Certificate[]; sigFiles: string[] } | { ok: false; reason: V1Failure; detail: string };
 
@@ -132,8 +121,7 @@ export function verifyApkV1(entries: Map<string, ZipEntry>, crypto: Pick<CryptoP
     const cert = findSignerCert(si, sd.certificates);
     if (!cert) return fail("signer-cert-missing", `${block.name}: the signer's certificate is not in the block`);
     const check = verifySigner({ ...sd, content: sd.content ?? sf }, si, cert.spki, crypto);
-    if (!check.ok || (sd.content && Buffer.compare(Buffer.from(sd.content), Buffer.from(sf)) !== 0))
-      return fail("signature-invalid", `${block.name} does not verify over ${sfName} (${check.ok ? "encapsulated content differs" : check.reason})`);
+    if (!check.ok || (sd.content && Buffer.compare(Buffer.from(sd.content), Buffer.from(sf)) !== 0)) return fail("signature-invalid", `${block.name} does not verify over ${sfName} (${check.ok ? "encapsulated content differs" : check.reason})`);
     const parsedSf = parseManifest(sf);
     if (digestMatches(parsedSf.main.attrs, "-Digest-Manifest", mfEntry.data, crypto) !== true) {
       if (digestMatches(parsedSf.main.attrs, "-Digest-Manifest-Main-Attributes", mf.main.bytes, crypto) === false) return fail("manifest-digest-mismatch", `${sfName}: main attributes digest of MANIFEST.MF does not match`);
