@@ -15,7 +15,7 @@ import { ScenarioError, asSimError } from "../errors/index.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
 import { loadCatalog } from "../runner/catalog-files.js";
 import { checkinFor } from "../runner/checkin.js";
-import { flowOptions } from "../runner/flow-options.js";
+import { deviceFlowOptions } from "../runner/flow-options.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
 import { StoreError } from "../runner/store/errors.js";
 import type { DeviceState, StoredDevice } from "../runner/store/types.js";
@@ -148,7 +148,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
             device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log, current: net.current,
             timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes, sessionLimits: { commands: scenario.limits.sessionCommands, bytes: scenario.limits.sessionBytes },
           };
-          const opts = flowOptions(group) as { url?: string };
+          const opts = deviceFlowOptions(group, identity, { scepUrl, server: base }) as { url?: string };
           const out = await hook(
             {
               identity,
