@@ -33,6 +33,9 @@ export function pollSchedule(poll: Record<string, string>, count: number): numbe
   return out;
 }
 
+/** Command results kept between sessions for managementProblem (a few sessions' worth at limits.sessionCommands). */
+const PROCESSOR_LOG_KEEP = 10_000;
+
 /** A server command as the device recognises a repeat: verb, targets, data (children for Atomic/Sequence). */
 const signature = (c: Command): string =>
   `${c.verb}(${c.items.map((i) => `${i.target ?? ""}=${i.data ?? ""}`).join(",")}${c.children ? `[${c.children.map(signature).join(";")}]` : ""})`;
@@ -124,6 +127,9 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     });
     report.sessions++;
     report.findings += r.findings.length;
+    // The processor's log is what managementProblem reads (Atomic rollbacks): keep the recent part only,
+    // so a device's memory does not grow with every session of a long steady phase.
+    if (processor.log.length > PROCESSOR_LOG_KEEP) processor.log.splice(0, processor.log.length - PROCESSOR_LOG_KEEP);
     const sigs = new Set(r.commands.map(signature));
     commandHistory.push(sigs);
     if (commandHistory.length > 3) commandHistory.shift(); // only the last 3 sessions are compared: keep no more

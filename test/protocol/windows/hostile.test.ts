@@ -124,6 +124,33 @@ describe("OMA-DM session against hostile servers", () => {
     expect(err).toMatchObject({ code: "syncml.wrong-target", step: "dm.session" });
     expect(executed).toBe(0);
   });
+  const gets = (n: number, final = true) =>
+    `<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><VerDTD>1.2</VerDTD><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>0123456789ABCDEF0123456789ABCDEF</LocURI></Target><Source><LocURI>https://mdm.test</LocURI></Source></SyncHdr><SyncBody>${Array.from({ length: n }, (_, i) => `<Get><CmdID>${i + 2}</CmdID><Item><Target><LocURI>./DevDetail/SwV</LocURI></Target></Item></Get>`).join("")}${final ? "<Final/>" : ""}</SyncBody></SyncML>`;
+  const session = (answer: HttpHandler, sessionLimits: ProtocolContext["sessionLimits"], maxResponseBytes = 64 * 1024) => {
+    const { ctx, clock, http } = ctxFor(answer);
+    ctx.sessionLimits = sessionLimits;
+    ctx.maxResponseBytes = maxResponseBytes;
+    let processed = 0;
+    const p = runDmSession(ctx, { http: http.client(), addr: "https://mdm.test/ManagementServer/MDM.svc", deviceId: "0123456789ABCDEF0123456789ABCDEF", sessionId: "1", alerts: [], devInfo: [], processor: { process: (m) => (processed += m.body.length, []) } });
+    return clock.run(p, 60_000).then(() => ({ err: undefined, processed }), (e: SimError) => ({ err: e, processed }));
+  };
+  it("commands over limits.sessionCommands end the session with limit.session-commands naming the limit; a large message is refused before it is parsed or run", async () => {
+    const over = await session(async () => res(200, "application/vnd.syncml.dm+xml", gets(3000)), { commands: 2000, bytes: 1 << 30 }, 4 << 20);
+    expect(over.err).toMatchObject({ code: "limit.session-commands", blame: "server", step: "dm.session", device: "windows-11-laptop#7" });
+    expect(over.err!.message).toContain("limits.sessionCommands = 2000");
+    expect(over.processed).toBe(0);
+    // Counted over the session: 40 per message, no Final, limit 100 → the third message is refused after two were run.
+    const across = await session(async () => res(200, "application/vnd.syncml.dm+xml", gets(40, false)), { commands: 100, bytes: 1 << 30 });
+    expect(across.err).toMatchObject({ code: "limit.session-commands", step: "dm.session" });
+    expect(across.processed).toBe(80);
+  });
+  it("response bytes over limits.sessionBytes end the session with limit.session-bytes; a session that never ends names its step", async () => {
+    const bytes = await session(async () => res(200, "application/vnd.syncml.dm+xml", gets(10, false)), { commands: 1_000_000, bytes: 5000 });
+    expect(bytes.err).toMatchObject({ code: "limit.session-bytes", step: "dm.session" });
+    expect(bytes.err!.message).toMatch(/raise limits\.sessionBytes/);
+    const endless = await session(async () => res(200, "application/vnd.syncml.dm+xml", gets(1, false)), { commands: 1_000_000, bytes: 1 << 30 });
+    expect(endless.err).toMatchObject({ code: "syncml.too-many-messages", step: "dm.session", device: "windows-11-laptop#7" });
+  });
   it("mock WNS answers that are not JSON or carry no channel are typed errors", async () => {
     const { openChannel, fetchPushes } = await import("../../../src/protocol/windows/wns.js");
     const { joinDirectory } = await import("../../../src/protocol/windows/join.js");
