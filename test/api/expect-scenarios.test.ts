@@ -14,6 +14,18 @@ describe("ios-scep-rejected-none-enrolled", () => {
     expect(summary.shown!.map((x) => x.devices)).toEqual([3, 3]);
   }, 120_000);
 
+  it("every device's trace ends with an outcome event carrying its outcome code, success included", async () => {
+    const events: Array<{ device: string; kind: string; data: Record<string, unknown> }> = [];
+    const s = await loadScenario(file);
+    if (s.server.kind !== "embedded") throw new Error("embedded expected");
+    const fixed = { ...s, server: { ...s.server, scep: { ...s.server.scep, failInfo: undefined } }, groups: [{ ...s.groups[0]!, count: 1 }], totalDevices: 1 };
+    await runScenario(fixed, { ...opts, transcript: { record: (e) => events.push(e) } });
+    expect(events.filter((e) => e.kind === "outcome").map((e) => e.data)).toEqual([{ ok: true, code: "apple.enrolled" }]);
+    events.length = 0;
+    await runScenario({ ...s, groups: [{ ...s.groups[0]!, count: 1 }], totalDevices: 1 }, { ...opts, transcript: { record: (e) => events.push(e) } });
+    expect(events.filter((e) => e.kind === "outcome").map((e) => e.data)).toMatchObject([{ ok: false, code: "apple.scep.failInfo.badRequest" }]);
+  }, 120_000);
+
   it("fails when the CA issues: the same expectations catch devices that enrolled", async () => {
     const s = await loadScenario(file);
     if (s.server.kind !== "embedded") throw new Error("embedded expected");

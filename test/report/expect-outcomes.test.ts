@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../src/errors/index.js";
 import { evaluateExpectations, type SummaryFacts } from "../../src/report/expectations.js";
 import { SummaryCollector } from "../../src/report/summary.js";
+import { mergeSummaries } from "../../src/report/merge.js";
 import type { DeviceResult } from "../../src/runner/observer.js";
 
 const none: SummaryFacts = {
@@ -88,6 +89,21 @@ describe("outcomes, shown and present", () => {
     const shown = { code: "0x80180014", name: "MENROLL_E_DEVICENOTSUPPORTED", text: "Your organization does not support this version of Windows.", screen: "Enrollment Status Page" };
     c.onDeviceEnd({ device: "w#0", index: 0, group: "g", model: "m", platform: "windows", flow: "windows-autopilot", ok: false, code: "windows.enroll.refused", startedAt: 0, endedAt: 1, failure: { code: "windows.enroll.refused", blame: "server", message: "[device w#0] refused", shown } });
     expect(c.summary().shown!.map((x) => x.devices)).toEqual([1, 1]);
+  });
+
+  it("shards merge: outcome codes and shown counts add up, and are evaluated on the whole", () => {
+    const shard = (ok: number, bad: number) => {
+      const c = new SummaryCollector({ expect: { shown: [{ text: "rejected" }] } });
+      c.onRunStart({ scenario: "x", devices: ok + bad, seed: "1" });
+      const base = { index: 0, group: "g", model: "m", platform: "ios", flow: "ios-profile", startedAt: 0, endedAt: 1 };
+      for (let i = 0; i < ok; i++) c.onDeviceEnd({ ...base, device: `a#${i}`, ok: true, code: "apple.enrolled" });
+      for (let i = 0; i < bad; i++) c.onDeviceEnd({ ...base, device: `b#${i}`, ok: false, code: "x.y", failure: { code: "x.y", blame: "server", message: "rejected" } });
+      return c.summary();
+    };
+    const m = mergeSummaries([shard(2, 1), shard(1, 2)], { outcomes: { "apple.enrolled": { count: 3 } }, shown: [{ text: "rejected", count: 3 }] });
+    expect(m.outcomes).toEqual({ "apple.enrolled": 3, "x.y": 3 });
+    expect(m.shown).toEqual([{ text: "rejected", devices: 3 }]);
+    expect(m.ok).toBe(true);
   });
 
   it("expectations added from outside the report layer count towards ok", () => {
