@@ -181,12 +181,15 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect((await w.api("DELETE", "/apple/api/ade/devices/NOTASSIGNED1")).status).toBe(404);
   }, 60_000);
 
-  it("ADE against a deleted record: 403 DEVICE_NOT_FOUND without Try Again; enrolled with it after the 7-day sync", async () => {
+  it("ADE against a deleted record: 403 DEVICE_NOT_FOUND until the 7-day sync; Try Again after it enrols", async () => {
     const w = await world({ abm: { deletedOnServer: true } });
     const refused = await w.runFlow("iphone-15", 0, "ios-ade");
     expect(refused).toMatchObject({ ok: false, code: "apple.ade.refused.DEVICE_NOT_FOUND" });
     expect(refused.message).toContain("it reappears after the next full sync");
-    const later = await w.runFlow("iphone-15", 1, "ios-ade", { apple: { ade: { tryAgain: { times: 1, afterSeconds: 7 * 86_400 } } } });
+    expect(await w.runFlow("iphone-15", 1, "ios-ade")).toMatchObject({ ok: false, code: "apple.ade.refused.DEVICE_NOT_FOUND" });
+    // A week later the user taps Try Again: Setup Assistant runs the enrollment again.
+    await w.clock.advance(7 * 86_400_000);
+    const later = await w.runFlow("iphone-15", 1, "ios-ade");
     expect(later).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
     expect(w.apple.field.abm!.stats).toMatchObject({ reappeared: 2, refused: 2 });
   }, 60_000);

@@ -188,8 +188,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
   });
   let authorization: string | undefined;
   let updated = false;
-  let triedAgain = 0;
-  for (let attempt = 0; attempt < 4 + (o.ade?.tryAgain?.times ?? 0); attempt++) {
+  for (let attempt = 0; attempt < 4; attempt++) {
     const signed = await machineInfo(ctx, dev, o);
     const res = await step(ctx.protocol, "ade.enroll", () => {
       const headers: Record<string, string> = { "user-agent": userAgent(dev) };
@@ -228,13 +227,6 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
         dev.osVersion = target;
         if (isDict(body.details) && typeof body.details.BuildVersion === "string") dev.buildVersion = body.details.BuildVersion;
         updated = true;
-        continue;
-      }
-      if (triedAgain < (o.ade?.tryAgain?.times ?? 0)) {
-        // Setup Assistant shows the error; the user taps Try Again a while later.
-        triedAgain++;
-        decoded(ctx.protocol, "ade.try-again", { refused: String(body?.code ?? ""), message: String(body?.message ?? "").slice(0, 300), attempt: triedAgain });
-        await dev.sleep((o.ade?.tryAgain?.afterSeconds ?? 60) * 1000);
         continue;
       }
       return fail(

@@ -114,7 +114,6 @@ export interface AppleOptions {
     /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
     allowSoftwareUpdate?: boolean;
     /** The user taps Try Again after a refused enrollment (403), `times` times, `afterSeconds` apart (default 60). */
-    tryAgain?: { times?: number; afterSeconds?: number };
     /** After enrolling, go through the Setup Assistant panes the cloud configuration does not skip (setup-assistant.ts). */
     setupPanes?: boolean;
     /** …and the user erases it, after which it enrolls through ADE. */

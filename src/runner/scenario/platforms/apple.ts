@@ -126,12 +126,6 @@ export const appleScenario: ScenarioExtension = {
             properties: { username: { type: "string" }, password: { type: "string" } },
           },
           allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
-          tryAgain: {
-            type: "object",
-            additionalProperties: false,
-            description: "The user taps Try Again after Setup Assistant shows a refused enrollment (403).",
-            properties: { times: { type: "integer", minimum: 0, maximum: 5 }, afterSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Default 60 (device clock)." } },
-          },
           setupPanes: { type: "boolean", description: "After enrolling, go through the Setup Assistant panes not in skip_setup_items (Passcode and Biometric do not work on iOS 14.5+ after ADE); default false: the flow ends at the enrollment." },
           restoredFromOwnBackup: { type: "boolean", description: "After enrolling, the device is restored from its own backup: Setup Assistant shows no Remote Management again; the management state is kept and the device polls with it." },
           eraseIfActivated: { type: "boolean", description: "On a device whose state is activated: the user erases it, which then enrolls (outcome …after-erase)." },
