@@ -206,6 +206,9 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const shard = options.shard ? checkShard(options.shard) : undefined;
   checkLoadModel(options.load);
   if (options.resume && !options.store) throw new ScenarioError("--resume needs --store FILE (the fleet store of the run to continue)");
+  if (scenario.expect.server && shard && shard.count > 1) {
+    throw new ScenarioError(`expect.server checks one embedded server's records, but with --shard ${shard.index}/${shard.count} each shard runs its own server holding only its devices; run without --shard, or remove expect.server`);
+  }
   if (scenario.expect.server && scenario.server.kind !== "embedded") {
     throw new ScenarioError("expect.server asserts on the embedded reference server's records; a URL server's records cannot be read (remove expect.server, or run against server: embedded)");
   }

@@ -83,6 +83,11 @@ describe("expect.server over loopback", () => {
     expect(summary.ok).toBe(false);
   }, 120_000);
 
+  it("with --shard every shard has its own server: expect.server is refused before the run", async () => {
+    const s = await loadScenario(scenario("ios-profile-no-duplicates.yaml"));
+    await expect(runScenario(s, { ...opts, shard: { index: 0, count: 2 } })).rejects.toThrow(/each shard runs its own server/);
+  });
+
   it("Windows and Android halves report their records too", async () => {
     let server: ReferenceServer | undefined;
     const w = await loadScenario(scenario("windows-byod.yaml"));
