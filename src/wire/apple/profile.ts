@@ -8,7 +8,8 @@
 import { ProtocolViolationError } from "../../errors/index.js";
 import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
 import { buildSignedData, findSignerCert, parseSignedData, verifySigner } from "../cms/signed-data.js";
-import { fromPem, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../x509/certificate.js";
+import { buildChain } from "../x509/chain.js";
+import { fromPem, parseCertificate, type Certificate } from "../x509/certificate.js";
 import { AppleErrors, describeAppleError, type AppleError } from "./errors.js";
 import { PAYLOAD_TYPES } from "./generated-data.js";
 import { P, PlistError, buildPlistBytes, isDict, parsePlist, parsePlistDict, typeName, type PlistDict, type PlistLimits, type PlistValue } from "./plist.js";
@@ -82,7 +83,14 @@ export interface Profile {
   raw: PlistDict;
 }
 
-export type SignatureStatus = "unsigned" | "verified" | "untrusted-signer" | "bad-signature";
+/**
+ * What the device knows of a profile's signature (iOS shows "Verified" only for the last):
+ * unsigned (a plain plist); not-checked (signed, but parsed without a crypto port: nothing was
+ * verified, so nothing is claimed); signature-invalid (the CMS signature or its digest does not
+ * verify, or the signer's certificate is absent); signer-untrusted (the signature verifies, but no
+ * path through the CMS certificates reaches a trusted anchor); verified.
+ */
+export type SignatureStatus = "unsigned" | "not-checked" | "signature-invalid" | "signer-untrusted" | "verified";
 
 export interface ParsedProfile {
   profile: Profile;
@@ -94,7 +102,7 @@ export interface ParsedProfile {
 
 export interface ParseProfileOptions {
   crypto?: CryptoPort;
-  /** Anchors a signer must chain to (one level: signer or its issuer in the CMS set). */
+  /** Anchors a signer must chain to, through any intermediates the CMS certificate set carries (chain.ts). */
   trust?: Certificate[];
   /** What the device does with an unsigned / badly signed / untrusted profile. Default "accept" (iOS shows "Not Verified"). */
   signaturePolicy?: "accept" | "require-valid" | "require-trusted";
@@ -313,24 +321,16 @@ export function parseMobileconfig(bytes: Uint8Array, o: ParseProfileOptions = {}
   if (!sd.content) throw new ProfileError(AppleErrors.malformed("signed profile has no encapsulated content"));
   const profile = profileFromPlist(plistOrRefuse(sd.content, o.limits), o.decrypt, o.limits);
   const signer = sd.signers[0];
-  let status: SignatureStatus = "bad-signature";
+  let status: SignatureStatus = "not-checked";
   let signerCert: Certificate | undefined;
-  if (signer && o.crypto) {
-    signerCert = findSignerCert(signer, sd.certificates);
-    if (signerCert && verifySigner(sd, signer, signerCert.spki, o.crypto).ok) {
-      const trust = o.trust ?? [];
-      const chained =
-        trust.some((t) => sameBytes(t.der, signerCert!.der)) ||
-        [...trust, ...sd.certificates].some(
-          (issuer) => sameBytes(issuer.subjectDer, signerCert!.issuerDer) && trust.some((t) => sameBytes(t.der, issuer.der)) && verifyCertificateSignature(signerCert!, issuer.spki, o.crypto!),
-        );
-      status = chained ? "verified" : "untrusted-signer";
-    }
-  } else if (!o.crypto) status = "untrusted-signer";
-  if (policy === "require-valid" && status === "bad-signature") throw new ProfileError(AppleErrors.signature("the signature does not verify"));
-  if (policy === "require-trusted" && status !== "verified") {
-    throw new ProfileError(AppleErrors.signature(status === "bad-signature" ? "the signature does not verify" : "the signer is not trusted"));
+  if (o.crypto) {
+    signerCert = signer && findSignerCert(signer, sd.certificates);
+    if (!signer || !signerCert || !verifySigner(sd, signer, signerCert.spki, o.crypto).ok) status = "signature-invalid";
+    else status = buildChain(signerCert, sd.certificates, o.trust ?? [], o.crypto) ? "verified" : "signer-untrusted";
   }
+  const why = { "signature-invalid": "the signature does not verify", "not-checked": "the signature was not checked", "signer-untrusted": "the signer is not trusted" } as const;
+  if (policy === "require-valid" && (status === "signature-invalid" || status === "not-checked")) throw new ProfileError(AppleErrors.signature(why[status]));
+  if (policy === "require-trusted" && status !== "verified") throw new ProfileError(AppleErrors.signature(why[status as keyof typeof why]));
   return { profile, signature: status, signer: signerCert, plist: sd.content };
 }
 

@@ -146,7 +146,7 @@ export function parseCertificate(der: Uint8Array, what = "certificate"): Certifi
 }
 
 /** True when `cert` is signed by the key in `issuerSpki`. */
-export function verifyCertificateSignature(cert: Certificate, issuerSpki: Uint8Array, crypto: CryptoPort): boolean {
+export function verifyCertificateSignature(cert: Certificate, issuerSpki: Uint8Array, crypto: Pick<CryptoPort, "verify">): boolean {
   const hash = signatureHash[cert.signatureAlgorithm];
   if (!hash) return false;
   return crypto.verify(issuerSpki, hash, cert.tbs, cert.signature);
