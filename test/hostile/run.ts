@@ -12,6 +12,12 @@ import type { DeviceResult, RunObserver, StepSample } from "../../src/runner/obs
 import { ReferenceServer, type ReferenceServerOptions } from "../../src/server/reference-server.js";
 import { HostileServer, type Rule, type TlsMode } from "./server.js";
 
+/**
+ * limits.stepTimeoutMs of every case unless it says otherwise: short so timeout cases stay fast,
+ * long enough that the healthy steps before the hostile one never time out on a loaded machine.
+ */
+export const DEFAULT_STEP_TIMEOUT_MS = 3000;
+
 const dir = mkdtempSync(join(tmpdir(), "enrollsim-hostile-"));
 let seq = 0;
 
@@ -55,7 +61,7 @@ export async function runHostile(spec: RunSpec): Promise<RunOutcome> {
     server: base[spec.base ?? "https"],
     groups: spec.groups.map((g, i) => ({ name: `g${i}`, model: g.model, flow: g.flow, count: g.count ?? 1, ...(g.options ? { options: g.options(base) } : {}) })),
     arrival: { concurrency: 8 },
-    limits: { durationSeconds: 60, stepTimeoutMs: 1500, ...(spec.limits ?? {}) },
+    limits: { durationSeconds: 60, stepTimeoutMs: DEFAULT_STEP_TIMEOUT_MS, ...(spec.limits ?? {}) },
     expect: { successRatio: 0 },
   };
   const file = join(dir, `${scenario.name}.yaml`);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { terminalText } from "../../src/report/terminal-text.js";
 import type { HostileCase } from "./cases.js";
-import { runHostile } from "./run.js";
+import { DEFAULT_STEP_TIMEOUT_MS, runHostile } from "./run.js";
 
 /** Memory growth allowed per case (RSS after minus before, after a GC when exposed). */
 export const MEMORY_BOUND_MIB = 96;
@@ -48,7 +48,7 @@ export function hostileSuite(title: string, cases: HostileCase[]): void {
       expect(r!.failure!.message, "the error names device and step").toContain(`device ${r!.device}`);
       expect(r!.failure!.message.length).toBeGreaterThan(20);
       if (c.rules?.length) expect(out.fired.reduce((a, b) => a + b, 0), "the hostile rule fired").toBeGreaterThan(0);
-      const timeout = c.limits?.stepTimeoutMs ?? 1500;
+      const timeout = c.limits?.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
       for (const s of out.samples.filter((x) => !x.ok)) expect(s.ms, `step ${s.step} ended within its timeout`).toBeLessThan(timeout + STEP_SLACK_MS);
       expect(grown, `memory grew ${grown.toFixed(0)} MiB`).toBeLessThan(MEMORY_BOUND_MIB);
       // Server text reaches a terminal only escaped: no raw ESC, BEL or bidi override survives.
@@ -65,7 +65,7 @@ export function hostileSuite(title: string, cases: HostileCase[]): void {
 export function hostileFleetSuite(title: string, cases: { c: HostileCase; healthy: import("./run.js").Group; count: number }[]): void {
   describe(title, () => {
     it.each(cases.map((x) => [x.c.id, x] as const))("%s beside healthy devices", async (_id, { c, healthy, count }) => {
-      const out = await runHostile({ ...c, groups: [{ ...c.group, count: 2 }, { ...healthy, count }], limits: { ...(c.limits ?? {}), stepTimeoutMs: c.limits?.stepTimeoutMs ?? 3000 } });
+      const out = await runHostile({ ...c, groups: [{ ...c.group, count: 2 }, { ...healthy, count }], limits: c.limits });
       const hostile = out.results.filter((r) => r.group === "g0");
       const fine = out.results.filter((r) => r.group === "g1");
       expect(hostile).toHaveLength(2);
