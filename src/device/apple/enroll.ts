@@ -309,7 +309,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
 
     const handler = async (cmd: Parameters<typeof answerCommand>[1]): Promise<CommandAnswer> => {
       const a = await answerCommand(dev, cmd);
-      dev.commandLog.push({ requestType: cmd.requestType, status: a.status });
+      dev.noteCommand(cmd.requestType, a.status);
       return a;
     };
     const started = ctx.protocol.clock.now();
@@ -371,7 +371,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
       if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
-    decoded(ctx.protocol, "device", { commands: dev.commandLog.length, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
+    decoded(ctx.protocol, "device", { commands: dev.commandsAnswered, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
     return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev) };
   } finally {
     // Still enrolled: the token stays valid (pushes wait, then expire); unenrolled or wiped: APNs answers 410.

@@ -27,6 +27,9 @@ export interface InstalledApp {
 /** Installs a profile delivered by InstallProfile (the flow wires it to the installer). */
 export type ProfileInstaller = (payload: Uint8Array) => Promise<AppleError | undefined>;
 
+/** Answered commands an Apple device keeps in its log. */
+const COMMAND_LOG_KEEP = 1000;
+
 const BASE_APPS: InstalledApp[] = [
   { identifier: "com.apple.mobilesafari", name: "Safari", version: "8620.1.16.11.6", shortVersion: "18.0", managed: false },
   { identifier: "com.apple.MobileSMS", name: "Messages", version: "1400", shortVersion: "14.0", managed: false },
@@ -69,7 +72,15 @@ export class AppleDevice {
   pushMagic: string;
   unlockToken?: Uint8Array;
   installer?: ProfileInstaller;
+  /** The most recent commands answered (at most {@link COMMAND_LOG_KEEP}; `commandsAnswered` counts them all). */
   readonly commandLog: { requestType: string; status: string }[] = [];
+  commandsAnswered = 0;
+  /** Records an answered command; the log keeps a bounded window so a device's memory does not grow with every session. */
+  noteCommand(requestType: string, status: string): void {
+    this.commandsAnswered++;
+    this.commandLog.push({ requestType, status });
+    if (this.commandLog.length > COMMAND_LOG_KEEP) this.commandLog.splice(0, this.commandLog.length - COMMAND_LOG_KEEP);
+  }
   /** Declarative management: tokens and declarations held, passcode policy applied by a configuration. */
   readonly ddm: DdmState = { requested: false, declarations: new Map(), syncs: 0, reports: 0 };
   /** Times this device was wiped and set up again in this flow (fresh keys each time). */
