@@ -35,4 +35,10 @@ describe("mechanism scenarios", () => {
     expect(summary).toMatchObject({ devices: 3, enrolled: 2, ok: true, outcomes: { "user.abandoned": 1, "apple.ade.enrolled": 2 } });
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 120_000);
+
+  it("timeline/android-tokens-revoked-mid-rollout: devices after the revoke get TOKEN_REVOKED, the first two stay enrolled", async () => {
+    const { summary } = await runScenario(file("timeline/android-tokens-revoked-mid-rollout.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, ok: true, outcomes: { "android.enrolled": 2, "android.token.revoked": 2 } });
+    expect(summary.actions!.map((a) => a.action)).toEqual(["revoke"]);
+  }, 120_000);
 });
