@@ -29,6 +29,7 @@ import { SqliteFleetStore, STORE_SCHEMA_VERSION } from "./store/sqlite.js";
 import { processLimits } from "./capacity.js";
 import { startMetricsEndpoint } from "./metrics-server.js";
 import type { RunObserver } from "../runner/observer.js";
+import { RunInterrupted, interruptOf } from "../runner/interrupt.js";
 import { loadScenarioFile } from "../runner/scenario/read.js";
 import type { ResolvedScenario, ScenarioContext } from "../runner/scenario/types.js";
 import type { ScepFailureAnswer } from "../runner/faults/http.js";
@@ -58,7 +59,13 @@ export interface RunScenarioOptions {
   trust?: string[];
   /** WARNING: test-only. Turns TLS verification off for every device. */
   insecure?: boolean;
+  /** Aborts the run at once: in-flight devices are cut short (a {@link RunInterrupted} reason marks them `runner.interrupted`). */
   signal?: AbortSignal;
+  /**
+   * Graceful interrupt: no further device starts, the steady phase ends, in-flight enrolments
+   * finish (abort {@link signal} to cut them short). The summary is then marked `interrupted`.
+   */
+  stopArrivals?: AbortSignal;
   log?: Logger;
   catalog?: Catalog;
   /** Adapters to use instead of the Node ones (tests inject virtual time or in-memory HTTP). */
@@ -331,7 +338,7 @@ async function runOpened(
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
         ...(server ? { scepFailure: scepFailureOf(server) } : {}),
       },
-      { targets, signal: options.signal, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}) },
+      { targets, signal: options.signal, stopArrivals: options.stopArrivals, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}) },
     );
     skipped = sk;
     observer.onRunEnd?.({ durationMs });
@@ -346,7 +353,10 @@ async function runOpened(
     await apns?.close();
     await endpoint?.close();
   }
+  const stopped = options.stopArrivals?.aborted ? options.stopArrivals.reason : undefined;
+  const by = interruptOf(options.signal) ?? (stopped instanceof RunInterrupted ? stopped.signalName : stopped !== undefined ? "stop request" : undefined);
   const m: RunMetrics = {
+    ...(by ? { interrupted: { signal: by, aborted: options.signal?.aborted ?? false } } : {}),
     ...(shard ? { shard } : {}),
     shards: 1,
     ...metrics.metrics(),

@@ -42,6 +42,12 @@ export interface PlatformMetrics {
 
 /** The fields a sharded / load run adds to summary.json. */
 export interface RunMetrics {
+  /**
+   * The run was stopped by an operator (SIGINT/SIGTERM) before it ended on its own: arrivals
+   * stopped, in-flight devices were let finish (`aborted`: a second signal or the grace period
+   * cut them short). Its counts cover only what ran.
+   */
+  interrupted?: { signal: string; aborted: boolean };
   shard?: { index: number; count: number };
   /** Shard summaries merged into this one (1 for a single process). */
   shards?: number;
@@ -203,6 +209,7 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
 /** summary.json text of an extended summary: the base summary's stable order, then the metrics. */
 export function extendedSummaryToJson(s: ExtendedSummary): string {
   const m: Partial<RunMetrics> = {};
+  if (s.interrupted) m.interrupted = { signal: s.interrupted.signal, aborted: s.interrupted.aborted };
   if (s.shard) m.shard = { index: s.shard.index, count: s.shard.count };
   if (s.shards !== undefined) m.shards = s.shards;
   if (s.timeline) m.timeline = s.timeline;

@@ -28,6 +28,7 @@ import { FleetFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import type { TimelineEngine } from "./timeline/engine.js";
+import { RunInterrupted, interruptOf } from "./interrupt.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -48,7 +49,10 @@ export interface FleetEnvironment {
 
 export interface FleetRunOptions {
   targets: FlowTargets;
+  /** Aborts the run: in-flight devices are cut short (reason {@link RunInterrupted}: `runner.interrupted`). */
   signal?: AbortSignal;
+  /** Graceful stop: no further device starts and the steady phase ends; in-flight enrolments finish. */
+  stopArrivals?: AbortSignal;
   /** Shard i of N: this process runs devices whose index % N === i. */
   shard?: { index: number; count: number };
   /** Called with each device's full result (keychain included), e.g. by the one-device CLI. */
@@ -272,9 +276,10 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     const e = asSimError(err, { device });
     const failure = failureOf(e);
     if (signal.aborted) {
-      failure.code = "runner.deadline";
+      const by = interruptOf(signal);
+      failure.code = by ? "runner.interrupted" : "runner.deadline";
       failure.blame = "scenario";
-      failure.message = `[device ${device}] run deadline reached during ${e.step ?? "the flow"} (${e.message})`;
+      failure.message = `[device ${device}] ${by ? `run aborted by ${by}` : "run deadline reached"} during ${e.step ?? "the flow"} (${e.message})`;
     } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
     transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown) } });
@@ -360,6 +365,10 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const timer = env.clock.setTimer(s.limits.durationSeconds * 1000, () => deadline.abort(new Error("run deadline")));
   opts.timeline?.begin(deadline.signal);
+  const stop = opts.stopArrivals;
+  const halted = () => deadline.signal.aborted || !!stop?.aborted;
+  const wake = stop ? AbortSignal.any([deadline.signal, stop]) : deadline.signal; // wakes arrival waits
+  const woken = new Promise<void>((r) => (wake.aborted ? r() : wake.addEventListener("abort", () => r(), { once: true })));
   const enrolledBefore = new Set<number>();
   if (opts.store && opts.resume) for (const d of opts.store.list({ state: "enrolled" })) enrolledBefore.add(d.index);
   let skipped = 0;
@@ -376,7 +385,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
         timeScale: load.timeScale,
         entropy: env.entropy.forDevice(opts.shard?.index ?? 0, -1).fork("steady-jitter"),
         checkin: (m) => checkinDevice(s, env, m, opts, deadline.signal),
-        signal: deadline.signal,
+        signal: wake,
       })
     : undefined;
   if (steady && opts.store && opts.resume) {
@@ -392,14 +401,16 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     if (m && steady) steady.add(m);
   };
   const notStarted = (slot: Slot, why?: string) => {
+    const by = interruptOf(deadline.signal) ?? (stop?.aborted && !deadline.signal.aborted ? (stop.reason instanceof RunInterrupted ? stop.reason.signalName : "a stop request") : undefined);
+    const code = by && !why ? "runner.interrupted" : "runner.deadline";
     const model = catalog.get(slot.group.model);
     const device = `${model.id}#${slot.index}`;
     const now = env.clock.now();
     env.observer.onDeviceStart?.(device, slot.index);
     env.observer.onDeviceEnd?.({
       device, index: slot.index, group: slot.group.name, model: model.id, platform: model.platform, flow: slot.group.flow,
-      ok: false, code: "runner.deadline", startedAt: now, endedAt: now,
-      failure: { code: "runner.deadline", blame: "scenario", message: `[device ${device}] not started ${why ?? `before the run deadline (limits.durationSeconds = ${s.limits.durationSeconds})`}` },
+      ok: false, code, startedAt: now, endedAt: now,
+      failure: { code, blame: "scenario", message: `[device ${device}] not started ${why ?? (by ? `because the run was interrupted (${by})` : `before the run deadline (limits.durationSeconds = ${s.limits.durationSeconds})`)}` },
     });
   };
   const arrival = load.concurrency !== undefined ? { kind: "concurrency" as const, concurrency: load.concurrency } : shardArrival(s.arrival, opts.shard);
@@ -409,7 +420,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     if (!phases && arrival.kind === "concurrency") {
       const workers = Array.from({ length: Math.max(1, arrival.concurrency) }, async () => {
         for (let next = slots.next(); !next.done; next = slots.next()) {
-          if (deadline.signal.aborted) notStarted(next.value);
+          if (halted()) notStarted(next.value);
           else await run(next.value);
         }
       });
@@ -429,12 +440,12 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
           notStarted(next.value, "because the last arrival phase ended before it was due");
           continue;
         }
-        if (!deadline.signal.aborted) {
+        if (!halted()) {
           const wait = start + at - env.clock.now();
-          if (wait > 0) await env.clock.sleep(wait, deadline.signal).catch(() => {});
+          if (wait > 0) await env.clock.sleep(wait, wake).catch(() => {});
         }
-        while (inflight.size >= maxInFlight && !deadline.signal.aborted) await Promise.race(inflight);
-        if (deadline.signal.aborted) {
+        while (inflight.size >= maxInFlight && !halted()) await Promise.race([...inflight, woken]);
+        if (halted()) {
           notStarted(next.value);
           continue;
         }

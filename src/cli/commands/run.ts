@@ -6,7 +6,9 @@ import { formatSummary } from "../../report/table.js";
 import { writePrivateFile } from "../../report/private-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
 import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
-import { readTrustFiles, warnInsecure } from "../output.js";
+import { printError, readTrustFiles, warnInsecure } from "../output.js";
+import { handleInterrupts, INTERRUPT_EXIT } from "../interrupt.js";
+import { ScenarioError } from "../../errors/index.js";
 import { pinoLogger } from "../../platform/node/log.js";
 import { logObserver } from "../../report/log-observer.js";
 
@@ -35,6 +37,7 @@ export const runCommand = {
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
+      .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
   handler: async (a: {
     scenario: string;
@@ -56,6 +59,7 @@ export const runCommand = {
     "apns-port"?: number;
     "metrics-port"?: number;
     "capacity-check": boolean;
+    grace: number;
     "log-level"?: string;
     "log-file"?: string;
   }) => {
@@ -68,42 +72,58 @@ export const runCommand = {
     const shard = resolveShard(a.shard);
     const load = a.load ? readLoadModel(a.load) : undefined;
     const startAt = resolveStartAt(a["start-at"], Date.now());
-    const { summary } = await runScenario(a.scenario, {
-      shard,
-      startAt,
-      timeScale: a["time-scale"],
-      apnsPort: a["apns-port"],
-      onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
-      onWarning: (w) => stderr.write(`${w}\n`),
-      onStartWait: (ms) => {
-        const at = new Date(startAt ?? Date.now()).toISOString();
-        if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
-        else if (startAt !== undefined && Date.now() - startAt > 1000) stderr.write(`warning: --start-at ${at} passed ${((Date.now() - startAt) / 1000).toFixed(1)} s ago (setup took longer); starting now, this shard starts late\n`);
-      },
-      load,
-      store: a.store,
-      resume: a.resume,
-      metricsPort: a["metrics-port"],
-      onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
-      ...(a["capacity-check"] ? {} : { capacity: false as const }),
-      log,
-      observers: log ? [logObserver(log)] : [],
-      seed: a.seed,
-      trace: a.trace,
-      trust: readTrustFiles(a.ca),
-      insecure: a.insecure || undefined,
-      keyPoolDir: a["key-pool"],
-      keyPoolSize: a["key-pool-size"],
-      progress: a.progress ? { write: (s) => stderr.write(s), isTTY: stderr.isTTY, columns: stderr.columns } : false,
-      onKeyProgress: (done, total) => {
-        const now = Date.now();
-        if (done === total || now - lastKeyLine > (stderr.isTTY ? 100 : 5000)) {
-          lastKeyLine = now;
-          const line = `generating RSA-2048 key pool (one-time, reused by later runs): ${done}/${total}`;
-          stderr.write(stderr.isTTY ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
-        }
-      },
-    });
+    if (!(a.grace >= 0)) throw new ScenarioError(`--grace ${a.grace}: expected a number of seconds >= 0`);
+    const interrupts = handleInterrupts(a.grace, (line) => stderr.write(`\n${line}\n`));
+    let run: Awaited<ReturnType<typeof runScenario>>;
+    try {
+      run = await runScenario(a.scenario, {
+        signal: interrupts.abort,
+        stopArrivals: interrupts.stopArrivals,
+        shard,
+        startAt,
+        timeScale: a["time-scale"],
+        apnsPort: a["apns-port"],
+        onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
+        onWarning: (w) => stderr.write(`${w}\n`),
+        onStartWait: (ms) => {
+          const at = new Date(startAt ?? Date.now()).toISOString();
+          if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
+          else if (startAt !== undefined && Date.now() - startAt > 1000) stderr.write(`warning: --start-at ${at} passed ${((Date.now() - startAt) / 1000).toFixed(1)} s ago (setup took longer); starting now, this shard starts late\n`);
+        },
+        load,
+        store: a.store,
+        resume: a.resume,
+        metricsPort: a["metrics-port"],
+        onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
+        ...(a["capacity-check"] ? {} : { capacity: false as const }),
+        log,
+        observers: log ? [logObserver(log)] : [],
+        seed: a.seed,
+        trace: a.trace,
+        trust: readTrustFiles(a.ca),
+        insecure: a.insecure || undefined,
+        keyPoolDir: a["key-pool"],
+        keyPoolSize: a["key-pool-size"],
+        progress: a.progress ? { write: (s) => stderr.write(s), isTTY: stderr.isTTY, columns: stderr.columns } : false,
+        onKeyProgress: (done, total) => {
+          const now = Date.now();
+          if (done === total || now - lastKeyLine > (stderr.isTTY ? 100 : 5000)) {
+            lastKeyLine = now;
+            const line = `generating RSA-2048 key pool (one-time, reused by later runs): ${done}/${total}`;
+            stderr.write(stderr.isTTY ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
+          }
+        },
+      });
+    } catch (err) {
+      // Interrupted before the fleet ran (key pool, start barrier): nothing to summarise.
+      if (!interrupts.received) throw err;
+      printError(err);
+      process.exitCode = INTERRUPT_EXIT[interrupts.received] ?? 130;
+      return;
+    } finally {
+      interrupts.dispose();
+    }
+    const { summary } = run;
     if (a.report) {
       writePrivateFile(a.report, extendedSummaryToJson(summary)); // 0600, atomic
     }
@@ -111,6 +131,10 @@ export const runCommand = {
     else {
       process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
       const extra: string[] = [];
+      if (summary.interrupted)
+        extra.push(
+          `INTERRUPTED by ${summary.interrupted.signal}: arrivals stopped, ${summary.interrupted.aborted ? "in-flight devices aborted" : "in-flight devices finished"}; the counts cover only what ran${summary.store ? ` (continue with --store ${summary.store} --resume)` : ""}`,
+        );
       if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
       if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
       if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
@@ -120,6 +144,6 @@ export const runCommand = {
       }
       if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
     }
-    process.exitCode = summary.ok ? 0 : 1;
+    process.exitCode = summary.interrupted ? (INTERRUPT_EXIT[summary.interrupted.signal] ?? 130) : summary.ok ? 0 : 1;
   },
 };
