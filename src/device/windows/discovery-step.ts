@@ -9,7 +9,7 @@ import { note } from "../../protocol/common/context.js";
 import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/windows/discovery.js";
 import type { AuthPolicy, DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
-import { embeddedZone } from "./dns.js";
+import { serverZone } from "./dns.js";
 import { dnsWithZone } from "../../ports/dns.js";
 import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
 
@@ -25,22 +25,40 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     dOut = await discover(p, { ...base, url });
   } else {
     const domain = enrollmentHost(upn).slice("enterpriseenrollment.".length);
-    const mode = o.raw.dns ?? (embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : "system");
-    const origin = https ? new URL(https) : undefined;
-    const dns =
-      mode === "embedded"
-        ? dnsWithZone(ctx.ports.dns, embeddedZone(domain, origin?.hostname ?? "127.0.0.1"))
-        : mode === "overrides"
-          ? dnsWithZone(ctx.ports.dns, o.raw.dnsOverrides ?? {})
-          : ctx.ports.dns;
-    // The HTTP port connects by URL, not through the DNS port: on embedded runs the name resolved
-    // above is reached at the loopback listener's origin.
-    const http0 = ctx.targets.server?.http;
+    // The run's server (embedded, or --server / targets.server): the device reaches it through an
+    // in-process zone, so the UPN domain never resolves outside the run. The system resolver is
+    // used only when the scenario asks for it (dns: system).
+    const serverBase = https ?? ctx.targets.server?.http;
+    const target = serverBase ? new URL(serverBase) : undefined;
+    const mode = o.raw.dns ?? (embedded ? "embedded" : o.raw.dnsOverrides ? "overrides" : target ? "server" : undefined);
+    if (!mode) {
+      throw new ScenarioError(
+        `windows-byod: no server to resolve EnterpriseEnrollment.${domain} to; give --server URL (targets.server), options.windows.dnsOverrides, or options.windows.dns: system to query this machine's resolver`,
+      );
+    }
+    if ((mode === "embedded" || mode === "server") && !target) throw new ScenarioError(`options.windows.dns: ${mode} needs a server URL (--server / targets.server)`);
+    const inRun = mode === "embedded" || mode === "server";
+    const dns = inRun
+      ? dnsWithZone(ctx.ports.dns, serverZone(domain, target!.hostname))
+      : mode === "overrides"
+        ? dnsWithZone(ctx.ports.dns, o.raw.dnsOverrides ?? {})
+        : ctx.ports.dns;
+    // The HTTP port connects by URL, not through the DNS port: once the enrollment name resolved in
+    // the run's zone, the device connects at the server's origin (its TLS name), and probes plain
+    // HTTP at the server's HTTP listener (or port 80 of its host).
+    const httpBase = ctx.targets.server?.http ?? (target ? `http://${target.hostname}` : undefined);
     const confirm = (location: string) => {
       note(p, "discovery.redirect", { prompt: "redirect confirmation", location, answer: o.raw.redirectConfirmation ?? "accept" });
       return (o.raw.redirectConfirmation ?? "accept") === "accept";
     };
-    dOut = await discover(p, { ...base, dns, confirmRedirect: confirm, ...(embedded && https ? { originFor: () => https } : {}), ...(embedded && http0 ? { httpOriginFor: () => http0 } : {}) });
+    const httpsOrigin = https ?? (target ? `https://${target.host}` : undefined);
+    dOut = await discover(p, {
+      ...base,
+      dns,
+      confirmRedirect: confirm,
+      ...(inRun && httpsOrigin ? { originFor: () => httpsOrigin } : {}),
+      ...(inRun && httpBase ? { httpOriginFor: () => httpBase.replace(/\/$/, "") } : {}),
+    });
     if (dOut.status === "no-host") {
       note(p, "discovery.dns", { prompt: "Settings asks the user for the server address", host: dOut.host });
       if (!o.raw.manualServerUrl) {

@@ -27,7 +27,11 @@ export interface WindowsOptions {
   /** A literal token (DeviceEnrollmentUserToken/JWT) instead of minting one. */
   token?: string;
   discoveryUrl?: string;
-  dns?: "embedded" | "system" | "overrides";
+  /**
+   * How EnterpriseEnrollment.<domain> resolves: the run's server through an in-process zone
+   * (embedded / server, the defaults), only dnsOverrides, or this machine's resolver (system, explicit only).
+   */
+  dns?: "embedded" | "server" | "system" | "overrides";
   dnsOverrides?: Record<string, { cname?: string[]; a?: string[] }>;
   manualServerUrl?: string;
   /** Get of an ADMX-backed policy value: the bytes set (default) or 404 (write-only on some builds). */
@@ -133,7 +137,8 @@ export function resolveWindowsOptions(all: unknown, kind: WindowsFlowKind): Reso
     raw,
     kind,
     mode: raw.autopilot?.mode ?? "user-driven",
-    upn: raw.upn ?? (kind === "bulk" ? "package_00000000@contoso.com" : "user%INDEX%@contoso.com"),
+    // A reserved example domain (RFC 2606 example.com: routable in form, as a verified tenant domain is, yet under IANA control): the default UPN never names a real zone.
+    upn: raw.upn ?? (kind === "bulk" ? "package_00000000@contoso.example.com" : "user%INDEX%@contoso.example.com"),
     password: raw.password ?? "enrollsim",
     tokenKey: raw.tokenKey ?? "enrollsim-test-token-key",
     xmlStyle: raw.xmlStyle ?? "compact",

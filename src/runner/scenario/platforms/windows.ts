@@ -33,13 +33,17 @@ export const windowsScenario: ScenarioExtension = {
     additionalProperties: false,
     description: "windows flow options (windows-byod, windows-autopilot, windows-bulk, windows-gpo).",
     properties: {
-      upn: str("User principal name; %VARIABLE% substitution (%INDEX%, %SERIAL%…). Default user%INDEX%@contoso.com."),
+      upn: str("User principal name; %VARIABLE% substitution (%INDEX%, %SERIAL%…). Default user%INDEX%@contoso.example.com (RFC 2606 reserved)."),
       password: str("OnPremise password (WS-Security UsernameToken). Default \"enrollsim\"."),
       tokenKey: str("Key to mint identity-provider test tokens the embedded server trusts (HS256)."),
       token: str("A literal identity-provider token instead of a minted one."),
       tokenValidityDays: { type: "number", description: "Lifetime of the minted token in days (bulk default 180, others 1); negative = expired." },
       discoveryUrl: str("Discovery URL that skips DNS (identity-provider MDM registration or manual entry)."),
-      dns: { enum: ["embedded", "system", "overrides"], description: "How EnterpriseEnrollment.<domain> is resolved. Default embedded for the embedded server, else system." },
+      dns: {
+        enum: ["embedded", "server", "system", "overrides"],
+        description:
+          "How EnterpriseEnrollment.<domain> is resolved. Default embedded for the embedded server, server for --server (an in-process zone CNAMEs it to the given server), overrides when dnsOverrides is set. system (this machine's resolver, real DNS) only when given explicitly.",
+      },
       dnsOverrides: dnsMap,
       tenantAttach: {
         type: "object",
