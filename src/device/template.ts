@@ -46,9 +46,28 @@ export const TEMPLATE_VARIABLES: ReadonlyArray<{ name: string; scope: TemplateSc
  * and "Recognized environment variables"), which CSP values carry for the device to resolve.
  */
 export const PLATFORM_VARIABLES: readonly string[] = [
-  "WINDIR", "SYSTEM32", "OSDRIVE", "PROGRAMFILES", "REMOVABLE", "HOT",
-  "SYSTEMROOT", "SYSTEMDRIVE", "PROGRAMDATA", "COMMONPROGRAMFILES", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
-  "TEMP", "TMP", "PUBLIC", "ALLUSERSPROFILE", "COMPUTERNAME", "USERNAME", "USERDOMAIN", "HOMEDRIVE", "HOMEPATH",
+  "WINDIR",
+  "SYSTEM32",
+  "OSDRIVE",
+  "PROGRAMFILES",
+  "REMOVABLE",
+  "HOT",
+  "SYSTEMROOT",
+  "SYSTEMDRIVE",
+  "PROGRAMDATA",
+  "COMMONPROGRAMFILES",
+  "USERPROFILE",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "TEMP",
+  "TMP",
+  "PUBLIC",
+  "ALLUSERSPROFILE",
+  "COMPUTERNAME",
+  "USERNAME",
+  "USERDOMAIN",
+  "HOMEDRIVE",
+  "HOMEPATH",
 ];
 
 const SCOPE = new Map(TEMPLATE_VARIABLES.map((v) => [v.name, v.scope]));

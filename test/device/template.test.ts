@@ -24,7 +24,10 @@ describe("templates", () => {
   });
 
   it("finds uses with an optional @group", () => {
-    expect(templateUses("%SERIAL@corp%-%IMEI%")).toEqual([{ name: "SERIAL", group: "corp", text: "%SERIAL@corp%" }, { name: "IMEI", text: "%IMEI%" }]);
+    expect(templateUses("%SERIAL@corp%-%IMEI%")).toEqual([
+      { name: "SERIAL", group: "corp", text: "%SERIAL@corp%" },
+      { name: "IMEI", text: "%IMEI%" },
+    ]);
   });
 
   it("server data: a list item with device variables becomes one per device (of the group); devices without the value add none", () => {

@@ -30,12 +30,18 @@ describe("templates at load", () => {
   });
 
   it("@group only in server-data lists, and it must name a group", () => {
-    expect(error(`name: t\ngroups:\n  - name: g\n    model: windows-11-laptop\n    count: 1\n    flow: windows-byod\n    options:\n      windows: { upn: "%USER@g%@contoso.com" }\n`).message).toContain("names a group; that is for lists of the embedded server's data");
-    expect(error(`name: t\nembedded:\n  policy:\n    corporateIdentifiers:\n      serials: ["%SERIAL@crop%"]\ngroups:\n  - { name: corp, model: iphone-15, count: 1, flow: ios-profile }\n`).message).toContain('names no group of the scenario (did you mean "corp"?)');
+    expect(error(`name: t\ngroups:\n  - name: g\n    model: windows-11-laptop\n    count: 1\n    flow: windows-byod\n    options:\n      windows: { upn: "%USER@g%@contoso.com" }\n`).message).toContain(
+      "names a group; that is for lists of the embedded server's data",
+    );
+    expect(error(`name: t\nembedded:\n  policy:\n    corporateIdentifiers:\n      serials: ["%SERIAL@crop%"]\ngroups:\n  - { name: corp, model: iphone-15, count: 1, flow: ios-profile }\n`).message).toContain(
+      'names no group of the scenario (did you mean "corp"?)',
+    );
   });
 
   it("a device variable in server data outside a list item is refused", () => {
-    expect(error(`name: t\nembedded:\n  apple:\n    cloudConfig: { department: "%SERIAL%" }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`).message).toContain("is a device variable; in the embedded server's data it may only stand in a list item");
+    expect(error(`name: t\nembedded:\n  apple:\n    cloudConfig: { department: "%SERIAL%" }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`).message).toContain(
+      "is a device variable; in the embedded server's data it may only stand in a list item",
+    );
   });
 
   it("platform variables (Apple's %SerialNumber%, Windows %RAND:4%) are not enrollsim's and pass", () => {
