@@ -10,6 +10,8 @@
  * validates against the same definition (`stateProblems`). Keys are per platform family; a key of
  * another family is refused with the families that have it. Documented in scenarios/README-*.md.
  */
+import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js";
+
 type Json = Record<string, unknown>;
 
 export type StateFamily = "windows" | "apple" | "android";
@@ -106,6 +108,22 @@ export const APPLE_STATE: Json = {
       enrolledIn: { type: "string", pattern: "^https://", description: "ServerURL of the MDM the backed-up device was enrolled in." },
     },
   },
+  setupAssistant: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "A user walks Setup Assistant (ADE): what they do at each pane. completes: goes through it; cancels: backs out (Set Up Later / Not Now; at Quick Start: Set Up Manually); idles: leaves the device at that pane. Which panes appear is the cloud configuration's skip_setup_items. Without this key the flow ends at the enrollment.",
+    properties: {
+      quickStart: { enum: [...PANE_ACTIONS], description: "Another iPhone/iPad is nearby: Quick Start is offered first, before Wi-Fi, activation and Remote Management (iPhone/iPad only). Default: no device nearby, not offered." },
+      panes: {
+        type: "object",
+        additionalProperties: false,
+        description: "Per pane (skip_setup_items key), what the user does; panes not named get `others`.",
+        properties: Object.fromEntries(STATE_PANE_KEYS.map((k) => [k, { enum: [...PANE_ACTIONS] }])),
+      },
+      others: { enum: [...PANE_ACTIONS], description: "What the user does at the panes not named in panes. Default completes." },
+    },
+  },
   os: {
     type: "object",
     additionalProperties: false,
@@ -178,6 +196,7 @@ export interface DeviceState {
   modelIdentifier?: string;
   os?: { version: string; build: string };
   backup?: { device: "same" | "other"; enrolledIn?: string };
+  setupAssistant?: { quickStart?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
   apiLevel?: number;
   gms?: boolean;
   alreadyProvisioned?: boolean;

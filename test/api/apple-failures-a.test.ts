@@ -216,7 +216,7 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
 
   it("Setup Assistant panes and host pairing: Biometric alone also fails on 14.5+; an unsupervised device ignores allowHostPairing", async () => {
     const w = await world({ restrictions: { allowHostPairing: false }, cloudConfig: { skip_setup_items: ["Passcode"] } });
-    const r = await w.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { setupPanes: true } } });
+    const r = await w.runFlow("iphone-15", 0, "ios-ade", {}, { setupAssistant: {} });
     expect(r).toMatchObject({ ok: false, code: "apple.ade.setup-pane-failed" });
     expect(r.message).toContain("(Biometric)");
     expect(await w.runFlow("iphone-15", 1, "ios-profile", { apple: { connectToHost: "configurator" } })).toMatchObject({ ok: true });

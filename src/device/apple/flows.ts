@@ -20,7 +20,7 @@ import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { enrollResetRestore } from "./restore.js";
-import { afterEnroll } from "./setup-assistant.js";
+import { afterEnroll, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 
@@ -157,6 +157,9 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
     }
     return { ok: true, code: "apple.erased", keychain: { identities: [] } };
   }
+  // Quick Start is offered before Wi-Fi and activation (device state setupAssistant.quickStart).
+  const qs = quickStartPane(dev);
+  if ("ok" in qs) return qs;
   // Activation comes before Remote Management: an Activation Lock stops Setup Assistant there (activation-lock.ts).
   const locked = activationLockScreen(dev);
   if (locked) return fail(dev, "apple.ade.activation-locked", "ade.setup-assistant", locked);
@@ -252,7 +255,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
       removable: cc.is_mdm_removable ?? false,
       extraAnchors: optionAnchors(cc.anchor_certs),
     });
-    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc), () => serverBase(ctx, name));
+    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, qs.quickStart), () => serverBase(ctx, name));
   }
   return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
 }

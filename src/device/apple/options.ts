@@ -113,10 +113,7 @@ export interface AppleOptions {
     basicAuth?: { username: string; password: string };
     /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
     allowSoftwareUpdate?: boolean;
-    /** The user taps Try Again after a refused enrollment (403), `times` times, `afterSeconds` apart (default 60). */
-    /** After enrolling, go through the Setup Assistant panes the cloud configuration does not skip (setup-assistant.ts). */
-    setupPanes?: boolean;
-    /** …and the user erases it, after which it enrolls through ADE. */
+    /** On a device whose state is activated: the user erases it, after which it enrolls through ADE. */
     eraseIfActivated?: boolean;
     /** After enrolling, the device is restored from its own backup: no Remote Management again, management kept. */
     restoredFromOwnBackup?: boolean;

@@ -4,12 +4,13 @@
  * connection (Finder / Apple Configurator) after enrolling — two pieces of device behaviour
  * behind field failures:
  *
- * - ios-passcode-pane-14-5 (`options.apple.ade.setupPanes`; off by default, when the flow ends at
- *   the enrollment): panes not hidden by the cloud configuration's `skip_setup_items`
- *   (keys from Apple's `other/skipkeys.yaml`) are shown in order. On iOS/iPadOS 14.5 and later
- *   the Passcode and Biometric (Touch ID / Face ID) panes do not work after an Automated Device
- *   Enrollment: the device stops at the first such pane (`apple.ade.setup-pane-failed`). Hiding
- *   them (skip keys `Passcode`, `Biometric`) avoids it; before 14.5 they work.
+ * - ios-passcode-pane-14-5 (device state `setupAssistant`, panes.ts; without it the flow ends at the
+ *   enrollment): panes not hidden by the cloud configuration's `skip_setup_items` are shown in
+ *   order and the user completes, cancels or idles at each as the state says. On iOS/iPadOS 14.5
+ *   and later the Passcode and Biometric (Touch ID / Face ID) panes do not work after an Automated
+ *   Device Enrollment: the device stops at the first such pane (`apple.ade.setup-pane-failed`)
+ *   whatever the user taps. Hiding them (skip keys `Passcode`, `Biometric`) avoids it; before 14.5
+ *   they work. Quick Start comes before Remote Management (`quickStartPane`).
  * - ios-sync-deny-all: "Sync with computers: Deny all" arrives as `allowHostPairing` false in a
  *   `com.apple.applicationaccess` payload. Apple's schema marks the key supervised-only, so on a
  *   supervised device the USB port then pairs with no host (charge-only) and Finder or
@@ -22,37 +23,64 @@ import { compareVersions } from "../../wire/version.js";
 import { fail } from "./enroll.js";
 import type { AdeCloudConfig, AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
+import type { DeviceState } from "../state.js";
+import { DEVICE_TO_DEVICE, PANES_AFTER_ENROLLMENT, QUICK_START, type PaneAction } from "./panes.js";
 
-interface Pane {
-  /** skip_setup_items key. */
-  key: string;
-  title: string;
-  os: ("iOS" | "macOS")[];
-  /** From this OS version the pane does not work after an ADE enrollment. */
-  brokenAfterAdeFrom?: { iOS: string };
+type SetupState = NonNullable<DeviceState["setupAssistant"]>;
+
+const actionAt = (st: SetupState, key: string): PaneAction => st.panes?.[key] ?? st.others ?? "completes";
+
+/** The user left the device at a pane: Setup Assistant is not finished; whatever was enrolled stays enrolled. */
+function idleAt(dev: AppleDevice, pane: { key: string; title: string }, enrolled: boolean): FlowResult {
+  return fail(
+    dev,
+    "apple.setup.idle-at-pane",
+    "ade.setup-pane",
+    `the user left the device at the "${pane.title}" pane (${pane.key}): Setup Assistant is not finished; ${enrolled ? "the MDM enrollment is done and kept" : "nothing has reached the MDM server (Remote Management comes later)"}`,
+  );
 }
 
-/** Panes after Remote Management, in the order Setup Assistant shows them (a subset of skipkeys.yaml). */
-export const PANES_AFTER_ENROLLMENT: readonly Pane[] = [
-  { key: "Passcode", title: "Create a Passcode", os: ["iOS"], brokenAfterAdeFrom: { iOS: "14.5" } },
-  { key: "Biometric", title: "Touch ID / Face ID", os: ["iOS", "macOS"], brokenAfterAdeFrom: { iOS: "14.5" } },
-  { key: "AppleID", title: "Apple Account", os: ["iOS", "macOS"] },
-  { key: "Payment", title: "Apple Pay", os: ["iOS", "macOS"] },
-  { key: "Siri", title: "Siri", os: ["iOS", "macOS"] },
-  { key: "ScreenTime", title: "Screen Time", os: ["iOS", "macOS"] },
-  { key: "Privacy", title: "Data & Privacy", os: ["iOS", "macOS"] },
-  { key: "Appearance", title: "Appearance", os: ["iOS", "macOS"] },
-];
-
-/** Runs the panes left visible; a pane that does not work stops Setup Assistant there. */
-export function runSetupPanes(dev: AppleDevice, cc: AdeCloudConfig): FlowResult | undefined {
-  const skipped = new Set(cc.skip_setup_items ?? []);
-  const shown = PANES_AFTER_ENROLLMENT.filter((p) => p.os.includes(dev.osName) && !skipped.has(p.key));
+/**
+ * Quick Start, before Wi-Fi, activation and Remote Management (iPhone/iPad; a Mac has none). Returns
+ * a result when the user stays there; else whether Quick Start brought the Apple Account over.
+ */
+export function quickStartPane(dev: AppleDevice): FlowResult | { quickStart: boolean } {
+  const st = dev.ctx.identity.state?.setupAssistant;
+  if (!st?.quickStart) return { quickStart: false };
   const ctx = dev.ctx.protocol;
-  for (const p of shown) {
-    const from = dev.osName === "iOS" ? p.brokenAfterAdeFrom?.iOS : undefined;
-    const works = !from || compareVersions(dev.osVersion, from) < 0;
-    decoded(ctx, "ade.setup-pane", { pane: p.key, title: p.title, works });
+  if (dev.osName !== "iOS") {
+    decoded(ctx, "ade.setup-pane", { pane: QUICK_START.key, shown: false, reason: "a Mac has no Quick Start" });
+    return { quickStart: false };
+  }
+  decoded(ctx, "ade.setup-pane", { pane: QUICK_START.key, title: QUICK_START.title, action: st.quickStart });
+  if (st.quickStart === "idles") return idleAt(dev, QUICK_START, false);
+  return { quickStart: st.quickStart === "completes" };
+}
+
+/** Runs the panes left visible as the user's state says; a pane that does not work stops Setup Assistant there. */
+export function runSetupPanes(dev: AppleDevice, cc: AdeCloudConfig, st: SetupState, quickStart: boolean): FlowResult | undefined {
+  const skipped = new Set(cc.skip_setup_items ?? []);
+  const exists = (min?: string) => min !== undefined && compareVersions(dev.osVersion, min) >= 0;
+  const panes: { key: string; title: string; brokenFrom?: string; done?: boolean }[] = [];
+  // Transfer Your Data follows Quick Start; never shown on ADE devices from iOS 13.
+  const d2d = DEVICE_TO_DEVICE;
+  if (quickStart && exists(d2d.from) && !exists(d2d.hiddenOnAdeFrom) && !skipped.has(d2d.key)) panes.push({ key: d2d.key, title: d2d.title });
+  for (const p of PANES_AFTER_ENROLLMENT) {
+    if (!exists(p.os[dev.osName]) || skipped.has(p.key)) continue;
+    panes.push({ key: p.key, title: p.title, brokenFrom: dev.osName === "iOS" ? p.brokenAfterAdeFrom?.iOS : undefined, done: quickStart && p.doneByQuickStart });
+  }
+  const ctx = dev.ctx.protocol;
+  const shown: string[] = [];
+  for (const p of panes) {
+    if (p.done) {
+      decoded(ctx, "ade.setup-pane", { pane: p.key, title: p.title, shown: false, reason: "done by Quick Start" });
+      continue;
+    }
+    const action = actionAt(st, p.key);
+    const works = !p.brokenFrom || compareVersions(dev.osVersion, p.brokenFrom) < 0;
+    decoded(ctx, "ade.setup-pane", { pane: p.key, title: p.title, action, works });
+    shown.push(p.key);
+    if (action === "idles") return idleAt(dev, p, true);
     if (!works) {
       return fail(
         dev,
@@ -62,7 +90,7 @@ export function runSetupPanes(dev: AppleDevice, cc: AdeCloudConfig): FlowResult 
       );
     }
   }
-  decoded(ctx, "ade.setup-assistant", { completed: true, panes: shown.map((p) => p.key), skipped: [...skipped] });
+  decoded(ctx, "ade.setup-assistant", { completed: true, panes: shown, skipped: [...skipped] });
   return undefined;
 }
 
@@ -93,11 +121,12 @@ export function connectToHost(dev: AppleDevice, host: "configurator" | "finder")
 }
 
 /** After a successful enrollment: the remaining Setup Assistant panes (ADE), then the USB host connection. */
-export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig): FlowResult {
+export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig, quickStart = false): FlowResult {
   if (!result.ok || dev.erased || dev.unenrolled) return result;
-  if (cc && o.ade?.setupPanes) {
-    const stuck = runSetupPanes(dev, cc);
-    if (stuck) return stuck;
+  const st = dev.ctx.identity.state?.setupAssistant;
+  if (cc && st) {
+    const stuck = runSetupPanes(dev, cc, st, quickStart);
+    if (stuck) return { ...stuck, keychain: result.keychain };
   }
   if (o.connectToHost) {
     const refused = connectToHost(dev, o.connectToHost);

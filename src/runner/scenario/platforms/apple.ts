@@ -126,7 +126,6 @@ export const appleScenario: ScenarioExtension = {
             properties: { username: { type: "string" }, password: { type: "string" } },
           },
           allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
-          setupPanes: { type: "boolean", description: "After enrolling, go through the Setup Assistant panes not in skip_setup_items (Passcode and Biometric do not work on iOS 14.5+ after ADE); default false: the flow ends at the enrollment." },
           restoredFromOwnBackup: { type: "boolean", description: "After enrolling, the device is restored from its own backup: Setup Assistant shows no Remote Management again; the management state is kept and the device polls with it." },
           eraseIfActivated: { type: "boolean", description: "On a device whose state is activated: the user erases it, which then enrolls (outcome …after-erase)." },
         },
