@@ -158,6 +158,7 @@ function fanOut(observers: RunObserver[]): RunObserver {
     onDeviceEnd: (r) => observers.forEach((o) => o.onDeviceEnd?.(r)),
     onRunEnd: (i) => observers.forEach((o) => o.onRunEnd?.(i)),
     onCheckin: (x) => observers.forEach((o) => o.onCheckin?.(x)),
+    onCommand: (x) => observers.forEach((o) => o.onCommand?.(x)),
   };
 }
 

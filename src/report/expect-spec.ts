@@ -39,6 +39,11 @@ export interface ExpectationSpec {
   steps?: Record<string, StepCountSpec>;
   /** Devices by final outcome code, success codes included (`apple.ade.enrolled`, `scep.issued`, …). */
   outcomes?: Record<string, CountOrRatio>;
+  /**
+   * Command answers (RunSummary.commands): protocol → command → answer → count bound (a number is
+   * exact). Answers include Apple's NotNowUnanswered (left at NotNow, never carried out).
+   */
+  commands?: Record<string, Record<string, Record<string, Bound>>>;
   /** Devices by the text they show (the failure's message and the platform's shown text, code and name). */
   shown?: ShownSpec[];
   /** Assertions on the embedded server's records, checked by the api layer after the run (api/server-expect.ts). */

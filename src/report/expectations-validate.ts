@@ -9,7 +9,7 @@ import { boundProblem } from "./expect-bounds.js";
 import { textPatternProblem } from "./shown-match.js";
 import type { ExpectationSpec } from "./expect-spec.js";
 
-const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "shown", "server"];
+const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "commands", "shown", "server"];
 const PERCENTILES = ["p50", "p95", "p99"];
 const STEP_BOUNDS = ["count", "min", "max", "failed", "present"];
 
@@ -65,6 +65,16 @@ export function validateExpectationSpec(expect: unknown): ExpectationSpec {
           if (typeof v !== "boolean") invalid(`steps.${step}.present`, "expected true or false");
         } else if (k === "failed") bound(`steps.${step}.failed`, v, { integer: true });
         else if (boundProblem(v, { integer: true }) || typeof v !== "number") invalid(`steps.${step}.${k}`, `expected an integer ≥ 0, got ${JSON.stringify(v)}`);
+      }
+    }
+  }
+  if (spec.commands !== undefined) {
+    if (!isMap(spec.commands)) invalid("commands", "expected a mapping of protocol (apple-mdm, syncml, amapi) to commands");
+    for (const [protocol, byCommand] of Object.entries(spec.commands)) {
+      if (!isMap(byCommand)) invalid(`commands.${protocol}`, "expected a mapping of command to {answer: count}");
+      for (const [command, answers] of Object.entries(byCommand)) {
+        if (!isMap(answers) || Object.keys(answers).length === 0) invalid(`commands.${protocol}.${command}`, "expected a mapping of answer (Acknowledged, NotNow, 200, …) to a count");
+        for (const [answer, b] of Object.entries(answers)) bound(`commands.${protocol}.${command}.${answer}`, b, { integer: true });
       }
     }
   }

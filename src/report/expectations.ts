@@ -17,7 +17,7 @@ export { validateExpectationSpec };
 export type { CountOrRatio, ExpectationSpec, LatencyPercentile, ShownSpec, StepCountSpec } from "./expect-spec.js";
 
 /** What the summary must provide to be checked. */
-export type SummaryFacts = Pick<RunSummary, "devices" | "enrolled" | "failed" | "steps" | "errors"> & Partial<Pick<RunSummary, "outcomes" | "shown">>;
+export type SummaryFacts = Pick<RunSummary, "devices" | "enrolled" | "failed" | "steps" | "errors"> & Partial<Pick<RunSummary, "outcomes" | "shown" | "commands">>;
 
 /** Outcome of {@link evaluateExpectations}. */
 export interface ExpectationOutcome {
@@ -114,6 +114,15 @@ export function evaluateExpectations(summary: SummaryFacts, expect?: Expectation
   }
   for (const [step, bounds] of Object.entries(spec.steps ?? {})) results.push(stepCount(summary, step, bounds));
   for (const [code, e] of Object.entries(spec.outcomes ?? {})) results.push(devicesCheck(`outcome ${code}`, summary, summary.outcomes?.[code] ?? 0, e));
+  for (const [protocol, byCommand] of Object.entries(spec.commands ?? {})) {
+    for (const [command, answers] of Object.entries(byCommand)) {
+      for (const [answer, b] of Object.entries(answers)) {
+        const r = toRange(b, "exact");
+        const n = summary.commands?.[protocol]?.[command]?.[answer] ?? 0;
+        results.push({ name: `command ${protocol} ${command} ${answer}`, ok: within(n, r), expected: describeRange(r, String), actual: String(n) });
+      }
+    }
+  }
   (spec.shown ?? []).forEach((e, i) => {
     const name = `shown "${e.text}"${e.code ? ` with ${e.code}` : ""}`;
     results.push(devicesCheck(name, summary, summary.shown?.[i]?.devices ?? 0, e));

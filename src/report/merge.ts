@@ -29,6 +29,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
   let pushes: PushSummary | undefined;
   const examples: NonNullable<RunSummary["examples"]> = [];
   const outcomes: Record<string, number> = {};
+  const commands: Record<string, Record<string, Record<string, number>>> = {};
   let shown: RunSummary["shown"];
   shards.forEach((s, i) => {
     const t = Date.parse(s.startedAt);
@@ -59,6 +60,8 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
       m.enrolled += g.enrolled;
       m.failed += g.failed;
     }
+    for (const [p, byCommand] of Object.entries(s.commands ?? {}))
+      for (const [c, counts] of Object.entries(byCommand)) for (const [a, n] of Object.entries(counts)) ((commands[p] ??= {})[c] ??= {})[a] = (commands[p][c][a] ?? 0) + n;
     // Older summaries carry no outcomes: their failures are still their outcome codes.
     for (const [code, n] of Object.entries(s.outcomes ?? Object.fromEntries(Object.entries(s.errors).map(([c, e]) => [c, e.count])))) outcomes[code] = (outcomes[code] ?? 0) + n;
     if (s.shown) shown = shown ? shown.map((x, k) => ({ ...x, devices: x.devices + (s.shown?.[k]?.devices ?? 0) })) : s.shown.map((x) => ({ ...x }));
@@ -84,6 +87,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
     errors: Object.fromEntries(errors),
     groups: Object.fromEntries(groups),
     outcomes,
+    ...(Object.keys(commands).length ? { commands } : {}),
     ...(shown ? { shown } : {}),
     histograms: Object.fromEntries([...counts].map(([k, c]) => [k, encodeHistogram(c.histogram)])),
     ...(loop ? { eventLoopDelayMs: loop } : {}),

@@ -4,13 +4,15 @@
  * {@link RunSummary}. Memory is O(steps + failure codes + groups): it keeps counters and HDR
  * histograms, never samples or DeviceResults, plus at most {@link MAX_FAILURE_EXAMPLES} examples.
  */
-import type { DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
+import type { CommandSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
 import { shownTexts, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
 import {
   MAX_FAILURE_EXAMPLES,
   type ErrorSummary,
+  NOT_NOW_UNANSWERED,
+  type CommandCounts,
   type ExpectationResult,
   type FailureExample,
   type GroupSummary,
@@ -44,6 +46,9 @@ export class SummaryCollector implements RunObserver {
   /** One matcher and count per `expect.shown` entry: O(entries), never per device. */
   private readonly shown: Array<{ text: string; code?: string; match: (t: string) => boolean; devices: number }>;
   private readonly extra: ExpectationResult[] = [];
+  private readonly commands: CommandCounts = {};
+  /** Apple commands whose last answer was NotNow, by device and CommandUUID → RequestType (O(such commands)). */
+  private readonly notNow = new Map<string, string>();
   private scenario = "";
   private seed = "";
   private planned = 0;
@@ -70,6 +75,26 @@ export class SummaryCollector implements RunObserver {
 
   onStep(sample: StepSample): void {
     this.stats.record(sample.step, sample.ms, sample.ok);
+  }
+
+  onCommand(a: CommandSample): void {
+    const byCommand = (this.commands[a.protocol] ??= {});
+    const counts = (byCommand[a.command] ??= {});
+    counts[a.status] = (counts[a.status] ?? 0) + 1;
+    if (a.protocol !== "apple-mdm" || a.id === undefined) return;
+    const key = `${a.device}\u0000${a.id}`;
+    if (a.status === "NotNow") this.notNow.set(key, a.command);
+    else this.notNow.delete(key);
+  }
+
+  /** The command counts with the NotNow-only commands added. */
+  private commandCounts(): CommandCounts {
+    const out: CommandCounts = Object.fromEntries(Object.entries(this.commands).map(([p, m]) => [p, Object.fromEntries(Object.entries(m).map(([c, s]) => [c, { ...s }]))]));
+    for (const command of this.notNow.values()) {
+      const counts = ((out["apple-mdm"] ??= {})[command] ??= {});
+      counts[NOT_NOW_UNANSWERED] = (counts[NOT_NOW_UNANSWERED] ?? 0) + 1;
+    }
+    return out;
   }
 
   onDeviceEnd(result: DeviceResult): void {
@@ -140,6 +165,7 @@ export class SummaryCollector implements RunObserver {
       errors: Object.fromEntries([...this.errors].map(([k, v]) => [k, { ...v }])),
       groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
       outcomes: Object.fromEntries(this.outcomes),
+      ...(Object.keys(this.commands).length ? { commands: this.commandCounts() } : {}),
       ...(this.shown.length ? { shown: this.shown.map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), devices: e.devices })) } : {}),
       histograms: this.stats.encoded(),
       ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),

@@ -8,7 +8,7 @@
  */
 import { terminalText } from "./terminal-text.js";
 import { describeShown } from "../device/shown-for.js";
-import type { RunSummary } from "./types.js";
+import { NOT_NOW_UNANSWERED, type RunSummary } from "./types.js";
 
 /** Options of {@link formatSummary}. */
 export interface FormatOptions {
@@ -78,6 +78,8 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   const outcomes = Object.entries(summary.outcomes ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (outcomes.length > 0) out.push("", `Outcomes: ${outcomes.map(([code, n]) => `${terminalText(code)} ×${n}`).join(", ")}`);
 
+  out.push(...commandLines(summary));
+
   const errors = Object.entries(summary.errors).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (errors.length > 0) {
     out.push("", "Failures (example = first message seen)");
@@ -129,4 +131,20 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   out.push("", summary.ok ? "Result: PASS" : `Result: FAIL (${bad} of ${summary.expectations.length} expectations not met)`);
   const text = `${out.join("\n")}\n`;
   return unicode ? text : asciiOnly(text);
+}
+
+/** The "Commands" section: answers per protocol and command, and Apple commands left at NotNow. */
+function commandLines(summary: RunSummary): string[] {
+  const commands = summary.commands ?? {};
+  const lines: string[] = [];
+  const unanswered: string[] = [];
+  for (const [protocol, byCommand] of Object.entries(commands).sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [command, counts] of Object.entries(byCommand).sort((a, b) => a[0].localeCompare(b[0]))) {
+      const answers = Object.entries(counts).filter(([s]) => s !== NOT_NOW_UNANSWERED).sort((a, b) => a[0].localeCompare(b[0]));
+      lines.push(`  ${terminalText(protocol)} ${terminalText(command)}: ${answers.map(([s, n]) => `${terminalText(s)} ×${n}`).join(", ")}`);
+      const left = counts[NOT_NOW_UNANSWERED] ?? 0;
+      if (left > 0) unanswered.push(`  ! ${left} ${terminalText(command)} command(s) answered NotNow and never answered otherwise (the device did not carry them out)`);
+    }
+  }
+  return lines.length ? ["", "Commands (answers by protocol and command)", ...lines, ...unanswered] : [];
 }

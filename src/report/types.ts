@@ -74,6 +74,12 @@ export interface PushSummary extends PushCounts {
   refused: Record<string, number>;
 }
 
+/** {@link RunSummary.commands}: protocol → command → answer → count. */
+export type CommandCounts = Record<string, Record<string, Record<string, number>>>;
+
+/** The pseudo-answer counting Apple commands whose last answer was NotNow. */
+export const NOT_NOW_UNANSWERED = "NotNowUnanswered";
+
 /** The end-of-run summary: counters and mergeable histograms, never per-sample data. */
 export interface RunSummary {
   scenario: string;
@@ -95,6 +101,14 @@ export interface RunSummary {
    * `windows.byod.enrolled`, and every failure code). Sums to `devices` for a finished run.
    */
   outcomes: Record<string, number>;
+  /**
+   * How devices answered management commands, per protocol ("apple-mdm", "syncml", "amapi"), then
+   * command (RequestType, SyncML verb, AMAPI type), then answer (Acknowledged, Error,
+   * CommandFormatError, NotNow; SyncML status codes; AMAPI results). Apple's `NotNowUnanswered`
+   * counts commands whose last answer was NotNow: the device never carried them out. Absent when
+   * no device answered a command.
+   */
+  commands?: CommandCounts;
   /** Per `expect.shown` entry (same order): devices whose failure showed the text. Absent without such entries. */
   shown?: ShownCount[];
   groups: Record<string, GroupSummary>;

@@ -211,6 +211,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
       ledger?.note(`${stepPrefix}${x.step}`, x.ok, x.ms);
       env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
     },
+    onCommand: (a) => env.observer.onCommand?.({ device, platform, ...a }),
     ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal) } : {}),
   };
   return {

@@ -66,6 +66,16 @@ export interface CheckinSample {
   ms: number;
 }
 
+/** One command answer of a device (protocol/common/context.ts CommandAnswerSample, with the device). */
+export interface CommandSample {
+  device: string;
+  platform?: string;
+  protocol: "apple-mdm" | "syncml" | "amapi";
+  command: string;
+  status: string;
+  id?: string;
+}
+
 export interface RunObserver {
   onRunStart?(info: { scenario: string; devices: number; seed: string }): void;
   onDeviceStart?(device: string, index: number): void;
@@ -74,4 +84,6 @@ export interface RunObserver {
   onRunEnd?(info: { durationMs: number }): void;
   /** A steady-state check-in ended (additive; only runs with a steady phase call it). */
   onCheckin?(sample: CheckinSample): void;
+  /** A device answered a management command (additive). */
+  onCommand?(sample: CommandSample): void;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** The shipped Apple scenarios, end to end against the embedded server over loopback (HTTPS, mTLS). */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,6 +40,25 @@ describe("shipped Apple scenarios (2)", () => {
     expect(summary.steps["command.idle"]!.count).toBe(30);
     expect(summary.steps["command.SecurityInfo"]!.count).toBe(10);
     expect(summary.steps["command.NoSuchCommand"]!.count).toBe(10);
+    expect(summary.commands?.["apple-mdm"]).toMatchObject({ InstallApplication: { NotNow: 20, Acknowledged: 10 }, SecurityInfo: { Error: 10 }, NoSuchCommand: { Error: 10 } });
+    expect(summary.commands?.["apple-mdm"]?.InstallApplication?.NotNowUnanswered).toBeUndefined();
+  }, 120_000);
+
+  it("a command answered NotNow in every session is visible and fails expect.commands (issue 12 #17)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notnow-"));
+    const file = join(dir, "notnow.yaml");
+    const text = readFileSync(scenario("ios-commands.yaml"), "utf8")
+      .replace("count: 10", "count: 2")
+      .replace("sessions: { max: 5, pollSeconds: 0.2 }", "sessions: { max: 2, pollSeconds: 0.2 }")
+      .replace("InstallApplication: { notNow: 2 }", "InstallApplication: { notNow: 9 }")
+      .replace(/  commands: {2}[^\n]*\n(    .*\n|      .*\n)*/, "  commands:\n    apple-mdm:\n      InstallApplication: { NotNowUnanswered: 0 }\n");
+    writeFileSync(file, text);
+    const { summary } = await runScenario(file, opts);
+    expect(summary.enrolled).toBe(2);
+    expect(summary.commands?.["apple-mdm"]?.InstallApplication).toMatchObject({ NotNow: 4, NotNowUnanswered: 2 });
+    expect(summary.commands?.["apple-mdm"]?.InstallApplication?.Acknowledged).toBeUndefined();
+    expect(summary.ok).toBe(false);
+    expect(summary.expectations.find((e) => e.name === "command apple-mdm InstallApplication NotNowUnanswered")).toMatchObject({ ok: false, actual: "2" });
   }, 120_000);
 
   it("ios-ade: 50 iPhones, await configuration, DeviceConfigured", async () => {

@@ -200,6 +200,7 @@ export class MdmClient {
         report.requestTypes.push(cmd.requestType);
       }
       report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+      this.ctx.onCommand?.({ protocol: "apple-mdm", command: "formatError" in cmd ? "(unreadable)" : cmd.requestType, status: answer.status, id: cmd.commandUUID });
       if (answer.status === "NotNow") {
         report.notNow++;
         this.notNowSeen.add(cmd.commandUUID);

@@ -10,6 +10,17 @@ export interface StepListener {
   (sample: { step: string; ms: number; ok: boolean }): void;
 }
 
+/** How a device answered one management command (Apple RequestType status, SyncML Status code per verb, AMAPI ack). */
+export interface CommandAnswerSample {
+  protocol: "apple-mdm" | "syncml" | "amapi";
+  /** Apple RequestType, SyncML verb, AMAPI command type. */
+  command: string;
+  /** Apple: Acknowledged, Error, CommandFormatError, NotNow; SyncML: the status code; AMAPI: the result. */
+  status: string;
+  /** The command's identity where the protocol has one (Apple CommandUUID), to tell a NotNow later answered. */
+  id?: string;
+}
+
 export interface ProtocolContext {
   device: string;
   clock: Clock;
@@ -25,6 +36,8 @@ export interface ProtocolContext {
   /** Bounds of one management session (OMA-DM, Apple command loop); defaults {@link DEFAULT_SESSION_LIMITS}. */
   sessionLimits?: SessionLimits;
   onStep?: StepListener;
+  /** Each command answer the device sends (the summary counts them per command and answer). */
+  onCommand?: (a: CommandAnswerSample) => void;
   /** Awaited before each step starts: lets a caller run a flow one step at a time. */
   gate?: (step: string) => Promise<void>;
   /** Aborts everything this device does (run deadline, fleet stop). */

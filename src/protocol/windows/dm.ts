@@ -193,6 +193,7 @@ export async function runDmSession(ctx0: ProtocolContext, input: DmSessionInput)
     });
     if (commands.length === 0 && !serverMore) return out;
     const responses = commands.length ? input.processor.process({ ...reply, body: reply.body.filter((c) => !(c.verb === "Alert" && c.data === "1222")) }) : [];
+    for (const r of responses) if (r.verb === "Status" && r.cmd && r.cmd !== "SyncHdr") ctx.onCommand?.({ protocol: "syncml", command: r.cmd, status: String(r.data ?? "") });
     body = [
       { verb: "Status", msgRef: reply.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: input.deviceId, sourceRef: reply.hdr.source, data: "200", items: [] },
       ...responses,

@@ -161,6 +161,21 @@ export const expectSchema: Json = {
         properties: countOrRatio("ending with this outcome code"),
       },
     },
+    commands: {
+      type: "object",
+      description:
+        "How devices answered management commands: protocol (apple-mdm, syncml, amapi) → command (RequestType, SyncML verb, AMAPI type) → answer (Acknowledged, Error, CommandFormatError, NotNow, NotNowUnanswered; SyncML status codes such as \"200\" or \"405\"; AMAPI results) → count.",
+      propertyNames: { enum: ["apple-mdm", "syncml", "amapi"], "x-expected": "apple-mdm, syncml or amapi" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: {
+          type: "object",
+          minProperties: 1,
+          "x-expected": "a mapping of answer to a count",
+          additionalProperties: bound(count, "exactly", "Commands answered so."),
+        },
+      },
+    },
     shown: {
       type: "array",
       description: "Devices by the text they show: the failure's message and what the platform shows (text, code, name).",

@@ -131,6 +131,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     failures,
     steps: { ...e?.steps },
     ...(e?.outcomes ? { outcomes: { ...e.outcomes } } : {}),
+    ...(e?.commands ? { commands: structuredClone(e.commands) } : {}),
     ...(e?.shown ? { shown: e.shown.map((x) => ({ ...x })) } : {}),
     ...(e?.server ? { server: { ...e.server } } : {}),
   };

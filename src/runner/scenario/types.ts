@@ -150,6 +150,8 @@ export interface Expectations {
   failures?: FailureSpec[];
   steps?: Record<string, StepCountBounds>;
   outcomes?: Record<string, DeviceShareSpec>;
+  /** Command answers: protocol → command → answer → count bound (report/expect-spec.ts). */
+  commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
 }
@@ -291,6 +293,7 @@ export interface ResolvedExpectations {
   failures: ResolvedFailureExpectation[];
   steps: Record<string, StepCountBounds>;
   outcomes?: Record<string, DeviceShareSpec>;
+  commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
 }

@@ -19,6 +19,9 @@ import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
 
+/** The command's type (AMAPI Operation.metadata is the Command: `type` LOCK, REBOOT, …). */
+const commandType = (op: { metadata?: Record<string, unknown> }): string => (typeof op.metadata?.type === "string" ? op.metadata.type : "(untyped)");
+
 export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait" } as const;
 
 /** Fake-AMAPI error reasons → stable outcome codes. */
@@ -115,6 +118,7 @@ export const amapiDialect: AndroidDialect = {
       for (const op of ack.pendingCommands.slice(0, 16)) {
         await step(ctx, AMAPI_STEPS.ack, async () => {
           await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
+          ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
         });
       }
     }
@@ -162,6 +166,7 @@ export const amapiDialect: AndroidDialect = {
     for (const op of r.pendingCommands.slice(0, 16)) {
       await step(ctx, AMAPI_STEPS.ack, async () => {
         await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
+          ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
       });
     }
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
