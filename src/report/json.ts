@@ -84,5 +84,10 @@ export function parseSummary(text: string, source = "summary"): RunSummary {
   if (value.outcomes !== undefined && !isObject(value.outcomes)) bad("outcomes", "an object");
   if (!Array.isArray(value.expectations)) bad("expectations", "a list");
   if (typeof value.ok !== "boolean") bad("ok", "true or false");
+  if (value.shard !== undefined) {
+    const sh = value.shard as Record<string, unknown>;
+    if (!isObject(sh) || !Number.isInteger(sh.count) || (sh.count as number) < 1) bad("shard.count", "a whole number >= 1");
+    if (!Number.isInteger(sh.index) || (sh.index as number) < 0 || (sh.index as number) >= (sh.count as number)) bad("shard.index", `a whole number from 0 to ${(sh.count as number) - 1}`);
+  }
   return value as unknown as RunSummary;
 }

@@ -9,6 +9,7 @@
  */
 import type { FiredAction } from "../runner/timeline/types.js";
 import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
+import { checkShardSet, type IncompleteShards, type ShardSetOptions } from "./shard-set.js";
 import { ReportError } from "./errors.js";
 import { orderedSummary } from "./json.js";
 import { mergeSummaries } from "./merge.js";
@@ -48,6 +49,8 @@ export interface RunMetrics {
    * cut them short). Its counts cover only what ran.
    */
   interrupted?: { signal: string; aborted: boolean };
+  /** A merge with shards missing (`report merge --allow-partial`): the run's shard count and the absent shards. */
+  incomplete?: IncompleteShards;
   shard?: { index: number; count: number };
   /** Shard summaries merged into this one (1 for a single process). */
   shards?: number;
@@ -209,6 +212,7 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
 /** summary.json text of an extended summary: the base summary's stable order, then the metrics. */
 export function extendedSummaryToJson(s: ExtendedSummary): string {
   const m: Partial<RunMetrics> = {};
+  if (s.incomplete) m.incomplete = { shards: s.incomplete.shards, missing: [...s.incomplete.missing] };
   if (s.interrupted) m.interrupted = { signal: s.interrupted.signal, aborted: s.interrupted.aborted };
   if (s.shard) m.shard = { index: s.shard.index, count: s.shard.count };
   if (s.shards !== undefined) m.shards = s.shards;
@@ -231,7 +235,7 @@ const add = (into: Record<string, number>, from: Record<string, number> | undefi
  * percentiles equal those of one histogram that recorded every shard's samples).
  * @throws {ReportError} on a histogram that does not decode, or shards of different runs.
  */
-export function mergeExtended(shards: readonly ExtendedSummary[], expect?: ExpectationSpec): ExtendedSummary {
+export function mergeExtended(shards: readonly ExtendedSummary[], expect?: ExpectationSpec, set: ShardSetOptions = {}): ExtendedSummary {
   if (shards.length === 0) throw new ReportError("report.invalid-input", "no summaries to merge");
   const first = shards[0]!;
   for (const [i, s] of shards.entries()) {
@@ -239,13 +243,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
       throw new ReportError("report.invalid-input", `summary ${i + 1} is of scenario "${s.scenario}" seed "${s.seed}", the first of "${first.scenario}" seed "${first.seed}": not shards of one run`);
     }
   }
-  const seenShards = new Set<string>();
-  for (const s of shards) {
-    if (!s.shard) continue;
-    const key = `${s.shard.index}/${s.shard.count}`;
-    if (seenShards.has(key)) throw new ReportError("report.invalid-input", `shard ${key} appears twice: its devices would be counted twice`);
-    seenShards.add(key);
-  }
+  const incomplete = checkShardSet(shards, set);
   const base = mergeSummaries(shards, expect);
   const seconds = new Map<number, TimelineSecond>();
   const platforms = new Map<string, { m: PlatformMetrics; steps: Map<string, { count: number; failed: number; h: Histogram }> }>();
@@ -292,8 +290,12 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
       histograms: Object.fromEntries(steps.map(([k, s]) => [k, encodeHistogram(s.h)])),
     };
   }
+  const interrupted = shards.find((s) => s.interrupted)?.interrupted;
   return {
     ...base,
+    // A partial merge does not speak for the run: it is never ok.
+    ...(incomplete ? { incomplete, ok: false } : {}),
+    ...(interrupted ? { interrupted: { signal: interrupted.signal, aborted: shards.some((s) => s.interrupted?.aborted) } } : {}),
     shards: shards.reduce((n, s) => n + (s.shards ?? 1), 0),
     timeline: [...seconds.values()].sort((a, b) => a.t - b.t).map((t) => ({ ...t, failed: sortKeys(t.failed), checkinFailed: sortKeys(t.checkinFailed) })),
     platforms: outPlatforms,
