@@ -36,7 +36,10 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
     try {
       const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined) });
-      if (fed.status === "canceled") {
+      if (fed.status === "identity-provider") {
+      return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
+    }
+    if (fed.status === "canceled") {
         const m = MENROLL.MENROLL_E_USER_CANCELED!;
         return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt`);
       }
@@ -140,6 +143,9 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, {
       secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined),
     });
+    if (fed.status === "identity-provider") {
+      return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
+    }
     if (fed.status === "canceled") {
       const m = MENROLL.MENROLL_E_USER_CANCELED!;
       return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt; the enrollment stops (auto-enroll retries later)`);
@@ -161,7 +167,10 @@ export async function acceptTerms(run: EnrollRun, creds: Credentials): Promise<{
   if (tou !== "none" && creds.kind === "token") {
     const touUrl = o.raw.termsOfUseUrl ?? (https ? `${https}/windows/tou` : undefined);
     if (!touUrl) throw new ScenarioError("termsOfUse needs options.windows.termsOfUseUrl");
-    const t = await termsOfUse(p, touUrl, creds.token, tou === "accept");
+    const t = await termsOfUse(p, touUrl, creds.token, tou === "accept", { osVersion: run.id.os.version });
+    if (t.status === "identity-provider") {
+      return fail("windows.tou.identity-provider", "enroll.terms", `The Terms of Use page sent the device to the identity provider at ${new URL(t.location).origin} to sign in first (the protocol working, not a server fault); enrollsim does not sign in at external identity providers, so the terms were not reached`);
+    }
     if (t.status === "declined") return fail("windows.tou.declined", "enroll.terms", TOU_DECLINED_TEXT);
     if (t.status === "unreachable") return fail("windows.tou.unreachable", "enroll.terms", `${TOU_UNREACHABLE_TEXT} (${t.message})`);
     if (t.status === "error") return fail(`windows.tou.${t.error}`, "enroll.terms", `${TOU_DECLINED_TEXT} (error=${t.error}${t.description ? `: ${t.description}` : ""})`);

@@ -8,11 +8,12 @@
 import { ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
+import { identityProviderRedirect } from "./terms.js";
 import { parseForms } from "../../wire/windows/webauth.js";
 
 export const APPRU = "ms-app://windows.immersivecontrolpanel";
 
-export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "canceled"; prompt: string };
+export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "canceled"; prompt: string } | { status: "identity-provider"; location: string };
 
 export interface SignInUser {
   /** At a second-factor prompt (a form asking for `otc`): the code the user's authenticator shows, or undefined = the user cancels. */
@@ -32,7 +33,12 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
         const loc = res.headers.location;
         if (!loc) throw new ProtocolViolationError("auth.redirect", "redirect without Location");
         const next = new URL(loc, req.url);
-        if (next.origin !== origin) throw new ProtocolViolationError("auth.redirect-off-origin", `redirect to ${next.origin} (only ${origin} is followed)`);
+        // Another https origin is the identity provider (AuthPolicy Federated working): an outcome.
+        const idp = next.origin !== origin ? identityProviderRedirect(loc, new URL(req.url), "auth.redirect-off-origin") : undefined;
+        if (idp) {
+          decoded(ctx, "auth.federated", { result: "identity-provider", location: idp });
+          return { status: "identity-provider" as const, location: idp };
+        }
         req = { method: "GET", url: next.toString() };
         continue;
       }

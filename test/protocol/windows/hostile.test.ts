@@ -185,9 +185,13 @@ describe("federated sign-in against hostile pages", () => {
       return e as SimError;
     }
   };
-  it("never follows a redirect to another origin", async () => {
-    const err = await run(async () => ({ status: 302, headers: { location: "https://evil.test/login" }, body: new Uint8Array(), url: "" }));
-    expect(err).toMatchObject({ code: "auth.redirect-off-origin", step: "auth.federated", device: "windows-11-laptop#7" });
+  it("never follows a redirect to another origin: https is the identity provider (an outcome, issue 12 #9), http a server fault", async () => {
+    let calls = 0;
+    const idp = await run(async () => (calls++, { status: 302, headers: { location: "https://idp.test/login" }, body: new Uint8Array(), url: "" }));
+    expect(idp).toEqual({ status: "identity-provider", location: "https://idp.test/login" });
+    expect(calls).toBe(1);
+    const err = await run(async () => ({ status: 302, headers: { location: "http://evil.test/login" }, body: new Uint8Array(), url: "" }));
+    expect(err).toMatchObject({ code: "auth.redirect-off-origin", step: "auth.federated", device: "windows-11-laptop#7", blame: "server" });
   });
   it("a page without any form is a typed error; a form posting off-origin too", async () => {
     expect(await run(async () => res(200, "text/html", "<html>nothing</html>"))).toMatchObject({ code: "auth.no-form" });
