@@ -16,6 +16,11 @@ import { runCommand } from "./commands/run.js";
 import { scepCommand } from "./commands/scep.js";
 import { serveCommand } from "./commands/serve.js";
 import { printError } from "./output.js";
+import { ignoreClosedPipe } from "./pipes.js";
+
+// A reader that stops early (`| head`) ends our output quietly, not with an EPIPE crash.
+ignoreClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 
 // Crypto and DNS share the libuv threadpool; size it before anything uses it.
 process.env.UV_THREADPOOL_SIZE ??= "8";
