@@ -10,7 +10,8 @@ import type { Catalog } from "../device/catalog.js";
 import { FLOWS, flowNames } from "../device/flows/index.js";
 import { expandedStepsOf } from "../device/flows/steps.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
-import { FileKeyPool } from "../platform/node/keypool/index.js";
+import { FileKeyPool, OffsetKeyPool, type KeygenEstimate } from "../platform/node/keypool/index.js";
+import { keysNeeded } from "./run-keys.js";
 import type { KeyPool, Logger, TranscriptSink } from "../ports/index.js";
 import { nullTranscript, silentLogger } from "../ports/index.js";
 import { ScenarioError } from "../errors/index.js";
@@ -51,10 +52,20 @@ export interface RunScenarioOptions {
   progress?: ProgressStream | false;
   /** Key pool directory (default $ENROLLSIM_KEY_POOL or ~/.cache/enrollsim/keys). */
   keyPoolDir?: string;
-  /** Most distinct RSA keys to keep for a run (default min(devices, 1000)); devices beyond reuse keys. */
+  /**
+   * Distinct RSA keys for the run. Default: one per device after the key offset (run-keys.ts), so
+   * no key is presented twice. Giving a size asks for fewer: devices beyond it reuse keys.
+   */
   keyPoolSize?: number;
-  /** Called while the pool is being filled (first run only). */
+  /**
+   * Device i takes pool key i + keyOffset. Repeated runs against one long-lived server give
+   * different offsets (e.g. the previous run's offset + its device count) to draw different keys.
+   */
+  keyOffset?: number;
+  /** Called while missing pool keys are generated (`total` = keys missing). */
   onKeyProgress?: (done: number, total: number) => void;
+  /** Called before missing pool keys are generated: how many and what one key cost here (the CLI prints the estimate). */
+  onKeyEstimate?: (e: KeygenEstimate) => void;
   /** Extra PEM roots trusted by every device. */
   trust?: string[];
   /** WARNING: test-only. Turns TLS verification off for every device. */
@@ -260,15 +271,18 @@ async function runOpened(
   const resume = options.resume ?? false;
   const planned = plannedDevices(scenario, { shard, store, resume });
 
-  const keys =
+  const keyOffset = options.keyOffset ?? 0;
+  const ensure = keysNeeded({ devices: scenario.totalDevices, offset: keyOffset, poolSize: options.keyPoolSize });
+  const keys: KeyPool =
     options.keys ??
     (await FileKeyPool.open({
       dir: options.keyPoolDir,
       spec: "rsa2048",
-      ensure: Math.max(1, Math.min(scenario.totalDevices, options.keyPoolSize ?? 1000)),
+      ensure,
       onProgress: options.onKeyProgress,
+      onEstimate: options.onKeyEstimate,
       signal: options.signal,
-    }));
+    }).then((pool) => (keyOffset > 0 ? new OffsetKeyPool(pool, keyOffset) : pool)));
 
   let server: ReferenceServer | undefined;
   let apns: MockApns | undefined;

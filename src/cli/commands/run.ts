@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim run <scenario>`: run a fleet; the exit code says whether expectations held. */
+import { keygenEstimateLine, keygenProgressLine } from "../../platform/node/keypool/index.js";
 import type { Argv } from "yargs";
 import { runScenario } from "../../api/run-scenario.js";
 import { formatSummary } from "../../report/table.js";
@@ -25,7 +26,8 @@ export const runCommand = {
       .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots every device trusts" })
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify server TLS certificates" })
       .option("key-pool", { type: "string", describe: "key pool directory (default $ENROLLSIM_KEY_POOL or ~/.cache/enrollsim/keys)" })
-      .option("key-pool-size", { type: "number", describe: "distinct RSA keys to keep (default min(devices, 1000))" })
+      .option("key-pool-size", { type: "number", describe: "distinct RSA keys for the run (default: one per device after --key-offset); fewer means devices share keys" })
+      .option("key-offset", { type: "number", describe: "device i takes pool key i + N: repeated runs against one long-lived server draw different keys (default 0)" })
       .option("log-level", { choices: ["silent", "error", "warn", "info", "debug", "trace"], describe: "structured (pino JSON) log level (default: silent, or info with --log-file)" })
       .option("log-file", { type: "string", describe: "write the structured log to FILE instead of stderr" })
       .option("progress", { type: "boolean", default: true, describe: "show progress on stderr (--no-progress to hide)" })
@@ -49,6 +51,7 @@ export const runCommand = {
     insecure: boolean;
     "key-pool"?: string;
     "key-pool-size"?: number;
+    "key-offset"?: number;
     progress: boolean;
     shard?: string;
     store?: string;
@@ -66,6 +69,7 @@ export const runCommand = {
     if (a.insecure) warnInsecure();
     const stderr = process.stderr;
     let lastKeyLine = 0;
+    let keygenStart: number | undefined;
     // --log-file alone means "write a log": a file that stays empty because the level defaulted to silent helps nobody.
     const level = a["log-level"] ?? (a["log-file"] ? "info" : "silent");
     const log = level === "silent" ? undefined : pinoLogger({ level: level as "info", destination: a["log-file"] });
@@ -104,12 +108,17 @@ export const runCommand = {
         insecure: a.insecure || undefined,
         keyPoolDir: a["key-pool"],
         keyPoolSize: a["key-pool-size"],
+        keyOffset: a["key-offset"],
+        onKeyEstimate: (e) => {
+          keygenStart = Date.now();
+          stderr.write(`${keygenEstimateLine(e)}\n`);
+        },
         progress: a.progress ? { write: (s) => stderr.write(s), isTTY: stderr.isTTY, columns: stderr.columns } : false,
         onKeyProgress: (done, total) => {
           const now = Date.now();
           if (done === total || now - lastKeyLine > (stderr.isTTY ? 100 : 5000)) {
             lastKeyLine = now;
-            const line = `generating RSA-2048 key pool (one-time, reused by later runs): ${done}/${total}`;
+            const line = `${keygenProgressLine({ done, total, elapsedMs: now - (keygenStart ?? now), spec: "rsa2048" })} (one-time, kept for later runs)`;
             stderr.write(stderr.isTTY ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
           }
         },

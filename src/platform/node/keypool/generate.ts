@@ -8,6 +8,7 @@
  * compiled `dist/` and from `src/` under vitest, with no worker file to resolve.
  */
 import { availableParallelism } from "node:os";
+import { generateKeyPairSync } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import type { KeySpec } from "../../../ports/crypto.js";
 import { InternalError } from "../../../errors/index.js";
@@ -29,6 +30,13 @@ parentPort.on("message", (msg) => {
   parentPort.postMessage(der, [der.buffer]);
 });
 `;
+
+/** One key on this thread (PKCS#8 DER): store.ts times it to estimate what the rest will cost. */
+export function generateOneKey(spec: KeySpec): Uint8Array {
+  const { type, options } = KEY_SPECS[spec];
+  const { privateKey } = generateKeyPairSync(type as "rsa", { ...(options as { modulusLength: number }), publicKeyEncoding: { type: "spki", format: "der" }, privateKeyEncoding: { type: "pkcs8", format: "der" } });
+  return new Uint8Array(privateKey);
+}
 
 export interface GenerateOptions {
   /** Worker threads to use; default min(2, availableParallelism()), never more than `count`. */

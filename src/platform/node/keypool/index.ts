@@ -5,6 +5,8 @@
  */
 export { FileKeyPool, emitPoolWarning, type FileKeyPoolOptions } from "./pool.js";
 export { MemoryKeyPool } from "./memory.js";
+export { OffsetKeyPool } from "./offset.js";
+export { keygenEstimateLine, keygenProgressLine, type KeygenEstimate } from "./progress.js";
 export { pregenKeys, type PregenOptions, type PregenResult } from "./pregen.js";
 export { generateKeys, defaultWorkers, type GenerateOptions } from "./generate.js";
 export { defaultPoolDir, poolFilePath } from "./file.js";

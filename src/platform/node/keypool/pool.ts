@@ -7,6 +7,7 @@
  * an EC pool (`spec: "ec-p256"`, read with {@link FileKeyPool.ec}) is only worth it when the same
  * slot must keep the same public key across runs.
  */
+import type { KeygenEstimate } from "./progress.js";
 import { ioLedger } from "../../../ports/io-ledger.js";
 import { createPrivateKey } from "node:crypto";
 import type { KeySpec } from "../../../ports/crypto.js";
@@ -28,6 +29,8 @@ export interface FileKeyPoolOptions {
   workers?: number;
   /** Progress of the keys being generated now: `total` is the number missing, not the pool size. */
   onProgress?: (done: number, total: number) => void;
+  /** Before generating missing keys: how many, and what one key cost on this machine (progress.ts). */
+  onEstimate?: (e: KeygenEstimate) => void;
   /** Non-fatal problems; default `process.emitWarning`. */
   onWarning?: (message: string) => void;
   /** What to do with a partial last record from an interrupted write; default "truncate" (with a warning). */
@@ -67,6 +70,7 @@ export class FileKeyPool implements KeyPool {
       ensure: opts.ensure ?? 0,
       workers: opts.workers,
       onProgress: opts.onProgress,
+      onEstimate: opts.onEstimate,
       onWarning: opts.onWarning ?? emitPoolWarning,
       partialTail: opts.partialTail,
       signal: opts.signal,

@@ -10,7 +10,8 @@ import type { KeySpec } from "../../../ports/crypto.js";
 import { KeyPoolError } from "./errors.js";
 import { PoolAppender, createPoolFile, ensurePoolDir, poolFilePath, readPoolFile, truncatePoolFile } from "./file.js";
 import type { ParsedPool } from "./format.js";
-import { generateKeys } from "./generate.js";
+import { defaultWorkers, generateKeys, generateOneKey } from "./generate.js";
+import type { KeygenEstimate } from "./progress.js";
 import { lockPool } from "./lock.js";
 
 export interface StoreOptions {
@@ -20,6 +21,8 @@ export interface StoreOptions {
   ensure: number;
   workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called once before missing keys are generated, with one key timed on this thread. */
+  onEstimate?: (e: KeygenEstimate) => void;
   /** Non-fatal problems (a partial record cut off, waiting for another process's lock). */
   onWarning: (message: string) => void;
   /** "truncate" (default): cut an interrupted write's partial record off; "error": refuse the file. */
@@ -79,9 +82,21 @@ export async function loadAndGrow(opts: StoreOptions): Promise<StoreResult> {
     if (missing > 0) {
       const appender = PoolAppender.open(file);
       try {
-        await generateKeys(opts.spec, missing, {
+        let left = missing;
+        if (opts.onEstimate) {
+          // Time one key here (it joins the pool) so the cost is known before the rest is generated.
+          const t0 = performance.now();
+          const der = generateOneKey(opts.spec);
+          opts.onEstimate({ missing, perKeyMs: performance.now() - t0, workers: opts.workers ?? defaultWorkers(), spec: opts.spec });
+          appender.append(der);
+          records.push(der);
+          left--;
+          opts.onProgress?.(1, missing);
+        }
+        const already = missing - left;
+        await generateKeys(opts.spec, left, {
           workers: opts.workers,
-          onProgress: opts.onProgress,
+          onProgress: opts.onProgress && ((done, _total) => opts.onProgress!(done + already, missing)),
           signal: opts.signal,
           onKey: (der) => {
             appender.append(der);
