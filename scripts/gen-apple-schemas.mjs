@@ -34,6 +34,7 @@ function os(s) {
       ...(o.devicechannel !== undefined ? { devicechannel: o.devicechannel } : {}),
       ...(o.userchannel !== undefined ? { userchannel: o.userchannel } : {}),
       ...(o.userenrollment?.mode ? { userenrollment: o.userenrollment.mode } : {}),
+      ...(o.sharedipad?.mode ? { sharedipad: o.sharedipad.mode } : {}),
       ...(o.userapprovedmdm === true ? { userapprovedmdm: true } : {}),
     };
   }

@@ -108,6 +108,15 @@ export const APPLE_STATE: Json = {
       enrolledIn: { type: "string", pattern: "^https://", description: "ServerURL of the MDM the backed-up device was enrolled in." },
     },
   },
+  sharedIPad: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "The iPad is a Shared iPad (multi-user; the ADE profile's is_multi_user): iPad on iPadOS 13.4+ only, elsewhere it does not apply. Supervised, enrolls through ADE only, sends no UnlockToken, reports IsMultiUser, skips every Setup Assistant pane after activation; commands and payloads as Apple's schemas allow on Shared iPad.",
+    properties: {
+      user: { type: "string", description: "The Managed Apple Account that signs in after setup: its user channel opens with a TokenUpdate carrying UserShortName (UserID FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF). Default: nobody signs in during the flow." },
+    },
+  },
   setupAssistant: {
     type: "object",
     additionalProperties: false,
@@ -196,6 +205,7 @@ export interface DeviceState {
   modelIdentifier?: string;
   os?: { version: string; build: string };
   backup?: { device: "same" | "other"; enrolledIn?: string };
+  sharedIPad?: { user?: string };
   setupAssistant?: { quickStart?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
   apiLevel?: number;
   gms?: boolean;

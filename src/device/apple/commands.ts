@@ -76,13 +76,16 @@ export function checkKeys(d: PlistDict, keys: SchemaKey[], path: string, depth =
 export type OsName = "iOS" | "macOS";
 
 /** Is a schema element available on this device? Returns why not. */
-export function osBlock(rule: OsRule | undefined, dev: { os: OsName; version: string; supervised: boolean; ade: boolean; userEnrollment: boolean }): string | undefined {
+export function osBlock(rule: OsRule | undefined, dev: { os: OsName; version: string; supervised: boolean; ade: boolean; userEnrollment: boolean; sharedIPad?: boolean }): string | undefined {
   if (!rule || !rule.introduced || rule.introduced === "n/a") return `not available on ${dev.os}`;
   if (compareVersions(dev.version, rule.introduced) < 0) return `needs ${dev.os} ${rule.introduced} (device runs ${dev.version})`;
   if (rule.removed && compareVersions(dev.version, rule.removed) >= 0) return `removed in ${dev.os} ${rule.removed}`;
   if (rule.supervised && !dev.supervised) return "the device is not supervised";
   if (rule.requiresdep && !dev.ade) return "the device was not enrolled through Automated Device Enrollment";
   if (dev.userEnrollment && rule.userenrollment === "forbidden") return "not allowed in User Enrollment";
+  // Apple's schemas: sharedipad.mode forbidden (e.g. ClearPasscode, ActivationLockBypassCode) or required (UserList, LogOutUser, DeleteUser).
+  if (dev.sharedIPad && rule.sharedipad === "forbidden") return "not allowed on Shared iPad";
+  if (!dev.sharedIPad && rule.sharedipad === "required") return "only on Shared iPad";
   if (rule.devicechannel === false) return "not available on the device channel";
   return undefined;
 }

@@ -162,6 +162,10 @@ async function embeddedAnchors(ctx: FlowContext): Promise<Certificate[]> {
 /** Full enrollment from profile bytes. */
 export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes: Uint8Array, mode: EnrollMode): Promise<FlowResult> {
   const ctx = dev.ctx;
+  if (dev.sharedIPad && !mode.ade) {
+    // Shared iPad is set up by an ADE profile (is_multi_user) and has no way to install an MDM profile by hand.
+    return fail(dev, "apple.shared-ipad.ade-only", "profile.install", "a Shared iPad enrolls through Automated Device Enrollment only: the downloaded enrollment profile cannot be installed");
+  }
   const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
   const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
   const first = await install(dev, o, bytes, anchors);
@@ -290,7 +294,8 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
           ref: dev.ref,
           token: dev.pushToken,
           pushMagic: dev.pushMagic,
-          unlockToken: dev.userEnrollment ? undefined : dev.unlockToken, // no device passcode control in User Enrollment
+          // No device passcode control in User Enrollment; the schema forbids UnlockToken on Shared iPad.
+          unlockToken: dev.userEnrollment || dev.sharedIPad ? undefined : dev.unlockToken,
           ...(mode.ade ? { awaitingConfiguration: dev.awaitingConfiguration } : {}),
           ...(dev.osName === "macOS" ? { notOnConsole: false } : {}),
         }),
@@ -303,6 +308,15 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     if (dev.osName === "macOS") {
       const stepOut = await macosChannels(dev, o, client, mdm, mode);
       if (stepOut) return unenroll(dev, client, mdm, first.parsed!, stepOut.step, stepOut.status);
+    }
+    const sharedUser = dev.sharedIPad ? dev.ctx.identity.state?.sharedIPad?.user : undefined;
+    if (sharedUser) {
+      // A Managed Apple Account signs in on the Shared iPad: its user channel (tokenupdate.yaml: UserShortName
+      // required on Shared iPad, UserID always FFFFFFFF-… "no authentication will occur"; no UserAuthenticate).
+      const user = { userId: SHARED_IPAD_USER_ID, shortName: sharedUser };
+      const utu = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: ctx.protocol.entropy.fork("apns.user-token").bytes(32), pushMagic: ctx.protocol.entropy.fork("apns.user-pushmagic").uuid(true), user }));
+      if (utu.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", utu.status);
+      decoded(ctx.protocol, "checkin.tokenupdate", { userChannel: "shared-ipad", user: sharedUser });
     }
     const installed = dev.store.profiles.get(first.parsed!.profile.identifier);
     if (installed) installed.managed = true;
@@ -429,6 +443,9 @@ async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClien
   }
   return undefined;
 }
+
+/** UserID of every Shared iPad user-channel message (tokenupdate.yaml). */
+export const SHARED_IPAD_USER_ID = "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF";
 
 /** 401 (or 403 unrecognized) on check-in / command channel: the device unenrolls. */
 async function unenroll(dev: AppleDevice, client: MdmClient, mdm: MdmPayload, parsed: ParsedProfile, stepName: string, status: number): Promise<FlowResult> {

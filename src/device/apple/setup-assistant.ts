@@ -124,7 +124,10 @@ export function connectToHost(dev: AppleDevice, host: "configurator" | "finder")
 export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig, quickStart = false): FlowResult {
   if (!result.ok || dev.erased || dev.unenrolled) return result;
   const st = dev.ctx.identity.state?.setupAssistant;
-  if (cc && st) {
+  if (cc && dev.sharedIPad) {
+    // Shared iPad skips every Setup Assistant pane after activation, whatever the settings (server-policies.md §7.6).
+    decoded(dev.ctx.protocol, "ade.setup-assistant", { completed: true, panes: [], sharedIPad: "every pane after activation skipped" });
+  } else if (cc && st) {
     const stuck = runSetupPanes(dev, cc, st, quickStart);
     if (stuck) return { ...stuck, keychain: result.keychain };
   }

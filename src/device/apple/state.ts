@@ -13,6 +13,7 @@ import { isDict, type PlistDict, type PlistValue } from "../../wire/apple/plist.
 import type { CommandSchema, SchemaKey } from "../../wire/apple/schema-types.js";
 import type { FlowContext } from "../flow.js";
 import { osBlock, synthesize, type CommandBehaviour, type OsName } from "./commands.js";
+import { compareVersions } from "../../wire/version.js";
 
 export interface InstalledApp {
   identifier: string;
@@ -42,6 +43,11 @@ const MAC_APPS: InstalledApp[] = [
 /** DeviceInformation keys a User Enrollment never answers (Apple: no UDID, serial, IMEI, MEID, MACs). */
 const UE_HIDDEN_QUERIES = new Set(["UDID", "SerialNumber", "IMEI", "MEID", "ICCID", "WiFiMAC", "BluetoothMAC", "EthernetMAC", "EthernetMACs", "ProvisioningUDID", "DeviceID", "EASDeviceIdentifier", "PhoneNumber", "ServiceSubscriptions", "CurrentCarrierNetwork"]);
 
+/** Shared iPad needs an iPad on iPadOS 13.4 or later (Intune docs, server-policies.md §7.7); elsewhere the setting does not apply. */
+export function sharedIPadEligible(wanted: boolean, modelIdentifier: string, os: OsName, version: string): boolean {
+  return wanted && os === "iOS" && modelIdentifier.startsWith("iPad") && compareVersions(version, "13.4") >= 0;
+}
+
 export class AppleDevice {
   readonly store = new AppleStore();
   readonly osName: OsName;
@@ -51,6 +57,11 @@ export class AppleDevice {
   supervised: boolean;
   ade = false;
   userEnrollment = false;
+  /**
+   * Shared iPad (multi-user iPad, device state `sharedIPad`): an iPad on iPadOS 13.4+ only; supervised,
+   * ADE only; no UnlockToken; commands and payloads per the schemas' sharedipad mode.
+   */
+  readonly sharedIPad: boolean;
   /** macOS: the user approved the MDM profile (System Settings > Profiles); ADE enrollments are user-approved. */
   userApproved = true;
   /**
@@ -99,6 +110,8 @@ export class AppleDevice {
     this.deviceName = id.deviceName;
     // The flow decides (ADE: the cloud configuration; Configurator: supervised); else the device state (prepared supervised).
     this.supervised = opts.supervised ?? id.state?.supervised ?? false;
+    this.sharedIPad = sharedIPadEligible(id.state?.sharedIPad !== undefined, id.modelIdentifier, this.osName, this.osVersion);
+    if (this.sharedIPad) this.supervised = true;
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
     // Push credentials come from the device's own deterministic entropy stream.
     this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);
@@ -134,7 +147,7 @@ export class AppleDevice {
   }
 
   ruleContext() {
-    return { os: this.osName, version: this.osVersion, supervised: this.supervised, ade: this.ade, userEnrollment: this.userEnrollment };
+    return { os: this.osName, version: this.osVersion, supervised: this.supervised, ade: this.ade, userEnrollment: this.userEnrollment, sharedIPad: this.sharedIPad };
   }
 
   behaviourFor(requestType: string): CommandBehaviour {
@@ -231,7 +244,7 @@ export class AppleDevice {
       AvailableDeviceCapacity: 87.5,
       BatteryLevel: 0.87,
       HasBattery: true,
-      IsMultiUser: false,
+      IsMultiUser: this.sharedIPad,
       IsActivationLockEnabled: false,
       IsDeviceLocatorServiceEnabled: false,
       IsMDMLostModeEnabled: false,
@@ -256,6 +269,8 @@ export class AppleDevice {
       if (!k) continue; // unknown query keys are ignored, as devices do
       const rule = k.os?.[this.osName];
       if (rule && (rule.introduced === "n/a" || (this.userEnrollment && rule.userenrollment === "forbidden"))) continue;
+      // Shared iPad keys (e.g. ResidentUsers, QuotaSize) only on a Shared iPad; forbidden ones never there.
+      if (rule && ((rule.sharedipad === "required" && !this.sharedIPad) || (rule.sharedipad === "forbidden" && this.sharedIPad))) continue;
       // User Enrollment: hardware identifiers are never disclosed (field failure ios-ue-hardware-ids-unavailable).
       if (this.userEnrollment && UE_HIDDEN_QUERIES.has(q)) continue;
       if (!rule && schema.os[this.osName] === undefined) continue;

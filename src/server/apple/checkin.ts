@@ -119,7 +119,11 @@ export class CheckinService {
     switch (msg.messageType) {
       case "TokenUpdate":
         if (typeof msg.dict.UserID === "string") {
-          if (!d.users.includes(msg.dict.UserID)) d.users.push(msg.dict.UserID);
+          // Shared iPad: UserID is always FFFFFFFF-…; the user is UserShortName, which is required there (tokenupdate.yaml).
+          const shared = msg.dict.UserID === "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF";
+          if (shared && typeof msg.dict.UserShortName !== "string") return this.core.reject("checkin.shared-ipad-user", text(400, "Shared iPad user-channel TokenUpdate without UserShortName"));
+          const who = shared ? (msg.dict.UserShortName as string) : msg.dict.UserID;
+          if (!d.users.includes(who)) d.users.push(who);
           return empty();
         }
         d.tokenUpdates++;

@@ -74,7 +74,8 @@ export interface TokenUpdateFields {
   unlockToken?: Uint8Array;
   awaitingConfiguration?: boolean;
   notOnConsole?: boolean;
-  user?: { userId: string; shortName: string; longName: string };
+  /** User channel: macOS sends all three; a Shared iPad sends UserShortName and UserID (UserLongName is macOS only). */
+  user?: { userId: string; shortName: string; longName?: string };
 }
 
 export function buildTokenUpdate(f: TokenUpdateFields): PlistDict {
@@ -82,7 +83,7 @@ export function buildTokenUpdate(f: TokenUpdateFields): PlistDict {
   if (f.unlockToken) d.UnlockToken = f.unlockToken;
   if (f.awaitingConfiguration !== undefined) d.AwaitingConfiguration = f.awaitingConfiguration;
   if (f.notOnConsole !== undefined) d.NotOnConsole = f.notOnConsole;
-  if (f.user) Object.assign(d, { UserID: f.user.userId, UserShortName: f.user.shortName, UserLongName: f.user.longName });
+  if (f.user) Object.assign(d, { UserID: f.user.userId, UserShortName: f.user.shortName, ...(f.user.longName !== undefined ? { UserLongName: f.user.longName } : {}) });
   return d;
 }
 

@@ -13,6 +13,8 @@ export interface OsRule {
   userchannel?: boolean;
   /** "allowed" | "forbidden" | "ignored" */
   userenrollment?: string;
+  /** "allowed" | "forbidden" | "required" | "ignored": on a Shared iPad (multi-user iPad). */
+  sharedipad?: string;
   /** macOS: needs a user-approved MDM enrollment. */
   userapprovedmdm?: boolean;
 }

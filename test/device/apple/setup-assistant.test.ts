@@ -11,10 +11,12 @@ import { appleWorld } from "./harness.js";
 
 const counting = () => {
   const paths: string[] = [];
-  const wrap = (h: HttpHandler): HttpHandler => (req) => {
-    paths.push(new URL(req.url).pathname);
-    return h(req);
-  };
+  const wrap =
+    (h: HttpHandler): HttpHandler =>
+    (req) => {
+      paths.push(new URL(req.url).pathname);
+      return h(req);
+    };
   return { paths, wrap };
 };
 
