@@ -18,6 +18,7 @@ import { toPem } from "../../src/wire/x509/certificate.js";
 import { httpDnsError, resetError, tlsError } from "../../src/runner/faults/errors.js";
 import { NodeDns } from "../../src/platform/node/dns.js";
 import { lookupError } from "../../src/runner/faults/errors.js";
+import { windowsShownForError } from "../../src/device/windows/shown.js";
 
 const crypto = new NodeCrypto();
 const port = new NodeHttp({ clock: new RealClock() });
@@ -121,4 +122,29 @@ describe("real failures carry the detail injected faults produce", () => {
     const lookup = await failure(new NodeDns({ timeoutMs: 2000, tries: 1 }).resolve4("no-such-host.invalid"));
     expect([lookup.kind, lookup.detail]).toEqual(["dns", lookupError("nxdomain", "A", "no-such-host.invalid").detail]);
   });
+});
+
+describe("a server demanding a client certificate the device does not have", () => {
+  /** requestCert + rejectUnauthorized: the server sends a CertificateRequest and refuses an empty Certificate. */
+  async function mtlsServer(maxVersion: "TLSv1.2" | "TLSv1.3"): Promise<string> {
+    const cert = issueServerCertificate(ca, spki, { dns: [], ip: ["127.0.0.1"] }, Uint8Array.from([0x43]), Date.now(), crypto);
+    const server = https.createServer(
+      { cert: toPem(cert.der), key: keyPem, ca: [toPem(ca.ca.der)], requestCert: true, rejectUnauthorized: true, maxVersion },
+      (_q, s) => s.end("ok"),
+    );
+    return `https://127.0.0.1:${await listen(server)}/x`;
+  }
+
+  for (const version of ["TLSv1.3", "TLSv1.2"] as const) {
+    it(`${version}: tls / tls.client-cert-required, as the injected fault`, async () => {
+      const url = await mtlsServer(version);
+      const real = await failure(client().request({ method: "POST", url, body: new Uint8Array([1, 2, 3]) }));
+      expect([real.kind, real.detail]).toEqual(["tls", "tls.client-cert-required"]);
+      const injected = tlsError("client-cert-required", "POST", url);
+      same(real, injected);
+      const win = (err: TransportError) => windowsShownForError({ error: err, step: "dm.session", flow: "windows-sync" });
+      expect(win(real)).toMatchObject({ code: "0x80072F0C", name: "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED", text: "The server requests client authentication." });
+      expect(win(injected)).toEqual(win(real));
+    });
+  }
 });

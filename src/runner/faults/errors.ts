@@ -18,6 +18,8 @@ const TLS: Record<Exclude<(typeof TLS_FAULTS)[number], "client-cert-not-requeste
     detail: "tls.wrong-host",
   },
   "protocol-version": { code: "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION", reason: () => "tlsv1 alert protocol version", detail: "tls.protocol-version" },
+  // A server that demands a client certificate the device does not have (TLS 1.3 alert 116).
+  "client-cert-required": { code: "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED", reason: () => "tlsv13 alert certificate required", detail: "tls.client-cert-required" },
   "client-cert-refused": { code: "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE", reason: () => "sslv3 alert bad certificate", detail: "tls.client-cert-refused" },
 };
 

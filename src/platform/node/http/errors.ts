@@ -74,12 +74,18 @@ const UNTRUSTED = new Set([
   "CERT_SIGNATURE_FAILURE",
 ]);
 
+/** What the adapter saw of the handshake before it failed. */
+export interface HandshakeHint {
+  /** The client had no identity to present and had derived its keys (sent its Certificate flight). */
+  anonymousAfterKeyExchange?: boolean;
+}
+
 /**
  * What exactly failed, from the OpenSSL / libuv / getaddrinfo code (the detail a device's own
  * stack would distinguish: windows/shown.ts, apple/shown.ts). `phase` says whether a response had
  * started, for resets. Undefined where the code does not tell.
  */
-export function detailOf(err: unknown, kind: Kind, phase?: "before-response" | "mid-body"): TransportDetail | undefined {
+export function detailOf(err: unknown, kind: Kind, phase?: "before-response" | "mid-body", hint: HandshakeHint = {}): TransportDetail | undefined {
   const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
   const code = typeof e.code === "string" ? e.code : "";
   const text = `${code} ${typeof e.reason === "string" ? e.reason : ""} ${typeof e.message === "string" ? e.message : ""}`.toLowerCase();
@@ -97,6 +103,11 @@ export function detailOf(err: unknown, kind: Kind, phase?: "before-response" | "
       if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") return "tls.expired";
       if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "HOSTNAME_MISMATCH") return "tls.wrong-host";
       if (/certificate required/.test(text)) return "tls.client-cert-required";
+      // TLS 1.2 has no certificate_required alert: OpenSSL servers answer an empty client
+      // Certificate with handshake_failure (ssl/statem/statem_srvr.c, "peer did not return a
+      // certificate"). Only when the client had no identity and had finished its key exchange,
+      // so a cipher or group mismatch (same alert, earlier) stays unclassified.
+      if (hint.anonymousAfterKeyExchange && /alert handshake failure/.test(text)) return "tls.client-cert-required";
       if (/alert (bad certificate|unknown ca|certificate unknown|certificate revoked|certificate expired|unsupported certificate)/.test(text)) return "tls.client-cert-refused";
       if (/protocol version|unsupported protocol|wrong version number|no protocols available/.test(text)) return "tls.protocol-version";
       return undefined;
@@ -106,7 +117,7 @@ export function detailOf(err: unknown, kind: Kind, phase?: "before-response" | "
 }
 
 /** Wraps a raw Node error (or passes a TransportError through) for `method url`. */
-export function toTransportError(err: unknown, method: string, url: string, phase?: "before-response" | "mid-body"): TransportError {
+export function toTransportError(err: unknown, method: string, url: string, phase?: "before-response" | "mid-body", hint?: HandshakeHint): TransportError {
   if (err instanceof TransportError) return err;
   const e = (typeof err === "object" && err !== null ? err : {}) as NodeError;
   const kind = classify(err);
@@ -115,11 +126,13 @@ export function toTransportError(err: unknown, method: string, url: string, phas
   let detail: string;
   if (kind === "tls") {
     // OpenSSL messages carry addresses and source paths; its `reason` is the readable part.
-    const reason = typeof e.reason === "string" && e.reason ? e.reason : text;
+    // A `write EPROTO` error has no `reason`; its message embeds OpenSSL's error line
+    // ("…:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:…"), whose reason is kept.
+    const reason = typeof e.reason === "string" && e.reason ? e.reason : (/:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1] ?? text);
     detail = `TLS failure${code ? ` (${code})` : ""}: ${reason}`;
   } else {
     detail = code && !text.includes(code) ? `${code}: ${text}` : text;
   }
-  const finer = detailOf(err, kind, phase);
+  const finer = detailOf(err, kind, phase, hint);
   return new TransportError(kind, `${describeRequest(method, url)}: ${detail}`, { cause: err, ...(finer ? { detail: finer } : {}) });
 }

@@ -173,11 +173,16 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     req.signal?.addEventListener("abort", onAbort, { once: true });
     ctx.closing.addEventListener("abort", onClosing, { once: true });
 
+    let keysDerived = false;
     client.on("socket", (s: Socket) => {
       socket = s;
       if (!secure) return;
       const t = s as TLSSocket;
       cheapHostCheck(t);
+      // Without an identity, note when the client's key exchange is done (TLS 1.2 derives its
+      // keys after the server's whole first flight, CertificateRequest included): a handshake
+      // failure alert after that point is the server refusing the empty client Certificate.
+      if (!ctx.tls.hasIdentity) t.once("keylog", () => (keysDerived = true));
       if (ctx.stats) {
         const stats = ctx.stats;
         t.once("secureConnect", () => {
@@ -206,7 +211,9 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         });
       }
     });
-    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response") }));
+    client.on("error", (err) =>
+      conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response", { anonymousAfterKeyExchange: keysDerived }) }),
+    );
     client.on("close", () => {
       closed = true;
       // A close-delimited body is complete before its 'end' event: let 'end' conclude it.
