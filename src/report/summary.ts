@@ -8,6 +8,7 @@ import type { CommandSample, DeviceResult, RunObserver, StepSample } from "../ru
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
 import { shownTexts, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
+import { ScepBurstDetector } from "./hints.js";
 import {
   MAX_FAILURE_EXAMPLES,
   type ErrorSummary,
@@ -47,6 +48,7 @@ export class SummaryCollector implements RunObserver {
   private readonly shown: Array<{ text: string; code?: string; match: (t: string) => boolean; devices: number }>;
   private readonly extra: ExpectationResult[] = [];
   private readonly commands: CommandCounts = {};
+  private readonly bursts = new ScepBurstDetector();
   /** Apple commands whose last answer was NotNow, by device and CommandUUID → RequestType (O(such commands)). */
   private readonly notNow = new Map<string, string>();
   private scenario = "";
@@ -102,6 +104,7 @@ export class SummaryCollector implements RunObserver {
     this.groups.set(result.group, group);
     group.devices++;
     const code = result.code ?? result.failure?.code ?? (result.ok ? "ok" : UNKNOWN_FAILURE_CODE);
+    this.bursts.onDeviceEnd(result);
     this.outcomes.set(code, (this.outcomes.get(code) ?? 0) + 1);
     if (this.shown.length && !result.ok) {
       const texts = shownTexts(result);
@@ -166,6 +169,7 @@ export class SummaryCollector implements RunObserver {
       groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
       outcomes: Object.fromEntries(this.outcomes),
       ...(Object.keys(this.commands).length ? { commands: this.commandCounts() } : {}),
+      ...(this.bursts.hints().length ? { hints: this.bursts.hints() } : {}),
       ...(this.shown.length ? { shown: this.shown.map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), devices: e.devices })) } : {}),
       histograms: this.stats.encoded(),
       ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),

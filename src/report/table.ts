@@ -79,6 +79,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
   if (outcomes.length > 0) out.push("", `Outcomes: ${outcomes.map(([code, n]) => `${terminalText(code)} ×${n}`).join(", ")}`);
 
   out.push(...commandLines(summary));
+  for (const h of summary.hints ?? []) out.push("", `Hint: ${terminalText(h.message)}`);
 
   const errors = Object.entries(summary.errors).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (errors.length > 0) {

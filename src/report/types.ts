@@ -74,6 +74,17 @@ export interface PushSummary extends PushCounts {
   refused: Record<string, number>;
 }
 
+/** A pattern across devices that no single failure shows (report/hints.ts). */
+export interface RunHint {
+  code: string;
+  message: string;
+  /** Devices in the pattern. */
+  devices: number;
+  windowMs: number;
+  /** Clock ms of the pattern's first failure. */
+  at: number;
+}
+
 /** {@link RunSummary.commands}: protocol → command → answer → count. */
 export type CommandCounts = Record<string, Record<string, Record<string, number>>>;
 
@@ -109,6 +120,8 @@ export interface RunSummary {
    * no device answered a command.
    */
   commands?: CommandCounts;
+  /** Patterns across devices worth a look (e.g. a SCEP server failing under concurrency). Absent when none. */
+  hints?: RunHint[];
   /** Per `expect.shown` entry (same order): devices whose failure showed the text. Absent without such entries. */
   shown?: ShownCount[];
   groups: Record<string, GroupSummary>;
