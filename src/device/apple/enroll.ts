@@ -125,7 +125,7 @@ async function install(
     throw e;
   }
   // The capability table: a payload this OS release does not have (payloads.ts) is refused like an unknown type.
-  const absent = unsupportedPayloadOn(parsed, dev.osName, dev.osVersion);
+  const absent = unsupportedPayloadOn(parsed, dev.osName, dev.osVersion, dev.sharedIPad);
   if (absent) {
     note(ctx.protocol, "profile.install", { findings: [{ code: "profile.payload-not-on-os", message: `${absent.type}: ${absent.why}` }] });
     return { parsed, error: absent.error, stepName: "profile.install" };

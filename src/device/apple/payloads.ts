@@ -19,19 +19,21 @@ import type { OsName } from "./commands.js";
 const BY_TYPE = new Map(PAYLOAD_TYPES.map((p) => [p.type, p]));
 
 /** Why `type` is not on this OS release, or undefined (also for types the schemas do not list). */
-export function payloadAbsent(type: string, os: OsName, version: string): string | undefined {
+export function payloadAbsent(type: string, os: OsName, version: string, sharedIPad = false): string | undefined {
   const rule = BY_TYPE.get(type)?.os[os];
   if (!BY_TYPE.has(type)) return undefined;
   if (!rule?.introduced || rule.introduced === "n/a") return `not available on ${os}`;
   if (compareVersions(version, rule.introduced) < 0) return `needs ${os} ${rule.introduced} (device runs ${version})`;
   if (rule.removed && compareVersions(version, rule.removed) >= 0) return `removed in ${os} ${rule.removed}`;
+  // Apple's payload schemas: sharedipad.mode forbidden (e.g. com.apple.mobiledevice.passwordpolicy: Apple fixes the passcode).
+  if (sharedIPad && rule.sharedipad === "forbidden") return "not allowed on Shared iPad";
   return undefined;
 }
 
 /** The refusal for the first payload of the profile this release does not have, with why (for the transcript). */
-export function unsupportedPayloadOn(parsed: ParsedProfile, os: OsName, version: string): { error: AppleError; type: string; why: string } | undefined {
+export function unsupportedPayloadOn(parsed: ParsedProfile, os: OsName, version: string, sharedIPad = false): { error: AppleError; type: string; why: string } | undefined {
   for (const p of parsed.profile.payloads) {
-    const why = payloadAbsent(p.type, os, version);
+    const why = payloadAbsent(p.type, os, version, sharedIPad);
     if (why) return { error: AppleErrors.unsupportedPayload(p.type), type: p.type, why };
   }
   return undefined;

@@ -8,6 +8,8 @@
 import { describe, expect, it } from "vitest";
 import type { HttpHandler } from "../../../src/ports/http.js";
 import { stateProblem } from "../../../src/device/state.js";
+import { buildPlistBytes } from "../../../src/wire/apple/plist.js";
+import { buildProfileDict, payloadHeader } from "../../../src/wire/apple/profile.js";
 import { appleWorld } from "./harness.js";
 
 const CMDS = [{ requestType: "UserList" }, { requestType: "ClearRestrictionsPassword" }, { requestType: "DeviceInformation", payload: { Queries: ["IsMultiUser", "UDID"] } }];
@@ -76,6 +78,18 @@ describe("Shared iPad as device state", () => {
     expect(plain).toMatchObject({ ok: false });
     const shared = await w.run(await w.device("ipad-air-m2", 1, { sharedIPad: {}, setupAssistant: { panes: { Siri: "idles" } } }), "ios-ade");
     expect(shared).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+  });
+
+  it("InstallProfile of a passcode policy: refused on a Shared iPad (Apple fixes its passcode), installed on a plain iPad", async () => {
+    const type = "com.apple.mobiledevice.passwordpolicy";
+    const profile = Buffer.from(buildPlistBytes(buildProfileDict({ identifier: "com.example.pw", uuid: "P-1", displayName: "pw", payloads: [{ ...payloadHeader(type, "com.example.pw.p", "P-2", type) }] }))).toString("base64");
+    const cmd = [{ requestType: "InstallProfile", payload: { Payload: { $data: profile } } }];
+    const shared = await appleWorld({ commands: cmd });
+    await shared.run(await shared.device("ipad-air-m2", 0, { sharedIPad: {} }), "ios-ade");
+    expect(statusOf(shared, "InstallProfile")).toBe("Error");
+    const plain = await appleWorld({ commands: cmd });
+    await plain.run(await plain.device("ipad-air-m2", 0), "ios-ade");
+    expect(statusOf(plain, "InstallProfile")).toBe("Acknowledged");
   });
 
   it("the vocabulary: an unknown key under sharedIPad gets the candidates", () => {
