@@ -15,6 +15,7 @@ import { keysCommand } from "./commands/keys.js";
 import { runCommand } from "./commands/run.js";
 import { scepCommand } from "./commands/scep.js";
 import { serveCommand } from "./commands/serve.js";
+import { validateCommand } from "./commands/validate.js";
 import { printError } from "./output.js";
 import { ignoreClosedPipe } from "./pipes.js";
 
@@ -30,6 +31,7 @@ await yargs(hideBin(process.argv))
   .usage("$0 <command> [options]\n\nDevice-side MDM enrollment simulator: virtual devices run real enrollment protocols against any server.")
   .command(runCommand as never)
   .command(serveCommand as never)
+  .command(validateCommand as never)
   .command(scepCommand as never)
   .command(enrollCommand as never)
   .command(inspectCommand as never)

@@ -11,6 +11,8 @@ import { terminalText } from "../report/terminal-text.js";
 export function printError(err: unknown): void {
   if (err instanceof SimError) {
     process.stderr.write(`enrollsim: ${terminalText(err.describe(), { lines: err.blame === "scenario" })}\n`);
+    // The other problems of the same file, so one edit-and-retry fixes them all.
+    for (const m of err instanceof ScenarioError ? (err.more ?? []) : []) process.stderr.write(`enrollsim: ${terminalText(m.describe(), { lines: true })}\n`);
     if (process.env.ENROLLSIM_DEBUG && err.stack) process.stderr.write(`${err.stack}\n`);
   } else {
     const e = err as Error;

@@ -69,6 +69,8 @@ export class ScenarioError extends SimError {
   ) {
     super("scenario.invalid", location ? `${location}: ${message}` : message);
   }
+  /** Further problems of the same file found in the same pass (each with its own location), in file order. */
+  more?: ScenarioError[];
 }
 
 /** The server sent something a real device would refuse (bad signature, wrong type, malformed body). */

@@ -8,6 +8,7 @@ import { writePrivateFile } from "../../report/private-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
 import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
 import { printError, readTrustFiles, warnInsecure } from "../output.js";
+import { validateFiles } from "./validate.js";
 import { handleInterrupts, INTERRUPT_EXIT } from "../interrupt.js";
 import { ScenarioError } from "../../errors/index.js";
 import { pinoLogger } from "../../platform/node/log.js";
@@ -39,6 +40,7 @@ export const runCommand = {
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
+      .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
   handler: async (a: {
@@ -63,9 +65,14 @@ export const runCommand = {
     "metrics-port"?: number;
     "capacity-check": boolean;
     grace: number;
+    "dry-run": boolean;
     "log-level"?: string;
     "log-file"?: string;
   }) => {
+    if (a["dry-run"]) {
+      process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s))) ? 2 : 0;
+      return;
+    }
     if (a.insecure) warnInsecure();
     const stderr = process.stderr;
     let lastKeyLine = 0;

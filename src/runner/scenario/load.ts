@@ -45,13 +45,35 @@ function validate(): ValidateFunction {
   return validator;
 }
 
-/** Throws the issue that comes first by rank, then by position in the file. */
+/**
+ * Throws the issue that comes first by rank, then by position in the file, carrying every other
+ * problem of the file in `more` (in file order, one per place) so `validate` can list them all at once.
+ */
 function report(issues: Issue[], locator: SourceLocator): never {
   const ranked = issues
     .map((issue) => ({ issue, offset: locator.offsetOf(issue.path, issue.anchor) }))
     .sort((a, b) => a.issue.rank - b.issue.rank || a.offset - b.offset);
-  const { issue, offset } = ranked[0];
-  throw new ScenarioError(issue.message, locator.at(offset), issue.expected);
+  const { issue, offset } = ranked[0]!;
+  // One problem per place: with allErrors ajv reports several wordings of one mistake; the best-ranked one speaks for it.
+  // A problem of a mapping that holds a more specific one ("arrival needs rate or concurrency" around
+  // the typo "concurency") is usually its consequence: the specific one speaks for both.
+  const key = (p: readonly unknown[]) => p.map(String).join("\u0000");
+  const within = (outer: readonly unknown[], inner: readonly unknown[]) => inner.length > outer.length && key(inner.slice(0, outer.length)) === key(outer);
+  const seen = new Set<number>([offset]);
+  const more: ScenarioError[] = [];
+  for (const r of ranked.slice(1)) {
+    if (seen.has(r.offset) || ranked.some((o) => within(r.issue.path, o.issue.path))) continue;
+    seen.add(r.offset);
+    more.push(new ScenarioError(r.issue.message, locator.at(r.offset), r.issue.expected));
+  }
+  more.sort((a, b) => issueOrder(a) - issueOrder(b));
+  throw Object.assign(new ScenarioError(issue.message, locator.at(offset), issue.expected), more.length ? { more } : {});
+}
+
+/** line * 1e6 + column of a "file:line:column" location, for file order. */
+function issueOrder(e: ScenarioError): number {
+  const m = /:(\d+):(\d+)$/.exec(e.location ?? "");
+  return m ? Number(m[1]) * 1e6 + Number(m[2]) : 0;
 }
 
 /** Text of the mapping key that starts at `offset`, if any. */
