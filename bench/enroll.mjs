@@ -29,19 +29,24 @@ limits: { durationSeconds: 600, stepTimeoutMs: 30000 }
   return file;
 }
 
+/**
+ * o.external = {url, caPems, insecure}: measure the simulator alone against a server the user runs
+ * (no server child; serverCpuMsPerEnroll is null since its CPU is not ours to read).
+ */
 export async function enrollBench(options) {
   let o = options;
-  const server = await startServerChild(o.platforms ?? {});
+  const server = o.external ? externalServer(o.external) : await startServerChild(o.platforms ?? {});
   try {
     const keys = await FileKeyPool.open({ spec: "rsa2048", ensure: Math.min(o.keyPoolSize ?? 100, o.devices) });
-    const base = o.flow === "scep" ? server.url : server.https;
-    const common = { keys, progress: false, trust: [server.caPem], capacity: false, ...(o.load ? { load: o.load } : {}) };
+    const base = o.external ? server.url : o.flow === "scep" ? server.url : server.https;
+    // --insecure is test-only: it is the user's explicit choice for a server whose CA they lack.
+    const common = { keys, progress: false, trust: server.caPems ?? [server.caPem], capacity: false, ...(o.external?.insecure ? { insecure: true } : {}), ...(o.load ? { load: o.load } : {}) };
     // 1. calibration: count private-key operations per enrolment (also warms the JIT)
     const counting = countingCrypto();
     const tc = performance.now();
     const clock = new RealClock();
     const http = countingHttp(new NodeHttp({ clock }), counting.counts);
-    const cal = await runScenario(scenarioFile({ ...o, devices: 40 }, base), { ...common, adapters: { clock, http, crypto: counting.port } });
+    const cal = await runScenario(scenarioFile({ ...o, devices: Math.min(40, o.devices) }, base), { ...common, adapters: { clock, http, crypto: counting.port } });
     const calHandshakes = http.settle();
     const calRate = cal.summary.enrolled / ((performance.now() - tc) / 1000);
     if (cal.summary.enrolled === 0) throw new Error(`calibration enrolled nobody: ${JSON.stringify(cal.summary.errors)}`);
@@ -50,7 +55,7 @@ export async function enrollBench(options) {
     const perEnrol = Object.fromEntries(Object.entries(counting.counts).map(([k, v]) => [k, v / cal.summary.enrolled]));
     // 2. the measured run
     const file = scenarioFile(o, base);
-    const s0 = await server.cpu();
+    const s0 = await server.cpu?.();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     // The measured run uses the adapters a user gets (runScenario's own NodeHttp), except that
@@ -59,8 +64,8 @@ export async function enrollBench(options) {
     const { summary } = await runScenario(file, { ...common, adapters: { clock, http: measuredHttp } });
     const wallMs = performance.now() - t0;
     const simCpu = cpuMs(process.cpuUsage(c0));
-    const s1 = await server.cpu();
-    const serverCpu = cpuMs(s1) - cpuMs(s0);
+    const s1 = await server.cpu?.();
+    const serverCpu = s1 ? cpuMs(s1) - cpuMs(s0) : null;
     // 3. the floor, measured now on a pool key
     const cost = await measureOps(await keys.rsa(0), Object.keys(perEnrol));
     const floor = floorMs(perEnrol, cost);
@@ -68,10 +73,11 @@ export async function enrollBench(options) {
     const simCpuMsPerEnroll = simCpu / n;
     return {
       bench: o.bench,
+      ...(o.external ? { server: server.shown } : {}),
       devices: o.devices,
       enrollPerSec: round(summary.enrolled / (wallMs / 1000)),
       simCpuMsPerEnroll: round(simCpuMsPerEnroll),
-      serverCpuMsPerEnroll: round(serverCpu / n),
+      serverCpuMsPerEnroll: serverCpu === null ? null : round(serverCpu / n),
       cryptoFloorMs: round(floor),
       ratio: round(simCpuMsPerEnroll / floor),
       enrolled: summary.enrolled,
@@ -94,6 +100,15 @@ export async function enrollBench(options) {
   } finally {
     await server.stop();
   }
+}
+
+function externalServer({ url, caPems = [] }) {
+  const u = new URL(url);
+  u.username = "";
+  u.password = "";
+  u.search = "";
+  // the shown URL carries no credentials or query (a challenge or token could sit there)
+  return { url: url.replace(/\/$/, ""), caPems, shown: u.toString(), stop: async () => {} };
 }
 
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

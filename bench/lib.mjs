@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 
-export const RESULTS = new URL("./results/", import.meta.url).pathname;
+// BENCH_RESULTS_DIR: somewhere else (tests use a temporary directory, never the committed results).
+export const RESULTS = process.env.BENCH_RESULTS_DIR ?? new URL("./results/", import.meta.url).pathname;
 
 export function machine() {
   return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", totalMemMiB: Math.round(totalmem() / 1048576), loadAvg1m: Math.round(loadavg()[0] * 100) / 100 };

@@ -3,8 +3,16 @@
 // (c) memory at 1k/10k/50k devices on cadence, (d) the crypto floor inside scep-enroll,
 // (e) hostile-memory: peak RSS of 100 devices against the worst-case OMA-DM server (9,000 commands per message).
 // Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores.
+//
+// Against the server you test (the simulator alone; no embedded server is started):
+//   node bench/run.mjs apple-enroll --server https://mdm.example.test --ca ca.pem
+// --ca PEM (repeatable) adds trusted roots, --insecure (test only) skips TLS verification,
+// --challenge sets the SCEP challenge (scep-enroll), --windows-upn/--windows-password the Windows
+// credentials. Same JSON fields, with `server` added and serverCpuMsPerEnroll null; results go to
+// bench/results/<name>-external.json so the committed embedded-server figures are not overwritten.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { enrollBench } from "./enroll.mjs";
 import { emit } from "./lib.mjs";
 
@@ -13,17 +21,72 @@ if (!existsSync(new URL("../dist/cli/main.js", import.meta.url))) {
   process.exit(2);
 }
 const { FLOWS } = await import("../dist/device/flows/index.js");
-const only = process.argv.slice(2);
-const want = (name) => only.length === 0 || only.includes(name);
+const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-keepalive", "windows-enroll", "windows-enroll-keepalive"];
+const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory"];
+function usage(message) {
+  process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [${ALL_BENCHES.join("|")} ...] [--server URL [--ca PEM]... [--insecure] [--challenge S] [--windows-upn U] [--windows-password P]]\n`);
+  process.exit(2);
+}
+let args;
+try {
+  args = parseArgs({
+    allowPositionals: true,
+    options: {
+      server: { type: "string" },
+      ca: { type: "string", multiple: true },
+      insecure: { type: "boolean" },
+      challenge: { type: "string" },
+      "windows-upn": { type: "string" },
+      "windows-password": { type: "string" },
+    },
+  });
+} catch (err) {
+  usage(err.message);
+}
+const only = args.positionals;
+for (const name of only) if (!ALL_BENCHES.includes(name)) usage(`unknown benchmark "${name}"`);
+let external;
+if (args.values.server !== undefined) {
+  let url;
+  try {
+    url = new URL(args.values.server);
+  } catch {
+    usage(`--server "${args.values.server}" is not a URL (expected e.g. https://mdm.example.test)`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") usage(`--server "${args.values.server}": expected an http(s) URL`);
+  const noServer = only.filter((n) => !ENROLL_BENCHES.includes(n));
+  if (noServer.length) usage(`--server applies to the enrol benchmarks (${ENROLL_BENCHES.join(", ")}); ${noServer.join(", ")} run no server`);
+  const caPems = (args.values.ca ?? []).map((file) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (err) {
+      usage(`--ca ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
+    }
+  });
+  for (const [i, pem] of caPems.entries()) if (!pem.includes("-----BEGIN CERTIFICATE-----")) usage(`--ca ${args.values.ca[i]}: no PEM certificate in the file`);
+  external = { url: args.values.server, caPems, insecure: args.values.insecure === true };
+} else {
+  for (const flag of ["ca", "insecure", "challenge", "windows-upn", "windows-password"]) if (args.values[flag] !== undefined) usage(`--${flag} needs --server URL`);
+}
+// With --server, running no name means the enrol benchmarks only (memory runs no server).
+const want = (name) => (only.length === 0 ? !external || ENROLL_BENCHES.includes(name) : only.includes(name));
+const resultName = (name) => (external ? `${name}-external` : name);
+const CHALLENGE = args.values.challenge ?? "bench-challenge";
 const started = Date.now();
 const ENROLL_DEVICES = Number(process.env.BENCH_ENROLL_DEVICES ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 
 if (want("scep-enroll")) {
-  emit("scep-enroll", await enrollBench({ bench: "scep-enroll", flow: "scep", model: "pixel-8", devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 60 }));
+  // A run that enrols nobody (wrong challenge or CA) is a result line with `error`, as for the others.
+  try {
+    emit(resultName("scep-enroll"), await enrollBench({ bench: "scep-enroll", flow: "scep", model: "pixel-8", options: { scep: { challenge: CHALLENGE } }, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 60, external }));
+  } catch (err) {
+    emit(resultName("scep-enroll"), { bench: "scep-enroll", error: String(err?.message ?? err) });
+  }
 }
 
-const WIN_PASSWORD = "bench-Passw0rd";
+const WIN_PASSWORD = args.values["windows-password"] ?? "bench-Passw0rd";
+const WIN_UPN = args.values["windows-upn"] ?? "user%INDEX%@contoso.com";
 for (const [bench, flow, model, platforms, options] of [
   ["apple-enroll", "ios-profile", "iphone-15", { apple: {} }, {}],
   [
@@ -31,7 +94,7 @@ for (const [bench, flow, model, platforms, options] of [
     "windows-byod",
     "windows-11-laptop",
     { windows: { password: WIN_PASSWORD } },
-    (base) => ({ windows: { upn: "user%INDEX%@contoso.com", password: WIN_PASSWORD, discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
+    (base) => ({ windows: { upn: WIN_UPN, password: WIN_PASSWORD, discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
   ],
 ]) {
   if (!want(bench) && !want(`${bench}-keepalive`)) continue;
@@ -41,9 +104,9 @@ for (const [bench, flow, model, platforms, options] of [
   }
   if (want(bench)) {
     try {
-      emit(bench, await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 90 }));
+      emit(resultName(bench), await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 90, external }));
     } catch (err) {
-      emit(bench, { bench, error: String(err?.message ?? err) });
+      emit(resultName(bench), { bench, error: String(err?.message ?? err) });
     }
   }
   // The same with the load model's keep-alive (a connection reused within one enrolment; devices
@@ -51,9 +114,9 @@ for (const [bench, flow, model, platforms, options] of [
   const ka = `${bench}-keepalive`;
   if (!want(ka)) continue;
   try {
-    emit(ka, { ...(await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 45, load: { keepAlive: true } })), mode: "keepAlive" });
+    emit(resultName(ka), { ...(await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 45, load: { keepAlive: true }, external })), mode: "keepAlive" });
   } catch (err) {
-    emit(ka, { bench: ka, error: String(err?.message ?? err) });
+    emit(resultName(ka), { bench: ka, error: String(err?.message ?? err) });
   }
 }
 
