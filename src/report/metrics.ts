@@ -59,6 +59,10 @@ export interface RunMetrics {
   checkins: { total: number; failed: number };
   /** Devices skipped because a resumed store already had them enrolled. */
   resumedSkipped?: number;
+  /** Devices in flight when the previous run died, continued from their durable protocol checkpoint. */
+  resumedFromCheckpoint?: number;
+  /** Devices in flight when the previous run died, redone from the start (the server may hold a second record for each). */
+  resumedRestart?: number;
   store?: string;
   /** The scenario timeline's actions: each fired one with its time, then those that never fired. */
   actions?: FiredAction[];
@@ -84,6 +88,8 @@ export class MetricsCollector implements RunObserver {
   private readonly deviceStarts = new Map<number, number>();
   private checkinTotal = 0;
   private checkinFailed = 0;
+  /** Devices in flight at a previous run's death, by how this run continued them. */
+  readonly resumed = { checkpoint: 0, restart: 0 };
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -128,6 +134,7 @@ export class MetricsCollector implements RunObserver {
   }
 
   onDeviceEnd(r: DeviceResult): void {
+    if (r.resumed) this.resumed[r.resumed]++;
     const s = this.sec(r.endedAt);
     const c = this.platform(r.platform);
     c.devices++;
@@ -220,6 +227,8 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.platforms) m.platforms = s.platforms;
   if (s.checkins) m.checkins = s.checkins;
   if (s.resumedSkipped !== undefined) m.resumedSkipped = s.resumedSkipped;
+  if (s.resumedFromCheckpoint !== undefined) m.resumedFromCheckpoint = s.resumedFromCheckpoint;
+  if (s.resumedRestart !== undefined) m.resumedRestart = s.resumedRestart;
   if (s.store !== undefined) m.store = s.store;
   if (s.actions?.length) m.actions = s.actions;
   return `${JSON.stringify({ ...orderedSummary(s), ...m }, null, 2)}\n`;
@@ -250,6 +259,8 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
   let checkins = 0;
   let checkinFailed = 0;
   let skipped: number | undefined;
+  let fromCheckpoint: number | undefined;
+  let restart: number | undefined;
   for (const [i, s] of shards.entries()) {
     for (const x of s.timeline ?? []) {
       const t = seconds.get(x.t) ?? { t: x.t, starts: 0, ok: 0, failed: {}, checkins: 0, checkinFailed: {} };
@@ -280,6 +291,8 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     checkins += s.checkins?.total ?? 0;
     checkinFailed += s.checkins?.failed ?? 0;
     if (s.resumedSkipped !== undefined) skipped = (skipped ?? 0) + s.resumedSkipped;
+    if (s.resumedFromCheckpoint !== undefined) fromCheckpoint = (fromCheckpoint ?? 0) + s.resumedFromCheckpoint;
+    if (s.resumedRestart !== undefined) restart = (restart ?? 0) + s.resumedRestart;
   }
   const outPlatforms: Record<string, PlatformMetrics> = {};
   for (const [p, c] of [...platforms].sort(([a], [b]) => a.localeCompare(b))) {
@@ -301,5 +314,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     platforms: outPlatforms,
     checkins: { total: checkins, failed: checkinFailed },
     ...(skipped !== undefined ? { resumedSkipped: skipped } : {}),
+    ...(fromCheckpoint !== undefined ? { resumedFromCheckpoint: fromCheckpoint } : {}),
+    ...(restart !== undefined ? { resumedRestart: restart } : {}),
   };
 }

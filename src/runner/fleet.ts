@@ -5,7 +5,7 @@
  * model on the injected clock; the run deadline aborts what is still in flight.
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
-import type { Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
+import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, ResumeMode, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
 import type { DeviceState } from "../device/state.js";
@@ -159,7 +159,8 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
   return { identity: createDeviceIdentity(catalog.get(model), entropy, index, state ? { state } : {}), entropy };
 }
 
-function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, prev?: StoredDevice): StoredDevice {
+/** The row written as an enrolment starts; a device in flight at a kill keeps its checkpoint until it saves a new one. */
+function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, prev?: StoredDevice, inFlight = false): StoredDevice {
   return {
     index: identity.index,
     device: identity.id,
@@ -174,11 +175,12 @@ function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, p
     attempts: (prev?.attempts ?? 0) + 1,
     checkins: prev?.checkins ?? 0,
     updatedAt: now,
+    ...(inFlight && prev?.checkpoint ? { checkpoint: prev.checkpoint } : {}),
   };
 }
 
 /** Builds the per-device contexts (one HTTP client; close it when done). */
-function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger): { ctx: FlowContext; close(): Promise<void> } {
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
   const keepAlive = opts.load?.keepAlive ?? false;
@@ -213,6 +215,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     },
     onCommand: (a) => env.observer.onCommand?.({ device, platform, ...a }),
     ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal) } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
   };
   return {
     ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
@@ -228,13 +231,28 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   const started = env.clock.now();
   const store = opts.store;
   let record: StoredDevice | undefined;
+  // In flight when a previous run over this store died: continued from its checkpoint, else redone.
+  let resumed: ResumeMode | undefined;
+  let checkpoint: CheckpointPort | undefined;
   if (store) {
-    record = storedOf(identity, slot.group, started, store.get(slot.index));
+    const prev = store.get(slot.index);
+    const inFlight = !!opts.resume && prev?.state === "enrolling";
+    record = storedOf(identity, slot.group, started, prev, inFlight);
     store.put(record); // "enrolling" is durable before the first request leaves
+    if (inFlight) resumed = "restart";
+    const port: CheckpointPort = {
+      ...(inFlight && prev?.checkpoint ? { saved: prev.checkpoint } : {}),
+      save: (point) => store.checkpoint(slot.index, point, env.clock.now()),
+      resumed: (mode) => {
+        resumed = mode;
+        delete port.saved; // one use: a Try Again starts from what this attempt saves
+      },
+    };
+    checkpoint = port;
   }
   env.observer.onDeviceStart?.(device, slot.index);
   const ledger = new StepLedger();
-  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger);
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, checkpoint);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   let member: SteadyMember | undefined;
@@ -259,6 +277,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       store.put({
         ...record,
         state: out.ok ? "enrolled" : "failed",
+        checkpoint: undefined, // the enrolment ended: nothing left to resume
         ...(out.ok ? { enrolledAt: env.clock.now(), failureCode: undefined } : { failureCode: out.code }),
         ...(member ? { certificates: member.state.certificates, serverIds: { ...record.serverIds, ...member.state.serverIds } } : {}),
         ...(first ? { chainPem: first.chain.map((c) => toPem(c.der)).join(""), keySpkiSha256: Buffer.from(env.crypto.digest("sha256", first.key.spki)).toString("hex") } : {}),
@@ -284,12 +303,13 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
     transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown) } });
-    if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, updatedAt: env.clock.now() });
+    if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, checkpoint: undefined, updatedAt: env.clock.now() });
   } finally {
     await dc.close();
   }
   result.code ??= result.failure?.code;
-  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code } });
+  if (resumed) result.resumed = resumed;
+  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code, ...(resumed ? { resumed } : {}) } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);

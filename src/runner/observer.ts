@@ -3,6 +3,7 @@
  * What the runner tells whoever watches a run (the report's summary collector, the progress
  * display, the trace writer). The runner knows nothing about formatting: report/ implements this.
  */
+import type { ResumeMode } from "../ports/checkpoint.js";
 import type { Shown } from "../device/shown.js";
 export interface StepSample {
   device: string;
@@ -51,6 +52,12 @@ export interface DeviceResult {
   failure?: DeviceFailure;
   startedAt: number;
   endedAt: number;
+  /**
+   * The device was in flight when a previous run over the same store died, and this run continued
+   * it from its durable protocol checkpoint, or redid it from the start (`restart`: the server may
+   * hold a second record for it, counted as resumed-restart).
+   */
+  resumed?: ResumeMode;
 }
 
 /** One steady-state check-in of an enrolled device (see runner/steady.ts). */

@@ -41,12 +41,24 @@ export interface PolicyRecord {
   removed: boolean;
 }
 
+/**
+ * The SCEP requests the CA received per transaction and CSR subject: how many PKCSReqs (a second
+ * one is a device enrolling again) and CertPolls (RFC 8894 §3.3.3) it answered.
+ */
+export interface ScepRequestRecord {
+  transactionID: string;
+  subject: string;
+  pkcsReqs: number;
+  certPolls: number;
+}
+
 export interface ServerRecords {
   enrollments: EnrollmentRecord[];
   certificates: CertificateRecord[];
   policy: PolicyRecord[];
   /** What the tenant rules refused (enrollments and directory joins), by reason. */
   policyRefusals?: { deviceKey: string; refusal: string }[];
+  scepRequests: ScepRequestRecord[];
 }
 
 /** The certificate as a record (`keySha256` computed by the caller's digest). */

@@ -160,6 +160,7 @@ export class ReferenceServer {
       certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
       policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
       policyRefusals: this.policy.refusals.map((r) => ({ deviceKey: r.deviceKey, refusal: r.refusal })),
+      scepRequests: this.scep.requestRecords(),
     };
   }
 

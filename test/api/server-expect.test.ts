@@ -17,7 +17,7 @@ function sized(s: ResolvedScenario, count: number, server: ServerExpectations): 
   return { ...s, groups, totalDevices: next, expect: { ...s.expect, server } };
 }
 
-const records = (over: Partial<ServerRecords>): ServerRecords => ({ enrollments: [], certificates: [], policy: [], ...over });
+const records = (over: Partial<ServerRecords>): ServerRecords => ({ enrollments: [], certificates: [], policy: [], scepRequests: [], ...over });
 
 describe("records helpers", () => {
   it("a device with two live records is one duplicate; removed records do not count", () => {

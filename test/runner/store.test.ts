@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { SqliteFleetStore } from "../../src/api/store/sqlite.js";
+import { SqliteFleetStore, STORE_SCHEMA_VERSION } from "../../src/api/store/sqlite.js";
 import { StoreError } from "../../src/runner/store/errors.js";
 import { MemoryFleetStore, type FleetStore, type StoredDevice } from "../../src/runner/store/types.js";
 
@@ -31,8 +31,8 @@ const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("
 
 function roundTrip(store: FleetStore) {
   expect(store.meta()).toBeUndefined();
-  store.setMeta({ scenario: "s", seed: "42", shard: "1/4", createdAt: 5, schemaVersion: 1 });
-  expect(store.meta()).toEqual({ scenario: "s", seed: "42", shard: "1/4", createdAt: 5, schemaVersion: 1 });
+  store.setMeta({ scenario: "s", seed: "42", shard: "1/4", createdAt: 5, schemaVersion: STORE_SCHEMA_VERSION });
+  expect(store.meta()).toEqual({ scenario: "s", seed: "42", shard: "1/4", createdAt: 5, schemaVersion: STORE_SCHEMA_VERSION });
   for (let i = 0; i < 5; i++) store.put(device(i));
   store.put(device(3, { state: "enrolled", certificates: [{ label: "scep", pem: "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n" }], serverIds: { "scep.serial": "0a" }, enrolledAt: 9, keySpkiSha256: "ab" }));
   store.put(device(4, { state: "failed", failureCode: "scep.failInfo.badRequest" }));
@@ -44,7 +44,50 @@ function roundTrip(store: FleetStore) {
   expect(store.list({ limit: 2 }).map((d) => d.index)).toEqual([0, 1]);
 }
 
+/** The schema enrollsim 1 wrote (no checkpoint column), as a version-1 store on disk holds it. */
+const V1_SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE devices (idx INTEGER PRIMARY KEY, device TEXT NOT NULL, grp TEXT NOT NULL, model TEXT NOT NULL, platform TEXT NOT NULL, flow TEXT NOT NULL,
+  identity TEXT NOT NULL, key_slot INTEGER NOT NULL, key_spki_sha256 TEXT, state TEXT NOT NULL, certificates TEXT, chain_pem TEXT, server_ids TEXT NOT NULL,
+  failure_code TEXT, attempts INTEGER NOT NULL, enrolled_at INTEGER, last_checkin_at INTEGER, checkins INTEGER NOT NULL, updated_at INTEGER NOT NULL) STRICT;
+INSERT INTO meta VALUES ('scenario','s'),('seed','1'),('shard',''),('createdAt','1'),('schemaVersion','1');
+INSERT INTO devices VALUES (7,'iphone-15#7','g','iphone-15','ios','scep','{}',7,NULL,'enrolling',NULL,NULL,'{}',NULL,1,NULL,NULL,0,5);
+`;
+
 describe("fleet store", () => {
+  it("keeps one durable checkpoint per device: set by checkpoint(), read back, cleared by a put without one", () => {
+    const point = { step: "scep.pkioperation", data: { transactionID: "AB12", caSha256: "00ff", keySlot: 3, url: "http://127.0.0.1:1/scep" } };
+    for (const store of [new MemoryFleetStore(), SqliteFleetStore.open(join(dir, "cp.db"), { create: true })]) {
+      store.put(device(3));
+      store.checkpoint(3, point, 2_000);
+      expect(store.get(3)).toMatchObject({ checkpoint: point, updatedAt: 2_000, state: "enrolling" });
+      store.checkpoint(99, point, 2_000); // no such device: nothing is created
+      expect(store.get(99)).toBeUndefined();
+      store.put({ ...store.get(3)!, state: "enrolled", checkpoint: undefined });
+      expect(store.get(3)!.checkpoint).toBeUndefined();
+      store.close();
+    }
+  });
+
+  it("a schema-1 store is migrated when opened for writing (its in-flight devices have no checkpoint), refused read-only, and a newer schema is refused", () => {
+    const f = join(dir, "v1.db");
+    const db = new Database(f);
+    db.exec(V1_SCHEMA);
+    db.close();
+    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 1, this enrollsim reads 2 \(a version-1 store is migrated when opened for writing/);
+    const s = SqliteFleetStore.open(f);
+    expect(s.meta()!.schemaVersion).toBe(STORE_SCHEMA_VERSION);
+    expect(s.get(7)).toMatchObject({ state: "enrolling", device: "iphone-15#7" });
+    expect(s.get(7)!.checkpoint).toBeUndefined();
+    s.checkpoint(7, { step: "x", data: {} }, 9);
+    s.close();
+    expect(SqliteFleetStore.open(f, { readonly: true }).get(7)!.checkpoint).toEqual({ step: "x", data: {} });
+    const v9 = new Database(f);
+    v9.prepare(`UPDATE meta SET value = '9' WHERE key = 'schemaVersion'`).run();
+    v9.close();
+    expect(() => SqliteFleetStore.open(f)).toThrow(/schema version 9, this enrollsim reads 2/);
+  });
+
   it("memory and SQLite stores behave the same", () => {
     roundTrip(new MemoryFleetStore());
     const f = join(dir, "a.db");
@@ -85,7 +128,7 @@ describe("fleet store", () => {
       "a fleet store with its pages overwritten",
       (f: string) => {
         const s = SqliteFleetStore.open(f, { create: true });
-        s.setMeta({ scenario: "s", seed: "1", shard: "", createdAt: 1, schemaVersion: 1 });
+        s.setMeta({ scenario: "s", seed: "1", shard: "", createdAt: 1, schemaVersion: STORE_SCHEMA_VERSION });
         for (let i = 0; i < 400; i++) s.put(device(i, { identity: "x".repeat(500) }));
         s.close();
         const b = readFileSync(f);

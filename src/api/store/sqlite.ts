@@ -10,9 +10,11 @@
 import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { StoreError } from "../../runner/store/errors.js";
+import type { DurablePoint } from "../../ports/checkpoint.js";
 import { DEVICE_STATES, zeroCounts, type DeviceState, type FleetStore, type StoreMeta, type StoredDevice } from "../../runner/store/types.js";
 
-export const STORE_SCHEMA_VERSION = 1;
+/** 2 added `devices.checkpoint` (durable protocol points); a version-1 store is migrated when opened for writing. */
+export const STORE_SCHEMA_VERSION = 2;
 const MAGIC = "SQLite format 3\0";
 
 const SCHEMA = `
@@ -36,7 +38,8 @@ CREATE TABLE IF NOT EXISTS devices (
   enrolled_at INTEGER,
   last_checkin_at INTEGER,
   checkins INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  checkpoint TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS devices_state ON devices(state);
 `;
@@ -61,6 +64,7 @@ interface Row {
   last_checkin_at: number | null;
   checkins: number;
   updated_at: number;
+  checkpoint: string | null;
 }
 
 export interface OpenStoreOptions {
@@ -77,11 +81,13 @@ export class SqliteFleetStore implements FleetStore {
   private readonly db: Database.Database;
   private readonly putStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
+  private readonly checkpointStmt: Database.Statement;
 
   private constructor(readonly location: string, db: Database.Database) {
     this.db = db;
-    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at)`);
+    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint)`);
     this.getStmt = db.prepare(`SELECT * FROM devices WHERE idx = ?`);
+    this.checkpointStmt = db.prepare(`UPDATE devices SET checkpoint = ?, updated_at = ? WHERE idx = ?`);
   }
 
   /**
@@ -132,13 +138,24 @@ export class SqliteFleetStore implements FleetStore {
       throw corrupt(file, (err as Error).message, err);
     }
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
-    const store = new SqliteFleetStore(file, db);
-    const meta = store.meta();
-    if (meta && meta.schemaVersion !== STORE_SCHEMA_VERSION) {
-      store.close();
-      throw corrupt(file, `schema version ${meta.schemaVersion}, this enrollsim reads ${STORE_SCHEMA_VERSION}`);
+    let meta: StoreMeta | undefined;
+    try {
+      meta = readMeta(db, file);
+    } catch (err) {
+      db.close();
+      throw err instanceof StoreError ? err : corrupt(file, (err as Error).message, err);
     }
-    return store;
+    if (meta && meta.schemaVersion !== STORE_SCHEMA_VERSION) {
+      try {
+        if (meta.schemaVersion !== 1 || o.readonly) throw corrupt(file, `schema version ${meta.schemaVersion}, this enrollsim reads ${STORE_SCHEMA_VERSION}${meta.schemaVersion === 1 ? " (a version-1 store is migrated when opened for writing, e.g. by run --resume)" : ""}`);
+        migrateV1(db);
+      } catch (err) {
+        db.close();
+        if (err instanceof StoreError) throw err;
+        throw new StoreError("store.io", `fleet store ${file}: cannot migrate schema 1 to ${STORE_SCHEMA_VERSION}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return new SqliteFleetStore(file, db);
   }
 
   private wrap<T>(what: string, fn: () => T): T {
@@ -153,18 +170,7 @@ export class SqliteFleetStore implements FleetStore {
   }
 
   meta(): StoreMeta | undefined {
-    return this.wrap("read the meta table", () => {
-      const rows = this.db.prepare(`SELECT key, value FROM meta`).all() as { key: string; value: string }[];
-      if (rows.length === 0) return undefined;
-      const m = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-      const n = (k: string) => {
-        const v = Number(m[k]);
-        if (!Number.isFinite(v)) throw corrupt(this.location, `meta.${k} is "${String(m[k])}"`);
-        return v;
-      };
-      if (typeof m.scenario !== "string" || typeof m.seed !== "string") throw corrupt(this.location, "meta lacks scenario or seed");
-      return { scenario: m.scenario, seed: m.seed, shard: m.shard ?? "", createdAt: n("createdAt"), schemaVersion: n("schemaVersion") };
-    });
+    return this.wrap("read the meta table", () => readMeta(this.db, this.location));
   }
 
   setMeta(meta: StoreMeta): void {
@@ -205,8 +211,13 @@ export class SqliteFleetStore implements FleetStore {
         last_checkin_at: d.lastCheckinAt ?? null,
         checkins: d.checkins,
         updated_at: Math.round(d.updatedAt),
+        checkpoint: d.checkpoint ? JSON.stringify(d.checkpoint) : null,
       });
     });
+  }
+
+  checkpoint(index: number, point: DurablePoint, at: number): void {
+    this.wrap("write a checkpoint", () => this.checkpointStmt.run(JSON.stringify(point), Math.round(at), index));
   }
 
   list(filter: { state?: DeviceState; limit?: number } = {}): StoredDevice[] {
@@ -261,6 +272,29 @@ export class SqliteFleetStore implements FleetStore {
       ...(r.last_checkin_at !== null ? { lastCheckinAt: r.last_checkin_at } : {}),
       checkins: r.checkins,
       updatedAt: r.updated_at,
+      ...(r.checkpoint ? { checkpoint: json<DurablePoint>(r.checkpoint, "checkpoint")! } : {}),
     };
   }
+}
+
+function readMeta(db: Database.Database, location: string): StoreMeta | undefined {
+  const rows = db.prepare(`SELECT key, value FROM meta`).all() as { key: string; value: string }[];
+  if (rows.length === 0) return undefined;
+  const m = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  const n = (k: string) => {
+    const v = Number(m[k]);
+    if (!Number.isFinite(v)) throw corrupt(location, `meta.${k} is "${String(m[k])}"`);
+    return v;
+  };
+  if (typeof m.scenario !== "string" || typeof m.seed !== "string") throw corrupt(location, "meta lacks scenario or seed");
+  return { scenario: m.scenario, seed: m.seed, shard: m.shard ?? "", createdAt: n("createdAt"), schemaVersion: n("schemaVersion") };
+}
+
+/** Schema 1 to 2 in one transaction: the checkpoint column (empty: a v1 run saved no checkpoints, so its in-flight devices restart). */
+function migrateV1(db: Database.Database): void {
+  db.transaction(() => {
+    const columns = db.prepare(`PRAGMA table_info(devices)`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === "checkpoint")) db.exec(`ALTER TABLE devices ADD COLUMN checkpoint TEXT`);
+    db.prepare(`INSERT OR REPLACE INTO meta VALUES ('schemaVersion', ?)`).run(String(STORE_SCHEMA_VERSION));
+  })();
 }

@@ -64,7 +64,7 @@ export async function enrollScep(ctx: FlowContext, o: ScepEnrollmentOptions): Pr
     digest: o.digest,
     poll: o.poll,
   });
-  const outcome = await client.enroll({ csr, key });
+  const outcome = await client.enroll({ csr, key, keySlot: ctx.identity.index });
   if (outcome.status !== "issued" || !o.renew) return { outcome, key };
   // Renewal: same key, signed with the identity just issued (RFC 8894 §3.3.1.2).
   const renewed = await client.renew({ csr, key, currentCert: outcome.certificate, currentKey: key });

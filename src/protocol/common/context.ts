@@ -4,7 +4,7 @@
  * step on the device clock, tags errors with device and step, and reports samples to the runner.
  */
 import { ProtocolViolationError, asSimError } from "../../errors/index.js";
-import type { Clock, CryptoPort, Entropy, HttpClient, Logger, TranscriptSink } from "../../ports/index.js";
+import type { CheckpointPort, Clock, CryptoPort, Entropy, HttpClient, Logger, TranscriptSink } from "../../ports/index.js";
 
 export interface StepListener {
   (sample: { step: string; ms: number; ok: boolean }): void;
@@ -48,6 +48,8 @@ export interface ProtocolContext {
    * runner puts under the device (fault injection) can tell which step a request belongs to.
    */
   current?: CurrentStep;
+  /** Durable protocol checkpoints in the fleet store (runs with --store); absent otherwise. */
+  checkpoint?: CheckpointPort;
 }
 
 /**

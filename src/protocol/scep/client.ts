@@ -47,6 +47,8 @@ export interface EnrollRequest {
   csr: Uint8Array;
   /** The CSR's private key: it also signs the request and opens the reply. */
   key: PrivateKey;
+  /** Key-pool slot the key came from: kept in the durable checkpoint so a resumed run finds the same key. */
+  keySlot?: number;
 }
 
 export interface RenewRequest extends EnrollRequest {
@@ -163,6 +165,27 @@ export class ScepClient {
     return { cert: parseCertificate(der, "our signer certificate"), key: req.key };
   }
 
+  /**
+   * Whether a checkpoint a killed run saved is this transaction: same key (the transaction id is
+   * derived from it) and same CA. Tells the checkpoint port which way the device resumes.
+   */
+  private resumable(transactionID: string, caSha256: string): boolean {
+    const cp = this.ctx.checkpoint;
+    const saved = cp?.saved;
+    if (!cp || !saved || saved.step !== "scep.pkioperation") return false;
+    const why =
+      saved.data.transactionID !== transactionID
+        ? `the device key is not the checkpoint's (transaction ${String(saved.data.transactionID)}, now ${transactionID})`
+        : saved.data.caSha256 !== caSha256
+          ? `the CA is not the checkpoint's (SHA-256 ${String(saved.data.caSha256)}, now ${caSha256})`
+          : saved.data.url !== this.options.url
+            ? `the SCEP URL is not the checkpoint's (${String(saved.data.url)}, now ${this.options.url})`
+            : undefined;
+    cp.resumed(why ? "restart" : "checkpoint", why);
+    note(this.ctx, "scep.certpoll", why ? { resume: `checkpoint not usable: ${why}; enrolling again` } : { resume: `re-polling transaction ${transactionID} saved before the killed run's PKCSReq` });
+    return !why;
+  }
+
   private async transact(
     messageType: number,
     req: EnrollRequest,
@@ -244,7 +267,25 @@ export class ScepClient {
     };
 
     const firstStep = "scep.pkioperation";
-    let rep = await step(this.ctx, firstStep, () => send(messageType, req.csr, firstStep));
+    const pollData = () => buildIssuerAndSubject(chain.ca.subjectDer, csr.subjectDer);
+    const caSha256 = hex(this.ctx.crypto.digest("sha256", chain.ca.der));
+    let rep: CertRepResult | undefined;
+    let lastStep = firstStep;
+    if (messageType === MessageType.PKCSReq && this.resumable(transactionID, caSha256)) {
+      // RFC 8894 §3.3.3: the killed run may have sent the PKCSReq; re-poll that transaction with the same key.
+      lastStep = "scep.certpoll";
+      rep = await step(this.ctx, "scep.certpoll", () => send(MessageType.CertPoll, pollData(), "scep.certpoll"));
+      if (rep.status === "FAILURE" && rep.message.failInfo === "badCertId") {
+        note(this.ctx, "scep.certpoll", { resume: `the CA holds no transaction ${transactionID}: the PKCSReq never reached it, so it is sent now (still the first)` });
+        rep = undefined;
+        lastStep = firstStep;
+      }
+    }
+    if (!rep) {
+      // Durable before the PKCSReq leaves: what a resumed run needs to re-poll instead of enrolling again.
+      if (messageType === MessageType.PKCSReq) this.ctx.checkpoint?.save({ step: firstStep, data: { messageType: "PKCSReq", transactionID, caSha256, url: this.options.url, ...(req.keySlot !== undefined ? { keySlot: req.keySlot } : {}) } });
+      rep = await step(this.ctx, firstStep, () => send(messageType, req.csr, firstStep));
+    }
     let polls = 0;
     let delay = this.poll.delayMs;
     while (rep.status === "PENDING") {
@@ -255,8 +296,8 @@ export class ScepClient {
       await this.ctx.clock.sleep(delay, this.ctx.signal);
       delay = Math.round(delay * this.poll.backoff);
       polls++;
-      const pollData = buildIssuerAndSubject(chain.ca.subjectDer, csr.subjectDer);
-      rep = await step(this.ctx, "scep.certpoll", () => send(MessageType.CertPoll, pollData, "scep.certpoll"));
+      lastStep = "scep.certpoll";
+      rep = await step(this.ctx, "scep.certpoll", () => send(MessageType.CertPoll, pollData(), "scep.certpoll"));
     }
     if (rep.status === "FAILURE") {
       return {
@@ -265,7 +306,7 @@ export class ScepClient {
         failInfoRaw: rep.message.failInfoRaw,
         failInfoText: rep.message.failInfoText,
         transactionID,
-        step: polls ? "scep.certpoll" : firstStep,
+        step: lastStep,
         polls,
       };
     }

@@ -6,6 +6,8 @@
  * The SQLite implementation lives in api/store/sqlite.ts; {@link MemoryFleetStore} is for tests.
  */
 
+import type { DurablePoint } from "../../ports/checkpoint.js";
+
 /** Lifecycle of one device in the store. */
 export type DeviceState = "enrolling" | "enrolled" | "failed" | "unenrolled";
 
@@ -38,6 +40,8 @@ export interface StoredDevice {
   lastCheckinAt?: number;
   checkins: number;
   updatedAt: number;
+  /** Last durable protocol point of an enrolment in flight (cleared when it ends): what a resumed run continues from. */
+  checkpoint?: DurablePoint;
 }
 
 /** What the store was created for; a resume must match it. */
@@ -58,6 +62,8 @@ export interface FleetStore {
   get(index: number): StoredDevice | undefined;
   /** Inserts or replaces one device, in one transaction. */
   put(device: StoredDevice): void;
+  /** Sets one device's checkpoint (one small transaction; the row exists: `put` wrote it first). */
+  checkpoint(index: number, point: DurablePoint, at: number): void;
   /** Devices ordered by index, optionally only in one state. */
   list(filter?: { state?: DeviceState; limit?: number }): StoredDevice[];
   counts(): Record<DeviceState, number>;
@@ -87,6 +93,10 @@ export class MemoryFleetStore implements FleetStore {
   }
   put(device: StoredDevice): void {
     this.rows.set(device.index, structuredClone(device));
+  }
+  checkpoint(index: number, point: DurablePoint, at: number): void {
+    const r = this.rows.get(index);
+    if (r) Object.assign(r, { checkpoint: structuredClone(point), updatedAt: at });
   }
   list(filter: { state?: DeviceState; limit?: number } = {}): StoredDevice[] {
     const out = [...this.rows.values()].filter((r) => !filter.state || r.state === filter.state).sort((a, b) => a.index - b.index);

@@ -19,6 +19,7 @@ import { basicConstraints, keyUsage } from "../../wire/x509/extensions.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
 import { issueCertificate, type CaIdentity } from "./ca.js";
 import type { ScepServerConfig } from "./config.js";
+import type { ScepRequestRecord } from "../records.js";
 
 interface Transaction {
   subjectDer: Uint8Array;
@@ -54,6 +55,8 @@ class Reject extends Error {
 export class ScepCaServer {
   private readonly transactions = new Map<string, Transaction>();
   private readonly issuedBySerial = new Map<string, Certificate>();
+  /** PKCSReqs and CertPolls received, by transaction id and CSR subject (records()). */
+  private readonly requestTally = new Map<string, ScepRequestRecord>();
   /** Certificates the halves' own enrollment services issued from this CA (Windows WSTEP), for records(). */
   private readonly issuedElsewhere: { cert: Certificate; by: string }[] = [];
   /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
@@ -148,6 +151,18 @@ export class ScepCaServer {
   /** A half issued `cert` from this CA itself (not by SCEP): keep it in the records view. */
   noteIssued(cert: Certificate, by: string): void {
     this.issuedElsewhere.push({ cert, by });
+  }
+
+  /** Requests received per transaction and subject, oldest first (server/records.ts). */
+  requestRecords(): ScepRequestRecord[] {
+    return [...this.requestTally.values()].map((r) => ({ ...r }));
+  }
+
+  private tally(transactionID: string, subject: string, kind: "pkcsReqs" | "certPolls"): void {
+    const key = `${transactionID}\n${subject}`;
+    let r = this.requestTally.get(key);
+    if (!r) this.requestTally.set(key, (r = { transactionID, subject, pkcsReqs: 0, certPolls: 0 }));
+    r[kind]++;
   }
 
   /** Every certificate issued from this CA, by SCEP and by the halves, oldest first per source (server/records.ts). */
@@ -319,6 +334,7 @@ export class ScepCaServer {
           if (signer.notAfter.getTime() < now) throw new Reject("badTime", "RenewalReq signer certificate has expired");
         }
         if (this.config.failInfo) throw new Reject(this.config.failInfo, "configured to fail");
+        if (msg.messageType === MessageType.PKCSReq) this.tally(msg.transactionID, csr.subject, "pkcsReqs");
         const existing = this.transactions.get(msg.transactionID);
         if (existing?.issued) return { issued: existing.issued };
         if (this.config.rejectDuplicateSubject && msg.messageType === MessageType.PKCSReq && this.issuedSubjects.has(hex(csr.subjectDer))) {
@@ -340,6 +356,7 @@ export class ScepCaServer {
           throw new Reject("badCertId", "CertPoll IssuerAndSubject does not match the transaction");
         }
         if (!sameBytes(signer.spki, t.csr.spki)) throw new Reject("badMessageCheck", "CertPoll is signed by another key than the PKCSReq");
+        this.tally(msg.transactionID, t.csr.subject, "certPolls");
         if (t.issued) return { issued: t.issued };
         if (t.pendingLeft > 0) {
           t.pendingLeft--;
