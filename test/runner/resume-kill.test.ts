@@ -27,8 +27,8 @@ describe("SIGKILL at three moments of a 1,000-device run, resumed each time", ()
   // (RFC 8894 derives it from the key), and a server may answer one device's poll with the other's transaction.
   beforeAll(async () => {
     ensureBuilt();
-    await FileKeyPool.open({ ensure: TOTAL });
-  }, 300_000);
+    await FileKeyPool.open({ ensure: TOTAL }); // the test pool (ENROLLSIM_KEY_POOL): generated once, ~1 min on an idle 2-core machine
+  }, 600_000);
 
   it("every device in flight resumes from its checkpoint or is counted resumed-restart; the server holds no uncounted duplicate", async () => {
     const server = await ReferenceServer.start({ scep: { challenge: "kill-secret", pending: 1 } });
