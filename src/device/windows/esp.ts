@@ -9,6 +9,7 @@ import type { Clock, Timer } from "../../ports/clock.js";
 import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { canonicalUri, type CspTree } from "./csp.js";
+import type { MsiContentFetcher } from "./msi-content.js";
 
 export const ESP_DEVICE_PREP = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
 
@@ -77,9 +78,24 @@ export class MsiJobs {
     private readonly tree: CspTree,
     private readonly clock: Clock,
     private readonly minuteMs: number,
+    /** Downloads the ContentURL and checks the FileHash (msi-content.ts) before the installer runs. */
+    private readonly fetchContent: MsiContentFetcher,
     private readonly overrides: Record<string, AppBehaviour> = {},
     private readonly onChange?: () => void,
   ) {}
+
+  /** Status 30 (download failed) with the download's HRESULT, reported in the 1226 alert. */
+  private downloadFailed(code: string, base: string, lastError: string, text: string): void {
+    this.tree.nodes.set(`${base}/Status`, { value: "30" });
+    this.tree.nodes.set(`${base}/LastError`, { value: lastError });
+    this.jobs.set(code, { ...this.jobs.get(code)!, status: 30, endedAt: this.clock.now(), error: text });
+    this.alerts.push({
+      verb: "Alert",
+      data: "1226",
+      items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: lastError }],
+    });
+    this.onChange?.();
+  }
 
   exec(uri: string, data: string | undefined): number | undefined {
     const m = MSI_RE.exec(uri);
@@ -103,22 +119,37 @@ export class MsiJobs {
       }
     } else return 400;
     const b = { installMinutes: 1, outcome: "success" as MsiOutcome, ...hint, ...(this.overrides[name] ?? this.overrides[code] ?? {}) };
+    // Status 20 (download in progress) until the content is fetched and its hash checked; 50 while the installer runs.
+    const fileHash = /<FileHash>([^<]*)<\/FileHash>/i.exec(data ?? "")?.[1];
+    this.tree.nodes.set(`${base}/Status`, { value: "20" });
+    this.jobs.set(code, { status: 20, startedAt: this.clock.now(), name, channel });
+    void this.fetchContent(url, fileHash).then(
+      (d) => (d.ok ? this.install(code, base, name, b, channel) : this.downloadFailed(code, base, d.lastError, d.text)),
+      (err: unknown) => this.downloadFailed(code, base, "0x80004005", `download failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+    return 202;
+  }
+
+  /** After the download: the installer runs for the app's install time, then reports 70 (or 60 with 1603). */
+  private install(code: string, base: string, name: string, b: AppBehaviour, channel: "omadm" | "win32"): void {
     // Windows Installer runs one installation at a time. The management extension starts a Win32
     // app's installer directly, without waiting: while a line-of-business MSI from OMA-DM is
     // installing, it fails with 1618 (ERROR_INSTALL_ALREADY_RUNNING).
     if (channel === "win32" && [...this.jobs.values()].some((j) => j.status === 50 && j.channel === "omadm")) {
       this.tree.nodes.set(`${base}/Status`, { value: "60" });
       this.tree.nodes.set(`${base}/LastError`, { value: "1618" });
-      this.jobs.set(code, { status: 60, startedAt: this.clock.now(), endedAt: this.clock.now(), name, channel, error: INSTALL_ALREADY_RUNNING });
+      this.jobs.set(code, { ...this.jobs.get(code)!, status: 60, endedAt: this.clock.now(), error: INSTALL_ALREADY_RUNNING });
       this.alerts.push({
         verb: "Alert",
         data: "1226",
         items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: "1618" }],
       });
-      return 202;
+      this.onChange?.();
+      return;
     }
     this.tree.nodes.set(`${base}/Status`, { value: "50" });
-    this.jobs.set(code, { status: 50, startedAt: this.clock.now(), name, channel });
+    this.jobs.set(code, { ...this.jobs.get(code)!, status: 50 });
+    this.onChange?.();
     if (b.outcome !== "hang") {
       this.timers.push(
         this.clock.setTimer(Math.max(0, b.installMinutes!) * this.minuteMs, () => {
@@ -149,7 +180,6 @@ export class MsiJobs {
         }),
       );
     }
-    return 202;
   }
 
   /** Alerts to send in the next session's first package (drained). */
@@ -259,7 +289,7 @@ export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs): Track
     const m = /\/MSI\/([^/]+)\/Status$/.exec(uri);
     const code = m ? decode(m[1]!) : uri;
     const job = msi.jobs.get(code);
-    const state = job?.status === 70 ? "done" : job?.status === 60 ? "failed" : "pending";
+    const state = job?.status === 70 ? "done" : job?.status === 60 || job?.status === 30 ? "failed" : "pending";
     items.push({ kind: "msi", id: job?.name ?? code, scope: uri.startsWith("./User/") ? "user" : "device", state });
   }
   // Network profiles (Wi-Fi/VPN) and PFX certificates are done once their node holds what the server set.

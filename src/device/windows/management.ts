@@ -15,6 +15,7 @@ import { fromB64 } from "../../wire/windows/wstep.js";
 import { toPem, type Certificate } from "../../wire/x509/certificate.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { MsiJobs, type EspPhase, type RebootRequest } from "./esp.js";
+import { msiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs } from "./scep-csp.js";
 import { StoreAppJobs } from "./store-apps.js";
 import type { Provisioned } from "./provisioning.js";
@@ -76,7 +77,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
   if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
-  const msi = new MsiJobs(tree, p.clock, o.minuteMs, o.raw.apps ?? {});
+  const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p), o.raw.apps ?? {});
   const scepJobs = new ScepCspJobs(tree, ctx);
   const storeJobs = new StoreAppJobs(tree, p, () => m.http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);
   const reboot: { policy?: RebootRequest } = {};

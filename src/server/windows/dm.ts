@@ -6,6 +6,7 @@
  * inventory Gets for plain enrollments, the ESP set-up (DMClient FirstSyncStatus + policies +
  * MSI jobs) for Autopilot devices, then ServerHasFinishedProvisioning.
  */
+import { msiContent } from "./content.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { SimError } from "../../errors/index.js";
 import { CSP_LIST_DELIMITER, MIME } from "../../wire/windows/ns.js";
@@ -323,11 +324,12 @@ export class DmEndpoint {
     }
     out.push(...storeInstallCommands(this.cfg));
     const base = this.ctx.urls().https;
+    const fileHash = (name: string) => Buffer.from(this.ctx.crypto.digest("sha256", msiContent(name))).toString("hex").toUpperCase();
     for (const a of [...agentJobs, ...apps]) {
       const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;
       const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-outcome": a.outcome ?? "success", ...("channel" in a && a.channel === "win32" ? { "enrollsim-channel": "win32" } : {}) });
       const url = `${base}/windows/content/${encodeURIComponent(a.name)}.msi?${q.toString()}`;
-      const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>0000</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
+      const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>${fileHash(a.name)}</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
       out.push({ verb: "Add", items: [{ target: job }] });
       out.push({ verb: "Exec", items: [{ target: job, meta: { format: "xml", type: "text/plain" }, data: msiJob }] });
     }

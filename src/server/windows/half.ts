@@ -16,6 +16,7 @@
  *   GET  /windows/cmgateway/service, POST /windows/cmgateway/upload, GET /windows/pki/enrollsim-ca.crl: tenant attach (tenant-attach.ts)
  *   POST /windows/store/licenses                   {packageFamilyName} (mTLS): Store licence behind conditional access (store.ts)
  */
+import { MSI_CONTENT_PREFIX, msiContent, msiContentName } from "./content.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfFactory } from "../half.js";
 import { windowsAdmin } from "./admin.js";
@@ -157,7 +158,11 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       state.autopilot.set(q.serialNumber, q.hardwareHash);
       return json(201, { registered: q.serialNumber });
     }
-    if (path.startsWith("/windows/content/")) return { status: 200, headers: { "content-type": "application/octet-stream" }, body: new Uint8Array(16), url: "" };
+    if (path.startsWith(MSI_CONTENT_PREFIX)) {
+      const name = msiContentName(path);
+      if (name === undefined) return { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`no content at ${path}\n`), url: "" };
+      return { status: 200, headers: { "content-type": "application/octet-stream" }, body: msiContent(name), url: "" };
+    }
     if (path === "/windows/api/devices" && req.method === "GET") {
       return json(200, [...state.devices.values()].map((d) => ({ deviceId: d.deviceId, upn: d.upn, sessions: d.sessions, queued: d.queue.length, esp: d.esp })));
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** The DM tree and MS-MDM command semantics: Get/Results, 404, 405, Atomic rollback, Sequence; MSI jobs and ESP settings. */
+import type { MsiContentFetcher } from "../../../src/device/windows/msi-content.js";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { createDeviceIdentity } from "../../../src/device/identity.js";
@@ -86,11 +87,29 @@ describe("CSP processor", () => {
   });
 });
 
+/** A download that succeeded (content and hash checked): the unit tests below exercise the install half. */
+const fetched: MsiContentFetcher = async () => ({ ok: true, bytes: 1 });
+
 describe("MSI jobs and ESP tracking", () => {
+  it("a failed download (404, bad hash) is Status 30 with the HRESULT in LastError and the 1226 alert; no install runs", async () => {
+    const clock = new VirtualClock(0);
+    const tree = new CspTree(identity);
+    const jobs = new MsiJobs(tree, clock, 60_000, async () => ({ ok: false, lastError: "0x80190194", text: "404" }));
+    const target = "./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BABC%7D/DownloadInstall";
+    expect(jobs.exec(target, "<MsiInstallJob><ContentURL>https://x/a.msi</ContentURL><FileHash>AB</FileHash></MsiInstallJob>")).toBe(202);
+    expect(tree.nodes.get("./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BABC%7D/Status")?.value).toBe("20");
+    await clock.advance(1);
+    expect(tree.nodes.get("./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BABC%7D/Status")?.value).toBe("30");
+    expect(tree.nodes.get("./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BABC%7D/LastError")?.value).toBe("0x80190194");
+    expect(jobs.takeAlerts()[0]).toMatchObject({ data: "1226", items: [{ data: "0x80190194" }] });
+    await clock.advance(10 * 60_000);
+    expect(jobs.jobs.get("{ABC}")?.status).toBe(30);
+  });
+
   it("Exec DownloadInstall → 202, Status 70 after the install time on the virtual clock, then a 1226 alert", async () => {
     const clock = new VirtualClock(0);
     const tree = new CspTree(identity);
-    const jobs = new MsiJobs(tree, clock, 60_000);
+    const jobs = new MsiJobs(tree, clock, 60_000, fetched);
     tree.hooks.exec = (uri, data) => jobs.exec(uri, data) ?? 404;
     const target = "./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BABC%7D/DownloadInstall";
     const job = "<MsiInstallJob><ContentURL>https://x/a.msi?enrollsim-app=App&amp;enrollsim-install-minutes=5</ContentURL></MsiInstallJob>";
@@ -152,7 +171,7 @@ describe("ESP network profiles and PFX certificates", () => {
   it("ExpectedNetworkProfiles and ExpectedPFXCerts items are done once their nodes are set", () => {
     const clock = new VirtualClock(0);
     const tree = new CspTree(identity);
-    const jobs = new MsiJobs(tree, clock, 60_000);
+    const jobs = new MsiJobs(tree, clock, 60_000, fetched);
     const fss = "./Device/Vendor/MSFT/DMClient/Provider/P/FirstSyncStatus";
     tree.nodes.set(`${fss}/ExpectedNetworkProfiles`, { value: "./Vendor/MSFT/WiFi/Profile/CorpNet/WlanXml" });
     tree.nodes.set(`${fss}/ExpectedPFXCerts`, { value: "./Device/Vendor/MSFT/ClientCertificateInstall/PFXCertInstall/VPN/PFXCertBlob" });

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Issue 12 #5: an MSI job downloads its ContentURL over the device's HTTP client and checks the
+ * FileHash before installing; a 404 or a wrong hash ends the job with Status 30 and the HRESULT
+ * Windows reports, and the ESP shows the app as failed.
+ */
+import { describe, expect, it } from "vitest";
+import { windowsHarness } from "./harness.js";
+
+const APPS = { esp: { apps: [{ name: "Contoso Agent", installMinutes: 2 }] } };
+
+async function autopilot(wrap: Parameters<typeof windowsHarness>[1]) {
+  const h = await windowsHarness(APPS, wrap);
+  try {
+    return await h.run("windows-autopilot", { windows: { minuteMs: 60_000 } }, 0);
+  } finally {
+    await h.close();
+  }
+}
+
+const downloads = (events: { kind: string; step?: string; data?: unknown }[]) => events.filter((e) => e.kind === "http" && e.step === "esp.msi.download");
+
+describe("MSI content download and hash (issue 12 #5)", () => {
+  it("downloads the content from the reference server and installs when the hash matches", async () => {
+    const { result, events } = await autopilot(undefined);
+    expect(result.message).toBeUndefined();
+    expect(result.ok).toBe(true);
+    expect(downloads(events)).toHaveLength(1);
+  });
+
+  it("a ContentURL that answers 404 fails the job with Status 30 / 0x80190194 and the ESP app fails", async () => {
+    const { result, events } = await autopilot((inner) => async (req) =>
+      new URL(req.url).pathname.startsWith("/windows/content/") ? { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("gone"), url: req.url } : inner(req),
+    );
+    expect(downloads(events)).toHaveLength(1);
+    expect(result).toMatchObject({ ok: false, code: "windows.esp.app-failed" });
+    expect(result.message).toContain("0x80190194");
+  });
+
+  it("content whose SHA-256 differs from FileHash fails with CRYPT_E_HASH_VALUE 0x80091007", async () => {
+    const { result } = await autopilot((inner) => async (req) => {
+      const res = await inner(req);
+      return new URL(req.url).pathname.startsWith("/windows/content/") ? { ...res, body: new TextEncoder().encode("tampered package") } : res;
+    });
+    expect(result).toMatchObject({ ok: false, code: "windows.esp.app-failed" });
+    expect(result.message).toContain("0x80091007");
+  });
+});
