@@ -118,7 +118,13 @@ limits: { durationSeconds: 600 }
       expect(pkcsReqs.size).toBe(TOTAL);
       expect(certs.size).toBe(TOTAL);
       expect(polls).toBeGreaterThanOrEqual(TOTAL); // PENDING once: every device polled at least once
-      console.log(JSON.stringify({ kills, final: { resumedFromCheckpoint: final.resumedFromCheckpoint, resumedRestart: final.resumedRestart, enrolled: final.enrolled }, server: { subjects: pkcsReqs.size, certificates: rec.certificates.length, polls, duplicated: duplicated.length } }));
+      console.log(
+        JSON.stringify({
+          kills,
+          final: { resumedFromCheckpoint: final.resumedFromCheckpoint, resumedRestart: final.resumedRestart, enrolled: final.enrolled },
+          server: { subjects: pkcsReqs.size, certificates: rec.certificates.length, polls, duplicated: duplicated.length },
+        }),
+      );
     } finally {
       await server.close();
     }

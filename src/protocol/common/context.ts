@@ -71,11 +71,10 @@ export function sessionLimitError(ctx: ProtocolContext, stepName: string, what: 
   const limit = (ctx.sessionLimits ?? DEFAULT_SESSION_LIMITS)[what];
   const key = what === "commands" ? "limits.sessionCommands" : "limits.sessionBytes";
   const noun = what === "commands" ? "commands" : "response bytes";
-  return new ProtocolViolationError(
-    `limit.session-${what}`,
-    `the server sent ${seen} ${noun} in one ${session}, more than ${key} = ${limit}; the device stopped the session (raise ${key} in the scenario if the server legitimately sends more)`,
-    { device: ctx.device, step: stepName },
-  );
+  return new ProtocolViolationError(`limit.session-${what}`, `the server sent ${seen} ${noun} in one ${session}, more than ${key} = ${limit}; the device stopped the session (raise ${key} in the scenario if the server legitimately sends more)`, {
+    device: ctx.device,
+    step: stepName,
+  });
 }
 
 /** Which step a device is in (innermost when steps nest); `undefined` between steps. */
