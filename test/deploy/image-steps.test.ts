@@ -37,13 +37,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.skipIf(problem !== undefined)(`Dockerfile runtime stage, performed in a clean directory${problem ? ` (skipped: ${problem})` : ""}`, () => {
   it("installs production dependencies only and runs the CLI from there", { timeout: 60_000 }, async () => {
     expect(existsSync(join(ROOT, "dist/cli/main.js")), "dist/ is missing: run `npm run build` first").toBe(true);
-    // COPY lines of the runtime stage
-    for (const d of ["dist", "devices", "scenarios"]) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
-    for (const f of ["package.json", "package-lock.json", "README.md"]) copyFileSync(join(ROOT, f), join(dir, f));
+    // The runtime stage's own COPY lines (those from the build context), read from the Dockerfile,
+    // so a file the image forgets is forgotten here too; dist/ comes from the build stage.
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    const runtime = dockerfile.slice(dockerfile.search(/^FROM .* AS runtime$/m));
+    const copied = [...runtime.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(copied).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "devices"]));
+    for (const src of ["dist", ...copied]) cpSync(join(ROOT, src), join(dir, src), { recursive: true });
 
-    // deps stage: `npm ci --omit=dev --ignore-scripts` (the root "prepare" script would run tsc)
-    const env = { ...process.env, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
-    await run(NPM, ["ci", "--omit=dev", "--ignore-scripts"], { cwd: dir, env, timeout: 45_000 });
+    // deps stage: the `npm ci` line as the Dockerfile writes it (the root "prepare" script would run tsc)
+    const deps = dockerfile.slice(dockerfile.search(/^FROM .* AS deps$/m), dockerfile.search(/^FROM .* AS runtime$/m));
+    const npmCi = /RUN npm ci ([^&\n]+)/.exec(deps)?.[1]?.trim().split(/\s+/);
+    expect(npmCi).toEqual(expect.arrayContaining(["--omit=dev", "--ignore-scripts"]));
+    const env = { ...process.env, npm_config_prefer_offline: "true", npm_config_update_notifier: "false" };
+    await run(NPM, ["ci", ...npmCi!], { cwd: dir, env, timeout: 45_000 });
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(join(dir, "node_modules", dep)), `runtime dependency ${dep}`).toBe(true);
     for (const dev of ["typescript", "vitest", "eslint"]) expect(existsSync(join(dir, "node_modules", dev)), `dev dependency ${dev} must not be installed`).toBe(false);
