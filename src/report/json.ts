@@ -24,7 +24,7 @@ export function orderedSummary(s: RunSummary): RunSummary {
     failed: s.failed,
     steps: sortedMap(s.steps, (v) => ({ count: v.count, failed: v.failed, p50: v.p50, p95: v.p95, p99: v.p99, max: v.max, mean: v.mean })),
     errors: sortedMap(s.errors, (v) => ({ count: v.count, blame: v.blame, step: v.step, example: v.example, ...(v.shown ? { shown: v.shown } : {}) })),
-    groups: sortedMap(s.groups, (v) => ({ devices: v.devices, enrolled: v.enrolled, failed: v.failed })),
+    groups: sortedMap(s.groups, (v) => ({ devices: v.devices, enrolled: v.enrolled, failed: v.failed, ...(v.failures ? { failures: sortedMap(v.failures, (n) => n) } : {}) })),
     outcomes: sortedMap(s.outcomes ?? {}, (v) => v),
     ...(s.shown ? { shown: s.shown.map((x) => ({ text: x.text, ...(x.code ? { code: x.code } : {}), devices: x.devices })) } : {}),
     histograms: sortedMap(s.histograms, (v) => v),

@@ -59,6 +59,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
       m.devices += g.devices;
       m.enrolled += g.enrolled;
       m.failed += g.failed;
+      for (const [code, n] of Object.entries(g.failures ?? {})) (m.failures ??= {})[code] = (m.failures[code] ?? 0) + n;
     }
     for (const [p, byCommand] of Object.entries(s.commands ?? {}))
       for (const [c, counts] of Object.entries(byCommand)) for (const [a, n] of Object.entries(counts)) ((commands[p] ??= {})[c] ??= {})[a] = (commands[p][c][a] ?? 0) + n;

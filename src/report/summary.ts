@@ -123,6 +123,8 @@ export class SummaryCollector implements RunObserver {
       message: "the device failed without saying why (no failure record)",
     };
     if (f.step) this.stats.endedAt(f.step, f.stepSample ?? "failed", f.stepSampleMs);
+    group.failures ??= {};
+    group.failures[f.code] = (group.failures[f.code] ?? 0) + 1;
     const entry = this.errors.get(f.code);
     if (entry) entry.count++;
     else this.errors.set(f.code, { count: 1, blame: f.blame, step: f.step ?? "", example: f.message, ...(f.shown ? { shown: f.shown } : {}) });
@@ -166,7 +168,7 @@ export class SummaryCollector implements RunObserver {
       failed: this.failed,
       steps: this.stats.summaries(),
       errors: Object.fromEntries([...this.errors].map(([k, v]) => [k, { ...v }])),
-      groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v }])),
+      groups: Object.fromEntries([...this.groups].map(([k, v]) => [k, { ...v, ...(v.failures ? { failures: { ...v.failures } } : {}) }])),
       outcomes: Object.fromEntries(this.outcomes),
       ...(Object.keys(this.commands).length ? { commands: this.commandCounts() } : {}),
       ...(this.bursts.hints().length ? { hints: this.bursts.hints() } : {}),

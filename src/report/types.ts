@@ -38,6 +38,8 @@ export interface GroupSummary {
   devices: number;
   enrolled: number;
   failed: number;
+  /** The group's failed devices by failure code (absent when none failed). */
+  failures?: Record<string, number>;
 }
 
 /** A failing device kept as an example (at most {@link MAX_FAILURE_EXAMPLES} per run). */

@@ -70,7 +70,10 @@ describe("SummaryCollector", () => {
     });
     expect(s.errors["transport.timeout"]!.count).toBe(4);
     // timeouts hit devices 1, 26, 51, 76: two even, two odd
-    expect(s.groups).toEqual({ even: { devices: 50, enrolled: 38, failed: 12 }, odd: { devices: 50, enrolled: 48, failed: 2 } });
+    expect(s.groups).toEqual({
+      even: { devices: 50, enrolled: 38, failed: 12, failures: { "scep.failInfo.badRequest": 10, "transport.timeout": 2 } },
+      odd: { devices: 50, enrolled: 48, failed: 2, failures: { "transport.timeout": 2 } },
+    });
     expect(decodeHistogram(s.histograms["scep.pkioperation"]!).totalCount).toBe(86);
     expect(s.ok).toBe(true);
   });

@@ -8,6 +8,7 @@ import { writePrivateFile } from "../../report/private-file.js";
 import { extendedSummaryToJson } from "../../report/metrics.js";
 import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-options.js";
 import { printError, readTrustFiles, warnInsecure } from "../output.js";
+import { junitXml } from "../../report/junit.js";
 import { validateFiles } from "./validate.js";
 import { handleInterrupts, INTERRUPT_EXIT } from "../interrupt.js";
 import { ScenarioError } from "../../errors/index.js";
@@ -22,6 +23,7 @@ export const runCommand = {
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON on stdout" })
       .option("report", { type: "string", describe: "write the JSON summary to FILE" })
+      .option("junit", { type: "string", describe: "write JUnit XML to FILE (mode 0600): a testcase per expectation and per group, for CI" })
       .option("trace", { type: "string", describe: "keep per-device NDJSON traces in DIR (secrets redacted)" })
       .option("seed", { type: "string", describe: "override the scenario's run seed" })
       .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots every device trusts" })
@@ -47,6 +49,7 @@ export const runCommand = {
     scenario: string;
     json: boolean;
     report?: string;
+    junit?: string;
     trace?: string;
     seed?: string;
     ca?: string[];
@@ -143,6 +146,7 @@ export const runCommand = {
     if (a.report) {
       writePrivateFile(a.report, extendedSummaryToJson(summary)); // 0600, atomic
     }
+    if (a.junit) writePrivateFile(a.junit, junitXml([summary])); // 0600: failure examples can name devices and servers
     if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
     else {
       process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
