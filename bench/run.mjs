@@ -22,7 +22,7 @@ if (!existsSync(new URL("../dist/cli/main.js", import.meta.url))) {
 }
 const { FLOWS } = await import("../dist/device/flows/index.js");
 const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-keepalive", "windows-enroll", "windows-enroll-keepalive"];
-const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory"];
+const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak"];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [${ALL_BENCHES.join("|")} ...] [--server URL [--ca PEM]... [--insecure] [--challenge S] [--windows-upn U] [--windows-password P]]\n`);
   process.exit(2);
@@ -69,7 +69,8 @@ if (args.values.server !== undefined) {
   for (const flag of ["ca", "insecure", "challenge", "windows-upn", "windows-password"]) if (args.values[flag] !== undefined) usage(`--${flag} needs --server URL`);
 }
 // With --server, running no name means the enrol benchmarks only (memory runs no server).
-const want = (name) => (only.length === 0 ? !external || ENROLL_BENCHES.includes(name) : only.includes(name));
+// The soak runs only when named (`npm run bench -- soak`): it takes minutes of real time.
+const want = (name) => (only.length === 0 ? (!external || ENROLL_BENCHES.includes(name)) && name !== "soak" : only.includes(name));
 const resultName = (name) => (external ? `${name}-external` : name);
 const CHALLENGE = args.values.challenge ?? "bench-challenge";
 const started = Date.now();
@@ -133,5 +134,9 @@ if (want("hostile-memory")) {
   const out = execFileSync(process.execPath, ["--expose-gc", new URL("./hostile-memory-child.mjs", import.meta.url).pathname, "100"], { encoding: "utf8", timeout: 300_000 });
   const r = JSON.parse(out.trim().split("\n").pop());
   emit("hostile-memory", { bench: "hostile-memory", ...r, boundMiB: BOUND_MIB, withinBound: r.peakRssMiB <= BOUND_MIB });
+}
+if (want("soak")) {
+  const { soakBench } = await import("./soak.mjs");
+  emit("soak", await soakBench());
 }
 process.stderr.write(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
