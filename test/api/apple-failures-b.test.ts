@@ -227,7 +227,7 @@ describe("mechanisms behind set B", () => {
   it("directory endpoints: hostile bodies get typed 4xx answers, never a crash", async () => {
     const { Directory } = await import("../../src/server/apple/partner.js");
     const dir = new Directory({ partner: "jamf" });
-    const dev = { udid: "U1", serialNumber: "S1" };
+    const dev = { udid: "U1", serialNumber: "S1", product: "MacBookAir10,1" };
     const post = (body: string) => dir.handle({ method: "POST", url: "/apple/directory/register", headers: {}, body: new Uint8Array(Buffer.from(body)) }, "/apple/directory/register", dev);
     const code = (r: { status: number; body: Uint8Array }) => [r.status, JSON.parse(Buffer.from(r.body).toString()).code];
     expect(code(post("{not json"))).toEqual([400, "BadRequest"]);
@@ -252,6 +252,19 @@ describe("post-enrollment agents on virtual time, and hostile directory answers"
     expect(r.message).toMatch(/after 6 checks over 4500 s of device time: the user is not in the group.*re-prompted for sign-in 6 times/);
     expect(w.clock.now() - started).toBeGreaterThanOrEqual(4_500_000);
     expect(w.apple.services.directory.records.size).toBe(1);
+  }, 60_000);
+
+  it("a macOS-only partner connector leaves an iPhone to Intune: the Company Portal registers it (issue 12 #13)", async () => {
+    const { appleWorld } = await import("../device/apple/harness.js");
+    const w = await appleWorld({ partnerCompliance: { partner: "jamf" } });
+    const phone = await w.device("iphone-15");
+    const r = await w.run(phone, "ios-profile", { apple: { partner: { registerVia: "company-portal", user: "a@example.org" } } });
+    expect(r.ok, r.message).toBe(true);
+    expect([...w.apple.services.directory.records.values()]).toEqual([expect.objectContaining({ via: "company-portal", registered: true })]);
+    const mac = await w.device("macbook-air-m3", 1);
+    const m = await w.run(mac, "macos-profile", { apple: { partner: { registerVia: "company-portal", user: "a@example.org" } } });
+    expect(m).toMatchObject({ ok: false, code: "apple.directory.refused.AccountNotOnboarded" });
+    expect(m.message).toMatch(/this Mac is managed by the partner MDM/);
   }, 60_000);
 
   it("garbage, deep or oversized directory answers end in typed outcomes naming device and step, never a crash", async () => {

@@ -91,6 +91,7 @@ export class CheckinService {
         certFingerprint: fp,
         topic: msg.topic,
         serialNumber: typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber : undefined,
+        product: typeof msg.dict.ProductName === "string" ? msg.dict.ProductName : undefined,
         tokenUpdates: 0,
         awaitingConfiguration: false,
         checkedOut: false,

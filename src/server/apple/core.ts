@@ -109,6 +109,8 @@ export interface DeviceRecord {
   certFingerprint: string;
   topic?: string;
   serialNumber?: string;
+  /** ProductName from Authenticate (MacBookAir10,1, iPhone16,2, …). */
+  product?: string;
   tokenUpdates: number;
   awaitingConfiguration: boolean;
   checkedOut: boolean;

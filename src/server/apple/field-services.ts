@@ -32,6 +32,7 @@ export interface FieldServicesConfig extends FieldServicesKeys {
 export interface ServiceDevice {
   udid: string;
   serialNumber?: string;
+  product?: string;
   accountUser?: string;
   topic?: string;
   certFingerprint: string;

@@ -18,6 +18,11 @@
  *   connector, the Mac is in the compliance smart group and the user's directory record is complete;
  *   otherwise it stays not evaluated (N/A), and `gatherAADInfo` asks the user to sign in again.
  *   A connector assignment to all users inhibits the partner connection (503 PartnerConnectionInhibited).
+ * - The connector is per platform (server-policies.md §12: an Intune partner compliance entry is
+ *   partner + platform + user groups, one partner per platform, Intune the default for iOS; Jamf
+ *   Device Compliance is set up for macOS): `platforms` (default ["macos"]). A device of another
+ *   platform has Intune as its MDM authority: the Company Portal registers it and Intune's
+ *   policies evaluate it. Texts name the device by its ProductName (Mac, iPhone, iPad).
  * Not modelled: Entra device objects and tokens (PRT, WPJ keys), conditional-access policies
  * themselves, Jamf inventory/smart-group evaluation, the connector's real API and timings.
  */
@@ -25,6 +30,8 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 
 export interface PartnerComplianceConfig {
   partner: "jamf";
+  /** Platforms the connector is set up for (default ["macos"], as Jamf Device Compliance). */
+  platforms?: ("macos" | "ios")[];
   /** Group assignment of the partner compliance connector (default groups). */
   assignment?: "groups" | "all-users";
   /** Users in the group assigned to the connector (default: every user). */
@@ -50,7 +57,23 @@ export interface DirectoryRecord {
 export interface DirectoryDevice {
   udid: string;
   serialNumber?: string;
+  /** ProductName from the device's Authenticate (MacBookAir10,1, iPhone16,2, iPad14,1, …). */
+  product?: string;
 }
+
+/** What the device is, from its ProductName, for texts the user sees. */
+export function deviceNoun(product: string | undefined): "Mac" | "iPhone" | "iPad" | "Apple TV" | "Apple Vision Pro" | "device" {
+  if (!product) return "device";
+  if (/^(Mac|iMac)/.test(product)) return "Mac";
+  if (product.startsWith("iPhone")) return "iPhone";
+  if (product.startsWith("iPad")) return "iPad";
+  if (product.startsWith("AppleTV")) return "Apple TV";
+  if (product.startsWith("RealityDevice")) return "Apple Vision Pro";
+  return "device";
+}
+
+const platformOf = (product: string | undefined): "macos" | "ios" => (product && /^(Mac|iMac)/.test(product) ? "macos" : "ios");
+const PLATFORM_NAME = { macos: "macOS", ios: "iOS" } as const;
 
 const json = (status: number, v: unknown): HttpResponse => ({
   status,
@@ -84,13 +107,19 @@ export class Directory {
     return json(status, { code, message });
   }
 
-  private evaluate(rec: DirectoryRecord, dev: DirectoryDevice): void {
+  /** The partner connector when it covers this device's platform; otherwise Intune is the MDM authority. */
+  private partnerFor(dev: DirectoryDevice): PartnerComplianceConfig | undefined {
     const p = this.partner;
+    return p && (p.platforms ?? ["macos"]).includes(platformOf(dev.product)) ? p : undefined;
+  }
+
+  private evaluate(rec: DirectoryRecord, dev: DirectoryDevice): void {
+    const p = this.partnerFor(dev);
     const reasons: string[] = [];
     if (p) {
       const user = rec.user.toLowerCase();
       if (p.groupMembers && !p.groupMembers.some((u) => u.toLowerCase() === user)) reasons.push("the user is not in the group assigned to the partner compliance connector");
-      if (p.smartGroup && !(dev.serialNumber && p.smartGroup.includes(dev.serialNumber))) reasons.push("the Mac is not in the partner's compliance smart group");
+      if (p.smartGroup && !(dev.serialNumber && p.smartGroup.includes(dev.serialNumber))) reasons.push(`the ${deviceNoun(dev.product)} is not in the partner's compliance smart group`);
       if (p.incompleteRecords?.some((u) => u.toLowerCase() === user)) reasons.push("the user's directory record is incomplete");
       if (p.assignment === "all-users") reasons.push(INHIBITED.message);
     }
@@ -112,10 +141,18 @@ export class Directory {
     if (!user) return this.refuse(400, "BadRequest", "user (an email-shaped account) is required");
     const via = body.via;
     if (via !== "company-portal" && via !== "jamf-self-service") return this.refuse(400, "BadRequest", 'via must be "company-portal" or "jamf-self-service"');
-    if (via === "company-portal" && this.partner) {
-      return this.refuse(403, "AccountNotOnboarded", `AccountNotOnboarded: this Mac is managed by the partner MDM (${this.partner.partner}); it registers through the partner's registration (Self Service), not the Company Portal`);
+    const partner = this.partnerFor(dev);
+    if (via === "company-portal" && partner) {
+      return this.refuse(403, "AccountNotOnboarded", `AccountNotOnboarded: this ${deviceNoun(dev.product)} is managed by the partner MDM (${partner.partner}); it registers through the partner's registration (Self Service), not the Company Portal`);
     }
-    if (via === "jamf-self-service" && !this.partner) return this.refuse(400, "PartnerNotConfigured", "no partner compliance connector is configured");
+    if (via === "jamf-self-service" && !partner) {
+      const platform = PLATFORM_NAME[platformOf(dev.product)];
+      return this.refuse(
+        400,
+        "PartnerNotConfigured",
+        this.partner ? `the partner compliance connector (${this.partner.partner}) is not set up for ${platform}: Intune manages this ${deviceNoun(dev.product)}` : `no partner compliance connector is configured for ${platform}`,
+      );
+    }
     const rec: DirectoryRecord = { udid: dev.udid, user, via, registered: true, compliance: "not-evaluated", reasons: [], conditionalAccess: "blocked", signInPrompts: this.records.get(dev.udid)?.signInPrompts ?? 0 };
     this.evaluate(rec, dev);
     this.records.set(dev.udid, rec);
@@ -125,7 +162,7 @@ export class Directory {
   private compliance(dev: DirectoryDevice): HttpResponse {
     const rec = this.records.get(dev.udid);
     if (!rec) return this.refuse(404, "DeviceNotRegistered", "the device is not registered in the directory");
-    if (this.partner?.assignment === "all-users") return this.refuse(503, INHIBITED.code, INHIBITED.message);
+    if (this.partnerFor(dev)?.assignment === "all-users") return this.refuse(503, INHIBITED.code, INHIBITED.message);
     this.evaluate(rec, dev);
     return json(200, { state: rec.compliance, conditionalAccess: rec.conditionalAccess, reasons: rec.reasons });
   }

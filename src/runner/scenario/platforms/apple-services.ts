@@ -102,6 +102,13 @@ export const appleServicesEmbedded = {
     description: "The half plays a partner MDM (Jamf Pro) with a compliance connector to the directory: registration must come from the partner's path; compliance is evaluated only for users in the connector's group, Macs in the smart group and complete directory records.",
     properties: {
       partner: { enum: ["jamf"] },
+      platforms: {
+        type: "array",
+        items: { enum: ["macos", "ios"] },
+        minItems: 1,
+        uniqueItems: true,
+        description: 'Platforms the connector is set up for (Intune partner compliance: partner + platform + groups). Default ["macos"], as Jamf Device Compliance; devices of another platform are Intune-managed (Company Portal registration, Intune compliance).',
+      },
       assignment: { enum: ["groups", "all-users"], description: "all-users inhibits the partner connection (503 PartnerConnectionInhibited). Default groups." },
       groupMembers: { ...users, description: "Users in the group assigned to the connector (default: every user)." },
       smartGroup: { type: "array", items: { type: "string", maxLength: 64 }, maxItems: 100_000, description: "Serial numbers in the compliance smart group (default: every Mac)." },
