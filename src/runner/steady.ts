@@ -99,6 +99,12 @@ export function steadyProblem(s: SteadySpec): string | undefined {
   return undefined;
 }
 
+/** Scenario time skipped so far, when the clock is the timeline's skippable clock (runner/timeline/skip-clock.ts). */
+const skippedOf = (clock: Clock): number => {
+  const v = (clock as { skipped?: unknown }).skipped;
+  return typeof v === "number" ? v : 0;
+};
+
 /** The population scheduler. `start()` opens the phase; `add()` joins a device; `finished` settles at the end. */
 export class SteadyScheduler<M> {
   private readonly heap = new Heap<Entry<M>>();
@@ -110,6 +116,8 @@ export class SteadyScheduler<M> {
   private endAt = Infinity;
   private ended = false;
   private bulk = false;
+  /** Skipped scenario time when the first device joined (undefined: nobody yet). */
+  private skippedAtFirstJoin: number | undefined;
   private resolveDone!: () => void;
   private readonly onAbort = () => this.stop();
   /** Settles when the phase has ended and every in-flight check-in has finished. */
@@ -137,28 +145,39 @@ export class SteadyScheduler<M> {
     return (intervalSeconds * 1000 * (1 + jitter * u)) / this.scale;
   }
 
-  /** Opens the steady phase now; it ends after durationSeconds (device time, i.e. / timeScale). */
+  /**
+   * Opens the steady phase now; it ends after durationSeconds (device time, i.e. / timeScale),
+   * less the scenario time a timeline `skip` made pass while enrolled devices waited for it to
+   * open: a device is in steady state from its enrolment, so skipped time is steady time.
+   */
   start(): void {
     if (this.o.signal?.aborted) return this.stop();
     this.o.signal?.addEventListener("abort", this.onAbort, { once: true });
-    const ms = (this.o.spec.durationSeconds * 1000) / this.scale;
-    this.endAt = this.o.clock.now() + ms;
+    const credit = this.skippedAtFirstJoin === undefined ? 0 : skippedOf(this.o.clock) - this.skippedAtFirstJoin;
+    const ms = Math.max(0, (this.o.spec.durationSeconds * 1000) / this.scale - credit);
+    const now = this.o.clock.now();
+    this.endAt = now + ms;
     this.endTimer = this.o.clock.setTimer(ms, () => {
       this.endTimer = undefined;
       this.stop();
     });
-    // Devices that joined before the phase opened start their cadence now (no herd at t=0).
+    // Devices that joined before the phase opened start their cadence now (no herd at t=0),
+    // except those whose first check-in a skip already made due: they check in at the open.
     const early: Entry<M>[] = [];
     for (let e = this.heap.pop(); e; e = this.heap.pop()) early.push(e);
     this.bulk = true;
-    for (const e of early) this.schedule(e);
+    for (const e of early) {
+      if (e.at <= now) this.heap.push(e);
+      else this.schedule(e);
+    }
     this.bulk = false;
-    this.arm();
+    this.fire(); // starts the due check-ins before the end timer can close a phase the skip used up
   }
 
   /** A device joins the population; its first check-in is one (jittered) interval from now. */
   add(member: M): void {
     if (this.ended) return;
+    this.skippedAtFirstJoin ??= skippedOf(this.o.clock);
     this.schedule({ at: 0, seq: 0, member, done: 0 });
   }
 

@@ -134,3 +134,23 @@ describe("server actions over loopback", () => {
     }
   }, 180_000);
 });
+
+describe("steady phase with a skip (loopback)", () => {
+  it("apple-records-deleted-certificate-revoked: revoked and deleted phones are refused at their next check-in; the skipped 10 min take seconds", async () => {
+    const checkins: CheckinSample[] = [];
+    const started = Date.now();
+    const { summary } = await runScenario(scenario("apple-records-deleted-certificate-revoked.yaml"), { ...opts, observers: [{ onCheckin: (c) => checkins.push(c) }] });
+    expect(Date.now() - started).toBeLessThan(60_000); // the 600 s phase was skipped, not waited out
+    expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
+    expect(summary.actions!.map((a) => `${a.action}: ${a.result}`)).toEqual([
+      "revoke: revoked 1 certificate(s)",
+      "deleteRecords: deleted 1 device record(s) of 1 device(s)",
+      "skip: the scenario clock jumped 10 min ahead",
+    ]);
+    const of = (d: string) => checkins.filter((c) => c.device === `iphone-15#${d}`).map((c) => (c.ok ? "ok" : c.code));
+    expect(of("0")).toEqual(["apple.checkin.unenrolled"]);
+    expect(of("1")).toEqual(["apple.checkin.unenrolled"]);
+    expect(of("2")).toEqual(["ok"]);
+    expect(of("3")).toEqual([]); // enrolled as the skip fired: its first check-in falls after the phase
+  }, 120_000);
+});

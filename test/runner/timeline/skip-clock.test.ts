@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { SkippableClock } from "../../../src/runner/timeline/skip-clock.js";
+import { SteadyScheduler } from "../../../src/runner/steady.js";
+import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 
 describe("SkippableClock", () => {
   it("moves now() ahead and fires the timers due by then in order; later ones keep their remaining time", async () => {
@@ -42,5 +44,44 @@ describe("SkippableClock", () => {
     ac.abort(new Error("stop"));
     await expect(q).rejects.toThrow("stop");
     expect(base.pendingTimers).toBe(0);
+  });
+});
+
+describe("a skip before the steady phase opens is steady time", () => {
+  const START = Date.UTC(2026, 11, 6);
+  const scheduler = (clock: SkippableClock, seen: [number, number][]) =>
+    new SteadyScheduler<number>({
+      clock,
+      spec: { durationSeconds: 300, intervalSeconds: 60, jitter: 0 },
+      entropy: new SeededEntropySource("steady-skip").forDevice(0, -1),
+      checkin: async (m) => void seen.push([m, clock.now() - START]),
+    });
+
+  it("devices enrolled before a 5 min skip check in at the open; the 5 min phase is used up, so it ends at once", async () => {
+    const base = new VirtualClock(START);
+    const clock = new SkippableClock(base);
+    const seen: [number, number][] = [];
+    const s = scheduler(clock, seen);
+    s.add(0); // enrolled at t=0: first check-in due at 60 s
+    clock.skip(300_000); // timeline: 5 min pass while the last device enrols
+    s.add(1); // enrolled after the skip: its first check-in would fall after the phase's end
+    s.start();
+    await base.run(s.finished, 1_000); // no virtual time needs to pass
+    expect(seen).toEqual([[0, 300_000]]);
+    expect(base.now()).toBe(START);
+    expect(base.pendingTimers).toBe(0);
+  });
+
+  it("without a skip the phase keeps its full length, cadence from the open", async () => {
+    const base = new VirtualClock(START);
+    const clock = new SkippableClock(base);
+    const seen: [number, number][] = [];
+    const s = scheduler(clock, seen);
+    s.add(0);
+    await base.advance(30_000);
+    s.start();
+    await base.run(s.finished);
+    expect(seen.map(([, t]) => t)).toEqual([90_000, 150_000, 210_000, 270_000]);
+    expect(base.now() - START).toBe(330_000);
   });
 });
