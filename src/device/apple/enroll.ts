@@ -8,7 +8,7 @@ import { ddmSync } from "./ddm.js";
 import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
 import type { Shown } from "../shown.js";
-import { appleScreen, appleShownForChain } from "./shown.js";
+import { appleShownForChain, appleShownForHttpStatus } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
@@ -220,7 +220,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         `apple.checkin.http-${e.status}`,
         stepName,
         `${alert ? `${alert} ` : ""}(the server answered HTTP ${e.status} to ${stepName}; the MDM payload was not installed)`,
-        alert ? { text: alert, screen: appleScreen(stepName, undefined) } : undefined,
+        alert ? appleShownForHttpStatus(e.status, alert, stepName) : undefined,
       );
     };
     if (o.clientFault === "tokenupdate-before-authenticate") {

@@ -10,6 +10,7 @@ import { TransportError } from "../../errors/index.js";
 import type { AppleError } from "../../wire/apple/errors.js";
 import { MDM_ERROR_CODES } from "../../wire/apple/generated-data.js";
 import { NSURL_ERRORS, nsUrlText } from "../../wire/apple/nsurl-errors.js";
+import { MC_HTTP_TRANSACTION_DOMAIN, mcHttpTransactionErrorFor } from "../../wire/apple/http-transaction-errors.js";
 import { hostOf, transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
 
 /**
@@ -76,4 +77,16 @@ export function appleShownForServerCode(raw: string | undefined, message: string
   const known = raw ? MDM_ERROR_CODES.find((k) => k.code === raw) : undefined;
   if (known) return { code: known.code, name: known.title, text: message || known.meaning, screen };
   return { code: raw ?? "(no code)", text: message || `The server refused the request${raw ? ` with code "${raw}"` : " without an error code"}.`, screen, unknown: { raw: raw ?? "" } };
+}
+
+/**
+ * An MDM or profile HTTP transaction the server answered with an error status (check-in,
+ * profile download): MCHTTPTransactionErrorDomain (wire/apple/http-transaction-errors.ts), with the
+ * HTTP status as its cause. A status outside the table is reported raw.
+ */
+export function appleShownForHttpStatus(status: number, text: string, step: string, flow?: string): Shown {
+  const screen = appleScreen(step, flow);
+  const m = mcHttpTransactionErrorFor(status);
+  if (!m) return { code: `HTTP ${status}`, text, screen, unknown: { raw: String(status) } };
+  return { code: `${MC_HTTP_TRANSACTION_DOMAIN} ${m.code}`, name: m.meaning, text, screen, cause: { code: `HTTP ${status}` } };
 }
