@@ -16,7 +16,7 @@ import { runCommand } from "./commands/run.js";
 import { scepCommand } from "./commands/scep.js";
 import { serveCommand } from "./commands/serve.js";
 import { validateCommand } from "./commands/validate.js";
-import { printError } from "./output.js";
+import { exitCodeOf, printError } from "./output.js";
 import { ignoreClosedPipe } from "./pipes.js";
 
 // A reader that stops early (`| head`) ends our output quietly, not with an EPIPE crash.
@@ -48,7 +48,7 @@ await yargs(hideBin(process.argv))
   .fail((msg, err) => {
     if (err) printError(err);
     else process.stderr.write(`enrollsim: ${msg}\nRun 'enrollsim --help' for usage.\n`);
-    process.exit(2);
+    process.exit(err ? exitCodeOf(err) : 2);
   })
   .wrap(Math.min(120, process.stdout.columns || 100))
   .help()

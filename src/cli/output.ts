@@ -21,6 +21,32 @@ export function printError(err: unknown): void {
   }
 }
 
+/**
+ * Exit status for an error that ended a command (README "Exit codes"): 2 for the user's input
+ * (command line, scenario, files), 1 for a server that answered wrongly (a protocol failure),
+ * 3 for a transport or environment failure (network, TLS, DNS, timeout), 70 for an internal
+ * error (sysexits.h EX_SOFTWARE: a bug to report).
+ */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof SimError ? exitCodeForBlame(err.blame) : 70;
+}
+
+/** {@link exitCodeOf} by blame; a device's own failure outcome ("protocol-outcome") is 1. */
+export function exitCodeForBlame(blame: string | undefined): number {
+  switch (blame) {
+    case "protocol-outcome":
+      return 1;
+    case "scenario":
+      return 2;
+    case "server":
+      return 1;
+    case "transport":
+      return 3;
+    default:
+      return 70;
+  }
+}
+
 /** Loud banner for anything that weakens security. */
 export function warnInsecure(): void {
   process.stderr.write(

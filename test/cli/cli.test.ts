@@ -52,9 +52,9 @@ describe.skipIf(!existsSync(CLI))("enrollsim CLI", () => {
     expect(existsSync(join(work, "two", "key.pem"))).toBe(false);
   });
 
-  it("scep: an unreachable server is a transport error with device and step, exit 1", async () => {
+  it("scep: an unreachable server is a transport error with device and step, exit 3", async () => {
     const r = await cli(["scep", "--url", "http://127.0.0.1:9/scep", "--out", join(work, "three"), "--timeout", "2000"]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/step scep\.getcacaps.*transport\.refused/);
   });
 

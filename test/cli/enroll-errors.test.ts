@@ -38,10 +38,10 @@ const closedPort = () =>
   });
 
 describe.skipIf(!existsSync(CLI))("enroll when a step throws", () => {
-  it("a refused connection: transcript kept, FAILED line with step and blame, exit 1", async () => {
+  it("a refused connection: transcript kept, FAILED line with step and blame, exit 3 (transport)", async () => {
     const port = await closedPort();
     const r = await cli(["enroll", "ios-profile", "--server", `https://127.0.0.1:${port}`]);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/^1\. /m); // the numbered transcript is printed
     expect(r.stdout).toMatch(/FAILED: iphone-15#0: transport\.refused at step \S+ \(fault: transport\)/);
     expect(r.stdout).toContain("the device shows: NSURLErrorDomain -1004");
@@ -51,7 +51,7 @@ describe.skipIf(!existsSync(CLI))("enroll when a step throws", () => {
   it("--json carries ok, code, blame, step, message, shown and the transcript", async () => {
     const port = await closedPort();
     const r = await cli(["enroll", "windows-gpo", "--server", `https://127.0.0.1:${port}`, "--json"]);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(3);
     const out = JSON.parse(r.stdout) as { ok: boolean; code: string; blame: string; step: string; message: string; shown?: { code?: string }; transcript: unknown[] };
     expect(out).toMatchObject({ ok: false, code: "transport.refused", blame: "transport" });
     expect(out.step).toMatch(/\S/);

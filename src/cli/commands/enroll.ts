@@ -13,7 +13,7 @@ import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
-import { readTrustFiles, warnInsecure } from "../output.js";
+import { exitCodeForBlame, readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
 function defaultModel(flow: string): string {
@@ -105,8 +105,8 @@ export const enrollCommand = {
         process.stdout.write(`${device.formatTranscript()}\n\n`);
         process.stdout.write(`${formatOutcomeLine(device.id, outcome)}\n`);
       }
-      // 0 enrolled; 1 the device failed (protocol outcome, server, transport or our bug); 2 is kept for the command line.
-      process.exitCode = outcome.ok ? 0 : 1;
+      // 0 enrolled; else by blame like every command (README "Exit codes"): 1 protocol outcome or server, 3 transport, 70 our bug.
+      process.exitCode = outcome.ok ? 0 : exitCodeForBlame(outcome.blame);
     } finally {
       await server?.close();
     }
