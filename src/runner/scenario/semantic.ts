@@ -4,6 +4,7 @@
  * keys, URL syntax, template variables, device totals and expectations that cannot all hold.
  * Runs on schema-valid data only.
  */
+import { androidProfileFaultIssues } from "./platforms/android-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
@@ -238,6 +239,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   out.push(...templateIssues(s));
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
+  out.push(...androidProfileFaultIssues(s));
   const props = scenarioSchema.properties as { [k: string]: Json };
   out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));
   return out;

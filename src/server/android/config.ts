@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `embedded.android`: the Android half's configuration with defaults (schema in runner/scenario/platforms/android.ts). */
+import { defaultDpcFor } from "../../wire/android/profile-faults.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
 export type DpcKind = "clouddpc" | "headwind" | "company-portal";
@@ -95,7 +96,7 @@ const DAY = 86_400;
 
 /** Default profiles: one per mode, named after it. */
 function defaultProfile(name: string, mode: AndroidMode): ProfileConfig {
-  const dpc: DpcKind = mode === "aosp" ? "headwind" : mode === "device-admin" ? "company-portal" : "clouddpc";
+  const dpc: DpcKind = defaultDpcFor(mode);
   return {
     name,
     mode,
