@@ -17,6 +17,12 @@ import { TransportError } from "../../errors/index.js";
 import type { ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 
+/**
+ * Packages are megabytes to gigabytes (AzureBabyMDM's 7-Zip MSI is 1.7 MB, over the 1 MiB limit of
+ * protocol responses): the download has its own limit. Bodies are held in memory, hence a cap.
+ */
+export const MSI_MAX_BYTES = 64 * 1024 * 1024;
+
 export type MsiDownload = { ok: true; bytes: number } | { ok: false; lastError: string; text: string };
 
 export type MsiContentFetcher = (url: string, fileHash: string | undefined) => Promise<MsiDownload>;
@@ -36,7 +42,7 @@ export function msiContentFetcher(ctx: ProtocolContext): MsiContentFetcher {
   return async (url, fileHash) => {
     let body: Uint8Array;
     try {
-      body = (await exchange(ctx, "esp.msi.download", { method: "GET", url })).body;
+      body = (await exchange(ctx, "esp.msi.download", { method: "GET", url, maxBytes: MSI_MAX_BYTES })).body;
     } catch (err) {
       if (!(err instanceof TransportError) || err.kind === "aborted") throw err;
       const code = transportHresult(err);

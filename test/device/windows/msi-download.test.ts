@@ -46,3 +46,19 @@ describe("MSI content download and hash (issue 12 #5)", () => {
     expect(result.message).toContain("0x80091007");
   });
 });
+
+describe("MSI content size (interop with AzureBabyMDM, 2026-12-06)", () => {
+  it("a package larger than the 1 MiB protocol-response limit downloads and its hash is checked", async () => {
+    const { msiContentFetcher } = await import("../../../src/device/windows/msi-content.js");
+    const { InMemoryHttp } = await import("../../../src/platform/virtual/http.js");
+    const { VirtualClock } = await import("../../../src/platform/virtual/clock.js");
+    const { crypto } = await import("../../support/scep-harness.js");
+    const clock = new VirtualClock(0);
+    const body = new Uint8Array(1_748_480).fill(7);
+    const http = new InMemoryHttp({ clock, handler: { "https://c.test": async (req) => ({ status: 200, headers: {}, body, url: req.url }) } });
+    const ctx = { device: "d", clock, crypto, http: http.client(), transcript: { record: () => {} }, log: (await import("../../../src/ports/index.js")).silentLogger, timeoutMs: 30_000, maxResponseBytes: 1 << 20 } as never;
+    const hash = Buffer.from(crypto.digest("sha256", body)).toString("hex");
+    await expect(msiContentFetcher(ctx)("https://c.test/7z.msi", hash.toUpperCase())).resolves.toEqual({ ok: true, bytes: body.length });
+    await expect(msiContentFetcher(ctx)("https://c.test/7z.msi", "00")).resolves.toMatchObject({ ok: false, lastError: "0x80091007" });
+  });
+});
