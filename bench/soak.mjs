@@ -68,14 +68,18 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
       heapMiB: Math.round(m.heapUsed / 1048576),
       ...resources(),
       loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
-      checkins: checkedIn.size,
+      devicesCheckedIn: checkedIn.size,
     });
     loop.reset();
   };
   const timer = setInterval(sample, 60_000 / SCALE);
+  let ended = 0;
   const observer = {
+    // The steady phase opens when the last enrolment ends (runner/fleet.ts): scenario minute 0.
+    onDeviceEnd: () => {
+      if (++ended === DEVICES) steadyAt = Date.now();
+    },
     onCheckin: (c) => {
-      steadyAt ??= Date.now();
       if (c.ok) checkedIn.add(c.index);
       else checkinFailed++;
     },
