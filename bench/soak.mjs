@@ -7,6 +7,7 @@
 // devices (every enrolled device checked in), 0 sockets left open at the end.
 // Bounded: SOAK_DEVICES (default 1000), SOAK_MINUTES (30), SOAK_TIME_SCALE (15), check-in every
 // SOAK_INTERVAL_S scenario seconds (900); the whole run is capped by limits.durationSeconds.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,15 @@ const DEVICES = Number(process.env.SOAK_DEVICES ?? 1000);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const SCALE = Number(process.env.SOAK_TIME_SCALE ?? 15);
 const INTERVAL_S = Number(process.env.SOAK_INTERVAL_S ?? 900);
+
+/** The commit measured ("unknown" outside a git checkout). */
+function gitCommit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: new URL(".", import.meta.url).pathname }).trim();
+  } catch {
+    return "unknown";
+  }
+}
 
 /** Least-squares slope of y over x. */
 export function slope(xs, ys) {
@@ -115,6 +125,7 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
   const lost = summary.enrolled - checkedIn.size;
   return {
     bench: "soak",
+    commit: gitCommit(),
     devices: DEVICES,
     enrolled: summary.enrolled,
     scenarioMinutes: MINUTES,
