@@ -37,7 +37,12 @@ const front = createServer({ cert: toPem(cert.der) + reference.caPem, key: crypt
   let answer = Buffer.from(out.body);
   if (req.method === "POST" && req.url.startsWith("/ManagementServer/MDM.svc") && out.status === 200) {
     injected++;
-    answer = Buffer.from(answer.toString("utf8").replace("</SyncBody>", `${extra}</SyncBody>`).replace(/<Final\s*\/>/, ""));
+    answer = Buffer.from(
+      answer
+        .toString("utf8")
+        .replace("</SyncBody>", `${extra}</SyncBody>`)
+        .replace(/<Final\s*\/>/, ""),
+    );
   }
   res.writeHead(out.status, { ...out.headers, "content-length": String(answer.length) }).end(answer);
 });

@@ -51,7 +51,7 @@ describe("shipped Apple scenarios (2)", () => {
       .replace("count: 10", "count: 2")
       .replace("sessions: { max: 5, pollSeconds: 0.2 }", "sessions: { max: 2, pollSeconds: 0.2 }")
       .replace("InstallApplication: { notNow: 2 }", "InstallApplication: { notNow: 9 }")
-      .replace(/  commands: {2}[^\n]*\n(    .*\n|      .*\n)*/, "  commands:\n    apple-mdm:\n      InstallApplication: { NotNowUnanswered: 0 }\n");
+      .replace(/ {2}commands: {2}[^\n]*\n( {4}.*\n| {6}.*\n)*/, "  commands:\n    apple-mdm:\n      InstallApplication: { NotNowUnanswered: 0 }\n");
     writeFileSync(file, text);
     const { summary } = await runScenario(file, opts);
     expect(summary.enrolled).toBe(2);

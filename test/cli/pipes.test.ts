@@ -23,11 +23,15 @@ function closedEarly(args: string[], closeStderr = false): Promise<{ code: numbe
 describe("closed pipes", () => {
   ensureBuilt();
 
-  it.each(["devices", "devices --json", "steps --expand", "steps --json", "--help"])("%s with stdout closed: exit 0, nothing on stderr", async (cmd) => {
-    const r = await closedEarly(cmd.split(" "));
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-  }, 60_000);
+  it.each(["devices", "devices --json", "steps --expand", "steps --json", "--help"])(
+    "%s with stdout closed: exit 0, nothing on stderr",
+    async (cmd) => {
+      const r = await closedEarly(cmd.split(" "));
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+    },
+    60_000,
+  );
 
   it("keeps the command's own exit code when stdout and stderr are both closed (usage error: 2)", async () => {
     expect((await closedEarly(["steps", "no-such-flow"], true)).code).toBe(2);

@@ -44,11 +44,7 @@ describe("validate / run --dry-run", () => {
   writeFileSync(bad, BAD);
   writeFileSync(bad2, BAD2);
   writeFileSync(good, GOOD);
-  const badProblems = [
-    `${bad}:6:5: unknown property "modle" in groups[0]`,
-    `${bad}:11:12: groups[1].count must be an integer from 1 to 1000000 (got -1)`,
-    `${bad}:13:12: unknown property "concurency" in arrival`,
-  ];
+  const badProblems = [`${bad}:6:5: unknown property "modle" in groups[0]`, `${bad}:11:12: groups[1].count must be an integer from 1 to 1000000 (got -1)`, `${bad}:13:12: unknown property "concurency" in arrival`];
 
   it("lists every problem of every file, one line each with file:line:column and did-you-mean; exit 2", async () => {
     const r = await cli(MAIN, ["validate", bad, bad2, good]);

@@ -128,10 +128,7 @@ describe("a server demanding a client certificate the device does not have", () 
   /** requestCert + rejectUnauthorized: the server sends a CertificateRequest and refuses an empty Certificate. */
   async function mtlsServer(maxVersion: "TLSv1.2" | "TLSv1.3"): Promise<string> {
     const cert = issueServerCertificate(ca, spki, { dns: [], ip: ["127.0.0.1"] }, Uint8Array.from([0x43]), Date.now(), crypto);
-    const server = https.createServer(
-      { cert: toPem(cert.der), key: keyPem, ca: [toPem(ca.ca.der)], requestCert: true, rejectUnauthorized: true, maxVersion },
-      (_q, s) => s.end("ok"),
-    );
+    const server = https.createServer({ cert: toPem(cert.der), key: keyPem, ca: [toPem(ca.ca.der)], requestCert: true, rejectUnauthorized: true, maxVersion }, (_q, s) => s.end("ok"));
     return `https://127.0.0.1:${await listen(server)}/x`;
   }
 

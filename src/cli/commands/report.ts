@@ -20,7 +20,7 @@ export const reportCommand = {
       .positional("action", { choices: ["merge"], demandOption: true, describe: "merge: combine shard summaries (JSON on stdout)" })
       .positional("files", { type: "string", array: true, demandOption: true, describe: "summary JSON files (--report FILE of each shard)" })
       .option("shards", { type: "number", describe: "the run's shard count (default: the shard i/N the summaries carry); a missing shard is refused" })
-      .option("allow-partial", { type: "boolean", default: false, describe: "merge even with shards missing: the result is marked \"incomplete\" and exits 1" })
+      .option("allow-partial", { type: "boolean", default: false, describe: 'merge even with shards missing: the result is marked "incomplete" and exits 1' })
       .option("scenario", { type: "string", describe: "evaluate this scenario's expect: block on the merged whole (shards cannot: counts are fleet-wide)" }),
   handler: async (a: { action: string; files: string[]; scenario?: string; shards?: number; "allow-partial": boolean }) => {
     const shards: ExtendedSummary[] = a.files.map((f) => {

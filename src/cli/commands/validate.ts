@@ -31,10 +31,7 @@ export async function validateFiles(files: readonly string[], write: (s: string)
 export const validateCommand = {
   command: "validate <files..>",
   describe: "Check scenario files without running them; every problem of every file is reported (exit 2 if any)",
-  builder: (y: Argv) =>
-    y
-      .positional("files", { type: "string", array: true, demandOption: true, describe: "scenario YAML files" })
-      .example("$0 validate scenarios/*.yaml", "check every shipped scenario"),
+  builder: (y: Argv) => y.positional("files", { type: "string", array: true, demandOption: true, describe: "scenario YAML files" }).example("$0 validate scenarios/*.yaml", "check every shipped scenario"),
   handler: async (a: { files: string[] }) => {
     const bad = await validateFiles(a.files, (s) => process.stdout.write(s));
     process.exitCode = bad ? 2 : 0;

@@ -56,7 +56,7 @@ export interface DmSessionResult {
 const USER_AGENT = "MSFT OMA DM Client/1.2.0.1";
 
 /** An opening tag of a SyncML command verb (SyncML 1.2 §6; Status and Results are answers). */
-const COMMAND_TAG = /<(?:Add|Alert|Atomic|Copy|Delete|Exec|Get|Replace|Sequence)[\s>\/]/g;
+const COMMAND_TAG = /<(?:Add|Alert|Atomic|Copy|Delete|Exec|Get|Replace|Sequence)[\s>/]/g;
 
 /** Server commands of a message, the ones inside Atomic/Sequence included (Status and Results are answers, not commands). */
 function countCommands(body: readonly Command[]): number {

@@ -164,7 +164,7 @@ export const expectSchema: Json = {
     commands: {
       type: "object",
       description:
-        "How devices answered management commands: protocol (apple-mdm, syncml, amapi) → command (RequestType, SyncML verb, AMAPI type) → answer (Acknowledged, Error, CommandFormatError, NotNow, NotNowUnanswered; SyncML status codes such as \"200\" or \"405\"; AMAPI results) → count.",
+        'How devices answered management commands: protocol (apple-mdm, syncml, amapi) → command (RequestType, SyncML verb, AMAPI type) → answer (Acknowledged, Error, CommandFormatError, NotNow, NotNowUnanswered; SyncML status codes such as "200" or "405"; AMAPI results) → count.',
       propertyNames: { enum: ["apple-mdm", "syncml", "amapi"], "x-expected": "apple-mdm, syncml or amapi" },
       additionalProperties: {
         type: "object",

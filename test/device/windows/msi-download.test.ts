@@ -29,8 +29,8 @@ describe("MSI content download and hash (issue 12 #5)", () => {
   });
 
   it("a ContentURL that answers 404 fails the job with Status 30 / 0x80190194 and the ESP app fails", async () => {
-    const { result, events } = await autopilot((inner) => async (req) =>
-      new URL(req.url).pathname.startsWith("/windows/content/") ? { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("gone"), url: req.url } : inner(req),
+    const { result, events } = await autopilot(
+      (inner) => async (req) => (new URL(req.url).pathname.startsWith("/windows/content/") ? { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("gone"), url: req.url } : inner(req)),
     );
     expect(downloads(events)).toHaveLength(1);
     expect(result).toMatchObject({ ok: false, code: "windows.esp.app-failed" });

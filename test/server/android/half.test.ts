@@ -15,7 +15,6 @@ import { parseNfcPayload } from "../../../src/wire/android/payload.js";
 import { androidServer, BASE, START } from "../../protocol/android/harness.js";
 import { crypto } from "../../support/scep-harness.js";
 
-const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
 const call = async (h: (r: HttpRequest) => Promise<{ status: number; body: Uint8Array; headers: Record<string, string> }>, method: string, path: string, body?: unknown) => {
   const r = await h({ method: method as "GET", url: BASE + path, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : new Uint8Array(Buffer.from(JSON.stringify(body))) });
   const text = Buffer.from(r.body).toString("utf8");

@@ -26,7 +26,16 @@ describe("deleting a device record (timeline deleteRecords)", () => {
 describe("expect.server refusals", () => {
   it("counts the tenant rules' refusals by reason and fails when the count differs", async () => {
     const { serverExpectations } = await import("../../../src/api/server-expect.js");
-    const records = { enrollments: [], certificates: [], policy: [], policyRefusals: [{ deviceKey: "a", refusal: "device-limit" }, { deviceKey: "b", refusal: "device-limit" }, { deviceKey: "c", refusal: "device-quota" }] };
+    const records = {
+      enrollments: [],
+      certificates: [],
+      policy: [],
+      policyRefusals: [
+        { deviceKey: "a", refusal: "device-limit" },
+        { deviceKey: "b", refusal: "device-limit" },
+        { deviceKey: "c", refusal: "device-quota" },
+      ],
+    };
     expect(serverExpectations({ refusals: { "device-limit": 2, "device-quota": 1 } }, records).map((r) => r.ok)).toEqual([true, true]);
     expect(serverExpectations({ refusals: { "device-limit": 1 } }, records)[0]).toMatchObject({ ok: false, name: "server refusals device-limit", actual: "2 refusals" });
   });

@@ -211,9 +211,7 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         });
       }
     });
-    client.on("error", (err) =>
-      conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response", { anonymousAfterKeyExchange: keysDerived }) }),
-    );
+    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response", { anonymousAfterKeyExchange: keysDerived }) }));
     client.on("close", () => {
       closed = true;
       // A close-delimited body is complete before its 'end' event: let 'end' conclude it.
