@@ -3,29 +3,13 @@
  * `--ca FILE` that is missing, a directory or holds no certificate is the command line's fault:
  * one line naming the file and why, exit 2, no stack trace (issue 12 #8). Every command with --ca.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, MAIN } from "../runner/support/cli.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "dist/cli/main.js");
-
-function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const t = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(t);
-      done({ code: code ?? -1, stderr });
-    });
-  });
-}
-
-describe.skipIf(!existsSync(CLI))("--ca FILE errors", () => {
+describe.skipIf(!existsSync(MAIN))("--ca FILE errors", () => {
   const work = mkdtempSync(join(tmpdir(), "enrollsim-ca-"));
   const missing = join(work, "nope.pem");
   const notPem = join(work, "not.pem");
@@ -39,7 +23,7 @@ describe.skipIf(!existsSync(CLI))("--ca FILE errors", () => {
 
   for (const [name, args] of commands) {
     it(`${name}: a missing file is exit 2 with the file named, no stack`, async () => {
-      const r = await cli([...args, "--ca", missing]);
+      const r = await cli(MAIN, [...args, "--ca", missing]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--ca ${missing}: cannot read it (no such file)`);
       expect(r.stderr).not.toContain("internal error");
@@ -48,7 +32,7 @@ describe.skipIf(!existsSync(CLI))("--ca FILE errors", () => {
   }
 
   it("a file without a PEM certificate is refused the same way", async () => {
-    const r = await cli(["enroll", "ios-profile", "--server", "https://127.0.0.1:1", "--ca", notPem]);
+    const r = await cli(MAIN, ["enroll", "ios-profile", "--server", "https://127.0.0.1:1", "--ca", notPem]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--ca ${notPem}: holds no PEM certificate`);
   });

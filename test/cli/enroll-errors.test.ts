@@ -5,29 +5,10 @@
  * naming device, step, code and blame (and what the device shows), exits 1 — the device failed, the
  * command line was fine — and `--json` prints the same as JSON.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "dist/cli/main.js");
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const t = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(t);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+import { cli, MAIN } from "../runner/support/cli.js";
 
 const closedPort = () =>
   new Promise<number>((res) => {
@@ -37,10 +18,10 @@ const closedPort = () =>
     });
   });
 
-describe.skipIf(!existsSync(CLI))("enroll when a step throws", () => {
+describe.skipIf(!existsSync(MAIN))("enroll when a step throws", () => {
   it("a refused connection: transcript kept, FAILED line with step and blame, exit 3 (transport)", async () => {
     const port = await closedPort();
-    const r = await cli(["enroll", "ios-profile", "--server", `https://127.0.0.1:${port}`]);
+    const r = await cli(MAIN, ["enroll", "ios-profile", "--server", `https://127.0.0.1:${port}`]);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/^1\. /m); // the numbered transcript is printed
     expect(r.stdout).toMatch(/FAILED: iphone-15#0: transport\.refused at step \S+ \(fault: transport\)/);
@@ -50,7 +31,7 @@ describe.skipIf(!existsSync(CLI))("enroll when a step throws", () => {
 
   it("--json carries ok, code, blame, step, message, shown and the transcript", async () => {
     const port = await closedPort();
-    const r = await cli(["enroll", "windows-gpo", "--server", `https://127.0.0.1:${port}`, "--json"]);
+    const r = await cli(MAIN, ["enroll", "windows-gpo", "--server", `https://127.0.0.1:${port}`, "--json"]);
     expect(r.code, r.stderr).toBe(3);
     const out = JSON.parse(r.stdout) as { ok: boolean; code: string; blame: string; step: string; message: string; shown?: { code?: string }; transcript: unknown[] };
     expect(out).toMatchObject({ ok: false, code: "transport.refused", blame: "transport" });

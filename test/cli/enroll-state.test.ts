@@ -1,43 +1,24 @@
 // SPDX-License-Identifier: MIT
 /** `enroll --state KEY=VALUE`: one device in a given state; a bad key or value is the command line's fault (exit 2, did-you-mean). */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cli, MAIN } from "../runner/support/cli.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const CLI = join(ROOT, "dist/cli/main.js");
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const t = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(t);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-describe.skipIf(!existsSync(CLI))("enroll --state", () => {
+describe.skipIf(!existsSync(MAIN))("enroll --state", () => {
   it("a stale enrollment record on the PC: the client stops before any request (exit 1, the code and HRESULT)", async () => {
-    const r = await cli(["enroll", "windows-byod", "--state", 'enrollments=[{"status":"stale"}]']);
+    const r = await cli(MAIN, ["enroll", "windows-byod", "--state", 'enrollments=[{"status":"stale"}]']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("FAILED: windows-11-laptop#0: windows.enroll.machine-already-enrolled at step enroll.precheck: 0x8007064C");
   }, 60_000);
 
   it("an unknown key or value: exit 2 with a did-you-mean; a key of another platform names it", async () => {
-    const typo = await cli(["enroll", "windows-byod", "--state", "tmp.kind=virtual"]);
+    const typo = await cli(MAIN, ["enroll", "windows-byod", "--state", "tmp.kind=virtual"]);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('--state tmp: unknown windows state "tmp" (did you mean "tpm"?)');
-    const value = await cli(["enroll", "windows-gpo", "--state", "join=hybird-joined"]);
+    const value = await cli(MAIN, ["enroll", "windows-gpo", "--state", "join=hybird-joined"]);
     expect(value.code).toBe(2);
     expect(value.stderr).toContain('(did you mean "hybrid-joined"?)');
-    const foreign = await cli(["enroll", "android-qr", "--state", "join=none"]);
+    const foreign = await cli(MAIN, ["enroll", "android-qr", "--state", "join=none"]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toContain('unknown android state "join" (a windows state key)');
   }, 60_000);
