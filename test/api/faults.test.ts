@@ -103,7 +103,7 @@ ${faults}`;
     expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2 });
     expect(summary.errors["windows.discovery.no-enrollment-host"]).toMatchObject({ count: 2, step: "discovery.dns" });
     expect(injected.every((l) => l.step === "discovery.dns" && l.data.fault === "branch-dns")).toBe(true);
-    expect(injected.map((l) => l.data.target)).toContain("A enterpriseenrollment.contoso.com");
+    expect(injected.map((l) => l.data.target)).toContain("A enterpriseenrollment.contoso.example.com") // the default UPN domain is reserved (RFC 2606);
   }, 90_000);
 
   it("soapFault at enroll.rst: the device reads the MS-MDE2 fault as the server sent it", async () => {
