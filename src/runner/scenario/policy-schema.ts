@@ -7,6 +7,16 @@ import type { Json } from "./json.js";
 
 const str = (description: string): Json => ({ type: "string", minLength: 1, description });
 const strings = (description: string): Json => ({ type: "array", items: { type: "string", minLength: 1 }, description });
+/** Profiles assigned by serial with one default (Autopilot deployment profiles, ADE enrollment profiles), plus their own keys. */
+const assignedProfiles = (defaultDescription: string, extra: Record<string, Json>): Json => ({
+  type: "array",
+  items: {
+    type: "object",
+    additionalProperties: false,
+    required: ["name"],
+    properties: { name: str("Profile name."), serials: strings("Serials assigned to it."), default: { type: "boolean", description: defaultDescription }, ...extra },
+  },
+});
 const VERSION = "^\\d+(\\.\\d+){0,3}$";
 const version = (description: string): Json => ({ type: "string", pattern: VERSION, "x-expected": "a dotted version such as 10.0.19045 or 17.2", description });
 const assign: Json = { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: 'Groups of embedded.policy.directory (or "all-users").' };
@@ -144,21 +154,10 @@ export const policySchema: Json = {
       additionalProperties: false,
       description: "Autopilot deployment profiles: explicit by serial, else the default one; a registered device without a profile gets none.",
       properties: {
-        profiles: {
-          type: "array",
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["name"],
-            properties: {
-              name: str("Profile name."),
-              serials: strings("Serials assigned to it."),
-              default: { type: "boolean", description: "Assigned to every registered device without an explicit profile." },
-              joinType: { enum: ["entra", "hybrid"], description: "Join to Entra ID as (default entra; hybrid needs the offline domain join blob)." },
-              deviceNameTemplate: { type: "string", minLength: 1, maxLength: 63, description: "Device name template (%SERIAL%, %RAND:x%; 15 characters after expansion)." },
-            },
-          },
-        },
+        profiles: assignedProfiles("Assigned to every registered device without an explicit profile.", {
+          joinType: { enum: ["entra", "hybrid"], description: "Join to Entra ID as (default entra; hybrid needs the offline domain join blob)." },
+          deviceNameTemplate: { type: "string", minLength: 1, maxLength: 63, description: "Device name template (%SERIAL%, %RAND:x%; 15 characters after expansion)." },
+        }),
       },
     },
     ade: {
@@ -174,20 +173,9 @@ export const policySchema: Json = {
             revoked: { type: "boolean", description: "A new server token was downloaded in ABM: this one no longer works." },
           },
         },
-        profiles: {
-          type: "array",
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["name"],
-            properties: {
-              name: str("Profile name."),
-              serials: strings("Serials assigned to it."),
-              default: { type: "boolean", description: "The token's default profile for devices without an assignment." },
-              settings: { type: "object", description: "Cloud-configuration keys (is_supervised, await_device_configured, skip_setup_items, …)." },
-            },
-          },
-        },
+        profiles: assignedProfiles("The token's default profile for devices without an assignment.", {
+          settings: { type: "object", description: "Cloud-configuration keys (is_supervised, await_device_configured, skip_setup_items, …)." },
+        }),
       },
     },
   },
