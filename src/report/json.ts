@@ -4,6 +4,7 @@
  * runs of the same seed diff cleanly and shards can be merged by another process.
  */
 import { ReportError } from "./errors.js";
+import { parseJsonText } from "./json-text.js";
 import type { ExpectationResult, FailureExample, RunSummary } from "./types.js";
 
 function sortedMap<T, U>(map: Record<string, T>, pick: (v: T) => U): Record<string, U> {
@@ -60,15 +61,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /**
  * Reads a summary written by {@link summaryToJson} (e.g. a shard's `summary.json`).
- * @throws {ReportError} `report.invalid-input` naming the first missing or mistyped field.
+ * @throws {ReportError} `report.invalid-input`: `FILE:LINE:COLUMN` of a JSON syntax error, or the first missing or mistyped field.
  */
 export function parseSummary(text: string, source = "summary"): RunSummary {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new ReportError("report.invalid-input", `${source}: not JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
+  // A corrupt or truncated file names itself and the line:column where the JSON breaks.
+  const value = parseJsonText(text, source);
   const bad = (field: string, want: string): never => {
     throw new ReportError("report.invalid-input", `${source}: field "${field}" must be ${want}`);
   };

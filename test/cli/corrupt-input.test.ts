@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+/** Corrupt or truncated run JSON handed to `report merge`: exit 2 with the file and line:column, never a crash. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { summaryToJson } from "../../src/report/json.js";
+import { SummaryCollector } from "../../src/report/summary.js";
+import { cli, ensureBuilt, MAIN } from "../runner/support/cli.js";
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), "enrollsim-corrupt-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function summaryText(): string {
+  const c = new SummaryCollector({ now: () => 0 });
+  c.onRunStart({ scenario: "s", devices: 1, seed: "x" });
+  c.onStep({ device: "d", step: "scep.getcacaps", ms: 3, ok: true });
+  c.onRunEnd({ durationMs: 5 });
+  return summaryToJson(c.summary());
+}
+
+describe("report merge with a corrupt or truncated run JSON", () => {
+  it("names the file and the line:column, exit 2", async () => {
+    const good = join(dir, "s0.json");
+    const cut = join(dir, "s1.json");
+    const text = summaryText();
+    writeFileSync(good, text);
+    const kept = text.slice(0, Math.floor(text.length / 2));
+    writeFileSync(cut, kept);
+    const r = await cli(MAIN, ["report", "merge", good, cut]);
+    expect(r.code).toBe(2);
+    const lines = kept.split("\n");
+    expect(r.stderr).toContain(`${cut}:${lines.length}:`);
+    expect(r.stderr).toMatch(/not valid JSON: expected .*truncated/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  });
+});
