@@ -3,13 +3,15 @@
  * The DM tree of one virtual Windows device and the OMA-DM command processor over it: DevInfo,
  * DevDetail, DeviceStatus, WindowsLicensing, DMClient (FirstSyncStatus), EnrollmentStatusTracking,
  * EnterpriseDesktopAppManagement MSI jobs, and a generic Policy/Config store where Get returns what
- * was set (byte-exact). Unknown nodes answer 404 (configurable). Atomic rolls back (507/216),
+ * was set (byte-exact). Which nodes exist on the device's build and which commands each allows comes from
+ * the capability table (capabilities.ts: 404 Not found, 405 Command not allowed); nodes of CSPs the table
+ * does not know answer 404 unless a writable subtree below holds them. Atomic rolls back (507/216),
  * Sequence runs in order, Get answers Results.
  */
 import type { Command, Item, SyncMLMessage } from "../../wire/windows/syncml.js";
 import type { DmProcessor } from "../../protocol/windows/dm.js";
 import type { DeviceIdentity } from "../identity.js";
-import { absentOnBuild } from "./capabilities.js";
+import { absentOnBuild, tableAllows, verbRefused, type DmVerb } from "./capabilities.js";
 
 export interface CspNode {
   value: string;
@@ -136,9 +138,17 @@ export class CspTree {
     return absentOnBuild(u, this.osVersion) !== undefined;
   }
 
+  /** The status a command gets before it touches the tree: 404 for a node the build lacks, 405 for a verb the node does not allow. */
+  private refusal(u: string, verb: DmVerb): number | undefined {
+    if (this.absent(u)) return this.unknownStatus;
+    if (verbRefused(u, verb) !== undefined) return 405;
+    return undefined;
+  }
+
   get(uri: string): { status: number; value?: string; format?: string } {
     const u = canonicalUri(uri);
-    if (this.absent(u)) return { status: this.unknownStatus };
+    const refused = this.refusal(u, "Get");
+    if (refused) return { status: refused };
     const n = this.nodes.get(u);
     // ADMX-backed policy values are applied but cannot be read back as written (field failure win-profile-verifying-forever).
     if (n?.writeOnly) return { status: this.unknownStatus };
@@ -172,10 +182,11 @@ export class CspTree {
   write(verb: "Add" | "Replace", uri: string, value: string, format?: string): number {
     if (uri.startsWith("/")) return 400;
     const u = canonicalUri(uri);
-    if (this.absent(u)) return this.unknownStatus;
+    const refused = this.refusal(u, verb);
+    if (refused) return refused;
     const existing = this.nodes.get(u);
     if (existing?.readOnly) return 405;
-    if (!existing && !this.writable(u)) return this.unknownStatus;
+    if (!existing && !this.writable(u) && !tableAllows(u, verb)) return this.unknownStatus;
     if (verb === "Add" && existing) return 418;
     const grows = 2 * (value.length - (existing ? existing.value.length : -u.length));
     if (grows > 0 && this.used() + grows > this.budgetBytes) return 420;
@@ -189,7 +200,8 @@ export class CspTree {
 
   delete(uri: string): number {
     const u = canonicalUri(uri);
-    if (this.absent(u)) return this.unknownStatus;
+    const refused = this.refusal(u, "Delete");
+    if (refused) return refused;
     const n = this.nodes.get(u);
     if (n?.readOnly) return 405;
     this.usedBytes = -1; // recounted at the next write
@@ -200,7 +212,8 @@ export class CspTree {
   }
 
   exec(uri: string, data: string | undefined): number {
-    if (this.absent(canonicalUri(uri))) return this.unknownStatus;
+    const refused = this.refusal(canonicalUri(uri), "Exec");
+    if (refused) return refused;
     return this.hooks.exec?.(canonicalUri(uri), data) ?? this.unknownStatus;
   }
 

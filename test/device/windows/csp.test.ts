@@ -37,19 +37,21 @@ describe("CSP processor", () => {
     const tree = new CspTree(identity);
     tree.budgetBytes = 200_000;
     const big = "v".repeat(40_000);
-    const codes = Array.from({ length: 5 }, (_, i) => tree.write("Add", `./Device/Vendor/MSFT/Policy/Config/Hostile/N${i}`, big));
+    // An ingested ADMX area (ConfigOperations/ADMXInstall) is named by the server: a hostile server can fill it.
+    const node = (i: number) => `./Device/Vendor/MSFT/Policy/Config/Hostile~Policy~Fill/N${i}`;
+    const codes = Array.from({ length: 5 }, (_, i) => tree.write("Add", node(i), big));
     expect(codes).toEqual([200, 200, 420, 420, 420]);
-    expect(tree.write("Replace", "./Device/Vendor/MSFT/Policy/Config/Hostile/N0", "small")).toBe(200); // shrinking is always allowed
-    expect(tree.write("Add", "./Device/Vendor/MSFT/Policy/Config/Hostile/N2", big)).toBe(200);
-    expect(tree.delete("./Device/Vendor/MSFT/Policy/Config/Hostile/N1")).toBe(200);
-    expect(tree.write("Add", "./Device/Vendor/MSFT/Policy/Config/Hostile/N3", big)).toBe(200);
+    expect(tree.write("Replace", node(0), "small")).toBe(200); // shrinking is always allowed
+    expect(tree.write("Add", node(2), big)).toBe(200);
+    expect(tree.delete(node(1))).toBe(200);
+    expect(tree.write("Add", node(3), big)).toBe(200);
   });
 
   it("Policy/Config: Get returns what was set, byte-exact (ADMX CDATA); read-only nodes 405; Add twice 418; Delete", () => {
     const tree = new CspTree(identity);
     const p = new CspProcessor(tree);
     const admx = '<enabled/><data id="X" value="a &amp; b"/>';
-    const uri = "./Device/Vendor/MSFT/Policy/Config/ADMX_Foo/Bar";
+    const uri = "./Device/Vendor/MSFT/Policy/Config/ADMX_ActiveXInstallService/AxISURLZonePolicies";
     const out = p.process(
       msg([
         { verb: "Add", cmdId: "1", items: [{ target: uri, data: admx }] },
