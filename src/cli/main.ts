@@ -7,6 +7,7 @@ import { androidCommand } from "./commands/android.js";
 import { appleCommand } from "./commands/apple.js";
 import { devicesCommand } from "./commands/devices.js";
 import { stepsCommand } from "./commands/steps.js";
+import { traceCommand } from "./commands/trace.js";
 import { fleetCommand } from "./commands/fleet.js";
 import { reportCommand } from "./commands/report.js";
 import { enrollCommand } from "./commands/enroll.js";
@@ -42,6 +43,7 @@ await yargs(hideBin(process.argv))
   .command(androidCommand as never)
   .command(reportCommand as never)
   .command(fleetCommand as never)
+  .command(traceCommand as never)
   .demandCommand(1, "name a command (see --help)")
   .strict()
   .recommendCommands()

@@ -16,6 +16,12 @@
  *   inside a longer base64 text) forms.
  *
  * Always: PEM `PRIVATE KEY` blocks anywhere, `Bearer <token>` and `Basic <user:pass>` credentials.
+ * In XML text (message bodies in the transcript): a plist `<key>` with a sensitive name hides the
+ * value that follows it, and an element with a sensitive local name (`<wsse:Password>`,
+ * `<wsse:BinarySecurityToken>`) hides its text, except a WS-Security token whose ValueType names a
+ * public structure (a PKCS#10 request, an X.509 certificate, PKCS#7 certificates).
+ * A binary body kept as `base64` is searched in its decoded bytes too (a signed profile carries its
+ * plist in clear inside the CMS): when anything in it would be redacted, the whole body is.
  * The result is a deep copy; the input is never mutated.
  */
 import type { TranscriptEvent } from "../ports/transcript.js";
@@ -72,6 +78,21 @@ const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{4,}={0,2})/gi;
 const HEADER_LINE = /^([ \t]*(?:proxy-)?(?:authorization|cookie|set-cookie)[ \t]*:)[^\r\n]*/gim;
 const NAME_VALUE = /(^|[?&;\s,{(])([A-Za-z0-9_.%-]+)=([^&#;\s"',)}]*)/g;
 const JSON_FIELD = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+const PLIST_KEY_VALUE = /(<key>\s*([^<]{1,200}?)\s*<\/key>\s*<(string|data|integer)>)([^<]*)(<\/\3>)/g;
+const XML_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)<\/\1\s*>/g;
+/** WS-Security token types that carry public structures, not credentials (OASIS X.509 token profile, MS-WSTEP). */
+const PUBLIC_TOKEN_TYPE = /ValueType\s*=\s*["'][^"']*(?:PKCS10|X509|PKCS7)/i;
+
+function redactXml(s: string): string {
+  return s
+    .replace(PLIST_KEY_VALUE, (m, open: string, name: string, _t: string, value: string, close: string) =>
+      value.trim() !== "" && (isSensitiveName(name) || (isKeyName(name) && looksLikeKeyMaterial(value))) ? `${open}${REDACTED}${close}` : m,
+    )
+    .replace(XML_ELEMENT, (m, qname: string, local: string, attrs: string | undefined, value: string) =>
+      value.trim() !== "" && value !== REDACTED && isSensitiveName(local) && !PUBLIC_TOKEN_TYPE.test(attrs ?? "") ? `<${qname}${attrs ?? ""}>${REDACTED}</${qname}>` : m,
+    );
+}
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -197,6 +218,7 @@ export class Redactor {
         return hide ? `${pre}${name}=${REDACTED}` : m;
       });
     }
+    if (s.includes("</")) s = redactXml(s);
     if (s.includes('"')) {
       s = s.replace(JSON_FIELD, (m, name: string, sep: string, value: string) =>
         value !== "" && isSensitiveName(name) ? `"${name}"${sep}"${REDACTED}"` : m,
@@ -220,6 +242,20 @@ export class Redactor {
       kind: event.kind,
       data: data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data },
     };
+  }
+
+  /** A base64 body: whole, or {@link REDACTED} when its decoded bytes hold anything this Redactor hides. */
+  private redactBase64(b64: string): string {
+    const outer = this.redactString(b64);
+    if (outer !== b64) return REDACTED;
+    let bytes: string;
+    try {
+      bytes = atob(b64.replace(/\s+/g, ""));
+    } catch {
+      return b64;
+    }
+    // Latin-1 keeps one character per byte, so text inside binary (a plist in a CMS) is matched as written.
+    return this.redactString(bytes) !== bytes ? REDACTED : b64;
   }
 
   private hideValue(name: string, value: unknown): unknown {
@@ -274,6 +310,7 @@ export class Redactor {
       if (isSensitiveName(k)) copy = this.hideValue(k, v);
       else if (isKeyName(k) && looksLikeKeyMaterial(v)) copy = REDACTED;
       else if (k === "value" && harName !== undefined && isSensitiveName(harName)) copy = this.hideValue(harName, v);
+      else if (k === "base64" && typeof v === "string") copy = this.redactBase64(v);
       else copy = this.walk(v, depth + 1, ancestors);
       if (copy !== undefined) out[this.redactString(k)] = copy;
     }

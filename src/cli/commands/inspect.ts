@@ -5,14 +5,15 @@ import { terminalText } from "../../report/terminal-text.js";
 
 export const inspectCommand = {
   command: "inspect <file>",
-  describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, an Android provisioning QR PNG, or a Windows SOAP/SyncML/provisioning XML",
+  describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, an Android provisioning QR PNG, a Windows SOAP/SyncML/provisioning XML, or a trace file (as trace show)",
   builder: (y: Argv) =>
     y
       .positional("file", { type: "string", demandOption: true })
       .option("json", { type: "boolean", default: false })
+      .option("device", { type: "string", describe: "for a trace file: the device whose transcript to show" })
       .option("key", { type: "string", describe: "PEM private key to open an enveloped message with" })
       .option("show-secrets", { type: "boolean", default: false, describe: "show challenge passwords instead of [REDACTED]" }),
-  handler: async (a: { file: string; json: boolean; key?: string; "show-secrets": boolean }) => {
+  handler: async (a: { file: string; json: boolean; key?: string; device?: string; "show-secrets": boolean }) => {
     const qr = await import("../../api/android/qr.js");
     if (qr.isPngFile(a.file)) {
       const i = qr.inspectQrPng(a.file);
@@ -22,6 +23,8 @@ export const inspectCommand = {
     }
     const { readFileSync } = await import("node:fs");
     const head = readFileSync(a.file).subarray(0, 4096).toString("utf8").trimStart();
+    const trace = await import("./trace.js");
+    if (trace.isTraceFile(a.file, head)) return trace.showTrace(a.file, a.device, a.json, (s) => process.stdout.write(s));
     if (head.startsWith("<")) {
       const { inspectWindowsXml } = await import("../../api/windows/inspect.js");
       const w = inspectWindowsXml(readFileSync(a.file, "utf8"));

@@ -5,6 +5,7 @@
  */
 import { TransportError } from "../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { nullTranscript } from "../../ports/transcript.js";
 import type { ProtocolContext } from "./context.js";
 
 export interface ExchangeOptions {
@@ -13,6 +14,24 @@ export interface ExchangeOptions {
 }
 
 const summarizeHeaders = (h: Record<string, string> | undefined): Record<string, string> => ({ ...(h ?? {}) });
+
+/** Bodies larger than this are not kept in the transcript (only their size): an MSI download is not evidence. */
+export const MAX_TRANSCRIPT_BODY = 64 * 1024;
+
+/**
+ * A body as the transcript keeps it, so the transcript viewer can decode it and `replay` can
+ * re-send it: `text` when it is printable UTF-8, else `base64`; only the size past
+ * {@link MAX_TRANSCRIPT_BODY}. Sinks redact it like everything else (report/redact.ts).
+ */
+export function transcriptBody(body: Uint8Array | undefined): Record<string, unknown> | undefined {
+  if (!body || body.length === 0) return undefined;
+  if (body.length > MAX_TRANSCRIPT_BODY) return { omitted: `larger than ${MAX_TRANSCRIPT_BODY} bytes` };
+  const text = Buffer.from(body).toString("utf8");
+  // Printable UTF-8 (tabs and line ends allowed) round-trips as text; anything else as base64.
+  // eslint-disable-next-line no-control-regex
+  if (!text.includes("\uFFFD") && !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return { text };
+  return { base64: Buffer.from(body).toString("base64") };
+}
 
 export async function exchange(
   ctx: ProtocolContext,
@@ -27,8 +46,10 @@ export async function exchange(
     maxBytes: req.maxBytes ?? ctx.maxResponseBytes,
     signal: req.signal ?? ctx.signal,
   };
+  // Bodies only when someone records the transcript: a fleet without --trace pays nothing for them.
+  const bodies = ctx.transcript !== nullTranscript;
   const entry: Record<string, unknown> = {
-    request: { method: req.method, url: req.url, headers: summarizeHeaders(req.headers), bytes: req.body?.length ?? 0 },
+    request: { method: req.method, url: req.url, headers: summarizeHeaders(req.headers), bytes: req.body?.length ?? 0, ...(bodies ? { body: transcriptBody(req.body) } : {}) },
   };
   let res: HttpResponse;
   try {
@@ -44,6 +65,7 @@ export async function exchange(
     headers: summarizeHeaders(res.headers),
     contentType: res.headers["content-type"] ?? "",
     bytes: res.body.length,
+    ...(bodies ? { body: transcriptBody(res.body) } : {}),
   };
   entry.ms = ctx.clock.now() - started;
   ctx.transcript.record({ t: started, device: ctx.device, step: stepName, kind: "http", data: entry });
