@@ -17,7 +17,7 @@ import { FLOWS } from "../device/flows/index.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
 import { ScenarioError } from "../errors/index.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
-import type { KeyPool, Logger, TlsSettings } from "../ports/index.js";
+import type { CheckpointPort, KeyPool, Logger, TlsSettings } from "../ports/index.js";
 import { silentLogger } from "../ports/index.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import { MemoryTranscript, formatTranscript } from "../report/trace.js";
@@ -47,6 +47,8 @@ export interface CreateDeviceOptions {
    * device closes connections between requests, as real devices do between check-ins.
    */
   keepAlive?: boolean;
+  /** Durable protocol checkpoints (exactly-once resume): the caller's store; `saved` continues a device a killed process left in flight. */
+  checkpoint?: CheckpointPort;
 }
 
 export interface StepReport {
@@ -121,6 +123,7 @@ export class VirtualDevice {
       timeoutMs: this.options.timeoutMs ?? 30_000,
       maxResponseBytes: this.options.maxResponseBytes ?? 1 << 20,
       gate,
+      ...(this.options.checkpoint ? { checkpoint: this.options.checkpoint } : {}),
       onStep: (s) => {
         const w = waitingStep;
         waitingStep = undefined;

@@ -376,7 +376,7 @@ async function runOpened(
     shards: 1,
     ...metrics.metrics(),
     ...(store ? { store: store.location, resumedSkipped: skipped } : {}),
-    ...(store && resume ? { resumedFromCheckpoint: metrics.resumed.checkpoint, resumedRestart: metrics.resumed.restart } : {}),
+    ...(store && resume ? { resumedFromCheckpoint: metrics.resumed.checkpoint, resumedFromCheckpointByState: { ...metrics.resumedByState }, resumedRestart: metrics.resumed.restart } : {}),
     ...(timeline ? { actions: timeline.report() } : {}),
   };
   return { scenario, summary: { ...summary.summary(), ...m }, metrics: m };

@@ -22,7 +22,7 @@ export type { KeyPool } from "./keys.js";
 export type { Logger } from "./log.js";
 export type { StoragePort } from "./storage.js";
 export type { TranscriptSink, TranscriptEvent } from "./transcript.js";
-export type { CheckpointPort, DurablePoint, ResumeMode } from "./checkpoint.js";
+export type { CheckpointPort, DurablePoint, DurableValue, ResumeMode } from "./checkpoint.js";
 export { nullTranscript } from "./transcript.js";
 export { silentLogger } from "./log.js";
 

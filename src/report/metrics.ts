@@ -61,6 +61,8 @@ export interface RunMetrics {
   resumedSkipped?: number;
   /** Devices in flight when the previous run died, continued from their durable protocol checkpoint. */
   resumedFromCheckpoint?: number;
+  /** `resumedFromCheckpoint` by the state each device continued from (scep.pkioperation, apple.authenticate, windows.omadm, …). */
+  resumedFromCheckpointByState?: Record<string, number>;
   /** Devices in flight when the previous run died, redone from the start (the server may hold a second record for each). */
   resumedRestart?: number;
   store?: string;
@@ -90,6 +92,8 @@ export class MetricsCollector implements RunObserver {
   private checkinFailed = 0;
   /** Devices in flight at a previous run's death, by how this run continued them. */
   readonly resumed = { checkpoint: 0, restart: 0 };
+  /** Devices continued from a checkpoint, by its state. */
+  readonly resumedByState: Record<string, number> = {};
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -135,6 +139,7 @@ export class MetricsCollector implements RunObserver {
 
   onDeviceEnd(r: DeviceResult): void {
     if (r.resumed) this.resumed[r.resumed]++;
+    if (r.resumed === "checkpoint" && r.resumedFrom) this.resumedByState[r.resumedFrom] = (this.resumedByState[r.resumedFrom] ?? 0) + 1;
     const s = this.sec(r.endedAt);
     const c = this.platform(r.platform);
     c.devices++;
@@ -228,6 +233,7 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.checkins) m.checkins = s.checkins;
   if (s.resumedSkipped !== undefined) m.resumedSkipped = s.resumedSkipped;
   if (s.resumedFromCheckpoint !== undefined) m.resumedFromCheckpoint = s.resumedFromCheckpoint;
+  if (s.resumedFromCheckpointByState !== undefined) m.resumedFromCheckpointByState = sortKeys(s.resumedFromCheckpointByState);
   if (s.resumedRestart !== undefined) m.resumedRestart = s.resumedRestart;
   if (s.store !== undefined) m.store = s.store;
   if (s.actions?.length) m.actions = s.actions;
@@ -261,6 +267,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
   let skipped: number | undefined;
   let fromCheckpoint: number | undefined;
   let restart: number | undefined;
+  let byState: Record<string, number> | undefined;
   for (const [i, s] of shards.entries()) {
     for (const x of s.timeline ?? []) {
       const t = seconds.get(x.t) ?? { t: x.t, starts: 0, ok: 0, failed: {}, checkins: 0, checkinFailed: {} };
@@ -293,6 +300,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     if (s.resumedSkipped !== undefined) skipped = (skipped ?? 0) + s.resumedSkipped;
     if (s.resumedFromCheckpoint !== undefined) fromCheckpoint = (fromCheckpoint ?? 0) + s.resumedFromCheckpoint;
     if (s.resumedRestart !== undefined) restart = (restart ?? 0) + s.resumedRestart;
+    if (s.resumedFromCheckpointByState !== undefined) add((byState ??= {}), s.resumedFromCheckpointByState);
   }
   const outPlatforms: Record<string, PlatformMetrics> = {};
   for (const [p, c] of [...platforms].sort(([a], [b]) => a.localeCompare(b))) {
@@ -315,6 +323,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     checkins: { total: checkins, failed: checkinFailed },
     ...(skipped !== undefined ? { resumedSkipped: skipped } : {}),
     ...(fromCheckpoint !== undefined ? { resumedFromCheckpoint: fromCheckpoint } : {}),
+    ...(byState !== undefined ? { resumedFromCheckpointByState: sortKeys(byState) } : {}),
     ...(restart !== undefined ? { resumedRestart: restart } : {}),
   };
 }

@@ -233,6 +233,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   let record: StoredDevice | undefined;
   // In flight when a previous run over this store died: continued from its checkpoint, else redone.
   let resumed: ResumeMode | undefined;
+  let resumedFrom: string | undefined;
   let checkpoint: CheckpointPort | undefined;
   if (store) {
     const prev = store.get(slot.index);
@@ -245,6 +246,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       save: (point) => store.checkpoint(slot.index, point, env.clock.now()),
       resumed: (mode) => {
         resumed = mode;
+        resumedFrom = mode === "checkpoint" ? port.saved?.step : undefined;
         delete port.saved; // one use: a Try Again starts from what this attempt saves
       },
     };
@@ -308,7 +310,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     await dc.close();
   }
   result.code ??= result.failure?.code;
-  if (resumed) result.resumed = resumed;
+  if (resumed) Object.assign(result, { resumed }, resumedFrom ? { resumedFrom } : {});
   if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code, ...(resumed ? { resumed } : {}) } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);

@@ -58,6 +58,8 @@ export interface DeviceResult {
    * hold a second record for it, counted as resumed-restart).
    */
   resumed?: ResumeMode;
+  /** With `resumed: "checkpoint"`: the durable state it continued from ("scep.pkioperation", "apple.authenticate", "windows.omadm", …). */
+  resumedFrom?: string;
 }
 
 /** One steady-state check-in of an enrolled device (see runner/steady.ts). */

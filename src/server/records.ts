@@ -17,6 +17,13 @@ export interface EnrollmentRecord {
   key: string;
   /** Hardware and enrollment identifiers the record holds (duplicates are found on these). */
   ids: { serial?: string; udid?: string; imei?: string; deviceId?: string; enrollmentId?: string };
+  /**
+   * Enrollments the server accepted under this key: Apple, the distinct identity certificates that
+   * sent Authenticate for the UDID (Authenticate again with the same identity is the same enrollment
+   * continuing); Windows, the RequestSecurityTokens that issued a certificate for the DeviceID. More
+   * than 1 is the device enrolling again (a re-enrollment or a redone one).
+   */
+  enrollments?: number;
   /** The record no longer manages the device (checked out, unenrolled, deleted) but is still held. */
   removed?: boolean;
 }

@@ -158,7 +158,10 @@ export const runCommand = {
       if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
       if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
       if (summary.resumedFromCheckpoint || summary.resumedRestart) {
-        extra.push(`Resumed in flight: ${summary.resumedFromCheckpoint ?? 0} from their protocol checkpoint, ${summary.resumedRestart ?? 0} resumed-restart (redone from the start: the server may hold a second record for each)`);
+        const states = Object.entries(summary.resumedFromCheckpointByState ?? {}).map(([state, n]) => `${state} ${n}`);
+        extra.push(
+          `Resumed in flight: ${summary.resumedFromCheckpoint ?? 0} from their protocol checkpoint${states.length ? ` (${states.join(", ")})` : ""}, ${summary.resumedRestart ?? 0} resumed-restart (redone from the start: the server may hold a second record for each)`,
+        );
       }
       if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
       for (const t of summary.actions ?? []) {

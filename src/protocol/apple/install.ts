@@ -25,6 +25,8 @@ export interface InstallEnv {
   vars: Record<string, string | undefined>;
   /** The RSA key for a SCEP identity (from the device's key pool slot). */
   rsaKey(): Promise<PrivateKey>;
+  /** The pool slot `rsaKey` takes the next key from, when it is a pool key (kept with the identity for resume). */
+  keySlot?(): number;
   /** Key pool modulus; a SCEP Keysize that differs is noted (the pool holds one size). */
   poolBits?: number;
 }
@@ -60,6 +62,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     if (names.dns.length + names.email.length + names.uri.length + names.upn.length) ext.push(subjectAltName(names));
   }
   ext.push(extKeyUsage(["clientAuth"]));
+  const keySlot = env.keySlot?.();
   const key = await env.rsaKey();
   const csr = buildCsr({ subject, challengePassword: p.challenge, extensions: ext }, key, "sha256", ctx.crypto);
   decoded(ctx, "profile.scep", {
@@ -89,7 +92,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
       decoded(ctx, "profile.scep", { refused: `RA certificate ${enc.subject} has keyUsage ${enc.keyUsage.join(",")} (no keyEncipherment)` });
       return AppleErrors.scepRaInvalid();
     }
-    outcome = await client.enroll({ csr, key });
+    outcome = await client.enroll({ csr, key, ...(keySlot !== undefined ? { keySlot } : {}) });
   } catch (e) {
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
@@ -99,7 +102,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
   }
   if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");
   if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`);
-  env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep" });
+  env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep", ...(keySlot !== undefined ? { keySlot } : {}) });
   return undefined;
 }
 

@@ -11,6 +11,8 @@ export interface KeychainIdentity {
   key: PrivateKey;
   chain: Certificate[];
   source: "scep" | "pkcs12";
+  /** Key-pool slot of a SCEP identity's key: what a checkpoint keeps instead of the key (device/apple/resume.ts). */
+  keySlot?: number;
 }
 
 export interface InstalledProfile {

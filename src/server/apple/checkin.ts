@@ -86,8 +86,10 @@ export class CheckinService {
       if (accountUser === null || (msg.enrollmentId && !accountUser)) {
         return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
       }
+      const before = this.core.devices.get(udid)?.enrollments ?? [];
       const d: DeviceRecord = {
         udid,
+        enrollments: before.includes(fp) ? before : [...before, fp],
         certFingerprint: fp,
         topic: msg.topic,
         serialNumber: typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber : undefined,

@@ -121,6 +121,8 @@ export interface DeviceRecord {
   deviceConfiguredSent: boolean;
   bootstrapToken?: Uint8Array;
   users: string[];
+  /** SHA-256 (hex) of every distinct identity certificate that sent Authenticate for this UDID, oldest first. */
+  enrollments?: string[];
   /** The identity certificate the device authenticated with (DER). */
   identity: Uint8Array;
   /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */

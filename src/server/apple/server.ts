@@ -183,7 +183,7 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       await server.apns?.close();
     },
     admin: appleAdmin(server),
-    records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, removed: d.checkedOut })),
+    records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, enrollments: d.enrollments?.length ?? 1, removed: d.checkedOut })),
     apple: server,
   } as ServerHalf & { apple: AppleServer };
 }

@@ -200,7 +200,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   return {
     name: "windows",
     admin: windowsAdmin(cfg, state, ctx.policy),
-    records: () => [...state.devices.values()].map((d) => ({ platform: "windows" as const, kind: "wstep", key: d.deviceId, ids: { deviceId: d.deviceId }, removed: !!d.unenrolled })),
+    records: () => [...state.devices.values()].map((d) => ({ platform: "windows" as const, kind: "wstep", key: d.deviceId, ids: { deviceId: d.deviceId }, enrollments: d.enrollments ?? 1, removed: !!d.unenrolled })),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],
     handler,
     describe: () => [

@@ -21,6 +21,8 @@ export interface DeviceRecord {
   nextCmdId: number;
   lastSessionId?: string;
   unenrolled?: boolean;
+  /** RequestSecurityTokens that issued a certificate for this DeviceID (a re-enrollment keeps the record and counts one more). */
+  enrollments?: number;
   /** APPAUTH CLIENT credentials for syncml:auth-md5 (devices without mTLS). */
   md5?: { secret: string; nonce: Uint8Array };
   /** CmdIDs of Exec …/Unenroll commands sent: a 200 Status for one ends the enrollment. */
@@ -78,7 +80,19 @@ export class WindowsState {
   enrolled(deviceId: string, r: Pick<DeviceRecord, "upn" | "serialHex" | "enrollmentType" | "autopilot" | "userless" | "md5">): DeviceRecord {
     // A re-enrolment of the same DeviceID keeps what the admin queued for it.
     const prev = this.devices.get(deviceId);
-    const rec: DeviceRecord = { deviceId, ...r, sessions: 0, queue: prev?.queue ?? [], esp: r.autopilot ? "new" : "none", received: prev?.received ?? [], appResults: {}, nextCmdId: prev?.nextCmdId ?? 2, outstanding: new Map(), resent: 0 };
+    const rec: DeviceRecord = {
+      deviceId,
+      ...r,
+      sessions: 0,
+      queue: prev?.queue ?? [],
+      esp: r.autopilot ? "new" : "none",
+      received: prev?.received ?? [],
+      appResults: {},
+      nextCmdId: prev?.nextCmdId ?? 2,
+      outstanding: new Map(),
+      resent: 0,
+      enrollments: (prev?.enrollments ?? 0) + 1,
+    };
     this.devices.set(deviceId, rec);
     return rec;
   }
