@@ -6,25 +6,21 @@
  */
 import { ddmSync } from "./ddm.js";
 import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
-import { ProtocolViolationError, TransportError, asSimError } from "../../errors/index.js";
-import type { Shown } from "../shown.js";
-import { appleShownForChain, appleShownForHttpStatus } from "./shown.js";
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
+import { appleShownForHttpStatus } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
 import { decoded, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
 import { unsupportedPayloadOn } from "./payloads.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
-import { AppleErrors, describeAppleError, type AppleError } from "../../wire/apple/errors.js";
+import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
 import {
   PROFILE_CONTENT_TYPE,
   buildAuthenticate,
   buildCheckOut,
-  buildGetBootstrapToken,
-  buildSetBootstrapToken,
   buildTokenUpdate,
-  buildUserAuthenticate,
 } from "../../wire/apple/mdm.js";
 import { ProfileError, parseMobileconfig, type MdmPayload, type ParsedProfile } from "../../wire/apple/profile.js";
 import { openEnvelopedData } from "../../wire/cms/enveloped-data.js";
@@ -34,22 +30,11 @@ import { answerCommand } from "./answer.js";
 import type { AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 
-export const IOS_UA = "profiled/1.0 CFNetwork/1496.0.7 Darwin/23.5.0";
-export const MACOS_UA = "mdmclient/1.0 CFNetwork/1494.0.7 Darwin/23.4.0 (arm64)";
-
-export const userAgent = (dev: AppleDevice): string => (dev.osName === "macOS" ? MACOS_UA : IOS_UA);
-
-/** Keychain label of an identity; the MDM identity's label also carries its binding (`#mdm&server=…&sign=0|1…`). */
-export const MDM_LABEL_MARK = "#mdm&";
-const labelOf = (dev: AppleDevice, uuid: string): string =>
-  dev.mdmBinding?.uuid === uuid ? `apple:${uuid}${MDM_LABEL_MARK}${new URLSearchParams(dev.mdmBinding.params).toString()}` : `apple:${uuid}`;
-
-const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
-  identities: [...dev.store.identities.values()].map((i) => ({ label: labelOf(dev, i.payloadUuid), certificate: i.certificate, key: i.key, chain: i.chain })),
-});
-
-export const fail = (dev: AppleDevice, code: string, stepName: string, message: string, shown?: Shown): FlowResult => ({ ok: false, code, step: stepName, message, ...(shown ? { shown } : {}), keychain: keychainOf(dev) });
-const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName));
+import { fail, keychainOf, refused, userAgent, type EnrollMode } from "./enroll-common.js";
+import { macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
+import { APPLE_STATES, saveAppleCheckpoint, type AppleState, type MdmBinding } from "./resume.js";
+export { IOS_UA, MACOS_UA, MDM_LABEL_MARK, fail, userAgent, type EnrollMode } from "./enroll-common.js";
+export { SHARED_IPAD_USER_ID } from "./channels.js";
 
 /** PEM anchors from the options, parsed once. */
 export function optionAnchors(pems: string[] | undefined): Certificate[] {
@@ -68,21 +53,6 @@ export async function fetchProfile(ctx: FlowContext, dev: AppleDevice, url: stri
   });
 }
 
-export interface EnrollMode {
-  ade: boolean;
-  awaitConfiguration: boolean;
-  /** ADE `is_mdm_removable`: false → the user cannot remove the MDM profile. */
-  removable?: boolean;
-  extraAnchors?: Certificate[];
-  /** Account-driven enrollment: the EnrollmentMode the profile must carry. */
-  account?: "BYOD" | "ADDE";
-  /** Account-driven enrollment: Authorization: Bearer on every MDM request. */
-  bearer?: string;
-  /** Account-driven enrollment with the form driver: the sign-in URL (kept to re-authenticate at check-in). */
-  authUrl?: string;
-  /** Account-driven enrollment: re-authenticate after a mid-session 401 Bearer challenge (account-auth.ts). */
-  reauth?: (wwwAuthenticate: string, requestUrl: string) => Promise<string | undefined>;
-}
 
 /**
  * macOS: payloads whose schema says `userapprovedmdm` are refused while the enrollment is not
@@ -138,6 +108,7 @@ async function install(
     vars: dev.vars,
     // Each identity needs its own key (the SCEP transactionID is derived from it): the first
     // uses the device's slot, later ones (InstallProfile, re-enrollment after a wipe) further slots.
+    keySlot: () => ctx.identity.index + 1009 * (dev.store.identities.size + 8 * dev.generation),
     rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (dev.store.identities.size + 8 * dev.generation)),
   };
   const out = await installProfile(env, parsed);
@@ -177,6 +148,19 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     return refused(dev, AppleErrors.badField("EnrollmentMode", `account-driven ${mode.account === "BYOD" ? "User" : "Device"} Enrollment needs EnrollmentMode ${mode.account}, the profile has ${mdm.enrollmentMode ?? "none"}`), "profile.install");
   }
   const identity = dev.store.identity(mdm.identityCertificateUUID)!;
+  return continueEnrollment(dev, o, { profile: first.parsed!.profile, signature: first.parsed!.signature, mdm, identity, anchors }, mode, "apple.authenticate");
+}
+
+/**
+ * The MDM stage: Authenticate, TokenUpdate (and the macOS channels), command sessions. A fresh
+ * enrollment starts at Authenticate; a device resumed from a checkpoint (resume.ts) at its saved
+ * state. Entering each state saves it as a checkpoint before the state's first message leaves.
+ */
+export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: MdmBinding, mode: EnrollMode, from: AppleState): Promise<FlowResult> {
+  const ctx = dev.ctx;
+  const { mdm, identity, anchors } = b;
+  const profileId = b.profile.identifier;
+  const at = APPLE_STATES.indexOf(from);
   const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
   // Against a server under test, the roots every device trusts (--ca, --insecure) are part of the
   // device's system store, as in the steady-state check-in (checkin.ts). Embedded runs leave them
@@ -213,7 +197,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     /** A check-in the server answered with an HTTP error status the device cannot go on from. */
     const httpRefusal = (e: unknown, stepName: string): FlowResult | undefined => {
       if (!(e instanceof TransportError && e.kind === "http-status" && e.status)) return undefined;
-      dev.store.remove(first.parsed!.profile.identifier);
+      dev.store.remove(profileId);
       const alert = stepName === "checkin.authenticate" ? "Profile Installation Failed. Connection to the server could not be established." : "";
       return fail(
         dev,
@@ -223,54 +207,60 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         alert ? appleShownForHttpStatus(e.status, alert, stepName) : undefined,
       );
     };
-    if (o.clientFault === "tokenupdate-before-authenticate") {
-      // Injected client bug (field failure apple-tokenupdate-before-authenticate): TokenUpdate first.
-      decoded(ctx.protocol, "device", { clientFault: "TokenUpdate sent before Authenticate" });
-      try {
-        const early = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.unlockToken }));
-        if (early.kind === "unenrolled") {
-          dev.store.remove(first.parsed!.profile.identifier);
-          return fail(dev, `apple.checkin.http-${early.status}`, "checkin.tokenupdate", `the server answered HTTP ${early.status} to a TokenUpdate sent before Authenticate`);
+    // Identity issued, not yet Authenticated: a resumed device continues here with the same identity.
+    const save = (state: AppleState) => saveAppleCheckpoint(dev, b, mode, state);
+    if (at === 0) {
+      save("apple.authenticate");
+      if (o.clientFault === "tokenupdate-before-authenticate") {
+        // Injected client bug (field failure apple-tokenupdate-before-authenticate): TokenUpdate first.
+        decoded(ctx.protocol, "device", { clientFault: "TokenUpdate sent before Authenticate" });
+        try {
+          const early = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.unlockToken }));
+          if (early.kind === "unenrolled") {
+            dev.store.remove(profileId);
+            return fail(dev, `apple.checkin.http-${early.status}`, "checkin.tokenupdate", `the server answered HTTP ${early.status} to a TokenUpdate sent before Authenticate`);
+          }
+        } catch (e) {
+          const r = httpRefusal(e, "checkin.tokenupdate");
+          if (r) return r;
+          throw e;
         }
+      }
+      let auth;
+      try {
+        auth = await client.checkin(
+          buildAuthenticate({
+            topic: mdm.topic,
+            ref: dev.ref,
+            deviceName: dev.deviceName,
+            model: id.modelNumber ?? id.modelIdentifier,
+            modelName: id.modelName ?? id.marketingName,
+            productName: id.modelIdentifier,
+            serialNumber: id.serialNumber,
+            osVersion: dev.osVersion,
+            buildVersion: dev.buildVersion,
+            imei: id.imei,
+            meid: id.meid,
+          }),
+        );
       } catch (e) {
-        const r = httpRefusal(e, "checkin.tokenupdate");
+        if (e instanceof TransportError && e.kind === "tls") {
+          dev.store.remove(profileId);
+          return refused(dev, AppleErrors.untrustedServer(mdm.checkInURL), "checkin.authenticate");
+        }
+        if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) {
+          dev.store.remove(profileId);
+          return refused(dev, AppleErrors.installFailedServer(e.status!), "checkin.authenticate");
+        }
+        const r = httpRefusal(e, "checkin.authenticate");
         if (r) return r;
         throw e;
       }
-    }
-    let auth;
-    try {
-      auth = await client.checkin(
-        buildAuthenticate({
-          topic: mdm.topic,
-          ref: dev.ref,
-          deviceName: dev.deviceName,
-          model: id.modelNumber ?? id.modelIdentifier,
-          modelName: id.modelName ?? id.marketingName,
-          productName: id.modelIdentifier,
-          serialNumber: id.serialNumber,
-          osVersion: dev.osVersion,
-          buildVersion: dev.buildVersion,
-          imei: id.imei,
-          meid: id.meid,
-        }),
-      );
-    } catch (e) {
-      if (e instanceof TransportError && e.kind === "tls") {
-        dev.store.remove(first.parsed!.profile.identifier);
-        return refused(dev, AppleErrors.untrustedServer(mdm.checkInURL), "checkin.authenticate");
+      if (auth.kind === "unenrolled") {
+        dev.store.remove(profileId);
+        return fail(dev, "apple.checkin.refused", "checkin.authenticate", `the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed`);
       }
-      if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) {
-        dev.store.remove(first.parsed!.profile.identifier);
-        return refused(dev, AppleErrors.installFailedServer(e.status!), "checkin.authenticate");
-      }
-      const r = httpRefusal(e, "checkin.authenticate");
-      if (r) return r;
-      throw e;
-    }
-    if (auth.kind === "unenrolled") {
-      dev.store.remove(first.parsed!.profile.identifier);
-      return fail(dev, "apple.checkin.refused", "checkin.authenticate", `the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed`);
+      dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     }
     dev.mdmBinding = {
       uuid: mdm.identityCertificateUUID,
@@ -286,7 +276,6 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         ...(mode.authUrl ? { signin: mode.authUrl } : {}),
       },
     };
-    dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     const tokenUpdate = () =>
       client.checkin(
         buildTokenUpdate({
@@ -300,30 +289,39 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
           ...(dev.osName === "macOS" ? { notOnConsole: false } : {}),
         }),
       );
-    const tu = await tokenUpdate();
-    if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", tu.status);
+    if (at <= 1) {
+      // Authenticate accepted: the server holds the enrollment; TokenUpdate (and the macOS channels) next.
+      save("apple.tokenupdate");
+      const tu = await tokenUpdate();
+      if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", tu.status);
+      if (dev.osName === "macOS") {
+        const stepOut = await macosChannels(dev, o, client, mdm, mode);
+        if (stepOut) return unenroll(dev, client, mdm, profileId, stepOut.step, stepOut.status);
+      }
+      const sharedUser = dev.sharedIPad ? dev.ctx.identity.state?.sharedIPad?.user : undefined;
+      if (sharedUser) {
+        // A Managed Apple Account signs in on the Shared iPad: its user channel (tokenupdate.yaml: UserShortName
+        // required on Shared iPad, UserID always FFFFFFFF-… "no authentication will occur"; no UserAuthenticate).
+        const user = { userId: SHARED_IPAD_USER_ID, shortName: sharedUser };
+        const utu = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: ctx.protocol.entropy.fork("apns.user-token").bytes(32), pushMagic: ctx.protocol.entropy.fork("apns.user-pushmagic").uuid(true), user }));
+        if (utu.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", utu.status);
+        decoded(ctx.protocol, "checkin.tokenupdate", { userChannel: "shared-ipad", user: sharedUser });
+      }
+    }
     // The push service now knows the token: a push for it wakes this device (mock APNs, push.ts).
     pushRegistry.register(tokenHex(dev.pushToken), mdm.topic, dev.pushMagic);
     registered = true;
-    if (dev.osName === "macOS") {
-      const stepOut = await macosChannels(dev, o, client, mdm, mode);
-      if (stepOut) return unenroll(dev, client, mdm, first.parsed!, stepOut.step, stepOut.status);
-    }
-    const sharedUser = dev.sharedIPad ? dev.ctx.identity.state?.sharedIPad?.user : undefined;
-    if (sharedUser) {
-      // A Managed Apple Account signs in on the Shared iPad: its user channel (tokenupdate.yaml: UserShortName
-      // required on Shared iPad, UserID always FFFFFFFF-… "no authentication will occur"; no UserAuthenticate).
-      const user = { userId: SHARED_IPAD_USER_ID, shortName: sharedUser };
-      const utu = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: ctx.protocol.entropy.fork("apns.user-token").bytes(32), pushMagic: ctx.protocol.entropy.fork("apns.user-pushmagic").uuid(true), user }));
-      if (utu.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", utu.status);
-      decoded(ctx.protocol, "checkin.tokenupdate", { userChannel: "shared-ipad", user: sharedUser });
-    }
-    const installed = dev.store.profiles.get(first.parsed!.profile.identifier);
+    // Enrolled from the server's side: command sessions; saved again when DeviceConfigured changes what a resumed device waits for.
+    save("apple.commands");
+    const installed = dev.store.profiles.get(profileId);
     if (installed) installed.managed = true;
 
     const handler = async (cmd: Parameters<typeof answerCommand>[1]): Promise<CommandAnswer> => {
+      const configured = dev.configured;
       const a = await answerCommand(dev, cmd);
       dev.noteCommand(cmd.requestType, a.status);
+      // Durable before the acknowledgement leaves: the server will not send DeviceConfigured again.
+      if (dev.configured !== configured) save("apple.commands");
       return a;
     };
     const started = ctx.protocol.clock.now();
@@ -334,10 +332,10 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     const listen = o.push?.listen ?? 0;
     for (let i = 0, woken = 0; ; i++) {
       const r = await client.session(handler);
-      if (r.unenrolled) return unenroll(dev, client, mdm, first.parsed!, "command.idle", 401);
+      if (r.unenrolled) return unenroll(dev, client, mdm, profileId, "command.idle", 401);
       if (dev.ddm.requested && !dev.erased && !dev.unenrolled) {
         const sync = await ddmSync(dev, client);
-        if (!sync.ok) return unenroll(dev, client, mdm, first.parsed!, sync.step, 401);
+        if (!sync.ok) return unenroll(dev, client, mdm, profileId, sync.step, 401);
       }
       if (dev.erased) return { ok: true, code: "apple.erased", keychain: keychainOf(dev) };
       if (dev.unenrolled) {
@@ -350,7 +348,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
         // Released: later TokenUpdates carry AwaitingConfiguration=false.
         decoded(ctx.protocol, "ade.await-configuration", { released: true, waitedMs: ctx.protocol.clock.now() - started });
         const again = await tokenUpdate();
-        if (again.kind === "unenrolled") return unenroll(dev, client, mdm, first.parsed!, "checkin.tokenupdate", again.status);
+        if (again.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", again.status);
         mode = { ...mode, awaitConfiguration: false };
         if (r.notNow === 0) break;
       }
@@ -381,7 +379,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     if (o.unenrollAtEnd && mode.removable === false) {
       decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });
     } else if (o.unenrollAtEnd) {
-      dev.store.remove(first.parsed!.profile.identifier);
+      dev.store.remove(profileId);
       if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
@@ -389,71 +387,8 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev) };
   } finally {
     // Still enrolled: the token stays valid (pushes wait, then expire); unenrolled or wiped: APNs answers 410.
-    if (registered) pushRegistry.leave(tokenHex(dev.pushToken), dev.erased || dev.unenrolled || !dev.store.profiles.has(first.parsed!.profile.identifier) ? "unregistered" : "offline");
+    if (registered) pushRegistry.leave(tokenHex(dev.pushToken), dev.erased || dev.unenrolled || !dev.store.profiles.has(profileId) ? "unregistered" : "offline");
     await http?.close().catch(() => {});
   }
 }
 
-/**
- * macOS: escrow the bootstrap token (SetBootstrapToken, then GetBootstrapToken to read it back)
- * and open the user channel (UserAuthenticate; 410 declines it; an empty DigestChallenge
- * accepts it, then a user-channel TokenUpdate). Returns the step that got a 401, if any.
- */
-async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClient, mdm: MdmPayload, mode: EnrollMode): Promise<{ step: string; status: number } | undefined> {
-  const ctx = dev.ctx.protocol;
-  const ref = dev.ref;
-  const awaiting = mode.ade ? dev.awaitingConfiguration : undefined;
-  if (o.bootstrapToken ?? mode.ade) {
-    const token = ctx.entropy.fork("bootstrap-token").bytes(32);
-    const set = await client.checkin(buildSetBootstrapToken(mdm.topic, ref, token, awaiting));
-    if (set.kind === "unenrolled") return { step: "checkin.setbootstraptoken", status: set.status };
-    const get = await client.checkin(buildGetBootstrapToken(mdm.topic, ref, awaiting));
-    if (get.kind === "unenrolled") return { step: "checkin.getbootstraptoken", status: get.status };
-    let reply;
-    try {
-      reply = client.readReply(get);
-    } catch (e) {
-      throw asSimError(e, { device: ctx.device, step: "checkin.getbootstraptoken" });
-    }
-    const back = reply?.BootstrapToken;
-    decoded(ctx, "checkin.getbootstraptoken", { escrowed: back instanceof Uint8Array && Buffer.compare(Buffer.from(back), Buffer.from(token)) === 0, bytes: back instanceof Uint8Array ? back.length : 0 });
-  }
-  if (o.userChannel ?? mode.ade) {
-    const user = { userId: ctx.entropy.fork("user.id").uuid(true), shortName: "enrollsim", longName: "enrollsim User" };
-    const ua = await client.checkin(buildUserAuthenticate(ref, user));
-    if (ua.kind === "unenrolled") return { step: "checkin.userauthenticate", status: ua.status };
-    if (ua.kind === "declined") {
-      decoded(ctx, "checkin.userauthenticate", { userChannel: "declined (410)" });
-      return undefined;
-    }
-    let challenge;
-    try {
-      challenge = client.readReply(ua)?.DigestChallenge;
-    } catch (e) {
-      throw asSimError(e, { device: ctx.device, step: "checkin.userauthenticate" });
-    }
-    if (challenge !== "") {
-      decoded(ctx, "checkin.userauthenticate", { userChannel: "not opened", reason: typeof challenge === "string" ? "digest challenges are not implemented" : "no DigestChallenge in the reply" });
-      return undefined;
-    }
-    const tu = await client.checkin(
-      buildTokenUpdate({ topic: mdm.topic, ref, token: ctx.entropy.fork("apns.user-token").bytes(32), pushMagic: ctx.entropy.fork("apns.user-pushmagic").uuid(true), user, notOnConsole: false }),
-    );
-    if (tu.kind === "unenrolled") return { step: "checkin.tokenupdate", status: tu.status };
-  }
-  return undefined;
-}
-
-/** UserID of every Shared iPad user-channel message (tokenupdate.yaml). */
-export const SHARED_IPAD_USER_ID = "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF";
-
-/** 401 (or 403 unrecognized) on check-in / command channel: the device unenrolls. */
-async function unenroll(dev: AppleDevice, client: MdmClient, mdm: MdmPayload, parsed: ParsedProfile, stepName: string, status: number): Promise<FlowResult> {
-  dev.store.remove(parsed.profile.identifier);
-  let checkedOut = false;
-  if (mdm.checkOutWhenRemoved) {
-    await client.checkin(buildCheckOut(mdm.topic, dev.ref)).catch(() => undefined);
-    checkedOut = true;
-  }
-  return fail(dev, "apple.checkin.unenrolled", stepName, `the server answered HTTP ${status}; the device treats it as unenrollment and removed the MDM profile${checkedOut ? " (CheckOut sent)" : ""}`);
-}

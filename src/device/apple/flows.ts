@@ -22,6 +22,8 @@ import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { enrollResetRestore } from "./restore.js";
 import { afterEnroll, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
+import { resumeApple } from "./resume-flow.js";
+import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 
 function serverBase(ctx: FlowContext, what: string): string {
@@ -75,6 +77,9 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       const o = appleOptions(raw);
       if (o.clientFault === "old-identity-after-reenroll" || o.restoredStaleIdentity) return reenrollThenOldIdentity(ctx, o, raw, name);
       if (o.restoreBackupAfter) return enrollResetRestore(ctx, o, raw, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+      // In flight when a killed run ended, past its identity's issue: continue at the saved MDM state.
+      const resumed = await resumeApple(ctx, o, false);
+      if (resumed) return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result), () => serverBase(ctx, name));
       return withReenroll(ctx, o, async (generation) => {
         // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
         for (let attempt = 0; ; attempt++) {
@@ -139,6 +144,11 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
       if (o.ade?.restoredFromOwnBackup) return restoreOwnBackup(ctx, o, raw, name);
+      const resumed = await resumeApple(ctx, o, true);
+      if (resumed) {
+        const cc = resumed.flow?.cloudConfig as AdeCloudConfig | undefined;
+        return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result, cc, resumed.flow?.quickStart === true), () => serverBase(ctx, name));
+      }
       // eraseIfActivated: the activated device is erased, then enrolls (outcome ….after-erase).
       return withReenroll(ctx, ctx.identity.state?.activated && o.ade?.eraseIfActivated ? { ...o, reenrollAfterErase: true } : o, (generation) => runAde(ctx, o, name, generation));
     },
@@ -254,6 +264,8 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
       awaitConfiguration: cc.await_device_configured ?? true,
       removable: cc.is_mdm_removable ?? false,
       extraAnchors: optionAnchors(cc.anchor_certs),
+      // Kept in the MDM checkpoints: a resumed device runs the Setup Assistant panes after enrollment as this one would.
+      flow: { cloudConfig: JSON.parse(JSON.stringify(cc)) as DurableValue, quickStart: qs.quickStart ?? false },
     });
     return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, qs.quickStart), () => serverBase(ctx, name));
   }

@@ -6,6 +6,7 @@ import { NodeCrypto } from "../../../src/platform/node/crypto.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
 import type { HttpHandler } from "../../../src/ports/http.js";
+import type { CheckpointPort } from "../../../src/ports/index.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { AppleServer, type AppleServerConfig } from "../../../src/server/apple/server.js";
 import type { ScepServerConfig } from "../../../src/server/scep/config.js";
@@ -21,7 +22,7 @@ export interface AppleWorld {
   ref: ReferenceServer;
   apple: AppleServer;
   http: InMemoryHttp;
-  device(model: string, index?: number, state?: DeviceState): Promise<VirtualDevice>;
+  device(model: string, index?: number, state?: DeviceState, checkpoint?: CheckpointPort): Promise<VirtualDevice>;
   run(dev: VirtualDevice, flow: string, options?: Record<string, unknown>): Promise<FlowResult>;
 }
 
@@ -38,7 +39,7 @@ export async function appleWorld(config: Partial<AppleServerConfig> = {}, scep: 
     ref,
     apple,
     http,
-    device: async (model, index = 0, state) => createDevice({ model, index, seed: "apple-tests", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}) }),
+    device: async (model, index = 0, state, checkpoint) => createDevice({ model, index, seed: "apple-tests", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}), ...(checkpoint ? { checkpoint } : {}) }),
     run: (dev, flow, options = {}) => clock.run(dev.run(flow, options, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 24 * 3_600_000),
   };
 }
