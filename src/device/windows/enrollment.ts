@@ -10,11 +10,13 @@ import { hresultHex, uiTextFor } from "../../wire/windows/menroll.js";
 import type { FlowContext } from "../flow.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 import { espConfigured } from "./esp-extra.js";
-import { createRun, faultResult, type WindowsFlowResult } from "./run.js";
-import { prepare } from "./prepare.js";
+import { createRun, faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
+import { prepare, type Prepared } from "./prepare.js";
 import { acceptTerms, authenticate, signInAndJoin } from "./auth.js";
 import { runDiscovery } from "./discovery-step.js";
-import { provision } from "./provisioning.js";
+import { provision, type Provisioned } from "./provisioning.js";
+import { resumeWindows, saveWindowsCheckpoint } from "./resume.js";
+import type { Credentials } from "../../protocol/windows/enroll.js";
 import { pollAfterEnrollment, startManagement } from "./management.js";
 import { EnrollmentRenewal } from "./renewal-run.js";
 import { runEsp } from "./esp-run.js";
@@ -31,16 +33,10 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
   const { report } = run;
   const prepared = await prepare(run);
   if (ended(prepared)) return prepared;
-  const signedIn = await signInAndJoin(run);
-  if (ended(signedIn)) return signedIn;
-  const found = await runDiscovery(run);
-  if (ended(found)) return found;
-  const creds = await authenticate(run, found.disc, signedIn.idpToken);
-  if (ended(creds)) return creds;
-  const terms = await acceptTerms(run, creds);
-  if (ended(terms)) return terms;
-  const prov = await provision(run, { disc: found.disc, creds, requestVersion: found.requestVersion, deviceName: prepared.deviceName, ztdCorrelationId: prepared.ztdCorrelationId, enrollmentData: terms.enrollmentData });
-  if (ended(prov)) return prov;
+  // In flight when a killed run ended, with its provisioning document applied: straight to OMA-DM.
+  const enrolled = (await resumeWindows(run)) ?? (await enroll(run, prepared));
+  if (ended(enrolled)) return enrolled;
+  const { prov, creds, entraRegistered } = enrolled;
   const mgmt = startManagement(run, prov, creds);
   try {
     await mgmt.session();
@@ -55,10 +51,27 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     // ESP in a Settings enrollment: the server assigned one (FirstSyncStatus set in the first session).
     const settingsEsp = o.kind === "byod" && espConfigured(mgmt.tree, mgmt.providerId);
     if (o.kind !== "autopilot" && !settingsEsp) return await pollAfterEnrollment(run, prov, mgmt, prepared.prep, () => renewal.renewIfDue());
-    return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered: signedIn.entraRegistered });
+    return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered });
   } finally {
     await mgmt.close();
   }
+}
+
+/** Sign-in, discovery, authentication, Terms of Use, WSTEP and the provisioning document; then the `windows.omadm` checkpoint. */
+async function enroll(run: EnrollRun, prepared: Prepared): Promise<{ prov: Provisioned; creds: Credentials; entraRegistered: boolean } | WindowsFlowResult> {
+  const signedIn = await signInAndJoin(run);
+  if (ended(signedIn)) return signedIn;
+  const found = await runDiscovery(run);
+  if (ended(found)) return found;
+  const creds = await authenticate(run, found.disc, signedIn.idpToken);
+  if (ended(creds)) return creds;
+  const terms = await acceptTerms(run, creds);
+  if (ended(terms)) return terms;
+  const prov = await provision(run, { disc: found.disc, creds, requestVersion: found.requestVersion, deviceName: prepared.deviceName, ztdCorrelationId: prepared.ztdCorrelationId, enrollmentData: terms.enrollmentData });
+  if (ended(prov)) return prov;
+  // Durable before the first OMA-DM session: a resumed device continues here instead of enrolling again.
+  saveWindowsCheckpoint(run, prov, creds, signedIn.entraRegistered);
+  return { prov, creds, entraRegistered: signedIn.entraRegistered };
 }
 
 export { hresultHex, uiTextFor };

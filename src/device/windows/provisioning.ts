@@ -34,6 +34,9 @@ export interface Provisioned {
   keychain: FlowResult["keychain"];
   /** The enrollment request without its credentials: what a WSTEP renewal repeats. */
   request: Omit<EnrollInput, "creds">;
+  /** The wap-provisioningdoc as received and the key's pool slot (what a checkpoint keeps, resume.ts). */
+  docXml: string;
+  keySlot: number;
 }
 
 export async function provision(run: EnrollRun, input: ProvisionInput): Promise<Provisioned | WindowsFlowResult> {
@@ -47,7 +50,8 @@ export async function provision(run: EnrollRun, input: ProvisionInput): Promise<
   }
 
   // ---- Enrollment (WSTEP) ----
-  const key = await ctx.ports.keys.rsa(id.index);
+  const keySlot = id.index;
+  const key = await ctx.ports.keys.rsa(keySlot);
   const enrollmentType = o.kind === "byod" ? "Full" : "Device";
   const t = (b: boolean) => (b ? "true" : "false");
   const context: ContextItem[] = [
@@ -83,10 +87,17 @@ export async function provision(run: EnrollRun, input: ProvisionInput): Promise<
     return fail("windows.policy.key-length", "enroll.rst", `policy minimalKeyLength ${enr.need} > pool key ${enr.have} bits (${m!.name} ${hresultHex(m!.hresult)}; enrollsim never generates RSA keys per device)`);
   }
   const doc = enr.doc;
-  report.addr = doc.application!.addr;
+  const apply = await applyProvisioningDoc(run, doc, key);
+  const keychain: FlowResult["keychain"] = { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots }] };
+  return { key, doc, apply, keychain, request, docXml: enr.docXml, keySlot };
+}
 
-  // ---- Apply the provisioning document ----
-  const apply = await step(p, "enroll.provision", async () => {
+/** Applies the provisioning document: the My certificate must certify the device key; Root certificates become trusted; ADDR noted. */
+export async function applyProvisioningDoc(run: EnrollRun, doc: ProvisioningDoc, key: PrivateKey): Promise<Provisioned["apply"]> {
+  const { o, p, report } = run;
+  const enrollmentType = o.kind === "byod" ? "Full" : "Device";
+  report.addr = doc.application!.addr;
+  return step(p, "enroll.provision", async () => {
     const my = doc.certs.find((c) => c.store === "My")!;
     const cert: Certificate = parseCertificate(my.der, "provisioning document My certificate");
     if (!sameBytes(cert.spki, key.spki)) throw new ProtocolViolationError("provisioning.wrong-key", "the My certificate does not certify the device key (MENROLL_E_PROV_SSLCERTNOTFOUND)");
@@ -96,6 +107,4 @@ export async function provision(run: EnrollRun, input: ProvisionInput): Promise<
     decoded(p, "enroll.provision", { subject: cert.subject, issuer: cert.issuer, notAfter: cert.notAfter.toISOString(), store: `My/${my.scope}`, roots: roots.map((r) => r.subject) });
     return { cert, roots };
   });
-  const keychain: FlowResult["keychain"] = { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots }] };
-  return { key, doc, apply, keychain, request };
 }
