@@ -33,6 +33,22 @@ export interface FlowContext {
    * close every client they create when the enrolment or check-in ends.
    */
   keepAlive?: boolean;
+  /**
+   * The device's disk: what a flow keeps here survives a power cycle (a timeline `reboot`), as the
+   * enrollment, the registry or the device owner do on a real device; everything else the flow held
+   * is lost. Kept per device for the run.
+   */
+  disk?: Map<string, unknown>;
+  /** Set when this start of the flow follows a reboot during the enrolment: the flow resumes from `disk` as its platform does. */
+  boot?: DeviceBoot;
+}
+
+/** A flow started again after the device power-cycled. */
+export interface DeviceBoot {
+  /** Reboots of the device so far in the run (1 for the first). */
+  count: number;
+  /** The step the flow was at, or about to start, when the power went. */
+  atStep?: string;
 }
 
 /** Credentials a device holds after a flow: its keychain. */

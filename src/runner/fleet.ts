@@ -28,6 +28,7 @@ import { FleetFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import type { TimelineEngine } from "./timeline/engine.js";
+import { withReboot, withTryAgain } from "./attempts.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
 
 export interface FleetEnvironment {
@@ -190,7 +191,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const ports = faults.portsFor({ index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
-  const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url) };
+  const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const httpPort = net ? wrapHttp(ports.http, net) : ports.http;
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
@@ -271,7 +272,11 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   try {
     const flow = FLOWS[slot.group.flow];
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
-    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () => flow.run(dc.ctx, deviceFlowOptions(slot.group, identity, opts.targets) as never));
+    const disk = new Map<string, unknown>();
+    const options = deviceFlowOptions(slot.group, identity, opts.targets) as never;
+    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () =>
+      withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options)),
+    );
     opts.onFlowResult?.(device, out);
     if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };
     if (store && record) {
@@ -318,31 +323,13 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   return member;
 }
 
-/** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
-async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>): Promise<FlowResult> {
-  for (;;) {
-    let out: FlowResult | undefined;
-    let error: unknown;
-    try {
-      out = await run();
-      if (out.ok) tl?.enrolled(index);
-      if (out.ok || !tl) return out;
-    } catch (err) {
-      if (!tl || signal.aborted) throw err;
-      error = err;
-    }
-    if (!(await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal))) {
-      if (out) return out;
-      throw error;
-    }
-  }
-}
-
 /** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
   // Erased (a reset by its user, a remote wipe) and not restored: it holds no enrollment to check in with.
   if (opts.timeline ? opts.timeline.erased(identity.index) : m.erased) return;
+  // Off after a reboot (timeline `reboot`): it checks in again once it has booted.
+  if (opts.timeline?.power.off(identity.index)) return;
   const started = env.clock.now();
   const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
   const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.");

@@ -52,6 +52,10 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "reset" };
     case "restore":
       return { kind: "restore" };
+    case "reboot": {
+      const r = e.reboot!;
+      return { kind: "reboot", ...(r.bootTime !== undefined ? { bootMs: durationMs(r.bootTime) } : {}), ...(r.step ? { step: r.step } : {}) };
+    }
     case "idle":
       return { kind: "idle", forMs: durationMs(e.idle!.for), ...(e.idle!.step ? { step: e.idle!.step } : {}) };
     case "abandon":
@@ -166,9 +170,13 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (e.after) checkAfter(e.after, at("after"), stepProblem, out);
     const action = actionOf(e);
     const key = actions[0]!;
+    // A device action at a named step: an exact name (no glob) must be a step of the flows.
+    const atStep = "step" in action && typeof action.step === "string" && !/[*?]/.test(action.step) ? action.step : undefined;
+    const unknownAt = atStep !== undefined ? stepProblem(atStep) : undefined;
+    if (unknownAt) out.push(issue(at(key, "step"), `unknown step "${atStep}" in ${formatPath(at(key))}; ${unknownAt}`, "a step name or glob"));
     if (url && isServerAction(action)) {
       const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
-      out.push(issue(at(key), message, "a device action (offline, online, idle, abandon, tryAgain, skip, endpointDown answer refuse)", "key"));
+      out.push(issue(at(key), message, "a device action (offline, online, reboot, idle, abandon, tryAgain, skip, endpointDown answer refuse)", "key"));
     }
     const targeted = e.group !== undefined || e.devices !== undefined || e.count !== undefined || e.platform !== undefined;
     if (targeted && !isTargeted(action)) {

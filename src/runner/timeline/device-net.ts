@@ -20,6 +20,8 @@ export interface NetworkBlock {
 export interface DeviceNetwork {
   /** Block for a request to `url` (HTTP) or a look-up of a name (`url` undefined). */
   blocked(url: string | undefined): NetworkBlock | undefined;
+  /** Aborted when the device loses power (timeline `reboot`): a request in flight is lost. */
+  power?(): AbortSignal;
 }
 
 const KIND: Record<string, TransportError["kind"]> = { dns: "dns", connect: "refused" };
@@ -42,7 +44,19 @@ function wrapClient(inner: HttpClient, net: DeviceNetwork): HttpClient {
     request: async (req: HttpRequest): Promise<HttpResponse> => {
       const b = net.blocked(req.url);
       if (b) throw blockedError(b, `${req.method} ${req.url.length > 120 ? `${req.url.slice(0, 117)}...` : req.url}`);
-      return inner.request(req);
+      const power = net.power?.();
+      if (!power) return inner.request(req);
+      if (power.aborted) throw power.reason as Error;
+      // A power cut loses the answer: the server may still act on the request; the device never hears back.
+      const sent = inner.request(req);
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const cut = () => reject(power.reason as Error);
+        power.addEventListener("abort", cut, { once: true });
+        sent.then(
+          (r) => (power.removeEventListener("abort", cut), resolve(r)),
+          (e: unknown) => (power.removeEventListener("abort", cut), reject(e as Error)),
+        );
+      });
     },
     close: () => inner.close(),
   };

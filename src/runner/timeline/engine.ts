@@ -12,6 +12,7 @@ import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
 import type { NetworkBlock } from "./device-net.js";
 import { formatMs } from "./duration.js";
 import { globRegExp } from "./glob.js";
+import { bootMsOf, DevicePower } from "./reboot.js";
 import type { SkippableClock } from "./skip-clock.js";
 import { isServerAction, type FiredAction, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
 
@@ -81,7 +82,7 @@ interface Window {
 
 interface GateRule {
   entry: number;
-  action: Extract<TimelineAction, { kind: "idle" | "abandon" | "offline" }>;
+  action: Extract<TimelineAction, { kind: "idle" | "abandon" | "offline" | "reboot" }>;
   targets: Set<number> | "all";
   step?: RegExp;
   consumed: Set<number>;
@@ -119,9 +120,12 @@ export class TimelineEngine implements RunObserver {
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
   private readonly running = new Set<number>();
   private readonly enrolledSet = new Set<number>();
+  /** Devices' power (timeline `reboot`): the runner cuts requests in flight with it and boots devices. */
+  readonly power: DevicePower;
 
   constructor(private readonly o: TimelineOptions) {
     this.clock = o.clock;
+    this.power = new DevicePower(o.clock, o.transcriptFor, () => this.signal);
     for (const d of o.devices) this.byId.set(d.id, d.index);
   }
 
@@ -294,6 +298,19 @@ export class TimelineEngine implements RunObserver {
         const others = (devices?.length ?? 0) - restorable.length;
         return `restored from the backup taken while enrolled${others ? `; ${others} device(s) of a platform whose backups hold no MDM enrollment stay erased` : ""}`;
       }
+      case "reboot": {
+        if (a.step) {
+          this.gates.push({ entry: e.index, action: a, targets, step: globRegExp(a.step), consumed: new Set() });
+          return `reboot when reaching ${a.step}${a.bootMs !== undefined ? ` (off for ${formatMs(a.bootMs)})` : ""}`;
+        }
+        let running = 0;
+        let idle = 0;
+        for (const d of devices ?? []) {
+          if (this.running.has(d.index)) this.power.cut(d.index, { entry: e.index, ...(a.bootMs !== undefined ? { bootMs: a.bootMs } : {}) }), running++;
+          else if (this.enrolledSet.has(d.index)) this.power.cutIdle(d.index, bootMsOf(d.platform, a.bootMs), e.index), idle++;
+        }
+        return `${running} enrolling device(s) lost power (they stop at their next step boundary and boot), ${idle} enrolled device(s) restarted${a.bootMs !== undefined ? `; off for ${formatMs(a.bootMs)}` : ""}`;
+      }
       case "idle":
       case "abandon":
         this.gates.push({ entry: e.index, action: a, targets, ...(a.step ? { step: globRegExp(a.step) } : {}), consumed: new Set() });
@@ -382,6 +399,7 @@ export class TimelineEngine implements RunObserver {
   /** The step gate of device `index`: idles, abandons or goes offline as fired rules say. */
   async gate(index: number, device: string, step: string, signal?: AbortSignal): Promise<void> {
     this.resetAt(index, device, step);
+    this.rebootAt(index, step);
     for (const r of this.gates) {
       if (r.consumed.has(index) || !TimelineEngine.has(r.targets, index) || (r.step && !r.step.test(step))) continue;
       r.consumed.add(index);
@@ -392,6 +410,10 @@ export class TimelineEngine implements RunObserver {
         t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "abandon", injected: true } });
         throw new UserAbandonedError(`the user abandoned enrollment at ${step} (timeline[${r.entry}])`);
       }
+      if (a.kind === "reboot") {
+        this.power.cut(index, { entry: r.entry, ...(a.bootMs !== undefined ? { bootMs: a.bootMs } : {}) });
+        throw this.power.stopAt(index, step);
+      }
       if (a.kind === "offline") {
         this.deviceOffline.set(index, { seq: this.seq++, entry: r.entry, targets: "all", detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
         t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "offline", detail: a.detail, forMs: a.forMs, injected: true } });
@@ -400,7 +422,13 @@ export class TimelineEngine implements RunObserver {
       t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "idle", forMs: a.forMs, injected: true } });
       await this.clock.sleep(a.forMs, signal ?? this.signal);
       this.resetAt(index, device, step); // erased while the user was away
+      this.rebootAt(index, step); // or it restarted
     }
+  }
+
+  /** A power cut waiting for this device stops its flow here, before `step` starts. */
+  private rebootAt(index: number, step: string): void {
+    if (this.power.hasPending(index) && !step.startsWith("checkin.")) throw this.power.stopAt(index, step);
   }
 
   /** A reset fired while the device was enrolling takes effect at its next step. */

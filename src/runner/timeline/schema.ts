@@ -92,6 +92,16 @@ export const timelineSchema: Json = {
       online: empty("Device: its network comes back."),
       reset: empty("Device: the user erases it (Settings reset; the server is not told). Enrolling: it stops at its next step (device.reset); enrolled: it no longer checks in."),
       restore: empty("Device (Apple): restored from the backup taken while enrolled; it checks in again with the restored identity."),
+      reboot: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Device: it power-cycles (now, or when it reaches step): its flow stops at the next step boundary (a request in flight is lost), it is off for bootTime, then it resumes as its platform does after a restart (Windows: the ESP phase it was in, or OOBE enrollment again; Apple: Setup Assistant with the enrollment kept, or the cloud configuration fetched again; Android: the provisioning wizard again, or interrupted once the device owner is set).",
+        properties: {
+          bootTime: duration("How long it is off (default per platform: Windows 2m, iOS/iPadOS 1m, macOS 1m, Android 1m)."),
+          step: stepGlob("Reboot when the device reaches this step (before it starts), not now."),
+        },
+      },
       idle: {
         type: "object",
         additionalProperties: false,

@@ -39,6 +39,7 @@ export interface TimelineSpec {
   online?: Record<string, never>;
   reset?: Record<string, never>;
   restore?: Record<string, never>;
+  reboot?: { bootTime?: string | number; step?: string };
   idle?: { for: string | number; step?: string };
   abandon?: { step?: string };
   tryAgain?: { wait?: string | number; times?: number };
@@ -61,6 +62,7 @@ export const ACTION_KEYS = [
   "online",
   "reset",
   "restore",
+  "reboot",
   "idle",
   "abandon",
   "tryAgain",
@@ -83,6 +85,8 @@ export type TimelineAction =
   | { kind: "online" }
   | { kind: "reset" }
   | { kind: "restore" }
+  /** The device power-cycles: now, or when it reaches `step`; back after `bootMs` (default: its platform's boot time). */
+  | { kind: "reboot"; bootMs?: number; step?: string }
   | { kind: "idle"; forMs: number; step?: string }
   | { kind: "abandon"; step?: string }
   | { kind: "tryAgain"; waitMs: number; times: number }
@@ -126,6 +130,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "online" ||
     a.kind === "reset" ||
     a.kind === "restore" ||
+    a.kind === "reboot" ||
     a.kind === "idle" ||
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The attempts of one device's enrolment: a flow cut short by a power cut (timeline `reboot`) boots
+ * and starts again from the device's disk; a failed attempt may be followed by the user's Try Again.
+ */
+import { asSimError } from "../errors/index.js";
+import type { DeviceBoot, FlowResult } from "../device/flow.js";
+import type { DeviceIdentity } from "../device/identity.js";
+import type { TimelineEngine } from "./timeline/engine.js";
+
+/**
+ * Runs a flow; when the device lost power during it (timeline `reboot`) whatever the attempt ended
+ * with is lost: the device is off for its boot time, then the flow starts again with `boot` set and
+ * resumes from the device's disk as its platform does.
+ */
+export async function withReboot(tl: TimelineEngine | undefined, identity: DeviceIdentity, signal: AbortSignal, run: (boot?: DeviceBoot) => Promise<FlowResult>): Promise<FlowResult> {
+  let boot: DeviceBoot | undefined;
+  for (;;) {
+    const epoch = tl?.power.epoch(identity.index) ?? 0;
+    let out: FlowResult | undefined;
+    let error: unknown;
+    try {
+      out = await run(boot);
+    } catch (err) {
+      error = err;
+    }
+    const cut = tl && !signal.aborted && (tl.power.epoch(identity.index) !== epoch || asSimError(error ?? null).code === "device.rebooted");
+    if (!cut || out?.ok) {
+      if (error !== undefined) throw error;
+      return out!;
+    }
+    const b = await tl.power.boot(identity.index, identity.id, identity.platform, error !== undefined ? asSimError(error).step : out?.step, signal);
+    boot = { count: b.count, ...(b.atStep ? { atStep: b.atStep } : {}) };
+  }
+}
+
+/** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
+export async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>): Promise<FlowResult> {
+  for (;;) {
+    let out: FlowResult | undefined;
+    let error: unknown;
+    try {
+      out = await run();
+      if (out.ok) tl?.enrolled(index);
+      if (out.ok || !tl) return out;
+    } catch (err) {
+      if (!tl || signal.aborted) throw err;
+      error = err;
+    }
+    if (!(await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal))) {
+      if (out) return out;
+      throw error;
+    }
+  }
+}
