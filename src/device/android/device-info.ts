@@ -35,7 +35,6 @@ export function deviceState(id: DeviceIdentity, o: AndroidFlowOptions): AndroidD
     apiLevel: apiLevelOf(id, o),
     gms: id.android?.gms ?? true,
     secondaryUser: s.secondaryUser ?? false,
-    rebootBeforeCompliance: d.rebootMidEnrollment ?? false,
     imei: id.imei,
     serialNumber: id.serialNumber,
     hasDeviceOwner: s.alreadyProvisioned ?? false,

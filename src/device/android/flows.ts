@@ -13,7 +13,7 @@ import { decoded, step, type ProtocolContext } from "../../protocol/common/conte
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
 import { downloadApk } from "../../protocol/android/download.js";
-import { runSetupWizard, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
+import { resumeAfterBoot, runSetupWizard, type AndroidDeviceState, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
 import { parseFakeApk } from "../../wire/android/apk.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
 import { ACTIONS, CLOUDDPC } from "../../wire/android/extras.js";
@@ -129,10 +129,28 @@ function modeOf(o: AndroidFlowOptions, profile: string): DpcModeChoice {
   return profile === "dedicated" || profile === "cope" || profile === "work-profile" ? profile : "fully-managed";
 }
 
+/**
+ * The device's provisioning state, kept on its disk so it survives a restart (timeline `reboot`):
+ * the device owner, the packages installed, how far provisioning got. A fresh one on a first start.
+ */
+function persistedState(fc: FlowContext, o: AndroidFlowOptions): AndroidDeviceState {
+  const kept = fc.boot ? (fc.disk?.get("android.device") as AndroidDeviceState | undefined) : undefined;
+  const state = kept ?? deviceState(fc.identity, o);
+  fc.disk?.set("android.device", state);
+  return state;
+}
+
+/** After a restart: the wizard's resumption (interrupted, or finalised), or undefined when it starts again. */
+async function resumed(fc: FlowContext, o: AndroidFlowOptions): Promise<FlowResult | undefined> {
+  if (!fc.boot) return undefined;
+  const out = await resumeAfterBoot(fc.protocol, persistedState(fc, o));
+  return out && result(out);
+}
+
 async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => ProvisioningParams, mode: DpcModeChoice, initiator: "trusted-source" | "managed-profile"): Promise<FlowResult> {
   const ctx = fc.protocol;
   const info = deviceInfo(fc.identity, o);
-  const state = deviceState(fc.identity, o);
+  const state = persistedState(fc, o);
   let pkg = "";
   const parse = () => {
     const p = payload();
@@ -161,6 +179,8 @@ const androidQr: Flow<never> = {
   checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
+    const back = await resumed(fc, o);
+    if (back) return back;
     const profile = o.profile ?? "fully-managed";
     const kind = o.trigger ?? "qr";
     const mode = modeOf(o, profile);
@@ -197,6 +217,8 @@ const androidToken: Flow<never> = {
   checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
+    const back = await resumed(fc, o);
+    if (back) return back;
     const profile = o.profile ?? "dedicated";
     const mode = modeOf(o, profile);
     const ctx = fc.protocol;
@@ -233,6 +255,8 @@ const androidWorkProfile: Flow<never> = {
   checkin: checkinVia("amapi"),
   async run(fc, options) {
     const o = androidOptions(options);
+    const back = await resumed(fc, o);
+    if (back) return back;
     const profile = o.profile ?? "work-profile";
     const ctx = fc.protocol;
     if (o.profile === undefined) {
@@ -278,6 +302,8 @@ const androidAosp: Flow<never> = {
   checkin: checkinVia("headwind"),
   async run(fc, options) {
     const o = androidOptions(options);
+    const back = await resumed(fc, o);
+    if (back) return back;
     const profile = o.profile ?? "aosp";
     return provision(fc, { ...o }, await trigger(fc, o, o.trigger ?? "qr", profile), o.mode ?? "dedicated", "trusted-source");
   },

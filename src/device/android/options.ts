@@ -48,8 +48,6 @@ export interface AndroidFlowOptions {
     wifi?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
     /** DA: the user taps Cancel instead of Activate. */
     declineAdmin?: boolean;
-    /** The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE. */
-    rebootMidEnrollment?: boolean;
     /** Largest QR payload the setup scanner reads (android-qr-too-large). */
     qrScannerMaxBytes?: number;
     /** No network during setup (no Wi-Fi in range, no mobile data): Android 8 cannot fetch its QR reader. */

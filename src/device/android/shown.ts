@@ -9,6 +9,7 @@
  */
 import { TransportError } from "../../errors/index.js";
 import { STEP_DOWNLOAD } from "../../protocol/android/download.js";
+import { INTERRUPTED_TEXT } from "../../protocol/android/setup-wizard.js";
 import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors.js";
 import { GOOGLE_RPC_STATUS, PRECONDITION_CODES, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
 import type { FlowResult } from "../flow.js";
@@ -66,6 +67,9 @@ export function androidShownForOutcome(
       return constant(PROVISIONING_ERRORS.adminMissing, WIZARD_TEXT.adminMissing);
     case "android.provision.install-blocked":
       return constant(PROVISIONING_ERRORS.installationFailed, WIZARD_TEXT.cantSetUp);
+    case "android.provision.interrupted":
+      // The wizard does not come back after the restart: the device boots to its home screen, owned by the DPC, unconfigured.
+      return { text: INTERRUPTED_TEXT, screen: "home screen after the restart (device owner set, ADMIN_POLICY_COMPLIANCE never ran)" };
     case "android.provision.invalid-mode":
       return { text: WIZARD_TEXT.invalidMode, screen: WIZARD };
     case "android.provision.precondition": {

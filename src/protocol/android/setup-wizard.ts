@@ -41,8 +41,11 @@ export interface AndroidDeviceState {
   wifiInRange?: { ssid: string; securityType: string; password?: string }[];
   /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
-  /** The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE runs. */
-  rebootBeforeCompliance?: boolean;
+  /**
+   * How far provisioning got, as the device keeps it across a restart (the device owner / profile
+   * owner is set in DevicePolicyManager's persistent state; the DPC records that compliance ran).
+   */
+  provisioning?: { stage: "owner-set" | "compliant"; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; mode: number };
   /** Platform security (Play Protect) refuses to install the DPC. */
   blockInstall?: boolean;
   /** Activities the DPC declares for the admin-integrated flow (default both). */
@@ -181,13 +184,10 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
 
   await step(ctx, STEPS.owner, async () => {
     if (managementMode === "DEVICE_OWNER") device.hasDeviceOwner = true;
+    device.provisioning = { stage: "owner-set", managementMode, mode: chosen.mode };
     decoded(ctx, STEPS.owner, { managementMode, ownership, systemApps: params.leaveAllSystemAppsEnabled ? "all enabled" : "non-required disabled" });
   });
 
-  if (device.rebootBeforeCompliance) {
-    decoded(ctx, STEPS.owner, { restarted: true });
-    return fail("android.provision.interrupted", STEPS.compliance, `Device restarted during enrollment: it may look enrolled (${managementMode}) but no policy was applied and it won't be protected`);
-  }
   const compliance = await step(ctx, STEPS.compliance, async () => {
     intents.push(ACTIONS.ADMIN_POLICY_COMPLIANCE);
     return input.dpc.adminPolicyCompliance({ mode: chosen.mode, adminExtras, ownership });
@@ -197,9 +197,34 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     return compliance.serverError ? ({ ...f, serverError: compliance.serverError } as ProvisioningOutcome) : f;
   }
 
+  device.provisioning = { stage: "compliant", managementMode, mode: chosen.mode };
+  return finalise(ctx, chosen.mode, managementMode, intents);
+}
+
+async function finalise(ctx: ProtocolContext, mode: number, managementMode: "DEVICE_OWNER" | "PROFILE_OWNER", intents: string[]): Promise<ProvisioningOutcome> {
   await step(ctx, STEPS.complete, async () => {
     intents.push(ACTIONS.PROFILE_PROVISIONING_COMPLETE, ACTIONS.PROVISIONING_SUCCESSFUL);
     decoded(ctx, STEPS.complete, { intents, userSetupState: "STATE_USER_SETUP_FINALIZED (3)" });
   });
-  return { ok: true, code: "android.provisioned", mode: chosen.mode, managementMode, intents };
+  return { ok: true, code: "android.provisioned", mode, managementMode, intents };
+}
+
+/** What a device that restarted during provisioning shows (field failure android-reboot-mid-enrollment, Intune docs). */
+export const INTERRUPTED_TEXT = "Device restarted during enrollment: it may look enrolled but no policy was applied and it won't be protected";
+
+/**
+ * The device restarted during provisioning (timeline `reboot`) and boots again; `device` is what it
+ * kept. Nothing provisioned yet: undefined, the setup wizard starts again from the welcome screen
+ * (the DPC APK, once installed, stays installed). The owner was set but ADMIN_POLICY_COMPLIANCE had
+ * not completed: the wizard does not come back and the DPC was never configured — the device boots to
+ * a home screen that looks managed with no policy applied (Intune: "if the device restarts during
+ * enrollment it may appear enrolled but won't be protected"). Compliance had completed: provisioning
+ * is finalised and the DPC carries on.
+ */
+export async function resumeAfterBoot(ctx: ProtocolContext, device: AndroidDeviceState): Promise<ProvisioningOutcome | undefined> {
+  const p = device.provisioning;
+  if (!p) return undefined;
+  if (p.stage === "compliant") return finalise(ctx, p.mode, p.managementMode, []);
+  await step(ctx, STEPS.compliance, async () => decoded(ctx, STEPS.compliance, { restarted: true, managementMode: p.managementMode, adminPolicyCompliance: "never delivered: provisioning was interrupted by the restart" }));
+  return { ok: false, code: "android.provision.interrupted", step: STEPS.compliance, message: `${INTERRUPTED_TEXT} (${p.managementMode} set before the restart)`, intents: [] };
 }

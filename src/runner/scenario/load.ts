@@ -17,6 +17,7 @@ import { resolveScenario } from "./resolve.js";
 import { scenarioSchema } from "./schema.js";
 import { semanticIssues } from "./semantic.js";
 import { faultWarnings } from "./faults-semantic.js";
+import { removedKeyIssues } from "./removed.js";
 import type { ResolvedScenario, Scenario, ScenarioContext } from "./types.js";
 
 /** Largest scenario file accepted, in characters. */
@@ -148,6 +149,9 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
     const message = "scenario file is empty; expected a mapping with at least name and groups";
     throw new ScenarioError(message, locator.at(0), "a mapping");
   }
+  // A removed knob says what replaced it before the schema calls it an unknown key.
+  const removed = removedKeyIssues(data);
+  if (removed.length) report(removed, locator);
   const check = validate();
   if (!check(data)) report(issuesFromAjv(check.errors ?? [], data), locator);
   const scenario = data as Scenario;

@@ -62,7 +62,6 @@ const groupOptions: Json = {
         blockInstall: { type: "boolean", description: "Play Protect blocks the DPC install." },
         wifi: { ...wifi, description: "The Wi-Fi network actually in range (default: whatever the payload names)." },
         declineAdmin: { type: "boolean", description: "android-da: the user taps Cancel instead of Activate." },
-        rebootMidEnrollment: { type: "boolean", description: "The device restarts after the owner is set, before ADMIN_POLICY_COMPLIANCE." },
         qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup scanner reads." },
         offline: { type: "boolean", description: "No network during setup (Android 8 cannot download its QR reader)." },
         companyPortalVersion: { type: "string", pattern: "^(none|\\d+(\\.\\d+){1,3})$", description: "Installed Company Portal version, or none." },

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/** Removed one-scenario knobs are refused at load with what replaced them (issue 10), not as a bare unknown key. */
+import { describe, expect, it } from "vitest";
+import { loadCatalog } from "../../../src/runner/catalog-files.js";
+import { parseScenario } from "../../../src/runner/scenario/load.js";
+import { REMOVED_KEYS, removedKeyIssues } from "../../../src/runner/scenario/removed.js";
+
+const catalog = loadCatalog();
+const ctx = { modelIds: catalog.ids(), flows: ["android-qr", "scep"] };
+
+describe("removed scenario keys", () => {
+  it("options.android.device.rebootMidEnrollment points at the timeline reboot, at the key's file:line:column", () => {
+    const yaml = "name: x\ngroups:\n  - { name: a, model: pixel-8, count: 1, flow: scep }\n  - name: b\n    model: pixel-8\n    count: 1\n    flow: android-qr\n    options:\n      android:\n        device: { rebootMidEnrollment: true }\n";
+    expect(() => parseScenario(yaml, "old.yaml", ctx)).toThrow(/^old\.yaml:10:19: groups\[1\]\.options\.android\.device\.rebootMidEnrollment was removed; it is replaced by a timeline reboot/);
+  });
+
+  it("matches wildcards over list indices and mapping keys, and nothing else", () => {
+    const table = [{ path: ["embedded", "x", "*", "gone"], replacedBy: "y" }];
+    expect(removedKeyIssues({ embedded: { x: { p: { gone: 1 }, q: { kept: 1 } } } }, table).map((i) => i.path)).toEqual([["embedded", "x", "p", "gone"]]);
+    expect(removedKeyIssues({ embedded: { x: [{ gone: 1 }] } }, table).map((i) => i.path)).toEqual([["embedded", "x", 0, "gone"]]);
+    expect(removedKeyIssues({ embedded: { y: { p: { gone: 1 } } } }, table)).toEqual([]);
+  });
+
+  it("every replacement names a general mechanism", () => {
+    for (const r of REMOVED_KEYS) expect(r.replacedBy).toMatch(/timeline|embedded\.policy|faults|state/);
+  });
+});
