@@ -8,6 +8,7 @@ import { appleCommand } from "./commands/apple.js";
 import { devicesCommand } from "./commands/devices.js";
 import { stepsCommand } from "./commands/steps.js";
 import { traceCommand } from "./commands/trace.js";
+import { replayCommand } from "./commands/replay.js";
 import { fleetCommand } from "./commands/fleet.js";
 import { reportCommand } from "./commands/report.js";
 import { enrollCommand } from "./commands/enroll.js";
@@ -44,6 +45,7 @@ await yargs(hideBin(process.argv))
   .command(reportCommand as never)
   .command(fleetCommand as never)
   .command(traceCommand as never)
+  .command(replayCommand as never)
   .demandCommand(1, "name a command (see --help)")
   .strict()
   .recommendCommands()

@@ -73,4 +73,10 @@ describe("enrollsim trace show", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.ndjson: no such file/);
   });
+
+  it("replay of a multi-device trace without --device asks for one (exit 2)", async () => {
+    const r = await cli(MAIN, ["replay", trace, "--server", "http://127.0.0.1:9"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the trace holds 2 devices: name one with --device \(iphone-15#0, pixel-8#1\)/);
+  });
 });
