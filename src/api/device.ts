@@ -12,6 +12,7 @@
  */
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity, type DeviceIdentity } from "../device/identity.js";
+import { expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
@@ -182,7 +183,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Virtua
   const seed = options.seed ?? "1";
   const adapters = nodeAdapters(seed, options.adapters);
   const index = options.index ?? 0;
-  const identity = createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, options.state ? { state: options.state } : {});
+  const identity = expandState(options.state, index, model.id, (state) => createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, state ? { state } : {}));
   const keys = options.keys ?? (await FileKeyPool.open({ ensure: Math.min(index + 1, 64) }));
   return new VirtualDevice(identity, adapters, keys, options);
 }

@@ -27,7 +27,7 @@ export function expandDeviceData(server: Embedded, s: ResolvedScenario, catalog:
   if (!strings(data, usesDeviceVariables)) return server;
   const devices: Array<{ group: string; values: TemplateValues }> = [];
   for (const g of s.groups) {
-    for (let k = 0; k < g.count; k++) devices.push({ group: g.name, values: deviceTemplateValues(identityOf(catalog, { entropy }, g.model, g.firstIndex + k).identity) });
+    for (let k = 0; k < g.count; k++) devices.push({ group: g.name, values: deviceTemplateValues(identityOf(catalog, { entropy }, g.model, g.firstIndex + k, g.state).identity) });
   }
   const out = expandServerData(data, devices);
   return { ...server, platforms: out.platforms, policy: out.policy };

@@ -179,3 +179,31 @@ export function expandServerData<T>(value: T, devices: ReadonlyArray<{ group: st
   }
   return value;
 }
+
+/** Device variables known before the identity is built: they come from the device's place in the run, not its identifiers. */
+const BEFORE_IDENTITY = new Set(["INDEX", "MODEL", "USER"]);
+
+/**
+ * A group's `state:` with its device variables expanded for one device. State shapes the identity
+ * (a pinned serial, an OS build), and a state value may name an identifier the identity holds
+ * (`backup: {enrolledIn: "%SERIAL%"}`): `%INDEX%`, `%MODEL%` and `%USER%` expand first, the identity is
+ * built from that, then the other device variables expand from it and the final identity is built
+ * from the fully expanded state. `build` must be deterministic for one device (a fresh entropy
+ * stream per call). Run variables never reach here (a load-time error: a device's state exists
+ * before the server listens).
+ */
+export function expandState<S, I extends DeviceIdentity>(state: S | undefined, index: number, model: string, build: (state: S | undefined) => I): I {
+  if (state === undefined || !strings(state)) return build(state);
+  const early: TemplateValues = { INDEX: String(index), MODEL: model, USER: `user${index}` };
+  const first = expandDeep(state, (s) => s.replace(PATTERN, (whole, name: string, group?: string) => (group === undefined && BEFORE_IDENTITY.has(name) ? early[name]! : whole)));
+  if (!strings(first)) return build(first);
+  const provisional = build(first);
+  return build(expandDeep(first, (s) => expandTemplate(s, deviceTemplateValues(provisional), "device")));
+}
+
+function strings(v: unknown): boolean {
+  if (typeof v === "string") return templateUses(v).length > 0;
+  if (Array.isArray(v)) return v.some(strings);
+  if (v && typeof v === "object") return Object.values(v).some(strings);
+  return false;
+}

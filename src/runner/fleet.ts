@@ -8,6 +8,7 @@ import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, ResumeMode, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
+import { TemplateValueMissing, expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
 import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
@@ -156,8 +157,18 @@ function failureOf(err: SimError): DeviceFailure {
  * so shards hold disjoint identities whose union is the single-process run of the same seed.
  */
 export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entropy">, model: string, index: number, state?: DeviceState): { identity: DeviceIdentity; entropy: ReturnType<FleetEnvironment["entropy"]["forDevice"]> } {
-  const entropy = env.entropy.forDevice(0, index);
-  return { identity: createDeviceIdentity(catalog.get(model), entropy, index, state ? { state } : {}), entropy };
+  // A fresh stream per build: `expandState` may build twice (state templates naming the identity's own identifiers).
+  let entropy = env.entropy.forDevice(0, index);
+  try {
+    const identity = expandState(state, index, model, (s) => {
+      entropy = env.entropy.forDevice(0, index);
+      return createDeviceIdentity(catalog.get(model), entropy, index, s ? { state: s } : {});
+    });
+    return { identity, entropy };
+  } catch (e) {
+    if (e instanceof TemplateValueMissing) throw new ScenarioError(`state: ${e.message} (device ${model}#${index})`);
+    throw e;
+  }
 }
 
 /** The row written as an enrolment starts; a device in flight at a kill keeps its checkpoint until it saves a new one. */

@@ -2,7 +2,8 @@
 /**
  * Load-time checks of `%NAME%` templates (device/template.ts) in everything that takes them: every
  * string of the groups' options (expanded per device) and of the embedded server's data (device
- * variables per device of the run, in list items). An unknown name gets a did-you-mean.
+ * variables per device of the run, in list items) and of the groups' `state:` (device variables, per device).
+ * An unknown name gets a did-you-mean.
  */
 import { TEMPLATE_NAMES, scopeOf, templateUses } from "../../device/template.js";
 import { formatPath, type PathSegment } from "./locate.js";
@@ -39,6 +40,15 @@ export function templateIssues(s: Scenario): Issue[] {
     }
   };
   s.groups.forEach((g, i) => walk(g.options ?? {}, ["groups", i, "options"], check(false)));
+  // A device's state is built before the server listens: device variables only (expanded per device, device/template.ts expandState).
+  s.groups.forEach((g, i) =>
+    walk(g.state ?? {}, ["groups", i, "state"], (text, path, inList) => {
+      check(false)(text, path, inList);
+      for (const u of templateUses(text)) {
+        if (scopeOf(u.name) === "run") out.push(issue(path, `${formatPath(path)}: ${u.text} is a run variable; a device's state is built before the server listens, so it takes device variables only`, "a device variable such as %INDEX% or %SERIAL%"));
+      }
+    }),
+  );
   if (s.embedded) walk(s.embedded, ["embedded"], check(true));
   return out;
 }
