@@ -168,6 +168,22 @@ export const ANDROID_STATE: Json = {
   },
 };
 
+/**
+ * State keys that exist on some platforms of their family only, with why: the real platform has no such
+ * state elsewhere, so writing it for another platform is a scenario error at load, not a silent no-op.
+ */
+export const STATE_KEY_PLATFORMS: Readonly<Record<string, { platforms: readonly string[]; why: string }>> = {
+  sharedIPad: { platforms: ["ipados"], why: "Shared iPad (multi-user iPad) exists only on iPad, iPadOS 13.4 or later (Intune ADE profile documentation, shared/notes/server-policies.md §7.7)" },
+};
+
+/** Keys of `state` that its family has but `platform` does not (STATE_KEY_PLATFORMS). */
+export function platformStateKeys(state: Record<string, unknown>, platform: string): { key: string; platforms: readonly string[]; why: string }[] {
+  return Object.keys(state).flatMap((key) => {
+    const rule = STATE_KEY_PLATFORMS[key];
+    return rule && !rule.platforms.includes(platform) ? [{ key, ...rule }] : [];
+  });
+}
+
 /** Every family's keys. */
 export const STATE_KEYS: Record<StateFamily, Json> = { windows: WINDOWS_STATE, apple: APPLE_STATE, android: ANDROID_STATE };
 

@@ -49,7 +49,11 @@ describe("catalog state", () => {
 });
 
 describe("scenario groups[].state", () => {
-  const ctx = { modelIds: ["windows-10-desktop", "pixel-8"], modelPlatforms: { "windows-10-desktop": "windows", "pixel-8": "android" } as const, flows: ["windows-gpo", "android-qr"] };
+  const ctx = {
+    modelIds: ["windows-10-desktop", "pixel-8", "iphone-15", "macbook-air-m3", "ipad-air-m2"],
+    modelPlatforms: { "windows-10-desktop": "windows", "pixel-8": "android", "iphone-15": "ios", "macbook-air-m3": "macos", "ipad-air-m2": "ipados" } as const,
+    flows: ["windows-gpo", "android-qr", "ios-ade"],
+  };
   const scenario = (model: string, flow: string, state: string) => `name: s\ngroups:\n  - name: g\n    model: ${model}\n    count: 1\n    flow: ${flow}\n    state: ${state}\n`;
 
   it("passes the state through to the resolved group", () => {
@@ -66,6 +70,18 @@ describe("scenario groups[].state", () => {
   it("a Windows state key on an Android group is refused at the key", () => {
     const err = errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ join: none }"), "t.yaml", ctx));
     expect(err.message).toMatch(/^t\.yaml:7:\d+: state\.join does not apply to pixel-8 \(platform android\): it is a windows state key/);
+  });
+
+  it("Shared iPad on an iPhone or a Mac is refused at load (issue 10 #4 small item 3): only iPads have it", () => {
+    for (const [model, platform] of [
+      ["iphone-15", "ios"],
+      ["macbook-air-m3", "macos"],
+    ]) {
+      const err = errorOf(() => parseScenario(scenario(model!, "ios-ade", '{ sharedIPad: { user: "a@school.example" } }'), "t.yaml", ctx));
+      expect(err.message).toMatch(new RegExp(`^t\\.yaml:7:\\d+: state\\.sharedIPad does not apply to ${model} \\(platform ${platform}\\): Shared iPad .*exists only on iPad`));
+      expect(err.message).toContain("models that have it: ipad-air-m2");
+    }
+    expect(() => parseScenario(scenario("ipad-air-m2", "ios-ade", "{ sharedIPad: {} }"), "t.yaml", ctx)).not.toThrow();
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { androidProfileFaultIssues } from "./platforms/android-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
-import { familyOf, foreignStateKeys, STATE_KEYS } from "../../device/state.js";
+import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES, scenarioSchema, type Json } from "./schema.js";
@@ -121,6 +121,11 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
         const own = Object.keys(STATE_KEYS[family]);
         const message = `state.${f.key} does not apply to ${g.model} (platform ${platform})${f.families.length ? `: it is a ${f.families.join("/")} state key` : ""}${didYouMean(f.key, own)}`;
         out.push(issue(at("state", f.key), message, `one of ${own.join(", ") || "(no state keys yet)"}`, "key"));
+      }
+      for (const k of platformStateKeys(g.state, platform)) {
+        const models = Object.entries(ctx.modelPlatforms ?? {}).filter(([, p]) => k.platforms.includes(p)).map(([id]) => id);
+        const message = `state.${k.key} does not apply to ${g.model} (platform ${platform}): ${k.why}${models.length ? `; models that have it: ${models.join(", ")}` : ""}`;
+        out.push(issue(at("state", k.key), message, `a ${k.platforms.join("/")} model`, "key"));
       }
     }
     total += g.count;
