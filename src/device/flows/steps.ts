@@ -132,6 +132,35 @@ export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = {
   "android-da": android(["android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
 };
 
+/** A step of a flow that, with the group's options, sends no request and looks up no name: no fault can hit it. */
+export interface RequestlessStep {
+  step: string;
+  why: string;
+}
+
+const opt = (options: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), options);
+
+/**
+ * Steps that make no request under these options (faults act on requests and DNS look-ups only,
+ * scenarios/README.md "faults"): the loader warns about a fault aimed at them. `embedded`: the run's
+ * server is the embedded one.
+ */
+export function requestlessSteps(flow: string, options: unknown, embedded: boolean): RequestlessStep[] {
+  const out: RequestlessStep[] = [];
+  if (flow === "ios-ade" || flow === "macos-ade") {
+    // device/apple/flows.ts: without cloudConfigUrl, the configuration comes from options, or from the embedded stand-in.
+    if (opt(options, "apple", "ade", "cloudConfigUrl") === undefined) {
+      if (opt(options, "apple", "ade", "cloudConfig") !== undefined) out.push({ step: "ade.cloudconfig", why: "the devices are given their cloud configuration in options.apple.ade.cloudConfig, so they fetch none" });
+      else if (!embedded) out.push({ step: "ade.cloudconfig", why: "against a URL server without options.apple.ade.cloudConfigUrl the devices fetch no cloud configuration" });
+    }
+  }
+  if ((flow === "windows-byod" || flow === "windows-gpo") && opt(options, "windows", "discoveryUrl") !== undefined) {
+    // device/windows/discovery-step.ts: a given discovery URL is posted to directly, without the EnterpriseEnrollment look-up.
+    out.push({ step: "discovery.dns", why: "the devices are given options.windows.discoveryUrl, so they look up no EnterpriseEnrollment name" });
+  }
+  return out;
+}
+
 /** The prefix the runner puts before every step of a steady-state check-in. */
 export const CHECKIN_PREFIX = "checkin.";
 

@@ -11,7 +11,7 @@ import { formatPath, type PathSegment } from "./locate.js";
 import type { Issue } from "./messages.js";
 import { didYouMean, listNames } from "./suggest.js";
 import type { GroupSpec, Scenario, ScenarioContext } from "./types.js";
-import { STEP_FAMILIES } from "../../device/flows/steps.js";
+import { STEP_FAMILIES, requestlessSteps } from "../../device/flows/steps.js";
 
 /** Step names the server chooses (`command.<RequestType>`): any name under an open family may occur. */
 const OPEN_PREFIXES = Object.values(STEP_FAMILIES).filter((f) => f.open).map((f) => f.prefix);
@@ -87,6 +87,15 @@ export function faultWarnings(s: Scenario, ctx: ScenarioContext): Issue[] {
       const open = OPEN_PREFIXES.some((p) => m.step!.startsWith(p) && steps.some((st) => st.startsWith(p)));
       if (known && !open && !steps.some((st) => re.test(st))) {
         warn(["match", "step"], `${formatPath([...at, "match", "step"])} "${m.step}" matches no step of the flows it reaches (${[...new Set(reach.map((g) => g.flow))].join(", ")}); known steps: ${listNames(steps)}${didYouMean(m.step, steps)}`);
+      } else if (known && !open) {
+        // Steps these groups' options make request-free (device/flows/steps.ts): a fault needs a request to act on.
+        const embedded = s.server === undefined || s.server === "embedded";
+        const idle = reach.map((g) => ({ g, quiet: requestlessSteps(g.flow, g.options, embedded) }));
+        const live = idle.some(({ g, quiet }) => (ctx.flowSteps?.[g.flow] ?? []).some((st) => re.test(st) && !quiet.some((q) => q.step === st)));
+        if (!live) {
+          const whys = [...new Set(idle.flatMap(({ g, quiet }) => quiet.filter((q) => re.test(q.step)).map((q) => `group ${g.name}: ${q.why}`)))];
+          warn(["match", "step"], `${formatPath([...at, "match", "step"])} "${m.step}" can never fire: the steps it matches send no request for the devices it reaches (${whys.join("; ")})`);
+        }
       }
     }
   }

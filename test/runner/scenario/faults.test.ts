@@ -114,6 +114,35 @@ groups:
     expect(parse(text).warnings).toEqual(["f.yaml:8:16: warning: groups[0].faults[0] can never fire: no device group has group phones, group pcs (the entry's own)"]);
   });
 
+  it("a fault at a step the group's options make request-free can never fire (ADE cloud configuration given in options, a given discovery URL)", () => {
+    const ctx: ScenarioContext = { ...context, modelIds: [...context.modelIds], flows: [...context.flows, "ios-ade"], flowSteps: { ...context.flowSteps, "ios-ade": ["ade.cloudconfig", "ade.enroll"] } };
+    const text = `name: ade
+groups:
+  - name: given
+    model: iphone-15
+    count: 2
+    flow: ios-ade
+    options: { apple: { ade: { cloudConfig: { is_supervised: true } } } }
+  - name: pcs
+    model: surface-pro
+    count: 1
+    flow: windows-byod
+    options: { windows: { discoveryUrl: "%SERVER%/EnrollmentServer/Discovery.svc" } }
+faults:
+  - match: { step: ade.cloudconfig }
+    status: { code: 503 }
+  - match: { step: discovery.dns }
+    dns: nxdomain
+`;
+    expect(parseScenario(text, "f.yaml", ctx).warnings).toEqual([
+      'f.yaml:14:20: warning: faults[0].match.step "ade.cloudconfig" can never fire: the steps it matches send no request for the devices it reaches (group given: the devices are given their cloud configuration in options.apple.ade.cloudConfig, so they fetch none)',
+      'f.yaml:16:20: warning: faults[1].match.step "discovery.dns" can never fire: the steps it matches send no request for the devices it reaches (group pcs: the devices are given options.windows.discoveryUrl, so they look up no EnterpriseEnrollment name)',
+    ]);
+    // a group that fetches its cloud configuration keeps the fault live: no warning
+    const fetching = text.replace("    options: { apple: { ade: { cloudConfig: { is_supervised: true } } } }\n", "");
+    expect(parseScenario(fetching, "f.yaml", ctx).warnings).toHaveLength(1);
+  });
+
   it("faults that can fire give no warning", () => {
     const s = parse(scenario("  - match: { platform: windows, step: discovery.* }\n    dns: nxdomain\n  - match: { platform: apple }\n    mdmStatus: 503\n"));
     expect(s.warnings).toBeUndefined();
