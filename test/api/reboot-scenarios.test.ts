@@ -39,4 +39,25 @@ describe("shipped reboot scenarios (loopback)", () => {
     expect(summary.errors["android.provision.interrupted"]).toMatchObject({ count: 3, step: "android.provision.compliance" });
     expect(summary.errors["android.provision.interrupted"]!.shown?.text).toContain("won't be protected");
   }, 120_000);
+
+  it("windows-reboot-mid-esp: PCs restarted at device setup or account setup resume that phase with their enrollment kept", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-reboot-")), "trace");
+    const { summary } = await runScenario(scenario("timeline/windows-reboot-mid-esp.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
+    expect(summary.steps["enroll.rst"]).toMatchObject({ count: 4, failed: 0 });
+    const lines = traceLines(dir);
+    const phases = (device: string) => lines.filter((l) => l.device === device && l.kind === "decoded" && l.step.startsWith("esp.") && l.step !== "esp.device-preparation").map((l) => `${l.step} ${String(l.data.result)}`);
+    // Restarted as device setup began: that phase ran once, after the restart, and installed both apps.
+    expect(phases("windows-11-laptop#0")).toEqual(["esp.device-setup success", "esp.account-setup success"]);
+    const setup = lines.find((l) => l.device === "windows-11-laptop#0" && l.kind === "decoded" && l.step === "esp.device-setup")!;
+    expect((setup.data.items as { kind: string; state: string }[]).filter((i) => i.kind === "msi").map((i) => i.state)).toEqual(["done", "done"]);
+    // Restarted as account setup began: device setup was not repeated.
+    expect(phases("windows-11-laptop#2")).toEqual(["esp.device-setup success", "esp.account-setup success"]);
+    const resumed = lines.find((l) => l.device === "windows-11-laptop#2" && l.kind === "note" && typeof l.data.restarted === "string")!;
+    expect(resumed.data.espPhase).toMatchObject({ phase: "AccountSetup" });
+    // After the restart the PC went straight to OMA-DM: no discovery, no second WSTEP request.
+    const after = lines.filter((l) => l.device === "windows-11-laptop#2" && l.t >= resumed.t && l.kind === "http").map((l) => l.step);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((s) => s === "dm.session")).toBe(true);
+  }, 120_000);
 });

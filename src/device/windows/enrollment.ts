@@ -17,9 +17,10 @@ import { runDiscovery } from "./discovery-step.js";
 import { provision, type Provisioned } from "./provisioning.js";
 import { resumeWindows, saveWindowsCheckpoint } from "./resume.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
-import { pollAfterEnrollment, startManagement } from "./management.js";
+import { pollAfterEnrollment, startManagement, type KeptManagement } from "./management.js";
+import { note } from "../../protocol/common/context.js";
 import { EnrollmentRenewal } from "./renewal-run.js";
-import { runEsp } from "./esp-run.js";
+import { runEsp, WINDOWS_ESP_PHASE } from "./esp-run.js";
 
 export type { WindowsFlowResult, WindowsReport } from "./run.js";
 export { pollSchedule } from "./management.js";
@@ -31,13 +32,18 @@ const ended = <T extends object>(x: T | WindowsFlowResult): x is WindowsFlowResu
 export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsOptions): Promise<WindowsFlowResult> {
   const run = createRun(ctx, o);
   const { report } = run;
-  const prepared = await prepare(run);
+  // Restarted (timeline reboot) after its provisioning document was applied: the enrollment, the
+  // registry and the ESP's progress are on its disk; before that it runs OOBE enrollment again.
+  const kept = keptEnrollment(ctx);
+  const prepared = kept?.prepared ?? (await prepare(run));
   if (ended(prepared)) return prepared;
   // In flight when a killed run ended, with its provisioning document applied: straight to OMA-DM.
-  const enrolled = (await resumeWindows(run)) ?? (await enroll(run, prepared));
+  const enrolled = kept ?? (await resumeWindows(run)) ?? (await enroll(run, prepared));
   if (ended(enrolled)) return enrolled;
   const { prov, creds, entraRegistered } = enrolled;
-  const mgmt = startManagement(run, prov, creds);
+  const mgmt = startManagement(run, prov, creds, kept?.management);
+  ctx.disk?.set(WINDOWS_KEPT, { prepared, prov, creds, entraRegistered, management: { tree: mgmt.tree, msi: mgmt.msi } } satisfies KeptEnrollment);
+  if (kept) note(run.p, "device", { restarted: `the PC restarted (reboot ${ctx.boot!.count}): the MDM enrollment and the registry were kept; an OMA-DM session (Alert 1201) follows`, espPhase: ctx.disk?.get(WINDOWS_ESP_PHASE) ?? "none" });
   try {
     await mgmt.session();
     const renewal = new EnrollmentRenewal(run, prov, mgmt);
@@ -51,10 +57,26 @@ export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsO
     // ESP in a Settings enrollment: the server assigned one (FirstSyncStatus set in the first session).
     const settingsEsp = o.kind === "byod" && espConfigured(mgmt.tree, mgmt.providerId);
     if (o.kind !== "autopilot" && !settingsEsp) return await pollAfterEnrollment(run, prov, mgmt, prepared.prep, () => renewal.renewIfDue());
-    return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered });
+    return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered, resumed: !!kept });
   } finally {
     await mgmt.close();
   }
+}
+
+const WINDOWS_KEPT = "windows.enrollment";
+
+/** What a PC keeps across a restart once its provisioning document is applied. */
+interface KeptEnrollment {
+  prepared: Prepared;
+  prov: Provisioned;
+  creds: Credentials;
+  entraRegistered: boolean;
+  management: KeptManagement;
+}
+
+/** After a restart (FlowContext.boot): the enrollment the PC kept, if it had one. */
+function keptEnrollment(ctx: FlowContext): KeptEnrollment | undefined {
+  return ctx.boot ? (ctx.disk?.get(WINDOWS_KEPT) as KeptEnrollment | undefined) : undefined;
 }
 
 /** Sign-in, discovery, authentication, Terms of Use, WSTEP and the provisioning document; then the `windows.omadm` checkpoint. */

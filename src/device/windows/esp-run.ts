@@ -16,14 +16,28 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 export const HYBRID_JOIN_FAILED =
   "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code 80070774.";
 
-/** Runs the ESP to its end; `settingsEsp`: a Settings (BYOD) enrollment the server assigned an ESP. */
-export async function runEsp(run: EnrollRun, prov: Provisioned, mgmt: Management, prepared: Prepared, o2: { settingsEsp: boolean; entraRegistered: boolean }): Promise<WindowsFlowResult> {
-  const { o, id, w, p, report } = run;
+/** Where the ESP was when the PC lost power (device disk key): the phase and when the ESP started. */
+export const WINDOWS_ESP_PHASE = "windows.esp";
+
+/**
+ * Runs the ESP to its end; `settingsEsp`: a Settings (BYOD) enrollment the server assigned an ESP.
+ * `resumed`: the PC restarted during the ESP (timeline reboot): the ESP tracks its progress, so it
+ * comes back to the phase it was in (device preparation is done, a finished device setup is not
+ * repeated), and its timeout still counts from the ESP's start.
+ */
+export async function runEsp(run: EnrollRun, prov: Provisioned, mgmt: Management, prepared: Prepared, o2: { settingsEsp: boolean; entraRegistered: boolean; resumed?: boolean }): Promise<WindowsFlowResult> {
+  const disk = run.ctx.disk;
+  const was = o2.resumed ? (disk?.get(WINDOWS_ESP_PHASE) as { phase: "DeviceSetup" | "AccountSetup"; espStart: number } | undefined) : undefined;
+  if (!was) return espFromStart(run, prov, mgmt, prepared, o2);
+  return espPhases(run, prov, mgmt, { settingsEsp: o2.settingsEsp, entraRegistered: o2.entraRegistered, from: was.phase, espStart: was.espStart });
+}
+
+async function espFromStart(run: EnrollRun, prov: Provisioned, mgmt: Management, prepared: Prepared, o2: { settingsEsp: boolean; entraRegistered: boolean }): Promise<WindowsFlowResult> {
+  const { o, p, report } = run;
   const { doc, keychain } = prov;
-  const { tree, msi, providerId, session } = mgmt;
+  const { tree, session } = mgmt;
   const { prep, prepStart, hybrid } = prepared;
-  const { settingsEsp, entraRegistered } = o2;
-  prep.items!.push({ kind: "mdm", id: "Register your device for mobile management", state: "done", doneAfterMs: p.clock.now() - prepStart });
+  if (!prep.items!.some((i) => i.kind === "mdm")) prep.items!.push({ kind: "mdm", id: "Register your device for mobile management", state: "done", doneAfterMs: p.clock.now() - prepStart });
   // Preparing for management: the DevicePreparation policy providers the server registered
   // (EnrollmentStatusTracking CSP) must reach NotRequired/Completed within their Timeout.
   if (devicePreparationProviders(tree).length) {
@@ -78,15 +92,25 @@ export async function runEsp(run: EnrollRun, prov: Provisioned, mgmt: Management
   }
   prep.endedAt = p.clock.now();
   decoded(p, "esp.device-preparation", { ...prep });
+  return espPhases(run, prov, mgmt, { ...o2, espStart: p.clock.now() });
+}
+
+/** The DeviceSetup and AccountSetup phases, from `from` (default the first). */
+async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2: { settingsEsp: boolean; entraRegistered: boolean; espStart: number; from?: "DeviceSetup" | "AccountSetup" }): Promise<WindowsFlowResult> {
+  const { o, id, w, p, report } = run;
+  const { doc, keychain } = prov;
+  const { tree, msi, providerId, session } = mgmt;
+  const { settingsEsp, entraRegistered, espStart } = o2;
   const dmClientDoc = doc.dmClient?.firstSyncStatus ?? {};
   setSyncDone(tree, providerId, false);
   // Self-deploying has no user; pre-provisioned runs the technician's device phase, reseals, and
   // the user's account phase follows at first sign-in.
-  const phases: ("DeviceSetup" | "AccountSetup")[] = o.mode === "self-deploying" ? ["DeviceSetup"] : ["DeviceSetup", "AccountSetup"];
+  const all: ("DeviceSetup" | "AccountSetup")[] = o.mode === "self-deploying" ? ["DeviceSetup"] : ["DeviceSetup", "AccountSetup"];
+  const phases = o2.from ? all.slice(Math.max(0, all.indexOf(o2.from))) : all;
   const pollMs = Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs;
-  const espStart = p.clock.now();
   let rebootHandled = false;
   for (const phase of phases) {
+    run.ctx.disk?.set(WINDOWS_ESP_PHASE, { phase, espStart });
     const scope = phase === "DeviceSetup" ? "device" : "user";
     const ph: EspPhase = { phase, startedAt: p.clock.now(), result: "success", items: [], sessions: 0 };
     report.esp.push(ph);

@@ -73,6 +73,8 @@ export class MsiJobs {
   reboot: RebootRequest | undefined;
   private readonly timers: Timer[] = [];
   readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string }>();
+  /** The Exec each job came from (the queued EnterpriseDesktopAppManagement job), to run it again after a restart. */
+  private readonly execs = new Map<string, { uri: string; data: string | undefined }>();
 
   constructor(
     private readonly tree: CspTree,
@@ -119,6 +121,7 @@ export class MsiJobs {
       }
     } else return 400;
     const b = { installMinutes: 1, outcome: "success" as MsiOutcome, ...hint, ...(this.overrides[name] ?? this.overrides[code] ?? {}) };
+    this.execs.set(code, { uri, data });
     // Status 20 (download in progress) until the content is fetched and its hash checked; 50 while the installer runs.
     const fileHash = /<FileHash>([^<]*)<\/FileHash>/i.exec(data ?? "")?.[1];
     this.tree.nodes.set(`${base}/Status`, { value: "20" });
@@ -189,6 +192,22 @@ export class MsiJobs {
 
   cancel(): void {
     for (const t of this.timers) t.cancel();
+  }
+
+  /**
+   * After the PC restarted (timeline `reboot`; `prev` is the job table before it): finished jobs keep
+   * their result, and a download or install the restart cut short starts again from its queued job
+   * (modelled: the enrollment's app jobs are kept in the registry and re-run; not a published figure).
+   */
+  adopt(prev: MsiJobs): void {
+    for (const [code, job] of prev.jobs) {
+      const exec = prev.execs.get(code);
+      if ((job.status === 20 || job.status === 50) && exec) this.exec(exec.uri, exec.data);
+      else {
+        this.jobs.set(code, job);
+        if (exec) this.execs.set(code, exec);
+      }
+    }
   }
 }
 

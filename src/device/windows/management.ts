@@ -57,7 +57,13 @@ export interface Management {
   close(): Promise<void>;
 }
 
-export function startManagement(run: EnrollRun, prov: Provisioned, creds: Credentials): Management {
+/** What the PC keeps of its management across a restart: the registry (CSP tree) and the app jobs. */
+export interface KeptManagement {
+  tree: CspTree;
+  msi: MsiJobs;
+}
+
+export function startManagement(run: EnrollRun, prov: Provisioned, creds: Credentials, kept?: KeptManagement): Management {
   const { ctx, o, id, w, p, report, pretty, strict, https } = run;
   const { doc, apply, key } = prov;
   const useMd5 = o.raw.dmAuth === "md5";
@@ -72,12 +78,15 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     });
   const m = { http: clientFor(apply.cert, !useMd5) };
   const providerId = doc.application!.providerId;
-  const tree = new CspTree(id, {
+  const tree =
+    kept?.tree ??
+    new CspTree(id, {
     ...Object.fromEntries(Object.entries(doc.dmClient?.params ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/${k}`, v])),
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
   if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p), o.raw.apps ?? {});
+  if (kept) msi.adopt(kept.msi);
   const scepJobs = new ScepCspJobs(tree, ctx);
   const storeJobs = new StoreAppJobs(tree, p, () => m.http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);
   const reboot: { policy?: RebootRequest } = {};
