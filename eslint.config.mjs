@@ -12,6 +12,9 @@ const NODE_GLOBALS = Object.fromEntries(
   ].map((name) => [name, "readonly"]),
 ); // prettier-ignore
 
+// Browser globals of the report page script (src/report/html/assets/page.js).
+const BROWSER_GLOBALS = Object.fromEntries(["document", "window", "location", "Node", "WebSocket", "Blob", "URL", "requestAnimationFrame", "console"].map((name) => [name, "readonly"]));
+
 export default tseslint.config(
   { ignores: ["dist/**", "coverage/**", "node_modules/**", "bench/results/**", "deploy/**", "**/*.d.ts"] },
   // Directives written for rules this config turns off stay harmless.
@@ -37,5 +40,10 @@ export default tseslint.config(
       // `for (;;)` loops with explicit exits are the house style for bounded protocol loops.
       "no-constant-condition": ["error", { checkLoops: false }],
     },
+  },
+  {
+    // The report page's script runs in the browser, inlined into the HTML report and the dashboard page.
+    files: ["src/report/html/assets/*.js"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: BROWSER_GLOBALS },
   },
 );

@@ -6,6 +6,10 @@
  */
 import type { PolicyConfig } from "../server/policy/types.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { createRequire } from "node:module";
+import { cpus, release, type as osType } from "node:os";
+import { FailureTranscripts } from "../report/html/transcripts.js";
+import type { TranscriptEvent } from "../ports/transcript.js";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS, flowNames } from "../device/flows/index.js";
 import { expandedStepsOf } from "../device/flows/steps.js";
@@ -123,6 +127,10 @@ export interface RunScenarioOptions {
   onApnsUrl?: (url: string) => void;
   /** Told each loader warning ("file:line:column: warning: …"), e.g. a fault that can never fire. */
   onWarning?: (warning: string) => void;
+  /** Told the resolved scenario and the effective load model before the run starts (the dashboard's schedule). */
+  onScenario?: (scenario: ResolvedScenario, load: LoadModel | undefined, shard: ShardSpec | undefined) => void;
+  /** Keep the redacted transcripts of the first failing devices in memory (the HTML report embeds them). */
+  failureTranscripts?: boolean;
 }
 
 export interface ScenarioRun {
@@ -130,7 +138,13 @@ export interface ScenarioRun {
   /** The summary with the run metrics (timeline, per-platform histograms, shard). */
   summary: ExtendedSummary;
   metrics: RunMetrics;
+  /** With {@link RunScenarioOptions.failureTranscripts}: redacted transcripts of the first failing devices. */
+  transcripts?: Record<string, TranscriptEvent[]>;
+  /** Redacts text with the run's redactor (the scenario's secrets registered), e.g. the scenario file for a report. */
+  redact: (text: string) => string;
 }
+
+const PACKAGE_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /** Opens the store for a run and checks it belongs to this scenario, seed and shard. */
 function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: ShardSpec | undefined, resume: boolean, now: number): { store: FleetStore; owned: boolean } {
@@ -316,17 +330,19 @@ async function runOpened(
 
   const redactor = new Redactor();
   for (const secret of scenarioSecrets(scenario)) redactor.addSecret(secret);
+  const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });
   const metrics = new MetricsCollector(() => adapters.clock.now());
   const endpoint = options.metricsPort !== undefined ? await startMetricsEndpoint(options.metricsPort, metrics) : undefined;
   if (endpoint) options.onMetricsUrl?.(endpoint.url);
-  const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(options.observers ?? [])];
+  const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(failures ? [failures] : []), ...(options.observers ?? [])];
   if (options.progress) observers.push(new ProgressDisplay(options.progress, () => adapters.clock.now()));
   const observer = fanOut(observers);
   const extra = options.transcript;
-  const transcriptFor = (): TranscriptSink =>
-    trace && extra ? { record: (e) => (trace.record(e), extra.record(e)) } : (trace ?? extra ?? nullTranscript);
+  const sinks = [trace, extra, failures].filter((x): x is TranscriptSink => x !== undefined);
+  const both: TranscriptSink = { record: (e) => sinks.forEach((x) => x.record(e)) };
+  const transcriptFor = (): TranscriptSink => (sinks.length > 1 ? both : (sinks[0] ?? nullTranscript));
 
   const timeline = createTimeline(scenario, catalog, { ...adapters, log }, server, transcriptFor);
   if (timeline) observers.push(timeline);
@@ -340,6 +356,7 @@ async function runOpened(
       options.onStartWait?.(wait);
       if (wait > 0) await adapters.clock.sleep(wait, options.signal);
     }
+    options.onScenario?.(scenario, options.load, shard);
     observer.onRunStart?.({ scenario: scenario.name, devices: planned, seed: scenario.seed });
     const { durationMs, skipped: sk } = await runFleet(
       scenario,
@@ -378,6 +395,16 @@ async function runOpened(
     ...(store ? { store: store.location, resumedSkipped: skipped } : {}),
     ...(store && resume ? { resumedFromCheckpoint: metrics.resumed.checkpoint, resumedFromCheckpointByState: { ...metrics.resumedByState }, resumedRestart: metrics.resumed.restart } : {}),
     ...(timeline ? { actions: timeline.report() } : {}),
+    environment: [
+      {
+        enrollsim: PACKAGE_VERSION,
+        node: process.version,
+        os: `${osType()} ${release()} ${process.arch}`,
+        cpus: cpus().length,
+        server: scenario.server.kind === "embedded" ? "embedded reference server" : scenario.server.url,
+        ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
+      },
+    ],
   };
-  return { scenario, summary: { ...summary.summary(), ...m }, metrics: m };
+  return { scenario, summary: { ...summary.summary(), ...m }, metrics: m, ...(failures ? { transcripts: failures.transcripts() } : {}), redact: (text) => redactor.redactString(text) };
 }

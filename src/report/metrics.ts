@@ -16,6 +16,7 @@ import { mergeSummaries } from "./merge.js";
 import { decodeHistogram, encodeHistogram, newLatencyHistogram, recordMs, stepSummary, unrecordMs, type Histogram } from "./stats.js";
 import type { RunSummary, StepSummary } from "./types.js";
 import type { ExpectationSpec } from "./expectations.js";
+import { LatencyWindows, mergeLatency, type LatencyTimeline } from "./latency-windows.js";
 
 /** One second of the timeline (only seconds where something happened are kept). */
 export interface TimelineSecond {
@@ -68,6 +69,21 @@ export interface RunMetrics {
   store?: string;
   /** The scenario timeline's actions: each fired one with its time, then those that never fired. */
   actions?: FiredAction[];
+  /** Step latency over time: HDR histograms per 5-second window and step (latency-windows.ts). */
+  latency?: LatencyTimeline;
+  /** Where the run ran (the HTML report's environment section); one entry per shard after a merge. */
+  environment?: RunEnvironment[];
+}
+
+/** The load generator's environment, recorded by the process that ran the devices. */
+export interface RunEnvironment {
+  enrollsim: string;
+  node: string;
+  os: string;
+  cpus: number;
+  /** "embedded reference server" or the server URL. */
+  server: string;
+  shard?: string;
 }
 
 export type ExtendedSummary = RunSummary & Partial<RunMetrics>;
@@ -87,7 +103,7 @@ const second = (ms: number) => Math.floor(ms / 1000);
 export class MetricsCollector implements RunObserver {
   private readonly seconds = new Map<number, TimelineSecond>();
   private readonly platforms = new Map<string, PlatformCell>();
-  private readonly deviceStarts = new Map<number, number>();
+  private readonly latency = new LatencyWindows();
   private checkinTotal = 0;
   private checkinFailed = 0;
   /** Devices in flight at a previous run's death, by how this run continued them. */
@@ -133,8 +149,10 @@ export class MetricsCollector implements RunObserver {
   onStep(x: StepSample): void {
     const s = this.stepCell(x.platform ?? "unknown", x.step);
     s.count++;
-    if (x.ok) recordMs(s.h, x.ms);
-    else s.failed++;
+    if (x.ok) {
+      recordMs(s.h, x.ms);
+      this.latency.record(x.step, x.ms, this.now());
+    } else s.failed++;
   }
 
   onDeviceEnd(r: DeviceResult): void {
@@ -213,6 +231,7 @@ export class MetricsCollector implements RunObserver {
       timeline: [...this.seconds.values()].sort((a, b) => a.t - b.t).map((s) => ({ ...s, failed: sortKeys(s.failed), checkinFailed: sortKeys(s.checkinFailed) })),
       platforms,
       checkins: { total: this.checkinTotal, failed: this.checkinFailed },
+      latency: this.latency.timeline(),
     };
   }
 }
@@ -237,6 +256,8 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.resumedRestart !== undefined) m.resumedRestart = s.resumedRestart;
   if (s.store !== undefined) m.store = s.store;
   if (s.actions?.length) m.actions = s.actions;
+  if (s.latency) m.latency = s.latency;
+  if (s.environment) m.environment = s.environment;
   return `${JSON.stringify({ ...orderedSummary(s), ...m }, null, 2)}\n`;
 }
 
@@ -312,6 +333,8 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     };
   }
   const interrupted = shards.find((s) => s.interrupted)?.interrupted;
+  const latency = mergeLatency(shards.map((s) => s.latency));
+  const environment = shards.flatMap((s) => s.environment ?? []);
   return {
     ...base,
     // A partial merge does not speak for the run: it is never ok.
@@ -325,5 +348,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     ...(fromCheckpoint !== undefined ? { resumedFromCheckpoint: fromCheckpoint } : {}),
     ...(byState !== undefined ? { resumedFromCheckpointByState: sortKeys(byState) } : {}),
     ...(restart !== undefined ? { resumedRestart: restart } : {}),
+    ...(latency ? { latency } : {}),
+    ...(environment.length ? { environment } : {}),
   };
 }

@@ -53,6 +53,7 @@ export const IO_ALLOWED: Record<string, string> = {
   "runner/scenario/read.ts": "reads the scenario file and the files it names (profileFile, …) with a size cap",
   "report/trace-file.ts": "writes the trace file the user asked for (--trace)",
   "report/json-file.ts": "writes the JSON report file the user asked for (--json)",
+  "report/html/files.ts": "reads the HTML report page's assets (uPlot from node_modules, the page script and style) to inline them, hashes them for the page's CSP, and writes the report the user asked for (--html)",
   "report/private-file.ts": "creates files that can hold a secret (reports, QR PNGs, logs) 0600 in 0700 directories, whatever the umask",
 };
 

@@ -14,6 +14,50 @@ import { handleInterrupts, INTERRUPT_EXIT } from "../interrupt.js";
 import { ScenarioError } from "../../errors/index.js";
 import { pinoLogger } from "../../platform/node/log.js";
 import { logObserver } from "../../report/log-observer.js";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { scheduleFor, startDashboard, type Dashboard } from "../../api/dashboard-server.js";
+import type { Schedule } from "../../report/dashboard/schedule.js";
+import { reportHtml } from "../../report/html/files.js";
+import { reportModel } from "../../report/html/model.js";
+
+/** `--dashboard` alone is any free port; otherwise a port number. */
+function dashboardPort(v: string): number {
+  if (v === "") return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ScenarioError(`--dashboard ${v}: expected a TCP port (0-65535), or nothing for any free port`);
+  return n;
+}
+
+interface RunArgs {
+  scenario: string;
+  json: boolean;
+  report?: string;
+  junit?: string;
+  html?: string;
+  dashboard?: string;
+  trace?: string;
+  seed?: string;
+  ca?: string[];
+  insecure: boolean;
+  "key-pool"?: string;
+  "key-pool-size"?: number;
+  "key-offset"?: number;
+  progress: boolean;
+  shard?: string;
+  store?: string;
+  resume: boolean;
+  load?: string;
+  "time-scale"?: number;
+  "start-at"?: string;
+  "apns-port"?: number;
+  "metrics-port"?: number;
+  "capacity-check": boolean;
+  grace: number;
+  "dry-run": boolean;
+  "log-level"?: string;
+  "log-file"?: string;
+}
 
 export const runCommand = {
   command: "run <scenario>",
@@ -23,6 +67,8 @@ export const runCommand = {
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON on stdout" })
       .option("report", { type: "string", describe: "write the JSON summary to FILE" })
+      .option("html", { type: "string", describe: "write the HTML report to FILE (mode 0600): one self-contained page with charts, works offline" })
+      .option("dashboard", { type: "string", describe: "serve a live dashboard on 127.0.0.1:PORT while running (no PORT: any free port; the URL is printed)" })
       .option("junit", { type: "string", describe: "write JUnit XML to FILE (mode 0600): a testcase per expectation and per group, for CI" })
       .option("trace", { type: "string", describe: "keep per-device NDJSON traces in DIR (secrets redacted)" })
       .option("seed", { type: "string", describe: "override the scenario's run seed" })
@@ -45,131 +91,130 @@ export const runCommand = {
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
-  handler: async (a: {
-    scenario: string;
-    json: boolean;
-    report?: string;
-    junit?: string;
-    trace?: string;
-    seed?: string;
-    ca?: string[];
-    insecure: boolean;
-    "key-pool"?: string;
-    "key-pool-size"?: number;
-    "key-offset"?: number;
-    progress: boolean;
-    shard?: string;
-    store?: string;
-    resume: boolean;
-    load?: string;
-    "time-scale"?: number;
-    "start-at"?: string;
-    "apns-port"?: number;
-    "metrics-port"?: number;
-    "capacity-check": boolean;
-    grace: number;
-    "dry-run": boolean;
-    "log-level"?: string;
-    "log-file"?: string;
-  }) => {
+  handler: async (a: RunArgs) => {
     if (a["dry-run"]) {
       process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s))) ? 2 : 0;
       return;
     }
     if (a.insecure) warnInsecure();
-    const stderr = process.stderr;
-    let lastKeyLine = 0;
-    let keygenStart: number | undefined;
-    // --log-file alone means "write a log": a file that stays empty because the level defaulted to silent helps nobody.
-    const level = a["log-level"] ?? (a["log-file"] ? "info" : "silent");
-    const log = level === "silent" ? undefined : pinoLogger({ level: level as "info", destination: a["log-file"] });
-    const shard = resolveShard(a.shard);
-    const load = a.load ? readLoadModel(a.load) : undefined;
-    const startAt = resolveStartAt(a["start-at"], Date.now());
     if (!(a.grace >= 0)) throw new ScenarioError(`--grace ${a.grace}: expected a number of seconds >= 0`);
-    const interrupts = handleInterrupts(a.grace, (line) => stderr.write(`\n${line}\n`));
-    let run: Awaited<ReturnType<typeof runScenario>>;
+    let schedule: Schedule | undefined;
+    const dashboard: Dashboard | undefined = a.dashboard !== undefined ? await startDashboard({ port: dashboardPort(a.dashboard), title: `enrollsim: ${a.scenario}`, schedule: () => schedule }) : undefined;
+    if (dashboard) process.stderr.write(`dashboard: ${dashboard.url}\n`);
     try {
-      run = await runScenario(a.scenario, {
-        signal: interrupts.abort,
-        stopArrivals: interrupts.stopArrivals,
-        shard,
-        startAt,
-        timeScale: a["time-scale"],
-        apnsPort: a["apns-port"],
-        onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
-        onWarning: (w) => stderr.write(`${w}\n`),
-        onStartWait: (ms) => {
-          const at = new Date(startAt ?? Date.now()).toISOString();
-          if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
-          else if (startAt !== undefined && Date.now() - startAt > 1000) stderr.write(`warning: --start-at ${at} passed ${((Date.now() - startAt) / 1000).toFixed(1)} s ago (setup took longer); starting now, this shard starts late\n`);
-        },
-        load,
-        store: a.store,
-        resume: a.resume,
-        metricsPort: a["metrics-port"],
-        onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
-        ...(a["capacity-check"] ? {} : { capacity: false as const }),
-        log,
-        observers: log ? [logObserver(log)] : [],
-        seed: a.seed,
-        trace: a.trace,
-        trust: readTrustFiles(a.ca),
-        insecure: a.insecure || undefined,
-        keyPoolDir: a["key-pool"],
-        keyPoolSize: a["key-pool-size"],
-        keyOffset: a["key-offset"],
-        onKeyEstimate: (e) => {
-          keygenStart = Date.now();
-          stderr.write(`${keygenEstimateLine(e)}\n`);
-        },
-        progress: a.progress ? { write: (s) => stderr.write(s), isTTY: stderr.isTTY, columns: stderr.columns } : false,
-        onKeyProgress: (done, total) => {
-          const now = Date.now();
-          if (done === total || now - lastKeyLine > (stderr.isTTY ? 100 : 5000)) {
-            lastKeyLine = now;
-            const line = `${keygenProgressLine({ done, total, elapsedMs: now - (keygenStart ?? now), spec: "rsa2048" })} (one-time, kept for later runs)`;
-            stderr.write(stderr.isTTY ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
-          }
-        },
-      });
-    } catch (err) {
-      // Interrupted before the fleet ran (key pool, start barrier): nothing to summarise.
-      if (!interrupts.received) throw err;
-      printError(err);
-      process.exitCode = INTERRUPT_EXIT[interrupts.received] ?? 130;
-      return;
+      await runAndReport(a, dashboard, (s) => (schedule = s));
     } finally {
-      interrupts.dispose();
+      await dashboard?.close();
     }
-    const { summary } = run;
-    if (a.report) {
-      writePrivateFile(a.report, extendedSummaryToJson(summary)); // 0600, atomic
-    }
-    if (a.junit) writePrivateFile(a.junit, junitXml([summary])); // 0600: failure examples can name devices and servers
-    if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
-    else {
-      process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
-      const extra: string[] = [];
-      if (summary.interrupted)
-        extra.push(
-          `INTERRUPTED by ${summary.interrupted.signal}: arrivals stopped, ${summary.interrupted.aborted ? "in-flight devices aborted" : "in-flight devices finished"}; the counts cover only what ran${summary.store ? ` (continue with --store ${summary.store} --resume)` : ""}`,
-        );
-      if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
-      if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
-      if (summary.resumedFromCheckpoint || summary.resumedRestart) {
-        const states = Object.entries(summary.resumedFromCheckpointByState ?? {}).map(([state, n]) => `${state} ${n}`);
-        extra.push(
-          `Resumed in flight: ${summary.resumedFromCheckpoint ?? 0} from their protocol checkpoint${states.length ? ` (${states.join(", ")})` : ""}, ${summary.resumedRestart ?? 0} resumed-restart (redone from the start: the server may hold a second record for each)`,
-        );
-      }
-      if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
-      for (const t of summary.actions ?? []) {
-        const when = t.atMs < 0 ? "never" : `${(t.atMs / 1000).toFixed(1)} s`;
-        extra.push(`Timeline[${t.entry}] ${t.action} (${t.trigger}) at ${when}: ${t.result}${t.deviceCount !== undefined ? ` [${t.deviceCount} device(s)]` : ""}`);
-      }
-      if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
-    }
-    process.exitCode = summary.interrupted ? (INTERRUPT_EXIT[summary.interrupted.signal] ?? 130) : summary.ok ? 0 : 1;
   },
 };
+
+async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, setSchedule: (s: Schedule) => void): Promise<void> {
+  const stderr = process.stderr;
+  let lastKeyLine = 0;
+  let keygenStart: number | undefined;
+  // --log-file alone means "write a log": a file that stays empty because the level defaulted to silent helps nobody.
+  const level = a["log-level"] ?? (a["log-file"] ? "info" : "silent");
+  const log = level === "silent" ? undefined : pinoLogger({ level: level as "info", destination: a["log-file"] });
+  const shard = resolveShard(a.shard);
+  const load = a.load ? readLoadModel(a.load) : undefined;
+  const startAt = resolveStartAt(a["start-at"], Date.now());
+  const interrupts = handleInterrupts(a.grace, (line) => stderr.write(`\n${line}\n`));
+  let run: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    run = await runScenario(a.scenario, {
+      signal: interrupts.abort,
+      stopArrivals: interrupts.stopArrivals,
+      shard,
+      startAt,
+      timeScale: a["time-scale"],
+      apnsPort: a["apns-port"],
+      onApnsUrl: (url) => stderr.write(`mock APNs: ${url} (point the server's APNs provider URL here)\n`),
+      onWarning: (w) => stderr.write(`${w}\n`),
+      onStartWait: (ms) => {
+        const at = new Date(startAt ?? Date.now()).toISOString();
+        if (ms > 0) stderr.write(`waiting ${(ms / 1000).toFixed(1)} s for --start-at ${at}\n`);
+        else if (startAt !== undefined && Date.now() - startAt > 1000) stderr.write(`warning: --start-at ${at} passed ${((Date.now() - startAt) / 1000).toFixed(1)} s ago (setup took longer); starting now, this shard starts late\n`);
+      },
+      load,
+      store: a.store,
+      resume: a.resume,
+      metricsPort: a["metrics-port"],
+      onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
+      ...(a["capacity-check"] ? {} : { capacity: false as const }),
+      log,
+      observers: [...(log ? [logObserver(log)] : []), ...(dashboard ? [dashboard.observer] : [])],
+      onScenario: (s, l, sh) => setSchedule(scheduleFor(s, l, sh)),
+      failureTranscripts: a.html !== undefined || dashboard !== undefined,
+      seed: a.seed,
+      trace: a.trace,
+      trust: readTrustFiles(a.ca),
+      insecure: a.insecure || undefined,
+      keyPoolDir: a["key-pool"],
+      keyPoolSize: a["key-pool-size"],
+      keyOffset: a["key-offset"],
+      onKeyEstimate: (e) => {
+        keygenStart = Date.now();
+        stderr.write(`${keygenEstimateLine(e)}\n`);
+      },
+      progress: a.progress ? { write: (s) => stderr.write(s), isTTY: stderr.isTTY, columns: stderr.columns } : false,
+      onKeyProgress: (done, total) => {
+        const now = Date.now();
+        if (done === total || now - lastKeyLine > (stderr.isTTY ? 100 : 5000)) {
+          lastKeyLine = now;
+          const line = `${keygenProgressLine({ done, total, elapsedMs: now - (keygenStart ?? now), spec: "rsa2048" })} (one-time, kept for later runs)`;
+          stderr.write(stderr.isTTY ? `\r${line}${done === total ? "\n" : ""}` : `${line}\n`);
+        }
+      },
+    });
+  } catch (err) {
+    // Interrupted before the fleet ran (key pool, start barrier): nothing to summarise.
+    if (!interrupts.received) throw err;
+    printError(err);
+    process.exitCode = INTERRUPT_EXIT[interrupts.received] ?? 130;
+    return;
+  } finally {
+    interrupts.dispose();
+  }
+  const { summary } = run;
+  if (a.report) {
+    writePrivateFile(a.report, extendedSummaryToJson(summary)); // 0600, atomic
+  }
+  if (a.junit) writePrivateFile(a.junit, junitXml([summary])); // 0600: failure examples can name devices and servers
+  if (a.html !== undefined || dashboard) {
+    let scenarioText: string | undefined;
+    try {
+      scenarioText = run.redact(readFileSync(a.scenario, "utf8"));
+    } catch {
+      /* the file went away during the run: the report goes without it */
+    }
+    const model = reportModel(summary, { scenarioText, transcripts: run.transcripts });
+    const html = reportHtml(model);
+    if (a.html !== undefined) writePrivateFile(a.html, html); // 0600: transcripts and server answers
+    dashboard?.finish(model, a.html !== undefined ? { path: resolve(a.html), html } : undefined);
+  }
+  if (a.json) process.stdout.write(`${extendedSummaryToJson(summary)}\n`);
+  else {
+    process.stdout.write(`${formatSummary(summary, { unicode: !!process.stdout.isTTY })}\n`);
+    const extra: string[] = [];
+    if (summary.interrupted)
+      extra.push(
+        `INTERRUPTED by ${summary.interrupted.signal}: arrivals stopped, ${summary.interrupted.aborted ? "in-flight devices aborted" : "in-flight devices finished"}; the counts cover only what ran${summary.store ? ` (continue with --store ${summary.store} --resume)` : ""}`,
+      );
+    if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
+    if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
+    if (summary.resumedFromCheckpoint || summary.resumedRestart) {
+      const states = Object.entries(summary.resumedFromCheckpointByState ?? {}).map(([state, n]) => `${state} ${n}`);
+      extra.push(
+        `Resumed in flight: ${summary.resumedFromCheckpoint ?? 0} from their protocol checkpoint${states.length ? ` (${states.join(", ")})` : ""}, ${summary.resumedRestart ?? 0} resumed-restart (redone from the start: the server may hold a second record for each)`,
+      );
+    }
+    if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
+    for (const t of summary.actions ?? []) {
+      const when = t.atMs < 0 ? "never" : `${(t.atMs / 1000).toFixed(1)} s`;
+      extra.push(`Timeline[${t.entry}] ${t.action} (${t.trigger}) at ${when}: ${t.result}${t.deviceCount !== undefined ? ` [${t.deviceCount} device(s)]` : ""}`);
+    }
+    if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
+  }
+  process.exitCode = summary.interrupted ? (INTERRUPT_EXIT[summary.interrupted.signal] ?? 130) : summary.ok ? 0 : 1;
+}

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+// enrollsim report page (browser side). Draws the run model (src/report/html/model.ts) with uPlot:
+// the static HTML report reads it from the inline JSON; the live dashboard gets it over its
+// WebSocket (hello: everything so far, tick: one more second, final: the run's report model).
+// Every server- or scenario-supplied text goes into the DOM with textContent, never as HTML.
+/* global uPlot */
+(function () {
+  "use strict";
+  const boot = JSON.parse(document.getElementById("enrollsim-data").textContent);
+  const app = document.getElementById("app");
+  const PALETTE = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+  const charts = new Map();
+  let model = boot.model;
+  let live = null; // { status, state, report }
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") e.className = v;
+      else e.setAttribute(k, String(v));
+    }
+    for (const k of kids.flat()) if (k !== undefined && k !== null) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    return e;
+  }
+  const fmt = (n, d) => (n === null || n === undefined || Number.isNaN(n) ? "–" : Number(n).toLocaleString("en", { maximumFractionDigits: d === undefined ? 1 : d }));
+  const dur = (s) => (s === null || s === undefined ? "–" : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${(s / 3600).toFixed(1)} h`);
+
+  function table(head, rows, opts) {
+    const t = el("table", { class: opts && opts.cls });
+    t.append(
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          head.map((h) => el("th", {}, h)),
+        ),
+      ),
+    );
+    const b = el("tbody");
+    for (const r of rows)
+      b.append(
+        el(
+          "tr",
+          { class: r.cls },
+          (r.cells || r).map((c) => (c instanceof Node ? el("td", {}, c) : el("td", { class: typeof c === "number" ? "num" : undefined }, typeof c === "number" ? fmt(c) : c))),
+        ),
+      );
+    if (!rows.length) b.append(el("tr", {}, el("td", { colspan: head.length, class: "none" }, "none")));
+    t.append(b);
+    return t;
+  }
+  function bar(n, max) {
+    const b = el("span", { class: "bar" });
+    b.style.width = `${max > 0 ? Math.max(1, Math.round((100 * n) / max)) : 0}%`;
+    return el("span", { class: "barcell" }, b, el("span", {}, fmt(n, 0)));
+  }
+  function section(id, title, ...kids) {
+    return el("section", { id }, el("h2", {}, title), ...kids);
+  }
+
+  // ---- charts -------------------------------------------------------------------------------
+  function chart(id, title, series, data, opts) {
+    const host = document.getElementById(id);
+    if (!host) return;
+    const sig = JSON.stringify(series.map((s) => s.label));
+    const have = charts.get(id);
+    if (have && have.sig === sig) return void have.u.setData(data);
+    if (have) have.u.destroy();
+    host.textContent = "";
+    const width = Math.max(320, Math.min(host.clientWidth || 900, 1100));
+    const u = new uPlot(
+      {
+        title,
+        width,
+        height: (opts && opts.height) || 240,
+        scales: Object.assign({ x: { time: !(opts && opts.notTime) } }, (opts && opts.scales) || {}),
+        axes: (opts && opts.axes) || [{}, { label: opts && opts.yLabel }],
+        series: [{ label: (opts && opts.xLabel) || "time" }].concat(series.map((s, i) => Object.assign({ stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false }, s))),
+      },
+      data,
+      host,
+    );
+    charts.set(id, { u, sig });
+  }
+
+  function drawCharts() {
+    const s = model.series;
+    const codes = Object.keys(s.failed).sort();
+    chart(
+      "chart-timeline",
+      "Arrivals and enrolments per second",
+      [{ label: "started/s" }, { label: "enrolled/s" }]
+        .concat(codes.map((c) => ({ label: `failed/s ${c}`, stroke: PALETTE[(2 + codes.indexOf(c) * 3) % PALETTE.length], dash: [4, 2] })))
+        .concat([{ label: "in flight", scale: "f", stroke: "#555", fill: "rgba(0,0,0,0.05)" }]),
+      [s.t, s.starts, s.ok].concat(codes.map((c) => s.failed[c])).concat([s.inFlight]),
+      { axes: [{}, { label: "devices/s" }, { side: 1, scale: "f", label: "in flight", grid: { show: false } }] },
+    );
+    const lat = model.latency;
+    const host = document.getElementById("latency-charts");
+    if (host) {
+      for (const step of Object.keys(lat.steps).sort()) {
+        const id = `chart-lat-${step.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+        if (!document.getElementById(id)) host.append(el("div", { id, class: "chart small" }));
+        const c = lat.steps[step];
+        chart(id, `${step}: latency per ${lat.windowSeconds} s (ms)`, [{ label: "p50" }, { label: "p95" }, { label: "p99" }], [lat.t, c.p50, c.p95, c.p99], { height: 180, yLabel: "ms" });
+      }
+    }
+    const d = model.distributions || [];
+    if (d.length) {
+      const P = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.99, 100];
+      const xs = P.map((_, i) => i);
+      chart(
+        "chart-dist",
+        "Latency distribution per step (whole run, HDR histograms)",
+        d.map((x) => ({ label: `${x.step} (${fmt(x.samples, 0)})` })),
+        [xs].concat(d.map((x) => x.ms)),
+        { notTime: true, xLabel: "percentile", height: 280, scales: { y: { distr: 3 } }, axes: [{ label: "percentile", values: (u, v) => v.map((i) => (P[i] === undefined ? "" : `p${P[i]}`)) }, { label: "ms (log)" }] },
+      );
+    }
+    if (s.checkins.some((x) => x > 0)) {
+      chart("chart-checkins", "Steady-state check-ins per second", [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], { height: 200 });
+    }
+  }
+
+  // ---- sections -----------------------------------------------------------------------------
+  function header(sm) {
+    const badge = sm.ok ? el("span", { class: "badge ok" }, "PASS") : el("span", { class: "badge fail" }, "FAIL");
+    const kids = [el("h1", {}, "enrollsim: ", sm.scenario, " ", badge)];
+    kids.push(el("p", { class: "meta" }, `seed ${sm.seed} · started ${sm.startedAt} · ${dur(sm.durationMs / 1000)}${sm.shards > 1 ? ` · ${sm.shards} shards merged` : ""}`));
+    if (sm.interrupted) kids.push(el("p", { class: "warn" }, `Interrupted by ${sm.interrupted.signal}: arrivals stopped, in-flight devices ${sm.interrupted.aborted ? "aborted" : "finished"}; the counts cover only what ran.`));
+    if (sm.incomplete) kids.push(el("p", { class: "warn" }, `Incomplete merge: shard(s) ${sm.incomplete.missing.join(", ")} of ${sm.incomplete.shards} missing.`));
+    const tiles = [
+      ["devices", sm.devices],
+      ["enrolled", sm.enrolled],
+      ["failed", sm.failed],
+      ["check-ins", sm.checkins ? sm.checkins.total : 0],
+    ].map(([k, v]) => el("div", { class: "tile", id: `tile-${k}` }, el("b", {}, fmt(v, 0)), el("span", {}, k)));
+    if (sm.eventLoopDelayMs)
+      tiles.push(el("div", { class: "tile", id: "tile-loop" }, el("b", {}, `${fmt(sm.eventLoopDelayMs.p99)} ms`), el("span", {}, `generator event-loop delay p99 (p50 ${fmt(sm.eventLoopDelayMs.p50)}, max ${fmt(sm.eventLoopDelayMs.max)})`)));
+    kids.push(el("div", { class: "tiles" }, tiles));
+    return el("header", {}, kids);
+  }
+
+  function liveBar() {
+    const st = (live && live.status) || {};
+    const item = (id, k, v) => el("div", { class: "tile", id }, el("b", {}, v), el("span", {}, k));
+    const kids = [
+      item("live-state", "dashboard", live.state),
+      item("live-phase", "phase", st.phase || "–"),
+      item("live-rate", "arrivals/s target vs achieved", `${st.targetRate === null || st.targetRate === undefined ? "–" : fmt(st.targetRate)} / ${fmt(st.achievedRate)}`),
+      item("live-inflight", "in flight", fmt(st.inFlight, 0)),
+      item("live-enrolled", "enrolled", fmt(st.enrolled, 0)),
+      item("live-failed", "failed (errors)", fmt(st.failed, 0)),
+      item("live-eta", "ETA (schedule)", dur(st.etaS)),
+      item("live-elapsed", "elapsed", dur(st.elapsedS)),
+    ];
+    const bar = el("div", { class: "tiles live" }, kids);
+    if (live.report) {
+      // The report's own text, opened from memory: the link works after the run's process (and this server) is gone.
+      live.report.url = live.report.url || URL.createObjectURL(new Blob([live.report.html], { type: "text/html" }));
+      bar.append(el("div", { class: "tile" }, el("a", { href: live.report.url, id: "live-report", target: "_blank", rel: "noopener" }, "HTML report"), el("span", {}, live.report.path)));
+    }
+    return bar;
+  }
+
+  function failures(sm) {
+    const errs = Object.entries(sm.errors || {}).sort((a, b) => b[1].count - a[1].count);
+    const max = errs.reduce((m, [, e]) => Math.max(m, e.count), 0);
+    const byBlame = {};
+    for (const [, e] of errs) byBlame[e.blame] = (byBlame[e.blame] || 0) + e.count;
+    const steps = Object.entries(sm.steps || {})
+      .filter(([, s]) => s.failed > 0)
+      .sort((a, b) => b[1].failed - a[1].failed);
+    return [
+      table(
+        ["code", "devices", "blame", "step", "example"],
+        errs.map(([c, e]) => [c, bar(e.count, max), e.blame, e.step, e.example]),
+      ),
+      el(
+        "div",
+        { class: "pair" },
+        table(
+          ["blame", "devices"],
+          Object.entries(byBlame).map(([b, n]) => [b, bar(n, max)]),
+        ),
+        table(
+          ["step", "failed samples"],
+          steps.map(([s, x]) => [s, x.failed]),
+        ),
+      ),
+    ];
+  }
+
+  function transcriptView(device, events) {
+    const t0 = events.length ? events[0].t : 0;
+    let n = 0;
+    const list = el("ol", { class: "transcript" });
+    for (const e of events) {
+      const d = e.data || {};
+      let line;
+      if (e.kind === "http") {
+        n++;
+        const res = d.response || {};
+        line = `${n}. ${e.step}  ${d.method || (d.request || {}).method || "?"} ${d.url || (d.request || {}).url || "?"} → ${d.status || res.status || d.error || "(no response)"}${typeof d.ms === "number" ? ` ${d.ms.toFixed(1)} ms` : ""}`;
+      } else line = `${e.kind} (${e.step})${d.injected ? " INJECTED FAULT" : ""}: ${typeof d.message === "string" ? d.message : Object.keys(d).join(", ")}`;
+      list.append(el("li", { class: e.kind }, el("details", {}, el("summary", {}, `+${((e.t - t0) / 1000).toFixed(3)} s  ${line}`), el("pre", {}, JSON.stringify(d, null, 2)))));
+    }
+    return el("div", { class: "tx", id: `tx-${device}` }, el("h3", {}, `Transcript of ${device} (redacted)`), list);
+  }
+
+  function render() {
+    if (!model) return;
+    const sm = model.summary;
+    const scroll = window.scrollY;
+    app.textContent = "";
+    for (const [, c] of charts) c.u.destroy();
+    charts.clear();
+    if (live) app.append(liveBar());
+    app.append(header(sm));
+    const exp = sm.expectations || [];
+    app.append(
+      section(
+        "expectations",
+        `Expectations (${exp.filter((e) => e.ok).length}/${exp.length} pass)`,
+        table(
+          ["", "expectation", "expected", "actual"],
+          exp.map((e) => ({ cls: e.ok ? "ok" : "fail", cells: [e.ok ? "PASS" : "FAIL", e.name, e.expected, e.actual] })),
+        ),
+      ),
+    );
+    app.append(section("timeline", "Arrivals and enrolments", el("div", { id: "chart-timeline", class: "chart" })));
+    app.append(section("latency", "Latency per step", el("div", { id: "latency-charts", class: "grid" }), el("div", { id: "chart-dist", class: "chart" })));
+    const steps = Object.entries(sm.steps || {}).sort();
+    app.append(
+      section(
+        "steps",
+        "Steps",
+        table(
+          ["step", "samples", "failed", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms"],
+          steps.map(([k, s]) => [k, s.count, s.failed, s.p50, s.p95, s.p99, s.max, s.mean]),
+        ),
+      ),
+    );
+    app.append(section("failures", "Failures by code, blame and step", failures(sm)));
+    const ex = sm.examples || [];
+    const tx = model.transcripts || {};
+    app.append(
+      section(
+        "examples",
+        "Sample failing devices",
+        table(
+          ["device", "code", "step", "message"],
+          ex.map((e) => [tx[e.device] ? el("a", { href: `#tx-${e.device}` }, e.device) : e.device, e.code, e.step, e.message]),
+        ),
+      ),
+    );
+    const groups = Object.entries(sm.groups || {}).sort();
+    const plats = Object.entries(sm.platforms || {}).sort();
+    app.append(
+      section(
+        "fleet",
+        "Platforms and groups",
+        el(
+          "div",
+          { class: "pair" },
+          table(
+            ["platform", "devices", "enrolled", "failed", "check-ins", "check-ins failed"],
+            plats.map(([p, m]) => [p, m.devices, m.enrolled, m.failed, m.checkins, m.checkinFailed]),
+          ),
+          table(
+            ["group", "devices", "enrolled", "failed", "failures"],
+            groups.map(([g, m]) => [
+              g,
+              m.devices,
+              m.enrolled,
+              m.failed,
+              Object.entries(m.failures || {})
+                .map(([c, n]) => `${c} ×${n}`)
+                .join(", "),
+            ]),
+          ),
+        ),
+      ),
+    );
+    const ck = sm.checkins || { total: 0, failed: 0 };
+    app.append(section("checkins", "Steady-state check-ins", el("p", {}, `${fmt(ck.total, 0)} check-ins, ${fmt(ck.failed, 0)} failed`), el("div", { id: "chart-checkins", class: "chart" })));
+    if (sm.pushes) {
+      const p = sm.pushes;
+      app.append(
+        section(
+          "pushes",
+          "Push notifications (mock APNs)",
+          table(
+            ["sent", "accepted", "delivered", "coalesced", "superseded", "expired", "ignored", "refused"],
+            [
+              [
+                p.sent,
+                p.accepted,
+                p.delivered,
+                p.coalesced,
+                p.superseded,
+                p.expired,
+                p.ignored,
+                Object.entries(p.refused || {})
+                  .map(([r, n]) => `${r} ×${n}`)
+                  .join(", ") || "0",
+              ],
+            ],
+          ),
+        ),
+      );
+    }
+    if (sm.commands) {
+      const rows = [];
+      for (const [proto, cmds] of Object.entries(sm.commands))
+        for (const [cmd, ans] of Object.entries(cmds))
+          rows.push([
+            proto,
+            cmd,
+            Object.entries(ans)
+              .map(([a, n]) => `${a} ×${n}`)
+              .join(", "),
+          ]);
+      app.append(section("commands", "Management commands", table(["protocol", "command", "answers"], rows)));
+    }
+    if (sm.hints && sm.hints.length)
+      app.append(
+        section(
+          "hints",
+          "Hints",
+          el(
+            "ul",
+            {},
+            sm.hints.map((h) => el("li", {}, `${h.code}: ${h.message}`)),
+          ),
+        ),
+      );
+    if (sm.actions && sm.actions.length)
+      app.append(
+        section(
+          "actions",
+          "Timeline actions",
+          table(
+            ["entry", "action", "trigger", "at", "result"],
+            sm.actions.map((a) => [a.entry, a.action, a.trigger, a.atMs < 0 ? "never" : `${(a.atMs / 1000).toFixed(1)} s`, a.result]),
+          ),
+        ),
+      );
+    if (Object.keys(tx).length)
+      app.append(
+        section(
+          "transcripts",
+          "Transcripts of sample failing devices",
+          Object.entries(tx).map(([d, ev]) => transcriptView(d, ev)),
+        ),
+      );
+    if (model.scenarioText) app.append(section("scenario", "Scenario (secrets redacted)", el("pre", { class: "scenario" }, model.scenarioText)));
+    const env = sm.environment || [];
+    app.append(
+      section(
+        "environment",
+        "Environment",
+        table(
+          ["shard", "enrollsim", "node", "os", "cpus", "server"],
+          env.map((e) => [e.shard || "–", e.enrollsim, e.node, e.os, e.cpus, e.server]),
+        ),
+      ),
+    );
+    drawCharts();
+    window.scrollTo(0, scroll);
+  }
+
+  // ---- live ---------------------------------------------------------------------------------
+  function applyTick(m) {
+    const s = model.series;
+    const r = m.second;
+    if (r) {
+      const n = s.t.length;
+      s.t.push(r.t);
+      s.starts.push(r.starts);
+      s.ok.push(r.ok);
+      s.inFlight.push(r.inFlight);
+      s.checkins.push(r.checkins);
+      s.checkinFailed.push(r.checkinFailed);
+      for (const c of Object.keys(r.failed)) if (!s.failed[c]) s.failed[c] = new Array(n).fill(0);
+      for (const c of Object.keys(s.failed)) s.failed[c].push(r.failed[c] || 0);
+    }
+    const l = m.latency;
+    if (l) {
+      const L = model.latency;
+      const n = L.t.length;
+      L.t.push(l.t);
+      for (const st of Object.keys(l.steps)) if (!L.steps[st]) L.steps[st] = { p50: new Array(n).fill(null), p95: new Array(n).fill(null), p99: new Array(n).fill(null) };
+      for (const [st, c] of Object.entries(L.steps)) {
+        const v = l.steps[st] || [null, null, null];
+        c.p50.push(v[0]);
+        c.p95.push(v[1]);
+        c.p99.push(v[2]);
+      }
+    }
+    model.summary = m.summary;
+    live.status = m.status;
+  }
+
+  function connect() {
+    live = { state: "connecting", status: null, report: null };
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${boot.live.wsPath}`);
+    let pending = false;
+    const later = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        render();
+      });
+    };
+    ws.onmessage = (ev) => {
+      const m = JSON.parse(ev.data);
+      if (m.type === "hello") {
+        model = m.model;
+        live.status = m.status;
+        live.state = "running";
+      } else if (m.type === "tick") applyTick(m);
+      else if (m.type === "final") {
+        model = m.model;
+        live.state = "finished";
+        live.status = m.status;
+        live.report = m.report || null;
+      }
+      document.body.dataset.state = live.state;
+      later();
+    };
+    ws.onclose = () => {
+      if (live.state !== "finished") live.state = "disconnected";
+      document.body.dataset.state = live.state;
+      later();
+    };
+  }
+
+  if (boot.live) connect();
+  else render();
+  document.body.dataset.rendered = "1";
+})();

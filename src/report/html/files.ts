@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/**
+ * File side of the HTML report: reads the page assets (uPlot from node_modules, the page script
+ * and style next to this module; `npm run build` copies them to dist/), writes the report 0600
+ * (it holds server answers and device identifiers), and reads a saved run JSON.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { ReportError } from "../errors.js";
+import { parseSummary } from "../json.js";
+import type { ExtendedSummary } from "../metrics.js";
+import { writePrivateFile } from "../private-file.js";
+import { reportModel, type ReportModel } from "./model.js";
+import { renderPage, type PageAssets } from "./page.js";
+
+let cached: PageAssets | undefined;
+
+/** uPlot's files and the page's own script and style, read once per process. */
+export function pageAssets(): PageAssets {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (err) {
+      throw new ReportError("report.io", `cannot read ${what} (${path}): ${(err as Error).message}; is the installation complete (npm run build copies the page assets to dist/)?`, { cause: err });
+    }
+  };
+  const own = (name: string) => new URL(`./assets/${name}`, import.meta.url).pathname;
+  cached = {
+    uplotJs: read(require.resolve("uplot/dist/uPlot.iife.min.js"), "uPlot"),
+    uplotCss: read(require.resolve("uplot/dist/uPlot.min.css"), "uPlot's style sheet"),
+    pageJs: read(own("page.js"), "the report page script"),
+    pageCss: read(own("page.css"), "the report page style sheet"),
+  };
+  return cached;
+}
+
+export const sha256Base64 = (text: string) => createHash("sha256").update(text, "utf8").digest("base64");
+
+/** The self-contained HTML of a report model. */
+export function reportHtml(model: ReportModel): string {
+  return renderPage({ title: `enrollsim: ${model.summary.scenario}`, assets: pageAssets(), sha256: sha256Base64, model });
+}
+
+/** The live dashboard's page (its data arrives over the WebSocket at `wsPath`). */
+export function dashboardHtml(title: string, wsPath: string): string {
+  return renderPage({ title, assets: pageAssets(), sha256: sha256Base64, live: { wsPath } });
+}
+
+/**
+ * Writes the HTML report of a run to `path` (mode 0600, atomically).
+ * @throws {ReportError} `report.io` when it cannot be written.
+ */
+export function writeHtmlReport(path: string, summary: ExtendedSummary, extra: Parameters<typeof reportModel>[1] = {}): void {
+  writePrivateFile(path, reportHtml(reportModel(summary, extra)));
+}
+
+/**
+ * Reads a run JSON (`run --report`, `report merge`).
+ * @throws {ReportError} `report.io` when unreadable; `report.invalid-input` naming the file and the problem.
+ */
+export function readSummaryFile(path: string): ExtendedSummary {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ReportError("report.io", `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseSummary(text, path) as ExtendedSummary; // a syntax error names the file and line:column (json.ts)
+}

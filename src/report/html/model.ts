@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the report page draws, built from a run's summary (a fresh run, a saved summary.json or a
+ * shard merge): dense per-second series from the sparse timeline, p50/p95/p99 per latency window
+ * from the HDR windows, per-step latency distributions from the run-wide HDR histograms. The live
+ * dashboard sends the same shape (with 1-second latency windows), so one page script draws both.
+ * Histograms are decoded here, once, so the page carries numbers, never base64 histograms.
+ */
+import type { TranscriptEvent } from "../../ports/transcript.js";
+import type { ExtendedSummary } from "../metrics.js";
+import { decodeHistogram, UNITS_PER_MS } from "../stats.js";
+
+/** Counts per epoch second, every second from the first to the last (zeros filled in). */
+export interface ChartSeries {
+  t: number[];
+  starts: number[];
+  ok: number[];
+  /** Devices started and not yet ended at the end of the second. */
+  inFlight: number[];
+  /** Failed devices by failure code. */
+  failed: Record<string, number[]>;
+  checkins: number[];
+  checkinFailed: number[];
+}
+
+/** p50/p95/p99 (ms) per latency window and step; null where the step had no sample in the window. */
+export interface LatencySeries {
+  windowSeconds: number;
+  t: number[];
+  steps: Record<string, { p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[] }>;
+}
+
+/** A step's latency distribution: latency (ms) at each percentile of {@link DISTRIBUTION_PERCENTILES}. */
+export interface Distribution {
+  step: string;
+  samples: number;
+  ms: number[];
+}
+
+/** Percentiles the distribution charts are drawn at (denser towards the tail, where latency problems live). */
+export const DISTRIBUTION_PERCENTILES = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.99, 100];
+
+/** The summary without what the page does not read (histograms, raw timeline, windows). */
+export type PageSummary = Omit<ExtendedSummary, "histograms" | "timeline" | "latency" | "platforms"> & {
+  platforms?: Record<string, Omit<NonNullable<ExtendedSummary["platforms"]>[string], "histograms">>;
+};
+
+export interface ReportModel {
+  summary: PageSummary;
+  series: ChartSeries;
+  latency: LatencySeries;
+  distributions: Distribution[];
+  /** The scenario file as run, redacted (absent when not known, e.g. a merged summary without --scenario). */
+  scenarioText?: string;
+  /** Redacted transcripts of sample failing devices, by device id. */
+  transcripts?: Record<string, TranscriptEvent[]>;
+}
+
+/** Dense per-second series from a sparse timeline. Seconds before `from` or after `to` widen the range. */
+export function seriesOf(timeline: ExtendedSummary["timeline"] = []): ChartSeries {
+  const out: ChartSeries = { t: [], starts: [], ok: [], inFlight: [], failed: {}, checkins: [], checkinFailed: [] };
+  if (timeline.length === 0) return out;
+  const first = timeline[0]!.t;
+  const last = timeline.at(-1)!.t;
+  const codes = [...new Set(timeline.flatMap((s) => Object.keys(s.failed)))].sort();
+  for (const c of codes) out.failed[c] = [];
+  let k = 0;
+  let inFlight = 0;
+  for (let t = first; t <= last; t++) {
+    const s = timeline[k]?.t === t ? timeline[k++] : undefined;
+    const failed = s ? Object.values(s.failed).reduce((a, b) => a + b, 0) : 0;
+    inFlight = Math.max(0, inFlight + (s?.starts ?? 0) - (s?.ok ?? 0) - failed);
+    out.t.push(t);
+    out.starts.push(s?.starts ?? 0);
+    out.ok.push(s?.ok ?? 0);
+    out.inFlight.push(inFlight);
+    for (const c of codes) out.failed[c]!.push(s?.failed[c] ?? 0);
+    out.checkins.push(s?.checkins ?? 0);
+    out.checkinFailed.push(s ? Object.values(s.checkinFailed ?? {}).reduce((a, b) => a + b, 0) : 0);
+  }
+  return out;
+}
+
+const ms1 = (units: number) => Math.round((units / UNITS_PER_MS) * 10) / 10;
+
+/** p50/p95/p99 per window and step from the summary's latency windows. */
+export function latencyOf(s: ExtendedSummary): LatencySeries {
+  const lat = s.latency;
+  const out: LatencySeries = { windowSeconds: lat?.windowSeconds ?? 5, t: [], steps: {} };
+  if (!lat) return out;
+  const steps = [...new Set(lat.windows.flatMap((w) => Object.keys(w.steps)))].sort();
+  for (const st of steps) out.steps[st] = { p50: [], p95: [], p99: [] };
+  for (const w of lat.windows) {
+    out.t.push(w.t);
+    for (const st of steps) {
+      const enc = w.steps[st];
+      const cell = out.steps[st]!;
+      if (enc === undefined) {
+        cell.p50.push(null);
+        cell.p95.push(null);
+        cell.p99.push(null);
+        continue;
+      }
+      const h = decodeHistogram(enc, `latency window ${w.t} step ${st}`);
+      const empty = h.totalCount === 0;
+      cell.p50.push(empty ? null : ms1(h.getValueAtPercentile(50)));
+      cell.p95.push(empty ? null : ms1(h.getValueAtPercentile(95)));
+      cell.p99.push(empty ? null : ms1(h.getValueAtPercentile(99)));
+    }
+  }
+  return out;
+}
+
+/** Per-step distributions from the run-wide histograms. */
+export function distributionsOf(s: ExtendedSummary): Distribution[] {
+  return Object.entries(s.histograms ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([step, enc]) => {
+      const h = decodeHistogram(enc, `histogram of step ${step}`);
+      return { step, samples: h.totalCount, ms: h.totalCount === 0 ? [] : DISTRIBUTION_PERCENTILES.map((p) => ms1(h.getValueAtPercentile(p))) };
+    })
+    .filter((d) => d.samples > 0);
+}
+
+/** The page's view of a summary. */
+export function pageSummary(s: ExtendedSummary): PageSummary {
+  const { histograms: _h, timeline: _t, latency: _l, platforms, ...rest } = s;
+  void _h;
+  void _t;
+  void _l;
+  return {
+    ...rest,
+    ...(platforms ? { platforms: Object.fromEntries(Object.entries(platforms).map(([p, { histograms: _x, ...m }]) => (void _x, [p, m]))) } : {}),
+  };
+}
+
+/** Builds the page model of a run. */
+export function reportModel(s: ExtendedSummary, extra: { scenarioText?: string; transcripts?: Record<string, TranscriptEvent[]> } = {}): ReportModel {
+  return {
+    summary: pageSummary(s),
+    series: seriesOf(s.timeline),
+    latency: latencyOf(s),
+    distributions: distributionsOf(s),
+    ...(extra.scenarioText !== undefined ? { scenarioText: extra.scenarioText } : {}),
+    ...(extra.transcripts && Object.keys(extra.transcripts).length ? { transcripts: extra.transcripts } : {}),
+  };
+}
