@@ -225,6 +225,13 @@ function scenarioSecrets(s: ResolvedScenario): string[] {
   return out.filter((x) => x.length >= 3);
 }
 
+/** A redactor holding the scenario's secrets (for text about the run written elsewhere, e.g. the scenario file in a report). */
+export function scenarioRedactor(s: ResolvedScenario): Redactor {
+  const r = new Redactor();
+  for (const secret of scenarioSecrets(s)) r.addSecret(secret);
+  return r;
+}
+
 export async function runScenario(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
   const catalog = options.catalog ?? loadCatalog();
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
@@ -328,8 +335,7 @@ async function runOpened(
     };
   }
 
-  const redactor = new Redactor();
-  for (const secret of scenarioSecrets(scenario)) redactor.addSecret(secret);
+  const redactor = scenarioRedactor(scenario);
   const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });

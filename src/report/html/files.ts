@@ -5,10 +5,14 @@
  * (it holds server answers and device identifiers), and reads a saved run JSON.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { ReportError } from "../errors.js";
 import { parseSummary } from "../json.js";
+import { parseJsonText } from "../json-text.js";
+import type { TranscriptEvent } from "../../ports/transcript.js";
+import { sanitizeFileName, TranscriptBudget } from "../trace.js";
 import type { ExtendedSummary } from "../metrics.js";
 import { writePrivateFile } from "../private-file.js";
 import { reportModel, type ReportModel } from "./model.js";
@@ -69,4 +73,55 @@ export function readSummaryFile(path: string): ExtendedSummary {
     throw new ReportError("report.io", `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   return parseSummary(text, path) as ExtendedSummary; // a syntax error names the file and line:column (json.ts)
+}
+
+/** Trace bytes read from one file for the report (a single-file trace of a big run can be far larger). */
+const MAX_TRACE_READ = 256 * 1024 * 1024;
+
+/**
+ * The recorded (already redacted) events of `devices` from a `--trace` target: a directory of
+ * `<device>.ndjson` files, or one `.ndjson` file for the run. Devices without events are left out;
+ * each device keeps at most 256 KiB of events (then a truncation marker).
+ * @throws {ReportError} `report.io` when unreadable; `report.invalid-input` naming FILE:LINE:COLUMN of a bad line.
+ */
+export function readTraceTranscripts(target: string, devices: readonly string[]): Record<string, TranscriptEvent[]> {
+  const want = new Set(devices);
+  const out = new Map<string, TranscriptEvent[]>();
+  const budgets = new Map<string, TranscriptBudget>();
+  const readOne = (file: string) => {
+    let text: string;
+    try {
+      if (statSync(file).size > MAX_TRACE_READ) throw new Error(`larger than ${MAX_TRACE_READ / 1048576} MiB; keep per-device traces (--trace DIR) for big runs`);
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new ReportError("report.io", `cannot read the trace ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    const lines = text.split("\n");
+    for (const [n, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      const e = parseJsonText(line, file, n) as TranscriptEvent;
+      if (typeof e !== "object" || e === null || typeof e.device !== "string" || !want.has(e.device)) continue;
+      const budget = budgets.get(e.device) ?? new TranscriptBudget(256 * 1024);
+      budgets.set(e.device, budget);
+      const kept = budget.admit(e, line.length);
+      if (!kept) continue;
+      const list = out.get(e.device) ?? [];
+      out.set(e.device, list);
+      list.push(kept);
+    }
+  };
+  let isDir: boolean;
+  try {
+    isDir = statSync(target).isDirectory();
+  } catch (err) {
+    throw new ReportError("report.io", `cannot read the trace ${target}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!isDir) readOne(target);
+  else {
+    for (const d of want) {
+      const file = join(target, `${sanitizeFileName(d)}.ndjson`);
+      if (existsSync(file)) readOne(file);
+    }
+  }
+  return Object.fromEntries(devices.filter((d) => out.has(d)).map((d) => [d, out.get(d)!]));
 }

@@ -8,8 +8,9 @@ export const ROOT = resolve(import.meta.dirname, "../../..");
 export const MAIN = join(ROOT, "dist/cli/main.js");
 
 export function ensureBuilt(): void {
-  if (existsSync(MAIN) && existsSync(join(ROOT, "dist/cli/commands/report.js"))) return;
+  if (existsSync(MAIN) && existsSync(join(ROOT, "dist/cli/commands/report.js")) && existsSync(join(ROOT, "dist/report/html/assets/page.js"))) return;
   spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "ignore", timeout: 300_000 });
+  spawnSync(process.execPath, ["scripts/postbuild.mjs"], { cwd: ROOT, stdio: "ignore", timeout: 60_000 }); // the report page's assets
 }
 
 export interface CliResult {
