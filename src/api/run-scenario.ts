@@ -32,7 +32,7 @@ import { StoreError } from "../runner/store/errors.js";
 import type { FleetStore } from "../runner/store/types.js";
 import { SqliteFleetStore, STORE_SCHEMA_VERSION } from "./store/sqlite.js";
 import { processLimits } from "./capacity.js";
-import { startMetricsEndpoint } from "./metrics-server.js";
+import { startMetricsEndpoint, type MetricsEndpoint } from "./metrics-server.js";
 import type { RunObserver } from "../runner/observer.js";
 import { RunInterrupted, interruptOf } from "../runner/interrupt.js";
 import { loadScenarioFile } from "../runner/scenario/read.js";
@@ -105,6 +105,11 @@ export interface RunScenarioOptions {
   metricsPort?: number;
   /** Told the /metrics URL once it listens. */
   onMetricsUrl?: (url: string) => void;
+  /**
+   * An endpoint the caller started and closes (the CLI keeps it up after the run for --linger);
+   * wins over metricsPort. The run feeds it from the start: phase, key-pool generation, devices.
+   */
+  metricsEndpoint?: MetricsEndpoint;
   /**
    * Start barrier (epoch ms on the clock adapter): setup (key pool, embedded server, store) happens
    * first, then the run waits until this instant before the first arrival. In the past: no wait.
@@ -233,6 +238,16 @@ export function scenarioRedactor(s: ResolvedScenario): Redactor {
 }
 
 export async function runScenario(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
+  if (options.metricsPort !== undefined && !options.metricsEndpoint) {
+    // Listening before anything else, so a scraper sees the setup and key-pool generation too.
+    const endpoint = await startMetricsEndpoint(options.metricsPort);
+    options.onMetricsUrl?.(endpoint.url);
+    try {
+      return await runScenario(file, { ...options, metricsEndpoint: endpoint });
+    } finally {
+      await endpoint.close();
+    }
+  }
   const catalog = options.catalog ?? loadCatalog();
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
@@ -294,13 +309,18 @@ async function runOpened(
 
   const keyOffset = options.keyOffset ?? 0;
   const ensure = keysNeeded({ devices: scenario.totalDevices, offset: keyOffset, poolSize: options.keyPoolSize });
+  const endpoint = options.metricsEndpoint;
   const keys: KeyPool =
     options.keys ??
     (await FileKeyPool.open({
       dir: options.keyPoolDir,
       spec: "rsa2048",
       ensure,
-      onProgress: options.onKeyProgress,
+      onProgress: (done, total) => {
+        if (done < total) endpoint?.setPhase("keygen");
+        endpoint?.keyProgress(done, total);
+        options.onKeyProgress?.(done, total);
+      },
       onEstimate: options.onKeyEstimate,
       signal: options.signal,
     }).then((pool) => (keyOffset > 0 ? new OffsetKeyPool(pool, keyOffset) : pool)));
@@ -340,8 +360,7 @@ async function runOpened(
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });
   const metrics = new MetricsCollector(() => adapters.clock.now());
-  const endpoint = options.metricsPort !== undefined ? await startMetricsEndpoint(options.metricsPort, metrics) : undefined;
-  if (endpoint) options.onMetricsUrl?.(endpoint.url);
+  endpoint?.setPhase("setup");
   const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(failures ? [failures] : []), ...(options.observers ?? [])];
   if (options.progress) observers.push(new ProgressDisplay(options.progress, () => adapters.clock.now()));
   const observer = fanOut(observers);
@@ -363,6 +382,7 @@ async function runOpened(
       if (wait > 0) await adapters.clock.sleep(wait, options.signal);
     }
     options.onScenario?.(scenario, options.load, shard);
+    endpoint?.setPhase("running");
     observer.onRunStart?.({ scenario: scenario.name, devices: planned, seed: scenario.seed });
     const { durationMs, skipped: sk } = await runFleet(
       scenario,
@@ -389,7 +409,7 @@ async function runOpened(
     if (server && scenario.expect.server) summary.addExpectations(serverExpectations(scenario.expect.server, server.records()));
     await server?.close();
     await apns?.close();
-    await endpoint?.close();
+    endpoint?.setPhase("done");
   }
   const stopped = options.stopArrivals?.aborted ? options.stopArrivals.reason : undefined;
   const by = interruptOf(options.signal) ?? (stopped instanceof RunInterrupted ? stopped.signalName : stopped !== undefined ? "stop request" : undefined);

@@ -40,23 +40,42 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI; once the fleet is about to start (the /metrics line) and `afterMs` later, sends `signals` `gapMs` apart. */
+/**
+ * Runs the CLI; once the fleet runs (its /metrics says `enrollsim_run_phase{phase="running"} 1`; the
+ * endpoint listens from the start, key pool and server setup included) and `afterMs` later, sends
+ * `signals` `gapMs` apart.
+ */
 function runAndSignal(args: string[], signals: NodeJS.Signals[], afterMs: number, gapMs = 300): Promise<Run> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [MAIN, ...args, "--metrics-port", "0", "--no-progress"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let armed = false;
+    let closed = false;
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     p.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
-      if (!armed && stderr.includes("metrics: http://")) {
+      const url = /metrics: (http:\S+)/.exec(stderr)?.[1];
+      if (!armed && url) {
         armed = true;
-        signals.forEach((s, i) => setTimeout(() => p.kill(s), afterMs + i * gapMs));
+        const poll = (): void => {
+          if (closed) return;
+          fetch(url)
+            .then((res) => res.text())
+            .then(
+              (text) => {
+                if (text.includes('enrollsim_run_phase{phase="running"} 1')) signals.forEach((s, i) => setTimeout(() => p.kill(s), afterMs + i * gapMs));
+                else setTimeout(poll, 50);
+              },
+              () => setTimeout(poll, 50),
+            );
+        };
+        poll();
       }
     });
     const t = setTimeout(() => p.kill("SIGKILL"), 90_000);
     p.on("close", (code) => {
+      closed = true;
       clearTimeout(t);
       done({ code, stdout, stderr });
     });

@@ -106,7 +106,7 @@ arrival: { rate: 5 }
     });
     expect(summary.enrolled).toBe(6);
     const text = await scraped!;
-    expect(text).toMatch(/enrollsim_device_results_total\{platform="android",outcome="ok",code=""\} [1-6]/);
+    expect(text).toMatch(/enrollsim_device_results_total\{platform="android",outcome="ok",code="scep.issued"\} [1-6]/);
   });
 });
 

@@ -20,6 +20,7 @@ import { scheduleFor, startDashboard, type Dashboard } from "../../api/dashboard
 import type { Schedule } from "../../report/dashboard/schedule.js";
 import { reportHtml } from "../../report/html/files.js";
 import { reportModel } from "../../report/html/model.js";
+import { startMetricsEndpoint, type MetricsEndpoint } from "../../api/metrics-server.js";
 
 /** `--dashboard` alone is any free port; otherwise a port number. */
 function dashboardPort(v: string): number {
@@ -52,6 +53,7 @@ interface RunArgs {
   "start-at"?: string;
   "apns-port"?: number;
   "metrics-port"?: number;
+  linger?: number;
   "capacity-check": boolean;
   grace: number;
   "dry-run": boolean;
@@ -87,7 +89,8 @@ export const runCommand = {
       .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
-      .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT while running" })
+      .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT from the start of the run (key-pool generation included)" })
+      .option("linger", { type: "number", describe: "with --metrics-port: keep /metrics up SECONDS after the run so a scraper reads the final values (Ctrl-C ends it early)" })
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
@@ -98,18 +101,30 @@ export const runCommand = {
     }
     if (a.insecure) warnInsecure();
     if (!(a.grace >= 0)) throw new ScenarioError(`--grace ${a.grace}: expected a number of seconds >= 0`);
+    if (a.linger !== undefined && (!(a.linger >= 0) || a["metrics-port"] === undefined)) {
+      throw new ScenarioError(a["metrics-port"] === undefined ? "--linger keeps /metrics up after the run: it needs --metrics-port PORT" : `--linger ${a.linger}: expected a number of seconds >= 0`);
+    }
     let schedule: Schedule | undefined;
+    // Listening before the key pool and the server start, so a scraper sees the whole run; closed after --linger.
+    const metrics = a["metrics-port"] !== undefined ? await startMetricsEndpoint(a["metrics-port"]) : undefined;
+    if (metrics) process.stderr.write(`metrics: ${metrics.url}\n`);
     const dashboard: Dashboard | undefined = a.dashboard !== undefined ? await startDashboard({ port: dashboardPort(a.dashboard), title: `enrollsim: ${a.scenario}`, schedule: () => schedule }) : undefined;
     if (dashboard) process.stderr.write(`dashboard: ${dashboard.url}\n`);
     try {
-      await runAndReport(a, dashboard, (s) => (schedule = s));
+      const completed = await runAndReport(a, dashboard, metrics, (s) => (schedule = s));
+      if (metrics && a.linger && completed) {
+        process.stderr.write(`metrics: ${metrics.url} stays up ${a.linger} s for a final scrape (Ctrl-C ends it)\n`);
+        await lingerFor(a.linger * 1000);
+      }
     } finally {
       await dashboard?.close();
+      await metrics?.close();
     }
   },
 };
 
-async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, setSchedule: (s: Schedule) => void): Promise<void> {
+/** Runs and reports; true when the run was not interrupted. */
+async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metrics: MetricsEndpoint | undefined, setSchedule: (s: Schedule) => void): Promise<boolean> {
   const stderr = process.stderr;
   let lastKeyLine = 0;
   let keygenStart: number | undefined;
@@ -139,8 +154,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, setSch
       load,
       store: a.store,
       resume: a.resume,
-      metricsPort: a["metrics-port"],
-      onMetricsUrl: (url) => stderr.write(`metrics: ${url}\n`),
+      metricsEndpoint: metrics,
       ...(a["capacity-check"] ? {} : { capacity: false as const }),
       log,
       observers: [...(log ? [logObserver(log)] : []), ...(dashboard ? [dashboard.observer] : [])],
@@ -172,7 +186,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, setSch
     if (!interrupts.received) throw err;
     printError(err);
     process.exitCode = INTERRUPT_EXIT[interrupts.received] ?? 130;
-    return;
+    return false;
   } finally {
     interrupts.dispose();
   }
@@ -217,4 +231,20 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, setSch
     if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
   }
   process.exitCode = summary.interrupted ? (INTERRUPT_EXIT[summary.interrupted.signal] ?? 130) : summary.ok ? 0 : 1;
+  return !summary.interrupted;
+}
+
+/** Waits `ms`, or until SIGINT/SIGTERM: lingering is for a scraper, never in the way of someone stopping it. */
+function lingerFor(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
 }
