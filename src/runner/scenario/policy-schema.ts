@@ -41,7 +41,12 @@ const platformRule: Json = {
   },
 };
 const PLATFORMS = ["windows", "ios", "macos", "android"];
-const platformRules = Object.fromEntries(PLATFORMS.map((p) => [p, platformRule]));
+const platformRules = {
+  ...Object.fromEntries(PLATFORMS.map((p) => [p, platformRule])),
+  // Intune's two Android switches, each with its own settings (server-policies.md §2.3); OS versions are Android releases ("10.0").
+  androidWorkProfile: { ...platformRule, description: "Android Enterprise personally owned work profile: allowed, personal, OS range (Android release, e.g. 10.0), manufacturers. The Company Portal routes a device here when allowed for its version." },
+  androidDeviceAdmin: { ...platformRule, description: "Android device administrator: allowed, personal, OS range (Android release), manufacturers. The route when the work profile is not allowed; its OS range is judged when the agent reports in." },
+};
 
 export const policySchema: Json = {
   type: "object",

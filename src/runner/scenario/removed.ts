@@ -21,6 +21,21 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     path: ["groups", "*", "options", "android", "device", "rebootMidEnrollment"],
     replacedBy: "a timeline reboot, e.g. `timeline: [{ at: 0s, group: NAME, reboot: { step: android.provision.compliance } }]` (the device restarts after the owner is set: android.provision.interrupted)",
   },
+  {
+    path: ["embedded", "android", "restrictions", "workProfile"],
+    replacedBy:
+      'embedded.policy.restrictions.platform.androidWorkProfile (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidWorkProfile: { allowed: true, minOs: "9.0", maxOs: "13.0" } } } } }` (OS versions are Android releases; API 28 = 9.0, 33 = 13.0)',
+  },
+  {
+    path: ["embedded", "android", "restrictions", "deviceAdmin"],
+    replacedBy:
+      'embedded.policy.restrictions.platform.androidDeviceAdmin (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidDeviceAdmin: { allowed: true, maxOs: "13.0" } } } } }` (OS versions are Android releases)',
+  },
+  {
+    path: ["embedded", "android", "conditionalAccess"],
+    replacedBy:
+      "embedded.policy.conditionalAccess (the tenant's conditional access), `embedded: { policy: { conditionalAccess: { requireCompliantDevice: true, excludeApps: [intune-enrollment] } } }` (excludeApps lists the enrollment app when it is excluded)",
+  },
 ];
 
 type Raw = Record<string, unknown>;

@@ -10,11 +10,11 @@
  * to the EMM push endpoint, or kept in an in-memory log when none is configured.
  */
 import type { PolicyEngine } from "../policy/engine.js";
-import { redeemRequest, refusalError } from "./policy-gate.js";
+import { androidPathRefusal, redeemRequest, refusalError, versionRefusal } from "./policy-gate.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
-import { inRange, type AndroidHalfConfig } from "./config.js";
+import type { AndroidHalfConfig } from "./config.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
 import type { TokenStore } from "./tokens.js";
 
@@ -110,9 +110,8 @@ export class FakeAmapi {
       const prof = known ? this.d.config.profiles[known.profile] : undefined;
       if (prof?.kmeUser !== undefined && known && body.enrollmentUser !== prof.kmeUser)
         return googleError(403, "PERMISSION_DENIED", `This device is assigned to another user: only ${prof.kmeUser} can enroll it`, "USER_MISMATCH");
-      const wp = this.d.config.restrictions.workProfile;
-      if (mm === "PROFILE_OWNER" && body.ownership === "PERSONALLY_OWNED" && typeof body.apiLevel === "number" && !inRange(wp, body.apiLevel))
-        return googleError(403, "PERMISSION_DENIED", `Device can't be enrolled: Android API level ${body.apiLevel} is outside the versions allowed for work profiles`, "VERSION_BLOCKED");
+      const wp = mm === "PROFILE_OWNER" && body.ownership === "PERSONALLY_OWNED" && typeof body.apiLevel === "number" ? androidPathRefusal(this.d.policy, "androidWorkProfile", body.apiLevel) : undefined;
+      if (wp) return googleError(403, "PERMISSION_DENIED", `Device can't be enrolled: Android API level ${String(body.apiLevel)}: ${wp.message} (work profile restriction)`, versionRefusal(wp) ? "VERSION_BLOCKED" : "ENROLLMENT_BLOCKED");
       const r = this.d.tokens.redeem(value, mm, String(body.ownership ?? ""));
       if (!r.ok) return googleError(r.reason === "TOKEN_NOT_FOUND" ? 404 : 400, r.reason === "TOKEN_NOT_FOUND" ? "NOT_FOUND" : "FAILED_PRECONDITION", r.message, r.reason);
       const hw = (body.hardwareInfo ?? {}) as AmapiDevice["hardwareInfo"] & object;

@@ -59,12 +59,6 @@ export interface ProfileConfig {
   kmeUser?: string;
 }
 
-export interface VersionRange {
-  allowed: boolean;
-  minApiLevel?: number;
-  maxApiLevel?: number;
-}
-
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
@@ -83,13 +77,8 @@ export interface AndroidHalfConfig {
     /** What the admin does to each device of a Headwind configuration once it has enrolled (field failure android-aosp-wipe-vs-delete). */
     adminActions: Record<string, "wipe" | "delete">;
   };
-  restrictions: { deviceLimit?: number; workProfile: VersionRange; deviceAdmin: VersionRange };
-  /** Identity provider conditional access for the enrollment app's sign-in. */
-  conditionalAccess: { requireCompliantDevice: boolean; excludeEnrollmentApp: boolean };
-}
-
-export function inRange(r: VersionRange, apiLevel: number): boolean {
-  return r.allowed && (r.minApiLevel === undefined || apiLevel >= r.minApiLevel) && (r.maxApiLevel === undefined || apiLevel <= r.maxApiLevel);
+  /** Devices one enrollment token may enroll (the work-profile / device-admin switches and conditional access are embedded.policy's). */
+  restrictions: { deviceLimit?: number };
 }
 
 const DAY = 86_400;
@@ -158,7 +147,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   const a = obj(r.amapi);
   const h = obj(r.headwind);
   const rs = obj(r.restrictions);
-  const ca = obj(r.conditionalAccess);
   return {
     enterpriseId,
     profiles,
@@ -174,18 +162,8 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       agentVersionCode: h.agentVersionCode as number | undefined,
       adminActions: obj(h.adminActions) as Record<string, "wipe" | "delete">,
     },
-    restrictions: {
-      deviceLimit: rs.deviceLimit as number | undefined,
-      workProfile: range(rs.workProfile),
-      deviceAdmin: range(rs.deviceAdmin),
-    },
-    conditionalAccess: { requireCompliantDevice: (ca.requireCompliantDevice as boolean | undefined) ?? false, excludeEnrollmentApp: (ca.excludeEnrollmentApp as boolean | undefined) ?? false },
+    restrictions: { deviceLimit: rs.deviceLimit as number | undefined },
   };
-}
-
-function range(v: unknown): VersionRange {
-  const o = obj(v);
-  return { allowed: (o.allowed as boolean | undefined) ?? true, minApiLevel: o.minApiLevel as number | undefined, maxApiLevel: o.maxApiLevel as number | undefined };
 }
 
 /** Longest token lifetime Google accepts for dedicated / AOSP (userless) tokens. */

@@ -11,6 +11,10 @@
  *   POST /android/emm/pubsub, GET /android/emm/notifications   mock EMM push endpoint / notification log
  */
 import { PolicyEngine } from "../policy/engine.js";
+import { androidPathRefusal } from "./policy-gate.js";
+
+/** The cloud app of the enrollment sign-in, as conditional access names it (excludeApps). */
+export const ENROLLMENT_APP = "intune-enrollment";
 import { randomBytes } from "node:crypto";
 import { ScenarioError } from "../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -23,7 +27,7 @@ import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js
 import { FakeAmapi } from "./amapi.js";
 import { androidAdmin } from "./admin.js";
 import type { EnrollmentRecord } from "../records.js";
-import { inRange, resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
+import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
 import { bytesRes, jsonRes, readJson } from "./respond.js";
@@ -60,6 +64,9 @@ export class AndroidHalf implements ServerHalf {
     return [...amapi, ...headwind];
   }
 
+  /** The tenant's rules (embedded.policy): Android restrictions and conditional access. */
+  private readonly policy: PolicyEngine;
+
   constructor(
     private readonly ctx: HalfContext,
     readonly config: AndroidHalfConfig,
@@ -67,12 +74,13 @@ export class AndroidHalf implements ServerHalf {
     this.tokens = new TokenStore(config.enterpriseId, ctx.now, (k) => new Uint8Array(randomBytes(k)));
     this.dpcs = buildDpcs(ctx.crypto, { cert: ctx.scep.id.ca, key: ctx.scep.id.caKey });
     const stall = () => this.stall();
-    this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall);
+    this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
+    this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall, this.policy);
     this.amapi = new FakeAmapi({
       config,
       tokens: this.tokens,
       now: ctx.now,
-      policy: ctx.policy ?? new PolicyEngine({}, ctx.now),
+      policy: this.policy,
       qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)),
       stall,
       otherRecords: (serial) => this.headwind.recordsForSerial(serial),
@@ -209,14 +217,15 @@ export class AndroidHalf implements ServerHalf {
       // version range is checked when the agent enrolls), else blocked.
       const api = Number(url.searchParams.get("apiLevel"));
       if (!Number.isInteger(api) || api < 1 || api > 100) return jsonRes(400, { error: "apiLevel must be an integer 1-100" });
-      const r = this.config.restrictions;
-      return jsonRes(200, { path: inRange(r.workProfile, api) ? "work-profile" : r.deviceAdmin.allowed ? "device-admin" : "blocked" });
+      const wp = androidPathRefusal(this.policy, "androidWorkProfile", api);
+      const da = androidPathRefusal(this.policy, "androidDeviceAdmin", api);
+      return jsonRes(200, { path: !wp ? "work-profile" : da?.refusal !== "platform-blocked" ? "device-admin" : "blocked" });
     }
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];
       if (!p) return jsonRes(404, { error: `no provisioning profile "${prov[1]}"; known: ${Object.keys(this.config.profiles).join(", ")}` });
-      if (prov[2] === "token" && p.mode === "work-profile" && !this.config.restrictions.workProfile.allowed)
+      if (prov[2] === "token" && p.mode === "work-profile" && androidPathRefusal(this.policy, "androidWorkProfile", undefined)?.refusal === "platform-blocked")
         return jsonRes(403, { error: "work profile enrollment is not set up for this organisation", reason: "WORK_PROFILE_NOT_ALLOWED" });
       const token = this.tokenFor(p);
       const base = this.base(req);
@@ -300,9 +309,10 @@ export class AndroidHalf implements ServerHalf {
    * apps blocks the sign-in unless the enrollment app is excluded.
    */
   private authorize(url: URL): HttpResponse {
-    const ca = this.config.conditionalAccess;
+    // embedded.policy.conditionalAccess; the enrollment app is the cloud app "intune-enrollment" (Microsoft Intune Enrollment).
+    const ca = this.policy.config.conditionalAccess;
     const compliant = url.searchParams.get("device_state") === "compliant";
-    if (ca.requireCompliantDevice && !ca.excludeEnrollmentApp && !compliant)
+    if (ca?.requireCompliantDevice && !ca.excludeApps?.includes(ENROLLMENT_APP) && !compliant)
       return jsonRes(403, {
         error: "access_denied",
         error_description: "AADSTS53000: Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.",

@@ -7,7 +7,9 @@
 import type { CryptoPort } from "../../ports/crypto.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { compactJson, headwindSignature, type HeadwindPushMessage } from "../../wire/android/headwind.js";
-import { inRange, type AndroidHalfConfig } from "./config.js";
+import type { AndroidHalfConfig } from "./config.js";
+import type { PolicyEngine } from "../policy/engine.js";
+import { androidPathRefusal, versionRefusal } from "./policy-gate.js";
 import { jsonRes, readJson } from "./respond.js";
 
 export class HeadwindServer {
@@ -20,6 +22,8 @@ export class HeadwindServer {
     private readonly crypto: CryptoPort,
     private readonly now: () => number,
     private readonly stall: () => Promise<HttpResponse>,
+    /** The tenant's rules: the device-administrator restriction (embedded.policy). */
+    private readonly policy: PolicyEngine,
   ) {}
 
   private sig(x: string): string {
@@ -89,8 +93,8 @@ export class HeadwindServer {
       dev.info = info;
       // Enrollment restrictions for device administrator, judged on the reported version (enrollsim
       // extension fields apiLevel / managementMode).
-      if (info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" && !inRange(this.config.restrictions.deviceAdmin, info.apiLevel))
-        return this.envelope("ERROR", "error.enrollment.version-blocked");
+      const da = info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" ? androidPathRefusal(this.policy, "androidDeviceAdmin", info.apiLevel) : undefined;
+      if (da) return this.envelope("ERROR", versionRefusal(da) ? "error.enrollment.version-blocked" : "error.enrollment.blocked");
       const action = dev.configuration !== undefined && Object.hasOwn(this.config.headwind.adminActions, dev.configuration) ? this.config.headwind.adminActions[dev.configuration] : undefined;
       if (action === "wipe") {
         // Wipe: the record stays (Pending) until the reset has finished; the device gets the command.

@@ -9,10 +9,12 @@
  * Intune's Android OS range is a release number (major.minor); the device reports its API level, so the
  * server maps it (https://developer.android.com/tools/releases/platforms). Corporate identifiers count
  * for personally owned enrollments below Android 12 only (IMEI/serial unreadable from 12 on;
- * server-policies.md §4.2). The Android-only device-administrator / work-profile switches stay in
- * `embedded.android.restrictions` (their routing has no counterpart on other platforms).
+ * server-policies.md §4.2). Intune's two Android switches — personally owned work profile and device
+ * administrator — are platforms of the same restriction (`restrictions.platform.androidWorkProfile` /
+ * `androidDeviceAdmin`, §2.3): {@link androidPathRefusal} judges a device against one of them.
  */
-import type { EnrollmentDecision, EnrollmentRequest } from "../policy/engine.js";
+import type { EnrollmentDecision, EnrollmentRequest, PolicyEngine } from "../policy/engine.js";
+import { checkPlatformRule, resolvePlatformPolicy, type RestrictionRefusal } from "../policy/restrictions.js";
 
 const RELEASES: Record<number, string> = { 21: "5.0", 22: "5.1", 23: "6.0", 24: "7.0", 25: "7.1", 26: "8.0", 27: "8.1", 28: "9.0", 29: "10.0", 30: "11.0", 31: "12.0", 32: "12.1", 33: "13.0", 34: "14.0", 35: "15.0", 36: "16.0" };
 
@@ -47,3 +49,17 @@ export function refusalError(d: Extract<EnrollmentDecision, { ok: false }>): [nu
   const version = d.refusal === "os-below-minimum" || d.refusal === "os-above-maximum";
   return [403, "PERMISSION_DENIED", `Device can't be enrolled: ${d.message}`, version ? "VERSION_BLOCKED" : "ENROLLMENT_BLOCKED"];
 }
+
+/**
+ * Why the tenant's restriction for an Android path refuses a personally owned device on `apiLevel`
+ * (undefined: allowed): the path switched off, or the device's release outside the path's OS range
+ * (Company Portal enrollments enforce the range, §2.4).
+ */
+export function androidPathRefusal(policy: PolicyEngine, path: "androidWorkProfile" | "androidDeviceAdmin", apiLevel: number | undefined, upn?: string): { refusal: RestrictionRefusal; message: string } | undefined {
+  const { rule } = resolvePlatformPolicy(policy.config, path, upn);
+  const osVersion = androidRelease(apiLevel);
+  return checkPlatformRule(rule, { ownership: "personal", osRangeApplies: true, ...(osVersion ? { osVersion } : {}) });
+}
+
+/** A refusal for the OS range (VERSION_BLOCKED) rather than the path itself (ENROLLMENT_BLOCKED). */
+export const versionRefusal = (r: { refusal: RestrictionRefusal } | undefined): boolean => r?.refusal === "os-below-minimum" || r?.refusal === "os-above-maximum";

@@ -8,7 +8,7 @@
  */
 import { compareVersions } from "../../wire/version.js";
 import { byPriority, targets } from "./directory.js";
-import type { PlatformRule, PolicyConfig, PolicyPlatform } from "./types.js";
+import type { PlatformRule, PolicyConfig, RestrictionPlatform } from "./types.js";
 
 /** The policy that decided, as the per-device enrollment report shows it (Default = priority 0, target Device). */
 export interface AppliedPolicy {
@@ -21,7 +21,7 @@ export const DEFAULT_POLICY = "All users and all devices";
 /** Intune's shipped Default device limit (public material; not in the seeds, server-policies.md §14.1). */
 export const DEFAULT_DEVICE_LIMIT = 5;
 
-export function resolvePlatformPolicy(cfg: PolicyConfig, platform: PolicyPlatform, upn: string | undefined): { applied: AppliedPolicy; rule: PlatformRule } {
+export function resolvePlatformPolicy(cfg: PolicyConfig, platform: RestrictionPlatform, upn: string | undefined): { applied: AppliedPolicy; rule: PlatformRule } {
   const r = cfg.restrictions;
   const list = byPriority(r?.platformPolicies);
   const hit = list.find((p) => targets(cfg, p.assign, upn));

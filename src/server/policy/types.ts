@@ -30,7 +30,15 @@ export interface PlatformRule {
 export type PolicyPlatform = "windows" | "ios" | "macos" | "android";
 export const POLICY_PLATFORMS: readonly PolicyPlatform[] = ["windows", "ios", "macos", "android"];
 
-export type PlatformRules = Partial<Record<PolicyPlatform, PlatformRule>>;
+/**
+ * Platforms of a platform restriction: Intune's Android row is two switches, each with its own
+ * personal/OS/manufacturer settings (server-policies.md §2.3): Android Enterprise personally owned
+ * work profile and Android device administrator. `android` is the rest of Android Enterprise (AMAPI
+ * token redemption).
+ */
+export type RestrictionPlatform = PolicyPlatform | "androidWorkProfile" | "androidDeviceAdmin";
+
+export type PlatformRules = Partial<Record<RestrictionPlatform, PlatformRule>>;
 
 export interface PlatformRestriction extends PlatformRules {
   name: string;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Runs Android flows on virtual time against an in-memory reference server (or any handler). */
+import type { PolicyConfig } from "../../../src/server/policy/types.js";
 import type { DeviceState } from "../../../src/device/state.js";
 import { androidFlows } from "../../../src/device/android/flows.js";
 import type { FlowResult } from "../../../src/device/flow.js";
@@ -21,9 +22,9 @@ export const START = Date.UTC(2026, 10, 21, 12);
 export const BASE = "https://mdm.test";
 const catalog = loadCatalog();
 
-export async function androidServer(android: unknown = {}, clock?: VirtualClock): Promise<{ server: ReferenceServer; half: AndroidHalf }> {
+export async function androidServer(android: unknown = {}, clock?: VirtualClock, policy?: PolicyConfig): Promise<{ server: ReferenceServer; half: AndroidHalf }> {
   const keys = await testKeys();
-  const server = await ReferenceServer.create({ keys: { ca: await keys.rsa(22) }, now: clock ? () => clock.now() : () => START, platforms: { android } });
+  const server = await ReferenceServer.create({ keys: { ca: await keys.rsa(22) }, now: clock ? () => clock.now() : () => START, platforms: { android }, ...(policy ? { policy } : {}) });
   const half = server.halves.find((h) => h.name === "android") as unknown as AndroidHalf;
   return { server, half };
 }

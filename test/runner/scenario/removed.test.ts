@@ -21,6 +21,28 @@ describe("removed scenario keys", () => {
     expect(removedKeyIssues({ embedded: { y: { p: { gone: 1 } } } }, table)).toEqual([]);
   });
 
+  it("each removed key is found where it stands and nowhere else", () => {
+    for (const r of REMOVED_KEYS) {
+      const data: Record<string, unknown> = {};
+      let o: Record<string, unknown> | unknown[] = data;
+      r.path.forEach((seg, i) => {
+        const last = i === r.path.length - 1;
+        const next: Record<string, unknown> | unknown[] = r.path[i + 1] === "*" ? [] : {};
+        if (Array.isArray(o)) o.push(last ? true : next);
+        else o[seg === "*" ? "x" : seg] = last ? true : next;
+        o = next;
+      });
+      expect(removedKeyIssues(data).map((i) => i.path.filter((p) => p !== 0 && p !== "x"))).toEqual([r.path.filter((p) => p !== "*")]);
+    }
+  });
+
+  it("embedded.android.conditionalAccess and the work-profile / device-admin ranges point at embedded.policy", () => {
+    const yaml = "name: x\nembedded:\n  android:\n    restrictions: { workProfile: { allowed: false } }\ngroups:\n  - { name: a, model: pixel-8, count: 1, flow: android-qr }\n";
+    expect(() => parseScenario(yaml, "old.yaml", ctx)).toThrow(/^old\.yaml:4:21: embedded\.android\.restrictions\.workProfile was removed; it is replaced by embedded\.policy\.restrictions\.platform\.androidWorkProfile/);
+    const ca = "name: x\nembedded:\n  android:\n    conditionalAccess: { requireCompliantDevice: true }\ngroups:\n  - { name: a, model: pixel-8, count: 1, flow: android-qr }\n";
+    expect(() => parseScenario(ca, "old.yaml", ctx)).toThrow(/replaced by embedded\.policy\.conditionalAccess/);
+  });
+
   it("every replacement names a general mechanism", () => {
     for (const r of REMOVED_KEYS) expect(r.replacedBy).toMatch(/timeline|embedded\.policy|faults|state/);
   });

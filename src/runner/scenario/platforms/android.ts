@@ -21,11 +21,6 @@ const wifi = {
 };
 const fault = { type: "string", enum: ["none", "malformed", "stall"] };
 const extraValue: Json = { anyOf: [{ type: "string", maxLength: 4096 }, { type: "boolean" }, { type: "integer" }] };
-const versionRange = {
-  type: "object",
-  additionalProperties: false,
-  properties: { allowed: { type: "boolean" }, minApiLevel: { type: "integer", minimum: 1, maximum: 100 }, maxApiLevel: { type: "integer", minimum: 1, maximum: 100 } },
-};
 
 const groupOptions: Json = {
   type: "object",
@@ -138,14 +133,7 @@ const embedded: Json = {
       additionalProperties: false,
       properties: {
         deviceLimit: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices one enrollment token (user / DEM account) may enroll; stale records of the same device count." },
-        workProfile: { ...versionRange, description: "Personally owned work profile: allowed, and the API levels allowed." },
-        deviceAdmin: { ...versionRange, description: "Device administrator: allowed, and the API levels allowed." },
       },
-    },
-    conditionalAccess: {
-      type: "object",
-      additionalProperties: false,
-      properties: { requireCompliantDevice: { type: "boolean", description: "All cloud apps require a compliant device." }, excludeEnrollmentApp: { type: "boolean", description: "The enrollment app is excluded from that policy." } },
     },
   },
 };

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Intune's two Android switches as platforms of the tenant's restriction (embedded.policy
+ * restrictions.platform.androidWorkProfile / androidDeviceAdmin, server-policies.md §2.3–2.4) and the
+ * tenant's conditional access at the enrollment sign-in: the Android half asks the policy engine,
+ * and a timeline `set` of the policy changes the next answer.
+ */
+import { describe, expect, it } from "vitest";
+import type { HttpRequest } from "../../../src/ports/http.js";
+import { androidServer, BASE } from "../../protocol/android/harness.js";
+
+const get = async (h: (r: HttpRequest) => Promise<{ status: number; body: Uint8Array }>, path: string) => {
+  const r = await h({ method: "GET", url: BASE + path, headers: {} });
+  return { status: r.status, json: JSON.parse(Buffer.from(r.body).toString("utf8")) as Record<string, unknown> };
+};
+
+describe("Android paths from the tenant's platform restriction", () => {
+  it("routes by the work-profile range, else device admin unless switched off, else blocked (routing table §2.4)", async () => {
+    const { server } = await androidServer({}, undefined, { restrictions: { platform: { androidWorkProfile: { minOs: "10.0", maxOs: "13.0" }, androidDeviceAdmin: { maxOs: "12.0" } } } });
+    expect((await get(server.handler, "/android/provisioning/route?apiLevel=33")).json).toEqual({ path: "work-profile" });
+    // Android 14 is outside the WP range: device admin (its own range is judged when the agent reports in).
+    expect((await get(server.handler, "/android/provisioning/route?apiLevel=34")).json).toEqual({ path: "device-admin" });
+    server.policy.holder.set("restrictions.platform.androidDeviceAdmin.allowed", false);
+    expect((await get(server.handler, "/android/provisioning/route?apiLevel=34")).json).toEqual({ path: "blocked" });
+    expect((await get(server.handler, "/android/provisioning/route?apiLevel=30")).json).toEqual({ path: "work-profile" });
+  });
+
+  it("a switched-off work profile refuses the work-profile token (the Resolve error); an assigned policy overrides the Default", async () => {
+    const { server } = await androidServer({}, undefined, {
+      directory: { users: [{ upn: "ann@contoso.com", groups: ["pilot"] }] },
+      restrictions: { platform: { androidWorkProfile: { allowed: false } } },
+    });
+    const r = await get(server.handler, "/android/provisioning/work-profile/token");
+    expect(r.status).toBe(403);
+    expect(r.json.reason).toBe("WORK_PROFILE_NOT_ALLOWED");
+    expect((await get(server.handler, "/android/provisioning/fully-managed/token")).status).toBe(200);
+  });
+
+  it("conditional access refuses a not-yet-compliant enrollment sign-in with AADSTS53000 unless the enrollment app is excluded", async () => {
+    const { server } = await androidServer({}, undefined, { conditionalAccess: { requireCompliantDevice: true } });
+    const r = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
+    expect(r.status).toBe(403);
+    expect(String(r.json.error_description)).toMatch(/^AADSTS53000/);
+    server.policy.holder.set("conditionalAccess.excludeApps", ["intune-enrollment"]);
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).status).toBe(200);
+  });
+});
