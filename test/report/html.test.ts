@@ -36,7 +36,17 @@ function run(t0 = 1_700_000_000_000): { summary: ExtendedSummary; transcripts: F
   for (let i = 0; i < 4; i++) {
     const device = `pixel-8#${i}`;
     obs.forEach((o) => o.onDeviceStart?.(device, i));
-    tx.record({ t: now, device, step: "scep.pkioperation", kind: "http", data: { method: "POST", url: "http://127.0.0.1/scep", status: 200, body: `challengePassword=${SECRET}` } });
+    tx.record({
+      t: now,
+      device,
+      step: "scep.pkioperation",
+      kind: "http",
+      data: {
+        request: { method: "POST", url: "http://127.0.0.1/scep", headers: { "content-type": "text/plain" }, body: { text: `challengePassword=${SECRET}` } },
+        response: { status: 200, headers: {} },
+        ms: 3,
+      },
+    });
     now += 1000;
     obs.forEach((o) => o.onStep?.({ device, step: "scep.pkioperation", ms: 10 + i * 100, ok: true, platform: "android" }));
     const failed = i === 3;
@@ -74,9 +84,11 @@ describe("HTML report", () => {
     expect(scriptJson("a</b>&\u2029")).toBe('"a\\u003c/b\\u003e\\u0026\\u2029"');
   });
 
-  it("embeds the failing device's transcript, redacted: the secret is nowhere in the file", () => {
+  it("embeds the failing device's decoded transcript, redacted: the secret is nowhere in the file", () => {
     expect(Object.keys(model.transcripts!)).toEqual(["pixel-8#3"]);
-    expect(JSON.stringify(model.transcripts)).toContain("[REDACTED]");
+    const [entry] = model.transcripts!["pixel-8#3"]!.entries;
+    expect(entry).toMatchObject({ n: 1, kind: "exchange", method: "POST", status: 200 });
+    expect(entry!.request!.body!.text).toBe("challengePassword=[REDACTED]");
     expect(html).not.toContain(SECRET);
   });
 

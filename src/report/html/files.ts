@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { ReportError } from "../errors.js";
 import { parseSummary } from "../json.js";
-import { parseJsonText } from "../json-text.js";
+import { parseTrace } from "../transcript/model.js";
 import type { TranscriptEvent } from "../../ports/transcript.js";
 import { sanitizeFileName, TranscriptBudget } from "../trace.js";
 import type { ExtendedSummary } from "../metrics.js";
@@ -35,7 +35,8 @@ export function pageAssets(): PageAssets {
   cached = {
     uplotJs: read(require.resolve("uplot/dist/uPlot.iife.min.js"), "uPlot"),
     uplotCss: read(require.resolve("uplot/dist/uPlot.min.css"), "uPlot's style sheet"),
-    pageJs: read(own("page.js"), "the report page script"),
+    // One inline script (one CSP hash): the charts and the transcript view first, then the page that uses them.
+    pageJs: ["charts.js", "transcript.js", "page.js"].map((f) => read(own(f), `the report page script ${f}`)).join("\n"),
     pageCss: read(own("page.css"), "the report page style sheet"),
   };
   return cached;
@@ -96,14 +97,11 @@ export function readTraceTranscripts(target: string, devices: readonly string[])
     } catch (err) {
       throw new ReportError("report.io", `cannot read the trace ${file}: ${(err as Error).message}`, { cause: err });
     }
-    const lines = text.split("\n");
-    for (const [n, line] of lines.entries()) {
-      if (line.trim() === "") continue;
-      const e = parseJsonText(line, file, n) as TranscriptEvent;
-      if (typeof e !== "object" || e === null || typeof e.device !== "string" || !want.has(e.device)) continue;
+    for (const e of parseTrace(text, file)) {
+      if (!want.has(e.device)) continue;
       const budget = budgets.get(e.device) ?? new TranscriptBudget(256 * 1024);
       budgets.set(e.device, budget);
-      const kept = budget.admit(e, line.length);
+      const kept = budget.admit(e, JSON.stringify(e).length);
       if (!kept) continue;
       const list = out.get(e.device) ?? [];
       out.set(e.device, list);

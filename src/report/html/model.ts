@@ -9,6 +9,7 @@
 import type { TranscriptEvent } from "../../ports/transcript.js";
 import type { ExtendedSummary } from "../metrics.js";
 import { decodeHistogram, UNITS_PER_MS } from "../stats.js";
+import { deviceTranscript, type DeviceTranscript, type TranscriptEntry } from "../transcript/model.js";
 
 /** Counts per epoch second, every second from the first to the last (zeros filled in). */
 export interface ChartSeries {
@@ -52,11 +53,34 @@ export interface ReportModel {
   distributions: Distribution[];
   /** The scenario file as run, redacted (absent when not known, e.g. a merged summary without --scenario). */
   scenarioText?: string;
-  /** Redacted transcripts of sample failing devices, by device id. */
-  transcripts?: Record<string, TranscriptEvent[]>;
+  /** Decoded, redacted transcripts of sample failing devices (report/transcript), by device id. */
+  transcripts?: Record<string, DeviceTranscript>;
 }
 
-/** Dense per-second series from a sparse timeline. Seconds before `from` or after `to` widen the range. */
+/** Characters of a recorded body the page keeps (the decoded form is kept whole). */
+export const PAGE_BODY_CHARS = 16 * 1024;
+
+function clipBodies(e: TranscriptEntry): TranscriptEntry {
+  const clip = (m: TranscriptEntry["request"]) => {
+    if (!m?.body) return m;
+    const body = Object.fromEntries(Object.entries(m.body).map(([k, v]) => [k, typeof v === "string" && v.length > PAGE_BODY_CHARS ? `${v.slice(0, PAGE_BODY_CHARS)}… [${v.length - PAGE_BODY_CHARS} more characters not shown]` : v]));
+    return { ...m, body };
+  };
+  return { ...e, ...(e.request ? { request: clip(e.request) } : {}), ...(e.response ? { response: clip(e.response) } : {}) };
+}
+
+/** Decodes recorded (redacted) events of devices into the transcript view, dropping devices without events. */
+export function decodedTranscripts(events: Record<string, TranscriptEvent[]>): Record<string, DeviceTranscript> {
+  const out: Record<string, DeviceTranscript> = {};
+  for (const [device, list] of Object.entries(events)) {
+    if (list.length === 0) continue;
+    const t = deviceTranscript(list, device);
+    out[device] = { ...t, entries: t.entries.map(clipBodies) };
+  }
+  return out;
+}
+
+/** Dense per-second series from a sparse timeline (every second from the first to the last). */
 export function seriesOf(timeline: ExtendedSummary["timeline"] = []): ChartSeries {
   const out: ChartSeries = { t: [], starts: [], ok: [], inFlight: [], failed: {}, checkins: [], checkinFailed: [] };
   if (timeline.length === 0) return out;
@@ -142,6 +166,6 @@ export function reportModel(s: ExtendedSummary, extra: { scenarioText?: string; 
     latency: latencyOf(s),
     distributions: distributionsOf(s),
     ...(extra.scenarioText !== undefined ? { scenarioText: extra.scenarioText } : {}),
-    ...(extra.transcripts && Object.keys(extra.transcripts).length ? { transcripts: extra.transcripts } : {}),
+    ...(extra.transcripts && Object.keys(extra.transcripts).length ? { transcripts: decodedTranscripts(extra.transcripts) } : {}),
   };
 }

@@ -2,14 +2,13 @@
 // enrollsim report page (browser side). Draws the run model (src/report/html/model.ts) with uPlot:
 // the static HTML report reads it from the inline JSON; the live dashboard gets it over its
 // WebSocket (hello: everything so far, tick: one more second, final: the run's report model).
-// Every server- or scenario-supplied text goes into the DOM with textContent, never as HTML.
-/* global uPlot */
+// Every server- or scenario-supplied text goes into the DOM with textContent, never as HTML. The
+// charts (charts.js) and the transcript view (transcript.js) are inlined before this script.
 (function () {
   "use strict";
   const boot = JSON.parse(document.getElementById("enrollsim-data").textContent);
   const app = document.getElementById("app");
-  const PALETTE = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
-  const charts = new Map();
+  const charts = window.enrollsimCharts;
   let model = boot.model;
   let live = null; // { status, state, report }
 
@@ -59,70 +58,6 @@
   }
   function section(id, title, ...kids) {
     return el("section", { id }, el("h2", {}, title), ...kids);
-  }
-
-  // ---- charts -------------------------------------------------------------------------------
-  function chart(id, title, series, data, opts) {
-    const host = document.getElementById(id);
-    if (!host) return;
-    const sig = JSON.stringify(series.map((s) => s.label));
-    const have = charts.get(id);
-    if (have && have.sig === sig) return void have.u.setData(data);
-    if (have) have.u.destroy();
-    host.textContent = "";
-    const width = Math.max(320, Math.min(host.clientWidth || 900, 1100));
-    const u = new uPlot(
-      {
-        title,
-        width,
-        height: (opts && opts.height) || 240,
-        scales: Object.assign({ x: { time: !(opts && opts.notTime) } }, (opts && opts.scales) || {}),
-        axes: (opts && opts.axes) || [{}, { label: opts && opts.yLabel }],
-        series: [{ label: (opts && opts.xLabel) || "time" }].concat(series.map((s, i) => Object.assign({ stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false }, s))),
-      },
-      data,
-      host,
-    );
-    charts.set(id, { u, sig });
-  }
-
-  function drawCharts() {
-    const s = model.series;
-    const codes = Object.keys(s.failed).sort();
-    chart(
-      "chart-timeline",
-      "Arrivals and enrolments per second",
-      [{ label: "started/s" }, { label: "enrolled/s" }]
-        .concat(codes.map((c) => ({ label: `failed/s ${c}`, stroke: PALETTE[(2 + codes.indexOf(c) * 3) % PALETTE.length], dash: [4, 2] })))
-        .concat([{ label: "in flight", scale: "f", stroke: "#555", fill: "rgba(0,0,0,0.05)" }]),
-      [s.t, s.starts, s.ok].concat(codes.map((c) => s.failed[c])).concat([s.inFlight]),
-      { axes: [{}, { label: "devices/s" }, { side: 1, scale: "f", label: "in flight", grid: { show: false } }] },
-    );
-    const lat = model.latency;
-    const host = document.getElementById("latency-charts");
-    if (host) {
-      for (const step of Object.keys(lat.steps).sort()) {
-        const id = `chart-lat-${step.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-        if (!document.getElementById(id)) host.append(el("div", { id, class: "chart small" }));
-        const c = lat.steps[step];
-        chart(id, `${step}: latency per ${lat.windowSeconds} s (ms)`, [{ label: "p50" }, { label: "p95" }, { label: "p99" }], [lat.t, c.p50, c.p95, c.p99], { height: 180, yLabel: "ms" });
-      }
-    }
-    const d = model.distributions || [];
-    if (d.length) {
-      const P = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.99, 100];
-      const xs = P.map((_, i) => i);
-      chart(
-        "chart-dist",
-        "Latency distribution per step (whole run, HDR histograms)",
-        d.map((x) => ({ label: `${x.step} (${fmt(x.samples, 0)})` })),
-        [xs].concat(d.map((x) => x.ms)),
-        { notTime: true, xLabel: "percentile", height: 280, scales: { y: { distr: 3 } }, axes: [{ label: "percentile", values: (u, v) => v.map((i) => (P[i] === undefined ? "" : `p${P[i]}`)) }, { label: "ms (log)" }] },
-      );
-    }
-    if (s.checkins.some((x) => x > 0)) {
-      chart("chart-checkins", "Steady-state check-ins per second", [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], { height: 200 });
-    }
   }
 
   // ---- sections -----------------------------------------------------------------------------
@@ -195,30 +130,12 @@
     ];
   }
 
-  function transcriptView(device, events) {
-    const t0 = events.length ? events[0].t : 0;
-    let n = 0;
-    const list = el("ol", { class: "transcript" });
-    for (const e of events) {
-      const d = e.data || {};
-      let line;
-      if (e.kind === "http") {
-        n++;
-        const res = d.response || {};
-        line = `${n}. ${e.step}  ${d.method || (d.request || {}).method || "?"} ${d.url || (d.request || {}).url || "?"} → ${d.status || res.status || d.error || "(no response)"}${typeof d.ms === "number" ? ` ${d.ms.toFixed(1)} ms` : ""}`;
-      } else line = `${e.kind} (${e.step})${d.injected ? " INJECTED FAULT" : ""}: ${typeof d.message === "string" ? d.message : Object.keys(d).join(", ")}`;
-      list.append(el("li", { class: e.kind }, el("details", {}, el("summary", {}, `+${((e.t - t0) / 1000).toFixed(3)} s  ${line}`), el("pre", {}, JSON.stringify(d, null, 2)))));
-    }
-    return el("div", { class: "tx", id: `tx-${device}` }, el("h3", {}, `Transcript of ${device} (redacted)`), list);
-  }
-
   function render() {
     if (!model) return;
     const sm = model.summary;
     const scroll = window.scrollY;
     app.textContent = "";
-    for (const [, c] of charts) c.u.destroy();
-    charts.clear();
+    charts.reset();
     if (live) app.append(liveBar());
     app.append(header(sm));
     const exp = sm.expectations || [];
@@ -358,7 +275,7 @@
         section(
           "transcripts",
           "Transcripts of sample failing devices",
-          Object.entries(tx).map(([d, ev]) => transcriptView(d, ev)),
+          Object.entries(tx).map(([d, t]) => window.enrollsimTranscriptView(el, d, t)),
         ),
       );
     if (model.scenarioText) app.append(section("scenario", "Scenario (secrets redacted)", el("pre", { class: "scenario" }, model.scenarioText)));
@@ -373,7 +290,7 @@
         ),
       ),
     );
-    drawCharts();
+    charts.draw(model, el, fmt);
     window.scrollTo(0, scroll);
     // For tests and scripts that watch the page: seconds drawn and the totals the timeline chart holds.
     const total = (a) => a.reduce((x, y) => x + y, 0);
