@@ -39,6 +39,12 @@ export interface FlowContext {
    * is lost. Kept per device for the run.
    */
   disk?: Map<string, unknown>;
+  /**
+   * Whether the device has a network now, as its OS reports it (Android's ConnectivityManager, the
+   * Windows network status): false while a timeline `offline` holds it. Absent: online. For
+   * decisions a device makes before it sends anything (Android 8 fetches its QR reader only online).
+   */
+  online?: () => boolean;
   /** Set when this start of the flow follows a reboot during the enrolment: the flow resumes from `disk` as its platform does. */
   boot?: DeviceBoot;
 }

@@ -230,7 +230,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     ...(checkpoint ? { checkpoint } : {}),
   };
   return {
-    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive },
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive, ...(net ? { online: () => !net.blocked(undefined) } : {}) },
     close: () => http.close().catch(() => {}),
   };
 }

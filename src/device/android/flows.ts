@@ -192,7 +192,7 @@ const androidQr: Flow<never> = {
     if (kind === "qr" && o.payload === undefined && api < 28) {
       // Android 8's setup wizard has no built-in QR reader: after the six taps it downloads one
       // (Google's reader) over the network first (field failure android8-no-qr-reader).
-      const online = !o.device?.offline;
+      const online = fc.online?.() ?? true;
       await step(fc.protocol, "android.trigger.qr-reader", async () =>
         decoded(fc.protocol, "android.trigger.qr-reader", { apiLevel: api, builtInReader: false, network: online ? "wifi" : "none", reader: online ? "downloaded before scanning" : "cannot be downloaded" }),
       );

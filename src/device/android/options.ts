@@ -50,8 +50,6 @@ export interface AndroidFlowOptions {
     declineAdmin?: boolean;
     /** Largest QR payload the setup scanner reads (android-qr-too-large). */
     qrScannerMaxBytes?: number;
-    /** No network during setup (no Wi-Fi in range, no mobile data): Android 8 cannot fetch its QR reader. */
-    offline?: boolean;
     /** Installed Company Portal version ("none": not installed); the update-settings link needs ≥ 5.0.4720.0. */
     companyPortalVersion?: string;
     /** The update-settings link is opened on a non-Android device (a PC browser). */

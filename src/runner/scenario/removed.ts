@@ -22,6 +22,10 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     replacedBy: "a timeline reboot, e.g. `timeline: [{ at: 0s, group: NAME, reboot: { step: android.provision.compliance } }]` (the device restarts after the owner is set: android.provision.interrupted)",
   },
   {
+    path: ["groups", "*", "options", "android", "device", "offline"],
+    replacedBy: "a timeline offline on every platform, e.g. `timeline: [{ at: 0s, group: NAME, offline: {} }]` (the device has no network from the start; `for:` brings it back)",
+  },
+  {
     path: ["embedded", "android", "restrictions", "workProfile"],
     replacedBy:
       'embedded.policy.restrictions.platform.androidWorkProfile (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidWorkProfile: { allowed: true, minOs: "9.0", maxOs: "13.0" } } } } }` (OS versions are Android releases; API 28 = 9.0, 33 = 13.0)',

@@ -58,7 +58,6 @@ const groupOptions: Json = {
         wifi: { ...wifi, description: "The Wi-Fi network actually in range (default: whatever the payload names)." },
         declineAdmin: { type: "boolean", description: "android-da: the user taps Cancel instead of Activate." },
         qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup scanner reads." },
-        offline: { type: "boolean", description: "No network during setup (Android 8 cannot download its QR reader)." },
         companyPortalVersion: { type: "string", pattern: "^(none|\\d+(\\.\\d+){1,3})$", description: "Installed Company Portal version, or none." },
         nonAndroidBrowser: { type: "boolean", description: "The update-settings link is opened on a non-Android device." },
       },
