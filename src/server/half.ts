@@ -46,6 +46,8 @@ export interface ServerHalf {
   admin?: HalfAdmin;
   /** The enrollment records the half holds, read-only (server/records.ts; `expect.server`). */
   records?(): EnrollmentRecord[];
+  /** What the half has done so far, by name (`check-ins`, `commands sent`, …), for `enrollsim serve` to print. */
+  counters?(): Record<string, number>;
 }
 
 /** A device an admin action names: the identifiers a half may key its records by. */

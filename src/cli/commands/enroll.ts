@@ -13,6 +13,7 @@ import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
+import { checkSets } from "./enroll-sets.js";
 import { exitCodeForBlame, readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -43,6 +44,12 @@ export function parseSets(sets: string[] = []): Record<string, unknown> {
     cur[path.at(-1)!] = value;
   }
   return out;
+}
+
+/** `--set` pairs of the scep flow in a scenario group's shape: keys outside `scep` (flat `challenge=…`) go under it. */
+function scepShaped(sets: Record<string, unknown>): Record<string, unknown> {
+  const { scep, ...flat } = sets;
+  return { scep: { ...flat, ...(scep !== null && typeof scep === "object" ? scep : {}) } };
 }
 
 /** The catalog platform of a model (an unknown model is the catalog's ScenarioError). */
@@ -96,10 +103,14 @@ export const enrollCommand = {
       const targets = server
         ? { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } }
         : { scepUrl: `${base}/scep`, server: { [base!.startsWith("https:") ? "https" : "http"]: base, embedded: false } };
-      const sets = parseSets(a.set);
+      // The scep flow takes a scenario group's options.scep (`--set scep.challenge=…`); flat keys (`--set challenge=…`) mean the same.
+      const parsed = parseSets(a.set);
+      const sets = a.flow === "scep" ? scepShaped(parsed) : parsed;
+      checkSets(sets, a.flow, model); // like a scenario file: unknown keys and bad values, every problem at once, with did-you-mean (exit 2)
+      const flowSets = a.flow === "scep" ? ((sets.scep ?? {}) as Record<string, unknown>) : sets;
       // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
-      if (sets.apple !== undefined) sets.apple = withProfileFile(sets.apple, process.cwd(), "--set apple.profileFile");
-      const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...sets }, targets, platformOf(model));
+      if (flowSets.apple !== undefined) flowSets.apple = withProfileFile(flowSets.apple, process.cwd(), "--set apple.profileFile");
+      const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...flowSets }, targets, platformOf(model));
       if (a.json) process.stdout.write(`${JSON.stringify({ ...outcome, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);

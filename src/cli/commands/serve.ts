@@ -10,7 +10,7 @@ import { terminalText } from "../../report/terminal-text.js";
 
 export const serveCommand = {
   command: "serve",
-  describe: "Run the embedded reference server (SCEP CA) until interrupted",
+  describe: "Run the embedded reference server until interrupted: the SCEP CA and the Apple, Windows and Android enrollment and management endpoints, on 127.0.0.1",
   builder: (y: Argv) =>
     y
       .option("host", { type: "string", default: "127.0.0.1", describe: "address to bind (loopback by default)" })
@@ -20,8 +20,13 @@ export const serveCommand = {
       .option("fail-info", { choices: FAIL_INFOS as unknown as string[], describe: "always answer FAILURE with this failInfo" })
       .option("ra", { type: "boolean", default: false, describe: "serve an RA + CA chain" })
       .option("caps", { type: "string", array: true, describe: "GetCACaps keywords to advertise" })
-      .option("ca-out", { type: "string", describe: "write the CA certificate (PEM) to FILE" }),
-  handler: async (a: { host: string; port: number; challenge: string; pending: number; "fail-info"?: string; ra: boolean; caps?: string[]; "ca-out"?: string }) => {
+      .option("ca-out", { type: "string", describe: "write the CA certificate (PEM) to FILE" })
+      .option("stats-interval", { type: "number", default: 0, describe: "also print the counters every SECONDS (0: only when stopped)" })
+      .example("$0 serve --port 8080 --ca-out ca.pem", "serve on 127.0.0.1:8080 and write the CA for --ca")
+      .example("$0 serve --pending 2", "answer every SCEP transaction PENDING twice before issuing")
+      .example("$0 serve --fail-info badRequest", "answer every SCEP request FAILURE badRequest")
+      .epilog("On Ctrl-C (or SIGTERM) it prints what it did: SCEP requests, enrollments per platform, Apple check-ins and commands, Windows OMA-DM sessions."),
+  handler: async (a: { host: string; port: number; challenge: string; pending: number; "fail-info"?: string; ra: boolean; caps?: string[]; "ca-out"?: string; "stats-interval": number }) => {
     if (a.host !== "127.0.0.1" && a.host !== "::1" && a.host !== "localhost") {
       process.stderr.write(`warning: binding ${a.host}: the reference server is reachable beyond this machine\n`);
     }
@@ -44,13 +49,31 @@ export const serveCommand = {
         "",
       ].join("\n"),
     );
+    const every = a["stats-interval"] > 0 ? setInterval(() => process.stdout.write(`${serverCounters(server, "so far")}\n`), a["stats-interval"] * 1000) : undefined;
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
+    if (every) clearInterval(every);
     await server.close();
-    const st = server.scep.stats;
-    process.stdout.write(`stopped: ${st.requests} requests, ${st.issued} issued, ${st.pending} pending replies, ${st.rejected} rejected\n`);
+    process.stdout.write(`${serverCounters(server, "stopped")}\n`);
   },
 };
+
+/**
+ * What the server did, from its own counters and records: SCEP (requests, issued, PENDING replies,
+ * rejected), then per platform the enrollment records it holds and the half's counters.
+ */
+export function serverCounters(server: ReferenceServer, label: string): string {
+  const st = server.scep.stats;
+  const lines = [`${label}: SCEP ${st.requests} request(s), ${st.issued} issued, ${st.pending} PENDING replies, ${st.rejected} rejected`];
+  const records = server.records().enrollments;
+  for (const h of server.halves) {
+    const mine = records.filter((r) => r.platform === h.name);
+    const held = mine.filter((r) => !r.removed).length;
+    const counts = Object.entries(h.counters?.() ?? {}).map(([k, v]) => `${v} ${k}`);
+    lines.push(`  ${h.name}: ${held} enrolled device record(s)${mine.length > held ? ` (+${mine.length - held} removed)` : ""}${counts.length ? `, ${counts.join(", ")}` : ""}`);
+  }
+  return lines.join("\n");
+}

@@ -183,6 +183,11 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       await server.apns?.close();
     },
     admin: appleAdmin(server),
+    counters: () => {
+      const sum = (r: Record<string, number>): number => Object.values(r).reduce((n, x) => n + x, 0);
+      const st = server.stats;
+      return { "profiles served": st.profiles, "ADE enrollments": st.adeEnrollments, "check-ins": sum(st.checkins), "commands sent": st.commandsSent, "command results": sum(st.results), "requests rejected": sum(st.rejected), pushes: st.pushes ?? 0 };
+    },
     records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, enrollments: d.enrollments?.length ?? 1, removed: d.checkedOut })),
     apple: server,
   } as ServerHalf & { apple: AppleServer };

@@ -200,6 +200,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   return {
     name: "windows",
     admin: windowsAdmin(cfg, state, ctx.policy),
+    counters: () => ({ discoveries: state.counters.discoveries, "OMA-DM sessions": state.counters.sessions, renewals: state.counters.renewals, pushes: state.counters.pushes }),
     records: () => [...state.devices.values()].map((d) => ({ platform: "windows" as const, kind: "wstep", key: d.deviceId, ids: { deviceId: d.deviceId }, enrollments: d.enrollments ?? 1, removed: !!d.unenrolled })),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],
     handler,

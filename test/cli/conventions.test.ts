@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/** CLI conventions: `enroll --set` checked like a scenario file; `serve` prints what it served. */
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { cli, ensureBuilt, MAIN, ROOT } from "../runner/support/cli.js";
+
+ensureBuilt();
+
+describe("enroll --set is validated like a scenario file", () => {
+  it("every unknown key and bad value at once, with the expected values and a did-you-mean; exit 2 before any device runs", async () => {
+    const r = await cli(MAIN, ["enroll", "windows-byod", "--set", "windows.upnn=a@b.example", "--set", "windows.maxSessions=-1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown property "upnn" in --set windows; expected one of upn, .* \(did you mean "upn"\?\)/);
+    expect(r.stderr).toMatch(/--set windows\.maxSessions/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("the scep flow takes scenario-shaped keys and flat ones alike", async () => {
+    const bad = await cli(MAIN, ["enroll", "scep", "--set", "challnge=x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown property "challnge" in --set scep; .*\(did you mean "challenge"\?\)/);
+    const ok = await cli(MAIN, ["enroll", "scep", "--set", "scep.subject=CN=set-test"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/OK: .*scep\.issued/);
+  });
+});
+
+describe("serve", () => {
+  it("says it serves every platform, and prints its real counters when stopped", async () => {
+    const help = await cli(MAIN, ["serve", "--help"]);
+    expect(help.stdout.replace(/\s+/g, " ")).toMatch(/SCEP CA and the Apple, Windows and Android enrollment and management endpoints/);
+    const p = spawn(process.execPath, [MAIN, "serve", "--challenge", "serve-test"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const listening = new Promise<string>((resolve) => p.stdout.on("data", (d: Buffer) => ((out += d.toString()), /SCEP: (\S+)/.test(out) && resolve(/SCEP: (\S+)/.exec(out)![1]!))));
+    const closed = new Promise<void>((resolve) => p.on("close", () => resolve()));
+    try {
+      const scepUrl = await listening;
+      expect(out).toMatch(/^apple: /m);
+      expect(out).toMatch(/^windows: /m);
+      expect(out).toMatch(/Android: /);
+      const r = await cli(MAIN, ["enroll", "scep", "--server", scepUrl.replace(/\/scep$/, ""), "--set", "challenge=serve-test"]);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      p.kill("SIGINT");
+      await closed;
+    }
+    expect(out).toMatch(/stopped: SCEP \d+ request\(s\), 1 issued, 0 PENDING replies, 0 rejected/);
+    expect(out).toMatch(/ {2}apple: 0 enrolled device record\(s\), 0 profiles served, 0 ADE enrollments, 0 check-ins, 0 commands sent/);
+    expect(out).toMatch(/ {2}windows: 0 enrolled device record\(s\), 0 discoveries, 0 OMA-DM sessions/);
+  });
+});
