@@ -88,7 +88,7 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-autopilot-profile-missing.yaml", 3, "windows.autopilot.profile-missing", 3],
     ["win-dem-device-cap.yaml", 25, "windows.fault.DeviceCapReached", 5],
     ["win-hybrid-odj-failure.yaml", 3, "windows.autopilot.hybrid-join", 3],
-    ["win-legacy-cname-target-confirmation.yaml", 5, "windows.discovery.redirect-declined", 3],
+    ["win-legacy-cname-target-confirmation.yaml", 5, "user.abandoned", 3],
     ["win-discovery-proxy-rewrite.yaml", 3, "windows.discovery.insecure-redirect", 3],
     // round 2: the field-failure id is the file name
     ["win-atomic-replace-400.yaml", 5, "windows.dm.atomic-failed", 5],
@@ -96,7 +96,7 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-profile-verifying-forever.yaml", 5, "windows.dm.commands-resent", 5],
     ["win-dns-not-propagated.yaml", 10, "windows.discovery.no-enrollment-host", 4],
     ["win-unroutable-upn-suffix.yaml", 5, "windows.gpo.mdm-not-configured", 3],
-    ["win-mfa-not-completed.yaml", 5, "windows.auth.user-canceled", 3],
+    ["win-mfa-not-completed.yaml", 5, "user.abandoned", 3],
     ["win-home-edition.yaml", 3, "windows.fault.Authorization", 3],
     ["win-already-enrolled-other-user.yaml", 3, "windows.enroll.already-enrolled", 3],
     ["win-cloned-image-stale-enrollment.yaml", 3, "windows.enroll.machine-already-enrolled", 3],
@@ -165,7 +165,8 @@ describe("Windows field failures: exact codes and symptoms", () => {
   }, 60_000);
   it("win-unroutable-upn-suffix / win-mfa-not-completed / win-esp-msi-win32-collision: the codes the notes give", async () => {
     expect((await run("win-unroutable-upn-suffix.yaml")).summary.errors["windows.gpo.mdm-not-configured"]!.example).toContain("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x8018002b)");
-    expect((await run("win-mfa-not-completed.yaml")).summary.errors["windows.auth.user-canceled"]!.example).toContain("MENROLL_E_USER_CANCELED (0x8018002A)");
+    // The user abandons at the MFA prompt (timeline): Windows shows the cancel as MENROLL_E_USER_CANCELED.
+    expect((await run("win-mfa-not-completed.yaml")).summary.errors["user.abandoned"]!).toMatchObject({ step: "auth.mfa", shown: { code: "0x8018002A", name: "MENROLL_E_USER_CANCELED" } });
     expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");
     expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
     expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toMatch(/0x8007064C/i);

@@ -35,14 +35,10 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
     if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
     try {
-      const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined) });
+      const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto) });
       if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
     }
-    if (fed.status === "canceled") {
-        const m = MENROLL.MENROLL_E_USER_CANCELED!;
-        return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt`);
-      }
       if (fed.status === "refused") return fail("windows.auth.federated-refused", "auth.federated", fed.message);
       idpToken = fed.token;
     } catch (e) {
@@ -140,15 +136,9 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
-    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, {
-      secondFactor: () => ((o.raw.mfa ?? "complete") === "complete" ? mfaCode(upn, o.tokenKey, p.crypto) : undefined),
-    });
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto) });
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
-    }
-    if (fed.status === "canceled") {
-      const m = MENROLL.MENROLL_E_USER_CANCELED!;
-      return fail("windows.auth.user-canceled", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): the user cancelled the ${fed.prompt} prompt; the enrollment stops (auto-enroll retries later)`);
     }
     if (fed.status === "refused") {
       const m = MENROLL.MENROLL_E_DEVICE_AUTHENTICATION_ERROR!;

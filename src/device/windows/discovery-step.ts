@@ -47,15 +47,10 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     // the run's zone, the device connects at the server's origin (its TLS name), and probes plain
     // HTTP at the server's HTTP listener (or port 80 of its host).
     const httpBase = ctx.targets.server?.http ?? (target ? `http://${target.hostname}` : undefined);
-    const confirm = (location: string) => {
-      note(p, "discovery.redirect", { prompt: "redirect confirmation", location, answer: o.raw.redirectConfirmation ?? "accept" });
-      return (o.raw.redirectConfirmation ?? "accept") === "accept";
-    };
     const httpsOrigin = https ?? (target ? `https://${target.host}` : undefined);
     dOut = await discover(p, {
       ...base,
       dns,
-      confirmRedirect: confirm,
       ...(inRun && httpsOrigin ? { originFor: () => httpsOrigin } : {}),
       ...(inRun && httpBase ? { httpOriginFor: () => httpBase.replace(/\/$/, "") } : {}),
     });
@@ -68,7 +63,6 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     }
   }
   if (dOut.status === "no-host") return fail("windows.discovery.no-enrollment-host", "discovery.dns", `no host ${dOut.host}`);
-  if (dOut.status === "redirect-declined") return fail("windows.discovery.redirect-declined", "discovery.redirect", `The user declined the redirect to ${dOut.location}; enrollment stops`);
   if (dOut.status === "insecure-redirect") {
     const m = MENROLL.MENROLL_E_INSECUREREDIRECT!;
     return fail("windows.discovery.insecure-redirect", "discovery.redirect", `${m.name} (${hresultHex(m.hresult)}): discovery redirected to ${dOut.location}`);

@@ -16,6 +16,14 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 export const HYBRID_JOIN_FAILED =
   "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code 80070774.";
 
+/**
+ * How long "Join your organization's network" waits for the offline domain join blob before it
+ * fails with 80070774. Microsoft documents no value; 15 minutes is enrollsim's choice (the order of
+ * the ESP's default provider timeout). It is not a scenario knob: a blob that never comes is
+ * `embedded.windows.withhold`, and the wait is time passing on the scenario clock.
+ */
+export const HYBRID_ODJ_WAIT_MINUTES = 15;
+
 /** Where the ESP was when the PC lost power (device disk key): the phase and when the ESP started. */
 export const WINDOWS_ESP_PHASE = "windows.esp";
 
@@ -70,7 +78,7 @@ async function espFromStart(run: EnrollRun, prov: Provisioned, mgmt: Management,
     // Hybrid join: "Join your organization's network" waits for the offline domain join blob the
     // server's connector produces (OfflineDomainJoin CSP), polling within the provider timeout.
     const joined = await step(p, "esp.device-preparation", async () => {
-      const deadline = p.clock.now() + (o.raw.autopilot?.odjTimeoutMinutes ?? 15) * o.minuteMs;
+      const deadline = p.clock.now() + HYBRID_ODJ_WAIT_MINUTES * o.minuteMs;
       const pollMs = Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs;
       for (let n = 0; n < o.maxSessions; n++) {
         if (tree.get("./Device/Vendor/MSFT/OfflineDomainJoin/Blob").status === 200) return true;

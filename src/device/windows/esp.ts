@@ -37,8 +37,16 @@ export function devicePreparationProviders(tree: CspTree): ProviderState[] {
   });
 }
 
-/** reboot: the installer restarts the device itself (exit 1641) and never reports completion. */
-export type MsiOutcome = "success" | "fail" | "hang" | "reboot";
+/**
+ * Windows Installer exit codes the MSI job acts on (msiexec, "MsiExec.exe and InstMsi.exe error
+ * messages"): 0 ERROR_SUCCESS and 3010 ERROR_SUCCESS_REBOOT_REQUIRED complete the job (Status 70);
+ * 1641 ERROR_SUCCESS_REBOOT_INITIATED means the installer restarted Windows itself, so the job never
+ * reports (Status stays 50, the restart is an unplanned one for ESP); any other code fails the job
+ * (Status 60, LastError = the code), e.g. 1603 ERROR_INSTALL_FAILURE.
+ */
+export const EXIT_SUCCESS = 0;
+export const EXIT_REBOOT_REQUIRED = 3010;
+export const EXIT_REBOOT_INITIATED = 1641;
 
 export const REBOOT_PROMPT_TEXT = "You're about to be signed out. Windows will restart to finish applying your organization's settings.";
 export const AUTOLOGON_FAILED_TEXT = "Credential prompt instead of autologon: after the restart Windows asks for a password and provisioning cannot continue (device reset needed)";
@@ -50,9 +58,10 @@ export interface RebootRequest {
   at: number;
 }
 
+/** What the package's installer does when the device runs it (the server's package carries it). */
 export interface AppBehaviour {
   installMinutes?: number;
-  outcome?: MsiOutcome;
+  exitCode?: number;
 }
 
 const MSI_RE = /^\.\/(?:Device|User)\/Vendor\/MSFT\/EnterpriseDesktopAppManagement\/MSI\/([^/]+)\/DownloadInstall$/;
@@ -69,7 +78,7 @@ export const INSTALL_ALREADY_RUNNING = "Another installation is in progress, ple
 
 export class MsiJobs {
   readonly alerts: Command[] = [];
-  /** Set when an installer restarts the device (outcome "reboot"). */
+  /** Set when an installer restarts the device (exit code 1641). */
   reboot: RebootRequest | undefined;
   private readonly timers: Timer[] = [];
   readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string }>();
@@ -82,7 +91,6 @@ export class MsiJobs {
     private readonly minuteMs: number,
     /** Downloads the ContentURL and checks the FileHash (msi-content.ts) before the installer runs. */
     private readonly fetchContent: MsiContentFetcher,
-    private readonly overrides: Record<string, AppBehaviour> = {},
     private readonly onChange?: () => void,
   ) {}
 
@@ -112,15 +120,15 @@ export class MsiJobs {
       try {
         const q = new URL(url).searchParams;
         const mins = q.get("enrollsim-install-minutes");
-        const outcome = q.get("enrollsim-outcome");
+        const exit = q.get("enrollsim-exit-code");
         name = q.get("enrollsim-app") ?? name;
         channel = q.get("enrollsim-channel") === "win32" ? "win32" : "omadm";
-        hint = { ...(mins ? { installMinutes: Number(mins) } : {}), ...(outcome ? { outcome: outcome as MsiOutcome } : {}) };
+        hint = { ...(mins ? { installMinutes: Number(mins) } : {}), ...(exit && /^\d+$/.test(exit) ? { exitCode: Number(exit) } : {}) };
       } catch {
         return 400;
       }
     } else return 400;
-    const b = { installMinutes: 1, outcome: "success" as MsiOutcome, ...hint, ...(this.overrides[name] ?? this.overrides[code] ?? {}) };
+    const b = { installMinutes: 1, exitCode: EXIT_SUCCESS, ...hint };
     this.execs.set(code, { uri, data });
     // Status 20 (download in progress) until the content is fetched and its hash checked; 50 while the installer runs.
     const fileHash = /<FileHash>([^<]*)<\/FileHash>/i.exec(data ?? "")?.[1];
@@ -153,36 +161,34 @@ export class MsiJobs {
     this.tree.nodes.set(`${base}/Status`, { value: "50" });
     this.jobs.set(code, { ...this.jobs.get(code)!, status: 50 });
     this.onChange?.();
-    if (b.outcome !== "hang") {
-      this.timers.push(
-        this.clock.setTimer(Math.max(0, b.installMinutes!) * this.minuteMs, () => {
-          if (b.outcome === "reboot") {
-            // The package restarts Windows itself: the job stays "installing" (Status 50) for ever.
-            this.reboot ??= { by: name, kind: "app", at: this.clock.now() };
-            this.onChange?.();
-            return;
-          }
-          const okay = b.outcome === "success";
-          const status = okay ? 70 : 60;
-          this.tree.nodes.set(`${base}/Status`, { value: String(status) });
-          if (!okay) this.tree.nodes.set(`${base}/LastError`, { value: "1603" });
-          this.jobs.set(code, { ...this.jobs.get(code)!, status, endedAt: this.clock.now() });
-          this.alerts.push({
-            verb: "Alert",
-            data: "1226",
-            items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: okay ? "0" : "1603" }],
-          });
-          // An app that is a DevicePreparation policy provider's agent (e.g. the management extension)
-          // reports its provider's InstallationState when it finishes: 3 Completed, 4 Error.
-          const provider = `${ESP_DEVICE_PREP}/${name}`;
-          if (this.tree.nodes.has(`${provider}/InstallationState`)) {
-            this.tree.nodes.set(`${provider}/InstallationState`, { value: okay ? "3" : "4" });
-            if (!okay) this.tree.nodes.set(`${provider}/LastError`, { value: "0x80070643" });
-          }
+    this.timers.push(
+      this.clock.setTimer(Math.max(0, b.installMinutes!) * this.minuteMs, () => {
+        if (b.exitCode === EXIT_REBOOT_INITIATED) {
+          // The package restarts Windows itself: the job stays "installing" (Status 50) for ever.
+          this.reboot ??= { by: name, kind: "app", at: this.clock.now() };
           this.onChange?.();
-        }),
-      );
-    }
+          return;
+        }
+        const okay = b.exitCode === EXIT_SUCCESS || b.exitCode === EXIT_REBOOT_REQUIRED;
+        const status = okay ? 70 : 60;
+        this.tree.nodes.set(`${base}/Status`, { value: String(status) });
+        if (!okay) this.tree.nodes.set(`${base}/LastError`, { value: String(b.exitCode) });
+        this.jobs.set(code, { ...this.jobs.get(code)!, status, endedAt: this.clock.now(), ...(okay ? {} : { error: `the installer exited with ${b.exitCode}${b.exitCode === 1603 ? " (ERROR_INSTALL_FAILURE: fatal error during installation)" : ""}` }) });
+        this.alerts.push({
+          verb: "Alert",
+          data: "1226",
+          items: [{ source: `${base}/DownloadInstall`, meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install", format: "int", mark: "informational" }, data: String(b.exitCode) }],
+        });
+        // An app that is a DevicePreparation policy provider's agent (e.g. the management extension)
+        // reports its provider's InstallationState when it finishes: 3 Completed, 4 Error.
+        const provider = `${ESP_DEVICE_PREP}/${name}`;
+        if (this.tree.nodes.has(`${provider}/InstallationState`)) {
+          this.tree.nodes.set(`${provider}/InstallationState`, { value: okay ? "3" : "4" });
+          if (!okay) this.tree.nodes.set(`${provider}/LastError`, { value: "0x80070643" });
+        }
+        this.onChange?.();
+      }),
+    );
   }
 
   /** Alerts to send in the next session's first package (drained). */

@@ -85,7 +85,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
   if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
-  const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p), o.raw.apps ?? {});
+  const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p));
   if (kept) msi.adopt(kept.msi);
   const scepJobs = new ScepCspJobs(tree, ctx);
   const storeJobs = new StoreAppJobs(tree, p, () => m.http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `groups[].options.windows` as the flows read it, with defaults per flow (scenarios/README-windows.md). */
 import { ScenarioError } from "../../errors/index.js";
-import type { AppBehaviour } from "./esp.js";
 
 export type WindowsFlowKind = "byod" | "autopilot" | "bulk" | "gpo";
 export type AutopilotMode = "user-driven" | "self-deploying" | "pre-provisioned" | "hybrid";
@@ -36,8 +35,6 @@ export interface WindowsOptions {
   manualServerUrl?: string;
   /** Get of an ADMX-backed policy value: the bytes set (default) or 404 (write-only on some builds). */
   admxGet?: "exact" | "404";
-  /** What the user does at an MFA prompt of the identity provider's sign-in page: complete it (default) or cancel. */
-  mfa?: "complete" | "cancel";
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */
   firewall?: string[];
   /** Where a token flow's identity-provider token comes from: minted with the test key (default) or a sign-in at the IdP. */
@@ -62,8 +59,6 @@ export interface WindowsOptions {
   storeUrl?: string;
   /** Steady-state check-ins: the DM server address (w7 ADDR) when the runner does not carry it. Default: the embedded server's. */
   dmUrl?: string;
-  /** Answer to the redirect-confirmation prompt when HTTPS discovery fails and HTTP redirects. Default accept. */
-  redirectConfirmation?: "accept" | "decline";
   requestVersion?: string;
   csrProfile?: "auto" | "win10-legacy" | "win11";
   xmlStyle?: "compact" | "pretty";
@@ -88,7 +83,6 @@ export interface WindowsOptions {
   packageCertChallenge?: string;
   /** Disconnect at the end (BYOD, bulk, GPO): a last session with the user-requested unenrollment Alert 1226. */
   unenroll?: boolean;
-  apps?: Record<string, AppBehaviour>;
   /** MDM Terms of Use in identity-provider flows: none (not configured), accept or decline. Default none. */
   termsOfUse?: "none" | "accept" | "decline";
   /** ToU URL from the IdP's MDM app registration. Default <https base>/windows/tou on embedded runs. */
@@ -104,8 +98,6 @@ export interface WindowsOptions {
     uploadHash?: boolean;
     /** Mutates the hardware hash, as a motherboard/NIC swap does. */
     hardwareChange?: string;
-    /** Hybrid join: minutes to wait for the offline domain join blob. Default 15. */
-    odjTimeoutMinutes?: number;
   };
 }
 

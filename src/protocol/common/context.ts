@@ -84,7 +84,14 @@ export interface CurrentStep {
 
 /** Runs one named step: times it, reports it, and tags any error with device and step. */
 export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Promise<T>): Promise<T> {
-  if (ctx.gate) await ctx.gate(name);
+  // The timeline's gate (the user abandons or idles here, the device goes offline): what it throws happened at this step.
+  if (ctx.gate) {
+    try {
+      await ctx.gate(name);
+    } catch (err) {
+      throw asSimError(err, { device: ctx.device, step: name });
+    }
+  }
   const started = ctx.clock.now();
   const outer = ctx.current?.step;
   if (ctx.current) ctx.current.step = name;

@@ -27,15 +27,12 @@ export interface DiscoveryInput {
   originFor?: (host: string) => string;
   /** Plain-HTTP origin probed when HTTPS fails (Windows checks whether HTTP redirects). Default http://<host>. */
   httpOriginFor?: (host: string) => string;
-  /** What the user answers to the redirect-confirmation prompt. Default accept. */
-  confirmRedirect?: (location: string) => boolean;
   pretty?: boolean;
   strict?: boolean;
 }
 
 export type DiscoveryOutcome =
   | { status: "found"; url: string; cnameChain: string[]; result: DiscoverResult; redirectedFrom?: string }
-  | { status: "redirect-declined"; location: string; cnameChain: string[] }
   | { status: "insecure-redirect"; location: string; cnameChain: string[] }
   | { status: "fault"; url: string; cnameChain: string[]; fault: SoapFault }
   | { status: "no-host"; host: string; cnameChain: string[] };
@@ -108,7 +105,9 @@ export async function discover(ctx: ProtocolContext, input: DiscoveryInput): Pro
       return abs;
     });
     if (!location.startsWith("https:")) return { status: "insecure-redirect", location, cnameChain: chain };
-    if (!(input.confirmRedirect ?? (() => true))(location)) return { status: "redirect-declined", location, cnameChain: chain };
+    // Settings asks the user to confirm the redirect: a step of its own, so a user who cancels there is
+    // the timeline's `abandon` at discovery.confirm-redirect (MENROLL_E_USER_CANCELED, device/windows/shown.ts).
+    await step(ctx, "discovery.confirm-redirect", async () => decoded(ctx, "discovery.confirm-redirect", { prompt: "redirect confirmation", location, answer: "continue" }));
     redirectedFrom = discoveryUrl;
     discoveryUrl = location;
     await step(ctx, "discovery.get", async () => {

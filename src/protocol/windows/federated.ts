@@ -13,11 +13,15 @@ import { parseForms } from "../../wire/windows/webauth.js";
 
 export const APPRU = "ms-app://windows.immersivecontrolpanel";
 
-export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "canceled"; prompt: string } | { status: "identity-provider"; location: string };
+export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "identity-provider"; location: string };
 
 export interface SignInUser {
-  /** At a second-factor prompt (a form asking for `otc`): the code the user's authenticator shows, or undefined = the user cancels. */
-  secondFactor?: () => string | undefined;
+  /**
+   * At a second-factor prompt (a form asking for `otc`): the code the user's authenticator shows.
+   * The prompt is its own step, `auth.mfa`, so a user who leaves it unanswered is the timeline's
+   * `abandon`/`idle` at that step (the same mechanism on every platform), not a sign-in option.
+   */
+  secondFactor?: () => string;
 }
 
 export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn: string, password: string, user: SignInUser = {}): Promise<FederatedOutcome> {
@@ -57,10 +61,11 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
       if (target.origin !== origin) throw new ProtocolViolationError("auth.form-off-origin", `sign-in form posts to ${target.origin}`);
       const fields = { ...login.inputs };
       if ("otc" in fields) {
-        const code = user.secondFactor?.();
-        decoded(ctx, "auth.federated", { prompt: "second factor", answered: code !== undefined });
-        if (code === undefined) return { status: "canceled" as const, prompt: "second factor" };
-        fields.otc = code;
+        if (!user.secondFactor) throw new ProtocolViolationError("auth.mfa-unexpected", "the sign-in page asks for a second factor this user has no authenticator for");
+        fields.otc = await step(ctx, "auth.mfa", async () => {
+          decoded(ctx, "auth.mfa", { prompt: "second factor (one-time code)" });
+          return user.secondFactor!();
+        });
       }
       for (const k of Object.keys(fields)) {
         if (/user|login|email/i.test(k) && !fields[k]) fields[k] = upn;

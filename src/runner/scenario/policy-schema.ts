@@ -147,6 +147,11 @@ export const policySchema: Json = {
       properties: {
         requireCompliantDevice: { type: "boolean", description: "Cloud apps require a device marked compliant (AADSTS53000 otherwise); in grace period still passes." },
         excludeApps: strings("Cloud apps excluded from the policy (e.g. store)."),
+        requireMfa: {
+          type: "boolean",
+          description:
+            "Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa.",
+        },
       },
     },
     terms: {

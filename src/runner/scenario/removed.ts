@@ -8,6 +8,7 @@
  */
 import { formatPath } from "./locate.js";
 import type { Issue } from "./messages.js";
+import { WINDOWS_REMOVED_KEYS } from "./platforms/windows.js";
 
 export interface RemovedKey {
   /** Path from the scenario root; "*" matches any list index or mapping key. */
@@ -40,6 +41,7 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     replacedBy:
       "embedded.policy.conditionalAccess (the tenant's conditional access), `embedded: { policy: { conditionalAccess: { requireCompliantDevice: true, excludeApps: [intune-enrollment] } } }` (excludeApps lists the enrollment app when it is excluded)",
   },
+  ...WINDOWS_REMOVED_KEYS,
 ];
 
 type Raw = Record<string, unknown>;

@@ -135,7 +135,7 @@ export interface PolicyConfig {
     policies?: CompliancePolicy[];
   };
   /** Conditional access: "require device to be marked as compliant" for cloud apps. */
-  conditionalAccess?: { requireCompliantDevice?: boolean; excludeApps?: string[] };
+  conditionalAccess?: { requireCompliantDevice?: boolean; excludeApps?: string[]; requireMfa?: boolean };
   terms?: TermsPolicy[];
   autopilot?: {
     /**

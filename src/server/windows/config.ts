@@ -6,7 +6,8 @@ export interface EspAppSpec {
   /** MSI ProductCode GUID; derived from the name when absent. */
   productCode?: string;
   installMinutes?: number;
-  outcome?: "success" | "fail" | "hang" | "reboot";
+  /** The installer's exit code (0 success, 3010 success + restart needed, 1641 it restarts Windows itself, others fail). */
+  exitCode?: number;
   /** How the app reaches the device: an OMA-DM MSI job (default) or a Win32 app of the management extension. */
   channel?: "omadm" | "win32";
 }
@@ -22,20 +23,17 @@ export interface WindowsServerConfig {
   policy: { minimalKeyLength: number; hash: "none" | "sha1" | "sha256"; validityDays: number; renewalDays: number; retryIntervalDays?: number; omit?: boolean };
   /** Inject a fault at one step (failure scenarios). */
   fault?: { step: "discovery" | "policy" | "enroll"; subcode: string; errorType?: string; message?: string };
-  /** The federated sign-in asks for a one-time code after the password. */
-  requireMfa?: boolean;
   renewal?: "allow" | "refuse";
   /** OMA-DM MaxMsgSize announced in every SyncHdr/Meta (bytes); devices split their packages to fit. */
   maxMsgSize?: number;
-  offlineDomainJoin?: "deliver" | "withhold";
+  /** LocURI globs the server never sends (a failed producer: the hybrid-join connector, a policy never delivered); ESP still expects them. */
+  withhold: string[];
   discoveryRedirect?: "legacy-https" | "insecure-http";
   pollMinutes: number;
   providerId: string;
   esp: {
     timeoutMinutes: number;
     policies: { uri: string; value: string; format?: string }[];
-    /** LocURIs listed in ExpectedPolicies that the server never sends (server bug simulation). */
-    neverDelivered: string[];
     apps: EspAppSpec[];
     /** ClientCertificateInstall SCEP profiles (enrolled from the foundation CA), tracked as ExpectedSCEPCerts. */
     scepCerts: { id: string; subject: string }[];
@@ -43,7 +41,7 @@ export interface WindowsServerConfig {
      * DevicePreparation policy providers (EnrollmentStatusTracking CSP), each installed by an MSI agent of the
      * same name (e.g. the management extension) that the device must finish before Device setup.
      */
-    devicePreparationProviders: { name: string; installMinutes?: number; outcome?: "success" | "fail" | "hang"; timeoutMinutes?: number }[];
+    devicePreparationProviders: { name: string; installMinutes?: number; exitCode?: number; timeoutMinutes?: number }[];
     customErrorText?: string;
     blockInStatusPage?: number;
     allowCollectLogsButton?: boolean;
@@ -113,17 +111,15 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     restrictions: c.restrictions ?? {},
     policy: { minimalKeyLength: 2048, hash: "none", validityDays: 365, renewalDays: 42, ...(c.policy ?? {}) },
     ...(c.fault ? { fault: c.fault } : {}),
-    ...(c.requireMfa ? { requireMfa: true } : {}),
     ...(c.renewal ? { renewal: c.renewal } : {}),
     ...(c.maxMsgSize ? { maxMsgSize: c.maxMsgSize } : {}),
-    ...(c.offlineDomainJoin ? { offlineDomainJoin: c.offlineDomainJoin } : {}),
+    withhold: c.withhold ?? [],
     ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
     pollMinutes: c.pollMinutes ?? 3,
     providerId: c.providerId ?? "enrollsim",
     esp: {
       timeoutMinutes: 60,
       policies: DEFAULT_ESP_POLICIES,
-      neverDelivered: [],
       apps: [{ name: "CompanyPortal", installMinutes: 4 }, { name: "Office", installMinutes: 9 }],
       atomic: true,
       scepCerts: [],

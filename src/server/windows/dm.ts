@@ -17,6 +17,7 @@ import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
 import { espAssigned, espDeviceSetupFinished, espProfileCommands } from "./esp-profile.js";
 import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
+import { withholdCommands } from "./withhold.js";
 
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
 
@@ -231,8 +232,13 @@ export class DmEndpoint {
     for (const k of c.children ?? []) this.number(rec, k);
   }
 
-  /** What the server wants to do in a new session. */
+  /** What the server wants to do in a new session, less what it is set up never to send (withhold.ts). */
   private startSession(rec: DeviceRecord): void {
+    this.queueSession(rec);
+    if (this.cfg.withhold.length) rec.queue = withholdCommands(rec.queue, this.cfg.withhold);
+  }
+
+  private queueSession(rec: DeviceRecord): void {
     // Commands the device never answered (as far as this server could read) are sent again.
     if (rec.outstanding?.size) {
       for (const c of rec.outstanding.values()) {
@@ -274,11 +280,11 @@ export class DmEndpoint {
     const fss = `./Device/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus`;
     const ufss = `./User/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus`;
     const hash = (s: string) => this.ctx.crypto.digest("sha256", new TextEncoder().encode(s));
-    const agents = e.devicePreparationProviders.map((pp) => ({ name: pp.name, installMinutes: pp.installMinutes ?? 2, outcome: pp.outcome }));
+    const agents = e.devicePreparationProviders.map((pp) => ({ name: pp.name, installMinutes: pp.installMinutes ?? 2, exitCode: pp.exitCode }));
     const apps = e.apps.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
     const agentJobs = agents.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
-    const devPolicies = [...e.policies.map((p) => p.uri), ...e.neverDelivered].filter((u) => !u.startsWith("./User/"));
-    const userPolicies = [...e.policies.map((p) => p.uri), ...e.neverDelivered].filter((u) => u.startsWith("./User/"));
+    const devPolicies = e.policies.map((p) => p.uri).filter((u) => !u.startsWith("./User/"));
+    const userPolicies = e.policies.map((p) => p.uri).filter((u) => u.startsWith("./User/"));
     const scepNode = (id: string) => `./Device/Vendor/MSFT/ClientCertificateInstall/SCEP/${encodeURIComponent(id)}`;
     const msiList = apps.map((a) => `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/Status;1`);
     const set = (target: string, data: string, format = "chr"): Command => ({ verb: "Replace", items: [{ target, meta: { format }, data }] });
@@ -304,11 +310,10 @@ export class DmEndpoint {
       );
     }
     const out: Command[] = e.atomic ? [{ verb: "Atomic", items: [], children: espCmds }] : espCmds;
-    if (this.cfg.offlineDomainJoin !== "withhold") {
-      // Stand-in for the connector's djoin blob (base64 ODJ provisioning data); only hybrid devices wait for it.
-      const blob = Buffer.from(`enrollsim-odj:${this.cfg.autopilot.tenantDomain}`).toString("base64");
-      out.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/OfflineDomainJoin/Blob", meta: { format: "chr" }, data: blob }] });
-    }
+    // Stand-in for the connector's djoin blob (base64 ODJ provisioning data); only hybrid devices wait for it.
+    // A connector that cannot create the computer object is `withhold` of this LocURI.
+    const blob = Buffer.from(`enrollsim-odj:${this.cfg.autopilot.tenantDomain}`).toString("base64");
+    out.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/OfflineDomainJoin/Blob", meta: { format: "chr" }, data: blob }] });
     for (const p of e.policies) out.push({ verb: "Replace", items: [{ target: p.uri, meta: { format: p.format ?? "chr" }, data: p.value }] });
     for (const c of e.scepCerts) {
       const add = (k: string, v: string, format = "chr"): Command => ({ verb: "Add", items: [{ target: `${scepNode(c.id)}/Install/${k}`, meta: { format }, data: v }] });
@@ -327,7 +332,7 @@ export class DmEndpoint {
     const fileHash = (name: string) => Buffer.from(this.ctx.crypto.digest("sha256", msiContent(name))).toString("hex").toUpperCase();
     for (const a of [...agentJobs, ...apps]) {
       const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;
-      const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-outcome": a.outcome ?? "success", ...("channel" in a && a.channel === "win32" ? { "enrollsim-channel": "win32" } : {}) });
+      const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-exit-code": String(a.exitCode ?? 0), ...("channel" in a && a.channel === "win32" ? { "enrollsim-channel": "win32" } : {}) });
       const url = `${base}/windows/content/${encodeURIComponent(a.name)}.msi?${q.toString()}`;
       const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>${fileHash(a.name)}</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
       out.push({ verb: "Add", items: [{ target: job }] });

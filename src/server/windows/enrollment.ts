@@ -111,7 +111,7 @@ export class EnrollmentEndpoints {
     const upn = (form.get("username") ?? "").toLowerCase();
     const appru = form.get("appru") ?? "";
     if (!upn.includes("@") || form.get("password") !== this.cfg.password || !appru.startsWith("ms-app://")) return text(401, "sign-in failed\n");
-    if (this.cfg.requireMfa) {
+    if (this.ctx.policy.config.conditionalAccess?.requireMfa) {
       // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
       const otc = form.get("otc");
       if (otc === null) return text(200, formPage("Verify your identity", url.pathname, { username: upn, password: form.get("password") ?? "", appru, otc: "" }, ["otc"]), "text/html");

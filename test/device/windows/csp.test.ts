@@ -129,6 +129,25 @@ describe("MSI jobs and ESP tracking", () => {
     expect(jobs.takeAlerts()[0]).toMatchObject({ verb: "Alert", data: "1226", items: [{ data: "0", meta: { type: "Reversed-Domain-Name:com.microsoft.mdm.win32csp_install" } }] });
   });
 
+  it("the package's installer exit code decides the job: 3010 completes (70), 1603 fails (60, LastError 1603), 1641 restarts Windows (stays 50, a reboot)", async () => {
+    const clock = new VirtualClock(0);
+    const tree = new CspTree(identity);
+    const jobs = new MsiJobs(tree, clock, 60_000, fetched);
+    const run = (code: string, exit: number) =>
+      jobs.exec(`./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${code}%7D/DownloadInstall`, `<MsiInstallJob><ContentURL>https://x/${code}.msi?enrollsim-app=${code}&amp;enrollsim-install-minutes=2&amp;enrollsim-exit-code=${exit}</ContentURL></MsiInstallJob>`);
+    expect([run("SOFT", 3010), run("FAIL", 1603), run("BOOT", 1641)]).toEqual([202, 202, 202]);
+    await clock.advance(1);
+    const status = (code: string) => tree.nodes.get(`./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${code}%7D/Status`)?.value;
+    expect([status("SOFT"), status("FAIL"), status("BOOT")]).toEqual(["50", "50", "50"]);
+    expect(jobs.reboot).toBeUndefined();
+    await clock.advance(2 * 60_000);
+    expect([status("SOFT"), status("FAIL"), status("BOOT")]).toEqual(["70", "60", "50"]);
+    expect(tree.nodes.get("./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7BFAIL%7D/LastError")?.value).toBe("1603");
+    expect(jobs.jobs.get("{FAIL}")?.error).toContain("1603");
+    expect(jobs.reboot).toMatchObject({ by: "BOOT", kind: "app" });
+    expect(jobs.takeAlerts().map((a) => a.items[0]!.data)).toEqual(["3010", "1603"]);
+  });
+
   it("Fleet's child-node form of ExpectedPolicies is read too", () => {
     const tree = new CspTree(identity);
     const fss = "./Device/Vendor/MSFT/DMClient/Provider/P/FirstSyncStatus";

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 /** Windows flows end to end against the reference server's windows half, on virtual time. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FLOWS } from "../../../src/device/flows/index.js";
+import { windowsShownForError } from "../../../src/device/windows/shown.js";
+import { SimError } from "../../../src/errors/index.js";
+import { UserAbandonedError } from "../../../src/runner/timeline/engine.js";
 import { windowsHarness, type WinHarness } from "./harness.js";
 
 describe("windows-byod against the reference server", () => {
@@ -83,15 +87,56 @@ describe("windows-byod against the reference server", () => {
   });
 });
 
+describe("conditional access requiring MFA (embedded.policy.conditionalAccess.requireMfa)", () => {
+  it("the federated sign-in asks for a one-time code at its own step; a user who abandons there is MENROLL_E_USER_CANCELED", async () => {
+    const plain = await windowsHarness({ authPolicy: "Federated" });
+    try {
+      const { result, events } = await plain.run("windows-byod", { windows: {} }, 0);
+      expect(result).toMatchObject({ ok: true, code: "windows.byod.enrolled" });
+      expect(events.some((e) => e.step === "auth.mfa")).toBe(false);
+    } finally {
+      await plain.close();
+    }
+    const h = await windowsHarness({ authPolicy: "Federated" }, undefined, { conditionalAccess: { requireMfa: true } });
+    try {
+      const done = await h.run("windows-byod", { windows: {} }, 0);
+      expect(done.result).toMatchObject({ ok: true, code: "windows.byod.enrolled" });
+      expect(done.events.some((e) => e.kind === "decoded" && e.step === "auth.mfa")).toBe(true);
+      const { ctx, events } = h.context(1);
+      ctx.protocol.gate = async (step: string) => {
+        if (step === "auth.mfa") throw new UserAbandonedError("the user closed the MFA prompt (test)");
+      };
+      const err = await h.clock.run(FLOWS["windows-byod"]!.run(ctx, { windows: {} } as never).then(() => undefined, (e: unknown) => e), 3_600_000);
+      expect(err).toMatchObject({ code: "user.abandoned", step: "auth.mfa" });
+      expect(events.some((e) => e.kind === "http" && e.step === "enroll.rst")).toBe(false);
+      expect(windowsShownForError({ error: err as SimError, flow: "windows-byod" })).toMatchObject({ code: "0x8018002A", name: "MENROLL_E_USER_CANCELED" });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("discovery fallbacks", () => {
-  it("HTTPS fails, HTTP redirects to a legacy HTTPS target: confirmed → enrols; declined → stops", async () => {
+  it("HTTPS fails, HTTP redirects to a legacy HTTPS target: confirmed → enrols; a user who declines the prompt (abandons at its step) → MENROLL_E_USER_CANCELED", async () => {
     const h = await windowsHarness({ discoveryRedirect: "legacy-https" });
     try {
       const ok = await h.run("windows-byod", { windows: {} }, 0);
       expect(ok.result.message).toBeUndefined();
       expect(ok.result.windows.discovery).toMatchObject({ url: expect.stringContaining("/EnrollmentServer/Legacy/Discovery.svc"), redirectedFrom: expect.stringContaining("/EnrollmentServer/Discovery.svc") });
-      const no = await h.run("windows-byod", { windows: { redirectConfirmation: "decline" } }, 1);
-      expect(no.result).toMatchObject({ ok: false, code: "windows.discovery.redirect-declined", step: "discovery.redirect" });
+      // The prompt is a step of its own: the timeline's abandon there is this gate throwing.
+      const { ctx, events } = h.context(1);
+      const gated: string[] = [];
+      ctx.protocol.gate = async (step: string) => {
+        gated.push(step);
+        if (step === "discovery.confirm-redirect") throw new UserAbandonedError("the user declined the redirect (test)");
+      };
+      const err = await h.clock.run(FLOWS["windows-byod"]!.run(ctx, { windows: {} } as never).then(() => undefined, (e: unknown) => e), 3_600_000);
+      expect(err).toBeInstanceOf(SimError);
+      expect(err).toMatchObject({ code: "user.abandoned", step: "discovery.confirm-redirect" });
+      expect(gated).toContain("discovery.redirect");
+      expect(gated).not.toContain("discovery.post");
+      expect(events.some((e) => e.kind === "http" && e.step === "discovery.post")).toBe(false);
+      expect(windowsShownForError({ error: err as SimError, flow: "windows-byod" })).toMatchObject({ code: "0x8018002A", name: "MENROLL_E_USER_CANCELED", screen: "Settings › Accounts › Access work or school" });
     } finally {
       await h.close();
     }
@@ -189,7 +234,7 @@ describe("DevicePreparation policy providers (EnrollmentStatusTracking)", () => 
     } finally {
       await ok.close();
     }
-    const bad = await windowsHarness({ esp: { apps: [], devicePreparationProviders: [{ name: "Sidecar", outcome: "hang", timeoutMinutes: 15 }] } });
+    const bad = await windowsHarness({ esp: { apps: [], devicePreparationProviders: [{ name: "Sidecar", installMinutes: 600, timeoutMinutes: 15 }] } });
     try {
       const { result } = await bad.run("windows-autopilot", { windows: {} }, 1);
       expect(result).toMatchObject({ ok: false, code: "windows.esp.device-preparation", step: "esp.device-preparation" });
@@ -210,13 +255,20 @@ describe("hybrid Autopilot (offline domain join)", () => {
     } finally {
       await ok.close();
     }
-    const bad = await windowsHarness({ offlineDomainJoin: "withhold", esp: { apps: [] } });
+    // The connector produces no blob: the server is set up never to send the OfflineDomainJoin LocURI.
+    const bad = await windowsHarness({ withhold: ["./Device/Vendor/MSFT/OfflineDomainJoin/*"], esp: { apps: [] } });
     try {
-      const { result } = await bad.run("windows-autopilot", { windows: { autopilot: { mode: "hybrid", odjTimeoutMinutes: 10 } } }, 1);
+      const { result, events } = await bad.run("windows-autopilot", { windows: { autopilot: { mode: "hybrid" } } }, 1);
       expect(result).toMatchObject({ ok: false, code: "windows.autopilot.hybrid-join", step: "esp.device-preparation" });
       expect(result.message).toContain("80070774");
       const prep = result.windows.esp[0]!;
-      expect(prep.endedAt! - prep.startedAt).toBeGreaterThanOrEqual(10 * 60_000);
+      // The device's fixed 15-minute wait, on the virtual clock.
+      expect(prep.endedAt! - prep.startedAt).toBeGreaterThanOrEqual(15 * 60_000);
+      expect(prep.endedAt! - prep.startedAt).toBeLessThan(19 * 60_000);
+      // Nothing addressed to OfflineDomainJoin crossed the wire; the rest of the ESP set-up did.
+      const sent = events.filter((e) => e.kind === "decoded" && e.step === "dm.session").flatMap((e) => (e.data as { commands?: string[] }).commands ?? []);
+      expect(sent.some((c) => c.includes("OfflineDomainJoin"))).toBe(false);
+      expect(sent).toContain("Replace ./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart");
     } finally {
       await bad.close();
     }
@@ -261,8 +313,8 @@ describe("windows-autopilot ESP", () => {
     }
   });
 
-  it("a hanging app: ESP fails at TimeOutUntilSyncFailure with the user-visible error", async () => {
-    const h = await windowsHarness({ esp: { timeoutMinutes: 30, apps: [{ name: "HangingApp", outcome: "hang" }], customErrorText: "Call the help desk at 555-0100." } });
+  it("an app that installs for longer than the ESP allows: ESP fails at TimeOutUntilSyncFailure with the user-visible error", async () => {
+    const h = await windowsHarness({ esp: { timeoutMinutes: 30, apps: [{ name: "HangingApp", installMinutes: 600 }], customErrorText: "Call the help desk at 555-0100." } });
     try {
       const { result } = await h.run("windows-autopilot", { windows: {} }, 1);
       expect(result).toMatchObject({ ok: false, code: "windows.esp.timeout", step: "esp.device-setup" });

@@ -17,14 +17,64 @@ const dnsMap = {
     properties: { cname: { type: "array", items: { type: "string" } }, a: { type: "array", items: { type: "string" } } },
   },
 };
-const app = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    installMinutes: { type: "number", minimum: 0, description: "Simulated install time." },
-    outcome: { enum: ["success", "fail", "hang", "reboot"], description: "How the MSI job ends (hang: never; reboot: the installer restarts Windows itself and never reports)." },
-  },
+/** What a package's installer does when the device runs it (the package travels with its behaviour). */
+const installMinutes = { type: "number", minimum: 0, description: "How long the installer runs (simulated minutes). An install longer than esp.timeoutMinutes is an ESP timeout: time passing, no special value." };
+const exitCode = {
+  type: "integer",
+  minimum: 0,
+  maximum: 4294967295,
+  description:
+    "The installer's exit code (Windows Installer, msiexec): 0 success (default); 3010 success, restart required; 1641 the installer restarted Windows itself, so the job never reports (Status stays 50); any other code fails the job (Status 60, LastError = the code), e.g. 1603 fatal error, 1625 blocked by policy.",
 };
+
+/** Windows keys removed by issue 10 and how to write the same failure now (runner/scenario/removed.ts; scenarios/README-windows.md "Removed keys"). */
+export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
+  {
+    path: ["groups", "*", "options", "windows", "mfa"],
+    replacedBy:
+      'the timeline: the user who does not finish the MFA prompt abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: auth.mfa } }]` (MENROLL_E_USER_CANCELED); the prompt itself comes from embedded.policy.conditionalAccess.requireMfa',
+  },
+  {
+    path: ["groups", "*", "options", "windows", "redirectConfirmation"],
+    replacedBy:
+      "the timeline: a user who declines the redirect confirmation abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: discovery.confirm-redirect } }]` (MENROLL_E_USER_CANCELED); users continue by default",
+  },
+  {
+    path: ["groups", "*", "options", "windows", "apps"],
+    replacedBy:
+      "embedded.windows.esp.apps[].exitCode and installMinutes: what an installer does is a property of the package the server assigns, not of the device",
+  },
+  {
+    path: ["groups", "*", "options", "windows", "autopilot", "odjTimeoutMinutes"],
+    replacedBy:
+      "nothing: the device waits its fixed 15 minutes for the offline domain join blob; make the blob never arrive with embedded.windows.withhold and let the time pass (the scenario clock, or a timeline skip)",
+  },
+  {
+    path: ["embedded", "windows", "requireMfa"],
+    replacedBy:
+      "embedded.policy.conditionalAccess.requireMfa (the tenant's conditional-access grant control, honoured by the identity provider's sign-in page)",
+  },
+  {
+    path: ["embedded", "windows", "offlineDomainJoin"],
+    replacedBy:
+      'embedded.windows.withhold: ["./Device/Vendor/MSFT/OfflineDomainJoin/*"] (the connector produces no blob, so the server never sends one)',
+  },
+  {
+    path: ["embedded", "windows", "esp", "neverDelivered"],
+    replacedBy:
+      "embedded.windows.esp.policies (the expected policy) plus embedded.windows.withhold (its LocURI, never sent)",
+  },
+  {
+    path: ["embedded", "windows", "esp", "apps", "*", "outcome"],
+    replacedBy:
+      "exitCode (fail: 1603, reboot: 1641) or, for hang, an installMinutes longer than esp.timeoutMinutes (time passing); success is the default",
+  },
+  {
+    path: ["embedded", "windows", "esp", "devicePreparationProviders", "*", "outcome"],
+    replacedBy:
+      "exitCode (fail: 1603) or, for hang, an installMinutes longer than the provider's timeoutMinutes",
+  },
+];
 
 export const windowsScenario: ScenarioExtension = {
   key: "windows",
@@ -57,7 +107,6 @@ export const windowsScenario: ScenarioExtension = {
         },
       },
       storeUrl: str("Store service base URL for EnterpriseModernAppManagement StoreInstall licences. Default <https base>/windows/store on embedded runs."),
-      mfa: { enum: ["complete", "cancel"], description: "What the user does at the identity provider's MFA prompt (federated sign-in). Default complete." },
       firewall: { type: "array", items: { type: "string" }, description: "URL prefixes (absolute, or paths starting with /) the site's proxy refuses for the device's web requests." },
       tokenSource: { enum: ["minted", "idp"], description: "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task)." },
       identityProviderUrl: str("Sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs."),
@@ -80,7 +129,6 @@ export const windowsScenario: ScenarioExtension = {
         },
       },
       admxGet: { enum: ["exact", "404"], description: "Get of an ADMX-backed policy value (<enabled/>…): the bytes that were set (default) or 404 (write-only on some builds)." },
-      redirectConfirmation: { enum: ["accept", "decline"], description: "Answer to the redirect-confirmation prompt (HTTPS discovery failed, HTTP redirects). Default accept." },
       manualServerUrl: str("What the user types when discovery finds no host."),
       dmUrl: str("Steady-state check-ins: the OMA-DM server address (w7 ADDR of the provisioning document). Default: the embedded server's /ManagementServer/MDM.svc."),
       requestVersion: str("Discover RequestVersion. Default 4.0 (Windows 10) / 5.0 (Windows 11)."),
@@ -98,13 +146,11 @@ export const windowsScenario: ScenarioExtension = {
       sessionIdStart: { type: "integer", minimum: 0, description: "First OMA-DM SessionID (0 is legal). Default 1." },
       termsOfUse: { enum: ["none", "accept", "decline"], description: "MDM Terms of Use in identity-provider flows. Default none." },
       termsOfUseUrl: str("ToU URL of the IdP's MDM app registration. Default <https base>/windows/tou on embedded runs."),
-      apps: { type: "object", description: "Per-app install behaviour overrides, by app name or ProductCode.", additionalProperties: app },
       autopilot: {
         type: "object",
         additionalProperties: false,
         properties: {
           mode: { enum: ["user-driven", "self-deploying", "pre-provisioned", "hybrid"], description: "hybrid: user-driven with an offline domain join (OfflineDomainJoin CSP blob)." },
-          odjTimeoutMinutes: { type: "number", exclusiveMinimum: 0, description: "Hybrid join: minutes to wait for the offline domain join blob. Default 15." },
           deviceNameTemplate: str("Device-name template (%SERIAL%, %RAND:n%); ≤15 chars for Autopilot, ≤63 for bulk."),
           profileSource: { enum: ["assumed", "service", "file"], description: "Where the Autopilot profile comes from. Default assumed." },
           profileFile: str("AutopilotConfigurationFile.json content (profileSource file); must be ASCII."),
@@ -148,8 +194,12 @@ export const windowsScenario: ScenarioExtension = {
       },
       maxMsgSize: { type: "integer", minimum: 1024, maximum: 16777216, description: "OMA-DM MaxMsgSize (bytes) announced in the server's SyncHdr/Meta; devices split packages across messages (Final on the last, Alert 1222 between)." },
       renewal: { enum: ["allow", "refuse"], description: "WSTEP renewal: issue a new certificate, or refuse with NotEligibleToRenew (0x80180016). Default allow." },
-      offlineDomainJoin: { enum: ["deliver", "withhold"], description: "Send Autopilot devices an OfflineDomainJoin blob (hybrid join), or never (connector without OU rights). Default deliver." },
-      requireMfa: bool("The federated sign-in page asks for a second factor (one-time code) after the password."),
+      withhold: {
+        type: "array",
+        items: { type: "string", pattern: "^\\./", "x-expected": 'a LocURI or glob starting with "./", e.g. "./Device/Vendor/MSFT/OfflineDomainJoin/*"' },
+        description:
+          "Configuration the server is set up to send but never sends: commands whose LocURI matches (glob, * any characters) are dropped from every session, while ESP still lists them as expected. What a failed producer looks like to the device: the hybrid-join connector without OU rights (./Device/Vendor/MSFT/OfflineDomainJoin/*), a policy the service never delivers. A timeline `set` can change it during a run.",
+      },
       tenantAttach: {
         type: "object",
         additionalProperties: false,
@@ -168,7 +218,6 @@ export const windowsScenario: ScenarioExtension = {
         properties: {
           timeoutMinutes: { type: "integer", minimum: 1, description: "TimeOutUntilSyncFailure (1–1440 documented). Default 60." },
           policies: { type: "array", items: { type: "object", additionalProperties: false, required: ["uri", "value"], properties: { uri: { type: "string" }, value: { type: "string" }, format: { type: "string" } } } },
-          neverDelivered: { type: "array", items: { type: "string" }, description: "LocURIs listed in ExpectedPolicies but never sent." },
           apps: {
             type: "array",
             items: {
@@ -178,8 +227,8 @@ export const windowsScenario: ScenarioExtension = {
               properties: {
                 name: { type: "string" },
                 productCode: { type: "string" },
-                installMinutes: { type: "number", minimum: 0 },
-                outcome: { enum: ["success", "fail", "hang", "reboot"] },
+                installMinutes,
+                exitCode,
                 channel: { enum: ["omadm", "win32"], description: "OMA-DM MSI job (default) or a Win32 app of the management extension (fails with 1618 while an MSI installs)." },
               },
             },
@@ -196,7 +245,7 @@ export const windowsScenario: ScenarioExtension = {
               type: "object",
               additionalProperties: false,
               required: ["name"],
-              properties: { name: { type: "string" }, installMinutes: { type: "number", minimum: 0 }, outcome: { enum: ["success", "fail", "hang"] }, timeoutMinutes: { type: "integer", minimum: 1 } },
+              properties: { name: { type: "string" }, installMinutes, exitCode, timeoutMinutes: { type: "integer", minimum: 1 } },
             },
           },
           customErrorText: { type: "string" },
