@@ -27,6 +27,14 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     replacedBy: "a timeline offline on every platform, e.g. `timeline: [{ at: 0s, group: NAME, offline: {} }]` (the device has no network from the start; `for:` brings it back)",
   },
   {
+    path: ["embedded", "android", "profiles", "*", "token", "issuedSecondsAgo"],
+    replacedBy: "time passing: a token with its lifetime (token.durationSeconds) and a timeline skip past it, e.g. `timeline: [{ at: 0s, skip: 2d }]` with limits.durationSeconds beyond it, or `timeline: [{ at: 0s, expire: enrollment-tokens }]`",
+  },
+  {
+    path: ["embedded", "android", "profiles", "*", "token", "revoked"],
+    replacedBy: "a timeline revoke (the admin revokes the tokens), e.g. `timeline: [{ at: 0s, revoke: enrollment-tokens }]`",
+  },
+  {
     path: ["embedded", "android", "restrictions", "workProfile"],
     replacedBy:
       'embedded.policy.restrictions.platform.androidWorkProfile (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidWorkProfile: { allowed: true, minOs: "9.0", maxOs: "13.0" } } } } }` (OS versions are Android releases; API 28 = 9.0, 33 = 13.0)',

@@ -26,9 +26,6 @@ export type ProfileFault =
 export interface TokenConfig {
   durationSeconds?: number;
   oneTimeOnly: boolean;
-  /** The token was issued this long before the server started (expiry tests). */
-  issuedSecondsAgo: number;
-  revoked: boolean;
   /** A fresh token for every payload fetch (one-time tokens for a fleet). */
   perDevice: boolean;
 }
@@ -90,7 +87,7 @@ function defaultProfile(name: string, mode: AndroidMode): ProfileConfig {
     name,
     mode,
     dpc,
-    token: { durationSeconds: mode === "fully-managed" || mode === "cope" ? undefined : mode === "work-profile" ? 3600 : 30 * DAY, oneTimeOnly: false, issuedSecondsAgo: 0, revoked: false, perDevice: false },
+    token: { durationSeconds: mode === "fully-managed" || mode === "cope" ? undefined : mode === "work-profile" ? 3600 : 30 * DAY, oneTimeOnly: false, perDevice: false },
     wifi: mode === "aosp" ? { ssid: "enrollsim-setup", securityType: "WPA", password: "setup-psk-2026" } : undefined,
     checksum: dpc === "clouddpc" ? "signature" : "package",
     fault: "none",
@@ -137,8 +134,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       token: {
         durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
         oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,
-        issuedSecondsAgo: (t.issuedSecondsAgo as number | undefined) ?? 0,
-        revoked: (t.revoked as boolean | undefined) ?? false,
         perDevice: (t.perDevice as boolean | undefined) ?? false,
       },
     };

@@ -107,8 +107,7 @@ export class AndroidHalf implements ServerHalf {
   }
 
   private issue(p: ProfileConfig): StoredToken {
-    const t = this.tokens.issue({ profile: p.name, durationSeconds: p.token.durationSeconds, oneTimeOnly: p.token.oneTimeOnly, issuedSecondsAgo: p.token.issuedSecondsAgo, allowPersonalUsage: APU[p.mode], policyName: p.policyName, additionalData: p.additionalData });
-    if (p.token.revoked) t.revoked = true;
+    const t = this.tokens.issue({ profile: p.name, durationSeconds: p.token.durationSeconds, oneTimeOnly: p.token.oneTimeOnly, allowPersonalUsage: APU[p.mode], policyName: p.policyName, additionalData: p.additionalData });
     return t;
   }
 

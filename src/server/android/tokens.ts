@@ -37,14 +37,14 @@ export class TokenStore {
   ) {}
 
   /** Issues a token; throws a RangeError (→ 400 INVALID_ARGUMENT) for an over-long userless token. */
-  issue(t: { profile: string; durationSeconds?: number; oneTimeOnly?: boolean; allowPersonalUsage?: AllowPersonalUsage; policyName?: string; additionalData?: string; issuedSecondsAgo?: number }): StoredToken {
+  issue(t: { profile: string; durationSeconds?: number; oneTimeOnly?: boolean; allowPersonalUsage?: AllowPersonalUsage; policyName?: string; additionalData?: string }): StoredToken {
     const apu = t.allowPersonalUsage ?? "ALLOW_PERSONAL_USAGE_UNSPECIFIED";
     if (apu === "PERSONAL_USAGE_DISALLOWED_USERLESS" && (t.durationSeconds === undefined || t.durationSeconds > MAX_USERLESS_TOKEN_SECONDS))
       throw new RangeError(`tokens for dedicated (userless) devices expire after at most 90 days (${MAX_USERLESS_TOKEN_SECONDS}s)`);
     if (t.durationSeconds !== undefined && (t.durationSeconds < 60 || t.durationSeconds > 10_000 * 365 * 86_400)) throw new RangeError("duration must be between 1 minute and ~10,000 years");
     if (t.additionalData !== undefined && t.additionalData.length > 1024) throw new RangeError("additionalData is longer than 1024 characters");
     const value = [...this.random(20)].map((b) => ALPHABET[b % 26]).join("");
-    const createdAt = this.now() - (t.issuedSecondsAgo ?? 0) * 1000;
+    const createdAt = this.now();
     const tok: StoredToken = {
       id: `t${++this.counter}`,
       value,

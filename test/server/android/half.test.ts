@@ -12,6 +12,7 @@ import type { HttpRequest } from "../../../src/ports/http.js";
 import { parseQrPayload } from "../../../src/wire/android/payload.js";
 import { verifyPackage } from "../../../src/wire/android/verify.js";
 import { parseNfcPayload } from "../../../src/wire/android/payload.js";
+import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { androidServer, BASE, START } from "../../protocol/android/harness.js";
 import { crypto } from "../../support/scep-harness.js";
 
@@ -86,11 +87,15 @@ describe("fake AMAPI", () => {
     expect((await call(server.handler, "GET", `/android/amapi/v1/enterprises/other/devices`)).status).toBe(404);
   });
 
-  it("token semantics: expiry, revocation, personal usage vs management mode", async () => {
-    const { server, half } = await androidServer({ profiles: { old: { mode: "dedicated", token: { durationSeconds: 3600, issuedSecondsAgo: 7200 } }, gone: { mode: "fully-managed", token: { revoked: true } } } });
+  it("token semantics: expiry as time passes, revocation, personal usage vs management mode", async () => {
+    const clock = new VirtualClock(START);
+    const { server, half } = await androidServer({ profiles: { old: { mode: "dedicated", token: { durationSeconds: 60 } } } }, clock);
     const tok = async (p: string) => (await call(server.handler, "GET", `/android/provisioning/${p}/token`)).json.value as string;
-    expect((await redeem(server.handler, await tok("old"))).json.error.reason).toBe("TOKEN_EXPIRED");
-    expect((await redeem(server.handler, await tok("gone"))).json.error.reason).toBe("TOKEN_REVOKED");
+    const old = await tok("old");
+    await clock.advance(59_000);
+    expect((await redeem(server.handler, old)).status).toBe(200);
+    await clock.advance(2_000);
+    expect((await redeem(server.handler, old)).json.error.reason).toBe("TOKEN_EXPIRED");
     expect((await redeem(server.handler, "NOSUCHTOKEN")).json.error.reason).toBe("TOKEN_NOT_FOUND");
     expect((await redeem(server.handler, await tok("dedicated"), "PROFILE_OWNER")).json.error.reason).toBe("MODE_NOT_ALLOWED");
     expect((await redeem(server.handler, await tok("work-profile"), "DEVICE_OWNER")).json.error.reason).toBe("MODE_NOT_ALLOWED");
@@ -102,6 +107,9 @@ describe("fake AMAPI", () => {
     expect(t.json.duration).toBe("3600s");
     expect((await call(server.handler, "DELETE", `/android/amapi/v1/enterprises/${e}/enrollmentTokens/${t.json.name.split("/").pop()}`)).status).toBe(200);
     expect((await redeem(server.handler, t.json.value, "DEVICE_OWNER")).json.error.reason).toBe("TOKEN_REVOKED");
+    // What the timeline's `revoke: enrollment-tokens` does (server/android/admin.ts): every token.
+    expect(half.tokens.revokeAll()).toBeGreaterThan(0);
+    expect((await redeem(server.handler, fm)).json.error.reason).toBe("TOKEN_REVOKED");
   });
 
   it("hostile EMM/device requests get Google-style errors, never crashes", async () => {

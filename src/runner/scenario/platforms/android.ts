@@ -92,8 +92,6 @@ const profile = {
       properties: {
         durationSeconds: { type: "integer", minimum: 60, maximum: 315360000000 },
         oneTimeOnly: { type: "boolean" },
-        issuedSecondsAgo: { type: "integer", minimum: 0, maximum: 315360000000 },
-        revoked: { type: "boolean" },
         perDevice: { type: "boolean" },
       },
     },
