@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
 /** enrollsim command line: a thin layer over the library API (src/index.ts). */
-import yargs from "yargs";
+import { createRequire } from "node:module";
+import type YargsFactory from "yargs";
 import { hideBin } from "yargs/helpers";
 import { androidCommand } from "./commands/android.js";
 import { appleCommand } from "./commands/apple.js";
@@ -24,6 +25,10 @@ import { ignoreClosedPipe } from "./pipes.js";
 // A reader that stops early (`| head`) ends our output quietly, not with an EPIPE crash.
 ignoreClosedPipe(process.stdout);
 ignoreClosedPipe(process.stderr);
+
+// yargs's CommonJS build: its help layout (cliui) wraps at word boundaries with wrap-ansi, while the
+// ES module build's cliui cuts lines at a fixed width, mid-word ("f / or CI").
+const yargs = createRequire(import.meta.url)("yargs") as typeof YargsFactory;
 
 // Crypto and DNS share the libuv threadpool; size it before anything uses it.
 process.env.UV_THREADPOOL_SIZE ??= "8";
@@ -54,7 +59,7 @@ await yargs(hideBin(process.argv))
     else process.stderr.write(`enrollsim: ${msg}\nRun 'enrollsim --help' for usage.\n`);
     process.exit(err ? exitCodeOf(err) : 2);
   })
-  .wrap(Math.min(120, process.stdout.columns || 100))
+  .wrap(Math.min(120, process.stdout.columns || 100)) // the terminal's width (100 when not a terminal), at most 120
   .help()
   .version()
   .parseAsync();

@@ -49,3 +49,17 @@ describe("serve", () => {
     expect(out).toMatch(/ {2}windows: 0 enrolled device record\(s\), 0 discoveries, 0 OMA-DM sessions/);
   });
 });
+
+describe("--help", () => {
+  const commands = [["run"], ["serve"], ["validate"], ["scep"], ["enroll"], ["inspect"], ["devices"], ["steps"], ["keys"], ["apple"], ["android"], ["android", "qr"], ["report"], ["fleet"], ["trace"], ["replay"]];
+  it("every command has examples, and help text wraps at word boundaries", async () => {
+    for (const c of commands) {
+      const r = await cli(MAIN, [...c, "--help"]);
+      expect(r.code, c.join(" ")).toBe(0);
+      expect(r.stdout, c.join(" ")).toMatch(/^Examples:$/m);
+    }
+    const run = await cli(MAIN, ["run", "--help"]);
+    // yargs's ES module build cut descriptions at a fixed width ("…per group, f / or CI").
+    expect(run.stdout.replace(/\s+/g, " ")).toContain("a testcase per expectation and per group, for CI");
+  }, 120_000);
+});

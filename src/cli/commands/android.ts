@@ -51,6 +51,7 @@ const qrCommand = {
   describe: "Write an Android provisioning payload as a QR PNG",
   builder: (y: Argv) =>
     y
+      .example("$0 android qr --mode fully-managed --out qr.png", "a fully managed device's provisioning QR")
       .option("mode", { choices: ["fully-managed", "dedicated", "cope", "aosp"] as const, demandOption: true, describe: "management mode" })
       .option("out", { type: "string", demandOption: true, describe: "PNG file to write" })
       .option("component", { type: "string", describe: "admin component pkg/cls (default: Android Device Policy; required for aosp)" })
@@ -98,7 +99,11 @@ const qrCommand = {
 const decodeCommand = {
   command: "decode <file>",
   describe: "Decode an Android provisioning QR PNG and validate the payload",
-  builder: (y: Argv) => y.positional("file", { type: "string", demandOption: true }).option("json", { type: "boolean", default: false }),
+  builder: (y: Argv) =>
+    y
+      .positional("file", { type: "string", demandOption: true })
+      .option("json", { type: "boolean", default: false })
+      .example("$0 android decode qr.png", "decode a provisioning QR and validate its payload as Android does"),
   handler: async (a: { file: string; json: boolean }) => {
     const { formatQrInspection, inspectQrPng } = await import("../../api/android/qr.js");
     const i = inspectQrPng(a.file);
@@ -110,6 +115,12 @@ const decodeCommand = {
 export const androidCommand = {
   command: "android <command>",
   describe: "Android tools: provisioning QR codes",
-  builder: (y: Argv) => y.command(qrCommand as never).command(decodeCommand as never).demandCommand(1),
+  builder: (y: Argv) =>
+    y
+      .command(qrCommand as never)
+      .command(decodeCommand as never)
+      .demandCommand(1)
+      .example("$0 android qr --mode fully-managed --out qr.png", "write a provisioning QR PNG")
+      .example("$0 android decode qr.png", "decode and validate one"),
   handler: () => {},
 };

@@ -8,6 +8,7 @@ export const appleCommand = {
   describe: "Apple helpers: export the test device CA that signs MachineInfo (ADE)",
   builder: (y: Argv) =>
     y
+      .example("$0 apple device-ca --out device-ca/", "export the test device CA for a server to trust MachineInfo")
       .positional("action", { choices: ["device-ca"], demandOption: true })
       .option("out", { type: "string", demandOption: true, describe: "directory to write the device CA certificate to" }),
   handler: (a: { out: string }) => {

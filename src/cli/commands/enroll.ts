@@ -73,6 +73,9 @@ export const enrollCommand = {
   describe: "Run one device through one enrollment flow with a step-by-step transcript",
   builder: (y: Argv) =>
     y
+      .example("$0 enroll ios-profile", "one iPhone enrols against the in-process reference server")
+      .example("$0 enroll windows-byod --server https://mdm.example.test --ca ca.pem --set windows.upn=alice@contoso.example.com", "one Windows device against your server")
+      .example("$0 enroll scep --server http://127.0.0.1:8080 --set scep.challenge=s3cret", "one SCEP enrolment")
       .positional("flow", { type: "string", demandOption: true, describe: `flow name (${Object.keys(FLOWS).join(", ")})` })
       .option("server", { type: "string", describe: "server base URL (default: the embedded reference server, in-process)" })
       .option("model", { type: "string", describe: "catalog model (default per flow)" })

@@ -11,6 +11,8 @@ export const fleetCommand = {
   describe: "Work with a persistent fleet store: list devices, check them in, unenrol them",
   builder: (y: Argv) =>
     y
+      .example("$0 fleet ls --store fleet.db", "devices in the store with their state")
+      .example("$0 fleet checkin --store fleet.db", "every enrolled device checks in once")
       .positional("action", { choices: ["ls", "checkin", "unenroll"], demandOption: true })
       .option("store", { type: "string", demandOption: true, describe: "fleet store FILE written by run --store" })
       .option("state", { choices: ["enrolling", "enrolled", "failed", "unenrolled"], describe: "ls: only devices in this state" })

@@ -8,6 +8,9 @@ export const inspectCommand = {
   describe: "Decode a PEM/DER CSR, certificate, PKCS#7/CMS SCEP message, an Android provisioning QR PNG, a Windows SOAP/SyncML/provisioning XML, or a trace file (as trace show)",
   builder: (y: Argv) =>
     y
+      .example("$0 inspect cert.pem", "decode a certificate (subject, issuer, validity, extensions)")
+      .example("$0 inspect pkcsreq.der --key ca-key.pem", "decode a SCEP message and open its envelope")
+      .example("$0 inspect run.ndjson --device 'iphone-15#0'", "a trace file: that device's decoded transcript")
       .positional("file", { type: "string", demandOption: true })
       .option("json", { type: "boolean", default: false })
       .option("device", { type: "string", describe: "for a trace file: the device whose transcript to show" })

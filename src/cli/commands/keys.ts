@@ -8,6 +8,7 @@ export const keysCommand = {
   describe: "Manage the persistent pre-generated key pool",
   builder: (y: Argv) =>
     y
+      .example("$0 keys pregen --count 2000", "fill the persistent key pool before a 2,000-device load run")
       .positional("action", { choices: ["pregen"], demandOption: true })
       .option("count", { type: "number", demandOption: true, describe: "keys the pool must hold" })
       .option("spec", { choices: ["rsa2048", "rsa3072", "rsa4096", "ec-p256", "ec-p384"], default: "rsa2048" })

@@ -66,6 +66,9 @@ export const runCommand = {
   describe: "Run a scenario file: a fleet of virtual devices against the embedded or a real server",
   builder: (y: Argv) =>
     y
+      .example("$0 run scenarios/scep-fleet.yaml", "run a shipped scenario against the embedded server")
+      .example("$0 run my.yaml --report run.json --junit junit.xml --trace run.ndjson", "keep the JSON summary, JUnit XML for CI and a redacted trace")
+      .example("$0 run load.yaml --load phases.yaml --metrics-port 9464 --linger 30", "a load run with Prometheus /metrics kept up 30 s after it")
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario YAML file" })
       .option("json", { type: "boolean", default: false, describe: "print the summary as JSON on stdout" })
       .option("report", { type: "string", describe: "write the JSON summary to FILE" })

@@ -15,6 +15,7 @@ export const scepCommand = {
   describe: "Enrol one certificate from a SCEP server and show every step",
   builder: (y: Argv) =>
     y
+      .example("$0 scep --url http://127.0.0.1:8080/scep --challenge s3cret --subject CN=test --out out/", "enrol one identity; key.pem (0600) and cert.pem in out/")
       .option("url", { type: "string", demandOption: true, describe: "SCEP endpoint, e.g. http://127.0.0.1:8080/scep" })
       .option("challenge", { type: "string", describe: "challenge password (redacted from output)" })
       .option("subject", { type: "string", default: "CN=enrollsim", describe: "certificate subject, e.g. CN=%SERIAL%,O=Acme" })

@@ -10,6 +10,8 @@ export const stepsCommand = {
   describe: "List the step names a flow can produce (for expect.steps, expect.latency and fault selectors); without FLOW, the flows",
   builder: (y: Argv) =>
     y
+      .example("$0 steps", "every flow with its step names")
+      .example("$0 steps windows-byod --expand", "one flow's steps, nested steps expanded")
       .positional("flow", { type: "string", describe: "flow name, e.g. ios-ade" })
       .option("json", { type: "boolean", default: false })
       .option("expand", { type: "boolean", default: false, describe: "list the known members of families such as command.* one by one" }),
