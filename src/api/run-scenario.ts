@@ -22,6 +22,7 @@ import { ScenarioError } from "../errors/index.js";
 import { Redactor, isSensitiveName } from "../report/redact.js";
 import { SummaryCollector } from "../report/summary.js";
 import { ProgressDisplay, type ProgressStream } from "../report/progress.js";
+import { scheduleOf } from "../report/dashboard/schedule.js";
 import { openTraceSink } from "../report/trace-file.js";
 import { MetricsCollector, type ExtendedSummary, type RunMetrics } from "../report/metrics.js";
 import { loadCatalog } from "../runner/catalog-files.js";
@@ -362,7 +363,11 @@ async function runOpened(
   const metrics = new MetricsCollector(() => adapters.clock.now());
   endpoint?.setPhase("setup");
   const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(failures ? [failures] : []), ...(options.observers ?? [])];
-  if (options.progress) observers.push(new ProgressDisplay(options.progress, () => adapters.clock.now()));
+  if (options.progress) {
+    // The schedule gives the progress line its phase, target arrival rate and ETA (what the pacing aims at).
+    const schedule = scheduleOf(shardArrival(scenario.arrival, shard), options.load, shardDevices(scenario, shard), shard?.count ?? 1);
+    observers.push(new ProgressDisplay(options.progress, () => adapters.clock.now(), { schedule }));
+  }
   const observer = fanOut(observers);
   const extra = options.transcript;
   const sinks = [trace, extra, failures].filter((x): x is TranscriptSink => x !== undefined);

@@ -4,8 +4,16 @@
  * `maxRedrawsPerSecond` times a second. Elsewhere (CI logs, pipes): a plain line every
  * `intervalMs` and one at the end. It uses no timers: it redraws when the runner reports an
  * event, so nothing keeps the process alive after the run (a quiet period shows no update).
+ *
+ * ```
+ * [#####.........] done 150/500 (enrolled 147, failed 3) | in flight 12 | arrivals 18.3/s (target 20.0/s) | phase ramp | eta 1m05s
+ * ```
+ * The achieved arrival rate is devices started per second over the last 5 s; target, phase and ETA
+ * come from the load schedule (report/dashboard/schedule.ts: what the pacing aims at) when given,
+ * else the ETA is the remaining devices at the completion rate so far.
  */
 import type { DeviceResult, RunObserver } from "../runner/observer.js";
+import { scheduleAt, type Schedule } from "./dashboard/schedule.js";
 
 /** What the display writes to: `process.stderr` fits, so does a test double. */
 export interface ProgressStream {
@@ -20,7 +28,12 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** TTY: redraw ceiling. Default 10 per second. */
   maxRedrawsPerSecond?: number;
+  /** The run's load schedule: phase, target arrival rate and an ETA from the schedule. */
+  schedule?: Schedule;
 }
+
+/** Seconds over which the achieved arrival rate is measured. */
+const WINDOW_S = 5;
 
 /** "3s", "2m05s", "1h02m". */
 function shortDuration(seconds: number): string {
@@ -43,6 +56,9 @@ export class ProgressDisplay implements RunObserver {
   private lastOutput = -Infinity;
   private lastWidth = 0;
   private running = false;
+  private readonly schedule: Schedule | undefined;
+  /** Starts per second of the last {@link WINDOW_S} seconds: [second, count]. */
+  private recent: [number, number][] = [];
 
   constructor(
     private readonly stream: ProgressStream,
@@ -52,6 +68,7 @@ export class ProgressDisplay implements RunObserver {
     this.intervalMs = Math.max(1, options.intervalMs ?? 5000);
     this.minRedrawGapMs = 1000 / Math.max(0.001, options.maxRedrawsPerSecond ?? 10);
     this.startAt = now();
+    this.schedule = options.schedule;
   }
 
   onRunStart(info: { scenario: string; devices: number; seed: string }): void {
@@ -65,6 +82,11 @@ export class ProgressDisplay implements RunObserver {
 
   onDeviceStart(): void {
     this.started++;
+    const sec = Math.floor((this.now() - this.startAt) / 1000);
+    const last = this.recent.at(-1);
+    if (last && last[0] === sec) last[1]++;
+    else this.recent.push([sec, 1]);
+    while (this.recent.length && this.recent[0]![0] < sec - WINDOW_S) this.recent.shift();
     this.tick();
   }
 
@@ -90,18 +112,20 @@ export class ProgressDisplay implements RunObserver {
   line(elapsedMs = this.now() - this.startAt, final = false): string {
     const done = this.enrolled + this.failed;
     const inFlight = Math.max(0, this.started - done);
-    const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+    const elapsedS = elapsedMs / 1000;
+    const completionRate = elapsedMs > 0 ? done / elapsedS : 0;
+    // Arrivals: over the run for the final line, else over the last seconds (a ramp shows as it goes).
+    const windowS = Math.min(WINDOW_S, Math.max(1, elapsedS));
+    const arrivals = final ? (elapsedMs > 0 ? this.started / elapsedS : 0) : this.recent.filter(([sec]) => sec >= elapsedS - WINDOW_S).reduce((n, [, c]) => n + c, 0) / windowS;
+    const now = this.schedule ? scheduleAt(this.schedule, elapsedS, done) : undefined;
     const remaining = Math.max(0, this.total - done);
-    const eta = final
-      ? `in ${shortDuration(elapsedMs / 1000)}`
-      : remaining === 0
-        ? "eta 0s"
-        : rate > 0
-          ? `eta ${shortDuration(remaining / rate)}`
-          : "eta ?";
-    const text =
-      `${done}/${this.total} enrolled ${this.enrolled} failed ${this.failed} ` +
-      `in-flight ${inFlight} ${rate.toFixed(1)}/s ${eta}`;
+    const etaS = now ? now.etaS : remaining === 0 ? 0 : completionRate > 0 ? remaining / completionRate : null;
+    const eta = final ? `took ${shortDuration(elapsedS)}` : etaS === null ? "eta ?" : `eta ${shortDuration(etaS)}`;
+    const target = now && now.targetRate !== null ? ` (target ${now.targetRate.toFixed(1)}/s)` : "";
+    const parts = [`done ${done}/${this.total} (enrolled ${this.enrolled}, failed ${this.failed})`, `in flight ${inFlight}`, `arrivals ${arrivals.toFixed(1)}/s${target}`];
+    if (now && !final) parts.push(`phase ${now.phase}`);
+    parts.push(eta);
+    const text = parts.join(" | ");
     if (!this.stream.isTTY) return `progress: ${text}`;
     const columns = this.stream.columns && this.stream.columns > 20 ? this.stream.columns : 80;
     const barWidth = Math.max(10, Math.min(30, columns - 1 - text.length - 3));

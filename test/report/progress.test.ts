@@ -22,10 +22,10 @@ describe("ProgressDisplay", () => {
       p.onDeviceEnd(done(i !== 3));
     }
     // events every second for 9 s: one periodic line at t=5 s
-    expect(writes).toEqual(["progress: 5/10 enrolled 4 failed 1 in-flight 1 1.0/s eta 5s\n"]);
+    expect(writes).toEqual(["progress: done 5/10 (enrolled 4, failed 1) | in flight 1 | arrivals 1.2/s | eta 5s\n"]);
     p.onRunEnd({ durationMs: 10_000 });
     expect(writes).toHaveLength(2);
-    expect(writes[1]).toBe("progress: 10/10 enrolled 9 failed 1 in-flight 0 1.0/s in 10s\n");
+    expect(writes[1]).toBe("progress: done 10/10 (enrolled 9, failed 1) | in flight 0 | arrivals 1.0/s | took 10s\n");
     for (const w of writes) expect(w).not.toContain("\r");
     // nothing more after the end
     p.onDeviceEnd(done(true));
@@ -49,7 +49,7 @@ describe("ProgressDisplay", () => {
     expect(redraws).toBeLessThanOrEqual(11); // ≤ 10/s over 1 s, plus the one at t=0
     for (const w of writes) expect(w.startsWith("\r")).toBe(true);
     expect(writes.at(-1)!.endsWith("\n")).toBe(true);
-    expect(writes.at(-1)).toContain("[##############################] 100/100 enrolled 100 failed 0 in-flight 0 100.0/s in 1s");
+    expect(writes.at(-1)).toContain("] done 100/100 (enrolled 100, failed 0) | in flight 0 | arrivals 100.0/s | took 1s");
     for (const w of writes) expect(w.replace(/^\r/, "").trimEnd().length).toBeLessThan(100);
   });
 
@@ -61,6 +61,28 @@ describe("ProgressDisplay", () => {
     for (let i = 0; i < 68; i++) p.onDeviceStart(`d${i}`, i);
     for (let i = 0; i < 63; i++) p.onDeviceEnd(done(i >= 3));
     now = 5100;
-    expect(p.line()).toMatch(/^\[#{18}\.{12}\] 63\/100 enrolled 60 failed 3 in-flight 5 12\.4\/s eta 3s$/);
+    expect(p.line()).toMatch(/^\[#+\.+\] done 63\/100 \(enrolled 60, failed 3\) \| in flight 5 \| arrivals 0\.0\/s \| eta 3s$/);
+  });
+
+  it("with a load schedule: phase, target vs achieved arrival rate, and the ETA from the schedule", () => {
+    let now = 0;
+    const { stream } = sink(false);
+    const schedule = {
+      devices: 100,
+      phases: [
+        { name: "ramp", startS: 0, endS: 10, rate0: 5, rate1: 15 },
+        { name: "arrivals", startS: 10, endS: 12, rate0: 15, rate1: 15 },
+      ],
+    };
+    const p = new ProgressDisplay(stream, () => now, { schedule });
+    p.onRunStart({ scenario: "s", devices: 100, seed: "" });
+    for (let i = 0; i < 40; i++) {
+      now = i * 125; // 8 arrivals per second for 5 s
+      p.onDeviceStart(`d${i}`, i);
+    }
+    for (let i = 0; i < 30; i++) p.onDeviceEnd(done(i !== 0));
+    now = 5000;
+    // At 5 s the ramp aims at 10/s; 8/s arrived; the schedule ends at 12 s: eta 7s.
+    expect(p.line()).toBe("progress: done 30/100 (enrolled 29, failed 1) | in flight 10 | arrivals 8.0/s (target 10.0/s) | phase ramp | eta 7s");
   });
 });
