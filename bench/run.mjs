@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `npm run bench`: (a) apple-enroll, (b) windows-enroll (each also with load-mode keep-alive),
 // (c) memory at 1k/10k/50k devices on cadence, (d) the crypto floor inside scep-enroll,
-// (e) hostile-memory: peak RSS of 100 devices against the worst-case OMA-DM server (9,000 commands per message).
+// (e) hostile-memory: peak RSS of 100 devices against the worst-case OMA-DM server (9,000 commands per message),
+// (f) report-html (only when named): size and open time of the HTML report of a 50,000-device hour.
 // Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores.
 //
 // Against the server you test (the simulator alone; no embedded server is started):
@@ -22,7 +23,7 @@ if (!existsSync(new URL("../dist/cli/main.js", import.meta.url))) {
 }
 const { FLOWS } = await import("../dist/device/flows/index.js");
 const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-keepalive", "windows-enroll", "windows-enroll-keepalive"];
-const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak"];
+const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak", "report-html"];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [${ALL_BENCHES.join("|")} ...] [--server URL [--ca PEM]... [--insecure] [--challenge S] [--windows-upn U] [--windows-password P]]\n`);
   process.exit(2);
@@ -69,8 +70,9 @@ if (args.values.server !== undefined) {
   for (const flag of ["ca", "insecure", "challenge", "windows-upn", "windows-password"]) if (args.values[flag] !== undefined) usage(`--${flag} needs --server URL`);
 }
 // With --server, running no name means the enrol benchmarks only (memory runs no server).
-// The soak runs only when named (`npm run bench -- soak`): it takes minutes of real time.
-const want = (name) => (only.length === 0 ? (!external || ENROLL_BENCHES.includes(name)) && name !== "soak" : only.includes(name));
+// The soak runs only when named (`npm run bench -- soak`): it takes minutes of real time. So does
+// report-html (`npm run bench -- report-html`): it needs Debian's chromium.
+const want = (name) => (only.length === 0 ? (!external || ENROLL_BENCHES.includes(name)) && name !== "soak" && name !== "report-html" : only.includes(name));
 const resultName = (name) => (external ? `${name}-external` : name);
 const CHALLENGE = args.values.challenge ?? "bench-challenge";
 const started = Date.now();
@@ -138,5 +140,9 @@ if (want("hostile-memory")) {
 if (want("soak")) {
   const { soakBench } = await import("./soak.mjs");
   emit("soak", await soakBench());
+}
+if (want("report-html")) {
+  const { reportHtmlBench } = await import("./report-html.mjs");
+  emit("report-html", await reportHtmlBench());
 }
 process.stderr.write(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { reportHtml, writeHtmlReport } from "../../src/report/html/files.js";
-import { reportModel } from "../../src/report/html/model.js";
+import { decodedTranscripts, reportModel } from "../../src/report/html/model.js";
 import { scriptJson } from "../../src/report/html/page.js";
 import { FailureTranscripts } from "../../src/report/html/transcripts.js";
 import { MetricsCollector, mergeExtended, type ExtendedSummary } from "../../src/report/metrics.js";
@@ -81,7 +81,7 @@ describe("HTML report", () => {
     expect(html).not.toContain("<img src=x");
     const data = dataOf(html);
     expect(data.model.summary.errors["scep.failInfo.badRequest"]!.example).toBe(HOSTILE);
-    expect(scriptJson("a</b>&\u2029")).toBe('"a\\u003c/b\\u003e\\u0026\\u2029"');
+    expect(scriptJson("a</b>&\u2029")).toBe('"a\\u003c/b>&\\u2029"');
   });
 
   it("embeds the failing device's decoded transcript, redacted: the secret is nowhere in the file", () => {
@@ -123,6 +123,15 @@ describe("HTML report", () => {
     const m = reportModel(merged);
     expect(m.latency.t).toEqual([1_700_000_000]);
     expect(merged.steps["scep.pkioperation"]!.count).toBe(8);
+  });
+
+  it("keeps transcripts within the page budget and names the devices left out", () => {
+    const events = transcripts.transcripts();
+    const many = Object.fromEntries(["a#1", "a#2", "a#3"].map((d) => [d, events["pixel-8#3"]!.map((e) => ({ ...e, device: d }))]));
+    const one = JSON.stringify(reportModel(summary, { transcripts: { "a#1": many["a#1"]! } }).transcripts!["a#1"]).length;
+    const m = decodedTranscripts(many, one * 2 + 1);
+    expect(Object.keys(m.transcripts)).toEqual(["a#1", "a#2"]);
+    expect(m.omitted).toEqual(["a#3"]);
   });
 
   it("is written 0600", () => {

@@ -55,7 +55,16 @@ export interface ReportModel {
   scenarioText?: string;
   /** Decoded, redacted transcripts of sample failing devices (report/transcript), by device id. */
   transcripts?: Record<string, DeviceTranscript>;
+  /** Devices whose transcript was left out to keep the page under its size budget ({@link TRANSCRIPTS_PAGE_CHARS}). */
+  transcriptsOmitted?: string[];
 }
+
+/**
+ * Characters of decoded transcripts one page holds (about 2.5 MB): the rest of a one-hour
+ * 50,000-device report is about 0.3 MB (bench/report-html.mjs), so the page stays under 5 MB and
+ * opens fast; devices past the budget are named, not embedded (their traces hold them).
+ */
+export const TRANSCRIPTS_PAGE_CHARS = 2_500_000;
 
 /** Characters of a recorded body the page keeps (the decoded form is kept whole). */
 export const PAGE_BODY_CHARS = 16 * 1024;
@@ -69,15 +78,24 @@ function clipBodies(e: TranscriptEntry): TranscriptEntry {
   return { ...e, ...(e.request ? { request: clip(e.request) } : {}), ...(e.response ? { response: clip(e.response) } : {}) };
 }
 
-/** Decodes recorded (redacted) events of devices into the transcript view, dropping devices without events. */
-export function decodedTranscripts(events: Record<string, TranscriptEvent[]>): Record<string, DeviceTranscript> {
-  const out: Record<string, DeviceTranscript> = {};
+/** Decodes recorded (redacted) events of devices into the transcript view, dropping devices without events, within a size budget. */
+export function decodedTranscripts(events: Record<string, TranscriptEvent[]>, budget = TRANSCRIPTS_PAGE_CHARS): { transcripts: Record<string, DeviceTranscript>; omitted: string[] } {
+  const transcripts: Record<string, DeviceTranscript> = {};
+  const omitted: string[] = [];
+  let used = 0;
   for (const [device, list] of Object.entries(events)) {
     if (list.length === 0) continue;
     const t = deviceTranscript(list, device);
-    out[device] = { ...t, entries: t.entries.map(clipBodies) };
+    const view = { ...t, entries: t.entries.map(clipBodies) };
+    const size = JSON.stringify(view).length;
+    if (used + size > budget) {
+      omitted.push(device);
+      continue;
+    }
+    used += size;
+    transcripts[device] = view;
   }
-  return out;
+  return { transcripts, omitted };
 }
 
 /** Dense per-second series from a sparse timeline (every second from the first to the last). */
@@ -160,12 +178,14 @@ export function pageSummary(s: ExtendedSummary): PageSummary {
 
 /** Builds the page model of a run. */
 export function reportModel(s: ExtendedSummary, extra: { scenarioText?: string; transcripts?: Record<string, TranscriptEvent[]> } = {}): ReportModel {
+  const tx = extra.transcripts ? decodedTranscripts(extra.transcripts) : undefined;
   return {
     summary: pageSummary(s),
     series: seriesOf(s.timeline),
     latency: latencyOf(s),
     distributions: distributionsOf(s),
     ...(extra.scenarioText !== undefined ? { scenarioText: extra.scenarioText } : {}),
-    ...(extra.transcripts && Object.keys(extra.transcripts).length ? { transcripts: decodedTranscripts(extra.transcripts) } : {}),
+    ...(tx && Object.keys(tx.transcripts).length ? { transcripts: tx.transcripts } : {}),
+    ...(tx?.omitted.length ? { transcriptsOmitted: tx.omitted } : {}),
   };
 }

@@ -28,12 +28,13 @@ export interface PageOptions {
   live?: { wsPath: string };
 }
 
-/** JSON safe inside a `<script>` element: no `<` (so no `</script>` or `<!--`), no JS line terminators. */
+/**
+ * JSON safe inside a `<script>` element: no `<` (so no `</script>`, `<!--` or `<script`; a script
+ * element's text ends only at `</script`, and `>` and `&` mean nothing there), no JS line terminators.
+ */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value ?? null)
     .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
 }

@@ -270,6 +270,9 @@
           ),
         ),
       );
+    if (model.transcriptsOmitted && model.transcriptsOmitted.length) {
+      app.append(el("p", { class: "warn" }, `Transcripts not embedded (the page's size budget): ${model.transcriptsOmitted.join(", ")}; see the run's --trace files.`));
+    }
     if (Object.keys(tx).length)
       app.append(
         section(
