@@ -8,6 +8,7 @@
   const PALETTE = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
   const P = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 98, 99, 99.5, 99.9, 99.99, 100]; // model.ts DISTRIBUTION_PERCENTILES
   const charts = new Map();
+  const fromZero = { range: (u, min, max) => [0, Math.max(1, max)] }; // counts: the axis starts at 0
 
   function chart(id, title, series, data, opts) {
     const host = document.getElementById(id);
@@ -43,7 +44,7 @@
         .concat(codes.map((c, i) => ({ label: `failed/s ${c}`, stroke: PALETTE[(2 + i * 3) % PALETTE.length], dash: [4, 2] })))
         .concat([{ label: "in flight", scale: "f", stroke: "#555", fill: "rgba(0,0,0,0.05)" }]),
       [s.t, s.starts, s.ok].concat(codes.map((c) => s.failed[c])).concat([s.inFlight]),
-      { axes: [{}, { label: "devices/s" }, { side: 1, scale: "f", label: "in flight", grid: { show: false } }] },
+      { scales: { y: fromZero, f: fromZero }, axes: [{}, { label: "devices/s" }, { side: 1, scale: "f", label: "in flight", grid: { show: false } }] },
     );
     const lat = model.latency;
     const host = document.getElementById("latency-charts");
@@ -66,7 +67,7 @@
       );
     }
     if (s.checkins.some((x) => x > 0)) {
-      chart("chart-checkins", "Steady-state check-ins per second", [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], { height: 200 });
+      chart("chart-checkins", "Steady-state check-ins per second", [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], { height: 200, scales: { y: fromZero } });
     }
   }
 
