@@ -111,6 +111,33 @@ describe.skipIf(!existsSync(CLI))("every CLI output that can hold a secret is 06
     expect(mode(one)).toBe(0o600);
   }, 120_000);
 
+  it("run --html, report html (with --scenario and --trace): 0600, the challenge nowhere; a truncated run JSON is refused with file:line:column", async () => {
+    const html = join(work, "html", "run.html");
+    const report = join(work, "html", "run.json");
+    const traces = join(work, "html-traces");
+    const r = await cli(["run", scenario, "--no-progress", "--html", html, "--report", report, "--trace", traces]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(mode(html)).toBe(0o600);
+    expect(mode(join(work, "html"))).toBe(0o700);
+    expect(readFileSync(html, "utf8")).toContain('id="enrollsim-data"');
+    expect(readFileSync(html, "utf8")).not.toContain("modes-secret");
+
+    const again = join(work, "html2", "saved.html");
+    const r2 = await cli(["report", "html", report, "-o", again, "--scenario", scenario, "--trace", traces]);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(mode(again)).toBe(0o600);
+    const text = readFileSync(again, "utf8");
+    expect(text).toContain("challenge: [REDACTED]"); // the scenario file is shown, redacted
+    expect(text).not.toContain("modes-secret");
+
+    const cut = join(work, "html", "cut.json");
+    writeFileSync(cut, readFileSync(report, "utf8").slice(0, 400));
+    const r3 = await cli(["report", "html", cut, "-o", join(work, "html", "cut.html")]);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: not valid JSON`));
+    expect(existsSync(join(work, "html", "cut.html"))).toBe(false);
+  }, 120_000);
+
   it("android qr --out with a Wi-Fi password and a token", async () => {
     const png = join(work, "qr", "enroll.png");
     const r = await cli(["android", "qr", "--mode", "fully-managed", "--out", png, "--token", "tok-123", "--wifi-ssid", "corp", "--wifi-password", "hunter2", "--wifi-security", "WPA"]);

@@ -120,6 +120,6 @@ describe("run --metrics-port --linger", () => {
     expect(scraped).toMatch(/enrollsim_device_results_total\{platform="android",outcome="ok",code="scep.issued"\} 2/);
     const usage = await cli(MAIN, ["run", scenario, "--linger", "5"]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--linger keeps /metrics up after the run: it needs --metrics-port PORT");
+    expect(usage.stderr).toContain("--linger keeps /metrics or the dashboard up after the run: it needs --metrics-port PORT or --dashboard");
   });
 });

@@ -28,8 +28,8 @@ export const reportCommand = {
       .option("shards", { type: "number", describe: "the run's shard count (default: the shard i/N the summaries carry); a missing shard is refused" })
       .option("allow-partial", { type: "boolean", default: false, describe: 'merge even with shards missing: the result is marked "incomplete" and exits 1' })
       .option("scenario", { type: "string", describe: "evaluate this scenario's expect: block on the merged whole (shards cannot: counts are fleet-wide); html: also show the scenario (secrets redacted)" })
-      .example("$0 report merge shard-*.json > run.json", "merge the --report files of every shard")
-      .example("$0 report html run.json -o report.html --scenario fleet.yaml --trace traces/", "an offline HTML report of a saved or merged run, with the scenario and sample transcripts"),
+      .example("$0 report merge s*.json > run.json", "merge the shards' --report files")
+      .example("$0 report html run.json -o r.html", "offline HTML report of a saved run"),
   handler: async (a: { action: string; files: string[]; scenario?: string; shards?: number; "allow-partial": boolean; output?: string; trace?: string }) => {
     if (a.action === "html" && a.output === undefined) throw new ScenarioError("report html needs -o FILE: the HTML report to write");
     if (a.action !== "html" && (a.output !== undefined || a.trace !== undefined)) throw new ScenarioError(`-o and --trace are options of report html, not report ${a.action}`);

@@ -93,10 +93,12 @@ export const runCommand = {
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT from the start of the run (key-pool generation included)" })
-      .option("linger", { type: "number", describe: "with --metrics-port: keep /metrics up SECONDS after the run so a scraper reads the final values (Ctrl-C ends it early)" })
+      .option("linger", { type: "number", describe: "with --metrics-port or --dashboard: keep /metrics and the dashboard up SECONDS after the run, so a scraper reads the final values (Ctrl-C ends it early)" })
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
-      .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" }),
+      .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" })
+      .example("$0 run fleet.yaml --html r.html", "also write an offline HTML report")
+      .example("$0 run fleet.yaml --dashboard 8089", "watch live at http://127.0.0.1:8089/"),
   handler: async (a: RunArgs) => {
     if (a["dry-run"]) {
       process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s))) ? 2 : 0;
@@ -104,8 +106,10 @@ export const runCommand = {
     }
     if (a.insecure) warnInsecure();
     if (!(a.grace >= 0)) throw new ScenarioError(`--grace ${a.grace}: expected a number of seconds >= 0`);
-    if (a.linger !== undefined && (!(a.linger >= 0) || a["metrics-port"] === undefined)) {
-      throw new ScenarioError(a["metrics-port"] === undefined ? "--linger keeps /metrics up after the run: it needs --metrics-port PORT" : `--linger ${a.linger}: expected a number of seconds >= 0`);
+    if (a.linger !== undefined && (!(a.linger >= 0) || (a["metrics-port"] === undefined && a.dashboard === undefined))) {
+      throw new ScenarioError(
+        a["metrics-port"] === undefined && a.dashboard === undefined ? "--linger keeps /metrics or the dashboard up after the run: it needs --metrics-port PORT or --dashboard" : `--linger ${a.linger}: expected a number of seconds >= 0`,
+      );
     }
     let schedule: Schedule | undefined;
     // Listening before the key pool and the server start, so a scraper sees the whole run; closed after --linger.
@@ -115,8 +119,9 @@ export const runCommand = {
     if (dashboard) process.stderr.write(`dashboard: ${dashboard.url}\n`);
     try {
       const completed = await runAndReport(a, dashboard, metrics, (s) => (schedule = s));
-      if (metrics && a.linger && completed) {
-        process.stderr.write(`metrics: ${metrics.url} stays up ${a.linger} s for a final scrape (Ctrl-C ends it)\n`);
+      if ((metrics || dashboard) && a.linger && completed) {
+        if (metrics) process.stderr.write(`metrics: ${metrics.url} stays up ${a.linger} s for a final scrape (Ctrl-C ends it)\n`);
+        if (dashboard) process.stderr.write(`dashboard: ${dashboard.url} stays up ${a.linger} s, the HTML report at ${dashboard.url}report.html if --html was given (Ctrl-C ends it)\n`);
         await lingerFor(a.linger * 1000);
       }
     } finally {
