@@ -60,4 +60,16 @@ describe("shipped reboot scenarios (loopback)", () => {
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((s) => s === "dm.session")).toBe(true);
   }, 120_000);
+
+  it("apple-reboot-in-setup-assistant: before the profile the cloud configuration is fetched again; after it the enrollment is kept", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-reboot-")), "trace");
+    const { summary } = await runScenario(scenario("timeline/apple-reboot-in-setup-assistant.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
+    expect(summary.steps["ade.cloudconfig"]).toMatchObject({ count: 6 });
+    expect(summary.steps["scep.pkioperation"]).toMatchObject({ count: 4 });
+    const lines = traceLines(dir);
+    const kept = lines.filter((l) => l.kind === "decoded" && typeof l.data.resume === "string" && String(l.data.resume).startsWith("restarted"));
+    expect(kept.map((l) => l.device).sort()).toEqual(["iphone-15#2", "iphone-15#3"]);
+    expect(String(kept[0]!.data.resume)).toContain("continuing from apple.authenticate");
+  }, 120_000);
 });

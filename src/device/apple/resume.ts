@@ -46,8 +46,9 @@ export const resumable = (mode: EnrollMode): boolean => !mode.account && !mode.b
 /** Saves the state as a checkpoint (one store transaction) before its first message leaves. */
 export function saveAppleCheckpoint(dev: AppleDevice, b: MdmBinding, mode: EnrollMode, state: AppleState): void {
   const cp = dev.ctx.protocol.checkpoint;
+  const disk = dev.ctx.disk;
   const keySlot = b.identity.keySlot;
-  if (!cp || !resumable(mode) || keySlot === undefined) return;
+  if ((!cp && !disk) || !resumable(mode) || keySlot === undefined) return;
   const { profile, mdm, identity } = b;
   const data: Record<string, DurableValue> = {
     profile: { identifier: profile.identifier, uuid: profile.uuid, version: profile.version, removalDisallowed: profile.removalDisallowed, signature: b.signature },
@@ -71,8 +72,13 @@ export function saveAppleCheckpoint(dev: AppleDevice, b: MdmBinding, mode: Enrol
     device: { generation: dev.generation, supervised: dev.supervised, awaitingConfiguration: dev.awaitingConfiguration, configured: dev.configured, userApproved: dev.userApproved },
     ...(mode.flow ? { flow: mode.flow } : {}),
   };
-  cp.save({ step: state, data });
+  cp?.save({ step: state, data });
+  // The installed MDM profile and identity are on the device's disk: a restart (timeline reboot) continues from them.
+  disk?.set(APPLE_MDM_DISK, { step: state, data } satisfies DurablePoint);
 }
+
+/** Device disk key of the installed MDM enrollment (the state it had reached), read back after a restart. */
+export const APPLE_MDM_DISK = "apple.mdm";
 
 /** A checkpoint field that is not what this version wrote: the device cannot continue from it. */
 class Unreadable extends Error {}
