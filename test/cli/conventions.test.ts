@@ -3,6 +3,8 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { cli, ensureBuilt, MAIN, ROOT } from "../runner/support/cli.js";
+import { failureHints } from "../../src/cli/hints.js";
+import { ReferenceServer } from "../../src/server/reference-server.js";
 
 ensureBuilt();
 
@@ -62,4 +64,37 @@ describe("--help", () => {
     // yargs's ES module build cut descriptions at a fixed width ("…per group, f / or CI").
     expect(run.stdout.replace(/\s+/g, " ")).toContain("a testcase per expectation and per group, for CI");
   }, 120_000);
+});
+
+describe("error hints", () => {
+  it("a TLS failure suggests --ca and names the server certificate's issuer (read from the real server)", async () => {
+    const server = await ReferenceServer.start();
+    try {
+      const r = await cli(MAIN, ["enroll", "ios-profile", "--server", server.httpsUrl]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^hint: https:\/\/127\.0\.0\.1:\d+: its certificate \(subject CN=localhost.*\) is issued by CN=enrollsim reference CA, O=enrollsim\. If that is your test CA, pass --ca FILE/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("Windows discovery without a DNS record suggests discoveryUrl, built from --server when given", async () => {
+    const f = { code: "windows.discovery.no-enrollment-host", message: "No DNS record for enterpriseenrollment.contoso.example.com" };
+    expect(await failureHints(f, { server: "https://mdm.test/", windowsOption: "--set windows.", serverOption: "--server URL" })).toEqual([
+      "no DNS record names the enrollment server: give the discovery URL, --set windows.discoveryUrl=https://mdm.test/EnrollmentServer/Discovery.svc",
+      "or let the device find the server by name: --set windows.dns=server (the default with --server URL unless dns is set)",
+    ]);
+    const scenario = await failureHints(f, { windowsOption: "options.windows.", serverOption: "server: URL in the scenario" });
+    expect(scenario[0]).toContain("options.windows.discoveryUrl=https://<your server>/EnrollmentServer/Discovery.svc");
+    expect(scenario[1]).toContain("or give server: URL in the scenario");
+    expect(await failureHints({ code: "scep.failInfo.badRequest" }, { windowsOption: "", serverOption: "" })).toEqual([]);
+  });
+
+  it("an untrusted chain whose certificate cannot be read still suggests --ca", async () => {
+    const hints = await failureHints(
+      { code: "transport.tls", message: "GET https://mdm.test:8443/x: TLS failure (UNABLE_TO_VERIFY_LEAF_SIGNATURE): unable to verify the first certificate" },
+      { windowsOption: "", serverOption: "", peerCertificate: async () => undefined },
+    );
+    expect(hints).toEqual(["https://mdm.test:8443: its certificate chain ends at a CA this device does not trust. If that is your test CA, pass --ca FILE with its certificate (PEM); --insecure only against a test server."]);
+  });
 });

@@ -14,6 +14,7 @@ import { ScenarioError } from "../../errors/index.js";
 import { withProfileFile } from "../../runner/scenario/read.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
 import { checkSets } from "./enroll-sets.js";
+import { printHints } from "../hints.js";
 import { exitCodeForBlame, readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -119,6 +120,7 @@ export const enrollCommand = {
         process.stdout.write(`${device.formatTranscript()}\n\n`);
         process.stdout.write(`${formatOutcomeLine(device.id, outcome)}\n`);
       }
+      if (!outcome.ok) await printHints(outcome, { server: a.server, windowsOption: "--set windows.", serverOption: "--server URL" });
       // 0 enrolled; else by blame like every command (README "Exit codes"): 1 protocol outcome or server, 3 transport, 70 our bug.
       process.exitCode = outcome.ok ? 0 : exitCodeForBlame(outcome.blame);
     } finally {

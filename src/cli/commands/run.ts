@@ -21,6 +21,7 @@ import type { Schedule } from "../../report/dashboard/schedule.js";
 import { reportHtml } from "../../report/html/files.js";
 import { reportModel } from "../../report/html/model.js";
 import { startMetricsEndpoint, type MetricsEndpoint } from "../../api/metrics-server.js";
+import { printHints } from "../hints.js";
 
 /** `--dashboard` alone is any free port; otherwise a port number. */
 function dashboardPort(v: string): number {
@@ -237,6 +238,10 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
       extra.push(`Timeline[${t.entry}] ${t.action} (${t.trigger}) at ${when}: ${t.result}${t.deviceCount !== undefined ? ` [${t.deviceCount} device(s)]` : ""}`);
     }
     if (extra.length) process.stdout.write(`${extra.join("\n")}\n`);
+  }
+  // Hints for a real server only: against the embedded one, a TLS or DNS failure is the scenario's own fault injection.
+  if (run.scenario.server.kind === "url") {
+    for (const [code, e] of Object.entries(summary.errors)) await printHints({ code, message: e.example }, { server: run.scenario.server.url, windowsOption: "options.windows.", serverOption: "server: URL in the scenario" });
   }
   process.exitCode = summary.interrupted ? (INTERRUPT_EXIT[summary.interrupted.signal] ?? 130) : summary.ok ? 0 : 1;
   return !summary.interrupted;
