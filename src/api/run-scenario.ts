@@ -152,6 +152,19 @@ export interface ScenarioRun {
 
 const PACKAGE_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
+/** Every resume the store records, over all the runs that used it: restarts, and continuations by state. */
+function resumeHistory(store: FleetStore): NonNullable<RunMetrics["resumeHistory"]> {
+  const h = { devices: 0, restart: 0, fromCheckpoint: {} as Record<string, number> };
+  for (const d of store.list()) {
+    if (d.resumes?.length) h.devices++;
+    for (const r of d.resumes ?? []) {
+      if (r.mode === "restart") h.restart++;
+      else h.fromCheckpoint[r.state ?? "?"] = (h.fromCheckpoint[r.state ?? "?"] ?? 0) + 1;
+    }
+  }
+  return h;
+}
+
 /** Opens the store for a run and checks it belongs to this scenario, seed and shard. */
 function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: ShardSpec | undefined, resume: boolean, now: number): { store: FleetStore; owned: boolean } {
   const store = typeof spec === "string" ? SqliteFleetStore.open(spec, { create: true }) : spec;
@@ -424,7 +437,7 @@ async function runOpened(
     shards: 1,
     ...metrics.metrics(),
     ...(store ? { store: store.location, resumedSkipped: skipped } : {}),
-    ...(store && resume ? { resumedFromCheckpoint: metrics.resumed.checkpoint, resumedFromCheckpointByState: { ...metrics.resumedByState }, resumedRestart: metrics.resumed.restart } : {}),
+    ...(store && resume ? { resumedFromCheckpoint: metrics.resumed.checkpoint, resumedFromCheckpointByState: { ...metrics.resumedByState }, resumedRestart: metrics.resumed.restart, resumeHistory: resumeHistory(store) } : {}),
     ...(timeline ? { actions: timeline.report() } : {}),
     environment: [
       {

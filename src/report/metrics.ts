@@ -66,6 +66,11 @@ export interface RunMetrics {
   resumedFromCheckpointByState?: Record<string, number>;
   /** Devices in flight when the previous run died, redone from the start (the server may hold a second record for each). */
   resumedRestart?: number;
+  /**
+   * Every resume the fleet store records, over all the runs that used it (a store killed three times
+   * is resumed three times): devices resumed at least once, restarts, and continuations by state.
+   */
+  resumeHistory?: { devices: number; restart: number; fromCheckpoint: Record<string, number> };
   store?: string;
   /** The scenario timeline's actions: each fired one with its time, then those that never fired. */
   actions?: FiredAction[];
@@ -254,6 +259,7 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.resumedFromCheckpoint !== undefined) m.resumedFromCheckpoint = s.resumedFromCheckpoint;
   if (s.resumedFromCheckpointByState !== undefined) m.resumedFromCheckpointByState = sortKeys(s.resumedFromCheckpointByState);
   if (s.resumedRestart !== undefined) m.resumedRestart = s.resumedRestart;
+  if (s.resumeHistory !== undefined) m.resumeHistory = { ...s.resumeHistory, fromCheckpoint: sortKeys(s.resumeHistory.fromCheckpoint) };
   if (s.store !== undefined) m.store = s.store;
   if (s.actions?.length) m.actions = s.actions;
   if (s.latency) m.latency = s.latency;
@@ -289,6 +295,7 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
   let fromCheckpoint: number | undefined;
   let restart: number | undefined;
   let byState: Record<string, number> | undefined;
+  let history: ExtendedSummary["resumeHistory"];
   for (const [i, s] of shards.entries()) {
     for (const x of s.timeline ?? []) {
       const t = seconds.get(x.t) ?? { t: x.t, starts: 0, ok: 0, failed: {}, checkins: 0, checkinFailed: {} };
@@ -322,6 +329,12 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     if (s.resumedFromCheckpoint !== undefined) fromCheckpoint = (fromCheckpoint ?? 0) + s.resumedFromCheckpoint;
     if (s.resumedRestart !== undefined) restart = (restart ?? 0) + s.resumedRestart;
     if (s.resumedFromCheckpointByState !== undefined) add((byState ??= {}), s.resumedFromCheckpointByState);
+    if (s.resumeHistory !== undefined) {
+      history ??= { devices: 0, restart: 0, fromCheckpoint: {} };
+      history.devices += s.resumeHistory.devices;
+      history.restart += s.resumeHistory.restart;
+      add(history.fromCheckpoint, s.resumeHistory.fromCheckpoint);
+    }
   }
   const outPlatforms: Record<string, PlatformMetrics> = {};
   for (const [p, c] of [...platforms].sort(([a], [b]) => a.localeCompare(b))) {
@@ -350,5 +363,6 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     ...(restart !== undefined ? { resumedRestart: restart } : {}),
     ...(latency ? { latency } : {}),
     ...(environment.length ? { environment } : {}),
+    ...(history ? { resumeHistory: { ...history, fromCheckpoint: sortKeys(history.fromCheckpoint) } } : {}),
   };
 }

@@ -5,7 +5,7 @@
  * model on the injected clock; the run deadline aborts what is still in flight.
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
-import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, ResumeMode, TlsSettings, TranscriptSink } from "../ports/index.js";
+import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
 import { TemplateValueMissing, expandState } from "../device/template.js";
@@ -24,7 +24,8 @@ import { StepLedger } from "./step-ledger.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
-import type { FleetStore, StoredDevice } from "./store/types.js";
+import type { FleetStore } from "./store/types.js";
+import { trackDevice } from "./store/track.js";
 import { FleetFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
@@ -171,26 +172,6 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
   }
 }
 
-/** The row written as an enrolment starts; a device in flight at a kill keeps its checkpoint until it saves a new one. */
-function storedOf(identity: DeviceIdentity, group: ResolvedGroup, now: number, prev?: StoredDevice, inFlight = false): StoredDevice {
-  return {
-    index: identity.index,
-    device: identity.id,
-    group: group.name,
-    model: identity.model,
-    platform: identity.platform,
-    flow: group.flow,
-    identity: JSON.stringify(identity),
-    keySlot: identity.index,
-    state: "enrolling",
-    serverIds: prev?.serverIds ?? {},
-    attempts: (prev?.attempts ?? 0) + 1,
-    checkins: prev?.checkins ?? 0,
-    updatedAt: now,
-    ...(inFlight && prev?.checkpoint ? { checkpoint: prev.checkpoint } : {}),
-  };
-}
-
 /** Builds the per-device contexts (one HTTP client; close it when done). */
 function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
@@ -242,31 +223,12 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   const device = identity.id;
   const started = env.clock.now();
   const store = opts.store;
-  let record: StoredDevice | undefined;
-  // In flight when a previous run over this store died: continued from its checkpoint, else redone.
-  let resumed: ResumeMode | undefined;
-  let resumedFrom: string | undefined;
-  let checkpoint: CheckpointPort | undefined;
-  if (store) {
-    const prev = store.get(slot.index);
-    const inFlight = !!opts.resume && prev?.state === "enrolling";
-    record = storedOf(identity, slot.group, started, prev, inFlight);
-    store.put(record); // "enrolling" is durable before the first request leaves
-    if (inFlight) resumed = "restart";
-    const port: CheckpointPort = {
-      ...(inFlight && prev?.checkpoint ? { saved: prev.checkpoint } : {}),
-      save: (point) => store.checkpoint(slot.index, point, env.clock.now()),
-      resumed: (mode) => {
-        resumed = mode;
-        resumedFrom = mode === "checkpoint" ? port.saved?.step : undefined;
-        delete port.saved; // one use: a Try Again starts from what this attempt saves
-      },
-    };
-    checkpoint = port;
-  }
+  // The store row ("enrolling" durable before the first request leaves) and, for a device a killed run left in flight, its resume.
+  const tracked = store ? trackDevice(store, identity, slot.group, started, !!opts.resume, env.clock) : undefined;
+  const record = tracked?.record;
   env.observer.onDeviceStart?.(device, slot.index);
   const ledger = new StepLedger();
-  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, checkpoint);
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, tracked?.port);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   let member: SteadyMember | undefined;
@@ -326,8 +288,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     await dc.close();
   }
   result.code ??= result.failure?.code;
-  if (resumed) Object.assign(result, { resumed }, resumedFrom ? { resumedFrom } : {});
-  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code, ...(resumed ? { resumed } : {}) } });
+  if (tracked?.resumed) Object.assign(result, { resumed: tracked.resumed }, tracked.resumedFrom ? { resumedFrom: tracked.resumedFrom } : {});
+  if (result.ok) transcript.record({ t: env.clock.now(), device, step: "device", kind: "outcome", data: { ok: true, code: result.code, ...(result.resumed ? { resumed: result.resumed } : {}), ...(result.resumedFrom ? { resumedFrom: result.resumedFrom } : {}) } });
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);

@@ -74,7 +74,7 @@ describe("fleet store", () => {
     const db = new Database(f);
     db.exec(V1_SCHEMA);
     db.close();
-    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 1, this enrollsim reads 2 \(a version-1 store is migrated when opened for writing/);
+    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 1, this enrollsim reads 3 \(a version-1 store is migrated when opened for writing/);
     const s = SqliteFleetStore.open(f);
     expect(s.meta()!.schemaVersion).toBe(STORE_SCHEMA_VERSION);
     expect(s.get(7)).toMatchObject({ state: "enrolling", device: "iphone-15#7" });
@@ -85,7 +85,46 @@ describe("fleet store", () => {
     const v9 = new Database(f);
     v9.prepare(`UPDATE meta SET value = '9' WHERE key = 'schemaVersion'`).run();
     v9.close();
-    expect(() => SqliteFleetStore.open(f)).toThrow(/schema version 9, this enrollsim reads 2/);
+    expect(() => SqliteFleetStore.open(f)).toThrow(/schema version 9, this enrollsim reads 3/);
+  });
+
+  it("a schema-2 store (checkpoints, no resume history) is migrated to 3: its rows and checkpoints kept, resumes recorded from then on", () => {
+    const f = join(dir, "v2.db");
+    const db = new Database(f);
+    db.exec(
+      V1_SCHEMA.replace("updated_at INTEGER NOT NULL) STRICT", "updated_at INTEGER NOT NULL, checkpoint TEXT) STRICT")
+        .replace("'schemaVersion','1'", "'schemaVersion','2'")
+        .replace("0,5);", `0,5,'{"step":"scep.pkioperation","data":{"keySlot":7}}');`),
+    );
+    db.close();
+    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 2, this enrollsim reads 3 \(a version-2 store is migrated when opened for writing/);
+    const s = SqliteFleetStore.open(f);
+    expect(s.meta()!.schemaVersion).toBe(3);
+    expect(s.get(7)).toMatchObject({ state: "enrolling", checkpoint: { step: "scep.pkioperation", data: { keySlot: 7 } } });
+    expect(s.get(7)!.resumes).toBeUndefined();
+    s.noteResume(7, { at: 10, mode: "restart" }, false);
+    s.noteResume(7, { at: 11, mode: "checkpoint", state: "scep.pkioperation" }, true);
+    s.noteResume(7, { at: 20, mode: "restart", why: "the key is not the checkpoint's" }, false);
+    s.put({ ...s.get(7)!, state: "enrolled", checkpoint: undefined });
+    s.close();
+    const r = SqliteFleetStore.open(f, { readonly: true });
+    expect(r.get(7)!.resumes).toEqual([
+      { at: 11, mode: "checkpoint", state: "scep.pkioperation" },
+      { at: 20, mode: "restart", why: "the key is not the checkpoint's" },
+    ]);
+    r.close();
+  });
+
+  it("memory and SQLite stores keep the resume history alike (a provisional restart replaced by the flow's decision)", () => {
+    for (const store of [new MemoryFleetStore(), SqliteFleetStore.open(join(dir, "resumes.db"), { create: true })]) {
+      store.put(device(2));
+      store.noteResume(2, { at: 1, mode: "restart" }, false);
+      store.noteResume(2, { at: 2, mode: "checkpoint", state: "apple.tokenupdate" }, true);
+      store.noteResume(99, { at: 3, mode: "restart" }, false); // no such device: nothing is created
+      expect(store.get(2)!.resumes).toEqual([{ at: 2, mode: "checkpoint", state: "apple.tokenupdate" }]);
+      expect(store.get(99)).toBeUndefined();
+      store.close();
+    }
   });
 
   it("memory and SQLite stores behave the same", () => {

@@ -11,10 +11,13 @@ import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from "
 import Database from "better-sqlite3";
 import { StoreError } from "../../runner/store/errors.js";
 import type { DurablePoint } from "../../ports/checkpoint.js";
-import { DEVICE_STATES, zeroCounts, type DeviceState, type FleetStore, type StoreMeta, type StoredDevice } from "../../runner/store/types.js";
+import { DEVICE_STATES, zeroCounts, type DeviceState, type FleetStore, type ResumeEntry, type StoreMeta, type StoredDevice } from "../../runner/store/types.js";
 
-/** 2 added `devices.checkpoint` (durable protocol points); a version-1 store is migrated when opened for writing. */
-export const STORE_SCHEMA_VERSION = 2;
+/**
+ * 2 added `devices.checkpoint` (durable protocol points), 3 `devices.resumes` (how each resume
+ * continued the device); an older store is migrated when opened for writing.
+ */
+export const STORE_SCHEMA_VERSION = 3;
 const MAGIC = "SQLite format 3\0";
 
 const SCHEMA = `
@@ -39,7 +42,8 @@ CREATE TABLE IF NOT EXISTS devices (
   last_checkin_at INTEGER,
   checkins INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  checkpoint TEXT
+  checkpoint TEXT,
+  resumes TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS devices_state ON devices(state);
 `;
@@ -65,6 +69,7 @@ interface Row {
   checkins: number;
   updated_at: number;
   checkpoint: string | null;
+  resumes: string | null;
 }
 
 export interface OpenStoreOptions {
@@ -85,7 +90,7 @@ export class SqliteFleetStore implements FleetStore {
 
   private constructor(readonly location: string, db: Database.Database) {
     this.db = db;
-    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint)`);
+    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint,@resumes)`);
     this.getStmt = db.prepare(`SELECT * FROM devices WHERE idx = ?`);
     this.checkpointStmt = db.prepare(`UPDATE devices SET checkpoint = ?, updated_at = ? WHERE idx = ?`);
   }
@@ -147,12 +152,13 @@ export class SqliteFleetStore implements FleetStore {
     }
     if (meta && meta.schemaVersion !== STORE_SCHEMA_VERSION) {
       try {
-        if (meta.schemaVersion !== 1 || o.readonly) throw corrupt(file, `schema version ${meta.schemaVersion}, this enrollsim reads ${STORE_SCHEMA_VERSION}${meta.schemaVersion === 1 ? " (a version-1 store is migrated when opened for writing, e.g. by run --resume)" : ""}`);
-        migrateV1(db);
+        const older = meta.schemaVersion >= 1 && meta.schemaVersion < STORE_SCHEMA_VERSION;
+        if (!older || o.readonly) throw corrupt(file, `schema version ${meta.schemaVersion}, this enrollsim reads ${STORE_SCHEMA_VERSION}${older ? ` (a version-${meta.schemaVersion} store is migrated when opened for writing, e.g. by run --resume)` : ""}`);
+        migrate(db);
       } catch (err) {
         db.close();
         if (err instanceof StoreError) throw err;
-        throw new StoreError("store.io", `fleet store ${file}: cannot migrate schema 1 to ${STORE_SCHEMA_VERSION}: ${(err as Error).message}`, { cause: err });
+        throw new StoreError("store.io", `fleet store ${file}: cannot migrate schema ${meta.schemaVersion} to ${STORE_SCHEMA_VERSION}: ${(err as Error).message}`, { cause: err });
       }
     }
     return new SqliteFleetStore(file, db);
@@ -212,12 +218,24 @@ export class SqliteFleetStore implements FleetStore {
         checkins: d.checkins,
         updated_at: Math.round(d.updatedAt),
         checkpoint: d.checkpoint ? JSON.stringify(d.checkpoint) : null,
+        resumes: d.resumes?.length ? JSON.stringify(d.resumes) : null,
       });
     });
   }
 
   checkpoint(index: number, point: DurablePoint, at: number): void {
     this.wrap("write a checkpoint", () => this.checkpointStmt.run(JSON.stringify(point), Math.round(at), index));
+  }
+
+  noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void {
+    this.wrap("write a resume", () =>
+      this.db.transaction(() => {
+        const row = this.db.prepare(`SELECT resumes FROM devices WHERE idx = ?`).get(index) as { resumes: string | null } | undefined;
+        if (!row) return;
+        const prev = row.resumes ? (JSON.parse(row.resumes) as ResumeEntry[]) : [];
+        this.db.prepare(`UPDATE devices SET resumes = ? WHERE idx = ?`).run(JSON.stringify([...prev.slice(0, replaceLast ? -1 : undefined), entry]), index);
+      })(),
+    );
   }
 
   list(filter: { state?: DeviceState; limit?: number } = {}): StoredDevice[] {
@@ -273,6 +291,7 @@ export class SqliteFleetStore implements FleetStore {
       checkins: r.checkins,
       updatedAt: r.updated_at,
       ...(r.checkpoint ? { checkpoint: json<DurablePoint>(r.checkpoint, "checkpoint")! } : {}),
+      ...(r.resumes ? { resumes: json<ResumeEntry[]>(r.resumes, "resumes")! } : {}),
     };
   }
 }
@@ -290,11 +309,15 @@ function readMeta(db: Database.Database, location: string): StoreMeta | undefine
   return { scenario: m.scenario, seed: m.seed, shard: m.shard ?? "", createdAt: n("createdAt"), schemaVersion: n("schemaVersion") };
 }
 
-/** Schema 1 to 2 in one transaction: the checkpoint column (empty: a v1 run saved no checkpoints, so its in-flight devices restart). */
-function migrateV1(db: Database.Database): void {
+/**
+ * An older schema to this one in one transaction, adding the columns it lacks, in order: checkpoint
+ * (2; empty: a v1 run saved no checkpoints, so its in-flight devices restart), resumes (3; empty: the
+ * resumes of earlier runs were not recorded).
+ */
+function migrate(db: Database.Database): void {
   db.transaction(() => {
-    const columns = db.prepare(`PRAGMA table_info(devices)`).all() as { name: string }[];
-    if (!columns.some((c) => c.name === "checkpoint")) db.exec(`ALTER TABLE devices ADD COLUMN checkpoint TEXT`);
+    const columns = new Set((db.prepare(`PRAGMA table_info(devices)`).all() as { name: string }[]).map((c) => c.name));
+    for (const c of ["checkpoint", "resumes"]) if (!columns.has(c)) db.exec(`ALTER TABLE devices ADD COLUMN ${c} TEXT`);
     db.prepare(`INSERT OR REPLACE INTO meta VALUES ('schemaVersion', ?)`).run(String(STORE_SCHEMA_VERSION));
   })();
 }

@@ -232,6 +232,11 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
         `Resumed in flight: ${summary.resumedFromCheckpoint ?? 0} from their protocol checkpoint${states.length ? ` (${states.join(", ")})` : ""}, ${summary.resumedRestart ?? 0} resumed-restart (redone from the start: the server may hold a second record for each)`,
       );
     }
+    const h = summary.resumeHistory;
+    if (h?.devices) {
+      const states = Object.entries(h.fromCheckpoint).map(([state, n]) => `${state} ${n}`);
+      extra.push(`Resumes recorded in ${summary.store} (every run over it): ${h.devices} device(s), ${h.restart} resumed-restart, ${states.length ? states.join(", ") : "none"} from a checkpoint`);
+    }
     if (summary.checkins?.total) extra.push(`Steady state: ${summary.checkins.total} check-in(s), ${summary.checkins.failed} failed`);
     for (const t of summary.actions ?? []) {
       const when = t.atMs < 0 ? "never" : `${(t.atMs / 1000).toFixed(1)} s`;

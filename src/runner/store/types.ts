@@ -6,7 +6,7 @@
  * The SQLite implementation lives in api/store/sqlite.ts; {@link MemoryFleetStore} is for tests.
  */
 
-import type { DurablePoint } from "../../ports/checkpoint.js";
+import type { DurablePoint, ResumeMode } from "../../ports/checkpoint.js";
 
 /** Lifecycle of one device in the store. */
 export type DeviceState = "enrolling" | "enrolled" | "failed" | "unenrolled";
@@ -42,6 +42,22 @@ export interface StoredDevice {
   updatedAt: number;
   /** Last durable protocol point of an enrolment in flight (cleared when it ends): what a resumed run continues from. */
   checkpoint?: DurablePoint;
+  /**
+   * Every time a run continued this device after a previous run died with it in flight: from a
+   * checkpoint (with its state) or from the start (`restart`: the server may hold a second record).
+   * A `restart` is written when the device starts and replaced if its flow continues from the
+   * checkpoint, so a kill in between counts it as a restart, never as nothing.
+   */
+  resumes?: ResumeEntry[];
+}
+
+export interface ResumeEntry {
+  at: number;
+  mode: ResumeMode;
+  /** The checkpoint's state it continued from (mode checkpoint). */
+  state?: string;
+  /** Why a saved checkpoint could not be used (mode restart). */
+  why?: string;
 }
 
 /** What the store was created for; a resume must match it. */
@@ -64,6 +80,8 @@ export interface FleetStore {
   put(device: StoredDevice): void;
   /** Sets one device's checkpoint (one small transaction; the row exists: `put` wrote it first). */
   checkpoint(index: number, point: DurablePoint, at: number): void;
+  /** Appends to one device's resume history, or replaces its last entry (`replaceLast`: this run's provisional restart). */
+  noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void;
   /** Devices ordered by index, optionally only in one state. */
   list(filter?: { state?: DeviceState; limit?: number }): StoredDevice[];
   counts(): Record<DeviceState, number>;
@@ -97,6 +115,10 @@ export class MemoryFleetStore implements FleetStore {
   checkpoint(index: number, point: DurablePoint, at: number): void {
     const r = this.rows.get(index);
     if (r) Object.assign(r, { checkpoint: structuredClone(point), updatedAt: at });
+  }
+  noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void {
+    const r = this.rows.get(index);
+    if (r) r.resumes = [...(r.resumes ?? []).slice(0, replaceLast ? -1 : undefined), { ...entry }];
   }
   list(filter: { state?: DeviceState; limit?: number } = {}): StoredDevice[] {
     const out = [...this.rows.values()].filter((r) => !filter.state || r.state === filter.state).sort((a, b) => a.index - b.index);
