@@ -33,7 +33,10 @@ export interface FleetListing {
   seed: string;
   shard: string;
   counts: Record<DeviceState, number>;
-  devices: Pick<StoredDevice, "index" | "device" | "platform" | "flow" | "state" | "checkins" | "attempts" | "failureCode" | "serverIds">[];
+  devices: (Pick<StoredDevice, "index" | "device" | "platform" | "flow" | "state" | "checkins" | "attempts" | "failureCode" | "serverIds" | "resumes"> & {
+    /** The durable state an enrolment in flight saved (its data stays in the store: it may hold a token). */
+    checkpoint?: string;
+  })[];
 }
 
 /** Lists a store (read-only). */
@@ -48,7 +51,7 @@ export function listFleet(file: string, o: { state?: DeviceState; limit?: number
       seed: meta.seed,
       shard: meta.shard,
       counts: store.counts(),
-      devices: store.list(o).map((d) => ({ index: d.index, device: d.device, platform: d.platform, flow: d.flow, state: d.state, checkins: d.checkins, attempts: d.attempts, ...(d.failureCode ? { failureCode: d.failureCode } : {}), serverIds: d.serverIds })),
+      devices: store.list(o).map((d) => ({ index: d.index, device: d.device, platform: d.platform, flow: d.flow, state: d.state, checkins: d.checkins, attempts: d.attempts, ...(d.failureCode ? { failureCode: d.failureCode } : {}), serverIds: d.serverIds, ...(d.checkpoint ? { checkpoint: d.checkpoint.step } : {}), ...(d.resumes ? { resumes: d.resumes } : {}) })),
     };
   } finally {
     store.close();

@@ -45,7 +45,7 @@ export const fleetCommand = {
         const c = l.counts;
         out.write(`${l.file}: scenario ${l.scenario}, seed ${l.seed}${l.shard ? `, shard ${l.shard}` : ""}\n`);
         out.write(`enrolled ${c.enrolled}, enrolling ${c.enrolling}, failed ${c.failed}, unenrolled ${c.unenrolled}\n`);
-        for (const d of l.devices) out.write(`${String(d.index).padStart(7)}  ${d.device.padEnd(28)} ${d.state.padEnd(10)} checkins ${d.checkins}${d.failureCode ? `  ${d.failureCode}` : ""}\n`);
+        for (const d of l.devices) out.write(`${String(d.index).padStart(7)}  ${d.device.padEnd(28)} ${d.state.padEnd(10)} checkins ${d.checkins}${d.failureCode ? `  ${d.failureCode}` : ""}${d.checkpoint ? `  at ${d.checkpoint}` : ""}${d.resumes ? `  resumed ${d.resumes.map((r) => (r.mode === "restart" ? "restart" : r.state)).join(", ")}` : ""}\n`);
       }
       return;
     }
