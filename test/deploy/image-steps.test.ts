@@ -81,9 +81,12 @@ arrival: { concurrency: 2 }
 limits: { durationSeconds: 30, stepTimeoutMs: 15000 }
 `,
     );
-    const { stdout } = await run(process.execPath, [cli, "run", scenario, "--json", "--no-progress", "--store", join(dir, "fleet.db")], { cwd: dir, timeout: 30_000 });
+    // --html too: uPlot must be a runtime dependency and the page assets must be in dist/.
+    const html = join(dir, "report.html");
+    const { stdout } = await run(process.execPath, [cli, "run", scenario, "--json", "--no-progress", "--store", join(dir, "fleet.db"), "--html", html], { cwd: dir, timeout: 30_000 });
     const summary = JSON.parse(stdout) as { devices: number; enrolled: number; failed: number };
     expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
     expect(existsSync(join(dir, "fleet.db"))).toBe(true);
+    expect(readFileSync(html, "utf8")).toMatch(/id="enrollsim-data"[\s\S]*uPlot/);
   });
 });

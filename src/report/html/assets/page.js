@@ -130,6 +130,22 @@
     ];
   }
 
+  // The cadence the steady phase achieved: check-ins per second between its first and last check-in,
+  // and the per-device interval that means for the enrolled population (whole seconds, on the run's
+  // clock: with a load model's timeScale it is the compressed interval).
+  function cadence(ck, enrolled, s) {
+    if (!ck.total) return "no steady phase in this run";
+    const first = s.checkins.findIndex((x) => x > 0);
+    let last = s.checkins.length - 1;
+    while (last > first && s.checkins[last] === 0) last--;
+    const seconds = Math.max(1, last - first + 1);
+    const rate = ck.total / seconds;
+    // An interval needs each device seen about twice; fewer check-ins than that say nothing about cadence.
+    // k check-ins of a device over the window are k-1 intervals: the population's total - enrolled intervals span it.
+    const each = enrolled > 0 && ck.total >= 2 * enrolled ? ` ≈ one check-in per enrolled device every ${dur((enrolled * seconds) / (ck.total - enrolled))}` : " (too few check-ins per device to estimate a cadence)";
+    return `${fmt(ck.total, 0)} check-ins, ${fmt(ck.failed, 0)} failed, over ${dur(seconds)}: ${fmt(rate, 2)}/s${each}`;
+  }
+
   function render() {
     if (!model) return;
     const sm = model.summary;
@@ -207,7 +223,7 @@
       ),
     );
     const ck = sm.checkins || { total: 0, failed: 0 };
-    app.append(section("checkins", "Steady-state check-ins", el("p", {}, `${fmt(ck.total, 0)} check-ins, ${fmt(ck.failed, 0)} failed`), el("div", { id: "chart-checkins", class: "chart" })));
+    app.append(section("checkins", "Steady-state check-ins", el("p", { id: "cadence" }, cadence(ck, sm.enrolled, model.series)), el("div", { id: "chart-checkins", class: "chart" })));
     if (sm.pushes) {
       const p = sm.pushes;
       app.append(
