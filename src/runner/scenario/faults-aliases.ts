@@ -34,6 +34,11 @@ const AMAPI: Record<string, FaultSpec> = { stall: { match: { platform: "android"
 const HEADWIND: Record<string, FaultSpec> = {
   stall: { match: { platform: "android", url: "*/android/hmdm/rest/*" }, noAnswer: true },
   malformed: { match: { platform: "android", url: "*/android/hmdm/rest/*" }, status: { code: 200, headers: { "content-type": "application/json" }, body: '{"status":"MAYBE","data":"["}' } },
+  // Each device's first configuration re-read (a GET, after the enrolling POST) is answered 404 once.
+  "transient-404": {
+    match: { platform: "android", method: "GET", url: "*/android/hmdm/rest/public/sync/configuration/*", nth: 1 },
+    status: { code: 404, headers: { "content-type": "application/json" }, body: '{"status":"ERROR","message":"error.notfound"}' },
+  },
 };
 
 /** `embedded.windows.fault.step` → the device step whose request gets the SOAP fault. */

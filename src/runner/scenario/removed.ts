@@ -35,6 +35,11 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     replacedBy: "a timeline revoke (the admin revokes the tokens), e.g. `timeline: [{ at: 0s, revoke: enrollment-tokens }]`",
   },
   {
+    path: ["embedded", "android", "headwind", "adminActions"],
+    replacedBy:
+      "timeline admin actions on the devices, e.g. `timeline: [{ after: { enrolled: 4 }, group: NAME, wipe: {} }, { after: { enrolled: 4 }, group: OTHER, deleteRecords: {} }]` (a wipe keeps the record Pending and pushes factoryReset; a delete removes it, the agent learns it at its next check-in)",
+  },
+  {
     path: ["embedded", "android", "restrictions", "workProfile"],
     replacedBy:
       'embedded.policy.restrictions.platform.androidWorkProfile (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidWorkProfile: { allowed: true, minOs: "9.0", maxOs: "13.0" } } } } }` (OS versions are Android releases; API 28 = 9.0, 33 = 13.0)',

@@ -10,7 +10,7 @@ export interface AndroidAdminTarget {
   config: AndroidHalfConfig;
   tokens: TokenStore;
   amapi: { devices: Map<string, { hardwareInfo?: { serialNumber?: unknown } }> };
-  headwind: { devices: Map<string, { info?: { serial?: unknown } }> };
+  headwind: { devices: Map<string, { info?: { serial?: unknown } }>; wipe(serials: ReadonlySet<string>): number };
 }
 
 export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
@@ -25,6 +25,8 @@ export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
       for (const [id, dev] of half.headwind.devices) if (serials.has(String(dev.info?.serial ?? ""))) (half.headwind.devices.delete(id), n++);
       return n;
     },
+    // Headwind: the record stays wipe-pending and the agent gets a factoryReset push (AMAPI device wipes are not modelled).
+    wipe: (devices) => half.headwind.wipe(new Set(devices.map((d) => d.serialNumber).filter((s): s is string => !!s))),
     expire: (what) => (what === "enrollment-tokens" ? `${half.tokens.expireAll()} enrollment token(s) expired` : undefined),
     revoke: (what) => (what === "enrollment-tokens" ? `${half.tokens.revokeAll()} enrollment token(s) revoked` : undefined),
   };

@@ -71,8 +71,6 @@ export interface AndroidHalfConfig {
     unenrollKeepsRecord: boolean;
     /** Version code of the agent the configuration offers (self-update when newer than the device's). */
     agentVersionCode?: number;
-    /** What the admin does to each device of a Headwind configuration once it has enrolled (field failure android-aosp-wipe-vs-delete). */
-    adminActions: Record<string, "wipe" | "delete">;
   };
   /** Devices one enrollment token may enroll (the work-profile / device-admin switches and conditional access are embedded.policy's). */
   restrictions: { deviceLimit?: number };
@@ -155,7 +153,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       fault: (h.fault as "none") ?? "none",
       unenrollKeepsRecord: (h.unenrollKeepsRecord as boolean | undefined) ?? false,
       agentVersionCode: h.agentVersionCode as number | undefined,
-      adminActions: obj(h.adminActions) as Record<string, "wipe" | "delete">,
     },
     restrictions: { deviceLimit: rs.deviceLimit as number | undefined },
   };

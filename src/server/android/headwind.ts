@@ -15,7 +15,6 @@ import { jsonRes, readJson } from "./respond.js";
 export class HeadwindServer {
   readonly devices = new Map<string, { customer?: string; configuration?: string; info?: Record<string, unknown>; enrolledAt: number; state?: "active" | "wipe-pending" }>();
   private readonly queues = new Map<string, HeadwindPushMessage[]>();
-  private readonly flapped = new Set<string>();
 
   constructor(
     private readonly config: AndroidHalfConfig,
@@ -43,6 +42,21 @@ export class HeadwindServer {
     this.queues.set(deviceId, q);
   }
 
+  /**
+   * The admin wipes devices (timeline `wipe`): the record stays as wipe-pending until the reset has
+   * finished, and the device gets a factoryReset push at its next poll. Returns how many it reached.
+   */
+  wipe(serials: ReadonlySet<string>): number {
+    let n = 0;
+    for (const [id, dev] of this.devices) {
+      if (!serials.has(String(dev.info?.serial ?? ""))) continue;
+      dev.state = "wipe-pending";
+      this.push(id, { messageType: "factoryReset", payload: null });
+      n++;
+    }
+    return n;
+  }
+
   /** Device records the server holds for a hardware serial (by the serial of their last info upload). */
   recordsForSerial(serial: string): number {
     let n = 0;
@@ -59,10 +73,6 @@ export class HeadwindServer {
       const id = decodeURIComponent(cfg[1]!);
       if (h.secureEnrollment && req.headers?.["x-request-signature"]?.toUpperCase() !== this.sig(id)) return jsonRes(403, { status: "ERROR", message: "error.request.signature" });
       let dev = this.devices.get(id);
-      if (h.fault === "transient-404" && req.method === "GET" && dev && !this.flapped.has(id)) {
-        this.flapped.add(id);
-        return jsonRes(404, { status: "ERROR", message: "error.notfound" });
-      }
       if (req.method === "POST") {
         const opts = readJson(req.body) ?? {};
         if (h.requireCustomer && typeof opts.customer !== "string") return this.envelope("ERROR", "error.customer.missing");
@@ -95,16 +105,6 @@ export class HeadwindServer {
       // extension fields apiLevel / managementMode).
       const da = info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" ? androidPathRefusal(this.policy, "androidDeviceAdmin", info.apiLevel) : undefined;
       if (da) return this.envelope("ERROR", versionRefusal(da) ? "error.enrollment.version-blocked" : "error.enrollment.blocked");
-      const action = dev.configuration !== undefined && Object.hasOwn(this.config.headwind.adminActions, dev.configuration) ? this.config.headwind.adminActions[dev.configuration] : undefined;
-      if (action === "wipe") {
-        // Wipe: the record stays (Pending) until the reset has finished; the device gets the command.
-        dev.state = "wipe-pending";
-        this.push(info.deviceId, { messageType: "factoryReset", payload: null });
-      } else if (action === "delete") {
-        // Delete: the record is gone now; the device learns it at its next check-in.
-        this.devices.delete(info.deviceId);
-        this.queues.delete(info.deviceId);
-      }
       return this.envelope("OK", null);
     }
     const un = /^\/public\/sync\/unenroll\/([^/]{1,100})$/.exec(path);

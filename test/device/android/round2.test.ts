@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { SimError } from "../../../src/errors/index.js";
 import type { HttpHandler, HttpResponse } from "../../../src/ports/http.js";
-import { androidServer, runAndroidFlow } from "../../protocol/android/harness.js";
+import { androidServer, BASE, runAndroidFlow } from "../../protocol/android/harness.js";
 
 const res = (status: number, body: string | Uint8Array): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: typeof body === "string" ? new Uint8Array(Buffer.from(body)) : body, url: "" });
 
@@ -11,9 +11,9 @@ describe("enrollment sign-in (Chrome custom tab) under conditional access", () =
   const signInProfile = { profiles: { "fully-managed": { userSignIn: true } } };
 
   it("passes when the enrollment app is excluded; blocked with AADSTS53000 when it is not", async () => {
-    const ok = await androidServer({ ...signInProfile, conditionalAccess: { requireCompliantDevice: true, excludeEnrollmentApp: true } });
+    const ok = await androidServer(signInProfile, undefined, { conditionalAccess: { requireCompliantDevice: true, excludeApps: ["intune-enrollment"] } });
     expect((await runAndroidFlow("android-qr", {}, ok.server.handler)).result).toMatchObject({ ok: true });
-    const blocked = await androidServer({ ...signInProfile, conditionalAccess: { requireCompliantDevice: true } });
+    const blocked = await androidServer(signInProfile, undefined, { conditionalAccess: { requireCompliantDevice: true } });
     const out = await runAndroidFlow("android-qr", {}, blocked.server.handler);
     expect(out.result).toMatchObject({ ok: false, code: "android.signin.blocked", step: "android.signin.chrome-tab" });
     expect(out.result!.message).toContain("AADSTS53000: Device is not in required device state: compliant.");
@@ -72,18 +72,21 @@ describe("device administrator → work profile migration", () => {
   });
 });
 
-describe("AOSP admin wipe vs delete (server records)", () => {
-  it("wipe keeps the record as wipe-pending; delete removes it at once", async () => {
-    const { server, half } = await androidServer({ headwind: { adminActions: { W: "wipe", D: "delete" } }, profiles: { w: { mode: "aosp", headwindConfig: "W" }, d: { mode: "aosp", headwindConfig: "D" } } });
-    const w = await runAndroidFlow("android-aosp", { profile: "w" }, server.handler);
-    expect(w.result).toMatchObject({ ok: false, code: "android.device.wiped" });
-    expect([...half.headwind.devices.values()].map((d) => d.state)).toEqual(["wipe-pending"]);
-    const d = await runAndroidFlow("android-aosp", { profile: "d" }, server.handler, { index: 1 });
-    expect(d.result).toMatchObject({ ok: true }); // no check-in yet: the device does not know
-    expect(half.headwind.devices.size).toBe(1);
-    const later = await runAndroidFlow("android-aosp", { profile: "d", checkins: 1 }, server.handler, { index: 2 });
-    expect(later.result).toMatchObject({ ok: false, code: "android.device.deleted" });
-    expect(later.clock.now() - w.clock.now()).toBeGreaterThanOrEqual(0);
+describe("AOSP admin wipe vs delete (server records, timeline admin actions)", () => {
+  it("wipe keeps the record as wipe-pending and pushes factoryReset; delete removes it at once and the agent learns it at its next check-in", async () => {
+    const { server, half } = await androidServer();
+    const w = await runAndroidFlow("android-aosp", {}, server.handler);
+    const d = await runAndroidFlow("android-aosp", {}, server.handler, { index: 1 });
+    expect([w.result?.ok, d.result?.ok]).toEqual([true, true]);
+    const serialOf = (i: number) => [...half.headwind.devices.values()].map((x) => String(x.info?.serial))[i]!;
+    const [sw, sd] = [serialOf(0), serialOf(1)];
+    // What the timeline's wipe / deleteRecords do (server/android/admin.ts).
+    expect(half.admin!.wipe!([{ serialNumber: sw }])).toBe(1);
+    expect(half.admin!.deleteDevices!([{ serialNumber: sd }])).toBe(1);
+    expect([...half.headwind.devices.values()].map((x) => x.state)).toEqual(["wipe-pending"]);
+    const id = [...half.headwind.devices.keys()][0]!;
+    const poll = await server.handler({ method: "GET", url: `${BASE}/android/hmdm/rest/notification/polling/${encodeURIComponent(id)}`, headers: {} });
+    expect(Buffer.from(poll.body).toString()).toContain("factoryReset");
   });
 });
 
@@ -124,18 +127,18 @@ describe("AOSP user-associated vs userless", () => {
   });
 });
 
-describe("Company Portal routing (enrollment restrictions)", () => {
+describe("Company Portal routing (the tenant's androidWorkProfile / androidDeviceAdmin restrictions)", () => {
   it("in the work-profile range → work profile; outside it with DA allowed → the device-admin path; neither → blocked", async () => {
-    const wp = await androidServer({ restrictions: { workProfile: { minApiLevel: 30 } } });
+    const wp = await androidServer({}, undefined, { restrictions: { platform: { androidWorkProfile: { minOs: "11.0" } } } });
     const a = await runAndroidFlow("android-work-profile", {}, wp.server.handler);
     expect(a.result).toMatchObject({ ok: true });
     expect(a.events.find((e) => e.step === "android.trigger.route" && e.kind === "decoded")!.data).toMatchObject({ apiLevel: 34, path: "work-profile" });
-    const da = await androidServer({ restrictions: { workProfile: { maxApiLevel: 33 } } });
+    const da = await androidServer({}, undefined, { restrictions: { platform: { androidWorkProfile: { maxOs: "13.0" } } } });
     const b = await runAndroidFlow("android-work-profile", {}, da.server.handler);
     expect(b.result).toMatchObject({ ok: true });
     expect(b.steps.some((s) => s.step === "android.da.activate")).toBe(true);
     expect(da.half.amapi.devices.size).toBe(0);
-    const none = await androidServer({ restrictions: { workProfile: { allowed: false }, deviceAdmin: { allowed: false } } });
+    const none = await androidServer({}, undefined, { restrictions: { platform: { androidWorkProfile: { allowed: false }, androidDeviceAdmin: { allowed: false } } } });
     expect((await runAndroidFlow("android-work-profile", {}, none.server.handler)).result).toMatchObject({ ok: false, code: "android.enrollment.blocked", step: "android.trigger.route" });
   });
 });

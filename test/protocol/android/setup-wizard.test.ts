@@ -157,11 +157,20 @@ describe("setup wizard: hostile payloads and dialect responses", () => {
   });
 
   it("a transient 404 on a configuration re-read: the careful agent retries after 30 s on the virtual clock; the careless one unenrolls", async () => {
-    const { server } = await androidServer({ headwind: { fault: "transient-404" } });
-    const careful = await runAndroidFlow("android-aosp", {}, server.handler);
+    const { server } = await androidServer();
+    // Each device's first configuration re-read (a GET) answered 404 once: what the faults: entry behind
+    // embedded.android.headwind.fault: transient-404 does under the device's HTTP port.
+    const flapped = new Set<string>();
+    const flapping = override(server.handler, /\/hmdm\/rest\/public\/sync\/configuration\//, async (req) => {
+      const id = new URL(req.url).pathname.split("/").pop()!;
+      if (req.method !== "GET" || flapped.has(id)) return server.handler(req);
+      flapped.add(id);
+      return { status: 404, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from('{"status":"ERROR","message":"error.notfound"}')) };
+    });
+    const careful = await runAndroidFlow("android-aosp", {}, flapping);
     expect(careful.result, String(careful.error)).toMatchObject({ ok: true });
     expect(careful.clock.now() - Date.UTC(2026, 10, 21, 12)).toBeGreaterThanOrEqual(30_000);
-    const careless = await runAndroidFlow("android-aosp", { unenrollOnAuthError: true }, server.handler, { index: 1 });
+    const careless = await runAndroidFlow("android-aosp", { unenrollOnAuthError: true }, flapping, { index: 1 });
     expect(careless.result).toMatchObject({ ok: false, code: "android.headwind.unenrolled", step: "android.headwind.configuration" });
   });
 

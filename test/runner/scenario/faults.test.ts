@@ -207,8 +207,11 @@ groups:
     expect(truncated.server.kind === "embedded" && truncated.server.scep).toEqual({ challenge: "enrollsim-challenge", pending: 1, ra: false, validityDays: 365 });
     expect(scep("unknown-signer").server).toMatchObject({ scep: { fault: "unknown-signer" } }); // needs the CA's key: stays with the CA
     const android = parseScenario(`name: h\nembedded:\n  android: { amapi: { fault: stall, pendingCommands: 2 }, headwind: { fault: transient-404 } }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: scep }\n`, "h.yaml", ctx);
-    expect(android.faults).toEqual([{ match: { platform: "android", url: "*/android/amapi/device/v1/*" }, noAnswer: true, name: "amapi-stall", origin: "embedded.android.amapi.fault (stall)" }]);
-    expect(android.server.kind === "embedded" && android.server.platforms.android).toEqual({ amapi: { pendingCommands: 2 }, headwind: { fault: "transient-404" } });
+    expect(android.faults).toEqual([
+      { match: { platform: "android", url: "*/android/amapi/device/v1/*" }, noAnswer: true, name: "amapi-stall", origin: "embedded.android.amapi.fault (stall)" },
+      expect.objectContaining({ match: { platform: "android", method: "GET", url: "*/android/hmdm/rest/public/sync/configuration/*", nth: 1 }, status: expect.objectContaining({ code: 404 }), name: "headwind-transient-404" }),
+    ]);
+    expect(android.server.kind === "embedded" && android.server.platforms.android).toEqual({ amapi: { pendingCommands: 2 }, headwind: {} });
     const html = apple("command-html");
     expect(html.faults).toBeUndefined();
     expect(html.server.kind === "embedded" && html.server.platforms.apple).toEqual({ fault: "command-html" });

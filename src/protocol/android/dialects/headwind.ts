@@ -142,6 +142,8 @@ export const headwindDialect: AndroidDialect = {
           await ctx.clock.sleep(options.retryDelayMs ?? 30_000, ctx.signal);
           again = await sync("GET");
         }
+        if (!again.ok && again.message === "error.device.notfound")
+          return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this configuration read the agent learns it and factory-resets the device" };
         if (!again.ok) return { ok: false, code: `android.headwind.${again.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
       }
     }
@@ -151,6 +153,10 @@ export const headwindDialect: AndroidDialect = {
       if (!r.ok && r.message === "error.device.notfound")
         return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this check-in the agent learns it and factory-resets the device" };
       if (!r.ok) return { ok: false, code: `android.headwind.${r.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${r.message})` };
+      // pushOptions "polling": each check-in also reads the push queue (a wipe the admin sent meanwhile).
+      const messages = await longPoll(ctx, root, deviceId, secret, sha1);
+      if (messages.some((m) => m.messageType === "factoryReset"))
+        return { ok: false, code: "android.device.wiped", step: HEADWIND_STEPS.push, message: "The admin wiped the device: it is factory-resetting; the server keeps its record as Pending until the reset has finished" };
     }
     return { ok: true, code: "android.enrolled", deviceName: deviceId };
   },

@@ -122,7 +122,6 @@ const embedded: Json = {
         fault: { type: "string", enum: ["none", "malformed", "stall", "transient-404"] },
         unenrollKeepsRecord: { type: "boolean", description: "Server bug: unenrolling keeps the device record." },
         agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Agent version code the configuration offers." },
-        adminActions: { type: "object", propertyNames: { maxLength: 200 }, additionalProperties: { enum: ["wipe", "delete"] }, description: "Headwind configuration name → what the admin does to each of its devices once enrolled." },
       },
     },
     restrictions: {
