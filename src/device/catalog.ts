@@ -8,7 +8,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Document, Node, Pair, YAMLMap } from "yaml";
 import { ScenarioError } from "../errors/index.js";
-import { didYouMean } from "../errors/suggest.js";
+import { closest, didYouMean } from "../errors/suggest.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, type DeviceState } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
@@ -435,7 +435,8 @@ class MapReader {
     for (const p of this.self.items) {
       const key = isScalar(p.key) ? String(p.key.value) : "?";
       if (allowed.includes(key)) continue;
-      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || a.startsWith(key) || key.startsWith(a));
+      // Prefix or case slips first, then the edit-distance suggestion every scenario error uses.
+      const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase() || a.startsWith(key) || key.startsWith(a)) ?? closest(key, allowed);
       const hint = near ? `; did you mean "${near}"?` : "";
       this.r.fail(p.key as Node, `unknown field "${key}" in ${this.what}${hint}`, `one of ${allowed.join(", ")}`);
     }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioError } from "../errors/index.js";
-import { Catalog, parseCatalogEntry } from "../device/catalog.js";
+import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -24,6 +24,23 @@ function displayPath(file: string): string {
  * into a `Catalog`. A missing or empty directory, or any invalid entry, is a `ScenarioError`.
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
+  return new Catalog(readCatalogDir(dir));
+}
+
+/**
+ * The package's catalog plus the models of a custom directory (`--devices DIR`): a model there with
+ * the id of a shipped one replaces it, any other adds to the catalog. The files are validated like
+ * the shipped ones (`file:line:column`, what was expected, did-you-mean); two files of DIR defining
+ * one id are refused. Without `extraDir`, the package's catalog.
+ */
+export function loadCatalogWith(extraDir: string | undefined): Catalog {
+  if (extraDir === undefined) return loadCatalog();
+  const byId = new Map(readCatalogDir(defaultCatalogDir()).map((m) => [m.id, m]));
+  for (const m of readCatalogDir(extraDir)) byId.set(m.id, m);
+  return new Catalog([...byId.values()]);
+}
+
+function readCatalogDir(dir: string): DeviceModel[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -31,9 +48,13 @@ export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
     throw new ScenarioError(`cannot read device catalog directory ${dir}: ${(err as Error).message}`, undefined, "a directory of device YAML files");
   }
   if (names.length === 0) throw new ScenarioError(`device catalog directory ${dir} has no .yaml files`, undefined, "devices/*.yaml");
-  const models = names.map((name) => {
+  const seen = new Map<string, string>();
+  return names.map((name) => {
     const file = join(dir, name);
-    return parseCatalogEntry(readFileSync(file, "utf8"), displayPath(file));
+    const model = parseCatalogEntry(readFileSync(file, "utf8"), displayPath(file));
+    const other = seen.get(model.id);
+    if (other) throw new ScenarioError(`device model "${model.id}" is defined twice: in ${other} and ${displayPath(file)}`, `${displayPath(file)}:1:1`);
+    seen.set(model.id, displayPath(file));
+    return model;
   });
-  return new Catalog(models);
 }

@@ -2,15 +2,21 @@
 /** `enrollsim devices`: the device catalog. */
 import type { Argv } from "yargs";
 import { catalogJson, formatCatalogTable } from "../../device/describe.js";
-import { loadCatalog } from "../../runner/catalog-files.js";
+import { loadCatalog, loadCatalogWith } from "../../runner/catalog-files.js";
 
 export const devicesCommand = {
   command: "devices",
   describe: "List the device catalog (real models with their identifier formats)",
   builder: (y: Argv) =>
-    y.option("json", { type: "boolean", default: false }).option("dir", { type: "string", describe: "catalog directory" }).example("$0 devices", "the models, their platform and identifier formats").example("$0 devices --json", "the catalog as JSON"),
-  handler: (a: { json: boolean; dir?: string }) => {
-    const catalog = loadCatalog(a.dir);
+    y
+      .option("json", { type: "boolean", default: false })
+      .option("dir", { type: "string", describe: "read the catalog from this directory instead of the shipped one" })
+      .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models" })
+      .example("$0 devices", "the models, their platform and identifier formats")
+      .example("$0 devices --json", "the catalog as JSON")
+      .example("$0 devices --devices my-devices/", "the catalog with your own models (each file validated, file:line:column)"),
+  handler: async (a: { json: boolean; dir?: string; devices?: string }) => {
+    const catalog = a.dir !== undefined ? loadCatalog(a.dir) : loadCatalogWith(a.devices);
     process.stdout.write(a.json ? catalogJson(catalog) : `${formatCatalogTable(catalog)}\n`);
   },
 };

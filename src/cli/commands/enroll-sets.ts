@@ -10,6 +10,7 @@ import { stringify } from "yaml";
 import { scenarioContext } from "../../api/run-scenario.js";
 import { ScenarioError } from "../../errors/index.js";
 import { loadCatalog } from "../../runner/catalog-files.js";
+import type { Catalog } from "../../device/catalog.js";
 import { parseScenario } from "../../runner/scenario/load.js";
 
 const SOURCE = "--set";
@@ -24,11 +25,11 @@ function reword(e: ScenarioError): ScenarioError {
 }
 
 /** Throws a ScenarioError listing every problem of the `--set` options for `flow` on `model`. */
-export function checkSets(sets: Record<string, unknown>, flow: string, model: string): void {
+export function checkSets(sets: Record<string, unknown>, flow: string, model: string, catalog: Catalog = loadCatalog()): void {
   if (Object.keys(sets).length === 0) return;
   const scenario = { name: "enroll", server: "https://enroll.invalid", groups: [{ name: "enroll", model, count: 1, flow, options: sets }] };
   try {
-    parseScenario(stringify(scenario), SOURCE, scenarioContext(loadCatalog()));
+    parseScenario(stringify(scenario), SOURCE, scenarioContext(catalog));
   } catch (err) {
     if (!(err instanceof ScenarioError)) throw err;
     const first = reword(err);

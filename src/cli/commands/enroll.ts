@@ -5,7 +5,8 @@
  */
 import { familyOf, stateProblem, type DeviceState } from "../../device/state.js";
 import { didYouMean } from "../../errors/suggest.js";
-import { loadCatalog } from "../../runner/catalog-files.js";
+import { loadCatalogWith } from "../../runner/catalog-files.js";
+import type { Catalog } from "../../device/catalog.js";
 import type { Argv } from "yargs";
 import { createDevice } from "../../api/device.js";
 import { FLOWS } from "../../device/flows/index.js";
@@ -54,13 +55,13 @@ function scepShaped(sets: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The catalog platform of a model (an unknown model is the catalog's ScenarioError). */
-function platformOf(modelId: string): string {
-  return loadCatalog().get(modelId).platform;
+function platformOf(modelId: string, catalog: Catalog): string {
+  return catalog.get(modelId).platform;
 }
 
 /** `--state` pairs checked against the model's platform vocabulary: a bad key or value is the command line's fault (exit 2). */
-function checkedState(state: Record<string, unknown>, modelId: string): DeviceState {
-  const model = loadCatalog().get(modelId);
+function checkedState(state: Record<string, unknown>, modelId: string, catalog: Catalog): DeviceState {
+  const model = catalog.get(modelId);
   const problem = stateProblem(state, familyOf(model.platform));
   if (problem) {
     const hint = problem.got !== undefined && problem.candidates ? didYouMean(problem.got, problem.candidates) : "";
@@ -80,6 +81,7 @@ export const enrollCommand = {
       .positional("flow", { type: "string", demandOption: true, describe: `flow name (${Object.keys(FLOWS).join(", ")})` })
       .option("server", { type: "string", describe: "server base URL (default: the embedded reference server, in-process)" })
       .option("model", { type: "string", describe: "catalog model (default per flow)" })
+      .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models" })
       .option("seed", { type: "string", default: "enroll", describe: "device seed" })
       .option("index", { type: "number", default: 0, describe: "device index (with the seed, fixes the identity)" })
       .option("set", { type: "string", array: true, describe: "flow option KEY=VALUE (dotted keys nest)" })
@@ -87,16 +89,18 @@ export const enrollCommand = {
       .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots to trust" })
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify TLS certificates" })
       .option("json", { type: "boolean", default: false, describe: "print result and transcript as JSON" }),
-  handler: async (a: { flow: string; server?: string; model?: string; seed: string; index: number; set?: string[]; state?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
+  handler: async (a: { flow: string; server?: string; model?: string; devices?: string; seed: string; index: number; set?: string[]; state?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
     if (!FLOWS[a.flow]) throw new ScenarioError(`unknown flow "${a.flow}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const model = a.model ?? defaultModel(a.flow);
-    const state = a.state?.length ? checkedState(parseSets(a.state), model) : undefined;
+    const catalog = loadCatalogWith(a.devices);
+    const state = a.state?.length ? checkedState(parseSets(a.state), model, catalog) : undefined;
     if (a.insecure) warnInsecure();
     const server = a.server ? undefined : await ReferenceServer.start();
     try {
       const trust = readTrustFiles(a.ca) ?? [];
       if (server) trust.push(server.caPem);
       const device = await createDevice({
+        catalog,
         model,
         ...(state ? { state } : {}),
         seed: a.seed,
@@ -110,11 +114,11 @@ export const enrollCommand = {
       // The scep flow takes a scenario group's options.scep (`--set scep.challenge=…`); flat keys (`--set challenge=…`) mean the same.
       const parsed = parseSets(a.set);
       const sets = a.flow === "scep" ? scepShaped(parsed) : parsed;
-      checkSets(sets, a.flow, model); // like a scenario file: unknown keys and bad values, every problem at once, with did-you-mean (exit 2)
+      checkSets(sets, a.flow, model, catalog); // like a scenario file: unknown keys and bad values, every problem at once, with did-you-mean (exit 2)
       const flowSets = a.flow === "scep" ? ((sets.scep ?? {}) as Record<string, unknown>) : sets;
       // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
       if (flowSets.apple !== undefined) flowSets.apple = withProfileFile(flowSets.apple, process.cwd(), "--set apple.profileFile");
-      const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...flowSets }, targets, platformOf(model));
+      const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...flowSets }, targets, platformOf(model, catalog));
       if (a.json) process.stdout.write(`${JSON.stringify({ ...outcome, transcript: device.transcript() }, null, 2)}\n`);
       else {
         process.stdout.write(`${device.formatTranscript()}\n\n`);

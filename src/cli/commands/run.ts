@@ -10,6 +10,7 @@ import { readLoadModel, resolveShard, resolveStartAt } from "../../api/load-opti
 import { printError, readTrustFiles, warnInsecure } from "../output.js";
 import { junitXml } from "../../report/junit.js";
 import { validateFiles } from "./validate.js";
+import { loadCatalogWith } from "../../runner/catalog-files.js";
 import { handleInterrupts, INTERRUPT_EXIT } from "../interrupt.js";
 import { ScenarioError } from "../../errors/index.js";
 import { pinoLogger } from "../../platform/node/log.js";
@@ -32,6 +33,7 @@ function dashboardPort(v: string): number {
 }
 
 interface RunArgs {
+  devices?: string;
   scenario: string;
   json: boolean;
   report?: string;
@@ -95,6 +97,7 @@ export const runCommand = {
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT from the start of the run (key-pool generation included)" })
       .option("linger", { type: "number", describe: "with --metrics-port or --dashboard: keep /metrics and the dashboard up SECONDS after the run, so a scraper reads the final values (Ctrl-C ends it early)" })
+      .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models (devices/README.md)" })
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" })
@@ -102,7 +105,7 @@ export const runCommand = {
       .example("$0 run fleet.yaml --dashboard 8089", "watch live at http://127.0.0.1:8089/"),
   handler: async (a: RunArgs) => {
     if (a["dry-run"]) {
-      process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s))) ? 2 : 0;
+      process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s), loadCatalogWith(a.devices))) ? 2 : 0;
       return;
     }
     if (a.insecure) warnInsecure();
@@ -171,6 +174,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
       failureTranscripts: a.html !== undefined || dashboard !== undefined,
       seed: a.seed,
       trace: a.trace,
+      catalog: loadCatalogWith(a.devices),
       trust: readTrustFiles(a.ca),
       insecure: a.insecure || undefined,
       keyPoolDir: a["key-pool"],

@@ -8,13 +8,15 @@ import type { Argv } from "yargs";
 import { loadScenario } from "../../api/run-scenario.js";
 import { ScenarioError, SimError } from "../../errors/index.js";
 import { printError } from "../output.js";
+import type { Catalog } from "../../device/catalog.js";
+import { loadCatalogWith } from "../../runner/catalog-files.js";
 
 /** Loads each file; prints "FILE: ok (…)" or all its problems; returns how many files were bad. */
-export async function validateFiles(files: readonly string[], write: (s: string) => void): Promise<number> {
+export async function validateFiles(files: readonly string[], write: (s: string) => void, catalog?: Catalog): Promise<number> {
   let bad = 0;
   for (const file of files) {
     try {
-      const s = await loadScenario(file);
+      const s = await loadScenario(file, catalog);
       for (const w of s.warnings ?? []) process.stderr.write(`${w}\n`);
       write(`${file}: ok (scenario ${s.name}, ${s.totalDevices} device(s) in ${s.groups.length} group(s), seed ${s.seed})\n`);
     } catch (err) {
@@ -31,9 +33,14 @@ export async function validateFiles(files: readonly string[], write: (s: string)
 export const validateCommand = {
   command: "validate <files..>",
   describe: "Check scenario files without running them; every problem of every file is reported (exit 2 if any)",
-  builder: (y: Argv) => y.positional("files", { type: "string", array: true, demandOption: true, describe: "scenario YAML files" }).example("$0 validate scenarios/*.yaml", "check every shipped scenario"),
-  handler: async (a: { files: string[] }) => {
-    const bad = await validateFiles(a.files, (s) => process.stdout.write(s));
+  builder: (y: Argv) =>
+    y
+      .positional("files", { type: "string", array: true, demandOption: true, describe: "scenario YAML files" })
+      .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models" })
+      .example("$0 validate scenarios/*.yaml", "check every shipped scenario")
+      .example("$0 validate fleet.yaml --devices my-devices/", "with custom device models"),
+  handler: async (a: { files: string[]; devices?: string }) => {
+    const bad = await validateFiles(a.files, (s) => process.stdout.write(s), loadCatalogWith(a.devices));
     process.exitCode = bad ? 2 : 0;
   },
 };
