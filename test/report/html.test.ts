@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { reportHtml, writeHtmlReport } from "../../src/report/html/files.js";
-import { decodedTranscripts, reportModel } from "../../src/report/html/model.js";
+import { decodedTranscripts, MAX_SERIES_CODES, MAX_SERIES_POINTS, OTHER_CODES, reportModel, seriesOf } from "../../src/report/html/model.js";
 import { scriptJson } from "../../src/report/html/page.js";
 import { FailureTranscripts } from "../../src/report/html/transcripts.js";
 import { MetricsCollector, mergeExtended, type ExtendedSummary } from "../../src/report/metrics.js";
@@ -123,6 +123,23 @@ describe("HTML report", () => {
     const m = reportModel(merged);
     expect(m.latency.t).toEqual([1_700_000_000]);
     expect(merged.steps["scep.pkioperation"]!.count).toBe(8);
+  });
+
+  it("draws a timeline of any span in bounded points and codes: buckets past 20,000 seconds, the rarest codes summed", () => {
+    const row = (t: number, failed: Record<string, number> = {}) => ({ t, starts: 4, ok: 2, failed, checkins: 0, checkinFailed: {} });
+    // Unsorted, a billion seconds apart (a hand-made or hostile file): no billion-entry arrays.
+    const far = seriesOf([row(1_000_000_000), row(0, { a: 2 })]);
+    expect(far.t.length).toBeLessThanOrEqual(MAX_SERIES_POINTS);
+    expect(far.bucketSeconds).toBe(Math.ceil((1_000_000_000 + 1) / MAX_SERIES_POINTS));
+    const per = far.bucketSeconds!;
+    expect(far.starts.reduce((x, y) => x + y, 0) * per).toBeCloseTo(8, 0);
+    expect(far.inFlight.at(-1)).toBe(2); // 8 started, 4 enrolled, 2 failed
+    const codes = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`code.${String(i).padStart(2, "0")}`, i + 1]));
+    const many = seriesOf([row(10, codes), row(11)]);
+    expect(many.bucketSeconds).toBeUndefined();
+    expect(Object.keys(many.failed)).toHaveLength(MAX_SERIES_CODES);
+    expect(many.failed[OTHER_CODES]![0]).toBe(1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9); // the 9 rarest
+    expect(many.failed["code.19"]).toEqual([20, 0]);
   });
 
   it("keeps transcripts within the page budget and names the devices left out", () => {

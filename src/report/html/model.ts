@@ -22,6 +22,8 @@ export interface ChartSeries {
   failed: Record<string, number[]>;
   checkins: number[];
   checkinFailed: number[];
+  /** Seconds per point when the run was too long to draw every second (values are then per-second averages). */
+  bucketSeconds?: number;
 }
 
 /** p50/p95/p99 (ms) per latency window and step; null where the step had no sample in the window. */
@@ -98,28 +100,66 @@ export function decodedTranscripts(events: Record<string, TranscriptEvent[]>, bu
   return { transcripts, omitted };
 }
 
-/** Dense per-second series from a sparse timeline (every second from the first to the last). */
+/** Most points per series: a longer run is drawn in buckets of several seconds (a 1-hour run is not). */
+export const MAX_SERIES_POINTS = 20_000;
+/** Failure codes drawn as their own series; the rest are summed as {@link OTHER_CODES}. */
+export const MAX_SERIES_CODES = 12;
+export const OTHER_CODES = "(other codes)";
+
+const total = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+
+/**
+ * Dense series from a sparse timeline: every second from the first to the last, or, past
+ * {@link MAX_SERIES_POINTS} seconds, every `bucketSeconds` with per-second averages (so a file
+ * whose seconds span years cannot make the page, or this process, allocate without bound).
+ * Seconds need not be sorted or unique (a hand-made or merged file); non-numbers are skipped.
+ */
 export function seriesOf(timeline: ExtendedSummary["timeline"] = []): ChartSeries {
   const out: ChartSeries = { t: [], starts: [], ok: [], inFlight: [], failed: {}, checkins: [], checkinFailed: [] };
-  if (timeline.length === 0) return out;
-  const first = timeline[0]!.t;
-  const last = timeline.at(-1)!.t;
-  const codes = [...new Set(timeline.flatMap((s) => Object.keys(s.failed)))].sort();
-  for (const c of codes) out.failed[c] = [];
-  let k = 0;
-  let inFlight = 0;
-  for (let t = first; t <= last; t++) {
-    const s = timeline[k]?.t === t ? timeline[k++] : undefined;
-    const failed = s ? Object.values(s.failed).reduce((a, b) => a + b, 0) : 0;
-    inFlight = Math.max(0, inFlight + (s?.starts ?? 0) - (s?.ok ?? 0) - failed);
-    out.t.push(t);
-    out.starts.push(s?.starts ?? 0);
-    out.ok.push(s?.ok ?? 0);
-    out.inFlight.push(inFlight);
-    for (const c of codes) out.failed[c]!.push(s?.failed[c] ?? 0);
-    out.checkins.push(s?.checkins ?? 0);
-    out.checkinFailed.push(s ? Object.values(s.checkinFailed ?? {}).reduce((a, b) => a + b, 0) : 0);
+  const rows = timeline.filter((x) => x !== null && typeof x === "object" && Number.isFinite(x.t));
+  if (rows.length === 0) return out;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const x of rows) {
+    first = Math.min(first, Math.floor(x.t));
+    last = Math.max(last, Math.floor(x.t));
   }
+  const step = Math.max(1, Math.ceil((last - first + 1) / MAX_SERIES_POINTS));
+  const byCode = new Map<string, number>();
+  for (const x of rows) for (const [c, n] of Object.entries(x.failed ?? {})) byCode.set(c, (byCode.get(c) ?? 0) + (Number.isFinite(n) ? n : 0));
+  const ranked = [...byCode].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  const shown = new Set(ranked.slice(0, ranked.length > MAX_SERIES_CODES ? MAX_SERIES_CODES - 1 : MAX_SERIES_CODES));
+  const codes = [...shown].sort().concat(ranked.length > shown.size ? [OTHER_CODES] : []);
+  const n = Math.floor((last - first) / step) + 1;
+  const zero = () => new Array<number>(n).fill(0);
+  const starts = zero();
+  const ok = zero();
+  const failed = zero();
+  const checkins = zero();
+  const checkinFailed = zero();
+  const perCode = new Map(codes.map((c) => [c, zero()]));
+  for (const x of rows) {
+    const b = Math.floor((Math.floor(x.t) - first) / step);
+    starts[b]! += Number.isFinite(x.starts) ? x.starts : 0;
+    ok[b]! += Number.isFinite(x.ok) ? x.ok : 0;
+    failed[b]! += total(x.failed);
+    checkins[b]! += Number.isFinite(x.checkins) ? x.checkins : 0;
+    checkinFailed[b]! += total(x.checkinFailed);
+    for (const [c, v] of Object.entries(x.failed ?? {})) perCode.get(shown.has(c) ? c : OTHER_CODES)![b]! += Number.isFinite(v) ? v : 0;
+  }
+  let inFlight = 0;
+  const avg = (v: number) => (step === 1 ? v : Number((v / step).toPrecision(4)));
+  for (let b = 0; b < n; b++) {
+    inFlight = Math.max(0, inFlight + starts[b]! - ok[b]! - failed[b]!);
+    out.t.push(first + b * step);
+    out.starts.push(avg(starts[b]!));
+    out.ok.push(avg(ok[b]!));
+    out.inFlight.push(inFlight);
+    out.checkins.push(avg(checkins[b]!));
+    out.checkinFailed.push(avg(checkinFailed[b]!));
+  }
+  for (const c of codes) out.failed[c] = perCode.get(c)!.map(avg);
+  if (step > 1) out.bucketSeconds = step;
   return out;
 }
 

@@ -39,7 +39,7 @@
     const codes = Object.keys(s.failed).sort();
     chart(
       "chart-timeline",
-      "Arrivals and enrolments per second",
+      `Arrivals and enrolments per second${s.bucketSeconds ? ` (averaged over ${s.bucketSeconds} s)` : ""}`,
       [{ label: "started/s" }, { label: "enrolled/s" }]
         .concat(codes.map((c, i) => ({ label: `failed/s ${c}`, stroke: PALETTE[(2 + i * 3) % PALETTE.length], dash: [4, 2] })))
         .concat([{ label: "in flight", scale: "f", stroke: "#555", fill: "rgba(0,0,0,0.05)" }]),
@@ -67,7 +67,10 @@
       );
     }
     if (s.checkins.some((x) => x > 0)) {
-      chart("chart-checkins", "Steady-state check-ins per second", [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], { height: 200, scales: { y: fromZero } });
+      chart("chart-checkins", `Steady-state check-ins per second${s.bucketSeconds ? ` (averaged over ${s.bucketSeconds} s)` : ""}`, [{ label: "check-ins/s" }, { label: "failed/s", stroke: "#d62728" }], [s.t, s.checkins, s.checkinFailed], {
+        height: 200,
+        scales: { y: fromZero },
+      });
     }
   }
 

@@ -138,7 +138,7 @@
     const first = s.checkins.findIndex((x) => x > 0);
     let last = s.checkins.length - 1;
     while (last > first && s.checkins[last] === 0) last--;
-    const seconds = Math.max(1, last - first + 1);
+    const seconds = Math.max(1, last - first + 1) * (s.bucketSeconds || 1);
     const rate = ck.total / seconds;
     // An interval needs each device seen about twice; fewer check-ins than that say nothing about cadence.
     // k check-ins of a device over the window are k-1 intervals: the population's total - enrolled intervals span it.
