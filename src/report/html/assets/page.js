@@ -168,6 +168,24 @@
           ),
         ),
       );
+    // The scenario and the environment, near the top but folded: what ran, and where.
+    const env = sm.environment || [];
+    const fold = (id, title, body) => el("details", { id, class: "fold" }, el("summary", {}, title), body);
+    app.append(
+      el(
+        "section",
+        { id: "setup" },
+        model.scenarioText ? fold("scenario", "Scenario (secrets redacted)", el("pre", { class: "scenario" }, model.scenarioText)) : null,
+        fold(
+          "environment",
+          `Environment: ${env.map((e) => `enrollsim ${e.enrollsim}, node ${e.node}, ${e.os}, ${e.cpus} CPUs`).join("; ") || "not recorded"}`,
+          table(
+            ["shard", "enrollsim", "node", "os", "cpus", "server"],
+            env.map((e) => [e.shard || "–", e.enrollsim, e.node, e.os, e.cpus, e.server]),
+          ),
+        ),
+      ),
+    );
     app.append(section("timeline", "Arrivals and enrolments", el("div", { id: "chart-timeline", class: "chart" })));
     app.append(section("latency", "Latency per step", el("div", { id: "latency-charts", class: "grid" }), el("div", { id: "chart-dist", class: "chart" })));
     const steps = Object.entries(sm.steps || {}).sort();
@@ -297,18 +315,6 @@
           Object.entries(tx).map(([d, t]) => window.enrollsimTranscriptView(el, d, t)),
         ),
       );
-    if (model.scenarioText) app.append(section("scenario", "Scenario (secrets redacted)", el("pre", { class: "scenario" }, model.scenarioText)));
-    const env = sm.environment || [];
-    app.append(
-      section(
-        "environment",
-        "Environment",
-        table(
-          ["shard", "enrollsim", "node", "os", "cpus", "server"],
-          env.map((e) => [e.shard || "–", e.enrollsim, e.node, e.os, e.cpus, e.server]),
-        ),
-      ),
-    );
     charts.draw(model, el, fmt);
     window.scrollTo(0, scroll);
     // For tests and scripts that watch the page: seconds drawn and the totals the timeline chart holds.
