@@ -26,7 +26,7 @@ const traceLines = (dir: string): Line[] =>
   readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line));
 
 describe("win-esp-disabled-profile-still-shown", () => {
-  it("the profile is disabled after the device phase, yet every user gets the account-setup ESP at first sign-in", async () => {
+  it("the profile is disabled (timeline set) after the device phase, yet every user gets the account-setup ESP at first sign-in", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-winb-")), "trace");
     const { summary } = await run("win-esp-disabled-profile-still-shown", { trace: dir });
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
@@ -35,9 +35,13 @@ describe("win-esp-disabled-profile-still-shown", () => {
     expect(account).toHaveLength(3);
     for (const a of account) expect(a.data).toMatchObject({ phase: "AccountSetup", result: "success" });
   }, 60_000);
-  it("with the OMA-URI workaround (SkipUserStatusPage) the account-setup page is skipped", async () => {
+  it("with the OMA-URI workaround (a profile setting SkipUserStatusPage, assigned with the disable) the account-setup page is skipped", async () => {
+    const workaround =
+      '  - { after: { step: esp.device-setup, succeeded: 3 }, set: { embedded.windows.profiles: [{ name: skip-user-esp, settings: [{ uri: ./Device/Vendor/MSFT/DMClient/Provider/enrollsim/FirstSyncStatus/SkipUserStatusPage, value: "true", format: bool }] }] } }\n';
     const { summary } = await runScenario(
-      variant("win-esp-disabled-profile-still-shown", (t) => t.replace("{ after: device-setup, cleanup: none }", "{ after: device-setup, cleanup: skip-user-page }").replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n  steps:\n    esp.account-setup: { count: 0 }\n")),
+      variant("win-esp-disabled-profile-still-shown", (t) =>
+        t.replace(/( {2}- \{ after: \{ step: esp\.device-setup, succeeded: 3, wait: 1s \})/, `${workaround}$1`).replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n  steps:\n    esp.user-sign-in: { count: 3 }\n    esp.account-setup: { count: 0 }\n"),
+      ),
       opts,
     );
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });

@@ -93,7 +93,7 @@ const WINDOWS_ENROLL = [
   "wns.channel",
   "wns.receive",
 ];
-const WINDOWS_ESP = ["esp.device-setup", "esp.account-setup"];
+const WINDOWS_ESP = ["esp.device-setup", "esp.user-sign-in", "esp.account-setup"];
 
 const ANDROID_WIZARD = Object.values(WIZARD);
 /** The DPC's sign-in and both server dialects a DPC may speak (options.android.dialect). */

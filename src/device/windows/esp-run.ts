@@ -120,9 +120,14 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
   for (const phase of phases) {
     run.ctx.disk?.set(WINDOWS_ESP_PHASE, { phase, espStart });
     const scope = phase === "DeviceSetup" ? "device" : "user";
+    // Pre-provisioned: the technician reseals; the user's first sign-in, days later, syncs (PollOnLogin) before the account
+    // phase. The sign-in is a step of its own, so the time between (the device shipped) is the timeline's idle there;
+    // the account phase (and its timeout) starts at the sign-in.
+    if (phase === "AccountSetup" && o.mode === "pre-provisioned" && o.kind === "autopilot") {
+      await step(p, "esp.user-sign-in", async () => note(p, "esp.user-sign-in", { prompt: "the user signs in for the first time after the technician's reseal" }));
+    }
     const ph: EspPhase = { phase, startedAt: p.clock.now(), result: "success", items: [], sessions: 0 };
     report.esp.push(ph);
-    // Pre-provisioned: the technician reseals; the user's first sign-in later syncs (PollOnLogin) before the account phase.
     if (phase === "AccountSetup" && o.mode === "pre-provisioned" && o.kind === "autopilot" && doc.dmClient?.poll.PollOnLogin === "true") await session();
     const settings0 = readEspSettings(tree, providerId, dmClientDoc);
     if ((phase === "DeviceSetup" && settings0.skipDeviceStatusPage) || (phase === "AccountSetup" && settings0.skipUserStatusPage)) {

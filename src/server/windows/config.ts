@@ -50,8 +50,8 @@ export interface WindowsServerConfig {
     atomic: boolean;
     /** Store-for-Business apps (EnterpriseModernAppManagement StoreInstall), tracked as ExpectedModernAppPackages (store.ts). */
     storeApps: { name: string; productId?: string; installMinutes?: number }[];
-    /** The admin disables the ESP profile after it was assigned (esp-profile.ts). */
-    disable?: { after: "device-setup"; cleanup?: "none" | "skip-user-page" };
+    /** The ESP profile is assigned (default true): false sends it to no further device, and removes nothing from those that hold it. */
+    assigned?: boolean;
     /** Apply the ESP profile to Settings ("Add work or school account") enrollments too, not only Autopilot. */
     settingsEnrollments?: boolean;
   };

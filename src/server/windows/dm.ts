@@ -15,7 +15,6 @@ import { md5Credential } from "../../wire/windows/md5-auth.js";
 import type { HalfContext } from "../half.js";
 import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
-import { espAssigned, espDeviceSetupFinished, espProfileCommands } from "./esp-profile.js";
 import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
 import { withholdCommands } from "./withhold.js";
 
@@ -251,11 +250,14 @@ export class DmEndpoint {
       rec.outstanding.clear();
     }
     for (const spec of this.cfg.profiles) if (rec.profiles?.[spec.name]?.retry) this.sendProfile(rec, spec);
-    rec.queue.push(...espProfileCommands(rec, this.cfg), ...complianceCommands(rec, this.cfg, this.ctx.policy));
+    rec.queue.push(...complianceCommands(rec, this.cfg, this.ctx.policy));
+    // The ESP profile reaches a device only while it is assigned (esp.assigned; a timeline `set` is the
+    // admin disabling or unassigning it). Disabling removes nothing a device already holds: the
+    // FirstSyncStatus nodes stay, and the device's ESP keeps reading them (Intune, ESP known issues).
+    if (rec.esp === "new" && this.cfg.esp.assigned === false) rec.esp = "none";
     if (rec.esp === "new") {
       rec.queue.push(...this.espSetup());
       rec.esp = "delivered";
-      espAssigned(rec);
       return;
     }
     if (rec.esp === "delivered") {
@@ -264,7 +266,6 @@ export class DmEndpoint {
         items: [{ target: `./Device/Vendor/MSFT/DMClient/Provider/${this.cfg.providerId}/FirstSyncStatus/ServerHasFinishedProvisioning`, meta: { format: "bool" }, data: "true" }],
       });
       rec.esp = "finished";
-      espDeviceSetupFinished(rec, this.cfg);
       return;
     }
     if (rec.sessions === 1 && rec.esp === "none") {
@@ -272,7 +273,11 @@ export class DmEndpoint {
       rec.queue.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", meta: { format: "int" }, data: "8" }] });
       rec.queue.push({ verb: "Get", items: [{ target: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart" }] });
       for (const spec of this.cfg.profiles) this.sendProfile(rec, spec);
+      return;
     }
+    // A profile assigned later (a timeline `set` of embedded.windows.profiles) reaches every device at its
+    // next session, ESP devices once their ESP set-up is finished.
+    if (rec.esp === "none" || rec.esp === "finished") for (const spec of this.cfg.profiles) if (!rec.profiles?.[spec.name]) this.sendProfile(rec, spec);
   }
 
   private espSetup(): Command[] {

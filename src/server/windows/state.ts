@@ -33,8 +33,6 @@ export interface DeviceRecord {
   resent?: number;
   /** Configuration profiles and what the server knows of them. */
   profiles?: Record<string, ProfileState>;
-  /** The ESP profile as the admin sees it for this device; `cleanup` = what the server sent when it was disabled (esp-profile.ts). */
-  espProfile?: { state: "assigned" | "disabled"; cleanupSent?: boolean };
   /** Compliance as conditional access sees it (store.ts): FirstSyncStatus/IsSyncDone read back as true. */
   syncDone?: boolean;
   /** Store licences refused by conditional access / granted. */

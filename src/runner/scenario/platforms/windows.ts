@@ -70,6 +70,11 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
       "exitCode (fail: 1603, reboot: 1641) or, for hang, an installMinutes longer than esp.timeoutMinutes (time passing); success is the default",
   },
   {
+    path: ["embedded", "windows", "esp", "disable"],
+    replacedBy:
+      "the timeline: the admin's change at a time, `{ at: 1d, set: { embedded.windows.esp.assigned: false } }`, with the pre-provisioned user's first sign-in days later (`idle` at esp.user-sign-in); the OMA-URI workaround is a profile assigned the same way (`set: { embedded.windows.profiles: [...] }`, FirstSyncStatus/SkipUserStatusPage true)",
+  },
+  {
     path: ["embedded", "windows", "esp", "devicePreparationProviders", "*", "outcome"],
     replacedBy:
       "exitCode (fail: 1603) or, for hang, an installMinutes longer than the provider's timeoutMinutes",
@@ -258,23 +263,17 @@ export const windowsScenario: ScenarioExtension = {
             description: "Store-for-Business apps: EnterpriseModernAppManagement AppInstallation/<PFN>/StoreInstall, tracked as ExpectedModernAppPackages; the device gets each licence from /windows/store/licenses.",
             items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string", description: "Package family name." }, productId: { type: "string" }, installMinutes: { type: "number", minimum: 0 } } },
           },
-          disable: {
-            type: "object",
-            additionalProperties: false,
-            required: ["after"],
-            description: "The admin disables the ESP profile after it was assigned (per device: once the server finished its device phase). Nothing is removed from devices unless cleanup says so.",
-            properties: {
-              after: { enum: ["device-setup"] },
-              cleanup: { enum: ["none", "skip-user-page"], description: "none (default, as Intune): the policy stays on the device; skip-user-page: the documented OMA-URI workaround, Replace FirstSyncStatus/SkipUserStatusPage true." },
-            },
-          },
+          assigned: bool(
+            "The ESP profile is assigned (default true). false: no further device gets it; devices that hold it keep its FirstSyncStatus nodes and still show the page, as Intune does. Set it with a timeline `set` for the admin disabling the profile during a run.",
+          ),
           settingsEnrollments: bool("Apply the ESP profile to Settings (Add work or school account) enrollments too, not only Autopilot. Default false."),
         },
       },
       inventoryGets: { type: "array", items: { type: "string" } },
       profiles: {
         type: "array",
-        description: "Configuration profiles sent to every non-ESP device in its first session, tracked per device (GET /windows/api/devices/<id>).",
+        description:
+          "Configuration profiles, tracked per device (GET /windows/api/devices/<id>): sent to a device without ESP in its first session, to an ESP device once its ESP set-up is finished, and, when assigned later (a timeline `set`), at each device's next session.",
         items: {
           type: "object",
           additionalProperties: false,
