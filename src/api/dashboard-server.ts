@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
+import { ScenarioError } from "../errors/index.js";
 import type { RunObserver } from "../runner/observer.js";
 import { LiveCollector, type DashboardMessage } from "../report/dashboard/live.js";
 import { scheduleOf, type Schedule } from "../report/dashboard/schedule.js";
@@ -113,9 +114,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   };
 
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    // The port is the command line's choice: in use or forbidden is the user's to change (exit 2).
+    const failed = (err: NodeJS.ErrnoException) => reject(new ScenarioError(`--dashboard ${o.port}: cannot listen on 127.0.0.1:${o.port} (${err.code ?? err.message})`));
+    server.once("error", failed);
     server.listen(o.port, "127.0.0.1", () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

@@ -96,6 +96,16 @@ describe("live dashboard server", () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === "Timeout").length).toBeLessThanOrEqual(timersBefore);
   });
 
+  it("a port already in use is the command line's error, naming the option and the port", async () => {
+    const d = await startDashboard({ port: 0 });
+    try {
+      const port = Number(new URL(d.url).port);
+      await expect(startDashboard({ port })).rejects.toMatchObject({ name: "ScenarioError", message: expect.stringMatching(new RegExp(`--dashboard ${port}: cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`)) });
+    } finally {
+      await d.close();
+    }
+  });
+
   it("refuses a WebSocket from another origin (a web page elsewhere cannot read the run)", async () => {
     const d = await startDashboard({ port: 0 });
     try {
