@@ -41,6 +41,21 @@ const HEADWIND: Record<string, FaultSpec> = {
   },
 };
 
+/**
+ * `embedded.android.profiles.<name>.fault` values that only change how the DPC APK travels to the
+ * devices of that profile (its download URL carries `?profile=<name>`): half the bytes, or a redirect
+ * to another host. The others (checksums, components, extras, a different or corrupt APK) are what
+ * the server holds or puts in the payload and stay with it.
+ */
+const apkUrl = (profile: string) => `*/android/apk/*profile=${profile}`;
+const APK: Record<string, (profile: string) => FaultSpec> = {
+  "apk-truncated": (profile) => ({ match: { platform: "android", url: apkUrl(profile) }, truncate: { ratio: 0.5 } }),
+  "apk-redirect-off-host": (profile) => ({ match: { platform: "android", url: apkUrl(profile) }, redirect: { location: "https://downloads.example.net/dpc.apk", status: 302 } }),
+};
+
+/** Whether a provisioning profile's `fault` is an aliased APK wire fault (the server then serves the APK as it is). */
+export const isAliasedApkFault = (fault: unknown): boolean => typeof fault === "string" && fault in APK;
+
 /** `embedded.windows.fault.step` → the device step whose request gets the SOAP fault. */
 const WINDOWS_STEPS: Record<string, string> = { discovery: "discovery.post", policy: "policy.getpolicies", enroll: "enroll.rst" };
 
@@ -62,6 +77,10 @@ export function faultAliases(s: Scenario): ResolvedFault[] {
   if (amapi !== undefined && isAliasedKnob("amapi", amapi)) out.push({ ...AMAPI[amapi]!, name: `amapi-${amapi}`, origin: `embedded.android.amapi.fault (${amapi})` });
   const headwind = android?.headwind?.fault;
   if (headwind !== undefined && isAliasedKnob("headwind", headwind)) out.push({ ...HEADWIND[headwind]!, name: `headwind-${headwind}`, origin: `embedded.android.headwind.fault (${headwind})` });
+  const profiles = (s.embedded?.android as { profiles?: Record<string, { fault?: string }> } | undefined)?.profiles ?? {};
+  for (const [name, p] of Object.entries(profiles)) {
+    if (p.fault !== undefined && isAliasedApkFault(p.fault)) out.push({ ...APK[p.fault]!(name), name: `android-${p.fault}`, origin: `embedded.android.profiles.${name}.fault (${p.fault})` });
+  }
   const apple = (s.embedded?.apple as { fault?: string } | undefined)?.fault;
   if (apple !== undefined && isAliasedKnob("apple", apple)) {
     out.push({ ...APPLE[apple]!, name: apple, origin: `embedded.apple.fault (${apple})` });

@@ -4,7 +4,7 @@
  * `scenarios/README.md`); the runner never invents its own.
  */
 import { resolveFaults } from "./faults-resolve.js";
-import { isAliasedKnob } from "./faults-aliases.js";
+import { isAliasedApkFault, isAliasedKnob } from "./faults-aliases.js";
 import type {
   CaFingerprint,
   ResolvedArrival,
@@ -79,12 +79,15 @@ function withoutAliasedFault(platform: "apple" | "windows" | "scep" | "amapi" | 
 
 /** `embedded.android` minus the AMAPI / Headwind `fault` knobs that became `faults:` entries. */
 function withoutAndroidAliases(block: unknown): unknown {
-  const b = block as { amapi?: unknown; headwind?: unknown } | undefined;
+  const b = block as { amapi?: unknown; headwind?: unknown; profiles?: Record<string, { fault?: unknown }> } | undefined;
   if (!b) return block;
   const amapi = withoutAliasedFault("amapi", b.amapi);
   const headwind = withoutAliasedFault("headwind", b.headwind);
-  if (amapi === b.amapi && headwind === b.headwind) return block;
-  return { ...b, ...(b.amapi !== undefined ? { amapi } : {}), ...(b.headwind !== undefined ? { headwind } : {}) };
+  // Provisioning profiles whose fault is an APK wire fault: the profile stays, its fault goes to the fault layer.
+  const aliased = Object.entries(b.profiles ?? {}).filter(([, p]) => isAliasedApkFault(p.fault));
+  if (amapi === b.amapi && headwind === b.headwind && !aliased.length) return block;
+  const profiles = aliased.length ? { ...b.profiles, ...Object.fromEntries(aliased.map(([n, p]) => [n, (({ fault: _f, ...rest }) => rest)(p)])) } : b.profiles;
+  return { ...b, ...(b.amapi !== undefined ? { amapi } : {}), ...(b.headwind !== undefined ? { headwind } : {}), ...(profiles !== undefined ? { profiles } : {}) };
 }
 
 function resolveServer(s: Scenario): ResolvedServer {

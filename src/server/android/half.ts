@@ -259,13 +259,10 @@ export class AndroidHalf implements ServerHalf {
       const p = this.config.profiles[url.searchParams.get("profile") ?? ""];
       if (p?.cookie !== undefined && req.headers?.cookie !== p.cookie) return jsonRes(403, { error: "cookie required" });
       const bytes = this.apkFor(p, dpc);
+      // apk-truncated and apk-redirect-off-host are faults: entries under the device (runner/scenario/faults-aliases.ts).
       switch (p?.fault) {
-        case "apk-truncated":
-          return bytesRes(200, bytes.subarray(0, Math.floor(bytes.length / 2)), "application/vnd.android.package-archive");
         case "apk-huge":
           return bytesRes(200, new Uint8Array(4 * 1024 * 1024), "application/vnd.android.package-archive");
-        case "apk-redirect-off-host":
-          return bytesRes(302, new Uint8Array(0), "text/plain", { location: `https://downloads.example.net/${dpc.kind}.apk` });
         case "apk-corrupt":
           return bytesRes(200, new Uint8Array(bytes.length).fill(0x5a), "application/vnd.android.package-archive");
         default:
