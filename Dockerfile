@@ -53,6 +53,7 @@ RUN groupadd --gid 10001 enrollsim && useradd --uid 10001 --gid 10001 --no-creat
 USER 10001:10001
 VOLUME ["/keys", "/out"]
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
-# One shard-aware run of the mounted scenario (shard from $JOB_COMPLETION_INDEX/$ENROLLSIM_SHARDS).
-# Not `--workers auto`: that option does not exist yet (issue 14 item 2); one process uses one core.
-CMD ["run", "/scenario/scenario.yaml", "--no-progress", "--report", "/out/summary.json"]
+# One shard-aware run of the mounted scenario (shard from $JOB_COMPLETION_INDEX/$ENROLLSIM_SHARDS)
+# on every core the container may use: --workers auto starts one worker thread per available core
+# (os.availableParallelism(), which follows the container's CPU affinity), at most one per device.
+CMD ["run", "/scenario/scenario.yaml", "--workers", "auto", "--no-progress", "--report", "/out/summary.json"]

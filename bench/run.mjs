@@ -3,6 +3,7 @@
 // (c) memory at 1k/10k/50k devices on cadence, (d) the crypto floor inside scep-enroll,
 // (e) hostile-memory: peak RSS of 100 devices against the worst-case OMA-DM server (9,000 commands per message),
 // (f) report-html (only when named): size and open time of the HTML report of a 50,000-device hour.
+// (g) workers: `run --workers` 1, 2 and auto against a server in its own process, enrolments/s and scaling.
 // Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores.
 //
 // Against the server you test (the simulator alone; no embedded server is started):
@@ -23,7 +24,7 @@ if (!existsSync(new URL("../dist/cli/main.js", import.meta.url))) {
 }
 const { FLOWS } = await import("../dist/device/flows/index.js");
 const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-keepalive", "windows-enroll", "windows-enroll-keepalive"];
-const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak", "report-html"];
+const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak", "report-html", "workers"];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [${ALL_BENCHES.join("|")} ...] [--server URL [--ca PEM]... [--insecure] [--challenge S] [--windows-upn U] [--windows-password P]]\n`);
   process.exit(2);
@@ -136,6 +137,11 @@ if (want("hostile-memory")) {
   const out = execFileSync(process.execPath, ["--expose-gc", new URL("./hostile-memory-child.mjs", import.meta.url).pathname, "100"], { encoding: "utf8", timeout: 300_000 });
   const r = JSON.parse(out.trim().split("\n").pop());
   emit("hostile-memory", { bench: "hostile-memory", ...r, boundMiB: BOUND_MIB, withinBound: r.peakRssMiB <= BOUND_MIB });
+}
+if (want("workers")) {
+  // run --workers 1, 2, auto against a server in its own process (bench/workers.mjs)
+  const { workersBench } = await import("./workers.mjs");
+  emit("workers", await workersBench());
 }
 if (want("soak")) {
   const { soakBench } = await import("./soak.mjs");

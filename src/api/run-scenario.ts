@@ -4,7 +4,6 @@
  * embedded reference server when targeted, run the fleet with summary, progress and trace
  * observers, and evaluate expectations. The CLI's `run` is a thin layer over this.
  */
-import type { PolicyConfig } from "../server/policy/types.js";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRequire } from "node:module";
 import { cpus, release, type as osType } from "node:os";
@@ -44,9 +43,9 @@ import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
 import { serverExpectations } from "./server-expect.js";
-import { expandDeviceData, runDataExpander } from "./server-data.js";
 import { MockApns } from "../server/apple/apns.js";
 import { createTimeline, timelineClock } from "./timeline.js";
+import { startEmbeddedServer, urlTargets, type WorkerPart } from "./embedded-server.js";
 
 export interface RunScenarioOptions {
   /** Override the scenario's seed. */
@@ -131,6 +130,12 @@ export interface RunScenarioOptions {
   apnsPort?: number;
   /** Told the mock APNs base URL once it listens (see {@link apnsPort}). */
   onApnsUrl?: (url: string) => void;
+  /**
+   * Internal to `run --workers` (api/workers/): this run is one worker's slice. The parent runs the
+   * embedded server once for all workers (`targets`, its CA, its CA-signed scepFailInfo answers) and
+   * has already checked the store file belongs to the run.
+   */
+  part?: WorkerPart;
   /** Told each loader warning ("file:line:column: warning: …"), e.g. a fault that can never fire. */
   onWarning?: (warning: string) => void;
   /** Told the resolved scenario and the effective load model before the run starts (the dashboard's schedule). */
@@ -166,7 +171,7 @@ function resumeHistory(store: FleetStore): NonNullable<RunMetrics["resumeHistory
 }
 
 /** Opens the store for a run and checks it belongs to this scenario, seed and shard. */
-function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: ShardSpec | undefined, resume: boolean, now: number): { store: FleetStore; owned: boolean } {
+export function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: ShardSpec | undefined, resume: boolean, now: number): { store: FleetStore; owned: boolean } {
   const store = typeof spec === "string" ? SqliteFleetStore.open(spec, { create: true }) : spec;
   const owned = typeof spec === "string";
   try {
@@ -194,7 +199,7 @@ function openRunStore(spec: string | FleetStore, s: ResolvedScenario, shard: Sha
 }
 
 /** Fans one observer call out to many. */
-function fanOut(observers: RunObserver[]): RunObserver {
+export function fanOut(observers: RunObserver[]): RunObserver {
   return {
     onRunStart: (i) => observers.forEach((o) => o.onRunStart?.(i)),
     onDeviceStart: (d, i) => observers.forEach((o) => o.onDeviceStart?.(d, i)),
@@ -251,17 +256,22 @@ export function scenarioRedactor(s: ResolvedScenario): Redactor {
   return r;
 }
 
-export async function runScenario(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
-  if (options.metricsPort !== undefined && !options.metricsEndpoint) {
-    // Listening before anything else, so a scraper sees the setup and key-pool generation too.
-    const endpoint = await startMetricsEndpoint(options.metricsPort);
-    options.onMetricsUrl?.(endpoint.url);
-    try {
-      return await runScenario(file, { ...options, metricsEndpoint: endpoint });
-    } finally {
-      await endpoint.close();
-    }
-  }
+/** A run's inputs once loaded and checked: what runScenario and the parent of `run --workers` start from. */
+export interface PreparedRun {
+  scenario: ResolvedScenario;
+  options: RunScenarioOptions;
+  adapters: NodeAdapters;
+  log: Logger;
+  catalog: Catalog;
+  shard: ShardSpec | undefined;
+}
+
+/**
+ * Loads the scenario and applies the command line's overrides (seed, load model, time scale), then
+ * refuses what cannot run: a bad shard or load model, --resume without a store, expect.server
+ * that the run's server cannot answer, a run this machine cannot hold.
+ */
+export async function prepareRun(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<PreparedRun> {
   const catalog = options.catalog ?? loadCatalog();
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
@@ -275,7 +285,7 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
   const shard = options.shard ? checkShard(options.shard) : undefined;
   checkLoadModel(options.load);
   if (options.resume && !options.store) throw new ScenarioError("--resume needs --store FILE (the fleet store of the run to continue)");
-  if (scenario.expect.server && shard && shard.count > 1) {
+  if (scenario.expect.server && shard && shard.count > 1 && !options.part) {
     throw new ScenarioError(`expect.server checks one embedded server's records, but with --shard ${shard.index}/${shard.count} each shard runs its own server holding only its devices; run without --shard, or remove expect.server`);
   }
   if (scenario.expect.server && scenario.server.kind !== "embedded") {
@@ -301,7 +311,28 @@ export async function runScenario(file: string | ResolvedScenario, options: RunS
       options.capacity ?? processLimits(),
     );
   }
-  const opened = options.store !== undefined ? openRunStore(options.store, scenario, shard, options.resume ?? false, adapters.clock.now()) : undefined;
+  return { scenario, options, adapters, log, catalog, shard };
+}
+
+export async function runScenario(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
+  if (options.metricsPort !== undefined && !options.metricsEndpoint) {
+    // Listening before anything else, so a scraper sees the setup and key-pool generation too.
+    const endpoint = await startMetricsEndpoint(options.metricsPort);
+    options.onMetricsUrl?.(endpoint.url);
+    try {
+      return await runScenario(file, { ...options, metricsEndpoint: endpoint });
+    } finally {
+      await endpoint.close();
+    }
+  }
+  const { scenario, adapters, log, catalog, shard, ...prepared } = await prepareRun(file, options);
+  options = prepared.options;
+  const opened =
+    options.store === undefined
+      ? undefined
+      : options.part && typeof options.store === "string"
+        ? { store: SqliteFleetStore.open(options.store, { create: false }), owned: true } // the parent checked it belongs to this run
+        : openRunStore(options.store, scenario, shard, options.resume ?? false, adapters.clock.now());
   try {
     return await runOpened(scenario, options, adapters, log, catalog, shard, opened?.store);
   } finally {
@@ -347,27 +378,18 @@ async function runOpened(
   }
   let targets: FlowTargets;
   const trust = [...(options.trust ?? [])];
-  if (scenario.server.kind === "embedded") {
-    const e = scenario.server.scep;
-    const embedded = expandDeviceData(scenario.server, scenario, catalog, adapters.entropy);
-    const platformsFor = runDataExpander(embedded);
-    server = await ReferenceServer.start({
-      scep: { challenge: e.challenge, pending: e.pending, failInfo: e.failInfo, ra: e.ra, validityDays: e.validityDays, fault: e.fault, ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}), ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}), ...(e.caps ? { caps: e.caps } : {}) },
-      platforms: embedded.platforms,
-      ...(platformsFor ? { platformsFor } : {}),
-      policy: embedded.policy as PolicyConfig,
-      now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
-    });
+  const part = options.part;
+  if (part) {
+    // A worker of `run --workers`: the run's one embedded server (or the URL server) is the parent's.
+    targets = part.targets;
+    if (part.caPem) trust.push(part.caPem);
+  } else if (scenario.server.kind === "embedded") {
+    const started = await startEmbeddedServer(scenario, catalog, adapters);
+    server = started.server;
+    targets = started.targets;
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
     options.onServer?.(server);
-    targets = { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } };
-  } else {
-    const base = scenario.server.url.endsWith("/") ? scenario.server.url : `${scenario.server.url}/`;
-    targets = {
-      scepUrl: new URL("scep", base).toString(),
-      server: { [base.startsWith("https:") ? "https" : "http"]: base.replace(/\/$/, ""), embedded: false },
-    };
-  }
+  } else targets = urlTargets(scenario.server.url);
 
   const redactor = scenarioRedactor(scenario);
   const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
@@ -412,7 +434,7 @@ async function runOpened(
         transcriptFor,
         observer,
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
-        ...(server ? { scepFailure: scepFailureOf(server) } : {}),
+        ...(server ? { scepFailure: scepFailureOf(server) } : part?.scepFailure ? { scepFailure: part.scepFailure } : {}),
       },
       { targets, signal: options.signal, stopArrivals: options.stopArrivals, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}) },
     );

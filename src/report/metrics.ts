@@ -78,6 +78,8 @@ export interface RunMetrics {
   latency?: LatencyTimeline;
   /** Where the run ran (the HTML report's environment section); one entry per shard after a merge. */
   environment?: RunEnvironment[];
+  /** `run --workers N`: the worker threads the run used and those that died before their summary. */
+  workers?: WorkersReport;
 }
 
 /** The load generator's environment, recorded by the process that ran the devices. */
@@ -90,6 +92,24 @@ export interface RunEnvironment {
   server: string;
   shard?: string;
 }
+
+/** A worker thread that died: its index, the devices it still held (counted failed as worker.crashed) and why. */
+export interface CrashedWorker {
+  index: number;
+  /** Devices it held (never started, or started without a reported end). */
+  held: number;
+  /** Their names, at most {@link MAX_CRASHED_NAMES}. */
+  devices: string[];
+  cause: string;
+}
+
+export interface WorkersReport {
+  /** Worker threads of the run (summed over merged shards). */
+  count: number;
+  crashed: CrashedWorker[];
+}
+
+export const MAX_CRASHED_NAMES = 100;
 
 export type ExtendedSummary = RunSummary & Partial<RunMetrics>;
 
@@ -264,6 +284,7 @@ export function extendedSummaryToJson(s: ExtendedSummary): string {
   if (s.actions?.length) m.actions = s.actions;
   if (s.latency) m.latency = s.latency;
   if (s.environment) m.environment = s.environment;
+  if (s.workers) m.workers = s.workers;
   return `${JSON.stringify({ ...orderedSummary(s), ...m }, null, 2)}\n`;
 }
 
@@ -296,7 +317,9 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
   let restart: number | undefined;
   let byState: Record<string, number> | undefined;
   let history: ExtendedSummary["resumeHistory"];
+  let workers: WorkersReport | undefined;
   for (const [i, s] of shards.entries()) {
+    if (s.workers) workers = { count: (workers?.count ?? 0) + s.workers.count, crashed: [...(workers?.crashed ?? []), ...s.workers.crashed] };
     for (const x of s.timeline ?? []) {
       const t = seconds.get(x.t) ?? { t: x.t, starts: 0, ok: 0, failed: {}, checkins: 0, checkinFailed: {} };
       seconds.set(x.t, t);
@@ -364,5 +387,6 @@ export function mergeExtended(shards: readonly ExtendedSummary[], expect?: Expec
     ...(latency ? { latency } : {}),
     ...(environment.length ? { environment } : {}),
     ...(history ? { resumeHistory: { ...history, fromCheckpoint: sortKeys(history.fromCheckpoint) } } : {}),
+    ...(workers ? { workers } : {}),
   };
 }

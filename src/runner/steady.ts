@@ -8,6 +8,9 @@
  */
 import type { Clock, Entropy, Timer } from "../ports/index.js";
 
+/** Check-ins in flight at once when the load model does not say (per process; `--workers` splits it). */
+export const DEFAULT_STEADY_IN_FLIGHT = 256;
+
 export interface SteadySpec {
   /** How long the steady phase lasts once started (bounded by time). */
   durationSeconds: number;
@@ -211,7 +214,7 @@ export class SteadyScheduler<M> {
   }
 
   private pump(): void {
-    const max = this.o.spec.maxInFlight ?? 256;
+    const max = this.o.spec.maxInFlight ?? DEFAULT_STEADY_IN_FLIGHT;
     while (!this.ended && this.inFlight < max && this.ready.length > 0) {
       const e = this.ready.shift()!;
       this.inFlight++;

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The server a run's devices talk to: the embedded reference server configured from the scenario,
+ * or a URL server's endpoints. One place for both, so a single-process run and the parent of
+ * `run --workers` (which starts the embedded server once for all its workers) build it the same way.
+ */
+import type { Catalog } from "../device/catalog.js";
+import type { FlowTargets } from "../device/flow.js";
+import type { ScepFailureAnswer } from "../runner/faults/http.js";
+import type { ResolvedScenario } from "../runner/scenario/types.js";
+import type { PolicyConfig } from "../server/policy/types.js";
+import { ReferenceServer } from "../server/reference-server.js";
+import type { NodeAdapters } from "./environment.js";
+import { expandDeviceData, runDataExpander } from "./server-data.js";
+
+/** What a worker of `run --workers` is given instead of starting a server of its own. */
+export interface WorkerPart {
+  targets: FlowTargets;
+  /** The embedded server's CA (PEM), trusted for its HTTPS listener; absent for URL servers. */
+  caPem?: string;
+  /** `scepFailInfo` faults: the parent's embedded CA signs the CertRep FAILURE. */
+  scepFailure?: ScepFailureAnswer;
+}
+
+/** Starts the scenario's embedded reference server on 127.0.0.1 (server: embedded). */
+export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: Catalog, adapters: Pick<NodeAdapters, "clock" | "entropy">): Promise<{ server: ReferenceServer; targets: FlowTargets }> {
+  if (scenario.server.kind !== "embedded") throw new TypeError("startEmbeddedServer: the scenario targets a URL server");
+  const e = scenario.server.scep;
+  const embedded = expandDeviceData(scenario.server, scenario, catalog, adapters.entropy);
+  const platformsFor = runDataExpander(embedded);
+  const server = await ReferenceServer.start({
+    scep: {
+      challenge: e.challenge,
+      pending: e.pending,
+      failInfo: e.failInfo,
+      ra: e.ra,
+      validityDays: e.validityDays,
+      fault: e.fault,
+      ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}),
+      ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}),
+      ...(e.caps ? { caps: e.caps } : {}),
+    },
+    platforms: embedded.platforms,
+    ...(platformsFor ? { platformsFor } : {}),
+    policy: embedded.policy as PolicyConfig,
+    now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
+  });
+  return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } };
+}
+
+/** The endpoints of a URL server (server: https://…). */
+export function urlTargets(url: string): FlowTargets {
+  const base = url.endsWith("/") ? url : `${url}/`;
+  return {
+    scepUrl: new URL("scep", base).toString(),
+    server: { [base.startsWith("https:") ? "https" : "http"]: base.replace(/\/$/, ""), embedded: false },
+  };
+}

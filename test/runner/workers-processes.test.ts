@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/**
+ * `run --workers` end to end with the built CLI (worker threads load dist/): the same seed gives
+ * the same fleet and outcomes with 1 and 2 workers against one embedded server (expect.server
+ * sees every device once); the merged histograms equal `report merge` of the workers' parts; a
+ * worker that dies is reported by index with the devices it held, counted worker.crashed, while the
+ * other finishes (exit 70); bad --workers values; SIGINT; a shared store resumed.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ExtendedSummary } from "../../src/report/metrics.js";
+import type { runScenarioWorkers as RunWorkers } from "../../src/api/workers/run-workers.js";
+import type { mergeExtended as Merge } from "../../src/report/metrics.js";
+import { cli, ensureBuilt, MAIN, ROOT } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "enrollsim-workers-"));
+const scenario = join(dir, "workers.yaml");
+writeFileSync(
+  scenario,
+  `name: workers
+seed: 4242
+server: embedded
+embedded: { scep: { challenge: w-secret } }
+groups:
+  - { name: phones, model: iphone-15, count: 7, flow: scep, options: { scep: { challenge: w-secret } } }
+  - { name: laptops, model: windows-11-laptop, count: 4, flow: scep, options: { scep: { challenge: w-secret } } }
+  - { name: bad, model: pixel-8, count: 3, flow: scep, options: { scep: { challenge: wrong-one } } }
+arrival: { concurrency: 4 }
+expect:
+  successRatio: 0.7
+  failures: [ { code: scep.failInfo.badRequest, count: 3 } ]
+  server: { duplicates: 0, certificates: { count: 11 } }
+`,
+);
+const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as ExtendedSummary;
+const common = [scenario, "--no-progress", "--key-pool-size", "14"];
+
+describe("run --workers", () => {
+  beforeAll(() => ensureBuilt(), 300_000);
+
+  it("2 workers run the same devices to the same outcomes as 1, against one embedded server", async () => {
+    const runs = await Promise.all([1, 2].map((w) => cli(MAIN, ["run", ...common, "--workers", String(w), "--report", join(dir, `w${w}.json`), "--trace", join(dir, `trace${w}`)])));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const [one, two] = [read(join(dir, "w1.json")), read(join(dir, "w2.json"))];
+    expect(two.workers).toEqual({ count: 2, crashed: [] });
+    for (const k of ["devices", "enrolled", "failed", "ok", "outcomes", "groups"] as const) expect(two[k], k).toEqual(one[k]);
+    expect(Object.fromEntries(Object.entries(two.platforms!).map(([p, m]) => [p, [m.devices, m.enrolled, m.failed]]))).toEqual(Object.fromEntries(Object.entries(one.platforms!).map(([p, m]) => [p, [m.devices, m.enrolled, m.failed]])));
+    for (const [step, s] of Object.entries(one.steps)) expect([two.steps[step]?.count, two.steps[step]?.failed], step).toEqual([s.count, s.failed]);
+    // the server checks ran once over the whole fleet: 11 certificates, none twice
+    expect(two.expectations.filter((e) => e.name.startsWith("server")).map((e) => e.ok)).toEqual([true, true]);
+    // the same device names (identity = seed + index), each traced by exactly one worker
+    const devices = (d: string) => readdirSync(join(dir, d)).sort();
+    expect(devices("trace2")).toEqual(devices("trace1"));
+    expect(devices("trace2")).toHaveLength(14);
+  });
+
+  it("the merged histograms are report merge of the workers' parts", async () => {
+    const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
+    const { mergeExtended } = (await import(join(ROOT, "dist/report/metrics.js"))) as { mergeExtended: typeof Merge };
+    let parts: readonly ExtendedSummary[] = [];
+    const { summary } = await runScenarioWorkers(scenario, { workers: "2", keyPoolSize: 14, onParts: (p) => (parts = p) });
+    expect(parts).toHaveLength(2);
+    expect(parts.map((p) => p.devices)).toEqual([7, 7]);
+    const merged = mergeExtended(parts);
+    expect(summary.histograms).toEqual(merged.histograms);
+    expect(summary.steps).toEqual(merged.steps);
+    expect(summary.platforms).toEqual(merged.platforms);
+    expect(summary.devices).toBe(14);
+  });
+
+  it("a worker that dies is reported by index with the devices it held, counted worker.crashed; the other finishes (exit 70)", async () => {
+    // test-only hook: worker 1 throws an uncaught exception after its first device ends
+    const r = await cli(MAIN, ["run", ...common, "--workers", "2", "--report", join(dir, "crash.json")], { env: { ENROLLSIM_TEST_CRASH_WORKER: "1:1" } });
+    expect(r.code, r.stderr).toBe(70);
+    const s = read(join(dir, "crash.json"));
+    const crashed = s.workers!.crashed;
+    expect(crashed.map((c) => c.index)).toEqual([1]);
+    expect(r.stderr).toMatch(/worker 1 died \(Error: test-only crash of worker 1 after 1 device\(s\)/);
+    const held = crashed[0]!.held;
+    expect(held).toBeGreaterThanOrEqual(1);
+    expect(held).toBeLessThanOrEqual(6); // worker 1's slice is the 7 odd indices; at least one ended before the crash
+    expect(crashed[0]!.devices.every((d) => Number(d.split("#")[1]) % 2 === 1)).toBe(true);
+    expect(s.devices).toBe(14); // nobody dropped
+    expect(s.outcomes["worker.crashed"]).toBe(held);
+    expect(s.errors["worker.crashed"]).toMatchObject({ count: held, blame: "internal" });
+    expect(s.enrolled + s.failed).toBe(14);
+    // worker 0 (even indices) finished all 7 of its devices
+    expect((s.outcomes["scep.issued"] ?? 0) + (s.outcomes["scep.failInfo.badRequest"] ?? 0)).toBe(14 - held);
+    expect(r.stdout).toContain("CRASHED: worker 1");
+  });
+
+  it("bad --workers values: usage error 2 naming the value; more than the devices is cut down with a warning", async () => {
+    for (const bad of ["0", "many"]) {
+      const r = await cli(MAIN, ["run", ...common, "--workers", bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--workers "${bad}": expected a whole number ≥ 1 or "auto"`);
+    }
+    const two = join(dir, "two.yaml");
+    writeFileSync(
+      two,
+      readFileSync(scenario, "utf8")
+        .replace(/groups:[\s\S]*arrival/, "groups:\n  - { name: phones, model: iphone-15, count: 2, flow: scep, options: { scep: { challenge: w-secret } } }\narrival")
+        .replace(/expect:[\s\S]*/, ""),
+    );
+    const r = await cli(MAIN, ["run", two, "--no-progress", "--key-pool-size", "2", "--workers", "64", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: --workers (64|\d+) is more than the (\d+ available core\(s\)|2 device\(s\))/);
+    expect((JSON.parse(r.stdout) as ExtendedSummary).workers!.count).toBeLessThanOrEqual(2);
+  });
+
+  it("a shared store: a second run with --resume skips every device enrolled by the workers", async () => {
+    const store = join(dir, "fleet.db");
+    const first = await cli(MAIN, ["run", ...common, "--workers", "2", "--store", store, "--json"]);
+    expect(first.code, first.stderr).toBe(0);
+    const again = await cli(MAIN, ["run", ...common, "--workers", "2", "--store", store, "--resume", "--json"]);
+    const s = JSON.parse(again.stdout) as ExtendedSummary;
+    expect(s.resumedSkipped).toBe(11);
+    expect(s.devices).toBe(3); // only the 3 that failed run again
+  });
+
+  it("SIGINT stops arrivals in every worker; the summary is marked interrupted (exit 130)", async () => {
+    const slow = join(dir, "slow.yaml");
+    writeFileSync(
+      slow,
+      readFileSync(scenario, "utf8")
+        .replace("arrival: { concurrency: 4 }", "arrival: { rate: 1 }")
+        .replace(/expect:[\s\S]*/, ""),
+    );
+    const r = await cli(MAIN, ["run", slow, "--key-pool-size", "14", "--workers", "2", "--json", "--grace", "5"], {
+      onSpawn: (p) => {
+        let sent = false;
+        p.stderr!.on("data", () => {
+          if (!sent) setTimeout(() => p.kill("SIGINT"), 2500);
+          sent = true;
+        });
+        setTimeout(() => !sent && p.kill("SIGINT"), 6000);
+      },
+    });
+    expect(r.code, r.stderr).toBe(130);
+    const s = JSON.parse(r.stdout) as ExtendedSummary;
+    expect(s.interrupted).toEqual({ signal: "SIGINT", aborted: false });
+    expect(s.devices).toBe(14);
+    expect(s.outcomes["runner.interrupted"]).toBeGreaterThan(0);
+  });
+});
