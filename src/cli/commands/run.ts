@@ -241,9 +241,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
       );
     if (summary.workers) {
       const held = summary.workers.crashed.reduce((n, c) => n + c.held, 0);
-      extra.push(
-        `Workers: ${summary.workers.count}${summary.workers.crashed.length ? `; CRASHED: ${summary.workers.crashed.map((c) => `worker ${c.index} (${c.held} device(s))`).join(", ")}, ${held} device(s) counted as worker.crashed` : ""}`,
-      );
+      extra.push(`Workers: ${summary.workers.count}${summary.workers.crashed.length ? `; CRASHED: ${summary.workers.crashed.map((c) => `worker ${c.index} (${c.held} device(s))`).join(", ")}, ${held} device(s) counted as worker.crashed` : ""}`);
     }
     if (summary.shard) extra.push(`Shard ${summary.shard.index}/${summary.shard.count}: merge the shards' --report files with \`enrollsim report merge\``);
     if (summary.resumedSkipped) extra.push(`Resumed: ${summary.resumedSkipped} device(s) already enrolled in ${summary.store} were skipped`);
