@@ -158,7 +158,7 @@ export interface ScenarioRun {
 const PACKAGE_VERSION = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 
 /** Every resume the store records, over all the runs that used it: restarts, and continuations by state. */
-function resumeHistory(store: FleetStore): NonNullable<RunMetrics["resumeHistory"]> {
+export function resumeHistory(store: FleetStore): NonNullable<RunMetrics["resumeHistory"]> {
   const h = { devices: 0, restart: 0, fromCheckpoint: {} as Record<string, number> };
   for (const d of store.list()) {
     if (d.resumes?.length) h.devices++;

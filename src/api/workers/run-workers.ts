@@ -31,10 +31,11 @@ import type { RunObserver } from "../../runner/observer.js";
 import { shardArrival, shardDevices } from "../../runner/shard.js";
 import { parseWorkers, resolveWorkers, workerLoad, workerShard, type WorkersRequest } from "../../runner/workers.js";
 import type { ReferenceServer } from "../../server/reference-server.js";
+import { SqliteFleetStore } from "../store/sqlite.js";
 import { startMetricsEndpoint, type MetricsEndpoint } from "../metrics-server.js";
 import { pushSummaryOf } from "../push-report.js";
 import { keysNeeded } from "../run-keys.js";
-import { fanOut, openRunStore, prepareRun, scenarioRedactor, type PreparedRun, type RunScenarioOptions, type ScenarioRun } from "../run-scenario.js";
+import { fanOut, openRunStore, prepareRun, resumeHistory, scenarioRedactor, type PreparedRun, type RunScenarioOptions, type ScenarioRun } from "../run-scenario.js";
 import { scheduleOf } from "../../report/dashboard/schedule.js";
 import { serverExpectations } from "../server-expect.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "../embedded-server.js";
@@ -261,6 +262,15 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
       // one process ran the run: one environment entry (the parts' are the same machine), tagged with the run's shard
       environment: (merged.environment ?? []).slice(0, 1).map(({ shard: _s, ...e }) => ({ ...e, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) })),
     };
+    if (options.store !== undefined && options.resume) {
+      // The workers share one store: each read the whole store's history, so the merge added it W times.
+      const store = SqliteFleetStore.open(options.store as string);
+      try {
+        summary.resumeHistory = resumeHistory(store);
+      } finally {
+        store.close();
+      }
+    }
     const { timeline = [], platforms = {}, checkins = { total: 0, failed: 0 } } = summary;
     const metrics: RunMetrics = { ...summary, timeline, platforms, checkins };
     const redactor = scenarioRedactor(scenario);
