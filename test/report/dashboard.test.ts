@@ -7,7 +7,7 @@ import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startDashboard } from "../../src/api/dashboard-server.js";
-import type { DashboardMessage } from "../../src/report/dashboard/live.js";
+import { LiveCollector, type DashboardMessage } from "../../src/report/dashboard/live.js";
 import { scheduleAt, scheduleOf } from "../../src/report/dashboard/schedule.js";
 import { reportModel } from "../../src/report/html/model.js";
 import { SummaryCollector } from "../../src/report/summary.js";
@@ -152,6 +152,29 @@ describe("load schedule", () => {
       ["steady check-ins", 20, 80, 0],
     ]);
     expect(scheduleAt(s, 15, 0)).toMatchObject({ phase: "phase 2", targetRate: 20, etaS: 65 });
+  });
+
+  it("the live status follows the schedule on the run's clock: arrivals, then steady check-ins once every device ended, then finished", () => {
+    let now = 1_000_000;
+    const schedule = scheduleOf({ kind: "rate", rate: 1, rampFrom: 1, rampSeconds: 0 }, { steady: { durationSeconds: 60, intervalSeconds: 10, jitter: 0 } }, 2);
+    const live = new LiveCollector(
+      () => now,
+      () => schedule,
+    );
+    expect(live.status().phase).toBe("setting up");
+    live.onRunStart({ scenario: "s", devices: 2, seed: "1" });
+    live.onDeviceStart("d#0", 0);
+    now += 500;
+    expect(live.status()).toMatchObject({ phase: "arrivals", targetRate: 1, inFlight: 1, etaS: 61 - 0.5 });
+    live.onDeviceEnd(device(0, true));
+    live.onDeviceStart("d#1", 1);
+    now += 1000;
+    live.onDeviceEnd(device(1, false));
+    expect(live.status()).toMatchObject({ phase: "steady check-ins", enrolled: 1, failed: 1, inFlight: 0 });
+    const tick = live.tick();
+    expect(tick.second).toMatchObject({ starts: 2, ok: 1, failed: { "scep.failInfo.badRequest": 1 }, inFlight: 0 });
+    live.onRunEnd({ durationMs: 1500 });
+    expect(live.status()).toMatchObject({ phase: "finished", etaS: 0 });
   });
 
   it("closed model: no target rate; the ETA comes from the achieved completion rate", () => {
