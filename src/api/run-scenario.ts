@@ -204,6 +204,7 @@ export function fanOut(observers: RunObserver[]): RunObserver {
     onRunStart: (i) => observers.forEach((o) => o.onRunStart?.(i)),
     onDeviceStart: (d, i) => observers.forEach((o) => o.onDeviceStart?.(d, i)),
     onStep: (s) => observers.forEach((o) => o.onStep?.(s)),
+    onAttemptFailed: (s) => observers.forEach((o) => o.onAttemptFailed?.(s)),
     onDeviceEnd: (r) => observers.forEach((o) => o.onDeviceEnd?.(r)),
     onRunEnd: (i) => observers.forEach((o) => o.onRunEnd?.(i)),
     onCheckin: (x) => observers.forEach((o) => o.onCheckin?.(x)),

@@ -75,6 +75,10 @@ export class SummaryCollector implements RunObserver {
     this.startedAt = this.now();
   }
 
+  onAttemptFailed(a: { step: string; stepSample: "ok" | "none"; stepSampleMs?: number }): void {
+    this.stats.endedAt(a.step, a.stepSample, a.stepSampleMs);
+  }
+
   onStep(sample: StepSample): void {
     this.stats.record(sample.step, sample.ms, sample.ok);
   }

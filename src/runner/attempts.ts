@@ -35,7 +35,14 @@ export async function withReboot(tl: TimelineEngine | undefined, identity: Devic
 }
 
 /** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
-export async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>): Promise<FlowResult> {
+export async function withTryAgain(
+  tl: TimelineEngine | undefined,
+  index: number,
+  device: string,
+  signal: AbortSignal,
+  run: () => Promise<FlowResult>,
+  onFailedAttempt?: (out: FlowResult | undefined, error: unknown) => void,
+): Promise<FlowResult> {
   for (;;) {
     let out: FlowResult | undefined;
     let error: unknown;
@@ -47,6 +54,7 @@ export async function withTryAgain(tl: TimelineEngine | undefined, index: number
       if (!tl || signal.aborted) throw err;
       error = err;
     }
+    onFailedAttempt?.(out, error);
     if (!(await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal))) {
       if (out) return out;
       throw error;

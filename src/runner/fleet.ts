@@ -247,8 +247,23 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
     const disk = new Map<string, unknown>();
     const options = deviceFlowOptions(slot.group, identity, opts.targets) as never;
-    const out = await withTryAgain(opts.timeline, slot.index, device, signal, () =>
-      withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options)),
+    const out = await withTryAgain(
+      opts.timeline,
+      slot.index,
+      device,
+      signal,
+      () => withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options)),
+      // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
+      (failed, err) => {
+        const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;
+        if (!step) return;
+        const f: DeviceFailure = { code: "", blame: "protocol-outcome", step, message: "" };
+        ledger.mark(f);
+        if (f.stepSample === "ok" || f.stepSample === "none") {
+          env.observer.onAttemptFailed?.({ device, platform: model.platform, step, stepSample: f.stepSample, ...(f.stepSampleMs !== undefined ? { stepSampleMs: f.stepSampleMs } : {}) });
+          ledger.note(step, false, 0); // counted: the device's final failure at this step is not counted again
+        }
+      },
     );
     opts.onFlowResult?.(device, out);
     if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };

@@ -89,6 +89,13 @@ export interface RunObserver {
   onRunStart?(info: { scenario: string; devices: number; seed: string }): void;
   onDeviceStart?(device: string, index: number): void;
   onStep?(sample: StepSample): void;
+  /**
+   * An attempt that a Try Again follows ended at `step` with a failure its last sample did not record
+   * ("ok": the step returned the failing outcome as a value; "none": no sample): observers count that
+   * step failed as they do for a device's final failure (DeviceFailure.stepSample), so `steps[X].failed`
+   * and `after: {step, failed}` see every failed attempt, not only the last.
+   */
+  onAttemptFailed?(sample: { device: string; platform: string; step: string; stepSample: "ok" | "none"; stepSampleMs?: number }): void;
   onDeviceEnd?(result: DeviceResult): void;
   onRunEnd?(info: { durationMs: number }): void;
   /** A steady-state check-in ended (additive; only runs with a steady phase call it). */

@@ -63,3 +63,23 @@ describe("StepStats.endedAt", () => {
     expect(st.summaries().a).toMatchObject({ count: 2, failed: 1, max: 10 });
   });
 });
+
+describe("failed attempts before a Try Again", () => {
+  it("each attempt that ended at a step counts it failed once, for the summary and for timeline after: {step, failed}", async () => {
+    // A SOAP fault is a value the RST step returns (its sample said ok); the retried attempt then enrolls.
+    const { summary } = await runScenario(scenario("faults/windows-enrollment-maintenance-window.yaml"), opts);
+    expect(summary.steps["enroll.rst"]).toMatchObject({ count: 6, failed: 3 });
+    expect(summary.outcomes).toEqual({ "windows.byod.enrolled": 3 });
+    // the skip waits for the third failed enroll.rst: it fires, so the 90 s Try Again wait passes at once
+    const skip = (summary as { actions?: { action: string; atMs: number }[] }).actions?.find((a) => a.action === "skip");
+    expect(skip?.atMs).toBeGreaterThanOrEqual(0);
+  }, 60_000);
+
+  it("the final failure at a step an earlier attempt already counted is not counted twice", async () => {
+    const c = new SummaryCollector();
+    c.onStep({ device: "d#0", platform: "windows", step: "enroll.rst", ms: 5, ok: true });
+    c.onAttemptFailed({ step: "enroll.rst", stepSample: "ok", stepSampleMs: 5 });
+    c.onStep({ device: "d#0", platform: "windows", step: "enroll.rst", ms: 6, ok: true });
+    expect(c.summary().steps["enroll.rst"]).toMatchObject({ count: 2, failed: 1 });
+  });
+});

@@ -167,6 +167,11 @@ export class TimelineEngine implements RunObserver {
     this.count(`step:${s.step}:${s.ok}`);
   }
 
+  /** A failed attempt before a Try Again: its ending step counts as a failed sample (observer.ts). */
+  onAttemptFailed(a: { step: string }): void {
+    this.count(`step:${a.step}:false`);
+  }
+
   onDeviceStart(_device: string, index: number): void {
     this.running.add(index);
   }
