@@ -35,14 +35,7 @@ export async function withReboot(tl: TimelineEngine | undefined, identity: Devic
 }
 
 /** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
-export async function withTryAgain(
-  tl: TimelineEngine | undefined,
-  index: number,
-  device: string,
-  signal: AbortSignal,
-  run: () => Promise<FlowResult>,
-  onFailedAttempt?: (out: FlowResult | undefined, error: unknown) => void,
-): Promise<FlowResult> {
+export async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>, onFailedAttempt?: (out: FlowResult | undefined, error: unknown) => void): Promise<FlowResult> {
   for (;;) {
     let out: FlowResult | undefined;
     let error: unknown;
