@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createRequire } from "node:module";
 import { cpus, release, type as osType } from "node:os";
 import { FailureTranscripts } from "../report/html/transcripts.js";
-import type { TranscriptEvent } from "../ports/transcript.js";
+import { withoutBodies, type TranscriptEvent } from "../ports/transcript.js";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS, flowNames } from "../device/flows/index.js";
 import { expandedStepsOf } from "../device/flows/steps.js";
@@ -407,7 +407,8 @@ async function runOpened(
   const observer = fanOut(observers);
   const extra = options.transcript;
   const sinks = [trace, extra, failures].filter((x): x is TranscriptSink => x !== undefined);
-  const both: TranscriptSink = { record: (e) => sinks.forEach((x) => x.record(e)) };
+  // Bodies go only to the sinks that take them (they redact); the others get the event without.
+  const both: TranscriptSink = { bodies: sinks.some((x) => x.bodies), record: (e) => sinks.forEach((x) => x.record(x.bodies ? e : withoutBodies(e))) };
   const transcriptFor = (): TranscriptSink => (sinks.length > 1 ? both : (sinks[0] ?? nullTranscript));
 
   const timeline = createTimeline(scenario, catalog, { ...adapters, log }, server, transcriptFor);

@@ -95,6 +95,8 @@ export class TranscriptBudget {
  * disk must not fail an enrollment); the first I/O error is reported by {@link close}.
  */
 export class NdjsonTraceSink implements TranscriptSink, RunObserver {
+  /** Redacts everything it writes: takes HTTP bodies. */
+  readonly bodies = true;
   private readonly output: TraceOutput;
   private readonly redactor: (device: string) => Redactor;
   private readonly single: string | undefined;
@@ -201,6 +203,8 @@ export interface MemoryTranscriptOptions {
 
 /** Keeps redacted events in memory, for the one-device transcript and the library API. */
 export class MemoryTranscript implements TranscriptSink {
+  /** Redacts everything it keeps: takes HTTP bodies. */
+  readonly bodies = true;
   private readonly list: TranscriptEvent[] = [];
   private readonly redactor: Redactor;
   private readonly maxEvents: number;

@@ -79,4 +79,22 @@ describe("enrollsim trace show", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the trace holds 2 devices: name one with --device \(iphone-15#0, pixel-8#1\)/);
   });
+
+  it("a Windows password in the scenario never reaches the trace, though request bodies are kept", async () => {
+    const scenario = join(dir, "win.yaml");
+    const winTrace = join(dir, "win.ndjson");
+    const password = "Trace-Pa55-w0rd-77";
+    writeFileSync(
+      scenario,
+      `name: win\nseed: 2\nserver: embedded\nembedded: { windows: { password: ${password} } }\ngroups:\n  - { name: w, model: windows-11-laptop, count: 1, flow: windows-byod, options: { windows: { upn: bob@contoso.example.com, password: ${password} } } }\n`,
+    );
+    const r = await cli(MAIN, ["run", scenario, "--trace", winTrace, "--no-progress"]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(winTrace, "utf8");
+    expect(text).toContain("wsse:Password");
+    expect(text).not.toContain(password);
+    const show = await cli(MAIN, ["trace", "show", winTrace]);
+    expect(show.stdout).toMatch(/device → server {2}soap: SOAP .*RST\/wstep/);
+    expect(show.stdout).not.toContain(password);
+  });
 });

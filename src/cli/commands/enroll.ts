@@ -16,6 +16,7 @@ import { withProfileFile } from "../../runner/scenario/read.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
 import { checkSets } from "./enroll-sets.js";
 import { printHints } from "../hints.js";
+import { isSensitiveName } from "../../report/redact.js";
 import { exitCodeForBlame, readTrustFiles, warnInsecure } from "../output.js";
 
 /** Default catalog model per flow family. */
@@ -52,6 +53,14 @@ export function parseSets(sets: string[] = []): Record<string, unknown> {
 function scepShaped(sets: Record<string, unknown>): Record<string, unknown> {
   const { scep, ...flat } = sets;
   return { scep: { ...flat, ...(scep !== null && typeof scep === "object" ? scep : {}) } };
+}
+
+/** Strings under credential-shaped keys (password, token, challenge, …) anywhere in the options. */
+function secretsOf(v: unknown, key = ""): string[] {
+  if (typeof v === "string") return key && isSensitiveName(key) && v.length >= 3 ? [v] : [];
+  if (Array.isArray(v)) return v.flatMap((x) => secretsOf(x, key));
+  if (v && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => secretsOf(x, k));
+  return [];
 }
 
 /** The catalog platform of a model (an unknown model is the catalog's ScenarioError). */
@@ -101,6 +110,8 @@ export const enrollCommand = {
       if (server) trust.push(server.caPem);
       const device = await createDevice({
         catalog,
+        // Every --set value under a credential-shaped key is redacted from the transcript wherever it appears.
+        secrets: secretsOf(parseSets(a.set)),
         model,
         ...(state ? { state } : {}),
         seed: a.seed,

@@ -5,7 +5,6 @@
  */
 import { TransportError } from "../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
-import { nullTranscript } from "../../ports/transcript.js";
 import type { ProtocolContext } from "./context.js";
 
 export interface ExchangeOptions {
@@ -46,8 +45,8 @@ export async function exchange(
     maxBytes: req.maxBytes ?? ctx.maxResponseBytes,
     signal: req.signal ?? ctx.signal,
   };
-  // Bodies only when someone records the transcript: a fleet without --trace pays nothing for them.
-  const bodies = ctx.transcript !== nullTranscript;
+  // Bodies only for a sink that redacts and asks for them: a fleet without --trace pays nothing, and an unredacted sink never sees a password in a body.
+  const bodies = ctx.transcript.bodies === true;
   const entry: Record<string, unknown> = {
     request: { method: req.method, url: req.url, headers: summarizeHeaders(req.headers), bytes: req.body?.length ?? 0, ...(bodies ? { body: transcriptBody(req.body) } : {}) },
   };

@@ -10,6 +10,7 @@ import { decodeBody } from "../../../src/report/transcript/decode.js";
 import { formatDeviceList, formatDeviceTranscript } from "../../../src/report/transcript/format.js";
 import { deviceTranscript, listDevices, parseTrace } from "../../../src/report/transcript/model.js";
 import { transcriptBody } from "../../../src/protocol/common/exchange.js";
+import { withoutBodies } from "../../../src/ports/transcript.js";
 
 const FIX = join(import.meta.dirname, "../../fixtures");
 const b64 = (file: string): string => readFileSync(join(FIX, file)).toString("base64");
@@ -141,5 +142,17 @@ describe("parseTrace", () => {
     expect(() => parseTrace(`${good}\n${good.slice(0, 20)}`, "t.ndjson")).toThrow(/^t\.ndjson:2:21: not valid JSON: .*truncated/);
     expect(() => parseTrace(`${good}\n{"t":1}\n`, "t.ndjson")).toThrow(/^t\.ndjson:2:1: not a trace record/);
     expect(() => parseTrace("", "t.ndjson")).toThrow(/holds no trace records/);
+  });
+});
+
+describe("withoutBodies", () => {
+  it("a sink that does not take bodies gets the exchange without them, everything else intact", () => {
+    const e = http("d", "s", { body: { text: "password=hunter2" } }, { body: { text: "ok" }, contentType: "text/plain" });
+    const stripped = withoutBodies(e);
+    expect(JSON.stringify(stripped)).not.toContain("hunter2");
+    expect(stripped.data.request).toEqual({ method: "POST", url: "https://mdm.test/x", headers: {} });
+    expect(stripped.data.response).toEqual({ status: 200, headers: {}, contentType: "text/plain" });
+    const note: TranscriptEvent = { t: 1, device: "d", step: "s", kind: "note", data: { body: "x" } };
+    expect(withoutBodies(note)).toBe(note);
   });
 });
