@@ -85,7 +85,7 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-tou-declined-or-unreachable.yaml", 3, "windows.tou.declined", 3],
     ["win-bulk-token-expired.yaml", 3, "windows.fault.Authentication", 3],
     ["win-no-physical-tpm2.yaml", 3, "windows.autopilot.tpm-attestation", 3],
-    ["win-autopilot-profile-missing.yaml", 3, "windows.autopilot.profile-missing", 3],
+    ["win-autopilot-profile-missing.yaml", 5, "windows.autopilot.profile-missing", 3],
     ["win-dem-device-cap.yaml", 25, "windows.fault.DeviceCapReached", 5],
     ["win-hybrid-odj-failure.yaml", 3, "windows.autopilot.hybrid-join", 3],
     ["win-legacy-cname-target-confirmation.yaml", 5, "user.abandoned", 3],

@@ -168,6 +168,12 @@ export const policySchema: Json = {
           joinType: { enum: ["entra", "hybrid"], description: "Join to Entra ID as (default entra; hybrid needs the offline domain join blob)." },
           deviceNameTemplate: { type: "string", minLength: 1, maxLength: 63, description: "Device name template (%SERIAL%, %RAND:x%; 15 characters after expansion)." },
         }),
+        registered: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          description:
+            "The tenant's imported hardware hashes, by serial (%SERIAL@group% templates expand per device): only these devices, and those that upload their own hash (options.windows.autopilot.uploadHash), get a deployment profile; the others boot plain OOBE (windows.autopilot.profile-missing). A timeline `set` is an import during the run. Default: every device that asks counts as imported.",
+        },
       },
     },
     ade: {

@@ -281,6 +281,12 @@ export class PolicyEngine {
   // ---- Autopilot ----
 
   /** The deployment profile assigned to a registered serial: a profile, none, or "unconfigured" (no profiles in the policy). */
+  /** Whether the tenant imported this serial's hardware hash (autopilot.registered; absent: every serial). */
+  autopilotRegistered(serial: string): boolean {
+    const list = this.config.autopilot?.registered;
+    return list === undefined || list.some((x) => x.toUpperCase() === serial.toUpperCase());
+  }
+
   autopilotProfile(serial: string): AutopilotProfilePolicy | undefined | "unconfigured" {
     const profiles = this.config.autopilot?.profiles;
     if (!profiles) return "unconfigured";

@@ -144,6 +144,12 @@ export interface PolicyConfig {
      * registered device gets the server's one profile.
      */
     profiles?: AutopilotProfilePolicy[];
+    /**
+     * The tenant's imported hardware hashes, by serial (templates such as %SERIAL@group% expand per device):
+     * only these devices, and those that upload their own hash, are Autopilot devices. Absent: every device
+     * that asks is taken as imported (the deployment-service stand-in's convenience).
+     */
+    registered?: string[];
   };
   ade?: {
     /** The ABM/ASM server token: hours after server start when it expires (default 8760), or revoked. */

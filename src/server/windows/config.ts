@@ -59,8 +59,6 @@ export interface WindowsServerConfig {
   tenantAttach?: TenantAttachConfig;
   /** Autopilot deployment-service stand-in: registrations keyed by serial → hardware hash. */
   autopilot: {
-    /** Register a serial's hash the first time it asks (default true); false = nothing is registered. */
-    autoRegister: boolean;
     tenantDomain: string;
     deviceNameTemplate?: string;
   };
@@ -127,7 +125,7 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
       storeApps: [],
       ...(c.esp ?? {}),
     },
-    autopilot: { autoRegister: true, tenantDomain: "contoso.onmicrosoft.com", ...(c.autopilot ?? {}) },
+    autopilot: { tenantDomain: "contoso.onmicrosoft.com", ...(c.autopilot ?? {}) },
     inventoryGets: c.inventoryGets ?? ["./DevDetail/SwV", "./Vendor/MSFT/WindowsLicensing/Edition", "./Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion"],
     profiles: c.profiles ?? [],
     syncmlQuirks: c.syncmlQuirks ?? [],

@@ -52,7 +52,8 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (typeof q.serialNumber !== "string" || typeof q.hardwareHash !== "string") return json(400, { error: "expected {serialNumber, hardwareHash}" });
     const known = state.autopilot.get(q.serialNumber);
     if (known === undefined) {
-      if (!cfg.autopilot.autoRegister) return json(404, { status: "not-registered" });
+      // Only hashes the tenant imported (embedded.policy.autopilot.registered) belong to an Autopilot device.
+      if (!ctx.policy.autopilotRegistered(q.serialNumber)) return json(404, { status: "not-registered" });
       state.autopilot.set(q.serialNumber, q.hardwareHash);
     } else if (known !== q.hardwareHash) return json(409, { status: "attention-required" });
     // Deployment profile assignment (embedded.policy.autopilot): a registered device without a profile gets none.

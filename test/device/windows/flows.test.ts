@@ -208,7 +208,7 @@ describe("Autopilot profile sources", () => {
     }
   });
   it("service without registration → plain OOBE; a non-ASCII profile file is refused", async () => {
-    const h = await windowsHarness({ autopilot: { autoRegister: false } });
+    const h = await windowsHarness({}, undefined, { autopilot: { registered: [] } });
     try {
       const none = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "service" } } }, 1);
       expect(none.result).toMatchObject({ ok: false, code: "windows.autopilot.profile-missing" });

@@ -70,6 +70,11 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
       "exitCode (fail: 1603, reboot: 1641) or, for hang, an installMinutes longer than esp.timeoutMinutes (time passing); success is the default",
   },
   {
+    path: ["embedded", "windows", "autopilot", "autoRegister"],
+    replacedBy:
+      'embedded.policy.autopilot.registered, the tenant\'s imported hashes by serial (`registered: []` for none, `["%SERIAL@group%"]` for one group\'s devices); devices may still upload their own (options.windows.autopilot.uploadHash)',
+  },
+  {
     path: ["embedded", "windows", "esp", "disable"],
     replacedBy:
       "the timeline: the admin's change at a time, `{ at: 1d, set: { embedded.windows.esp.assigned: false } }`, with the pre-provisioned user's first sign-in days later (`idle` at esp.user-sign-in); the OMA-URI workaround is a profile assigned the same way (`set: { embedded.windows.profiles: [...] }`, FirstSyncStatus/SkipUserStatusPage true)",
@@ -300,7 +305,6 @@ export const windowsScenario: ScenarioExtension = {
         additionalProperties: false,
         description: "Autopilot deployment-service stand-in (POST /windows/autopilot/profile).",
         properties: {
-          autoRegister: bool("Register a serial's hardware hash the first time it asks (default true); false: no device is registered."),
           tenantDomain: str("CloudAssignedTenantDomain. Default contoso.onmicrosoft.com."),
           deviceNameTemplate: str("CloudAssignedDeviceName in served profiles."),
         },
