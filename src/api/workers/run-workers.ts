@@ -75,7 +75,7 @@ interface Slot {
 export async function runScenarioWorkers(file: string, o: RunWorkersOptions): Promise<ScenarioRun> {
   const request = typeof o.workers === "string" ? parseWorkers(o.workers) : parseWorkers(String(o.workers));
   const refuse = (what: string) => new ScenarioError(`--workers: ${what}`);
-  if (o.keys || o.adapters || o.part) throw refuse("the library options keys, adapters and part stay in one thread; run without workers");
+  if (o.keys || o.adapters || o.part || o.catalog || o.transcript) throw refuse("the library options keys, adapters, catalog, transcript and part stay in one thread; run without workers");
   if (o.store !== undefined && typeof o.store !== "string") throw refuse("the store must be a file path (each worker opens it)");
   if (o.apnsPort !== undefined) throw refuse("--apns-port: the mock APNs wakes devices of its own thread only; run without --workers");
   const { scenario, options, adapters, catalog, shard } = await prepareRun(file, o);
@@ -143,6 +143,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
   const crash = crashHook(process.env);
   const traceParts =
     options.trace && /\.(ndjson|jsonl)$/i.test(options.trace) ? Array.from({ length: count }, (_, w) => join(dirname(options.trace!), `${basename(options.trace!).replace(/\.(ndjson|jsonl)$/i, "")}.worker${w}.part.ndjson`)) : undefined;
+  if (options.startAt !== undefined) options.onStartWait?.(Math.max(0, options.startAt - now())); // each worker waits for the instant itself
   const started = now();
   options.onScenario?.(scenario, options.load, shard);
   endpoint?.setPhase("running");
