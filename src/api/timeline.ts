@@ -24,12 +24,12 @@ export function createTimeline(
   const entries = s.timeline ?? [];
   if (entries.length === 0) return undefined;
   const devices: TimelineDevice[] = [];
-  const modelOf = new Map<number, string>();
+  const groupOf = new Map<number, (typeof s.groups)[number]>();
   for (const g of s.groups) {
     const platform = catalog.get(g.model).platform;
     for (let k = 0; k < g.count; k++) {
       devices.push({ index: g.firstIndex + k, id: `${g.model}#${g.firstIndex + k}`, group: g.name, platform });
-      modelOf.set(g.firstIndex + k, g.model);
+      groupOf.set(g.firstIndex + k, g);
     }
   }
   return new TimelineEngine({
@@ -37,7 +37,9 @@ export function createTimeline(
     clock: env.clock,
     devices,
     identity: (i) => {
-      const { identity } = identityOf(catalog, env, modelOf.get(i)!, i);
+      // The identity the device runs with: its group's state included (a pinned serial is what the server recorded).
+      const g = groupOf.get(i)!;
+      const { identity } = identityOf(catalog, env, g.model, i, g.state);
       return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei };
     },
     transcriptFor,

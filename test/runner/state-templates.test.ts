@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /** `%NAME%` templates inside a group's `state:` (issue 10 #2): expanded per device, checked at load. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scenarioContext } from "../../src/api/run-scenario.js";
+import { runScenario, scenarioContext } from "../../src/api/run-scenario.js";
 import { expandDeviceData } from "../../src/api/server-data.js";
 import { ScenarioError } from "../../src/errors/index.js";
 import { SeededEntropySource } from "../../src/platform/node/entropy.js";
@@ -59,4 +62,14 @@ describe("templates in state:", () => {
     expect(unknown.message).toContain('groups[0].state.serialNumber uses unknown variable %INDX% (did you mean "INDEX"?)');
     expect(err(`{ serialNumber: "%SERVER%" }`).message).toContain("%SERVER% is a run variable; a device's state is built before the server listens");
   });
+
+  it("timeline admin actions find a device by the serial its state gave it (deleteRecords of an Android record, over loopback)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "enrollsim-state-")), "t.yaml");
+    writeFileSync(
+      file,
+      `name: t\nseed: 5\nserver: embedded\ngroups:\n  - { name: pixels, model: pixel-8, count: 2, flow: android-qr, state: { serialNumber: "R58N%INDEX%" }, options: { android: { profile: fully-managed } } }\narrival: { concurrency: 1 }\nlimits: { durationSeconds: 120 }\ntimeline:\n  - { after: { enrolled: 2 }, devices: [1], deleteRecords: {} }\n`,
+    );
+    const { summary } = await runScenario(file, { keyPoolSize: 24, progress: false });
+    expect(summary.actions![0]).toMatchObject({ action: "deleteRecords", result: "deleted 1 device record(s) of 1 device(s)" });
+  }, 60_000);
 });
