@@ -38,4 +38,13 @@ describe("report merge with a corrupt or truncated run JSON", () => {
     expect(r.stderr).toMatch(/not valid JSON: expected .*truncated/);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
   });
+
+  it("report html names the file and line:column of a truncated summary too", async () => {
+    const cut = join(dir, "html-in.json");
+    const text = summaryText();
+    writeFileSync(cut, text.slice(0, 40));
+    const r = await cli(MAIN, ["report", "html", cut, "-o", join(dir, "r.html")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: not valid JSON`));
+  });
 });
