@@ -157,6 +157,25 @@ export const ANDROID_STATE: Json = {
   imei: { type: "string", pattern: "^\\d{15}$", description: "The IMEI the device reports (corporate identifiers)." },
   manufacturer: { type: "string", description: "Build.MANUFACTURER instead of the catalog's (OEM restrictions match it)." },
   model: { type: "string", description: "Build.MODEL instead of the catalog's." },
+  wifiInRange: {
+    type: "object",
+    additionalProperties: false,
+    required: ["ssid"],
+    description: "The Wi-Fi network actually in range where setup runs; a payload naming another SSID, security type or key fails the network step. Default: whatever the payload names.",
+    properties: {
+      ssid: { type: "string", minLength: 1, maxLength: 32 },
+      securityType: { enum: ["NONE", "WPA", "WEP", "EAP"] },
+      password: { type: "string", maxLength: 63 },
+    },
+  },
+  playProtectBlocks: {
+    type: "array",
+    maxItems: 50,
+    items: { type: "string", pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$" },
+    description: "Packages Google Play Protect refuses to install on this device (e.g. the DPC com.google.android.apps.work.clouddpc): the install step fails. Default none.",
+  },
+  qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup wizard's scanner reads (camera and reader); a denser code cannot be read. Default: no limit." },
+  companyPortalVersion: { type: "string", pattern: "^(none|\\d+(\\.\\d+){1,3})$", description: "Company Portal installed (version) or none. Default 5.0.6208.0." },
   dpc: {
     type: "object",
     additionalProperties: false,
@@ -233,6 +252,10 @@ export interface DeviceState {
   manufacturer?: string;
   model?: string;
   dpc?: { provisioningModeActivity?: "present" | "missing"; policyComplianceActivity?: "present" | "missing" };
+  wifiInRange?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
+  playProtectBlocks?: string[];
+  qrScannerMaxBytes?: number;
+  companyPortalVersion?: string;
   [key: string]: unknown;
 }
 

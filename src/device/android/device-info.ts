@@ -28,9 +28,9 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
   };
 }
 
-export function deviceState(id: DeviceIdentity, o: AndroidFlowOptions): AndroidDeviceState {
-  const d = o.device ?? {};
+export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidDeviceState {
   const s = id.state ?? {};
+  const w = s.wifiInRange;
   return {
     apiLevel: apiLevelOf(id, o),
     gms: id.android?.gms ?? true,
@@ -41,8 +41,8 @@ export function deviceState(id: DeviceIdentity, o: AndroidFlowOptions): AndroidD
     userSetupCompleted: s.userSetupCompleted ?? false,
     accounts: s.accounts ?? 0,
     installed: new Map(),
-    wifiInRange: d.wifi ? [{ ssid: d.wifi.ssid, securityType: d.wifi.securityType ?? (d.wifi.password ? "WPA" : "NONE"), password: d.wifi.password }] : undefined,
-    blockInstall: d.blockInstall ?? false,
+    wifiInRange: w ? [{ ssid: w.ssid, securityType: w.securityType ?? (w.password ? "WPA" : "NONE"), password: w.password }] : undefined,
+    playProtectBlocks: s.playProtectBlocks ?? [],
     dpcActivities: { provisioningMode: s.dpc?.provisioningModeActivity !== "missing", policyCompliance: s.dpc?.policyComplianceActivity !== "missing" },
   };
 }

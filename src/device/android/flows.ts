@@ -98,7 +98,7 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
   switch (kind) {
     case "qr": {
       const t = await fetchProvisioning(ctx, "android.trigger.qr", `${base}/qr.json`);
-      const limit = o.device?.qrScannerMaxBytes;
+      const limit = fc.identity.state?.qrScannerMaxBytes;
       const size = Buffer.byteLength(t.trim());
       if (limit !== undefined && size > limit) throw new QrTooDense(size, limit);
       return () => parseQrPayload(t, strict);
@@ -395,7 +395,7 @@ async function migrateToWorkProfile(fc: FlowContext, o: AndroidFlowOptions, da: 
   const ctx = fc.protocol;
   const fail = (code: string, s: string, message: string): FlowResult => ({ ok: false, code, step: s, message, keychain: NO_KEYS });
   if (o.migrateToWorkProfile === "link") {
-    const cp = o.device?.companyPortalVersion ?? CP_DEFAULT;
+    const cp = fc.identity.state?.companyPortalVersion ?? CP_DEFAULT;
     const why = await step(ctx, "android.da.update-settings-link", async () => {
       const reason = o.device?.nonAndroidBrowser
         ? "the link was opened on a device that isn't Android"

@@ -43,15 +43,8 @@ export interface AndroidFlowOptions {
   /** Delay between those check-ins (default 300, Headwind's keepaliveTime). */
   checkinIntervalSeconds?: number;
   device?: {
-    blockInstall?: boolean;
-    /** The Wi-Fi network actually in range (default: whatever the payload names). */
-    wifi?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
     /** DA: the user taps Cancel instead of Activate. */
     declineAdmin?: boolean;
-    /** Largest QR payload the setup scanner reads (android-qr-too-large). */
-    qrScannerMaxBytes?: number;
-    /** Installed Company Portal version ("none": not installed); the update-settings link needs ≥ 5.0.4720.0. */
-    companyPortalVersion?: string;
     /** The update-settings link is opened on a non-Android device (a PC browser). */
     nonAndroidBrowser?: boolean;
   };

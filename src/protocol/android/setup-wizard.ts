@@ -46,8 +46,8 @@ export interface AndroidDeviceState {
    * owner is set in DevicePolicyManager's persistent state; the DPC records that compliance ran).
    */
   provisioning?: { stage: "owner-set" | "compliant"; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; mode: number };
-  /** Platform security (Play Protect) refuses to install the DPC. */
-  blockInstall?: boolean;
+  /** Packages platform security (Play Protect) refuses to install. */
+  playProtectBlocks?: string[];
   /** Activities the DPC declares for the admin-integrated flow (default both). */
   dpcActivities?: { provisioningMode: boolean; policyCompliance: boolean };
 }
@@ -143,7 +143,7 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
         ? fail("android.provision.admin-missing", STEPS.verify, `${WIZARD_TEXT.adminMissing} (${v.detail})`)
         : fail("android.provision.hash-mismatch", STEPS.verify, `${WIZARD_TEXT.cantSetUp} (${v.detail})`);
     const blocked = await step(ctx, STEPS.install, async () => {
-      if (device.blockInstall) return true;
+      if (device.playProtectBlocks?.includes(v.apk.packageName)) return true;
       device.installed.set(v.apk.packageName, v.apk.versionCode);
       decoded(ctx, STEPS.install, { package: v.apk.packageName, versionCode: v.apk.versionCode });
       return false;

@@ -40,6 +40,22 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
       "timeline admin actions on the devices, e.g. `timeline: [{ after: { enrolled: 4 }, group: NAME, wipe: {} }, { after: { enrolled: 4 }, group: OTHER, deleteRecords: {} }]` (a wipe keeps the record Pending and pushes factoryReset; a delete removes it, the agent learns it at its next check-in)",
   },
   {
+    path: ["groups", "*", "options", "android", "device", "wifi"],
+    replacedBy: "device state: `state: { wifiInRange: { ssid, securityType, password } }` (the network in range; also in a catalog entry's state)",
+  },
+  {
+    path: ["groups", "*", "options", "android", "device", "blockInstall"],
+    replacedBy: "device state: `state: { playProtectBlocks: [com.google.android.apps.work.clouddpc] }` (the packages Play Protect refuses to install)",
+  },
+  {
+    path: ["groups", "*", "options", "android", "device", "qrScannerMaxBytes"],
+    replacedBy: "device state: `state: { qrScannerMaxBytes: 1200 }`",
+  },
+  {
+    path: ["groups", "*", "options", "android", "device", "companyPortalVersion"],
+    replacedBy: 'device state: `state: { companyPortalVersion: "5.0.4700.0" }` (or none)',
+  },
+  {
     path: ["embedded", "android", "restrictions", "workProfile"],
     replacedBy:
       'embedded.policy.restrictions.platform.androidWorkProfile (the tenant\'s platform restriction), e.g. `embedded: { policy: { restrictions: { platform: { androidWorkProfile: { allowed: true, minOs: "9.0", maxOs: "13.0" } } } } }` (OS versions are Android releases; API 28 = 9.0, 33 = 13.0)',

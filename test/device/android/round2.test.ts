@@ -60,7 +60,7 @@ describe("device administrator → work profile migration", () => {
     const old = await runAndroidFlow("android-da", { migrateToWorkProfile: "link" }, server.handler, { index: 1, state: { apiLevel: 23 } });
     expect(old.result).toMatchObject({ ok: false, code: "android.da.link-error" });
     expect(old.result!.message).toContain("Android 6.0 or older");
-    const none = await runAndroidFlow("android-da", { migrateToWorkProfile: "link", device: { companyPortalVersion: "none" } }, server.handler, { index: 2 });
+    const none = await runAndroidFlow("android-da", { migrateToWorkProfile: "link" }, server.handler, { index: 2, state: { companyPortalVersion: "none" } });
     expect(none.result!.message).toContain("Company Portal is not installed");
   });
 

@@ -52,7 +52,7 @@ describe("setup wizard: happy paths", () => {
 
   it("AOSP with Wi-Fi + Headwind dialect; the Wi-Fi password never reaches the transcript", async () => {
     const { server, half } = await androidServer({ profiles: { aosp: { mode: "aosp", wifi: { ssid: "s1", securityType: "WPA", password: "psk-very-secret" } } } });
-    const out = await runAndroidFlow("android-aosp", { device: { wifi: { ssid: "s1", securityType: "WPA", password: "psk-very-secret" } }, pushPolls: 2 }, server.handler);
+    const out = await runAndroidFlow("android-aosp", { pushPolls: 2 }, server.handler, { state: { wifiInRange: { ssid: "s1", securityType: "WPA", password: "psk-very-secret" } } });
     expect(out.result, String(out.error)).toMatchObject({ ok: true });
     expect(JSON.stringify(out.events)).not.toContain("psk-very-secret");
     expect(half.headwind.devices.size).toBe(1);

@@ -53,12 +53,9 @@ const groupOptions: Json = {
     device: {
       type: "object",
       additionalProperties: false,
+      description: "What the user does (device facts are groups[].state: wifiInRange, playProtectBlocks, qrScannerMaxBytes, companyPortalVersion).",
       properties: {
-        blockInstall: { type: "boolean", description: "Play Protect blocks the DPC install." },
-        wifi: { ...wifi, description: "The Wi-Fi network actually in range (default: whatever the payload names)." },
         declineAdmin: { type: "boolean", description: "android-da: the user taps Cancel instead of Activate." },
-        qrScannerMaxBytes: { type: "integer", minimum: 1, maximum: 100000, description: "Largest QR payload the setup scanner reads." },
-        companyPortalVersion: { type: "string", pattern: "^(none|\\d+(\\.\\d+){1,3})$", description: "Installed Company Portal version, or none." },
         nonAndroidBrowser: { type: "boolean", description: "The update-settings link is opened on a non-Android device." },
       },
     },
