@@ -43,6 +43,7 @@ import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { pushSummaryOf } from "./push-report.js";
 import { serverExpectations } from "./server-expect.js";
+import { checkinExpectations } from "../report/expectations.js";
 import { MockApns } from "../server/apple/apns.js";
 import { createTimeline, timelineClock } from "./timeline.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "./embedded-server.js";
@@ -449,6 +450,7 @@ async function runOpened(
     const pushes = pushSummaryOf(server, apns);
     if (pushes) summary.setPushes(pushes);
     if (server && scenario.expect.server) summary.addExpectations(serverExpectations(scenario.expect.server, server.records()));
+    if (scenario.expect.checkins) summary.addExpectations(checkinExpectations(scenario.expect.checkins, metrics.metrics().checkins));
     await server?.close();
     await apns?.close();
     endpoint?.setPhase("done");

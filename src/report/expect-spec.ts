@@ -46,8 +46,17 @@ export interface ExpectationSpec {
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   /** Devices by the text they show (the failure's message and the platform's shown text, code and name). */
   shown?: ShownSpec[];
+  /** Steady-phase check-ins: total, failed, and failed by code (a number is exact). */
+  checkins?: CheckinSpec;
   /** Assertions on the embedded server's records, checked by the api layer after the run (api/server-expect.ts). */
   server?: object;
+}
+
+/** Bounds on the steady phase's check-ins, see {@link ExpectationSpec.checkins}. */
+export interface CheckinSpec {
+  total?: Bound;
+  failed?: Bound;
+  codes?: Record<string, Bound>;
 }
 
 /** Bounds on one step, see {@link ExpectationSpec.steps}. */

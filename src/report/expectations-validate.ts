@@ -9,7 +9,7 @@ import { boundProblem } from "./expect-bounds.js";
 import { textPatternProblem } from "./shown-match.js";
 import type { ExpectationSpec } from "./expect-spec.js";
 
-const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "commands", "shown", "server"];
+const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "commands", "shown", "server", "checkins"];
 const PERCENTILES = ["p50", "p95", "p99"];
 const STEP_BOUNDS = ["count", "min", "max", "failed", "present"];
 
@@ -66,6 +66,16 @@ export function validateExpectationSpec(expect: unknown): ExpectationSpec {
         } else if (k === "failed") bound(`steps.${step}.failed`, v, { integer: true });
         else if (boundProblem(v, { integer: true }) || typeof v !== "number") invalid(`steps.${step}.${k}`, `expected an integer ≥ 0, got ${JSON.stringify(v)}`);
       }
+    }
+  }
+  if (spec.checkins !== undefined) {
+    if (!isMap(spec.checkins)) invalid("checkins", "expected {total?, failed?, codes?}");
+    for (const [k, v] of Object.entries(spec.checkins)) {
+      if (k === "codes") {
+        if (!isMap(v)) invalid("checkins.codes", "expected a mapping of failure code to a count");
+        for (const [code, b] of Object.entries(v)) bound(`checkins.codes.${code}`, b, { integer: true });
+      } else if (k === "total" || k === "failed") bound(`checkins.${k}`, v, { integer: true });
+      else invalid(`checkins.${k}`, "only total, failed and codes can be given");
     }
   }
   if (spec.commands !== undefined) {

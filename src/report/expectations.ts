@@ -147,4 +147,28 @@ export function evaluateExpectations(summary: SummaryFacts, expect?: Expectation
   return { expectations: results, ok: results.every((r) => r.ok) };
 }
 
+/** The steady phase's check-in counts (RunMetrics.checkins). */
+export interface CheckinFacts {
+  total: number;
+  failed: number;
+  codes?: Record<string, number>;
+}
+
+/**
+ * Checks `expect.checkins` against the run's steady-phase check-ins (counted by the metrics
+ * observer, so checked by the api layer after the run, like `expect.server`).
+ */
+export function checkinExpectations(expect: unknown, facts: CheckinFacts): ExpectationResult[] {
+  const spec = validateExpectationSpec({ checkins: expect }).checkins ?? {};
+  const one = (name: string, n: number, b: Bound): ExpectationResult => {
+    const r = toRange(b, "exact");
+    return { name, ok: within(n, r), expected: describeRange(r, (x) => plural(x, "check-in")), actual: plural(n, "check-in") };
+  };
+  const out: ExpectationResult[] = [];
+  if (spec.total !== undefined) out.push(one("check-ins", facts.total, spec.total));
+  if (spec.failed !== undefined) out.push(one("check-ins failed", facts.failed, spec.failed));
+  for (const [code, b] of Object.entries(spec.codes ?? {})) out.push(one(`check-ins failed ${code}`, facts.codes?.[code] ?? 0, b));
+  return out;
+}
+
 export type { Range };

@@ -57,7 +57,7 @@ export interface RunMetrics {
   shards?: number;
   timeline: TimelineSecond[];
   platforms: Record<string, PlatformMetrics>;
-  checkins: { total: number; failed: number };
+  checkins: { total: number; failed: number; codes?: Record<string, number> };
   /** Devices skipped because a resumed store already had them enrolled. */
   resumedSkipped?: number;
   /** Devices in flight when the previous run died, continued from their durable protocol checkpoint. */
@@ -131,6 +131,7 @@ export class MetricsCollector implements RunObserver {
   private readonly latency = new LatencyWindows();
   private checkinTotal = 0;
   private checkinFailed = 0;
+  private readonly checkinCodes = new Map<string, number>();
   /** Devices in flight at a previous run's death, by how this run continued them. */
   readonly resumed = { checkpoint: 0, restart: 0 };
   /** Devices continued from a checkpoint, by its state. */
@@ -215,6 +216,7 @@ export class MetricsCollector implements RunObserver {
       s.checkinFailed[code] = (s.checkinFailed[code] ?? 0) + 1;
       c.checkinFailed++;
       this.checkinFailed++;
+      this.checkinCodes.set(code, (this.checkinCodes.get(code) ?? 0) + 1);
     }
   }
 
@@ -255,7 +257,7 @@ export class MetricsCollector implements RunObserver {
     return {
       timeline: [...this.seconds.values()].sort((a, b) => a.t - b.t).map((s) => ({ ...s, failed: sortKeys(s.failed), checkinFailed: sortKeys(s.checkinFailed) })),
       platforms,
-      checkins: { total: this.checkinTotal, failed: this.checkinFailed },
+      checkins: { total: this.checkinTotal, failed: this.checkinFailed, ...(this.checkinCodes.size ? { codes: Object.fromEntries([...this.checkinCodes].sort(([a], [b]) => a.localeCompare(b))) } : {}) },
       latency: this.latency.timeline(),
     };
   }

@@ -26,6 +26,11 @@ export interface CheckinOutcome {
   message?: string;
   /** The device erased itself on the server's command (a remote wipe): it holds no enrollment from now on. */
   erased?: boolean;
+  /**
+   * The server ended the enrollment (Apple: a 401 the device reads as unenrollment, and it removes its
+   * MDM profile): it holds no enrollment from now on, until a timeline `restore` brings a backup back.
+   */
+  unenrolled?: boolean;
 }
 
 /** The hook a flow can implement: one check-in of an enrolled device. */

@@ -136,7 +136,7 @@ interface SteadyMember {
   identity: DeviceIdentity;
   group: ResolvedGroup;
   state: EnrolledState;
-  /** Wiped on the server's command: no more check-ins. */
+  /** Wiped on the server's command, or unenrolled by the server (a 401): no more check-ins. */
   erased?: boolean;
 }
 
@@ -329,7 +329,8 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.state);
     ok = out.ok;
     code = out.code;
-    if (out.erased) (m.erased = true), opts.timeline?.wiped(identity.index);
+    // Wiped, or unenrolled by the server: it holds no enrollment until a restore brings its backup back.
+    if (out.erased || out.unenrolled) (m.erased = true), opts.timeline?.wiped(identity.index);
   } catch (err) {
     code = signal.aborted ? "runner.deadline" : asSimError(err, { device: identity.id }).code;
   } finally {

@@ -120,7 +120,6 @@ describe("Apple failure scenarios", () => {
     ["ios-ade-already-activated.yaml", "apple.ade.already-activated", 3, 5],
     ["apple-ade-released-device.yaml", "apple.ade.device-not-assigned", 3, 3],
     ["apple-ade-profile-before-token.yaml", "apple.ade.device-not-assigned", 3, 3],
-    ["ios-restore-expired-identity.yaml", "apple.checkin.unenrolled", 3, 3],
     ["ios-mdm-authority-not-defined.yaml", "apple.account.refused.MdmAuthorityNotDefined", 3, 3],
   ];
   for (const [file, code, failed, devices] of cases) {
@@ -227,16 +226,24 @@ describe("Apple failure scenarios asserted from transcripts", () => {
     expect(erased).toHaveLength(2);
   }, 120_000);
 
-  it("ios-restore-same-device: one Remote Management per device, then a poll with the restored identity", async () => {
+  it("ios-restore-same-device (timeline reset + restore): one Remote Management per device, then check-ins with the restored identity", async () => {
     const { summary, devices } = await traced("ios-restore-same-device.yaml");
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
     expect(summary.steps["ade.cloudconfig"]!.count).toBe(3);
     expect(summary.steps["ade.enroll"]!.count).toBe(3);
+    expect(summary.checkins).toMatchObject({ failed: 0 });
     for (const d of devices) {
-      const i = d.lines.findIndex((l) => l.kind === "decoded" && l.step === "ade.setup-assistant");
-      expect(d.lines[i]!.data).toMatchObject({ restoredFromOwnBackup: true, remoteManagement: false });
+      const i = d.lines.findIndex((l) => l.step === "timeline" && (l.data as { action?: string }).action === "restore");
+      expect(i).toBeGreaterThan(0);
       expect(d.lines.slice(i).some((l) => l.kind === "http" && l.step === "command.idle")).toBe(true);
     }
+  }, 120_000);
+
+  it("ios-restore-expired-identity (reset, 2 days pass, restore): the restored identity is past notAfter, one 401 per device, then no more check-ins", async () => {
+    const { summary } = await runScenario(failing("ios-restore-expired-identity.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.checkins).toEqual({ total: 3, failed: 3, codes: { "apple.checkin.unenrolled": 3 } });
+    expect(summary.expectations.map((e) => e.name)).toContain("check-ins failed apple.checkin.unenrolled");
   }, 120_000);
 
   it("apple-well-known-failed: no device sends an enrollment request", async () => {

@@ -33,6 +33,8 @@ export interface AppleCheckinOutcome {
   message?: string;
   /** EraseDevice was carried out: the device holds no enrollment from now on. */
   erased?: boolean;
+  /** 401: the device treats it as unenrollment and removes its MDM profile (no further check-ins). */
+  unenrolled?: boolean;
 }
 
 /** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env). */
@@ -93,11 +95,11 @@ export async function appleCheckin(
       o.sessions?.notNowRedelivery ?? "not-now",
     );
     const r = await client.session((cmd) => answerCommand(dev, cmd));
-    if (r.unenrolled) return { ok: false, code: "apple.checkin.unenrolled", step: "command.idle", message: "the server answered 401: the device treats it as unenrollment" };
+    if (r.unenrolled) return { ok: false, code: "apple.checkin.unenrolled", step: "command.idle", message: "the server answered 401: the device treats it as unenrollment", unenrolled: true };
     if (dev.ddm.requested && !dev.erased && p.get("checkin")) {
       // DeclarativeManagement arrived: sync now (declarations are not persisted: a full sync and report).
       const sync = await ddmSync(dev, client);
-      if (!sync.ok) return { ok: false, code: "apple.checkin.unenrolled", step: sync.step, message: "the server answered 401 during the DDM sync" };
+      if (!sync.ok) return { ok: false, code: "apple.checkin.unenrolled", step: sync.step, message: "the server answered 401 during the DDM sync", unenrolled: true };
     }
     decoded(ctx.protocol, "device", { checkin: "idle", commands: r.commands, statuses: r.statuses });
     if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped", erased: true };

@@ -19,7 +19,6 @@ import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
-import { enrollResetRestore } from "./restore.js";
 import { afterEnroll, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
@@ -75,8 +74,7 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
     async run(ctx, raw) {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
-      if (o.clientFault === "old-identity-after-reenroll" || o.restoredStaleIdentity) return reenrollThenOldIdentity(ctx, o, raw, name);
-      if (o.restoreBackupAfter) return enrollResetRestore(ctx, o, raw, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+      if (o.clientFault === "old-identity-after-reenroll") return reenrollThenOldIdentity(ctx, o, raw, name);
       // In flight when a killed run ended, past its identity's issue: continue at the saved MDM state.
       const resumed = await resumeApple(ctx, o, false);
       if (resumed) return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result), () => serverBase(ctx, name));
@@ -143,7 +141,6 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
     async run(ctx, raw): Promise<FlowResult> {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
-      if (o.ade?.restoredFromOwnBackup) return restoreOwnBackup(ctx, o, raw, name);
       const resumed = await resumeApple(ctx, o, true);
       if (resumed) {
         const cc = resumed.flow?.cloudConfig as AdeCloudConfig | undefined;
@@ -287,7 +284,7 @@ async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: u
   if (!first.ok) return first;
   const second = await enrollOnce(1);
   if (!second.ok) return second;
-  decoded(ctx.protocol, "device", o.restoredStaleIdentity ? { restoredBackup: "the backup brought back the previous management identity" } : { clientFault: "a command poll with the identity of the previous enrollment" });
+  decoded(ctx.protocol, "device", { clientFault: "a command poll with the identity of the previous enrollment", injected: true });
   const old = { certificates: first.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })), serverIds: {} };
   try {
     const out = await appleCheckin(ctx, raw, old);
@@ -299,22 +296,6 @@ async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: u
     throw e;
   }
   return { ...second, code: `${second.code}.old-identity-accepted` };
-}
-
-/**
- * Field failure ios-restore-same-device (by design): an ADE device is restored from its own
- * backup. Setup Assistant does not show Remote Management again (no cloud configuration, no
- * enrollment request); the restored management state (profile, identity) is kept and the device
- * goes on polling its server with it.
- */
-async function restoreOwnBackup(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
-  const first = await runAde(ctx, o, name, 0);
-  if (!first.ok) return first;
-  decoded(ctx.protocol, "ade.setup-assistant", { restoredFromOwnBackup: true, remoteManagement: false, managementKept: true });
-  const state = { certificates: first.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })), serverIds: {} };
-  const out = await appleCheckin(ctx, raw, state);
-  if (!out.ok) return { ...out, keychain: first.keychain };
-  return { ...first, code: `${first.code}.restored-own-backup` };
 }
 
 /** EraseDevice resets the device; with `reenrollAfterErase` it enrolls again, once. */

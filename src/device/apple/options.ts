@@ -59,15 +59,8 @@ export interface AppleOptions {
   installRetries?: number;
   /** macOS profile flows: the user approves the MDM profile in System Settings > Profiles (default true). */
   userApprovesProfile?: boolean;
-  /**
-   * Profile flows: after enrolling, the device's identity is renewed (it enrolls again with a new
-   * identity), then a backup restore brings back the old identity, which its next poll uses.
-   */
-  restoredStaleIdentity?: boolean;
   /** Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock). */
   installDelaySeconds?: number;
-  /** ios-profile: after enrolling, reset (locally, or by the server's EraseDevice) and restore the backup taken while enrolled. */
-  restoreBackupAfter?: "local-reset" | "remote-wipe";
   /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
   connectToHost?: "configurator" | "finder";
   /** ios-configurator: the user's affiliation after the Configurator enrollment. */
@@ -115,8 +108,6 @@ export interface AppleOptions {
     allowSoftwareUpdate?: boolean;
     /** On a device whose state is activated: the user erases it, after which it enrolls through ADE. */
     eraseIfActivated?: boolean;
-    /** After enrolling, the device is restored from its own backup: no Remote Management again, management kept. */
-    restoredFromOwnBackup?: boolean;
   };
 }
 

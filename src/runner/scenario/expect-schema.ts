@@ -105,6 +105,22 @@ export const expectSchema: Json = {
   additionalProperties: false,
   properties: {
     successRatio: bound(ratio, "at least", "enrolled / devices. Default 1.0, or 0 when failures, outcomes or shown texts are listed."),
+    checkins: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description: "Steady-phase check-ins of enrolled devices (load.steady): how many ran, how many failed, and by failure code (e.g. apple.checkin.unenrolled: the server answered 401).",
+      properties: {
+        total: bound(count, "exactly", "Check-ins that ran."),
+        failed: bound(count, "exactly", "Check-ins that failed."),
+        codes: {
+          type: "object",
+          description: "Failed check-ins by code.",
+          propertyNames: { pattern: DOTTED_NAME, "x-expected": 'a check-in failure code such as "apple.checkin.unenrolled"' },
+          additionalProperties: bound(count, "exactly", "Failed check-ins with this code."),
+        },
+      },
+    },
     latency: {
       type: "object",
       description: "Per-step latency percentiles in ms.",

@@ -8,6 +8,7 @@
  */
 import { formatPath } from "./locate.js";
 import type { Issue } from "./messages.js";
+import { APPLE_REMOVED_KEYS } from "./platforms/apple.js";
 import { WINDOWS_REMOVED_KEYS } from "./platforms/windows.js";
 
 export interface RemovedKey {
@@ -71,6 +72,7 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
       "embedded.policy.conditionalAccess (the tenant's conditional access), `embedded: { policy: { conditionalAccess: { requireCompliantDevice: true, excludeApps: [intune-enrollment] } } }` (excludeApps lists the enrollment app when it is excluded)",
   },
   ...WINDOWS_REMOVED_KEYS,
+  ...APPLE_REMOVED_KEYS,
 ];
 
 type Raw = Record<string, unknown>;

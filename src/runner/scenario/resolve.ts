@@ -137,6 +137,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     ...(e?.commands ? { commands: structuredClone(e.commands) } : {}),
     ...(e?.shown ? { shown: e.shown.map((x) => ({ ...x })) } : {}),
     ...(e?.server ? { server: { ...e.server } } : {}),
+    ...(e?.checkins ? { checkins: structuredClone(e.checkins) } : {}),
   };
   const limits: ResolvedLimits = { ...DEFAULTS.limits, ...s.limits };
   const resolved: ResolvedScenario = {

@@ -154,6 +154,15 @@ export interface Expectations {
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
+  /** Steady-phase check-ins: total, failed, and failed by code (report/expect-spec.ts CheckinSpec). */
+  checkins?: CheckinBounds;
+}
+
+/** `expect.checkins` as written. */
+export interface CheckinBounds {
+  total?: Bound;
+  failed?: Bound;
+  codes?: Record<string, Bound>;
 }
 
 /** `expect.steps` entry: bounds on how many times a step ran. */
@@ -296,6 +305,7 @@ export interface ResolvedExpectations {
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
+  checkins?: CheckinBounds;
 }
 
 /** A validated scenario with every default filled in: what the runner consumes. */

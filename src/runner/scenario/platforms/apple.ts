@@ -20,6 +20,29 @@ const behaviour = {
   },
 };
 
+const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
+
+/**
+ * Apple knobs removed because each produced one outcome for one scenario (issue 10), and what
+ * expresses them now (runner/scenario/removed.ts reports them at the key).
+ */
+export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
+  {
+    path: [...APPLE_OPTION, "restoredStaleIdentity"],
+    replacedBy:
+      "the timeline's device actions and time passing: `reset`, a `skip` past the identity's lifetime (embedded.scep.validityDays) or `revoke: device-certificate`, then `restore`, in a steady phase (scenarios/failures/ios-restore-expired-identity.yaml)",
+  },
+  {
+    path: [...APPLE_OPTION, "restoreBackupAfter"],
+    replacedBy:
+      "the timeline: `reset` (a local reset; the server is not told) or `wipe` (the admin's EraseDevice; embedded.apple.retireOnErase retires the enrollment), then `restore`, in a steady phase (scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
+  },
+  {
+    path: [...APPLE_OPTION, "ade", "restoredFromOwnBackup"],
+    replacedBy: "the timeline's device actions `reset` then `restore` (the backup brings the device-bound management back; scenarios/failures/ios-restore-same-device.yaml)",
+  },
+];
+
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
 
 export const appleScenario: ScenarioExtension = {
@@ -61,10 +84,8 @@ export const appleScenario: ScenarioExtension = {
       bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
       installRetries: { type: "integer", minimum: 0, maximum: 10, description: "Profile flows: the user retries a failed profile install (server 5xx on Authenticate) this many times." },
-      restoredStaleIdentity: { type: "boolean", description: "Profile flows: the identity is renewed (the device enrolls again), then a backup restore brings back the old identity, which the next poll uses." },
       userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
       installDelaySeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock)." },
-      restoreBackupAfter: { enum: ["local-reset", "remote-wipe"], description: "ios-profile: after enrolling the device is reset (by the user, or by an EraseDevice from the server) and restored from the backup taken while enrolled; it then polls with the restored identity." },
       connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
       configurator: {
         type: "object",
@@ -126,7 +147,6 @@ export const appleScenario: ScenarioExtension = {
             properties: { username: { type: "string" }, password: { type: "string" } },
           },
           allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
-          restoredFromOwnBackup: { type: "boolean", description: "After enrolling, the device is restored from its own backup: Setup Assistant shows no Remote Management again; the management state is kept and the device polls with it." },
           eraseIfActivated: { type: "boolean", description: "On a device whose state is activated: the user erases it, which then enrolls (outcome …after-erase)." },
         },
       },

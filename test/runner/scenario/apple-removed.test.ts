@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Removed one-scenario knobs (issue 10): a scenario still using one gets a load-time error at the
+ * key's file:line:column saying what replaced it (runner/scenario/removed.ts), not a bare
+ * "unknown property".
+ */
+import { describe, expect, it } from "vitest";
+import { ScenarioError } from "../../../src/errors/index.js";
+import { parseScenario } from "../../../src/runner/scenario/load.js";
+import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
+
+const context: ScenarioContext = { modelIds: ["iphone-15"], flows: ["ios-profile", "ios-ade"] };
+
+function loadError(text: string): ScenarioError {
+  try {
+    parseScenario(text, "old.yaml", context);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e;
+    throw e;
+  }
+  throw new Error("the scenario loaded");
+}
+
+const group = (flow: string, apple: string) => `name: old\ngroups:\n  - name: g\n    model: iphone-15\n    count: 1\n    flow: ${flow}\n    options:\n      apple:\n${apple}`;
+
+describe("removed Apple knobs", () => {
+  it.each([
+    ["ios-profile", "        restoredStaleIdentity: true\n", "9:9", "restoredStaleIdentity", "ios-restore-expired-identity.yaml"],
+    ["ios-profile", "        restoreBackupAfter: local-reset\n", "9:9", "restoreBackupAfter", "ios-local-reset-vs-remote-wipe-restore.yaml"],
+    ["ios-ade", "        ade:\n          restoredFromOwnBackup: true\n", "10:11", "restoredFromOwnBackup", "ios-restore-same-device.yaml"],
+  ])("%s %s: says what replaced it, at the key", (flow, apple, position, key, example) => {
+    const e = loadError(group(flow, apple));
+    expect(e.location).toBe(`old.yaml:${position}`);
+    expect(e.message).toContain(`options.apple.${key === "restoredFromOwnBackup" ? "ade." : ""}${key} was removed; it is replaced by`);
+    expect(e.message).toContain(example);
+    expect(e.message).not.toContain("did you mean");
+    expect(e.expected).toContain("timeline");
+  });
+
+  it("an unknown key that was never an option still gets the usual did-you-mean", () => {
+    expect(loadError(group("ios-profile", "        signatur: accept\n")).message).toContain('(did you mean "signature"?)');
+  });
+});
