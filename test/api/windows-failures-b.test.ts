@@ -109,7 +109,7 @@ describe("win-tenant-attach-crl-proxy", () => {
   it("a CRL that lists the service certificate stops the upload with CRYPT_E_REVOKED", async () => {
     const { summary } = await runScenario(
       variant("win-tenant-attach-crl-proxy", (t) =>
-        t.replace("server: embedded\n", "server: embedded\nembedded:\n  windows:\n    tenantAttach: { revokeServiceCertificate: true }\n").replace(/expect:[\s\S]*$/, "expect:\n  failures:\n    - { code: windows.tenant-attach.certificate-revoked, count: 1 }\n    - { code: windows.tenant-attach.crl-check-failed, count: 2 }\n"),
+        t.replace(/expect:/, "timeline:\n  - { at: 0s, revoke: service-certificate, note: the CA revokes the cloud service's certificate }\nexpect:").replace(/expect:[\s\S]*$/, "expect:\n  failures:\n    - { code: windows.tenant-attach.certificate-revoked, count: 1 }\n    - { code: windows.tenant-attach.crl-check-failed, count: 2 }\n"),
       ),
       opts,
     );

@@ -58,7 +58,11 @@ export const timelineSchema: Json = {
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
       wipe: empty("Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command, delivered at the device's next check-in)."),
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
-      revoke: { type: "string", enum: [...REVOCABLE], description: "Embedded server: revoke the targeted devices' certificates, every enrollment token, or the ADE server token (a new one was downloaded in ABM)." },
+      revoke: {
+        type: "string",
+        enum: [...REVOCABLE],
+        description: "Embedded server: revoke the targeted devices' certificates, every enrollment token, the ADE server token (a new one was downloaded in ABM), or the Windows tenant-attach service certificate (its CRL lists it).",
+      },
       expire: { type: "string", enum: [...EXPIRABLE], description: "Embedded server: the push certificate, the enrollment tokens or the ADE server token expire now." },
       restartServer: {
         type: "object",

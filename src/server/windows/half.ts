@@ -200,7 +200,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   };
   return {
     name: "windows",
-    admin: windowsAdmin(cfg, state, ctx.policy),
+    admin: { ...windowsAdmin(cfg, state, ctx.policy), revoke: (what: string) => (what === "service-certificate" ? tenantAttach.revoke() : undefined) },
     counters: () => ({ discoveries: state.counters.discoveries, "OMA-DM sessions": state.counters.sessions, renewals: state.counters.renewals, pushes: state.counters.pushes }),
     records: () => [...state.devices.values()].map((d) => ({ platform: "windows" as const, kind: "wstep", key: d.deviceId, ids: { deviceId: d.deviceId }, enrollments: d.enrollments ?? 1, removed: !!d.unenrolled })),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],

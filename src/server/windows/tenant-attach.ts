@@ -25,13 +25,13 @@ export const CRL_PATH = "/windows/pki/enrollsim-ca.crl";
 export interface TenantAttachConfig {
   /** CRL distribution point written into the service certificate. Default <http base>/windows/pki/enrollsim-ca.crl. */
   crlUrl?: string;
-  /** List the service certificate in the CRL (a revoked service certificate). */
-  revokeServiceCertificate?: boolean;
 }
 
 export class TenantAttachService {
   private service: Promise<{ cert: Certificate; key: PrivateKey }> | undefined;
   readonly uploads: { siteCode: string; devices: number }[] = [];
+  /** When the CA revoked the service certificate (timeline `revoke: service-certificate`); the CRL lists it from then on. */
+  private revokedAt: number | undefined;
 
   constructor(
     private readonly ctx: HalfContext,
@@ -62,6 +62,12 @@ export class TenantAttachService {
     return this.service;
   }
 
+  /** The CA revokes the service certificate now: the next CRL a client fetches lists it (CRYPT_E_REVOKED). */
+  revoke(): string {
+    this.revokedAt ??= this.ctx.now();
+    return "the tenant-attach service certificate is revoked; the CRL lists it from now on";
+  }
+
   async handle(req: HttpRequest, path: string): Promise<HttpResponse | undefined> {
     if (path === "/windows/cmgateway/service" && req.method === "GET") {
       const { cert } = await this.serviceCert();
@@ -72,7 +78,7 @@ export class TenantAttachService {
     }
     if (path === CRL_PATH && req.method === "GET") {
       const now = this.ctx.now();
-      const revoked = this.cfg.revokeServiceCertificate ? [{ serial: (await this.serviceCert()).cert.serial, date: new Date(now - DAY) }] : [];
+      const revoked = this.revokedAt !== undefined ? [{ serial: (await this.serviceCert()).cert.serial, date: new Date(this.revokedAt) }] : [];
       const { ca, caKey } = this.ctx.scep.id;
       const der = buildCrl({ issuerDer: ca.subjectDer, thisUpdate: new Date(now - 60_000), nextUpdate: new Date(now + 7 * DAY), revoked }, caKey, "sha256", this.ctx.crypto);
       return { status: 200, headers: { "content-type": "application/pkix-crl" }, body: der, url: "" };

@@ -70,7 +70,7 @@ groups:
       }
       return node;
     };
-    expect(WINDOWS_REMOVED_KEYS.length).toBe(11);
+    expect(WINDOWS_REMOVED_KEYS.length).toBe(12);
     for (const r of WINDOWS_REMOVED_KEYS) {
       expect(REMOVED_KEYS).toContain(r);
       expect(lookup(r.path.slice(0, -1)), r.path.join(".")).toBeDefined();

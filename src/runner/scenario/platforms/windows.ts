@@ -75,6 +75,10 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
       'embedded.policy.autopilot.registered, the tenant\'s imported hashes by serial (`registered: []` for none, `["%SERIAL@group%"]` for one group\'s devices); devices may still upload their own (options.windows.autopilot.uploadHash)',
   },
   {
+    path: ["embedded", "windows", "tenantAttach", "revokeServiceCertificate"],
+    replacedBy: "the timeline: the CA revokes the service certificate at a time or after an event, `timeline: [{ at: 0s, revoke: service-certificate }]` (the CRL lists it from then on: CRYPT_E_REVOKED)",
+  },
+  {
     path: ["embedded", "windows", "esp", "disable"],
     replacedBy:
       "the timeline: the admin's change at a time, `{ at: 1d, set: { embedded.windows.esp.assigned: false } }`, with the pre-provisioned user's first sign-in days later (`idle` at esp.user-sign-in); the OMA-URI workaround is a profile assigned the same way (`set: { embedded.windows.profiles: [...] }`, FirstSyncStatus/SkipUserStatusPage true)",
@@ -216,7 +220,6 @@ export const windowsScenario: ScenarioExtension = {
         description: "Tenant-attach cloud service stand-in (/windows/cmgateway/*): its service certificate carries a CRL distribution point.",
         properties: {
           crlUrl: str("CRL distribution point in the service certificate. Default <http base>/windows/pki/enrollsim-ca.crl."),
-          revokeServiceCertificate: bool("List the service certificate in the CRL (CRYPT_E_REVOKED)."),
         },
       },
       discoveryRedirect: { enum: ["legacy-https", "insecure-http"], description: "HTTPS discovery fails and plain HTTP redirects: to an HTTPS legacy target (needs confirmation) or to HTTP (refused: 0x8018001A)." },
