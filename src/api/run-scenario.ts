@@ -24,7 +24,7 @@ import { ProgressDisplay, type ProgressStream } from "../report/progress.js";
 import { scheduleOf } from "../report/dashboard/schedule.js";
 import { openTraceSink } from "../report/trace-file.js";
 import { MetricsCollector, type ExtendedSummary, type RunMetrics } from "../report/metrics.js";
-import { loadCatalog } from "../runner/catalog-files.js";
+import { loadCatalog, loadCatalogWith } from "../runner/catalog-files.js";
 import { checkLoadModel, plannedDevices, runFleet, type LoadModel } from "../runner/fleet.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "../runner/shard.js";
 import { checkCapacity, type CapacityLimits } from "../runner/capacity.js";
@@ -84,6 +84,8 @@ export interface RunScenarioOptions {
   stopArrivals?: AbortSignal;
   log?: Logger;
   catalog?: Catalog;
+  /** `--devices DIR`: device YAML files that add to or replace the shipped catalog's models (ignored when `catalog` is given). */
+  devicesDir?: string;
   /** Adapters to use instead of the Node ones (tests inject virtual time or in-memory HTTP). */
   adapters?: Partial<NodeAdapters>;
   keys?: KeyPool;
@@ -274,7 +276,7 @@ export interface PreparedRun {
  * that the run's server cannot answer, a run this machine cannot hold.
  */
 export async function prepareRun(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<PreparedRun> {
-  const catalog = options.catalog ?? loadCatalog();
+  const catalog = options.catalog ?? loadCatalogWith(options.devicesDir);
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
   const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;

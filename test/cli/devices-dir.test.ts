@@ -38,6 +38,10 @@ describe("--devices DIR", () => {
     const r = await cli(MAIN, ["run", scenario, "--devices", join(dir, "good"), "--no-progress", "--json", "--key-pool-size", "1"]);
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { enrolled: number }).enrolled).toBe(1);
+    // --workers: each worker thread reads the same directory.
+    const workers = await cli(MAIN, ["run", scenario, "--devices", join(dir, "good"), "--workers", "2", "--no-progress", "--json", "--key-pool-size", "1"]);
+    expect(workers.code, workers.stderr).toBe(0);
+    expect((JSON.parse(workers.stdout) as { enrolled: number }).enrolled).toBe(1);
     const list = await cli(MAIN, ["devices", "--devices", join(dir, "good")]);
     expect(list.stdout).toMatch(/rugged-phone +android +Google +Rugged Phone X/);
   }, 60_000);

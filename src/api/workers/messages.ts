@@ -17,6 +17,8 @@ export type WorkerEvent = ["start", string, number] | ["step", StepSample] | ["e
 /** The plain-data part of a run's options a worker needs (functions and signals stay in the parent). */
 export interface WorkerRunOptions {
   seed?: string;
+  /** `--devices DIR`: each worker reads the same custom catalog directory. */
+  devicesDir?: string;
   trace?: string;
   trust?: string[];
   insecure?: boolean;

@@ -170,6 +170,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
         scenarioFile: file,
         options: {
           seed: o.seed,
+          devicesDir: options.devicesDir,
           trace: traceParts?.[w] ?? options.trace,
           trust: options.trust,
           insecure: options.insecure,

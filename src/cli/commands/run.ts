@@ -185,7 +185,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
       failureTranscripts: a.html !== undefined || dashboard !== undefined,
       seed: a.seed,
       trace: a.trace,
-      catalog: loadCatalogWith(a.devices),
+      devicesDir: a.devices,
       trust: readTrustFiles(a.ca),
       insecure: a.insecure || undefined,
       keyPoolDir: a["key-pool"],
