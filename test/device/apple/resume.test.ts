@@ -84,6 +84,24 @@ describe("Apple resume from durable MDM states (virtual time, in-memory server)"
     }
   }
 
+  it("macos-ade: resumed at apple.tokenupdate, the Mac sends TokenUpdate, escrows its bootstrap token and opens the user channel; the transcript says it continued", async () => {
+    const w = await appleWorld({ userChannel: true });
+    const first = port({ killAt: "apple.tokenupdate" });
+    await expect(w.run(await w.device("macbook-air-m3", 8, undefined, first), "macos-ade")).rejects.toThrow(/killed/);
+    const again = port({ saved: first.last! });
+    const mac = await w.device("macbook-air-m3", 8, undefined, again);
+    expect(await w.run(mac, "macos-ade")).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    expect(w.apple.stats.checkins).toMatchObject({ Authenticate: 1, TokenUpdate: 3, SetBootstrapToken: 1, UserAuthenticate: 1 });
+    const d = w.apple.devices.values().next().value!;
+    expect(d.bootstrapToken?.length).toBe(32);
+    expect(d.awaitingConfiguration).toBe(false);
+    expect(serverView(w)).toEqual({ enrollments: [1], certificates: 1 });
+    const note = mac.transcriptSink.events().find((e) => e.kind === "decoded" && e.step === "device" && typeof e.data?.resume === "string");
+    expect(String(note?.data?.resume)).toMatch(/^continuing from apple.tokenupdate/);
+    // No MachineInfo, no profile: the first request of the resumed Mac is its TokenUpdate.
+    expect(mac.transcriptSink.events().find((e) => e.kind === "http")?.step).toBe("checkin.tokenupdate");
+  });
+
   for (const messageType of ["Authenticate", "TokenUpdate"]) {
     it(`ios-profile: killed after ${messageType} reached the server, the resumed device sends it again with the same identity — still one enrollment`, async () => {
       const lose = loseAnswer(messageType);
