@@ -56,6 +56,25 @@ describe("run --workers", () => {
     expect(devices("trace2")).toHaveLength(14);
   });
 
+  it("shards × workers (the Kubernetes Job's --shard i/N --workers auto): report merge of the shards equals the single run", async () => {
+    const runs = await Promise.all([0, 1].map((i) => cli(MAIN, ["run", ...common, "--shard", `${i}/2`, "--workers", "2", "--report", join(dir, `s${i}.json`)])));
+    // expect.server needs one server for the fleet: a shard runs its own, so the shard run refuses it
+    for (const r of runs) expect(r.stderr).toContain("expect.server checks one embedded server's records");
+    // fleet-wide counts hold only on the merge: each shard checks a ratio, the merge the scenario's count
+    const whole = join(dir, "no-server.yaml");
+    writeFileSync(whole, readFileSync(scenario, "utf8").replace(/ {2}server: \{ duplicates[^\n]*\n/, ""));
+    const part = join(dir, "shard-part.yaml");
+    writeFileSync(part, readFileSync(whole, "utf8").replace("count: 3 }", "ratio: 0.1 }"));
+    const ok = await Promise.all([0, 1].map((i) => cli(MAIN, ["run", part, "--no-progress", "--key-pool-size", "14", "--shard", `${i}/2`, "--workers", "2", "--report", join(dir, `s${i}.json`)])));
+    for (const r of ok) expect(r.code, r.stderr).toBe(0);
+    const merge = await cli(MAIN, ["report", "merge", join(dir, "s0.json"), join(dir, "s1.json"), "--scenario", whole]);
+    expect(merge.code, merge.stderr).toBe(0);
+    const merged = JSON.parse(merge.stdout) as ExtendedSummary;
+    const one = read(join(dir, "w1.json"));
+    for (const k of ["devices", "enrolled", "failed", "outcomes", "groups"] as const) expect(merged[k], k).toEqual(one[k]);
+    expect(merged.workers).toEqual({ count: 4, crashed: [] });
+  });
+
   it("the merged histograms are report merge of the workers' parts", async () => {
     const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
     const { mergeExtended } = (await import(join(ROOT, "dist/report/metrics.js"))) as { mergeExtended: typeof Merge };
