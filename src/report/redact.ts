@@ -52,10 +52,12 @@ export function isSensitiveName(name: string): boolean {
 }
 
 /**
- * OAuth 2.0 parameters that are secrets only as URL query or form parameters (RFC 6749 §4.1.2
- * `code`, RFC 7636 `code_verifier`): "code" as a JSON or plist key is an error code, not a secret.
+ * Parameters that are secrets only as URL query or form parameters: OAuth 2.0's `code` (RFC 6749
+ * §4.1.2) and `code_verifier` (RFC 7636), and Android Enterprise's enrollment-link token `et`
+ * (`https://enterprise.google.com/android/enroll?et=<token>`, Android Management API
+ * EnrollmentToken.enrollmentUrl). "code" as a JSON or plist key is an error code, not a secret.
  */
-const SENSITIVE_PARAMETERS = new Set(["code", "codeverifier"]);
+const SENSITIVE_PARAMETERS = new Set(["code", "codeverifier", "et"]);
 
 /** True when a field with this name holds a secret if its value looks like key material. */
 function isKeyName(name: string): boolean {
@@ -203,6 +205,9 @@ export class Redactor {
     s = s.replace(HEADER_LINE, `$1 ${REDACTED}`);
     s = s.replace(BEARER, `$1$2${REDACTED}`);
     s = s.replace(BASIC, (m, scheme: string, sp: string, b64: string) => (decodesToUserPass(b64) ? `${scheme}${sp}${REDACTED}` : m));
+    // A value hidden below because of its name is hidden wherever else it occurs in the same text
+    // (an enrollment token both as `et=` in a link and as the `value` field beside it).
+    const hidden = new Set<string>();
     if (s.includes("=")) {
       s = s.replace(NAME_VALUE, (m, pre: string, name: string, value: string) => {
         let decoded = name;
@@ -215,15 +220,20 @@ export class Redactor {
           value !== "" &&
           value !== REDACTED &&
           (isSensitiveName(decoded) || SENSITIVE_PARAMETERS.has(normalise(decoded)) || (isKeyName(decoded) && looksLikeKeyMaterial(value)));
+        if (hide) hidden.add(value);
         return hide ? `${pre}${name}=${REDACTED}` : m;
       });
     }
     if (s.includes("</")) s = redactXml(s);
     if (s.includes('"')) {
-      s = s.replace(JSON_FIELD, (m, name: string, sep: string, value: string) =>
-        value !== "" && isSensitiveName(name) ? `"${name}"${sep}"${REDACTED}"` : m,
-      );
+      s = s.replace(JSON_FIELD, (m, name: string, sep: string, value: string) => {
+        if (value === "" || value === REDACTED || !isSensitiveName(name)) return m;
+        hidden.add(value);
+        return `"${name}"${sep}"${REDACTED}"`;
+      });
     }
+    const echoes = [...hidden].filter((v) => v.length >= 6 && s.includes(v));
+    if (echoes.length > 0) s = s.replace(new RegExp(echoes.sort((a, b) => b.length - a.length).map(escapeRegex).join("|"), "g"), REDACTED);
     return s;
   }
 

@@ -133,4 +133,13 @@ describe("Redactor", () => {
     expect(device.redactString("shared-run-secret device-only-secret")).toBe(`${REDACTED} ${REDACTED}`);
     expect(run.redactString("device-only-secret")).toBe("device-only-secret");
   });
+  it("hides an enrollment-link token (et=) and the same value wherever else it appears in that text", () => {
+    const body = JSON.stringify({ value: "JLDPZQNIISLMTSKFNQKV", enrollmentUrl: "https://enterprise.google.com/android/enroll?et=JLDPZQNIISLMTSKFNQKV", profile: "wp" });
+    const out = new Redactor().redactString(body);
+    expect(out).not.toContain("JLDPZQNIISLMTSKFNQKV");
+    expect(out).toContain('"profile":"wp"');
+    expect(out).toContain(`et=${REDACTED}`);
+    // An ordinary value that merely repeats elsewhere is left alone.
+    expect(new Redactor().redactString('{"value":"ordinary-value","other":"ordinary-value"}')).toBe('{"value":"ordinary-value","other":"ordinary-value"}');
+  });
 });
