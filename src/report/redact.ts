@@ -19,7 +19,8 @@
  * In XML text (message bodies in the transcript): a plist `<key>` with a sensitive name hides the
  * value that follows it, and an element with a sensitive local name (`<wsse:Password>`,
  * `<wsse:BinarySecurityToken>`) hides its text, except a WS-Security token whose ValueType names a
- * public structure (a PKCS#10 request, an X.509 certificate, PKCS#7 certificates).
+ * public structure (a PKCS#10 request, an X.509 certificate, PKCS#7 certificates) and text that is a
+ * URI (`<wst:TokenType>`: the kind of token, not one).
  * A binary body kept as `base64` is searched in its decoded bytes too (a signed profile carries its
  * plist in clear inside the CMS): when anything in it would be redacted, the whole body is.
  * The result is a deep copy; the input is never mutated.
@@ -83,6 +84,8 @@ const JSON_FIELD = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 
 const PLIST_KEY_VALUE = /(<key>\s*([^<]{1,200}?)\s*<\/key>\s*<(string|data|integer)>)([^<]*)(<\/\3>)/g;
 const XML_ELEMENT = /<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)<\/\1\s*>/g;
+/** An element whose text is a URI names a kind of token (`<wst:TokenType>http://…</wst:TokenType>`), not a token. */
+const TYPE_URI = /^(?:https?:\/\/|urn:)\S*$/i;
 /** WS-Security token types that carry public structures, not credentials (OASIS X.509 token profile, MS-WSTEP). */
 const PUBLIC_TOKEN_TYPE = /ValueType\s*=\s*["'][^"']*(?:PKCS10|X509|PKCS7)/i;
 
@@ -92,7 +95,9 @@ function redactXml(s: string): string {
       value.trim() !== "" && (isSensitiveName(name) || (isKeyName(name) && looksLikeKeyMaterial(value))) ? `${open}${REDACTED}${close}` : m,
     )
     .replace(XML_ELEMENT, (m, qname: string, local: string, attrs: string | undefined, value: string) =>
-      value.trim() !== "" && value !== REDACTED && isSensitiveName(local) && !PUBLIC_TOKEN_TYPE.test(attrs ?? "") ? `<${qname}${attrs ?? ""}>${REDACTED}</${qname}>` : m,
+      value.trim() !== "" && value !== REDACTED && isSensitiveName(local) && !PUBLIC_TOKEN_TYPE.test(attrs ?? "") && !TYPE_URI.test(value.trim())
+        ? `<${qname}${attrs ?? ""}>${REDACTED}</${qname}>`
+        : m,
     );
 }
 

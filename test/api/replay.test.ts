@@ -83,4 +83,31 @@ describe("replay", () => {
       await server.close();
     }
   });
+
+  it("a Windows enrolment whose password the trace redacted: not replayable without it; with --secret the enrolment replays the same, and OMA-DM (mutual TLS, no client certificate in a replay) differs", async () => {
+    const file = join(dir, "win.yaml");
+    const trace = join(dir, "win.ndjson");
+    writeFileSync(file, "name: win\nseed: 4\nserver: embedded\ngroups:\n  - { name: w, model: windows-11-laptop, count: 1, flow: windows-byod, options: { windows: { upn: bob@contoso.example.com, password: enrollsim } } }\n");
+    const run = await runScenario(file, { trace });
+    expect(run.summary.enrolled).toBe(1);
+    const win = parseTrace(readFileSync(trace, "utf8"), trace);
+    const server = await ReferenceServer.start();
+    try {
+      const servers = [server.httpsUrl, server.url];
+      const without = await replayTrace(win, { servers, trust: [server.caPem] });
+      expect(without.exchanges.filter((x) => x.result === "not-replayable").map((x) => x.step)).toEqual(["policy.getpolicies", "enroll.rst"]);
+      const withSecret = await replayTrace(win, { servers, trust: [server.caPem], secrets: ["enrollsim"] });
+      expect(withSecret.exchanges.map((x) => [x.step, x.result])).toEqual([
+        ["discovery.get", "same"],
+        ["discovery.post", "same"],
+        ["policy.getpolicies", "same"],
+        ["enroll.rst", "same"],
+        ["dm.session", "differs"],
+        ["dm.session", "differs"],
+      ]);
+      expect(withSecret.exchanges[4]!.differences[0]).toEqual({ field: "commands[0].data", recorded: "200", now: "407" });
+    } finally {
+      await server.close();
+    }
+  });
 });

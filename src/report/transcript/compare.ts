@@ -3,8 +3,8 @@
  * Where a server's answer now differs from the recorded one (`enrollsim replay`): HTTP status,
  * media type, and the decoded structure (./decode.ts) field by field. Fields that legitimately
  * change between two answers to the same request are not compared; {@link IGNORED_FIELDS} names
- * them and the replay report prints the list. URLs in the recorded answer are compared after the
- * recorded server's origin is replaced by the replay target's (a fresh server has another port).
+ * them and the replay report prints the list. `replay` reads the new server's origin in its answers
+ * as the recorded server's ({@link mapStrings}) before comparing: a fresh server has another port.
  * Pure.
  */
 import type { DecodedMessage } from "./decode.js";

@@ -88,6 +88,8 @@ describe("bodies in the trace are redacted", () => {
     expect(text).toContain("MIIBpublic"); // a PKCS#10 request is public
     expect(text).not.toContain(Buffer.from("per-device-secret").toString("base64").slice(0, 12));
     expect((e.data.response as { body: { base64: string } }).body.base64).toBe("[REDACTED]");
+    expect(r.redactString("<wst:TokenType>http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentToken</wst:TokenType>")).toContain("DeviceEnrollmentToken</wst:TokenType>");
+    expect(r.redactString("<wsse:BinarySecurityToken>eyJhbGciOi.secret</wsse:BinarySecurityToken>")).toBe("<wsse:BinarySecurityToken>[REDACTED]</wsse:BinarySecurityToken>");
     const plist = r.redactString("<key>PushMagic</key><string>abc</string><key>Token</key><data>AAAA</data><key>UDID</key><string>u1</string>");
     expect(plist).toBe("<key>PushMagic</key><string>abc</string><key>Token</key><data>[REDACTED]</data><key>UDID</key><string>u1</string>");
   });
