@@ -75,6 +75,31 @@ describe("run --workers", () => {
     expect(merged.workers).toEqual({ count: 4, crashed: [] });
   });
 
+  it("one /metrics for every worker: after the run it counts each device once", async () => {
+    let scraped = "";
+    const r = await cli(MAIN, ["run", ...common, "--workers", "2", "--metrics-port", "0", "--linger", "20"], {
+      onSpawn: (p) => {
+        let seen = "";
+        const onData = (d: Buffer) => {
+          seen += d.toString();
+          const url = /metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics) stays up/.exec(seen)?.[1];
+          if (!url) return;
+          p.stderr!.off("data", onData);
+          void fetch(url)
+            .then((res) => res.text())
+            .then((text) => (scraped = text))
+            .finally(() => p.kill("SIGINT")); // ends the linger
+        };
+        p.stderr!.on("data", onData);
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const count = (re: RegExp) => [...scraped.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(count(/^enrollsim_device_results_total\{[^}]*outcome="ok"[^}]*\} (\d+)$/gm)).toBe(11);
+    expect(count(/^enrollsim_device_results_total\{[^}]*outcome="failed"[^}]*\} (\d+)$/gm)).toBe(3);
+    expect(count(/^enrollsim_step_duration_seconds_count\{[^}]*step="scep\.getcacaps"[^}]*\} (\d+)$/gm)).toBe(14);
+  });
+
   it("the merged histograms are report merge of the workers' parts", async () => {
     const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
     const { mergeExtended } = (await import(join(ROOT, "dist/report/metrics.js"))) as { mergeExtended: typeof Merge };
