@@ -100,6 +100,14 @@ describe("run --workers", () => {
     expect(count(/^enrollsim_step_duration_seconds_count\{[^}]*step="scep\.getcacaps"[^}]*\} (\d+)$/gm)).toBe(14);
   });
 
+  it("scepFailInfo faults in a worker are CertReps signed by the parent's embedded CA (the shipped scep-renewal-refused scenario holds)", async () => {
+    const r = await cli(MAIN, ["run", join(ROOT, "scenarios/faults/scep-renewal-refused.yaml"), "--no-progress", "--key-pool-size", "3", "--workers", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as ExtendedSummary;
+    expect(s.outcomes).toEqual({ "scep.failInfo.badRequest": 3 });
+    expect(s.workers?.count).toBe(2);
+  });
+
   it("the merged histograms are report merge of the workers' parts", async () => {
     const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
     const { mergeExtended } = (await import(join(ROOT, "dist/report/metrics.js"))) as { mergeExtended: typeof Merge };
@@ -141,6 +149,10 @@ describe("run --workers", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--workers "${bad}": expected a whole number ≥ 1 or "auto"`);
     }
+    // a timeline acts on one thread's devices and server together: refused by name, not run wrong
+    const tl = await cli(MAIN, ["run", join(ROOT, "scenarios/timeline/apple-records-deleted-certificate-revoked.yaml"), "--no-progress", "--workers", "2"]);
+    expect(tl.code).toBe(2);
+    expect(tl.stderr).toContain("--workers: the scenario's timeline acts on one thread's devices and server at once");
     const two = join(dir, "two.yaml");
     writeFileSync(
       two,
