@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `trace show` and `inspect TRACE` on a trace recorded by a real run against the embedded server. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,5 +96,16 @@ describe("enrollsim trace show", () => {
     const show = await cli(MAIN, ["trace", "show", winTrace]);
     expect(show.stdout).toMatch(/device → server {2}soap: SOAP .*RST\/wstep/);
     expect(show.stdout).not.toContain(password);
+  });
+
+  it("reads a --trace DIR of per-device files too", async () => {
+    const tdir = join(dir, "per-device");
+    mkdirSync(tdir);
+    const lines = readFileSync(trace, "utf8").split("\n").filter(Boolean);
+    for (const d of ["iphone-15#0", "pixel-8#1"]) writeFileSync(join(tdir, `${d.replace("#", "_")}.ndjson`), `${lines.filter((l) => l.includes(`"device":"${d}"`)).join("\n")}\n`);
+    const r = await cli(MAIN, ["trace", "show", tdir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 device\(s\)/);
+    expect(r.stdout).toMatch(/pixel-8#1 +FAILED scep\.failInfo\.badRequest/);
   });
 });

@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: MIT
 /** `enrollsim trace show TRACE.ndjson [--device ID]`: one device's numbered, decoded, redacted transcript. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Argv } from "yargs";
 import { ReportError } from "../../report/errors.js";
 import { formatDeviceList, formatDeviceTranscript } from "../../report/transcript/format.js";
 import { deviceTranscript, listDevices, parseTrace } from "../../report/transcript/model.js";
 import type { TranscriptEvent } from "../../ports/transcript.js";
 
-/** Reads a trace file; unreadable or corrupt is the user's input (exit 2) naming file and line:column. */
+/**
+ * Reads a trace: one NDJSON file, or a `--trace DIR` of per-device files (every `*.ndjson` in it, in
+ * name order). Unreadable or corrupt is the user's input (exit 2) naming the file and line:column.
+ */
 export function readTraceFile(file: string): TranscriptEvent[] {
-  let text: string;
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ReportError("report.io", `cannot read ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    }
+  };
+  let names: string[] | undefined;
   try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ReportError("report.io", `cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory (name one <device>.ndjson in it)" : (err as Error).message}`);
+    if (statSync(file).isDirectory())
+      names = readdirSync(file)
+        .filter((n) => /\.(ndjson|jsonl)$/i.test(n))
+        .sort();
+  } catch {
+    /* read() says why */
   }
-  return parseTrace(text, file);
+  if (names === undefined) return parseTrace(read(file), file);
+  if (names.length === 0) throw new ReportError("report.invalid-input", `${file}: a directory without .ndjson trace files`);
+  return names.flatMap((n) => parseTrace(read(join(file, n)), join(file, n)));
 }
 
 /** True when a file looks like an NDJSON trace (by name, or a first line that is a trace record). */
@@ -44,11 +60,12 @@ export const traceCommand = {
   builder: (y: Argv) =>
     y
       .positional("action", { choices: ["show"], demandOption: true, describe: "show: print a device's transcript (or, for a trace of several devices without --device, the devices and their outcomes)" })
-      .positional("file", { type: "string", demandOption: true, describe: "NDJSON trace: --trace run.ndjson, or one <device>.ndjson of a --trace DIR" })
+      .positional("file", { type: "string", demandOption: true, describe: "NDJSON trace: --trace run.ndjson, a --trace DIR, or one <device>.ndjson in it" })
       .option("device", { type: "string", describe: "device id to show (as listed without --device)" })
       .option("json", { type: "boolean", default: false, describe: "print the decoded transcript model as JSON" })
       .example("$0 trace show run.ndjson", "list the devices of a run's trace with their outcomes")
       .example("$0 trace show run.ndjson --device 'iphone-15#3'", "that device's numbered, decoded transcript")
+      .example("$0 trace show traces/", "a --trace DIR: its devices with their outcomes")
       .example("$0 trace show traces/windows-11-laptop_0.ndjson --json", "the decoded model as JSON"),
   handler: async (a: { file: string; device?: string; json: boolean }) => {
     showTrace(a.file, a.device, a.json, (s) => process.stdout.write(s));
