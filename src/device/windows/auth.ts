@@ -113,7 +113,7 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     // The provisioning package's certificate (stand-in: enrolled from the foundation SCEP CA with the pool key).
     const m = MENROLL.MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT!;
     const missing = () => fail("windows.auth.certificate-missing", "auth.certificate", `${m.name} (${hresultHex(m.hresult)}): certificate authentication requested, no client certificate found`);
-    if (o.raw.certificateAuth === "missing" || !ctx.targets.scepUrl) return missing();
+    if (!ctx.targets.scepUrl) return missing();
     const pk = await step(p, "auth.certificate", async () => {
       const r = await enrollScep(ctx, { url: ctx.targets.scepUrl!, subject: `CN=${w.deviceId}`, challenge: o.raw.packageCertChallenge, extendedKeyUsage: ["1.3.6.1.5.5.7.3.2"] });
       if (r.outcome.status !== "issued") {

@@ -75,10 +75,10 @@ export interface WindowsOptions {
   renew?: boolean;
   /**
    * AuthPolicy Certificate (Settings enrollments): the provisioning package's client certificate. `scep`: the
-   * package certificate is enrolled from the foundation SCEP CA (targets.scepUrl) first; `missing`: the package
-   * configured certificate auth but the certificate is absent (MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT).
+   * package certificate is enrolled from the foundation SCEP CA (targets.scepUrl) first; when that fails the
+   * certificate is absent (MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT).
    */
-  certificateAuth?: "scep" | "missing";
+  certificateAuth?: "scep";
   /** SCEP challenge for the package certificate (certificateAuth: scep). */
   packageCertChallenge?: string;
   /** Disconnect at the end (BYOD, bulk, GPO): a last session with the user-requested unenrollment Alert 1226. */

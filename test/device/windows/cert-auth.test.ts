@@ -29,9 +29,12 @@ describe("windows certificate authentication", () => {
     expect(bodies.join("\n")).not.toContain("UsernameToken");
   });
 
-  it("fails on the device with MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT when the certificate is missing", async () => {
+  it("fails on the device with MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT when the package certificate could not be enrolled (wrong challenge)", async () => {
     h = await windowsHarness({ authPolicy: "Certificate" });
-    const { result } = await h.run("windows-byod", opts({ certificateAuth: "missing" }), 0);
+    const { result, events } = await h.run("windows-byod", opts({ certificateAuth: "scep", packageCertChallenge: "expired-challenge" }), 0);
+    // The CA refused the package certificate's PKCSReq; no enrollment request went out.
+    expect(events.some((e) => e.kind === "http" && e.step === "scep.pkioperation")).toBe(true);
+    expect(events.some((e) => e.kind === "http" && e.step === "policy.getpolicies")).toBe(false);
     expect(result.ok).toBe(false);
     expect(result.code).toBe("windows.auth.certificate-missing");
     expect(result.message).toContain("0x80180028");

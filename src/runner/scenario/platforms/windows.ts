@@ -154,7 +154,11 @@ export const windowsScenario: ScenarioExtension = {
       polls: { type: "integer", minimum: 0, maximum: 1000, description: "Scheduled OMA-DM polls after the first sync (BYOD, bulk, GPO) on the DMClient Poll schedule. Default 0." },
       dmAuth: { enum: ["mtls", "md5"], description: "OMA-DM client auth: mTLS with the enrolled certificate (default) or syncml:auth-md5 with the APPAUTH CLIENT credentials." },
       renew: bool("Renew the enrollment certificate (WSTEP Renew with a PKCS#7 over client TLS) after the first session, then sync with the new certificate."),
-      certificateAuth: { enum: ["scep", "missing"], description: "Offer AuthPolicy Certificate: the provisioning-package client certificate is enrolled from the foundation SCEP CA (scep) or absent (missing → MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT 0x80180028)." },
+      certificateAuth: {
+        enum: ["scep"],
+        description:
+          "Offer AuthPolicy Certificate: the provisioning-package client certificate is enrolled from the foundation SCEP CA (scep). When that enrollment fails (a wrong packageCertChallenge, a SCEP fault or CA answer) the certificate is missing: MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT 0x80180028. (The former value missing is that case.)",
+      },
       packageCertChallenge: { type: "string", description: "SCEP challenge for the package certificate (certificateAuth: scep)." },
       unenroll: bool("Disconnect at the end (BYOD, bulk, GPO): a last session with Alert 1226 com.microsoft:mdm.unenrollment.userrequest."),
       sessionIdStart: { type: "integer", minimum: 0, description: "First OMA-DM SessionID (0 is legal). Default 1." },
