@@ -5,7 +5,7 @@
  * full sync) and the policies behind them on virtual time with the in-memory server.
  */
 import type { DeviceState } from "../../src/device/state.js";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -159,17 +159,47 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(w.apple.stats.rejected["affinity.expired"]).toBe(1);
   }, 60_000);
 
-  it("NDES challenge: a PKIOperation 14 min after the profile passes, 16 min after gets HTTP 500 (15-minute lifetime)", async () => {
-    const w = await world({ ndes: {} });
-    expect(await w.runFlow("iphone-15", 0, "ios-ade", { apple: { installDelaySeconds: 14 * 60 } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
-    const late = await w.runFlow("iphone-15", 1, "ios-ade", { apple: { installDelaySeconds: 16 * 60 } });
-    expect(late).toMatchObject({ ok: false, code: "apple.scep.invalid-response", step: "profile.scep" });
-    expect(late.message).toContain("The SCEP server returned an invalid response. (HTTP 500)");
-    expect(w.apple.field.ndes!.stats).toMatchObject({ issued: 2, passed: 1, expired: 1 });
-    // The profile really points at the policy module.
+  it("NDES challenge: a PKIOperation 14.5 min after the profile passes, 16.5 min after gets HTTP 500 (the real 15-minute lifetime, time passing by skip)", async () => {
+    // Two users leave the profile at its SCEP step (timeline idle), one 14 min, one 16 min; two skips make the minutes pass.
+    const dir = mkdtempSync(join(tmpdir(), "apple-ndes-"));
+    const file = join(dir, "ndes.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: ndes-real-lifetime",
+        "seed: 9",
+        "server: embedded",
+        "embedded: { apple: { scepChallenge: { checkedBy: ndes } } }",
+        "groups:",
+        "  - { name: prompt, model: iphone-15, count: 1, flow: ios-ade }",
+        "  - { name: late, model: iphone-15, count: 1, flow: ios-ade }",
+        "arrival: { concurrency: 2 }",
+        "limits: { durationSeconds: 3600 }",
+        "timeline:",
+        "  - { at: 0s, group: prompt, idle: { step: profile.scep, for: 14m } }",
+        "  - { at: 0s, group: late, idle: { step: profile.scep, for: 16m } }",
+        "  - { after: { step: ade.enroll, succeeded: 2, wait: 1s }, skip: 870s }",
+        "  - { after: { step: profile.scep, succeeded: 1 }, skip: 2m }",
+        "expect:",
+        "  successRatio: 0.5",
+        "  failures: [{ code: apple.scep.invalid-response, count: 1 }]",
+        "",
+      ].join("\n"),
+    );
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1, ok: true });
+    expect(summary.groups.prompt).toMatchObject({ enrolled: 1 });
+    expect(summary.errors["apple.scep.invalid-response"]).toMatchObject({ count: 1, step: "profile.scep" });
+    for (const m of messages(summary, "apple.scep.invalid-response")) expect(m).toContain("The SCEP server returned an invalid response. (HTTP 500)");
+  }, 120_000);
+
+  it("NDES challenge: the served profile's SCEP URL is the policy module", async () => {
+    const w = await world({ scepChallenge: { checkedBy: "ndes" } });
     const profile = Buffer.from(await w.apple.profile()).toString("latin1");
     expect(profile).toContain(`${URLS.http}/apple/ndes`);
-  }, 60_000);
+    expect(profile).toMatch(/ndes-[0-9a-f]{8}-/);
+    expect(w.apple.field.ndes!.stats).toMatchObject({ issued: 1 });
+  });
 
   it("ABM stand-in: a record deleted on the server reappears after the next full sync (7 days), not before", async () => {
     const w = await world({ abm: {} });

@@ -86,11 +86,6 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
           if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
           const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
           if (!(bytes instanceof Uint8Array)) return bytes;
-          if (o.installDelaySeconds && attempt === 0) {
-            // The user opens Settings and installs the downloaded profile later.
-            decoded(ctx.protocol, "profile.install-delay", { seconds: o.installDelaySeconds });
-            await dev.sleep(o.installDelaySeconds * 1000);
-          }
           const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
           if (r.ok || r.code !== "apple.profile.install-failed" || attempt >= (o.installRetries ?? 0)) {
             return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
@@ -250,11 +245,6 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {
       throw new ProtocolViolationError("apple.profile.content-type", `the enrollment URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
-    }
-    if (o.installDelaySeconds) {
-      // Setup Assistant installs the downloaded profile later (e.g. the user sits at the sign-in).
-      decoded(ctx.protocol, "profile.install-delay", { seconds: o.installDelaySeconds });
-      await dev.sleep(o.installDelaySeconds * 1000);
     }
     const enrolled = await enrollWithProfile(dev, o, res.body, {
       ade: true,

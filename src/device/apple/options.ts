@@ -59,8 +59,6 @@ export interface AppleOptions {
   installRetries?: number;
   /** macOS profile flows: the user approves the MDM profile in System Settings > Profiles (default true). */
   userApprovesProfile?: boolean;
-  /** Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock). */
-  installDelaySeconds?: number;
   /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
   connectToHost?: "configurator" | "finder";
   /** ios-configurator: the user's affiliation after the Configurator enrollment. */

@@ -46,8 +46,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   requireHardwareIds?: boolean;
   /** Account-driven enrollment (.well-known, Bearer sign-in). */
   account?: AccountConfig;
-  /** Each served profile embeds its own SCEP challenge, valid this long (direct-enrollment credential lifetime). */
-  profileChallengeLifetimeSeconds?: number;
   /**
    * Declarative management: the server sends a DeclarativeManagement command after the scripted
    * commands and serves this declaration set (default: an activation activating a

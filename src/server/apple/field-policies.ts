@@ -3,8 +3,10 @@
  * Server-side policies of the Apple half behind several field failures (hooked into server.ts
  * with one line each; knobs in `embedded.apple`, documented in scenarios/README-apple.md):
  *
- * - `ndes`: per-profile SCEP challenges with a lifetime, checked by an NDES policy-module
- *   stand-in (ndes.ts) — ios-scep-challenge-expired.
+ * - `scepChallenge`: every served profile embeds its own SCEP challenge with a lifetime, checked
+ *   by the CA (SCEP FAILURE badRequest: apple-direct-profile-expired) or by an NDES policy-module
+ *   stand-in (ndes.ts, HTTP 500 with no CertRep: ios-scep-challenge-expired). Time passes with the
+ *   timeline (`idle` at profile.scep, `skip`).
  * - `abm`: the ADE device list synced from an Apple Business Manager stand-in (abm.ts) —
  *   apple-ade-deleted-device-reappears.
  * - `identityProvider`: the legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL)
@@ -34,10 +36,21 @@ import { payloadHeader } from "../../wire/apple/profile.js";
 import { hex } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
 import { AbmSync, type AbmConfig } from "./abm.js";
-import { NDES_PATH, NdesPolicyModule, type NdesConfig } from "./ndes.js";
+import { NDES_PATH, NdesPolicyModule } from "./ndes.js";
+
+/**
+ * The enrollment credential a served profile embeds (one setting for what used to be two):
+ * `lifetimeSeconds` from the moment the profile is served; `checkedBy` who refuses an expired one.
+ */
+export interface ScepChallengeConfig {
+  /** Lifetime of each profile's own challenge (default: ca → none, the CA's static challenge; ndes → 900 s, Intune's 15 minutes). */
+  lifetimeSeconds?: number;
+  /** ca (default): the CA answers SCEP FAILURE badRequest; ndes: the profile points at an NDES policy-module stand-in that answers HTTP 500 without a CertRep. */
+  checkedBy?: "ca" | "ndes";
+}
 
 export interface FieldPolicyConfig {
-  ndes?: NdesConfig;
+  scepChallenge?: ScepChallengeConfig;
   abm?: AbmConfig;
   identityProvider?: { federated?: boolean; wsTrust13?: boolean; mfa?: "none" | "third-party" };
   demAccounts?: string[];
@@ -75,7 +88,7 @@ export class AppleFieldPolicies {
     private readonly config: FieldPolicyConfig,
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
   ) {
-    if (config.ndes) this.ndes = new NdesPolicyModule(ctx, config.ndes);
+    if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
     if (config.abm) this.abm = new AbmSync(config.abm, ctx.now);
   }
 

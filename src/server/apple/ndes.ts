@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
- * An NDES + MDM policy-module stand-in in front of the foundation CA (`embedded.apple.ndes`,
+ * An NDES + MDM policy-module stand-in in front of the foundation CA (`embedded.apple.scepChallenge`
+ * with `checkedBy: ndes`,
  * field failure ios-scep-challenge-expired). Every enrollment profile the Apple half serves gets
  * its own challenge, issued now and valid `challengeLifetimeSeconds` (default 900 s, Intune's
  * 15 minutes). `GET|POST /apple/ndes?operation=…`: GetCACaps and GetCACert go to the CA as they

@@ -44,9 +44,9 @@ export class ProfileService {
     return this.signer;
   }
 
-  /** The SCEP challenge a profile embeds: the CA's, or a fresh one with a lifetime (profileChallengeLifetimeSeconds). */
+  /** The SCEP challenge a profile embeds: the CA's, or a fresh one with a lifetime the CA checks (scepChallenge.lifetimeSeconds). */
   private profileChallenge(): string {
-    const life = this.core.config.profileChallengeLifetimeSeconds;
+    const life = this.core.config.scepChallenge?.lifetimeSeconds;
     if (life === undefined) return this.core.ctx.scep.config.challenge;
     const challenge = `profile-${randomUUID()}`;
     this.core.ctx.scep.addChallenge(challenge, this.core.ctx.now() + life * 1000);

@@ -41,3 +41,19 @@ describe("removed Apple knobs", () => {
     expect(loadError(group("ios-profile", "        signatur: accept\n")).message).toContain('(did you mean "signature"?)');
   });
 });
+
+describe("removed Apple server keys", () => {
+  it.each([
+    ["profileChallengeLifetimeSeconds: 2", "profileChallengeLifetimeSeconds", "scepChallenge: { lifetimeSeconds: N }"],
+    ["ndes: { challengeLifetimeSeconds: 4 }", "ndes", "scepChallenge: { checkedBy: ndes"],
+  ])("embedded.apple.%s: one scepChallenge setting replaces both lifetimes", (yaml, key, replacement) => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { ${yaml} }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain(`embedded.apple.${key} was removed; it is replaced by embedded.apple.${replacement}`);
+  });
+
+  it("options.apple.installDelaySeconds: a timeline idle at profile.scep", () => {
+    const e = loadError(group("ios-profile", "        installDelaySeconds: 3\n"));
+    expect(e.message).toContain("idle: { step: profile.scep");
+  });
+});

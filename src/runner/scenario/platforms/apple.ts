@@ -38,6 +38,18 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "the timeline: `reset` (a local reset; the server is not told) or `wipe` (the admin's EraseDevice; embedded.apple.retireOnErase retires the enrollment), then `restore`, in a steady phase (scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
   },
   {
+    path: ["embedded", "apple", "profileChallengeLifetimeSeconds"],
+    replacedBy: "embedded.apple.scepChallenge: { lifetimeSeconds: N } (one setting for every per-profile SCEP challenge; the CA refuses an expired one with badRequest)",
+  },
+  {
+    path: ["embedded", "apple", "ndes"],
+    replacedBy: "embedded.apple.scepChallenge: { checkedBy: ndes, lifetimeSeconds: N } (the NDES policy-module stand-in; default lifetime 900 s)",
+  },
+  {
+    path: [...APPLE_OPTION, "installDelaySeconds"],
+    replacedBy: "the timeline: the user leaves the downloaded profile and installs it later, `timeline: [{ at: 0s, group: NAME, idle: { step: profile.scep, for: 3d } }]`",
+  },
+  {
     path: [...APPLE_OPTION, "ade", "restoredFromOwnBackup"],
     replacedBy: "the timeline's device actions `reset` then `restore` (the backup brings the device-bound management back; scenarios/failures/ios-restore-same-device.yaml)",
   },
@@ -85,7 +97,6 @@ export const appleScenario: ScenarioExtension = {
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
       installRetries: { type: "integer", minimum: 0, maximum: 10, description: "Profile flows: the user retries a failed profile install (server 5xx on Authenticate) this many times." },
       userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
-      installDelaySeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Profile and ADE flows: the downloaded enrollment profile is installed this long after it was downloaded (device clock)." },
       connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
       configurator: {
         type: "object",
@@ -266,17 +277,23 @@ export const appleScenario: ScenarioExtension = {
           disableUsersAfterEnrollment: { type: "boolean", description: "A managed Apple ID is disabled once it enrolled: sign-in, authorization and refresh are refused, so a re-authentication fails and the device unenrolls (default false)." },
         },
       },
-      profileChallengeLifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Each served profile embeds its own SCEP challenge, valid this long (default: the CA's static challenge)." },
+      scepChallenge: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Each served enrollment profile embeds its own SCEP challenge (the enrollment credential), valid lifetimeSeconds from the moment the profile is served; a PKIOperation with an expired one is refused by checkedBy. Time passes with the timeline (idle at profile.scep, skip).",
+        properties: {
+          lifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Challenge lifetime (default: ca → no per-profile challenge, the CA's static one; ndes → 900, Intune's 15 minutes)." },
+          checkedBy: {
+            enum: ["ca", "ndes"],
+            description: "ca (default): the CA refuses an expired challenge with SCEP FAILURE badRequest; ndes: the profile's SCEP URL is an NDES/policy-module stand-in (/apple/ndes) that refuses it with HTTP 500 and no CertRep (the device shows 'The SCEP server returned an invalid response.').",
+          },
+        },
+      },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
       adeUnassignedReason: { enum: ["not-assigned", "released", "profile-before-token"], description: "With adeUnassigned: why the stand-in has no profile for the device (404 body code DEVICE_NOT_ASSIGNED, DEVICE_RELEASED, PROFILE_NOT_FOUND)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
       adeUnassigned: { type: "boolean", description: "The cloud-configuration stand-in answers 404: devices are not assigned and set up without Remote Management." },
-      ndes: {
-        type: "object",
-        additionalProperties: false,
-        description: "Profiles point their SCEP payload at an NDES/policy-module stand-in (/apple/ndes) that issues each profile a challenge and refuses it (HTTP 500, no CertRep) once older than challengeLifetimeSeconds.",
-        properties: { challengeLifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Challenge lifetime from the moment the profile is served (default 900, 15 minutes)." } },
-      },
       abm: {
         type: "object",
         additionalProperties: false,
