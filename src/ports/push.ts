@@ -132,5 +132,16 @@ export class PushRegistry {
   }
 }
 
-/** The process-wide registry the embedded mock APNs and the Apple devices share. */
-export const pushRegistry = new PushRegistry();
+/**
+ * The registry the embedded mock APNs and the Apple devices of this thread share. A worker thread of
+ * `run --workers` replaces it (usePushRegistry) with one that forwards to the parent's, where the
+ * run's one embedded server pushes (api/workers/push-bridge.ts). Importers see the replacement: an
+ * ES module binding is live.
+ */
+// Replaced once, at a worker thread's start, before any device runs.
+export let pushRegistry = new PushRegistry();
+
+/** Replaces this thread's registry (a worker thread, before its devices start). */
+export function usePushRegistry(r: PushRegistry): void {
+  pushRegistry = r;
+}

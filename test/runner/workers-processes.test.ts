@@ -108,6 +108,15 @@ describe("run --workers", () => {
     expect(s.workers?.count).toBe(2);
   });
 
+  it("APNs pushes cross threads: the parent's mock APNs wakes devices in the workers (the shipped ios-push scenario holds, same push counts)", async () => {
+    const r = await cli(MAIN, ["run", join(ROOT, "scenarios/ios-push.yaml"), "--no-progress", "--key-pool-size", "4", "--workers", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout) as ExtendedSummary;
+    expect(s.steps["push.woken"]?.count).toBe(4);
+    expect(s.steps["push.poll"]).toBeUndefined();
+    expect(s.pushes).toMatchObject({ sent: 8, accepted: 8, delivered: 4, coalesced: 4 });
+  });
+
   it("the merged histograms are report merge of the workers' parts", async () => {
     const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
     const { mergeExtended } = (await import(join(ROOT, "dist/report/metrics.js"))) as { mergeExtended: typeof Merge };

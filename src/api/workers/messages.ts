@@ -10,6 +10,7 @@ import type { LoadModel } from "../../runner/fleet.js";
 import type { CheckinSample, CommandSample, DeviceResult, StepSample } from "../../runner/observer.js";
 import type { ShardSpec } from "../../runner/shard.js";
 import type { WorkerPart } from "../embedded-server.js";
+import type { PushOp } from "./push-bridge.js";
 
 /** One observer call of a worker's run. */
 export type WorkerEvent = ["start", string, number] | ["step", StepSample] | ["end", DeviceResult] | ["checkin", CheckinSample] | ["command", CommandSample];
@@ -45,12 +46,13 @@ export interface WorkerData {
 }
 
 /** Parent → worker. */
-export type ToWorker = { type: "stop"; signal: string } | { type: "abort"; signal: string } | { type: "scep-failure"; id: number; response?: HttpResponse; error?: string };
+export type ToWorker = { type: "stop"; signal: string } | { type: "abort"; signal: string } | { type: "scep-failure"; id: number; response?: HttpResponse; error?: string } | { type: "push-wake"; id: number };
 
 /** Worker → parent. */
 export type FromWorker =
   | { type: "events"; events: WorkerEvent[] }
   | { type: "scep-failure"; id: number; req: { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD"; url: string; headers?: Record<string, string>; body?: Uint8Array }; failInfo: string }
   | { type: "warning"; text: string }
+  | { type: "push"; op: PushOp }
   | { type: "done"; summary: ExtendedSummary }
   | { type: "failed"; error: { name: string; code?: string; blame?: string; message: string } };

@@ -41,6 +41,9 @@ import { serverExpectations } from "../server-expect.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "../embedded-server.js";
 import { crashedResults, type WorkerLedger } from "./crash.js";
 import { replay } from "./forward.js";
+import { servePushes } from "./push-bridge.js";
+import { MockApns } from "../../server/apple/apns.js";
+import { pushRegistry } from "../../ports/push.js";
 import type { FromWorker, ToWorker, WorkerData } from "./messages.js";
 
 export interface RunWorkersOptions extends RunScenarioOptions {
@@ -77,7 +80,6 @@ export async function runScenarioWorkers(file: string, o: RunWorkersOptions): Pr
   const refuse = (what: string) => new ScenarioError(`--workers: ${what}`);
   if (o.keys || o.adapters || o.part || o.catalog || o.transcript) throw refuse("the library options keys, adapters, catalog, transcript and part stay in one thread; run without workers");
   if (o.store !== undefined && typeof o.store !== "string") throw refuse("the store must be a file path (each worker opens it)");
-  if (o.apnsPort !== undefined) throw refuse("--apns-port: the mock APNs wakes devices of its own thread only; run without --workers");
   const { scenario, options, adapters, catalog, shard } = await prepareRun(file, o);
   if (scenario.timeline?.length) throw refuse("the scenario's timeline acts on one thread's devices and server at once; run it without --workers");
   if (!existsSync(WORKER_FILE)) throw new InternalError(`--workers needs the built worker ${WORKER_FILE} (npm run build)`);
@@ -131,6 +133,12 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
     part = { targets: started.targets, caPem: server.caPem };
     options.onServer?.(server);
   } else part = { targets: urlTargets(scenario.server.url) };
+  // --apns-port (URL servers): the mock APNs runs here and delivers into this thread's registry, which the workers' devices wait on.
+  let apns: MockApns | undefined;
+  if (options.apnsPort !== undefined) {
+    apns = new MockApns(undefined, () => adapters.clock.now());
+    options.onApnsUrl?.(await apns.start(options.apnsPort));
+  }
 
   const now = () => adapters.clock.now();
   endpoint?.setPhase("setup");
@@ -190,9 +198,11 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
       slot.summary.onRunStart({ scenario: scenario.name, devices: 0, seed: scenario.seed });
       const mirror = fanOut([slot.summary, slot.metrics, live, { onDeviceStart: (_d, i) => slot.ledger.started.add(i), onDeviceEnd: (r) => slot.ledger.ended.add(r.index) }]);
       slots.push(slot);
+      const push = servePushes(pushRegistry, (id) => slot.worker.postMessage({ type: "push-wake", id } satisfies ToWorker));
       return new Promise<void>((resolve) => {
         slot.worker.on("message", (m: FromWorker) => {
           if (m.type === "events") replay(m.events, mirror);
+          else if (m.type === "push") push(m.op);
           else if (m.type === "warning") o.onWarning?.(m.text);
           else if (m.type === "done") {
             slot.done = m.summary; // terminated below; its port stays open until then
@@ -228,6 +238,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
     await Promise.all(ends);
   } catch (err) {
     await server?.close();
+    await apns?.close();
     throw err;
   } finally {
     relays.forEach((r) => r());
@@ -249,8 +260,9 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
     const merged = mergeExtended(parts, scenario.expect);
     const server_ = server;
     const extraExpect = server_ && scenario.expect.server ? serverExpectations(scenario.expect.server, server_.records()) : [];
-    const pushes = pushSummaryOf(server_, undefined);
+    const pushes = pushSummaryOf(server_, apns);
     await server_?.close();
+    await apns?.close();
     const expectations = [...merged.expectations, ...extraExpect];
     const summary: ExtendedSummary = {
       ...merged,

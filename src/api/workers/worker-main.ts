@@ -11,12 +11,18 @@ import type { RunObserver } from "../../runner/observer.js";
 import { asSimError } from "../../errors/index.js";
 import { runScenario } from "../run-scenario.js";
 import { EventBatcher } from "./forward.js";
+import { ForwardingPushRegistry } from "./push-bridge.js";
+import { usePushRegistry } from "../../ports/push.js";
 import type { FromWorker, ToWorker, WorkerData } from "./messages.js";
 
 const port = parentPort;
 if (!port) throw new Error("worker-main.ts runs as a worker thread of run --workers");
 const data = workerData as WorkerData;
 const post = (m: FromWorker) => port.postMessage(m);
+
+// The run's mock APNs is the parent's: this thread's Apple devices register and wait there.
+const pushes = new ForwardingPushRegistry((op) => post({ type: "push", op }));
+usePushRegistry(pushes);
 
 const stop = new AbortController();
 const abort = new AbortController();
@@ -25,6 +31,7 @@ let nextId = 0;
 port.on("message", (m: ToWorker) => {
   if (m.type === "stop") stop.abort(new RunInterrupted(m.signal));
   else if (m.type === "abort") abort.abort(new RunInterrupted(m.signal));
+  else if (m.type === "push-wake") pushes.woken(m.id);
   else if (m.type === "scep-failure") {
     const p = pending.get(m.id);
     pending.delete(m.id);
