@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Round-2 Android field-failure scenarios whose symptom is more than a failure code. */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,5 +55,18 @@ describe("Android field failures (round 2)", () => {
     // The deleted devices learned it from a configuration read after the long-poll.
     const deleted = texts.filter((t) => t.includes("error.device.notfound"));
     expect(deleted).toHaveLength(2);
+  }, T);
+
+  it("android-da-record-lingers: an unenroll answered in the server's place leaves the record, which the work-profile redemption counts; without the fault all enroll", async () => {
+    const { summary, texts } = await traced("android-da-record-lingers.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 0, ok: true });
+    expect(summary.errors["android.enrollment.device-limit"]!.count).toBe(3);
+    for (const t of texts) expect(t).toMatch(/injected[^\n]*unenroll acknowledged, record kept/);
+    // Fixed variant: the server handles the unenroll, removes the DA record, and the work profile enrolls.
+    const fixedDir = mkdtempSync(join(tmpdir(), "enrollsim-android-ff-"));
+    const fixed = join(fixedDir, "fixed.yaml");
+    writeFileSync(fixed, readFileSync(failure("android-da-record-lingers.yaml"), "utf8").replace(/^faults:\n(?: {2}.*\n)+/m, "").replace(/expect:[\s\S]*$/, "expect: { successRatio: 1.0 }\n"));
+    const again = await runScenario(fixed, opts);
+    expect(again.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
   }, T);
 });

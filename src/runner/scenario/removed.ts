@@ -71,6 +71,11 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
     replacedBy:
       "embedded.policy.conditionalAccess (the tenant's conditional access), `embedded: { policy: { conditionalAccess: { requireCompliantDevice: true, excludeApps: [intune-enrollment] } } }` (excludeApps lists the enrollment app when it is excluded)",
   },
+  {
+    path: ["embedded", "android", "headwind", "unenrollKeepsRecord"],
+    replacedBy:
+      'a fault that answers the agent\'s unenroll in the server\'s place, so the server never removes the record: `faults: [{ name: unenroll not processed, match: { step: android.da.unenroll }, status: { code: 200, body: \'{"status":"OK","message":null}\' } }]`',
+  },
   ...WINDOWS_REMOVED_KEYS,
   ...APPLE_REMOVED_KEYS,
 ];

@@ -67,8 +67,6 @@ export interface AndroidHalfConfig {
     requireCustomer: boolean;
     pushOnEnroll: boolean;
     fault: "none" | "malformed" | "stall" | "transient-404";
-    /** Server bug: unenrolling keeps the device record (field failure android-da-record-lingers). */
-    unenrollKeepsRecord: boolean;
     /** Version code of the agent the configuration offers (self-update when newer than the device's). */
     agentVersionCode?: number;
   };
@@ -151,7 +149,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       requireCustomer: (h.requireCustomer as boolean | undefined) ?? false,
       pushOnEnroll: (h.pushOnEnroll as boolean | undefined) ?? true,
       fault: (h.fault as "none") ?? "none",
-      unenrollKeepsRecord: (h.unenrollKeepsRecord as boolean | undefined) ?? false,
       agentVersionCode: h.agentVersionCode as number | undefined,
     },
     restrictions: { deviceLimit: rs.deviceLimit as number | undefined },

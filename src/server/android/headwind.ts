@@ -110,7 +110,7 @@ export class HeadwindServer {
     const un = /^\/public\/sync\/unenroll\/([^/]{1,100})$/.exec(path);
     if (un && req.method === "POST") {
       const id = decodeURIComponent(un[1]!);
-      if (!this.config.headwind.unenrollKeepsRecord) this.devices.delete(id);
+      this.devices.delete(id);
       this.queues.delete(id);
       return this.envelope("OK", null);
     }

@@ -117,7 +117,6 @@ const embedded: Json = {
         requireCustomer: { type: "boolean" },
         pushOnEnroll: { type: "boolean" },
         fault: { type: "string", enum: ["none", "malformed", "stall", "transient-404"] },
-        unenrollKeepsRecord: { type: "boolean", description: "Server bug: unenrolling keeps the device record." },
         agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Agent version code the configuration offers." },
       },
     },
