@@ -41,7 +41,7 @@ describe("run --workers", () => {
   beforeAll(() => ensureBuilt(), 300_000);
 
   it("2 workers run the same devices to the same outcomes as 1, against one embedded server", async () => {
-    const runs = await Promise.all([1, 2].map((w) => cli(MAIN, ["run", ...common, "--workers", String(w), "--report", join(dir, `w${w}.json`), "--trace", join(dir, `trace${w}`)])));
+    const runs = await Promise.all([1, 2].map((w) => cli(MAIN, ["run", ...common, "--workers", String(w), "--report", join(dir, `w${w}.json`), "--trace", join(dir, `trace${w}`), "--html", join(dir, `w${w}.html`)])));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const [one, two] = [read(join(dir, "w1.json")), read(join(dir, "w2.json"))];
     expect(two.workers).toEqual({ count: 2, crashed: [] });
@@ -54,6 +54,10 @@ describe("run --workers", () => {
     const devices = (d: string) => readdirSync(join(dir, d)).sort();
     expect(devices("trace2")).toEqual(devices("trace1"));
     expect(devices("trace2")).toHaveLength(14);
+    // the HTML report embeds the failing devices' transcripts, kept by the workers that ran them
+    const pkiRequests = (f: string) => readFileSync(join(dir, f), "utf8").split("operation=PKIOperation").length - 1;
+    expect(pkiRequests("w2.html")).toBeGreaterThan(0);
+    expect(pkiRequests("w2.html")).toBe(pkiRequests("w1.html"));
   });
 
   it("shards × workers (the Kubernetes Job's --shard i/N --workers auto): report merge of the shards equals the single run", async () => {

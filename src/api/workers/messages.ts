@@ -5,6 +5,7 @@
  * messages a second, not one per step.
  */
 import type { HttpResponse } from "../../ports/http.js";
+import type { TranscriptEvent } from "../../ports/transcript.js";
 import type { ExtendedSummary } from "../../report/metrics.js";
 import type { LoadModel } from "../../runner/fleet.js";
 import type { CheckinSample, CommandSample, DeviceResult, StepSample } from "../../runner/observer.js";
@@ -31,6 +32,8 @@ export interface WorkerRunOptions {
   store?: string;
   resume?: boolean;
   startAt?: number;
+  /** Keep the first failing devices' redacted transcripts (the HTML report, the dashboard). */
+  failureTranscripts?: boolean;
 }
 
 export interface WorkerData {
@@ -54,5 +57,5 @@ export type FromWorker =
   | { type: "scep-failure"; id: number; req: { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD"; url: string; headers?: Record<string, string>; body?: Uint8Array }; failInfo: string }
   | { type: "warning"; text: string }
   | { type: "push"; op: PushOp }
-  | { type: "done"; summary: ExtendedSummary }
+  | { type: "done"; summary: ExtendedSummary; transcripts?: Record<string, TranscriptEvent[]> }
   | { type: "failed"; error: { name: string; code?: string; blame?: string; message: string } };

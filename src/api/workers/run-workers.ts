@@ -41,6 +41,7 @@ import { serverExpectations } from "../server-expect.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "../embedded-server.js";
 import { crashedResults, type WorkerLedger } from "./crash.js";
 import { replay } from "./forward.js";
+import type { TranscriptEvent } from "../../ports/transcript.js";
 import { servePushes } from "./push-bridge.js";
 import { MockApns } from "../../server/apple/apns.js";
 import { pushRegistry } from "../../ports/push.js";
@@ -159,6 +160,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
 
   const slots: Slot[] = [];
   const crashed: CrashedWorker[] = [];
+  const transcripts: Record<string, TranscriptEvent[]> = {};
   const relays: Array<() => void> = [];
   const relay = (signal: AbortSignal | undefined, type: "stop" | "abort") => {
     if (!signal) return;
@@ -190,6 +192,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
           store: options.store as string | undefined,
           resume: options.resume,
           startAt: options.startAt,
+          failureTranscripts: options.failureTranscripts,
         },
         part,
         ...(crash?.worker === w ? { crashAfter: crash.after } : {}),
@@ -206,6 +209,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
           else if (m.type === "warning") o.onWarning?.(m.text);
           else if (m.type === "done") {
             slot.done = m.summary; // terminated below; its port stays open until then
+            if (m.transcripts) Object.assign(transcripts, m.transcripts);
             resolve();
           } else if (m.type === "failed") slot.failure = `${m.error.code ?? m.error.name}: ${m.error.message}`;
           else if (m.type === "scep-failure") {
@@ -288,8 +292,10 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
     const { timeline = [], platforms = {}, checkins = { total: 0, failed: 0 } } = summary;
     const metrics: RunMetrics = { ...summary, timeline, platforms, checkins };
     const redactor = scenarioRedactor(scenario);
-    // The HTML report's failure transcripts stay in the workers (not forwarded): reports built from this run carry none.
-    return { scenario, summary, metrics, redact: (text) => redactor.redactString(text) };
+    // Each worker kept its first failing devices' transcripts; the report shows those of the merged examples.
+    const shown = new Set(summary.examples?.map((e) => e.device));
+    const kept = options.failureTranscripts ? Object.fromEntries(Object.entries(transcripts).filter(([d]) => shown.has(d))) : undefined;
+    return { scenario, summary, metrics, ...(kept ? { transcripts: kept } : {}), redact: (text) => redactor.redactString(text) };
   }
 }
 

@@ -59,7 +59,7 @@ if (data.crashAfter !== undefined) {
 }
 
 try {
-  const { summary } = await runScenario(data.scenarioFile, {
+  const { summary, transcripts } = await runScenario(data.scenarioFile, {
     ...data.options,
     part: {
       ...data.part,
@@ -78,7 +78,7 @@ try {
     onWarning: (text) => post({ type: "warning", text }),
   });
   batcher.close();
-  post({ type: "done", summary });
+  post({ type: "done", summary, ...(transcripts ? { transcripts } : {}) });
   port.close(); // nothing more to hear: let the thread end once its handles are closed
 } catch (err) {
   batcher.close();
