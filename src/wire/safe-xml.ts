@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: MIT
 /**
  * The one safe way to read XML from a server or device (SOAP, wap-provisioningdoc, SyncML, XML
- * plists). Parsing is xml2js (a strict sax parser underneath); this wrapper makes it safe for
- * hostile input and turns every failure into the caller's typed error:
+ * plists). Parsing is sax in strict mode (the parser xml2js creates and configures); the element
+ * tree is built here from sax's events: building xml2js's own object tree and converting it made
+ * every read 2.7-4.6 times slower (bench/codecs.mjs, docs/performance.md). This wrapper makes it
+ * safe for hostile input and turns every failure into the caller's typed error:
  *
  * - a size cap, checked before anything else;
  * - DOCTYPE and ENTITY declarations refused before parsing (entities are never expanded); a caller
  *   may allow one exact DOCTYPE (Apple's plist DOCTYPE, which has no internal subset);
  * - depth, element-count and children-per-element limits enforced while sax reads, so a hostile
- *   document is stopped before xml2js builds a large tree;
+ *   document is stopped before a large tree is built;
  * - strictness xml2js leaves out: duplicate attributes, a second root element, `&#0;`.
  *
  * Namespaces are resolved here from in-scope xmlns declarations (not by sax), so an undeclared
  * prefix is not fatal: the element keeps its prefix with `ns` undefined and readers may record a
- * finding (xml.undeclared-prefix). xml2js is synchronous for string input (`async: false`), so
- * codecs built on this stay pure and synchronous.
+ * finding (xml.undeclared-prefix). sax is synchronous, so codecs built on this stay pure and
+ * synchronous.
  */
 import xml2js from "xml2js";
 import { SimError } from "../errors/index.js";
@@ -75,44 +77,30 @@ export function precheckDeclarations(text: string, policy: Pick<SafeXmlPolicy, "
   if (/&#(?:0+|x0+);/i.test(text)) throw policy.fail("entity", "character reference to U+0000 is not allowed");
 }
 
-/**
- * xml2js's object for one element (explicitChildren + preserveChildrenOrder + explicitCharkey).
- * xml2js also stores each child under its element name in the same object, so its own keys must
- * be names no XML element can have: with the defaults ("_", "$", "$$") an element named `_`
- * overwrites the text and xml2js throws a TypeError (found by test/fuzz/windows-xml.test.ts).
- */
-interface X2jNode {
-  "#name": string;
-  "#attrs"?: Record<string, string>;
-  "#text"?: string;
-  "#children"?: X2jNode[];
+interface SaxTag {
+  name: string;
+  attributes: object;
 }
 
 interface SaxLike {
-  onopentagstart: (t: { name: string; attributes: object }) => void;
-  onopentag: (t: unknown) => void;
+  onopentagstart: (t: SaxTag) => void;
+  onopentag: (t: SaxTag) => void;
   onclosetag: (name: string) => void;
   ontext: (t: string) => void;
   oncdata: (t: string) => void;
+  onerror: (e: Error) => void;
+  write(text: string): SaxLike;
+  close(): SaxLike;
 }
 
-const X2J_OPTIONS: xml2js.ParserOptions = {
-  attrkey: "#attrs",
-  charkey: "#text",
-  childkey: "#children",
-  explicitChildren: true,
-  preserveChildrenOrder: true,
-  explicitCharkey: true,
-  explicitRoot: false,
-  strict: true,
-  async: false,
-};
+/** Only what selects xml2js's sax parser: strict, no trimming or normalising, no sax namespaces. */
+const X2J_OPTIONS: xml2js.ParserOptions = { strict: true, xmlns: false, async: false };
 
 /**
  * sax drops a repeated attribute silently (first wins); a duplicate is a well-formedness error
  * and a parser differential, so it is refused. sax asks `tag.attributes.hasOwnProperty(name)`
  * before adding each attribute; this object answers it. Its method lives on the prototype, so
- * xml2js (which copies own enumerable keys) never sees it.
+ * the copy of the attributes (own enumerable keys) never sees it.
  */
 class GuardedAttributes {
   [name: string]: unknown;
@@ -124,11 +112,9 @@ class GuardedAttributes {
 /** Set by readXml for the document being read (readXml is synchronous and not re-entrant). */
 let duplicateAttribute: (name: string) => Error = (k) => new Error(`duplicate attribute ${k}`);
 
-const WHITESPACE = /^\s+$/;
-
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
-/** Parses one XML document with xml2js under the policy's limits. DOCTYPE/ENTITY are checked first. */
+/** Parses one XML document with xml2js's sax parser under the policy's limits. DOCTYPE/ENTITY are checked first. */
 export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
   const { limits: lim, fail } = policy;
   if (text.length > lim.maxBytes) throw fail("too-large", `${text.length} characters, more than ${lim.maxBytes}`);
@@ -137,70 +123,72 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
   // XML 1.0 §2.11: a conforming parser reads CRLF and a lone CR as LF (sax does not); a CR the
   // sender meant is written &#xD; and survives.
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
-  const parser = new xml2js.Parser(X2J_OPTIONS);
-  const sax = (parser as unknown as { saxParser: SaxLike }).saxParser;
-  // Limits and strictness, enforced as sax reads (before xml2js grows its tree).
-  const counts: number[] = [];
+  // xml2js is used only for the sax parser it creates: its own object tree (a property per child
+  // name, defined with defineProperty, then converted again) made each read 2.7-4.6x slower.
+  const sax = (new xml2js.Parser(X2J_OPTIONS) as unknown as { saxParser: SaxLike }).saxParser;
+  // Limits and strictness are enforced as sax reads; the tree is built here, element by element.
+  const stack: { node: XmlNode; ns: Map<string, string>; children: number }[] = [];
+  let root: XmlNode | undefined;
   let nodes = 0;
-  let rootClosed = false;
   let tag = "";
   duplicateAttribute = (k) => fail("malformed", `duplicate attribute "${k}" on <${tag}>`);
-  const open = sax.onopentag;
-  const close = sax.onclosetag;
-  const text0 = sax.ontext;
-  const cdata0 = sax.oncdata;
   sax.onopentagstart = (t) => {
     tag = t.name;
     t.attributes = new GuardedAttributes();
-    if (rootClosed) throw fail("malformed", "more than one root element");
+    if (root && stack.length === 0) throw fail("malformed", "more than one root element");
     if (++nodes > lim.maxNodes) throw fail("too-many-nodes", `more than ${lim.maxNodes} elements`);
-    if (counts.length + 1 > lim.maxDepth) throw fail("too-deep", `nesting deeper than ${lim.maxDepth}`);
-    if (counts.length && lim.maxChildren !== undefined && ++counts[counts.length - 1]! > lim.maxChildren) {
+    if (stack.length + 1 > lim.maxDepth) throw fail("too-deep", `nesting deeper than ${lim.maxDepth}`);
+    const parent = stack[stack.length - 1];
+    if (parent && lim.maxChildren !== undefined && ++parent.children > lim.maxChildren) {
       throw fail("too-many-children", `more than ${lim.maxChildren} child elements in one element`);
     }
   };
   sax.onopentag = (t) => {
-    counts.push(0);
-    open.call(sax, t);
+    const parent = stack[stack.length - 1];
+    const { node, ns } = element(t, parent?.ns ?? ROOT_NS);
+    if (parent) parent.node.children.push(node);
+    else root = node;
+    stack.push({ node, ns, children: 0 });
   };
-  sax.onclosetag = (name) => {
-    counts.pop();
-    if (counts.length === 0) rootClosed = true;
-    close.call(sax, name);
+  sax.onclosetag = () => {
+    stack.pop();
   };
+  // Character data and CDATA alike are the element's text, whitespace included (a plist <string>
+  // or <key> of spaces is data).
   sax.ontext = (t) => {
-    if (counts.length === 0 && t.trim() !== "") throw fail("malformed", "character data outside the root element");
-    // xml2js drops an element's text when it is only whitespace, unless the element had CDATA;
-    // whitespace is data (a plist <string> or <key> of spaces), so it goes in as xml2js's CDATA
-    // path, which appends the same text and only marks the element to keep it.
-    if (WHITESPACE.test(t)) cdata0.call(sax, t);
-    else text0.call(sax, t);
+    const top = stack[stack.length - 1];
+    if (top) top.node.text += t;
+    else if (t.trim() !== "") throw fail("malformed", "character data outside the root element");
   };
-
-  let result: X2jNode | undefined;
-  let error: unknown;
-  parser.on("end", (r: X2jNode) => (result ??= r));
-  parser.on("error", (e: unknown) => (error ??= e));
+  sax.oncdata = (t) => {
+    const top = stack[stack.length - 1];
+    if (top) top.node.text += t;
+  };
+  sax.onerror = (e) => {
+    throw e;
+  };
   try {
-    parser.parseString(text);
-  } catch (e) {
-    error ??= e;
-  }
-  if (error !== undefined) {
+    sax.write(text).close();
+  } catch (error) {
     if (error instanceof SimError) throw error; // a limit or strictness check above
     const msg = String((error as Error)?.message ?? error).split("\n");
     const where = msg.slice(1).join(" ").trim();
     const code: SafeXmlFailure = /character entity/i.test(msg[0]!) ? "entity" : "malformed";
     throw fail(code, `${msg[0]}${where ? ` (${where})` : ""}`);
   }
-  if (!result || counts.length) throw fail("malformed", counts.length ? "unclosed element" : "no root element");
-  return convert(result, new Map([["xml", XML_NS]]));
+  if (!root || stack.length) throw fail("malformed", stack.length ? "unclosed element" : "no root element");
+  return root;
 }
 
-function convert(x: X2jNode, parentNs: Map<string, string>): XmlNode {
-  const name = x["#name"];
-  const attrs: Record<string, string> = { ...x["#attrs"] };
+const ROOT_NS = new Map([["xml", XML_NS]]);
+
+/** One element with its namespace resolved from the in-scope declarations (its own included). */
+function element(t: SaxTag, parentNs: Map<string, string>): { node: XmlNode; ns: Map<string, string> } {
+  const name = t.name;
+  // sax stores attributes on the GuardedAttributes object; a plain copy of its own keys.
+  const attrs: Record<string, string> = { ...(t.attributes as Record<string, string>) };
   let nsMap = parentNs;
   for (const an in attrs) {
     if (an === "xmlns" || an.startsWith("xmlns:")) {
@@ -217,8 +205,7 @@ function convert(x: X2jNode, parentNs: Map<string, string>): XmlNode {
     ns: nsMap.get(prefix ?? "") || undefined,
     attrs,
     children: [],
-    text: x["#text"] ?? "",
+    text: "",
   };
-  for (const c of x["#children"] ?? []) node.children.push(convert(c, nsMap));
-  return node;
+  return { node, ns: nsMap };
 }

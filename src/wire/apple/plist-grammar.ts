@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
- * Apple's plist 1.0 DTD, checked on the safe reader's XML tree (../safe-xml.ts), and the check that
- * the `plist` package's result agrees with that tree. The package converts; this module refuses
- * what the DTD refuses and what the package would read silently wrong:
+ * Apple's plist 1.0 DTD, checked on the safe reader's XML tree (../safe-xml.ts), and the conversion
+ * of the checked tree to values. This module refuses what the DTD refuses (and what the `plist`
+ * package would read silently wrong):
  *
  * - `<integer>` "should represent a (possibly signed) integer number in base 10" (the DTD's own
  *   comment, http://www.apple.com/DTDs/PropertyList-1.0.dtd) and must be a safe integer here;
@@ -12,7 +12,7 @@
  * - key, item and string-length limits with the offending path.
  */
 import type { XmlNode } from "../safe-xml.js";
-import { PlistError, isDict, typeName, type PlistLimits } from "./plist-types.js";
+import { PlistError, type PlistDict, type PlistLimits, type PlistValue } from "./plist-types.js";
 
 const LEAVES = new Set(["string", "integer", "real", "true", "false", "data", "date"]);
 const INTEGER = /^\s*[+-]?\d+\s*$/;
@@ -74,41 +74,32 @@ function validate(n: XmlNode, limits: PlistLimits, path: string): void {
   }
 }
 
-/** The `plist` package's value for a validated element must be what the element says. */
-export function agree(n: XmlNode, v: unknown, path: string): void {
-  const differ = (what: string) => malformed(`the plist reader read ${what} differently (${typeName(v)})`, path);
-  const t = n.text.trim();
+/**
+ * The value of an element {@link validateDocument} accepted. The grammar has been checked, so each
+ * leaf converts exactly (the same conversions the `plist` package makes, without its second XML
+ * parse: `<integer>`/`<real>` as numbers, `<data>` as bytes, `<date>` as a Date).
+ */
+export function toValue(n: XmlNode): PlistValue {
   switch (n.name) {
     case "string":
-      if (typeof v !== "string" || v !== n.text) throw differ("a <string>");
-      return;
+      return n.text;
     case "integer":
-      if (v !== Number(t)) throw differ("an <integer>");
-      return;
     case "real":
-      if (typeof v !== "number" || !Object.is(v, Number(t))) throw differ("a <real>");
-      return;
+      return Number(n.text.trim());
     case "true":
+      return true;
     case "false":
-      if (v !== (n.name === "true")) throw differ(`<${n.name}/>`);
-      return;
+      return false;
     case "data":
-      if (!(v instanceof Uint8Array) || Buffer.from(v).toString("base64") !== Buffer.from(n.text.replace(/\s+/g, ""), "base64").toString("base64")) throw differ("a <data>");
-      return;
+      return new Uint8Array(Buffer.from(n.text.replace(/\s+/g, ""), "base64"));
     case "date":
-      if (!(v instanceof Date) || v.getTime() !== Date.parse(t)) throw differ("a <date>");
-      return;
+      return new Date(Date.parse(n.text.trim()));
     case "array":
-      if (!Array.isArray(v) || v.length !== n.children.length) throw differ("an <array>");
-      n.children.forEach((c, i) => agree(c, v[i], `${path}[${i}]`));
-      return;
+      return n.children.map(toValue);
     default: {
-      if (!isDict(v) || Object.keys(v).length !== n.children.length / 2) throw differ("a <dict>");
-      for (let i = 0; i < n.children.length; i += 2) {
-        const key = n.children[i]!.text;
-        if (!Object.prototype.hasOwnProperty.call(v, key)) throw differ(`key "${key.slice(0, 60)}" of a <dict>`);
-        agree(n.children[i + 1]!, v[key], at(path, key));
-      }
+      const d: PlistDict = {};
+      for (let i = 0; i < n.children.length; i += 2) d[n.children[i]!.text] = toValue(n.children[i + 1]!);
+      return d;
     }
   }
 }

@@ -1,31 +1,28 @@
 // SPDX-License-Identifier: MIT
 /**
- * XML property lists (Apple's plist 1.0 DTD). The `plist` package converts XML to values and
- * values to XML; this module puts it behind the shared safe XML wrapper (../safe-xml.ts, xml2js):
+ * XML property lists (Apple's plist 1.0 DTD), read through the shared safe XML wrapper
+ * (../safe-xml.ts) and written by the `plist` package:
  *
  * - body size cap; binary plists (`bplist00`) refused with a typed error (devices send XML on the
  *   MDM channels); UTF-8 required;
  * - Apple's plain plist DOCTYPE accepted, any other DOCTYPE (internal subsets included) and any
  *   ENTITY declaration refused before parsing; only the five predefined entities and numeric
  *   character references are read; nothing is ever expanded;
- * - depth, element, key, item and string-length limits, enforced on the xml2js tree before the
- *   `plist` package sees the text;
+ * - depth, element, key, item and string-length limits, enforced on the tree;
  * - the DTD's grammar, which the `plist` package does not check (it reads `<integer>1.5</integer>`
  *   as 1, an unknown date as Invalid Date, keeps the last of two equal keys): checked on the same
- *   tree (./plist-grammar.ts);
- * - the package then converts a canonical re-serialisation of the validated tree (elements and
- *   escaped text only: no prolog, comments, CDATA or processing instructions), so nothing the
- *   server wrote reaches xmldom, which the package calls without an error handler (it would print
- *   to the console) and which reads a `<key>` only up to its first comment or CDATA section. Its
- *   result is cross-checked against the tree, so any difference between the two readers is a
- *   typed error rather than a silently different value.
+ *   tree (./plist-grammar.ts), which is then converted to values directly. The document is parsed
+ *   once: handing a re-serialisation of the checked tree to the `plist` package (xmldom) and
+ *   cross-checking its result doubled the cost of every plist read (the enrolment profile was the
+ *   largest codec item of an Apple enrolment; docs/performance.md) and added nothing once the
+ *   grammar is checked.
  *
  * Value model: string, number (integer or real; `<integer>` must be a safe base-10 integer),
  * boolean, Uint8Array (`<data>`), Date (`<date>`), arrays and plain objects (`<dict>`).
  */
-import { build as plistBuild, parse as plistParse } from "plist";
-import { precheckDeclarations, readXml, type SafeXmlFailure, type XmlNode } from "../safe-xml.js";
-import { agree, validateDocument } from "./plist-grammar.js";
+import { build as plistBuild } from "plist";
+import { precheckDeclarations, readXml, type SafeXmlFailure } from "../safe-xml.js";
+import { toValue, validateDocument } from "./plist-grammar.js";
 import { DEFAULT_PLIST_LIMITS, PlistError, isDict, typeName, type PlistDict, type PlistErrorCode, type PlistLimits, type PlistValue } from "./plist-types.js";
 
 export { DEFAULT_PLIST_LIMITS, PlistError, isDict, typeName } from "./plist-types.js";
@@ -79,30 +76,8 @@ export function parsePlist(body: Uint8Array | string, limits: Partial<PlistLimit
     allowDoctype: APPLE_DOCTYPE,
     fail: xmlFail,
   });
-  const root = validateDocument(tree, l);
-  let value: unknown;
-  try {
-    value = plistParse(`<plist version="1.0">${canonical(root)}</plist>`);
-  } catch (e) {
-    throw new PlistError("plist.malformed", `plist reader: ${(e as Error)?.message ?? String(e)}`);
-  }
-  agree(root, value, "");
-  return value as PlistValue;
-}
-
-/**
- * Escapes for the canonical text. CR, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR go as character
- * references: xmldom's normalizeLineEndings turns them into LF when written literally (U+0085,
- * U+2028 and U+2029 as XML 1.1 would; XML 1.0 keeps them), which would change the value (found by
- * test/fuzz/apple.test.ts).
- */
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;", "\u0085": "&#x85;", "\u2028": "&#x2028;", "\u2029": "&#x2029;" };
-const escapeText = (s: string): string => s.replace(/[&<>\r\u0085\u2028\u2029]/g, (c) => ESCAPES[c]!);
-
-/** A validated value element as plain XML: containers hold only elements, leaves only text. */
-function canonical(n: XmlNode): string {
-  if (n.name === "dict" || n.name === "array") return `<${n.name}>${n.children.map(canonical).join("")}</${n.name}>`;
-  return `<${n.name}>${escapeText(n.text)}</${n.name}>`;
+  // One parse: the tree the grammar was checked on is converted directly (./plist-grammar.ts).
+  return toValue(validateDocument(tree, l));
 }
 
 /** Parses a plist whose root must be a dictionary. */
