@@ -53,7 +53,7 @@ describe("serve", () => {
 });
 
 describe("--help", () => {
-  const commands = [["run"], ["serve"], ["validate"], ["scep"], ["enroll"], ["inspect"], ["devices"], ["steps"], ["keys"], ["apple"], ["android"], ["android", "qr"], ["report"], ["fleet"], ["trace"], ["replay"]];
+  const commands = [[], ["run"], ["serve"], ["validate"], ["scep"], ["enroll"], ["inspect"], ["devices"], ["steps"], ["keys"], ["apple"], ["android"], ["android", "qr"], ["report"], ["fleet"], ["trace"], ["replay"]];
   it("every command has examples, and help text wraps at word boundaries", async () => {
     for (const c of commands) {
       const r = await cli(MAIN, [...c, "--help"]);
