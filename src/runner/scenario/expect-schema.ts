@@ -200,7 +200,7 @@ export const expectSchema: Json = {
         additionalProperties: false,
         required: ["text"],
         properties: {
-          text: { type: "string", minLength: 1, description: "A substring (case-sensitive) or /regex/flags." },
+          text: { type: "string", minLength: 1, description: "A substring (case-sensitive; hexadecimal codes such as 0x801C0003 match in any letter case) or /regex/flags." },
           code: { ...CODE, description: "Only devices ending with this outcome code." },
           ...countOrRatio("showing this text"),
         },
