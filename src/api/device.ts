@@ -44,8 +44,8 @@ export interface CreateDeviceOptions {
   /** Values to redact from the transcript (challenges, passwords). */
   secrets?: string[];
   /**
-   * Keep connections open across one flow's requests (load-mode behaviour). Default false: the
-   * device closes connections between requests, as real devices do between check-ins.
+   * Keep connections open across one flow's requests (default true, as NSURLSession and WinHTTP
+   * do within a session); false: a connection per request. Clients close when the flow ends.
    */
   keepAlive?: boolean;
   /** Durable protocol checkpoints (exactly-once resume): the caller's store; `saved` continues a device a killed process left in flight. */
@@ -98,7 +98,7 @@ export class VirtualDevice {
     const flow = FLOWS[flowName];
     if (!flow) throw new ScenarioError(`unknown flow "${flowName}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const entropy = this.adapters.entropy.forDevice(this.options.shard ?? 0, this.identity.index);
-    const keepAlive = this.options.keepAlive ?? false;
+    const keepAlive = this.options.keepAlive ?? true;
     const http = this.adapters.http.client({ tls: this.options.tls, keepAlive });
     // Step-by-step: each step waits for a permit; `next()` grants one and waits for the step's end.
     const permits: Array<() => void> = [];

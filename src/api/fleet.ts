@@ -141,7 +141,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           { index: d.index, id: d.device, platform: d.platform, flow: d.flow, group: d.group },
           { http: adapters.http, dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
         );
-        const http = net.http.client({ tls: { ca: trust, insecure: o.insecure ?? false }, keepAlive: false });
+        const http = net.http.client({ tls: { ca: trust, insecure: o.insecure ?? false } });
         try {
           if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);
           const hook = checkinFor(FLOWS[d.flow], d.flow);

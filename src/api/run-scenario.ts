@@ -100,6 +100,8 @@ export interface RunScenarioOptions {
   load?: LoadModel;
   /** Overrides the effective load model's timeScale (`--time-scale`). */
   timeScale?: number;
+  /** Overrides the effective load model's keepAlive (`--close-connections` sets false). */
+  keepAlive?: boolean;
   /** Persistent fleet store: a SQLite file path (created when missing), or a store object. */
   store?: string | FleetStore;
   /** Continue a stopped run from the store: devices already enrolled are skipped. */
@@ -280,9 +282,10 @@ export async function prepareRun(file: string | ResolvedScenario, options: RunSc
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
   const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
-  // The scenario's load: block, replaced by options.load (--load FILE); timeScale overrides either.
+  // The scenario's load: block, replaced by options.load (--load FILE); timeScale and keepAlive override either.
   const baseLoad = options.load ?? scenario.load;
-  options = { ...options, load: options.timeScale !== undefined ? { ...baseLoad, timeScale: options.timeScale } : baseLoad };
+  const overrides = { ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}), ...(options.keepAlive !== undefined ? { keepAlive: options.keepAlive } : {}) };
+  options = { ...options, load: Object.keys(overrides).length > 0 ? { ...baseLoad, ...overrides } : baseLoad };
   const adapters = nodeAdapters(scenario.seed, options.adapters);
   adapters.clock = timelineClock(scenario, adapters.clock); // after the HTTP adapter took the base clock
   const log = options.log ?? silentLogger;

@@ -28,9 +28,10 @@ export interface FlowContext {
   tls?: TlsSettings;
   /**
    * Keep connections open across the requests of one enrolment or check-in, for the HTTP clients a
-   * flow builds itself (mTLS, pass it as `HttpClientOptions.keepAlive`). Default false: devices close
-   * connections between requests. Set true only in load mode (`load.keepAlive`). Either way flows
-   * close every client they create when the enrolment or check-in ends.
+   * flow builds itself (mTLS, pass it as `HttpClientOptions.keepAlive`). Default true, as
+   * NSURLSession and WinHTTP keep a connection within a session; false (`load.keepAlive: false`,
+   * `run --close-connections`) closes the connection after every request. Either way flows close
+   * every client they create when the enrolment or check-in ends.
    */
   keepAlive?: boolean;
   /**

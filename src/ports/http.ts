@@ -32,8 +32,56 @@ export interface TlsSettings {
 
 export interface HttpClientOptions {
   tls?: TlsSettings;
-  /** Keep connections between requests (load mode). Default false: close like devices do. */
+  /**
+   * Keep connections open between the requests of one client, as NSURLSession and WinHTTP do
+   * within a session; idle ones close after `idleTimeoutMs` and all of them on `close()`. Absent
+   * or false: a fresh connection per request, closed after its response. The port is only the
+   * mechanism: devices choose (FlowContext.keepAlive: true unless `load.keepAlive: false` or
+   * `run --close-connections`).
+   */
   keepAlive?: boolean;
+  /** How long a kept connection may sit idle before the client closes it (default {@link DEFAULT_IDLE_TIMEOUT_MS}). */
+  idleTimeoutMs?: number;
+  /**
+   * The device's own TLS session cache: connections of this client offer the session a previous
+   * verified connection of the same device (same origin, same client identity) saved, so a
+   * device's next check-in resumes instead of a full handshake. Absent: a cache private to this
+   * client. Never pass one device's cache to another device's client.
+   */
+  sessions?: TlsSessionCache;
+}
+
+/**
+ * Idle time after which a client closes a kept-alive connection. An assumption, not a figure
+ * published by Apple or Microsoft: short enough that a fleet between check-ins holds no sockets,
+ * longer than the pauses inside one enrolment or OMA-DM session.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+/** One device's TLS session cache (serialized sessions by origin and client identity). */
+export interface TlsSessionCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, session: Uint8Array): void;
+  readonly size: number;
+}
+
+/** Most sessions one device keeps (one per origin and identity; a device talks to a few servers). */
+export const TLS_SESSIONS_PER_DEVICE = 8;
+
+/** A small per-device session cache; the oldest entry goes first. */
+export function tlsSessionCache(capacity = TLS_SESSIONS_PER_DEVICE): TlsSessionCache {
+  const map = new Map<string, Uint8Array>();
+  return {
+    get: (key) => map.get(key),
+    set(key, session) {
+      map.delete(key);
+      map.set(key, session);
+      if (map.size > capacity) map.delete(map.keys().next().value as string);
+    },
+    get size() {
+      return map.size;
+    },
+  };
 }
 
 export interface HttpClient {

@@ -5,6 +5,7 @@
  * model on the injected clock; the run deadline aborts what is still in flight.
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
+import { tlsSessionCache, type HttpClient, type HttpClientOptions, type TlsSessionCache } from "../ports/http.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
@@ -90,9 +91,10 @@ export interface LoadModel {
    */
   timeScale?: number;
   /**
-   * Keep the connection open across the requests of one enrolment or check-in (load mode).
-   * Default false: a connection per request, closed, as devices do. Either way every device's
-   * client is closed when its enrolment or check-in ends (no socket outlives it).
+   * Keep the connection open across the requests of one enrolment or check-in (default true, as
+   * NSURLSession and WinHTTP do). False: a connection per request, closed after its response.
+   * Either way every device's client is closed when its enrolment or check-in ends (no socket
+   * outlives it); TLS sessions are resumed from the device's own cache across check-ins.
    */
   keepAlive?: boolean;
 }
@@ -138,6 +140,8 @@ interface SteadyMember {
   state: EnrolledState;
   /** Wiped on the server's command, or unenrolled by the server (a 401): no more check-ins. */
   erased?: boolean;
+  /** The device's own TLS session cache: its next check-in resumes the session of its last one. */
+  tlsSessions: TlsSessionCache;
 }
 
 function enrolledState(result: FlowResult): EnrolledState {
@@ -172,11 +176,22 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
   }
 }
 
+/** The device's HTTP port: every client it builds resumes TLS from the device's own session cache, never another's. */
+class DeviceSessionsHttp implements HttpPort {
+  constructor(
+    private readonly inner: HttpPort,
+    private readonly sessions: TlsSessionCache,
+  ) {}
+  client(o: HttpClientOptions = {}): HttpClient {
+    return this.inner.client({ ...o, sessions: o.sessions ?? this.sessions });
+  }
+}
+
 /** Builds the per-device contexts (one HTTP client; close it when done). */
-function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort): { ctx: FlowContext; close(): Promise<void> } {
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort, tlsSessions: TlsSessionCache = tlsSessionCache()): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
-  const keepAlive = opts.load?.keepAlive ?? false;
+  const keepAlive = opts.load?.keepAlive ?? true;
   const transcript = env.transcriptFor(device);
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
   const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
@@ -184,7 +199,8 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
-  const httpPort = net ? wrapHttp(ports.http, net) : ports.http;
+  const netPort = net ? wrapHttp(ports.http, net) : ports.http;
+  const httpPort = new DeviceSessionsHttp(netPort, tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });
@@ -228,7 +244,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   const record = tracked?.record;
   env.observer.onDeviceStart?.(device, slot.index);
   const ledger = new StepLedger();
-  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, tracked?.port);
+  const tlsSessions = tlsSessionCache();
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, tracked?.port, tlsSessions);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   let member: SteadyMember | undefined;
@@ -266,7 +283,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       },
     );
     opts.onFlowResult?.(device, out);
-    if (out.ok) member = { identity, group: slot.group, state: enrolledState(out) };
+    if (out.ok) member = { identity, group: slot.group, state: enrolledState(out), tlsSessions };
     if (store && record) {
       const first = out.keychain.identities[0];
       store.put({
@@ -320,7 +337,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   if (opts.timeline?.power.off(identity.index)) return;
   const started = env.clock.now();
   const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
-  const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.");
+  const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
   let ok = false;
   let code: string;
   try {
@@ -392,7 +409,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     for (const d of opts.store.list({ state: "enrolled" })) {
       const group = s.groups.find((g) => g.name === d.group);
       if (!group || !enrolledBefore.has(d.index) || (opts.shard && d.index % opts.shard.count !== opts.shard.index)) continue;
-      steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds } });
+      steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds }, tlsSessions: tlsSessionCache() });
     }
   }
   const run = async (slot: Slot) => {

@@ -2,7 +2,9 @@
 /**
  * `load.keepAlive` reaches the HTTP clients the platform flows build themselves (Apple MDM mTLS,
  * Windows OMA-DM / WSTEP renewal, and their steady-state check-ins), not only the runner's own
- * per-device client; by default every client is created without keep-alive. Real loopback sockets
+ * per-device client; by default every client keeps alive (as NSURLSession and WinHTTP do), and
+ * `keepAlive: false` turns it off everywhere. Every client of a device gets that device's own TLS
+ * session cache (never another device's), and a device's check-ins resume its TLS session. Real loopback sockets
  * against the embedded reference server: a wrapping HttpPort records the options of every
  * `client()` call and which source file made it (stack), and checks every client is closed. After
  * a keep-alive run no timer or socket is left (process.getActiveResourcesInfo before/after).
@@ -22,6 +24,7 @@ import { testKeys } from "../support/scep-harness.js";
 
 interface Made {
   keepAlive: boolean | undefined;
+  sessions: object | undefined;
   mtls: boolean;
   /** The src/ file (outside the Node adapters) that called client(). */
   by: string;
@@ -34,9 +37,9 @@ class RecordingHttp implements HttpPort {
   constructor(private readonly inner: HttpPort) {}
   client(options?: HttpClientOptions): HttpClient {
     const frames = (new Error().stack ?? "").split("\n").slice(2);
-    const frame = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\//.test(f)) ?? "?";
+    const frame = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\//.test(f) && !/DeviceSessionsHttp/.test(f)) ?? "?";
     const by = /\/src\/([^:)]+)/.exec(frame)?.[1] ?? "?";
-    const rec: Made = { keepAlive: options?.keepAlive, mtls: options?.tls?.identity !== undefined, by, closed: false };
+    const rec: Made = { keepAlive: options?.keepAlive, sessions: options?.sessions, mtls: options?.tls?.identity !== undefined, by, closed: false };
     this.made.push(rec);
     const c = this.inner.client(options);
     return {
@@ -103,12 +106,13 @@ limits: { durationSeconds: 60 }
 // loaded machine still fits both (the cap, not the duration, sets the count).
 const steady = { durationSeconds: 600, intervalSeconds: 60, jitter: 0.1, maxCheckinsPerDevice: 2 };
 
-async function run(platform: keyof typeof SCENARIOS, load: LoadModel): Promise<{ made: Made[]; checkins: number }> {
-  const http = new RecordingHttp(new NodeHttp({ clock: new RealClock() }));
+async function run(platform: keyof typeof SCENARIOS, load: LoadModel): Promise<{ made: Made[]; checkins: number; tls: NodeHttp["tlsStats"] }> {
+  const node = new NodeHttp({ clock: new RealClock() });
+  const http = new RecordingHttp(node);
   const { summary } = await runScenario(join(dir, SCENARIOS[platform].file), { keyPoolSize: 24, progress: false, adapters: { http }, load });
   expect(summary.enrolled, platform).toBe(2);
   expect(summary.checkins?.failed ?? 0, platform).toBe(0);
-  return { made: http.made, checkins: summary.checkins?.total ?? 0 };
+  return { made: http.made, checkins: summary.checkins?.total ?? 0, tls: node.tlsStats };
 }
 
 const count = (kinds: string[]) => {
@@ -119,10 +123,10 @@ const count = (kinds: string[]) => {
 
 describe("load.keepAlive reaches the clients the platform flows build", () => {
   for (const platform of ["apple", "windows", "android"] as const) {
-    it(`${platform}: every client keeps alive in load mode, none by default, all closed`, async () => {
-      const on = await run(platform, { timeScale: 300, keepAlive: true, steady });
+    it(`${platform}: every client keeps alive by default, none with keepAlive: false, all closed; one TLS session cache per device`, async () => {
+      const on = await run(platform, { timeScale: 300, steady });
       expect(on.checkins).toBe(4);
-      const off = await run(platform, { timeScale: 300, steady });
+      const off = await run(platform, { timeScale: 300, keepAlive: false, steady });
       expect(off.checkins).toBe(4);
       for (const [made, want] of [
         [on.made, true],
@@ -139,22 +143,29 @@ describe("load.keepAlive reaches the clients the platform flows build", () => {
         if (platform !== "android") expect(byFlow.every((m) => m.mtls)).toBe(true);
         // the runner's client: one per enrolment and one per check-in
         expect(made.filter((m) => m.by === "runner/fleet.ts").length).toBe(2 + 4);
+        // every client carries a device's session cache; the two devices hold two distinct caches
+        expect(made.every((m) => m.sessions !== undefined)).toBe(true);
+        expect(new Set(made.map((m) => m.sessions)).size).toBe(2);
       }
+      // Apple and Windows check-ins build a new mTLS client each time: with the device's own cache
+      // every check-in after enrolment resumes (isSessionReused on the client's socket) instead of
+      // a full handshake with a client-certificate signature.
+      if (platform !== "android") for (const r of [on, off]) expect(r.tls.resumed, "resumed handshakes").toBeGreaterThanOrEqual(4);
     }, 120_000);
   }
 
-  it("leaves no timer or socket behind after a keep-alive run", async () => {
-    await run("windows", { timeScale: 300, keepAlive: true, steady }); // warm-up (lazy process-wide resources)
+  it("leaves no timer or socket behind after a run with the default keep-alive", async () => {
+    await run("windows", { timeScale: 300, steady }); // warm-up (lazy process-wide resources)
     const before = count(process.getActiveResourcesInfo());
-    await run("apple", { timeScale: 300, keepAlive: true, steady });
-    await run("windows", { timeScale: 300, keepAlive: true, steady });
+    await run("apple", { timeScale: 300, steady });
+    await run("windows", { timeScale: 300, steady });
     await new Promise((r) => setTimeout(r, 200)); // let closed sockets finish closing
     const after = count(process.getActiveResourcesInfo());
     for (const kind of ["Timeout", "TCPSocketWrap", "TCPServerWrap", "TLSWrap"]) expect(after[kind] ?? 0, kind).toBeLessThanOrEqual(before[kind] ?? 0);
   }, 120_000);
 
   it("createDevice({ keepAlive }) passes it to the device's client and the FlowContext", async () => {
-    for (const keepAlive of [true, undefined]) {
+    for (const keepAlive of [false, undefined]) {
       const made: (boolean | undefined)[] = [];
       const http: HttpPort = {
         client: (o) => {
@@ -165,10 +176,10 @@ describe("load.keepAlive reaches the clients the platform flows build", () => {
           };
         },
       };
-      const device = await createDevice({ model: "pixel-8", seed: "ka", index: 0, keys: await testKeys(), adapters: { http }, ...(keepAlive ? { keepAlive } : {}) });
+      const device = await createDevice({ model: "pixel-8", seed: "ka", index: 0, keys: await testKeys(), adapters: { http }, ...(keepAlive !== undefined ? { keepAlive } : {}) });
       await device.run("scep", { url: "http://127.0.0.1:9/scep", challenge: "x", subject: "CN=%SERIAL%" }).catch(() => {});
       expect(made.length).toBeGreaterThan(0);
-      for (const k of made) expect(k ?? false).toBe(keepAlive ?? false);
+      for (const k of made) expect(k).toBe(keepAlive ?? true);
     }
   });
 });

@@ -84,7 +84,7 @@ export async function appleCheckin(
       ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])],
       ...(sign ? {} : { identity: { certPem: toPem(cert.der), keyPem: ctx.ports.crypto.privateKeyPem(key) } }),
     },
-    keepAlive: ctx.keepAlive ?? false,
+    keepAlive: ctx.keepAlive ?? true,
   });
   try {
     const client = new MdmClient(

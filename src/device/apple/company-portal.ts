@@ -54,7 +54,7 @@ function directoryClient(ctx: FlowContext, dev: AppleDevice): HttpClient | undef
   if (!id) return undefined;
   return ctx.ports.http.client({
     tls: { ca: dev.store.anchors.map((c) => toPem(c.der)), identity: { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) } },
-    keepAlive: ctx.keepAlive ?? false,
+    keepAlive: ctx.keepAlive ?? true,
   });
 }
 

@@ -120,6 +120,6 @@ function plainHttp(dev: AppleDevice): HttpClient {
       ...(roots?.replaceRoots ? { replaceRoots: true } : {}),
       ca: [...(roots?.ca ?? []), ...dev.store.anchors.map((c) => toPem(c.der))],
     },
-    keepAlive: ctx.keepAlive ?? false,
+    keepAlive: ctx.keepAlive ?? true,
   });
 }

@@ -177,7 +177,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         ca: [...(deviceRoots?.ca ?? []), ...trustPem],
         ...(mdm.signMessage ? {} : { identity: { certPem: toPem(identity.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(identity.key) } }),
       },
-      keepAlive: ctx.keepAlive ?? false,
+      keepAlive: ctx.keepAlive ?? true,
     });
     const client = new MdmClient(
       ctx.protocol,

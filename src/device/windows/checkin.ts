@@ -67,7 +67,7 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
     return { ok: false, code: "windows.checkin.certificate-expired", step: "dm.session", message: `the MDM certificate expired ${cert.notAfter.toISOString()}` };
   }
   const addr = checkinAddr(ctx, o, state);
-  const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: ctx.keepAlive ?? false });
+  const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: ctx.keepAlive ?? true });
   const tree = new CspTree(id);
   let unenrolled = false;
   tree.hooks = {

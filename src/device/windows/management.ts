@@ -74,7 +74,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     ctx.ports.http.client({
       // The machine store (the device's trust settings, e.g. --ca) plus the provisioned Root certificates.
       tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...apply.roots.map((r) => toPem(r.der))], ...(withIdentity ? { identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } } : {}) },
-      keepAlive: ctx.keepAlive ?? false,
+      keepAlive: ctx.keepAlive ?? true,
     });
   const m = { http: clientFor(apply.cert, !useMd5) };
   const providerId = doc.application!.providerId;

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 /**
  * {@link HttpPort} on node:http / node:https. Each client is one device's network stack: its
- * own trust store and optional mTLS identity, and either a fresh connection per request
- * (default, like devices that close between check-ins) or one keep-alive agent (load mode).
+ * own trust store and optional mTLS identity, its connections kept alive between requests
+ * (`keepAlive`, what devices ask for, as NSURLSession and WinHTTP do; idle ones close on a timer)
+ * or a fresh connection per request (the port's default), and its TLS sessions resumed from the device's own cache.
  */
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
-import { TransportError } from "../../errors/index.js";
-import type { Clock } from "../../ports/clock.js";
+import { ScenarioError, TransportError } from "../../errors/index.js";
+import { createHash } from "node:crypto";
+import type { Clock, Timer } from "../../ports/clock.js";
 import { ioLedger } from "../../ports/io-ledger.js";
-import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
+import { DEFAULT_IDLE_TIMEOUT_MS, tlsSessionCache, type HttpClient, type HttpClientOptions, type HttpPort, type HttpRequest, type HttpResponse } from "../../ports/http.js";
 import { describeRequest } from "./http/errors.js";
 import { exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
 import { buildClientTls, type ClientTls } from "./http/tls.js";
@@ -19,20 +21,16 @@ export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type TlsHandshakeStats } from ".
 
 /** Dependencies of {@link NodeHttp}. */
 export interface NodeHttpOptions {
-  /** Measures every request deadline. */
+  /** Measures every request deadline and every idle keep-alive connection. */
   clock: Clock;
   /**
-   * TLS session resumption inside one client (default true): a connection-per-request client
-   * offers the TLS 1.3 ticket of its previous verified connection to the same origin, as a
-   * device's TLS stack does between requests of one check-in. Tickets are kept per client (one
-   * device, one identity) and dropped with it; never shared between devices or clients.
-   * Keep-alive clients use their agent's own per-client session cache instead.
+   * TLS session resumption (default true): a connection offers the session the device's previous
+   * verified connection to the same origin, with the same client identity, saved — in the
+   * device's own cache (`HttpClientOptions.sessions`) or, without one, the client's. Never
+   * another device's: caches are per device and nothing is kept in the shared TLS contexts.
    */
   tlsSessionResumption?: boolean;
 }
-
-/** Most TLS sessions one client keeps (one per origin). */
-const SESSIONS_PER_CLIENT = 8;
 
 /** The Node adapter of the HTTP port. */
 export class NodeHttp implements HttpPort {
@@ -51,16 +49,28 @@ export class NodeHttp implements HttpPort {
   }
 }
 
+/** Open sockets of a set of agents (in use and idle). */
+function agentSockets(agents: { http: http.Agent; https: https.Agent }, idleOnly: boolean): Socket[] {
+  const sockets: Socket[] = [];
+  for (const agent of [agents.http, agents.https]) {
+    for (const pool of idleOnly ? [agent.freeSockets] : [agent.sockets, agent.freeSockets]) {
+      for (const list of Object.values(pool)) sockets.push(...((list ?? []) as Socket[]));
+    }
+  }
+  return sockets;
+}
+
 /** One device's HTTP client; see {@link NodeHttp}. */
 export class NodeHttpClient implements HttpClient {
   private readonly tls: ClientTls;
   private readonly keepAlive: boolean;
+  private readonly idleTimeoutMs: number;
   private agents?: { http: http.Agent; https: https.Agent };
   private readonly closing = new AbortController();
   private readonly inflight = new Set<Promise<unknown>>();
+  private idle?: Timer;
 
   private readonly sessions?: ExchangeContext["sessions"];
-  private kept?: Map<string, Buffer>;
 
   constructor(
     private readonly clock: Clock,
@@ -70,15 +80,19 @@ export class NodeHttpClient implements HttpClient {
   ) {
     this.tls = buildClientTls(options.tls);
     this.keepAlive = options.keepAlive === true;
-    if (resumeSessions && !this.keepAlive) {
-      const kept = (this.kept = new Map<string, Buffer>());
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (!(this.idleTimeoutMs >= 0)) throw new ScenarioError(`idleTimeoutMs must be a number of milliseconds >= 0, got ${String(options.idleTimeoutMs)}`);
+    if (resumeSessions) {
+      const cache = options.sessions ?? tlsSessionCache();
+      // A session belongs to one client identity: one resumed by a connection that should present
+      // another certificate (or none) would authenticate it as the first. So the key holds it.
+      const id = options.tls?.identity ? createHash("sha256").update(String(options.tls.identity.certPem)).digest("base64").slice(0, 16) : "-";
       this.sessions = {
-        get: (origin) => kept.get(origin),
-        save: (origin, session) => {
-          kept.delete(origin);
-          kept.set(origin, session);
-          if (kept.size > SESSIONS_PER_CLIENT) kept.delete(kept.keys().next().value as string);
+        get: (origin) => {
+          const s = cache.get(`${origin}|${id}`);
+          return s ? Buffer.from(s.buffer, s.byteOffset, s.byteLength) : undefined;
         },
+        save: (origin, session) => cache.set(`${origin}|${id}`, session),
       };
     }
   }
@@ -90,8 +104,11 @@ export class NodeHttpClient implements HttpClient {
         new TransportError("aborted", `${describeRequest(req.method, req.url)}: the HTTP client is closed`),
       );
     }
+    this.idle?.cancel();
+    this.idle = undefined;
     if (this.keepAlive && !this.agents) {
-      this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+      // Sessions are resumed from the device's cache (above), not the agent's own cache.
+      this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, maxCachedSessions: 0 }) };
     }
     // Real work in flight until the response (or failure) is back: a virtual-time run waits for it (ports/io-ledger.ts).
     const done = ioLedger.track(`http ${req.method} ${req.url.split("?")[0]!.slice(0, 200)}`, exchange(req, {
@@ -107,24 +124,33 @@ export class NodeHttpClient implements HttpClient {
       () => undefined,
     );
     this.inflight.add(tracked);
-    void tracked.then(() => this.inflight.delete(tracked));
+    void tracked.then(() => {
+      this.inflight.delete(tracked);
+      this.armIdle();
+    });
     return done;
+  }
+
+  /** Once nothing is in flight, kept connections close after the idle timeout (on the injected clock). */
+  private armIdle(): void {
+    if (!this.agents || this.inflight.size > 0 || this.closing.signal.aborted) return;
+    this.idle?.cancel();
+    this.idle = this.clock.setTimer(this.idleTimeoutMs, () => {
+      this.idle = undefined;
+      if (this.agents && this.inflight.size === 0) for (const s of agentSockets(this.agents, true)) s.destroy();
+    });
   }
 
   /** Aborts requests in flight, then closes every pooled socket and waits until they are closed. */
   async close(): Promise<void> {
     this.closing.abort();
-    await Promise.all([...this.inflight]);
-    this.kept?.clear();
+    this.idle?.cancel();
+    this.idle = undefined;
+    await Promise.all([...this.inflight]); // a closed client never re-arms the idle timer
     const agents = this.agents;
     if (!agents) return;
     this.agents = undefined;
-    const sockets: Socket[] = [];
-    for (const agent of [agents.http, agents.https]) {
-      for (const pool of [agent.sockets, agent.freeSockets]) {
-        for (const list of Object.values(pool)) sockets.push(...((list ?? []) as Socket[]));
-      }
-    }
+    const sockets = agentSockets(agents, false);
     const closed = sockets.filter((s) => !s.closed).map((s) => new Promise<void>((r) => s.once("close", () => r())));
     agents.http.destroy();
     agents.https.destroy();

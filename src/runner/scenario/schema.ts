@@ -269,7 +269,7 @@ const load: Json = {
       },
     },
     timeScale: positive("Divides device-side delays (cadence, think time); protocol timers stay wall-clock. Default 1.", 1_000_000),
-    keepAlive: { type: "boolean", description: "Reuse a connection within one enrolment or check-in (load mode). Default false: a connection per request, as devices do." },
+    keepAlive: { type: "boolean", description: "Reuse a connection within one enrolment or check-in, as NSURLSession and WinHTTP do (default true). false: a new connection per request, closed after its response (also `run --close-connections`). TLS sessions are resumed from each device's own cache either way." },
   },
 };
 

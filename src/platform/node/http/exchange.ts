@@ -34,9 +34,9 @@ export interface ExchangeContext {
   /** Aborted when the client is closed. */
   closing: AbortSignal;
   /**
-   * TLS session resumption for connection-per-request clients (absent: none). `get` returns the
-   * session this client saved for an origin; `save` is called only with sessions of connections
-   * whose server certificate was verified (`authorized`).
+   * TLS session resumption (absent: none). `get` returns the session the device saved for an
+   * origin, offered by every new connection (a reused keep-alive one needs none); `save` is
+   * called only with sessions of connections whose server certificate was verified (`authorized`).
    */
   sessions?: {
     get(origin: string): Buffer | undefined;
@@ -115,7 +115,7 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
       }
     }
     const origin = `${url.hostname}:${url.port || "443"}`;
-    const resumeWith = secure && !ctx.agents ? ctx.sessions?.get(origin) : undefined;
+    const resumeWith = secure ? ctx.sessions?.get(origin) : undefined;
     const options: https.RequestOptions & { secureContext?: SecureContext; session?: Buffer } = {
       method: req.method,
       headers: outgoingHeaders(req, body),
@@ -176,7 +176,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     let keysDerived = false;
     client.on("socket", (s: Socket) => {
       socket = s;
-      if (!secure) return;
+      // A kept-alive socket taken from the pool was set up (and counted) when it first connected.
+      if (!secure || client.reusedSocket) return;
       const t = s as TLSSocket;
       cheapHostCheck(t);
       // Without an identity, note when the client's key exchange is done (TLS 1.2 derives its
@@ -194,7 +195,7 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         });
       }
       const sessions = ctx.sessions;
-      if (sessions && !ctx.agents) {
+      if (sessions) {
         // Keep only sessions of verified connections. TLS 1.3 tickets arrive after the handshake
         // (`authorized` is known); a TLS 1.2 session can be announced before it completes, so it
         // waits for `secureConnect`, which follows Node's chain and host-name checks.
