@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Shared helpers of the benchmarks: result files, CPU accounting, the server child process.
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
@@ -34,11 +34,26 @@ export async function startServerChild(platforms = {}, challenge = "bench-challe
       child.once("message", (m) => resolve(m.cpu));
       child.send("cpu");
     });
+  /** {cpu, mem, sockets} of the server process. */
+  const stats = () =>
+    new Promise((resolve) => {
+      child.once("message", resolve);
+      child.send("stats");
+    });
   const stop = () =>
     new Promise((resolve) => {
       child.once("exit", resolve);
       child.send("stop");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { ...info, cpu, stop };
+  return { ...info, cpu, stats, stop };
+}
+
+/** The commit measured ("unknown" outside a git checkout). */
+export function gitCommit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: new URL(".", import.meta.url).pathname }).trim();
+  } catch {
+    return "unknown";
+  }
 }

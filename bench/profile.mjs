@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Profiles the simulator side of one enrol benchmark and prints where its CPU goes:
-//   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices] [--keepalive]
+//   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices] [--close]
 //   node bench/profile.mjs --summarize /tmp/enrollsim-prof/CPU.*.cpuprofile
 import { readFileSync } from "node:fs";
 
@@ -30,7 +30,8 @@ if (process.argv[2] === "--summarize") {
 } else {
   const { enrollBench } = await import("./enroll.mjs");
   const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-  const keepAlive = process.argv.includes("--keepalive");
+  // Devices keep a connection within an enrolment by default; --close opens one per request.
+  const keepAlive = !process.argv.includes("--close");
   const which = args[0] ?? "scep";
   const devices = Number(args[1] ?? 600);
   const o = {
@@ -41,6 +42,6 @@ if (process.argv[2] === "--summarize") {
       options: (base) => ({ windows: { upn: "user%INDEX%@contoso.com", password: "bench-Passw0rd", discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
     },
   }[which];
-  const r = await enrollBench({ ...o, devices, concurrency: 128, budgetSeconds: Number(process.env.BENCH_BUDGET ?? 30), ...(keepAlive ? { load: { keepAlive: true } } : {}) });
+  const r = await enrollBench({ ...o, devices, concurrency: 128, budgetSeconds: Number(process.env.BENCH_BUDGET ?? 30), ...(keepAlive ? {} : { load: { keepAlive: false } }) });
   console.log(JSON.stringify({ keepAlive, enrollPerSec: r.enrollPerSec, simCpuMsPerEnroll: r.simCpuMsPerEnroll, serverCpuMsPerEnroll: r.serverCpuMsPerEnroll, cryptoFloorMs: r.cryptoFloorMs, ratio: r.ratio, devices: r.enrolled, failed: r.failed, tls: r.tlsHandshakesPerEnroll, ops: r.privateKeyOpsPerEnroll, pid: process.pid }));
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// `npm run bench`: (a) apple-enroll, (b) windows-enroll (each also with load-mode keep-alive),
+// `npm run bench`: (a) apple-enroll, (b) windows-enroll (each also with every connection closed: -close),
 // (c) memory at 1k/10k/50k devices on cadence, (d) the crypto floor inside scep-enroll,
 // (e) hostile-memory: peak RSS of 100 devices against the worst-case OMA-DM server (9,000 commands per message),
 // (f) report-html (only when named): size and open time of the HTML report of a 50,000-device hour.
 // (g) workers: `run --workers` 1, 2 and auto against a server in its own process, enrolments/s and scaling.
+// (h) steady: N enrolled devices checking in over mutual TLS on compressed time (bench/steady.mjs), Apple
+//     at STEADY_SIZES (default 1000,10000; add 50000 where the machine can enrol that many), Windows and
+//     Android at 1000; results in bench/results/steady-<platform>-<N>.json.
 // Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores.
 //
 // Against the server you test (the simulator alone; no embedded server is started):
@@ -23,8 +26,8 @@ if (!existsSync(new URL("../dist/cli/main.js", import.meta.url))) {
   process.exit(2);
 }
 const { FLOWS } = await import("../dist/device/flows/index.js");
-const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-keepalive", "windows-enroll", "windows-enroll-keepalive"];
-const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak", "report-html", "workers"];
+const ENROLL_BENCHES = ["scep-enroll", "apple-enroll", "apple-enroll-close", "windows-enroll", "windows-enroll-close"];
+const ALL_BENCHES = [...ENROLL_BENCHES, "memory", "hostile-memory", "soak", "report-html", "workers", "steady"];
 function usage(message) {
   process.stderr.write(`bench: ${message}\nusage: node bench/run.mjs [${ALL_BENCHES.join("|")} ...] [--server URL [--ca PEM]... [--insecure] [--challenge S] [--windows-upn U] [--windows-password P]]\n`);
   process.exit(2);
@@ -101,7 +104,7 @@ for (const [bench, flow, model, platforms, options] of [
     (base) => ({ windows: { upn: WIN_UPN, password: WIN_PASSWORD, discoveryUrl: `${base}/EnrollmentServer/Discovery.svc` } }),
   ],
 ]) {
-  if (!want(bench) && !want(`${bench}-keepalive`)) continue;
+  if (!want(bench) && !want(`${bench}-close`)) continue;
   if (!FLOWS[flow]) {
     emit(bench, { bench, pending: true, reason: `flow "${flow}" is not in the flow registry yet; this entry runs automatically once it is` });
     continue;
@@ -113,14 +116,14 @@ for (const [bench, flow, model, platforms, options] of [
       emit(resultName(bench), { bench, error: String(err?.message ?? err) });
     }
   }
-  // The same with the load model's keep-alive (a connection reused within one enrolment; devices
-  // close theirs by default): what a server engineer gets in load mode. Reported beside, not instead.
-  const ka = `${bench}-keepalive`;
-  if (!want(ka)) continue;
+  // The same with every connection closed after its request (load.keepAlive: false, run
+  // --close-connections; devices keep theirs within an enrolment by default). Reported beside.
+  const cl = `${bench}-close`;
+  if (!want(cl)) continue;
   try {
-    emit(resultName(ka), { ...(await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 45, load: { keepAlive: true }, external })), mode: "keepAlive" });
+    emit(resultName(cl), { ...(await enrollBench({ bench, flow, model, platforms, options, devices: ENROLL_DEVICES, concurrency: CONCURRENCY, budgetSeconds: 45, load: { keepAlive: false }, external })), mode: "closeConnections" });
   } catch (err) {
-    emit(resultName(ka), { bench: ka, error: String(err?.message ?? err) });
+    emit(resultName(cl), { bench: cl, error: String(err?.message ?? err) });
   }
 }
 
@@ -142,6 +145,20 @@ if (want("workers")) {
   // run --workers 1, 2, auto against a server in its own process (bench/workers.mjs)
   const { workersBench } = await import("./workers.mjs");
   emit("workers", await workersBench());
+}
+if (want("steady")) {
+  // One child process per size, so sizes do not share a heap (RSS per device is meaningful).
+  const sizes = (process.env.STEADY_SIZES ?? "1000,10000").split(",").map(Number);
+  const runs = [...sizes.map((n) => ["apple", n]), ["windows", 1000], ["android", 1000]];
+  for (const [platform, n] of runs) {
+    const name = `steady-${platform}-${n}`;
+    try {
+      const out = execFileSync(process.execPath, ["--expose-gc", new URL("./steady.mjs", import.meta.url).pathname, String(n), platform], { encoding: "utf8", timeout: 3_600_000, stdio: ["ignore", "pipe", "inherit"] });
+      emit(name, JSON.parse(out.trim().split("\n").pop()));
+    } catch (err) {
+      emit(name, { bench: "steady", platform, devices: n, error: String(err?.message ?? err).slice(0, 500) });
+    }
+  }
 }
 if (want("soak")) {
   const { soakBench } = await import("./soak.mjs");

@@ -1,34 +1,26 @@
 // SPDX-License-Identifier: MIT
 // Soak benchmark (issue 13 #7; not in CI): a fleet enrols against the embedded server (its own
 // process), then stays in a steady phase of 30 scenario minutes on compressed time with real MDM
-// check-ins over mutual TLS. Every scenario minute it samples the load generator: RSS, heap, open
-// sockets and timers (process.getActiveResourcesInfo) and event-loop delay (monitorEventLoopDelay).
+// check-ins over mutual TLS (connections kept within a check-in, TLS resumed from each device's own
+// session cache). Every scenario minute it samples the load generator: RSS, heap, open sockets and
+// timers (process.getActiveResourcesInfo) and event-loop delay (monitorEventLoopDelay); and the
+// server process: RSS, heap and open sockets.
 // Pass: no upward RSS/heap trend after the first 5 minutes (least-squares slope stated), 0 lost
 // devices (every enrolled device checked in), 0 sockets left open at the end.
 // Bounded: SOAK_DEVICES (default 1000), SOAK_MINUTES (30), SOAK_TIME_SCALE (15), check-in every
 // SOAK_INTERVAL_S scenario seconds (900); the whole run is capped by limits.durationSeconds.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
-import { startServerChild } from "./lib.mjs";
+import { gitCommit, startServerChild } from "./lib.mjs";
 
 const DEVICES = Number(process.env.SOAK_DEVICES ?? 1000);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const SCALE = Number(process.env.SOAK_TIME_SCALE ?? 15);
 const INTERVAL_S = Number(process.env.SOAK_INTERVAL_S ?? 900);
-
-/** The commit measured ("unknown" outside a git checkout). */
-function gitCommit() {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: new URL(".", import.meta.url).pathname }).trim();
-  } catch {
-    return "unknown";
-  }
-}
 
 /** Least-squares slope of y over x. */
 export function slope(xs, ys) {
@@ -71,7 +63,7 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
   const sample = () => {
     const m = process.memoryUsage();
     const minute = steadyAt === undefined ? null : ((Date.now() - steadyAt) * SCALE) / 60_000;
-    samples.push({
+    const entry = {
       minute: minute === null ? null : Math.round(minute * 100) / 100,
       realS: Math.round((Date.now() - t0) / 100) / 10,
       rssMiB: Math.round(m.rss / 1048576),
@@ -79,7 +71,9 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
       ...resources(),
       loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
       devicesCheckedIn: checkedIn.size,
-    });
+    };
+    samples.push(entry);
+    void server.stats().then((s) => Object.assign(entry, { serverRssMiB: Math.round(s.mem.rss / 1048576), serverHeapMiB: Math.round(s.mem.heapUsed / 1048576), serverSockets: s.sockets }));
     loop.reset();
   };
   const timer = setInterval(sample, 60_000 / SCALE);
@@ -95,6 +89,7 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
     },
   };
   let summary;
+  let serverEnd;
   try {
     const keys = await FileKeyPool.open({ spec: "rsa2048", ensure: Math.min(DEVICES, 1000) });
     ({ summary } = await runScenario(file, {
@@ -105,6 +100,7 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
       observers: [observer],
       load: { steady: { durationSeconds: MINUTES * 60, intervalSeconds: INTERVAL_S, jitter: 0.2 }, timeScale: SCALE },
     }));
+    serverEnd = await server.stats();
   } finally {
     clearInterval(timer);
     loop.disable();
@@ -123,6 +119,11 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
     steady.map((s) => s.heapMiB),
   );
   const lost = summary.enrolled - checkedIn.size;
+  const serverSteady = steady.filter((s) => s.serverRssMiB !== undefined);
+  const serverRssSlope = slope(
+    serverSteady.map((s) => s.minute),
+    serverSteady.map((s) => s.serverRssMiB),
+  );
   return {
     bench: "soak",
     commit: gitCommit(),
@@ -136,7 +137,9 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
     lostDevices: lost,
     rssSlopeMiBPerMin: Math.round(rssSlope * 1000) / 1000,
     heapSlopeMiBPerMin: Math.round(heapSlope * 1000) / 1000,
+    serverRssSlopeMiBPerMin: Math.round(serverRssSlope * 1000) / 1000,
     socketsAtEnd: end.sockets,
+    serverSocketsAtEnd: serverEnd?.sockets ?? null,
     timersAtEnd: end.timers,
     pass: lost === 0 && end.sockets === 0 && rssSlope <= 0.5 && heapSlope <= 0.5,
     realSeconds: Math.round((Date.now() - t0) / 1000),
