@@ -38,7 +38,8 @@ describe("serve", () => {
     try {
       const scepUrl = await listening;
       expect(out).toMatch(/^apple: /m);
-      expect(out).toMatch(/^windows: /m);
+      expect(out).toMatch(/^windows: discovery +https:\/\/127\.0\.0\.1:\d+\/EnrollmentServer\/Discovery\.svc/m);
+      expect(out).toMatch(/^apple: GET https:\/\/127\.0\.0\.1:\d+\/apple\/enroll /m);
       expect(out).toMatch(/Android: /);
       const r = await cli(MAIN, ["enroll", "scep", "--server", scepUrl.replace(/\/scep$/, ""), "--set", "challenge=serve-test"]);
       expect(r.code, r.stderr).toBe(0);

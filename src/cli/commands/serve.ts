@@ -44,7 +44,8 @@ export const serveCommand = {
         `enrollsim reference server listening on ${server.url} and ${server.httpsUrl} (TLS, certificate from the reference CA)`,
         `  SCEP: ${server.scepUrl}   (challenge: [set with --challenge], pending: ${a.pending}${a["fail-info"] ? `, fail: ${a["fail-info"]}` : ""}${a.ra ? ", RA mode" : ""})`,
         `  CA:   ${ca.subject}   sha256:${fp}`,
-        ...server.halves.flatMap((h) => h.describe?.() ?? []),
+        `  every path below answers on both listeners; shown as full URLs on the TLS one:`,
+        ...server.halves.flatMap((h) => h.describe?.() ?? []).map((line) => withBase(line, server.httpsUrl)),
         "Press Ctrl-C to stop.",
         "",
       ].join("\n"),
@@ -76,4 +77,9 @@ export function serverCounters(server: ReferenceServer, label: string): string {
     lines.push(`  ${h.name}: ${held} enrolled device record(s)${mine.length > held ? ` (+${mine.length - held} removed)` : ""}${counts.length ? `, ${counts.join(", ")}` : ""}`);
   }
   return lines.join("\n");
+}
+
+/** A half's description line with each absolute path (`/apple/enroll`) as a full URL on `base`. */
+export function withBase(line: string, base: string): string {
+  return line.replace(/(^|[\s(])(\/[A-Za-z][^\s,)]*)/g, (_m, pre: string, path: string) => `${pre}${base.replace(/\/$/, "")}${path}`);
 }
