@@ -11,6 +11,20 @@ import { DEFAULT_TIMEOUT_MS, describeRequest } from "../../ports/http-request.js
 import { amapiErrorAnswer, mdmStatusAnswer, soapFaultAnswer, statusAnswer } from "./answers.js";
 import type { DeviceFaults, Firing } from "./device.js";
 import { DNS_TIMEOUT_MS, httpDnsError, noAnswerError, resetError, tlsError } from "./errors.js";
+import { BodyEditError, removeFromBody } from "../../wire/body-edit.js";
+
+/**
+ * The body with what `path` selects removed; unchanged when the path matches nothing or the body is
+ * neither XML nor JSON (an edit is a change to a message, never a transport failure of its own).
+ */
+function editBody(body: Uint8Array, path: string): Uint8Array {
+  try {
+    return removeFromBody(body, path).body;
+  } catch (err) {
+    if (err instanceof BodyEditError) return body;
+    throw err;
+  }
+}
 
 /** Builds a CertRep FAILURE for a PKIOperation request; only the embedded CA (which holds the key) can. */
 export type ScepFailureAnswer = (req: HttpRequest, failInfo: string) => Promise<HttpResponse>;
@@ -132,6 +146,16 @@ class FaultyHttpClient implements HttpClient {
       case "corrupt":
       case "contentType":
         return this.reshape(f, await this.inner.request(req));
+      case "edit": {
+        const e = spec.edit!;
+        if (e.in === "request") return this.inner.request(req.body ? { ...req, body: editBody(req.body, e.remove) } : req);
+        const res = await this.inner.request(req);
+        const body = editBody(res.body, e.remove);
+        if (body === res.body) return res;
+        const headers = { ...res.headers };
+        if (headers["content-length"] !== undefined) headers["content-length"] = String(body.length);
+        return { ...res, headers, body };
+      }
     }
   }
 

@@ -23,6 +23,7 @@ export const FAULT_ACTIONS = [
   "scepFailInfo",
   "amapiError",
   "mdmStatus",
+  "edit",
 ] as const;
 export type FaultActionName = (typeof FAULT_ACTIONS)[number];
 
@@ -81,6 +82,17 @@ export interface FaultSpec {
   scepFailInfo?: (typeof SCEP_FAIL_INFO_FAULTS)[number];
   amapiError?: { code: number; message: string; status?: string };
   mdmStatus?: number;
+  /** Removes what an XML/JSON path selects from the server's answer (default) or from the request before the server reads it. */
+  edit?: EditAction;
+}
+
+export const EDIT_TARGETS = ["response", "request"] as const;
+
+export interface EditAction {
+  /** Path of names (wire/body-edit.ts): `SyncML/SyncBody/Status[2..]`. */
+  remove: string;
+  /** Which message: the server's answer (default) or the device's request, edited before the server reads it. */
+  in?: (typeof EDIT_TARGETS)[number];
 }
 
 /** A fault entry as the runner holds it: where it came from, and the group it is scoped to. */

@@ -6,6 +6,7 @@
  * faults-semantic.ts. Documented in scenarios/README.md "Faults".
  */
 import {
+  EDIT_TARGETS,
   FAULT_ACTIONS,
   FAULT_METHODS,
   FAULT_PLATFORMS,
@@ -131,6 +132,23 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
     properties: { code: httpStatus("HTTP status and error.code."), message: { type: "string" }, status: { type: "string", pattern: "^[A-Z_]+$", description: "google.rpc.Code name (default from the HTTP status)." } },
   },
   mdmStatus: httpStatus("An Apple MDM check-in or command endpoint answers this bare HTTP status."),
+  edit: {
+    type: "object",
+    additionalProperties: false,
+    required: ["remove"],
+    description: "Remove elements (XML: SyncML, SOAP, plist) or members (JSON) from the server's answer, or from the device's request before the server reads it.",
+    properties: {
+      remove: {
+        type: "string",
+        minLength: 1,
+        maxLength: 500,
+        pattern: "^([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?(/([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?)*$",
+        "x-expected": "a path of names separated by / (each a name or *, optionally [N] or [N..]), e.g. SyncML/SyncBody/Status[2..]",
+        description: "Path from the XML root element (JSON: below the top-level object): names or *, each optionally [N] (the Nth match, 1-based) or [N..] (the Nth and later).",
+      },
+      in: { type: "string", enum: [...EDIT_TARGETS], description: "response (default): the answer the device receives; request: what the server receives." },
+    },
+  },
 };
 
 /** One `faults[]` entry. */

@@ -84,15 +84,14 @@ export interface ProfileSpec {
 }
 
 /**
- * - atomic-replace-no-cmdid: Replace commands inside Atomic are sent without CmdID (Fleet #15277 shape): the device answers 400, the Atomic 507.
- * - first-status-only: the server reads only the first Status of each device message (the SyncHdr one), so every command looks
- *   unanswered and is re-sent at the next session (iot-core-azure-dm-client #84).
+ * (A server that omits elements from its SyncML, or reads only part of the device's, is an `edit` fault on
+ * the exchange, runner/faults: Fleet #15277's Replace without CmdID, iot-core-azure-dm-client #84's first Status only.)
  * - global-session-state: one SyncML session state for the whole process, keyed by SessionID only (AzureBabyMDM's cycle
  *   counter): concurrent devices land in each other's session and get replies addressed to another device.
  * - requires-signed-in-user: the server starts no provisioning in a session whose LoginStatus is not "user" (fleetdm/fleet #46302).
  */
-export type SyncmlQuirk = "atomic-replace-no-cmdid" | "first-status-only" | "global-session-state" | "requires-signed-in-user";
-export const SYNCML_QUIRKS: readonly SyncmlQuirk[] = ["atomic-replace-no-cmdid", "first-status-only", "global-session-state", "requires-signed-in-user"];
+export type SyncmlQuirk = "global-session-state" | "requires-signed-in-user";
+export const SYNCML_QUIRKS: readonly SyncmlQuirk[] = ["global-session-state", "requires-signed-in-user"];
 
 export const DEFAULT_ESP_POLICIES = [
   { uri: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", value: "8", format: "int" },

@@ -114,11 +114,8 @@ export class DmEndpoint {
     const replies: Command[] = [
       { verb: "Status", msgRef: msg.hdr.msgId, cmdRef: "0", cmd: "SyncHdr", targetRef: msg.hdr.target, sourceRef: msg.hdr.source, data: chal ? "212" : "200", ...(chal ? { chalNextNonce: chal } : {}), items: [] },
     ];
-    let statusesRead = 0;
     for (const c of msg.body) {
       if (c.verb === "Status" || c.verb === "Results") {
-        // first-status-only: a parser that takes the first <Status> of the body and drops the rest.
-        if (quirks.has("first-status-only") && c.verb === "Status" && statusesRead++ > 0) continue;
         if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
         this.track(rec, c);
@@ -161,7 +158,6 @@ export class DmEndpoint {
       const prof = this.profileOf.get(c);
       if (prof) (prof.verify ? prof.state.getIds : prof.state.cmdIds).push(c.cmdId!);
       if (c.verb === "Exec" && /\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(c.items[0]?.target ?? "")) (rec.unenrollCmdIds ??= []).push(c.cmdId!);
-      if (quirks.has("atomic-replace-no-cmdid") && c.verb === "Atomic") for (const k of c.children ?? []) if (k.verb === "Replace") delete k.cmdId;
     }
     // The session ends when the server has nothing more to send.
     if (out.length === 0 && this.global?.rec === rec) this.global = undefined;

@@ -53,6 +53,13 @@ describe("faults: errors", () => {
     expect(errorOf(scenario("  - match: { platform: andriod }\n    noAnswer: true\n"))).toMatch(/did you mean "android"\?/);
   });
 
+  it("an edit's path and target are checked at file:line:column", () => {
+    expect(errorOf(scenario("  - edit: { remove: 'SyncML//Status' }\n"))).toMatch(/^f\.yaml:12:21: faults\[0\]\.edit\.remove must be a path of names separated by \/ .*\(got "SyncML\/\/Status"\)/);
+    expect(errorOf(scenario("  - edit: { remove: 'Status[0]' }\n"))).toMatch(/^f\.yaml:12:21: faults\[0\]\.edit\.remove must be a path of names/);
+    expect(errorOf(scenario("  - edit: { remove: SyncML/SyncBody/Status, in: reqest }\n"))).toMatch(/did you mean "request"\?/);
+    expect(parse(scenario("  - edit: { in: request, remove: 'SyncML/SyncBody/Status[2..]' }\n")).faults![0]!.edit).toEqual({ in: "request", remove: "SyncML/SyncBody/Status[2..]" });
+  });
+
   it("an entry needs exactly one action", () => {
     expect(errorOf(scenario("  - match: { nth: 1 }\n"))).toMatch(/^f\.yaml:12:5: faults\[0\] needs exactly one action: status, delay, /);
     expect(errorOf(scenario("  - status: { code: 500 }\n    noAnswer: true\n"))).toMatch(/^f\.yaml:13:5: faults\[0\] gives both status and noAnswer/);

@@ -1,7 +1,19 @@
 // SPDX-License-Identifier: MIT
 /** The reference server's profile bookkeeping and its reproducible server bugs, seen through its REST view. */
 import { describe, expect, it } from "vitest";
+import type { HttpHandler } from "../../../src/ports/http.js";
+import { removeFromBody } from "../../../src/wire/body-edit.js";
 import { windowsHarness } from "../../device/windows/harness.js";
+
+/** What an `edit` fault does to the SyncML exchanges (dm endpoint only), applied around the server's handler. */
+const editDm =
+  (where: "request" | "response", path: string) =>
+  (h: HttpHandler): HttpHandler =>
+  async (req) => {
+    const dm = /\/windows\/dm\b|ManagementServer/i.test(req.url) && req.body !== undefined;
+    const res = await h(dm && where === "request" ? { ...req, body: removeFromBody(req.body!, path).body } : req);
+    return dm && where === "response" && res.body.length ? { ...res, body: removeFromBody(res.body, path).body } : res;
+  };
 
 const ADMX = { uri: "./Device/Vendor/MSFT/Policy/Config/MicrosoftEdge~Policy~microsoft_edge~Startup/HomepageLocation", value: '<enabled/><data id="HomepageLocation" value="https://intranet.contoso.com"/>' };
 
@@ -27,11 +39,10 @@ describe("windows reference server: profiles and quirks", () => {
     }
   });
 
-  it("atomic-replace-no-cmdid: the server records the profile as failed with the Atomic's 507", async () => {
+  it("an answer whose Replace inside Atomic lacks CmdID (edit fault): the server records the profile as failed with the Atomic's 507", async () => {
     const h = await windowsHarness({
-      syncmlQuirks: ["atomic-replace-no-cmdid"],
       profiles: [{ name: "ring", atomic: true, settings: [{ verb: "Add", uri: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursEnd", value: "18" }, { uri: "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursMaxRange", value: "12" }] }],
-    });
+    }, editDm("response", "SyncML/SyncBody/Atomic/Replace/CmdID"));
     try {
       const r = await h.run("windows-byod", {});
       expect(r.result.code).toBe("windows.dm.atomic-failed");
@@ -41,8 +52,8 @@ describe("windows reference server: profiles and quirks", () => {
     }
   });
 
-  it("first-status-only: every command looks unanswered and is re-sent at each new session", async () => {
-    const h = await windowsHarness({ syncmlQuirks: ["first-status-only"] });
+  it("a server that reads only the first Status (edit fault on the request): every command looks unanswered and is re-sent at each new session", async () => {
+    const h = await windowsHarness({}, editDm("request", "SyncML/SyncBody/Status[2..]"));
     try {
       const r = await h.run("windows-byod", { windows: { polls: 3, minuteMs: 10 } });
       expect(r.result.code).toBe("windows.dm.commands-resent");

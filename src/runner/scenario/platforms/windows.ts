@@ -304,8 +304,8 @@ export const windowsScenario: ScenarioExtension = {
       },
       syncmlQuirks: {
         type: "array",
-        description: "Server-implementation bugs to reproduce: atomic-replace-no-cmdid, first-status-only, global-session-state, requires-signed-in-user.",
-        items: { enum: ["atomic-replace-no-cmdid", "first-status-only", "global-session-state", "requires-signed-in-user"] },
+        description: "Server-implementation bugs to reproduce: global-session-state, requires-signed-in-user. (A server that omits or drops SyncML elements is an `edit` fault: README.md \"Faults\".)",
+        items: { enum: ["global-session-state", "requires-signed-in-user"] },
       },
       autopilot: {
         type: "object",
