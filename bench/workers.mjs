@@ -94,6 +94,16 @@ export async function workersBench() {
       withinFifteenPercentOfLinear: scaling >= 2 * 0.85,
       // simulator + server CPU against the machine: at ≥ ~90 % of the cores the run is CPU-bound as a whole
       machineBusyAt2: two ? Math.round(((two.simCores + two.serverCores) / cores) * 100) / 100 : null,
+      // What the CPU per enrolment allows on an idle machine of this many cores: one worker is bounded by
+      // one core of simulator work, W workers by all cores shared with the server (same-process parent
+      // thread and server ignored as separate limits). The ratio is the scaling this machine can show at best.
+      cpuBound: (() => {
+        const one = runs.find((r) => r.workers === 1);
+        if (!one || !two) return null;
+        const r1 = Math.min(1000 / one.simCpuMsPerEnroll, (cores * 1000) / (one.simCpuMsPerEnroll + one.serverCpuMsPerEnroll));
+        const r2 = Math.min((2 * 1000) / two.simCpuMsPerEnroll, (cores * 1000) / (two.simCpuMsPerEnroll + two.serverCpuMsPerEnroll));
+        return { rate1: Math.round(r1), rate2: Math.round(r2), scaling2vs1: Math.round((r2 / r1) * 100) / 100 };
+      })(),
       commit: gitCommit(),
       loadAvg: loadavg().map((x) => Math.round(x * 100) / 100),
     };
