@@ -63,6 +63,24 @@ export interface Keychain {
   identities: { label: string; certificate: Certificate; key: PrivateKey; chain: Certificate[] }[];
 }
 
+/**
+ * The result of a task the device runs on its own after enrolment (a scheduled certificate renewal,
+ * a background check-in): the flow carries on whatever it says, so a failure is not the flow's
+ * outcome, but it is counted like one by `expect.outcomes` and `expect.shown` (the device did meet it).
+ */
+export interface BackgroundOutcome {
+  /** The step the task ran as ("enroll.renew", "checkin.command.idle"). */
+  task: string;
+  ok: boolean;
+  /** Outcome code ("windows.renew.failed"). */
+  code: string;
+  /** Device time (ms since epoch). */
+  at: number;
+  message?: string;
+  /** What the device shows or records for it (its log, its registry). */
+  shown?: Shown;
+}
+
 export interface FlowResult {
   ok: boolean;
   /** Stable outcome code: "scep.issued", "scep.failInfo.badRequest", "scep.pending-gave-up", … */
@@ -75,6 +93,8 @@ export interface FlowResult {
   keychain: Keychain;
   /** Ids the server gave the device (merged into the runner's EnrolledState.serverIds). */
   serverIds?: Record<string, string>;
+  /** Background tasks' failures after enrolment, oldest first (at most a few per device). */
+  background?: BackgroundOutcome[];
 }
 
 export interface Flow<Options = unknown> {

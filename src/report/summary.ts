@@ -6,7 +6,7 @@
  */
 import type { CommandSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
-import { shownTexts, textMatcher } from "./shown-match.js";
+import { shownByOutcome, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
 import { ScepBurstDetector } from "./hints.js";
 import {
@@ -110,9 +110,11 @@ export class SummaryCollector implements RunObserver {
     const code = result.code ?? result.failure?.code ?? (result.ok ? "ok" : UNKNOWN_FAILURE_CODE);
     this.bursts.onDeviceEnd(result);
     this.outcomes.set(code, (this.outcomes.get(code) ?? 0) + 1);
-    if (this.shown.length && !result.ok) {
-      const texts = shownTexts(result);
-      for (const e of this.shown) if ((e.code === undefined || e.code === code) && texts.some(e.match)) e.devices++;
+    // A background task's failure (a refused renewal) is an outcome the device met too: counted once per device and code.
+    for (const bcode of new Set((result.background ?? []).map((b) => b.code))) if (bcode !== code) this.outcomes.set(bcode, (this.outcomes.get(bcode) ?? 0) + 1);
+    if (this.shown.length && (!result.ok || result.background?.length)) {
+      const met = shownByOutcome(result, code);
+      for (const e of this.shown) if (met.some((m) => (e.code === undefined || e.code === m.code) && m.texts.some(e.match))) e.devices++;
     }
     if (result.ok) {
       this.enrolled++;

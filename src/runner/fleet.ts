@@ -296,10 +296,12 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
         updatedAt: env.clock.now(),
       });
     }
+    const background = out.background?.length ? { background: out.background.filter((b) => !b.ok) } : {};
     result = out.ok
-      ? { ...base, ok: true, code: out.code, endedAt: env.clock.now() }
+      ? { ...base, ...background, ok: true, code: out.code, endedAt: env.clock.now() }
       : {
           ...base,
+          ...background,
           ok: false,
           endedAt: env.clock.now(),
           failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}`, ...withShown(shownForOutcome(model.platform, out, slot.group.flow)) },

@@ -5,6 +5,7 @@
  */
 import type { ResumeMode } from "../ports/checkpoint.js";
 import type { Shown } from "../device/shown.js";
+import type { BackgroundOutcome } from "../device/flow.js";
 export interface StepSample {
   device: string;
   /** Step vocabulary: "scep.getcacaps", "scep.pkioperation", … */
@@ -50,6 +51,8 @@ export interface DeviceResult {
    */
   code?: string;
   failure?: DeviceFailure;
+  /** Failures of background tasks the device met after enrolment (device/flow.ts BackgroundOutcome): counted by outcomes and shown. */
+  background?: BackgroundOutcome[];
   startedAt: number;
   endedAt: number;
   /**

@@ -31,6 +31,12 @@ const ended = <T extends object>(x: T | WindowsFlowResult): x is WindowsFlowResu
 
 export async function runWindowsEnrollment(ctx: FlowContext, o: ResolvedWindowsOptions): Promise<WindowsFlowResult> {
   const run = createRun(ctx, o);
+  const out = await enrollAndManage(run, ctx, o);
+  // Background tasks' failures (scheduled renewals) ride along whatever the flow's own outcome.
+  return run.report.background?.length ? { ...out, background: run.report.background } : out;
+}
+
+async function enrollAndManage(run: EnrollRun, ctx: FlowContext, o: ResolvedWindowsOptions): Promise<WindowsFlowResult> {
   const { report } = run;
   // Restarted (timeline reboot) after its provisioning document was applied: the enrollment, the
   // registry and the ESP's progress are on its disk; before that it runs OOBE enrollment again.

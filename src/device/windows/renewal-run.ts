@@ -6,6 +6,8 @@
  * certificate replaces the session client's identity.
  */
 import { TransportError } from "../../errors/index.js";
+import { hresultHex } from "../../wire/windows/menroll.js";
+import { windowsShownForError } from "./shown.js";
 import { renewSecurityToken } from "../../protocol/windows/enroll.js";
 import type { SoapFault } from "../../wire/windows/soap.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
@@ -52,16 +54,48 @@ export class EnrollmentRenewal {
     const renewal = this.renewal;
     if (!renewal?.due()) return;
     let why: string | undefined;
+    let failed: { hresult: number; name?: string } | undefined;
     try {
       const f = await this.renewNow();
-      if (f) why = `${f.name} (${f.hresultHex})`;
+      if (f) {
+        why = `${f.name} (${f.hresultHex})${f.reason ? ` — server says: ${f.reason}` : ""}`;
+        failed = { hresult: f.hresult, name: f.name };
+      }
     } catch (e) {
       // An unreachable enrollment service is a failed attempt too: retried after RetryInterval.
       if (!(e instanceof TransportError)) throw e;
       why = e.message;
+      const shown = windowsShownForError({ error: e, step: "enroll.renew" });
+      failed = { hresult: shown?.code ? Number(shown.code) >>> 0 : 0x80180008, ...(shown?.name ? { name: shown.name } : {}) };
     }
     renewal.record(!why, why);
     if (!why) renewal.certificate(this.current.notAfter);
     this.run.report.renewals = renewal.attempts;
+    if (failed) this.recordFailure(failed, why!);
+  }
+
+  /**
+   * A failed scheduled renewal as Windows keeps it: the enrollment's registry values (RenewStatus 3,
+   * RenewErrorCode as a signed DWORD, EnrollmentState 3; fleetdm/fleet#50611) and the background
+   * outcome `windows.renew.failed` the run counts. The device keeps its certificate and carries on.
+   */
+  private recordFailure(f: { hresult: number; name?: string }, why: string): void {
+    const report = this.run.report;
+    const code = hresultHex(f.hresult);
+    report.registry = { RenewStatus: 3, RenewErrorCode: f.hresult | 0, EnrollmentState: 3 };
+    const values = `RenewStatus=3, RenewErrorCode=${code} (${f.hresult | 0}), EnrollmentState=3`;
+    (report.background ??= []).push({
+      task: "enroll.renew",
+      ok: false,
+      code: "windows.renew.failed",
+      at: this.run.p.clock.now(),
+      message: `[device ${this.run.p.device}, step enroll.renew] scheduled certificate renewal failed: ${why}; ${values}`,
+      shown: {
+        code,
+        ...(f.name ? { name: f.name } : {}),
+        text: `Certificate renewal failed: ${values}`,
+        screen: "Registry HKLM\\SOFTWARE\\Microsoft\\Enrollments\\<enrollment GUID> and the DeviceManagement-Enterprise-Diagnostics-Provider log, no UI",
+      },
+    });
   }
 }

@@ -9,7 +9,7 @@
 import { ScenarioError } from "../../errors/index.js";
 import type { ProtocolContext } from "../../protocol/common/context.js";
 import type { SoapFault } from "../../wire/windows/soap.js";
-import type { FlowContext, FlowResult } from "../flow.js";
+import type { BackgroundOutcome, FlowContext, FlowResult } from "../flow.js";
 import type { DeviceIdentity, WindowsIdentity } from "../identity.js";
 import type { EspPhase } from "./esp.js";
 import { firewalled } from "./firewall.js";
@@ -30,6 +30,14 @@ export interface WindowsReport {
   renewed?: boolean;
   /** Scheduled renewal attempts (RenewPeriod/RetryInterval), device time. */
   renewals?: { at: number; ok: boolean; error?: string }[];
+  /**
+   * What the enrollment's registry key (HKLM\SOFTWARE\Microsoft\Enrollments\<GUID>) holds after a
+   * failed scheduled renewal: RenewStatus 3, RenewErrorCode (the HRESULT as a signed DWORD),
+   * EnrollmentState 3 (Intune enrollmentState "failed"; fleetdm/fleet#50611).
+   */
+  registry?: { RenewStatus: number; RenewErrorCode: number; EnrollmentState: number };
+  /** Failed background tasks (scheduled renewals), carried to FlowResult.background. */
+  background?: BackgroundOutcome[];
   esp: EspPhase[];
   findings: number;
 }

@@ -82,8 +82,12 @@ export interface CurrentStep {
   step?: string;
 }
 
-/** Runs one named step: times it, reports it, and tags any error with device and step. */
-export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs one named step: times it, reports it, and tags any error with device and step. `failedOutcome`
+ * says which returned values are failures (a background task's refusal, returned as a value because
+ * the device carries on): its sample then says failed, as a thrown error's does.
+ */
+export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Promise<T>, failedOutcome?: (out: T) => boolean): Promise<T> {
   // The timeline's gate (the user abandons or idles here, the device goes offline): what it throws happened at this step.
   if (ctx.gate) {
     try {
@@ -97,7 +101,7 @@ export async function step<T>(ctx: ProtocolContext, name: string, fn: () => Prom
   if (ctx.current) ctx.current.step = name;
   try {
     const out = await fn();
-    ctx.onStep?.({ step: name, ms: ctx.clock.now() - started, ok: true });
+    ctx.onStep?.({ step: name, ms: ctx.clock.now() - started, ok: !failedOutcome?.(out) });
     return out;
   } catch (err) {
     ctx.onStep?.({ step: name, ms: ctx.clock.now() - started, ok: false });

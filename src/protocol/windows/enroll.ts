@@ -16,6 +16,7 @@ import { parseProvisioningDoc, type ProvisioningDoc } from "../../wire/windows/p
 import { buildEnvelope, type SecurityToken, type SoapFault } from "../../wire/windows/soap.js";
 import { readRstr, rstBody, type ContextItem } from "../../wire/windows/wstep.js";
 import { getPoliciesBody, readGetPoliciesResponse, type EnrollmentPolicy } from "../../wire/windows/xcep.js";
+import { faultInSuccessAnswer } from "../../wire/windows/winhttp.js";
 import { reportFindings, soapCall } from "./soap-exchange.js";
 
 export type Credentials =
@@ -141,7 +142,7 @@ export async function renewSecurityToken(ctx0: ProtocolContext, input: RenewInpu
       input.pretty,
     );
     const env = await soapCall(ctx, "enroll.renew", input.url, xml, input);
-    if (env.fault) return { status: "fault" as const, fault: env.fault };
+    if (env.fault) return { status: "fault" as const, fault: env.httpStatus === 200 ? faultInSuccessAnswer(env.fault) : env.fault };
     const findings: typeof env.findings = [];
     const doc = parseProvisioningDoc(readRstr(env.body, findings), undefined, { renewal: true });
     reportFindings(ctx, "enroll.renew", [...findings, ...doc.findings], input.strict);
@@ -150,7 +151,8 @@ export async function renewSecurityToken(ctx0: ProtocolContext, input: RenewInpu
     if (!sameBytes(cert.spki, input.key.spki)) throw new ProtocolViolationError("provisioning.wrong-key", "the renewed certificate does not certify the device key");
     decoded(ctx, "enroll.renew", { subject: cert.subject, serial: cert.serialHex, notAfter: cert.notAfter.toISOString() });
     return { status: "renewed" as const, cert, doc };
-  });
+    // A refused renewal is a value (the device keeps its certificate and carries on) but a failed sample.
+  }, (out) => out.status === "fault");
 }
 
 export { TOKEN };

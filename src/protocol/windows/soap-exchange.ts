@@ -25,7 +25,7 @@ export function reportFindings(ctx: ProtocolContext, stepName: string, findings:
   if (strict) throw new ProtocolViolationError(findings[0]!.code, `strict mode: ${findings[0]!.message}`);
 }
 
-export async function soapCall(ctx: ProtocolContext, stepName: string, url: string, xml: string, o: SoapCallOptions = {}): Promise<Envelope> {
+export async function soapCall(ctx: ProtocolContext, stepName: string, url: string, xml: string, o: SoapCallOptions = {}): Promise<Envelope & { httpStatus: number }> {
   const res = await exchange(
     ctx,
     stepName,
@@ -52,5 +52,5 @@ export async function soapCall(ctx: ProtocolContext, stepName: string, url: stri
   if (isError && !env.fault) throw new TransportError("http-status", `POST ${url} answered HTTP ${res.status} without a SOAP fault`, { status: res.status });
   if (env.fault) decoded(ctx, stepName, { fault: env.fault.name, hresult: env.fault.hresultHex, subcode: env.fault.subcode, errorType: env.fault.errorType, reason: env.fault.reason });
   reportFindings(ctx, stepName, env.findings, o.strict);
-  return env;
+  return Object.assign(env, { httpStatus: res.status });
 }

@@ -84,3 +84,18 @@ const HTTP_NAMES: Record<number, string> = {
 export function httpStatusHresult(status: number): { hresult: number; name?: string } {
   return { hresult: (0x80190000 | (status & 0xffff)) >>> 0, ...(HTTP_NAMES[status] ? { name: HTTP_NAMES[status] } : {}) };
 }
+
+/**
+ * A SOAP fault the server sent in an HTTP 200 answer to a certificate renewal (ROBO). SOAP 1.2's
+ * HTTP binding sends a fault with 400/500 (W3C SOAP 1.2 Part 2 §7.5.1.2), and MS-MDE2 servers answer
+ * faults with 500; Windows does not read a fault out of a success answer: it records the renewal as
+ * failed with the HTTP status as FACILITY_HTTP HRESULT, 0x801900C8 (HTTP 200), in the enrollment's
+ * RenewErrorCode, with RenewStatus 3 and EnrollmentState 3 (fleetdm/fleet#50611: a server answering
+ * every ROBO renewal 200 + SOAP fault; fleetdm/fleet#42144: a 200 answer Windows could not use during
+ * enrollment shows "Server error code: 801900c8"). The fault's own text is kept as the reason.
+ */
+export function faultInSuccessAnswer<F extends { name: string; hresult: number; hresultHex: string; uiText: string; reason?: string }>(f: F): F {
+  const h = httpStatusHresult(200).hresult;
+  const hex = `0x${h.toString(16).toUpperCase().padStart(8, "0")}`;
+  return { ...f, name: "HTTP 200 carrying a SOAP fault", hresult: h, hresultHex: hex, uiText: `The server answered HTTP 200 with content Windows could not use (${hex}).` };
+}
