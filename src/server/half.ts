@@ -55,6 +55,8 @@ export interface AdminDevice {
   serialNumber?: string;
   udid?: string;
   imei?: string;
+  /** The device's catalog platform (ios, ipados, macos, windows, android), when the runner knows it. */
+  platform?: string;
   /** Serials (hex) of the certificates the device holds. */
   certificateSerials: string[];
 }

@@ -31,6 +31,7 @@ const adminDevice = (d: DeviceRef): AdminDevice => ({
   ...(typeof d.identity?.serialNumber === "string" ? { serialNumber: d.identity.serialNumber } : {}),
   ...(typeof d.identity?.udid === "string" ? { udid: d.identity.udid } : {}),
   ...(typeof d.identity?.imei === "string" ? { imei: d.identity.imei } : {}),
+  ...(typeof d.identity?.platform === "string" ? { platform: d.identity.platform } : {}),
   certificateSerials: d.certificateSerials,
 });
 
@@ -85,7 +86,7 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "resync": {
           const out = server.halves.map((h) => h.admin?.resync?.()).filter((x): x is string => !!x);
-          return out.length ? out.join("; ") : "not applied: no half syncs its device list from elsewhere (embedded.apple.abm)";
+          return out.length ? out.join("; ") : "not applied: no half syncs its device list from elsewhere (the Apple half's ADE device list)";
         }
         case "wipe": {
           const refs = (devices ?? []).map(adminDevice);

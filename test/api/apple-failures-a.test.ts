@@ -202,7 +202,7 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
   });
 
   it("ABM stand-in: a record deleted on the server reappears after the next full sync (7 days), not before", async () => {
-    const w = await world({ abm: {} });
+    const w = await world({});
     const serial = "C02XK1ABCDEF";
     await w.apple.handler({ method: "GET", url: `${URLS.https}/apple/ade/cloudconfig?serial=${serial}`, headers: {} });
     expect((await w.api("GET", "/apple/api/ade/devices")).body.records).toMatchObject([{ serial, source: "delta-sync", reappeared: false }]);
@@ -215,17 +215,22 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect((await w.api("DELETE", "/apple/api/ade/devices/NOTASSIGNED1")).status).toBe(404);
   }, 60_000);
 
-  it("ADE against a deleted record: 403 DEVICE_NOT_FOUND until the 7-day sync; Try Again after it enrols", async () => {
-    const w = await world({ abm: { deletedOnServer: true } });
+  it("ADE against a record deleted before set-up: 403 DEVICE_NOT_FOUND until the 7-day sync; Try Again after it enrols; a device given its own cloud configuration is not in the list", async () => {
+    const w = await world({});
+    // The admin deleted the records of two phones not set up yet (timeline deleteRecords before set-up).
+    const serialOf = async (i: number) => (await createDevice({ model: "iphone-15", index: i, seed: "apple-failures-a", keys: await testKeys(), adapters: { clock: w.clock, http: new InMemoryHttp({ clock: w.clock, handler: {} }), crypto } })).identity.serialNumber;
+    for (const i of [0, 1]) expect(w.apple.field.abm.deleteBeforeSetup(await serialOf(i))).toBe(true);
     const refused = await w.runFlow("iphone-15", 0, "ios-ade");
     expect(refused).toMatchObject({ ok: false, code: "apple.ade.refused.DEVICE_NOT_FOUND" });
     expect(refused.message).toContain("it reappears after the next full sync");
     expect(await w.runFlow("iphone-15", 1, "ios-ade")).toMatchObject({ ok: false, code: "apple.ade.refused.DEVICE_NOT_FOUND" });
+    // Another phone, never deleted, enrolls at once.
+    expect(await w.runFlow("iphone-15", 2, "ios-ade")).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
     // A week later the user taps Try Again: Setup Assistant runs the enrollment again.
     await w.clock.advance(7 * 86_400_000);
     const later = await w.runFlow("iphone-15", 1, "ios-ade");
     expect(later).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
-    expect(w.apple.field.abm!.stats).toMatchObject({ reappeared: 2, refused: 2 });
+    expect(w.apple.field.abm.stats).toMatchObject({ reappeared: 2, refused: 2 });
   }, 60_000);
 
   it("identity provider: third-party MFA alone also fails the legacy sign-in; WS-Trust 1.3 without MFA enrolls; a DEM is refused", async () => {

@@ -17,7 +17,7 @@ async function world(platforms: { apple?: unknown; windows?: unknown; android?: 
 
 describe("referenceServerTimeline", () => {
   it("deleteRecords drops an ADE device from the server's list; resync (a full ABM sync) brings it back", async () => {
-    const w = await world({ apple: { abm: {} } });
+    const w = await world({ apple: {} });
     const abm = w.apple.field.abm!;
     abm.assign("F2LX00000001");
     abm.assign("F2LX00000002");
@@ -32,7 +32,8 @@ describe("referenceServerTimeline", () => {
 
   it("actions nothing models say so instead of pretending", async () => {
     const w = await world({});
-    expect(await w.tl.apply({ kind: "resync" }, undefined)).toBe("not applied: no half syncs its device list from elsewhere (embedded.apple.abm)");
+    // The Apple half always keeps an ADE device list to sync (nothing in it yet).
+    expect(await w.tl.apply({ kind: "resync" }, undefined)).toBe("ADE device list: full sync with Apple Business Manager (0 record(s), 0 back)");
     expect(await w.tl.apply({ kind: "expire", what: "push-certificate" }, undefined)).toBe("not applied: the scenario models no push certificate (embedded.apple.apnsCertificate)");
     expect(await w.tl.apply({ kind: "revoke", what: "device-certificate" }, [{ index: 0, id: "pixel-8#0", certificateSerials: [] }])).toBe("revoked 0 certificate(s); 1 targeted device(s) held no certificate yet");
     await w.server.close();

@@ -1,30 +1,24 @@
 // SPDX-License-Identifier: MIT
 /**
  * The MDM server's ADE device list, synced from a stand-in for Apple Business/School Manager
- * (`embedded.apple.abm`, field failure apple-ade-deleted-device-reappears).
+ * (field failure apple-ade-deleted-device-reappears; always kept by the Apple half).
  *
  * - ABM side: a serial is assigned to this MDM server once the cloud-configuration stand-in has
  *   served it (an unassigned device never gets that far); assignments stay until released in ABM.
  * - MDM side: `records` is the server's list of ADE devices. A delta sync adds newly assigned
- *   devices; deleting a record on the MDM server (`deletedOnServer`, or
+ *   devices; deleting a record on the MDM server (timeline `deleteRecords`, or
  *   `DELETE /apple/api/ade/devices/<serial>`) removes it from the list only — the ABM assignment
- *   is untouched. A full sync (every `fullSyncSeconds` on the server clock, run lazily when a
- *   request comes; or `POST /apple/api/ade/sync`) re-reads every assignment and re-creates
- *   the records of devices still assigned: the deleted record reappears.
- * - The ADE enrollment URL refuses a device that has no record (403 DEVICE_NOT_FOUND), as
- *   servers that assign enrollment profiles from their ADE device list do.
+ *   is untouched. A full sync (every 7 days on the server clock, Apple's full-sync limit, run
+ *   lazily when a request comes; timeline `resync` or `POST /apple/api/ade/sync` for the admin's
+ *   manual one) re-reads every assignment and re-creates the records of devices still assigned:
+ *   the deleted record reappears.
+ * - The ADE enrollment URL refuses a device that is assigned but has no record (403
+ *   DEVICE_NOT_FOUND), as servers that assign enrollment profiles from their ADE device list do.
  */
 import type { HttpResponse } from "../../ports/http.js";
 
-export interface AbmConfig {
-  /**
-   * The admin deleted the ADE device records on this server right after the last full sync (the
-   * full-sync clock starts when the first device is assigned); ABM still assigns the devices.
-   */
-  deletedOnServer?: boolean;
-  /** Full sync cadence (server clock; default 604800 = 7 days). */
-  fullSyncSeconds?: number;
-}
+/** Full sync cadence (server clock): 7 days. */
+const FULL_SYNC_MS = 7 * 86_400_000;
 
 export interface AdeRecord {
   serial: string;
@@ -45,30 +39,37 @@ export class AbmSync {
   private started = false;
   readonly stats = { fullSyncs: 0, deletions: 0, reappeared: 0, refused: 0 };
 
-  constructor(
-    private readonly config: AbmConfig,
-    private readonly now: () => number,
-  ) {
+  constructor(private readonly now: () => number) {
     this.lastFullSync = now();
   }
 
   private get fullSyncMs(): number {
-    return (this.config.fullSyncSeconds ?? 604_800) * 1000;
+    return FULL_SYNC_MS;
   }
 
   /** The cloud-configuration stand-in served this serial: it is assigned in ABM; a delta sync lists it unless deleted on the server. */
   assign(serial: string): void {
     if (this.assigned.has(serial)) return;
-    if (!this.started && this.config.deletedOnServer) this.lastFullSync = this.now();
-    this.started = true;
     this.assigned.add(serial);
-    if (this.config.deletedOnServer) this.deleted.add(serial);
-    else this.records.set(serial, { serial, source: "delta-sync", syncedAt: this.now(), reappeared: false });
+    if (!this.deleted.has(serial)) this.records.set(serial, { serial, source: "delta-sync", syncedAt: this.now(), reappeared: false });
   }
 
   /** Deletes a record on the MDM server (the ABM assignment stays). */
   delete(serial: string): boolean {
     if (!this.records.delete(serial)) return false;
+    this.deleted.add(serial);
+    this.stats.deletions++;
+    return true;
+  }
+
+  /**
+   * The admin deletes the record of a device of the run that has not asked for its cloud
+   * configuration yet (timeline `deleteRecords` before the device is set up): it is assigned in ABM
+   * and was listed by a delta sync; the record goes, the assignment stays.
+   */
+  deleteBeforeSetup(serial: string): boolean {
+    if (this.assigned.has(serial)) return this.delete(serial);
+    this.assigned.add(serial);
     this.deleted.add(serial);
     this.stats.deletions++;
     return true;
@@ -95,7 +96,8 @@ export class AbmSync {
   /** ADE enrollment gate: undefined when the server lists the device, else the 403. */
   gate(serial: string | undefined): HttpResponse | undefined {
     this.tick();
-    if (serial && this.records.has(serial)) return undefined;
+    // Devices whose cloud configuration did not come from the stand-in (given in the scenario) are not in ABM here.
+    if (!serial || this.records.has(serial) || !this.assigned.has(serial)) return undefined;
     this.stats.refused++;
     const next = Math.max(0, Math.ceil((this.lastFullSync + this.fullSyncMs - this.now()) / 1000));
     return json(403, {

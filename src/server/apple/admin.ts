@@ -9,8 +9,8 @@ import type { ApnsProviderCertificate } from "./apns-provider.js";
 export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   config: AppleServerConfig;
   devices: Map<string, R>;
-  /** The ADE device list synced from Apple Business Manager (embedded.apple.abm). */
-  field: { abm?: { records: Map<string, unknown>; delete(serial: string): boolean; fullSync(): void } };
+  /** The ADE device list synced from Apple Business Manager (abm.ts). */
+  field: { abm: { records: Map<string, unknown>; delete(serial: string): boolean; deleteBeforeSetup(serial: string): boolean; fullSync(): void } };
   /** Commands reach the device at its next check-in (EraseDevice for a remote wipe). */
   queue: { enqueue(d: R, requestType: string, payload?: Record<string, never>): string };
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
@@ -29,23 +29,28 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
     deleteDevices: (devices) => {
       let n = 0;
       for (const d of devices) {
+        let hadRecord = false;
         for (const [key, rec] of server.devices) {
           const certSerial = d.certificateSerials.some((s) => rec.identity && hexSerialOf(rec.identity) === s);
           if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) {
             // A deleted device no longer counts toward its user's device limit (server-policies.md §2.6).
             server.policy.removed(rec.udid);
             server.devices.delete(key);
+            hadRecord = true;
             n++;
           }
         }
-        // The ADE device list too (the ABM assignment stays: a full sync brings the record back).
-        if (d.serialNumber && server.field.abm?.delete(d.serialNumber)) n++;
+        // The ADE device list too (the ABM assignment stays: a full sync brings the record back). A
+        // device not set up yet has only its ADE record, which is deleted before it asks for it.
+        const apple = d.platform === undefined || d.platform === "ios" || d.platform === "ipados" || d.platform === "macos";
+        if (!d.serialNumber || !apple) continue;
+        if (hadRecord) server.field.abm.delete(d.serialNumber);
+        else if (server.field.abm.deleteBeforeSetup(d.serialNumber)) n++;
       }
       return n;
     },
     resync: () => {
       const abm = server.field.abm;
-      if (!abm) return undefined;
       const before = abm.records.size;
       abm.fullSync();
       return `ADE device list: full sync with Apple Business Manager (${abm.records.size} record(s), ${abm.records.size - before} back)`;

@@ -7,8 +7,8 @@
  *   by the CA (SCEP FAILURE badRequest: apple-direct-profile-expired) or by an NDES policy-module
  *   stand-in (ndes.ts, HTTP 500 with no CertRep: ios-scep-challenge-expired). Time passes with the
  *   timeline (`idle` at profile.scep, `skip`).
- * - `abm`: the ADE device list synced from an Apple Business Manager stand-in (abm.ts) —
- *   apple-ade-deleted-device-reappears.
+ * - the ADE device list synced from an Apple Business Manager stand-in (abm.ts), always kept;
+ *   records deleted and re-synced by the timeline — apple-ade-deleted-device-reappears.
  * - `identityProvider`: the legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL)
  *   is validated by a federated identity provider over WS-Trust 1.3; without that endpoint, or
  *   when the provider insists on third-party MFA (which a Basic sign-in cannot carry), the
@@ -35,7 +35,7 @@ import type { PlistDict } from "../../wire/apple/plist.js";
 import { payloadHeader } from "../../wire/apple/profile.js";
 import { hex } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
-import { AbmSync, type AbmConfig } from "./abm.js";
+import { AbmSync } from "./abm.js";
 import { NDES_PATH, NdesPolicyModule } from "./ndes.js";
 
 /**
@@ -51,7 +51,6 @@ export interface ScepChallengeConfig {
 
 export interface FieldPolicyConfig {
   scepChallenge?: ScepChallengeConfig;
-  abm?: AbmConfig;
   identityProvider?: { federated?: boolean; wsTrust13?: boolean; mfa?: "none" | "third-party" };
   demAccounts?: string[];
   configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
@@ -77,7 +76,7 @@ export const AFFINITY_PATH = "/apple/configurator/affinity";
 
 export class AppleFieldPolicies {
   readonly ndes?: NdesPolicyModule;
-  readonly abm?: AbmSync;
+  readonly abm: AbmSync;
   /** udid → enrolled at (server clock) for enrollments still waiting for their user. */
   private readonly pendingAffinity = new Map<string, number>();
   /** udid → affiliated user. */
@@ -89,7 +88,7 @@ export class AppleFieldPolicies {
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
   ) {
     if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
-    if (config.abm) this.abm = new AbmSync(config.abm, ctx.now);
+    this.abm = new AbmSync(ctx.now);
   }
 
   /** SCEP URL and challenge for a served profile when the NDES stand-in is on. */
@@ -109,12 +108,12 @@ export class AppleFieldPolicies {
   /** Requests the policies answer (or only observe: undefined falls through to the half). */
   async route(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }, path: string, devices: Map<string, DeviceLike>): Promise<HttpResponse | undefined> {
     if (path === NDES_PATH) return this.ndes ? this.ndes.handle(req) : undefined;
-    if (path === "/apple/ade/cloudconfig" && this.abm) {
+    if (path === "/apple/ade/cloudconfig") {
       const serial = new URL(req.url, "http://localhost").searchParams.get("serial") ?? "";
       if (/^[A-Z0-9]{8,14}$/.test(serial)) this.abm.assign(serial);
       return undefined;
     }
-    if (path.startsWith("/apple/api/ade/") && this.abm) return this.abm.api(req.method, path);
+    if (path.startsWith("/apple/api/ade/")) return this.abm.api(req.method, path);
     if (path === "/apple/enroll" && req.method === "GET" && this.config.directEnrollment?.userAffinity) {
       return this.reject(
         "enroll.user-affinity",
@@ -163,10 +162,8 @@ export class AppleFieldPolicies {
     if (user !== undefined && (this.config.demAccounts ?? []).some((d) => d.toLowerCase() === user.toLowerCase())) {
       return this.reject("ade.dem", json(403, { code: "DeviceEnrollmentManagerNotAllowed", message: `${user} is a device enrollment manager account: DEM accounts cannot enroll devices through Automated Device Enrollment.` }));
     }
-    if (this.abm) {
-      const refused = this.abm.gate(typeof machineInfo.SERIAL === "string" ? machineInfo.SERIAL.toUpperCase() : undefined);
-      if (refused) return this.reject("ade.not-in-device-list", refused);
-    }
+    const refused = this.abm.gate(typeof machineInfo.SERIAL === "string" ? machineInfo.SERIAL.toUpperCase() : undefined);
+    if (refused) return this.reject("ade.not-in-device-list", refused);
     return undefined;
   }
 

@@ -50,6 +50,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy: "the timeline: the user leaves the downloaded profile and installs it later, `timeline: [{ at: 0s, group: NAME, idle: { step: profile.scep, for: 3d } }]`",
   },
   {
+    path: ["embedded", "apple", "abm"],
+    replacedBy:
+      "the timeline: the server always keeps its ADE device list (a 7-day full sync); the admin deletes records with `deleteRecords` (before set-up too, e.g. `{ at: 0s, deleteRecords: {} }`) and runs a full sync with `resync`, or time passes (`skip`) to the next scheduled one (scenarios/failures/apple-ade-deleted-device-reappears.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "ade", "restoredFromOwnBackup"],
     replacedBy: "the timeline's device actions `reset` then `restore` (the backup brings the device-bound management back; scenarios/failures/ios-restore-same-device.yaml)",
   },
@@ -294,15 +299,6 @@ export const appleScenario: ScenarioExtension = {
       adeUnassignedReason: { enum: ["not-assigned", "released", "profile-before-token"], description: "With adeUnassigned: why the stand-in has no profile for the device (404 body code DEVICE_NOT_ASSIGNED, DEVICE_RELEASED, PROFILE_NOT_FOUND)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
       adeUnassigned: { type: "boolean", description: "The cloud-configuration stand-in answers 404: devices are not assigned and set up without Remote Management." },
-      abm: {
-        type: "object",
-        additionalProperties: false,
-        description: "The server's ADE device list synced from an Apple Business Manager stand-in: ADE enrollments of devices without a record get 403 DEVICE_NOT_FOUND; a full sync re-creates records of devices still assigned in ABM.",
-        properties: {
-          deletedOnServer: { type: "boolean", description: "The admin deleted the ADE device records on this server right after the last full sync (the full-sync clock starts at the first assigned device); ABM still assigns the devices." },
-          fullSyncSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Full sync cadence on the server clock (default 604800, 7 days)." },
-        },
-      },
       identityProvider: {
         type: "object",
         additionalProperties: false,
