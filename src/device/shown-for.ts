@@ -23,7 +23,8 @@ export function shownForError(platform: string, input: ShownInput): Shown | unde
  */
 export function shownForOutcome(platform: string, out: FlowResult, flow?: string): Shown | undefined {
   if (out.ok) return undefined;
-  if (out.shown) return APPLE.has(platform) && flow ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
+  // device.method (device/methods.ts) names its own screen: the one where the method's entry point is missing.
+  if (out.shown) return APPLE.has(platform) && flow && out.step !== "device.method" ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
   if (platform === "android") return androidShownForOutcome(out);
   return undefined;
 }

@@ -20,6 +20,7 @@ import { COMMAND_SCHEMAS } from "../../wire/apple/generated-data.js";
 import { STEPS as WIZARD } from "../../protocol/android/setup-wizard.js";
 import { AMAPI_STEPS } from "../../protocol/android/dialects/amapi.js";
 import { HEADWIND_STEPS } from "../../protocol/android/dialects/headwind.js";
+import { METHOD_STEP, METHOD_TABLE } from "../methods.js";
 
 /** A step name family: `prefix` + one member, e.g. `command.` + `DeviceInformation`. */
 export interface StepFamily {
@@ -111,8 +112,8 @@ const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set(enrol
 const windows = (...extra: string[][]): FlowSteps => ({ enroll: [...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
 const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), ...ANDROID_WIZARD, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
 
-/** The registry, by flow name. Every flow of device/flows/index.ts has an entry (tested). */
-export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = {
+/** Each flow's own steps. */
+const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "macos-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
@@ -133,6 +134,11 @@ export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = {
   "android-aosp": android(["android.trigger.qr", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme"]),
   "android-da": android(["android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
 };
+
+/** The registry, by flow name. Every flow of device/flows/index.ts has an entry (tested); a flow the method table names (device/methods.ts) first reports `device.method` when its method is missing. */
+export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = Object.fromEntries(
+  Object.entries(REGISTRY).map(([k, f]) => [k, METHOD_TABLE.some((r) => r.flows.includes(k)) ? { ...f, enroll: [METHOD_STEP, ...f.enroll] } : f]),
+);
 
 /** A step of a flow that, with the group's options, sends no request and looks up no name: no fault can hit it. */
 export interface RequestlessStep {

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The enrollment-method capability table (device/methods.ts): which release offers which method, the
+ * Pixel exception for zero-touch, and the shipped scenarios where old releases meet the platform's own
+ * behaviour (run against the embedded server over loopback).
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import { createDeviceIdentity } from "../../src/device/identity.js";
+import { checkMethods, methodsOf, METHOD_TABLE, unsupportedResult, versionBelow } from "../../src/device/methods.js";
+import { FLOWS } from "../../src/device/flows/index.js";
+import { SeededEntropySource } from "../../src/platform/node/entropy.js";
+import { loadCatalog } from "../../src/runner/catalog-files.js";
+
+const catalog = loadCatalog();
+const device = (model: string, state?: Record<string, unknown>) => createDeviceIdentity(catalog.get(model), new SeededEntropySource("m").forDevice(0, 0), 0, state ? { state: state as never } : {});
+const verdict = (model: string, flow: string, options: unknown, state?: Record<string, unknown>) => checkMethods(device(model, state), flow, options).map((v) => [v.row.id, v.supported]);
+
+describe("enrollment-method table", () => {
+  it("compares releases numerically", () => {
+    expect(versionBelow("14.8.1", "15.0")).toBe(true);
+    expect(versionBelow("15.0", "15.0")).toBe(false);
+    expect(versionBelow("9.3", "15.0")).toBe(true);
+    expect(versionBelow("16.7.10", "15")).toBe(false);
+  });
+
+  it("every row names its source, a known flow and a code", () => {
+    for (const r of METHOD_TABLE) {
+      expect(r.source).toMatch(/https:\/\//);
+      for (const f of r.flows) expect(FLOWS[f], `${r.id}: ${f}`).toBeDefined();
+      expect(r.unsupported.code).toMatch(/\./);
+    }
+  });
+
+  it("account-driven User Enrollment needs iOS 15, account-driven Device Enrollment iOS 17", () => {
+    expect(verdict("iphone-15", "ios-user-enrollment", {}, { os: { version: "14.8.1", build: "18H107" } })).toEqual([["apple.user-enrollment.account-driven", false]]);
+    expect(verdict("iphone-15", "ios-user-enrollment", {}, { os: { version: "15.0", build: "19A346" } })).toEqual([["apple.user-enrollment.account-driven", true]]);
+    expect(verdict("iphone-15", "ios-account-device-enrollment", {}, { os: { version: "16.7.10", build: "20H350" } })).toEqual([["apple.device-enrollment.account-driven", false]]);
+    expect(verdict("iphone-15", "ios-account-device-enrollment", {})).toEqual([["apple.device-enrollment.account-driven", true]]);
+    // A profile enrollment uses none of these methods.
+    expect(verdict("iphone-15", "ios-profile", {}, { os: { version: "14.8.1", build: "18H107" } })).toEqual([]);
+  });
+
+  it("macOS: account-driven User Enrollment needs macOS 14, shown in System Settings", () => {
+    const mac = device("macbook-air-m3", { os: { version: "13.6.7", build: "22G720" } });
+    const [v] = checkMethods(mac, "macos-user-enrollment", {});
+    expect(v).toMatchObject({ supported: false, min: "14.0" });
+    expect(unsupportedResult(v!, "macos").shown!.screen).toMatch(/^System Settings/);
+  });
+
+  it("zero-touch needs Android 8.0, Pixel 7.1; the trigger option picks the row", () => {
+    const zt = { android: { trigger: "zero-touch" } };
+    expect(verdict("zebra-tc52", "android-qr", zt, { apiLevel: 25 })).toEqual([["android.zero-touch", false]]);
+    expect(verdict("zebra-tc52", "android-qr", zt, { apiLevel: 26 })).toEqual([["android.zero-touch", true]]);
+    expect(verdict("pixel-8", "android-qr", zt, { apiLevel: 25 })).toEqual([["android.zero-touch", true]]);
+    expect(verdict("pixel-8", "android-qr", zt, { apiLevel: 24 })).toEqual([["android.zero-touch", false]]);
+    // QR is the default trigger: Android 7.0+.
+    expect(methodsOf("android-qr", {}).map((r) => r.id)).toEqual(["android.qr"]);
+    expect(verdict("zebra-tc52", "android-qr", {}, { apiLevel: 23 })).toEqual([["android.qr", false]]);
+    expect(verdict("zebra-tc52", "android-qr", { android: { trigger: "nfc" } }, { apiLevel: 23 })).toEqual([["android.nfc", true]]);
+    expect(verdict("zebra-tc52", "android-token", {}, { apiLevel: 22 })).toEqual([["android.afw-setup", false]]);
+  });
+
+  it("the unsupported result is a value at device.method with the row's shown", () => {
+    const [v] = checkMethods(device("zebra-tc52", { apiLevel: 25 }), "android-qr", { android: { trigger: "zero-touch" } });
+    const r = unsupportedResult(v!, "android");
+    expect(r).toMatchObject({ ok: false, code: "android.provision.not-triggered", step: "device.method", shown: { screen: "setup wizard › Welcome" } });
+    expect(r.message).toMatch(/API level 25 \(needs API level 26\+\)/);
+  });
+});
+
+const scenario = (name: string) => join(import.meta.dirname, "../../scenarios", name);
+const opts = { keyPoolSize: 24, progress: false as const };
+
+describe("shipped method scenarios", () => {
+  it("apple-account-driven-ue-ios14: iOS 14 never starts, iOS 15 enrolls", async () => {
+    const { summary } = await runScenario(scenario("failures/apple-account-driven-ue-ios14.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
+    expect(summary.errors["apple.method-unavailable"]!.count).toBe(2);
+    expect(summary.steps["account.well-known"]!.count).toBe(1);
+  }, 120_000);
+
+  it("android-zero-touch-android71-ignored: 7.1 runs consumer setup, QR on 7.1 and zero-touch on 11 enroll", async () => {
+    const { summary } = await runScenario(scenario("failures/android-zero-touch-android71-ignored.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
+    expect(summary.errors["android.provision.not-triggered"]!.count).toBe(2);
+  }, 120_000);
+});
