@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
 import { countingCrypto, countingHttp, floorMs, measureOps } from "./crypto-floor.mjs";
+import { measureHandshakes, protocolFloorMs } from "./tls-floor.mjs";
 import { NodeHttp } from "../dist/platform/node/http.js";
 import { RealClock } from "../dist/platform/node/clock.js";
 import { cpuMs, startServerChild } from "./lib.mjs";
@@ -71,6 +72,11 @@ export async function enrollBench(options) {
     const floor = floorMs(perEnrol, cost);
     const n = Math.max(1, summary.enrolled);
     const simCpuMsPerEnroll = simCpu / n;
+    // 4. the protocol floor (issue 14 #4): those operations plus the native cost of the handshakes
+    // counted in the measured run, from a minimal handshake pair measured now.
+    const handshakes = { full: measuredHttp.tlsStats.full / n, resumed: measuredHttp.tlsStats.resumed / n, fullWithClientCert: measuredHttp.tlsStats.fullWithClientCert / n };
+    const tlsCost = await measureHandshakes(await keys.rsa(0));
+    const protocolFloor = protocolFloorMs(perEnrol, cost, handshakes, tlsCost);
     return {
       bench: o.bench,
       ...(o.external ? { server: server.shown } : {}),
@@ -80,6 +86,9 @@ export async function enrollBench(options) {
       serverCpuMsPerEnroll: serverCpu === null ? null : round(serverCpu / n),
       cryptoFloorMs: round(floor),
       ratio: round(simCpuMsPerEnroll / floor),
+      protocolFloorMs: round(protocolFloor),
+      protocolRatio: round(simCpuMsPerEnroll / protocolFloor),
+      tlsHandshakeCostMs: tlsCost,
       enrolled: summary.enrolled,
       failed: summary.failed,
       concurrency: o.concurrency,
