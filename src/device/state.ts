@@ -68,6 +68,22 @@ export const WINDOWS_STATE: Json = {
     description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
   },
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
+  cspStatus: {
+    type: "array",
+    maxItems: 100,
+    description:
+      "OMA-DM commands this PC answers with an error status whatever the tree holds (a node a build or a CSP implements differently from its documentation): a write-only node is `{uri, verb: Get, status: 404}`. Checked before the capability table.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["uri", "status"],
+      properties: {
+        uri: { type: "string", minLength: 1, maxLength: 500, pattern: "^\\./", "x-expected": "a LocURI glob starting with ./ (* matches any characters, / included)", description: "LocURI glob (* any characters); ./Vendor/MSFT/… and ./Device/Vendor/MSFT/… are the same node." },
+        verb: { enum: ["Get", "Add", "Replace", "Delete", "Exec"], description: "Only this command. Default: every command on the node." },
+        status: { type: "integer", minimum: 400, maximum: 599, description: "The OMA-DM status the device answers (404 Not found, 405 Command not allowed, 500 Command failed, …)." },
+      },
+    },
+  },
 };
 
 /** `state:` keys of Apple devices (iPhone, iPad, Mac). */
@@ -223,6 +239,12 @@ export interface WindowsEnrollmentRecord {
   owner?: "this-user" | "other-user" | "device";
 }
 export type WindowsJoin = "none" | "entra-registered" | "entra-joined" | "hybrid-joined";
+/** An OMA-DM command the PC answers with `status` (state.cspStatus). */
+export interface CspStatusRule {
+  uri: string;
+  verb?: "Get" | "Add" | "Replace" | "Delete" | "Exec";
+  status: number;
+}
 export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "firmware-rejected";
 
 /** Device state as written (every key optional). */
@@ -233,6 +255,7 @@ export interface DeviceState {
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
   osVersion?: string;
   osEdition?: number;
+  cspStatus?: CspStatusRule[];
   supervised?: boolean;
   activated?: boolean;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };

@@ -11,14 +11,13 @@
 import type { Command, Item, SyncMLMessage } from "../../wire/windows/syncml.js";
 import type { DmProcessor } from "../../protocol/windows/dm.js";
 import type { DeviceIdentity } from "../identity.js";
+import type { CspStatusRule } from "../state.js";
 import { absentOnBuild, tableAllows, verbRefused, type DmVerb } from "./capabilities.js";
 
 export interface CspNode {
   value: string;
   format?: string;
   readOnly?: boolean;
-  /** Applied but not readable back (ADMX-backed policy on a build that answers its Get with 404). */
-  writeOnly?: boolean;
 }
 
 /** Subtrees a server may create nodes in (Add/Replace of unknown leaves). */
@@ -86,18 +85,17 @@ export interface CspHooks {
   exec?: ExecHandler;
 }
 
-/** An ADMX-backed policy value: `<enabled/>`/`<disabled/>` (optionally in CDATA) with its `<data …/>` elements. */
-const ADMX_VALUE = /^\s*(<!\[CDATA\[)?\s*<(enabled|disabled)\s*\/>/i;
 
 export class CspTree {
   readonly nodes = new Map<string, CspNode>();
   unknownStatus = 404;
   hooks: CspHooks = {};
   /**
-   * Get of an ADMX-backed policy value: "exact" returns the bytes that were set (notes §10);
-   * "404" models builds where those nodes are write-only (field failure win-profile-verifying-forever).
+   * Commands the PC answers with an error whatever the tree holds (device state `cspStatus`): a node
+   * whose implementation differs from its documentation, e.g. a write-only node (Get → 404, field
+   * failure win-profile-verifying-forever) or an Exec that fails (500).
    */
-  admxGet: "exact" | "404" = "exact";
+  private statusRules: { re: RegExp; verb?: DmVerb; status: number }[] = [];
   /** The OS version whose capability table (capabilities.ts) decides which nodes exist. */
   readonly osVersion: string;
 
@@ -138,8 +136,19 @@ export class CspTree {
     return absentOnBuild(u, this.osVersion) !== undefined;
   }
 
-  /** The status a command gets before it touches the tree: 404 for a node the build lacks, 405 for a verb the node does not allow. */
+  /** Sets the `cspStatus` rules (LocURI globs, `*` any characters). */
+  answerWith(rules: readonly CspStatusRule[]): void {
+    const glob = (g: string) => new RegExp(`^${canonicalUri(g).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+    this.statusRules = rules.map((r) => ({ re: glob(r.uri), ...(r.verb ? { verb: r.verb } : {}), status: r.status }));
+  }
+
+  /**
+   * The status a command gets before it touches the tree: a `cspStatus` rule's, 404 for a node the
+   * build lacks, 405 for a verb the node does not allow.
+   */
   private refusal(u: string, verb: DmVerb): number | undefined {
+    const rule = this.statusRules.find((r) => (!r.verb || r.verb === verb) && r.re.test(u));
+    if (rule) return rule.status;
     if (this.absent(u)) return this.unknownStatus;
     if (verbRefused(u, verb) !== undefined) return 405;
     return undefined;
@@ -150,8 +159,6 @@ export class CspTree {
     const refused = this.refusal(u, "Get");
     if (refused) return { status: refused };
     const n = this.nodes.get(u);
-    // ADMX-backed policy values are applied but cannot be read back as written (field failure win-profile-verifying-forever).
-    if (n?.writeOnly) return { status: this.unknownStatus };
     if (n) return { status: 200, value: n.value, format: n.format };
     const prefix = `${u.replace(/\/$/, "")}/`;
     const kids = new Set<string>();
@@ -193,7 +200,7 @@ export class CspTree {
     const veto = this.hooks.beforeWrite?.(u, value);
     if (veto) return veto;
     this.usedBytes = this.used() + grows;
-    this.nodes.set(u, { value, ...(format ? { format } : {}), ...(this.admxGet === "404" && ADMX_VALUE.test(value) && /\/Policy\/Config\//.test(u) ? { writeOnly: true } : {}) });
+    this.nodes.set(u, { value, ...(format ? { format } : {}) });
     this.hooks.afterWrite?.(u, value);
     return 200;
   }

@@ -84,7 +84,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     ...Object.fromEntries(Object.entries(doc.dmClient?.params ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/${k}`, v])),
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
-  if (o.raw.admxGet) tree.admxGet = o.raw.admxGet;
+  tree.answerWith(id.state?.cspStatus ?? []);
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p));
   if (kept) msi.adopt(kept.msi);
   const scepJobs = new ScepCspJobs(tree, ctx);

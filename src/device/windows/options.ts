@@ -33,8 +33,6 @@ export interface WindowsOptions {
   dns?: "embedded" | "server" | "system" | "overrides";
   dnsOverrides?: Record<string, { cname?: string[]; a?: string[] }>;
   manualServerUrl?: string;
-  /** Get of an ADMX-backed policy value: the bytes set (default) or 404 (write-only on some builds). */
-  admxGet?: "exact" | "404";
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */
   firewall?: string[];
   /** Where a token flow's identity-provider token comes from: minted with the test key (default) or a sign-in at the IdP. */

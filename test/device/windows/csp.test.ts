@@ -220,19 +220,37 @@ describe("Autopilot registration CSV", () => {
 });
 
 describe("round-2 device behaviours", () => {
-  it("ADMX-backed values: Get returns the bytes set by default, 404 when the build makes them write-only", () => {
+  it("ADMX-backed values: Get returns the bytes set by default, 404 under a cspStatus rule that makes them write-only", () => {
     const uri = "./Device/Vendor/MSFT/Policy/Config/MicrosoftEdge~Policy~microsoft_edge~Startup/HomepageLocation";
     const value = '<enabled/><data id="HomepageLocation" value="https://intranet.contoso.com"/>';
     const exact = new CspTree(identity);
     expect(exact.write("Replace", uri, value)).toBe(200);
     expect(exact.get(uri)).toMatchObject({ status: 200, value });
     const wo = new CspTree(identity);
-    wo.admxGet = "404";
+    wo.answerWith([{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: "Get", status: 404 }]);
     expect(wo.write("Replace", uri, value)).toBe(200);
     expect(wo.get(uri).status).toBe(404);
-    // plain (non-ADMX) policy values stay readable
+    // nodes the glob does not match stay readable
     expect(wo.write("Replace", "./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", "8")).toBe(200);
     expect(wo.get("./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart").value).toBe("8");
+  });
+
+  it("cspStatus rules: any verb or one verb, ./Vendor and ./Device/Vendor alike, before the capability table", () => {
+    const tree = new CspTree(identity);
+    tree.answerWith([
+      { uri: "./Vendor/MSFT/RemoteWipe/doWipe", verb: "Exec", status: 500 },
+      { uri: "./Device/Vendor/MSFT/Policy/Config/Update/*", status: 405 },
+      { uri: "./DevDetail/SwV", verb: "Get", status: 403 },
+    ]);
+    expect(tree.exec("./Device/Vendor/MSFT/RemoteWipe/doWipe", undefined)).toBe(500);
+    expect(tree.write("Replace", "./Vendor/MSFT/Policy/Config/Update/ActiveHoursStart", "8")).toBe(405);
+    expect(tree.get("./Device/Vendor/MSFT/Policy/Config/Update/ActiveHoursStart").status).toBe(405);
+    expect(tree.get("./DevDetail/SwV").status).toBe(403);
+    expect(tree.get("./DevInfo/Man").status).toBe(200);
+    // a dot in the glob is a dot, not any character
+    tree.answerWith([{ uri: "./DevDetail/Ext/Microsoft/DeviceName", verb: "Get", status: 404 }]);
+    expect(tree.get("./DevDetail/SwV").status).toBe(200);
+    expect(tree.get("./DevDetail/Ext/Microsoft/DeviceName").status).toBe(404);
   });
 
   it("an Atomic whose Replace has no CmdID: 400 for it, 216 for the Add before it (also in the log), 507 for the Atomic", () => {

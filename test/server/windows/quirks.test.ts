@@ -30,7 +30,8 @@ describe("windows reference server: profiles and quirks", () => {
       const ok = await h.run("windows-byod", { windows: { polls: 2, minuteMs: 10 } }, 0);
       expect(ok.result.ok).toBe(true);
       expect((await deviceView(h, 0)).profiles).toMatchObject({ edge: { state: "applied", attempts: 1 } });
-      const stuck = await h.run("windows-byod", { windows: { polls: 2, minuteMs: 10, admxGet: "404" } }, 1);
+      const writeOnly = { cspStatus: [{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: "Get" as const, status: 404 }] };
+      const stuck = await h.run("windows-byod", { windows: { polls: 2, minuteMs: 10 } }, 1, undefined, writeOnly);
       expect(stuck.result.code).toBe("windows.dm.commands-resent");
       const v = await deviceView(h, 1);
       expect(v.profiles!.edge).toMatchObject({ state: "verifying", attempts: 3, detail: "Get → 404" });

@@ -30,6 +30,11 @@ const exitCode = {
 /** Windows keys removed by issue 10 and how to write the same failure now (runner/scenario/removed.ts; scenarios/README-windows.md "Removed keys"). */
 export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["groups", "*", "options", "windows", "admxGet"],
+    replacedBy:
+      'device state: the commands the PC answers with an error, e.g. write-only ADMX policy values `state: { cspStatus: [{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: Get, status: 404 }] }`',
+  },
+  {
     path: ["groups", "*", "options", "windows", "mfa"],
     replacedBy:
       'the timeline: the user who does not finish the MFA prompt abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: auth.mfa } }]` (MENROLL_E_USER_CANCELED); the prompt itself comes from embedded.policy.conditionalAccess.requireMfa',
@@ -142,7 +147,6 @@ export const windowsScenario: ScenarioExtension = {
           },
         },
       },
-      admxGet: { enum: ["exact", "404"], description: "Get of an ADMX-backed policy value (<enabled/>…): the bytes that were set (default) or 404 (write-only on some builds)." },
       manualServerUrl: str("What the user types when discovery finds no host."),
       dmUrl: str("Steady-state check-ins: the OMA-DM server address (w7 ADDR of the provisioning document). Default: the embedded server's /ManagementServer/MDM.svc."),
       requestVersion: str("Discover RequestVersion. Default 4.0 (Windows 10) / 5.0 (Windows 11)."),
