@@ -30,6 +30,25 @@ describe("referenceServerTimeline", () => {
     await w.server.close();
   });
 
+  it("a set of embedded.apple.apnsCertificate is the admin renewing the push certificate: another Apple ID gets another topic, the same one keeps it", async () => {
+    const w = await world({ apple: { apnsCertificate: { appleId: "mdm-admin@example.org" } } });
+    await w.apple.warm();
+    const provider = w.apple.services.provider!;
+    const first = provider.current!.topic;
+    const set = (path: string, value: unknown) => w.tl.apply({ kind: "set", values: [{ path: path.split("."), value }] }, undefined);
+    await set("embedded.apple.apnsCertificate.expiresInDays", 400);
+    expect(provider.renewals).toBe(1);
+    expect(provider.current!.topic).toBe(first);
+    await set("embedded.apple.apnsCertificate.appleId", "other-admin@example.org");
+    expect(provider.renewals).toBe(2);
+    expect(provider.current).toMatchObject({ appleId: "other-admin@example.org" });
+    expect(provider.current!.topic).not.toBe(first);
+    // Another part of the configuration is no renewal.
+    await set("embedded.apple.accessRights", 8191);
+    expect(provider.renewals).toBe(2);
+    await w.server.close();
+  });
+
   it("actions nothing models say so instead of pretending", async () => {
     const w = await world({});
     // The Apple half always keeps an ADE device list to sync (nothing in it yet).

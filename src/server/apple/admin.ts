@@ -15,7 +15,7 @@ export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   queue: { enqueue(d: R, requestType: string, payload?: Record<string, never>): string };
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
   ctx: { policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> } };
-  services: { provider?: ApnsProviderCertificate };
+  services: { provider?: ApnsProviderCertificate; renewPushCertificate(appleId: string): { topic: string } | undefined };
   /** The policy engine (server.policy: the context's, or an empty one when a test builds the context by hand). */
   policy: { removed(deviceKey: string): void };
 }
@@ -24,7 +24,17 @@ type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array;
 
 export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): HalfAdmin {
   return {
-    reconfigure: (raw) => replaceConfig(server.config, { ...defaultAppleConfig(), ...((raw ?? {}) as Partial<AppleServerConfig>) }),
+    reconfigure: (raw) => {
+      const before = JSON.stringify(server.config.apnsCertificate ?? null);
+      replaceConfig(server.config, { ...defaultAppleConfig(), ...((raw ?? {}) as Partial<AppleServerConfig>) });
+      // A new push certificate in the configuration (timeline `set` of embedded.apple.apnsCertificate)
+      // is the admin renewing it, under its appleId (the current one when the set names none).
+      const cert = server.config.apnsCertificate;
+      if (cert && JSON.stringify(cert) !== before) {
+        const appleId = cert.appleId ?? server.services.provider?.current?.appleId;
+        if (appleId) server.services.renewPushCertificate(appleId);
+      }
+    },
     // Records are keyed by UDID (User Enrollment: EnrollmentID); serial and identity serial match too.
     deleteDevices: (devices) => {
       let n = 0;

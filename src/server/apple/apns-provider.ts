@@ -36,8 +36,6 @@ export interface ApnsCertificateConfig {
   appleId?: string;
   /** Days from server start until notAfter; negative: expired that many days ago (default 365). */
   expiresInDays?: number;
-  /** The administrator renews the certificate once this many devices have completed their first TokenUpdate. */
-  renewal?: { appleId: string; afterEnrollments: number };
 }
 
 export interface PushOnEnrollConfig {

@@ -125,13 +125,21 @@ export class AppleFieldServices<D extends ServiceDevice> {
       this.later((p.delaySeconds ?? 0.05) * 1000, () => Promise.all(Array.from({ length: p.count ?? 1 }, () => this.deps.push([d], { collapseId: p.collapseId, expiration: p.expiration }))));
     }
     this.enrolled++;
-    const r = this.cfg.apnsCertificate?.renewal;
-    if (r && this.provider && this.enrolled === r.afterEnrollments) {
-      const renewed = this.provider.renew(r.appleId);
-      this.deps.setTopic(renewed.topic);
-      // After renewing, the server syncs every enrolled device (a push each) with the new certificate.
-      this.later(50, () => this.deps.push(this.deps.devices(), {}));
-    }
+  }
+
+  /**
+   * The admin renewed the push certificate under `appleId` (a timeline `set` of
+   * embedded.apple.apnsCertificate): the same Apple ID within the grace keeps the topic, another one
+   * gets another topic (apns-provider.ts renew). New profiles carry the new topic; the server then
+   * syncs every enrolled device (a push each) with the new certificate. Undefined without a modelled
+   * push certificate.
+   */
+  renewPushCertificate(appleId: string): { topic: string; appleId: string } | undefined {
+    if (!this.provider?.current) return undefined;
+    const renewed = this.provider.renew(appleId);
+    this.deps.setTopic(renewed.topic);
+    this.later(50, () => this.deps.push(this.deps.devices(), {}));
+    return renewed;
   }
 
   /** ADE: may the server release the device (DeviceConfigured)? */

@@ -38,17 +38,11 @@ export const appleServicesEmbedded = {
   apnsCertificate: {
     type: "object",
     additionalProperties: false,
-    description: "The server's MDM push certificate (an X.509 stand-in issued by the reference CA, topic in the subject UID), presented to the mock APNs and checked against the clock; while not valid, enrollments get 403 APNSCertificateNotValid.",
+    description:
+      "The server's MDM push certificate (an X.509 stand-in issued by the reference CA, topic in the subject UID), presented to the mock APNs and checked against the clock; while not valid, enrollments get 403 APNSCertificateNotValid. A timeline `set` of embedded.apple.apnsCertificate is the admin renewing it (under its appleId): the same Apple ID within the 30-day grace keeps the topic, another Apple ID gets a new one; the server then pushes every device.",
     properties: {
       appleId: { type: "string", description: "Apple ID the certificate was created with (default mdm-admin@enrollsim.test); its topic is embedded.apple.topic." },
       expiresInDays: { type: "number", minimum: -3650, maximum: 3650, description: "Days from server start to notAfter (default 365); negative: expired that many days ago." },
-      renewal: {
-        type: "object",
-        additionalProperties: false,
-        required: ["appleId", "afterEnrollments"],
-        description: "The admin renews the certificate once this many devices completed their first TokenUpdate: the same Apple ID within the 30-day grace keeps the topic, another Apple ID gets a new one; the server then pushes every device.",
-        properties: { appleId: { type: "string" }, afterEnrollments: { type: "integer", minimum: 1, maximum: 1_000_000 } },
-      },
     },
   },
   pushOnEnroll: {

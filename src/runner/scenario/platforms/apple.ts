@@ -55,6 +55,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "the timeline: the server always keeps its ADE device list (a 7-day full sync); the admin deletes records with `deleteRecords` (before set-up too, e.g. `{ at: 0s, deleteRecords: {} }`) and runs a full sync with `resync`, or time passes (`skip`) to the next scheduled one (scenarios/failures/apple-ade-deleted-device-reappears.yaml)",
   },
   {
+    path: ["embedded", "apple", "apnsCertificate", "renewal"],
+    replacedBy:
+      "the timeline: the admin renews the push certificate with a `set` of its Apple ID at the moment it happens, e.g. `{ after: { enrolled: 3 }, set: { embedded.apple.apnsCertificate.appleId: other-admin@example.org } }` (scenarios/failures/apple-apns-renewed-different-appleid.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "ade", "restoredFromOwnBackup"],
     replacedBy: "the timeline's device actions `reset` then `restore` (the backup brings the device-bound management back; scenarios/failures/ios-restore-same-device.yaml)",
   },
