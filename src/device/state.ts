@@ -169,6 +169,17 @@ export const ANDROID_STATE: Json = {
   userSetupCompleted: { type: "boolean", description: "Setup was completed by a user (device-owner provisioning no longer allowed). Default false." },
   accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. Default 0." },
   secondaryUser: { type: "boolean", description: "Setup runs in a secondary user (no work profile can be added there). Default false." },
+  factoryResetProtection: {
+    type: "object",
+    additionalProperties: false,
+    required: ["reset"],
+    description:
+      "Factory Reset Protection (the Android analogue of activationLock): a Google account was synced before the device's last factory reset. reset: untrusted (recovery mode, hardware keys) keeps FRP, so the setup wizard shows \"Verify your account\" before any provisioning trigger (android.setup.frp-locked); trusted (from Settings) cleared it. No FRP on a device without GMS.",
+    properties: {
+      reset: { enum: ["untrusted", "trusted"] },
+      verify: { enum: ["previous-account", "none"], description: "previous-account: the user signs in with the previously synced account at Verify your account, and setup goes on. Default none." },
+    },
+  },
   serialNumber: { type: "string", description: "The serial number the device reports (OEM identifier; corporate identifiers are matched against it)." },
   imei: { type: "string", pattern: "^\\d{15}$", description: "The IMEI the device reports (corporate identifiers)." },
   manufacturer: { type: "string", description: "Build.MANUFACTURER instead of the catalog's (OEM restrictions match it)." },
@@ -271,6 +282,7 @@ export interface DeviceState {
   userSetupCompleted?: boolean;
   accounts?: number;
   secondaryUser?: boolean;
+  factoryResetProtection?: { reset: "untrusted" | "trusted"; verify?: "previous-account" | "none" };
   imei?: string;
   manufacturer?: string;
   model?: string;

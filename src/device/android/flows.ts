@@ -29,6 +29,7 @@ import {
 } from "../../wire/android/payload.js";
 import type { Flow, FlowContext, FlowResult } from "../flow.js";
 import { apiLevelOf, deviceInfo, deviceState } from "./device-info.js";
+import { frpGate } from "./frp.js";
 import { dialectOptions, dpcPersona, pickDialect } from "./dpc.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 
@@ -157,6 +158,11 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     pkg = p.packageName;
     return p;
   };
+  // Factory Reset Protection holds the setup wizard before any trigger is honoured (device/android/frp.ts).
+  if (initiator === "trusted-source") {
+    const held = await frpGate(ctx, fc.identity);
+    if (held) return held;
+  }
   const https = fc.targets.server?.https ?? fc.targets.server?.http;
   const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""));
   const out = await runSetupWizard(ctx, {

@@ -110,7 +110,7 @@ export interface FlowSteps {
 
 const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set(enroll.flat())], checkin: APPLE_CHECKIN });
 const windows = (...extra: string[][]): FlowSteps => ({ enroll: [...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
-const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), ...ANDROID_WIZARD, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
+const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), "android.setup.frp", ...ANDROID_WIZARD, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
 
 /** Each flow's own steps. */
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
