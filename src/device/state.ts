@@ -68,6 +68,14 @@ export const WINDOWS_STATE: Json = {
     description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
   },
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
+  hardwareReplaced: {
+    type: "array",
+    uniqueItems: true,
+    maxItems: 3,
+    items: { enum: ["motherboard", "nic", "disk"] },
+    description:
+      "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one.",
+  },
   cspStatus: {
     type: "array",
     maxItems: 100,
@@ -267,6 +275,7 @@ export interface DeviceState {
   osVersion?: string;
   osEdition?: number;
   cspStatus?: CspStatusRule[];
+  hardwareReplaced?: ("motherboard" | "nic" | "disk")[];
   supervised?: boolean;
   activated?: boolean;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };

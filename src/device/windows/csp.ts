@@ -44,10 +44,12 @@ export const canonicalUri = (uri: string): string => uri.replace(/^\.\/Vendor\/M
 
 /**
  * A stable stand-in for the Autopilot "4K" hardware hash (DevDetail/Ext/DeviceHardwareData):
- * 3,072 pseudo-random bytes derived from serial, MACs and DeviceID (base64, ~4 KB). `hardwareChange`
- * re-derives it with a mutated component, as a motherboard/NIC swap changes the real hash.
+ * 3,072 pseudo-random bytes derived from serial, MACs and DeviceID (base64, ~4 KB). The parts replaced
+ * since it was harvested (device state `hardwareReplaced`) enter it, as a motherboard, NIC or disk swap
+ * changes the real hash; `asHarvested` gives the hash before those replacements.
  */
-export function hardwareHash(identity: DeviceIdentity, hardwareChange = ""): string {
+export function hardwareHash(identity: DeviceIdentity, asHarvested = false): string {
+  const hardwareChange = asHarvested ? "" : [...(identity.state?.hardwareReplaced ?? [])].sort().join(",");
   let h = 0x811c9dc5;
   for (const ch of `${identity.serialNumber}|${identity.macs.map((m) => m.address).join(",")}|${identity.windows?.deviceId ?? ""}|${hardwareChange}`) {
     h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;

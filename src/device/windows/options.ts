@@ -92,10 +92,8 @@ export interface WindowsOptions {
     profileSource?: "assumed" | "service" | "file";
     /** AutopilotConfigurationFile.json content for profileSource "file". */
     profileFile?: string;
-    /** Upload the (pre-change) hardware hash to the profile service first, as Get-WindowsAutopilotInfo -Online does. */
+    /** Upload the hardware hash as harvested (before any state.hardwareReplaced) to the profile service first, as Get-WindowsAutopilotInfo -Online does. */
     uploadHash?: boolean;
-    /** Mutates the hardware hash, as a motherboard/NIC swap does. */
-    hardwareChange?: string;
   };
 }
 

@@ -74,8 +74,8 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
     else if (source === "service") {
       if (!https) throw new ScenarioError("profileSource service needs the embedded server");
       // The hash was uploaded from this PC before its hardware changed (Get-WindowsAutopilotInfo -Online).
-      if (o.raw.autopilot?.uploadHash) await uploadHardwareHash(p, `${https}/windows/autopilot/register`, id.serialNumber, hardwareHash(id, ""));
-      const got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id, o.raw.autopilot?.hardwareChange ?? ""));
+      if (o.raw.autopilot?.uploadHash) await uploadHardwareHash(p, `${https}/windows/autopilot/register`, id.serialNumber, hardwareHash(id, true));
+      const got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id));
       if (got.status === "not-registered") {
         prep.result = "failed";
         prep.endedAt = p.clock.now();

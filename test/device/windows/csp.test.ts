@@ -179,12 +179,18 @@ describe("poll schedule", () => {
 
 import { hardwareHash } from "../../../src/device/windows/csp.js";
 describe("hardware hash", () => {
-  it("is stable per device, ~4 KB base64, and changes with a hardware change", () => {
+  it("is stable per device, ~4 KB base64, and changes with replaced parts (state.hardwareReplaced)", () => {
     const a = hardwareHash(identity);
     expect(a).toBe(hardwareHash(identity));
     expect(a.length).toBe(4096);
-    expect(hardwareHash(identity, "nic-replaced")).not.toBe(a);
     expect(new CspTree(identity).get("./DevDetail/Ext/DeviceHardwareData").value).toBe(a);
+    // Replaced parts (state.hardwareReplaced) change the hash it reports, in any order; the harvested one stays.
+    const swapped = { ...identity, state: { ...identity.state, hardwareReplaced: ["nic", "motherboard"] as ("nic" | "motherboard")[] } };
+    expect(hardwareHash(swapped)).not.toBe(a);
+    expect(hardwareHash(swapped)).not.toBe(hardwareHash({ ...identity, state: { hardwareReplaced: ["nic"] } }));
+    expect(hardwareHash({ ...swapped, state: { hardwareReplaced: ["motherboard", "nic"] } })).toBe(hardwareHash(swapped));
+    expect(hardwareHash(swapped, true)).toBe(a);
+    expect(new CspTree(swapped).get("./DevDetail/Ext/DeviceHardwareData").value).toBe(hardwareHash(swapped));
   });
 });
 

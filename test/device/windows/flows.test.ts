@@ -194,14 +194,14 @@ describe("MDM Terms of Use", () => {
 });
 
 describe("Autopilot profile sources", () => {
-  it("service: registered on first contact, name template from the profile; a hardware change → Attention required", async () => {
+  it("service: registered on first contact, name template from the profile; a replaced motherboard (state.hardwareReplaced) → Attention required", async () => {
     const h = await windowsHarness({ autopilot: { deviceNameTemplate: "CT-%SERIAL%" }, esp: { apps: [] } });
     try {
       const first = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "service" } } }, 0);
       expect(first.result.message).toBeUndefined();
       const prof = first.events.find((e) => e.kind === "decoded" && e.step === "autopilot.profile")!;
       expect(prof.data.deviceName).toMatch(/^CT-[A-Z0-9]{7}$/);
-      const changed = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "service", hardwareChange: "motherboard" } } }, 0);
+      const changed = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "service" } } }, 0, undefined, { hardwareReplaced: ["motherboard"] });
       expect(changed.result).toMatchObject({ ok: false, code: "windows.autopilot.hardware-changed", step: "autopilot.profile" });
     } finally {
       await h.close();

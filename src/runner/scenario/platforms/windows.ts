@@ -30,6 +30,10 @@ const exitCode = {
 /** Windows keys removed by issue 10 and how to write the same failure now (runner/scenario/removed.ts; scenarios/README-windows.md "Removed keys"). */
 export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["groups", "*", "options", "windows", "autopilot", "hardwareChange"],
+    replacedBy: "device state: the parts replaced since the hash was harvested, `state: { hardwareReplaced: [motherboard] }` (also nic, disk); the PC reports a different hardware hash everywhere",
+  },
+  {
     path: ["groups", "*", "options", "windows", "admxGet"],
     replacedBy:
       'device state: the commands the PC answers with an error, e.g. write-only ADMX policy values `state: { cspStatus: [{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: Get, status: 404 }] }`',
@@ -176,8 +180,7 @@ export const windowsScenario: ScenarioExtension = {
           deviceNameTemplate: str("Device-name template (%SERIAL%, %RAND:n%); ≤15 chars for Autopilot, ≤63 for bulk."),
           profileSource: { enum: ["assumed", "service", "file"], description: "Where the Autopilot profile comes from. Default assumed." },
           profileFile: str("AutopilotConfigurationFile.json content (profileSource file); must be ASCII."),
-          uploadHash: bool("Upload this PC's hardware hash (before any hardwareChange) to the profile service first, as Get-WindowsAutopilotInfo -Online does."),
-          hardwareChange: str("Mutates the hardware hash (e.g. \"motherboard\") as a hardware swap does."),
+          uploadHash: bool("Upload this PC's hardware hash as harvested (before any state.hardwareReplaced) to the profile service first, as Get-WindowsAutopilotInfo -Online does."),
         },
       },
     },
