@@ -4,7 +4,7 @@
  * answers a customer may consider private, so they are created with mode 0600 in a 0700
  * directory, even after redaction.
  */
-import { createWriteStream, fchmodSync, mkdirSync, openSync, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, fchmodSync, mkdirSync, openSync, type WriteStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ReportError } from "./errors.js";
 import type { Redactor } from "./redact.js";
@@ -53,7 +53,11 @@ export function fileTraceOutput(dir: string): TraceOutput {
       const path = join(dir, name);
       let fd: number;
       try {
-        fd = openSync(path, append ? "a" : "w", 0o600);
+        // Always O_APPEND (a new file is truncated first): a device's file may be reopened (a timeline
+        // note after its end) while the previous stream still flushes; positional writes of that
+        // stream would overwrite the new lines, appends cannot.
+        if (!append) closeSync(openSync(path, "w", 0o600));
+        fd = openSync(path, "a", 0o600);
       } catch (err) {
         throw new ReportError("report.io", `cannot open ${path}: ${(err as Error).message}`, { cause: err });
       }

@@ -39,11 +39,13 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
   },
   {
     path: ["embedded", "apple", "profileChallengeLifetimeSeconds"],
-    replacedBy: "embedded.apple.scepChallenge: { lifetimeSeconds: N } (one setting for every per-profile SCEP challenge; the CA refuses an expired one with badRequest)",
+    replacedBy:
+      "embedded.apple.scepChallenge: { lifetimeSeconds: N } (one setting for every per-profile SCEP challenge; the CA refuses an expired one with badRequest), with time passing on the timeline (`idle` at profile.scep, `skip`)",
   },
   {
     path: ["embedded", "apple", "ndes"],
-    replacedBy: "embedded.apple.scepChallenge: { checkedBy: ndes, lifetimeSeconds: N } (the NDES policy-module stand-in; default lifetime 900 s)",
+    replacedBy:
+      "embedded.apple.scepChallenge: { checkedBy: ndes, lifetimeSeconds: N } (the NDES policy-module stand-in; default lifetime 900 s), with time passing on the timeline (`idle` at profile.scep, `skip`)",
   },
   {
     path: [...APPLE_OPTION, "installDelaySeconds"],
