@@ -37,6 +37,7 @@ export function createScenarioAjv(): Ajv {
     allowUnionTypes: true, // seed: integer or string
   });
   ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+  ajv.addKeyword({ keyword: "x-removed", schemaType: "object" }); // enum values that were removed, with what replaced each (messages.ts)
   return ajv;
 }
 

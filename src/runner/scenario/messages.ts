@@ -197,6 +197,9 @@ function issueFromAjv(e: ErrorObject, data: unknown): Issue {
     default: {
       // type, enum, const, pattern, minimum, maximum, exclusive*, minLength, maxLength, multipleOf
       const expected = describeExpected(s);
+      // A value removed from an enum (issue 10's one-scenario values) says what replaced it: schema `x-removed: {value: replacement}`.
+      const removed = e.keyword === "enum" && typeof e.data === "string" ? (s["x-removed"] as Record<string, string> | undefined)?.[e.data] : undefined;
+      if (removed) return { path, anchor: "value", rank: 1, message: `${where}: "${e.data as string}" was removed; it is replaced by ${removed}`, expected };
       const hint = e.keyword === "enum" && typeof e.data === "string" ? didYouMean(e.data, (s.enum as unknown[]).map(String)) : "";
       return { path, anchor: "value", rank: 1, message: `${where} must be ${expected} (got ${got})${hint}`, expected };
     }

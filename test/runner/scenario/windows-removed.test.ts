@@ -20,6 +20,23 @@ function loadError(text: string): ScenarioError {
 }
 
 describe("removed Windows scenario keys", () => {
+  it("a removed syncmlQuirks value is refused at its value with the edit fault that replaced it; the kept values load", () => {
+    const text = (quirk: string) => `name: old
+embedded:
+  windows:
+    syncmlQuirks: [${quirk}]
+groups:
+  - { name: pcs, model: windows-11-laptop, count: 1, flow: windows-byod }
+`;
+    const err = loadError(text("first-status-only"));
+    expect(err.message).toContain("old.yaml:4:20");
+    expect(err.message).toContain('embedded.windows.syncmlQuirks[0]: "first-status-only" was removed; it is replaced by a fault');
+    expect(err.message).toContain('edit: { in: request, remove: "SyncML/SyncBody/Status[2..]" }');
+    expect(loadError(text("atomic-replace-no-cmdid")).message).toContain("remove: SyncML/SyncBody/Atomic/Replace/CmdID");
+    expect(loadError(text("global-sesion-state")).message).toContain('(did you mean "global-session-state"?)');
+    expect(() => parseScenario(text("global-session-state"), "ok.yaml", context)).not.toThrow();
+  });
+
   it("a removed device option points at its key and names the timeline step that replaces it", () => {
     const err = loadError(`name: old
 groups:
@@ -70,7 +87,7 @@ groups:
       }
       return node;
     };
-    expect(WINDOWS_REMOVED_KEYS.length).toBe(12);
+    expect(WINDOWS_REMOVED_KEYS.length).toBe(14);
     for (const r of WINDOWS_REMOVED_KEYS) {
       expect(REMOVED_KEYS).toContain(r);
       expect(lookup(r.path.slice(0, -1)), r.path.join(".")).toBeDefined();

@@ -312,7 +312,13 @@ export const windowsScenario: ScenarioExtension = {
       syncmlQuirks: {
         type: "array",
         description: "Server-implementation bugs to reproduce: global-session-state, requires-signed-in-user. (A server that omits or drops SyncML elements is an `edit` fault: README.md \"Faults\".)",
-        items: { enum: ["global-session-state", "requires-signed-in-user"] },
+        items: {
+          enum: ["global-session-state", "requires-signed-in-user"],
+          "x-removed": {
+            "atomic-replace-no-cmdid": "a fault that removes the CmdIDs from the server's answer: `faults: [{ match: { step: \"*dm.session\" }, edit: { remove: SyncML/SyncBody/Atomic/Replace/CmdID } }]`",
+            "first-status-only": "a fault that removes every Status after the first from what the server reads: `faults: [{ match: { step: \"*dm.session\" }, edit: { in: request, remove: \"SyncML/SyncBody/Status[2..]\" } }]`",
+          },
+        },
       },
       autopilot: {
         type: "object",
