@@ -5,7 +5,7 @@
  * TokenUpdate), run command sessions (await configuration for ADE), optional CheckOut.
  */
 import { ddmSync } from "./ddm.js";
-import { pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
+import { ApnsLink, pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { appleShownForHttpStatus } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
@@ -311,6 +311,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     // The push service now knows the token: a push for it wakes this device (mock APNs, push.ts).
     pushRegistry.register(tokenHex(dev.pushToken), mdm.topic, dev.pushMagic);
     registered = true;
+    // Its persistent APNs connection (push.ts ApnsLink): a push reaches the device only while it holds one.
+    const apns = new ApnsLink(ctx.protocol, ctx.targets.server?.embedded ? (ctx.targets.server.https ?? ctx.targets.server.http) : undefined, () => ctx.online?.() ?? true);
     // Enrolled from the server's side: command sessions; saved again when DeviceConfigured changes what a resumed device waits for.
     save("apple.commands");
     const installed = dev.store.profiles.get(profileId);
@@ -369,12 +371,12 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         // Enrolled and idle: stay on for `listen` wake-ups, each a push or the poll cadence.
         if (woken >= listen) break;
         woken++;
-        const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal);
+        const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
         // push.woken / push.poll count the wake-ups by cause (expect.steps asserts devices that stay asleep).
         await step(ctx.protocol, why === "push" ? "push.woken" : "push.poll", async () => decoded(ctx.protocol, "push.wake", { reason: why, wake: woken }));
         continue;
       }
-      await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal);
+      await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
     }
     if (o.unenrollAtEnd && mode.removable === false) {
       decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });

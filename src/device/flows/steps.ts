@@ -66,6 +66,7 @@ const APPLE_MDM = [
   "ddm.declaration.*",
   "ddm.status",
   "ddm.asset",
+  "push.connect",
   "push.poll",
   "push.woken",
 ];

@@ -152,6 +152,7 @@ export class AppleServer implements AppleCore {
     if (path === "/apple/account/adde") return this.account.enroll(req, "ADDE");
     if (path === "/apple/account/auth") return this.account.auth(req);
     if (path.startsWith("/apple/account/oauth2/")) return this.accountAuthority.route(req, path);
+    if (path === "/apple/apns/courier") return courier(req);
     if (path === "/apple/checkin") return this.checkins.handle(req);
     if (path === "/apple/mdm") return this.queue.handle(req);
     if (path.startsWith("/apple/directory/")) return this.services.route(req, path, () => deviceIdentity(this, req));
@@ -191,4 +192,17 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
     records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, enrollments: d.enrollments?.length ?? 1, removed: d.checkedOut })),
     apple: server,
   } as ServerHalf & { apple: AppleServer };
+}
+
+/**
+ * The device side of the mock APNs: a stand-in for the device's TLS connection to courier.push.apple.com
+ * (5223, or 443 as fallback; device/apple/push.ts). Answering is accepting the connection; faults and
+ * endpointDown on this path are what a blocked port looks like to the device.
+ */
+function courier(req: TlsRequest): HttpResponse {
+  if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
+  const q = new URL(req.url, "http://localhost").searchParams;
+  const port = Number(q.get("port"));
+  if (port !== 5223 && port !== 443) return text(400, "APNs devices connect on 5223 or 443");
+  return { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ connected: true, host: q.get("host") ?? "courier.push.apple.com", port }))), url: "" };
 }
