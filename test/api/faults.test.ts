@@ -222,3 +222,25 @@ faults:
     expect(injected.map((l) => l.data.action)).toEqual([{ tls: "client-cert-not-requested" }, { tls: "client-cert-not-requested" }]);
   }, 90_000);
 });
+
+describe("edit reaches every platform's messages", () => {
+  it("JSON (AMAPI): a redeem answer without the device's name is malformed for the DPC, blamed on the server; a path that matches nothing changes nothing", async () => {
+    const android = (remove: string) => `name: faults-edit-json
+seed: 3
+server: embedded
+faults:
+  - { name: no-device-name, match: { step: android.amapi.redeem }, edit: { remove: ${remove} } }
+groups:
+  - { name: p, model: pixel-8, count: 2, flow: android-qr }
+`;
+    const { summary, injected } = await run(android("name"));
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+    expect(summary.errors["android.amapi.malformed"]).toMatchObject({ count: 2, blame: "server" });
+    expect(injected.map((l) => [l.step, l.data.action])).toEqual([
+      ["android.amapi.redeem", { edit: { remove: "name" } }],
+      ["android.amapi.redeem", { edit: { remove: "name" } }],
+    ]);
+    const untouched = await run(android("noSuchMember"));
+    expect(untouched.summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
+  }, 120_000);
+});
