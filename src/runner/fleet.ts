@@ -196,6 +196,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
   const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
   const ports = faults.portsFor({ index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
+  if (stepPrefix) ports.current.prefix = stepPrefix;
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };

@@ -45,4 +45,17 @@ describe("background task outcomes (scheduled WSTEP renewal)", () => {
     expect(noFault.enrolled).toBe(2);
     expect(noFault.ok).toBe(false);
   }, 120_000);
+
+  it("a 401 at a steady Apple check-in is a failed checkin.command.idle sample, and a fault can name the step as reported", async () => {
+    const path = join(import.meta.dirname, "../../scenarios/faults/apple-steady-checkin-401.yaml");
+    const { summary } = await runScenario(path, opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.steps["checkin.command.idle"]).toMatchObject({ count: 3, failed: 3 });
+    // The enrolment's own Idle report (step command.idle) was not refused: the fault named the steady step.
+    expect(summary.steps["command.idle"]!.failed).toBe(0);
+    const s = await loadScenario(path);
+    const { summary: kept } = await runScenario({ ...s, faults: [] }, opts);
+    expect(kept.steps["checkin.command.idle"]!.failed).toBe(0);
+    expect(kept.ok).toBe(false);
+  }, 120_000);
 });

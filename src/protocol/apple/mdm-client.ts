@@ -163,7 +163,9 @@ export class MdmClient {
     let bytes = 0;
     this.notNowSeen.clear();
     let lastStep = "command.idle";
-    let reply = await step(this.ctx, lastStep, () => this.report("command.idle", buildCommandResult({ ref: this.endpoint.ref, status: "Idle" })));
+    // A 401 answer is the server unenrolling the device: a value the session returns, but a failed sample.
+    const refused = (r: Awaited<ReturnType<MdmClient["report"]>>): boolean => r?.kind === "unenrolled";
+    let reply = await step(this.ctx, lastStep, () => this.report("command.idle", buildCommandResult({ ref: this.endpoint.ref, status: "Idle" })), refused);
     while (reply) {
       if (reply.kind === "ok") bytes += reply.body.length;
       if (bytes > limits.bytes) throw sessionLimitError(this.ctx, lastStep, "bytes", bytes, "MDM command session");
@@ -207,7 +209,7 @@ export class MdmClient {
       }
       const result = buildCommandResult({ ref: this.endpoint.ref, status: answer.status, commandUUID: cmd.commandUUID, errorChain: answer.errorChain, extra: answer.extra });
       lastStep = stepName;
-      reply = await step(this.ctx, stepName, () => this.report(stepName, result));
+      reply = await step(this.ctx, stepName, () => this.report(stepName, result), refused);
     }
     return report;
   }

@@ -80,6 +80,8 @@ export function sessionLimitError(ctx: ProtocolContext, stepName: string, what: 
 /** Which step a device is in (innermost when steps nest); `undefined` between steps. */
 export interface CurrentStep {
   step?: string;
+  /** The runner's prefix of the step names it reports ("checkin." in the steady phase), so selectors see the reported name. */
+  prefix?: string;
 }
 
 /**

@@ -84,8 +84,10 @@ export class DeviceFaults {
    * {@link settle} updates.
    */
   pick(t: Target): { firing?: Firing; matched: Entry[] } {
+    const cur = this.options.current;
     const probe: Probe = {
-      step: this.options.current.step,
+      step: cur.step,
+      ...(cur.step !== undefined && cur.prefix ? { reportedStep: `${cur.prefix}${cur.step}` } : {}),
       target: t.kind === "http" ? t.url : t.name,
       ...(t.kind === "http" ? { method: t.method } : {}),
       elapsedSeconds: (this.options.clock.now() - this.options.runStart) / 1000,

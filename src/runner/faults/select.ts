@@ -52,6 +52,11 @@ export function scopeMatches(m: FaultMatch | undefined, scopeGroup: string | und
 export interface Probe {
   /** Current step of the device, if it is inside one. */
   step?: string;
+  /**
+   * The same step as the run reports it, when the runner prefixes it (the steady phase's
+   * `checkin.command.idle` for `command.idle`): a `step:` selector matches either name.
+   */
+  reportedStep?: string;
   /** The request URL, or the looked-up name for a DNS lookup. */
   target: string;
   /** Absent for DNS lookups, so a `method:` selector never matches one. */
@@ -72,7 +77,7 @@ export class RequestSelector {
 
   matches(p: Probe): boolean {
     const m = this.m;
-    if (this.step && (p.step === undefined || !this.step.test(p.step))) return false;
+    if (this.step && (p.step === undefined || !this.step.test(p.step)) && (p.reportedStep === undefined || !this.step.test(p.reportedStep))) return false;
     if (this.url && !this.url.test(p.target)) return false;
     if (m.method !== undefined && p.method !== m.method) return false;
     if (m.window?.from !== undefined && p.elapsedSeconds < m.window.from) return false;

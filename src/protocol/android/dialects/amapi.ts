@@ -161,7 +161,8 @@ export const amapiDialect: AndroidDialect = {
       const a = readStatusAck(text(res.body));
       decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, pendingCommands: a.pendingCommands.length });
       return a;
-    });
+      // The server not knowing the device is the check-in's outcome (a value), and a failed sample.
+    }, (a) => a === undefined);
     if (!r) return { ok: false, code: "android.amapi.device-unknown", step: AMAPI_STEPS.report, message: "The server does not know this device (not enrolled, or deleted)" };
     for (const op of r.pendingCommands.slice(0, 16)) {
       await step(ctx, AMAPI_STEPS.ack, async () => {

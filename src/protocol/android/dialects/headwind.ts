@@ -186,7 +186,8 @@ export const headwindDialect: AndroidDialect = {
         const data = readSyncResponse(env.data);
         decoded(ctx, HEADWIND_STEPS.config, { status: env.status, applications: data.applications.length });
         return undefined;
-      });
+        // A refused or failed sync (HTTP 401/403/404, an ERROR envelope) is the outcome, and a failed sample.
+      }, (m) => m !== undefined);
     const fail = (m: string): DialectOutcome =>
       m === "error.device.notfound"
         ? { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; the agent factory-resets the device" }
