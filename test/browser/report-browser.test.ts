@@ -147,7 +147,8 @@ describe.skipIf(missing !== undefined)(`dashboard and HTML report in headless ch
     await link.click();
     const tx = page.locator(`[id="${target}"]`);
     await tx.locator("summary").first().click();
-    expect(await tx.locator("pre").first().isVisible()).toBe(true);
+    // Opening an exchange shows its decoded message (the first <pre> may be a still-folded headers block).
+    expect(await tx.locator("pre:visible").count()).toBeGreaterThan(0);
     expect(await tx.innerText()).toContain("scep.pkioperation");
     expect(await page.locator("#scenario").textContent()).toContain("[REDACTED]"); // folded: textContent, not innerText
     // The CSP blocks a fetch before it becomes a request.

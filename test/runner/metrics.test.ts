@@ -37,7 +37,7 @@ describe("run metrics", () => {
     ]);
     expect(x.platforms.ios).toMatchObject({ devices: 1, enrolled: 1, checkins: 1, checkinFailed: 1, steps: { "scep.pkioperation": { count: 1, failed: 0, p50: 12 } } });
     expect(x.platforms.windows).toMatchObject({ devices: 1, failed: 1, steps: { "scep.pkioperation": { count: 1, failed: 1 } } });
-    expect(x.checkins).toEqual({ total: 1, failed: 1 });
+    expect(x.checkins).toEqual({ total: 1, failed: 1, codes: { "transport.refused": 1 } });
 
     // Two shards with overlapping seconds merge second by second; JSON round trip keeps everything.
     const sum = new SummaryCollector({ now: () => now });

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * Transcripts of the first failing devices, kept in memory for the HTML report (`run --html`), so
- * each sample failure links to what its device sent and received. Events are redacted as they are
- * recorded (the run's redactor, holding the scenario's secrets). Memory is bounded: only devices
+ * each sample failure links to what its device sent and received, message bodies included so the
+ * report can decode them. Events are redacted (the run's redactor, holding the scenario's secrets)
+ * when their device is kept, so devices that enrol cost no redaction. Memory is bounded: only devices
  * in flight are held, each up to `maxBytesPerDevice` (then one truncation marker), a device that
  * enrols is dropped at its end, and once `maxDevices` failing devices are kept nothing more is held.
  */
@@ -21,6 +22,8 @@ export interface FailureTranscriptOptions {
 }
 
 export class FailureTranscripts implements TranscriptSink, RunObserver {
+  /** Bodies are wanted: nothing leaves this sink unredacted (see {@link transcripts}). */
+  readonly bodies = true;
   private readonly redactor: Redactor;
   private readonly maxDevices: number;
   private readonly maxBytes: number;
@@ -41,8 +44,7 @@ export class FailureTranscripts implements TranscriptSink, RunObserver {
       cell = { events: [], budget: new TranscriptBudget(this.maxBytes) };
       this.live.set(device, cell);
     }
-    const redacted = this.redactor.redactEvent(event);
-    const kept = cell.budget.admit(redacted, JSON.stringify(redacted).length);
+    const kept = cell.budget.admit(event, JSON.stringify(event).length);
     if (kept) cell.events.push(kept);
   }
 
@@ -50,7 +52,10 @@ export class FailureTranscripts implements TranscriptSink, RunObserver {
     const cell = this.live.get(r.device);
     this.live.delete(r.device);
     if (r.ok || this.kept.size >= this.maxDevices) return;
-    this.kept.set(r.device, cell?.events ?? []);
+    this.kept.set(
+      r.device,
+      (cell?.events ?? []).map((e) => this.redactor.redactEvent(e)),
+    );
     if (this.kept.size >= this.maxDevices) this.live.clear();
   }
 
