@@ -101,7 +101,10 @@ export const runCommand = {
       .option("resume", { type: "boolean", default: false, describe: "continue the run recorded in --store: enrolled devices are skipped" })
       .option("load", { type: "string", describe: "load-model FILE (YAML/JSON): phases, concurrency, maxInFlight, steady, timeScale, keepAlive; replaces the scenario's load: block" })
       .option("time-scale", { type: "number", describe: "compress device-side delays (check-in cadence) by this factor" })
-      .option("close-connections", { type: "boolean", describe: "a new connection per request, closed after its response (load.keepAlive: false); by default a device keeps its connection within an enrolment or check-in, as NSURLSession and WinHTTP do" })
+      .option("close-connections", {
+        type: "boolean",
+        describe: "a new connection per request, closed after its response (load.keepAlive: false); by default a device keeps its connection within an enrolment or check-in, as NSURLSession and WinHTTP do",
+      })
       .option("start-at", { type: "string", describe: "wait until this wall-clock time before the first arrival (ISO 8601 with zone, epoch seconds, or +SECONDS; default $ENROLLSIM_START_AT): a start barrier for shards" })
       .option("apns-port", { type: "number", describe: "URL servers: run a mock APNs on 127.0.0.1:PORT so the server under test can push to this run's Apple devices (0: any free port)" })
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT from the start of the run (key-pool generation included)" })
