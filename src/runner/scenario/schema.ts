@@ -59,6 +59,14 @@ export const MAX_TOTAL_DEVICES = 1_000_000;
 
 const HTTP_URL = "^https?://[^\\s/?#@]+([/?#]\\S*)?$";
 
+/**
+ * A group option's URL: an http(s) URL, or one that starts with a run URL template (`%SERVER%/scep`,
+ * `%SERVER_HTTP%/…`, `%SCEP_URL%`), which flow options expand before the device uses them
+ * (runner/flow-options.ts); semantic.ts checks the expanded form.
+ */
+export const HTTP_URL_OR_TEMPLATE = "^(https?://[^\\s/?#@]+([/?#]\\S*)?|%(SERVER|SERVER_HTTP|SCEP_URL)%\\S*)$";
+export const HTTP_URL_OR_TEMPLATE_EXPECTED = "an http(s) URL, or one starting with %SERVER%, %SERVER_HTTP% or %SCEP_URL%";
+
 const stringList = (description: string): Json => ({
   type: "array",
   description,
@@ -74,9 +82,9 @@ const scepOptions: Json = {
   properties: {
     url: {
       type: "string",
-      pattern: HTTP_URL,
-      "x-expected": "an http(s) URL",
-      description: "SCEP endpoint. Default: the embedded server's SCEP URL, or `server` + \"/scep\".",
+      pattern: HTTP_URL_OR_TEMPLATE,
+      "x-expected": HTTP_URL_OR_TEMPLATE_EXPECTED,
+      description: "SCEP endpoint (an http(s) URL, or `%SERVER%/scep`-style with a run URL template). Default: the embedded server's SCEP URL, or `server` + \"/scep\".",
     },
     challenge: {
       type: "string",

@@ -44,11 +44,19 @@ export function unknownVariables(text: string): string[] {
 }
 
 
+/**
+ * {@link httpUrlProblem} of a group option's URL after its run URL template is expanded: `%SERVER%/scep`
+ * is checked as `https://server.example/scep` (the run's value is only known once the server listens).
+ */
+export function templatedUrlProblem(text: string): string | undefined {
+  return httpUrlProblem(text.replace(/^%(SERVER|SERVER_HTTP|SCEP_URL)%/, "https://server.example"));
+}
+
 function checkScep(base: PathSegment[], scep: ScepOptions, out: Issue[]): void {
   if (scep.url !== undefined) {
-    const problem = httpUrlProblem(scep.url);
+    const problem = templatedUrlProblem(scep.url);
     const at = [...base, "url"];
-    if (problem) out.push(issue(at, `${formatPath(at)} ${problem} (got ${describeValue(scep.url)})`, "an http(s) URL"));
+    if (problem) out.push(issue(at, `${formatPath(at)} ${problem} (got ${describeValue(scep.url)})`, "an http(s) URL, or one starting with %SERVER%"));
   }
   // %NAME% templates in subject and san: semantic-templates.ts (every string of the options).
 }

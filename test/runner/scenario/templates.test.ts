@@ -47,4 +47,12 @@ describe("templates at load", () => {
   it("platform variables (Apple's %SerialNumber%, Windows %RAND:4%) are not enrollsim's and pass", () => {
     expect(() => parseScenario(`name: t\nembedded:\n  apple:\n    scepSubject: "CN=%ComputerName%-%SerialNumber%"\ngroups:\n  - { name: g, model: macbook-air-m3, count: 1, flow: macos-profile }\n`, "t.yaml", ctx)).not.toThrow();
   });
+
+  it("a URL option may start with a run URL template; it is checked as the URL it expands to", () => {
+    const scep = (url: string) => `name: t\nserver: embedded\ngroups:\n  - name: g\n    model: iphone-15\n    count: 1\n    flow: scep\n    options:\n      scep: { url: "${url}" }\n`;
+    expect(parseScenario(scep("%SERVER%/scep"), "t.yaml", ctx).groups[0]!.options).toMatchObject({ scep: { url: "%SERVER%/scep" } });
+    expect(parseScenario(scep("%SCEP_URL%"), "t.yaml", ctx).groups[0]!.options).toMatchObject({ scep: { url: "%SCEP_URL%" } });
+    expect(error(scep("ftp://ca.example/scep")).message).toMatch(/an http\(s\) URL, or one starting with %SERVER%/);
+    expect(error(scep("%SERVER%:bad port/scep")).message).toMatch(/scep\.url/);
+  });
 });

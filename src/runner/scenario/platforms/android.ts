@@ -37,7 +37,7 @@ const groupOptions: Json = {
     nonCompliant: { type: "boolean", description: "AMAPI status reports say the device is not compliant (passwordPolicies, USER_ACTION)." },
     statusIntervalSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Delay between status reports. Default 60." },
     pushPolls: { type: "integer", minimum: 0, maximum: 1000, description: "Headwind long-poll rounds. Default 1." },
-    amapiUrl: { type: "string", pattern: "^https?://", description: "Base of the fake AMAPI device endpoints. Default: server + /android/amapi." },
+    amapiUrl: { type: "string", pattern: "^(https?://|%(SERVER|SERVER_HTTP)%)", "x-expected": "an http(s) URL, or one starting with %SERVER%", description: "Base of the fake AMAPI device endpoints (an http(s) URL, or `%SERVER%/android/amapi`). Default: server + /android/amapi." },
     headwindSecret: { type: "string", maxLength: 200, description: "Headwind shared secret for X-Request-Signature." },
     checkSignature: { type: "boolean", description: "Verify Headwind's X-Response-Signature." },
     unenrollOnAuthError: { type: "boolean", description: "Headwind agent persona that treats a transient 401/404 as unenrollment." },
