@@ -240,7 +240,9 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(mfa.apple.stats.rejected["ade.idp.mfa"]).toBe(1);
     const ok = await world({ basicAuth, identityProvider: { federated: true, wsTrust13: true, mfa: "none" } });
     expect(await ok.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
-    const dem = await world({ basicAuth, demAccounts: ["U@enrollsim.test"] });
+    const dem = await world({ basicAuth });
+    // The tenant's device enrollment managers (embedded.policy), matched case-insensitively.
+    dem.apple.policy.holder.set("deviceEnrollmentManagers", { users: ["U@enrollsim.test"] });
     expect(await dem.runFlow("macbook-air-m3", 0, "macos-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: false, code: "apple.ade.refused.DeviceEnrollmentManagerNotAllowed" });
   }, 60_000);
 

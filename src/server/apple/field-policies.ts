@@ -13,7 +13,8 @@
  *   is validated by a federated identity provider over WS-Trust 1.3; without that endpoint, or
  *   when the provider insists on third-party MFA (which a Basic sign-in cannot carry), the
  *   credentials never validate — ios-ade-auth-mfa-mismatch.
- * - `demAccounts`: device-enrollment-manager accounts; an ADE sign-in as one is refused —
+ * - device enrollment managers (the tenant's `embedded.policy.deviceEnrollmentManagers`, the same
+ *   accounts the Windows half counts against the DEM limit): an ADE sign-in as one is refused —
  *   apple-dem-with-ade.
  * - `configurator`: enrollments with user affinity must get their user affiliated within
  *   `affinityWindowSeconds` of enrolling (POST /apple/configurator/affinity); later, the pending
@@ -35,6 +36,7 @@ import type { PlistDict } from "../../wire/apple/plist.js";
 import { payloadHeader } from "../../wire/apple/profile.js";
 import { hex } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
+import type { PolicyEngine } from "../policy/engine.js";
 import { AbmSync } from "./abm.js";
 import { NDES_PATH, NdesPolicyModule } from "./ndes.js";
 
@@ -52,7 +54,6 @@ export interface ScepChallengeConfig {
 export interface FieldPolicyConfig {
   scepChallenge?: ScepChallengeConfig;
   identityProvider?: { federated?: boolean; wsTrust13?: boolean; mfa?: "none" | "third-party" };
-  demAccounts?: string[];
   configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
   directEnrollment?: { userAffinity?: boolean };
   retireOnErase?: boolean;
@@ -86,6 +87,8 @@ export class AppleFieldPolicies {
     private readonly ctx: HalfContext,
     private readonly config: FieldPolicyConfig,
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
+    /** The tenant rules (embedded.policy): who is a device enrollment manager. */
+    private readonly policy: Pick<PolicyEngine, "isDem">,
   ) {
     if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
     this.abm = new AbmSync(ctx.now);
@@ -159,7 +162,7 @@ export class AppleFieldPolicies {
       const why = idp.wsTrust13 === false ? "the identity provider has no WS-Trust 1.3 endpoint: the legacy Setup Assistant sign-in cannot be validated" : idp.mfa === "third-party" ? "the identity provider requires third-party MFA, which the Setup Assistant sign-in cannot complete" : undefined;
       if (why) return this.reject(idp.wsTrust13 === false ? "ade.idp.ws-trust-13" : "ade.idp.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
     }
-    if (user !== undefined && (this.config.demAccounts ?? []).some((d) => d.toLowerCase() === user.toLowerCase())) {
+    if (user !== undefined && this.policy.isDem(user)) {
       return this.reject("ade.dem", json(403, { code: "DeviceEnrollmentManagerNotAllowed", message: `${user} is a device enrollment manager account: DEM accounts cannot enroll devices through Automated Device Enrollment.` }));
     }
     const refused = this.abm.gate(typeof machineInfo.SERIAL === "string" ? machineInfo.SERIAL.toUpperCase() : undefined);

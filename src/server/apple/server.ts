@@ -82,8 +82,8 @@ export class AppleServer implements AppleCore {
     config: Partial<AppleServerConfig>,
   ) {
     this.config = { ...defaultAppleConfig(), ...config };
-    this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res));
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
+    this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res), this.policy);
     this.accountAuthority = new AccountAuthority(ctx, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
     this.profiles = new ProfileService(this);
     this.adeService = new AdeService(this, this.profiles);

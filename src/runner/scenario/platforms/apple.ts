@@ -65,6 +65,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     path: [...APPLE_OPTION, "ade", "restoredFromOwnBackup"],
     replacedBy: "the timeline's device actions `reset` then `restore` (the backup brings the device-bound management back; scenarios/failures/ios-restore-same-device.yaml)",
   },
+  {
+    path: ["embedded", "apple", "demAccounts"],
+    replacedBy:
+      "the tenant's device enrollment managers, `embedded.policy.deviceEnrollmentManagers: { users: [dem@example.org] }` (every half reads them; an ADE sign-in as one gets 403 DeviceEnrollmentManagerNotAllowed: scenarios/failures/apple-dem-with-ade.yaml)",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
@@ -316,7 +321,6 @@ export const appleScenario: ScenarioExtension = {
           mfa: { enum: ["none", "third-party"], description: "third-party: the provider requires an MFA the Setup Assistant sign-in cannot complete (401 again)." },
         },
       },
-      demAccounts: { type: "array", items: { type: "string" }, maxItems: 1000, description: "Device enrollment manager accounts: an ADE sign-in (basicAuth user) as one gets 403 DeviceEnrollmentManagerNotAllowed." },
       configurator: {
         type: "object",
         additionalProperties: false,
