@@ -77,6 +77,10 @@ export function faultWarnings(s: Scenario, ctx: ScenarioContext): Issue[] {
       warn(["match"], `${formatPath(at)} can never fire: no device group has ${what}`);
       continue;
     }
+    // A TLS failure needs a TLS handshake: a url selector that only matches plain-http URLs never has one.
+    if (f.tls !== undefined && m.url !== undefined && /^http:\/\//i.test(m.url)) {
+      warn(["tls"], `${formatPath([...at, "tls"])} can never fire: match.url "${m.url}" is a plain-http URL, where no TLS handshake happens (aim at the https:// URL, or use reset/noAnswer for a plain-http endpoint)`);
+    }
     if (m.window?.from !== undefined && m.window.from >= duration) {
       warn(["match", "window", "from"], `${formatPath([...at, "match", "window", "from"])} (${m.window.from} s) is at or after the run's deadline (limits.durationSeconds ${duration}); this fault can never fire`);
     }

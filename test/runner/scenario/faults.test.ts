@@ -106,6 +106,12 @@ describe("faults: warnings for faults that can never fire", () => {
     expect(s.warnings?.[1]).toBe("f.yaml:14:30: warning: faults[1].match.window.from (700 s) is at or after the run's deadline (limits.durationSeconds 600); this fault can never fire");
   });
 
+  it("a tls fault aimed at a plain-http URL can never fire (no TLS handshake); the https URL is fine", () => {
+    const s = parse(scenario('  - match: { url: "http://ca.example/scep*" }\n    tls: expired\n  - match: { url: "https://ca.example/scep*" }\n    tls: expired\n'));
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings?.[0]).toMatch(/^f\.yaml:13:\d+: warning: faults\[0\]\.tls can never fire: match\.url "http:\/\/ca\.example\/scep\*" is a plain-http URL/);
+  });
+
   it("a group's own fault that selects another group can never fire", () => {
     const text = `name: own
 groups:
