@@ -12,7 +12,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { LineCounter, isScalar, parseDocument, visit, type Document } from "yaml";
 import { ScenarioError, asSimError } from "../../errors/index.js";
 import { SourceLocator } from "./locate.js";
-import { issuesFromAjv, type Issue } from "./messages.js";
+import { addAnnotationKeywords, issuesFromAjv, type Issue } from "./messages.js";
 import { resolveScenario } from "./resolve.js";
 import { scenarioSchema } from "./schema.js";
 import { semanticIssues } from "./semantic.js";
@@ -36,8 +36,7 @@ export function createScenarioAjv(): Ajv {
     strictNumbers: true, // .nan and .inf are not numbers
     allowUnionTypes: true, // seed: integer or string
   });
-  ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
-  ajv.addKeyword({ keyword: "x-removed", schemaType: "object" }); // enum values that were removed, with what replaced each (messages.ts)
+  addAnnotationKeywords(ajv);
   return ajv;
 }
 

@@ -4,9 +4,19 @@
  * the file it concerns. Wording is derived from the schema (`type`, bounds, `enum`, `x-expected`),
  * so the schema and the messages cannot drift apart.
  */
-import type { ErrorObject } from "ajv";
+import type { Ajv, ErrorObject } from "ajv";
 import { formatPath, pointerToPath, type Anchor, type PathSegment } from "./locate.js";
 import { didYouMean } from "./suggest.js";
+
+/**
+ * The schema's own annotation keywords, which every Ajv compiling scenario schema must accept:
+ * `x-expected` (the wording of "what was expected") and `x-removed` (enum values that were
+ * removed, with what replaced each; read by {@link issuesFromAjv}).
+ */
+export function addAnnotationKeywords(ajv: Pick<Ajv, "addKeyword">): void {
+  ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+  ajv.addKeyword({ keyword: "x-removed", schemaType: "object" });
+}
 
 /** A problem found in a scenario, addressed by data path; the loader turns it into a ScenarioError. */
 export interface Issue {

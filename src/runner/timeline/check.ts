@@ -7,7 +7,7 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { formatPath, type PathSegment } from "../scenario/locate.js";
-import { describeExpected, describeValue, type Issue } from "../scenario/messages.js";
+import { addAnnotationKeywords, describeExpected, describeValue, type Issue } from "../scenario/messages.js";
 import type { Json } from "../scenario/json.js";
 import { didYouMean, listNames } from "../scenario/suggest.js";
 import type { Scenario, ScenarioContext } from "../scenario/types.js";
@@ -130,7 +130,7 @@ let embeddedValidator: { schema: Node; check: ValidateFunction } | undefined;
 function embeddedCheck(schema: Node): ValidateFunction {
   if (embeddedValidator?.schema !== schema) {
     const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: "x-expected", schemaType: "string" });
+    addAnnotationKeywords(ajv);
     embeddedValidator = { schema, check: ajv.compile(schema) };
   }
   return embeddedValidator.check;
