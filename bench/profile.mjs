@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Profiles the simulator side of one enrol benchmark and prints where its CPU goes:
 //   node --cpu-prof --cpu-prof-dir=/tmp/enrollsim-prof bench/profile.mjs scep|apple|windows [devices] [--close]
-//   node bench/profile.mjs --summarize /tmp/enrollsim-prof/CPU.*.cpuprofile
+//   node bench/profile.mjs --summarize /tmp/enrollsim-prof/CPU.*.cpuprofile [--last-seconds S]
+// --last-seconds keeps only the profile's last S seconds (e.g. the steady phase of bench/steady.mjs:
+//   STEADY_SECONDS=40 node --cpu-prof --cpu-prof-dir=DIR bench/steady.mjs 200 apple).
 import { readFileSync } from "node:fs";
 
 if (process.argv[2] === "--summarize") {
@@ -10,9 +12,14 @@ if (process.argv[2] === "--summarize") {
   const fn = new Map();
   const area = new Map();
   let total = 0;
+  const last = process.argv.indexOf("--last-seconds");
+  const from = last > 0 ? p.endTime - Number(process.argv[last + 1]) * 1e6 : -Infinity;
+  let at = p.startTime;
   p.samples.forEach((id, i) => {
     const n = byId.get(id);
     const dt = p.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < from) return;
     const url = n.callFrame.url || "";
     if (n.callFrame.functionName === "(idle)") return;
     total += dt;

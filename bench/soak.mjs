@@ -13,6 +13,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
 import { gitCommit, startServerChild } from "./lib.mjs";
@@ -33,6 +35,11 @@ export function slope(xs, ys) {
   for (let i = 0; i < n; i++) ((num += (xs[i] - mx) * (ys[i] - my)), (den += (xs[i] - mx) ** 2));
   return den === 0 ? 0 : num / den;
 }
+
+// The heap is sampled after a full GC (live objects only): without it the heap series is GC's
+// sawtooth, whose slope over a few minutes says nothing about a leak.
+v8.setFlagsFromString("--expose-gc");
+const gc = globalThis.gc ?? vm.runInNewContext("gc");
 
 const resources = () => {
   const r = process.getActiveResourcesInfo();
@@ -61,6 +68,7 @@ limits: { durationSeconds: 3600, stepTimeoutMs: 30000 }
   let checkinFailed = 0;
   const t0 = Date.now();
   const sample = () => {
+    gc();
     const m = process.memoryUsage();
     const minute = steadyAt === undefined ? null : ((Date.now() - steadyAt) * SCALE) / 60_000;
     const entry = {

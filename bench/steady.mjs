@@ -170,6 +170,9 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
       rssMiB: mib(at1.mem.rss),
       peakRssMiB: Math.max(peak.simRssMiB, mib(at1.mem.rss)),
       heapMiB: mib(simAfterGc.heapUsed),
+      // outside the V8 heap: Buffers (TLS sessions, bodies) and native memory Node accounts for
+      externalMiB: mib(simAfterGc.external),
+      arrayBuffersMiB: mib(simAfterGc.arrayBuffers),
       rssBytesPerDevice: Math.round((at1.mem.rss - sim0.rss) / devices),
       heapBytesPerDeviceAfterGc: Math.round((simAfterGc.heapUsed - sim0.heapUsed) / devices),
       peakSockets: peak.sockets,
@@ -178,6 +181,7 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
     server: {
       rssMiB: mib(at1.server.mem.rss),
       heapMiB: mib(at1.server.mem.heapUsed),
+      externalMiB: mib(at1.server.mem.external),
       rssBytesPerDevice: Math.round((at1.server.mem.rss - server0.mem.rss) / devices),
       heapBytesPerDevice: Math.round((at1.server.mem.heapUsed - server0.mem.heapUsed) / devices),
       socketsAtEnd: at1.server.sockets,
