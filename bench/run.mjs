@@ -7,7 +7,9 @@
 // (h) steady: N enrolled devices checking in over mutual TLS on compressed time (bench/steady.mjs), Apple
 //     at STEADY_SIZES (default 1000,10000; add 50000 where the machine can enrol that many), Windows and
 //     Android at 1000; results in bench/results/steady-<platform>-<N>.json.
-// Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores.
+// Each prints one JSON line; results go to bench/results/*.json. Bounded: < 10 minutes on 2 cores
+// without steady; steady adds its enrolments (10,000 devices: ≈ 8 minutes at 20/s, more on a loaded
+// machine) plus 30 s of check-ins per size.
 //
 // Against the server you test (the simulator alone; no embedded server is started):
 //   node bench/run.mjs apple-enroll --server https://mdm.example.test --ca ca.pem
