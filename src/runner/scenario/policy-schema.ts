@@ -192,6 +192,9 @@ export const policySchema: Json = {
         profiles: assignedProfiles("The token's default profile for devices without an assignment.", {
           settings: { type: "object", description: "Cloud-configuration keys (is_supervised, await_device_configured, skip_setup_items, …)." },
         }),
+        released: strings(
+          "Serials released from Apple Business/School Manager (%SERIAL@group% templates expand per device): the cloud configuration answers 404 DEVICE_RELEASED and Setup Assistant shows no Remote Management.",
+        ),
       },
     },
   },

@@ -88,19 +88,13 @@ export class AdeService {
     // A device without a serial (a virtual machine, device state serialNumber "") has no Apple Business Manager record.
     if (serial === "") return this.core.reject("ade.not-assigned", json(404, { code: "DEVICE_NOT_ASSIGNED", serial }));
     if (!/^[A-Z0-9]{8,14}$/.test(serial)) return text(400, "serial is required");
-    if (this.core.config.adeUnassigned) {
-      const reason = this.core.config.adeUnassignedReason ?? "not-assigned";
-      const body =
-        reason === "released"
-          ? { code: "DEVICE_RELEASED", serial, message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" }
-          : reason === "profile-before-token"
-            ? { code: "PROFILE_NOT_FOUND", serial, message: "the enrollment profile was created before the ADE token was uploaded and is not known to Apple's service" }
-            : { code: "DEVICE_NOT_ASSIGNED", serial };
-      return this.core.reject(`ade.${reason}`, json(404, body));
-    }
     // What Apple's service holds for the serial: the profile pushed while the server's ADE token was valid.
+    // Assignment by serial in the tenant's ABM (embedded.policy.ade): none → DEVICE_NOT_ASSIGNED, released → DEVICE_RELEASED.
     const pushed = this.core.policy.ade.lookup(serial);
-    if (!pushed.ok) return this.core.reject("ade.profile-not-pushed", json(404, { code: pushed.code, serial, message: pushed.message }));
+    if (!pushed.ok) {
+      const reason = pushed.code === "DEVICE_RELEASED" ? "released" : pushed.code === "DEVICE_NOT_ASSIGNED" ? "not-assigned" : "profile-not-pushed";
+      return this.core.reject(`ade.${reason}`, json(404, { code: pushed.code, serial, message: pushed.message }));
+    }
     const urls = this.core.ctx.urls();
     return json(200, {
       url: `${urls.https}/apple/ade/enroll`,

@@ -38,10 +38,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   fault?: AppleServerFault;
   /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */
   cloudConfig?: Record<string, unknown>;
-  /** The cloud-configuration stand-in knows no device (not assigned in Apple Business Manager). */
-  adeUnassigned?: boolean;
-  /** Why the stand-in knows no profile for the device (404 body code): never assigned, released from ABM, or the profile predates the ADE token. */
-  adeUnassignedReason?: "not-assigned" | "released" | "profile-before-token";
   /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment) gets 400. */
   requireHardwareIds?: boolean;
   /** Account-driven enrollment (.well-known, Bearer sign-in). */

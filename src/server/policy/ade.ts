@@ -10,7 +10,10 @@
  *   Apple (PROFILE_NOT_FOUND at the cloud configuration) and a changed profile keeps serving its
  *   old settings.
  * - "Devices must have a profile before they can enroll": without an explicit or default profile
- *   nothing is pushed.
+ *   nothing is pushed and the serial is unassigned (DEVICE_NOT_ASSIGNED, as ABM shows a device with
+ *   no MDM server / profile; `profiles: []` for a tenant that assigned none).
+ * - A serial released from ABM (`ade.released`, %SERIAL@group% templates) is gone from Apple's
+ *   service whatever its profile: DEVICE_RELEASED ("Removed" in ABM for 30-45 days, then absent).
  * - Profile edits reach an enrolled device only when it asks for its cloud configuration again
  *   (after erase and reactivation), which is when the stand-in reads what was pushed.
  *
@@ -26,7 +29,7 @@ export interface PushedProfile {
   pushedAt: number;
 }
 
-export type AdeLookup = { ok: true; profile: PushedProfile } | { ok: false; code: "PROFILE_NOT_FOUND"; message: string };
+export type AdeLookup = { ok: true; profile: PushedProfile } | { ok: false; code: "PROFILE_NOT_FOUND" | "DEVICE_NOT_ASSIGNED" | "DEVICE_RELEASED"; message: string };
 
 export class AdeAssignments {
   private readonly startedAt: number;
@@ -72,7 +75,12 @@ export class AdeAssignments {
 
   /** Syncs one serial with Apple (pushes its current assignment when the token allows) and answers what Apple holds. */
   lookup(serial: string): AdeLookup {
+    const s = serial.toUpperCase();
+    if (this.holder.get().ade?.released?.some((x) => x.toUpperCase() === s)) {
+      return { ok: false, code: "DEVICE_RELEASED", message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" };
+    }
     const want = this.assigned(serial);
+    if (!want) return { ok: false, code: "DEVICE_NOT_ASSIGNED", message: "no enrollment profile is assigned to this serial and the token has no default profile" };
     const token = this.token();
     const have = this.pushed.get(serial);
     if (want && token.valid) {
@@ -83,7 +91,6 @@ export class AdeAssignments {
     }
     const now = this.pushed.get(serial);
     if (now) return { ok: true, profile: now };
-    const why = !want ? "no enrollment profile is assigned to this serial and the token has no default profile" : `the profile "${want.name}" could not be pushed to Apple: ${token.why}`;
-    return { ok: false, code: "PROFILE_NOT_FOUND", message: why };
+    return { ok: false, code: "PROFILE_NOT_FOUND", message: `the profile "${want.name}" could not be pushed to Apple: ${token.why}` };
   }
 }

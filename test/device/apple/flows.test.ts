@@ -48,7 +48,8 @@ describe("apple flows (virtual time, in-memory server)", () => {
     expect(await w.run(dev, "ios-ade", { apple: { signature: "require-trusted" } })).toMatchObject({ ok: true });
     const cc = dev.transcriptSink.events().find((e) => e.step === "ade.cloudconfig" && e.kind === "decoded");
     expect(cc?.data).toMatchObject({ department: "Finance", await_device_configured: true });
-    const w2 = await appleWorld({ adeUnassigned: true });
+    const w2 = await appleWorld();
+    w2.apple.policy.holder.set("ade.profiles", []); // the tenant's ABM assigns no profile to any serial
     expect(await w2.run(await w2.device("iphone-15"), "ios-ade")).toMatchObject({ ok: false, code: "apple.ade.device-not-assigned", step: "ade.cloudconfig" });
   });
 

@@ -187,10 +187,12 @@ describe("ADE token and profiles", () => {
     holder.set("ade.token.expiresInHours", 8760); // renewed
     expect(e.ade.lookup("C02AAA000001")).toMatchObject({ ok: true, profile: { settings: { await_device_configured: true } } });
   });
-  it("without a default profile an unassigned serial has none", () => {
-    const e = new PolicyEngine({ ade: { profiles: [{ name: "Kiosk", serials: ["DMPXK0AAAAAA"] }] } });
+  it("without a default profile an unassigned serial has none; a released serial is gone whatever its profile", () => {
+    const e = new PolicyEngine({ ade: { profiles: [{ name: "Kiosk", serials: ["DMPXK0AAAAAA"] }], released: ["dmpxk0cccccc"] } });
     expect(e.ade.lookup("DMPXK0AAAAAA").ok).toBe(true);
-    expect(e.ade.lookup("DMPXK0BBBBBB")).toMatchObject({ ok: false, code: "PROFILE_NOT_FOUND" });
+    expect(e.ade.lookup("DMPXK0BBBBBB")).toMatchObject({ ok: false, code: "DEVICE_NOT_ASSIGNED" });
+    expect(e.ade.lookup("DMPXK0CCCCCC")).toMatchObject({ ok: false, code: "DEVICE_RELEASED" });
+    expect(new PolicyEngine({ ade: { profiles: [] } }).ade.lookup("DMPXK0AAAAAA")).toMatchObject({ ok: false, code: "DEVICE_NOT_ASSIGNED" });
   });
 });
 

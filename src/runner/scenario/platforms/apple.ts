@@ -70,6 +70,16 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy:
       "the tenant's device enrollment managers, `embedded.policy.deviceEnrollmentManagers: { users: [dem@example.org] }` (every half reads them; an ADE sign-in as one gets 403 DeviceEnrollmentManagerNotAllowed: scenarios/failures/apple-dem-with-ade.yaml)",
   },
+  {
+    path: ["embedded", "apple", "adeUnassigned"],
+    replacedBy:
+      "the tenant's ADE profile assignment by serial, `embedded.policy.ade`: a serial with no assigned profile (`profiles: []`, or none matching and no default) is DEVICE_NOT_ASSIGNED; `released: [\"%SERIAL@group%\"]` is DEVICE_RELEASED; a profile that never reached Apple (`token: { expiresInHours: 0 }`) is PROFILE_NOT_FOUND (scenarios/failures/apple-ade-device-not-assigned.yaml)",
+  },
+  {
+    path: ["embedded", "apple", "adeUnassignedReason"],
+    replacedBy:
+      "`embedded.policy.ade`: not-assigned is a serial without a profile (`profiles: []`), released is `released: [\"%SERIAL@group%\"]`, profile-before-token is a profile pushed while the server had no valid token (`token: { expiresInHours: 0 }`)",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
@@ -308,9 +318,7 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
-      adeUnassignedReason: { enum: ["not-assigned", "released", "profile-before-token"], description: "With adeUnassigned: why the stand-in has no profile for the device (404 body code DEVICE_NOT_ASSIGNED, DEVICE_RELEASED, PROFILE_NOT_FOUND)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
-      adeUnassigned: { type: "boolean", description: "The cloud-configuration stand-in answers 404: devices are not assigned and set up without Remote Management." },
       identityProvider: {
         type: "object",
         additionalProperties: false,
