@@ -106,10 +106,10 @@ limits: { durationSeconds: 60 }
 // loaded machine still fits both (the cap, not the duration, sets the count).
 const steady = { durationSeconds: 600, intervalSeconds: 60, jitter: 0.1, maxCheckinsPerDevice: 2 };
 
-async function run(platform: keyof typeof SCENARIOS, load: LoadModel): Promise<{ made: Made[]; checkins: number; tls: NodeHttp["tlsStats"] }> {
+async function run(platform: keyof typeof SCENARIOS, load: LoadModel, extra: { keepAlive?: boolean } = {}): Promise<{ made: Made[]; checkins: number; tls: NodeHttp["tlsStats"] }> {
   const node = new NodeHttp({ clock: new RealClock() });
   const http = new RecordingHttp(node);
-  const { summary } = await runScenario(join(dir, SCENARIOS[platform].file), { keyPoolSize: 24, progress: false, adapters: { http }, load });
+  const { summary } = await runScenario(join(dir, SCENARIOS[platform].file), { keyPoolSize: 24, progress: false, adapters: { http }, load, ...extra });
   expect(summary.enrolled, platform).toBe(2);
   expect(summary.checkins?.failed ?? 0, platform).toBe(0);
   return { made: http.made, checkins: summary.checkins?.total ?? 0, tls: node.tlsStats };
@@ -153,6 +153,12 @@ describe("load.keepAlive reaches the clients the platform flows build", () => {
       if (platform !== "android") for (const r of [on, off]) expect(r.tls.resumed, "resumed handshakes").toBeGreaterThanOrEqual(4);
     }, 120_000);
   }
+
+  it("runScenario({ keepAlive: false }) (run --close-connections) overrides the load model's keepAlive", async () => {
+    const r = await run("apple", { timeScale: 300, keepAlive: true, steady }, { keepAlive: false });
+    expect(r.made.length).toBeGreaterThan(0);
+    for (const m of r.made) expect(m.keepAlive ?? false, `${m.by} keepAlive`).toBe(false);
+  }, 120_000);
 
   it("leaves no timer or socket behind after a run with the default keep-alive", async () => {
     await run("windows", { timeScale: 300, steady }); // warm-up (lazy process-wide resources)
