@@ -12,14 +12,16 @@
  *   modern auth) it runs its own enrollment: the user signs in again and is asked to download the
  *   management profile — which this device already has installed (one MDM profile per device):
  *   error `apple.company-portal.profile-already-installed`.
- * - Otherwise the user taps Begin (unless `tapsBegin: false`) and the app registers the device in the
- *   directory (`cp.register`); refusals → `apple.directory.refused.<code>`.
+ * - Otherwise the user taps Begin and the app registers the device in the directory (`cp.register`);
+ *   refusals → `apple.directory.refused.<code>`. A user who never taps Begin is the timeline's
+ *   `abandon` at `cp.register`: the device stays enrolled (its MDM enrollment is done), unregistered.
  * Partner agent (`options.apple.partner`, macOS): the user registers through the partner's Self
  * Service policy (or, wrongly, through the Company Portal); then the agent checks compliance every
  * `checkSeconds` (device clock) up to `complianceChecks` times; while it is not evaluated it runs
  * `jamfaad gatherAADInfo`, which prompts the user to sign in again when the directory says so.
  * Not modelled: the apps' UI, Entra tokens and broker, app updates, Jamf's inventory and policies.
  */
+import { asSimError } from "../../errors/index.js";
 import type { HttpClient, HttpResponse } from "../../ports/http.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
@@ -110,11 +112,16 @@ async function companyPortal(ctx: FlowContext, p: ProtocolContext, dev: AppleDev
       );
     }
   }
-  if (cp.tapsBegin === false) {
+  let r: { status: number; json: Json };
+  try {
+    r = await call(p, "cp.register", "POST", `${base()}/apple/directory/register`, { user, via: "company-portal" });
+  } catch (err) {
+    // The user closed the app without tapping Begin (timeline `abandon` at cp.register): nothing is
+    // undone, the device just never registers in the directory.
+    if (asSimError(err).code !== "user.abandoned") throw err;
     decoded(p, "cp.launch", { begin: "never tapped", registered: false });
     return result;
   }
-  const r = await call(p, "cp.register", "POST", `${base()}/apple/directory/register`, { user, via: "company-portal" });
   if (r.status !== 200) return fail(dev, `apple.directory.refused.${str(r.json.code, 60) || r.status}`, "cp.register", str(r.json.message) || `registration answered HTTP ${r.status}`);
   return result;
 }

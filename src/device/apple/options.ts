@@ -6,8 +6,6 @@ import type { CommandBehaviour } from "./commands.js";
 export interface CompanyPortalOptions {
   /** The account the user signs in with (default user<n>@enrollsim.test). */
   user?: string;
-  /** The user taps Begin in the Company Portal (default true). */
-  tapsBegin?: boolean;
 }
 
 export interface PartnerAgentOptions {

@@ -116,7 +116,7 @@ export const timelineSchema: Json = {
       abandon: {
         type: "object",
         additionalProperties: false,
-        description: "Device: the user gives up (at its next step, or at the named step); it ends not enrolled (user.abandoned).",
+        description: "Device: the user gives up (at its next step, or at the named step); it ends not enrolled (user.abandoned); at a step after enrollment (cp.register) it stays enrolled and that step is left undone.",
         properties: { step: stepGlob("Abandon when the device reaches this step.") },
       },
       tryAgain: {

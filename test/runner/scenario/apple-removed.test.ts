@@ -37,6 +37,14 @@ describe("removed Apple knobs", () => {
     expect(e.expected).toContain("timeline");
   });
 
+  it("options.apple.companyPortal.tapsBegin: a timeline abandon at cp.register", () => {
+    const e = loadError(group("ios-ade", "        companyPortal:\n          tapsBegin: false\n"));
+    expect(e.location).toBe("old.yaml:10:11");
+    expect(e.message).toContain("options.apple.companyPortal.tapsBegin was removed; it is replaced by the timeline");
+    expect(e.message).toContain("abandon: { step: cp.register }");
+    expect(e.message).toContain("ios-cp-begin-never-tapped.yaml");
+  });
+
   it("an unknown key that was never an option still gets the usual did-you-mean", () => {
     expect(loadError(group("ios-profile", "        signatur: accept\n")).message).toContain('(did you mean "signature"?)');
   });

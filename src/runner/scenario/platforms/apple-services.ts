@@ -13,10 +13,9 @@ export const appleServicesGroupOptions = {
   companyPortal: {
     type: "object",
     additionalProperties: false,
-    description: "After enrolling, the user opens the Company Portal the MDM installed: it runs what its app configuration says (IntuneCompanyPortalEnrollmentAfterUDA: its own enrollment), else the user taps Begin and it registers the device in the directory.",
+    description: "After enrolling, the user opens the Company Portal the MDM installed: it runs what its app configuration says (IntuneCompanyPortalEnrollmentAfterUDA: its own enrollment), else the user taps Begin and it registers the device in the directory (cp.register; a user who never taps Begin is the timeline's abandon at cp.register).",
     properties: {
       user: { type: "string", pattern: "^[^@\\s]+@[^@\\s]+$", description: "Account the user signs in with (default user<n>@enrollsim.test)." },
-      tapsBegin: { type: "boolean", description: "The user taps Begin (default true); false: the device is never registered." },
     },
   },
   partner: {

@@ -80,6 +80,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy:
       "`embedded.policy.ade`: not-assigned is a serial without a profile (`profiles: []`), released is `released: [\"%SERIAL@group%\"]`, profile-before-token is a profile pushed while the server had no valid token (`token: { expiresInHours: 0 }`)",
   },
+  {
+    path: [...APPLE_OPTION, "companyPortal", "tapsBegin"],
+    replacedBy:
+      "the timeline: the user opens the Company Portal and never taps Begin, `timeline: [{ at: 0s, group: NAME, abandon: { step: cp.register } }]` (the device stays enrolled, never registered in the directory: scenarios/failures/ios-cp-begin-never-tapped.yaml)",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
