@@ -9,7 +9,7 @@ import type { HttpResponse } from "../../ports/http.js";
 import { buildCommand, parseCommandResult } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
 import { hex } from "../../wire/x509/certificate.js";
-import { empty, text, type AppleCore, type DeviceRecord } from "./core.js";
+import { empty, MAX_RESULTS_PER_DEVICE, text, type AppleCore, type DeviceRecord } from "./core.js";
 import { deviceIdentity, type TlsRequest } from "./identity.js";
 import type { AccountEnrollment } from "./account-driven.js";
 import { sendMdmPush, type MockApns } from "./apns.js";
@@ -55,6 +55,10 @@ export class CommandQueue {
       d.inflight = undefined;
       this.core.stats.results[r.status] = (this.core.stats.results[r.status] ?? 0) + 1;
       d.results.push({ commandUUID: inflight.uuid, requestType: inflight.requestType, status: r.status, ...(r.dict.ErrorChain ? { errorChain: r.dict.ErrorChain } : {}) });
+      if (d.results.length > MAX_RESULTS_PER_DEVICE) {
+        d.results.shift();
+        d.resultsDropped = (d.resultsDropped ?? 0) + 1;
+      }
       if (r.status === "NotNow") d.deferred.push(inflight);
       if (this.core.field.afterResult(d, inflight.requestType, r.status, this.core.devices)) return empty();
     }

@@ -14,6 +14,13 @@ import type { AppleFieldServices, FieldServicesKeys } from "./field-services.js"
 import type { AccountAuthority } from "./oauth2.js";
 import type { DdmAssetConfig } from "./ddm-assets.js";
 
+/**
+ * Command results a device record keeps (the REST view and server expectations read them). A fleet
+ * in steady state answers commands for as long as it runs, so the record keeps the latest ones and
+ * counts the rest: memory per device stays bounded.
+ */
+export const MAX_RESULTS_PER_DEVICE = 200;
+
 export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
 export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
 
@@ -111,7 +118,9 @@ export interface DeviceRecord {
   queue: QueuedCommand[];
   deferred: QueuedCommand[];
   inflight?: QueuedCommand;
+  /** The latest {@link MAX_RESULTS_PER_DEVICE} command results, oldest first; older ones are counted in resultsDropped. */
   results: { commandUUID: string; requestType: string; status: string; errorChain?: unknown }[];
+  resultsDropped?: number;
   deviceConfiguredSent: boolean;
   bootstrapToken?: Uint8Array;
   users: string[];

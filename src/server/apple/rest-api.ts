@@ -70,6 +70,7 @@ export class AppleRestApi {
         identityCertificate: Buffer.from(d.identity).toString("base64"),
         queued: d.queue.map((q) => q.requestType),
         results: d.results,
+        ...(d.resultsDropped ? { resultsDropped: d.resultsDropped } : {}),
         ...(d.ddmStatus ? { ddm: { reports: d.ddmReports ?? 0, status: d.ddmStatus } } : {}),
       });
     }

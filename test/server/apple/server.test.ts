@@ -14,6 +14,7 @@ import type { PrivateKey } from "../../../src/ports/crypto.js";
 import { testKeys } from "../../support/scep-harness.js";
 import { appleWorld, crypto, type AppleWorld } from "../../device/apple/harness.js";
 import { testPki } from "../../wire/apple/helpers.js";
+import { MAX_RESULTS_PER_DEVICE } from "../../../src/server/apple/core.js";
 
 const TOPIC = "com.apple.mgmt.External.6f1c2a3b-enrollsim-reference";
 let w: AppleWorld;
@@ -94,6 +95,26 @@ describe("apple reference server", () => {
     expect(status.results.map((r: { status: string }) => r.status)).toEqual(["NotNow", "Acknowledged", "Acknowledged"]);
     // A result for a command that is not in flight is refused.
     expect((await answer("bogus", "Acknowledged")).status).toBe(400);
+  });
+
+  it("a device record keeps the latest command results and counts the older ones (bounded memory in steady state)", async () => {
+    expect((await w.apple.handler(signed("/apple/checkin", auth("B1")))).status).toBe(200);
+    const idle = () => w.apple.handler(signed("/apple/mdm", buildCommandResult({ ref: { udid: "B1" }, status: "Idle" })));
+    const answer = (uuid: string) => w.apple.handler(signed("/apple/mdm", buildCommandResult({ ref: { udid: "B1" }, status: "Acknowledged", commandUUID: uuid })));
+    const enqueue = () => w.apple.handler({ method: "POST", url: "https://ref.test/apple/api/commands", body: new Uint8Array(Buffer.from(JSON.stringify({ udid: "B1", requestType: "DeviceInformation" }))) });
+    let answered = 0;
+    for (let round = 0; round < MAX_RESULTS_PER_DEVICE + 30; round++) {
+      await enqueue();
+      for (let c = parseCommand((await idle()).body); !("formatError" in c); ) {
+        answered++;
+        const next = (await answer(c.commandUUID)).body;
+        if (next.length === 0) break;
+        c = parseCommand(next);
+      }
+    }
+    const status = JSON.parse(Buffer.from((await w.apple.handler({ method: "GET", url: "https://ref.test/apple/api/devices/B1" })).body).toString());
+    expect(status.results).toHaveLength(MAX_RESULTS_PER_DEVICE);
+    expect(status.resultsDropped).toBe(answered - MAX_RESULTS_PER_DEVICE);
   });
 
   it("MachineInfo must be CMS-signed by the test device CA", async () => {
