@@ -105,7 +105,7 @@ describe("apple reference server", () => {
     let answered = 0;
     for (let round = 0; round < MAX_RESULTS_PER_DEVICE + 30; round++) {
       await enqueue();
-      for (let c = parseCommand((await idle()).body); !("formatError" in c); ) {
+      for (let c = parseCommand((await idle()).body); !("formatError" in c);) {
         answered++;
         const next = (await answer(c.commandUUID)).body;
         if (next.length === 0) break;
