@@ -79,22 +79,31 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       const resumed = await resumeApple(ctx, o, false);
       if (resumed) return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result), () => serverBase(ctx, name));
       return withReenroll(ctx, o, async (generation) => {
-        // The user may retry a failed install (field-failures apple-first-attempt-fails-retry-succeeds).
-        for (let attempt = 0; ; attempt++) {
-          const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
-          if (generation === 0) restoreBackup(dev);
-          if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
-          const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
-          if (!(bytes instanceof Uint8Array)) return bytes;
-          const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
-          if (r.ok || r.code !== "apple.profile.install-failed" || attempt >= (o.installRetries ?? 0)) {
-            return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
-          }
-          decoded(ctx.protocol, "profile.retry", { attempt: attempt + 1, after: r.message });
-        }
+        // A Try Again (timeline `tryAgain`) after a failed install starts the flow again on the same
+        // device: its disk counts the install attempts, so each one generates a new key pair as the
+        // device does (field-failures apple-first-attempt-fails-retry-succeeds).
+        const attempt = generation === 0 ? installAttempt(ctx) : 0;
+        const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
+        if (generation === 0) restoreBackup(dev);
+        if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
+        const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+        if (!(bytes instanceof Uint8Array)) return bytes;
+        const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
+        return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
       });
     },
   };
+}
+
+/** The device's disk key counting profile install attempts (each Try Again is one more). */
+const INSTALL_ATTEMPTS_DISK = "apple.profile.install-attempts";
+
+/** This install attempt's number (0 first), counted on the device's disk; at most 3 (key slots of one generation). */
+function installAttempt(ctx: FlowContext): number {
+  const before = ctx.disk?.get(INSTALL_ATTEMPTS_DISK);
+  const attempt = typeof before === "number" ? before : 0;
+  ctx.disk?.set(INSTALL_ATTEMPTS_DISK, attempt + 1);
+  return Math.min(attempt, 3);
 }
 
 /** MachineInfo plist (other/machineinfo.yaml keys), CMS-signed by the device identity. */

@@ -53,8 +53,6 @@ export interface AppleOptions {
   bootstrapToken?: boolean;
   /** macOS: open the user channel with UserAuthenticate (default: on for ADE). */
   userChannel?: boolean;
-  /** Profile flows: the user retries a failed profile install this many times. */
-  installRetries?: number;
   /** macOS profile flows: the user approves the MDM profile in System Settings > Profiles (default true). */
   userApprovesProfile?: boolean;
   /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */

@@ -45,6 +45,13 @@ describe("removed Apple knobs", () => {
     expect(e.message).toContain("ios-cp-begin-never-tapped.yaml");
   });
 
+  it("options.apple.installRetries: the timeline's Try Again", () => {
+    const e = loadError(group("ios-profile", "        installRetries: 1\n"));
+    expect(e.location).toBe("old.yaml:9:9");
+    expect(e.message).toContain("options.apple.installRetries was removed; it is replaced by the timeline's Try Again");
+    expect(e.message).toContain("tryAgain: { times: 1 }");
+  });
+
   it("an unknown key that was never an option still gets the usual did-you-mean", () => {
     expect(loadError(group("ios-profile", "        signatur: accept\n")).message).toContain('(did you mean "signature"?)');
   });

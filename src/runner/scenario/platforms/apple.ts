@@ -85,6 +85,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy:
       "the timeline: the user opens the Company Portal and never taps Begin, `timeline: [{ at: 0s, group: NAME, abandon: { step: cp.register } }]` (the device stays enrolled, never registered in the directory: scenarios/failures/ios-cp-begin-never-tapped.yaml)",
   },
+  {
+    path: [...APPLE_OPTION, "installRetries"],
+    replacedBy:
+      "the timeline's Try Again: after a failed profile install the user installs the profile again, `timeline: [{ at: 0s, group: NAME, tryAgain: { times: 1 } }]` (a new key pair each attempt; outcome ….after-retry: scenarios/failures/apple-first-attempt-fails-retry-succeeds.yaml)",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
@@ -127,7 +132,6 @@ export const appleScenario: ScenarioExtension = {
       },
       bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
-      installRetries: { type: "integer", minimum: 0, maximum: 10, description: "Profile flows: the user retries a failed profile install (server 5xx on Authenticate) this many times." },
       userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
       connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
       configurator: {
