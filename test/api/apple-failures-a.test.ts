@@ -139,21 +139,43 @@ async function world(config: Partial<AppleServerConfig>) {
 }
 
 describe("Apple field failures A (virtual time, real lifetimes)", () => {
-  it("Configurator user affinity: 23 h later is fine, 25 h later the enrollment is dropped (24 h window)", async () => {
-    const w = await world({ configurator: { userAffinity: true } });
-    expect(await w.runFlow("iphone-15", 0, "ios-configurator", { apple: { configurator: { affiliateAfterSeconds: 23 * 3600 } } })).toMatchObject({ ok: true, code: "apple.enrolled" });
-    const late = await w.runFlow("iphone-15", 1, "ios-configurator", { apple: { configurator: { affiliateAfterSeconds: 25 * 3600 } } });
-    expect(late).toMatchObject({ ok: false, code: "apple.configurator.affinity-expired", step: "configurator.affinity" });
-    expect(late.message).toContain("not affiliated within 24 h of enrollment (25 h later)");
-    // Dropped: the server no longer knows the late device; the prompt one is affiliated.
-    expect(w.apple.devices.size).toBe(1);
-    expect([...w.apple.field.affiliated.values()]).toEqual(["user0@enrollsim.test"]);
-    expect(w.apple.stats.rejected["affinity.expired"]).toBe(1);
-  }, 60_000);
+  it("Configurator user affinity: 23 h later is fine, 25 h later the enrollment is dropped (24 h window; timeline idle at configurator.affinity, time passing by skip)", async () => {
+    // Two users affiliate late (timeline idle), one 23 h, one 25 h; two skips make the hours pass (each idle ends within its own skip).
+    const dir = mkdtempSync(join(tmpdir(), "apple-affinity-"));
+    const file = join(dir, "affinity.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: affinity-real-window",
+        "seed: 9",
+        "server: embedded",
+        "embedded: { apple: { configurator: { userAffinity: true } } }",
+        "groups:",
+        "  - { name: prompt, model: iphone-15, count: 1, flow: ios-configurator }",
+        "  - { name: late, model: iphone-15, count: 1, flow: ios-configurator }",
+        "arrival: { concurrency: 2 }",
+        "limits: { durationSeconds: 100000 }",
+        "timeline:",
+        "  - { at: 0s, group: prompt, idle: { step: configurator.affinity, for: 23h } }",
+        "  - { at: 0s, group: late, idle: { step: configurator.affinity, for: 25h } }",
+        "  - { after: { step: checkin.authenticate, succeeded: 2, wait: 3s }, skip: 23h }",
+        "  - { after: { step: configurator.affinity, succeeded: 1 }, skip: 2h }",
+        "expect:",
+        "  successRatio: 0.5",
+        "  failures: [{ code: apple.configurator.affinity-expired, count: 1 }]",
+        "",
+      ].join("\n"),
+    );
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1, ok: true });
+    expect(summary.groups.prompt).toMatchObject({ enrolled: 1 });
+    expect(summary.errors["apple.configurator.affinity-expired"]).toMatchObject({ count: 1, step: "configurator.affinity" });
+    for (const m of messages(summary, "apple.configurator.affinity-expired")) expect(m).toMatch(/not affiliated within 24 h of enrollment \(25 h later\)/);
+  }, 120_000);
 
   it("Configurator user affinity: a device whose user never affiliates is dropped at its first poll after 24 h", async () => {
     const w = await world({ configurator: { userAffinity: true } });
-    const r = await w.runFlow("ipad-air-m2", 0, "ios-configurator", { apple: { push: { listen: 1, pollSeconds: 25 * 3600 }, configurator: { affiliateAfterSeconds: 26 * 3600 } } });
+    const r = await w.runFlow("ipad-air-m2", 0, "ios-configurator", { apple: { push: { listen: 1, pollSeconds: 25 * 3600 } } });
     expect(r).toMatchObject({ ok: false, code: "apple.checkin.unenrolled" });
     expect(w.apple.devices.size).toBe(0);
     expect(w.apple.stats.rejected["affinity.expired"]).toBe(1);

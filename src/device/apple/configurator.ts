@@ -7,9 +7,9 @@
  * host-pairing restriction applies, setup-assistant.ts), prepares it as supervised and installs
  * the server's enrollment profile; the device enrolls as in the profile flow. With an enrollment
  * profile that has user affinity, the user must then be affiliated with the device (signing in
- * to the company's portal app): `options.apple.configurator.affiliateAfterSeconds` later the
- * device registers its user with the server (embedded server: `POST /apple/configurator/affinity`,
- * over mTLS with the enrolled identity). A server that waited longer than its affinity window
+ * to the company's portal app): the device registers its user with the server (embedded server: `POST /apple/configurator/affinity`,
+ * over mTLS with the enrolled identity) at step `configurator.affinity`; a user who affiliates late
+ * is the timeline's `idle` there (time passes on the scenario clock). A server that waited longer than its affinity window
  * (24 h by default) has dropped the enrollment: `apple.configurator.affinity-expired` — only a
  * factory reset starts over (field failure ios-configurator-affinity-24h).
  */
@@ -109,11 +109,6 @@ export const configuratorFlow: Flow<never> = {
     if (!ctx.targets.server?.embedded || !base) {
       decoded(ctx.protocol, "configurator.affinity", { skipped: "the user-affinity registration is modelled for the embedded server only" });
       return enrolled;
-    }
-    const delay = o.configurator?.affiliateAfterSeconds ?? 0;
-    if (delay > 0) {
-      decoded(ctx.protocol, "configurator.affinity-delay", { seconds: delay });
-      await dev.sleep(delay * 1000);
     }
     return affiliate(ctx, dev, base, enrolled, o.configurator?.user ?? `user${ctx.identity.index}@enrollsim.test`);
   },

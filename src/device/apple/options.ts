@@ -58,7 +58,7 @@ export interface AppleOptions {
   /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
   connectToHost?: "configurator" | "finder";
   /** ios-configurator: the user's affiliation after the Configurator enrollment. */
-  configurator?: { user?: string; affiliateAfterSeconds?: number };
+  configurator?: { user?: string };
   /** After enrolling, the user opens the Company Portal the MDM installed (company-portal.ts). */
   companyPortal?: CompanyPortalOptions;
   /** macOS, partner-managed (Jamf): after enrolling, the user registers the Mac and the agent checks compliance (company-portal.ts). */

@@ -52,6 +52,13 @@ describe("removed Apple knobs", () => {
     expect(e.message).toContain("tryAgain: { times: 1 }");
   });
 
+  it("options.apple.configurator.affiliateAfterSeconds: a timeline idle at configurator.affinity", () => {
+    const e = loadError(group("ios-profile", "        configurator:\n          affiliateAfterSeconds: 6\n"));
+    expect(e.location).toBe("old.yaml:10:11");
+    expect(e.message).toContain("options.apple.configurator.affiliateAfterSeconds was removed; it is replaced by the timeline");
+    expect(e.message).toContain("idle: { step: configurator.affinity");
+  });
+
   it("an unknown key that was never an option still gets the usual did-you-mean", () => {
     expect(loadError(group("ios-profile", "        signatur: accept\n")).message).toContain('(did you mean "signature"?)');
   });

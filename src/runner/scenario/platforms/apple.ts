@@ -90,6 +90,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy:
       "the timeline's Try Again: after a failed profile install the user installs the profile again, `timeline: [{ at: 0s, group: NAME, tryAgain: { times: 1 } }]` (a new key pair each attempt; outcome ….after-retry: scenarios/failures/apple-first-attempt-fails-retry-succeeds.yaml)",
   },
+  {
+    path: [...APPLE_OPTION, "configurator", "affiliateAfterSeconds"],
+    replacedBy:
+      "the timeline: the user affiliates late, `timeline: [{ at: 0s, group: NAME, idle: { step: configurator.affinity, for: 25h } }]` (time passes on the scenario clock; a `skip` makes hours pass at once: scenarios/failures/ios-configurator-affinity-24h.yaml)",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
@@ -137,10 +142,9 @@ export const appleScenario: ScenarioExtension = {
       configurator: {
         type: "object",
         additionalProperties: false,
-        description: "ios-configurator: the user's affiliation with the device (Company Portal sign-in) after the Configurator enrollment.",
+        description: "ios-configurator: the user's affiliation with the device (Company Portal sign-in) after the Configurator enrollment, at step configurator.affinity (a user who affiliates late: the timeline's idle there).",
         properties: {
           user: { type: "string", description: "The user who affiliates (default user<n>@enrollsim.test)." },
-          affiliateAfterSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "The user affiliates this long after enrollment (device clock; default 0)." },
         },
       },
       reenrollAfterErase: { type: "boolean", description: "After EraseDevice the device enrolls again, once (outcome code gets .after-erase)." },
