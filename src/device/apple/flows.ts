@@ -59,6 +59,31 @@ function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
   return bytes;
 }
 
+/**
+ * iOS and iPadOS keep a downloaded profile in Settings › "Profile Downloaded" (one slot: a new download
+ * replaces it) until the user installs it, and delete it if it is not installed within 8 minutes of the
+ * download (Apple, "Install a configuration profile on your iPhone or iPad", support.apple.com/102400).
+ * The user's delay is the timeline's `idle` at this step; a delay past 8 minutes (scenario clock)
+ * leaves nothing to install. macOS keeps downloaded profiles in System Settings without that limit.
+ */
+export const PROFILE_HOLD_MS = 8 * 60_000;
+
+async function userInstallsDownloadedProfile(ctx: FlowContext, dev: AppleDevice, downloadedAt: number): Promise<FlowResult | undefined> {
+  if (ctx.identity.platform !== "ios" && ctx.identity.platform !== "ipados") return undefined;
+  return step(
+    ctx.protocol,
+    "profile.user-install",
+    async () => {
+      const waited = ctx.protocol.clock.now() - downloadedAt;
+      decoded(ctx.protocol, "profile.user-install", { waitedSeconds: Math.round(waited / 1000), heldFor: "8 min" });
+      if (waited <= PROFILE_HOLD_MS) return undefined;
+      const text = 'Settings no longer shows "Profile Downloaded": the profile was removed because it was not installed within 8 minutes of the download; download it again.';
+      return fail(dev, "apple.profile.download-expired", "profile.user-install", `${text} (installed ${Math.round(waited / 60_000)} min after the download)`, { text, screen: "Settings" });
+    },
+    (r) => r !== undefined,
+  );
+}
+
 function checkPlatform(ctx: FlowContext, platforms: readonly Platform[], flow: string): void {
   if (!platforms.includes(ctx.identity.platform)) {
     throw new ScenarioError(`flow ${flow} runs on ${platforms.join("/")}, but model ${ctx.identity.model} is ${ctx.identity.platform}`);
@@ -88,6 +113,8 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
         if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
         const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
         if (!(bytes instanceof Uint8Array)) return bytes;
+        const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
+        if (removed) return removed;
         const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
         return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
       });

@@ -70,7 +70,7 @@ const APPLE_MDM = [
   "push.poll",
   "push.woken",
 ];
-const APPLE_PROFILE = ["profile.download", "trust.embedded-ca"];
+const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedded-ca"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
 const ACCOUNT = ["account.well-known", "account.auth", "account.enroll", "account.reauth", "account.refresh"];
 /** The steady-state check-in of an enrolled Apple device (device/apple/checkin.ts). */
