@@ -136,7 +136,12 @@ export class MsiJobs {
     this.jobs.set(code, { status: 20, startedAt: this.clock.now(), name, channel });
     void this.fetchContent(url, fileHash).then(
       (d) => (d.ok ? this.install(code, base, name, b, channel) : this.downloadFailed(code, base, d.lastError, d.text)),
-      (err: unknown) => this.downloadFailed(code, base, "0x80004005", `download failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => {
+        // A power cut (timeline reboot) is not a failed download: the job stays in progress on the
+        // device's disk and starts again when the PC boots, as installs cut short by a restart do.
+        if ((err as { code?: unknown } | null)?.code === "device.rebooted") return;
+        this.downloadFailed(code, base, "0x80004005", `download failed: ${err instanceof Error ? err.message : String(err)}`);
+      },
     );
     return 202;
   }
