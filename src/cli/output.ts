@@ -56,19 +56,27 @@ export function warnInsecure(): void {
 }
 
 /**
+ * Reads a file the user named on the command line. A missing, unreadable file or a directory is the
+ * command line's fault (a ScenarioError, exit 2) naming the file, the reason and what was expected,
+ * never an internal error.
+ */
+export function readInputFile(file: string, label: string, expected: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+    throw new ScenarioError(`${label}: cannot read it (${why})`, undefined, expected);
+  }
+}
+
+/**
  * Reads the PEM files given with `--ca`. A missing, unreadable or certificate-less file is the
  * command line's fault (a ScenarioError, exit 2) with the file and the reason, never an internal error.
  */
 export function readTrustFiles(files: readonly string[] | undefined): string[] | undefined {
   return files?.map((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
-      throw new ScenarioError(`--ca ${file}: cannot read it (${why})`, undefined, "a PEM file with the CA certificate(s) to trust");
-    }
+    const text = readInputFile(file, `--ca ${file}`, "a PEM file with the CA certificate(s) to trust").toString("utf8");
     if (!/-----BEGIN CERTIFICATE-----/.test(text)) {
       throw new ScenarioError(`--ca ${file}: holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`, undefined, "a PEM file with the CA certificate(s) to trust");
     }

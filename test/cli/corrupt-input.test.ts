@@ -48,3 +48,20 @@ describe("report merge with a corrupt or truncated run JSON", () => {
     expect(r.stderr).toMatch(new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: not valid JSON`));
   });
 });
+
+describe("inspect with a path it cannot read", () => {
+  it("a missing file: exit 2 naming the file and the reason, not an internal error", async () => {
+    const missing = join(dir, "no-such.pem");
+    const r = await cli(MAIN, ["inspect", missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${missing}: cannot read it (no such file)`);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+  });
+
+  it("a directory: exit 2 saying it is a directory", async () => {
+    const r = await cli(MAIN, ["inspect", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${dir}: cannot read it (it is a directory)`);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+});

@@ -17,6 +17,8 @@ export const inspectCommand = {
       .option("key", { type: "string", describe: "PEM private key to open an enveloped message with" })
       .option("show-secrets", { type: "boolean", default: false, describe: "show challenge passwords instead of [REDACTED]" }),
   handler: async (a: { file: string; json: boolean; key?: string; device?: string; "show-secrets": boolean }) => {
+    const { readInputFile } = await import("../output.js");
+    const bytes = readInputFile(a.file, a.file, "a file: a PEM/DER CSR or certificate, a SCEP/CMS message, a QR PNG, Windows XML or a trace file");
     const qr = await import("../../api/android/qr.js");
     if (qr.isPngFile(a.file)) {
       const i = qr.inspectQrPng(a.file);
@@ -24,13 +26,12 @@ export const inspectCommand = {
       if (!i.valid) process.exitCode = 1;
       return;
     }
-    const { readFileSync } = await import("node:fs");
-    const head = readFileSync(a.file).subarray(0, 4096).toString("utf8").trimStart();
+    const head = bytes.subarray(0, 4096).toString("utf8").trimStart();
     const trace = await import("./trace.js");
     if (trace.isTraceFile(a.file, head)) return trace.showTrace(a.file, a.device, a.json, (s) => process.stdout.write(s));
     if (head.startsWith("<")) {
       const { inspectWindowsXml } = await import("../../api/windows/inspect.js");
-      const w = inspectWindowsXml(readFileSync(a.file, "utf8"));
+      const w = inspectWindowsXml(bytes.toString("utf8"));
       if (w) {
         process.stdout.write(`${JSON.stringify(w, null, 2)}\n`);
         return;
