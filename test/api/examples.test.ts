@@ -29,6 +29,14 @@ const examples = [
     textStart: "The certificate for this server is invalid.",
   },
   {
+    // second blind trial, ticket 03 reworded: the ESP's Certificates row with the SCEP profile's ErrorCode
+    name: "windows-esp-scep-gateway-timeout",
+    failedCode: "windows.esp.certificate-failed",
+    enrolledCode: "windows.autopilot.user-driven.provisioned",
+    shown: { code: "0x801901F8", screen: "Enrollment Status Page (DeviceSetup)" },
+    textStart: "Certificates (0 of 1 installed, 1 failed): WifiCert: 0x801901F8 HTTP_E_STATUS_GATEWAY_TIMEOUT",
+  },
+  {
     name: "android-tls-inspection",
     // DownloadManager fails the download on a transport error: a protocol outcome, not transport.tls.
     failedCode: "android.provision.download-failed",

@@ -33,7 +33,12 @@ export interface WindowsCheckinOutcome {
   code: string;
   step?: string;
   message?: string;
+  /** The server's RemoteWipe: the PC resets and holds no enrollment from now on. */
+  erased?: boolean;
 }
+
+/** The RemoteWipe CSP's wipe commands (each a reset to OOBE; the variants keep provisioning or user data). */
+export const REMOTE_WIPE_RE = /^\.\/Device\/Vendor\/MSFT\/RemoteWipe\/(doWipe|doWipeProtected|doWipePersistProvisionedData|doWipePersistUserData|doWipeCloud|doWipeCloudPersistUserData|doWipeCloudPersistProvisionedData)$/;
 
 /** The ADDR a check-in talks to (see the module comment for the order). */
 export function checkinAddr(ctx: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): string {
@@ -69,11 +74,21 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   const addr = checkinAddr(ctx, o, state);
   const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: ctx.keepAlive ?? true });
   const tree = new CspTree(id);
+  // The PC's own CSP answers (device state cspStatus) hold at every session, check-ins included.
+  tree.answerWith(id.state?.cspStatus ?? []);
   let unenrolled = false;
+  let wiped: string | undefined;
   tree.hooks = {
     exec(uri) {
       if (/\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(uri)) {
         unenrolled = true;
+        return 200;
+      }
+      // RemoteWipe CSP: the PC acknowledges the wipe (200) and resets once the session ends. Which
+      // RemoteWipe nodes a build has is the capability table's (csp.ts refuses the others with 404).
+      const wipe = REMOTE_WIPE_RE.exec(uri);
+      if (wipe) {
+        wiped = wipe[1]!;
         return 200;
       }
       return tree.unknownStatus;
@@ -93,7 +108,10 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
       pretty: o.xmlStyle === "pretty",
       strict: o.raw.strict ?? false,
     });
-    decoded(p, "dm.session", { checkin: "scheduled", alert: "1201", messages: r.messages, serverCommands: r.serverCommands, ...(unenrolled ? { unenrolledBy: "server" } : {}) });
+    decoded(p, "dm.session", { checkin: "scheduled", alert: "1201", messages: r.messages, serverCommands: r.serverCommands, ...(unenrolled ? { unenrolledBy: "server" } : {}), ...(wiped ? { wipedBy: `RemoteWipe/${wiped}` } : {}) });
+    if (wiped) {
+      return { ok: true, code: "windows.checkin.wiped", erased: true, message: `Exec RemoteWipe/${wiped}: the PC acknowledged the wipe and resets to the out-of-box experience; its MDM enrollment is gone` };
+    }
     if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };
     return { ok: true, code: "windows.checkin.synced", message: `${r.messages} message(s), ${r.serverCommands} server command(s)` };
   } catch (e) {

@@ -6,7 +6,7 @@
  * the user is left on when a phase fails.
  */
 import { decoded, note, step } from "../../protocol/common/context.js";
-import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, espFailureButtons, REBOOT_PROMPT_TEXT, devicePreparationProviders, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
+import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, espFailureButtons, REBOOT_PROMPT_TEXT, devicePreparationProviders, espCategoryRow, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { registrationItem, setSyncDone } from "./esp-extra.js";
 import type { Management } from "./management.js";
 import type { Prepared } from "./prepare.js";
@@ -125,6 +125,7 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
     // the account phase (and its timeout) starts at the sign-in.
     if (phase === "AccountSetup" && o.mode === "pre-provisioned" && o.kind === "autopilot") {
       await step(p, "esp.user-sign-in", async () => note(p, "esp.user-sign-in", { prompt: "the user signs in for the first time after the technician's reseal" }));
+      mgmt.userSignedIn();
     }
     const ph: EspPhase = { phase, startedAt: p.clock.now(), result: "success", items: [], sessions: 0 };
     report.esp.push(ph);
@@ -155,11 +156,16 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
         }
         const s = readEspSettings(tree, providerId, dmClientDoc);
         if (s.findings.length) note(p, "esp", { findings: s.findings.map((m) => ({ code: "esp.out-of-range", message: m })) });
-        const items = trackedItems(tree, s, msi).filter((i) => i.scope === scope);
+        const items = trackedItems(tree, s, msi, mgmt.scepJobs.jobs).filter((i) => i.scope === scope);
         if (settingsEsp && phase === "DeviceSetup" && o.raw.workAccount === "entra") items.push(registrationItem(id.os.version, entraRegistered));
         for (const i of items) if (i.state !== "pending" && !doneAt.has(i.id)) doneAt.set(i.id, p.clock.now() - ph.startedAt);
         ph.items = items.map((i) => ({ kind: i.kind, id: i.id, state: i.state, ...(doneAt.has(i.id) ? { doneAfterMs: doneAt.get(i.id) } : {}) }));
         const failed = items.find((i) => i.state === "failed");
+        if (failed && (failed.kind === "scep" || failed.kind === "pfx")) {
+          // The Certificates row turns to an error with the profile's ErrorCode (scep-csp.ts).
+          const row = espCategoryRow(items, "Certificates");
+          return { result: "certificate-failed" as const, screen: `${row}: ${failed.id}: ${failed.detail ?? "failed"}${s.customErrorText ? `. ${s.customErrorText}` : ""}` };
+        }
         if (failed) {
           const why = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name))?.error ?? [...msi.jobs.values()].find((j) => j.error)?.error;
           return { result: "app-failed" as const, screen: s.customErrorText ?? `${APP_FAILED_TEXT} (${failed.id}${why ? `: ${why}` : ""})` };

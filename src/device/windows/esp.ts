@@ -10,6 +10,7 @@ import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { canonicalUri, type CspTree } from "./csp.js";
 import type { MsiContentFetcher } from "./msi-content.js";
+import { ScepCspJobs, type ScepJobState } from "./scep-csp.js";
 
 export const ESP_DEVICE_PREP = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
 
@@ -308,7 +309,7 @@ export function readEspSettings(tree: CspTree, providerId: string, fromDoc: Reco
 }
 
 /** The state of every tracked item right now. */
-export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs): TrackedItem[] {
+export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs, certs?: ReadonlyMap<string, ScepJobState>): TrackedItem[] {
   const items: TrackedItem[] = [];
   for (const p of s.expectedPolicies) {
     const uri = canonicalUri(p);
@@ -336,19 +337,47 @@ export function trackedItems(tree: CspTree, s: EspSettings, msi: MsiJobs): Track
     const desc = tree.nodes.get(`${uri}/LastErrorDesc`)?.value;
     items.push({ kind: "modern", id: decode(uri.split("/").pop()!), scope: uri.startsWith("./User/") ? "user" : "device", state: st === "2" ? "done" : st === "3" ? "failed" : "pending", ...(desc ? { detail: desc } : {}) });
   }
+  // SCEP certificates: ClientCertificateInstall SCEP/<id>/Status 1 finished, 16 failed (scep-csp.ts); a failed
+  // one carries its ErrorCode (or the raw failInfo) as the detail the Certificates row shows.
   for (const e of s.expectedScep) {
     const uri = canonicalUri(e.replace(/\/$/, ""));
     const status = tree.nodes.get(`${uri}/Status`)?.value;
-    items.push({ kind: "scep", id: uri.split("/").pop()!, scope: uri.startsWith("./User/") ? "user" : "device", state: status === "1" ? "done" : status === "16" ? "failed" : "pending" });
+    const job = certs?.get(uri);
+    const state = status === "1" ? "done" : status === "16" ? "failed" : "pending";
+    items.push({ kind: "scep", id: decode(uri.split("/").pop()!), scope: uri.startsWith("./User/") ? "user" : "device", state, ...(state === "failed" && job ? { detail: ScepCspJobs.describe(job) } : {}) });
   }
   return items;
+}
+
+/** The ESP row an item is counted in (Device setup and Account setup list Security policies, Certificates, Network connections, Apps). */
+export function espCategory(kind: TrackedItem["kind"]): string {
+  switch (kind) {
+    case "scep":
+    case "pfx":
+      return "Certificates";
+    case "network":
+      return "Network connections";
+    case "msi":
+    case "modern":
+      return "Apps";
+    default:
+      return "Security policies";
+  }
+}
+
+/** One category's row as the page shows it: "Certificates (0 of 1 installed, 1 failed)". */
+export function espCategoryRow(items: readonly Pick<TrackedItem, "kind" | "state">[], category: string): string {
+  const mine = items.filter((i) => espCategory(i.kind) === category);
+  const done = mine.filter((i) => i.state === "done").length;
+  const failed = mine.filter((i) => i.state === "failed").length;
+  return `${category} (${done} of ${mine.length} ${category === "Security policies" ? "applied" : "installed"}${failed ? `, ${failed} failed` : ""})`;
 }
 
 export interface EspPhase {
   phase: "DevicePreparation" | "DeviceSetup" | "AccountSetup";
   startedAt: number;
   endedAt?: number;
-  result: "success" | "timeout" | "app-failed" | "failed" | "skipped" | "reboot-prompt" | "autologon-failed";
+  result: "success" | "timeout" | "app-failed" | "certificate-failed" | "failed" | "skipped" | "reboot-prompt" | "autologon-failed";
   /** Unplanned restarts during the phase. */
   reboots?: { by: string; kind: "app" | "policy"; atMs: number }[];
   /** What it waited for, with the time each item finished (ms since the phase start). */

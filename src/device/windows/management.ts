@@ -46,6 +46,8 @@ export interface Management {
   http: HttpClient;
   readonly tree: CspTree;
   readonly msi: MsiJobs;
+  /** ClientCertificateInstall SCEP jobs (scep-csp.ts), for ESP's Certificates row. */
+  readonly scepJobs: ScepCspJobs;
   readonly providerId: string;
   readonly useMd5: boolean;
   /** A restart a policy asked for (AppLocker), for the ESP. */
@@ -53,6 +55,8 @@ export interface Management {
   clientFor(cert: Certificate, withIdentity: boolean): HttpClient;
   session(extra?: Command[], initiator?: "1200" | "1201"): Promise<DmSessionResult>;
   managementProblem(): { code: string; message: string } | undefined;
+  /** A user signed in on the PC: later sessions report LoginStatus "user". */
+  userSignedIn(): void;
   /** Cancels the jobs and closes the client (the enrollment's finally). */
   close(): Promise<void>;
 }
@@ -87,7 +91,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
   tree.answerWith(id.state?.cspStatus ?? []);
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p));
   if (kept) msi.adopt(kept.msi);
-  const scepJobs = new ScepCspJobs(tree, ctx);
+  const scepJobs = new ScepCspJobs(tree, ctx, o.minuteMs);
   const storeJobs = new StoreAppJobs(tree, p, () => m.http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);
   const reboot: { policy?: RebootRequest } = {};
   tree.hooks = {
@@ -114,12 +118,17 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
   };
   const processor = new CspProcessor(tree);
   let sessionId = o.sessionIdStart;
-  const loginStatus = o.kind === "byod" || (o.kind === "autopilot" && o.mode === "user-driven") ? "user" : "none";
+  // LoginStatus (DMClient alert 1224): "user" while a user is signed in. Self-deploying, bulk and the
+  // technician's phase of pre-provisioning have none; a pre-provisioned PC's user signs in before its
+  // account phase (esp-run.ts calls userSignedIn).
+  let loginStatus = o.kind === "byod" || (o.kind === "autopilot" && o.mode === "user-driven") ? "user" : "none";
+  // The enrollment's own user token: only flows that enrolled with the user's token present it.
+  const userToken = loginStatus === "user";
   const session = async (extra: Command[] = [], initiator: "1200" | "1201" = "1201"): Promise<DmSessionResult> => {
     const alerts: Command[] = [
       ...extra,
       { verb: "Alert", data: "1224", items: [{ meta: { type: "com.microsoft/MDM/LoginStatus", format: "chr" }, data: loginStatus }] },
-      ...(creds.kind === "token" && loginStatus === "user" ? [{ verb: "Alert", data: "1224", items: [{ meta: { type: "com.microsoft/MDM/AADUserToken", format: "chr" }, data: creds.token }] }] : []),
+      ...(creds.kind === "token" && userToken ? [{ verb: "Alert", data: "1224", items: [{ meta: { type: "com.microsoft/MDM/AADUserToken", format: "chr" }, data: creds.token }] }] : []),
       ...msi.takeAlerts(),
     ];
     const r = await runDmSession(p, {
@@ -170,12 +179,16 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
   return Object.assign(m, {
     tree,
     msi,
+    scepJobs,
     providerId,
     useMd5,
     reboot,
     clientFor,
     session,
     managementProblem,
+    userSignedIn() {
+      loginStatus = "user";
+    },
     async close() {
       msi.cancel();
       await storeJobs.cancel();

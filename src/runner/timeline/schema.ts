@@ -56,7 +56,9 @@ export const timelineSchema: Json = {
       },
       deleteRecords: empty("Embedded server: delete the targeted devices' records (an admin deleting devices in the console)."),
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
-      wipe: empty("Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command, delivered at the device's next check-in)."),
+      wipe: empty(
+        "Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command; Windows: Exec ./Device/Vendor/MSFT/RemoteWipe/doWipe; Android Headwind: a factoryReset push), delivered at the device's next check-in.",
+      ),
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
       revoke: {
         type: "string",

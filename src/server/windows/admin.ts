@@ -4,6 +4,13 @@ import { replaceConfig, type HalfAdmin } from "../half.js";
 import { windowsServerConfig, type WindowsServerConfig } from "./config.js";
 import type { WindowsState } from "./state.js";
 
+/**
+ * The node Intune's "Wipe" sends (RemoteWipe CSP, learn.microsoft.com/windows/client-management/mdm/remotewipe-csp):
+ * doWipe resets the PC and removes all user data; the variants (doWipeProtected 1703+, doWipePersistUserData
+ * 1709+, doWipePersistProvisionedData) keep more, and are what a `profiles` setting with verb Exec sends.
+ */
+export const REMOTE_WIPE = "./Device/Vendor/MSFT/RemoteWipe/doWipe";
+
 export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }>; removed(deviceKey: string): void }): HalfAdmin {
   return {
     // Components hold `cfg` and read it per request, so the new values apply from the next request.
@@ -18,6 +25,18 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
         state.users.get(rec.upn)?.delete(id);
         policy.removed(id);
         state.devices.delete(id);
+        n++;
+      }
+      return n;
+    },
+    // Remote wipe (RemoteWipe CSP): Exec doWipe reaches the device at its next OMA-DM session (dm.ts).
+    wipe: (devices) => {
+      const serials = new Set(devices.flatMap((d) => d.certificateSerials));
+      let n = 0;
+      for (const rec of state.devices.values()) {
+        if (!serials.has(rec.serialHex) || rec.unenrolled) continue;
+        rec.queue.push({ verb: "Exec", items: [{ target: REMOTE_WIPE }] });
+        rec.wipe = { state: "pending", cmdIds: [] };
         n++;
       }
       return n;

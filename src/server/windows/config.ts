@@ -35,8 +35,8 @@ export interface WindowsServerConfig {
     timeoutMinutes: number;
     policies: { uri: string; value: string; format?: string }[];
     apps: EspAppSpec[];
-    /** ClientCertificateInstall SCEP profiles (enrolled from the foundation CA), tracked as ExpectedSCEPCerts. */
-    scepCerts: { id: string; subject: string }[];
+    /** ClientCertificateInstall SCEP profiles, tracked as ExpectedSCEPCerts (dm.ts espSetup). */
+    scepCerts: ScepCertSpec[];
     /**
      * DevicePreparation policy providers (EnrollmentStatusTracking CSP), each installed by an MSI agent of the
      * same name (e.g. the management extension) that the device must finish before Device setup.
@@ -98,6 +98,30 @@ export const DEFAULT_ESP_POLICIES = [
   { uri: "./Device/Vendor/MSFT/Policy/Config/DeviceLock/DevicePasswordEnabled", value: "0", format: "int" },
   { uri: "./User/Vendor/MSFT/Policy/Config/Browser/AllowAutofill", value: "0", format: "int" },
 ];
+
+/**
+ * A SCEP certificate profile as the server delivers it through ClientCertificateInstall
+ * (`SCEP/<id>/Install/*`, then Exec `Install/Enroll`). Unset values take the embedded CA's.
+ */
+export interface ScepCertSpec {
+  id: string;
+  subject: string;
+  /** Install/ServerURL: the SCEP server (NDES, a proxy publishing it, any URL; several separated by ";"). Default the embedded CA's `/scep`. */
+  url?: string;
+  /** Install/Challenge. Default the embedded CA's challenge. */
+  challenge?: string;
+  /** Install/KeyLength (1024, 2048, 4096). Default 2048. */
+  keyLength?: number;
+  /** Install/HashAlgorithm (SHA-1, SHA-2, SHA-3, or combinations with "+"). Default SHA-2. */
+  hashAlgorithm?: string;
+  /** Install/EKUMapping, OIDs. Default client authentication. */
+  ekus?: string[];
+  /** Install/RetryCount (polls after PENDING, 0–30) and RetryDelay (minutes between them): the CSP's defaults 3 and 5 when unset. */
+  retryCount?: number;
+  retryDelayMinutes?: number;
+  /** `./Device` (ESP device setup, default) or `./User` (account setup). */
+  scope?: "device" | "user";
+}
 
 export function windowsServerConfig(raw: unknown): WindowsServerConfig {
   const c = (raw ?? {}) as Partial<WindowsServerConfig> & { esp?: Partial<WindowsServerConfig["esp"]>; policy?: Partial<WindowsServerConfig["policy"]> };

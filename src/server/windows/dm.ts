@@ -13,7 +13,7 @@ import { CSP_LIST_DELIMITER, MIME } from "../../wire/windows/ns.js";
 import { parseSyncML, writeSyncML, type Command } from "../../wire/windows/syncml.js";
 import { md5Credential } from "../../wire/windows/md5-auth.js";
 import type { HalfContext } from "../half.js";
-import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
+import type { EspAppSpec, ProfileSpec, ScepCertSpec, WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
 import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
 import { withholdCommands } from "./withhold.js";
@@ -117,6 +117,12 @@ export class DmEndpoint {
     for (const c of msg.body) {
       if (c.verb === "Status" || c.verb === "Results") {
         if (c.verb === "Status" && c.cmd === "Exec" && c.data === "200" && rec.unenrollCmdIds?.includes(c.cmdRef ?? "")) unenrollAfter = true;
+        // The PC acknowledged the remote wipe (200) and resets: its enrollment is gone. Another status
+        // (a PC whose RemoteWipe fails, a build without the node) leaves it enrolled, and the wipe failed.
+        if (c.verb === "Status" && c.cmd === "Exec" && rec.wipe?.cmdIds.includes(c.cmdRef ?? "")) {
+          if (c.data === "200") (rec.wipe.state = "done"), (unenrollAfter = true);
+          else Object.assign(rec.wipe, { state: "failed", status: c.data });
+        }
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
         this.track(rec, c);
         observeCompliance(rec, c, this.cfg, this.ctx.policy);
@@ -158,6 +164,7 @@ export class DmEndpoint {
       const prof = this.profileOf.get(c);
       if (prof) (prof.verify ? prof.state.getIds : prof.state.cmdIds).push(c.cmdId!);
       if (c.verb === "Exec" && /\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(c.items[0]?.target ?? "")) (rec.unenrollCmdIds ??= []).push(c.cmdId!);
+      if (c.verb === "Exec" && rec.wipe && /\/Vendor\/MSFT\/RemoteWipe\/doWipe[A-Za-z]*$/.test(c.items[0]?.target ?? "")) (rec.wipe.cmdIds.push(c.cmdId!), (rec.wipe.state = "sent"));
     }
     // The session ends when the server has nothing more to send.
     if (out.length === 0 && this.global?.rec === rec) this.global = undefined;
@@ -286,7 +293,9 @@ export class DmEndpoint {
     const agentJobs = agents.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
     const devPolicies = e.policies.map((p) => p.uri).filter((u) => !u.startsWith("./User/"));
     const userPolicies = e.policies.map((p) => p.uri).filter((u) => u.startsWith("./User/"));
-    const scepNode = (id: string) => `./Device/Vendor/MSFT/ClientCertificateInstall/SCEP/${encodeURIComponent(id)}`;
+    const scepNode = (c: ScepCertSpec) => `./${c.scope === "user" ? "User" : "Device"}/Vendor/MSFT/ClientCertificateInstall/SCEP/${encodeURIComponent(c.id)}`;
+    const devCerts = e.scepCerts.filter((c) => c.scope !== "user");
+    const userCerts = e.scepCerts.filter((c) => c.scope === "user");
     const msiList = apps.map((a) => `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/Status;1`);
     const set = (target: string, data: string, format = "chr"): Command => ({ verb: "Replace", items: [{ target, meta: { format }, data }] });
     const espCmds: Command[] = [
@@ -298,7 +307,8 @@ export class DmEndpoint {
       ...(devPolicies.length ? [set(`${fss}/ExpectedPolicies`, devPolicies.join(CSP_LIST_DELIMITER))] : []),
       ...(userPolicies.length ? [set(`${ufss}/ExpectedPolicies`, userPolicies.join(CSP_LIST_DELIMITER))] : []),
       ...(msiList.length ? [set(`${fss}/ExpectedMSIAppPackages`, msiList.join(CSP_LIST_DELIMITER))] : []),
-      ...(e.scepCerts.length ? [set(`${fss}/ExpectedSCEPCerts`, e.scepCerts.map((c) => scepNode(c.id)).join(CSP_LIST_DELIMITER))] : []),
+      ...(devCerts.length ? [set(`${fss}/ExpectedSCEPCerts`, devCerts.map(scepNode).join(CSP_LIST_DELIMITER))] : []),
+      ...(userCerts.length ? [set(`${ufss}/ExpectedSCEPCerts`, userCerts.map(scepNode).join(CSP_LIST_DELIMITER))] : []),
       ...storeExpectedList(this.cfg),
     ];
     const prep = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
@@ -316,17 +326,25 @@ export class DmEndpoint {
     const blob = Buffer.from(`enrollsim-odj:${this.cfg.autopilot.tenantDomain}`).toString("base64");
     out.push({ verb: "Replace", items: [{ target: "./Device/Vendor/MSFT/OfflineDomainJoin/Blob", meta: { format: "chr" }, data: blob }] });
     for (const p of e.policies) out.push({ verb: "Replace", items: [{ target: p.uri, meta: { format: p.format ?? "chr" }, data: p.value }] });
+    // Each SCEP profile in its own Atomic with Exec Enroll last, as the CSP requires, so that the
+    // enrollment never starts before every setting is in place (ClientCertificateInstall CSP, note).
     for (const c of e.scepCerts) {
-      const add = (k: string, v: string, format = "chr"): Command => ({ verb: "Add", items: [{ target: `${scepNode(c.id)}/Install/${k}`, meta: { format }, data: v }] });
-      out.push(
-        add("ServerURL", `${this.ctx.urls().http}/scep`),
-        add("Challenge", this.ctx.scep.config.challenge ?? ""),
-        add("SubjectName", c.subject),
-        add("KeyLength", "2048", "int"),
-        add("HashAlgorithm", "SHA-2"),
-        add("EKUMapping", "1.3.6.1.5.5.7.3.2"),
-        { verb: "Exec", items: [{ target: `${scepNode(c.id)}/Install/Enroll` }] },
-      );
+      const add = (k: string, v: string, format = "chr"): Command => ({ verb: "Add", items: [{ target: `${scepNode(c)}/Install/${k}`, meta: { format }, data: v }] });
+      out.push({
+        verb: "Atomic",
+        items: [],
+        children: [
+          add("ServerURL", c.url ?? `${this.ctx.urls().http}/scep`),
+          add("Challenge", c.challenge ?? this.ctx.scep.config.challenge ?? ""),
+          add("SubjectName", c.subject),
+          add("KeyLength", String(c.keyLength ?? 2048), "int"),
+          add("HashAlgorithm", c.hashAlgorithm ?? "SHA-2"),
+          add("EKUMapping", (c.ekus ?? ["1.3.6.1.5.5.7.3.2"]).join("+")),
+          ...(c.retryCount !== undefined ? [add("RetryCount", String(c.retryCount), "int")] : []),
+          ...(c.retryDelayMinutes !== undefined ? [add("RetryDelay", String(c.retryDelayMinutes), "int")] : []),
+          { verb: "Exec", items: [{ target: `${scepNode(c)}/Install/Enroll` }] },
+        ],
+      });
     }
     out.push(...storeInstallCommands(this.cfg));
     const base = this.ctx.urls().https;

@@ -27,6 +27,11 @@ export interface DeviceRecord {
   md5?: { secret: string; nonce: Uint8Array };
   /** CmdIDs of Exec …/Unenroll commands sent: a 200 Status for one ends the enrollment. */
   unenrollCmdIds?: string[];
+  /**
+   * A remote wipe the admin sent (timeline `wipe`): Exec RemoteWipe/doWipe queued for the next session;
+   * the device's 200 ends the enrollment (done), another status leaves the PC as it was (failed).
+   */
+  wipe?: { state: "pending" | "sent" | "done" | "failed"; cmdIds: string[]; status?: string };
   /** Top-level commands sent and not yet answered by a Status, by CmdID: re-sent at the next session. */
   outstanding?: Map<string, Command>;
   /** Commands re-sent because they looked unanswered. */

@@ -259,8 +259,30 @@ export const windowsScenario: ScenarioExtension = {
           },
           scepCerts: {
             type: "array",
-            description: "ClientCertificateInstall SCEP profiles enrolled from the embedded CA, tracked by ESP (ExpectedSCEPCerts).",
-            items: { type: "object", additionalProperties: false, required: ["id", "subject"], properties: { id: { type: "string" }, subject: { type: "string" } } },
+            description:
+              "SCEP certificate profiles delivered through the ClientCertificateInstall CSP (SCEP/<id>/Install/*, then Exec Enroll) and tracked by ESP (ExpectedSCEPCerts, the Certificates row). The device runs SCEP against `url` itself, so faults, DNS and TLS apply.",
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id", "subject"],
+              properties: {
+                id: { type: "string", description: "The profile's UniqueID (node name)." },
+                subject: { type: "string", description: "Install/SubjectName." },
+                url: {
+                  type: "string",
+                  pattern: "^(https?://|%(SERVER|SERVER_HTTP|SCEP_URL)%)",
+                  "x-expected": "an http(s) URL, or one starting with %SERVER%, %SERVER_HTTP% or %SCEP_URL%",
+                  description: "Install/ServerURL: the SCEP server (NDES, the proxy that publishes it, any URL; several separated by \";\" are tried in order). Default: the embedded CA's /scep.",
+                },
+                challenge: { type: "string", description: "Install/Challenge. Default: the embedded CA's challenge." },
+                keyLength: { enum: [1024, 2048, 4096], description: "Install/KeyLength. Default 2048." },
+                hashAlgorithm: { type: "string", pattern: "^SHA-[123](\\+SHA-[123])*$", "x-expected": "SHA-1, SHA-2, SHA-3, or a combination such as SHA-1+SHA-2", description: "Install/HashAlgorithm. Default SHA-2." },
+                ekus: { type: "array", items: { type: "string", pattern: "^[0-9]+(\\.[0-9]+)+$" }, description: "Install/EKUMapping (OIDs). Default client authentication 1.3.6.1.5.5.7.3.2." },
+                retryCount: { type: "integer", minimum: 0, maximum: 30, description: "Install/RetryCount: polls after a PENDING answer (CSP default 3)." },
+                retryDelayMinutes: { type: "integer", minimum: 0, description: "Install/RetryDelay: minutes between those polls (CSP default 5)." },
+                scope: { enum: ["device", "user"], description: "./Device (ESP device setup, default) or ./User (account setup)." },
+              },
+            },
           },
           devicePreparationProviders: {
             type: "array",
@@ -311,7 +333,8 @@ export const windowsScenario: ScenarioExtension = {
       },
       syncmlQuirks: {
         type: "array",
-        description: "Server-implementation bugs to reproduce: global-session-state, requires-signed-in-user. (A server that omits or drops SyncML elements is an `edit` fault: README.md \"Faults\".)",
+        description:
+          "Server-implementation behaviours: global-session-state (one SyncML session for the whole server, keyed by SessionID only: concurrent PCs get each other's replies; a PC that drops mid-session leaves it open for the next), requires-signed-in-user (nothing provisioned while LoginStatus is not user: self-deploying never, pre-provisioning not in the technician's phase). (A server that omits or drops SyncML elements is an `edit` fault: README.md \"Faults\".)",
         items: {
           enum: ["global-session-state", "requires-signed-in-user"],
           "x-removed": {
