@@ -4,7 +4,7 @@
  * {@link RunSummary}. Memory is O(steps + failure codes + groups): it keeps counters and HDR
  * histograms, never samples or DeviceResults, plus at most {@link MAX_FAILURE_EXAMPLES} examples.
  */
-import type { CommandSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
+import type { CheckinSample, CommandSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
 import { shownByOutcome, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
@@ -45,7 +45,7 @@ export class SummaryCollector implements RunObserver {
   private readonly examples: FailureExample[] = [];
   private readonly outcomes = new Map<string, number>();
   /** One matcher and count per `expect.shown` entry: O(entries), never per device. */
-  private readonly shown: Array<{ text: string; code?: string; match: (t: string) => boolean; devices: number }>;
+  private readonly shown: Array<{ text: string; code?: string; match: (t: string) => boolean; devices: number; checkinDevices?: Set<number> }>;
   private readonly extra: ExpectationResult[] = [];
   private readonly commands: CommandCounts = {};
   private readonly bursts = new ScepBurstDetector();
@@ -103,6 +103,23 @@ export class SummaryCollector implements RunObserver {
     return out;
   }
 
+  /**
+   * A steady-state check-in: a failed one counts for `expect.shown` with what the device recorded for
+   * it (runner/steady-shown.ts), once per device and entry (a set of the matched devices only).
+   */
+  onCheckin(sample: CheckinSample): void {
+    if (sample.ok || !this.shown.length) return;
+    const s = sample.shown;
+    const texts = [sample.message, s?.text, s?.code, s?.name, s?.screen].filter((t): t is string => typeof t === "string" && t !== "");
+    for (const e of this.shown) {
+      if ((e.code !== undefined && e.code !== sample.code) || !texts.some(e.match)) continue;
+      const seen = (e.checkinDevices ??= new Set());
+      if (seen.has(sample.index)) continue;
+      seen.add(sample.index);
+      e.devices++;
+    }
+  }
+
   onDeviceEnd(result: DeviceResult): void {
     const group = this.groups.get(result.group) ?? { devices: 0, enrolled: 0, failed: 0 };
     this.groups.set(result.group, group);
@@ -114,7 +131,11 @@ export class SummaryCollector implements RunObserver {
     for (const bcode of new Set((result.background ?? []).map((b) => b.code))) if (bcode !== code) this.outcomes.set(bcode, (this.outcomes.get(bcode) ?? 0) + 1);
     if (this.shown.length && (!result.ok || result.background?.length)) {
       const met = shownByOutcome(result, code);
-      for (const e of this.shown) if (met.some((m) => (e.code === undefined || e.code === m.code) && m.texts.some(e.match))) e.devices++;
+      for (const e of this.shown) if (met.some((m) => (e.code === undefined || e.code === m.code) && m.texts.some(e.match))) {
+          e.devices++;
+          // An enrolled device (a failed background task) checks in later: kept so a check-in's match does not count it twice.
+          if (result.ok) (e.checkinDevices ??= new Set()).add(result.index);
+        }
     }
     if (result.ok) {
       this.enrolled++;

@@ -15,6 +15,8 @@ import { FLOWS } from "../device/flows/index.js";
 import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
 import { shownForError, shownForOutcome } from "../device/shown-for.js";
 import type { DeviceIdentity } from "../device/identity.js";
+import type { Shown } from "../device/shown.js";
+import { steadyShown } from "./steady-shown.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { DeviceFailure, DeviceResult, RunObserver } from "./observer.js";
@@ -343,16 +345,20 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
   let ok = false;
   let code: string;
+  let failed: { message?: string; shown?: Shown } = {};
   try {
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
     const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.state);
     ok = out.ok;
     code = out.code;
+    if (!ok && out.message) failed = { message: out.message };
     // Wiped, or unenrolled by the server: it holds no enrollment until a restore brings its backup back.
     if (out.erased || out.unenrolled) (m.erased = true), opts.timeline?.wiped(identity.index);
   } catch (err) {
-    code = signal.aborted ? "runner.deadline" : asSimError(err, { device: identity.id }).code;
+    const e = asSimError(err, { device: identity.id });
+    code = signal.aborted ? "runner.deadline" : e.code;
+    if (!signal.aborted) failed = { message: e.message, ...withShown(steadyShown(identity.platform, e, group.flow)) };
   } finally {
     await dc.close();
   }
@@ -361,8 +367,9 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     const prev = opts.store.get(identity.index);
     if (prev) opts.store.put({ ...prev, lastCheckinAt: at, checkins: prev.checkins + 1, updatedAt: at });
   }
-  env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code }), at, ms: at - started });
+  env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code, ...failed }), at, ms: at - started });
 }
+
 
 /** Devices the run will start: the shard's devices, minus those a resumed store already enrolled. */
 export function plannedDevices(s: ResolvedScenario, opts: Pick<FleetRunOptions, "shard" | "store" | "resume">): number {

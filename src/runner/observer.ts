@@ -74,6 +74,9 @@ export interface CheckinSample {
   ok: boolean;
   /** Failure code when `ok` is false. */
   code?: string;
+  /** A failed check-in's message, and what the device records for it (runner/steady-shown.ts), matched by `expect.shown`. */
+  message?: string;
+  shown?: Shown;
   at: number;
   ms: number;
 }

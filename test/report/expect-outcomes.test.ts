@@ -91,6 +91,23 @@ describe("outcomes, shown and present", () => {
     expect(c.summary().shown!.map((x) => x.devices)).toEqual([1, 1]);
   });
 
+  it("matches what a failed steady-state check-in recorded, once per device (blind-trial trip-up)", () => {
+    const c = new SummaryCollector({ expect: { shown: [{ text: "NSURLErrorDomain -1201", code: "transport.tls" }, { text: "NSURLErrorDomain -1201", code: "other.code" }, { text: "mdmclient log" }] } });
+    c.onRunStart({ scenario: "x", devices: 2, seed: "1" });
+    const base = { group: "g", model: "m", platform: "ios", flow: "ios-profile", startedAt: 0, endedAt: 1, ok: true, code: "apple.enrolled" };
+    c.onDeviceEnd({ ...base, device: "i#0", index: 0 });
+    c.onDeviceEnd({ ...base, device: "i#1", index: 1 });
+    const shown = { code: "NSURLErrorDomain -1201", name: "NSURLErrorServerCertificateHasBadDate", text: "The certificate for this server has expired.", screen: "no alert: a background MDM check-in; the mdmclient log (Console) records the error" };
+    const sample = { platform: "ios", flow: "ios-profile", ok: false, code: "transport.tls", message: "tls: certificate expired", shown, at: 0, ms: 1 };
+    // Device 0 fails two check-ins, device 1 one; an ok check-in and one without the text count nothing.
+    c.onCheckin({ ...sample, device: "i#0", index: 0 });
+    c.onCheckin({ ...sample, device: "i#0", index: 0 });
+    c.onCheckin({ ...sample, device: "i#1", index: 1 });
+    c.onCheckin({ device: "i#1", index: 1, platform: "ios", flow: "ios-profile", ok: true, at: 0, ms: 1 });
+    c.onCheckin({ device: "i#1", index: 1, platform: "ios", flow: "ios-profile", ok: false, code: "transport.tls", message: "reset", at: 0, ms: 1 });
+    expect(c.summary().shown!.map((x) => x.devices)).toEqual([2, 0, 2]);
+  });
+
   it("shards merge: outcome codes and shown counts add up, and are evaluated on the whole", () => {
     const shard = (ok: number, bad: number) => {
       const c = new SummaryCollector({ expect: { shown: [{ text: "rejected" }] } });

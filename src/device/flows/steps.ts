@@ -117,9 +117,9 @@ const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat()
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "macos-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "ios-ade": apple(["ade.cloudconfig", "ade.enroll"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "macos-ade": apple(["ade.cloudconfig", "ade.enroll"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(APPLE_PROFILE, ["profile.approve"], APPLE_MDM, COMPANY_PORTAL),
+  "ios-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "macos-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
@@ -162,6 +162,8 @@ export function requestlessSteps(flow: string, options: unknown, embedded: boole
       if (opt(options, "apple", "ade", "cloudConfig") !== undefined) out.push({ step: "ade.cloudconfig", why: "the devices are given their cloud configuration in options.apple.ade.cloudConfig, so they fetch none" });
       else if (!embedded) out.push({ step: "ade.cloudconfig", why: "against a URL server without options.apple.ade.cloudConfigUrl the devices fetch no cloud configuration" });
     }
+    // device/apple/software-update.ts: only the embedded server stands in for Apple's software-update service.
+    if (!embedded) out.push({ step: "ade.software-update", why: "against a URL server a required update installs without a request (no stand-in for Apple's software-update service)" });
   }
   if ((flow === "windows-byod" || flow === "windows-gpo") && opt(options, "windows", "discoveryUrl") !== undefined) {
     // device/windows/discovery-step.ts: a given discovery URL is posted to directly, without the EnterpriseEnrollment look-up.
@@ -227,11 +229,49 @@ export function isStepOf(flow: string, name: string): boolean {
  * else the known names (families expanded) to list and suggest from. A member of an open family
  * that is not a known member is accepted only when it is not a near miss of a known one (a typo).
  */
-export function unknownStep(name: string, flows: readonly string[], near: (word: string, candidates: readonly string[]) => string | undefined): { known: string[] } | undefined {
+export function unknownStep(name: string, flows: readonly string[], near: (word: string, candidates: readonly string[]) => string | undefined): { known: string[]; hint?: string } | undefined {
   const known = [...new Set(flows.flatMap(expandedStepsOf))].sort();
   if (known.includes(name)) return undefined;
   if (flows.some((f) => isStepOf(f, name)) && near(name, known) === undefined) return undefined;
-  return { known };
+  const hint = phaseHint(name, flows);
+  return hint ? { known, hint } : { known };
+}
+
+/**
+ * The enrollment/steady-phase mix-up (a blind-trial trip-up): a step written without the `checkin.`
+ * prefix the runner puts before every step of a steady-state check-in, with it where the step only
+ * runs during enrollment, or with the prefix once where the Apple check-in message needs it twice
+ * (`checkin.checkin.tokenupdate`: the steady phase's TokenUpdate). Suggests the names the flows do
+ * produce whose last part is the one written, saying which phase each belongs to.
+ */
+function phaseHint(name: string, flows: readonly string[]): string | undefined {
+  // Known names only: an open family accepts any member, which would turn a typo into a "phase" hint.
+  const known = new Set(flows.flatMap(expandedStepsOf));
+  const ok = (n: string): boolean => known.has(n);
+  const phase = (n: string): string => (isSteadyStep(flows, n) ? "a steady-state check-in's step" : "an enrollment step");
+  const candidates = new Set<string>();
+  if (ok(CHECKIN_PREFIX + name)) candidates.add(CHECKIN_PREFIX + name);
+  if (name.startsWith(CHECKIN_PREFIX) && ok(name.slice(CHECKIN_PREFIX.length))) candidates.add(name.slice(CHECKIN_PREFIX.length));
+  // The same last parts under another prefix: `checkin.idle` → command.idle, checkin.command.idle.
+  const tail = name.startsWith(CHECKIN_PREFIX) ? name.slice(CHECKIN_PREFIX.length) : name;
+  if (tail.includes(".") || candidates.size === 0) {
+    for (const k of known) if (k.endsWith(`.${tail}`) && k !== name) candidates.add(k);
+  }
+  if (candidates.size === 0 || candidates.size > 4) return undefined;
+  const list = [...candidates].sort().map((c) => `"${c}" (${phase(c)})`);
+  return `did you mean ${list.join(" or ")}? Steps of a steady-state check-in carry the prefix "${CHECKIN_PREFIX}" before the step's own name (Apple's steady TokenUpdate is checkin.checkin.tokenupdate, Windows' steady session checkin.dm.session); enrollment steps have none`;
+}
+
+/** Whether `name` is a step of the steady-state check-in of one of these flows (prefixed). */
+function isSteadyStep(flows: readonly string[], name: string): boolean {
+  return flows.some((f) =>
+    (FLOW_STEPS[f]?.checkin ?? []).some((s) => {
+      const declared = CHECKIN_PREFIX + s;
+      if (declared === name) return true;
+      const fam = familyOf(declared);
+      return !!fam && name.startsWith(fam.prefix) && (fam.members.includes(name.slice(fam.prefix.length)) || fam.open);
+    }),
+  );
 }
 
 /** scenarios/README-steps.md, whole (written by scripts/gen-steps-doc.mjs, checked by a test). */

@@ -155,7 +155,8 @@ export function stepProblem(step: string, s: Scenario, ctx: ScenarioContext): st
   if (flows.some((f) => !FLOW_STEPS[f])) return undefined; // an unknown flow is reported on its own
   const unknown = unknownStep(step, flows, closest);
   if (!unknown) return undefined;
-  return `known steps of ${flows.join(", ")} (enrollsim steps FLOW): ${listNames(unknown.known)}${didYouMean(step, unknown.known)}`;
+  const hint = unknown.hint ? ` (${unknown.hint})` : didYouMean(step, unknown.known);
+  return `known steps of ${flows.join(", ")} (enrollsim steps FLOW): ${listNames(unknown.known)}${hint}`;
 }
 
 function checkLatency(s: Scenario, ctx: ScenarioContext, out: Issue[]): void {

@@ -114,6 +114,22 @@ describe("step registry", () => {
     expect(unknownStep("scep.pkioperaton", ["scep"], closest)?.known).toContain("scep.pkioperation");
   });
 
+  it("unknownStep: a name written for the wrong phase gets the names of both phases, each labelled (blind-trial trip-up)", () => {
+    // Without the command. part: both the enrollment's and the steady check-in's Idle poll.
+    const idle = unknownStep("checkin.idle", ["ios-profile"], closest)?.hint;
+    expect(idle).toContain('"checkin.command.idle" (a steady-state check-in\'s step)');
+    expect(idle).toContain('"command.idle" (an enrollment step)');
+    // The steady TokenUpdate needs the prefix twice; the enrollment one is offered too.
+    const tu = unknownStep("checkin.checkin.tokenupdat", ["ios-profile"], closest);
+    expect(tu).toBeDefined();
+    // Windows: the session only runs in the steady phase with one prefix.
+    const dm = unknownStep("checkin.checkin.dm.session", ["windows-byod"], closest)?.hint;
+    expect(dm).toContain('"checkin.dm.session" (a steady-state check-in\'s step)');
+    expect(dm).toContain("enrollment steps have none");
+    // A plain typo keeps the edit-distance did-you-mean (no phase hint).
+    expect(unknownStep("scep.pkioperaton", ["scep"], closest)?.hint).toBeUndefined();
+  });
+
   it("every step a flow records is declared (enrollment: success and failure paths)", async () => {
     const undeclared = new Set<string>();
     const seen = new Set<string>();

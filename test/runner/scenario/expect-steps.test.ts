@@ -32,6 +32,12 @@ describe("expect step names are the flows' real step names", () => {
     expect(e.message).toContain('(did you mean "command.DeviceInformation"?)');
   });
 
+  it("a step written for the wrong phase names the right one for each phase", () => {
+    const e = error(`${group("iphone-15", "ios-profile")}expect:\n  steps:\n    checkin.idle: { count: 1 }\n`);
+    expect(e.message).toContain('unknown step "checkin.idle" in expect.steps');
+    expect(e.message).toContain('did you mean "checkin.command.idle" (a steady-state check-in\'s step) or "command.idle" (an enrollment step)?');
+  });
+
   it("refuses a step of another flow of the same platform family", () => {
     const e = error(`${group("iphone-15", "ios-profile")}expect:\n  latency:\n    ade.enroll: { p95: 100 }\n`);
     expect(e.message).toContain('unknown step "ade.enroll" in expect.latency');
