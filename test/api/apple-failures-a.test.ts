@@ -255,12 +255,16 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(w.apple.field.abm.stats).toMatchObject({ reappeared: 2, refused: 2 });
   }, 60_000);
 
-  it("identity provider: third-party MFA alone also fails the legacy sign-in; WS-Trust 1.3 without MFA enrolls; a DEM is refused", async () => {
+  it("conditional access requiring MFA fails the legacy Setup Assistant sign-in (401 again); without it the same credentials enroll; a DEM is refused", async () => {
     const basicAuth = { username: "u@enrollsim.test", password: "idp-password-1" };
-    const mfa = await world({ basicAuth, identityProvider: { federated: true, mfa: "third-party" } });
-    expect(await mfa.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: false, code: "apple.ade.auth-failed" });
-    expect(mfa.apple.stats.rejected["ade.idp.mfa"]).toBe(1);
-    const ok = await world({ basicAuth, identityProvider: { federated: true, wsTrust13: true, mfa: "none" } });
+    const mfa = await world({ basicAuth });
+    // The tenant's rule (embedded.policy), the same one the Windows sign-in page honours.
+    mfa.apple.policy.holder.set("conditionalAccess", { requireMfa: true });
+    const stuck = await mfa.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } });
+    expect(stuck).toMatchObject({ ok: false, code: "apple.ade.auth-failed" });
+    expect(stuck.message).toContain("DEP enrollment stuck at user login");
+    expect(mfa.apple.stats.rejected["ade.conditional-access.mfa"]).toBe(1);
+    const ok = await world({ basicAuth });
     expect(await ok.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
     const dem = await world({ basicAuth });
     // The tenant's device enrollment managers (embedded.policy), matched case-insensitively.
@@ -313,6 +317,19 @@ describe("Apple field failures A (secrets, hostile input)", () => {
       const r = await clock.run(dev.run("macos-profile", { apple: { profileUrl: `${URLS.https}/apple/enroll` } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: false } }));
       expect(r, name).toMatchObject({ ok: false, code: "apple.profile.refused", step: "profile.download" });
     }
+  }, 60_000);
+
+  it("one setting, two failures: a Configurator profile with user affinity is served at Configurator's enrollment URL and refused for direct enrollment", async () => {
+    const w = await world({ configurator: { userAffinity: true } });
+    const get = (path: string) => w.apple.handler({ method: "GET", url: `${URLS.https}${path}`, headers: {} });
+    const direct = await get("/apple/enroll");
+    expect(direct.status).toBe(403);
+    expect(JSON.parse(Buffer.from(direct.body).toString("utf8"))).toMatchObject({ code: "UserAffinityNotSupported" });
+    expect((await get("/apple/configurator/enroll")).status).toBe(200);
+    // Without user affinity both serve the profile.
+    const plain = await world({});
+    expect((await plain.apple.handler({ method: "GET", url: `${URLS.https}/apple/enroll`, headers: {} })).status).toBe(200);
+    expect((await plain.apple.handler({ method: "GET", url: `${URLS.https}/apple/configurator/enroll`, headers: {} })).status).toBe(200);
   }, 60_000);
 
   it("the affinity endpoint refuses bodies that are not JSON, lack fields, or come without the enrolled identity", async () => {

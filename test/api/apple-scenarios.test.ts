@@ -94,7 +94,7 @@ describe("Apple failure scenarios", () => {
     ["apple-checkin-url-untrusted.yaml", "apple.checkin.server-untrusted", 4, 4],
     ["apple-ade-await-configuration-never-released.yaml", "apple.ade.stuck-at-remote-management", 3, 3],
     ["apple-checkin-401-unenrolls.yaml", "apple.checkin.unenrolled", 4, 4],
-    ["apple-ade-software-update-required.yaml", "apple.ade.software-update-required", 2, 5],
+    ["apple-ade-software-update-required.yaml", "transport.timeout", 2, 5],
     ["apple-scep-failure.yaml", "apple.scep.failInfo.badRequest", 3, 3],
     ["apple-profile-bad-topic.yaml", "apple.profile.bad-topic", 3, 3],
     ["apple-profile-unsigned-required.yaml", "apple.profile.signature-invalid", 3, 3],

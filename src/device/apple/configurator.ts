@@ -102,7 +102,8 @@ export const configuratorFlow: Flow<never> = {
     const refused = connectToHost(dev, "configurator");
     if (refused) return refused;
     decoded(ctx.protocol, "configurator.prepare", { supervised: true, profile: "the server's enrollment profile" });
-    const bytes = await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${base}/apple/enroll`);
+    // The embedded server's Configurator enrollment URL (the profile Apple Configurator is given, with or without user affinity).
+    const bytes = await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${base}/apple/configurator/enroll`);
     if (!(bytes instanceof Uint8Array)) return bytes;
     const enrolled = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
     if (!enrolled.ok || dev.erased || dev.unenrolled) return enrolled;

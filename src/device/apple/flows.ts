@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
-import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { appleShownForServerCode } from "./shown.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { decoded, step } from "../../protocol/common/context.js";
@@ -22,6 +22,7 @@ import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { afterEnroll, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
+import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 
@@ -110,16 +111,34 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
         const attempt = generation === 0 ? installAttempt(ctx) : 0;
         const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
         if (generation === 0) restoreBackup(dev);
-        if (dev.osName === "macOS" && o.userApprovesProfile === false) dev.userApproved = false;
         const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
         if (!(bytes instanceof Uint8Array)) return bytes;
         const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
         if (removed) return removed;
+        await userApprovesEnrollment(ctx, dev);
         const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
         return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
       });
     },
   };
+}
+
+/**
+ * macOS profile enrollment: the user approves the MDM profile in System Settings › Privacy &
+ * Security › Profiles (step `profile.approve`), which makes the enrollment user-approved (Apple
+ * Platform Deployment, "User Approved MDM"). A user who never approves it is the timeline's
+ * `abandon` at profile.approve: the enrollment goes on, not user-approved, and payloads that need
+ * user-approved MDM are refused (SecurityInfo UserApprovedEnrollment false). iOS has no such step.
+ */
+async function userApprovesEnrollment(ctx: FlowContext, dev: AppleDevice): Promise<void> {
+  if (dev.osName !== "macOS") return;
+  try {
+    await step(ctx.protocol, "profile.approve", async () => decoded(ctx.protocol, "profile.approve", { userApproved: true }));
+  } catch (err) {
+    if (asSimError(err).code !== "user.abandoned") throw err;
+    dev.userApproved = false;
+    decoded(ctx.protocol, "profile.approve", { userApproved: false, note: "the user never approved the profile" });
+  }
 }
 
 /** The device's disk key counting profile install attempts (each Try Again is one more). */
@@ -134,7 +153,7 @@ function installAttempt(ctx: FlowContext): number {
 }
 
 /** MachineInfo plist (other/machineinfo.yaml keys), CMS-signed by the device identity. */
-async function machineInfo(ctx: FlowContext, dev: AppleDevice, o: AppleOptions): Promise<Uint8Array> {
+async function machineInfo(ctx: FlowContext, dev: AppleDevice): Promise<Uint8Array> {
   const id = ctx.identity;
   const info: PlistDict = {
     UDID: dev.udid,
@@ -143,7 +162,8 @@ async function machineInfo(ctx: FlowContext, dev: AppleDevice, o: AppleOptions):
     VERSION: dev.buildVersion,
     OS_VERSION: dev.osVersion,
     LANGUAGE: "en",
-    MDM_CAN_REQUEST_SOFTWARE_UPDATE: o.ade?.allowSoftwareUpdate ?? false,
+    // iOS/iPadOS 17 and macOS 14 on can be asked for an update before enrollment (software-update.ts).
+    MDM_CAN_REQUEST_SOFTWARE_UPDATE: canRequestSoftwareUpdate(dev),
   };
   if (id.imei) info.IMEI = id.imei;
   if (id.meid) info.MEID = id.meid;
@@ -177,8 +197,7 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
         const cc = resumed.flow?.cloudConfig as AdeCloudConfig | undefined;
         return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result, cc, resumed.flow?.quickStart === true), () => serverBase(ctx, name));
       }
-      // eraseIfActivated: the activated device is erased, then enrolls (outcome ….after-erase).
-      return withReenroll(ctx, ctx.identity.state?.activated && o.ade?.eraseIfActivated ? { ...o, reenrollAfterErase: true } : o, (generation) => runAde(ctx, o, name, generation));
+      return withReenroll(ctx, o, (generation) => runAde(ctx, o, name, generation));
     },
   };
 }
@@ -188,12 +207,10 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
   dev.ade = true;
   if (ctx.identity.state?.activated && generation === 0) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
-    // Assistant never asks for the cloud configuration again until the device is erased.
-    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false, eraseToEnroll: o.ade?.eraseIfActivated ?? false });
-    if (!o.ade?.eraseIfActivated) {
-      return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", "the device was activated before an enrollment profile was assigned; it must be erased before it can enroll through ADE");
-    }
-    return { ok: true, code: "apple.erased", keychain: { identities: [] } };
+    // Assistant never asks for the cloud configuration again until the device is erased. An erased
+    // device is one whose state is not activated (`state: { activated: false }`, what an erase leaves).
+    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false });
+    return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", "the device was activated before an enrollment profile was assigned; it must be erased before it can enroll through ADE");
   }
   // Quick Start is offered before Wi-Fi and activation (device state setupAssistant.quickStart).
   const qs = quickStartPane(dev);
@@ -230,7 +247,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
   let authorization: string | undefined;
   let updated = false;
   for (let attempt = 0; attempt < 4; attempt++) {
-    const signed = await machineInfo(ctx, dev, o);
+    const signed = await machineInfo(ctx, dev);
     const res = await step(ctx.protocol, "ade.enroll", () => {
       const headers: Record<string, string> = { "user-agent": userAgent(dev) };
       if (authorization) headers.authorization = authorization;
@@ -255,18 +272,19 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generatio
       const body = readErrorBody(res.body, mediaType(res));
       if (body?.code === "com.apple.softwareupdate.required") {
         const target = isDict(body.details) && typeof body.details.OSVersion === "string" ? body.details.OSVersion : undefined;
-        if (!o.ade?.allowSoftwareUpdate || !target || updated) {
+        const build = isDict(body.details) && typeof body.details.BuildVersion === "string" ? body.details.BuildVersion : undefined;
+        // A device that cannot be asked, a body without the version, or one still refused after its update: Setup Assistant cannot go on.
+        if (!canRequestSoftwareUpdate(dev) || !target || updated) {
           return fail(
             dev,
             "apple.ade.software-update-required",
             "ade.enroll",
-            `the server requires a software update to ${target ?? "(no OSVersion)"} before enrollment${o.ade?.allowSoftwareUpdate ? "" : " and the scenario does not allow it"}`,
+            `the server requires a software update to ${target ?? "(no OSVersion)"} before enrollment${updated ? `, and still does after the update to ${dev.osVersion}` : !canRequestSoftwareUpdate(dev) ? ` (${dev.osName} ${dev.osVersion} cannot perform an update during enrollment)` : ""}`,
             appleShownForServerCode(body.code, typeof body.message === "string" ? body.message : undefined, "ade.enroll", name),
           );
         }
-        decoded(ctx.protocol, "ade.software-update", { from: dev.osVersion, to: target });
-        dev.osVersion = target;
-        if (isDict(body.details) && typeof body.details.BuildVersion === "string") dev.buildVersion = body.details.BuildVersion;
+        decoded(ctx.protocol, "ade.software-update", { from: dev.osVersion, to: target, ...(build ? { build } : {}) });
+        await installSoftwareUpdate(ctx, dev, { version: target, ...(build ? { build } : {}) }, ctx.targets.server?.embedded ? serverBase(ctx, name) : undefined);
         updated = true;
         continue;
       }

@@ -53,8 +53,6 @@ export interface AppleOptions {
   bootstrapToken?: boolean;
   /** macOS: open the user channel with UserAuthenticate (default: on for ADE). */
   userChannel?: boolean;
-  /** macOS profile flows: the user approves the MDM profile in System Settings > Profiles (default true). */
-  userApprovesProfile?: boolean;
   /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
   connectToHost?: "configurator" | "finder";
   /** ios-configurator: the user's affiliation after the Configurator enrollment. */
@@ -98,10 +96,6 @@ export interface AppleOptions {
     pollSeconds?: number;
     /** Answers to a 401 Basic challenge on the enrollment URL. */
     basicAuth?: { username: string; password: string };
-    /** Perform a required software update (403 com.apple.softwareupdate.required) and retry. */
-    allowSoftwareUpdate?: boolean;
-    /** On a device whose state is activated: the user erases it, after which it enrolls through ADE. */
-    eraseIfActivated?: boolean;
   };
 }
 

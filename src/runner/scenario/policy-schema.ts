@@ -150,7 +150,7 @@ export const policySchema: Json = {
         requireMfa: {
           type: "boolean",
           description:
-            "Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa.",
+            "Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa. Apple's legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL) cannot carry a second factor: it is answered 401 again (apple.ade.auth-failed).",
         },
       },
     },
@@ -191,6 +191,17 @@ export const policySchema: Json = {
         },
         profiles: assignedProfiles("The token's default profile for devices without an assignment.", {
           settings: { type: "object", description: "Cloud-configuration keys (is_supervised, await_device_configured, skip_setup_items, …)." },
+          minimumOs: {
+            type: "object",
+            additionalProperties: false,
+            required: ["version"],
+            description:
+              "Minimum OS for enrolling with this profile: a device that can be asked (MachineInfo MDM_CAN_REQUEST_SOFTWARE_UPDATE: iOS/iPadOS 17, macOS 14 and later) and is older gets 403 com.apple.softwareupdate.required with this version, updates in Setup Assistant (step ade.software-update) and enrolls; an older device, which cannot be asked, enrolls as it is.",
+            properties: {
+              version: { type: "string", pattern: "^\\d+(\\.\\d+){0,2}", "x-expected": 'an OS version such as "17.4" or "26.0 (a)"', description: "details.OSVersion: the version to update to." },
+              build: { type: "string", pattern: "^[0-9]{2}[A-Z][0-9]+[a-z]?$", "x-expected": 'a build such as "21E219"', description: "details.BuildVersion (optional)." },
+            },
+          },
         }),
         released: strings(
           "Serials released from Apple Business/School Manager (%SERIAL@group% templates expand per device): the cloud configuration answers 404 DEVICE_RELEASED and Setup Assistant shows no Remote Management.",

@@ -61,14 +61,8 @@ export class AdeService {
       const want = `Basic ${Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString("base64")}`;
       if (req.headers?.authorization !== want) return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": 'Basic realm="enrollsim"' } };
     }
-    if (c.requireOsVersion && typeof mi.OS_VERSION === "string" && compareVersions(mi.OS_VERSION, c.requireOsVersion.osVersion) < 0) {
-      return json(403, {
-        code: "com.apple.softwareupdate.required",
-        description: `Update to ${c.requireOsVersion.osVersion} is required`,
-        message: "Your device must be updated before it can enroll.",
-        details: { OSVersion: c.requireOsVersion.osVersion, ...(c.requireOsVersion.buildVersion ? { BuildVersion: c.requireOsVersion.buildVersion } : {}) },
-      });
-    }
+    const update = this.softwareUpdateRequired(mi);
+    if (update) return update;
     const gated = this.core.field.adeGate(req, mi);
     if (gated) return gated;
     // Tenant restrictions (policy-gate.ts): a platform blocked in the Default policy refuses ADE too.
@@ -80,6 +74,46 @@ export class AdeService {
     this.core.policy.enrolled(request, decision);
     this.core.stats.adeEnrollments++;
     return this.profiles.response(await this.profiles.profile());
+  }
+
+  /**
+   * The minimum OS of the device's ADE profile (embedded.policy.ade.profiles[].minimumOs). Apple's
+   * protocol: MachineInfo says whether the device can be asked for an update
+   * (MDM_CAN_REQUEST_SOFTWARE_UPDATE, iOS/iPadOS 17 and macOS 14 on; shared/apple-device-management
+   * other/machineinfo.yaml); the server compares OS_VERSION and, when older, answers 403 with
+   * `com.apple.softwareupdate.required` and `details.OSVersion` (+ `BuildVersion`)
+   * (mdm/errors/softwareupdate.required.yaml; Apple Developer Forums thread 732683). A device that
+   * cannot be asked is let through as it is, as MDM servers that implement this do (FileWave KB
+   * "Minimum OS version for enrolling Apple devices via ADE"; fleetdm/fleet#40165).
+   */
+  private softwareUpdateRequired(mi: PlistDict): HttpResponse | undefined {
+    const serial = typeof mi.SERIAL === "string" ? mi.SERIAL : undefined;
+    const min = serial ? this.core.policy.ade.assigned(serial)?.minimumOs : undefined;
+    if (!min || mi.MDM_CAN_REQUEST_SOFTWARE_UPDATE !== true || typeof mi.OS_VERSION !== "string") return undefined;
+    const want = min.version.replace(/\s*\(.*\)$/, "");
+    if (compareVersions(mi.OS_VERSION, want) >= 0) return undefined;
+    return this.core.reject(
+      "ade.software-update-required",
+      json(403, {
+        code: "com.apple.softwareupdate.required",
+        description: `OS ${mi.OS_VERSION} is below the enrollment profile's minimum ${min.version}`,
+        message: `Your device must be updated to ${min.version} before it can enroll.`,
+        details: { OSVersion: min.version, ...(min.build ? { BuildVersion: min.build } : {}) },
+      }),
+    );
+  }
+
+  /**
+   * Stand-in for Apple's software-update service (the catalog and download Setup Assistant uses for
+   * an enforced update): answers what it would install. It offers any well-formed version; what
+   * stops an update in the field (a firewall, a proxy, the user) is a fault or the timeline.
+   */
+  softwareUpdate(req: HttpRequest): HttpResponse {
+    const q = new URL(req.url, "http://localhost").searchParams;
+    const version = q.get("version") ?? "";
+    if (!/^\d+(\.\d+){0,2}( \([a-z]\))?$/.test(version)) return text(400, "version is required (e.g. 26.0 or 17.1 (a))");
+    const build = q.get("build");
+    return json(200, { ProductVersion: version, ...(build ? { Build: build } : {}), product: q.get("product") ?? "", note: "enrollsim stand-in for Apple's software-update service" });
   }
 
   /** Stand-in for Apple's cloud-configuration service: what Setup Assistant receives for a serial. */

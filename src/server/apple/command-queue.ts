@@ -62,7 +62,6 @@ export class CommandQueue {
       if (r.status === "NotNow") d.deferred.push(inflight);
       if (this.core.field.afterResult(d, inflight.requestType, r.status, this.core.devices)) return empty();
     }
-    if (this.core.config.fault === "command-html" && d.queue.length) return { status: 200, headers: { "content-type": "text/html" }, body: new Uint8Array(Buffer.from("<html>maintenance</html>")), url: "" };
     const next = d.queue.shift();
     if (!next) return empty();
     d.inflight = next;

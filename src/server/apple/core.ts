@@ -21,7 +21,7 @@ import type { DdmAssetConfig } from "./ddm-assets.js";
  */
 export const MAX_RESULTS_PER_DEVICE = 200;
 
-export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"] as const;
+export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "unsigned-profile", "first-authenticate-500"] as const;
 export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
 
 export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys {
@@ -38,8 +38,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   userChannel: boolean;
   /** Send DeviceConfigured after the scripted commands to devices awaiting configuration. */
   autoDeviceConfigured: boolean;
-  /** ADE: 403 softwareupdate.required to devices below this OS version. */
-  requireOsVersion?: { osVersion: string; buildVersion?: string };
   /** ADE: 401 Basic until these credentials come. */
   basicAuth?: { username: string; password: string };
   fault?: AppleServerFault;

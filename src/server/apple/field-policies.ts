@@ -9,19 +9,25 @@
  *   timeline (`idle` at profile.scep, `skip`).
  * - the ADE device list synced from an Apple Business Manager stand-in (abm.ts), always kept;
  *   records deleted and re-synced by the timeline — apple-ade-deleted-device-reappears.
- * - `identityProvider`: the legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL)
- *   is validated by a federated identity provider over WS-Trust 1.3; without that endpoint, or
- *   when the provider insists on third-party MFA (which a Basic sign-in cannot carry), the
- *   credentials never validate — ios-ade-auth-mfa-mismatch.
+ * - the tenant's conditional access requiring MFA (`embedded.policy.conditionalAccess.requireMfa`,
+ *   the same rule the Windows half's sign-in page honours): the legacy Setup Assistant sign-in
+ *   (HTTP Basic on the ADE enrollment URL) cannot carry a second factor (server-policies.md §7.4:
+ *   Setup Assistant (legacy), MFA "no"), so the credentials never validate and the enrollment URL
+ *   answers 401 again — ios-ade-auth-mfa-mismatch.
  * - device enrollment managers (the tenant's `embedded.policy.deviceEnrollmentManagers`, the same
  *   accounts the Windows half counts against the DEM limit): an ADE sign-in as one is refused —
  *   apple-dem-with-ade.
- * - `configurator`: enrollments with user affinity must get their user affiliated within
- *   `affinityWindowSeconds` of enrolling (POST /apple/configurator/affinity); later, the pending
- *   enrollment is dropped: the affiliation gets 403 and the device's next check-in or command
- *   poll 401 — ios-configurator-affinity-24h.
- * - `directEnrollment.userAffinity`: a direct-enrollment profile with user affinity cannot be
- *   produced (403 UserAffinityNotSupported) — mac-direct-enrollment-affinity.
+ * - `configurator`: the Apple Configurator enrollment profile (Intune: Devices › Enrollment ›
+ *   Apple Configurator). With `userAffinity` it is used through its Setup Assistant enrollment URL
+ *   (CONFIGURATOR_ENROLL_PATH, the URL Apple Configurator is given): enrollments must get their
+ *   user affiliated within `affinityWindowSeconds` of enrolling (POST /apple/configurator/affinity);
+ *   later, the pending enrollment is dropped: the affiliation gets 403 and the device's next
+ *   check-in or command poll 401 — ios-configurator-affinity-24h. The same profile cannot be
+ *   exported for direct enrollment (Intune documentation on Apple Configurator and macOS direct
+ *   enrollment: direct enrollment has no user sign-in, so no user affinity; field-failures.md rows
+ *   ios-configurator-affinity-24h and mac-direct-enrollment-affinity): the direct download
+ *   (GET /apple/enroll) answers 403 UserAffinityNotSupported — mac-direct-enrollment-affinity.
+ *   One setting, two failures.
  * - `retireOnErase`: an acknowledged EraseDevice retires the enrollment (the identity is no
  *   longer accepted) — ios-local-reset-vs-remote-wipe-restore.
  * - `restrictions`: a com.apple.applicationaccess payload in the enrollment profile ("Sync with
@@ -53,9 +59,7 @@ export interface ScepChallengeConfig {
 
 export interface FieldPolicyConfig {
   scepChallenge?: ScepChallengeConfig;
-  identityProvider?: { federated?: boolean; wsTrust13?: boolean; mfa?: "none" | "third-party" };
   configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
-  directEnrollment?: { userAffinity?: boolean };
   retireOnErase?: boolean;
   restrictions?: { allowHostPairing?: boolean };
 }
@@ -74,6 +78,8 @@ const json = (status: number, v: unknown, headers: Record<string, string> = {}):
 });
 
 export const AFFINITY_PATH = "/apple/configurator/affinity";
+/** The Configurator profile's Setup Assistant enrollment URL (the same profile as /apple/enroll). */
+export const CONFIGURATOR_ENROLL_PATH = "/apple/configurator/enroll";
 
 export class AppleFieldPolicies {
   readonly ndes?: NdesPolicyModule;
@@ -88,7 +94,7 @@ export class AppleFieldPolicies {
     private readonly config: FieldPolicyConfig,
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
     /** The tenant rules (embedded.policy): who is a device enrollment manager. */
-    private readonly policy: Pick<PolicyEngine, "isDem">,
+    private readonly policy: Pick<PolicyEngine, "isDem" | "config">,
   ) {
     if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
     this.abm = new AbmSync(ctx.now);
@@ -117,10 +123,13 @@ export class AppleFieldPolicies {
       return undefined;
     }
     if (path.startsWith("/apple/api/ade/")) return this.abm.api(req.method, path);
-    if (path === "/apple/enroll" && req.method === "GET" && this.config.directEnrollment?.userAffinity) {
+    if (path === "/apple/enroll" && req.method === "GET" && this.config.configurator?.userAffinity) {
       return this.reject(
         "enroll.user-affinity",
-        json(403, { code: "UserAffinityNotSupported", message: "Direct enrollment does not support user affinity: this enrollment profile cannot be used (create it without user affinity)." }),
+        json(403, {
+          code: "UserAffinityNotSupported",
+          message: "Direct enrollment does not support user affinity: this enrollment profile can only be used through Apple Configurator's Setup Assistant enrollment (its enrollment URL); for direct enrollment create it without user affinity.",
+        }),
       );
     }
     if (path === AFFINITY_PATH) return this.affiliate(req, devices);
@@ -154,13 +163,12 @@ export class AppleFieldPolicies {
     return this.reject("affinity.expired", { ...json(401, { message: `enrollment dropped: no user was affiliated within ${formatWindow(this.affinityWindowMs)} of enrollment` }) });
   }
 
-  /** Gate on the ADE enrollment URL after the Basic check: identity provider, DEM accounts, ADE device list. */
+  /** Gate on the ADE enrollment URL after the Basic check: conditional access, DEM accounts, ADE device list. */
   adeGate(req: HttpRequest, machineInfo: PlistDict): HttpResponse | undefined {
     const user = basicUser(req.headers?.authorization);
-    const idp = this.config.identityProvider;
-    if (idp?.federated && user !== undefined) {
-      const why = idp.wsTrust13 === false ? "the identity provider has no WS-Trust 1.3 endpoint: the legacy Setup Assistant sign-in cannot be validated" : idp.mfa === "third-party" ? "the identity provider requires third-party MFA, which the Setup Assistant sign-in cannot complete" : undefined;
-      if (why) return this.reject(idp.wsTrust13 === false ? "ade.idp.ws-trust-13" : "ade.idp.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
+    if (user !== undefined && this.policy.config.conditionalAccess?.requireMfa) {
+      const why = "the tenant's conditional access requires multifactor authentication, which the legacy Setup Assistant sign-in (user name and password) cannot complete";
+      return this.reject("ade.conditional-access.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
     }
     if (user !== undefined && this.policy.isDem(user)) {
       return this.reject("ade.dem", json(403, { code: "DeviceEnrollmentManagerNotAllowed", message: `${user} is a device enrollment manager account: DEM accounts cannot enroll devices through Automated Device Enrollment.` }));

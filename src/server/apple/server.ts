@@ -10,6 +10,8 @@
  * - POST /apple/api/push           push {udid | "*", collapseId?, expiration?} to the devices' tokens (mock APNs by default)
  * - DeclarativeManagement check-ins (embedded.apple.ddm): tokens, declaration-items, declaration/…, status
  * - GET  /apple/ade/cloudconfig    stand-in for Apple's cloud-configuration service (JSON; 404 when unassigned)
+ * - GET  /apple/configurator/enroll the same profile at Apple Configurator's enrollment URL (with user affinity only there)
+ * - GET  /apple/ade/softwareupdate stand-in for Apple's software-update service (the update Setup Assistant installs)
  * - GET  /apple/ca.pem             the reference CA (devices in embedded runs read it over verified HTTPS)
  * - GET  /.well-known/com.apple.remotemanagement   account-driven discovery (mdm-byod, mdm-adde)
  * - POST /apple/account/{byod,adde} account-driven BaseURL: 401 Bearer apple-as-web, then the profile
@@ -23,7 +25,7 @@ import type { HalfContext, ServerHalf } from "../half.js";
 import { pushRegistry } from "../../ports/push.js";
 import { MockApns } from "./apns.js";
 import { appleAdmin } from "./admin.js";
-import { AppleFieldPolicies } from "./field-policies.js";
+import { AppleFieldPolicies, CONFIGURATOR_ENROLL_PATH } from "./field-policies.js";
 import { AppleFieldServices } from "./field-services.js";
 import { AccountAuthority } from "./oauth2.js";
 import { DDM_ASSET_PREFIX, DdmAssets } from "./ddm-assets.js";
@@ -136,7 +138,8 @@ export class AppleServer implements AppleCore {
     const path = new URL(req.url, "http://localhost").pathname;
     const policy = await this.field.route(req, path, this.devices);
     if (policy) return policy;
-    if (path === "/apple/enroll") {
+    // The Configurator profile's Setup Assistant enrollment URL (Apple Configurator is given it: field-policies.ts) serves the same profile.
+    if (path === "/apple/enroll" || path === CONFIGURATOR_ENROLL_PATH) {
       if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
       const noPush = this.services.enrollmentRefusal();
       if (noPush) return this.reject("apns.certificate", noPush);
@@ -144,6 +147,7 @@ export class AppleServer implements AppleCore {
     }
     if (path === "/apple/ade/enroll") return this.adeService.enroll(req);
     if (path === "/apple/ade/cloudconfig" && req.method === "GET") return this.adeService.cloudConfig(req);
+    if (path === "/apple/ade/softwareupdate" && req.method === "GET") return this.adeService.softwareUpdate(req);
     if (path === "/apple/ca.pem" && req.method === "GET") {
       return { status: 200, headers: { "content-type": "application/x-pem-file" }, body: new Uint8Array(Buffer.from(toPem(this.ctx.scep.id.ca.der))), url: "" };
     }

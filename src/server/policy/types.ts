@@ -88,6 +88,8 @@ export interface AdeProfile {
   default?: boolean;
   /** Cloud-configuration keys this profile sets (is_supervised, await_device_configured, skip_setup_items, …). */
   settings?: Record<string, unknown>;
+  /** Minimum OS to enroll with this profile (Apple's software-update-required response; server/apple/ade.ts). */
+  minimumOs?: { version: string; build?: string };
 }
 
 export interface AutopilotProfilePolicy {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SimError } from "../../../src/errors/index.js";
 import { buildPlistBytes } from "../../../src/wire/apple/plist.js";
 import { buildProfileDict, payloadHeader } from "../../../src/wire/apple/profile.js";
+import type { HttpHandler } from "../../../src/ports/http.js";
 import { appleWorld } from "./harness.js";
 
 describe("apple flows (virtual time, in-memory server)", () => {
@@ -74,12 +75,46 @@ describe("apple flows (virtual time, in-memory server)", () => {
     expect(JSON.stringify(dev.transcriptSink.events())).not.toContain(Buffer.from("setup:pa55word").toString("base64"));
   });
 
-  it("403 softwareupdate.required: the device updates when allowed, and reports the new OS", async () => {
-    const w = await appleWorld({ requireOsVersion: { osVersion: "26.0", buildVersion: "23A341" }, commands: [{ requestType: "DeviceInformation", payload: { Queries: ["OSVersion", "BuildVersion"] } }] });
-    const r = await w.run(await w.device("iphone-15"), "ios-ade", { apple: { ade: { allowSoftwareUpdate: true } } });
-    expect(r.ok).toBe(true);
-    const stuck = await w.run(await w.device("iphone-15", 1), "ios-ade");
-    expect(stuck).toMatchObject({ ok: false, code: "apple.ade.software-update-required" });
+  it("the ADE profile's minimum OS: iOS 17+ is asked (403 softwareupdate.required), updates at ade.software-update and reports the new OS; iOS 16 cannot be asked and enrolls as it is", async () => {
+    const policy = { ade: { profiles: [{ name: "Corporate", default: true, minimumOs: { version: "26.0", build: "23A341" } }] } };
+    const w = await appleWorld({ commands: [{ requestType: "DeviceInformation", payload: { Queries: ["OSVersion", "BuildVersion"] } }] }, {}, undefined, policy);
+    const dev = await w.device("iphone-15");
+    const r = await w.run(dev, "ios-ade");
+    expect(r).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    const events = dev.transcriptSink.events();
+    const infos = events.filter((e) => e.kind === "decoded" && e.step === "ade.machineinfo").map((e) => e.data as Record<string, unknown>);
+    expect(infos.map((i) => [i.OS_VERSION, i.MDM_CAN_REQUEST_SOFTWARE_UPDATE])).toEqual([
+      [infos[0]!.OS_VERSION, true],
+      ["26.0", true],
+    ]);
+    // The update's download went to the embedded stand-in for Apple's software-update service.
+    expect(events.some((e) => e.kind === "http" && e.step === "ade.software-update" && JSON.stringify(e.data).includes("/apple/ade/softwareupdate?"))).toBe(true);
+    expect(JSON.stringify(events.filter((e) => e.step === "command.DeviceInformation"))).toContain("23A341");
+    // An older OS cannot be asked for an update: the server lets it through as it is (no ade.software-update).
+    const old = await w.device("iphone-15", 1, { os: { version: "16.7.10", build: "20H350" } });
+    const r2 = await w.run(old, "ios-ade");
+    expect(r2).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    expect(old.transcriptSink.events().some((e) => e.step === "ade.software-update")).toBe(false);
+    // A device already at the minimum is not asked.
+    const w2 = await appleWorld({}, {}, undefined, { ade: { profiles: [{ name: "Corporate", default: true, minimumOs: { version: "17.0" } }] } });
+    const current = await w2.device("iphone-15", 2);
+    expect(await w2.run(current, "ios-ade")).toMatchObject({ ok: true });
+    expect(current.transcriptSink.events().some((e) => e.step === "ade.software-update")).toBe(false);
+  });
+
+  it("a server that still asks after the update, or asks a device that cannot be asked, stops Setup Assistant with the shown code", async () => {
+    // A stand-in server that answers every enrollment request 403 softwareupdate.required.
+    const always: (h: HttpHandler) => HttpHandler = (h) => async (req) =>
+      new URL(req.url).pathname === "/apple/ade/enroll"
+        ? { status: 403, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ code: "com.apple.softwareupdate.required", message: "Update first.", details: { OSVersion: "26.1" } }))), url: req.url }
+        : h(req);
+    const w = await appleWorld({}, {}, always);
+    const r = await w.run(await w.device("iphone-15"), "ios-ade");
+    expect(r).toMatchObject({ ok: false, code: "apple.ade.software-update-required", step: "ade.enroll", shown: { code: "com.apple.softwareupdate.required", text: "Update first." } });
+    expect(r.message).toContain("still does after the update to 26.1");
+    const old = await w.run(await w.device("iphone-15", 1, { os: { version: "16.7.10", build: "20H350" } }), "ios-ade");
+    expect(old).toMatchObject({ ok: false, code: "apple.ade.software-update-required" });
+    expect(old.message).toContain("iOS 16.7.10 cannot perform an update during enrollment");
   });
 
   it("InstallProfile with a nested SCEP payload really runs SCEP; EraseDevice resets the device", async () => {

@@ -10,6 +10,8 @@ import type { CheckpointPort } from "../../../src/ports/index.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { AppleServer, type AppleServerConfig } from "../../../src/server/apple/server.js";
 import type { ScepServerConfig } from "../../../src/server/scep/config.js";
+import { PolicyEngine } from "../../../src/server/policy/engine.js";
+import type { PolicyConfig } from "../../../src/server/policy/types.js";
 import type { FlowResult } from "../../../src/device/flow.js";
 import { testKeys } from "../../support/scep-harness.js";
 
@@ -26,11 +28,11 @@ export interface AppleWorld {
   run(dev: VirtualDevice, flow: string, options?: Record<string, unknown>): Promise<FlowResult>;
 }
 
-export async function appleWorld(config: Partial<AppleServerConfig> = {}, scep: Partial<ScepServerConfig> = {}, wrap?: (h: HttpHandler) => HttpHandler): Promise<AppleWorld> {
+export async function appleWorld(config: Partial<AppleServerConfig> = {}, scep: Partial<ScepServerConfig> = {}, wrap?: (h: HttpHandler) => HttpHandler, policy?: PolicyConfig): Promise<AppleWorld> {
   const clock = new VirtualClock(START);
   const keys = await testKeys();
   const ref = await ReferenceServer.create({ keys: { ca: await keys.rsa(7) }, now: () => clock.now(), scep, crypto });
-  const apple = new AppleServer({ crypto, now: () => clock.now(), scep: ref.scep, urls: () => URLS, config }, config);
+  const apple = new AppleServer({ crypto, now: () => clock.now(), scep: ref.scep, urls: () => URLS, config, ...(policy ? { policy: new PolicyEngine(policy, () => clock.now()) } : {}) }, config);
   await apple.warm();
   const https: HttpHandler = (req) => (/^\/(apple\/|\.well-known\/com\.apple\.remotemanagement)/.test(new URL(req.url).pathname) ? apple.handler(req) : ref.handler(req));
   const http = new InMemoryHttp({ clock, handler: { [URLS.http]: ref.handler, [URLS.https]: wrap ? wrap(https) : https } });

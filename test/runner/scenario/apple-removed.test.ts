@@ -79,3 +79,56 @@ describe("removed Apple server keys", () => {
     expect(e.message).toContain("idle: { step: profile.scep");
   });
 });
+
+describe("the enforced software update: the ADE profile's minimum OS and the device's own OS", () => {
+  it("embedded.apple.requireOsVersion: the profile's minimumOs", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { requireOsVersion: { osVersion: "26.0" } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.requireOsVersion was removed; it is replaced by the ADE enrollment profile's minimum OS");
+    expect(e.message).toContain('minimumOs: { version: "26.0"');
+    expect(e.message).toContain("apple-ade-software-update-required.yaml");
+  });
+
+  it("options.apple.ade.allowSoftwareUpdate: what the device's OS does, the timeline or a fault at ade.software-update", () => {
+    const e = loadError(group("ios-ade", "        ade:\n          allowSoftwareUpdate: true\n"));
+    expect(e.location).toBe("old.yaml:10:11");
+    expect(e.message).toContain("options.apple.ade.allowSoftwareUpdate was removed; it is replaced by what the device's OS does");
+    expect(e.message).toContain("ade.software-update");
+  });
+});
+
+describe("user affinity: one Configurator profile setting for direct enrollment and Configurator", () => {
+  it("embedded.apple.directEnrollment: the Configurator profile's userAffinity", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { directEnrollment: { userAffinity: true } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.directEnrollment was removed; it is replaced by the Apple Configurator profile's user affinity");
+    expect(e.message).toContain("configurator: { userAffinity: true }");
+  });
+});
+
+describe("an erased device is device state", () => {
+  it("options.apple.ade.eraseIfActivated: state activated false", () => {
+    const e = loadError(group("ios-ade", "        ade:\n          eraseIfActivated: true\n"));
+    expect(e.location).toBe("old.yaml:10:11");
+    expect(e.message).toContain("options.apple.ade.eraseIfActivated was removed; it is replaced by device state");
+    expect(e.message).toContain("state: { activated: false }");
+  });
+});
+
+describe("the macOS approval prompt is a step", () => {
+  it("options.apple.userApprovesProfile: the timeline's abandon at profile.approve", () => {
+    const e = loadError(group("ios-profile", "        userApprovesProfile: false\n"));
+    expect(e.location).toBe("old.yaml:9:9");
+    expect(e.message).toContain("options.apple.userApprovesProfile was removed; it is replaced by the timeline");
+    expect(e.message).toContain("abandon: { step: profile.approve }");
+  });
+});
+
+describe("MFA on the legacy Setup Assistant sign-in is the tenant's conditional access", () => {
+  it("embedded.apple.identityProvider: embedded.policy.conditionalAccess.requireMfa", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { identityProvider: { federated: true, mfa: third-party } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.identityProvider was removed; it is replaced by the tenant's conditional access");
+    expect(e.message).toContain("requireMfa: true");
+  });
+});

@@ -95,6 +95,36 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     replacedBy:
       "the timeline: the user affiliates late, `timeline: [{ at: 0s, group: NAME, idle: { step: configurator.affinity, for: 25h } }]` (time passes on the scenario clock; a `skip` makes hours pass at once: scenarios/failures/ios-configurator-affinity-24h.yaml)",
   },
+  {
+    path: ["embedded", "apple", "requireOsVersion"],
+    replacedBy:
+      'the ADE enrollment profile\'s minimum OS, `embedded.policy.ade.profiles: [{ name: NAME, default: true, minimumOs: { version: "26.0", build: "23A341" } }]`: devices that can be asked (iOS 17 / macOS 14 and later) get 403 com.apple.softwareupdate.required, update (step ade.software-update) and enroll; older ones enroll as they are (scenarios/failures/apple-ade-software-update-required.yaml)',
+  },
+  {
+    path: [...APPLE_OPTION, "ade", "allowSoftwareUpdate"],
+    replacedBy:
+      "what the device's OS does: from iOS/iPadOS 17 and macOS 14 (state.os) the device says it can update (MDM_CAN_REQUEST_SOFTWARE_UPDATE) and performs a required update at step ade.software-update; one that does not get through is the timeline (`abandon`/`idle`/`reboot` at ade.software-update) or a fault on the update download (`match: { step: ade.software-update }`)",
+  },
+  {
+    path: ["embedded", "apple", "directEnrollment"],
+    replacedBy:
+      "the Apple Configurator profile's user affinity, `embedded.apple.configurator: { userAffinity: true }`: it cannot be exported for direct enrollment, so GET /apple/enroll answers 403 UserAffinityNotSupported (scenarios/failures/mac-direct-enrollment-affinity.yaml), while Apple Configurator's enrollment URL serves it and the user must be affiliated within the window (scenarios/failures/ios-configurator-affinity-24h.yaml)",
+  },
+  {
+    path: [...APPLE_OPTION, "ade", "eraseIfActivated"],
+    replacedBy:
+      "device state: an erased device is one that is not activated, `state: { activated: false }` (the default); `state: { activated: true }` stops at apple.ade.already-activated (scenarios/failures/ios-ade-already-activated.yaml)",
+  },
+  {
+    path: [...APPLE_OPTION, "userApprovesProfile"],
+    replacedBy:
+      "the timeline: the user never approves the profile, `timeline: [{ at: 0s, group: NAME, abandon: { step: profile.approve } }]` (macOS profile flows; the enrollment goes on, not user-approved: scenarios/failures/mac-profile-not-approved.yaml)",
+  },
+  {
+    path: ["embedded", "apple", "identityProvider"],
+    replacedBy:
+      "the tenant's conditional access, `embedded.policy.conditionalAccess.requireMfa: true` (the rule the Windows sign-in honours too): the legacy Setup Assistant sign-in cannot complete MFA, so the enrollment URL answers 401 again and Setup Assistant stays at the sign-in (scenarios/failures/ios-ade-auth-mfa-mismatch.yaml); an identity provider without a WS-Trust 1.3 endpoint answers the same and is not modelled apart",
+  },
 ];
 
 const pemList = { type: "array", items: { type: "string", pattern: "-----BEGIN CERTIFICATE-----" }, maxItems: 16 };
@@ -137,7 +167,6 @@ export const appleScenario: ScenarioExtension = {
       },
       bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
-      userApprovesProfile: { type: "boolean", description: "macOS profile flows: the user approves the MDM profile in System Settings (default true); unapproved enrollments refuse payloads that need user-approved MDM." },
       connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
       configurator: {
         type: "object",
@@ -197,8 +226,6 @@ export const appleScenario: ScenarioExtension = {
             required: ["username", "password"],
             properties: { username: { type: "string" }, password: { type: "string" } },
           },
-          allowSoftwareUpdate: { type: "boolean", description: "Perform a required software update (403 com.apple.softwareupdate.required) and retry." },
-          eraseIfActivated: { type: "boolean", description: "On a device whose state is activated: the user erases it, which then enrolls (outcome …after-erase)." },
         },
       },
     },
@@ -272,13 +299,6 @@ export const appleScenario: ScenarioExtension = {
       ...appleServicesEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       autoDeviceConfigured: { type: "boolean", description: "Queue DeviceConfigured for devices awaiting configuration (default true)." },
-      requireOsVersion: {
-        type: "object",
-        additionalProperties: false,
-        required: ["osVersion"],
-        properties: { osVersion: { type: "string" }, buildVersion: { type: "string" } },
-        description: "ADE: answer 403 com.apple.softwareupdate.required to older devices.",
-      },
       basicAuth: {
         type: "object",
         additionalProperties: false,
@@ -332,29 +352,15 @@ export const appleScenario: ScenarioExtension = {
       },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
-      identityProvider: {
-        type: "object",
-        additionalProperties: false,
-        description: "Legacy Setup Assistant sign-in (basicAuth on the ADE enrollment URL) validated by a federated identity provider.",
-        properties: {
-          federated: { type: "boolean", description: "Credentials are validated by the identity provider (default false: by the server)." },
-          wsTrust13: { type: "boolean", description: "The provider has a WS-Trust 1.3 endpoint (default true); false: the sign-in never validates (401 again)." },
-          mfa: { enum: ["none", "third-party"], description: "third-party: the provider requires an MFA the Setup Assistant sign-in cannot complete (401 again)." },
-        },
-      },
       configurator: {
         type: "object",
         additionalProperties: false,
-        description: "Enrollment profile with user affinity (Apple Configurator): the user must be affiliated (POST /apple/configurator/affinity) within the window, or the enrollment is dropped.",
+        description:
+          "The Apple Configurator enrollment profile. With userAffinity it is used through its Setup Assistant enrollment URL (/apple/configurator/enroll, what flow ios-configurator downloads): the user must be affiliated (POST /apple/configurator/affinity) within the window, or the enrollment is dropped; and it cannot be exported for direct enrollment: GET /apple/enroll answers 403 UserAffinityNotSupported.",
         properties: {
-          userAffinity: { type: "boolean" },
+          userAffinity: { type: "boolean", description: "The profile has user affinity (default false)." },
           affinityWindowSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Default 86400 (24 h)." },
         },
-      },
-      directEnrollment: {
-        type: "object",
-        additionalProperties: false,
-        properties: { userAffinity: { type: "boolean", description: "The direct-enrollment profile is configured with user affinity: GET /apple/enroll answers 403 UserAffinityNotSupported." } },
       },
       retireOnErase: { type: "boolean", description: "An acknowledged EraseDevice retires the enrollment: the device's identity is no longer accepted (default false)." },
       restrictions: {
@@ -363,7 +369,14 @@ export const appleScenario: ScenarioExtension = {
         description: "A com.apple.applicationaccess payload in the enrollment profile.",
         properties: { allowHostPairing: { type: "boolean", description: 'false = "Sync with computers: Deny all" (supervised devices only).' } },
       },
-      fault: { enum: ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "command-html", "unsigned-profile", "first-authenticate-500"], description: "Deliberate server misbehaviour for failure scenarios." },
+      fault: {
+        enum: ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "unsigned-profile", "first-authenticate-500"],
+        description: "Deliberate server misbehaviour for failure scenarios (checkin-401 and first-authenticate-500 are aliases of faults: entries).",
+        "x-removed": {
+          "command-html":
+            'a fault that answers the command channel with the maintenance page in the server\'s place, `faults: [{ name: maintenance page, match: { platform: apple, url: "*/apple/mdm" }, status: { code: 200, headers: { content-type: text/html }, body: "<html>maintenance</html>" } }]` (scenarios/failures/apple-command-wrong-content-type.yaml)',
+        },
+      },
     },
   },
 };
