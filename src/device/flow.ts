@@ -111,5 +111,5 @@ export interface Flow<Options = unknown> {
     ctx: FlowContext,
     options: Options,
     state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string> },
-  ): Promise<{ ok: boolean; code: string; step?: string; message?: string }>;
+  ): Promise<{ ok: boolean; code: string; step?: string; message?: string; erased?: boolean }>;
 }

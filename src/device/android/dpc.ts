@@ -64,6 +64,9 @@ export function bundleGetBoolean(b: Bundle, key: string, dflt = false): { value:
   return { value: dflt, warning: `Key ${key} expected Boolean but value was a ${javaType}.  The default value ${dflt} was returned.` };
 }
 
+/** The user who signs in on the device: options.android.user, else one per device. */
+export const userOf = (o: AndroidFlowOptions, device: { serialNumber: string }): string => o.user ?? `user-${device.serialNumber.toLowerCase()}@enrollsim.test`;
+
 export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined): DpcPersona {
   return {
     getProvisioningMode(req) {
@@ -78,7 +81,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
     async adminPolicyCompliance(req) {
       const signin = req.adminExtras[SIGNIN_EXTRA];
       if (typeof signin === "string" && signin !== "") {
-        const r = await signIn(ctx, signin, o.user ?? `user-${device.serialNumber.toLowerCase()}@enrollsim.test`);
+        const r = await signIn(ctx, signin, userOf(o, device));
         if (!r.ok) return r;
       }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
@@ -89,6 +92,8 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         managementMode: req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER",
         ownership: req.ownership,
         device,
+        // A personally owned work profile is set up by the user signed in to the Company Portal; a signed-in DPC knows its user too.
+        ...(req.ownership === "PERSONALLY_OWNED" || (typeof signin === "string" && signin !== "") ? { user: userOf(o, device) } : {}),
         options: dialectOptions(o, httpsBase),
       });
     },

@@ -30,7 +30,8 @@ import {
 import type { Flow, FlowContext, FlowResult } from "../flow.js";
 import { apiLevelOf, deviceInfo, deviceState } from "./device-info.js";
 import { frpGate } from "./frp.js";
-import { dialectOptions, dpcPersona, pickDialect } from "./dpc.js";
+import { companyPortalRoute } from "./route.js";
+import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 
 const NO_KEYS = { identities: [] };
@@ -50,7 +51,8 @@ function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<neve
     if (!d?.checkin) throw new ScenarioError(`Android dialect "${name}" has no steady-state check-in`);
     const base = baseUrl(fc);
     const out = await d.checkin({ ctx: fc.protocol, device: deviceInfo(fc.identity, o), options: { ...dialectOptions(o, base), headwindBaseUrl: `${base}/android/hmdm` } });
-    return { ok: out.ok, code: out.code, step: out.step, message: out.message };
+    // A wiped device (AMAPI WIPE, Headwind factoryReset) holds no enrollment any more: it checks in no more.
+    return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }
 
@@ -266,24 +268,10 @@ const androidWorkProfile: Flow<never> = {
     const profile = o.profile ?? "work-profile";
     const ctx = fc.protocol;
     if (o.profile === undefined) {
-      // The Company Portal asks the server which path this device takes (enrollment restrictions).
-      const api = apiLevelOf(fc.identity, o);
-      const route = await step(ctx, "android.trigger.route", async () => {
-        const res = await exchange(ctx, "android.trigger.route", { method: "GET", url: `${baseUrl(fc)}/android/provisioning/route?apiLevel=${api}`, headers: { accept: "application/json" } }, { acceptStatus: [404] });
-        let path = "work-profile";
-        if (res.status === 200) {
-          try {
-            const v = JSON.parse(text(res.body.subarray(0, 4096))) as { path?: unknown };
-            if (v.path === "work-profile" || v.path === "device-admin" || v.path === "blocked") path = v.path;
-          } catch {
-            /* unreadable: keep the work-profile path */
-          }
-        }
-        decoded(ctx, "android.trigger.route", { apiLevel: api, status: res.status, path });
-        return path;
-      });
-      if (route === "blocked") return { ok: false, code: "android.enrollment.blocked", step: "android.trigger.route", message: "This device can't be enrolled: your organization doesn't allow this device type or version", keychain: NO_KEYS };
-      if (route === "device-admin") return androidDa.run(fc, { android: { ...o, profile: undefined } } as never);
+      // The Company Portal asks the server which path this device takes (enrollment restrictions, route.ts).
+      const route = await companyPortalRoute(fc, o, baseUrl(fc));
+      if (route.path === "blocked") return route.result;
+      if (route.path === "device-admin") return androidDa.run(fc, { android: { ...o, profile: undefined } } as never);
     }
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
     const link = JSON.parse(await fetchProvisioning(ctx, "android.trigger.link", `${base}/token`)) as { value?: unknown; enrollmentUrl?: unknown };
@@ -353,7 +341,7 @@ const androidDa: Flow<never> = {
       await step(ctx, "android.da.klms", async () => decoded(ctx, "android.da.klms", { consent: "accepted", license: "Knox (KLMS) agent license agreement" }));
     const dialect = pickDialect(o.dialect ?? (params.adminExtras["com.hmdm.BASE_URL"] !== undefined ? "headwind" : undefined), params.packageName, params.adminExtras);
     const out = await step(ctx, "android.provision.compliance", () =>
-      dialect.enroll({ ctx, adminExtras: params.adminExtras, mode: 0, managementMode: "DEVICE_ADMIN", ownership: "PERSONALLY_OWNED", device: info, options: dialectOptions(o, fc.targets.server?.https?.replace(/\/$/, "")) }),
+      dialect.enroll({ ctx, adminExtras: params.adminExtras, mode: 0, managementMode: "DEVICE_ADMIN", ownership: "PERSONALLY_OWNED", device: info, user: userOf(o, info), options: dialectOptions(o, fc.targets.server?.https?.replace(/\/$/, "")) }),
     );
     if (!out.ok) return fail(out.code, out.step ?? "android.provision.compliance", out.message ?? WIZARD_TEXT.cantSetUp);
     if (o.migrateToWorkProfile) return migrateToWorkProfile(fc, o, params, info.apiLevel);

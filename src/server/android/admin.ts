@@ -9,7 +9,7 @@ import type { TokenStore } from "./tokens.js";
 export interface AndroidAdminTarget {
   config: AndroidHalfConfig;
   tokens: TokenStore;
-  amapi: { devices: Map<string, { hardwareInfo?: { serialNumber?: unknown } }> };
+  amapi: { devices: Map<string, { hardwareInfo?: { serialNumber?: unknown } }>; namesForSerials(serials: ReadonlySet<string>): string[]; wipe(name: string, how: { delete: boolean; wipeDataFlags?: string[]; reason?: string }): unknown };
   headwind: { devices: Map<string, { info?: { serial?: unknown } }>; wipe(serials: ReadonlySet<string>): number };
 }
 
@@ -25,8 +25,15 @@ export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
       for (const [id, dev] of half.headwind.devices) if (serials.has(String(dev.info?.serial ?? ""))) (half.headwind.devices.delete(id), n++);
       return n;
     },
-    // Headwind: the record stays wipe-pending and the agent gets a factoryReset push (AMAPI device wipes are not modelled).
-    wipe: (devices) => half.headwind.wipe(new Set(devices.map((d) => d.serialNumber).filter((s): s is string => !!s))),
+    // Headwind: the record stays wipe-pending and the agent gets a factoryReset push. AMAPI: the console's
+    // Wipe is devices.delete with wipe data flags (PRESERVE_RESET_PROTECTION_DATA, as an admin keeps FRP
+    // unless told otherwise): the resource leaves the EMM's view, Android Device Policy gets WIPE at its next sync.
+    wipe: (devices) => {
+      const serials = new Set(devices.map((d) => d.serialNumber).filter((s): s is string => !!s));
+      const amapi = half.amapi.namesForSerials(serials);
+      for (const name of amapi) half.amapi.wipe(name, { delete: true, wipeDataFlags: ["PRESERVE_RESET_PROTECTION_DATA"], reason: "Wiped by the administrator" });
+      return half.headwind.wipe(serials) + amapi.length;
+    },
     expire: (what) => (what === "enrollment-tokens" ? `${half.tokens.expireAll()} enrollment token(s) expired` : undefined),
     revoke: (what) => (what === "enrollment-tokens" ? `${half.tokens.revokeAll()} enrollment token(s) revoked` : undefined),
   };

@@ -30,9 +30,10 @@ export interface FakeAmapiDeps {
   fcmSend?: (token: string, data: Record<string, string>) => void;
   /** The tenant's admin rules (server/policy). */
   policy: PolicyEngine;
-  /** Other management records (device-admin enrollments) the server still holds for a hardware serial. */
-  otherRecords?: (serial: string) => number;
 }
+
+/** AMAPI WipeDataFlag values (enterprises.devices.delete). */
+export const WIPE_DATA_FLAGS = ["PRESERVE_RESET_PROTECTION_DATA", "WIPE_EXTERNAL_STORAGE", "WIPE_ESIMS"];
 
 export class FakeAmapi {
   readonly devices = new Map<string, AmapiDevice>();
@@ -44,6 +45,10 @@ export class FakeAmapi {
   private readonly bySerial = new Map<string, string>();
   /** Device resource name → FCM registration token the device registered at enrollment. */
   readonly fcmTokens = new Map<string, string>();
+  /** Devices deleted with a wipe, still waiting to acknowledge it (not in the EMM's view). */
+  private readonly wiping = new Map<string, AmapiDevice>();
+  /** Operation names of pending WIPE commands. */
+  private readonly wipeOps = new Set<string>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -100,18 +105,17 @@ export class FakeAmapi {
       if (fault === "malformed") return jsonRes(200, { name: 42, managementMode: "SOMETHING" });
       const value = typeof body.enrollmentToken === "string" ? body.enrollmentToken : "";
       const mm = String(body.managementMode ?? "");
-      const limit = this.d.config.restrictions.deviceLimit;
       const known = this.d.tokens.get(value);
-      const hwIn = (body.hardwareInfo ?? {}) as { serialNumber?: unknown };
-      // Stale records of the same device (a device-admin enrollment left behind) count against the limit.
-      const stale = typeof hwIn.serialNumber === "string" ? (this.d.otherRecords?.(hwIn.serialNumber) ?? 0) : 0;
-      if (limit !== undefined && known && known.uses + stale >= limit)
-        return googleError(403, "PERMISSION_DENIED", `Device limit reached: ${limit} devices already enrolled with this enrollment account`, "DEVICE_LIMIT");
       const prof = known ? this.d.config.profiles[known.profile] : undefined;
       if (prof?.kmeUser !== undefined && known && body.enrollmentUser !== prof.kmeUser)
         return googleError(403, "PERMISSION_DENIED", `This device is assigned to another user: only ${prof.kmeUser} can enroll it`, "USER_MISMATCH");
-      const wp = mm === "PROFILE_OWNER" && body.ownership === "PERSONALLY_OWNED" && typeof body.apiLevel === "number" ? androidPathRefusal(this.d.policy, "androidWorkProfile", body.apiLevel) : undefined;
-      if (wp) return googleError(403, "PERMISSION_DENIED", `Device can't be enrolled: Android API level ${String(body.apiLevel)}: ${wp.message} (work profile restriction)`, versionRefusal(wp) ? "VERSION_BLOCKED" : "ENROLLMENT_BLOCKED");
+      // A personally owned work profile meets the tenant's work-profile switch as the owner its corporate identifiers make it.
+      const pre = redeemRequest(body, `amapi:serial:${String((body.hardwareInfo as { serialNumber?: unknown } | undefined)?.serialNumber ?? "unknown")}`);
+      const wp = mm === "PROFILE_OWNER" && body.ownership === "PERSONALLY_OWNED" && typeof body.apiLevel === "number" ? androidPathRefusal(this.d.policy, "androidWorkProfile", body.apiLevel, pre) : undefined;
+      if (wp) {
+        this.d.policy.recordRefusal(pre.deviceKey, wp.refusal, wp.message);
+        return googleError(403, "PERMISSION_DENIED", `Device can't be enrolled: Android API level ${String(body.apiLevel)}: ${wp.message} (work profile restriction)`, versionRefusal(wp) ? "VERSION_BLOCKED" : "ENROLLMENT_BLOCKED");
+      }
       const r = this.d.tokens.redeem(value, mm, String(body.ownership ?? ""));
       if (!r.ok) return googleError(r.reason === "TOKEN_NOT_FOUND" ? 404 : 400, r.reason === "TOKEN_NOT_FOUND" ? "NOT_FOUND" : "FAILED_PRECONDITION", r.message, r.reason);
       const hw = (body.hardwareInfo ?? {}) as AmapiDevice["hardwareInfo"] & object;
@@ -152,7 +156,7 @@ export class FakeAmapi {
     if (report || rest === "devices:reportStatus") {
       const serial = (body.hardwareInfo as { serialNumber?: unknown } | undefined)?.serialNumber;
       const key = report ? report[1]! : typeof serial === "string" ? this.bySerial.get(serial) : undefined;
-      const dev = key === undefined ? undefined : this.devices.get(key);
+      const dev = key === undefined ? undefined : (this.devices.get(key) ?? this.wiping.get(key));
       if (!dev) return googleError(404, "NOT_FOUND", "device not found");
       if (fault === "malformed") return jsonRes(200, { policyVersion: 7, pendingCommands: "none" });
       dev.lastStatusReportTime = this.iso();
@@ -171,13 +175,52 @@ export class FakeAmapi {
     if (ack) {
       const op: Operation = { name: ack[1]!, done: true, metadata: { "@type": "type.googleapis.com/google.android.devicemanagement.v1.CommandMetadata" } };
       this.publish("COMMAND", op);
+      const device = ack[1]!.replace(/\/operations\/[^/]+$/, "");
+      if (this.wipeOps.delete(ack[1]!)) this.forget(device);
       return jsonRes(200, {});
     }
     return googleError(404, "NOT_FOUND", `no such device endpoint ${rest}`);
   }
 
+  /**
+   * A remote wipe (AMAPI `enterprises.devices.delete` with `wipeDataFlags`, or `issueCommand` type WIPE):
+   * the device gets a WIPE command at its next status report (sooner when an FCM tickle wakes it),
+   * acknowledges it and wipes itself — a factory reset of a company-owned device, the work profile of a
+   * personally owned one. A delete takes the resource out of the EMM's view at once (devices.get answers
+   * 404); the command carries on until the device's acknowledgement ends the record
+   * (https://developers.google.com/android/management/reference/rest/v1/enterprises.devices/delete,
+   * …/enterprises.devices/issueCommand#Command.CommandType WIPE).
+   */
+  wipe(name: string, how: { delete: boolean; wipeDataFlags?: string[]; reason?: string }): Operation | undefined {
+    const dev = this.devices.get(name) ?? this.wiping.get(name);
+    if (!dev) return undefined;
+    const op = this.queue(name, { type: "WIPE", wipeParams: { ...(how.wipeDataFlags?.length ? { wipeDataFlags: how.wipeDataFlags } : {}), ...(how.reason ? { wipeReason: { defaultMessage: how.reason } } : {}) } });
+    this.wipeOps.add(op.name);
+    if (how.delete && this.devices.delete(name)) this.wiping.set(name, dev);
+    const fcm = this.fcmTokens.get(name);
+    if (fcm) this.d.fcmSend?.(fcm, { type: "SYNC", reason: "COMMAND", operation: op.name });
+    return op;
+  }
+
+  /** Device resource names of a hardware serial (every enrollment of it the server holds). */
+  namesForSerials(serials: ReadonlySet<string>): string[] {
+    return [...this.devices.values(), ...this.wiping.values()].filter((d) => serials.has(String(d.hardwareInfo?.serialNumber ?? ""))).map((d) => d.name);
+  }
+
+  /** The wiped device is gone: its resource, its FCM registration and its serial mapping; it no longer counts for its user. */
+  private forget(name: string): void {
+    const dev = this.devices.get(name) ?? this.wiping.get(name);
+    this.devices.delete(name);
+    this.wiping.delete(name);
+    this.fcmTokens.delete(name);
+    const serial = dev?.hardwareInfo?.serialNumber;
+    if (typeof serial === "string" && this.bySerial.get(serial) === name) this.bySerial.delete(serial);
+    this.d.policy.removed(`amapi:${name.slice(name.lastIndexOf("/") + 1)}`);
+  }
+
   private queue(device: string, command: Record<string, unknown>): Operation {
-    const op: Operation = { name: `${device}/operations/${++this.seq}`, done: false, metadata: { command } };
+    // An issueCommand Operation's metadata is the Command itself (type, createTime, …).
+    const op: Operation = { name: `${device}/operations/${++this.seq}`, done: false, metadata: { "@type": "type.googleapis.com/google.android.devicemanagement.v1.Command", ...command, createTime: this.iso() } };
     const list = this.pending.get(device) ?? [];
     if (list.length < 100) list.push(op);
     this.pending.set(device, list);
@@ -214,6 +257,7 @@ export class FakeAmapi {
         if (req.method !== "POST") return googleError(405, "INVALID_ARGUMENT", "POST only");
         const type = (body ?? {}).type;
         if (typeof type !== "string") return googleError(400, "INVALID_ARGUMENT", "command type is required");
+        if (type === "WIPE") return jsonRes(200, this.wipe(name, { delete: false, wipeDataFlags: ((body ?? {}).wipeParams as { wipeDataFlags?: unknown } | undefined)?.wipeDataFlags as string[] | undefined }));
         const op = this.queue(name, body ?? {});
         // Google tickles the device over FCM so it syncs now instead of at its next status report.
         const fcm = this.fcmTokens.get(name);
@@ -222,7 +266,9 @@ export class FakeAmapi {
       }
       if (req.method === "GET") return jsonRes(200, dev);
       if (req.method === "DELETE") {
-        this.devices.delete(name);
+        const flags = url.searchParams.getAll("wipeDataFlags").flatMap((f) => f.split(",")).filter((f) => WIPE_DATA_FLAGS.includes(f));
+        const reason = url.searchParams.get("wipeReasonMessage") ?? undefined;
+        this.wipe(name, { delete: true, wipeDataFlags: flags, ...(reason ? { reason: reason.slice(0, 200) } : {}) });
         return jsonRes(200, {});
       }
       if (method === "PATCH" || method === "PUT") {

@@ -70,8 +70,6 @@ export interface AndroidHalfConfig {
     /** Version code of the agent the configuration offers (self-update when newer than the device's). */
     agentVersionCode?: number;
   };
-  /** Devices one enrollment token may enroll (the work-profile / device-admin switches and conditional access are embedded.policy's). */
-  restrictions: { deviceLimit?: number };
 }
 
 const DAY = 86_400;
@@ -137,7 +135,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   for (const p of Object.values(profiles)) p.policyName = p.policyName.replace("LC03fy18qv", enterpriseId);
   const a = obj(r.amapi);
   const h = obj(r.headwind);
-  const rs = obj(r.restrictions);
   return {
     enterpriseId,
     profiles,
@@ -151,7 +148,6 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       fault: (h.fault as "none") ?? "none",
       agentVersionCode: h.agentVersionCode as number | undefined,
     },
-    restrictions: { deviceLimit: rs.deviceLimit as number | undefined },
   };
 }
 

@@ -15,6 +15,14 @@ import { androidPathRefusal } from "./policy-gate.js";
 
 /** The cloud app of the enrollment sign-in, as conditional access names it (excludeApps). */
 export const ENROLLMENT_APP = "intune-enrollment";
+/**
+ * How Intune records an enrollment an enrollment restriction refused: Graph deviceEnrollmentFailureReason
+ * `enrollmentRestrictionsEnforced` (9, "Enrollment restrictions configured by admin blocked this
+ * enrollment.", https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-deviceenrollmentfailurereason)
+ * shown in Devices › Enrollment failures as "Enrollment restriction not met" (Intune: Identify devices as
+ * corporate-owned, "Block personal devices").
+ */
+export const ENROLLMENT_FAILURE = { category: "enrollmentRestrictionsEnforced", reason: "Enrollment restriction not met" } as const;
 import { randomBytes } from "node:crypto";
 import { ScenarioError } from "../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -83,7 +91,6 @@ export class AndroidHalf implements ServerHalf {
       policy: this.policy,
       qrCodeFor: (v, req) => JSON.stringify(this.payloadFor(config.profiles["fully-managed"]!, this.base(req), v)),
       stall,
-      otherRecords: (serial) => this.headwind.recordsForSerial(serial),
       fcmSend: (token, data) => this.fcmDeliver(token, data),
     });
     for (const p of Object.values(config.profiles)) {
@@ -210,16 +217,7 @@ export class AndroidHalf implements ServerHalf {
     const path = url.pathname.slice("/android".length);
     if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
     if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
-    if (path === "/provisioning/route" && req.method === "GET") {
-      // Company Portal-style routing (Intune enrollment restrictions): personally owned work
-      // profile when allowed for this version, else device administrator when allowed (its
-      // version range is checked when the agent enrolls), else blocked.
-      const api = Number(url.searchParams.get("apiLevel"));
-      if (!Number.isInteger(api) || api < 1 || api > 100) return jsonRes(400, { error: "apiLevel must be an integer 1-100" });
-      const wp = androidPathRefusal(this.policy, "androidWorkProfile", api);
-      const da = androidPathRefusal(this.policy, "androidDeviceAdmin", api);
-      return jsonRes(200, { path: !wp ? "work-profile" : da?.refusal !== "platform-blocked" ? "device-admin" : "blocked" });
-    }
+    if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];
@@ -298,6 +296,28 @@ export class AndroidHalf implements ServerHalf {
     }
     return jsonRes(404, { error: `no Android route for ${path}` });
   };
+
+  /**
+   * Company Portal-style routing (Intune enrollment restrictions, server-policies.md §2.4): personally owned
+   * work profile when the tenant's work-profile switch admits this device, else device administrator
+   * unless that is switched off, else blocked. The app sends the API level, the signed-in user and, on
+   * Android 11 and earlier, the IMEI and serial, so an imported corporate identifier makes the device
+   * corporate and lets it past "Personally owned: Block". A refusal names the rule, the reason the
+   * engine records (`expect.server.refusals`) and Intune's enrollment-failure reason for it.
+   */
+  private route(url: URL): HttpResponse {
+    const q = url.searchParams;
+    const api = Number(q.get("apiLevel"));
+    if (!Number.isInteger(api) || api < 1 || api > 100) return jsonRes(400, { error: "apiLevel must be an integer 1-100" });
+    const str = (k: string) => (q.get(k) ?? "").slice(0, 200) || undefined;
+    const device = { upn: str("user"), serial: str("serial"), imei: str("imei"), manufacturer: str("manufacturer") };
+    const wp = androidPathRefusal(this.policy, "androidWorkProfile", api, device);
+    if (!wp) return jsonRes(200, { path: "work-profile" });
+    const da = androidPathRefusal(this.policy, "androidDeviceAdmin", api, device);
+    if (da?.refusal !== "platform-blocked") return jsonRes(200, { path: "device-admin" });
+    this.policy.recordRefusal(`company-portal:${device.serial ?? device.upn ?? "unknown"}`, wp.refusal, wp.message);
+    return jsonRes(200, { path: "blocked", refusal: wp.refusal, ownership: wp.ownership, message: `work profile: ${wp.message}; device administrator: ${da.message}`, failureCategory: ENROLLMENT_FAILURE.category, failureReason: ENROLLMENT_FAILURE.reason });
+  }
 
   /**
    * Identity-provider stand-in for the enrollment app's sign-in. During enrollment the device is

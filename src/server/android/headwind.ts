@@ -9,7 +9,8 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { compactJson, headwindSignature, type HeadwindPushMessage } from "../../wire/android/headwind.js";
 import type { AndroidHalfConfig } from "./config.js";
 import type { PolicyEngine } from "../policy/engine.js";
-import { androidPathRefusal, versionRefusal } from "./policy-gate.js";
+import { resolvePlatformPolicy } from "../policy/restrictions.js";
+import { androidPathRefusal, androidRelease, versionRefusal } from "./policy-gate.js";
 import { jsonRes, readJson } from "./respond.js";
 
 export class HeadwindServer {
@@ -35,6 +36,17 @@ export class HeadwindServer {
     return jsonRes(200, { status, message, ...(data !== undefined ? { data } : {}) }, headers);
   }
 
+  /** Records a device-administrator enrollment with the tenant's rules (the user's device limit counts it). */
+  private record(id: string, upn: string, apiLevel: number | undefined): void {
+    const key = `headwind:${id}`;
+    const platformPolicy = resolvePlatformPolicy(this.policy.config, "androidDeviceAdmin", upn).applied;
+    const osVersion = androidRelease(apiLevel);
+    this.policy.enrolled(
+      { platform: "android", deviceKey: key, upn, methodOwnership: "personal", countsTowardLimit: true, ...(osVersion ? { osVersion } : {}) },
+      { ok: true, ownership: this.policy.ownership({ platform: "android", methodOwnership: "personal", upn }), platformPolicy, dem: this.policy.isDem(upn) },
+    );
+  }
+
   /** Queues a push message for a device (the EMM side of push). */
   push(deviceId: string, m: HeadwindPushMessage): void {
     const q = this.queues.get(deviceId) ?? [];
@@ -54,13 +66,6 @@ export class HeadwindServer {
       this.push(id, { messageType: "factoryReset", payload: null });
       n++;
     }
-    return n;
-  }
-
-  /** Device records the server holds for a hardware serial (by the serial of their last info upload). */
-  recordsForSerial(serial: string): number {
-    let n = 0;
-    for (const d of this.devices.values()) if (d.info?.serial === serial) n++;
     return n;
   }
 
@@ -103,8 +108,11 @@ export class HeadwindServer {
       dev.info = info;
       // Enrollment restrictions for device administrator, judged on the reported version (enrollsim
       // extension fields apiLevel / managementMode).
-      const da = info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" ? androidPathRefusal(this.policy, "androidDeviceAdmin", info.apiLevel) : undefined;
+      const user = typeof info.user === "string" && info.user ? info.user : undefined;
+      const da = info.managementMode === "DEVICE_ADMIN" && typeof info.apiLevel === "number" ? androidPathRefusal(this.policy, "androidDeviceAdmin", info.apiLevel, { ...(user ? { upn: user } : {}) }) : undefined;
       if (da) return this.envelope("ERROR", versionRefusal(da) ? "error.enrollment.version-blocked" : "error.enrollment.blocked");
+      // The device-administrator record counts against its user's device limit until it is removed (server-policies.md §3).
+      if (info.managementMode === "DEVICE_ADMIN" && user) this.record(info.deviceId, user, typeof info.apiLevel === "number" ? info.apiLevel : undefined);
       return this.envelope("OK", null);
     }
     const un = /^\/public\/sync\/unenroll\/([^/]{1,100})$/.exec(path);
@@ -112,6 +120,7 @@ export class HeadwindServer {
       const id = decodeURIComponent(un[1]!);
       this.devices.delete(id);
       this.queues.delete(id);
+      this.policy.removed(`headwind:${id}`);
       return this.envelope("OK", null);
     }
     const poll = /^\/notification\/polling\/([^/]{1,100})$/.exec(path);

@@ -44,6 +44,8 @@ export interface EnrollmentRequest {
   userEnrollment?: boolean;
   /** Reached through the directory's automatic enrollment (Windows join/registration, GPO): MDM user scope applies (§5). */
   viaAutoEnrollment?: boolean;
+  /** A lower DEM ceiling this method has (§6: Android personally owned work profile, 10 per DEM). */
+  demCeiling?: number;
 }
 
 export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted";
@@ -174,7 +176,7 @@ export class PolicyEngine {
     const again = this.enrollments.get(r.deviceKey);
     const reEnrolment = again && !again.removed && again.upn?.toLowerCase() === r.upn?.toLowerCase();
     if (r.upn && dem && !reEnrolment) {
-      const ceiling = cfg.deviceEnrollmentManagers?.limit ?? DEM_LIMIT;
+      const ceiling = Math.min(cfg.deviceEnrollmentManagers?.limit ?? DEM_LIMIT, r.demCeiling ?? DEM_LIMIT);
       const n = this.countedDevices(r.upn, { dem: true }).length;
       if (n >= ceiling) return refuse("dem-limit", `device enrollment manager ${r.upn} already has ${n} devices (limit ${ceiling})`);
     } else if (r.upn && r.countsTowardLimit && !reEnrolment) {
@@ -271,6 +273,11 @@ export class PolicyEngine {
   private joinRefusal(deviceKey: string, refusal: "join-not-allowed" | "device-quota", message: string): JoinDecision {
     this.note(deviceKey, refusal, message);
     return { ok: false, refusal, message };
+  }
+
+  /** A refusal a half decided with the engine's rules outside {@link decide} (the Company Portal's Android route), kept for `expect.server.refusals`. */
+  recordRefusal(deviceKey: string, refusal: PolicyRefusal, message: string): void {
+    this.note(deviceKey, refusal, message);
   }
 
   private note(deviceKey: string, refusal: PolicyRefusal, message: string): void {

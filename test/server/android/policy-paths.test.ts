@@ -21,8 +21,30 @@ describe("Android paths from the tenant's platform restriction", () => {
     // Android 14 is outside the WP range: device admin (its own range is judged when the agent reports in).
     expect((await get(server.handler, "/android/provisioning/route?apiLevel=34")).json).toEqual({ path: "device-admin" });
     server.policy.holder.set("restrictions.platform.androidDeviceAdmin.allowed", false);
-    expect((await get(server.handler, "/android/provisioning/route?apiLevel=34")).json).toEqual({ path: "blocked" });
+    expect((await get(server.handler, "/android/provisioning/route?apiLevel=34")).json).toMatchObject({
+      path: "blocked",
+      refusal: "os-above-maximum",
+      failureCategory: "enrollmentRestrictionsEnforced",
+      failureReason: "Enrollment restriction not met",
+    });
     expect((await get(server.handler, "/android/provisioning/route?apiLevel=30")).json).toEqual({ path: "work-profile" });
+  });
+
+  it("Personally owned: Block admits a work profile whose IMEI or serial is a corporate identifier, on Android 11 and earlier only", async () => {
+    const { server } = await androidServer({}, undefined, {
+      restrictions: { platform: { androidWorkProfile: { personal: "block" }, androidDeviceAdmin: { allowed: false } } },
+      corporateIdentifiers: { imeis: ["356938035643809"], serials: ["R58K1234567"] },
+    });
+    const route = async (q: string) => (await get(server.handler, `/android/provisioning/route?${q}`)).json;
+    expect(await route("apiLevel=29&imei=356938035643809")).toEqual({ path: "work-profile" });
+    expect(await route("apiLevel=30&serial=R58K1234567")).toEqual({ path: "work-profile" });
+    // Android 12+: the identifiers cannot count (Intune: "Supported with Android 11 and earlier"), even if sent.
+    expect(await route("apiLevel=31&imei=356938035643809")).toMatchObject({ path: "blocked", refusal: "personal-blocked", ownership: "personal" });
+    expect(await route("apiLevel=29&imei=356938035643800")).toMatchObject({ path: "blocked", refusal: "personal-blocked" });
+    // A device enrollment manager's devices are corporate.
+    server.policy.holder.set("deviceEnrollmentManagers", { users: ["dem@contoso.com"] });
+    expect(await route("apiLevel=34&user=dem%40contoso.com")).toEqual({ path: "work-profile" });
+    expect(server.policy.records().refusals.map((r) => r.refusal)).toEqual(["personal-blocked", "personal-blocked"]);
   });
 
   it("a switched-off work profile refuses the work-profile token (the Resolve error); an assigned policy overrides the Default", async () => {

@@ -62,7 +62,7 @@ export const amapiDialect: AndroidDialect = {
           body: json({
             enrollmentToken: token,
             fcmToken: fcmTokenFor(device),
-            ...(typeof input.adminExtras.username === "string" && input.adminExtras.username !== "" ? { enrollmentUser: input.adminExtras.username } : {}),
+            ...(typeof input.adminExtras.username === "string" && input.adminExtras.username !== "" ? { enrollmentUser: input.adminExtras.username } : input.user ? { enrollmentUser: input.user } : {}),
             managementMode: input.managementMode,
             ownership: input.ownership,
             provisioningMode: input.mode,
@@ -115,12 +115,8 @@ export const amapiDialect: AndroidDialect = {
         return a;
       });
       policyVersion = ack.policyVersion;
-      for (const op of ack.pendingCommands.slice(0, 16)) {
-        await step(ctx, AMAPI_STEPS.ack, async () => {
-          await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
-          ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
-        });
-      }
+      const wiped = await runCommands(ctx, base, ack.pendingCommands);
+      if (wiped) return wiped;
     }
     if ((options.awaitPushMs ?? 0) > 0) {
       const woke = await awaitPush(input, base);
@@ -164,15 +160,40 @@ export const amapiDialect: AndroidDialect = {
       // The server not knowing the device is the check-in's outcome (a value), and a failed sample.
     }, (a) => a === undefined);
     if (!r) return { ok: false, code: "android.amapi.device-unknown", step: AMAPI_STEPS.report, message: "The server does not know this device (not enrolled, or deleted)" };
-    for (const op of r.pendingCommands.slice(0, 16)) {
-      await step(ctx, AMAPI_STEPS.ack, async () => {
-        await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
-          ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
-      });
-    }
+    const wiped = await runCommands(ctx, base, r.pendingCommands);
+    if (wiped) return wiped;
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
   },
 };
+
+/**
+ * Carries out the commands a status report returned, acknowledging each. A WIPE (AMAPI Command type WIPE,
+ * also what devices.delete sends) ends management: Android Device Policy acknowledges it and wipes — a
+ * factory reset of a company-owned device (keeping Factory Reset Protection data when the flags say
+ * PRESERVE_RESET_PROTECTION_DATA), the work profile of a personally owned one — so the commands after it
+ * never run and the device reports no more.
+ */
+async function runCommands(ctx: DialectInput["ctx"], base: string, ops: readonly { name: string; metadata?: Record<string, unknown> }[]): Promise<DialectOutcome | undefined> {
+  for (const op of ops.slice(0, 16)) {
+    await step(ctx, AMAPI_STEPS.ack, async () => {
+      await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
+      ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
+    });
+    if (commandType(op) === "WIPE") {
+      const p = (op.metadata?.wipeParams ?? {}) as { wipeDataFlags?: unknown; wipeReason?: { defaultMessage?: unknown } };
+      const flags = Array.isArray(p.wipeDataFlags) ? p.wipeDataFlags.filter((f): f is string => typeof f === "string").slice(0, 4) : [];
+      const reason = typeof p.wipeReason?.defaultMessage === "string" ? p.wipeReason.defaultMessage.slice(0, 200) : undefined;
+      decoded(ctx, AMAPI_STEPS.ack, { command: "WIPE", operation: op.name, wipeDataFlags: flags, reason, effect: "factory reset (company-owned) or work profile removed (personally owned)" });
+      return {
+        ok: false,
+        code: "android.device.wiped",
+        step: AMAPI_STEPS.ack,
+        message: `The admin wiped the device (AMAPI WIPE${flags.length ? `, ${flags.join(", ")}` : ""}${reason ? `: "${reason}"` : ""}): Android Device Policy acknowledged it and wipes the device; the server's record is gone`,
+      };
+    }
+  }
+  return undefined;
+}
 
 /**
  * The FCM connection of an enrolled device, waiting for a push (a "sync" tickle when the EMM

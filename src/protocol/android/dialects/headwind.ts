@@ -104,6 +104,8 @@ export const headwindDialect: AndroidDialect = {
           serial: device.serialNumber,
           apiLevel: device.apiLevel,
           managementMode: input.managementMode,
+          // enrollsim extension (like apiLevel / managementMode): the user signed in to the agent, whose device limit the record counts against.
+          ...(input.user ? { user: input.user } : {}),
           cpu: "arm64-v8a",
           batteryLevel: 87,
           batteryCharging: false,

@@ -32,6 +32,8 @@ export interface DialectInput {
   managementMode: "DEVICE_OWNER" | "PROFILE_OWNER" | "DEVICE_ADMIN";
   ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED";
   device: AndroidDeviceInfo;
+  /** The user who signed in to the enrollment app (Company Portal, the DPC's sign-in): the server counts the device against this user's device limit. */
+  user?: string;
   /** Dialect options (server URLs, report counts, …), from the flow. */
   options: DialectOptions;
 }
