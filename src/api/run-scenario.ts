@@ -229,6 +229,7 @@ export function scenarioContext(catalog: Catalog): ScenarioContext {
     modelPlatforms: Object.fromEntries(catalog.ids().map((id) => [id, catalog.get(id).platform])),
     flowPlatforms: Object.fromEntries(Object.entries(FLOWS).map(([name, f]) => [name, f.platforms])),
     flowSteps: Object.fromEntries(flowNames().map((f) => [f, expandedStepsOf(f)])),
+    modelOsSupport: Object.fromEntries(catalog.list().flatMap((m) => (m.osSupport ? [[m.id, m.osSupport]] : []))),
   };
 }
 

@@ -5,6 +5,7 @@
  * Runs on schema-valid data only.
  */
 import { androidProfileFaultIssues } from "./platforms/android-semantic.js";
+import { osSupportIssues } from "./os-support-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
@@ -254,6 +255,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
   out.push(...androidProfileFaultIssues(s));
+  out.push(...osSupportIssues(s, ctx));
   const props = scenarioSchema.properties as { [k: string]: Json };
   out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));
   return out;

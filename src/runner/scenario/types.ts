@@ -8,6 +8,7 @@ import type { ScepServerFault } from "../../wire/scep/faults.js";
 import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
 import type { Platform } from "../../device/catalog.js";
 import type { DeviceState } from "../../device/state.js";
+import type { OsSupport } from "../../device/os-support.js";
 import type { TimelineEntry, TimelineSpec } from "../timeline/types.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
@@ -346,4 +347,6 @@ export interface ScenarioContext {
   flowPlatforms?: Readonly<Record<string, readonly string[] | "any">>;
   /** Step names each flow can produce, when known: lets the loader warn about step selectors no flow has. */
   flowSteps?: Readonly<Record<string, readonly string[]>>;
+  /** The OS releases each model can run (catalog `osSupport`): a group state outside them is refused at load. */
+  modelOsSupport?: Readonly<Record<string, OsSupport>>;
 }
