@@ -5,9 +5,11 @@
  * outside its catalog model's published range (catalog osSupport), each at file:line:column with what
  * was expected, the model's range and its source.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
-import { scenarioContext } from "../../../src/api/run-scenario.js";
+import { loadScenario, scenarioContext } from "../../../src/api/run-scenario.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import { osRangeProblem } from "../../../src/device/os-support.js";
@@ -78,4 +80,13 @@ describe("a group's OS release against its model's range", () => {
     ].join("\n");
     expect(() => parseCatalogEntry(entry, "old-phone.yaml")).toThrow(/old-phone.yaml:9:3.*osVersions\[0\]: old-phone's last supported release is Android API level 29; apiLevel 30 is above it/s);
   });
+
+  it("every shipped scenario loads against the real catalog's ranges", async () => {
+    const root = join(import.meta.dirname, "../../../scenarios");
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".yaml"));
+    const failed: string[] = [];
+    for (const f of files) await loadScenario(join(root, f)).catch((e: Error) => failed.push(`${f}: ${e.message}`));
+    expect(failed).toEqual([]);
+    expect(files.length).toBeGreaterThan(100);
+  }, 60_000);
 });
