@@ -63,6 +63,36 @@ describe("Windows remote wipe (timeline wipe)", () => {
   }, 120_000);
 });
 
+describe("ESP certificate profiles across a restart", () => {
+  it("a PC that loses power while it sends the SCEP request enrols the profile again after the boot and finishes ESP", async () => {
+    const text = `
+name: scep-reboot
+seed: 205
+server: embedded
+embedded:
+  windows:
+    esp:
+      timeoutMinutes: 60
+      apps: []
+      scepCerts: [{ id: WifiCert, subject: "CN=wifi,O=contoso" }]
+groups:
+  - { name: pcs, model: windows-11-laptop, count: 2, flow: windows-autopilot, options: { windows: { minuteMs: 20 } } }
+arrival: { concurrency: 2 }
+limits: { durationSeconds: 120 }
+timeline:
+  - { at: 0s, devices: [0], reboot: { step: scep.pkioperation, bootTime: 40ms } }
+expect:
+  successRatio: 1
+`;
+    const { summary } = await runScenario(file("scep-reboot.yaml", text), opts);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
+    // the rebooted PC starts its SCEP enrollment again after the boot (the cut request is no sample):
+    // GetCACaps three times in all, one request per PC
+    expect(summary.steps["scep.getcacaps"]!.count).toBe(3);
+    expect(summary.steps["scep.pkioperation"]!.count).toBe(2);
+  }, 120_000);
+});
+
 describe("the second blind trial's ticket 03, as its author wrote it", () => {
   it("NDES behind an app proxy answering 503: the remote PCs' ESP shows the Certificates row with 0x801901F7", async () => {
     const text = `

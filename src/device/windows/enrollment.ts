@@ -48,7 +48,7 @@ async function enrollAndManage(run: EnrollRun, ctx: FlowContext, o: ResolvedWind
   if (ended(enrolled)) return enrolled;
   const { prov, creds, entraRegistered } = enrolled;
   const mgmt = startManagement(run, prov, creds, kept?.management);
-  ctx.disk?.set(WINDOWS_KEPT, { prepared, prov, creds, entraRegistered, management: { tree: mgmt.tree, msi: mgmt.msi } } satisfies KeptEnrollment);
+  ctx.disk?.set(WINDOWS_KEPT, { prepared, prov, creds, entraRegistered, management: { tree: mgmt.tree, msi: mgmt.msi, scep: mgmt.scepJobs } } satisfies KeptEnrollment);
   if (kept) note(run.p, "device", { restarted: `the PC restarted (reboot ${ctx.boot!.count}): the MDM enrollment and the registry were kept; an OMA-DM session (Alert 1201) follows`, espPhase: ctx.disk?.get(WINDOWS_ESP_PHASE) ?? "none" });
   try {
     await mgmt.session();

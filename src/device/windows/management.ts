@@ -65,6 +65,8 @@ export interface Management {
 export interface KeptManagement {
   tree: CspTree;
   msi: MsiJobs;
+  /** ClientCertificateInstall SCEP jobs (absent in a disk written before they were kept). */
+  scep?: ScepCspJobs;
 }
 
 export function startManagement(run: EnrollRun, prov: Provisioned, creds: Credentials, kept?: KeptManagement): Management {
@@ -92,6 +94,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p));
   if (kept) msi.adopt(kept.msi);
   const scepJobs = new ScepCspJobs(tree, ctx, o.minuteMs);
+  if (kept?.scep) scepJobs.adopt(kept.scep);
   const storeJobs = new StoreAppJobs(tree, p, () => m.http, o.raw.storeUrl ?? (https ? `${https}/windows/store` : undefined), o.minuteMs, Math.max(1, Number(doc.dmClient?.poll.IntervalForFirstSetOfRetries ?? "3")) * o.minuteMs);
   const reboot: { policy?: RebootRequest } = {};
   tree.hooks = {

@@ -169,6 +169,19 @@ export class ScepCspJobs {
     this.onChange?.();
   }
 
+  /**
+   * After the PC restarted (timeline `reboot`; `prev` is the job table before it): finished jobs keep
+   * their result; an enrollment the restart cut short starts again from the Install values in the kept
+   * registry (modelled like the MSI jobs: not a published figure).
+   */
+  adopt(prev: ScepCspJobs): void {
+    for (const [node, job] of prev.jobs) {
+      if (job.status === "pending") this.exec(`${node}/Install/Enroll`);
+      else this.jobs.set(node, job);
+    }
+    this.issued.push(...prev.issued);
+  }
+
   /** `<code> <name>: <text>` of a failed job, for the ESP's Certificates row. */
   static describe(s: ScepJobState): string {
     const code = s.errorCode ? `${s.errorCode}${s.errorName ? ` ${s.errorName}` : ""}` : `unknown code (${s.unknownRaw ?? "none"})`;
