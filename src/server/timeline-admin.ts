@@ -81,6 +81,7 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "deleteRecords": {
           const refs = (devices ?? []).map(adminDevice);
+          if (a.in === "abm") return server.policy.ade.release(refs.map((d) => d.serialNumber).filter((s): s is string => !!s));
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
           return `deleted ${n} device record(s) of ${refs.length} device(s)`;
         }

@@ -203,9 +203,6 @@ export const policySchema: Json = {
             },
           },
         }),
-        released: strings(
-          "Serials released from Apple Business/School Manager (%SERIAL@group% templates expand per device): the cloud configuration answers 404 DEVICE_RELEASED and Setup Assistant shows no Remote Management.",
-        ),
       },
     },
   },

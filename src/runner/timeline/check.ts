@@ -23,7 +23,7 @@ function actionOf(e: TimelineSpec): TimelineAction {
     case "set":
       return { kind: "set", values: Object.entries(e.set!).map(([p, value]) => ({ path: p.split("."), value })) };
     case "deleteRecords":
-      return { kind: "deleteRecords" };
+      return e.deleteRecords!.in === "abm" ? { kind: "deleteRecords", in: "abm" } : { kind: "deleteRecords" };
     case "resync":
       return { kind: "resync" };
     case "wipe":

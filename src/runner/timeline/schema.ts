@@ -54,7 +54,13 @@ export const timelineSchema: Json = {
         propertyNames: { pattern: "^embedded(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays"' },
         description: "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on.",
       },
-      deleteRecords: empty("Embedded server: delete the targeted devices' records (an admin deleting devices in the console)."),
+      deleteRecords: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Embedded server: delete the targeted devices' records (an admin deleting devices in the console; Apple ADE records come back at the next full sync). `in: abm`: the admin releases them from Apple Business/School Manager instead: Apple's service answers their cloud configuration 404 DEVICE_RELEASED from then on, and no sync brings them back.",
+        properties: { in: { enum: ["mdm", "abm"], description: "mdm (default): the MDM server's records; abm: release from Apple Business/School Manager (Apple devices)." } },
+      },
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
       wipe: empty(
         "Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command; Windows: Exec ./Device/Vendor/MSFT/RemoteWipe/doWipe; Android Headwind: a factoryReset push), delivered at the device's next check-in.",

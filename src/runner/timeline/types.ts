@@ -26,7 +26,7 @@ export interface TimelineSpec {
   platform?: string;
   note?: string;
   set?: Record<string, unknown>;
-  deleteRecords?: Record<string, never>;
+  deleteRecords?: { in?: "mdm" | "abm" };
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   wipe?: Record<string, never>;
@@ -72,7 +72,7 @@ export type ActionKey = (typeof ACTION_KEYS)[number];
 
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
-  | { kind: "deleteRecords" }
+  | { kind: "deleteRecords"; in?: "abm" }
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   | { kind: "wipe" }

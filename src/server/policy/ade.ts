@@ -12,7 +12,7 @@
  * - "Devices must have a profile before they can enroll": without an explicit or default profile
  *   nothing is pushed and the serial is unassigned (DEVICE_NOT_ASSIGNED, as ABM shows a device with
  *   no MDM server / profile; `profiles: []` for a tenant that assigned none).
- * - A serial released from ABM (`ade.released`, %SERIAL@group% templates) is gone from Apple's
+ * - A serial released from ABM (the timeline's `deleteRecords: { in: abm }`) is gone from Apple's
  *   service whatever its profile: DEVICE_RELEASED ("Removed" in ABM for 30-45 days, then absent).
  * - Profile edits reach an enrolled device only when it asks for its cloud configuration again
  *   (after erase and reactivation), which is when the stand-in reads what was pushed.
@@ -35,6 +35,8 @@ export class AdeAssignments {
   private readonly startedAt: number;
   /** What Apple's service holds per serial. */
   readonly pushed = new Map<string, PushedProfile>();
+  /** Serials the admin released from Apple Business/School Manager (upper case). */
+  private readonly released = new Set<string>();
 
   constructor(
     private readonly holder: PolicyConfigHolder,
@@ -65,6 +67,19 @@ export class AdeAssignments {
     return "the ADE server token was revoked (a new one was downloaded in Apple Business Manager)";
   }
 
+  /**
+   * The admin releases these serials from Apple Business/School Manager (timeline `deleteRecords:
+   * { in: abm }`): Apple's service forgets them; unlike a record deleted on the MDM server, no
+   * sync brings them back.
+   */
+  release(serials: readonly string[]): string {
+    for (const s of serials) {
+      this.released.add(s.toUpperCase());
+      this.pushed.delete(s.toUpperCase());
+    }
+    return `released ${serials.length} device(s) from Apple Business Manager: Apple's service answers DEVICE_RELEASED for them`;
+  }
+
   /** The profile the admin assigned to a serial (explicit first, then the token's default). */
   assigned(serial: string): AdeProfile | undefined {
     const profiles = this.holder.get().ade?.profiles;
@@ -76,7 +91,7 @@ export class AdeAssignments {
   /** Syncs one serial with Apple (pushes its current assignment when the token allows) and answers what Apple holds. */
   lookup(serial: string): AdeLookup {
     const s = serial.toUpperCase();
-    if (this.holder.get().ade?.released?.some((x) => x.toUpperCase() === s)) {
+    if (this.released.has(s)) {
       return { ok: false, code: "DEVICE_RELEASED", message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" };
     }
     const want = this.assigned(serial);

@@ -157,7 +157,5 @@ export interface PolicyConfig {
     /** The ABM/ASM server token: hours after server start when it expires (default 8760), or revoked. */
     token?: { expiresInHours?: number; revoked?: boolean };
     profiles?: AdeProfile[];
-    /** Serials released from ABM/ASM: Apple's service answers DEVICE_RELEASED for them. */
-    released?: string[];
   };
 }

@@ -132,3 +132,12 @@ describe("MFA on the legacy Setup Assistant sign-in is the tenant's conditional 
     expect(e.message).toContain("requireMfa: true");
   });
 });
+
+describe("a release from Apple Business Manager is the timeline's record deletion aimed at ABM", () => {
+  it("embedded.policy.ade.released: deleteRecords in abm", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  policy:\n    ade: { released: ["%SERIAL@g%"] }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
+    expect(e.location).toBe("old.yaml:5:12");
+    expect(e.message).toContain("embedded.policy.ade.released was removed; it is replaced by the timeline's record deletion in Apple Business Manager");
+    expect(e.message).toContain("deleteRecords: { in: abm }");
+  });
+});

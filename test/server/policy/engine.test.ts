@@ -187,11 +187,15 @@ describe("ADE token and profiles", () => {
     holder.set("ade.token.expiresInHours", 8760); // renewed
     expect(e.ade.lookup("C02AAA000001")).toMatchObject({ ok: true, profile: { settings: { await_device_configured: true } } });
   });
-  it("without a default profile an unassigned serial has none; a released serial is gone whatever its profile", () => {
-    const e = new PolicyEngine({ ade: { profiles: [{ name: "Kiosk", serials: ["DMPXK0AAAAAA"] }], released: ["dmpxk0cccccc"] } });
+  it("without a default profile an unassigned serial has none; a released serial is gone whatever its profile, for good", () => {
+    const e = new PolicyEngine({ ade: { profiles: [{ name: "Kiosk", serials: ["DMPXK0AAAAAA", "DMPXK0CCCCCC"] }] } });
     expect(e.ade.lookup("DMPXK0AAAAAA").ok).toBe(true);
     expect(e.ade.lookup("DMPXK0BBBBBB")).toMatchObject({ ok: false, code: "DEVICE_NOT_ASSIGNED" });
+    expect(e.ade.lookup("DMPXK0CCCCCC").ok).toBe(true);
+    // The admin releases it from ABM (timeline deleteRecords: { in: abm }), after Apple's service held its profile.
+    expect(e.ade.release(["dmpxk0cccccc"])).toContain("released 1 device(s)");
     expect(e.ade.lookup("DMPXK0CCCCCC")).toMatchObject({ ok: false, code: "DEVICE_RELEASED" });
+    expect(e.ade.lookup("DMPXK0CCCCCC")).toMatchObject({ ok: false, code: "DEVICE_RELEASED" }); // no re-push brings it back
     expect(new PolicyEngine({ ade: { profiles: [] } }).ade.lookup("DMPXK0AAAAAA")).toMatchObject({ ok: false, code: "DEVICE_NOT_ASSIGNED" });
   });
 });

@@ -73,12 +73,12 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
   {
     path: ["embedded", "apple", "adeUnassigned"],
     replacedBy:
-      "the tenant's ADE profile assignment by serial, `embedded.policy.ade`: a serial with no assigned profile (`profiles: []`, or none matching and no default) is DEVICE_NOT_ASSIGNED; `released: [\"%SERIAL@group%\"]` is DEVICE_RELEASED; a profile that never reached Apple (`token: { expiresInHours: 0 }`) is PROFILE_NOT_FOUND (scenarios/failures/apple-ade-device-not-assigned.yaml)",
+      "the tenant's ADE profile assignment by serial, `embedded.policy.ade`: a serial with no assigned profile (`profiles: []`, or none matching and no default) is DEVICE_NOT_ASSIGNED; a serial the admin released from ABM (the timeline's `deleteRecords: { in: abm }`) is DEVICE_RELEASED; a profile that never reached Apple (`token: { expiresInHours: 0 }`) is PROFILE_NOT_FOUND (scenarios/failures/apple-ade-device-not-assigned.yaml)",
   },
   {
     path: ["embedded", "apple", "adeUnassignedReason"],
     replacedBy:
-      "`embedded.policy.ade`: not-assigned is a serial without a profile (`profiles: []`), released is `released: [\"%SERIAL@group%\"]`, profile-before-token is a profile pushed while the server had no valid token (`token: { expiresInHours: 0 }`)",
+      "`embedded.policy.ade`: not-assigned is a serial without a profile (`profiles: []`), released is the timeline's `deleteRecords: { in: abm }`, profile-before-token is a profile pushed while the server had no valid token (`token: { expiresInHours: 0 }`)",
   },
   {
     path: [...APPLE_OPTION, "companyPortal", "tapsBegin"],
@@ -124,6 +124,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     path: ["embedded", "apple", "identityProvider"],
     replacedBy:
       "the tenant's conditional access, `embedded.policy.conditionalAccess.requireMfa: true` (the rule the Windows sign-in honours too): the legacy Setup Assistant sign-in cannot complete MFA, so the enrollment URL answers 401 again and Setup Assistant stays at the sign-in (scenarios/failures/ios-ade-auth-mfa-mismatch.yaml); an identity provider without a WS-Trust 1.3 endpoint answers the same and is not modelled apart",
+  },
+  {
+    path: ["embedded", "policy", "ade", "released"],
+    replacedBy:
+      "the timeline's record deletion in Apple Business Manager, `timeline: [{ at: 0s, group: NAME, deleteRecords: { in: abm } }]` (the admin releases the devices; before set-up at 0s, or later during the run); `deleteRecords: {}` deletes the MDM server's record instead, which a full sync brings back (scenarios/failures/apple-ade-released-device.yaml)",
   },
 ];
 
