@@ -78,6 +78,8 @@ describe("a group's OS release against its model's range", () => {
       'network: [{ kind: wifi, ouis: ["00:11:22"] }]',
       "android: { brand: acme, device: old, product: old, gms: true }",
     ].join("\n");
+    const pinned = entry.replace('  - { version: "11", build: RP1A.1, apiLevel: 30, securityPatch: "2021-01-01" }', '  - { version: "10", build: QP1A.1, apiLevel: 29, securityPatch: "2021-01-01" }') + "\nstate: { apiLevel: 25 }";
+    expect(() => parseCatalogEntry(pinned, "old-phone.yaml")).toThrow(/state: old-phone ships with Android API level 26; state.apiLevel 25 is below it/);
     expect(() => parseCatalogEntry(entry, "old-phone.yaml")).toThrow(/old-phone.yaml:9:3.*osVersions\[0\]: old-phone's last supported release is Android API level 29; apiLevel 30 is above it/s);
   });
 
