@@ -164,7 +164,8 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
         if (failed && (failed.kind === "scep" || failed.kind === "pfx")) {
           // The Certificates row turns to an error with the profile's ErrorCode (scep-csp.ts).
           const row = espCategoryRow(items, "Certificates");
-          return { result: "certificate-failed" as const, screen: `${row}: ${failed.id}: ${failed.detail ?? "failed"}${s.customErrorText ? `. ${s.customErrorText}` : ""}` };
+          const job = [...mgmt.scepJobs.jobs.values()].find((j) => j.id === failed.id && j.status === "failed");
+          return { result: "certificate-failed" as const, screen: `${row}: ${failed.id}: ${failed.detail ?? "failed"}${s.customErrorText ? `. ${s.customErrorText}` : ""}`, job };
         }
         if (failed) {
           const why = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name))?.error ?? [...msi.jobs.values()].find((j) => j.error)?.error;
@@ -199,6 +200,10 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
         message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}`,
         keychain,
         windows: report,
+        // A failed certificate profile: its ErrorCode and name, or the raw value no table holds.
+        ...("job" in outcome && outcome.job
+          ? { shown: { ...(outcome.job.errorCode ? { code: outcome.job.errorCode } : {}), ...(outcome.job.errorName ? { name: outcome.job.errorName } : {}), text: outcome.screen!, screen: `Enrollment Status Page (${phase})`, ...(outcome.job.unknownRaw ? { unknown: { raw: outcome.job.unknownRaw } } : {}) } }
+          : {}),
       };
     }
   }

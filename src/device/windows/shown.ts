@@ -127,7 +127,8 @@ export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "er
  */
 export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
   if (out.ok) return out;
-  if (out.shown) return { ...out, shown: { ...out.shown, screen: windowsScreen(out.step, flow) } };
+  // A shown the ESP built names its phase already ("Enrollment Status Page (DeviceSetup)"): kept.
+  if (out.shown) return { ...out, shown: { ...out.shown, screen: out.shown.screen.startsWith("Enrollment Status Page (") ? out.shown.screen : windowsScreen(out.step, flow) } };
   // Outcomes the flow names by constant ("MENROLL_E_USER_CANCELED (0x8018002A): …"): the table gives code and text.
   const named = /\b(MENROLL_E_[A-Z0-9_]+)\b/.exec(out.message ?? "")?.[1];
   if (named && MENROLL[named]) return { ...out, shown: menrollShown(MENROLL[named]!, windowsScreen(out.step, flow)) };

@@ -56,7 +56,8 @@ describe("ESP certificate profiles (ClientCertificateInstall SCEP)", () => {
       const { result } = await h.run("windows-autopilot", self, 4);
       expect(result).toMatchObject({ ok: false, code: "windows.esp.certificate-failed", step: "esp.device-setup" });
       expect(result.message).toContain("Certificates (0 of 1 installed, 1 failed): WifiCert: 0x801901F8 HTTP_E_STATUS_GATEWAY_TIMEOUT");
-      expect(result.shown).toMatchObject({ code: "0x801901F8", screen: "Enrollment Status Page (DeviceSetup)" });
+      expect(result.shown).toMatchObject({ code: "0x801901F8", name: "HTTP_E_STATUS_GATEWAY_TIMEOUT", screen: "Enrollment Status Page (DeviceSetup)" });
+      expect(result.shown?.text.startsWith("Certificates (0 of 1 installed, 1 failed): WifiCert: 0x801901F8")).toBe(true);
       const setup = result.windows.esp.find((p) => p.phase === "DeviceSetup")!;
       expect(setup.result).toBe("certificate-failed");
       // failed well before the 120-minute timeout: a failed profile is not waited for
@@ -103,6 +104,7 @@ describe("ESP certificate profiles (ClientCertificateInstall SCEP)", () => {
       expect(result.message).toContain("unknown code (failInfo badRequest)");
       expect(result.message).toContain("SCEPFailBadRequest");
       expect(result.shown?.code).toBeUndefined();
+      expect(result.shown?.unknown).toEqual({ raw: "failInfo badRequest" });
     } finally {
       await h.close();
     }
@@ -132,6 +134,7 @@ describe("ClientCertificateInstall RetryCount / RetryDelay on virtual time", () 
       const { result, events } = await h.run("windows-autopilot", self, 9);
       expect(result).toMatchObject({ ok: false, code: "windows.esp.certificate-failed" });
       expect(result.message).toContain("unknown code (pending)");
+      expect(result.shown).toMatchObject({ unknown: { raw: "pending" } });
       const polls = events.filter((e) => e.kind === "http" && e.step === "scep.certpoll");
       expect(polls).toHaveLength(2);
       const req = events.find((e) => e.kind === "http" && e.step === "scep.pkioperation")!;
