@@ -45,5 +45,12 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
   for (const [reason, bound] of Object.entries(spec.refusals ?? {})) {
     out.push(check(`server refusals ${reason}`, (records.policyRefusals ?? []).filter((r) => r.refusal === reason).length, bound, "refusal"));
   }
+  const apps = records.apps ?? [];
+  for (const [status, bound] of Object.entries(spec.apps?.status ?? {})) {
+    out.push(check(`server apps ${status}`, apps.filter((a) => a.status === status).length, bound, "app"));
+  }
+  for (const [code, bound] of Object.entries(spec.apps?.licenceRefusals ?? {})) {
+    out.push(check(`server app licence refusals ${code}`, apps.filter((a) => a.licenceRefusal === code).length, bound, "refusal"));
+  }
   return out;
 }

@@ -8,7 +8,7 @@ import type { CryptoPort } from "../ports/crypto.js";
 import type { HttpHandler } from "../ports/http.js";
 import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
-import type { EnrollmentRecord } from "./records.js";
+import type { AppInstallRecord, EnrollmentRecord } from "./records.js";
 
 export interface ServerUrls {
   /** Plain HTTP base, e.g. http://127.0.0.1:41234 (SCEP is commonly served over HTTP). */
@@ -46,6 +46,8 @@ export interface ServerHalf {
   admin?: HalfAdmin;
   /** The enrollment records the half holds, read-only (server/records.ts; `expect.server`). */
   records?(): EnrollmentRecord[];
+  /** Managed app installs: licence refusals and the statuses devices reported (server/records.ts; `expect.server.apps`). */
+  appRecords?(): AppInstallRecord[];
   /** What the half has done so far, by name (`check-ins`, `commands sent`, …), for `enrollsim serve` to print. */
   counters?(): Record<string, number>;
 }

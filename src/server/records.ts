@@ -59,6 +59,16 @@ export interface ScepRequestRecord {
   certPolls: number;
 }
 
+/** One app for one device: the licence the server could not assign (Apple's error number), or the status the device last reported. */
+export interface AppInstallRecord {
+  deviceKey: string;
+  app: string;
+  /** Apple's Apps and Books error number ("9621"), or Intune's code, when the licence could not be assigned. */
+  licenceRefusal?: string;
+  /** ManagedApplicationList Status last reported ("Managed", "UserRejected", …); "Sent" before any report. */
+  status?: string;
+}
+
 export interface ServerRecords {
   enrollments: EnrollmentRecord[];
   certificates: CertificateRecord[];
@@ -66,6 +76,8 @@ export interface ServerRecords {
   /** What the tenant rules refused (enrollments and directory joins), by reason. */
   policyRefusals?: { deviceKey: string; refusal: string }[];
   scepRequests: ScepRequestRecord[];
+  /** Managed app installs (Apple half). */
+  apps?: AppInstallRecord[];
 }
 
 /** The certificate as a record (`keySha256` computed by the caller's digest). */

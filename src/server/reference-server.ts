@@ -161,6 +161,7 @@ export class ReferenceServer {
       policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
       policyRefusals: this.policy.refusals.map((r) => ({ deviceKey: r.deviceKey, refusal: r.refusal })),
       scepRequests: this.scep.requestRecords(),
+      apps: this.halves.flatMap((h) => h.appRecords?.() ?? []),
     };
   }
 

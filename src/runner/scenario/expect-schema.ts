@@ -90,6 +90,26 @@ const server: Json = {
       propertyNames: { enum: ["compliant", "in-grace", "noncompliant", "not-evaluated"] },
       additionalProperties: bound(count, "exactly", "Records in this compliance state."),
     },
+    apps: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description: "Managed app installs (Apple): what the devices last reported in ManagedApplicationList, and the licences the Apps and Books location refused.",
+      properties: {
+        status: {
+          type: "object",
+          description: "Apps (one per device and app) by the ManagedApplicationList Status the server last received (Sent: no report yet).",
+          propertyNames: { enum: ["Sent", "Queued", "Prompting", "PromptingForLogin", "Installing", "Managed", "UserRejected", "Failed", "Unknown"] },
+          additionalProperties: bound(count, "exactly", "Apps with this status."),
+        },
+        licenceRefusals: {
+          type: "object",
+          description: 'Licence assignments refused, by Apple\'s Apps and Books error number ("9610" License not found, "9621" token expired, "9625" token revoked, "9628" device assignment not allowed) or Intune\'s code ("0x87D13B95").',
+          propertyNames: { pattern: "^(96\\d\\d|0x[0-9A-Fa-f]{8}|LicenseNotAssignable)$", "x-expected": 'an error number such as "9621"' },
+          additionalProperties: bound(count, "exactly", "Refusals with this code."),
+        },
+      },
+    },
     refusals: {
       type: "object",
       description: "Enrollments and directory joins the tenant rules (embedded.policy) refused, by reason.",

@@ -142,6 +142,7 @@ export interface ServerExpectations {
   ownership?: Record<string, Bound>;
   compliance?: Record<string, Bound>;
   refusals?: Record<string, Bound>;
+  apps?: { status?: Record<string, Bound>; licenceRefusals?: Record<string, Bound> };
 }
 
 /** `expect` as written. */

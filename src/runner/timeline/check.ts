@@ -197,6 +197,10 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (action.kind === "expire" && action.what === "push-certificate" && !url && !(s.embedded?.apple as { apnsCertificate?: unknown } | undefined)?.apnsCertificate) {
       out.push(issue(at("expire"), `${formatPath(at("expire"))}: the embedded server models no push certificate; give embedded.apple.apnsCertificate`, "embedded.apple.apnsCertificate"));
     }
+    const vppAction = action.kind === "expire" || action.kind === "revoke" ? action : undefined;
+    if (vppAction?.what === "vpp-token" && !url && !(s.embedded?.apple as { vpp?: unknown } | undefined)?.vpp) {
+      out.push(issue(at(vppAction.kind), `${formatPath(at(vppAction.kind))}: the embedded server has no Apps and Books location; give embedded.apple.vpp`, "embedded.apple.vpp"));
+    }
     if (action.kind === "set") {
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");

@@ -69,9 +69,14 @@ export const timelineSchema: Json = {
       revoke: {
         type: "string",
         enum: [...REVOCABLE],
-        description: "Embedded server: revoke the targeted devices' certificates, every enrollment token, the ADE server token (a new one was downloaded in ABM), or the Windows tenant-attach service certificate (its CRL lists it).",
+        description:
+          "Embedded server: revoke the targeted devices' certificates, every enrollment token, the ADE server token (a new one was downloaded in ABM), the Windows tenant-attach service certificate (its CRL lists it), or the Apps and Books location token (vpp-token: licence assignments fail with 9625).",
       },
-      expire: { type: "string", enum: [...EXPIRABLE], description: "Embedded server: the push certificate, the enrollment tokens or the ADE server token expire now." },
+      expire: {
+        type: "string",
+        enum: [...EXPIRABLE],
+        description: "Embedded server: the push certificate, the enrollment tokens, the ADE server token or the Apps and Books location token (vpp-token: licence assignments fail with 9621) expire now.",
+      },
       restartServer: {
         type: "object",
         additionalProperties: false,

@@ -7,8 +7,8 @@
 import type { TransportDetail } from "../../errors/index.js";
 
 /** Credentials an `expire:` or `revoke:` action names; each is modelled by a half of the embedded server. */
-export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate"] as const;
-export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token"] as const;
+export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate", "vpp-token"] as const;
+export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token", "vpp-token"] as const;
 export type Revocable = (typeof REVOCABLE)[number];
 export type Expirable = (typeof EXPIRABLE)[number];
 

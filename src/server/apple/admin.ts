@@ -15,7 +15,7 @@ export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   queue: { enqueue(d: R, requestType: string, payload?: Record<string, never>): string };
   /** The tenant's enrollment records keep the ownership too (keyed by UDID). */
   ctx: { policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }> } };
-  services: { provider?: ApnsProviderCertificate; renewPushCertificate(appleId: string): { topic: string } | undefined };
+  services: { provider?: ApnsProviderCertificate; renewPushCertificate(appleId: string): { topic: string } | undefined; vpp?: { expireToken(): string; revokeToken(): string } };
   /** The policy engine (server.policy: the context's, or an empty one when a test builds the context by hand). */
   policy: { removed(deviceKey: string): void };
 }
@@ -90,9 +90,14 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
       return n;
     },
     expire: (what) => {
+      if (what === "vpp-token") return server.services.vpp?.expireToken() ?? "not applied: the scenario has no Apps and Books location (embedded.apple.vpp)";
       if (what !== "push-certificate") return undefined;
       const c = server.services.provider?.expireNow();
       return c ? `the MDM push certificate (topic ${c.topic}) expired at ${new Date(c.notAfter).toISOString()}` : "not applied: the scenario models no push certificate (embedded.apple.apnsCertificate)";
+    },
+    revoke: (what) => {
+      if (what !== "vpp-token") return undefined;
+      return server.services.vpp?.revokeToken() ?? "not applied: the scenario has no Apps and Books location (embedded.apple.vpp)";
     },
   };
 }

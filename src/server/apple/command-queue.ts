@@ -49,6 +49,8 @@ export class CommandQueue {
     if (r.status === "Idle") {
       // NotNow'd commands come back on the next session (MicroMDM style), not the same one.
       d.queue.unshift(...d.deferred.splice(0));
+      // Apps sent earlier and not settled yet: ask how they are doing (app-installs.ts).
+      this.core.services.onIdle(d);
     } else {
       const inflight = d.inflight;
       if (!inflight || inflight.uuid !== r.commandUUID) return this.core.reject("mdm.unexpected-result", text(400, `result for ${r.commandUUID}, which is not the command in flight`));
@@ -60,6 +62,7 @@ export class CommandQueue {
         d.resultsDropped = (d.resultsDropped ?? 0) + 1;
       }
       if (r.status === "NotNow") d.deferred.push(inflight);
+      this.core.services.afterResult(d, inflight.uuid, r.status, r.dict);
       if (this.core.field.afterResult(d, inflight.requestType, r.status, this.core.devices)) return empty();
     }
     const next = d.queue.shift();

@@ -2,8 +2,10 @@
 /**
  * Wires the Apple half's field-failure services into server.ts through a few hooks: the APNs
  * provider certificate and scripted pushes (apns-provider.ts), the volume-purchase licence pool
- * (vpp.ts), the Company Portal install with its app configuration, and directory registration /
- * partner compliance (partner.ts). Every service is off unless its `embedded.apple` key is set.
+ * (vpp.ts), app installs and their verification with the App Store stand-in (app-installs.ts), the
+ * Company Portal install with its app configuration, and directory registration / partner compliance
+ * (partner.ts). Every service is off unless its `embedded.apple` key is set (the App Store stand-in
+ * always answers).
  */
 import { ioLedger } from "../../ports/io-ledger.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -13,6 +15,7 @@ import type { HalfContext } from "../half.js";
 import { APNS_CERT_NOT_VALID, ApnsProviderCertificate, type ApnsCertificateConfig, type PushOnEnrollConfig } from "./apns-provider.js";
 import { Directory, type PartnerComplianceConfig } from "./partner.js";
 import { COMPANY_PORTAL_ADAM_ID, VppPool, type VppConfig } from "./vpp.js";
+import { AppInstallTracker } from "./app-installs.js";
 
 /** The `embedded.apple` keys these services read (AppleServerConfig extends it). */
 export interface FieldServicesKeys {
@@ -52,9 +55,15 @@ const jsonRes = (status: number, v: unknown): HttpResponse => ({ status, headers
 export class AppleFieldServices<D extends ServiceDevice> {
   readonly provider?: ApnsProviderCertificate;
   readonly vpp?: VppPool;
+  /** Apps sent to each device and what the device reported (app-installs.ts). */
+  readonly installs: AppInstallTracker;
+  /** App commands in flight: command UUID → the app an InstallApplication installs, or the identifiers a ManagedApplicationList asks. */
+  private readonly appCommands = new Map<string, { install: string } | { asked: string[] }>();
   readonly directory: Directory;
   /** ADE devices the server will not release: a required app could not be licensed. */
   readonly blocked = new Map<string, string>();
+  /** Licence assignments the Apps and Books location refused (Apple's error numbers), oldest first. */
+  readonly licenceRefusals: { udid: string; adamId: number; code: string; message: string }[] = [];
   enrolled = 0;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly ends = new Map<ReturnType<typeof setTimeout>, () => void>();
@@ -65,7 +74,8 @@ export class AppleFieldServices<D extends ServiceDevice> {
     private readonly deps: ServiceDeps<D>,
   ) {
     if (cfg.apnsCertificate) this.provider = new ApnsProviderCertificate(ctx, cfg.apnsCertificate, cfg.topic);
-    if (cfg.vpp) this.vpp = new VppPool(cfg.vpp);
+    if (cfg.vpp) this.vpp = new VppPool(cfg.vpp, ctx.now);
+    this.installs = new AppInstallTracker(() => this.vpp);
     this.directory = new Directory(cfg.partnerCompliance, ctx.policy ? (udid, user) => (ctx.policy.assignUser(udid, user), ctx.policy.compliance(udid)) : undefined);
   }
 
@@ -110,16 +120,23 @@ export class AppleFieldServices<D extends ServiceDevice> {
     if (this.vpp && d.accountUser && !userEnrollment) this.vpp.associate(d.accountUser);
     const cp = this.cfg.companyPortal;
     const config: PlistDict = cp?.appConfig ? { Configuration: { ...cp.appConfig } } : {};
+    const install = (payload: PlistDict): void => {
+      const uuid = this.deps.enqueue(d, "InstallApplication", payload);
+      const id = this.installs.sent(d.udid, payload);
+      if (id) this.appCommands.set(uuid, { install: id });
+    };
     for (const app of this.vpp?.config.apps ?? []) {
+      // Assign the licence first (Intune installs a volume-purchase app only once it is licensed).
       const refusal = this.vpp!.assign(app.adamId, { serial: d.serialNumber, user: d.accountUser });
-      this.vpp!.record(d.udid, app.adamId, refusal);
       if (refusal) {
+        if (this.licenceRefusals.length < 10_000) this.licenceRefusals.push({ udid: d.udid, adamId: app.adamId, code: refusal.code, message: refusal.message });
         if (awaitingConfiguration && app.requiredDuringAde) this.blocked.set(d.udid, `${app.name ?? app.adamId}: ${refusal.message}`);
         continue;
       }
-      this.deps.enqueue(d, "InstallApplication", { iTunesStoreID: app.adamId, ManagementFlags: 1, Options: { PurchaseMethod: 1 }, ...(app.adamId === COMPANY_PORTAL_ADAM_ID ? config : {}) });
+      install({ iTunesStoreID: app.adamId, ManagementFlags: 1, Options: { PurchaseMethod: 1 }, ...(app.adamId === COMPANY_PORTAL_ADAM_ID ? config : {}) });
     }
-    if (cp && !this.vpp?.app(COMPANY_PORTAL_ADAM_ID)) this.deps.enqueue(d, "InstallApplication", { iTunesStoreID: COMPANY_PORTAL_ADAM_ID, ManagementFlags: 1, ...config });
+    // Without a licence in the location, the Company Portal comes from the App Store (the user's Apple Account).
+    if (cp && !this.vpp?.app(COMPANY_PORTAL_ADAM_ID)) install({ iTunesStoreID: COMPANY_PORTAL_ADAM_ID, ManagementFlags: 1, ...config });
     const p = this.cfg.pushOnEnroll;
     if (p) {
       this.later((p.delaySeconds ?? 0.05) * 1000, () => Promise.all(Array.from({ length: p.count ?? 1 }, () => this.deps.push([d], { collapseId: p.collapseId, expiration: p.expiration }))));
@@ -142,6 +159,21 @@ export class AppleFieldServices<D extends ServiceDevice> {
     return renewed;
   }
 
+  /** A session's Idle: ask ManagedApplicationList about the apps still on their way. */
+  onIdle(d: D): void {
+    const ids = this.installs.pending(d.udid);
+    if (ids.length) this.appCommands.set(this.deps.enqueue(d, "ManagedApplicationList", { Identifiers: ids }), { asked: ids });
+  }
+
+  /** A command result: an InstallApplication's answer, or a ManagedApplicationList reply with the apps' statuses. */
+  afterResult(d: D, commandUUID: string, status: string, dict: PlistDict): void {
+    const c = this.appCommands.get(commandUUID);
+    if (!c) return;
+    if (status !== "NotNow") this.appCommands.delete(commandUUID);
+    if ("install" in c) this.installs.answered(d.udid, c.install, status);
+    else if (status === "Acknowledged") this.installs.result(d.udid, dict, c.asked);
+  }
+
   /** ADE: may the server release the device (DeviceConfigured)? */
   releaseAllowed(d: D): boolean {
     return !this.blocked.has(d.udid);
@@ -149,6 +181,7 @@ export class AppleFieldServices<D extends ServiceDevice> {
 
   /** /apple/directory/…: the device is found by the identity certificate it presents. */
   route(req: HttpRequest, path: string, identity: () => Certificate | HttpResponse): HttpResponse {
+    if (path.startsWith("/apple/appstore/")) return this.installs.store(req, path, (serial) => this.deps.devices().find((x) => x.serialNumber === serial)?.accountUser);
     if (req.method === "GET" && path.startsWith("/apple/directory/devices")) return this.directory.handle(req, path, jsonRes(401, {}));
     const cert = identity();
     let dev: D | HttpResponse = cert as HttpResponse;
@@ -170,6 +203,7 @@ export class AppleFieldServices<D extends ServiceDevice> {
     return {
       ...(this.provider?.current ? { apnsCertificate: { topic: this.provider.current.topic, notAfter: new Date(this.provider.current.notAfter).toISOString(), valid: this.provider.valid(), renewals: this.provider.renewals } } : {}),
       ...(this.vpp ? { vpp: { refusals: { ...this.vpp.refusals }, used: Object.fromEntries(this.vpp.config.apps.map((a) => [a.adamId, this.vpp!.used(a.adamId)])) } } : {}),
+      apps: { reported: { ...this.installs.reported } },
       blockedAde: this.blocked.size,
       directory: { registered: this.directory.records.size, refusals: { ...this.directory.refusals } },
     };

@@ -12,6 +12,7 @@
  * - GET  /apple/ade/cloudconfig    stand-in for Apple's cloud-configuration service (JSON; 404 when unassigned)
  * - GET  /apple/configurator/enroll the same profile at Apple Configurator's enrollment URL (with user affinity only there)
  * - GET  /apple/ade/softwareupdate stand-in for Apple's software-update service (the update Setup Assistant installs)
+ * - GET  /apple/appstore/licenses/<adamId>  stand-in for the App Store's licence lookup (app-installs.ts)
  * - GET  /apple/ca.pem             the reference CA (devices in embedded runs read it over verified HTTPS)
  * - GET  /.well-known/com.apple.remotemanagement   account-driven discovery (mdm-byod, mdm-adde)
  * - POST /apple/account/{byod,adde} account-driven BaseURL: 401 Bearer apple-as-web, then the profile
@@ -159,7 +160,7 @@ export class AppleServer implements AppleCore {
     if (path === "/apple/apns/courier") return courier(req);
     if (path === "/apple/checkin") return this.checkins.handle(req);
     if (path === "/apple/mdm") return this.queue.handle(req);
-    if (path.startsWith("/apple/directory/")) return this.services.route(req, path, () => deviceIdentity(this, req));
+    if (path.startsWith("/apple/directory/") || path.startsWith("/apple/appstore/")) return this.services.route(req, path, () => deviceIdentity(this, req));
     if (path.startsWith(DDM_ASSET_PREFIX)) return this.ddmAssets.route(req, path, () => deviceIdentity(this, req));
     if (path.startsWith("/apple/api/")) return this.api.route(req, path);
     return text(404, `no route for ${path}`);
@@ -193,6 +194,10 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       const st = server.stats;
       return { "profiles served": st.profiles, "ADE enrollments": st.adeEnrollments, "check-ins": sum(st.checkins), "commands sent": st.commandsSent, "command results": sum(st.results), "requests rejected": sum(st.rejected), pushes: st.pushes ?? 0 };
     },
+    appRecords: () => [
+      ...server.services.licenceRefusals.map((r) => ({ deviceKey: r.udid, app: server.services.installs.bundleId(r.adamId), licenceRefusal: r.code })),
+      ...[...server.devices.values()].flatMap((d) => Object.entries(server.services.installs.statuses(d.udid)).map(([app, status]) => ({ deviceKey: d.udid, app, status }))),
+    ],
     records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, enrollments: d.enrollments?.length ?? 1, removed: d.checkedOut })),
     apple: server,
   } as ServerHalf & { apple: AppleServer };
