@@ -35,6 +35,7 @@ export async function answerCommand(dev: AppleDevice, cmd: MdmCommand): Promise<
   }
   if (b.ackDelayMs) await dev.sleep(b.ackDelayMs);
   if (b.errorRate && dev.roll(cmd.commandUUID) < b.errorRate) return err(AppleErrors.injected(cmd.requestType));
-  if (b.userDeclines && (cmd.requestType === "InstallProfile" || cmd.requestType === "InstallApplication")) return err(AppleErrors.userDeclined());
+  // An app install is declined at its prompt (device/apple/apps.ts: the timeline's abandon at app.install-prompt).
+  if (b.userDeclines && cmd.requestType === "InstallProfile") return err(AppleErrors.userDeclined());
   return dev.execute(cmd, schema);
 }

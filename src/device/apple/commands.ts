@@ -130,6 +130,6 @@ export interface CommandBehaviour {
   errorRate?: number;
   /** Virtual time before acknowledging, ms. */
   ackDelayMs?: number;
-  /** The user declines (InstallProfile / InstallApplication). */
+  /** The user declines InstallProfile (an app install is declined at its prompt: abandon at app.install-prompt). */
   userDeclines?: boolean;
 }

@@ -31,8 +31,9 @@ import { fail, fetchProfile } from "./enroll.js";
 import type { AppleOptions, CompanyPortalOptions, PartnerAgentOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 
-/** The Company Portal's App Store id (the InstallApplication iTunesStoreID). */
-export const COMPANY_PORTAL_APP = "id719171358";
+/** The Company Portal's App Store id (the InstallApplication iTunesStoreID), and its identifier before the App Store names it. */
+export const COMPANY_PORTAL_ADAM_ID = 719171358;
+export const COMPANY_PORTAL_APP = `id${COMPANY_PORTAL_ADAM_ID}`;
 /** Company Portal app-config key of Intune's ADE policy for Setup Assistant without modern auth. */
 export const CP_ENROLL_AFTER_UDA = "IntuneCompanyPortalEnrollmentAfterUDA";
 
@@ -90,7 +91,7 @@ export async function afterEnrollment(ctx: FlowContext, dev: AppleDevice, o: App
 const defaultUser = (ctx: FlowContext) => `user${ctx.identity.index + 1}@enrollsim.test`;
 
 async function companyPortal(ctx: FlowContext, p: ProtocolContext, dev: AppleDevice, cp: CompanyPortalOptions, result: FlowResult, base: () => string): Promise<FlowResult> {
-  const app = dev.apps.find((a) => a.identifier === COMPANY_PORTAL_APP);
+  const app = dev.apps.find((a) => a.itunesStoreId === COMPANY_PORTAL_ADAM_ID || a.identifier === COMPANY_PORTAL_APP);
   if (!app) {
     decoded(p, "cp.launch", { installed: false, note: "the MDM did not install the Company Portal" });
     return result;

@@ -335,6 +335,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     for (let i = 0, woken = 0; ; i++) {
       const r = await client.session(handler);
       if (r.unenrolled) return unenroll(dev, client, mdm, profileId, "command.idle", 401);
+      // Between sessions the user meets the app installs' prompts (apps.ts).
+      await dev.appInstalls.runPending();
       if (dev.ddm.requested && !dev.erased && !dev.unenrolled) {
         const sync = await ddmSync(dev, client);
         if (!sync.ok) return unenroll(dev, client, mdm, profileId, sync.step, 401);
@@ -352,7 +354,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         const again = await tokenUpdate();
         if (again.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", again.status);
         mode = { ...mode, awaitConfiguration: false };
-        if (r.notNow === 0) break;
+        if (r.notNow === 0 && i + 1 >= minSessions) break;
       }
       const waiting = dev.awaitingConfiguration;
       if (waiting) {
@@ -386,7 +388,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
     decoded(ctx.protocol, "device", { commands: dev.commandsAnswered, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
-    return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev) };
+    const background = dev.appInstalls.outcomes;
+    return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev), ...(background.length ? { background: [...background] } : {}) };
   } finally {
     // Still enrolled: the token stays valid (pushes wait, then expire); unenrolled or wiped: APNs answers 410.
     if (registered) pushRegistry.leave(tokenHex(dev.pushToken), dev.erased || dev.unenrolled || !dev.store.profiles.has(profileId) ? "unregistered" : "offline");

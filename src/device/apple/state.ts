@@ -14,6 +14,7 @@ import type { CommandSchema, SchemaKey } from "../../wire/apple/schema-types.js"
 import type { FlowContext } from "../flow.js";
 import { osBlock, synthesize, type CommandBehaviour, type OsName } from "./commands.js";
 import { compareVersions } from "../../wire/version.js";
+import { AppInstalls } from "./apps.js";
 
 export interface InstalledApp {
   identifier: string;
@@ -21,6 +22,8 @@ export interface InstalledApp {
   version: string;
   shortVersion: string;
   managed: boolean;
+  /** App Store id, for an app installed by InstallApplication with iTunesStoreID. */
+  itunesStoreId?: number;
   /** Managed app configuration delivered with InstallApplication (`Configuration`). */
   configuration?: PlistDict;
 }
@@ -78,6 +81,10 @@ export class AppleDevice {
   erased = false;
   unenrolled = false;
   apps: InstalledApp[];
+  /** Managed app installs: their prompts, licences and ManagedApplicationList statuses (apps.ts). */
+  appInstalls: AppInstalls;
+  /** The organization name set by the Settings command (OrganizationInfo); the app-install prompt names it. */
+  organizationName?: string;
   readonly notNowCount = new Map<string, number>();
   pushToken: Uint8Array;
   pushMagic: string;
@@ -113,10 +120,28 @@ export class AppleDevice {
     this.sharedIPad = sharedIPadEligible(id.state?.sharedIPad !== undefined, id.modelIdentifier, this.osName, this.osVersion);
     if (this.sharedIPad) this.supervised = true;
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
+    this.appInstalls = this.newAppInstalls();
     // Push credentials come from the device's own deterministic entropy stream.
     this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);
     this.pushMagic = ctx.protocol.entropy.fork("apns.pushmagic").uuid(true);
     if (this.osName === "iOS") this.unlockToken = ctx.protocol.entropy.fork("apns.unlock").bytes(48);
+  }
+
+  private newAppInstalls(): AppInstalls {
+    const server = this.ctx.targets.server;
+    return new AppInstalls({
+      protocol: this.ctx.protocol,
+      os: this.osName,
+      osVersion: () => this.osVersion,
+      supervised: () => this.supervised,
+      serialNumber: this.ctx.identity.serialNumber,
+      organization: () => this.organizationName ?? this.store.mdmProfile()?.installed.profile.organization ?? "the MDM server",
+      ...(server?.embedded ? { storeBase: server.https ?? server.http } : {}),
+      installed: (a) => {
+        this.apps = this.apps.filter((x) => x.identifier !== a.identifier);
+        this.apps.push({ ...a, version: "1.0", shortVersion: "1.0", managed: true });
+      },
+    });
   }
 
   get udid(): string {
@@ -213,6 +238,7 @@ export class AppleDevice {
     this.configured = false;
     this.locked = false;
     this.apps = this.apps.filter((a) => !a.managed);
+    this.appInstalls = this.newAppInstalls();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -345,13 +371,8 @@ export class AppleDevice {
             .map((a) => ({ Identifier: a.identifier, Name: a.name, Version: a.version, ShortVersion: a.shortVersion, BundleSize: 52_428_800, Installing: false })),
         });
       }
-      case "ManagedApplicationList": {
-        const d: PlistDict = {};
-        for (const a of this.apps.filter((x) => x.managed)) {
-          d[a.identifier] = { Status: "Managed", ManagementFlags: 1, UnusedRedemptionCode: "", HasConfiguration: false, HasFeedback: false, IsValidated: true, ExternalVersionIdentifier: 0 };
-        }
-        return ack({ ManagedApplicationList: d });
-      }
+      case "ManagedApplicationList":
+        return ack({ ManagedApplicationList: this.appInstalls.list(Array.isArray(c.Identifiers) ? c.Identifiers.filter((x): x is string => typeof x === "string") : undefined) });
       case "ProvisioningProfileList":
         return ack({ ProvisioningProfileList: [] });
       case "Restrictions":
@@ -373,6 +394,7 @@ export class AppleDevice {
           if (!isDict(item)) continue;
           if (item.Item === "DeviceName" && typeof item.DeviceName === "string") this.deviceName = item.DeviceName;
           if (item.Item === "HostName" && typeof item.HostName === "string") this.deviceName = item.HostName;
+          if (item.Item === "OrganizationInfo" && isDict(item.OrganizationInfo) && typeof item.OrganizationInfo.OrganizationName === "string") this.organizationName = item.OrganizationInfo.OrganizationName;
         }
         return ack();
       }
@@ -390,11 +412,8 @@ export class AppleDevice {
       case "EraseDevice":
         this.erase();
         return ack();
-      case "InstallApplication": {
-        const ident = typeof c.Identifier === "string" ? c.Identifier : typeof c.iTunesStoreID === "number" ? `id${c.iTunesStoreID}` : typeof c.ManifestURL === "string" ? `manifest.${this.apps.length}` : undefined;
-        if (ident && !this.apps.some((a) => a.identifier === ident)) this.apps.push({ identifier: ident, name: ident, version: "1.0", shortVersion: "1.0", managed: true, ...(isDict(c.Configuration) ? { configuration: c.Configuration } : {}) });
-        return ack({ Identifier: ident ?? "", State: "Installing" });
-      }
+      case "InstallApplication":
+        return ack(this.appInstalls.install(cmd));
       case "RemoveApplication":
         this.apps = this.apps.filter((a) => a.identifier !== c.Identifier);
         return ack();

@@ -69,6 +69,10 @@ const APPLE_MDM = [
   "push.connect",
   "push.poll",
   "push.woken",
+  // Managed app installs between command sessions (device/apple/apps.ts APP_STEPS).
+  "app.install-prompt",
+  "app.store-licence",
+  "app.store-sign-in",
 ];
 const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedded-ca"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];

@@ -169,6 +169,8 @@ describe("rules, behaviours and state effects", () => {
     expect((await answerCommand(dev, cmd)).status).toBe("NotNow");
     expect((await answerCommand(dev, cmd)).status).toBe("NotNow");
     expect((await answerCommand(dev, cmd)).status).toBe("Acknowledged");
+    // The install goes on between sessions (apps.ts): prompt, App Store sign-in, then Managed.
+    await dev.appInstalls.runPending();
     expect(dev.apps.some((x) => x.identifier === "id1" && x.managed)).toBe(true);
     expect((await answerCommand(dev, { commandUUID: "s", requestType: "SecurityInfo", command: { RequestType: "SecurityInfo" } })).status).toBe("Error");
     const clock = dev.ctx.protocol.clock as VirtualClock;
