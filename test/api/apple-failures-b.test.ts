@@ -94,21 +94,23 @@ describe("Apple field failures (set B)", () => {
     expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
     expect(summary.errors["apple.ade.stuck-at-remote-management"]!.count).toBe(2);
     expect(apple.services.vpp!.used(719171358)).toBe(2);
-    expect(apple.services.vpp!.refusals).toEqual({ LicensesExhausted: 2 });
-    expect([...apple.services.blocked.values()].every((r) => r.includes("Not enough licences for Company Portal"))).toBe(true);
+    // Apple's Apps and Books answer when no unassigned licence is left: 9610 "License not found."
+    expect(apple.services.vpp!.refusals).toEqual({ "9610": 2 });
+    expect([...apple.services.blocked.values()].every((r) => r.includes("9610 License not found.") && r.includes("2 of 2 licences of Company Portal"))).toBe(true);
   }, 120_000);
 
   it("ios-ue-vpp-license-error: User Enrollment-only users get 0x87D13B95 Can't Find VPP License For App", async () => {
     const { summary, apple } = await run("ios-ue-vpp-license-error.yaml");
     expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
-    const statuses = [...apple.services.vpp!.status.values()].flat();
-    const failed = statuses.filter((s) => s.status === "failed");
+    const failed = apple.services.licenceRefusals;
     expect(failed).toHaveLength(3);
     for (const f of failed) {
-      expect(f.error!.code).toBe("0x87D13B95");
-      expect(f.error!.message).toContain("Can't Find VPP License For App (0x87D13B95)");
+      expect(f.code).toBe("0x87D13B95");
+      expect(f.message).toContain("Can't Find VPP License For App (0x87D13B95)");
     }
-    expect(statuses.filter((s) => s.status === "installing")).toHaveLength(2);
+    // Only the two licensed devices were sent the app.
+    const sent = [...apple.devices.values()].filter((d) => apple.services.installs.statuses(d.udid)["id1477376905"] !== undefined);
+    expect(sent).toHaveLength(2);
   }, 120_000);
 
   it("ios-cp-appconfig-after-modern-auth: the Company Portal asks to sign in again and to download an installed profile; error", async () => {
@@ -211,17 +213,17 @@ describe("mechanisms behind set B", () => {
 
   it("VPP pool: an expired token refuses every assignment; the same holder reuses its licence; user licences need association", async () => {
     const { VppPool } = await import("../../src/server/apple/vpp.js");
-    const expired = new VppPool({ tokenExpired: true, apps: [{ adamId: 1, licenses: 5, assignment: "device" }] });
-    expect(expired.assign(1, { serial: "C02X" })).toMatchObject({ code: "VppTokenExpired" });
-    const pool = new VppPool({ apps: [{ adamId: 1, licenses: 1, assignment: "device" }, { adamId: 2, licenses: 1, assignment: "user" }] });
+    const expired = new VppPool({ token: { expiresInDays: 0 }, apps: [{ adamId: 1, licenses: 5, assignment: "device" }] }, () => 1_000);
+    expect(expired.assign(1, { serial: "C02X" })).toMatchObject({ code: "9621", message: expect.stringContaining("The token has expired.") });
+    const pool = new VppPool({ apps: [{ adamId: 1, licenses: 1, assignment: "device" }, { adamId: 2, licenses: 1, assignment: "user" }] }, () => 1_000);
     expect(pool.assign(1, { serial: "A" })).toBeUndefined();
     expect(pool.assign(1, { serial: "A" })).toBeUndefined();
-    expect(pool.assign(1, { serial: "B" })).toMatchObject({ code: "LicensesExhausted" });
+    expect(pool.assign(1, { serial: "B" })).toMatchObject({ code: "9610", message: expect.stringContaining("License not found.") });
     expect(pool.assign(1, {})).toMatchObject({ code: "LicenseNotAssignable" });
     expect(pool.assign(2, { user: "u@x.test" })).toMatchObject({ code: "0x87D13B95" });
     pool.associate("U@x.test");
     expect(pool.assign(2, { user: "u@x.test" })).toBeUndefined();
-    expect(pool.assign(3, { serial: "A" })).toMatchObject({ code: "AppNotPurchased" });
+    expect(pool.assign(3, { serial: "A" })).toMatchObject({ code: "9610" });
   });
 
   it("directory endpoints: hostile bodies get typed 4xx answers, never a crash", async () => {

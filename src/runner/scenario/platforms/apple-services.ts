@@ -59,9 +59,15 @@ export const appleServicesEmbedded = {
     type: "object",
     additionalProperties: false,
     required: ["apps"],
-    description: "Volume-purchase licence pool: every device gets each app at its first TokenUpdate if a licence can be assigned (device licence by serial, user licence by managed Apple ID).",
+    description:
+      "The tenant's Apps and Books location (volume purchase): every device gets each app at its first TokenUpdate if a licence can be assigned (device licence by serial, user licence by managed Apple ID); a refusal carries Apple's error number (9610 License not found, 9621 token expired, 9625 token revoked, 9628 device assignment not allowed). The device then asks the App Store stand-in for its licence while it installs (step app.store-licence).",
     properties: {
-      tokenExpired: { type: "boolean", description: "The location token expired: no licence can be assigned (VppTokenExpired)." },
+      token: {
+        type: "object",
+        additionalProperties: false,
+        description: "The location token (sToken). It also expires or is revoked on the timeline: `expire: vpp-token`, `revoke: vpp-token`.",
+        properties: { expiresInDays: { type: "number", minimum: -3650, maximum: 3650, description: "Days from server start to its expiry (default 365); 0 or negative: already expired (assignments fail with 9621)." } },
+      },
       apps: {
         type: "array",
         maxItems: 50,
@@ -71,9 +77,11 @@ export const appleServicesEmbedded = {
           required: ["adamId", "licenses", "assignment"],
           properties: {
             adamId: { type: "integer", minimum: 1, description: "App Store id (Company Portal: 719171358)." },
-            name: { type: "string" },
-            licenses: { type: "integer", minimum: 0, maximum: 1_000_000, description: "Licences bought; more assignments get LicensesExhausted." },
-            assignment: { enum: ["device", "user"], description: "user licences need the user associated with the program (done on a device that is not a User Enrollment), else 0x87D13B95." },
+            name: { type: "string", maxLength: 200, description: "App name, as the App Store gives it to the device (the install prompt shows it)." },
+            bundleId: { type: "string", pattern: "^[A-Za-z0-9.-]{1,200}$", description: "Bundle identifier the device reports the app under in ManagedApplicationList (default id<adamId>; the Company Portal's is known)." },
+            licenses: { type: "integer", minimum: 0, maximum: 1_000_000, description: "Licences bought; more assignments get 9610 License not found." },
+            assignment: { enum: ["device", "user"], description: "device: installs without an Apple Account (no prompt at all on a supervised device); user: the App Store asks for the user's Apple Account, and the user must be associated with the program (done on a device that is not a User Enrollment), else 0x87D13B95." },
+            deviceAssignable: { type: "boolean", description: "The developer allows device assignment (default true); false: a device licence gets 9628." },
             requiredDuringAde: { type: "boolean", description: "ADE devices are not released (no DeviceConfigured) until this app could be licensed." },
           },
         },
@@ -83,7 +91,7 @@ export const appleServicesEmbedded = {
   companyPortal: {
     type: "object",
     additionalProperties: false,
-    description: "Install the Company Portal (iTunesStoreID 719171358) at each device's first TokenUpdate (with a licence when vpp lists it).",
+    description: "Install the Company Portal (iTunesStoreID 719171358) at each device's first TokenUpdate: with a licence when vpp lists it, else from the App Store with the user's Apple Account (the device asks the user to sign in: step app.store-sign-in).",
     properties: {
       appConfig: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] }, description: "A separate app-configuration policy for the Company Portal, delivered as InstallApplication Configuration (e.g. IntuneCompanyPortalEnrollmentAfterUDA: true)." },
     },

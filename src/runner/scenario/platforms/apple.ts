@@ -16,7 +16,7 @@ const behaviour = {
     notNow: { type: "integer", minimum: 0, maximum: 100, description: "Answer NotNow this many times before running the command." },
     errorRate: { type: "number", minimum: 0, maximum: 1, description: "Probability of answering Error (deterministic per device and command)." },
     ackDelayMs: { type: "integer", minimum: 0, maximum: 3_600_000, description: "Time before the answer (device clock)." },
-    userDeclines: { type: "boolean", description: "The user declines InstallProfile / InstallApplication." },
+    userDeclines: { type: "boolean", description: "The user declines InstallProfile (an app install is declined at its prompt: the timeline's abandon at app.install-prompt)." },
   },
 };
 
@@ -89,6 +89,16 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
     path: [...APPLE_OPTION, "installRetries"],
     replacedBy:
       "the timeline's Try Again: after a failed profile install the user installs the profile again, `timeline: [{ at: 0s, group: NAME, tryAgain: { times: 1 } }]` (a new key pair each attempt; outcome ….after-retry: scenarios/failures/apple-first-attempt-fails-retry-succeeds.yaml)",
+  },
+  {
+    path: ["embedded", "apple", "vpp", "tokenExpired"],
+    replacedBy:
+      "the location token's lifetime, `embedded.apple.vpp.token: { expiresInDays: 0 }` (already expired; assignments fail with Apple's 9621), or the timeline at the moment it happens, `{ after: { enrolled: 2 }, expire: vpp-token }` (`revoke: vpp-token`: 9625)",
+  },
+  {
+    path: [...APPLE_OPTION, "commands", "InstallApplication", "userDeclines"],
+    replacedBy:
+      "the timeline: the user taps Cancel at the app-install prompt (unsupervised devices), `timeline: [{ at: 0s, group: NAME, abandon: { step: app.install-prompt } }]` (ManagedApplicationList Status UserRejected; a supervised device with a device licence does not ask), or never signs in to the App Store, `abandon: { step: app.store-sign-in }` (PromptingForLogin)",
   },
   {
     path: [...APPLE_OPTION, "configurator", "affiliateAfterSeconds"],
