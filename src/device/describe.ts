@@ -4,8 +4,9 @@
  * JSON document for tools (`--json`).
  */
 import type { Catalog, DeviceModel } from "./catalog.js";
+import { describeRange } from "./os-support.js";
 
-const HEADERS = ["ID", "PLATFORM", "MANUFACTURER", "MARKETING NAME", "MODEL", "OS VERSIONS"] as const;
+const HEADERS = ["ID", "PLATFORM", "MANUFACTURER", "MARKETING NAME", "MODEL", "RUNS", "OS VERSIONS"] as const;
 
 function row(model: DeviceModel): string[] {
   return [
@@ -14,6 +15,8 @@ function row(model: DeviceModel): string[] {
     model.manufacturer,
     model.marketingName,
     model.modelIdentifier,
+    // The releases the model can run (catalog osSupport): what a scenario's state may pin.
+    model.osSupport ? describeRange(model.platform, model.osSupport) : "-",
     osSummary(model),
   ];
 }
