@@ -123,6 +123,11 @@ export class AppInstalls {
     return this.apps.get(identifier)?.status;
   }
 
+  /** RemoveApplication: the app is no longer managed (nor listed). */
+  remove(identifier: string): void {
+    this.apps.delete(identifier);
+  }
+
   /** Runs what the user and the App Store do with each new install, one app after another. */
   async runPending(): Promise<void> {
     for (const app of [...this.apps.values()]) {
@@ -151,7 +156,8 @@ export class AppInstalls {
       }
       if (found === "failed") return;
     }
-    if (app.status === "Prompting") {
+    const prompted = app.status === "Prompting";
+    if (prompted) {
       const text = this.promptText(app);
       const cancelled = await userStep(p, APP_STEPS.prompt, { prompt: text, app: app.identifier });
       if (cancelled) return this.end(app, "UserRejected", APP_STEPS.prompt, "apple.app.user-rejected", { code: "UserRejected", name: "ManagedApplicationList Status", text: `${text} The user tapped Cancel.`, screen: "Home Screen (alert)" });
@@ -174,7 +180,9 @@ export class AppInstalls {
       }
     }
     app.status = "Installing";
-    decoded(p, "app.install", { app: app.identifier, status: "Installing" });
+    // What the transcript reader needs to see why the user was or was not asked.
+    const why = prompted ? "accepted" : this.host.os === "macOS" ? "none (macOS)" : "none (supervised)";
+    decoded(p, "app.install", { app: app.identifier, status: "Installing", installPrompt: why, licence: app.licence ?? (app.purchaseMethod === 1 ? "volume purchase (not looked up)" : "none (Apple Account)") });
     app.status = "Managed";
     this.host.installed({ identifier: app.identifier, name: app.name, ...(app.itunesStoreId !== undefined ? { itunesStoreId: app.itunesStoreId } : {}), ...(app.configuration ? { configuration: app.configuration } : {}) });
   }

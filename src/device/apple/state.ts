@@ -416,6 +416,7 @@ export class AppleDevice {
         return ack(this.appInstalls.install(cmd));
       case "RemoveApplication":
         this.apps = this.apps.filter((a) => a.identifier !== c.Identifier);
+        if (typeof c.Identifier === "string") this.appInstalls.remove(c.Identifier);
         return ack();
       case "ScheduleOSUpdate": {
         const updates = Array.isArray(c.Updates) ? (c.Updates as PlistValue[]) : [];

@@ -95,6 +95,11 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     expect(statusOf(w.apps.list())).toBe("Managed"); // not transient
     expect(w.installed).toEqual([{ identifier: "com.microsoft.CompanyPortal", name: "Intune Company Portal", itunesStoreId: 719171358 }]);
     expect(w.apps.outcomes).toEqual([]);
+    // The transcript says why nobody was asked.
+    expect(w.notes.find((n) => n.step === "app.install")).toMatchObject({ installPrompt: "none (supervised)", licence: "device" });
+    // RemoveApplication: no longer managed, no longer listed.
+    w.apps.remove("com.microsoft.CompanyPortal");
+    expect(w.apps.list()).toEqual({});
   });
 
   it("the same install unsupervised, accepted: the prompt step runs, then Managed (Apple Account text from iOS 18)", async () => {
