@@ -116,6 +116,8 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-bulk-no-network-or-join-failure.yaml", 5, "windows.bulk.device-unusable", 4],
     ["win-bulk-bad-script.yaml", 5, "windows.bulk.script-failed", 3],
     ["win-mam-scope-overrides-mdm.yaml", 5, "windows.byod.mam-only", 3],
+    ["win-esp-scep-ca-approval-pending.yaml", 3, "windows.esp.certificate-failed", 3],
+    ["win-esp-scep-ndes-internal-name.yaml", 4, "windows.esp.certificate-failed", 2],
   ];
   for (const [file, devices, code, failed] of cases) {
     it(`${file}: ${code ?? "all succeed"}`, async () => {
