@@ -5,6 +5,7 @@
  * that owns them: AppleCore. server.ts implements it and routes requests to the rooms.
  */
 import type { PolicyEngine } from "../policy/engine.js";
+import type { ProfileEdits } from "./profile-service.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
@@ -21,7 +22,8 @@ import type { DdmAssetConfig } from "./ddm-assets.js";
  */
 export const MAX_RESULTS_PER_DEVICE = 200;
 
-export const APPLE_SERVER_FAULTS = ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "unsigned-profile", "first-authenticate-500"] as const;
+/** Aliases of `faults:` entries (runner/scenario/faults-aliases.ts); the profile faults are `profile` edits now. */
+export const APPLE_SERVER_FAULTS = ["checkin-401", "first-authenticate-500"] as const;
 export type AppleServerFault = (typeof APPLE_SERVER_FAULTS)[number];
 
 export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys {
@@ -41,6 +43,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   /** ADE: 401 Basic until these credentials come. */
   basicAuth?: { username: string; password: string };
   fault?: AppleServerFault;
+  /** The enrollment profile as a misconfigured server builds it (profile-service.ts editPayloads). */
+  profile?: ProfileEdits;
   /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */
   cloudConfig?: Record<string, unknown>;
   /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment) gets 400. */

@@ -8,11 +8,66 @@ import { randomUUID } from "node:crypto";
 import type { PrivateKey } from "../../ports/crypto.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
-import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
+import { buildPlistBytes, isDict, type PlistDict } from "../../wire/apple/plist.js";
 import { buildProfileDict, payloadHeader, signProfile } from "../../wire/apple/profile.js";
 import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
 import type { AppleCore } from "./core.js";
+
+/**
+ * The enrollment profile as a misconfigured or buggy server builds it (`embedded.apple.profile`):
+ * `remove` drops a key of every payload of a type (`com.apple.mdm/IdentityCertificateUUID`, nested
+ * dictionaries by more steps: `com.apple.security.scep/PayloadContent/Challenge`) or whole payloads
+ * (`com.apple.security.root`); `set` gives such a key another value (`com.apple.mdm/Topic`). The server signs what it built, so the device judges the content, as it
+ * would a real server's mistake (field failures apple-profile-missing-identity-uuid,
+ * apple-profile-bad-topic, apple-checkin-url-untrusted).
+ */
+export interface ProfileEdits {
+  remove?: string[];
+  set?: Record<string, string | number | boolean>;
+}
+
+export function editPayloads(payloads: readonly PlistDict[], e: ProfileEdits): PlistDict[] {
+  const split = (p: string): [string, string | undefined] => {
+    const i = p.indexOf("/");
+    return i < 0 ? [p, undefined] : [p.slice(0, i), p.slice(i + 1)];
+  };
+  const whole = new Set(
+    (e.remove ?? [])
+      .map(split)
+      .filter(([, k]) => k === undefined)
+      .map(([t]) => t),
+  );
+  /** The dictionary holding the last step of `keys` (copied on the way so the built payloads stay untouched), or undefined. */
+  const parent = (d: PlistDict, keys: string[]): PlistDict | undefined => {
+    let at = d;
+    for (const k of keys.slice(0, -1)) {
+      const next = at[k];
+      if (!isDict(next)) return undefined;
+      at = at[k] = { ...next };
+    }
+    return at;
+  };
+  return payloads
+    .filter((p) => !whole.has(String(p.PayloadType)))
+    .map((p) => {
+      const out: PlistDict = { ...p };
+      for (const [t, k] of (e.remove ?? []).map(split)) {
+        if (k === undefined || out.PayloadType !== t) continue;
+        const keys = k.split("/");
+        const d = parent(out, keys);
+        if (d) delete d[keys.at(-1)!];
+      }
+      for (const [path, v] of Object.entries(e.set ?? {})) {
+        const [t, k] = split(path);
+        if (k === undefined || out.PayloadType !== t) continue;
+        const keys = k.split("/");
+        const d = parent(out, keys);
+        if (d) d[keys.at(-1)!] = v;
+      }
+      return out;
+    });
+}
 
 export class ProfileService {
   private signer?: { cert: Certificate; key: PrivateKey };
@@ -66,9 +121,7 @@ export class ProfileService {
       return [[rdn.slice(0, i).trim(), rdn.slice(i + 1).trim()]];
     });
     const payloads: PlistDict[] = [];
-    if (c.fault !== "no-anchor") {
-      payloads.push({ ...payloadHeader("com.apple.security.root", "com.enrollsim.ref.anchor", randomUUID().toUpperCase(), "enrollsim reference CA"), PayloadContent: this.core.ctx.scep.id.ca.der });
-    }
+    payloads.push({ ...payloadHeader("com.apple.security.root", "com.enrollsim.ref.anchor", randomUUID().toUpperCase(), "enrollsim reference CA"), PayloadContent: this.core.ctx.scep.id.ca.der });
     payloads.push({
       ...payloadHeader("com.apple.security.scep", "com.enrollsim.ref.scep", scepUuid, "Device identity"),
       PayloadContent: {
@@ -86,7 +139,7 @@ export class ProfileService {
     const mdm: PlistDict = {
       ...payloadHeader("com.apple.mdm", "com.enrollsim.ref.mdm", randomUUID().toUpperCase(), "enrollsim MDM"),
       IdentityCertificateUUID: scepUuid,
-      Topic: c.fault === "bad-topic" ? "not-a-topic" : c.topic,
+      Topic: c.topic,
       ServerURL: `${urls.https}/apple/mdm`,
       CheckInURL: `${urls.https}/apple/checkin`,
       SignMessage: c.signMessage,
@@ -99,11 +152,11 @@ export class ProfileService {
       mdm.AssignedManagedAppleID = account.user;
       if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
     }
-    if (c.fault === "missing-identity-uuid") delete mdm.IdentityCertificateUUID;
     payloads.push(mdm, ...this.core.field.extraPayloads());
-    const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads }));
+    const built = c.profile ? editPayloads(payloads, c.profile) : payloads;
+    const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads: built }));
     this.core.stats.profiles++;
-    if (!c.signProfile || c.fault === "unsigned-profile") return plist;
+    if (!c.signProfile) return plist;
     const s = await this.profileSigner();
     return signProfile(plist, { cert: s.cert, key: s.key, chain: [this.core.ctx.scep.id.ca] }, this.core.ctx.crypto);
   }

@@ -16,7 +16,7 @@ describe("apple enrollment: device trust roots and CheckInURL", () => {
     const keys = await testKeys();
     // no-anchor: the profile carries no root payload, so only the device's own roots can make
     // the reference CA's HTTPS certificate trusted.
-    server = await ReferenceServer.start({ keys: { ca: await keys.rsa(5) }, platforms: { apple: { fault: "no-anchor", signMessage: true } } });
+    server = await ReferenceServer.start({ keys: { ca: await keys.rsa(5) }, platforms: { apple: { profile: { remove: ["com.apple.security.root"] }, signMessage: true } } });
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -251,7 +251,26 @@ export const appleScenario: ScenarioExtension = {
     description: "The embedded server's Apple half.",
     properties: {
       signMessage: { type: "boolean", description: "Profile SignMessage: true → Mdm-Signature header, false (default) → mTLS." },
-      signProfile: { type: "boolean", description: "CMS-sign the enrollment profile (default true)." },
+      signProfile: { type: "boolean", description: "CMS-sign the enrollment profile (default true); false serves it unsigned." },
+      profile: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "The enrollment profile as a misconfigured or buggy server builds it (then signs it): remove keys of a payload type (com.apple.mdm/IdentityCertificateUUID; nested: com.apple.security.scep/PayloadContent/Challenge) or whole payloads (com.apple.security.root), or set a key to another value (com.apple.mdm/Topic: not-a-topic).",
+        properties: {
+          remove: {
+            type: "array",
+            maxItems: 50,
+            items: { type: "string", pattern: "^com\\.apple\\.[A-Za-z0-9.-]+(/[A-Za-z_][A-Za-z0-9_ -]*)*$", "x-expected": "a payload type, optionally with /Key steps, e.g. com.apple.mdm/IdentityCertificateUUID" },
+          },
+          set: {
+            type: "object",
+            maxProperties: 50,
+            propertyNames: { pattern: "^com\\.apple\\.[A-Za-z0-9.-]+(/[A-Za-z_][A-Za-z0-9_ -]*)+$", "x-expected": "a payload type and /Key steps, e.g. com.apple.mdm/Topic" },
+            additionalProperties: { type: ["string", "number", "boolean"] },
+          },
+        },
+      },
       topic: { type: "string", description: "APNs topic in the MDM payload." },
       accessRights: { type: "integer", minimum: 0, maximum: 8191 },
       checkOutWhenRemoved: { type: "boolean" },
@@ -385,9 +404,13 @@ export const appleScenario: ScenarioExtension = {
         properties: { allowHostPairing: { type: "boolean", description: 'false = "Sync with computers: Deny all" (supervised devices only).' } },
       },
       fault: {
-        enum: ["missing-identity-uuid", "bad-topic", "no-anchor", "checkin-401", "unsigned-profile", "first-authenticate-500"],
-        description: "Deliberate server misbehaviour for failure scenarios (checkin-401 and first-authenticate-500 are aliases of faults: entries).",
+        enum: ["checkin-401", "first-authenticate-500"],
+        description: "Aliases of faults: entries: checkin-401 (every check-in after Authenticate answered 401), first-authenticate-500 (each device's first Authenticate answered 500).",
         "x-removed": {
+          "missing-identity-uuid": "the enrollment profile as the server builds it, `profile: { remove: [com.apple.mdm/IdentityCertificateUUID] }` (scenarios/failures/apple-profile-missing-identity-uuid.yaml)",
+          "bad-topic": "the enrollment profile as the server builds it, `profile: { set: { com.apple.mdm/Topic: not-a-topic } }` (scenarios/failures/apple-profile-bad-topic.yaml)",
+          "no-anchor": "the enrollment profile as the server builds it, `profile: { remove: [com.apple.security.root] }` (no root payload: scenarios/failures/apple-checkin-url-untrusted.yaml)",
+          "unsigned-profile": "`signProfile: false` (the server serves its profile unsigned: scenarios/failures/apple-profile-unsigned-required.yaml)",
           "command-html":
             'a fault that answers the command channel with the maintenance page in the server\'s place, `faults: [{ name: maintenance page, match: { platform: apple, url: "*/apple/mdm" }, status: { code: 200, headers: { content-type: text/html }, body: "<html>maintenance</html>" } }]` (scenarios/failures/apple-command-wrong-content-type.yaml)',
         },
