@@ -10,7 +10,7 @@ import type { Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { MapReader, Reader } from "./catalog-reader.js";
-import { describeRange, OS_NAME, osRangeProblem, rangeMessage, type OsSupport } from "./os-support.js";
+import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, type DeviceState } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
@@ -186,10 +186,9 @@ function readOsSupport(root: MapReader, platform: Platform, model: DeviceModel):
   const read = (k: string): string | number => (android ? m.int(k, 21, 40) : m.str(k, /^\d+(\.\d+){0,2}$/, `an ${OS_NAME[platform]} version such as "17.0"`));
   const s: OsSupport = { launch: read("launch"), source: m.str("source", /^https:\/\//, "the https URL of the published source") };
   if (m.has("last")) s.last = read("last");
-  const st = model.state as { os?: { version?: unknown }; apiLevel?: unknown } | undefined;
-  const pinned = android ? st?.apiLevel : st?.os?.version;
-  const off = typeof pinned === "number" || typeof pinned === "string" ? osRangeProblem(s, pinned) : undefined;
-  if (off) m.r.fail(root.node("state"), `state: ${rangeMessage(model.id, platform, s, android ? "state.apiLevel" : "state.os", pinned as string | number, off)}`, describeRange(platform, s));
+  const pin = pinnedRelease(platform, model.state);
+  const off = pin ? osRangeProblem(s, pin.release) : undefined;
+  if (pin && off) m.r.fail(root.node("state"), `state: ${rangeMessage(model.id, platform, s, android ? "state.apiLevel" : "state.os", pin.release, off)}`, describeRange(platform, s));
   model.osVersions.forEach((os, i) => {
     const release = android ? (os.apiLevel ?? 0) : os.version;
     const p = osRangeProblem(s, release);

@@ -49,3 +49,11 @@ export function rangeMessage(model: string, platform: string, s: OsSupport, what
   const head = p.side === "below" ? `${model} ships with ${os} ${s.launch}` : `${model}'s last supported release is ${os} ${s.last}`;
   return `${head}; ${what} ${release} is ${p.side === "below" ? "below" : "above"} it (supported: ${describeRange(platform, s)}; source: ${s.source})`;
 }
+
+/** The release a device state pins, as the range check reads it: Android `apiLevel`, Apple `os.version`. */
+export function pinnedRelease(platform: string, state: unknown): { key: "apiLevel" | "os.version"; release: string | number } | undefined {
+  const st = (state ?? {}) as { os?: { version?: unknown }; apiLevel?: unknown };
+  const release = platform === "android" ? st.apiLevel : st.os?.version;
+  if (typeof release !== "string" && typeof release !== "number") return undefined;
+  return { key: platform === "android" ? "apiLevel" : "os.version", release };
+}

@@ -4,6 +4,7 @@
  * every exchange. Without --server, the embedded reference server runs in-process.
  */
 import { familyOf, stateProblem, type DeviceState } from "../../device/state.js";
+import { describeRange, osRangeProblem, pinnedRelease, rangeMessage } from "../../device/os-support.js";
 import { didYouMean } from "../../errors/suggest.js";
 import { loadCatalogWith } from "../../runner/catalog-files.js";
 import type { Catalog } from "../../device/catalog.js";
@@ -75,6 +76,12 @@ function checkedState(state: Record<string, unknown>, modelId: string, catalog: 
   if (problem) {
     const hint = problem.got !== undefined && problem.candidates ? didYouMean(problem.got, problem.candidates) : "";
     throw new ScenarioError(`--state ${problem.path.join(".") || "(all)"}: ${problem.message}${hint}`, undefined, problem.expected);
+  }
+  // A release the model never ran is refused as a scenario's group state is (catalog osSupport).
+  const pin = pinnedRelease(model.platform, state);
+  const off = pin && model.osSupport ? osRangeProblem(model.osSupport, pin.release) : undefined;
+  if (pin && off && model.osSupport) {
+    throw new ScenarioError(`--state ${pin.key}: ${rangeMessage(model.id, model.platform, model.osSupport, `state.${pin.key}`, pin.release, off)}`, undefined, describeRange(model.platform, model.osSupport));
   }
   return state as DeviceState;
 }

@@ -5,7 +5,7 @@
  * A release the model never ran (an iPhone 15 on iOS 16, a Pixel 8 on Android 11) is an error at the
  * value with the model's range and its source, never a device that quietly runs it.
  */
-import { describeRange, osRangeProblem, rangeMessage } from "../../device/os-support.js";
+import { describeRange, osRangeProblem, pinnedRelease, rangeMessage } from "../../device/os-support.js";
 import type { Issue } from "./messages.js";
 import type { Scenario, ScenarioContext } from "./types.js";
 
@@ -15,12 +15,14 @@ export function osSupportIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
     const support = ctx.modelOsSupport?.[g.model];
     const platform = ctx.modelPlatforms?.[g.model];
     if (!support || !platform || !g.state) return;
-    const st = g.state as { os?: { version?: unknown }; apiLevel?: unknown };
-    const [path, what, release] = platform === "android" ? [["groups", i, "state", "apiLevel"], "state.apiLevel", st.apiLevel] : [["groups", i, "state", "os", "version"], "state.os", st.os?.version];
-    if (typeof release !== "string" && typeof release !== "number") return;
+    const pin = pinnedRelease(platform, g.state);
+    if (!pin) return;
+    const release = pin.release;
+    const what = platform === "android" ? "state.apiLevel" : "state.os";
+    const path = ["groups", i, "state", ...pin.key.split(".")];
     const p = osRangeProblem(support, release);
     if (!p) return;
-    out.push({ path: path as (string | number)[], anchor: "value", message: rangeMessage(g.model, platform, support, what as string, release, p), expected: `a release ${g.model} runs: ${describeRange(platform, support)}`, rank: 1 });
+    out.push({ path, anchor: "value", message: rangeMessage(g.model, platform, support, what, release, p), expected: `a release ${g.model} runs: ${describeRange(platform, support)}`, rank: 1 });
   });
   return out;
 }
