@@ -40,7 +40,7 @@ export function createTimeline(
       // The identity the device runs with: its group's state included (a pinned serial is what the server recorded).
       const g = groupOf.get(i)!;
       const { identity } = identityOf(catalog, env, g.model, i, g.state);
-      return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei, platform: identity.platform };
+      return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei, platform: identity.platform, ...(identity.windows ? { windowsDeviceId: identity.windows.deviceId } : {}) };
     },
     transcriptFor,
     ...(server && s.server.kind === "embedded" ? { server: referenceServerTimeline(server, s.server.platforms, env.clock) } : {}),

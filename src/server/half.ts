@@ -61,6 +61,8 @@ export interface AdminDevice {
   platform?: string;
   /** Serials (hex) of the certificates the device holds. */
   certificateSerials: string[];
+  /** A Windows PC's DeviceID (its SyncML Source and enrollment certificate CN), known before its enrollment finishes. */
+  windowsDeviceId?: string;
 }
 
 /** Admin side of a half (timeline actions: scenarios/README.md "timeline"). */

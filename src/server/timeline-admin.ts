@@ -32,6 +32,7 @@ const adminDevice = (d: DeviceRef): AdminDevice => ({
   ...(typeof d.identity?.udid === "string" ? { udid: d.identity.udid } : {}),
   ...(typeof d.identity?.imei === "string" ? { imei: d.identity.imei } : {}),
   ...(typeof d.identity?.platform === "string" ? { platform: d.identity.platform } : {}),
+  ...(typeof d.identity?.windowsDeviceId === "string" ? { windowsDeviceId: d.identity.windowsDeviceId } : {}),
   certificateSerials: d.certificateSerials,
 });
 

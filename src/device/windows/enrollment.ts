@@ -17,7 +17,7 @@ import { runDiscovery } from "./discovery-step.js";
 import { provision, type Provisioned } from "./provisioning.js";
 import { resumeWindows, saveWindowsCheckpoint } from "./resume.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
-import { pollAfterEnrollment, startManagement, type KeptManagement } from "./management.js";
+import { PcWiped, pollAfterEnrollment, startManagement, type KeptManagement } from "./management.js";
 import { note } from "../../protocol/common/context.js";
 import { EnrollmentRenewal } from "./renewal-run.js";
 import { runEsp, WINDOWS_ESP_PHASE } from "./esp-run.js";
@@ -64,6 +64,12 @@ async function enrollAndManage(run: EnrollRun, ctx: FlowContext, o: ResolvedWind
     const settingsEsp = o.kind === "byod" && espConfigured(mgmt.tree, mgmt.providerId);
     if (o.kind !== "autopilot" && !settingsEsp) return await pollAfterEnrollment(run, prov, mgmt, prepared.prep, () => renewal.renewIfDue());
     return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered, resumed: !!kept });
+  } catch (e) {
+    // The server wiped the PC during the flow: it acknowledged (200) and resets to the out-of-box
+    // experience; the enrollment is gone and nothing of it is kept (no check-ins follow).
+    if (!(e instanceof PcWiped)) throw e;
+    ctx.disk?.delete(WINDOWS_KEPT);
+    return { ok: false, code: "windows.wiped", step: "dm.session", message: `${e.message}: the PC acknowledged the wipe and resets to the out-of-box experience; it is no longer enrolled`, keychain: { identities: [] }, windows: run.report };
   } finally {
     await mgmt.close();
   }

@@ -17,6 +17,7 @@ import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { MsiJobs, type EspPhase, type RebootRequest } from "./esp.js";
 import { msiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs } from "./scep-csp.js";
+import { REMOTE_WIPE_RE } from "./checkin.js";
 import { StoreAppJobs } from "./store-apps.js";
 import type { Provisioned } from "./provisioning.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
@@ -62,6 +63,13 @@ export interface Management {
 }
 
 /** What the PC keeps of its management across a restart: the registry (CSP tree) and the app jobs. */
+/** Thrown out of a session in which the server wiped the PC: the flow ends there (enrollment.ts). */
+export class PcWiped extends Error {
+  constructor(readonly node: string) {
+    super(`the server wiped the PC (Exec RemoteWipe/${node})`);
+  }
+}
+
 export interface KeptManagement {
   tree: CspTree;
   msi: MsiJobs;
@@ -116,6 +124,13 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
         report.unenrolled = "server";
         return 200;
       }
+      // RemoteWipe during the flow (an admin wiping a PC stuck in the ESP): acknowledged, and the PC
+      // resets once the session ends (session() below).
+      const wipe = REMOTE_WIPE_RE.exec(uri);
+      if (wipe) {
+        report.wiped ??= wipe[1]!;
+        return 200;
+      }
       return tree.unknownStatus;
     },
   };
@@ -149,6 +164,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     });
     report.sessions++;
     report.findings += r.findings.length;
+    if (report.wiped) throw new PcWiped(report.wiped);
     // The processor's log is what managementProblem reads (Atomic rollbacks): keep the recent part only,
     // so a device's memory does not grow with every session of a long steady phase.
     if (processor.log.length > PROCESSOR_LOG_KEEP) processor.log.splice(0, processor.log.length - PROCESSOR_LOG_KEEP);

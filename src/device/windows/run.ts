@@ -24,6 +24,8 @@ export interface WindowsReport {
   sessions: number;
   /** Who ended the enrollment: the server (Exec DMClient/Provider/<id>/Unenroll) or the user (Alert 1226). */
   unenrolled?: "server" | "user";
+  /** The server wiped the PC during the flow (the RemoteWipe node it Exec'd, e.g. doWipe). */
+  wiped?: string;
   /** Sessions started by a push (Alert 1200). */
   pushSessions?: number;
   /** The enrollment certificate was renewed (WSTEP Renew) and the next session used the new one. */

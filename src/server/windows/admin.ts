@@ -29,12 +29,14 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
       }
       return n;
     },
-    // Remote wipe (RemoteWipe CSP): Exec doWipe reaches the device at its next OMA-DM session (dm.ts).
+    // Remote wipe (RemoteWipe CSP): Exec doWipe reaches the device at its next OMA-DM session (dm.ts),
+    // also a PC still in its ESP (known by its DeviceID before the run knows its certificate).
     wipe: (devices) => {
       const serials = new Set(devices.flatMap((d) => d.certificateSerials));
+      const ids = new Set(devices.map((d) => d.windowsDeviceId?.toUpperCase()).filter((x): x is string => !!x));
       let n = 0;
       for (const rec of state.devices.values()) {
-        if (!serials.has(rec.serialHex) || rec.unenrolled) continue;
+        if (!(serials.has(rec.serialHex) || ids.has(rec.deviceId)) || rec.unenrolled) continue;
         rec.queue.push({ verb: "Exec", items: [{ target: REMOTE_WIPE }] });
         rec.wipe = { state: "pending", cmdIds: [] };
         n++;
