@@ -8,6 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
+import { loadScenario } from "../../../src/api/run-scenario.js";
+import { join } from "node:path";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
 
 const context: ScenarioContext = { modelIds: ["iphone-15"], flows: ["ios-profile", "ios-ade"] };
@@ -71,5 +73,34 @@ expect:
     const code = loadError('name: t\nserver: embedded\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\nexpect:\n  server: { apps: { licenceRefusals: { "expired": 1 } } }\n');
     expect(code.location).toBe("old.yaml:6:40");
     expect(code.message).toContain(`expected an error number such as "9621"`);
+  });
+});
+
+describe("an abandon at the app-install prompt that no targeted device can meet is a warning", () => {
+  const ctx: ScenarioContext = { ...context, flows: ["ios-profile", "ios-ade", "macos-ade"], modelIds: ["iphone-15", "macbook-air-m3"], modelPlatforms: { "iphone-15": "ios", "macbook-air-m3": "macos" } };
+  const scenario = (groups: string, step = "app.install-prompt") => `name: w\ngroups:\n${groups}timeline:\n  - { at: 0s, abandon: { step: ${step} } }\n`;
+  const warnings = (text: string) => parseScenario(text, "w.yaml", ctx).warnings ?? [];
+
+  it("ADE iPhones (iOS 13+: always supervised) and supervised profile devices: warned at the step, pointing at app.store-sign-in", () => {
+    const w = warnings(scenario("  - { name: ade, model: iphone-15, count: 1, flow: ios-ade }\n  - { name: prepared, model: iphone-15, count: 1, flow: ios-profile, state: { supervised: true } }\n"));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^w\.yaml:6:32: warning: timeline\[0\]\.abandon\.step "app\.install-prompt" can never fire/);
+    expect(w[0]).toContain("group ade: Automated Device Enrollment supervises every iPhone and iPad on iOS/iPadOS 13 or later");
+    expect(w[0]).toContain("group prepared: state.supervised is true");
+    expect(w[0]).toContain("app.store-sign-in");
+  });
+
+  it("no warning when some targeted device can be asked: an unsupervised profile iPhone, ADE on iOS 12 with is_supervised false", () => {
+    expect(warnings(scenario("  - { name: p, model: iphone-15, count: 1, flow: ios-profile }\n  - { name: ade, model: iphone-15, count: 1, flow: ios-ade }\n"))).toEqual([]);
+    const old = '  - { name: ade, model: iphone-15, count: 1, flow: ios-ade, state: { os: { version: "12.5.7", build: 16H81 } }, options: { apple: { ade: { cloudConfig: { is_supervised: false } } } } }\n';
+    expect(warnings(scenario(old)).filter((x) => x.includes("can never fire"))).toEqual([]);
+    // A glob also reaches the App Store sign-in: not warned.
+    expect(warnings(scenario("  - { name: ade, model: iphone-15, count: 1, flow: ios-ade }\n", "app.*"))).toEqual([]);
+    expect(warnings(scenario("  - { name: mac, model: macbook-air-m3, count: 1, flow: macos-ade }\n"))[0]).toContain("a Mac installs managed apps without asking");
+  });
+
+  it("the shipped fixed variant says so: its users would still tap Cancel, but are never asked", async () => {
+    const s = await loadScenario(join(import.meta.dirname, "../../../scenarios/examples/apple-app-install-declined-fixed.yaml"));
+    expect(s.warnings?.some((x) => x.includes("state.supervised is true"))).toBe(true);
   });
 });
