@@ -10,6 +10,7 @@ import type { HttpRequest } from "../../../src/ports/http.js";
 import { parseSyncML } from "../../../src/wire/windows/syncml.js";
 import { toPem } from "../../../src/wire/x509/certificate.js";
 import type { ServerHalf } from "../../../src/server/half.js";
+import { espCategory, espCategoryRow } from "../../../src/device/windows/esp.js";
 import { windowsHarness } from "./harness.js";
 
 const MINUTE = 60_000;
@@ -18,6 +19,20 @@ const esp = (cert: Record<string, unknown>) => ({ esp: { apps: [], timeoutMinute
 const stateOf = (keychain: { identities: { label: string; certificate: { der: Uint8Array } }[] }) => ({
   certificates: keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })),
   serverIds: {},
+});
+
+describe("ESP rows", () => {
+  it("tracked items count in the page's categories: Security policies, Certificates, Network connections, Apps", () => {
+    expect(["policy", "scep", "pfx", "network", "msi", "modern"].map((k) => espCategory(k as never))).toEqual(["Security policies", "Certificates", "Certificates", "Network connections", "Apps", "Apps"]);
+    const items = [
+      { kind: "scep" as const, state: "done" as const },
+      { kind: "pfx" as const, state: "failed" as const },
+      { kind: "scep" as const, state: "pending" as const },
+      { kind: "policy" as const, state: "done" as const },
+    ];
+    expect(espCategoryRow(items, "Certificates")).toBe("Certificates (1 of 3 installed, 1 failed)");
+    expect(espCategoryRow(items, "Security policies")).toBe("Security policies (1 of 1 applied)");
+  });
 });
 
 describe("ESP certificate profiles (ClientCertificateInstall SCEP)", () => {
