@@ -274,7 +274,7 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
 
 
   it("Setup Assistant panes and host pairing: Biometric alone also fails on 14.5+; an unsupervised device ignores allowHostPairing", async () => {
-    const w = await world({ restrictions: { allowHostPairing: false }, cloudConfig: { skip_setup_items: ["Passcode"] } });
+    const w = await world({ profile: { add: [{ PayloadType: "com.apple.applicationaccess", allowHostPairing: false }] }, cloudConfig: { skip_setup_items: ["Passcode"] } });
     const r = await w.runFlow("iphone-15", 0, "ios-ade", {}, { setupAssistant: {} });
     expect(r).toMatchObject({ ok: false, code: "apple.ade.setup-pane-failed" });
     expect(r.message).toContain("(Biometric)");

@@ -30,16 +30,12 @@
  *   One setting, two failures.
  * - `retireOnErase`: an acknowledged EraseDevice retires the enrollment (the identity is no
  *   longer accepted) — ios-local-reset-vs-remote-wipe-restore.
- * - `restrictions`: a com.apple.applicationaccess payload in the enrollment profile ("Sync with
- *   computers: Deny all" is allowHostPairing false) — ios-sync-deny-all.
  * - `commands[].products`: scripted commands only for devices whose ProductName starts with one
  *   of these (a wipe for some devices of a run).
  */
-import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { parseCheckin, parseCommandResult } from "../../wire/apple/mdm.js";
 import type { PlistDict } from "../../wire/apple/plist.js";
-import { payloadHeader } from "../../wire/apple/profile.js";
 import { hex } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
 import type { PolicyEngine } from "../policy/engine.js";
@@ -61,7 +57,6 @@ export interface FieldPolicyConfig {
   scepChallenge?: ScepChallengeConfig;
   configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
   retireOnErase?: boolean;
-  restrictions?: { allowHostPairing?: boolean };
 }
 
 /** What the policies need of a device record (server.ts DeviceRecord). */
@@ -103,15 +98,6 @@ export class AppleFieldPolicies {
   /** SCEP URL and challenge for a served profile when the NDES stand-in is on. */
   scep(): { url: string; challenge: string } | undefined {
     return this.ndes ? { url: `${this.ctx.urls().http}${NDES_PATH}`, challenge: this.ndes.issue() } : undefined;
-  }
-
-  /** Extra payloads of the enrollment profile. */
-  extraPayloads(): PlistDict[] {
-    const r = this.config.restrictions;
-    if (!r) return [];
-    const d: PlistDict = { ...payloadHeader("com.apple.applicationaccess", "com.enrollsim.ref.restrictions", randomUUID().toUpperCase(), "Restrictions") };
-    if (r.allowHostPairing !== undefined) d.allowHostPairing = r.allowHostPairing;
-    return [d];
   }
 
   /** Requests the policies answer (or only observe: undefined falls through to the half). */

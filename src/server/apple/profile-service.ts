@@ -18,13 +18,17 @@ import type { AppleCore } from "./core.js";
  * The enrollment profile as a misconfigured or buggy server builds it (`embedded.apple.profile`):
  * `remove` drops a key of every payload of a type (`com.apple.mdm/IdentityCertificateUUID`, nested
  * dictionaries by more steps: `com.apple.security.scep/PayloadContent/Challenge`) or whole payloads
- * (`com.apple.security.root`); `set` gives such a key another value (`com.apple.mdm/Topic`). The server signs what it built, so the device judges the content, as it
+ * (`com.apple.security.root`); `set` gives such a key another value (`com.apple.mdm/Topic`); `add`
+ * puts more payloads in (a com.apple.applicationaccess restrictions payload: "Sync with computers:
+ * Deny all" is `allowHostPairing: false`, field failure ios-sync-deny-all); the header keys a payload
+ * lacks are filled in. The server signs what it built, so the device judges the content, as it
  * would a real server's mistake (field failures apple-profile-missing-identity-uuid,
  * apple-profile-bad-topic, apple-checkin-url-untrusted).
  */
 export interface ProfileEdits {
   remove?: string[];
   set?: Record<string, string | number | boolean>;
+  add?: PlistDict[];
 }
 
 export function editPayloads(payloads: readonly PlistDict[], e: ProfileEdits): PlistDict[] {
@@ -48,7 +52,8 @@ export function editPayloads(payloads: readonly PlistDict[], e: ProfileEdits): P
     }
     return at;
   };
-  return payloads
+  const added = (e.add ?? []).map((p, i) => ({ ...payloadHeader(String(p.PayloadType), `com.enrollsim.ref.added.${i + 1}`, randomUUID().toUpperCase(), String(p.PayloadType)), ...p }));
+  return [...payloads, ...added]
     .filter((p) => !whole.has(String(p.PayloadType)))
     .map((p) => {
       const out: PlistDict = { ...p };
@@ -152,7 +157,7 @@ export class ProfileService {
       mdm.AssignedManagedAppleID = account.user;
       if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
     }
-    payloads.push(mdm, ...this.core.field.extraPayloads());
+    payloads.push(mdm);
     const built = c.profile ? editPayloads(payloads, c.profile) : payloads;
     const plist = buildPlistBytes(buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads: built }));
     this.core.stats.profiles++;

@@ -141,3 +141,12 @@ describe("a release from Apple Business Manager is the timeline's record deletio
     expect(e.message).toContain("deleteRecords: { in: abm }");
   });
 });
+
+describe("a restrictions payload is one more payload the server adds to its profile", () => {
+  it("embedded.apple.restrictions: embedded.apple.profile.add", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { restrictions: { allowHostPairing: false } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.restrictions was removed; it is replaced by a payload the server adds to its enrollment profile");
+    expect(e.message).toContain("PayloadType: com.apple.applicationaccess, allowHostPairing: false");
+  });
+});

@@ -48,6 +48,6 @@ describe("removed scenario keys", () => {
     // mechanisms (embedded.windows.withhold: configuration never sent; a package's installer exitCode),
     // and a server setting two different failures share (the Apple Configurator profile's user affinity:
     // Configurator enrollment and direct enrollment).
-    for (const r of REMOVED_KEYS) expect(r.replacedBy).toMatch(/timeline|embedded\.policy|faults|state|embedded\.windows\.withhold|exitCode|embedded\.apple\.configurator: \{ userAffinity/);
+    for (const r of REMOVED_KEYS) expect(r.replacedBy).toMatch(/timeline|embedded\.policy|faults|state|embedded\.windows\.withhold|exitCode|embedded\.apple\.configurator: \{ userAffinity|embedded\.apple\.profile: \{ add/);
   });
 });

@@ -29,6 +29,14 @@ describe("editPayloads", () => {
     expect((payloads[1]!.PayloadContent as PlistDict).Challenge).toBe("c");
   });
 
+  it("adds payloads with the header keys they lack; a later remove of their type drops them too", () => {
+    const out = editPayloads(payloads, { add: [{ PayloadType: "com.apple.applicationaccess", allowHostPairing: false }] });
+    expect(out).toHaveLength(4);
+    expect(out[3]).toMatchObject({ PayloadType: "com.apple.applicationaccess", allowHostPairing: false, PayloadVersion: 1, PayloadIdentifier: "com.enrollsim.ref.added.1" });
+    expect(typeof out[3]!.PayloadUUID).toBe("string");
+    expect(editPayloads(payloads, { add: [{ PayloadType: "com.apple.applicationaccess" }], remove: ["com.apple.applicationaccess"] })).toHaveLength(3);
+  });
+
   it("a path that names nothing changes nothing", () => {
     expect(editPayloads(payloads, { remove: ["com.apple.wifi.managed", "com.apple.mdm/NoSuchKey", "com.apple.mdm/Topic/Deeper"], set: { "com.apple.vpn.managed/X": 1 } })).toEqual(payloads);
   });

@@ -136,6 +136,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "the tenant's conditional access, `embedded.policy.conditionalAccess.requireMfa: true` (the rule the Windows sign-in honours too): the legacy Setup Assistant sign-in cannot complete MFA, so the enrollment URL answers 401 again and Setup Assistant stays at the sign-in (scenarios/failures/ios-ade-auth-mfa-mismatch.yaml); an identity provider without a WS-Trust 1.3 endpoint answers the same and is not modelled apart",
   },
   {
+    path: ["embedded", "apple", "restrictions"],
+    replacedBy:
+      "a payload the server adds to its enrollment profile, `embedded.apple.profile: { add: [{ PayloadType: com.apple.applicationaccess, allowHostPairing: false }] }` (the same profile mechanism as the removed/changed keys of apple-profile-missing-identity-uuid and apple-profile-bad-topic: scenarios/failures/ios-sync-deny-all.yaml)",
+  },
+  {
     path: ["embedded", "policy", "ade", "released"],
     replacedBy:
       "the timeline's record deletion in Apple Business Manager, `timeline: [{ at: 0s, group: NAME, deleteRecords: { in: abm } }]` (the admin releases the devices; before set-up at 0s, or later during the run); `deleteRecords: {}` deletes the MDM server's record instead, which a full sync brings back (scenarios/failures/apple-ade-released-device.yaml)",
@@ -269,6 +274,12 @@ export const appleScenario: ScenarioExtension = {
             propertyNames: { pattern: "^com\\.apple\\.[A-Za-z0-9.-]+(/[A-Za-z_][A-Za-z0-9_ -]*)+$", "x-expected": "a payload type and /Key steps, e.g. com.apple.mdm/Topic" },
             additionalProperties: { type: ["string", "number", "boolean"] },
           },
+          add: {
+            type: "array",
+            maxItems: 20,
+            description: 'More payloads in the profile, e.g. { PayloadType: com.apple.applicationaccess, allowHostPairing: false } ("Sync with computers: Deny all"); PayloadIdentifier, PayloadUUID, PayloadVersion and PayloadDisplayName are filled in when absent.',
+            items: { type: "object", required: ["PayloadType"], properties: { PayloadType: { type: "string", pattern: "^com\\.apple\\.[A-Za-z0-9.-]+$" } } },
+          },
         },
       },
       topic: { type: "string", description: "APNs topic in the MDM payload." },
@@ -397,12 +408,6 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       retireOnErase: { type: "boolean", description: "An acknowledged EraseDevice retires the enrollment: the device's identity is no longer accepted (default false)." },
-      restrictions: {
-        type: "object",
-        additionalProperties: false,
-        description: "A com.apple.applicationaccess payload in the enrollment profile.",
-        properties: { allowHostPairing: { type: "boolean", description: 'false = "Sync with computers: Deny all" (supervised devices only).' } },
-      },
       fault: {
         enum: ["checkin-401", "first-authenticate-500"],
         description: "Aliases of faults: entries: checkin-401 (every check-in after Authenticate answered 401), first-authenticate-500 (each device's first Authenticate answered 500).",
