@@ -20,7 +20,7 @@ import { crypto, START } from "./harness.js";
 type Licence = "device" | "user" | null;
 type Gate = (step: string, clock: VirtualClock) => Promise<void>;
 
-function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; os?: "iOS" | "macOS"; gate?: Gate; store?: boolean }) {
+function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; os?: "iOS" | "macOS"; gate?: Gate; store?: boolean; storeBody?: Uint8Array; storeStatus?: number }) {
   const clock = new VirtualClock(START);
   const entropy = new SeededEntropySource("apps").forDevice(0, 1);
   const lookups: string[] = [];
@@ -29,7 +29,7 @@ function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; 
     handler: async (req) => {
       lookups.push(req.url);
       const body = { adamId: 719171358, bundleId: "com.microsoft.CompanyPortal", name: "Intune Company Portal", licence: o.licence ?? null };
-      return { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(body))), url: req.url };
+      return { status: o.storeStatus ?? 200, headers: { "content-type": "application/json" }, body: o.storeBody ?? new Uint8Array(Buffer.from(JSON.stringify(body))), url: req.url };
     },
   });
   const steps: { step: string; ok: boolean }[] = [];
@@ -162,5 +162,25 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     await mac.apps.runPending();
     expect(mac.steps.map((s) => s.step)).toEqual([APP_STEPS.licence]);
     expect(statusOf(mac.apps.list())).toBe("Managed");
+  });
+
+  it("a hostile or broken App Store answer never crashes the device: no licence found, the volume-purchase install Fails", async () => {
+    const answers = [Buffer.from("<html>maintenance</html>"), Buffer.from('{"licence":"device","bundleId":"' + "x".repeat(5000) + '"}'), Buffer.from("[1,2]"), Buffer.from('{"licence":{"$gt":""}}')];
+    for (const body of answers) {
+      const w = world({ supervised: true, storeBody: new Uint8Array(body) });
+      w.apps.install(install());
+      await w.apps.runPending();
+      const list = w.apps.list();
+      const status = Object.values(list).map((v) => (v as PlistDict).Status);
+      // The over-long bundle id is ignored; a licence claim inside garbage is not believed unless it is one of the two words.
+      expect(status.length).toBe(1);
+      if (body.includes('"licence":"device"')) expect(status[0]).toBe("Managed");
+      else expect(status[0]).toBe("Failed");
+    }
+    const unreachable = world({ supervised: true, storeStatus: 503 });
+    unreachable.apps.install(install());
+    await unreachable.apps.runPending();
+    expect(unreachable.apps.outcomes[0]).toMatchObject({ code: "apple.app.install-failed", shown: { code: "Failed" } });
+    expect(unreachable.apps.outcomes[0]!.shown!.text).toContain("could not be reached");
   });
 });
