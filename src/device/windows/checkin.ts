@@ -35,6 +35,8 @@ export interface WindowsCheckinOutcome {
   message?: string;
   /** The server's RemoteWipe: the PC resets and holds no enrollment from now on. */
   erased?: boolean;
+  /** The server ended the enrollment (Exec DMClient/Provider/<id>/Unenroll): no more check-ins. */
+  unenrolled?: boolean;
 }
 
 /** The RemoteWipe CSP's wipe commands (each a reset to OOBE; the variants keep provisioning or user data). */
@@ -112,7 +114,8 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
     if (wiped) {
       return { ok: true, code: "windows.checkin.wiped", erased: true, message: `Exec RemoteWipe/${wiped}: the PC acknowledged the wipe and resets to the out-of-box experience; its MDM enrollment is gone` };
     }
-    if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };
+    // The PC removes the enrollment the server ended: it checks in no more (as after a wipe, without the reset).
+    if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", unenrolled: true, message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };
     return { ok: true, code: "windows.checkin.synced", message: `${r.messages} message(s), ${r.serverCommands} server command(s)` };
   } catch (e) {
     if (e instanceof TransportError && e.kind === "http-status" && (e.status === 401 || e.status === 403)) {

@@ -80,7 +80,7 @@ describe("windows check-in hook", () => {
       expect(del.status).toBe(202);
       const st = stateOf(again.result.keychain);
       const first = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(3).ctx, {} as never, st), 600_000);
-      expect(first).toMatchObject({ ok: true, code: "windows.checkin.unenrolled" });
+      expect(first).toMatchObject({ ok: true, code: "windows.checkin.unenrolled", unenrolled: true });
       const after = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(3).ctx, {} as never, st), 600_000);
       expect(after).toMatchObject({ ok: false, code: "windows.checkin.refused" });
     } finally {
