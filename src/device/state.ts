@@ -45,8 +45,9 @@ export const WINDOWS_STATE: Json = {
     description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
   },
   join: {
-    enum: ["none", "entra-registered", "entra-joined", "hybrid-joined"],
-    description: "Directory state before the flow. Default: what the flow assumes (windows-gpo: hybrid-joined; others: none).",
+    enum: ["none", "entra-registered", "entra-joined", "domain-joined", "hybrid-joined"],
+    description:
+      "Directory state before the flow. Default: what the flow assumes (windows-gpo: hybrid-joined; others: none). domain-joined: joined to Active Directory only; the GPO flow first runs the hybrid sync join (Automatic-Device-Join), answered from the computer's directory object (embedded.policy.directory.devices).",
   },
   tpm: {
     type: "object",
@@ -257,7 +258,7 @@ export interface WindowsEnrollmentRecord {
   status: "active" | "stale" | "in-progress";
   owner?: "this-user" | "other-user" | "device";
 }
-export type WindowsJoin = "none" | "entra-registered" | "entra-joined" | "hybrid-joined";
+export type WindowsJoin = "none" | "entra-registered" | "entra-joined" | "domain-joined" | "hybrid-joined";
 /** An OMA-DM command the PC answers with `status` (state.cspStatus). */
 export interface CspStatusRule {
   uri: string;

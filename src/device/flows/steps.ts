@@ -131,7 +131,7 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   "windows-byod": windows(["discovery.dns", "join.register"], WINDOWS_ESP),
   "windows-autopilot": windows(["autopilot.profile", "autopilot.register", "join.register", "esp.device-preparation"], WINDOWS_ESP),
   "windows-bulk": windows(["join.register"]),
-  "windows-gpo": windows(["discovery.dns"]),
+  "windows-gpo": windows(["join.register", "discovery.dns"]),
   "windows-tenant-attach": { enroll: ["tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
   "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme"]),
   "android-token": android(["android.trigger.afw", "android.trigger.token", "android.trigger.play-install"]),

@@ -8,7 +8,7 @@ import { ProtocolViolationError, ScenarioError, TransportError } from "../../err
 import { decoded, note, step } from "../../protocol/common/context.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
 import { federatedSignIn } from "../../protocol/windows/federated.js";
-import { joinDirectory } from "../../protocol/windows/join.js";
+import { joinDirectory, type JoinOutcome } from "../../protocol/windows/join.js";
 import { termsOfUse, TOU_DECLINED_TEXT, TOU_UNREACHABLE_TEXT } from "../../protocol/windows/terms.js";
 import type { DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
@@ -18,6 +18,7 @@ import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory } from "./state.js";
+import { joinFailure } from "./join-shown.js";
 
 export interface SignedIn {
   /** The identity provider's token (tokenSource idp). */
@@ -58,8 +59,8 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     // Add work or school account (Entra): the device is registered first; the directory's user scopes
     // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
     if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
-    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true });
-    if (reg.status === "refused") return fail("windows.join.disallowed", "join.register", `Something went wrong. (${reg.error}: ${reg.message})`);
+    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true, serialNumber: run.id.serialNumber, tpm: run.state.tpm.version });
+    if (reg.status === "refused") return refusedJoin(run, reg, false);
     entraRegistered = reg.mdm;
     if (!reg.mdm) {
       return fail(
@@ -71,29 +72,37 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       );
     }
   }
+  if (o.kind === "gpo" && run.state.join === "domain-joined" && drsUrl) {
+    // A domain-joined PC registers itself (the Automatic-Device-Join task): a sync join, which needs the computer's
+    // object synced from Active Directory by Entra Connect. Only then does the auto-enroll task find a hybrid join.
+    const synced = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, serialNumber: run.id.serialNumber, hybrid: true, tpm: run.state.tpm.version });
+    if (synced.status === "refused") return refusedJoin(run, synced, false);
+    run.state.join = "hybrid-joined";
+  }
   if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl && !alreadyInDirectory(run.state, "join")) {
     // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.
     // A provisioning package that creates no local account leaves no way to sign in if the join fails.
     const noLocalAccount = o.kind === "bulk" && o.raw.bulkPackage?.localAccount === false;
+    const attested = o.kind === "autopilot" && (o.mode === "self-deploying" || o.mode === "pre-provisioned");
     const unusable = (why: string) =>
       fail("windows.bulk.device-unusable", "join.register", `Device unreachable and unusable: the package created no local account and ${why}; wipe or recovery needed`);
     let joined: Awaited<ReturnType<typeof joinDirectory>>;
     try {
-      joined = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: o.kind === "bulk" });
+      joined = await joinDirectory(p, drsUrl, {
+        // A TPM-attested join (self-deploying, pre-provisioning) is userless: the device authenticates as its Autopilot object.
+        ...(attested ? {} : { upn }),
+        deviceId: w.deviceId,
+        bulk: o.kind === "bulk",
+        serialNumber: run.id.serialNumber,
+        ...(o.kind === "autopilot" ? { autopilot: true, attested } : {}),
+        tpm: run.state.tpm.version,
+      });
     } catch (e) {
       if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);
       throw e;
     }
     if (joined.status === "refused" && noLocalAccount) return unusable(`the join failed (${joined.error})`);
-    if (joined.status === "refused") {
-      return fail(
-        "windows.join.disallowed",
-        "join.register",
-        o.kind === "bulk"
-          ? `A setup failure has occurred during bulk enrollment. (${joined.error}: ${joined.message})`
-          : `Something went wrong. (${joined.error}: ${joined.message})`,
-      );
-    }
+    if (joined.status === "refused") return refusedJoin(run, joined, attested);
     // Joined, but the directory's MDM user scope leaves this user out: the join carries no MDM enrollment URLs,
     // so automatic enrollment has no MDM to enroll with (MENROLL_E_MDM_NOT_CONFIGURED; windows.md §7.2).
     if (!joined.mdm) {
@@ -102,6 +111,18 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     }
   }
   return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
+}
+
+/** A refused join or registration: the outcome and what the device shows (join-shown.ts); an Autopilot ESP line fails its Device preparation phase. */
+function refusedJoin(run: EnrollRun, r: Extract<JoinOutcome, { status: "refused" }>, attested: boolean): WindowsFlowResult {
+  const prep = run.report.esp.find((e) => e.phase === "DevicePreparation" && e.result === "success");
+  const f = joinFailure(r, { flowKind: run.o.kind, attested, screen: run.o.kind === "autopilot" && prep ? "Enrollment Status Page (Device preparation)" : "" });
+  if (prep && f.espLine) {
+    prep.result = "failed";
+    prep.endedAt = run.p.clock.now();
+    prep.screen = f.espLine;
+  }
+  return { ...run.fail(f.code, "join.register", f.message), shown: f.shown };
 }
 
 /** The authentication plug-in discovery's AuthPolicy selects: the credentials of the enrollment requests. */

@@ -81,7 +81,8 @@ export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): 
 
 /** The GPO auto-enroll task needs the device's directory join; without one it has no device identity to ask for a token with. */
 export function joinPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusal | undefined {
-  if (kind !== "gpo" || state.join === "hybrid-joined" || state.join === "entra-joined") return undefined;
+  // domain-joined: the hybrid sync join runs first (auth.ts), and the directory answers it.
+  if (kind !== "gpo" || state.join === "hybrid-joined" || state.join === "entra-joined" || state.join === "domain-joined") return undefined;
   return {
     code: "windows.gpo.not-joined",
     message: `The auto-enroll task finds no directory join (join: ${state.join}; dsregcmd /status shows AzureAdJoined : NO): it sends nothing and the PC stays unmanaged`,
@@ -90,7 +91,7 @@ export function joinPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusa
 
 /** Already registered or joined: the flow's registration/join step has nothing to do. */
 export const alreadyInDirectory = (state: WindowsState, need: "registration" | "join"): boolean =>
-  need === "registration" ? state.join !== "none" : state.join === "entra-joined" || state.join === "hybrid-joined";
+  need === "registration" ? state.join !== "none" && state.join !== "domain-joined" : state.join === "entra-joined" || state.join === "hybrid-joined";
 
 /** "Securing your hardware": undefined when the TPM attested, else the screen's failure code and why. */
 export function tpmAttestation(state: WindowsState): { hresult: number; why: string } | undefined {

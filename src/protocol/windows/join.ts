@@ -1,32 +1,71 @@
 // SPDX-License-Identifier: MIT
 /**
- * The directory join that precedes MDM enrollment in Autopilot and provisioning-package flows,
- * against the reference server's device-registration stand-in: a refusal is a value (the user
- * may not join devices, 0x801C0003), anything else off-spec is a typed error.
+ * The directory join or registration that precedes MDM enrollment (Autopilot, provisioning packages,
+ * Add work or school account), against the reference server's device-registration stand-in
+ * (server/windows/drs.ts): a refusal is a value carrying what dsregcmd reports — the client HRESULT
+ * when the service names one, the server error code and message, the HTTP status; anything else
+ * off-spec is a typed error.
  */
 import { ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { exchange, mediaType } from "../common/exchange.js";
 
 /** `mdm`/`mam`: which management the directory's user scopes give this device (absent: MDM, as before). */
-export type JoinOutcome = { status: "joined"; mdm: boolean; mam: boolean } | { status: "refused"; error: string; message: string };
+export type JoinOutcome =
+  | { status: "joined"; mdm: boolean; mam: boolean }
+  | {
+      status: "refused";
+      /** The client HRESULT ("0x801C03F3"), when the service's answer maps to one. */
+      error?: string;
+      /** The server's error code ("DirectoryError", "AADSTS135011"). */
+      serverError?: string;
+      /** The tenant rule or object state behind it (the reference server's refusal reason). */
+      reason?: string;
+      message: string;
+      httpStatus: number;
+    };
 
-export async function joinDirectory(ctx: ProtocolContext, url: string, who: { upn: string; deviceId: string; bulk: boolean; registration?: boolean }): Promise<JoinOutcome> {
+export interface JoinRequestBody {
+  /** Absent for a TPM-attested userless join (self-deploying, pre-provisioning). */
+  upn?: string;
+  deviceId: string;
+  bulk: boolean;
+  registration?: boolean;
+  serialNumber?: string;
+  attested?: boolean;
+  autopilot?: boolean;
+  tpm?: "2.0" | "1.2" | "none";
+  hybrid?: boolean;
+}
+
+const text = (v: unknown, max: number): string | undefined => (typeof v === "string" ? v.slice(0, max) : undefined);
+
+export async function joinDirectory(ctx: ProtocolContext, url: string, who: JoinRequestBody): Promise<JoinOutcome> {
   return step(ctx, "join.register", async () => {
-    const res = await exchange(ctx, "join.register", { method: "POST", url, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(who)) }, { acceptStatus: [400, 403] });
+    const res = await exchange(ctx, "join.register", { method: "POST", url, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(who)) }, { acceptStatus: [400, 401, 403] });
     if (mediaType(res) !== "application/json") throw new ProtocolViolationError("join.content-type", `device registration answered ${mediaType(res) || "no content type"}`);
-    let body: { error?: unknown; message?: unknown; mdm?: unknown };
+    let body: Record<string, unknown>;
     try {
-      body = JSON.parse(new TextDecoder().decode(res.body.subarray(0, 16 * 1024))) as typeof body;
+      body = JSON.parse(new TextDecoder().decode(res.body.subarray(0, 16 * 1024))) as Record<string, unknown>;
     } catch {
       throw new ProtocolViolationError("join.bad-json", "device registration answer is not JSON");
     }
     if (res.status !== 200) {
-      const out = { status: "refused" as const, error: typeof body.error === "string" ? body.error.slice(0, 40) : `HTTP ${res.status}`, message: typeof body.message === "string" ? body.message.slice(0, 300) : "join refused" };
+      const error = text(body.error, 40);
+      const serverError = text(body.serverErrorCode, 80);
+      const reason = text(body.reason, 80);
+      const out = {
+        status: "refused" as const,
+        ...(error ? { error } : {}),
+        ...(serverError ? { serverError } : {}),
+        ...(reason ? { reason } : {}),
+        message: text(body.message, 300) ?? "join refused",
+        httpStatus: res.status,
+      };
       decoded(ctx, "join.register", out);
       return out;
     }
-    const out = { status: "joined" as const, mdm: body.mdm !== false, mam: (body as { mam?: unknown }).mam === true };
+    const out = { status: "joined" as const, mdm: body.mdm !== false, mam: body.mam === true };
     decoded(ctx, "join.register", out);
     return out;
   });

@@ -20,6 +20,11 @@ export const POLICY_REFUSALS = [
   "terms-not-accepted",
   "join-not-allowed",
   "device-quota",
+  "device-object-missing",
+  "device-object-disabled",
+  "device-object-pending",
+  "device-attestation-refused",
+  "autopilot-profile-conflict",
 ] as const;
 
 const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";

@@ -65,6 +65,24 @@ export const policySchema: Json = {
         groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
         deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },
         usersMayJoin: scope("Users may join devices to the directory. Default all."),
+        devices: {
+          type: "array",
+          maxItems: 10_000,
+          description:
+            "Device objects the directory (Microsoft Entra ID) holds before the run: the object an Autopilot import creates (by serial), a hybrid device synced from Active Directory, a registered or joined device (by device id). The join service answers from the object's state. A timeline `set` of this list is the admin changing those objects; `deleteRecords: { in: [directory] }` deletes the targeted devices' objects.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            properties: {
+              serials: strings("Serial numbers, one object each (%SERIAL@group% expands per device)."),
+              deviceIds: strings("Windows device ids, one object each (%DEVICEID%)."),
+              state: { enum: ["enabled", "disabled", "deleted", "pending"], description: "enabled (default); disabled by an admin; deleted (the object is gone); pending: a hybrid device not yet synced from Active Directory." },
+              joinType: { enum: ["registered", "joined", "hybrid"], description: "Microsoft Entra registered, joined (default; an Autopilot object) or hybrid joined." },
+              owner: str("Owner (user principal name); counted by deviceQuota (registered and joined objects)."),
+              autopilot: { type: "boolean", description: "Created by an Autopilot hardware-hash import. Default: true for objects listed by serial." },
+            },
+          },
+        },
       },
     },
     restrictions: {

@@ -14,6 +14,7 @@ import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
+import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
@@ -53,7 +54,7 @@ export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit
 export type PolicyRefusal = (typeof POLICY_REFUSALS)[number];
 // Compile-time check that the engine's reasons and the scenario vocabulary are the same set.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const sameVocabulary: Same<EnrollmentRefusal | "join-not-allowed" | "device-quota", PolicyRefusal> = true;
+const sameVocabulary: Same<EnrollmentRefusal | "join-not-allowed" | "device-quota" | DirectoryRefusal, PolicyRefusal> = true;
 void sameVocabulary;
 
 export type EnrollmentDecision =
@@ -76,9 +77,25 @@ export interface EnrollmentRecord {
   noncompliantSince: Map<string, number>;
 }
 
-export type JoinDecision =
-  | { ok: true; mdm: boolean; mam: boolean }
-  | { ok: false; refusal: "join-not-allowed" | "device-quota"; message: string };
+export type JoinDecision = { ok: true; mdm: boolean; mam: boolean } | { ok: false; refusal: JoinRefusal; message: string };
+export type JoinRefusal = "join-not-allowed" | "device-quota" | DirectoryRefusal;
+
+/** A join or registration as the device registration service receives it. */
+export interface JoinRequest {
+  /** The signing-in user; absent for a userless join (self-deploying, pre-provisioning). */
+  upn?: string;
+  deviceKey: string;
+  serial?: string;
+  registration: boolean;
+  /** TPM-attested userless join (Autopilot self-deploying / pre-provisioning): the device authenticates as its Autopilot object. */
+  attested?: boolean;
+  /** An Autopilot device (its deployment profile applied). */
+  autopilot?: boolean;
+  /** The TPM the device's keys are bound to, from its key attestation. */
+  tpm?: "2.0" | "1.2" | "none";
+  /** Sync join of a domain-joined computer (hybrid): its object must have synced from Active Directory. */
+  hybrid?: boolean;
+}
 
 /** One enrolled device as the tenant rules see it (the view `expect.server` and the REST API read). */
 export interface PolicyEnrollmentView {
@@ -97,6 +114,8 @@ export interface PolicyEnrollmentView {
 export interface PolicyRecords {
   enrollments: PolicyEnrollmentView[];
   joins: { deviceKey: string; upn: string; kind: "joined" | "registered" }[];
+  /** Every device object of the directory, deleted ones included. */
+  directory: DirectoryObject[];
   terms: { upn: string; name: string; version: number }[];
   refusals: { at: number; deviceKey: string; refusal: string; message: string }[];
 }
@@ -106,8 +125,8 @@ export type AccessDecision = { allowed: true; state: ComplianceState } | { allow
 export class PolicyEngine {
   readonly holder: PolicyConfigHolder;
   readonly enrollments = new Map<string, EnrollmentRecord>();
-  /** Directory device objects: device → user, kind. */
-  readonly joins = new Map<string, { upn: string; kind: "joined" | "registered" }>();
+  /** The directory's device objects (directory-objects.ts). */
+  readonly directory: DirectoryObjects;
   /** Accepted terms: `upn|name` → version. */
   readonly accepted = new Map<string, number>();
   readonly refusals: { at: number; deviceKey: string; refusal: PolicyRefusal; message: string }[] = [];
@@ -120,6 +139,7 @@ export class PolicyEngine {
   ) {
     this.holder = config instanceof PolicyConfigHolder ? config : new PolicyConfigHolder(config);
     this.ade = new AdeAssignments(this.holder, now);
+    this.directory = new DirectoryObjects(this.holder);
   }
 
   get config(): PolicyConfig {
@@ -248,29 +268,49 @@ export class PolicyEngine {
   }
 
   /**
-   * Entra join or registration (§3, §5): "users may join devices" (joins only), the per-user device
-   * quota (joined + registered), then which management the scopes give: MAM wins on a registered
-   * personal device, MDM on a joined one.
+   * Entra join or registration (§3, §5; directory-objects.ts): the device's object first (deleted,
+   * disabled, not synced, a TPM 1.2 key, two Autopilot profiles), then "users may join devices" (joins
+   * only), the per-user device quota (registered + joined), then which management the scopes give: MAM
+   * wins on a registered personal device, MDM on a joined one.
    */
-  join(q: { upn: string; deviceKey: string; registration: boolean }): JoinDecision {
+  join(q: JoinRequest): JoinDecision {
     const cfg = this.config;
-    const upn = q.upn.toLowerCase();
-    if (!q.registration && !inScope(cfg, cfg.directory?.usersMayJoin, upn, true)) {
+    const upn = q.upn?.toLowerCase();
+    const obj = this.directory.find({ deviceId: q.deviceKey, serial: q.serial });
+    const byId = obj?.deviceId === q.deviceKey.toUpperCase();
+    // The objects the device authenticates as: its Autopilot object (attested), its synced computer object (hybrid), its own id.
+    if (obj?.state === "disabled" && (q.attested || q.hybrid || byId)) return this.joinRefusal(q.deviceKey, "device-object-disabled", `the device object of ${q.serial ?? q.deviceKey} is disabled`);
+    // An unlisted computer counts as synced (Entra Connect syncs the domain's computers); a listed pending or deleted one is not found.
+    if (q.hybrid && (obj?.state === "pending" || obj?.state === "deleted")) return this.joinRefusal(q.deviceKey, "device-object-pending", `The device object by the given ID (${q.deviceKey}) is not found: it has not synced from Active Directory`);
+    if (q.attested && q.serial) {
+      const gone = obj ? obj.state === "deleted" : !this.autopilotRegistered(q.serial);
+      if (gone) return this.joinRefusal(q.deviceKey, "device-object-missing", `no Autopilot device object for serial ${q.serial} in the directory${obj ? " (deleted)" : ""}`);
+    }
+    if (q.autopilot && q.tpm === "1.2") return this.joinRefusal(q.deviceKey, "device-attestation-refused", "the device's keys are bound to a TPM 1.2 (a 2.0-capable chip not upgraded to 2.0 firmware)");
+    if (q.autopilot && q.serial && this.autopilotProfiles(q.serial).length > 1) {
+      return this.joinRefusal(q.deviceKey, "autopilot-profile-conflict", `serial ${q.serial} is assigned ${this.autopilotProfiles(q.serial).map((p) => `"${p.name}"`).join(" and ")}`);
+    }
+    // "Users may join devices" and the quota concern user joins and registrations, not hybrid sync joins (§3).
+    if (upn && !q.registration && !q.attested && !q.hybrid && !inScope(cfg, cfg.directory?.usersMayJoin, upn, true)) {
       return this.joinRefusal(q.deviceKey, "join-not-allowed", "The user is not authorized to join devices to the directory");
     }
-    const known = this.joins.get(q.deviceKey);
-    if (!known || known.upn !== upn) {
+    const mine = obj && obj.state !== "deleted" ? obj : undefined;
+    if (upn && !q.hybrid && (!mine || mine.owner !== upn)) {
       const quota = cfg.directory?.deviceQuota ?? DEFAULT_DEVICE_QUOTA;
-      const n = [...this.joins.values()].filter((j) => j.upn === upn).length;
+      const n = this.directory.ownedBy(upn, mine).length;
       if (n >= quota) return this.joinRefusal(q.deviceKey, "device-quota", `The user has reached the maximum number of devices (${n} of ${quota}) in the directory`);
     }
-    this.joins.set(q.deviceKey, { upn, kind: q.registration ? "registered" : "joined" });
+    // A user-driven join binds (or creates) the device's object; an attested join authenticates as the Autopilot one.
+    this.directory.put(
+      { deviceId: q.deviceKey, ...(q.serial ? { serial: q.serial } : {}) },
+      { state: "enabled", joinType: q.hybrid ? "hybrid" : q.registration ? "registered" : "joined", ...(upn ? { owner: upn } : {}), ...(q.autopilot ? { autopilot: true } : {}), origin: mine ? mine.origin : "join", joinedAt: this.now() },
+    );
     const mdm = this.mdmInScope(upn);
     const mam = this.mamInScope(upn);
-    return q.registration ? { ok: true, mdm: mdm && !mam, mam } : { ok: true, mdm, mam: mam && !mdm };
+    return q.registration ? { ok: true, mdm: mdm && !mam, mam } : { ok: true, mdm: upn ? mdm : true, mam: upn ? mam && !mdm : false };
   }
 
-  private joinRefusal(deviceKey: string, refusal: "join-not-allowed" | "device-quota", message: string): JoinDecision {
+  private joinRefusal(deviceKey: string, refusal: JoinRefusal, message: string): JoinDecision {
     this.note(deviceKey, refusal, message);
     return { ok: false, refusal, message };
   }
@@ -292,6 +332,12 @@ export class PolicyEngine {
   autopilotRegistered(serial: string): boolean {
     const list = this.config.autopilot?.registered;
     return list === undefined || list.some((x) => x.toUpperCase() === serial.toUpperCase());
+  }
+
+  /** The profiles that name this serial explicitly (more than one is a conflicting assignment). */
+  autopilotProfiles(serial: string): AutopilotProfilePolicy[] {
+    const s = serial.toUpperCase();
+    return (this.config.autopilot?.profiles ?? []).filter((p) => p.serials?.some((x) => x.toUpperCase() === s));
   }
 
   autopilotProfile(serial: string): AutopilotProfilePolicy | undefined | "unconfigured" {
@@ -340,7 +386,11 @@ export class PolicyEngine {
         const c = this.compliance(e.deviceKey);
         return { deviceKey: e.deviceKey, platform: e.platform, ...(e.upn ? { upn: e.upn } : {}), ownership: e.ownership, removed: !!e.removed, dem: e.dem, platformPolicy: e.platformPolicy, ...(e.limitPolicy ? { limitPolicy: e.limitPolicy } : {}), compliance: c.state, compliancePolicies: c.results };
       }),
-      joins: [...this.joins.entries()].map(([deviceKey, j]) => ({ deviceKey, ...j })),
+      joins: this.directory
+        .all()
+        .filter((o) => o.deviceId && o.owner && o.state !== "deleted" && o.joinedAt !== undefined)
+        .map((o) => ({ deviceKey: o.deviceId!, upn: o.owner!, kind: o.joinType === "registered" ? ("registered" as const) : ("joined" as const) })),
+      directory: this.directory.all().map((o) => ({ ...o })),
       terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0]!, name: k.split("|").slice(1).join("|"), version })),
       refusals: [...this.refusals],
     };

@@ -102,6 +102,34 @@ export interface AutopilotProfilePolicy {
   deviceNameTemplate?: string;
 }
 
+/**
+ * A device object's state in the directory (Microsoft Entra ID). `deleted`: an admin deleted it (the
+ * Autopilot import's object gone); `pending`: a hybrid device whose computer object has not synced
+ * from Active Directory yet (Entra Connect), so the sync join finds no object.
+ */
+export type DirectoryObjectState = "enabled" | "disabled" | "deleted" | "pending";
+export const DIRECTORY_OBJECT_STATES: readonly DirectoryObjectState[] = ["enabled", "disabled", "deleted", "pending"];
+export type DirectoryJoinType = "registered" | "joined" | "hybrid";
+
+/**
+ * Device objects the tenant's directory holds, as scenario data: the object an Autopilot import
+ * creates (by serial), a hybrid device synced from Active Directory, a registered or joined device
+ * (by device id). Each listed identifier is one object; `%SERIAL@group%` / `%DEVICEID%` templates
+ * expand per device. A timeline `set` of this list is the admin changing those objects.
+ */
+export interface DirectoryDeviceSpec {
+  serials?: string[];
+  deviceIds?: string[];
+  /** Default enabled. */
+  state?: DirectoryObjectState;
+  /** Default joined (an Autopilot object is a joined device-to-be). */
+  joinType?: DirectoryJoinType;
+  /** The owner (registered owner / primary user), counted by the per-user device quota. */
+  owner?: string;
+  /** Created by an Autopilot hardware-hash import (the ZTDID object). Default: true when listed by serial. */
+  autopilot?: boolean;
+}
+
 export interface PolicyConfig {
   directory?: {
     users?: DirectoryUser[];
@@ -110,6 +138,8 @@ export interface PolicyConfig {
     deviceQuota?: number;
     /** Entra "Users may join devices": all (default), none, or the listed groups. */
     usersMayJoin?: "all" | "none" | { groups: string[] };
+    /** Device objects present before the run (directory-objects.ts). */
+    devices?: DirectoryDeviceSpec[];
   };
   restrictions?: {
     /** The Default platform restriction (priority 0, evaluated last; applies to userless enrollments alone). */

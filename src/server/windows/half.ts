@@ -10,7 +10,7 @@
  *   POST /windows/wns/channels                     {deviceId} → {channelUri} (mock WNS; the device opens its channel)
  *   POST <channelUri>                              X-WNS-Type + Bearer token: a push, as a server under test sends it
  *   GET  <channelUri>/pending                      the device's fetch of pushes (drained)
- *   POST /windows/drs/join                         {upn, deviceId, bulk}: directory join stand-in (403 0x801C0003 when not allowed)
+ *   POST /windows/drs/join                         {upn?, deviceId, serialNumber, attested, autopilot, tpm, hybrid}: device registration stand-in (drs.ts)
  *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
  *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
  *   GET  /windows/cmgateway/service, POST /windows/cmgateway/upload, GET /windows/pki/enrollsim-ca.crl: tenant attach (tenant-attach.ts)
@@ -22,6 +22,7 @@ import type { HalfFactory } from "../half.js";
 import { windowsAdmin } from "./admin.js";
 import { windowsServerConfig } from "./config.js";
 import { DmEndpoint } from "./dm.js";
+import { drsJoin } from "./drs.js";
 import { EnrollmentEndpoints } from "./enrollment.js";
 import { WindowsState } from "./state.js";
 import { storeLicence } from "./store.js";
@@ -130,23 +131,8 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       }
       return json(405, { error: "method not allowed" });
     }
-    if (path === "/windows/drs/join" && req.method === "POST") {
-      // Directory join stand-in.
-      let q: { upn?: unknown; deviceId?: unknown; bulk?: unknown };
-      try {
-        q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as typeof q;
-      } catch {
-        return json(400, { error: "body is not JSON" });
-      }
-      if (typeof q.upn !== "string" || typeof q.deviceId !== "string") return json(400, { error: "expected {upn, deviceId}" });
-      // A personal device is registered, not joined; the policy engine applies "users may join devices", the
-      // directory's per-user device quota and the MDM/MAM user scopes (MAM wins on registered devices). Entra
-      // answers both refusals with 0x801C0003 (DSREG authorization, shared/notes/windows.md §7.2).
-      const registration = (q as { registration?: unknown }).registration === true;
-      const d = ctx.policy.join({ upn: q.upn, deviceKey: q.deviceId.toUpperCase(), registration });
-      if (!d.ok) return json(403, { error: "0x801C0003", reason: d.refusal, message: d.message });
-      return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });
-    }
+    // Device registration (Entra join / registration) from the directory's device objects and settings (drs.ts).
+    if (path === "/windows/drs/join" && req.method === "POST") return drsJoin(req, ctx.policy);
     if (path === "/windows/autopilot/register" && req.method === "POST") {
       // Hash import (Get-WindowsAutopilotInfo -Online / OEM CSV): serial → hardware hash.
       let q: { serialNumber?: unknown; hardwareHash?: unknown };

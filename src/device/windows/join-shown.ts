@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What a Windows device shows when the directory join or registration is refused, from the
+ * service's answer (protocol/windows/join.ts) and the DSREG table (wire/windows/dsreg.ts):
+ *
+ * - Autopilot, Device preparation: the ESP line of the phase that failed, "(Failed: …)" as Windows
+ *   prints it. 0x801C03EA appears as "Registering your device for mobile management (Failed: 3,
+ *   0x801C03EA)." (Troubleshoot Windows device enrollment errors in Intune); a missing Autopilot object
+ *   during pre-provisioning shows the red failure screen and "HResult error code 0x801C03F3" in the
+ *   Microsoft-Windows-User Device Registration/Admin log (Windows Autopilot known issues) — the line
+ *   that fails is the Entra join, "Joining your organization's network".
+ * - A user's join (Autopilot user-driven, OOBE, Settings): "Something went wrong." with the code; for
+ *   0x801C0003 "This user is not authorized to enroll." (Troubleshoot Microsoft Entra join: 801C0003
+ *   on "Something went wrong").
+ * - A provisioning package: "A setup failure has occurred during bulk enrollment." (Intune docs).
+ * - No HRESULT in the answer, or one outside the table: the server's code as unknown (raw value).
+ */
+import { dsregByHresult, parseDsregHresult } from "../../wire/windows/dsreg.js";
+import { hresultHex } from "../../wire/windows/menroll.js";
+import type { JoinOutcome } from "../../protocol/windows/join.js";
+import type { Shown } from "../shown.js";
+
+type Refused = Extract<JoinOutcome, { status: "refused" }>;
+
+/** The outcome code for a refusal reason; 0x801C0003 refusals (join rights, quota) keep `windows.join.disallowed`. */
+const OUTCOME: Record<string, string> = {
+  "join-not-allowed": "windows.join.disallowed",
+  "device-quota": "windows.join.disallowed",
+  "device-object-missing": "windows.join.device-object-missing",
+  "device-object-disabled": "windows.join.device-object-disabled",
+  "device-object-pending": "windows.join.device-object-pending",
+  "device-attestation-refused": "windows.join.device-not-authorized",
+  "autopilot-profile-conflict": "windows.join.device-not-authorized",
+};
+
+export interface JoinFailure {
+  code: string;
+  message: string;
+  shown: Shown;
+  /** The ESP Device preparation line that failed (Autopilot), for the phase record. */
+  espLine?: string;
+}
+
+export function joinFailure(r: Refused, where: { flowKind: string; attested: boolean; screen: string }): JoinFailure {
+  const h = r.error ? parseDsregHresult(r.error) : undefined;
+  const row = h !== undefined ? dsregByHresult(h) : undefined;
+  const hex = h !== undefined ? hresultHex(h) : undefined;
+  const code = (r.reason && OUTCOME[r.reason]) ?? (h === 0x801c0003 ? "windows.join.disallowed" : "windows.join.refused");
+  const server = `${r.serverError ? `${r.serverError}: ` : ""}${r.message} (HTTP ${r.httpStatus})`;
+  let text: string;
+  let espLine: string | undefined;
+  if (where.flowKind === "autopilot" && h === 0x801c03ea) {
+    espLine = `Registering your device for mobile management (Failed: 3, ${hex})`;
+    text = `${espLine}.`;
+  } else if (where.flowKind === "autopilot" && where.attested) {
+    espLine = `Joining your organization's network (Failed: ${hex ? hex.toLowerCase() : (r.serverError ?? "unknown")})`;
+    text = hex ? `${espLine}; Microsoft-Windows-User Device Registration/Admin: HResult error code ${hex}` : espLine;
+  } else if (where.flowKind === "gpo") {
+    // No UI: the User Device Registration log and dsregcmd /status "Previous Registration" (Troubleshoot hybrid joined devices).
+    text = `dsregcmd /status: Error Phase : join, Client ErrorCode : ${hex ? hex.toLowerCase() : "(none)"}, Server ErrorCode : ${r.serverError ?? "(none)"}, Server Message : ${r.message}, Https Status : ${r.httpStatus}`;
+  } else if (where.flowKind === "bulk") text = "A setup failure has occurred during bulk enrollment.";
+  else if (h === 0x801c0003) text = `Something went wrong. This user is not authorized to enroll. You can try to do this again or contact your system administrator with the error code ${hex!.slice(2).toLowerCase()}`;
+  else text = `Something went wrong.${hex ? ` Error code ${hex.slice(2).toLowerCase()}` : ""}`;
+  const shown: Shown = {
+    ...(hex ? { code: hex } : {}),
+    ...(row?.name ? { name: row.name } : {}),
+    text,
+    screen: where.screen,
+    ...(row ? {} : { unknown: { raw: r.error ?? r.serverError ?? `HTTP ${r.httpStatus}` } }),
+  };
+  const meaning = row ? ` — ${row.name ? `${row.name}: ` : ""}${row.meaning}` : "";
+  return { code, message: `${text}${hex && !text.includes(hex) ? ` (${hex})` : ""}${meaning} [server: ${server}]`, shown, ...(espLine ? { espLine } : {}) };
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The device registration service stand-in (POST /windows/drs/join): the Microsoft Entra join or
+ * registration that comes before MDM enrollment. The tenant's policy engine decides from the
+ * directory's device objects and settings (server/policy/directory-objects.ts); the answer carries
+ * what dsregcmd reports for a failed join — the client HRESULT (when Microsoft publishes one), the
+ * server error code and message, the HTTP status — as a JSON body:
+ *   {error?: "0x801C03F3", serverErrorCode, reason, message}
+ * Real DRS speaks its own protocol; enrollsim's client and this stand-in agree on this JSON, and the
+ * codes and texts are the published ones (wire/windows/dsreg.ts).
+ */
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { DIRECTORY_ANSWER } from "../policy/directory-objects.js";
+import type { JoinRefusal, PolicyEngine } from "../policy/engine.js";
+
+const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
+
+/** The answer to a refusal: 0x801C0003 for the directory's join rights and quota (Troubleshoot Microsoft Entra join: "Something went wrong", 801C0003). */
+function refusalAnswer(refusal: JoinRefusal, message: string): HttpResponse {
+  if (refusal === "join-not-allowed" || refusal === "device-quota") return json(403, { error: "0x801C0003", serverErrorCode: "AuthorizationError", reason: refusal, message });
+  const a = DIRECTORY_ANSWER[refusal];
+  // DirectoryError answers are HTTP 400 in dsregcmd's diagnostic data; authorization ones 403.
+  return json(a.serverError === "DirectoryError" ? 400 : 403, { ...(a.hresult ? { error: a.hresult } : {}), serverErrorCode: a.serverError, reason: refusal, message: `${a.message} (${message})` });
+}
+
+export function drsJoin(req: HttpRequest, policy: PolicyEngine): HttpResponse {
+  let q: Record<string, unknown>;
+  try {
+    q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as Record<string, unknown>;
+  } catch {
+    return json(400, { error: "body is not JSON" });
+  }
+  if (!q || typeof q !== "object" || typeof q.deviceId !== "string" || !/^[0-9A-Fa-f]{32}$/.test(q.deviceId)) return json(400, { error: "expected {upn, deviceId}" });
+  const attested = q.attested === true;
+  // A user join names its user; only a TPM-attested join (self-deploying, pre-provisioning) is userless.
+  if (typeof q.upn !== "string" && !attested) return json(400, { error: "expected {upn, deviceId}" });
+  const tpm = q.tpm === "2.0" || q.tpm === "1.2" || q.tpm === "none" ? q.tpm : undefined;
+  // A personal device is registered, not joined; the policy engine applies the device objects, "users may join
+  // devices", the per-user device quota and the MDM/MAM user scopes (MAM wins on registered devices).
+  const registration = q.registration === true;
+  const d = policy.join({
+    ...(typeof q.upn === "string" ? { upn: q.upn } : {}),
+    deviceKey: q.deviceId.toUpperCase(),
+    ...(typeof q.serialNumber === "string" ? { serial: q.serialNumber } : {}),
+    registration,
+    attested,
+    autopilot: q.autopilot === true,
+    hybrid: q.hybrid === true,
+    ...(tpm ? { tpm } : {}),
+  });
+  if (!d.ok) return refusalAnswer(d.refusal, d.message);
+  return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });
+}

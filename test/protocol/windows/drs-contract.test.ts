@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Contract: the Windows join client (protocol/windows/join.ts) against the reference server's device
+ * registration stand-in (server/windows/drs.ts) over real loopback HTTP — the refusal a directory
+ * device object's state produces reaches the device with its HRESULT, server code and HTTP status,
+ * and a timeline-style change to the objects applies to the next request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { joinDirectory } from "../../../src/protocol/windows/join.js";
+import { RealClock } from "../../../src/platform/node/clock.js";
+import { NodeHttp } from "../../../src/platform/node/http.js";
+import { ReferenceServer } from "../../../src/server/reference-server.js";
+import { harness } from "../../support/scep-harness.js";
+
+const clock = new RealClock();
+const http = new NodeHttp({ clock });
+const ID = (n: number) => n.toString(16).toUpperCase().padStart(32, "0");
+let server: ReferenceServer;
+
+beforeAll(async () => {
+  server = await ReferenceServer.start({
+    host: "127.0.0.1",
+    policy: {
+      directory: {
+        users: [{ upn: "dee@contoso.com" }],
+        deviceQuota: 1,
+        devices: [
+          { serials: ["BENCH1"], state: "deleted" },
+          { serials: ["BENCH2"], state: "disabled" },
+          { deviceIds: [ID(3)], state: "pending", joinType: "hybrid" },
+        ],
+      },
+    },
+  });
+}, 60_000);
+afterAll(async () => server?.close());
+
+const join = (body: Parameters<typeof joinDirectory>[2]) => {
+  const h = harness(http, clock, { url: server.scepUrl });
+  return joinDirectory(h.ctx, `${server.url}/windows/drs/join`, body);
+};
+
+describe("join client ↔ device registration stand-in over loopback", () => {
+  it("pre-provisioning with a deleted Autopilot object: 400, 0x801C03F3, DirectoryError", async () => {
+    const out = await join({ deviceId: ID(1), bulk: false, serialNumber: "BENCH1", attested: true, autopilot: true, tpm: "2.0" });
+    expect(out).toMatchObject({ status: "refused", error: "0x801C03F3", serverError: "DirectoryError", reason: "device-object-missing", httpStatus: 400 });
+  });
+  it("a disabled object: 403 with AADSTS135011 and no HRESULT (none is published for a join)", async () => {
+    const out = await join({ deviceId: ID(2), bulk: false, serialNumber: "BENCH2", attested: true, autopilot: true, tpm: "2.0" });
+    expect(out).toMatchObject({ status: "refused", serverError: "AADSTS135011", httpStatus: 403 });
+    expect((out as { error?: string }).error).toBeUndefined();
+  });
+  it("a hybrid sync join before the object synced: 0x801C03F2 with the published server message", async () => {
+    const out = await join({ upn: "dee@contoso.com", deviceId: ID(3), bulk: false, hybrid: true });
+    expect(out).toMatchObject({ status: "refused", error: "0x801C03F2", httpStatus: 400 });
+    expect((out as { message: string }).message).toContain("The device object by the given ID is not found.");
+  });
+  it("the quota on the same objects: the second user join is 403 0x801C0003; after the admin deletes the first object it joins", async () => {
+    expect(await join({ upn: "dee@contoso.com", deviceId: ID(4), bulk: false, serialNumber: "PC4" })).toMatchObject({ status: "joined", mdm: true });
+    expect(await join({ upn: "dee@contoso.com", deviceId: ID(5), bulk: false, serialNumber: "PC5" })).toMatchObject({ status: "refused", error: "0x801C0003", reason: "device-quota", httpStatus: 403 });
+    expect(server.policy.directory.delete([{ serial: "PC4" }])).toBe(1);
+    expect(await join({ upn: "dee@contoso.com", deviceId: ID(5), bulk: false, serialNumber: "PC5" })).toMatchObject({ status: "joined" });
+  });
+  it("a malformed request is refused as the strict server it is", async () => {
+    const out = await join({ deviceId: "not-a-device-id", bulk: false, upn: "dee@contoso.com" });
+    expect(out).toMatchObject({ status: "refused", error: "expected {upn, deviceId}", httpStatus: 400 });
+  });
+});
