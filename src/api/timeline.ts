@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Builds a run's timeline engine (runner/timeline) over its devices and, when embedded, its server. */
 import type { Catalog } from "../device/catalog.js";
+import { deviceTemplateValues, expandServerData, type TemplateValues } from "../device/template.js";
 import type { Clock, EntropySource, Logger, TranscriptSink } from "../ports/index.js";
 import { identityOf } from "../runner/fleet.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
@@ -32,8 +33,12 @@ export function createTimeline(
       groupOf.set(g.firstIndex + k, g);
     }
   }
+  // Device variables in `set` values (`%SERIAL@group%` in a list of the server's data) expand per device, as in embedded.* itself.
+  let values: Array<{ group: string; values: TemplateValues }> | undefined;
+  const perDevice = () => (values ??= devices.map((d) => ({ group: d.group, values: deviceTemplateValues(identityOf(catalog, env, groupOf.get(d.index)!.model, d.index, groupOf.get(d.index)!.state).identity) })));
+  const expanded = entries.map((e) => (e.action.kind === "set" && JSON.stringify(e.action.values).includes("%") ? { ...e, action: { ...e.action, values: e.action.values.map((v) => ({ ...v, value: expandServerData(v.value, perDevice()) })) } } : e));
   return new TimelineEngine({
-    entries,
+    entries: expanded,
     clock: env.clock,
     devices,
     identity: (i) => {

@@ -82,9 +82,18 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "deleteRecords": {
           const refs = (devices ?? []).map(adminDevice);
-          if (a.in === "abm") return server.policy.ade.release(refs.map((d) => d.serialNumber).filter((s): s is string => !!s));
-          const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
-          return `deleted ${n} device record(s) of ${refs.length} device(s)`;
+          const out: string[] = [];
+          if (a.in.includes("abm")) out.push(server.policy.ade.release(refs.map((d) => d.serialNumber).filter((s): s is string => !!s)));
+          if (a.in.includes("mdm")) {
+            const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
+            out.push(`deleted ${n} device record(s) of ${refs.length} device(s)`);
+          }
+          if (a.in.includes("directory")) {
+            // The directory's device objects (server/policy/directory-objects.ts), by serial.
+            const n = server.policy.directory.delete(refs.filter((r) => r.serialNumber).map((r) => ({ serial: r.serialNumber! })));
+            out.push(`deleted ${n} directory device object(s) of ${refs.length} device(s)`);
+          }
+          return out.join("; ");
         }
         case "resync": {
           const out = server.halves.map((h) => h.admin?.resync?.()).filter((x): x is string => !!x);

@@ -22,7 +22,7 @@ describe("referenceServerTimeline", () => {
     abm.assign("F2LX00000001");
     abm.assign("F2LX00000002");
     const ref = { index: 0, id: "iphone-15#0", identity: { serialNumber: "F2LX00000001" }, certificateSerials: [] };
-    expect(await w.tl.apply({ kind: "deleteRecords" }, [ref])).toBe("deleted 1 device record(s) of 1 device(s)");
+    expect(await w.tl.apply({ kind: "deleteRecords", in: ["mdm"] }, [ref])).toBe("deleted 1 device record(s) of 1 device(s)");
     expect([...abm.records.keys()]).toEqual(["F2LX00000002"]);
     expect(abm.gate("F2LX00000001")?.status).toBe(403);
     expect(await w.tl.apply({ kind: "resync" }, undefined)).toBe("ADE device list: full sync with Apple Business Manager (2 record(s), 1 back)");

@@ -69,7 +69,7 @@ export const policySchema: Json = {
           type: "array",
           maxItems: 10_000,
           description:
-            "Device objects the directory (Microsoft Entra ID) holds before the run: the object an Autopilot import creates (by serial), a hybrid device synced from Active Directory, a registered or joined device (by device id). The join service answers from the object's state. A timeline `set` of this list is the admin changing those objects; `deleteRecords: { in: [directory] }` deletes the targeted devices' objects.",
+            "Device objects the directory (Microsoft Entra ID) holds before the run: the object an Autopilot import creates (by serial), a hybrid device synced from Active Directory, a registered or joined device (by device id). The join service answers from the object's state. A timeline `set` of this list is the admin changing those objects; `deleteRecords: { in: directory }` deletes the targeted devices' objects.",
           items: {
             type: "object",
             additionalProperties: false,

@@ -12,9 +12,12 @@ import type { Json } from "../scenario/json.js";
 import { didYouMean, listNames } from "../scenario/suggest.js";
 import type { Scenario, ScenarioContext } from "../scenario/types.js";
 import { durationMs, formatMs } from "./duration.js";
-import { ACTION_KEYS, isServerAction, isTargeted, type TimelineAction, type TimelineEntry, type TimelineEvent, type TimelineSpec } from "./types.js";
+import { ACTION_KEYS, isServerAction, isTargeted, type RecordStore, type TimelineAction, type TimelineEntry, type TimelineEvent, type TimelineSpec } from "./types.js";
 
 const issue = (path: PathSegment[], message: string, expected: string, anchor: "value" | "key" = "value"): Issue => ({ path, anchor, message, expected, rank: 1 });
+
+/** `deleteRecords.in` as written (one store or a list) → the list; default the MDM server's records. */
+const recordStores = (v: RecordStore | RecordStore[] | undefined): RecordStore[] => (v === undefined ? ["mdm"] : Array.isArray(v) ? v : [v]);
 
 /** The entry's action (exactly one action key is checked before this is called). */
 function actionOf(e: TimelineSpec): TimelineAction {
@@ -23,7 +26,7 @@ function actionOf(e: TimelineSpec): TimelineAction {
     case "set":
       return { kind: "set", values: Object.entries(e.set!).map(([p, value]) => ({ path: p.split("."), value })) };
     case "deleteRecords":
-      return e.deleteRecords!.in === "abm" ? { kind: "deleteRecords", in: "abm" } : { kind: "deleteRecords" };
+      return { kind: "deleteRecords", in: recordStores(e.deleteRecords!.in) };
     case "resync":
       return { kind: "resync" };
     case "wipe":

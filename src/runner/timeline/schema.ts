@@ -3,7 +3,7 @@
 import { PLATFORMS } from "../../device/catalog.js";
 import type { Json } from "../scenario/json.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
-import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE } from "./types.js";
+import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE, RECORD_STORES } from "./types.js";
 
 const duration = (description: string): Json => ({
   type: ["string", "number"],
@@ -58,8 +58,14 @@ export const timelineSchema: Json = {
         type: "object",
         additionalProperties: false,
         description:
-          "Embedded server: delete the targeted devices' records (an admin deleting devices in the console; Apple ADE records come back at the next full sync). `in: abm`: the admin releases them from Apple Business/School Manager instead: Apple's service answers their cloud configuration 404 DEVICE_RELEASED from then on, and no sync brings them back.",
-        properties: { in: { enum: ["mdm", "abm"], description: "mdm (default): the MDM server's records; abm: release from Apple Business/School Manager (Apple devices)." } },
+          "Embedded server: delete the targeted devices' records (an admin deleting devices in the console; Apple ADE records come back at the next full sync). `in` says where: mdm (default) the MDM server's records; abm: the admin releases them from Apple Business/School Manager instead (Apple's service answers their cloud configuration 404 DEVICE_RELEASED from then on, and no sync brings them back); directory: their device objects in Microsoft Entra ID (embedded.policy.directory.devices). A list deletes from several, e.g. `in: [mdm, directory]`.",
+        properties: {
+          in: {
+            description: "mdm (default): the MDM server's records; abm: release from Apple Business/School Manager (Apple devices); directory: the Microsoft Entra device objects. One, or a list.",
+            oneOf: [{ enum: [...RECORD_STORES] }, { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...RECORD_STORES] } }],
+            "x-expected": 'mdm, abm, directory, or a list of them such as "[mdm, directory]"',
+          },
+        },
       },
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
       wipe: empty(

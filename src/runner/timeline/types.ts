@@ -10,6 +10,9 @@ import type { TransportDetail } from "../../errors/index.js";
 export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate", "vpp-token"] as const;
 export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token", "vpp-token"] as const;
 export type Revocable = (typeof REVOCABLE)[number];
+/** Where `deleteRecords` deletes: the MDM server's records (default), Apple Business/School Manager (a release), the directory's device objects (Microsoft Entra ID). */
+export const RECORD_STORES = ["mdm", "abm", "directory"] as const;
+export type RecordStore = (typeof RECORD_STORES)[number];
 export type Expirable = (typeof EXPIRABLE)[number];
 
 /** What a device sees while it is offline (TransportError detail; dns.* and connect.* only). */
@@ -26,7 +29,7 @@ export interface TimelineSpec {
   platform?: string;
   note?: string;
   set?: Record<string, unknown>;
-  deleteRecords?: { in?: "mdm" | "abm" };
+  deleteRecords?: { in?: RecordStore | RecordStore[] };
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   wipe?: Record<string, never>;
@@ -72,7 +75,7 @@ export type ActionKey = (typeof ACTION_KEYS)[number];
 
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
-  | { kind: "deleteRecords"; in?: "abm" }
+  | { kind: "deleteRecords"; in: RecordStore[] }
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   | { kind: "wipe" }

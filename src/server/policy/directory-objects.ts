@@ -4,7 +4,7 @@
  * from them (server-policies.md §3, §8.1). Objects come from the scenario (`embedded.policy.directory.devices`:
  * an Autopilot import's object by serial, a hybrid device synced from Active Directory, a registered or
  * joined device by id), from the Autopilot import itself (a registered hash has its object), and from
- * joins. An admin deletes objects (timeline `deleteRecords: { in: [directory] }`) or changes them
+ * joins. An admin deletes objects (timeline `deleteRecords: { in: directory }`) or changes them
  * (timeline `set` of the list).
  *
  * What the join service answers (the HRESULT the device reports, wire/windows/dsreg.ts):
