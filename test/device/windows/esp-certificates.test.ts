@@ -82,6 +82,21 @@ describe("ESP certificate profiles (ClientCertificateInstall SCEP)", () => {
     }
   });
 
+  it("a user-scope profile (./User/…/SCEP) counts in Account setup: Device setup finishes, Account setup fails on the Certificates row", async () => {
+    const h = await windowsHarness(esp({ scope: "user" }), (inner) => async (req: HttpRequest) => {
+      if (req.url.includes("/scep")) return { status: 503, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("Service Unavailable"), url: req.url };
+      return inner(req);
+    });
+    try {
+      const { result } = await h.run("windows-autopilot", {}, 10);
+      expect(result).toMatchObject({ ok: false, code: "windows.esp.certificate-failed", step: "esp.account-setup" });
+      expect(result.windows.esp.find((p) => p.phase === "DeviceSetup")!.result).toBe("success");
+      expect(result.shown).toMatchObject({ code: "0x801901F7", name: "HTTP_E_STATUS_SERVICE_UNAVAIL", screen: "Enrollment Status Page (AccountSetup)" });
+    } finally {
+      await h.close();
+    }
+  });
+
   it("ServerURL lists two servers: the unreachable first one is skipped, the second issues and is the RespondentServerUrl", async () => {
     const h = await windowsHarness(esp({}));
     try {
