@@ -5,7 +5,7 @@
  * that owns them: AppleCore. server.ts implements it and routes requests to the rooms.
  */
 import type { PolicyEngine } from "../policy/engine.js";
-import type { ProfileEdits } from "./profile-service.js";
+import type { ProfileEdits } from "./profile-edits.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
