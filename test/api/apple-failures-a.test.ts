@@ -266,6 +266,12 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(mfa.apple.stats.rejected["ade.conditional-access.mfa"]).toBe(1);
     const ok = await world({ basicAuth });
     expect(await ok.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    // The directory's licence, the datum account-driven enrollment reads, refuses the Setup Assistant sign-in too.
+    const unlicensed = await world({ basicAuth });
+    unlicensed.apple.policy.holder.set("directory", { users: [{ upn: "U@enrollsim.test", licensed: false }] });
+    const refused = await unlicensed.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } });
+    expect(refused).toMatchObject({ ok: false, code: "apple.ade.refused.UserLicenseTypeInvalid" });
+    expect(refused.message).toContain("User Name Not Recognized");
     const dem = await world({ basicAuth });
     // The tenant's device enrollment managers (embedded.policy), matched case-insensitively.
     dem.apple.policy.holder.set("deviceEnrollmentManagers", { users: ["U@enrollsim.test"] });

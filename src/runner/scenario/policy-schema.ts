@@ -60,7 +60,12 @@ export const policySchema: Json = {
       properties: {
         users: {
           type: "array",
-          items: { type: "object", additionalProperties: false, required: ["upn"], properties: { upn: str("User principal name."), groups: strings("Groups the user belongs to.") } },
+          items: { type: "object", additionalProperties: false, required: ["upn"], properties: {
+              upn: str("User principal name."),
+              groups: strings("Groups the user belongs to."),
+              licensed: { type: "boolean", description: "The user holds an MDM (Intune) licence (default true). An unlicensed user's enrollment sign-in is refused: Apple account-driven enrollment and the ADE Setup Assistant sign-in get 403 UserLicenseTypeInvalid (\"User Name Not Recognized. This user account is not authorized to use MDM.\")." },
+            },
+          },
         },
         groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
         deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },

@@ -72,7 +72,7 @@ export class AccountEnrollment {
     if (a.allowedDeviceTypes && !(a.allowedDeviceTypes as string[]).includes(family)) {
       return this.core.reject("account.device-type", json(403, { code: "DeviceTypeNotSupported", message: `${family} devices are not allowed to enroll` }));
     }
-    if (a.unlicensedUsers?.includes(user)) {
+    if (!this.core.policy.isLicensed(user)) {
       return this.core.reject("account.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
     }
     const n = this.accountEnrollments.get(user) ?? 0;

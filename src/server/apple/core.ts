@@ -72,8 +72,6 @@ export interface AccountConfig {
   tokens?: string[];
   /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
   password?: string;
-  /** Managed Apple IDs without an MDM licence: 403 UserLicenseTypeInvalid. */
-  unlicensedUsers?: string[];
   /** false: the tenant has no MDM authority configured; enrollment requests get 403 MdmAuthorityNotDefined (default true). */
   mdmAuthorityDefined?: boolean;
   /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */

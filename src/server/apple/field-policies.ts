@@ -14,6 +14,9 @@
  *   (HTTP Basic on the ADE enrollment URL) cannot carry a second factor (server-policies.md §7.4:
  *   Setup Assistant (legacy), MFA "no"), so the credentials never validate and the enrollment URL
  *   answers 401 again — ios-ade-auth-mfa-mismatch.
+ * - unlicensed users (the tenant's `embedded.policy.directory.users[].licensed: false`, the same
+ *   datum account-driven enrollment reads): the ADE Setup Assistant sign-in as one gets 403
+ *   UserLicenseTypeInvalid — ios-user-unlicensed.
  * - device enrollment managers (the tenant's `embedded.policy.deviceEnrollmentManagers`, the same
  *   accounts the Windows half counts against the DEM limit): an ADE sign-in as one is refused —
  *   apple-dem-with-ade.
@@ -89,7 +92,7 @@ export class AppleFieldPolicies {
     private readonly config: FieldPolicyConfig,
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
     /** The tenant rules (embedded.policy): who is a device enrollment manager. */
-    private readonly policy: Pick<PolicyEngine, "isDem" | "config">,
+    private readonly policy: Pick<PolicyEngine, "isDem" | "isLicensed" | "config">,
   ) {
     if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
     this.abm = new AbmSync(ctx.now);
@@ -155,6 +158,10 @@ export class AppleFieldPolicies {
     if (user !== undefined && this.policy.config.conditionalAccess?.requireMfa) {
       const why = "the tenant's conditional access requires multifactor authentication, which the legacy Setup Assistant sign-in (user name and password) cannot complete";
       return this.reject("ade.conditional-access.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
+    }
+    if (user !== undefined && !this.policy.isLicensed(user)) {
+      // The Intune iOS/iPadOS troubleshooting text for an unlicensed user, the same answer account-driven enrollment gives.
+      return this.reject("ade.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
     }
     if (user !== undefined && this.policy.isDem(user)) {
       return this.reject("ade.dem", json(403, { code: "DeviceEnrollmentManagerNotAllowed", message: `${user} is a device enrollment manager account: DEM accounts cannot enroll devices through Automated Device Enrollment.` }));

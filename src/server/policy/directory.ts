@@ -11,6 +11,12 @@ export function groupsOf(cfg: PolicyConfig, upn: string | undefined): Set<string
   return new Set(u?.groups ?? []);
 }
 
+/** Whether the user holds an MDM licence: a user the directory lists with `licensed: false` does not; everyone else does. */
+export function licensed(cfg: PolicyConfig, upn: string | undefined): boolean {
+  if (!upn) return true;
+  return cfg.directory?.users?.find((x) => x.upn.toLowerCase() === upn.toLowerCase())?.licensed !== false;
+}
+
 /**
  * Whether an assignment targets the user. Group assignments are user-targeted: a userless
  * enrollment (bulk, self-deploying) matches none of them.

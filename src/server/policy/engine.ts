@@ -12,7 +12,7 @@
  */
 import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
-import { groupsOf, inScope, targets } from "./directory.js";
+import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
 import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
@@ -144,6 +144,11 @@ export class PolicyEngine {
 
   get config(): PolicyConfig {
     return this.holder.get();
+  }
+
+  /** The user holds an MDM licence (directory.users[].licensed; default true). */
+  isLicensed(upn: string | undefined): boolean {
+    return licensed(this.config, upn);
   }
 
   isDem(upn: string | undefined): boolean {

@@ -12,6 +12,8 @@ export type Assignment = string[];
 export interface DirectoryUser {
   upn: string;
   groups?: string[];
+  /** Holds an MDM licence (default true). */
+  licensed?: boolean;
 }
 
 /** OS range and switches of one platform inside a platform restriction (server-policies.md §2.3). */

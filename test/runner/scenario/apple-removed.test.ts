@@ -150,3 +150,11 @@ describe("a restrictions payload is one more payload the server adds to its prof
     expect(e.message).toContain("PayloadType: com.apple.applicationaccess, allowHostPairing: false");
   });
 });
+
+describe("a user's MDM licence is directory data", () => {
+  it("embedded.apple.account.unlicensedUsers: embedded.policy.directory.users[].licensed", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { account: { unlicensedUsers: [a@example.org] } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-user-enrollment }\n`);
+    expect(e.message).toContain("embedded.apple.account.unlicensedUsers was removed; it is replaced by the tenant's directory");
+    expect(e.message).toContain("licensed: false");
+  });
+});

@@ -136,6 +136,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "the tenant's conditional access, `embedded.policy.conditionalAccess.requireMfa: true` (the rule the Windows sign-in honours too): the legacy Setup Assistant sign-in cannot complete MFA, so the enrollment URL answers 401 again and Setup Assistant stays at the sign-in (scenarios/failures/ios-ade-auth-mfa-mismatch.yaml); an identity provider without a WS-Trust 1.3 endpoint answers the same and is not modelled apart",
   },
   {
+    path: ["embedded", "apple", "account", "unlicensedUsers"],
+    replacedBy:
+      "the tenant's directory, `embedded.policy.directory.users: [{ upn: nolicence@example.org, licensed: false }]`: an unlicensed user's account-driven enrollment and ADE Setup Assistant sign-in both get 403 UserLicenseTypeInvalid (scenarios/failures/ios-user-unlicensed.yaml)",
+  },
+  {
     path: ["embedded", "apple", "restrictions"],
     replacedBy:
       "a payload the server adds to its enrollment profile, `embedded.apple.profile: { add: [{ PayloadType: com.apple.applicationaccess, allowHostPairing: false }] }` (the same profile mechanism as the removed/changed keys of apple-profile-missing-identity-uuid and apple-profile-bad-topic: scenarios/failures/ios-sync-deny-all.yaml)",
@@ -374,7 +379,6 @@ export const appleScenario: ScenarioExtension = {
           wellKnown: { enum: ["serve", "failed"], description: "failed: the .well-known document answers 403 com.apple.well-known.failed." },
           tokens: { type: "array", items: { type: "string", minLength: 8 }, maxItems: 100, description: "Access tokens accepted as is (what the device's token driver presents; secrets: redacted)." },
           password: { type: "string", description: 'Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"; a secret: redacted).' },
-          unlicensedUsers: { type: "array", items: { type: "string" }, maxItems: 1000, description: "Managed Apple IDs without an MDM licence: 403 UserLicenseTypeInvalid." },
           mdmAuthorityDefined: { type: "boolean", description: "false: the tenant has no MDM authority; enrollment requests get 403 MdmAuthorityNotDefined (default true)." },
           allowedDeviceTypes: { type: "array", items: { enum: ["iPhone", "iPad", "Mac"] }, uniqueItems: true, description: "Device types allowed to enroll (from the request's PRODUCT); others get 403 DeviceTypeNotSupported." },
           authMethod: { enum: ["apple-as-web", "apple-oauth2"], description: "Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server at /apple/account/oauth2/{authorize,token}: authorization code + PKCE S256, refresh tokens)." },
