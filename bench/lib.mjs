@@ -46,7 +46,7 @@ export async function startServerChild(platforms = {}, challenge = "bench-challe
       child.send("stop");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { ...info, cpu, stats, stop };
+  return { ...info, pid: child.pid, cpu, stats, stop };
 }
 
 /** The commit measured ("unknown" outside a git checkout). */

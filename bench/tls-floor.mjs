@@ -103,6 +103,7 @@ if (CHILD) {
     if (m === "cpu") process.send({ cpu: process.cpuUsage() });
     if (m === "stop") server.close(() => process.exit(0));
   });
+  process.on("disconnect", () => process.exit(1)); // the parent died: never outlive it
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { FileKeyPool } = await import("../dist/platform/node/keypool/index.js");
   const keys = await FileKeyPool.open({ spec: "rsa2048", ensure: 1 });
