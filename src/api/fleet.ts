@@ -182,7 +182,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           report.examples[code] ??= message ?? code;
         }
         const now = adapters.clock.now();
-        store.put({ ...d, lastCheckinAt: now, checkins: d.checkins + 1, updatedAt: now });
+        store.checkin(d.index, now);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 16) }, worker));

@@ -363,10 +363,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     await dc.close();
   }
   const at = env.clock.now();
-  if (opts.store) {
-    const prev = opts.store.get(identity.index);
-    if (prev) opts.store.put({ ...prev, lastCheckinAt: at, checkins: prev.checkins + 1, updatedAt: at });
-  }
+  opts.store?.checkin(identity.index, at);
   env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code, ...failed }), at, ms: at - started });
 }
 

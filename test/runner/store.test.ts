@@ -127,6 +127,19 @@ describe("fleet store", () => {
     }
   });
 
+  it("checkin() counts a check-in and changes nothing else of the row, alike in memory and SQLite", () => {
+    for (const store of [new MemoryFleetStore(), SqliteFleetStore.open(join(dir, "checkins.db"), { create: true })]) {
+      const enrolled = device(5, { state: "enrolled", certificates: [{ label: "mdm", pem: "P" }], serverIds: { udid: "U" }, enrolledAt: 7 });
+      store.put(enrolled);
+      store.checkin(5, 3_000);
+      store.checkin(5, 4_000);
+      expect(store.get(5)).toEqual({ ...enrolled, checkins: 2, lastCheckinAt: 4_000, updatedAt: 4_000 });
+      store.checkin(99, 5_000); // no such device: nothing is created
+      expect(store.get(99)).toBeUndefined();
+      store.close();
+    }
+  });
+
   it("memory and SQLite stores behave the same", () => {
     roundTrip(new MemoryFleetStore());
     const f = join(dir, "a.db");

@@ -87,12 +87,14 @@ export class SqliteFleetStore implements FleetStore {
   private readonly putStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
   private readonly checkpointStmt: Database.Statement;
+  private readonly checkinStmt: Database.Statement;
 
   private constructor(readonly location: string, db: Database.Database) {
     this.db = db;
     this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint,@resumes)`);
     this.getStmt = db.prepare(`SELECT * FROM devices WHERE idx = ?`);
     this.checkpointStmt = db.prepare(`UPDATE devices SET checkpoint = ?, updated_at = ? WHERE idx = ?`);
+    this.checkinStmt = db.prepare(`UPDATE devices SET last_checkin_at = @at, checkins = checkins + 1, updated_at = @at WHERE idx = @idx`);
   }
 
   /**
@@ -225,6 +227,10 @@ export class SqliteFleetStore implements FleetStore {
 
   checkpoint(index: number, point: DurablePoint, at: number): void {
     this.wrap("write a checkpoint", () => this.checkpointStmt.run(JSON.stringify(point), Math.round(at), index));
+  }
+
+  checkin(index: number, at: number): void {
+    this.wrap("count a check-in", () => this.checkinStmt.run({ at: Math.round(at), idx: index }));
   }
 
   noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void {

@@ -80,6 +80,12 @@ export interface FleetStore {
   put(device: StoredDevice): void;
   /** Sets one device's checkpoint (one small transaction; the row exists: `put` wrote it first). */
   checkpoint(index: number, point: DurablePoint, at: number): void;
+  /**
+   * Counts one steady-state check-in of a device (`checkins` + 1, `lastCheckinAt` and `updatedAt` =
+   * `at`), in one small transaction; nothing when the device has no row. A check-in changes only
+   * these fields, so the row is not read and rewritten whole (a 5 KB row, at every check-in).
+   */
+  checkin(index: number, at: number): void;
   /** Appends to one device's resume history, or replaces its last entry (`replaceLast`: this run's provisional restart). */
   noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void;
   /** Devices ordered by index, optionally only in one state. */
@@ -115,6 +121,10 @@ export class MemoryFleetStore implements FleetStore {
   checkpoint(index: number, point: DurablePoint, at: number): void {
     const r = this.rows.get(index);
     if (r) Object.assign(r, { checkpoint: structuredClone(point), updatedAt: at });
+  }
+  checkin(index: number, at: number): void {
+    const r = this.rows.get(index);
+    if (r) Object.assign(r, { lastCheckinAt: at, checkins: r.checkins + 1, updatedAt: at });
   }
   noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void {
     const r = this.rows.get(index);
