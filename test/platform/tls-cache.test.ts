@@ -3,7 +3,7 @@
 // shared only between clients with identical trust (and identical mTLS identity), TLS sessions
 // resumed only inside one client, and NodeCrypto's bounded public-key cache.
 import { execFile } from "node:child_process";
-import { generateKeyPairSync, sign as nodeSign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, sign as nodeSign } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
@@ -17,7 +17,7 @@ import { ScenarioError } from "../../src/errors/index.js";
 import { RealClock } from "../../src/platform/node/clock.js";
 import { NodeCrypto, PUBLIC_KEY_CACHE_SIZE, publicKeyCacheSize } from "../../src/platform/node/crypto.js";
 import { NodeHttp } from "../../src/platform/node/http.js";
-import { contextStats } from "../../src/platform/node/http/tls.js";
+import { contextStats, Lru, ScanResistantCache } from "../../src/platform/node/http/tls.js";
 
 const run = promisify(execFile);
 const text = (r: { body: Uint8Array }) => Buffer.from(r.body).toString();
@@ -172,6 +172,19 @@ describe("NodeHttp TLS contexts, sessions and identities", () => {
   });
 });
 
+describe("NodeCrypto private-key PEM", () => {
+  it("exports a key once and hands the same PEM back, distinct keys their own", () => {
+    const c = new NodeCrypto();
+    const a = c.importPrivateKey(new Uint8Array(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "der" })));
+    const b = c.importPrivateKey(new Uint8Array(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "der" })));
+    const pem = c.privateKeyPem(a);
+    expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(c.privateKeyPem(a)).toBe(pem);
+    expect(c.privateKeyPem(b)).not.toBe(pem);
+    expect(createPrivateKey(pem).export({ type: "pkcs8", format: "der" })).toEqual(Buffer.from(c.exportPrivateKey(a)));
+  });
+});
+
 describe("NodeCrypto public-key cache", () => {
   it("verifies and encrypts with cached keys, bounded, and never caches a bad SPKI", () => {
     const c = new NodeCrypto();
@@ -195,5 +208,51 @@ describe("NodeCrypto public-key cache", () => {
     }
     expect(publicKeyCacheSize()).toBe(PUBLIC_KEY_CACHE_SIZE);
     expect(c.verify(spki, "sha256", data, sig)).toBe(true); // evicted, re-imported
+  });
+});
+
+describe("identity context cache (scan-resistant)", () => {
+  /** Hits of `rounds` cyclic passes over `population` keys (what steady-state check-ins do). */
+  const cyclicHits = (cache: { get(k: number): number | undefined; set(k: number, v: number): void }, population: number, rounds: number) => {
+    let hits = 0;
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < population; k++) {
+        if (cache.get(k) === k) hits++;
+        else cache.set(k, k);
+      }
+    }
+    return hits;
+  };
+
+  it("keeps the most recent entries whatever the population (the clients of one enrolment)", () => {
+    const c = new ScanResistantCache<number, number>(100, 20);
+    for (let k = 0; k < 1000; k++) {
+      c.set(k, k);
+      // oldest first, so the looks themselves keep the order of use
+      for (let back = Math.min(19, k); back >= 0; back--) expect(c.get(k - back)).toBe(k - back);
+    }
+  });
+
+  it("stays bounded and keeps about capacity / population of a cyclically visited fleet, where an LRU keeps none", () => {
+    const cache = new ScanResistantCache<number, number>(100, 20);
+    const hits = cyclicHits(cache, 400, 10);
+    expect(cache.size).toBe(100);
+    // 9 passes after the first: the 80 resident entries hit on each (an ideal cache of 100: 9 × 100)
+    expect(hits).toBe(9 * 80);
+    const lru = new Lru<number, number>(100);
+    expect(cyclicHits(lru, 400, 10)).toBe(0);
+  });
+
+  it("keeps every entry while the population fits, and a value is only ever its own key's", () => {
+    const c = new ScanResistantCache<string, string>(50, 10);
+    for (let i = 0; i < 50; i++) c.set(`k${i}`, `v${i}`);
+    c.set("k7", "v7b");
+    for (let i = 0; i < 50; i++) expect(c.get(`k${i}`)).toBe(i === 7 ? "v7b" : `v${i}`);
+    for (let i = 50; i < 500; i++) c.set(`k${i}`, `v${i}`);
+    expect(c.size).toBe(50);
+    for (let i = 0; i < 500; i++) expect([undefined, i === 7 ? "v7b" : `v${i}`]).toContain(c.get(`k${i}`));
+    c.clear();
+    expect(c.size).toBe(0);
+    expect(c.get("k499")).toBeUndefined();
   });
 });

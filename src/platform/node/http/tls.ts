@@ -28,7 +28,7 @@
  * `ca: [...tls.rootCertificates, ...extra]` instead re-parses ~140 roots (~50 ms, ~1 MiB per
  * context), too much for thousands of devices. The second form is only a fallback.
  */
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { ScenarioError } from "../../../errors/index.js";
 import type { TlsSettings } from "../../../ports/http.js";
@@ -44,9 +44,18 @@ export interface ClientTls {
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-/** Most distinct trust settings / identities whose contexts are kept. */
+/** Most distinct trust settings whose contexts are kept. */
 export const TRUST_CONTEXT_CACHE_SIZE = 64;
-export const IDENTITY_CONTEXT_CACHE_SIZE = 512;
+/**
+ * Most identity contexts kept. Measured on Node 20 (docs/performance.md, "Per-device TLS
+ * context"): a context with a device identity holds ≈ 27 KB of native memory (the SSL_CTX ≈ 6.5 KB,
+ * the imported key and certificate ≈ 10 KB, the private copy of the root store that adding the
+ * server's CA makes ≈ 10 KB) and costs ≈ 1.1 ms of CPU to build (PEM key import ≈ 0.35 ms, the
+ * certificate ≈ 0.2 ms, copying the ≈ 140 system roots ≈ 0.45 ms). Keeping one per enrolled device
+ * would cost 1.3 GiB at 50,000 devices, so contexts are kept for 2,048 identities (≤ 55 MiB) and
+ * rebuilt beyond that.
+ */
+export const IDENTITY_CONTEXT_CACHE_SIZE = 2048;
 const VALIDATED_CACHE_SIZE = 4096;
 
 /** A small least-recently-used map (Map keeps insertion order; a hit re-inserts). */
@@ -61,16 +70,54 @@ export class Lru<K, V> {
     }
     return v;
   }
-  set(key: K, value: V): void {
+  /** Stores `key`; returns the entry it evicted, if any. */
+  set(key: K, value: V): [K, V] | undefined {
     this.map.delete(key);
     this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    if (this.map.size <= this.capacity) return undefined;
+    const [oldest, was] = this.map.entries().next().value as [K, V];
+    this.map.delete(oldest);
+    return [oldest, was];
   }
   get size(): number {
     return this.map.size;
   }
   clear(): void {
     this.map.clear();
+  }
+}
+
+/**
+ * A bounded map for identity contexts: a recency part (an LRU of `recent` entries: the clients of
+ * one enrolment or check-in, seconds apart) and a resident part (up to `capacity - recent`
+ * entries, never evicted: an entry the LRU drops moves there while it has room). Steady-state
+ * check-ins visit a fleet cyclically; with more identities than entries a plain LRU evicts each
+ * context just before its device comes back and hits never (random eviction hardly more), while
+ * the resident part keeps hitting for the devices it holds: about capacity / population of them.
+ */
+export class ScanResistantCache<K, V> {
+  private readonly lru: Lru<K, V>;
+  private readonly resident = new Map<K, V>();
+  constructor(
+    readonly capacity: number,
+    readonly recent = Math.min(256, capacity),
+  ) {
+    this.lru = new Lru<K, V>(recent);
+  }
+  get(key: K): V | undefined {
+    return this.resident.get(key) ?? this.lru.get(key);
+  }
+  set(key: K, value: V): void {
+    if (this.resident.has(key)) return void this.resident.set(key, value);
+    const dropped = this.lru.set(key, value);
+    if (dropped && this.resident.size < this.capacity - this.recent) this.resident.set(dropped[0], dropped[1]);
+  }
+  get size(): number {
+    return this.resident.size + this.lru.size;
+  }
+  clear(): void {
+    this.resident.clear();
+    this.lru.clear();
   }
 }
 
@@ -108,7 +155,7 @@ interface NativeContext {
 }
 
 const trustContexts = new Lru<string, SecureContext>(TRUST_CONTEXT_CACHE_SIZE);
-const identityContexts = new Lru<string, SecureContext>(IDENTITY_CONTEXT_CACHE_SIZE);
+const identityContexts = new ScanResistantCache<string, SecureContext>(IDENTITY_CONTEXT_CACHE_SIZE);
 
 /** How many contexts were built (not taken from a cache) since start; for tests and benchmarks. */
 export const contextStats = { trustBuilt: 0, identityBuilt: 0 };
@@ -157,7 +204,9 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
 
   if (settings.identity) {
     const { certPem, keyPem: key } = settings.identity;
-    const idKey = `${trustKey}\u0001${String(certPem)}\u0001${String(key)}`;
+    // A digest of (trust, certificate, key): a 44-character map key instead of ≈ 5 KB of PEM per
+    // cached context. SHA-256: two identities never map to one context.
+    const idKey = createHash("sha256").update(trustKey).update("\u0001").update(String(certPem)).update("\u0001").update(String(key)).digest("base64");
     let ctx = identityContexts.get(idKey);
     if (!ctx) {
       const certs = typeof certPem === "string" ? (certPem.match(PEM_CERT) ?? []) : [];
