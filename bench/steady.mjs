@@ -12,10 +12,11 @@
 //   node --expose-gc bench/steady.mjs DEVICES [apple|windows|android]
 // Offered load: STEADY_RATE check-ins/s (default 1000) = DEVICES x timeScale / interval (900 s);
 // the phase lasts STEADY_SECONDS of real time (default 30). Enrolment: concurrency 128.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { writeHeapSnapshot } from "node:v8";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { RealClock } from "../dist/platform/node/clock.js";
 import { NodeHttp } from "../dist/platform/node/http.js";
@@ -37,6 +38,16 @@ export const PLATFORMS = {
 const sockets = () => process.getActiveResourcesInfo().filter((x) => x === "TCPSocketWrap" || x === "TLSWrap" || x === "TCPWRAP").length;
 const mib = (b) => Math.round((b / 1048576) * 10) / 10;
 const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+/** Anonymous (heap, malloc) and file-backed resident memory, MiB, from /proc (Linux; else undefined). */
+function rssParts() {
+  try {
+    const st = readFileSync("/proc/self/status", "utf8");
+    const kib = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(st)?.[1] ?? NaN);
+    return { anonMiB: round(kib("RssAnon") / 1024, 1), fileMiB: round(kib("RssFile") / 1024, 1) };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The device's HTTP port, wrapped to see every device's TLS session cache (count and bytes). */
 function sessionCounting(inner) {
@@ -129,13 +140,15 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
       adapters: { clock, http: counting.port },
       load: { timeScale: scale, steady: { durationSeconds: SECONDS * scale, intervalSeconds: INTERVAL_S, jitter: 0.2, maxInFlight: 512 } },
     }));
-    at1 = { t: performance.now(), cpu: process.cpuUsage(), server: await server.stats(), tls: { ...node.tlsStats }, checkins, mem: process.memoryUsage() };
+    at1 = { t: performance.now(), cpu: process.cpuUsage(), server: await server.stats(), tls: { ...node.tlsStats }, checkins, mem: process.memoryUsage(), rssParts: rssParts() };
   } finally {
     clearInterval(sampler);
     loop.disable();
   }
   globalThis.gc?.();
   const simAfterGc = process.memoryUsage();
+  // STEADY_HEAPSNAPSHOT=FILE: the simulator's heap after the phase (what each enrolled device holds)
+  if (process.env.STEADY_HEAPSNAPSHOT) writeHeapSnapshot(process.env.STEADY_HEAPSNAPSHOT);
   const cachedSessions = [...counting.caches].reduce((n, c) => n + c.size, 0);
   await server.stop();
   await new Promise((r) => setTimeout(r, 500)); // closed sockets finish closing
@@ -149,6 +162,7 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
   return {
     bench: "steady",
     commit: gitCommit(),
+    ...(process.env.MALLOC_ARENA_MAX ? { mallocArenaMax: Number(process.env.MALLOC_ARENA_MAX) } : {}),
     platform,
     devices,
     enrolled: summary.enrolled,
@@ -170,6 +184,9 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
       rssMiB: mib(at1.mem.rss),
       peakRssMiB: Math.max(peak.simRssMiB, mib(at1.mem.rss)),
       heapMiB: mib(simAfterGc.heapUsed),
+      // V8's committed heap before the GC (what RSS holds of it), and RSS split by kind
+      heapTotalMiB: mib(at1.mem.heapTotal),
+      rssParts: at1.rssParts,
       // outside the V8 heap: Buffers (TLS sessions, bodies) and native memory Node accounts for
       externalMiB: mib(simAfterGc.external),
       arrayBuffersMiB: mib(simAfterGc.arrayBuffers),
