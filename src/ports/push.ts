@@ -11,6 +11,8 @@
  * expired, ignored (PushMagic not the device's).
  */
 
+import { ownString } from "./own-string.js";
+
 export interface PushNote {
   pushMagic: string;
   collapseId?: string;
@@ -50,7 +52,8 @@ export class PushRegistry {
 
   /** An enrolled device announces its token (hex, lower case) after TokenUpdate. */
   register(tokenHex: string, topic: string, pushMagic: string): void {
-    this.entries.set(tokenHex.toLowerCase(), { topic, pushMagic, state: "busy" });
+    // Kept for the whole run: copies that do not keep the profile or message they were read from (own-string.ts).
+    this.entries.set(ownString(tokenHex.toLowerCase()), { topic: ownString(topic), pushMagic: ownString(pushMagic), state: "busy" });
   }
 
   /** The device leaves: `offline` keeps the token valid (pushes stay pending), `unregistered` (unenrolled, erased) makes it 410. */

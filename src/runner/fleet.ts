@@ -35,6 +35,7 @@ import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 import { withReboot, withTryAgain } from "./attempts.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
+import { ownString } from "../ports/own-string.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -147,8 +148,10 @@ interface SteadyMember {
 }
 
 function enrolledState(result: FlowResult): EnrolledState {
-  const certificates = result.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) }));
-  const serverIds: Record<string, string> = { ...(result.serverIds ?? {}) };
+  // Kept for the device's life: strings that do not keep the documents they were read from alive (ports/own-string.ts).
+  const certificates = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der) }));
+  const serverIds: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.serverIds ?? {})) serverIds[k] = ownString(v);
   for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
   return { certificates, serverIds };
 }
