@@ -52,9 +52,13 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
   if (where.flowKind === "autopilot" && h === 0x801c03ea) {
     espLine = `Registering your device for mobile management (Failed: 3, ${hex})`;
     text = `${espLine}.`;
+  } else if (where.flowKind === "autopilot" && where.attested && hex) {
+    espLine = `Joining your organization's network (Failed: ${hex.toLowerCase()})`;
+    text = `${espLine}; Microsoft-Windows-User Device Registration/Admin: HResult error code ${hex}`;
   } else if (where.flowKind === "autopilot" && where.attested) {
-    espLine = `Joining your organization's network (Failed: ${hex ? hex.toLowerCase() : (r.serverError ?? "unknown")})`;
-    text = hex ? `${espLine}; Microsoft-Windows-User Device Registration/Admin: HResult error code ${hex}` : espLine;
+    // No HRESULT is published for this answer: the line fails, and the code it would print is not invented.
+    espLine = "Joining your organization's network (Failed)";
+    text = `${espLine}; the HRESULT Windows reports for this is not published; the service answered ${r.serverError ?? `HTTP ${r.httpStatus}`}: ${r.message}`;
   } else if (where.flowKind === "gpo") {
     // No UI: the User Device Registration log and dsregcmd /status "Previous Registration" (Troubleshoot hybrid joined devices).
     text = `dsregcmd /status: Error Phase : join, Client ErrorCode : ${hex ? hex.toLowerCase() : "(none)"}, Server ErrorCode : ${r.serverError ?? "(none)"}, Server Message : ${r.message}, Https Status : ${r.httpStatus}`;
