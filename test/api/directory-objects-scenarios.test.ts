@@ -76,12 +76,16 @@ describe("hybrid sync join", () => {
 });
 
 describe("every object state in one run", () => {
-  it("deleted, disabled, not synced and enabled objects: each group ends as its object says; a disabled object's code stays unknown", async () => {
-    const { summary } = await run("policy-directory-device-objects");
-    expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
-    const disabled = summary.errors["windows.join.device-object-disabled"]!.shown!;
-    expect(disabled.code).toBeUndefined();
-    expect(disabled.unknown).toEqual({ raw: "AADSTS135011" });
-    expect(disabled.text).toContain("Device used during the authentication is disabled.");
-  }, T);
+  it(
+    "deleted, disabled, not synced and enabled objects: each group ends as its object says; a disabled object's code stays unknown",
+    async () => {
+      const { summary } = await run("policy-directory-device-objects");
+      expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+      const disabled = summary.errors["windows.join.device-object-disabled"]!.shown!;
+      expect(disabled.code).toBeUndefined();
+      expect(disabled.unknown).toEqual({ raw: "AADSTS135011" });
+      expect(disabled.text).toContain("Device used during the authentication is disabled.");
+    },
+    T,
+  );
 });
