@@ -37,8 +37,11 @@ describe("syncmlQuirks: two failures each", () => {
   it("win-preprov-requires-signed-in-user: the technician phase times out, user-driven PCs finish", async () => {
     const { summary } = await runScenario(join(root, "failures/win-preprov-requires-signed-in-user.yaml"), opts);
     expect(summary).toMatchObject({ devices: 4, enrolled: 2, ok: true });
-    // TimeOutUntilSyncFailure: the device default, 60 minutes (this run is on real time, minuteMs 5: a minute or two over under load)
-    expect(summary.errors["windows.esp.timeout"]!.example).toMatch(/DeviceSetup failed after 6[0-3] min/);
+    // TimeOutUntilSyncFailure: the device default, 60 minutes (the run is on real time, minuteMs 20: under load the
+    // phase ends a few scenario minutes late, so the figure is asserted as a floor)
+    const example = summary.errors["windows.esp.timeout"]!.example;
+    expect(Number(/DeviceSetup failed after (\d+) min/.exec(example)?.[1])).toBeGreaterThanOrEqual(60);
+    expect(example).toContain("Installation of apps and policies took longer than expected.");
   }, 120_000);
 
   it("win-preprov-requires-signed-in-user without the quirk: technicians reseal, users sign in, every PC provisions", async () => {
