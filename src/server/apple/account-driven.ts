@@ -36,9 +36,6 @@ export class AccountEnrollment {
   /** GET /.well-known/com.apple.remotemanagement: the account-driven enrollment services. */
   wellKnown(req: HttpRequest): HttpResponse {
     if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
-    if (this.core.config.account?.wellKnown === "failed") {
-      return this.core.reject("account.well-known", json(403, { code: "com.apple.well-known.failed", description: "account-driven enrollment is not available for this user", message: "This account cannot be used to enroll." }));
-    }
     const urls = this.core.ctx.urls();
     return json(200, {
       Servers: [

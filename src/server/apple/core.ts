@@ -67,7 +67,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
 
 export interface AccountConfig {
   /** `failed`: the .well-known document answers 403 com.apple.well-known.failed. */
-  wellKnown?: "serve" | "failed";
   /** Access tokens accepted as is (what a scenario's token driver presents). */
   tokens?: string[];
   /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */

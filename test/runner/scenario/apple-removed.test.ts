@@ -158,3 +158,11 @@ describe("a user's MDM licence is directory data", () => {
     expect(e.message).toContain("licensed: false");
   });
 });
+
+describe("a refused discovery is a fault answering the .well-known request", () => {
+  it("embedded.apple.account.wellKnown: a status fault at account.well-known", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { account: { wellKnown: failed } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-user-enrollment }\n`);
+    expect(e.message).toContain("embedded.apple.account.wellKnown was removed; it is replaced by a fault that answers the discovery request");
+    expect(e.message).toContain("com.apple.well-known.failed");
+  });
+});

@@ -141,6 +141,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "the tenant's directory, `embedded.policy.directory.users: [{ upn: nolicence@example.org, licensed: false }]`: an unlicensed user's account-driven enrollment and ADE Setup Assistant sign-in both get 403 UserLicenseTypeInvalid (scenarios/failures/ios-user-unlicensed.yaml)",
   },
   {
+    path: ["embedded", "apple", "account", "wellKnown"],
+    replacedBy:
+      'a fault that answers the discovery request in the server\'s place with Apple\'s error body (the domain\'s web server or front end refuses it), `faults: [{ match: { step: account.well-known }, status: { code: 403, headers: { content-type: application/json }, body: \'{"code":"com.apple.well-known.failed","message":"This account cannot be used to enroll."}\' } }]` (scenarios/failures/apple-well-known-failed.yaml)',
+  },
+  {
     path: ["embedded", "apple", "restrictions"],
     replacedBy:
       "a payload the server adds to its enrollment profile, `embedded.apple.profile: { add: [{ PayloadType: com.apple.applicationaccess, allowHostPairing: false }] }` (the same profile mechanism as the removed/changed keys of apple-profile-missing-identity-uuid and apple-profile-bad-topic: scenarios/failures/ios-sync-deny-all.yaml)",
@@ -376,7 +381,6 @@ export const appleScenario: ScenarioExtension = {
         additionalProperties: false,
         description: "Account-driven enrollment: GET /.well-known/com.apple.remotemanagement, POST /apple/account/{byod,adde}, sign-in form /apple/account/auth.",
         properties: {
-          wellKnown: { enum: ["serve", "failed"], description: "failed: the .well-known document answers 403 com.apple.well-known.failed." },
           tokens: { type: "array", items: { type: "string", minLength: 8 }, maxItems: 100, description: "Access tokens accepted as is (what the device's token driver presents; secrets: redacted)." },
           password: { type: "string", description: 'Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"; a secret: redacted).' },
           mdmAuthorityDefined: { type: "boolean", description: "false: the tenant has no MDM authority; enrollment requests get 403 MdmAuthorityNotDefined (default true)." },
