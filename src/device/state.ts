@@ -101,6 +101,13 @@ export const APPLE_STATE: Json = {
     type: "boolean",
     description: "The device was prepared as supervised (Apple Configurator) before a profile enrollment: supervised-only commands, payloads and restrictions apply. ADE devices take supervision from the cloud configuration. Default false.",
   },
+  userInstalledApps: {
+    type: "array",
+    maxItems: 100,
+    items: { type: "string", pattern: "^[A-Za-z0-9.-]{1,200}$", "x-expected": "a bundle identifier such as com.contoso.field" },
+    description:
+      "Bundle ids of App Store apps the user installed before enrolling (unmanaged). An InstallApplication for one reports UserInstalledApp; with ChangeManagementState Managed the device takes it over: silently when supervised, else after asking (step app.management-prompt; Cancel: ManagementRejected).",
+  },
   activated: {
     type: "boolean",
     description: "Setup Assistant was already completed (the device was activated before an ADE profile was assigned): it does not ask for the cloud configuration again until erased. Default false.",
@@ -278,6 +285,7 @@ export interface DeviceState {
   cspStatus?: CspStatusRule[];
   hardwareReplaced?: ("motherboard" | "nic" | "disk")[];
   supervised?: boolean;
+  userInstalledApps?: string[];
   activated?: boolean;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
   serialNumber?: string;

@@ -40,11 +40,11 @@ import type { BackgroundOutcome } from "../flow.js";
 import type { Shown } from "../shown.js";
 
 /** ManagedApplicationList Status values the model produces (Apple's rangelist has more). */
-export type ManagedAppStatus = "Queued" | "Prompting" | "PromptingForLogin" | "Installing" | "Managed" | "UserRejected" | "Failed";
+export type ManagedAppStatus = "Queued" | "Prompting" | "PromptingForLogin" | "PromptingForManagement" | "Installing" | "Managed" | "UserInstalledApp" | "UserRejected" | "ManagementRejected" | "Failed";
 /** Reported once, then removed from the list (application.managed.list.yaml). */
-const TRANSIENT: ReadonlySet<ManagedAppStatus> = new Set(["UserRejected", "Failed"]);
+const TRANSIENT: ReadonlySet<ManagedAppStatus> = new Set(["UserInstalledApp", "UserRejected", "ManagementRejected", "Failed"]);
 
-export const APP_STEPS = { prompt: "app.install-prompt", licence: "app.store-licence", signIn: "app.store-sign-in" } as const;
+export const APP_STEPS = { prompt: "app.install-prompt", licence: "app.store-licence", signIn: "app.store-sign-in", management: "app.management-prompt" } as const;
 
 /** What the device needs of its surroundings (AppleDevice). */
 export interface AppHost {
@@ -58,7 +58,9 @@ export interface AppHost {
   organization(): string;
   /** Base URL of the App Store stand-in (embedded runs), else undefined: the licence is taken as the command says. */
   storeBase?: string;
-  /** The app reached Managed: add it to the device's app list. */
+  /** The user installed this app before (unmanaged, device state userInstalledApps). */
+  userInstalled(identifier: string): boolean;
+  /** The app reached Managed: add it to the device's app list (or mark the user's copy managed). */
   installed(app: { identifier: string; name: string; itunesStoreId?: number; configuration?: PlistDict }): void;
 }
 
@@ -69,6 +71,8 @@ interface ManagedApp {
   enterprise: boolean;
   purchaseMethod: number;
   managementFlags: number;
+  /** ChangeManagementState Managed: take over the user's own copy. */
+  takeOver: boolean;
   configuration?: PlistDict;
   status: ManagedAppStatus;
   /** What the App Store said the device or its user holds (after the lookup). */
@@ -92,6 +96,8 @@ export class AppInstalls {
     const identifier = typeof c.Identifier === "string" ? c.Identifier : itunesStoreId !== undefined ? `id${itunesStoreId}` : `manifest.${this.apps.size}`;
     const options = isDict(c.Options) ? c.Options : {};
     const prompt = this.host.os === "iOS" && !this.host.supervised();
+    const takeOver = c.ChangeManagementState === "Managed";
+    const userCopy = this.host.userInstalled(identifier);
     const app: ManagedApp = {
       identifier,
       name: identifier,
@@ -99,8 +105,9 @@ export class AppInstalls {
       enterprise,
       purchaseMethod: typeof options.PurchaseMethod === "number" ? options.PurchaseMethod : 0,
       managementFlags: typeof c.ManagementFlags === "number" ? c.ManagementFlags : 0,
+      takeOver,
       ...(isDict(c.Configuration) ? { configuration: c.Configuration } : {}),
-      status: prompt ? "Prompting" : "Queued",
+      status: userCopy && takeOver && prompt ? "PromptingForManagement" : prompt && !userCopy ? "Prompting" : "Queued",
       pending: true,
     };
     this.apps.set(identifier, app);
@@ -156,6 +163,7 @@ export class AppInstalls {
       }
       if (found === "failed") return;
     }
+    if (this.host.userInstalled(app.identifier)) return this.userCopy(app);
     const prompted = app.status === "Prompting";
     if (prompted) {
       const text = this.promptText(app);
@@ -183,6 +191,33 @@ export class AppInstalls {
     // What the transcript reader needs to see why the user was or was not asked.
     const why = prompted ? "accepted" : this.host.os === "macOS" ? "none (macOS)" : "none (supervised)";
     decoded(p, "app.install", { app: app.identifier, status: "Installing", installPrompt: why, licence: app.licence ?? (app.purchaseMethod === 1 ? "volume purchase (not looked up)" : "none (Apple Account)") });
+    app.status = "Managed";
+    this.host.installed({ identifier: app.identifier, name: app.name, ...(app.itunesStoreId !== undefined ? { itunesStoreId: app.itunesStoreId } : {}), ...(app.configuration ? { configuration: app.configuration } : {}) });
+  }
+
+  /**
+   * The user installed the app before: without ChangeManagementState it stays theirs (UserInstalledApp);
+   * with it, a supervised device takes it over, an unsupervised one asks first (fleetdm/fleet#50860,
+   * #52923; the prompt's text from Microsoft's iOS app-install prompt guide).
+   */
+  private async userCopy(app: ManagedApp): Promise<void> {
+    const p = this.host.protocol;
+    if (!app.takeOver) {
+      return this.end(app, "UserInstalledApp", "app.install", "apple.app.user-installed", {
+        code: "UserInstalledApp",
+        name: "ManagedApplicationList Status",
+        text: `The user installed “${app.name}” before the managed install; it stays unmanaged.`,
+        screen: "Home Screen",
+      });
+    }
+    if (this.host.os === "iOS" && !this.host.supervised()) {
+      app.status = "PromptingForManagement";
+      const text = `Would you like to let “${this.host.organization()}” take management of the app “${app.name}”? The app will close and your app data will become managed.`;
+      const cancelled = await userStep(p, APP_STEPS.management, { prompt: text, app: app.identifier });
+      if (cancelled)
+        return this.end(app, "ManagementRejected", APP_STEPS.management, "apple.app.management-rejected", { code: "ManagementRejected", name: "ManagedApplicationList Status", text: `${text} The user tapped Cancel.`, screen: "Home Screen (alert)" });
+    }
+    decoded(p, "app.install", { app: app.identifier, status: "Managed", takeOver: "the user's copy becomes managed" });
     app.status = "Managed";
     this.host.installed({ identifier: app.identifier, name: app.name, ...(app.itunesStoreId !== undefined ? { itunesStoreId: app.itunesStoreId } : {}), ...(app.configuration ? { configuration: app.configuration } : {}) });
   }

@@ -120,6 +120,7 @@ export class AppleDevice {
     this.sharedIPad = sharedIPadEligible(id.state?.sharedIPad !== undefined, id.modelIdentifier, this.osName, this.osVersion);
     if (this.sharedIPad) this.supervised = true;
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
+    for (const b of id.state?.userInstalledApps ?? []) this.apps.push({ identifier: b, name: b, version: "1.0", shortVersion: "1.0", managed: false });
     this.appInstalls = this.newAppInstalls();
     // Push credentials come from the device's own deterministic entropy stream.
     this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);
@@ -137,9 +138,11 @@ export class AppleDevice {
       serialNumber: this.ctx.identity.serialNumber,
       organization: () => this.organizationName ?? this.store.mdmProfile()?.installed.profile.organization ?? "the MDM server",
       ...(server?.embedded ? { storeBase: server.https ?? server.http } : {}),
+      userInstalled: (identifier) => this.apps.some((a) => a.identifier === identifier && !a.managed),
       installed: (a) => {
+        const before = this.apps.find((x) => x.identifier === a.identifier);
         this.apps = this.apps.filter((x) => x.identifier !== a.identifier);
-        this.apps.push({ ...a, version: "1.0", shortVersion: "1.0", managed: true });
+        this.apps.push({ ...a, name: before && before.name !== before.identifier ? before.name : a.name, version: before?.version ?? "1.0", shortVersion: before?.shortVersion ?? "1.0", managed: true });
       },
     });
   }
@@ -237,7 +240,7 @@ export class AppleDevice {
     this.awaitingConfiguration = false;
     this.configured = false;
     this.locked = false;
-    this.apps = this.apps.filter((a) => !a.managed);
+    this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
     this.appInstalls = this.newAppInstalls();
   }
 

@@ -73,6 +73,7 @@ const APPLE_MDM = [
   "app.install-prompt",
   "app.store-licence",
   "app.store-sign-in",
+  "app.management-prompt",
 ];
 const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedded-ca"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];

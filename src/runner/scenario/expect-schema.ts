@@ -104,7 +104,7 @@ const server: Json = {
         status: {
           type: "object",
           description: "Apps (one per device and app) by the ManagedApplicationList Status the server last received (Sent: no report yet).",
-          propertyNames: { enum: ["Sent", "Queued", "Prompting", "PromptingForLogin", "Installing", "Managed", "UserRejected", "Failed", "Unknown"] },
+          propertyNames: { enum: ["Sent", "Queued", "Prompting", "PromptingForLogin", "PromptingForManagement", "Installing", "Managed", "UserInstalledApp", "UserRejected", "ManagementRejected", "Failed", "Unknown"] },
           additionalProperties: bound(count, "exactly", "Apps with this status."),
         },
         licenceRefusals: {

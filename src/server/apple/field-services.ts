@@ -133,7 +133,7 @@ export class AppleFieldServices<D extends ServiceDevice> {
         if (awaitingConfiguration && app.requiredDuringAde) this.blocked.set(d.udid, `${app.name ?? app.adamId}: ${refusal.message}`);
         continue;
       }
-      install({ iTunesStoreID: app.adamId, ManagementFlags: 1, Options: { PurchaseMethod: 1 }, ...(app.adamId === COMPANY_PORTAL_ADAM_ID ? config : {}) });
+      install({ iTunesStoreID: app.adamId, ManagementFlags: 1, Options: { PurchaseMethod: 1 }, ...(app.manageIfUserInstalled ? { ChangeManagementState: "Managed" } : {}), ...(app.adamId === COMPANY_PORTAL_ADAM_ID ? config : {}) });
     }
     // Without a licence in the location, the Company Portal comes from the App Store (the user's Apple Account).
     if (cp && !this.vpp?.app(COMPANY_PORTAL_ADAM_ID)) install({ iTunesStoreID: COMPANY_PORTAL_ADAM_ID, ManagementFlags: 1, ...config });

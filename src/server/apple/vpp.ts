@@ -44,6 +44,8 @@ export interface VppAppConfig {
   assignment: "device" | "user";
   /** The developer allows device (serial) assignment (default true). */
   deviceAssignable?: boolean;
+  /** Take over the user's own copy (InstallApplication ChangeManagementState Managed): "make the app MDM-managed if the user installed it". */
+  manageIfUserInstalled?: boolean;
   /** ADE: the app must be licensed before the server releases the device (DeviceConfigured). */
   requiredDuringAde?: boolean;
 }

@@ -20,7 +20,7 @@ import { crypto, START } from "./harness.js";
 type Licence = "device" | "user" | null;
 type Gate = (step: string, clock: VirtualClock) => Promise<void>;
 
-function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; os?: "iOS" | "macOS"; gate?: Gate; store?: boolean; storeBody?: Uint8Array; storeStatus?: number }) {
+function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; os?: "iOS" | "macOS"; gate?: Gate; store?: boolean; storeBody?: Uint8Array; storeStatus?: number; userApps?: string[] }) {
   const clock = new VirtualClock(START);
   const entropy = new SeededEntropySource("apps").forDevice(0, 1);
   const lookups: string[] = [];
@@ -56,6 +56,7 @@ function world(o: { supervised: boolean; licence?: Licence; osVersion?: string; 
     serialNumber: "F2LXJ0ABCDEF",
     organization: () => "Contoso",
     ...(o.store === false ? {} : { storeBase: "https://ref.test" }),
+    userInstalled: (id) => (o.userApps ?? []).includes(id) && !installed.some((a) => a.identifier === id),
     installed: (a) => void installed.push(a),
   };
   return { apps: new AppInstalls(host), clock, steps, notes, installed, lookups };
@@ -182,5 +183,29 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     await unreachable.apps.runPending();
     expect(unreachable.apps.outcomes[0]).toMatchObject({ code: "apple.app.install-failed", shown: { code: "Failed" } });
     expect(unreachable.apps.outcomes[0]!.shown!.text).toContain("could not be reached");
+  });
+
+  it("a copy the user installed: UserInstalledApp without ChangeManagementState; with it, asked when unsupervised (Cancel: ManagementRejected), silent when supervised", async () => {
+    const plain = world({ supervised: false, licence: "device", userApps: ["com.microsoft.CompanyPortal"] });
+    plain.apps.install(install());
+    await plain.apps.runPending();
+    expect(statusOf(plain.apps.list())).toBe("UserInstalledApp");
+    expect(plain.apps.list()).toEqual({});
+    expect(plain.apps.outcomes[0]).toMatchObject({ code: "apple.app.user-installed", shown: { code: "UserInstalledApp" } });
+    expect(plain.steps.map((s) => s.step)).toEqual([APP_STEPS.licence]); // no install prompt for an app already there
+
+    const declined = world({ supervised: false, licence: "device", userApps: ["com.microsoft.CompanyPortal"], gate: abandonAt(APP_STEPS.management) });
+    expect(declined.apps.install(install({ Identifier: "com.microsoft.CompanyPortal", ChangeManagementState: "Managed" }))).toEqual({ Identifier: "com.microsoft.CompanyPortal", State: "PromptingForManagement" });
+    await declined.apps.runPending();
+    expect(statusOf(declined.apps.list())).toBe("ManagementRejected");
+    expect(declined.apps.outcomes[0]!.shown!.text).toBe("Would you like to let “Contoso” take management of the app “Intune Company Portal”? The app will close and your app data will become managed. The user tapped Cancel.");
+    expect(declined.installed).toEqual([]);
+
+    const silent = world({ supervised: true, licence: "device", userApps: ["com.microsoft.CompanyPortal"] });
+    silent.apps.install(install({ ChangeManagementState: "Managed" }));
+    await silent.apps.runPending();
+    expect(silent.steps.map((s) => s.step)).toEqual([APP_STEPS.licence]);
+    expect(statusOf(silent.apps.list())).toBe("Managed");
+    expect(silent.installed.map((a) => a.identifier)).toEqual(["com.microsoft.CompanyPortal"]);
   });
 });

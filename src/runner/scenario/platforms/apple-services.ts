@@ -82,6 +82,10 @@ export const appleServicesEmbedded = {
             licenses: { type: "integer", minimum: 0, maximum: 1_000_000, description: "Licences bought; more assignments get 9610 License not found." },
             assignment: { enum: ["device", "user"], description: "device: installs without an Apple Account (no prompt at all on a supervised device); user: the App Store asks for the user's Apple Account, and the user must be associated with the program (done on a device that is not a User Enrollment), else 0x87D13B95." },
             deviceAssignable: { type: "boolean", description: "The developer allows device assignment (default true); false: a device licence gets 9628." },
+            manageIfUserInstalled: {
+              type: "boolean",
+              description: "Take over a copy the user installed before (InstallApplication ChangeManagementState Managed): a supervised device does it silently, an unsupervised one asks (app.management-prompt; Cancel: ManagementRejected). Without it such a device reports UserInstalledApp (state.userInstalledApps).",
+            },
             requiredDuringAde: { type: "boolean", description: "ADE devices are not released (no DeviceConfigured) until this app could be licensed." },
           },
         },
