@@ -23,7 +23,7 @@
  *   no published table says which HRESULT the device then records, so none is invented: ErrorCode stays
  *   unset and the failure carries the failInfo (X509SCEPFailInfo names) as an unknown raw value.
  */
-import { ProtocolViolationError, TransportError } from "../../errors/index.js";
+import { ProtocolViolationError, SimError, TransportError } from "../../errors/index.js";
 import { FAIL_INFO_TEXT } from "../../wire/scep/vocabulary.js";
 import { enrollScep, type ScepEnrollmentOptions } from "../behaviors/scep-enrollment.js";
 import type { FlowContext } from "../flow.js";
@@ -121,6 +121,8 @@ export class ScepCspJobs {
   }
 
   private async attempt(id: string, url: string, params: Omit<ScepEnrollmentOptions, "url">): Promise<ScepJobState | "aborted"> {
+    // A ServerURL that is no http(s) URL (a server that sends anything): nothing to connect to.
+    if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) return { id, status: "failed", server: url, unknownRaw: "ServerURL", text: `ServerURL ${JSON.stringify(url)} is not an http(s) URL` };
     try {
       const r = await enrollScep(this.ctx, { ...params, url });
       const o = r.outcome;
@@ -149,6 +151,9 @@ export class ScepCspJobs {
         return { id, status: "failed", server: url, unknownRaw: err.detail ?? err.kind, text: `${url}: ${err.message}` };
       }
       if (err instanceof ProtocolViolationError) return { id, status: "failed", server: url, unknownRaw: err.code, text: `${url}: the SCEP answer could not be used: ${err.message}` };
+      // A power cut (timeline reboot) stops the job with the device (adopt() starts it again after the boot).
+      if (err instanceof SimError && err.code === "device.rebooted") return "aborted";
+      if (err instanceof SimError) return { id, status: "failed", server: url, unknownRaw: err.code, text: `${url}: ${err.message}` };
       throw err;
     }
   }

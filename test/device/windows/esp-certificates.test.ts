@@ -113,6 +113,18 @@ describe("ESP certificate profiles (ClientCertificateInstall SCEP)", () => {
     }
   });
 
+  it("a ServerURL that is no http(s) URL fails the profile at once (unknown raw ServerURL), not a job left pending until the timeout", async () => {
+    const h = await windowsHarness(esp({ url: "ndes.contoso.com/certsrv/mscep/mscep.dll" }));
+    try {
+      const { result } = await h.run("windows-autopilot", self, 11);
+      expect(result).toMatchObject({ ok: false, code: "windows.esp.certificate-failed", shown: { unknown: { raw: "ServerURL" } } });
+      const setup = result.windows.esp.find((p) => p.phase === "DeviceSetup")!;
+      expect(setup.endedAt! - setup.startedAt).toBeLessThan(30 * MINUTE);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("only an unreachable server: ErrorCode 0x80072EFD ERROR_WINHTTP_CANNOT_CONNECT", async () => {
     const h = await windowsHarness(esp({ url: "http://ndes.contoso.invalid/certsrv/mscep/mscep.dll" }));
     try {
