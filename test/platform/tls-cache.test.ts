@@ -119,6 +119,24 @@ describe("NodeHttp TLS contexts, sessions and identities", () => {
     await srv.close();
   });
 
+  it("treats the trust list as a set: repeated or reordered CAs share the context of the list without them", async () => {
+    const srv = await mtls();
+    const reflow = (pem: string) => pem.replace(/\n/g, "\r\n"); // another PEM layout of the same certificate
+    const a = { ca: [pem["server.pem"]!, pem["device-1.pem"]!] };
+    const b = { ca: [pem["device-1.pem"]!, reflow(pem["server.pem"]!), pem["server.pem"]!] };
+    const built = contextStats.identityBuilt;
+    const one = port.client({ tls: { ...a, identity: identity("device-2") } });
+    const two = port.client({ tls: { ...b, identity: identity("device-2") } });
+    expect(contextStats.identityBuilt).toBe(built + 1);
+    expect(text(await two.request({ method: "GET", url: srv.url }))).toMatch(/^device-2 /);
+    // a different set is a different context, and one without the server's CA still refuses it
+    const other = port.client({ tls: { ca: [pem["device-1.pem"]!], replaceRoots: true, identity: identity("device-2") } });
+    expect(contextStats.identityBuilt).toBe(built + 2);
+    expect(((await other.request({ method: "GET", url: srv.url }).catch((e: unknown) => e)) as { kind?: string }).kind).toBe("tls");
+    await Promise.all([one.close(), two.close(), other.close()]);
+    await srv.close();
+  });
+
   it("resumes TLS sessions within one client only, keeping the mTLS identity", async () => {
     const srv = await mtls();
     const trust = { ca: [pem["server.pem"]!] };

@@ -150,6 +150,24 @@ export function splitCertificates(pems: readonly string[], what: string): string
   return out;
 }
 
+/** The base64 body of a single PEM certificate, whitespace removed (its DER, in effect). */
+const pemBody = (pem: string): string => pem.replace(/-----[^-]+-----|\s+/g, "");
+
+/**
+ * Each certificate once: a device that trusts the server's CA from the scenario and again as an
+ * anchor of its enrollment profile (the Apple check-in) has the same trust as one that lists it
+ * once, and so shares its context (trusting a certificate twice changes nothing in OpenSSL).
+ */
+function distinctCertificates(pems: string[]): string[] {
+  const seen = new Set<string>();
+  return pems.filter((p) => {
+    const body = pemBody(p);
+    if (seen.has(body)) return false;
+    seen.add(body);
+    return true;
+  });
+}
+
 interface NativeContext {
   addCACert?: (pem: string) => void;
 }
@@ -194,13 +212,14 @@ function build(extra: readonly string[], replaceRoots: boolean, identity: { cert
  * any request); see the module comment for when the context itself is built.
  */
 export function buildClientTls(settings: TlsSettings = {}): ClientTls {
-  const extra = splitCertificates(settings.ca ?? [], "tls.ca");
+  const extra = distinctCertificates(splitCertificates(settings.ca ?? [], "tls.ca"));
   const replaceRoots = settings.replaceRoots === true;
   // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
   // turns off chain and host-name verification so a lab server with a throw-away cert answers.
   const rejectUnauthorized = settings.insecure !== true;
   // NUL cannot occur in a PEM: an unambiguous key.
-  const trustKey = `${replaceRoots ? "R" : "S"}\u0000${extra.join("\u0000")}`;
+  // The trust is a set: the same CAs in another order or PEM layout are the same context.
+  const trustKey = `${replaceRoots ? "R" : "S"}\u0000${extra.map(pemBody).sort().join("\u0000")}`;
 
   if (settings.identity) {
     const { certPem, keyPem: key } = settings.identity;
