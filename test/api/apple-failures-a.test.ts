@@ -325,6 +325,18 @@ describe("Apple field failures A (secrets, hostile input)", () => {
     }
   }, 60_000);
 
+  it("a tenant without an MDM authority enrolls nothing: the profile download, the Configurator URL and the ADE enrollment URL answer 403 MdmAuthorityNotDefined", async () => {
+    const w = await world({});
+    w.apple.policy.holder.set("mdmAuthority", "none");
+    const profile = await w.runFlow("iphone-15", 0, "ios-profile");
+    expect(profile).toMatchObject({ ok: false, code: "apple.profile.refused.MdmAuthorityNotDefined" });
+    expect(await w.runFlow("iphone-15", 1, "ios-ade")).toMatchObject({ ok: false, code: "apple.ade.refused.MdmAuthorityNotDefined" });
+    expect((await w.apple.handler({ method: "GET", url: `${URLS.https}/apple/configurator/enroll`, headers: {} })).status).toBe(403);
+    // The admin sets the authority: the same device enrolls.
+    w.apple.policy.holder.set("mdmAuthority", "intune");
+    expect(await w.runFlow("iphone-15", 0, "ios-profile")).toMatchObject({ ok: true });
+  }, 60_000);
+
   it("one setting, two failures: a Configurator profile with user affinity is served at Configurator's enrollment URL and refused for direct enrollment", async () => {
     const w = await world({ configurator: { userAffinity: true } });
     const get = (path: string) => w.apple.handler({ method: "GET", url: `${URLS.https}${path}`, headers: {} });

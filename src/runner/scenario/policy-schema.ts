@@ -112,6 +112,11 @@ export const policySchema: Json = {
         },
       },
     },
+    mdmAuthority: {
+      enum: ["intune", "none"],
+      description:
+        "The tenant's MDM authority (default intune). none: no MDM authority is set, so no device can enroll; the Apple half answers every enrollment entry point (the profile download, the ADE enrollment URL, account-driven enrollment) 403 MdmAuthorityNotDefined (Intune's iOS/iPadOS troubleshooting code). The Windows and Android halves do not read it yet.",
+    },
     deviceEnrollmentManagers: {
       type: "object",
       additionalProperties: false,

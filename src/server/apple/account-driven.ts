@@ -6,6 +6,7 @@
  */
 import type { EnrollmentRequest } from "../policy/engine.js";
 import { applePlatform, refusalJson } from "./policy-gate.js";
+import { mdmAuthorityRefusal } from "./mdm-authority.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { LOGIN_REDIRECT, json, text, type AppleCore, type DeviceRecord } from "./core.js";
 import { verifyMachineInfo } from "./ade.js";
@@ -61,9 +62,8 @@ export class AccountEnrollment {
       return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge() } };
     }
     const a = this.core.config.account ?? {};
-    if (a.mdmAuthorityDefined === false) {
-      return this.core.reject("account.no-mdm-authority", json(403, { code: "MdmAuthorityNotDefined", message: "The tenant has no MDM authority; devices cannot enroll." }));
-    }
+    const noAuthority = mdmAuthorityRefusal(this.core.policy.config);
+    if (noAuthority) return this.core.reject("account.no-mdm-authority", noAuthority);
     const product = typeof checked.info.PRODUCT === "string" ? checked.info.PRODUCT : "";
     const family = /^iPhone/.test(product) ? "iPhone" : /^iPad/.test(product) ? "iPad" : /^(Mac|iMac)/.test(product) ? "Mac" : "other";
     if (a.allowedDeviceTypes && !(a.allowedDeviceTypes as string[]).includes(family)) {

@@ -71,8 +71,6 @@ export interface AccountConfig {
   tokens?: string[];
   /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
   password?: string;
-  /** false: the tenant has no MDM authority configured; enrollment requests get 403 MdmAuthorityNotDefined (default true). */
-  mdmAuthorityDefined?: boolean;
   /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */
   allowedDeviceTypes?: ("iPhone" | "iPad" | "Mac")[];
   /** Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server, oauth2.ts). */

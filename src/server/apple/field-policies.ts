@@ -43,6 +43,7 @@ import { hex } from "../../wire/x509/certificate.js";
 import type { HalfContext } from "../half.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import { AbmSync } from "./abm.js";
+import { mdmAuthorityRefusal } from "./mdm-authority.js";
 import { NDES_PATH, NdesPolicyModule } from "./ndes.js";
 
 /**
@@ -112,6 +113,10 @@ export class AppleFieldPolicies {
       return undefined;
     }
     if (path.startsWith("/apple/api/ade/")) return this.abm.api(req.method, path);
+    if ((path === "/apple/enroll" || path === CONFIGURATOR_ENROLL_PATH) && req.method === "GET") {
+      const noAuthority = mdmAuthorityRefusal(this.policy.config);
+      if (noAuthority) return this.reject("enroll.no-mdm-authority", noAuthority);
+    }
     if (path === "/apple/enroll" && req.method === "GET" && this.config.configurator?.userAffinity) {
       return this.reject(
         "enroll.user-affinity",
@@ -154,6 +159,8 @@ export class AppleFieldPolicies {
 
   /** Gate on the ADE enrollment URL after the Basic check: conditional access, DEM accounts, ADE device list. */
   adeGate(req: HttpRequest, machineInfo: PlistDict): HttpResponse | undefined {
+    const noAuthority = mdmAuthorityRefusal(this.policy.config);
+    if (noAuthority) return this.reject("ade.no-mdm-authority", noAuthority);
     const user = basicUser(req.headers?.authorization);
     if (user !== undefined && this.policy.config.conditionalAccess?.requireMfa) {
       const why = "the tenant's conditional access requires multifactor authentication, which the legacy Setup Assistant sign-in (user name and password) cannot complete";

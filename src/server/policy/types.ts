@@ -152,6 +152,8 @@ export interface PolicyConfig {
     deviceLimit?: number;
     deviceLimitPolicies?: LimitRestriction[];
   };
+  /** The tenant's MDM authority (default intune); none: nothing can enroll. */
+  mdmAuthority?: "intune" | "none";
   /** Device enrollment manager accounts: corporate, shared mode, no Intune limit but their own ceiling. */
   deviceEnrollmentManagers?: { users: string[]; limit?: number };
   /** MDM and MAM user scopes of the MDM app in the directory (Windows automatic enrollment). */

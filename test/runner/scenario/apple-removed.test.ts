@@ -166,3 +166,11 @@ describe("a refused discovery is a fault answering the .well-known request", () 
     expect(e.message).toContain("com.apple.well-known.failed");
   });
 });
+
+describe("the MDM authority is tenant policy", () => {
+  it("embedded.apple.account.mdmAuthorityDefined: embedded.policy.mdmAuthority", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { account: { mdmAuthorityDefined: false } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-user-enrollment }\n`);
+    expect(e.message).toContain("embedded.apple.account.mdmAuthorityDefined was removed; it is replaced by the tenant's MDM authority");
+    expect(e.message).toContain("mdmAuthority: none");
+  });
+});

@@ -146,6 +146,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       'a fault that answers the discovery request in the server\'s place with Apple\'s error body (the domain\'s web server or front end refuses it), `faults: [{ match: { step: account.well-known }, status: { code: 403, headers: { content-type: application/json }, body: \'{"code":"com.apple.well-known.failed","message":"This account cannot be used to enroll."}\' } }]` (scenarios/failures/apple-well-known-failed.yaml)',
   },
   {
+    path: ["embedded", "apple", "account", "mdmAuthorityDefined"],
+    replacedBy:
+      "the tenant's MDM authority, `embedded.policy.mdmAuthority: none`: every Apple enrollment entry point (profile download, ADE enrollment URL, account-driven enrollment) answers 403 MdmAuthorityNotDefined (scenarios/failures/ios-mdm-authority-not-defined.yaml)",
+  },
+  {
     path: ["embedded", "apple", "restrictions"],
     replacedBy:
       "a payload the server adds to its enrollment profile, `embedded.apple.profile: { add: [{ PayloadType: com.apple.applicationaccess, allowHostPairing: false }] }` (the same profile mechanism as the removed/changed keys of apple-profile-missing-identity-uuid and apple-profile-bad-topic: scenarios/failures/ios-sync-deny-all.yaml)",
@@ -383,7 +388,6 @@ export const appleScenario: ScenarioExtension = {
         properties: {
           tokens: { type: "array", items: { type: "string", minLength: 8 }, maxItems: 100, description: "Access tokens accepted as is (what the device's token driver presents; secrets: redacted)." },
           password: { type: "string", description: 'Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"; a secret: redacted).' },
-          mdmAuthorityDefined: { type: "boolean", description: "false: the tenant has no MDM authority; enrollment requests get 403 MdmAuthorityNotDefined (default true)." },
           allowedDeviceTypes: { type: "array", items: { enum: ["iPhone", "iPad", "Mac"] }, uniqueItems: true, description: "Device types allowed to enroll (from the request's PRODUCT); others get 403 DeviceTypeNotSupported." },
           authMethod: { enum: ["apple-as-web", "apple-oauth2"], description: "Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server at /apple/account/oauth2/{authorize,token}: authorization code + PKCE S256, refresh tokens)." },
           tokenLifetimeSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "Issued access tokens expire this long after issue (server clock); an MDM request carrying an expired one gets 401 + WWW-Authenticate Bearer and the device re-authenticates (default: no expiry; scenario tokens never expire)." },
