@@ -53,6 +53,10 @@ const up = (s: string | undefined) => s?.trim().toUpperCase();
 
 export class DirectoryObjects {
   private readonly objects: DirectoryObject[] = [];
+  /** Indexes by device id and serial (a fleet of thousands joins in one run). */
+  private readonly byId = new Map<string, DirectoryObject>();
+  private readonly bySerial = new Map<string, DirectoryObject>();
+  private readonly byOwner = new Map<string, Set<DirectoryObject>>();
   /** The `directory.devices` list last applied, as JSON (a timeline `set` that changes it applies it again; other changes do not). */
   private applied: string | undefined;
   private generation = -1;
@@ -70,18 +74,31 @@ export class DirectoryObjects {
     this.sync();
     const id = up(q.deviceId);
     const serial = up(q.serial);
-    return (id ? this.objects.find((o) => o.deviceId === id) : undefined) ?? (serial ? this.objects.find((o) => o.serial === serial) : undefined);
+    return (id ? this.byId.get(id) : undefined) ?? (serial ? this.bySerial.get(serial) : undefined);
   }
 
   /** Adds or updates a device's object. */
   put(q: { deviceId?: string; serial?: string }, fields: Partial<Omit<DirectoryObject, "deviceId" | "serial">>): DirectoryObject {
     const found = this.find(q);
-    const o = found ?? { state: "enabled", joinType: "joined", autopilot: false, origin: "join" };
-    if (q.deviceId) o.deviceId = up(q.deviceId);
-    if (q.serial && !o.serial) o.serial = up(q.serial);
+    const o = (found ?? { state: "enabled", joinType: "joined", autopilot: false, origin: "join" }) as DirectoryObject;
+    if (q.deviceId) {
+      // A re-imaged PC has a new device id: its object (found by serial) now carries that one.
+      if (o.deviceId && this.byId.get(o.deviceId) === o) this.byId.delete(o.deviceId);
+      o.deviceId = up(q.deviceId);
+      this.byId.set(o.deviceId!, o);
+    }
+    if (q.serial && !o.serial) {
+      o.serial = up(q.serial);
+      this.bySerial.set(o.serial!, o);
+    }
+    const owner = o.owner;
     Object.assign(o, fields);
-    if (!found) this.objects.push(o as DirectoryObject);
-    return o as DirectoryObject;
+    if (o.owner !== owner) {
+      if (owner) this.byOwner.get(owner)?.delete(o);
+      if (o.owner) this.byOwner.set(o.owner, (this.byOwner.get(o.owner) ?? new Set()).add(o));
+    }
+    if (!found) this.objects.push(o);
+    return o;
   }
 
   /** Deletes the objects of these devices (by serial or device id); returns how many live objects went. */
@@ -97,8 +114,8 @@ export class DirectoryObjects {
 
   /** Live objects of a user that the per-user quota counts (Entra registered and joined; hybrid ones are not counted, §3). */
   ownedBy(upn: string, except?: DirectoryObject): DirectoryObject[] {
-    const u = upn.toLowerCase();
-    return this.all().filter((o) => o !== except && o.owner === u && o.state !== "deleted" && o.joinType !== "hybrid");
+    this.sync();
+    return [...(this.byOwner.get(upn.toLowerCase()) ?? [])].filter((o) => o !== except && o.state !== "deleted" && o.joinType !== "hybrid");
   }
 
   /** Applies `directory.devices` when it is new (first use, or replaced by a timeline `set`). */
