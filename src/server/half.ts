@@ -74,7 +74,7 @@ export interface HalfAdmin {
   /** The admin re-syncs the device list from its source (e.g. a full sync with Apple Business Manager); returns what happened, or undefined when the half syncs nothing. */
   resync?(): string | undefined;
   /** The admin wipes these devices remotely (the platform's own wipe command, delivered as the half delivers commands); returns how many were queued. */
-  wipe?(devices: readonly AdminDevice[]): number;
+  wipe?(devices: readonly AdminDevice[], options?: { keepEnrollment?: boolean; protected?: boolean }): number;
   /** The admin changes these devices' ownership in their records; returns how many records changed. */
   setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): number;
   /** A credential the half models expires now; returns what happened, or undefined when the half has none of that kind. */

@@ -101,7 +101,8 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "wipe": {
           const refs = (devices ?? []).map(adminDevice);
-          const n = server.halves.reduce((sum, h) => sum + (h.admin?.wipe?.(refs) ?? 0), 0);
+          const options = { ...(a.keepEnrollment ? { keepEnrollment: true } : {}), ...(a.protected ? { protected: true } : {}) };
+          const n = server.halves.reduce((sum, h) => sum + (h.admin?.wipe?.(refs, options) ?? 0), 0);
           return `a wipe command queued for ${n} of ${refs.length} device(s)${n < refs.length ? " (the others have no record with a half that models a remote wipe)" : ""}`;
         }
         case "setOwnership": {

@@ -40,6 +40,13 @@ export interface WindowsCheckinOutcome {
 }
 
 /** The RemoteWipe CSP's wipe commands (each a reset to OOBE; the variants keep provisioning or user data). */
+/**
+ * The variants that keep the user's data and the MDM enrollment: Intune's "Retain enrollment state and user
+ * account" sends doWipePersistUserData and the device is not removed from management
+ * (learn.microsoft.com/intune/intune-service/remote-actions/device-wipe).
+ */
+export const WIPE_KEEPS_ENROLLMENT = /PersistUserData$/;
+
 export const REMOTE_WIPE_RE = /^\.\/Device\/Vendor\/MSFT\/RemoteWipe\/(doWipe|doWipeProtected|doWipePersistProvisionedData|doWipePersistUserData|doWipeCloud|doWipeCloudPersistUserData|doWipeCloudPersistProvisionedData)$/;
 
 /** The ADDR a check-in talks to (see the module comment for the order). */
@@ -111,6 +118,9 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
       strict: o.raw.strict ?? false,
     });
     decoded(p, "dm.session", { checkin: "scheduled", alert: "1201", messages: r.messages, serverCommands: r.serverCommands, ...(unenrolled ? { unenrolledBy: "server" } : {}), ...(wiped ? { wipedBy: `RemoteWipe/${wiped}` } : {}) });
+    if (wiped && WIPE_KEEPS_ENROLLMENT.test(wiped)) {
+      return { ok: true, code: "windows.checkin.wiped", message: `Exec RemoteWipe/${wiped}: the PC acknowledged, resets and keeps its user accounts, data and MDM enrollment; it checks in again` };
+    }
     if (wiped) {
       return { ok: true, code: "windows.checkin.wiped", erased: true, message: `Exec RemoteWipe/${wiped}: the PC acknowledged the wipe and resets to the out-of-box experience; its MDM enrollment is gone` };
     }

@@ -17,7 +17,7 @@ import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { MsiJobs, type EspPhase, type RebootRequest } from "./esp.js";
 import { msiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs } from "./scep-csp.js";
-import { REMOTE_WIPE_RE } from "./checkin.js";
+import { REMOTE_WIPE_RE, WIPE_KEEPS_ENROLLMENT } from "./checkin.js";
 import { StoreAppJobs } from "./store-apps.js";
 import type { Provisioned } from "./provisioning.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
@@ -128,7 +128,8 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
       // resets once the session ends (session() below).
       const wipe = REMOTE_WIPE_RE.exec(uri);
       if (wipe) {
-        report.wiped ??= wipe[1]!;
+        // A variant that keeps the enrollment does not end the flow (the PC stays managed).
+        if (!WIPE_KEEPS_ENROLLMENT.test(wipe[1]!)) report.wiped ??= wipe[1]!;
         return 200;
       }
       return tree.unknownStatus;

@@ -30,7 +30,7 @@ function actionOf(e: TimelineSpec): TimelineAction {
     case "resync":
       return { kind: "resync" };
     case "wipe":
-      return { kind: "wipe" };
+      return { kind: "wipe", ...(e.wipe!.keepEnrollment ? { keepEnrollment: true } : {}), ...(e.wipe!.protected ? { protected: true } : {}) };
     case "setOwnership":
       return { kind: "setOwnership", ownership: e.setOwnership! };
     case "revoke":

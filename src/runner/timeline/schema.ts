@@ -68,9 +68,18 @@ export const timelineSchema: Json = {
         },
       },
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
-      wipe: empty(
-        "Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command; Windows: Exec ./Device/Vendor/MSFT/RemoteWipe/doWipe; Android Headwind: a factoryReset push), delivered at the device's next check-in.",
-      ),
+      wipe: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Embedded server: the admin wipes the targeted devices remotely (Apple: an EraseDevice command; Windows: Exec ./Device/Vendor/MSFT/RemoteWipe/doWipe; Android: Headwind a factoryReset push, AMAPI devices.delete with wipe flags), delivered at the device's next check-in.",
+        properties: {
+          keepEnrollment: { type: "boolean", description: 'Windows: "Retain enrollment state and user account" — doWipePersistUserData (1709+): the PC resets and stays enrolled.' },
+          protected: { type: "boolean", description: 'Windows: "continue to wipe even if the device loses power" — doWipeProtected (1703+).' },
+        },
+        not: { required: ["keepEnrollment", "protected"], properties: { keepEnrollment: { const: true }, protected: { const: true } } },
+        "x-expected": "keepEnrollment or protected, not both",
+      },
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
       revoke: {
         type: "string",

@@ -32,7 +32,7 @@ export interface TimelineSpec {
   deleteRecords?: { in?: RecordStore | RecordStore[] };
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
-  wipe?: Record<string, never>;
+  wipe?: WipeOptions;
   revoke?: Revocable;
   expire?: Expirable;
   restartServer?: { loseState?: boolean; downFor?: string | number };
@@ -73,12 +73,22 @@ export const ACTION_KEYS = [
 ] as const;
 export type ActionKey = (typeof ACTION_KEYS)[number];
 
+/**
+ * The console's wipe options (Intune "Wipe"): `keepEnrollment` — "Retain enrollment state and user account"
+ * (Windows RemoteWipe doWipePersistUserData, 1709+); `protected` — "continue to wipe even if the device loses
+ * power" (doWipeProtected, 1703+). Windows only; other platforms' wipe commands ignore them.
+ */
+export interface WipeOptions {
+  keepEnrollment?: boolean;
+  protected?: boolean;
+}
+
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
   | { kind: "deleteRecords"; in: RecordStore[] }
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
-  | { kind: "wipe" }
+  | ({ kind: "wipe" } & WipeOptions)
   | { kind: "revoke"; what: Revocable }
   | { kind: "expire"; what: Expirable }
   | { kind: "restartServer"; loseState: boolean; downForMs: number }

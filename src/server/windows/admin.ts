@@ -10,6 +10,10 @@ import type { WindowsState } from "./state.js";
  * 1709+, doWipePersistProvisionedData) keep more, and are what a `profiles` setting with verb Exec sends.
  */
 export const REMOTE_WIPE = "./Device/Vendor/MSFT/RemoteWipe/doWipe";
+/** Intune's "Wipe device, but keep enrollment state and associated user account" (1709+). */
+export const REMOTE_WIPE_KEEP_ENROLLMENT = "./Device/Vendor/MSFT/RemoteWipe/doWipePersistUserData";
+/** Intune's "Wipe device, and continue to wipe even if device loses power" (1703+). */
+export const REMOTE_WIPE_PROTECTED = "./Device/Vendor/MSFT/RemoteWipe/doWipeProtected";
 
 export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, policy: { enrollments: Map<string, { ownership: "corporate" | "personal" }>; removed(deviceKey: string): void }): HalfAdmin {
   return {
@@ -31,14 +35,15 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
     },
     // Remote wipe (RemoteWipe CSP): Exec doWipe reaches the device at its next OMA-DM session (dm.ts),
     // also a PC still in its ESP (known by its DeviceID before the run knows its certificate).
-    wipe: (devices) => {
+    wipe: (devices, options = {}) => {
       const serials = new Set(devices.flatMap((d) => d.certificateSerials));
       const ids = new Set(devices.map((d) => d.windowsDeviceId?.toUpperCase()).filter((x): x is string => !!x));
       let n = 0;
       for (const rec of state.devices.values()) {
         if (!(serials.has(rec.serialHex) || ids.has(rec.deviceId)) || rec.unenrolled) continue;
-        rec.queue.push({ verb: "Exec", items: [{ target: REMOTE_WIPE }] });
-        rec.wipe = { state: "pending", cmdIds: [] };
+        const node = options.keepEnrollment ? REMOTE_WIPE_KEEP_ENROLLMENT : options.protected ? REMOTE_WIPE_PROTECTED : REMOTE_WIPE;
+        rec.queue.push({ verb: "Exec", items: [{ target: node }] });
+        rec.wipe = { state: "pending", cmdIds: [], ...(options.keepEnrollment ? { keepsEnrollment: true } : {}) };
         n++;
       }
       return n;

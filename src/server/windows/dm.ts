@@ -120,7 +120,8 @@ export class DmEndpoint {
         // The PC acknowledged the remote wipe (200) and resets: its enrollment is gone. Another status
         // (a PC whose RemoteWipe fails, a build without the node) leaves it enrolled, and the wipe failed.
         if (c.verb === "Status" && c.cmd === "Exec" && rec.wipe?.cmdIds.includes(c.cmdRef ?? "")) {
-          if (c.data === "200") (rec.wipe.state = "done"), (unenrollAfter = true);
+          // doWipePersistUserData resets the PC and keeps its enrollment: the record stays live.
+          if (c.data === "200") (rec.wipe.state = "done"), (unenrollAfter = !rec.wipe.keepsEnrollment);
           else Object.assign(rec.wipe, { state: "failed", status: c.data });
         }
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");

@@ -207,6 +207,30 @@ describe("RemoteWipe CSP (timeline wipe)", () => {
     }
   });
 
+  it("wipe options: protected is doWipeProtected (404 on 1607, which lacks the node), keepEnrollment is doWipePersistUserData (the PC stays enrolled)", async () => {
+    const h = await windowsHarness({});
+    try {
+      const half = h.server.halves.find((x: ServerHalf) => x.name === "windows")!;
+      const old = { osVersion: "10.0.14393.6897" };
+      const a = await h.run("windows-byod", {}, 2, "windows-10-desktop", old);
+      const b = await h.run("windows-byod", {}, 3);
+      half.admin!.wipe!([{ certificateSerials: [a.result.keychain.identities[0]!.certificate.serialHex] }], { protected: true });
+      half.admin!.wipe!([{ certificateSerials: [b.result.keychain.identities[0]!.certificate.serialHex] }], { keepEnrollment: true });
+      const outA = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(2, "windows-10-desktop", old).ctx, {} as never, stateOf(a.result.keychain)), 600_000);
+      expect(outA).toMatchObject({ ok: true, code: "windows.checkin.synced" });
+      const outB = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(3).ctx, {} as never, stateOf(b.result.keychain)), 600_000);
+      expect(outB).toMatchObject({ ok: true, code: "windows.checkin.wiped" });
+      expect(outB).not.toHaveProperty("erased");
+      expect(outB.message).toContain("doWipePersistUserData");
+      const live = half.records!()
+        .filter((r) => !r.removed)
+        .map((r) => r.key);
+      expect(live).toEqual(expect.arrayContaining([h.context(2, "windows-10-desktop", old).ctx.identity.windows!.deviceId, h.context(3).ctx.identity.windows!.deviceId]));
+    } finally {
+      await h.close();
+    }
+  });
+
   it("a PC that answers the Exec with 500 (device state cspStatus) stays enrolled and keeps checking in", async () => {
     const h = await windowsHarness({});
     try {

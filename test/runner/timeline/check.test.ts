@@ -42,6 +42,13 @@ describe("timeline checks", () => {
     expect(s.timeline[0]!.target).toEqual({ devices: [0, 2] });
   });
 
+  it("wipe takes the console's Windows options, one at a time", () => {
+    const s = parseScenario(base() + "  - { at: 10s, group: pcs, wipe: { protected: true } }\n  - { at: 20s, group: pcs, wipe: { keepEnrollment: true } }\n  - { at: 30s, wipe: {} }\n", "s.yaml", ctx);
+    expect(s.timeline.map((e) => e.action)).toEqual([{ kind: "wipe", protected: true }, { kind: "wipe", keepEnrollment: true }, { kind: "wipe" }]);
+    expect(error("  - { at: 10s, wipe: { keepEnrollment: true, protected: true } }\n")).toMatch(/s\.yaml:\d+:\d+: timeline\[0\]\.wipe must be keepEnrollment or protected, not both/);
+    expect(error("  - { at: 10s, wipe: { protectd: true } }\n")).toContain('did you mean "protected"?');
+  });
+
   it("an unknown action or key gets file:line:column and a did-you-mean", () => {
     expect(error("  - at: 90s\n    ofline: { for: 30s }\n")).toMatch(/^s\.yaml:9:5: unknown property "ofline" in timeline\[0\]; expected one of .*offline.* \(did you mean "offline"\?\)/);
     expect(error("  - { at: 1s, idle: { fro: 1m } }\n")).toMatch(/^s\.yaml:8:23: unknown property "fro" in timeline\[0\]\.idle.*\(did you mean "for"\?\)/);
