@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-import { createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rsaPkcs8ToJwk } from "../../src/platform/node/keypool/rsa-jwk.js";
+import { rsaPkcs8ToJwk, rsaSpkiToJwk } from "../../src/platform/node/keypool/rsa-jwk.js";
 
 const rsa = (bits: number) => generateKeyPairSync("rsa", { modulusLength: bits }).privateKey.export({ type: "pkcs8", format: "der" });
 
@@ -39,6 +39,44 @@ describe("key pool: RSA PKCS#8 record → JWK (issue 14 #4)", () => {
         for (const [i, v] of flips) b[i] = v;
         const jwk = rsaPkcs8ToJwk(b);
         if (jwk) expect(jwk.kty).toBe("RSA");
+      }),
+      { seed: 14, numRuns: 300 },
+    );
+  });
+});
+
+describe("RSA SubjectPublicKeyInfo → JWK (the server's public-key import, issue 14 #4)", () => {
+  const spki = (bits: number) => generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type: "spki", format: "der" });
+  const keys = [spki(2048), spki(1024)];
+  const viaOpenSsl = (der: Uint8Array) => createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" }).export({ type: "spki", format: "der" });
+
+  it("imports to the very key the SPKI holds (re-export is byte-identical)", () => {
+    for (const der of keys) {
+      const jwk = rsaSpkiToJwk(der);
+      expect(jwk).toBeDefined();
+      expect(Buffer.compare(createPublicKey({ key: jwk!, format: "jwk" }).export({ type: "spki", format: "der" }), der)).toBe(0);
+    }
+  });
+
+  it("returns undefined (the caller imports through OpenSSL) for EC, RSASSA-PSS, truncated, trailing or empty input", () => {
+    const der = keys[1]!;
+    expect(rsaSpkiToJwk(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "der" }))).toBeUndefined();
+    expect(rsaSpkiToJwk(generateKeyPairSync("rsa-pss", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "der" }))).toBeUndefined();
+    expect(rsaSpkiToJwk(der.subarray(0, der.length - 1))).toBeUndefined();
+    expect(rsaSpkiToJwk(Buffer.concat([der, Buffer.from([0])]))).toBeUndefined();
+    expect(rsaSpkiToJwk(new Uint8Array(0))).toBeUndefined();
+  });
+
+  it("accepts a damaged SPKI only when OpenSSL reads it as the same key (fixed seed)", () => {
+    const der = keys[1]!;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(der.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (flips) => {
+        const b = Buffer.from(der);
+        for (const [i, v] of flips) b[i] = v;
+        const jwk = rsaSpkiToJwk(b);
+        if (!jwk) return;
+        const fromJwk = createPublicKey({ key: jwk, format: "jwk" }).export({ type: "spki", format: "der" });
+        expect(Buffer.compare(fromJwk, viaOpenSsl(b))).toBe(0);
       }),
       { seed: 14, numRuns: 300 },
     );

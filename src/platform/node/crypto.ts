@@ -23,6 +23,7 @@ import {
 import forge from "node-forge";
 import type { ContentCipher, CryptoPort, HashAlg, KeySpec, PrivateKey } from "../../ports/crypto.js";
 import { ProtocolViolationError } from "../../errors/index.js";
+import { rsaSpkiToJwk } from "./keypool/rsa-jwk.js";
 
 /** The Node-side private key: the port's opaque shape plus the native KeyObject. */
 export class NodePrivateKey implements PrivateKey {
@@ -69,7 +70,16 @@ function spkiKey(spki: Uint8Array): KeyObject {
     publicKeys.set(id, hit);
     return hit;
   }
-  const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  // An RSA key is imported as a JWK read by a minimal SPKI reader (keypool/rsa-jwk.ts): ≈ 20× cheaper
+  // than OpenSSL 3's DER decoder; anything the reader does not accept goes through OpenSSL as before.
+  const jwk = rsaSpkiToJwk(spki);
+  let key: KeyObject | undefined;
+  try {
+    if (jwk) key = createPublicKey({ key: jwk, format: "jwk" });
+  } catch {
+    // a key OpenSSL refuses as a JWK (e.g. exponent 0) is left to the DER import, which decides as before
+  }
+  key ??= createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
   publicKeys.set(id, key);
   if (publicKeys.size > PUBLIC_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string);
   return key;
