@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The shared safe XML wrapper around xml2js: strictness xml2js leaves out, and its regressions. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { parseXml } from "../../src/wire/windows/xml.js";
 import { errorCode } from "../support/error-code.js";
@@ -31,5 +33,24 @@ describe("safe XML wrapper", () => {
     const n = parseXml('<s:E xmlns:a="urn:a"><a:x/><b:y/><a:z xmlns:a="urn:other"/></s:E>', "t");
     expect([n.prefix, n.ns]).toEqual(["s", undefined]);
     expect(n.children.map((c) => c.ns)).toEqual(["urn:a", undefined, "urn:other"]);
+  });
+
+  it("a kept element text does not keep its whole document alive (no view into the parsed string)", () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const pad = "x".repeat(64 * 1024);
+    const kept: string[] = [];
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 200; i++) {
+      // a fresh 64 KiB document each time (the padding is concatenated, so each document is its own string)
+      const doc = `<a><pad>${pad}${i}</pad><udid>00008110-00${String(i).padStart(14, "0")}</udid></a>`;
+      kept.push(parseXml(doc, "t").children[1]!.text);
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(kept[7]).toBe("00008110-0000000000000007");
+    // 200 documents of 64 KiB are 12.5 MiB (25 MiB as two-byte strings); 200 UDIDs are a few KiB
+    expect(grown).toBeLessThan(2 * 1024 * 1024);
   });
 });
