@@ -21,11 +21,22 @@ import { issueCertificate, type CaIdentity } from "./ca.js";
 import type { ScepServerConfig } from "./config.js";
 import type { ScepRequestRecord } from "../records.js";
 
+/**
+ * One SCEP transaction, kept for CertPoll and re-sent PKCSReqs. Compact on purpose: the CA keeps
+ * one per enrolled device for the server's lifetime, so the parsed CSR is dropped once the
+ * certificate is issued and the certificate is kept as DER only (docs/performance.md, "Server
+ * memory per enrolled device").
+ */
 interface Transaction {
   subjectDer: Uint8Array;
-  csr: ReturnType<typeof parseCsr>;
+  /** The CSR's subject (text) and key: what a CertPoll is checked against. */
+  subject: string;
+  spki: Uint8Array;
+  /** The parsed CSR, until the certificate is issued. */
+  csr?: ReturnType<typeof parseCsr>;
   pendingLeft: number;
-  issued?: Certificate;
+  /** DER of the issued certificate. */
+  issued?: Uint8Array;
 }
 
 export interface ScepServerStats {
@@ -54,11 +65,12 @@ class Reject extends Error {
 
 export class ScepCaServer {
   private readonly transactions = new Map<string, Transaction>();
-  private readonly issuedBySerial = new Map<string, Certificate>();
+  /** DER of every certificate issued by SCEP, by serial (hex); parsed only when records are read. */
+  private readonly issuedBySerial = new Map<string, Uint8Array>();
   /** PKCSReqs and CertPolls received, by transaction id and CSR subject (records()). */
   private readonly requestTally = new Map<string, ScepRequestRecord>();
   /** Certificates the halves' own enrollment services issued from this CA (Windows WSTEP), for records(). */
-  private readonly issuedElsewhere: { cert: Certificate; by: string }[] = [];
+  private readonly issuedElsewhere: { der: Uint8Array; by: string }[] = [];
   /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
   private readonly issuedSubjects = new Set<string>();
   private badRa?: Certificate;
@@ -150,7 +162,7 @@ export class ScepCaServer {
    */
   /** A half issued `cert` from this CA itself (not by SCEP): keep it in the records view. */
   noteIssued(cert: Certificate, by: string): void {
-    this.issuedElsewhere.push({ cert, by });
+    this.issuedElsewhere.push({ der: cert.der, by });
   }
 
   /** Requests received per transaction and subject, oldest first (server/records.ts). */
@@ -167,7 +179,8 @@ export class ScepCaServer {
 
   /** Every certificate issued from this CA, by SCEP and by the halves, oldest first per source (server/records.ts). */
   issuedCertificates(): { cert: Certificate; by: string }[] {
-    return [...[...this.issuedBySerial.values()].map((cert) => ({ cert, by: "scep" })), ...this.issuedElsewhere];
+    const parsed = ({ der, by }: { der: Uint8Array; by: string }) => ({ cert: parseCertificate(der, "issued certificate"), by });
+    return [...[...this.issuedBySerial.values()].map((der) => parsed({ der, by: "scep" })), ...this.issuedElsewhere.map(parsed)];
   }
 
   addChallenge(challenge: string, expiresAt: number): void {
@@ -313,7 +326,7 @@ export class ScepCaServer {
   }
 
   /** Decides the reply; throws Reject for FAILURE. */
-  private process(msg: PkiMessage, signer: Certificate, content: Uint8Array): { issued?: Certificate } | { pending: true } {
+  private process(msg: PkiMessage, signer: Certificate, content: Uint8Array): { issued?: Uint8Array } | { pending: true } {
     const now = this.now();
     switch (msg.messageType) {
       case MessageType.PKCSReq:
@@ -340,7 +353,7 @@ export class ScepCaServer {
         if (this.config.rejectDuplicateSubject && msg.messageType === MessageType.PKCSReq && this.issuedSubjects.has(hex(csr.subjectDer))) {
           throw new Reject("badRequest", "a certificate with this subject was already issued (duplicate subject; renewal by re-enrolment is not allowed)");
         }
-        const t: Transaction = { subjectDer: csr.subjectDer, csr, pendingLeft: this.config.pending };
+        const t: Transaction = { subjectDer: csr.subjectDer, subject: csr.subject, spki: csr.spki, csr, pendingLeft: this.config.pending };
         this.transactions.set(msg.transactionID, t);
         if (t.pendingLeft > 0) {
           t.pendingLeft--;
@@ -355,8 +368,8 @@ export class ScepCaServer {
         if (!sameBytes(ias.issuerDer, this.id.ca.subjectDer) || !sameBytes(ias.subjectDer, t.subjectDer)) {
           throw new Reject("badCertId", "CertPoll IssuerAndSubject does not match the transaction");
         }
-        if (!sameBytes(signer.spki, t.csr.spki)) throw new Reject("badMessageCheck", "CertPoll is signed by another key than the PKCSReq");
-        this.tally(msg.transactionID, t.csr.subject, "certPolls");
+        if (!sameBytes(signer.spki, t.spki)) throw new Reject("badMessageCheck", "CertPoll is signed by another key than the PKCSReq");
+        this.tally(msg.transactionID, t.subject, "certPolls");
         if (t.issued) return { issued: t.issued };
         if (t.pendingLeft > 0) {
           t.pendingLeft--;
@@ -375,21 +388,23 @@ export class ScepCaServer {
     }
   }
 
-  private issue(t: Transaction): Certificate {
+  private issue(t: Transaction): Uint8Array {
+    if (!t.csr) throw new Error("SCEP transaction issued twice"); // internal: issue() runs once per transaction
     const csr = this.config.fault === "cert-for-other-key" && this.rogue ? { ...t.csr, spki: this.rogue.ca.spki } : t.csr;
     const cert = issueCertificate(this.id, csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
-    t.issued = cert;
-    this.issuedBySerial.set(cert.serialHex, cert);
+    t.issued = cert.der;
+    t.csr = undefined;
+    this.issuedBySerial.set(cert.serialHex, cert.der);
     this.issuedSubjects.add(hex(t.subjectDer));
     this.stats.issued++;
-    return cert;
+    return cert.der;
   }
 
   private certRep(
     req: PkiMessage,
     requestSigner: Certificate,
     cipher: ReturnType<typeof describeEnvelope>["cipher"],
-    result: { issued?: Certificate } | { pending: true } | { failInfo: FailInfo; text: string },
+    result: { issued?: Uint8Array } | { pending: true } | { failInfo: FailInfo; text: string },
   ): HttpResponse {
     const fault = this.config.fault;
     const signerId = fault === "unknown-signer" && this.rogue ? this.rogue : this.id;
@@ -410,7 +425,7 @@ export class ScepCaServer {
       this.stats.pending++;
       body = buildPkiMessage({ ...common, pkiStatus: "PENDING" }, this.crypto);
     } else {
-      const certsOnly = buildCertsOnly([result.issued!.der, this.id.ca.der], this.crypto);
+      const certsOnly = buildCertsOnly([result.issued!, this.id.ca.der], this.crypto);
       // Reply with the request's cipher; a single-DES request gets 3DES (never emit single DES).
       const replyCipher = cipher === "des-cbc" ? "des-ede3-cbc" : cipher;
       body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher: replyCipher }, this.crypto);
