@@ -44,7 +44,8 @@ export async function startServerChild(platforms = {}, challenge = "bench-challe
     new Promise((resolve) => {
       child.once("exit", resolve);
       child.send("stop");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+      // a heap snapshot of a large server takes longer than 5 s to write
+      setTimeout(() => child.kill("SIGKILL"), process.env.SERVER_HEAP_SNAPSHOT ? 120_000 : 5000).unref();
     });
   return { ...info, pid: child.pid, cpu, stats, stop };
 }

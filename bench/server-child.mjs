@@ -7,6 +7,8 @@
 //   <- "stop" -> exits
 // It also exits when the IPC channel closes (the parent died or was killed: a crash of the
 // benchmark must not leave a server child holding a port and a core).
+// SERVER_HEAP_SNAPSHOT=FILE: write a V8 heap snapshot of the server to FILE when stopped (what it
+// keeps per enrolled device; open it in Chrome DevTools' Memory tab).
 import { ReferenceServer } from "../dist/server/reference-server.js";
 
 const platforms = JSON.parse(process.argv[2] ?? "{}");
@@ -26,6 +28,7 @@ process.on("message", async (m) => {
   }
   if (m === "stop") {
     await server.close();
+    if (process.env.SERVER_HEAP_SNAPSHOT) (await import("node:v8")).writeHeapSnapshot(process.env.SERVER_HEAP_SNAPSHOT);
     process.exit(0);
   }
 });
