@@ -20,6 +20,7 @@
  */
 import xml2js from "xml2js";
 import { SimError } from "../errors/index.js";
+import { ownString } from "../ports/own-string.js";
 
 export interface XmlNode {
   /** Qualified name as written ("s:Envelope"). */
@@ -114,19 +115,6 @@ let duplicateAttribute: (name: string) => Error = (k) => new Error(`duplicate at
 
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
-/** V8 returns a substring of this many characters or more as a view into its parent (a sliced string). */
-const SLICE_MIN = 13;
-
-/**
- * A copy of an element's text that does not share the document's storage. sax hands text out as
- * substrings of the document, and V8 keeps a substring of 13 or more characters as a view into
- * its parent, so one retained value (a UDID or push magic the reference server keeps per device)
- * kept the whole message alive: two check-in bodies per enrolled Apple device in a heap snapshot
- * of the server (docs/performance.md, "Server memory per enrolled device"). Concatenating and
- * slicing again makes V8 flatten the value into a new string of its own length.
- */
-const detached = (s: string): string => (" " + s).slice(1);
-
 /** Parses one XML document with xml2js's sax parser under the policy's limits. DOCTYPE/ENTITY are checked first. */
 export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
   const { limits: lim, fail } = policy;
@@ -166,8 +154,11 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
     stack.push({ node, ns, children: 0 });
   };
   sax.onclosetag = () => {
+    // sax hands text out as substrings of the document: an element's text gets its own copy, so
+    // one value kept per device (a UDID, a push magic) does not keep the whole message alive
+    // (the reference server kept two check-in bodies per enrolled Apple device; ports/own-string.ts).
     const top = stack.pop();
-    if (top && top.node.text.length >= SLICE_MIN) top.node.text = detached(top.node.text);
+    if (top) top.node.text = ownString(top.node.text);
   };
   // Character data and CDATA alike are the element's text, whitespace included (a plist <string>
   // or <key> of spaces is data).
