@@ -67,6 +67,14 @@ describe("Windows remote wipe (timeline wipe)", () => {
   }, 120_000);
 });
 
+describe("Windows wipe options per build", () => {
+  it("win-wipe-protected-old-build: doWipeProtected resets the Windows 11 PCs, is 404 on 1607; doWipePersistUserData keeps the enrollment", async () => {
+    const { summary } = await runScenario(join(root, "failures/win-wipe-protected-old-build.yaml"), opts);
+    expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    expect(summary.ok).toBe(true);
+  }, 120_000);
+});
+
 describe("ESP certificate profiles across a restart", () => {
   it("a PC that loses power while it sends the SCEP request enrols the profile again after the boot and finishes ESP", async () => {
     const text = `
