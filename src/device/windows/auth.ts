@@ -116,11 +116,13 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
 /** A refused join or registration: the outcome and what the device shows (join-shown.ts); an Autopilot ESP line fails its Device preparation phase. */
 function refusedJoin(run: EnrollRun, r: Extract<JoinOutcome, { status: "refused" }>, attested: boolean): WindowsFlowResult {
   const prep = run.report.esp.find((e) => e.phase === "DevicePreparation" && e.result === "success");
-  const f = joinFailure(r, { flowKind: run.o.kind, attested, screen: run.o.kind === "autopilot" && prep ? "Enrollment Status Page (Device preparation)" : "" });
+  // The screen follows the step and flow (withWindowsShown) unless the failure is an ESP Device preparation line.
+  const f = joinFailure(r, { flowKind: run.o.kind, attested, screen: "" });
   if (prep && f.espLine) {
     prep.result = "failed";
     prep.endedAt = run.p.clock.now();
     prep.screen = f.espLine;
+    f.shown.screen = "Enrollment Status Page (Device preparation)";
   }
   return { ...run.fail(f.code, "join.register", f.message), shown: f.shown };
 }
