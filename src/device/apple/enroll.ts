@@ -182,7 +182,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     const client = new MdmClient(
       ctx.protocol,
       { topic: mdm.topic, serverURL: mdm.serverURL, checkInURL: mdm.checkInURL, ref: dev.ref },
-      { http, userAgent: userAgent(dev), ...(o.clientFault === "checkin-without-content-type" ? { omitCheckinContentType: true } : {}), ...(mode.bearer ? { bearer: mode.bearer } : {}), ...(mode.reauth ? { reauth: mode.reauth } : {}), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
+      { http, userAgent: userAgent(dev), ...(mode.bearer ? { bearer: mode.bearer } : {}), ...(mode.reauth ? { reauth: mode.reauth } : {}), ...(mdm.signMessage ? { signer: { cert: identity.certificate, key: identity.key, crypto: ctx.ports.crypto } } : {}) },
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );

@@ -70,7 +70,7 @@ export interface AppleOptions {
    * without Content-Type, TokenUpdate sent before Authenticate, or (profile flows) an enrollment
    * repeated with a new identity after which one command poll still uses the old identity.
    */
-  clientFault?: "checkin-without-content-type" | "tokenupdate-before-authenticate" | "old-identity-after-reenroll";
+  clientFault?: "tokenupdate-before-authenticate" | "old-identity-after-reenroll";
   /** Account-driven enrollment (ios-user-enrollment, macos-user-enrollment, ios-account-device-enrollment). */
   account?: {
     /** The managed Apple ID the user types (user@domain); default user<n>@<domain>. */

@@ -44,8 +44,6 @@ export interface MdmTransport {
    */
   reauth?: (wwwAuthenticate: string, requestUrl: string) => Promise<string | undefined>;
   userAgent?: string;
-  /** Injected client bug (field failure apple-checkin-missing-content-type): check-ins go without Content-Type. */
-  omitCheckinContentType?: boolean;
 }
 
 /** What the device does with one command. */
@@ -98,7 +96,7 @@ export class MdmClient {
 
   private headers(body: Uint8Array, contentType: string): Record<string, string> {
     const h: Record<string, string> = {};
-    if (!(this.transport.omitCheckinContentType && contentType === CHECKIN_CONTENT_TYPE)) h["content-type"] = contentType;
+    h["content-type"] = contentType;
     if (this.transport.userAgent) h["user-agent"] = this.transport.userAgent;
     if (this.transport.signer) h["mdm-signature"] = signMdmBody(body, this.transport.signer.cert, this.transport.signer.key, this.transport.signer.crypto);
     if (this.transport.bearer) h["authorization"] = `Bearer ${this.transport.bearer}`;

@@ -17,6 +17,13 @@ import { BodyEditError, removeFromBody } from "../../wire/body-edit.js";
  * The body with what `path` selects removed; unchanged when the path matches nothing or the body is
  * neither XML nor JSON (an edit is a change to a message, never a transport failure of its own).
  */
+/** The request as the server receives it with another Content-Type ("" removes the header; any letter case of the name). */
+function withRequestContentType(req: HttpRequest, value: string): HttpRequest {
+  const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([k]) => k.toLowerCase() !== "content-type"));
+  if (value !== "") headers["content-type"] = value;
+  return { ...req, headers };
+}
+
 function editBody(body: Uint8Array, path: string): Uint8Array {
   try {
     return removeFromBody(body, path).body;
@@ -142,9 +149,11 @@ class FaultyHttpClient implements HttpClient {
         await this.inner.request(req).catch(() => undefined);
         throw resetError(spec.reset!.when, req.method, req.url);
       }
+      case "contentType":
+        if (spec.contentType!.in === "request") return this.inner.request(withRequestContentType(req, spec.contentType!.value));
+        return this.reshape(f, await this.inner.request(req));
       case "truncate":
       case "corrupt":
-      case "contentType":
         return this.reshape(f, await this.inner.request(req));
       case "edit": {
         const e = spec.edit!;

@@ -74,7 +74,7 @@ export interface FaultSpec {
   reset?: { when: (typeof RESET_POINTS)[number] };
   truncate?: { bytes?: number; ratio?: number };
   corrupt?: { bytes: number };
-  contentType?: { value: string };
+  contentType?: { value: string; in?: "request" | "response" };
   redirect?: { location: string; status?: 301 | 302 | 303 | 307 | 308 };
   tls?: (typeof TLS_FAULTS)[number];
   dns?: (typeof DNS_FAULTS)[number] | { cname: string };

@@ -91,8 +91,11 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
     type: "object",
     additionalProperties: false,
     required: ["value"],
-    description: "Replace the real answer's Content-Type.",
-    properties: { value: { type: "string", description: "The Content-Type sent." } },
+    description: "Replace the real answer's Content-Type, or (in: request) the Content-Type of the device's request as the server receives it (a client bug or a middlebox; an empty value removes the header).",
+    properties: {
+      value: { type: "string", description: "The Content-Type sent (in: request, an empty string: none)." },
+      in: { type: "string", enum: [...EDIT_TARGETS], description: "response (default): the answer the device receives; request: what the server receives." },
+    },
   },
   redirect: {
     type: "object",

@@ -174,3 +174,11 @@ describe("the MDM authority is tenant policy", () => {
     expect(e.message).toContain("mdmAuthority: none");
   });
 });
+
+describe("check-ins without Content-Type are a fault on what the server receives", () => {
+  it("options.apple.clientFault checkin-without-content-type: contentType in request", () => {
+    const e = loadError(group("ios-profile", "        clientFault: checkin-without-content-type\n"));
+    expect(e.message).toContain('contentType: { in: request, value: "" }');
+    expect(() => parseScenario(group("ios-profile", "        clientFault: tokenupdate-before-authenticate\n"), "ok.yaml", context)).not.toThrow();
+  });
+});

@@ -215,8 +215,9 @@ export const appleScenario: ScenarioExtension = {
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
       ...appleServicesGroupOptions,
       clientFault: {
-        enum: ["checkin-without-content-type", "tokenupdate-before-authenticate", "old-identity-after-reenroll"],
-        description: "Inject a client-implementation bug (client-impl field failures): check-ins without Content-Type; TokenUpdate before Authenticate; (profile flows) enroll twice, then poll once with the old identity.",
+        enum: ["tokenupdate-before-authenticate", "old-identity-after-reenroll"],
+        description: "Inject a client-implementation bug (client-impl field failures): TokenUpdate before Authenticate; (profile flows) enroll twice, then poll once with the old identity.",
+        "x-removed": { "checkin-without-content-type": "a fault that removes the Content-Type of the check-ins as the server receives them (the client bug, or a middlebox), `faults: [{ name: check-ins without Content-Type, match: { url: \"*/apple/checkin\" }, contentType: { in: request, value: \"\" } }]` (scenarios/failures/apple-checkin-missing-content-type.yaml)" },
       },
       account: {
         type: "object",
