@@ -5,7 +5,7 @@
  * (alerts, DevInfo, the command processor over mTLS or MD5), what the device can see of management
  * going wrong, and the scheduled polls (with WNS pushes) of enrollments without an ESP.
  */
-import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, SimError } from "../../errors/index.js";
 import type { HttpClient } from "../../ports/http.js";
 import { runDmSession, type DmSessionResult } from "../../protocol/windows/dm.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
@@ -63,10 +63,15 @@ export interface Management {
 }
 
 /** What the PC keeps of its management across a restart: the registry (CSP tree) and the app jobs. */
-/** Thrown out of a session in which the server wiped the PC: the flow ends there (enrollment.ts). */
-export class PcWiped extends Error {
+/**
+ * Thrown out of a session in which the server wiped the PC: the flow ends there (enrollment.ts turns it
+ * into the `windows.wiped` outcome). A SimError, so the steps it passes through (esp.device-setup, …)
+ * keep it as it is.
+ */
+export class PcWiped extends SimError {
+  readonly blame = "server" as const;
   constructor(readonly node: string) {
-    super(`the server wiped the PC (Exec RemoteWipe/${node})`);
+    super("windows.wiped", `the server wiped the PC (Exec RemoteWipe/${node})`);
   }
 }
 
