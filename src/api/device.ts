@@ -10,6 +10,7 @@
  * const result = await run.result;
  * ```
  */
+import { serverTrustOf, withServerTrust } from "../runner/device-clock.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity, type DeviceIdentity } from "../device/identity.js";
 import { expandState } from "../device/template.js";
@@ -99,7 +100,9 @@ export class VirtualDevice {
     if (!flow) throw new ScenarioError(`unknown flow "${flowName}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const entropy = this.adapters.entropy.forDevice(this.options.shard ?? 0, this.identity.index);
     const keepAlive = this.options.keepAlive ?? true;
-    const http = this.adapters.http.client({ tls: this.options.tls, keepAlive });
+    // The device judges server chains by its platform's rules and its clock (runner/device-clock.ts).
+    const httpPort = withServerTrust(this.adapters.http, serverTrustOf(this.identity, this.adapters.clock));
+    const http = httpPort.client({ tls: this.options.tls, keepAlive });
     // Step-by-step: each step waits for a permit; `next()` grants one and waits for the step's end.
     const permits: Array<() => void> = [];
     let waitingStep: ((r: StepReport) => void) | undefined;
@@ -135,7 +138,7 @@ export class VirtualDevice {
       .run(
         {
           identity: this.identity,
-          ports: { ...this.adapters, entropy, keys: this.keys, transcript: this.transcriptSink, log: protocol.log },
+          ports: { ...this.adapters, http: httpPort, entropy, keys: this.keys, transcript: this.transcriptSink, log: protocol.log },
           protocol,
           targets,
           tls: this.options.tls,

@@ -10,6 +10,7 @@ import type { ScepFailureAnswer } from "../runner/faults/http.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
 import type { PolicyConfig } from "../server/policy/types.js";
 import { ReferenceServer } from "../server/reference-server.js";
+import type { ServerTlsSpec } from "../server/tls-chain.js";
 import type { NodeAdapters } from "./environment.js";
 import { expandDeviceData, runDataExpander } from "./server-data.js";
 
@@ -43,6 +44,7 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
     platforms: embedded.platforms,
     ...(platformsFor ? { platformsFor } : {}),
     policy: embedded.policy as PolicyConfig,
+    ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec } : {}),
     now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
   });
   return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } };

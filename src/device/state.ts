@@ -21,8 +21,31 @@ export const familyOf = (p: string): StateFamily => (p === "windows" ? "windows"
 
 const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
 
+/** A signed duration: "-3d", "+15m", "90s" (units ms, s, m, h, d). */
+export const CLOCK_OFFSET_PATTERN = "^[+-]?[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$";
+const CLOCK_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a `clockOffset` ("-90d" → -7776000000). */
+export function clockOffsetMs(v: string): number {
+  const m = /^([+-]?)([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/.exec(v);
+  if (!m) throw new RangeError(`not a clock offset: ${v}`);
+  return (m[1] === "-" ? -1 : 1) * Math.round(Number(m[2]) * CLOCK_UNIT_MS[m[3]!]!);
+}
+
+/** `state:` keys every platform has. */
+const COMMON_STATE: Json = {
+  clockOffset: {
+    type: "string",
+    pattern: CLOCK_OFFSET_PATTERN,
+    "x-expected": 'a signed duration such as "-90d", "+15m" or "0s"',
+    description:
+      "How far the device's clock is from the true time, a signed duration: \"-200d\" (a PC whose CMOS battery ran flat), \"+15m\". The device judges server certificates on it: one not yet valid or expired on the device's clock fails the TLS handshake with the platform's own error. The timeline's set: {state.clockOffset: …} changes it during the run (the clock synced). Default 0s.",
+  },
+};
+
 /** `state:` keys of Windows devices. */
 export const WINDOWS_STATE: Json = {
+  ...COMMON_STATE,
   enrollments: {
     type: "array",
     maxItems: 8,
@@ -97,6 +120,7 @@ export const WINDOWS_STATE: Json = {
 
 /** `state:` keys of Apple devices (iPhone, iPad, Mac). */
 export const APPLE_STATE: Json = {
+  ...COMMON_STATE,
   supervised: {
     type: "boolean",
     description: "The device was prepared as supervised (Apple Configurator) before a profile enrollment: supervised-only commands, payloads and restrictions apply. ADE devices take supervision from the cloud configuration. Default false.",
@@ -179,6 +203,7 @@ export const APPLE_STATE: Json = {
 
 /** `state:` keys of Android devices. */
 export const ANDROID_STATE: Json = {
+  ...COMMON_STATE,
   apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The API level the device runs (an older release than the catalog's, e.g. a unit never updated): which provisioning extras it reads, what its setup wizard requires." },
   gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
   alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused until a factory reset. Default false." },
@@ -276,6 +301,7 @@ export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "fi
 
 /** Device state as written (every key optional). */
 export interface DeviceState {
+  clockOffset?: string;
   enrollments?: WindowsEnrollmentRecord[];
   mdmEnrollmentDisabled?: boolean;
   join?: WindowsJoin;

@@ -88,7 +88,12 @@ export class ProtocolViolationError extends SimError {
 export type TransportDetail =
   | "tls.untrusted"
   | "tls.expired"
+  | "tls.not-yet-valid"
   | "tls.wrong-host"
+  | "tls.weak-signature"
+  | "tls.weak-key"
+  | "tls.wrong-usage"
+  | "tls.policy"
   | "tls.protocol-version"
   | "tls.client-cert-required"
   | "tls.client-cert-refused"

@@ -28,7 +28,27 @@ export interface TlsSettings {
   identity?: { certPem: string; keyPem: string };
   /** Disables certificate verification. Only set from an explicit, loud `--insecure`. */
   insecure?: boolean;
+  /**
+   * The device's own evaluation of the server's chain, on top of the TLS stack's (which still
+   * verifies the chain to a trusted anchor and the host name): the platform's rules per OS build
+   * (key sizes, signature hashes, EKU, SAN, validity length) and the validity window on the
+   * device's clock. Called on every new connection, resumed ones too, before any request byte is
+   * sent; a failure refuses the connection. Certificate strength is then the platform's to judge,
+   * not OpenSSL's security level (a real Android 9 or Windows client accepts a SHA-1 chain).
+   */
+  serverTrust?: ServerTrust;
 }
+
+/** Why a device refuses a server chain: the transport detail, OpenSSL-style code and reason. */
+export interface ServerTrustFailure {
+  detail: "tls.expired" | "tls.not-yet-valid" | "tls.wrong-host" | "tls.weak-signature" | "tls.weak-key" | "tls.wrong-usage" | "tls.policy";
+  /** Code in the TransportError message, like the adapter's OpenSSL codes ("CERT_NOT_YET_VALID"). */
+  code: string;
+  reason: string;
+}
+
+/** `chain`: DER certificates as the connection presents them, leaf first, up to the anchor where known. */
+export type ServerTrust = (chain: readonly Uint8Array[], host: string) => ServerTrustFailure | undefined;
 
 export interface HttpClientOptions {
   tls?: TlsSettings;

@@ -6,6 +6,7 @@
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import { tlsSessionCache, type HttpClient, type HttpClientOptions, type TlsSessionCache } from "../ports/http.js";
+import { serverTrustOf, withServerTrust } from "./device-clock.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
@@ -206,7 +207,8 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const tl = opts.timeline;
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
-  const httpPort = new DeviceSessionsHttp(netPort, tlsSessions);
+  // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
+  const httpPort = new DeviceSessionsHttp(withServerTrust(netPort, serverTrustOf(identity, env.clock, tl)), tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });

@@ -15,6 +15,16 @@ export interface ServerUrls {
   http: string;
   /** HTTPS base with a server certificate from the reference CA, e.g. https://127.0.0.1:41235 */
   https: string;
+  /** Endpoints served on listeners of their own (`embedded.tls.endpoints`): path prefix → HTTPS base. */
+  endpoints?: { path: string; base: string }[];
+}
+
+/**
+ * The base URL the server hands out for `path`: the listener of the `embedded.tls.endpoints` entry
+ * whose prefix it starts with, else the listener of `scheme` (SCEP is commonly plain HTTP, the rest HTTPS).
+ */
+export function baseFor(urls: ServerUrls, path: string, scheme: "http" | "https"): string {
+  return urls.endpoints?.find((e) => path.startsWith(e.path))?.base ?? urls[scheme];
 }
 
 export interface HalfContext {

@@ -41,7 +41,7 @@ export interface BindOptions {
    * Serve HTTPS with this identity. Client certificates are requested but not required: the
    * handler sees the presented one (if any) and decides, as MDM servers behind TLS do.
    */
-  tls?: { certPem: string; keyPem: string; caPem: string[] };
+  tls?: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean };
 }
 
 export async function bindHandler(handler: HttpHandler, options: BindOptions = {}): Promise<BoundServer> {
@@ -78,6 +78,9 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
           key: options.tls.keyPem,
           ca: options.tls.caPem,
           requestCert: true,
+          // A chain configured with a SHA-1 signature or a 1024-bit RSA key (embedded.tls: what a
+          // misconfigured real server presents) loads only at OpenSSL security level 0.
+          ...(options.tls.weak ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
           // Client certificates are optional at the TLS layer; halves verify them (MDM mTLS).
           rejectUnauthorized: false,
         },

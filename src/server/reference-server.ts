@@ -9,7 +9,7 @@ import { NodeCrypto } from "../platform/node/crypto.js";
 import type { CryptoPort, PrivateKey } from "../ports/crypto.js";
 import type { HttpHandler, HttpResponse } from "../ports/http.js";
 import { toPem } from "../wire/x509/certificate.js";
-import type { ServerHalf, ServerUrls } from "./half.js";
+import { baseFor, type ServerHalf, type ServerUrls } from "./half.js";
 import { HALVES } from "./halves.js";
 import { certificateRecord, type ServerRecords } from "./records.js";
 import { PolicyEngine } from "./policy/engine.js";
@@ -19,6 +19,7 @@ import { bindHandler, type BoundServer } from "./http.js";
 import { createCaIdentity, issueServerCertificate } from "./scep/ca.js";
 import { defaultScepConfig, type ScepServerConfig } from "./scep/config.js";
 import { ScepCaServer } from "./scep/handler.js";
+import { generateServedChain, type ServerTlsSpec } from "./tls-chain.js";
 
 export interface ReferenceServerOptions {
   host?: string;
@@ -44,6 +45,8 @@ export interface ReferenceServerOptions {
   crypto?: CryptoPort;
   /** Server clock (tests pass their virtual clock's `now`). Default Date.now. */
   now?: () => number;
+  /** `embedded.tls`: the HTTPS listener's certificate chain, and endpoints served on listeners of their own (server/tls-chain.ts). */
+  tls?: ServerTlsSpec;
 }
 
 export const SCEP_PATHS = ["/scep", "/scep/", "/cgi-bin/pkiclient.exe"];
@@ -59,7 +62,9 @@ export class ReferenceServer {
   private http?: BoundServer;
   private https?: BoundServer;
   /** The HTTPS listener's identity, kept so a restart serves the same certificate. */
-  private tls?: { certPem: string; keyPem: string; caPem: string[] };
+  private tls?: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean };
+  /** Listeners of `embedded.tls.endpoints`, each with its own chain (kept across restarts, like `tls`). */
+  private endpointListeners: { path: string; tls: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean }; bound?: BoundServer }[] = [];
   /** Answers given before routing (endpoints taken down by the timeline); undefined lets the request through. */
   intercept?: (req: Parameters<HttpHandler>[0], path: string) => HttpResponse | undefined;
 
@@ -108,8 +113,8 @@ export class ReferenceServer {
    * CA key outlives its database. `platforms` is the halves' configuration to start them with.
    */
   async restart(o: { downForMs: number; loseState: boolean; sleep: (ms: number) => Promise<void>; platforms?: ReferenceServerOptions["platforms"] }): Promise<void> {
-    const ports = { http: this.http?.port, https: this.https?.port };
-    await Promise.all([this.http?.close(), this.https?.close()]);
+    const ports = { http: this.http?.port, https: this.https?.port, endpoints: this.endpointListeners.map((e) => e.bound?.port) };
+    await Promise.all([this.http?.close(), this.https?.close(), ...this.endpointListeners.map((e) => e.bound?.close())]);
     this.http = undefined;
     this.https = undefined;
     if (o.loseState) {
@@ -169,12 +174,23 @@ export class ReferenceServer {
     return toPem(this.scep.id.ca.der);
   }
 
-  async listen(ports: { http?: number; https?: number } = {}): Promise<this> {
+  async listen(ports: { http?: number; https?: number; endpoints?: (number | undefined)[] } = {}): Promise<this> {
     const host = this.options.host ?? "127.0.0.1";
     this.http = await bindHandler(this.handler, { host, port: ports.http ?? this.options.port });
-    this.tls ??= await this.serverIdentity(host);
+    this.tls ??= this.options.tls?.certificate ? await this.servedChain(host, this.options.tls.certificate) : await this.serverIdentity(host);
     this.https = await bindHandler(this.handler, { host, port: ports.https ?? this.options.httpsPort, tls: this.tls });
+    if (this.endpointListeners.length === 0) {
+      for (const e of this.options.tls?.endpoints ?? []) this.endpointListeners.push({ path: e.path, tls: e.certificate ? await this.servedChain(host, e.certificate) : this.tls });
+    }
+    for (const [i, e] of this.endpointListeners.entries()) e.bound = await bindHandler(this.handler, { host, port: ports.endpoints?.[i], tls: e.tls });
     return this;
+  }
+
+  /** A chain generated from `embedded.tls` properties, issued now on the server's clock. */
+  private async servedChain(host: string, spec: NonNullable<ServerTlsSpec["certificate"]>): Promise<{ certPem: string; keyPem: string; caPem: string[]; weak: boolean }> {
+    const ipLike = /^\d+\.\d+\.\d+\.\d+$/.test(host);
+    const c = await generateServedChain(this.scep.id, spec, { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] }, (this.options.now ?? Date.now)(), this.crypto);
+    return { certPem: c.certPem, keyPem: c.keyPem, caPem: c.caPem, weak: c.weak };
   }
 
   private async serverIdentity(host: string): Promise<{ certPem: string; keyPem: string; caPem: string[] }> {
@@ -194,7 +210,8 @@ export class ReferenceServer {
   get urls(): ServerUrls {
     if (this.front) return this.front;
     if (!this.http || !this.https) throw new Error("reference server is not listening");
-    return { http: this.http.url, https: this.https.url };
+    const endpoints = this.endpointListeners.flatMap((e) => (e.bound ? [{ path: e.path, base: e.bound.url }] : []));
+    return { http: this.http.url, https: this.https.url, ...(endpoints.length ? { endpoints } : {}) };
   }
 
   /** The URLs of a front (reverse proxy, test harness) this server is reached through; see {@link serveBehind}. */
@@ -220,11 +237,11 @@ export class ReferenceServer {
   }
 
   get scepUrl(): string {
-    return `${this.url}/scep`;
+    return `${baseFor(this.urls, "/scep", "http")}/scep`;
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.http?.close(), this.https?.close(), ...this.halves.map((h) => h.close?.())]);
+    await Promise.all([this.http?.close(), this.https?.close(), ...this.endpointListeners.map((e) => e.bound?.close()), ...this.halves.map((h) => h.close?.())]);
     this.http = undefined;
     this.https = undefined;
   }

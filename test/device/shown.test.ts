@@ -24,6 +24,11 @@ const DETAILS = [
   "tls.untrusted",
   "tls.expired",
   "tls.wrong-host",
+  "tls.not-yet-valid",
+  "tls.weak-signature",
+  "tls.weak-key",
+  "tls.wrong-usage",
+  "tls.policy",
   "tls.protocol-version",
   "tls.client-cert-required",
   "tls.client-cert-refused",
@@ -97,6 +102,10 @@ describe("Windows: what the device shows", () => {
       else expect(during).toMatchObject({ code: "0x80180010", name: "MENROLL_E_CONNECTIVITY", cause: { code: after!.code } });
     }
     expect(windowsShownForError({ error: err("tls.expired", "dm.session") })!.code).toBe("0x80072F05");
+    expect(windowsShownForError({ error: err("tls.not-yet-valid", "dm.session") })!.code).toBe("0x80072F05");
+    expect(windowsShownForError({ error: err("tls.not-yet-valid", "discovery.get"), flow: "windows-byod" })!.name).toBe("MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID");
+    expect(windowsShownForError({ error: err("tls.wrong-usage", "dm.session") })).toMatchObject({ code: "0x80072F93", name: "ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE" });
+    expect(windowsShownForError({ error: err("tls.weak-key", "dm.session") })).toMatchObject({ code: "0x80072F89", name: "ERROR_WINHTTP_SECURE_INVALID_CERT" });
     expect(windowsShownForError({ error: err("dns.nxdomain", "esp.device-setup"), flow: "windows-autopilot" })).toMatchObject({ code: "0x80072EE7", screen: "Enrollment Status Page" });
     expect(windowsShownForError({ error: err("tls.expired", "discovery.post") })!.name).toBe("MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID");
     // No detail: the kind alone; a TLS failure of unknown cause is the generic secure failure.
@@ -159,7 +168,7 @@ describe("Apple tables (Foundation URLError codes, apple/device-management mdm/e
 describe("Apple: what the device shows", () => {
   it("every transport detail maps to its NSURLError (none for a redirect to another host)", () => {
     const expected: Record<string, number | undefined> = {
-      "tls.untrusted": -1202, "tls.expired": -1201, "tls.wrong-host": -1202, "tls.protocol-version": -1200, "tls.client-cert-required": -1206, "tls.client-cert-refused": -1205,
+      "tls.untrusted": -1202, "tls.expired": -1201, "tls.wrong-host": -1202, "tls.not-yet-valid": -1204, "tls.weak-signature": -1202, "tls.weak-key": -1202, "tls.wrong-usage": -1202, "tls.policy": -1202, "tls.protocol-version": -1200, "tls.client-cert-required": -1206, "tls.client-cert-refused": -1205,
       "dns.nxdomain": -1003, "dns.timeout": -1003, "dns.servfail": -1003, "dns.no-address": -1003, "connect.refused": -1004, "connect.timeout": -1001,
       "reset.before-response": -1005, "reset.mid-body": -1005, "timeout.response": -1001, "redirect.loop": -1007, "redirect.off-host": undefined,
     };
@@ -203,8 +212,12 @@ describe("Android: what the device shows", () => {
     for (const d of DETAILS) {
       const s = androidShownForError({ error: err(d, "android.provision.download") })!;
       expect(s).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Contact your IT admin for help." });
-      expect(s.cause?.code).toBe(d === "reset.mid-body" ? "1004" : d === "redirect.loop" ? "1005" : undefined);
+      // A certificate the download's HttpURLConnection refused: logcat's SSLHandshakeException is the cause.
+      const java = ["tls.untrusted", "tls.expired", "tls.not-yet-valid", "tls.wrong-host"].includes(d) ? "javax.net.ssl.SSLHandshakeException" : undefined;
+      expect(s.cause?.code).toBe(d === "reset.mid-body" ? "1004" : d === "redirect.loop" ? "1005" : java);
     }
+    const sha1 = new TransportError("tls", "GET https://h/dpc.apk: TLS failure (CertificateException): java.security.cert.CertificateException: Signature uses an insecure hash function: 1.2.840.113549.1.1.5", { step: "android.provision.download", detail: "tls.weak-signature" });
+    expect(androidShownForError({ error: sha1 })!.cause).toEqual({ code: "javax.net.ssl.SSLHandshakeException", name: "java.security.cert.CertificateException: Signature uses an insecure hash function: 1.2.840.113549.1.1.5" });
     expect(androidShownForError({ error: new TransportError("http-status", "x", { step: "android.provision.download", status: 404 }) })!.cause).toEqual({ code: "404", name: "COLUMN_REASON (HTTP status)" });
     expect(androidShownForError({ error: err("connect.refused", "android.amapi.redeem") })).toMatchObject({ text: "Can't set up device. Contact your IT admin for help." });
     expect(androidShownForError({ error: err("connect.refused", "android.trigger.qr") })).toBeUndefined();

@@ -32,6 +32,7 @@ import { apiLevelOf, deviceInfo, deviceState } from "./device-info.js";
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
+import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 
 const NO_KEYS = { identities: [] };
@@ -74,13 +75,25 @@ function baseUrl(fc: FlowContext): string {
   return b.replace(/\/$/, "");
 }
 
-async function fetchProvisioning(ctx: ProtocolContext, stepName: string, url: string): Promise<string> {
-  return step(ctx, stepName, async () => {
-    const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } });
-    const t = text(res.body);
-    decoded(ctx, stepName, { url, bytes: res.body.length });
-    return t;
-  });
+/**
+ * The trigger's payload (QR code, NFC bump, zero-touch or KME configuration, token, Play install):
+ * it reaches the device out of band (the admin's console shows it), not over the device's own TLS
+ * to the EMM server, so the simulator's fetch of it is outside the device's trust rules (the chain
+ * is still verified to a trusted anchor).
+ */
+async function fetchProvisioning(fc: FlowContext, stepName: string, url: string): Promise<string> {
+  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: false });
+  const ctx: ProtocolContext = { ...fc.protocol, http };
+  try {
+    return await step(ctx, stepName, async () => {
+      const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } });
+      const t = text(res.body);
+      decoded(ctx, stepName, { url, bytes: res.body.length });
+      return t;
+    });
+  } finally {
+    await http.close();
+  }
 }
 
 function result(out: ProvisioningOutcome): FlowResult {
@@ -91,7 +104,6 @@ function result(out: ProvisioningOutcome): FlowResult {
 
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */
 async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc" | "zero-touch" | "kme", profile: string): Promise<() => ProvisioningParams> {
-  const ctx = fc.protocol;
   const strict = { strict: o.strictExtras ?? true, apiLevel: apiLevelOf(fc.identity, o) };
   if (o.payload !== undefined) {
     const literal = o.payload;
@@ -100,22 +112,22 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
   const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
   switch (kind) {
     case "qr": {
-      const t = await fetchProvisioning(ctx, "android.trigger.qr", `${base}/qr.json`);
+      const t = await fetchProvisioning(fc, "android.trigger.qr", `${base}/qr.json`);
       const limit = fc.identity.state?.qrScannerMaxBytes;
       const size = Buffer.byteLength(t.trim());
       if (limit !== undefined && size > limit) throw new QrTooDense(size, limit);
       return () => parseQrPayload(t, strict);
     }
     case "nfc": {
-      const t = await fetchProvisioning(ctx, "android.trigger.nfc", `${base}/nfc.properties`);
+      const t = await fetchProvisioning(fc, "android.trigger.nfc", `${base}/nfc.properties`);
       return () => parseNfcPayload(t, strict);
     }
     case "zero-touch": {
-      const t = await fetchProvisioning(ctx, "android.trigger.zero-touch", `${base}/zero-touch.json?serial=${encodeURIComponent(fc.identity.serialNumber)}&imei=${fc.identity.imei ?? ""}`);
+      const t = await fetchProvisioning(fc, "android.trigger.zero-touch", `${base}/zero-touch.json?serial=${encodeURIComponent(fc.identity.serialNumber)}&imei=${fc.identity.imei ?? ""}`);
       return () => parseZeroTouchConfiguration(t, { strict: false }).params;
     }
     case "kme": {
-      const t = await fetchProvisioning(ctx, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
+      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user
       // who picks the device up may type another name (field failure android-kme-user-association).
       return () => {
@@ -239,11 +251,11 @@ const androidToken: Flow<never> = {
     if (mode === "cope" && api >= 30)
       return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.afw", message: `${WIZARD_TEXT.cantSetUp} (corporate-owned work profile cannot start from afw#setup on Android 11+; use QR or zero-touch)`, keychain: NO_KEYS };
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
-    const tok = JSON.parse(await fetchProvisioning(ctx, "android.trigger.token", `${base}/token`)) as { value?: unknown };
+    const tok = JSON.parse(await fetchProvisioning(fc, "android.trigger.token", `${base}/token`)) as { value?: unknown };
     if (typeof tok.value !== "string") throw new ScenarioError("the server's token endpoint returned no token value");
     const typed = tok.value;
     // The Play install of Android Device Policy is modelled by the profile's install extras.
-    const install = await fetchProvisioning(ctx, "android.trigger.play-install", `${base}/qr.json`);
+    const install = await fetchProvisioning(fc, "android.trigger.play-install", `${base}/qr.json`);
     const payload = () => {
       const obj = parseJsonObject(install, "install extras");
       const bundleKey = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
@@ -274,10 +286,10 @@ const androidWorkProfile: Flow<never> = {
       if (route.path === "device-admin") return androidDa.run(fc, { android: { ...o, profile: undefined } } as never);
     }
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
-    const link = JSON.parse(await fetchProvisioning(ctx, "android.trigger.link", `${base}/token`)) as { value?: unknown; enrollmentUrl?: unknown };
+    const link = JSON.parse(await fetchProvisioning(fc, "android.trigger.link", `${base}/token`)) as { value?: unknown; enrollmentUrl?: unknown };
     if (typeof link.value !== "string") throw new ScenarioError("the server's token endpoint returned no token value");
     const et = link.value;
-    const install = await fetchProvisioning(ctx, "android.trigger.play-install", `${base}/qr.json`);
+    const install = await fetchProvisioning(fc, "android.trigger.play-install", `${base}/qr.json`);
     const payload = () => {
       const obj = parseJsonObject(install, "install extras");
       const bundleKey = "android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE";
@@ -313,7 +325,7 @@ const androidDa: Flow<never> = {
     const ctx = fc.protocol;
     const profile = o.profile ?? "device-admin";
     const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
-    const t = await fetchProvisioning(ctx, "android.trigger.play-install", `${base}/qr.json`);
+    const t = await fetchProvisioning(fc, "android.trigger.play-install", `${base}/qr.json`);
     const params = await step(ctx, "android.da.parse", async () => parseQrPayload(t, { strict: o.strictExtras ?? true }));
     const info = deviceInfo(fc.identity, o);
     const fail = (code: string, s: string, message: string): FlowResult => ({ ok: false, code, step: s, message, keychain: NO_KEYS });

@@ -32,6 +32,23 @@ function downloadCause(reason: string | undefined, status: number | undefined): 
   return n === undefined ? undefined : { code: String(n), name: reasonName(n) };
 }
 
+/**
+ * The exception a TLS failure raises in the download's HttpURLConnection (javax.net.ssl, Conscrypt's
+ * TrustManagerImpl): DownloadManager records only ERROR_DOWNLOAD_FAILED, logcat has this. A chain the
+ * device's own rules refused (device/trust.ts) carries Conscrypt's text in its message.
+ */
+function tlsCause(c: string, message: string): Shown["cause"] | undefined {
+  const java: Record<string, string> = {
+    "tls.untrusted": "java.security.cert.CertPathValidatorException: Trust anchor for certification path not found.",
+    "tls.expired": "java.security.cert.CertificateExpiredException",
+    "tls.not-yet-valid": "java.security.cert.CertificateNotYetValidException",
+    "tls.wrong-host": "javax.net.ssl.SSLPeerUnverifiedException: Hostname not verified",
+  };
+  const own = /(java\.security\.cert\.[A-Za-z]+Exception: [^()]*[^()\s])/.exec(message)?.[1];
+  const name = own ?? java[c];
+  return name ? { code: "javax.net.ssl.SSLHandshakeException", name } : undefined;
+}
+
 /** A thrown failure; undefined when the device shows nothing of its own (scenario, internal). */
 export function androidShownForError(input: ShownInput): Shown | undefined {
   const e = input.error;
@@ -40,7 +57,7 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
   if (!(e instanceof TransportError)) return undefined;
   const c = transportCase(e);
   if (!c) return undefined;
-  if (step === STEP_DOWNLOAD) return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, downloadCause(c, e.kind === "http-status" ? e.status : undefined));
+  if (step === STEP_DOWNLOAD) return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, c.startsWith("tls") ? tlsCause(c, e.message) : downloadCause(c, e.kind === "http-status" ? e.status : undefined));
   if (step?.startsWith("android.amapi.") || step?.startsWith("android.headwind.") || step?.startsWith("android.provision.compliance"))
     return { text: WIZARD_TEXT.cantSetUp, screen: `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed` };
   return undefined;
@@ -59,8 +76,11 @@ export function androidShownForOutcome(
     return { code: status ?? reason ?? "(no status)", text: WIZARD_TEXT.cantSetUp, screen, unknown: { raw: status ?? reason ?? "" } };
   }
   switch (out.code) {
-    case "android.provision.download-failed":
-      return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, downloadCause(out.download?.reason, out.download?.status));
+    case "android.provision.download-failed": {
+      const reason = out.download?.reason;
+      const cause = reason?.startsWith("tls") ? tlsCause(reason, out.message ?? "") : downloadCause(reason, out.download?.status);
+      return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, cause);
+    }
     case "android.provision.hash-mismatch":
       return constant(PROVISIONING_ERRORS.hashMismatch, WIZARD_TEXT.cantSetUp);
     case "android.provision.admin-missing":

@@ -21,7 +21,14 @@ import { hostOf, transportCase, type Shown, type ShownInput, type TransportCase 
 const NSURL_FOR: Partial<Record<TransportCase, string>> = {
   "tls.untrusted": "NSURLErrorServerCertificateUntrusted",
   "tls.expired": "NSURLErrorServerCertificateHasBadDate",
+  "tls.not-yet-valid": "NSURLErrorServerCertificateNotYetValid",
   "tls.wrong-host": "NSURLErrorServerCertificateUntrusted",
+  // A chain that breaks the OS's trust rules (device/trust.ts) fails SecTrust evaluation like an
+  // untrusted one: "The certificate for this server is invalid" (HT210176: "connections … will fail").
+  "tls.weak-signature": "NSURLErrorServerCertificateUntrusted",
+  "tls.weak-key": "NSURLErrorServerCertificateUntrusted",
+  "tls.wrong-usage": "NSURLErrorServerCertificateUntrusted",
+  "tls.policy": "NSURLErrorServerCertificateUntrusted",
   "tls.protocol-version": "NSURLErrorSecureConnectionFailed",
   "tls.client-cert-required": "NSURLErrorClientCertificateRequired",
   "tls.client-cert-refused": "NSURLErrorClientCertificateRejected",

@@ -23,6 +23,11 @@ import { transportCase, type Shown, type ShownInput, type TransportCase } from "
 const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
   "tls.untrusted": "ERROR_WINHTTP_SECURE_INVALID_CA",
   "tls.expired": "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID",
+  "tls.not-yet-valid": "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID",
+  "tls.weak-signature": "ERROR_WINHTTP_SECURE_INVALID_CERT",
+  "tls.weak-key": "ERROR_WINHTTP_SECURE_INVALID_CERT",
+  "tls.wrong-usage": "ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE",
+  "tls.policy": "ERROR_WINHTTP_SECURE_INVALID_CERT",
   "tls.wrong-host": "ERROR_WINHTTP_SECURE_CERT_CN_INVALID",
   "tls.protocol-version": "ERROR_WINHTTP_SECURE_CHANNEL_ERROR",
   "tls.client-cert-required": "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
@@ -93,7 +98,7 @@ export function windowsShownForError(input: ShownInput): Shown | undefined {
     if (!enrolling) return winHttpShown(w, screen);
     const cause = { code: hresultHex(winHttpHresult(w)), name: w.name };
     if (c.startsWith("tls")) {
-      const m = c === "tls.expired" && step!.startsWith("discovery") ? MENROLL.MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID! : MENROLL.MENROLL_E_INVALIDSSLCERT!;
+      const m = (c === "tls.expired" || c === "tls.not-yet-valid") && step!.startsWith("discovery") ? MENROLL.MENROLL_E_DISCOVERY_SEC_CERT_DATE_INVALID! : MENROLL.MENROLL_E_INVALIDSSLCERT!;
       return menrollShown(m, screen, cause);
     }
     if (/^(dns|connect|reset|timeout)/.test(c)) return menrollShown(MENROLL.MENROLL_E_CONNECTIVITY!, screen, cause);

@@ -5,6 +5,7 @@
  * the MDM payload, whose IdentityCertificateUUID must name an installed identity. Refusals are
  * values carrying the Apple error a device shows; transport failures stay exceptions.
  */
+import { NSURL_ERRORS } from "../../wire/apple/nsurl-errors.js";
 import { ProtocolViolationError, SimError, TransportError } from "../../errors/index.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
@@ -98,12 +99,30 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
     // An HTTP 5xx with no CertRep (e.g. NDES when its policy module rejects the request) is no usable answer either.
     if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`);
+    // The SCEP server's TLS certificate failed the device's trust evaluation: the profile install
+    // reports "The SCEP server returned an invalid response." (a case where iOS 13 refused an SCEP
+    // server certificate valid > 825 days: https://arsenb.wordpress.com/2020/06/15/watch-your-certificates-when-working-with-apple-devices/),
+    // with the NSURLError underneath.
+    if (e instanceof TransportError && e.kind === "tls") return AppleErrors.scepInvalidResponse(`${scepTlsNsUrl(e.detail)}: ${e.message}`);
     throw e;
   }
   if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");
   if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`);
   env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep", ...(keySlot !== undefined ? { keySlot } : {}) });
   return undefined;
+}
+
+/** The NSURLError a failed trust evaluation of the SCEP server is (wire/apple/nsurl-errors.ts). */
+function scepTlsNsUrl(detail: string | undefined): string {
+  const name =
+    detail === "tls.expired"
+      ? "NSURLErrorServerCertificateHasBadDate"
+      : detail === "tls.not-yet-valid"
+        ? "NSURLErrorServerCertificateNotYetValid"
+        : detail?.startsWith("tls.client") || detail === "tls.protocol-version" || !detail
+          ? "NSURLErrorSecureConnectionFailed"
+          : "NSURLErrorServerCertificateUntrusted";
+  return `NSURLErrorDomain ${NSURL_ERRORS[name]!.code}`;
 }
 
 /** Installs every payload in device order; the profile is stored only when all succeed. */

@@ -96,8 +96,8 @@ function resolveServer(s: Scenario): ResolvedServer {
   }
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) };
-  const { apple, windows, android, policy } = s.embedded ?? {};
-  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) }, policy: policy ?? {} };
+  const { apple, windows, android, policy, tls } = s.embedded ?? {};
+  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) }, policy: policy ?? {}, ...(tls ? { tls } : {}) };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {

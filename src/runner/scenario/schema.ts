@@ -17,6 +17,7 @@ import { expectSchema } from "./expect-schema.js";
 import { TEMPLATE_NAMES } from "../../device/template.js";
 import { policySchema } from "./policy-schema.js";
 import { stateSchema } from "../../device/state.js";
+import { tlsSchema } from "./tls-schema.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
@@ -211,6 +212,7 @@ const embedded: Json = {
     },
     ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),
     policy: policySchema,
+    tls: tlsSchema,
   },
 };
 

@@ -48,6 +48,8 @@ export interface EmbeddedConfig {
   android?: unknown;
   /** The tenant's admin rules (schema: policy-schema.ts; shape: server/policy/types.ts). */
   policy?: unknown;
+  /** The chains the embedded server presents (schema: tls-schema.ts; shape: server/tls-chain.ts). */
+  tls?: unknown;
 }
 
 /** subjectAltName templates. */
@@ -230,6 +232,8 @@ export type ResolvedServer =
       platforms: { apple?: unknown; windows?: unknown; android?: unknown };
       /** `embedded.policy` as written (schema-valid): the tenant's admin rules (server/policy). */
       policy: unknown;
+      /** `embedded.tls` as written (schema-valid): the chains the server presents (server/tls-chain.ts). */
+      tls?: unknown;
     }
   | {
       kind: "url";

@@ -5,6 +5,7 @@
  * leave the embedded configuration schema-valid, and no server action against a URL server.
  * Also turns entries into {@link TimelineEntry} values.
  */
+import { CLOCK_OFFSET_PATTERN } from "../../device/state.js";
 import { Ajv, type ValidateFunction } from "ajv";
 import { formatPath, type PathSegment } from "../scenario/locate.js";
 import { addAnnotationKeywords, describeExpected, describeValue, type Issue } from "../scenario/messages.js";
@@ -207,6 +208,10 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (action.kind === "set") {
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");
+        if (path[0] === "state") {
+          if (typeof value !== "string" || !new RegExp(CLOCK_OFFSET_PATTERN).test(value)) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a signed duration (got ${describeValue(value)})`, 'a signed duration such as "-90d", "+15m" or "0s"'));
+          continue;
+        }
         const problem = pathProblem(embeddedSchema, path);
         if (problem) {
           out.push(issue(at("set", p), `${formatPath(at("set"))}["${p}"]: ${problem.message}`, problem.expected, "key"));

@@ -9,6 +9,7 @@ import { SimError } from "../../errors/index.js";
 import type { Clock, Timer } from "../../ports/clock.js";
 import type { TranscriptSink } from "../../ports/transcript.js";
 import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
+import { clockOffsetMs } from "../../device/state.js";
 import type { NetworkBlock } from "./device-net.js";
 import { formatMs } from "./duration.js";
 import { globRegExp } from "./glob.js";
@@ -115,6 +116,7 @@ export class TimelineEngine implements RunObserver {
   private readonly counts = new Map<string, number>();
   private readonly certificates = new Map<number, string[]>();
   private readonly byId = new Map<string, number>();
+  private readonly clockOffsets = new Map<number, number>();
   private stopped = false;
   /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
@@ -333,9 +335,22 @@ export class TimelineEngine implements RunObserver {
       case "endpointUp":
         this.endpointsUp.push({ seq, path: a.path });
         return this.o.server ? this.server(a, undefined, e, now) : `${a.path} is back`;
+      case "set": {
+        // state.clockOffset: the targeted devices' clocks are set (runner/device-clock.ts); the rest is the server's.
+        const own = a.values.filter((v) => v.path[0] === "state");
+        const rest = a.values.filter((v) => v.path[0] !== "state");
+        for (const d of own.length ? (devices ?? this.o.devices) : []) this.clockOffsets.set(d.index, clockOffsetMs(String(own.at(-1)!.value)));
+        const mine = own.length ? `the clock of ${(devices ?? this.o.devices).length} device(s) set to ${String(own.at(-1)!.value)} from the true time` : "";
+        return [mine, rest.length ? await this.server({ ...a, values: rest }, devices, e, now) : ""].filter(Boolean).join("; ");
+      }
       default:
         return this.server(a, devices, e, now);
     }
+  }
+
+  /** The clock offset (ms) the timeline last set for device `index`; undefined: never set (its state's holds). */
+  clockOffset(index: number): number | undefined {
+    return this.clockOffsets.get(index);
   }
 
   private async server(a: TimelineAction, devices: TimelineDevice[] | undefined, e: TimelineEntry, now: number): Promise<string> {

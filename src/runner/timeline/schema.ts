@@ -51,8 +51,8 @@ export const timelineSchema: Json = {
       set: {
         type: "object",
         minProperties: 1,
-        propertyNames: { pattern: "^embedded(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays"' },
-        description: "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on.",
+        propertyNames: { pattern: "^(embedded(\\.[A-Za-z0-9_-]+)+|state\\.clockOffset)$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays", or state.clockOffset' },
+        description: 'Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on. Device: state.clockOffset sets the targeted devices\' clocks (e.g. "0s": the clock was synced).',
       },
       deleteRecords: {
         type: "object",

@@ -133,7 +133,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return a.kind === "set" || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -147,6 +147,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "idle" ||
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||
+    (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
     a.kind === "setOwnership" || a.kind === "wipe" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||

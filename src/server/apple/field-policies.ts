@@ -36,6 +36,7 @@
  * - `commands[].products`: scripted commands only for devices whose ProductName starts with one
  *   of these (a wipe for some devices of a run).
  */
+import { baseFor } from "../half.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { parseCheckin, parseCommandResult } from "../../wire/apple/mdm.js";
 import type { PlistDict } from "../../wire/apple/plist.js";
@@ -101,7 +102,7 @@ export class AppleFieldPolicies {
 
   /** SCEP URL and challenge for a served profile when the NDES stand-in is on. */
   scep(): { url: string; challenge: string } | undefined {
-    return this.ndes ? { url: `${this.ctx.urls().http}${NDES_PATH}`, challenge: this.ndes.issue() } : undefined;
+    return this.ndes ? { url: `${baseFor(this.ctx.urls(), NDES_PATH, "http")}${NDES_PATH}`, challenge: this.ndes.issue() } : undefined;
   }
 
   /** Requests the policies answer (or only observe: undefined falls through to the half). */

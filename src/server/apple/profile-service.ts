@@ -4,6 +4,7 @@
  * SCEP payload with its challenge, MDM payload), and the EC profile-signing identity issued by the
  * foundation CA.
  */
+import { baseFor } from "../half.js";
 import { randomUUID } from "node:crypto";
 import type { PrivateKey } from "../../ports/crypto.js";
 import type { HttpResponse } from "../../ports/http.js";
@@ -117,7 +118,7 @@ export class ProfileService {
     payloads.push({
       ...payloadHeader("com.apple.security.scep", "com.enrollsim.ref.scep", scepUuid, "Device identity"),
       PayloadContent: {
-        URL: ndes?.url ?? `${urls.http}/scep`,
+        URL: ndes?.url ?? `${baseFor(urls, "/scep", "http")}/scep`,
         Name: "enrollsim",
         Subject: subject,
         Challenge: ndes?.challenge ?? this.profileChallenge(),
@@ -132,8 +133,8 @@ export class ProfileService {
       ...payloadHeader("com.apple.mdm", "com.enrollsim.ref.mdm", randomUUID().toUpperCase(), "enrollsim MDM"),
       IdentityCertificateUUID: scepUuid,
       Topic: c.topic,
-      ServerURL: `${urls.https}/apple/mdm`,
-      CheckInURL: `${urls.https}/apple/checkin`,
+      ServerURL: `${baseFor(urls, "/apple/mdm", "https")}/apple/mdm`,
+      CheckInURL: `${baseFor(urls, "/apple/checkin", "https")}/apple/checkin`,
       SignMessage: c.signMessage,
       AccessRights: c.accessRights,
       CheckOutWhenRemoved: c.checkOutWhenRemoved,

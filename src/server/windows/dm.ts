@@ -6,6 +6,7 @@
  * inventory Gets for plain enrollments, the ESP set-up (DMClient FirstSyncStatus + policies +
  * MSI jobs) for Autopilot devices, then ServerHasFinishedProvisioning.
  */
+import { baseFor } from "../half.js";
 import { msiContent } from "./content.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { SimError } from "../../errors/index.js";
@@ -335,7 +336,7 @@ export class DmEndpoint {
         verb: "Atomic",
         items: [],
         children: [
-          add("ServerURL", c.url ?? `${this.ctx.urls().http}/scep`),
+          add("ServerURL", c.url ?? `${baseFor(this.ctx.urls(), "/scep", "http")}/scep`),
           add("Challenge", c.challenge ?? this.ctx.scep.config.challenge ?? ""),
           add("SubjectName", c.subject),
           add("KeyLength", String(c.keyLength ?? 2048), "int"),

@@ -8,6 +8,7 @@
  * grace period), so no socket or timer of this exchange outlives it. Redirects are returned,
  * never followed.
  */
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
@@ -20,7 +21,39 @@ import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
 import { toTransportError } from "./errors.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, describeRequest, requestLimits, requestUrl } from "../../../ports/http-request.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits };
-import type { ClientTls } from "./tls.js";
+import { Lru, type ClientTls } from "./tls.js";
+
+/** Presented chains (DER, leaf first) by leaf fingerprint: `getPeerCertificate(true)` costs ~0.5 ms. */
+const chains = new Lru<string, Uint8Array[]>(256);
+
+/**
+ * The chain a verified connection presented, leaf first, up to the anchor OpenSSL chained it to.
+ * Only the legacy `getPeerCertificate` is used: on Node 20, once `getPeerX509Certificate()` has been
+ * called on a socket, `getPeerCertificate()` answers `{}` (seen on chains with an intermediate).
+ */
+function peerChain(t: TLSSocket): Uint8Array[] {
+  const key = (t.getPeerCertificate(false) as { fingerprint256?: string } | undefined)?.fingerprint256;
+  const known = key ? chains.get(key) : undefined;
+  if (known) return known;
+  const out: Uint8Array[] = [];
+  let c = t.getPeerCertificate(true) as { raw?: Buffer; issuerCertificate?: unknown } | undefined;
+  while (c?.raw && out.length < 10) {
+    out.push(new Uint8Array(c.raw));
+    const next = c.issuerCertificate as typeof c;
+    if (!next || next === c) break;
+    c = next;
+  }
+  if (key && out.length) chains.set(key, out);
+  return out;
+}
+
+/**
+ * The chain each saved TLS session was made with, by a digest of the session: a resumed connection
+ * shows no certificate at all (Node answers `{}` and `undefined`), but the device judges the chain
+ * again on its clock now, as it was presented when the session was made.
+ */
+const sessionChains = new Lru<string, Uint8Array[]>(4096);
+const sessionKey = (session: Uint8Array): string => createHash("sha256").update(session).digest("base64");
 
 /** How long a failed exchange waits for its socket to report closed before settling anyway. */
 const CLOSE_GRACE_MS = 1_000;
@@ -174,6 +207,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     ctx.closing.addEventListener("abort", onClosing, { once: true });
 
     let keysDerived = false;
+    /** The chain the device judged on this connection (its own rules: ClientTls.serverTrust). */
+    let judged: Uint8Array[] | undefined;
     client.on("socket", (s: Socket) => {
       socket = s;
       // A kept-alive socket taken from the pool was set up (and counted) when it first connected.
@@ -194,6 +229,21 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
           }
         });
       }
+      const judge = ctx.tls.serverTrust;
+      if (judge) {
+        if (resumeWith) judged = sessionChains.get(sessionKey(resumeWith));
+        // The device's own evaluation (its platform's rules, its clock), on every new connection,
+        // resumed ones too. 'secureConnect' fires after Node's chain and host checks and before the
+        // request's first byte is written, so a refused chain sees no request (contract-tested).
+        t.once("secureConnect", () => {
+          if (!t.authorized) return;
+          if (!t.isSessionReused()) judged = peerChain(t);
+          // A resumed session whose chain was never seen (made before this process, or forgotten) is not judged.
+          if (!judged) return;
+          const failure = judge(judged, url.hostname.replace(/^\[|\]$/g, ""));
+          if (failure) t.destroy(new TransportError("tls", `${where}: TLS failure (${failure.code}): ${failure.reason}`, { detail: failure.detail }));
+        });
+      }
       const sessions = ctx.sessions;
       if (sessions) {
         // Keep only sessions of verified connections. TLS 1.3 tickets arrive after the handshake
@@ -201,13 +251,17 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         // waits for `secureConnect`, which follows Node's chain and host-name checks.
         let verifiedOrFailed = false;
         let pending: Buffer | undefined;
+        const save = (session: Buffer): void => {
+          sessions.save(origin, session);
+          if (judged) sessionChains.set(sessionKey(session), judged);
+        };
         t.on("session", (session: Buffer) => {
           if (!verifiedOrFailed) pending = session;
-          else if (t.authorized) sessions.save(origin, session);
+          else if (t.authorized) save(session);
         });
         t.once("secureConnect", () => {
           verifiedOrFailed = true;
-          if (pending && t.authorized) sessions.save(origin, pending);
+          if (pending && t.authorized) save(pending);
           pending = undefined;
         });
       }

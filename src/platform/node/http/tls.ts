@@ -31,7 +31,7 @@
 import { X509Certificate, createHash, createPrivateKey } from "node:crypto";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { ScenarioError } from "../../../errors/index.js";
-import type { TlsSettings } from "../../../ports/http.js";
+import type { ServerTrust, TlsSettings } from "../../../ports/http.js";
 
 /** What every HTTPS request of one client passes to `tls.connect`. */
 export interface ClientTls {
@@ -40,7 +40,18 @@ export interface ClientTls {
   rejectUnauthorized: boolean;
   /** Whether connections present an mTLS client certificate. */
   hasIdentity: boolean;
+  /** The device's own chain evaluation (TlsSettings.serverTrust), run on every new connection. */
+  serverTrust?: ServerTrust;
 }
+
+/**
+ * OpenSSL's certificate-strength floor for contexts whose device judges strength itself
+ * (`serverTrust`): level 0 accepts a SHA-1 signed CA or a 1024-bit RSA key, which OpenSSL 3 refuses
+ * at its default level 1 ("CA signature digest algorithm too weak") while Windows and Android 9
+ * accept them; the device's rules (device/trust.ts) then refuse what its platform refuses. Chain
+ * building to a trusted anchor, signatures and the host name stay verified by OpenSSL and Node.
+ */
+export const DEVICE_JUDGES_STRENGTH = "DEFAULT:@SECLEVEL=0";
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -217,9 +228,11 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
   // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
   // turns off chain and host-name verification so a lab server with a throw-away cert answers.
   const rejectUnauthorized = settings.insecure !== true;
+  const serverTrust = rejectUnauthorized ? settings.serverTrust : undefined;
+  const ciphers = serverTrust ? DEVICE_JUDGES_STRENGTH : undefined;
   // NUL cannot occur in a PEM: an unambiguous key.
   // The trust is a set: the same CAs in another order or PEM layout are the same context.
-  const trustKey = `${replaceRoots ? "R" : "S"}\u0000${extra.map(pemBody).sort().join("\u0000")}`;
+  const trustKey = `${replaceRoots ? "R" : "S"}${ciphers ? "0" : ""}\u0000${extra.map(pemBody).sort().join("\u0000")}`;
 
   if (settings.identity) {
     const { certPem, keyPem: key } = settings.identity;
@@ -233,7 +246,7 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
       try {
         // OpenSSL parses both and checks that they match; the per-field checks below run only
         // to name the culprit when it refuses (they would parse everything a second time).
-        ctx = build(extra, replaceRoots, { cert: certs.join("\n"), key });
+        ctx = build(extra, replaceRoots, { cert: certs.join("\n"), key }, ciphers);
       } catch (err) {
         splitCertificates([certPem], "tls.identity.certPem");
         try {
@@ -247,7 +260,7 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
       identityContexts.set(idKey, ctx);
     }
     const fixed = ctx;
-    return { secureContext: () => fixed, rejectUnauthorized, hasIdentity: true };
+    return { secureContext: () => fixed, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}) };
   }
 
   let memo: SecureContext | undefined;
@@ -256,7 +269,7 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
       if (memo) return memo;
       memo = trustContexts.get(trustKey);
       if (!memo) {
-        memo = build(extra, replaceRoots, undefined);
+        memo = build(extra, replaceRoots, undefined, ciphers);
         contextStats.trustBuilt++;
         trustContexts.set(trustKey, memo);
       }
@@ -264,5 +277,6 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
     },
     rejectUnauthorized,
     hasIdentity: false,
+    ...(serverTrust ? { serverTrust } : {}),
   };
 }

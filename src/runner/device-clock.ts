@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A device's own clock: the scenario clock plus how far the device's clock is off
+ * (`state.clockOffset`, changed during the run by the timeline's `set: {state.clockOffset: …}`).
+ * Timers and deadlines stay on the scenario clock (an offset does not make time pass faster);
+ * what reads the device's clock is what judges time against a certificate: the server-trust
+ * evaluation of every TLS connection the device opens (device/trust.ts).
+ */
+import type { Clock } from "../ports/clock.js";
+import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust } from "../ports/http.js";
+import type { DeviceIdentity } from "../device/identity.js";
+import { clockOffsetMs } from "../device/state.js";
+import { deviceServerTrust } from "../device/trust.js";
+
+/** Where the timeline keeps offsets it set (TimelineEngine.clockOffset). */
+export interface ClockOffsets {
+  clockOffset(index: number): number | undefined;
+}
+
+/** The device's clock offset now (ms): the timeline's latest `set`, else its state's. */
+export function deviceClockOffset(identity: DeviceIdentity, timeline?: ClockOffsets): number {
+  const set = timeline?.clockOffset(identity.index);
+  if (set !== undefined) return set;
+  const v = identity.state?.clockOffset;
+  return typeof v === "string" ? clockOffsetMs(v) : 0;
+}
+
+/** The device's server-trust evaluation: its platform's rules for its OS build, on its clock. */
+export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets): ServerTrust {
+  return deviceServerTrust({
+    platform: identity.platform,
+    osVersion: identity.os.version,
+    ...(identity.android ? { apiLevel: identity.android.apiLevel } : {}),
+    now: () => clock.now() + deviceClockOffset(identity, timeline),
+  });
+}
+
+/** `inner` whose every client (mTLS ones too) judges server chains with `trust` (unless one brings its own). */
+export function withServerTrust(inner: HttpPort, trust: ServerTrust): HttpPort {
+  return {
+    client: (o: HttpClientOptions = {}): HttpClient => inner.client(o.tls?.serverTrust ? o : { ...o, tls: { ...(o.tls ?? {}), serverTrust: trust } }),
+  };
+}

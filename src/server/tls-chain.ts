@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The embedded server's TLS certificate chains (`embedded.tls`): the HTTPS listener's, and one per
+ * endpoint served on its own listener (`embedded.tls.endpoints`). Each is generated for real from its
+ * properties — validity, key type and size, signature hash, EKU, SAN, a leaf marked as a CA, an
+ * intermediate CA between the reference CA and the leaf — and signed with the reference CA's key, so
+ * devices that trust the reference CA get exactly that chain on the wire and judge it by their own
+ * platform's rules (device/trust.ts). `openssl x509 -text` on the served certificates shows each
+ * property (test/server/tls-chain.test.ts cross-checks it).
+ */
+import { generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
+import type { CryptoPort, HashAlg, PrivateKey } from "../ports/crypto.js";
+import { buildCertificate, keyIdentifier, parseCertificate, toPem, type Certificate } from "../wire/x509/certificate.js";
+import { authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, subjectAltName, subjectKeyIdentifier, type Extension } from "../wire/x509/extensions.js";
+import type { CaIdentity } from "./scep/ca.js";
+
+export type TlsKeyType = "rsa-1024" | "rsa-2048" | "rsa-3072" | "ec-p256" | "ec-p384";
+export const TLS_KEY_TYPES: readonly TlsKeyType[] = ["rsa-1024", "rsa-2048", "rsa-3072", "ec-p256", "ec-p384"];
+export const TLS_SIGNATURES = ["sha1", "sha256", "sha384"] as const;
+export const TLS_EKUS = ["serverAuth", "clientAuth"] as const;
+
+/** Properties of one certificate of a served chain (schema: runner/scenario/tls-schema.ts). */
+export interface CertificateSpec {
+  /** Days from notBefore to notAfter. Default 397. */
+  validityDays?: number;
+  /** notBefore relative to the server's start, a signed duration ("-30d", "+1h"). Default "-1h". */
+  notBefore?: string;
+  /** Default ec-p256 (leaf), rsa-2048 (intermediate). */
+  key?: TlsKeyType;
+  /** Hash of the issuer's signature on this certificate. Default sha256. */
+  signature?: (typeof TLS_SIGNATURES)[number];
+  /** Extended key usages; [] leaves the extension out. Default [serverAuth]. */
+  eku?: (typeof TLS_EKUS)[number][];
+  /** false: the host names are only in the subject CN (no subjectAltName). Default true. */
+  san?: boolean;
+  /** The leaf carries basicConstraints CA:true (a CA certificate installed as the server's). Default false. */
+  ca?: boolean;
+}
+
+/** `embedded.tls`. */
+export interface ServerTlsSpec {
+  certificate?: CertificateSpec & { intermediate?: CertificateSpec };
+  endpoints?: { path: string; certificate?: CertificateSpec & { intermediate?: CertificateSpec } }[];
+}
+
+export interface ServedChain {
+  certPem: string;
+  keyPem: string;
+  caPem: string[];
+  /** The chain needs OpenSSL security level 0 to be loaded (a SHA-1 signature or a 1024-bit RSA key). */
+  weak: boolean;
+  certificates: Certificate[];
+}
+
+const DAY = 86_400_000;
+
+/** Milliseconds of a signed duration ("-30d", "+1h", "90s"). */
+export function signedDurationMs(v: string): number {
+  const m = /^([+-]?)([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/.exec(v);
+  if (!m) throw new RangeError(`not a signed duration: ${v}`);
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: DAY };
+  return (m[1] === "-" ? -1 : 1) * Math.round(Number(m[2]) * unit[m[3]!]!);
+}
+
+const generate = promisify(generateKeyPair);
+
+/** A fresh key of `type` (RSA 1024 through node:crypto: the CryptoPort offers no key that small). */
+async function keyOf(type: TlsKeyType, crypto: CryptoPort): Promise<PrivateKey> {
+  if (type === "rsa-1024") {
+    const { privateKey } = await generate("rsa", { modulusLength: 1024 });
+    return crypto.importPrivateKey(new Uint8Array(privateKey.export({ format: "der", type: "pkcs8" })));
+  }
+  return crypto.generateKey(type === "rsa-2048" ? "rsa2048" : type === "rsa-3072" ? "rsa3072" : type);
+}
+
+function validity(spec: CertificateSpec, now: number): { notBefore: Date; notAfter: Date } {
+  const nb = now + signedDurationMs(spec.notBefore ?? "-1h");
+  return { notBefore: new Date(nb), notAfter: new Date(nb + (spec.validityDays ?? 397) * DAY) };
+}
+
+const serialOf = (crypto: CryptoPort, spki: Uint8Array, salt: string): Uint8Array => {
+  const d = crypto.digest("sha256", new Uint8Array([...spki, ...Buffer.from(salt)])).subarray(0, 12);
+  d[0] = d[0]! & 0x7f;
+  return d;
+};
+
+/**
+ * Generates the chain `spec` describes for `names` (the listener's host names and addresses), issued
+ * under the reference CA `id` at `now` (the server's clock).
+ */
+export async function generateServedChain(id: CaIdentity, spec: ServerTlsSpec["certificate"], names: { dns: string[]; ip: string[] }, now: number, crypto: CryptoPort): Promise<ServedChain> {
+  const s = spec ?? {};
+  let issuer = { subjectDer: id.ca.subjectDer, spki: id.ca.spki, key: id.caKey };
+  const chain: Certificate[] = [];
+  let weak = false;
+  if (s.intermediate) {
+    const i = s.intermediate;
+    const key = await keyOf(i.key ?? "rsa-2048", crypto);
+    const hash: HashAlg = i.signature ?? "sha256";
+    const der = buildCertificate(
+      {
+        serial: serialOf(crypto, key.spki, "intermediate"),
+        issuer: issuer.subjectDer,
+        subject: "CN=enrollsim reference intermediate CA,O=enrollsim reference server",
+        ...validity(i, now),
+        spki: key.spki,
+        extensions: [basicConstraints(true, 0), keyUsage(["keyCertSign", "cRLSign"]), subjectKeyIdentifier(keyIdentifier(key.spki, crypto)), authorityKeyIdentifier(keyIdentifier(issuer.spki, crypto))],
+      },
+      issuer.key,
+      hash,
+      crypto,
+    );
+    const cert = parseCertificate(der, "reference intermediate CA certificate");
+    chain.push(cert);
+    weak ||= hash === "sha1" || i.key === "rsa-1024";
+    issuer = { subjectDer: cert.subjectDer, spki: key.spki, key };
+  }
+  const key = await keyOf(s.key ?? "ec-p256", crypto);
+  const hash: HashAlg = s.signature ?? "sha256";
+  const eku = s.eku ?? ["serverAuth"];
+  const extensions: Extension[] = [
+    basicConstraints(s.ca === true),
+    keyUsage(s.ca ? ["digitalSignature", "keyEncipherment", "keyCertSign"] : ["digitalSignature", "keyEncipherment"]),
+    ...(eku.length ? [extKeyUsage(eku)] : []),
+    ...(s.san === false ? [] : [subjectAltName({ dns: names.dns, ip: names.ip })]),
+    subjectKeyIdentifier(keyIdentifier(key.spki, crypto)),
+    authorityKeyIdentifier(keyIdentifier(issuer.spki, crypto)),
+  ];
+  const der = buildCertificate(
+    { serial: serialOf(crypto, key.spki, "leaf"), issuer: issuer.subjectDer, subject: `CN=${names.dns[0] ?? names.ip[0] ?? "localhost"},O=enrollsim reference server`, ...validity(s, now), spki: key.spki, extensions },
+    issuer.key,
+    hash,
+    crypto,
+  );
+  const leaf = parseCertificate(der, "reference server TLS certificate");
+  weak ||= hash === "sha1" || s.key === "rsa-1024";
+  const caPem = toPem(id.ca.der);
+  return {
+    certPem: [leaf, ...chain.reverse()].map((c) => toPem(c.der)).join("") + caPem,
+    keyPem: crypto.privateKeyPem(key),
+    caPem: [caPem],
+    weak,
+    certificates: [leaf, ...chain],
+  };
+}
