@@ -16,7 +16,7 @@ const pairs = [
   { name: "ios13-scep-server-cert-825-days", code: "apple.scep.invalid-response", shown: { code: "MCInstallationErrorDomain 4001" } },
   { name: "apple-mdm-server-cert-expired", code: "transport.tls", shown: { code: "NSURLErrorDomain -1201", name: "NSURLErrorServerCertificateHasBadDate" } },
   { name: "android10-sha1-ca-chain", code: "android.provision.download-failed", shown: { code: "ERROR_DOWNLOAD_FAILED" }, cause: "java.security.cert.CertificateException: Signature uses an insecure hash function: 1.2.840.113549.1.1.5" },
-  { name: "win-autopilot-clock-behind", code: "transport.tls", shown: { code: "0x80072f05", name: "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID" } },
+  { name: "win-autopilot-clock-behind", code: "transport.tls", shown: { code: "0x80072F05", name: "ERROR_WINHTTP_SECURE_CERT_DATE_INVALID" } },
 ] as const;
 
 describe("server certificate and device clock pairs", () => {
