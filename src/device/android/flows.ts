@@ -278,7 +278,6 @@ const androidWorkProfile: Flow<never> = {
     const back = await resumed(fc, o);
     if (back) return back;
     const profile = o.profile ?? "work-profile";
-    const ctx = fc.protocol;
     if (o.profile === undefined) {
       // The Company Portal asks the server which path this device takes (enrollment restrictions, route.ts).
       const route = await companyPortalRoute(fc, o, baseUrl(fc));
