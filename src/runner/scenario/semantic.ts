@@ -4,7 +4,6 @@
  * keys, URL syntax, template variables, device totals and expectations that cannot all hold.
  * Runs on schema-valid data only.
  */
-import { androidProfileFaultIssues } from "./platforms/android-semantic.js";
 import { osSupportIssues } from "./os-support-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
@@ -254,7 +253,6 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   out.push(...templateIssues(s));
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
-  out.push(...androidProfileFaultIssues(s));
   out.push(...osSupportIssues(s, ctx));
   const props = scenarioSchema.properties as { [k: string]: Json };
   out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));

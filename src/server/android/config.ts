@@ -4,24 +4,10 @@ import { defaultDpcFor } from "../../wire/android/profile-faults.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
 export type DpcKind = "clouddpc" | "headwind" | "company-portal";
-export type ProfileFault =
-  | "none"
-  | "checksum-mismatch"
-  | "checksum-standard-base64"
-  | "checksum-hex"
-  | "checksum-sha1"
-  | "wrong-component"
-  | "apk-truncated"
-  | "apk-huge"
-  | "apk-redirect-off-host"
-  | "apk-corrupt"
-  | "extra-invalid-type"
-  | "unknown-extra"
-  | "bad-locale"
-  | "no-token"
-  | "nfc-bad-number"
-  | "wifi-wrong-password"
-  | "no-customer";
+export type ProfileFault = "none" | "checksum-mismatch" | "checksum-standard-base64" | "checksum-hex" | "checksum-sha1" | "apk-truncated" | "apk-huge" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
+
+/** A value an admin writes over a computed extra; null removes the extra. */
+export type ExtraOverride = string | boolean | number | null;
 
 export interface TokenConfig {
   durationSeconds?: number;
@@ -48,8 +34,10 @@ export interface ProfileConfig {
   headwindCustomer?: string;
   /** A fixed com.hmdm.DEVICE_ID for every device of the profile (duplicate-device tests). */
   headwindDeviceId?: string;
-  /** Extra admin extras (vendor keys, padding) merged into PROVISIONING_ADMIN_EXTRAS_BUNDLE. */
-  adminExtras?: Record<string, string | boolean | number>;
+  /** Admin extras (vendor keys, padding) merged into PROVISIONING_ADMIN_EXTRAS_BUNDLE over the computed ones; null removes one. */
+  adminExtras?: Record<string, ExtraOverride>;
+  /** Provisioning extras (full names) written into the payload over the computed ones; null removes one. */
+  extras?: Record<string, ExtraOverride>;
   /** The DPC signs the user in (enrollment app, Chrome custom tab) before enrolling. */
   userSignIn: boolean;
   /** KME: the device record is associated with this user (prefilled user name). */
@@ -122,7 +110,8 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       headwindConfig: (p.headwindConfig as string | undefined) ?? base.headwindConfig,
       headwindCustomer: p.headwindCustomer as string | undefined,
       headwindDeviceId: p.headwindDeviceId as string | undefined,
-      adminExtras: p.adminExtras as Record<string, string | boolean | number> | undefined,
+      adminExtras: p.adminExtras as Record<string, ExtraOverride> | undefined,
+      extras: p.extras as Record<string, ExtraOverride> | undefined,
       userSignIn: (p.userSignIn as boolean | undefined) ?? base.userSignIn,
       kmeUser: p.kmeUser as string | undefined,
       token: {

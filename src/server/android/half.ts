@@ -35,7 +35,7 @@ import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js
 import { FakeAmapi } from "./amapi.js";
 import { androidAdmin } from "./admin.js";
 import type { EnrollmentRecord } from "../records.js";
-import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ProfileConfig } from "./config.js";
+import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ExtraOverride, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
 import { bytesRes, jsonRes, readJson } from "./respond.js";
@@ -152,14 +152,14 @@ export class AndroidHalf implements ServerHalf {
 
   /** The admin extras a profile's DPC gets. */
   private adminExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
-    return { ...this.dpcExtras(p, base, token), ...(p.userSignIn ? { "com.enrollsim.SIGNIN_URL": `${base}/android/idp/authorize` } : {}), ...(p.adminExtras ?? {}) };
+    return overlay({ ...this.dpcExtras(p, base, token), ...(p.userSignIn ? { "com.enrollsim.SIGNIN_URL": `${base}/android/idp/authorize` } : {}) }, p.adminExtras) as Bundle;
   }
 
   private dpcExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
-    if (p.dpc === "clouddpc") return p.fault === "no-token" || !token ? {} : { [CLOUDDPC.tokenExtra]: token };
+    if (p.dpc === "clouddpc") return token ? { [CLOUDDPC.tokenExtra]: token } : {};
     const x: Bundle = { "com.hmdm.BASE_URL": `${base}/android/hmdm`, "com.hmdm.SERVER_PROJECT": "", "com.hmdm.CONFIG": p.headwindConfig ?? (p.mode === "aosp" ? "AOSP userless" : "Default"), "com.hmdm.DEVICE_ID_USE": "serial" };
     const customer = p.headwindCustomer ?? (this.config.headwind.requireCustomer ? "enrollsim" : undefined);
-    if (customer && p.fault !== "no-customer") x["com.hmdm.CUSTOMER"] = customer;
+    if (customer) x["com.hmdm.CUSTOMER"] = customer;
     if (p.headwindDeviceId) x["com.hmdm.DEVICE_ID"] = p.headwindDeviceId;
     return x;
   }
@@ -189,12 +189,8 @@ export class AndroidHalf implements ServerHalf {
       default:
         break;
     }
-    const raw: Record<string, unknown> = {};
-    if (p.fault === "extra-invalid-type") raw[EXTRA_PREFIX + "PROVISIONING_SKIP_ENCRYPTION"] = "yes";
-    if (p.fault === "unknown-extra") raw[EXTRA_PREFIX + "PROVISIONING_WIFI_SSID_TYPO"] = "corp";
-    if (p.fault === "bad-locale") raw[EXTRA_PREFIX + "PROVISIONING_LOCALE"] = "en US";
-    return buildQrPayload({
-      component: p.fault === "wrong-component" ? `${dpc.packageName}/${dpc.packageName}.NoSuchAdminReceiver` : dpc.component,
+    const payload = buildQrPayload({
+      component: dpc.component,
       downloadLocation: `${base}/android/apk/${dpc.kind}.apk?profile=${encodeURIComponent(p.name)}`,
       cookieHeader: p.cookie,
       packageChecksum,
@@ -204,8 +200,9 @@ export class AndroidHalf implements ServerHalf {
       leaveAllSystemAppsEnabled: p.mode === "dedicated" || p.mode === "aosp" ? true : undefined,
       organizationName: p.organizationName,
       adminExtras: this.adminExtras(p, base, token),
-      raw,
     });
+    // What the admin typed into the profile (a wrong type, a typo, a component the APK lacks) goes out as written.
+    return overlay(payload, p.extras);
   }
 
   private tokenFor(p: ProfileConfig): StoredToken {
@@ -231,7 +228,7 @@ export class AndroidHalf implements ServerHalf {
         case "qr.json":
           return bytesRes(200, new Uint8Array(Buffer.from(`${JSON.stringify(payload)}\n`)), "application/json");
         case "nfc.properties":
-          return bytesRes(200, new Uint8Array(Buffer.from(buildNfcPayload(payload) + (p.fault === "nfc-bad-number" ? `${EXTRA_PREFIX}PROVISIONING_LOCAL_TIME=soon\n` : ""))), "text/plain; charset=utf-8");
+          return bytesRes(200, new Uint8Array(Buffer.from(buildNfcPayload(payload))), "text/plain; charset=utf-8");
         case "zero-touch.json":
           return jsonRes(200, { configurationName: p.name, companyName: p.organizationName, contactEmail: "it@enrollsim.test", contactPhone: "+1 555 0100", customMessage: "Managed by enrollsim", dpcResourcePath: `customers/1/dpcs/${p.dpc}`, dpcExtras: JSON.stringify(payload), isDefault: true, forcedResetTime: "7200s" });
         case "kme.json": {
@@ -356,3 +353,11 @@ export const androidHalf: HalfFactory | undefined = async (ctx) => {
   half.admin = androidAdmin(half);
   return half;
 };
+
+/** `base` with `over` written on top: a null removes the key (an admin's profile edits, embedded.android.profiles.<name>.extras / adminExtras). */
+function overlay(base: Record<string, unknown>, over: Record<string, ExtraOverride> | undefined): Record<string, unknown> {
+  const o = over ?? {};
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(base).filter(([k]) => o[k] !== null));
+  for (const [k, v] of Object.entries(o)) if (v !== null) out[k] = v;
+  return out;
+}

@@ -20,7 +20,8 @@ const wifi = {
   },
 };
 const fault = { type: "string", enum: ["none", "malformed", "stall"] };
-const extraValue: Json = { anyOf: [{ type: "string", maxLength: 4096 }, { type: "boolean" }, { type: "integer" }] };
+/** A value written over a computed extra; null removes it. */
+const extraOverride: Json = { anyOf: [{ type: "string", maxLength: 4096 }, { type: "boolean" }, { type: "integer" }, { type: "null" }] };
 
 const groupOptions: Json = {
   type: "object",
@@ -70,7 +71,16 @@ const profile = {
     dpc: { enum: ["clouddpc", "headwind", "company-portal"] },
     checksum: { enum: ["package", "signature", "both"] },
     fault: {
-      enum: ["none", "checksum-mismatch", "checksum-standard-base64", "checksum-hex", "checksum-sha1", "wrong-component", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt", "extra-invalid-type", "unknown-extra", "bad-locale", "nfc-bad-number", "no-token", "no-customer"],
+      enum: ["none", "checksum-mismatch", "checksum-standard-base64", "checksum-hex", "checksum-sha1", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt"],
+      "x-removed": {
+        "wrong-component": 'the profile\'s extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME: "com.google.android.apps.work.clouddpc/.NoSuchAdminReceiver" }` (scenarios/failures/android-admin-component-missing.yaml)',
+        "extra-invalid-type": 'the profile\'s extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_SKIP_ENCRYPTION: "yes" }` (a string where Android reads a boolean)',
+        "unknown-extra": "the profile's extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_WIFI_SSID_TYPO: corp }`",
+        "bad-locale": 'the profile\'s extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_LOCALE: "en US" }`',
+        "nfc-bad-number": "the profile's extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_LOCAL_TIME: soon }` with `trigger: nfc`",
+        "no-token": "an admin extra removed with null, e.g. `adminExtras: { com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN: null }`",
+        "no-customer": "an admin extra removed with null, e.g. `adminExtras: { com.hmdm.CUSTOMER: null }`",
+      },
     },
     cookie: { type: "string", maxLength: 1000 },
     wifi,
@@ -79,7 +89,13 @@ const profile = {
     organizationName: { type: "string", maxLength: 200 },
     headwindConfig: { type: "string", maxLength: 200 },
     headwindCustomer: { type: "string", maxLength: 200 },
-    adminExtras: { type: "object", additionalProperties: extraValue, description: "Extra admin extras merged into the bundle (typed in QR JSON; NFC turns them into strings)." },
+    adminExtras: { type: "object", additionalProperties: extraOverride, description: "Admin extras written into the bundle over the computed ones (typed in QR JSON; NFC turns them into strings); null removes one (e.g. the enrollment token)." },
+    extras: {
+      type: "object",
+      propertyNames: { pattern: "^[A-Za-z_][\\w.]{0,199}$" },
+      additionalProperties: extraOverride,
+      description: "Provisioning extras (full names, e.g. android.app.extra.PROVISIONING_LOCALE) written into the QR/NFC/zero-touch/KME payload over the computed ones, exactly as an admin typed them (a wrong type, a typo, a component the APK lacks); null removes one.",
+    },
     userSignIn: { type: "boolean", description: "The DPC signs the user in (Chrome custom tab) before enrolling." },
     kmeUser: { type: "string", minLength: 1, maxLength: 200, description: "KME: the device record is associated with this user." },
     headwindDeviceId: { type: "string", pattern: "^[\\w.@:-]{1,100}$" },
