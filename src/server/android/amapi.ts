@@ -102,7 +102,6 @@ export class FakeAmapi {
     const body = readJson(req.body);
     if (!body) return googleError(400, "INVALID_ARGUMENT", "body is not a JSON object");
     if (rest === "enrollmentTokens:redeem") {
-      if (fault === "malformed") return jsonRes(200, { name: 42, managementMode: "SOMETHING" });
       const value = typeof body.enrollmentToken === "string" ? body.enrollmentToken : "";
       const mm = String(body.managementMode ?? "");
       const known = this.d.tokens.get(value);
@@ -158,7 +157,6 @@ export class FakeAmapi {
       const key = report ? report[1]! : typeof serial === "string" ? this.bySerial.get(serial) : undefined;
       const dev = key === undefined ? undefined : (this.devices.get(key) ?? this.wiping.get(key));
       if (!dev) return googleError(404, "NOT_FOUND", "device not found");
-      if (fault === "malformed") return jsonRes(200, { policyVersion: 7, pendingCommands: "none" });
       dev.lastStatusReportTime = this.iso();
       dev.lastPolicySyncTime = dev.lastStatusReportTime;
       dev.appliedPolicyVersion = typeof body.appliedPolicyVersion === "string" ? body.appliedPolicyVersion : dev.appliedPolicyVersion;

@@ -47,7 +47,7 @@ export interface ProfileConfig {
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
-  amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "malformed" | "stall" };
+  amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "stall" };
   headwind: {
     secureEnrollment: boolean;
     hashSecret: string;

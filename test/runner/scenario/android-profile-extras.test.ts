@@ -93,3 +93,11 @@ describe("profile extras as the admin typed them", () => {
     T,
   );
 });
+
+describe("removed embedded.android.amapi.fault: malformed", () => {
+  it("is refused at the value with the faults: entry that replaces it", () => {
+    const e = loadError("name: t\nserver: embedded\nembedded:\n  android:\n    amapi: { fault: malformed }\ngroups:\n  - { name: g, model: pixel-8, count: 1, flow: android-qr }\n");
+    expect(e.location).toMatch(/^ticket\.yaml:5:\d+$/);
+    expect(e.message).toContain("match: { step: android.amapi.redeem }");
+  });
+});

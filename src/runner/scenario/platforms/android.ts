@@ -19,7 +19,14 @@ const wifi = {
     password: { type: "string", maxLength: 63 },
   },
 };
-const fault = { type: "string", enum: ["none", "malformed", "stall"] };
+const fault = {
+  type: "string",
+  enum: ["none", "stall"],
+  "x-removed": {
+    malformed:
+      "a fault with the answer the server should not have sent, at the step that reads it, e.g. `faults: [{ name: malformed Device resource, match: { step: android.amapi.redeem }, status: { code: 200, headers: { content-type: application/json }, body: '{\"name\":42,\"managementMode\":\"SOMETHING\"}' } }]` (scenarios/failures/android-dpc-policy-compliance-fails.yaml)",
+  },
+};
 /** A value written over a computed extra; null removes it. */
 const extraOverride: Json = { anyOf: [{ type: "string", maxLength: 4096 }, { type: "boolean" }, { type: "integer" }, { type: "null" }] };
 
