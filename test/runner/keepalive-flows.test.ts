@@ -37,7 +37,7 @@ class RecordingHttp implements HttpPort {
   constructor(private readonly inner: HttpPort) {}
   client(options?: HttpClientOptions): HttpClient {
     const frames = (new Error().stack ?? "").split("\n").slice(2);
-    const frame = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\//.test(f) && !/DeviceSessionsHttp/.test(f)) ?? "?";
+    const frame = frames.find((f) => /\/src\//.test(f) && !/\/src\/platform\//.test(f) && !/DeviceSessionsHttp/.test(f) && !/runner\/device-clock\./.test(f)) ?? "?";
     const by = /\/src\/([^:)]+)/.exec(frame)?.[1] ?? "?";
     const rec: Made = { keepAlive: options?.keepAlive, sessions: options?.sessions, mtls: options?.tls?.identity !== undefined, by, closed: false };
     this.made.push(rec);
@@ -57,7 +57,8 @@ const SCENARIOS: Record<"apple" | "windows" | "android", { file: string; flowFil
   apple: { file: "apple.yaml", flowFiles: ["device/apple/enroll.ts", "device/apple/checkin.ts"] },
   windows: { file: "windows.yaml", flowFiles: ["device/windows/management.ts", "device/windows/checkin.ts"] },
   // Android flows build no client of their own: everything goes over the runner's client.
-  android: { file: "android.yaml", flowFiles: [] },
+  // Android: the out-of-band fetch of the provisioning payload (the admin console's stand-in, outside the device's trust rules)
+  android: { file: "android.yaml", flowFiles: ["device/android/flows.ts"] },
 };
 writeFileSync(
   join(dir, "apple.yaml"),

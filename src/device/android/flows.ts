@@ -82,7 +82,7 @@ function baseUrl(fc: FlowContext): string {
  * is still verified to a trusted anchor).
  */
 async function fetchProvisioning(fc: FlowContext, stepName: string, url: string): Promise<string> {
-  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: false });
+  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: fc.keepAlive ?? true });
   const ctx: ProtocolContext = { ...fc.protocol, http };
   try {
     return await step(ctx, stepName, async () => {
