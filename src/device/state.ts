@@ -247,10 +247,15 @@ export const ANDROID_STATE: Json = {
   dpc: {
     type: "object",
     additionalProperties: false,
-    description: "Components the DPC build on the device declares (AndroidManifest activities for the provisioning intents). Default: both present.",
+    description: "The DPC build on the device: the components it declares (AndroidManifest activities for the provisioning intents; default both present) and the provisioning mode it answers.",
     properties: {
       provisioningModeActivity: { enum: ["present", "missing"], description: "An activity for android.app.action.GET_PROVISIONING_MODE." },
       policyComplianceActivity: { enum: ["present", "missing"], description: "An activity for android.app.action.ADMIN_POLICY_COMPLIANCE." },
+      provisioningMode: {
+        enum: ["fully-managed", "work-profile", "personal-work-profile"],
+        description:
+          "The mode this DPC build answers GET_PROVISIONING_MODE with, whatever the allowed list and the admin extras ask (a DPC bug, or a build made for another deployment); Android refuses one outside PROVISIONING_ALLOWED_PROVISIONING_MODES. Default: the mode the extras ask for, within the allowed list.",
+      },
     },
   },
 };
@@ -330,7 +335,7 @@ export interface DeviceState {
   imei?: string;
   manufacturer?: string;
   model?: string;
-  dpc?: { provisioningModeActivity?: "present" | "missing"; policyComplianceActivity?: "present" | "missing" };
+  dpc?: { provisioningModeActivity?: "present" | "missing"; policyComplianceActivity?: "present" | "missing"; provisioningMode?: "fully-managed" | "work-profile" | "personal-work-profile" };
   wifiInRange?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
   playProtectBlocks?: string[];
   qrScannerMaxBytes?: number;

@@ -67,10 +67,14 @@ export function bundleGetBoolean(b: Bundle, key: string, dflt = false): { value:
 /** The user who signs in on the device: options.android.user, else one per device. */
 export const userOf = (o: AndroidFlowOptions, device: { serialNumber: string }): string => o.user ?? `user-${device.serialNumber.toLowerCase()}@enrollsim.test`;
 
-export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined): DpcPersona {
+/** Device state dpc.provisioningMode → the EXTRA_PROVISIONING_MODE value the DPC build returns. */
+const DPC_ANSWER = { "fully-managed": PROVISIONING_MODE.FULLY_MANAGED_DEVICE, "work-profile": PROVISIONING_MODE.MANAGED_PROFILE, "personal-work-profile": PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE } as const;
+export type DpcAnswer = keyof typeof DPC_ANSWER;
+
+export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined, answers?: DpcAnswer): DpcPersona {
   return {
     getProvisioningMode(req) {
-      if (o.dpc?.illegalMode) return { mode: PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE };
+      if (answers !== undefined) return { mode: DPC_ANSWER[answers] };
       let want = MODE_FOR[mode];
       const wp = bundleGetBoolean(req.adminExtras, WORK_PROFILE_EXTRA);
       if (wp.warning) decoded(ctx, "android.provision.mode", { dpcLog: wp.warning });

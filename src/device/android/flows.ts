@@ -178,7 +178,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     if (held) return held;
   }
   const https = fc.targets.server?.https ?? fc.targets.server?.http;
-  const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""));
+  const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""), fc.identity.state?.dpc?.provisioningMode);
   const out = await runSetupWizard(ctx, {
     payload: parse,
     initiator,

@@ -27,7 +27,7 @@ export interface AndroidFlowOptions {
   checkSignature?: boolean;
   unenrollOnAuthError?: boolean;
   maxApkBytes?: number;
-  dpc?: { illegalMode?: boolean; targetSdk?: number };
+  dpc?: { targetSdk?: number };
   /** The user who signs in / types credentials (KME user association, conditional access). Default: user-<serial>. */
   user?: string;
   /** android-da: after enrollment the user migrates to a work profile (Intune DA → WP): by the Resolve notification or the update-settings link. */

@@ -50,7 +50,7 @@ const groupOptions: Json = {
     checkSignature: { type: "boolean", description: "Verify Headwind's X-Response-Signature." },
     unenrollOnAuthError: { type: "boolean", description: "Headwind agent persona that treats a transient 401/404 as unenrollment." },
     maxApkBytes: { type: "integer", minimum: 1, maximum: 268435456, description: "Largest DPC APK accepted. Default limits.maxResponseBytes." },
-    dpc: { type: "object", additionalProperties: false, properties: { illegalMode: { type: "boolean", description: "The DPC answers a mode outside the allowed list." }, targetSdk: { type: "integer", minimum: 8, maximum: 40, description: "android-da: the agent's targetSdkVersion (default 28); 29+ on Android 10+ loses the deprecated device-admin policies." } } },
+    dpc: { type: "object", additionalProperties: false, properties: { targetSdk: { type: "integer", minimum: 8, maximum: 40, description: "android-da: the agent's targetSdkVersion (default 28); 29+ on Android 10+ loses the deprecated device-admin policies." } } },
     user: { type: "string", minLength: 1, maxLength: 200, description: "The user who signs in / types the KME credentials. Default: user-<serial>." },
     migrateToWorkProfile: { enum: ["resolve", "link"], description: "android-da: after enrollment, migrate to a work profile via the Resolve notice or the update-settings link." },
     agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Headwind agent's own version code (default 15270); a newer one in the configuration self-updates it." },
@@ -150,6 +150,10 @@ export const androidScenario: ScenarioExtension = { key: "android", groupOptions
 
 /** Android keys removed because they produced one outcome for one scenario (removed.ts checks them before the schema). */
 export const ANDROID_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
+  {
+    path: ["groups", "*", "options", "android", "dpc", "illegalMode"],
+    replacedBy: "device state: the mode the DPC build answers GET_PROVISIONING_MODE with, e.g. `state: { dpc: { provisioningMode: personal-work-profile } }` (Android refuses a mode outside the allowed list: android.provision.invalid-mode)",
+  },
   {
     path: ["groups", "*", "options", "android", "device", "rebootMidEnrollment"],
     replacedBy: "a timeline reboot, e.g. `timeline: [{ at: 0s, group: NAME, reboot: { step: android.provision.compliance } }]` (the device restarts after the owner is set: android.provision.interrupted)",
