@@ -57,6 +57,35 @@ describe("apple reference server", () => {
     expect(mdm).toMatchObject({ checkInURL: "https://ref.test/apple/checkin", serverURL: "https://ref.test/apple/mdm", identityCertificateUUID: scep.uuid, signMessage: false, topic: TOPIC });
   });
 
+  it("every profile has fresh payload UUIDs and is the plist of its own dictionary (served from a template of the fixed part)", async () => {
+    const get = async () => parseMobileconfig((await w.apple.handler({ method: "GET", url: "https://ref.test/apple/enroll" })).body, { crypto, trust: [w.ref.scep.id.ca] });
+    const [a, b] = [await get(), await get()];
+    const uuids = (p: Awaited<ReturnType<typeof get>>) => p.profile.payloads.map((x) => x.uuid);
+    expect(new Set([...uuids(a), ...uuids(b)]).size).toBe(6);
+    for (const p of [a, b]) {
+      const [, scep, mdm] = p.profile.payloads;
+      if (scep?.kind !== "scep" || mdm?.kind !== "mdm") throw new Error("kinds");
+      expect(mdm.identityCertificateUUID).toBe(scep.uuid);
+      // the served bytes are exactly what building the parsed dictionary gives
+      expect(Buffer.from(p.plist).toString("utf8")).toBe(Buffer.from(buildPlistBytes(p.profile.raw)).toString("utf8"));
+    }
+    expect(a.profile.uuid).toBe(b.profile.uuid); // the profile's own identifier and UUID stay, so a device replaces it
+  });
+
+  it("a profile with its own per-profile challenge is rebuilt for each device (no template reuse across challenges)", async () => {
+    const v = await appleWorld({ scepChallenge: { lifetimeSeconds: 600 } });
+    const challenge = async () => {
+      const p = parseMobileconfig((await v.apple.handler({ method: "GET", url: "https://ref.test/apple/enroll" })).body, { crypto, trust: [v.ref.scep.id.ca] });
+      const scep = p.profile.payloads[1]!;
+      if (scep.kind !== "scep") throw new Error("kind");
+      expect(Buffer.from(p.plist).toString("utf8")).toBe(Buffer.from(buildPlistBytes(p.profile.raw)).toString("utf8"));
+      return scep.challenge;
+    };
+    const [c1, c2] = [await challenge(), await challenge()];
+    expect(c1).toMatch(/^profile-/);
+    expect(c2).not.toBe(c1);
+  });
+
   it("check-in is strict: PUT only, aspen content type, a known identity, known MessageType, Authenticate first", async () => {
     const body = buildPlistBytes(auth("U1"));
     expect((await w.apple.handler({ ...put("/apple/checkin", body), method: "POST" })).status).toBe(405);
