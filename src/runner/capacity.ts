@@ -2,13 +2,22 @@
 /**
  * Up-front capacity check: a scenario asking for more than this process can hold (file
  * descriptors, memory) is refused before any device starts, with the computed need.
- * The per-device figures are measured by bench/memory.mjs (docs/performance.md); they are
- * deliberately rounded up.
+ * The per-device figures are measured (docs/performance.md) and rounded up.
  */
 import { ScenarioError } from "../errors/index.js";
 
-/** Bytes an enrolled device costs while it idles on its cadence (measured ≈ see docs/performance.md, rounded up). */
-export const BYTES_PER_ENROLLED_DEVICE = 12 * 1024;
+/**
+ * RSS an enrolled device costs in the simulator while it checks in on its cadence over real TLS:
+ * 30,559 B measured by `bench steady` at 50,000 Apple devices (bench/results/steady-apple-50000.json;
+ * docs/performance.md "Steady state over real TLS"), rounded up. The idle synthetic figure
+ * (3.4 KB, bench/memory.mjs) is only a lower bound: a run sized on it did not fit.
+ */
+export const BYTES_PER_ENROLLED_DEVICE = 30 * 1024;
+/**
+ * What the embedded reference server holds per enrolled device when it shares the process:
+ * 15,965 B measured in the same run (its own process there), rounded up.
+ */
+export const SERVER_BYTES_PER_ENROLLED_DEVICE = 16 * 1024;
 /** Bytes of one device mid-enrolment: an open TLS/TCP connection plus protocol buffers (≈ 60 KiB measured for TLS). */
 export const BYTES_PER_INFLIGHT_DEVICE = 96 * 1024;
 /** Baseline of the process (Node, the embedded server, histograms, key pool). */
@@ -44,10 +53,11 @@ export function capacityNeed(d: CapacityDemand): CapacityNeed {
   const sockets = d.inFlight * (d.embeddedServer ? 2 : 1);
   return {
     fds: BASE_FDS + sockets,
-    bytes: BASE_BYTES + d.resident * BYTES_PER_ENROLLED_DEVICE + d.inFlight * BYTES_PER_INFLIGHT_DEVICE,
+    bytes: BASE_BYTES + d.resident * perResident(d) + d.inFlight * BYTES_PER_INFLIGHT_DEVICE,
   };
 }
 
+const perResident = (d: CapacityDemand) => BYTES_PER_ENROLLED_DEVICE + (d.embeddedServer ? SERVER_BYTES_PER_ENROLLED_DEVICE : 0);
 const mib = (b: number) => `${Math.ceil(b / 1048576)} MiB`;
 
 /** Refuses the run when the need exceeds the limits. */
@@ -61,7 +71,7 @@ export function checkCapacity(d: CapacityDemand, l: CapacityLimits): CapacityNee
   }
   if (need.bytes > l.maxBytes) {
     problems.push(
-      `memory: needs ${mib(need.bytes)} (${mib(BASE_BYTES)} base + ${d.resident} resident devices × ${BYTES_PER_ENROLLED_DEVICE} B + ${d.inFlight} in flight × ${BYTES_PER_INFLIGHT_DEVICE} B), the limit is ${mib(l.maxBytes)} (shard the fleet with --shard i/N)`,
+      `memory: needs ${mib(need.bytes)} (${mib(BASE_BYTES)} base + ${d.resident} resident devices × ${perResident(d)} B${d.embeddedServer ? " (simulator + embedded server)" : ""} + ${d.inFlight} in flight × ${BYTES_PER_INFLIGHT_DEVICE} B), the limit is ${mib(l.maxBytes)} (shard the fleet with --shard i/N)`,
     );
   }
   if (problems.length) throw new ScenarioError(`the scenario needs more than this machine can hold (${l.source}): ${problems.join("; ")}`);

@@ -10,7 +10,7 @@ import { openFilesLimit, processLimits } from "../../src/api/capacity.js";
 import { MetricsCollector, mergeExtended, extendedSummaryToJson, type ExtendedSummary } from "../../src/report/metrics.js";
 import { parseSummary } from "../../src/report/json.js";
 import { SummaryCollector } from "../../src/report/summary.js";
-import { BYTES_PER_ENROLLED_DEVICE, capacityNeed, checkCapacity } from "../../src/runner/capacity.js";
+import { BASE_BYTES, BYTES_PER_ENROLLED_DEVICE, capacityNeed, checkCapacity, SERVER_BYTES_PER_ENROLLED_DEVICE } from "../../src/runner/capacity.js";
 import { ScenarioError } from "../../src/errors/index.js";
 
 const T = Date.UTC(2026, 10, 21, 12);
@@ -120,6 +120,21 @@ describe("capacity check", () => {
     );
     expect(() => checkCapacity({ devices: 1e7, inFlight: 10, resident: 1e7, embeddedServer: false }, { maxFds: 1e6, maxBytes: 1e9, source: "test" })).toThrow(/memory: needs \d+ MiB .*the limit is 954 MiB/);
     expect(checkCapacity({ devices: 10, inFlight: 10, resident: 10, embeddedServer: true }, { maxFds: 1024, maxBytes: 8e9, source: "test" }).fds).toBe(84);
+  });
+
+  it("sizes an enrolled device at the measured steady-state RSS (bench steady, 50,000 Apple devices), not the idle lower bound", () => {
+    // docs/performance.md "Steady state over real TLS": 30,559 B per device in the simulator, 15,965 B in the server.
+    expect(BYTES_PER_ENROLLED_DEVICE).toBeGreaterThanOrEqual(30_559);
+    expect(SERVER_BYTES_PER_ENROLLED_DEVICE).toBeGreaterThanOrEqual(15_965);
+    const alone = capacityNeed({ devices: 50_000, inFlight: 0, resident: 50_000, embeddedServer: false });
+    const shared = capacityNeed({ devices: 50_000, inFlight: 0, resident: 50_000, embeddedServer: true });
+    expect(alone.bytes - BASE_BYTES).toBeGreaterThanOrEqual(50_000 * 30_559); // 1.46 GiB measured: 1.5 GiB of RSS is refused
+    expect(shared.bytes - alone.bytes).toBeGreaterThanOrEqual(50_000 * 15_965);
+    // 50,000 devices on 1.5 GiB: the old 12 KiB figure (780 MiB) let it start; the measured one refuses it, saying why.
+    expect(() => checkCapacity({ devices: 50_000, inFlight: 0, resident: 50_000, embeddedServer: false }, { maxBytes: 1.5 * 2 ** 30, source: "test" })).toThrow(
+      /memory: needs \d+ MiB \(192 MiB base \+ 50000 resident devices × 30720 B \+ 0 in flight/,
+    );
+    expect(() => checkCapacity({ devices: 50_000, inFlight: 0, resident: 50_000, embeddedServer: true }, { maxBytes: 2 * 2 ** 30, source: "test" })).toThrow(/× 47104 B \(simulator \+ embedded server\)/);
   });
 
   it("reads this process's limits", () => {
