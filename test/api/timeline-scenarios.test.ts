@@ -42,6 +42,16 @@ describe("shipped timeline scenarios (loopback)", () => {
     expect(lines.filter((l) => l.kind === "note" && l.data.action === "tryAgain" && l.data.after === "transport.http-status")).toHaveLength(3);
   }, 120_000);
 
+  it("android-da-activation-cancelled: abandon at the activation prompt is the user tapping Cancel (android.da.declined); the others activate", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-tl-")), "trace");
+    const { summary } = await runScenario(scenario("android-da-activation-cancelled.yaml"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 2, failed: 1, ok: true });
+    expect(summary.outcomes?.["android.da.declined"]).toBe(1);
+    const activate = traceLines(dir).filter((l) => l.kind === "decoded" && l.step === "android.da.activate");
+    expect(activate.map((l) => l.data.userAction).sort()).toEqual(["Activate", "Activate", "Cancel"]);
+    expect(activate.every((l) => l.data.intent === "android.app.action.ADD_DEVICE_ADMIN")).toBe(true);
+  }, 120_000);
+
   it("apple-push-certificate-expires: enrollments after the expiry are refused with APNSCertificateNotValid", async () => {
     const { summary } = await runScenario(scenario("apple-push-certificate-expires.yaml"), opts);
     expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });

@@ -8,7 +8,7 @@
  *   android-da            legacy device administrator: install app → ACTION_ADD_DEVICE_ADMIN → (KLMS) → enroll
  */
 import { androidShownForOutcome } from "./shown.js";
-import { ScenarioError } from "../../errors/index.js";
+import { ScenarioError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
@@ -336,17 +336,17 @@ const androidDa: Flow<never> = {
       if (!apk || (params.component && !apk.receivers.includes(params.component.cls))) return fail("android.provision.admin-missing", "android.da.install", `${WIZARD_TEXT.adminMissing}`);
       await step(ctx, "android.da.install", async () => decoded(ctx, "android.da.install", { package: apk.packageName, versionCode: apk.versionCode }));
     }
-    const activated = await step(ctx, "android.da.activate", async () => {
-      decoded(ctx, "android.da.activate", {
-        intent: ACTIONS.ADD_DEVICE_ADMIN,
-        "android.app.extra.DEVICE_ADMIN": params.component ? `${params.component.pkg}/${params.component.cls}` : params.packageName,
-        "android.app.extra.ADD_EXPLANATION": `${params.organizationName ?? "Your organisation"} needs device administrator access to manage this device`,
-        userAction: o.device?.declineAdmin ? "Cancel" : "Activate",
-        deprecation: info.apiLevel >= 29 ? "device admin is deprecated since Android 9; camera, keyguard and password-expiry/quality policies throw SecurityException for apps targeting API 29+" : undefined,
+    // The activation screen is a prompt: a user who taps Cancel is the timeline's `abandon` at android.da.activate.
+    const intent = { intent: ACTIONS.ADD_DEVICE_ADMIN, "android.app.extra.DEVICE_ADMIN": params.component ? `${params.component.pkg}/${params.component.cls}` : params.packageName, "android.app.extra.ADD_EXPLANATION": `${params.organizationName ?? "Your organisation"} needs device administrator access to manage this device` };
+    try {
+      await step(ctx, "android.da.activate", async () => {
+        decoded(ctx, "android.da.activate", { ...intent, userAction: "Activate", deprecation: info.apiLevel >= 29 ? "device admin is deprecated since Android 9; camera, keyguard and password-expiry/quality policies throw SecurityException for apps targeting API 29+" : undefined });
       });
-      return !o.device?.declineAdmin;
-    });
-    if (!activated) return fail("android.da.declined", "android.da.activate", "Device administrator was not activated: enrollment cannot continue");
+    } catch (err) {
+      if (asSimError(err).code !== "user.abandoned") throw err;
+      decoded(ctx, "android.da.activate", { ...intent, userAction: "Cancel" });
+      return fail("android.da.declined", "android.da.activate", "Device administrator was not activated: enrollment cannot continue");
+    }
     await step(ctx, "android.da.policies", async () => decoded(ctx, "android.da.policies", daPolicySupport(info.apiLevel, o.dpc?.targetSdk ?? 28)));
     if (info.manufacturer.toLowerCase() === "samsung")
       await step(ctx, "android.da.klms", async () => decoded(ctx, "android.da.klms", { consent: "accepted", license: "Knox (KLMS) agent license agreement" }));

@@ -43,8 +43,6 @@ export interface AndroidFlowOptions {
   /** Delay between those check-ins (default 300, Headwind's keepaliveTime). */
   checkinIntervalSeconds?: number;
   device?: {
-    /** DA: the user taps Cancel instead of Activate. */
-    declineAdmin?: boolean;
     /** The update-settings link is opened on a non-Android device (a PC browser). */
     nonAndroidBrowser?: boolean;
   };

@@ -57,3 +57,16 @@ describe("state dpc.provisioningMode", () => {
     T,
   );
 });
+
+describe("removed options.android.device.declineAdmin", () => {
+  it("is refused at the key with the timeline abandon at the activation prompt", () => {
+    let err: unknown;
+    try {
+      parseScenario(group("android-da", ", options: { android: { device: { declineAdmin: true } } }"), "ticket.yaml", context);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ScenarioError).location).toMatch(/^ticket\.yaml:4:\d+$/);
+    expect((err as ScenarioError).message).toContain("abandon: { step: android.da.activate }");
+  });
+});

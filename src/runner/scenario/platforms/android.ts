@@ -63,7 +63,6 @@ const groupOptions: Json = {
       additionalProperties: false,
       description: "What the user does (device facts are groups[].state: wifiInRange, playProtectBlocks, qrScannerMaxBytes, companyPortalVersion).",
       properties: {
-        declineAdmin: { type: "boolean", description: "android-da: the user taps Cancel instead of Activate." },
         nonAndroidBrowser: { type: "boolean", description: "The update-settings link is opened on a non-Android device." },
       },
     },
@@ -150,6 +149,10 @@ export const androidScenario: ScenarioExtension = { key: "android", groupOptions
 
 /** Android keys removed because they produced one outcome for one scenario (removed.ts checks them before the schema). */
 export const ANDROID_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
+  {
+    path: ["groups", "*", "options", "android", "device", "declineAdmin"],
+    replacedBy: "the timeline's user giving up at the activation prompt, e.g. `timeline: [{ at: 0s, group: NAME, abandon: { step: android.da.activate } }]` (the user taps Cancel: android.da.declined)",
+  },
   {
     path: ["groups", "*", "options", "android", "dpc", "illegalMode"],
     replacedBy: "device state: the mode the DPC build answers GET_PROVISIONING_MODE with, e.g. `state: { dpc: { provisioningMode: personal-work-profile } }` (Android refuses a mode outside the allowed list: android.provision.invalid-mode)",
