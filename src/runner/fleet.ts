@@ -29,7 +29,7 @@ import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
 import type { FleetStore } from "./store/types.js";
-import { trackDevice } from "./store/track.js";
+import { storeCheckin, trackDevice } from "./store/track.js";
 import { FleetFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
@@ -368,7 +368,8 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     await dc.close();
   }
   const at = env.clock.now();
-  opts.store?.checkin(identity.index, at);
+  const unrecorded = storeCheckin(opts.store, identity.index, at, identity.id);
+  if (unrecorded) (ok = false), (code = unrecorded.code), (failed = { message: unrecorded.describe() });
   env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code, ...failed }), at, ms: at - started });
 }
 

@@ -21,6 +21,7 @@ import { ScenarioError } from "../../src/errors/index.js";
 import { MemoryFleetStore, type FleetStore } from "../../src/runner/store/types.js";
 import { testKeys } from "../support/scep-harness.js";
 import { testFleetEnv } from "../support/fleet-env.js";
+import { MetricsCollector } from "../../src/report/metrics.js";
 
 const catalog = loadCatalog();
 const START = Date.UTC(2026, 10, 21);
@@ -233,6 +234,26 @@ ${o.limits ?? "limits: { durationSeconds: 7200, stepTimeoutMs: 20000 }"}
     expect(second.checkins).toHaveLength(10);
     expect(new Set(second.checkins.map((c) => c.index))).toEqual(new Set([0, 1, 2, 3, 4]));
     expect(store.list().every((d) => d.checkins === 2 && d.attempts === 1)).toBe(true);
+  });
+
+  it("a check-in the store cannot record is a counted failed check-in (store.write-failed, our fault, naming the device), not lost", async () => {
+    const store = new MemoryFleetStore();
+    store.checkin = (index) => {
+      if (index === 1) throw new Error("SQLITE_FULL: database or disk is full");
+    };
+    const steady = { durationSeconds: 300, intervalSeconds: 60, jitter: 0, maxCheckinsPerDevice: 2 };
+    const { checkins, clock } = await run(3, { concurrency: 3, steady }, { store });
+    expect(checkins).toHaveLength(6); // every check-in reaches the observer, the unrecorded ones too
+    const lost = checkins.filter((c) => !c.ok);
+    expect(lost).toHaveLength(2);
+    for (const c of lost) {
+      expect(c).toMatchObject({ index: 1, code: "store.write-failed" });
+      expect(c.message).toContain(c.device);
+      expect(c.message).toMatch(/could not record this check-in: SQLITE_FULL.*\(fault: internal\)/);
+    }
+    const summary = new MetricsCollector(() => clock.now());
+    for (const c of checkins) summary.onCheckin(c);
+    expect(summary.metrics().checkins).toEqual({ total: 6, failed: 2, codes: { "store.write-failed": 2 } });
   });
 
   it("the run deadline ends the steady phase early", async () => {

@@ -8,6 +8,7 @@
 import type { DeviceIdentity } from "../../device/identity.js";
 import type { CheckpointPort, Clock, ResumeMode } from "../../ports/index.js";
 import type { ResolvedGroup } from "../scenario/types.js";
+import { SimError } from "../../errors/index.js";
 import type { FleetStore, ResumeEntry, StoredDevice } from "./types.js";
 
 export interface TrackedDevice {
@@ -68,4 +69,24 @@ export function trackDevice(store: FleetStore, identity: DeviceIdentity, group: 
   };
   t.port = port;
   return t;
+}
+
+/**
+ * A write to the fleet store failed (`store.write-failed`): the store is the simulator's own
+ * record, so the fault is ours, and the event it was writing (a check-in) counts as failed
+ * instead of vanishing.
+ */
+export class StoreWriteError extends SimError {
+  readonly blame = "internal" as const;
+}
+
+/** Counts one steady-state check-in in the store; a write that throws comes back as a typed error naming the device, never thrown. */
+export function storeCheckin(store: FleetStore | undefined, index: number, at: number, device: string): StoreWriteError | undefined {
+  try {
+    store?.checkin(index, at);
+    return undefined;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return new StoreWriteError("store.write-failed", `the fleet store${store?.location ? ` ${store.location}` : ""} could not record this check-in: ${why}`, { device, cause: err });
+  }
 }
