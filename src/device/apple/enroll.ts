@@ -211,21 +211,6 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     const save = (state: AppleState) => saveAppleCheckpoint(dev, b, mode, state);
     if (at === 0) {
       save("apple.authenticate");
-      if (o.clientFault === "tokenupdate-before-authenticate") {
-        // Injected client bug (field failure apple-tokenupdate-before-authenticate): TokenUpdate first.
-        decoded(ctx.protocol, "device", { clientFault: "TokenUpdate sent before Authenticate" });
-        try {
-          const early = await client.checkin(buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.unlockToken }));
-          if (early.kind === "unenrolled") {
-            dev.store.remove(profileId);
-            return fail(dev, `apple.checkin.http-${early.status}`, "checkin.tokenupdate", `the server answered HTTP ${early.status} to a TokenUpdate sent before Authenticate`);
-          }
-        } catch (e) {
-          const r = httpRefusal(e, "checkin.tokenupdate");
-          if (r) return r;
-          throw e;
-        }
-      }
       let auth;
       try {
         auth = await client.checkin(
@@ -292,7 +277,16 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     if (at <= 1) {
       // Authenticate accepted: the server holds the enrollment; TokenUpdate (and the macOS channels) next.
       save("apple.tokenupdate");
-      const tu = await tokenUpdate();
+      let tu;
+      try {
+        tu = await tokenUpdate();
+      } catch (e) {
+        // A server that does not hold the enrollment (its Authenticate never reached it) answers an
+        // HTTP error: the profile install fails (field failure apple-tokenupdate-before-authenticate).
+        const r = httpRefusal(e, "checkin.tokenupdate");
+        if (r) return r;
+        throw e;
+      }
       if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", tu.status);
       if (dev.osName === "macOS") {
         const stepOut = await macosChannels(dev, o, client, mdm, mode);

@@ -104,21 +104,19 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       // In flight when a killed run ended, past its identity's issue: continue at the saved MDM state.
       const resumed = await resumeApple(ctx, o, false);
       if (resumed) return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result), () => serverBase(ctx, name));
-      return withReenroll(ctx, o, async (generation) => {
-        // A Try Again (timeline `tryAgain`) after a failed install starts the flow again on the same
-        // device: its disk counts the install attempts, so each one generates a new key pair as the
-        // device does (field-failures apple-first-attempt-fails-retry-succeeds).
-        const attempt = generation === 0 ? installAttempt(ctx) : 0;
-        const dev = new AppleDevice(ctx, o.commands, { generation: generation * 4 + attempt });
-        if (generation === 0) restoreBackup(dev);
-        const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
-        if (!(bytes instanceof Uint8Array)) return bytes;
-        const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
-        if (removed) return removed;
-        await userApprovesEnrollment(ctx, dev);
-        const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
-        return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
-      });
+      // A Try Again (timeline `tryAgain`) after a failed install starts the flow again on the same
+      // device: its disk counts the install attempts, so each one generates a new key pair as the
+      // device does (field-failures apple-first-attempt-fails-retry-succeeds).
+      const attempt = installAttempt(ctx);
+      const dev = new AppleDevice(ctx, o.commands, { generation: attempt });
+      restoreBackup(dev);
+      const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+      if (!(bytes instanceof Uint8Array)) return bytes;
+      const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
+      if (removed) return removed;
+      await userApprovesEnrollment(ctx, dev);
+      const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
+      return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
     },
   };
 }
@@ -197,15 +195,15 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
         const cc = resumed.flow?.cloudConfig as AdeCloudConfig | undefined;
         return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result, cc, resumed.flow?.quickStart === true), () => serverBase(ctx, name));
       }
-      return withReenroll(ctx, o, (generation) => runAde(ctx, o, name, generation));
+      return runAde(ctx, o, name);
     },
   };
 }
 
-async function runAde(ctx: FlowContext, o: AppleOptions, name: string, generation: number): Promise<FlowResult> {
-  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation });
+async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<FlowResult> {
+  const dev = new AppleDevice(ctx, o.commands, { supervised: true });
   dev.ade = true;
-  if (ctx.identity.state?.activated && generation === 0) {
+  if (ctx.identity.state?.activated) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
     // Assistant never asks for the cloud configuration again until the device is erased. An erased
     // device is one whose state is not activated (`state: { activated: false }`, what an erase leaves).
@@ -342,14 +340,6 @@ async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: u
   return { ...second, code: `${second.code}.old-identity-accepted` };
 }
 
-/** EraseDevice resets the device; with `reenrollAfterErase` it enrolls again, once. */
-async function withReenroll(ctx: FlowContext, o: AppleOptions, once: (generation: number) => Promise<FlowResult>): Promise<FlowResult> {
-  const first = await once(0);
-  if (first.code !== "apple.erased" || !o.reenrollAfterErase) return first;
-  decoded(ctx.protocol, "device.erased", { reenroll: true });
-  const again = await once(1);
-  return again.ok ? { ...again, code: `${again.code}.after-erase` } : again;
-}
 
 /** The cloud configuration for this device, or undefined when the service knows no such device (404). */
 async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloudConfig | { missing: string }> {

@@ -61,16 +61,13 @@ export interface AppleOptions {
   companyPortal?: CompanyPortalOptions;
   /** macOS, partner-managed (Jamf): after enrolling, the user registers the Mac and the agent checks compliance (company-portal.ts). */
   partner?: PartnerAgentOptions;
-  /** After EraseDevice the device enrolls again (once), as a wiped device would. */
-  reenrollAfterErase?: boolean;
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
   /**
-   * An injected client-implementation bug (field failures caused by `client-impl`): check-ins
-   * without Content-Type, TokenUpdate sent before Authenticate, or (profile flows) an enrollment
-   * repeated with a new identity after which one command poll still uses the old identity.
+   * An injected client-implementation bug (field failures caused by `client-impl`): (profile flows)
+   * an enrollment repeated with a new identity after which one command poll still uses the old identity.
    */
-  clientFault?: "tokenupdate-before-authenticate" | "old-identity-after-reenroll";
+  clientFault?: "old-identity-after-reenroll";
   /** Account-driven enrollment (ios-user-enrollment, macos-user-enrollment, ios-account-device-enrollment). */
   account?: {
     /** The managed Apple ID the user types (user@domain); default user<n>@<domain>. */

@@ -179,6 +179,22 @@ describe("check-ins without Content-Type are a fault on what the server receives
   it("options.apple.clientFault checkin-without-content-type: contentType in request", () => {
     const e = loadError(group("ios-profile", "        clientFault: checkin-without-content-type\n"));
     expect(e.message).toContain('contentType: { in: request, value: "" }');
-    expect(() => parseScenario(group("ios-profile", "        clientFault: tokenupdate-before-authenticate\n"), "ok.yaml", context)).not.toThrow();
+    expect(() => parseScenario(group("ios-profile", "        clientFault: old-identity-after-reenroll\n"), "ok.yaml", context)).not.toThrow();
+  });
+
+  it("options.apple.clientFault tokenupdate-before-authenticate: a fault that answers the Authenticate in the server's place", () => {
+    const e = loadError(group("ios-profile", "        clientFault: tokenupdate-before-authenticate\n"));
+    expect(e.location).toBe("old.yaml:9:22");
+    expect(e.message).toContain("step: checkin.authenticate }, status: { code: 200 }");
+    expect(e.message).toContain("apple-tokenupdate-before-authenticate.yaml");
+  });
+});
+
+describe("an erased device that enrolls again is the timeline", () => {
+  it("options.apple.reenrollAfterErase: wipe, then the device's next timeline action", () => {
+    const e = loadError(group("ios-ade", "        reenrollAfterErase: true\n"));
+    expect(e.location).toBe("old.yaml:9:9");
+    expect(e.message).toContain("options.apple.reenrollAfterErase was removed; it is replaced by the timeline");
+    expect(e.message).toContain("`wipe: {}`");
   });
 });

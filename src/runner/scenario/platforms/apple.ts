@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: [...APPLE_OPTION, "reenrollAfterErase"],
+    replacedBy:
+      "the timeline (no shipped scenario used it): the admin's `wipe: {}` is EraseDevice, carried out at the device's next check-in (outcome apple.erased), and what the erased device does next is another timeline action, e.g. `restore: {}` from its backup (scenarios/timeline/apple-lost-phone-wiped.yaml, scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "restoredStaleIdentity"],
     replacedBy:
       "the timeline's device actions and time passing: `reset`, a `skip` past the identity's lifetime (embedded.scep.validityDays) or `revoke: device-certificate`, then `restore`, in a steady phase (scenarios/failures/ios-restore-expired-identity.yaml)",
@@ -211,13 +216,14 @@ export const appleScenario: ScenarioExtension = {
           user: { type: "string", description: "The user who affiliates (default user<n>@enrollsim.test)." },
         },
       },
-      reenrollAfterErase: { type: "boolean", description: "After EraseDevice the device enrolls again, once (outcome code gets .after-erase)." },
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
       ...appleServicesGroupOptions,
       clientFault: {
-        enum: ["tokenupdate-before-authenticate", "old-identity-after-reenroll"],
-        description: "Inject a client-implementation bug (client-impl field failures): TokenUpdate before Authenticate; (profile flows) enroll twice, then poll once with the old identity.",
-        "x-removed": { "checkin-without-content-type": "a fault that removes the Content-Type of the check-ins as the server receives them (the client bug, or a middlebox), `faults: [{ name: check-ins without Content-Type, match: { url: \"*/apple/checkin\" }, contentType: { in: request, value: \"\" } }]` (scenarios/failures/apple-checkin-missing-content-type.yaml)" },
+        enum: ["old-identity-after-reenroll"],
+        description: "Inject a client-implementation bug (client-impl field failures): (profile flows) enroll twice, then poll once with the old identity.",
+        "x-removed": {
+          "tokenupdate-before-authenticate":
+            "a fault at step checkin.authenticate that answers it in the server's place, so the server never holds the enrollment and reads the TokenUpdate first (an Authenticate lost on the way, or the device's message-order bug), `faults: [{ name: Authenticate lost, match: { platform: apple, step: checkin.authenticate }, status: { code: 200 } }]` (scenarios/failures/apple-tokenupdate-before-authenticate.yaml)", "checkin-without-content-type": "a fault that removes the Content-Type of the check-ins as the server receives them (the client bug, or a middlebox), `faults: [{ name: check-ins without Content-Type, match: { url: \"*/apple/checkin\" }, contentType: { in: request, value: \"\" } }]` (scenarios/failures/apple-checkin-missing-content-type.yaml)" },
       },
       account: {
         type: "object",
