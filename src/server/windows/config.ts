@@ -28,7 +28,7 @@ export interface WindowsServerConfig {
   maxMsgSize?: number;
   /** LocURI globs the server never sends (a failed producer: the hybrid-join connector, a policy never delivered); ESP still expects them. */
   withhold: string[];
-  discoveryRedirect?: "legacy-https" | "insecure-http";
+  discoveryRedirect?: "legacy-https";
   pollMinutes: number;
   providerId: string;
   esp: {

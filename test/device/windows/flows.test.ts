@@ -141,16 +141,7 @@ describe("discovery fallbacks", () => {
       await h.close();
     }
   });
-  it("a redirect to plain HTTP is refused: MENROLL_E_INSECUREREDIRECT 0x8018001A", async () => {
-    const h = await windowsHarness({ discoveryRedirect: "insecure-http" });
-    try {
-      const r = await h.run("windows-byod", { windows: {} }, 0);
-      expect(r.result).toMatchObject({ ok: false, code: "windows.discovery.insecure-redirect" });
-      expect(r.result.message).toContain("0x8018001A");
-    } finally {
-      await h.close();
-    }
-  });
+  // A redirect to plain HTTP (MENROLL_E_INSECUREREDIRECT) is a redirect fault: test/runner/scenario/windows-discovery-redirect.test.ts.
 });
 
 describe("Federated authentication", () => {

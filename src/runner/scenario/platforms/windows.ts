@@ -233,7 +233,14 @@ export const windowsScenario: ScenarioExtension = {
           crlUrl: str("CRL distribution point in the service certificate. Default <http base>/windows/pki/enrollsim-ca.crl."),
         },
       },
-      discoveryRedirect: { enum: ["legacy-https", "insecure-http"], description: "HTTPS discovery fails and plain HTTP redirects: to an HTTPS legacy target (needs confirmation) or to HTTP (refused: 0x8018001A)." },
+      discoveryRedirect: {
+        enum: ["legacy-https"],
+        description: "HTTPS discovery fails and plain HTTP redirects to an HTTPS legacy target on this server (the user confirms the redirect).",
+        "x-removed": {
+          "insecure-http":
+            'faults at the discovery steps: `faults: [{ match: { step: discovery.get }, status: { code: 404 } }, { match: { step: discovery.redirect }, redirect: { location: "http://enterpriseenrollment.contoso.example.com/EnrollmentServer/Discovery.svc", status: 302 } }]` (the PC refuses it: 0x8018001A; scenarios/failures/win-discovery-proxy-rewrite.yaml)',
+        },
+      },
       pollMinutes: { type: "integer", minimum: 1, description: "DMClient IntervalForFirstSetOfRetries. Default 3." },
       providerId: str("PROVIDER-ID / DMClient provider. Default enrollsim."),
       esp: {
