@@ -134,7 +134,7 @@ export class CheckinService {
         if (typeof msg.dict.PushMagic === "string") d.pushMagic = msg.dict.PushMagic;
         d.awaitingConfiguration = msg.dict.AwaitingConfiguration === true;
         if (d.tokenUpdates === 1) this.core.services.onFirstTokenUpdate(d, d.awaitingConfiguration);
-        if (d.awaitingConfiguration && this.core.config.autoDeviceConfigured && !d.deviceConfiguredSent && this.core.services.releaseAllowed(d)) {
+        if (d.awaitingConfiguration && !d.deviceConfiguredSent && this.core.services.releaseAllowed(d)) {
           d.deviceConfiguredSent = true;
           this.queue.enqueue(d, "DeviceConfigured");
         }

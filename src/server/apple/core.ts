@@ -38,8 +38,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   commands: { requestType: string; payload?: Record<string, unknown>; products?: string[] }[];
   /** Accept the macOS user channel (empty DigestChallenge) instead of 410. */
   userChannel: boolean;
-  /** Send DeviceConfigured after the scripted commands to devices awaiting configuration. */
-  autoDeviceConfigured: boolean;
   /** ADE: 401 Basic until these credentials come. */
   basicAuth?: { username: string; password: string };
   fault?: AppleServerFault;
@@ -92,7 +90,6 @@ export const defaultAppleConfig = (): AppleServerConfig => ({
   checkOutWhenRemoved: true,
   scepSubject: "O=enrollsim,CN=%SerialNumber%",
   commands: [],
-  autoDeviceConfigured: true,
   userChannel: false,
 });
 

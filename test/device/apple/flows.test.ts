@@ -55,7 +55,8 @@ describe("apple flows (virtual time, in-memory server)", () => {
   });
 
   it("ios-ade without DeviceConfigured: stuck at Remote Management after the await budget (virtual time)", async () => {
-    const w = await appleWorld({ autoDeviceConfigured: false });
+    // The server's command queue never delivers: every command poll gets 200 with no command.
+    const w = await appleWorld({}, {}, (h) => async (req) => (new URL(req.url).pathname === "/apple/mdm" ? { status: 200, headers: {}, body: new Uint8Array() } : h(req)));
     const dev = await w.device("iphone-15");
     const t0 = w.clock.now();
     const r = await w.run(dev, "ios-ade", { apple: { ade: { awaitTimeoutSeconds: 600, pollSeconds: 30 } } });

@@ -198,3 +198,12 @@ describe("an erased device that enrolls again is the timeline", () => {
     expect(e.message).toContain("`wipe: {}`");
   });
 });
+
+describe("a server that never releases Setup Assistant is a fault on its command polls", () => {
+  it("embedded.apple.autoDeviceConfigured: a 200 with no command at command.idle", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { autoDeviceConfigured: false }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.autoDeviceConfigured was removed; it is replaced by a fault on the device's command polls");
+    expect(e.message).toContain("step: command.idle }, status: { code: 200 }");
+  });
+});

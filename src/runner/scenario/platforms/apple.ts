@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["embedded", "apple", "autoDeviceConfigured"],
+    replacedBy:
+      "a fault on the device's command polls: the server always queues DeviceConfigured for a device awaiting configuration, and a queue that never delivers is `faults: [{ name: command queue never delivers, match: { platform: apple, step: command.idle }, status: { code: 200 } }]` (200 with no command, in the server's place; scenarios/failures/apple-ade-await-configuration-never-released.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "reenrollAfterErase"],
     replacedBy:
       "the timeline (no shipped scenario used it): the admin's `wipe: {}` is EraseDevice, carried out at the device's next check-in (outcome apple.erased), and what the erased device does next is another timeline action, e.g. `restore: {}` from its backup (scenarios/timeline/apple-lost-phone-wiped.yaml, scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
@@ -365,7 +370,6 @@ export const appleScenario: ScenarioExtension = {
       apnsUrl: { type: "string", pattern: "^https?://", description: "APNs base URL the server pushes to (POST /apple/api/push; default: its own mock APNs)." },
       ...appleServicesEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
-      autoDeviceConfigured: { type: "boolean", description: "Queue DeviceConfigured for devices awaiting configuration (default true)." },
       basicAuth: {
         type: "object",
         additionalProperties: false,
