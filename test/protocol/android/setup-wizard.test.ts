@@ -149,9 +149,9 @@ describe("setup wizard: hostile payloads and dialect responses", () => {
     }
   });
 
-  it("the DPC choosing an illegal mode ends with 'Invalid provisioning mode chosen by the DPC'", async () => {
+  it("the DPC choosing an illegal mode (state dpc.provisioningMode) ends with 'Invalid provisioning mode chosen by the DPC'", async () => {
     const { server } = await androidServer();
-    const out = await runAndroidFlow("android-qr", { dpc: { illegalMode: true } }, server.handler);
+    const out = await runAndroidFlow("android-qr", {}, server.handler, { state: { dpc: { provisioningMode: "personal-work-profile" } } });
     expect(out.result).toMatchObject({ ok: false, code: "android.provision.invalid-mode", step: "android.provision.mode" });
     expect(out.result!.message).toMatch(/^Invalid provisioning mode chosen by the DPC/);
   });
