@@ -68,6 +68,13 @@ function sessionCounting(inner) {
             sizes.set(k, s.byteLength);
             set(k, s);
           };
+          // sessions a device stops using are dropped after its check-in: no longer held
+          const sweep = c.sweep.bind(c);
+          c.sweep = () => {
+            const dropped = sweep();
+            for (const k of dropped) ((bytes -= sizes.get(k) ?? 0), sizes.delete(k));
+            return dropped;
+          };
         }
         return inner.client(o);
       },

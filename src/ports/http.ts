@@ -82,6 +82,12 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 export interface TlsSessionCache {
   get(key: string): Uint8Array | undefined;
   set(key: string, session: Uint8Array): void;
+  /**
+   * Drops the sessions no connection offered (a `get` that found one) or saved since the previous
+   * sweep, and starts the next round; returns the keys dropped. After a device's successful
+   * check-in it keeps only what its check-ins use (the enrolment's profile download session goes).
+   */
+  sweep(): string[];
   readonly size: number;
 }
 
@@ -91,12 +97,25 @@ export const TLS_SESSIONS_PER_DEVICE = 8;
 /** A small per-device session cache; the oldest entry goes first. */
 export function tlsSessionCache(capacity = TLS_SESSIONS_PER_DEVICE): TlsSessionCache {
   const map = new Map<string, Uint8Array>();
+  let used: Set<string> | undefined;
+  const use = (key: string) => (used ??= new Set()).add(key);
   return {
-    get: (key) => map.get(key),
+    get(key) {
+      const s = map.get(key);
+      if (s) use(key);
+      return s;
+    },
     set(key, session) {
       map.delete(key);
       map.set(key, session);
+      use(key);
       if (map.size > capacity) map.delete(map.keys().next().value as string);
+    },
+    sweep() {
+      const dropped = [...map.keys()].filter((k) => !used?.has(k));
+      for (const k of dropped) map.delete(k);
+      used = undefined;
+      return dropped;
     },
     get size() {
       return map.size;

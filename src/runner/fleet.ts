@@ -291,7 +291,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       },
     );
     opts.onFlowResult?.(device, out);
-    if (out.ok) member = { identity, group: slot.group, state: enrolledState(out), tlsSessions };
+    if (out.ok) (member = { identity, group: slot.group, state: enrolledState(out), tlsSessions }), tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
     if (store && record) {
       const first = out.keychain.identities[0];
       store.put({
@@ -368,11 +368,11 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     await dc.close();
   }
   const at = env.clock.now();
+  if (ok) m.tlsSessions.sweep(); // keep only the sessions its check-ins use (not the enrolment's profile download's)
   const unrecorded = storeCheckin(opts.store, identity.index, at, identity.id);
   if (unrecorded) (ok = false), (code = unrecorded.code), (failed = { message: unrecorded.describe() });
   env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code, ...failed }), at, ms: at - started });
 }
-
 
 /** Devices the run will start: the shard's devices, minus those a resumed store already enrolled. */
 export function plannedDevices(s: ResolvedScenario, opts: Pick<FleetRunOptions, "shard" | "store" | "resume">): number {

@@ -52,6 +52,7 @@ function recordingCache(): TlsSessionCache & { stored: Buffer[] } {
     stored,
     get: (k) => inner.get(k),
     set: (k, s) => (stored.push(Buffer.from(s)), inner.set(k, s)),
+    sweep: () => inner.sweep(),
     get size() {
       return inner.size;
     },
@@ -120,6 +121,23 @@ describe("TLS session resumption per device", () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe("a device's session cache keeps what it uses", () => {
+  it("sweep drops the sessions no connection offered or saved since the previous sweep", () => {
+    const c = tlsSessionCache();
+    c.set("https://mdm:443/|-", new Uint8Array([1])); // profile download (anonymous)
+    c.set("https://mdm:443/|id", new Uint8Array([2])); // check-in (mTLS)
+    expect(c.sweep()).toEqual([]); // both used during the enrolment
+    expect(c.get("https://mdm:443/|id")).toEqual(new Uint8Array([2])); // the check-in offers its session
+    expect(c.get("https://other:443/|-")).toBeUndefined(); // a miss uses nothing
+    expect(c.sweep()).toEqual(["https://mdm:443/|-"]);
+    expect(c.size).toBe(1);
+    c.set("https://mdm:443/|id", new Uint8Array([3])); // a check-in that saved a fresh session keeps it too
+    expect(c.sweep()).toEqual([]);
+    expect(c.sweep()).toEqual(["https://mdm:443/|id"]); // unused for a whole round: dropped
+    expect(c.size).toBe(0);
   });
 });
 

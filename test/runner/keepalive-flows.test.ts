@@ -17,7 +17,7 @@ import { runScenario } from "../../src/api/run-scenario.js";
 import { createDevice } from "../../src/api/device.js";
 import { NodeHttp } from "../../src/platform/node/http.js";
 import { RealClock } from "../../src/platform/node/clock.js";
-import type { HttpClient, HttpClientOptions, HttpPort } from "../../src/ports/index.js";
+import type { HttpClient, HttpClientOptions, HttpPort, TlsSessionCache } from "../../src/ports/index.js";
 import type { LoadModel } from "../../src/runner/fleet.js";
 import { TransportError } from "../../src/errors/index.js";
 import { testKeys } from "../support/scep-harness.js";
@@ -152,6 +152,14 @@ describe("load.keepAlive reaches the clients the platform flows build", () => {
       // every check-in after enrolment resumes (isSessionReused on the client's socket) instead of
       // a full handshake with a client-certificate signature.
       if (platform !== "android") for (const r of [on, off]) expect(r.tls.resumed, "resumed handshakes").toBeGreaterThanOrEqual(4);
+      // After its check-ins a device keeps only the sessions they use: the enrolment's anonymous
+      // sessions (profile download, discovery) are dropped, never another device's taken.
+      for (const r of [on, off]) {
+        const caches = [...new Set(r.made.map((m) => m.sessions as TlsSessionCache))];
+        const kept = caches.map((c) => c.size);
+        if (platform !== "android") expect(kept, "sessions kept per device").toEqual([1, 1]);
+        else expect(kept.every((n) => n <= 1)).toBe(true);
+      }
     }, 120_000);
   }
 
