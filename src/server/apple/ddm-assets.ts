@@ -4,9 +4,8 @@
  * asset declaration whose `Reference` (DataURL under /apple/ddm/assets/<Identifier> on the HTTPS
  * listener, ContentType, Size, Hash-SHA-256) describes the data served there. `Authentication`
  * `MDM` (default) requires the device identity (TLS client certificate), `None` serves anyone.
- * Faults model a misconfigured asset store: `wrong-hash` (the declared hash is not the data's),
- * `wrong-type` (served with another Content-Type), `huge` (serves 2 MiB more than declared),
- * `not-found` (404).
+ * A misconfigured asset store (other bytes than declared, another Content-Type, 404, a short or long
+ * body) is a scenario `faults:` entry on the asset's DataURL, not a setting here (issue 10).
  */
 import type { Certificate } from "../../wire/x509/certificate.js";
 import type { CryptoPort } from "../../ports/crypto.js";
@@ -20,11 +19,9 @@ export interface DdmAssetConfig {
   encoding?: "text" | "base64";
   contentType?: string;
   authentication?: "MDM" | "None";
-  fault?: "wrong-hash" | "wrong-type" | "huge" | "not-found";
 }
 
 export const DDM_ASSET_PREFIX = "/apple/ddm/assets/";
-const HUGE_EXTRA = 2 * 1024 * 1024;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -53,7 +50,7 @@ export class DdmAssets {
   /** Asset declarations (without ServerToken) for the declaration set. */
   declarations(): { Type: string; Identifier: string; Payload: Record<string, unknown> }[] {
     return [...this.all().values()].map(({ cfg, bytes }) => {
-      const hash = hex(this.crypto.digest("sha256", cfg.fault === "wrong-hash" ? new Uint8Array([...bytes, 0x0a]) : bytes));
+      const hash = hex(this.crypto.digest("sha256", bytes));
       return {
         Type: cfg.Type ?? "com.apple.asset.data",
         Identifier: cfg.Identifier,
@@ -81,9 +78,8 @@ export class DdmAssets {
       const who = identity();
       if (!("notAfter" in who)) return who;
     }
-    if (a.cfg.fault === "not-found") return res(404, "text/plain", `asset ${id.slice(0, 80)} is gone`);
-    const type = a.cfg.fault === "wrong-type" ? "text/html" : (a.cfg.contentType ?? "application/octet-stream");
-    const body = a.cfg.fault === "huge" ? new Uint8Array(a.bytes.length + HUGE_EXTRA).fill(0x41) : a.bytes;
+    const type = a.cfg.contentType ?? "application/octet-stream";
+    const body = a.bytes;
     return { status: 200, headers: { "content-type": type, "content-length": String(body.length) }, body, url: "" };
   }
 }

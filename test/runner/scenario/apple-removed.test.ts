@@ -207,3 +207,12 @@ describe("a server that never releases Setup Assistant is a fault on its command
     expect(e.message).toContain("step: command.idle }, status: { code: 200 }");
   });
 });
+
+describe("a misconfigured DDM asset store is a fault on the asset's URL", () => {
+  it("embedded.apple.ddm.assets[].fault: corrupt/contentType/status on the DataURL", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple:\n    ddm:\n      assets:\n        - { Identifier: a, data: x, fault: wrong-hash }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:7:37");
+    expect(e.message).toContain("embedded.apple.ddm.assets[0].fault was removed; it is replaced by a fault on the asset's DataURL");
+    expect(e.message).toContain("corrupt: { bytes: 1 }");
+  });
+});

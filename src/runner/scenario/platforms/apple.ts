@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["embedded", "apple", "ddm", "assets", "*", "fault"],
+    replacedBy:
+      'a fault on the asset\'s DataURL, `match: { url: "*/apple/ddm/assets/IDENTIFIER" }`: other bytes than declared (was wrong-hash) `corrupt: { bytes: 1 }`, another Content-Type `contentType: { value: text/html }`, gone `status: { code: 404 }`, a short body `truncate: { ratio: 0.5 }` (scenarios/ios-ddm-assets.yaml)',
+  },
+  {
     path: ["embedded", "apple", "autoDeviceConfigured"],
     replacedBy:
       "a fault on the device's command polls: the server always queues DeviceConfigured for a device awaiting configuration, and a queue that never delivers is `faults: [{ name: command queue never delivers, match: { platform: apple, step: command.idle }, status: { code: 200 } }]` (200 with no command, in the server's place; scenarios/failures/apple-ade-await-configuration-never-released.yaml)",
@@ -361,7 +366,6 @@ export const appleScenario: ScenarioExtension = {
                 encoding: { type: "string", enum: ["text", "base64"] },
                 contentType: { type: "string", description: "Declared and served media type (default application/octet-stream)." },
                 authentication: { type: "string", enum: ["MDM", "None"], description: "Authentication.Type: MDM (default) requires the device identity as TLS client certificate." },
-                fault: { type: "string", enum: ["wrong-hash", "wrong-type", "huge", "not-found"], description: "Misconfigured asset store: declared hash is not the data's, served with another Content-Type, 2 MiB more than declared, or 404." },
               },
             },
           },
