@@ -61,14 +61,9 @@ export class AccountEnrollment {
       if (user === null) this.core.reject("account.bad-token", text(401, "unknown access token"));
       return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge() } };
     }
-    const a = this.core.config.account ?? {};
     const noAuthority = mdmAuthorityRefusal(this.core.policy.config);
     if (noAuthority) return this.core.reject("account.no-mdm-authority", noAuthority);
     const product = typeof checked.info.PRODUCT === "string" ? checked.info.PRODUCT : "";
-    const family = /^iPhone/.test(product) ? "iPhone" : /^iPad/.test(product) ? "iPad" : /^(Mac|iMac)/.test(product) ? "Mac" : "other";
-    if (a.allowedDeviceTypes && !(a.allowedDeviceTypes as string[]).includes(family)) {
-      return this.core.reject("account.device-type", json(403, { code: "DeviceTypeNotSupported", message: `${family} devices are not allowed to enroll` }));
-    }
     if (!this.core.policy.isLicensed(user)) {
       return this.core.reject("account.unlicensed", json(403, { code: "UserLicenseTypeInvalid", message: "User Name Not Recognized. This user account is not authorized to use MDM." }));
     }

@@ -69,8 +69,6 @@ export interface AccountConfig {
   tokens?: string[];
   /** Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"). */
   password?: string;
-  /** Device types allowed to enroll (iPhone, iPad, Mac; from the request's PRODUCT); others get 403 DeviceTypeNotSupported. */
-  allowedDeviceTypes?: ("iPhone" | "iPad" | "Mac")[];
   /** Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server, oauth2.ts). */
   authMethod?: "apple-as-web" | "apple-oauth2";
   /** Issued access tokens expire this long after issue (server clock): MDM requests with one get 401 + Bearer challenge. */

@@ -216,3 +216,12 @@ describe("a misconfigured DDM asset store is a fault on the asset's URL", () => 
     expect(e.message).toContain("corrupt: { bytes: 1 }");
   });
 });
+
+describe("a blocked device type is the tenant's enrollment restrictions", () => {
+  it("embedded.apple.account.allowedDeviceTypes: embedded.policy.restrictions", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { account: { allowedDeviceTypes: [iPhone] } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:4:23");
+    expect(e.message).toContain("embedded.apple.account.allowedDeviceTypes was removed; it is replaced by the tenant's enrollment restrictions");
+    expect(e.message).toContain("platform: { macos: { allowed: false } }");
+  });
+});

@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["embedded", "apple", "account", "allowedDeviceTypes"],
+    replacedBy:
+      "the tenant's enrollment restrictions, which every half and every enrollment path read: a blocked platform is `embedded.policy.restrictions: { platform: { macos: { allowed: false } } }` (per user group: `platformPolicies`), answered 403 DeviceTypeNotSupported (scenarios/failures/ios-device-type-not-supported.yaml). Like Intune, iOS and iPadOS are one platform",
+  },
+  {
     path: ["embedded", "apple", "ddm", "assets", "*", "fault"],
     replacedBy:
       'a fault on the asset\'s DataURL, `match: { url: "*/apple/ddm/assets/IDENTIFIER" }`: other bytes than declared (was wrong-hash) `corrupt: { bytes: 1 }`, another Content-Type `contentType: { value: text/html }`, gone `status: { code: 404 }`, a short body `truncate: { ratio: 0.5 }` (scenarios/ios-ddm-assets.yaml)',
@@ -403,7 +408,6 @@ export const appleScenario: ScenarioExtension = {
         properties: {
           tokens: { type: "array", items: { type: "string", minLength: 8 }, maxItems: 100, description: "Access tokens accepted as is (what the device's token driver presents; secrets: redacted)." },
           password: { type: "string", description: 'Password of every managed Apple ID on the sign-in form (default "enrollsim-user-password"; a secret: redacted).' },
-          allowedDeviceTypes: { type: "array", items: { enum: ["iPhone", "iPad", "Mac"] }, uniqueItems: true, description: "Device types allowed to enroll (from the request's PRODUCT); others get 403 DeviceTypeNotSupported." },
           authMethod: { enum: ["apple-as-web", "apple-oauth2"], description: "Bearer challenge method: apple-as-web (sign-in form, default) or apple-oauth2 (stand-in authorization server at /apple/account/oauth2/{authorize,token}: authorization code + PKCE S256, refresh tokens)." },
           tokenLifetimeSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "Issued access tokens expire this long after issue (server clock); an MDM request carrying an expired one gets 401 + WWW-Authenticate Bearer and the device re-authenticates (default: no expiry; scenario tokens never expire)." },
           disableUsersAfterEnrollment: { type: "boolean", description: "A managed Apple ID is disabled once it enrolled: sign-in, authorization and refresh are refused, so a re-authentication fails and the device unenrolls (default false)." },
