@@ -31,7 +31,6 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   signProfile: boolean;
   topic: string;
   accessRights: number;
-  checkOutWhenRemoved: boolean;
   /** SCEP Subject as a DN string with %variables%. */
   scepSubject: string;
   /** Commands queued for every device at Authenticate, in order. */
@@ -85,7 +84,6 @@ export const defaultAppleConfig = (): AppleServerConfig => ({
   signProfile: true,
   topic: "com.apple.mgmt.External.6f1c2a3b-enrollsim-reference",
   accessRights: 8191,
-  checkOutWhenRemoved: true,
   scepSubject: "O=enrollsim,CN=%SerialNumber%",
   commands: [],
   userChannel: false,

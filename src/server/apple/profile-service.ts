@@ -154,7 +154,8 @@ export class ProfileService {
       CheckInURL: `${baseFor(urls, "/apple/checkin", "https")}/apple/checkin`,
       SignMessage: c.signMessage,
       AccessRights: c.accessRights,
-      CheckOutWhenRemoved: c.checkOutWhenRemoved,
+      // The server wants to hear of a removal; a server that does not is embedded.apple.profile.set com.apple.mdm/CheckOutWhenRemoved: false.
+      CheckOutWhenRemoved: true,
       ServerCapabilities: ["com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken"],
     };
     if (account) {

@@ -195,6 +195,14 @@ describe("server-driven unenrollment", () => {
     expect(w.apple.stats.checkins.CheckOut).toBe(1);
     expect([...w.apple.devices.values()][0]!.checkedOut).toBe(true);
   });
+
+  it("a server whose MDM payload says CheckOutWhenRemoved false (profile set) is not told of the removal", async () => {
+    const w = await appleWorld({ commands: [{ requestType: "RemoveProfile", payload: { Identifier: "com.enrollsim.ref.enrollment" } }], profile: { set: { "com.apple.mdm/CheckOutWhenRemoved": false } } });
+    const r = await w.run(await w.device("iphone-15"), "ios-profile");
+    expect(r).toMatchObject({ ok: true, code: "apple.unenrolled.by-server" });
+    expect(w.apple.stats.checkins.CheckOut ?? 0).toBe(0);
+    expect([...w.apple.devices.values()][0]!.checkedOut).toBeFalsy();
+  });
 });
 
 describe("encrypted profiles", () => {

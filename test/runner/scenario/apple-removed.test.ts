@@ -225,3 +225,12 @@ describe("a blocked device type is the tenant's enrollment restrictions", () => 
     expect(e.message).toContain("platform: { macos: { allowed: false } }");
   });
 });
+
+describe("CheckOutWhenRemoved is a key of the MDM payload the server builds", () => {
+  it("embedded.apple.checkOutWhenRemoved: embedded.apple.profile.set", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { checkOutWhenRemoved: false }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.checkOutWhenRemoved was removed; it is replaced by the MDM payload as the server builds it");
+    expect(e.message).toContain("com.apple.mdm/CheckOutWhenRemoved: false");
+  });
+});

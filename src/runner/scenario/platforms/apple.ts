@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["embedded", "apple", "checkOutWhenRemoved"],
+    replacedBy:
+      "the MDM payload as the server builds it, `embedded.apple.profile: { set: { com.apple.mdm/CheckOutWhenRemoved: false } }` (the server puts CheckOutWhenRemoved true by default; the same profile mechanism edits any payload key)",
+  },
+  {
     path: ["embedded", "apple", "account", "allowedDeviceTypes"],
     replacedBy:
       "the tenant's enrollment restrictions, which every half and every enrollment path read: a blocked platform is `embedded.policy.restrictions: { platform: { macos: { allowed: false } } }` (per user group: `platformPolicies`), answered 403 DeviceTypeNotSupported (scenarios/failures/ios-device-type-not-supported.yaml). Like Intune, iOS and iPadOS are one platform",
@@ -321,7 +326,6 @@ export const appleScenario: ScenarioExtension = {
       },
       topic: { type: "string", description: "APNs topic in the MDM payload." },
       accessRights: { type: "integer", minimum: 0, maximum: 8191 },
-      checkOutWhenRemoved: { type: "boolean" },
       scepSubject: { type: "string", description: 'SCEP Subject as a DN with %variables%, e.g. "O=enrollsim,CN=%SerialNumber%".' },
       commands: {
         type: "array",
