@@ -36,7 +36,7 @@ describe("Apple field failures A (scenarios, embedded server)", () => {
     const { summary } = await runScenario(failing("ios-local-reset-vs-remote-wipe-restore.yaml"), { ...opts, observers: [{ onCheckin: (c) => checkins.push(c) }] });
     expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
     expect(summary.steps["checkin.command.EraseDevice"]!.count).toBe(2);
-    expect(summary.actions!.map((a) => a.action)).toEqual(["reset", "wipe", "skip", "restore", "skip"]);
+    expect(summary.actions!.map((a) => a.action)).toEqual(["reset", "wipe", "skip", "deleteRecords", "restore", "skip"]);
     const of = (prefix: string) => checkins.filter((c) => c.device.startsWith(prefix));
     // iPhones: reset locally, restored, served (the server never heard of the reset).
     expect(of("iphone-15").length).toBeGreaterThan(0);

@@ -63,7 +63,6 @@ export class CommandQueue {
       }
       if (r.status === "NotNow") d.deferred.push(inflight);
       this.core.services.afterResult(d, inflight.uuid, r.status, r.dict);
-      if (this.core.field.afterResult(d, inflight.requestType, r.status, this.core.devices)) return empty();
     }
     const next = d.queue.shift();
     if (!next) return empty();

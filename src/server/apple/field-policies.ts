@@ -31,8 +31,6 @@
  *   ios-configurator-affinity-24h and mac-direct-enrollment-affinity): the direct download
  *   (GET /apple/enroll) answers 403 UserAffinityNotSupported — mac-direct-enrollment-affinity.
  *   One setting, two failures.
- * - `retireOnErase`: an acknowledged EraseDevice retires the enrollment (the identity is no
- *   longer accepted) — ios-local-reset-vs-remote-wipe-restore.
  * - `commands[].products`: scripted commands only for devices whose ProductName starts with one
  *   of these (a wipe for some devices of a run).
  */
@@ -61,7 +59,6 @@ export interface ScepChallengeConfig {
 export interface FieldPolicyConfig {
   scepChallenge?: ScepChallengeConfig;
   configurator?: { userAffinity?: boolean; affinityWindowSeconds?: number };
-  retireOnErase?: boolean;
 }
 
 /** What the policies need of a device record (server.ts DeviceRecord). */
@@ -188,14 +185,6 @@ export class AppleFieldPolicies {
 
   onAuthenticate(d: DeviceLike): void {
     if (this.config.configurator?.userAffinity) this.pendingAffinity.set(d.udid, this.ctx.now());
-  }
-
-  /** After a command result: true when the enrollment was retired (the session ends). */
-  afterResult(d: DeviceLike, requestType: string, status: string, devices: Map<string, DeviceLike>): boolean {
-    if (!this.config.retireOnErase || requestType !== "EraseDevice" || status !== "Acknowledged") return false;
-    devices.delete(d.udid);
-    this.pendingAffinity.delete(d.udid);
-    return true;
   }
 
   /** POST /apple/configurator/affinity {udid, user} over mTLS with the enrolled identity. */

@@ -234,3 +234,12 @@ describe("CheckOutWhenRemoved is a key of the MDM payload the server builds", ()
     expect(e.message).toContain("com.apple.mdm/CheckOutWhenRemoved: false");
   });
 });
+
+describe("a console that retires a wiped device is the timeline's record deletion", () => {
+  it("embedded.apple.retireOnErase: deleteRecords after checkin.command.EraseDevice", () => {
+    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { retireOnErase: true }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
+    expect(e.location).toBe("old.yaml:4:12");
+    expect(e.message).toContain("embedded.apple.retireOnErase was removed; it is replaced by the timeline");
+    expect(e.message).toContain("deleteRecords: {}");
+  });
+});

@@ -28,6 +28,11 @@ const APPLE_OPTION = ["groups", "*", "options", "apple"] as const;
  */
 export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["embedded", "apple", "retireOnErase"],
+    replacedBy:
+      "the timeline: the console retiring a wiped device is the admin's record deletion once the wipe is carried out, `{ after: { step: checkin.command.EraseDevice }, group: NAME, deleteRecords: {} }` (a restored identity then gets 401; scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
+  },
+  {
     path: ["embedded", "apple", "checkOutWhenRemoved"],
     replacedBy:
       "the MDM payload as the server builds it, `embedded.apple.profile: { set: { com.apple.mdm/CheckOutWhenRemoved: false } }` (the server puts CheckOutWhenRemoved true by default; the same profile mechanism edits any payload key)",
@@ -60,7 +65,7 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
   {
     path: [...APPLE_OPTION, "restoreBackupAfter"],
     replacedBy:
-      "the timeline: `reset` (a local reset; the server is not told) or `wipe` (the admin's EraseDevice; embedded.apple.retireOnErase retires the enrollment), then `restore`, in a steady phase (scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
+      "the timeline: `reset` (a local reset; the server is not told) or `wipe` (the admin's EraseDevice; a console that then retires the device is `deleteRecords`), then `restore`, in a steady phase (scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
   },
   {
     path: ["embedded", "apple", "profileChallengeLifetimeSeconds"],
@@ -442,7 +447,6 @@ export const appleScenario: ScenarioExtension = {
           affinityWindowSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Default 86400 (24 h)." },
         },
       },
-      retireOnErase: { type: "boolean", description: "An acknowledged EraseDevice retires the enrollment: the device's identity is no longer accepted (default false)." },
       fault: {
         enum: ["checkin-401", "first-authenticate-500"],
         description: "Aliases of faults: entries: checkin-401 (every check-in after Authenticate answered 401), first-authenticate-500 (each device's first Authenticate answered 500).",
