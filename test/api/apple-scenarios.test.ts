@@ -117,6 +117,7 @@ describe("Apple failure scenarios", () => {
     ["ios-user-unlicensed.yaml", "apple.account.refused.UserLicenseTypeInvalid", 2, 3],
     ["ios-device-type-not-supported.yaml", "apple.account.refused.DeviceTypeNotSupported", 2, 4],
     ["ios-ue-hardware-ids-unavailable.yaml", "apple.checkin.http-400", 3, 5],
+    ["mac-vm-blank-serial-profile.yaml", "apple.checkin.http-400", 2, 4],
     ["ios-ade-already-activated.yaml", "apple.ade.already-activated", 3, 5],
     ["apple-ade-released-device.yaml", "apple.ade.device-not-assigned", 3, 3],
     ["apple-ade-profile-before-token.yaml", "apple.ade.device-not-assigned", 3, 3],

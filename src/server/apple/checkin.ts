@@ -52,8 +52,11 @@ export class CheckinService {
         return this.core.reject("checkin.fault-500", text(500, "enrollment state not ready (fault: first-authenticate-500)"));
       }
       if (msg.topic !== this.core.config.topic) return this.core.reject("checkin.topic", text(400, `Topic ${msg.topic} is not this server's push topic`));
-      if (this.core.config.requireHardwareIds && (msg.udid === undefined || typeof msg.dict.SerialNumber !== "string")) {
-        return this.core.reject("checkin.no-hardware-ids", text(400, `Authenticate without UDID/SerialNumber (EnrollmentID ${msg.enrollmentId ?? "-"}): this server keys devices by hardware identifiers`));
+      // A server keyed by hardware ids cannot take a device without them: a User Enrollment (EnrollmentID
+      // only) or a device whose serial is blank (a macOS VM), which would collide with every other one.
+      if (this.core.config.requireHardwareIds && (msg.udid === undefined || typeof msg.dict.SerialNumber !== "string" || msg.dict.SerialNumber.trim() === "")) {
+        const what = msg.udid === undefined ? `EnrollmentID ${msg.enrollmentId ?? "-"}` : `UDID ${msg.udid}, blank SerialNumber`;
+        return this.core.reject("checkin.no-hardware-ids", text(400, `Authenticate without UDID/SerialNumber (${what}): this server keys devices by hardware identifiers`));
       }
       const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;

@@ -44,7 +44,7 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   profile?: ProfileEdits;
   /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */
   cloudConfig?: Record<string, unknown>;
-  /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment) gets 400. */
+  /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment), or with a blank SerialNumber (a macOS VM), gets 400. */
   requireHardwareIds?: boolean;
   /** Account-driven enrollment (.well-known, Bearer sign-in). */
   account?: AccountConfig;

@@ -436,7 +436,7 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
-      requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) gets 400." },
+      requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) or with a blank SerialNumber (a macOS VM) gets 400." },
       configurator: {
         type: "object",
         additionalProperties: false,
