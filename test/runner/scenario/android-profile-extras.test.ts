@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
 import { runScenario, scenarioContext } from "../../../src/api/run-scenario.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
-import { parseScenario } from "../../../src/runner/scenario/load.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context = scenarioContext(loadCatalog());
 const opts = { keyPoolSize: 24, progress: false as const };
@@ -22,15 +22,7 @@ const T = 60_000;
 const withProfile = (profile: string, options = "{ profile: p }") =>
   `name: t\nserver: embedded\nembedded:\n  android:\n    profiles:\n      p: ${profile}\ngroups:\n  - { name: g, model: pixel-8, count: 2, flow: android-qr, options: { android: ${options} } }\n`;
 
-function loadError(text: string): ScenarioError {
-  try {
-    parseScenario(text, "ticket.yaml", context);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("the scenario loaded");
-}
+const loadError = (text: string): ScenarioError => scenarioLoadError(text, "ticket.yaml", context);
 
 async function run(text: string) {
   const file = join(mkdtempSync(join(tmpdir(), "enrollsim-extras-")), "s.yaml");

@@ -14,18 +14,11 @@ import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import { osRangeProblem } from "../../../src/device/os-support.js";
 import { parseCatalogEntry } from "../../../src/device/catalog.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context = scenarioContext(loadCatalog());
 
-function loadError(text: string): ScenarioError {
-  try {
-    parseScenario(text, "ticket.yaml", context);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("the scenario loaded");
-}
+const loadError = (text: string): ScenarioError => scenarioLoadError(text, "ticket.yaml", context);
 
 const one = (model: string, flow: string, state: string) => `name: t\nserver: embedded\ngroups:\n  - { name: g, model: ${model}, count: 1, flow: ${flow}, state: ${state} }\n`;
 

@@ -11,18 +11,11 @@ import { parseScenario } from "../../../src/runner/scenario/load.js";
 import { loadScenario } from "../../../src/api/run-scenario.js";
 import { join } from "node:path";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context: ScenarioContext = { modelIds: ["iphone-15"], flows: ["ios-profile", "ios-ade"] };
 
-function loadError(text: string): ScenarioError {
-  try {
-    parseScenario(text, "old.yaml", context);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("the scenario loaded");
-}
+const loadError = (text: string): ScenarioError => scenarioLoadError(text, "old.yaml", context);
 
 describe("removed Apple app and licence knobs", () => {
   it("embedded.apple.vpp.tokenExpired: the token's lifetime or the timeline's expire: vpp-token", () => {

@@ -8,18 +8,11 @@ import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context: ScenarioContext = { modelIds: ["iphone-15"], flows: ["ios-profile", "ios-ade"] };
 
-function loadError(text: string): ScenarioError {
-  try {
-    parseScenario(text, "old.yaml", context);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e;
-    throw e;
-  }
-  throw new Error("the scenario loaded");
-}
+const loadError = (text: string): ScenarioError => scenarioLoadError(text, "old.yaml", context);
 
 const group = (flow: string, apple: string) => `name: old\ngroups:\n  - name: g\n    model: iphone-15\n    count: 1\n    flow: ${flow}\n    options:\n      apple:\n${apple}`;
 

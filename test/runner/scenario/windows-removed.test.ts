@@ -6,18 +6,11 @@ import { parseScenario } from "../../../src/runner/scenario/load.js";
 import { WINDOWS_REMOVED_KEYS } from "../../../src/runner/scenario/platforms/windows.js";
 import { REMOVED_KEYS } from "../../../src/runner/scenario/removed.js";
 import { scenarioSchema } from "../../../src/runner/scenario/schema.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context = { modelIds: ["windows-11-laptop"], flows: ["windows-byod", "windows-autopilot"] };
 
-function loadError(text: string): ScenarioError {
-  try {
-    parseScenario(text, "old.yaml", context);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioError);
-    return err as ScenarioError;
-  }
-  throw new Error("expected a ScenarioError");
-}
+const loadError = (text: string): ScenarioError => scenarioLoadError(text, "old.yaml", context);
 
 describe("removed Windows scenario keys", () => {
   it("a removed syncmlQuirks value is refused at its value with the edit fault that replaced it; the kept values load", () => {
