@@ -221,6 +221,9 @@ faults:
     expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
     expect(summary.errors["apple.checkin.refused"]).toMatchObject({ count: 2, step: "checkin.authenticate" });
     expect(summary.errors["apple.checkin.refused"]!.example).toContain("HTTP 401");
+    // the profile installation fails as for any other HTTP error to Authenticate: the alert, 23001, cause HTTP 401
+    expect(summary.errors["apple.checkin.refused"]!.example).toContain("Profile Installation Failed. Connection to the server could not be established.");
+    expect(summary.errors["apple.checkin.refused"]!.shown).toMatchObject({ code: "MCHTTPTransactionErrorDomain 23001", cause: { code: "HTTP 401" } });
     expect(injected.map((l) => l.data.action)).toEqual([{ tls: "client-cert-not-requested" }, { tls: "client-cert-not-requested" }]);
   }, 90_000);
 });

@@ -242,8 +242,18 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         throw e;
       }
       if (auth.kind === "unenrolled") {
+        // During the profile install a 401 (or 403 unrecognized device) to Authenticate is one more HTTP
+        // error: the installation fails with the same alert and MCHTTPTransactionErrorDomain code as
+        // any other 4xx (the emm.how field log of a load balancer handing a stale certificate: 401/412).
         dev.store.remove(profileId);
-        return fail(dev, "apple.checkin.refused", "checkin.authenticate", `the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed`);
+        const alert = "Profile Installation Failed. Connection to the server could not be established.";
+        return fail(
+          dev,
+          "apple.checkin.refused",
+          "checkin.authenticate",
+          `${alert} (the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed)`,
+          appleShownForHttpStatus(auth.status, alert, "checkin.authenticate"),
+        );
       }
       dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     }
