@@ -12,11 +12,27 @@ import type { MdmClient } from "../../../src/protocol/apple/mdm-client.js";
 import { NodeCrypto } from "../../../src/platform/node/crypto.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
-import type { HttpRequest } from "../../../src/ports/http.js";
+import type { HttpHandler, HttpRequest } from "../../../src/ports/http.js";
 import { getStatusItem } from "../../../src/wire/apple/ddm.js";
 import { appleWorld } from "./harness.js";
 
 type Decl = { identifier: string; active: boolean; valid: string; reasons?: { code: string; description?: string }[] };
+
+/**
+ * A misconfigured asset store in front of the server (the server no longer fakes these, issue 10):
+ * "type" answers text/html, "huge" a body far past its declared Size, "gone" 404.
+ */
+const assetStoreFaults =
+  (inner: HttpHandler): HttpHandler =>
+  async (req) => {
+    const path = new URL(req.url).pathname;
+    if (!path.startsWith("/apple/ddm/assets/")) return inner(req);
+    const id = decodeURIComponent(path.slice("/apple/ddm/assets/".length));
+    if (id === "type") return { ...(await inner(req)), headers: { "content-type": "text/html" } };
+    if (id === "huge") return { status: 200, headers: { "content-type": "application/octet-stream" }, body: new Uint8Array(64 * 1024) };
+    if (id === "gone") return { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("not found") };
+    return inner(req);
+  };
 
 describe("DDM assets through a device enrollment", () => {
   it("asset faults and a missing asset become invalid declarations with schema reasons; the device stays enrolled", async () => {
@@ -27,9 +43,9 @@ describe("DDM assets through a device enrollment", () => {
         assets: [
           { Identifier: "plain", data: "aGVsbG8=", encoding: "base64", contentType: "text/plain", authentication: "None" },
           { Identifier: "mtls", data: "secret config", contentType: "application/x-config" },
-          { Identifier: "type", data: "x", contentType: "application/json", fault: "wrong-type" },
-          { Identifier: "huge", data: "small", fault: "huge" },
-          { Identifier: "gone", data: "x", fault: "not-found" },
+          { Identifier: "type", data: "x", contentType: "application/json" },
+          { Identifier: "huge", data: "small" },
+          { Identifier: "gone", data: "x" },
         ],
         declarations: [
           files("f.plain", "plain"),
@@ -43,7 +59,7 @@ describe("DDM assets through a device enrollment", () => {
           { Type: "com.apple.activation.simple", Identifier: "never", Payload: { StandardConfigurations: ["f.idle"], Predicate: '@status(device.model.family) == "Mac"' } },
         ],
       },
-    });
+    }, {}, assetStoreFaults);
     const dev = await w.device("iphone-15", 11);
     expect((await w.run(dev, "ios-profile", {})).ok).toBe(true);
     const { report } = w.apple.ddmReports[0]!;
