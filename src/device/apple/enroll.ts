@@ -195,18 +195,19 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     };
     const id = ctx.identity;
     /** A check-in the server answered with an HTTP error status the device cannot go on from. */
-    const httpRefusal = (e: unknown, stepName: string): FlowResult | undefined => {
-      if (!(e instanceof TransportError && e.kind === "http-status" && e.status)) return undefined;
+    const refusedWith = (status: number, stepName: string, code: string): FlowResult => {
       dev.store.remove(profileId);
       const alert = stepName === "checkin.authenticate" ? "Profile Installation Failed. Connection to the server could not be established." : "";
       return fail(
         dev,
-        `apple.checkin.http-${e.status}`,
+        code,
         stepName,
-        `${alert ? `${alert} ` : ""}(the server answered HTTP ${e.status} to ${stepName}; the MDM payload was not installed)`,
-        alert ? appleShownForHttpStatus(e.status, alert, stepName) : undefined,
+        `${alert ? `${alert} ` : ""}(the server answered HTTP ${status} to ${stepName}; the MDM payload was not installed)`,
+        alert ? appleShownForHttpStatus(status, alert, stepName) : undefined,
       );
     };
+    const httpRefusal = (e: unknown, stepName: string): FlowResult | undefined =>
+      e instanceof TransportError && e.kind === "http-status" && e.status ? refusedWith(e.status, stepName, `apple.checkin.http-${e.status}`) : undefined;
     // Identity issued, not yet Authenticated: a resumed device continues here with the same identity.
     const save = (state: AppleState) => saveAppleCheckpoint(dev, b, mode, state);
     if (at === 0) {
@@ -245,15 +246,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         // During the profile install a 401 (or 403 unrecognized device) to Authenticate is one more HTTP
         // error: the installation fails with the same alert and MCHTTPTransactionErrorDomain code as
         // any other 4xx (the emm.how field log of a load balancer handing a stale certificate: 401/412).
-        dev.store.remove(profileId);
-        const alert = "Profile Installation Failed. Connection to the server could not be established.";
-        return fail(
-          dev,
-          "apple.checkin.refused",
-          "checkin.authenticate",
-          `${alert} (the server answered HTTP ${auth.status} to Authenticate; the MDM payload was not installed)`,
-          appleShownForHttpStatus(auth.status, alert, "checkin.authenticate"),
-        );
+        return refusedWith(auth.status, "checkin.authenticate", "apple.checkin.refused");
       }
       dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     }
