@@ -30,7 +30,7 @@ import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, type EnrolledState } from "./checkin.js";
 import type { FleetStore } from "./store/types.js";
 import { storeCheckin, trackDevice } from "./store/track.js";
-import { FleetFaults } from "./faults/plan.js";
+import { FleetFaults, runFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import type { TimelineEngine } from "./timeline/engine.js";
@@ -388,7 +388,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   if (opts.shard) checkShard(opts.shard);
   checkLoadModel(opts.load);
   const start = env.clock.now();
-  opts = { ...opts, faults: opts.faults ?? new FleetFaults(s.faults ?? [], start) };
+  opts = { ...opts, faults: opts.faults ?? runFaults(s.faults ?? [], start, opts.targets) };
   const deadline = new AbortController();
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });

@@ -11,6 +11,9 @@ import { DeviceFaults, type Entry } from "./device.js";
 import { FaultyDns } from "./dns.js";
 import { FaultyHttp, type ScepFailureAnswer } from "./http.js";
 import type { ResolvedFault } from "./vocabulary.js";
+import { TemplateValueMissing, expandDeep, expandTemplate, runTemplateValues, type TemplateValues } from "../../device/template.js";
+import { ScenarioError } from "../../errors/index.js";
+import type { FlowTargets } from "../../device/flow.js";
 
 export interface DeviceFaultPorts {
   http: HttpPort;
@@ -32,11 +35,20 @@ export interface FaultPortsEnv {
 export class FleetFaults {
   private readonly devices = new Map<number, Entry[]>();
 
-  /** `runStart`: the scenario clock's origin (ms) for `window`. */
+  private readonly faults: readonly ResolvedFault[];
+
+  /**
+   * `runStart`: the scenario clock's origin (ms) for `window`. `runValues`: the run variables
+   * (`%SERVER%`, `%HOST%`, … of device/template.ts), expanded in every entry's selector and action
+   * (a redirect to the run's own HTTPS listener, a `url` glob under `%SERVER%`), never in its name.
+   */
   constructor(
-    private readonly faults: readonly ResolvedFault[],
+    faults: readonly ResolvedFault[],
     readonly runStart: number,
-  ) {}
+    runValues?: TemplateValues,
+  ) {
+    this.faults = runValues ? faults.map((f) => expandRunValues(f, runValues)) : faults;
+  }
 
   /** Ports of one device with the faults that can reach it under them (the inner ports when none can). */
   portsFor(device: { index: number; id: string; platform: string; flow: string; group: string }, env: FaultPortsEnv): DeviceFaultPorts {
@@ -56,4 +68,18 @@ export class FleetFaults {
 /** One device's ports under `faults` with fresh counters (tests, one-off devices). */
 export function faultyPorts(faults: readonly ResolvedFault[], device: { id: string; platform: string; flow: string; group: string; index?: number }, env: FaultPortsEnv & { runStart: number }): DeviceFaultPorts {
   return new FleetFaults(faults, env.runStart).portsFor({ index: device.index ?? 0, ...device }, env);
+}
+
+function expandRunValues(f: ResolvedFault, values: TemplateValues): ResolvedFault {
+  try {
+    return { ...expandDeep(f, (x) => expandTemplate(x, values, "run")), name: f.name, origin: f.origin };
+  } catch (err) {
+    if (err instanceof TemplateValueMissing) throw new ScenarioError(`${f.origin}: ${err.message} (this run's server has no such URL)`);
+    throw err;
+  }
+}
+
+/** The run's fault plan with the run variables of its targets (`%SERVER%` is the server under test). */
+export function runFaults(faults: readonly ResolvedFault[], runStart: number, targets: FlowTargets): FleetFaults {
+  return new FleetFaults(faults, runStart, runTemplateValues({ https: targets.server?.https, http: targets.server?.http, scepUrl: targets.scepUrl }));
 }

@@ -50,5 +50,14 @@ export function templateIssues(s: Scenario): Issue[] {
     }),
   );
   if (s.embedded) walk(s.embedded, ["embedded"], check(true));
+  // Faults take run variables (`%SERVER%` in a redirect's location or a url glob), expanded once the server listens.
+  const runOnly = (text: string, at: PathSegment[], inList: boolean) => {
+    check(false)(text, at, inList);
+    for (const u of templateUses(text)) {
+      if (scopeOf(u.name) === "device") out.push(issue(at, `${formatPath(at)}: ${u.text} is a device variable; faults take run variables only (they are expanded once, when the server listens)`, "a run variable such as %SERVER% or %HOST%"));
+    }
+  };
+  (s.faults ?? []).forEach((f, i) => walk(f, ["faults", i], runOnly));
+  s.groups.forEach((g, gi) => (g.faults ?? []).forEach((f, i) => walk(f, ["groups", gi, "faults", i], runOnly)));
   return out;
 }

@@ -28,7 +28,6 @@ export interface WindowsServerConfig {
   maxMsgSize?: number;
   /** LocURI globs the server never sends (a failed producer: the hybrid-join connector, a policy never delivered); ESP still expects them. */
   withhold: string[];
-  discoveryRedirect?: "legacy-https";
   pollMinutes: number;
   providerId: string;
   esp: {
@@ -135,7 +134,6 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     ...(c.renewal ? { renewal: c.renewal } : {}),
     ...(c.maxMsgSize ? { maxMsgSize: c.maxMsgSize } : {}),
     withhold: c.withhold ?? [],
-    ...(c.discoveryRedirect ? { discoveryRedirect: c.discoveryRedirect } : {}),
     pollMinutes: c.pollMinutes ?? 3,
     providerId: c.providerId ?? "enrollsim",
     esp: {

@@ -80,11 +80,6 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
   const handler = async (req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): Promise<HttpResponse> => {
     const path = new URL(req.url, "http://localhost").pathname;
     const lower = path.toLowerCase();
-    if (lower === "/enrollmentserver/discovery.svc" && cfg.discoveryRedirect) {
-      // A legacy CNAME target: HTTPS discovery does not answer; plain HTTP redirects elsewhere.
-      if (req.tls) return { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("no discovery here\n"), url: "" };
-      return { status: 302, headers: { location: `${ctx.urls().https}/EnrollmentServer/Legacy/Discovery.svc`, "content-type": "text/plain" }, body: new Uint8Array(), url: "" };
-    }
     if (lower === "/enrollmentserver/discovery.svc" || lower === "/enrollmentserver/legacy/discovery.svc") return req.method === "GET" ? enroll.discoveryGet() : enroll.discoveryPost(req);
     if (lower === "/enrollmentserver/policy.svc" && req.method === "POST") return enroll.policy(req);
     if (lower === "/enrollmentserver/auth") return enroll.auth(req);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Windows flows end to end against the reference server's windows half, on virtual time. */
+import type { HttpHandler } from "../../../src/ports/http.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FLOWS } from "../../../src/device/flows/index.js";
 import { windowsShownForError } from "../../../src/device/windows/shown.js";
@@ -118,7 +119,16 @@ describe("conditional access requiring MFA (embedded.policy.conditionalAccess.re
 
 describe("discovery fallbacks", () => {
   it("HTTPS fails, HTTP redirects to a legacy HTTPS target: confirmed → enrols; a user who declines the prompt (abandons at its step) → MENROLL_E_USER_CANCELED", async () => {
-    const h = await windowsHarness({ discoveryRedirect: "legacy-https" });
+    // A legacy CNAME target in front of the server (what the shipped scenario writes as two faults):
+    // HTTPS discovery is not answered, the plain-HTTP probe redirects to the legacy HTTPS path.
+    let https = "";
+    const legacyTarget = (inner: HttpHandler): HttpHandler => async (req) => {
+      if (new URL(req.url, "http://localhost").pathname.toLowerCase() !== "/enrollmentserver/discovery.svc") return inner(req);
+      if ((req as { tls?: unknown }).tls) return { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode("no discovery here\n"), url: "" };
+      return { status: 302, headers: { location: `${https}/EnrollmentServer/Legacy/Discovery.svc` }, body: new Uint8Array(), url: "" };
+    };
+    const h = await windowsHarness({}, legacyTarget);
+    https = h.server.urls.https;
     try {
       const ok = await h.run("windows-byod", { windows: {} }, 0);
       expect(ok.result.message).toBeUndefined();

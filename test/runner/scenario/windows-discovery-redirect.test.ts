@@ -34,3 +34,40 @@ describe("discovery redirected to plain HTTP", () => {
     expect(summary.steps["discovery.post"]).toBeUndefined();
   }, 60_000);
 });
+
+describe("a legacy CNAME target (faults with the run's %SERVER%)", () => {
+  it("discoveryRedirect (legacy-https) is refused at the key with the faults that replace it", () => {
+    let err: unknown;
+    try {
+      parseScenario("name: t\nserver: embedded\nembedded:\n  windows: { discoveryRedirect: legacy-https }\ngroups:\n  - { name: g, model: windows-11-laptop, count: 1, flow: windows-byod }\n", "ticket.yaml", context);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).location).toMatch(/^ticket\.yaml:4:\d+$/);
+    expect((err as ScenarioError).message).toContain("%SERVER%/EnrollmentServer/Legacy/Discovery.svc");
+  });
+
+  it("a device variable in a fault is a load-time error at its value (faults expand once, with run variables)", () => {
+    let err: unknown;
+    try {
+      parseScenario(
+        'name: t\nserver: embedded\nfaults:\n  - match: { step: discovery.redirect }\n    redirect: { location: "https://x.example/%SERIAL%" }\ngroups:\n  - { name: g, model: windows-11-laptop, count: 1, flow: windows-byod }\n',
+        "ticket.yaml",
+        context,
+      );
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect((err as ScenarioError).location).toMatch(/^ticket\.yaml:5:\d+$/);
+    expect((err as ScenarioError).message).toContain("faults take run variables only");
+  });
+
+  it("the shipped failure: the redirect points at the run's own HTTPS listener; decliners get MENROLL_E_USER_CANCELED, the others enrol at the legacy path", async () => {
+    const { summary } = await runScenario(join(import.meta.dirname, "../../../scenarios/failures/win-legacy-cname-target-confirmation.yaml"), { keyPoolSize: 24, progress: false });
+    expect(summary.outcomes).toEqual({ "user.abandoned": 3, "windows.byod.enrolled": 2 });
+    expect(summary.steps["discovery.redirect"]).toMatchObject({ count: 5 });
+    expect(summary.steps["discovery.post"]).toMatchObject({ count: 2 });
+  }, 60_000);
+});

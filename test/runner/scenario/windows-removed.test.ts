@@ -80,7 +80,7 @@ groups:
       }
       return node;
     };
-    expect(WINDOWS_REMOVED_KEYS.length).toBe(14);
+    expect(WINDOWS_REMOVED_KEYS.length).toBe(15);
     for (const r of WINDOWS_REMOVED_KEYS) {
       expect(REMOVED_KEYS).toContain(r);
       expect(lookup(r.path.slice(0, -1)), r.path.join(".")).toBeDefined();

@@ -97,6 +97,11 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
     replacedBy:
       "exitCode (fail: 1603) or, for hang, an installMinutes longer than the provider's timeoutMinutes",
   },
+  {
+    path: ["embedded", "windows", "discoveryRedirect"],
+    replacedBy:
+      'faults at the discovery steps: the legacy target does not answer HTTPS discovery, `{ match: { step: discovery.get, url: "*/EnrollmentServer/Discovery.svc" }, status: { code: 404 } }`, and its plain-HTTP probe redirects, `{ match: { step: discovery.redirect }, redirect: { location: "%SERVER%/EnrollmentServer/Legacy/Discovery.svc" } }` (legacy-https: the user confirms, scenarios/failures/win-legacy-cname-target-confirmation.yaml); a location on http:// is refused with 0x8018001A (was insecure-http, scenarios/failures/win-discovery-proxy-rewrite.yaml)',
+  },
 ];
 
 export const windowsScenario: ScenarioExtension = {
@@ -231,14 +236,6 @@ export const windowsScenario: ScenarioExtension = {
         description: "Tenant-attach cloud service stand-in (/windows/cmgateway/*): its service certificate carries a CRL distribution point.",
         properties: {
           crlUrl: str("CRL distribution point in the service certificate. Default <http base>/windows/pki/enrollsim-ca.crl."),
-        },
-      },
-      discoveryRedirect: {
-        enum: ["legacy-https"],
-        description: "HTTPS discovery fails and plain HTTP redirects to an HTTPS legacy target on this server (the user confirms the redirect).",
-        "x-removed": {
-          "insecure-http":
-            'faults at the discovery steps: `faults: [{ match: { step: discovery.get }, status: { code: 404 } }, { match: { step: discovery.redirect }, redirect: { location: "http://enterpriseenrollment.contoso.example.com/EnrollmentServer/Discovery.svc", status: 302 } }]` (the PC refuses it: 0x8018001A; scenarios/failures/win-discovery-proxy-rewrite.yaml)',
         },
       },
       pollMinutes: { type: "integer", minimum: 1, description: "DMClient IntervalForFirstSetOfRetries. Default 3." },
