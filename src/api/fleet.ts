@@ -22,6 +22,7 @@ import type { DeviceState, StoredDevice } from "../runner/store/types.js";
 import { ReferenceServer } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { loadScenario } from "./run-scenario.js";
+import { runTemplateValues } from "../device/template.js";
 import { FleetFaults } from "../runner/faults/plan.js";
 import type { HttpRequest } from "../ports/http.js";
 import type { FailInfo } from "../wire/scep/vocabulary.js";
@@ -127,7 +128,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
     const report: CheckinReport = { devices: devices.length, ok: 0, failed: {} };
     const log = o.log ?? silentLogger;
     // The scenario's faults apply to these check-ins as to a run's (counters per device, for this pass).
-    const faults = new FleetFaults(scenario.faults ?? [], adapters.clock.now());
+    const faults = new FleetFaults(scenario.faults ?? [], adapters.clock.now(), runTemplateValues({ https: base.https, http: base.http, scepUrl }));
     const scepFailure = server ? (req: HttpRequest, failInfo: string) => server!.scep.failureFor(req, failInfo as FailInfo) : undefined;
     let next = 0;
     const worker = async () => {
