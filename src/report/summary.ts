@@ -6,7 +6,7 @@
  */
 import type { CheckinSample, CommandSample, DeviceResult, RunObserver, StepSample } from "../runner/observer.js";
 import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } from "./expectations.js";
-import { shownByOutcome, textMatcher } from "./shown-match.js";
+import { matchableTexts, shownByOutcome, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
 import { ScepBurstDetector } from "./hints.js";
 import {
@@ -109,8 +109,7 @@ export class SummaryCollector implements RunObserver {
    */
   onCheckin(sample: CheckinSample): void {
     if (sample.ok || !this.shown.length) return;
-    const s = sample.shown;
-    const texts = [sample.message, s?.text, s?.code, s?.name, s?.screen].filter((t): t is string => typeof t === "string" && t !== "");
+    const texts = matchableTexts(sample.message, sample.shown);
     for (const e of this.shown) {
       if ((e.code !== undefined && e.code !== sample.code) || !texts.some(e.match)) continue;
       const seen = (e.checkinDevices ??= new Set());

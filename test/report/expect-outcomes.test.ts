@@ -6,6 +6,8 @@ import { evaluateExpectations, type SummaryFacts } from "../../src/report/expect
 import { SummaryCollector } from "../../src/report/summary.js";
 import { mergeSummaries } from "../../src/report/merge.js";
 import type { DeviceResult } from "../../src/runner/observer.js";
+import { describeShown } from "../../src/device/shown-for.js";
+import { matchableTexts } from "../../src/report/shown-match.js";
 
 const none: SummaryFacts = {
   devices: 4,
@@ -81,6 +83,19 @@ describe("outcomes, shown and present", () => {
       { text: "nothing like it", devices: 0 },
     ]);
     expect(s.expectations.find((e) => e.name === 'shown "nothing like it"')).toMatchObject({ ok: false, expected: "at least 1 device" });
+  });
+
+  it("matches what the summary prints for the device: the cause ('(cause HTTP 412)'), an unknown server value and the whole printed line", () => {
+    const shown = { code: "MCHTTPTransactionErrorDomain 23001", name: "HTTP status error", text: "A connection to the server could not be established.", screen: "Settings › Profile Downloaded › Install (Profile Installation Failed)", cause: { code: "HTTP 412" } };
+    const printed = describeShown(shown);
+    expect(printed).toContain("(cause HTTP 412)");
+    const texts = ["(cause HTTP 412)", "HTTP 412", printed, "cause HTTP 401", "HTTP status error (cause HTTP 412): \"A connection"];
+    const c = new SummaryCollector({ expect: { shown: texts.map((text) => ({ text })) } });
+    c.onRunStart({ scenario: "s", devices: 1, seed: "1" });
+    c.onDeviceEnd({ device: "i#0", index: 0, group: "g", model: "m", platform: "ios", flow: "ios-profile", ok: false, code: "apple.checkin.http-412", startedAt: 0, endedAt: 1, failure: { code: "apple.checkin.http-412", blame: "server", message: "[device i#0] the check-in answered 412", shown } });
+    expect(c.summary().shown!.map((x) => x.devices)).toEqual([1, 1, 1, 0, 1]);
+    const unknown = { code: "DeviceTypeNotSupported", text: "x", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" } };
+    expect(matchableTexts(undefined, unknown)).toContain(describeShown(unknown));
   });
 
   it("matches the text the platform shows (device/shown.ts), not only the message", () => {
