@@ -72,6 +72,18 @@ describe("scenario groups[].state", () => {
     expect(err.message).toMatch(/^t\.yaml:7:\d+: state\.join does not apply to pixel-8 \(platform android\): it is a windows state key/);
   });
 
+  it("an unknown state key lists only the keys of the group's own platform, with a did-you-mean from them (blind trials 3 and 4)", () => {
+    const ios = errorOf(() => parseScenario(scenario("iphone-15", "ios-ade", "{ clockOfset: -1d }"), "t.yaml", ctx));
+    expect(ios.message).toMatch(/^t\.yaml:7:\d+: unknown property "clockOfset" in groups\[0\]\.state of iphone-15 \(platform ios\); an Apple device's state keys are /);
+    expect(ios.message).toContain('did you mean "clockOffset"');
+    for (const foreign of ["tpm", "apiLevel", "enrollments"]) expect(ios.message).not.toContain(foreign);
+    expect(ios.expected).toContain("clockOffset");
+    const win = errorOf(() => parseScenario(scenario("windows-10-desktop", "windows-gpo", "{ joinn: none }"), "t.yaml", ctx));
+    expect(win.message).toContain("(platform windows); a Windows device's state keys are");
+    expect(win.message).toContain('did you mean "join"');
+    expect(win.message).not.toContain("apiLevel");
+  });
+
   it("Shared iPad on an iPhone or a Mac is refused at load (issue 10 #4 small item 3): only iPads have it", () => {
     for (const [model, platform] of [
       ["iphone-15", "ios"],

@@ -19,6 +19,7 @@ import { semanticIssues } from "./semantic.js";
 import { faultWarnings } from "./faults-semantic.js";
 import { appPromptWarnings } from "./app-prompt-semantic.js";
 import { removedKeyIssues } from "./removed.js";
+import { stateKeyIssue } from "./state-key-issues.js";
 import type { ResolvedScenario, Scenario, ScenarioContext } from "./types.js";
 
 /** Largest scenario file accepted, in characters. */
@@ -154,7 +155,7 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
   const removed = removedKeyIssues(data);
   if (removed.length) report(removed, locator);
   const check = validate();
-  if (!check(data)) report(issuesFromAjv(check.errors ?? [], data), locator);
+  if (!check(data)) report(issuesFromAjv(check.errors ?? [], data).map((i) => stateKeyIssue(i, data, context)), locator);
   const scenario = data as Scenario;
   const issues = semanticIssues(scenario, context);
   if (issues.length) report(issues, locator);
