@@ -69,6 +69,13 @@ export interface HttpClientOptions {
    * client. Never pass one device's cache to another device's client.
    */
   sessions?: TlsSessionCache;
+  /**
+   * The simulator's own request, none the real device makes: what it stands for (the payload a QR
+   * code carries, which a real device reads with its camera). Faults and the device's network
+   * (timeline offline, blocked hosts) never apply to it; a flow marks every such fetch, so a fault
+   * without a `step` reaches only requests a real device sends.
+   */
+  simulatorOnly?: string;
 }
 
 /**

@@ -190,6 +190,25 @@ faults:
     expect(injected).toHaveLength(2);
   }, 90_000);
 
+  it("a group-wide fault (no step) never reaches the simulator's own QR-payload fetch: the first request a real device sends fails (blind trial 3 trip-up)", async () => {
+    const { summary, injected, lines } = await run(`name: faults-android-groupwide
+seed: 5
+groups:
+  - { name: pixels, model: pixel-8, count: 2, flow: android-qr, options: { android: { profile: fully-managed } } }
+faults:
+  - { name: firewall, match: { platform: android }, noAnswer: true, times: 1 }
+limits: { stepTimeoutMs: 2000 }
+`);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+    // The QR step's fetch went through unfaulted and is marked as the simulator's own.
+    expect(summary.steps["android.trigger.qr"]).toMatchObject({ count: 2, failed: 0 });
+    const qr = lines.filter((l) => l.kind === "decoded" && l.step === "android.trigger.qr");
+    expect(qr).toHaveLength(2);
+    for (const l of qr) expect(String(l.data.simulatorOnly)).toContain("camera");
+    expect(injected).toHaveLength(2);
+    for (const l of injected) expect(l.step).not.toBe("android.trigger.qr");
+  }, 90_000);
+
   it("delay answers late with the real answer: the step takes at least the delay and the device enrolls", async () => {
     const { summary } = await run(scep("  - { match: { step: scep.getcacert }, delay: { ms: 300 } }\n"));
     expect(summary).toMatchObject({ devices: 2, enrolled: 2 });

@@ -81,14 +81,19 @@ function baseUrl(fc: FlowContext): string {
  * to the EMM server, so the simulator's fetch of it is outside the device's trust rules (the chain
  * is still verified to a trusted anchor).
  */
-async function fetchProvisioning(fc: FlowContext, stepName: string, url: string): Promise<string> {
-  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: fc.keepAlive ?? true });
+/**
+ * A trigger's payload: `simulatorOnly` when no real device fetches it (a QR code is read by the
+ * camera, an NFC bump comes from the programmer device), so faults and the device's network never
+ * reach that fetch; zero-touch and KME payloads are real requests of the device.
+ */
+async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string): Promise<string> {
+  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: fc.keepAlive ?? true, ...(simulatorOnly ? { simulatorOnly } : {}) });
   const ctx: ProtocolContext = { ...fc.protocol, http };
   try {
     return await step(ctx, stepName, async () => {
       const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } });
       const t = text(res.body);
-      decoded(ctx, stepName, { url, bytes: res.body.length });
+      decoded(ctx, stepName, { url, bytes: res.body.length, ...(simulatorOnly ? { simulatorOnly } : {}) });
       return t;
     });
   } finally {
@@ -112,14 +117,14 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
   const base = `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(profile)}`;
   switch (kind) {
     case "qr": {
-      const t = await fetchProvisioning(fc, "android.trigger.qr", `${base}/qr.json`);
+      const t = await fetchProvisioning(fc, "android.trigger.qr", `${base}/qr.json`, "the QR code's payload, which a real device reads with its camera");
       const limit = fc.identity.state?.qrScannerMaxBytes;
       const size = Buffer.byteLength(t.trim());
       if (limit !== undefined && size > limit) throw new QrTooDense(size, limit);
       return () => parseQrPayload(t, strict);
     }
     case "nfc": {
-      const t = await fetchProvisioning(fc, "android.trigger.nfc", `${base}/nfc.properties`);
+      const t = await fetchProvisioning(fc, "android.trigger.nfc", `${base}/nfc.properties`, "the NFC bump's payload, which a real device receives from the programmer device");
       return () => parseNfcPayload(t, strict);
     }
     case "zero-touch": {

@@ -174,6 +174,11 @@ export function requestlessSteps(flow: string, options: unknown, embedded: boole
     // device/windows/discovery-step.ts: a given discovery URL is posted to directly, without the EnterpriseEnrollment look-up.
     out.push({ step: "discovery.dns", why: "the devices are given options.windows.discoveryUrl, so they look up no EnterpriseEnrollment name" });
   }
+  if (flow.startsWith("android-")) {
+    // device/android/flows.ts: the simulator fetches a QR code's or NFC bump's payload itself (simulatorOnly); a real device sends no request for it.
+    out.push({ step: "android.trigger.qr", why: "a real device reads the QR code's payload with its camera; the simulator's own fetch of it is never faulted" });
+    out.push({ step: "android.trigger.nfc", why: "a real device receives the NFC bump's payload from the programmer device; the simulator's own fetch of it is never faulted" });
+  }
   return out;
 }
 

@@ -63,7 +63,8 @@ function wrapClient(inner: HttpClient, net: DeviceNetwork): HttpClient {
 }
 
 export function wrapHttp(port: HttpPort, net: DeviceNetwork): HttpPort {
-  return { client: (options) => wrapClient(port.client(options), net) };
+  // The simulator's own fetch (a QR code's payload) stands for no network request: an offline device still "reads" it; only a power cut stops it.
+  return { client: (options) => wrapClient(port.client(options), options?.simulatorOnly !== undefined ? { ...net, blocked: () => undefined } : net) };
 }
 
 export function wrapDns(port: DnsPort, net: DeviceNetwork): DnsPort {

@@ -156,6 +156,21 @@ faults:
     expect(parseScenario(fetching, "f.yaml", ctx).warnings).toHaveLength(1);
   });
 
+  it("a fault aimed at the simulator's own QR or NFC payload fetch can never fire: a real device sends no request for it", () => {
+    const ctx: ScenarioContext = { ...context, modelIds: [...context.modelIds, "pixel-8"], modelPlatforms: { ...context.modelPlatforms, "pixel-8": "android" }, flows: [...context.flows, "android-qr"], flowSteps: { ...context.flowSteps, "android-qr": ["android.trigger.qr", "android.trigger.nfc", "android.provision.download"] } };
+    const text = `name: qr
+groups:
+  - { name: p, model: pixel-8, count: 1, flow: android-qr }
+faults:
+  - { match: { step: android.trigger.qr }, status: { code: 503 } }
+  - { match: { step: "android.*" }, status: { code: 503 } }
+`;
+    const w = parseScenario(text, "f.yaml", ctx).warnings ?? [];
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('faults[0].match.step "android.trigger.qr" can never fire');
+    expect(w[0]).toContain("reads the QR code's payload with its camera");
+  });
+
   it("faults that can fire give no warning", () => {
     const s = parse(scenario("  - match: { platform: windows, step: discovery.* }\n    dns: nxdomain\n  - match: { platform: apple }\n    mdmStatus: 503\n"));
     expect(s.warnings).toBeUndefined();
