@@ -13,7 +13,7 @@ import { createDevice } from "../../api/device.js";
 import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
-import { withProfileFile } from "../../runner/scenario/read.js";
+import { withAutopilotProfileFile, withProfileFile } from "../../runner/scenario/read.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
 import { checkSets } from "./enroll-sets.js";
 import { printHints } from "../hints.js";
@@ -136,6 +136,7 @@ export const enrollCommand = {
       const flowSets = a.flow === "scep" ? ((sets.scep ?? {}) as Record<string, unknown>) : sets;
       // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
       if (flowSets.apple !== undefined) flowSets.apple = withProfileFile(flowSets.apple, process.cwd(), "--set apple.profileFile");
+      if (flowSets.windows !== undefined) flowSets.windows = withAutopilotProfileFile(flowSets.windows, process.cwd(), "--set windows.autopilot.profileFile");
       const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...flowSets }, targets, platformOf(model, catalog));
       if (a.json) process.stdout.write(`${JSON.stringify({ ...outcome, transcript: device.transcript() }, null, 2)}\n`);
       else {

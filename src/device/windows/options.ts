@@ -90,8 +90,10 @@ export interface WindowsOptions {
     deviceNameTemplate?: string;
     /** Where the profile comes from: assumed (the scenario says it is there), the profile service stand-in, or a local file. */
     profileSource?: "assumed" | "service" | "file";
-    /** AutopilotConfigurationFile.json content for profileSource "file". */
+    /** Path of the AutopilotConfigurationFile.json for profileSource "file"; the loader or the CLI reads it into profileJson (device code does no file I/O). */
     profileFile?: string;
+    /** The AutopilotConfigurationFile.json text for profileSource "file": written inline, or what the loader read from profileFile. */
+    profileJson?: string;
     /** Upload the hardware hash as harvested (before any state.hardwareReplaced) to the profile service first, as Get-WindowsAutopilotInfo -Online does. */
     uploadHash?: boolean;
   };

@@ -70,7 +70,13 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
   if (o.kind === "autopilot") {
     const source = o.raw.autopilot?.profileSource ?? "assumed";
     let profile: AutopilotProfile | undefined;
-    if (source === "file") profile = await step(p, "autopilot.profile", async () => parseAutopilotProfile(o.raw.autopilot?.profileFile ?? ""));
+    if (source === "file") {
+      const a = o.raw.autopilot;
+      // profileFile is read by the loader or the CLI into profileJson (device code does no file I/O).
+      if (a?.profileJson === undefined) throw new ScenarioError(a?.profileFile !== undefined ? `options.windows.autopilot.profileFile "${a.profileFile}" was not read: scenario files and \`enrollsim enroll --set\` read it; library callers pass its text as profileJson` : "options.windows.autopilot.profileSource file needs profileFile (a path) or profileJson (the JSON text)");
+      const text = a.profileJson;
+      profile = await step(p, "autopilot.profile", async () => parseAutopilotProfile(text, a.profileFile ?? "AutopilotConfigurationFile.json"));
+    }
     else if (source === "service") {
       if (!https) throw new ScenarioError("profileSource service needs the embedded server");
       // The hash was uploaded from this PC before its hardware changed (Get-WindowsAutopilotInfo -Online).

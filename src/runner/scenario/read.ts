@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * Reads a scenario file from disk (the only file I/O in runner/scenario) and hands it to
- * {@link parseScenario}; also reads the files a scenario names (`options.apple.profileFile`).
+ * {@link parseScenario}; also reads the files a scenario names (`options.apple.profileFile`,
+ * `options.windows.autopilot.profileFile`), relative to the scenario file.
  */
 import { ioLedger } from "../../ports/io-ledger.js";
 import { readFileSync, statSync } from "node:fs";
@@ -81,7 +82,70 @@ export function withProfileFile<T>(apple: T, baseDir: string, where?: string): T
   return { ...apple, profileData: readProfileFile(file, baseDir, where) };
 }
 
+/** Largest AutopilotConfigurationFile.json read (the device itself refuses one over 64 KiB: autopilot.too-large). */
+const MAX_AUTOPILOT_FILE_BYTES = 1 << 20;
+
+interface AutopilotFileOptions {
+  profileSource?: string;
+  profileFile?: string;
+  profileJson?: string;
+}
+
+/** Refuses text that is not a JSON object, naming where it came from (a file the user names is the scenario's, never the server's, fault). */
+function checkAutopilotJson(text: string, what: string, where?: string): void {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`${what} is not JSON (${(e as Error).message})`, where, "an AutopilotConfigurationFile.json: a JSON object");
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ScenarioError(`${what} is not a JSON object`, where, "an AutopilotConfigurationFile.json: a JSON object");
+}
+
+/**
+ * `options.windows` with `autopilot.profileFile` (a path, relative to `baseDir`) read into
+ * `autopilot.profileJson`, as Apple's profileFile is read; an inline `profileJson` is checked the
+ * same way. Both, or profileSource file with neither, is a scenario error.
+ */
+export function withAutopilotProfileFile<T>(windows: T, baseDir: string, where?: string): T {
+  const a = (windows as { autopilot?: AutopilotFileOptions } | undefined)?.autopilot;
+  if (!a) return windows;
+  if (a.profileFile !== undefined && a.profileJson !== undefined) throw new ScenarioError("options.windows.autopilot has both profileFile and profileJson; give the path (profileFile) or the JSON text (profileJson), not both", where, "one of profileFile, profileJson");
+  if (a.profileSource === "file" && a.profileFile === undefined && a.profileJson === undefined) throw new ScenarioError("options.windows.autopilot.profileSource file needs profileFile (the path of an AutopilotConfigurationFile.json) or profileJson (its text)", where, "profileFile or profileJson");
+  if (a.profileJson !== undefined) {
+    checkAutopilotJson(a.profileJson, "options.windows.autopilot.profileJson", where);
+    return windows;
+  }
+  if (typeof a.profileFile !== "string") return windows;
+  const full = isAbsolute(a.profileFile) ? a.profileFile : resolve(baseDir, a.profileFile);
+  let text: string;
+  try {
+    const info = statSync(full);
+    if (!info.isFile()) throw new ScenarioError(`options.windows.autopilot.profileFile ${full} is not a file`, where, "an AutopilotConfigurationFile.json file");
+    if (info.size > MAX_AUTOPILOT_FILE_BYTES) throw new ScenarioError(`options.windows.autopilot.profileFile ${full} is ${info.size} bytes; at most ${MAX_AUTOPILOT_FILE_BYTES} are read`, where);
+    // latin1 keeps every byte as one character, so the device's own ASCII check (autopilot.not-ascii) still sees a UTF-8 file's bytes.
+    text = readFileSync(full, "latin1");
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (err as Error).message;
+    throw new ScenarioError(`cannot read options.windows.autopilot.profileFile ${full}: ${reason}`, where, "a readable AutopilotConfigurationFile.json");
+  }
+  checkAutopilotJson(text.replace(/^\u00ef\u00bb\u00bf/, ""), `options.windows.autopilot.profileFile ${full}`, where);
+  return { ...windows, autopilot: { ...a, profileJson: text } };
+}
+
 function inlineProfileFiles(scenario: ResolvedScenario, baseDir: string, path: string): ResolvedScenario {
-  if (!scenario.groups.some((g) => (g.options.apple as { profileFile?: unknown } | undefined)?.profileFile !== undefined)) return scenario;
-  return { ...scenario, groups: scenario.groups.map((g) => (g.options.apple === undefined ? g : { ...g, options: { ...g.options, apple: withProfileFile(g.options.apple, baseDir, path) } })) };
+  const named = (g: ResolvedScenario["groups"][number]) => (g.options.apple as { profileFile?: unknown } | undefined)?.profileFile !== undefined || (g.options.windows as { autopilot?: unknown } | undefined)?.autopilot !== undefined;
+  if (!scenario.groups.some(named)) return scenario;
+  return {
+    ...scenario,
+    groups: scenario.groups.map((g) => {
+      if (!named(g)) return g;
+      const options = { ...g.options };
+      if (options.apple !== undefined) options.apple = withProfileFile(options.apple, baseDir, path);
+      if (options.windows !== undefined) options.windows = withAutopilotProfileFile(options.windows, baseDir, path);
+      return { ...g, options };
+    }),
+  };
 }

@@ -213,13 +213,13 @@ describe("Autopilot profile sources", () => {
     try {
       const none = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "service" } } }, 1);
       expect(none.result).toMatchObject({ ok: false, code: "windows.autopilot.profile-missing" });
-      const err = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileFile: '{"CloudAssignedTenantDomain":"contosö.com"}' } } }, 2).catch((e: unknown) => e);
+      const err = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileJson: '{"CloudAssignedTenantDomain":"contosö.com"}' } } }, 2).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "autopilot.not-ascii", step: "autopilot.profile" });
       const file = '{"Version":2049,"ZtdCorrelationId":"7f3c5d2e-1111-2222-3333-444455556666"}';
-      const ok = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileFile: file } } }, 3);
+      const ok = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileJson: file } } }, 3);
       expect(ok.result.ok).toBe(true);
       // Self-deploying joins as the Autopilot device object, which only an imported hash has (none here): 0x801C03F3.
-      const userless = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "file", profileFile: file } } }, 4);
+      const userless = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "file", profileJson: file } } }, 4);
       expect(userless.result).toMatchObject({ ok: false, code: "windows.join.device-object-missing", step: "join.register", shown: { code: "0x801C03F3" } });
     } finally {
       await h.close();
