@@ -46,6 +46,7 @@ import { serverExpectations } from "./server-expect.js";
 import { checkinExpectations } from "../report/expectations.js";
 import { MockApns } from "../server/apple/apns.js";
 import { createTimeline, timelineClock } from "./timeline.js";
+import { withDeviceMinutes } from "../runner/device-minutes.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "./embedded-server.js";
 
 export interface RunScenarioOptions {
@@ -282,11 +283,15 @@ export async function prepareRun(file: string | ResolvedScenario, options: RunSc
   const catalog = options.catalog ?? loadCatalogWith(options.devicesDir);
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
-  const scenario: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
+  const seeded: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;
   // The scenario's load: block, replaced by options.load (--load FILE); timeScale and keepAlive override either.
-  const baseLoad = options.load ?? scenario.load;
+  const baseLoad = options.load ?? seeded.load;
   const overrides = { ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}), ...(options.keepAlive !== undefined ? { keepAlive: options.keepAlive } : {}) };
   options = { ...options, load: Object.keys(overrides).length > 0 ? { ...baseLoad, ...overrides } : baseLoad };
+  // Windows device minutes follow the run's time scale unless a group sets minuteMs (runner/device-minutes.ts).
+  const timed = withDeviceMinutes(seeded, options.load?.timeScale);
+  const scenario = timed.scenario;
+  for (const n of timed.notices) options.onWarning?.(n);
   const adapters = nodeAdapters(scenario.seed, options.adapters);
   adapters.clock = timelineClock(scenario, adapters.clock); // after the HTTP adapter took the base clock
   const log = options.log ?? silentLogger;

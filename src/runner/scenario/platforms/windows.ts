@@ -162,7 +162,7 @@ export const windowsScenario: ScenarioExtension = {
       csrProfile: { enum: ["auto", "win10-legacy", "win11"], description: "CSR layout. Default by OS build." },
       xmlStyle: { enum: ["compact", "pretty"], description: "Request XML formatting. Default compact (as Windows)." },
       strict: bool("Fail on server deviations instead of recording them as findings."),
-      minuteMs: { type: "number", exclusiveMinimum: 0, description: "Real milliseconds per simulated minute (polls, ESP timeouts, installs). Default 60000." },
+      minuteMs: { type: "number", exclusiveMinimum: 0, description: "Real milliseconds per simulated minute (polls, ESP timeouts, installs). Default 60000 ÷ load.timeScale (a real minute at scale 1)." },
       maxSessions: { type: "integer", minimum: 1, maximum: 1000, description: "Bound on OMA-DM sessions per device. Default 40." },
       polls: { type: "integer", minimum: 0, maximum: 1000, description: "Scheduled OMA-DM polls after the first sync (BYOD, bulk, GPO) on the DMClient Poll schedule. Default 0." },
       dmAuth: { enum: ["mtls", "md5"], description: "OMA-DM client auth: mTLS with the enrolled certificate (default) or syncml:auth-md5 with the APPAUTH CLIENT credentials." },
