@@ -10,7 +10,7 @@
  * const result = await run.result;
  * ```
  */
-import { serverTrustOf, withServerTrust } from "../runner/device-clock.js";
+import { deviceTimeOf, serverTrustOf, withServerTrust } from "../runner/device-clock.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity, type DeviceIdentity } from "../device/identity.js";
 import { expandState } from "../device/template.js";
@@ -119,6 +119,7 @@ export class VirtualDevice {
     const protocol: ProtocolContext = {
       device: this.identity.id,
       clock: this.adapters.clock,
+      deviceTime: deviceTimeOf(this.identity, this.adapters.clock),
       crypto: this.adapters.crypto,
       entropy,
       http,

@@ -6,7 +6,7 @@
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import { tlsSessionCache, type HttpClient, type HttpClientOptions, type TlsSessionCache } from "../ports/http.js";
-import { serverTrustOf, withServerTrust } from "./device-clock.js";
+import { deviceTimeOf, serverTrustOf, withServerTrust } from "./device-clock.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
@@ -216,6 +216,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const protocol: ProtocolContext = {
     device,
     clock: env.clock,
+    deviceTime: deviceTimeOf(identity, env.clock, tl),
     crypto: env.crypto,
     entropy,
     http,

@@ -21,7 +21,7 @@ import {
 } from "../../wire/apple/mdm.js";
 import { PlistError, isDict, parsePlistDict, type PlistDict, type PlistLimits } from "../../wire/apple/plist.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
-import { DEFAULT_SESSION_LIMITS, decoded, sessionLimitError, step, type ProtocolContext } from "../common/context.js";
+import { DEFAULT_SESSION_LIMITS, decoded, deviceNow, sessionLimitError, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
 
 export interface MdmEndpoint {
@@ -98,7 +98,8 @@ export class MdmClient {
     const h: Record<string, string> = {};
     h["content-type"] = contentType;
     if (this.transport.userAgent) h["user-agent"] = this.transport.userAgent;
-    if (this.transport.signer) h["mdm-signature"] = signMdmBody(body, this.transport.signer.cert, this.transport.signer.key, this.transport.signer.crypto);
+    // signingTime: the device's own clock (state.clockOffset), as the device writes it.
+    if (this.transport.signer) h["mdm-signature"] = signMdmBody(body, this.transport.signer.cert, this.transport.signer.key, this.transport.signer.crypto, new Date(deviceNow(this.ctx)));
     if (this.transport.bearer) h["authorization"] = `Bearer ${this.transport.bearer}`;
     return h;
   }

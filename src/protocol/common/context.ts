@@ -23,7 +23,15 @@ export interface CommandAnswerSample {
 
 export interface ProtocolContext {
   device: string;
+  /** The scenario clock: every timer, timeout, retry and poll (an offset device clock does not make time pass faster). */
   clock: Clock;
+  /**
+   * The device's own wall clock (ms since the epoch): the scenario clock plus how far the device's
+   * clock is off (`state.clockOffset`, runner/device-clock.ts). Every time the device WRITES into a
+   * message reads it (CMS signingTime, the validity of a certificate it makes; TLS server-trust
+   * judges on it too, device/trust.ts); absent → the scenario clock. Use {@link deviceNow}.
+   */
+  deviceTime?: () => number;
   crypto: CryptoPort;
   entropy: Entropy;
   http: HttpClient;
@@ -51,6 +59,9 @@ export interface ProtocolContext {
   /** Durable protocol checkpoints in the fleet store (runs with --store); absent otherwise. */
   checkpoint?: CheckpointPort;
 }
+
+/** The device's own clock now (ms): {@link ProtocolContext.deviceTime}, else the scenario clock. */
+export const deviceNow = (ctx: Pick<ProtocolContext, "clock" | "deviceTime">): number => ctx.deviceTime?.() ?? ctx.clock.now();
 
 /**
  * What one management session may carry, so a server that never stops (or sends thousands of

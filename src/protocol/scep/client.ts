@@ -12,7 +12,7 @@ import { FAIL_INFO_TEXT, MessageType, messageTypeName } from "../../wire/scep/vo
 import { buildCertificate, hex, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
 import { keyUsage } from "../../wire/x509/extensions.js";
 import { parseCsr } from "../../wire/x509/pkcs10.js";
-import { decoded, note, step, type ProtocolContext } from "../common/context.js";
+import { decoded, deviceNow, note, step, type ProtocolContext } from "../common/context.js";
 import { exchange, mediaType } from "../common/exchange.js";
 import { chainFromResponse, checkFingerprint, type CaChain } from "./ca-chain.js";
 import { checkCertRep, type CertRepResult } from "./certrep.js";
@@ -144,7 +144,8 @@ export class ScepClient {
    */
   private selfSignedSigner(req: EnrollRequest): { cert: Certificate; key: PrivateKey } {
     const csr = parseCsr(req.csr, "our CSR");
-    const now = this.ctx.clock.now();
+    // The device sets its signer certificate's validity on its own clock (state.clockOffset).
+    const now = deviceNow(this.ctx);
     const serial = this.ctx.entropy.fork("scep.signer-serial").bytes(8);
     serial[0] = serial[0]! & 0x7f || 0x01;
     const pollWindow = this.poll.maxAttempts * this.poll.delayMs * Math.max(1, this.poll.backoff) ** this.poll.maxAttempts;
@@ -212,7 +213,8 @@ export class ScepClient {
           messageData: data,
           recipient: chain.encryption,
           cipher: alg.cipher,
-          signer: { ...signer, hash: alg.digest },
+          // signingTime: the device's own clock when it signs this message (state.clockOffset).
+          signer: { ...signer, hash: alg.digest, signingTime: new Date(deviceNow(this.ctx)) },
           random: (n) => random.bytes(n),
         },
         this.ctx.crypto,

@@ -7,7 +7,7 @@ import { ProtocolViolationError } from "../../errors/index.js";
 import type { CryptoPort, PrivateKey } from "../../ports/crypto.js";
 import { children, decode, encode, explicit, oid as oidNode, seq, type Asn1 } from "../asn1/der.js";
 import { OID } from "../oids.js";
-import { buildSignedData, findSignerCert, parseSignedData, verifySigner } from "../cms/signed-data.js";
+import { buildSignedData, findSignerCert, parseSignedData, verifySigner, type SignerInfo } from "../cms/signed-data.js";
 import type { Certificate } from "../x509/certificate.js";
 import type { AppleErrorItem } from "./errors.js";
 import { P, PlistError, buildPlistBytes, isDict, parsePlistDict, type PlistDict, type PlistLimits } from "./plist.js";
@@ -222,10 +222,15 @@ export const plistBody = buildPlistBytes;
 // ---------------------------------------------------------------------------------------------
 // Mdm-Signature
 
-/** Base64 detached CMS SignedData over the exact body bytes (SHA-256, signed attributes, signer certificate included). */
-export function signMdmBody(body: Uint8Array, cert: Certificate, key: PrivateKey, crypto: CryptoPort): string {
+/**
+ * Base64 detached CMS SignedData over the exact body bytes (SHA-256, signed attributes, signer
+ * certificate included). `signingTime` is the device's clock when it signs: Apple devices write a
+ * signingTime attribute that servers check against the identity certificate's validity (NanoMDM
+ * issue #73, MicroMDM issues #886 and #1015 quote it); absent → no signingTime attribute.
+ */
+export function signMdmBody(body: Uint8Array, cert: Certificate, key: PrivateKey, crypto: CryptoPort, signingTime?: Date): string {
   // buildSignedData computes messageDigest over `content`; the eContent is then dropped (detached).
-  const withContent = buildSignedData({ content: body, certificates: [cert.der], signer: { cert, key, hash: "sha256", attributes: [] } }, crypto);
+  const withContent = buildSignedData({ content: body, certificates: [cert.der], signer: { cert, key, hash: "sha256", attributes: [], ...(signingTime ? { signingTime } : {}) } }, crypto);
   return Buffer.from(rebuildWithoutContent(withContent)).toString("base64");
 }
 
@@ -240,7 +245,7 @@ function rebuildWithoutContent(der: Uint8Array): Uint8Array {
 }
 
 export type MdmSignatureCheck =
-  | { ok: true; certificate: Certificate }
+  | { ok: true; certificate: Certificate; signer: SignerInfo }
   | { ok: false; reason: "malformed" | "no-signer" | "no-certificate" | "digest-mismatch" | "bad-signature" | "no-signed-attributes" | "unsupported-algorithm"; detail?: string };
 
 /** Verifies an Mdm-Signature header against the body; returns the signer certificate. */
@@ -257,5 +262,5 @@ export function verifyMdmSignature(header: string, body: Uint8Array, crypto: Cry
   const cert = findSignerCert(signer, sd.certificates);
   if (!cert) return { ok: false, reason: "no-certificate" };
   const r = verifySigner({ ...sd, content: body }, signer, cert.spki, crypto);
-  return r.ok ? { ok: true, certificate: cert } : { ok: false, reason: r.reason };
+  return r.ok ? { ok: true, certificate: cert, signer } : { ok: false, reason: r.reason };
 }

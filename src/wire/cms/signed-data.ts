@@ -23,8 +23,10 @@ import {
   readIntBytes,
   readOid,
   retagAsSet,
+  readTime,
   seq,
   set,
+  time,
   type Asn1,
 } from "../asn1/der.js";
 import { OID, ecdsaSignatureOid, hashByOid, hashOid, signatureHash } from "../oids.js";
@@ -39,8 +41,13 @@ export interface SignerSpec {
   cert: Certificate;
   key: PrivateKey;
   hash: HashAlg;
-  /** Attributes besides contentType and messageDigest, which are always added. */
+  /** Attributes besides contentType, messageDigest and signingTime. */
   attributes: Attribute[];
+  /**
+   * The signer's clock when it signs: the signingTime attribute (RFC 5652 §11.3, UTCTime through 2049).
+   * Devices write it from their own clock (ProtocolContext.deviceTime); absent → no signingTime.
+   */
+  signingTime?: Date;
 }
 
 export interface SignedDataSpec {
@@ -69,6 +76,7 @@ export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8
     const attrs = [
       { oid: OID.contentType, values: [oid(contentType)] },
       { oid: OID.messageDigest, values: [octets(messageDigest)] },
+      ...(spec.signer.signingTime ? [{ oid: OID.signingTime, values: [time(spec.signer.signingTime)] }] : []),
       ...attributes,
     ].map((a) => seq(oid(a.oid), set(...a.values)));
     const signedAttrsSet = set(...attrs);
@@ -170,6 +178,54 @@ function parseSignerInfo(obj: Asn1, what: string): SignerInfo {
   const signatureAlgorithm = readOid(children(p[i], `${what} signatureAlgorithm`, Type.SEQUENCE, 1)[0], `${what} signatureAlgorithm`);
   const signature = primitive(p[i + 1], `${what} signature`, Type.OCTETSTRING);
   return { issuerDer: encode(issuer!), serial: readIntBytes(serial, `${what} serial`), digest, signatureAlgorithm, signedAttrsDer, attributes, signature };
+}
+
+/** The signer's signingTime attribute (RFC 5652 §11.3), or undefined when it has none. */
+export function signingTimeOf(signer: SignerInfo): Date | undefined {
+  const v = signer.attributes.get(OID.signingTime)?.[0];
+  return v ? readTime(v, "signingTime") : undefined;
+}
+
+/** A signingTime a verifier refuses: outside the signer certificate's validity, or too far from the verifier's clock. */
+export type SigningTimeRefusal =
+  | { reason: "outside-validity"; signingTime: Date; notBefore: Date; notAfter: Date; message: string }
+  | { reason: "clock-skew"; signingTime: Date; now: Date; skewMs: number; message: string };
+
+const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * The signing-time checks of real verifiers, as values:
+ * - within the signer certificate's validity, widened by `validitySkewMs` on both sides: the Go
+ *   pkcs7 library NanoMDM and MicroMDM verify Mdm-Signature with (smallstep/pkcs7 verify.go,
+ *   SigningTimeNotValidError, no tolerance) and micromdm/scep's request check; the message text is
+ *   that library's (`pkcs7: signing time "…" is outside of certificate validity "…" to "…"`);
+ * - when `clockSkewMs` is given, within that much of the verifier's clock `now` (RFC 8894
+ *   §3.2.1.4.5 failInfo badTime: "signingTime … was not sufficiently close to the system time").
+ * No signingTime attribute: nothing to check (the library skips it too).
+ */
+export function checkSigningTime(signer: SignerInfo, cert: Certificate, o: { validitySkewMs?: number; clockSkewMs?: number; now?: number } = {}): SigningTimeRefusal | undefined {
+  const t = signingTimeOf(signer);
+  if (!t) return undefined;
+  const skew = o.validitySkewMs ?? 0;
+  if (t.getTime() < cert.notBefore.getTime() - skew || t.getTime() > cert.notAfter.getTime() + skew) {
+    return {
+      reason: "outside-validity",
+      signingTime: t,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      message: `pkcs7: signing time "${rfc3339(t)}" is outside of certificate validity "${rfc3339(cert.notBefore)}" to "${rfc3339(cert.notAfter)}"`,
+    };
+  }
+  if (o.clockSkewMs !== undefined && o.now !== undefined && Math.abs(t.getTime() - o.now) > o.clockSkewMs) {
+    return {
+      reason: "clock-skew",
+      signingTime: t,
+      now: new Date(o.now),
+      skewMs: o.clockSkewMs,
+      message: `signing time "${rfc3339(t)}" is ${Math.round(Math.abs(t.getTime() - o.now) / 1000)} s ${t.getTime() < o.now ? "behind" : "ahead of"} the server clock "${rfc3339(new Date(o.now))}" (allowed skew ${Math.round(o.clockSkewMs / 1000)} s)`,
+    };
+  }
+  return undefined;
 }
 
 /** The certificate (from `candidates`) a signer names by issuer and serial. */

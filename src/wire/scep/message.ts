@@ -25,7 +25,8 @@ export interface PkiMessageSpec {
   messageData?: Uint8Array;
   recipient?: Certificate;
   cipher?: ContentCipher;
-  signer: { cert: Certificate; key: PrivateKey; hash: HashAlg };
+  /** `signingTime`: the signer's clock when it signs (RFC 8894 §3.2.1 lists it among the signed attributes; the server may check it, failInfo badTime). */
+  signer: { cert: Certificate; key: PrivateKey; hash: HashAlg; signingTime?: Date };
   /** Include the signer certificate in SignedData.certificates (default true). */
   includeSignerCert?: boolean;
   /** Key and IV source for the envelope. */
