@@ -27,6 +27,7 @@ export interface WorkerPart {
 export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: Catalog, adapters: Pick<NodeAdapters, "clock" | "entropy">): Promise<{ server: ReferenceServer; targets: FlowTargets }> {
   if (scenario.server.kind !== "embedded") throw new TypeError("startEmbeddedServer: the scenario targets a URL server");
   const e = scenario.server.scep;
+  const serverOffsetMs = scenario.server.clockOffsetMs ?? 0;
   const embedded = expandDeviceData(scenario.server, scenario, catalog, adapters.entropy);
   const platformsFor = runDataExpander(embedded);
   const server = await ReferenceServer.start({
@@ -40,12 +41,15 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
       ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}),
       ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}),
       ...(e.caps ? { caps: e.caps } : {}),
+      ...(e.backdateSeconds !== undefined ? { backdateSeconds: e.backdateSeconds } : {}),
+      ...(e.clockSkewSeconds !== undefined ? { clockSkewSeconds: e.clockSkewSeconds } : {}),
     },
     platforms: embedded.platforms,
     ...(platformsFor ? { platformsFor } : {}),
     policy: embedded.policy as PolicyConfig,
     ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec } : {}),
-    now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
+    // The run's clock (expiries follow virtual time and timeline skips), plus the server's own offset (embedded.clockOffset).
+    now: () => adapters.clock.now() + serverOffsetMs,
   });
   return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } };
 }

@@ -19,6 +19,7 @@ import type {
   ScepOptions,
 } from "./types.js";
 import { resolveTimeline } from "../timeline/check.js";
+import { clockOffsetMs } from "../../device/state.js";
 
 /** Defaults, exported so documentation and tests can refer to them. */
 export const DEFAULTS = {
@@ -96,8 +97,15 @@ function resolveServer(s: Scenario): ResolvedServer {
   }
   const e = s.embedded?.scep ?? {};
   const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) };
-  const { apple, windows, android, policy, tls } = s.embedded ?? {};
-  return { kind: "embedded", scep, platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) }, policy: policy ?? {}, ...(tls ? { tls } : {}) };
+  const { apple, windows, android, policy, tls, clockOffset } = s.embedded ?? {};
+  return {
+    kind: "embedded",
+    scep,
+    platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) },
+    policy: policy ?? {},
+    ...(tls ? { tls } : {}),
+    ...(clockOffset !== undefined ? { clockOffsetMs: clockOffsetMs(clockOffset) } : {}),
+  };
 }
 
 function resolveArrival(s: Scenario): ResolvedArrival {

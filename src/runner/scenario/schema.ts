@@ -16,7 +16,7 @@ import { SCENARIO_EXTENSIONS } from "./platforms/index.js";
 import { expectSchema } from "./expect-schema.js";
 import { TEMPLATE_NAMES } from "../../device/template.js";
 import { policySchema } from "./policy-schema.js";
-import { stateSchema } from "../../device/state.js";
+import { CLOCK_OFFSET_PATTERN, stateSchema } from "../../device/state.js";
 import { tlsSchema } from "./tls-schema.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
@@ -194,6 +194,18 @@ const embedded: Json = {
           items: { type: "string", enum: [...CA_CAPS] },
         },
         validityDays: { type: "integer", minimum: 1, maximum: 36_500, description: "Issued certificate validity. Default 365." },
+        backdateSeconds: {
+          type: "integer",
+          minimum: 0,
+          maximum: 31_536_000,
+          description: "Issued certificates' NotBefore lies this many seconds before the server's clock. Default 300 (micromdm/scep backdates 600; 0: a device whose clock is behind signs before NotBefore, nanomdm issue #73).",
+        },
+        clockSkewSeconds: {
+          type: "integer",
+          minimum: 0,
+          maximum: 31_536_000,
+          description: "When set, a PKIOperation whose signingTime (the device's clock) is further than this from the server's clock gets FAILURE badTime (RFC 8894). Default: not compared (micromdm/scep, Debian scepserver).",
+        },
         fault: {
           type: "string",
           enum: [...SCEP_SERVER_FAULTS],
@@ -213,6 +225,13 @@ const embedded: Json = {
     ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.embedded])),
     policy: policySchema,
     tls: tlsSchema,
+    clockOffset: {
+      type: "string",
+      pattern: CLOCK_OFFSET_PATTERN,
+      "x-expected": 'a signed duration such as "+1m", "-30s" or "0s"',
+      description:
+        "How far the embedded server's clock is from the true time (the devices' clocks are state.clockOffset): \"+2m\" (a server ahead). Everything the server dates and judges uses it: issued certificates' NotBefore/NotAfter, its TLS chain, challenge and token lifetimes, signing-time checks. Default 0s.",
+    },
   },
 };
 

@@ -50,6 +50,8 @@ export interface EmbeddedConfig {
   policy?: unknown;
   /** The chains the embedded server presents (schema: tls-schema.ts; shape: server/tls-chain.ts). */
   tls?: unknown;
+  /** How far the server's clock is from the true time (a signed duration, as state.clockOffset). */
+  clockOffset?: string;
 }
 
 /** subjectAltName templates. */
@@ -221,6 +223,10 @@ export interface ResolvedEmbeddedScep {
   fault?: ScepServerFault;
   rejectDuplicateSubject?: boolean;
   getCaCertFault?: "ra-without-key-encipherment";
+  /** Issued NotBefore this many seconds before the server's clock (server default 300). */
+  backdateSeconds?: number;
+  /** signingTime further than this from the server's clock → FAILURE badTime (unset: not compared). */
+  clockSkewSeconds?: number;
 }
 
 /** The server the devices talk to. */
@@ -234,6 +240,8 @@ export type ResolvedServer =
       policy: unknown;
       /** `embedded.tls` as written (schema-valid): the chains the server presents (server/tls-chain.ts). */
       tls?: unknown;
+      /** `embedded.clockOffset` in ms: the server's clock is the scenario clock plus this. */
+      clockOffsetMs?: number;
     }
   | {
       kind: "url";

@@ -60,6 +60,12 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   apnsUrl?: string;
   /** Status for check-ins/reports of an enrollment the server does not know (401 default; NanoMDM answers 500). */
   unknownDeviceStatus?: 401 | 500;
+  /**
+   * Mdm-Signature: how far (seconds) the signingTime may lie outside the signer certificate's
+   * validity. Default 0: NanoMDM and MicroMDM verify with the Go pkcs7 library, which allows none
+   * and answers 400 (NanoMDM) — nanomdm issue #73 proposes 2–5 s (identity.ts).
+   */
+  signatureSkewSeconds?: number;
 }
 
 export interface AccountConfig {

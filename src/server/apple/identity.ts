@@ -2,6 +2,7 @@
 /** Who an MDM request comes from: the device identity by mTLS or Mdm-Signature, issued by the foundation CA and valid now. */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { verifyMdmSignature } from "../../wire/apple/mdm.js";
+import { checkSigningTime } from "../../wire/cms/signed-data.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
 import { text, type AppleCore } from "./core.js";
 
@@ -15,6 +16,13 @@ export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | 
   if (sig) {
     const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), core.ctx.crypto);
     if (!r.ok) return core.reject("mdm.signature", text(401, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
+    // The signingTime the device wrote (its own clock) must lie within the identity certificate's
+    // validity: NanoMDM verifies Mdm-Signature with the Go pkcs7 library (smallstep/pkcs7 verify.go,
+    // SigningTimeNotValidError) and answers HTTP 400 to any verification error (nanomdm
+    // http/mdm/mdm_cert.go CertExtractMdmSignatureMiddleware; "we cannot send a 401 … the device may
+    // unenroll"). A device clock behind the CA's signs before NotBefore (nanomdm issue #73).
+    const late = checkSigningTime(r.signer, r.certificate, { validitySkewMs: (core.config.signatureSkewSeconds ?? 0) * 1000 });
+    if (late) return core.reject("mdm.signing-time", text(400, late.message));
     cert = core.ctx.scep.checkIssuedParsed(r.certificate);
   } else if (req.tls?.peerCertificateDer?.length) {
     cert = core.ctx.scep.checkIssued(req.tls.peerCertificateDer);

@@ -74,7 +74,13 @@ export function createCaIdentity(keys: CaKeys, crypto: CryptoPort, now: number, 
 }
 
 /** Issues a client certificate for a CSR: the requested SAN and EKU are honoured, keyUsage is fixed. */
-export function issueCertificate(id: CaIdentity, csr: Csr, serial: Uint8Array, now: number, validityDays: number, crypto: CryptoPort): Certificate {
+/**
+ * `backdateMs`: how far before `now` the certificate's NotBefore lies (default 300 s). CAs backdate
+ * so that a client whose clock is a little behind can use the certificate at once: micromdm/scep's
+ * depot signer 600 s; a CA that does not backdate (0) issues a certificate a device a second behind
+ * signs with before its NotBefore (nanomdm issue #73).
+ */
+export function issueCertificate(id: CaIdentity, csr: Csr, serial: Uint8Array, now: number, validityDays: number, crypto: CryptoPort, backdateMs = 300_000): Certificate {
   const requested = (o: string) => csr.extensions.find((e) => e.oid === o);
   const extensions: Extension[] = [
     basicConstraints(false),
@@ -90,7 +96,7 @@ export function issueCertificate(id: CaIdentity, csr: Csr, serial: Uint8Array, n
       serial,
       issuer: id.ca.subjectDer,
       subject: csr.subjectDer,
-      notBefore: new Date(now - 300_000),
+      notBefore: new Date(now - backdateMs),
       notAfter: new Date(now + validityDays * 86_400_000),
       spki: csr.spki,
       extensions,

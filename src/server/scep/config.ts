@@ -33,6 +33,14 @@ export interface ScepServerConfig {
    * `ra-without-key-encipherment` serves an RA + CA set whose RA certificate lacks keyEncipherment.
    */
   getCaCertFault?: GetCaCertFault;
+  /** Issued certificates' NotBefore lies this many seconds before the server's now (default 300; micromdm/scep's depot signer 600). */
+  backdateSeconds?: number;
+  /**
+   * When set, a request whose signingTime (the device's clock) is further than this many seconds
+   * from the server's clock is refused with FAILURE badTime (RFC 8894 §3.2.1.4.5). Unset (default):
+   * not compared with the server's clock, as micromdm/scep and Debian's scepserver do not.
+   */
+  clockSkewSeconds?: number;
 }
 
 export const GET_CA_CERT_FAULTS = ["ra-without-key-encipherment"] as const;

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { CryptoPort, HashAlg } from "../../ports/crypto.js";
 import type { HttpHandler, HttpRequest, HttpResponse } from "../../ports/http.js";
 import { SimError } from "../../errors/index.js";
-import { buildCertsOnly, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
+import { buildCertsOnly, checkSigningTime, findSignerCert, verifySigner } from "../../wire/cms/signed-data.js";
 import { describeEnvelope, openEnvelopedData } from "../../wire/cms/enveloped-data.js";
 import { parseCaps } from "../../wire/scep/caps.js";
 import { buildPkiMessage, parseIssuerAndSerial, parseIssuerAndSubject, parsePkiMessage, type PkiMessage } from "../../wire/scep/message.js";
@@ -74,8 +74,8 @@ export class ScepCaServer {
   /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
   private readonly issuedSubjects = new Set<string>();
   private badRa?: Certificate;
-  /** Challenges registered by platform halves (one per served profile), with their expiry. */
-  private readonly issuedChallenges = new Map<string, number>();
+  /** Challenges registered by platform halves (one per served profile): expiry, and for single-use ones the transaction that used it. */
+  private readonly issuedChallenges = new Map<string, { expiresAt: number; singleUse: boolean; usedBy?: string }>();
   private nextSerial = 0x1000n;
   readonly stats: ScepServerStats = { requests: 0, issued: 0, pending: 0, failures: {}, rejected: 0 };
   /** Last reasons for refusals: the reference server explains itself in `serve` logs. */
@@ -183,9 +183,10 @@ export class ScepCaServer {
     return [...[...this.issuedBySerial.values()].map((der) => parsed({ der, by: "scep" })), ...this.issuedElsewhere.map(parsed)];
   }
 
-  addChallenge(challenge: string, expiresAt: number): void {
+  /** `singleUse`: the challenge enrolls one transaction; another transaction with it is refused (badRequest), a re-sent PKCSReq of the same one is not. */
+  addChallenge(challenge: string, expiresAt: number, singleUse = false): void {
     if (this.issuedChallenges.size >= 100_000) this.issuedChallenges.delete(this.issuedChallenges.keys().next().value!);
-    this.issuedChallenges.set(challenge, expiresAt);
+    this.issuedChallenges.set(challenge, { expiresAt, singleUse });
   }
 
   /** `getCaCertFault: ra-without-key-encipherment`: an RA certificate (for the RA key, or the CA key) with digitalSignature only. */
@@ -262,6 +263,13 @@ export class ScepCaServer {
       }
       const sig = verifySigner(msg.signedData, msg.signer, signerCert.spki, this.crypto);
       if (!sig.ok) throw new Reject("badMessageCheck", `request signature does not verify (${sig.reason})`);
+      // signingTime (the device's clock): within the signer certificate's validity, as a CMS
+      // verifier on the Go pkcs7 library checks (verify.go SigningTimeNotValidError) — a RenewalReq
+      // signed before the CA-issued certificate's NotBefore or after its NotAfter; and, with
+      // clockSkewSeconds, close to the server's clock (RFC 8894 §3.2.1.4.5 failInfo badTime).
+      const skew = this.config.clockSkewSeconds;
+      const late = checkSigningTime(msg.signer, signerCert, skew === undefined ? {} : { clockSkewMs: skew * 1000, now: this.now() });
+      if (late) throw new Reject(late.reason === "clock-skew" ? "badTime" : "badMessageCheck", late.message);
       if (!msg.envelope) throw new Reject("badRequest", "request carries no enveloped message data");
       const env = describeEnvelope(msg.envelope, "request envelope");
       const caps = this.caps;
@@ -335,9 +343,11 @@ export class ScepCaServer {
         if (!verifyCsr(csr, this.crypto)) throw new Reject("badMessageCheck", "CSR signature does not verify");
         if (msg.messageType === MessageType.PKCSReq) {
           if (!sameBytes(csr.spki, signer.spki)) throw new Reject("badRequest", "PKCSReq signer key differs from the CSR key");
-          const extraExpiry = csr.challengePassword !== undefined ? this.issuedChallenges.get(csr.challengePassword) : undefined;
-          if (extraExpiry !== undefined) {
-            if (now > extraExpiry) throw new Reject("badRequest", "challenge password has expired");
+          const extra = csr.challengePassword !== undefined ? this.issuedChallenges.get(csr.challengePassword) : undefined;
+          if (extra !== undefined) {
+            if (now > extra.expiresAt) throw new Reject("badRequest", "challenge password has expired");
+            if (extra.singleUse && extra.usedBy !== undefined && extra.usedBy !== msg.transactionID) throw new Reject("badRequest", "challenge password was already used (single-use)");
+            if (extra.singleUse) extra.usedBy = msg.transactionID;
           } else if (csr.challengePassword !== this.config.challenge) throw new Reject("badRequest", csr.challengePassword === undefined ? "CSR has no challengePassword" : "challenge password is wrong");
         } else {
           if (!this.caps.renewal) throw new Reject("badRequest", "Renewal is not advertised");
@@ -391,7 +401,7 @@ export class ScepCaServer {
   private issue(t: Transaction): Uint8Array {
     if (!t.csr) throw new Error("SCEP transaction issued twice"); // internal: issue() runs once per transaction
     const csr = this.config.fault === "cert-for-other-key" && this.rogue ? { ...t.csr, spki: this.rogue.ca.spki } : t.csr;
-    const cert = issueCertificate(this.id, csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto);
+    const cert = issueCertificate(this.id, csr, this.newSerial(), this.now(), this.config.validityDays, this.crypto, (this.config.backdateSeconds ?? 300) * 1000);
     t.issued = cert.der;
     t.csr = undefined;
     this.issuedBySerial.set(cert.serialHex, cert.der);
