@@ -200,8 +200,17 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
   };
 }
 
+/**
+ * The ADE enrollment profile the device obtained, kept on its disk: after a failed install, Setup
+ * Assistant's Try Again installs that profile again instead of fetching another ("The iPad retried
+ * enrolment using the enrolment profile it had already obtained (it doesn't try and get another
+ * one)", nanomdm issue #73), with a new key pair (installAttempt). A one-time SCEP challenge in it is
+ * then already used.
+ */
+const ADE_PROFILE_DISK = "apple.ade.profile";
+
 async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<FlowResult> {
-  const dev = new AppleDevice(ctx, o.commands, { supervised: true });
+  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation: installAttempt(ctx) });
   dev.ade = true;
   if (ctx.identity.state?.activated) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
@@ -242,6 +251,22 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
     support_phone_number: cc.support_phone_number,
     skip_setup_items: cc.skip_setup_items,
   });
+  const install = async (profile: Uint8Array): Promise<FlowResult> => {
+    const enrolled = await enrollWithProfile(dev, o, profile, {
+      ade: true,
+      awaitConfiguration: cc.await_device_configured ?? true,
+      removable: cc.is_mdm_removable ?? false,
+      extraAnchors: optionAnchors(cc.anchor_certs),
+      // Kept in the MDM checkpoints: a resumed device runs the Setup Assistant panes after enrollment as this one would.
+      flow: { cloudConfig: JSON.parse(JSON.stringify(cc)) as DurableValue, quickStart: qs.quickStart ?? false },
+    });
+    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, qs.quickStart), () => serverBase(ctx, name));
+  };
+  const kept = ctx.disk?.get(ADE_PROFILE_DISK);
+  if (kept instanceof Uint8Array) {
+    decoded(ctx.protocol, "ade.enroll", { profile: "the enrollment profile obtained before, kept on the device (Try Again does not fetch another)", bytes: kept.length });
+    return install(kept);
+  }
   let authorization: string | undefined;
   let updated = false;
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -298,15 +323,8 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
     if (type !== PROFILE_CONTENT_TYPE) {
       throw new ProtocolViolationError("apple.profile.content-type", `the enrollment URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
     }
-    const enrolled = await enrollWithProfile(dev, o, res.body, {
-      ade: true,
-      awaitConfiguration: cc.await_device_configured ?? true,
-      removable: cc.is_mdm_removable ?? false,
-      extraAnchors: optionAnchors(cc.anchor_certs),
-      // Kept in the MDM checkpoints: a resumed device runs the Setup Assistant panes after enrollment as this one would.
-      flow: { cloudConfig: JSON.parse(JSON.stringify(cc)) as DurableValue, quickStart: qs.quickStart ?? false },
-    });
-    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, qs.quickStart), () => serverBase(ctx, name));
+    ctx.disk?.set(ADE_PROFILE_DISK, res.body);
+    return install(res.body);
   }
   return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
 }

@@ -54,6 +54,8 @@ export interface ScepChallengeConfig {
   lifetimeSeconds?: number;
   /** ca (default): the CA answers SCEP FAILURE badRequest; ndes: the profile points at an NDES policy-module stand-in that answers HTTP 500 without a CertRep. */
   checkedBy?: "ca" | "ndes";
+  /** Each challenge enrolls one certificate request (one SCEP transaction); a second is refused by checkedBy. */
+  singleUse?: boolean;
 }
 
 export interface FieldPolicyConfig {
@@ -93,7 +95,7 @@ export class AppleFieldPolicies {
     /** The tenant rules (embedded.policy): who is a device enrollment manager. */
     private readonly policy: Pick<PolicyEngine, "isDem" | "isLicensed" | "config">,
   ) {
-    if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds });
+    if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds, singleUse: config.scepChallenge.singleUse === true });
     this.abm = new AbmSync(ctx.now);
   }
 

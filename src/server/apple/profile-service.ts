@@ -106,12 +106,15 @@ export class ProfileService {
     return this.signer;
   }
 
-  /** The SCEP challenge a profile embeds: the CA's, or a fresh one with a lifetime the CA checks (scepChallenge.lifetimeSeconds). */
+  /**
+   * The SCEP challenge a profile embeds: the CA's, or a fresh one the CA checks, with a lifetime
+   * (scepChallenge.lifetimeSeconds) and/or good for one certificate request (scepChallenge.singleUse).
+   */
   private profileChallenge(): string {
-    const life = this.core.config.scepChallenge?.lifetimeSeconds;
-    if (life === undefined) return this.core.ctx.scep.config.challenge;
+    const { lifetimeSeconds: life, singleUse } = this.core.config.scepChallenge ?? {};
+    if (life === undefined && !singleUse) return this.core.ctx.scep.config.challenge;
     const challenge = `profile-${randomUUID()}`;
-    this.core.ctx.scep.addChallenge(challenge, this.core.ctx.now() + life * 1000);
+    this.core.ctx.scep.addChallenge(challenge, life === undefined ? Infinity : this.core.ctx.now() + life * 1000, singleUse === true);
     return challenge;
   }
 

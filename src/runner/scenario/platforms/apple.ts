@@ -428,12 +428,24 @@ export const appleScenario: ScenarioExtension = {
         description:
           "Each served enrollment profile embeds its own SCEP challenge (the enrollment credential), valid lifetimeSeconds from the moment the profile is served; a PKIOperation with an expired one is refused by checkedBy. Time passes with the timeline (idle at profile.scep, skip).",
         properties: {
-          lifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Challenge lifetime (default: ca → no per-profile challenge, the CA's static one; ndes → 900, Intune's 15 minutes)." },
+          lifetimeSeconds: { type: "number", minimum: 0, maximum: 31_536_000, description: "Challenge lifetime (default: ca → no per-profile challenge, the CA's static one, unless singleUse; ndes → 900, Intune's 15 minutes)." },
+          singleUse: {
+            type: "boolean",
+            description:
+              "Each profile's challenge enrolls one certificate request (one SCEP transaction; a re-sent PKCSReq of the same transaction is still answered): a second request with it is refused as an unknown challenge would be. NDES challenges are single-use (Microsoft, 'Configure infrastructure to support SCEP with Intune'); NanoMDM setups with one-time challenges hit it when a device retries with the profile it already has (nanomdm issue #73). Default false.",
+          },
           checkedBy: {
             enum: ["ca", "ndes"],
             description: "ca (default): the CA refuses an expired challenge with SCEP FAILURE badRequest; ndes: the profile's SCEP URL is an NDES/policy-module stand-in (/apple/ndes) that refuses it with HTTP 500 and no CertRep (the device shows 'The SCEP server returned an invalid response.').",
           },
         },
+      },
+      signatureSkewSeconds: {
+        type: "number",
+        minimum: 0,
+        maximum: 86_400,
+        description:
+          "Mdm-Signature: how many seconds the signingTime the device wrote (on its own clock, state.clockOffset) may lie outside its identity certificate's validity. Default 0: NanoMDM and MicroMDM allow none and refuse with 400 'pkcs7: signing time … is outside of certificate validity …' (nanomdm issue #73 proposes 2–5 s).",
       },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) or with a blank SerialNumber (a macOS VM) gets 400." },
