@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../src/platform/virtual/http.js";
 import { ReferenceServer } from "../../src/server/reference-server.js";
-import { harness, testKeys } from "../support/scep-harness.js";
+import { NdesPolicyModule } from "../../src/server/apple/ndes.js";
+import type { HalfContext } from "../../src/server/half.js";
+import { crypto, harness, testKeys } from "../support/scep-harness.js";
 
 async function setup() {
   const keys = await testKeys();
@@ -39,5 +41,16 @@ describe("single-use SCEP challenges", () => {
     server.scep.addChallenge("reusable-1", Infinity);
     const h = harness(http, clock, { url: "http://ca.test/scep" });
     for (const slot of [0, 1, 2]) expect(await clock.run(h.client.enroll(await h.enrollArgs("reusable-1", "CN=ipad-1,O=enrollsim", slot)))).toMatchObject({ status: "issued" });
+  });
+
+  it("the NDES stand-in refuses a second request with a single-use challenge as NDES does: HTTP 500 without a CertRep", async () => {
+    const { clock, server } = await setup();
+    const ndes = new NdesPolicyModule({ now: () => clock.now(), scep: server.scep, crypto } as unknown as HalfContext, { singleUse: true });
+    const challenge = ndes.issue();
+    const http = new InMemoryHttp({ clock, handler: ndes.handle });
+    const h = harness(http, clock, { url: "http://ca.test/apple/ndes" });
+    expect(await clock.run(h.client.enroll(await h.enrollArgs(challenge, "CN=ipad-2,O=enrollsim", 0)))).toMatchObject({ status: "issued" });
+    await expect(clock.run(h.client.enroll(await h.enrollArgs(challenge, "CN=ipad-2,O=enrollsim", 1)))).rejects.toMatchObject({ kind: "http-status", status: 500 });
+    expect(ndes.stats).toMatchObject({ passed: 1, reused: 1 });
   });
 });
