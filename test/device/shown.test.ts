@@ -9,6 +9,7 @@ import { androidShownForError, androidShownForOutcome } from "../../src/device/a
 import { appleShownForChain, appleShownForError, appleShownForServerCode } from "../../src/device/apple/shown.js";
 import { describeShown, shownForError, shownForOutcome } from "../../src/device/shown-for.js";
 import { windowsShownForError, windowsShownForFault, withWindowsShown } from "../../src/device/windows/shown.js";
+import { UserAbandonedError } from "../../src/runner/timeline/engine.js";
 import { DOWNLOAD_REASONS, PROVISIONING_ERRORS } from "../../src/wire/android/provisioning-errors.js";
 import { AppleErrors } from "../../src/wire/apple/errors.js";
 import { MDM_ERROR_CODES } from "../../src/wire/apple/generated-data.js";
@@ -87,6 +88,12 @@ describe("Windows tables (MDMRegistration.h, WinHTTP error-messages.md, winerror
 });
 
 describe("Windows: what the device shows", () => {
+  it("a user who abandons at an enrollment-client step shows MENROLL_E_USER_CANCELED on that flow's screen, in Autopilot's OOBE too; at an OOBE or ESP step of its own nothing (README-windows, blind trial 4)", () => {
+    const abandoned = new UserAbandonedError("the user gave up");
+    expect(windowsShownForError({ error: abandoned, step: "auth.federated", flow: "windows-autopilot" })).toMatchObject({ code: "0x8018002A", name: "MENROLL_E_USER_CANCELED", screen: "OOBE (out-of-box experience)" });
+    expect(windowsShownForError({ error: abandoned, step: "auth.mfa", flow: "windows-byod" })).toMatchObject({ code: "0x8018002A", screen: "Settings › Accounts › Access work or school" });
+    for (const step of ["autopilot.profile", "join.register", "esp.device-setup", "esp.user-sign-in"]) expect(windowsShownForError({ error: abandoned, step, flow: "windows-autopilot" })).toBeUndefined();
+  });
   it("every transport detail maps during enrollment (MENROLL_E with the WinHTTP cause) and after it (the WinHTTP HRESULT)", () => {
     for (const d of DETAILS) {
       const during = windowsShownForError({ error: err(d, "enroll.rst"), flow: "windows-byod" });

@@ -82,7 +82,8 @@ export function windowsShownForError(input: ShownInput): Shown | undefined {
   // The user closed the enrollment wizard at one of its prompts (timeline abandon: the MFA prompt,
   // the redirect confirmation, the sign-in page): the enrollment client reports the cancel as
   // MENROLL_E_USER_CANCELED (MDMRegistration.h; ConfigMgr co-management error table: "the user
-  // ignores or cancels the MFA prompt"). Abandoning elsewhere (OOBE, ESP) shows nothing of its own.
+  // ignores or cancels the MFA prompt"). By step, not screen: Autopilot's auth.* steps inside OOBE show it
+  // too; abandoning at OOBE's or the ESP's own steps (autopilot.*, join.*, esp.*) shows nothing of its own.
   if (e.code === "user.abandoned") return enrolling ? menrollShown(MENROLL.MENROLL_E_USER_CANCELED!, screen) : undefined;
   if (e instanceof TransportError) {
     const c = transportCase(e);
