@@ -34,5 +34,6 @@ export function describeShown(s: Shown): string {
   const code = [s.code, s.name && s.name !== s.code ? s.name : undefined].filter(Boolean).join(" ");
   const unknown = s.unknown ? ` (unknown server code "${s.unknown.raw}")` : "";
   const cause = s.cause ? ` (cause ${[s.cause.code, s.cause.name].filter(Boolean).join(" ")})` : "";
-  return `${code ? `${code}${unknown}${cause}: ` : ""}"${s.text}" [${s.screen}]`;
+  const head = `${code}${unknown}${cause}`.trim();
+  return `${head ? `${head}: ` : ""}"${s.text}" [${s.screen}]`;
 }

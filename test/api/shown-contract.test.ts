@@ -77,6 +77,17 @@ describe("what the device shows for a real transport failure", () => {
     expect(transcript).toContain('unknown server code "QUOTA_GONE"');
   }, T);
 
+  it("Apple ADE: a 403 code that is not Apple's (Intune's DeviceTypeNotSupported for a blocked platform) leaves Setup Assistant with 'Invalid Profile'; the raw code stays unknown, and expect.shown matches the printed text", async () => {
+    const { summary, transcript } = await run(
+      "ade-platform-blocked",
+      `name: ade-platform-blocked\nserver: embedded\nembedded:\n  policy: { restrictions: { platform: { ios: { allowed: false } } } }\ngroups:\n  - { name: phones, model: iphone-15, count: 1, flow: ios-ade }\n  - { name: macs, model: macbook-air-m3, count: 1, flow: macos-ade }\nexpect:\n  shown:\n    - { text: "could not be downloaded", count: 1 }\n    - { text: "Invalid Profile", code: apple.ade.refused.DeviceTypeNotSupported, count: 1 }\n    - { text: 'unknown server code "DeviceTypeNotSupported"', count: 1 }\n`,
+    );
+    expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1, ok: true });
+    const e = summary.errors["apple.ade.refused.DeviceTypeNotSupported"]!;
+    expect(e.shown).toEqual({ text: "The configuration for your iPhone could not be downloaded from enrollsim reference: Invalid Profile", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" } });
+    expect(transcript).toContain('(unknown server code "DeviceTypeNotSupported"): "The configuration for your iPhone could not be downloaded');
+  }, T);
+
   it("Apple: the profile URL's port is closed → NSURLErrorDomain -1004 Could not connect to the server.", async () => {
     const { summary, transcript } = await run(
       "ios-refused",

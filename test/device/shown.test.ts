@@ -6,7 +6,7 @@ import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { ProtocolViolationError, ScenarioError, TransportError, type TransportDetail } from "../../src/errors/index.js";
 import { androidShownForError, androidShownForOutcome } from "../../src/device/android/shown.js";
-import { appleShownForChain, appleShownForError, appleShownForServerCode } from "../../src/device/apple/shown.js";
+import { appleAdeInvalidProfile, appleShownForChain, appleShownForError, appleShownForServerCode, isAppleServerCode } from "../../src/device/apple/shown.js";
 import { describeShown, shownForError, shownForOutcome } from "../../src/device/shown-for.js";
 import { windowsShownForError, windowsShownForFault, withWindowsShown } from "../../src/device/windows/shown.js";
 import { UserAbandonedError } from "../../src/runner/timeline/engine.js";
@@ -173,6 +173,15 @@ describe("Apple tables (Foundation URLError codes, apple/device-management mdm/e
 });
 
 describe("Apple: what the device shows", () => {
+  it("ADE: only Apple's documented 403 codes are interpreted; any other is Setup Assistant's 'Invalid Profile', printed with the raw code as unknown", () => {
+    expect(isAppleServerCode("com.apple.softwareupdate.required")).toBe(true);
+    expect(isAppleServerCode("DeviceTypeNotSupported")).toBe(false);
+    expect(isAppleServerCode(undefined)).toBe(false);
+    const ipad = appleAdeInvalidProfile("DeviceTypeNotSupported", "iPad", "Contoso", "ade.enroll", "ios-ade");
+    expect(ipad).toEqual({ text: "The configuration for your iPad could not be downloaded from Contoso: Invalid Profile", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" } });
+    expect(describeShown(ipad)).toBe('(unknown server code "DeviceTypeNotSupported"): "The configuration for your iPad could not be downloaded from Contoso: Invalid Profile" [Setup Assistant › Remote Management]');
+    expect(appleAdeInvalidProfile(undefined, "Mac", undefined, "ade.enroll", "macos-ade")).toEqual({ text: "The configuration for your Mac could not be downloaded: Invalid Profile", screen: "Setup Assistant › Remote Management" });
+  });
   it("every transport detail maps to its NSURLError (none for a redirect to another host)", () => {
     const expected: Record<string, number | undefined> = {
       "tls.untrusted": -1202, "tls.expired": -1201, "tls.wrong-host": -1202, "tls.not-yet-valid": -1204, "tls.weak-signature": -1202, "tls.weak-key": -1202, "tls.wrong-usage": -1202, "tls.policy": -1202, "tls.protocol-version": -1200, "tls.client-cert-required": -1206, "tls.client-cert-refused": -1205,

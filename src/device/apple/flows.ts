@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
 import { ProtocolViolationError, ScenarioError, TransportError, asSimError } from "../../errors/index.js";
-import { appleShownForServerCode } from "./shown.js";
+import { appleAdeInvalidProfile, appleShownForServerCode, isAppleServerCode } from "./shown.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
@@ -311,12 +311,15 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         updated = true;
         continue;
       }
+      const raw = typeof body?.code === "string" ? body.code : undefined;
+      // Apple's documented codes have their own meaning; any other leaves Setup Assistant without a profile it can read.
+      const deviceKind = dev.osName === "macOS" ? "Mac" : /^iPad/.test(ctx.identity.modelIdentifier ?? "") ? "iPad" : "iPhone";
       return fail(
         dev,
         `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`,
         "ade.enroll",
         `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim(),
-        appleShownForServerCode(typeof body?.code === "string" ? body.code : undefined, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name),
+        isAppleServerCode(raw) ? appleShownForServerCode(raw, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name) : appleAdeInvalidProfile(raw, deviceKind, cc.department, "ade.enroll", name),
       );
     }
     const type = mediaType(res);

@@ -87,6 +87,30 @@ export function appleShownForServerCode(raw: string | undefined, message: string
 }
 
 /**
+ * Apple's documented error codes a server may put in a 403 body to a device during Setup Assistant
+ * (mdm/errors/*.yaml, e.g. com.apple.softwareupdate.required); any other code is one Setup Assistant
+ * cannot interpret.
+ */
+export function isAppleServerCode(raw: string | undefined): boolean {
+  return raw !== undefined && MDM_ERROR_CODES.some((k) => k.code === raw);
+}
+
+/**
+ * Setup Assistant (ADE) when the enrollment URL refuses with a 403 whose code is not one of Apple's
+ * documented codes (an MDM vendor's own, such as Intune's DeviceTypeNotSupported for a blocked
+ * platform): it got no profile and cannot read the reason, and shows "The configuration for your
+ * iPhone/iPad/Mac could not be downloaded from <organization>: Invalid Profile" (Microsoft Learn,
+ * "Troubleshoot iOS/iPadOS device enrollment errors": the device-type restriction's symptom). The body's
+ * `message` belongs to that unknown schema and is not shown. The organization is the cloud
+ * configuration's `department` (the organization name of Apple Business Manager is not modelled).
+ * No code is on screen; the raw server code is kept as unknown.
+ */
+export function appleAdeInvalidProfile(raw: string | undefined, device: "iPhone" | "iPad" | "Mac", organization: string | undefined, step: string, flow?: string): Shown {
+  const from = organization ? ` from ${organization}` : "";
+  return { text: `The configuration for your ${device} could not be downloaded${from}: Invalid Profile`, screen: appleScreen(step, flow), ...(raw !== undefined ? { unknown: { raw } } : {}) };
+}
+
+/**
  * An MDM or profile HTTP transaction the server answered with an error status (check-in,
  * profile download): MCHTTPTransactionErrorDomain (wire/apple/http-transaction-errors.ts), with the
  * HTTP status as its cause. A status outside the table is reported raw.
