@@ -45,6 +45,9 @@ import { pushSummaryOf } from "./push-report.js";
 import { serverExpectations } from "./server-expect.js";
 import { checkinExpectations } from "../report/expectations.js";
 import { MockApns } from "../server/apple/apns.js";
+import { networksOf } from "../runner/network/attach.js";
+import { startInternetResponder } from "../server/internet.js";
+import type { BoundServer } from "../server/http.js";
 import { createTimeline, timelineClock } from "./timeline.js";
 import { withDeviceMinutes } from "../runner/device-minutes.js";
 import { startEmbeddedServer, urlTargets, type WorkerPart } from "./embedded-server.js";
@@ -423,13 +426,16 @@ async function runOpened(
   const both: TranscriptSink = { bodies: sinks.some((x) => x.bodies), record: (e) => sinks.forEach((x) => x.record(x.bodies ? e : withoutBodies(e))) };
   const transcriptFor = (): TranscriptSink => (sinks.length > 1 ? both : (sinks[0] ?? nullTranscript));
 
-  const timeline = createTimeline(scenario, catalog, { ...adapters, log }, server, transcriptFor);
+  const networks = networksOf(scenario, targets); // the networks devices are on; their internet responder starts with the run
+  let responder: BoundServer | undefined;
+  const timeline = createTimeline(scenario, catalog, { ...adapters, log }, server, transcriptFor, networks?.fleet);
   if (timeline) observers.push(timeline);
   const onFlowResult = timeline ? (d: string, r: FlowResult) => (timeline.onFlowResult(d, r), options.onFlowResult?.(d, r)) : options.onFlowResult;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let skipped = 0;
   try {
+    if (networks) networks.responder = (responder = await startInternetResponder()).url;
     if (options.startAt !== undefined) {
       const wait = Math.max(0, options.startAt - adapters.clock.now());
       options.onStartWait?.(wait);
@@ -450,7 +456,7 @@ async function runOpened(
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
         ...(server ? { scepFailure: scepFailureOf(server) } : part?.scepFailure ? { scepFailure: part.scepFailure } : {}),
       },
-      { targets, signal: options.signal, stopArrivals: options.stopArrivals, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}) },
+      { targets, signal: options.signal, stopArrivals: options.stopArrivals, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}), ...(networks ? { networks } : {}) },
     );
     skipped = sk;
     observer.onRunEnd?.({ durationMs });
@@ -464,6 +470,7 @@ async function runOpened(
     if (scenario.expect.checkins) summary.addExpectations(checkinExpectations(scenario.expect.checkins, metrics.metrics().checkins));
     await server?.close();
     await apns?.close();
+    await responder?.close();
     endpoint?.setPhase("done");
   }
   const stopped = options.stopArrivals?.aborted ? options.stopArrivals.reason : undefined;

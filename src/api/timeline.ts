@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Builds a run's timeline engine (runner/timeline) over its devices and, when embedded, its server. */
+import type { FleetNetworks } from "../runner/network/fleet.js";
 import type { Catalog } from "../device/catalog.js";
 import { deviceTemplateValues, expandServerData, type TemplateValues } from "../device/template.js";
 import type { Clock, EntropySource, Logger, TranscriptSink } from "../ports/index.js";
@@ -21,6 +22,7 @@ export function createTimeline(
   env: { clock: Clock; entropy: EntropySource; log: Logger },
   server: ReferenceServer | undefined,
   transcriptFor: (device: string) => TranscriptSink,
+  networks?: FleetNetworks,
 ): TimelineEngine | undefined {
   const entries = s.timeline ?? [];
   if (entries.length === 0) return undefined;
@@ -48,6 +50,7 @@ export function createTimeline(
       return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei, platform: identity.platform, ...(identity.windows ? { windowsDeviceId: identity.windows.deviceId } : {}) };
     },
     transcriptFor,
+    ...(networks ? { networks } : {}),
     ...(server && s.server.kind === "embedded" ? { server: referenceServerTimeline(server, s.server.platforms, env.clock) } : {}),
     onError: (e, err) => env.log.warn({ timeline: e.index, err: err instanceof Error ? err.message : String(err) }, "timeline action failed"),
   });

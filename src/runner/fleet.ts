@@ -33,6 +33,7 @@ import { storeCheckin, trackDevice } from "./store/track.js";
 import { FleetFaults, runFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
+import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 import { withReboot, withTryAgain } from "./attempts.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
@@ -77,6 +78,8 @@ export interface FleetRunOptions {
   faults?: FleetFaults;
   /** The scenario's timeline (runner/timeline): device network, step gate, Try Again, fired on the run clock. */
   timeline?: TimelineEngine;
+  /** The networks devices are on (scenario networks:, runner/network); {@link runFleet} makes them when the caller did not. */
+  networks?: RunNetworks;
 }
 
 /** Load model options (all bounded by count and time; design-practices.md §11). */
@@ -95,10 +98,8 @@ export interface LoadModel {
    */
   timeScale?: number;
   /**
-   * Keep the connection open across the requests of one enrolment or check-in (default true, as
-   * NSURLSession and WinHTTP do). False: a connection per request, closed after its response.
-   * Either way every device's client is closed when its enrolment or check-in ends (no socket
-   * outlives it); TLS sessions are resumed from the device's own cache across check-ins.
+   * Keep the connection open across the requests of one enrolment or check-in (default true, as NSURLSession and WinHTTP do). False: a connection per request,
+   * closed after its response. Either way every client is closed when its enrolment or check-in ends; TLS sessions resume from the device's own cache.
    */
   keepAlive?: boolean;
 }
@@ -201,7 +202,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const transcript = env.transcriptFor(device);
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
   const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
-  const ports = faults.portsFor({ index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
+  const ports = portsOnNetwork(opts.networks, faults, { index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
   if (stepPrefix) ports.current.prefix = stepPrefix;
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
@@ -236,7 +237,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     ...(checkpoint ? { checkpoint } : {}),
   };
   return {
-    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive, ...(net ? { online: () => !net.blocked(undefined) } : {}) },
+    ctx: { identity, ports: { clock: env.clock, crypto: env.crypto, entropy, http: httpPort, dns, keys: env.keys, transcript, log }, protocol, targets, tls: env.tls, keepAlive, ...(net ? { online: () => !net.blocked(undefined) } : {}), ...(ports.network ? { network: ports.network } : {}) },
     close: () => http.close().catch(() => {}),
   };
 }
@@ -389,7 +390,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   if (opts.shard) checkShard(opts.shard);
   checkLoadModel(opts.load);
   const start = env.clock.now();
-  opts = { ...opts, faults: opts.faults ?? runFaults(s.faults ?? [], start, opts.targets) };
+  opts = { ...opts, faults: opts.faults ?? runFaults(s.faults ?? [], start, opts.targets), networks: opts.networks ?? networksOf(s, opts.targets) };
   const deadline = new AbortController();
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });

@@ -127,7 +127,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     const options: ResolvedGroup["options"] = {};
     if (g.flow === "scep") options.scep = resolveScep(g.options?.scep ?? {}, server);
     for (const key of ["apple", "windows", "android"] as const) if (g.options?.[key] !== undefined) options[key] = g.options[key];
-    return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options, ...(g.state ? { state: g.state } : {}) };
+    return { name: g.name, model: g.model, count: g.count, flow: g.flow, firstIndex, options, ...(g.state ? { state: g.state } : {}), ...(g.network !== undefined ? { network: g.network } : {}) };
   });
   const failures = (s.expect?.failures ?? []).map((f) =>
     f.ratio !== undefined
@@ -163,6 +163,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
   };
   const faults = resolveFaults(s);
   if (faults.length) resolved.faults = faults;
+  if (s.networks) resolved.networks = s.networks;
   if (s.description !== undefined) resolved.description = s.description;
   return resolved;
 }

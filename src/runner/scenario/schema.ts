@@ -24,6 +24,7 @@ import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
 import { faultList } from "./faults-schema.js";
 import type { Json } from "./json.js";
 import { timelineSchema } from "../timeline/schema.js";
+import { groupNetworkSchema, networksSchema } from "../network/schema.js";
 
 export type { Json };
 
@@ -165,6 +166,7 @@ const group: Json = {
       properties: { scep: scepOptions, ...Object.fromEntries(SCENARIO_EXTENSIONS.map((e) => [e.key, e.groupOptions])) },
     },
     faults: { ...(faultList as object), description: "Faults for this group's devices only." },
+    network: groupNetworkSchema,
   },
 };
 
@@ -380,5 +382,6 @@ export const scenarioSchema: { [key: string]: Json } = {
     expect: expectSchema,
     faults: faultList,
     timeline: timelineSchema,
+    networks: networksSchema,
   },
 };

@@ -4,6 +4,7 @@
  * keys, URL syntax, template variables, device totals and expectations that cannot all hold.
  * Runs on schema-valid data only.
  */
+import { networkIssues } from "../network/check.js";
 import { osSupportIssues } from "./os-support-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
@@ -254,6 +255,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkFailures(s, total, out);
   out.push(...faultIssues(s, ctx));
   out.push(...osSupportIssues(s, ctx));
+  out.push(...networkIssues(s));
   const props = scenarioSchema.properties as { [k: string]: Json };
   out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));
   return out;

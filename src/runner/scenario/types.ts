@@ -10,6 +10,7 @@ import type { Platform } from "../../device/catalog.js";
 import type { DeviceState } from "../../device/state.js";
 import type { OsSupport } from "../../device/os-support.js";
 import type { TimelineEntry, TimelineSpec } from "../timeline/types.js";
+import type { NetworkSpec } from "../network/types.js";
 import type { CA_CAPS, FAIL_INFOS, KEY_USAGES, SCEP_CIPHERS, SCEP_DIGESTS } from "./schema.js";
 
 /** SCEP failInfo name (RFC 8894). */
@@ -97,6 +98,8 @@ export interface GroupSpec {
   options?: { scep?: ScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
   /** Faults scoped to this group's devices. */
   faults?: FaultSpec[];
+  /** The network (a key of `networks:`) the group's devices are on (runner/network). */
+  network?: string;
 }
 
 /** `arrival` as written: exactly one of the open (rate) or closed (concurrency) model. */
@@ -207,6 +210,8 @@ export interface Scenario {
   faults?: FaultSpec[];
   /** Actions during the run (runner/timeline). */
   timeline?: TimelineSpec[];
+  /** Networks devices are on, apart from the MDM server (runner/network). */
+  networks?: Record<string, NetworkSpec>;
 }
 
 // ---------------------------------------------------------------- resolved
@@ -287,6 +292,8 @@ export interface ResolvedGroup {
   state?: DeviceState;
   /** Options for the group's flow (`scep` is set when flow is "scep"). */
   options: { scep?: ResolvedScepOptions; apple?: unknown; windows?: unknown; android?: unknown };
+  /** The network its devices start on (a key of the scenario's `networks`). */
+  network?: string;
 }
 
 /** Pacing, discriminated by `kind`. */
@@ -344,6 +351,8 @@ export interface ResolvedScenario {
   warnings?: string[];
   /** Actions during the run, in file order ([] when none). */
   timeline: TimelineEntry[];
+  /** Networks devices are on (runner/network), as written. */
+  networks?: Record<string, NetworkSpec>;
 }
 
 /** What the loader needs to know about the rest of the program. */

@@ -52,6 +52,10 @@ function actionOf(e: TimelineSpec): TimelineAction {
     }
     case "online":
       return { kind: "online" };
+    case "joinNetwork":
+      return { kind: "joinNetwork", network: e.joinNetwork! };
+    case "portalSignIn":
+      return { kind: "portalSignIn" };
     case "reset":
       return { kind: "reset" };
     case "restore":

@@ -67,6 +67,8 @@ export interface TimelineOptions {
   identity?: (index: number) => DeviceRef["identity"];
   transcriptFor: (device: string) => TranscriptSink;
   server?: TimelineServer;
+  /** The run's networks (runner/network): joinNetwork and portalSignIn act on them. */
+  networks?: { apply(action: Extract<TimelineAction, { kind: "joinNetwork" | "portalSignIn" }>, devices: readonly TimelineDevice[]): string };
   onError?: (entry: TimelineEntry, err: unknown) => void;
 }
 
@@ -289,6 +291,9 @@ export class TimelineEngine implements RunObserver {
       case "online":
         this.online.push({ seq, targets });
         return "back online";
+      case "joinNetwork":
+      case "portalSignIn":
+        return this.o.networks ? this.o.networks.apply(a, devices ?? []) : "not applied: the run has no networks";
       case "reset": {
         let n = 0;
         for (const d of devices ?? []) {

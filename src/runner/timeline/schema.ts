@@ -122,6 +122,8 @@ export const timelineSchema: Json = {
         },
       },
       online: empty("Device: its network comes back."),
+      joinNetwork: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", "x-expected": "the name of a network under networks:", description: "Device: it moves to this network (a key of networks:), e.g. the user switches to another Wi-Fi." },
+      portalSignIn: empty("Device: the user signs in to the captive portal of the network the device is on; from then on the portal lets it through."),
       reset: empty("Device: the user erases it (Settings reset; the server is not told). Enrolling: it stops at its next step (device.reset); enrolled: it no longer checks in."),
       restore: empty("Device (Apple): restored from the backup taken while enrolled; it checks in again with the restored identity."),
       reboot: {

@@ -40,6 +40,8 @@ export interface TimelineSpec {
   endpointUp?: { path: string };
   offline?: { for?: string | number; step?: string; as?: OfflineDetail };
   online?: Record<string, never>;
+  joinNetwork?: string;
+  portalSignIn?: Record<string, never>;
   reset?: Record<string, never>;
   restore?: Record<string, never>;
   reboot?: { bootTime?: string | number; step?: string };
@@ -63,6 +65,8 @@ export const ACTION_KEYS = [
   "endpointUp",
   "offline",
   "online",
+  "joinNetwork",
+  "portalSignIn",
   "reset",
   "restore",
   "reboot",
@@ -96,6 +100,10 @@ export type TimelineAction =
   | { kind: "endpointUp"; path: string }
   | { kind: "offline"; forMs?: number; step?: string; detail: OfflineDetail }
   | { kind: "online" }
+  /** The devices move to another network of the scenario's `networks:` (runner/network). */
+  | { kind: "joinNetwork"; network: string }
+  /** The user signs in to the captive portal of the network the device is on. */
+  | { kind: "portalSignIn" }
   | { kind: "reset" }
   | { kind: "restore" }
   /** The device power-cycles: now, or when it reaches `step`; back after `bootMs` (default: its platform's boot time). */
@@ -141,6 +149,8 @@ export function isTargeted(a: TimelineAction): boolean {
   return (
     a.kind === "offline" ||
     a.kind === "online" ||
+    a.kind === "joinNetwork" ||
+    a.kind === "portalSignIn" ||
     a.kind === "reset" ||
     a.kind === "restore" ||
     a.kind === "reboot" ||

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The networks the run's devices are on (scenario `networks:`), and each device's place in them:
+ * which network it is on now (its group's, until a timeline `joinNetwork`) and whether it has signed
+ * in to that network's captive portal (timeline `portalSignIn`). The fleet asks it for each device's
+ * ports ({@link networkPorts}); the timeline changes it.
+ */
+import type { TransportDetail } from "../../errors/index.js";
+import { resolveNetwork, type NetworkSpec, type ResolvedNetwork } from "./types.js";
+import { serviceHostOf } from "./services.js";
+
+/** What the network does with one request or look-up. */
+export type NetworkDecision =
+  | { kind: "pass"; host: string }
+  | { kind: "fail"; host: string; detail: TransportDetail; reason: string }
+  /** The captive portal answers in the destination's place. */
+  | { kind: "portal"; host: string; reason: string };
+
+export interface FleetNetworksOptions {
+  networks: Record<string, NetworkSpec>;
+  /** Network of each group's devices at the start (groups without one: no network model). */
+  groupNetwork: Record<string, string | undefined>;
+  /** Origins (scheme://host:port) of the run's server: requests to them are the MDM server or a platform-service stand-in. */
+  serverOrigins: string[];
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+export class FleetNetworks {
+  readonly networks = new Map<string, ResolvedNetwork>();
+  private readonly joined = new Map<number, string>();
+  /** Device index → networks whose portal it signed in to. */
+  private readonly signedIn = new Map<number, Set<string>>();
+
+  constructor(private readonly o: FleetNetworksOptions) {
+    for (const [name, spec] of Object.entries(o.networks)) this.networks.set(name, resolveNetwork(name, spec));
+  }
+
+  /** The network device `index` (of `group`) is on now, or undefined: no network model for it. */
+  current(index: number, group: string): ResolvedNetwork | undefined {
+    const name = this.joined.get(index) ?? this.o.groupNetwork[group];
+    return name === undefined ? undefined : this.networks.get(name);
+  }
+
+  join(index: number, name: string): void {
+    this.joined.set(index, name);
+  }
+
+  /** The device signs in to the captive portal of the network it is on; false when that network has none. */
+  signIn(index: number, group: string): boolean {
+    const n = this.current(index, group);
+    if (!n?.portal) return false;
+    let set = this.signedIn.get(index);
+    if (!set) this.signedIn.set(index, (set = new Set()));
+    set.add(n.name);
+    return true;
+  }
+
+  /** True when `url` goes to the run's own server (the MDM server or a platform-service stand-in on it). */
+  isServer(url: URL): boolean {
+    return LOOPBACK.has(url.hostname) || this.o.serverOrigins.includes(url.origin);
+  }
+
+  /** The host the device addresses: a stand-in's real service host, `mdm` for the MDM server, else the URL's own host. */
+  hostOf(url: URL): { host: string; mdm: boolean } {
+    if (!this.isServer(url)) return { host: url.hostname.toLowerCase(), mdm: false };
+    const service = serviceHostOf(url.pathname + url.search);
+    return service ? { host: service, mdm: false } : { host: "mdm", mdm: true };
+  }
+
+  /** What device `index`'s network does with a request to `url` (undefined: a DNS look-up of `name`). */
+  decide(index: number, group: string, target: { url: URL } | { name: string }): NetworkDecision | undefined {
+    const n = this.current(index, group);
+    if (!n) return undefined;
+    const { host, mdm } = "url" in target ? this.hostOf(target.url) : { host: target.name.toLowerCase().replace(/\.$/, ""), mdm: false };
+    const matches = (list: RegExp[], flag: boolean) => (mdm ? flag : list.some((re) => re.test(host)));
+    // A firewall refuses connections; name look-ups still resolve.
+    if ("url" in target && matches(n.blocked, n.blockedMdm)) return { kind: "fail", host, detail: n.blockedAs, reason: `the firewall of network "${n.name}" blocks ${host}` };
+    const portalHost = n.portal ? new URL(n.portal.signIn).hostname.toLowerCase() : undefined;
+    if (matches(n.local, n.localMdm) || host === portalHost) return { kind: "pass", host };
+    if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };
+    if (n.portal && !this.signedIn.get(index)?.has(n.name) && "url" in target) return { kind: "portal", host, reason: `the captive portal of network "${n.name}" answers for ${host} (not signed in)` };
+    return { kind: "pass", host };
+  }
+
+  /** A timeline action on the targeted devices; returns what happened, in words. */
+  apply(a: { kind: "joinNetwork"; network: string } | { kind: "portalSignIn" }, devices: readonly { index: number; group: string }[]): string {
+    if (a.kind === "joinNetwork") {
+      if (!this.networks.has(a.network)) return `not applied: no network "${a.network}"`;
+      for (const d of devices) this.join(d.index, a.network);
+      return `${devices.length} device(s) joined network "${a.network}"`;
+    }
+    const n = devices.filter((d) => this.signIn(d.index, d.group)).length;
+    return `${n} device(s) signed in to their network's captive portal${n < devices.length ? `; ${devices.length - n} on a network without one` : ""}`;
+  }
+
+  /** The PAC file URL of device `index`'s network, if it has a proxy. */
+  pacUrl(index: number, group: string): string | undefined {
+    return this.current(index, group)?.pacUrl;
+  }
+}

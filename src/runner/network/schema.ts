@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+/** JSON Schema of `networks:` and `groups[].network` (part of the scenario schema, src/runner/scenario/schema.ts). */
+import type { Json } from "../scenario/json.js";
+import { OFFLINE_DETAILS } from "../timeline/types.js";
+import { PORTAL_HTTPS } from "./types.js";
+
+const NAME = "^[A-Za-z0-9][A-Za-z0-9_.-]*$";
+const hostList = (description: string): Json => ({
+  type: "array",
+  minItems: 1,
+  maxItems: 200,
+  uniqueItems: true,
+  items: { type: "string", pattern: "^[A-Za-z0-9*?][A-Za-z0-9*?.:-]*$", "x-expected": 'a host name or glob such as "*.apple.com", or mdm (the MDM server)' },
+  description,
+});
+const failure = (description: string): Json => ({ enum: [...OFFLINE_DETAILS], description });
+
+const network: Json = {
+  type: "object",
+  additionalProperties: false,
+  description: "A network devices are on, apart from the MDM server.",
+  properties: {
+    internet: { type: "boolean", description: "Internet hosts reachable (default true). false: only the local hosts answer (a closed network)." },
+    unreachableAs: failure("With internet: false, how requests to internet hosts fail (default dns.timeout)."),
+    local: hostList("Hosts on the local network: reachable without internet, never intercepted by a captive portal. mdm: the MDM server (an on-premises server). Default none: the MDM server is on the internet."),
+    captivePortal: {
+      type: "object",
+      additionalProperties: false,
+      description: "A captive portal: until the device signs in (timeline portalSignIn), it answers every plain-HTTP request to an internet host with its sign-in page or a redirect to it, and HTTPS connections fail.",
+      properties: {
+        signIn: { type: "string", pattern: "^http://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http:// URL", description: "The sign-in page (default http://portal.enrollsim.test/login)." },
+        status: { enum: [302, 200], description: "302 (default): a redirect to the sign-in page; 200: the sign-in page in the destination's place." },
+        https: { enum: [...PORTAL_HTTPS], description: "What an HTTPS connection to an internet host meets (default wrong-host: the portal presents its own certificate)." },
+      },
+    },
+    proxy: {
+      type: "object",
+      additionalProperties: false,
+      required: ["pac"],
+      description: "A proxy auto-configuration (PAC) file on the network. Android's connectivity check fetches it instead of its probe URL (a 200 validates the network).",
+      properties: { pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." } },
+    },
+    blocked: hostList("Hosts a firewall blocks (connections fail; names still resolve). mdm: the MDM server."),
+    blockedAs: failure("How a blocked connection fails (default connect.timeout: the firewall drops it)."),
+  },
+};
+
+export const networksSchema: Json = {
+  type: "object",
+  description: "Networks devices are on (by name): internet access, captive portal, proxy, firewall. A group joins one with groups[].network; the timeline moves devices with joinNetwork.",
+  propertyNames: { pattern: NAME, "x-expected": "a network name (letters, digits, . _ -)" },
+  additionalProperties: network,
+  minProperties: 1,
+};
+
+export const groupNetworkSchema: Json = { type: "string", pattern: NAME, "x-expected": "the name of a network under networks:", description: "The network (a key of networks:) this group's devices are on at the start." };

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The platform services outside the MDM server that enrollment needs, and where the embedded
+ * server plays them: a request to one of these stand-in paths is, to the device's network, a
+ * request to the service's real host, so a network's `blocked`, `local` and `internet` rules name
+ * the real host ("the firewall blocks play.google.com") and act on the stand-in. Hosts from the
+ * vendors' published network requirements:
+ *
+ * - Apple, "Use Apple products on enterprise networks" (https://support.apple.com/101555):
+ *   courier.push.apple.com (APNs, TCP 5223 with 443 fallback), iprofiles.apple.com (enrollment
+ *   profiles of Automated Device Enrollment), deviceenrollment.apple.com, albert.apple.com (activation).
+ * - Microsoft, "Windows Autopilot networking requirements"
+ *   (https://learn.microsoft.com/autopilot/requirements?tabs=networking): ztd.dds.microsoft.com
+ *   (the Autopilot deployment service), login.microsoftonline.com (Microsoft Entra sign-in),
+ *   enterpriseregistration.windows.net (device registration).
+ * - Google, "Android Enterprise network requirements" (https://support.google.com/work/android/answer/10513641):
+ *   play.google.com (the Android Device Policy download), androidmanagement.googleapis.com (the
+ *   Android Management API), mtalk.google.com (Firebase Cloud Messaging, TCP 5228-5230).
+ * - Samsung, "Knox Mobile Enrollment: network requirements" (docs.samsungknox.com): us-kme-api.samsungknox.com.
+ *
+ * A stand-in not listed here counts as the MDM server (keyword `mdm` in a network's host lists).
+ */
+
+export interface PlatformService {
+  host: string;
+  /** Path prefix of the embedded stand-in (matched against the request path). */
+  path: RegExp;
+  what: string;
+}
+
+export const PLATFORM_SERVICES: readonly PlatformService[] = [
+  { host: "courier.push.apple.com", path: /^\/apple\/apns\/courier(\?|$)/, what: "Apple Push Notification service" },
+  { host: "iprofiles.apple.com", path: /^\/apple\/ade\/(cloudconfig|softwareupdate)/, what: "Automated Device Enrollment cloud configuration" },
+  { host: "ztd.dds.microsoft.com", path: /^\/windows\/autopilot\//, what: "Windows Autopilot deployment service" },
+  { host: "login.microsoftonline.com", path: /^\/EnrollmentServer\/Auth/, what: "Microsoft Entra sign-in" },
+  { host: "enterpriseregistration.windows.net", path: /^\/windows\/drs\//, what: "Microsoft Entra device registration" },
+  { host: "play.google.com", path: /^\/android\/apk\/clouddpc\.apk/, what: "Android Device Policy download (Google Play)" },
+  { host: "androidmanagement.googleapis.com", path: /^\/android\/amapi\/device\//, what: "Android Management API (device side)" },
+  { host: "mtalk.google.com", path: /^\/android\/fcm\/poll\//, what: "Firebase Cloud Messaging" },
+  { host: "us-kme-api.samsungknox.com", path: /^\/android\/provisioning\/[^/]+\/kme\.json/, what: "Samsung Knox Mobile Enrollment" },
+];
+
+/** The real host a request to the run's server stands for, or undefined: the MDM server itself. */
+export function serviceHostOf(pathAndQuery: string): string | undefined {
+  return PLATFORM_SERVICES.find((s) => s.path.test(pathAndQuery))?.host;
+}
