@@ -4,6 +4,7 @@
  * Flows compose behaviours; they return a value for every expected protocol outcome and throw
  * SimErrors only for failures (server, transport, scenario, or our bug).
  */
+import type { DeviceNetworkView } from "../protocol/common/connectivity.js";
 import type { DevicePorts, TlsSettings } from "../ports/index.js";
 import type { Certificate } from "../wire/x509/certificate.js";
 import type { PrivateKey } from "../ports/crypto.js";
@@ -46,6 +47,8 @@ export interface FlowContext {
    * decisions a device makes before it sends anything (Android 8 fetches its QR reader only online).
    */
   online?: () => boolean;
+  /** The network the device is on (scenario `networks:`): its connectivity checks read its name and PAC proxy. Absent: no network modelled. */
+  network?: DeviceNetworkView;
   /** Set when this start of the flow follows a reboot during the enrolment: the flow resumes from `disk` as its platform does. */
   boot?: DeviceBoot;
 }

@@ -189,6 +189,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     initiator,
     device: state,
     maxApkBytes: o.maxApkBytes,
+    ...(fc.network ? { network: fc.network } : {}),
     dpc: {
       getProvisioningMode: (r) => dpc.getProvisioningMode(r),
       adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, "")).adminPolicyCompliance(r),

@@ -10,6 +10,7 @@ import type { Flow } from "../flow.js";
 import { checkMethods, METHOD_STEP, unsupportedResult } from "../methods.js";
 import { windowsFlows } from "../windows/flows.js";
 import { decoded, step } from "../../protocol/common/context.js";
+import { probeConnectivity } from "../../protocol/common/connectivity.js";
 import { scepFlow } from "./scep.js";
 
 /** The flow, first consulting the capability table (not again when it resumes after a reboot). */
@@ -26,6 +27,11 @@ export function gated(flow: Flow<never>): Flow<never> {
           return unsupportedResult(bad, fc.identity.platform);
         }
       }
+      // Windows (NCSI) and Apple (captive network detection) check the network they are on first; the result is
+      // recorded and the flow goes on, meeting the network at each request (what OOBE or Setup Assistant shows
+      // after a failed check is not modelled). Android's check is part of its provisioning wizard.
+      const platform = fc.identity.platform;
+      if (fc.network && !fc.boot && platform !== "android") await probeConnectivity(fc.protocol, platform);
       return flow.run(fc, options);
     },
   };

@@ -114,9 +114,11 @@ export interface FlowSteps {
   checkin: readonly string[];
 }
 
-const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set(enroll.flat())], checkin: APPLE_CHECKIN });
-const windows = (...extra: string[][]): FlowSteps => ({ enroll: [...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
-const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), "android.setup.frp", ...ANDROID_WIZARD, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
+/** The platform's connectivity check (protocol/common/connectivity.ts), on a device whose group has a `network:`. */
+const PROBE = "network.probe";
+const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set([PROBE, ...enroll.flat()])], checkin: APPLE_CHECKIN });
+const windows = (...extra: string[][]): FlowSteps => ({ enroll: [PROBE, ...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
+const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), "android.setup.frp", ...ANDROID_WIZARD, PROBE, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
 
 /** Each flow's own steps. */
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
@@ -133,7 +135,7 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   "windows-autopilot": windows(["autopilot.profile", "autopilot.register", "join.register", "esp.device-preparation"], WINDOWS_ESP),
   "windows-bulk": windows(["join.register"]),
   "windows-gpo": windows(["join.register", "discovery.dns"]),
-  "windows-tenant-attach": { enroll: ["tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
+  "windows-tenant-attach": { enroll: [PROBE, "tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
   "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme"]),
   "android-token": android(["android.trigger.afw", "android.trigger.token", "android.trigger.play-install"]),
   "android-work-profile": android(["android.trigger.route", "android.trigger.link", "android.trigger.play-install"], ANDROID_DA),

@@ -6,6 +6,7 @@
  * download error, invalid mode, DPC enrollment failure) are outcome values with the texts the
  * device shows; hostile payloads throw typed ProvisioningPayloadErrors.
  */
+import { waitForValidatedNetwork, type DeviceNetworkView } from "../common/connectivity.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
 import { ACTIONS, CLOUDDPC, PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle, ProvisioningParams } from "../../wire/android/payload.js";
@@ -77,6 +78,8 @@ export interface SetupWizardInput {
   device: AndroidDeviceState;
   dpc: DpcPersona;
   maxApkBytes?: number;
+  /** The network the device is on (scenario networks:): provisioning waits until its connectivity check validates it. */
+  network?: DeviceNetworkView;
 }
 
 export type ProvisioningOutcome =
@@ -127,6 +130,11 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     return undefined;
   });
   if (net) return fail("android.provision.wifi-failed", STEPS.network, `Couldn't connect to Wi-Fi. ${WIZARD_TEXT.cantSetUp} (${net})`);
+  // ManagedProvisioning goes on once the network is validated (NetworkMonitor's check, re-evaluated with backoff): on a
+  // network without internet it stays at its progress screen until the internet comes back (googlesamples/android-testdpc#122).
+  // The Wi-Fi the payload configures carries its PAC URL, which the check fetches instead (Google's workaround there).
+  const network = input.network;
+  if (network) await waitForValidatedNetwork(ctx, "android", { pacUrl: () => params.wifi?.pacUrl ?? network.pacUrl() });
 
   const dl = params.download;
   const installedVersion = device.installed.get(params.packageName);

@@ -34,6 +34,8 @@ export interface WifiParams {
   identity?: string;
   proxyHost?: string;
   proxyPort: number;
+  /** PROVISIONING_WIFI_PAC_URL: the network's proxy auto-config file (NetworkMonitor probes it instead of generate_204). */
+  pacUrl?: string;
 }
 
 export interface DownloadParams {
@@ -317,6 +319,7 @@ export function validateExtras(input: Record<string, unknown>, source: PayloadSo
       identity: get<string>("PROVISIONING_WIFI_IDENTITY"),
       proxyHost: get<string>("PROVISIONING_WIFI_PROXY_HOST"),
       proxyPort: port,
+      ...(get<string>("PROVISIONING_WIFI_PAC_URL") !== undefined ? { pacUrl: get<string>("PROVISIONING_WIFI_PAC_URL") } : {}),
     };
     if (wifi.securityType === "EAP" && !wifi.eapMethod) warnings.push("EAP Wi-Fi without PROVISIONING_WIFI_EAP_METHOD");
   } else {
