@@ -27,11 +27,11 @@ export const DIRECT_PAC = 'function FindProxyForURL(url, host) {\n  return "DIRE
 
 export const internetHandler: HttpHandler = async (req) => {
   const host = (req.headers?.host ?? "").toLowerCase().replace(/:\d+$/, "");
-  const path = req.url.split("?")[0]!;
+  const path = new URL(req.url, "http://responder.invalid").pathname; // a path (node:http) or a full URL (in-memory adapter)
   for (const c of Object.values(CONNECTIVITY_CHECKS)) {
     const u = new URL(c.url);
     if (u.hostname !== host || u.pathname !== path) continue;
-    return answer(c.status, c.status === 204 ? "" : "text/html", "body" in c ? c.body : "", req.url);
+    return answer(c.status, c.status === 204 ? "" : c.url.endsWith(".txt") ? "text/plain" : "text/html", "body" in c ? c.body : "", req.url);
   }
   if (path.endsWith(".pac")) return answer(200, "application/x-ns-proxy-autoconfig", DIRECT_PAC, req.url);
   if (host.startsWith("portal.") || path.includes("login")) return answer(200, "text/html", `<html><head><title>Sign in to ${host}</title></head><body><form method="post">Sign in to the network</form></body></html>`, req.url);

@@ -93,7 +93,10 @@ class NetworkHttpClient implements HttpClient {
     const n = this.nets.current(this.device.index, this.device.group)!.portal!;
     if (url.protocol === "https:") {
       this.note(d, req, { https: n.https });
-      if (n.https === "wrong-host" || n.https === "untrusted") throw tlsError(n.https, req.method, req.url);
+      if (n.https === "wrong-host" || n.https === "untrusted") {
+        const e = tlsError(n.https, req.method, req.url);
+        throw new TransportError("tls", `${e.message} [injected: ${d.reason}]`, { detail: e.detail! });
+      }
       return this.fail({ ...d, kind: "fail", detail: n.https }, req);
     }
     this.note(d, req, { answer: n.status === 302 ? `302 to ${n.signIn}` : "200 sign-in page" });
