@@ -114,7 +114,8 @@ class NetworkHttpClient implements HttpClient {
 
 /** The device's HTTP port on its network. */
 export function networkHttp(port: HttpPort, nets: FleetNetworks, device: NetworkDevice, env: NetworkPortsEnv): HttpPort {
-  return { client: (options) => new NetworkHttpClient(port.client(options), nets, device, env) };
+  // The simulator's own fetches (simulatorOnly: a QR code's payload, which no real device requests) pass no network.
+  return { client: (options) => (options?.simulatorOnly !== undefined ? port.client(options) : new NetworkHttpClient(port.client(options), nets, device, env)) };
 }
 
 /** The device's DNS port on its network: without internet, names that are not local do not resolve. */
