@@ -75,6 +75,17 @@ for (const f of readdirSync(join(src, "mdm/profiles")).filter((f) => f.endsWith(
   const t = y.payload?.payloadtype;
   if (typeof t === "string" && !payloadTypes.some((p) => p.type === t)) payloadTypes.push({ type: t, os: os(y.payload.supportedOS) });
 }
+// The keys a device checks on every profile it installs (profile-schema.ts): the profile's top level,
+// the keys every payload has, and the MDM payload's, each with its type, presence, allowed values,
+// format and per-key platform rules.
+function profileKeys(list) {
+  return keys(list).map((k, i) => (list[i].format ? { ...k, format: list[i].format } : k));
+}
+const profileKeySets = {};
+for (const f of ["TopLevel.yaml", "CommonPayloadKeys.yaml", "com.apple.mdm.yaml"]) {
+  const y = YAML.parse(readFileSync(join(src, "mdm/profiles", f), "utf8"));
+  profileKeySets[y.payload.payloadtype] = { os: os(y.payload.supportedOS), keys: profileKeys(y.payloadkeys) };
+}
 // Declarative management status items (declarative/status/*.yaml): item name, value type and sub-keys, OS and enrollment rules.
 const statusItems = [];
 for (const f of readdirSync(join(src, "declarative/status")).filter((f) => f.endsWith(".yaml")).sort()) {
@@ -110,6 +121,7 @@ const write = (name, data) => writeFileSync(join(out, name), JSON.stringify({ _g
 write("commands.json", { commands });
 write("checkin.json", { messages: checkin });
 write("payloadtypes.json", { payloadTypes });
+write("profilekeys.json", { profiles: profileKeySets });
 write("machineinfo.json", { keys: keys(mi.payloadkeys) });
 write("status.json", { statusItems });
 write("errors.json", { mdmErrors });

@@ -7,7 +7,8 @@ import { asSimError } from "../../errors/index.js";
 import type { MdmClient } from "../../protocol/apple/mdm-client.js";
 import { decoded } from "../../protocol/common/context.js";
 import { buildCheckOut, buildGetBootstrapToken, buildSetBootstrapToken, buildTokenUpdate, buildUserAuthenticate } from "../../wire/apple/mdm.js";
-import type { MdmPayload } from "../../wire/apple/profile.js";
+import type { MdmPayload, Profile } from "../../wire/apple/profile.js";
+import { bootstrapTokenBlocked, userChannelBlocked } from "./mdm-capabilities.js";
 import type { FlowResult } from "../flow.js";
 import { fail, type EnrollMode } from "./enroll-common.js";
 import type { AppleOptions } from "./options.js";
@@ -16,13 +17,20 @@ import type { AppleDevice } from "./state.js";
 /**
  * macOS: escrow the bootstrap token (SetBootstrapToken, then GetBootstrapToken to read it back)
  * and open the user channel (UserAuthenticate; 410 declines it; an empty DigestChallenge
- * accepts it, then a user-channel TokenUpdate). Returns the step that got a 401, if any.
+ * accepts it, then a user-channel TokenUpdate). Returns the step that got a 401, if any. The
+ * profile decides too (mdm-capabilities.ts): without the ServerCapabilities for it, or with
+ * PayloadScope System, a channel is not opened, and the transcript says why.
  */
-export async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClient, mdm: MdmPayload, mode: EnrollMode): Promise<{ step: string; status: number } | undefined> {
+export async function macosChannels(dev: AppleDevice, o: AppleOptions, client: MdmClient, mdm: MdmPayload, mode: EnrollMode, profile: Profile): Promise<{ step: string; status: number } | undefined> {
   const ctx = dev.ctx.protocol;
   const ref = dev.ref;
   const awaiting = mode.ade ? dev.awaitingConfiguration : undefined;
-  if (o.bootstrapToken ?? mode.ade) {
+  const os = { os: dev.osName, version: dev.osVersion };
+  const noBootstrap = (o.bootstrapToken ?? mode.ade) ? bootstrapTokenBlocked(os, mdm) : undefined;
+  if (noBootstrap) decoded(ctx, "checkin.tokenupdate", { bootstrapToken: "not created", reason: noBootstrap });
+  const noUserChannel = (o.userChannel ?? mode.ade) ? userChannelBlocked(os, mdm, profile, mode.ade) : undefined;
+  if (noUserChannel) decoded(ctx, "checkin.tokenupdate", { userChannel: "not opened", reason: noUserChannel });
+  if ((o.bootstrapToken ?? mode.ade) && !noBootstrap) {
     const token = ctx.entropy.fork("bootstrap-token").bytes(32);
     const set = await client.checkin(buildSetBootstrapToken(mdm.topic, ref, token, awaiting));
     if (set.kind === "unenrolled") return { step: "checkin.setbootstraptoken", status: set.status };
@@ -37,7 +45,7 @@ export async function macosChannels(dev: AppleDevice, o: AppleOptions, client: M
     const back = reply?.BootstrapToken;
     decoded(ctx, "checkin.getbootstraptoken", { escrowed: back instanceof Uint8Array && Buffer.compare(Buffer.from(back), Buffer.from(token)) === 0, bytes: back instanceof Uint8Array ? back.length : 0 });
   }
-  if (o.userChannel ?? mode.ade) {
+  if ((o.userChannel ?? mode.ade) && !noUserChannel) {
     const user = { userId: ctx.entropy.fork("user.id").uuid(true), shortName: "enrollsim", longName: "enrollsim User" };
     const ua = await client.checkin(buildUserAuthenticate(ref, user));
     if (ua.kind === "unenrolled") return { step: "checkin.userauthenticate", status: ua.status };

@@ -13,6 +13,8 @@ import { decoded, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
 import { unsupportedPayloadOn } from "./payloads.js";
+import { schemaRefusal } from "./profile-checks.js";
+import { userChannelBlocked } from "./mdm-capabilities.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
@@ -52,7 +54,6 @@ export async function fetchProfile(ctx: FlowContext, dev: AppleDevice, url: stri
     return res.body;
   });
 }
-
 
 /**
  * macOS: payloads whose schema says `userapprovedmdm` are refused while the enrollment is not
@@ -100,6 +101,10 @@ async function install(
     note(ctx.protocol, "profile.install", { findings: [{ code: "profile.payload-not-on-os", message: `${absent.type}: ${absent.why}` }] });
     return { parsed, error: absent.error, stepName: "profile.install" };
   }
+  // Apple's schemas for the profile's top level, every payload's keys and the MDM payload (profile-schema.ts),
+  // then what ServerCapabilities decides (mdm-capabilities.ts).
+  const refusedBySchema = schemaRefusal(dev, parsed);
+  if (refusedBySchema) return { parsed, error: refusedBySchema, stepName: "profile.install" };
   const refusedByGate = gate?.(parsed);
   if (refusedByGate) return { parsed, error: refusedByGate, stepName: "profile.install" };
   const env: InstallEnv = {
@@ -292,11 +297,13 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       }
       if (tu.kind === "unenrolled") return unenroll(dev, client, mdm, profileId, "checkin.tokenupdate", tu.status);
       if (dev.osName === "macOS") {
-        const stepOut = await macosChannels(dev, o, client, mdm, mode);
+        const stepOut = await macosChannels(dev, o, client, mdm, mode, b.profile);
         if (stepOut) return unenroll(dev, client, mdm, profileId, stepOut.step, stepOut.status);
       }
       const sharedUser = dev.sharedIPad ? dev.ctx.identity.state?.sharedIPad?.user : undefined;
-      if (sharedUser) {
+      const noUserChannel = sharedUser ? userChannelBlocked({ os: dev.osName, version: dev.osVersion }, mdm, b.profile, mode.ade) : undefined;
+      if (noUserChannel) decoded(ctx.protocol, "checkin.tokenupdate", { userChannel: "not opened", reason: noUserChannel });
+      else if (sharedUser) {
         // A Managed Apple Account signs in on the Shared iPad: its user channel (tokenupdate.yaml: UserShortName
         // required on Shared iPad, UserID always FFFFFFFF-… "no authentication will occur"; no UserAuthenticate).
         const user = { userId: SHARED_IPAD_USER_ID, shortName: sharedUser };

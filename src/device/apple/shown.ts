@@ -75,6 +75,8 @@ export function appleShownForChain(err: AppleError, step: string, flow?: string)
     text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
     screen: appleScreen(step, flow),
     ...(inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
+    // No published text for this condition: say so, with the condition as found.
+    ...(err.unpublished ? { unknown: { raw: err.unpublished.raw } } : {}),
   };
 }
 

@@ -18,6 +18,12 @@ export interface AppleError {
   symptom: string;
   /** Outermost first, as devices send ErrorChain. */
   chain: AppleErrorItem[];
+  /**
+   * The device's own text for this condition is not published: the chain's last text is
+   * enrollsim's description, and `raw` is the condition as found (what the device shows then
+   * reports it as unknown, device/apple/shown.ts).
+   */
+  unpublished?: { raw: string };
 }
 
 const item = (domain: string, code: number, text: string): AppleErrorItem => ({
@@ -32,9 +38,30 @@ export const AppleErrors = {
     symptom: field === "IdentityCertificateUUID" ? "apple.profile.missing-identity-uuid" : "apple.profile.missing-field",
     chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1000, `The required field "${field}" is missing.`)],
   }),
+  /** No published text: a value the device does not accept (type, allowed values, format); `unpublished` carries the raw condition. */
   badField: (field: string, why: string): AppleError => ({
     symptom: "apple.profile.invalid-field",
     chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1000, `The field "${field}" is invalid: ${why}`)],
+    unpublished: { raw: `${field}: ${why}` },
+  }),
+  /**
+   * macOS: an MDM payload whose ServerCapabilities lacks com.apple.mdm.per-user-connections. The
+   * text is the one a newer macOS shows ("Profile installation failed: MDM payload is missing
+   * ServerCapabilities key…", graze-social/cocore#54, 2026-06); the inner code is modelled
+   * (enrollsim's choice, no published code).
+   */
+  userChannelCapabilityMissing: (): AppleError => ({
+    symptom: "apple.profile.missing-user-channel-capability",
+    chain: [
+      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
+      item("MCMDMErrorDomain", 12004, "MDM payload is missing ServerCapabilities key that indicates it supports a user channel."),
+    ],
+  }),
+  /** No published text: a profile whose TargetDeviceType names another kind of device (TopLevel.yaml: "helps prevent unintended installations"). */
+  wrongTargetDevice: (target: number, device: string): AppleError => ({
+    symptom: "apple.profile.wrong-target-device",
+    chain: [item("MCInstallationErrorDomain", 4000, "Invalid Profile"), item("MCProfileErrorDomain", 1000, `The profile is for another kind of device (TargetDeviceType ${target}; this is ${device}).`)],
+    unpublished: { raw: `TargetDeviceType ${target} on ${device}` },
   }),
   malformed: (why: string): AppleError => ({
     symptom: "apple.profile.malformed",

@@ -11,7 +11,8 @@ import machineinfo from "../../_generated/apple/machineinfo.json" with { type: "
 import payloadtypes from "../../_generated/apple/payloadtypes.json" with { type: "json" };
 import status from "../../_generated/apple/status.json" with { type: "json" };
 import errors from "../../_generated/apple/errors.json" with { type: "json" };
-import type { CommandSchema, SchemaKey, StatusItemSchema } from "./schema-types.js";
+import profilekeys from "../../_generated/apple/profilekeys.json" with { type: "json" };
+import type { CommandSchema, ProfileKeySchema, SchemaKey, StatusItemSchema } from "./schema-types.js";
 
 /** The OS releases of the schemas the data was generated from. */
 export const SCHEMA_RELEASE: Record<string, string> = commands._generated.release;
@@ -22,3 +23,5 @@ export const MACHINEINFO_KEYS = machineinfo.keys as unknown as SchemaKey[];
 export const STATUS_ITEMS = status.statusItems as unknown as StatusItemSchema[];
 /** The error `code`s an MDM server may put in a 403 body (mdm/errors/*.yaml), with what each means. */
 export const MDM_ERROR_CODES = errors.mdmErrors as unknown as { file: string; code: string; title: string; os: CommandSchema["os"]; meaning: string }[];
+/** The keys a device checks on a profile: its top level (`TopLevel`), every payload's (`CommonPayloadKeys`), the MDM payload's (`com.apple.mdm`). */
+export const PROFILE_KEYS = profilekeys.profiles as unknown as Record<"TopLevel" | "CommonPayloadKeys" | "com.apple.mdm", { os: CommandSchema["os"]; keys: ProfileKeySchema[] }>;

@@ -28,6 +28,12 @@ export interface SchemaKey {
   subkeys?: SchemaKey[];
 }
 
+/** A profile key (mdm/profiles/*.yaml): also the regular expression its string value must match. */
+export interface ProfileKeySchema extends SchemaKey {
+  format?: string;
+  subkeys?: ProfileKeySchema[];
+}
+
 export interface CommandSchema {
   file: string;
   title: string;
