@@ -18,6 +18,7 @@ import { scenarioSchema } from "./schema.js";
 import { semanticIssues } from "./semantic.js";
 import { faultWarnings } from "./faults-semantic.js";
 import { appPromptWarnings } from "./app-prompt-semantic.js";
+import { appleProfileWarnings } from "./apple-profile-semantic.js";
 import { removedKeyIssues } from "./removed.js";
 import { stateKeyIssue } from "./state-key-issues.js";
 import type { ResolvedScenario, Scenario, ScenarioContext } from "./types.js";
@@ -160,6 +161,6 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
   const issues = semanticIssues(scenario, context);
   if (issues.length) report(issues, locator);
   const resolved = resolveScenario(scenario, fileName);
-  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
+  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context), ...appleProfileWarnings(scenario)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
   return warnings.length ? { ...resolved, warnings } : resolved;
 }

@@ -5,7 +5,7 @@
  * that owns them: AppleCore. server.ts implements it and routes requests to the rooms.
  */
 import type { PolicyEngine } from "../policy/engine.js";
-import type { ProfileEdits } from "./profile-edits.js";
+import type { ProfileEditsOf } from "../../wire/apple/profile-edits.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildPlistBytes, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
@@ -40,8 +40,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   /** ADE: 401 Basic until these credentials come. */
   basicAuth?: { username: string; password: string };
   fault?: AppleServerFault;
-  /** The enrollment profile as a misconfigured server builds it (profile-service.ts editPayloads). */
-  profile?: ProfileEdits;
+  /** The enrollment profile as a misconfigured server builds it (profile-edits.ts applyProfileEdits). */
+  profile?: ProfileEditsOf<unknown>;
   /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */
   cloudConfig?: Record<string, unknown>;
   /** Key devices by hardware ids: Authenticate without UDID and SerialNumber (User Enrollment), or with a blank SerialNumber (a macOS VM), gets 400. */

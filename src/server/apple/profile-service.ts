@@ -9,58 +9,14 @@ import { randomUUID } from "node:crypto";
 import type { PrivateKey } from "../../ports/crypto.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
-import { buildPlist, buildPlistBytes, isDict, type PlistDict } from "../../wire/apple/plist.js";
+import { buildPlist, buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
 import { buildProfileDict, payloadHeader, signProfile } from "../../wire/apple/profile.js";
 import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
 import type { AppleCore } from "./core.js";
-import type { ProfileEdits } from "./profile-edits.js";
+import { applyProfileEdits, type ProfileEdits } from "./profile-edits.js";
 
 export type { ProfileEdits };
-
-/** Applies the edits (profile-edits.ts) to the payloads the server built, before it signs the profile. */
-export function editPayloads(payloads: readonly PlistDict[], e: ProfileEdits): PlistDict[] {
-  const split = (p: string): [string, string | undefined] => {
-    const i = p.indexOf("/");
-    return i < 0 ? [p, undefined] : [p.slice(0, i), p.slice(i + 1)];
-  };
-  const whole = new Set(
-    (e.remove ?? [])
-      .map(split)
-      .filter(([, k]) => k === undefined)
-      .map(([t]) => t),
-  );
-  /** The dictionary holding the last step of `keys` (copied on the way so the built payloads stay untouched), or undefined. */
-  const parent = (d: PlistDict, keys: string[]): PlistDict | undefined => {
-    let at = d;
-    for (const k of keys.slice(0, -1)) {
-      const next = at[k];
-      if (!isDict(next)) return undefined;
-      at = at[k] = { ...next };
-    }
-    return at;
-  };
-  const added = (e.add ?? []).map((p, i) => ({ ...payloadHeader(String(p.PayloadType), `com.enrollsim.ref.added.${i + 1}`, randomUUID().toUpperCase(), String(p.PayloadType)), ...p }));
-  return [...payloads, ...added]
-    .filter((p) => !whole.has(String(p.PayloadType)))
-    .map((p) => {
-      const out: PlistDict = { ...p };
-      for (const [t, k] of (e.remove ?? []).map(split)) {
-        if (k === undefined || out.PayloadType !== t) continue;
-        const keys = k.split("/");
-        const d = parent(out, keys);
-        if (d) delete d[keys.at(-1)!];
-      }
-      for (const [path, v] of Object.entries(e.set ?? {})) {
-        const [t, k] = split(path);
-        if (k === undefined || out.PayloadType !== t) continue;
-        const keys = k.split("/");
-        const d = parent(out, keys);
-        if (d) d[keys.at(-1)!] = v;
-      }
-      return out;
-    });
-}
 
 /**
  * The last profile built, as text with stand-in payload UUIDs, and the JSON of the dictionary it was
@@ -167,8 +123,8 @@ export class ProfileService {
       if (account.mode === "BYOD") delete mdm.AccessRights; // must be absent for BYOD: the device cancels otherwise
     }
     payloads.push(mdm);
-    const built = c.profile ? editPayloads(payloads, c.profile) : payloads;
-    const dict = buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads: built });
+    const built = buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads });
+    const dict = c.profile ? applyProfileEdits(built, c.profile) : built;
     const plist = templated ? this.fromTemplate(dict, fresh) : buildPlistBytes(dict);
     this.core.stats.profiles++;
     if (!c.signProfile) return plist;
