@@ -22,10 +22,14 @@
  * public structure (a PKCS#10 request, an X.509 certificate, PKCS#7 certificates) and text that is a
  * URI (`<wst:TokenType>`: the kind of token, not one).
  * A binary body kept as `base64` is searched in its decoded bytes too (a signed profile carries its
- * plist in clear inside the CMS): when anything in it would be redacted, the whole body is.
+ * plist in clear inside the CMS): when anything in it would be redacted, the whole body is, and when
+ * it is a signed (or plain) XML plist, its content is kept beside it as `redactedPlist` with only
+ * the secret values redacted, so a reader sees what the device received (the bytes, and so the
+ * signature, are not kept).
  * The result is a deep copy; the input is never mutated.
  */
 import type { TranscriptEvent } from "../ports/transcript.js";
+import { parseSignedData } from "../wire/cms/signed-data.js";
 
 /** What replaces a secret. */
 export const REDACTED = "[REDACTED]";
@@ -273,6 +277,24 @@ export class Redactor {
     return this.redactString(bytes) !== bytes ? REDACTED : b64;
   }
 
+  /**
+   * The XML plist inside a withheld body (a CMS SignedData's content, or the body itself) with the
+   * secret values redacted; undefined for anything else (a binary plist, other binary data).
+   */
+  private redactedPlist(b64: string): string | undefined {
+    let bytes: Uint8Array;
+    try {
+      bytes = Uint8Array.from(atob(b64.replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+      if (bytes[0] === 0x30) bytes = parseSignedData(bytes, "body").content ?? new Uint8Array(0);
+    } catch {
+      return undefined;
+    }
+    const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+    // A PKCS#12 payload's data is a private key (under a password): such a profile stays withheld whole.
+    if (text.includes("com.apple.security.pkcs12")) return undefined;
+    return /^\s*(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?<plist[\s>]/.test(text) ? this.redactString(text) : undefined;
+  }
+
   private hideValue(name: string, value: unknown): unknown {
     if (value === null || value === undefined || typeof value === "boolean") return value;
     if (typeof value === "string") {
@@ -325,8 +347,11 @@ export class Redactor {
       if (isSensitiveName(k)) copy = this.hideValue(k, v);
       else if (isKeyName(k) && looksLikeKeyMaterial(v)) copy = REDACTED;
       else if (k === "value" && harName !== undefined && isSensitiveName(harName)) copy = this.hideValue(harName, v);
-      else if (k === "base64" && typeof v === "string") copy = this.redactBase64(v);
-      else copy = this.walk(v, depth + 1, ancestors);
+      else if (k === "base64" && typeof v === "string") {
+        copy = this.redactBase64(v);
+        const view = copy === REDACTED && v !== REDACTED ? this.redactedPlist(v) : undefined;
+        if (view !== undefined) out.redactedPlist = view;
+      } else copy = this.walk(v, depth + 1, ancestors);
       if (copy !== undefined) out[this.redactString(k)] = copy;
     }
     return out;

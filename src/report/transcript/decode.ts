@@ -221,6 +221,15 @@ export function decodeBody(body: unknown, contentType = ""): DecodedMessage {
   const type = contentType.split(";")[0]!.trim().toLowerCase();
   if (!b) return { format: "none", summary: [] };
   if (typeof b.omitted === "string") return { format: "omitted", summary: [`body not kept: ${b.omitted}`] };
+  if (b.base64 === "[REDACTED]" && typeof b.redactedPlist === "string") {
+    // A signed profile holding a secret: its bytes are withheld, its content is kept with the secret values redacted.
+    try {
+      const m = decodeText(b.redactedPlist, "");
+      return { ...m, summary: ["bytes withheld (they hold a secret); the plist they carry, secret values redacted (its signature cannot be checked here):", ...m.summary] };
+    } catch (err) {
+      return { format: "withheld", summary: [`body withheld: it holds a secret (its plist could not be decoded: ${(err as Error).message})`] };
+    }
+  }
   if (b.base64 === "[REDACTED]" || b.text === "[REDACTED]") return { format: "withheld", summary: ["body withheld: it holds a secret"] };
   try {
     if (typeof b.text === "string") return decodeText(b.text, type);

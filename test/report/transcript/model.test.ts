@@ -158,3 +158,32 @@ describe("withoutBodies", () => {
     expect(withoutBodies(note)).toBe(note);
   });
 });
+
+describe("a signed profile holding a secret: bytes withheld, content shown with the secret values redacted", () => {
+  it("the served enrollment profile: the SCEP challenge is redacted, everything else the device received is readable", async () => {
+    const { appleWorld } = await import("../../device/apple/harness.js");
+    const w = await appleWorld({ profile: { set: { "Configuration/PayloadScope": "System" } } });
+    const res = await w.apple.handler({ method: "GET", url: "https://ref.test/apple/enroll", headers: {} });
+    const challenge = w.ref.scep.config.challenge;
+    expect(Buffer.from(res.body).toString("latin1")).toContain(challenge);
+    const r = new Redactor();
+    r.addSecret(challenge);
+    const e = r.redactEvent(http("d", "profile.download", { method: "GET" }, { contentType: "application/x-apple-aspen-config", body: transcriptBody(res.body) }));
+    const body = (e.data.response as { body: { base64: string; redactedPlist: string } }).body;
+    expect(body.base64).toBe("[REDACTED]");
+    expect(JSON.stringify(e)).not.toContain(challenge);
+    expect(body.redactedPlist).toContain("<key>Challenge</key>");
+    const m = decodeBody(body, "application/x-apple-aspen-config");
+    expect(m.format).toBe("plist");
+    expect(m.summary[0]).toMatch(/^bytes withheld \(they hold a secret\)/);
+    const s = m.structure as { PayloadScope: string; PayloadContent: Record<string, unknown>[] };
+    expect(s.PayloadScope).toBe("System");
+    const scep = s.PayloadContent.find((p) => p.PayloadType === "com.apple.security.scep")!;
+    expect((scep.PayloadContent as Record<string, unknown>).Challenge).toBe("[REDACTED]");
+    const mdm = s.PayloadContent.find((p) => p.PayloadType === "com.apple.mdm")!;
+    expect(mdm.ServerCapabilities).toEqual(["com.apple.mdm.per-user-connections", "com.apple.mdm.bootstraptoken"]);
+    // Read again (trace show re-redacts what it reads): still no secret, still readable.
+    const again = r.redactEvent(e);
+    expect((again.data.response as { body: { redactedPlist: string } }).body.redactedPlist).toBe(body.redactedPlist);
+  });
+});
