@@ -27,7 +27,6 @@ export interface WorkerPart {
 export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: Catalog, adapters: Pick<NodeAdapters, "clock" | "entropy">): Promise<{ server: ReferenceServer; targets: FlowTargets }> {
   if (scenario.server.kind !== "embedded") throw new TypeError("startEmbeddedServer: the scenario targets a URL server");
   const e = scenario.server.scep;
-  const serverOffsetMs = scenario.server.clockOffsetMs ?? 0;
   const embedded = expandDeviceData(scenario.server, scenario, catalog, adapters.entropy);
   const platformsFor = runDataExpander(embedded);
   const server = await ReferenceServer.start({
@@ -48,8 +47,9 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
     ...(platformsFor ? { platformsFor } : {}),
     policy: embedded.policy as PolicyConfig,
     ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec } : {}),
-    // The run's clock (expiries follow virtual time and timeline skips), plus the server's own offset (embedded.clockOffset).
-    now: () => adapters.clock.now() + serverOffsetMs,
+    now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
+    // The server's own clock offset (embedded.clockOffset; a timeline `set` changes it).
+    ...(scenario.server.clockOffsetMs !== undefined ? { clockOffsetMs: scenario.server.clockOffsetMs } : {}),
   });
   return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } };
 }

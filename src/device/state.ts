@@ -21,16 +21,8 @@ export const familyOf = (p: string): StateFamily => (p === "windows" ? "windows"
 
 const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
 
-/** A signed duration: "-3d", "+15m", "90s" (units ms, s, m, h, d). */
-export const CLOCK_OFFSET_PATTERN = "^[+-]?[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$";
-const CLOCK_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Milliseconds of a `clockOffset` ("-90d" → -7776000000). */
-export function clockOffsetMs(v: string): number {
-  const m = /^([+-]?)([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)$/.exec(v);
-  if (!m) throw new RangeError(`not a clock offset: ${v}`);
-  return (m[1] === "-" ? -1 : 1) * Math.round(Number(m[2]) * CLOCK_UNIT_MS[m[3]!]!);
-}
+export { CLOCK_OFFSET_PATTERN, clockOffsetMs } from "../wire/clock-offset.js";
+import { CLOCK_OFFSET_PATTERN } from "../wire/clock-offset.js";
 
 /** `state:` keys every platform has. */
 const COMMON_STATE: Json = {

@@ -45,6 +45,11 @@ export interface ReferenceServerOptions {
   crypto?: CryptoPort;
   /** Server clock (tests pass their virtual clock's `now`). Default Date.now. */
   now?: () => number;
+  /**
+   * How far the server's clock is from `now` (ms; `embedded.clockOffset`): everything the server dates
+   * or judges reads `now() + offset`. Changed while the server runs with {@link ReferenceServer.clockOffsetMs}.
+   */
+  clockOffsetMs?: number;
   /** `embedded.tls`: the HTTPS listener's certificate chain, and endpoints served on listeners of their own (server/tls-chain.ts). */
   tls?: ServerTlsSpec;
 }
@@ -78,7 +83,11 @@ export class ReferenceServer {
   ) {}
 
   /** Creates the server without binding a socket (use {@link handler} for in-memory tests). */
-  static async create(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  static async create(given: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+    // The server's clock: the given one plus its own offset, which a timeline `set` may change later.
+    const offset = { ms: given.clockOffsetMs ?? 0 };
+    const base = given.now ?? Date.now;
+    const options: ReferenceServerOptions = { ...given, now: () => base() + offset.ms };
     const crypto = options.crypto ?? new NodeCrypto();
     const config = { ...defaultScepConfig(), ...options.scep };
     const caKey = options.keys?.ca ?? (await crypto.generateKey("rsa2048"));
@@ -92,11 +101,21 @@ export class ReferenceServer {
     const scep = new ScepCaServer(id, config, crypto, now, rogue);
     const server = new ReferenceServer(scep, [], new PolicyEngine(options.policy ?? {}, now), options, crypto);
     server.rogue = rogue;
+    server.offset = offset;
     await server.mountHalves(options.platforms ?? {});
     return server;
   }
 
   private rogue?: ReturnType<typeof createCaIdentity>;
+  private offset = { ms: 0 };
+
+  /** How far the server's clock is off (ms, `embedded.clockOffset`); setting it moves the server's clock from the next request on. */
+  get clockOffsetMs(): number {
+    return this.offset.ms;
+  }
+  set clockOffsetMs(ms: number) {
+    this.offset.ms = ms;
+  }
 
   private async mountHalves(platforms: NonNullable<ReferenceServerOptions["platforms"]>): Promise<void> {
     const now = this.options.now ?? Date.now;

@@ -6,6 +6,7 @@
  * an action nothing models says so in its result instead of pretending.
  */
 import type { PolicyConfig } from "./policy/types.js";
+import { clockOffsetMs } from "../wire/clock-offset.js";
 import type { HttpResponse } from "../ports/http.js";
 import type { Clock } from "../ports/clock.js";
 import type { DeviceRef, TimelineServer } from "../runner/timeline/engine.js";
@@ -65,6 +66,11 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
               if (rest.length !== 1) return `not applied: ${path.join(".")}: the SCEP CA takes whole values (embedded.scep.<key>)`;
               (server.scep.config as unknown as Record<string, unknown>)[rest[0]!] = value;
               changed.add("scep");
+              continue;
+            }
+            if (part === "clockOffset") {
+              // The server's clock (embedded.clockOffset): set, e.g. "0s" when its NTP came back.
+              server.clockOffsetMs = clockOffsetMs(String(value));
               continue;
             }
             if (part === "policy") {

@@ -93,4 +93,34 @@ describe("device and server clocks (nanomdm issue #73)", () => {
     );
     expect(ahead.summary.outcomes).toEqual({ "apple.checkin.http-400": 5 });
   }, 180_000);
+
+  it("the server's clock is synced mid-run (timeline set embedded.clockOffset): the users' Try Again after it enrolls", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "enrollsim-clock-")), "s.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: server-clock-synced",
+        "seed: 7",
+        "embedded:",
+        '  clockOffset: "+5s"',
+        "  scep: { backdateSeconds: 0 }",
+        "  apple: { signMessage: true }",
+        "groups:",
+        "  - { name: ipads, model: ipad-air-m2, count: 3, flow: ios-ade }",
+        "timeline:",
+        "  - { at: 0s, tryAgain: { wait: 1m, times: 1 } }",
+        '  - { after: { step: checkin.authenticate, failed: 3 }, set: { embedded.clockOffset: "0s" }, note: the server reached NTP again }',
+        "  - { after: { step: checkin.authenticate, failed: 3, wait: 1s }, skip: 2m }",
+        "limits: { durationSeconds: 600 }",
+        "",
+      ].join("\n"),
+    );
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0 });
+    expect(summary.steps["checkin.authenticate"]).toMatchObject({ count: 6, failed: 3 });
+    // Control: the same Try Again with the server's clock still ahead is refused again.
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^.*embedded\.clockOffset.*\n/m, ""));
+    const unsynced = await runScenario(file, opts);
+    expect(unsynced.summary).toMatchObject({ devices: 3, enrolled: 0, failed: 3, outcomes: { "apple.checkin.http-400": 3 } });
+  }, 180_000);
 });
