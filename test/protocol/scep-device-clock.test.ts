@@ -78,6 +78,21 @@ describe("SCEP on the device's clock (virtual time)", () => {
     }
   });
 
+  it("a RenewalReq signed on a device clock past its certificate's NotAfter is refused badMessageCheck (signingTime outside the signer's validity), though the certificate is valid on the server's clock", async () => {
+    let offset = 0;
+    const { clock, server, h } = await setup({}, 0);
+    h.ctx.deviceTime = () => clock.now() + offset;
+    const first = await clock.run(h.client.enroll(await h.enrollArgs()));
+    if (first.status !== "issued") throw new Error(`not issued: ${first.status}`);
+    const args = await h.enrollArgs("enrollsim-challenge", "CN=device-1,O=enrollsim", 1);
+    const renew = { ...args, currentCert: first.certificate, currentKey: (await h.enrollArgs()).key };
+    offset = 400 * 86_400_000; // the device's clock jumped 400 days ahead; the certificate lives 365
+    expect(await clock.run(h.client.renew(renew))).toMatchObject({ status: "failure", failInfo: "badMessageCheck" });
+    expect(server.scep.log.at(-1)).toMatch(/RenewalReq → FAILURE badMessageCheck: pkcs7: signing time ".*" is outside of certificate validity/);
+    offset = 0;
+    expect(await clock.run(h.client.renew(renew))).toMatchObject({ status: "issued" });
+  });
+
   it.skipIf(!OPENSSL_VERSION && !process.env.CI)("openssl reads the device's clock (not the scenario clock) as the PKCSReq's signingTime", async () => {
     const { clock, h, requests } = await setup({}, -7 * 86_400_000);
     await clock.run(h.client.enroll(await h.enrollArgs()));
