@@ -5,6 +5,7 @@
  * GetCACaps) against the scenario's server. Unenrol is local: the store marks the device
  * unenrolled (SCEP has no unenrolment message; platforms with one will send it from their hook).
  */
+import { deviceTimeOf } from "../runner/device-clock.js";
 import type { PolicyConfig } from "../server/policy/types.js";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS } from "../device/flows/index.js";
@@ -150,6 +151,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           const identity = JSON.parse(d.identity) as DeviceIdentity;
           const protocol = {
             device: d.device, clock: adapters.clock, crypto: adapters.crypto, entropy, http, transcript: nullTranscript, log, current: net.current,
+            deviceTime: deviceTimeOf(identity, adapters.clock), // what the device signs is dated on its own clock, as in a run
             timeoutMs: scenario.limits.stepTimeoutMs, maxResponseBytes: scenario.limits.maxResponseBytes, sessionLimits: { commands: scenario.limits.sessionCommands, bytes: scenario.limits.sessionBytes },
           };
           const opts = deviceFlowOptions(group, identity, { scepUrl, server: base }) as { url?: string };
