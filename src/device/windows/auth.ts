@@ -19,6 +19,8 @@ import { enrollScep } from "../behaviors/scep-enrollment.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory } from "./state.js";
 import { joinFailure } from "./join-shown.js";
+import { signInShown } from "./signin-shown.js";
+import { windowsScreen } from "./shown.js";
 
 export interface SignedIn {
   /** The identity provider's token (tokenSource idp). */
@@ -35,19 +37,19 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
   if (tokenFlow && o.kind !== "bulk" && o.raw.tokenSource === "idp") {
     const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
     if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
-    try {
-      const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto) });
-      if (fed.status === "identity-provider") {
+    const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true });
+    if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
     }
-      if (fed.status === "refused") return fail("windows.auth.federated-refused", "auth.federated", fed.message);
-      idpToken = fed.token;
-    } catch (e) {
-      if (!(e instanceof TransportError)) throw e;
-      // The identity provider cannot be reached: OOBE shows OOBEIDPS; the GPO auto-enroll task logs CAA30194.
-      if (o.kind === "gpo") return fail("windows.gpo.token-unavailable", "auth.federated", `Auto MDM Enroll: could not get the identity-provider token (CAA30194): ${e.message}`);
-      return fail("windows.oobe.idp-blocked", "auth.federated", `Something went wrong. OOBEIDPS. (${e.message})`);
+    if (fed.status !== "token") {
+      // The sign-in failed: the Web Account Manager's CAA code and what OOBE or Event 76 shows (signin-shown.ts).
+      const gpo = o.kind === "gpo";
+      const failure = fed.status === "unreachable" ? { kind: "transport" as const, error: fed.error, pageLoaded: fed.pageLoaded } : { kind: "refused" as const, httpStatus: fed.httpStatus, ...(fed.oauth ? { oauth: fed.oauth } : {}) };
+      const s = signInShown(failure, gpo ? "broker" : "web", gpo ? "event76" : "oobe");
+      const code = gpo ? "windows.gpo.token-unavailable" : fed.status === "unreachable" ? "windows.oobe.idp-blocked" : "windows.auth.federated-refused";
+      return { ...fail(code, "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", gpo ? "windows-gpo" : "windows-autopilot") } };
     }
+    idpToken = fed.token;
   }
   const drsUrl = o.raw.drsUrl ?? (embedded && https ? `${https}/windows/drs/join` : undefined);
   let entraRegistered = false;
@@ -167,6 +169,7 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
       const m = MENROLL.MENROLL_E_DEVICE_AUTHENTICATION_ERROR!;
       return fail("windows.auth.federated-refused", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): ${uiTextFor(m)} — ${fed.message}`);
     }
+    if (fed.status === "unreachable") throw fed.error; // not asked for: transport failures stay thrown here
     creds = { kind: "token", valueType: TOKEN.userToken, token: fed.token };
   } else return fail("windows.auth.unsupported", "discovery.post", `AuthPolicy ${disc.authPolicy} is not implemented by this device`);
   return creds;

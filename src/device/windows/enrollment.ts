@@ -13,6 +13,7 @@ import { espConfigured } from "./esp-extra.js";
 import { createRun, faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
 import { prepare, type Prepared } from "./prepare.js";
 import { acceptTerms, authenticate, signInAndJoin } from "./auth.js";
+import { companySignInPage } from "./oobe-signin.js";
 import { runDiscovery } from "./discovery-step.js";
 import { provision, type Provisioned } from "./provisioning.js";
 import { resumeWindows, saveWindowsCheckpoint } from "./resume.js";
@@ -93,6 +94,8 @@ function keptEnrollment(ctx: FlowContext): KeptEnrollment | undefined {
 
 /** Sign-in, discovery, authentication, Terms of Use, WSTEP and the provisioning document; then the `windows.omadm` checkpoint. */
 async function enroll(run: EnrollRun, prepared: Prepared): Promise<{ prov: Provisioned; creds: Credentials; entraRegistered: boolean } | WindowsFlowResult> {
+  const page = await companySignInPage(run, prepared);
+  if (page) return page;
   const signedIn = await signInAndJoin(run);
   if (ended(signedIn)) return signedIn;
   const found = await runDiscovery(run);

@@ -26,6 +26,10 @@ export interface Prepared {
   ztdCorrelationId?: string;
   /** Hybrid Entra join (Autopilot hybrid mode, or the profile's CloudAssignedDomainJoinMethod 1). */
   hybrid: boolean;
+  /** The tenant the Autopilot profile names (its registration's tenant), when the profile names one. */
+  tenant?: { id?: string; domain?: string };
+  /** The profile's CloudAssignedOobeConfig bitmask. */
+  oobeConfig?: number;
 }
 
 export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowResult> {
@@ -66,6 +70,8 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
 
   // ---- Autopilot profile ----
   let ztdCorrelationId: string | undefined;
+  let tenant: Prepared["tenant"];
+  let oobeConfig: number | undefined;
   let hybrid = o.kind === "autopilot" && o.mode === "hybrid";
   if (o.kind === "autopilot") {
     const source = o.raw.autopilot?.profileSource ?? "assumed";
@@ -97,6 +103,10 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
     if (profile) {
       if (profile.CloudAssignedDomainJoinMethod === 1) hybrid = true;
       ztdCorrelationId = profile.ZtdCorrelationId;
+      if (profile.CloudAssignedTenantId || profile.CloudAssignedTenantDomain) {
+        tenant = { ...(profile.CloudAssignedTenantId ? { id: profile.CloudAssignedTenantId.toLowerCase() } : {}), ...(profile.CloudAssignedTenantDomain ? { domain: profile.CloudAssignedTenantDomain } : {}) };
+      }
+      oobeConfig = profile.CloudAssignedOobeConfig;
       if (profile.CloudAssignedDeviceName && !o.raw.autopilot?.deviceNameTemplate) {
         deviceName = expandNameTemplate(profile.CloudAssignedDeviceName, id.serialNumber, (n) => String(p.entropy.fork("name").int(10 ** Math.min(n, 9))).padStart(n, "0"), 15);
       }
@@ -115,5 +125,5 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
       }
     }
   }
-  return { deviceName, prep, prepStart, ...(ztdCorrelationId !== undefined ? { ztdCorrelationId } : {}), hybrid };
+  return { deviceName, prep, prepStart, ...(ztdCorrelationId !== undefined ? { ztdCorrelationId } : {}), hybrid, ...(tenant ? { tenant } : {}), ...(oobeConfig !== undefined ? { oobeConfig } : {}) };
 }

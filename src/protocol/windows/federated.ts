@@ -5,15 +5,23 @@
  * submit the sign-in form (same origin only), and take `wresult` from the form whose action is
  * the appru. Redirects are followed within the origin only, at most 5.
  */
-import { ProtocolViolationError } from "../../errors/index.js";
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
 import { identityProviderRedirect } from "./terms.js";
 import { parseForms } from "../../wire/windows/webauth.js";
+import { parseOAuthError, type OAuthErrorBody } from "../../wire/windows/caa.js";
 
 export const APPRU = "ms-app://windows.immersivecontrolpanel";
 
-export type FederatedOutcome = { status: "token"; token: string } | { status: "refused"; message: string } | { status: "identity-provider"; location: string };
+/**
+ * `refused`: the identity provider said no — HTTP 401/403, or a 400/401/403 carrying an OAuth 2.0 error
+ * (RFC 6749 §5.2; Microsoft Entra adds AADSTS codes), kept as `oauth`. `unreachable` (only with
+ * `transportAsOutcome`): a transport failure or an HTTP error status, and whether the sign-in page had
+ * loaded before it (the web host's own error page vs the broker's code, device/windows/signin-shown.ts).
+ */
+export type FederatedOutcome =
+  { status: "token"; token: string } | { status: "refused"; message: string; httpStatus: number; oauth?: OAuthErrorBody } | { status: "identity-provider"; location: string } | { status: "unreachable"; error: TransportError; pageLoaded: boolean };
 
 export interface SignInUser {
   /**
@@ -22,6 +30,10 @@ export interface SignInUser {
    * `abandon`/`idle` at that step (the same mechanism on every platform), not a sign-in option.
    */
   secondFactor?: () => string;
+  /** Return transport failures and HTTP error statuses as `unreachable` instead of throwing them. */
+  transportAsOutcome?: boolean;
+  /** Extra query parameters of the first request (e.g. the tenant the sign-in page is branded for). */
+  query?: Record<string, string>;
 }
 
 export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn: string, password: string, user: SignInUser = {}): Promise<FederatedOutcome> {
@@ -29,10 +41,17 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
     const start = new URL(authUrl);
     start.searchParams.set("appru", APPRU);
     start.searchParams.set("login_hint", upn);
+    for (const [k, v] of Object.entries(user.query ?? {})) start.searchParams.set(k, v);
     const origin = start.origin;
     let req: { method: "GET" | "POST"; url: string; body?: Uint8Array; headers?: Record<string, string> } = { method: "GET", url: start.toString() };
     for (let hop = 0; hop < 6; hop++) {
-      const res = await exchange(ctx, "auth.federated", { ...req, headers: { "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; WebView/3.0)", ...(req.headers ?? {}) } }, { acceptStatus: [301, 302, 303, 307, 401, 403] });
+      let res;
+      try {
+        res = await exchange(ctx, "auth.federated", { ...req, headers: { "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; WebView/3.0)", ...(req.headers ?? {}) } }, { acceptStatus: [301, 302, 303, 307, 400, 401, 403] });
+      } catch (e) {
+        if (user.transportAsOutcome && e instanceof TransportError) return { status: "unreachable" as const, error: e, pageLoaded: hop > 0 };
+        throw e;
+      }
       if (res.status >= 300 && res.status < 400) {
         const loc = res.headers.location;
         if (!loc) throw new ProtocolViolationError("auth.redirect", "redirect without Location");
@@ -46,7 +65,20 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
         req = { method: "GET", url: next.toString() };
         continue;
       }
-      if (res.status === 401 || res.status === 403) return { status: "refused" as const, message: `sign-in refused (HTTP ${res.status})` };
+      if (res.status === 400 || res.status === 401 || res.status === 403) {
+        const oauth = parseOAuthError(res.body);
+        if (oauth) {
+          decoded(ctx, "auth.federated", { result: "error", httpStatus: res.status, error: oauth.error, ...(oauth.aadsts.length ? { aadsts: oauth.aadsts } : {}) });
+          return { status: "refused" as const, message: `sign-in refused (HTTP ${res.status}, ${oauth.error}${oauth.description ? `: ${oauth.description}` : ""})`, httpStatus: res.status, oauth };
+        }
+        if (res.status === 400) {
+          // A 400 that is no OAuth error is an HTTP error like any other (as exchange() reports it).
+          const err = new TransportError("http-status", `${req.method} ${req.url} answered HTTP 400`, { status: 400 });
+          if (user.transportAsOutcome) return { status: "unreachable" as const, error: err, pageLoaded: hop > 0 };
+          throw err;
+        }
+        return { status: "refused" as const, message: `sign-in refused (HTTP ${res.status})`, httpStatus: res.status };
+      }
       const forms = parseForms(new TextDecoder().decode(res.body));
       const done = forms.find((f) => f.action.toLowerCase().startsWith("ms-app://"));
       if (done) {

@@ -64,12 +64,16 @@ export const policySchema: Json = {
               upn: str("User principal name."),
               groups: strings("Groups the user belongs to."),
               licensed: { type: "boolean", description: "The user holds an MDM (Intune) licence (default true). An unlicensed user's enrollment sign-in is refused: Apple account-driven enrollment and the ADE Setup Assistant sign-in get 403 UserLicenseTypeInvalid (\"User Name Not Recognized. This user account is not authorized to use MDM.\")." },
+              accountEnabled: { type: "boolean", description: "The account is enabled (default true). A disabled account's sign-in at the identity provider is refused with AADSTS50057 (invalid_grant: Windows shows CAA20003)." },
             },
           },
         },
         groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
         deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },
         usersMayJoin: scope("Users may join devices to the directory. Default all."),
+        domains: strings(
+          "This tenant's verified domains. A sign-in whose UPN domain is neither one of them, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist). Default: every domain no other tenant holds.",
+        ),
         devices: {
           type: "array",
           maxItems: 10_000,
@@ -86,6 +90,27 @@ export const policySchema: Json = {
               owner: str("Owner (user principal name); counted by deviceQuota (registered and joined objects)."),
               autopilot: { type: "boolean", description: "Created by an Autopilot hardware-hash import. Default: true for objects listed by serial." },
             },
+          },
+        },
+      },
+    },
+    otherTenants: {
+      type: "array",
+      maxItems: 100,
+      description:
+        "Other Microsoft Entra tenants of the same cloud. A UPN in one of their domains belongs to that tenant; a serial in their autopilot.registered list is registered there (a hash belongs to one tenant at a time), so the deployment service hands the device that tenant's profile, and Autopilot OOBE refuses a user of another tenant: \"That username looks like it belongs to another organization.\"",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["domain"],
+        properties: {
+          domain: str("The tenant's initial domain (e.g. fabrikam.onmicrosoft.com)."),
+          domains: strings("More verified domains of that tenant."),
+          id: { type: "string", pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "x-expected": "a lower-case GUID", description: "Tenant id. Default derived from the domain." },
+          autopilot: {
+            type: "object",
+            additionalProperties: false,
+            properties: { registered: strings("Serials whose hardware hash this tenant imported (%SERIAL@group% expands per device).") },
           },
         },
       },

@@ -14,6 +14,22 @@ export interface DirectoryUser {
   groups?: string[];
   /** Holds an MDM licence (default true). */
   licensed?: boolean;
+  /** The account is enabled (default true); a disabled one is refused at sign-in (AADSTS50057). */
+  accountEnabled?: boolean;
+}
+
+/**
+ * Another Microsoft Entra tenant of the same cloud (server/windows/tenants.ts): its initial domain,
+ * more verified domains, and the hardware hashes imported into its Autopilot list (by serial;
+ * `%SERIAL@group%` templates expand per device). A hash registered here is that tenant's: the
+ * deployment service hands the device that tenant's profile.
+ */
+export interface OtherTenant {
+  domain: string;
+  domains?: string[];
+  /** Tenant id (GUID); default derived from the domain. */
+  id?: string;
+  autopilot?: { registered?: string[] };
 }
 
 /** OS range and switches of one platform inside a platform restriction (server-policies.md §2.3). */
@@ -142,7 +158,11 @@ export interface PolicyConfig {
     usersMayJoin?: "all" | "none" | { groups: string[] };
     /** Device objects present before the run (directory-objects.ts). */
     devices?: DirectoryDeviceSpec[];
+    /** This tenant's verified domains; absent: every domain no other tenant holds (server/windows/tenants.ts). */
+    domains?: string[];
   };
+  /** Other tenants of the same cloud: their domains and Autopilot registrations (server/windows/tenants.ts). */
+  otherTenants?: OtherTenant[];
   restrictions?: {
     /** The Default platform restriction (priority 0, evaluated last; applies to userless enrollments alone). */
     platform?: PlatformRules;

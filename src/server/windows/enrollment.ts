@@ -13,7 +13,7 @@ import { readDiscoverRequest, discoverResponseBody } from "../../wire/windows/di
 import { ACTION, MIME, TOKEN } from "../../wire/windows/ns.js";
 import { buildProvisioningDoc } from "../../wire/windows/provisioning.js";
 import { buildFault, buildResponse, parseEnvelope, type Envelope, type FaultSpec } from "../../wire/windows/soap.js";
-import { mfaCode, mintToken, verifyToken } from "../../wire/windows/token.js";
+import { mintToken, verifyToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import { contextValue, readRst, rstrBody } from "../../wire/windows/wstep.js";
 import { getPoliciesResponseBody } from "../../wire/windows/xcep.js";
@@ -97,28 +97,6 @@ export class EnrollmentEndpoints {
     const claims = verifyToken(token, this.cfg.tokenKey, this.ctx.crypto, this.ctx.now());
     if (!claims) return fault({ relatesTo, subcode: "s:Authentication", reason: "token not valid or expired" });
     return { upn: claims.upn.toLowerCase(), token: true, bulk: !!claims.bulk };
-  }
-
-  /** Federated sign-in pages (MS-MDE2 §3.2): a login form, then the appru form carrying wresult. */
-  auth(req: HttpRequest): HttpResponse {
-    const url = new URL(req.url, "http://localhost");
-    if (req.method === "GET") {
-      const appru = url.searchParams.get("appru") ?? "";
-      if (!appru.startsWith("ms-app://")) return text(400, "appru missing\n");
-      return text(200, formPage("Sign in", url.pathname, { login_hint: url.searchParams.get("login_hint") ?? "", username: url.searchParams.get("login_hint") ?? "", password: "", appru }, ["username", "password"]), "text/html");
-    }
-    const form = new URLSearchParams(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 8192));
-    const upn = (form.get("username") ?? "").toLowerCase();
-    const appru = form.get("appru") ?? "";
-    if (!upn.includes("@") || form.get("password") !== this.cfg.password || !appru.startsWith("ms-app://")) return text(401, "sign-in failed\n");
-    if (this.ctx.policy.config.conditionalAccess?.requireMfa) {
-      // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
-      const otc = form.get("otc");
-      if (otc === null) return text(200, formPage("Verify your identity", url.pathname, { username: upn, password: form.get("password") ?? "", appru, otc: "" }, ["otc"]), "text/html");
-      if (otc !== mfaCode(upn, this.cfg.tokenKey, this.ctx.crypto)) return text(401, "verification failed\n");
-    }
-    const token = mintToken({ upn, exp: Math.floor(this.ctx.now() / 1000) + 3600 }, this.cfg.tokenKey, this.ctx.crypto);
-    return text(200, formPage("Signed in", appru, { wresult: token }, [], true), "text/html");
   }
 
   /** The MDM Terms-of-Use page: Bearer token required; the form answer ends at redirect_uri. */

@@ -11,6 +11,7 @@
  *   POST <channelUri>                              X-WNS-Type + Bearer token: a push, as a server under test sends it
  *   GET  <channelUri>/pending                      the device's fetch of pushes (drained)
  *   POST /windows/drs/join                         {upn?, deviceId, serialNumber, attested, autopilot, tpm, hybrid}: device registration stand-in (drs.ts)
+ *   GET/POST /EnrollmentServer/Auth               identity provider sign-in (idp.ts); <domain>/v2.0/.well-known/openid-configuration: tenant discovery (tenants.ts)
  *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
  *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
  *   GET  /windows/cmgateway/service, POST /windows/cmgateway/upload, GET /windows/pki/enrollsim-ca.crl: tenant attach (tenant-attach.ts)
@@ -27,6 +28,8 @@ import { EnrollmentEndpoints } from "./enrollment.js";
 import { WindowsState } from "./state.js";
 import { storeLicence } from "./store.js";
 import { TenantAttachService } from "./tenant-attach.js";
+import { signIn } from "./idp.js";
+import { OWN_TENANT_ID, openIdConfiguration, otherTenantOfSerial } from "./tenants.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({
   status,
@@ -61,19 +64,21 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     const assigned = ctx.policy.autopilotProfile(q.serialNumber);
     if (assigned === undefined) return json(404, { status: "not-assigned", message: "registered, but no deployment profile is assigned to this device" });
     const prof = assigned === "unconfigured" ? undefined : assigned;
+    // A hash another tenant imported is that tenant's device: its profile carries that tenant (tenants.ts).
+    const tenant = otherTenantOfSerial(ctx.policy.config, q.serialNumber) ?? { id: OWN_TENANT_ID, domain: cfg.autopilot.tenantDomain };
     const nameTemplate = prof?.deviceNameTemplate ?? cfg.autopilot.deviceNameTemplate;
     const h = ctx.crypto.digest("sha256", new TextEncoder().encode(`ztd:${q.serialNumber}`));
     const guid = Buffer.from(h).toString("hex");
     return json(200, {
       Version: 2049,
-      CloudAssignedTenantId: "00000000-0000-0000-0000-00000000e501",
-      CloudAssignedTenantDomain: cfg.autopilot.tenantDomain,
+      CloudAssignedTenantId: tenant.id,
+      CloudAssignedTenantDomain: tenant.domain,
       CloudAssignedOobeConfig: 1310,
       CloudAssignedDomainJoinMethod: prof?.joinType === "hybrid" ? 1 : 0,
       CloudAssignedForcedEnrollment: 1,
       ZtdCorrelationId: `${guid.slice(0, 8)}-${guid.slice(8, 12)}-${guid.slice(12, 16)}-${guid.slice(16, 20)}-${guid.slice(20, 32)}`,
       ...(nameTemplate ? { CloudAssignedDeviceName: nameTemplate } : {}),
-      CloudAssignedAadServerData: JSON.stringify({ ZeroTouchConfig: { CloudAssignedTenantUpn: "", ForcedEnrollment: 1, CloudAssignedTenantDomain: cfg.autopilot.tenantDomain } }),
+      CloudAssignedAadServerData: JSON.stringify({ ZeroTouchConfig: { CloudAssignedTenantUpn: "", ForcedEnrollment: 1, CloudAssignedTenantDomain: tenant.domain } }),
       Comment_File: `Profile ${prof?.name ?? "enrollsim reference Autopilot"}`,
     });
   };
@@ -82,7 +87,10 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     const lower = path.toLowerCase();
     if (lower === "/enrollmentserver/discovery.svc" || lower === "/enrollmentserver/legacy/discovery.svc") return req.method === "GET" ? enroll.discoveryGet() : enroll.discoveryPost(req);
     if (lower === "/enrollmentserver/policy.svc" && req.method === "POST") return enroll.policy(req);
-    if (lower === "/enrollmentserver/auth") return enroll.auth(req);
+    if (lower === "/enrollmentserver/auth") return signIn(req, ctx, cfg);
+    // Tenant discovery at the identity provider (tenants.ts): /EnrollmentServer/Auth/<domain or id>/v2.0/.well-known/openid-configuration.
+    const oidc = /^\/enrollmentserver\/auth\/([^/]{1,253})\/v2\.0\/\.well-known\/openid-configuration$/.exec(lower);
+    if (oidc && req.method === "GET") return openIdConfiguration(`${ctx.urls().https}/EnrollmentServer/Auth`, ctx.policy.config, cfg, decodeURIComponent(oidc[1]!));
     if (lower === "/enrollmentserver/enrollment.svc" && req.method === "POST") return enroll.enroll(req);
     if (lower === "/managementserver/mdm.svc") return dm.handle(req);
     if (path === "/windows/tou") return enroll.terms(req);
