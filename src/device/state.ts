@@ -55,6 +55,13 @@ export const WINDOWS_STATE: Json = {
       },
     },
   },
+  account: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "The Windows account the user is signed in with on an already set-up PC. admin (default true): a member of the local Administrators group. Enrolling an already configured PC (Settings › Access work or school, the Company Portal: flow windows-byod) needs local administrator rights; a standard account is refused before any request: \"You don't have the right privileges to perform this operation. Talk to your admin.\" OOBE flows (Autopilot, provisioning packages) and the GPO task run as the system and do not check it.",
+    properties: { admin: { type: "boolean", description: "Member of the local Administrators group. Default true." } },
+  },
   mdmEnrollmentDisabled: {
     type: "boolean",
     description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
@@ -301,6 +308,7 @@ export interface DeviceState {
   clockOffset?: string;
   enrollments?: WindowsEnrollmentRecord[];
   mdmEnrollmentDisabled?: boolean;
+  account?: { admin?: boolean };
   join?: WindowsJoin;
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
   osVersion?: string;

@@ -13,7 +13,7 @@ import { hardwareHash } from "./csp.js";
 import type { EspPhase } from "./esp.js";
 import { expandNameTemplate } from "./options.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
-import { enrollmentPrecheck, joinPrecheck, tpmAttestation } from "./state.js";
+import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation } from "./state.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -43,6 +43,7 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
 
   // ---- Device state: enrollments on record, policy block, directory join (state.ts; before anything goes on the wire) ----
   const refused = enrollmentPrecheck(run.state, o.kind) ?? joinPrecheck(run.state, o.kind);
+  if (refused?.code === "windows.enroll.not-administrator") return { ...fail(refused.code, "enroll.precheck", refused.message), shown: { text: NOT_ADMIN_TEXT, screen: "" } };
   if (refused) return fail(refused.code, "enroll.precheck", refused.message);
   // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
   // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).

@@ -29,6 +29,8 @@ import type { WindowsFlowKind } from "./options.js";
 
 export interface WindowsState {
   enrollments: WindowsEnrollmentRecord[];
+  /** The signed-in account's local rights (state.account). */
+  account: { admin: boolean };
   mdmEnrollmentDisabled: boolean;
   join: WindowsJoin;
   tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; attestation: TpmAttestation };
@@ -39,6 +41,7 @@ export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): Windows
   const s = id.state ?? {};
   return {
     enrollments: s.enrollments ?? [],
+    account: { admin: s.account?.admin ?? true },
     mdmEnrollmentDisabled: s.mdmEnrollmentDisabled ?? false,
     // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
     join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
@@ -53,8 +56,21 @@ export interface Refusal {
 
 const OTHER_USER_TEXT = "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again.";
 
+/**
+ * Enrolling an already set-up PC from the user's session (Settings › Access work or school, the Company
+ * Portal) needs local administrator rights. Texts: Microsoft Learn, "MDM enrollment of Windows devices"
+ * (Settings: "You don't have the right privileges to perform this operation. Talk to your admin." — "You
+ * can't enroll your device into MDM as a standard user. You must be on an administrator account.") and
+ * Intune troubleshooting KB 4463724 (the Company Portal says "…Please talk to your admin."). No HRESULT
+ * is published with it. OOBE flows and the GPO task run as the system.
+ */
+export const NOT_ADMIN_TEXT = "You don't have the right privileges to perform this operation. Talk to your admin.";
+
 /** What the enrollment client (or the GPO task) says about the records it finds; undefined when it may go on. */
 export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusal | undefined {
+  if (kind === "byod" && !state.account.admin) {
+    return { code: "windows.enroll.not-administrator", message: `${NOT_ADMIN_TEXT} — the signed-in Windows account is not in the local Administrators group (state.account.admin: false); enrolling an already set-up PC needs local administrator rights` };
+  }
   const event76 = (hresult: number, why: string) => `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(hresult).toLowerCase()}) — ${why}`;
   const say = (hresult: number, name: string, text: string, why: string) => (kind === "gpo" ? event76(hresult, why) : `${name} (${hresultHex(hresult)}): "${text}" — ${why}`);
   if (state.mdmEnrollmentDisabled) {

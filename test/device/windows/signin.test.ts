@@ -13,6 +13,8 @@ import { signInShown } from "../../../src/device/windows/signin-shown.js";
 import { caaByCode, caaForHttpStatus, caaForOAuthError, caaHex, oauthErrorJson, parseOAuthError } from "../../../src/wire/windows/caa.js";
 import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
 import { windowsServerConfig } from "../../../src/server/windows/config.js";
+import { enrollmentPrecheck, windowsState } from "../../../src/device/windows/state.js";
+import type { DeviceIdentity } from "../../../src/device/identity.js";
 
 const file = (p: string) => join(import.meta.dirname, "../../../scenarios", p);
 const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
@@ -97,6 +99,24 @@ describe("tenants as data", () => {
     expect(missing.status).toBe(400);
     expect(parseOAuthError(missing.body)!.aadsts).toEqual([90002]);
   });
+});
+
+describe("the signed-in account's rights (state.account)", () => {
+  const id = (admin?: boolean) => ({ state: admin === undefined ? {} : { account: { admin } }, windows: {} }) as unknown as DeviceIdentity;
+  it("a standard account cannot enroll an already set-up PC; OOBE flows and the GPO task run as the system", () => {
+    expect(windowsState(id(), "byod").account.admin).toBe(true);
+    expect(enrollmentPrecheck(windowsState(id(false), "byod"), "byod")).toMatchObject({ code: "windows.enroll.not-administrator" });
+    expect(enrollmentPrecheck(windowsState(id(false), "byod"), "byod")!.message).toContain("You don't have the right privileges to perform this operation.");
+    expect(enrollmentPrecheck(windowsState(id(true), "byod"), "byod")).toBeUndefined();
+    for (const kind of ["autopilot", "bulk", "gpo"] as const) expect(enrollmentPrecheck(windowsState(id(false), kind), kind)).toBeUndefined();
+  });
+  it("loopback: the standard users stop before any request, the administrator enrolls; fixed: all enroll", async () => {
+    const failing = await runScenario(file("examples/win-byod-standard-user-failing.yaml"), opts);
+    expect(failing.summary.ok).toBe(true);
+    expect(failing.summary.steps["discovery.post"]!.count).toBe(1);
+    const fixed = await runScenario(file("examples/win-byod-standard-user-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ ok: true, enrolled: 3 });
+  }, 120_000);
 });
 
 describe("sign-in against the embedded server (loopback)", () => {
