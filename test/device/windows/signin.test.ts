@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/errors/index.js";
-import { runScenario } from "../../../src/api/run-scenario.js";
+import { loadScenario, runScenario } from "../../../src/api/run-scenario.js";
 import { signInShown } from "../../../src/device/windows/signin-shown.js";
 import { caaByCode, caaForHttpStatus, caaForOAuthError, caaHex, oauthErrorJson, parseOAuthError } from "../../../src/wire/windows/caa.js";
 import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
@@ -160,4 +160,16 @@ describe("sign-in against the embedded server (loopback)", () => {
     expect(b.summary.ok).toBe(true);
     expect(b.summary.errors["windows.gpo.token-unavailable"]!.example).toContain("0xcaa20003");
   }, 120_000);
+});
+
+describe("the shipped pairs cannot pass by accident", () => {
+  const pairs = ["win-autopilot-captive-portal-caa70007", "win-autopilot-disabled-account-caa20003", "win-autopilot-registered-other-tenant", "win-autopilot-not-a-company-device", "win-byod-standard-user"];
+  it("each fixed variant run against its failing variant's expectations fails them", async () => {
+    for (const name of pairs) {
+      const failing = await loadScenario(file(`examples/${name}-failing.yaml`));
+      const fixed = await loadScenario(file(`examples/${name}-fixed.yaml`));
+      const { summary } = await runScenario({ ...fixed, expect: failing.expect }, opts);
+      expect({ name, ok: summary.ok }).toEqual({ name, ok: false });
+    }
+  }, 240_000);
 });
