@@ -74,8 +74,8 @@ export class FleetNetworks {
     if (!n) return undefined;
     const { host, mdm } = "url" in target ? this.hostOf(target.url) : { host: target.name.toLowerCase().replace(/\.$/, ""), mdm: false };
     const matches = (list: RegExp[], flag: boolean) => (mdm ? flag : list.some((re) => re.test(host)));
-    // A firewall refuses connections; name look-ups still resolve.
-    if ("url" in target && matches(n.blocked, n.blockedMdm)) return { kind: "fail", host, detail: n.blockedAs, reason: `the firewall of network "${n.name}" blocks ${host}` };
+    // A firewall refuses connections and name look-ups still resolve; a DNS filter (blockedAs dns.*) fails the look-ups too.
+    if (("url" in target || n.blockedAs.startsWith("dns.")) && matches(n.blocked, n.blockedMdm)) return { kind: "fail", host, detail: n.blockedAs, reason: `the firewall of network "${n.name}" blocks ${host}` };
     const portalHost = n.portal ? new URL(n.portal.signIn).hostname.toLowerCase() : undefined;
     if (matches(n.local, n.localMdm) || host === portalHost) return { kind: "pass", host };
     if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };

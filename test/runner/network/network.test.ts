@@ -30,6 +30,9 @@ describe("network decisions", () => {
     expect(at(n, "http://connectivitycheck.gstatic.com/generate_204")).toEqual({ kind: "pass", host: "connectivitycheck.gstatic.com" });
     // Name look-ups still resolve behind a firewall.
     expect(n.decide(0, "g", { name: "play.google.com" })).toEqual({ kind: "pass", host: "play.google.com" });
+    // A DNS filter fails the look-up too.
+    const filter = nets({ corp: { blocked: ["*.manage.microsoft.com"], blockedAs: "dns.nxdomain" } });
+    expect(filter.decide(0, "g", { name: "enrollment.manage.microsoft.com" })).toMatchObject({ kind: "fail", detail: "dns.nxdomain" });
   });
 
   it("`mdm` in a host list is the MDM server: blocked, or local on a closed network", () => {
