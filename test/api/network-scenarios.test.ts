@@ -61,6 +61,14 @@ describe("shipped network scenarios", () => {
     expect(summary.steps["network.probe"]).toMatchObject({ count: 5, failed: 0 });
   }, 120_000);
 
+  it("a firewall that rejects iprofiles.apple.com stops ADE at the cloud configuration with NSURLErrorDomain -1004; the open network's iPads enroll", async () => {
+    const { summary } = await runScenario(file("failures/apple-ade-firewall-blocks-apple-hosts.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "transport.refused": 2, "apple.ade.enrolled": 2 });
+    expect(summary.errors["transport.refused"]).toMatchObject({ step: "ade.cloudconfig", shown: { code: "NSURLErrorDomain -1004" } });
+    expect(summary.errors["transport.refused"]!.example).toMatch(/firewall of network "classroom-wifi" blocks iprofiles\.apple\.com/);
+  }, 120_000);
+
   it("Autopilot behind a captive portal: the NCSI check sees the portal and the sign-in fails; after portalSignIn and Try Again all provision", async () => {
     const failing = (await runScenario(file("examples/win-autopilot-captive-portal-failing.yaml"), opts)).summary;
     expect(failing.ok).toBe(true);
