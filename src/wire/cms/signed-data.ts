@@ -201,11 +201,17 @@ const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
  *   that library's (`pkcs7: signing time "…" is outside of certificate validity "…" to "…"`);
  * - when `clockSkewMs` is given, within that much of the verifier's clock `now` (RFC 8894
  *   §3.2.1.4.5 failInfo badTime: "signingTime … was not sufficiently close to the system time").
- * No signingTime attribute: nothing to check (the library skips it too).
+ * No signingTime attribute, or one that does not decode as a time: nothing to check (the library
+ * only checks a signingTime it could unmarshal).
  */
 export function checkSigningTime(signer: SignerInfo, cert: Certificate, o: { validitySkewMs?: number; clockSkewMs?: number; now?: number } = {}): SigningTimeRefusal | undefined {
-  const t = signingTimeOf(signer);
-  if (!t) return undefined;
+  let t: Date | undefined;
+  try {
+    t = signingTimeOf(signer);
+  } catch {
+    return undefined;
+  }
+  if (!t || Number.isNaN(t.getTime())) return undefined;
   const skew = o.validitySkewMs ?? 0;
   if (t.getTime() < cert.notBefore.getTime() - skew || t.getTime() > cert.notAfter.getTime() + skew) {
     return {

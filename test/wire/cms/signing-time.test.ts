@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseSignedData, checkSigningTime, signingTimeOf } from "../../../src/wire/cms/signed-data.js";
 import { signMdmBody, verifyMdmSignature } from "../../../src/wire/apple/mdm.js";
 import { buildPlist } from "../../../src/wire/apple/plist.js";
+import { OID } from "../../../src/wire/oids.js";
 import { crypto, testPki, type TestPki } from "../apple/helpers.js";
 import { OPENSSL_VERSION, opensslOk } from "../support/openssl.js";
 
@@ -55,6 +56,13 @@ describe("CMS signingTime", () => {
     expect(checkSigningTime(behind, pki.leaf, { clockSkewMs: 120_000, now })).toBeUndefined();
     // No skew given: the verifier's clock is not consulted.
     expect(checkSigningTime(behind, pki.leaf, { now })).toBeUndefined();
+  });
+
+  it("a signingTime that does not decode as a time is not checked (the Go library checks only one it could unmarshal)", () => {
+    const s = signerOf(header(new Date(pki.leaf.notBefore.getTime() - 60_000)));
+    s.attributes.set(OID.signingTime, [{ tagClass: 0, type: 4, constructed: false, composed: false, value: "x" } as never]);
+    expect(() => signingTimeOf(s)).toThrow();
+    expect(checkSigningTime(s, pki.leaf)).toBeUndefined();
   });
 
   it.skipIf(!OPENSSL_VERSION && !process.env.CI)("openssl reads the device's clock as the signingTime of the Mdm-Signature it made", () => {
