@@ -8,6 +8,7 @@ import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioError } from "../errors/index.js";
 import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.js";
+import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -57,4 +58,20 @@ function readCatalogDir(dir: string): DeviceModel[] {
     seen.set(model.id, displayPath(file));
     return model;
   });
+}
+
+let trustStores: TrustStoreCatalog | undefined;
+
+/** The named public roots and the platforms' stores (devices/trust-stores/roots.yaml), read once. */
+export function loadTrustStores(): TrustStoreCatalog {
+  if (trustStores) return trustStores;
+  const file = join(defaultCatalogDir(), "trust-stores", "roots.yaml");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ScenarioError(`cannot read the trust store catalog ${file}: ${(err as Error).message}`, undefined, "devices/trust-stores/roots.yaml");
+  }
+  trustStores = parseTrustStores(text, displayPath(file));
+  return trustStores;
 }
