@@ -13,12 +13,15 @@ import { ReferenceServer } from "../server/reference-server.js";
 import type { ServerTlsSpec } from "../server/tls-chain.js";
 import type { NodeAdapters } from "./environment.js";
 import { expandDeviceData, runDataExpander } from "./server-data.js";
+import { loadTrustStores } from "../runner/catalog-files.js";
 
 /** What a worker of `run --workers` is given instead of starting a server of its own. */
 export interface WorkerPart {
   targets: FlowTargets;
   /** The embedded server's CA (PEM), trusted for its HTTPS listener; absent for URL servers. */
   caPem?: string;
+  /** The embedded server's named roots (name → PEM; embedded.tls.certificate.root), trusted per device by its store. */
+  namedRoots?: Record<string, string>;
   /** `scepFailInfo` faults: the parent's embedded CA signs the CertRep FAILURE. */
   scepFailure?: ScepFailureAnswer;
 }
@@ -46,7 +49,7 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
     platforms: embedded.platforms,
     ...(platformsFor ? { platformsFor } : {}),
     policy: embedded.policy as PolicyConfig,
-    ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec } : {}),
+    ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec, publicRoots: loadTrustStores().roots } : {}),
     now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
     // The server's own clock offset (embedded.clockOffset; a timeline `set` changes it).
     ...(scenario.server.clockOffsetMs !== undefined ? { clockOffsetMs: scenario.server.clockOffsetMs } : {}),

@@ -19,7 +19,9 @@ import { bindHandler, type BoundServer } from "./http.js";
 import { createCaIdentity, issueServerCertificate } from "./scep/ca.js";
 import { defaultScepConfig, type ScepServerConfig } from "./scep/config.js";
 import { ScepCaServer } from "./scep/handler.js";
-import { generateServedChain, type ServerTlsSpec } from "./tls-chain.js";
+import { generateServedChain, signedDurationMs, type ChainSpec, type ServerTlsSpec } from "./tls-chain.js";
+import { NamedRoots } from "./named-roots.js";
+import type { RootDefinition } from "../wire/x509/named-root.js";
 
 export interface ReferenceServerOptions {
   host?: string;
@@ -52,6 +54,8 @@ export interface ReferenceServerOptions {
   clockOffsetMs?: number;
   /** `embedded.tls`: the HTTPS listener's certificate chain, and endpoints served on listeners of their own (server/tls-chain.ts). */
   tls?: ServerTlsSpec;
+  /** The public roots `embedded.tls` chains may be issued from (devices/trust-stores/roots.yaml), by name. */
+  publicRoots?: readonly RootDefinition[];
 }
 
 export const SCEP_PATHS = ["/scep", "/scep/", "/cgi-bin/pkiclient.exe"];
@@ -72,6 +76,7 @@ export class ReferenceServer {
   private endpointListeners: { path: string; tls: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean }; bound?: BoundServer }[] = [];
   /** Answers given before routing (endpoints taken down by the timeline); undefined lets the request through. */
   intercept?: (req: Parameters<HttpHandler>[0], path: string) => HttpResponse | undefined;
+  private roots?: NamedRoots;
 
   private constructor(
     /** The SCEP CA (replaced, same CA identity, when the server loses its state). */
@@ -205,10 +210,30 @@ export class ReferenceServer {
     return this;
   }
 
+  /**
+   * Name → PEM of the named roots the served chains were issued from or cross-signed by (generated at
+   * `listen`): what the runner puts in the trust store of each device whose store has the root.
+   */
+  get namedRootPems(): Map<string, string> {
+    return this.roots?.pems() ?? new Map();
+  }
+
+  /** The catalog's public roots and the scenario's private ones (validity relative to the server's start). */
+  private namedRoots(): NamedRoots {
+    if (this.roots) return this.roots;
+    const now = (this.options.now ?? Date.now)();
+    const defs = new Map<string, RootDefinition>((this.options.publicRoots ?? []).map((r) => [r.name, r]));
+    for (const p of this.options.tls?.privateRoots ?? []) {
+      const nb = now + signedDurationMs(p.notBefore ?? "-365d");
+      defs.set(p.name, { name: p.name, subject: p.subject ?? `CN=${p.name}`, notBefore: new Date(nb), notAfter: new Date(nb + (p.validityDays ?? 3650) * 86_400_000), key: p.key ?? "rsa-2048", private: true });
+    }
+    return (this.roots = new NamedRoots(defs, this.crypto));
+  }
+
   /** A chain generated from `embedded.tls` properties, issued now on the server's clock. */
-  private async servedChain(host: string, spec: NonNullable<ServerTlsSpec["certificate"]>): Promise<{ certPem: string; keyPem: string; caPem: string[]; weak: boolean }> {
+  private async servedChain(host: string, spec: ChainSpec): Promise<{ certPem: string; keyPem: string; caPem: string[]; weak: boolean }> {
     const ipLike = /^\d+\.\d+\.\d+\.\d+$/.test(host);
-    const c = await generateServedChain(this.scep.id, spec, { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] }, (this.options.now ?? Date.now)(), this.crypto);
+    const c = await generateServedChain(this.scep.id, spec, { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] }, (this.options.now ?? Date.now)(), this.crypto, this.namedRoots());
     return { certPem: c.certPem, keyPem: c.keyPem, caPem: c.caPem, weak: c.weak };
   }
 

@@ -14,6 +14,7 @@ import type { CryptoPort, HashAlg, PrivateKey } from "../ports/crypto.js";
 import { buildCertificate, keyIdentifier, parseCertificate, toPem, type Certificate } from "../wire/x509/certificate.js";
 import { authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, subjectAltName, subjectKeyIdentifier, type Extension } from "../wire/x509/extensions.js";
 import type { CaIdentity } from "./scep/ca.js";
+import type { CrossSignSpec, NamedRoots } from "./named-roots.js";
 
 export type TlsKeyType = "rsa-1024" | "rsa-2048" | "rsa-3072" | "ec-p256" | "ec-p384";
 export const TLS_KEY_TYPES: readonly TlsKeyType[] = ["rsa-1024", "rsa-2048", "rsa-3072", "ec-p256", "ec-p384"];
@@ -38,10 +39,40 @@ export interface CertificateSpec {
   ca?: boolean;
 }
 
+/** The intermediate CA of a chain: its certificate's properties, its name, whether the server sends it. */
+export interface IntermediateSpec extends CertificateSpec {
+  /** Its subject CN ("R3"). Default "enrollsim reference intermediate CA". */
+  name?: string;
+  /** false: the server leaves it out of the chain it sends (an incomplete chain). Default true. */
+  send?: boolean;
+}
+
+/** A served chain: the leaf's properties, who issues it, what else is sent. */
+export interface ChainSpec extends CertificateSpec {
+  intermediate?: IntermediateSpec;
+  /** The named root the chain is issued from (devices/trust-stores/roots.yaml or `privateRoots`). Default: the reference CA. */
+  root?: string;
+  /** The server also sends `root` cross-signed by another root (the long chain to an older root). */
+  crossSign?: CrossSignSpec;
+}
+
+/** A root the scenario declares (its own PKI): trusted only by devices that installed it. */
+export interface PrivateRootSpec {
+  name: string;
+  /** Subject DN. Default "CN=<name>". */
+  subject?: string;
+  /** Relative to the server's start. Default "-365d". */
+  notBefore?: string;
+  /** Default 3650. */
+  validityDays?: number;
+  key?: "rsa-2048" | "rsa-3072" | "ec-p256" | "ec-p384";
+}
+
 /** `embedded.tls`. */
 export interface ServerTlsSpec {
-  certificate?: CertificateSpec & { intermediate?: CertificateSpec };
-  endpoints?: { path: string; certificate?: CertificateSpec & { intermediate?: CertificateSpec } }[];
+  certificate?: ChainSpec;
+  endpoints?: { path: string; certificate?: ChainSpec }[];
+  privateRoots?: PrivateRootSpec[];
 }
 
 export interface ServedChain {
@@ -89,10 +120,12 @@ const serialOf = (crypto: CryptoPort, spki: Uint8Array, salt: string): Uint8Arra
  * Generates the chain `spec` describes for `names` (the listener's host names and addresses), issued
  * under the reference CA `id` at `now` (the server's clock).
  */
-export async function generateServedChain(id: CaIdentity, spec: ServerTlsSpec["certificate"], names: { dns: string[]; ip: string[] }, now: number, crypto: CryptoPort): Promise<ServedChain> {
+export async function generateServedChain(id: CaIdentity, spec: ChainSpec | undefined, names: { dns: string[]; ip: string[] }, now: number, crypto: CryptoPort, roots?: NamedRoots): Promise<ServedChain> {
   const s = spec ?? {};
-  let issuer = { subjectDer: id.ca.subjectDer, spki: id.ca.spki, key: id.caKey };
+  const named = s.root !== undefined ? await rootsOf(roots, s.root).get(s.root) : undefined;
+  let issuer = named ? { subjectDer: named.cert.subjectDer, spki: named.key.spki, key: named.key } : { subjectDer: id.ca.subjectDer, spki: id.ca.spki, key: id.caKey };
   const chain: Certificate[] = [];
+  let omitted = 0;
   let weak = false;
   if (s.intermediate) {
     const i = s.intermediate;
@@ -102,7 +135,7 @@ export async function generateServedChain(id: CaIdentity, spec: ServerTlsSpec["c
       {
         serial: serialOf(crypto, key.spki, "intermediate"),
         issuer: issuer.subjectDer,
-        subject: "CN=enrollsim reference intermediate CA,O=enrollsim reference server",
+        subject: `CN=${i.name ?? "enrollsim reference intermediate CA"},O=enrollsim reference server`,
         ...validity(i, now),
         spki: key.spki,
         extensions: [basicConstraints(true, 0), keyUsage(["keyCertSign", "cRLSign"]), subjectKeyIdentifier(keyIdentifier(key.spki, crypto)), authorityKeyIdentifier(keyIdentifier(issuer.spki, crypto))],
@@ -113,6 +146,7 @@ export async function generateServedChain(id: CaIdentity, spec: ServerTlsSpec["c
     );
     const cert = parseCertificate(der, "reference intermediate CA certificate");
     chain.push(cert);
+    if (i.send === false) omitted = 1;
     weak ||= hash === "sha1" || i.key === "rsa-1024";
     issuer = { subjectDer: cert.subjectDer, spki: key.spki, key };
   }
@@ -136,11 +170,19 @@ export async function generateServedChain(id: CaIdentity, spec: ServerTlsSpec["c
   const leaf = parseCertificate(der, "reference server TLS certificate");
   weak ||= hash === "sha1" || s.key === "rsa-1024";
   const caPem = toPem(id.ca.der);
+  // A named root is not sent (clients hold it); its cross-signed certificate is, after the intermediate.
+  const cross = named && s.crossSign ? [await rootsOf(roots, s.crossSign.by).crossSign(s.root!, s.crossSign)] : [];
+  const sent = [leaf, ...chain.slice(omitted)];
   return {
-    certPem: [leaf, ...chain.reverse()].map((c) => toPem(c.der)).join("") + caPem,
+    certPem: [...sent, ...cross].map((c) => toPem(c.der)).join("") + (named ? "" : caPem),
     keyPem: crypto.privateKeyPem(key),
     caPem: [caPem],
     weak,
-    certificates: [leaf, ...chain],
+    certificates: [leaf, ...chain, ...cross],
   };
+}
+
+function rootsOf(roots: NamedRoots | undefined, name: string): NamedRoots {
+  if (!roots?.has(name)) throw new TypeError(`embedded.tls: no named root "${name}" (checked when the scenario loads)`);
+  return roots;
 }
