@@ -24,7 +24,7 @@ import { ProgressDisplay, type ProgressStream } from "../report/progress.js";
 import { scheduleOf } from "../report/dashboard/schedule.js";
 import { openTraceSink } from "../report/trace-file.js";
 import { MetricsCollector, type ExtendedSummary, type RunMetrics } from "../report/metrics.js";
-import { loadCatalog, loadCatalogWith } from "../runner/catalog-files.js";
+import { loadCatalog, loadCatalogWith, loadTrustStores } from "../runner/catalog-files.js";
 import { checkLoadModel, plannedDevices, runFleet, type LoadModel } from "../runner/fleet.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "../runner/shard.js";
 import { checkCapacity, type CapacityLimits } from "../runner/capacity.js";
@@ -394,16 +394,19 @@ async function runOpened(
   }
   let targets: FlowTargets;
   const trust = [...(options.trust ?? [])];
+  let namedRoots: Map<string, string> | undefined;
   const part = options.part;
   if (part) {
     // A worker of `run --workers`: the run's one embedded server (or the URL server) is the parent's.
     targets = part.targets;
     if (part.caPem) trust.push(part.caPem);
+    if (part.namedRoots) namedRoots = new Map(Object.entries(part.namedRoots));
   } else if (scenario.server.kind === "embedded") {
     const started = await startEmbeddedServer(scenario, catalog, adapters);
     server = started.server;
     targets = started.targets;
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
+    namedRoots = server.namedRootPems; // and each named root only where its store has it
     options.onServer?.(server);
   } else targets = urlTargets(scenario.server.url);
 
@@ -455,6 +458,7 @@ async function runOpened(
         observer,
         tls: { ca: trust, insecure: options.insecure ?? (scenario.server.kind === "url" && scenario.server.insecure) },
         ...(server ? { scepFailure: scepFailureOf(server) } : part?.scepFailure ? { scepFailure: part.scepFailure } : {}),
+        ...(namedRoots?.size ? { namedRoots: { catalog: loadTrustStores(), pems: namedRoots } } : {}),
       },
       { targets, signal: options.signal, stopArrivals: options.stopArrivals, onFlowResult, shard, load: options.load, store, resume, ...(timeline ? { timeline } : {}), ...(networks ? { networks } : {}) },
     );

@@ -33,6 +33,14 @@ const COMMON_STATE: Json = {
     description:
       "How far the device's clock is from the true time, a signed duration: \"-200d\" (a PC whose CMOS battery ran flat), \"+15m\". The device judges server certificates on it (one not yet valid or expired on the device's clock fails the TLS handshake with the platform's own error), and writes it into what it signs: the CMS signingTime of Mdm-Signature and SCEP requests and the validity of its SCEP signer certificate, which servers check (embedded.apple.signatureSkewSeconds, embedded.scep.clockSkewSeconds). Timers and timeouts stay on the scenario clock. The timeline's set: {state.clockOffset: …} changes it during the run (the clock synced). Default 0s.",
   },
+  trustedRoots: {
+    type: "array",
+    maxItems: 16,
+    uniqueItems: true,
+    items: { type: "string", minLength: 1 },
+    description:
+      'Named roots installed on the device beyond its OS release\'s store (by the user, an admin or an MDM profile): a private root of embedded.tls.privateRoots ("Contoso Root CA"), or a public one its release lacks ("ISRG Root X1" on Android 7.0). The device trusts chains to them. Default: none (only its store, devices/trust-stores/roots.yaml).',
+  },
 };
 
 /** `state:` keys of Windows devices. */
@@ -306,6 +314,7 @@ export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "fi
 /** Device state as written (every key optional). */
 export interface DeviceState {
   clockOffset?: string;
+  trustedRoots?: string[];
   enrollments?: WindowsEnrollmentRecord[];
   mdmEnrollmentDisabled?: boolean;
   account?: { admin?: boolean };

@@ -24,7 +24,14 @@
  * - Windows — RSA keys shorter than 1024 bits are blocked (KB2661254,
  *   https://support.microsoft.com/kb/2661254); an EKU extension without serverAuth is
  *   CERT_E_WRONG_USAGE (CertGetCertificateChain with the server-auth usage).
- * - Every platform — a certificate is usable from notBefore to notAfter on the device's clock.
+ * - Every platform — a certificate is usable from notBefore to notAfter on the device's clock; Android
+ *   does not enforce the expiry of a trust anchor ("Android intentionally does not enforce the
+ *   expiration dates of certificates used as trust anchors",
+ *   https://letsencrypt.org/2020/12/21/extending-android-compatibility/), the others do.
+ * - Named roots (device/trust-store.ts): the path is judged the way the platforms build it, to the
+ *   first certificate whose issuer is an anchor of the device's store (a modern device stops at its
+ *   own "ISRG Root X1"; an Android 7.0 one follows the cross-sign to "DST Root CA X3"), and the
+ *   store's date-based distrust of that anchor applies (Apple's Symantec distrust, HT208860).
  */
 import type { ServerTrust, ServerTrustFailure } from "../ports/http.js";
 import { compareVersions } from "../wire/version.js";
@@ -32,6 +39,12 @@ import { parseCertificate, sameBytes, type Certificate } from "../wire/x509/cert
 import { signatureHash } from "../wire/oids.js";
 import { spkiInfo } from "../wire/x509/spki.js";
 import type { Platform } from "./catalog.js";
+import type { TrustedRoot } from "./trust-store.js";
+
+/** A named root the device trusts (its store's, or installed), as a parsed certificate. */
+export interface DeviceAnchor extends TrustedRoot {
+  cert: Certificate;
+}
 
 /** What the rules read of a device: its platform, its OS release, its clock. */
 export interface TrustSubject {
@@ -42,6 +55,8 @@ export interface TrustSubject {
   apiLevel?: number;
   /** The device's clock (ms since the epoch): the scenario clock plus its offset. */
   now: () => number;
+  /** The named roots in its TLS trust store (the runner gives OpenSSL the same certificates). */
+  anchors?: readonly DeviceAnchor[];
 }
 
 const DAY = 86_400_000;
@@ -58,9 +73,11 @@ const isSelfSigned = (c: Certificate): boolean => sameBytes(c.issuerDer, c.subje
 
 const fail = (detail: ServerTrustFailure["detail"], code: string, reason: string): ServerTrustFailure => ({ detail, code, reason });
 
-/** The validity window on the device's clock (every certificate of the chain). */
-function validity(chain: readonly Certificate[], now: number): ServerTrustFailure | undefined {
+/** The validity window on the device's clock (every certificate of the chain; on Android, not the trust anchor's). */
+function validity(chain: readonly Certificate[], now: number, platform: Platform): ServerTrustFailure | undefined {
+  const anchor = chain.at(-1);
   for (const c of chain) {
+    if (platform === "android" && c === anchor && chain.length > 1 && isSelfSigned(c)) continue;
     if (now < c.notBefore.getTime()) return fail("tls.not-yet-valid", "CERT_NOT_YET_VALID", `certificate is not yet valid: notBefore ${iso(c.notBefore.getTime())} is after the device's clock ${iso(now)} (${c.subject})`);
     if (now > c.notAfter.getTime()) return fail("tls.expired", "CERT_HAS_EXPIRED", `certificate has expired: notAfter ${iso(c.notAfter.getTime())} is before the device's clock ${iso(now)} (${c.subject})`);
   }
@@ -156,11 +173,47 @@ export function platformChainRules(s: Pick<TrustSubject, "platform" | "osVersion
   }
 }
 
+/**
+ * The path the device validates: the presented chain up to the first certificate whose issuer is one
+ * of its named anchors, then that anchor (platforms, like OpenSSL 1.1+, prefer a trusted issuer over
+ * a presented cross-signed copy). Without such an anchor, the chain as the connection reports it.
+ */
+export function pathToAnchor(chain: readonly Certificate[], anchors: readonly DeviceAnchor[] = []): { path: readonly Certificate[]; anchor?: DeviceAnchor } {
+  if (anchors.length === 0) return { path: chain };
+  for (let i = 0; i < chain.length; i++) {
+    const a = anchors.find((x) => sameBytes(x.cert.subjectDer, chain[i]!.issuerDer));
+    if (a) return { path: sameBytes(chain[i]!.der, a.cert.der) ? chain.slice(0, i + 1) : [...chain.slice(0, i + 1), a.cert], anchor: a };
+  }
+  return { path: chain };
+}
+
+const UNTRUSTED: Record<Platform, string> = {
+  android: "java.security.cert.CertPathValidatorException: Trust anchor for certification path not found.",
+  ios: "SecTrustEvaluate: kSecTrustResultFatalTrustFailure",
+  ipados: "SecTrustEvaluate: kSecTrustResultFatalTrustFailure",
+  macos: "SecTrustEvaluate: kSecTrustResultFatalTrustFailure",
+  windows: "CERT_E_UNTRUSTEDROOT",
+};
+
+/** The store's date-based distrust of the anchor (never for a root the device installed). */
+function distrust(s: TrustSubject, path: readonly Certificate[], anchor: DeviceAnchor | undefined, now: number): ServerTrustFailure | undefined {
+  const e = anchor?.entry;
+  if (!e) return undefined;
+  const code = UNTRUSTED[s.platform];
+  if (e.distrustFrom !== undefined && now >= e.distrustFrom)
+    return fail("tls.untrusted", code, `the chain ends at "${anchor.name}", distrusted for TLS server certificates from ${iso(e.distrustFrom)} (device clock ${iso(now)})${e.source ? `; ${e.source}` : ""}`);
+  const leaf = path[0];
+  if (leaf && e.distrustIssuedAfter !== undefined && leaf.notBefore.getTime() > e.distrustIssuedAfter)
+    return fail("tls.untrusted", code, `the certificate was issued ${iso(leaf.notBefore.getTime())}, after "${anchor.name}" was distrusted for certificates issued from ${iso(e.distrustIssuedAfter)}${e.source ? `; ${e.source}` : ""}`);
+  return undefined;
+}
+
 /** The device's server-trust evaluation (ports/http.ts ServerTrust) for `s`. */
 export function deviceServerTrust(s: TrustSubject): ServerTrust {
   return (ders, host) => {
-    const chain = ders.map(parse);
-    return validity(chain, s.now()) ?? platformChainRules(s, chain, host);
+    const { path, anchor } = pathToAnchor(ders.map(parse), s.anchors);
+    const now = s.now();
+    return validity(path, now, s.platform) ?? distrust(s, path, anchor, now) ?? platformChainRules(s, path, host);
   };
 }
 

@@ -41,7 +41,7 @@ export interface TlsSettings {
 
 /** Why a device refuses a server chain: the transport detail, OpenSSL-style code and reason. */
 export interface ServerTrustFailure {
-  detail: "tls.expired" | "tls.not-yet-valid" | "tls.wrong-host" | "tls.weak-signature" | "tls.weak-key" | "tls.wrong-usage" | "tls.policy";
+  detail: "tls.untrusted" | "tls.expired" | "tls.not-yet-valid" | "tls.wrong-host" | "tls.weak-signature" | "tls.weak-key" | "tls.wrong-usage" | "tls.policy";
   /** Code in the TransportError message, like the adapter's OpenSSL codes ("CERT_NOT_YET_VALID"). */
   code: string;
   reason: string;

@@ -13,7 +13,37 @@ import type { Clock } from "../ports/clock.js";
 import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust } from "../ports/http.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
-import { deviceServerTrust } from "../device/trust.js";
+import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
+import { trustedRoots, type TrustStoreCatalog } from "../device/trust-store.js";
+import { fromPem, parseCertificate, type Certificate } from "../wire/x509/certificate.js";
+
+/** A run's named roots: the catalog of stores, and name → PEM of each root the embedded server generated. */
+export interface RunRoots {
+  catalog: TrustStoreCatalog;
+  pems: ReadonlyMap<string, string>;
+}
+
+const parsedRoots = new Map<string, Certificate>();
+const rootCert = (pem: string): Certificate => {
+  let c = parsedRoots.get(pem);
+  if (!c) {
+    if (parsedRoots.size > 256) parsedRoots.clear();
+    parsedRoots.set(pem, (c = parseCertificate(fromPem(pem)[0]!, "named root")));
+  }
+  return c;
+};
+
+/**
+ * The named roots a device trusts (its release's store, plus `state.trustedRoots`), with their PEMs:
+ * what goes into its TLS trust store, so OpenSSL refuses a chain to any other named root.
+ */
+export function deviceAnchors(identity: DeviceIdentity, roots?: RunRoots): { anchors: DeviceAnchor[]; pems: string[] } {
+  if (!roots || roots.pems.size === 0) return { anchors: [], pems: [] };
+  const s = { platform: identity.platform, osVersion: identity.os.version, ...(identity.android ? { apiLevel: identity.android.apiLevel } : {}) };
+  const trusted = trustedRoots(roots.catalog, s, roots.pems.keys(), identity.state?.trustedRoots ?? []);
+  const pems = trusted.map((t) => roots.pems.get(t.name)!);
+  return { anchors: trusted.map((t, i) => ({ ...t, cert: rootCert(pems[i]!) })), pems };
+}
 
 /** Where the timeline keeps offsets it set (TimelineEngine.clockOffset). */
 export interface ClockOffsets {
@@ -34,8 +64,9 @@ export function deviceTimeOf(identity: DeviceIdentity, clock: Clock, timeline?: 
 }
 
 /** The device's server-trust evaluation: its platform's rules for its OS build, on its clock. */
-export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets): ServerTrust {
+export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, anchors?: readonly DeviceAnchor[]): ServerTrust {
   return deviceServerTrust({
+    ...(anchors?.length ? { anchors } : {}),
     platform: identity.platform,
     osVersion: identity.os.version,
     ...(identity.android ? { apiLevel: identity.android.apiLevel } : {}),
@@ -43,9 +74,23 @@ export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?:
   });
 }
 
-/** `inner` whose every client (mTLS ones too) judges server chains with `trust` (unless one brings its own). */
-export function withServerTrust(inner: HttpPort, trust: ServerTrust): HttpPort {
+/**
+ * `inner` whose every client (mTLS ones too) judges server chains with `trust` and trusts the named
+ * roots `own` (unless one brings its own judgement: a fetch made on someone else's behalf, an admin's
+ * console, which trusts every named root of the run, `all`).
+ */
+export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }): HttpPort {
+  const plus = (ca: string[] | undefined, extra: readonly string[]): { ca?: string[] } => (extra.length ? { ca: [...(ca ?? []), ...extra] } : ca ? { ca } : {});
   return {
-    client: (o: HttpClientOptions = {}): HttpClient => inner.client(o.tls?.serverTrust ? o : { ...o, tls: { ...(o.tls ?? {}), serverTrust: trust } }),
+    client: (o: HttpClientOptions = {}): HttpClient =>
+      // A foreign fetch shares no TLS session with the device: a session resumed later by the device
+      // would skip the chain check of the device's own store.
+      o.tls?.serverTrust ? inner.client({ ...o, sessions: undefined, tls: { ...o.tls, ...plus(o.tls.ca, roots.all) } }) : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, roots.own), serverTrust: trust } }),
   };
+}
+
+/** The device's HTTP port: its platform's judgement on its clock, and its trust store's named roots. */
+export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots): HttpPort {
+  const { anchors, pems } = deviceAnchors(identity, roots);
+  return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all: [...(roots?.pems.values() ?? [])] });
 }

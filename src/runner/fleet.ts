@@ -6,7 +6,7 @@
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import { tlsSessionCache, type HttpClient, type HttpClientOptions, type TlsSessionCache } from "../ports/http.js";
-import { deviceTimeOf, serverTrustOf, withServerTrust } from "./device-clock.js";
+import { deviceTimeOf, withDeviceTrust, type RunRoots } from "./device-clock.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
@@ -54,6 +54,7 @@ export interface FleetEnvironment {
   observer: RunObserver;
   /** Embedded runs: answers a `scepFailInfo` fault with a CertRep FAILURE signed by the embedded CA. */
   scepFailure?: ScepFailureAnswer;
+  namedRoots?: RunRoots; // the embedded server's named roots and the stores' catalog (runner/device-clock.ts)
 }
 
 export interface FleetRunOptions {
@@ -209,7 +210,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
   // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
-  const httpPort = new DeviceSessionsHttp(withServerTrust(netPort, serverTrustOf(identity, env.clock, tl)), tlsSessions);
+  const httpPort = new DeviceSessionsHttp(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots), tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });

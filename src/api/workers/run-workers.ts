@@ -131,7 +131,8 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
   if (scenario.server.kind === "embedded") {
     const started = await startEmbeddedServer(scenario, catalog, adapters);
     server = started.server;
-    part = { targets: started.targets, caPem: server.caPem };
+    const roots = server.namedRootPems;
+    part = { targets: started.targets, caPem: server.caPem, ...(roots.size ? { namedRoots: Object.fromEntries(roots) } : {}) };
     options.onServer?.(server);
   } else part = { targets: urlTargets(scenario.server.url) };
   // --apns-port (URL servers): the mock APNs runs here and delivers into this thread's registry, which the workers' devices wait on.
