@@ -6,6 +6,7 @@
  */
 import { networkIssues } from "../network/check.js";
 import { osSupportIssues } from "./os-support-semantic.js";
+import { trustIssues } from "./trust-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
@@ -258,6 +259,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   out.push(...faultIssues(s, ctx));
   out.push(...osSupportIssues(s, ctx));
   out.push(...networkIssues(s));
+  out.push(...trustIssues(s));
   const props = scenarioSchema.properties as { [k: string]: Json };
   out.push(...timelineIssues(s, ctx, props.embedded as { [k: string]: Json }, total, (step) => stepProblem(step, s, ctx)));
   return out;

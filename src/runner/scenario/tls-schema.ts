@@ -25,11 +25,33 @@ const certificate = (what: string, extra: Json = {}): Json => ({
   },
 });
 
+const ISO_INSTANT = "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}Z)?$";
+const ROOT_NAME = { type: "string", minLength: 1, maxLength: 128 };
+
 const leaf = certificate("the server certificate", {
+  root: {
+    ...ROOT_NAME,
+    description:
+      'The named root the chain is issued from: a public root of devices/trust-stores/roots.yaml ("ISRG Root X1", "DigiCert Global Root G2", …) or one of `privateRoots`. Each device trusts it only where its OS release\'s store has it or its state.trustedRoots installed it. Default: the simulator\'s own reference CA, which every device trusts.',
+  },
+  crossSign: {
+    type: "object",
+    additionalProperties: false,
+    required: ["by"],
+    description: "The server also sends `root` cross-signed by another root (the long chain: a device whose store lacks `root` but has `by` builds its path through it). Needs `root`.",
+    properties: {
+      by: { ...ROOT_NAME, description: 'The root that signs the cross-certificate ("DST Root CA X3").' },
+      notBefore: { type: "string", pattern: ISO_INSTANT, "x-expected": 'a UTC date or instant such as "2021-01-20T19:14:03Z"', description: "Default: the later notBefore of the two roots." },
+      notAfter: { type: "string", pattern: ISO_INSTANT, "x-expected": 'a UTC date or instant such as "2024-09-30T18:14:03Z"', description: "Default: the notAfter of `by`." },
+    },
+  },
   eku: { type: "array", uniqueItems: true, maxItems: 2, items: { enum: ["serverAuth", "clientAuth"] }, description: "Extended key usages; [] leaves the extension out. Default [serverAuth]." },
   san: { type: "boolean", description: "false: the host names are only in the subject CN, no subjectAltName extension. Default true." },
   ca: { type: "boolean", description: "The server certificate carries basicConstraints CA:true (a CA certificate installed as the server's). Default false." },
-  intermediate: certificate("an intermediate CA between the embedded server's root CA and the server certificate (absent: the root issues it directly)"),
+  intermediate: certificate("an intermediate CA between the root and the server certificate (absent: the root issues it directly)", {
+    name: { type: "string", minLength: 1, maxLength: 64, description: 'Its subject CN ("R3"). Default "enrollsim reference intermediate CA".' },
+    send: { type: "boolean", description: "false: the server leaves it out of the chain it sends (an incomplete chain: devices, which fetch no missing issuer here, cannot reach the root). Default true." },
+  }),
 });
 
 export const tlsSchema: Json = {
@@ -38,6 +60,23 @@ export const tlsSchema: Json = {
   description: 'TLS certificate chains the embedded server presents. Devices trust its root CA and judge the rest by their platform\'s rules for their OS build and on their own clock (scenarios/README.md "Server certificates and device clocks").',
   properties: {
     certificate: leaf,
+    privateRoots: {
+      type: "array",
+      maxItems: 8,
+      description: "Roots of the organisation's own PKI, generated for real like the public ones: a chain issued from one is trusted only by devices whose state.trustedRoots lists it.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: { ...ROOT_NAME, description: "The name chains and state.trustedRoots use." },
+          subject: { type: "string", minLength: 3, description: 'Subject DN. Default "CN=<name>".' },
+          notBefore: { type: "string", pattern: SIGNED_DURATION, "x-expected": 'a signed duration such as "-365d"', description: 'Relative to the server\'s start. Default "-365d".' },
+          validityDays: { type: "integer", minimum: 1, maximum: 36_500, description: "Default 3650." },
+          key: { enum: ["rsa-2048", "rsa-3072", "ec-p256", "ec-p384"], description: "Default rsa-2048." },
+        },
+      },
+    },
     endpoints: {
       type: "array",
       maxItems: 8,
