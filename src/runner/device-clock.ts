@@ -10,7 +10,7 @@
  * an issued certificate stays on the scenario clock: it looks for a server fault, not the device's view.
  */
 import type { Clock } from "../ports/clock.js";
-import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust } from "../ports/http.js";
+import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust, TlsSessionCache } from "../ports/http.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
 import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
@@ -93,4 +93,9 @@ export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { ow
 export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots): HttpPort {
   const { anchors, pems } = deviceAnchors(identity, roots);
   return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all: [...(roots?.pems.values() ?? [])] });
+}
+
+/** The device's HTTP port: every client it builds resumes TLS from the device's own session cache, never another's. */
+export function withDeviceSessions(inner: HttpPort, sessions: TlsSessionCache): HttpPort {
+  return { client: (o: HttpClientOptions = {}): HttpClient => inner.client({ ...o, sessions: o.sessions ?? sessions }) };
 }

@@ -5,8 +5,8 @@
  * model on the injected clock; the run deadline aborts what is still in flight.
  */
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
-import { tlsSessionCache, type HttpClient, type HttpClientOptions, type TlsSessionCache } from "../ports/http.js";
-import { deviceTimeOf, withDeviceTrust, type RunRoots } from "./device-clock.js";
+import { tlsSessionCache, type TlsSessionCache } from "../ports/http.js";
+import { deviceTimeOf, withDeviceSessions, withDeviceTrust, type RunRoots } from "./device-clock.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity } from "../device/identity.js";
@@ -184,17 +184,6 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
   }
 }
 
-/** The device's HTTP port: every client it builds resumes TLS from the device's own session cache, never another's. */
-class DeviceSessionsHttp implements HttpPort {
-  constructor(
-    private readonly inner: HttpPort,
-    private readonly sessions: TlsSessionCache,
-  ) {}
-  client(o: HttpClientOptions = {}): HttpClient {
-    return this.inner.client({ ...o, sessions: o.sessions ?? this.sessions });
-  }
-}
-
 /** Builds the per-device contexts (one HTTP client; close it when done). */
 function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort, tlsSessions: TlsSessionCache = tlsSessionCache()): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
@@ -210,7 +199,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
   // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
-  const httpPort = new DeviceSessionsHttp(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots), tlsSessions);
+  const httpPort = withDeviceSessions(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots), tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });
