@@ -394,22 +394,20 @@ async function runOpened(
   }
   let targets: FlowTargets;
   const trust = [...(options.trust ?? [])];
-  let namedRoots: Map<string, string> | undefined;
   const part = options.part;
   if (part) {
     // A worker of `run --workers`: the run's one embedded server (or the URL server) is the parent's.
     targets = part.targets;
     if (part.caPem) trust.push(part.caPem);
-    if (part.namedRoots) namedRoots = new Map(Object.entries(part.namedRoots));
   } else if (scenario.server.kind === "embedded") {
     const started = await startEmbeddedServer(scenario, catalog, adapters);
     server = started.server;
     targets = started.targets;
     trust.push(server.caPem); // devices trust the reference CA for the HTTPS listener
-    namedRoots = server.namedRootPems; // and each named root only where its store has it
     options.onServer?.(server);
   } else targets = urlTargets(scenario.server.url);
 
+  const namedRoots = server?.namedRootPems ?? (part?.namedRoots ? new Map(Object.entries(part.namedRoots)) : undefined); // trusted per device by its store
   const redactor = scenarioRedactor(scenario);
   const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
