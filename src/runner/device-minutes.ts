@@ -23,6 +23,12 @@ export function deviceMinuteMs(timeScale: number | undefined): number {
 
 const windowsOf = (g: ResolvedScenario["groups"][number]) => (g.options.windows ?? {}) as { minuteMs?: number };
 
+/** `enroll windows-autopilot` without windows.minuteMs: the same note, for the one device (undefined when minutes are set or the flow waits none). */
+export function enrollMinutesNote(flow: string, windows: unknown): string | undefined {
+  if (flow !== "windows-autopilot" || (windows as { minuteMs?: unknown } | undefined)?.minuteMs !== undefined) return undefined;
+  return `note: ${flow} runs on real minutes: one device minute lasts 60 s (windows.minuteMs unset), so its Enrollment Status Page polls every 3 minutes and may wait ${ESP_DEFAULT_TIMEOUT_MINUTES}; add --set windows.minuteMs=20 for a device minute in 20 ms.`;
+}
+
 /** The scenario with each Windows group's unset minuteMs following the time scale, and the notices to print at the start of the run. */
 export function withDeviceMinutes(s: ResolvedScenario, timeScale: number | undefined): { scenario: ResolvedScenario; notices: string[] } {
   const minute = deviceMinuteMs(timeScale);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
-import { deviceMinuteMs, withDeviceMinutes } from "../../src/runner/device-minutes.js";
+import { deviceMinuteMs, enrollMinutesNote, withDeviceMinutes } from "../../src/runner/device-minutes.js";
 import type { ResolvedScenario } from "../../src/runner/scenario/types.js";
 import { testKeys } from "../support/scep-harness.js";
 
@@ -54,6 +54,12 @@ describe("Windows device minutes", () => {
     expect(withDeviceMinutes(scenarioOf([group("windows-autopilot", { minuteMs: 60_000 })]), undefined).notices).toEqual([]);
     expect(withDeviceMinutes(scenarioOf([group("windows-autopilot")]), 3000).notices).toEqual([]);
     expect(withDeviceMinutes(scenarioOf([group("windows-autopilot")], 7200), undefined).notices).toEqual([]);
+  });
+
+  it("enroll windows-autopilot without windows.minuteMs notes the real minutes and the --set that compresses them; other flows and set minutes get none", () => {
+    expect(enrollMinutesNote("windows-autopilot", undefined)).toContain("--set windows.minuteMs=20");
+    expect(enrollMinutesNote("windows-autopilot", { minuteMs: 20 })).toBeUndefined();
+    expect(enrollMinutesNote("windows-byod", undefined)).toBeUndefined();
   });
 
   it("on virtual time: with load.timeScale 3000 the ESP's 30-minute timeout passes in 30 × 20 ms, and the message counts device minutes", async () => {

@@ -14,6 +14,7 @@ import { FLOWS } from "../../device/flows/index.js";
 import { ReferenceServer } from "../../server/reference-server.js";
 import { ScenarioError } from "../../errors/index.js";
 import { withAutopilotProfileFile, withProfileFile } from "../../runner/scenario/read.js";
+import { enrollMinutesNote } from "../../runner/device-minutes.js";
 import { formatOutcomeLine, runKeepingTranscript } from "./enroll-outcome.js";
 import { checkSets } from "./enroll-sets.js";
 import { printHints } from "../hints.js";
@@ -137,6 +138,8 @@ export const enrollCommand = {
       // options.apple.profileFile: read here (device code does no file I/O), relative to the working directory.
       if (flowSets.apple !== undefined) flowSets.apple = withProfileFile(flowSets.apple, process.cwd(), "--set apple.profileFile");
       if (flowSets.windows !== undefined) flowSets.windows = withAutopilotProfileFile(flowSets.windows, process.cwd(), "--set windows.autopilot.profileFile");
+      const minutes = enrollMinutesNote(a.flow, flowSets.windows);
+      if (minutes) process.stderr.write(`${minutes}\n`);
       const outcome = await runKeepingTranscript(device, a.flow, { challenge: "enrollsim-challenge", subject: "CN=%SERIAL%,O=enrollsim", ...flowSets }, targets, platformOf(model, catalog));
       if (a.json) process.stdout.write(`${JSON.stringify({ ...outcome, transcript: device.transcript() }, null, 2)}\n`);
       else {
