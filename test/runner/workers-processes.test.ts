@@ -135,6 +135,16 @@ describe("run --workers", () => {
     expect(summary.devices).toBe(14);
   });
 
+  it("a note about the scenario (a loader warning) is said once, not once per worker", async () => {
+    const { runScenarioWorkers } = (await import(join(ROOT, "dist/api/workers/run-workers.js"))) as { runScenarioWorkers: typeof RunWorkers };
+    const warned = join(dir, "warned.yaml");
+    writeFileSync(warned, `name: warned\nseed: 7\nserver: embedded\ngroups:\n  - { name: phones, model: iphone-15, count: 4, flow: scep }\nfaults:\n  - { match: { group: nobody }, status: { code: 503 } }\n`);
+    const warnings: string[] = [];
+    await runScenarioWorkers(warned, { workers: "2", keyPoolSize: 14, onWarning: (w) => warnings.push(w) });
+    const never = warnings.filter((w) => w.includes("can never fire"));
+    expect(never).toHaveLength(1);
+  });
+
   it("a worker that dies is reported by index with the devices it held, counted worker.crashed; the other finishes (exit 70)", async () => {
     // test-only hook: worker 1 throws an uncaught exception after its first device ends
     const r = await cli(MAIN, ["run", ...common, "--workers", "2", "--report", join(dir, "crash.json")], { env: { ENROLLSIM_TEST_CRASH_WORKER: "1:1" } });

@@ -81,7 +81,13 @@ export async function runScenarioWorkers(file: string, o: RunWorkersOptions): Pr
   const refuse = (what: string) => new ScenarioError(`--workers: ${what}`);
   if (o.keys || o.adapters || o.part || o.catalog || o.transcript) throw refuse("the library options keys, adapters, catalog, transcript and part stay in one thread; run without workers");
   if (o.store !== undefined && typeof o.store !== "string") throw refuse("the store must be a file path (each worker opens it)");
-  const { scenario, options, adapters, catalog, shard } = await prepareRun(file, o);
+  // Every worker prepares the same scenario as this thread: a note about the scenario is said once, not once per worker.
+  const warned = new Set<string>();
+  const say = (text: string): void => {
+    if (!warned.has(text)) o.onWarning?.(text);
+    warned.add(text);
+  };
+  const { scenario, options, adapters, catalog, shard } = await prepareRun(file, { ...o, onWarning: say });
   if (scenario.timeline?.length) throw refuse("the scenario's timeline acts on one thread's devices and server at once; run it without --workers");
   if (!existsSync(WORKER_FILE)) throw new InternalError(`--workers needs the built worker ${WORKER_FILE} (npm run build)`);
   const plan = resolveWorkers(request, { cores: o.cores ?? availableParallelism(), devices: shardDevices(scenario, shard) });
@@ -92,7 +98,7 @@ export async function runScenarioWorkers(file: string, o: RunWorkersOptions): Pr
   if (own) options.onMetricsUrl?.(own.url);
   const endpoint = options.metricsEndpoint ?? own;
   try {
-    return await runParent(file, o, { scenario, options, adapters, catalog, shard }, count, endpoint);
+    return await runParent(file, { ...o, onWarning: say }, { scenario, options, adapters, catalog, shard }, count, endpoint);
   } finally {
     await own?.close();
   }
@@ -207,6 +213,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
         slot.worker.on("message", (m: FromWorker) => {
           if (m.type === "events") replay(m.events, mirror);
           else if (m.type === "push") push(m.op);
+          // Said once over all workers (runScenarioWorkers).
           else if (m.type === "warning") o.onWarning?.(m.text);
           else if (m.type === "done") {
             slot.done = m.summary; // terminated below; its port stays open until then
