@@ -34,7 +34,9 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
   const { o, w, p, fail, upn, https, embedded, tokenFlow } = run;
   // ---- Identity provider: the user's web sign-in (OOBE) or the auto-enroll task's token, then the directory join ----
   let idpToken: string | undefined;
-  if (tokenFlow && o.kind !== "bulk" && o.raw.tokenSource === "idp") {
+  // Settings › Access work or school › Connect (workAccount entra) signs the user in at the identity provider too.
+  const settingsSignIn = o.kind === "byod" && o.raw.workAccount === "entra" && !alreadyInDirectory(run.state, "registration");
+  if (((tokenFlow && o.kind !== "bulk") || settingsSignIn) && o.raw.tokenSource === "idp") {
     const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
     if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
     const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true });
@@ -45,9 +47,10 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       // The sign-in failed: the Web Account Manager's CAA code and what OOBE or Event 76 shows (signin-shown.ts).
       const gpo = o.kind === "gpo";
       const failure = fed.status === "unreachable" ? { kind: "transport" as const, error: fed.error, pageLoaded: fed.pageLoaded } : { kind: "refused" as const, httpStatus: fed.httpStatus, ...(fed.oauth ? { oauth: fed.oauth } : {}) };
-      const s = signInShown(failure, gpo ? "broker" : "web", gpo ? "event76" : "oobe");
-      const code = gpo ? "windows.gpo.token-unavailable" : fed.status === "unreachable" ? "windows.oobe.idp-blocked" : "windows.auth.federated-refused";
-      return { ...fail(code, "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", gpo ? "windows-gpo" : "windows-autopilot") } };
+      const s = signInShown(failure, gpo ? "broker" : "web", gpo ? "event76" : settingsSignIn ? "settings" : "oobe");
+      const unreachable = settingsSignIn ? "windows.byod.idp-unreachable" : "windows.oobe.idp-blocked";
+      const code = gpo ? "windows.gpo.token-unavailable" : fed.status === "unreachable" ? unreachable : "windows.auth.federated-refused";
+      return { ...fail(code, "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", gpo ? "windows-gpo" : settingsSignIn ? "windows-byod" : "windows-autopilot") } };
     }
     idpToken = fed.token;
   }

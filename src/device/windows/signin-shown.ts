@@ -16,7 +16,8 @@
  *   with Microsoft Entra's AADSTS codes as the cause; an `error` outside the table is
  *   ERROR_ADAL_SERVER_ERROR_CODE_UNKNOWN (0xCAA20064) with the raw value.
  *
- * OOBE shows "Something went wrong" with the code in the letters the screen uses ("caa70007"); when the
+ * OOBE (and the Settings › Access work or school sign-in dialog, the same web host) shows "Something went
+ * wrong" with the code in the letters the screen uses ("caa70007"); when the
  * sign-in page could not be reached at all (no name, no connection) OOBE's own page id OOBEIDPS
  * stands on the screen and the CAA code is its cause. The GPO task writes Event 76
  * ("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0xcaa…)"). A case the tables do not hold
@@ -105,7 +106,7 @@ export interface SignInShown {
 const NO_CONNECTION = /^(dns|connect|refused)/;
 
 /** The CAA code and what the screen (or Event 76) says for a failed sign-in. */
-export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oobe" | "event76"): SignInShown {
+export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oobe" | "settings" | "event76"): SignInShown {
   let caa: CaaCode | undefined;
   let raw: string | undefined;
   let detail: string;

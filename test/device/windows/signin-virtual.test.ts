@@ -72,4 +72,22 @@ describe("sign-in at the identity provider (virtual time)", () => {
       await h.close();
     }
   }, 60_000);
+
+  it("Settings › Access work or school (workAccount entra) signs in at the IdP first: a disabled account is caa20003 in Settings, a refused connection is caa70003 without OOBE's page", async () => {
+    const h = await windowsHarness({}, undefined, { directory: { users: [{ upn: "user0@contoso.example.com", accountEnabled: false }] } });
+    try {
+      const settings = { tokenSource: "idp", workAccount: "entra" };
+      const { result, events } = await h.run("windows-byod", settings);
+      expect(result.code).toBe("windows.auth.federated-refused");
+      expect(result.shown).toMatchObject({ code: "0xCAA20003", cause: { code: "AADSTS50057" }, screen: "Settings › Accounts › Access work or school" });
+      expect(events.some((e) => e.step === "join.register")).toBe(false);
+      const blocked = await h.run("windows-byod", { ...settings, firewall: ["/EnrollmentServer/Auth"] }, 1);
+      expect(blocked.result.code).toBe("windows.byod.idp-unreachable");
+      expect(blocked.result.shown).toMatchObject({ code: "0xCAA70003", text: "Something went wrong. Error code: caa70003" });
+      const ok = await h.run("windows-byod", settings, 2);
+      expect(ok.result.ok).toBe(true);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });
