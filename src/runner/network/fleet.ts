@@ -6,7 +6,7 @@
  * ports ({@link networkPorts}); the timeline changes it.
  */
 import type { TransportDetail } from "../../errors/index.js";
-import { resolveNetwork, type NetworkSpec, type ResolvedNetwork } from "./types.js";
+import { resolveNetwork, ruleMatches, type HostRule, type NetworkSpec, type ResolvedNetwork } from "./types.js";
 import { serviceHostOf } from "./services.js";
 
 /** What the network does with one request or look-up. */
@@ -61,21 +61,41 @@ export class FleetNetworks {
     return LOOPBACK.has(url.hostname) || this.o.serverOrigins.includes(url.origin);
   }
 
-  /** The host the device addresses: a stand-in's real service host, `mdm` for the MDM server, else the URL's own host. */
-  hostOf(url: URL): { host: string; mdm: boolean } {
-    if (!this.isServer(url)) return { host: url.hostname.toLowerCase(), mdm: false };
+  /**
+   * The host and port the device addresses: a stand-in's real service host (HTTPS 443, or the port the APNs
+   * courier stand-in names), `mdm` for the MDM server, else the URL's own host and port.
+   */
+  hostOf(url: URL): { host: string; mdm: boolean; port: number } {
+    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    if (!this.isServer(url)) return { host: url.hostname.toLowerCase(), mdm: false, port };
     const service = serviceHostOf(url.pathname + url.search);
-    return service ? { host: service, mdm: false } : { host: "mdm", mdm: true };
+    const named = Number(url.searchParams.get("port"));
+    return service ? { host: service, mdm: false, port: service === "courier.push.apple.com" && named > 0 ? named : 443 } : { host: "mdm", mdm: true, port };
   }
 
   /** What device `index`'s network does with a request to `url` (undefined: a DNS look-up of `name`). */
   decide(index: number, group: string, target: { url: URL } | { name: string }): NetworkDecision | undefined {
     const n = this.current(index, group);
     if (!n) return undefined;
-    const { host, mdm } = "url" in target ? this.hostOf(target.url) : { host: target.name.toLowerCase().replace(/\.$/, ""), mdm: false };
-    const matches = (list: RegExp[], flag: boolean) => (mdm ? flag : list.some((re) => re.test(host)));
+    const { host, mdm, port } = "url" in target ? this.hostOf(target.url) : { host: target.name.toLowerCase().replace(/\.$/, ""), mdm: false, port: undefined };
+    const matches = (list: HostRule[], flag: boolean) => (mdm ? flag : ruleMatches(list, host, port));
     // A firewall refuses connections and name look-ups still resolve; a DNS filter (blockedAs dns.*) fails the look-ups too.
-    if (("url" in target || n.blockedAs.startsWith("dns.")) && matches(n.blocked, n.blockedMdm)) return { kind: "fail", host, detail: n.blockedAs, reason: `the firewall of network "${n.name}" blocks ${host}` };
+    if (("url" in target || n.blockedAs.startsWith("dns.")) && matches(n.blocked, n.blockedMdm))
+      return {
+        kind: "fail",
+        host,
+        detail: n.blockedAs,
+        reason: `the firewall of network "${n.name}" blocks ${host}${
+          port !== undefined &&
+          ruleMatches(
+            n.blocked.filter((r) => r.withPort),
+            host,
+            port,
+          )
+            ? `:${port}`
+            : ""
+        }`,
+      };
     const portalHost = n.portal ? new URL(n.portal.signIn).hostname.toLowerCase() : undefined;
     if (matches(n.local, n.localMdm) || host === portalHost) return { kind: "pass", host };
     if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };

@@ -40,7 +40,7 @@ const network: Json = {
       description: "A proxy auto-configuration (PAC) file on the network. Android's connectivity check fetches it instead of its probe URL (a 200 validates the network).",
       properties: { pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." } },
     },
-    blocked: hostList("Hosts a firewall blocks (connections fail; names still resolve unless blockedAs is a dns.* failure: a DNS filter). mdm: the MDM server."),
+    blocked: hostList("Hosts a firewall blocks (connections fail; names still resolve unless blockedAs is a dns.* failure: a DNS filter); host:port blocks one port (courier.push.apple.com:5223). mdm: the MDM server."),
     blockedAs: failure("How a blocked connection fails (default connect.timeout: the firewall drops it)."),
   },
 };

@@ -38,13 +38,24 @@ export interface ResolvedNetwork {
   name: string;
   internet: boolean;
   unreachableAs: OfflineDetail;
-  local: RegExp[];
+  local: HostRule[];
   localMdm: boolean;
   portal?: { signIn: string; https: PortalHttps; status: 302 | 200 };
   pacUrl?: string;
-  blocked: RegExp[];
+  blocked: HostRule[];
   blockedMdm: boolean;
   blockedAs: OfflineDetail;
+}
+
+/** A host glob of a network's list; `host:port` globs (courier.push.apple.com:5223) match the port too. */
+export interface HostRule {
+  re: RegExp;
+  withPort: boolean;
+}
+
+/** Whether a rule matches a host reached on a port. */
+export function ruleMatches(rules: readonly HostRule[], host: string, port: number | undefined): boolean {
+  return rules.some((r) => (r.withPort ? port !== undefined && r.re.test(`${host}:${port}`) : r.re.test(host)));
 }
 
 /** A host glob (`*` any run of characters, `?` one; case-insensitive) as a RegExp. */
@@ -57,7 +68,7 @@ export function hostPattern(glob: string): RegExp {
 }
 
 export function resolveNetwork(name: string, n: NetworkSpec): ResolvedNetwork {
-  const hosts = (list: string[] | undefined) => (list ?? []).filter((h) => h !== MDM_HOST).map(hostPattern);
+  const hosts = (list: string[] | undefined): HostRule[] => (list ?? []).filter((h) => h !== MDM_HOST).map((h) => ({ re: hostPattern(h), withPort: h.includes(":") }));
   return {
     name,
     internet: n.internet ?? true,

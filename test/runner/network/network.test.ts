@@ -35,6 +35,16 @@ describe("network decisions", () => {
     expect(filter.decide(0, "g", { name: "enrollment.manage.microsoft.com" })).toMatchObject({ kind: "fail", detail: "dns.nxdomain" });
   });
 
+  it("a host:port rule blocks that port only (APNs 5223 blocked, the 443 fallback passes)", () => {
+    const n = nets({ guest: { blocked: ["courier.push.apple.com:5223", "*:5228"] } });
+    expect(at(n, `${SERVER}/apple/apns/courier?host=courier.push.apple.com&port=5223`)).toMatchObject({ kind: "fail", reason: expect.stringContaining("blocks courier.push.apple.com:5223") });
+    expect(at(n, `${SERVER}/apple/apns/courier?host=courier.push.apple.com&port=443`)).toEqual({ kind: "pass", host: "courier.push.apple.com" });
+    expect(at(n, "http://mtalk.example:5228/")).toMatchObject({ kind: "fail" });
+    expect(at(n, "http://mtalk.example/")).toEqual({ kind: "pass", host: "mtalk.example" });
+    // A look-up has no port: port rules never fail it.
+    expect(n.decide(0, "g", { name: "courier.push.apple.com" })).toEqual({ kind: "pass", host: "courier.push.apple.com" });
+  });
+
   it("`mdm` in a host list is the MDM server: blocked, or local on a closed network", () => {
     expect(at(nets({ corp: { blocked: ["mdm"] } }), `${SERVER}/EnrollmentServer/Discovery.svc`)).toMatchObject({ kind: "fail", host: "mdm" });
     const closed = nets({ closed: { internet: false, local: ["mdm", "192.168.1.*"], unreachableAs: "connect.refused" } });
