@@ -35,6 +35,9 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
   { host: "login.microsoftonline.com", path: /^\/EnrollmentServer\/Auth/, what: "Microsoft Entra sign-in" },
   { host: "enterpriseregistration.windows.net", path: /^\/windows\/drs\//, what: "Microsoft Entra device registration" },
   { host: "play.google.com", path: /^\/android\/apk\/clouddpc\.apk/, what: "Android Device Policy download (Google Play)" },
+  // The token and afw# flows install Android Device Policy from Google Play (android.trigger.play-install reads the
+  // profile's install extras here); a QR code's payload at the same path is the simulator's own fetch and meets no network.
+  { host: "play.google.com", path: /^\/android\/provisioning\/[^/]+\/qr\.json/, what: "Google Play install of Android Device Policy" },
   { host: "androidmanagement.googleapis.com", path: /^\/android\/amapi\/device\//, what: "Android Management API (device side)" },
   { host: "mtalk.google.com", path: /^\/android\/fcm\/poll\//, what: "Firebase Cloud Messaging" },
   { host: "us-kme-api.samsungknox.com", path: /^\/android\/provisioning\/[^/]+\/kme\.json/, what: "Samsung Knox Mobile Enrollment" },
