@@ -178,7 +178,7 @@ const BAD: Array<[string, string, string]> = [
   [
     "bad-typo.yaml",
     "5:5",
-    'unknown property "cuont" in groups[0]; expected one of name, model, count, flow, state, options, faults (did you mean "count"?)',
+    'unknown property "cuont" in groups[0]; expected one of name, model, count, flow, state, options, faults, network (did you mean "count"?)',
   ],
   ["bad-missing-required.yaml", "3:5", 'groups[0] is missing required property "flow"'],
   [
