@@ -54,6 +54,15 @@ describe("device and server clocks (nanomdm issue #73)", () => {
     expect(summary.errors["apple.checkin.http-400"]!.shown).toMatchObject({ code: "MCHTTPTransactionErrorDomain 23001", cause: { code: "HTTP 400" } });
   }, 180_000);
 
+  it("MicroMDM's answer to the same refusal (signatureRefusalStatus 500): Profile Installation Failed, 4001", async () => {
+    const { summary } = await runScenario(
+      variant((y) => y.replace("signMessage: true", "signMessage: true\n    signatureRefusalStatus: 500").replace(/^timeline:\n.*\n/m, "")),
+      opts,
+    );
+    expect(summary.outcomes).toEqual({ "apple.ade.enrolled": 2, "apple.profile.install-failed": 3 });
+    expect(summary.errors["apple.profile.install-failed"]!.shown).toMatchObject({ code: "MCInstallationErrorDomain 4001" });
+  }, 180_000);
+
   it("each mechanism decides on its own: a server tolerance or a backdating CA fixes it, a reusable challenge changes the final symptom, mTLS carries no signing time", async () => {
     const tolerant = await runScenario(
       variant((y) => y.replace("signMessage: true", "signMessage: true\n    signatureSkewSeconds: 10")),

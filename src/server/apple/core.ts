@@ -66,6 +66,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
    * and answers 400 (NanoMDM) — nanomdm issue #73 proposes 2–5 s (identity.ts).
    */
   signatureSkewSeconds?: number;
+  /** Status for an Mdm-Signature that does not verify (signature or signing time): 400 (default, NanoMDM) or 500 (MicroMDM). */
+  signatureRefusalStatus?: 400 | 500;
 }
 
 export interface AccountConfig {

@@ -14,15 +14,19 @@ export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | 
   let cert: Certificate | "unreadable" | "not-issued" | "revoked" | undefined;
   const sig = req.headers?.["mdm-signature"];
   if (sig) {
+    // A header that does not verify is refused with the server's status for verification errors:
+    // NanoMDM 400 to any of them (nanomdm http/mdm/mdm_cert.go CertExtractMdmSignatureMiddleware;
+    // "we cannot send a 401 … the device may unenroll"), MicroMDM 500 (micromdm issue #886:
+    // "CMS verify MDM Signed Message … status=500"): embedded.apple.signatureRefusalStatus.
+    const refusal = core.config.signatureRefusalStatus ?? 400;
     const r = verifyMdmSignature(sig, req.body ?? new Uint8Array(0), core.ctx.crypto);
-    if (!r.ok) return core.reject("mdm.signature", text(401, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
+    if (!r.ok) return core.reject("mdm.signature", text(refusal, `Mdm-Signature does not verify: ${r.reason}${r.detail ? ` (${r.detail})` : ""}`));
     // The signingTime the device wrote (its own clock) must lie within the identity certificate's
-    // validity: NanoMDM verifies Mdm-Signature with the Go pkcs7 library (smallstep/pkcs7 verify.go,
-    // SigningTimeNotValidError) and answers HTTP 400 to any verification error (nanomdm
-    // http/mdm/mdm_cert.go CertExtractMdmSignatureMiddleware; "we cannot send a 401 … the device may
-    // unenroll"). A device clock behind the CA's signs before NotBefore (nanomdm issue #73).
+    // validity: both verify with the Go pkcs7 library (smallstep/pkcs7 verify.go,
+    // SigningTimeNotValidError, no tolerance). A device clock behind the CA's signs before
+    // NotBefore (nanomdm issue #73); embedded.apple.signatureSkewSeconds widens the window.
     const late = checkSigningTime(r.signer, r.certificate, { validitySkewMs: (core.config.signatureSkewSeconds ?? 0) * 1000 });
-    if (late) return core.reject("mdm.signing-time", text(400, late.message));
+    if (late) return core.reject("mdm.signing-time", text(refusal, late.message));
     cert = core.ctx.scep.checkIssuedParsed(r.certificate);
   } else if (req.tls?.peerCertificateDer?.length) {
     cert = core.ctx.scep.checkIssued(req.tls.peerCertificateDer);

@@ -454,6 +454,11 @@ export const appleScenario: ScenarioExtension = {
         description:
           "Mdm-Signature: how many seconds the signingTime the device wrote (on its own clock, state.clockOffset) may lie outside its identity certificate's validity. Default 0: NanoMDM and MicroMDM allow none and refuse with 400 'pkcs7: signing time … is outside of certificate validity …' (nanomdm issue #73 proposes 2–5 s).",
       },
+      signatureRefusalStatus: {
+        enum: [400, 500],
+        description:
+          "HTTP status for an Mdm-Signature that does not verify (bad signature, digest, or a signingTime outside the certificate's validity): 400 (default; NanoMDM answers any verification error 400) or 500 (MicroMDM, micromdm issue #886). The device shows what it shows for that status at that step.",
+      },
       unknownDeviceStatus: { enum: [401, 500], description: "HTTP status for check-ins / command reports of an enrollment the server does not know (default 401; NanoMDM answers 500)." },
       requireHardwareIds: { type: "boolean", description: "The server keys devices by hardware ids: an Authenticate without UDID and SerialNumber (User Enrollment) or with a blank SerialNumber (a macOS VM) gets 400." },
       configurator: {
