@@ -5,7 +5,7 @@
  * scenario's edits and signs it, the device checks it and decides its channels, and the trace shows
  * what the device received with only the secrets redacted.
  */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,4 +61,41 @@ describe("enrollment profile model over loopback", () => {
     const fixed = await runScenario(failures("mac-payloadscope-system-fixed.yaml"), opts);
     expect(fixed.summary.ok).toBe(true);
   }, 180_000);
+
+  it("ConsentText (a mapping at the top level): the device shows the default text at profile.consent; a user who cancels gets nothing installed", async () => {
+    const { summary, lines } = await traced("../examples/apple-profile-consent-not-agreed-failing.yaml");
+    expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    const consent = lines.filter((l) => l.kind === "decoded" && l.step === "profile.consent");
+    expect(consent.filter((l) => l.data.agreed === true).map((l) => l.data.shown)).toEqual(["This device will be managed by Contoso IT."]);
+    expect(consent.filter((l) => l.data.agreed === false)).toHaveLength(2);
+  }, 120_000);
+
+  it("PayloadRemovalDisallowed: a supervised iPhone's user cannot remove the profile; on an unsupervised one the key is ignored (noted) and removal goes on", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "apple-removal-")), "removal.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: removal-disallowed",
+        "server: embedded",
+        "embedded: { apple: { profile: { set: { Configuration/PayloadRemovalDisallowed: true } } } }",
+        "groups:",
+        "  - { name: supervised, model: iphone-15, count: 1, flow: ios-profile, state: { supervised: true }, options: { apple: { unenrollAtEnd: true } } }",
+        "  - { name: personal, model: iphone-15, count: 1, flow: ios-profile, options: { apple: { unenrollAtEnd: true } } }",
+        "expect: { outcomes: { apple.enrolled: { count: 1 }, apple.unenrolled: { count: 1 } } }",
+        "",
+      ].join("\n"),
+    );
+    const dir = join(mkdtempSync(join(tmpdir(), "apple-removal-")), "trace");
+    const { summary } = await runScenario(file, { ...opts, trace: dir });
+    expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    const lines = readdirSync(dir).flatMap((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Line),
+    );
+    expect(lines.some((l) => l.kind === "decoded" && l.data.unenroll === "refused: the profile has PayloadRemovalDisallowed (supervised)")).toBe(true);
+    const ignored = lines.filter((l) => l.kind === "note" && JSON.stringify(l.data).includes("PayloadRemovalDisallowed ignored (the device is not supervised)"));
+    expect(ignored).toHaveLength(1);
+  }, 120_000);
 });

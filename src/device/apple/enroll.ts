@@ -13,7 +13,7 @@ import { decoded, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
 import { unsupportedPayloadOn } from "./payloads.js";
-import { schemaRefusal } from "./profile-checks.js";
+import { removalDisallowed, schemaRefusal, userConsents } from "./profile-checks.js";
 import { userChannelBlocked } from "./mdm-capabilities.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
@@ -72,6 +72,7 @@ async function install(
   bytes: Uint8Array,
   anchors: Certificate[],
   gate?: (parsed: ParsedProfile) => AppleError | undefined,
+  interactive = false,
 ): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const ctx = dev.ctx;
   let parsed: ParsedProfile;
@@ -107,6 +108,8 @@ async function install(
   if (refusedBySchema) return { parsed, error: refusedBySchema, stepName: "profile.install" };
   const refusedByGate = gate?.(parsed);
   if (refusedByGate) return { parsed, error: refusedByGate, stepName: "profile.install" };
+  const declined = interactive ? await userConsents(dev, parsed) : undefined;
+  if (declined) return { parsed, error: declined, stepName: "profile.consent" };
   const env: InstallEnv = {
     ctx: ctx.protocol,
     store: dev.store,
@@ -144,7 +147,7 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   }
   const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
   const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
-  const first = await install(dev, o, bytes, anchors);
+  const first = await install(dev, o, bytes, anchors, undefined, !mode.ade && !mode.account);
   if (first.error) return refused(dev, first.error, first.stepName);
   const mdm = first.mdm;
   if (!mdm) return { ok: true, code: "apple.profile.installed", keychain: keychainOf(dev) };
@@ -384,8 +387,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       }
       await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
     }
-    if (o.unenrollAtEnd && mode.removable === false) {
-      decoded(ctx.protocol, "device", { unenroll: "refused: the ADE enrollment is not removable (is_mdm_removable false)" });
+    if (o.unenrollAtEnd && (mode.removable === false || removalDisallowed(dev, b.profile))) {
+      decoded(ctx.protocol, "device", { unenroll: `refused: ${mode.removable === false ? "the ADE enrollment is not removable (is_mdm_removable false)" : "the profile has PayloadRemovalDisallowed (supervised)"}` });
     } else if (o.unenrollAtEnd) {
       dev.store.remove(profileId);
       if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /** The device's checks of a profile before it installs anything of it, with what it notes in the transcript. */
-import { note } from "../../protocol/common/context.js";
-import type { AppleError } from "../../wire/apple/errors.js";
+import { asSimError } from "../../errors/index.js";
+import { decoded, note, step } from "../../protocol/common/context.js";
+import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
+import { isDict, type PlistDict } from "../../wire/apple/plist.js";
 import type { ParsedProfile } from "../../wire/apple/profile.js";
 import { capabilityRefusal } from "./mdm-capabilities.js";
 import { checkProfile } from "./profile-schema.js";
@@ -28,4 +30,31 @@ export function schemaRefusal(dev: AppleDevice, parsed: ParsedProfile): AppleErr
   const mdm = parsed.profile.payloads.find((p) => p.kind === "mdm");
   const os = { os: dev.osName, version: dev.osVersion, sharedIPad: dev.sharedIPad };
   return mdm?.kind === "mdm" ? capabilityRefusal(os, mdm) : undefined;
+}
+
+/**
+ * The profile's ConsentText (TopLevel.yaml): "The system always displays the agreement in a dialog,
+ * and the user needs to agree before the system can install the profile", in the user's language,
+ * else `default`, else `en`, else the first. Step `profile.consent`; a user who does not agree is
+ * the timeline's `abandon` there: nothing is installed (MCInstallationErrorDomain 4024, the user
+ * canceled the installation). Interactive installs only (the profile flows).
+ */
+export async function userConsents(dev: AppleDevice, parsed: ParsedProfile): Promise<AppleError | undefined> {
+  const consent = parsed.profile.raw.ConsentText;
+  if (!isDict(consent)) return undefined;
+  const texts = Object.entries(consent).filter((e): e is [string, string] => typeof e[1] === "string");
+  const chosen = texts.find(([k]) => k === "default") ?? texts.find(([k]) => k === "en") ?? texts[0];
+  try {
+    await step(dev.ctx.protocol, "profile.consent", async () => decoded(dev.ctx.protocol, "profile.consent", { shown: chosen?.[1] ?? "", language: chosen?.[0] ?? null, agreed: true }));
+    return undefined;
+  } catch (err) {
+    if (asSimError(err).code !== "user.abandoned") throw err;
+    decoded(dev.ctx.protocol, "profile.consent", { agreed: false, note: "the user did not agree: the profile is not installed" });
+    return AppleErrors.consentDeclined();
+  }
+}
+
+/** The user cannot remove this profile (PayloadRemovalDisallowed on a supervised iPhone or iPad; TopLevel.yaml "Requires a supervised device"). */
+export function removalDisallowed(dev: AppleDevice, parsed: { raw: PlistDict }): boolean {
+  return parsed.raw.PayloadRemovalDisallowed === true && dev.osName === "iOS" && dev.supervised;
 }

@@ -123,14 +123,14 @@ const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat()
 /** Each flow's own steps. */
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
-  "ios-profile": apple(APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "macos-profile": apple(APPLE_PROFILE, ["profile.approve"], APPLE_MDM, COMPANY_PORTAL),
+  "ios-profile": apple(APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(APPLE_PROFILE, ["profile.consent", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
   "ios-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "macos-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "macos-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
-  "ios-configurator": apple(["configurator.affinity"], APPLE_PROFILE, APPLE_MDM),
+  "ios-configurator": apple(["configurator.affinity"], APPLE_PROFILE, ["profile.consent"], APPLE_MDM),
   "windows-byod": windows(["discovery.dns", "join.register"], WINDOWS_ESP),
   "windows-autopilot": windows(["autopilot.profile", "autopilot.register", "oobe.signin", "auth.realm", "join.register", "esp.device-preparation"], WINDOWS_ESP),
   "windows-bulk": windows(["join.register"]),

@@ -150,6 +150,11 @@ export const AppleErrors = {
     symptom: "apple.command.injected-error",
     chain: [item("MCMDMErrorDomain", 12000, `"${requestType}" failed (scenario-injected error).`)],
   }),
+  /** Modelled code (as userDeclined): the user did not agree to the profile's ConsentText, so nothing of it is installed. */
+  consentDeclined: (): AppleError => ({
+    symptom: "apple.profile.consent-declined",
+    chain: [item("MCInstallationErrorDomain", 4024, "The user canceled the installation.")],
+  }),
   userDeclined: (): AppleError => ({
     symptom: "apple.command.user-declined",
     chain: [item("MCInstallationErrorDomain", 4024, "The user canceled the installation.")],
