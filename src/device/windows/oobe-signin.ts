@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * Autopilot's company-branded sign-in page in OOBE (user-driven): the page the user meets after the
+ * Autopilot's company-branded sign-in page in OOBE (user-driven, Entra or hybrid join): the page the user meets after the
  * device read its Autopilot profile, before the sign-in at the identity provider.
  *
  * - It is a user prompt, step `oobe.signin`. The page offers an escape, "Not a <Company> device?"
@@ -28,7 +28,7 @@ export const OTHER_ORGANIZATION_TEXT = "That username looks like it belongs to a
 /** The company sign-in page and the tenant check; undefined when the user may go on to sign in. */
 export async function companySignInPage(run: EnrollRun, prepared: Prepared): Promise<WindowsFlowResult | undefined> {
   const { o, p, upn, https, fail } = run;
-  if (o.kind !== "autopilot" || o.mode !== "user-driven") return undefined;
+  if (o.kind !== "autopilot" || (o.mode !== "user-driven" && o.mode !== "hybrid")) return undefined;
   const tenant = prepared.tenant;
   await step(p, "oobe.signin", async () => {
     decoded(p, "oobe.signin", { page: `company sign-in${tenant?.domain ? ` (${tenant.domain})` : ""}`, offers: "Not a <Company> device? (personal setup)", username: upn });
