@@ -78,7 +78,9 @@ export class NodeHttpClient implements HttpClient {
     resumeSessions = true,
     private readonly stats?: TlsHandshakeStats,
   ) {
-    this.tls = buildClientTls(options.tls);
+    // A device that already holds sessions (its cache is not empty) connects with them first: its
+    // identity context is built when a connection needs it (http/tls.ts, `resumptionContext`).
+    this.tls = buildClientTls(options.tls, { deferIdentity: resumeSessions && (options.sessions?.size ?? 0) > 0 });
     this.keepAlive = options.keepAlive === true;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     if (!(this.idleTimeoutMs >= 0)) throw new ScenarioError(`idleTimeoutMs must be a number of milliseconds >= 0, got ${String(options.idleTimeoutMs)}`);

@@ -22,6 +22,7 @@ import { toTransportError } from "./errors.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, describeRequest, requestLimits, requestUrl } from "../../../ports/http-request.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits };
 import { Lru, type ClientTls } from "./tls.js";
+import { sessionFacts } from "./session-info.js";
 
 /** Presented chains (DER, leaf first) by leaf fingerprint: `getPeerCertificate(true)` costs ~0.5 ms. */
 const chains = new Lru<string, Uint8Array[]>(256);
@@ -54,6 +55,26 @@ function peerChain(t: TLSSocket): Uint8Array[] {
  */
 const sessionChains = new Lru<string, Uint8Array[]>(4096);
 const sessionKey = (session: Uint8Array): string => createHash("sha256").update(session).digest("base64");
+
+/**
+ * Origins that refused a session offered without the client identity (see {@link exchange}), until
+ * one of their handshakes resumes again: meanwhile clients connect with their identity at once, so
+ * a server that does not resume (or just rotated its ticket keys) costs each device at most one
+ * handshake without a certificate, not one per check-in.
+ */
+const refusingOrigins = new Lru<string, true>(256);
+
+/**
+ * Whether a saved session is a TLS 1.3 ticket with at least 5 s of its lifetime left. Real time,
+ * not the injected clock: OpenSSL stamps and ages sessions on the wall clock, on both sides.
+ */
+function liveTls13(session: Uint8Array): boolean {
+  const facts = sessionFacts(session);
+  return facts !== undefined && facts.tls13Ticket && facts.expiresAtMs - Date.now() > 5_000;
+}
+
+/** The attempt without the identity was refused: the exchange retries once with it. */
+class ResumptionRefused extends TransportError {}
 
 /** How long a failed exchange waits for its socket to report closed before settling anyway. */
 const CLOSE_GRACE_MS = 1_000;
@@ -88,6 +109,12 @@ export interface TlsHandshakeStats {
    * server asks for the certificate (the reference server always does).
    */
   fullWithClientCert: number;
+  /**
+   * Connections that offered the device's session without its identity (http/tls.ts,
+   * `resumptionContext`) and got a full handshake instead: closed before any request byte, then
+   * made again with the identity.
+   */
+  resumptionRefused?: number;
 }
 
 type Outcome = { ok: HttpResponse } | { err: TransportError };
@@ -124,11 +151,33 @@ function outgoingHeaders(req: HttpRequest, body: Buffer | undefined): Record<str
   return headers;
 }
 
-/** Runs one exchange; every failure is a {@link TransportError} (or a ScenarioError for bad limits). */
-export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpResponse> {
+/**
+ * Runs one exchange; every failure is a {@link TransportError} (or a ScenarioError for bad limits).
+ *
+ * A client with an mTLS identity that holds a live TLS 1.3 session for the origin first connects
+ * with its trust context alone and that session (ClientTls.resumptionContext): a resumed TLS 1.3
+ * handshake has no CertificateRequest (RFC 8446 §4.3.2), the server authenticates the device by
+ * the session it made with the device's certificate (and still reports that certificate), and the
+ * ClientHello is the same as with the identity loaded. If the server refuses the session (a full
+ * handshake, or a TLS failure before the handshake completes), that connection is closed before
+ * any request byte and the exchange connects again, once, with the identity, within the same
+ * deadline; sessions of the refused connection are never saved.
+ */
+export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpResponse> {
+  const { timeoutMs } = requestLimits(req);
+  const deadlineAt = ctx.clock.now() + timeoutMs;
+  try {
+    return await attempt(req, ctx, timeoutMs, true);
+  } catch (err) {
+    if (!(err instanceof ResumptionRefused)) throw err;
+    return attempt(req, ctx, Math.max(1, deadlineAt - ctx.clock.now()), false);
+  }
+}
+
+function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayResumeWithoutIdentity: boolean): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const where = describeRequest(req.method, req.url);
-    const { timeoutMs, maxBytes } = requestLimits(req);
+    const { maxBytes } = requestLimits(req);
     const url = requestUrl(req, where);
     if (url instanceof TransportError) return reject(url);
     if (ctx.closing.aborted) return reject(new TransportError("aborted", `${where}: the HTTP client is closed`));
@@ -139,16 +188,18 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     const secure = url.protocol === "https:";
     const keepAlive = ctx.agents !== undefined;
     const body = req.body ? Buffer.from(req.body) : undefined;
+    const origin = `${url.hostname}:${url.port || "443"}`;
+    const resumeWith = secure ? ctx.sessions?.get(origin) : undefined;
+    const withoutIdentity = mayResumeWithoutIdentity && resumeWith !== undefined && ctx.tls.resumptionContext !== undefined && !refusingOrigins.get(origin) && liveTls13(resumeWith);
     let secureContext: SecureContext | undefined;
     if (secure) {
       try {
-        secureContext = ctx.tls.secureContext(); // built on the first https request, then cached
+        // built on the first https request, then cached
+        secureContext = withoutIdentity ? ctx.tls.resumptionContext!() : ctx.tls.secureContext();
       } catch (err) {
         return reject(err);
       }
     }
-    const origin = `${url.hostname}:${url.port || "443"}`;
-    const resumeWith = secure ? ctx.sessions?.get(origin) : undefined;
     const options: https.RequestOptions & { secureContext?: SecureContext; session?: Buffer } = {
       method: req.method,
       headers: outgoingHeaders(req, body),
@@ -207,13 +258,25 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
     ctx.closing.addEventListener("abort", onClosing, { once: true });
 
     let keysDerived = false;
+    /** This connection offered the session without the identity and the server did not resume it. */
+    let refused = false;
+    let handshakeDone = false;
     /** The chain the device judged on this connection (its own rules: ClientTls.serverTrust). */
     let judged: Uint8Array[] | undefined;
     client.on("socket", (s: Socket) => {
       socket = s;
       // A kept-alive socket taken from the pool was set up (and counted) when it first connected.
-      if (!secure || client.reusedSocket) return;
+      if (!secure || client.reusedSocket) return void (handshakeDone = true);
       const t = s as TLSSocket;
+      // First listener: decides before the others (and before any request byte) whether this connection is used.
+      t.once("secureConnect", () => {
+        handshakeDone = true;
+        if (t.isSessionReused()) return void refusingOrigins.delete(origin);
+        if (!withoutIdentity) return;
+        refused = true;
+        refusingOrigins.set(origin, true);
+        t.destroy(new ResumptionRefused("tls", `${where}: the server did not resume the device's TLS session`));
+      });
       cheapHostCheck(t);
       // Without an identity, note when the client's key exchange is done (TLS 1.2 derives its
       // keys after the server's whole first flight, CertificateRequest included): a handshake
@@ -222,7 +285,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
       if (ctx.stats) {
         const stats = ctx.stats;
         t.once("secureConnect", () => {
-          if (t.isSessionReused()) stats.resumed++;
+          if (refused) stats.resumptionRefused = (stats.resumptionRefused ?? 0) + 1;
+          else if (t.isSessionReused()) stats.resumed++;
           else {
             stats.full++;
             if (ctx.tls.hasIdentity) stats.fullWithClientCert++;
@@ -236,7 +300,7 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         // resumed ones too. 'secureConnect' fires after Node's chain and host checks and before the
         // request's first byte is written, so a refused chain sees no request (contract-tested).
         t.once("secureConnect", () => {
-          if (!t.authorized) return;
+          if (!t.authorized || refused) return;
           if (!t.isSessionReused()) judged = peerChain(t);
           // A resumed session whose chain was never seen (made before this process, or forgotten) is not judged.
           if (!judged) return;
@@ -252,6 +316,8 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         let verifiedOrFailed = false;
         let pending: Buffer | undefined;
         const save = (session: Buffer): void => {
+          // A refused connection made a session without the device's certificate: never the device's.
+          if (refused) return;
           sessions.save(origin, session);
           if (judged) sessionChains.set(sessionKey(session), judged);
         };
@@ -266,7 +332,19 @@ export function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<HttpRe
         });
       }
     });
-    client.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response", { anonymousAfterKeyExchange: keysDerived }) }));
+    client.on("error", (err) => {
+      if (err instanceof ResumptionRefused) return conclude({ err });
+      const mapped = toTransportError(err, req.method, req.url, response ? "mid-body" : "before-response", { anonymousAfterKeyExchange: keysDerived });
+      // A TLS failure before the handshake completed, on a connection without the identity: a
+      // server that fell back to a full handshake and required the certificate it never got
+      // (TLS 1.2 alerts before the client's handshake ends). The identity's attempt decides.
+      if (withoutIdentity && !handshakeDone && mapped.kind === "tls") {
+        refused = true;
+        refusingOrigins.set(origin, true);
+        return conclude({ err: new ResumptionRefused("tls", mapped.message, { cause: mapped }) });
+      }
+      conclude({ err: mapped });
+    });
     client.on("close", () => {
       closed = true;
       // A close-delimited body is complete before its 'end' event: let 'end' conclude it.

@@ -37,6 +37,15 @@ import type { ServerTrust, TlsSettings } from "../../../ports/http.js";
 export interface ClientTls {
   /** The context, built (or taken from the cache) on first use. Throws a ScenarioError. */
   secureContext(): SecureContext;
+  /**
+   * Clients with an mTLS identity: the context of their trust settings alone, without the
+   * identity, shared with every client of the same trust. Used only for a connection that offers
+   * the device's own TLS 1.3 session: a resumed handshake authenticates the client by that
+   * session's PSK, the server sends no CertificateRequest (RFC 8446 §4.3.2) and the private key
+   * is not used, so the device's identity context need not exist (http/exchange.ts retries with
+   * it when the server refuses the session).
+   */
+  resumptionContext?(): SecureContext;
   rejectUnauthorized: boolean;
   /** Whether connections present an mTLS client certificate. */
   hasIdentity: boolean;
@@ -89,6 +98,9 @@ export class Lru<K, V> {
     const [oldest, was] = this.map.entries().next().value as [K, V];
     this.map.delete(oldest);
     return [oldest, was];
+  }
+  delete(key: K): void {
+    this.map.delete(key);
   }
   get size(): number {
     return this.map.size;
@@ -222,7 +234,7 @@ function build(extra: readonly string[], replaceRoots: boolean, identity: { cert
  * The client's TLS settings, validated now (bad PEMs are a {@link ScenarioError}, found before
  * any request); see the module comment for when the context itself is built.
  */
-export function buildClientTls(settings: TlsSettings = {}): ClientTls {
+export function buildClientTls(settings: TlsSettings = {}, options: { deferIdentity?: boolean } = {}): ClientTls {
   const extra = distinctCertificates(splitCertificates(settings.ca ?? [], "tls.ca"));
   const replaceRoots = settings.replaceRoots === true;
   // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
@@ -234,13 +246,26 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
   // The trust is a set: the same CAs in another order or PEM layout are the same context.
   const trustKey = `${replaceRoots ? "R" : "S"}${ciphers ? "0" : ""}\u0000${extra.map(pemBody).sort().join("\u0000")}`;
 
+  let memo: SecureContext | undefined;
+  const trustContext = (): SecureContext => {
+    if (memo) return memo;
+    memo = trustContexts.get(trustKey);
+    if (!memo) {
+      memo = build(extra, replaceRoots, undefined, ciphers);
+      contextStats.trustBuilt++;
+      trustContexts.set(trustKey, memo);
+    }
+    return memo;
+  };
+
   if (settings.identity) {
     const { certPem, keyPem: key } = settings.identity;
     // A digest of (trust, certificate, key): a 44-character map key instead of ≈ 5 KB of PEM per
     // cached context. SHA-256: two identities never map to one context.
     const idKey = createHash("sha256").update(trustKey).update("\u0001").update(String(certPem)).update("\u0001").update(String(key)).digest("base64");
     let ctx = identityContexts.get(idKey);
-    if (!ctx) {
+    const identityContext = (): SecureContext => {
+      if (ctx) return ctx;
       const certs = typeof certPem === "string" ? (certPem.match(PEM_CERT) ?? []) : [];
       if (certs.length === 0) throw new ScenarioError("tls.identity.certPem[0] contains no PEM certificate");
       try {
@@ -258,23 +283,18 @@ export function buildClientTls(settings: TlsSettings = {}): ClientTls {
       }
       contextStats.identityBuilt++;
       identityContexts.set(idKey, ctx);
-    }
-    const fixed = ctx;
-    return { secureContext: () => fixed, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}) };
+      return ctx;
+    };
+    // Built now (a bad certificate or a key that does not match it is refused when the client is
+    // created), unless the caller knows the device holds sessions it will resume: then only a
+    // refused resumption builds it (a steady check-in at 50,000 devices would otherwise rebuild
+    // it almost every time, ≈ 1.2 ms, beyond the cache's 2,048 entries).
+    if (!options.deferIdentity) identityContext();
+    return { secureContext: identityContext, resumptionContext: trustContext, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}) };
   }
 
-  let memo: SecureContext | undefined;
   return {
-    secureContext: () => {
-      if (memo) return memo;
-      memo = trustContexts.get(trustKey);
-      if (!memo) {
-        memo = build(extra, replaceRoots, undefined, ciphers);
-        contextStats.trustBuilt++;
-        trustContexts.set(trustKey, memo);
-      }
-      return memo;
-    },
+    secureContext: trustContext,
     rejectUnauthorized,
     hasIdentity: false,
     ...(serverTrust ? { serverTrust } : {}),

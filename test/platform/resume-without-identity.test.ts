@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A device that holds its own live TLS 1.3 session connects with its trust context alone (no
+ * identity context is built for it), over real loopback sockets against a server that requests
+ * client certificates. What must hold:
+ * - the server resumes and still sees the device's OWN certificate, on every resumption in a row;
+ * - a device never resumes another device's session;
+ * - when the server refuses the session (here: it rotated its ticket keys), the connection without
+ *   the identity is closed before any request byte, the device connects again with its identity,
+ *   and the server gets the request once, from that certificate; the refused connection's sessions
+ *   are not kept; other devices then connect with their identity until the origin resumes again;
+ * - a TLS 1.2 session is always offered with the identity loaded.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import https from "node:https";
+import type net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RealClock } from "../../src/platform/node/clock.js";
+import { NodeHttp } from "../../src/platform/node/http.js";
+import { sessionFacts } from "../../src/platform/node/http/session-info.js";
+import { clearTlsCaches, contextStats } from "../../src/platform/node/http/tls.js";
+import { tlsSessionCache, type TlsSessionCache } from "../../src/ports/http.js";
+
+const run = promisify(execFile);
+let dir: string;
+const pem: Record<string, string> = {};
+const DEVICES = ["device-1", "device-2"] as const;
+type Device = (typeof DEVICES)[number];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "enrollsim-resume-"));
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"];
+  await run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.pem")]);
+  await run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=Test Device CA", "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.pem")]);
+  for (const d of DEVICES) {
+    await run("openssl", ["req", "-x509", ...ec, "-subj", `/CN=${d}`, "-CA", join(dir, "ca.pem"), "-CAkey", join(dir, "ca.key"), "-addext", "extendedKeyUsage=clientAuth", "-keyout", join(dir, `${d}.key`), "-out", join(dir, `${d}.pem`)]);
+  }
+  for (const f of ["server", "ca", ...DEVICES]) {
+    pem[`${f}.pem`] = await readFile(join(dir, `${f}.pem`), "utf8");
+    pem[`${f}.key`] = await readFile(join(dir, `${f}.key`), "utf8");
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Seen {
+  reused: boolean;
+  cn: string;
+}
+
+/** An mTLS server; `rejectUnauthorized` false is the reference server's setting (certificates optional at TLS). */
+async function server(opts: { rejectUnauthorized: boolean; maxVersion?: "TLSv1.2" | "TLSv1.3" }) {
+  const requests: Seen[] = [];
+  const s = https.createServer({ cert: pem["server.pem"], key: pem["server.key"], ca: pem["ca.pem"], requestCert: true, rejectUnauthorized: opts.rejectUnauthorized, ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}) }, (req, res) => {
+    const t = req.socket as TLSSocket;
+    requests.push({ reused: t.isSessionReused(), cn: String(t.getPeerCertificate().subject?.CN) });
+    res.end("ok");
+  });
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const url = `https://127.0.0.1:${(s.address() as net.AddressInfo).port}/checkin`;
+  return { s, url, requests, close: () => new Promise<void>((r) => s.close(() => r())) };
+}
+
+function fleet(url: string) {
+  const port = new NodeHttp({ clock: new RealClock() });
+  const caches = Object.fromEntries(DEVICES.map((d) => [d, tlsSessionCache()])) as Record<Device, TlsSessionCache>;
+  /** One check-in: a new client with the device's identity and its own session cache, closed at its end. */
+  const checkin = async (d: Device) => {
+    const c = port.client({ tls: { ca: [pem["server.pem"]!], identity: { certPem: pem[`${d}.pem`]!, keyPem: pem[`${d}.key`]! } }, keepAlive: true, sessions: caches[d] });
+    try {
+      const res = await c.request({ method: "POST", url, body: new Uint8Array([1]) });
+      expect(res.status).toBe(200);
+    } finally {
+      await c.close();
+    }
+  };
+  return { port, caches, checkin };
+}
+
+describe("resuming a device's TLS 1.3 session without loading its identity", () => {
+  for (const rejectUnauthorized of [true, false]) {
+    it(`keeps the device's own certificate on every resumption and falls back to the identity when refused (client certificate ${rejectUnauthorized ? "required" : "optional"})`, async () => {
+      const srv = await server({ rejectUnauthorized });
+      const { port, caches, checkin } = fleet(srv.url);
+      clearTlsCaches();
+      const base = contextStats.identityBuilt;
+      try {
+        await checkin("device-1");
+        await checkin("device-2");
+        const built = contextStats.identityBuilt;
+        expect(built - base).toBe(2); // the first check-ins had no session: a full handshake with the identity
+        for (let i = 0; i < 3; i++) for (const d of DEVICES) await checkin(d);
+        expect(contextStats.identityBuilt).toBe(built); // no identity context for a resumed check-in
+        expect(srv.requests).toEqual([{ reused: false, cn: "device-1" }, { reused: false, cn: "device-2" }, ...Array.from({ length: 3 }, () => DEVICES.map((cn) => ({ reused: true, cn }))).flat()]);
+        expect(port.tlsStats).toMatchObject({ full: 2, resumed: 6, fullWithClientCert: 2 });
+
+        // The server forgets its tickets (new ticket keys): both devices' sessions are refused.
+        srv.s.setTicketKeys(randomBytes(48));
+        clearTlsCaches(); // an identity context is built again when needed
+        srv.requests.length = 0;
+        await checkin("device-1"); // without the identity: refused, closed, then again with it
+        await checkin("device-2"); // the origin refused a session: straight with the identity
+        expect(srv.requests).toEqual([
+          { reused: false, cn: "device-1" },
+          { reused: false, cn: "device-2" },
+        ]);
+        expect(port.tlsStats.resumptionRefused).toBe(1);
+        expect(port.tlsStats).toMatchObject({ full: 4, fullWithClientCert: 4, resumed: 6 });
+        // The refused connection sent no request (above: one request per device, each with its certificate).
+        expect(contextStats.identityBuilt - built).toBe(2);
+
+        // The sessions kept are the identity connections': the next check-ins resume as each device.
+        srv.requests.length = 0;
+        await checkin("device-1"); // the origin is still marked: identity loaded, session resumed, mark cleared
+        await checkin("device-2"); // without the identity again
+        await checkin("device-1");
+        expect(srv.requests).toEqual([
+          { reused: true, cn: "device-1" },
+          { reused: true, cn: "device-2" },
+          { reused: true, cn: "device-1" },
+        ]);
+        expect(port.tlsStats).toMatchObject({ full: 4, resumed: 9, resumptionRefused: 1 });
+        for (const d of DEVICES) expect(caches[d].size).toBe(1);
+      } finally {
+        await srv.close();
+      }
+    });
+  }
+
+  it("never resumes another device's session: no ticket is ever in two devices' caches", async () => {
+    const srv = await server({ rejectUnauthorized: true });
+    const { caches, checkin } = fleet(srv.url);
+    const stored: Record<Device, Set<string>> = { "device-1": new Set(), "device-2": new Set() };
+    for (const d of DEVICES) {
+      const set = caches[d].set.bind(caches[d]);
+      caches[d].set = (k, s) => (stored[d].add(Buffer.from(s).toString("base64")), set(k, s));
+    }
+    try {
+      for (let i = 0; i < 3; i++) for (const d of DEVICES) await checkin(d);
+      expect(srv.requests).toEqual([false, true, true].flatMap((reused) => DEVICES.map((cn) => ({ reused, cn }))));
+      expect(stored["device-1"].size).toBeGreaterThan(0);
+      for (const t of stored["device-2"]) expect(stored["device-1"].has(t)).toBe(false);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it("offers a TLS 1.2 session with the identity loaded", async () => {
+    const srv = await server({ rejectUnauthorized: true, maxVersion: "TLSv1.2" });
+    const { port, checkin } = fleet(srv.url);
+    clearTlsCaches();
+    const base = contextStats.identityBuilt;
+    try {
+      await checkin("device-1");
+      clearTlsCaches();
+      await checkin("device-1");
+      expect(srv.requests).toEqual([
+        { reused: false, cn: "device-1" },
+        { reused: true, cn: "device-1" },
+      ]);
+      expect(contextStats.identityBuilt - base).toBe(2); // built for the resumed TLS 1.2 connection too
+      expect(port.tlsStats.resumptionRefused ?? 0).toBe(0);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe("sessionFacts", () => {
+  it("reads the version, the ticket and the lifetime of a real session, and refuses what is not one", async () => {
+    const srv = await server({ rejectUnauthorized: false });
+    const sessions: Uint8Array[] = [];
+    const port = new NodeHttp({ clock: new RealClock() });
+    const cache: TlsSessionCache = { ...tlsSessionCache(), set: (_k, s) => void sessions.push(s), get: () => undefined, sweep: () => [], size: 0 };
+    try {
+      const c = port.client({ tls: { ca: [pem["server.pem"]!] }, sessions: cache });
+      await c.request({ method: "GET", url: srv.url });
+      await c.close();
+      expect(sessions.length).toBeGreaterThan(0);
+      const facts = sessionFacts(sessions[0]!)!;
+      expect(facts.tls13Ticket).toBe(true);
+      // Node's default session timeout: 300 s (tls.createServer `sessionTimeout`)
+      expect(facts.expiresAtMs).toBeGreaterThan(Date.now());
+      expect(facts.expiresAtMs).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000);
+      expect(sessionFacts(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeUndefined();
+      expect(sessionFacts(new Uint8Array([0x04, 0x00]))).toBeUndefined();
+      expect(sessionFacts(sessions[0]!.subarray(0, 40))).toBeUndefined();
+    } finally {
+      await srv.close();
+    }
+  });
+});
