@@ -330,7 +330,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   return member;
 }
 
-/** One steady-state check-in; never throws (the outcome goes to the observer and the store). */
+/** One steady-state check-in; its outcome (the simulator's own failures too: `internal`, naming device, step and cause) goes to the observer and the store. Only a throwing observer rejects. */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
   // Erased (a reset by its user, a remote wipe) and not restored: it holds no enrollment to check in with.
@@ -338,12 +338,12 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   // Off after a reboot (timeline `reboot`): it checks in again once it has booted.
   if (opts.timeline?.power.off(identity.index)) return;
   const started = env.clock.now();
-  const entropy = env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`);
-  const dc = deviceContext(s, env, identity, group, entropy, opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
+  let dc: ReturnType<typeof deviceContext> | undefined;
   let ok = false;
-  let code: string;
+  let code = "internal";
   let failed: { message?: string; shown?: Shown } = {};
   try {
+    dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
     const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.state);
@@ -355,9 +355,9 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   } catch (err) {
     const e = asSimError(err, { device: identity.id });
     code = signal.aborted ? "runner.deadline" : e.code;
-    if (!signal.aborted) failed = { message: e.message, ...withShown(steadyShown(identity.platform, e, group.flow)) };
+    if (!signal.aborted) failed = { message: e.blame === "internal" ? e.within({ step: "checkin" }).describe() : e.message, ...withShown(steadyShown(identity.platform, e, group.flow)) };
   } finally {
-    await dc.close();
+    await dc?.close(); // never rejects (deviceContext)
   }
   const at = env.clock.now();
   if (ok) m.tlsSessions.sweep(); // keep only the sessions its check-ins use (not the enrolment's profile download's)
@@ -406,6 +406,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
         timeScale: load.timeScale,
         entropy: env.entropy.forDevice(opts.shard?.index ?? 0, -1).fork("steady-jitter"),
         checkin: (m) => checkinDevice(s, env, m, opts, deadline.signal),
+        onError: (m, err) => env.log.error({ device: m.identity.id, step: "checkin", err: asSimError(err, { device: m.identity.id, step: "checkin" }).describe() }, "a steady-state check-in was not reported: its observer threw"),
         signal: wake,
       })
     : undefined;

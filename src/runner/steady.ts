@@ -113,8 +113,14 @@ export interface SteadyOptions<M> {
   timeScale?: number;
   /** Jitter source (seeded: the schedule is deterministic for a seed). */
   entropy: Entropy;
-  /** One check-in; must not throw (failures are reported by the caller's observer). */
+  /**
+   * One check-in. It reports its own outcome, failures included (the caller's observer); a
+   * rejection is a defect of that reporting, which the scheduler counts ({@link SteadyScheduler.errors})
+   * and hands to `onError` instead of dropping the check-in silently. The device keeps its cadence.
+   */
   checkin(member: M): Promise<void>;
+  /** A check-in rejected (see `checkin`); must not throw (a throw is counted too, and ignored). */
+  onError?(member: M, err: unknown): void;
   signal?: AbortSignal;
 }
 
@@ -156,6 +162,8 @@ export class SteadyScheduler<M> {
   readonly finished: Promise<void>;
   /** Check-ins started so far. */
   started = 0;
+  /** Check-ins whose `checkin` rejected instead of reporting its outcome (each also went to `onError`). */
+  errors = 0;
 
   constructor(private readonly o: SteadyOptions<M>) {
     this.finished = new Promise((r) => (this.resolveDone = r));
@@ -250,7 +258,14 @@ export class SteadyScheduler<M> {
       this.started++;
       void this.o
         .checkin(e.member)
-        .catch(() => {})
+        .catch((err: unknown) => {
+          this.errors++;
+          try {
+            this.o.onError?.(e.member, err);
+          } catch {
+            // counted above; the scheduler must keep every other device's cadence
+          }
+        })
         .finally(() => {
           this.inFlight--;
           e.done++;
