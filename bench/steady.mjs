@@ -20,6 +20,7 @@ import { writeHeapSnapshot } from "node:v8";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { RealClock } from "../dist/platform/node/clock.js";
 import { NodeHttp } from "../dist/platform/node/http.js";
+import { contextStats } from "../dist/platform/node/http/tls.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
 import { cpuMs, gitCommit, startServerChild } from "./lib.mjs";
 
@@ -121,7 +122,7 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
       if (++ended !== devices) return;
       enrolledAt = Date.now();
       void server.stats().then((s) => {
-        at0 = { t: performance.now(), cpu: process.cpuUsage(), server: s, tls: { ...node.tlsStats }, checkins };
+        at0 = { t: performance.now(), cpu: process.cpuUsage(), server: s, tls: { ...node.tlsStats }, contexts: { ...contextStats }, checkins };
         loop.enable();
       });
     },
@@ -147,7 +148,7 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
       adapters: { clock, http: counting.port },
       load: { timeScale: scale, steady: { durationSeconds: SECONDS * scale, intervalSeconds: INTERVAL_S, jitter: 0.2, maxInFlight: 512 } },
     }));
-    at1 = { t: performance.now(), cpu: process.cpuUsage(), server: await server.stats(), tls: { ...node.tlsStats }, checkins, mem: process.memoryUsage(), rssParts: rssParts() };
+    at1 = { t: performance.now(), cpu: process.cpuUsage(), server: await server.stats(), tls: { ...node.tlsStats }, contexts: { ...contextStats }, checkins, mem: process.memoryUsage(), rssParts: rssParts() };
   } finally {
     clearInterval(sampler);
     loop.disable();
@@ -184,7 +185,9 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
     simCpuMsPerCheckin: round(simCpu / Math.max(1, n)),
     serverCpuMsPerCheckin: round(serverCpu / Math.max(1, n)),
     cpuCoresUsed: round((simCpu + serverCpu) / (wallS * 1000), 2),
-    tlsHandshakes: { full: at1.tls.full - at0.tls.full, resumed: at1.tls.resumed - at0.tls.resumed },
+    tlsHandshakes: { full: at1.tls.full - at0.tls.full, resumed: at1.tls.resumed - at0.tls.resumed, resumptionRefused: (at1.tls.resumptionRefused ?? 0) - (at0.tls.resumptionRefused ?? 0) },
+    // TLS contexts built during the phase: identity ones are ≈ 1.2 ms each (platform/node/http/tls.ts)
+    tlsContextsBuilt: { identity: at1.contexts.identityBuilt - at0.contexts.identityBuilt, trust: at1.contexts.trustBuilt - at0.contexts.trustBuilt },
     tlsSessionsCached: cachedSessions,
     tlsSessionBytes: counting.bytes(),
     sim: {

@@ -60,6 +60,13 @@ function agentSockets(agents: { http: http.Agent; https: https.Agent }, idleOnly
   return sockets;
 }
 
+/**
+ * The reason every closed client's signal carries (nothing reads it; exchanges fail with their own
+ * TransportError). One shared value: `abort()` without a reason builds a DOMException with a stack
+ * trace for every client, ≈ 0.7 % of the simulator's CPU per steady check-in (two clients each).
+ */
+const CLIENT_CLOSED = new Error("the HTTP client was closed");
+
 /** One device's HTTP client; see {@link NodeHttp}. */
 export class NodeHttpClient implements HttpClient {
   private readonly tls: ClientTls;
@@ -145,7 +152,7 @@ export class NodeHttpClient implements HttpClient {
 
   /** Aborts requests in flight, then closes every pooled socket and waits until they are closed. */
   async close(): Promise<void> {
-    this.closing.abort();
+    this.closing.abort(CLIENT_CLOSED);
     this.idle?.cancel();
     this.idle = undefined;
     await Promise.all([...this.inflight]); // a closed client never re-arms the idle timer
