@@ -17,6 +17,9 @@
  *   match its certificate is refused there) and cached by (trust settings, certificate, key),
  *   so the several clients one device opens with the same identity (check-in, command
  *   channel) share it. Two devices never share one: the key includes the identity itself.
+ *   A client whose device already holds TLS sessions builds it only when a connection needs it:
+ *   one that resumes the device's own TLS 1.3 session uses the trust-only context instead
+ *   (`resumptionContext`; http/exchange.ts), since a resumed TLS 1.3 handshake never uses the key.
  *
  * Sharing a context shares no TLS state between devices: Node's contexts keep no internal
  * client session cache (`SSL_SESS_CACHE_NO_INTERNAL`); sessions are resumed only when passed
