@@ -333,10 +333,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
 /** One steady-state check-in; its outcome (the simulator's own failures too: `internal`, naming device, step and cause) goes to the observer and the store. Only a throwing observer rejects. */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
-  // Erased (a reset by its user, a remote wipe) and not restored: it holds no enrollment to check in with.
-  if (opts.timeline ? opts.timeline.erased(identity.index) : m.erased) return;
-  // Off after a reboot (timeline `reboot`): it checks in again once it has booted.
-  if (opts.timeline?.power.off(identity.index)) return;
+  // Erased (a reset by its user, a remote wipe) and not restored: no enrollment to check in with; off after a reboot (timeline `reboot`): again once booted.
+  if ((opts.timeline ? opts.timeline.erased(identity.index) : m.erased) || opts.timeline?.power.off(identity.index)) return;
   const started = env.clock.now();
   let dc: ReturnType<typeof deviceContext> | undefined;
   let ok = false;
