@@ -34,7 +34,8 @@ export async function companySignInPage(run: EnrollRun, prepared: Prepared): Pro
     decoded(p, "oobe.signin", { page: `company sign-in${tenant?.domain ? ` (${tenant.domain})` : ""}`, offers: "Not a <Company> device? (personal setup)", username: upn });
   });
   if (!tenant?.id) return undefined;
-  const authority = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
+  // The embedded server is the identity provider by default; against a URL server only an explicit identityProviderUrl is asked.
+  const authority = o.raw.identityProviderUrl ?? (run.embedded && https ? `${https}/EnrollmentServer/Auth` : undefined);
   if (!authority) return undefined;
   const r = await discoverTenant(p, authority, upn.split("@")[1] ?? "");
   const screen = windowsScreen("auth.realm", "windows-autopilot");

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { windowsHarness, START } from "./harness.js";
 import type { HttpHandler } from "../../../src/ports/http.js";
+import { FLOWS } from "../../../src/device/flows/index.js";
 
 /** The identity provider's sign-in POST never answers (a silent middlebox). */
 const hangSignIn =
@@ -86,6 +87,20 @@ describe("sign-in at the identity provider (virtual time)", () => {
       expect(blocked.result.shown).toMatchObject({ code: "0xCAA70003", text: "Something went wrong. Error code: caa70003" });
       const ok = await h.run("windows-byod", settings, 2);
       expect(ok.result.ok).toBe(true);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+
+  it("against a URL server (not embedded) OOBE asks no identity provider it was not given: no auth.realm request", async () => {
+    const h = await windowsHarness();
+    try {
+      const { ctx, events } = h.context(3);
+      const server = { ...ctx.targets.server!, embedded: false };
+      const profileJson = JSON.stringify({ CloudAssignedTenantId: "11111111-2222-3333-4444-555555555555", CloudAssignedTenantDomain: "elsewhere.example.com", ZtdCorrelationId: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" });
+      await h.clock.run(FLOWS["windows-autopilot"]!.run({ ...ctx, targets: { ...ctx.targets, server } }, { minuteMs: 20, autopilot: { profileSource: "file", profileJson } } as never), 3_600_000);
+      expect(events.some((e) => e.step === "oobe.signin")).toBe(true);
+      expect(events.some((e) => e.step === "auth.realm")).toBe(false);
     } finally {
       await h.close();
     }
