@@ -19,6 +19,8 @@ const pairs = [
     shown: { code: "ERROR_DOWNLOAD_FAILED" },
     cause: "javax.net.ssl.SSLHandshakeException java.security.cert.CertPathValidatorException: Trust anchor for certification path not found.",
   },
+  { name: "windows-private-root", code: "transport.tls", shown: { code: "0x80180012", name: "MENROLL_E_INVALIDSSLCERT" }, cause: "0x80072F0D" },
+  { name: "apple-symantec-root-distrusted", code: "transport.tls", shown: { code: "NSURLErrorDomain -1202", name: "NSURLErrorServerCertificateUntrusted" } },
 ] as const;
 
 describe("named roots and per-release trust stores", () => {
