@@ -166,6 +166,31 @@ describe("probes through the network (in memory, virtual time)", () => {
     expect(probes).toBe(1);
   });
 
+  it("a firewall that drops a connection makes the device wait out its request deadline; one that rejects it fails at once", async () => {
+    const clock = new VirtualClock();
+    const drop = device(nets({ corp: { blocked: ["play.google.com"] } }), clock);
+    let start = clock.now();
+    const dropped = await clock.run(drop.ctx.http.request({ method: "GET", url: `${SERVER}/android/apk/clouddpc.apk`, timeoutMs: 7_000 }).catch((e: unknown) => e));
+    expect(dropped).toMatchObject({ code: "transport.timeout", detail: "connect.timeout" });
+    expect(clock.now() - start).toBe(7_000);
+    const reject = device(nets({ corp: { blocked: ["play.google.com"], blockedAs: "connect.refused" } }), clock);
+    start = clock.now();
+    await expect(clock.run(reject.ctx.http.request({ method: "GET", url: `${SERVER}/android/apk/clouddpc.apk` }))).rejects.toMatchObject({ code: "transport.refused" });
+    expect(clock.now() - start).toBe(0);
+  });
+
+  it("behind a portal, HTTPS meets the portal's certificate (or a dropped connection) and plain HTTP its redirect", async () => {
+    const clock = new VirtualClock();
+    const tls = device(nets({ hotel: { captivePortal: {} } }), clock);
+    await expect(clock.run(tls.ctx.http.request({ method: "GET", url: `${SERVER}/EnrollmentServer/Auth` }))).rejects.toMatchObject({ code: "transport.tls", detail: "tls.wrong-host" });
+    const dropped = device(nets({ hotel: { captivePortal: { https: "connect.timeout" } } }), clock);
+    const start = clock.now();
+    await expect(clock.run(dropped.ctx.http.request({ method: "GET", url: `${SERVER}/EnrollmentServer/Auth`, timeoutMs: 3_000 }))).rejects.toMatchObject({ detail: "connect.timeout" });
+    expect(clock.now() - start).toBe(3_000);
+    const res = await clock.run(tls.ctx.http.request({ method: "GET", url: "http://example.com/" }));
+    expect(res).toMatchObject({ status: 302, headers: { location: "http://portal.enrollsim.test/login" } });
+  });
+
   it("DNS look-ups on a closed network time out on the device's clock; HTTP to another host is refused without a responder", async () => {
     const clock = new VirtualClock();
     const n = nets({ closed: { internet: false } });
