@@ -14,7 +14,9 @@ export type NetworkDecision =
   | { kind: "pass"; host: string }
   | { kind: "fail"; host: string; detail: TransportDetail; reason: string }
   /** The captive portal answers in the destination's place. */
-  | { kind: "portal"; host: string; reason: string };
+  | { kind: "portal"; host: string; reason: string }
+  /** The proxy demands authentication the device does not give (407). */
+  | { kind: "proxy-auth"; host: string; reason: string };
 
 export interface FleetNetworksOptions {
   networks: Record<string, NetworkSpec>;
@@ -100,6 +102,7 @@ export class FleetNetworks {
     if (matches(n.local, n.localMdm) || host === portalHost) return { kind: "pass", host };
     if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };
     if (n.portal && !this.signedIn.get(index)?.has(n.name) && "url" in target) return { kind: "portal", host, reason: `the captive portal of network "${n.name}" answers for ${host} (not signed in)` };
+    if (n.proxyAuth && "url" in target) return { kind: "proxy-auth", host, reason: `the proxy of network "${n.name}" requires authentication for ${host}` };
     return { kind: "pass", host };
   }
 

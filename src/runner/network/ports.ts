@@ -55,6 +55,11 @@ class NetworkHttpClient implements HttpClient {
     if (!d) return this.inner.request(req);
     if (d.kind === "fail") return this.fail(d, req);
     if (d.kind === "portal") return this.portal(d, req, url);
+    if (d.kind === "proxy-auth") {
+      // RFC 9110 §15.5.8: 407 with a Proxy-Authenticate challenge; device services send no proxy credentials.
+      this.note(d, req, { answer: "407 Proxy Authentication Required" });
+      return { status: 407, headers: { "proxy-authenticate": 'Basic realm="proxy"', "content-length": "0" }, body: new Uint8Array(0), url: req.url };
+    }
     if (this.nets.isServer(url)) return this.inner.request(req);
     // Never the real internet: without a responder, another host is not reachable from the simulator.
     if (!this.env.responder) throw new TransportError("refused", `${req.method} ${req.url}: connection refused (no internet responder in this run)`, { detail: "connect.refused" });
@@ -68,7 +73,7 @@ class NetworkHttpClient implements HttpClient {
     return this.inner.close();
   }
 
-  private note(d: NetworkDecision & { kind: "fail" | "portal" }, req: HttpRequest, extra: Record<string, unknown> = {}): void {
+  private note(d: Exclude<NetworkDecision, { kind: "pass" }>, req: HttpRequest, extra: Record<string, unknown> = {}): void {
     const e = this.env;
     e.transcript.record({
       t: e.clock.now(),

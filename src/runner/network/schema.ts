@@ -36,9 +36,12 @@ const network: Json = {
     proxy: {
       type: "object",
       additionalProperties: false,
-      required: ["pac"],
-      description: "A proxy auto-configuration (PAC) file on the network. Android's connectivity check fetches it instead of its probe URL (a 200 validates the network).",
-      properties: { pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." } },
+      minProperties: 1,
+      description: "The network's proxy: a proxy auto-configuration (PAC) file, which Android's connectivity check fetches instead of its probe URL (a 200 validates the network), and whether it demands authentication.",
+      properties: {
+        pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." },
+        authentication: { enum: ["required"], description: "required: the proxy answers 407 Proxy Authentication Required to requests to internet hosts; enrollment services send no proxy credentials (Intune needs unauthenticated proxy access)." },
+      },
     },
     blocked: hostList("Hosts a firewall blocks (connections fail; names still resolve unless blockedAs is a dns.* failure: a DNS filter); host:port blocks one port (courier.push.apple.com:5223). mdm: the MDM server."),
     blockedAs: failure("How a blocked connection fails (default connect.timeout: the firewall drops it)."),

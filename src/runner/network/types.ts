@@ -26,7 +26,8 @@ export interface NetworkSpec {
   /** Host globs on the local network: reachable without internet and never intercepted by the portal (`mdm`: the MDM server). */
   local?: string[];
   captivePortal?: { signIn?: string; https?: PortalHttps; status?: 302 | 200 };
-  proxy?: { pac: string };
+  /** The network's proxy: its PAC file, and whether it demands authentication (407) that device services do not give. */
+  proxy?: { pac?: string; authentication?: "required" };
   /** Host globs a firewall blocks (`mdm`: the MDM server). */
   blocked?: string[];
   /** How a blocked connection fails (default connect.timeout: the firewall drops it). */
@@ -42,6 +43,8 @@ export interface ResolvedNetwork {
   localMdm: boolean;
   portal?: { signIn: string; https: PortalHttps; status: 302 | 200 };
   pacUrl?: string;
+  /** The proxy answers 407 to requests to internet hosts (device services send no proxy credentials). */
+  proxyAuth: boolean;
   blocked: HostRule[];
   blockedMdm: boolean;
   blockedAs: OfflineDetail;
@@ -76,7 +79,8 @@ export function resolveNetwork(name: string, n: NetworkSpec): ResolvedNetwork {
     local: hosts(n.local),
     localMdm: (n.local ?? []).includes(MDM_HOST),
     ...(n.captivePortal ? { portal: { signIn: n.captivePortal.signIn ?? DEFAULT_PORTAL_SIGN_IN, https: n.captivePortal.https ?? "wrong-host", status: n.captivePortal.status ?? 302 } } : {}),
-    ...(n.proxy ? { pacUrl: n.proxy.pac } : {}),
+    ...(n.proxy?.pac !== undefined ? { pacUrl: n.proxy.pac } : {}),
+    proxyAuth: n.proxy?.authentication === "required",
     blocked: hosts(n.blocked),
     blockedMdm: (n.blocked ?? []).includes(MDM_HOST),
     blockedAs: n.blockedAs ?? "connect.timeout",

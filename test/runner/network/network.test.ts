@@ -69,6 +69,17 @@ describe("network decisions", () => {
     expect(n.decide(1, "g", { url: new URL("http://captive.apple.com/hotspot-detect.html") })).toMatchObject({ kind: "portal" });
   });
 
+  it("a proxy that requires authentication answers 407 for internet hosts; local hosts bypass it", async () => {
+    const n = nets({ corp: { proxy: { authentication: "required" }, local: ["intranet.local"] } });
+    expect(at(n, `${SERVER}/EnrollmentServer/Discovery.svc`)).toMatchObject({ kind: "proxy-auth", host: "mdm" });
+    expect(at(n, "http://intranet.local/")).toEqual({ kind: "pass", host: "intranet.local" });
+    const clock = new VirtualClock();
+    const d = device(n, clock);
+    const res = await clock.run(d.ctx.http.request({ method: "GET", url: `${SERVER}/EnrollmentServer/Discovery.svc` }));
+    expect(res).toMatchObject({ status: 407, headers: { "proxy-authenticate": 'Basic realm="proxy"' } });
+    expect((await clock.run(probeConnectivity(d.ctx, "android"))).state).toBe("no-internet");
+  });
+
   it("joinNetwork moves devices to another network; devices of groups without one are not modelled", () => {
     const n = new FleetNetworks({ networks: { closed: { internet: false }, open: {} }, groupNetwork: { g: "closed", other: undefined }, serverOrigins: [SERVER] });
     expect(at(n, `${SERVER}/apple/mdm`)).toMatchObject({ kind: "fail" });
