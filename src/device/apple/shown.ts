@@ -105,7 +105,8 @@ export function isAppleServerCode(raw: string | undefined): boolean {
  * "Troubleshoot iOS/iPadOS device enrollment errors": the device-type restriction's symptom). The body's
  * `message` belongs to that unknown schema and is not shown. The organization is the cloud
  * configuration's `department` (the organization name of Apple Business Manager is not modelled).
- * No code is on screen; the raw server code is kept as unknown.
+ * No code is on screen; the raw server code is kept as unknown. The published text is iOS/iPadOS's; a
+ * Mac gets the same sentence with "Mac" (no published macOS text was found).
  */
 export function appleAdeInvalidProfile(raw: string | undefined, device: "iPhone" | "iPad" | "Mac", organization: string | undefined, step: string, flow?: string): Shown {
   const from = organization ? ` from ${organization}` : "";
