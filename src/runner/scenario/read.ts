@@ -117,6 +117,8 @@ export function withAutopilotProfileFile<T>(windows: T, baseDir: string, where?:
     return windows;
   }
   if (typeof a.profileFile !== "string") return windows;
+  // The old form: the file's text where its path belongs (profileFile took JSON text before it took a path).
+  if (/^\s*[{[]/.test(a.profileFile)) throw new ScenarioError(`options.windows.autopilot.profileFile is the path of an AutopilotConfigurationFile.json (relative to the scenario file), but "${a.profileFile.slice(0, 40)}${a.profileFile.length > 40 ? "…" : ""}" is JSON text: write the text as profileJson instead`, where, "a file path, or the JSON text as profileJson");
   const full = isAbsolute(a.profileFile) ? a.profileFile : resolve(baseDir, a.profileFile);
   let text: string;
   try {
