@@ -13,6 +13,7 @@ import { MAX_SCENARIO_CHARS, parseScenario } from "./load.js";
 import type { ResolvedScenario, ScenarioContext } from "./types.js";
 import { TEMPLATE_NAMES, scopeOf, templateUses } from "../../device/template.js";
 import { didYouMean } from "./suggest.js";
+import { autopilotFileProblem, autopilotJsonProblem, type AutopilotFileOptions } from "./autopilot-file-semantic.js";
 
 /** Reads and parses `path`; an unreadable file is a {@link ScenarioError} naming the path and the reason. */
 export async function loadScenarioFile(path: string, context: ScenarioContext): Promise<ResolvedScenario> {
@@ -85,40 +86,17 @@ export function withProfileFile<T>(apple: T, baseDir: string, where?: string): T
 /** Largest AutopilotConfigurationFile.json read (the device itself refuses one over 64 KiB: autopilot.too-large). */
 const MAX_AUTOPILOT_FILE_BYTES = 1 << 20;
 
-interface AutopilotFileOptions {
-  profileSource?: string;
-  profileFile?: string;
-  profileJson?: string;
-}
-
-/** Refuses text that is not a JSON object, naming where it came from (a file the user names is the scenario's, never the server's, fault). */
-function checkAutopilotJson(text: string, what: string, where?: string): void {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ScenarioError(`${what} is not JSON (${(e as Error).message})`, where, "an AutopilotConfigurationFile.json: a JSON object");
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ScenarioError(`${what} is not a JSON object`, where, "an AutopilotConfigurationFile.json: a JSON object");
-}
-
 /**
  * `options.windows` with `autopilot.profileFile` (a path, relative to `baseDir`) read into
- * `autopilot.profileJson`, as Apple's profileFile is read; an inline `profileJson` is checked the
- * same way. Both, or profileSource file with neither, is a scenario error.
+ * `autopilot.profileJson`, as Apple's profileFile is read; the options' own problems (both forms, neither,
+ * an inline text that is not JSON) are autopilot-file-semantic.ts's, which scenario files meet at load.
  */
 export function withAutopilotProfileFile<T>(windows: T, baseDir: string, where?: string): T {
   const a = (windows as { autopilot?: AutopilotFileOptions } | undefined)?.autopilot;
   if (!a) return windows;
-  if (a.profileFile !== undefined && a.profileJson !== undefined) throw new ScenarioError("options.windows.autopilot has both profileFile and profileJson; give the path (profileFile) or the JSON text (profileJson), not both", where, "one of profileFile, profileJson");
-  if (a.profileSource === "file" && a.profileFile === undefined && a.profileJson === undefined) throw new ScenarioError("options.windows.autopilot.profileSource file needs profileFile (the path of an AutopilotConfigurationFile.json) or profileJson (its text)", where, "profileFile or profileJson");
-  if (a.profileJson !== undefined) {
-    checkAutopilotJson(a.profileJson, "options.windows.autopilot.profileJson", where);
-    return windows;
-  }
-  if (typeof a.profileFile !== "string") return windows;
-  // The old form: the file's text where its path belongs (profileFile took JSON text before it took a path).
-  if (/^\s*[{[]/.test(a.profileFile)) throw new ScenarioError(`options.windows.autopilot.profileFile is the path of an AutopilotConfigurationFile.json (relative to the scenario file), but "${a.profileFile.slice(0, 40)}${a.profileFile.length > 40 ? "…" : ""}" is JSON text: write the text as profileJson instead`, where, "a file path, or the JSON text as profileJson");
+  const problem = autopilotFileProblem(a);
+  if (problem) throw new ScenarioError(problem.message, where, problem.expected);
+  if (typeof a.profileFile !== "string" || a.profileJson !== undefined) return windows;
   const full = isAbsolute(a.profileFile) ? a.profileFile : resolve(baseDir, a.profileFile);
   let text: string;
   try {
@@ -133,7 +111,8 @@ export function withAutopilotProfileFile<T>(windows: T, baseDir: string, where?:
     const reason = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied" : (err as Error).message;
     throw new ScenarioError(`cannot read options.windows.autopilot.profileFile ${full}: ${reason}`, where, "a readable AutopilotConfigurationFile.json");
   }
-  checkAutopilotJson(text.replace(/^\u00ef\u00bb\u00bf/, ""), `options.windows.autopilot.profileFile ${full}`, where);
+  const bad = autopilotJsonProblem(text.replace(/^\u00ef\u00bb\u00bf/, ""), `options.windows.autopilot.profileFile ${full}`);
+  if (bad) throw new ScenarioError(bad, where, "an AutopilotConfigurationFile.json: a JSON object");
   return { ...windows, autopilot: { ...a, profileJson: text } };
 }
 

@@ -52,6 +52,8 @@ describe("options.windows.autopilot.profileFile", () => {
   it("a path that was JSON text (the old form), a missing file, both forms, or profileSource file with neither: clear scenario errors", async () => {
     const oldForm = await loadError(scenarioDir(`{ profileSource: file, profileFile: '${PROFILE}' }`));
     expect(oldForm!.message).toContain("is JSON text: write the text as profileJson instead");
+    // The options' own problems are located in the scenario file (file:line:column of the key's value).
+    expect(oldForm!.message).toMatch(/s\.yaml:3:\d+: options\.windows\.autopilot\.profileFile is the path/);
     const missing = await loadError(scenarioDir("{ profileSource: file, profileFile: nowhere.json }"));
     expect(missing!.message).toMatch(/cannot read options\.windows\.autopilot\.profileFile .*nowhere\.json: no such file/);
     const both = await loadError(scenarioDir(`{ profileSource: file, profileFile: a.json, profileJson: '${PROFILE}' }`, { "a.json": PROFILE }));
