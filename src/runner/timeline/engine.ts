@@ -5,9 +5,7 @@
  * does at a step, Try Again) and hands server actions to the embedded server. Every fired action is
  * recorded: a transcript note for each device it targets and a run-level list for the report.
  */
-import { SimError } from "../../errors/index.js";
 import type { Clock, Timer } from "../../ports/clock.js";
-import type { TranscriptSink } from "../../ports/transcript.js";
 import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs } from "../../device/state.js";
 import type { NetworkBlock } from "./device-net.js";
@@ -15,62 +13,15 @@ import { formatMs } from "./duration.js";
 import { globRegExp } from "./glob.js";
 import { bootMsOf, DevicePower } from "./reboot.js";
 import type { SkippableClock } from "./skip-clock.js";
+import type { TimelineDevice, TimelineOptions } from "./engine-ports.js";
 import { isServerAction, type FiredAction, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
+import { DeviceResetError, UserAbandonedError } from "./user-errors.js";
 
-/** The user gave up at a step (timeline `abandon`): the device ends not enrolled. */
-export class UserAbandonedError extends SimError {
-  readonly blame = "scenario" as const;
-  constructor(message: string) {
-    super("user.abandoned", message);
-  }
-}
-
-/** The user erased the device (timeline `reset`) while it was enrolling. */
-export class DeviceResetError extends SimError {
-  readonly blame = "scenario" as const;
-  constructor(message: string) {
-    super("device.reset", message);
-  }
-}
+export { DeviceResetError, UserAbandonedError };
+export type { DeviceRef, TimelineDevice, TimelineOptions, TimelineServer } from "./engine-ports.js";
 
 /** Platforms whose backups bring an MDM enrollment back (the management profile and identity in an iOS/iPadOS/macOS backup; device/apple/restore.ts). */
 const RESTORES_ENROLLMENT = new Set(["ios", "ipados", "macos"]);
-
-/** One device of the run, as targets select it. */
-export interface TimelineDevice {
-  index: number;
-  id: string;
-  group: string;
-  platform: string;
-}
-
-/** A device a server action names: its identity fields and the certificates it holds (serial hex). */
-export interface DeviceRef {
-  index: number;
-  id: string;
-  identity?: { serialNumber?: string; udid?: string; imei?: string; [k: string]: unknown };
-  certificateSerials: string[];
-}
-
-/** What the embedded server does for the timeline (implemented by the reference server). */
-export interface TimelineServer {
-  /** Performs a server action; returns what happened, in words. */
-  apply(action: TimelineAction, devices: DeviceRef[] | undefined): Promise<string>;
-}
-
-export interface TimelineOptions {
-  entries: readonly TimelineEntry[];
-  clock: Clock;
-  /** Every device of the run (all shards' devices when sharded: targets are run-wide). */
-  devices: readonly TimelineDevice[];
-  /** Identity fields of a device (for server actions that name devices). */
-  identity?: (index: number) => DeviceRef["identity"];
-  transcriptFor: (device: string) => TranscriptSink;
-  server?: TimelineServer;
-  /** The run's networks (runner/network): joinNetwork and portalSignIn act on them. */
-  networks?: { apply(action: Extract<TimelineAction, { kind: "joinNetwork" | "portalSignIn" }>, devices: readonly TimelineDevice[]): string };
-  onError?: (entry: TimelineEntry, err: unknown) => void;
-}
 
 interface Window {
   seq: number;
