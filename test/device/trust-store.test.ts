@@ -32,6 +32,9 @@ describe("the shipped trust stores", () => {
     expect(storeEntry(x1, { platform: "windows", osVersion: "10.0.19045.4780" })).toBeDefined();
     expect(x1.notBefore.toISOString()).toBe("2015-06-04T11:04:38.000Z");
     expect(x1.notAfter.toISOString()).toBe("2035-06-04T11:04:38.000Z");
+    // DigiCert Global Root G2 (Microsoft cloud endpoints): missing from Android 5.x
+    expect(storeEntry(root("DigiCert Global Root G2"), { platform: "android", osVersion: "5.1", apiLevel: 22 })).toBeUndefined();
+    expect(storeEntry(root("DigiCert Global Root G2"), { platform: "android", osVersion: "6.0", apiLevel: 23 })).toBeDefined();
   });
 
   it("a device trusts the generated roots its store has, plus the ones it installed (those without the store's rules)", () => {
