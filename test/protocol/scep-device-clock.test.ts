@@ -49,6 +49,8 @@ describe("SCEP on the device's clock (virtual time)", () => {
     const msg = parsePkiMessage(requests[0]!.body!, "request");
     const signedAt = signingTimeOf(msg.signer)!.getTime();
     expect(signedAt).toBe(Math.floor((clock.now() - 180_000) / 1000) * 1000);
+    // The transcript says which time the device wrote.
+    expect(h.events.find((e) => e.kind === "decoded" && e.data.signingTime)?.data.signingTime).toBe(new Date(signedAt).toISOString());
     const signerCert = msg.signedData.certificates[0]!;
     expect(signerCert.notBefore.getTime()).toBe(Math.floor((clock.now() - 180_000 - 3_600_000) / 1000) * 1000);
   });

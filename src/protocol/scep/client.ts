@@ -205,6 +205,8 @@ export class ScepClient {
     const random = this.ctx.entropy.fork(`scep.cek.${transactionID}`);
     const send = async (type: number, data: Uint8Array, stepName: string): Promise<CertRepResult> => {
       const senderNonce = nonces.bytes(16);
+      // The device's own clock when it signs (state.clockOffset); UTCTime keeps whole seconds.
+      const signingTime = new Date(Math.floor(deviceNow(this.ctx) / 1000) * 1000);
       const body = buildPkiMessage(
         {
           messageType: type,
@@ -214,7 +216,7 @@ export class ScepClient {
           recipient: chain.encryption,
           cipher: alg.cipher,
           // signingTime: the device's own clock when it signs this message (state.clockOffset).
-          signer: { ...signer, hash: alg.digest, signingTime: new Date(deviceNow(this.ctx)) },
+          signer: { ...signer, hash: alg.digest, signingTime },
           random: (n) => random.bytes(n),
         },
         this.ctx.crypto,
@@ -224,6 +226,7 @@ export class ScepClient {
         messageType: `${messageTypeName(type)} (${type})`,
         transactionID,
         senderNonce: hex(senderNonce),
+        signingTime: signingTime.toISOString(),
         cipher: alg.cipher,
         digest: alg.digest,
         transport: alg.post ? "POST" : "GET",
