@@ -20,6 +20,7 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { signInShown } from "./signin-shown.js";
+import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
 
 export interface SignedIn {
@@ -36,9 +37,16 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
   let idpToken: string | undefined;
   // Settings › Access work or school › Connect (workAccount entra) signs the user in at the identity provider too.
   const settingsSignIn = o.kind === "byod" && o.raw.workAccount === "entra" && !alreadyInDirectory(run.state, "registration");
-  if (((tokenFlow && o.kind !== "bulk") || settingsSignIn) && o.raw.tokenSource === "idp") {
+  if (o.raw.tokenSource === "integrated" && o.kind !== "gpo") {
+    throw new ScenarioError(`tokenSource integrated is the co-management client's integrated Windows authentication on a domain PC: flow windows-gpo only, not windows-${o.kind}`);
+  }
+  if (((tokenFlow && o.kind !== "bulk") || settingsSignIn) && (o.raw.tokenSource === "idp" || o.raw.tokenSource === "integrated")) {
     const idpUrl = o.raw.identityProviderUrl ?? (https ? `${https}/EnrollmentServer/Auth` : undefined);
-    if (!idpUrl) throw new ScenarioError("tokenSource idp needs options.windows.identityProviderUrl (or the embedded server)");
+    if (!idpUrl) throw new ScenarioError(`tokenSource ${o.raw.tokenSource} needs options.windows.identityProviderUrl (or the embedded server)`);
+    if (o.raw.tokenSource === "integrated") {
+      const refused = await integratedRealm(run, idpUrl);
+      if (refused) return refused;
+    }
     const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true });
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);

@@ -36,7 +36,7 @@ export interface WindowsOptions {
   /** URL prefixes (absolute, or paths starting with "/") the site's proxy/firewall refuses for the device's web requests. */
   firewall?: string[];
   /** Where a token flow's identity-provider token comes from: minted with the test key (default) or a sign-in at the IdP. */
-  tokenSource?: "minted" | "idp";
+  tokenSource?: "minted" | "idp" | "integrated";
   /** The identity provider's sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs. */
   identityProviderUrl?: string;
   /** The directory's device-registration (join) URL. Default <https base>/windows/drs/join on embedded runs; none otherwise. */

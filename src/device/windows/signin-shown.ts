@@ -91,7 +91,11 @@ const BROKER: Partial<Record<TransportCase, number>> = {
 };
 
 /** What went wrong at the identity provider, as the device met it. */
-export type SignInFailure = { kind: "transport"; error: TransportError; pageLoaded: boolean } | { kind: "refused"; httpStatus: number; oauth?: OAuthErrorBody };
+export type SignInFailure =
+  | { kind: "transport"; error: TransportError; pageLoaded: boolean }
+  | { kind: "refused"; httpStatus: number; oauth?: OAuthErrorBody }
+  /** The client library's own verdict (a CAA9xxxx row), e.g. integrated authentication without federation. */
+  | { kind: "adal"; code: number; detail: string };
 
 export interface SignInShown {
   /** The CAA code, when the tables hold one. */
@@ -124,6 +128,10 @@ export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oo
       pageUnreachable = where === "oobe" && !f.pageLoaded && !!c && NO_CONNECTION.test(c);
     }
     detail = f.error.message;
+  } else if (f.kind === "adal") {
+    caa = caaByCode(f.code);
+    if (!caa) raw = caaHex(f.code);
+    detail = f.detail;
   } else if (f.oauth) {
     const m = caaForOAuthError(f.oauth.error);
     caa = m.caa;

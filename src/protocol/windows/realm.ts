@@ -43,3 +43,31 @@ export async function discoverTenant(ctx: ProtocolContext, authority: string, do
     return { status: "tenant" as const, tenantId: id.toLowerCase(), issuer };
   });
 }
+
+export type UserRealmOutcome = { status: "realm"; accountType: string } | { status: "unreachable"; error: TransportError };
+
+/**
+ * The user realm ADAL asks before integrated Windows authentication, `<authority>/common/userrealm/<upn>?api-version=1.0`:
+ * `account_type` Federated, Managed or Unknown. An answer without one is `unreachable` (ADAL cannot discover the realm).
+ */
+export async function discoverUserRealm(ctx: ProtocolContext, authority: string, upn: string): Promise<UserRealmOutcome> {
+  return step(ctx, "auth.realm", async () => {
+    const url = `${authority.replace(/\/+$/, "")}/common/userrealm/${encodeURIComponent(upn)}?api-version=1.0`;
+    let res;
+    try {
+      res = await exchange(ctx, "auth.realm", { method: "GET", url, headers: { accept: "application/json" } });
+    } catch (e) {
+      if (e instanceof TransportError) return { status: "unreachable" as const, error: e };
+      throw e;
+    }
+    let accountType: unknown;
+    try {
+      accountType = (JSON.parse(new TextDecoder().decode(res.body).slice(0, 64 * 1024)) as { account_type?: unknown }).account_type;
+    } catch {
+      accountType = undefined;
+    }
+    if (typeof accountType !== "string") return { status: "unreachable" as const, error: new TransportError("other", `${url}: the user realm answer names no account_type`) };
+    decoded(ctx, "auth.realm", { upn, accountType });
+    return { status: "realm" as const, accountType };
+  });
+}

@@ -71,6 +71,9 @@ export const policySchema: Json = {
         groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
         deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },
         usersMayJoin: scope("Users may join devices to the directory. Default all."),
+        federatedDomains: strings(
+          "Domains of this tenant federated with an on-premises identity provider (AD FS); the others are managed. The user realm the identity provider reports (account_type Federated or Managed) decides whether integrated Windows authentication can work (options.windows.tokenSource: integrated; 0xCAA9001F for a managed domain).",
+        ),
         domains: strings(
           "This tenant's verified domains. A sign-in whose UPN domain is neither one of them, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist). Default: every domain no other tenant holds.",
         ),

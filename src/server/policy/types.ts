@@ -160,6 +160,8 @@ export interface PolicyConfig {
     devices?: DirectoryDeviceSpec[];
     /** This tenant's verified domains; absent: every domain no other tenant holds (server/windows/tenants.ts). */
     domains?: string[];
+    /** Domains federated with an on-premises identity provider (AD FS); the others are managed (user realm). */
+    federatedDomains?: string[];
   };
   /** Other tenants of the same cloud: their domains and Autopilot registrations (server/windows/tenants.ts). */
   otherTenants?: OtherTenant[];

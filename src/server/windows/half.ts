@@ -29,7 +29,7 @@ import { WindowsState } from "./state.js";
 import { storeLicence } from "./store.js";
 import { TenantAttachService } from "./tenant-attach.js";
 import { signIn } from "./idp.js";
-import { OWN_TENANT_ID, openIdConfiguration, otherTenantOfSerial } from "./tenants.js";
+import { OWN_TENANT_ID, openIdConfiguration, otherTenantOfSerial, userRealm } from "./tenants.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({
   status,
@@ -90,6 +90,8 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (lower === "/enrollmentserver/auth") return signIn(req, ctx, cfg);
     // Tenant discovery at the identity provider (tenants.ts): /EnrollmentServer/Auth/<domain or id>/v2.0/.well-known/openid-configuration.
     const oidc = /^\/enrollmentserver\/auth\/([^/]{1,253})\/v2\.0\/\.well-known\/openid-configuration$/.exec(lower);
+    const realm = /^\/enrollmentserver\/auth\/common\/userrealm\/([^/]{1,320})$/.exec(path.toLowerCase());
+    if (realm && req.method === "GET") return userRealm(ctx.policy.config, cfg, decodeURIComponent(realm[1]!));
     if (oidc && req.method === "GET") return openIdConfiguration(`${ctx.urls().https}/EnrollmentServer/Auth`, ctx.policy.config, cfg, decodeURIComponent(oidc[1]!));
     if (lower === "/enrollmentserver/enrollment.svc" && req.method === "POST") return enroll.enroll(req);
     if (lower === "/managementserver/mdm.svc") return dm.handle(req);

@@ -81,3 +81,24 @@ export function openIdConfiguration(authority: string, policy: PolicyConfig, cfg
     id_token_signing_alg_values_supported: ["RS256"],
   });
 }
+
+/**
+ * Entra's user realm for a UPN, `<authority>/common/userrealm/<upn>?api-version=1.0` (what ADAL asks before
+ * integrated Windows authentication): `account_type` Federated for a domain of
+ * `embedded.policy.directory.federatedDomains` (federated with an on-premises identity provider such as AD FS),
+ * Managed for this tenant's other domains and other tenants' domains, Unknown for a domain no tenant holds.
+ */
+export function userRealm(policy: PolicyConfig, cfg: WindowsServerConfig, upn: string): HttpResponse {
+  const domain = lower(upn.split("@")[1] ?? "");
+  const tenant = tenantOfDomain(policy, cfg, domain);
+  const federated = tenant?.id === OWN_TENANT_ID && (policy.directory?.federatedDomains ?? []).some((d) => lower(d) === domain);
+  const accountType = !tenant ? "Unknown" : federated ? "Federated" : "Managed";
+  return json(200, {
+    ver: "1.0",
+    account_type: accountType,
+    domain_name: domain,
+    ...(federated ? { federation_protocol: "WSTrust" } : {}),
+    cloud_instance_name: "microsoftonline.com",
+    cloud_audience_urn: "urn:federation:MicrosoftOnline",
+  });
+}

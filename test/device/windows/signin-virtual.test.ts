@@ -105,4 +105,16 @@ describe("sign-in at the identity provider (virtual time)", () => {
       await h.close();
     }
   }, 60_000);
+
+  it("integrated auth: no user realm answer is 0xcaa90018; outside windows-gpo it is a scenario error", async () => {
+    const h = await windowsHarness({}, (inner) => async (req) => (new URL(req.url).pathname.toLowerCase().includes("/userrealm/") ? { status: 404, headers: { "content-type": "text/plain" }, body: new Uint8Array(), url: req.url } : inner(req)));
+    try {
+      const { result } = await h.run("windows-gpo", { tokenSource: "integrated" });
+      expect(result.code).toBe("windows.gpo.token-unavailable");
+      expect(result.shown).toMatchObject({ code: "0xCAA90018", name: "ERROR_ADAL_COULDNOT_DISCOVER_USERREALM" });
+      await expect(h.run("windows-autopilot", { minuteMs: 20, tokenSource: "integrated" }, 1)).rejects.toThrow(/windows-gpo only/);
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
 });

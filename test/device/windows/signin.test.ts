@@ -11,7 +11,7 @@ import { TransportError } from "../../../src/errors/index.js";
 import { loadScenario, runScenario } from "../../../src/api/run-scenario.js";
 import { signInShown } from "../../../src/device/windows/signin-shown.js";
 import { caaByCode, caaForHttpStatus, caaForOAuthError, caaHex, oauthErrorJson, parseOAuthError } from "../../../src/wire/windows/caa.js";
-import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
+import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, userRealm, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
 import { windowsServerConfig } from "../../../src/server/windows/config.js";
 import { enrollmentPrecheck, windowsState } from "../../../src/device/windows/state.js";
 import type { DeviceIdentity } from "../../../src/device/identity.js";
@@ -101,6 +101,26 @@ describe("tenants as data", () => {
   });
 });
 
+describe("user realm and integrated Windows authentication", () => {
+  const cfg = windowsServerConfig({});
+  const realm = (policy: object, upn: string) => (JSON.parse(new TextDecoder().decode(userRealm(policy, cfg, upn).body)) as { account_type: string }).account_type;
+  it("Federated only for this tenant's federatedDomains; Managed otherwise; Unknown for a domain no tenant holds", () => {
+    const policy = { directory: { domains: ["contoso.example.com", "adfs.example.com"], federatedDomains: ["ADFS.example.com"] }, otherTenants: [{ domain: "fabrikam.example.com" }] };
+    expect(realm(policy, "a@adfs.example.com")).toBe("Federated");
+    expect(realm(policy, "a@contoso.example.com")).toBe("Managed");
+    expect(realm(policy, "a@fabrikam.example.com")).toBe("Managed");
+    expect(realm(policy, "a@nowhere.example.org")).toBe("Unknown");
+  });
+  it("loopback: integrated auth against a managed domain logs 0xcaa9001f; the federated site and the fixed (Cloud Management) run enroll", async () => {
+    const failing = await runScenario(file("examples/win-comanaged-iwa-caa9001f-failing.yaml"), opts);
+    expect(failing.summary.ok).toBe(true);
+    expect(failing.summary.outcomes).toMatchObject({ "windows.gpo.token-unavailable": 2, "windows.gpo.enrolled": 1 });
+    expect(failing.summary.errors["windows.gpo.token-unavailable"]!.shown).toMatchObject({ code: "0xCAA9001F", name: "ERROR_ADAL_INTEGRATED_AUTH_WITHOUT_FEDERATION" });
+    const fixed = await runScenario(file("examples/win-comanaged-iwa-caa9001f-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ ok: true, enrolled: 3 });
+  }, 120_000);
+});
+
 describe("the signed-in account's rights (state.account)", () => {
   const id = (admin?: boolean) => ({ state: admin === undefined ? {} : { account: { admin } }, windows: {} }) as unknown as DeviceIdentity;
   it("a standard account cannot enroll an already set-up PC; OOBE flows and the GPO task run as the system", () => {
@@ -163,7 +183,7 @@ describe("sign-in against the embedded server (loopback)", () => {
 });
 
 describe("the shipped pairs cannot pass by accident", () => {
-  const pairs = ["win-autopilot-captive-portal-caa70007", "win-autopilot-disabled-account-caa20003", "win-autopilot-registered-other-tenant", "win-autopilot-not-a-company-device", "win-byod-standard-user"];
+  const pairs = ["win-autopilot-captive-portal-caa70007", "win-autopilot-disabled-account-caa20003", "win-autopilot-registered-other-tenant", "win-autopilot-not-a-company-device", "win-byod-standard-user", "win-comanaged-iwa-caa9001f"];
   it("each fixed variant run against its failing variant's expectations fails them", async () => {
     for (const name of pairs) {
       const failing = await loadScenario(file(`examples/${name}-failing.yaml`));

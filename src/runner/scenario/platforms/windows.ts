@@ -136,7 +136,11 @@ export const windowsScenario: ScenarioExtension = {
       },
       storeUrl: str("Store service base URL for EnterpriseModernAppManagement StoreInstall licences. Default <https base>/windows/store on embedded runs."),
       firewall: { type: "array", items: { type: "string" }, description: "URL prefixes (absolute, or paths starting with /) the site's proxy refuses for the device's web requests." },
-      tokenSource: { enum: ["minted", "idp"], description: "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task; also windows-byod with workAccount entra: the Settings › Access work or school sign-in). A failed sign-in shows the Web Account Manager's CAA code (README-windows.md \"Work-account sign-in\")." },
+      tokenSource: {
+        enum: ["minted", "idp", "integrated"],
+        description:
+          "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task; also windows-byod with workAccount entra: the Settings › Access work or school sign-in). A failed sign-in shows the Web Account Manager's CAA code (README-windows.md \"Work-account sign-in\"). integrated (windows-gpo): integrated Windows authentication as the ConfigMgr co-management client does it without the Cloud Management service: it needs a federated domain (embedded.policy.directory.federatedDomains), else Event 76 0xcaa9001f.",
+      },
       identityProviderUrl: str("Sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs."),
       drsUrl: str("Directory join (device registration) URL for Autopilot and bulk. Default <https base>/windows/drs/join on embedded runs; none otherwise."),
       push: bool("Open a mock WNS channel after the first session (Push/ChannelURI); a push starts a server-initiated session (Alert 1200) between polls."),
