@@ -57,7 +57,8 @@ const leaf = certificate("the server certificate", {
 export const tlsSchema: Json = {
   type: "object",
   additionalProperties: false,
-  description: 'TLS certificate chains the embedded server presents. Devices trust its root CA and judge the rest by their platform\'s rules for their OS build and on their own clock (scenarios/README.md "Server certificates and device clocks").',
+  description:
+    'TLS certificate chains the embedded server presents. Devices trust its own root CA, and a named root (`root`) only where their OS release\'s store has it or state.trustedRoots installed it; they judge the rest by their platform\'s rules for their OS build and on their own clock (scenarios/README.md "Server certificates and device clocks", "Named roots and trust stores").',
   properties: {
     certificate: leaf,
     privateRoots: {
