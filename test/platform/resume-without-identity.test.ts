@@ -12,18 +12,18 @@
  * - a TLS 1.2 session is always offered with the identity loaded.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { X509Certificate, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import https from "node:https";
 import type net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TLSSocket } from "node:tls";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RealClock } from "../../src/platform/node/clock.js";
 import { NodeHttp } from "../../src/platform/node/http.js";
-import { sessionFacts } from "../../src/platform/node/http/session-info.js";
+import { sessionFacts, withoutServerCertificate } from "../../src/platform/node/http/session-info.js";
 import { clearTlsCaches, contextStats } from "../../src/platform/node/http/tls.js";
 import { tlsSessionCache, type TlsSessionCache } from "../../src/ports/http.js";
 
@@ -147,6 +147,9 @@ describe("resuming a device's TLS 1.3 session without loading its identity", () 
       for (let i = 0; i < 3; i++) for (const d of DEVICES) await checkin(d);
       expect(srv.requests).toEqual([false, true, true].flatMap((reused) => DEVICES.map((cn) => ({ reused, cn }))));
       expect(stored["device-1"].size).toBeGreaterThan(0);
+      // Kept without the server's certificate (decoded on every resumption otherwise), and still resumed above.
+      const serverDer = new X509Certificate(pem["server.pem"]!).raw;
+      for (const d of DEVICES) for (const t of stored[d]) expect(Buffer.from(t, "base64").includes(serverDer)).toBe(false);
       for (const t of stored["device-2"]) expect(stored["device-1"].has(t)).toBe(false);
     } finally {
       await srv.close();
@@ -174,25 +177,33 @@ describe("resuming a device's TLS 1.3 session without loading its identity", () 
   });
 });
 
-describe("sessionFacts", () => {
-  it("reads the version, the ticket and the lifetime of a real session, and refuses what is not one", async () => {
+describe("sessionFacts and withoutServerCertificate", () => {
+  it("read a real session's version, ticket and lifetime, drop its server certificate, and refuse what is not one", async () => {
     const srv = await server({ rejectUnauthorized: false });
-    const sessions: Uint8Array[] = [];
-    const port = new NodeHttp({ clock: new RealClock() });
-    const cache: TlsSessionCache = { ...tlsSessionCache(), set: (_k, s) => void sessions.push(s), get: () => undefined, sweep: () => [], size: 0 };
     try {
-      const c = port.client({ tls: { ca: [pem["server.pem"]!] }, sessions: cache });
-      await c.request({ method: "GET", url: srv.url });
-      await c.close();
-      expect(sessions.length).toBeGreaterThan(0);
-      const facts = sessionFacts(sessions[0]!)!;
+      // The session exactly as OpenSSL writes it (node:tls, not the HTTP port, which keeps it slimmed).
+      const whole = await new Promise<Buffer>((resolve, reject) => {
+        const url = new URL(srv.url);
+        const t = tlsConnect({ host: url.hostname, port: Number(url.port), ca: pem["server.pem"], servername: "localhost" });
+        t.once("session", (s: Buffer) => (resolve(s), t.destroy()));
+        t.once("secureConnect", () => t.write("GET / HTTP/1.1\r\nhost: localhost\r\n\r\n"));
+        t.on("error", reject);
+      });
+      const facts = sessionFacts(whole)!;
       expect(facts.tls13Ticket).toBe(true);
-      // Node's default session timeout: 300 s (tls.createServer `sessionTimeout`)
       expect(facts.expiresAtMs).toBeGreaterThan(Date.now());
-      expect(facts.expiresAtMs).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000);
-      expect(sessionFacts(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).toBeUndefined();
+      expect(facts.expiresAtMs).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000); // TLS 1.3 caps a ticket at 7 days
+      const serverDer = new X509Certificate(pem["server.pem"]!).raw;
+      expect(whole.includes(serverDer)).toBe(true);
+      const slim = withoutServerCertificate(whole);
+      expect(slim.includes(serverDer)).toBe(false);
+      expect(slim.length).toBeLessThanOrEqual(whole.length - serverDer.length);
+      expect(sessionFacts(slim)).toEqual(facts);
+      const notOne = Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]);
+      expect(withoutServerCertificate(notOne)).toBe(notOne);
+      expect(sessionFacts(notOne)).toBeUndefined();
       expect(sessionFacts(new Uint8Array([0x04, 0x00]))).toBeUndefined();
-      expect(sessionFacts(sessions[0]!.subarray(0, 40))).toBeUndefined();
+      expect(sessionFacts(whole.subarray(0, 40))).toBeUndefined();
     } finally {
       await srv.close();
     }

@@ -22,7 +22,7 @@ import { toTransportError } from "./errors.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, describeRequest, requestLimits, requestUrl } from "../../../ports/http-request.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits };
 import { Lru, type ClientTls } from "./tls.js";
-import { sessionFacts } from "./session-info.js";
+import { sessionFacts, withoutServerCertificate } from "./session-info.js";
 
 /** Presented chains (DER, leaf first) by leaf fingerprint: `getPeerCertificate(true)` costs ~0.5 ms. */
 const chains = new Lru<string, Uint8Array[]>(256);
@@ -318,8 +318,9 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
         const save = (session: Buffer): void => {
           // A refused connection made a session without the device's certificate: never the device's.
           if (refused) return;
-          sessions.save(origin, session);
-          if (judged) sessionChains.set(sessionKey(session), judged);
+          const kept = withoutServerCertificate(session);
+          sessions.save(origin, kept);
+          if (judged) sessionChains.set(sessionKey(kept), judged);
         };
         t.on("session", (session: Buffer) => {
           if (!verifiedOrFailed) pending = session;

@@ -83,3 +83,34 @@ export function sessionFacts(der: Uint8Array): SessionFacts | undefined {
   if (!Number.isFinite(lifetime)) return undefined;
   return { tls13Ticket: sslVersion === TLS13 && ticket, expiresAtMs: (time + lifetime) * 1000 };
 }
+
+/**
+ * The session without the server's certificate (`peer`, [3]), for a TLS 1.3 ticket session; any
+ * other input comes back unchanged. Decoding that certificate is most of Node's `setSession` on
+ * every resumed connection (OpenSSL 3 decodes its public key through the provider decoders), and
+ * nothing on the client reads it after a resumption: Node checks the host name only on full
+ * handshakes, reports no peer certificate for a resumed one, and takes the verification result
+ * from the session's own `verify_result` [5], which stays. The device's own chain evaluation
+ * keeps the chain it judged beside the session (http/exchange.ts). Half the session's bytes, too.
+ */
+export function withoutServerCertificate(der: Buffer): Buffer {
+  const facts = sessionFacts(der);
+  if (!facts?.tls13Ticket) return der;
+  const outer = readLength(der, 1)!;
+  const end = outer[1] + outer[0];
+  const kept: Buffer[] = [];
+  let at = outer[1];
+  let dropped = false;
+  while (at < end) {
+    const l = readLength(der, at + 1)!;
+    const next = l[1] + l[0];
+    if (der[at] === 0xa3) dropped = true;
+    else kept.push(der.subarray(at, next));
+    at = next;
+  }
+  if (!dropped) return der;
+  const body = Buffer.concat(kept);
+  const n = body.length;
+  const header = n < 0x80 ? [0x30, n] : n < 0x100 ? [0x30, 0x81, n] : n < 0x10000 ? [0x30, 0x82, n >> 8, n & 0xff] : undefined;
+  return header ? Buffer.concat([Buffer.from(header), body]) : der;
+}
