@@ -74,6 +74,14 @@ export const WINDOWS_STATE: Json = {
     type: "boolean",
     description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
   },
+  managementAgents: {
+    type: "array",
+    uniqueItems: true,
+    maxItems: 2,
+    items: { enum: ["intune-pc-agent", "configmgr-client"] },
+    description:
+      "Other management agents installed on the PC: the legacy Intune PC software client (intune-pc-agent) or the Configuration Manager client (configmgr-client). An Entra join that carries MDM automatic enrollment then fails locally with 0x80180026 MENROLL_E_DEVICE_MANAGEMENT_BLOCKED (Intune troubleshooting, Error 80180026); fixes: uninstall the agent, or MDM user scope None (the join then carries no enrollment). Default none.",
+  },
   join: {
     enum: ["none", "entra-registered", "entra-joined", "domain-joined", "hybrid-joined"],
     description:
@@ -317,6 +325,7 @@ export interface DeviceState {
   trustedRoots?: string[];
   enrollments?: WindowsEnrollmentRecord[];
   mdmEnrollmentDisabled?: boolean;
+  managementAgents?: ("intune-pc-agent" | "configmgr-client")[];
   account?: { admin?: boolean };
   join?: WindowsJoin;
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };

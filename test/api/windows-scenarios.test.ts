@@ -119,6 +119,17 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-esp-scep-ca-approval-pending.yaml", 3, "windows.esp.certificate-failed", 3],
     ["win-esp-scep-ndes-internal-name.yaml", 4, "windows.esp.certificate-failed", 2],
   ];
+  it("win-management-agent-80180026: agents block the MDM auto-enrollment after the join, not the join; the fixed file enrolls all", async () => {
+    const dir = join(import.meta.dirname, "../../scenarios/failures");
+    const { summary } = await runScenario(join(dir, "win-management-agent-80180026-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 5, failed: 4, ok: true });
+    expect(summary.errors["windows.enroll.management-blocked"]!.count).toBe(3);
+    expect(summary.errors["windows.join.mdm-not-configured"]!.count).toBe(1);
+    expect(summary.steps["join.register"]!.count).toBe(5);
+    expect(summary.steps["enroll.rst"]!.count).toBe(1);
+    const fixed = await runScenario(join(dir, "win-management-agent-80180026-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 60_000);
   for (const [file, devices, code, failed] of cases) {
     it(`${file}: ${code ?? "all succeed"}`, async () => {
       const { summary } = await runScenario(join(import.meta.dirname, "../../scenarios/failures", file), opts);

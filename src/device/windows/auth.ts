@@ -17,7 +17,7 @@ import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
-import { alreadyInDirectory } from "./state.js";
+import { alreadyInDirectory, managementAgentBlock } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { signInShown } from "./signin-shown.js";
 import { integratedRealm } from "./integrated-auth.js";
@@ -122,6 +122,9 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
       return fail("windows.join.mdm-not-configured", "join.register", `Something went wrong. ${m.name} (${hresultHex(m.hresult).toLowerCase()}): the device joined the directory, but ${upn} is outside the MDM user scope, so no MDM enrollment URL came with the join`);
     }
+    // The join hands over to MDM automatic enrollment: another management agent on the PC blocks it (0x80180026, state.ts).
+    const blocked = managementAgentBlock(run.state);
+    if (blocked) return fail(blocked.code, "enroll.precheck", blocked.message);
   }
   return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
 }

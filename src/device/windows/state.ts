@@ -25,6 +25,9 @@
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import type { DeviceIdentity } from "../identity.js";
 import type { TpmAttestation, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
+
+export type ManagementAgent = "intune-pc-agent" | "configmgr-client";
+const AGENT_NAMES: Record<ManagementAgent, string> = { "intune-pc-agent": "the Intune PC software client (PC agent)", "configmgr-client": "the Configuration Manager client agent" };
 import type { WindowsFlowKind } from "./options.js";
 
 export interface WindowsState {
@@ -32,6 +35,8 @@ export interface WindowsState {
   /** The signed-in account's local rights (state.account). */
   account: { admin: boolean };
   mdmEnrollmentDisabled: boolean;
+  /** Other management agents installed (state.managementAgents). */
+  managementAgents: ManagementAgent[];
   join: WindowsJoin;
   tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; attestation: TpmAttestation };
 }
@@ -43,6 +48,7 @@ export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): Windows
     enrollments: s.enrollments ?? [],
     account: { admin: s.account?.admin ?? true },
     mdmEnrollmentDisabled: s.mdmEnrollmentDisabled ?? false,
+    managementAgents: s.managementAgents ?? [],
     // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
     join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
     tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", attestation: s.tpm?.attestation ?? "succeeds" },
@@ -93,6 +99,25 @@ export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): 
     return { code: "windows.enroll.already-enrolled", message: say(m.hresult, m.name, owner === "other-user" ? OTHER_USER_TEXT : uiTextFor(m), `an active MDM enrollment (${owner}) is on the PC; Windows holds one MDM enrollment`) };
   }
   return undefined;
+}
+
+/**
+ * Another management agent on the PC when an Entra join hands over to MDM automatic enrollment. Microsoft Learn,
+ * "Troubleshoot Windows device enrollment problems in Microsoft Intune", Error 80180026 ("Something went wrong.
+ * Confirm you are using the correct sign-in information and that your organization uses this feature. …"): the
+ * cause is joining Microsoft Entra ID while MDM automatic enrollment is enabled AND the Intune PC software client
+ * or the Configuration Manager client agent is installed; resolutions: uninstall the agent, or disable MDM
+ * automatic enrollment (MDM user scope None), after which the join carries no enrollment and nothing is blocked.
+ * Only that path is published, so only a join that carries MDM enrollment URLs is checked (auth.ts).
+ */
+export function managementAgentBlock(state: WindowsState): Refusal | undefined {
+  if (!state.managementAgents.length) return undefined;
+  const m = MENROLL.MENROLL_E_DEVICE_MANAGEMENT_BLOCKED!;
+  const agents = state.managementAgents.map((a) => AGENT_NAMES[a]).join(" and ");
+  return {
+    code: "windows.enroll.management-blocked",
+    message: `${m.name} (${hresultHex(m.hresult)}): "${uiTextFor(m)}" — the device joined Microsoft Entra ID with MDM automatic enrollment, but ${agents} is installed (state.managementAgents); the enrollment client refuses a second management authority`,
+  };
 }
 
 /** The GPO auto-enroll task needs the device's directory join; without one it has no device identity to ask for a token with. */

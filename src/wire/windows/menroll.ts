@@ -52,7 +52,8 @@ const rows: [number, string, string, string][] = [
   [0x80180023, "MENROLL_E_PROV_UNKNOWN", "provisioning failed, cause unknown", ""],
   [0x80180024, "MENROLL_E_PROV_SSLCERTNOTFOUND", "client certificate not found", ""],
   [0x80180025, "MENROLL_E_PROV_CSP_APPMGMT", "provisioning failed in the AppMgmt CSP", ""],
-  [0x80180026, "MENROLL_E_DEVICE_MANAGEMENT_BLOCKED", "MDM enrollment blocked", "Something went wrong."],
+  // Text: Microsoft Learn, "Troubleshoot Windows device enrollment problems in Microsoft Intune", Error 80180026.
+  [0x80180026, "MENROLL_E_DEVICE_MANAGEMENT_BLOCKED", "MDM enrollment blocked", "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code {0}"],
   [0x80180027, "MENROLL_E_CERTPOLICY_PRIVATEKEYCREATION_FAILED", "key creation failed", ""],
   [0x80180028, "MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT", "certificate auth requested, no certificate", ""],
   [0x80180029, "MENROLL_E_EMPTY_MESSAGE", "HTTP 200 with empty body", ""],

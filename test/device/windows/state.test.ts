@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TranscriptEvent } from "../../../src/ports/index.js";
 import { createDeviceIdentity } from "../../../src/device/identity.js";
-import { enrollmentPrecheck, tpmAttestation, windowsState } from "../../../src/device/windows/state.js";
+import { enrollmentPrecheck, managementAgentBlock, tpmAttestation, windowsState } from "../../../src/device/windows/state.js";
 import { CspTree } from "../../../src/device/windows/csp.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
@@ -40,6 +40,17 @@ describe("Windows device state over the wire", () => {
     }
     const none = await h.run("windows-byod", {}, 1, "windows-11-laptop", { enrollments: [] });
     expect(none.result.code).toBe("windows.byod.enrolled");
+  });
+
+  it("another management agent: the Entra join goes on the wire, the MDM automatic enrollment after it does not (0x80180026)", async () => {
+    const { result, events } = await h.run("windows-autopilot", { windows: { minuteMs: 1 } }, 8, "windows-10-desktop", { managementAgents: ["intune-pc-agent"] });
+    expect(result).toMatchObject({ ok: false, code: "windows.enroll.management-blocked", step: "enroll.precheck" });
+    expect(result.message).toContain("MENROLL_E_DEVICE_MANAGEMENT_BLOCKED (0x80180026)");
+    expect(result.message).toContain("Intune PC software client");
+    expect(httpSteps(events)).toContain("join.register");
+    expect(httpSteps(events).filter((s) => s?.startsWith("enroll.") || s?.startsWith("discovery."))).toEqual([]);
+    const clean = await h.run("windows-autopilot", { windows: { minuteMs: 1 } }, 9, "windows-10-desktop", { managementAgents: [] });
+    expect(clean.result.code).toBe("windows.autopilot.user-driven.provisioned");
   });
 
   it("GPO auto-enroll: no request without a directory join; a hybrid-joined PC enrols", async () => {
@@ -82,6 +93,14 @@ describe("Windows state rules", () => {
     expect(enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }, { status: "stale" }] }), "byod"), "byod")?.code).toBe("windows.enroll.machine-already-enrolled");
     const other = enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }] }), "gpo"), "gpo")!;
     expect(other.message).toMatch(/^Event 76: Auto MDM Enroll: Failed \(Unknown Win32 Error code: 0x8018000a\)/);
+  });
+
+  it("management agents: none blocks nothing; each agent is named with the published 0x80180026 text", () => {
+    expect(managementAgentBlock(windowsState(id({}), "autopilot"))).toBeUndefined();
+    const both = managementAgentBlock(windowsState(id({ managementAgents: ["intune-pc-agent", "configmgr-client"] }), "autopilot"))!;
+    expect(both.code).toBe("windows.enroll.management-blocked");
+    expect(both.message).toContain("Confirm you are using the correct sign-in information and that your organization uses this feature");
+    expect(both.message).toMatch(/Intune PC software client .* and the Configuration Manager client agent/);
   });
 
   it("osEdition: a Home edition the OEM image does not list reaches Discover/WSTEP and the DM tree alike", () => {
