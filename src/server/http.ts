@@ -125,11 +125,17 @@ export function lazyPeer(req: IncomingMessage): { readonly peerCertificateDer: U
 }
 
 /**
- * The client certificate of a TLS connection, read once per socket (not per request).
- * `getPeerCertificate(false).raw`, not `getPeerX509Certificate().raw`: on Node 20 the first
- * `getPeerX509Certificate()` of a connection costs ≈ 0.15 ms of CPU against ≈ 0.05 ms (measured
- * on the bench machine, one call per fresh mTLS connection; docs/performance.md "Server CPU per
- * enrolment"). Both give the same DER bytes.
+ * The client certificate of a TLS connection, read once per socket (not per request), always from
+ * that socket's own TLS session (nothing is carried between connections, so a resumed session is
+ * never attributed to another device). Which Node call is cheaper depends on the handshake:
+ * measured on Node 20 on the bench machine, per mTLS connection, both calls alternated in one
+ * process (docs/performance.md "Server CPU per steady check-in"):
+ *
+ * - full handshake: `getPeerCertificate(false).raw` ≈ 0.04 ms, `getPeerX509Certificate().raw` ≈ 0.15 ms;
+ * - resumed session (every steady check-in): `getPeerCertificate(false)` ≈ 0.09 ms (it builds the
+ *   whole JS object: names, fingerprints, modulus), `getPeerX509Certificate().raw` ≈ 0.03 ms.
+ *
+ * Both give the same DER bytes (test/server/http-peer.test.ts).
  */
 const peerCache = new WeakMap<object, Uint8Array | null>();
 function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
@@ -137,7 +143,7 @@ function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
   if (typeof socket.getPeerCertificate !== "function") return undefined;
   let der = peerCache.get(socket);
   if (der === undefined) {
-    const raw = (socket.getPeerCertificate(false) as { raw?: Buffer } | null)?.raw;
+    const raw = socket.isSessionReused() ? socket.getPeerX509Certificate()?.raw : (socket.getPeerCertificate(false) as { raw?: Buffer } | null)?.raw;
     der = raw?.length ? new Uint8Array(raw) : null;
     peerCache.set(socket, der);
   }

@@ -13,7 +13,7 @@ import { CHECKIN_CONTENT_TYPE, parseCheckin } from "../../wire/apple/mdm.js";
 import type { PlistDict } from "../../wire/apple/plist.js";
 import { hex } from "../../wire/x509/certificate.js";
 import { empty, jsonToPlist, plistRes, text, type AppleCore, type DeviceRecord } from "./core.js";
-import { deviceIdentity, type TlsRequest } from "./identity.js";
+import { deviceIdentity, identityFingerprint, type TlsRequest } from "./identity.js";
 import type { AccountEnrollment } from "./account-driven.js";
 import type { CommandQueue } from "./command-queue.js";
 import type { DdmService } from "./ddm.js";
@@ -40,7 +40,7 @@ export class CheckinService {
     } catch (e) {
       return this.core.reject("checkin.malformed", text(400, (e as Error).message));
     }
-    const fp = hex(this.core.ctx.crypto.digest("sha256", cert.der));
+    const fp = identityFingerprint(this.core, cert);
     const udid = msg.udid ?? msg.enrollmentId!;
     this.core.stats.checkins[msg.messageType] = (this.core.stats.checkins[msg.messageType] ?? 0) + 1;
     if (this.core.config.fault === "checkin-401" && msg.messageType !== "Authenticate" && msg.messageType !== "CheckOut") {

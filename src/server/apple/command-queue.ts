@@ -8,9 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildCommand, parseCommandResult } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
-import { hex } from "../../wire/x509/certificate.js";
 import { empty, MAX_RESULTS_PER_DEVICE, text, type AppleCore, type DeviceRecord } from "./core.js";
-import { deviceIdentity, type TlsRequest } from "./identity.js";
+import { deviceIdentity, identityFingerprint, type TlsRequest } from "./identity.js";
 import type { AccountEnrollment } from "./account-driven.js";
 import { sendMdmPush, type MockApns } from "./apns.js";
 
@@ -40,7 +39,7 @@ export class CommandQueue {
     }
     const udid = r.udid ?? r.enrollmentId!;
     const d = this.core.devices.get(udid);
-    if (!d || d.certFingerprint !== hex(this.core.ctx.crypto.digest("sha256", cert.der))) {
+    if (!d || d.certFingerprint !== identityFingerprint(this.core, cert)) {
       const status = this.core.config.unknownDeviceStatus ?? 401;
       return this.core.reject("mdm.unknown-device", text(status, status === 500 ? `enrollment not associated with cert (${udid})` : `unknown device ${udid}`));
     }

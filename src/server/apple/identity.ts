@@ -3,7 +3,7 @@
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { verifyMdmSignature } from "../../wire/apple/mdm.js";
 import { checkSigningTime } from "../../wire/cms/signed-data.js";
-import type { Certificate } from "../../wire/x509/certificate.js";
+import { hex, type Certificate } from "../../wire/x509/certificate.js";
 import { text, type AppleCore } from "./core.js";
 
 /** A request with the client certificate the HTTPS listener saw (when one was presented). */
@@ -38,4 +38,19 @@ export function deviceIdentity(core: AppleCore, req: TlsRequest): Certificate | 
   const now = core.ctx.now();
   if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) return core.reject("mdm.identity-expired", text(401, `device identity certificate is not valid now (notAfter ${cert.notAfter.toISOString()})`));
   return cert;
+}
+
+/**
+ * The SHA-256 fingerprint (hex) a device record keeps of its identity, computed once per parsed
+ * certificate: the issued-by cache hands out the same parsed object for the same DER bytes, so a
+ * device's every later check-in reuses it instead of hashing and hex-encoding again.
+ */
+const fingerprints = new WeakMap<Certificate, string>();
+export function identityFingerprint(core: AppleCore, cert: Certificate): string {
+  let fp = fingerprints.get(cert);
+  if (fp === undefined) {
+    fp = hex(core.ctx.crypto.digest("sha256", cert.der));
+    fingerprints.set(cert, fp);
+  }
+  return fp;
 }
