@@ -98,4 +98,11 @@ describe("enrollment profile model over loopback", () => {
     const ignored = lines.filter((l) => l.kind === "note" && JSON.stringify(l.data).includes("PayloadRemovalDisallowed ignored (the device is not supervised)"));
     expect(ignored).toHaveLength(1);
   }, 120_000);
+
+  it("DurationUntilRemoval: a day later (timeline skip) the steady check-in finds the profile removed; without it the iPhones stay enrolled", async () => {
+    const failing = await runScenario(join(import.meta.dirname, "../../scenarios/examples/apple-profile-removal-date-failing.yaml"), opts);
+    expect(failing.summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    const fixed = await runScenario(join(import.meta.dirname, "../../scenarios/examples/apple-profile-removal-date-fixed.yaml"), opts);
+    expect(fixed.summary.ok).toBe(true);
+  }, 180_000);
 });

@@ -7,7 +7,7 @@
  *
  * What it uses from the runner's persisted state: the MDM identity's certificate (PEM) and its
  * keychain label, which carries the MDM binding written at enrolment (`apple:<uuid>#mdm&server=…[&checkin=…]
- * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…]`). The private key is not persisted:
+ * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…][&removeAt=ms[&co=topic]]`). The private key is not persisted:
  * enrollsim's device keys come from the key pool by slot, so the device finds the slot whose
  * public key matches the certificate (and fails with `apple.checkin.identity-key-missing`
  * otherwise). An account-driven device does not persist its access token (a secret): it signs in
@@ -25,6 +25,8 @@ import { ddmSync } from "./ddm.js";
 import { MDM_LABEL_MARK, userAgent } from "./enroll.js";
 import { appleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
+import { REMOVED_ON_DATE, removalDue } from "./profile-checks.js";
+import { buildCheckOut } from "../../wire/apple/mdm.js";
 
 export interface AppleCheckinOutcome {
   ok: boolean;
@@ -62,6 +64,8 @@ export async function appleCheckin(
   if (!key) return { ok: false, code: "apple.checkin.identity-key-missing", step: "command.idle", message: "no key in the device's key slots matches the MDM identity certificate" };
 
   const dev = new AppleDevice(ctx, o.commands, { supervised: p.get("sup") === "1" });
+  // The enrollment profile's RemovalDate / DurationUntilRemoval (kept in the binding): past it, the system removed it.
+  const removeAt = p.get("removeAt") !== null ? Number(p.get("removeAt")) : undefined;
   dev.ade = p.get("ade") === "1";
   const eid = p.get("eid");
   if (eid) {
@@ -94,6 +98,12 @@ export async function appleCheckin(
       {},
       o.sessions?.notNowRedelivery ?? "not-now",
     );
+    if (removalDue(dev, removeAt)) {
+      // CheckOutWhenRemoved: the binding keeps the topic the CheckOut names.
+      const topic = p.get("co");
+      if (topic) await client.checkin(buildCheckOut(topic, dev.ref)).catch(() => undefined);
+      return { ok: false, code: REMOVED_ON_DATE.code, step: "command.idle", message: REMOVED_ON_DATE.message, unenrolled: true };
+    }
     const r = await client.session((cmd) => answerCommand(dev, cmd));
     if (r.unenrolled) return { ok: false, code: "apple.checkin.unenrolled", step: "command.idle", message: "the server answered 401: the device treats it as unenrollment", unenrolled: true };
     if (dev.ddm.requested && !dev.erased && p.get("checkin")) {

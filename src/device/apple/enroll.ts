@@ -9,11 +9,11 @@ import { ApnsLink, pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { appleShownForHttpStatus } from "./shown.js";
 import type { HttpClient } from "../../ports/http.js";
-import { decoded, note, step } from "../../protocol/common/context.js";
+import { decoded, deviceNow, note, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { installProfile, type InstallEnv } from "../../protocol/apple/install.js";
 import { unsupportedPayloadOn } from "./payloads.js";
-import { removalDisallowed, schemaRefusal, userConsents } from "./profile-checks.js";
+import { REMOVED_ON_DATE, removalDisallowed, removalDue, removalTime, schemaRefusal, userConsents } from "./profile-checks.js";
 import { userChannelBlocked } from "./mdm-capabilities.js";
 import { MdmClient, type CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
@@ -258,9 +258,13 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       }
       dev.awaitingConfiguration = mode.ade && mode.awaitConfiguration;
     }
+    // TopLevel RemovalDate / DurationUntilRemoval: the system removes the profile by itself (profile-checks.ts).
+    const installedAt = dev.store.profiles.get(profileId)?.installedAt ?? ctx.protocol.clock.now();
+    const removeAt = removalTime(b.profile.raw, deviceNow(ctx.protocol) - (ctx.protocol.clock.now() - installedAt));
     dev.mdmBinding = {
       uuid: mdm.identityCertificateUUID,
       params: {
+        ...(removeAt !== undefined ? { removeAt: String(removeAt), ...(mdm.checkOutWhenRemoved ? { co: mdm.topic } : {}) } : {}),
         server: mdm.serverURL,
         checkin: mdm.checkInURL,
         sign: mdm.signMessage ? "1" : "0",
@@ -340,6 +344,12 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     const minSessions = Math.min(o.sessions?.min ?? 1, maxSessions);
     const listen = o.push?.listen ?? 0;
     for (let i = 0, woken = 0; ; i++) {
+      if (removalDue(dev, removeAt)) {
+        dev.store.remove(profileId);
+        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
+        decoded(ctx.protocol, "device", { removed: "RemovalDate", checkOut: mdm.checkOutWhenRemoved });
+        return fail(dev, REMOVED_ON_DATE.code, "command.idle", REMOVED_ON_DATE.message);
+      }
       const r = await client.session(handler);
       if (r.unenrolled) return unenroll(dev, client, mdm, profileId, "command.idle", 401);
       // Between sessions the user meets the app installs' prompts (apps.ts).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The device's checks of a profile before it installs anything of it, with what it notes in the transcript. */
 import { asSimError } from "../../errors/index.js";
-import { decoded, note, step } from "../../protocol/common/context.js";
+import { decoded, deviceNow, note, step } from "../../protocol/common/context.js";
 import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import { isDict, type PlistDict } from "../../wire/apple/plist.js";
 import type { ParsedProfile } from "../../wire/apple/profile.js";
@@ -58,3 +58,24 @@ export async function userConsents(dev: AppleDevice, parsed: ParsedProfile): Pro
 export function removalDisallowed(dev: AppleDevice, parsed: { raw: PlistDict }): boolean {
   return parsed.raw.PayloadRemovalDisallowed === true && dev.osName === "iOS" && dev.supervised;
 }
+
+/**
+ * When the system removes the profile by itself (device clock, ms), or undefined: `RemovalDate`, or
+ * `DurationUntilRemoval` seconds after the install, "whichever field yields the earliest date"
+ * (TopLevel.yaml). An enrollment profile removed this way takes the MDM enrollment with it.
+ */
+export function removalTime(raw: PlistDict, installedAt: number): number | undefined {
+  const at = [raw.RemovalDate instanceof Date ? raw.RemovalDate.getTime() : undefined, typeof raw.DurationUntilRemoval === "number" ? installedAt + raw.DurationUntilRemoval * 1000 : undefined].filter(
+    (t): t is number => t !== undefined && Number.isFinite(t),
+  );
+  return at.length ? Math.min(...at) : undefined;
+}
+
+/** The profile's removal time has come on the device's clock. */
+export const removalDue = (dev: AppleDevice, removeAt: number | undefined): boolean => removeAt !== undefined && deviceNow(dev.ctx.protocol) >= removeAt;
+
+/** The result of the system removing an enrollment profile at its removal date (the caller sends CheckOut when the profile asks). */
+export const REMOVED_ON_DATE = {
+  code: "apple.profile.removed-on-date",
+  message: "the enrollment profile's RemovalDate / DurationUntilRemoval passed: the system removed it, and with it the MDM enrollment",
+};
