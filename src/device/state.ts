@@ -225,6 +225,16 @@ export const ANDROID_STATE: Json = {
   userSetupCompleted: { type: "boolean", description: "Setup was completed by a user (device-owner provisioning no longer allowed). Default false." },
   accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. Default 0." },
   secondaryUser: { type: "boolean", description: "Setup runs in a secondary user (no work profile can be added there). Default false." },
+  existingWorkProfile: {
+    type: "object",
+    additionalProperties: false,
+    required: ["managedBy"],
+    description:
+      "A work profile (managed profile) is already on the device, owned by the DPC managedBy (Settings › Passwords & accounts › Work). Provisioning a new work profile (flow android-work-profile) first shows ManagedProvisioning's \"Delete existing profile?\" dialog (step android.provision.delete-profile): Delete removes it and setup goes on; Cancel (the timeline's abandon at that step) ends provisioning with the old profile kept. Default: none.",
+    properties: {
+      managedBy: { type: "string", pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$", "x-expected": "a package name such as com.microsoft.windowsintune.companyportal", description: "Package of the existing profile's profile owner, shown in the dialog." },
+    },
+  },
   factoryResetProtection: {
     type: "object",
     additionalProperties: false,
@@ -349,6 +359,7 @@ export interface DeviceState {
   userSetupCompleted?: boolean;
   accounts?: number;
   secondaryUser?: boolean;
+  existingWorkProfile?: { managedBy: string };
   factoryResetProtection?: { reset: "untrusted" | "trusted"; verify?: "previous-account" | "none" };
   imei?: string;
   manufacturer?: string;

@@ -35,6 +35,7 @@ export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions): Android
     apiLevel: apiLevelOf(id, o),
     gms: id.android?.gms ?? true,
     secondaryUser: s.secondaryUser ?? false,
+    ...(s.existingWorkProfile ? { existingWorkProfile: { managedBy: s.existingWorkProfile.managedBy } } : {}),
     imei: id.imei,
     serialNumber: id.serialNumber,
     hasDeviceOwner: s.alreadyProvisioned ?? false,

@@ -7,16 +7,18 @@
  * device shows; hostile payloads throw typed ProvisioningPayloadErrors.
  */
 import { waitForValidatedNetwork, type DeviceNetworkView } from "../common/connectivity.js";
-import { WIZARD_TEXT } from "../../wire/android/errors.js";
+import { DELETE_PROFILE_TEXT, WIZARD_TEXT } from "../../wire/android/errors.js";
 import { ACTIONS, CLOUDDPC, PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle, ProvisioningParams } from "../../wire/android/payload.js";
 import { verifyPackage } from "../../wire/android/verify.js";
+import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { downloadApk, STEP_DOWNLOAD } from "./download.js";
 
 export const STEPS = {
   parse: "android.provision.parse",
   precheck: "android.provision.precheck",
+  deleteProfile: "android.provision.delete-profile",
   network: "android.provision.network",
   download: STEP_DOWNLOAD,
   verify: "android.provision.verify",
@@ -42,6 +44,8 @@ export interface AndroidDeviceState {
   wifiInRange?: { ssid: string; securityType: string; password?: string }[];
   /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
+  /** A work profile already on the device, and the package of its profile owner. */
+  existingWorkProfile?: { managedBy: string };
   /**
    * How far provisioning got, as the device keeps it across a restart (the device owner / profile
    * owner is set in DevicePolicyManager's persistent state; the DPC records that compliance ran).
@@ -113,6 +117,23 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
   if (pre === "no-gms") return fail("android.provision.no-gms", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (Android Device Policy needs Google Mobile Services; this device has none: use an AOSP or device-admin path)`);
   if (pre === "secondary-user") return fail("android.provision.secondary-user", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (a work profile cannot be added from a secondary user)`);
   if (pre) return fail("android.provision.precondition", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (provisioning not allowed: ${pre}; factory reset required)`);
+
+  // A work profile is already there: PreProvisioningController shows DeleteManagedProfileDialog before anything else for a
+  // profile-owner provisioning (AOSP ManagedProvisioning). It is a prompt: Delete (the default) removes the old profile
+  // (UserManager.removeUser) and setup goes on; Cancel (the timeline's abandon at this step) ends provisioning, the old
+  // profile stays and the DPC gets RESULT_CANCELED. What the DPC (Company Portal, Android Device Policy) then shows is
+  // not published: the outcome carries the condition only.
+  const existing = !orgOwned ? device.existingWorkProfile : undefined;
+  if (existing) {
+    const dialog = { dialog: DELETE_PROFILE_TEXT.title, text: `${DELETE_PROFILE_TEXT.opening} ${existing.managedBy}. ${DELETE_PROFILE_TEXT.warning}` };
+    try {
+      await step(ctx, STEPS.deleteProfile, async () => decoded(ctx, STEPS.deleteProfile, { ...dialog, userAction: DELETE_PROFILE_TEXT.delete, removed: existing.managedBy }));
+    } catch (err) {
+      if (asSimError(err).code !== "user.abandoned") throw err;
+      decoded(ctx, STEPS.deleteProfile, { ...dialog, userAction: DELETE_PROFILE_TEXT.cancel });
+      return fail("android.provision.existing-profile-kept", STEPS.deleteProfile, `"${DELETE_PROFILE_TEXT.title}" answered ${DELETE_PROFILE_TEXT.cancel}: the work profile managed by ${existing.managedBy} stays and no new work profile is created (provisioning cancelled, RESULT_CANCELED to the DPC; the DPC's own message is not published)`);
+    }
+  }
 
   const net = await step(ctx, STEPS.network, async () => {
     const w = params.wifi;

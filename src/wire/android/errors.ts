@@ -18,6 +18,19 @@ export const WIZARD_TEXT = {
   invalidMode: "Invalid provisioning mode chosen by the DPC",
 } as const;
 
+/**
+ * ManagedProvisioning's dialog when a work profile is already on the device (DeleteManagedProfileDialog;
+ * res/values/strings.xml delete_profile_title, opening_paragraph_delete_profile, sure_you_want_to_delete_profile,
+ * buttons delete_profile / cancel_delete_profile; AOSP packages/apps/ManagedProvisioning, Apache-2.0).
+ */
+export const DELETE_PROFILE_TEXT = {
+  title: "Delete existing profile?",
+  opening: "You already have a work profile. It's managed using the following app:",
+  warning: "If you continue, all apps and data in this profile will be deleted.",
+  delete: "Delete",
+  cancel: "Cancel",
+} as const;
+
 export type PayloadErrorReason =
   | "not-json"
   | "invalid-type"

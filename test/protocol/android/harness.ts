@@ -41,7 +41,16 @@ export async function runAndroidFlow(
   flow: string,
   options: Record<string, unknown>,
   handler: HttpHandler,
-  { model = "pixel-8", index = 0, timeoutMs = 10_000, clock = new VirtualClock(START), maxResponseBytes = 1 << 20, secrets = [] as string[], state = undefined as DeviceState | undefined } = {},
+  {
+    model = "pixel-8",
+    index = 0,
+    timeoutMs = 10_000,
+    clock = new VirtualClock(START),
+    maxResponseBytes = 1 << 20,
+    secrets = [] as string[],
+    state = undefined as DeviceState | undefined,
+    gate = undefined as ((step: string) => Promise<void>) | undefined,
+  } = {},
 ): Promise<FlowRunOut> {
   const http = new InMemoryHttp({ clock, handler });
   const entropy = new SeededEntropySource("android-tests").forDevice(0, index);
@@ -62,6 +71,7 @@ export async function runAndroidFlow(
     timeoutMs,
     maxResponseBytes,
     onStep: (s) => steps.push(s),
+    ...(gate ? { gate } : {}),
   };
   const keys = await testKeys();
   const run = androidFlows[flow]!.run(

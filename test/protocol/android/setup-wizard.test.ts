@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ProtocolViolationError, SimError, TransportError } from "../../../src/errors/index.js";
 import type { HttpHandler, HttpResponse } from "../../../src/ports/http.js";
 import { ProvisioningPayloadError } from "../../../src/wire/android/errors.js";
+import { UserAbandonedError } from "../../../src/runner/timeline/user-errors.js";
 import { androidServer, runAndroidFlow } from "./harness.js";
 
 const res = (status: number, body: string | Uint8Array, headers: Record<string, string> = {}): HttpResponse => ({
@@ -74,6 +75,42 @@ describe("setup wizard: happy paths", () => {
     const bad = await runAndroidFlow("android-qr", { profile: "c" }, noCookie);
     expect(bad.result).toMatchObject({ ok: false, code: "android.provision.download-failed", step: "android.provision.download" });
     expect(bad.result!.message).toMatch(/^Can't set up device\. Contact your IT admin for help\./);
+  });
+});
+
+describe("setup wizard: a work profile already on the device", () => {
+  const state = { existingWorkProfile: { managedBy: "com.example.olddpc" } };
+  const dialogs = (out: Awaited<ReturnType<typeof runAndroidFlow>>) => out.events.filter((e) => e.step === "android.provision.delete-profile" && e.kind === "decoded").map((e) => e.data);
+
+  it("ManagedProvisioning asks \"Delete existing profile?\" before the work profile; Delete (the default) removes it and setup goes on", async () => {
+    const { server } = await androidServer();
+    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state });
+    expect(out.result, String(out.error)).toMatchObject({ ok: true, code: "android.enrolled" });
+    expect(dialogs(out)).toEqual([expect.objectContaining({ dialog: "Delete existing profile?", userAction: "Delete", removed: "com.example.olddpc" })]);
+    expect(String(dialogs(out)[0]!.text)).toContain("You already have a work profile. It's managed using the following app: com.example.olddpc.");
+    const order = out.steps.map((s) => s.step);
+    expect(order.indexOf("android.provision.delete-profile")).toBeLessThan(order.indexOf("android.provision.mode"));
+  });
+
+  it("Cancel (the user abandons at the dialog): no new work profile, the old one is kept, nothing after the dialog runs", async () => {
+    const { server } = await androidServer();
+    const gate = async (step: string) => {
+      if (step === "android.provision.delete-profile") throw new UserAbandonedError("the user abandoned enrollment at android.provision.delete-profile");
+    };
+    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state, gate });
+    expect(out.result).toMatchObject({ ok: false, code: "android.provision.existing-profile-kept", step: "android.provision.delete-profile" });
+    expect(out.result!.message).toContain("com.example.olddpc stays");
+    expect(dialogs(out)).toEqual([expect.objectContaining({ userAction: "Cancel" })]);
+    expect(out.steps.map((s) => s.step)).not.toContain("android.provision.mode");
+  });
+
+  it("no work profile on the device, or an organisation-owned trigger: no dialog", async () => {
+    const { server } = await androidServer();
+    const clean = await runAndroidFlow("android-work-profile", {}, server.handler);
+    expect(clean.result).toMatchObject({ ok: true });
+    expect(dialogs(clean)).toEqual([]);
+    const qr = await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { state });
+    expect(dialogs(qr)).toEqual([]);
   });
 });
 
