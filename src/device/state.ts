@@ -147,6 +147,11 @@ export const APPLE_STATE: Json = {
     description:
       "Bundle ids of App Store apps the user installed before enrolling (unmanaged). An InstallApplication for one reports UserInstalledApp; with ChangeManagementState Managed the device takes it over: silently when supervised, else after asking (step app.management-prompt; Cancel: ManagementRejected).",
   },
+  lockdownMode: {
+    type: "boolean",
+    description:
+      "The user turned on Lockdown Mode (iOS/iPadOS 16+, macOS 13+; Settings › Privacy & Security). Apple support 105120: while it is on, \"Configuration profiles can't be installed, and the device can't be enrolled in mobile device management or device supervision\": every enrollment path ends apple.lockdown-mode at profile.install, before anything is installed. The alert's wording and the effect on an already-enrolled device are not published and not modelled. Default false.",
+  },
   activated: {
     type: "boolean",
     description: "Setup Assistant was already completed (the device was activated before an ADE profile was assigned): it does not ask for the cloud configuration again until erased. Default false.",
@@ -346,6 +351,7 @@ export interface DeviceState {
   supervised?: boolean;
   userInstalledApps?: string[];
   activated?: boolean;
+  lockdownMode?: boolean;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
   serialNumber?: string;
   modelIdentifier?: string;

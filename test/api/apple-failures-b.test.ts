@@ -289,3 +289,16 @@ describe("post-enrollment agents on virtual time, and hostile directory answers"
     await expect(w.run(dev2, "macos-profile", { apple: { partner: { registerVia: "jamf-self-service" } } })).rejects.toMatchObject({ name: "TransportError", step: "partner.compliance", device: expect.stringContaining("macbook-air-m3") });
   }, 60_000);
 });
+
+describe("Lockdown Mode (device state) over loopback", () => {
+  it("apple-lockdown-mode: profile, Mac and ADE paths refused before any check-in; turned off, all enroll", async () => {
+    const { summary } = await runScenario(failing("apple-lockdown-mode-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 6, enrolled: 2, failed: 4, ok: true });
+    expect(summary.errors["apple.lockdown-mode"]!.count).toBe(4);
+    // Only the two normal iPhones reached the MDM check-in.
+    expect(summary.steps["checkin.authenticate"]!.count).toBe(2);
+    expect(summary.steps["scep.pkioperation"]!.count).toBe(2);
+    const fixed = await runScenario(failing("apple-lockdown-mode-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 6, enrolled: 6, failed: 0, ok: true });
+  }, 60_000);
+});

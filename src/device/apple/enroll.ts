@@ -33,6 +33,7 @@ import type { AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 
 import { fail, keychainOf, refused, userAgent, type EnrollMode } from "./enroll-common.js";
+import { lockdownRefusal } from "./lockdown-mode.js";
 import { macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
 import { APPLE_STATES, saveAppleCheckpoint, type AppleState, type MdmBinding } from "./resume.js";
 export { IOS_UA, MACOS_UA, MDM_LABEL_MARK, fail, userAgent, type EnrollMode } from "./enroll-common.js";
@@ -145,6 +146,9 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
     // Shared iPad is set up by an ADE profile (is_multi_user) and has no way to install an MDM profile by hand.
     return fail(dev, "apple.shared-ipad.ade-only", "profile.install", "a Shared iPad enrolls through Automated Device Enrollment only: the downloaded enrollment profile cannot be installed");
   }
+  // Lockdown Mode on: no enrollment profile is installed, whatever the path (lockdown-mode.ts).
+  const lockdown = lockdownRefusal(dev);
+  if (lockdown) return fail(dev, "apple.lockdown-mode", "profile.install", lockdown);
   const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
   const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
   const first = await install(dev, o, bytes, anchors, undefined, !mode.ade && !mode.account);

@@ -26,6 +26,28 @@ describe("Apple device state", () => {
     expect(w.apple.devices.size).toBe(1);
   });
 
+  it("Lockdown Mode: no enrollment profile is installed on any path, nothing enrolls at the server; off, the same devices enroll", async () => {
+    const w = await appleWorld();
+    for (const [model, flow] of [
+      ["iphone-15", "ios-profile"],
+      ["macbook-air-m3", "macos-profile"],
+      ["iphone-15", "ios-ade"],
+    ] as const) {
+      const r = await w.run(await w.device(model, 0, { lockdownMode: true }), flow);
+      expect(r).toMatchObject({ ok: false, code: "apple.lockdown-mode", step: "profile.install" });
+      expect(r.message).toContain("the device can't be enrolled in mobile device management");
+      expect(r.shown).toBeUndefined(); // the alert's wording is not published
+    }
+    expect(w.apple.devices.size).toBe(0);
+    expect(await w.run(await w.device("iphone-15", 1, { lockdownMode: false }), "ios-profile")).toMatchObject({ ok: true });
+    expect(w.apple.devices.size).toBe(1);
+  });
+
+  it("Lockdown Mode on a release that has none (iOS 15) is a scenario error naming the first release", async () => {
+    const w = await appleWorld();
+    await expect(w.run(await w.device("iphone-15", 0, { lockdownMode: true, os: { version: "15.8", build: "19H370" } }), "ios-profile")).rejects.toThrow(/Lockdown Mode exists from iOS\/iPadOS 16; this device runs iOS 15\.8/);
+  });
+
   it("a VM's blank serial: the ADE lookup by serial finds no assignment", async () => {
     const w = await appleWorld();
     const vm = await w.device("macbook-air-m3", 0, { serialNumber: "", modelIdentifier: "VirtualMac2,1" });
