@@ -84,6 +84,20 @@ describe("scenario groups[].state", () => {
     expect(win.message).not.toContain("apiLevel");
   });
 
+  it("the session-6 keys (managementAgents, existingWorkProfile, lockdownMode): did-you-mean on the key, the allowed values on a wrong one, foreign platforms refused", () => {
+    const win = errorOf(() => parseScenario(scenario("windows-10-desktop", "windows-autopilot", "{ managementAgent: [intune-pc-agent] }"), "t.yaml", ctx));
+    expect(win.message).toContain('did you mean "managementAgents"');
+    const agent = errorOf(() => parseScenario(scenario("windows-10-desktop", "windows-autopilot", "{ managementAgents: [sccm] }"), "t.yaml", ctx));
+    expect(agent.message).toMatch(/^t\.yaml:7:\d+: /);
+    expect(agent.message).toContain("intune-pc-agent");
+    const android = errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ existingWorkProfil: { managedBy: com.example.dpc } }"), "t.yaml", ctx));
+    expect(android.message).toContain('did you mean "existingWorkProfile"');
+    expect(errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ existingWorkProfile: {} }"), "t.yaml", ctx)).message).toContain("managedBy");
+    const apple = errorOf(() => parseScenario(scenario("iphone-15", "ios-ade", "{ lockdownmode: true }"), "t.yaml", ctx));
+    expect(apple.message).toContain('did you mean "lockdownMode"');
+    expect(errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ lockdownMode: true }"), "t.yaml", ctx)).message).toMatch(/^t\.yaml:7:\d+: state\.lockdownMode does not apply to pixel-8 \(platform android\): it is a apple state key/);
+  });
+
   it("Shared iPad on an iPhone or a Mac is refused at load (issue 10 #4 small item 3): only iPads have it", () => {
     for (const [model, platform] of [
       ["iphone-15", "ios"],
