@@ -416,7 +416,7 @@ export function stateProblem(value: unknown, family: StateFamily): StateProblem 
   if (!isObj(value)) return { path: [], message: "state must be a mapping", expected: "a mapping of state keys", anchor: "value" };
   for (const f of foreignStateKeys(value, family)) {
     const own = Object.keys(STATE_KEYS[family]);
-    const where = f.families.length ? ` (a ${f.families.join("/")} state key)` : "";
+    const where = f.families.length ? ` (${/^[aeiou]/.test(f.families[0]!) ? "an" : "a"} ${f.families.join("/")} state key)` : "";
     return { path: [f.key], message: `unknown ${family} state "${f.key}"${where}`, expected: `one of ${own.join(", ")}`, got: f.key, candidates: own, anchor: "key" };
   }
   return walk(value, { type: "object", properties: STATE_KEYS[family], additionalProperties: false }, []);

@@ -95,7 +95,7 @@ describe("scenario groups[].state", () => {
     expect(errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ existingWorkProfile: {} }"), "t.yaml", ctx)).message).toContain("managedBy");
     const apple = errorOf(() => parseScenario(scenario("iphone-15", "ios-ade", "{ lockdownmode: true }"), "t.yaml", ctx));
     expect(apple.message).toContain('did you mean "lockdownMode"');
-    expect(errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ lockdownMode: true }"), "t.yaml", ctx)).message).toMatch(/^t\.yaml:7:\d+: state\.lockdownMode does not apply to pixel-8 \(platform android\): it is a apple state key/);
+    expect(errorOf(() => parseScenario(scenario("pixel-8", "android-qr", "{ lockdownMode: true }"), "t.yaml", ctx)).message).toMatch(/^t\.yaml:7:\d+: state\.lockdownMode does not apply to pixel-8 \(platform android\): it is an apple state key/);
   });
 
   it("Shared iPad on an iPhone or a Mac is refused at load (issue 10 #4 small item 3): only iPads have it", () => {

@@ -131,7 +131,7 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
       const family = familyOf(platform);
       for (const f of foreignStateKeys(g.state, family)) {
         const own = Object.keys(STATE_KEYS[family]);
-        const message = `state.${f.key} does not apply to ${g.model} (platform ${platform})${f.families.length ? `: it is a ${f.families.join("/")} state key` : ""}${didYouMean(f.key, own)}`;
+        const message = `state.${f.key} does not apply to ${g.model} (platform ${platform})${f.families.length ? `: it is ${/^[aeiou]/.test(f.families[0]!) ? "an" : "a"} ${f.families.join("/")} state key` : ""}${didYouMean(f.key, own)}`;
         out.push(issue(at("state", f.key), message, `one of ${own.join(", ") || "(no state keys yet)"}`, "key"));
       }
       for (const k of platformStateKeys(g.state, platform)) {

@@ -30,7 +30,9 @@ export function stateKeyIssue(issue: Issue, data: unknown, ctx: ScenarioContext)
   if (key in STATE_KEYS[family]) return issue; // a known key: the issue is about something else
   const others = (Object.keys(STATE_KEYS) as (keyof typeof STATE_KEYS)[]).filter((f) => f !== family && key in STATE_KEYS[f]);
   const where = formatPath([groups, i, state]);
-  const head = others.length ? `state.${key} does not apply to ${model} (platform ${platform}): it is a ${others.join("/")} state key` : `unknown property "${key}" in ${where} of ${model} (platform ${platform})`;
+  const head = others.length
+    ? `state.${key} does not apply to ${model} (platform ${platform}): it is ${/^[aeiou]/.test(others[0]!) ? "an" : "a"} ${others.join("/")} state key`
+    : `unknown property "${key}" in ${where} of ${model} (platform ${platform})`;
   const expected = `one of ${own.join(", ") || "(no state keys yet)"}`;
   return { ...issue, message: `${head}; ${DEVICE_OF[family]} device's state keys are ${own.join(", ")}${didYouMean(key, own)}`, expected };
 }

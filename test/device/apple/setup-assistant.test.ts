@@ -69,6 +69,6 @@ describe("Setup Assistant panes as device state", () => {
   it("the vocabulary: an unknown pane and an unknown action get the candidates for a did-you-mean", () => {
     expect(stateProblem({ setupAssistant: { panes: { Passcod: "completes" } } }, "apple")).toMatchObject({ path: ["setupAssistant", "panes", "Passcod"], got: "Passcod", anchor: "key" });
     expect(stateProblem({ setupAssistant: { quickStart: "skips" } }, "apple")).toMatchObject({ got: "skips", candidates: ["completes", "cancels", "idles"] });
-    expect(stateProblem({ setupAssistant: { quickStart: "idles" } }, "windows")).toMatchObject({ message: expect.stringContaining("a apple state key") });
+    expect(stateProblem({ setupAssistant: { quickStart: "idles" } }, "windows")).toMatchObject({ message: expect.stringContaining("an apple state key") });
   });
 });
