@@ -128,7 +128,7 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
 
   // xml2js is used only for the sax parser it creates: its own object tree (a property per child
   // name, defined with defineProperty, then converted again) made each read 2.7-4.6x slower.
-  const sax = (new xml2js.Parser(X2J_OPTIONS) as unknown as { saxParser: SaxLike }).saxParser;
+  const sax = takeSax();
   // Limits and strictness are enforced as sax reads; the tree is built here, element by element.
   const stack: { node: XmlNode; ns: Map<string, string>; children: number }[] = [];
   let root: XmlNode | undefined;
@@ -176,6 +176,9 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
   };
   try {
     sax.write(text).close();
+    // A clean close() leaves sax re-initialised (sax's end() runs its constructor again): the
+    // next document may use it. A parser that threw is in an unknown state and is dropped.
+    releaseSax(sax);
   } catch (error) {
     if (error instanceof SimError) throw error; // a limit or strictness check above
     const msg = String((error as Error)?.message ?? error).split("\n");
@@ -188,6 +191,30 @@ export function readXml(text: string, policy: SafeXmlPolicy): XmlNode {
 }
 
 const ROOT_NS = new Map([["xml", XML_NS]]);
+
+/**
+ * One spare sax parser, reused by the next document: creating xml2js's Parser (an EventEmitter,
+ * option processing, a sax parser) for every read was ≈ 4-5 µs of the ≈ 16-34 µs an Apple Idle
+ * report takes to read (docs/performance.md "Server CPU per steady check-in"). readXml is
+ * synchronous and not re-entrant, so one spare is enough; it is taken before use, so a nested or
+ * failed read never shares it.
+ */
+let spareSax: SaxLike | undefined;
+function takeSax(): SaxLike {
+  const sax = spareSax ?? (new xml2js.Parser(X2J_OPTIONS) as unknown as { saxParser: SaxLike }).saxParser;
+  spareSax = undefined;
+  return sax;
+}
+const ignore = (): void => {};
+function releaseSax(sax: SaxLike): void {
+  // The handlers close over the document just read: unhook them so the spare keeps nothing alive.
+  sax.onopentagstart = sax.onopentag = sax.ontext = sax.oncdata = ignore;
+  sax.onclosetag = ignore;
+  sax.onerror = (e) => {
+    throw e;
+  };
+  spareSax = sax;
+}
 
 /** One element with its namespace resolved from the in-scope declarations (its own included). */
 function element(t: SaxTag, parentNs: Map<string, string>): { node: XmlNode; ns: Map<string, string> } {

@@ -25,6 +25,34 @@ describe("safe XML wrapper", () => {
     expect(parseXml("<a/>  <!-- c -->\n", "t").name).toBe("a");
   });
 
+  it("a document read after one that failed half-way (or succeeded) is read as if first (the parser is reused only after a clean close)", () => {
+    const good = '<r a="1"><x>one</x><y><![CDATA[two]]></y></r>';
+    const shape = (n: ReturnType<typeof parseXml>) => [n.name, n.attrs, n.children.map((c) => [c.name, c.text])];
+    const expected = [
+      "r",
+      { a: "1" },
+      [
+        ["x", "one"],
+        ["y", "two"],
+      ],
+    ];
+    expect(shape(parseXml(good, "t"))).toEqual(expected);
+    const failures: [() => unknown, string][] = [
+      [() => parseXml("<a><b><c><d/></c></b></a>", "t", { maxDepth: 2 }), "xml.too-deep"], // thrown from a handler mid-document
+      [() => parseXml("<a><b></a>", "t"), "xml.malformed"], // sax's own error mid-document
+      [() => parseXml("<a><b>", "t"), "xml.malformed"], // unclosed at close()
+      [() => parseXml('<a x="1" x="2">', "t"), "xml.malformed"], // duplicate attribute, inside an open tag
+    ];
+    for (const [fn, c] of failures) {
+      expect(code(fn)).toBe(c);
+      expect(shape(parseXml(good, "t"))).toEqual(expected);
+      expect(shape(parseXml(good, "t"))).toEqual(expected);
+    }
+    // A line number starts again at 1 for the next document.
+    parseXml("<a>\n\n\n</a>", "t");
+    expect(() => parseXml("<a>\n<b></a>", "t")).toThrow(/Line: 1/);
+  });
+
   it("names the position of a syntax error", () => {
     expect(() => parseXml("<a>\n<b></a>", "t")).toThrow(/Line: 1/);
   });
