@@ -37,10 +37,10 @@ const rootCert = (pem: string): Certificate => {
  * The named roots a device trusts (its release's store, plus `state.trustedRoots`), with their PEMs:
  * what goes into its TLS trust store, so OpenSSL refuses a chain to any other named root.
  */
-export function deviceAnchors(identity: DeviceIdentity, roots?: RunRoots): { anchors: DeviceAnchor[]; pems: string[] } {
+export function deviceAnchors(identity: DeviceIdentity, roots?: RunRoots, installed: readonly string[] = identity.state?.trustedRoots ?? []): { anchors: DeviceAnchor[]; pems: string[] } {
   if (!roots || roots.pems.size === 0) return { anchors: [], pems: [] };
   const s = { platform: identity.platform, osVersion: identity.os.version, ...(identity.android ? { apiLevel: identity.android.apiLevel } : {}) };
-  const trusted = trustedRoots(roots.catalog, s, roots.pems.keys(), identity.state?.trustedRoots ?? []);
+  const trusted = trustedRoots(roots.catalog, s, roots.pems.keys(), installed);
   const pems = trusted.map((t) => roots.pems.get(t.name)!);
   return { anchors: trusted.map((t, i) => ({ ...t, cert: rootCert(pems[i]!) })), pems };
 }
@@ -48,6 +48,8 @@ export function deviceAnchors(identity: DeviceIdentity, roots?: RunRoots): { anc
 /** Where the timeline keeps offsets it set (TimelineEngine.clockOffset). */
 export interface ClockOffsets {
   clockOffset(index: number): number | undefined;
+  /** The named roots the timeline installed on the device (`set: { state.trustedRoots }`); undefined: its state's. */
+  trustedRoots?(index: number): string[] | undefined;
 }
 
 /** The device's clock offset now (ms): the timeline's latest `set`, else its state's. */
@@ -91,8 +93,33 @@ export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { ow
 
 /** The device's HTTP port: its platform's judgement on its clock, and its trust store's named roots. */
 export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots): HttpPort {
-  const { anchors, pems } = deviceAnchors(identity, roots);
-  return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all: [...(roots?.pems.values() ?? [])] });
+  const all = [...(roots?.pems.values() ?? [])];
+  const portFor = (installed: readonly string[] | undefined): HttpPort => {
+    const { anchors, pems } = deviceAnchors(identity, roots, installed);
+    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all });
+  };
+  const fixed = portFor(undefined);
+  if (!roots || !timeline?.trustedRoots) return fixed;
+  const installedNow = (): string[] | undefined => timeline.trustedRoots?.(identity.index);
+  // The timeline can install roots during the run: a client made before rebuilds its trust store on its next request.
+  return {
+    client: (o?: HttpClientOptions): HttpClient => {
+      let seen = installedNow();
+      let c = (seen ? portFor(seen) : fixed).client(o);
+      return {
+        request: (r) => {
+          const now = installedNow();
+          if (now !== seen) {
+            void c.close();
+            seen = now;
+            c = (now ? portFor(now) : fixed).client(o);
+          }
+          return c.request(r);
+        },
+        close: () => c.close(),
+      };
+    },
+  };
 }
 
 /** The device's HTTP port: every client it builds resumes TLS from the device's own session cache, never another's. */

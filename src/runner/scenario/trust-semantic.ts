@@ -27,8 +27,9 @@ export function trustIssues(s: Scenario): Issue[] {
   if (tls.certificate) chains.push([["embedded", "tls", "certificate"], tls.certificate]);
   (tls.endpoints ?? []).forEach((e, i) => e?.certificate && chains.push([["embedded", "tls", "endpoints", i, "certificate"], e.certificate]));
   const installs = s.groups.flatMap((g, i) => ((g.state as { trustedRoots?: unknown } | undefined)?.trustedRoots instanceof Array ? [[i, (g.state as { trustedRoots: unknown[] }).trustedRoots] as const] : []));
+  const timelineInstalls = ((s as { timeline?: { set?: Record<string, unknown> }[] }).timeline ?? []).flatMap((e, i) => (Array.isArray(e?.set?.["state.trustedRoots"]) ? [[i, e.set["state.trustedRoots"] as unknown[]] as const] : []));
   const privates = (tls.privateRoots ?? []).map((p) => p?.name).filter((n): n is string => typeof n === "string");
-  if (chains.every(([, c]) => c.root === undefined && c.crossSign === undefined) && installs.length === 0 && privates.length === 0) return [];
+  if (chains.every(([, c]) => c.root === undefined && c.crossSign === undefined) && installs.length === 0 && timelineInstalls.length === 0 && privates.length === 0) return [];
   const publicNames = [...loadTrustStores().byName.keys()];
   const known = [...publicNames, ...privates];
   const out: Issue[] = [];
@@ -49,5 +50,6 @@ export function trustIssues(s: Scenario): Issue[] {
     }
   }
   for (const [i, names] of installs) names.forEach((n, j) => check(["groups", i, "state", "trustedRoots", j], n));
+  for (const [i, names] of timelineInstalls) names.forEach((n, j) => check(["timeline", i, "set", "state.trustedRoots", j], n));
   return out;
 }

@@ -213,7 +213,9 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");
         if (path[0] === "state") {
-          if (typeof value !== "string" || !new RegExp(CLOCK_OFFSET_PATTERN).test(value)) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a signed duration (got ${describeValue(value)})`, 'a signed duration such as "-90d", "+15m" or "0s"'));
+          if (path[1] === "trustedRoots") {
+            if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a list of root names (got ${describeValue(value)})`, "[Contoso Root CA]"));
+          } else if (typeof value !== "string" || !new RegExp(CLOCK_OFFSET_PATTERN).test(value)) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a signed duration (got ${describeValue(value)})`, 'a signed duration such as "-90d", "+15m" or "0s"'));
           continue;
         }
         const problem = pathProblem(embeddedSchema, path);

@@ -70,6 +70,7 @@ export class TimelineEngine implements RunObserver {
   private readonly certificates = new Map<number, string[]>();
   private readonly byId = new Map<string, number>();
   private readonly clockOffsets = new Map<number, number>();
+  private readonly installedRoots = new Map<number, string[]>();
   private stopped = false;
   /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
@@ -292,12 +293,17 @@ export class TimelineEngine implements RunObserver {
         this.endpointsUp.push({ seq, path: a.path });
         return this.o.server ? this.server(a, undefined, e, now) : `${a.path} is back`;
       case "set": {
-        // state.clockOffset: the targeted devices' clocks are set (runner/device-clock.ts); the rest is the server's.
-        const own = a.values.filter((v) => v.path[0] === "state");
+        // state.clockOffset / state.trustedRoots: the targeted devices' clocks and installed roots (runner/device-clock.ts); the rest is the server's.
+        const clock = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "clockOffset").at(-1);
+        const roots = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "trustedRoots").at(-1);
         const rest = a.values.filter((v) => v.path[0] !== "state");
-        for (const d of own.length ? (devices ?? this.o.devices) : []) this.clockOffsets.set(d.index, clockOffsetMs(String(own.at(-1)!.value)));
-        const mine = own.length ? `the clock of ${(devices ?? this.o.devices).length} device(s) set to ${String(own.at(-1)!.value)} from the true time` : "";
-        return [mine, rest.length ? await this.server({ ...a, values: rest }, devices, e, now) : ""].filter(Boolean).join("; ");
+        const n = (devices ?? this.o.devices).length;
+        for (const d of clock || roots ? (devices ?? this.o.devices) : []) {
+          if (clock) this.clockOffsets.set(d.index, clockOffsetMs(String(clock.value)));
+          if (roots) this.installedRoots.set(d.index, (roots.value as string[]).map(String));
+        }
+        const mine = [clock ? `the clock of ${n} device(s) set to ${String(clock.value)} from the true time` : "", roots ? `${n} device(s) now trust the installed roots [${(roots.value as string[]).join(", ")}]` : ""];
+        return [...mine, rest.length ? await this.server({ ...a, values: rest }, devices, e, now) : ""].filter(Boolean).join("; ");
       }
       default:
         return this.server(a, devices, e, now);
@@ -307,6 +313,11 @@ export class TimelineEngine implements RunObserver {
   /** The clock offset (ms) the timeline last set for device `index`; undefined: never set (its state's holds). */
   clockOffset(index: number): number | undefined {
     return this.clockOffsets.get(index);
+  }
+
+  /** The named roots the timeline last installed on device `index`; undefined: never set (its state's hold). */
+  trustedRoots(index: number): string[] | undefined {
+    return this.installedRoots.get(index);
   }
 
   private async server(a: TimelineAction, devices: TimelineDevice[] | undefined, e: TimelineEntry, now: number): Promise<string> {

@@ -51,8 +51,9 @@ export const timelineSchema: Json = {
       set: {
         type: "object",
         minProperties: 1,
-        propertyNames: { pattern: "^(embedded(\\.[A-Za-z0-9_-]+)+|state\\.clockOffset)$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays", or state.clockOffset' },
-        description: 'Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on. Device: state.clockOffset sets the targeted devices\' clocks (e.g. "0s": the clock was synced).',
+        propertyNames: { pattern: "^(embedded(\\.[A-Za-z0-9_-]+)+|state\\.clockOffset|state\\.trustedRoots)$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays", or state.clockOffset, state.trustedRoots' },
+        description:
+          'Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on. Device: state.clockOffset sets the targeted devices\' clocks (e.g. "0s": the clock was synced); state.trustedRoots replaces the named roots they installed (the user installs the company root), for their next connections.',
       },
       deleteRecords: {
         type: "object",

@@ -41,6 +41,13 @@ describe("named roots at load", () => {
     expect(m).toMatch(/expected: a public root of devices\/trust-stores\/roots\.yaml \(ISRG Root X1, DST Root CA X3, .*\) or a name of embedded\.tls\.privateRoots/);
   });
 
+  it("the timeline installs roots with set: { state.trustedRoots }: a list of known names", () => {
+    const tl = (v: string) => `${doc("embedded:\n  tls:\n    privateRoots: [{ name: Contoso Root CA }]\n")}timeline:\n  - { at: 10s, group: phones, set: { state.trustedRoots: ${v} } }\n`;
+    expect(parseScenario(tl("[Contoso Root CA]"), "s.yaml", ctx).timeline).toHaveLength(1);
+    expect(error(tl("[Contoso Root]"))).toMatch(/s\.yaml:10:59: unknown root "Contoso Root" \(did you mean "Contoso Root CA"\?\)/);
+    expect(error(tl("Contoso Root CA"))).toMatch(/s\.yaml:10:58: timeline\[0\]\.set\["state\.trustedRoots"\] must be a list of root names \(got "Contoso Root CA"\)/);
+  });
+
   it("crossSign needs a root; a root cannot cross-sign itself; a private root cannot take a public name", () => {
     expect(error(doc("embedded:\n  tls:\n    certificate: { crossSign: { by: DST Root CA X3 } }\n"))).toMatch(/s\.yaml:5:20: crossSign needs `root`/);
     expect(error(doc("embedded:\n  tls:\n    certificate: { root: ISRG Root X1, crossSign: { by: ISRG Root X1 } }\n"))).toMatch(/a root cannot cross-sign itself/);
