@@ -120,7 +120,7 @@ export class ProgressDisplay implements RunObserver {
     const now = this.schedule ? scheduleAt(this.schedule, elapsedS, done) : undefined;
     const remaining = Math.max(0, this.total - done);
     const etaS = now ? now.etaS : remaining === 0 ? 0 : completionRate > 0 ? remaining / completionRate : null;
-    const eta = final ? `took ${shortDuration(elapsedS)}` : etaS === null ? "eta ?" : `eta ${shortDuration(etaS)}`;
+    const eta = final ? `took ${shortDuration(elapsedS)}` : etaS === null || !Number.isFinite(etaS) ? "eta ?" : `eta ${shortDuration(etaS)}`;
     const target = now && now.targetRate !== null ? ` (target ${now.targetRate.toFixed(1)}/s)` : "";
     const parts = [`done ${done}/${this.total} (enrolled ${this.enrolled}, failed ${this.failed})`, `in flight ${inFlight}`, `arrivals ${arrivals.toFixed(1)}/s${target}`];
     if (now && !final) parts.push(`phase ${now.phase}`);

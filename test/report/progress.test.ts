@@ -86,3 +86,24 @@ describe("ProgressDisplay", () => {
     expect(p.line()).toBe("progress: done 30/100 (enrolled 29, failed 1) | in flight 10 | arrivals 8.0/s (target 10.0/s) | phase ramp | eta 7s");
   });
 });
+
+describe("progress ETA that cannot be computed", () => {
+  it("a closed model with a steady phase (which starts when the enrolments end: at Infinity) gives a number, never NaN", () => {
+    const { stream } = sink(false);
+    const schedule = {
+      devices: 3,
+      concurrency: 3,
+      phases: [
+        { name: "closed model, 3 at a time", startS: 0, endS: Infinity, rate0: null, rate1: null },
+        { name: "steady check-ins", startS: Infinity, endS: Infinity, rate0: 0, rate1: 0, lengthS: 600 },
+      ],
+    };
+    let now = 0;
+    const p = new ProgressDisplay(stream, () => now, { schedule });
+    p.onRunStart({ scenario: "s", devices: 3, seed: "" });
+    now = 10_000;
+    for (let i = 0; i < 3; i++) p.onDeviceStart(`d${i}`, i);
+    for (let i = 0; i < 3; i++) p.onDeviceEnd(done(true));
+    expect(p.line()).toMatch(/\| eta 10m00s$/);
+  });
+});

@@ -18,6 +18,8 @@ export interface SchedulePhase {
   /** Target arrivals per second at the start and end (linear in between); null in a closed model. */
   rate0: number | null;
   rate1: number | null;
+  /** Its length in seconds where its start is open (the steady phase after a closed model's enrolments). */
+  lengthS?: number;
 }
 
 export interface Schedule {
@@ -63,7 +65,8 @@ export function scheduleOf(arrival: ResolvedArrival, load: LoadModel | undefined
   }
   if (load?.steady) {
     const start = phases.at(-1)?.endS ?? end;
-    phases.push({ name: "steady check-ins", startS: start, endS: start + load.steady.durationSeconds / (load.timeScale ?? 1), rate0: 0, rate1: 0 });
+    const lengthS = load.steady.durationSeconds / (load.timeScale ?? 1);
+    phases.push({ name: "steady check-ins", startS: start, endS: start + lengthS, rate0: 0, rate1: 0, lengthS });
   }
   return { phases, devices, ...(concurrency !== undefined ? { concurrency } : {}) };
 }
@@ -93,7 +96,7 @@ export function scheduleAt(s: Schedule, elapsedS: number, done: number): Schedul
     const remaining = Math.max(0, s.devices - done);
     etaS = done > 0 && elapsedS > 0 ? remaining / (done / elapsedS) : null;
     const steady = s.phases.find((x) => x.name === "steady check-ins");
-    if (etaS !== null && steady) etaS += steady.endS - steady.startS;
+    if (etaS !== null && steady) etaS += steady.lengthS ?? steady.endS - steady.startS; // a closed model's steady phase starts at Infinity
   }
   return { phase: p.name, targetRate: rate, etaS };
 }
