@@ -11,15 +11,11 @@
  *   are not kept; other devices then connect with their identity until the origin resumes again;
  * - a TLS 1.2 session is always offered with the identity loaded.
  */
-import { execFile } from "node:child_process";
 import { X509Certificate, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import https from "node:https";
 import type net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import { promisify } from "node:util";
+import { mtlsFixture, type MtlsFixture } from "../support/mtls-fixture.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RealClock } from "../../src/platform/node/clock.js";
 import { NodeHttp } from "../../src/platform/node/http.js";
@@ -27,28 +23,18 @@ import { sessionFacts, withoutServerCertificate } from "../../src/platform/node/
 import { clearTlsCaches, contextStats } from "../../src/platform/node/http/tls.js";
 import { tlsSessionCache, type TlsSessionCache } from "../../src/ports/http.js";
 
-const run = promisify(execFile);
-let dir: string;
-const pem: Record<string, string> = {};
+let pem: Record<string, string> = {};
+let fixture: MtlsFixture;
 const DEVICES = ["device-1", "device-2"] as const;
 type Device = (typeof DEVICES)[number];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "enrollsim-resume-"));
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"];
-  await run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.pem")]);
-  await run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=Test Device CA", "-keyout", join(dir, "ca.key"), "-out", join(dir, "ca.pem")]);
-  for (const d of DEVICES) {
-    await run("openssl", ["req", "-x509", ...ec, "-subj", `/CN=${d}`, "-CA", join(dir, "ca.pem"), "-CAkey", join(dir, "ca.key"), "-addext", "extendedKeyUsage=clientAuth", "-keyout", join(dir, `${d}.key`), "-out", join(dir, `${d}.pem`)]);
-  }
-  for (const f of ["server", "ca", ...DEVICES]) {
-    pem[`${f}.pem`] = await readFile(join(dir, `${f}.pem`), "utf8");
-    pem[`${f}.key`] = await readFile(join(dir, `${f}.key`), "utf8");
-  }
+  fixture = await mtlsFixture(DEVICES, "enrollsim-resume-");
+  pem = fixture.pem;
 }, 60_000);
 
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await fixture.cleanup();
 });
 
 interface Seen {
