@@ -185,6 +185,8 @@ describe("sessionFacts and withoutServerCertificate", () => {
       expect(slim.includes(serverDer)).toBe(false);
       expect(slim.length).toBeLessThanOrEqual(whole.length - serverDer.length);
       expect(sessionFacts(slim)).toEqual(facts);
+      // Kept for the device's life: its own memory, not a slice pinning a slab of Node's shared Buffer pool.
+      expect(slim.buffer.byteLength).toBe(slim.length);
       const notOne = Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]);
       expect(withoutServerCertificate(notOne)).toBe(notOne);
       expect(sessionFacts(notOne)).toBeUndefined();

@@ -109,8 +109,15 @@ export function withoutServerCertificate(der: Buffer): Buffer {
     at = next;
   }
   if (!dropped) return der;
-  const body = Buffer.concat(kept);
-  const n = body.length;
+  const n = kept.reduce((sum, k) => sum + k.length, 0);
   const header = n < 0x80 ? [0x30, n] : n < 0x100 ? [0x30, 0x81, n] : n < 0x10000 ? [0x30, 0x82, n >> 8, n & 0xff] : undefined;
-  return header ? Buffer.concat([Buffer.from(header), body]) : der;
+  if (!header) return der;
+  // Its own memory, never a slice of Node's shared 8 KiB pool (Buffer.concat of a small total is one):
+  // a session lives as long as its device, and a pooled slice would keep a whole slab alive per
+  // session (≈ 8 KiB per device, 664 MiB of ArrayBuffers at 50,000 devices in bench steady).
+  const out = Buffer.allocUnsafeSlow(header.length + n);
+  out.set(header, 0);
+  let at2 = header.length;
+  for (const k of kept) (out.set(k, at2), (at2 += k.length));
+  return out;
 }
