@@ -30,18 +30,24 @@ export async function discoverTenant(ctx: ProtocolContext, authority: string, do
       decoded(ctx, "auth.realm", { domain, result: "unknown-domain", ...(oauth ? { error: oauth.error, aadsts: oauth.aadsts } : {}) });
       return { status: "unknown-domain" as const, ...(oauth ? { oauth } : {}) };
     }
-    let issuer = "";
-    try {
-      const v = JSON.parse(new TextDecoder().decode(res.body).slice(0, 64 * 1024)) as { issuer?: unknown };
-      issuer = typeof v.issuer === "string" ? v.issuer : "";
-    } catch {
-      issuer = "";
-    }
+    const issuerField = stringField(res.body, "issuer");
+    const issuer = issuerField ?? "";
     const id = GUID.exec(issuer)?.[1];
     if (!id) return { status: "unreachable" as const, error: new TransportError("other", `${url}: the discovery document names no tenant in its issuer ("${issuer.slice(0, 120)}")`) };
     decoded(ctx, "auth.realm", { domain, tenantId: id.toLowerCase() });
     return { status: "tenant" as const, tenantId: id.toLowerCase(), issuer };
   });
+}
+
+/** A string member of a JSON object answer, reading at most 64 KiB of the body (a larger one is not JSON to us). */
+function stringField(body: Uint8Array, key: string): string | undefined {
+  try {
+    const v = JSON.parse(new TextDecoder().decode(body.subarray(0, 64 * 1024))) as Record<string, unknown> | null;
+    const x = v && typeof v === "object" ? v[key] : undefined;
+    return typeof x === "string" ? x : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type UserRealmOutcome = { status: "realm"; accountType: string } | { status: "unreachable"; error: TransportError };
@@ -60,13 +66,8 @@ export async function discoverUserRealm(ctx: ProtocolContext, authority: string,
       if (e instanceof TransportError) return { status: "unreachable" as const, error: e };
       throw e;
     }
-    let accountType: unknown;
-    try {
-      accountType = (JSON.parse(new TextDecoder().decode(res.body).slice(0, 64 * 1024)) as { account_type?: unknown }).account_type;
-    } catch {
-      accountType = undefined;
-    }
-    if (typeof accountType !== "string") return { status: "unreachable" as const, error: new TransportError("other", `${url}: the user realm answer names no account_type`) };
+    const accountType = stringField(res.body, "account_type");
+    if (accountType === undefined) return { status: "unreachable" as const, error: new TransportError("other", `${url}: the user realm answer names no account_type`) };
     decoded(ctx, "auth.realm", { upn, accountType });
     return { status: "realm" as const, accountType };
   });

@@ -144,7 +144,7 @@ export interface OAuthErrorBody {
 
 /** Parses a token endpoint's JSON error; undefined when the body is not one (no string `error`). */
 export function parseOAuthError(body: Uint8Array | string): OAuthErrorBody | undefined {
-  const text = (typeof body === "string" ? body : new TextDecoder().decode(body)).slice(0, 64 * 1024);
+  const text = typeof body === "string" ? body.slice(0, 64 * 1024) : new TextDecoder().decode(body.subarray(0, 64 * 1024));
   let v: unknown;
   try {
     v = JSON.parse(text);

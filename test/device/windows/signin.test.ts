@@ -37,6 +37,11 @@ describe("CAA table (WebProviderError.ErrorCode)", () => {
     expect(parseOAuthError('{"error":"invalid_grant","error_description":"AADSTS70002: x. AADSTS50155: y."}')!.aadsts).toEqual([70002, 50155]);
     expect(parseOAuthError("<html>no</html>")).toBeUndefined();
     expect(parseOAuthError('{"error":42}')).toBeUndefined();
+    // Hostile answers: truncated JSON, null, an array, and a body far past the 64 KiB it reads are "not an OAuth error", never a throw.
+    expect(parseOAuthError('{"error":"invalid_gr')).toBeUndefined();
+    expect(parseOAuthError("null")).toBeUndefined();
+    expect(parseOAuthError("[1,2]")).toBeUndefined();
+    expect(parseOAuthError(new TextEncoder().encode(`{"error":"invalid_grant","error_description":"${"A".repeat(8 << 20)}"}`))).toBeUndefined();
     expect(caaByCode(0xcaa70007)!.description).toContain("connection was interrupted");
   });
 });
