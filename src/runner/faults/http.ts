@@ -12,11 +12,9 @@ import { amapiErrorAnswer, mdmStatusAnswer, soapFaultAnswer, statusAnswer } from
 import type { DeviceFaults, Firing } from "./device.js";
 import { DNS_TIMEOUT_MS, httpDnsError, noAnswerError, resetError, tlsError } from "./errors.js";
 import { BodyEditError, removeFromBody } from "../../wire/body-edit.js";
+import { editBytes } from "../../wire/body-bytes.js";
+import type { EditAction } from "./vocabulary.js";
 
-/**
- * The body with what `path` selects removed; unchanged when the path matches nothing or the body is
- * neither XML nor JSON (an edit is a change to a message, never a transport failure of its own).
- */
 /** The request as the server receives it with another Content-Type ("" removes the header; any letter case of the name). */
 function withRequestContentType(req: HttpRequest, value: string): HttpRequest {
   const headers = Object.fromEntries(Object.entries(req.headers ?? {}).filter(([k]) => k.toLowerCase() !== "content-type"));
@@ -24,13 +22,21 @@ function withRequestContentType(req: HttpRequest, value: string): HttpRequest {
   return { ...req, headers };
 }
 
-function editBody(body: Uint8Array, path: string): Uint8Array {
-  try {
-    return removeFromBody(body, path).body;
-  } catch (err) {
-    if (err instanceof BodyEditError) return body;
-    throw err;
+/**
+ * The body with the edit applied: what `remove` selects removed (unchanged when the path matches
+ * nothing or the body is neither XML nor JSON: an edit is a change to a message, never a transport
+ * failure of its own), then the byte edits (wire/body-bytes.ts). The same array when nothing changed.
+ */
+function editBody(body: Uint8Array, e: EditAction): Uint8Array {
+  let out = body;
+  if (e.remove !== undefined) {
+    try {
+      out = removeFromBody(body, e.remove).body;
+    } catch (err) {
+      if (!(err instanceof BodyEditError)) throw err;
+    }
   }
+  return editBytes(out, e);
 }
 
 /** Builds a CertRep FAILURE for a PKIOperation request; only the embedded CA (which holds the key) can. */
@@ -158,9 +164,12 @@ class FaultyHttpClient implements HttpClient {
         return this.reshape(f, await this.inner.request(req));
       case "edit": {
         const e = spec.edit!;
-        if (e.in === "request") return this.inner.request(req.body ? { ...req, body: editBody(req.body, e.remove) } : req);
+        if (e.in === "request") {
+          const body = editBody(req.body ?? new Uint8Array(0), e);
+          return this.inner.request(body.length === 0 && !req.body ? req : { ...req, body });
+        }
         const res = await this.inner.request(req);
-        const body = editBody(res.body, e.remove);
+        const body = editBody(res.body, e);
         if (body === res.body) return res;
         const headers = { ...res.headers };
         if (headers["content-length"] !== undefined) headers["content-length"] = String(body.length);

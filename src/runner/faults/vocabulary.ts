@@ -3,6 +3,7 @@
  * The `faults:` vocabulary (scenarios/README.md "Faults"): what a scenario file may write. The
  * schema (runner/scenario/faults-schema.ts), the loader's checks and the engine share these lists.
  */
+import type { ByteEdits } from "../../wire/body-bytes.js";
 
 /** Selector keys of `faults[].match`; every one optional, all of them AND-ed. */
 export const FAULT_SELECTORS = ["platform", "flow", "step", "group", "url", "method", "nth", "afterSuccesses", "probability", "window"] as const;
@@ -82,15 +83,19 @@ export interface FaultSpec {
   scepFailInfo?: (typeof SCEP_FAIL_INFO_FAULTS)[number];
   amapiError?: { code: number; message: string; status?: string };
   mdmStatus?: number;
-  /** Removes what an XML/JSON path selects from the server's answer (default) or from the request before the server reads it. */
+  /** Edits the server's answer (default) or the request before the server reads it: removes what an XML/JSON path selects, replaces bytes, adds bytes before or after. */
   edit?: EditAction;
 }
 
 export const EDIT_TARGETS = ["response", "request"] as const;
 
-export interface EditAction {
+/**
+ * An edit of one message: a structural removal (`remove`), byte edits (`replace`, `prefix`, `append`:
+ * wire/body-bytes.ts), or both; at least one. Applied in that order: remove, replace, prefix, append.
+ */
+export interface EditAction extends ByteEdits {
   /** Path of names (wire/body-edit.ts): `SyncML/SyncBody/Status[2..]`. */
-  remove: string;
+  remove?: string;
   /** Which message: the server's answer (default) or the device's request, edited before the server reads it. */
   in?: (typeof EDIT_TARGETS)[number];
 }

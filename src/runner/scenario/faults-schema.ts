@@ -15,6 +15,7 @@ import {
   TLS_FAULTS,
 } from "../faults/vocabulary.js";
 import type { Json } from "./json.js";
+import { HEX_BYTES } from "../../wire/body-bytes.js";
 
 const httpStatus = (description: string): Json => ({ type: "integer", minimum: 100, maximum: 599, description });
 const seconds = (description: string): Json => ({ type: "number", minimum: 0, maximum: 604_800, description });
@@ -23,6 +24,23 @@ const headers: Json = {
   description: "Response headers (e.g. Retry-After: \"120\").",
   propertyNames: { pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "x-expected": "an HTTP header name" },
   additionalProperties: { type: "string" },
+};
+
+/** A byte string: text (UTF-8; YAML escapes such as \0 and \uFEFF work; run variables expand) or { hex }. */
+const byteValue = (description: string): Json => ({
+  description: `${description} Text (UTF-8, run variables such as %SERVER% expanded) or { hex: "EF BB BF" }.`,
+  type: ["string", "object"],
+  maxLength: 65_536,
+  additionalProperties: false,
+  required: ["hex"],
+  "x-expected": 'text, or { hex: "EF BB BF" }',
+  properties: { hex: { type: "string", maxLength: 131_072, pattern: HEX_BYTES, "x-expected": "hex digit pairs, e.g. EF BB BF", description: "Bytes as hex digit pairs (whitespace between pairs ignored)." } },
+});
+const replacement: Json = {
+  type: "object",
+  additionalProperties: false,
+  required: ["find", "with"],
+  properties: { find: { ...(byteValue("The bytes to find (every occurrence).") as object), minLength: 1 }, with: byteValue("What replaces them (\"\" removes them).") },
 };
 
 const match: Json = {
@@ -138,9 +156,18 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
   edit: {
     type: "object",
     additionalProperties: false,
-    required: ["remove"],
-    description: "Remove elements (XML: SyncML, SOAP, plist) or members (JSON) from the server's answer, or from the device's request before the server reads it.",
+    anyOf: [{ required: ["remove"] }, { required: ["replace"] }, { required: ["prefix"] }, { required: ["append"] }],
+    "x-expected": "at least one of remove, replace, prefix, append (and optionally in)",
+    description:
+      "Edit the server's answer, or the device's request before the server reads it: remove elements (XML: SyncML, SOAP, plist) or members (JSON), replace byte strings, add bytes before (prefix) or after (append) the body. Applied in that order.",
     properties: {
+      prefix: byteValue("Bytes put before the body (a BOM, NUL bytes, a notice a server prints before its output)."),
+      append: byteValue("Bytes put after the body."),
+      replace: {
+        description: "Every occurrence of find replaced by with; a list applies each in order.",
+        oneOf: [replacement, { type: "array", minItems: 1, maxItems: 20, items: replacement }],
+        "x-expected": "{ find, with } or a list of them",
+      },
       remove: {
         type: "string",
         minLength: 1,

@@ -273,3 +273,28 @@ describe("patterns (property)", () => {
     );
   });
 });
+
+describe("edit: byte edits of the answer or the request", () => {
+  it("prefix/append/replace change the real answer and its Content-Length; the device gets the edited bytes", async () => {
+    const t = setup([{ edit: { prefix: { hex: "00 00" }, append: "\n", replace: { find: "real", with: "edited" } } }]);
+    const res = await t.get();
+    expect(Buffer.from(res.body).toString("latin1")).toBe("\0\0hello world, this is the edited answer\n");
+    expect(res.headers["content-length"]).toBe(String(res.body.length));
+    expect(t.events.some((e) => e.kind === "note" && (e.data as { injected?: boolean }).injected)).toBe(true);
+  });
+
+  it("in: request edits what the server reads, and the device's answer is the server's own", async () => {
+    const t = setup([{ edit: { in: "request", replace: { find: "secret", with: "s3cr3t" }, prefix: "X" } }], { handler: async (r) => ok(Buffer.from(r.body ?? new Uint8Array()).toString()) });
+    const res = await t.get("/x", { method: "POST", body: new Uint8Array(Buffer.from("a secret")) });
+    expect(Buffer.from(t.served[0]!.body!).toString()).toBe("Xa s3cr3t");
+    expect(Buffer.from(res.body).toString()).toBe("Xa s3cr3t");
+  });
+
+  it("remove and byte edits combine: the structural removal first, then the bytes", async () => {
+    const json = '{"a":1,"b":2}';
+    const t = setup([{ edit: { remove: "b", prefix: ")]}'\n" } }], { handler: async () => ok(json) });
+    const text = Buffer.from((await t.get()).body).toString();
+    expect(text.startsWith(")]}'\n")).toBe(true);
+    expect(JSON.parse(text.slice(5))).toEqual({ a: 1 });
+  });
+});

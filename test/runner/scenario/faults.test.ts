@@ -60,6 +60,16 @@ describe("faults: errors", () => {
     expect(parse(scenario("  - edit: { in: request, remove: 'SyncML/SyncBody/Status[2..]' }\n")).faults![0]!.edit).toEqual({ in: "request", remove: "SyncML/SyncBody/Status[2..]" });
   });
 
+  it("byte edits: a misspelt key, bad hex, an empty find and an edit with nothing to do are errors at file:line:column", () => {
+    expect(errorOf(scenario("  - edit: { prefx: 'x' }\n"))).toMatch(/^f\.yaml:12:\d+: unknown property "prefx" in faults\[0\]\.edit.*did you mean "prefix"\?/);
+    expect(errorOf(scenario("  - edit: { prefix: { hex: '0G' } }\n"))).toMatch(/^f\.yaml:12:\d+: faults\[0\]\.edit\.prefix\.hex must be hex digit pairs/);
+    expect(errorOf(scenario("  - edit: { prefix: { hx: '00' } }\n"))).toMatch(/unknown property "hx" in faults\[0\]\.edit\.prefix.*did you mean "hex"\?/);
+    expect(errorOf(scenario("  - edit: { replace: { find: '', with: x } }\n"))).toMatch(/^f\.yaml:12:\d+: faults\[0\]\.edit\.replace/);
+    expect(errorOf(scenario("  - edit: { in: request }\n"))).toMatch(/^f\.yaml:12:\d+: faults\[0\]\.edit must be at least one of remove, replace, prefix, append/);
+    const f = parse(scenario("  - edit: { prefix: { hex: '00 00' }, append: \"\\n\", replace: [{ find: 'https://', with: '%SERVER_HTTP%/' }] }\n")).faults![0]!;
+    expect(f.edit).toEqual({ prefix: { hex: "00 00" }, append: "\n", replace: [{ find: "https://", with: "%SERVER_HTTP%/" }] });
+  });
+
   it("an entry needs exactly one action", () => {
     expect(errorOf(scenario("  - match: { nth: 1 }\n"))).toMatch(/^f\.yaml:12:5: faults\[0\] needs exactly one action: status, delay, /);
     expect(errorOf(scenario("  - status: { code: 500 }\n    noAnswer: true\n"))).toMatch(/^f\.yaml:13:5: faults\[0\] gives both status and noAnswer/);
