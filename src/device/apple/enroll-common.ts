@@ -22,7 +22,7 @@ export const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
 });
 
 export const fail = (dev: AppleDevice, code: string, stepName: string, message: string, shown?: Shown): FlowResult => ({ ok: false, code, step: stepName, message, ...(shown ? { shown } : {}), keychain: keychainOf(dev) });
-export const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName));
+export const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName, undefined, dev.osName));
 
 export interface EnrollMode {
   ade: boolean;

@@ -7,7 +7,7 @@
  * wire/apple/generated-data.ts) and one outside them is reported as unknown with the raw value.
  */
 import { TransportError } from "../../errors/index.js";
-import type { AppleError } from "../../wire/apple/errors.js";
+import { describeAppleError as describeChain, type AppleError } from "../../wire/apple/errors.js";
 import { MDM_ERROR_CODES } from "../../wire/apple/generated-data.js";
 import { NSURL_ERRORS, nsUrlText } from "../../wire/apple/nsurl-errors.js";
 import { MC_HTTP_TRANSACTION_DOMAIN, mcHttpTransactionErrorFor } from "../../wire/apple/http-transaction-errors.js";
@@ -68,8 +68,10 @@ export function appleShownForError(input: ShownInput): Shown | undefined {
 }
 
 /** The device's own error chain (profile or MDM refusal): the outermost error is the alert. */
-export function appleShownForChain(err: AppleError, step: string, flow?: string): Shown {
+export function appleShownForChain(err: AppleError, step: string, flow?: string, os?: "iOS" | "macOS"): Shown {
   const [top, ...inner] = err.chain;
+  // macOS's own published text for the condition (no published domain or code behind it): the condition stays unknown-coded.
+  if (err.macos && (os === "macOS" || flow?.startsWith("macos-"))) return { text: err.macos.text, screen: appleScreen(step, flow), unknown: { raw: err.unpublished?.raw ?? describeChain(err) } };
   return {
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
     text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),

@@ -19,6 +19,11 @@ export interface AppleError {
   /** Outermost first, as devices send ErrorChain. */
   chain: AppleErrorItem[];
   /**
+   * What macOS shows for this condition where that is published and differs from the chain's texts
+   * (the domain and code behind it are not published: the chain stays the device's report).
+   */
+  macos?: { text: string; source: string };
+  /**
    * The device's own text for this condition is not published: the chain's last text is
    * enrollsim's description, and `raw` is the condition as found (what the device shows then
    * reports it as unknown, device/apple/shown.ts).
@@ -66,6 +71,18 @@ export const AppleErrors = {
   malformed: (why: string): AppleError => ({
     symptom: "apple.profile.malformed",
     chain: [item("MCProfileErrorDomain", 1000, `The profile cannot be read: ${why}`)],
+  }),
+  /**
+   * A body with bytes before the profile's CMS envelope or plist (profile-framing.ts). macOS: "Unable
+   * to install profile. Unexpected error InternalError1." (System Settings, fleetdm/fleet#35208, bytes
+   * before the CMS envelope); its error domain and code are not published. iOS/iPadOS: no published
+   * text; the chain is the malformed-profile chain with the condition as found (unknown).
+   */
+  bytesBeforeContent: (offset: number, kind: "cms" | "plist", leading: string): AppleError => ({
+    symptom: "apple.profile.bytes-before-content",
+    chain: [item("MCProfileErrorDomain", 1000, `The profile cannot be read: ${offset} bytes (${leading}) before the ${kind === "cms" ? "CMS envelope" : "property list"}`)],
+    macos: { text: "Unable to install profile. Unexpected error InternalError1.", source: "fleetdm/fleet#35208" },
+    unpublished: { raw: `${offset} bytes before the ${kind === "cms" ? "CMS envelope" : "property list"}, starting ${leading}` },
   }),
   /** Modelled code: devices refuse payload types they do not know. */
   unsupportedPayload: (type: string): AppleError => ({

@@ -11,6 +11,7 @@ import { buildSignedData, findSignerCert, parseSignedData, verifySigner } from "
 import { buildChain } from "../x509/chain.js";
 import { fromPem, parseCertificate, type Certificate } from "../x509/certificate.js";
 import { AppleErrors, describeAppleError, type AppleError } from "./errors.js";
+import { misplacedContent } from "./profile-framing.js";
 import { PAYLOAD_TYPES } from "./generated-data.js";
 import { P, PlistError, buildPlistBytes, isDict, parsePlist, parsePlistDict, typeName, type PlistDict, type PlistLimits, type PlistValue } from "./plist.js";
 
@@ -308,6 +309,8 @@ function plistOrRefuse(bytes: Uint8Array, limits?: Partial<PlistLimits>): PlistD
 export function parseMobileconfig(bytes: Uint8Array, o: ParseProfileOptions = {}): ParsedProfile {
   const policy = o.signaturePolicy ?? "accept";
   if (bytes.length === 0) throw new ProfileError(AppleErrors.malformed("empty body"));
+  const misplaced = misplacedContent(bytes);
+  if (misplaced) throw new ProfileError(AppleErrors.bytesBeforeContent(misplaced.offset, misplaced.kind, misplaced.leading));
   if (bytes[0] !== 0x30) {
     if (policy !== "accept") throw new ProfileError(AppleErrors.signature("the profile is not signed"));
     return { profile: profileFromPlist(plistOrRefuse(bytes, o.limits), o.decrypt, o.limits), signature: "unsigned", plist: bytes };
