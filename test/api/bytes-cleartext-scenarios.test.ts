@@ -23,3 +23,17 @@ describe("bytes before the signed profile's CMS envelope (edit: prefix)", () => 
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
   }, 120_000);
 });
+
+describe("an http:// DPC download location in the QR (Android's cleartext rule by API level)", () => {
+  it("failing: the Android 14 devices refuse the cleartext download (no request reaches the server); the Android 8 device enrolls", async () => {
+    const { summary } = await runScenario(failures("android-qr-dpc-http-url-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1 });
+    expect(summary.outcomes?.["android.provision.download-failed"]).toBe(2);
+  }, 120_000);
+
+  it("fixed: the https URL; every device enrolls", async () => {
+    const { summary } = await runScenario(failures("android-qr-dpc-http-url-fixed.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 120_000);
+});

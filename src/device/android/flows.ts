@@ -336,7 +336,8 @@ const androidDa: Flow<never> = {
     const fail = (code: string, s: string, message: string): FlowResult => ({ ok: false, code, step: s, message, keychain: NO_KEYS });
     if (params.download) {
       const dl = params.download;
-      const got = await step(ctx, "android.provision.download", () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: o.maxApkBytes }));
+      // The agent is installed by the user's browser or store, not ManagedProvisioning: that app's cleartext policy is not modelled.
+      const got = await step(ctx, "android.provision.download", () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: o.maxApkBytes, cleartext: { policy: "permitted" } }));
       if (!got.ok) return fail("android.provision.download-failed", "android.provision.download", `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`);
       const apk = parseFakeApk(got.bytes);
       if (!apk || (params.component && !apk.receivers.includes(params.component.cls))) return fail("android.provision.admin-missing", "android.da.install", `${WIZARD_TEXT.adminMissing}`);

@@ -27,6 +27,8 @@ const constant = (k: ProvisioningErrorConstant, text: string, cause?: Shown["cau
 
 /** DownloadManager COLUMN_REASON for a download that failed this way, where it has one. */
 function downloadCause(reason: string | undefined, status: number | undefined): Shown["cause"] | undefined {
+  // DownloadProvider refused the http:// hop itself (wire/android/cleartext.ts): STATUS_BAD_REQUEST, no server answered.
+  if (reason === "cleartext-not-permitted") return { code: String(status ?? 400), name: "COLUMN_REASON (DownloadProvider STATUS_BAD_REQUEST: cleartext traffic not permitted)" };
   if (status !== undefined) return { code: String(status), name: "COLUMN_REASON (HTTP status)" };
   const n = reason === "reset.mid-body" || reason === "truncated" ? 1004 : reason === "redirect.loop" || reason === "too-many-redirects" ? 1005 : undefined;
   return n === undefined ? undefined : { code: String(n), name: reasonName(n) };

@@ -2,7 +2,8 @@
 /**
  * DownloadPackageTask: GET the DPC APK from PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION
  * with the optional Cookie header, bounded in size, following at most a few redirects on the
- * same host (a redirect to another host is refused), and detecting truncated bodies. Every way the
+ * same host (a redirect to another host is refused), and detecting truncated bodies. An http:// hop is
+ * refused before any connection when the requesting app's cleartext policy refuses it. Every way the
  * download can fail — an HTTP error, a refused or reset connection, a timeout, a TLS failure — is
  * DownloadManager failing the download, so it is a result here (the wizard's ERROR_DOWNLOAD_FAILED),
  * not a transport failure of the run; only an abort (run deadline, fleet stop) is rethrown.
@@ -11,6 +12,7 @@ import { TransportError } from "../../errors/index.js";
 import type { ProtocolContext } from "../common/context.js";
 import { decoded } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
+import { CLEARTEXT_DOWNLOAD_STATUS, cleartextRefusedMessage } from "../../wire/android/cleartext.js";
 
 export const STEP_DOWNLOAD = "android.provision.download";
 const MAX_REDIRECTS = 5;
@@ -19,21 +21,32 @@ export type DownloadResult =
   | { ok: true; bytes: Uint8Array; url: string; redirects: number }
   | {
       ok: false;
-      reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport";
+      reason: "redirect-off-host" | "too-many-redirects" | "truncated" | "http-error" | "too-large" | "transport" | "cleartext-not-permitted";
       detail: string;
       status?: number;
       /** For reason "transport": what failed (TransportError detail, or its kind where the adapter could not tell). */
       transport?: string;
     };
 
-export async function downloadApk(
-  ctx: ProtocolContext,
-  location: string,
-  options: { cookieHeader?: string; maxBytes?: number },
-): Promise<DownloadResult> {
+export interface DownloadOptions {
+  cookieHeader?: string;
+  maxBytes?: number;
+  /**
+   * The requesting app's cleartext policy (wire/android/cleartext.ts): `refused` makes every http:// hop
+   * fail before a connection is opened, as DownloadProvider does; `permitted` sends it.
+   */
+  cleartext: { policy: "permitted" } | { policy: "refused"; requester: string };
+}
+
+export async function downloadApk(ctx: ProtocolContext, location: string, options: DownloadOptions): Promise<DownloadResult> {
   const origin = new URL(location);
   let url = location;
   for (let redirects = 0; ; redirects++) {
+    const c = options.cleartext;
+    if (c.policy === "refused" && new URL(url).protocol === "http:") {
+      decoded(ctx, STEP_DOWNLOAD, { url, refused: "cleartext", requester: c.requester, status: CLEARTEXT_DOWNLOAD_STATUS });
+      return { ok: false, reason: "cleartext-not-permitted", detail: cleartextRefusedMessage(c.requester, url), status: CLEARTEXT_DOWNLOAD_STATUS };
+    }
     const headers: Record<string, string> = { "user-agent": "AndroidDownloadManager/14", accept: "*/*" };
     if (options.cookieHeader) headers.cookie = options.cookieHeader;
     let res;

@@ -13,7 +13,12 @@ import type { Bundle, ProvisioningParams } from "../../wire/android/payload.js";
 import { verifyPackage } from "../../wire/android/verify.js";
 import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
-import { downloadApk, STEP_DOWNLOAD } from "./download.js";
+import { downloadApk, STEP_DOWNLOAD, type DownloadOptions } from "./download.js";
+import { MANAGED_PROVISIONING_PACKAGE, platformAppCleartextPermitted } from "../../wire/android/cleartext.js";
+
+/** ManagedProvisioning's cleartext policy on a device at `apiLevel` (wire/android/cleartext.ts: refused from API 28). */
+const managedProvisioningCleartext = (apiLevel: number): DownloadOptions["cleartext"] =>
+  platformAppCleartextPermitted(apiLevel) ? { policy: "permitted" } : { policy: "refused", requester: MANAGED_PROVISIONING_PACKAGE };
 
 export const STEPS = {
   parse: "android.provision.parse",
@@ -160,7 +165,7 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
   const dl = params.download;
   const installedVersion = device.installed.get(params.packageName);
   if (dl && !(installedVersion !== undefined && installedVersion >= dl.minimumVersionCode)) {
-    const got = await step(ctx, STEPS.download, () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: input.maxApkBytes }));
+    const got = await step(ctx, STEPS.download, () => downloadApk(ctx, dl.location, { cookieHeader: dl.cookieHeader, maxBytes: input.maxApkBytes, cleartext: managedProvisioningCleartext(device.apiLevel) }));
     if (!got.ok) return { ...fail("android.provision.download-failed", STEPS.download, `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`), download: { reason: got.transport ?? got.reason, ...(got.status !== undefined ? { status: got.status } : {}) } } as ProvisioningOutcome;
     const v = await step(ctx, STEPS.verify, async () => {
       const out = verifyPackage(got.bytes, dl, params.component, ctx.crypto);

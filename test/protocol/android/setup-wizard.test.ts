@@ -114,6 +114,34 @@ describe("setup wizard: a work profile already on the device", () => {
   });
 });
 
+describe("setup wizard: cleartext DPC downloads (ManagedProvisioning's policy by API level)", () => {
+  const httpProfile = { profiles: { plain: { mode: "fully-managed", extras: { "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION": "http://mdm.test/android/apk/clouddpc.apk?profile=plain" } } } };
+
+  it("API 28+: an http:// location is refused before any request (COLUMN_REASON 400, Can't set up device); the server sees no download", async () => {
+    const { server } = await androidServer(httpProfile);
+    const seen: string[] = [];
+    const watch: HttpHandler = (req) => (seen.push(req.url), server.handler(req));
+    for (const apiLevel of [28, 34]) {
+      const out = await runAndroidFlow("android-qr", { profile: "plain" }, watch, { state: { apiLevel } });
+      expect(out.result).toMatchObject({ ok: false, code: "android.provision.download-failed", step: "android.provision.download" });
+      expect(out.result!.message).toContain("Cleartext traffic not permitted for package com.android.managedprovisioning: http://mdm.test/");
+      expect(out.result!.shown).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Contact your IT admin for help.", cause: { code: "400" } });
+      expect(out.events.find((e) => e.step === "android.provision.download" && e.kind === "decoded")?.data).toMatchObject({ refused: "cleartext", requester: "com.android.managedprovisioning" });
+    }
+    expect(seen.filter((u) => u.includes("/android/apk/"))).toEqual([]);
+  });
+
+  it("API 27 and below: the same http:// download is sent and the device enrolls; https is unaffected on any release", async () => {
+    const { server } = await androidServer(httpProfile);
+    const seen: string[] = [];
+    const watch: HttpHandler = (req) => (seen.push(req.url), server.handler(req));
+    const old = await runAndroidFlow("android-qr", { profile: "plain" }, watch, { model: "samsung-galaxy-s9", state: { apiLevel: 27 } });
+    expect(old.result, String(old.error)).toMatchObject({ ok: true });
+    expect(seen.some((u) => u.startsWith("http://mdm.test/android/apk/"))).toBe(true);
+    expect((await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { state: { apiLevel: 34 } })).result).toMatchObject({ ok: true });
+  });
+});
+
 describe("setup wizard: bad downloads", () => {
   it("an off-host redirect is refused; a same-host redirect is followed", async () => {
     const { server } = await androidServer();
