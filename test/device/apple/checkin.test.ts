@@ -120,6 +120,35 @@ describe("apple steady-state check-in (virtual time)", () => {
     expect(w.apple.stats.rejected["mdm.identity-expired"]).toBe(1);
   });
 
+  it("a keychain entry's identity is worked out once per entry, and again when the device, or the entry's certificate, differs", async () => {
+    const w = await appleWorld();
+    const dev = await w.device("iphone-15", 0);
+    const r = await w.run(dev, "ios-profile", {});
+    expect(r.ok).toBe(true);
+    const { toPem } = await import("../../../src/wire/x509/certificate.js");
+    const mdm = r.keychain.identities.find((i) => i.label.includes("#mdm&"))!;
+    const entry = { label: mdm.label, pem: toPem(mdm.certificate.der) };
+    const state = { certificates: [entry], serverIds: {} };
+    const { createDeviceContext } = await import("./context.js");
+    const own = await createDeviceContext(w, dev);
+    const other = await createDeviceContext(w, await w.device("iphone-15", 5));
+    const go = (ctx: typeof own, st = state) => w.clock.run(appleCheckin(ctx, {}, st), 600_000);
+    // The same entry object three times: every check-in authenticates as the device.
+    for (let i = 0; i < 3; i++) expect(await go(own)).toMatchObject({ ok: true, code: "apple.checkin.idle" });
+    // Another device holding the same entry object gets what it gets with a fresh copy of it (its own key search), not the first device's memo.
+    const fresh = await go(other, { certificates: [{ ...entry }], serverIds: {} });
+    expect(fresh.ok).toBe(false);
+    expect(await go(other)).toEqual(fresh);
+    // The entry's certificate replaced by one no slot of the device matches: judged afresh, no check-in with the old key.
+    const { issueDeviceIdentity } = await import("../../../src/wire/apple/device-ca.js");
+    const ec = await crypto.generateKey("ec-p256");
+    entry.pem = toPem(issueDeviceIdentity(crypto, ec, "S", "U", Uint8Array.from([1]), w.clock.now()).cert.der);
+    expect(await go(own)).toMatchObject({ ok: false, code: "apple.checkin.identity-key-missing" });
+    // And back: the device's own certificate checks in again.
+    entry.pem = toPem(mdm.certificate.der);
+    expect(await go(own)).toMatchObject({ ok: true, code: "apple.checkin.idle" });
+  });
+
   it("hostile state: a label without ServerURL, a non-PEM certificate, a certificate no key slot matches", async () => {
     const w = await appleWorld();
     const dev = await w.device("iphone-15", 0);
