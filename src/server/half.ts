@@ -85,8 +85,8 @@ export interface HalfAdmin {
   resync?(): string | undefined;
   /** The admin wipes these devices remotely (the platform's own wipe command, delivered as the half delivers commands); returns how many were queued. */
   wipe?(devices: readonly AdminDevice[], options?: { keepEnrollment?: boolean; protected?: boolean }): number;
-  /** The admin changes these devices' ownership in their records; returns how many records changed. */
-  setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): number;
+  /** The admin changes these devices' ownership in their records; returns the devices whose record changed (the others have none with this half). */
+  setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): Set<AdminDevice>;
   /** A credential the half models expires now; returns what happened, or undefined when the half has none of that kind. */
   expire?(what: string): string | undefined;
   /** A credential the half models is revoked; returns what happened, or undefined when the half has none of that kind. */

@@ -37,6 +37,28 @@ const adminDevice = (d: DeviceRef): AdminDevice => ({
   certificateSerials: d.certificateSerials,
 });
 
+/** The half that holds a catalog platform's records. */
+const halfNameOf = (platform: string | undefined): string | undefined => (platform === "windows" || platform === "android" ? platform : platform === "ios" || platform === "ipados" || platform === "macos" ? "apple" : undefined);
+
+/**
+ * Why an admin action found no record for these devices, in the result's words: the platform's half
+ * models no such change, or the server holds no record of the device (not enrolled yet when the
+ * action ran, refused, or its record deleted).
+ */
+function unchangedWhy(missed: readonly AdminDevice[], server: ReferenceServer): string {
+  if (!missed.length) return "";
+  const reasons = new Map<string, number>();
+  for (const d of missed) {
+    const name = halfNameOf(d.platform);
+    const half = name ? server.halves.find((h) => h.name === name) : undefined;
+    const why = !half?.admin?.setOwnership
+      ? `their platform (${d.platform ?? "unknown"}) keeps no ownership the embedded server lets an admin change`
+      : "the server holds no record of them (not enrolled yet when the action ran, refused, or deleted; trigger it with after: { enrolled: N } or after the step that enrolls)";
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  }
+  return `; unchanged: ${[...reasons].map(([why, n]) => `${n} device(s): ${why}`).join("; ")}`;
+}
+
 /**
  * A TimelineServer over `server`. `platforms` is the scenario's `embedded.<platform>` as written
  * (set paths apply to it); `clock` is the run's clock (restart down time).
@@ -113,8 +135,13 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "setOwnership": {
           const refs = (devices ?? []).map(adminDevice);
-          const n = server.halves.reduce((sum, h) => sum + (h.admin?.setOwnership?.(refs, a.ownership) ?? 0), 0);
-          return `${n} device record(s) of ${refs.length} device(s) now ${a.ownership}`;
+          if (!refs.length) return `0 device record(s) now ${a.ownership}: the action's target (group, platform, devices, count) selects no device`;
+          const changed = new Set<AdminDevice>();
+          for (const h of server.halves) for (const d of h.admin?.setOwnership?.(refs, a.ownership) ?? []) changed.add(d);
+          return `${changed.size} device record(s) of ${refs.length} device(s) now ${a.ownership}${unchangedWhy(
+            refs.filter((d) => !changed.has(d)),
+            server,
+          )}`;
         }
         case "revoke": {
           if (a.what === "device-certificate") {

@@ -113,6 +113,18 @@ describe("server actions over loopback", () => {
     for (const r of records) expect(server!.policy.enrollments.get(r.udid)?.ownership).toBe(r.ownership);
   }, 120_000);
 
+  it("setOwnership on Autopilot PCs: before enrolment it says no record yet; after it, their tenant records change", async () => {
+    let server: ReferenceServer | undefined;
+    const f = write(`name: t\nseed: 5\ngroups:\n  - { name: kiosks, model: windows-11-laptop, count: 2, flow: windows-autopilot, options: { windows: { minuteMs: 20, autopilot: { mode: self-deploying } } } }\nlimits: { durationSeconds: 120 }\ntimeline:\n  - { at: 0s, setOwnership: personal }\n  - { after: { enrolled: 2 }, devices: [1], setOwnership: personal }\n`);
+    const { summary } = await runScenario(f, { ...opts, onServer: (x) => (server = x) });
+    expect(summary).toMatchObject({ enrolled: 2 });
+    const results = summary.actions!.map((a) => a.result);
+    expect(results[0]).toMatch(/^0 device record\(s\) of 2 device\(s\) now personal; unchanged: 2 device\(s\): the server holds no record of them \(not enrolled yet/);
+    expect(results[1]).toBe("1 device record(s) of 1 device(s) now personal");
+    const owners = [...server!.policy.enrollments.values()].filter((r) => r.platform === "windows").map((r) => r.ownership).sort();
+    expect(owners).toEqual(["corporate", "personal"]);
+  }, 120_000);
+
   it("wipe: EraseDevice reaches the device at its next check-in; it then checks in no more until a restore brings its backup back", async () => {
     const checkins: CheckinSample[] = [];
     const f = write(`name: t\nseed: 5\nembedded: { scep: { challenge: tl-challenge } }\ngroups:\n  - { name: phones, model: iphone-15, count: 2, flow: ios-profile }\narrival: { concurrency: 1 }\nload: { steady: { durationSeconds: 4.5, intervalSeconds: 1, jitter: 0 } }\nlimits: { durationSeconds: 120 }\ntimeline:\n  - { after: { enrolled: 2 }, devices: [0], wipe: {} }\n  - { after: { enrolled: 2, wait: 3s }, devices: [0], restore: {} }\n`);

@@ -58,6 +58,18 @@ describe("referenceServerTimeline", () => {
     await w.server.close();
   });
 
+  it("setOwnership that changes nothing says why: no device targeted, a platform without the change, no record yet", async () => {
+    const w = await world({});
+    expect(await w.tl.apply({ kind: "setOwnership", ownership: "personal" }, [])).toBe("0 device record(s) now personal: the action's target (group, platform, devices, count) selects no device");
+    const pc = { index: 0, id: "windows-11-laptop#0", identity: { platform: "windows", windowsDeviceId: "0123456789ABCDEF0123456789ABCDEF" }, certificateSerials: [] };
+    const phone = { index: 1, id: "pixel-8#1", identity: { platform: "android", imei: "356938035643809" }, certificateSerials: [] };
+    const result = await w.tl.apply({ kind: "setOwnership", ownership: "personal" }, [pc, phone]);
+    expect(result).toMatch(/^0 device record\(s\) of 2 device\(s\) now personal; unchanged: /);
+    expect(result).toContain("1 device(s): the server holds no record of them (not enrolled yet when the action ran");
+    expect(result).toContain("1 device(s): their platform (android) keeps no ownership the embedded server lets an admin change");
+    await w.server.close();
+  });
+
   it("endpointDown answers 503 (with Retry-After) at the path glob until endpointUp; set changes the CA's answers", async () => {
     const w = await world({});
     await w.tl.apply({ kind: "endpointDown", path: "/scep*", answer: 503, retryAfter: 30 }, undefined);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Admin side of the Apple half for timeline actions (half.ts HalfAdmin). */
-import { replaceConfig, type HalfAdmin } from "../half.js";
+import { replaceConfig, type AdminDevice, type HalfAdmin } from "../half.js";
 import { parseCertificate } from "../../wire/x509/certificate.js";
 import { defaultAppleConfig, type AppleServerConfig } from "./core.js";
 import type { ApnsProviderCertificate } from "./apns-provider.js";
@@ -77,17 +77,17 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
       return n;
     },
     setOwnership: (devices, ownership) => {
-      let n = 0;
+      const changed = new Set<AdminDevice>();
       for (const d of devices) {
         for (const rec of server.devices.values()) {
           if (!((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber))) continue;
           rec.ownership = ownership;
           const p = server.ctx.policy.enrollments.get(rec.udid);
           if (p) p.ownership = ownership;
-          n++;
+          changed.add(d);
         }
       }
-      return n;
+      return changed;
     },
     expire: (what) => {
       if (what === "vpp-token") return server.services.vpp?.expireToken() ?? "not applied: the scenario has no Apps and Books location (embedded.apple.vpp)";

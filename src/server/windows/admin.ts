@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Admin side of the Windows half for timeline actions (half.ts HalfAdmin). */
-import { replaceConfig, type HalfAdmin } from "../half.js";
+import { replaceConfig, type AdminDevice, type HalfAdmin } from "../half.js";
 import { windowsServerConfig, type WindowsServerConfig } from "./config.js";
 import type { WindowsState } from "./state.js";
 
@@ -49,14 +49,17 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
       return n;
     },
     // Ownership lives in the tenant's enrollment record, keyed by DeviceID.
+    // A PC is found by its certificate or, like a wipe, by its DeviceID (a PC still in its ESP).
     setOwnership: (devices, ownership) => {
-      const serials = new Set(devices.flatMap((d) => d.certificateSerials));
-      let n = 0;
+      const bySerial = new Map(devices.flatMap((d) => d.certificateSerials.map((s) => [s, d] as const)));
+      const byId = new Map(devices.filter((d) => d.windowsDeviceId).map((d) => [d.windowsDeviceId!.toUpperCase(), d] as const));
+      const changed = new Set<AdminDevice>();
       for (const rec of state.devices.values()) {
-        const p = serials.has(rec.serialHex) ? policy.enrollments.get(rec.deviceId) : undefined;
-        if (p) (p.ownership = ownership, n++);
+        const d = bySerial.get(rec.serialHex) ?? byId.get(rec.deviceId);
+        const p = d ? policy.enrollments.get(rec.deviceId) : undefined;
+        if (p) (p.ownership = ownership, changed.add(d!));
       }
-      return n;
+      return changed;
     },
   };
 }
