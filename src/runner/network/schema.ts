@@ -37,10 +37,16 @@ const network: Json = {
       type: "object",
       additionalProperties: false,
       minProperties: 1,
-      description: "The network's proxy: a proxy auto-configuration (PAC) file, which Android's connectivity check fetches instead of its probe URL (a 200 validates the network), and whether it demands authentication.",
+      "x-expected": "{ pac?: URL, authentication: none | required } (a proxy that asks no authentication: { authentication: none })",
+      description:
+        "The network's proxy: a proxy auto-configuration (PAC) file, which Android's connectivity check fetches instead of its probe URL (a 200 validates the network), and whether it demands authentication. A proxy that asks no authentication is written { authentication: none }.",
       properties: {
         pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." },
-        authentication: { enum: ["required"], description: "required: the proxy answers 407 Proxy Authentication Required to requests to internet hosts; enrollment services send no proxy credentials (Intune needs unauthenticated proxy access)." },
+        authentication: {
+          enum: ["none", "required"],
+          description:
+            "none (default): the proxy forwards every request without asking for credentials (what Intune needs); required: the proxy answers 407 Proxy Authentication Required to requests to internet hosts; enrollment services send no proxy credentials (Intune needs unauthenticated proxy access).",
+        },
       },
     },
     blocked: hostList("Hosts a firewall blocks (connections fail; names still resolve unless blockedAs is a dns.* failure: a DNS filter); host:port blocks one port (courier.push.apple.com:5223). mdm: the MDM server."),

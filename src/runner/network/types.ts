@@ -27,7 +27,7 @@ export interface NetworkSpec {
   local?: string[];
   captivePortal?: { signIn?: string; https?: PortalHttps; status?: 302 | 200 };
   /** The network's proxy: its PAC file, and whether it demands authentication (407) that device services do not give. */
-  proxy?: { pac?: string; authentication?: "required" };
+  proxy?: { pac?: string; authentication?: "none" | "required" };
   /** Host globs a firewall blocks (`mdm`: the MDM server). */
   blocked?: string[];
   /** How a blocked connection fails (default connect.timeout: the firewall drops it). */

@@ -191,7 +191,8 @@ function issueFromAjv(e: ErrorObject, data: unknown): Issue {
         expected: describeExpected(s),
       };
     case "minProperties":
-      return { path, anchor: "value", rank: 1, message: `${where} must not be empty`, expected: describeExpected(s) };
+      // An object whose schema words what it expects says so: e.g. how to write a proxy that asks no authentication.
+      return { path, anchor: "value", rank: 1, message: `${where} must not be empty${typeof s["x-expected"] === "string" ? `; expected ${s["x-expected"]}` : ""}`, expected: describeExpected(s) };
     case "uniqueItems": {
       const later = Math.max(Number(p.i), Number(p.j));
       const earlier = Math.min(Number(p.i), Number(p.j));

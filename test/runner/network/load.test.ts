@@ -37,6 +37,14 @@ describe("loading networks", () => {
     expect(scenarioLoadError(text("  w: { blockedAs: tls.untrusted }", "w"), "bad.yaml", context).message).toMatch(/blockedAs/);
   });
 
+  it("a proxy that asks no authentication is written { authentication: none }; an empty proxy is refused naming that form", () => {
+    const s = parseScenario(text("  office-wifi: { proxy: { authentication: none } }"), "ok.yaml", context);
+    expect(s.networks?.["office-wifi"]).toEqual({ proxy: { authentication: "none" } });
+    const e = scenarioLoadError(text("  office-wifi: { proxy: {} }"), "bad.yaml", context);
+    expect(e.message).toMatch(/^bad\.yaml:4:\d+: .*proxy must not be empty/);
+    expect(`${e.message} ${e.expected ?? ""}`).toContain("{ authentication: none }");
+  });
+
   it("a network without internet behind a captive portal is refused", () => {
     expect(scenarioLoadError(text("  w: { internet: false, captivePortal: {} }", "w"), "bad.yaml", context).message).toMatch(/no internet access and a captive portal/);
   });

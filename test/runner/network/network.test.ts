@@ -80,6 +80,11 @@ describe("network decisions", () => {
     expect((await clock.run(probeConnectivity(d.ctx, "android"))).state).toBe("no-internet");
   });
 
+  it("a proxy with authentication: none forwards internet requests (no 407)", () => {
+    const n = nets({ corp: { proxy: { authentication: "none" } } });
+    expect(at(n, `${SERVER}/EnrollmentServer/Discovery.svc`)).toEqual({ kind: "pass", host: "mdm" });
+  });
+
   it("joinNetwork moves devices to another network; devices of groups without one are not modelled", () => {
     const n = new FleetNetworks({ networks: { closed: { internet: false }, open: {} }, groupNetwork: { g: "closed", other: undefined }, serverOrigins: [SERVER] });
     expect(at(n, `${SERVER}/apple/mdm`)).toMatchObject({ kind: "fail" });
