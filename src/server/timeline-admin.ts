@@ -101,6 +101,8 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
               else server.policy.holder.replace((value ?? {}) as PolicyConfig);
               continue;
             }
+            // The loader refuses every other path (runner/timeline/check.ts, SETTABLE); this says so if one slips through.
+            if (part !== "apple" && part !== "windows" && part !== "android") return `not applied: ${path.join(".")}: nothing in the embedded server applies it during a run`;
             const key = part as keyof Platforms;
             current = { ...current, [key]: setIn((current[key] ?? {}) as Record<string, unknown>, rest, value) };
             changed.add(key);

@@ -134,6 +134,22 @@ function setIn(root: Record<string, unknown>, path: string[], value: unknown): v
   o[path[path.length - 1]!] = value;
 }
 
+/**
+ * The embedded paths the server applies during a run (server/timeline-admin.ts): each SCEP CA setting
+ * as a whole value, the server's clock, the tenant policy, and any setting of a platform half (which
+ * reconfigures from the next request on). The rest (the TLS chain, made when the server starts) is
+ * refused when the file loads rather than ignored at run time.
+ */
+const SETTABLE = ["embedded.scep.<setting>", "embedded.clockOffset", "embedded.policy[.<setting>…]", "embedded.apple.<setting>…", "embedded.windows.<setting>…", "embedded.android.<setting>…", "state.clockOffset", "state.trustedRoots"];
+function unsettable(path: readonly string[]): string | undefined {
+  const [, part, ...rest] = path;
+  if (part === "policy" || (part === "clockOffset" && rest.length === 0)) return undefined;
+  if (part === "scep" && rest.length === 1) return undefined;
+  if ((part === "apple" || part === "windows" || part === "android") && rest.length > 0) return undefined;
+  const what = part === undefined ? "embedded as a whole" : part === "scep" ? `embedded.scep${rest.length ? ".…" : ""} (the SCEP CA takes whole values: embedded.scep.<setting>)` : part === "tls" ? "embedded.tls (the server's certificate chain is made when it starts)" : `${path.join(".")} (set a setting below it)`;
+  return `nothing in the embedded server applies ${what} during a run; settable: ${SETTABLE.join(", ")}`;
+}
+
 let embeddedValidator: { schema: Node; check: ValidateFunction } | undefined;
 function embeddedCheck(schema: Node): ValidateFunction {
   if (embeddedValidator?.schema !== schema) {
@@ -221,6 +237,11 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
         const problem = pathProblem(embeddedSchema, path);
         if (problem) {
           out.push(issue(at("set", p), `${formatPath(at("set"))}["${p}"]: ${problem.message}`, problem.expected, "key"));
+          continue;
+        }
+        const ignored = unsettable(path);
+        if (ignored) {
+          out.push(issue(at("set", p), `${formatPath(at("set"))}["${p}"]: ${ignored}`, `one of ${SETTABLE.join(", ")}`, "key"));
           continue;
         }
         const next = JSON.parse(JSON.stringify(embedded)) as Record<string, unknown>;

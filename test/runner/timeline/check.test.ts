@@ -84,4 +84,13 @@ describe("timeline checks", () => {
     expect(error("  - { at: 1s, set: { embedded.scep.pending: 101 } }\n")).toMatch(/leaves the embedded configuration invalid: embedded\.scep\.pending must be <= 100 \(got 101\)/);
     expect(error("  - { at: 1s, set: { embedded.scep.pending: 2 } }\n")).toBe("no error");
   });
+
+  it("set: a path nothing applies during a run is refused with the settable paths, not ignored", () => {
+    expect(error("  - { at: 1s, set: { embedded.tls.certificate.validityDays: 30 } }\n")).toMatch(
+      /^s\.yaml:8:22: timeline\[0\]\.set\["embedded\.tls\.certificate\.validityDays"\]: nothing in the embedded server applies embedded\.tls \(the server's certificate chain is made when it starts\) during a run; settable: embedded\.scep\.<setting>, embedded\.clockOffset, .*state\.trustedRoots/,
+    );
+    expect(error("  - { at: 1s, set: { embedded.apple: {} } }\n")).toMatch(/nothing in the embedded server applies embedded\.apple \(set a setting below it\)/);
+    expect(error("  - { at: 1s, set: { embedded.policy.restrictions: {} } }\n")).toBe("no error");
+    expect(error("  - { at: 1s, set: { embedded.clockOffset: 0s } }\n")).toBe("no error");
+  });
 });
