@@ -31,7 +31,7 @@ const COMMON_STATE: Json = {
     pattern: CLOCK_OFFSET_PATTERN,
     "x-expected": 'a signed duration such as "-90d", "+15m" or "0s"',
     description:
-      "How far the device's clock is from the true time, a signed duration: \"-200d\" (a PC whose CMOS battery ran flat), \"+15m\". The device judges server certificates on it (one not yet valid or expired on the device's clock fails the TLS handshake with the platform's own error), and writes it into what it signs: the CMS signingTime of Mdm-Signature and SCEP requests and the validity of its SCEP signer certificate, which servers check (embedded.apple.signatureSkewSeconds, embedded.scep.clockSkewSeconds). Timers and timeouts stay on the scenario clock. The timeline's set: {state.clockOffset: …} changes it during the run (the clock synced). Default 0s.",
+      "How far the device's clock is from the true time, a signed duration: \"-200d\" (a PC whose CMOS battery ran flat), \"+15m\". The device judges server certificates on it (one not yet valid or expired on the device's clock fails the TLS handshake with the platform's own error), and writes it into what it signs: the CMS signingTime of Mdm-Signature and SCEP requests and the validity of its SCEP signer certificate, which servers check (embedded.apple.signatureSkewSeconds, embedded.scep.clockSkewSeconds). A Windows PC judges its own MDM certificate's expiry and renewal window on it too. Timers and timeouts stay on the scenario clock. The timeline's set: {state.clockOffset: …} changes it during the run (the clock synced). Default 0s.",
   },
   trustedRoots: {
     type: "array",

@@ -6,7 +6,8 @@
  * what reads the device's clock is every time the device judges or writes: the server-trust
  * evaluation of every TLS connection the device opens (device/trust.ts), and, through
  * `ProtocolContext.deviceTime`, the times it writes into messages (CMS signingTime of Mdm-Signature
- * and SCEP requests, the validity of its SCEP signer certificate). The SCEP client's sanity check of
+ * and SCEP requests, the validity of its SCEP signer certificate), and a Windows PC's judgement of its own
+ * MDM certificate (expiry at check-in, the renewal window). The SCEP client's sanity check of
  * an issued certificate stays on the scenario clock: it looks for a server fault, not the device's view.
  */
 import type { Clock } from "../ports/clock.js";

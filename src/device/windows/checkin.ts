@@ -15,7 +15,7 @@
  * docs/windows.md).
  */
 import { ScenarioError, TransportError } from "../../errors/index.js";
-import { decoded } from "../../protocol/common/context.js";
+import { decoded, deviceNow } from "../../protocol/common/context.js";
 import { runDmSession } from "../../protocol/windows/dm.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
@@ -77,7 +77,8 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   if (!sameBytes(cert.spki, key.spki)) {
     return { ok: false, code: "windows.checkin.key-mismatch", step: "dm.session", message: "the enrolled certificate does not certify this device's key-pool key" };
   }
-  if (cert.notAfter.getTime() < p.clock.now()) {
+  // The PC judges its own certificate on its own clock (state.clockOffset), as it judges the server's.
+  if (cert.notAfter.getTime() < deviceNow(p)) {
     return { ok: false, code: "windows.checkin.certificate-expired", step: "dm.session", message: `the MDM certificate expired ${cert.notAfter.toISOString()}` };
   }
   const addr = checkinAddr(ctx, o, state);

@@ -6,6 +6,7 @@
  * certificate replaces the session client's identity.
  */
 import { TransportError } from "../../errors/index.js";
+import { deviceNow } from "../../protocol/common/context.js";
 import { hresultHex } from "../../wire/windows/menroll.js";
 import { windowsShownForError } from "./shown.js";
 import { renewSecurityToken } from "../../protocol/windows/enroll.js";
@@ -45,7 +46,9 @@ export class EnrollmentRenewal {
 
   /** Starts the schedule from the provisioning document's Renew characteristic for the certificate in use. */
   schedule(): void {
-    this.renewal = new RenewalSchedule(this.run.p.clock, this.prov.doc.renew);
+    // RenewPeriod counts back from the certificate's notAfter: the PC compares them with its own clock.
+    const p = this.run.p;
+    this.renewal = new RenewalSchedule({ now: () => deviceNow(p) }, this.prov.doc.renew);
     this.renewal.certificate(this.current.notAfter);
   }
 

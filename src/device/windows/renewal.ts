@@ -4,7 +4,7 @@
  * characteristic (MS-MDE2 / CertificateStore CSP `My/WSTEP/Renew`): `RenewPeriod` = days before expiry at which
  * the client starts renewing, `RetryInterval` = days between attempts after a failed one, `ROBOSupport` = the
  * server supports renew-on-behalf-of (the WSTEP Renew request; without it enrollsim does not renew on schedule).
- * The device checks before each scheduled OMA-DM poll (all times on the Clock); attempts stop once the
+ * The device checks before each scheduled OMA-DM poll (all times on the device's clock); attempts stop once the
  * certificate has expired. Each attempt is recorded for the flow report (`windows.renewals`).
  */
 import type { Clock } from "../../ports/clock.js";
@@ -31,7 +31,8 @@ export class RenewalSchedule {
   private notAfter = 0;
 
   constructor(
-    private readonly clock: Clock,
+    /** The device's clock (the scenario clock plus its offset): the schedule compares it with the certificate's dates. */
+    private readonly clock: Pick<Clock, "now">,
     private readonly params: RenewParams | undefined,
   ) {}
 

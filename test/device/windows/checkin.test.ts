@@ -60,6 +60,23 @@ describe("windows check-in hook", () => {
     }
   });
 
+  it("judges its MDM certificate's expiry on the PC's own clock: a clock 2 years ahead sees it expired, the true time does not", async () => {
+    const h = await windowsHarness({}, undefined);
+    try {
+      const { result } = await h.run("windows-byod", {}, 5);
+      expect(result.ok).toBe(true);
+      const st = stateOf(result.keychain);
+      const { ctx } = h.context(5);
+      const ahead = { ...ctx, protocol: { ...ctx.protocol, deviceTime: () => h.clock.now() + 2 * 365 * 86_400_000 } };
+      const expired = await h.clock.run(FLOWS["windows-byod"]!.checkin!(ahead, {} as never, st), 600_000);
+      expect(expired).toMatchObject({ ok: false, code: "windows.checkin.certificate-expired" });
+      const onTime = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(5).ctx, {} as never, st), 600_000);
+      expect(onTime).toMatchObject({ ok: true, code: "windows.checkin.synced" });
+    } finally {
+      await h.close();
+    }
+  });
+
   it("refuses honestly: a certificate of another key, and an unenrolled device", async () => {
     const h = await windowsHarness({}, undefined);
     try {

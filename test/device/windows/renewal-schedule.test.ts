@@ -77,4 +77,13 @@ describe("scheduled certificate renewal (RenewPeriod / RetryInterval)", () => {
     expect(s.next).toBeUndefined();
     expect(s.attempts.map((a) => a.at - START)).toEqual([DAY, 2 * DAY]);
   });
+
+  it("RenewalSchedule on a device clock a day ahead is due a day earlier on the scenario clock", async () => {
+    const clock = new VirtualClock(START);
+    const s = new RenewalSchedule({ now: () => clock.now() + DAY }, { roboSupport: true, renewPeriodDays: 2, retryIntervalDays: 1 });
+    s.certificate(new Date(START + 4 * DAY));
+    expect(s.due()).toBe(false);
+    await clock.advance(DAY);
+    expect(s.due()).toBe(true);
+  });
 });
