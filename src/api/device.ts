@@ -10,7 +10,7 @@
  * const result = await run.result;
  * ```
  */
-import { deviceTimeOf, serverTrustOf, withServerTrust } from "../runner/device-clock.js";
+import { deviceTimeOf, withDeviceTrust } from "../runner/device-clock.js";
 import type { Catalog } from "../device/catalog.js";
 import { createDeviceIdentity, type DeviceIdentity } from "../device/identity.js";
 import { expandState } from "../device/template.js";
@@ -25,7 +25,7 @@ import type { ProtocolContext } from "../protocol/common/context.js";
 import { MemoryTranscript, formatTranscript } from "../report/trace.js";
 import { Redactor } from "../report/redact.js";
 import type { TranscriptEvent } from "../ports/transcript.js";
-import { loadCatalog } from "../runner/catalog-files.js";
+import { loadCatalog, loadTrustStores } from "../runner/catalog-files.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 
 export interface CreateDeviceOptions {
@@ -49,6 +49,12 @@ export interface CreateDeviceOptions {
    * do within a session); false: a connection per request. Clients close when the flow ends.
    */
   keepAlive?: boolean;
+  /**
+   * The server's named roots (name → PEM; `ReferenceServer.namedRootPems` when it serves chains from
+   * `embedded.tls` roots): the device trusts those its OS release's store has and those its
+   * `state.trustedRoots` installed, as in a run.
+   */
+  namedRoots?: ReadonlyMap<string, string> | Record<string, string>;
   /** Durable protocol checkpoints (exactly-once resume): the caller's store; `saved` continues a device a killed process left in flight. */
   checkpoint?: CheckpointPort;
 }
@@ -100,8 +106,11 @@ export class VirtualDevice {
     if (!flow) throw new ScenarioError(`unknown flow "${flowName}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const entropy = this.adapters.entropy.forDevice(this.options.shard ?? 0, this.identity.index);
     const keepAlive = this.options.keepAlive ?? true;
-    // The device judges server chains by its platform's rules and its clock (runner/device-clock.ts).
-    const httpPort = withServerTrust(this.adapters.http, serverTrustOf(this.identity, this.adapters.clock));
+    // The device judges server chains by its platform's rules and its clock, and trusts the named roots
+    // its store has or its state installed (runner/device-clock.ts), as a run's devices do.
+    const named = this.options.namedRoots;
+    const pems = named instanceof Map ? (named as ReadonlyMap<string, string>) : named ? new Map(Object.entries(named)) : undefined;
+    const httpPort = withDeviceTrust(this.adapters.http, this.identity, this.adapters.clock, undefined, pems?.size ? { catalog: loadTrustStores(), pems } : undefined);
     const http = httpPort.client({ tls: this.options.tls, keepAlive });
     // Step-by-step: each step waits for a permit; `next()` grants one and waits for the step's end.
     const permits: Array<() => void> = [];

@@ -5,7 +5,8 @@
  * GetCACaps) against the scenario's server. Unenrol is local: the store marks the device
  * unenrolled (SCEP has no unenrolment message; platforms with one will send it from their hook).
  */
-import { deviceTimeOf } from "../runner/device-clock.js";
+import { deviceTimeOf, withDeviceTrust } from "../runner/device-clock.js";
+import type { ServerTlsSpec } from "../server/tls-chain.js";
 import type { PolicyConfig } from "../server/policy/types.js";
 import type { Catalog } from "../device/catalog.js";
 import { FLOWS } from "../device/flows/index.js";
@@ -14,7 +15,7 @@ import type { Logger } from "../ports/index.js";
 import { nullTranscript, silentLogger } from "../ports/index.js";
 import { ScenarioError, asSimError } from "../errors/index.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
-import { loadCatalog } from "../runner/catalog-files.js";
+import { loadCatalog, loadTrustStores } from "../runner/catalog-files.js";
 import { checkinFor } from "../runner/checkin.js";
 import { deviceFlowOptions } from "../runner/flow-options.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
@@ -99,6 +100,15 @@ export interface CheckinReport {
   examples?: Record<string, string>;
 }
 
+/** A stored device's identity, or undefined when the store holds no readable one (the check-in then fails with the parse error). */
+function storedIdentity(json: string): DeviceIdentity | undefined {
+  try {
+    return JSON.parse(json) as DeviceIdentity;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One check-in for every enrolled device of a store. */
 export async function checkinFleet(file: string, o: CheckinFleetOptions): Promise<CheckinReport> {
   const catalog = o.catalog ?? loadCatalog();
@@ -117,7 +127,13 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
     let base: { http?: string; https?: string; embedded: boolean };
     if (scenario.server.kind === "embedded") {
       // A new embedded server has a new CA: good enough for the GetCACaps stand-in, not for a real MDM check-in.
-      server = await ReferenceServer.start({ scep: { challenge: scenario.server.scep.challenge }, platforms: scenario.server.platforms, policy: scenario.server.policy as PolicyConfig });
+      server = await ReferenceServer.start({
+        scep: { challenge: scenario.server.scep.challenge },
+        platforms: scenario.server.platforms,
+        policy: scenario.server.policy as PolicyConfig,
+        // The scenario's certificate chains (embedded.tls): its named roots reach the devices' trust as in the run.
+        ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec, publicRoots: loadTrustStores().roots } : {}),
+      });
       trust.push(server.caPem);
       scepUrl = server.scepUrl;
       base = { ...server.urls, embedded: true };
@@ -126,6 +142,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
       scepUrl = `${b}/scep`;
       base = { [b.startsWith("https:") ? "https" : "http"]: b, embedded: false };
     }
+    const roots = server?.namedRootPems.size ? { catalog: loadTrustStores(), pems: server.namedRootPems } : undefined;
     const report: CheckinReport = { devices: devices.length, ok: 0, failed: {} };
     const log = o.log ?? silentLogger;
     // The scenario's faults apply to these check-ins as to a run's (counters per device, for this pass).
@@ -143,7 +160,11 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           { index: d.index, id: d.device, platform: d.platform, flow: d.flow, group: d.group },
           { http: adapters.http, dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
         );
-        const http = net.http.client({ tls: { ca: trust, insecure: o.insecure ?? false } });
+        // The device judges the server as in a run: its platform's rules on its clock, and the named roots
+        // its store has or its state installed (runner/device-clock.ts). An unreadable identity fails below.
+        const stored = storedIdentity(d.identity);
+        const port = stored ? withDeviceTrust(net.http, stored, adapters.clock, undefined, roots) : net.http;
+        const http = port.client({ tls: { ca: trust, insecure: o.insecure ?? false } });
         try {
           if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);
           const hook = checkinFor(FLOWS[d.flow], d.flow);
@@ -158,7 +179,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           const out = await hook(
             {
               identity,
-              ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: net.http, dns: net.dns, keys, transcript: nullTranscript, log },
+              ports: { clock: adapters.clock, crypto: adapters.crypto, entropy, http: port, dns: net.dns, keys, transcript: nullTranscript, log },
               protocol,
               targets: { scepUrl, server: base },
               // Flows that build their own (mTLS) clients take the trust from here, as in a run.
