@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
+import type { TranscriptEvent } from "../../src/ports/transcript.js";
 
 const failures = (f: string) => join(import.meta.dirname, "../../scenarios/failures", f);
 const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
@@ -26,14 +27,46 @@ describe("bytes before the signed profile's CMS envelope (edit: prefix)", () => 
 
 describe("an http:// DPC download location in the QR (Android's cleartext rule by API level)", () => {
   it("failing: the Android 14 devices refuse the cleartext download (no request reaches the server); the Android 8 device enrolls", async () => {
-    const { summary } = await runScenario(failures("android-qr-dpc-http-url-failing.yaml"), opts);
+    const sent: string[] = [];
+    const transcript = {
+      record: (e: TranscriptEvent) => {
+        const url = e.kind === "http" ? (e.data as { request?: { url?: string } }).request?.url : undefined;
+        if (url?.includes("/android/apk/")) sent.push(`${e.device} ${url}`);
+      },
+    };
+    const { summary } = await runScenario(failures("android-qr-dpc-http-url-failing.yaml"), { ...opts, transcript });
     expect(summary.ok).toBe(true);
     expect(summary).toMatchObject({ devices: 3, enrolled: 1 });
+    // Only the Android 8 device sent its download (over http); the refused ones sent nothing.
+    expect(sent).toEqual([expect.stringMatching(/^samsung-galaxy-s9#\d+ http:\/\//)]);
     expect(summary.outcomes?.["android.provision.download-failed"]).toBe(2);
   }, 120_000);
 
   it("fixed: the https URL; every device enrolls", async () => {
     const { summary } = await runScenario(failures("android-qr-dpc-http-url-fixed.yaml"), opts);
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 120_000);
+});
+
+describe("Apple's cleartext rule: ServerURL must be https, SCEP may be http", () => {
+  it("failing: an http:// ServerURL is refused at install on iPhone and Mac", async () => {
+    const { summary } = await runScenario(failures("apple-mdm-serverurl-http-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 0 });
+    expect(summary.outcomes?.["apple.profile.invalid-field"]).toBe(3);
+  }, 120_000);
+
+  it("fixed: https ServerURL with SCEP still over http://; every device enrolls", async () => {
+    const urls: string[] = [];
+    const transcript = {
+      record: (e: TranscriptEvent) => {
+        const url = e.kind === "http" ? (e.data as { request?: { url?: string } }).request?.url : undefined;
+        if (url) urls.push(url);
+      },
+    };
+    const { summary } = await runScenario(failures("apple-mdm-serverurl-http-fixed.yaml"), { ...opts, transcript });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(urls.filter((u) => /^http:\/\/[^/]+\/scep\?operation=PKIOperation/.test(u)).length).toBe(3);
+    expect(urls.some((u) => /^http:\/\/[^/]+\/apple\//.test(u))).toBe(false);
   }, 120_000);
 });
