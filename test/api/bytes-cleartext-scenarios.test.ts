@@ -3,6 +3,8 @@
  * Byte edits and cleartext rules end to end against the embedded server over loopback: the shipped
  * failing/fixed pairs, each asserting what the devices show, and that the fixed variant enrolls all.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -68,5 +70,37 @@ describe("Apple's cleartext rule: ServerURL must be https, SCEP may be http", ()
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
     expect(urls.filter((u) => /^http:\/\/[^/]+\/scep\?operation=PKIOperation/.test(u)).length).toBe(3);
     expect(urls.some((u) => /^http:\/\/[^/]+\/apple\//.test(u))).toBe(false);
+  }, 120_000);
+});
+
+describe("byte edits on every platform's readers (SOAP, SyncML, JSON)", () => {
+  it("garbage before a SOAP answer is MENROLL_E_DEVICE_MESSAGE_FORMAT_ERROR; a UTF-8 BOM is read (XML 1.0 App. F); a DPC that cannot read its server's JSON ends the wizard", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-bytes-"));
+    const file = join(dir, "readers.yaml");
+    writeFileSync(
+      file,
+      `name: readers
+server: embedded
+groups:
+  - { name: notice, model: windows-11-laptop, count: 1, flow: windows-byod, faults: [{ match: { step: discovery.post }, edit: { prefix: "PHP Notice: Undefined index\\n" } }] }
+  - { name: bom, model: windows-11-laptop, count: 1, flow: windows-byod, faults: [{ match: { step: enroll.rst }, edit: { prefix: { hex: "EF BB BF" } } }] }
+  - { name: amapi, model: pixel-8, count: 1, flow: android-qr, faults: [{ match: { url: "*/android/amapi/*" }, edit: { prefix: ")]}'\\n" } }] }
+  - { name: hmdm, model: pixel-8, count: 1, flow: android-aosp, faults: [{ match: { url: "*/android/hmdm/rest/*" }, edit: { prefix: { hex: "EF BB BF" } } }] }
+limits: { durationSeconds: 120 }
+expect:
+  outcomes:
+    windows.byod.enrolled: { count: 1 }
+    xml.malformed: { count: 1 }
+    android.amapi.malformed: { count: 1 }
+    android.headwind.malformed: { count: 1 }
+  shown:
+    - { text: "0x80180001", code: xml.malformed, count: 1 }
+    - { text: "Can't set up device", code: android.amapi.malformed, count: 1 }
+    - { text: "Can't set up device", code: android.headwind.malformed, count: 1 }
+`,
+    );
+    const { summary } = await runScenario(file, opts);
+    expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    expect(summary.ok).toBe(true);
   }, 120_000);
 });

@@ -7,7 +7,7 @@
  * talks to its server (ADMIN_POLICY_COMPLIANCE) ends the wizard with "Can't set up device" and no
  * constant of its own.
  */
-import { TransportError } from "../../errors/index.js";
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { STEP_DOWNLOAD } from "../../protocol/android/download.js";
 import { INTERRUPTED_TEXT } from "../../protocol/android/setup-wizard.js";
 import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors.js";
@@ -51,16 +51,23 @@ function tlsCause(c: string, message: string): Shown["cause"] | undefined {
   return name ? { code: "javax.net.ssl.SSLHandshakeException", name } : undefined;
 }
 
+/** Steps where the DPC talks to its server during provisioning (ADMIN_POLICY_COMPLIANCE). */
+const isDpcServerStep = (step: string | undefined): boolean =>
+  step !== undefined && (step.startsWith("android.amapi.") || step.startsWith("android.headwind.") || step.startsWith("android.provision.compliance"));
+
 /** A thrown failure; undefined when the device shows nothing of its own (scenario, internal). */
 export function androidShownForError(input: ShownInput): Shown | undefined {
   const e = input.error;
   const step = input.step ?? e.step;
   if (e instanceof ProvisioningPayloadError) return { text: e.wizardText, screen: WIZARD };
+  // An answer the DPC cannot read (bytes before its JSON, a cut or garbled body) fails ADMIN_POLICY_COMPLIANCE like a
+  // transport failure does: the wizard ends with "Can't set up device". The DPC's own parser message is not shown.
+  if (e instanceof ProtocolViolationError && isDpcServerStep(step)) return { text: WIZARD_TEXT.cantSetUp, screen: `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed` };
   if (!(e instanceof TransportError)) return undefined;
   const c = transportCase(e);
   if (!c) return undefined;
   if (step === STEP_DOWNLOAD) return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, c.startsWith("tls") ? tlsCause(c, e.message) : downloadCause(c, e.kind === "http-status" ? e.status : undefined));
-  if (step?.startsWith("android.amapi.") || step?.startsWith("android.headwind.") || step?.startsWith("android.provision.compliance"))
+  if (isDpcServerStep(step))
     return { text: WIZARD_TEXT.cantSetUp, screen: `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed` };
   return undefined;
 }
