@@ -255,6 +255,19 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(w.apple.field.abm.stats).toMatchObject({ reappeared: 2, refused: 2 });
   }, 60_000);
 
+  it("conditional-access policies on Microsoft Intune Enrollment refuse the legacy Setup Assistant sign-in (compliant device: AADSTS53000); excluding the app, or a policy for another platform, lets it enroll", async () => {
+    const basicAuth = { username: "u@enrollsim.test", password: "idp-password-1" };
+    const w = await world({ basicAuth });
+    w.apple.policy.holder.set("conditionalAccess", { policies: [{ name: "Compliant only", apps: { include: ["All cloud apps"] }, grant: { controls: ["compliantDevice"] } }] });
+    expect(await w.runFlow("iphone-15", 0, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: false, code: "apple.ade.auth-failed" });
+    expect(w.apple.stats.rejected["ade.conditional-access.device"]).toBe(1);
+    expect(w.apple.policy.records().signIns[0]).toMatchObject({ upn: "u@enrollsim.test", platform: "ios", result: "device", policy: "Compliant only" });
+    w.apple.policy.holder.set("conditionalAccess.policies.0.apps.exclude", ["Microsoft Intune Enrollment"]);
+    expect(await w.runFlow("iphone-15", 1, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+    w.apple.policy.holder.set("conditionalAccess.policies", [{ name: "Block Macs", platforms: { include: ["macos"] }, grant: { controls: ["block"] } }]);
+    expect(await w.runFlow("iphone-15", 2, "ios-ade", { apple: { ade: { basicAuth } } })).toMatchObject({ ok: true, code: "apple.ade.enrolled" });
+  }, 60_000);
+
   it("conditional access requiring MFA fails the legacy Setup Assistant sign-in (401 again); without it the same credentials enroll; a DEM is refused", async () => {
     const basicAuth = { username: "u@enrollsim.test", password: "idp-password-1" };
     const mfa = await world({ basicAuth });

@@ -89,6 +89,7 @@ const WINDOWS_ENROLL = [
   "discovery.confirm-redirect",
   "auth.federated",
   "auth.mfa",
+  "auth.terms",
   "auth.certificate",
   ...SCEP,
   "enroll.terms",

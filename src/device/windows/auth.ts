@@ -47,7 +47,10 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       const refused = await integratedRealm(run, idpUrl);
       if (refused) return refused;
     }
-    const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true });
+    // The Settings sign-in dialog shows the identity provider's terms-of-use page; OOBE (Autopilot) and the background task do not
+    // (Windows Autopilot known issues: the Intune Enrollment app must be excluded from any Conditional Access policy requiring terms of use).
+    const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true, ...(settingsSignIn ? { termsOfUse: () => "accept" as const } : {}) });
+    if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, o.kind === "gpo" ? "windows-gpo" : "windows-autopilot");
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
     }
@@ -129,6 +132,17 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
   return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
 }
 
+/**
+ * The identity provider asked for a terms-of-use page this sign-in cannot show (Autopilot OOBE, the background
+ * auto-enroll task). Microsoft publishes the limitation (Windows Autopilot known issues, "Device-based Conditional
+ * Access policies"; Entra terms of use: "The Intune Enrollment app isn't supported" for per-device terms) but no
+ * screen text or code for it: none is shown.
+ */
+function termsUnsupported(run: EnrollRun, name: string, flow: string): WindowsFlowResult {
+  const message = `The sign-in for Microsoft Intune Enrollment requires the terms of use "${name}" (Conditional Access), which this sign-in cannot show; exclude Microsoft Intune Enrollment from the policy (no device text or code is published for this)`;
+  return { ...run.fail("windows.auth.terms-of-use-unsupported", "auth.federated", message), shown: { text: "(not published: the sign-in does not complete)", screen: windowsScreen("auth.federated", flow) } };
+}
+
 /** A refused join or registration: the outcome and what the device shows (join-shown.ts); an Autopilot ESP line fails its Device preparation phase. */
 function refusedJoin(run: EnrollRun, r: Extract<JoinOutcome, { status: "refused" }>, attested: boolean): WindowsFlowResult {
   const prep = run.report.esp.find((e) => e.phase === "DevicePreparation" && e.result === "success");
@@ -175,7 +189,8 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
-    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto) });
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), termsOfUse: () => "accept" });
+    if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, `windows-${o.kind}`);
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
     }

@@ -21,7 +21,12 @@ export const APPRU = "ms-app://windows.immersivecontrolpanel";
  * loaded before it (the web host's own error page vs the broker's code, device/windows/signin-shown.ts).
  */
 export type FederatedOutcome =
-  { status: "token"; token: string } | { status: "refused"; message: string; httpStatus: number; oauth?: OAuthErrorBody } | { status: "identity-provider"; location: string } | { status: "unreachable"; error: TransportError; pageLoaded: boolean };
+  | { status: "token"; token: string }
+  /** The sign-in asked for something this client cannot show (a terms-of-use page in a web host without that page). */
+  | { status: "prompt-unsupported"; prompt: "terms-of-use"; name: string }
+  | { status: "refused"; message: string; httpStatus: number; oauth?: OAuthErrorBody }
+  | { status: "identity-provider"; location: string }
+  | { status: "unreachable"; error: TransportError; pageLoaded: boolean };
 
 export interface SignInUser {
   /**
@@ -30,6 +35,13 @@ export interface SignInUser {
    * `abandon`/`idle` at that step (the same mechanism on every platform), not a sign-in option.
    */
   secondFactor?: () => string;
+  /**
+   * At a terms-of-use page (a form asking for `tou`, conditional access's "Require terms of use"): the
+   * user's answer. The page is its own step, `auth.terms`, so a user who declines or leaves is the
+   * timeline's `abandon` at that step. Absent: this sign-in's web host cannot show the page (the
+   * outcome `prompt-unsupported`).
+   */
+  termsOfUse?: (name: string) => "accept" | "decline";
   /** Return transport failures and HTTP error statuses as `unreachable` instead of throwing them. */
   transportAsOutcome?: boolean;
   /** Extra query parameters of the first request (e.g. the tenant the sign-in page is branded for). */
@@ -92,7 +104,18 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
       const target = new URL(login.action || req.url, req.url);
       if (target.origin !== origin) throw new ProtocolViolationError("auth.form-off-origin", `sign-in form posts to ${target.origin}`);
       const fields = { ...login.inputs };
-      if ("otc" in fields) {
+      if ("tou" in fields && !fields.tou) {
+        const name = fields.tou_name ?? "";
+        if (!user.termsOfUse) {
+          decoded(ctx, "auth.federated", { result: "prompt-unsupported", prompt: "terms-of-use", name });
+          return { status: "prompt-unsupported" as const, prompt: "terms-of-use" as const, name };
+        }
+        fields.tou = await step(ctx, "auth.terms", async () => {
+          decoded(ctx, "auth.terms", { prompt: "terms of use", name });
+          return user.termsOfUse!(name);
+        });
+      }
+      if ("otc" in fields && !fields.otc) {
         if (!user.secondFactor) throw new ProtocolViolationError("auth.mfa-unexpected", "the sign-in page asks for a second factor this user has no authenticator for");
         fields.otc = await step(ctx, "auth.mfa", async () => {
           decoded(ctx, "auth.mfa", { prompt: "second factor (one-time code)" });

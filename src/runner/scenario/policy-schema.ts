@@ -3,6 +3,7 @@
  * JSON Schema of `embedded.policy`: the tenant's admin rules every half of the embedded server
  * consults (src/server/policy/types.ts; documented in scenarios/README.md "Server policy").
  */
+import { CLOUD_APP_NAMES } from "./cloud-apps.js";
 import type { Json } from "./json.js";
 
 const str = (description: string): Json => ({ type: "string", minLength: 1, description });
@@ -41,6 +42,13 @@ const platformRule: Json = {
   },
 };
 const PLATFORMS = ["windows", "ios", "macos", "android"];
+const cloudApp: Json = { enum: [...CLOUD_APP_NAMES] };
+const includeExclude = (item: Json, description: string): Json => ({
+  type: "object",
+  additionalProperties: false,
+  description,
+  properties: { include: { type: "array", minItems: 1, items: item }, exclude: { type: "array", items: item } },
+});
 const platformRules = {
   ...Object.fromEntries(PLATFORMS.map((p) => [p, platformRule])),
   // Intune's two Android switches, each with its own settings (server-policies.md §2.3); OS versions are Android releases ("10.0").
@@ -200,13 +208,65 @@ export const policySchema: Json = {
     conditionalAccess: {
       type: "object",
       additionalProperties: false,
+      description:
+        "Microsoft Entra Conditional Access, evaluated at every sign-in of the embedded server (Windows identity provider, Store licences, Apple legacy Setup Assistant sign-in, Android enrollment sign-in): policies (assignments, conditions, grant controls) and terms-of-use documents. requireCompliantDevice / excludeApps / requireMfa are the old flat form, kept as shorthand for policies (README.md \"Conditional access\").",
       properties: {
-        requireCompliantDevice: { type: "boolean", description: "Cloud apps require a device marked compliant (AADSTS53000 otherwise); in grace period still passes." },
-        excludeApps: strings("Cloud apps excluded from the policy (e.g. store)."),
+        policies: {
+          type: "array",
+          description: "Conditional Access policies (Entra: Protection › Conditional Access › Policies).",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name", "grant"],
+            properties: {
+              name: str("Policy name (shown in the sign-in log and refusals)."),
+              state: { enum: ["on", "off", "reportOnly"], description: "on (default), off, or reportOnly (evaluated and logged in records().signIns, never enforced)." },
+              users: includeExclude({ type: "string", minLength: 1 }, 'Users: UPNs, groups of embedded.policy.directory, or "all-users". Default include all-users.'),
+              apps: includeExclude(cloudApp, 'Cloud apps: "All cloud apps", "Microsoft Intune Enrollment", "Microsoft Intune", "Office 365", "Microsoft Store for Business" (or their app ids). Default include All cloud apps.'),
+              platforms: {
+                type: "object",
+                additionalProperties: false,
+                description: "Device platforms condition. Default: any platform.",
+                properties: { include: { type: "array", minItems: 1, items: { enum: ["all", ...PLATFORMS] } }, exclude: { type: "array", items: { enum: PLATFORMS } } },
+              },
+              clientApps: { type: "array", minItems: 1, items: { enum: ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"] }, description: "Client app types condition. Default: all." },
+              grant: {
+                type: "object",
+                additionalProperties: false,
+                description: "Grant: block, or the controls (and terms of use) required, all (AND, default) or one (OR).",
+                properties: {
+                  operator: { enum: ["AND", "OR"], description: "Require all the selected controls (AND, default) or one of them (OR)." },
+                  controls: {
+                    type: "array",
+                    items: { enum: ["block", "mfa", "compliantDevice", "domainJoinedDevice", "approvedApplication"] },
+                    description: "block (AADSTS53003), mfa (a one-time-code prompt; AADSTS50076 where the sign-in cannot prompt), compliantDevice (AADSTS53000), domainJoinedDevice = hybrid-joined (AADSTS53001), approvedApplication (AADSTS53002).",
+                  },
+                  termsOfUse: strings("Terms-of-use documents (names in conditionalAccess.termsOfUse) the user must accept: a prompt step auth.terms where the sign-in can show it."),
+                },
+              },
+            },
+          },
+        },
+        termsOfUse: {
+          type: "array",
+          description: "Microsoft Entra terms-of-use documents a policy's grant can require.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["name"],
+            properties: {
+              name: str("Terms-of-use name."),
+              expand: { type: "boolean", description: "Require users to expand the terms of use before accepting." },
+              perDevice: { type: "boolean", description: "Require users to consent on every device (the device must be registered first; not supported for Microsoft Intune Enrollment)." },
+            },
+          },
+        },
+        requireCompliantDevice: { type: "boolean", description: "Shorthand: require a device marked compliant for Microsoft Store for Business and for Microsoft Intune Enrollment on Android (AADSTS53000 otherwise); in grace period still passes." },
+        excludeApps: { type: "array", items: cloudApp, description: "Shorthand: cloud apps excluded from requireCompliantDevice (e.g. store, intune-enrollment)." },
         requireMfa: {
           type: "boolean",
           description:
-            "Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa. Apple's legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL) cannot carry a second factor: it is answered 401 again (apple.ade.auth-failed).",
+            "Shorthand: a policy requiring MFA for Microsoft Intune Enrollment on Windows, iOS and macOS. Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa. Apple's legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL) cannot carry a second factor: it is answered 401 again (apple.ade.auth-failed).",
         },
       },
     },

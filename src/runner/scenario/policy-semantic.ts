@@ -2,7 +2,8 @@
 /**
  * Checks of `embedded.policy` that JSON Schema cannot express: every group a rule names exists
  * (declared in directory.groups or on a user, or "all-users"), with a did-you-mean; policy names
- * and priorities are unique within their list.
+ * and priorities are unique within their list; conditional-access policies name known groups (or UPNs)
+ * and terms of use, and a block grant stands alone.
  */
 import { formatPath, type PathSegment } from "./locate.js";
 import type { Issue } from "./messages.js";
@@ -19,6 +20,7 @@ interface PolicyShape {
   userScope?: { mdm?: unknown; mam?: unknown };
   compliance?: { policies?: Named[] };
   terms?: Named[];
+  conditionalAccess?: { policies?: (Named & { users?: { include?: string[]; exclude?: string[] }; grant?: { controls?: string[]; termsOfUse?: string[] } })[]; termsOfUse?: Named[] };
 }
 
 const ALL_USERS = "all-users";
@@ -61,5 +63,22 @@ export function policyIssues(policy: unknown): Issue[] {
   list([...base, "restrictions", "deviceLimitPolicies"], p.restrictions?.deviceLimitPolicies);
   list([...base, "compliance", "policies"], p.compliance?.policies);
   list([...base, "terms"], p.terms);
+  // Conditional access: users are UPNs (with @) or groups; a grant names known terms of use, and block stands alone.
+  const ca = [...base, "conditionalAccess"];
+  list([...ca, "policies"], p.conditionalAccess?.policies);
+  list([...ca, "termsOfUse"], p.conditionalAccess?.termsOfUse);
+  const tou = (p.conditionalAccess?.termsOfUse ?? []).map((t) => t.name ?? "");
+  p.conditionalAccess?.policies?.forEach((cp, i) => {
+    const at: PathSegment[] = [...ca, "policies", i];
+    for (const side of ["include", "exclude"] as const) checkGroups([...at, "users", side], cp.users?.[side]?.map((u) => (u.includes("@") ? ALL_USERS : u)));
+    cp.grant?.termsOfUse?.forEach((n, j) => {
+      if (tou.includes(n)) return;
+      const path = [...at, "grant", "termsOfUse", j];
+      out.push({ path, anchor: "value", rank: 1, message: `${formatPath(path)} names terms of use "${n}", which conditionalAccess.termsOfUse does not hold${didYouMean(n, tou)}; known: ${listNames(tou)}`, expected: "a name of embedded.policy.conditionalAccess.termsOfUse" });
+    });
+    const controls = cp.grant?.controls ?? [];
+    if (cp.grant && !controls.length && !cp.grant.termsOfUse?.length) out.push({ path: [...at, "grant"], anchor: "key", rank: 1, message: `${formatPath([...at, "grant"])} grants nothing: name controls (block, mfa, compliantDevice, …) or termsOfUse`, expected: "grant controls or terms of use" });
+    if (controls.includes("block") && (controls.length > 1 || cp.grant?.termsOfUse?.length)) out.push({ path: [...at, "grant", "controls"], anchor: "value", rank: 1, message: `${formatPath([...at, "grant", "controls"])}: block stands alone (Entra's grant is either "Block access" or "Grant access" with controls)`, expected: "[block] or grant controls" });
+  });
   return out;
 }

@@ -10,11 +10,10 @@
  *   POST /android/fcm/v1/projects/{p}/messages:send, GET /android/fcm/poll/{token}   mock FCM push
  *   POST /android/emm/pubsub, GET /android/emm/notifications   mock EMM push endpoint / notification log
  */
+import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { androidPathRefusal } from "./policy-gate.js";
 
-/** The cloud app of the enrollment sign-in, as conditional access names it (excludeApps). */
-export const ENROLLMENT_APP = "intune-enrollment";
 /**
  * How Intune records an enrollment an enrollment restriction refused: Graph deviceEnrollmentFailureReason
  * `enrollmentRestrictionsEnforced` (9, "Enrollment restrictions configured by admin blocked this
@@ -317,20 +316,23 @@ export class AndroidHalf implements ServerHalf {
   }
 
   /**
-   * Identity-provider stand-in for the enrollment app's sign-in. During enrollment the device is
-   * not compliant yet, so a conditional-access policy requiring a compliant device for all cloud
-   * apps blocks the sign-in unless the enrollment app is excluded.
+   * Identity-provider stand-in for the enrollment app's sign-in (a Chrome custom tab: client app type
+   * browser, cloud app Microsoft Intune Enrollment). The tenant's conditional access decides
+   * (server/policy/conditional-access.ts): during enrollment the device is not compliant yet, so a
+   * policy requiring a compliant device that does not exclude Intune Enrollment refuses it (403
+   * AADSTS53000), a block policy too (AADSTS53003). The enrollment app's sign-in stand-in answers no
+   * prompts: a policy requiring MFA ends as AADSTS50076, one requiring terms of use without a code (401).
    */
   private authorize(url: URL): HttpResponse {
-    // embedded.policy.conditionalAccess; the enrollment app is the cloud app "intune-enrollment" (Microsoft Intune Enrollment).
-    const ca = this.policy.config.conditionalAccess;
-    const compliant = url.searchParams.get("device_state") === "compliant";
-    if (ca?.requireCompliantDevice && !ca.excludeApps?.includes(ENROLLMENT_APP) && !compliant)
-      return jsonRes(403, {
-        error: "access_denied",
-        error_description: "AADSTS53000: Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.",
-      });
-    return jsonRes(200, { code: "enrollsim-authorization", user: url.searchParams.get("login_hint") ?? undefined });
+    const q = url.searchParams;
+    const upn = (q.get("login_hint") ?? "").slice(0, 200) || undefined;
+    const d = this.policy.signIn({ ...(upn ? { upn } : {}), app: CLOUD_APPS.intuneEnrollment.id, platform: "android", clientApp: "browser", device: { compliant: q.get("device_state") === "compliant", hybridJoined: false }, mfa: false });
+    if (d.kind !== "granted") {
+      const e = caOAuthError(d);
+      const prompt = d.kind === "mfa" || d.kind === "terms";
+      return jsonRes(prompt ? 401 : 403, { error: prompt ? e.error : "access_denied", error_description: e.description, ...(e.aadsts ? { error_codes: [e.aadsts] } : {}) });
+    }
+    return jsonRes(200, { code: "enrollsim-authorization", user: upn });
   }
 
   describe(): string[] {

@@ -9,7 +9,7 @@
  *   timeline (`idle` at profile.scep, `skip`).
  * - the ADE device list synced from an Apple Business Manager stand-in (abm.ts), always kept;
  *   records deleted and re-synced by the timeline — apple-ade-deleted-device-reappears.
- * - the tenant's conditional access requiring MFA (`embedded.policy.conditionalAccess.requireMfa`,
+ * - the tenant's conditional access (`embedded.policy.conditionalAccess`: policies on Microsoft Intune Enrollment; the shorthand `requireMfa`,
  *   the same rule the Windows half's sign-in page honours): the legacy Setup Assistant sign-in
  *   (HTTP Basic on the ADE enrollment URL) cannot carry a second factor (server-policies.md §7.4:
  *   Setup Assistant (legacy), MFA "no"), so the credentials never validate and the enrollment URL
@@ -34,6 +34,7 @@
  * - `commands[].products`: scripted commands only for devices whose ProductName starts with one
  *   of these (a wipe for some devices of a run).
  */
+import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { baseFor } from "../half.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { parseCheckin, parseCommandResult } from "../../wire/apple/mdm.js";
@@ -93,7 +94,7 @@ export class AppleFieldPolicies {
     private readonly config: FieldPolicyConfig,
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
     /** The tenant rules (embedded.policy): who is a device enrollment manager. */
-    private readonly policy: Pick<PolicyEngine, "isDem" | "isLicensed" | "config">,
+    private readonly policy: Pick<PolicyEngine, "isDem" | "isLicensed" | "config" | "signIn">,
   ) {
     if (config.scepChallenge?.checkedBy === "ndes") this.ndes = new NdesPolicyModule(ctx, { challengeLifetimeSeconds: config.scepChallenge.lifetimeSeconds, singleUse: config.scepChallenge.singleUse === true });
     this.abm = new AbmSync(ctx.now);
@@ -162,9 +163,17 @@ export class AppleFieldPolicies {
     const noAuthority = mdmAuthorityRefusal(this.policy.config);
     if (noAuthority) return this.reject("ade.no-mdm-authority", noAuthority);
     const user = basicUser(req.headers?.authorization);
-    if (user !== undefined && this.policy.config.conditionalAccess?.requireMfa) {
-      const why = "the tenant's conditional access requires multifactor authentication, which the legacy Setup Assistant sign-in (user name and password) cannot complete";
-      return this.reject("ade.conditional-access.mfa", { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
+    if (user !== undefined) {
+      // The legacy sign-in is a password-only token request for Microsoft Intune Enrollment: it can show no prompt (MFA, terms of
+      // use), and the device is not enrolled, hence not compliant, yet. Whatever conditional access refuses, the credentials do
+      // not validate and the enrollment URL asks again (401).
+      const platform = typeof machineInfo.PRODUCT === "string" && /^Mac/i.test(machineInfo.PRODUCT) ? "macos" : "ios";
+      const d = this.policy.signIn({ upn: user, app: CLOUD_APPS.intuneEnrollment.id, platform, clientApp: "mobileAppsAndDesktopClients", device: { compliant: false, hybridJoined: false }, mfa: false });
+      if (d.kind !== "granted") {
+        const prompt = d.kind === "mfa" ? "requires multifactor authentication, which" : d.kind === "terms" ? `requires the terms of use "${d.terms.name}", which` : "refuses the sign-in, which";
+        const why = `the tenant's conditional access (policy "${d.policy}") ${prompt} the legacy Setup Assistant sign-in (user name and password) cannot complete: ${caOAuthError(d).description}`;
+        return this.reject(`ade.conditional-access.${d.kind}`, { ...json(401, { message: why }), headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="enrollsim"' } });
+      }
     }
     if (user !== undefined && !this.policy.isLicensed(user)) {
       // The Intune iOS/iPadOS troubleshooting text for an unlicensed user, the same answer account-driven enrollment gives.

@@ -14,6 +14,7 @@ import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
+import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn, type CaSignInRecord } from "./conditional-access.js";
 import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
@@ -118,9 +119,11 @@ export interface PolicyRecords {
   directory: DirectoryObject[];
   terms: { upn: string; name: string; version: number }[];
   refusals: { at: number; deviceKey: string; refusal: string; message: string }[];
+  /** Conditional-access evaluations of sign-ins (report-only results included). */
+  signIns: CaSignInRecord[];
 }
 
-export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[] };
+export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[]; decision: CaDecision };
 
 export class PolicyEngine {
   readonly holder: PolicyConfigHolder;
@@ -132,6 +135,8 @@ export class PolicyEngine {
   readonly refusals: { at: number; deviceKey: string; refusal: PolicyRefusal; message: string }[] = [];
   /** ADE token and profile assignment (ade.ts). */
   readonly ade: AdeAssignments;
+  /** Terms-of-use consents and the sign-in log of conditional access (conditional-access.ts). */
+  readonly ca = new ConditionalAccessState();
 
   constructor(
     config: PolicyConfig | PolicyConfigHolder = {},
@@ -247,6 +252,7 @@ export class PolicyEngine {
     this.enrollments.clear();
     this.accepted.clear();
     this.refusals.length = 0;
+    this.ca.forget();
   }
 
   /** A user signed in on a userless enrollment (Company Portal registration): the device gets its primary user. */
@@ -374,14 +380,33 @@ export class PolicyEngine {
     return evaluateCompliance(this.config, this.facts(rec), rec.noncompliantSince, this.now());
   }
 
-  /** "Require device to be marked as compliant" for a cloud app (§11.3): in-grace still passes. */
-  access(deviceKey: string | undefined, app: string): AccessDecision {
-    const ca = this.config.conditionalAccess;
-    if (!ca?.requireCompliantDevice || ca.excludeApps?.includes(app)) return { allowed: true, state: deviceKey ? this.compliance(deviceKey).state : "not-evaluated" };
-    if (!deviceKey || !this.enrollments.has(deviceKey)) return { allowed: false, state: "not-evaluated", reason: "not-enrolled", results: [] };
-    const c = this.compliance(deviceKey);
-    if (c.state === "noncompliant" || c.state === "not-evaluated") return { allowed: false, state: c.state, reason: "noncompliant", results: c.results };
-    return { allowed: true, state: c.state };
+  /** Conditional access for one sign-in (conditional-access.ts), logged in `records().signIns`. */
+  signIn(s: CaSignIn): CaDecision {
+    const d = evaluateCa(this.config, s, (doc) => this.ca.accepted(doc, s.upn, s.device.id));
+    this.ca.log(this.now(), s, d);
+    return d;
+  }
+
+  /** Whether the device is marked compliant (compliant or in its grace period; §11.3). */
+  markedCompliant(deviceKey: string | undefined): boolean {
+    if (!deviceKey || !this.enrollments.has(deviceKey)) return false;
+    const s = this.compliance(deviceKey).state;
+    return s === "compliant" || s === "in-grace";
+  }
+
+  /**
+   * A cloud app's access for an enrolled device (the Store licence service): its user's sign-in with the
+   * device's compliance, under the tenant's policies. `evaluated: false` is a device the service has not
+   * evaluated yet (not marked compliant whatever its policies say).
+   */
+  access(deviceKey: string | undefined, app: string, opts: { evaluated?: boolean } = {}): AccessDecision {
+    const rec = deviceKey ? this.enrollments.get(deviceKey) : undefined;
+    const state = deviceKey && rec ? this.compliance(deviceKey).state : "not-evaluated";
+    const compliant = opts.evaluated !== false && this.markedCompliant(deviceKey);
+    const d = this.signIn({ ...(rec?.upn ? { upn: rec.upn } : {}), app: appId(app), platform: rec?.platform ?? "windows", clientApp: "mobileAppsAndDesktopClients", device: { ...(deviceKey ? { id: deviceKey } : {}), compliant, hybridJoined: false }, mfa: false });
+    if (d.kind === "granted") return { allowed: true, state };
+    if (!rec) return { allowed: false, state: "not-evaluated", reason: "not-enrolled", results: [], decision: d };
+    return { allowed: false, state, reason: "noncompliant", results: this.compliance(deviceKey!).results, decision: d };
   }
 
   /** Read-only records for `expect.server` (server/records.ts) and GET /policy/api/records. */
@@ -398,6 +423,7 @@ export class PolicyEngine {
       directory: this.directory.all().map((o) => ({ ...o })),
       terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0]!, name: k.split("|").slice(1).join("|"), version })),
       refusals: [...this.refusals],
+      signIns: [...this.ca.signIns],
     };
   }
 

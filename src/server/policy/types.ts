@@ -192,8 +192,8 @@ export interface PolicyConfig {
     noPolicy?: "compliant" | "noncompliant";
     policies?: CompliancePolicy[];
   };
-  /** Conditional access: "require device to be marked as compliant" for cloud apps. */
-  conditionalAccess?: { requireCompliantDevice?: boolean; excludeApps?: string[]; requireMfa?: boolean };
+  /** Conditional access (Microsoft Entra): policies, terms-of-use documents, and the old flat shorthand (conditional-access.ts). */
+  conditionalAccess?: ConditionalAccessConfig;
   terms?: TermsPolicy[];
   autopilot?: {
     /**
@@ -214,4 +214,48 @@ export interface PolicyConfig {
     token?: { expiresInHours?: number; revoked?: boolean };
     profiles?: AdeProfile[];
   };
+}
+
+/** Conditions a CA policy grants on; Graph `builtInControls` names (hybrid join is `domainJoinedDevice`). */
+export type CaGrantControl = "block" | "mfa" | "compliantDevice" | "domainJoinedDevice" | "approvedApplication";
+export const CA_GRANT_CONTROLS: readonly CaGrantControl[] = ["block", "mfa", "compliantDevice", "domainJoinedDevice", "approvedApplication"];
+/** Client app types of a CA policy's conditions (Graph `clientAppTypes`, "other" = other legacy clients). */
+export type CaClientApp = "browser" | "mobileAppsAndDesktopClients" | "exchangeActiveSync" | "other";
+export const CA_CLIENT_APPS: readonly CaClientApp[] = ["browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other"];
+
+/** One Microsoft Entra Conditional Access policy (Graph conditionalAccessPolicy, in the portal's words). */
+export interface CaPolicy {
+  name: string;
+  /** on (enabled), off (disabled), reportOnly (evaluated and logged, never enforced). Default on. */
+  state?: "on" | "off" | "reportOnly";
+  /** Users: UPNs, group names of embedded.policy.directory, or "all-users". Default include all-users. */
+  users?: { include?: string[]; exclude?: string[] };
+  /** Cloud apps by name or app id ("All cloud apps"; conditional-access.ts CLOUD_APPS). Default include All cloud apps. */
+  apps?: { include?: string[]; exclude?: string[] };
+  /** Device platforms ("all" or platforms). Default: any platform. */
+  platforms?: { include?: (PolicyPlatform | "all")[]; exclude?: PolicyPlatform[] };
+  /** Client app types. Default: all. */
+  clientApps?: CaClientApp[];
+  /** Grant: the built-in controls and terms of use (names of conditionalAccess.termsOfUse), all (AND) or one (OR) of them. */
+  grant: { operator?: "AND" | "OR"; controls?: CaGrantControl[]; termsOfUse?: string[] };
+}
+
+/** A Microsoft Entra terms-of-use document (tenant data a CA policy's grant names). */
+export interface TermsOfUseDocument {
+  name: string;
+  /** "Require users to expand the terms of use": the document must be opened before Accept. */
+  expand?: boolean;
+  /** "Require users to consent on every device": consent is per device, which must be registered in the directory first. */
+  perDevice?: boolean;
+}
+
+export interface ConditionalAccessConfig {
+  policies?: CaPolicy[];
+  termsOfUse?: TermsOfUseDocument[];
+  /** Shorthand (the old flat form): "Require device to be marked as compliant" on the cloud apps it always covered. */
+  requireCompliantDevice?: boolean;
+  /** Shorthand: cloud apps excluded from requireCompliantDevice. */
+  excludeApps?: string[];
+  /** Shorthand: "Require multifactor authentication" on Microsoft Intune Enrollment. */
+  requireMfa?: boolean;
 }

@@ -10,6 +10,12 @@
  * - AADSTS50034 "The user account doesn't exist in the directory." — `directory.domains` lists this
  *   tenant's verified domains and the UPN's domain is neither one of them nor another tenant's (invalid_grant)
  * - AADSTS500121 "Authentication failed during strong authentication request." — a wrong one-time code (invalid_grant)
+ * - conditional access (`embedded.policy.conditionalAccess`, server/policy/conditional-access.ts) for the cloud app
+ *   Microsoft Intune Enrollment, client app type mobileAppsAndDesktopClients, a device the sign-in does not know yet
+ *   (neither compliant nor hybrid joined): a policy requiring MFA adds a one-time-code page, one requiring terms of use
+ *   a terms page (fields tou_name, tou = accept | decline); a block or a device control ends the sign-in with
+ *   interaction_required and AADSTS53003 / 53000 / 53001 / 53002. A declined terms of use ends it with access_denied
+ *   and no AADSTS code (none is published).
  *
  * Codes and texts: Microsoft Learn, "Microsoft Entra authentication and authorization error codes"
  * (learn.microsoft.com/entra/identity-platform/reference-error-codes). Tenant discovery (which tenant a
@@ -20,6 +26,7 @@ import { oauthErrorJson } from "../../wire/windows/caa.js";
 import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import type { HalfContext } from "../half.js";
+import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import type { WindowsServerConfig } from "./config.js";
 import { tenantOfDomain } from "./tenants.js";
 
@@ -45,12 +52,45 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
   if (form.get("password") !== cfg.password) return refused(50126, "Error validating credentials due to invalid username or password.");
   const user = policy.directory?.users?.find((u) => u.upn.toLowerCase() === upn);
   if (user?.accountEnabled === false) return refused(50057, "The user account is disabled.");
-  if (policy.conditionalAccess?.requireMfa) {
-    // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
-    const otc = form.get("otc");
-    if (otc === null) return answer(200, formPage("Verify your identity", url.pathname, { username: upn, password: form.get("password") ?? "", appru, otc: "" }, ["otc"]), "text/html");
-    if (otc !== mfaCode(upn, cfg.tokenKey, ctx.crypto)) return refused(500121, "Authentication failed during strong authentication request.");
-  }
+  const decided = conditionalAccess(url.pathname, form, upn, ctx, cfg);
+  if (decided) return decided;
   const token = mintToken({ upn, exp: Math.floor(ctx.now() / 1000) + 3600 }, cfg.tokenKey, ctx.crypto);
   return answer(200, formPage("Signed in", appru, { wresult: token }, [], true), "text/html");
+}
+
+/** The page conditional access shows next (MFA, terms of use), its refusal, or undefined when access is granted. */
+function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx: HalfContext, cfg: WindowsServerConfig): HttpResponse | undefined {
+  const keep: Record<string, string> = { username: upn, password: form.get("password") ?? "", appru: form.get("appru") ?? "" };
+  const otc = form.get("otc");
+  if (otc !== null) {
+    // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
+    if (otc !== mfaCode(upn, cfg.tokenKey, ctx.crypto)) return refused(500121, "Authentication failed during strong authentication request.");
+    keep.otc = otc;
+  }
+  // The user's answer on the terms page (the document named, accept or decline), recorded before the next evaluation.
+  const answered = ctx.policy.config.conditionalAccess?.termsOfUse?.find((t) => t.name === form.get("tou_name"));
+  const tou = form.get("tou");
+  if (answered && (tou === "accept" || tou === "decline") && !answered.perDevice) {
+    ctx.policy.ca.answer(answered, upn, undefined, tou === "accept");
+    if (tou === "decline")
+      return answer(400, JSON.stringify({ error: "access_denied", error_description: `The user declined the terms of use "${answered.name}" (no AADSTS code is published for a declined terms of use)` }), "application/json; charset=utf-8");
+  }
+  const d = ctx.policy.signIn({ upn, app: CLOUD_APPS.intuneEnrollment.id, platform: "windows", clientApp: "mobileAppsAndDesktopClients", device: { compliant: false, hybridJoined: false }, mfa: otc !== null });
+  if (d.kind === "granted") return undefined;
+  if (d.kind === "mfa") return answer(200, formPage("Verify your identity", path, { ...keep, otc: "" }, ["otc"]), "text/html");
+  if (d.kind === "terms" && d.terms.perDevice) {
+    // "Require users to consent on every device" needs a registered device; the Intune Enrollment app isn't supported for it (Entra terms of use).
+    const e = caOAuthError(d);
+    return answer(
+      400,
+      JSON.stringify({ error: e.error, error_description: `${e.description}; "${d.terms.name}" needs consent on every device, which the Intune Enrollment sign-in does not support (the device is not registered yet)` }),
+      "application/json; charset=utf-8",
+    );
+  }
+  if (d.kind === "terms") {
+    const title = `Terms of use: ${d.terms.name}${d.terms.expand ? " (open the document before accepting)" : ""}`;
+    return answer(200, formPage(title, path, { ...keep, tou_name: d.terms.name, tou: "" }, ["tou"]), "text/html");
+  }
+  const e = caOAuthError(d);
+  return answer(400, oauthErrorJson(e.error, e.aadsts!, e.description.replace(/^AADSTS\d+: /, "")), "application/json; charset=utf-8");
 }

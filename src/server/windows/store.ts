@@ -7,8 +7,8 @@
  *   listed in `FirstSyncStatus/ExpectedModernAppPackages` (the device tracks `AppInstallation/<PFN>`).
  * - The device acquires each app's licence at `POST /windows/store/licenses` (mTLS with its enrollment
  *   certificate, JSON `{packageFamilyName, productId}`), a stand-in for the Store for Business, a cloud app.
- * - `embedded.policy.conditionalAccess.requireCompliantDevice` ("require a compliant device" for all cloud apps,
- *   app name `store` for `excludeApps`) refuses the licence with AADSTS53000 until the device is compliant: evaluated
+ * - `embedded.policy.conditionalAccess` (a policy requiring a compliant device for the cloud app Microsoft Store for
+ *   Business, `store` in the shorthand's `excludeApps`) refuses the licence with AADSTS53000 until the device is compliant: evaluated
  *   (below) and not noncompliant under the tenant's compliance policies (server/policy/compliance.ts, grace periods). This server evaluates an ESP device's compliance only
  *   once the device reports it has finished provisioning: it Gets `FirstSyncStatus/IsSyncDone` in each session
  *   and marks the device compliant when that reads true — which the device sets only after ESP. An ESP that waits
@@ -19,12 +19,12 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { HalfContext } from "../half.js";
+import { AADSTS_TEXT, caOAuthError, caPolicies, CLOUD_APPS } from "../policy/conditional-access.js";
 import type { PolicyEngine } from "../policy/engine.js";
 import type { WindowsServerConfig } from "./config.js";
 import type { DeviceRecord, WindowsState } from "./state.js";
 
-export const AADSTS53000 =
-  "AADSTS53000: Device is not in required device state: compliant. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.";
+export const AADSTS53000 = `AADSTS53000: ${AADSTS_TEXT[53000]}`;
 
 const EMAM = "./Device/Vendor/MSFT/EnterpriseModernAppManagement/AppInstallation";
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
@@ -48,7 +48,8 @@ export function storeInstallCommands(cfg: WindowsServerConfig): Command[] {
 
 /** Compliance evaluation: ESP devices are asked whether provisioning is done (only when conditional access needs it). */
 export function complianceCommands(rec: DeviceRecord, cfg: WindowsServerConfig, policy: PolicyEngine): Command[] {
-  if (!policy.config.conditionalAccess?.requireCompliantDevice || rec.esp === "none" || rec.syncDone) return [];
+  const needsCompliance = caPolicies(policy.config.conditionalAccess).some((p) => p.state !== "off" && p.grant.controls?.includes("compliantDevice"));
+  if (!needsCompliance || rec.esp === "none" || rec.syncDone) return [];
   return [{ verb: "Get", items: [{ target: isSyncDone(cfg) }] }];
 }
 
@@ -94,12 +95,13 @@ export function storeLicence(req: HttpRequest & { tls?: { peerCertificateDer?: U
   const app = cfg.esp.storeApps.find((a) => a.name === q.packageFamilyName);
   if (!app) return json(404, { error: "unknown package family name" });
   const counts = (rec.storeLicences ??= { refused: 0, granted: 0 });
-  // Conditional access (policy.conditionalAccess) for the Store cloud app: a device not yet evaluated, or
-  // noncompliant after its grace period, is refused; "in grace period" still passes.
-  const access = ctx.policy.access(rec.deviceId, "store");
-  if (!access.allowed || (ctx.policy.config.conditionalAccess?.requireCompliantDevice && !ctx.policy.config.conditionalAccess.excludeApps?.includes("store") && !isEvaluated(rec))) {
+  // Conditional access (policy.conditionalAccess) for the Store cloud app (Microsoft Store for Business): a device not yet
+  // evaluated, or noncompliant after its grace period, is not marked compliant; "in grace period" still passes.
+  const access = ctx.policy.access(rec.deviceId, CLOUD_APPS.storeForBusiness.id, { evaluated: isEvaluated(rec) });
+  if (!access.allowed) {
     counts.refused++;
-    return json(403, { error: "AADSTS53000", message: AADSTS53000, compliance: access.state });
+    const e = access.decision.kind === "granted" ? undefined : caOAuthError(access.decision);
+    return json(403, { error: e?.aadsts ? `AADSTS${e.aadsts}` : e?.error, message: e?.description, policy: "policy" in access.decision ? access.decision.policy : undefined, compliance: access.state });
   }
   counts.granted++;
   // installMinutes: a simulation hint the device's installer honours (real licences carry none).

@@ -66,4 +66,26 @@ describe("Android paths from the tenant's platform restriction", () => {
     server.policy.holder.set("conditionalAccess.excludeApps", ["intune-enrollment"]);
     expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).status).toBe(200);
   });
+
+  it("conditional-access policies at the enrollment sign-in: a block by platform is AADSTS53003 (excluded users pass), MFA AADSTS50076 (no prompt in the stand-in), terms of use without a code", async () => {
+    const directory = {
+      users: [
+        { upn: "ann@contoso.com", groups: ["staff"] },
+        { upn: "it@contoso.com", groups: ["it"] },
+      ],
+    };
+    const block = { name: "Block Android", users: { include: ["all-users"], exclude: ["it"] }, platforms: { include: ["android" as const] }, grant: { controls: ["block" as const] } };
+    const { server } = await androidServer({}, undefined, { directory, conditionalAccess: { policies: [block] } });
+    const ann = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
+    expect(ann.status).toBe(403);
+    expect(ann.json.error_description).toBe("AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=it%40contoso.com")).status).toBe(200);
+    server.policy.holder.set("conditionalAccess.policies", [{ name: "MFA", grant: { controls: ["mfa"] } }]);
+    const mfa = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
+    expect(mfa).toMatchObject({ status: 401, json: { error: "interaction_required", error_codes: [50076] } });
+    server.policy.holder.set("conditionalAccess", { termsOfUse: [{ name: "T" }], policies: [{ name: "ToU", grant: { termsOfUse: ["T"] } }] });
+    const t = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
+    expect(t.status).toBe(401);
+    expect(t.json.error_codes).toBeUndefined();
+  });
 });

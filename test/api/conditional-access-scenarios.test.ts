@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The shipped conditional-access failures and their fixes, end to end against the embedded server over loopback
+ * (server/policy/conditional-access.ts): each failing scenario's expect holds, and its fixed variant enrols every device.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const root = join(import.meta.dirname, "../../scenarios/failures");
+const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
+
+describe("conditional access scenarios (loopback)", () => {
+  for (const f of ["win-autopilot-ca-terms-of-use", "win-autopilot-ca-terms-of-use-fixed", "ios-ade-ca-compliant-device-enrollment", "ios-ade-ca-compliant-device-enrollment-fixed"]) {
+    it(`${f}: its expect holds`, async () => {
+      const { summary } = await runScenario(join(root, `${f}.yaml`), opts);
+      expect(
+        (summary.expectations ?? []).filter((e) => !e.ok),
+        f,
+      ).toEqual([]);
+      expect(summary.ok).toBe(true);
+    }, 120_000);
+  }
+});
