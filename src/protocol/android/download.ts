@@ -41,12 +41,15 @@ export interface DownloadOptions {
 export async function downloadApk(ctx: ProtocolContext, location: string, options: DownloadOptions): Promise<DownloadResult> {
   const origin = new URL(location);
   let url = location;
+  const c = options.cleartext;
+  const refusedHop = (hop: string): DownloadResult | undefined => {
+    if (c.policy !== "refused" || new URL(hop).protocol !== "http:") return undefined;
+    decoded(ctx, STEP_DOWNLOAD, { url: hop, refused: "cleartext", requester: c.requester, status: CLEARTEXT_DOWNLOAD_STATUS });
+    return { ok: false, reason: "cleartext-not-permitted", detail: cleartextRefusedMessage(c.requester, hop), status: CLEARTEXT_DOWNLOAD_STATUS };
+  };
   for (let redirects = 0; ; redirects++) {
-    const c = options.cleartext;
-    if (c.policy === "refused" && new URL(url).protocol === "http:") {
-      decoded(ctx, STEP_DOWNLOAD, { url, refused: "cleartext", requester: c.requester, status: CLEARTEXT_DOWNLOAD_STATUS });
-      return { ok: false, reason: "cleartext-not-permitted", detail: cleartextRefusedMessage(c.requester, url), status: CLEARTEXT_DOWNLOAD_STATUS };
-    }
+    const refused = refusedHop(url);
+    if (refused) return refused;
     const headers: Record<string, string> = { "user-agent": "AndroidDownloadManager/14", accept: "*/*" };
     if (options.cookieHeader) headers.cookie = options.cookieHeader;
     let res;
@@ -67,6 +70,9 @@ export async function downloadApk(ctx: ProtocolContext, location: string, option
       } catch {
         return { ok: false, reason: "http-error", detail: `HTTP ${res.status} with a bad Location` };
       }
+      // DownloadProvider checks each hop's scheme before connecting: a redirect to http:// meets the cleartext policy first.
+      const cleartextHop = refusedHop(next.toString());
+      if (cleartextHop) return cleartextHop;
       if (next.host !== origin.host || next.protocol !== origin.protocol)
         return { ok: false, reason: "redirect-off-host", detail: `redirect from ${origin.host} to ${next.protocol}//${next.host} refused` };
       if (redirects >= MAX_REDIRECTS) return { ok: false, reason: "too-many-redirects", detail: `more than ${MAX_REDIRECTS} redirects` };

@@ -131,6 +131,16 @@ describe("setup wizard: cleartext DPC downloads (ManagedProvisioning's policy by
     expect(seen.filter((u) => u.includes("/android/apk/"))).toEqual([]);
   });
 
+  it("API 28+: an https download redirected to http:// is refused at that hop (DownloadProvider checks every hop), before connecting", async () => {
+    const { server } = await androidServer();
+    const seen: string[] = [];
+    const toHttp = override(server.handler, /\/android\/apk\//, async (req) => (seen.push(req.url), req.url.startsWith("https:") ? res(302, "", { location: req.url.replace(/^https:/, "http:") }) : server.handler(req)));
+    const out = await runAndroidFlow("android-qr", {}, toHttp, { state: { apiLevel: 34 } });
+    expect(out.result).toMatchObject({ ok: false, code: "android.provision.download-failed" });
+    expect(out.result!.message).toContain("Cleartext traffic not permitted for package com.android.managedprovisioning: http://mdm.test/");
+    expect(seen.every((u) => u.startsWith("https:"))).toBe(true);
+  });
+
   it("API 27 and below: the same http:// download is sent and the device enrolls; https is unaffected on any release", async () => {
     const { server } = await androidServer(httpProfile);
     const seen: string[] = [];
