@@ -42,6 +42,12 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
       out.push(check(`server ${k} ${value}`, policy.filter((p) => p[field] === value).length, bound, "record"));
     }
   }
+  for (const [user, bound] of Object.entries(spec.users ?? {})) {
+    out.push(check(`server users ${user}`, policy.filter((p) => p.user === user.toLowerCase()).length, bound, "record"));
+  }
+  for (const [status, bound] of Object.entries(spec.invitations ?? {})) {
+    out.push(check(`server invitations ${status}`, (records.invitations ?? []).filter((i) => i.status === status).length, bound, "invitation"));
+  }
   for (const [reason, bound] of Object.entries(spec.refusals ?? {})) {
     out.push(check(`server refusals ${reason}`, (records.policyRefusals ?? []).filter((r) => r.refusal === reason).length, bound, "refusal"));
   }

@@ -8,7 +8,7 @@ import type { CryptoPort } from "../ports/crypto.js";
 import type { HttpHandler } from "../ports/http.js";
 import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
-import type { AppInstallRecord, EnrollmentRecord } from "./records.js";
+import type { AppInstallRecord, EnrollmentRecord, InvitationRecord } from "./records.js";
 
 export interface ServerUrls {
   /** Plain HTTP base, e.g. http://127.0.0.1:41234 (SCEP is commonly served over HTTP). */
@@ -58,6 +58,8 @@ export interface ServerHalf {
   records?(): EnrollmentRecord[];
   /** Managed app installs: licence refusals and the statuses devices reported (server/records.ts; `expect.server.apps`). */
   appRecords?(): AppInstallRecord[];
+  /** Enrollment invitations and their status (server/records.ts; `expect.server.invitations`). */
+  invitationRecords?(): InvitationRecord[];
   /** What the half has done so far, by name (`check-ins`, `commands sent`, …), for `enrollsim serve` to print. */
   counters?(): Record<string, number>;
 }

@@ -43,6 +43,8 @@ export interface CertificateRecord {
 export interface PolicyRecord {
   deviceKey: string;
   platform: string;
+  /** The enrolling user the tenant's record keeps (Windows UPN, Android account, the Apple portal's login), when known. */
+  user?: string;
   ownership: string;
   compliance: string;
   removed: boolean;
@@ -69,6 +71,14 @@ export interface AppInstallRecord {
   status?: string;
 }
 
+/** One enrollment invitation an administrator sent (Apple enrollment portal, server/apple/portal.ts). */
+export interface InvitationRecord {
+  id: string;
+  status: "active" | "expired" | "used" | "revoked" | "unknown";
+  /** Enrollments that used it. */
+  used: number;
+}
+
 export interface ServerRecords {
   enrollments: EnrollmentRecord[];
   certificates: CertificateRecord[];
@@ -78,6 +88,8 @@ export interface ServerRecords {
   scepRequests: ScepRequestRecord[];
   /** Managed app installs (Apple half). */
   apps?: AppInstallRecord[];
+  /** Enrollment invitations (Apple enrollment portal). */
+  invitations?: InvitationRecord[];
 }
 
 /** The certificate as a record (`keySha256` computed by the caller's digest). */

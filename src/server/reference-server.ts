@@ -187,10 +187,11 @@ export class ReferenceServer {
     return {
       enrollments: this.halves.flatMap((h) => h.records?.() ?? []),
       certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
-      policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
+      policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ...(r.upn ? { user: r.upn } : {}), ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
       policyRefusals: this.policy.refusals.map((r) => ({ deviceKey: r.deviceKey, refusal: r.refusal })),
       scepRequests: this.scep.requestRecords(),
       apps: this.halves.flatMap((h) => h.appRecords?.() ?? []),
+      invitations: this.halves.flatMap((h) => h.invitationRecords?.() ?? []),
     };
   }
 

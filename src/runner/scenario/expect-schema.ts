@@ -89,6 +89,18 @@ const server: Json = {
       propertyNames: { enum: ["corporate", "personal"] },
       additionalProperties: bound(count, "exactly", "Records with this ownership."),
     },
+    users: {
+      type: "object",
+      description: "Live enrollment records by the enrolling user the tenant's record keeps (the Windows UPN, the Android account, the Apple enrollment portal's login), e.g. { alice@contoso.example: 1 }.",
+      propertyNames: { minLength: 1, maxLength: 320 },
+      additionalProperties: bound(count, "exactly", "Records of this user."),
+    },
+    invitations: {
+      type: "object",
+      description: "Enrollment invitations (embedded.apple.portal.invitations) by status: active, expired, used (as many enrollments as it allows), revoked (cancelled by the timeline's revoke: enrollment-invitations).",
+      propertyNames: { enum: ["active", "expired", "used", "revoked"] },
+      additionalProperties: bound(count, "exactly", "Invitations with this status."),
+    },
     compliance: {
       type: "object",
       description: "Enrollment records by compliance state, from the server's policy engine.",

@@ -150,6 +150,10 @@ export interface ServerExpectations {
   compliance?: Record<string, Bound>;
   refusals?: Record<string, Bound>;
   apps?: { status?: Record<string, Bound>; licenceRefusals?: Record<string, Bound> };
+  /** Live enrollment records by the enrolling user the tenant's record keeps. */
+  users?: Record<string, Bound>;
+  /** Enrollment invitations by status. */
+  invitations?: Record<string, Bound>;
 }
 
 /** `expect` as written. */

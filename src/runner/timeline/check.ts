@@ -225,6 +225,9 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (vppAction?.what === "vpp-token" && !url && !(s.embedded?.apple as { vpp?: unknown } | undefined)?.vpp) {
       out.push(issue(at(vppAction.kind), `${formatPath(at(vppAction.kind))}: the embedded server has no Apps and Books location; give embedded.apple.vpp`, "embedded.apple.vpp"));
     }
+    if (vppAction?.what === "enrollment-invitations" && !url && !(s.embedded?.apple as { portal?: { invitations?: unknown[] } } | undefined)?.portal?.invitations?.length) {
+      out.push(issue(at(vppAction.kind), `${formatPath(at(vppAction.kind))}: the embedded server's enrollment portal has no invitations; give embedded.apple.portal.invitations`, "embedded.apple.portal.invitations"));
+    }
     if (action.kind === "set") {
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");

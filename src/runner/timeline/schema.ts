@@ -86,12 +86,12 @@ export const timelineSchema: Json = {
         type: "string",
         enum: [...REVOCABLE],
         description:
-          "Embedded server: revoke the targeted devices' certificates, every enrollment token, the ADE server token (a new one was downloaded in ABM), the Windows tenant-attach service certificate (its CRL lists it), or the Apps and Books location token (vpp-token: licence assignments fail with 9625).",
+          "Embedded server: revoke the targeted devices' certificates, every enrollment token, the ADE server token (a new one was downloaded in ABM), the Windows tenant-attach service certificate (its CRL lists it), or the Apps and Books location token (vpp-token: licence assignments fail with 9625), or the enrollment portal's invitations (enrollment-invitations: cancelled, InvitationRevoked).",
       },
       expire: {
         type: "string",
         enum: [...EXPIRABLE],
-        description: "Embedded server: the push certificate, the enrollment tokens, the ADE server token or the Apps and Books location token (vpp-token: licence assignments fail with 9621) expire now.",
+        description: "Embedded server: the push certificate, the enrollment tokens, the ADE server token or the Apps and Books location token (vpp-token: licence assignments fail with 9621), or the enrollment portal's invitations (enrollment-invitations: InvitationExpired) expire now.",
       },
       restartServer: {
         type: "object",

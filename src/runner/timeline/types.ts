@@ -7,8 +7,8 @@
 import type { TransportDetail } from "../../errors/index.js";
 
 /** Credentials an `expire:` or `revoke:` action names; each is modelled by a half of the embedded server. */
-export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate", "vpp-token"] as const;
-export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token", "vpp-token"] as const;
+export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate", "vpp-token", "enrollment-invitations"] as const;
+export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token", "vpp-token", "enrollment-invitations"] as const;
 export type Revocable = (typeof REVOCABLE)[number];
 /** Where `deleteRecords` deletes: the MDM server's records (default), Apple Business/School Manager (a release), the directory's device objects (Microsoft Entra ID). */
 export const RECORD_STORES = ["mdm", "abm", "directory"] as const;

@@ -18,6 +18,8 @@ export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   services: { provider?: ApnsProviderCertificate; renewPushCertificate(appleId: string): { topic: string } | undefined; vpp?: { expireToken(): string; revokeToken(): string } };
   /** The policy engine (server.policy: the context's, or an empty one when a test builds the context by hand). */
   policy: { removed(deviceKey: string): void };
+  /** The enrollment portal's invitations (portal.ts). */
+  portal: { expireAll(): string; revokeAll(): string };
 }
 
 type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" };
@@ -90,12 +92,14 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
       return changed;
     },
     expire: (what) => {
+      if (what === "enrollment-invitations") return server.portal.expireAll();
       if (what === "vpp-token") return server.services.vpp?.expireToken() ?? "not applied: the scenario has no Apps and Books location (embedded.apple.vpp)";
       if (what !== "push-certificate") return undefined;
       const c = server.services.provider?.expireNow();
       return c ? `the MDM push certificate (topic ${c.topic}) expired at ${new Date(c.notAfter).toISOString()}` : "not applied: the scenario models no push certificate (embedded.apple.apnsCertificate)";
     },
     revoke: (what) => {
+      if (what === "enrollment-invitations") return server.portal.revokeAll();
       if (what !== "vpp-token") return undefined;
       return server.services.vpp?.revokeToken() ?? "not applied: the scenario has no Apps and Books location (embedded.apple.vpp)";
     },

@@ -61,6 +61,8 @@ export class CheckinService {
       const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
       const accountUser = this.account.bearerUser(req);
+      // User-initiated enrollment through the portal: the CheckInURL carries the enrollment's token (portal.ts).
+      const portalUser = this.core.portal.userOf(new URL(req.url, "http://localhost").searchParams.get("enrollment"));
       // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
       // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
       const decided = this.core.policy.enrollments.get(udid);
@@ -74,6 +76,8 @@ export class CheckinService {
           ...(typeof msg.dict.OSVersion === "string" ? { osVersion: msg.dict.OSVersion } : {}),
           ...(serial ? { serial } : {}),
           ...(imei ? { imei } : {}),
+          // The enrolling user, kept on the tenant's record (the same field Windows and Android fill).
+          ...(portalUser ? { upn: portalUser } : {}),
           methodOwnership: "personal",
           countsTowardLimit: true,
         };
@@ -108,6 +112,7 @@ export class CheckinService {
         identity: cert.der,
         ownership,
         ...(accountUser ? { accountUser } : {}),
+        ...(portalUser ? { portalUser } : {}),
       };
       this.core.devices.set(udid, d);
       this.core.field.onAuthenticate(d);

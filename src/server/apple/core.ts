@@ -14,6 +14,7 @@ import type { AppleFieldPolicies, FieldPolicyConfig } from "./field-policies.js"
 import type { AppleFieldServices, FieldServicesKeys } from "./field-services.js";
 import type { AccountAuthority } from "./oauth2.js";
 import type { DdmAssetConfig } from "./ddm-assets.js";
+import type { EnrollmentPortal, PortalConfig } from "./portal.js";
 
 /**
  * Command results a device record keeps (the REST view and server expectations read them). A fleet
@@ -68,6 +69,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   signatureSkewSeconds?: number;
   /** Status for an Mdm-Signature that does not verify (signature or signing time): 400 (default, NanoMDM) or 500 (MicroMDM). */
   signatureRefusalStatus?: 400 | 500;
+  /** User-initiated enrollment's web portal: login, enrollment invitations (portal.ts). */
+  portal?: PortalConfig;
 }
 
 export interface AccountConfig {
@@ -128,6 +131,8 @@ export interface DeviceRecord {
   identity: Uint8Array;
   /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */
   accountUser?: string;
+  /** User-initiated enrollment: the user the enrollment portal logged in (portal.ts). */
+  portalUser?: string;
   /** Corporate when a declared serial / IMEI matched at Authenticate. */
   ownership: "corporate" | "personal";
   /** DDM status items merged from the device's reports. */
@@ -161,6 +166,8 @@ export interface AppleCore {
   readonly accountAuthority: AccountAuthority;
   /** The tenant's admin rules (server/policy; policy-gate.ts). */
   readonly policy: PolicyEngine;
+  /** The enrollment portal of user-initiated enrollment (portal.ts). */
+  readonly portal: EnrollmentPortal;
   /** Counts a refusal under `reason`, logs its body, and returns the response. */
   reject(reason: string, res: HttpResponse): HttpResponse;
 }

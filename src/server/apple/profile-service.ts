@@ -74,8 +74,11 @@ export class ProfileService {
     return challenge;
   }
 
-  /** The enrollment profile served to every device. */
-  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }): Promise<Uint8Array> {
+  /**
+   * The enrollment profile served to every device. `enrollment`: the enrollment portal's (portal.ts),
+   * whose token the CheckInURL carries so that Authenticate finds the user who logged in.
+   */
+  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }): Promise<Uint8Array> {
     const c = this.core.config;
     const urls = this.core.ctx.urls();
     const fresh = [randomUUID().toUpperCase(), randomUUID().toUpperCase(), randomUUID().toUpperCase()] as const;
@@ -110,7 +113,7 @@ export class ProfileService {
       IdentityCertificateUUID: scepUuid,
       Topic: c.topic,
       ServerURL: `${baseFor(urls, "/apple/mdm", "https")}/apple/mdm`,
-      CheckInURL: `${baseFor(urls, "/apple/checkin", "https")}/apple/checkin`,
+      CheckInURL: `${baseFor(urls, "/apple/checkin", "https")}/apple/checkin${enrollment ? `?enrollment=${enrollment.token}` : ""}`,
       SignMessage: c.signMessage,
       AccessRights: c.accessRights,
       // The server wants to hear of a removal; a server that does not is embedded.apple.profile.set com.apple.mdm/CheckOutWhenRemoved: false.

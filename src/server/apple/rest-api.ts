@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * The Apple half's REST API for tests and operators: POST /apple/api/commands (enqueue, optionally
- * push), POST /apple/api/push, GET /apple/api/devices[/UDID], GET /apple/api/stats.
+ * push), POST /apple/api/push, GET /apple/api/devices[/UDID], GET /apple/api/stats, GET /apple/api/invitations.
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { DdmStatusReport } from "../../wire/apple/ddm.js";
@@ -57,8 +57,9 @@ export class AppleRestApi {
       return json(200, { pushes: await this.queue.pushTo(targets, { collapseId: body.collapseId, expiration: body.expiration }) });
     }
     if (req.method === "GET" && path === "/apple/api/devices") {
-      return json(200, [...this.core.devices.values()].map((d) => ({ udid: d.udid, serialNumber: d.serialNumber, ownership: d.ownership, queued: d.queue.length, results: d.results.length, checkedOut: d.checkedOut })));
+      return json(200, [...this.core.devices.values()].map((d) => ({ udid: d.udid, serialNumber: d.serialNumber, ownership: d.ownership, ...(d.portalUser ? { user: d.portalUser } : {}), queued: d.queue.length, results: d.results.length, checkedOut: d.checkedOut })));
     }
+    if (req.method === "GET" && path === "/apple/api/invitations") return json(200, this.core.portal.invitations());
     const m = /^\/apple\/api\/devices\/([^/]+)$/.exec(path);
     if (req.method === "GET" && m) {
       const d = this.core.devices.get(decodeURIComponent(m[1]!));

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * The Apple half of the reference server, strict like a careful MDM server:
- * - GET  /apple/enroll             CMS-signed enrollment profile (root anchor, SCEP → foundation CA, MDM)
+ * - GET  /apple/enroll             CMS-signed enrollment profile (root anchor, SCEP → foundation CA, MDM);
+ *   with `embedded.apple.portal`: the enrollment portal (invitations, login page; portal.ts)
+ * - POST /apple/portal/login       the portal's login form → 303 to this enrollment's profile
  * - POST /apple/ade/enroll         ADE: CMS-signed MachineInfo (verified against the test device CA) → profile
  *   GET  /apple/ade/enroll         same, web-view style, MachineInfo in x-apple-aspen-deviceinfo
  * - PUT  /apple/checkin            check-in (POST → 405); identity by mTLS or Mdm-Signature, issued by the foundation CA
@@ -40,6 +42,7 @@ import { CheckinService } from "./checkin.js";
 import { CommandQueue } from "./command-queue.js";
 import { DdmService } from "./ddm.js";
 import { AppleRestApi } from "./rest-api.js";
+import { EnrollmentPortal, PORTAL_LOGIN_PATH } from "./portal.js";
 
 export {
   APPLE_SERVER_FAULTS,
@@ -79,6 +82,8 @@ export class AppleServer implements AppleCore {
   private readonly ddm: DdmService;
   private readonly checkins: CheckinService;
   private readonly api: AppleRestApi;
+  /** The enrollment portal (embedded.apple.portal): login, invitations. */
+  readonly portal: EnrollmentPortal;
 
   constructor(
     readonly ctx: HalfContext,
@@ -88,6 +93,12 @@ export class AppleServer implements AppleCore {
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res), this.policy);
     this.accountAuthority = new AccountAuthority(ctx, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
+    this.portal = new EnrollmentPortal(
+      () => this.config.portal,
+      ctx.now,
+      () => this.policy.holder.get().directory,
+      () => this.config.account?.password ?? DEFAULT_ACCOUNT_PASSWORD,
+    );
     this.profiles = new ProfileService(this);
     this.adeService = new AdeService(this, this.profiles);
     this.account = new AccountEnrollment(this, this.profiles);
@@ -144,7 +155,16 @@ export class AppleServer implements AppleCore {
       if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
       const noPush = this.services.enrollmentRefusal();
       if (noPush) return this.reject("apns.certificate", noPush);
-      return this.profiles.response(await this.profiles.profile());
+      if (!this.portal.active || path !== "/apple/enroll") return this.profiles.response(await this.profiles.profile());
+      const page = this.portal.open(new URL(req.url, "http://localhost").searchParams);
+      if ("status" in page) return page.status >= 400 ? this.reject("portal.refused", page) : page;
+      return this.profiles.response(await this.profiles.profile(undefined, page.enrollment));
+    }
+    if (path === PORTAL_LOGIN_PATH) {
+      if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });
+      if (!this.portal.active) return text(404, "no enrollment portal (embedded.apple.portal)");
+      const res = this.portal.login(req.body ?? new Uint8Array(0));
+      return res.status >= 400 ? this.reject("portal.login", res) : res;
     }
     if (path === "/apple/ade/enroll") return this.adeService.enroll(req);
     if (path === "/apple/ade/cloudconfig" && req.method === "GET") return this.adeService.cloudConfig(req);
@@ -198,6 +218,7 @@ export async function createAppleHalf(ctx: HalfContext): Promise<ServerHalf> {
       ...server.services.licenceRefusals.map((r) => ({ deviceKey: r.udid, app: server.services.installs.bundleId(r.adamId), licenceRefusal: r.code })),
       ...[...server.devices.values()].flatMap((d) => Object.entries(server.services.installs.statuses(d.udid)).map(([app, status]) => ({ deviceKey: d.udid, app, status }))),
     ],
+    invitationRecords: () => server.portal.invitations(),
     records: () => [...server.devices.values()].map((d) => ({ platform: "apple" as const, kind: "mdm", key: d.udid, ids: { udid: d.udid, serial: d.serialNumber }, enrollments: d.enrollments?.length ?? 1, removed: d.checkedOut })),
     apple: server,
   } as ServerHalf & { apple: AppleServer };

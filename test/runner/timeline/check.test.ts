@@ -52,7 +52,7 @@ describe("timeline checks", () => {
   it("an unknown action or key gets file:line:column and a did-you-mean", () => {
     expect(error("  - at: 90s\n    ofline: { for: 30s }\n")).toMatch(/^s\.yaml:9:5: unknown property "ofline" in timeline\[0\]; expected one of .*offline.* \(did you mean "offline"\?\)/);
     expect(error("  - { at: 1s, idle: { fro: 1m } }\n")).toMatch(/^s\.yaml:8:23: unknown property "fro" in timeline\[0\]\.idle.*\(did you mean "for"\?\)/);
-    expect(error("  - { at: 1s, revoke: device-certificat }\n")).toMatch(/^s\.yaml:8:23: timeline\[0\]\.revoke must be one of device-certificate, enrollment-tokens, ade-token, service-certificate, vpp-token .*\(did you mean "device-certificate"\?\)/);
+    expect(error("  - { at: 1s, revoke: device-certificat }\n")).toMatch(/^s\.yaml:8:23: timeline\[0\]\.revoke must be one of device-certificate, enrollment-tokens, ade-token, service-certificate, vpp-token, enrollment-invitations .*\(did you mean "device-certificate"\?\)/);
     expect(error("  - { at: 1 minute, online: {} }\n")).toMatch(/^s\.yaml:8:11: .*a duration such as "90s"/);
   });
 

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The enrollment portal of user-initiated enrollment (`embedded.apple.portal`): the web page at the
+ * enrollment URL where a user logs in before the enrollment profile is offered, and the enrollment
+ * invitations an administrator sends (Jamf Pro, "User-Initiated Enrollment for Mobile Devices",
+ * docs.jamf.com/9.101.0 and 10.27.0: "log in to an enrollment portal where they are prompted to install
+ * the MDM profile and certificates"; an invitation can "Set an expiration date", "Require users to log
+ * in to the portal", "Allow multiple uses of the invitation", "View the status of the invitation").
+ *
+ * - `GET /apple/enroll[?invitation=<id>]`: an unknown, expired, used or revoked invitation is refused
+ *   (403 JSON `{code, message}`); with login required, the answer is the login page (HTML form posting
+ *   to `/apple/portal/login`); else a `303` to the download of this enrollment.
+ * - `POST /apple/portal/login` (form: username, password, invitation): a user of the tenant's directory
+ *   (`embedded.policy.directory.users` when it lists users; an account not enabled is refused) with the
+ *   directory password (`embedded.apple.account.password`) gets `303` to the download; else 401.
+ * - `GET /apple/enroll?enrollment=<token>`: the profile for this enrollment; its CheckInURL carries the
+ *   token, so Authenticate learns the user the portal logged in (checkin.ts) and the record keeps it.
+ *
+ * Invitations expire on the server's clock (the run's clock: a timeline `skip` makes the time pass).
+ * Published: the invitation settings and its statuses (Jamf's list; Trend Micro Mobile Security's
+ * invitation list names Active, Expired, Used, Canceled). Not published: the portal's page text for an
+ * expired or used invitation and for a failed login, so the messages below are the reference server's
+ * own wording, not Jamf's.
+ */
+import { randomUUID } from "node:crypto";
+import type { HttpResponse } from "../../ports/http.js";
+import type { PolicyConfig } from "../policy/types.js";
+import { durationMs } from "../../runner/timeline/duration.js";
+
+export interface PortalInvitation {
+  /** The invitation's id: its URL is the enrollment URL with `?invitation=<id>`. */
+  id: string;
+  /** How long after the server starts the invitation expires: "48h", or seconds (absent: never). */
+  expiresAfter?: string | number;
+  /** Enrollments the invitation allows (absent: any number; Jamf's "Allow multiple uses" unticked is 1). */
+  uses?: number;
+  /** The user must log in (default: the portal's `login`). */
+  requireLogin?: boolean;
+}
+
+export interface PortalConfig {
+  /** The portal asks every user to log in before it offers the profile (default false). */
+  login?: boolean;
+  /** Enrollment invitations the administrator sent. */
+  invitations?: PortalInvitation[];
+  /** The enrollment URL answers only with an invitation (default false). */
+  invitationRequired?: boolean;
+}
+
+export type InvitationStatus = "active" | "expired" | "used" | "revoked";
+
+interface InvitationState {
+  used: number;
+  /** Set by the timeline's `expire: enrollment-invitations` (server clock, ms). */
+  expiredAt?: number;
+  revoked?: boolean;
+}
+
+interface Enrollment {
+  user?: string;
+  invitation?: string;
+}
+
+export const PORTAL_LOGIN_PATH = "/apple/portal/login";
+/** Most enrollment tokens kept (each portal visit makes one; a load run must not grow without bound). */
+const MAX_TOKENS = 100_000;
+
+const REFUSAL: Record<Exclude<InvitationStatus, "active"> | "unknown", { code: string; message: string }> = {
+  unknown: { code: "InvitationNotFound", message: "This enrollment invitation is not valid." },
+  expired: { code: "InvitationExpired", message: "This enrollment invitation has expired. Ask your administrator for a new invitation." },
+  used: { code: "InvitationUsed", message: "This enrollment invitation has already been used." },
+  revoked: { code: "InvitationRevoked", message: "This enrollment invitation was cancelled by your administrator." },
+};
+
+export class EnrollmentPortal {
+  private readonly state = new Map<string, InvitationState>();
+  private readonly tokens = new Map<string, Enrollment>();
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly config: () => PortalConfig | undefined,
+    private readonly now: () => number,
+    private readonly directory: () => PolicyConfig["directory"],
+    private readonly password: () => string,
+  ) {
+    this.startedAt = now();
+  }
+
+  /** The portal is configured (else the enrollment URL serves the profile as before). */
+  get active(): boolean {
+    return this.config() !== undefined;
+  }
+
+  private invitation(id: string): PortalInvitation | undefined {
+    return this.config()?.invitations?.find((i) => i.id === id);
+  }
+
+  private stateOf(id: string): InvitationState {
+    let s = this.state.get(id);
+    if (!s) this.state.set(id, (s = { used: 0 }));
+    return s;
+  }
+
+  /** The invitation's status now (server clock). */
+  status(id: string): InvitationStatus | "unknown" {
+    const inv = this.invitation(id);
+    if (!inv) return "unknown";
+    const s = this.stateOf(id);
+    if (s.revoked) return "revoked";
+    if (s.expiredAt !== undefined || (inv.expiresAfter !== undefined && this.now() >= this.startedAt + durationMs(inv.expiresAfter))) return "expired";
+    if (inv.uses !== undefined && s.used >= inv.uses) return "used";
+    return "active";
+  }
+
+  private refusal(id: string): HttpResponse | undefined {
+    const st = this.status(id);
+    return st === "active" ? undefined : json(403, { ...REFUSAL[st], invitation: id });
+  }
+
+  private toDownload(e: Enrollment): HttpResponse {
+    const token = randomUUID();
+    if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(token, e);
+    return { status: 303, headers: { location: `/apple/enroll?enrollment=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  private loginPage(invitation: string | undefined): HttpResponse {
+    const hidden = invitation ? `<input type="hidden" name="invitation" value="${escapeHtml(invitation)}">` : "";
+    const html = `<!DOCTYPE html><html><head><title>Enrollment</title></head><body><form method="post" action="${PORTAL_LOGIN_PATH}">${hidden}<input name="username"><input type="password" name="password"><button type="submit">Log In</button></form></body></html>`;
+    return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: new Uint8Array(Buffer.from(html)), url: "" };
+  }
+
+  /**
+   * `GET /apple/enroll` with the portal configured: the refusal, login page or redirect for
+   * `?invitation=`, or `{enrollment}` for `?enrollment=<token>` (the profile to build for it).
+   */
+  open(query: URLSearchParams): HttpResponse | { enrollment?: { token: string; user?: string } } {
+    const token = query.get("enrollment");
+    if (token !== null) {
+      const e = this.tokens.get(token);
+      if (!e) return json(403, { code: "EnrollmentNotFound", message: "This enrollment link is not valid; open the enrollment URL again." });
+      if (e.invitation) {
+        const refused = this.refusal(e.invitation);
+        if (refused) return refused;
+        this.stateOf(e.invitation).used++;
+      }
+      return { enrollment: { token, ...(e.user ? { user: e.user } : {}) } };
+    }
+    const c = this.config() ?? {};
+    const id = query.get("invitation");
+    if (id !== null) {
+      const refused = this.refusal(id);
+      if (refused) return refused;
+      return (this.invitation(id)?.requireLogin ?? c.login) ? this.loginPage(id) : this.toDownload({ invitation: id });
+    }
+    if (c.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
+    return c.login ? this.loginPage(undefined) : {};
+  }
+
+  /** `POST /apple/portal/login`: the user's credentials (form-encoded). */
+  login(body: Uint8Array): HttpResponse {
+    const form = new URLSearchParams(Buffer.from(body.subarray(0, 16_384)).toString("utf8"));
+    const user = (form.get("username") ?? "").trim().toLowerCase();
+    const invitation = form.get("invitation") ?? undefined;
+    if (invitation !== undefined) {
+      const refused = this.refusal(invitation);
+      if (refused) return refused;
+    } else if (this.config()?.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
+    const users = this.directory()?.users;
+    const known = users === undefined ? user !== "" : users.find((u) => u.upn.toLowerCase() === user);
+    const enabled = typeof known === "object" ? known.accountEnabled !== false : known;
+    if (!enabled || form.get("password") !== this.password()) {
+      return json(401, { code: "LoginFailed", message: "Invalid username or password." });
+    }
+    return this.toDownload({ user, ...(invitation !== undefined ? { invitation } : {}) });
+  }
+
+  /** The user the portal logged in for the enrollment `token` (from the CheckInURL), if any. */
+  userOf(token: string | null): string | undefined {
+    return token === null ? undefined : this.tokens.get(token)?.user;
+  }
+
+  /** Timeline `expire: enrollment-invitations`: every invitation expires now. */
+  expireAll(): string {
+    const ids = (this.config()?.invitations ?? []).map((i) => i.id);
+    for (const id of ids) this.stateOf(id).expiredAt = this.now();
+    return ids.length ? `enrollment invitations expired: ${ids.join(", ")}` : "not applied: the portal has no invitations (embedded.apple.portal.invitations)";
+  }
+
+  /** Timeline `revoke: enrollment-invitations`: the administrator cancels every invitation. */
+  revokeAll(): string {
+    const ids = (this.config()?.invitations ?? []).map((i) => i.id);
+    for (const id of ids) this.stateOf(id).revoked = true;
+    return ids.length ? `enrollment invitations cancelled: ${ids.join(", ")}` : "not applied: the portal has no invitations (embedded.apple.portal.invitations)";
+  }
+
+  /** Every invitation with its status and uses (REST `GET /apple/api/invitations`, `expect.server.invitations`). */
+  invitations(): { id: string; status: InvitationStatus | "unknown"; used: number }[] {
+    return (this.config()?.invitations ?? []).map((i) => ({ id: i.id, status: this.status(i.id), used: this.stateOf(i.id).used }));
+  }
+}
+
+/** The portal's JSON answers (its own helper: core.ts imports this file's types). */
+const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(v))), url: "" });
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

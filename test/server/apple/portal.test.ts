@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The enrollment portal of user-initiated enrollment (src/server/apple/portal.ts): invitation
+ * lifetimes on the server's clock, uses, the admin's expire / revoke, the login against the tenant
+ * directory, and the user an enrollment token carries.
+ */
+import { describe, expect, it } from "vitest";
+import { EnrollmentPortal, type PortalConfig } from "../../../src/server/apple/portal.js";
+import type { HttpResponse } from "../../../src/ports/http.js";
+import type { PolicyConfig } from "../../../src/server/policy/types.js";
+
+const HOUR = 3_600_000;
+
+function portal(config: PortalConfig, directory?: PolicyConfig["directory"]) {
+  let now = Date.UTC(2026, 11, 7);
+  const p = new EnrollmentPortal(() => config, () => now, () => directory, () => "secret-pw");
+  return { p, pass: (ms: number) => void (now += ms) };
+}
+const q = (s: string) => new URLSearchParams(s);
+const isResponse = (x: unknown): x is HttpResponse => typeof x === "object" && x !== null && "status" in x;
+const body = (r: HttpResponse) => JSON.parse(Buffer.from(r.body).toString("utf8")) as Record<string, unknown>;
+const form = (o: Record<string, string>) => new Uint8Array(Buffer.from(new URLSearchParams(o).toString()));
+const token = (r: HttpResponse) => new URLSearchParams(r.headers.location!.split("?")[1]).get("enrollment")!;
+
+describe("enrollment portal: invitations", () => {
+  it("an invitation is valid until its lifetime has passed on the server clock, then refused as expired", () => {
+    const { p, pass } = portal({ invitations: [{ id: "spring", expiresAfter: "1d" }] });
+    const early = p.open(q("invitation=spring"));
+    expect(isResponse(early) && early.status).toBe(303);
+    pass(24 * HOUR - 1);
+    expect(p.status("spring")).toBe("active");
+    pass(1);
+    expect(p.status("spring")).toBe("expired");
+    const late = p.open(q("invitation=spring"));
+    expect(isResponse(late) && late.status).toBe(403);
+    expect(body(late as HttpResponse)).toMatchObject({ code: "InvitationExpired", invitation: "spring" });
+  });
+
+  it("a link opened before the expiry but used after it is refused at the download too", () => {
+    const { p, pass } = portal({ invitations: [{ id: "spring", expiresAfter: 3600 }] });
+    const link = p.open(q("invitation=spring")) as HttpResponse;
+    pass(2 * HOUR);
+    const dl = p.open(q(`enrollment=${token(link)}`));
+    expect(isResponse(dl) && body(dl)).toMatchObject({ code: "InvitationExpired" });
+  });
+
+  it("uses count at the profile download; past them the invitation is used", () => {
+    const { p } = portal({ invitations: [{ id: "once", uses: 1 }] });
+    const first = p.open(q("invitation=once")) as HttpResponse;
+    expect(p.open(q(`enrollment=${token(first)}`))).toEqual({ enrollment: { token: token(first) } });
+    expect(p.status("once")).toBe("used");
+    expect(body(p.open(q("invitation=once")) as HttpResponse)).toMatchObject({ code: "InvitationUsed" });
+    expect(p.invitations()).toEqual([{ id: "once", status: "used", used: 1 }]);
+  });
+
+  it("unknown ids are refused; the timeline's expire and revoke act on every invitation", () => {
+    const { p } = portal({ invitations: [{ id: "a" }, { id: "b" }] });
+    expect(body(p.open(q("invitation=zzz")) as HttpResponse)).toMatchObject({ code: "InvitationNotFound" });
+    expect(p.expireAll()).toContain("a, b");
+    expect(p.status("a")).toBe("expired");
+    const other = portal({ invitations: [{ id: "c" }] }).p;
+    other.revokeAll();
+    expect(body(other.open(q("invitation=c")) as HttpResponse)).toMatchObject({ code: "InvitationRevoked" });
+    expect(portal({}).p.expireAll()).toMatch(/^not applied/);
+  });
+
+  it("invitationRequired refuses the bare enrollment URL; without login it serves the profile as before", () => {
+    expect(body(portal({ invitationRequired: true }).p.open(q("")) as HttpResponse)).toMatchObject({ code: "InvitationRequired" });
+    expect(portal({}).p.open(q(""))).toEqual({});
+  });
+});
+
+describe("enrollment portal: login", () => {
+  const dir = { users: [{ upn: "ana@contoso.example" }, { upn: "old@contoso.example", accountEnabled: false }] };
+
+  it("shows the login form (posting to /apple/portal/login, the invitation as a hidden field)", () => {
+    const page = portal({ login: true, invitations: [{ id: "x" }] }).p.open(q("invitation=x")) as HttpResponse;
+    const html = Buffer.from(page.body).toString("utf8");
+    expect(page.headers["content-type"]).toMatch(/text\/html/);
+    expect(html).toContain('action="/apple/portal/login"');
+    expect(html).toContain('name="invitation" value="x"');
+    expect(html).toContain('type="password"');
+  });
+
+  it("a directory user with the password is logged in and the enrollment token carries the user", () => {
+    const { p } = portal({ login: true }, dir);
+    const res = p.login(form({ username: "Ana@Contoso.example", password: "secret-pw" }));
+    expect(res.status).toBe(303);
+    expect(p.userOf(token(res))).toBe("ana@contoso.example");
+    expect(p.open(q(`enrollment=${token(res)}`))).toEqual({ enrollment: { token: token(res), user: "ana@contoso.example" } });
+  });
+
+  it("refuses a wrong password, an unknown user and a disabled account (401 LoginFailed)", () => {
+    const { p } = portal({ login: true }, dir);
+    for (const f of [
+      { username: "ana@contoso.example", password: "nope" },
+      { username: "eve@contoso.example", password: "secret-pw" },
+      { username: "old@contoso.example", password: "secret-pw" },
+    ]) {
+      const r = p.login(form(f));
+      expect(r.status).toBe(401);
+      expect(body(r)).toMatchObject({ code: "LoginFailed" });
+    }
+  });
+
+  it("checks the invitation again at the login (it may have expired while the page was open)", () => {
+    const { p, pass } = portal({ login: true, invitations: [{ id: "x", expiresAfter: "1h" }] }, dir);
+    p.open(q("invitation=x"));
+    pass(HOUR);
+    expect(body(p.login(form({ username: "ana@contoso.example", password: "secret-pw", invitation: "x" })))).toMatchObject({ code: "InvitationExpired" });
+  });
+
+  it("an unknown enrollment token is refused; userOf an absent token is undefined", () => {
+    const { p } = portal({});
+    expect(body(p.open(q("enrollment=forged")) as HttpResponse)).toMatchObject({ code: "EnrollmentNotFound" });
+    expect(p.userOf(null)).toBeUndefined();
+  });
+});
