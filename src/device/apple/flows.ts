@@ -23,6 +23,7 @@ import { afterEnroll, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
+import { downloadPrompt, openPortal } from "./portal.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 
@@ -85,6 +86,18 @@ async function userInstallsDownloadedProfile(ctx: FlowContext, dev: AppleDevice,
   );
 }
 
+/**
+ * The user gets the profile in Safari: through the enrollment portal when `options.apple.portal` says
+ * so (portal.login), the download (profile.download), then Safari's prompt (profile.download-prompt).
+ */
+async function downloadInSafari(ctx: FlowContext, dev: AppleDevice, o: AppleOptions, enrollUrl: string): Promise<Uint8Array | FlowResult> {
+  const url = o.portal ? await openPortal(ctx, dev, o, enrollUrl) : enrollUrl;
+  if (typeof url !== "string") return url;
+  const bytes = await fetchProfileOrRefusal(ctx, dev, url);
+  if (!(bytes instanceof Uint8Array)) return bytes;
+  return (await downloadPrompt(ctx, dev, url)) ?? bytes;
+}
+
 function checkPlatform(ctx: FlowContext, platforms: readonly Platform[], flow: string): void {
   if (!platforms.includes(ctx.identity.platform)) {
     throw new ScenarioError(`flow ${flow} runs on ${platforms.join("/")}, but model ${ctx.identity.model} is ${ctx.identity.platform}`);
@@ -110,7 +123,7 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       const attempt = installAttempt(ctx);
       const dev = new AppleDevice(ctx, o.commands, { generation: attempt });
       restoreBackup(dev);
-      const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+      const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await downloadInSafari(ctx, dev, o, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
       if (!(bytes instanceof Uint8Array)) return bytes;
       const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
       if (removed) return removed;

@@ -61,6 +61,8 @@ export interface AppleOptions {
   companyPortal?: CompanyPortalOptions;
   /** macOS, partner-managed (Jamf): after enrolling, the user registers the Mac and the agent checks compliance (company-portal.ts). */
   partner?: PartnerAgentOptions;
+  /** Profile flows: the user opens the MDM's enrollment portal (an invitation's link) and logs in there (portal.ts). */
+  portal?: { invitation?: string; user?: string; password?: string };
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
   /**

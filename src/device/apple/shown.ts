@@ -51,6 +51,8 @@ const NSURL_FOR: Partial<Record<TransportCase, string>> = {
 /** Where the user meets the failure, by step and flow ("ios-ade", "macos-profile", …). */
 export function appleScreen(step: string | undefined, flow: string | undefined): string {
   const mac = flow?.startsWith("macos-") ?? false;
+  // User-initiated enrollment in the browser (portal.ts): the enrollment portal's page and Safari's download prompt.
+  if (step === "portal.login" || step === "profile.download-prompt") return "Safari";
   if (step?.startsWith("ade.") || flow?.endsWith("-ade")) return "Setup Assistant › Remote Management";
   if (step?.startsWith("account.") || flow?.includes("account") || flow?.includes("byod")) return mac ? "System Settings › Privacy & Security › Profiles (Sign in to work or school account)" : "Settings › General › VPN & Device Management › Sign In to Work or School Account";
   return mac ? "System Settings › Privacy & Security › Profiles (Profile Installation Failed)" : "Settings › Profile Downloaded › Install (Profile Installation Failed)";

@@ -76,6 +76,8 @@ const APPLE_MDM = [
   "app.management-prompt",
 ];
 const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedded-ca"];
+/** User-initiated enrollment in Safari (device/apple/portal.ts): the MDM's enrollment portal, Safari's download prompt. */
+const SAFARI_PROFILE = ["portal.login", "profile.download", "profile.download-prompt"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
 const ACCOUNT = ["account.well-known", "account.auth", "account.enroll", "account.reauth", "account.refresh"];
 /** The steady-state check-in of an enrolled Apple device (device/apple/checkin.ts). */
@@ -124,8 +126,8 @@ const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat()
 /** Each flow's own steps. */
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
-  "ios-profile": apple(APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
-  "macos-profile": apple(APPLE_PROFILE, ["profile.consent", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
+  "ios-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
   "ios-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "macos-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),

@@ -7,6 +7,7 @@
  */
 import type { ScenarioExtension } from "./extension.js";
 import { appleServicesEmbedded, appleServicesGroupOptions } from "./apple-services.js";
+import { applePortalEmbedded, applePortalGroupOptions } from "./apple-portal.js";
 
 const behaviour = {
   type: "object",
@@ -243,6 +244,7 @@ export const appleScenario: ScenarioExtension = {
       },
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
       ...appleServicesGroupOptions,
+      ...applePortalGroupOptions,
       clientFault: {
         enum: ["old-identity-after-reenroll"],
         description: "Inject a client-implementation bug (client-impl field failures): (profile flows) enroll twice, then poll once with the old identity.",
@@ -394,6 +396,7 @@ export const appleScenario: ScenarioExtension = {
       },
       apnsUrl: { type: "string", pattern: "^https?://", description: "APNs base URL the server pushes to (POST /apple/api/push; default: its own mock APNs)." },
       ...appleServicesEmbedded,
+      ...applePortalEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       basicAuth: {
         type: "object",

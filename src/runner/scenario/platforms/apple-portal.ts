@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/**
+ * JSON Schema pieces of user-initiated (web portal) enrollment (spread into apple.ts): the server's
+ * enrollment portal with its login and invitations (src/server/apple/portal.ts) and what the user
+ * does there (src/device/apple/portal.ts).
+ */
+import { DURATION_EXPECTED, DURATION_PATTERN } from "../../timeline/duration.js";
+
+/** `groups[].options.apple` keys. */
+export const applePortalGroupOptions = {
+  portal: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "Profile flows: the user opens the enrollment portal in Safari (step portal.login): with `invitation`, the invitation's link (the enrollment URL with ?invitation=<id>); when the portal shows its login page, the user logs in as `user` with `password`. Then the profile is downloaded (profile.download) for this enrollment, and the server's record keeps the user.",
+    properties: {
+      invitation: { type: "string", minLength: 1, maxLength: 200, description: "The id of the invitation whose link the user opens (embedded.apple.portal.invitations[].id)." },
+      user: { type: "string", minLength: 1, maxLength: 320, description: "The username typed on the login page (default user<n>@enrollsim.test)." },
+      password: { type: "string", maxLength: 200, description: "The password typed on the login page (a secret: redacted; default the embedded directory password)." },
+    },
+  },
+};
+
+const lifetime = {
+  type: ["string", "number"],
+  pattern: DURATION_PATTERN,
+  minimum: 0,
+  maximum: 31_536_000,
+  "x-expected": DURATION_EXPECTED,
+  description: "How long after the server starts the invitation expires, on the server's clock (a timeline `skip` makes it pass); absent: it does not expire.",
+};
+
+/** `embedded.apple` keys. */
+export const applePortalEmbedded = {
+  portal: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
+    properties: {
+      login: { type: "boolean", description: "Every user logs in before the profile is offered (default false)." },
+      invitationRequired: { type: "boolean", description: "The enrollment URL without an invitation is refused (403 InvitationRequired). Default false." },
+      invitations: {
+        type: "array",
+        maxItems: 1000,
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["id"],
+          properties: {
+            id: { type: "string", pattern: "^[A-Za-z0-9._-]{1,100}$", description: "The invitation's id; its link is the enrollment URL with ?invitation=<id>." },
+            expiresAfter: lifetime,
+            uses: { type: "integer", minimum: 1, maximum: 1_000_000, description: "Enrollments the invitation allows (absent: any number; Jamf's 'Allow multiple uses' unticked is 1)." },
+            requireLogin: { type: "boolean", description: "The user must log in (default: the portal's `login`)." },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/**
+ * User-initiated enrollment in the browser: the enrollment portal (login, invitations with a lifetime)
+ * and Safari's download prompt. Shipped scenarios over loopback against the embedded server, and the
+ * real lifetimes on virtual time with the Apple half on in-memory listeners.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import { createDevice } from "../../src/api/device.js";
+import { NodeCrypto } from "../../src/platform/node/crypto.js";
+import { VirtualClock } from "../../src/platform/virtual/clock.js";
+import { InMemoryHttp } from "../../src/platform/virtual/http.js";
+import type { HttpHandler } from "../../src/ports/http.js";
+import { ReferenceServer } from "../../src/server/reference-server.js";
+import { AppleServer, type AppleServerConfig } from "../../src/server/apple/server.js";
+import { PolicyEngine } from "../../src/server/policy/engine.js";
+import { testKeys } from "../support/scep-harness.js";
+
+const failing = (f: string) => join(import.meta.dirname, "../../scenarios/failures", f);
+const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
+
+describe("user-initiated enrollment in Safari (shipped scenarios, loopback)", () => {
+  it("ios-safari-download-ignored: Ignore (iPhone) and not allowing downloads (Mac) install nothing; Allow enrolls", async () => {
+    const { summary } = await runScenario(failing("ios-safari-download-ignored-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 2, "apple.profile.download-ignored": 3 });
+    expect(summary.errors["apple.profile.download-ignored"]).toMatchObject({ step: "profile.download-prompt", shown: { screen: "Safari" } });
+    // Nothing of the ignored download reached the MDM: only the allowing users checked in.
+    expect(summary.steps["checkin.authenticate"]).toMatchObject({ count: 2 });
+    const fixed = await runScenario(failing("ios-safari-download-ignored-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 5, enrolled: 5, ok: true });
+  }, 120_000);
+
+  it("apple-invitation-expired: the late users are refused InvitationExpired; a new invitation enrolls them under their user", async () => {
+    const { summary } = await runScenario(failing("apple-invitation-expired-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 1, "apple.profile.refused.InvitationExpired": 2 });
+    expect(summary.errors["apple.profile.refused.InvitationExpired"]).toMatchObject({ step: "portal.login", shown: { text: expect.stringContaining("has expired") as unknown as string } });
+    const fixed = await runScenario(failing("apple-invitation-expired-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+  }, 240_000);
+});
+
+const START = Date.UTC(2026, 11, 7, 8);
+const URLS = { http: "http://ref.test", https: "https://ref.test" };
+const crypto = new NodeCrypto();
+
+async function world(config: Partial<AppleServerConfig>, users: string[]) {
+  const clock = new VirtualClock(START);
+  const keys = await testKeys();
+  const ref = await ReferenceServer.create({ keys: { ca: await keys.rsa(7) }, now: () => clock.now(), crypto });
+  const policy = new PolicyEngine({ directory: { users: users.map((upn) => ({ upn })) } }, () => clock.now());
+  const apple = new AppleServer({ crypto, now: () => clock.now(), scep: ref.scep, urls: () => URLS, config, policy }, config);
+  await apple.warm();
+  const route: HttpHandler = (req) => (new URL(req.url).pathname.startsWith("/apple/") ? apple.handler(req) : ref.handler(req));
+  const http = new InMemoryHttp({ clock, handler: { [URLS.http]: route, [URLS.https]: route } });
+  const runFlow = async (model: string, index: number, flow: string, portal: Record<string, string>) => {
+    const dev = await createDevice({ model, index, seed: "apple-portal", keys, adapters: { clock, http, crypto } });
+    return clock.run(dev.run(flow, { apple: { portal } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 3_600_000);
+  };
+  return { clock, apple, policy, runFlow };
+}
+
+describe("enrollment portal on virtual time (the real lifetime)", () => {
+  it("an invitation valid for 1 day: a login 23 h in enrolls under the user, 25 h in it is refused as expired", async () => {
+    const w = await world({ portal: { login: true, invitations: [{ id: "inv", expiresAfter: "1d" }] } }, ["ana@contoso.example", "ben@contoso.example"]);
+    await w.clock.advance(23 * 3_600_000);
+    const ok = await w.runFlow("iphone-15", 0, "ios-profile", { invitation: "inv", user: "ana@contoso.example" });
+    expect(ok).toMatchObject({ ok: true, code: "apple.enrolled" });
+    // The record keeps the user the portal logged in: the Apple record and the tenant's (policy) record.
+    const rec = [...w.apple.devices.values()][0]!;
+    expect(rec.portalUser).toBe("ana@contoso.example");
+    expect(w.policy.enrollments.get(rec.udid)?.upn).toBe("ana@contoso.example");
+    await w.clock.advance(2 * 3_600_000);
+    const late = await w.runFlow("macbook-air-m3", 1, "macos-profile", { invitation: "inv", user: "ben@contoso.example" });
+    expect(late).toMatchObject({ ok: false, code: "apple.profile.refused.InvitationExpired", step: "portal.login", shown: { screen: "Safari" } });
+    expect(w.apple.portal.invitations()).toEqual([{ id: "inv", status: "expired", used: 1 }]);
+  }, 120_000);
+
+  it("a user outside the directory, or a wrong password, is refused at the login: nothing downloaded", async () => {
+    const w = await world({ portal: { login: true } }, ["ana@contoso.example"]);
+    const stranger = await w.runFlow("iphone-15", 0, "ios-profile", { user: "eve@contoso.example" });
+    expect(stranger).toMatchObject({ ok: false, code: "apple.portal.login-failed", step: "portal.login" });
+    const typo = await w.runFlow("iphone-15", 1, "ios-profile", { user: "ana@contoso.example", password: "wrong" });
+    expect(typo).toMatchObject({ ok: false, code: "apple.portal.login-failed" });
+    expect(w.apple.stats.profiles).toBe(0);
+    expect(w.apple.devices.size).toBe(0);
+  }, 120_000);
+
+  it("an invitation without login redirects straight to the profile; uses: 1 lets one device through", async () => {
+    const w = await world({ portal: { invitations: [{ id: "one", uses: 1 }] } }, []);
+    expect(await w.runFlow("iphone-15", 0, "ios-profile", { invitation: "one" })).toMatchObject({ ok: true });
+    expect(await w.runFlow("iphone-15", 1, "ios-profile", { invitation: "one" })).toMatchObject({ ok: false, code: "apple.profile.refused.InvitationUsed" });
+    expect([...w.apple.devices.values()][0]!.portalUser).toBeUndefined();
+  }, 120_000);
+});
