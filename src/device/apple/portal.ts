@@ -115,6 +115,9 @@ export async function downloadPrompt(ctx: FlowContext, dev: AppleDevice, url: st
   } catch (err) {
     if (asSimError(err).code !== "user.abandoned") throw err;
     decoded(ctx.protocol, "profile.download-prompt", { shown: text, answer: mac ? "not allowed" : "Ignore", note: "the downloaded profile is discarded: nothing in Settings, nothing installed" });
-    return fail(dev, "apple.profile.download-ignored", "profile.download-prompt", `${mac ? "the user did not allow the download" : "the user tapped Ignore"} on Safari's prompt "${text}": the profile was discarded and nothing was installed`, { text, screen: SAFARI });
+    return fail(dev, "apple.profile.download-ignored", "profile.download-prompt", `${mac ? "the user did not allow the download" : "the user tapped Ignore"} on Safari's prompt "${text}": the profile was discarded and nothing was installed`, {
+      text,
+      screen: SAFARI,
+    });
   }
 }

@@ -91,7 +91,8 @@ export const timelineSchema: Json = {
       expire: {
         type: "string",
         enum: [...EXPIRABLE],
-        description: "Embedded server: the push certificate, the enrollment tokens, the ADE server token or the Apps and Books location token (vpp-token: licence assignments fail with 9621), or the enrollment portal's invitations (enrollment-invitations: InvitationExpired) expire now.",
+        description:
+          "Embedded server: the push certificate, the enrollment tokens, the ADE server token or the Apps and Books location token (vpp-token: licence assignments fail with 9621), or the enrollment portal's invitations (enrollment-invitations: InvitationExpired) expire now.",
       },
       restartServer: {
         type: "object",

@@ -13,7 +13,12 @@ const HOUR = 3_600_000;
 
 function portal(config: PortalConfig, directory?: PolicyConfig["directory"]) {
   let now = Date.UTC(2026, 11, 7);
-  const p = new EnrollmentPortal(() => config, () => now, () => directory, () => "secret-pw");
+  const p = new EnrollmentPortal(
+    () => config,
+    () => now,
+    () => directory,
+    () => "secret-pw",
+  );
   return { p, pass: (ms: number) => void (now += ms) };
 }
 const q = (s: string) => new URLSearchParams(s);
