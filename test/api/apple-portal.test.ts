@@ -95,3 +95,27 @@ describe("enrollment portal on virtual time (the real lifetime)", () => {
     expect([...w.apple.devices.values()][0]!.portalUser).toBeUndefined();
   }, 120_000);
 });
+
+describe("enrollment portal: hostile or off-spec answers are typed results, never a crash", () => {
+  const page = (html: string) => ({ status: 200, headers: { "content-type": "text/html" }, body: new Uint8Array(Buffer.from(html)), url: "" });
+  const cases: [string, (req: { method: string; url: string }) => { status: number; headers: Record<string, string>; body: Uint8Array; url: string }, string][] = [
+    ["a page without a login form", () => page("<html><body>maintenance</body></html>"), "apple.portal.page"],
+    ["a form posting to another origin", () => page('<form method="post" action="https://evil.test/steal"><input name="u"><input type="password" name="p"></form>'), "apple.portal.page"],
+    ["a login answered 200 without a redirect", (req) => (req.method === "GET" ? page('<form method="post" action="/login"><input name="u"><input type="password" name="p"></form>') : page("ok")), "apple.portal.page"],
+    ["a 403 with a hostile body", () => ({ status: 403, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ code: "../<script>", message: 42 }))), url: "" }), "apple.profile.refused"],
+    ["a 401 with garbage", () => ({ status: 401, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from("{not json")), url: "" }), "apple.portal.login-failed"],
+  ];
+  it.each(cases)(
+    "%s",
+    async (_name, answer, code) => {
+      const clock = new VirtualClock(START);
+      const keys = await testKeys();
+      const http = new InMemoryHttp({ clock, handler: { [URLS.https]: async (req) => answer(req) } });
+      const dev = await createDevice({ model: "iphone-15", index: 0, seed: "apple-portal-hostile", keys, adapters: { clock, http, crypto } });
+      const run = clock.run(dev.run("ios-profile", { apple: { profileUrl: `${URLS.https}/enroll`, portal: { user: "ana@contoso.example", password: "pw" } } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: false } }));
+      const r = await run.catch((e: unknown) => ({ ok: false, code: (e as { code?: string }).code }));
+      expect(r).toMatchObject({ ok: false, code });
+    },
+    60_000,
+  );
+});
