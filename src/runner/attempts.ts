@@ -54,3 +54,26 @@ export async function withTryAgain(tl: TimelineEngine | undefined, index: number
     }
   }
 }
+
+/**
+ * Runs an enrolment; once it ended, a device the timeline erases and sets up again (`setUpAgain`) runs
+ * it again from scratch, as often as the rules say. `ended` sees each enrolment that returned a result.
+ * Resolves with (or throws) the last enrolment's result.
+ */
+export async function withSetUpAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, enrol: () => Promise<FlowResult>, ended: (out: FlowResult) => void): Promise<FlowResult> {
+  for (;;) {
+    let out: FlowResult | undefined;
+    let error: unknown;
+    try {
+      out = await enrol();
+      ended(out);
+    } catch (err) {
+      error = err;
+    }
+    const code = out ? out.code : asSimError(error).code;
+    if (!tl || signal.aborted || !(await tl.setUpAgainAfter(index, device, { ok: !!out?.ok, code }, signal))) {
+      if (out) return out;
+      throw error;
+    }
+  }
+}

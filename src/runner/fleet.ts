@@ -35,7 +35,7 @@ import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.js";
 import type { TimelineEngine } from "./timeline/engine.js";
-import { withReboot, withTryAgain } from "./attempts.js";
+import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
 import { ownString } from "../ports/own-string.js";
 
@@ -264,7 +264,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
     const disk = new Map<string, unknown>();
     const options = deviceFlowOptions(slot.group, identity, opts.targets) as never;
-    const out = await withTryAgain(
+    const enrol = () => withTryAgain(
       opts.timeline,
       slot.index,
       device,
@@ -282,7 +282,11 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
         }
       },
     );
-    opts.onFlowResult?.(device, out);
+    // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`): its outcome is the last one's.
+    const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, (r) => {
+      opts.onFlowResult?.(device, r);
+      disk.clear(); // an erased device's disk holds nothing of the enrolment before
+    });
     if (out.ok) (member = { identity, group: slot.group, state: enrolledState(out), tlsSessions }), tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
     if (store && record) {
       const first = out.keychain.identities[0];

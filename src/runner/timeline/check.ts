@@ -70,6 +70,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "abandon", ...(e.abandon!.step ? { step: e.abandon!.step } : {}) };
     case "tryAgain":
       return { kind: "tryAgain", waitMs: durationMs(e.tryAgain!.wait ?? 0), times: e.tryAgain!.times ?? 1 };
+    case "setUpAgain":
+      return { kind: "setUpAgain", waitMs: durationMs(e.setUpAgain!.wait ?? 0), times: e.setUpAgain!.times ?? 1 };
     case "skip":
       return { kind: "skip", ms: durationMs(e.skip!) };
   }
@@ -200,7 +202,7 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (unknownAt) out.push(issue(at(key, "step"), `unknown step "${atStep}" in ${formatPath(at(key))}; ${unknownAt}`, "a step name or glob"));
     if (url && isServerAction(action)) {
       const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
-      out.push(issue(at(key), message, "a device action (offline, online, reboot, idle, abandon, tryAgain, skip, endpointDown answer refuse)", "key"));
+      out.push(issue(at(key), message, "a device action (offline, online, reboot, idle, abandon, tryAgain, setUpAgain, skip, endpointDown answer refuse)", "key"));
     }
     const targeted = e.group !== undefined || e.devices !== undefined || e.count !== undefined || e.platform !== undefined;
     if (targeted && !isTargeted(action)) {

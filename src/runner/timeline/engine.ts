@@ -14,6 +14,7 @@ import { globRegExp } from "./glob.js";
 import { bootMsOf, DevicePower } from "./reboot.js";
 import type { SkippableClock } from "./skip-clock.js";
 import type { TimelineDevice, TimelineOptions } from "./engine-ports.js";
+import { UserRetries } from "./retries.js";
 import { isServerAction, type FiredAction, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
 import { DeviceResetError, UserAbandonedError } from "./user-errors.js";
 
@@ -64,8 +65,8 @@ export class TimelineEngine implements RunObserver {
   private readonly endpoints: Window[] = [];
   private readonly endpointsUp: { seq: number; path: string }[] = [];
   private readonly gates: GateRule[] = [];
-  private readonly tryAgain: { entry: number; targets: Set<number> | "all"; waitMs: number; times: number; used: Map<number, number> }[] = [];
-  private readonly waiters = new Set<() => void>();
+  /** Try Again and set-up-again rules, and the devices waiting for them (retries.ts). */
+  private readonly retries: UserRetries;
   private readonly counts = new Map<string, number>();
   private readonly certificates = new Map<number, string[]>();
   private readonly byId = new Map<string, number>();
@@ -76,6 +77,9 @@ export class TimelineEngine implements RunObserver {
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
   private readonly running = new Set<number>();
   private readonly enrolledSet = new Set<number>();
+  /** Devices whose enrolment ended and that wait to be set up again (`setUpAgain`); their end was counted when they parked. */
+  private readonly parked = new Set<number>();
+  private readonly endCounted = new Set<number>();
   /** Devices' power (timeline `reboot`): the runner cuts requests in flight with it and boots devices. */
   readonly power: DevicePower;
 
@@ -83,6 +87,7 @@ export class TimelineEngine implements RunObserver {
     this.clock = o.clock;
     this.power = new DevicePower(o.clock, o.transcriptFor, () => this.signal);
     for (const d of o.devices) this.byId.set(d.id, d.index);
+    this.retries = new UserRetries({ clock: o.clock, entries: o.entries, applied: (i) => this.applied.has(i), targetSet: (e) => this.targetSet(e), stopped: () => this.stopped, transcriptFor: o.transcriptFor });
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -103,8 +108,7 @@ export class TimelineEngine implements RunObserver {
   end(): void {
     this.stopped = true;
     for (const t of this.timers) t.cancel();
-    for (const w of this.waiters) w();
-    this.waiters.clear();
+    this.retries.wake();
   }
 
   /** Fired actions, then the entries that never fired, for the run report. */
@@ -135,6 +139,7 @@ export class TimelineEngine implements RunObserver {
   onDeviceEnd(r: DeviceResult): void {
     this.running.delete(r.index);
     if (r.ok) this.enrolledSet.add(r.index);
+    if (this.endCounted.delete(r.index)) return; // counted when it parked (setUpAgainAfter)
     if (r.ok) this.count("enrolled");
     else if (r.failure) this.count(`outcome:${r.failure.code}`);
   }
@@ -204,6 +209,7 @@ export class TimelineEngine implements RunObserver {
     try {
       result = await this.apply(e, a, set, devices, now);
       this.applied.add(e.index);
+      this.retries.wake(); // a device waiting for this entry looks again
     } catch (err) {
       this.o.onError?.(e, err);
       result = `failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -250,10 +256,12 @@ export class TimelineEngine implements RunObserver {
         let n = 0;
         for (const d of devices ?? []) {
           const running = this.running.has(d.index);
-          if (!running && !this.enrolledSet.has(d.index)) continue; // factory-fresh or never enrolled: nothing to erase
+          // Factory-fresh, or ended without enrolling and not waiting to be set up again: nothing to erase.
+          if (!running && !this.enrolledSet.has(d.index) && !this.parked.has(d.index)) continue;
           this.erasedDevices.set(d.index, { pendingAtStep: running, entry: e.index });
           n++;
         }
+        this.retries.wake();
         return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)`;
       }
       case "restore": {
@@ -280,9 +288,11 @@ export class TimelineEngine implements RunObserver {
         this.gates.push({ entry: e.index, action: a, targets, ...(a.step ? { step: globRegExp(a.step) } : {}), consumed: new Set() });
         return a.kind === "idle" ? `the user idles ${formatMs(a.forMs)} at ${a.step ?? "the next step"}` : `the user abandons at ${a.step ?? "the next step"}`;
       case "tryAgain":
-        this.tryAgain.push({ entry: e.index, targets, waitMs: a.waitMs, times: a.times, used: new Map() });
-        for (const w of [...this.waiters]) w();
+        this.retries.add("tryAgain", e.index, targets, a.waitMs, a.times);
         return `the user taps Try Again after a failure (up to ${a.times}×${a.waitMs ? `, after ${formatMs(a.waitMs)}` : ""})`;
+      case "setUpAgain":
+        this.retries.add("setUpAgain", e.index, targets, a.waitMs, a.times);
+        return `erased devices are set up again from scratch (up to ${a.times}× each${a.waitMs ? `, ${formatMs(a.waitMs)} after they are erased` : ""})`;
       case "endpointDown":
         if (a.answer === "refuse") {
           this.endpoints.push({ seq, entry: e.index, targets, detail: "connect.refused", path: globRegExp(a.path, true), pathText: a.path, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
@@ -428,39 +438,39 @@ export class TimelineEngine implements RunObserver {
     throw new DeviceResetError(`the user erased the device before ${step} (timeline[${reset.entry}]); enrollment starts over only if the user sets it up again`);
   }
 
+  /** After a failed attempt: true when the user taps Try Again (retries.ts); a device a Try Again not yet fired targets waits for it at its error. */
+  tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<boolean> {
+    return this.retries.tryAgainAfterFailure(index, device, code, signal);
+  }
+
   /**
-   * After a failed attempt: resolves true when the user taps Try Again (after its wait), false when
-   * no Try Again applies to the device or the run ends first. A device that a Try Again not yet
-   * fired targets waits for it at its error.
+   * After an enrolment of device `index` ended (`ended`: its result): true when the device is set up
+   * again from scratch (timeline `setUpAgain`; its flow runs again), false when it is done. Without a
+   * `setUpAgain` targeting it, false at once and nothing changes. Otherwise the end is counted now (an
+   * `after: { enrolled }` trigger must not wait for the device's last set-up), and the device waits
+   * while a reset or set-up that targets it has not fired.
    */
-  async tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (this.stopped || signal?.aborted) return false;
-      const rule = this.tryAgain.find((r) => TimelineEngine.has(r.targets, index) && (r.used.get(index) ?? 0) < r.times);
-      if (rule) {
-        rule.used.set(index, (rule.used.get(index) ?? 0) + 1);
-        if (rule.waitMs > 0) {
-          try {
-            await this.clock.sleep(rule.waitMs, signal);
-          } catch {
-            return false;
-          }
-        }
-        this.o.transcriptFor(device).record({ t: this.clock.now(), device, step: "timeline", kind: "note", data: { timeline: rule.entry, action: "tryAgain", after: code, attempt: rule.used.get(index), injected: true } });
-        return true;
-      }
-      const pending = this.o.entries.some((e) => e.action.kind === "tryAgain" && !this.applied.has(e.index) && TimelineEngine.has(this.targetSet(e), index));
-      if (!pending) return false;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.waiters.delete(done);
-          signal?.removeEventListener("abort", done);
-          resolve();
-        };
-        this.waiters.add(done);
-        signal?.addEventListener("abort", done, { once: true });
-      });
+  async setUpAgainAfter(index: number, device: string, ended: { ok: boolean; code: string }, signal?: AbortSignal): Promise<boolean> {
+    if (!this.retries.mayBeSetUpAgain(index)) return false;
+    this.running.delete(index);
+    this.parked.add(index);
+    this.endCounted.add(index);
+    if (ended.ok) this.enrolledSet.add(index), this.count("enrolled");
+    else {
+      this.count(`outcome:${ended.code}`); // success codes are counted by onFlowResult
+      // An enrolment a reset cut short: the device is erased, set up again only by a setUpAgain (or the Try Again before it).
+      if (ended.code === "device.reset") this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
     }
+    const again = await this.retries.setUpAgainWhenErased(index, device, () => this.erasedDevices.has(index), signal);
+    this.parked.delete(index);
+    if (!again) return false;
+    // A new enrolment of the same hardware: nothing of the old one is left on the device.
+    this.endCounted.delete(index);
+    this.enrolledSet.delete(index);
+    this.erasedDevices.delete(index);
+    this.certificates.delete(index);
+    this.running.add(index);
+    return true;
   }
 }
 

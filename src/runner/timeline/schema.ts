@@ -157,6 +157,13 @@ export const timelineSchema: Json = {
         description: "Device: the user taps Try Again after a failure (the flow runs again). A failed device waits at its error for a Try Again not yet fired.",
         properties: { wait: duration("Wait before tapping (default 0)."), times: { type: "integer", minimum: 1, maximum: 100, description: "Taps at most (default 1)." } },
       },
+      setUpAgain: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Device: an erased device (a reset after it enrolled, or an enrollment a reset cut short) is set up again from scratch, as a user or IT redeploys it: the flow runs again from its first step with the same hardware identifiers and a fresh enrollment. A device that has ended its enrollment waits for it while a reset or setUpAgain targeting it has not fired yet.",
+        properties: { wait: duration("How long after the device is erased (or after this action fires) the set-up starts (default 0)."), times: { type: "integer", minimum: 1, maximum: 100, description: "Set-ups at most per device (default 1)." } },
+      },
       skip: duration("Time passes: the scenario clock jumps ahead (timers due in between fire at once)."),
     },
   },

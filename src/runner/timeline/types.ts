@@ -48,6 +48,7 @@ export interface TimelineSpec {
   idle?: { for: string | number; step?: string };
   abandon?: { step?: string };
   tryAgain?: { wait?: string | number; times?: number };
+  setUpAgain?: { wait?: string | number; times?: number };
   skip?: string | number;
 }
 
@@ -73,6 +74,7 @@ export const ACTION_KEYS = [
   "idle",
   "abandon",
   "tryAgain",
+  "setUpAgain",
   "skip",
 ] as const;
 export type ActionKey = (typeof ACTION_KEYS)[number];
@@ -111,6 +113,8 @@ export type TimelineAction =
   | { kind: "idle"; forMs: number; step?: string }
   | { kind: "abandon"; step?: string }
   | { kind: "tryAgain"; waitMs: number; times: number }
+  /** An erased device (a `reset`, an enrolment a reset cut short) is set up again from scratch `waitMs` later, up to `times` per device (runner/timeline/redeploy.ts). */
+  | { kind: "setUpAgain"; waitMs: number; times: number }
   | { kind: "skip"; ms: number };
 
 export type TimelineEvent =
@@ -157,6 +161,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "idle" ||
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||
+    a.kind === "setUpAgain" ||
     (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
     a.kind === "setOwnership" || a.kind === "wipe" ||
