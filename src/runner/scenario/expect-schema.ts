@@ -25,6 +25,8 @@ export const POLICY_REFUSALS = [
   "device-object-pending",
   "device-attestation-refused",
   "autopilot-profile-conflict",
+  "reenrollment-blocked",
+  "reenrollment-other-user",
 ] as const;
 
 const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";

@@ -30,6 +30,11 @@ const scope = (description: string): Json => ({
   "x-expected": '"all", "none" or {groups: [...]}',
 });
 
+/** How a device enrolls, as the server tells it apart (server/policy/reenrollment.ts; scenarios/README.md "Re-enrollment"). */
+export const ENROLLMENT_METHODS = ["autopilot-userless", "autopilot", "bulk", "work-account", "ade", "user-initiated", "account-driven"] as const;
+export const REENROLLMENT_ALLOW = ["any", "same-user", "none"] as const;
+const oneOrList = (values: readonly string[], description: string): Json => ({ description, oneOf: [{ enum: [...values] }, { type: "array", minItems: 1, items: { enum: [...values] } }], "x-expected": `one of ${values.join(", ")}, or a list of them` });
+
 const platformRule: Json = {
   type: "object",
   additionalProperties: false,
@@ -267,6 +272,22 @@ export const policySchema: Json = {
           type: "boolean",
           description:
             "Shorthand: a policy requiring MFA for Microsoft Intune Enrollment on Windows, iOS and macOS. Grant control \"Require multifactor authentication\" for enrollment sign-ins: the identity provider's sign-in page asks for a second factor (a one-time code) after the password (Windows Federated and OOBE sign-in). A user who does not finish it is the timeline's abandon at auth.mfa. Apple's legacy Setup Assistant sign-in (HTTP Basic on the ADE enrollment URL) cannot carry a second factor: it is answered 401 again (apple.ade.auth-failed).",
+        },
+      },
+    },
+    reenrollment: {
+      type: "array",
+      maxItems: 50,
+      description:
+        "What the server does when hardware it holds a live record for (the same device key, serial or IMEI) enrolls again: rules by platform and enrollment method, first match wins. allow: any (replace the record; default), same-user (only the user on the old record, or anyone when it records none), none (refused until the record is deleted). Built in after these: Windows autopilot-userless (self-deploying, pre-provisioning) is none, as Intune does (0x80180014).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["allow"],
+        properties: {
+          platform: oneOrList(["windows", "ios", "macos", "android"], "Platforms the rule applies to (default all)."),
+          method: oneOrList(ENROLLMENT_METHODS, "Enrollment methods the rule applies to (default all)."),
+          allow: { enum: [...REENROLLMENT_ALLOW], description: "any, same-user or none." },
         },
       },
     },

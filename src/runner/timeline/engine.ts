@@ -468,7 +468,6 @@ export class TimelineEngine implements RunObserver {
     this.endCounted.delete(index);
     this.enrolledSet.delete(index);
     this.erasedDevices.delete(index);
-    this.certificates.delete(index);
     this.running.add(index);
     return true;
   }

@@ -32,6 +32,8 @@ export interface DirectoryObject {
   joinType: DirectoryJoinType;
   owner?: string;
   autopilot: boolean;
+  /** Its last join was TPM-attested and userless (Autopilot self-deploying, pre-provisioning). */
+  attested?: boolean;
   /** Who made it: the scenario's data, an Autopilot import, or a join. */
   origin: "scenario" | "import" | "join";
   /** When a join or registration bound it during the run. */

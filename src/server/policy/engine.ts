@@ -17,6 +17,7 @@ import { AdeAssignments } from "./ade.js";
 import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn, type CaSignInRecord } from "./conditional-access.js";
 import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
+import { heldRecordOf, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
 
@@ -48,9 +49,11 @@ export interface EnrollmentRequest {
   viaAutoEnrollment?: boolean;
   /** A lower DEM ceiling this method has (§6: Android personally owned work profile, 10 per DEM). */
   demCeiling?: number;
+  /** How it enrolls (reenrollment.ts): the re-enrollment rules match on it. */
+  method?: EnrollmentMethod;
 }
 
-export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted";
+export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted" | "reenrollment-blocked" | "reenrollment-other-user";
 /** Every refusal reason; the vocabulary `expect.server.refusals` validates against. */
 export type PolicyRefusal = (typeof POLICY_REFUSALS)[number];
 // Compile-time check that the engine's reasons and the scenario vocabulary are the same set.
@@ -74,6 +77,10 @@ export interface EnrollmentRecord {
   platformPolicy: AppliedPolicy;
   limitPolicy?: AppliedPolicy;
   removed?: boolean;
+  /** The hardware's identifiers and how it enrolled (re-enrollment rules find the same hardware by them). */
+  serial?: string;
+  imei?: string;
+  method?: EnrollmentMethod;
   /** Per compliance policy: when it was first seen failing. */
   noncompliantSince: Map<string, number>;
 }
@@ -198,6 +205,9 @@ export class PolicyEngine {
       return { ok: false, refusal, message, ownership, ...(policy ? { policy } : {}) };
     };
     if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
+    // The same hardware enrolling again while its record is live: the tenant's re-enrollment rules (reenrollment.ts).
+    const held = reenrollmentRefusal(cfg.reenrollment, r, heldRecordOf(this.enrollments.values(), r));
+    if (held) return refuse(held.refusal, held.message);
     // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
     const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
     const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem || r.userEnrollment ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
@@ -229,6 +239,9 @@ export class PolicyEngine {
       ...(r.upn ? { upn: r.upn.toLowerCase() } : {}),
       ownership: d.ownership,
       ...(r.osVersion ? { osVersion: r.osVersion } : {}),
+      ...(r.serial ? { serial: r.serial } : {}),
+      ...(r.imei ? { imei: r.imei } : {}),
+      ...(r.method ? { method: r.method } : {}),
       countsTowardLimit: r.countsTowardLimit,
       dem: d.dem,
       enrolledAt: this.now(),
@@ -314,7 +327,7 @@ export class PolicyEngine {
     // A user-driven join binds (or creates) the device's object; an attested join authenticates as the Autopilot one.
     this.directory.put(
       { deviceId: q.deviceKey, ...(q.serial ? { serial: q.serial } : {}) },
-      { state: "enabled", joinType: q.hybrid ? "hybrid" : q.registration ? "registered" : "joined", ...(upn ? { owner: upn } : {}), ...(q.autopilot ? { autopilot: true } : {}), origin: mine ? mine.origin : "join", joinedAt: this.now() },
+      { state: "enabled", joinType: q.hybrid ? "hybrid" : q.registration ? "registered" : "joined", ...(upn ? { owner: upn } : {}), ...(q.autopilot ? { autopilot: true } : {}), attested: !!q.attested, origin: mine ? mine.origin : "join", joinedAt: this.now() },
     );
     const mdm = this.mdmInScope(upn);
     const mam = this.mamInScope(upn);

@@ -6,6 +6,8 @@
  * documented in scenarios/README.md ("Server policy").
  */
 
+import type { ReenrollmentRule } from "./reenrollment.js";
+
 /** A group name, or "all-users" (every user, the Intune "All users" assignment). */
 export type Assignment = string[];
 
@@ -195,6 +197,8 @@ export interface PolicyConfig {
   /** Conditional access (Microsoft Entra): policies, terms-of-use documents, and the old flat shorthand (conditional-access.ts). */
   conditionalAccess?: ConditionalAccessConfig;
   terms?: TermsPolicy[];
+  /** Re-enrollment of hardware the tenant holds a live record for (reenrollment.ts). */
+  reenrollment?: ReenrollmentRule[];
   autopilot?: {
     /**
      * Deployment profiles (server-policies.md §8.1): explicit by serial, else the first `default` one (a

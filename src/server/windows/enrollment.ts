@@ -227,6 +227,7 @@ export class EnrollmentEndpoints {
       serial: contextValue(rst.context, "SerialNumber"),
       manufacturer: contextValue(rst.context, "Manufacturer"),
       model: contextValue(rst.context, "DeviceModel"),
+      attestedJoin: this.ctx.policy.directory.find({ deviceId })?.attested === true,
     });
     const decision = this.ctx.policy.decide(request);
     const refused = refusalFault(decision, relatesTo, deviceId);

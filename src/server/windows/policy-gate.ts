@@ -17,6 +17,10 @@
  * corporate and outside it (the directory quota applies at the join instead). Bulk packages are
  * userless: only the Default restriction applies. A personal device whose manufacturer/model/serial
  * triple is an imported Windows corporate identifier is corporate at enrollment (§4.3).
+ *
+ * A re-enrollment refused by the tenant's re-enrollment rules (policy/reenrollment.ts) is DeviceNotSupported
+ * too: Autopilot self-deploying / pre-provisioning with the old record still in Intune is published as
+ * `(DeviceNotSupported) ... (Enrollment blocked for AP device by SDM One Time Limit Check)`, 0x80180014.
  */
 import type { EnrollmentDecision, EnrollmentRequest } from "../policy/engine.js";
 import type { FaultSpec } from "../../wire/windows/soap.js";
@@ -34,6 +38,8 @@ export interface RstFacts {
   serial?: string;
   manufacturer?: string;
   model?: string;
+  /** The device's directory join was TPM-attested and userless (Autopilot self-deploying, pre-provisioning). */
+  attestedJoin?: boolean;
 }
 
 /**
@@ -63,6 +69,8 @@ export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
     methodOwnership: full && f.notInOobe ? "personal" : "corporate",
     countsTowardLimit: full && f.notInOobe,
     viaAutoEnrollment: f.token,
+    // How it enrolls (re-enrollment rules): Autopilot is the OOBE enrollment (NotInOobe false); userless when its join was attested.
+    method: f.bulk ? "bulk" : !f.notInOobe ? (f.attestedJoin ? "autopilot-userless" : "autopilot") : "work-account",
   };
 }
 

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Redeploying an enrolled device against the embedded server over loopback: self-deploying kiosks are
+ * reset and set up again (timeline `reset` + `setUpAgain`) while their Intune records exist, and the
+ * WSTEP request is refused as Intune refuses it (SOAP DeviceNotSupported, reason "Enrollment blocked for
+ * AP device by SDM One Time Limit Check", 0x80180014); with the records deleted first they provision.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const scenario = (name: string) => join(import.meta.dirname, "../../scenarios/failures", `${name}.yaml`);
+const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
+type Line = { device: string; step: string; kind: string; data: Record<string, unknown> };
+const traceLines = (dir: string): Line[] =>
+  readdirSync(dir).flatMap((f) =>
+    readFileSync(join(dir, f), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Line),
+  );
+
+describe("redeploying Autopilot self-deploying kiosks (loopback)", () => {
+  it("with the old records the redeploy is refused 0x80180014 with Intune's published fault text; the fresh kiosk provisions", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-reenroll-")), "trace");
+    const { summary } = await runScenario(scenario("windows-autopilot-redeploy-record-exists-failing"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
+    expect(summary.errors["windows.fault.DeviceNotSupported"]).toMatchObject({ count: 2, step: "enroll.rst" });
+    const lines = traceLines(dir);
+    // Each reused kiosk: one provisioned deployment, then a second WSTEP request answered with the fault.
+    for (const device of ["windows-11-laptop#0", "windows-11-laptop#1"]) {
+      const rst = lines.filter((l) => l.device === device && l.step === "enroll.rst" && l.kind === "http");
+      expect(rst).toHaveLength(2);
+      const body = JSON.stringify(rst[1]!.data);
+      expect(body).toContain("DeviceNotSupported");
+      expect(body).toContain("Enrollment blocked for AP device by SDM One Time Limit Check");
+      expect(lines.some((l) => l.device === device && l.kind === "note" && l.data.action === "setUpAgain")).toBe(true);
+    }
+  }, 120_000);
+
+  it("the admin deletes the records when the kiosks are reset: the redeploy provisions every kiosk", async () => {
+    const { summary } = await runScenario(scenario("windows-autopilot-redeploy-record-exists-fixed"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    expect(summary.steps["enroll.rst"]).toMatchObject({ count: 5, failed: 0 });
+  }, 120_000);
+});
