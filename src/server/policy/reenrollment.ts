@@ -19,18 +19,9 @@
  * user-initiated enrollment (docs.jamf.com, User-Initiated Enrollment Settings); what its portal shows
  * is not published.
  */
-import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
-import type { PolicyPlatform } from "./types.js";
+import type { EnrollmentMethod, PolicyPlatform, ReenrollmentRule } from "./types.js";
 
-/** How the device enrolls, as the server can tell (each half sets it on its request). */
-export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
-export type ReenrollmentAllow = (typeof REENROLLMENT_ALLOW)[number];
-
-export interface ReenrollmentRule {
-  platform?: PolicyPlatform | PolicyPlatform[];
-  method?: EnrollmentMethod | EnrollmentMethod[];
-  allow: ReenrollmentAllow;
-}
+export type { EnrollmentMethod, ReenrollmentRule };
 
 /** The service's own rules, applied after the tenant's (a tenant rule for the same method overrides them). */
 export const BUILT_IN_REENROLLMENT: readonly ReenrollmentRule[] = [{ platform: "windows", method: "autopilot-userless", allow: "none" }];

@@ -6,7 +6,17 @@
  * documented in scenarios/README.md ("Server policy").
  */
 
-import type { ReenrollmentRule } from "./reenrollment.js";
+import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
+
+/** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
+export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
+
+/** A re-enrollment rule (reenrollment.ts): for these platforms and methods, who may enroll hardware the tenant holds a live record for. */
+export interface ReenrollmentRule {
+  platform?: PolicyPlatform | PolicyPlatform[];
+  method?: EnrollmentMethod | EnrollmentMethod[];
+  allow: (typeof REENROLLMENT_ALLOW)[number];
+}
 
 /** A group name, or "all-users" (every user, the Intune "All users" assignment). */
 export type Assignment = string[];
