@@ -86,9 +86,22 @@ export class AppleDevice {
   /** The organization name set by the Settings command (OrganizationInfo); the app-install prompt names it. */
   organizationName?: string;
   readonly notNowCount = new Map<string, number>();
-  pushToken: Uint8Array;
-  pushMagic: string;
-  unlockToken?: Uint8Array;
+  /**
+   * Push credentials come from the device's own deterministic entropy stream, each from a fork of
+   * its own purpose (the same bytes whenever they are first read), and are derived on first use: a
+   * steady check-in that sends no TokenUpdate derives none (six HMACs per check-in before).
+   */
+  private push?: { token?: Uint8Array; magic?: string; unlock?: Uint8Array };
+  get pushToken(): Uint8Array {
+    return ((this.push ??= {}).token ??= this.ctx.protocol.entropy.fork("apns.token").bytes(32));
+  }
+  get pushMagic(): string {
+    return ((this.push ??= {}).magic ??= this.ctx.protocol.entropy.fork("apns.pushmagic").uuid(true));
+  }
+  get unlockToken(): Uint8Array | undefined {
+    if (this.osName !== "iOS") return undefined;
+    return ((this.push ??= {}).unlock ??= this.ctx.protocol.entropy.fork("apns.unlock").bytes(48));
+  }
   installer?: ProfileInstaller;
   /** The most recent commands answered (at most {@link COMMAND_LOG_KEEP}; `commandsAnswered` counts them all). */
   readonly commandLog: { requestType: string; status: string }[] = [];
@@ -122,10 +135,6 @@ export class AppleDevice {
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
     for (const b of id.state?.userInstalledApps ?? []) this.apps.push({ identifier: b, name: b, version: "1.0", shortVersion: "1.0", managed: false });
     this.appInstalls = this.newAppInstalls();
-    // Push credentials come from the device's own deterministic entropy stream.
-    this.pushToken = ctx.protocol.entropy.fork("apns.token").bytes(32);
-    this.pushMagic = ctx.protocol.entropy.fork("apns.pushmagic").uuid(true);
-    if (this.osName === "iOS") this.unlockToken = ctx.protocol.entropy.fork("apns.unlock").bytes(48);
   }
 
   private newAppInstalls(): AppInstalls {
