@@ -71,6 +71,14 @@ function appleStrict(s: TrustSubject): boolean {
 
 const isSelfSigned = (c: Certificate): boolean => sameBytes(c.issuerDer, c.subjectDer);
 
+/** A certificate's key facts, decoded once per parsed certificate (chains are judged on every connection). */
+const keyInfos = new WeakMap<Certificate, ReturnType<typeof spkiInfo>>();
+function keyInfo(c: Certificate): ReturnType<typeof spkiInfo> {
+  let k = keyInfos.get(c);
+  if (!k) keyInfos.set(c, (k = spkiInfo(c.spki)));
+  return k;
+}
+
 const fail = (detail: ServerTrustFailure["detail"], code: string, reason: string): ServerTrustFailure => ({ detail, code, reason });
 
 /** The validity window on the device's clock (every certificate of the chain; on Android, not the trust anchor's). */
@@ -107,7 +115,7 @@ function appleRules(chain: readonly Certificate[], host: string): ServerTrustFai
   if (!leaf) return undefined;
   // The server certificate and its issuing CAs; a self-signed anchor's own signature is not judged.
   for (const c of chain) {
-    const k = spkiInfo(c.spki);
+    const k = keyInfo(c);
     if (k.kind === "rsa" && k.bits < 2048) return fail("tls.weak-key", "APPLE_RSA_KEY_TOO_SMALL", `RSA key of ${k.bits} bits (${c.subject}): iOS 13 / macOS 10.15 trust no RSA key under 2048 bits for TLS`);
     if (!isSelfSigned(c) && signatureHash[c.signatureAlgorithm] === "sha1") return fail("tls.weak-signature", "APPLE_SHA1_SIGNATURE", `SHA-1 signature (${c.subject}): iOS 13 / macOS 10.15 trust no SHA-1 signed certificate for TLS`);
   }
@@ -136,7 +144,7 @@ function androidRules(chain: readonly Certificate[]): ServerTrustFailure | undef
 
 function windowsRules(chain: readonly Certificate[]): ServerTrustFailure | undefined {
   for (const c of chain) {
-    const k = spkiInfo(c.spki);
+    const k = keyInfo(c);
     if (k.kind === "rsa" && k.bits < 1024) return fail("tls.weak-key", "WEAK_RSA_KEY", `RSA key of ${k.bits} bits (${c.subject}): Windows blocks RSA keys shorter than 1024 bits (KB2661254)`);
   }
   const eku = chain[0]?.extKeyUsage;
@@ -208,10 +216,19 @@ function distrust(s: TrustSubject, path: readonly Certificate[], anchor: DeviceA
   return undefined;
 }
 
+/**
+ * Parsed chains by the array of DERs the connection handed over. A resumed connection hands over
+ * the same array every time (the chain the device judged when it made the session, kept beside it:
+ * platform/node/http/exchange.ts), so a steady check-in neither re-encodes nor looks up its chain.
+ */
+const parsedChains = new WeakMap<readonly Uint8Array[], Certificate[]>();
+
 /** The device's server-trust evaluation (ports/http.ts ServerTrust) for `s`. */
 export function deviceServerTrust(s: TrustSubject): ServerTrust {
   return (ders, host) => {
-    const { path, anchor } = pathToAnchor(ders.map(parse), s.anchors);
+    let chain = parsedChains.get(ders);
+    if (!chain) parsedChains.set(ders, (chain = ders.map(parse)));
+    const { path, anchor } = pathToAnchor(chain, s.anchors);
     const now = s.now();
     return validity(path, now, s.platform) ?? distrust(s, path, anchor, now) ?? platformChainRules(s, path, host);
   };
