@@ -194,6 +194,33 @@ function distinctCertificates(pems: string[]): string[] {
   });
 }
 
+interface Trust {
+  /** The distinct single certificates of the trust list. */
+  extra: string[];
+  /** The trust as a set (same CAs in another order or PEM layout: same key); names its context. */
+  trustKey: string;
+}
+
+/**
+ * Trust lists already split, checked and keyed, by the list's PEM strings as given. Every client
+ * a device creates (two per steady Apple check-in) names the same few lists; splitting them and
+ * stripping each PEM to its body again cost ≈ 4–6 µs per client. Only lists of strings that
+ * passed the checks are kept.
+ */
+const trusts = new Lru<string, Trust>(TRUST_CONTEXT_CACHE_SIZE);
+
+function trustOf(ca: readonly string[], replaceRoots: boolean, ciphers: string | undefined): Trust {
+  // NUL cannot occur in a PEM: an unambiguous key.
+  const flags = `${replaceRoots ? "R" : "S"}${ciphers ? "0" : ""}`;
+  const given = ca.every((p) => typeof p === "string") ? `${flags}\u0000${ca.join("\u0000")}` : undefined;
+  const known = given === undefined ? undefined : trusts.get(given);
+  if (known) return known;
+  const extra = distinctCertificates(splitCertificates(ca, "tls.ca"));
+  const trust = { extra, trustKey: `${flags}\u0000${extra.map(pemBody).sort().join("\u0000")}` };
+  if (given !== undefined) trusts.set(given, trust);
+  return trust;
+}
+
 interface NativeContext {
   addCACert?: (pem: string) => void;
 }
@@ -209,6 +236,7 @@ export function clearTlsCaches(): void {
   trustContexts.clear();
   identityContexts.clear();
   validatedBundles.clear();
+  trusts.clear();
 }
 
 function build(extra: readonly string[], replaceRoots: boolean, identity: { cert: string; key: string } | undefined, ciphers?: string): SecureContext {
@@ -238,16 +266,13 @@ function build(extra: readonly string[], replaceRoots: boolean, identity: { cert
  * any request); see the module comment for when the context itself is built.
  */
 export function buildClientTls(settings: TlsSettings = {}, options: { deferIdentity?: boolean } = {}): ClientTls {
-  const extra = distinctCertificates(splitCertificates(settings.ca ?? [], "tls.ca"));
   const replaceRoots = settings.replaceRoots === true;
   // WARNING: test-only. `insecure` is reachable only from an explicit, loud `--insecure`; it
   // turns off chain and host-name verification so a lab server with a throw-away cert answers.
   const rejectUnauthorized = settings.insecure !== true;
   const serverTrust = rejectUnauthorized ? settings.serverTrust : undefined;
   const ciphers = serverTrust ? DEVICE_JUDGES_STRENGTH : undefined;
-  // NUL cannot occur in a PEM: an unambiguous key.
-  // The trust is a set: the same CAs in another order or PEM layout are the same context.
-  const trustKey = `${replaceRoots ? "R" : "S"}${ciphers ? "0" : ""}\u0000${extra.map(pemBody).sort().join("\u0000")}`;
+  const { extra, trustKey } = trustOf(settings.ca ?? [], replaceRoots, ciphers);
 
   let memo: SecureContext | undefined;
   const trustContext = (): SecureContext => {
