@@ -32,7 +32,7 @@ export function shownForOutcome(platform: string, out: FlowResult, flow?: string
 /** One line for transcripts and failure summaries: `0x80180012 MENROLL_E_INVALIDSSLCERT: "There was …" [Settings › …]`. */
 export function describeShown(s: Shown): string {
   const code = [s.code, s.name && s.name !== s.code ? s.name : undefined].filter(Boolean).join(" ");
-  const unknown = s.unknown ? ` (unknown server code "${s.unknown.raw}")` : "";
+  const unknown = !s.unknown ? "" : s.unknown.of === "condition" ? ` (no published code or text for this condition: "${s.unknown.raw}")` : ` (unknown server code "${s.unknown.raw}")`;
   const cause = s.cause ? ` (cause ${[s.cause.code, s.cause.name].filter(Boolean).join(" ")})` : "";
   const head = `${code}${unknown}${cause}`.trim();
   return `${head ? `${head}: ` : ""}"${s.text}" [${s.screen}]`;

@@ -22,7 +22,14 @@ export interface Shown {
    * what the platform itself shows for an unrecognised server code (Windows: MENROLL_E_DEVICE_UNKNOWN_ERROR)
    * or the raw value where the platform passes it through.
    */
-  unknown?: { raw: string };
+  unknown?: {
+    raw: string;
+    /**
+     * What `raw` is: a code the server sent (default), or a condition the device found that has no
+     * published code or text of its own (`condition`: bytes before a profile, a field check Apple documents no text for).
+     */
+    of?: "condition";
+  };
 }
 
 /** A failure that ended a flow, as the device meets it. */

@@ -73,14 +73,14 @@ export function appleShownForError(input: ShownInput): Shown | undefined {
 export function appleShownForChain(err: AppleError, step: string, flow?: string, os?: "iOS" | "macOS"): Shown {
   const [top, ...inner] = err.chain;
   // macOS's own published text for the condition (no published domain or code behind it): the condition stays unknown-coded.
-  if (err.macos && (os === "macOS" || flow?.startsWith("macos-"))) return { text: err.macos.text, screen: appleScreen(step, flow), unknown: { raw: err.unpublished?.raw ?? describeChain(err) } };
+  if (err.macos && (os === "macOS" || flow?.startsWith("macos-"))) return { text: err.macos.text, screen: appleScreen(step, flow), unknown: { raw: err.unpublished?.raw ?? describeChain(err), of: "condition" } };
   return {
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
     text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
     screen: appleScreen(step, flow),
     ...(inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
     // No published text for this condition: say so, with the condition as found.
-    ...(err.unpublished ? { unknown: { raw: err.unpublished.raw } } : {}),
+    ...(err.unpublished ? { unknown: { raw: err.unpublished.raw, of: "condition" as const } } : {}),
   };
 }
 

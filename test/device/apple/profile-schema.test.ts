@@ -50,7 +50,7 @@ describe("checkProfile: Apple's schemas, table-driven", () => {
     expect(scope.symptom).toBe("apple.profile.invalid-field");
     expect(scope.unpublished?.raw).toBe('PayloadScope: "Device" is not one of "System", "User"');
     const shown = appleShownForChain(scope, "profile.install", "macos-profile");
-    expect(shown.unknown).toEqual({ raw: 'PayloadScope: "Device" is not one of "System", "User"' });
+    expect(shown.unknown).toEqual({ raw: 'PayloadScope: "Device" is not one of "System", "User"', of: "condition" });
     expect(checkProfile(profile({ PayloadVersion: 2 }), mac).refusal?.unpublished?.raw).toBe("PayloadVersion: 2 is not one of 1");
     expect(checkProfile(profile({}, { ServerCapabilities: ["com.apple.mdm.per-user-connection"] }), mac).refusal?.unpublished?.raw).toMatch(/^ServerCapabilities: item 0: "com.apple.mdm.per-user-connection" is not one of/);
     expect(checkProfile(profile({}, { EnrollmentMode: "BYOD2" }), iphone).refusal?.unpublished?.raw).toBe('EnrollmentMode: "BYOD2" is not one of "BYOD", "ADDE"');

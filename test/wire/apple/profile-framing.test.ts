@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appleShownForChain } from "../../../src/device/apple/shown.js";
+import { describeShown } from "../../../src/device/shown-for.js";
 import { editBytes } from "../../../src/wire/body-bytes.js";
 import { ProfileError, parseMobileconfig, signProfile } from "../../../src/wire/apple/profile.js";
 import { misplacedContent, startsAsProfile } from "../../../src/wire/apple/profile-framing.js";
@@ -72,6 +73,9 @@ describe("bytes before a profile's content", () => {
     const phone = appleShownForChain(e, "profile.parse", "ios-profile");
     expect(phone.code).toBe("MCProfileErrorDomain 1000");
     expect(phone.text).toMatch(/^The profile cannot be read: 2 bytes/);
-    expect(phone.unknown?.raw).toMatch(/^2 bytes before the CMS envelope/);
+    expect(phone.unknown).toMatchObject({ raw: expect.stringMatching(/^2 bytes before the CMS envelope/), of: "condition" });
+    // The one-line form says what the raw value is: a condition with no published code or text, not a server code.
+    expect(describeShown(mac)).toMatch(/^\(no published code or text for this condition: "2 bytes before the CMS envelope, starting 00 00 30 /);
+    expect(describeShown(mac)).not.toContain("server code");
   });
 });
