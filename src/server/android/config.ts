@@ -4,10 +4,20 @@ import { defaultDpcFor } from "../../wire/android/profile-faults.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
 export type DpcKind = "clouddpc" | "headwind" | "company-portal";
-export type ProfileFault = "none" | "checksum-mismatch" | "checksum-standard-base64" | "checksum-hex" | "checksum-sha1" | "apk-truncated" | "apk-huge" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
+export type ProfileFault = "none" | "checksum-mismatch" | "apk-truncated" | "apk-huge" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
 
 /** A value an admin writes over a computed extra; null removes the extra. */
 export type ExtraOverride = string | boolean | number | null;
+
+/**
+ * How the admin computed and wrote the payload's checksums: Android wants SHA-256 in URL-safe base64
+ * (DevicePolicyManager EXTRA_PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM / _SIGNATURE_CHECKSUM); SHA-1,
+ * standard base64 and (colon-)hex are what admins paste from other tools (keytool, sha1sum).
+ */
+export interface ChecksumFormat {
+  algorithm: "sha256" | "sha1";
+  encoding: "base64url" | "base64" | "hex" | "hex-colons";
+}
 
 export interface TokenConfig {
   durationSeconds?: number;
@@ -23,6 +33,7 @@ export interface ProfileConfig {
   token: TokenConfig;
   wifi?: { ssid: string; securityType: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
   checksum: "package" | "signature" | "both";
+  checksumFormat: ChecksumFormat;
   fault: ProfileFault;
   /** Required Cookie header on the APK download (sent via PROVISIONING_..._COOKIE_HEADER). */
   cookie?: string;
@@ -72,6 +83,7 @@ function defaultProfile(name: string, mode: AndroidMode): ProfileConfig {
     token: { durationSeconds: mode === "fully-managed" || mode === "cope" ? undefined : mode === "work-profile" ? 3600 : 30 * DAY, oneTimeOnly: false, perDevice: false },
     wifi: mode === "aosp" ? { ssid: "enrollsim-setup", securityType: "WPA", password: "setup-psk-2026" } : undefined,
     checksum: dpc === "clouddpc" ? "signature" : "package",
+    checksumFormat: { algorithm: "sha256", encoding: "base64url" },
     fault: "none",
     policyName: `enterprises/LC03fy18qv/policies/${mode}`,
     organizationName: "enrollsim",
@@ -101,6 +113,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       ...base,
       dpc: (p.dpc as DpcKind | undefined) ?? base.dpc,
       checksum: (p.checksum as ProfileConfig["checksum"] | undefined) ?? ((p.dpc ?? base.dpc) === "clouddpc" ? "signature" : "package"),
+      checksumFormat: { ...base.checksumFormat, ...(obj(p.checksumFormat) as Partial<ChecksumFormat>) },
       fault: (p.fault as ProfileFault | undefined) ?? "none",
       cookie: p.cookie as string | undefined,
       wifi: p.wifi ? { securityType: "WPA", ...(p.wifi as { ssid: string }) } : base.wifi,

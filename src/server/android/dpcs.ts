@@ -20,6 +20,8 @@ export interface HostedDpc {
   bytes: Uint8Array;
   packageChecksum: string;
   signatureChecksum: string;
+  /** DER of the signing certificate (a checksum the admin computed another way hashes it again). */
+  signerDer: Uint8Array;
   versionCode: number;
 }
 
@@ -34,7 +36,7 @@ export function buildDpcs(crypto: CryptoPort, signer: { cert: Certificate; key: 
   const out = {} as Record<DpcKind, HostedDpc>;
   for (const [kind, s] of Object.entries(SPECS) as [DpcKind, (typeof SPECS)[DpcKind]][]) {
     const bytes = buildApk({ packageName: s.pkg, versionCode: s.versionCode, versionName: s.versionName, receivers: [s.receiver] }, signer, crypto, 4096);
-    out[kind] = { kind, packageName: s.pkg, receiver: s.receiver, component: s.component, bytes, packageChecksum: encodeUrlSafeBase64(crypto.digest("sha256", bytes), true), signatureChecksum: sig, versionCode: s.versionCode };
+    out[kind] = { kind, packageName: s.pkg, receiver: s.receiver, component: s.component, bytes, packageChecksum: encodeUrlSafeBase64(crypto.digest("sha256", bytes), true), signatureChecksum: sig, signerDer: signer.cert.der, versionCode: s.versionCode };
   }
   return out;
 }

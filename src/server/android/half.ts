@@ -101,7 +101,9 @@ export class AndroidHalf implements ServerHalf {
           throw new ScenarioError(`embedded.android.profiles.${p.name}.token: ${(e as Error).message}`);
         }
       }
-      if (p.fault === "checksum-standard-base64") this.profileApks.set(p.name, this.apkWithStandardB64Checksum(this.dpcs[p.dpc]!));
+      // Standard base64 differs from URL-safe only where the digest has '+' or '/': the profile serves an APK
+      // build whose digest has one, so the admin's encoding shows (a digest without either reads the same).
+      if (p.checksumFormat.encoding === "base64" && p.checksum !== "signature") this.profileApks.set(p.name, this.apkWithStandardB64Checksum(this.dpcs[p.dpc]!));
     }
   }
 
@@ -117,7 +119,7 @@ export class AndroidHalf implements ServerHalf {
     return t;
   }
 
-  /** An APK variant whose SHA-256 has '+' or '/' in standard base64, so that fault always bites. */
+  /** An APK variant whose SHA-256 has '+' or '/' in standard base64. */
   private apkWithStandardB64Checksum(d: HostedDpc): Uint8Array {
     for (let salt = 0; salt < 256; salt++) {
       const bytes = new Uint8Array(d.bytes.length + 1);
@@ -167,26 +169,21 @@ export class AndroidHalf implements ServerHalf {
   payloadFor(p: ProfileConfig, base: string, token: string | undefined): Record<string, unknown> {
     const dpc = this.dpcs[p.dpc]!;
     const bytes = this.apkFor(p, dpc);
-    const digest = this.ctx.crypto.digest("sha256", bytes);
-    let packageChecksum = p.checksum !== "signature" ? encodeUrlSafeBase64(digest, true) : undefined;
-    let signatureChecksum = p.checksum !== "package" ? dpc.signatureChecksum : undefined;
+    // The checksums as the admin computed and wrote them (profile checksumFormat; Android wants SHA-256, URL-safe base64).
+    const f = p.checksumFormat;
+    const written = (data: Uint8Array, pad: boolean): string => {
+      const d = this.ctx.crypto.digest(f.algorithm, data);
+      if (f.encoding === "base64") return Buffer.from(d).toString("base64");
+      if (f.encoding === "hex") return Buffer.from(d).toString("hex");
+      if (f.encoding === "hex-colons") return [...d].map((b) => b.toString(16).padStart(2, "0").toUpperCase()).join(":");
+      return encodeUrlSafeBase64(d, pad);
+    };
+    let packageChecksum = p.checksum !== "signature" ? written(bytes, true) : undefined;
+    let signatureChecksum = p.checksum !== "package" ? (f.algorithm === "sha256" && f.encoding === "base64url" ? dpc.signatureChecksum : written(dpc.signerDer, false)) : undefined;
     const wrong = encodeUrlSafeBase64(this.ctx.crypto.digest("sha256", new TextEncoder().encode(`not the ${dpc.packageName} APK`)), false);
-    switch (p.fault) {
-      case "checksum-mismatch":
-        if (packageChecksum) packageChecksum = wrong;
-        else signatureChecksum = wrong;
-        break;
-      case "checksum-standard-base64":
-        packageChecksum = Buffer.from(digest).toString("base64");
-        break;
-      case "checksum-hex":
-        packageChecksum = Buffer.from(digest).toString("hex");
-        break;
-      case "checksum-sha1":
-        packageChecksum = encodeUrlSafeBase64(this.ctx.crypto.digest("sha1", bytes), true);
-        break;
-      default:
-        break;
+    if (p.fault === "checksum-mismatch") {
+      if (packageChecksum) packageChecksum = wrong;
+      else signatureChecksum = wrong;
     }
     const payload = buildQrPayload({
       component: dpc.component,

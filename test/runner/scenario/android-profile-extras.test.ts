@@ -93,3 +93,33 @@ describe("removed embedded.android.amapi.fault: malformed", () => {
     expect(e.message).toContain("match: { step: android.amapi.redeem }");
   });
 });
+
+describe("profile checksumFormat: how the admin computed and wrote the checksums", () => {
+  for (const [value, replacement] of [
+    ["checksum-standard-base64", "checksumFormat: { encoding: base64 }"],
+    ["checksum-hex", "checksumFormat: { encoding: hex }"],
+    ["checksum-sha1", "checksumFormat: { algorithm: sha1 }"],
+  ] as const) {
+    it(`fault: ${value} is refused at the value with its replacement`, () => {
+      const e = loadError(withProfile(`{ mode: fully-managed, checksum: package, fault: ${value} }`));
+      expect(e.location).toMatch(/^ticket\.yaml:6:\d+$/);
+      expect(e.message).toContain(replacement);
+    });
+  }
+
+  it("an unknown encoding is refused with the values", () => {
+    expect(loadError(withProfile("{ mode: fully-managed, checksumFormat: { encoding: base32 } }")).message).toMatch(/base64url, base64, hex, hex-colons/);
+  });
+
+  it(
+    "each way of writing it ends as Android ends it; SHA-256 in URL-safe base64 enrolls",
+    async () => {
+      const outcomes = async (format: string, checksum = "package") => (await run(withProfile(`{ mode: fully-managed, checksum: ${checksum}, checksumFormat: ${format} }`))).outcomes;
+      expect(await outcomes("{ algorithm: sha1 }")).toEqual({ "android.provision.hash-mismatch": 2 });
+      expect(await outcomes("{ encoding: base64 }")).toEqual({ "android.payload.bad-base64": 2 });
+      expect(await outcomes("{ encoding: hex-colons }", "signature")).toEqual({ "android.provision.hash-mismatch": 2 });
+      expect(await outcomes("{ algorithm: sha256, encoding: base64url }", "both")).toEqual({ "android.enrolled": 2 });
+    },
+    T * 2,
+  );
+});

@@ -76,9 +76,23 @@ const profile = {
     mode: { enum: [...MODES, "aosp", "device-admin"] },
     dpc: { enum: ["clouddpc", "headwind", "company-portal"] },
     checksum: { enum: ["package", "signature", "both"] },
+    checksumFormat: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description:
+        "How the admin computed and wrote the payload's checksums (both package and signature). Android reads SHA-256 in URL-safe base64 (DevicePolicyManager EXTRA_PROVISIONING_DEVICE_ADMIN_PACKAGE_CHECKSUM); SHA-1 is a hash mismatch on Android 10+, standard base64 ('+', '/') is refused as 'Incorrect format', (colon-)hex decodes to other bytes: a hash mismatch (AOSP ManagedProvisioning StoreUtils).",
+      properties: {
+        algorithm: { enum: ["sha256", "sha1"], description: "The hash the admin computed (default sha256)." },
+        encoding: { enum: ["base64url", "base64", "hex", "hex-colons"], description: "How the admin wrote it (default base64url; hex-colons: keytool's AB:CD:… output)." },
+      },
+    },
     fault: {
-      enum: ["none", "checksum-mismatch", "checksum-standard-base64", "checksum-hex", "checksum-sha1", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt"],
+      enum: ["none", "checksum-mismatch", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt"],
       "x-removed": {
+        "checksum-standard-base64": "the profile's checksumFormat as the admin wrote it, `checksumFormat: { encoding: base64 }` (scenarios/failures/android-checksum-standard-base64.yaml)",
+        "checksum-hex": "the profile's checksumFormat as the admin wrote it, `checksumFormat: { encoding: hex }` or `{ encoding: hex-colons }` (scenarios/failures/android-checksum-hex-format.yaml)",
+        "checksum-sha1": "the profile's checksumFormat as the admin computed it, `checksumFormat: { algorithm: sha1 }` (scenarios/failures/android-sha1-checksum-android10.yaml)",
         "wrong-component": 'the profile\'s extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME: "com.google.android.apps.work.clouddpc/.NoSuchAdminReceiver" }` (scenarios/failures/android-admin-component-missing.yaml)',
         "extra-invalid-type": 'the profile\'s extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_SKIP_ENCRYPTION: "yes" }` (a string where Android reads a boolean)',
         "unknown-extra": "the profile's extras as the admin typed them, e.g. `extras: { android.app.extra.PROVISIONING_WIFI_SSID_TYPO: corp }`",
