@@ -409,9 +409,8 @@ async function migrateToWorkProfile(fc: FlowContext, o: AndroidFlowOptions, da: 
   if (o.migrateToWorkProfile === "link") {
     const cp = fc.identity.state?.companyPortalVersion ?? CP_DEFAULT;
     const why = await step(ctx, "android.da.update-settings-link", async () => {
-      const reason = o.device?.nonAndroidBrowser
-        ? "the link was opened on a device that isn't Android"
-        : cp === "none"
+      const reason =
+        cp === "none"
           ? "Company Portal is not installed"
           : versionBelow(cp, CP_MIN_FOR_LINK)
             ? `Company Portal ${cp} is older than 5.0.4720.0`

@@ -42,10 +42,6 @@ export interface AndroidFlowOptions {
   checkins?: number;
   /** Delay between those check-ins (default 300, Headwind's keepaliveTime). */
   checkinIntervalSeconds?: number;
-  device?: {
-    /** The update-settings link is opened on a non-Android device (a PC browser). */
-    nonAndroidBrowser?: boolean;
-  };
 }
 
 /** `options.android` of a group (flows receive the whole options object). */

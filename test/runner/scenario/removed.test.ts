@@ -14,6 +14,11 @@ describe("removed scenario keys", () => {
     expect(() => parseScenario(yaml, "old.yaml", ctx)).toThrow(/^old\.yaml:10:19: groups\[1\]\.options\.android\.device\.rebootMidEnrollment was removed; it is replaced by a timeline reboot/);
   });
 
+  it("options.android.device.nonAndroidBrowser points at the enrolling device's state (Company Portal version, API level)", () => {
+    const yaml = "name: x\ngroups:\n  - name: b\n    model: pixel-8\n    count: 1\n    flow: android-qr\n    options:\n      android:\n        device: { nonAndroidBrowser: true }\n";
+    expect(() => parseScenario(yaml, "old.yaml", ctx)).toThrow(/^old\.yaml:9:19: groups\[0\]\.options\.android\.device\.nonAndroidBrowser was removed; it is replaced by the enrolling device's state.*companyPortalVersion: none.*apiLevel: 23/);
+  });
+
   it("matches wildcards over list indices and mapping keys, and nothing else", () => {
     const table = [{ path: ["embedded", "x", "*", "gone"], replacedBy: "y" }];
     expect(removedKeyIssues({ embedded: { x: { p: { gone: 1 }, q: { kept: 1 } } } }, table).map((i) => i.path)).toEqual([["embedded", "x", "p", "gone"]]);
