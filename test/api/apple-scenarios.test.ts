@@ -110,6 +110,7 @@ describe("Apple failure scenarios", () => {
     ["apple-reenroll-old-identity-rejected.yaml", "apple.checkin.http-500", 3, 3],
     ["apple-well-known-failed.yaml", "apple.account.well-known-failed", 4, 4],
     ["apple-direct-profile-expired.yaml", "apple.scep.failInfo.badRequest", 3, 5],
+    ["ios-ndes-challenge-spent-on-retry.yaml", "apple.scep.invalid-response", 2, 4],
     ["ios-personal-blocked-byod.yaml", "apple.checkin.http-403", 2, 4],
     ["multi-imei-wrong-imei-imported.yaml", "apple.checkin.http-403", 3, 4],
     ["serial-with-dots-upload.yaml", "apple.checkin.http-403", 4, 4],
