@@ -11,6 +11,7 @@
  * another family is refused with the families that have it. Documented in scenarios/README-*.md.
  */
 import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js";
+import { ANDROID_CAPABILITY_STATE, type AndroidCapabilityState } from "./android/capability-state.js";
 
 type Json = Record<string, unknown>;
 
@@ -226,10 +227,11 @@ export const ANDROID_STATE: Json = {
   ...COMMON_STATE,
   apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The API level the device runs (an older release than the catalog's, e.g. a unit never updated): which provisioning extras it reads, what its setup wizard requires." },
   gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
-  alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused until a factory reset. Default false." },
-  userSetupCompleted: { type: "boolean", description: "Setup was completed by a user (device-owner provisioning no longer allowed). Default false." },
-  accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. Default 0." },
-  secondaryUser: { type: "boolean", description: "Setup runs in a secondary user (no work profile can be added there). Default false." },
+  alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused (CODE_HAS_DEVICE_OWNER, 1) until a factory reset. Default false." },
+  userSetupCompleted: { type: "boolean", description: "Setup was completed on the system user: device-owner provisioning is refused (CODE_USER_SETUP_COMPLETED, 4) until a factory reset. Default false." },
+  accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. DevicePolicyManagerService checks them only for `dpm set-device-owner` over adb (CODE_ACCOUNTS_NOT_EMPTY), not for QR, NFC, zero-touch or afw# provisioning: no effect on the flows. Default 0." },
+  secondaryUser: { type: "boolean", description: "Setup runs in a secondary user: no work profile can be added there (CODE_CANNOT_ADD_MANAGED_PROFILE, 11) and no device owner set (CODE_NOT_SYSTEM_USER, 7). Default false." },
+  ...ANDROID_CAPABILITY_STATE,
   existingWorkProfile: {
     type: "object",
     additionalProperties: false,
@@ -335,7 +337,7 @@ export interface CspStatusRule {
 export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "firmware-rejected";
 
 /** Device state as written (every key optional). */
-export interface DeviceState {
+export interface DeviceState extends AndroidCapabilityState {
   clockOffset?: string;
   trustedRoots?: string[];
   enrollments?: WindowsEnrollmentRecord[];

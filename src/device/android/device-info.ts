@@ -4,6 +4,7 @@ import type { AndroidDeviceInfo } from "../../protocol/android/dialects/index.js
 import type { AndroidDeviceState } from "../../protocol/android/setup-wizard.js";
 import type { DeviceIdentity } from "../identity.js";
 import type { AndroidFlowOptions } from "./options.js";
+import { SYSTEM_FEATURES } from "./capability-state.js";
 
 /** API level the device runs: its state's apiLevel (identity.ts applies it), else the catalog release. */
 export function apiLevelOf(id: DeviceIdentity, _o?: AndroidFlowOptions): number {
@@ -28,19 +29,35 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
   };
 }
 
-export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidDeviceState {
+/** The disk key a factory reset leaves (the wiped device's user data is gone; its build and hardware are not). */
+export const FACTORY_RESET_KEY = "android.factory-reset";
+
+/**
+ * The device as provisioning finds it. `wiped`: it was factory reset since the scenario's state was true
+ * (a Reset in ManagedProvisioning's cancel or error dialog): owners, accounts, users, profiles, restrictions
+ * and the completed setup are gone; the build's features and the hardware stay.
+ */
+export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions, wiped = false): AndroidDeviceState {
   const s = id.state ?? {};
   const w = s.wifiInRange;
+  const f = s.systemFeatures ?? {};
+  const user = wiped ? {} : s;
   return {
     apiLevel: apiLevelOf(id, o),
     gms: id.android?.gms ?? true,
-    secondaryUser: s.secondaryUser ?? false,
-    ...(s.existingWorkProfile ? { existingWorkProfile: { managedBy: s.existingWorkProfile.managedBy } } : {}),
+    secondaryUser: user.secondaryUser ?? false,
+    ...(user.existingWorkProfile ? { existingWorkProfile: { managedBy: user.existingWorkProfile.managedBy } } : {}),
     imei: id.imei,
     serialNumber: id.serialNumber,
-    hasDeviceOwner: s.alreadyProvisioned ?? false,
-    userSetupCompleted: s.userSetupCompleted ?? false,
-    accounts: s.accounts ?? 0,
+    hasDeviceOwner: user.alreadyProvisioned ?? false,
+    userSetupCompleted: user.userSetupCompleted ?? false,
+    accounts: user.accounts ?? 0,
+    features: { managedUsers: f[SYSTEM_FEATURES.managedUsers], deviceAdmin: f[SYSTEM_FEATURES.deviceAdmin], watch: f[SYSTEM_FEATURES.watch] },
+    lowRamDevice: s.lowRamDevice ?? false,
+    splitSystemUser: s.splitSystemUser ?? false,
+    paired: user.paired ?? false,
+    ...(user.profileOwner !== undefined ? { profileOwner: user.profileOwner } : {}),
+    userRestrictions: user.userRestrictions ?? [],
     installed: new Map(),
     wifiInRange: w ? [{ ssid: w.ssid, securityType: w.securityType ?? (w.password ? "WPA" : "NONE"), password: w.password }] : undefined,
     playProtectBlocks: s.playProtectBlocks ?? [],

@@ -28,7 +28,7 @@ import {
   type ProvisioningParams,
 } from "../../wire/android/payload.js";
 import type { Flow, FlowContext, FlowResult } from "../flow.js";
-import { apiLevelOf, deviceInfo, deviceState } from "./device-info.js";
+import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
@@ -101,8 +101,14 @@ async function fetchProvisioning(fc: FlowContext, stepName: string, url: string,
   }
 }
 
-function result(out: ProvisioningOutcome): FlowResult {
+function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
   if (out.ok) return { ok: true, code: "android.enrolled", keychain: NO_KEYS };
+  if (out.stop?.factoryReset && fc?.disk) {
+    // The device wiped itself (DevicePolicyManager.wipeData from ManagedProvisioning's Reset): nothing it kept
+    // survives, and its next setup starts at the first screen with the user data of the scenario's state gone.
+    fc.disk.clear();
+    fc.disk.set(FACTORY_RESET_KEY, true);
+  }
   const shown = androidShownForOutcome(out);
   return { ok: false, code: out.code, step: out.step, message: out.message, ...(shown ? { shown } : {}), keychain: NO_KEYS };
 }
@@ -155,7 +161,7 @@ function modeOf(o: AndroidFlowOptions, profile: string): DpcModeChoice {
  */
 function persistedState(fc: FlowContext, o: AndroidFlowOptions): AndroidDeviceState {
   const kept = fc.boot ? (fc.disk?.get("android.device") as AndroidDeviceState | undefined) : undefined;
-  const state = kept ?? deviceState(fc.identity, o);
+  const state = kept ?? deviceState(fc.identity, o, fc.disk?.get(FACTORY_RESET_KEY) === true);
   fc.disk?.set("android.device", state);
   return state;
 }
@@ -195,7 +201,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
       adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, "")).adminPolicyCompliance(r),
     },
   });
-  return result(out);
+  return result(out, fc);
 }
 
 const androidQr: Flow<never> = {

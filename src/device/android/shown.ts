@@ -11,7 +11,10 @@ import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { STEP_DOWNLOAD } from "../../protocol/android/download.js";
 import { INTERRUPTED_TEXT } from "../../protocol/android/setup-wizard.js";
 import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors.js";
-import { GOOGLE_RPC_STATUS, PRECONDITION_CODES, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
+import { GOOGLE_RPC_STATUS, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
+import { preconditionName } from "../../wire/android/preconditions.js";
+import { dialogText } from "../../wire/android/managed-provisioning-text.js";
+import type { WizardStop } from "../../protocol/android/precheck.js";
 import type { FlowResult } from "../flow.js";
 import { transportCase, type Shown, type ShownInput } from "../shown.js";
 
@@ -74,9 +77,10 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
 
 /** A provisioning outcome (android.provision.*) with the constant of the task that failed. */
 export function androidShownForOutcome(
-  out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string } },
+  out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string }; stop?: WizardStop },
 ): Shown | undefined {
   if (out.ok) return undefined;
+  if (out.stop) return stopShown(out.stop);
   if (out.serverError) {
     // The DPC's server refused it (ADMIN_POLICY_COMPLIANCE fails; the wizard ends with "Can't set up device").
     const { status, reason } = out.serverError;
@@ -103,10 +107,21 @@ export function androidShownForOutcome(
       return { text: WIZARD_TEXT.invalidMode, screen: WIZARD };
     case "android.provision.precondition": {
       const m = /CODE_[A-Z_]+ \((\d+)\)/.exec(out.message ?? "");
-      const name = m ? PRECONDITION_CODES[Number(m[1])] : undefined;
+      const name = m ? preconditionName(Number(m[1]), 34) : undefined;
       return { ...(name ? { code: name, name: `DevicePolicyManager.${name} (${m![1]})` } : {}), text: WIZARD_TEXT.cantSetUp, screen: WIZARD };
     }
     default:
       return out.message?.startsWith(WIZARD_TEXT.cantSetUp) ? { text: WIZARD_TEXT.cantSetUp, screen: WIZARD } : undefined;
   }
+}
+
+/**
+ * A refused precondition (the DevicePolicyManager code, logged by ManagedProvisioning, and its dialog) or the
+ * user's confirmed cancel dialog (no code: the device shows none); the button the user tapped is in the screen.
+ */
+function stopShown(stop: WizardStop): Shown {
+  const d = stop.dialog;
+  const screen = `${WIZARD}, dialog [${[d.dismiss, d.confirm].filter(Boolean).join(" | ")}] → ${d.confirm}${d.wipes ? " (the device erases itself)" : ""}`;
+  const p = stop.precondition;
+  return { ...(p ? { code: p.name, name: `DevicePolicyManager.${p.name} (${p.value})` } : {}), text: dialogText(d), screen };
 }

@@ -15,6 +15,7 @@ import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { downloadApk, STEP_DOWNLOAD, type DownloadOptions } from "./download.js";
 import { MANAGED_PROVISIONING_PACKAGE, platformAppCleartextPermitted } from "../../wire/android/cleartext.js";
+import { actionFor, capabilitiesOf, precondition, userCancelled, type WizardStop } from "./precheck.js";
 
 /** ManagedProvisioning's cleartext policy on a device at `apiLevel` (wire/android/cleartext.ts: refused from API 28). */
 const managedProvisioningCleartext = (apiLevel: number): DownloadOptions["cleartext"] =>
@@ -49,6 +50,17 @@ export interface AndroidDeviceState {
   wifiInRange?: { ssid: string; securityType: string; password?: string }[];
   /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
+  /** System features (PackageManager): managed_users, device_admin, type.watch; defaults in precheck.ts capabilitiesOf. */
+  features?: { managedUsers?: boolean; deviceAdmin?: boolean; watch?: boolean };
+  /** ActivityManager.isLowRamDevice (Android Go edition). */
+  lowRamDevice?: boolean;
+  splitSystemUser?: boolean;
+  /** A watch paired with a phone. */
+  paired?: boolean;
+  /** The user's existing profile owner (package). */
+  profileOwner?: string;
+  /** UserManager restrictions set by another admin (no_add_managed_profile, no_remove_managed_profile). */
+  userRestrictions?: string[];
   /** A work profile already on the device, and the package of its profile owner. */
   existingWorkProfile?: { managedBy: string };
   /**
@@ -93,14 +105,32 @@ export interface SetupWizardInput {
 
 export type ProvisioningOutcome =
   | { ok: true; code: string; mode: number; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; intents: string[] }
-  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string } };
+  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string }; stop?: WizardStop };
 
 const CLOUDDPC_PACKAGE = CLOUDDPC.component.split("/")[0];
 const MODE_NAMES: Record<number, string> = { 1: "FULLY_MANAGED_DEVICE", 2: "MANAGED_PROFILE", 3: "MANAGED_PROFILE_ON_PERSONAL_DEVICE" };
 
+/** ManagedProvisioning's PROVISIONING_MODE_* → the DPM action it is checked as. */
+const isProfileMode = (mode: number) => mode !== PROVISIONING_MODE.FULLY_MANAGED_DEVICE;
+
 export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInput): Promise<ProvisioningOutcome> {
-  const { device } = input;
+  const orgOwned = input.initiator === "trusted-source";
   const intents: string[] = [];
+  // The device-owner question is settled once the DPC picked its mode; until then a trusted source is device owner.
+  const seen = { deviceOwner: orgOwned };
+  try {
+    return await wizard(ctx, input, intents, seen);
+  } catch (err) {
+    const stop = userCancelled(ctx, err, input.device, orgOwned, seen.deviceOwner);
+    if (!stop) throw err;
+    return stopped(stop, intents);
+  }
+}
+
+const stopped = (stop: WizardStop, intents: string[]): ProvisioningOutcome => ({ ok: false, code: stop.code, step: stop.step, message: stop.message, intents, stop });
+
+async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: string[], seen: { deviceOwner: boolean }): Promise<ProvisioningOutcome> {
+  const { device } = input;
   const fail = (code: string, stepName: string, message: string): ProvisioningOutcome => ({ ok: false, code, step: stepName, message, intents });
   const orgOwned = input.initiator === "trusted-source";
 
@@ -110,18 +140,15 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     return params;
   });
 
+  // DevicePolicyManager.checkProvisioningPreCondition for the action the trigger starts (precheck.ts).
   const pre = await step(ctx, STEPS.precheck, async () => {
-    if (!device.gms && params.packageName === CLOUDDPC_PACKAGE) return "no-gms";
-    if (!orgOwned && device.secondaryUser) return "secondary-user";
-    if (device.hasDeviceOwner) return "CODE_HAS_DEVICE_OWNER (1)";
-    if (orgOwned && device.userSetupCompleted) return "CODE_USER_SETUP_COMPLETED (4)";
-    if (orgOwned && (device.accounts ?? 0) > 0) return "CODE_ACCOUNTS_NOT_EMPTY (6)";
-    decoded(ctx, STEPS.precheck, { ok: true, encryption: params.skipEncryption ? "skipped" : "required" });
-    return undefined;
+    if (!device.gms && params.packageName === CLOUDDPC_PACKAGE) return "no-gms" as const;
+    const refused = precondition(ctx, STEPS.precheck, actionFor(!orgOwned), device, orgOwned);
+    if (!refused) decoded(ctx, STEPS.precheck, { ok: true, encryption: params.skipEncryption ? "skipped" : "required" });
+    return refused;
   });
   if (pre === "no-gms") return fail("android.provision.no-gms", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (Android Device Policy needs Google Mobile Services; this device has none: use an AOSP or device-admin path)`);
-  if (pre === "secondary-user") return fail("android.provision.secondary-user", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (a work profile cannot be added from a secondary user)`);
-  if (pre) return fail("android.provision.precondition", STEPS.precheck, `${WIZARD_TEXT.cantSetUp} (provisioning not allowed: ${pre}; factory reset required)`);
+  if (pre) return stopped(pre, intents);
 
   // A work profile is already there: PreProvisioningController shows DeleteManagedProfileDialog before anything else for a
   // profile-owner provisioning (AOSP ManagedProvisioning). It is a prompt: Delete (the default) removes the old profile
@@ -196,8 +223,10 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
     return fail("android.provision.dpc-not-integrated", STEPS.mode, `${WIZARD_TEXT.cantSetUp} (the DPC declares no activity for android.app.action.${missing}; Android 12+ requires the admin-integrated flow for organisation-owned provisioning)`);
   }
   const legacy = device.apiLevel < ADMIN_INTEGRATED_FROM || !acts.provisioningMode;
-  const allowed: number[] = !orgOwned ? [PROVISIONING_MODE.MANAGED_PROFILE] : [PROVISIONING_MODE.FULLY_MANAGED_DEVICE, PROVISIONING_MODE.MANAGED_PROFILE];
+  let allowed: number[] = !orgOwned ? [PROVISIONING_MODE.MANAGED_PROFILE] : [PROVISIONING_MODE.FULLY_MANAGED_DEVICE, PROVISIONING_MODE.MANAGED_PROFILE];
   if (orgOwned && params.supportedModes !== undefined && params.supportedModes & 2) allowed.push(PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE);
+  // Android 12L ParserUtils.getAllowedProvisioningModes: without android.software.managed_users the profile modes are not offered.
+  if (orgOwned && device.apiLevel >= 32 && !capabilitiesOf(device).features.managedUsers) allowed = allowed.filter((m) => !isProfileMode(m));
   const chosen = await step(ctx, STEPS.mode, async () => {
     if (legacy) {
       // Before the admin-integrated flow: no GET_PROVISIONING_MODE; an organisation-owned trigger makes a device owner.
@@ -212,6 +241,13 @@ export async function runSetupWizard(ctx: ProtocolContext, input: SetupWizardInp
   });
   if (!allowed.includes(chosen.mode))
     return fail("android.provision.invalid-mode", STEPS.mode, `${WIZARD_TEXT.invalidMode} (mode ${chosen.mode}; allowed ${allowed.join(", ")})`);
+  seen.deviceOwner = !isProfileMode(chosen.mode);
+  // The DPC's mode changes the action (a trusted source choosing a work profile): checked again before consent
+  // (PreProvisioningActivityController.showUserConsentScreen).
+  if (orgOwned && isProfileMode(chosen.mode)) {
+    const again = await step(ctx, STEPS.precheck, async () => precondition(ctx, STEPS.precheck, actionFor(true), device, orgOwned));
+    if (again) return stopped(again, intents);
+  }
   const adminExtras = chosen.adminExtras ?? params.adminExtras;
   const managementMode = chosen.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
   const ownership = chosen.mode === PROVISIONING_MODE.MANAGED_PROFILE && orgOwned ? "COMPANY_OWNED" : chosen.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "COMPANY_OWNED" : "PERSONALLY_OWNED";

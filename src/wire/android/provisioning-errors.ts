@@ -7,8 +7,7 @@
  *   `task/VerifyPackageTask.java` (ERROR_HASH_MISMATCH = 0, ERROR_DEVICE_ADMIN_MISSING = 1),
  *   `task/InstallPackageTask.java` (ERROR_PACKAGE_INVALID = 0, ERROR_INSTALLATION_FAILED = 1)
  *   (AOSP, Apache-2.0; values as in Android 10+; older releases numbered them differently);
- * - DevicePolicyManager pre-condition codes (CODE_HAS_DEVICE_OWNER = 1, CODE_USER_SETUP_COMPLETED = 4,
- *   CODE_ACCOUNTS_NOT_EMPTY = 6), shared/notes/android.md §4;
+ * - DevicePolicyManager pre-condition codes: ./preconditions.ts;
  * - android.app.DownloadManager ERROR_* (COLUMN_REASON; an HTTP error status is reported as the
  *   status itself), developer.android.com reference.
  * The screen texts are the wizard's own strings in ./errors.ts (WIZARD_TEXT).
@@ -30,12 +29,6 @@ export const PROVISIONING_ERRORS = {
   packageInvalid: c("InstallPackageTask", "ERROR_PACKAGE_INVALID", 0),
   installationFailed: c("InstallPackageTask", "ERROR_INSTALLATION_FAILED", 1),
 } as const;
-
-export const PRECONDITION_CODES: Record<number, string> = {
-  1: "CODE_HAS_DEVICE_OWNER",
-  4: "CODE_USER_SETUP_COMPLETED",
-  6: "CODE_ACCOUNTS_NOT_EMPTY",
-};
 
 /** DownloadManager COLUMN_REASON values for STATUS_FAILED (below 1000 the reason is an HTTP status). */
 export const DOWNLOAD_REASONS: Record<number, string> = {

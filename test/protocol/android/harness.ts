@@ -50,6 +50,7 @@ export async function runAndroidFlow(
     secrets = [] as string[],
     state = undefined as DeviceState | undefined,
     gate = undefined as ((step: string) => Promise<void>) | undefined,
+    disk = undefined as Map<string, unknown> | undefined,
   } = {},
 ): Promise<FlowRunOut> {
   const http = new InMemoryHttp({ clock, handler });
@@ -75,7 +76,13 @@ export async function runAndroidFlow(
   };
   const keys = await testKeys();
   const run = androidFlows[flow]!.run(
-    { identity, ports: { clock, crypto, entropy, http, dns: { resolveCname: async () => [], resolve4: async () => [] }, keys, transcript, log: silentLogger }, protocol, targets: { server: { https: BASE, embedded: true } } },
+    {
+      identity,
+      ports: { clock, crypto, entropy, http, dns: { resolveCname: async () => [], resolve4: async () => [] }, keys, transcript, log: silentLogger },
+      protocol,
+      targets: { server: { https: BASE, embedded: true } },
+      ...(disk ? { disk } : {}),
+    },
     { android: options } as never,
   );
   try {
