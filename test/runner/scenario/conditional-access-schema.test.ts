@@ -52,4 +52,13 @@ describe("embedded.policy.conditionalAccess", () => {
     expect(error(`${HEAD}        - { name: x, grant: {} }\n`).message).toContain("grants nothing");
     expect(error(`${HEAD}        - { name: x, grant: { controls: [block, mfa] } }\n`).message).toContain("block stands alone");
   });
+  it("warns when a policy on Windows enrollment can never apply because the Autopilot group's token is minted (no sign-in)", () => {
+    const policy = `        - { name: tou, grant: { termsOfUse: [Contoso ToU] } }\n`;
+    const minted = parseScenario(`${HEAD}${policy}`, "t.yaml", context);
+    expect(minted.warnings?.[0]).toMatch(/^t\.yaml:3:\d+: warning: groups\[0\]\.flow: group a gets its enrollment token minted .* policy "tou" .* set options\.windows\.tokenSource: idp/);
+    const idp = `${HEAD}${policy}`.replace("flow: windows-autopilot }", "flow: windows-autopilot, options: { windows: { tokenSource: idp } } }");
+    expect(parseScenario(idp, "t.yaml", context).warnings).toBeUndefined();
+    const excluded = `${HEAD}        - { name: tou, apps: { exclude: [Microsoft Intune Enrollment] }, grant: { termsOfUse: [Contoso ToU] } }\n`;
+    expect(parseScenario(excluded, "t.yaml", context).warnings).toBeUndefined();
+  });
 });
