@@ -51,6 +51,11 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
   for (const [reason, bound] of Object.entries(spec.refusals ?? {})) {
     out.push(check(`server refusals ${reason}`, (records.policyRefusals ?? []).filter((r) => r.refusal === reason).length, bound, "refusal"));
   }
+  const signIns = records.signIns ?? [];
+  for (const [result, bound] of Object.entries(spec.signIns ?? {})) {
+    const n = result === "reportOnlyFailure" ? signIns.filter((s) => s.reportOnlyFailure).length : signIns.filter((s) => s.result === result).length;
+    out.push(check(`server sign-ins ${result}`, n, bound, "sign-in"));
+  }
   const apps = records.apps ?? [];
   for (const [status, bound] of Object.entries(spec.apps?.status ?? {})) {
     out.push(check(`server apps ${status}`, apps.filter((a) => a.status === status).length, bound, "app"));

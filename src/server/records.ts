@@ -85,6 +85,8 @@ export interface ServerRecords {
   policy: PolicyRecord[];
   /** What the tenant rules refused (enrollments and directory joins), by reason. */
   policyRefusals?: { deviceKey: string; refusal: string }[];
+  /** Conditional-access evaluations of sign-ins (server/policy/conditional-access.ts): the result, and whether a report-only policy would not have granted. */
+  signIns?: { result: string; reportOnlyFailure: boolean }[];
   scepRequests: ScepRequestRecord[];
   /** Managed app installs (Apple half). */
   apps?: AppInstallRecord[];

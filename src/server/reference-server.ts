@@ -189,6 +189,7 @@ export class ReferenceServer {
       certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
       policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ...(r.upn ? { user: r.upn } : {}), ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
       policyRefusals: this.policy.refusals.map((r) => ({ deviceKey: r.deviceKey, refusal: r.refusal })),
+      signIns: this.policy.ca.signIns.map((r) => ({ result: r.result, reportOnlyFailure: r.policies.some((p) => p.state === "reportOnly" && p.result !== "success") })),
       scepRequests: this.scep.requestRecords(),
       apps: this.halves.flatMap((h) => h.appRecords?.() ?? []),
       invitations: this.halves.flatMap((h) => h.invitationRecords?.() ?? []),

@@ -19,6 +19,8 @@ describe("conditional access scenarios (loopback)", () => {
         f,
       ).toEqual([]);
       expect(summary.ok).toBe(true);
+      // expect.server.signIns: the tenant's sign-in log agrees with what the devices met.
+      expect((summary.expectations ?? []).filter((e) => e.name.startsWith("server sign-ins")).length).toBeGreaterThan(0);
     }, 120_000);
   }
 });

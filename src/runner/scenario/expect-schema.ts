@@ -129,6 +129,13 @@ const server: Json = {
         },
       },
     },
+    signIns: {
+      type: "object",
+      description:
+        "Sign-ins conditional access evaluated (embedded.policy.conditionalAccess), by result: granted, blocked (a block policy), mfa / terms (the sign-in was interrupted for a prompt), device (a device control failed); reportOnlyFailure: sign-ins a report-only policy would not have granted. An interrupted sign-in that the user completes counts twice (the interrupt, then the result).",
+      propertyNames: { enum: ["granted", "blocked", "mfa", "terms", "device", "reportOnlyFailure"] },
+      additionalProperties: bound(count, "exactly", "Sign-ins with this result."),
+    },
     refusals: {
       type: "object",
       description: "Enrollments and directory joins the tenant rules (embedded.policy) refused, by reason.",

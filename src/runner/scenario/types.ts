@@ -149,6 +149,8 @@ export interface ServerExpectations {
   ownership?: Record<string, Bound>;
   compliance?: Record<string, Bound>;
   refusals?: Record<string, Bound>;
+  /** Conditional-access evaluations of sign-ins by result (granted, blocked, mfa, terms, device) and reportOnlyFailure. */
+  signIns?: Record<string, Bound>;
   apps?: { status?: Record<string, Bound>; licenceRefusals?: Record<string, Bound> };
   /** Live enrollment records by the enrolling user the tenant's record keeps. */
   users?: Record<string, Bound>;
