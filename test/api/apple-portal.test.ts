@@ -88,11 +88,14 @@ describe("enrollment portal on virtual time (the real lifetime)", () => {
     expect(w.apple.devices.size).toBe(0);
   }, 120_000);
 
-  it("an invitation without login redirects straight to the profile; uses: 1 lets one device through", async () => {
-    const w = await world({ portal: { invitations: [{ id: "one", uses: 1 }] } }, []);
-    expect(await w.runFlow("iphone-15", 0, "ios-profile", { invitation: "one" })).toMatchObject({ ok: true });
-    expect(await w.runFlow("iphone-15", 1, "ios-profile", { invitation: "one" })).toMatchObject({ ok: false, code: "apple.profile.refused.InvitationUsed" });
-    expect([...w.apple.devices.values()][0]!.portalUser).toBeUndefined();
+  it("an invitation without login: Assign to user links a directory user (or none when left blank); uses: 2 lets two devices through", async () => {
+    const w = await world({ portal: { invitations: [{ id: "two", uses: 2 }] } }, ["ana@contoso.example"]);
+    expect(await w.runFlow("iphone-15", 0, "ios-profile", { invitation: "two", user: "ana@contoso.example" })).toMatchObject({ ok: true });
+    expect(await w.runFlow("iphone-15", 1, "ios-profile", { invitation: "two" })).toMatchObject({ ok: true });
+    expect(await w.runFlow("iphone-15", 2, "ios-profile", { invitation: "two" })).toMatchObject({ ok: false, code: "apple.profile.refused.InvitationUsed" });
+    expect([...w.apple.devices.values()].map((d) => d.portalUser ?? null).sort()).toEqual(["ana@contoso.example", null]);
+    const w2 = await world({ portal: { invitations: [{ id: "x" }] } }, ["ana@contoso.example"]);
+    expect(await w2.runFlow("iphone-15", 0, "ios-profile", { invitation: "x", user: "typo@contoso.example" })).toMatchObject({ ok: false, code: "apple.profile.refused.UserNotFound", step: "portal.login" });
   }, 120_000);
 });
 

@@ -5,8 +5,9 @@
  * downloaded configuration profile (step `profile.download-prompt`).
  *
  * The portal (server: src/server/apple/portal.ts) answers the enrollment URL, or an invitation's link,
- * with its login page, a redirect to this enrollment's profile, or a refusal (403/401 JSON
- * `{code, message}`); the user sees the refusal's message in Safari and nothing is downloaded.
+ * with its login page, an invitation's "Assign to user" form (a username only, may be left blank), a
+ * redirect to this enrollment's profile, or a refusal (403/401 JSON `{code, message}`); the user sees the
+ * refusal's message in Safari and nothing is downloaded.
  *
  * Safari's prompt, published texts:
  * - iOS/iPadOS: "This website is trying to download a configuration profile. Do you want to allow
@@ -79,12 +80,15 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
       return url.toString();
     }
     const form = mediaType(page).includes("html") ? parseLoginForm(Buffer.from(page.body).toString("utf8")) : undefined;
-    if (!form?.passwordField) throw new ProtocolViolationError("apple.portal.page", `the enrollment portal answered HTTP ${page.status} "${mediaType(page) || "(no Content-Type)"}" without a login form or a profile`);
+    if (!form?.passwordField && !form?.userField) throw new ProtocolViolationError("apple.portal.page", `the enrollment portal answered HTTP ${page.status} "${mediaType(page) || "(no Content-Type)"}" without a login form or a profile`);
     const action = new URL(form.action || url.toString(), url);
     if (action.origin !== url.origin) throw new ProtocolViolationError("apple.portal.page", `the portal's login form posts to another origin (${action.origin})`);
-    const user = p.user ?? `user${ctx.identity.index + 1}@enrollsim.test`;
+    // A login form (user and password), or an invitation's "Assign to user" form (a username only, which the
+    // user may leave blank: then only an explicit portal.user is typed).
+    const login = form.passwordField !== undefined;
+    const user = p.user ?? (login ? `user${ctx.identity.index + 1}@enrollsim.test` : "");
     const password = p.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
-    const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
+    const fields = { ...form.fields, ...(form.passwordField ? { [form.passwordField]: password } : {}), ...(form.userField ? { [form.userField]: user } : {}) };
     const res = await exchange(
       ctx.protocol,
       "portal.login",
@@ -94,7 +98,7 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
     if (res.status >= 400) return refusal(dev, res.status, res.body, mediaType(res));
     const next = followRedirect(res.status, res.headers["location"], action);
     if (!next) throw new ProtocolViolationError("apple.portal.page", `the portal answered the login with HTTP ${res.status} and no redirect to the profile`);
-    decoded(ctx.protocol, "portal.login", { login: true, user, next: "the portal offers the profile" });
+    decoded(ctx.protocol, "portal.login", { login, user: user || null, next: "the portal offers the profile" });
     return next;
   });
 }

@@ -9,7 +9,9 @@
  *
  * - `GET /apple/enroll[?invitation=<id>]`: an unknown, expired, used or revoked invitation is refused
  *   (403 JSON `{code, message}`); with login required, the answer is the login page (HTML form posting
- *   to `/apple/portal/login`); else a `303` to the download of this enrollment.
+ *   to `/apple/portal/login`); an invitation without login answers the "Assign to user" form (posting
+ *   to `/apple/portal/assign`: a directory user, or blank for none; an unknown name is 403 UserNotFound);
+ *   the plain enrollment URL without login serves the profile as before.
  * - `POST /apple/portal/login` (form: username, password, invitation): a user of the tenant's directory
  *   (`embedded.policy.directory.users` when it lists users; an account not enabled is refused) with the
  *   directory password (`embedded.apple.account.password`) gets `303` to the download; else 401.
@@ -62,6 +64,7 @@ interface Enrollment {
 }
 
 export const PORTAL_LOGIN_PATH = "/apple/portal/login";
+export const PORTAL_ASSIGN_PATH = "/apple/portal/assign";
 /** Most enrollment tokens kept (each portal visit makes one; a load run must not grow without bound). */
 const MAX_TOKENS = 100_000;
 
@@ -124,10 +127,32 @@ export class EnrollmentPortal {
     return { status: 303, headers: { location: `/apple/enroll?enrollment=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
   }
 
-  private loginPage(invitation: string | undefined): HttpResponse {
+  private page(action: string, invitation: string | undefined, password: boolean, button: string): HttpResponse {
     const hidden = invitation ? `<input type="hidden" name="invitation" value="${escapeHtml(invitation)}">` : "";
-    const html = `<!DOCTYPE html><html><head><title>Enrollment</title></head><body><form method="post" action="${PORTAL_LOGIN_PATH}">${hidden}<input name="username"><input type="password" name="password"><button type="submit">Log In</button></form></body></html>`;
+    const secret = password ? '<input type="password" name="password">' : "";
+    const html = `<!DOCTYPE html><html><head><title>Enrollment</title></head><body><form method="post" action="${action}">${hidden}<input type="text" name="username">${secret}<button type="submit">${button}</button></form></body></html>`;
     return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: new Uint8Array(Buffer.from(html)), url: "" };
+  }
+
+  private loginPage(invitation: string | undefined): HttpResponse {
+    return this.page(PORTAL_LOGIN_PATH, invitation, true, "Log In");
+  }
+
+  /**
+   * An invitation without login: Jamf's "Assign to user" dialog (learn.jamf.com 11.16, "User-Initiated
+   * Enrollment Experience": a directory user "may optionally be linked" to the device; "If the user is
+   * not found" the name is not accepted; the field may be left blank to enroll without a user).
+   */
+  private assignPage(invitation: string): HttpResponse {
+    return this.page(PORTAL_ASSIGN_PATH, invitation, false, "Enroll");
+  }
+
+  /** The directory user `name` (lower case) names, or false when the directory lists users and it is not one of them (or disabled). */
+  private directoryUser(name: string): string | false {
+    const users = this.directory()?.users;
+    if (users === undefined) return name;
+    const u = users.find((x) => x.upn.toLowerCase() === name);
+    return u && u.accountEnabled !== false ? name : false;
   }
 
   /**
@@ -151,7 +176,7 @@ export class EnrollmentPortal {
     if (id !== null) {
       const refused = this.refusal(id);
       if (refused) return refused;
-      return (this.invitation(id)?.requireLogin ?? c.login) ? this.loginPage(id) : this.toDownload({ invitation: id });
+      return (this.invitation(id)?.requireLogin ?? c.login) ? this.loginPage(id) : this.assignPage(id);
     }
     if (c.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
     return c.login ? this.loginPage(undefined) : {};
@@ -166,13 +191,24 @@ export class EnrollmentPortal {
       const refused = this.refusal(invitation);
       if (refused) return refused;
     } else if (this.config()?.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
-    const users = this.directory()?.users;
-    const known = users === undefined ? user !== "" : users.find((u) => u.upn.toLowerCase() === user);
-    const enabled = typeof known === "object" ? known.accountEnabled !== false : known;
-    if (!enabled || form.get("password") !== this.password()) {
+    if (user === "" || !this.directoryUser(user) || form.get("password") !== this.password()) {
       return json(401, { code: "LoginFailed", message: "Invalid username or password." });
     }
     return this.toDownload({ user, ...(invitation !== undefined ? { invitation } : {}) });
+  }
+
+  /** `POST /apple/portal/assign`: an invitation without login, the user to link (blank: none). */
+  assign(body: Uint8Array): HttpResponse {
+    const form = new URLSearchParams(Buffer.from(body.subarray(0, 16_384)).toString("utf8"));
+    const invitation = form.get("invitation");
+    if (invitation === null) return json(403, { code: "InvitationRequired", message: "Assigning a user needs an enrollment invitation." });
+    const refused = this.refusal(invitation);
+    if (refused) return refused;
+    const name = (form.get("username") ?? "").trim().toLowerCase();
+    if (name === "") return this.toDownload({ invitation });
+    const user = this.directoryUser(name);
+    if (!user) return json(403, { code: "UserNotFound", message: "No user was found with this username." });
+    return this.toDownload({ user, invitation });
   }
 
   /** The user the portal logged in for the enrollment `token` (from the CheckInURL), if any. */

@@ -4,6 +4,7 @@
  * - GET  /apple/enroll             CMS-signed enrollment profile (root anchor, SCEP → foundation CA, MDM);
  *   with `embedded.apple.portal`: the enrollment portal (invitations, login page; portal.ts)
  * - POST /apple/portal/login       the portal's login form → 303 to this enrollment's profile
+ * - POST /apple/portal/assign      an invitation without login: "Assign to user" (optional) → 303 to the profile
  * - POST /apple/ade/enroll         ADE: CMS-signed MachineInfo (verified against the test device CA) → profile
  *   GET  /apple/ade/enroll         same, web-view style, MachineInfo in x-apple-aspen-deviceinfo
  * - PUT  /apple/checkin            check-in (POST → 405); identity by mTLS or Mdm-Signature, issued by the foundation CA
@@ -42,7 +43,7 @@ import { CheckinService } from "./checkin.js";
 import { CommandQueue } from "./command-queue.js";
 import { DdmService } from "./ddm.js";
 import { AppleRestApi } from "./rest-api.js";
-import { EnrollmentPortal, PORTAL_LOGIN_PATH } from "./portal.js";
+import { EnrollmentPortal, PORTAL_ASSIGN_PATH, PORTAL_LOGIN_PATH } from "./portal.js";
 
 export {
   APPLE_SERVER_FAULTS,
@@ -160,10 +161,11 @@ export class AppleServer implements AppleCore {
       if ("status" in page) return page.status >= 400 ? this.reject("portal.refused", page) : page;
       return this.profiles.response(await this.profiles.profile(undefined, page.enrollment));
     }
-    if (path === PORTAL_LOGIN_PATH) {
+    if (path === PORTAL_LOGIN_PATH || path === PORTAL_ASSIGN_PATH) {
       if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });
       if (!this.portal.active) return text(404, "no enrollment portal (embedded.apple.portal)");
-      const res = this.portal.login(req.body ?? new Uint8Array(0));
+      const body = req.body ?? new Uint8Array(0);
+      const res = path === PORTAL_LOGIN_PATH ? this.portal.login(body) : this.portal.assign(body);
       return res.status >= 400 ? this.reject("portal.login", res) : res;
     }
     if (path === "/apple/ade/enroll") return this.adeService.enroll(req);

@@ -31,7 +31,7 @@ describe("enrollment portal: invitations", () => {
   it("an invitation is valid until its lifetime has passed on the server clock, then refused as expired", () => {
     const { p, pass } = portal({ invitations: [{ id: "spring", expiresAfter: "1d" }] });
     const early = p.open(q("invitation=spring"));
-    expect(isResponse(early) && early.status).toBe(303);
+    expect(isResponse(early) && early.status).toBe(200);
     pass(24 * HOUR - 1);
     expect(p.status("spring")).toBe("active");
     pass(1);
@@ -43,7 +43,7 @@ describe("enrollment portal: invitations", () => {
 
   it("a link opened before the expiry but used after it is refused at the download too", () => {
     const { p, pass } = portal({ invitations: [{ id: "spring", expiresAfter: 3600 }] });
-    const link = p.open(q("invitation=spring")) as HttpResponse;
+    const link = p.assign(form({ invitation: "spring", username: "" }));
     pass(2 * HOUR);
     const dl = p.open(q(`enrollment=${token(link)}`));
     expect(isResponse(dl) && body(dl)).toMatchObject({ code: "InvitationExpired" });
@@ -51,7 +51,7 @@ describe("enrollment portal: invitations", () => {
 
   it("uses count at the profile download; past them the invitation is used", () => {
     const { p } = portal({ invitations: [{ id: "once", uses: 1 }] });
-    const first = p.open(q("invitation=once")) as HttpResponse;
+    const first = p.assign(form({ invitation: "once" }));
     expect(p.open(q(`enrollment=${token(first)}`))).toEqual({ enrollment: { token: token(first) } });
     expect(p.status("once")).toBe("used");
     expect(body(p.open(q("invitation=once")) as HttpResponse)).toMatchObject({ code: "InvitationUsed" });
@@ -72,6 +72,29 @@ describe("enrollment portal: invitations", () => {
   it("invitationRequired refuses the bare enrollment URL; without login it serves the profile as before", () => {
     expect(body(portal({ invitationRequired: true }).p.open(q("")) as HttpResponse)).toMatchObject({ code: "InvitationRequired" });
     expect(portal({}).p.open(q(""))).toEqual({});
+  });
+});
+
+describe("enrollment portal: an invitation without login (Assign to user)", () => {
+  const dir = { users: [{ upn: "ana@contoso.example" }] };
+
+  it("shows the Assign to user form: a username field, no password", () => {
+    const page = portal({ invitations: [{ id: "x" }] }).p.open(q("invitation=x")) as HttpResponse;
+    const html = Buffer.from(page.body).toString("utf8");
+    expect(html).toContain('action="/apple/portal/assign"');
+    expect(html).toContain('name="username"');
+    expect(html).not.toContain('type="password"');
+  });
+
+  it("a directory user is linked to the enrollment; blank enrolls without a user; an unknown name is UserNotFound", () => {
+    const { p } = portal({ invitations: [{ id: "x" }] }, dir);
+    const linked = p.assign(form({ invitation: "x", username: "ana@contoso.example" }));
+    expect(p.userOf(token(linked))).toBe("ana@contoso.example");
+    const blank = p.assign(form({ invitation: "x", username: "" }));
+    expect(blank.status).toBe(303);
+    expect(p.userOf(token(blank))).toBeUndefined();
+    expect(body(p.assign(form({ invitation: "x", username: "zed@contoso.example" })))).toMatchObject({ code: "UserNotFound" });
+    expect(body(p.assign(form({ username: "ana@contoso.example" })))).toMatchObject({ code: "InvitationRequired" });
   });
 });
 

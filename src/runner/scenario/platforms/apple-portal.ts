@@ -12,10 +12,10 @@ export const applePortalGroupOptions = {
     type: "object",
     additionalProperties: false,
     description:
-      "Profile flows: the user opens the enrollment portal in Safari (step portal.login): with `invitation`, the invitation's link (the enrollment URL with ?invitation=<id>); when the portal shows its login page, the user logs in as `user` with `password`. Then the profile is downloaded (profile.download) for this enrollment, and the server's record keeps the user.",
+      "Profile flows: the user opens the enrollment portal in Safari (step portal.login): with `invitation`, the invitation's link (the enrollment URL with ?invitation=<id>); when the portal shows its login page, the user logs in as `user` with `password`; on an invitation without login, the 'Assign to user' dialog links `user` to the device (left blank without `user`). Then the profile is downloaded (profile.download) for this enrollment, and the server's record keeps the user.",
     properties: {
       invitation: { type: "string", minLength: 1, maxLength: 200, description: "The id of the invitation whose link the user opens (embedded.apple.portal.invitations[].id)." },
-      user: { type: "string", minLength: 1, maxLength: 320, description: "The username typed on the login page (default user<n>@enrollsim.test)." },
+      user: { type: "string", minLength: 1, maxLength: 320, description: "The username typed on the login page (default user<n>@enrollsim.test), or in the 'Assign to user' dialog of an invitation without login (default: left blank)." },
       password: { type: "string", maxLength: 200, description: "The password typed on the login page (a secret: redacted; default the embedded directory password)." },
     },
   },
@@ -36,7 +36,7 @@ export const applePortalEmbedded = {
     type: "object",
     additionalProperties: false,
     description:
-      "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
+      "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An invitation without login shows the 'Assign to user' dialog (a directory user, or blank; an unknown name is 403 UserNotFound). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
     properties: {
       login: { type: "boolean", description: "Every user logs in before the profile is offered (default false)." },
       invitationRequired: { type: "boolean", description: "The enrollment URL without an invitation is refused (403 InvitationRequired). Default false." },
