@@ -49,7 +49,12 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     }
     // The Settings sign-in dialog shows the identity provider's terms-of-use page; OOBE (Autopilot) and the background task do not
     // (Windows Autopilot known issues: the Intune Enrollment app must be excluded from any Conditional Access policy requiring terms of use).
-    const fed = await federatedSignIn(p, idpUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), transportAsOutcome: true, ...(settingsSignIn ? { termsOfUse: () => "accept" as const } : {}) });
+    const fed = await federatedSignIn(p, idpUrl, upn, o.password, {
+      secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto),
+      transportAsOutcome: true,
+      ...(settingsSignIn ? { termsOfUse: () => "accept" as const } : {}),
+      ...deviceIdentity(run),
+    });
     if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, o.kind === "gpo" ? "windows-gpo" : "windows-autopilot");
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
@@ -133,6 +138,15 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
 }
 
 /**
+ * A device already registered or joined in the directory names itself at the sign-in (`device_id`), so conditional
+ * access can read its state (joined, hybrid joined, compliant). Real Windows proves it with its device key (the
+ * primary refresh token / PKeyAuth); this stand-in sends the id unsigned and the reference server takes it as said.
+ */
+function deviceIdentity(run: EnrollRun): { query?: Record<string, string> } {
+  return alreadyInDirectory(run.state, "registration") ? { query: { device_id: run.w.deviceId } } : {};
+}
+
+/**
  * The identity provider asked for a terms-of-use page this sign-in cannot show (Autopilot OOBE, the background
  * auto-enroll task). Microsoft publishes the limitation (Windows Autopilot known issues, "Device-based Conditional
  * Access policies"; Entra terms of use: "The Intune Enrollment app isn't supported" for per-device terms) but no
@@ -189,7 +203,7 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
-    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), termsOfUse: () => "accept" });
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), termsOfUse: () => "accept", ...deviceIdentity(run) });
     if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, `windows-${o.kind}`);
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);

@@ -40,7 +40,8 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
     const appru = url.searchParams.get("appru") ?? "";
     if (!appru.startsWith("ms-app://")) return answer(400, "appru missing\n", "text/plain");
     const hint = url.searchParams.get("login_hint") ?? "";
-    return answer(200, formPage("Sign in", url.pathname, { login_hint: hint, username: hint, password: "", appru }, ["username", "password"]), "text/html");
+    const device = url.searchParams.get("device_id");
+    return answer(200, formPage("Sign in", url.pathname, { login_hint: hint, username: hint, password: "", appru, ...(device ? { device_id: device.slice(0, 64) } : {}) }, ["username", "password"]), "text/html");
   }
   const form = new URLSearchParams(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 8192));
   const upn = (form.get("username") ?? "").toLowerCase();
@@ -60,7 +61,7 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
 
 /** The page conditional access shows next (MFA, terms of use), its refusal, or undefined when access is granted. */
 function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx: HalfContext, cfg: WindowsServerConfig): HttpResponse | undefined {
-  const keep: Record<string, string> = { username: upn, password: form.get("password") ?? "", appru: form.get("appru") ?? "" };
+  const keep: Record<string, string> = { username: upn, password: form.get("password") ?? "", appru: form.get("appru") ?? "", ...(form.get("device_id") ? { device_id: form.get("device_id")! } : {}) };
   const otc = form.get("otc");
   if (otc !== null) {
     // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
@@ -75,7 +76,7 @@ function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx
     if (tou === "decline")
       return answer(400, JSON.stringify({ error: "access_denied", error_description: `The user declined the terms of use "${answered.name}" (no AADSTS code is published for a declined terms of use)` }), "application/json; charset=utf-8");
   }
-  const d = ctx.policy.signIn({ upn, app: CLOUD_APPS.intuneEnrollment.id, platform: "windows", clientApp: "mobileAppsAndDesktopClients", device: { compliant: false, hybridJoined: false }, mfa: otc !== null });
+  const d = ctx.policy.signIn({ upn, app: CLOUD_APPS.intuneEnrollment.id, platform: "windows", clientApp: "mobileAppsAndDesktopClients", device: deviceState(ctx, form.get("device_id")), mfa: otc !== null });
   if (d.kind === "granted") return undefined;
   if (d.kind === "mfa") return answer(200, formPage("Verify your identity", path, { ...keep, otc: "" }, ["otc"]), "text/html");
   if (d.kind === "terms" && d.terms.perDevice) {
@@ -93,4 +94,16 @@ function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx
   }
   const e = caOAuthError(d);
   return answer(400, oauthErrorJson(e.error, e.aadsts!, e.description.replace(/^AADSTS\d+: /, "")), "application/json; charset=utf-8");
+}
+
+/**
+ * The device as the directory knows it: a sign-in naming a device (`device_id`, unverified: the stand-in of the device
+ * key proof real Windows sends) that has an enabled object is registered; hybrid joined when the object is; compliant
+ * when the tenant's compliance records mark it so. An unknown device is neither.
+ */
+function deviceState(ctx: HalfContext, deviceId: string | null): { id?: string; compliant: boolean; hybridJoined: boolean } {
+  const id = /^[0-9A-Fa-f]{32}$/.test(deviceId ?? "") ? deviceId!.toUpperCase() : undefined;
+  const obj = id ? ctx.policy.directory.find({ deviceId: id }) : undefined;
+  if (!id || !obj || obj.state !== "enabled") return { compliant: false, hybridJoined: false };
+  return { id, compliant: ctx.policy.markedCompliant(id), hybridJoined: obj.joinType === "hybrid" };
 }

@@ -62,4 +62,21 @@ describe("conditional access at the Federated sign-in (Settings › Access work 
       await h.close();
     }
   });
+
+  it("the device's directory state is read at the sign-in: a hybrid-joined object satisfies 'require hybrid-joined device', an unknown device gets AADSTS53001 (Event 76)", async () => {
+    const h = await windowsHarness({}, undefined, { conditionalAccess: { policies: [{ name: "Hybrid only", grant: { controls: ["domainJoinedDevice"] } }] } });
+    try {
+      const id = (h.context(0, "windows-10-desktop").ctx.identity as { windows: { deviceId: string } }).windows.deviceId;
+      const unknown = await h.run("windows-gpo", { windows: { tokenSource: "idp" } }, 0, "windows-10-desktop");
+      expect(unknown.result).toMatchObject({ ok: false, code: "windows.gpo.token-unavailable" });
+      expect(unknown.result.message).toContain("AADSTS53001");
+      h.server.policy.holder.set("directory.devices", [{ deviceIds: [id], joinType: "hybrid" }]);
+      const hybrid = await h.run("windows-gpo", { windows: { tokenSource: "idp" } }, 0, "windows-10-desktop");
+      expect(hybrid.result.message).toBeUndefined();
+      expect(hybrid.result.ok).toBe(true);
+      expect(h.server.policy.records().signIns.map((r) => r.result)).toEqual(["device", "granted"]);
+    } finally {
+      await h.close();
+    }
+  });
 });
