@@ -229,7 +229,6 @@ export const ANDROID_STATE: Json = {
   gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
   alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused (CODE_HAS_DEVICE_OWNER, 1) until a factory reset. Default false." },
   userSetupCompleted: { type: "boolean", description: "Setup was completed on the system user: device-owner provisioning is refused (CODE_USER_SETUP_COMPLETED, 4) until a factory reset. Default false." },
-  accounts: { type: "integer", minimum: 0, maximum: 100, description: "Accounts already on the device. DevicePolicyManagerService checks them only for `dpm set-device-owner` over adb (CODE_ACCOUNTS_NOT_EMPTY), not for QR, NFC, zero-touch or afw# provisioning: no effect on the flows. Default 0." },
   secondaryUser: { type: "boolean", description: "Setup runs in a secondary user: no work profile can be added there (CODE_CANNOT_ADD_MANAGED_PROFILE, 11) and no device owner set (CODE_NOT_SYSTEM_USER, 7). Default false." },
   ...ANDROID_CAPABILITY_STATE,
   existingWorkProfile: {
@@ -365,7 +364,6 @@ export interface DeviceState extends AndroidCapabilityState {
   gms?: boolean;
   alreadyProvisioned?: boolean;
   userSetupCompleted?: boolean;
-  accounts?: number;
   secondaryUser?: boolean;
   existingWorkProfile?: { managedBy: string };
   factoryResetProtection?: { reset: "untrusted" | "trusted"; verify?: "previous-account" | "none" };

@@ -48,6 +48,12 @@ describe("Android capability state: bad input", () => {
     expect(e.message).toContain("android.software.managed_users");
   });
 
+  it("the removed state.accounts names its replacement at the key", () => {
+    const e = scenarioLoadError(one("{ accounts: 2 }"), "ticket.yaml", context);
+    expect(e.location).toMatch(/^ticket\.yaml:8:\d+$/);
+    expect(e.message).toContain("state.accounts was removed; it is replaced by `state: { userSetupCompleted: true }`");
+  });
+
   it("a misspelt key and a wrong restriction name are refused at load", () => {
     expect(scenarioLoadError(one("{ lowRamDevise: true }"), "ticket.yaml", context).message).toContain("lowRamDevice");
     expect(scenarioLoadError(one("{ userRestrictions: [no_add_work_profile] }"), "ticket.yaml", context).message).toContain("no_add_managed_profile");

@@ -34,7 +34,7 @@ export const FACTORY_RESET_KEY = "android.factory-reset";
 
 /**
  * The device as provisioning finds it. `wiped`: it was factory reset since the scenario's state was true
- * (a Reset in ManagedProvisioning's cancel or error dialog): owners, accounts, users, profiles, restrictions
+ * (a Reset in ManagedProvisioning's cancel or error dialog): owners, users, profiles, restrictions
  * and the completed setup are gone; the build's features and the hardware stay.
  */
 export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions, wiped = false): AndroidDeviceState {
@@ -51,7 +51,6 @@ export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions, wiped = 
     serialNumber: id.serialNumber,
     hasDeviceOwner: user.alreadyProvisioned ?? false,
     userSetupCompleted: user.userSetupCompleted ?? false,
-    accounts: user.accounts ?? 0,
     features: { managedUsers: f[SYSTEM_FEATURES.managedUsers], deviceAdmin: f[SYSTEM_FEATURES.deviceAdmin], watch: f[SYSTEM_FEATURES.watch] },
     lowRamDevice: s.lowRamDevice ?? false,
     splitSystemUser: s.splitSystemUser ?? false,

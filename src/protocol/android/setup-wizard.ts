@@ -43,7 +43,6 @@ export interface AndroidDeviceState {
   serialNumber: string;
   hasDeviceOwner?: boolean;
   userSetupCompleted?: boolean;
-  accounts?: number;
   /** Installed packages → versionCode. */
   installed: Map<string, number>;
   /** Wi-Fi networks in range: the payload's SSID must be one of them with the right key. */

@@ -156,6 +156,11 @@ export const androidScenario: ScenarioExtension = { key: "android", groupOptions
 /** Android keys removed because they produced one outcome for one scenario (removed.ts checks them before the schema). */
 export const ANDROID_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
+    path: ["groups", "*", "state", "accounts"],
+    replacedBy:
+      "`state: { userSetupCompleted: true }` for a device whose user finished setup and added accounts (device-owner provisioning: CODE_USER_SETUP_COMPLETED). DevicePolicyManagerService reads accounts only for adb's `dpm set-device-owner` (CODE_ACCOUNTS_NOT_EMPTY), which no flow uses; QR, NFC, zero-touch and afw# provisioning never read them (scenarios/README-android.md \"Device capabilities\")",
+  },
+  {
     path: ["groups", "*", "options", "android", "device", "nonAndroidBrowser"],
     replacedBy:
       "the enrolling device's state: the simulated device is the one that opens the link, and a link opened on a PC never reaches it. The same browser error page comes from a device without a Company Portal that handles the link, e.g. `state: { companyPortalVersion: none }` or an older one (before 5.0.4720.0), or Android 6 or older (`state: { apiLevel: 23 }`); scenarios/failures/android-updatesettings-link-error.yaml",
