@@ -4,7 +4,7 @@ import { defaultDpcFor } from "../../wire/android/profile-faults.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
 export type DpcKind = "clouddpc" | "headwind" | "company-portal";
-export type ProfileFault = "none" | "checksum-mismatch" | "apk-truncated" | "apk-huge" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
+export type ProfileFault = "none" | "checksum-mismatch" | "apk-truncated" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
 
 /** A value an admin writes over a computed extra; null removes the extra. */
 export type ExtraOverride = string | boolean | number | null;

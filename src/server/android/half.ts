@@ -252,8 +252,6 @@ export class AndroidHalf implements ServerHalf {
       const bytes = this.apkFor(p, dpc);
       // apk-truncated and apk-redirect-off-host are faults: entries under the device (runner/scenario/faults-aliases.ts).
       switch (p?.fault) {
-        case "apk-huge":
-          return bytesRes(200, new Uint8Array(4 * 1024 * 1024), "application/vnd.android.package-archive");
         case "apk-corrupt":
           return bytesRes(200, new Uint8Array(bytes.length).fill(0x5a), "application/vnd.android.package-archive");
         default:

@@ -94,11 +94,12 @@ describe("removed embedded.android.amapi.fault: malformed", () => {
   });
 });
 
-describe("profile checksumFormat: how the admin computed and wrote the checksums", () => {
+describe("profile checksumFormat (how the admin wrote the checksums) and the device's APK limit replace the checksum-* and apk-huge faults", () => {
   for (const [value, replacement] of [
     ["checksum-standard-base64", "checksumFormat: { encoding: base64 }"],
     ["checksum-hex", "checksumFormat: { encoding: hex }"],
     ["checksum-sha1", "checksumFormat: { algorithm: sha1 }"],
+    ["apk-huge", "options.android.maxApkBytes: 4096"],
   ] as const) {
     it(`fault: ${value} is refused at the value with its replacement`, () => {
       const e = loadError(withProfile(`{ mode: fully-managed, checksum: package, fault: ${value} }`));

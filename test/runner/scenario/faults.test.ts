@@ -250,10 +250,10 @@ groups:
       expect.objectContaining({ match: { platform: "android", method: "GET", url: "*/android/hmdm/rest/public/sync/configuration/*", nth: 1 }, status: expect.objectContaining({ code: 404 }), name: "headwind-transient-404" }),
     ]);
     expect(android.server.kind === "embedded" && android.server.platforms.android).toEqual({ amapi: { pendingCommands: 2 }, headwind: {} });
-    const apk = parseScenario(`name: a\nembedded:\n  android: { profiles: { cut: { fault: apk-truncated, checksum: package }, odd: { fault: apk-huge } } }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: scep }\n`, "a.yaml", ctx);
+    const apk = parseScenario(`name: a\nembedded:\n  android: { profiles: { cut: { fault: apk-truncated, checksum: package }, odd: { fault: apk-corrupt } } }\ngroups:\n  - { name: p, model: iphone-15, count: 1, flow: scep }\n`, "a.yaml", ctx);
     expect(apk.faults).toEqual([{ match: { platform: "android", url: "*/android/apk/*profile=cut" }, truncate: { ratio: 0.5 }, name: "android-apk-truncated", origin: "embedded.android.profiles.cut.fault (apk-truncated)" }]);
     // The profile keeps its other settings; a fault that is not a wire fault (a different APK) stays with the server.
-    expect(apk.server.kind === "embedded" && apk.server.platforms.android).toEqual({ profiles: { cut: { checksum: "package" }, odd: { fault: "apk-huge" } } });
+    expect(apk.server.kind === "embedded" && apk.server.platforms.android).toEqual({ profiles: { cut: { checksum: "package" }, odd: { fault: "apk-corrupt" } } });
     // The profile faults are what the server builds (embedded.apple.profile edits); the loader names the replacement.
     expect(() => apple("no-anchor")).toThrow(/profile: \{ remove: \[com\.apple\.security\.root\] \}/);
     expect(() => apple("unsigned-profile")).toThrow(/signProfile: false/);

@@ -80,8 +80,9 @@ const profile = {
       },
     },
     fault: {
-      enum: ["none", "checksum-mismatch", "apk-truncated", "apk-huge", "apk-redirect-off-host", "apk-corrupt"],
+      enum: ["none", "checksum-mismatch", "apk-truncated", "apk-redirect-off-host", "apk-corrupt"],
       "x-removed": {
+        "apk-huge": "the device's download limit below the served APK's size, `options.android.maxApkBytes: 4096` (the hosted DPCs are about 6.5 KiB; scenarios/failures/android-apk-huge.yaml)",
         "checksum-standard-base64": "the profile's checksumFormat as the admin wrote it, `checksumFormat: { encoding: base64 }` (scenarios/failures/android-checksum-standard-base64.yaml)",
         "checksum-hex": "the profile's checksumFormat as the admin wrote it, `checksumFormat: { encoding: hex }` or `{ encoding: hex-colons }` (scenarios/failures/android-checksum-hex-format.yaml)",
         "checksum-sha1": "the profile's checksumFormat as the admin computed it, `checksumFormat: { algorithm: sha1 }` (scenarios/failures/android-sha1-checksum-android10.yaml)",
