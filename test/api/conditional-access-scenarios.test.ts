@@ -7,11 +7,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 
-const root = join(import.meta.dirname, "../../scenarios/failures");
+const root = join(import.meta.dirname, "../../scenarios");
 const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
 
 describe("conditional access scenarios (loopback)", () => {
-  for (const f of ["win-autopilot-ca-terms-of-use", "win-autopilot-ca-terms-of-use-fixed", "ios-ade-ca-compliant-device-enrollment", "ios-ade-ca-compliant-device-enrollment-fixed"]) {
+  const files = ["win-autopilot-ca-terms-of-use", "win-autopilot-ca-terms-of-use-fixed", "ios-ade-ca-compliant-device-enrollment", "ios-ade-ca-compliant-device-enrollment-fixed"].map((f) => `failures/${f}`);
+  for (const f of [...files, "policy-conditional-access"]) {
     it(`${f}: its expect holds`, async () => {
       const { summary } = await runScenario(join(root, `${f}.yaml`), opts);
       expect(
