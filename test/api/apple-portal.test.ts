@@ -21,6 +21,14 @@ const failing = (f: string) => join(import.meta.dirname, "../../scenarios/failur
 const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
 
 describe("user-initiated enrollment in Safari (shipped scenarios, loopback)", () => {
+  it("apple-invitation-single-use: the second device of the user is refused InvitationUsed; two uses enroll both under the user", async () => {
+    const { summary } = await runScenario(failing("apple-invitation-single-use-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 1, "apple.profile.refused.InvitationUsed": 1 });
+    const fixed = await runScenario(failing("apple-invitation-single-use-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, ok: true });
+  }, 120_000);
+
   it("ios-safari-download-ignored: Ignore (iPhone) and not allowing downloads (Mac) install nothing; Allow enrolls", async () => {
     const { summary } = await runScenario(failing("ios-safari-download-ignored-failing.yaml"), opts);
     expect(summary.ok).toBe(true);

@@ -45,8 +45,6 @@ export interface PortalConfig {
   login?: boolean;
   /** Enrollment invitations the administrator sent. */
   invitations?: PortalInvitation[];
-  /** The enrollment URL answers only with an invitation (default false). */
-  invitationRequired?: boolean;
 }
 
 export type InvitationStatus = "active" | "expired" | "used" | "revoked";
@@ -178,7 +176,6 @@ export class EnrollmentPortal {
       if (refused) return refused;
       return (this.invitation(id)?.requireLogin ?? c.login) ? this.loginPage(id) : this.assignPage(id);
     }
-    if (c.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
     return c.login ? this.loginPage(undefined) : {};
   }
 
@@ -190,7 +187,7 @@ export class EnrollmentPortal {
     if (invitation !== undefined) {
       const refused = this.refusal(invitation);
       if (refused) return refused;
-    } else if (this.config()?.invitationRequired) return json(403, { code: "InvitationRequired", message: "Enrollment is by invitation only." });
+    }
     if (user === "" || !this.directoryUser(user) || form.get("password") !== this.password()) {
       return json(401, { code: "LoginFailed", message: "Invalid username or password." });
     }
@@ -201,7 +198,7 @@ export class EnrollmentPortal {
   assign(body: Uint8Array): HttpResponse {
     const form = new URLSearchParams(Buffer.from(body.subarray(0, 16_384)).toString("utf8"));
     const invitation = form.get("invitation");
-    if (invitation === null) return json(403, { code: "InvitationRequired", message: "Assigning a user needs an enrollment invitation." });
+    if (invitation === null) return json(403, { code: "InvitationNotFound", message: "Assigning a user needs an enrollment invitation." });
     const refused = this.refusal(invitation);
     if (refused) return refused;
     const name = (form.get("username") ?? "").trim().toLowerCase();

@@ -39,7 +39,6 @@ export const applePortalEmbedded = {
       "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An invitation without login shows the 'Assign to user' dialog (a directory user, or blank; an unknown name is 403 UserNotFound). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
     properties: {
       login: { type: "boolean", description: "Every user logs in before the profile is offered (default false)." },
-      invitationRequired: { type: "boolean", description: "The enrollment URL without an invitation is refused (403 InvitationRequired). Default false." },
       invitations: {
         type: "array",
         maxItems: 1000,
