@@ -116,7 +116,9 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           if (a.in.includes("abm")) out.push(server.policy.ade.release(refs.map((d) => d.serialNumber).filter((s): s is string => !!s)));
           if (a.in.includes("mdm")) {
             const n = server.halves.reduce((sum, h) => sum + (h.admin?.deleteDevices(refs) ?? 0), 0);
-            out.push(`deleted ${n} device record(s) of ${refs.length} device(s)`);
+            // Records the tenant held from before the run (embedded.policy.records), by serial or IMEI.
+            const before = server.policy.removeRecordsBefore(refs.map((d) => ({ ...(d.serialNumber ? { serial: d.serialNumber } : {}), ...(typeof d.imei === "string" ? { imei: d.imei } : {}) })));
+            out.push(`deleted ${n} device record(s) of ${refs.length} device(s)${before ? ` and ${before} record(s) from before the run` : ""}`);
           }
           if (a.in.includes("directory")) {
             // The directory's device objects (server/policy/directory-objects.ts), by serial.

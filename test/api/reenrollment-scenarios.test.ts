@@ -4,8 +4,10 @@
  * reset and set up again (timeline `reset` + `setUpAgain`) while their Intune records exist, and the
  * WSTEP request is refused as Intune refuses it (SOAP DeviceNotSupported, reason "Enrollment blocked for
  * AP device by SDM One Time Limit Check", 0x80180014); with the records deleted first they provision.
+ * Records from before the run (embedded.policy.records) are the same hardware to the rules, and the
+ * admin's deleteRecords deletes them; an Apple profile enrollment of an erased iPhone meets the rules again.
  */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -44,5 +46,35 @@ describe("redeploying Autopilot self-deploying kiosks (loopback)", () => {
     const { summary } = await runScenario(scenario("windows-autopilot-redeploy-record-exists-fixed"), opts);
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
     expect(summary.steps["enroll.rst"]).toMatchObject({ count: 5, failed: 0 });
+  }, 120_000);
+});
+
+const temp = (name: string, yaml: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), "enrollsim-reenroll-")), `${name}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+};
+
+describe("records from before the run and Apple re-enrollment (loopback)", () => {
+  const kiosks = (extra: string) =>
+    `name: kiosks-before\nseed: 3\nserver: embedded\nembedded:\n  policy:\n    records: [{ platform: windows, serials: ["%SERIAL@k%"], method: autopilot-userless }]\n` +
+    `groups:\n  - { name: k, model: windows-11-laptop, count: 2, flow: windows-autopilot, options: { windows: { minuteMs: 20, autopilot: { mode: self-deploying } } } }\nlimits: { durationSeconds: 120 }\n${extra}`;
+
+  it("kiosks deployed before the run are refused 0x80180014; after the admin deletes their records they provision", async () => {
+    const failing = await runScenario(temp("k1", kiosks("")), opts);
+    expect(failing.summary).toMatchObject({ devices: 2, failed: 2 });
+    expect(failing.summary.errors["windows.fault.DeviceNotSupported"]).toMatchObject({ count: 2, step: "enroll.rst" });
+    const fixed = await runScenario(temp("k2", kiosks("timeline:\n  - { at: 0s, deleteRecords: {} }\n")), opts);
+    expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
+  }, 120_000);
+
+  it("an erased iPhone enrolling again by profile meets the tenant's rules again (none: refused at Authenticate)", async () => {
+    const yaml =
+      "name: erased-phone\nseed: 4\nserver: embedded\nembedded:\n  policy:\n    reenrollment: [{ platform: ios, method: user-initiated, allow: none }]\n" +
+      "groups:\n  - { name: p, model: iphone-15, count: 1, flow: ios-profile }\nlimits: { durationSeconds: 120 }\n" +
+      "timeline:\n  - { after: { enrolled: 1 }, reset: {} }\n  - { after: { enrolled: 1 }, setUpAgain: {} }\n";
+    const { summary } = await runScenario(temp("p", yaml), opts);
+    expect(summary).toMatchObject({ devices: 1, failed: 1 });
+    expect(summary.errors["apple.checkin.http-403"]).toMatchObject({ count: 1 });
   }, 120_000);
 });

@@ -291,6 +291,24 @@ export const policySchema: Json = {
         },
       },
     },
+    records: {
+      type: "array",
+      maxItems: 100,
+      description:
+        "Device records the tenant holds from enrollments before the run (its inventory), by serial or IMEI (%SERIAL@group% templates expand per device), with the user recorded on them: a device of this run with that hardware enrolls as a re-enrollment (reenrollment rules). A timeline deleteRecords of the device deletes them.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["platform"],
+        properties: {
+          platform: { enum: ["windows", "ios", "macos", "android"], description: "The platform the record is of." },
+          serials: strings("Serial numbers."),
+          imeis: strings("IMEIs."),
+          user: str("The user recorded on it (Jamf's Username, Intune's primary user); absent: blank."),
+          method: { enum: [...ENROLLMENT_METHODS], description: "How it enrolled then (informational)." },
+        },
+      },
+    },
     terms: {
       type: "array",
       description: "Terms and conditions users must accept before enrolling (per user per version).",

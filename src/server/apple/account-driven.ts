@@ -79,6 +79,7 @@ export class AccountEnrollment {
       methodOwnership: "personal",
       countsTowardLimit: true,
       userEnrollment: mode === "BYOD",
+      method: "account-driven",
     };
     const decision = this.core.policy.decide(request);
     if (!decision.ok) return this.core.reject(`account.policy.${decision.refusal}`, refusalJson(decision));

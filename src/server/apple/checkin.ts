@@ -66,7 +66,11 @@ export class CheckinService {
       // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
       // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
       const decided = this.core.policy.enrollments.get(udid);
-      let ownership = decided && !decided.removed ? decided.ownership : undefined;
+      // A profile enrollment again (the device erased and enrolled again: a new identity, or an Authenticate after
+      // its enrollment completed with a TokenUpdate) meets the tenant rules again (reenrollment.ts).
+      const known = this.core.devices.get(udid);
+      const again = decided?.method === "user-initiated" && !!known && (!(known.enrollments ?? []).includes(fp) || known.tokenUpdates > 0);
+      let ownership = decided && !decided.removed && !again ? decided.ownership : undefined;
       if (!ownership && !accountUser) {
         const problem = this.core.policy.importProblem();
         if (problem && !this.core.log.includes(problem)) this.core.log.push(problem);
@@ -80,6 +84,7 @@ export class CheckinService {
           ...(portalUser ? { upn: portalUser } : {}),
           methodOwnership: "personal",
           countsTowardLimit: true,
+          method: "user-initiated",
         };
         const decision = this.core.policy.decide(request);
         if (!decision.ok) {

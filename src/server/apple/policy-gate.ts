@@ -39,6 +39,7 @@ export function adeRequest(mi: Record<string, unknown>): EnrollmentRequest {
     methodOwnership: "corporate",
     countsTowardLimit: true,
     osRangeApplies: false,
+    method: "ade",
   };
 }
 

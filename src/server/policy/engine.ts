@@ -206,6 +206,7 @@ export class PolicyEngine {
     };
     if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
     // The same hardware enrolling again while its record is live: the tenant's re-enrollment rules (reenrollment.ts).
+    this.seedRecords();
     const held = reenrollmentRefusal(cfg.reenrollment, r, heldRecordOf(this.enrollments.values(), r));
     if (held) return refuse(held.refusal, held.message);
     // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
@@ -252,6 +253,39 @@ export class PolicyEngine {
     this.enrollments.set(r.deviceKey, rec);
     this.compliance(r.deviceKey); // starts a grace-period clock at enrollment
     return rec;
+  }
+
+  /** The inventory from before the run (`records`), added once per configuration it appears in; a record deleted since stays deleted. */
+  private seeded = { generation: -1, json: "" };
+  private seedRecords(): void {
+    if (this.holder.generation === this.seeded.generation) return;
+    this.seeded.generation = this.holder.generation;
+    const json = JSON.stringify(this.config.records ?? []);
+    if (json === this.seeded.json) return;
+    this.seeded.json = json;
+    for (const spec of this.config.records ?? []) {
+      const ids: { serial?: string; imei?: string }[] = [...(spec.serials ?? []).map((serial) => ({ serial })), ...(spec.imeis ?? []).map((imei) => ({ imei }))];
+      for (const id of ids) {
+        const deviceKey = `before-run:${id.serial ?? id.imei}`;
+        if (this.enrollments.has(deviceKey)) continue;
+        const applied: AppliedPolicy = { name: "(enrolled before the run)", priority: 0, target: "Device" };
+        this.enrollments.set(deviceKey, { deviceKey, platform: spec.platform, ...(spec.user ? { upn: spec.user.toLowerCase() } : {}), ...id, ...(spec.method ? { method: spec.method } : {}), ownership: "corporate", countsTowardLimit: false, dem: false, enrolledAt: this.now(), platformPolicy: applied, noncompliantSince: new Map() });
+      }
+    }
+  }
+
+  /** An admin deleted these devices' records in the console: their records from before the run (`records`) go too, found by serial or IMEI. */
+  removeRecordsBefore(ids: readonly { serial?: string; imei?: string }[]): number {
+    this.seedRecords();
+    const up = (x: string | undefined) => x?.replace(/\s/g, "").toUpperCase();
+    const want = new Set(ids.flatMap((i) => [up(i.serial), up(i.imei)]).filter((x): x is string => !!x));
+    let n = 0;
+    for (const rec of this.enrollments.values()) {
+      if (rec.removed || !rec.deviceKey.startsWith("before-run:") || !(want.has(up(rec.serial) ?? "") || want.has(up(rec.imei) ?? ""))) continue;
+      rec.removed = true;
+      n++;
+    }
+    return n;
   }
 
   /** Unenrolled, retired or deleted: the device no longer counts. */

@@ -209,6 +209,11 @@ export interface PolicyConfig {
   terms?: TermsPolicy[];
   /** Re-enrollment of hardware the tenant holds a live record for (reenrollment.ts). */
   reenrollment?: ReenrollmentRule[];
+  /**
+   * Device records the tenant holds from enrollments before the run (its inventory): by serial or IMEI
+   * (`%SERIAL@group%` templates expand per device), with the user recorded on them (blank: none).
+   */
+  records?: { platform: PolicyPlatform; serials?: string[]; imeis?: string[]; user?: string; method?: EnrollmentMethod }[];
   autopilot?: {
     /**
      * Deployment profiles (server-policies.md §8.1): explicit by serial, else the first `default` one (a

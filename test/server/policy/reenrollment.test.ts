@@ -91,4 +91,22 @@ describe("re-enrollment rules", () => {
     expect(reenrollmentRule([{ method: "autopilot-userless", allow: "same-user" }], { platform: "windows", deviceKey: "k", method: "autopilot-userless" }).allow).toBe("same-user");
     expect(reenrollmentRule(undefined, { platform: "windows", deviceKey: "k", method: "autopilot" }).allow).toBe("any");
   });
+
+  it("records from before the run are the same hardware by serial or IMEI, with their user; deleting them by hardware lets the device enroll", () => {
+    const p = new PolicyEngine({
+      reenrollment: [{ platform: "ios", allow: "same-user" }],
+      records: [
+        { platform: "windows", serials: ["PF3ABC01"], method: "autopilot-userless" },
+        { platform: "ios", imeis: ["354049071234561"], user: "Ana@contoso.com" },
+      ],
+    });
+    expect(enrol(p, kiosk())).toMatchObject({ ok: false, refusal: "reenrollment-blocked" });
+    expect(enrol(p, phone({ serial: "OTHER", upn: "bob@contoso.com" }))).toMatchObject({ ok: false, refusal: "reenrollment-other-user" });
+    expect(enrol(p, phone({ serial: "OTHER", upn: "ana@contoso.com" }))).toMatchObject({ ok: true });
+    expect(p.removeRecordsBefore([{ serial: "pf3abc01" }])).toBe(1);
+    expect(p.removeRecordsBefore([{ serial: "pf3abc01" }])).toBe(0);
+    expect(enrol(p, kiosk())).toMatchObject({ ok: true });
+    // The inventory is seeded once: a record deleted since stays deleted while the configuration is unchanged.
+    expect(enrol(p, kiosk({ deviceKey: "C".repeat(32), serial: "PF3ABC01" }))).toMatchObject({ ok: false }); // now the run's own record holds it
+  });
 });
