@@ -7,7 +7,7 @@
  */
 import { TransportError } from "../../errors/index.js";
 import type { HttpClient, HttpClientOptions, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
-import { DEFAULT_TIMEOUT_MS, describeRequest } from "../../ports/http-request.js";
+import { DEFAULT_TIMEOUT_MS, describeRequest, requestLimits } from "../../ports/http-request.js";
 import { amapiErrorAnswer, mdmStatusAnswer, soapFaultAnswer, statusAnswer } from "./answers.js";
 import type { DeviceFaults, Firing } from "./device.js";
 import { DNS_TIMEOUT_MS, httpDnsError, noAnswerError, resetError, tlsError } from "./errors.js";
@@ -171,6 +171,10 @@ class FaultyHttpClient implements HttpClient {
         const res = await this.inner.request(req);
         const body = editBody(res.body, e);
         if (body === res.body) return res;
+        // The device's size limit applies to what it receives: bytes a fault adds count as the
+        // server's own would (the inner port checked only the real answer).
+        const { maxBytes } = requestLimits(req);
+        if (body.length > maxBytes) throw new TransportError("too-large", `${describeRequest(req.method, req.url)}: response body exceeds the ${maxBytes}-byte limit`);
         const headers = { ...res.headers };
         if (headers["content-length"] !== undefined) headers["content-length"] = String(body.length);
         return { ...res, headers, body };

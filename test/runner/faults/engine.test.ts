@@ -283,6 +283,15 @@ describe("edit: byte edits of the answer or the request", () => {
     expect(t.events.some((e) => e.kind === "note" && (e.data as { injected?: boolean }).injected)).toBe(true);
   });
 
+  it("bytes an edit adds count against the device's size limit: past it the device gets too-large, as for a real body", async () => {
+    const t = setup([{ edit: { append: "x".repeat(64) } }]);
+    const err = await errorOf(t.get("/x", { maxBytes: 40 }));
+    expect(err.kind).toBe("too-large");
+    expect(err.message).toContain("40-byte limit");
+    const under = await t.get("/x", { maxBytes: 1000 });
+    expect(under.body.length).toBe(ok().body.length + 64);
+  });
+
   it("in: request edits what the server reads, and the device's answer is the server's own", async () => {
     const t = setup([{ edit: { in: "request", replace: { find: "secret", with: "s3cr3t" }, prefix: "X" } }], { handler: async (r) => ok(Buffer.from(r.body ?? new Uint8Array()).toString()) });
     const res = await t.get("/x", { method: "POST", body: new Uint8Array(Buffer.from("a secret")) });
