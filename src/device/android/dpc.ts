@@ -108,26 +108,51 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
  * The enrollment app's user sign-in, in a Chrome custom tab during setup. The device is not
  * compliant yet (it is being enrolled), so an identity provider whose conditional access requires
  * a compliant device for every cloud app, without excluding the enrollment app, refuses it
- * (field failure android-ca-blocks-chrome-tab).
+ * (field failure android-ca-blocks-chrome-tab). The tab is a browser: a prompt the sign-in asks for
+ * (a second factor, terms of use; HTTP 401 naming the interaction) is the user's step, `auth.mfa` or
+ * `auth.terms`, where the timeline's `abandon` is the user who gives up; then the tab signs in again
+ * with the answer.
  */
 export async function signIn(ctx: ProtocolContext, url: string, user: string): Promise<{ ok: boolean; code: string; step?: string; message?: string }> {
   const S = "android.signin.chrome-tab";
   return step(ctx, S, async () => {
-    const u = new URL(url);
-    u.searchParams.set("client_id", "enrollment-app");
-    u.searchParams.set("login_hint", user);
-    u.searchParams.set("device_state", "not-compliant");
-    const res = await exchange(ctx, S, { method: "GET", url: u.toString(), headers: { accept: "application/json" } }, { acceptStatus: [400, 401, 403] });
-    let body: Record<string, unknown> = {};
-    try {
-      const v = JSON.parse(Buffer.from(res.body.subarray(0, 65536)).toString("utf8")) as unknown;
-      if (typeof v === "object" && v !== null && !Array.isArray(v)) body = v as Record<string, unknown>;
-    } catch {
-      /* not JSON: judged by status */
+    const answers: Record<string, string> = {};
+    for (let round = 0; round < 4; round++) {
+      const u = new URL(url);
+      u.searchParams.set("client_id", "enrollment-app");
+      u.searchParams.set("login_hint", user);
+      u.searchParams.set("device_state", "not-compliant");
+      for (const [k, v] of Object.entries(answers)) u.searchParams.set(k, v);
+      const res = await exchange(ctx, S, { method: "GET", url: u.toString(), headers: { accept: "application/json" } }, { acceptStatus: [400, 401, 403] });
+      let body: Record<string, unknown> = {};
+      try {
+        const v = JSON.parse(Buffer.from(res.body.subarray(0, 65536)).toString("utf8")) as unknown;
+        if (typeof v === "object" && v !== null && !Array.isArray(v)) body = v as Record<string, unknown>;
+      } catch {
+        /* not JSON: judged by status */
+      }
+      const desc = typeof body.error_description === "string" ? body.error_description.slice(0, 500) : "";
+      const interaction = res.status === 401 && typeof body.interaction === "string" ? body.interaction : undefined;
+      decoded(ctx, S, { status: res.status, user, error: typeof body.error === "string" ? body.error : undefined, description: desc || undefined, ...(interaction ? { interaction } : {}) });
+      if (interaction === "mfa" && !answers.mfa) {
+        answers.mfa = await step(ctx, "auth.mfa", async () => {
+          decoded(ctx, "auth.mfa", { prompt: "second factor (in the browser tab)" });
+          return "done";
+        });
+        continue;
+      }
+      if (interaction === "terms" && typeof body.terms === "string" && answers.tou_name !== body.terms) {
+        const name = body.terms.slice(0, 200);
+        answers.tou = await step(ctx, "auth.terms", async () => {
+          decoded(ctx, "auth.terms", { prompt: "terms of use", name });
+          return "accept";
+        });
+        answers.tou_name = name;
+        continue;
+      }
+      if (res.status >= 400) return { ok: false, code: "android.signin.blocked", step: S, message: `Sign-in in the setup browser tab was blocked: ${desc || `HTTP ${res.status}`}` };
+      return { ok: true, code: "android.signin.ok" };
     }
-    const desc = typeof body.error_description === "string" ? body.error_description.slice(0, 500) : "";
-    decoded(ctx, S, { status: res.status, user, error: typeof body.error === "string" ? body.error : undefined, description: desc || undefined });
-    if (res.status >= 400) return { ok: false, code: "android.signin.blocked", step: S, message: `Sign-in in the setup browser tab was blocked: ${desc || `HTTP ${res.status}`}` };
-    return { ok: true, code: "android.signin.ok" };
+    return { ok: false, code: "android.signin.blocked", step: S, message: "Sign-in in the setup browser tab did not finish: the identity provider kept asking" };
   });
 }

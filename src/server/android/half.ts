@@ -315,17 +315,27 @@ export class AndroidHalf implements ServerHalf {
    * browser, cloud app Microsoft Intune Enrollment). The tenant's conditional access decides
    * (server/policy/conditional-access.ts): during enrollment the device is not compliant yet, so a
    * policy requiring a compliant device that does not exclude Intune Enrollment refuses it (403
-   * AADSTS53000), a block policy too (AADSTS53003). The enrollment app's sign-in stand-in answers no
-   * prompts: a policy requiring MFA ends as AADSTS50076, one requiring terms of use without a code (401).
+   * AADSTS53000), a block policy too (AADSTS53003). A prompt (MFA, terms of use) is a 401 naming the
+   * interaction; the tab asks the user and signs in again with the answer: `mfa=done` (the stand-in takes
+   * the tab's word for the second factor; no authenticator is modelled on Android), `tou_name` + `tou`
+   * (accept / decline, recorded as the user's consent).
    */
   private authorize(url: URL): HttpResponse {
     const q = url.searchParams;
     const upn = (q.get("login_hint") ?? "").slice(0, 200) || undefined;
-    const d = this.policy.signIn({ ...(upn ? { upn } : {}), app: CLOUD_APPS.intuneEnrollment.id, platform: "android", clientApp: "browser", device: { compliant: q.get("device_state") === "compliant", hybridJoined: false }, mfa: false });
+    const answered = this.policy.config.conditionalAccess?.termsOfUse?.find((t) => t.name === q.get("tou_name"));
+    const tou = q.get("tou");
+    if (answered && !answered.perDevice && (tou === "accept" || tou === "decline")) {
+      this.policy.ca.answer(answered, upn, undefined, tou === "accept");
+      if (tou === "decline") return jsonRes(403, { error: "access_denied", error_description: `The user declined the terms of use "${answered.name}" (no AADSTS code is published for a declined terms of use)` });
+    }
+    const d = this.policy.signIn({ ...(upn ? { upn } : {}), app: CLOUD_APPS.intuneEnrollment.id, platform: "android", clientApp: "browser", device: { compliant: q.get("device_state") === "compliant", hybridJoined: false }, mfa: q.get("mfa") === "done" });
+    if (d.kind === "mfa" || (d.kind === "terms" && !d.terms.perDevice)) {
+      return jsonRes(401, { error: "interaction_required", interaction: d.kind, ...(d.kind === "terms" ? { terms: d.terms.name } : {}), error_description: d.kind === "mfa" ? "a second factor is required" : `the terms of use "${d.terms.name}" must be accepted` });
+    }
     if (d.kind !== "granted") {
       const e = caOAuthError(d);
-      const prompt = d.kind === "mfa" || d.kind === "terms";
-      return jsonRes(prompt ? 401 : 403, { error: prompt ? e.error : "access_denied", error_description: e.description, ...(e.aadsts ? { error_codes: [e.aadsts] } : {}) });
+      return jsonRes(403, { error: "access_denied", error_description: e.description, ...(e.aadsts ? { error_codes: [e.aadsts] } : {}) });
     }
     return jsonRes(200, { code: "enrollsim-authorization", user: upn });
   }

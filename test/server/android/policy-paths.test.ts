@@ -67,7 +67,7 @@ describe("Android paths from the tenant's platform restriction", () => {
     expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).status).toBe(200);
   });
 
-  it("conditional-access policies at the enrollment sign-in: a block by platform is AADSTS53003 (excluded users pass), MFA AADSTS50076 (no prompt in the stand-in), terms of use without a code", async () => {
+  it("conditional-access policies at the enrollment sign-in: a block by platform is AADSTS53003 (excluded users pass); MFA and terms of use are prompts the tab answers", async () => {
     const directory = {
       users: [
         { upn: "ann@contoso.com", groups: ["staff"] },
@@ -81,11 +81,13 @@ describe("Android paths from the tenant's platform restriction", () => {
     expect(ann.json.error_description).toBe("AADSTS53003: Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.");
     expect((await get(server.handler, "/android/idp/authorize?login_hint=it%40contoso.com")).status).toBe(200);
     server.policy.holder.set("conditionalAccess.policies", [{ name: "MFA", grant: { controls: ["mfa"] } }]);
-    const mfa = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
-    expect(mfa).toMatchObject({ status: 401, json: { error: "interaction_required", error_codes: [50076] } });
+    expect(await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).toMatchObject({ status: 401, json: { error: "interaction_required", interaction: "mfa" } });
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com&mfa=done")).status).toBe(200);
     server.policy.holder.set("conditionalAccess", { termsOfUse: [{ name: "T" }], policies: [{ name: "ToU", grant: { termsOfUse: ["T"] } }] });
-    const t = await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com");
-    expect(t.status).toBe(401);
-    expect(t.json.error_codes).toBeUndefined();
+    expect(await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).toMatchObject({ status: 401, json: { interaction: "terms", terms: "T" } });
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=it%40contoso.com&tou_name=T&tou=decline")).status).toBe(403);
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com&tou_name=T&tou=accept")).status).toBe(200);
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=ann%40contoso.com")).status).toBe(200); // consent is per user
+    expect((await get(server.handler, "/android/idp/authorize?login_hint=it%40contoso.com")).status).toBe(401); // declined: asked again
   });
 });
