@@ -53,6 +53,14 @@ export interface FlowContext {
   boot?: DeviceBoot;
 }
 
+/**
+ * The `disk` key of a device that was factory reset since its scenario `state:` held: set before a set-up from
+ * scratch after the timeline erased it (`reset` + `setUpAgain`), or by the device's own wipe (Android
+ * ManagedProvisioning's Reset). A flow then drops the state's user data (owners, users, profiles, completed
+ * setup) and keeps what the hardware and the build are.
+ */
+export const ERASED_DISK_KEY = "device.erased";
+
 /** A flow started again after the device power-cycled. */
 export interface DeviceBoot {
   /** Reboots of the device so far in the run (1 for the first). */

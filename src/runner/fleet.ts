@@ -13,7 +13,7 @@ import { createDeviceIdentity } from "../device/identity.js";
 import { TemplateValueMissing, expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
-import type { FlowContext, FlowResult, FlowTargets } from "../device/flow.js";
+import { ERASED_DISK_KEY, type FlowContext, type FlowResult, type FlowTargets } from "../device/flow.js";
 import { shownForError, shownForOutcome } from "../device/shown-for.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import type { Shown } from "../device/shown.js";
@@ -264,7 +264,9 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
     const disk = new Map<string, unknown>();
     const options = deviceFlowOptions(slot.group, identity, opts.targets) as never;
-    const enrol = () => withTryAgain(
+    let setUps = 0;
+    const attempts = () =>
+      withTryAgain(
       opts.timeline,
       slot.index,
       device,
@@ -282,7 +284,11 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
         }
       },
     );
-    // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`): its outcome is the last one's.
+    const enrol = () => {
+      if (setUps++ > 0) disk.set(ERASED_DISK_KEY, true);
+      return attempts();
+    };
+    // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`; its disk says so, ERASED_DISK_KEY): its outcome is the last one's.
     const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, (r) => {
       opts.onFlowResult?.(device, r);
       disk.clear(); // an erased device's disk holds nothing of the enrolment before

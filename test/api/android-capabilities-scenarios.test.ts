@@ -38,6 +38,18 @@ describe("Android capabilities and cancel dialog: shipped scenarios", () => {
   }
 });
 
+describe("a factory reset wipes the state's user data", () => {
+  it(
+    "timeline reset + setUpAgain: phones still owned by another DPC enroll once erased; the group not reset stays refused",
+    async () => {
+      const { summary } = await runScenario(join(import.meta.dirname, "../../scenarios/timeline/android-factory-reset-then-set-up-again.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 3, enrolled: 2, ok: true });
+    },
+    T,
+  );
+});
+
 describe("Android capability state: bad input", () => {
   const context = scenarioContext(loadCatalog());
   const one = (state: string) => `name: t\nserver: embedded\ngroups:\n  - name: g\n    model: pixel-8\n    count: 1\n    flow: android-work-profile\n    state: ${state}\n`;

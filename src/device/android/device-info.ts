@@ -3,6 +3,7 @@
 import type { AndroidDeviceInfo } from "../../protocol/android/dialects/index.js";
 import type { AndroidDeviceState } from "../../protocol/android/setup-wizard.js";
 import type { DeviceIdentity } from "../identity.js";
+import { ERASED_DISK_KEY } from "../flow.js";
 import type { AndroidFlowOptions } from "./options.js";
 import { SYSTEM_FEATURES } from "./capability-state.js";
 
@@ -30,11 +31,11 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
 }
 
 /** The disk key a factory reset leaves (the wiped device's user data is gone; its build and hardware are not). */
-export const FACTORY_RESET_KEY = "android.factory-reset";
+export const FACTORY_RESET_KEY = ERASED_DISK_KEY;
 
 /**
  * The device as provisioning finds it. `wiped`: it was factory reset since the scenario's state was true
- * (a Reset in ManagedProvisioning's cancel or error dialog): owners, users, profiles, restrictions
+ * (a Reset in ManagedProvisioning's cancel or error dialog, or the timeline's reset before a setUpAgain): owners, users, profiles, restrictions
  * and the completed setup are gone; the build's features and the hardware stay.
  */
 export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions, wiped = false): AndroidDeviceState {

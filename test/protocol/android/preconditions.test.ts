@@ -44,7 +44,7 @@ describe("precondition check from device capabilities", () => {
     expect(prechecks(out).map((p) => p.result)).toEqual(["CODE_OK (0)", "CODE_CANNOT_ADD_MANAGED_PROFILE (11)"]);
     expect(out.result!.shown).toMatchObject({ code: "CODE_CANNOT_ADD_MANAGED_PROFILE", text: "Can't set up device. Contact your IT admin for help" });
     expect(out.result!.shown!.screen).toContain("→ Reset (the device erases itself)");
-    expect(disk.get("android.factory-reset")).toBe(true);
+    expect(disk.get("device.erased")).toBe(true);
   });
 
   it("Android 12L+ does not offer the profile modes without managed-users support: the DPC gets fully managed, which a COPE policy refuses", async () => {
@@ -76,7 +76,7 @@ describe("the cancel dialog", () => {
     expect(out.result!.shown!.code).toBeUndefined();
     const dialog = out.events.find((e) => e.step === "android.provision.download" && e.kind === "decoded" && "dialog" in e.data)!.data;
     expect(dialog).toMatchObject({ buttons: ["Cancel", "Reset"], userAction: "Reset" });
-    expect([...disk.keys()]).toEqual(["android.factory-reset"]);
+    expect([...disk.keys()]).toEqual(["device.erased"]);
     // Tapping Try Again after the reset: setup from the first screen; the existing work profile went with the wipe.
     const again = await runAndroidFlow("android-work-profile", {}, server.handler, { disk, state });
     expect(again.result, String(again.error)).toMatchObject({ ok: true });
@@ -97,7 +97,7 @@ describe("the cancel dialog", () => {
     expect(out.result).toMatchObject({ ok: false, code: "android.provision.cancelled", step: "android.provision.owner" });
     expect(out.result!.shown).toMatchObject({ text: "Stop setting up?" });
     expect(out.result!.shown!.screen).toContain("[No | Yes] → Yes");
-    expect(disk.has("android.factory-reset")).toBe(false);
+    expect(disk.has("device.erased")).toBe(false);
   });
 
   it("backing out of the DPC's GET_PROVISIONING_MODE screen: organisation-owned ends with the factory-reset dialog", async () => {
