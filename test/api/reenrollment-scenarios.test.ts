@@ -77,4 +77,17 @@ describe("records from before the run and Apple re-enrollment (loopback)", () =>
     expect(summary).toMatchObject({ devices: 1, failed: 1 });
     expect(summary.errors["apple.checkin.http-403"]).toMatchObject({ count: 1 });
   }, 120_000);
+
+  it("PCs the admin wiped in the ESP are erased: set up again, their records gone with the wipe, they redeploy (self-deploying included)", async () => {
+    const yaml =
+      "name: wiped-then-redeployed\nseed: 96\nserver: embedded\nembedded:\n  windows:\n    esp:\n      timeoutMinutes: 240\n      apps: [{ name: HangingAgent, installMinutes: 600 }]\n" +
+      "groups:\n  - { name: stuck, model: windows-11-laptop, count: 2, flow: windows-autopilot, options: { windows: { minuteMs: 200, autopilot: { mode: self-deploying } } } }\n" +
+      "arrival: { concurrency: 2 }\nlimits: { durationSeconds: 120 }\ntimeline:\n" +
+      "  - { after: { step: enroll.rst, succeeded: 2, wait: 200ms }, wipe: {} }\n" +
+      "  - { after: { outcome: windows.wiped, count: 2 }, set: { embedded.windows.esp.apps: [] } }\n" +
+      "  - { after: { outcome: windows.wiped, count: 2 }, setUpAgain: {} }\n";
+    const { summary } = await runScenario(temp("wiped", yaml), opts);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0 });
+    expect(summary.steps["enroll.rst"]).toMatchObject({ count: 4, failed: 0 });
+  }, 120_000);
 });

@@ -21,6 +21,9 @@ import { DeviceResetError, UserAbandonedError } from "./user-errors.js";
 export { DeviceResetError, UserAbandonedError };
 export type { DeviceRef, TimelineDevice, TimelineOptions, TimelineServer } from "./engine-ports.js";
 
+/** Outcomes of an enrolment that leave the device erased: a local reset during it, the admin's remote wipe carried out during it (Windows RemoteWipe in the ESP). */
+const ERASED_BY = new Set(["device.reset", "windows.wiped"]);
+
 /** Platforms whose backups bring an MDM enrollment back (the management profile and identity in an iOS/iPadOS/macOS backup; device/apple/restore.ts). */
 const RESTORES_ENROLLMENT = new Set(["ios", "ipados", "macos"]);
 
@@ -458,8 +461,8 @@ export class TimelineEngine implements RunObserver {
     if (ended.ok) this.enrolledSet.add(index), this.count("enrolled");
     else {
       this.count(`outcome:${ended.code}`); // success codes are counted by onFlowResult
-      // An enrolment a reset cut short: the device is erased, set up again only by a setUpAgain (or the Try Again before it).
-      if (ended.code === "device.reset") this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
+      // An enrolment a reset cut short, or a remote wipe carried out during it: the device is erased, set up again only by a setUpAgain.
+      if (ERASED_BY.has(ended.code)) this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
     }
     const again = await this.retries.setUpAgainWhenErased(index, device, () => this.erasedDevices.has(index), signal);
     this.parked.delete(index);
