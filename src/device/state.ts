@@ -94,7 +94,16 @@ export const WINDOWS_STATE: Json = {
     description: "The TPM. Defaults: version from the catalog's windows.tpmVersion, kind discrete, attestation succeeds.",
     properties: {
       version: { enum: ["2.0", "1.2", "none"] },
-      kind: { enum: ["discrete", "firmware", "virtual"], description: "virtual: a VM's vTPM, which has no manufacturer EK certificate." },
+      kind: {
+        enum: ["discrete", "firmware", "virtual"],
+        description:
+          "virtual: a VM's vTPM, which has no manufacturer EK certificate. firmware: a firmware TPM (Intel PTT, AMD fTPM, Qualcomm), which fetches its EK certificate from its manufacturer on first use (step tpm.ek-certificate), so a network that blocks that host fails attestation; a discrete chip has it preinstalled.",
+      },
+      manufacturer: {
+        enum: ["intel", "amd", "qualcomm"],
+        description:
+          "Who made a firmware TPM, which decides the EK certificate service it fetches from (Microsoft, Windows Autopilot requirements, networking: Intel https://ekop.intel.com/ekcertservice, Qualcomm https://ekcert.spserv.microsoft.com/EKCertificate/GetEKCertificate/v1, AMD https://ftpm.amd.com/pki/aia). Default intel. Only read when kind is firmware.",
+      },
       attestation: {
         enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
         description: "The verdict of the attestation service (not simulated: enrollsim runs no EK/AIK exchange). Only asked when the TPM can attest.",
@@ -334,6 +343,8 @@ export interface CspStatusRule {
   status: number;
 }
 export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "firmware-rejected";
+/** Who made a firmware TPM: decides its EK certificate service (src/device/windows/tpm-ek.ts). */
+export type TpmManufacturer = "intel" | "amd" | "qualcomm";
 
 /** Device state as written (every key optional). */
 export interface DeviceState extends AndroidCapabilityState {
@@ -344,7 +355,7 @@ export interface DeviceState extends AndroidCapabilityState {
   managementAgents?: ("intune-pc-agent" | "configmgr-client")[];
   account?: { admin?: boolean };
   join?: WindowsJoin;
-  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; attestation?: TpmAttestation };
+  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; attestation?: TpmAttestation };
   osVersion?: string;
   osEdition?: number;
   cspStatus?: CspStatusRule[];

@@ -77,4 +77,13 @@ describe("shipped network scenarios", () => {
     const fixed = (await runScenario(file("examples/win-autopilot-captive-portal-fixed.yaml"), opts)).summary;
     expect(fixed).toMatchObject({ ok: true, devices: 5, enrolled: 5 });
   }, 240_000);
+  it("a firewall without ekop.intel.com fails Securing your hardware on firmware-TPM PCs only; allowing it deploys all", async () => {
+    const failing = (await runScenario(file("failures/win-autopilot-firmware-tpm-ek-blocked-failing.yaml"), opts)).summary;
+    expect(failing.ok).toBe(true);
+    expect(failing.outcomes).toEqual({ "windows.autopilot.tpm-attestation": 2, "windows.autopilot.self-deploying.provisioned": 1 });
+    expect(failing.errors["windows.autopilot.tpm-attestation"]!.example).toMatch(/could not fetch its EK certificate from ekop\.intel\.com.*firewall of network "depot-lan" blocks ekop\.intel\.com/);
+    const fixed = (await runScenario(file("failures/win-autopilot-firmware-tpm-ek-blocked-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ ok: true, devices: 3, enrolled: 3 });
+    expect(fixed.steps["tpm.ek-certificate"]).toMatchObject({ count: 2, failed: 0 });
+  }, 240_000);
 });

@@ -29,7 +29,7 @@ export type MsiContentFetcher = (url: string, fileHash: string | undefined) => P
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
 
-function transportHresult(err: TransportError): number {
+export function transportHresult(err: TransportError): number {
   if (err.kind === "http-status") return 0x80190000 | (err.status ?? 0);
   if (err.kind === "dns") return 0x80072ee7;
   if (err.kind === "tls") return 0x80072f8f;

@@ -14,6 +14,7 @@ import type { EspPhase } from "./esp.js";
 import { expandNameTemplate } from "./options.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation } from "./state.js";
+import { firmwareEkCertificate } from "./tpm-ek.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -57,8 +58,9 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
   const prep: EspPhase = { phase: "DevicePreparation", startedAt: prepStart, result: "success", items: [] };
   if (o.kind === "autopilot") report.esp.push(prep);
   if (o.kind === "autopilot" && (o.mode === "self-deploying" || o.mode === "pre-provisioned")) {
-    // Securing your hardware: TPM attestation (state.ts says what is and is not simulated).
-    const attest = tpmAttestation(run.state);
+    // Securing your hardware: a firmware TPM first fetches its EK certificate (tpm-ek.ts), then TPM
+    // attestation (state.ts says what is and is not simulated).
+    const attest = (await firmwareEkCertificate(run)) ?? tpmAttestation(run.state);
     prep.items!.push({ kind: "tpm", id: "Securing your hardware", state: attest ? "failed" : "done", doneAfterMs: 0 });
     if (attest) {
       prep.result = "failed";

@@ -24,7 +24,7 @@
  */
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import type { DeviceIdentity } from "../identity.js";
-import type { TpmAttestation, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
+import type { TpmAttestation, TpmManufacturer, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
 
 export type ManagementAgent = "intune-pc-agent" | "configmgr-client";
 const AGENT_NAMES: Record<ManagementAgent, string> = { "intune-pc-agent": "the Intune PC software client (PC agent)", "configmgr-client": "the Configuration Manager client agent" };
@@ -38,7 +38,7 @@ export interface WindowsState {
   /** Other management agents installed (state.managementAgents). */
   managementAgents: ManagementAgent[];
   join: WindowsJoin;
-  tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; attestation: TpmAttestation };
+  tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; manufacturer: TpmManufacturer; attestation: TpmAttestation };
 }
 
 /** The device's state with the defaults of its model and flow filled in. */
@@ -51,7 +51,7 @@ export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): Windows
     managementAgents: s.managementAgents ?? [],
     // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
     join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
-    tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", attestation: s.tpm?.attestation ?? "succeeds" },
+    tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", manufacturer: s.tpm?.manufacturer ?? "intel", attestation: s.tpm?.attestation ?? "succeeds" },
   };
 }
 

@@ -12,7 +12,8 @@
  * - Microsoft, "Windows Autopilot networking requirements"
  *   (https://learn.microsoft.com/autopilot/requirements?tabs=networking): ztd.dds.microsoft.com
  *   (the Autopilot deployment service), login.microsoftonline.com (Microsoft Entra sign-in),
- *   enterpriseregistration.windows.net (device registration).
+ *   enterpriseregistration.windows.net (device registration); for firmware TPMs the manufacturers' EK
+ *   certificate services ekop.intel.com, ftpm.amd.com, ekcert.spserv.microsoft.com (Qualcomm).
  * - Google, "Android Enterprise network requirements" (https://support.google.com/work/android/answer/10513641):
  *   play.google.com (the Android Device Policy download), androidmanagement.googleapis.com (the
  *   Android Management API), mtalk.google.com (Firebase Cloud Messaging, TCP 5228-5230).
@@ -34,6 +35,10 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
   { host: "ztd.dds.microsoft.com", path: /^\/windows\/autopilot\//, what: "Windows Autopilot deployment service" },
   { host: "login.microsoftonline.com", path: /^\/EnrollmentServer\/Auth/, what: "Microsoft Entra sign-in" },
   { host: "enterpriseregistration.windows.net", path: /^\/windows\/drs\//, what: "Microsoft Entra device registration" },
+  // Firmware TPMs fetch their EK certificate from the manufacturer on first use (Autopilot requirements, networking).
+  { host: "ekop.intel.com", path: /^\/windows\/tpm\/ekcert\/intel\//, what: "Intel firmware TPM (PTT) EK certificate service" },
+  { host: "ftpm.amd.com", path: /^\/windows\/tpm\/ekcert\/amd\//, what: "AMD firmware TPM EK certificate service" },
+  { host: "ekcert.spserv.microsoft.com", path: /^\/windows\/tpm\/ekcert\/qualcomm\//, what: "Qualcomm firmware TPM EK certificate service" },
   { host: "play.google.com", path: /^\/android\/apk\/clouddpc\.apk/, what: "Android Device Policy download (Google Play)" },
   // The token and afw# flows install Android Device Policy from Google Play (android.trigger.play-install reads the
   // profile's install extras here); a QR code's payload at the same path is the simulator's own fetch and meets no network.

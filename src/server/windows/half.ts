@@ -14,6 +14,7 @@
  *   GET/POST /EnrollmentServer/Auth               identity provider sign-in (idp.ts); <domain>/v2.0/.well-known/openid-configuration: tenant discovery (tenants.ts)
  *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
  *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
+ *   GET  /windows/tpm/ekcert/<intel|amd|qualcomm>/<id>  firmware TPM EK certificate services' stand-in (tpm-ek.ts)
  *   GET  /windows/cmgateway/service, POST /windows/cmgateway/upload, GET /windows/pki/enrollsim-ca.crl: tenant attach (tenant-attach.ts)
  *   POST /windows/store/licenses                   {packageFamilyName} (mTLS): Store licence behind conditional access (store.ts)
  */
@@ -28,6 +29,7 @@ import { EnrollmentEndpoints } from "./enrollment.js";
 import { WindowsState } from "./state.js";
 import { storeLicence } from "./store.js";
 import { TenantAttachService } from "./tenant-attach.js";
+import { ekCertificate } from "./tpm-ek.js";
 import { signIn } from "./idp.js";
 import { OWN_TENANT_ID, openIdConfiguration, otherTenantOfSerial, userRealm } from "./tenants.js";
 
@@ -97,6 +99,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (lower === "/managementserver/mdm.svc") return dm.handle(req);
     if (path === "/windows/tou") return enroll.terms(req);
     if (path === "/windows/autopilot/profile" && req.method === "POST") return autopilotProfile(req);
+    if (path.startsWith("/windows/tpm/ekcert/") && req.method === "GET") return ekCertificate(path, ctx.crypto, ctx.now()) ?? json(404, { error: "unknown EK certificate path" });
     if (path === "/windows/store/licenses") return storeLicence(req, ctx, cfg, state);
     if (path.startsWith("/windows/cmgateway/") || path.startsWith("/windows/pki/")) {
       const r = await tenantAttach.handle(req, path);
