@@ -20,6 +20,7 @@ import { runDmSession } from "../../protocol/windows/dm.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
 import type { FlowContext } from "../flow.js";
+import type { PrivateKey } from "../../ports/crypto.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 
@@ -59,6 +60,15 @@ export function checkinAddr(ctx: FlowContext, o: ResolvedWindowsOptions, state: 
   throw new ScenarioError("a windows check-in needs the DM server address: options.windows.dmUrl (the w7 ADDR of the provisioning document)");
 }
 
+/**
+ * What a check-in learnt about a keychain entry: that its certificate certifies the device's pool
+ * key, its notAfter, and whether its PEM is already the canonical encoding handed to TLS. A steady
+ * device checks in with the same entry object all its life, so the certificate is parsed once, not
+ * on every check-in (as for Apple, device/apple/checkin.ts). Valid only for the same PEM string, key
+ * port and device index; a WeakMap, so it goes with the entry. A mismatch is never kept.
+ */
+const enrolledMemo = new WeakMap<object, { pem: string; keys: FlowContext["ports"]["keys"]; index: number; notAfter: number; canonical: boolean }>();
+
 /** A session ID per check-in: seconds of the device clock (increasing, like the device's counter), in 1..65535. */
 const sessionIdAt = (ms: number): string => String(1 + (Math.floor(ms / 1000) % 65535));
 
@@ -70,19 +80,28 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   // The newest enrolment certificate (a renewal replaces the original one).
   const entry = state.certificates.find((c) => c.label === "mdm-renewed") ?? state.certificates.find((c) => c.label === "mdm");
   if (!entry) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "no MDM enrolment certificate in the keychain" };
-  const der = fromPem(entry.pem)[0];
-  if (!der) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "the keychain entry holds no certificate" };
-  const cert = parseCertificate(der, "enrolled MDM certificate");
-  const key = await ctx.ports.keys.rsa(id.index);
-  if (!sameBytes(cert.spki, key.spki)) {
-    return { ok: false, code: "windows.checkin.key-mismatch", step: "dm.session", message: "the enrolled certificate does not certify this device's key-pool key" };
+  let facts = enrolledMemo.get(entry);
+  let key: PrivateKey;
+  if (facts && facts.pem === entry.pem && facts.keys === ctx.ports.keys && facts.index === id.index) key = await ctx.ports.keys.rsa(id.index);
+  else {
+    const der = fromPem(entry.pem)[0];
+    if (!der) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "the keychain entry holds no certificate" };
+    const cert = parseCertificate(der, "enrolled MDM certificate");
+    key = await ctx.ports.keys.rsa(id.index);
+    if (!sameBytes(cert.spki, key.spki)) {
+      return { ok: false, code: "windows.checkin.key-mismatch", step: "dm.session", message: "the enrolled certificate does not certify this device's key-pool key" };
+    }
+    const certPem = toPem(cert.der);
+    facts = { pem: entry.pem, keys: ctx.ports.keys, index: id.index, notAfter: cert.notAfter.getTime(), canonical: certPem === entry.pem };
+    enrolledMemo.set(entry, facts);
   }
   // The PC judges its own certificate on its own clock (state.clockOffset), as it judges the server's.
-  if (cert.notAfter.getTime() < deviceNow(p)) {
-    return { ok: false, code: "windows.checkin.certificate-expired", step: "dm.session", message: `the MDM certificate expired ${cert.notAfter.toISOString()}` };
+  if (facts.notAfter < deviceNow(p)) {
+    return { ok: false, code: "windows.checkin.certificate-expired", step: "dm.session", message: `the MDM certificate expired ${new Date(facts.notAfter).toISOString()}` };
   }
   const addr = checkinAddr(ctx, o, state);
-  const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem: toPem(cert.der), keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: ctx.keepAlive ?? true });
+  const certPem = facts.canonical ? entry.pem : toPem(fromPem(entry.pem)[0]!);
+  const http = ctx.ports.http.client({ tls: { ...(ctx.tls ?? {}), identity: { certPem, keyPem: p.crypto.privateKeyPem(key) } }, keepAlive: ctx.keepAlive ?? true });
   const tree = new CspTree(id);
   // The PC's own CSP answers (device state cspStatus) hold at every session, check-ins included.
   tree.answerWith(id.state?.cspStatus ?? []);

@@ -83,9 +83,12 @@ describe("windows check-in hook", () => {
       const a = await h.run("windows-byod", {}, 0);
       const b = await h.run("windows-byod", { windows: { unenroll: true } }, 1);
       expect(b.result.code).toBe("windows.byod.unenrolled");
-      // device 2 presenting device 0's certificate: not its key-pool key
-      const wrong = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(2).ctx, {} as never, stateOf(a.result.keychain)), 600_000);
+      // device 2 presenting device 0's certificate: not its key-pool key — also after device 0 checked in with the same keychain entry objects
+      const st0 = stateOf(a.result.keychain);
+      expect(await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(0).ctx, {} as never, st0), 600_000)).toMatchObject({ ok: true, code: "windows.checkin.synced" });
+      const wrong = await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(2).ctx, {} as never, st0), 600_000);
       expect(wrong).toMatchObject({ ok: false, code: "windows.checkin.key-mismatch" });
+      expect(await h.clock.run(FLOWS["windows-byod"]!.checkin!(h.context(0).ctx, {} as never, st0), 600_000)).toMatchObject({ ok: true, code: "windows.checkin.synced" });
       // the unenrolled device still holds its certificate (from a fresh enrolment of index 1) but the server refuses it
       const again = await h.run("windows-byod", {}, 3);
       const del = await h.handler({
