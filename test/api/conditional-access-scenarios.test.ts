@@ -3,6 +3,8 @@
  * The shipped conditional-access failures and their fixes, end to end against the embedded server over loopback
  * (server/policy/conditional-access.ts): each failing scenario's expect holds, and its fixed variant enrols every device.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -24,4 +26,38 @@ describe("conditional access scenarios (loopback)", () => {
       expect((summary.expectations ?? []).filter((e) => e.name.startsWith("server sign-ins")).length).toBeGreaterThan(0);
     }, 120_000);
   }
+
+  it("Apple account-driven sign-in (apple-as-web): MFA and terms of use are further pages, the user's steps auth.mfa / auth.terms; a block for the platform the enrollment named refuses it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-ca-"));
+    const scenario = (policies: string, expect: string) => `name: ca-account
+server: embedded
+embedded:
+  apple: { account: { password: ca-pass-2026 } }
+  policy:
+    conditionalAccess:
+      termsOfUse: [{ name: T }]
+      policies:
+${policies}
+groups:
+  - { name: iphones, model: iphone-15, count: 2, flow: ios-user-enrollment, options: { apple: { account: { domain: example.org, auth: form, password: ca-pass-2026 } } } }
+limits: { durationSeconds: 60 }
+expect:
+${expect}
+`;
+    const prompts = join(dir, "prompts.yaml");
+    writeFileSync(
+      prompts,
+      scenario(
+        "        - { name: MFA and terms on iOS, platforms: { include: [ios] }, grant: { controls: [mfa], termsOfUse: [T] } }\n        - { name: Block Macs, platforms: { include: [macos] }, grant: { controls: [block] } }",
+        "  successRatio: 1.0\n  steps: { auth.mfa: { count: 2 }, auth.terms: { count: 2 } }\n  server: { signIns: { mfa: 2, terms: 2, granted: 2, blocked: 0 } }",
+      ),
+    );
+    const ok = await runScenario(prompts, opts);
+    expect((ok.summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    const blocked = join(dir, "blocked.yaml");
+    writeFileSync(blocked, scenario("        - { name: Block iOS, platforms: { include: [ios] }, grant: { controls: [block] } }", "  failures: [{ code: apple.account.auth-failed, ratio: 1.0 }]\n  server: { signIns: { blocked: 2 } }"));
+    const no = await runScenario(blocked, opts);
+    expect((no.summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    expect(JSON.stringify(no.summary)).toContain("AADSTS53003");
+  }, 120_000);
 });

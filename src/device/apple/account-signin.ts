@@ -15,6 +15,8 @@ import type { AppleOptions } from "./options.js";
 export const ACCOUNT_UA = "DeviceManagementClient/1.0";
 export const LOGIN_SCHEME = "apple-remotemanagement-user-login:";
 const MAX_HTML = 256 * 1024;
+/** The code the user's authenticator shows at a second-factor page: the authenticator is not modelled for Apple accounts (the server takes any six digits). */
+const STAND_IN_CODE = "000000";
 
 /** `WWW-Authenticate: Bearer k="v", k2="v2"` → params (only the Bearer scheme; quoted or token values). */
 export function parseBearerChallenge(header: string): Record<string, string> | undefined {
@@ -65,15 +67,38 @@ async function followForm(ctx: FlowContext, authUrl: string, user: string, passw
     if (!form || !form.passwordField) throw new ProtocolViolationError("apple.account.auth-page", "the sign-in page has no form with a password field (the simple form follower cannot sign in)");
     const action = new URL(form.action || u.toString(), u);
     if (action.origin !== u.origin) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in form posts to another origin (${action.origin}); the form follower stays on ${u.origin}`);
-    const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
-    const body = new URLSearchParams(fields).toString();
-    const res = await exchange(
-      ctx.protocol,
-      "account.auth",
-      { method: "POST", url: action.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(body)) },
-      { acceptStatus: [302, 303, 307, 308, 401, 403] },
-    );
-    if (res.status === 401 || res.status === 403) return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})` };
+    let fields: Record<string, string> = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
+    let res;
+    for (let page = 0; ; page++) {
+      const body = new URLSearchParams(fields).toString();
+      res = await exchange(
+        ctx.protocol,
+        "account.auth",
+        { method: "POST", url: action.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(body)) },
+        { acceptStatus: [200, 302, 303, 307, 308, 401, 403] },
+      );
+      // A further page of the sign-in (conditional access): a second factor or terms of use, each the user's own step.
+      const next = res.status === 200 && page < 4 && mediaType(res).includes("html") ? parseLoginForm(Buffer.from(res.body).toString("utf8")) : undefined;
+      const asks = next && (("otc" in next.fields && !next.fields.otc) || ("tou" in next.fields && !next.fields.tou));
+      if (!next || !asks) break;
+      if (new URL(next.action || action.toString(), action).origin !== action.origin) throw new ProtocolViolationError("apple.account.auth-page", "a sign-in page posts to another origin");
+      fields = { ...next.fields };
+      if ("otc" in fields && !fields.otc) fields.otc = await step(ctx.protocol, "auth.mfa", async () => (decoded(ctx.protocol, "auth.mfa", { prompt: "second factor (one-time code)" }), STAND_IN_CODE));
+      if ("tou" in fields && !fields.tou) {
+        const name = fields.tou_name ?? "";
+        fields.tou = await step(ctx.protocol, "auth.terms", async () => (decoded(ctx.protocol, "auth.terms", { prompt: "terms of use", name }), "accept"));
+      }
+    }
+    if (res.status === 401 || res.status === 403) {
+      const why =
+        res.status === 403
+          ? Buffer.from(res.body.subarray(0, 300))
+              .toString("utf8")
+              .replace(/[^\x20-\x7e]+/g, " ")
+              .trim()
+          : "";
+      return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})${why ? `: ${why}` : ""}` };
+    }
     const loc = res.headers["location"] ?? "";
     if (res.status !== 308 || !loc.startsWith(LOGIN_SCHEME)) {
       throw new ProtocolViolationError("apple.account.auth-redirect", `sign-in ended with HTTP ${res.status} to "${loc.startsWith(LOGIN_SCHEME) ? LOGIN_SCHEME + "//…" : loc.slice(0, 200)}", expected 308 to ${LOGIN_SCHEME}//authentication-results`);

@@ -79,9 +79,9 @@ const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedd
 /** User-initiated enrollment in Safari (device/apple/portal.ts): the MDM's enrollment portal, Safari's download prompt. */
 const SAFARI_PROFILE = ["portal.login", "profile.download", "profile.download-prompt"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
-const ACCOUNT = ["account.well-known", "account.auth", "account.enroll", "account.reauth", "account.refresh"];
+const ACCOUNT = ["account.well-known", "account.auth", "auth.mfa", "auth.terms", "account.enroll", "account.reauth", "account.refresh"];
 /** The steady-state check-in of an enrolled Apple device (device/apple/checkin.ts). */
-const APPLE_CHECKIN = ["checkin.*", "command.idle", "command.format-error", "command.*", "ddm.tokens", "ddm.declaration-items", "ddm.declaration.*", "ddm.status", "ddm.asset", "account.auth", "account.reauth", "account.refresh"];
+const APPLE_CHECKIN = ["checkin.*", "command.idle", "command.format-error", "command.*", "ddm.tokens", "ddm.declaration-items", "ddm.declaration.*", "ddm.status", "ddm.asset", "account.auth", "auth.mfa", "auth.terms", "account.reauth", "account.refresh"];
 
 /** One engine (device/windows/enrollment.ts) runs every Windows enrollment; the kind picks branches. */
 const WINDOWS_ENROLL = [

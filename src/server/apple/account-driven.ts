@@ -4,6 +4,7 @@
  * .well-known discovery document, the BaseURL that answers 401 Bearer until a valid access token
  * comes, the apple-as-web sign-in form, and the Bearer check on every later MDM request.
  */
+import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import type { EnrollmentRequest } from "../policy/engine.js";
 import { applePlatform, refusalJson } from "./policy-gate.js";
 import { mdmAuthorityRefusal } from "./mdm-authority.js";
@@ -59,7 +60,8 @@ export class AccountEnrollment {
     const user = this.bearerUser(req);
     if (!user) {
       if (user === null) this.core.reject("account.bad-token", text(401, "unknown access token"));
-      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge() } };
+      const platform = applePlatform(typeof checked.info.PRODUCT === "string" ? checked.info.PRODUCT : "");
+      return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": this.core.accountAuthority.challenge(platform) } };
     }
     const noAuthority = mdmAuthorityRefusal(this.core.policy.config);
     if (noAuthority) return this.core.reject("account.no-mdm-authority", noAuthority);
@@ -91,26 +93,51 @@ export class AccountEnrollment {
     return this.profiles.response(await this.profiles.profile({ mode, user }));
   }
 
-  /** The sign-in page of the apple-as-web session: a form; a good password ends in a 308 to the login scheme. */
+  /**
+   * The sign-in page of the apple-as-web session: a form; a good password ends in a 308 to the login scheme.
+   * Conditional access (server/policy/conditional-access.ts) judges it as a browser sign-in to Microsoft Intune
+   * Enrollment from a device not enrolled yet, on the platform the enrollment request named (the `platform` the
+   * challenge URL carries; absent on a re-authentication, where a policy naming platforms does not apply): MFA and
+   * terms of use are further pages of the form (`otc`: the user's authenticator is not modelled here, any six digits
+   * pass; `tou_name` + `tou` accept / decline), a block or a device control is 403 with the AADSTS text.
+   */
   auth(req: HttpRequest): HttpResponse {
     const url = new URL(req.url, "http://localhost");
-    if (req.method === "GET") {
-      const user = (url.searchParams.get("user-identifier") ?? "").slice(0, 320);
-      const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const page = (fields: string) => {
       const html = `<!doctype html><html><head><title>enrollsim sign-in</title></head><body>
 <form method="post" action="/apple/account/auth">
-<input type="email" name="username" value="${esc(user)}">
-<input type="password" name="password" value="">
+${fields}
 <input type="hidden" name="flow" value="apple-as-web">
 <button type="submit">Sign in</button>
 </form></body></html>`;
       return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: new Uint8Array(Buffer.from(html)), url: "" };
+    };
+    const hidden = (k: string, v: string | null) => (v ? `<input type="hidden" name="${k}" value="${esc(v.slice(0, 320))}">` : "");
+    if (req.method === "GET") {
+      const user = (url.searchParams.get("user-identifier") ?? "").slice(0, 320);
+      return page(`<input type="email" name="username" value="${esc(user)}">
+<input type="password" name="password" value="">${hidden("platform", url.searchParams.get("platform"))}`);
     }
     if (req.method !== "POST") return text(405, "method not allowed", { allow: "GET, POST" });
     const form = new URLSearchParams(Buffer.from((req.body ?? new Uint8Array(0)).subarray(0, 16384)).toString("utf8"));
     const user = form.get("username") ?? "";
     const refusal = this.core.accountAuthority.signInRefusal(user, form.get("password"));
     if (refusal) return this.core.reject("account.sign-in", text(401, refusal));
+    const platform = form.get("platform") === "ios" || form.get("platform") === "macos" ? (form.get("platform") as "ios" | "macos") : undefined;
+    const otc = form.get("otc");
+    if (otc !== null && !/^\d{6}$/.test(otc)) return this.core.reject("account.sign-in", text(401, "Authentication failed during strong authentication request."));
+    const answered = this.core.policy.config.conditionalAccess?.termsOfUse?.find((t) => t.name === form.get("tou_name"));
+    const tou = form.get("tou");
+    if (answered && !answered.perDevice && (tou === "accept" || tou === "decline")) {
+      this.core.policy.ca.answer(answered, user, undefined, tou === "accept");
+      if (tou === "decline") return this.core.reject("account.conditional-access.terms-declined", text(403, `The user declined the terms of use "${answered.name}"`));
+    }
+    const d = this.core.policy.signIn({ upn: user, app: CLOUD_APPS.intuneEnrollment.id, platform, clientApp: "browser", device: { compliant: false, hybridJoined: false }, mfa: otc !== null });
+    const keep = `${hidden("username", user)}${hidden("password", form.get("password"))}${hidden("platform", platform ?? null)}${hidden("otc", otc)}`;
+    if (d.kind === "mfa") return page(`${keep}<input type="text" name="otc" value="">`);
+    if (d.kind === "terms" && !d.terms.perDevice) return page(`${keep}${hidden("tou_name", d.terms.name)}<input type="text" name="tou" value="">`);
+    if (d.kind !== "granted") return this.core.reject(`account.conditional-access.${d.kind}`, text(403, caOAuthError(d).description));
     const token = this.core.accountAuthority.issue(user);
     return { status: 308, headers: { location: `${LOGIN_REDIRECT}?access-token=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
   }

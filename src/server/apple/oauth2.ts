@@ -61,13 +61,13 @@ export class AccountAuthority {
     private readonly reject: (reason: string, res: HttpResponse) => HttpResponse,
   ) {}
 
-  /** The Bearer challenge of the configured method. */
-  challenge(): string {
+  /** The Bearer challenge of the configured method; `platform` (known from the enrollment request) rides on the apple-as-web sign-in URL for conditional access. */
+  challenge(platform?: string): string {
     const base = this.ctx.urls().https;
     if (this.config().authMethod === "apple-oauth2") {
       return `Bearer method="apple-oauth2", authorization-url="${base}/apple/account/oauth2/authorize", token-url="${base}/apple/account/oauth2/token", redirect-url="${OAUTH2_REDIRECT}", client-id="${OAUTH2_CLIENT_ID}", scope="${OAUTH2_SCOPE}"`;
     }
-    return `Bearer method="apple-as-web", url="${base}/apple/account/auth"`;
+    return `Bearer method="apple-as-web", url="${base}/apple/account/auth${platform ? `?platform=${platform}` : ""}"`;
   }
 
   /** A new access token for `user`. */

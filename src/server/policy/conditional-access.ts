@@ -51,7 +51,8 @@ export interface CaSignIn {
   upn?: string;
   /** Cloud app id (CLOUD_APPS). */
   app: string;
-  platform: PolicyPlatform;
+  /** The device platform; undefined when the sign-in does not say (Entra: a policy naming platforms then does not apply). */
+  platform: PolicyPlatform | undefined;
   clientApp: CaClientApp;
   /** The device's directory id when it is registered or joined; compliant / hybrid-joined as the directory records it. */
   device: { id?: string; compliant: boolean; hybridJoined: boolean };
@@ -105,8 +106,8 @@ function applies(cfg: PolicyConfig, p: CaPolicy, s: CaSignIn): boolean {
   if (!inc.includes("*") && !inc.includes(s.app)) return false;
   if ((p.apps?.exclude ?? []).map(appId).includes(s.app)) return false;
   const plat = p.platforms?.include;
-  if (plat && !plat.includes("all") && !plat.includes(s.platform)) return false;
-  if (p.platforms?.exclude?.includes(s.platform)) return false;
+  if (plat && !plat.includes("all") && (!s.platform || !plat.includes(s.platform))) return false;
+  if (s.platform && p.platforms?.exclude?.includes(s.platform)) return false;
   return !p.clientApps || p.clientApps.includes(s.clientApp);
 }
 
@@ -162,7 +163,7 @@ export interface CaSignInRecord {
   at: number;
   upn?: string;
   app: string;
-  platform: PolicyPlatform;
+  platform?: PolicyPlatform;
   result: CaDecision["kind"];
   policy?: string;
   policies: CaPolicyResult[];
@@ -188,7 +189,7 @@ export class ConditionalAccessState {
   }
 
   log(at: number, s: CaSignIn, d: CaDecision): void {
-    this.signIns.push({ at, ...(s.upn ? { upn: s.upn } : {}), app: s.app, platform: s.platform, result: d.kind, ...("policy" in d ? { policy: d.policy } : {}), policies: d.results });
+    this.signIns.push({ at, ...(s.upn ? { upn: s.upn } : {}), app: s.app, ...(s.platform ? { platform: s.platform } : {}), result: d.kind, ...("policy" in d ? { policy: d.policy } : {}), policies: d.results });
     if (this.signIns.length > 1000) this.signIns.shift();
   }
 
