@@ -65,6 +65,10 @@ describe("conditional access evaluation", () => {
     expect(evaluateCa(block({ platforms: { include: ["all"], exclude: ["windows"] } }), signIn(), none).kind).toBe("granted");
     expect(evaluateCa(block({ platforms: { include: ["all"], exclude: ["windows"] } }), signIn({ platform: "android" }), none).kind).toBe("blocked");
     expect(evaluateCa(block({ clientApps: ["browser"] }), signIn(), none).kind).toBe("granted");
+    // A sign-in that names no platform: a policy listing platforms does not apply, one for any platform does.
+    expect(evaluateCa(block({ platforms: { include: ["ios"] } }), signIn({ platform: undefined }), none).kind).toBe("granted");
+    expect(evaluateCa(block({ platforms: { include: ["all"], exclude: ["ios"] } }), signIn({ platform: undefined }), none).kind).toBe("blocked");
+    expect(evaluateCa(block({}), signIn({ platform: undefined }), none).kind).toBe("blocked");
     expect(evaluateCa(block({ state: "off" }), signIn(), none).kind).toBe("granted");
     const ro = evaluateCa(block({ state: "reportOnly" }), signIn(), none);
     expect(ro).toEqual({ kind: "granted", results: [{ policy: "b", state: "reportOnly", result: "failure" }] });
