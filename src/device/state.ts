@@ -245,7 +245,7 @@ export const ANDROID_STATE: Json = {
     additionalProperties: false,
     required: ["managedBy"],
     description:
-      "A work profile (managed profile) is already on the device, owned by the DPC managedBy (Settings › Passwords & accounts › Work). Provisioning a new work profile (flow android-work-profile) first shows ManagedProvisioning's \"Delete existing profile?\" dialog (step android.provision.delete-profile): Delete removes it and setup goes on; Cancel (the timeline's abandon at that step) ends provisioning with the old profile kept. Default: none.",
+      "A work profile (managed profile) is already on the device, owned by the DPC managedBy (Settings › Passwords & accounts › Work). Provisioning a new work profile (flow android-work-profile) first shows ManagedProvisioning's \"Delete existing profile?\" dialog (step android.provision.delete-profile): Delete removes it and setup goes on; Cancel (the timeline's abandon at that step) ends provisioning with the old profile kept. Android 11 and older; from Android 12 a new work profile is refused while one exists (CODE_CANNOT_ADD_MANAGED_PROFILE). Default: none.",
     properties: {
       managedBy: { type: "string", pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$", "x-expected": "a package name such as com.microsoft.windowsintune.companyportal", description: "Package of the existing profile's profile owner, shown in the dialog." },
     },

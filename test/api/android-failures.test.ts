@@ -72,14 +72,15 @@ describe("Android field failures (round 2)", () => {
 
   it("android-existing-work-profile: users who cancel \"Delete existing profile?\" keep the old profile and get none; the fixed file enrolls all", async () => {
     const { summary, texts } = await traced("android-existing-work-profile-failing.yaml");
-    expect(summary).toMatchObject({ devices: 5, enrolled: 3, ok: true });
+    expect(summary).toMatchObject({ devices: 6, enrolled: 3, ok: true });
     expect(summary.errors["android.provision.existing-profile-kept"]!.count).toBe(2);
+    expect(summary.errors["android.provision.precondition"]!.count).toBe(1); // Android 14 never replaces it
     expect(texts.filter((t) => t.includes('"userAction":"Cancel"'))).toHaveLength(2);
     expect(texts.filter((t) => t.includes('"userAction":"Delete"'))).toHaveLength(1);
     // The two who cancelled ran nothing after the dialog: no DPC download, no provisioning mode, no token redemption.
     for (const t of texts.filter((x) => x.includes('"userAction":"Cancel"'))) expect(t).not.toMatch(/"step":"android\.(provision\.(download|mode|compliance)|amapi)/);
     for (const t of texts.filter((x) => x.includes('"userAction":"Delete"'))) expect(t).toMatch(/"step":"android\.amapi\.redeem"/);
     const fixed = await runScenario(failure("android-existing-work-profile-fixed.yaml"), opts);
-    expect(fixed.summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+    expect(fixed.summary).toMatchObject({ devices: 6, enrolled: 6, failed: 0, ok: true });
   }, T);
 });

@@ -37,16 +37,19 @@ export const ANDROID_CAPABILITY_STATE: Json = {
   },
   splitSystemUser: {
     type: "boolean",
-    description: "UserManager.isSplitSystemUser (ro.fw.system_user_split; some Android 7-9 builds): a work profile cannot be set up from the system user (CODE_SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER, 14). Default false.",
+    description: "UserManager.isSplitSystemUser (ro.fw.system_user_split; some Android 7-9 builds): a work profile cannot be set up from the system user (CODE_SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER, 14). Read at API 30 and below. Default false.",
   },
-  paired: { type: "boolean", description: "A watch already paired with a phone (Settings.Secure.DEVICE_PAIRED): device-owner provisioning is refused with CODE_HAS_PAIRED (8). Read only with android.hardware.type.watch. Default false." },
+  paired: {
+    type: "boolean",
+    description: "A watch already paired with a phone (Settings.Secure.DEVICE_PAIRED): device-owner provisioning is refused with CODE_HAS_PAIRED (8). Read only with android.hardware.type.watch, at API 30 and below. Default false.",
+  },
   profileOwner: { ...PACKAGE, description: "The user provisioning runs in already has a profile owner (this package): CODE_USER_HAS_PROFILE_OWNER (2) for both device owner and work profile. Default: none." },
   userRestrictions: {
     type: "array",
     uniqueItems: true,
     maxItems: 2,
     items: { enum: [DISALLOW_ADD_MANAGED_PROFILE, DISALLOW_REMOVE_MANAGED_PROFILE] },
-    description: `UserManager restrictions in force on the user, set by an admin other than the DPC being provisioned: ${DISALLOW_ADD_MANAGED_PROFILE} refuses a new work profile (CODE_ADD_MANAGED_PROFILE_DISALLOWED, 15, up to Android 11); ${DISALLOW_REMOVE_MANAGED_PROFILE} keeps an existingWorkProfile from being replaced (CODE_CANNOT_ADD_MANAGED_PROFILE, 11). Default none.`,
+    description: `UserManager restrictions in force on the user, set by an admin other than the DPC being provisioned: ${DISALLOW_ADD_MANAGED_PROFILE} refuses a new work profile (CODE_ADD_MANAGED_PROFILE_DISALLOWED, 15, up to Android 11; CODE_CANNOT_ADD_MANAGED_PROFILE, 11, from Android 12); ${DISALLOW_REMOVE_MANAGED_PROFILE} keeps an existingWorkProfile from being replaced up to Android 11 (CODE_CANNOT_ADD_MANAGED_PROFILE). Default none.`,
   },
 };
 

@@ -7,8 +7,13 @@
  * Sources (AOSP, Apache-2.0):
  * - DevicePolicyManagerService.checkProvisioningPreConditionSkipPermission,
  *   checkDeviceOwnerProvisioningPreConditionLocked (non-adb path) and
- *   checkManagedProfileProvisioningPreCondition, Android 9 (aosp-mirror/platform_frameworks_base,
- *   services/devicepolicy/.../DevicePolicyManagerService.java): the order of the checks below;
+ *   checkManagedProfileProvisioningPreCondition: Android 9 (aosp-mirror/platform_frameworks_base) for API 30
+ *   and below, Android 15 (GrapheneOS/platform_frameworks_base-15) for API 31 and above — the releases in
+ *   between were not read, so where the two differ the switch at Android 12 is an assumption. Android 15 has no
+ *   split-system-user or paired-watch check, refuses DISALLOW_ADD_MANAGED_PROFILE with
+ *   CODE_CANNOT_ADD_MANAGED_PROFILE, and never lets a new work profile replace an existing one
+ *   (canAddMoreManagedProfiles(user, allowedToRemoveOne = false)); ManagedProvisioning dropped its "Delete
+ *   existing profile?" dialog in Android 12L (present in lineage-18.1, absent in lineage-19.1);
  * - UserManagerService.canAddMoreManagedProfiles: false on a low-RAM device
  *   (ActivityManager.isLowRamDeviceStatic), without android.software.managed_users, or when a managed
  *   profile is already there and may not be removed (one may be removed unless DISALLOW_REMOVE_MANAGED_PROFILE
@@ -89,13 +94,16 @@ export interface PreconditionResult {
 
 const result = (c: ProvisioningCapabilities, action: ProvisioningAction, value: number, because: string): PreconditionResult => ({ value, name: preconditionName(value, c.apiLevel), action, because });
 
+/** Android 12 and later follow the Android 15 source (see the header). */
+const modern = (c: ProvisioningCapabilities) => c.apiLevel >= 31;
+
 /** UserManagerService.canAddMoreManagedProfiles(userId, allowedToRemoveOne) as a reason it cannot, or undefined. */
 function cannotAddManagedProfile(c: ProvisioningCapabilities, allowedToRemoveOne: boolean): string | undefined {
   if (c.lowRamDevice) return "low-RAM device (ActivityManager.isLowRamDevice)";
   if (!c.features.managedUsers) return "no android.software.managed_users";
   if (c.user !== "system") return "a secondary user cannot have a managed profile (UserInfo.canHaveProfile)";
   const removable = c.managedProfiles > 0 && allowedToRemoveOne ? 1 : 0;
-  if (c.managedProfiles - removable >= 1) return `a managed profile exists and ${DISALLOW_REMOVE_MANAGED_PROFILE} is set`;
+  if (c.managedProfiles - removable >= 1) return modern(c) ? "a managed profile exists (Android 12+ does not replace it)" : `a managed profile exists and ${DISALLOW_REMOVE_MANAGED_PROFILE} is set`;
   return undefined;
 }
 
@@ -104,23 +112,22 @@ export function checkProvisioningPrecondition(action: ProvisioningAction, c: Pro
   if (action === ACTION_MANAGED_DEVICE) {
     if (c.hasDeviceOwner) return result(c, action, PRECONDITION.HAS_DEVICE_OWNER, "a device owner is set");
     if (c.profileOwner !== undefined) return result(c, action, PRECONDITION.USER_HAS_PROFILE_OWNER, `the user has a profile owner (${c.profileOwner})`);
-    if (c.features.watch && c.paired) return result(c, action, PRECONDITION.HAS_PAIRED, "the watch is paired");
-    // Split-user builds skip the next two checks (a STOPSHIP left in the source).
-    if (!c.splitSystemUser) {
+    if (!modern(c) && c.features.watch && c.paired) return result(c, action, PRECONDITION.HAS_PAIRED, "the watch is paired");
+    // Split-user builds skip the next two checks (a STOPSHIP left in the Android 9 source).
+    if (modern(c) || !c.splitSystemUser) {
       if (c.user !== "system") return result(c, action, PRECONDITION.NOT_SYSTEM_USER, "a device owner can only be set on the system user");
       if (c.userSetupCompleted) return result(c, action, PRECONDITION.USER_SETUP_COMPLETED, "setup was completed on the system user");
     }
     return result(c, action, PRECONDITION.OK, "");
   }
   if (!c.features.managedUsers) return result(c, action, PRECONDITION.MANAGED_USERS_NOT_SUPPORTED, "no android.software.managed_users");
-  if (c.splitSystemUser && c.user === "system") return result(c, action, PRECONDITION.SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER, "managed profiles cannot be set up on the split system user");
+  if (!modern(c) && c.splitSystemUser && c.user === "system") return result(c, action, PRECONDITION.SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER, "managed profiles cannot be set up on the split system user");
   if (c.profileOwner !== undefined) return result(c, action, PRECONDITION.USER_HAS_PROFILE_OWNER, `the user has a profile owner (${c.profileOwner})`);
   if (c.userRestrictions.includes(DISALLOW_ADD_MANAGED_PROFILE)) {
-    // Android 9-11: CODE_ADD_MANAGED_PROFILE_DISALLOWED (15). Android 12 dropped that code (15 was reused);
-    // that it answers CODE_CANNOT_ADD_MANAGED_PROFILE there is an assumption, not read from the source.
-    return c.apiLevel >= 31 ? result(c, action, PRECONDITION.CANNOT_ADD_MANAGED_PROFILE, `${DISALLOW_ADD_MANAGED_PROFILE} is set (assumed code on Android 12+)`) : result(c, action, 15, `${DISALLOW_ADD_MANAGED_PROFILE} is set`);
+    // Android 9: CODE_ADD_MANAGED_PROFILE_DISALLOWED (15); Android 15: CODE_CANNOT_ADD_MANAGED_PROFILE (15 was reused).
+    return modern(c) ? result(c, action, PRECONDITION.CANNOT_ADD_MANAGED_PROFILE, `${DISALLOW_ADD_MANAGED_PROFILE} is set`) : result(c, action, 15, `${DISALLOW_ADD_MANAGED_PROFILE} is set`);
   }
-  const why = cannotAddManagedProfile(c, !c.userRestrictions.includes(DISALLOW_REMOVE_MANAGED_PROFILE));
+  const why = cannotAddManagedProfile(c, !modern(c) && !c.userRestrictions.includes(DISALLOW_REMOVE_MANAGED_PROFILE));
   if (why) return result(c, action, PRECONDITION.CANNOT_ADD_MANAGED_PROFILE, why);
   return result(c, action, PRECONDITION.OK, "");
 }

@@ -59,9 +59,11 @@ describe("precondition check from device capabilities", () => {
     const { server } = await androidServer();
     const code = async (flow: string, state: object, options: object = {}) => (await runAndroidFlow(flow, options, server.handler, { state })).result!.shown?.code;
     expect(await code("android-qr", { userSetupCompleted: true }, { profile: "fully-managed" })).toBe("CODE_USER_SETUP_COMPLETED");
-    expect(await code("android-qr", { systemFeatures: { "android.hardware.type.watch": true }, paired: true }, { profile: "fully-managed" })).toBe("CODE_HAS_PAIRED");
+    expect(await code("android-qr", { systemFeatures: { "android.hardware.type.watch": true }, paired: true, apiLevel: 30 }, { profile: "fully-managed" })).toBe("CODE_HAS_PAIRED");
     expect(await code("android-work-profile", { userRestrictions: ["no_add_managed_profile"], apiLevel: 30 })).toBe("CODE_ADD_MANAGED_PROFILE_DISALLOWED");
-    expect(await code("android-work-profile", { existingWorkProfile: { managedBy: "com.example.old" }, userRestrictions: ["no_remove_managed_profile"] })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
+    expect(await code("android-work-profile", { userRestrictions: ["no_add_managed_profile"] })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
+    expect(await code("android-work-profile", { existingWorkProfile: { managedBy: "com.example.old" }, userRestrictions: ["no_remove_managed_profile"], apiLevel: 30 })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
+    expect(await code("android-work-profile", { existingWorkProfile: { managedBy: "com.example.old" } })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE"); // Android 14: never replaced
   });
 });
 

@@ -78,13 +78,14 @@ describe("setup wizard: happy paths", () => {
   });
 });
 
-describe("setup wizard: a work profile already on the device", () => {
-  const state = { existingWorkProfile: { managedBy: "com.example.olddpc" } };
+describe("setup wizard: a work profile already on the device (Android 10; from Android 12 it is refused, preconditions.test.ts)", () => {
+  const state = { existingWorkProfile: { managedBy: "com.example.olddpc" }, apiLevel: 29 };
+  const model = "samsung-galaxy-s9";
   const dialogs = (out: Awaited<ReturnType<typeof runAndroidFlow>>) => out.events.filter((e) => e.step === "android.provision.delete-profile" && e.kind === "decoded").map((e) => e.data);
 
   it("ManagedProvisioning asks \"Delete existing profile?\" before the work profile; Delete (the default) removes it and setup goes on", async () => {
     const { server } = await androidServer();
-    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state });
+    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state, model });
     expect(out.result, String(out.error)).toMatchObject({ ok: true, code: "android.enrolled" });
     expect(dialogs(out)).toEqual([expect.objectContaining({ dialog: "Delete existing profile?", userAction: "Delete", removed: "com.example.olddpc" })]);
     expect(String(dialogs(out)[0]!.text)).toContain("You already have a work profile. It's managed using the following app: com.example.olddpc.");
@@ -97,7 +98,7 @@ describe("setup wizard: a work profile already on the device", () => {
     const gate = async (step: string) => {
       if (step === "android.provision.delete-profile") throw new UserAbandonedError("the user abandoned enrollment at android.provision.delete-profile");
     };
-    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state, gate });
+    const out = await runAndroidFlow("android-work-profile", {}, server.handler, { state, gate, model });
     expect(out.result).toMatchObject({ ok: false, code: "android.provision.existing-profile-kept", step: "android.provision.delete-profile" });
     expect(out.result!.message).toContain("com.example.olddpc stays");
     expect(dialogs(out)).toEqual([expect.objectContaining({ userAction: "Cancel" })]);
@@ -109,7 +110,7 @@ describe("setup wizard: a work profile already on the device", () => {
     const clean = await runAndroidFlow("android-work-profile", {}, server.handler);
     expect(clean.result).toMatchObject({ ok: true });
     expect(dialogs(clean)).toEqual([]);
-    const qr = await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { state });
+    const qr = await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { state, model });
     expect(dialogs(qr)).toEqual([]);
   });
 });

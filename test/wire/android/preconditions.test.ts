@@ -32,7 +32,8 @@ describe("checkProvisioningPreCondition", () => {
     expect(name(DO, { features: { managedUsers: true, deviceAdmin: false, watch: false } })).toBe("CODE_DEVICE_ADMIN_NOT_SUPPORTED");
     expect(name(DO, { hasDeviceOwner: true })).toBe("CODE_HAS_DEVICE_OWNER");
     expect(name(DO, { profileOwner: "com.example.dpc" })).toBe("CODE_USER_HAS_PROFILE_OWNER");
-    expect(name(DO, { features: { managedUsers: true, deviceAdmin: true, watch: true }, paired: true })).toBe("CODE_HAS_PAIRED");
+    expect(name(DO, { features: { managedUsers: true, deviceAdmin: true, watch: true }, paired: true, apiLevel: 28 })).toBe("CODE_HAS_PAIRED");
+    expect(name(DO, { features: { managedUsers: true, deviceAdmin: true, watch: true }, paired: true })).toBe("CODE_OK"); // not read by the Android 15 source
     expect(name(DO, { paired: true })).toBe("CODE_OK"); // a phone's DEVICE_PAIRED is not read
     expect(name(DO, { user: "secondary" })).toBe("CODE_NOT_SYSTEM_USER");
     expect(name(DO, { userSetupCompleted: true })).toBe("CODE_USER_SETUP_COMPLETED");
@@ -43,25 +44,28 @@ describe("checkProvisioningPreCondition", () => {
   it("device owner: the first matching check wins (has a device owner before setup completed)", () => {
     expect(name(DO, { hasDeviceOwner: true, userSetupCompleted: true, user: "secondary" })).toBe("CODE_HAS_DEVICE_OWNER");
     expect(name(DO, { userSetupCompleted: true, user: "secondary" })).toBe("CODE_NOT_SYSTEM_USER");
-    expect(name(DO, { userSetupCompleted: true, splitSystemUser: true })).toBe("CODE_OK"); // split-user builds skip it
+    expect(name(DO, { userSetupCompleted: true, splitSystemUser: true, apiLevel: 28 })).toBe("CODE_OK"); // Android 9 split-user builds skip it
+    expect(name(DO, { userSetupCompleted: true, splitSystemUser: true })).toBe("CODE_USER_SETUP_COMPLETED");
   });
 
   it("work profile: managed-users support, low RAM, split system user, users, restrictions", () => {
     expect(name(PO, { features: { managedUsers: false, deviceAdmin: true, watch: false } })).toBe("CODE_MANAGED_USERS_NOT_SUPPORTED");
     expect(name(PO, { lowRamDevice: true })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
-    expect(name(PO, { splitSystemUser: true })).toBe("CODE_SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER");
+    expect(name(PO, { splitSystemUser: true, apiLevel: 28 })).toBe("CODE_SPLIT_SYSTEM_USER_DEVICE_SYSTEM_USER");
+    expect(name(PO, { splitSystemUser: true })).toBe("CODE_OK");
     expect(name(PO, { profileOwner: "com.example.dpc" })).toBe("CODE_USER_HAS_PROFILE_OWNER");
     expect(name(PO, { user: "secondary" })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
     expect(name(PO, { userRestrictions: ["no_add_managed_profile"], apiLevel: 28 })).toBe("CODE_ADD_MANAGED_PROFILE_DISALLOWED");
     expect(checkProvisioningPrecondition(PO, caps({ userRestrictions: ["no_add_managed_profile"], apiLevel: 28 })).value).toBe(15);
     expect(name(PO, { userRestrictions: ["no_add_managed_profile"], apiLevel: 33 })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
-    expect(checkProvisioningPrecondition(PO, caps({ userRestrictions: ["no_add_managed_profile"], apiLevel: 33 })).because).toContain("assumed");
   });
 
-  it("an existing work profile may be replaced unless another admin forbids removing it", () => {
-    expect(name(PO, { managedProfiles: 1 })).toBe("CODE_OK");
-    expect(name(PO, { managedProfiles: 1, userRestrictions: ["no_remove_managed_profile"] })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
-    expect(name(PO, { userRestrictions: ["no_remove_managed_profile"] })).toBe("CODE_OK");
+  it("up to Android 11 an existing work profile may be replaced unless another admin forbids removing it; from Android 12 never", () => {
+    expect(name(PO, { managedProfiles: 1, apiLevel: 30 })).toBe("CODE_OK");
+    expect(name(PO, { managedProfiles: 1, apiLevel: 30, userRestrictions: ["no_remove_managed_profile"] })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
+    expect(name(PO, { userRestrictions: ["no_remove_managed_profile"], apiLevel: 30 })).toBe("CODE_OK");
+    expect(name(PO, { managedProfiles: 1, apiLevel: 31 })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
+    expect(checkProvisioningPrecondition(PO, caps({ managedProfiles: 1 })).because).toContain("Android 12+ does not replace it");
   });
 
   it("value 15 is named by release; unknown values are not given a name", () => {
