@@ -29,10 +29,10 @@ describe("conditional access scenarios (loopback)", () => {
 
   it("Apple account-driven sign-in (apple-as-web): MFA and terms of use are further pages, the user's steps auth.mfa / auth.terms; a block for the platform the enrollment named refuses it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "enrollsim-ca-"));
-    const scenario = (policies: string, expect: string) => `name: ca-account
+    const scenario = (policies: string, expect: string, method = "apple-as-web") => `name: ca-account
 server: embedded
 embedded:
-  apple: { account: { password: ca-pass-2026 } }
+  apple: { account: { password: ca-pass-2026, authMethod: ${method} } }
   policy:
     conditionalAccess:
       termsOfUse: [{ name: T }]
@@ -59,5 +59,36 @@ ${expect}
     const no = await runScenario(blocked, opts);
     expect((no.summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
     expect(JSON.stringify(no.summary)).toContain("AADSTS53003");
+  }, 120_000);
+
+  it("Apple account-driven sign-in (apple-oauth2): the same prompts on the authorization page; a block is the authorization error access_denied", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-ca-"));
+    const scenario = (policies: string, expect: string) => `name: ca-oauth2
+server: embedded
+embedded:
+  apple: { account: { password: ca-pass-2026, authMethod: apple-oauth2 } }
+  policy:
+    conditionalAccess:
+      termsOfUse: [{ name: T }]
+      policies:
+${policies}
+groups:
+  - { name: iphones, model: iphone-15, count: 2, flow: ios-user-enrollment, options: { apple: { account: { domain: example.org, password: ca-pass-2026 } } } }
+limits: { durationSeconds: 60 }
+expect:
+${expect}
+`;
+    const prompts = join(dir, "prompts.yaml");
+    writeFileSync(
+      prompts,
+      scenario("        - { name: MFA and terms, grant: { controls: [mfa], termsOfUse: [T] } }", "  successRatio: 1.0\n  steps: { auth.mfa: { count: 2 }, auth.terms: { count: 2 } }\n  server: { signIns: { mfa: 2, terms: 2, granted: 2 } }"),
+    );
+    const ok = await runScenario(prompts, opts);
+    expect((ok.summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    const blocked = join(dir, "blocked.yaml");
+    writeFileSync(blocked, scenario("        - { name: Block iOS, platforms: { include: [ios] }, grant: { controls: [block] } }", "  failures: [{ code: apple.account.auth-failed, ratio: 1.0 }]\n  server: { signIns: { blocked: 2 } }"));
+    const no = await runScenario(blocked, opts);
+    expect((no.summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    expect(JSON.stringify(no.summary)).toContain("error=access_denied");
   }, 120_000);
 });

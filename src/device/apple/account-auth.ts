@@ -20,7 +20,7 @@ import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
-import { ACCOUNT_UA, accountUser, authenticate, parseBearerChallenge, parseLoginForm } from "./account-signin.js";
+import { ACCOUNT_UA, accountUser, answerPrompts, authenticate, parseBearerChallenge, parseLoginForm } from "./account-signin.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { AppleOptions } from "./options.js";
 
@@ -120,12 +120,18 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
     if (at.origin !== au.origin) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in form posts to another origin (${at.origin}); the form follower stays on ${au.origin}`);
     const password = o.account?.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
     const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
-    let res = await exchange(
-      ctx.protocol,
-      "account.auth",
-      { method: "POST", url: at.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())) },
-      { acceptStatus: [302, 303, 307, 308, 401, 403] },
-    );
+    let res;
+    for (let page = 0, posted: Record<string, string> | undefined = fields; posted; page++) {
+      res = await exchange(
+        ctx.protocol,
+        "account.auth",
+        { method: "POST", url: at.toString(), headers: { "user-agent": ACCOUNT_UA, "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(posted).toString())) },
+        { acceptStatus: [200, 302, 303, 307, 308, 401, 403] },
+      );
+      // Conditional access may ask the user something on further pages (account-signin.ts answerPrompts).
+      posted = page < 4 ? await answerPrompts(ctx, res, at) : undefined;
+    }
+    if (!res) throw new ProtocolViolationError("apple.account.auth-page", "no sign-in request was sent");
     const redirect = new URL(ch.redirectUrl);
     for (let hops = 0; ; hops++) {
       if (res.status === 401 || res.status === 403) return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})` };

@@ -9,6 +9,7 @@ import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
+import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
 import type { AppleOptions } from "./options.js";
 
@@ -56,6 +57,24 @@ export function parseLoginForm(html: string): { action: string; method: string; 
   return { action: attr(form[1]!, "action") ?? "", method: (attr(form[1]!, "method") ?? "GET").toUpperCase(), fields, passwordField, userField };
 }
 
+/**
+ * A further page of the sign-in that asks the user something (conditional access): a second factor (`otc`) or terms
+ * of use (`tou`), each the user's own step (`auth.mfa`, `auth.terms`: a timeline `abandon` there is the user who gives
+ * up). Returns the page's fields answered, or undefined when the answer is no such page.
+ */
+export async function answerPrompts(ctx: FlowContext, res: HttpResponse, action: URL): Promise<Record<string, string> | undefined> {
+  const next = res.status === 200 && mediaType(res).includes("html") ? parseLoginForm(Buffer.from(res.body).toString("utf8")) : undefined;
+  if (!next || !(("otc" in next.fields && !next.fields.otc) || ("tou" in next.fields && !next.fields.tou))) return undefined;
+  if (new URL(next.action || action.toString(), action).origin !== action.origin) throw new ProtocolViolationError("apple.account.auth-page", "a sign-in page posts to another origin");
+  const fields = { ...next.fields };
+  if ("otc" in fields && !fields.otc) fields.otc = await step(ctx.protocol, "auth.mfa", async () => (decoded(ctx.protocol, "auth.mfa", { prompt: "second factor (one-time code)" }), STAND_IN_CODE));
+  if ("tou" in fields && !fields.tou) {
+    const name = fields.tou_name ?? "";
+    fields.tou = await step(ctx.protocol, "auth.terms", async () => (decoded(ctx.protocol, "auth.terms", { prompt: "terms of use", name }), "accept"));
+  }
+  return fields;
+}
+
 /** The form follower: GET the sign-in page, submit user + password, expect the 308 to the login scheme. */
 async function followForm(ctx: FlowContext, authUrl: string, user: string, password: string): Promise<string | { code: string; message: string }> {
   return step(ctx.protocol, "account.auth", async () => {
@@ -78,16 +97,9 @@ async function followForm(ctx: FlowContext, authUrl: string, user: string, passw
         { acceptStatus: [200, 302, 303, 307, 308, 401, 403] },
       );
       // A further page of the sign-in (conditional access): a second factor or terms of use, each the user's own step.
-      const next = res.status === 200 && page < 4 && mediaType(res).includes("html") ? parseLoginForm(Buffer.from(res.body).toString("utf8")) : undefined;
-      const asks = next && (("otc" in next.fields && !next.fields.otc) || ("tou" in next.fields && !next.fields.tou));
-      if (!next || !asks) break;
-      if (new URL(next.action || action.toString(), action).origin !== action.origin) throw new ProtocolViolationError("apple.account.auth-page", "a sign-in page posts to another origin");
-      fields = { ...next.fields };
-      if ("otc" in fields && !fields.otc) fields.otc = await step(ctx.protocol, "auth.mfa", async () => (decoded(ctx.protocol, "auth.mfa", { prompt: "second factor (one-time code)" }), STAND_IN_CODE));
-      if ("tou" in fields && !fields.tou) {
-        const name = fields.tou_name ?? "";
-        fields.tou = await step(ctx.protocol, "auth.terms", async () => (decoded(ctx.protocol, "auth.terms", { prompt: "terms of use", name }), "accept"));
-      }
+      const answered = page < 4 ? await answerPrompts(ctx, res, action) : undefined;
+      if (!answered) break;
+      fields = answered;
     }
     if (res.status === 401 || res.status === 403) {
       const why =

@@ -17,6 +17,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfContext } from "../half.js";
+import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 
 export const OAUTH2_CLIENT_ID = "enrollsim-mdm";
 export const OAUTH2_SCOPE = "mdm.enroll";
@@ -65,7 +66,7 @@ export class AccountAuthority {
   challenge(platform?: string): string {
     const base = this.ctx.urls().https;
     if (this.config().authMethod === "apple-oauth2") {
-      return `Bearer method="apple-oauth2", authorization-url="${base}/apple/account/oauth2/authorize", token-url="${base}/apple/account/oauth2/token", redirect-url="${OAUTH2_REDIRECT}", client-id="${OAUTH2_CLIENT_ID}", scope="${OAUTH2_SCOPE}"`;
+      return `Bearer method="apple-oauth2", authorization-url="${base}/apple/account/oauth2/authorize${platform ? `?platform=${platform}` : ""}", token-url="${base}/apple/account/oauth2/token", redirect-url="${OAUTH2_REDIRECT}", client-id="${OAUTH2_CLIENT_ID}", scope="${OAUTH2_SCOPE}"`;
     }
     return `Bearer method="apple-as-web", url="${base}/apple/account/auth${platform ? `?platform=${platform}` : ""}"`;
   }
@@ -120,8 +121,9 @@ export class AccountAuthority {
     if (get("redirect_uri") !== OAUTH2_REDIRECT) return bad("redirect_uri is not registered for this client");
     if (!get("state")) return bad("state is required");
     if (get("code_challenge_method") !== "S256" || !/^[A-Za-z0-9_-]{43}$/.test(get("code_challenge"))) return bad("PKCE S256 code_challenge is required");
+    const params = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "platform"];
     if (req.method === "GET") {
-      const hidden = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"].map((k) => `<input type="hidden" name="${k}" value="${esc(get(k))}">`).join("\n");
+      const hidden = params.map((k) => `<input type="hidden" name="${k}" value="${esc(get(k))}">`).join("\n");
       const html = `<!doctype html><html><head><title>enrollsim authorization</title></head><body>
 <form method="post" action="/apple/account/oauth2/authorize">
 <input type="email" name="username" value="${esc(get("login_hint"))}">
@@ -134,6 +136,8 @@ ${hidden}
     const user = get("username");
     const refusal = this.signInRefusal(user, p.get("password"));
     if (refusal) return this.reject("account.sign-in", text(401, refusal));
+    const ca = this.conditionalAccess(p, params, user);
+    if (ca) return ca;
     const code = newSecret();
     if (this.codes.size >= MAX_ENTRIES) this.codes.delete(this.codes.keys().next().value!);
     this.codes.set(code, { user: user.toLowerCase(), clientId: get("client_id"), redirectUri: get("redirect_uri"), challenge: get("code_challenge"), expiresAt: this.ctx.now() + CODE_LIFETIME_MS });
@@ -142,6 +146,40 @@ ${hidden}
     loc.searchParams.set("code", code);
     loc.searchParams.set("state", get("state"));
     return { status: 302, headers: { location: loc.toString(), "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  /**
+   * Conditional access at the authorization (server/policy/conditional-access.ts), as at the apple-as-web form: a
+   * browser sign-in to Microsoft Intune Enrollment on the platform the challenge named. MFA and terms of use are further
+   * pages of the form (any six digits pass: no authenticator is modelled); a block or a device control is the
+   * authorization error of RFC 6749 §4.1.2.1: a redirect to redirect_uri with error=access_denied and the AADSTS text.
+   */
+  private conditionalAccess(p: URLSearchParams, params: string[], user: string): HttpResponse | undefined {
+    const get = (k: string) => (p.get(k) ?? "").slice(0, 512);
+    const otc = p.get("otc");
+    if (otc !== null && !/^\d{6}$/.test(otc)) return this.reject("account.sign-in", text(401, "Authentication failed during strong authentication request."));
+    const policy = this.ctx.policy;
+    const answered = policy.config.conditionalAccess?.termsOfUse?.find((t) => t.name === p.get("tou_name"));
+    const tou = p.get("tou");
+    if (answered && !answered.perDevice && (tou === "accept" || tou === "decline")) policy.ca.answer(answered, user, undefined, tou === "accept");
+    const platform = get("platform") === "ios" || get("platform") === "macos" ? (get("platform") as "ios" | "macos") : undefined;
+    const d = tou === "decline" ? undefined : policy.signIn({ upn: user, app: CLOUD_APPS.intuneEnrollment.id, platform, clientApp: "browser", device: { compliant: false, hybridJoined: false }, mfa: otc !== null });
+    if (d?.kind === "granted") return undefined;
+    const field = (k: string, v: string, type = "hidden") => `<input type="${type}" name="${k}" value="${esc(v)}">`;
+    const keep = [...params.map((k) => field(k, get(k))), field("username", user), field("password", p.get("password") ?? ""), ...(otc !== null ? [field("otc", otc)] : [])].join("\n");
+    const page = (ask: string) => ({
+      status: 200,
+      headers: { "content-type": "text/html; charset=utf-8" },
+      body: new Uint8Array(Buffer.from(`<!doctype html><html><body><form method="post" action="/apple/account/oauth2/authorize">\n${keep}\n${ask}\n<button type="submit">Continue</button></form></body></html>`)),
+      url: "",
+    });
+    if (d?.kind === "mfa") return page(field("otc", "", "text"));
+    if (d?.kind === "terms" && !d.terms.perDevice) return page(`${field("tou_name", d.terms.name)}\n${field("tou", "", "text")}`);
+    const loc = new URL(OAUTH2_REDIRECT);
+    loc.searchParams.set("error", "access_denied");
+    loc.searchParams.set("error_description", d ? caOAuthError(d).description : `The user declined the terms of use "${answered?.name ?? ""}"`);
+    loc.searchParams.set("state", get("state"));
+    return this.reject(`account.conditional-access.${d?.kind ?? "terms-declined"}`, { status: 302, headers: { location: loc.toString(), "content-type": "text/plain" }, body: new Uint8Array(0), url: "" });
   }
 
   private token(req: HttpRequest): HttpResponse {
