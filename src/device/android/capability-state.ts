@@ -44,6 +44,12 @@ export const ANDROID_CAPABILITY_STATE: Json = {
     description: "A watch already paired with a phone (Settings.Secure.DEVICE_PAIRED): device-owner provisioning is refused with CODE_HAS_PAIRED (8). Read only with android.hardware.type.watch, at API 30 and below. Default false.",
   },
   profileOwner: { ...PACKAGE, description: "The user provisioning runs in already has a profile owner (this package): CODE_USER_HAS_PROFILE_OWNER (2) for both device owner and work profile. Default: none." },
+  userProvisioning: {
+    enum: ["allowed", "developer-mode-only"],
+    description:
+      "The build's OEM setting read by DevicePolicyManagerService.isProvisioningAllowed (Android 12+, a read-only system property, default allowed): developer-mode-only refuses every provisioning with CODE_PROVISIONING_NOT_ALLOWED_FOR_NON_DEVELOPER_USERS (15) unless adb is on (adbEnabled). Default allowed.",
+  },
+  adbEnabled: { type: "boolean", description: "USB debugging is on (Settings.Global.ADB_ENABLED): developer mode, which lifts userProvisioning: developer-mode-only. Default false." },
   userRestrictions: {
     type: "array",
     uniqueItems: true,
@@ -61,4 +67,6 @@ export interface AndroidCapabilityState {
   paired?: boolean;
   profileOwner?: string;
   userRestrictions?: string[];
+  userProvisioning?: "allowed" | "developer-mode-only";
+  adbEnabled?: boolean;
 }

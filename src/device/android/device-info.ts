@@ -58,6 +58,7 @@ export function deviceState(id: DeviceIdentity, o?: AndroidFlowOptions, wiped = 
     paired: user.paired ?? false,
     ...(user.profileOwner !== undefined ? { profileOwner: user.profileOwner } : {}),
     userRestrictions: user.userRestrictions ?? [],
+    provisioningAllowed: s.userProvisioning !== "developer-mode-only" || user.adbEnabled === true,
     installed: new Map(),
     wifiInRange: w ? [{ ssid: w.ssid, securityType: w.securityType ?? (w.password ? "WPA" : "NONE"), password: w.password }] : undefined,
     playProtectBlocks: s.playProtectBlocks ?? [],

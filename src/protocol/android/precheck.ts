@@ -25,6 +25,8 @@ export interface PrecheckDevice {
   paired?: boolean;
   profileOwner?: string;
   userRestrictions?: string[];
+  /** The build allows provisioning outside developer mode (default true). */
+  provisioningAllowed?: boolean;
 }
 
 /** What a refused or cancelled provisioning carries to the device layer (what it shows, whether it wiped itself). */
@@ -52,6 +54,7 @@ export function capabilitiesOf(d: PrecheckDevice): ProvisioningCapabilities {
     paired: d.paired ?? false,
     managedProfiles: d.existingWorkProfile ? 1 : 0,
     userRestrictions: d.userRestrictions ?? [],
+    provisioningAllowed: d.provisioningAllowed ?? true,
   };
 }
 

@@ -60,6 +60,8 @@ export interface AndroidDeviceState {
   profileOwner?: string;
   /** UserManager restrictions set by another admin (no_add_managed_profile, no_remove_managed_profile). */
   userRestrictions?: string[];
+  /** The build allows provisioning outside developer mode (DevicePolicyManagerService.isProvisioningAllowed). */
+  provisioningAllowed?: boolean;
   /** A work profile already on the device, and the package of its profile owner. */
   existingWorkProfile?: { managedBy: string };
   /**

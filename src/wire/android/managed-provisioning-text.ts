@@ -52,7 +52,8 @@ export function preconditionDialog(managedProfile: boolean, orgOwned: boolean, v
   const close = (title: string, message: string): MpDialog => ({ title, message, confirm: MP_STRINGS.ok, wipes: false });
   if (managedProfile) {
     if (orgOwned) return FACTORY_RESET_DIALOG;
-    if (value === PRECONDITION.MANAGED_USERS_NOT_SUPPORTED || value === PRECONDITION.CANNOT_ADD_MANAGED_PROFILE) return close(MP_STRINGS.cantAddWorkProfile, MP_STRINGS.workProfileCantBeAdded);
+    // 15 here is CODE_PROVISIONING_NOT_ALLOWED_FOR_NON_DEVELOPER_USERS: 12L is the only release whose mapping is used.
+    if (value === PRECONDITION.MANAGED_USERS_NOT_SUPPORTED || value === PRECONDITION.CANNOT_ADD_MANAGED_PROFILE || value === 15) return close(MP_STRINGS.cantAddWorkProfile, MP_STRINGS.workProfileCantBeAdded);
     return close(MP_STRINGS.cantAddWorkProfile, MP_STRINGS.contactAdminForHelp);
   }
   if (value === PRECONDITION.HAS_DEVICE_OWNER || value === PRECONDITION.USER_SETUP_COMPLETED) return close(MP_STRINGS.deviceAlreadySetUp, MP_STRINGS.ifQuestionsContactAdmin);

@@ -81,6 +81,8 @@ export interface ProvisioningCapabilities {
   managedProfiles: number;
   /** UserManager restrictions in force, set by an admin other than the DPC being provisioned. */
   userRestrictions: readonly string[];
+  /** DevicePolicyManagerService.isProvisioningAllowed (Android 12+): the build allows provisioning outside developer mode, or adb is on. */
+  provisioningAllowed: boolean;
 }
 
 export interface PreconditionResult {
@@ -109,6 +111,7 @@ function cannotAddManagedProfile(c: ProvisioningCapabilities, allowedToRemoveOne
 
 export function checkProvisioningPrecondition(action: ProvisioningAction, c: ProvisioningCapabilities): PreconditionResult {
   if (!c.features.deviceAdmin) return result(c, action, PRECONDITION.DEVICE_ADMIN_NOT_SUPPORTED, "no android.software.device_admin");
+  if (modern(c) && !c.provisioningAllowed) return result(c, action, 15, "the build allows provisioning only in developer mode (adb enabled)");
   if (action === ACTION_MANAGED_DEVICE) {
     if (c.hasDeviceOwner) return result(c, action, PRECONDITION.HAS_DEVICE_OWNER, "a device owner is set");
     if (c.profileOwner !== undefined) return result(c, action, PRECONDITION.USER_HAS_PROFILE_OWNER, `the user has a profile owner (${c.profileOwner})`);

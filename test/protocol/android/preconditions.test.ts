@@ -64,6 +64,8 @@ describe("precondition check from device capabilities", () => {
     expect(await code("android-work-profile", { userRestrictions: ["no_add_managed_profile"] })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
     expect(await code("android-work-profile", { existingWorkProfile: { managedBy: "com.example.old" }, userRestrictions: ["no_remove_managed_profile"], apiLevel: 30 })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
     expect(await code("android-work-profile", { existingWorkProfile: { managedBy: "com.example.old" } })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE"); // Android 14: never replaced
+    expect(await code("android-qr", { userProvisioning: "developer-mode-only" }, { profile: "fully-managed" })).toBe("CODE_PROVISIONING_NOT_ALLOWED_FOR_NON_DEVELOPER_USERS");
+    expect(await code("android-qr", { userProvisioning: "developer-mode-only", adbEnabled: true }, { profile: "fully-managed" })).toBeUndefined(); // developer mode: it enrolls
   });
 });
 

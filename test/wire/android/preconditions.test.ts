@@ -18,6 +18,7 @@ const base: ProvisioningCapabilities = {
   paired: false,
   managedProfiles: 0,
   userRestrictions: [],
+  provisioningAllowed: true,
 };
 const caps = (over: Partial<ProvisioningCapabilities>): ProvisioningCapabilities => ({ ...base, ...over, features: { ...base.features, ...over.features } });
 const name = (action: typeof DO | typeof PO, over: Partial<ProvisioningCapabilities>) => checkProvisioningPrecondition(action, caps(over)).name;
@@ -66,6 +67,13 @@ describe("checkProvisioningPreCondition", () => {
     expect(name(PO, { userRestrictions: ["no_remove_managed_profile"], apiLevel: 30 })).toBe("CODE_OK");
     expect(name(PO, { managedProfiles: 1, apiLevel: 31 })).toBe("CODE_CANNOT_ADD_MANAGED_PROFILE");
     expect(checkProvisioningPrecondition(PO, caps({ managedProfiles: 1 })).because).toContain("Android 12+ does not replace it");
+  });
+
+  it("Android 12+: a build that allows provisioning only in developer mode refuses both actions with 15", () => {
+    expect(checkProvisioningPrecondition(DO, caps({ provisioningAllowed: false }))).toMatchObject({ value: 15, name: "CODE_PROVISIONING_NOT_ALLOWED_FOR_NON_DEVELOPER_USERS" });
+    expect(name(PO, { provisioningAllowed: false })).toBe("CODE_PROVISIONING_NOT_ALLOWED_FOR_NON_DEVELOPER_USERS");
+    expect(name(DO, { provisioningAllowed: false, apiLevel: 30 })).toBe("CODE_OK"); // not in the Android 9 source
+    expect(dialogText(preconditionDialog(true, false, 15))).toContain("A work profile can’t be added to this device.");
   });
 
   it("value 15 is named by release; unknown values are not given a name", () => {
