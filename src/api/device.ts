@@ -21,7 +21,7 @@ import { ScenarioError } from "../errors/index.js";
 import { FileKeyPool } from "../platform/node/keypool/index.js";
 import type { CheckpointPort, KeyPool, Logger, TlsSettings } from "../ports/index.js";
 import { silentLogger } from "../ports/index.js";
-import type { ProtocolContext } from "../protocol/common/context.js";
+import type { HostConnection, ProtocolContext } from "../protocol/common/context.js";
 import { MemoryTranscript, formatTranscript } from "../report/trace.js";
 import { Redactor } from "../report/redact.js";
 import type { TranscriptEvent } from "../ports/transcript.js";
@@ -57,6 +57,8 @@ export interface CreateDeviceOptions {
   namedRoots?: ReadonlyMap<string, string> | Record<string, string>;
   /** Durable protocol checkpoints (exactly-once resume): the caller's store; `saved` continues a device a killed process left in flight. */
   checkpoint?: CheckpointPort;
+  /** Computers the user has connected the device to by USB, as the timeline's `connectHost` does in a run (device/apple/host-pairing.ts). */
+  hostConnections?: readonly HostConnection[];
 }
 
 export interface StepReport {
@@ -137,6 +139,7 @@ export class VirtualDevice {
       timeoutMs: this.options.timeoutMs ?? 30_000,
       maxResponseBytes: this.options.maxResponseBytes ?? 1 << 20,
       gate,
+      ...(this.options.hostConnections ? { hostConnections: () => this.options.hostConnections! } : {}),
       ...(this.options.checkpoint ? { checkpoint: this.options.checkpoint } : {}),
       onStep: (s) => {
         const w = waitingStep;

@@ -223,7 +223,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
       env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
     },
     onCommand: (a) => env.observer.onCommand?.({ device, platform, ...a }),
-    ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal) } : {}),
+    ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal), hostConnections: () => tl.hostConnections(identity.index) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   };
   return {

@@ -12,6 +12,8 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 import { createDevice } from "../../src/api/device.js";
 import type { FlowResult } from "../../src/device/flow.js";
+import type { HostConnection } from "../../src/protocol/common/context.js";
+import { buildCertificate, toPem } from "../../src/wire/x509/certificate.js";
 import { NodeCrypto } from "../../src/platform/node/crypto.js";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../src/platform/virtual/http.js";
@@ -110,6 +112,15 @@ describe("Apple field failures A (scenarios, embedded server)", () => {
     expect(ms.some((m) => m.includes("] The USB port is charge-only: Apple Configurator cannot talk to the device"))).toBe(true);
     expect(ms.some((m) => m.includes("] The USB port is charge-only: Finder cannot talk to the device"))).toBe(true);
   }, 120_000);
+
+  it("ios-host-without-supervision-identity (and -fixed): a Mac without the organization's supervision identity is refused; with it, the same devices pair", async () => {
+    const { summary } = await run("ios-host-without-supervision-identity.yaml");
+    expect(summary).toMatchObject({ devices: 3, enrolled: 0, failed: 3, ok: true });
+    expect(summary.errors["apple.host.pairing-denied"]).toMatchObject({ count: 3, step: "host.pair" });
+    for (const m of messages(summary, "apple.host.pairing-denied")) expect(m).toContain("Apple Configurator without the organization's supervision identity");
+    const fixed = await run("ios-host-without-supervision-identity-fixed.yaml");
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 120_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -127,8 +138,8 @@ async function world(config: Partial<AppleServerConfig>) {
   await apple.warm();
   const route: HttpHandler = (req) => (/^\/(apple\/|\.well-known\/com\.apple\.remotemanagement)/.test(new URL(req.url).pathname) ? apple.handler(req) : ref.handler(req));
   const http = new InMemoryHttp({ clock, handler: { [URLS.http]: route, [URLS.https]: route } });
-  const runFlow = async (model: string, index: number, flow: string, options: Record<string, unknown> = {}, state?: DeviceState): Promise<FlowResult> => {
-    const dev = await createDevice({ model, index, seed: "apple-failures-a", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}) });
+  const runFlow = async (model: string, index: number, flow: string, options: Record<string, unknown> = {}, state?: DeviceState, hostConnections?: HostConnection[]): Promise<FlowResult> => {
+    const dev = await createDevice({ model, index, seed: "apple-failures-a", keys, adapters: { clock, http, crypto }, ...(state ? { state } : {}), ...(hostConnections ? { hostConnections } : {}) });
     return clock.run(dev.run(flow, options, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 8 * 86_400_000);
   };
   const api = async (method: string, path: string) => {
@@ -297,8 +308,34 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     const r = await w.runFlow("iphone-15", 0, "ios-ade", {}, { setupAssistant: {} });
     expect(r).toMatchObject({ ok: false, code: "apple.ade.setup-pane-failed" });
     expect(r.message).toContain("(Biometric)");
-    expect(await w.runFlow("iphone-15", 1, "ios-profile", { apple: { connectToHost: "configurator" } })).toMatchObject({ ok: true });
-    expect(await w.runFlow("iphone-15", 2, "ios-profile", { apple: { connectToHost: "configurator" } }, { supervised: true })).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+    const configurator: HostConnection[] = [{ host: "configurator", supervisionIdentity: false, entry: 0 }];
+    expect(await w.runFlow("iphone-15", 1, "ios-profile", {}, undefined, configurator)).toMatchObject({ ok: true });
+    expect(await w.runFlow("iphone-15", 2, "ios-profile", {}, { supervised: true }, configurator)).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+  }, 60_000);
+
+  it("host pairing with allowHostPairing false spares only the supervision host: a Configurator with the organization's identity, when the device has a supervision host certificate", async () => {
+    const profile = { add: [{ PayloadType: "com.apple.applicationaccess", allowHostPairing: false }] };
+    const withIdentity: HostConnection[] = [{ host: "configurator", supervisionIdentity: true, entry: 0 }];
+    const finder: HostConnection[] = [{ host: "finder", supervisionIdentity: false, entry: 1 }];
+    // ADE without supervising_host_certs: no supervision host configured, so all pairing is disabled.
+    const none = await world({ profile });
+    const refused = await none.runFlow("iphone-15", 0, "ios-ade", {}, undefined, withIdentity);
+    expect(refused).toMatchObject({ ok: false, code: "apple.host.pairing-denied", step: "host.pair" });
+    expect(refused.message).toContain("no supervision host certificate configured");
+    // The cloud configuration names the supervision host: the Mac with the identity pairs, Finder does not.
+    // The organization's supervision identity certificate (self-signed, as Apple Configurator creates it).
+    const orgKey = await (await testKeys()).rsa(5);
+    const orgCert = buildCertificate({ serial: Uint8Array.of(7), issuer: "CN=Example Org Supervision", subject: "CN=Example Org Supervision", notBefore: new Date(START - 86_400_000), notAfter: new Date(START + 365 * 86_400_000), spki: orgKey.spki }, orgKey, "sha256", crypto);
+    const listed = await world({ profile, cloudConfig: { supervising_host_certs: [toPem(orgCert)] } as AppleServerConfig["cloudConfig"] });
+    expect(await listed.runFlow("iphone-15", 1, "ios-ade", {}, undefined, withIdentity)).toMatchObject({ ok: true });
+    const viaFinder = await listed.runFlow("iphone-15", 2, "ios-ade", {}, undefined, finder);
+    expect(viaFinder).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+    expect(viaFinder.message).toContain("Finder holds no supervision identity");
+    // Prepared by Apple Configurator: that organization is its supervision host; another Mac's Configurator without the identity is refused.
+    expect(await listed.runFlow("ipad-air-m2", 3, "ios-configurator", {}, undefined, withIdentity)).toMatchObject({ ok: true });
+    const other = await listed.runFlow("ipad-air-m2", 4, "ios-configurator", {}, undefined, [{ host: "configurator", supervisionIdentity: false, entry: 2 }]);
+    expect(other).toMatchObject({ ok: false, code: "apple.host.pairing-denied" });
+    expect(other.message).toContain("without the organization's supervision identity");
   }, 60_000);
 });
 

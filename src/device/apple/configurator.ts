@@ -22,7 +22,7 @@ import type { Flow, FlowContext, FlowResult } from "../flow.js";
 import { appleCheckin } from "./checkin.js";
 import { MDM_LABEL_MARK, enrollWithProfile, fail, userAgent } from "./enroll.js";
 import { appleOptions } from "./options.js";
-import { connectToHost } from "./setup-assistant.js";
+import { pairWithConnectedHosts, pairWithHost } from "./host-pairing.js";
 import { AppleDevice } from "./state.js";
 
 function jsonBody(body: Uint8Array, type: string): Record<string, unknown> | undefined {
@@ -99,7 +99,8 @@ export const configuratorFlow: Flow<never> = {
     const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
     if (!base && !o.profileUrl) throw new ScenarioError("ios-configurator: no server URL (use the embedded server, or set options.apple.profileUrl)");
     const dev = new AppleDevice(ctx, o.commands, { supervised: true });
-    const refused = connectToHost(dev, "configurator");
+    // Prepared by this Mac's Apple Configurator: it is the device's supervision host.
+    const refused = pairWithHost(dev, { host: "configurator", supervisionIdentity: true }, true);
     if (refused) return refused;
     decoded(ctx.protocol, "configurator.prepare", { supervised: true, profile: "the server's enrollment profile" });
     // The embedded server's Configurator enrollment URL (the profile Apple Configurator is given, with or without user affinity).
@@ -109,8 +110,9 @@ export const configuratorFlow: Flow<never> = {
     if (!enrolled.ok || dev.erased || dev.unenrolled) return enrolled;
     if (!ctx.targets.server?.embedded || !base) {
       decoded(ctx.protocol, "configurator.affinity", { skipped: "the user-affinity registration is modelled for the embedded server only" });
-      return enrolled;
+      return pairWithConnectedHosts(dev, enrolled, true);
     }
-    return affiliate(ctx, dev, base, enrolled, o.configurator?.user ?? `user${ctx.identity.index}@enrollsim.test`);
+    // Then the computers the user connects it to (timeline connectHost): the preparing Configurator's organization is its supervision host.
+    return pairWithConnectedHosts(dev, await affiliate(ctx, dev, base, enrolled, o.configurator?.user ?? `user${ctx.identity.index}@enrollsim.test`), true);
   },
 };

@@ -409,6 +409,7 @@ async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloud
       department: str("department"),
       support_phone_number: str("support_phone_number"),
       anchor_certs: strs("anchor_certs"),
+      supervising_host_certs: strs("supervising_host_certs"),
     };
   });
 }

@@ -30,6 +30,8 @@ export interface AdeCloudConfig {
   support_phone_number?: string;
   /** PEM certificates trusted for the enrollment URL. */
   anchor_certs?: string[];
+  /** PEM certificates of the supervision hosts (Macs that may pair while allowHostPairing is false; host-pairing.ts). */
+  supervising_host_certs?: string[];
 }
 
 export interface AppleOptions {
@@ -53,8 +55,6 @@ export interface AppleOptions {
   bootstrapToken?: boolean;
   /** macOS: open the user channel with UserAuthenticate (default: on for ADE). */
   userChannel?: boolean;
-  /** After enrolling, connect the device by USB to a Mac running Apple Configurator or Finder (host-pairing restriction applies). */
-  connectToHost?: "configurator" | "finder";
   /** ios-configurator: the user's affiliation after the Configurator enrollment. */
   configurator?: { user?: string };
   /** After enrolling, the user opens the Company Portal the MDM installed (company-portal.ts). */

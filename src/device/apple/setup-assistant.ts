@@ -11,16 +11,14 @@
  *   Device Enrollment: the device stops at the first such pane (`apple.ade.setup-pane-failed`)
  *   whatever the user taps. Hiding them (skip keys `Passcode`, `Biometric`) avoids it; before 14.5
  *   they work. Quick Start comes before Remote Management (`quickStartPane`).
- * - ios-sync-deny-all: "Sync with computers: Deny all" arrives as `allowHostPairing` false in a
- *   `com.apple.applicationaccess` payload. Apple's schema marks the key supervised-only, so on a
- *   supervised device the USB port then pairs with no host (charge-only) and Finder or
- *   Configurator cannot talk to the device (`apple.host.pairing-denied`); unsupervised devices
- *   ignore the restriction.
+ * - USB host pairing once enrolled (the timeline's `connectHost`; host-pairing.ts: allowHostPairing,
+ *   supervised-only, with the supervision host's exception).
  */
 import { decoded } from "../../protocol/common/context.js";
 import type { FlowResult } from "../flow.js";
 import { compareVersions } from "../../wire/version.js";
 import { fail } from "./enroll.js";
+import { pairWithConnectedHosts } from "./host-pairing.js";
 import type { AdeCloudConfig, AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 import type { DeviceState } from "../state.js";
@@ -94,33 +92,7 @@ export function runSetupPanes(dev: AppleDevice, cc: AdeCloudConfig, st: SetupSta
   return undefined;
 }
 
-/** allowHostPairing false in an installed com.apple.applicationaccess payload, and whether it is enforced. */
-export function hostPairingRestriction(dev: AppleDevice): { restricted: boolean; enforced: boolean } {
-  let restricted = false;
-  for (const installed of dev.store.profiles.values()) {
-    for (const p of installed.profile.payloads) {
-      if (p.type === "com.apple.applicationaccess" && p.raw.allowHostPairing === false) restricted = true;
-    }
-  }
-  // skipkeys/restrictions schema: allowHostPairing is supervised-only (iOS 7+).
-  return { restricted, enforced: restricted && dev.supervised && dev.osName === "iOS" };
-}
-
-/** The device is connected by USB to a Mac running `host`; undefined when they can talk. */
-export function connectToHost(dev: AppleDevice, host: "configurator" | "finder"): FlowResult | undefined {
-  const r = hostPairingRestriction(dev);
-  const name = host === "configurator" ? "Apple Configurator" : "Finder";
-  decoded(dev.ctx.protocol, "host.pair", { host: name, allowHostPairing: !r.restricted, supervised: dev.supervised, enforced: r.enforced });
-  if (!r.enforced) return undefined;
-  return fail(
-    dev,
-    "apple.host.pairing-denied",
-    "host.pair",
-    `The USB port is charge-only: ${name} cannot talk to the device (restriction allowHostPairing false, "Sync with computers: Deny all", on a supervised device)`,
-  );
-}
-
-/** After a successful enrollment: the remaining Setup Assistant panes (ADE), then the USB host connection. */
+/** After a successful enrollment: the remaining Setup Assistant panes (ADE), then the USB host connections (host-pairing.ts). */
 export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig, quickStart = false): FlowResult {
   if (!result.ok || dev.erased || dev.unenrolled) return result;
   const st = dev.ctx.identity.state?.setupAssistant;
@@ -131,9 +103,6 @@ export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResul
     const stuck = runSetupPanes(dev, cc, st, quickStart);
     if (stuck) return { ...stuck, keychain: result.keychain };
   }
-  if (o.connectToHost) {
-    const refused = connectToHost(dev, o.connectToHost);
-    if (refused) return { ...refused, keychain: result.keychain };
-  }
-  return result;
+  // The computers the user connected it to (timeline connectHost); ADE's supervision hosts are the cloud configuration's supervising_host_certs.
+  return pairWithConnectedHosts(dev, result, (cc?.supervising_host_certs?.length ?? 0) > 0);
 }

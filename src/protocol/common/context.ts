@@ -21,6 +21,21 @@ export interface CommandAnswerSample {
   id?: string;
 }
 
+/** Software on a computer a device is connected to by USB (timeline `connectHost`). */
+export const HOST_APPS = ["finder", "configurator"] as const;
+
+/**
+ * A computer the user connected the device to by USB (timeline `connectHost`): what runs on it, and
+ * whether it holds the organization's supervision identity (Apple Configurator › Settings ›
+ * Organizations), whose certificate a supervised device keeps as its supervision host certificate.
+ */
+export interface HostConnection {
+  host: (typeof HOST_APPS)[number];
+  supervisionIdentity: boolean;
+  /** timeline[i] that connected it. */
+  entry: number;
+}
+
 export interface ProtocolContext {
   device: string;
   /** The scenario clock: every timer, timeout, retry and poll (an offset device clock does not make time pass faster). */
@@ -48,6 +63,8 @@ export interface ProtocolContext {
   onCommand?: (a: CommandAnswerSample) => void;
   /** Awaited before each step starts: lets a caller run a flow one step at a time. */
   gate?: (step: string) => Promise<void>;
+  /** Computers the user has connected the device to by USB so far (timeline `connectHost`), oldest first. Absent: none. */
+  hostConnections?: () => readonly HostConnection[];
   /** Aborts everything this device does (run deadline, fleet stop). */
   signal?: AbortSignal;
   /**

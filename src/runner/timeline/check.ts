@@ -60,6 +60,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "reset" };
     case "restore":
       return { kind: "restore" };
+    case "connectHost":
+      return { kind: "connectHost", host: e.connectHost!.host, supervisionIdentity: e.connectHost!.supervisionIdentity ?? false };
     case "reboot": {
       const r = e.reboot!;
       return { kind: "reboot", ...(r.bootTime !== undefined ? { bootMs: durationMs(r.bootTime) } : {}), ...(r.step ? { step: r.step } : {}) };
@@ -202,7 +204,10 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (unknownAt) out.push(issue(at(key, "step"), `unknown step "${atStep}" in ${formatPath(at(key))}; ${unknownAt}`, "a step name or glob"));
     if (url && isServerAction(action)) {
       const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
-      out.push(issue(at(key), message, "a device action (offline, online, reboot, idle, abandon, tryAgain, setUpAgain, skip, endpointDown answer refuse)", "key"));
+      out.push(issue(at(key), message, "a device action (offline, online, connectHost, reboot, idle, abandon, tryAgain, setUpAgain, skip, endpointDown answer refuse)", "key"));
+    }
+    if (action.kind === "connectHost" && action.host === "finder" && action.supervisionIdentity) {
+      out.push(issue(at(key, "supervisionIdentity"), `${formatPath(at(key, "supervisionIdentity"))}: only Apple Configurator holds an organization's supervision identity; Finder pairs as any computer`, "host: configurator, or no supervisionIdentity", "key"));
     }
     const targeted = e.group !== undefined || e.devices !== undefined || e.count !== undefined || e.platform !== undefined;
     if (targeted && !isTargeted(action)) {

@@ -6,6 +6,7 @@
  * recorded: a transcript note for each device it targets and a run-level list for the report.
  */
 import type { Clock, Timer } from "../../ports/clock.js";
+import type { HostConnection } from "../../protocol/common/context.js";
 import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs } from "../../device/state.js";
 import type { NetworkBlock } from "./device-net.js";
@@ -75,6 +76,8 @@ export class TimelineEngine implements RunObserver {
   private readonly byId = new Map<string, number>();
   private readonly clockOffsets = new Map<number, number>();
   private readonly installedRoots = new Map<number, string[]>();
+  /** Computers the user connected each device to (timeline `connectHost`), oldest first. */
+  private readonly hosts = new Map<number, HostConnection[]>();
   private stopped = false;
   /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
@@ -273,6 +276,11 @@ export class TimelineEngine implements RunObserver {
         const others = (devices?.length ?? 0) - restorable.length;
         return `restored from the backup taken while enrolled${others ? `; ${others} device(s) of a platform whose backups hold no MDM enrollment stay erased` : ""}`;
       }
+      case "connectHost": {
+        const connection = { host: a.host, supervisionIdentity: a.supervisionIdentity, entry: e.index };
+        for (const d of devices ?? []) this.hosts.set(d.index, [...(this.hosts.get(d.index) ?? []), connection]);
+        return `connected by USB to a Mac running ${a.host === "finder" ? "Finder" : "Apple Configurator"}${a.supervisionIdentity ? " with the organization's supervision identity" : ""}`;
+      }
       case "reboot": {
         if (a.step) {
           this.gates.push({ entry: e.index, action: a, targets, step: globRegExp(a.step), consumed: new Set() });
@@ -326,6 +334,11 @@ export class TimelineEngine implements RunObserver {
   /** The clock offset (ms) the timeline last set for device `index`; undefined: never set (its state's holds). */
   clockOffset(index: number): number | undefined {
     return this.clockOffsets.get(index);
+  }
+
+  /** Computers the user has connected device `index` to so far (timeline `connectHost`), oldest first. */
+  hostConnections(index: number): readonly HostConnection[] {
+    return this.hosts.get(index) ?? [];
   }
 
   /** The named roots the timeline last installed on device `index`; undefined: never set (its state's hold). */

@@ -3,6 +3,7 @@
 import { PLATFORMS } from "../../device/catalog.js";
 import type { Json } from "../scenario/json.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
+import { HOST_APPS } from "../../protocol/common/context.js";
 import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE, RECORD_STORES } from "./types.js";
 
 const duration = (description: string): Json => ({
@@ -128,6 +129,17 @@ export const timelineSchema: Json = {
       portalSignIn: empty("Device: the user signs in to the captive portal of the network the device is on; from then on the portal lets it through."),
       reset: empty("Device: the user erases it (Settings reset; the server is not told). Enrolling: it stops at its next step (device.reset); enrolled: it no longer checks in."),
       restore: empty("Device (Apple): restored from the backup taken while enrolled; it checks in again with the restored identity."),
+      connectHost: {
+        type: "object",
+        additionalProperties: false,
+        required: ["host"],
+        description:
+          "Device (iOS/iPadOS): the user connects it by USB to a Mac running Finder or Apple Configurator. It pairs once it has finished enrolling, as its installed restrictions allow: a supervised device with allowHostPairing false pairs only with its supervision host (the Mac holding the organization's supervision identity), otherwise the port is charge-only (apple.host.pairing-denied).",
+        properties: {
+          host: { enum: [...HOST_APPS], description: "What runs on the Mac: finder (Finder, or iTunes/Apple Devices) or configurator (Apple Configurator)." },
+          supervisionIdentity: { type: "boolean", description: "configurator: the Mac holds the organization's supervision identity (Apple Configurator › Settings › Organizations), so it is the device's supervision host (default false)." },
+        },
+      },
       reboot: {
         type: "object",
         additionalProperties: false,

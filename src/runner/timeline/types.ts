@@ -5,6 +5,7 @@
  * uses. Vocabulary and examples: scenarios/README.md "timeline".
  */
 import type { TransportDetail } from "../../errors/index.js";
+import type { HOST_APPS, HostConnection } from "../../protocol/common/context.js";
 
 /** Credentials an `expire:` or `revoke:` action names; each is modelled by a half of the embedded server. */
 export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token", "service-certificate", "vpp-token", "enrollment-invitations"] as const;
@@ -18,6 +19,12 @@ export type Expirable = (typeof EXPIRABLE)[number];
 /** What a device sees while it is offline (TransportError detail; dns.* and connect.* only). */
 export const OFFLINE_DETAILS = ["dns.timeout", "dns.nxdomain", "dns.no-address", "connect.refused", "connect.timeout"] as const satisfies readonly TransportDetail[];
 export type OfflineDetail = (typeof OFFLINE_DETAILS)[number];
+
+/** The computer a device is connected to (timeline `connectHost`), as written. */
+export interface HostConnectionSpec {
+  host: (typeof HOST_APPS)[number];
+  supervisionIdentity?: boolean;
+}
 
 /** An entry as written (after schema validation). Durations are "90s"-style strings or seconds. */
 export interface TimelineSpec {
@@ -44,6 +51,7 @@ export interface TimelineSpec {
   portalSignIn?: Record<string, never>;
   reset?: Record<string, never>;
   restore?: Record<string, never>;
+  connectHost?: HostConnectionSpec;
   reboot?: { bootTime?: string | number; step?: string };
   idle?: { for: string | number; step?: string };
   abandon?: { step?: string };
@@ -70,6 +78,7 @@ export const ACTION_KEYS = [
   "portalSignIn",
   "reset",
   "restore",
+  "connectHost",
   "reboot",
   "idle",
   "abandon",
@@ -108,6 +117,8 @@ export type TimelineAction =
   | { kind: "portalSignIn" }
   | { kind: "reset" }
   | { kind: "restore" }
+  /** The user connects the device by USB to a computer (device/apple/host-pairing.ts decides whether they pair). */
+  | ({ kind: "connectHost" } & Pick<HostConnection, "host" | "supervisionIdentity">)
   /** The device power-cycles: now, or when it reaches `step`; back after `bootMs` (default: its platform's boot time). */
   | { kind: "reboot"; bootMs?: number; step?: string }
   | { kind: "idle"; forMs: number; step?: string }
@@ -157,6 +168,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "portalSignIn" ||
     a.kind === "reset" ||
     a.kind === "restore" ||
+    a.kind === "connectHost" ||
     a.kind === "reboot" ||
     a.kind === "idle" ||
     a.kind === "abandon" ||

@@ -168,6 +168,16 @@ describe("the MDM authority is tenant policy", () => {
   });
 });
 
+describe("USB host connection is a timeline device action", () => {
+  it("options.apple.connectToHost: the timeline's connectHost, at the key", () => {
+    const e = loadError(group("ios-ade", "        connectToHost: finder\n"));
+    expect(e.location).toBe("old.yaml:9:9");
+    expect(e.message).toContain("options.apple.connectToHost was removed; it is replaced by the timeline's device action");
+    expect(e.message).toContain("connectHost: { host: finder }");
+    expect(e.message).toContain("ios-sync-deny-all.yaml");
+  });
+});
+
 describe("check-ins without Content-Type are a fault on what the server receives", () => {
   it("options.apple.clientFault checkin-without-content-type: contentType in request", () => {
     const e = loadError(group("ios-profile", "        clientFault: checkin-without-content-type\n"));

@@ -54,6 +54,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "a fault on the device's command polls: the server always queues DeviceConfigured for a device awaiting configuration, and a queue that never delivers is `faults: [{ name: command queue never delivers, match: { platform: apple, step: command.idle }, status: { code: 200 } }]` (200 with no command, in the server's place; scenarios/failures/apple-ade-await-configuration-never-released.yaml)",
   },
   {
+    path: [...APPLE_OPTION, "connectToHost"],
+    replacedBy:
+      "the timeline's device action: the user connects the enrolled device by USB to a Mac, `{ at: 0s, group: NAME, connectHost: { host: finder } }` (or `host: configurator`, `supervisionIdentity: true` for the Mac holding the organization's supervision identity); it pairs as its installed allowHostPairing allows (scenarios/failures/ios-sync-deny-all.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "reenrollAfterErase"],
     replacedBy:
       "the timeline (no shipped scenario used it): the admin's `wipe: {}` is EraseDevice, carried out at the device's next check-in (outcome apple.erased), and what the erased device does next is another timeline action, e.g. `restore: {}` from its backup (scenarios/timeline/apple-lost-phone-wiped.yaml, scenarios/failures/ios-local-reset-vs-remote-wipe-restore.yaml)",
@@ -233,7 +238,6 @@ export const appleScenario: ScenarioExtension = {
       },
       bootstrapToken: { type: "boolean", description: "macOS: SetBootstrapToken then GetBootstrapToken (default: on for ADE)." },
       userChannel: { type: "boolean", description: "macOS: UserAuthenticate and the user-channel TokenUpdate (default: on for ADE)." },
-      connectToHost: { enum: ["configurator", "finder"], description: "After enrolling, the device is connected by USB to a Mac running Apple Configurator or Finder; pairing obeys allowHostPairing (supervised devices)." },
       configurator: {
         type: "object",
         additionalProperties: false,
@@ -285,6 +289,7 @@ export const appleScenario: ScenarioExtension = {
               department: { type: "string" },
               support_phone_number: { type: "string" },
               anchor_certs: pemList,
+              supervising_host_certs: pemList,
             },
           },
           awaitTimeoutSeconds: { type: "number", minimum: 0, maximum: 86400, description: "How long Setup Assistant waits for DeviceConfigured (default 600)." },
@@ -417,6 +422,7 @@ export const appleScenario: ScenarioExtension = {
           department: { type: "string" },
           support_phone_number: { type: "string" },
           skip_setup_items: { type: "array", items: { type: "string" } },
+          supervising_host_certs: { type: "array", items: { type: "string" }, description: "PEM certificates of the supervision hosts: Macs holding the organization's supervision identity may pair while allowHostPairing is false (timeline connectHost)." },
         },
         additionalProperties: false,
       },
