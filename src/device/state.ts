@@ -44,6 +44,15 @@ const COMMON_STATE: Json = {
   },
 };
 
+/** `state.account`, read by Windows and macOS (one key, one meaning: the signed-in local account's rights). */
+const LOCAL_ACCOUNT: Json = {
+  type: "object",
+  additionalProperties: false,
+  description:
+    "The local account the user is signed in with (Windows and macOS; iPhone, iPad and Android do not read it). admin (default true): an administrator. Windows: enrolling an already set-up PC (Settings › Access work or school, the Company Portal: flow windows-byod) needs local administrator rights; a standard account is refused before any request: \"You don't have the right privileges to perform this operation. Talk to your admin.\" OOBE flows (Autopilot, provisioning packages) and the GPO task run as the system and do not check it. macOS (flow macos-profile): installing the MDM enrollment profile asks for an administrator's name and password (step profile.admin-auth; Scalefusion, \"Enroll Employee Owned (BYOD) Mac\": \"If you are enrolling from a non-administrator user, you will be asked to enter administrator credentials to confirm the installation\"; JumpCloud, \"Approve your MDM Profile\": \"You must be granted administrator privileges\"): a standard user without them ends apple.profile.admin-required and nothing is installed; the prompt's wording is not published.",
+  properties: { admin: { type: "boolean", description: "An administrator (Windows: a member of the local Administrators group). Default true." } },
+};
+
 /** `state:` keys of Windows devices. */
 export const WINDOWS_STATE: Json = {
   ...COMMON_STATE,
@@ -64,13 +73,7 @@ export const WINDOWS_STATE: Json = {
       },
     },
   },
-  account: {
-    type: "object",
-    additionalProperties: false,
-    description:
-      "The Windows account the user is signed in with on an already set-up PC. admin (default true): a member of the local Administrators group. Enrolling an already configured PC (Settings › Access work or school, the Company Portal: flow windows-byod) needs local administrator rights; a standard account is refused before any request: \"You don't have the right privileges to perform this operation. Talk to your admin.\" OOBE flows (Autopilot, provisioning packages) and the GPO task run as the system and do not check it.",
-    properties: { admin: { type: "boolean", description: "Member of the local Administrators group. Default true." } },
-  },
+  account: LOCAL_ACCOUNT,
   mdmEnrollmentDisabled: {
     type: "boolean",
     description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
@@ -157,6 +160,7 @@ export const APPLE_STATE: Json = {
     description:
       "Bundle ids of App Store apps the user installed before enrolling (unmanaged). An InstallApplication for one reports UserInstalledApp; with ChangeManagementState Managed the device takes it over: silently when supervised, else after asking (step app.management-prompt; Cancel: ManagementRejected).",
   },
+  account: LOCAL_ACCOUNT,
   lockdownMode: {
     type: "boolean",
     description:

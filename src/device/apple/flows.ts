@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
+import { adminAuthorizesInstall } from "./local-account.js";
 import { ProtocolViolationError, ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { appleAdeInvalidProfile, appleShownForServerCode, isAppleServerCode } from "./shown.js";
 import { toPem } from "../../wire/x509/certificate.js";
@@ -127,6 +128,8 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       if (!(bytes instanceof Uint8Array)) return bytes;
       const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
       if (removed) return removed;
+      const unauthorized = await adminAuthorizesInstall(ctx, dev);
+      if (unauthorized) return unauthorized;
       await userApprovesEnrollment(ctx, dev);
       const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
       return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;

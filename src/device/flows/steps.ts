@@ -127,7 +127,7 @@ const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat()
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
-  "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.admin-auth", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
   "ios-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "macos-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
