@@ -93,7 +93,7 @@ export class AppleServer implements AppleCore {
     this.config = { ...defaultAppleConfig(), ...config };
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.field = new AppleFieldPolicies(ctx, this.config, (reason, res) => this.reject(reason, res), this.policy);
-    this.accountAuthority = new AccountAuthority(ctx, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
+    this.accountAuthority = new AccountAuthority({ ...ctx, policy: this.policy }, () => this.config.account ?? {}, DEFAULT_ACCOUNT_PASSWORD, (reason, res) => this.reject(reason, res));
     this.portal = new EnrollmentPortal(
       () => this.config.portal,
       ctx.now,
