@@ -100,6 +100,29 @@ describe("NodeHttp TLS contexts, sessions and identities", () => {
     await Promise.all([a.close(), b.close(), c.close(), plain.close(), tlsSrv.close()]);
   });
 
+  it("a trust list seen before is reused, a bad one is refused every time, and a list differing in one PEM or a flag is its own trust", async () => {
+    const tlsSrv = await serve((_q, r) => r.end("ok"), { key: pem["server.key"], cert: pem["server.pem"] });
+    const before = contextStats.trustBuilt;
+    const list = [pem["server.pem"]!, pem["ca.pem"]!];
+    for (let i = 0; i < 3; i++) {
+      const c = port.client({ tls: { ca: list, replaceRoots: true } });
+      expect(text(await c.request({ method: "GET", url: tlsSrv.url }))).toBe("ok");
+      await c.close();
+    }
+    // the same certificates in another order (or a copy of the list) are the same trust: one context
+    const again = port.client({ tls: { ca: [pem["ca.pem"]!, pem["server.pem"]!], replaceRoots: true } });
+    expect(text(await again.request({ method: "GET", url: tlsSrv.url }))).toBe("ok");
+    expect(contextStats.trustBuilt).toBeLessThanOrEqual(before + 1); // (an earlier test may have built it)
+    // a prefix of a known list is its own trust: it trusts only what it names
+    const prefix = port.client({ tls: { ca: [pem["ca.pem"]!, pem["server.pem"]!].slice(0, 1), replaceRoots: true } });
+    expect((await prefix.request({ method: "GET", url: tlsSrv.url }).catch((e: unknown) => e)) as { kind?: string }).toMatchObject({ kind: "tls" });
+    for (let i = 0; i < 2; i++) {
+      expect(() => port.client({ tls: { ca: [pem["server.pem"]!, "not a pem"] } })).toThrow(ScenarioError);
+      expect(() => port.client({ tls: { ca: [pem["server.pem"]!, 42 as never] } })).toThrow(ScenarioError);
+    }
+    await Promise.all([again.close(), prefix.close(), tlsSrv.close()]);
+  });
+
   it("shares an mTLS context only between clients with the same identity, never across devices", async () => {
     const srv = await mtls();
     const trust = { ca: [pem["server.pem"]!] };

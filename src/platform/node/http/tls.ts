@@ -201,23 +201,42 @@ interface Trust {
   trustKey: string;
 }
 
+/** A path of PEM strings to the trust they make (a trie: one Map per element, so no list is joined or hashed whole). */
+interface TrustNode {
+  next: Map<string, TrustNode>;
+  trust?: Trust;
+}
+
 /**
  * Trust lists already split, checked and keyed, by the list's PEM strings as given. Every client
  * a device creates (two per steady Apple check-in) names the same few lists; splitting them and
- * stripping each PEM to its body again cost ≈ 4–6 µs per client. Only lists of strings that
- * passed the checks are kept.
+ * stripping each PEM to its body again cost ≈ 4–6 µs per client. Looked up element by element (a
+ * string's hash is computed once and kept by V8), so a hit costs a few Map look-ups. Only lists of
+ * strings that passed the checks are kept; at most {@link TRUST_CONTEXT_CACHE_SIZE} lists, then it starts again.
  */
-const trusts = new Lru<string, Trust>(TRUST_CONTEXT_CACHE_SIZE);
+let trusts: TrustNode = { next: new Map() };
+let trustsKept = 0;
 
 function trustOf(ca: readonly string[], replaceRoots: boolean, ciphers: string | undefined): Trust {
-  // NUL cannot occur in a PEM: an unambiguous key.
   const flags = `${replaceRoots ? "R" : "S"}${ciphers ? "0" : ""}`;
-  const given = ca.every((p) => typeof p === "string") ? `${flags}\u0000${ca.join("\u0000")}` : undefined;
-  const known = given === undefined ? undefined : trusts.get(given);
-  if (known) return known;
+  const path = ca.every((p) => typeof p === "string") ? [flags, ...ca] : undefined;
+  let node: TrustNode | undefined = path ? trusts : undefined;
+  for (let i = 0; node && path && i < path.length; i++) node = node.next.get(path[i]!);
+  if (node?.trust) return node.trust;
   const extra = distinctCertificates(splitCertificates(ca, "tls.ca"));
+  // NUL cannot occur in a PEM: an unambiguous key.
   const trust = { extra, trustKey: `${flags}\u0000${extra.map(pemBody).sort().join("\u0000")}` };
-  if (given !== undefined) trusts.set(given, trust);
+  if (path) {
+    if (trustsKept >= TRUST_CONTEXT_CACHE_SIZE) ((trusts = { next: new Map() }), (trustsKept = 0));
+    let at = trusts;
+    for (const p of path) {
+      let n = at.next.get(p);
+      if (!n) at.next.set(p, (n = { next: new Map() }));
+      at = n;
+    }
+    at.trust = trust;
+    trustsKept++;
+  }
   return trust;
 }
 
@@ -236,7 +255,8 @@ export function clearTlsCaches(): void {
   trustContexts.clear();
   identityContexts.clear();
   validatedBundles.clear();
-  trusts.clear();
+  trusts = { next: new Map() };
+  trustsKept = 0;
 }
 
 function build(extra: readonly string[], replaceRoots: boolean, identity: { cert: string; key: string } | undefined, ciphers?: string): SecureContext {
