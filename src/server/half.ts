@@ -89,6 +89,8 @@ export interface HalfAdmin {
   wipe?(devices: readonly AdminDevice[], options?: { keepEnrollment?: boolean; protected?: boolean }): number;
   /** The admin changes these devices' ownership in their records; returns the devices whose record changed (the others have none with this half). */
   setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): Set<AdminDevice>;
+  /** The admin (or reseller) removes these devices from a vendor enrollment portal (Android zero-touch, Samsung KME); returns what happened, or undefined when the half has no such portal. */
+  unregister?(portal: "zero-touch" | "kme", devices: readonly AdminDevice[]): string | undefined;
   /** A credential the half models expires now; returns what happened, or undefined when the half has none of that kind. */
   expire?(what: string): string | undefined;
   /** A credential the half models is revoked; returns what happened, or undefined when the half has none of that kind. */

@@ -120,6 +120,11 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
             const before = server.policy.removeRecordsBefore(refs.map((d) => ({ ...(d.serialNumber ? { serial: d.serialNumber } : {}), ...(typeof d.imei === "string" ? { imei: d.imei } : {}) })));
             out.push(`deleted ${n} device record(s) of ${refs.length} device(s)${before ? ` and ${before} record(s) from before the run` : ""}`);
           }
+          for (const portal of ["zero-touch", "kme"] as const) {
+            if (!a.in.includes(portal)) continue;
+            const said = server.halves.map((h) => h.admin?.unregister?.(portal, refs)).filter((x): x is string => !!x);
+            out.push(said.length ? said.join("; ") : `not applied: no half has a ${portal} portal`);
+          }
           if (a.in.includes("directory")) {
             // The directory's device objects (server/policy/directory-objects.ts), by serial.
             const n = server.policy.directory.delete(refs.filter((r) => r.serialNumber).map((r) => ({ serial: r.serialNumber! })));

@@ -8,7 +8,7 @@
  *   android-da            legacy device administrator: install app → ACTION_ADD_DEVICE_ADMIN → (KLMS) → enroll
  */
 import { androidShownForOutcome } from "./shown.js";
-import { ScenarioError, asSimError } from "../../errors/index.js";
+import { ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
@@ -111,6 +111,20 @@ function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
   }
   const shown = androidShownForOutcome(out);
   return { ok: false, code: out.code, step: out.step, message: out.message, ...(shown ? { shown } : {}), keychain: NO_KEYS };
+}
+
+/**
+ * Zero-touch and Knox Mobile Enrollment answer a device they do not hold (never registered, unclaimed, its IMEI
+ * removed from the portal) with no configuration: the setup wizard goes on as an ordinary consumer setup, unmanaged
+ * (bayton.org Android Enterprise FAQ: a device unclaimed from the zero-touch portal "sets up as a consumer device
+ * with no management" after a factory reset; Samsung KME: remove the IMEI from the portal before a reset, or the
+ * device enrolls again). The stand-ins answer 404 (what the real services answer is not published).
+ */
+function notRegistered(e: unknown, kind: string): FlowResult | undefined {
+  if (!(e instanceof TransportError) || e.kind !== "http-status" || e.status !== 404 || (kind !== "zero-touch" && kind !== "kme")) return undefined;
+  const service = kind === "kme" ? "Knox Mobile Enrollment" : "the zero-touch service";
+  const text = `Welcome (ordinary consumer setup: ${service} holds no configuration for this device; it sets up unmanaged)`;
+  return { ok: false, code: "android.provision.not-registered", step: `android.trigger.${kind}`, message: `${text} — ${e.message}`, shown: { text, screen: "setup wizard › Welcome" }, keychain: NO_KEYS };
 }
 
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */
@@ -236,6 +250,8 @@ const androidQr: Flow<never> = {
       payload = await trigger(fc, o, kind, profile);
     } catch (e) {
       if (e instanceof QrTooDense) return { ok: false, code: "android.trigger.qr-too-dense", step: "android.trigger.qr", message: `Couldn't read the QR code. ${e.message}`, keychain: NO_KEYS };
+      const unregistered = notRegistered(e, kind);
+      if (unregistered) return unregistered;
       throw e;
     }
     return provision(fc, o, payload, mode, "trusted-source");

@@ -60,12 +60,13 @@ export const timelineSchema: Json = {
         type: "object",
         additionalProperties: false,
         description:
-          "Embedded server: delete the targeted devices' records (an admin deleting devices in the console; Apple ADE records come back at the next full sync). `in` says where: mdm (default) the MDM server's records; abm: the admin releases them from Apple Business/School Manager instead (Apple's service answers their cloud configuration 404 DEVICE_RELEASED from then on, and no sync brings them back); directory: their device objects in Microsoft Entra ID (embedded.policy.directory.devices). A list deletes from several, e.g. `in: [mdm, directory]`.",
+          "Embedded server: delete the targeted devices' records (an admin deleting devices in the console; Apple ADE records come back at the next full sync). `in` says where: mdm (default) the MDM server's records; abm: the admin releases them from Apple Business/School Manager instead (Apple's service answers their cloud configuration 404 DEVICE_RELEASED from then on, and no sync brings them back); directory: their device objects in Microsoft Entra ID (embedded.policy.directory.devices); zero-touch / kme: the devices are removed from the Android zero-touch portal (unclaimed) / the Samsung Knox Mobile Enrollment portal: at their next setup they get no configuration from it and set up as consumer devices (android.provision.not-registered), while a device already enrolled is not touched. A list deletes from several, e.g. `in: [mdm, directory]`.",
         properties: {
           in: {
-            description: "mdm (default): the MDM server's records; abm: release from Apple Business/School Manager (Apple devices); directory: the Microsoft Entra device objects. One, or a list.",
+            description:
+              "mdm (default): the MDM server's records; abm: release from Apple Business/School Manager (Apple devices); directory: the Microsoft Entra device objects; zero-touch / kme: remove from the Android zero-touch / Samsung KME portal (Android devices). One, or a list.",
             oneOf: [{ enum: [...RECORD_STORES] }, { type: "array", minItems: 1, uniqueItems: true, items: { enum: [...RECORD_STORES] } }],
-            "x-expected": 'mdm, abm, directory, or a list of them such as "[mdm, directory]"',
+            "x-expected": 'mdm, abm, directory, zero-touch, kme, or a list of them such as "[mdm, directory]"',
           },
         },
       },

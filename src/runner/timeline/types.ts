@@ -12,7 +12,7 @@ export const REVOCABLE = ["device-certificate", "enrollment-tokens", "ade-token"
 export const EXPIRABLE = ["push-certificate", "enrollment-tokens", "ade-token", "vpp-token", "enrollment-invitations"] as const;
 export type Revocable = (typeof REVOCABLE)[number];
 /** Where `deleteRecords` deletes: the MDM server's records (default), Apple Business/School Manager (a release), the directory's device objects (Microsoft Entra ID). */
-export const RECORD_STORES = ["mdm", "abm", "directory"] as const;
+export const RECORD_STORES = ["mdm", "abm", "directory", "zero-touch", "kme"] as const;
 export type RecordStore = (typeof RECORD_STORES)[number];
 export type Expirable = (typeof EXPIRABLE)[number];
 

@@ -11,6 +11,8 @@ export interface AndroidAdminTarget {
   tokens: TokenStore;
   amapi: { devices: Map<string, { hardwareInfo?: { serialNumber?: unknown } }>; namesForSerials(serials: ReadonlySet<string>): string[]; wipe(name: string, how: { delete: boolean; wipeDataFlags?: string[]; reason?: string }): unknown };
   headwind: { devices: Map<string, { info?: { serial?: unknown } }>; wipe(serials: ReadonlySet<string>): number };
+  /** Serials and IMEIs removed from the vendor enrollment portals (half.ts answers their zero-touch.json / kme.json 404). */
+  unregistered: Record<"zero-touch" | "kme", Set<string>>;
 }
 
 export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
@@ -33,6 +35,16 @@ export function androidAdmin(half: AndroidAdminTarget): HalfAdmin {
       const amapi = half.amapi.namesForSerials(serials);
       for (const name of amapi) half.amapi.wipe(name, { delete: true, wipeDataFlags: ["PRESERVE_RESET_PROTECTION_DATA"], reason: "Wiped by the administrator" });
       return half.headwind.wipe(serials) + amapi.length;
+    },
+    // Zero-touch (Google) and Knox Mobile Enrollment (Samsung) hold devices by IMEI or serial: removed, a device's
+    // next setup gets no configuration; an enrolled device is not told (bayton.org, "What happens if a new config
+    // … is applied to an enrolled device?": unclaiming has no effect until a factory reset).
+    unregister: (portal, all) => {
+      // Only Android devices are in these portals (a device whose platform the runner does not know is taken as one).
+      const devices = all.filter((d) => d.platform === undefined || d.platform === "android");
+      const ids = devices.flatMap((d) => [d.serialNumber, typeof d.imei === "string" ? d.imei : undefined]).filter((s): s is string => !!s);
+      for (const id of ids) half.unregistered[portal].add(id);
+      return `removed ${devices.length} device(s) from the ${portal === "kme" ? "Knox Mobile Enrollment" : "zero-touch"} portal`;
     },
     expire: (what) => (what === "enrollment-tokens" ? `${half.tokens.expireAll()} enrollment token(s) expired` : undefined),
     revoke: (what) => (what === "enrollment-tokens" ? `${half.tokens.revokeAll()} enrollment token(s) revoked` : undefined),

@@ -55,6 +55,8 @@ export class AndroidHalf implements ServerHalf {
   readonly tokens: TokenStore;
   readonly amapi: FakeAmapi;
   readonly headwind: HeadwindServer;
+  /** Devices (serial or IMEI) removed from the zero-touch / KME portals by the timeline's deleteRecords (admin.ts). */
+  readonly unregistered: Record<"zero-touch" | "kme", Set<string>> = { "zero-touch": new Set(), kme: new Set() };
   readonly dpcs: Record<string, HostedDpc>;
   readonly fcm = new Map<string, unknown[]>();
   readonly emmInbox: unknown[] = [];
@@ -217,6 +219,10 @@ export class AndroidHalf implements ServerHalf {
       if (!p) return jsonRes(404, { error: `no provisioning profile "${prov[1]}"; known: ${Object.keys(this.config.profiles).join(", ")}` });
       if (prov[2] === "token" && p.mode === "work-profile" && androidPathRefusal(this.policy, "androidWorkProfile", undefined)?.refusal === "platform-blocked")
         return jsonRes(403, { error: "work profile enrollment is not set up for this organisation", reason: "WORK_PROFILE_NOT_ALLOWED" });
+      // Zero-touch and KME know a device by IMEI or serial: one removed from the portal gets no configuration.
+      const portal = prov[2] === "zero-touch.json" ? "zero-touch" : prov[2] === "kme.json" ? "kme" : undefined;
+      const ids = [url.searchParams.get("serial"), url.searchParams.get("imei")].filter((s): s is string => !!s);
+      if (portal && ids.some((id) => this.unregistered[portal].has(id))) return jsonRes(404, { error: `device not registered with ${portal === "kme" ? "Knox Mobile Enrollment" : "zero-touch enrollment"}` });
       const token = this.tokenFor(p);
       const base = this.base(req);
       const payload = this.payloadFor(p, base, token.value);
