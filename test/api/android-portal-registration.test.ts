@@ -31,6 +31,17 @@ describe("vendor enrollment portal registration (zero-touch, KME)", () => {
     expect(fixed).toMatchObject({ ok: true, devices: 4, enrolled: 4 });
   }, 240_000);
 
+  it("KME: a phone deleted only in the MDM console enrolls again after a reset; with its IMEI removed from KME first it sets up unmanaged", async () => {
+    const failing = (await runScenario(file("android-kme-retired-reenrolls-failing"), opts)).summary;
+    expect(failing).toMatchObject({ ok: true, devices: 1, enrolled: 1 });
+    expect(failing.steps["android.trigger.kme"]).toMatchObject({ count: 2, failed: 0 });
+    const fixed = (await runScenario(file("android-kme-retired-reenrolls-fixed"), opts)).summary;
+    expect(fixed).toMatchObject({ ok: true, devices: 1, enrolled: 0 });
+    expect(fixed.outcomes).toEqual({ "android.provision.not-registered": 1 });
+    // The enrolled phone was not touched by the removal: its first setup succeeded, only the one after the reset failed.
+    expect(fixed.steps["android.trigger.kme"]).toMatchObject({ count: 2, failed: 1 });
+  }, 240_000);
+
   it("KME: a device whose IMEI was removed from the KME portal sets up unmanaged; removing it from zero-touch instead changes nothing for KME", async () => {
     const yaml = (store: string) => `name: kme-portal
 seed: 9
