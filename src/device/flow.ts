@@ -61,6 +61,13 @@ export interface FlowContext {
  */
 export const ERASED_DISK_KEY = "device.erased";
 
+/**
+ * The `disk` key holding how many set-ups from scratch came before this one (timeline `setUpAgain`; absent: none).
+ * A set-up is a new enrolment of the same hardware: a flow derives its per-enrolment material from it (an Apple
+ * device generates a new key pair, so its SCEP identity differs from the one a backup of the earlier enrolment holds).
+ */
+export const SET_UPS_DISK_KEY = "device.setUps";
+
 /** A flow started again after the device power-cycled. */
 export interface DeviceBoot {
   /** Reboots of the device so far in the run (1 for the first). */

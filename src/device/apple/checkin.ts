@@ -13,6 +13,7 @@
  * otherwise). An account-driven device does not persist its access token (a secret): it signs in
  * again with its auth driver, as it does when a server answers 401 with a Bearer challenge.
  */
+import { TransportError } from "../../errors/index.js";
 import { decoded } from "../../protocol/common/context.js";
 import { MdmClient } from "../../protocol/apple/mdm-client.js";
 import { fromPem, parseCertificate, sameBytes, toPem, type Certificate } from "../../wire/x509/certificate.js";
@@ -39,8 +40,8 @@ export interface AppleCheckinOutcome {
   unenrolled?: boolean;
 }
 
-/** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env). */
-const MAX_SLOT_PROBES = 24;
+/** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env): 8 per key generation, generations 0–3 (flows.ts keyGeneration). */
+const MAX_SLOT_PROBES = 32;
 
 type KeychainEntry = { label: string; pem: string };
 /**
@@ -148,6 +149,10 @@ export async function appleCheckin(
     decoded(ctx.protocol, "device", { checkin: "idle", commands: r.commands, statuses: r.statuses });
     if (dev.erased) return { ok: true, code: "apple.checkin.erased", message: "EraseDevice: the device was wiped", erased: true };
     return { ok: true, code: "apple.checkin.idle", message: `${r.commands} command(s)` };
+  } catch (e) {
+    // The server's HTTP refusal of a steady check-in: the outcome an enrolling device's check-in gets (enroll.ts), e.g. NanoMDM's 500 for an identity it no longer binds.
+    if (e instanceof TransportError && e.kind === "http-status" && e.status) return { ok: false, code: `apple.checkin.http-${e.status}`, step: e.step ?? "command.idle", message: e.message };
+    throw e;
   } finally {
     await http.close().catch(() => {});
   }

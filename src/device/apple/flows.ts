@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 /** Apple flows (registered in device/flows/index.ts): profile-based enrollment and ADE, iOS and macOS. */
 import { adminAuthorizesInstall } from "./local-account.js";
-import { ProtocolViolationError, ScenarioError, TransportError, asSimError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, asSimError } from "../../errors/index.js";
 import { appleAdeInvalidProfile, appleShownForServerCode, isAppleServerCode } from "./shown.js";
-import { toPem } from "../../wire/x509/certificate.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { buildSignedData } from "../../wire/cms/signed-data.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, isDict, parsePlist, type PlistDict } from "../../wire/apple/plist.js";
-import type { Flow, FlowContext, FlowResult } from "../flow.js";
+import { SET_UPS_DISK_KEY, type Flow, type FlowContext, type FlowResult } from "../flow.js";
 import type { Platform } from "../catalog.js";
 import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
-import { enrollWithProfile, fail, fetchProfile, optionAnchors, userAgent } from "./enroll.js";
+import { enrollWithProfile, fail, optionAnchors, userAgent } from "./enroll.js";
 import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
@@ -114,7 +113,6 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
     async run(ctx, raw) {
       checkPlatform(ctx, platforms, name);
       const o = appleOptions(raw);
-      if (o.clientFault === "old-identity-after-reenroll") return reenrollThenOldIdentity(ctx, o, raw, name);
       // In flight when a killed run ended, past its identity's issue: continue at the saved MDM state.
       const resumed = await resumeApple(ctx, o, false);
       if (resumed) return afterEnrollment(ctx, resumed.dev, o, afterEnroll(resumed.dev, o, resumed.result), () => serverBase(ctx, name));
@@ -122,7 +120,7 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       // device: its disk counts the install attempts, so each one generates a new key pair as the
       // device does (field-failures apple-first-attempt-fails-retry-succeeds).
       const attempt = installAttempt(ctx);
-      const dev = new AppleDevice(ctx, o.commands, { generation: attempt });
+      const dev = new AppleDevice(ctx, o.commands, { generation: keyGeneration(ctx, attempt) });
       restoreBackup(dev);
       const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await downloadInSafari(ctx, dev, o, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
       if (!(bytes instanceof Uint8Array)) return bytes;
@@ -164,6 +162,16 @@ function installAttempt(ctx: FlowContext): number {
   const attempt = typeof before === "number" ? before : 0;
   ctx.disk?.set(INSTALL_ATTEMPTS_DISK, attempt + 1);
   return Math.min(attempt, 3);
+}
+
+/**
+ * The key generation of this enrolment: its install attempt plus the set-ups from scratch before it (timeline
+ * `setUpAgain`), so a new enrolment of the hardware has a new key pair, as a real device generates one; at most 3,
+ * the generations the steady check-in probes (checkin.ts MAX_SLOT_PROBES).
+ */
+function keyGeneration(ctx: FlowContext, attempt: number): number {
+  const setUps = ctx.disk?.get(SET_UPS_DISK_KEY);
+  return Math.min(3, attempt + (typeof setUps === "number" ? setUps : 0));
 }
 
 /** MachineInfo plist (other/machineinfo.yaml keys), CMS-signed by the device identity. */
@@ -226,7 +234,7 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
 const ADE_PROFILE_DISK = "apple.ade.profile";
 
 async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<FlowResult> {
-  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation: installAttempt(ctx) });
+  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation: keyGeneration(ctx, installAttempt(ctx)) });
   dev.ade = true;
   if (ctx.identity.state?.activated) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
@@ -347,36 +355,6 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   }
   return fail(dev, "apple.ade.retries-exhausted", "ade.enroll", "the enrollment URL kept refusing");
 }
-
-/**
- * Field failure apple-reenroll-old-identity-rejected: the device enrolls, enrolls again (same
- * UDID, new SCEP identity from a fresh key slot), and then one command poll still goes out with
- * the old identity (the race the field reports). What the server answers decides the outcome.
- */
-async function reenrollThenOldIdentity(ctx: FlowContext, o: AppleOptions, raw: unknown, name: string): Promise<FlowResult> {
-  const enrollOnce = async (generation: number) => {
-    const dev = new AppleDevice(ctx, o.commands, { generation });
-    const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await fetchProfile(ctx, dev, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
-    return enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
-  };
-  const first = await enrollOnce(0);
-  if (!first.ok) return first;
-  const second = await enrollOnce(1);
-  if (!second.ok) return second;
-  decoded(ctx.protocol, "device", { clientFault: "a command poll with the identity of the previous enrollment", injected: true });
-  const old = { certificates: first.keychain.identities.map((i) => ({ label: i.label, pem: toPem(i.certificate.der) })), serverIds: {} };
-  try {
-    const out = await appleCheckin(ctx, raw, old);
-    if (!out.ok) return { ...out, keychain: second.keychain };
-  } catch (e) {
-    if (e instanceof TransportError && e.kind === "http-status" && e.status) {
-      return { ok: false, code: `apple.checkin.http-${e.status}`, step: "command.idle", message: `a request with the old identity got HTTP ${e.status}: ${e.message}`, keychain: second.keychain };
-    }
-    throw e;
-  }
-  return { ...second, code: `${second.code}.old-identity-accepted` };
-}
-
 
 /** The cloud configuration for this device, or undefined when the service knows no such device (404). */
 async function fetchCloudConfig(ctx: FlowContext, url: string): Promise<AdeCloudConfig | { missing: string }> {
