@@ -7,6 +7,9 @@
  * (that would issue one certificate per check-in) and claims nothing more than that.
  */
 import { ScenarioError } from "../errors/index.js";
+import type { FlowResult } from "../device/flow.js";
+import { ownString } from "../ports/own-string.js";
+import { toPem } from "../wire/x509/certificate.js";
 import type { Flow, FlowContext } from "../device/flow.js";
 import { ScepClient } from "../protocol/scep/client.js";
 
@@ -52,4 +55,14 @@ export const BUILTIN_CHECKINS: Record<string, FlowCheckin> = {
 /** The check-in of a flow: its own hook, else the built-in stand-in, else undefined. */
 export function checkinFor(flow: Flow<never> | undefined, name: string): FlowCheckin | undefined {
   return (flow as CheckinCapable | undefined)?.checkin ?? BUILTIN_CHECKINS[name];
+}
+
+/** What a steady check-in needs of an enrolment's result (its identities as PEM, the server's ids). */
+export function enrolledState(result: FlowResult): EnrolledState {
+  // Kept for the device's life: strings that do not keep the documents they were read from alive (ports/own-string.ts).
+  const certificates = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der) }));
+  const serverIds: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.serverIds ?? {})) serverIds[k] = ownString(v);
+  for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
+  return { certificates, serverIds };
 }

@@ -13,7 +13,7 @@ import { createDeviceIdentity } from "../device/identity.js";
 import { TemplateValueMissing, expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
-import { ERASED_DISK_KEY, type FlowContext, type FlowResult, type FlowTargets } from "../device/flow.js";
+import { ERASED_DISK_KEY, SET_UPS_DISK_KEY, type FlowContext, type FlowResult, type FlowTargets } from "../device/flow.js";
 import { shownForError, shownForOutcome } from "../device/shown-for.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import type { Shown } from "../device/shown.js";
@@ -27,7 +27,7 @@ import { deviceFlowOptions } from "./flow-options.js";
 import { StepLedger } from "./step-ledger.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
-import { checkinFor, type EnrolledState } from "./checkin.js";
+import { checkinFor, enrolledState, type EnrolledState } from "./checkin.js";
 import type { FleetStore } from "./store/types.js";
 import { storeCheckin, trackDevice } from "./store/track.js";
 import { FleetFaults, runFaults } from "./faults/plan.js";
@@ -37,7 +37,6 @@ import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.j
 import type { TimelineEngine } from "./timeline/engine.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
-import { ownString } from "../ports/own-string.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -144,19 +143,12 @@ interface SteadyMember {
   identity: DeviceIdentity;
   group: ResolvedGroup;
   state: EnrolledState;
+  /** The enrolment before its last set-up from scratch: a timeline `restore: { backup: previous }` checks in with it. */
+  previous?: EnrolledState;
   /** Wiped on the server's command, or unenrolled by the server (a 401): no more check-ins. */
   erased?: boolean;
   /** The device's own TLS session cache: its next check-in resumes the session of its last one. */
   tlsSessions: TlsSessionCache;
-}
-
-function enrolledState(result: FlowResult): EnrolledState {
-  // Kept for the device's life: strings that do not keep the documents they were read from alive (ports/own-string.ts).
-  const certificates = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der) }));
-  const serverIds: Record<string, string> = {};
-  for (const [k, v] of Object.entries(result.serverIds ?? {})) serverIds[k] = ownString(v);
-  for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
-  return { certificates, serverIds };
 }
 
 const withShown = (shown: DeviceFailure["shown"]): { shown?: NonNullable<DeviceFailure["shown"]> } => (shown ? { shown } : {});
@@ -285,15 +277,18 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       },
     );
     const enrol = () => {
-      if (setUps++ > 0) disk.set(ERASED_DISK_KEY, true);
+      if (setUps++ > 0) disk.set(ERASED_DISK_KEY, true), disk.set(SET_UPS_DISK_KEY, setUps - 1);
       return attempts();
     };
     // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`; its disk says so, ERASED_DISK_KEY): its outcome is the last one's.
+    const enrolments: FlowResult[] = [];
     const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, (r) => {
       opts.onFlowResult?.(device, r);
+      if (r.ok) enrolments.push(r);
       disk.clear(); // an erased device's disk holds nothing of the enrolment before
     });
-    if (out.ok) (member = { identity, group: slot.group, state: enrolledState(out), tlsSessions }), tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
+    const previous = out.ok && enrolments.at(-1) === out ? enrolments.at(-2) : undefined;
+    if (out.ok) (member = { identity, group: slot.group, state: enrolledState(out), ...(previous ? { previous: enrolledState(previous) } : {}), tlsSessions }), tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
     if (store && record) {
       const first = out.keychain.identities[0];
       store.put({
@@ -354,7 +349,8 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
-    const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.state);
+    // Restored from the backup of its enrolment before the last set-up (timeline restore backup: previous): that identity checks in.
+    const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.previous && opts.timeline?.restoredBackup(identity.index) === "previous" ? m.previous : m.state);
     ok = out.ok;
     code = out.code;
     if (!ok && out.message) failed = { message: out.message };

@@ -107,7 +107,6 @@ describe("Apple failure scenarios", () => {
     ["apple-scep-duplicate-subject.yaml", "apple.scep.failInfo.badRequest", 4, 5],
     ["apple-checkin-missing-content-type.yaml", "apple.checkin.http-400", 3, 3],
     ["apple-tokenupdate-before-authenticate.yaml", "apple.checkin.http-500", 3, 3],
-    ["apple-reenroll-old-identity-rejected.yaml", "apple.checkin.http-500", 3, 3],
     ["apple-well-known-failed.yaml", "apple.account.well-known-failed", 4, 4],
     ["apple-direct-profile-expired.yaml", "apple.scep.failInfo.badRequest", 3, 5],
     ["ios-ndes-challenge-spent-on-retry.yaml", "apple.scep.invalid-response", 2, 4],
@@ -252,6 +251,15 @@ describe("Apple failure scenarios asserted from transcripts", () => {
       expect(i).toBeGreaterThan(0);
       expect(d.lines.slice(i).some((l) => l.kind === "http" && l.step === "command.idle")).toBe(true);
     }
+  }, 120_000);
+
+  it("apple-reenroll-old-identity-rejected (and -fixed): each set-up from scratch has a new identity; the previous backup brings the old one back, which NanoMDM-style answers 500; the latest backup checks in", async () => {
+    const { summary } = await runScenario(failing("apple-reenroll-old-identity-rejected.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.checkins).toEqual({ total: 3, failed: 3, codes: { "apple.checkin.http-500": 3 } });
+    const fixed = await runScenario(failing("apple-reenroll-old-identity-rejected-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(fixed.summary.checkins).toMatchObject({ total: 3, failed: 0 });
   }, 120_000);
 
   it("ios-restore-expired-identity (reset, 2 days pass, restore): the restored identity is past notAfter, one 401 per device, then no more check-ins", async () => {

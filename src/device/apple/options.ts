@@ -65,11 +65,6 @@ export interface AppleOptions {
   portal?: { invitation?: string; user?: string; password?: string };
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
-  /**
-   * An injected client-implementation bug (field failures caused by `client-impl`): (profile flows)
-   * an enrollment repeated with a new identity after which one command poll still uses the old identity.
-   */
-  clientFault?: "old-identity-after-reenroll";
   /** Account-driven enrollment (ios-user-enrollment, macos-user-enrollment, ios-account-device-enrollment). */
   account?: {
     /** The managed Apple ID the user types (user@domain); default user<n>@<domain>. */

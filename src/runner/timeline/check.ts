@@ -59,7 +59,7 @@ function actionOf(e: TimelineSpec): TimelineAction {
     case "reset":
       return { kind: "reset" };
     case "restore":
-      return { kind: "restore" };
+      return { kind: "restore", backup: e.restore!.backup ?? "latest" };
     case "connectHost":
       return { kind: "connectHost", host: e.connectHost!.host, supervisionIdentity: e.connectHost!.supervisionIdentity ?? false };
     case "reboot": {

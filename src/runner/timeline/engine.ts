@@ -16,7 +16,7 @@ import { bootMsOf, DevicePower } from "./reboot.js";
 import type { SkippableClock } from "./skip-clock.js";
 import type { TimelineDevice, TimelineOptions } from "./engine-ports.js";
 import { UserRetries } from "./retries.js";
-import { isServerAction, type FiredAction, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
+import { isServerAction, type FiredAction, type RestoredBackup, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
 import { DeviceResetError, UserAbandonedError } from "./user-errors.js";
 
 export { DeviceResetError, UserAbandonedError };
@@ -76,6 +76,8 @@ export class TimelineEngine implements RunObserver {
   private readonly byId = new Map<string, number>();
   private readonly clockOffsets = new Map<number, number>();
   private readonly installedRoots = new Map<number, string[]>();
+  /** Devices restored from a backup since their last set-up (timeline `restore`), and which backup. */
+  private readonly restored = new Map<number, RestoredBackup>();
   /** Computers the user connected each device to (timeline `connectHost`), oldest first. */
   private readonly hosts = new Map<number, HostConnection[]>();
   private stopped = false;
@@ -272,9 +274,9 @@ export class TimelineEngine implements RunObserver {
       }
       case "restore": {
         const restorable = (devices ?? []).filter((d) => RESTORES_ENROLLMENT.has(d.platform));
-        for (const d of restorable) this.erasedDevices.delete(d.index);
+        for (const d of restorable) this.erasedDevices.delete(d.index), this.restored.set(d.index, a.backup);
         const others = (devices?.length ?? 0) - restorable.length;
-        return `restored from the backup taken while enrolled${others ? `; ${others} device(s) of a platform whose backups hold no MDM enrollment stay erased` : ""}`;
+        return `restored from the ${a.backup === "previous" ? "backup of the enrolment before the last set-up" : "backup taken while enrolled"}${others ? `; ${others} device(s) of a platform whose backups hold no MDM enrollment stay erased` : ""}`;
       }
       case "connectHost": {
         const connection = { host: a.host, supervisionIdentity: a.supervisionIdentity, entry: e.index };
@@ -336,10 +338,11 @@ export class TimelineEngine implements RunObserver {
     return this.clockOffsets.get(index);
   }
 
+  /** Which backup device `index` was last restored from since its last set-up; undefined: none. */
+  restoredBackup(index: number): RestoredBackup | undefined { return this.restored.get(index); }
+
   /** Computers the user has connected device `index` to so far (timeline `connectHost`), oldest first. */
-  hostConnections(index: number): readonly HostConnection[] {
-    return this.hosts.get(index) ?? [];
-  }
+  hostConnections(index: number): readonly HostConnection[] { return this.hosts.get(index) ?? []; }
 
   /** The named roots the timeline last installed on device `index`; undefined: never set (its state's hold). */
   trustedRoots(index: number): string[] | undefined {
@@ -484,6 +487,7 @@ export class TimelineEngine implements RunObserver {
     this.endCounted.delete(index);
     this.enrolledSet.delete(index);
     this.erasedDevices.delete(index);
+    this.restored.delete(index);
     this.running.add(index);
     return true;
   }

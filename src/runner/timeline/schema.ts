@@ -4,7 +4,7 @@ import { PLATFORMS } from "../../device/catalog.js";
 import type { Json } from "../scenario/json.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
 import { HOST_APPS } from "../../protocol/common/context.js";
-import { EXPIRABLE, OFFLINE_DETAILS, REVOCABLE, RECORD_STORES } from "./types.js";
+import { EXPIRABLE, OFFLINE_DETAILS, RESTORED_BACKUPS, REVOCABLE, RECORD_STORES } from "./types.js";
 
 const duration = (description: string): Json => ({
   type: ["string", "number"],
@@ -129,7 +129,18 @@ export const timelineSchema: Json = {
       joinNetwork: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", "x-expected": "the name of a network under networks:", description: "Device: it moves to this network (a key of networks:), e.g. the user switches to another Wi-Fi." },
       portalSignIn: empty("Device: the user signs in to the captive portal of the network the device is on; from then on the portal lets it through."),
       reset: empty("Device: the user erases it (Settings reset; the server is not told). Enrolling: it stops at its next step (device.reset); enrolled: it no longer checks in."),
-      restore: empty("Device (Apple): restored from the backup taken while enrolled; it checks in again with the restored identity."),
+      restore: {
+        type: "object",
+        additionalProperties: false,
+        description: "Device (Apple): restored from a backup taken while enrolled; it checks in again with the restored identity (the server decides).",
+        properties: {
+          backup: {
+            enum: [...RESTORED_BACKUPS],
+            description:
+              "latest (default): the backup of its latest enrolment; previous: the backup taken before its last set-up from scratch (reset + setUpAgain), which brings back the identity of the enrolment before, one the server may have replaced.",
+          },
+        },
+      },
       connectHost: {
         type: "object",
         additionalProperties: false,

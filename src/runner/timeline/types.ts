@@ -20,6 +20,10 @@ export type Expirable = (typeof EXPIRABLE)[number];
 export const OFFLINE_DETAILS = ["dns.timeout", "dns.nxdomain", "dns.no-address", "connect.refused", "connect.timeout"] as const satisfies readonly TransportDetail[];
 export type OfflineDetail = (typeof OFFLINE_DETAILS)[number];
 
+/** Which backup a restore brings back: the newest (taken while the device held its latest enrolment), or the one from its enrolment before the last set-up from scratch. */
+export const RESTORED_BACKUPS = ["latest", "previous"] as const;
+export type RestoredBackup = (typeof RESTORED_BACKUPS)[number];
+
 /** The computer a device is connected to (timeline `connectHost`), as written. */
 export interface HostConnectionSpec {
   host: (typeof HOST_APPS)[number];
@@ -50,7 +54,7 @@ export interface TimelineSpec {
   joinNetwork?: string;
   portalSignIn?: Record<string, never>;
   reset?: Record<string, never>;
-  restore?: Record<string, never>;
+  restore?: { backup?: RestoredBackup };
   connectHost?: HostConnectionSpec;
   reboot?: { bootTime?: string | number; step?: string };
   idle?: { for: string | number; step?: string };
@@ -116,7 +120,7 @@ export type TimelineAction =
   /** The user signs in to the captive portal of the network the device is on. */
   | { kind: "portalSignIn" }
   | { kind: "reset" }
-  | { kind: "restore" }
+  | { kind: "restore"; backup: RestoredBackup }
   /** The user connects the device by USB to a computer (device/apple/host-pairing.ts decides whether they pair). */
   | ({ kind: "connectHost" } & Pick<HostConnection, "host" | "supervisionIdentity">)
   /** The device power-cycles: now, or when it reaches `step`; back after `bootMs` (default: its platform's boot time). */

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
-import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
 import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
@@ -178,71 +177,24 @@ describe("USB host connection is a timeline device action", () => {
   });
 });
 
-describe("check-ins without Content-Type are a fault on what the server receives", () => {
-  it("options.apple.clientFault checkin-without-content-type: contentType in request", () => {
+describe("options.apple.clientFault is removed: each former value is a general mechanism", () => {
+  it("checkin-without-content-type: contentType in request", () => {
     const e = loadError(group("ios-profile", "        clientFault: checkin-without-content-type\n"));
+    expect(e.location).toBe("old.yaml:9:9");
     expect(e.message).toContain('contentType: { in: request, value: "" }');
-    expect(() => parseScenario(group("ios-profile", "        clientFault: old-identity-after-reenroll\n"), "ok.yaml", context)).not.toThrow();
   });
 
-  it("options.apple.clientFault tokenupdate-before-authenticate: a fault that answers the Authenticate in the server's place", () => {
+  it("tokenupdate-before-authenticate: a fault that answers the Authenticate in the server's place", () => {
     const e = loadError(group("ios-profile", "        clientFault: tokenupdate-before-authenticate\n"));
-    expect(e.location).toBe("old.yaml:9:22");
     expect(e.message).toContain("step: checkin.authenticate }, status: { code: 200 }");
     expect(e.message).toContain("apple-tokenupdate-before-authenticate.yaml");
   });
-});
 
-describe("an erased device that enrolls again is the timeline", () => {
-  it("options.apple.reenrollAfterErase: wipe, then the device's next timeline action", () => {
-    const e = loadError(group("ios-ade", "        reenrollAfterErase: true\n"));
+  it("old-identity-after-reenroll: reset + setUpAgain, then a restore of the previous backup", () => {
+    const e = loadError(group("ios-profile", "        clientFault: old-identity-after-reenroll\n"));
     expect(e.location).toBe("old.yaml:9:9");
-    expect(e.message).toContain("options.apple.reenrollAfterErase was removed; it is replaced by the timeline");
-    expect(e.message).toContain("`wipe: {}`");
-  });
-});
-
-describe("a server that never releases Setup Assistant is a fault on its command polls", () => {
-  it("embedded.apple.autoDeviceConfigured: a 200 with no command at command.idle", () => {
-    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { autoDeviceConfigured: false }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-ade }\n`);
-    expect(e.location).toBe("old.yaml:4:12");
-    expect(e.message).toContain("embedded.apple.autoDeviceConfigured was removed; it is replaced by a fault on the device's command polls");
-    expect(e.message).toContain("step: command.idle }, status: { code: 200 }");
-  });
-});
-
-describe("a misconfigured DDM asset store is a fault on the asset's URL", () => {
-  it("embedded.apple.ddm.assets[].fault: corrupt/contentType/status on the DataURL", () => {
-    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple:\n    ddm:\n      assets:\n        - { Identifier: a, data: x, fault: wrong-hash }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
-    expect(e.location).toBe("old.yaml:7:37");
-    expect(e.message).toContain("embedded.apple.ddm.assets[0].fault was removed; it is replaced by a fault on the asset's DataURL");
-    expect(e.message).toContain("corrupt: { bytes: 1 }");
-  });
-});
-
-describe("a blocked device type is the tenant's enrollment restrictions", () => {
-  it("embedded.apple.account.allowedDeviceTypes: embedded.policy.restrictions", () => {
-    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { account: { allowedDeviceTypes: [iPhone] } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
-    expect(e.location).toBe("old.yaml:4:23");
-    expect(e.message).toContain("embedded.apple.account.allowedDeviceTypes was removed; it is replaced by the tenant's enrollment restrictions");
-    expect(e.message).toContain("platform: { macos: { allowed: false } }");
-  });
-});
-
-describe("CheckOutWhenRemoved is a key of the MDM payload the server builds", () => {
-  it("embedded.apple.checkOutWhenRemoved: embedded.apple.profile.set", () => {
-    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { checkOutWhenRemoved: false }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
-    expect(e.location).toBe("old.yaml:4:12");
-    expect(e.message).toContain("embedded.apple.checkOutWhenRemoved was removed; it is replaced by the MDM payload as the server builds it");
-    expect(e.message).toContain("com.apple.mdm/CheckOutWhenRemoved: false");
-  });
-});
-
-describe("a console that retires a wiped device is the timeline's record deletion", () => {
-  it("embedded.apple.retireOnErase: deleteRecords after checkin.command.EraseDevice", () => {
-    const e = loadError(`name: old\nserver: embedded\nembedded:\n  apple: { retireOnErase: true }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\n`);
-    expect(e.location).toBe("old.yaml:4:12");
-    expect(e.message).toContain("embedded.apple.retireOnErase was removed; it is replaced by the timeline");
-    expect(e.message).toContain("deleteRecords: {}");
+    expect(e.message).toContain("options.apple.clientFault was removed; it is replaced by general mechanisms");
+    expect(e.message).toContain("restore: { backup: previous }");
+    expect(e.message).toContain("apple-reenroll-old-identity-rejected.yaml");
   });
 });

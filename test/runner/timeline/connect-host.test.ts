@@ -62,3 +62,20 @@ describe("timeline connectHost", () => {
     expect(e.message).toContain("connectHost");
   });
 });
+
+describe("timeline restore: which backup", () => {
+  it("keeps per device the backup restored since its last set-up (latest by default, previous when asked)", async () => {
+    const s = parseScenario(scenario("  - { at: 0s, group: a, restore: {} }\n  - { at: 30s, devices: [1], restore: { backup: previous } }\n"), "t.yaml", ctx);
+    const clock = new VirtualClock(START);
+    const engine = new TimelineEngine({ entries: s.timeline!, clock, devices, transcriptFor: () => ({ record: () => {} }) });
+    engine.begin();
+    await clock.advance(1);
+    expect([0, 1, 2].map((i) => engine.restoredBackup(i))).toEqual(["latest", "latest", undefined]);
+    await clock.advance(30_000);
+    expect([0, 1, 2].map((i) => engine.restoredBackup(i))).toEqual(["latest", "previous", undefined]);
+    expect(engine.report()[1]!.result).toContain("backup of the enrolment before the last set-up");
+    engine.end();
+    const wrong = scenarioLoadError(scenario("  - { at: 0s, restore: { backup: oldest } }\n"), "t.yaml", ctx);
+    expect(wrong.message).toMatch(/latest|previous/);
+  });
+});

@@ -54,6 +54,11 @@ export const APPLE_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy:
       "a fault on the device's command polls: the server always queues DeviceConfigured for a device awaiting configuration, and a queue that never delivers is `faults: [{ name: command queue never delivers, match: { platform: apple, step: command.idle }, status: { code: 200 } }]` (200 with no command, in the server's place; scenarios/failures/apple-ade-await-configuration-never-released.yaml)",
   },
   {
+    path: [...APPLE_OPTION, "clientFault"],
+    replacedBy:
+      "general mechanisms, one per former value: old-identity-after-reenroll is the device's own history on the timeline, `reset` + `setUpAgain` (a new enrolment, a new identity) then `reset` + `restore: { backup: previous }` (the backup brings the old identity back; scenarios/failures/apple-reenroll-old-identity-rejected.yaml); tokenupdate-before-authenticate is a fault at step checkin.authenticate that answers it in the server's place, `faults: [{ match: { platform: apple, step: checkin.authenticate }, status: { code: 200 } }]` (scenarios/failures/apple-tokenupdate-before-authenticate.yaml); checkin-without-content-type is a fault on what the server receives, `faults: [{ match: { url: \"*/apple/checkin\" }, contentType: { in: request, value: \"\" } }]` (scenarios/failures/apple-checkin-missing-content-type.yaml)",
+  },
+  {
     path: [...APPLE_OPTION, "connectToHost"],
     replacedBy:
       "the timeline's device action: the user connects the enrolled device by USB to a Mac, `{ at: 0s, group: NAME, connectHost: { host: finder } }` (or `host: configurator`, `supervisionIdentity: true` for the Mac holding the organization's supervision identity); it pairs as its installed allowHostPairing allows (scenarios/failures/ios-sync-deny-all.yaml)",
@@ -249,13 +254,6 @@ export const appleScenario: ScenarioExtension = {
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
       ...appleServicesGroupOptions,
       ...applePortalGroupOptions,
-      clientFault: {
-        enum: ["old-identity-after-reenroll"],
-        description: "Inject a client-implementation bug (client-impl field failures): (profile flows) enroll twice, then poll once with the old identity.",
-        "x-removed": {
-          "tokenupdate-before-authenticate":
-            "a fault at step checkin.authenticate that answers it in the server's place, so the server never holds the enrollment and reads the TokenUpdate first (an Authenticate lost on the way, or the device's message-order bug), `faults: [{ name: Authenticate lost, match: { platform: apple, step: checkin.authenticate }, status: { code: 200 } }]` (scenarios/failures/apple-tokenupdate-before-authenticate.yaml)", "checkin-without-content-type": "a fault that removes the Content-Type of the check-ins as the server receives them (the client bug, or a middlebox), `faults: [{ name: check-ins without Content-Type, match: { url: \"*/apple/checkin\" }, contentType: { in: request, value: \"\" } }]` (scenarios/failures/apple-checkin-missing-content-type.yaml)" },
-      },
       account: {
         type: "object",
         additionalProperties: false,
