@@ -12,20 +12,27 @@ import { ACTION_MANAGED_DEVICE, ACTION_MANAGED_PROFILE, checkProvisioningPrecond
 import { cancelDialog, dialogText, FACTORY_RESET_DIALOG, preconditionDialog, type MpDialog } from "../../wire/android/managed-provisioning-text.js";
 import { decoded, type ProtocolContext } from "../common/context.js";
 
-/** What the check reads of the wizard's AndroidDeviceState (setup-wizard.ts; declared here so neither imports the other). */
+/** What the check reads of the device before provisioning; setup-wizard.ts's AndroidDeviceState extends it. */
 export interface PrecheckDevice {
   apiLevel: number;
+  /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
+  /** A work profile already on the device, and the package of its profile owner. */
   existingWorkProfile?: { managedBy: string };
   hasDeviceOwner?: boolean;
   userSetupCompleted?: boolean;
+  /** System features (PackageManager): managed_users, device_admin, type.watch; defaults in capabilitiesOf. */
   features?: { managedUsers?: boolean; deviceAdmin?: boolean; watch?: boolean };
+  /** ActivityManager.isLowRamDevice (Android Go edition). */
   lowRamDevice?: boolean;
   splitSystemUser?: boolean;
+  /** A watch paired with a phone. */
   paired?: boolean;
+  /** The user's existing profile owner (package). */
   profileOwner?: string;
+  /** UserManager restrictions set by another admin (no_add_managed_profile, no_remove_managed_profile). */
   userRestrictions?: string[];
-  /** The build allows provisioning outside developer mode (default true). */
+  /** The build allows provisioning outside developer mode (DevicePolicyManagerService.isProvisioningAllowed). */
   provisioningAllowed?: boolean;
 }
 

@@ -15,7 +15,7 @@ import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { downloadApk, STEP_DOWNLOAD, type DownloadOptions } from "./download.js";
 import { MANAGED_PROVISIONING_PACKAGE, platformAppCleartextPermitted } from "../../wire/android/cleartext.js";
-import { actionFor, capabilitiesOf, precondition, userCancelled, type WizardStop } from "./precheck.js";
+import { actionFor, capabilitiesOf, precondition, userCancelled, type PrecheckDevice, type WizardStop } from "./precheck.js";
 
 /** ManagedProvisioning's cleartext policy on a device at `apiLevel` (wire/android/cleartext.ts: refused from API 28). */
 const managedProvisioningCleartext = (apiLevel: number): DownloadOptions["cleartext"] =>
@@ -36,34 +36,14 @@ export const STEPS = {
 } as const;
 
 /** The device before provisioning: what pre-checks and the network step look at. */
-export interface AndroidDeviceState {
-  apiLevel: number;
+export interface AndroidDeviceState extends PrecheckDevice {
   gms: boolean;
   imei?: string;
   serialNumber: string;
-  hasDeviceOwner?: boolean;
-  userSetupCompleted?: boolean;
   /** Installed packages → versionCode. */
   installed: Map<string, number>;
   /** Wi-Fi networks in range: the payload's SSID must be one of them with the right key. */
   wifiInRange?: { ssid: string; securityType: string; password?: string }[];
-  /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
-  secondaryUser?: boolean;
-  /** System features (PackageManager): managed_users, device_admin, type.watch; defaults in precheck.ts capabilitiesOf. */
-  features?: { managedUsers?: boolean; deviceAdmin?: boolean; watch?: boolean };
-  /** ActivityManager.isLowRamDevice (Android Go edition). */
-  lowRamDevice?: boolean;
-  splitSystemUser?: boolean;
-  /** A watch paired with a phone. */
-  paired?: boolean;
-  /** The user's existing profile owner (package). */
-  profileOwner?: string;
-  /** UserManager restrictions set by another admin (no_add_managed_profile, no_remove_managed_profile). */
-  userRestrictions?: string[];
-  /** The build allows provisioning outside developer mode (DevicePolicyManagerService.isProvisioningAllowed). */
-  provisioningAllowed?: boolean;
-  /** A work profile already on the device, and the package of its profile owner. */
-  existingWorkProfile?: { managedBy: string };
   /**
    * How far provisioning got, as the device keeps it across a restart (the device owner / profile
    * owner is set in DevicePolicyManager's persistent state; the DPC records that compliance ran).
