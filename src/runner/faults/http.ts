@@ -22,6 +22,13 @@ function withRequestContentType(req: HttpRequest, value: string): HttpRequest {
   return { ...req, headers };
 }
 
+/** Keep `bytes` (or `ratio` of) the request body; the Content-Length the server reads is the kept length. */
+function truncatedRequest(req: HttpRequest, t: { bytes?: number; ratio?: number }): HttpRequest {
+  const body = req.body ?? new Uint8Array(0);
+  const keep = t.bytes !== undefined ? Math.min(t.bytes, body.length) : Math.floor(body.length * (t.ratio ?? 0));
+  return { ...req, body: body.slice(0, keep) };
+}
+
 /**
  * The body with the edit applied: what `remove` selects removed (unchanged when the path matches
  * nothing or the body is neither XML nor JSON: an edit is a change to a message, never a transport
@@ -160,6 +167,8 @@ class FaultyHttpClient implements HttpClient {
         if (spec.contentType!.in === "request") return this.inner.request(withRequestContentType(req, spec.contentType!.value));
         return this.reshape(f, await this.inner.request(req));
       case "truncate":
+        if (spec.truncate!.in === "request") return this.inner.request(truncatedRequest(req, spec.truncate!));
+        return this.reshape(f, await this.inner.request(req));
       case "corrupt":
         return this.reshape(f, await this.inner.request(req));
       case "edit": {

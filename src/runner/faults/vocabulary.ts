@@ -73,7 +73,7 @@ export interface FaultSpec {
   delay?: { ms: number };
   noAnswer?: true;
   reset?: { when: (typeof RESET_POINTS)[number] };
-  truncate?: { bytes?: number; ratio?: number };
+  truncate?: { bytes?: number; ratio?: number; in?: (typeof EDIT_TARGETS)[number] };
   corrupt?: { bytes: number };
   contentType?: { value: string; in?: "request" | "response" };
   redirect?: { location: string; status?: 301 | 302 | 303 | 307 | 308 };

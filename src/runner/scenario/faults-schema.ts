@@ -95,8 +95,12 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
     additionalProperties: false,
     oneOf: [{ required: ["bytes"] }, { required: ["ratio"] }],
     "x-expected": "exactly one of bytes or ratio",
-    description: "Cut the real body short.",
-    properties: { bytes: { type: "integer", minimum: 0, description: "Keep this many bytes." }, ratio: { type: "number", minimum: 0, maximum: 1, description: "Keep this fraction." } },
+    description: "Cut the real body short: the answer the device receives, or (in: request) the device's request as the server receives it (a tunnel or proxy that drops a POST body: bytes 0).",
+    properties: {
+      bytes: { type: "integer", minimum: 0, description: "Keep this many bytes." },
+      ratio: { type: "number", minimum: 0, maximum: 1, description: "Keep this fraction." },
+      in: { type: "string", enum: [...EDIT_TARGETS], description: "response (default): the answer the device receives; request: what the server receives." },
+    },
   },
   corrupt: {
     type: "object",

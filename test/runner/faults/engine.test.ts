@@ -292,6 +292,16 @@ describe("edit: byte edits of the answer or the request", () => {
     expect(under.body.length).toBe(ok().body.length + 64);
   });
 
+  it("truncate in: request cuts what the server reads (a tunnel dropping a POST body); the device gets the server's own answer", async () => {
+    const t = setup([{ truncate: { bytes: 0, in: "request" } }], { handler: async (r) => ok(`got ${r.body?.length ?? 0} bytes`) });
+    const res = await t.get("/x", { method: "POST", body: new Uint8Array(Buffer.from("a PKIOperation body")) });
+    expect(t.served[0]!.body!.length).toBe(0);
+    expect(Buffer.from(res.body).toString()).toBe("got 0 bytes");
+    const half = setup([{ truncate: { ratio: 0.5, in: "request" } }]);
+    await half.get("/x", { method: "POST", body: new Uint8Array(10) });
+    expect(half.served[0]!.body!.length).toBe(5);
+  });
+
   it("in: request edits what the server reads, and the device's answer is the server's own", async () => {
     const t = setup([{ edit: { in: "request", replace: { find: "secret", with: "s3cr3t" }, prefix: "X" } }], { handler: async (r) => ok(Buffer.from(r.body ?? new Uint8Array()).toString()) });
     const res = await t.get("/x", { method: "POST", body: new Uint8Array(Buffer.from("a secret")) });
