@@ -3,22 +3,15 @@
  * The shipped `reboot` scenarios over loopback against the embedded server: what each platform does
  * after a restart emerges from what its flow kept on the device's disk, not from a per-scenario knob.
  */
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
+import { traceLines } from "../support/trace-lines.js";
 
 const scenario = (path: string) => join(import.meta.dirname, "../../scenarios", path);
 const opts = { keyPoolSize: 24, progress: false as const };
-type Line = { device: string; step: string; kind: string; t: number; data: Record<string, unknown> };
-const traceLines = (dir: string): Line[] =>
-  readdirSync(dir).flatMap((f) =>
-    readFileSync(join(dir, f), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Line),
-  );
 
 describe("shipped reboot scenarios (loopback)", () => {
   it("android-reboot-mid-wizard: restarted before the owner is set, the wizard runs again and the devices enroll", async () => {

@@ -7,22 +7,15 @@
  * Records from before the run (embedded.policy.records) are the same hardware to the rules, and the
  * admin's deleteRecords deletes them; an Apple profile enrollment of an erased iPhone meets the rules again.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
+import { traceLines } from "../support/trace-lines.js";
 
 const scenario = (name: string) => join(import.meta.dirname, "../../scenarios/failures", `${name}.yaml`);
 const opts = { keyPoolSize: 24, progress: false as const, capacity: false as const };
-type Line = { device: string; step: string; kind: string; data: Record<string, unknown> };
-const traceLines = (dir: string): Line[] =>
-  readdirSync(dir).flatMap((f) =>
-    readFileSync(join(dir, f), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Line),
-  );
 
 describe("redeploying Autopilot self-deploying kiosks (loopback)", () => {
   it("with the old records the redeploy is refused 0x80180014 with Intune's published fault text; the fresh kiosk provisions", async () => {

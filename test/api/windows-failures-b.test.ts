@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Windows field failures, batch b (round 3): exact codes and symptoms, and the contrast runs that show the mechanism. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { NodeCrypto } from "../../src/platform/node/crypto.js";
 import type { HttpHandler } from "../../src/ports/http.js";
 import { windowsHarness } from "../device/windows/harness.js";
 import { buildCrl, crlDistributionPoints, parseCrl, readCrlDistributionPoints, verifyCrlSignature } from "../../src/wire/x509/crl.js";
+import { traceLines } from "../support/trace-lines.js";
 
 const opts = { keyPoolSize: 24, progress: false as const };
 const file = (name: string) => join(import.meta.dirname, "../../scenarios/failures", `${name}.yaml`);
@@ -21,9 +22,6 @@ const variant = (name: string, edit: (text: string) => string): string => {
   writeFileSync(out, edit(readFileSync(file(name), "utf8")));
   return out;
 };
-type Line = { kind: string; step: string; data: Record<string, unknown> };
-const traceLines = (dir: string): Line[] =>
-  readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line));
 
 describe("win-esp-disabled-profile-still-shown", () => {
   it("the profile is disabled (timeline set) after the device phase, yet every user gets the account-setup ESP at first sign-in", async () => {
