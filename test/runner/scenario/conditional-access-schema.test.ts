@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ScenarioError } from "../../../src/errors/index.js";
 import { parseScenario } from "../../../src/runner/scenario/load.js";
 import type { ScenarioContext } from "../../../src/runner/scenario/types.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
 const context: ScenarioContext = { modelIds: ["windows-11-laptop"], flows: ["windows-autopilot"] };
 const HEAD = `name: p
@@ -16,15 +17,7 @@ embedded:
       termsOfUse: [{ name: Contoso ToU, expand: true }]
       policies:
 `;
-const error = (text: string): ScenarioError => {
-  try {
-    parseScenario(text, "t.yaml", context);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error("expected a ScenarioError");
-};
+const error = (text: string): ScenarioError => scenarioLoadError(text, "t.yaml", context);
 
 describe("embedded.policy.conditionalAccess", () => {
   it("passes policies and terms of use through as written", () => {
