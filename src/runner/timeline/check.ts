@@ -192,7 +192,7 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     }
     if (e.skip !== undefined && (e.at !== undefined ? durationMs(e.at) : 0) + durationMs(e.skip) > durationS * 1000) {
       const from = e.at !== undefined ? ` at ${formatMs(durationMs(e.at))}` : "";
-      const message = `${formatPath(at("skip"))} of ${formatMs(durationMs(e.skip))}${from} moves the scenario clock past the run's end (limits.durationSeconds = ${durationS}): the run deadline would fire with it`;
+      const message = `${formatPath(at("skip"))} of ${formatMs(durationMs(e.skip))}${from} moves the scenario clock past the run's end (limits.durationSeconds = ${durationS}): the run deadline would fire with it. Set limits.durationSeconds to at least ${Math.ceil(((e.at !== undefined ? durationMs(e.at) : 0) + durationMs(e.skip)) / 1000) + 60} (the skip plus time for what follows)${s.limits?.durationSeconds === undefined ? "; it defaults to 600" : ""}`;
       out.push(issue(at("skip"), message, `at most ${durationS}s in all`));
     }
     if (e.after) checkAfter(e.after, at("after"), stepProblem, out);

@@ -59,6 +59,8 @@ describe("timeline checks", () => {
   it("refuses an action at a time after the run's duration, and a skip past its end", () => {
     expect(error("  - { at: 10m, online: {} }\n")).toBe("s.yaml:8:11: timeline[0].at is 10 min into the run, after the run's duration (limits.durationSeconds = 300); it would never fire");
     expect(error("  - { at: 4m, skip: 2m }\n")).toMatch(/^s\.yaml:8:21: timeline\[0\]\.skip .* past the run's end/);
+    // The message says what to set: the skip's end plus a minute for what follows (4m + 2m = 360 s, + 60).
+    expect(error("  - { at: 4m, skip: 2m }\n")).toMatch(/Set limits\.durationSeconds to at least 420 \(the skip plus time for what follows\)$/);
   });
 
   it("refuses server actions against a URL server, but not device actions or refused connections", () => {
