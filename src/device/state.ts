@@ -214,6 +214,11 @@ export const APPLE_STATE: Json = {
       "A user walks Setup Assistant (ADE): what they do at each pane. completes: goes through it; cancels: backs out (Set Up Later / Not Now; at Quick Start: Set Up Manually); idles: leaves the device at that pane. Which panes appear is the cloud configuration's skip_setup_items. Without this key the flow ends at the enrollment.",
     properties: {
       quickStart: { enum: [...PANE_ACTIONS], description: "Another iPhone/iPad is nearby: Quick Start is offered first, before Wi-Fi, activation and Remote Management (iPhone/iPad only). Default: no device nearby, not offered." },
+      network: {
+        enum: [...PANE_ACTIONS],
+        description:
+          "The network pane, before activation and Remote Management (no skip key). completes: joins a network (default); cancels: goes on without one (a Mac before macOS 13 is then set up unmanaged, no Remote Management; macOS 13+ on a registered Mac and Wi-Fi-only iPads do not offer it and stay at the pane; an iPhone with a modem activates over cellular); idles: stays at the pane. Quick Start completed brings the network over.",
+      },
       panes: {
         type: "object",
         additionalProperties: false,
@@ -374,7 +379,7 @@ export interface DeviceState extends AndroidCapabilityState {
   os?: { version: string; build: string };
   backup?: { device: "same" | "other"; enrolledIn?: string };
   sharedIPad?: { user?: string };
-  setupAssistant?: { quickStart?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
+  setupAssistant?: { quickStart?: PaneAction; network?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
   apiLevel?: number;
   gms?: boolean;
   alreadyProvisioned?: boolean;

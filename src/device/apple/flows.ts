@@ -19,7 +19,7 @@ import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
-import { afterEnroll, quickStartPane } from "./setup-assistant.js";
+import { afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
@@ -246,6 +246,9 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   // Quick Start is offered before Wi-Fi and activation (device state setupAssistant.quickStart).
   const qs = quickStartPane(dev);
   if ("ok" in qs) return qs;
+  // The network pane: the user's choice (setupAssistant.network) with the release's rule whether a registered device may go on offline.
+  const offline = networkPane(dev, qs.quickStart);
+  if (offline) return offline;
   // Activation comes before Remote Management: an Activation Lock stops Setup Assistant there (activation-lock.ts).
   const locked = activationLockScreen(dev);
   if (locked) return fail(dev, "apple.ade.activation-locked", "ade.setup-assistant", locked);

@@ -48,3 +48,22 @@ export const DEVICE_TO_DEVICE = { key: "DeviceToDeviceMigration", title: "Transf
 
 /** Every pane the state may name. */
 export const STATE_PANE_KEYS: readonly string[] = [...PANES_AFTER_ENROLLMENT.map((p) => p.key), DEVICE_TO_DEVICE.key];
+
+/**
+ * The network pane ("Select a Wi-Fi Network"; a Mac's "Other Network Options" offers "My computer does not connect
+ * to the Internet"): before activation and Remote Management, so before the cloud configuration is asked for. It has
+ * no skip key (skipkeys.yaml lists none): what happens there is the user's choice, `setupAssistant.network`
+ * (completes: joins a network; cancels: goes on without one; idles: stays). Per release:
+ * - Mac before macOS 13: the user may go on offline; Setup Assistant never asks Apple for the cloud configuration,
+ *   so no Remote Management pane: the Mac is set up unmanaged (gaps survey 03; Kandji, "Configuring Device
+ *   Enrollment", support.kandji.io/en/support/solutions/articles/72000560543: from Ventura registered Macs "can no
+ *   longer skip" ADE). Enrolling later is `sudo profiles renew -type enrollment` or the Device Enrollment
+ *   notification (not modelled as an action: enrollsim runs macos-ade again on the unmanaged Mac).
+ * - Mac on macOS 13 and later, registered to an organization: "must connect to a network during Setup Assistant after
+ *   being erased or reset" (Kandji, same article): going on offline is not offered; without a network the Mac stays
+ *   at the pane.
+ * - iPhone/iPad: activation needs a network ("The Setup Assistant requires the user to connect to Wi-Fi or cellular
+ *   data", 42Gears, "iOS Automated Device Enrollment (ADE) – On-Device Setup Flow"); a model with a cellular modem
+ *   (catalog `cellular`) activates over cellular data when the user joins no Wi-Fi; a Wi-Fi-only iPad stays at the pane.
+ */
+export const NETWORK_PANE = { key: "Network", title: { iOS: "Choose a Wi-Fi Network", macOS: "Network" }, macosMustConnectFrom: "13.0" } as const;

@@ -22,7 +22,7 @@ import { pairWithConnectedHosts } from "./host-pairing.js";
 import type { AdeCloudConfig, AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 import type { DeviceState } from "../state.js";
-import { DEVICE_TO_DEVICE, PANES_AFTER_ENROLLMENT, QUICK_START, type PaneAction } from "./panes.js";
+import { DEVICE_TO_DEVICE, NETWORK_PANE, PANES_AFTER_ENROLLMENT, QUICK_START, type PaneAction } from "./panes.js";
 
 type SetupState = NonNullable<DeviceState["setupAssistant"]>;
 
@@ -53,6 +53,61 @@ export function quickStartPane(dev: AppleDevice): FlowResult | { quickStart: boo
   decoded(ctx, "ade.setup-pane", { pane: QUICK_START.key, title: QUICK_START.title, action: st.quickStart });
   if (st.quickStart === "idles") return idleAt(dev, QUICK_START, false);
   return { quickStart: st.quickStart === "completes" };
+}
+
+/**
+ * The network pane (panes.ts NETWORK_PANE), after Quick Start and before activation: the user's choice
+ * `setupAssistant.network` with the release's rule. Returns a result when Setup Assistant does not reach Remote
+ * Management (stays at the pane, or a Mac before macOS 13 set up offline); undefined when it goes on online.
+ */
+export function networkPane(dev: AppleDevice, quickStart: boolean): FlowResult | undefined {
+  const st = dev.ctx.identity.state?.setupAssistant;
+  const ctx = dev.ctx.protocol;
+  const title = NETWORK_PANE.title[dev.osName];
+  if (quickStart) {
+    decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, shown: false, reason: "Quick Start brought the Wi-Fi network over" });
+    return undefined;
+  }
+  const action: PaneAction = st?.network ?? "completes";
+  if (action === "completes") {
+    decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, network: "joined" });
+    return undefined;
+  }
+  const pane = { key: NETWORK_PANE.key, title };
+  if (action === "idles") {
+    decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action });
+    return idleAt(dev, pane, false);
+  }
+  // cancels: the user goes on without a network, where the release lets them.
+  if (dev.osName === "iOS") {
+    if (dev.ctx.identity.imei) {
+      decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, network: "cellular data", note: "no Wi-Fi joined: the iPhone activates over its cellular connection" });
+      return undefined;
+    }
+    decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, offered: false, note: "activation needs a network and this device has no cellular modem" });
+    return fail(
+      dev,
+      "apple.setup.network-required",
+      "ade.setup-network",
+      `the user joined no Wi-Fi network at "${title}": this ${dev.ctx.identity.modelIdentifier} has no cellular connection and activation needs a network, so Setup Assistant stays at the pane; nothing has reached the MDM server`,
+    );
+  }
+  if (compareVersions(dev.osVersion, NETWORK_PANE.macosMustConnectFrom) >= 0) {
+    decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, offered: false, note: `macOS ${dev.osVersion}: a Mac registered to an organization must connect to a network during Setup Assistant (macOS 13 and later)` });
+    return fail(
+      dev,
+      "apple.setup.network-required",
+      "ade.setup-network",
+      `the user tried to set up without a network at "${title}": on macOS 13 and later a Mac registered to an organization must connect to a network during Setup Assistant, so it stays at the pane; nothing has reached the MDM server`,
+    );
+  }
+  decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, offered: true, answer: "My computer does not connect to the Internet", next: "no cloud configuration asked for: no Remote Management pane" });
+  return fail(
+    dev,
+    "apple.ade.skipped-offline",
+    "ade.setup-network",
+    `the Mac was set up without a network connection (macOS ${dev.osVersion}, before 13): Setup Assistant never asked Apple for the cloud configuration, showed no Remote Management pane and finished unmanaged; nothing reached the MDM server. It enrolls later with sudo profiles renew -type enrollment or the Device Enrollment notification once online`,
+  );
 }
 
 /** Runs the panes left visible as the user's state says; a pane that does not work stops Setup Assistant there. */
