@@ -7,6 +7,7 @@
  * |---|---|---|
  * | no `com.apple.mdm.per-user-connections` | macOS 26 and later | the profile is refused: "MDM payload is missing ServerCapabilities key that indicates it supports a user channel." (graze-social/cocore#54, 2026-06: "Newer macOS rejects the enrollment profile"; the first release is not published: enrollsim takes 26.0, the release current when it was reported) |
  * | no `com.apple.mdm.per-user-connections` | macOS before 26; Shared iPad | installed, no user channel: no UserAuthenticate, no user TokenUpdate (com.apple.mdm.yaml ServerCapabilities: "must be present when managing Shared iPad or macOS devices"; micromdm/micromdm#221) |
+ * | any | macOS before 10.15 | no Bootstrap Token at all: SetBootstrapToken / GetBootstrapToken are introduced in 10.15 (mdm/checkin/setbootstraptoken.yaml) |
  * | no `com.apple.mdm.bootstraptoken` | macOS 11 and later | no Bootstrap Token is created or escrowed (com.apple.mdm.yaml: "This must be present to have the device create a Bootstrap Token and send it to the server. Available as of macOS 11.0.") |
  * | `PayloadScope` `System` | macOS 11 and later, profile-based enrollment (not ADE) | installed in the system scope only: no user-channel check-ins (micromdm/micromdm#766: removing PayloadScope=System brought the user channel back; it worked in Catalina and still works in ADE enrollments) |
  *
@@ -22,6 +23,9 @@ export const BOOTSTRAP = "com.apple.mdm.bootstraptoken";
 
 /** The first macOS release that refuses an MDM payload without per-user-connections (see the table). */
 export const REFUSE_WITHOUT_PER_USER_FROM = "26.0";
+
+/** The first macOS release with a Bootstrap Token (setbootstraptoken.yaml, getbootstraptoken.yaml: introduced 10.15). */
+export const BOOTSTRAP_FROM = "10.15";
 
 interface Device {
   os: OsName;
@@ -46,6 +50,8 @@ export function userChannelBlocked(dev: Device, mdm: MdmPayload, profile: Profil
 
 /** Why the device creates no Bootstrap Token for this enrollment, or undefined. */
 export function bootstrapTokenBlocked(dev: Device, mdm: MdmPayload): string | undefined {
+  // SetBootstrapToken / GetBootstrapToken exist from macOS 10.15 (mdm/checkin/setbootstraptoken.yaml supportedOS): an older Mac sends neither.
+  if (dev.os === "macOS" && !atLeast(dev, BOOTSTRAP_FROM)) return `macOS ${dev.version} has no Bootstrap Token (SetBootstrapToken is introduced in macOS ${BOOTSTRAP_FROM})`;
   if (dev.os === "macOS" && atLeast(dev, "11.0") && !mdm.serverCapabilities.includes(BOOTSTRAP)) return `the MDM payload's ServerCapabilities lacks ${BOOTSTRAP}`;
   return undefined;
 }
