@@ -35,6 +35,8 @@ export interface OsRelease {
   apiLevel?: number;
   /** Android security patch level, YYYY-MM-DD. */
   securityPatch?: string;
+  /** Samsung: the Knox version of the firmware (Settings › About phone › Software information › Knox version), "2.8", "3.2.1". */
+  knoxVersion?: string;
 }
 
 export type InterfaceKind = "wifi" | "ethernet" | "bluetooth";
@@ -227,7 +229,7 @@ function readSerial(m: MapReader): SerialSpec {
 }
 
 function readOs(m: MapReader, platform: Platform): OsRelease {
-  const extra = { windows: ["displayVersion"], android: ["apiLevel", "securityPatch"] } as Partial<Record<Platform, string[]>>;
+  const extra = { windows: ["displayVersion"], android: ["apiLevel", "securityPatch", "knoxVersion"] } as Partial<Record<Platform, string[]>>;
   m.only(["version", "build", ...(extra[platform] ?? [])]);
   const rules: Record<Platform, [RegExp, string, RegExp, string]> = {
     ios: [/^\d+\.\d+(\.\d+)?$/, '"17.5.1"', /^\d{2}[A-Z]\d{1,4}[a-z]?$/, '"21F90"'],
@@ -249,6 +251,8 @@ function readOs(m: MapReader, platform: Platform): OsRelease {
   if (platform === "android") {
     os.apiLevel = m.int("apiLevel", 21, 40);
     os.securityPatch = m.str("securityPatch", /^\d{4}-\d{2}-\d{2}$/, 'a date such as "2024-08-05"');
+    const knox = m.optStr("knoxVersion", /^\d+\.\d+(\.\d+)?$/, 'a Knox version such as "3.2.1"');
+    if (knox !== undefined) os.knoxVersion = knox;
   }
   return os;
 }

@@ -53,6 +53,8 @@ export interface AndroidIdentity {
   gms: boolean;
   apiLevel: number;
   securityPatch: string;
+  /** Samsung Knox version of the firmware (catalog osVersions[].knoxVersion, or state.knoxVersion); absent on other makers. */
+  knoxVersion?: string;
   /** The per-network locally administered address Wi-Fi shows by default on Android 10+. */
   randomizedWifiMac?: string;
 }
@@ -224,6 +226,7 @@ export function createDeviceIdentity(
       gms: model.android.gms,
       apiLevel: os.apiLevel ?? 0,
       securityPatch: os.securityPatch ?? "",
+      ...(os.knoxVersion !== undefined ? { knoxVersion: os.knoxVersion } : {}),
     };
     if (identity.wifiMac !== undefined) {
       identity.android.randomizedWifiMac = localMacAddress(entropy.fork("android.randomizedMac"), style);
@@ -243,6 +246,7 @@ export function createDeviceIdentity(
     if (state.model !== undefined) identity.modelIdentifier = state.model;
     if (state.gms !== undefined) identity.android!.gms = state.gms;
     if (state.apiLevel !== undefined) identity.android!.apiLevel = state.apiLevel;
+    if (state.knoxVersion !== undefined) identity.android!.knoxVersion = state.knoxVersion;
   }
   if (state) identity.state = state;
   return identity;

@@ -243,6 +243,13 @@ export const APPLE_STATE: Json = {
 /** `state:` keys of Android devices. */
 export const ANDROID_STATE: Json = {
   ...COMMON_STATE,
+  knoxVersion: {
+    type: "string",
+    pattern: "^\\d+\\.\\d+(\\.\\d+)?$",
+    "x-expected": 'a Knox version such as "2.8" or "3.2.1"',
+    description:
+      "Samsung: the Knox version of the firmware the device runs (Settings › About phone › Software information › Knox version), e.g. 2.8 on Android 7, 3.1 on Android 8.0, 3.2.1 on Android 9 (Samsung Knox SDK \"Knox version mapping\"). Default: the catalog release's knoxVersion. Read by OEM policy apps (Knox Service Plugin) deciding whether they support the device.",
+  },
   apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The API level the device runs (an older release than the catalog's, e.g. a unit never updated): which provisioning extras it reads, what its setup wizard requires." },
   gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
   alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused (CODE_HAS_DEVICE_OWNER, 1) until a factory reset. Default false." },
@@ -381,6 +388,7 @@ export interface DeviceState extends AndroidCapabilityState {
   sharedIPad?: { user?: string };
   setupAssistant?: { quickStart?: PaneAction; network?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
   apiLevel?: number;
+  knoxVersion?: string;
   gms?: boolean;
   alreadyProvisioned?: boolean;
   userSetupCompleted?: boolean;

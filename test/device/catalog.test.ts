@@ -61,7 +61,7 @@ describe("shipped catalog", () => {
       expect(m.apple !== undefined, m.id).toBe(apple);
       expect(m.windows !== undefined, m.id).toBe(m.platform === "windows");
       expect(m.android !== undefined, m.id).toBe(m.platform === "android");
-      for (const os of m.osVersions) if (m.platform === "android") expect(os.apiLevel, m.id).toBe({ "7.1.2": 25, "8.0.0": 26, "8.1.0": 27, "11": 30, "14": 34 }[os.version]);
+      for (const os of m.osVersions) if (m.platform === "android") expect(os.apiLevel, m.id).toBe({ "7.0": 24, "7.1.2": 25, "8.0.0": 26, "8.1.0": 27, "11": 30, "14": 34 }[os.version]);
       for (const nic of m.network) for (const oui of nic.ouis) expect(oui).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){2}$/);
     }
   });
