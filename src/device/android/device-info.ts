@@ -27,6 +27,7 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
     securityPatch: id.android?.securityPatch ?? "2024-01-05",
     androidId: id.android?.androidId ?? "0000000000000000",
     wifiMac: id.android?.randomizedWifiMac ?? id.wifiMac,
+    ...(id.android?.knoxVersion !== undefined ? { knoxVersion: id.android.knoxVersion } : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import { exchange } from "../../protocol/common/exchange.js";
 import { PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle } from "../../wire/android/payload.js";
 import type { AndroidFlowOptions, DpcModeChoice } from "./options.js";
+import { installManagedApps } from "./managed-apps.js";
+import type { BackgroundOutcome } from "../flow.js";
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -71,7 +73,11 @@ export const userOf = (o: AndroidFlowOptions, device: { serialNumber: string }):
 const DPC_ANSWER = { "fully-managed": PROVISIONING_MODE.FULLY_MANAGED_DEVICE, "work-profile": PROVISIONING_MODE.MANAGED_PROFILE, "personal-work-profile": PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE } as const;
 export type DpcAnswer = keyof typeof DPC_ANSWER;
 
-export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined, answers?: DpcAnswer): DpcPersona {
+/**
+ * `appRefusals`: where the policy's managed apps' refusals go (device/android/managed-apps.ts); the flow attaches them
+ * to its result as background outcomes.
+ */
+export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined, answers?: DpcAnswer, appRefusals?: BackgroundOutcome[]): DpcPersona {
   return {
     getProvisioningMode(req) {
       if (answers !== undefined) return { mode: DPC_ANSWER[answers] };
@@ -89,16 +95,22 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         if (!r.ok) return r;
       }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
+      const managementMode = req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
       return dialect.enroll({
         ctx,
         adminExtras: req.adminExtras,
         mode: req.mode,
-        managementMode: req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER",
+        managementMode,
         ownership: req.ownership,
         device,
         // A personally owned work profile is set up by the user signed in to the Company Portal; a signed-in DPC knows its user too.
         ...(req.ownership === "PERSONALLY_OWNED" || (typeof signin === "string" && signin !== "") ? { user: userOf(o, device) } : {}),
         options: dialectOptions(o, httpsBase),
+        installApps: (apps) => {
+          const r = installManagedApps(device, managementMode, apps, ctx.clock.now());
+          appRefusals?.push(...r.refusals.slice(0, 8));
+          return r.reports;
+        },
       });
     },
   };

@@ -27,7 +27,7 @@ import {
   validateExtras,
   type ProvisioningParams,
 } from "../../wire/android/payload.js";
-import type { Flow, FlowContext, FlowResult } from "../flow.js";
+import type { BackgroundOutcome, Flow, FlowContext, FlowResult } from "../flow.js";
 import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
@@ -204,6 +204,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
   }
   const https = fc.targets.server?.https ?? fc.targets.server?.http;
   const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""), fc.identity.state?.dpc?.provisioningMode);
+  const appRefusals: BackgroundOutcome[] = [];
   const out = await runSetupWizard(ctx, {
     payload: parse,
     initiator,
@@ -212,10 +213,11 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     ...(fc.network ? { network: fc.network } : {}),
     dpc: {
       getProvisioningMode: (r) => dpc.getProvisioningMode(r),
-      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, "")).adminPolicyCompliance(r),
+      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals).adminPolicyCompliance(r),
     },
   });
-  return result(out, fc);
+  const r = result(out, fc);
+  return r.ok && appRefusals.length ? { ...r, background: appRefusals } : r;
 }
 
 const androidQr: Flow<never> = {

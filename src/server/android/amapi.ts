@@ -15,6 +15,7 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { AndroidHalfConfig } from "./config.js";
+import { readApplicationPolicies, readApplicationReports, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
 import type { TokenStore } from "./tokens.js";
 
@@ -49,6 +50,8 @@ export class FakeAmapi {
   private readonly wiping = new Map<string, AmapiDevice>();
   /** Operation names of pending WIPE commands. */
   private readonly wipeOps = new Set<string>();
+  /** Device resource name → the managed apps of the profile it enrolled with (Policy.applications). */
+  private readonly applications = new Map<string, ApplicationPolicy[]>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -145,6 +148,7 @@ export class FakeAmapi {
         networkInfo: body.networkInfo as AmapiDevice["networkInfo"],
       };
       this.devices.set(name, dev);
+      if (prof?.applications?.length) this.applications.set(name, prof.applications.map((a) => ({ installType: "FORCE_INSTALLED", ...a })));
       if (typeof hw.serialNumber === "string" && this.bySerial.size < 1_000_000) this.bySerial.set(hw.serialNumber, name);
       if (typeof body.fcmToken === "string" && /^[\w:-]{1,200}$/.test(body.fcmToken)) this.fcmTokens.set(name, body.fcmToken);
       for (let i = 0; i < this.d.config.amapi.pendingCommands; i++) this.queue(name, { type: "LOCK" });
@@ -164,10 +168,14 @@ export class FakeAmapi {
       const details = Array.isArray(body.nonComplianceDetails) ? body.nonComplianceDetails.slice(0, 50).filter((d): d is { settingName: string; nonComplianceReason: string } => typeof d === "object" && d !== null && typeof (d as { settingName?: unknown }).settingName === "string") : [];
       if (details.length) dev.nonComplianceDetails = details;
       else delete dev.nonComplianceDetails;
+      if (Array.isArray(body.applicationReports)) dev.applicationReports = readApplicationReports(body.applicationReports);
       this.publish("STATUS_REPORT", dev);
       const pendingCommands = this.pending.get(dev.name) ?? [];
       this.pending.delete(dev.name);
-      return jsonRes(200, { policyVersion: this.policyVersion(dev.policyName), pendingCommands });
+      // The policy's applications: a PATCHed policy's list wins over the profile's.
+      const patched = dev.policyName ? this.policies.get(dev.policyName)?.body.applications : undefined;
+      const applications = patched !== undefined ? readApplicationPolicies(patched) : this.applications.get(dev.name);
+      return jsonRes(200, { policyVersion: this.policyVersion(dev.policyName), pendingCommands, ...(applications ? { applications } : {}) });
     }
     const ack = /^(enterprises\/[^/]+\/devices\/[^/:]+\/operations\/[^/:]+):ack$/.exec(rest);
     if (ack) {

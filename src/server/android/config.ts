@@ -53,6 +53,8 @@ export interface ProfileConfig {
   userSignIn: boolean;
   /** KME: the device record is associated with this user (prefilled user name). */
   kmeUser?: string;
+  /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin). */
+  applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
 }
 
 export interface AndroidHalfConfig {
@@ -127,6 +129,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       extras: p.extras as Record<string, ExtraOverride> | undefined,
       userSignIn: (p.userSignIn as boolean | undefined) ?? base.userSignIn,
       kmeUser: p.kmeUser as string | undefined,
+      applications: p.applications as ProfileConfig["applications"],
       token: {
         durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
         oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,

@@ -3,6 +3,7 @@
  * Android Management API shapes (enterprises.enrollmentTokens, enterprises.devices, Operation,
  * Pub/Sub push envelopes) and bounded, typed readers for them (notes android.md §10).
  */
+import { readApplicationPolicies, type ApplicationPolicy, type ApplicationReport } from "./oem-apps.js";
 import { ProtocolViolationError } from "../../errors/index.js";
 import { parseJsonObject } from "./payload.js";
 
@@ -42,6 +43,8 @@ export interface AmapiDevice {
   softwareInfo?: { androidVersion?: string; androidBuildNumber?: string; securityPatchLevel?: string; androidDevicePolicyVersionCode?: number };
   networkInfo?: { imei?: string; meid?: string; wifiMacAddress?: string };
   userName?: string;
+  /** AMAPI Device.applicationReports: installed apps and their keyed app states (app feedback). */
+  applicationReports?: ApplicationReport[];
 }
 
 export interface Operation {
@@ -93,8 +96,11 @@ export function readDevice(text: string): AmapiDevice {
   return o as unknown as AmapiDevice;
 }
 
-/** Reads a status-report answer `{appliedPolicyVersion, pendingCommands[]}`. */
-export function readStatusAck(text: string): { policyVersion: string; pendingCommands: Operation[] } {
+/**
+ * Reads a status-report answer `{policyVersion, pendingCommands[], applications?}`. `applications` is the policy's
+ * AMAPI ApplicationPolicy list (enrollsim's device channel carries it with the answer: Google's is private).
+ */
+export function readStatusAck(text: string): { policyVersion: string; pendingCommands: Operation[]; applications: ApplicationPolicy[] } {
   let o: Record<string, unknown>;
   try {
     o = parseJsonObject(text, "status report answer", 256 * 1024);
@@ -105,5 +111,5 @@ export function readStatusAck(text: string): { policyVersion: string; pendingCom
   const pending = o.pendingCommands ?? [];
   if (!Array.isArray(pending) || pending.some((p) => typeof p !== "object" || p === null || typeof (p as Operation).name !== "string"))
     throw malformed("status report answer", "pendingCommands is not a list of operations");
-  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[] };
+  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications) };
 }

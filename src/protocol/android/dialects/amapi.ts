@@ -15,6 +15,7 @@ import { CLOUDDPC, WIZARD_TEXT } from "../../../wire/android/index.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
+import type { ApplicationPolicy, ApplicationReport } from "../../../wire/android/oem-apps.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -22,7 +23,7 @@ export const fcmTokenFor = (device: { androidId: string; serialNumber: string })
 /** The command's type (AMAPI Operation.metadata is the Command: `type` LOCK, REBOOT, …). */
 const commandType = (op: { metadata?: Record<string, unknown> }): string => (typeof op.metadata?.type === "string" ? op.metadata.type : "(untyped)");
 
-export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait" } as const;
+export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait", apps: "android.amapi.apps" } as const;
 
 /** Fake-AMAPI error reasons → stable outcome codes. */
 const REASON_CODES: Record<string, string> = {
@@ -94,6 +95,7 @@ export const amapiDialect: AndroidDialect = {
     if (!redeemed.ok) return { ok: false, code: redeemed.code, step: AMAPI_STEPS.redeem, message: redeemed.message, serverError: redeemed.serverError };
     const dev = redeemed.device;
     let policyVersion = dev.appliedPolicyVersion ?? "0";
+    let applicationReports: ApplicationReport[] | undefined;
     const reports = options.statusReports ?? 1;
     for (let i = 0; i < reports; i++) {
       if (i > 0) await ctx.clock.sleep(options.statusIntervalMs ?? 60_000, ctx.signal);
@@ -117,6 +119,10 @@ export const amapiDialect: AndroidDialect = {
       policyVersion = ack.policyVersion;
       const wiped = await runCommands(ctx, base, ack.pendingCommands);
       if (wiped) return wiped;
+      if (applicationReports === undefined && ack.applications.length > 0 && input.installApps) {
+        applicationReports = await installApps(input, ack.applications);
+        await reportApps(input, base, dev.name, policyVersion, applicationReports);
+      }
     }
     if ((options.awaitPushMs ?? 0) > 0) {
       const woke = await awaitPush(input, base);
@@ -126,7 +132,7 @@ export const amapiDialect: AndroidDialect = {
         policyVersion = r.policyVersion ?? policyVersion;
       }
     }
-    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion };
+    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion, ...(applicationReports ? { applicationReports } : {}) };
   },
 
   /**
@@ -165,6 +171,34 @@ export const amapiDialect: AndroidDialect = {
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
   },
 };
+
+/** Android Device Policy installs the policy's applications; each app then reports its own state (device-side, input.installApps). */
+async function installApps(input: DialectInput, apps: readonly ApplicationPolicy[]): Promise<ApplicationReport[]> {
+  const { ctx } = input;
+  return step(ctx, AMAPI_STEPS.apps, async () => {
+    const reports = input.installApps!(apps);
+    decoded(ctx, AMAPI_STEPS.apps, {
+      installed: apps.map((a) => `${a.packageName} (${a.installType ?? "FORCE_INSTALLED"}${a.managedConfiguration ? ", managed configuration" : ""})`),
+      keyedAppStates: reports.flatMap((r) => (r.keyedAppStates ?? []).map((k) => `${r.packageName} ${k.severity} ${k.key}: ${k.message ?? ""}`)),
+    });
+    return reports;
+  });
+}
+
+/** The status report after the apps were installed: Device.applicationReports with their keyed app states (app feedback). */
+async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, applicationReports: ApplicationReport[]): Promise<void> {
+  const { ctx, device, options } = input;
+  await step(ctx, AMAPI_STEPS.report, async () => {
+    const res = await exchange(ctx, AMAPI_STEPS.report, {
+      method: "POST",
+      url: `${base}/device/v1/${name}:reportStatus`,
+      headers: { "content-type": "application/json" },
+      body: json({ appliedPolicyVersion: policyVersion, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch }, applicationReports }),
+    });
+    const a = readStatusAck(text(res.body));
+    decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, applicationReports: applicationReports.length });
+  });
+}
 
 /**
  * Carries out the commands a status report returned, acknowledging each. A WIPE (AMAPI Command type WIPE,

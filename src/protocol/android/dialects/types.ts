@@ -6,6 +6,7 @@
  */
 import type { Bundle } from "../../../wire/android/payload.js";
 import type { ProtocolContext } from "../../common/context.js";
+import type { ApplicationPolicy, ApplicationReport } from "../../../wire/android/oem-apps.js";
 
 /** What a DPC can read about the device it runs on. */
 export interface AndroidDeviceInfo {
@@ -22,6 +23,8 @@ export interface AndroidDeviceInfo {
   securityPatch: string;
   androidId: string;
   wifiMac?: string;
+  /** Samsung Knox version of the firmware ("3.2.1"); absent on other makers. */
+  knoxVersion?: string;
 }
 
 export interface DialectInput {
@@ -36,6 +39,11 @@ export interface DialectInput {
   user?: string;
   /** Dialect options (server URLs, report counts, …), from the flow. */
   options: DialectOptions;
+  /**
+   * Installs the policy's managed apps on the device and returns what each reports (ApplicationReport with its
+   * keyed app states): the device's apps decide (device/android/managed-apps.ts). Absent: apps are not modelled.
+   */
+  installApps?: (apps: readonly ApplicationPolicy[]) => ApplicationReport[];
 }
 
 export interface DialectOptions {
@@ -89,6 +97,8 @@ export interface DialectOutcome {
   message?: string;
   /** The server's own error, as sent (AMAPI: google.rpc `status` and the error `reason`), for what the device shows. */
   serverError?: { status?: string; reason?: string };
+  /** What the policy's managed apps reported after installing (AMAPI ApplicationReport). */
+  applicationReports?: ApplicationReport[];
   /** Server-side id of the enrolled device. */
   deviceName?: string;
   policyVersion?: string;

@@ -112,6 +112,22 @@ const profile = {
     userSignIn: { type: "boolean", description: "The DPC signs the user in (Chrome custom tab) before enrolling." },
     kmeUser: { type: "string", minLength: 1, maxLength: 200, description: "KME: the device record is associated with this user." },
     headwindDeviceId: { type: "string", pattern: "^[\\w.@:-]{1,100}$" },
+    applications: {
+      type: "array",
+      maxItems: 20,
+      description:
+        "AMAPI Policy.applications of the profile's policy: managed apps the device installs after enrolling, each with its managed configuration. An OEM policy app (OEMConfig: Knox Service Plugin, com.samsung.android.knox.kpu) decides on the device whether it supports the device's release, management mode and Knox version, shows its published code and text, and reports them as keyed app states (scenarios/README-android.md \"OEM policy apps\"). AMAPI dialect only.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["packageName"],
+        properties: {
+          packageName: { type: "string", pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$", "x-expected": "a package name such as com.samsung.android.knox.kpu" },
+          installType: { enum: ["PREINSTALLED", "FORCE_INSTALLED", "AVAILABLE", "REQUIRED_FOR_SETUP", "KIOSK"], description: "AMAPI InstallType. Default FORCE_INSTALLED." },
+          managedConfiguration: { type: "object", description: "The app's managed configuration (its own schema: KSP's device-wide policies, …), passed to the app as sent." },
+        },
+      },
+    },
     token: {
       type: "object",
       additionalProperties: false,
