@@ -85,7 +85,7 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-tou-declined-or-unreachable.yaml", 3, "windows.tou.declined", 3],
     ["win-bulk-token-expired.yaml", 3, "windows.fault.Authentication", 3],
     ["win-no-physical-tpm2.yaml", 3, "windows.autopilot.tpm-attestation", 3],
-    ["win-autopilot-profile-missing.yaml", 5, "windows.autopilot.profile-missing", 3],
+    ["win-autopilot-profile-missing.yaml", 7, "windows.autopilot.profile-missing", 2],
     ["win-dem-device-cap.yaml", 25, "windows.fault.DeviceCapReached", 5],
     ["win-hybrid-odj-failure.yaml", 3, "windows.autopilot.hybrid-join", 3],
     ["win-legacy-cname-target-confirmation.yaml", 5, "user.abandoned", 3],
@@ -184,7 +184,7 @@ describe("Windows field failures: exact codes and symptoms", () => {
     expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");
     expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
     expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toMatch(/0x8007064C/i);
-    expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C0003/);
+    expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C03ED\).*Administrator policy does not allow user/);
     expect((await run("win-oobe-idp-blocked.yaml")).summary.errors["windows.oobe.idp-blocked"]!.example).toContain("Something went wrong. OOBEIDPS.");
     expect((await run("win-entra-autoenroll-caa30194.yaml")).summary.errors["windows.gpo.token-unavailable"]!.example).toContain("CAA30194");
   }, 120_000);

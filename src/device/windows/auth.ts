@@ -115,7 +115,8 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
         deviceId: w.deviceId,
         bulk: o.kind === "bulk",
         serialNumber: run.id.serialNumber,
-        ...(o.kind === "autopilot" ? { autopilot: true, attested } : {}),
+        // Without a profile (oobe-fallback.ts) the join is an ordinary OOBE user join, not an Autopilot one.
+        ...(o.kind === "autopilot" && !run.withoutProfile ? { autopilot: true, attested } : {}),
         tpm: run.state.tpm.version,
       });
     } catch (e) {

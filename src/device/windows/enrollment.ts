@@ -44,6 +44,7 @@ async function enrollAndManage(run: EnrollRun, ctx: FlowContext, o: ResolvedWind
   const kept = keptEnrollment(ctx);
   const prepared = kept?.prepared ?? (await prepare(run));
   if (ended(prepared)) return prepared;
+  if (prepared.withoutProfile) run.withoutProfile = true;
   // In flight when a killed run ended, with its provisioning document applied: straight to OMA-DM.
   const enrolled = kept ?? (await resumeWindows(run)) ?? (await enroll(run, prepared));
   if (ended(enrolled)) return enrolled;

@@ -208,5 +208,5 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
     }
   }
   setSyncDone(tree, providerId, true);
-  return { ok: true, code: settingsEsp ? "windows.byod.enrolled" : `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
+  return { ok: true, code: settingsEsp ? "windows.byod.enrolled" : run.withoutProfile ? "windows.oobe.entra-join.provisioned" : `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
 }

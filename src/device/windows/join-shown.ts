@@ -12,6 +12,11 @@
  * - A user's join (Autopilot user-driven, OOBE, Settings): "Something went wrong." with the code; for
  *   0x801C0003 "This user is not authorized to enroll." (Troubleshoot Microsoft Entra join: 801C0003
  *   on "Something went wrong").
+ * - 0x801C03ED (a user the tenant's "Users may join devices" leaves out) in OOBE or Settings: "Something went wrong.
+ *   Confirm you are using the correct sign-in information and that your organization uses this feature. You can try
+ *   to do this again or contact your system administrator with the error code 801c03ed", with the server's message
+ *   ("Administrator policy does not allow user … to device join") under Additional problem information
+ *   (crazy-max/WindowsSpyBlocker#522; the same first sentences Microsoft Learn prints for 80180026).
  * - A provisioning package: "A setup failure has occurred during bulk enrollment." (Intune docs).
  * - No HRESULT in the answer, or one outside the table: the server's code as unknown (raw value).
  */
@@ -33,6 +38,9 @@ const OUTCOME: Record<string, string> = {
   "autopilot-profile-conflict": "windows.join.device-not-authorized",
 };
 
+/** OOBE's and Settings' "Something went wrong" page for a refused join or enrollment, before the code. */
+export const CONFIRM_SIGN_IN_TEXT = "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code";
+
 export interface JoinFailure {
   code: string;
   message: string;
@@ -45,7 +53,7 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
   const h = r.error ? parseDsregHresult(r.error) : undefined;
   const row = h !== undefined ? dsregByHresult(h) : undefined;
   const hex = h !== undefined ? hresultHex(h) : undefined;
-  const code = (r.reason && OUTCOME[r.reason]) ?? (h === 0x801c0003 ? "windows.join.disallowed" : "windows.join.refused");
+  const code = (r.reason && OUTCOME[r.reason]) ?? (h === 0x801c0003 || h === 0x801c03ed ? "windows.join.disallowed" : "windows.join.refused");
   const server = `${r.serverError ? `${r.serverError}: ` : ""}${r.message} (HTTP ${r.httpStatus})`;
   let text: string;
   let espLine: string | undefined;
@@ -63,6 +71,7 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
     // No UI: the User Device Registration log and dsregcmd /status "Previous Registration" (Troubleshoot hybrid joined devices).
     text = `dsregcmd /status: Error Phase : join, Client ErrorCode : ${hex ? hex.toLowerCase() : "(none)"}, Server ErrorCode : ${r.serverError ?? "(none)"}, Server Message : ${r.message}, Https Status : ${r.httpStatus}`;
   } else if (where.flowKind === "bulk") text = "A setup failure has occurred during bulk enrollment.";
+  else if (h === 0x801c03ed) text = `${CONFIRM_SIGN_IN_TEXT} ${hex!.slice(2).toLowerCase()}. Server message: ${r.message}`;
   else if (h === 0x801c0003) text = `Something went wrong. This user is not authorized to enroll. You can try to do this again or contact your system administrator with the error code ${hex!.slice(2).toLowerCase()}`;
   else text = `Something went wrong.${hex ? ` Error code ${hex.slice(2).toLowerCase()}` : ""}`;
   const shown: Shown = {

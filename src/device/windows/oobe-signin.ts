@@ -31,7 +31,13 @@ export async function companySignInPage(run: EnrollRun, prepared: Prepared): Pro
   if (o.kind !== "autopilot" || (o.mode !== "user-driven" && o.mode !== "hybrid")) return undefined;
   const tenant = prepared.tenant;
   await step(p, "oobe.signin", async () => {
-    decoded(p, "oobe.signin", { page: `company sign-in${tenant?.domain ? ` (${tenant.domain})` : ""}`, offers: "Not a <Company> device? (personal setup)", username: upn });
+    decoded(
+      p,
+      "oobe.signin",
+      prepared.withoutProfile
+        ? { page: "Sign in with Microsoft (no Autopilot profile: no company branding)", offers: "personal setup instead of work or school", username: upn }
+        : { page: `company sign-in${tenant?.domain ? ` (${tenant.domain})` : ""}`, offers: "Not a <Company> device? (personal setup)", username: upn },
+    );
   });
   if (!tenant?.id) return undefined;
   // The embedded server is the identity provider by default; against a URL server only an explicit identityProviderUrl is asked.

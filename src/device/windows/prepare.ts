@@ -4,7 +4,7 @@
  * name, Autopilot device preparation (TPM attestation) and profile, and a provisioning package's
  * scripts.
  */
-import { ScenarioError } from "../../errors/index.js";
+import { ScenarioError, TransportError } from "../../errors/index.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { fetchAutopilotProfile, uploadHardwareHash } from "../../protocol/windows/autopilot.js";
 import { parseAutopilotProfile, type AutopilotProfile } from "../../wire/windows/autopilot.js";
@@ -15,6 +15,7 @@ import { expandNameTemplate } from "./options.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation } from "./state.js";
 import { firmwareEkCertificate } from "./tpm-ek.js";
+import { continuesWithoutProfile, withoutProfile } from "./oobe-fallback.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -31,6 +32,11 @@ export interface Prepared {
   tenant?: { id?: string; domain?: string };
   /** The profile's CloudAssignedOobeConfig bitmask. */
   oobeConfig?: number;
+  /**
+   * No Autopilot profile could be had (not registered, or the request failed): a user-driven PC goes on as a plain
+   * OOBE (IsAutopilotDisabled 1) and the user's work account joins it like any OOBE Entra join (oobe-fallback.ts).
+   */
+  withoutProfile?: string;
 }
 
 export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowResult> {
@@ -90,11 +96,19 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
       if (!https) throw new ScenarioError("profileSource service needs the embedded server");
       // The hash was uploaded from this PC before its hardware changed (Get-WindowsAutopilotInfo -Online).
       if (o.raw.autopilot?.uploadHash) await uploadHardwareHash(p, `${https}/windows/autopilot/register`, id.serialNumber, hardwareHash(id, true));
-      const got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id));
+      let got: Awaited<ReturnType<typeof fetchAutopilotProfile>>;
+      try {
+        got = await fetchAutopilotProfile(p, `${https}/windows/autopilot/profile`, id.serialNumber, hardwareHash(id));
+      } catch (e) {
+        // Blocked, unresolvable, unreachable or failing deployment service: OOBE goes on without a profile (oobe-fallback.ts).
+        if (!(e instanceof TransportError) || !continuesWithoutProfile(o)) throw e;
+        return withoutProfile(run, { deviceName, prep, prepStart }, `the profile request failed (${e.message})`);
+      }
+      if (got.status === "not-registered" && continuesWithoutProfile(o)) return withoutProfile(run, { deviceName, prep, prepStart }, "the deployment service has no profile for this hardware hash");
       if (got.status === "not-registered") {
         prep.result = "failed";
         prep.endedAt = p.clock.now();
-        return fail("windows.autopilot.profile-missing", "autopilot.profile", "No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot)");
+        return fail("windows.autopilot.profile-missing", "autopilot.profile", `No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot); ${o.mode} needs the profile and no user is there to sign in`);
       }
       if (got.status === "attention-required") {
         prep.result = "failed";

@@ -70,7 +70,7 @@ export async function provision(run: EnrollRun, input: ProvisionInput): Promise<
     ["NotInOobe", t(o.kind !== "autopilot")],
     ["RequestVersion", requestVersion],
     ...(id.imei ? [["IMEI", id.imei] as ContextItem] : []),
-    ...(o.kind === "autopilot" ? [["OfflineAutoPilotEnrollmentCorrelator", ztdCorrelationId ?? p.entropy.fork("ztd").uuid(false)] as ContextItem] : []),
+    ...(o.kind === "autopilot" && !run.withoutProfile ? [["OfflineAutoPilotEnrollmentCorrelator", ztdCorrelationId ?? p.entropy.fork("ztd").uuid(false)] as ContextItem] : []),
     ...(enrollmentData !== undefined ? [["EnrollmentData", enrollmentData] as ContextItem] : []),
     ["SerialNumber", id.serialNumber],
     ["Manufacturer", id.manufacturer],

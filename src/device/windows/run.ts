@@ -73,6 +73,8 @@ export interface EnrollRun {
   /** Identity-provider flows (everything but BYOD) present a token. */
   tokenFlow: boolean;
   fail(code: string, stepName: string, message: string): WindowsFlowResult;
+  /** Autopilot got no profile and OOBE went on as a plain OOBE (oobe-fallback.ts): the join is an ordinary user join. */
+  withoutProfile?: boolean;
 }
 
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;

@@ -15,9 +15,18 @@ import type { JoinRefusal, PolicyEngine } from "../policy/engine.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
 
-/** The answer to a refusal: 0x801C0003 for the directory's join rights and quota (Troubleshoot Microsoft Entra join: "Something went wrong", 801C0003). */
-function refusalAnswer(refusal: JoinRefusal, message: string): HttpResponse {
-  if (refusal === "join-not-allowed" || refusal === "device-quota") return json(403, { error: "0x801C0003", serverErrorCode: "AuthorizationError", reason: refusal, message });
+/**
+ * The answer to a refusal. "Users may join devices" leaving the user out: 0x801C03ED with the server message
+ * "Administrator policy does not allow user <upn> to device join" (Microsoft Learn, "Windows Hello errors during PIN
+ * creation": 0x801C03ED "User doesn't have permissions to join to Microsoft Entra ID. … Allow user(s) to join to
+ * Microsoft Entra ID under Microsoft Entra Device settings"; the message as OOBE shows it in crazy-max/WindowsSpyBlocker#522).
+ * The per-user quota: 0x801C0003 (Intune, Troubleshoot Windows enrollment errors: "This user is not authorized to enroll",
+ * the user reached the maximum number of devices). Assumption: the server error code of the 0x801C03ED answer is not
+ * published; none is sent.
+ */
+function refusalAnswer(refusal: JoinRefusal, message: string, upn: string | undefined): HttpResponse {
+  if (refusal === "join-not-allowed") return json(403, { error: "0x801C03ED", reason: refusal, message: `Administrator policy does not allow user ${upn ?? "(none)"} to device join` });
+  if (refusal === "device-quota") return json(403, { error: "0x801C0003", serverErrorCode: "AuthorizationError", reason: refusal, message });
   const a = DIRECTORY_ANSWER[refusal];
   // DirectoryError answers are HTTP 400 in dsregcmd's diagnostic data; authorization ones 403.
   return json(a.serverError === "DirectoryError" ? 400 : 403, { ...(a.hresult ? { error: a.hresult } : {}), serverErrorCode: a.serverError, reason: refusal, message: `${a.message} (${message})` });
@@ -48,6 +57,6 @@ export function drsJoin(req: HttpRequest, policy: PolicyEngine): HttpResponse {
     hybrid: q.hybrid === true,
     ...(tpm ? { tpm } : {}),
   });
-  if (!d.ok) return refusalAnswer(d.refusal, d.message);
+  if (!d.ok) return refusalAnswer(d.refusal, d.message, typeof q.upn === "string" ? q.upn : undefined);
   return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });
 }

@@ -208,11 +208,14 @@ describe("Autopilot profile sources", () => {
       await h.close();
     }
   });
-  it("service without registration → plain OOBE; a non-ASCII profile file is refused", async () => {
+  it("service without registration → plain OOBE (a user-driven PC joins as an ordinary user, a kiosk stops); a non-ASCII profile file is refused", async () => {
     const h = await windowsHarness({}, undefined, { autopilot: { registered: [] } });
     try {
       const none = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "service" } } }, 1);
-      expect(none.result).toMatchObject({ ok: false, code: "windows.autopilot.profile-missing" });
+      expect(none.result).toMatchObject({ ok: true, code: "windows.oobe.entra-join.provisioned" });
+      expect(none.events.find((e) => e.kind === "decoded" && e.step === "autopilot.profile")!.data).toMatchObject({ IsAutopilotDisabled: 1 });
+      const kiosk = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "service" } } }, 5);
+      expect(kiosk.result).toMatchObject({ ok: false, code: "windows.autopilot.profile-missing", step: "autopilot.profile" });
       const err = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileJson: '{"CloudAssignedTenantDomain":"contosö.com"}' } } }, 2).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "autopilot.not-ascii", step: "autopilot.profile" });
       const file = '{"Version":2049,"ZtdCorrelationId":"7f3c5d2e-1111-2222-3333-444455556666"}';

@@ -26,6 +26,15 @@ describe("a refused join as the device shows it", () => {
     const bulk = joinFailure(refused({ error: "0x801C0003", reason: "join-not-allowed" }), { flowKind: "bulk", attested: false, screen: "" });
     expect(bulk.shown.text).toBe("A setup failure has occurred during bulk enrollment.");
   });
+  it("0x801C03ED (Users may join devices leaves the user out): OOBE's 'Confirm you are using the correct sign-in information' page with the code and the server message", () => {
+    const f = joinFailure(refused({ error: "0x801C03ED", reason: "join-not-allowed", message: "Administrator policy does not allow user ben@contoso.com to device join", httpStatus: 403 }), { flowKind: "autopilot", attested: false, screen: "" });
+    expect(f.code).toBe("windows.join.disallowed");
+    expect(f.shown.code).toBe("0x801C03ED");
+    expect(f.shown.text).toBe(
+      "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code 801c03ed. Server message: Administrator policy does not allow user ben@contoso.com to device join",
+    );
+    expect(f.message).toContain("user doesn't have permissions to join to Microsoft Entra ID");
+  });
   it("hybrid sync join: DSREG_E_DIRECTORY_FAILURE by name", () => {
     const f = joinFailure(refused({ error: "0x801C03F2", serverError: "DirectoryError", reason: "device-object-pending" }), { flowKind: "byod", attested: false, screen: "" });
     expect(f.shown).toMatchObject({ code: "0x801C03F2", name: "DSREG_E_DIRECTORY_FAILURE" });

@@ -22,7 +22,8 @@ beforeAll(async () => {
     host: "127.0.0.1",
     policy: {
       directory: {
-        users: [{ upn: "dee@contoso.com" }],
+        users: [{ upn: "dee@contoso.com", groups: ["joiners"] }, { upn: "ray@contoso.com" }],
+        usersMayJoin: { groups: ["joiners"] },
         deviceQuota: 1,
         devices: [
           { serials: ["BENCH1"], state: "deleted" },
@@ -60,6 +61,12 @@ describe("join client ↔ device registration stand-in over loopback", () => {
     expect(await join({ upn: "dee@contoso.com", deviceId: ID(5), bulk: false, serialNumber: "PC5" })).toMatchObject({ status: "refused", error: "0x801C0003", reason: "device-quota", httpStatus: 403 });
     expect(server.policy.directory.delete([{ serial: "PC4" }])).toBe(1);
     expect(await join({ upn: "dee@contoso.com", deviceId: ID(5), bulk: false, serialNumber: "PC5" })).toMatchObject({ status: "joined" });
+  });
+  it("Users may join devices (Selected) leaves Ray out: 403 0x801C03ED with the server message, no server error code (none is published); a hybrid sync join is not asked", async () => {
+    const out = await join({ upn: "ray@contoso.com", deviceId: ID(6), bulk: false, serialNumber: "PC6" });
+    expect(out).toMatchObject({ status: "refused", error: "0x801C03ED", reason: "join-not-allowed", httpStatus: 403, message: "Administrator policy does not allow user ray@contoso.com to device join" });
+    expect((out as { serverError?: string }).serverError).toBeUndefined();
+    expect(await join({ upn: "ray@contoso.com", deviceId: ID(7), bulk: false, hybrid: true })).toMatchObject({ status: "joined" });
   });
   it("a malformed request is refused as the strict server it is", async () => {
     const out = await join({ deviceId: "not-a-device-id", bulk: false, upn: "dee@contoso.com" });
