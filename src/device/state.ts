@@ -128,6 +128,20 @@ export const WINDOWS_STATE: Json = {
     description:
       "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one.",
   },
+  recovery: {
+    type: "object",
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      "The PC's Windows Recovery Environment (reagentc /info \"Windows RE status\"), which every reset runs in: the RemoteWipe wipes, Autopilot Reset (remote and local) and Settings' Reset this PC. Default enabled.",
+    properties: {
+      winre: {
+        enum: ["enabled", "disabled"],
+        description:
+          "disabled (reagentc /disable, or a recovery partition an imaging tool left out): Autopilot Reset fails its prerequisite check with ERROR_NOT_SUPPORTED (0x80070032) and the RemoteWipe wipes cannot start, except doWipeProtected (scenarios/README-windows.md \"Recovery environment\"). The fix is reagentc /enable.",
+      },
+    },
+  },
   cspStatus: {
     type: "array",
     maxItems: 100,
@@ -376,6 +390,8 @@ export interface DeviceState extends AndroidCapabilityState {
   osEdition?: number;
   cspStatus?: CspStatusRule[];
   hardwareReplaced?: ("motherboard" | "nic" | "disk")[];
+  /** The Windows Recovery Environment (state.recovery; default enabled). */
+  recovery?: { winre?: "enabled" | "disabled" };
   supervised?: boolean;
   userInstalledApps?: string[];
   activated?: boolean;

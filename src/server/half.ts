@@ -87,6 +87,8 @@ export interface HalfAdmin {
   resync?(): string | undefined;
   /** The admin wipes these devices remotely (the platform's own wipe command, delivered as the half delivers commands); returns how many were queued. */
   wipe?(devices: readonly AdminDevice[], options?: { keepEnrollment?: boolean; protected?: boolean }): number;
+  /** Windows: the admin's remote Autopilot Reset (RemoteWipe AutomaticRedeployment); returns how many were queued. */
+  autopilotReset?(devices: readonly AdminDevice[]): number;
   /** The admin changes these devices' ownership in their records; returns the devices whose record changed (the others have none with this half). */
   setOwnership?(devices: readonly AdminDevice[], ownership: "corporate" | "personal"): Set<AdminDevice>;
   /** The admin (or reseller) removes these devices from a vendor enrollment portal (Android zero-touch, Samsung KME); returns what happened, or undefined when the half has no such portal. */

@@ -142,6 +142,11 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           const n = server.halves.reduce((sum, h) => sum + (h.admin?.wipe?.(refs, options) ?? 0), 0);
           return `a wipe command queued for ${n} of ${refs.length} device(s)${n < refs.length ? " (the others have no record with a half that models a remote wipe)" : ""}`;
         }
+        case "autopilotReset": {
+          const refs = (devices ?? []).map(adminDevice);
+          const n = server.halves.reduce((sum, h) => sum + (h.admin?.autopilotReset?.(refs) ?? 0), 0);
+          return `an Autopilot Reset queued for ${n} of ${refs.length} device(s)${n < refs.length ? " (the others have no live Windows MDM record: Autopilot Reset is a Windows action)" : ""}`;
+        }
         case "setOwnership": {
           const refs = (devices ?? []).map(adminDevice);
           if (!refs.length) return `0 device record(s) now ${a.ownership}: the action's target (group, platform, devices, count) selects no device`;

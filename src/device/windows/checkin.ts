@@ -22,6 +22,7 @@ import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/cer
 import type { FlowContext } from "../flow.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
+import { execRemoteReset, installResetNodes, type AcceptedReset } from "./recovery.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 
 export interface WindowsEnrolledState {
@@ -39,16 +40,6 @@ export interface WindowsCheckinOutcome {
   /** The server ended the enrollment (Exec DMClient/Provider/<id>/Unenroll): no more check-ins. */
   unenrolled?: boolean;
 }
-
-/** The RemoteWipe CSP's wipe commands (each a reset to OOBE; the variants keep provisioning or user data). */
-/**
- * The variants that keep the user's data and the MDM enrollment: Intune's "Retain enrollment state and user
- * account" sends doWipePersistUserData and the device is not removed from management
- * (learn.microsoft.com/intune/intune-service/remote-actions/device-wipe).
- */
-export const WIPE_KEEPS_ENROLLMENT = /PersistUserData$/;
-
-export const REMOTE_WIPE_RE = /^\.\/Device\/Vendor\/MSFT\/RemoteWipe\/(doWipe|doWipeProtected|doWipePersistProvisionedData|doWipePersistUserData|doWipeCloud|doWipeCloudPersistUserData|doWipeCloudPersistProvisionedData)$/;
 
 /** The ADDR a check-in talks to (see the module comment for the order). */
 export function checkinAddr(ctx: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): string {
@@ -105,20 +96,24 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   const tree = new CspTree(id);
   // The PC's own CSP answers (device state cspStatus) hold at every session, check-ins included.
   tree.answerWith(id.state?.cspStatus ?? []);
+  installResetNodes(tree);
   let unenrolled = false;
-  let wiped: string | undefined;
+  let reset: AcceptedReset | undefined;
+  const resetLog: string[] = [];
   tree.hooks = {
     exec(uri) {
       if (/\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(uri)) {
         unenrolled = true;
         return 200;
       }
-      // RemoteWipe CSP: the PC acknowledges the wipe (200) and resets once the session ends. Which
-      // RemoteWipe nodes a build has is the capability table's (csp.ts refuses the others with 404).
-      const wipe = REMOTE_WIPE_RE.exec(uri);
-      if (wipe) {
-        wiped = wipe[1]!;
-        return 200;
+      // RemoteWipe CSP: the PC acknowledges a reset it can start (200) and resets once the session ends;
+      // its recovery environment decides (recovery.ts). Which RemoteWipe nodes a build has is the
+      // capability table's (csp.ts refuses the others with 404).
+      const answer = execRemoteReset(tree, id, uri);
+      if (answer) {
+        if (answer.reset) reset ??= answer.reset;
+        if (answer.logged) resetLog.push(answer.logged);
+        return answer.status;
       }
       return tree.unknownStatus;
     },
@@ -137,12 +132,27 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
       pretty: o.xmlStyle === "pretty",
       strict: o.raw.strict ?? false,
     });
-    decoded(p, "dm.session", { checkin: "scheduled", alert: "1201", messages: r.messages, serverCommands: r.serverCommands, ...(unenrolled ? { unenrolledBy: "server" } : {}), ...(wiped ? { wipedBy: `RemoteWipe/${wiped}` } : {}) });
-    if (wiped && WIPE_KEEPS_ENROLLMENT.test(wiped)) {
-      return { ok: true, code: "windows.checkin.wiped", message: `Exec RemoteWipe/${wiped}: the PC acknowledged, resets and keeps its user accounts, data and MDM enrollment; it checks in again` };
+    decoded(p, "dm.session", {
+      checkin: "scheduled",
+      alert: "1201",
+      messages: r.messages,
+      serverCommands: r.serverCommands,
+      ...(unenrolled ? { unenrolledBy: "server" } : {}),
+      ...(reset ? { wipedBy: `RemoteWipe/${reset.node}` } : {}),
+      ...(resetLog.length ? { resetNotStarted: resetLog } : {}),
+    });
+    if (reset?.kind === "autopilot-reset") {
+      return {
+        ok: true,
+        code: "windows.checkin.autopilot-reset",
+        message: `Exec RemoteWipe/${reset.node}: the PC acknowledged and resets, keeping its Entra join, MDM enrollment, Wi-Fi profiles, provisioning packages and SCEP certificates; it syncs again before the next user reaches the desktop`,
+      };
     }
-    if (wiped) {
-      return { ok: true, code: "windows.checkin.wiped", erased: true, message: `Exec RemoteWipe/${wiped}: the PC acknowledged the wipe and resets to the out-of-box experience; its MDM enrollment is gone` };
+    if (reset?.keepsEnrollment) {
+      return { ok: true, code: "windows.checkin.wiped", message: `Exec RemoteWipe/${reset.node}: the PC acknowledged, resets and keeps its user accounts, data and MDM enrollment; it checks in again` };
+    }
+    if (reset) {
+      return { ok: true, code: "windows.checkin.wiped", erased: true, message: `Exec RemoteWipe/${reset.node}: the PC acknowledged the wipe and resets to the out-of-box experience; its MDM enrollment is gone` };
     }
     // The PC removes the enrollment the server ended: it checks in no more (as after a wipe, without the reset).
     if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", unenrolled: true, message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };

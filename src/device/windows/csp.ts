@@ -133,6 +133,12 @@ export class CspTree {
     for (const [k, v] of Object.entries(extra)) this.nodes.set(canonicalUri(k), { value: v });
   }
 
+  /** A node the device itself sets (a CSP's status node): read-only to the server. */
+  setReadOnly(uri: string, value: string, format?: string): void {
+    this.usedBytes = -1;
+    this.nodes.set(canonicalUri(uri), { value, readOnly: true, ...(format ? { format } : {}) });
+  }
+
   /** A node this build does not have (capabilities.ts): not in the tree, whatever a server writes. */
   private absent(u: string): boolean {
     return absentOnBuild(u, this.osVersion) !== undefined;

@@ -17,7 +17,7 @@ import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { MsiJobs, type EspPhase, type RebootRequest } from "./esp.js";
 import { msiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs } from "./scep-csp.js";
-import { REMOTE_WIPE_RE, WIPE_KEEPS_ENROLLMENT } from "./checkin.js";
+import { execRemoteReset, installResetNodes } from "./recovery.js";
 import { StoreAppJobs } from "./store-apps.js";
 import type { Provisioned } from "./provisioning.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
@@ -104,6 +104,7 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
     ...Object.fromEntries(Object.entries(doc.dmClient?.poll ?? {}).map(([k, v]) => [`./Vendor/MSFT/DMClient/Provider/${providerId}/Poll/${k}`, v])),
   });
   tree.answerWith(id.state?.cspStatus ?? []);
+  if (!kept) installResetNodes(tree);
   const msi = new MsiJobs(tree, p.clock, o.minuteMs, msiContentFetcher(p));
   if (kept) msi.adopt(kept.msi);
   const scepJobs = new ScepCspJobs(tree, ctx, o.minuteMs);
@@ -131,11 +132,12 @@ export function startManagement(run: EnrollRun, prov: Provisioned, creds: Creden
       }
       // RemoteWipe during the flow (an admin wiping a PC stuck in the ESP): acknowledged, and the PC
       // resets once the session ends (session() below).
-      const wipe = REMOTE_WIPE_RE.exec(uri);
-      if (wipe) {
-        // A variant that keeps the enrollment does not end the flow (the PC stays managed).
-        if (!WIPE_KEEPS_ENROLLMENT.test(wipe[1]!)) report.wiped ??= wipe[1]!;
-        return 200;
+      // Whether it can start is its recovery environment's (recovery.ts).
+      const answer = execRemoteReset(tree, id, uri);
+      if (answer) {
+        // A reset that keeps the enrollment (Autopilot Reset, the PersistUserData wipes) does not end the flow (the PC stays managed).
+        if (answer.reset && !answer.reset.keepsEnrollment) report.wiped ??= answer.reset.node;
+        return answer.status;
       }
       return tree.unknownStatus;
     },

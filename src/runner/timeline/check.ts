@@ -32,6 +32,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "resync" };
     case "wipe":
       return { kind: "wipe", ...(e.wipe!.keepEnrollment ? { keepEnrollment: true } : {}), ...(e.wipe!.protected ? { protected: true } : {}) };
+    case "autopilotReset":
+      return { kind: "autopilotReset" };
     case "setOwnership":
       return { kind: "setOwnership", ownership: e.setOwnership! };
     case "revoke":

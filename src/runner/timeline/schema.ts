@@ -83,6 +83,9 @@ export const timelineSchema: Json = {
         not: { required: ["keepEnrollment", "protected"], properties: { keepEnrollment: { const: true }, protected: { const: true } } },
         "x-expected": "keepEnrollment or protected, not both",
       },
+      autopilotReset: empty(
+        "Embedded server, Windows: the admin's remote Autopilot Reset (Intune: Devices › More › Autopilot Reset): Exec ./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/doAutomaticRedeployment (1809+) at the PC's next OMA-DM session, then a Get of AutomaticRedeployment/Status and LastError. The PC resets and keeps its Entra join and MDM enrollment; it needs its recovery environment (device state recovery.winre).",
+      ),
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
       revoke: {
         type: "string",

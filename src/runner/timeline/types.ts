@@ -44,6 +44,7 @@ export interface TimelineSpec {
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   wipe?: WipeOptions;
+  autopilotReset?: Record<string, never>;
   revoke?: Revocable;
   expire?: Expirable;
   restartServer?: { loseState?: boolean; downFor?: string | number };
@@ -71,6 +72,7 @@ export const ACTION_KEYS = [
   "resync",
   "setOwnership",
   "wipe",
+  "autopilotReset",
   "revoke",
   "expire",
   "restartServer",
@@ -108,6 +110,7 @@ export type TimelineAction =
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   | ({ kind: "wipe" } & WipeOptions)
+  | { kind: "autopilotReset" }
   | { kind: "revoke"; what: Revocable }
   | { kind: "expire"; what: Expirable }
   | { kind: "restartServer"; loseState: boolean; downForMs: number }
@@ -160,7 +163,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -180,7 +183,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "setUpAgain" ||
     (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
-    a.kind === "setOwnership" || a.kind === "wipe" ||
+    a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "autopilotReset" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
     (a.kind === "endpointDown" && a.answer === "refuse")
   );

@@ -10,6 +10,10 @@ import type { WindowsState } from "./state.js";
  * 1709+, doWipePersistProvisionedData) keep more, and are what a `profiles` setting with verb Exec sends.
  */
 export const REMOTE_WIPE = "./Device/Vendor/MSFT/RemoteWipe/doWipe";
+/** Intune's "Autopilot Reset" (RemoteWipe CSP, 1809+) and the nodes that tell its outcome. */
+export const AUTOPILOT_RESET = "./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/doAutomaticRedeployment";
+export const AUTOPILOT_RESET_STATUS = "./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/Status";
+export const AUTOPILOT_RESET_LAST_ERROR = "./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/LastError";
 /** Intune's "Wipe device, but keep enrollment state and associated user account" (1709+). */
 export const REMOTE_WIPE_KEEP_ENROLLMENT = "./Device/Vendor/MSFT/RemoteWipe/doWipePersistUserData";
 /** Intune's "Wipe device, and continue to wipe even if device loses power" (1703+). */
@@ -44,6 +48,20 @@ export function windowsAdmin(cfg: WindowsServerConfig, state: WindowsState, poli
         const node = options.keepEnrollment ? REMOTE_WIPE_KEEP_ENROLLMENT : options.protected ? REMOTE_WIPE_PROTECTED : REMOTE_WIPE;
         rec.queue.push({ verb: "Exec", items: [{ target: node }] });
         rec.wipe = { state: "pending", cmdIds: [], ...(options.keepEnrollment ? { keepsEnrollment: true } : {}) };
+        n++;
+      }
+      return n;
+    },
+    // Autopilot Reset (RemoteWipe CSP AutomaticRedeployment, 1809+): the Exec, then the node's Status and LastError
+    // in the same package, as the CSP publishes them for the server to read the outcome. The PC keeps its enrollment.
+    autopilotReset: (devices) => {
+      const serials = new Set(devices.flatMap((d) => d.certificateSerials));
+      const ids = new Set(devices.map((d) => d.windowsDeviceId?.toUpperCase()).filter((x): x is string => !!x));
+      let n = 0;
+      for (const rec of state.devices.values()) {
+        if (!(serials.has(rec.serialHex) || ids.has(rec.deviceId)) || rec.unenrolled) continue;
+        rec.queue.push({ verb: "Exec", items: [{ target: AUTOPILOT_RESET }] }, { verb: "Get", items: [{ target: AUTOPILOT_RESET_STATUS }, { target: AUTOPILOT_RESET_LAST_ERROR }] });
+        rec.wipe = { state: "pending", cmdIds: [], keepsEnrollment: true, kind: "autopilot-reset" };
         n++;
       }
       return n;

@@ -79,7 +79,8 @@ export interface ProfileSpec {
   atomic?: boolean;
   /** Verify by Get in the next session (Fleet style). */
   verify?: boolean;
-  settings: { uri: string; value: string; format?: string; verb?: "Add" | "Replace" }[];
+  /** `value` is required for Add/Replace (the schema says so); an Exec may carry none. */
+  settings: { uri: string; value?: string; format?: string; verb?: "Add" | "Replace" | "Exec" }[];
 }
 
 /**

@@ -19,6 +19,8 @@ import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
 import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
 import { withholdCommands } from "./withhold.js";
 
+/** An `int` node holding an HRESULT (signed 32-bit, as the PC reports it) → 0x80070032; other values as sent. */
+const hresultOf = (v: string | undefined): string => (v !== undefined && /^-?\d+$/.test(v) && Number(v) !== 0 ? `0x${(Number(v) >>> 0).toString(16).toUpperCase().padStart(8, "0")}` : (v ?? ""));
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
 
 export const productCodeFor = (app: EspAppSpec, hash: (s: string) => Uint8Array): string => {
@@ -124,6 +126,15 @@ export class DmEndpoint {
           // doWipePersistUserData resets the PC and keeps its enrollment: the record stays live.
           if (c.data === "200") (rec.wipe.state = "done"), (unenrollAfter = !rec.wipe.keepsEnrollment);
           else Object.assign(rec.wipe, { state: "failed", status: c.data });
+          // After an Autopilot Reset the PC holds none of its configuration: the server delivers its profiles again at the PC's next sync.
+          if (c.data === "200" && rec.wipe.kind === "autopilot-reset") for (const st of Object.values(rec.profiles ?? {})) st.retry = true;
+        }
+        if (c.verb === "Results" && rec.wipe?.kind === "autopilot-reset") {
+          for (const it of c.items) {
+            const src = it.source ?? "";
+            if (/\/RemoteWipe\/AutomaticRedeployment\/Status$/.test(src)) (rec.wipe.result ??= {}).status = it.data ?? "";
+            if (/\/RemoteWipe\/AutomaticRedeployment\/LastError$/.test(src)) (rec.wipe.result ??= {}).lastError = hresultOf(it.data);
+          }
         }
         if (c.verb === "Status" && c.cmd !== "SyncHdr") rec.outstanding?.delete(c.cmdRef ?? "");
         this.track(rec, c);
@@ -166,7 +177,7 @@ export class DmEndpoint {
       const prof = this.profileOf.get(c);
       if (prof) (prof.verify ? prof.state.getIds : prof.state.cmdIds).push(c.cmdId!);
       if (c.verb === "Exec" && /\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(c.items[0]?.target ?? "")) (rec.unenrollCmdIds ??= []).push(c.cmdId!);
-      if (c.verb === "Exec" && rec.wipe && /\/Vendor\/MSFT\/RemoteWipe\/doWipe[A-Za-z]*$/.test(c.items[0]?.target ?? "")) (rec.wipe.cmdIds.push(c.cmdId!), (rec.wipe.state = "sent"));
+      if (c.verb === "Exec" && rec.wipe && /\/Vendor\/MSFT\/RemoteWipe\/(doWipe[A-Za-z]*|AutomaticRedeployment\/doAutomaticRedeployment)$/.test(c.items[0]?.target ?? "")) (rec.wipe.cmdIds.push(c.cmdId!), (rec.wipe.state = "sent"));
     }
     // The session ends when the server has nothing more to send.
     if (out.length === 0 && this.global?.rec === rec) this.global = undefined;
@@ -190,9 +201,11 @@ export class DmEndpoint {
           st.state = "failed";
           st.detail = `${c.cmd} ${ref}: Status ${c.data}`;
         } else if (st.cmdIds.length === 0 && st.state === "sent") {
-          if (spec.verify) {
+          // An Exec has nothing to read back (its node is not Get-able): only Add/Replace settings are verified.
+          const readable = spec.settings.filter((s) => s.verb !== "Exec");
+          if (spec.verify && readable.length) {
             st.state = "verifying";
-            for (const s of spec.settings) {
+            for (const s of readable) {
               const get: Command = { verb: "Get", items: [{ target: s.uri }] };
               this.profileOf.set(get, { state: st, verify: true });
               rec.queue.push(get);
@@ -223,7 +236,10 @@ export class DmEndpoint {
     const st: ProfileState = rec.profiles?.[spec.name] ?? { state: "sent", attempts: 0, cmdIds: [], getIds: [] };
     Object.assign(st, { state: "sent", cmdIds: [], getIds: [], retry: false, attempts: st.attempts + 1 });
     (rec.profiles ??= {})[spec.name] = st;
-    const set = (x: ProfileSpec["settings"][number]): Command => ({ verb: x.verb ?? "Replace", items: [{ target: x.uri, meta: { format: x.format ?? "chr" }, data: x.value }] });
+    const set = (x: ProfileSpec["settings"][number]): Command =>
+      x.verb === "Exec"
+        ? { verb: "Exec", items: [{ target: x.uri, ...(x.value !== undefined ? { meta: { format: x.format ?? "chr" }, data: x.value } : {}) }] }
+        : { verb: x.verb ?? "Replace", items: [{ target: x.uri, meta: { format: x.format ?? "chr" }, data: x.value ?? "" }] };
     const cmds: Command[] = spec.atomic ? [{ verb: "Atomic", items: [], children: spec.settings.map(set) }] : spec.settings.map(set);
     for (const c of cmds) {
       this.profileOf.set(c, { state: st, verify: false });

@@ -31,7 +31,16 @@ export interface DeviceRecord {
    * A remote wipe the admin sent (timeline `wipe`): Exec RemoteWipe/doWipe queued for the next session;
    * the device's 200 ends the enrollment (done), another status leaves the PC as it was (failed).
    */
-  wipe?: { state: "pending" | "sent" | "done" | "failed"; cmdIds: string[]; status?: string; keepsEnrollment?: boolean };
+  wipe?: {
+    state: "pending" | "sent" | "done" | "failed";
+    cmdIds: string[];
+    status?: string;
+    keepsEnrollment?: boolean;
+    /** A remote Autopilot Reset (timeline `autopilotReset`), not a wipe. */
+    kind?: "autopilot-reset";
+    /** What the PC's AutomaticRedeployment/Status and LastError nodes answered after the Exec (RemoteWipe CSP). */
+    result?: { status?: string; lastError?: string };
+  };
   /** Top-level commands sent and not yet answered by a Status, by CmdID: re-sent at the next session. */
   outstanding?: Map<string, Command>;
   /** Commands re-sent because they looked unanswered. */

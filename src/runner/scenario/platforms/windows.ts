@@ -335,7 +335,23 @@ export const windowsScenario: ScenarioExtension = {
             settings: {
               type: "array",
               minItems: 1,
-              items: { type: "object", additionalProperties: false, required: ["uri", "value"], properties: { uri: { type: "string" }, value: { type: "string" }, format: { type: "string" }, verb: { enum: ["Add", "Replace"], description: "Default Replace." } } },
+              items: {
+                type: "object",
+                additionalProperties: false,
+                required: ["uri"],
+                properties: {
+                  uri: { type: "string" },
+                  value: { type: "string", description: "The node's value (the Data of the Add/Replace); for Exec, the Data sent with it, if any." },
+                  format: { type: "string" },
+                  verb: {
+                    enum: ["Add", "Replace", "Exec"],
+                    description:
+                      "Default Replace. Exec runs a node the PC's capability table marks executable (RemoteWipe/doWipe…, RemoteWipe/AutomaticRedeployment/doAutomaticRedeployment, …) and the PC answers as it does; `verify` reads back only the Add/Replace settings.",
+                  },
+                },
+                if: { not: { required: ["verb"], properties: { verb: { const: "Exec" } } } },
+                then: { required: ["value"] },
+              },
             },
           },
         },
