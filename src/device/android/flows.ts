@@ -31,6 +31,7 @@ import type { BackgroundOutcome, Flow, FlowContext, FlowResult } from "../flow.j
 import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
+import { agentRefusal } from "./agent-shown.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
@@ -234,7 +235,7 @@ const androidQr: Flow<never> = {
     const mode = modeOf(o, profile);
     const api = apiLevelOf(fc.identity, o);
     if (kind === "kme" && mode === "work-profile")
-      return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: `${WIZARD_TEXT.cantSetUp} (Knox Mobile Enrollment does not support personally owned work profiles)`, keychain: NO_KEYS };
+      return agentRefusal(o.dialect, "kme-personal-work-profile", { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: `${WIZARD_TEXT.cantSetUp} (Knox Mobile Enrollment does not support personally owned work profiles)`, keychain: NO_KEYS });
     if (mode === "cope" && kind === "nfc" && api >= 30)
       return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.nfc", message: `${WIZARD_TEXT.cantSetUp} (corporate-owned work profile cannot start from NFC on Android 11+; use QR or zero-touch)`, keychain: NO_KEYS };
     if (kind === "qr" && o.payload === undefined && api < 28) {

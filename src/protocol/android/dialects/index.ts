@@ -2,6 +2,7 @@
 /** Registry of Android DPC↔server dialects; add a dialect here to make it selectable. */
 import { amapiDialect } from "./amapi.js";
 import { headwindDialect } from "./headwind.js";
+import { knoxManageDialect } from "./knox-manage.js";
 import type { AndroidDialect } from "./types.js";
 
 export type { AndroidDialect, AndroidDeviceInfo, DialectCheckinInput, DialectInput, DialectOptions, DialectOutcome } from "./types.js";
@@ -9,6 +10,7 @@ export type { AndroidDialect, AndroidDeviceInfo, DialectCheckinInput, DialectInp
 export const ANDROID_DIALECTS: Record<string, AndroidDialect> = {
   [amapiDialect.name]: amapiDialect,
   [headwindDialect.name]: headwindDialect,
+  [knoxManageDialect.name]: knoxManageDialect,
 };
 
 /** The dialect that owns a DPC package, if any. */

@@ -38,7 +38,11 @@ const groupOptions: Json = {
     profile: { type: "string", pattern: "^[\\w.-]{1,64}$", description: "Server provisioning profile (embedded.android.profiles key). Default per flow." },
     trigger: { enum: ["qr", "nfc", "zero-touch", "kme"], description: "How the payload reaches the device (android-qr, android-aosp). Default qr." },
     mode: { enum: MODES, description: "What the DPC answers to GET_PROVISIONING_MODE." },
-    dialect: { enum: ["amapi", "headwind"], description: "DPC↔server dialect. Default from the DPC package." },
+    dialect: {
+      enum: ["amapi", "headwind", "knox-manage"],
+      description:
+        "DPC↔server dialect. Default from the DPC package. knox-manage: the Knox Manage agent (enrollment over the AMAPI stand-in; its protocol is not published) showing Knox Manage's own client error codes (KMA_*) for the causes it meets.",
+    },
     payload: { type: "string", maxLength: 65536, description: "A literal QR payload (JSON text) instead of fetching one." },
     strictExtras: { type: "boolean", description: "Unknown extras are errors (default true) or warnings." },
     statusReports: { type: "integer", minimum: 0, maximum: 1000, description: "AMAPI status reports after enrollment. Default 1." },

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A refusal as the device's EMM agent shows it: when the agent (the DPC dialect, `options.android.dialect`) publishes
+ * its own code and text for the cause, the result carries them (and the message names them); otherwise the result
+ * is left as the platform shows it.
+ */
+import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
+import type { AgentCause } from "../../wire/android/agent-messages.js";
+import type { FlowResult } from "../flow.js";
+
+export function agentRefusal(dialect: string | undefined, cause: AgentCause, result: FlowResult): FlowResult {
+  const m = dialect ? ANDROID_DIALECTS[dialect]?.messages?.[cause] : undefined;
+  if (!m) return result;
+  return { ...result, message: `${m.code} ${m.title}: ${m.text}`, shown: { code: m.code, name: m.title, text: m.text, screen: m.screen } };
+}
