@@ -11,7 +11,24 @@ import type { AppleDevice } from "./state.js";
 export const IOS_UA = "profiled/1.0 CFNetwork/1496.0.7 Darwin/23.5.0";
 export const MACOS_UA = "mdmclient/1.0 CFNetwork/1494.0.7 Darwin/23.4.0 (arm64)";
 
-export const userAgent = (dev: AppleDevice): string => (dev.osName === "macOS" ? MACOS_UA : IOS_UA);
+/**
+ * The Darwin release of an OS release, as the system daemons' User-Agent carries it (Darwin's release table,
+ * en.wikipedia.org/wiki/Darwin_(operating_system)): iOS N → N + 6 (iOS 17 → Darwin 23), macOS 11+ N → N + 9,
+ * macOS 10.x → x + 4 (10.12 → 16); the 26 releases → 25. The CFNetwork build stays the one above (an assumption).
+ */
+export function darwinMajor(os: "iOS" | "macOS", version: string): number {
+  const [major, minor] = version.split(".").map(Number) as [number, number?];
+  if (major >= 26) return 25;
+  if (os === "iOS") return major + 6;
+  return major === 10 ? (minor ?? 0) + 4 : major + 9;
+}
+
+export const userAgent = (dev: AppleDevice): string => {
+  // The minor follows the OS minor on iOS and macOS 11+ (17.5 → 23.5.0); on 10.x it is left at 0 (not tabulated here).
+  const minor = dev.osName === "macOS" && dev.osVersion.startsWith("10.") ? 0 : Number(dev.osVersion.split(".")[1]) || 0;
+  const darwin = `Darwin/${darwinMajor(dev.osName, dev.osVersion)}.${minor}.0`;
+  return (dev.osName === "macOS" ? MACOS_UA : IOS_UA).replace(/Darwin\/[\d.]+/, darwin);
+};
 
 /** Keychain label of an identity; the MDM identity's label also carries its binding (`#mdm&server=…&sign=0|1…`). */
 export const MDM_LABEL_MARK = "#mdm&";
