@@ -180,6 +180,12 @@ export const APPLE_STATE: Json = {
     description:
       "The user turned on Lockdown Mode (iOS/iPadOS 16+, macOS 13+; Settings › Privacy & Security). Apple support 105120: while it is on, \"Configuration profiles can't be installed, and the device can't be enrolled in mobile device management or device supervision\": every enrollment path ends apple.lockdown-mode at profile.install, before anything is installed. The alert's wording and the effect on an already-enrolled device are not published and not modelled. Default false.",
   },
+  safari: {
+    type: "object",
+    additionalProperties: false,
+    description: "Safari on the device (web enrollment: the portal and the profile download send its User-Agent, src/device/apple/safari.ts).",
+    properties: { requestDesktopWebsite: { type: "boolean", description: "Settings › Safari › Request Desktop Website: Safari sends the Mac's User-Agent. Default: on for an iPad on iPadOS 13+, off on iPhone; a Mac always sends its own." } },
+  },
   activated: {
     type: "boolean",
     description: "Setup Assistant was already completed (the device was activated before an ADE profile was assigned): it does not ask for the cloud configuration again until erased. Default false.",
@@ -396,6 +402,7 @@ export interface DeviceState extends AndroidCapabilityState {
   userInstalledApps?: string[];
   activated?: boolean;
   lockdownMode?: boolean;
+  safari?: { requestDesktopWebsite?: boolean };
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
   serialNumber?: string;
   modelIdentifier?: string;

@@ -43,9 +43,9 @@ const messageOf = (b: Record<string, unknown> | undefined): string => (typeof b?
  * produce it (e.g. `UserAffinityNotSupported` for direct enrollment with user affinity): a value,
  * `apple.profile.refused[.<code>]`, with what the device shows.
  */
-export async function fetchProfileOrRefusal(ctx: FlowContext, dev: AppleDevice, url: string): Promise<Uint8Array | FlowResult> {
+export async function fetchProfileOrRefusal(ctx: FlowContext, dev: AppleDevice, url: string, ua = userAgent(dev)): Promise<Uint8Array | FlowResult> {
   return step(ctx.protocol, "profile.download", async () => {
-    const res = await exchange(ctx.protocol, "profile.download", { method: "GET", url, headers: { "user-agent": userAgent(dev), accept: PROFILE_CONTENT_TYPE } }, { acceptStatus: [403] });
+    const res = await exchange(ctx.protocol, "profile.download", { method: "GET", url, headers: { "user-agent": ua, accept: PROFILE_CONTENT_TYPE } }, { acceptStatus: [403] });
     if (res.status === 403) {
       const b = jsonBody(res.body, mediaType(res));
       const code = codeOf(b);

@@ -20,6 +20,7 @@ import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
+import { safariUserAgent } from "./safari.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
@@ -93,7 +94,8 @@ async function userInstallsDownloadedProfile(ctx: FlowContext, dev: AppleDevice,
 async function downloadInSafari(ctx: FlowContext, dev: AppleDevice, o: AppleOptions, enrollUrl: string): Promise<Uint8Array | FlowResult> {
   const url = o.portal ? await openPortal(ctx, dev, o, enrollUrl) : enrollUrl;
   if (typeof url !== "string") return url;
-  const bytes = await fetchProfileOrRefusal(ctx, dev, url);
+  // Safari downloads it: its User-Agent (safari.ts: platform, release, Request Desktop Website) is what a portal reads.
+  const bytes = await fetchProfileOrRefusal(ctx, dev, url, safariUserAgent(dev));
   if (!(bytes instanceof Uint8Array)) return bytes;
   return (await downloadPrompt(ctx, dev, url)) ?? bytes;
 }

@@ -30,7 +30,8 @@ import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
 import type { FlowContext, FlowResult } from "../flow.js";
 import { parseLoginForm } from "./account-signin.js";
-import { fail, userAgent } from "./enroll.js";
+import { fail } from "./enroll.js";
+import { safariUserAgent } from "./safari.js";
 import type { AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
 
@@ -67,7 +68,7 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
   const url = new URL(enrollUrl);
   if (p.invitation !== undefined) url.searchParams.set("invitation", p.invitation);
   return step(ctx.protocol, "portal.login", async () => {
-    const headers = { "user-agent": userAgent(dev), accept: `text/html, ${PROFILE_CONTENT_TYPE}` };
+    const headers = { "user-agent": safariUserAgent(dev), accept: `text/html, ${PROFILE_CONTENT_TYPE}` };
     const page = await exchange(ctx.protocol, "portal.login", { method: "GET", url: url.toString(), headers }, { acceptStatus: [302, 303, 307, 401, 403, 404] });
     if (page.status >= 400) return refusal(dev, page.status, page.body, mediaType(page));
     const direct = followRedirect(page.status, page.headers["location"], url);
@@ -92,7 +93,7 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
     const res = await exchange(
       ctx.protocol,
       "portal.login",
-      { method: "POST", url: action.toString(), headers: { "user-agent": userAgent(dev), "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())) },
+      { method: "POST", url: action.toString(), headers: { "user-agent": safariUserAgent(dev), "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())) },
       { acceptStatus: [302, 303, 307, 401, 403, 404] },
     );
     if (res.status >= 400) return refusal(dev, res.status, res.body, mediaType(res));

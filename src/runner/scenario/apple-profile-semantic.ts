@@ -21,7 +21,13 @@ interface Edits {
   add?: PlistDict[];
 }
 
-const editsOf = (s: Scenario): Edits | undefined => (s.embedded?.apple as { profile?: Edits } | undefined)?.profile;
+/** Every set of profile edits with its scenario path: `embedded.apple.profile` and each `embedded.apple.portal.profileByBrowser.<platform>`. */
+function editSets(s: Scenario): { at: (string | number)[]; e: Edits }[] {
+  const apple = s.embedded?.apple as { profile?: Edits; portal?: { profileByBrowser?: Record<string, Edits> } } | undefined;
+  const out: { at: (string | number)[]; e: Edits }[] = apple?.profile ? [{ at: ["embedded", "apple", "profile"], e: apple.profile }] : [];
+  for (const [k, e] of Object.entries(apple?.portal?.profileByBrowser ?? {})) out.push({ at: ["embedded", "apple", "portal", "profileByBrowser", k], e });
+  return out;
+}
 
 function message(m: EditMiss): string {
   const { type, steps } = parseProfilePath(m.path);
@@ -37,32 +43,33 @@ function message(m: EditMiss): string {
 
 /** Edits that reach nothing in the profile the server builds. */
 export function appleProfileIssues(s: Scenario): Issue[] {
-  const e = editsOf(s);
-  if (!e) return [];
-  const { misses } = editProfile(REFERENCE_PROFILE_KEYS, { ...(e.remove ? { remove: e.remove } : {}), set: (e.set ?? {}) as Record<string, PlistValue>, add: e.add ?? [] }, (p) => p);
-  const seen = new Set<string>();
-  return misses
-    .filter((m) => !seen.has(`${m.edit} ${m.path}`) && seen.add(`${m.edit} ${m.path}`))
-    .map((m) => ({
-      path: m.edit === "remove" ? ["embedded", "apple", "profile", "remove", (e.remove ?? []).indexOf(m.path)] : ["embedded", "apple", "profile", "set", m.path],
-      anchor: m.edit === "remove" ? "value" : "key",
-      message: message(m),
-      expected: "a PATH to something in the profile the server builds (Configuration/… for its top level, a payload type for its payloads)",
-      rank: 1,
-    }));
+  return editSets(s).flatMap(({ at, e }) => {
+    const { misses } = editProfile(REFERENCE_PROFILE_KEYS, { ...(e.remove ? { remove: e.remove } : {}), set: (e.set ?? {}) as Record<string, PlistValue>, add: e.add ?? [] }, (p) => p);
+    const seen = new Set<string>();
+    return misses
+      .filter((m) => !seen.has(`${m.edit} ${m.path}`) && seen.add(`${m.edit} ${m.path}`))
+      .map((m) => ({
+        path: m.edit === "remove" ? [...at, "remove", (e.remove ?? []).indexOf(m.path)] : [...at, "set", m.path],
+        anchor: m.edit === "remove" ? ("value" as const) : ("key" as const),
+        message: message(m),
+        expected: "a PATH to something in the profile the server builds (Configuration/… for its top level, a payload type for its payloads)",
+        rank: 1,
+      }));
+  });
 }
 
 /** `set` of a key Apple's schema for that level does not have: the device will ignore it. */
 export function appleProfileWarnings(s: Scenario): Issue[] {
   const out: Issue[] = [];
-  for (const path of Object.keys(editsOf(s)?.set ?? {})) {
-    const { type, steps } = parseProfilePath(path);
-    if (steps.length !== 1 || typeof steps[0] !== "string") continue;
-    const schema = type === TOP_LEVEL ? "TopLevel" : type === "com.apple.mdm" ? "com.apple.mdm" : undefined;
-    if (!schema) continue;
-    const known = [...PROFILE_KEYS[schema].keys, ...(schema === "com.apple.mdm" ? PROFILE_KEYS.CommonPayloadKeys.keys : [])].map((k) => k.key);
-    if (known.includes(steps[0])) continue;
-    out.push({ path: ["embedded", "apple", "profile", "set", path], anchor: "key", message: `set ${path}: Apple's ${schema} schema has no key "${steps[0]}"${didYouMean(steps[0], known)}; the device ignores keys it does not know`, rank: 1 });
-  }
+  for (const { at, e } of editSets(s))
+    for (const path of Object.keys(e.set ?? {})) {
+      const { type, steps } = parseProfilePath(path);
+      if (steps.length !== 1 || typeof steps[0] !== "string") continue;
+      const schema = type === TOP_LEVEL ? "TopLevel" : type === "com.apple.mdm" ? "com.apple.mdm" : undefined;
+      if (!schema) continue;
+      const known = [...PROFILE_KEYS[schema].keys, ...(schema === "com.apple.mdm" ? PROFILE_KEYS.CommonPayloadKeys.keys : [])].map((k) => k.key);
+      if (known.includes(steps[0])) continue;
+      out.push({ path: [...at, "set", path], anchor: "key", message: `set ${path}: Apple's ${schema} schema has no key "${steps[0]}"${didYouMean(steps[0], known)}; the device ignores keys it does not know`, rank: 1 });
+    }
   return out;
 }

@@ -27,6 +27,10 @@
 import { randomUUID } from "node:crypto";
 import type { HttpResponse } from "../../ports/http.js";
 import type { PolicyConfig } from "../policy/types.js";
+import type { ProfileEditsOf } from "../../wire/apple/profile-edits.js";
+
+/** embedded.apple.profile's edits (profile-edits.ts; its wire type here: core.ts imports this file). */
+type ProfileEdits = ProfileEditsOf<unknown>;
 import { durationMs } from "../../runner/timeline/duration.js";
 
 export interface PortalInvitation {
@@ -40,9 +44,26 @@ export interface PortalInvitation {
   requireLogin?: boolean;
 }
 
+/** The platforms a portal reads from a browser's User-Agent. */
+export type BrowserPlatform = "Mac" | "iPhone" | "iPad";
+
+/**
+ * The platform a browser's User-Agent names, as a vendor portal reads it: `iPhone`, `iPad`, or `Macintosh` (a Mac,
+ * and an iPad/iPhone asking for desktop websites, device/apple/safari.ts). The system daemons' strings
+ * (`profiled/1.0 CFNetwork/…`) name none.
+ */
+export function browserPlatform(ua: string | undefined): BrowserPlatform | undefined {
+  if (!ua) return undefined;
+  if (/\biPhone\b/.test(ua)) return "iPhone";
+  if (/\biPad\b/.test(ua)) return "iPad";
+  return /\bMacintosh\b/.test(ua) ? "Mac" : undefined;
+}
+
 export interface PortalConfig {
   /** The portal asks every user to log in before it offers the profile (default false). */
   login?: boolean;
+  /** The edits of the profile the portal offers each platform it reads from the User-Agent (embedded.apple.profile's syntax). */
+  profileByBrowser?: Partial<Record<BrowserPlatform, ProfileEdits>>;
   /** Enrollment invitations the administrator sent. */
   invitations?: PortalInvitation[];
 }
@@ -177,6 +198,13 @@ export class EnrollmentPortal {
       return (this.invitation(id)?.requireLogin ?? c.login) ? this.loginPage(id) : this.assignPage(id);
     }
     return c.login ? this.loginPage(undefined) : {};
+  }
+
+  /** The platform read from the browser's User-Agent and the edits of the profile offered to it (`profileByBrowser`), if any. */
+  profileFor(userAgent: string | undefined): { platform: BrowserPlatform; edits: ProfileEdits } | undefined {
+    const platform = browserPlatform(userAgent);
+    const edits = platform ? this.config()?.profileByBrowser?.[platform] : undefined;
+    return platform && edits ? { platform, edits } : undefined;
   }
 
   /** `POST /apple/portal/login`: the user's credentials (form-encoded). */

@@ -78,12 +78,12 @@ export class ProfileService {
    * The enrollment profile served to every device. `enrollment`: the enrollment portal's (portal.ts),
    * whose token the CheckInURL carries so that Authenticate finds the user who logged in.
    */
-  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }): Promise<Uint8Array> {
+  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }, browser?: ProfileEdits): Promise<Uint8Array> {
     const c = this.core.config;
     const urls = this.core.ctx.urls();
     const fresh = [randomUUID().toUpperCase(), randomUUID().toUpperCase(), randomUUID().toUpperCase()] as const;
     // Profile edits may add payloads with UUIDs of their own: such a profile is built as it is.
-    const templated = !c.profile;
+    const templated = !c.profile && !browser;
     const [anchorUuid, scepUuid, mdmUuid] = templated ? this.standIns : fresh;
     const ndes = this.core.field.scep();
     // User Enrollment: no hardware identifier exists to put in the subject; the managed Apple ID names it.
@@ -127,7 +127,9 @@ export class ProfileService {
     }
     payloads.push(mdm);
     const built = buildProfileDict({ identifier: "com.enrollsim.ref.enrollment", uuid: this.profileUuid, displayName: "enrollsim enrollment", organization: "enrollsim", payloads });
-    const dict = c.profile ? applyProfileEdits(built, c.profile) : built;
+    const edited = c.profile ? applyProfileEdits(built, c.profile) : built;
+    // The portal's profile for the platform it read from the browser (portal.ts profileByBrowser), on top.
+    const dict = browser ? applyProfileEdits(edited, browser) : edited;
     const plist = templated ? this.fromTemplate(dict, fresh) : buildPlistBytes(dict);
     this.core.stats.profiles++;
     if (!c.signProfile) return plist;

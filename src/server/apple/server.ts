@@ -159,7 +159,10 @@ export class AppleServer implements AppleCore {
       if (!this.portal.active || path !== "/apple/enroll") return this.profiles.response(await this.profiles.profile());
       const page = this.portal.open(new URL(req.url, "http://localhost").searchParams);
       if ("status" in page) return page.status >= 400 ? this.reject("portal.refused", page) : page;
-      return this.profiles.response(await this.profiles.profile(undefined, page.enrollment));
+      // The profile of the platform the portal reads from the browser's User-Agent (profileByBrowser), else the one profile.
+      const browser = this.portal.profileFor(req.headers?.["user-agent"]);
+      if (browser && this.log.length < 200) this.log.push(`portal: ${browser.platform} User-Agent, offered the ${browser.platform} profile`);
+      return this.profiles.response(await this.profiles.profile(undefined, page.enrollment, browser?.edits));
     }
     if (path === PORTAL_LOGIN_PATH || path === PORTAL_ASSIGN_PATH) {
       if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });

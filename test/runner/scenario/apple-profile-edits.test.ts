@@ -44,3 +44,16 @@ describe("embedded.apple.profile edits at load time", () => {
     expect(r.warnings).toEqual(['p.yaml:9:9: warning: set Configuration/PayloadScop: Apple\'s TopLevel schema has no key "PayloadScop" (did you mean "PayloadScope"?); the device ignores keys it does not know']);
   });
 });
+
+describe("embedded.apple.portal.profileByBrowser edits at load time", () => {
+  it("are checked like embedded.apple.profile: file:line:column and a did-you-mean; a platform that is not one is refused", () => {
+    const doc = (body: string) => `name: p\nserver: embedded\nembedded:\n  apple:\n    portal:\n      profileByBrowser:\n${body}groups:\n  - { name: g, model: macbook-air-m3, count: 1, flow: macos-profile }\n`;
+    const e = scenarioLoadError(doc("        Mac: { remove: [com.apple.mdm/ServerCapabilites] }\n"), "p.yaml", context);
+    expect(e.location).toMatch(/^p\.yaml:7:\d+$/);
+    expect(e.message).toContain('did you mean "ServerCapabilities"');
+    const bad = scenarioLoadError(doc("        iPod: { set: { Configuration/TargetDeviceType: 1 } }\n"), "p.yaml", context);
+    expect(bad.location).toMatch(/^p\.yaml:7:/);
+    expect(bad.message).toMatch(/iPhone|iPad/);
+    expect(parseScenario(doc("        Mac: { set: { Configuration/TargetDeviceType: 5 } }\n"), "p.yaml", context).warnings).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@
  * enrollment portal with its login and invitations (src/server/apple/portal.ts) and what the user
  * does there (src/device/apple/portal.ts).
  */
+import { PROFILE_EDITS_SCHEMA } from "./apple-profile-edits-schema.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "../../timeline/duration.js";
 
 /** `groups[].options.apple` keys. */
@@ -39,6 +40,14 @@ export const applePortalEmbedded = {
       "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An invitation without login shows the 'Assign to user' dialog (a directory user, or blank; an unknown name is 403 UserNotFound). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
     properties: {
       login: { type: "boolean", description: "Every user logs in before the profile is offered (default false)." },
+      profileByBrowser: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        description:
+          "The portal offers the enrollment profile of the platform it reads from the browser's User-Agent, as vendor portals do (Hexnode: \"If Safari is in Desktop Site View, only the Device Enrollment profile can be downloaded\"): per platform (Mac: a Macintosh User-Agent, which an iPad on iPadOS 13+ sends by default and any iPhone/iPad with Request Desktop Website; iPhone; iPad) the edits of embedded.apple.profile applied to that platform's profile. A User-Agent naming none of them gets the profile without these edits.",
+        properties: Object.fromEntries(["Mac", "iPhone", "iPad"].map((k) => [k, { ...PROFILE_EDITS_SCHEMA, description: `The edits of the profile offered to a ${k} User-Agent (the syntax of embedded.apple.profile).` }])),
+      },
       invitations: {
         type: "array",
         maxItems: 1000,

@@ -8,6 +8,7 @@
 import type { ScenarioExtension } from "./extension.js";
 import { appleServicesEmbedded, appleServicesGroupOptions } from "./apple-services.js";
 import { applePortalEmbedded, applePortalGroupOptions } from "./apple-portal.js";
+import { PROFILE_EDITS_SCHEMA } from "./apple-profile-edits-schema.js";
 
 const behaviour = {
   type: "object",
@@ -309,38 +310,7 @@ export const appleScenario: ScenarioExtension = {
     properties: {
       signMessage: { type: "boolean", description: "Profile SignMessage: true → Mdm-Signature header, false (default) → mTLS." },
       signProfile: { type: "boolean", description: "CMS-sign the enrollment profile (default true); false serves it unsigned." },
-      profile: {
-        type: "object",
-        additionalProperties: false,
-        description:
-          "The enrollment profile as a misconfigured or buggy server builds it (then signs it), at every level. A PATH is a PayloadType then /Key steps: Configuration is the profile's top level (Configuration/PayloadScope), any other type every payload of that type (com.apple.mdm/ServerCapabilities, nested com.apple.security.scep/PayloadContent/Challenge); a step of digits indexes an array (com.apple.mdm/ServerCapabilities/0). remove drops keys or whole payloads (com.apple.security.root); set gives a key any value: a string, number, boolean, list, mapping, {$date: ISO} or {$data: base64}. An edit that reaches nothing in the profile the server builds is refused when the file loads.",
-        properties: {
-          remove: {
-            type: "array",
-            maxItems: 50,
-            items: {
-              type: "string",
-              pattern: "^(Configuration|com\\.apple\\.[A-Za-z0-9.-]+)(/[A-Za-z0-9_][A-Za-z0-9_ -]*)*$",
-              "x-expected": "a payload type (Configuration: the profile's top level), optionally with /Key steps, e.g. com.apple.mdm/ServerCapabilities or Configuration/PayloadScope",
-            },
-          },
-          set: {
-            type: "object",
-            maxProperties: 50,
-            propertyNames: {
-              pattern: "^(Configuration|com\\.apple\\.[A-Za-z0-9.-]+)(/[A-Za-z0-9_][A-Za-z0-9_ -]*)+$",
-              "x-expected": "a payload type (Configuration: the profile's top level) and /Key steps, e.g. com.apple.mdm/Topic or Configuration/PayloadScope",
-            },
-            additionalProperties: { type: ["string", "number", "boolean", "array", "object"], description: "Any plist value: a string, number, boolean, list or mapping; {$date: ISO-8601} is a <date>, {$data: base64} a <data>." },
-          },
-          add: {
-            type: "array",
-            maxItems: 20,
-            description: 'More payloads in the profile, e.g. { PayloadType: com.apple.applicationaccess, allowHostPairing: false } ("Sync with computers: Deny all"); PayloadIdentifier, PayloadUUID, PayloadVersion and PayloadDisplayName are filled in when absent.',
-            items: { type: "object", required: ["PayloadType"], properties: { PayloadType: { type: "string", pattern: "^com\\.apple\\.[A-Za-z0-9.-]+$" } } },
-          },
-        },
-      },
+      profile: PROFILE_EDITS_SCHEMA,
       topic: { type: "string", description: "APNs topic in the MDM payload." },
       accessRights: { type: "integer", minimum: 0, maximum: 8191 },
       scepSubject: { type: "string", description: 'SCEP Subject as a DN with %variables%, e.g. "O=enrollsim,CN=%SerialNumber%".' },
