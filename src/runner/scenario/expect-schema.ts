@@ -14,6 +14,8 @@ export const POLICY_REFUSALS = [
   "personal-blocked",
   "os-below-minimum",
   "os-above-maximum",
+  "device-denylisted",
+  "device-not-allowlisted",
   "device-limit",
   "dem-limit",
   "outside-mdm-scope",

@@ -184,6 +184,27 @@ export const policySchema: Json = {
         },
       },
     },
+    deviceLists: {
+      type: "array",
+      description:
+        'Deny lists and allow-only lists of devices by hardware identifier (Workspace ONE "Denylist and Allowlist Device Registrations"), checked when a device enrolls on every platform: a device a `deny` list names, or one no `allowOnly` list that applies names, is refused (refusals device-denylisted / device-not-allowlisted; the text says "Device Not Approved"). Timeline `editDeviceList` adds or removes devices (the admin approves a device).',
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name", "mode"],
+        properties: {
+          name: str("The list's name (timeline editDeviceList names it)."),
+          mode: { enum: ["deny", "allowOnly"], description: "deny: the devices it names are refused; allowOnly: only the devices it names may enroll." },
+          platform: oneOrList(PLATFORMS, "Platforms it applies to (default all)."),
+          assign,
+          serials: strings("Serial numbers (%SERIAL@group% expands per device)."),
+          imeis: strings("IMEIs (%IMEI@group%)."),
+          udids: strings("Apple UDIDs (%UDID@group%)."),
+          macs: strings("MAC addresses, any separator (%MAC@group%): Windows reports every adapter's (MS-MDE2 MAC context items)."),
+          models: strings("Models as the device reports them at enrollment (Apple ProductName such as iPhone15,4; Windows DeviceModel; Android Build.MODEL)."),
+        },
+      },
+    },
     compliance: {
       type: "object",
       additionalProperties: false,

@@ -20,6 +20,7 @@ interface PolicyShape {
   userScope?: { mdm?: unknown; mam?: unknown };
   compliance?: { policies?: Named[] };
   terms?: Named[];
+  deviceLists?: Named[];
   conditionalAccess?: { policies?: (Named & { users?: { include?: string[]; exclude?: string[] }; grant?: { controls?: string[]; termsOfUse?: string[] } })[]; termsOfUse?: Named[] };
 }
 
@@ -63,6 +64,7 @@ export function policyIssues(policy: unknown): Issue[] {
   list([...base, "restrictions", "deviceLimitPolicies"], p.restrictions?.deviceLimitPolicies);
   list([...base, "compliance", "policies"], p.compliance?.policies);
   list([...base, "terms"], p.terms);
+  list([...base, "deviceLists"], p.deviceLists);
   // Conditional access: users are UPNs (with @) or groups; a grant names known terms of use, and block stands alone.
   const ca = [...base, "conditionalAccess"];
   list([...ca, "policies"], p.conditionalAccess?.policies);

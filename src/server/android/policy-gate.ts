@@ -52,6 +52,8 @@ export function redeemRequest(body: { apiLevel?: unknown; ownership?: unknown; m
     ...(str(hw.model) ? { model: str(hw.model) } : {}),
     ...(idsReadable && str(hw.serialNumber) ? { serial: str(hw.serialNumber) } : {}),
     ...(idsReadable && str(hw.imei) ? { imei: str(hw.imei) } : {}),
+    // AMAPI NetworkInfo.wifiMacAddress (device-lists.ts matches it).
+    ...(str((body.networkInfo as { wifiMacAddress?: unknown } | undefined)?.wifiMacAddress) ? { macs: [str((body.networkInfo as { wifiMacAddress?: unknown }).wifiMacAddress)!] } : {}),
     methodOwnership: personal ? "personal" : "corporate",
     countsTowardLimit: true,
     ...(personal && body.managementMode === "PROFILE_OWNER" ? { demCeiling: DEM_WORK_PROFILE_LIMIT } : {}),

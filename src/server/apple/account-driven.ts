@@ -78,6 +78,8 @@ export class AccountEnrollment {
       upn: user,
       ...(typeof checked.info.OS_VERSION === "string" ? { osVersion: checked.info.OS_VERSION } : {}),
       ...(typeof checked.info.SERIAL === "string" ? { serial: checked.info.SERIAL } : {}),
+      ...(typeof checked.info.UDID === "string" ? { udid: checked.info.UDID } : {}),
+      ...(product ? { model: product } : {}),
       methodOwnership: "personal",
       countsTowardLimit: true,
       userEnrollment: mode === "BYOD",

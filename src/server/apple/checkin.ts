@@ -80,6 +80,8 @@ export class CheckinService {
           ...(typeof msg.dict.OSVersion === "string" ? { osVersion: msg.dict.OSVersion } : {}),
           ...(serial ? { serial } : {}),
           ...(imei ? { imei } : {}),
+          ...(msg.udid ? { udid: msg.udid } : {}),
+          ...(typeof msg.dict.ProductName === "string" ? { model: msg.dict.ProductName } : {}),
           // The enrolling user, kept on the tenant's record (the same field Windows and Android fill).
           ...(portalUser ? { upn: portalUser } : {}),
           methodOwnership: "personal",

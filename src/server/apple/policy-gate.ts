@@ -27,7 +27,7 @@ export function applePlatform(product: unknown): PolicyPlatform {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
 
-/** ADE: MachineInfo (UDID, SERIAL, PRODUCT, OS_VERSION). */
+/** ADE: MachineInfo (UDID, SERIAL, PRODUCT, OS_VERSION, IMEI). */
 export function adeRequest(mi: Record<string, unknown>): EnrollmentRequest {
   const serial = str(mi.SERIAL);
   return {
@@ -35,6 +35,9 @@ export function adeRequest(mi: Record<string, unknown>): EnrollmentRequest {
     deviceKey: str(mi.UDID) ?? `serial:${serial ?? "unknown"}`,
     ...(str(mi.OS_VERSION) ? { osVersion: str(mi.OS_VERSION) } : {}),
     ...(serial ? { serial } : {}),
+    ...(str(mi.UDID) ? { udid: str(mi.UDID) } : {}),
+    ...(str(mi.IMEI) ? { imei: str(mi.IMEI) } : {}),
+    ...(str(mi.PRODUCT) ? { model: str(mi.PRODUCT) } : {}),
     manufacturer: "Apple",
     methodOwnership: "corporate",
     countsTowardLimit: true,
@@ -44,6 +47,8 @@ export function adeRequest(mi: Record<string, unknown>): EnrollmentRequest {
 }
 
 /** The 403 JSON an enrollment URL answers for a refusal. */
+// A device-list refusal (device-lists.ts) has no Intune code of its own (Intune publishes no device deny list):
+// it is answered as the restriction refusals are, DeviceTypeNotSupported, with "Device Not Approved" in the message.
 export function refusalJson(d: Extract<EnrollmentDecision, { ok: false }>): HttpResponse {
   const code = d.refusal === "device-limit" || d.refusal === "dem-limit" ? "DeviceCapReached" : "DeviceTypeNotSupported";
   return json(403, { code, message: d.message, ...(d.policy ? { restriction: d.policy.name, priority: d.policy.priority } : {}) });

@@ -17,6 +17,7 @@ import { AdeAssignments } from "./ade.js";
 import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn, type CaSignInRecord } from "./conditional-access.js";
 import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
+import { deviceListRefusal, type DeviceListRefusal } from "./device-lists.js";
 import { heldRecordOf, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
@@ -37,6 +38,9 @@ export interface EnrollmentRequest {
   model?: string;
   serial?: string;
   imei?: string;
+  /** Apple UDID and the MAC addresses the device reports, where its method sends them (device-lists.ts). */
+  udid?: string;
+  macs?: string[];
   /** Ownership the enrollment method implies before identifiers (§4.1): e.g. ADE, Autopilot = corporate. */
   methodOwnership: "corporate" | "personal";
   /** The method counts toward the Intune per-user device limit (§2.6, §3 table). */
@@ -53,7 +57,7 @@ export interface EnrollmentRequest {
   method?: EnrollmentMethod;
 }
 
-export type EnrollmentRefusal = RestrictionRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted" | "reenrollment-blocked" | "reenrollment-other-user";
+export type EnrollmentRefusal = RestrictionRefusal | DeviceListRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted" | "reenrollment-blocked" | "reenrollment-other-user";
 /** Every refusal reason; the vocabulary `expect.server.refusals` validates against. */
 export type PolicyRefusal = (typeof POLICY_REFUSALS)[number];
 // Compile-time check that the engine's reasons and the scenario vocabulary are the same set.
@@ -205,6 +209,9 @@ export class PolicyEngine {
       return { ok: false, refusal, message, ownership, ...(policy ? { policy } : {}) };
     };
     if (r.viaAutoEnrollment && r.upn && !this.mdmInScope(r.upn)) return refuse("outside-mdm-scope", `${r.upn} is outside the MDM user scope`);
+    // The tenant's deny and allow-only lists of devices by identifier (device-lists.ts).
+    const listed = deviceListRefusal(cfg, r);
+    if (listed) return refuse(listed.refusal, listed.message);
     // The same hardware enrolling again while its record is live: the tenant's re-enrollment rules (reenrollment.ts).
     this.seedRecords();
     const held = reenrollmentRefusal(cfg.reenrollment, r, heldRecordOf(this.enrollments.values(), r));

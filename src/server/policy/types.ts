@@ -199,6 +199,8 @@ export interface PolicyConfig {
     /** Windows `manufacturer,model,serial` triples. */
     windows?: { manufacturer: string; model: string; serial: string }[];
   };
+  /** Deny lists and allow-only lists of devices by hardware identifier (device-lists.ts). */
+  deviceLists?: DeviceListPolicy[];
   compliance?: {
     /** "Mark devices with no compliance policy assigned as". Default compliant. */
     noPolicy?: "compliant" | "noncompliant";
@@ -277,4 +279,21 @@ export interface ConditionalAccessConfig {
   excludeApps?: string[];
   /** Shorthand: "Require multifactor authentication" on Microsoft Intune Enrollment. */
   requireMfa?: boolean;
+}
+
+/**
+ * A deny list or an allow-only list of devices by identifier (device-lists.ts): `deny` refuses the devices
+ * it names, `allowOnly` refuses the devices it does not name, for the enrollments it applies to
+ * (`platform`, `assign`; default every platform and every enrollment).
+ */
+export interface DeviceListPolicy {
+  name: string;
+  mode: "deny" | "allowOnly";
+  platform?: PolicyPlatform | PolicyPlatform[];
+  assign?: Assignment;
+  serials?: string[];
+  imeis?: string[];
+  udids?: string[];
+  macs?: string[];
+  models?: string[];
 }

@@ -227,6 +227,9 @@ export class EnrollmentEndpoints {
       serial: contextValue(rst.context, "SerialNumber"),
       manufacturer: contextValue(rst.context, "Manufacturer"),
       model: contextValue(rst.context, "DeviceModel"),
+      imei: contextValue(rst.context, "IMEI"),
+      // MS-MDE2 AdditionalContext: one MAC item per network adapter (device-lists.ts matches any of them).
+      macs: rst.context.filter(([n]) => n.trim().toLowerCase() === "mac").map(([, v]) => v.trim()),
       attestedJoin: this.ctx.policy.directory.find({ deviceId })?.attested === true,
     });
     const decision = this.ctx.policy.decide(request);

@@ -7,6 +7,7 @@
  * | refusal | Subcode | ErrorType | device HRESULT |
  * |---|---|---|---|
  * | platform blocked, OS below/above range, personal blocked | s:Authorization | DeviceNotSupported | 0x80180014 |
+ * | device deny / allow-only list (device-lists.ts; no Intune fault published: an assumption) | s:Authorization | DeviceNotSupported | 0x80180014 |
  * | device limit, DEM ceiling | s:Authorization | DeviceCapReached | 0x80180013 |
  * | outside the MDM user scope | s:Authorization | (none) | 0x80180003 "This user isn't authorized to enroll" |
  * | terms not accepted | s:Authorization | InvalidEnrollmentData | 0x80180019 |
@@ -38,6 +39,9 @@ export interface RstFacts {
   serial?: string;
   manufacturer?: string;
   model?: string;
+  imei?: string;
+  /** The MAC context items (one per adapter). */
+  macs?: string[];
   /** The device's directory join was TPM-attested and userless (Autopilot self-deploying, pre-provisioning). */
   attestedJoin?: boolean;
 }
@@ -66,6 +70,8 @@ export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
     ...(f.serial ? { serial: f.serial } : {}),
     ...(f.manufacturer ? { manufacturer: triple ? f.manufacturer : "Unknown" } : {}),
     ...(f.model ? { model: triple ? f.model : "Unknown" } : {}),
+    ...(f.imei ? { imei: f.imei } : {}),
+    ...(f.macs?.length ? { macs: f.macs } : {}),
     methodOwnership: full && f.notInOobe ? "personal" : "corporate",
     countsTowardLimit: full && f.notInOobe,
     viaAutoEnrollment: f.token,
