@@ -47,7 +47,9 @@ export function createTimeline(
       // The identity the device runs with: its group's state included (a pinned serial is what the server recorded).
       const g = groupOf.get(i)!;
       const { identity } = identityOf(catalog, env, g.model, i, g.state);
-      return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei, platform: identity.platform, ...(identity.windows ? { windowsDeviceId: identity.windows.deviceId } : {}) };
+      // mac and model as the device reports them at enrollment (device lists match them): Apple ProductName and Windows DeviceModel are the model identifier, Android Build.MODEL.
+      const model = identity.platform === "android" ? identity.model : identity.modelIdentifier;
+      return { serialNumber: identity.serialNumber, udid: identity.udid, imei: identity.imei, platform: identity.platform, ...(identity.windows ? { windowsDeviceId: identity.windows.deviceId } : {}), mac: identity.wifiMac ?? identity.ethernetMac, model };
     },
     transcriptFor,
     ...(networks ? { networks } : {}),

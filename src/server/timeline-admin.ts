@@ -14,6 +14,15 @@ import { globRegExp } from "../runner/timeline/glob.js";
 import type { TimelineAction } from "../runner/timeline/types.js";
 import type { AdminDevice } from "./half.js";
 import type { ReferenceServer } from "./reference-server.js";
+import { editDeviceList, type ListedDevice } from "./policy/device-lists.js";
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
+/** A device's identifiers as device lists hold them (runner identity: serial, IMEI, UDID, MAC, the model it reports). */
+const listedDevice = (d: DeviceRef): ListedDevice => {
+  const i = d.identity ?? {};
+  const v: Record<string, string | undefined> = { serial: str(i.serialNumber), imei: str(i.imei), udid: str(i.udid), mac: str(i.mac), model: str(i.model) };
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as ListedDevice;
+};
 
 type Platforms = { apple?: unknown; windows?: unknown; android?: unknown };
 
@@ -156,6 +165,13 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
             refs.filter((d) => !changed.has(d)),
             server,
           )}`;
+        }
+        case "editDeviceList": {
+          // Tenant policy edited like a `set` of embedded.policy.deviceLists: every half reads it at its next decision.
+          const devs = (devices ?? []).map(listedDevice);
+          const { lists, result } = editDeviceList(server.policy.config.deviceLists, a.list, devs, a.remove ? { remove: true } : { by: a.add ?? "serials" });
+          if (!result.startsWith("not applied")) server.policy.holder.set("deviceLists", lists);
+          return result;
         }
         case "revoke": {
           if (a.what === "device-certificate") {

@@ -36,6 +36,10 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "autopilotReset" };
     case "setOwnership":
       return { kind: "setOwnership", ownership: e.setOwnership! };
+    case "editDeviceList": {
+      const d = e.editDeviceList!;
+      return { kind: "editDeviceList", list: d.list, ...(d.remove ? { remove: true as const } : { add: d.add ?? "serials" }) };
+    }
     case "revoke":
       return { kind: "revoke", what: e.revoke! };
     case "expire":
@@ -236,6 +240,11 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     }
     if (vppAction?.what === "enrollment-invitations" && !url && !(s.embedded?.apple as { portal?: { invitations?: unknown[] } } | undefined)?.portal?.invitations?.length) {
       out.push(issue(at(vppAction.kind), `${formatPath(at(vppAction.kind))}: the embedded server's enrollment portal has no invitations; give embedded.apple.portal.invitations`, "embedded.apple.portal.invitations"));
+    }
+    if (action.kind === "editDeviceList" && !url) {
+      // The list must exist in the configuration as it stands at this entry (a `set` before it may add one).
+      const names = ((embedded.policy as { deviceLists?: { name?: string }[] } | undefined)?.deviceLists ?? []).map((l) => l.name ?? "");
+      if (!names.includes(action.list)) out.push(issue(at(key, "list"), `${formatPath(at(key, "list"))} names device list "${action.list}", which embedded.policy.deviceLists does not hold${didYouMean(action.list, names)}; lists: ${listNames(names)}`, "a name of embedded.policy.deviceLists"));
     }
     if (action.kind === "set") {
       for (const [p, value] of Object.entries(e.set!)) {

@@ -210,7 +210,7 @@ export class TimelineEngine implements RunObserver {
     this.fired.add(e.index);
     const now = this.clock.now();
     const a = e.action;
-    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "autopilotReset" || (a.kind === "revoke" && a.what === "device-certificate");
+    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" || (a.kind === "revoke" && a.what === "device-certificate");
     const devices = targeted && a.kind !== "skip" ? this.targets(e) : undefined;
     const set = devices && e.target ? new Set(devices.map((d) => d.index)) : "all";
     let result: string;

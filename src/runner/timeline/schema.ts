@@ -4,7 +4,7 @@ import { PLATFORMS } from "../../device/catalog.js";
 import type { Json } from "../scenario/json.js";
 import { DURATION_EXPECTED, DURATION_PATTERN } from "./duration.js";
 import { HOST_APPS } from "../../protocol/common/context.js";
-import { EXPIRABLE, OFFLINE_DETAILS, RESTORED_BACKUPS, REVOCABLE, RECORD_STORES } from "./types.js";
+import { EXPIRABLE, OFFLINE_DETAILS, RESTORED_BACKUPS, REVOCABLE, RECORD_STORES, DEVICE_LIST_IDS } from "./types.js";
 
 const duration = (description: string): Json => ({
   type: ["string", "number"],
@@ -87,6 +87,20 @@ export const timelineSchema: Json = {
         "Embedded server, Windows: the admin's remote Autopilot Reset (Intune: Devices › More › Autopilot Reset): Exec ./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/doAutomaticRedeployment (1809+) at the PC's next OMA-DM session, then a Get of AutomaticRedeployment/Status and LastError. The PC resets and keeps its Entra join and MDM enrollment; it needs its recovery environment (device state recovery.winre).",
       ),
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
+      editDeviceList: {
+        type: "object",
+        additionalProperties: false,
+        required: ["list"],
+        description:
+          "Embedded server: the admin edits a device list of embedded.policy.deviceLists — `add: serials` (or imeis, udids, macs, models) adds the targeted devices by that identifier (allowlists them, or denylists them); `remove: true` removes every identifier of theirs the list holds (the admin approves a denylisted device). The next enrollment meets the list as it then is (a user's tryAgain retries).",
+        properties: {
+          list: { type: "string", minLength: 1, description: "The list's name (embedded.policy.deviceLists[].name)." },
+          add: { enum: [...DEVICE_LIST_IDS], description: "Add the targeted devices by this identifier (default serials)." },
+          remove: { const: true, description: "Remove the targeted devices from the list." },
+        },
+        not: { required: ["add", "remove"] },
+        "x-expected": "list with add (serials, imeis, udids, macs, models) or remove: true, not both",
+      },
       revoke: {
         type: "string",
         enum: [...REVOCABLE],

@@ -20,6 +20,16 @@ export type Expirable = (typeof EXPIRABLE)[number];
 export const OFFLINE_DETAILS = ["dns.timeout", "dns.nxdomain", "dns.no-address", "connect.refused", "connect.timeout"] as const satisfies readonly TransportDetail[];
 export type OfflineDetail = (typeof OFFLINE_DETAILS)[number];
 
+/** The identifier kinds of `embedded.policy.deviceLists[]` (server/policy/device-lists.ts). */
+export const DEVICE_LIST_IDS = ["serials", "imeis", "udids", "macs", "models"] as const;
+export type DeviceListId = (typeof DEVICE_LIST_IDS)[number];
+/** `editDeviceList` as written: add the targeted devices to a list by one identifier, or remove them from it. */
+export interface EditDeviceListSpec {
+  list: string;
+  add?: DeviceListId;
+  remove?: true;
+}
+
 /** Which backup a restore brings back: the newest (taken while the device held its latest enrolment), or the one from its enrolment before the last set-up from scratch. */
 export const RESTORED_BACKUPS = ["latest", "previous"] as const;
 export type RestoredBackup = (typeof RESTORED_BACKUPS)[number];
@@ -43,6 +53,7 @@ export interface TimelineSpec {
   deleteRecords?: { in?: RecordStore | RecordStore[] };
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
+  editDeviceList?: EditDeviceListSpec;
   wipe?: WipeOptions;
   autopilotReset?: Record<string, never>;
   revoke?: Revocable;
@@ -71,6 +82,7 @@ export const ACTION_KEYS = [
   "deleteRecords",
   "resync",
   "setOwnership",
+  "editDeviceList",
   "wipe",
   "autopilotReset",
   "revoke",
@@ -109,6 +121,8 @@ export type TimelineAction =
   | { kind: "deleteRecords"; in: RecordStore[] }
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
+  /** The admin adds the targeted devices to a device list of embedded.policy.deviceLists (by one identifier), or removes them. */
+  | { kind: "editDeviceList"; list: string; add?: DeviceListId; remove?: true }
   | ({ kind: "wipe" } & WipeOptions)
   | { kind: "autopilotReset" }
   | { kind: "revoke"; what: Revocable }
@@ -163,7 +177,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -183,7 +197,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "setUpAgain" ||
     (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
-    a.kind === "setOwnership" || a.kind === "wipe" || a.kind === "autopilotReset" ||
+    a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
     (a.kind === "endpointDown" && a.answer === "refuse")
   );
