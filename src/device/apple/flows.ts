@@ -21,6 +21,7 @@ import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
 import { safariUserAgent } from "./safari.js";
+import { compareVersions } from "../../wire/version.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
@@ -137,6 +138,9 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
   };
 }
 
+/** The first macOS release with User Approved MDM. */
+const UAMDM_FROM = "10.13.2";
+
 /**
  * macOS profile enrollment: the user approves the MDM profile in System Settings › Privacy &
  * Security › Profiles (step `profile.approve`), which makes the enrollment user-approved (Apple
@@ -146,6 +150,8 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
  */
 async function userApprovesEnrollment(ctx: FlowContext, dev: AppleDevice): Promise<void> {
   if (dev.osName !== "macOS") return;
+  // User Approved MDM exists from macOS 10.13.2 (SimpleMDM, "What is User Approved MDM Enrollment?"; VMware, "User Approved MDM in macOS High Sierra"): an older Mac has nothing to approve.
+  if (compareVersions(dev.osVersion, UAMDM_FROM) < 0) return void decoded(ctx.protocol, "profile.install", { userApproval: `none before macOS ${UAMDM_FROM}` });
   try {
     await step(ctx.protocol, "profile.approve", async () => decoded(ctx.protocol, "profile.approve", { userApproved: true }));
   } catch (err) {

@@ -55,6 +55,17 @@ describe("older macOS releases", () => {
     expect(w.apple.stats.checkins.SetBootstrapToken).toBe(1);
   });
 
+  it("macOS 10.12 has no User Approved MDM: the profile flow has no approval step; 10.15 has one", async () => {
+    const w = await appleWorld();
+    const steps = async (os: { version: string; build: string }, i: number) => {
+      const dev = await w.device("macbook-pro-2017", i, { os });
+      expect(await w.run(dev, "macos-profile")).toMatchObject({ ok: true });
+      return new Set(dev.transcriptSink.events().map((e) => e.step));
+    };
+    expect((await steps({ version: "10.12.6", build: "16G29" }, 0)).has("profile.approve")).toBe(false);
+    expect((await steps({ version: "10.15.7", build: "19H2" }, 1)).has("profile.approve")).toBe(true);
+  });
+
   it("a command introduced after the release is refused on it (DeclarativeManagement: macOS 13)", async () => {
     const status = async (os: { version: string; build: string }) => {
       const w = await appleWorld({ commands: [{ requestType: "DeclarativeManagement" }], ddm: { enabled: true } });
