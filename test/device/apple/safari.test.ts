@@ -45,6 +45,15 @@ describe("Safari User-Agent", () => {
     expect(w.apple.log.filter((l) => l.startsWith("portal: Mac User-Agent"))).toHaveLength(4);
   });
 
+  it("an iPad on iOS 12 (before iPadOS 13) sends its own mobile string by default and gets the iPad profile; on iPadOS 13 the Mac's", async () => {
+    const w = await appleWorld({ portal: { profileByBrowser: BY_BROWSER } });
+    const seen = userAgents(w);
+    expect(await w.run(await w.device("ipad-6th-gen", 0, { os: { version: "12.4.1", build: "16G102" } }), "ios-profile")).toMatchObject({ ok: true });
+    expect(seen[0]).toBe("Mozilla/5.0 (iPad; CPU OS 12_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.4 Mobile/15E148 Safari/604.1");
+    expect(await w.run(await w.device("ipad-6th-gen", 1, { os: { version: "13.7", build: "17H35" } }), "ios-profile")).toMatchObject({ ok: false, code: "apple.profile.wrong-target-device" });
+    expect(browserPlatform(seen[1])).toBe("Mac");
+  });
+
   it("without profileByBrowser every browser gets the one profile (the iPad in desktop mode enrolls)", async () => {
     const w = await appleWorld();
     expect(await w.run(await w.device("ipad-air-m2", 0), "ios-profile")).toMatchObject({ ok: true });
