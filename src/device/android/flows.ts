@@ -32,6 +32,7 @@ import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
 import { agentRefusal } from "./agent-shown.js";
+import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
@@ -154,6 +155,7 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
     }
     case "kme": {
       const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
+      fc.disk?.set(PORTAL_DEADLINE_KEY, kmeDeadline(t));
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user
       // who picks the device up may type another name (field failure android-kme-user-association).
       return () => {
@@ -203,6 +205,9 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     const held = await frpGate(ctx, fc.identity);
     if (held) return held;
   }
+  const enrollBy = fc.disk?.get(PORTAL_DEADLINE_KEY) as number | undefined;
+  const late = await deadlineLock(ctx, enrollBy, "before setup");
+  if (late) return late;
   const https = fc.targets.server?.https ?? fc.targets.server?.http;
   const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""), fc.identity.state?.dpc?.provisioningMode);
   const appRefusals: BackgroundOutcome[] = [];
@@ -218,7 +223,8 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     },
   });
   const r = result(out, fc);
-  return r.ok && appRefusals.length ? { ...r, background: appRefusals } : r;
+  if (r.ok) return (await deadlineLock(ctx, enrollBy, "after setup")) ?? (appRefusals.length ? { ...r, background: appRefusals } : r);
+  return r;
 }
 
 const androidQr: Flow<never> = {

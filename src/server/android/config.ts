@@ -53,6 +53,8 @@ export interface ProfileConfig {
   userSignIn: boolean;
   /** KME: the device record is associated with this user (prefilled user name). */
   kmeUser?: string;
+  /** KME Advanced Profile (Knox Suite): a device not enrolled in the EMM this long after the profile was assigned (the run's start) is locked by Knox. */
+  enrollWithinSeconds?: number;
   /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin). */
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
 }
@@ -130,6 +132,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       userSignIn: (p.userSignIn as boolean | undefined) ?? base.userSignIn,
       kmeUser: p.kmeUser as string | undefined,
       applications: p.applications as ProfileConfig["applications"],
+      enrollWithinSeconds: p.enrollWithinSeconds as number | undefined,
       token: {
         durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
         oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,

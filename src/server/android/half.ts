@@ -56,6 +56,8 @@ export class AndroidHalf implements ServerHalf {
   readonly amapi: FakeAmapi;
   readonly headwind: HeadwindServer;
   /** Devices (serial or IMEI) removed from the zero-touch / KME portals by the timeline's deleteRecords (admin.ts). */
+  /** When the profiles were assigned to the portal's devices (the server's start): KME Advanced Profile deadlines count from it. */
+  private readonly assignedAt: number;
   readonly unregistered: Record<"zero-touch" | "kme", Set<string>> = { "zero-touch": new Set(), kme: new Set() };
   readonly dpcs: Record<string, HostedDpc>;
   readonly fcm = new Map<string, unknown[]>();
@@ -81,6 +83,7 @@ export class AndroidHalf implements ServerHalf {
     readonly config: AndroidHalfConfig,
   ) {
     this.tokens = new TokenStore(config.enterpriseId, ctx.now, (k) => new Uint8Array(randomBytes(k)));
+    this.assignedAt = ctx.now();
     this.dpcs = buildDpcs(ctx.crypto, { cert: ctx.scep.id.ca, key: ctx.scep.id.caKey });
     const stall = () => this.stall();
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
@@ -242,6 +245,8 @@ export class AndroidHalf implements ServerHalf {
             adminComponent: payload[EXTRA_PREFIX + "PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME"],
             signatureChecksum: this.dpcs[p.dpc]!.signatureChecksum,
             ...(p.kmeUser !== undefined ? { username: p.kmeUser } : {}),
+            // Knox Suite Advanced Profile: the date by which the device must be enrolled in the EMM (enrollsim's field: Knox's is not published).
+            ...(p.enrollWithinSeconds !== undefined ? { advancedProfile: { enrollBy: new Date(this.assignedAt + p.enrollWithinSeconds * 1000).toISOString() } } : {}),
             ...(admin && Object.keys(admin).length ? { customJson: JSON.stringify(admin) } : {}),
           });
         }

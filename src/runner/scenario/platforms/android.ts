@@ -116,6 +116,13 @@ const profile = {
     userSignIn: { type: "boolean", description: "The DPC signs the user in (Chrome custom tab) before enrolling." },
     kmeUser: { type: "string", minLength: 1, maxLength: 200, description: "KME: the device record is associated with this user." },
     headwindDeviceId: { type: "string", pattern: "^[\\w.@:-]{1,100}$" },
+    enrollWithinSeconds: {
+      type: "integer",
+      minimum: 60,
+      maximum: 315360000,
+      description:
+        "Knox Mobile Enrollment Advanced Profile (Knox Suite): the date by which a device assigned the profile must be enrolled in the EMM, as seconds after the profile was assigned (the run's start). A device that starts its setup after it, or has not finished enrolling by then (timeline idle, offline, a skip), is locked by Knox: android.portal.locked-deadline, Knox Admin Portal state \"Locked due to timeout\" (scenarios/README-android.md \"Vendor enrollment deadline\"). KME trigger only. Default: no deadline.",
+    },
     applications: {
       type: "array",
       maxItems: 20,
