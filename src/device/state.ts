@@ -12,6 +12,7 @@
  */
 import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js";
 import { ANDROID_CAPABILITY_STATE, type AndroidCapabilityState } from "./android/capability-state.js";
+import { NETWORK_LINK_STATE } from "./windows/network-link-state.js";
 
 type Json = Record<string, unknown>;
 
@@ -120,6 +121,7 @@ export const WINDOWS_STATE: Json = {
     description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
   },
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
+  networkLink: NETWORK_LINK_STATE,
   hardwareReplaced: {
     type: "array",
     uniqueItems: true,
@@ -398,6 +400,8 @@ export interface DeviceState extends AndroidCapabilityState {
   hardwareReplaced?: ("motherboard" | "nic" | "disk")[];
   /** The Windows Recovery Environment (state.recovery; default enabled). */
   recovery?: { winre?: "enabled" | "disabled" };
+  /** Windows: how the PC reaches the network in OOBE (device/windows/network-link.ts). */
+  networkLink?: "ethernet" | "wifi";
   supervised?: boolean;
   userInstalledApps?: string[];
   activated?: boolean;

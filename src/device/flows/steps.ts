@@ -135,7 +135,7 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
   "ios-configurator": apple(["configurator.affinity"], APPLE_PROFILE, ["profile.consent"], APPLE_MDM),
   "windows-byod": windows(["discovery.dns", "join.register"], WINDOWS_ESP),
-  "windows-autopilot": windows(["autopilot.profile", "autopilot.register", "oobe.signin", "auth.realm", "join.register", "tpm.ek-certificate", "esp.device-preparation"], WINDOWS_ESP),
+  "windows-autopilot": windows(["oobe.network", "autopilot.profile", "autopilot.register", "oobe.signin", "auth.realm", "join.register", "tpm.ek-certificate", "esp.device-preparation"], WINDOWS_ESP),
   "windows-bulk": windows(["join.register"]),
   "windows-gpo": windows(["join.register", "discovery.dns"]),
   "windows-tenant-attach": { enroll: [PROBE, "tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },

@@ -16,6 +16,7 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation } from "./state.js";
 import { firmwareEkCertificate } from "./tpm-ek.js";
 import { continuesWithoutProfile, withoutProfile } from "./oobe-fallback.js";
+import { oobeNetwork } from "./network-link.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -58,6 +59,10 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
     const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
     return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(m.hresult).toLowerCase()}) — ${m.name}: UPN suffix of ${upn} is not routable`);
   }
+
+  // ---- The OOBE network pages: on Wi-Fi a person connects first; pre-provisioning needs Ethernet (network-link.ts) ----
+  const link = await oobeNetwork(run);
+  if (link) return link;
 
   // ---- Device preparation: TPM attestation (self-deploying / pre-provisioned) ----
   const prepStart = p.clock.now();

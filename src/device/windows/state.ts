@@ -39,6 +39,8 @@ export interface WindowsState {
   managementAgents: ManagementAgent[];
   join: WindowsJoin;
   tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; manufacturer: TpmManufacturer; attestation: TpmAttestation };
+  /** How the PC reaches the network in OOBE (state.networkLink; network-link.ts). */
+  networkLink: "ethernet" | "wifi";
 }
 
 /** The device's state with the defaults of its model and flow filled in. */
@@ -52,6 +54,7 @@ export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): Windows
     // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
     join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
     tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", manufacturer: s.tpm?.manufacturer ?? "intel", attestation: s.tpm?.attestation ?? "succeeds" },
+    networkLink: s.networkLink ?? "ethernet",
   };
 }
 

@@ -194,6 +194,26 @@ describe("MDM Terms of Use", () => {
   });
 });
 
+describe("the OOBE network link (state.networkLink)", () => {
+  it("Wi-Fi: a user-driven PC passes the region/keyboard/Wi-Fi pages (oobe.network) and provisions; pre-provisioning is refused there; Ethernet never meets the step", async () => {
+    const h = await windowsHarness({ esp: { apps: [] } });
+    try {
+      const wifi = await h.run("windows-autopilot", {}, 0, undefined, { networkLink: "wifi" });
+      expect(wifi.result.ok).toBe(true);
+      expect(wifi.events.find((e) => e.kind === "decoded" && e.step === "oobe.network")!.data).toMatchObject({ link: "wifi" });
+      const bench = await h.run("windows-autopilot", { windows: { autopilot: { mode: "pre-provisioned" } } }, 1, undefined, { networkLink: "wifi" });
+      expect(bench.result).toMatchObject({ ok: false, code: "windows.autopilot.wired-connection-required", step: "oobe.network" });
+      // Refused before anything goes on the wire: no TPM attestation, no profile request, no join.
+      expect(bench.events.some((e) => e.step === "join.register" || e.step === "autopilot.profile")).toBe(false);
+      const wired = await h.run("windows-autopilot", { windows: { autopilot: { mode: "pre-provisioned" } } }, 2);
+      expect(wired.result.ok).toBe(true);
+      expect(wired.events.some((e) => e.step === "oobe.network")).toBe(false);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("Autopilot profile sources", () => {
   it("service: registered on first contact, name template from the profile; a replaced motherboard (state.hardwareReplaced) → Attention required", async () => {
     const h = await windowsHarness({ autopilot: { deviceNameTemplate: "CT-%SERIAL%" }, esp: { apps: [] } });
