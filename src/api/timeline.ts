@@ -3,6 +3,7 @@
 import type { FleetNetworks } from "../runner/network/fleet.js";
 import type { Catalog } from "../device/catalog.js";
 import { deviceTemplateValues, expandServerData, type TemplateValues } from "../device/template.js";
+import { localResetRefusal } from "../device/windows/recovery.js";
 import type { Clock, EntropySource, Logger, TranscriptSink } from "../ports/index.js";
 import { identityOf } from "../runner/fleet.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
@@ -28,10 +29,13 @@ export function createTimeline(
   if (entries.length === 0) return undefined;
   const devices: TimelineDevice[] = [];
   const groupOf = new Map<number, (typeof s.groups)[number]>();
+  // A reset on the device itself reads the device (its recovery environment): only Windows PCs can refuse one.
+  const resets = entries.some((e) => e.action.kind === "reset");
   for (const g of s.groups) {
     const platform = catalog.get(g.model).platform;
     for (let k = 0; k < g.count; k++) {
-      devices.push({ index: g.firstIndex + k, id: `${g.model}#${g.firstIndex + k}`, group: g.name, platform });
+      const refused = resets && platform === "windows" ? localResetRefusal(identityOf(catalog, env, g.model, g.firstIndex + k, g.state).identity) : undefined;
+      devices.push({ index: g.firstIndex + k, id: `${g.model}#${g.firstIndex + k}`, group: g.name, platform, ...(refused ? { resetRefused: refused } : {}) });
       groupOf.set(g.firstIndex + k, g);
     }
   }

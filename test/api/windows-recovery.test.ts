@@ -3,7 +3,8 @@
  * The recovery environment as device state (`recovery.winre`), over loopback against the embedded server on the
  * scenario clock (timeline `skip`): the remote Autopilot Reset (timeline `autopilotReset`) and the RemoteWipe wipes
  * (timeline `wipe`) that cannot start without WinRE, and the same runs with the PCs' WinRE enabled or the protected
- * wipe. The server reads the Autopilot Reset's Status and LastError back (GET /windows/api/devices/<id>).
+ * wipe, and a reset on the PC itself (timeline `reset`). The server reads the Autopilot Reset's Status and LastError
+ * back (GET /windows/api/devices/<id>).
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +56,20 @@ describe("recovery environment: remote wipe", () => {
 
   it("win-wipe-winre-disabled-fixed: doWipeProtected runs without WinRE, every laptop resets", async () => {
     const { summary } = await runScenario(join(root, "win-wipe-winre-disabled-fixed.yaml"), opts);
+    expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    expect(summary.ok).toBe(true);
+  }, 120_000);
+});
+
+describe("recovery environment: a reset on the PC itself (timeline reset)", () => {
+  it("win-reset-this-pc-winre-disabled-failing: the two kiosks without WinRE are not erased and never redeployed", async () => {
+    const { summary } = await runScenario(join(root, "win-reset-this-pc-winre-disabled-failing.yaml"), opts);
+    expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
+    expect(summary.actions?.find((a) => a.action === "reset")?.result).toContain('2 could not reset: Reset this PC: "Could not find the recovery environment."');
+  }, 120_000);
+
+  it("win-reset-this-pc-winre-disabled-fixed: every kiosk resets and runs the deployment again", async () => {
+    const { summary } = await runScenario(join(root, "win-reset-this-pc-winre-disabled-fixed.yaml"), opts);
     expect(summary.expectations?.filter((e) => !e.ok)).toEqual([]);
     expect(summary.ok).toBe(true);
   }, 120_000);

@@ -62,6 +62,17 @@ export interface RemoteResetAnswer {
 export const winreEnabled = (identity: DeviceIdentity): boolean => identity.state?.recovery?.winre !== "disabled";
 
 /**
+ * Why a reset started on the PC itself (Settings › System › Recovery › Reset this PC; a technician's reset,
+ * timeline `reset`) does not happen, as the PC shows it; undefined when it can reset. Microsoft publishes no text
+ * for it: the one quoted is a community report (github.com/Disassembler0/Win10-Initial-Setup-Script/issues/131:
+ * after `reagentc /disable` "if you attempt to recover, you'll get 'Could not find the recovery environment.'").
+ */
+export function localResetRefusal(identity: DeviceIdentity): string | undefined {
+  if (identity.platform !== "windows" || winreEnabled(identity)) return undefined;
+  return 'Reset this PC: "Could not find the recovery environment." (Windows RE disabled, device state recovery.winre; fix: reagentc /enable)';
+}
+
+/**
  * The AutomaticRedeployment Status and LastError nodes at their defaults (0), on a build that has them (the
  * capability table decides: 1809+). The tree is rebuilt per session (checkin.ts), so a failure's values are
  * readable in the session of the Exec.

@@ -10,6 +10,8 @@ export interface TimelineDevice {
   id: string;
   group: string;
   platform: string;
+  /** Why a reset on the device itself (timeline `reset`) does not happen, as it shows it (a PC without its recovery environment). */
+  resetRefused?: string;
 }
 
 /** A device a server action names: its identity fields and the certificates it holds (serial hex). */

@@ -262,15 +262,16 @@ export class TimelineEngine implements RunObserver {
         return this.o.networks ? this.o.networks.apply(a, devices ?? []) : "not applied: the run has no networks";
       case "reset": {
         let n = 0;
+        const refused = (devices ?? []).filter((d) => d.resetRefused);
         for (const d of devices ?? []) {
           const running = this.running.has(d.index);
-          // Factory-fresh, or ended without enrolling and not waiting to be set up again: nothing to erase.
-          if (!running && !this.enrolledSet.has(d.index) && !this.parked.has(d.index)) continue;
+          // Factory-fresh, ended without enrolling and not waiting to be set up again, or unable to reset itself: nothing erased.
+          if (d.resetRefused || (!running && !this.enrolledSet.has(d.index) && !this.parked.has(d.index))) continue;
           this.erasedDevices.set(d.index, { pendingAtStep: running, entry: e.index });
           n++;
         }
         this.retries.wake();
-        return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)`;
+        return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)${refused.length ? `; ${refused.length} could not reset: ${refused[0]!.resetRefused}` : ""}`;
       }
       case "restore": {
         const restorable = (devices ?? []).filter((d) => RESTORES_ENROLLMENT.has(d.platform));
