@@ -97,8 +97,13 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
   } catch (e) {
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
-    // An HTTP 5xx with no CertRep (e.g. NDES when its policy module rejects the request) is no usable answer either.
-    if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 500) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`);
+    // An HTTP error status carries no CertRep, so it is no usable PKI answer: iOS shows SCEP_ERROR_INVALID_PKI_RESPONSE,
+    // "The SCEP server returned an invalid response." (mosen/SCEPy#1 names the string key). Published for a 5xx (NDES when
+    // its policy module rejects the request; micromdm/micromdm#436: a 500 to PKIOperation, body empty behind ngrok). For a
+    // 4xx nothing Apple-specific is published: assumed the same (no status is exempt: the answer is just as unusable) —
+    // consistent with a 500, instead of the transport error that showed nothing. Not modelled: macOS 10.12 mdmclient's own
+    // wording for the 500 in micromdm#436, "The profile could not be installed due to an unexpected error." (NSOSStatusErrorDomain -603).
+    if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 400) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`);
     // The SCEP server's TLS certificate failed the device's trust evaluation: the profile install
     // reports "The SCEP server returned an invalid response." (a case where iOS 13 refused an SCEP
     // server certificate valid > 825 days: https://arsenb.wordpress.com/2020/06/15/watch-your-certificates-when-working-with-apple-devices/),
