@@ -6,6 +6,7 @@
 import { asSimError } from "../errors/index.js";
 import type { DeviceBoot, FlowResult } from "../device/flow.js";
 import type { DeviceIdentity } from "../device/identity.js";
+import type { Place } from "./places.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 
 /**
@@ -57,10 +58,11 @@ export async function withTryAgain(tl: TimelineEngine | undefined, index: number
 
 /**
  * Runs an enrolment; once it ended, a device the timeline erases and sets up again (`setUpAgain`) runs
- * it again from scratch, as often as the rules say. `ended` sees each enrolment that returned a result.
+ * it again from scratch, as often as the rules say; while it waits it gives back its `place` of the closed load
+ * model and takes one again to go on. `ended` sees each enrolment that returned a result.
  * Resolves with (or throws) the last enrolment's result.
  */
-export async function withSetUpAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, enrol: () => Promise<FlowResult>, ended: (out: FlowResult) => void): Promise<FlowResult> {
+export async function withSetUpAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, enrol: () => Promise<FlowResult>, place: Place | undefined, ended: (out: FlowResult) => void): Promise<FlowResult> {
   for (;;) {
     let out: FlowResult | undefined;
     let error: unknown;
@@ -71,7 +73,9 @@ export async function withSetUpAgain(tl: TimelineEngine | undefined, index: numb
       error = err;
     }
     const code = out ? out.code : asSimError(error).code;
-    if (!tl || signal.aborted || !(await tl.setUpAgainAfter(index, device, { ok: !!out?.ok, code }, signal))) {
+    // Waiting to be erased and set up again is not enrolling: the closed model's place goes to the next device meanwhile.
+    const again = !!tl && !signal.aborted && (await tl.setUpAgainAfter(index, device, { ok: !!out?.ok, code }, signal, () => place?.release()));
+    if (!again || (place && !(await place.acquire(signal)))) {
       if (out) return out;
       throw error;
     }

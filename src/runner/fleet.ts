@@ -36,6 +36,7 @@ import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
+import { runClosed, type Place } from "./places.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
 
 export interface FleetEnvironment {
@@ -225,7 +226,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
 }
 
 /** Runs one device start to end; never throws. Returns what the steady phase needs when it enrolled. */
-async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal): Promise<SteadyMember | undefined> {
+async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal, place?: Place): Promise<SteadyMember | undefined> {
   const model = catalog.get(slot.group.model);
   const { identity, entropy } = identityOf(catalog, env, slot.group.model, slot.index, slot.group.state);
   const device = identity.id;
@@ -282,7 +283,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
     };
     // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`; its disk says so, ERASED_DISK_KEY): its outcome is the last one's.
     const enrolments: FlowResult[] = [];
-    const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, (r) => {
+    const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, place, (r) => {
       opts.onFlowResult?.(device, r);
       if (r.ok) enrolments.push(r);
       disk.clear(); // an erased device's disk holds nothing of the enrolment before
@@ -422,8 +423,8 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
       steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds }, tlsSessions: tlsSessionCache() });
     }
   }
-  const run = async (slot: Slot) => {
-    const m = await runDevice(s, catalog, env, slot, opts, deadline.signal);
+  const run = async (slot: Slot, place?: Place) => {
+    const m = await runDevice(s, catalog, env, slot, opts, deadline.signal, place);
     if (m && steady) steady.add(m);
   };
   const notStarted = (slot: Slot, why?: string) => {
@@ -444,13 +445,8 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   const phases = load.phases?.map((p) => ({ ...p, rate: p.rate / shards, ...(p.rampTo !== undefined ? { rampTo: p.rampTo / shards } : {}) }));
   try {
     if (!phases && arrival.kind === "concurrency") {
-      const workers = Array.from({ length: Math.max(1, arrival.concurrency) }, async () => {
-        for (let next = slots.next(); !next.done; next = slots.next()) {
-          if (halted()) notStarted(next.value);
-          else await run(next.value);
-        }
-      });
-      await Promise.all(workers);
+      // A device waiting to be set up again gives its place back (runner/places.ts).
+      await runClosed(slots, arrival.concurrency, halted, notStarted, run);
     } else {
       const offset = phases
         ? (i: number) => phasesOffsetMs(i, phases)

@@ -470,8 +470,9 @@ export class TimelineEngine implements RunObserver {
    * `after: { enrolled }` trigger must not wait for the device's last set-up), and the device waits
    * while a reset or set-up that targets it has not fired.
    */
-  async setUpAgainAfter(index: number, device: string, ended: { ok: boolean; code: string }, signal?: AbortSignal): Promise<boolean> {
+  async setUpAgainAfter(index: number, device: string, ended: { ok: boolean; code: string }, signal?: AbortSignal, waits?: () => void): Promise<boolean> {
     if (!this.retries.mayBeSetUpAgain(index)) return false;
+    waits?.(); // from here it may wait: the closed load model's place goes to the next device meanwhile (runner/places.ts)
     this.running.delete(index);
     this.parked.add(index);
     this.endCounted.add(index);

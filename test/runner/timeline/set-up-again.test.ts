@@ -66,4 +66,20 @@ describe("timeline setUpAgain (virtual time)", () => {
     expect(enrolments(r, "pixel-8#0")).toBe(1);
     expect(r.byIndex(0).endedAt - START).toBeGreaterThanOrEqual(300_000); // it waited for the reset, then for a set-up that never came
   });
+
+  it("closed model: a device waiting to be set up again gives its place to the next device, and takes one again to go on", async () => {
+    // One place (concurrency 1): device 0 enrolls, is reset, and is set up again 10 min later; device 1 must not wait for that.
+    const r = await run(
+      `name: t\nseed: 7\ngroups:\n  - { name: p, model: pixel-8, count: 3, flow: scep }\narrival: { concurrency: 1 }\nlimits: { durationSeconds: 3600 }\ntimeline:\n` +
+        "  - { after: { enrolled: 1 }, devices: [0], reset: {} }\n  - { at: 0s, devices: [0], setUpAgain: { wait: 10m } }\n",
+    );
+    expect(r.results.every((x) => x.ok)).toBe(true);
+    expect(enrolments(r, "pixel-8#0")).toBe(2);
+    const starts = (d: string) => r.steps.filter((x) => x.device === d && x.step === "scep.getcacaps").map((x) => x.at);
+    // Devices 1 and 2 enrolled during device 0's 10-minute wait, one at a time.
+    expect(r.byIndex(1).endedAt - START).toBeLessThan(60_000);
+    expect(r.byIndex(2).endedAt - START).toBeLessThan(60_000);
+    expect(starts("pixel-8#2")[0]!).toBeGreaterThanOrEqual(r.byIndex(1).endedAt - START);
+    expect(starts("pixel-8#0")[1]!).toBeGreaterThanOrEqual(600_000);
+  });
 });
