@@ -284,6 +284,23 @@ describe("identity context cache (scan-resistant)", () => {
     expect(cyclicHits(lru, 400, 10)).toBe(0);
   });
 
+  it("with a doorkeeper, keeps resident only entries stored again after they were dropped (a one-off burst leaves it empty)", () => {
+    const cache = new ScanResistantCache<number, number>(100, 20, 1000);
+    // one burst over 400 keys (every device's enrolment): nothing resident, only the recent 20
+    for (let k = 0; k < 400; k++) cache.set(k, k);
+    expect(cache.size).toBe(20);
+    // the same keys come back (a server that does not resume: each check-in needs its context again):
+    // from their second drop on they are kept, up to the capacity, and hit on every later pass
+    const hits = cyclicHits(cache, 400, 10);
+    expect(cache.size).toBe(100);
+    expect(hits).toBe(9 * 80);
+    // a doorkeeper full of keys starts again: still bounded
+    const small = new ScanResistantCache<number, number>(10, 2, 5);
+    for (let k = 0; k < 1000; k++) small.set(k, k);
+    expect(small.size).toBeLessThanOrEqual(10);
+    expect(cyclicHits(small, 3, 3)).toBeGreaterThan(0);
+  });
+
   it("keeps every entry while the population fits, and a value is only ever its own key's", () => {
     const c = new ScanResistantCache<string, string>(50, 10);
     for (let i = 0; i < 50; i++) c.set(`k${i}`, `v${i}`);
