@@ -14,7 +14,7 @@ import type { Clock, Timer } from "../../ports/clock.js";
 import { ioLedger } from "../../ports/io-ledger.js";
 import { DEFAULT_IDLE_TIMEOUT_MS, tlsSessionCache, type HttpClient, type HttpClientOptions, type HttpPort, type HttpRequest, type HttpResponse } from "../../ports/http.js";
 import { describeRequest } from "./http/errors.js";
-import { exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
+import { ClientClosing, exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
 import { buildClientTls, type ClientTls } from "./http/tls.js";
 
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type TlsHandshakeStats } from "./http/exchange.js";
@@ -60,20 +60,13 @@ function agentSockets(agents: { http: http.Agent; https: https.Agent }, idleOnly
   return sockets;
 }
 
-/**
- * The reason every closed client's signal carries (nothing reads it; exchanges fail with their own
- * TransportError). One shared value: `abort()` without a reason builds a DOMException with a stack
- * trace for every client, ≈ 0.7 % of the simulator's CPU per steady check-in (two clients each).
- */
-const CLIENT_CLOSED = new Error("the HTTP client was closed");
-
 /** One device's HTTP client; see {@link NodeHttp}. */
 export class NodeHttpClient implements HttpClient {
   private readonly tls: ClientTls;
   private readonly keepAlive: boolean;
   private readonly idleTimeoutMs: number;
   private agents?: { http: http.Agent; https: https.Agent };
-  private readonly closing = new AbortController();
+  private readonly closing = new ClientClosing();
   private readonly inflight = new Set<Promise<unknown>>();
   private idle?: Timer;
 
@@ -108,7 +101,7 @@ export class NodeHttpClient implements HttpClient {
 
   /** Sends one request; any status is a response, failures are TransportErrors. */
   request(req: HttpRequest): Promise<HttpResponse> {
-    if (this.closing.signal.aborted) {
+    if (this.closing.aborted) {
       return Promise.reject(
         new TransportError("aborted", `${describeRequest(req.method, req.url)}: the HTTP client is closed`),
       );
@@ -124,7 +117,7 @@ export class NodeHttpClient implements HttpClient {
       clock: this.clock,
       tls: this.tls,
       agents: this.agents,
-      closing: this.closing.signal,
+      closing: this.closing,
       ...(this.sessions ? { sessions: this.sessions } : {}),
       ...(this.stats ? { stats: this.stats } : {}),
     }));
@@ -142,7 +135,7 @@ export class NodeHttpClient implements HttpClient {
 
   /** Once nothing is in flight, kept connections close after the idle timeout (on the injected clock). */
   private armIdle(): void {
-    if (!this.agents || this.inflight.size > 0 || this.closing.signal.aborted) return;
+    if (!this.agents || this.inflight.size > 0 || this.closing.aborted) return;
     this.idle?.cancel();
     this.idle = this.clock.setTimer(this.idleTimeoutMs, () => {
       this.idle = undefined;
@@ -152,7 +145,7 @@ export class NodeHttpClient implements HttpClient {
 
   /** Aborts requests in flight, then closes every pooled socket and waits until they are closed. */
   async close(): Promise<void> {
-    this.closing.abort(CLIENT_CLOSED);
+    this.closing.close();
     this.idle?.cancel();
     this.idle = undefined;
     await Promise.all([...this.inflight]); // a closed client never re-arms the idle timer
