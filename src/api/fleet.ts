@@ -206,7 +206,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
           report.examples[code] ??= message ?? code;
         }
         const now = adapters.clock.now();
-        store.checkin(d.index, now);
+        await store.checkin(d.index, now);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, o.concurrency ?? 16) }, worker));

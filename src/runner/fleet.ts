@@ -366,7 +366,8 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   }
   const at = env.clock.now();
   if (ok) m.tlsSessions.sweep(); // keep only the sessions its check-ins use (not the enrolment's profile download's)
-  const unrecorded = storeCheckin(opts.store, identity.index, at, identity.id);
+  let unrecorded = storeCheckin(opts.store, identity.index, at, identity.id);
+  if (unrecorded instanceof Promise) unrecorded = await unrecorded;
   if (unrecorded) (ok = false), (code = unrecorded.code), (failed = { message: unrecorded.describe() });
   env.observer.onCheckin?.({ device: identity.id, index: identity.index, platform: identity.platform, flow: group.flow, ok, ...(ok ? {} : { code, ...failed }), at, ms: at - started });
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { SqliteFleetStore, STORE_SCHEMA_VERSION } from "../../src/api/store/sqlite.js";
 import { StoreError } from "../../src/runner/store/errors.js";
 import { MemoryFleetStore, type FleetStore, type StoredDevice } from "../../src/runner/store/types.js";
+import { storeCheckin } from "../../src/runner/store/track.js";
 
 const dir = mkdtempSync(join(tmpdir(), "enrollsim-store-"));
 const device = (index: number, over: Partial<StoredDevice> = {}): StoredDevice => ({
@@ -138,6 +139,30 @@ describe("fleet store", () => {
       expect(store.get(99)).toBeUndefined();
       store.close();
     }
+  });
+
+  it("SQLite commits the check-ins of one event-loop turn together: a reader in the turn sees them, the promise settles once committed, a failed commit is an unrecorded check-in", async () => {
+    const f = join(dir, "group.db");
+    const store = SqliteFleetStore.open(f, { create: true });
+    for (const i of [1, 2]) store.put(device(i, { state: "enrolled" }));
+    const first = store.checkin(1, 1_000);
+    const second = store.checkin(2, 2_000);
+    expect(second).toBe(first); // one group, one transaction
+    const other = SqliteFleetStore.open(f, { readonly: true });
+    expect(other.get(1)!.checkins).toBe(0); // not committed yet: still this turn
+    await first;
+    expect(other.get(1)).toMatchObject({ checkins: 1, lastCheckinAt: 1_000 });
+    expect(other.get(2)).toMatchObject({ checkins: 1, lastCheckinAt: 2_000 });
+    // a write in the same turn commits the pending check-ins first, in order
+    void store.checkin(1, 3_000);
+    store.put({ ...store.get(1)!, attempts: 5 });
+    expect(other.get(1)).toMatchObject({ checkins: 2, lastCheckinAt: 3_000, attempts: 5 });
+    store.close();
+    // a store that cannot write: the check-in comes back unrecorded (store.write-failed), not lost
+    const err = await storeCheckin(other, 1, 4_000, "dev-1");
+    expect(err).toMatchObject({ code: "store.write-failed", blame: "internal" });
+    expect(err!.message).toMatch(/could not record this check-in: .*readonly/);
+    other.close();
   });
 
   it("memory and SQLite stores behave the same", () => {

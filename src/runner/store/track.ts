@@ -80,13 +80,20 @@ export class StoreWriteError extends SimError {
   readonly blame = "internal" as const;
 }
 
-/** Counts one steady-state check-in in the store; a write that throws comes back as a typed error naming the device, never thrown. */
-export function storeCheckin(store: FleetStore | undefined, index: number, at: number, device: string): StoreWriteError | undefined {
-  try {
-    store?.checkin(index, at);
-    return undefined;
-  } catch (err) {
+/**
+ * Counts one steady-state check-in in the store; a write that fails comes back as a typed error
+ * naming the device, never thrown. A store that commits check-ins in groups answers once this one
+ * is committed (a promise); one that writes at once answers at once.
+ */
+export function storeCheckin(store: FleetStore | undefined, index: number, at: number, device: string): StoreWriteError | undefined | Promise<StoreWriteError | undefined> {
+  const unrecorded = (err: unknown): StoreWriteError => {
     const why = err instanceof Error ? err.message : String(err);
     return new StoreWriteError("store.write-failed", `the fleet store${store?.location ? ` ${store.location}` : ""} could not record this check-in: ${why}`, { device, cause: err });
+  };
+  try {
+    const committed = store?.checkin(index, at);
+    return committed ? committed.then(() => undefined, unrecorded) : undefined;
+  } catch (err) {
+    return unrecorded(err);
   }
 }

@@ -84,8 +84,10 @@ export interface FleetStore {
    * Counts one steady-state check-in of a device (`checkins` + 1, `lastCheckinAt` and `updatedAt` =
    * `at`), in one small transaction; nothing when the device has no row. A check-in changes only
    * these fields, so the row is not read and rewritten whole (a 5 KB row, at every check-in).
+   * A store may commit check-ins in groups: it then returns a promise that settles when this one is
+   * committed (rejected: it is not recorded), and any later read or write of the store sees it.
    */
-  checkin(index: number, at: number): void;
+  checkin(index: number, at: number): void | Promise<void>;
   /** Appends to one device's resume history, or replaces its last entry (`replaceLast`: this run's provisional restart). */
   noteResume(index: number, entry: ResumeEntry, replaceLast: boolean): void;
   /** Devices ordered by index, optionally only in one state. */
