@@ -109,7 +109,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         installApps: (apps) => {
           const r = installManagedApps(device, managementMode, apps, ctx.clock.now());
           appRefusals?.push(...r.refusals.slice(0, 8));
-          return r.reports;
+          return { reports: r.reports, nonComplianceDetails: r.nonComplianceDetails };
         },
       });
     },

@@ -51,6 +51,8 @@ export interface OemPolicyApp {
   name: string;
   /** Where its codes come from. */
   source: string;
+  /** The lowest API level the app supports: Google Play does not install it on an older release (the app never runs). */
+  minApiLevel?: number;
   /** Statuses that stop the app applying its policy, first match wins. */
   refusals: readonly OemAppStatus[];
 }
@@ -60,6 +62,16 @@ const KSP_UNSUPPORTED = "The Android version you're using doesn't support Knox S
 
 /** OEM policy apps enrollsim knows, by package name. */
 export const OEM_POLICY_APPS: Readonly<Record<string, OemPolicyApp>> = {
+  // Zebra techdocs "Zebra OEMConfig Powered by MX": "NOT compatible with devices running Android 10 or older"; Microsoft
+  // Intune "Use OEMConfig on Android Enterprise devices": the Powered by MX app supports Android 11.0 and newer, the
+  // Legacy Zebra OEMConfig app (com.zebra.oemconfig.common) Android 11.0 and earlier (not listed: it has no refusal modelled).
+  "com.zebra.oemconfig.release": {
+    packageName: "com.zebra.oemconfig.release",
+    name: "Zebra OEMConfig Powered by MX",
+    source: "techdocs.zebra.com/oemconfig/latest/mc2/",
+    minApiLevel: 30,
+    refusals: [],
+  },
   "com.samsung.android.knox.kpu": {
     packageName: "com.samsung.android.knox.kpu",
     name: "Knox Service Plugin",
@@ -117,6 +129,13 @@ export interface ApplicationReport {
   state: "INSTALLED" | "REMOVED";
   applicationSource?: "APPLICATION_SOURCE_UNSPECIFIED" | "SYSTEM_APP_FACTORY_VERSION" | "SYSTEM_APP_UPDATED_VERSION" | "INSTALLED_FROM_PLAY_STORE";
   keyedAppStates?: KeyedAppState[];
+}
+
+/** AMAPI NonComplianceDetail as a device reports it for a policy app it could not install. */
+export interface NonComplianceDetail {
+  settingName: string;
+  nonComplianceReason: string;
+  packageName?: string;
 }
 
 /** AMAPI ApplicationPolicy as the device reads it from its policy (the fields enrollsim uses). */

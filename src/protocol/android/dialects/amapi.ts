@@ -15,7 +15,7 @@ import { CLOUDDPC, WIZARD_TEXT } from "../../../wire/android/index.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
-import type { ApplicationPolicy, ApplicationReport } from "../../../wire/android/oem-apps.js";
+import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -120,8 +120,9 @@ export const amapiDialect: AndroidDialect = {
       const wiped = await runCommands(ctx, base, ack.pendingCommands);
       if (wiped) return wiped;
       if (applicationReports === undefined && ack.applications.length > 0 && input.installApps) {
-        applicationReports = await installApps(input, ack.applications);
-        await reportApps(input, base, dev.name, policyVersion, applicationReports);
+        const installed = await installApps(input, ack.applications);
+        applicationReports = installed.reports;
+        await reportApps(input, base, dev.name, policyVersion, installed);
       }
     }
     if ((options.awaitPushMs ?? 0) > 0) {
@@ -173,27 +174,36 @@ export const amapiDialect: AndroidDialect = {
 };
 
 /** Android Device Policy installs the policy's applications; each app then reports its own state (device-side, input.installApps). */
-async function installApps(input: DialectInput, apps: readonly ApplicationPolicy[]): Promise<ApplicationReport[]> {
+async function installApps(input: DialectInput, apps: readonly ApplicationPolicy[]): Promise<{ reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }> {
   const { ctx } = input;
   return step(ctx, AMAPI_STEPS.apps, async () => {
-    const reports = input.installApps!(apps);
+    const out = input.installApps!(apps);
     decoded(ctx, AMAPI_STEPS.apps, {
-      installed: apps.map((a) => `${a.packageName} (${a.installType ?? "FORCE_INSTALLED"}${a.managedConfiguration ? ", managed configuration" : ""})`),
-      keyedAppStates: reports.flatMap((r) => (r.keyedAppStates ?? []).map((k) => `${r.packageName} ${k.severity} ${k.key}: ${k.message ?? ""}`)),
+      installed: out.reports.map((r) => r.packageName),
+      policy: apps.map((a) => `${a.packageName} (${a.installType ?? "FORCE_INSTALLED"}${a.managedConfiguration ? ", managed configuration" : ""})`),
+      keyedAppStates: out.reports.flatMap((r) => (r.keyedAppStates ?? []).map((k) => `${r.packageName} ${k.severity} ${k.key}: ${k.message ?? ""}`)),
+      nonComplianceDetails: out.nonComplianceDetails.map((d) => `${d.settingName} ${d.nonComplianceReason} ${d.packageName ?? ""}`),
     });
-    return reports;
+    return out;
   });
 }
 
 /** The status report after the apps were installed: Device.applicationReports with their keyed app states (app feedback). */
-async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, applicationReports: ApplicationReport[]): Promise<void> {
+async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, installed: { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }): Promise<void> {
+  const { reports: applicationReports, nonComplianceDetails } = installed;
   const { ctx, device, options } = input;
   await step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
       url: `${base}/device/v1/${name}:reportStatus`,
       headers: { "content-type": "application/json" },
-      body: json({ appliedPolicyVersion: policyVersion, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch }, applicationReports }),
+      body: json({
+        appliedPolicyVersion: policyVersion,
+        policyCompliant: !options.nonCompliant && nonComplianceDetails.length === 0,
+        ...(nonComplianceDetails.length ? { nonComplianceDetails } : {}),
+        softwareInfo: { securityPatchLevel: device.securityPatch },
+        applicationReports,
+      }),
     });
     const a = readStatusAck(text(res.body));
     decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, applicationReports: applicationReports.length });

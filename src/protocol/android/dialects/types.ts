@@ -6,7 +6,7 @@
  */
 import type { Bundle } from "../../../wire/android/payload.js";
 import type { ProtocolContext } from "../../common/context.js";
-import type { ApplicationPolicy, ApplicationReport } from "../../../wire/android/oem-apps.js";
+import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 import type { AgentCause, AgentMessage } from "../../../wire/android/agent-messages.js";
 
 /** What a DPC can read about the device it runs on. */
@@ -44,7 +44,7 @@ export interface DialectInput {
    * Installs the policy's managed apps on the device and returns what each reports (ApplicationReport with its
    * keyed app states): the device's apps decide (device/android/managed-apps.ts). Absent: apps are not modelled.
    */
-  installApps?: (apps: readonly ApplicationPolicy[]) => ApplicationReport[];
+  installApps?: (apps: readonly ApplicationPolicy[]) => { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] };
 }
 
 export interface DialectOptions {
