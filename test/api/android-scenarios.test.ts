@@ -82,8 +82,15 @@ describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => 
   const files = readdirSync(dir).filter((f) => f.startsWith("android") && f.endsWith(".yaml"));
   // By-design / behaviour-difference entries: every device enrolls; what differs is asserted in
   // test/api/android-failures.test.ts.
-  // android-ksp-old-android-failing: the device enrols; its OEM policy app refuses it afterwards (a background outcome).
-  const ENROLL_ALL = new Set(["android-nfc-admin-extras-strings.yaml", "android-aosp-agent-self-update.yaml", "android-kme-retired-reenrolls-failing.yaml", "android-ksp-old-android-failing.yaml"]);
+  // android-ksp-old-android-failing, android-oemconfig-app-below-min-android-failing: the device enrols; its OEM policy
+  // app refuses it or is never installed afterwards (a background outcome).
+  const ENROLL_ALL = new Set([
+    "android-nfc-admin-extras-strings.yaml",
+    "android-aosp-agent-self-update.yaml",
+    "android-kme-retired-reenrolls-failing.yaml",
+    "android-ksp-old-android-failing.yaml",
+    "android-oemconfig-app-below-min-android-failing.yaml",
+  ]);
   // Tickets whose symptom is an unwanted enrolment: the failing variant enrols (asserted by its outcomes) and the
   // fix leaves the device unmanaged, so the fixed variant enrols none.
   const FIX_LEAVES_UNMANAGED = new Set(["android-kme-retired-reenrolls-fixed.yaml"]);

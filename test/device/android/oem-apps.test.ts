@@ -101,11 +101,34 @@ describe("managed apps after enrolment (virtual time, in-memory server)", () => 
   });
 });
 
+describe("policy apps below their minimum release (virtual time)", () => {
+  it("Zebra OEMConfig Powered by MX is not installed on Android 8.1: APP_NOT_INSTALLED, not compliant; Android 11 installs it", async () => {
+    const zebra = { packageName: "com.zebra.oemconfig.release" };
+    const { server, half } = await androidServer({ profiles: { "fully-managed": { mode: "fully-managed", applications: [zebra] } } });
+    const old = await runAndroidFlow("android-qr", {}, server.handler, { model: "zebra-tc51", state: { apiLevel: 27 } as never });
+    expect(old.result).toMatchObject({ ok: true });
+    expect(old.result!.background?.[0]).toMatchObject({ code: "android.app.not-installed", shown: { code: "APP_NOT_INSTALLED" } });
+    const dev = [...half.amapi.devices.values()][0]!;
+    expect(dev.policyCompliant).toBe(false);
+    expect(dev.nonComplianceDetails).toEqual([{ settingName: "applications", nonComplianceReason: "APP_NOT_INSTALLED", packageName: "com.zebra.oemconfig.release" }]);
+    expect(dev.applicationReports).toEqual([]);
+    const current = await runAndroidFlow("android-qr", {}, server.handler, { model: "zebra-tc52", index: 1 });
+    expect(current.result).toMatchObject({ ok: true });
+    expect(current.result!.background).toBeUndefined();
+  });
+});
+
 describe("shipped pair over loopback", () => {
   const dir = join(import.meta.dirname, "../../../scenarios/failures");
   it("android-ksp-old-android-failing: all enrolled, the two Android 7 units show 11001", async () => {
     const { summary } = await runScenario(join(dir, "android-ksp-old-android-failing.yaml"), { keyPoolSize: 24, progress: false });
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+  }, 120_000);
+  it("android-oemconfig-app-below-min-android-failing / -fixed", async () => {
+    const failing = await runScenario(join(dir, "android-oemconfig-app-below-min-android-failing.yaml"), { keyPoolSize: 24, progress: false });
+    expect(failing.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    const fixed = await runScenario(join(dir, "android-oemconfig-app-below-min-android-fixed.yaml"), { keyPoolSize: 24, progress: false });
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
   }, 120_000);
   it("android-ksp-old-android-fixed: updated to Android 8, no refusal", async () => {
     const { summary } = await runScenario(join(dir, "android-ksp-old-android-fixed.yaml"), { keyPoolSize: 24, progress: false });
