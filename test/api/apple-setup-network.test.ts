@@ -3,9 +3,11 @@
  * Setup Assistant's network pane over loopback against the embedded server (the shipped pair): Monterey Macs set up
  * offline never reach the server; a Ventura Mac cannot go on offline; joining a network, all three enroll through ADE.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/api/run-scenario.js";
+import { loadScenario, runScenario } from "../../src/api/run-scenario.js";
 
 const opts = { keyPoolSize: 8, progress: false as const, capacity: false as const };
 const file = (name: string) => join(import.meta.dirname, "../../scenarios/failures", `${name}.yaml`);
@@ -23,4 +25,39 @@ describe("mac-ade-offline-setup-skips-enrollment (loopback, embedded server)", (
     expect(fixed).toMatchObject({ ok: true, devices: 3, enrolled: 3 });
     expect(fixed.steps["ade.enroll"]).toMatchObject({ count: 3 });
   }, 180_000);
+});
+
+describe("timeline at the network pane (step ade.setup-network)", () => {
+  const inline = (yaml: string) => {
+    const p = join(mkdtempSync(join(tmpdir(), "enrollsim-network-")), "s.yaml");
+    writeFileSync(p, yaml);
+    return p;
+  };
+  it("abandon there ends the Mac before any request; a step name not in the registry is refused at load with did-you-mean", async () => {
+    const { summary } = await runScenario(
+      inline(`name: network-abandon
+seed: 5
+server: embedded
+groups:
+  - { name: macs, model: macbook-pro-2017, count: 1, flow: macos-ade, state: { os: { version: "12.7.6", build: 21H1320 } } }
+  - { name: others, model: macbook-pro-2017, count: 1, flow: macos-ade, state: { os: { version: "12.7.6", build: 21H1320 } } }
+timeline:
+  - { at: 0s, group: macs, abandon: { step: ade.setup-network } }
+`),
+      opts,
+    );
+    expect(summary.outcomes).toEqual({ "user.abandoned": 1, "apple.ade.enrolled": 1 });
+    expect(summary.errors["user.abandoned"]).toMatchObject({ step: "ade.setup-network" });
+    expect(summary.steps["ade.setup-network"]).toMatchObject({ count: 2, failed: 1 });
+    expect(summary.steps["ade.cloudconfig"]).toMatchObject({ count: 1 });
+    const bad = inline(`name: network-typo
+seed: 5
+server: embedded
+groups:
+  - { name: macs, model: macbook-pro-2017, count: 1, flow: macos-ade }
+timeline:
+  - { at: 0s, group: macs, idle: { for: 1m, step: ade.setup-netwrk } }
+`);
+    await expect(loadScenario(bad)).rejects.toThrow(/s\.yaml:7:\d+.*ade\.setup-netwrk[\s\S]*did you mean "?ade\.setup-network/i);
+  }, 120_000);
 });

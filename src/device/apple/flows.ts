@@ -255,7 +255,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   const qs = quickStartPane(dev);
   if ("ok" in qs) return qs;
   // The network pane: the user's choice (setupAssistant.network) with the release's rule whether a registered device may go on offline.
-  const offline = networkPane(dev, qs.quickStart);
+  const offline = await networkPane(dev, qs.quickStart);
   if (offline) return offline;
   // Activation comes before Remote Management: an Activation Lock stops Setup Assistant there (activation-lock.ts).
   const locked = activationLockScreen(dev);

@@ -14,7 +14,7 @@
  * - USB host pairing once enrolled (the timeline's `connectHost`; host-pairing.ts: allowHostPairing,
  *   supervised-only, with the supervision host's exception).
  */
-import { decoded } from "../../protocol/common/context.js";
+import { decoded, step } from "../../protocol/common/context.js";
 import type { FlowResult } from "../flow.js";
 import { compareVersions } from "../../wire/version.js";
 import { fail } from "./enroll.js";
@@ -59,8 +59,13 @@ export function quickStartPane(dev: AppleDevice): FlowResult | { quickStart: boo
  * The network pane (panes.ts NETWORK_PANE), after Quick Start and before activation: the user's choice
  * `setupAssistant.network` with the release's rule. Returns a result when Setup Assistant does not reach Remote
  * Management (stays at the pane, or a Mac before macOS 13 set up offline); undefined when it goes on online.
+ * It is the step `ade.setup-network`, so a timeline `idle`/`abandon`/`offline` with that step stops the user there.
  */
-export function networkPane(dev: AppleDevice, quickStart: boolean): FlowResult | undefined {
+export function networkPane(dev: AppleDevice, quickStart: boolean): Promise<FlowResult | undefined> {
+  return step(dev.ctx.protocol, "ade.setup-network", async () => networkChoice(dev, quickStart), (r) => r !== undefined && !r.ok);
+}
+
+function networkChoice(dev: AppleDevice, quickStart: boolean): FlowResult | undefined {
   const st = dev.ctx.identity.state?.setupAssistant;
   const ctx = dev.ctx.protocol;
   const title = NETWORK_PANE.title[dev.osName];

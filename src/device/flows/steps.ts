@@ -76,6 +76,12 @@ const APPLE_MDM = [
   "app.management-prompt",
 ];
 const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedded-ca"];
+/**
+ * Setup Assistant on an ADE device (device/apple/setup-assistant.ts): `ade.setup-assistant` (activation, before the
+ * cloud configuration), `ade.setup-network` (the network pane, a step a timeline `idle`/`abandon` can stop at) and
+ * `ade.setup-pane` (Quick Start and the panes after Remote Management, where the user may stay).
+ */
+const ADE_SETUP = ["ade.setup-assistant", "ade.setup-network", "ade.setup-pane"];
 /** User-initiated enrollment in Safari (device/apple/portal.ts): the MDM's enrollment portal, Safari's download prompt. */
 const SAFARI_PROFILE = ["portal.login", "profile.download", "profile.download-prompt"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
@@ -128,8 +134,8 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
   "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.admin-auth", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
-  "ios-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "macos-ade": apple(["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "ios-ade": apple(ADE_SETUP, ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-ade": apple(ADE_SETUP, ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "macos-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
@@ -172,6 +178,8 @@ export function requestlessSteps(flow: string, options: unknown, embedded: boole
       if (opt(options, "apple", "ade", "cloudConfig") !== undefined) out.push({ step: "ade.cloudconfig", why: "the devices are given their cloud configuration in options.apple.ade.cloudConfig, so they fetch none" });
       else if (!embedded) out.push({ step: "ade.cloudconfig", why: "against a URL server without options.apple.ade.cloudConfigUrl the devices fetch no cloud configuration" });
     }
+    // device/apple/setup-assistant.ts: Setup Assistant's own panes happen on the device; a timeline idle/abandon/offline stops there, a fault cannot.
+    for (const st of ADE_SETUP) out.push({ step: st, why: "a Setup Assistant pane on the device itself, which sends no request" });
     // device/apple/software-update.ts: only the embedded server stands in for Apple's software-update service.
     if (!embedded) out.push({ step: "ade.software-update", why: "against a URL server a required update installs without a request (no stand-in for Apple's software-update service)" });
   }
