@@ -99,6 +99,9 @@ export interface BackgroundOutcome {
   shown?: Shown;
 }
 
+/** Settings a device accepted from its server and keeps in force between sessions, by node (Windows: Policy CSP values, device/windows/applied-settings.ts). */
+export type AppliedSettings = Record<string, { value: string; format?: string }>;
+
 export interface FlowResult {
   ok: boolean;
   /** Stable outcome code: "scep.issued", "scep.failInfo.badRequest", "scep.pending-gave-up", … */
@@ -111,6 +114,8 @@ export interface FlowResult {
   keychain: Keychain;
   /** Ids the server gave the device (merged into the runner's EnrolledState.serverIds). */
   serverIds?: Record<string, string>;
+  /** Settings the device accepted during the flow and keeps (carried into the runner's EnrolledState). */
+  appliedSettings?: AppliedSettings;
   /** Background tasks' failures after enrolment, oldest first (at most a few per device). */
   background?: BackgroundOutcome[];
 }
@@ -128,6 +133,6 @@ export interface Flow<Options = unknown> {
   checkin?(
     ctx: FlowContext,
     options: Options,
-    state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string> },
+    state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string>; appliedSettings?: AppliedSettings },
   ): Promise<{ ok: boolean; code: string; step?: string; message?: string; erased?: boolean }>;
 }

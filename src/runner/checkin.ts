@@ -7,7 +7,7 @@
  * (that would issue one certificate per check-in) and claims nothing more than that.
  */
 import { ScenarioError } from "../errors/index.js";
-import type { FlowResult } from "../device/flow.js";
+import type { AppliedSettings, FlowResult } from "../device/flow.js";
 import { ownString } from "../ports/own-string.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { Flow, FlowContext } from "../device/flow.js";
@@ -19,6 +19,8 @@ export interface EnrolledState {
   certificates: { label: string; pem: string }[];
   /** Ids the server gave the device (enrollment id, certificate serial, …). */
   serverIds: Record<string, string>;
+  /** Settings the device keeps from its server between check-ins (a check-in replaces them; a wipe clears them). */
+  appliedSettings?: AppliedSettings;
 }
 
 /** Outcome of one check-in: a value, like a flow result (exceptions are failures). */
@@ -64,5 +66,5 @@ export function enrolledState(result: FlowResult): EnrolledState {
   const serverIds: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.serverIds ?? {})) serverIds[k] = ownString(v);
   for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;
-  return { certificates, serverIds };
+  return { certificates, serverIds, ...(result.appliedSettings ? { appliedSettings: result.appliedSettings } : {}) };
 }

@@ -10,9 +10,9 @@
  * certificate does not certify that key. The DM server address (w7 ADDR) is read from
  * `serverIds["windows.addr"]` when the runner carries the flow's ids, else from
  * `options.windows.dmUrl`, else the embedded server's /ManagementServer/MDM.svc (where the
- * reference server's provisioning document points). The CSP tree is rebuilt from the persona:
- * settings written in earlier sessions are not remembered across check-ins (stated in
- * docs/windows.md).
+ * reference server's provisioning document points). The CSP tree is rebuilt from the persona
+ * at each session, then seeded with the Policy CSP values the PC kept (`appliedSettings`,
+ * applied-settings.ts); other settings written in earlier sessions are not remembered.
  */
 import { ScenarioError, TransportError } from "../../errors/index.js";
 import { decoded, deviceNow } from "../../protocol/common/context.js";
@@ -23,11 +23,15 @@ import type { FlowContext } from "../flow.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { execRemoteReset, installResetNodes, type AcceptedReset } from "./recovery.js";
+import { keptSettings, restoreSettings } from "./applied-settings.js";
+import type { AppliedSettings } from "../flow.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 
 export interface WindowsEnrolledState {
   certificates: { label: string; pem: string }[];
   serverIds: Record<string, string>;
+  /** The Policy CSP values the PC keeps (applied-settings.ts): seeded into each session, replaced after it. */
+  appliedSettings?: AppliedSettings;
 }
 
 export interface WindowsCheckinOutcome {
@@ -97,6 +101,8 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   // The PC's own CSP answers (device state cspStatus) hold at every session, check-ins included.
   tree.answerWith(id.state?.cspStatus ?? []);
   installResetNodes(tree);
+  // The policies accepted at earlier sessions are still in force (PolicyManager store).
+  restoreSettings(tree, state.appliedSettings);
   let unenrolled = false;
   let reset: AcceptedReset | undefined;
   const resetLog: string[] = [];
@@ -141,6 +147,9 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
       ...(reset ? { wipedBy: `RemoteWipe/${reset.node}` } : {}),
       ...(resetLog.length ? { resetNotStarted: resetLog } : {}),
     });
+    // What the PC keeps for the next session: a reset removes the settings (Autopilot Reset reapplies the
+    // original ones; the server sends its profiles again), otherwise what the tree holds now.
+    state.appliedSettings = reset ? {} : keptSettings(tree);
     if (reset?.kind === "autopilot-reset") {
       return {
         ok: true,

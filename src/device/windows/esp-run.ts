@@ -12,6 +12,7 @@ import type { Management } from "./management.js";
 import type { Prepared } from "./prepare.js";
 import type { Provisioned } from "./provisioning.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
+import { keptSettings } from "./applied-settings.js";
 
 export const HYBRID_JOIN_FAILED =
   "Something went wrong. Confirm you are using the correct sign-in information and that your organization uses this feature. You can try to do this again or contact your system administrator with the error code 80070774.";
@@ -208,5 +209,5 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
     }
   }
   setSyncDone(tree, providerId, true);
-  return { ok: true, code: settingsEsp ? "windows.byod.enrolled" : run.withoutProfile ? "windows.oobe.entra-join.provisioned" : `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
+  return { ok: true, code: settingsEsp ? "windows.byod.enrolled" : run.withoutProfile ? "windows.oobe.entra-join.provisioned" : `windows.autopilot.${o.mode}.provisioned`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId }, appliedSettings: keptSettings(tree) };
 }

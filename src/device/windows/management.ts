@@ -17,6 +17,7 @@ import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { MsiJobs, type EspPhase, type RebootRequest } from "./esp.js";
 import { msiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs } from "./scep-csp.js";
+import { keptSettings } from "./applied-settings.js";
 import { execRemoteReset, installResetNodes } from "./recovery.js";
 import { StoreAppJobs } from "./store-apps.js";
 import type { Provisioned } from "./provisioning.js";
@@ -274,5 +275,5 @@ export async function pollAfterEnrollment(run: EnrollRun, prov: Provisioned, mgm
   const problem = managementProblem();
   if (problem) return { ok: false, code: problem.code, step: "dm.session", message: problem.message, keychain, windows: report };
   if (report.unenrolled) return { ok: true, code: `windows.${o.kind}.unenrolled`, keychain: { identities: [] }, windows: report };
-  return { ok: true, code: `windows.${o.kind}.enrolled`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId } };
+  return { ok: true, code: `windows.${o.kind}.enrolled`, keychain, windows: report, serverIds: { "windows.addr": doc.application!.addr, "windows.deviceId": w.deviceId }, appliedSettings: keptSettings(tree) };
 }
