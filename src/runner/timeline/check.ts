@@ -212,6 +212,12 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
       const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
       out.push(issue(at(key), message, "a device action (offline, online, connectHost, reboot, idle, abandon, tryAgain, setUpAgain, skip, endpointDown answer refuse)", "key"));
     }
+    // Pairing is evaluated when the device finishes enrolling (device/apple/host-pairing.ts): a connection triggered by an
+    // enrolment or an outcome comes after it for the devices that triggered it, and nothing would evaluate it.
+    if (action.kind === "connectHost" && (e.after?.enrolled !== undefined || e.after?.outcome !== undefined)) {
+      const trigger = e.after.enrolled !== undefined ? "after: { enrolled }" : "after: { outcome }";
+      out.push(issue(at("after"), `${formatPath(at("connectHost"))} fires ${trigger}, once devices have finished enrolling; a device pairs with the computers connected by the end of its enrolment, and a connection after that is not modelled`, "at: 0s, or after a step during the enrolment (e.g. after: { step: checkin.authenticate })", "key"));
+    }
     if (action.kind === "connectHost" && action.host === "finder" && action.supervisionIdentity) {
       out.push(issue(at(key, "supervisionIdentity"), `${formatPath(at(key, "supervisionIdentity"))}: only Apple Configurator holds an organization's supervision identity; Finder pairs as any computer`, "host: configurator, or no supervisionIdentity", "key"));
     }

@@ -282,7 +282,7 @@ export class TimelineEngine implements RunObserver {
       case "connectHost": {
         const connection = { host: a.host, supervisionIdentity: a.supervisionIdentity, entry: e.index };
         for (const d of devices ?? []) this.hosts.set(d.index, [...(this.hosts.get(d.index) ?? []), connection]);
-        return `connected by USB to a Mac running ${a.host === "finder" ? "Finder" : "Apple Configurator"}${a.supervisionIdentity ? " with the organization's supervision identity" : ""}`;
+        return `connected by USB to a Mac running ${a.host === "finder" ? "Finder" : "Apple Configurator"}${a.supervisionIdentity ? " with the organization's supervision identity" : ""}${((n) => (n ? `; ${n} device(s) had already enrolled: their pairing is not evaluated (a connection after enrolment is not modelled)` : ""))((devices ?? []).filter((d) => this.enrolledSet.has(d.index)).length)}`;
       }
       case "reboot": {
         if (a.step) {

@@ -56,6 +56,27 @@ describe("timeline connectHost", () => {
     expect(wrong.message).toMatch(/finder|configurator/);
   });
 
+  it("refuses a connection triggered by an enrolment or an outcome (pairing is evaluated at the end of the enrolment), at its after key", () => {
+    const e = scenarioLoadError(scenario("  - { after: { enrolled: 1 }, connectHost: { host: finder } }\n"), "t.yaml", ctx);
+    expect(e.location).toBe("t.yaml:7:7");
+    expect(e.message).toMatch(/timeline\[0\]\.connectHost fires after: \{ enrolled \}, once devices have finished enrolling; .* a connection after that is not modelled/);
+    const outcome = scenarioLoadError(scenario("  - { after: { outcome: apple.enrolled }, connectHost: { host: finder } }\n"), "t.yaml", ctx);
+    expect(outcome.message).toContain("fires after: { outcome }");
+    // A step during the enrolment is fine.
+    expect(parseScenario(scenario("  - { after: { step: scep.getcacaps }, connectHost: { host: finder } }\n"), "t.yaml", ctx).timeline).toHaveLength(1);
+  });
+
+  it("a connection firing at a time when a targeted device has already enrolled says its pairing is not evaluated", async () => {
+    const s = parseScenario(scenario("  - { at: 10s, connectHost: { host: finder } }\n"), "t.yaml", ctx);
+    const clock = new VirtualClock(START);
+    const engine = new TimelineEngine({ entries: s.timeline!, clock, devices, transcriptFor: () => ({ record: () => {} }) });
+    engine.begin();
+    engine.onDeviceEnd({ device: "iphone-15#2", index: 2, group: "b", model: "iphone-15", platform: "ios", flow: "scep", ok: true, code: "scep.enrolled", startedAt: START, endedAt: START });
+    await clock.advance(10_000);
+    expect(engine.report()[0]!.result).toBe("connected by USB to a Mac running Finder; 1 device(s) had already enrolled: their pairing is not evaluated (a connection after enrolment is not modelled)");
+    engine.end();
+  });
+
   it("a misspelt action key gets a did-you-mean", () => {
     const e = scenarioLoadError(scenario("  - { at: 0s, conectHost: { host: finder } }\n"), "t.yaml", ctx);
     expect(e.message).toContain("did you mean");
