@@ -255,7 +255,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   try {
     const flow = FLOWS[slot.group.flow];
     if (!flow) throw new ScenarioError(`unknown flow "${slot.group.flow}"`);
-    const disk = new Map<string, unknown>();
+    const disk = new Map<string, unknown>(opts.timeline?.erasedBeforeStart(slot.index) ? [[ERASED_DISK_KEY, true]] : []); // a reset before it was set up: factory-fresh
     const options = deviceFlowOptions(slot.group, identity, opts.targets) as never;
     let setUps = 0;
     const attempts = () =>

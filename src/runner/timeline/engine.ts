@@ -82,7 +82,7 @@ export class TimelineEngine implements RunObserver {
   private readonly hosts = new Map<number, HostConnection[]>();
   private stopped = false;
   /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
-  private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>();
+  private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>(); private readonly erasedUnstarted = new Set<number>(); // erased by a reset while not set up (not started, or ended without enrolling)
   private readonly running = new Set<number>();
   private readonly enrolledSet = new Set<number>();
   /** Devices whose enrolment ended and that wait to be set up again (`setUpAgain`); their end was counted when they parked. */
@@ -261,17 +261,18 @@ export class TimelineEngine implements RunObserver {
       case "portalSignIn":
         return this.o.networks ? this.o.networks.apply(a, devices ?? []) : "not applied: the run has no networks";
       case "reset": {
-        let n = 0;
+        let n = 0, fresh = 0;
         const refused = (devices ?? []).filter((d) => d.resetRefused);
         for (const d of devices ?? []) {
           const running = this.running.has(d.index);
-          // Factory-fresh, ended without enrolling and not waiting to be set up again, or unable to reset itself: nothing erased.
-          if (d.resetRefused || (!running && !this.enrolledSet.has(d.index) && !this.parked.has(d.index))) continue;
+          // Not set up (not started, or ended without enrolling and not waiting to be set up again): erased all the same — what the user or a failed attempt left on it is gone, and it sets up factory-fresh. Unable to reset itself: nothing erased.
+          if (!d.resetRefused && !running && !this.enrolledSet.has(d.index) && !this.parked.has(d.index)) { this.erasedUnstarted.add(d.index), fresh++; continue; }
+          if (d.resetRefused) continue;
           this.erasedDevices.set(d.index, { pendingAtStep: running, entry: e.index });
           n++;
         }
         this.retries.wake();
-        return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)${refused.length ? `; ${refused.length} could not reset: ${refused[0]!.resetRefused}` : ""}`;
+        return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)${fresh ? `; ${fresh} device(s) not set up were erased too (they set up factory-fresh)` : ""}${refused.length ? `; ${refused.length} could not reset: ${refused[0]!.resetRefused}` : ""}`;
       }
       case "restore": {
         const restorable = (devices ?? []).filter((d) => RESTORES_ENROLLMENT.has(d.platform));
@@ -398,10 +399,9 @@ export class TimelineEngine implements RunObserver {
   }
 
   /** Device `index` finished enrolling: a reset fired earlier in its enrolment is no longer pending at a step (it is erased now). */
-  enrolled(index: number): void {
-    const r = this.erasedDevices.get(index);
-    if (r) r.pendingAtStep = false;
-  }
+  enrolled(index: number): void { const r = this.erasedDevices.get(index); if (r) r.pendingAtStep = false; }
+  /** Whether a reset erased device `index` before it was set up (it starts factory-fresh: its disk says so, ERASED_DISK_KEY). */
+  erasedBeforeStart(index: number): boolean { return this.erasedUnstarted.has(index); }
 
   /** Device `index` erased itself on the server's command (a remote wipe): erased until a restore. */
   wiped(index: number): void {
