@@ -73,6 +73,35 @@ function liveTls13(session: Uint8Array): boolean {
   return facts !== undefined && facts.tls13Ticket && facts.expiresAtMs - Date.now() > 5_000;
 }
 
+/**
+ * Exchanges waiting on a caller's signal, per signal. A run passes one signal to every device's
+ * requests, and Node's EventTarget walks its whole listener list on each add (to refuse a duplicate):
+ * with 512 requests in flight an add and remove cost 2.8 µs (1.5 µs with 10), a Set's 0.1 µs
+ * (20,000 in a loop, load ≈ 10). One listener per signal runs them when it aborts: once, in the
+ * order they were added, as the signal's own listeners would.
+ */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, fn: () => void): void {
+  let waiting = abortWaiters.get(signal);
+  if (!waiting) {
+    const set = (waiting = new Set());
+    abortWaiters.set(signal, set);
+    // A run-wide signal is shared by every in-flight device: lift the listener warning for it (as before).
+    setMaxListeners(0, signal);
+    signal.addEventListener(
+      "abort",
+      () => {
+        const run = [...set];
+        set.clear();
+        for (const f of run) f();
+      },
+      { once: true },
+    );
+  }
+  waiting.add(fn);
+}
+
 /** The attempt without the identity was refused: the exchange retries once with it. */
 class ResumptionRefused extends TransportError {}
 
@@ -254,7 +283,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       settled = true;
       deadline.cancel();
       grace?.cancel();
-      req.signal?.removeEventListener("abort", onAbort);
+      if (req.signal) abortWaiters.get(req.signal)?.delete(onCallerAbort);
       ctx.closing.off(onClosing);
       if ("ok" in outcome) resolve(outcome.ok);
       else reject(outcome.err);
@@ -277,12 +306,10 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       // Still connecting (no socket, or its connect not done) is a connect timeout; else the server is slow to answer.
       fail("timeout", `no complete response within ${timeoutMs} ms`, undefined, !socket || socket.connecting ? "connect.timeout" : "timeout.response");
     };
-    const onAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
+    const onCallerAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
     const onClosing = (): void => fail("aborted", "the HTTP client was closed");
     const deadline = ctx.clock.setTimer(timeoutMs, onDeadline);
-    // One run-wide signal is shared by every in-flight device: lift the listener warning for it.
-    if (req.signal) setMaxListeners(0, req.signal);
-    req.signal?.addEventListener("abort", onAbort, { once: true });
+    if (req.signal) onAbort(req.signal, onCallerAbort);
     ctx.closing.on(onClosing);
 
     let keysDerived = false;
