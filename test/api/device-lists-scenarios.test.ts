@@ -74,6 +74,25 @@ expect: { successRatio: 0 }
     expect(late.summary.steps["checkin.authenticate"]).toMatchObject({ count: 2, failed: 2 });
   }, 120_000);
 
+  it("ADE: a denylisted iPhone gets no enrollment profile assigned (apple.ade.device-not-assigned); the other sets up", async () => {
+    const file = temp(`name: ade-deny
+seed: 813
+server: embedded
+embedded:
+  policy:
+    deviceLists: [{ name: lost devices, mode: deny, serials: ["%SERIAL@lost%"] }]
+groups:
+  - { name: lost, model: iphone-15, count: 1, flow: ios-ade }
+  - { name: fine, model: iphone-15, count: 1, flow: ios-ade }
+limits: { durationSeconds: 60 }
+expect: { successRatio: 0.5 }
+`);
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1 });
+    expect(summary.groups.lost).toMatchObject({ failed: 1 });
+    expect(summary.errors["apple.ade.device-not-assigned"]).toMatchObject({ count: 1 });
+  }, 120_000);
+
   it("a timeline editDeviceList naming no list is refused at its line and column with a did-you-mean", () => {
     const text = `name: x\nserver: embedded\nembedded: { policy: { deviceLists: [{ name: lost devices, mode: deny }] } }\ngroups:\n  - { name: g, model: iphone-15, count: 1, flow: ios-profile }\ntimeline:\n  - { at: 1s, editDeviceList: { list: lost device, remove: true } }\n`;
     const e = scenarioLoadError(text, "bad.yaml", { modelIds: ["iphone-15"], flows: ["ios-profile"] });

@@ -20,6 +20,7 @@
  * Without `embedded.policy.ade.profiles` the server keeps its earlier behaviour: every serial gets
  * the server's one profile (a default profile).
  */
+import { adeDenylistedBy } from "./device-lists.js";
 import type { PolicyConfigHolder } from "./holder.js";
 import type { AdeProfile } from "./types.js";
 
@@ -94,8 +95,12 @@ export class AdeAssignments {
     if (this.released.has(s)) {
       return { ok: false, code: "DEVICE_RELEASED", message: "Removed from Apple Business Manager: the record stays for 30-45 days, then disappears" };
     }
-    const want = this.assigned(serial);
-    if (!want) return { ok: false, code: "DEVICE_NOT_ASSIGNED", message: "no enrollment profile is assigned to this serial and the token has no default profile" };
+    // A denylisted serial gets no profile assigned from now on; one Apple already holds stays (device-lists.ts).
+    const denied = adeDenylistedBy(this.holder.get(), serial);
+    const want = denied ? undefined : this.assigned(serial);
+    const kept = denied ? this.pushed.get(serial) : undefined;
+    if (kept) return { ok: true, profile: kept };
+    if (!want) return { ok: false, code: "DEVICE_NOT_ASSIGNED", message: denied ? `${denied}: a denylisted device gets no enrollment profile assigned` : "no enrollment profile is assigned to this serial and the token has no default profile" };
     const token = this.token();
     const have = this.pushed.get(serial);
     if (want && token.valid) {

@@ -84,6 +84,21 @@ export function deviceListRefusal(cfg: PolicyConfig, f: ListedFacts): { refusal:
   return undefined;
 }
 
+/**
+ * The deny list that names an Apple serial for Automated Device Enrollment, if any: "Denylisting devices that are
+ * registered in the Device Enrollment Program (DEP) restricts those devices from having a DEP profile assigned to
+ * them in the future" (Workspace ONE UEM, Add a Denylisted or Allowlisted Device). ADE is userless here: only lists
+ * without `assign`, for iOS/iPadOS or macOS (or every platform), apply.
+ */
+export function adeDenylistedBy(cfg: PolicyConfig, serial: string): string | undefined {
+  for (const l of (cfg.deviceLists ?? []).filter((x) => x.mode === "deny")) {
+    const applies = (["ios", "macos"] as const).some((platform) => listApplies(cfg, l, { platform }));
+    const by = applies ? listedBy(l, { platform: "ios", serial }) : undefined;
+    if (by) return `${by} is on the deny list "${l.name}"`;
+  }
+  return undefined;
+}
+
 /** A device's identifiers as the timeline names it (engine-ports DeviceRef identity). */
 export interface ListedDevice {
   serial?: string;

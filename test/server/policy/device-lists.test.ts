@@ -7,7 +7,9 @@
  * adds by one identifier and removes every identifier of a device.
  */
 import { describe, expect, it } from "vitest";
+import { AdeAssignments } from "../../../src/server/policy/ade.js";
 import { deviceListRefusal, editDeviceList, listedBy } from "../../../src/server/policy/device-lists.js";
+import { PolicyConfigHolder } from "../../../src/server/policy/holder.js";
 import { PolicyEngine, type EnrollmentRequest } from "../../../src/server/policy/engine.js";
 import type { DeviceListPolicy, PolicyConfig } from "../../../src/server/policy/types.js";
 
@@ -77,5 +79,20 @@ describe("device lists", () => {
     expect(removed.lists[0]).toMatchObject({ serials: ["C3"], macs: [] });
     expect(removed.result).toBe('removed 2 entries of 1 device(s) from the deny list "lost"');
     expect(editDeviceList(both, "lots", [], { remove: true }).result).toBe('not applied: embedded.policy.deviceLists has no list named "lots"');
+  });
+
+  it("ADE: a denylisted serial gets no enrollment profile assigned from then on (DEVICE_NOT_ASSIGNED); one Apple already holds stays", () => {
+    const holder = new PolicyConfigHolder({});
+    const ade = new AdeAssignments(holder, () => 0);
+    expect(ade.lookup("EARLY01")).toMatchObject({ ok: true }); // pushed before the deny list
+    holder.set("deviceLists", [
+      { name: "lost", mode: "deny", serials: ["EARLY01", "LATE02"] },
+      { name: "android", mode: "deny", platform: "android", serials: ["OTHER03"] },
+    ]);
+    expect(ade.lookup("EARLY01")).toMatchObject({ ok: true });
+    expect(ade.lookup("LATE02")).toEqual({ ok: false, code: "DEVICE_NOT_ASSIGNED", message: 'SERIAL LATE02 is on the deny list "lost": a denylisted device gets no enrollment profile assigned' });
+    expect(ade.lookup("OTHER03")).toMatchObject({ ok: true }); // a list for Android only does not apply
+    holder.set("deviceLists", [{ name: "pilot", mode: "deny", assign: ["pilot"], serials: ["LATE02"] }]);
+    expect(ade.lookup("LATE02")).toMatchObject({ ok: true }); // an assigned list: ADE has no user here
   });
 });
