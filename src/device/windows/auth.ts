@@ -8,7 +8,7 @@ import { ProtocolViolationError, ScenarioError, TransportError } from "../../err
 import { decoded, note, step } from "../../protocol/common/context.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
 import { federatedSignIn } from "../../protocol/windows/federated.js";
-import { joinDirectory, type JoinOutcome } from "../../protocol/windows/join.js";
+import { DRS_RESOURCE, joinDirectory, type JoinOutcome } from "../../protocol/windows/join.js";
 import { termsOfUse, TOU_DECLINED_TEXT, TOU_UNREACHABLE_TEXT } from "../../protocol/windows/terms.js";
 import type { DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
@@ -53,7 +53,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto),
       transportAsOutcome: true,
       ...(settingsSignIn ? { termsOfUse: () => "accept" as const } : {}),
-      ...deviceIdentity(run),
+      ...deviceIdentity(run, userJoins(run) || settingsSignIn),
     });
     if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, o.kind === "gpo" ? "windows-gpo" : "windows-autopilot");
     if (fed.status === "identity-provider") {
@@ -80,7 +80,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     // Add work or school account (Entra): the device is registered first; the directory's user scopes
     // decide whether it is then MDM-enrolled or gets app protection (MAM) only.
     if (!drsUrl) throw new ScenarioError("workAccount entra needs options.windows.drsUrl (or the embedded server)");
-    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true, serialNumber: run.id.serialNumber, tpm: run.state.tpm.version });
+    const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true, serialNumber: run.id.serialNumber, tpm: run.state.tpm.version }, idpToken);
     if (reg.status === "refused") return refusedJoin(run, reg, false);
     entraRegistered = reg.mdm;
     if (!reg.mdm) {
@@ -118,7 +118,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
         // Without a profile (oobe-fallback.ts) the join is an ordinary OOBE user join, not an Autopilot one.
         ...(o.kind === "autopilot" && !run.withoutProfile ? { autopilot: true, attested } : {}),
         tpm: run.state.tpm.version,
-      });
+      }, attested ? undefined : idpToken);
     } catch (e) {
       if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);
       throw e;
@@ -143,8 +143,19 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
  * access can read its state (joined, hybrid joined, compliant). Real Windows proves it with its device key (the
  * primary refresh token / PKeyAuth); this stand-in sends the id unsigned and the reference server takes it as said.
  */
-function deviceIdentity(run: EnrollRun): { query?: Record<string, string> } {
-  return alreadyInDirectory(run.state, "registration") ? { query: { device_id: run.w.deviceId } } : {};
+function deviceIdentity(run: EnrollRun, joins = false): { query?: Record<string, string> } {
+  const query: Record<string, string> = {
+    ...(alreadyInDirectory(run.state, "registration") ? { device_id: run.w.deviceId } : {}),
+    // The sign-in before a join asks a token for the device registration service, which the tenant may require MFA for.
+    ...(joins ? { resource: DRS_RESOURCE } : {}),
+  };
+  return Object.keys(query).length ? { query } : {};
+}
+
+/** This run's sign-in precedes a user's Entra join (Autopilot user-driven or plain OOBE), not an attested or existing one. */
+function userJoins(run: EnrollRun): boolean {
+  const { o } = run;
+  return o.kind === "autopilot" && o.mode !== "self-deploying" && o.mode !== "pre-provisioned" && !alreadyInDirectory(run.state, "join");
 }
 
 /**

@@ -36,6 +36,8 @@ const OUTCOME: Record<string, string> = {
   "device-object-pending": "windows.join.device-object-pending",
   "device-attestation-refused": "windows.join.device-not-authorized",
   "autopilot-profile-conflict": "windows.join.device-not-authorized",
+  // The join presented no MFA in its token where the tenant requires MFA to join (server/policy/join-mfa.ts).
+  "mfa-required": "windows.join.mfa-required",
 };
 
 /** OOBE's and Settings' "Something went wrong" page for a refused join or enrollment, before the code. */

@@ -40,9 +40,14 @@ export interface JoinRequestBody {
 
 const text = (v: unknown, max: number): string | undefined => (typeof v === "string" ? v.slice(0, max) : undefined);
 
-export async function joinDirectory(ctx: ProtocolContext, url: string, who: JoinRequestBody): Promise<JoinOutcome> {
+/** The resource a join's sign-in asks its token for: the device registration service. */
+export const DRS_RESOURCE = "urn:ms-drs:enterpriseregistration.windows.net";
+
+/** `token`: the user's sign-in token for the device registration service (its `amr` says whether MFA was done). */
+export async function joinDirectory(ctx: ProtocolContext, url: string, who: JoinRequestBody, token?: string): Promise<JoinOutcome> {
   return step(ctx, "join.register", async () => {
-    const res = await exchange(ctx, "join.register", { method: "POST", url, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(who)) }, { acceptStatus: [400, 401, 403] });
+    const headers: Record<string, string> = { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const res = await exchange(ctx, "join.register", { method: "POST", url, headers, body: new TextEncoder().encode(JSON.stringify(who)) }, { acceptStatus: [400, 401, 403] });
     if (mediaType(res) !== "application/json") throw new ProtocolViolationError("join.content-type", `device registration answered ${mediaType(res) || "no content type"}`);
     let body: Record<string, unknown>;
     try {

@@ -17,9 +17,18 @@ export const CLOUD_APPS = {
   intune: { id: "0000000a-0000-0000-c000-000000000000", name: "Microsoft Intune", aliases: ["intune"] },
   office365: { id: "Office365", name: "Office 365" },
   storeForBusiness: { id: "45a330b1-b1ec-4cc1-9161-9f03992aa49f", name: "Microsoft Store for Business", aliases: ["store"] },
+  /**
+   * Not a cloud app but the user action "Register or join devices" (Graph conditionalAccessApplications
+   * includeUserActions "urn:user:registerdevice"; Microsoft Learn, "Require MFA for device registration"): the
+   * Entra join or registration. "All cloud apps" does not reach it; a policy names it.
+   */
+  registerOrJoinDevices: { id: "urn:user:registerdevice", name: "Register or join devices", aliases: ["register-or-join-devices"] },
 } as const satisfies Record<string, CloudApp>;
 
 export const ALL_CLOUD_APPS = "All cloud apps";
+
+/** User actions: named by a policy, never reached by "All cloud apps". */
+export const USER_ACTIONS: readonly string[] = [CLOUD_APPS.registerOrJoinDevices.id];
 
 /** Every name a scenario may write for a cloud app. */
 export const CLOUD_APP_NAMES: readonly string[] = [ALL_CLOUD_APPS, "All", ...Object.values(CLOUD_APPS).flatMap((a: CloudApp) => [a.name, a.id, ...(a.aliases ?? [])])];

@@ -78,12 +78,22 @@ export const policySchema: Json = {
               groups: strings("Groups the user belongs to."),
               licensed: { type: "boolean", description: "The user holds an MDM (Intune) licence (default true). An unlicensed user's enrollment sign-in is refused: Apple account-driven enrollment and the ADE Setup Assistant sign-in get 403 UserLicenseTypeInvalid (\"User Name Not Recognized. This user account is not authorized to use MDM.\")." },
               accountEnabled: { type: "boolean", description: "The account is enabled (default true). A disabled account's sign-in at the identity provider is refused with AADSTS50057 (invalid_grant: Windows shows CAA20003)." },
+              mfaRegistered: {
+                type: "boolean",
+                description:
+                  "The user has registered a multifactor method (default true). A sign-in that must do MFA (Conditional Access mfa, or requireMfaToJoin at a join's sign-in) for a user without one ends at Entra's registration interrupt AADSTS50072 \"User needs to enroll for second factor authentication (interactive).\" (the security-info registration itself is not simulated).",
+              },
             },
           },
         },
         groups: strings("Declared groups (every group a rule names must be declared here or on a user)."),
         deviceQuota: { type: "integer", minimum: 1, maximum: 1000, description: "Maximum devices per user in the directory (joined + registered). Default 50." },
         usersMayJoin: scope("Users may join devices to the directory. Default all."),
+        requireMfaToJoin: {
+          type: "boolean",
+          description:
+            "Entra device setting \"Require multifactor authentication to register or join devices\" (default false). A user's join or registration signs in for the device registration service with a second factor (the one-time-code prompt, step auth.mfa); a join without MFA in its token is refused (AADSTS50076). Hybrid and TPM-attested (self-deploying, pre-provisioning) joins are exempt. The Conditional Access user action \"Register or join devices\" (a policy's apps naming it, grant mfa) does the same per user.",
+        },
         federatedDomains: strings(
           "Domains of this tenant federated with an on-premises identity provider (AD FS); the others are managed. The user realm the identity provider reports (account_type Federated or Managed) decides whether integrated Windows authentication can work (options.windows.tokenSource: integrated; 0xCAA9001F for a managed domain).",
         ),
@@ -248,7 +258,7 @@ export const policySchema: Json = {
               name: str("Policy name (shown in the sign-in log and refusals)."),
               state: { enum: ["on", "off", "reportOnly"], description: "on (default), off, or reportOnly (evaluated and logged in records().signIns, never enforced)." },
               users: includeExclude({ type: "string", minLength: 1 }, 'Users: UPNs, groups of embedded.policy.directory, or "all-users". Default include all-users.'),
-              apps: includeExclude(cloudApp, 'Cloud apps: "All cloud apps", "Microsoft Intune Enrollment", "Microsoft Intune", "Office 365", "Microsoft Store for Business" (or their app ids). Default include All cloud apps.'),
+              apps: includeExclude(cloudApp, 'Cloud apps: "All cloud apps", "Microsoft Intune Enrollment", "Microsoft Intune", "Office 365", "Microsoft Store for Business" (or their app ids), and the user action "Register or join devices" (urn:user:registerdevice: the Entra join or registration, grant mfa; All cloud apps does not reach it). Default include All cloud apps.'),
               platforms: {
                 type: "object",
                 additionalProperties: false,

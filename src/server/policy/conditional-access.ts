@@ -23,7 +23,7 @@
  * (MFA on Microsoft Intune Enrollment; "do not use device-based access rules for Intune enrollment").
  * No AADSTS code is published for a declined or unanswerable terms-of-use interrupt: none is invented.
  */
-import { ALL_CLOUD_APPS, CLOUD_APPS, type CloudApp } from "../../runner/scenario/cloud-apps.js";
+import { ALL_CLOUD_APPS, CLOUD_APPS, USER_ACTIONS, type CloudApp } from "../../runner/scenario/cloud-apps.js";
 import { ALL_USERS, groupsOf } from "./directory.js";
 import type { CaClientApp, CaGrantControl, CaPolicy, ConditionalAccessConfig, PolicyConfig, PolicyPlatform, TermsOfUseDocument } from "./types.js";
 
@@ -103,7 +103,7 @@ function userIn(cfg: PolicyConfig, list: string[] | undefined, upn: string | und
 function applies(cfg: PolicyConfig, p: CaPolicy, s: CaSignIn): boolean {
   if (!userIn(cfg, p.users?.include ?? [ALL_USERS], s.upn) || userIn(cfg, p.users?.exclude, s.upn)) return false;
   const inc = (p.apps?.include ?? [ALL_CLOUD_APPS]).map(appId);
-  if (!inc.includes("*") && !inc.includes(s.app)) return false;
+  if (!inc.includes(s.app) && (!inc.includes("*") || USER_ACTIONS.includes(s.app))) return false;
   if ((p.apps?.exclude ?? []).map(appId).includes(s.app)) return false;
   const plat = p.platforms?.include;
   if (plat && !plat.includes("all") && (!s.platform || !plat.includes(s.platform))) return false;

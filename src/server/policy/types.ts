@@ -28,6 +28,11 @@ export interface DirectoryUser {
   licensed?: boolean;
   /** The account is enabled (default true); a disabled one is refused at sign-in (AADSTS50057). */
   accountEnabled?: boolean;
+  /**
+   * The user has registered a multifactor method (default true). Without one, a sign-in that must do MFA ends at
+   * Entra's registration interrupt, AADSTS50072 (server/policy/join-mfa.ts).
+   */
+  mfaRegistered?: boolean;
 }
 
 /**
@@ -168,6 +173,8 @@ export interface PolicyConfig {
     deviceQuota?: number;
     /** Entra "Users may join devices": all (default), none, or the listed groups. */
     usersMayJoin?: "all" | "none" | { groups: string[] };
+    /** Entra device setting "Require multifactor authentication to register or join devices" (default false; join-mfa.ts). */
+    requireMfaToJoin?: boolean;
     /** Device objects present before the run (directory-objects.ts). */
     devices?: DirectoryDeviceSpec[];
     /** This tenant's verified domains; absent: every domain no other tenant holds (server/windows/tenants.ts). */

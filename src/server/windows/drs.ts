@@ -10,8 +10,12 @@
  * codes and texts are the published ones (wire/windows/dsreg.ts).
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { verifyToken } from "../../wire/windows/token.js";
+import type { HalfContext } from "../half.js";
+import { AADSTS_TEXT } from "../policy/conditional-access.js";
 import { DIRECTORY_ANSWER } from "../policy/directory-objects.js";
-import type { JoinRefusal, PolicyEngine } from "../policy/engine.js";
+import type { JoinRefusal } from "../policy/engine.js";
+import { joinMfaRequirement } from "../policy/join-mfa.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
 
@@ -32,7 +36,25 @@ function refusalAnswer(refusal: JoinRefusal, message: string, upn: string | unde
   return json(a.serverError === "DirectoryError" ? 400 : 403, { ...(a.hresult ? { error: a.hresult } : {}), serverErrorCode: a.serverError, reason: refusal, message: `${a.message} (${message})` });
 }
 
-export function drsJoin(req: HttpRequest, policy: PolicyEngine): HttpResponse {
+/**
+ * A user's join or registration in a tenant that requires MFA for it (server/policy/join-mfa.ts) must present the
+ * sign-in's token (Authorization: Bearer) with `amr` holding "mfa". Entra itself refuses earlier, at the token request
+ * (the sign-in prompts; AADSTS50076 where it cannot); this stand-in also checks the token, so a join presenting no
+ * token or one signed in without MFA (a scenario's own token, another sign-in) is refused: HTTP 401 with server error
+ * AADSTS50076 and its text. Assumption (not published): the client HRESULT of such a DRS answer; none is sent.
+ */
+function mfaRefusal(req: HttpRequest, ctx: HalfContext, tokenKey: string, upn: string): HttpResponse | undefined {
+  const why = joinMfaRequirement(ctx.policy.config, upn, "windows");
+  if (!why) return undefined;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers?.authorization ?? "")?.[1];
+  const claims = bearer ? verifyToken(bearer, tokenKey, ctx.crypto, ctx.now()) : undefined;
+  if (claims && claims.upn.toLowerCase() === upn.toLowerCase() && claims.amr?.includes("mfa")) return undefined;
+  const got = !bearer ? "no token" : !claims ? "a token this tenant did not issue or that expired" : claims.upn.toLowerCase() !== upn.toLowerCase() ? `a token of ${claims.upn}` : `a token without MFA (amr ${JSON.stringify(claims.amr ?? [])})`;
+  return json(401, { serverErrorCode: "AADSTS50076", reason: "mfa-required", message: `AADSTS50076: ${AADSTS_TEXT[50076]} (${why}; the join presented ${got})` });
+}
+
+export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): HttpResponse {
+  const policy = ctx.policy;
   let q: Record<string, unknown>;
   try {
     q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as Record<string, unknown>;
@@ -47,6 +69,9 @@ export function drsJoin(req: HttpRequest, policy: PolicyEngine): HttpResponse {
   // A personal device is registered, not joined; the policy engine applies the device objects, "users may join
   // devices", the per-user device quota and the MDM/MAM user scopes (MAM wins on registered devices).
   const registration = q.registration === true;
+  // MFA to register or join: user joins and registrations only (hybrid sync and TPM-attested joins are exempt).
+  const mfa = typeof q.upn === "string" && !attested && q.hybrid !== true ? mfaRefusal(req, ctx, tokenKey, q.upn) : undefined;
+  if (mfa) return mfa;
   const d = policy.join({
     ...(typeof q.upn === "string" ? { upn: q.upn } : {}),
     deviceKey: q.deviceId.toUpperCase(),

@@ -16,6 +16,10 @@
  *   a terms page (fields tou_name, tou = accept | decline); a block or a device control ends the sign-in with
  *   interaction_required and AADSTS53003 / 53000 / 53001 / 53002. A declined terms of use ends it with access_denied
  *   and no AADSTS code (none is published).
+ * - the join's sign-in (`resource` urn:ms-drs:enterpriseregistration.windows.net): the tenant's MFA requirement for
+ *   registering or joining devices (server/policy/join-mfa.ts) adds the one-time-code page; a user with no registered
+ *   method ends at AADSTS50072 (interaction_required), as does any MFA prompt for such a user. The token carries
+ *   `amr` (pwd, mfa) for the device registration service to read.
  *
  * Codes and texts: Microsoft Learn, "Microsoft Entra authentication and authorization error codes"
  * (learn.microsoft.com/entra/identity-platform/reference-error-codes). Tenant discovery (which tenant a
@@ -27,6 +31,7 @@ import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import type { HalfContext } from "../half.js";
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
+import { AADSTS50072_TEXT, DRS_RESOURCE, joinMfaRequirement, mfaRegistered } from "../policy/join-mfa.js";
 import type { WindowsServerConfig } from "./config.js";
 import { tenantOfDomain } from "./tenants.js";
 
@@ -41,7 +46,8 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
     if (!appru.startsWith("ms-app://")) return answer(400, "appru missing\n", "text/plain");
     const hint = url.searchParams.get("login_hint") ?? "";
     const device = url.searchParams.get("device_id");
-    return answer(200, formPage("Sign in", url.pathname, { login_hint: hint, username: hint, password: "", appru, ...(device ? { device_id: device.slice(0, 64) } : {}) }, ["username", "password"]), "text/html");
+    const resource: Record<string, string> = url.searchParams.get("resource") === DRS_RESOURCE ? { resource: DRS_RESOURCE } : {};
+    return answer(200, formPage("Sign in", url.pathname, { login_hint: hint, username: hint, password: "", appru, ...(device ? { device_id: device.slice(0, 64) } : {}), ...resource }, ["username", "password"]), "text/html");
   }
   const form = new URLSearchParams(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 8192));
   const upn = (form.get("username") ?? "").toLowerCase();
@@ -55,13 +61,15 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
   if (user?.accountEnabled === false) return refused(50057, "The user account is disabled.");
   const decided = conditionalAccess(url.pathname, form, upn, ctx, cfg);
   if (decided) return decided;
-  const token = mintToken({ upn, exp: Math.floor(ctx.now() / 1000) + 3600 }, cfg.tokenKey, ctx.crypto);
+  const amr = form.get("otc") !== null ? ["pwd", "mfa"] : ["pwd"];
+  const token = mintToken({ upn, exp: Math.floor(ctx.now() / 1000) + 3600, amr }, cfg.tokenKey, ctx.crypto);
   return answer(200, formPage("Signed in", appru, { wresult: token }, [], true), "text/html");
 }
 
 /** The page conditional access shows next (MFA, terms of use), its refusal, or undefined when access is granted. */
 function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx: HalfContext, cfg: WindowsServerConfig): HttpResponse | undefined {
-  const keep: Record<string, string> = { username: upn, password: form.get("password") ?? "", appru: form.get("appru") ?? "", ...(form.get("device_id") ? { device_id: form.get("device_id")! } : {}) };
+  const join = form.get("resource") === DRS_RESOURCE;
+  const keep: Record<string, string> = { username: upn, password: form.get("password") ?? "", appru: form.get("appru") ?? "", ...(form.get("device_id") ? { device_id: form.get("device_id")! } : {}), ...(join ? { resource: DRS_RESOURCE } : {}) };
   const otc = form.get("otc");
   if (otc !== null) {
     // Second factor: a one-time code from the user's authenticator (HMAC of the UPN under the tenant key).
@@ -77,8 +85,14 @@ function conditionalAccess(path: string, form: URLSearchParams, upn: string, ctx
       return answer(400, JSON.stringify({ error: "access_denied", error_description: `The user declined the terms of use "${answered.name}" (no AADSTS code is published for a declined terms of use)` }), "application/json; charset=utf-8");
   }
   const d = ctx.policy.signIn({ upn, app: CLOUD_APPS.intuneEnrollment.id, platform: "windows", clientApp: "mobileAppsAndDesktopClients", device: deviceState(ctx, form.get("device_id")), mfa: otc !== null });
+  // The join's sign-in: the tenant may require MFA to register or join devices (the device setting or the user action).
+  const joinMfa = d.kind === "granted" && join && otc === null && joinMfaRequirement(ctx.policy.config, upn, "windows") !== undefined;
+  if (d.kind === "granted" && !joinMfa) return undefined;
+  if (d.kind === "mfa" || joinMfa) {
+    if (!mfaRegistered(ctx.policy.config, upn)) return refused(50072, AADSTS50072_TEXT, "interaction_required");
+    return answer(200, formPage("Verify your identity", path, { ...keep, otc: "" }, ["otc"]), "text/html");
+  }
   if (d.kind === "granted") return undefined;
-  if (d.kind === "mfa") return answer(200, formPage("Verify your identity", path, { ...keep, otc: "" }, ["otc"]), "text/html");
   if (d.kind === "terms" && d.terms.perDevice) {
     // "Require users to consent on every device" needs a registered device; the Intune Enrollment app isn't supported for it (Entra terms of use).
     const e = caOAuthError(d);

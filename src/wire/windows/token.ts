@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * Test identity-provider tokens: compact JWTs signed HS256 with a key the embedded reference
- * server trusts (a stand-in for Entra tokens; never a real tenant's). Claims: upn, tid, deviceless.
+ * server trusts (a stand-in for Entra tokens; never a real tenant's). Claims: upn, tid, bulk, exp, amr.
  */
 import type { CryptoPort } from "../../ports/crypto.js";
 
@@ -12,6 +12,11 @@ export interface TokenClaims {
   bulk?: boolean;
   /** Expiry, seconds since the epoch. */
   exp?: number;
+  /**
+   * Authentication methods of the sign-in (RFC 8176 values, as Entra's access tokens carry them in `amr`:
+   * "pwd", and "mfa" once a second factor was done; Microsoft Learn, "Access token claims reference").
+   */
+  amr?: string[];
 }
 
 const b64url = (u: Uint8Array): string => Buffer.from(u).toString("base64url");
