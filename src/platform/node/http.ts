@@ -92,7 +92,8 @@ export class NodeHttpClient implements HttpClient {
       this.sessions = {
         get: (origin) => {
           const s = cache.get(`${origin}|${id}`);
-          return s ? Buffer.from(s.buffer, s.byteOffset, s.byteLength) : undefined;
+          // The saved object itself when it is one (exchange.ts keys the session's chain by it); a view otherwise.
+          return s ? (Buffer.isBuffer(s) ? s : Buffer.from(s.buffer, s.byteOffset, s.byteLength)) : undefined;
         },
         save: (origin, session) => cache.set(`${origin}|${id}`, session),
       };

@@ -8,7 +8,6 @@
  * grace period), so no socket or timer of this exchange outlives it. Redirects are returned,
  * never followed.
  */
-import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
@@ -49,12 +48,16 @@ function peerChain(t: TLSSocket): Uint8Array[] {
 }
 
 /**
- * The chain each saved TLS session was made with, by a digest of the session: a resumed connection
- * shows no certificate at all (Node answers `{}` and `undefined`), but the device judges the chain
- * again on its clock now, as it was presented when the session was made.
+ * The chain each saved TLS session was made with: a resumed connection shows no certificate at all
+ * (Node answers `{}` and `undefined`), but the device judges the chain again on its clock now, as it
+ * was presented when the session was made. Keyed by the saved session object itself, which the
+ * device's own session cache hands back (platform/node/http.ts): the entry lives exactly as long as
+ * the device keeps that session, at any fleet size. (A bounded cache keyed by a digest of the
+ * session forgot chains beyond 4,096 sessions, so a 50k-device run judged fewer resumed
+ * connections than a 1k one.) A session restored from a store by another process has no entry and
+ * is not judged.
  */
-const sessionChains = new Lru<string, Uint8Array[]>(4096);
-const sessionKey = (session: Uint8Array): string => createHash("sha256").update(session).digest("base64");
+const sessionChains = new WeakMap<Uint8Array, Uint8Array[]>();
 
 /**
  * Origins that refused a session offered without the client identity (see {@link exchange}), until
@@ -350,7 +353,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       }
       const judge = ctx.tls.serverTrust;
       if (judge) {
-        if (resumeWith) judged = sessionChains.get(sessionKey(resumeWith));
+        if (resumeWith) judged = sessionChains.get(resumeWith);
         // The device's own evaluation (its platform's rules, its clock), on every new connection,
         // resumed ones too. 'secureConnect' fires after Node's chain and host checks and before the
         // request's first byte is written, so a refused chain sees no request (contract-tested).
@@ -375,7 +378,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
           if (refused) return;
           const kept = withoutServerCertificate(session);
           sessions.save(origin, kept);
-          if (judged) sessionChains.set(sessionKey(kept), judged);
+          if (judged) sessionChains.set(kept, judged);
         };
         t.on("session", (session: Buffer) => {
           if (!verifiedOrFailed) pending = session;
