@@ -81,7 +81,7 @@ export const policySchema: Json = {
               mfaRegistered: {
                 type: "boolean",
                 description:
-                  "The user has registered a multifactor method (default true). A sign-in that must do MFA (Conditional Access mfa, or requireMfaToJoin at a join's sign-in) for a user without one ends at Entra's registration interrupt AADSTS50072 \"User needs to enroll for second factor authentication (interactive).\" (the security-info registration itself is not simulated).",
+                  "The user has registered a multifactor method (default true). A Windows identity-provider sign-in that must do MFA (Conditional Access mfa, or requireMfaToJoin at a join's sign-in) for a user without one ends at Entra's registration interrupt AADSTS50072 \"User needs to enroll for second factor authentication (interactive).\" (the security-info registration itself is not simulated).",
               },
             },
           },
