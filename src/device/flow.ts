@@ -68,6 +68,14 @@ export const ERASED_DISK_KEY = "device.erased";
  */
 export const SET_UPS_DISK_KEY = "device.setUps";
 
+/**
+ * The `disk` key set before a flow runs again because the user or admin asked the running OS to enrol through ADE
+ * (timeline `renewEnrollment`: macOS `sudo profiles renew -type enrollment`, the Device Enrollment notification).
+ * The ADE flow then runs from the running OS: Setup Assistant is over, so no pane; it fetches its cloud
+ * configuration and enrols as Setup Assistant would. The flow removes it once read.
+ */
+export const ADE_RENEWAL_DISK_KEY = "device.adeRenewal";
+
 /** A flow started again after the device power-cycled. */
 export interface DeviceBoot {
   /** Reboots of the device so far in the run (1 for the first). */

@@ -8,6 +8,7 @@ import type { DeviceBoot, FlowResult } from "../device/flow.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import type { Place } from "./places.js";
 import type { TimelineEngine } from "./timeline/engine.js";
+import type { RetryKind } from "./timeline/retries.js";
 
 /**
  * Runs a flow; when the device lost power during it (timeline `reboot`) whatever the attempt ended
@@ -35,13 +36,20 @@ export async function withReboot(tl: TimelineEngine | undefined, identity: Devic
   }
 }
 
-/** Runs a flow; after a failed attempt the user may tap Try Again (timeline) and it runs again. */
-export async function withTryAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, run: () => Promise<FlowResult>, onFailedAttempt?: (out: FlowResult | undefined, error: unknown) => void): Promise<FlowResult> {
-  for (;;) {
+/** Runs a flow; after a failed attempt the user may tap Try Again or renew the enrolment from the running OS (timeline) and it runs again, told which. */
+export async function withTryAgain(
+  tl: TimelineEngine | undefined,
+  index: number,
+  device: string,
+  signal: AbortSignal,
+  run: (retry?: RetryKind) => Promise<FlowResult>,
+  onFailedAttempt?: (out: FlowResult | undefined, error: unknown) => void,
+): Promise<FlowResult> {
+  for (let retry: RetryKind | undefined; ;) {
     let out: FlowResult | undefined;
     let error: unknown;
     try {
-      out = await run();
+      out = await run(retry);
       if (out.ok) tl?.enrolled(index);
       if (out.ok || !tl) return out;
     } catch (err) {
@@ -49,10 +57,12 @@ export async function withTryAgain(tl: TimelineEngine | undefined, index: number
       error = err;
     }
     onFailedAttempt?.(out, error);
-    if (!(await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal))) {
+    const next = await tl.tryAgainAfterFailure(index, device, out?.code ?? asSimError(error).code, signal);
+    if (!next) {
       if (out) return out;
       throw error;
     }
+    retry = next;
   }
 }
 

@@ -13,7 +13,7 @@ import { createDeviceIdentity } from "../device/identity.js";
 import { TemplateValueMissing, expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
 import { FLOWS } from "../device/flows/index.js";
-import { ERASED_DISK_KEY, SET_UPS_DISK_KEY, type FlowContext, type FlowResult, type FlowTargets } from "../device/flow.js";
+import { ADE_RENEWAL_DISK_KEY, ERASED_DISK_KEY, SET_UPS_DISK_KEY, type FlowContext, type FlowResult, type FlowTargets } from "../device/flow.js";
 import { shownForError, shownForOutcome } from "../device/shown-for.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import type { Shown } from "../device/shown.js";
@@ -264,7 +264,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       slot.index,
       device,
       signal,
-      () => withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options)),
+      // A renewal from the running OS (timeline renewEnrollment) is on the disk for the flow that runs next (ADE_RENEWAL_DISK_KEY).
+      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options))),
       // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
       (failed, err) => {
         const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;

@@ -19,7 +19,7 @@ import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
-import { afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
+import { SETUP_FINISHED_DISK, adeRenewal, afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
 import { safariUserAgent } from "./safari.js";
 import { compareVersions } from "../../wire/version.js";
 import { afterEnrollment } from "./company-portal.js";
@@ -241,14 +241,13 @@ function adeFlow(name: string, platforms: readonly Platform[]): Flow<never> {
  */
 const ADE_PROFILE_DISK = "apple.ade.profile";
 
-async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<FlowResult> {
-  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation: keyGeneration(ctx, installAttempt(ctx)) });
-  dev.ade = true;
-  if (ctx.identity.state?.activated) {
+/** Setup Assistant up to Remote Management: activation state, Quick Start, the network pane, Activation Lock. A result when it stops there. */
+async function setupBeforeRemoteManagement(dev: AppleDevice): Promise<FlowResult | { quickStart: boolean }> {
+  if (dev.ctx.identity.state?.activated) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
     // Assistant never asks for the cloud configuration again until the device is erased. An erased
     // device is one whose state is not activated (`state: { activated: false }`, what an erase leaves).
-    decoded(ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false });
+    decoded(dev.ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false });
     return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", "the device was activated before an enrollment profile was assigned; it must be erased before it can enroll through ADE");
   }
   // Quick Start is offered before Wi-Fi and activation (device state setupAssistant.quickStart).
@@ -260,12 +259,24 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   // Activation comes before Remote Management: an Activation Lock stops Setup Assistant there (activation-lock.ts).
   const locked = activationLockScreen(dev);
   if (locked) return fail(dev, "apple.ade.activation-locked", "ade.setup-assistant", locked);
+  return { quickStart: qs.quickStart };
+}
+
+async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<FlowResult> {
+  const dev = new AppleDevice(ctx, o.commands, { supervised: true, generation: keyGeneration(ctx, installAttempt(ctx)) });
+  dev.ade = true;
+  // Asked again from the running macOS (timeline renewEnrollment): Setup Assistant is over, its panes are not shown.
+  const renewal = await adeRenewal(dev);
+  if (typeof renewal === "object") return renewal;
+  const setup = renewal ? { quickStart: false } : await setupBeforeRemoteManagement(dev);
+  if ("ok" in setup) return setup;
   const abs0 = (u: string) => (u.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
   let cc: AdeCloudConfig = o.ade?.cloudConfig ?? {};
   const ccUrl = o.ade?.cloudConfigUrl ?? (!o.ade?.cloudConfig && ctx.targets.server?.embedded ? "/apple/ade/cloudconfig" : undefined);
   if (ccUrl) {
     const fetched = await fetchCloudConfig(ctx, `${abs0(ccUrl)}?serial=${encodeURIComponent(ctx.identity.serialNumber)}`);
     if ("missing" in fetched) {
+      ctx.disk?.set(SETUP_FINISHED_DISK, true);
       return fail(dev, "apple.ade.device-not-assigned", "ade.cloudconfig", `no cloud configuration for this serial${fetched.missing ? ` (${fetched.missing})` : ""}: no Remote Management pane; the device sets up as a consumer device and cannot enroll`);
     }
     cc = fetched;
@@ -293,9 +304,9 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
       removable: cc.is_mdm_removable ?? false,
       extraAnchors: optionAnchors(cc.anchor_certs),
       // Kept in the MDM checkpoints: a resumed device runs the Setup Assistant panes after enrollment as this one would.
-      flow: { cloudConfig: JSON.parse(JSON.stringify(cc)) as DurableValue, quickStart: qs.quickStart ?? false },
+      flow: { cloudConfig: JSON.parse(JSON.stringify(cc)) as DurableValue, quickStart: setup.quickStart },
     });
-    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, qs.quickStart), () => serverBase(ctx, name));
+    return afterEnrollment(ctx, dev, o, afterEnroll(dev, o, enrolled, cc, setup.quickStart, renewal), () => serverBase(ctx, name));
   };
   const kept = ctx.disk?.get(ADE_PROFILE_DISK);
   if (kept instanceof Uint8Array) {

@@ -58,7 +58,7 @@ export const STATE_PANE_KEYS: readonly string[] = [...PANES_AFTER_ENROLLMENT.map
  *   so no Remote Management pane: the Mac is set up unmanaged (gaps survey 03; Kandji, "Configuring Device
  *   Enrollment", support.kandji.io/en/support/solutions/articles/72000560543: from Ventura registered Macs "can no
  *   longer skip" ADE). Enrolling later is `sudo profiles renew -type enrollment` or the Device Enrollment
- *   notification (not modelled as an action: enrollsim runs macos-ade again on the unmanaged Mac).
+ *   notification: timeline `renewEnrollment` (setup-assistant.ts adeRenewal).
  * - Mac on macOS 13 and later, registered to an organization: "must connect to a network during Setup Assistant after
  *   being erased or reset" (Kandji, same article): going on offline is not offered; without a network the Mac stays
  *   at the pane.

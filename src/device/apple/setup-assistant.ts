@@ -15,7 +15,7 @@
  *   supervised-only, with the supervision host's exception).
  */
 import { decoded, step } from "../../protocol/common/context.js";
-import type { FlowResult } from "../flow.js";
+import { ADE_RENEWAL_DISK_KEY, type FlowResult } from "../flow.js";
 import { compareVersions } from "../../wire/version.js";
 import { fail } from "./enroll.js";
 import { pairWithConnectedHosts } from "./host-pairing.js";
@@ -53,6 +53,34 @@ export function quickStartPane(dev: AppleDevice): FlowResult | { quickStart: boo
   decoded(ctx, "ade.setup-pane", { pane: QUICK_START.key, title: QUICK_START.title, action: st.quickStart });
   if (st.quickStart === "idles") return idleAt(dev, QUICK_START, false);
   return { quickStart: st.quickStart === "completes" };
+}
+
+/** The `disk` key of a Mac whose Setup Assistant finished without enrolling (set up offline, or not assigned): its OS runs, unmanaged. */
+export const SETUP_FINISHED_DISK = "apple.setup.finished";
+
+/** `profiles renew -type enrollment` from macOS 10.13 (assumption: the `-type enrollment` verbs are published as 10.13+ for status/show; scenarios/README.md renewEnrollment). */
+const RENEW_FROM = "10.13";
+
+/**
+ * An enrolment asked for again from the running macOS (timeline `renewEnrollment`, flow.ts ADE_RENEWAL_DISK_KEY):
+ * `sudo profiles renew -type enrollment` or the Device Enrollment notification. false: this run is not one (Setup
+ * Assistant runs); true: the Mac goes on to ask for its cloud configuration, no pane shown; a result: it cannot (an
+ * iPhone/iPad has no such command, a Mac still in Setup Assistant has no running OS, a Mac before 10.13 lacks it).
+ * Step `ade.renew`: a timeline `abandon` there is the user who never acts on the notification.
+ */
+export async function adeRenewal(dev: AppleDevice): Promise<FlowResult | boolean> {
+  const disk = dev.ctx.disk;
+  if (disk?.get(ADE_RENEWAL_DISK_KEY) !== true) return false;
+  disk.delete(ADE_RENEWAL_DISK_KEY);
+  const setUp = disk.get(SETUP_FINISHED_DISK) === true || dev.ctx.identity.state?.activated === true;
+  return step(dev.ctx.protocol, "ade.renew", async () => {
+    const cannot = (why: string) => fail(dev, "apple.ade.renew-unavailable", "ade.renew", why);
+    if (dev.osName !== "macOS") return cannot(`an ${dev.ctx.identity.modelIdentifier} has no command to enroll through ADE from the running OS: only Setup Assistant asks for the cloud configuration (erase it to enroll)`);
+    if (!setUp) return cannot("the Mac is still in Setup Assistant: there is no running macOS to run profiles renew -type enrollment from");
+    if (compareVersions(dev.osVersion, RENEW_FROM) < 0) return cannot(`macOS ${dev.osVersion} has no profiles renew -type enrollment (macOS ${RENEW_FROM} and later)`);
+    decoded(dev.ctx.protocol, "ade.renew", { command: "sudo profiles renew -type enrollment", notification: "Device Enrollment", from: `macOS ${dev.osVersion}, set up`, setupAssistant: "over: no pane shown" });
+    return true;
+  }, (r) => r !== true);
 }
 
 /**
@@ -107,6 +135,7 @@ function networkChoice(dev: AppleDevice, quickStart: boolean): FlowResult | unde
     );
   }
   decoded(ctx, "ade.setup-network", { pane: NETWORK_PANE.key, title, action, offered: true, answer: "My computer does not connect to the Internet", next: "no cloud configuration asked for: no Remote Management pane" });
+  dev.ctx.disk?.set(SETUP_FINISHED_DISK, true);
   return fail(
     dev,
     "apple.ade.skipped-offline",
@@ -153,13 +182,13 @@ export function runSetupPanes(dev: AppleDevice, cc: AdeCloudConfig, st: SetupSta
 }
 
 /** After a successful enrollment: the remaining Setup Assistant panes (ADE), then the USB host connections (host-pairing.ts). */
-export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig, quickStart = false): FlowResult {
+export function afterEnroll(dev: AppleDevice, o: AppleOptions, result: FlowResult, cc?: AdeCloudConfig, quickStart = false, setupOver = false): FlowResult {
   if (!result.ok || dev.erased || dev.unenrolled) return result;
   const st = dev.ctx.identity.state?.setupAssistant;
   if (cc && dev.sharedIPad) {
     // Shared iPad skips every Setup Assistant pane after activation, whatever the settings (server-policies.md §7.6).
     decoded(dev.ctx.protocol, "ade.setup-assistant", { completed: true, panes: [], sharedIPad: "every pane after activation skipped" });
-  } else if (cc && st) {
+  } else if (cc && st && !setupOver) {
     const stuck = runSetupPanes(dev, cc, st, quickStart);
     if (stuck) return { ...stuck, keychain: result.keychain };
   }

@@ -134,8 +134,8 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
   "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.admin-auth", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
-  "ios-ade": apple(ADE_SETUP, ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
-  "macos-ade": apple(ADE_SETUP, ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "ios-ade": apple(ADE_SETUP, ["ade.renew"], ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
+  "macos-ade": apple(ADE_SETUP, ["ade.renew"], ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "macos-user-enrollment": apple(ACCOUNT, APPLE_MDM),
   "ios-account-device-enrollment": apple(ACCOUNT, APPLE_MDM),
@@ -179,7 +179,7 @@ export function requestlessSteps(flow: string, options: unknown, embedded: boole
       else if (!embedded) out.push({ step: "ade.cloudconfig", why: "against a URL server without options.apple.ade.cloudConfigUrl the devices fetch no cloud configuration" });
     }
     // device/apple/setup-assistant.ts: Setup Assistant's own panes happen on the device; a timeline idle/abandon/offline stops there, a fault cannot.
-    for (const st of ADE_SETUP) out.push({ step: st, why: "a Setup Assistant pane on the device itself, which sends no request" });
+    for (const st of [...ADE_SETUP, "ade.renew"]) out.push({ step: st, why: "a Setup Assistant pane on the device itself, which sends no request" });
     // device/apple/software-update.ts: only the embedded server stands in for Apple's software-update service.
     if (!embedded) out.push({ step: "ade.software-update", why: "against a URL server a required update installs without a request (no stand-in for Apple's software-update service)" });
   }

@@ -78,6 +78,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "abandon", ...(e.abandon!.step ? { step: e.abandon!.step } : {}) };
     case "tryAgain":
       return { kind: "tryAgain", waitMs: durationMs(e.tryAgain!.wait ?? 0), times: e.tryAgain!.times ?? 1 };
+    case "renewEnrollment":
+      return { kind: "renewEnrollment", waitMs: durationMs(e.renewEnrollment!.wait ?? 0), times: e.renewEnrollment!.times ?? 1 };
     case "setUpAgain":
       return { kind: "setUpAgain", waitMs: durationMs(e.setUpAgain!.wait ?? 0), times: e.setUpAgain!.times ?? 1 };
     case "skip":
@@ -210,7 +212,7 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
     if (unknownAt) out.push(issue(at(key, "step"), `unknown step "${atStep}" in ${formatPath(at(key))}; ${unknownAt}`, "a step name or glob"));
     if (url && isServerAction(action)) {
       const message = `${formatPath(at(key))} acts on the embedded server, but server is a URL (${describeValue(s.server)}); only device actions${key === "endpointDown" ? " and endpointDown with answer: refuse" : ""} apply to a server under test`;
-      out.push(issue(at(key), message, "a device action (offline, online, connectHost, reboot, idle, abandon, tryAgain, setUpAgain, skip, endpointDown answer refuse)", "key"));
+      out.push(issue(at(key), message, "a device action (offline, online, connectHost, reboot, idle, abandon, tryAgain, renewEnrollment, setUpAgain, skip, endpointDown answer refuse)", "key"));
     }
     // Pairing is evaluated when the device finishes enrolling (device/apple/host-pairing.ts): a connection triggered by an
     // enrolment or an outcome comes after it for the devices that triggered it, and nothing would evaluate it.
@@ -218,6 +220,9 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
       const trigger = e.after.enrolled !== undefined ? "after: { enrolled }" : "after: { outcome }";
       out.push(issue(at("after"), `${formatPath(at("connectHost"))} fires ${trigger}, once devices have finished enrolling; a device pairs with the computers connected by the end of its enrolment, and a connection after that is not modelled`, "at: 0s, or after a step during the enrolment (e.g. after: { step: checkin.authenticate })", "key"));
     }
+    // A renewal from the running OS is macOS's ADE command: a group of another flow has none (device/apple/setup-assistant.ts adeRenewal).
+    const noRenewal = action.kind === "renewEnrollment" ? s.groups.filter((g) => (e.group === undefined || g.name === e.group) && g.flow !== "macos-ade") : [];
+    if (noRenewal.length) out.push(issue(at(key), `${formatPath(at(key))} reaches group ${noRenewal.map((g) => `${g.name} (flow ${g.flow})`).join(", ")}: only a Mac set up through ADE (flow macos-ade) can ask for its enrollment again from the running OS; target a macos-ade group`, "group: a macos-ade group", "key"));
     if (action.kind === "connectHost" && action.host === "finder" && action.supervisionIdentity) {
       out.push(issue(at(key, "supervisionIdentity"), `${formatPath(at(key, "supervisionIdentity"))}: only Apple Configurator holds an organization's supervision identity; Finder pairs as any computer`, "host: configurator, or no supervisionIdentity", "key"));
     }

@@ -15,7 +15,7 @@ import { globRegExp } from "./glob.js";
 import { bootMsOf, DevicePower } from "./reboot.js";
 import type { SkippableClock } from "./skip-clock.js";
 import type { TimelineDevice, TimelineOptions } from "./engine-ports.js";
-import { UserRetries } from "./retries.js";
+import { UserRetries, retryRuleText, type RetryKind } from "./retries.js";
 import { isServerAction, type FiredAction, type RestoredBackup, type TimelineAction, type TimelineEntry, type TimelineEvent } from "./types.js";
 import { DeviceResetError, UserAbandonedError } from "./user-errors.js";
 
@@ -303,11 +303,10 @@ export class TimelineEngine implements RunObserver {
         this.gates.push({ entry: e.index, action: a, targets, ...(a.step ? { step: globRegExp(a.step) } : {}), consumed: new Set() });
         return a.kind === "idle" ? `the user idles ${formatMs(a.forMs)} at ${a.step ?? "the next step"}` : `the user abandons at ${a.step ?? "the next step"}`;
       case "tryAgain":
-        this.retries.add("tryAgain", e.index, targets, a.waitMs, a.times);
-        return `the user taps Try Again after a failure (up to ${a.times}×${a.waitMs ? `, after ${formatMs(a.waitMs)}` : ""})`;
+      case "renewEnrollment":
       case "setUpAgain":
-        this.retries.add("setUpAgain", e.index, targets, a.waitMs, a.times);
-        return `erased devices are set up again from scratch (up to ${a.times}× each${a.waitMs ? `, ${formatMs(a.waitMs)} after they are erased` : ""})`;
+        this.retries.add(a.kind, e.index, targets, a.waitMs, a.times);
+        return retryRuleText(a.kind, a.waitMs, a.times);
       case "endpointDown":
         if (a.answer === "refuse") {
           this.endpoints.push({ seq, entry: e.index, targets, detail: "connect.refused", path: globRegExp(a.path, true), pathText: a.path, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
@@ -458,8 +457,8 @@ export class TimelineEngine implements RunObserver {
     throw new DeviceResetError(`the user erased the device before ${step} (timeline[${reset.entry}]); enrollment starts over only if the user sets it up again`);
   }
 
-  /** After a failed attempt: true when the user taps Try Again (retries.ts); a device a Try Again not yet fired targets waits for it at its error. */
-  tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<boolean> {
+  /** After a failed attempt: the retry's kind when the user taps Try Again or renews the enrolment (retries.ts); a device one not yet fired targets waits for it at its error. */
+  tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<RetryKind | false> {
     return this.retries.tryAgainAfterFailure(index, device, code, signal);
   }
 

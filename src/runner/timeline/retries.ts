@@ -2,6 +2,8 @@
 /**
  * What the user (or IT) does after a device's enrolment ended, as standing rules of the timeline:
  * - `tryAgain`: after a failed attempt the user taps Try Again and the flow runs again;
+ * - `renewEnrollment`: after a failed attempt the user or admin asks the running OS to enrol again (macOS
+ *   `profiles renew -type enrollment`); the flow runs again and learns it from the retry's kind;
  * - `setUpAgain`: an erased device (a `reset` after it enrolled, an enrolment a reset cut short) is
  *   set up again from scratch, the way a kiosk is redeployed or a phone handed to the next user.
  * A rule applies from when its entry fires, up to `times` per device, `wait` after the device is
@@ -9,12 +11,17 @@
  * not fired (a Try Again at its error; a reset or a set-up once it has ended), until the run ends.
  */
 import type { Clock } from "../../ports/clock.js";
+import { formatMs } from "./duration.js";
 import type { TranscriptSink } from "../../ports/transcript.js";
 import type { TimelineEntry } from "./types.js";
 
 type Targets = Set<number> | "all";
 
+/** What a retry after a failed attempt is: the user's Try Again, or an enrolment asked for again from the running OS. */
+export type RetryKind = "tryAgain" | "renewEnrollment";
+
 interface Rule {
+  kind?: RetryKind;
   entry: number;
   targets: Targets;
   waitMs: number;
@@ -35,6 +42,12 @@ export interface RetriesPort {
 
 const has = (t: Targets, i: number): boolean => t === "all" || t.has(i);
 
+/** What a fired retry rule says in the transcript. */
+export function retryRuleText(kind: RetryKind | "setUpAgain", waitMs: number, times: number): string {
+  if (kind === "setUpAgain") return `erased devices are set up again from scratch (up to ${times}× each${waitMs ? `, ${formatMs(waitMs)} after they are erased` : ""})`;
+  return `${kind === "tryAgain" ? "the user taps Try Again" : "the running OS is asked to enroll again (profiles renew -type enrollment)"} after a failure (up to ${times}×${waitMs ? `, after ${formatMs(waitMs)}` : ""})`;
+}
+
 export class UserRetries {
   private readonly tryAgain: Rule[] = [];
   private readonly setUp: Rule[] = [];
@@ -42,9 +55,10 @@ export class UserRetries {
 
   constructor(private readonly o: RetriesPort) {}
 
-  /** A `tryAgain` or `setUpAgain` entry fired: its rule is in place; devices waiting for it look again. */
-  add(kind: "tryAgain" | "setUpAgain", entry: number, targets: Targets, waitMs: number, times: number): void {
-    (kind === "tryAgain" ? this.tryAgain : this.setUp).push({ entry, targets, waitMs, times, used: new Map() });
+  /** A `tryAgain`, `renewEnrollment` or `setUpAgain` entry fired: its rule is in place; devices waiting for it look again. */
+  add(kind: RetryKind | "setUpAgain", entry: number, targets: Targets, waitMs: number, times: number): void {
+    if (kind === "setUpAgain") this.setUp.push({ entry, targets, waitMs, times, used: new Map() });
+    else this.tryAgain.push({ kind, entry, targets, waitMs, times, used: new Map() });
     this.wake();
   }
 
@@ -59,34 +73,41 @@ export class UserRetries {
   }
 
   /**
-   * After a failed attempt: resolves true when the user taps Try Again (after its wait), false when
-   * no Try Again applies to the device or the run ends first.
+   * After a failed attempt: resolves with the retry's kind when the user taps Try Again or renews the
+   * enrolment (after its wait), false when none applies to the device or the run ends first.
    */
-  tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<boolean> {
-    return this.await(index, device, signal, {
+  async tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<RetryKind | false> {
+    const rule = await this.await(index, device, signal, {
       rules: this.tryAgain,
       ready: () => true,
-      pending: (e) => e.action.kind === "tryAgain",
-      note: (rule, n) => ({ timeline: rule.entry, action: "tryAgain", after: code, attempt: n, injected: true }),
+      pending: (e) => e.action.kind === "tryAgain" || e.action.kind === "renewEnrollment",
+      note: (r, n) => ({ timeline: r.entry, action: r.kind ?? "tryAgain", after: code, attempt: n, injected: true }),
     });
+    return rule ? (rule.kind ?? "tryAgain") : false;
   }
 
   /**
    * After an enrolment ended: resolves true when the device, erased, is set up again (after the
    * rule's wait), false when no set-up applies to it any more or the run ends first.
    */
-  setUpAgainWhenErased(index: number, device: string, erased: () => boolean, signal?: AbortSignal): Promise<boolean> {
-    return this.await(index, device, signal, {
+  async setUpAgainWhenErased(index: number, device: string, erased: () => boolean, signal?: AbortSignal): Promise<boolean> {
+    const rule = await this.await(index, device, signal, {
       rules: this.setUp,
       ready: erased,
       pending: (e) => e.action.kind === "setUpAgain" || e.action.kind === "reset",
-      note: (rule, n) => ({ timeline: rule.entry, action: "setUpAgain", setUp: n, injected: true }),
+      note: (r, n) => ({ timeline: r.entry, action: "setUpAgain", setUp: n, injected: true }),
     });
+    return rule !== undefined;
   }
 
-  private async await(index: number, device: string, signal: AbortSignal | undefined, w: { rules: Rule[]; ready: () => boolean; pending: (e: TimelineEntry) => boolean; note: (r: Rule, n: number) => Record<string, unknown> }): Promise<boolean> {
+  private async await(
+    index: number,
+    device: string,
+    signal: AbortSignal | undefined,
+    w: { rules: Rule[]; ready: () => boolean; pending: (e: TimelineEntry) => boolean; note: (r: Rule, n: number) => Record<string, unknown> },
+  ): Promise<Rule | undefined> {
     for (;;) {
-      if (this.o.stopped() || signal?.aborted) return false;
+      if (this.o.stopped() || signal?.aborted) return undefined;
       const rule = w.ready() ? w.rules.find((r) => has(r.targets, index) && (r.used.get(index) ?? 0) < r.times) : undefined;
       if (rule) {
         const n = (rule.used.get(index) ?? 0) + 1;
@@ -95,13 +116,13 @@ export class UserRetries {
           try {
             await this.o.clock.sleep(rule.waitMs, signal);
           } catch {
-            return false;
+            return undefined;
           }
         }
         this.o.transcriptFor(device).record({ t: this.o.clock.now(), device, step: "timeline", kind: "note", data: w.note(rule, n) });
-        return true;
+        return rule;
       }
-      if (!this.o.entries.some((e) => w.pending(e) && !this.o.applied(e.index) && has(this.o.targetSet(e), index))) return false;
+      if (!this.o.entries.some((e) => w.pending(e) && !this.o.applied(e.index) && has(this.o.targetSet(e), index))) return undefined;
       await new Promise<void>((resolve) => {
         const done = () => {
           this.waiters.delete(done);

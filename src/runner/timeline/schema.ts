@@ -198,6 +198,13 @@ export const timelineSchema: Json = {
         description: "Device: the user taps Try Again after a failure (the flow runs again). A failed device waits at its error for a Try Again not yet fired.",
         properties: { wait: duration("Wait before tapping (default 0)."), times: { type: "integer", minimum: 1, maximum: 100, description: "Taps at most (default 1)." } },
       },
+      renewEnrollment: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Device (macos-ade groups): after an ADE enrollment that left the Mac set up unmanaged (set up offline before macOS 13, activated or set up before it was assigned), the user or admin asks the running macOS to enroll through ADE again: `sudo profiles renew -type enrollment` (macOS 10.13+) or the Device Enrollment notification. The flow runs again from the running OS (step ade.renew): no Setup Assistant pane; it asks for its cloud configuration and enrolls under the same server rules, faults and steps. A failed device waits at its error for one not yet fired.",
+        properties: { wait: duration("How long after the failure the command is run (default 0)."), times: { type: "integer", minimum: 1, maximum: 100, description: "Renewals at most per device (default 1)." } },
+      },
       setUpAgain: {
         type: "object",
         additionalProperties: false,

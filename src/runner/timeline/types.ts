@@ -72,6 +72,7 @@ export interface TimelineSpec {
   idle?: { for: string | number; step?: string };
   abandon?: { step?: string };
   tryAgain?: { wait?: string | number; times?: number };
+  renewEnrollment?: { wait?: string | number; times?: number };
   setUpAgain?: { wait?: string | number; times?: number };
   skip?: string | number;
 }
@@ -101,6 +102,7 @@ export const ACTION_KEYS = [
   "idle",
   "abandon",
   "tryAgain",
+  "renewEnrollment",
   "setUpAgain",
   "skip",
 ] as const;
@@ -145,6 +147,8 @@ export type TimelineAction =
   | { kind: "idle"; forMs: number; step?: string }
   | { kind: "abandon"; step?: string }
   | { kind: "tryAgain"; waitMs: number; times: number }
+  /** After a failed ADE enrolment that left the Mac set up unmanaged, the user or admin asks the running macOS to enrol through ADE again (`profiles renew -type enrollment`, the Device Enrollment notification); the flow reads it from its disk (ADE_RENEWAL_DISK_KEY). */
+  | { kind: "renewEnrollment"; waitMs: number; times: number }
   /** An erased device (a `reset`, an enrolment a reset cut short) is set up again from scratch `waitMs` later, up to `times` per device (runner/timeline/redeploy.ts). */
   | { kind: "setUpAgain"; waitMs: number; times: number }
   | { kind: "skip"; ms: number };
@@ -194,6 +198,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "idle" ||
     a.kind === "abandon" ||
     a.kind === "tryAgain" ||
+    a.kind === "renewEnrollment" ||
     a.kind === "setUpAgain" ||
     (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
