@@ -22,8 +22,11 @@ describe("mac-ade-offline-setup-skips-enrollment (loopback, embedded server)", (
     expect(failing.steps["ade.cloudconfig"]).toBeUndefined();
     expect(failing.steps["ade.enroll"]).toBeUndefined();
     const fixed = (await runScenario(file("mac-ade-offline-setup-skips-enrollment-fixed"), opts)).summary;
-    expect(fixed).toMatchObject({ ok: true, devices: 3, enrolled: 3 });
-    expect(fixed.steps["ade.enroll"]).toMatchObject({ count: 3 });
+    // The Monterey Mac set up offline enrolls later from its running macOS (timeline renewEnrollment): one ade.renew.
+    expect(fixed).toMatchObject({ ok: true, devices: 4, enrolled: 4 });
+    expect(fixed.steps["ade.enroll"]).toMatchObject({ count: 4 });
+    expect(fixed.steps["ade.renew"]).toMatchObject({ count: 1, failed: 0 });
+    expect(fixed.steps["ade.setup-network"]).toMatchObject({ count: 4, failed: 1 });
   }, 180_000);
 });
 
@@ -60,4 +63,45 @@ timeline:
 `);
     await expect(loadScenario(bad)).rejects.toThrow(/s\.yaml:7:\d+.*ade\.setup-netwrk[\s\S]*did you mean "?ade\.setup-network/i);
   }, 120_000);
+});
+
+describe("renewEnrollment: ADE again from the running macOS (loopback, embedded server)", () => {
+  const inline = (yaml: string) => {
+    const p = join(mkdtempSync(join(tmpdir(), "enrollsim-renew-")), "s.yaml");
+    writeFileSync(p, yaml);
+    return p;
+  };
+  const mac = (name: string, version: string, build: string, network: string) =>
+    `  - { name: ${name}, model: macbook-pro-2017, count: 1, flow: macos-ade, state: { os: { version: "${version}", build: ${build} }, setupAssistant: { network: ${network} } } }`;
+  it("a Monterey Mac set up offline enrolls when renewed; 10.12 has no profiles renew; a Ventura Mac still in Setup Assistant has no running OS", async () => {
+    const { summary } = await runScenario(
+      inline(`name: renew-cases
+seed: 7
+server: embedded
+groups:
+${mac("sierra", "10.12.6", "16G29", "cancels")}
+${mac("ventura", "13.6", "22G120", "cancels")}
+${mac("monterey", "12.7.6", "21H1320", "cancels")}
+timeline:
+  - { at: 0s, renewEnrollment: { times: 2 } }
+`),
+      opts,
+    );
+    expect(summary.outcomes).toEqual({ "apple.ade.renew-unavailable": 2, "apple.ade.enrolled": 1 });
+    expect(summary.groups["monterey"]).toMatchObject({ enrolled: 1 });
+    const example = summary.errors["apple.ade.renew-unavailable"]!;
+    expect(example).toMatchObject({ step: "ade.renew" });
+    // times: 2 — each refused Mac is renewed twice (refused twice), the Monterey Mac once.
+    expect(summary.steps["ade.renew"]).toMatchObject({ count: 5, failed: 4 });
+    // A renewal on an iPhone group is refused at load, naming the entry and the group.
+    const bad = inline(`name: renew-iphone
+seed: 7
+server: embedded
+groups:
+  - { name: phones, model: iphone-15, count: 1, flow: ios-ade }
+timeline:
+  - { at: 0s, group: phones, renewEnrollment: {} }
+`);
+    await expect(loadScenario(bad)).rejects.toThrow(/s\.yaml:7:\d+[\s\S]*phones \(flow ios-ade\)[\s\S]*macos-ade/);
+  }, 180_000);
 });
