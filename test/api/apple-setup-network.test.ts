@@ -105,3 +105,31 @@ timeline:
     await expect(loadScenario(bad)).rejects.toThrow(/s\.yaml:7:\d+[\s\S]*phones \(flow ios-ade\)[\s\S]*macos-ade/);
   }, 180_000);
 });
+
+describe("renewEnrollment after a Mac was set up while not assigned (loopback, embedded server)", () => {
+  it("denylisted at set-up: no cloud configuration, set up unmanaged; the admin removes it from the list, profiles renew enrols it", async () => {
+    const p = join(mkdtempSync(join(tmpdir(), "enrollsim-renew-assign-")), "s.yaml");
+    writeFileSync(
+      p,
+      `name: renew-after-assign
+seed: 9
+server: embedded
+embedded:
+  policy:
+    deviceLists:
+      - { name: held, mode: deny, platform: macos, serials: ["%SERIAL@held%"] }
+groups:
+  - { name: held, model: macbook-pro-2017, count: 1, flow: macos-ade, state: { os: { version: "12.7.6", build: 21H1320 } } }
+timeline:
+  - { after: { step: ade.cloudconfig, failed: 1 }, group: held, editDeviceList: { list: held, remove: true } }
+  - { at: 0s, group: held, renewEnrollment: { wait: 5s } }
+`,
+    );
+    const { summary } = await runScenario(p, opts);
+    expect(summary).toMatchObject({ devices: 1, enrolled: 1 });
+    // The first set-up found no cloud configuration; the renewal from the running OS asked again and enrolled.
+    expect(summary.steps["ade.cloudconfig"]).toMatchObject({ count: 2, failed: 1 });
+    expect(summary.steps["ade.renew"]).toMatchObject({ count: 1, failed: 0 });
+    expect(summary.steps["ade.setup-network"]).toMatchObject({ count: 1 });
+  }, 120_000);
+});
