@@ -7,7 +7,7 @@
  *
  * What it uses from the runner's persisted state: the MDM identity's certificate (PEM) and its
  * keychain label, which carries the MDM binding written at enrolment (`apple:<uuid>#mdm&server=…[&checkin=…]
- * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…][&removeAt=ms[&co=topic]]`). The private key is not persisted:
+ * &sign=0|1&rights=N[&sup=1][&ade=1][&eid=…][&mode=BYOD|ADDE][&signin=…][&removeAt=ms[&co=topic]][&pid=…&topic=…[&pu=1][&aid=…]]`, the last ones what an update of the enrollment profile must keep, mdm-update.ts). The private key is not persisted:
  * enrollsim's device keys come from the key pool by slot, so the device finds the slot whose
  * public key matches the certificate (and fails with `apple.checkin.identity-key-missing`
  * otherwise). An account-driven device does not persist its access token (a secret): it signs in
@@ -28,6 +28,9 @@ import { appleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
 import { REMOVED_ON_DATE, removalDue } from "./profile-checks.js";
 import { buildCheckOut } from "../../wire/apple/mdm.js";
+import type { HttpClient } from "../../ports/http.js";
+import type { MdmTransport } from "../../protocol/apple/mdm-client.js";
+import { KEY_GENERATIONS, steadyInstaller } from "./mdm-update.js";
 
 export interface AppleCheckinOutcome {
   ok: boolean;
@@ -40,8 +43,8 @@ export interface AppleCheckinOutcome {
   unenrolled?: boolean;
 }
 
-/** Slots the enrolment may have taken the MDM identity key from (see enroll.ts install env): 8 per key generation, generations 0–3 (flows.ts keyGeneration). */
-const MAX_SLOT_PROBES = 32;
+/** Slots the enrolment (or a renewal, mdm-update.ts) may have taken the MDM identity key from (see enroll.ts install env): 8 per key generation, generations 0–3 (flows.ts keyGeneration). */
+const MAX_SLOT_PROBES = KEY_GENERATIONS;
 
 type KeychainEntry = { label: string; pem: string };
 /**
@@ -58,7 +61,7 @@ const identityMemo = new WeakMap<KeychainEntry, { pem: string; keys: FlowContext
 async function identityOf(
   ctx: FlowContext,
   entry: KeychainEntry,
-): Promise<{ key: PrivateKey; certPem: string; cert: () => Certificate } | Omit<AppleCheckinOutcome, "ok"> & { ok: false }> {
+): Promise<{ key: PrivateKey; certPem: string; cert: () => Certificate; generation: number } | Omit<AppleCheckinOutcome, "ok"> & { ok: false }> {
   const memo = identityMemo.get(entry);
   if (memo && memo.pem === entry.pem && memo.keys === ctx.ports.keys && memo.index === ctx.identity.index) {
     const pem = entry.pem;
@@ -67,6 +70,7 @@ async function identityOf(
       key: await ctx.ports.keys.rsa(memo.slot),
       certPem: memo.canonical ? pem : toPem(fromPem(pem)[0]!),
       cert: () => (parsed ??= parseCertificate(fromPem(pem)[0]!, "MDM identity certificate")),
+      generation: (memo.slot - memo.index) / 1009,
     };
   }
   const der = fromPem(entry.pem)[0];
@@ -78,7 +82,7 @@ async function identityOf(
     if (!sameBytes(key.spki, cert.spki)) continue;
     const certPem = toPem(cert.der);
     identityMemo.set(entry, { pem: entry.pem, keys: ctx.ports.keys, index: ctx.identity.index, slot, canonical: certPem === entry.pem });
-    return { key, certPem, cert: () => cert };
+    return { key, certPem, cert: () => cert, generation: k };
   }
   return { ok: false, code: "apple.checkin.identity-key-missing", step: "command.idle", message: "no key in the device's key slots matches the MDM identity certificate" };
 }
@@ -117,22 +121,24 @@ export async function appleCheckin(
     bearer = got;
   }
   const sign = p.get("sign") === "1";
-  const http = ctx.ports.http.client({
-    tls: {
-      ...(ctx.tls ?? {}),
-      ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])],
-      ...(sign ? {} : { identity: { certPem: found.certPem, keyPem: ctx.ports.crypto.privateKeyPem(key) } }),
-    },
-    keepAlive: ctx.keepAlive ?? true,
-  });
+  const httpFor = (identity?: { certPem: string; keyPem: string }): HttpClient =>
+    ctx.ports.http.client({
+      tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])], ...(identity ? { identity } : {}) },
+      keepAlive: ctx.keepAlive ?? true,
+    });
+  const transport: MdmTransport = {
+    http: httpFor(sign ? undefined : { certPem: found.certPem, keyPem: ctx.ports.crypto.privateKeyPem(key) }),
+    userAgent: userAgent(dev),
+    ...(bearer ? { bearer } : {}),
+    ...(account ? { reauth: account.reauth } : {}),
+    ...(sign ? { signer: { cert: found.cert(), key, crypto: ctx.ports.crypto } } : {}),
+  };
+  const retired: HttpClient[] = [];
   try {
-    const client = new MdmClient(
-      ctx.protocol,
-      { topic: "", serverURL, checkInURL: p.get("checkin") ?? serverURL, ref: dev.ref },
-      { http, userAgent: userAgent(dev), ...(bearer ? { bearer } : {}), ...(account ? { reauth: account.reauth } : {}), ...(sign ? { signer: { cert: found.cert(), key, crypto: ctx.ports.crypto } } : {}) },
-      {},
-      o.sessions?.notNowRedelivery ?? "not-now",
-    );
+    const client = new MdmClient(ctx.protocol, { topic: p.get("topic") ?? "", serverURL, checkInURL: p.get("checkin") ?? serverURL, ref: dev.ref }, transport, {}, o.sessions?.notNowRedelivery ?? "not-now");
+    // The enrollment profile the binding describes is installed; InstallProfile may update it (mdm-update.ts).
+    // Built on the first InstallProfile only: most check-ins get none and need not parse the certificate.
+    dev.installer = steadyInstaller({ dev, o, client, transport, httpFor, entry, binding: p, identity: () => ({ cert: found.cert(), key, generation: found.generation }), retired });
     if (removalDue(dev, removeAt)) {
       // CheckOutWhenRemoved: the binding keeps the topic the CheckOut names.
       const topic = p.get("co");
@@ -154,6 +160,6 @@ export async function appleCheckin(
     if (e instanceof TransportError && e.kind === "http-status" && e.status) return { ok: false, code: `apple.checkin.http-${e.status}`, step: e.step ?? "command.idle", message: e.message };
     throw e;
   } finally {
-    await http.close().catch(() => {});
+    for (const h of [transport.http, ...retired]) await h.close().catch(() => {});
   }
 }

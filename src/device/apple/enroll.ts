@@ -66,14 +66,19 @@ function needsUserApproval(dev: AppleDevice, parsed: ParsedProfile): AppleError 
   return p ? AppleErrors.needsUserApproval(p.type) : undefined;
 }
 
-/** Installs a profile (for enrollment or InstallProfile) and returns the refusal, if any. */
-async function install(
+/**
+ * Installs a profile (for enrollment or InstallProfile) and returns the refusal, if any. `keyGeneration`:
+ * which of the device's key slots a new identity takes (default: the next after those it holds; a
+ * steady device renewing its MDM identity passes the one after its current identity's, mdm-update.ts).
+ */
+export async function install(
   dev: AppleDevice,
   o: AppleOptions,
   bytes: Uint8Array,
   anchors: Certificate[],
   gate?: (parsed: ParsedProfile) => AppleError | undefined,
   interactive = false,
+  keyGeneration?: number,
 ): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const ctx = dev.ctx;
   let parsed: ParsedProfile;
@@ -117,8 +122,8 @@ async function install(
     vars: dev.vars,
     // Each identity needs its own key (the SCEP transactionID is derived from it): the first
     // uses the device's slot, later ones (InstallProfile, re-enrollment after a wipe) further slots.
-    keySlot: () => ctx.identity.index + 1009 * (dev.store.identities.size + 8 * dev.generation),
-    rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (dev.store.identities.size + 8 * dev.generation)),
+    keySlot: () => ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation),
+    rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation)),
   };
   const out = await installProfile(env, parsed);
   if (!out.ok) return { parsed, error: out.error, stepName: out.step };
@@ -268,6 +273,11 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     dev.mdmBinding = {
       uuid: mdm.identityCertificateUUID,
       params: {
+        // The installed enrollment profile's identifier and Topic: what an update of it must keep (mdm-update.ts).
+        pid: profileId,
+        topic: mdm.topic,
+        ...(mdm.serverCapabilities.includes("com.apple.mdm.per-user-connections") ? { pu: "1" } : {}),
+        ...(mdm.assignedManagedAppleID ? { aid: mdm.assignedManagedAppleID } : {}),
         ...(removeAt !== undefined ? { removeAt: String(removeAt), ...(mdm.checkOutWhenRemoved ? { co: mdm.topic } : {}) } : {}),
         server: mdm.serverURL,
         checkin: mdm.checkInURL,

@@ -130,6 +130,16 @@ function scepTlsNsUrl(detail: string | undefined): string {
   return `NSURLErrorDomain ${NSURL_ERRORS[name]!.code}`;
 }
 
+/** MDM payload keys an update of the installed MDM payload must not change (com.apple.mdm.yaml, "When updating the payload …"). */
+const MDM_FIXED_ON_UPDATE: { key: string; of: (m: MdmPayload) => string | undefined }[] = [
+  { key: "Topic", of: (m) => m.topic },
+  { key: "ServerURL", of: (m) => m.serverURL },
+  { key: "CheckInURL", of: (m) => m.checkInURL },
+  { key: "EnrollmentMode", of: (m) => m.enrollmentMode },
+  { key: "AssignedManagedAppleID", of: (m) => m.assignedManagedAppleID },
+  { key: "ServerCapabilities com.apple.mdm.per-user-connections", of: (m) => String(m.serverCapabilities.includes("com.apple.mdm.per-user-connections")) },
+];
+
 /** Installs every payload in device order; the profile is stored only when all succeed. */
 export async function installProfile(env: InstallEnv, parsed: ParsedProfile): Promise<InstallOutcome> {
   const { ctx, store } = env;
@@ -143,8 +153,16 @@ export async function installProfile(env: InstallEnv, parsed: ParsedProfile): Pr
   const existing = store.profiles.get(profile.identifier);
   const newMdm = profile.payloads.find((p) => p.kind === "mdm");
   const oldMdm = existing?.profile.payloads.find((p) => p.kind === "mdm");
-  if (newMdm && newMdm.kind === "mdm" && oldMdm && oldMdm.kind === "mdm" && (newMdm.serverURL !== oldMdm.serverURL || newMdm.checkInURL !== oldMdm.checkInURL)) {
-    return { ok: false, step: "profile.install", error: AppleErrors.mdmPayloadMismatch() };
+  if (newMdm && newMdm.kind === "mdm" && oldMdm && oldMdm.kind === "mdm") {
+    // An update of the installed MDM payload (same profile identifier): com.apple.mdm.yaml says of Topic,
+    // ServerURL, CheckInURL, EnrollmentMode, AssignedManagedAppleID and the per-user-connections capability
+    // "When updating the payload, the value of this key must not change. Any change is an error, and the
+    // update rejected." The identity (IdentityCertificateUUID and its payload) may change: that is a renewal.
+    const changed = MDM_FIXED_ON_UPDATE.find((k) => k.of(newMdm) !== k.of(oldMdm));
+    if (changed) {
+      decoded(ctx, "profile.install", { mdmUpdate: "refused", changed: changed.key, was: changed.of(oldMdm) ?? null, now: changed.of(newMdm) ?? null });
+      return { ok: false, step: "profile.install", error: AppleErrors.mdmPayloadMismatch() };
+    }
   }
   if (newMdm && newMdm.kind === "mdm" && oldMdm && oldMdm.kind === "mdm" && (newMdm.accessRights & ~oldMdm.accessRights) !== 0) {
     return { ok: false, step: "profile.install", error: AppleErrors.badField("AccessRights", "a profile update may not grant more access rights") };
