@@ -52,6 +52,17 @@ export class CheckinService {
         return this.core.reject("checkin.fault-500", text(500, "enrollment state not ready (fault: first-authenticate-500)"));
       }
       if (msg.topic !== this.core.config.topic) return this.core.reject("checkin.topic", text(400, `Topic ${msg.topic} is not this server's push topic`));
+      // An Authenticate while an InstallProfile is in flight to this device: it is installing an update of its
+      // enrollment profile (a renewal, identity-renewal.ts) and authenticates its new identity. The record is
+      // the same enrollment: its commands, results and tokens stay, no tenant rules and no scripted commands
+      // again (fleetdm/fleet#17232 fixed re-queuing profiles on a renewal's Authenticate).
+      const updating = this.core.devices.get(udid);
+      if (updating?.inflight?.requestType === "InstallProfile" && !updating.checkedOut) {
+        updating.enrollments = [...(updating.enrollments ?? []).filter((x) => x !== fp), fp];
+        updating.certFingerprint = fp;
+        updating.identity = cert.der;
+        return empty();
+      }
       // A server keyed by hardware ids cannot take a device without them: a User Enrollment (EnrollmentID
       // only) or a device whose serial is blank (a macOS VM), which would collide with every other one.
       if (this.core.config.requireHardwareIds && (msg.udid === undefined || typeof msg.dict.SerialNumber !== "string" || msg.dict.SerialNumber.trim() === "")) {

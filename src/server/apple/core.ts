@@ -71,6 +71,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   signatureRefusalStatus?: 400 | 500;
   /** User-initiated enrollment's web portal: login, enrollment invitations (portal.ts). */
   portal?: PortalConfig;
+  /** Re-issue the enrollment profile (a new MDM identity) to a device checking in this close to its identity's notAfter (identity-renewal.ts). */
+  identityRenewal?: { beforeExpirySeconds: number };
 }
 
 export interface AccountConfig {
@@ -141,6 +143,8 @@ export interface DeviceRecord {
   /** From TokenUpdate: the APNs device token (hex) and PushMagic a push to this device carries. */
   pushToken?: string;
   pushMagic?: string;
+  /** The identity (SHA-256 hex) the server last queued a renewing InstallProfile for (identity-renewal.ts): one per identity. */
+  renewalFor?: string;
 }
 
 export interface AppleServerStats {

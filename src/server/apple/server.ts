@@ -37,6 +37,7 @@ import type { DdmStatusReport } from "../../wire/apple/ddm.js";
 import { DEFAULT_ACCOUNT_PASSWORD, defaultAppleConfig, jsonToPlist, text, type AppleCore, type AppleServerConfig, type AppleServerStats, type DeviceRecord } from "./core.js";
 import { deviceIdentity, type TlsRequest } from "./identity.js";
 import { ProfileService } from "./profile-service.js";
+import { IdentityRenewal } from "./identity-renewal.js";
 import { AdeService } from "./ade.js";
 import { AccountEnrollment } from "./account-driven.js";
 import { CheckinService } from "./checkin.js";
@@ -85,6 +86,8 @@ export class AppleServer implements AppleCore {
   private readonly api: AppleRestApi;
   /** The enrollment portal (embedded.apple.portal): login, invitations. */
   readonly portal: EnrollmentPortal;
+  /** embedded.apple.identityRenewal: the enrollment profile re-sent before a device's identity expires. */
+  readonly renewal: IdentityRenewal;
 
   constructor(
     readonly ctx: HalfContext,
@@ -106,6 +109,7 @@ export class AppleServer implements AppleCore {
     this.queue = new CommandQueue(this, this.account, () => this.apns);
     this.ddm = new DdmService(this, this.ddmAssets);
     this.checkins = new CheckinService(this, this.queue, this.account, this.ddm);
+    this.renewal = new IdentityRenewal(this, { profile: (account) => this.profiles.profile(account), enqueue: (d, t, p) => this.queue.enqueue(d, t, p) });
     this.api = new AppleRestApi(this, this.queue, () => this.ddm.reports, () => this.apns);
     this.services = new AppleFieldServices<DeviceRecord>(ctx, this.config, {
       enqueue: (d, t, p) => this.queue.enqueue(d, t, p),
@@ -184,7 +188,10 @@ export class AppleServer implements AppleCore {
     if (path.startsWith("/apple/account/oauth2/")) return this.accountAuthority.route(req, path);
     if (path === "/apple/apns/courier") return courier(req);
     if (path === "/apple/checkin") return this.checkins.handle(req);
-    if (path === "/apple/mdm") return this.queue.handle(req);
+    if (path === "/apple/mdm") {
+      await this.renewal.beforeCommand(req);
+      return this.queue.handle(req);
+    }
     if (path.startsWith("/apple/directory/") || path.startsWith("/apple/appstore/")) return this.services.route(req, path, () => deviceIdentity(this, req));
     if (path.startsWith(DDM_ASSET_PREFIX)) return this.ddmAssets.route(req, path, () => deviceIdentity(this, req));
     if (path.startsWith("/apple/api/")) return this.api.route(req, path);

@@ -9,6 +9,7 @@ import type { ScenarioExtension } from "./extension.js";
 import { appleServicesEmbedded, appleServicesGroupOptions } from "./apple-services.js";
 import { applePortalEmbedded, applePortalGroupOptions } from "./apple-portal.js";
 import { PROFILE_EDITS_SCHEMA } from "./apple-profile-edits-schema.js";
+import { appleIdentityEmbedded } from "./apple-identity.js";
 
 const behaviour = {
   type: "object",
@@ -370,6 +371,7 @@ export const appleScenario: ScenarioExtension = {
       apnsUrl: { type: "string", pattern: "^https?://", description: "APNs base URL the server pushes to (POST /apple/api/push; default: its own mock APNs)." },
       ...appleServicesEmbedded,
       ...applePortalEmbedded,
+      ...appleIdentityEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       basicAuth: {
         type: "object",
