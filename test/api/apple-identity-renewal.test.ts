@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/**
+ * embedded.apple.identityRenewal end to end over loopback (HTTPS, mTLS, SCEP): the server re-sends the
+ * enrollment profile before the MDM identity expires and the steady device installs it as an update of
+ * its MDM profile (device/apple/mdm-update.ts), or refuses it when a key that must not change changed.
+ * Time passes with timeline skips on the scenario clock.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const failure = (name: string) => join(import.meta.dirname, "../../scenarios/failures", name);
+const opts = { progress: false as const };
+
+describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
+  it("without renewal the 1-day identities expire: one 401 per device (apple.checkin.unenrolled)", async () => {
+    const { summary } = await runScenario(failure("apple-mdm-identity-expires-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.checkins).toMatchObject({ failed: 3, codes: { "apple.checkin.unenrolled": 3 } });
+    expect(summary.steps["checkin.command.InstallProfile"]).toBeUndefined();
+  }, 600_000);
+
+  it("with renewal 8 h before expiry every device renews twice in two days (new identity, Authenticate, TokenUpdate) and no check-in fails", async () => {
+    const { summary } = await runScenario(failure("apple-mdm-identity-expires-fixed.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.checkins).toMatchObject({ failed: 0 });
+    expect(summary.checkins!.total).toBeGreaterThanOrEqual(24);
+    // The renewal's SCEP and check-ins happen inside the steady check-ins.
+    expect(summary.steps["checkin.profile.scep"]!.count).toBe(6);
+    expect(summary.steps["checkin.checkin.authenticate"]!.count).toBe(6);
+    expect(summary.steps["checkin.checkin.tokenupdate"]!.count).toBe(6);
+  }, 600_000);
+
+  it("a renewal whose Topic changed is refused (Error, MCMDMErrorDomain 12002) and the old identity then expires", async () => {
+    const { summary } = await runScenario(failure("apple-mdm-identity-renewal-topic-changed.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.checkins).toMatchObject({ codes: { "apple.checkin.unenrolled": 3 } });
+    expect(summary.steps["checkin.profile.scep"]).toBeUndefined();
+  }, 600_000);
+
+  it("a renewal window shorter than the check-in cadence is missed: no InstallProfile, the identities expire", async () => {
+    const text = readFileSync(failure("apple-mdm-identity-expires-fixed.yaml"), "utf8")
+      .replace("beforeExpirySeconds: 28800", "beforeExpirySeconds: 3600")
+      .replace(/expect:[\s\S]*$/, "expect:\n  checkins:\n    codes: { apple.checkin.unenrolled: 3 }\n")
+      .replace("timeline:\n", "timeline:\n  - { after: { step: checkin.command.idle, failed: 3, wait: 1s }, skip: 2d }\n");
+    const file = join(mkdtempSync(join(tmpdir(), "renewal-")), "window-missed.yaml");
+    writeFileSync(file, text);
+    const { summary } = await runScenario(file, opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.steps["checkin.command.InstallProfile"]).toBeUndefined();
+    expect(summary.checkins).toMatchObject({ codes: { "apple.checkin.unenrolled": 3 } });
+  }, 600_000);
+});
