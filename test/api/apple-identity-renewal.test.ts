@@ -13,6 +13,12 @@ import { runScenario } from "../../src/api/run-scenario.js";
 
 const failure = (name: string) => join(import.meta.dirname, "../../scenarios/failures", name);
 const opts = { progress: false as const };
+/**
+ * A renewal takes the key of the device's next key generation (slot index + 1009 × generation, modulo the
+ * pool's size): the shared 24-key test pool maps it onto another device's key. A pool of its own with 30
+ * keys keeps every device's generations 0–2 distinct (1009 ≡ 19, 2018 ≡ 8 mod 30).
+ */
+const renewalOpts = { ...opts, keyPoolDir: join(import.meta.dirname, "../../.enrollsim/test-keys-renewal"), keyPoolSize: 30 };
 
 describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
   it("without renewal the 1-day identities expire: one 401 per device (apple.checkin.unenrolled)", async () => {
@@ -23,7 +29,7 @@ describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
   }, 600_000);
 
   it("with renewal 8 h before expiry every device renews twice in two days (new identity, Authenticate, TokenUpdate) and no check-in fails", async () => {
-    const { summary } = await runScenario(failure("apple-mdm-identity-expires-fixed.yaml"), opts);
+    const { summary } = await runScenario(failure("apple-mdm-identity-expires-fixed.yaml"), renewalOpts);
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
     expect(summary.checkins).toMatchObject({ failed: 0 });
     expect(summary.checkins!.total).toBeGreaterThanOrEqual(24);
