@@ -10,6 +10,7 @@ import type { HostConnection } from "../../protocol/common/context.js";
 import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs } from "../../device/state.js";
 import type { NetworkBlock } from "./device-net.js";
+import { NetworkWindows } from "./network-windows.js";
 import { formatMs } from "./duration.js";
 import { globRegExp } from "./glob.js";
 import { bootMsOf, DevicePower } from "./reboot.js";
@@ -27,17 +28,6 @@ const ERASED_BY = new Set(["device.reset", "windows.wiped"]);
 
 /** Platforms whose backups bring an MDM enrollment back (the management profile and identity in an iOS/iPadOS/macOS backup; device/apple/restore.ts). */
 const RESTORES_ENROLLMENT = new Set(["ios", "ipados", "macos"]);
-
-interface Window {
-  seq: number;
-  entry: number;
-  targets: Set<number> | "all";
-  until?: number;
-  detail: NetworkBlock["detail"];
-  /** endpoint windows: the path glob. */
-  path?: RegExp;
-  pathText?: string;
-}
 
 interface GateRule {
   entry: number;
@@ -60,14 +50,10 @@ export class TimelineEngine implements RunObserver {
   /** Entries whose action has been applied (fired may reserve an after: entry during its wait). */
   private readonly applied = new Set<number>();
   private readonly log: FiredAction[] = [];
-  private readonly offline: Window[] = [];
-  /** Offline windows a device opened itself at a step (one per device: the latest). */
-  private readonly deviceOffline = new Map<number, Window>();
+  /** Offline windows, online entries and endpoints refused (network-windows.ts). */
+  private readonly net: NetworkWindows;
   /** Target sets per entry, computed once ("all" without a target). */
   private readonly targetSets = new Map<number, Set<number> | "all">();
-  private readonly online: { seq: number; targets: Set<number> | "all" }[] = [];
-  private readonly endpoints: Window[] = [];
-  private readonly endpointsUp: { seq: number; path: string }[] = [];
   private readonly gates: GateRule[] = [];
   /** Try Again and set-up-again rules, and the devices waiting for them (retries.ts). */
   private readonly retries: UserRetries;
@@ -88,12 +74,15 @@ export class TimelineEngine implements RunObserver {
   /** Devices whose enrolment ended and that wait to be set up again (`setUpAgain`); their end was counted when they parked. */
   private readonly parked = new Set<number>();
   private readonly endCounted = new Set<number>();
+  /** Failures counted when the device showed them (`index|code`): once per device and code within one set-up. */
+  private readonly failuresShown = new Set<string>();
   /** Devices' power (timeline `reboot`): the runner cuts requests in flight with it and boots devices. */
   readonly power: DevicePower;
 
   constructor(private readonly o: TimelineOptions) {
     this.clock = o.clock;
     this.power = new DevicePower(o.clock, o.transcriptFor, () => this.signal);
+    this.net = new NetworkWindows(() => o.clock.now());
     for (const d of o.devices) this.byId.set(d.id, d.index);
     this.retries = new UserRetries({ clock: o.clock, entries: o.entries, applied: (i) => this.applied.has(i), targetSet: (e) => this.targetSet(e), stopped: () => this.stopped, transcriptFor: o.transcriptFor });
   }
@@ -149,7 +138,20 @@ export class TimelineEngine implements RunObserver {
     if (r.ok) this.enrolledSet.add(r.index);
     if (this.endCounted.delete(r.index)) return; // counted when it parked (setUpAgainAfter)
     if (r.ok) this.count("enrolled");
-    else if (r.failure) this.count(`outcome:${r.failure.code}`);
+    else if (r.failure) this.failureShown(r.index, r.failure.code);
+  }
+
+  /**
+   * Device `index` shows failure `code`: counted for `after: { outcome }` now, not when the device
+   * ends, since a device that waits at its error for a Try Again does not end (an entry that fixes
+   * the cause, or the Try Again itself, triggered by the outcome must fire while it waits). Each
+   * device counts once per code within one set-up, however many attempts fail with it.
+   */
+  private failureShown(index: number, code: string): void {
+    const key = `${index}|${code}`;
+    if (this.failuresShown.has(key)) return;
+    this.failuresShown.add(key);
+    this.count(`outcome:${code}`);
   }
 
   /** A flow's result (success codes come only from here; failures are counted at onDeviceEnd). */
@@ -252,10 +254,10 @@ export class TimelineEngine implements RunObserver {
           this.gates.push({ entry: e.index, action: a, targets, step: globRegExp(a.step), consumed: new Set() });
           return `offline when reaching ${a.step}${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : ""}`;
         }
-        this.offline.push({ seq, entry: e.index, targets, detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+        this.net.goOffline(seq, e.index, targets, a.detail, a.forMs);
         return `offline${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : " until online"} (requests fail: ${a.detail})`;
       case "online":
-        this.online.push({ seq, targets });
+        this.net.goOnline(seq, targets);
         return "back online";
       case "joinNetwork":
       case "portalSignIn":
@@ -309,12 +311,12 @@ export class TimelineEngine implements RunObserver {
         return retryRuleText(a.kind, a.waitMs, a.times);
       case "endpointDown":
         if (a.answer === "refuse") {
-          this.endpoints.push({ seq, entry: e.index, targets, detail: "connect.refused", path: globRegExp(a.path, true), pathText: a.path, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+          this.net.endpointDown(seq, e.index, targets, a.path, a.forMs);
           return `connections to ${a.path} refused${a.forMs !== undefined ? ` for ${formatMs(a.forMs)}` : ""}`;
         }
         return this.server(a, undefined, e, now);
       case "endpointUp":
-        this.endpointsUp.push({ seq, path: a.path });
+        this.net.endpointUp(seq, a.path);
         return this.o.server ? this.server(a, undefined, e, now) : `${a.path} is back`;
       case "set": {
         // state.clockOffset / state.trustedRoots: the targeted devices' clocks and installed roots (runner/device-clock.ts); the rest is the server's.
@@ -374,27 +376,7 @@ export class TimelineEngine implements RunObserver {
 
   /** Why device `index` cannot reach `url` now (undefined `url`: a DNS look-up). */
   blocked(index: number, url: string | undefined): NetworkBlock | undefined {
-    const now = this.clock.now();
-    let off: Window | undefined;
-    const own = this.deviceOffline.get(index);
-    for (const w of own ? [...this.offline, own] : this.offline) if (TimelineEngine.has(w.targets, index) && (w.until === undefined || now < w.until) && (!off || w.seq > off.seq)) off = w;
-    if (off && !this.online.some((o) => o.seq > off.seq && TimelineEngine.has(o.targets, index))) {
-      const detail = url === undefined && !off.detail.startsWith("dns.") ? "dns.timeout" : off.detail;
-      return { detail, reason: `device offline (timeline[${off.entry}])` };
-    }
-    if (url === undefined) return undefined;
-    let path: string;
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      return undefined;
-    }
-    for (const w of this.endpoints) {
-      if (!TimelineEngine.has(w.targets, index) || (w.until !== undefined && now >= w.until) || !w.path!.test(path)) continue;
-      if (this.endpointsUp.some((u) => u.seq > w.seq && u.path === w.pathText)) continue;
-      return { detail: "connect.refused", reason: `endpoint ${w.pathText} down (timeline[${w.entry}])` };
-    }
-    return undefined;
+    return this.net.blocked(index, url);
   }
 
   /** Device `index` finished enrolling: a reset fired earlier in its enrolment is no longer pending at a step (it is erased now). */
@@ -431,7 +413,7 @@ export class TimelineEngine implements RunObserver {
         throw this.power.stopAt(index, step);
       }
       if (a.kind === "offline") {
-        this.deviceOffline.set(index, { seq: this.seq++, entry: r.entry, targets: "all", detail: a.detail, ...(a.forMs !== undefined ? { until: now + a.forMs } : {}) });
+        this.net.deviceGoesOffline(this.seq++, r.entry, index, a.detail, a.forMs);
         t.record({ t: now, device, step, kind: "note", data: { timeline: r.entry, action: "offline", detail: a.detail, forMs: a.forMs, injected: true } });
         continue;
       }
@@ -459,6 +441,7 @@ export class TimelineEngine implements RunObserver {
 
   /** After a failed attempt: the retry's kind when the user taps Try Again or renews the enrolment (retries.ts); a device one not yet fired targets waits for it at its error. */
   tryAgainAfterFailure(index: number, device: string, code: string, signal?: AbortSignal): Promise<RetryKind | false> {
+    this.failureShown(index, code);
     return this.retries.tryAgainAfterFailure(index, device, code, signal);
   }
 
@@ -477,7 +460,7 @@ export class TimelineEngine implements RunObserver {
     this.endCounted.add(index);
     if (ended.ok) this.enrolledSet.add(index), this.count("enrolled");
     else {
-      this.count(`outcome:${ended.code}`); // success codes are counted by onFlowResult
+      this.failureShown(index, ended.code); // success codes are counted by onFlowResult
       // An enrolment a reset cut short, or a remote wipe carried out during it: the device is erased, set up again only by a setUpAgain.
       if (ERASED_BY.has(ended.code)) this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
     }
@@ -486,6 +469,7 @@ export class TimelineEngine implements RunObserver {
     if (!again) return false;
     // A new enrolment of the same hardware: nothing of the old one is left on the device.
     this.endCounted.delete(index);
+    for (const k of [...this.failuresShown]) if (k.startsWith(`${index}|`)) this.failuresShown.delete(k);
     this.enrolledSet.delete(index);
     this.erasedDevices.delete(index);
     this.restored.delete(index);

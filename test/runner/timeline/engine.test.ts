@@ -30,6 +30,20 @@ describe("timeline on virtual time", () => {
     expect(r.actions[0]).toMatchObject({ entry: 0, action: "offline", atMs: 0, trigger: "at 0 ms", deviceCount: 2, devices: ["pixel-8#0", "pixel-8#1"] });
   });
 
+  it("after: { outcome } fires while the failed device waits at its error: the fix and the Try Again it triggers reach it", async () => {
+    const r = await run(
+      head(2, "{ rate: 1 }") +
+        "  - { at: 0s, devices: [1], offline: { as: connect.refused } }\n" +
+        "  - { after: { outcome: transport.refused, wait: 5m }, devices: [1], online: {} }\n" +
+        "  - { after: { outcome: transport.refused, wait: 6m }, devices: [1], tryAgain: {} }\n",
+    );
+    // Counted when device 1 showed the error, not when it ended (it never would, waiting for the Try Again).
+    expect(r.actions.find((a) => a.entry === 1)).toMatchObject({ action: "online", atMs: expect.any(Number) as number });
+    expect(r.byIndex(1).ok).toBe(true);
+    expect(r.byIndex(1).endedAt - START).toBeGreaterThanOrEqual(360_000);
+    expect(r.byIndex(1).endedAt - START).toBeLessThan(420_000);
+  });
+
   it("without a Try Again an offline device ends with the transport error", async () => {
     const r = await run(head(2, "{ rate: 1 }") + "  - { at: 0s, devices: [1], offline: { as: connect.refused } }\n");
     expect(r.byIndex(0).ok).toBe(true);
