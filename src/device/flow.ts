@@ -51,6 +51,16 @@ export interface FlowContext {
   network?: DeviceNetworkView;
   /** Set when this start of the flow follows a reboot during the enrolment: the flow resumes from `disk` as its platform does. */
   boot?: DeviceBoot;
+  /** Actions a person took at the enrolled device since its last session (timeline), oldest first: a check-in performs them first. */
+  localActions?: LocalDeviceAction[];
+}
+
+/** An action taken at the device itself (timeline `localAutopilotReset`): the timeline entry and when. */
+export interface LocalDeviceAction {
+  kind: "autopilot-reset";
+  admin: boolean;
+  entry: number;
+  at: number;
 }
 
 /**

@@ -349,6 +349,8 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   let failed: { message?: string; shown?: Shown } = {};
   try {
     dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
+    const local = opts.timeline?.atDevice.take(identity.index);
+    if (local) dc.ctx.localActions = local;
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
     // Restored from the backup of its enrolment before the last set-up (timeline restore backup: previous): that identity checks in.

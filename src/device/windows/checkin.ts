@@ -23,7 +23,7 @@ import type { FlowContext } from "../flow.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { execRemoteReset, installResetNodes, type AcceptedReset } from "./recovery.js";
-import { keptSettings, restoreSettings } from "./applied-settings.js";
+import { keptSettings, localAutopilotReset, restoreSettings } from "./applied-settings.js";
 import type { AppliedSettings } from "../flow.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 
@@ -101,6 +101,15 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
   // The PC's own CSP answers (device state cspStatus) hold at every session, check-ins included.
   tree.answerWith(id.state?.cspStatus ?? []);
   installResetNodes(tree);
+  // Someone at the PC started a local Autopilot Reset since its last session: the policies it holds and its WinRE
+  // decide. A reset removes the settings (as the remote one, below) and the PC syncs right after it.
+  let localReset: { done: boolean; shown?: string } | undefined;
+  for (const a of ctx.localActions ?? []) {
+    const check = localAutopilotReset(id, state.appliedSettings, a.admin);
+    decoded(p, "autopilot-reset.local", { timeline: a.entry, promptShown: check.promptShown, ...(check.refusal ? { shown: check.refusal } : { reset: "keeps Entra join, MDM enrollment, Wi-Fi profiles, provisioning packages" }) });
+    if (!check.refusal) ((state.appliedSettings = {}), (localReset = { done: true }));
+    else localReset ??= { done: false, shown: check.refusal };
+  }
   // The policies accepted at earlier sessions are still in force (PolicyManager store).
   restoreSettings(tree, state.appliedSettings);
   let unenrolled = false;
@@ -150,11 +159,12 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
     // What the PC keeps for the next session: a reset removes the settings (Autopilot Reset reapplies the
     // original ones; the server sends its profiles again), otherwise what the tree holds now.
     state.appliedSettings = reset ? {} : keptSettings(tree);
-    if (reset?.kind === "autopilot-reset") {
+    if (localReset && !localReset.done && !reset) return { ok: false, code: "windows.autopilot-reset.local-refused", step: "autopilot-reset.local", message: localReset.shown! };
+    if (reset?.kind === "autopilot-reset" || (localReset?.done && !reset)) {
       return {
         ok: true,
         code: "windows.checkin.autopilot-reset",
-        message: `Exec RemoteWipe/${reset.node}: the PC acknowledged and resets, keeping its Entra join, MDM enrollment, Wi-Fi profiles, provisioning packages and SCEP certificates; it syncs again before the next user reaches the desktop`,
+        message: `${reset ? `Exec RemoteWipe/${reset.node}: the PC acknowledged and resets` : "Autopilot Reset from the lock screen: the PC reset"}, keeping its Entra join, MDM enrollment, Wi-Fi profiles, provisioning packages and SCEP certificates; it syncs again before the next user reaches the desktop`,
       };
     }
     if (reset?.keepsEnrollment) {

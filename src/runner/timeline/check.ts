@@ -64,6 +64,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "portalSignIn" };
     case "reset":
       return { kind: "reset" };
+    case "localAutopilotReset":
+      return { kind: "localAutopilotReset", admin: e.localAutopilotReset!.admin ?? true };
     case "restore":
       return { kind: "restore", backup: e.restore!.backup ?? "latest" };
     case "connectHost":

@@ -6,6 +6,7 @@
  * recorded: a transcript note for each device it targets and a run-level list for the report.
  */
 import type { Clock, Timer } from "../../ports/clock.js";
+import { LocalDeviceActions } from "./device-actions.js";
 import type { HostConnection } from "../../protocol/common/context.js";
 import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs } from "../../device/state.js";
@@ -78,6 +79,7 @@ export class TimelineEngine implements RunObserver {
   private readonly failuresShown = new Set<string>();
   /** Devices' power (timeline `reboot`): the runner cuts requests in flight with it and boots devices. */
   readonly power: DevicePower;
+  readonly atDevice = new LocalDeviceActions();
 
   constructor(private readonly o: TimelineOptions) {
     this.clock = o.clock;
@@ -276,6 +278,8 @@ export class TimelineEngine implements RunObserver {
         this.retries.wake();
         return `the user erased ${n} device(s) holding an enrollment or enrolling (the server is not told)${fresh ? `; ${fresh} device(s) not set up were erased too (they set up factory-fresh)` : ""}${refused.length ? `; ${refused.length} could not reset: ${refused[0]!.resetRefused}` : ""}`;
       }
+      case "localAutopilotReset":
+        return this.atDevice.request(a, devices ?? [], e.index, now);
       case "restore": {
         const restorable = (devices ?? []).filter((d) => RESTORES_ENROLLMENT.has(d.platform));
         for (const d of restorable) this.erasedDevices.delete(d.index), this.restored.set(d.index, a.backup);
@@ -337,9 +341,7 @@ export class TimelineEngine implements RunObserver {
   }
 
   /** The clock offset (ms) the timeline last set for device `index`; undefined: never set (its state's holds). */
-  clockOffset(index: number): number | undefined {
-    return this.clockOffsets.get(index);
-  }
+  clockOffset(index: number): number | undefined { return this.clockOffsets.get(index); }
 
   /** Which backup device `index` was last restored from since its last set-up; undefined: none. */
   restoredBackup(index: number): RestoredBackup | undefined { return this.restored.get(index); }
@@ -478,6 +480,4 @@ export class TimelineEngine implements RunObserver {
   }
 }
 
-function actionKey(a: TimelineAction): FiredAction["action"] {
-  return a.kind;
-}
+const actionKey = (a: TimelineAction): FiredAction["action"] => a.kind;

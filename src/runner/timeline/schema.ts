@@ -86,6 +86,13 @@ export const timelineSchema: Json = {
       autopilotReset: empty(
         "Embedded server, Windows: the admin's remote Autopilot Reset (Intune: Devices › More › Autopilot Reset): Exec ./Device/Vendor/MSFT/RemoteWipe/AutomaticRedeployment/doAutomaticRedeployment (1809+) at the PC's next OMA-DM session, then a Get of AutomaticRedeployment/Status and LastError. The PC resets and keeps its Entra join and MDM enrollment; it needs its recovery environment (device state recovery.winre).",
       ),
+      localAutopilotReset: {
+        type: "object",
+        additionalProperties: false,
+        properties: { admin: { type: "boolean", description: "The person gives an administrator account of the PC (default true); false: a user without one." } },
+        description:
+          "Windows: someone at the PC presses CTRL + Windows key + R at the lock screen to start a local Autopilot Reset (1709+). The PC shows the credential prompt only when the policy it holds sets ./Device/Vendor/MSFT/Policy/Config/CredentialProviders/DisableAutomaticReDeploymentCredentials to 0, and resets only with an administrator account and its recovery environment (device state recovery.winre); it resets, keeps its Entra join and MDM enrollment, and syncs. Decided at its next OMA-DM session; the server is not told.",
+      },
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
       editDeviceList: {
         type: "object",

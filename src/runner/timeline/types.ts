@@ -56,6 +56,7 @@ export interface TimelineSpec {
   editDeviceList?: EditDeviceListSpec;
   wipe?: WipeOptions;
   autopilotReset?: Record<string, never>;
+  localAutopilotReset?: { admin?: boolean };
   revoke?: Revocable;
   expire?: Expirable;
   restartServer?: { loseState?: boolean; downFor?: string | number };
@@ -96,6 +97,7 @@ export const ACTION_KEYS = [
   "joinNetwork",
   "portalSignIn",
   "reset",
+  "localAutopilotReset",
   "restore",
   "connectHost",
   "reboot",
@@ -127,6 +129,8 @@ export type TimelineAction =
   | { kind: "editDeviceList"; list: string; add?: DeviceListId; remove?: true }
   | ({ kind: "wipe" } & WipeOptions)
   | { kind: "autopilotReset" }
+  /** Someone at the PC resets it from the lock screen (CTRL + Windows key + R), as an administrator or not; the PC decides at its next session (device/windows/applied-settings.ts). */
+  | { kind: "localAutopilotReset"; admin: boolean }
   | { kind: "revoke"; what: Revocable }
   | { kind: "expire"; what: Expirable }
   | { kind: "restartServer"; loseState: boolean; downForMs: number }
@@ -192,6 +196,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "joinNetwork" ||
     a.kind === "portalSignIn" ||
     a.kind === "reset" ||
+    a.kind === "localAutopilotReset" ||
     a.kind === "restore" ||
     a.kind === "connectHost" ||
     a.kind === "reboot" ||

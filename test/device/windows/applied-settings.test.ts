@@ -48,6 +48,12 @@ describe("applied Policy CSP settings", () => {
       expect(localAutopilotReset(ctx.identity, state.appliedSettings)).toEqual({ promptShown: true });
       expect(localAutopilotReset(ctx.identity, state.appliedSettings, false).refusal).toMatch(/not an administrator/);
 
+      // Someone at the lock screen without an administrator account: the prompt shows, no reset.
+      const at = (admin: boolean) => ({ ...ctx, localActions: [{ kind: "autopilot-reset" as const, admin, entry: 0, at: h.clock.now() }] });
+      const run = async (c: typeof ctx) => (await h.clock.advance(3_600_000), h.clock.run(FLOWS["windows-byod"]!.checkin!(c, {} as never, state), 600_000));
+      expect(await run(at(false))).toMatchObject({ ok: false, code: "windows.autopilot-reset.local-refused", message: expect.stringMatching(/not an administrator/) });
+      expect(state.appliedSettings?.[LOCAL_AUTOPILOT_RESET_POLICY]?.value).toBe("0");
+
       // A later session's Get reads the value set at the earlier one.
       await queue([{ verb: "Get", target: LOCAL_AUTOPILOT_RESET_POLICY }]);
       await checkin();
@@ -59,6 +65,15 @@ describe("applied Policy CSP settings", () => {
       await checkin();
       expect(state.appliedSettings?.[LOCAL_AUTOPILOT_RESET_POLICY]).toBeUndefined();
       expect(localAutopilotReset(ctx.identity, state.appliedSettings).refusal).toMatch(/shows nothing.*not set, default 1/);
+
+      // Hidden prompt: CTRL + Windows key + R shows nothing, the PC stays as it is.
+      expect(await run(at(true))).toMatchObject({ ok: false, code: "windows.autopilot-reset.local-refused", message: expect.stringMatching(/shows nothing/) });
+
+      // Set again: an administrator resets the PC from the lock screen; it keeps its enrollment, the settings go.
+      await queue([{ verb: "Replace", target: LOCAL_AUTOPILOT_RESET_POLICY, data: "0", format: "int" }]);
+      await checkin();
+      expect(await run(at(true))).toMatchObject({ ok: true, code: "windows.checkin.autopilot-reset", message: expect.stringMatching(/lock screen/) });
+      expect(state.appliedSettings?.[LOCAL_AUTOPILOT_RESET_POLICY]).toBeUndefined();
 
       // Set again, then a remote wipe: the reset removes what the PC kept.
       await queue([{ verb: "Replace", target: LOCAL_AUTOPILOT_RESET_POLICY, data: "0", format: "int" }]);
