@@ -12,155 +12,17 @@
  */
 import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js";
 import { ANDROID_CAPABILITY_STATE, type AndroidCapabilityState } from "./android/capability-state.js";
-import { NETWORK_LINK_STATE } from "./windows/network-link-state.js";
+import { COMMON_STATE, LOCAL_ACCOUNT, type Json } from "./state-common.js";
+import { WINDOWS_STATE } from "./windows/state-keys.js";
 
-type Json = Record<string, unknown>;
+export { WINDOWS_STATE };
 
 export type StateFamily = "windows" | "apple" | "android";
 
 /** The state family of a catalog platform (ios, ipados, macos → apple). */
 export const familyOf = (p: string): StateFamily => (p === "windows" ? "windows" : p === "android" ? "android" : "apple");
 
-const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
-
 export { CLOCK_OFFSET_PATTERN, clockOffsetMs } from "../wire/clock-offset.js";
-import { CLOCK_OFFSET_PATTERN } from "../wire/clock-offset.js";
-
-/** `state:` keys every platform has. */
-const COMMON_STATE: Json = {
-  clockOffset: {
-    type: "string",
-    pattern: CLOCK_OFFSET_PATTERN,
-    "x-expected": 'a signed duration such as "-90d", "+15m" or "0s"',
-    description:
-      "How far the device's clock is from the true time, a signed duration: \"-200d\" (a PC whose CMOS battery ran flat), \"+15m\". The device judges server certificates on it (one not yet valid or expired on the device's clock fails the TLS handshake with the platform's own error), and writes it into what it signs: the CMS signingTime of Mdm-Signature and SCEP requests and the validity of its SCEP signer certificate, which servers check (embedded.apple.signatureSkewSeconds, embedded.scep.clockSkewSeconds). A Windows PC judges its own MDM certificate's expiry and renewal window on it too. Timers and timeouts stay on the scenario clock. The timeline's set: {state.clockOffset: …} changes it during the run (the clock synced). Default 0s.",
-  },
-  trustedRoots: {
-    type: "array",
-    maxItems: 16,
-    uniqueItems: true,
-    items: { type: "string", minLength: 1 },
-    description:
-      'Named roots installed on the device beyond its OS release\'s store (by the user, an admin or an MDM profile): a private root of embedded.tls.privateRoots ("Contoso Root CA"), or a public one its release lacks ("ISRG Root X1" on Android 7.0). The device trusts chains to them. Default: none (only its store, devices/trust-stores/roots.yaml).',
-  },
-};
-
-/** `state.account`, read by Windows and macOS (one key, one meaning: the signed-in local account's rights). */
-const LOCAL_ACCOUNT: Json = {
-  type: "object",
-  additionalProperties: false,
-  description:
-    "The local account the user is signed in with (Windows and macOS; iPhone, iPad and Android do not read it). admin (default true): an administrator. Windows: enrolling an already set-up PC (Settings › Access work or school, the Company Portal: flow windows-byod) needs local administrator rights; a standard account is refused before any request: \"You don't have the right privileges to perform this operation. Talk to your admin.\" OOBE flows (Autopilot, provisioning packages) and the GPO task run as the system and do not check it. macOS (flow macos-profile): installing the MDM enrollment profile asks for an administrator's name and password (step profile.admin-auth; Scalefusion, \"Enroll Employee Owned (BYOD) Mac\": \"If you are enrolling from a non-administrator user, you will be asked to enter administrator credentials to confirm the installation\"; JumpCloud, \"Approve your MDM Profile\": \"You must be granted administrator privileges\"): a standard user without them ends apple.profile.admin-required and nothing is installed; the prompt's wording is not published.",
-  properties: { admin: { type: "boolean", description: "An administrator (Windows: a member of the local Administrators group). Default true." } },
-};
-
-/** `state:` keys of Windows devices. */
-export const WINDOWS_STATE: Json = {
-  ...COMMON_STATE,
-  enrollments: {
-    type: "array",
-    maxItems: 8,
-    description: "Enrollments already recorded on the PC (EnterpriseMgmt), which the enrollment client checks before anything goes on the wire.",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["status"],
-      properties: {
-        status: {
-          enum: ["active", "stale", "in-progress"],
-          description: "active: a working MDM enrollment; stale: registry/certificate left over (a cloned image, a failed unenroll); in-progress: another enrollment is running now.",
-        },
-        owner: { enum: ["this-user", "other-user", "device"], description: "Whose enrollment it is. Default other-user." },
-      },
-    },
-  },
-  account: LOCAL_ACCOUNT,
-  mdmEnrollmentDisabled: {
-    type: "boolean",
-    description: "The Group Policy \"Disable MDM Enrollment\" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).",
-  },
-  managementAgents: {
-    type: "array",
-    uniqueItems: true,
-    maxItems: 2,
-    items: { enum: ["intune-pc-agent", "configmgr-client"] },
-    description:
-      "Other management agents installed on the PC: the legacy Intune PC software client (intune-pc-agent) or the Configuration Manager client (configmgr-client). An Entra join that carries MDM automatic enrollment then fails locally with 0x80180026 MENROLL_E_DEVICE_MANAGEMENT_BLOCKED (Intune troubleshooting, Error 80180026); fixes: uninstall the agent, or MDM user scope None (the join then carries no enrollment). Default none.",
-  },
-  join: {
-    enum: ["none", "entra-registered", "entra-joined", "domain-joined", "hybrid-joined"],
-    description:
-      "Directory state before the flow. Default: what the flow assumes (windows-gpo: hybrid-joined; others: none). domain-joined: joined to Active Directory only; the GPO flow first runs the hybrid sync join (Automatic-Device-Join), answered from the computer's directory object (embedded.policy.directory.devices).",
-  },
-  tpm: {
-    type: "object",
-    additionalProperties: false,
-    description: "The TPM. Defaults: version from the catalog's windows.tpmVersion, kind discrete, attestation succeeds.",
-    properties: {
-      version: { enum: ["2.0", "1.2", "none"] },
-      kind: {
-        enum: ["discrete", "firmware", "virtual"],
-        description:
-          "virtual: a VM's vTPM, which has no manufacturer EK certificate. firmware: a firmware TPM (Intel PTT, AMD fTPM, Qualcomm), which fetches its EK certificate from its manufacturer on first use (step tpm.ek-certificate), so a network that blocks that host fails attestation; a discrete chip has it preinstalled.",
-      },
-      manufacturer: {
-        enum: ["intel", "amd", "qualcomm"],
-        description:
-          "Who made a firmware TPM, which decides the EK certificate service it fetches from (Microsoft, Windows Autopilot requirements, networking: Intel https://ekop.intel.com/ekcertservice, Qualcomm https://ekcert.spserv.microsoft.com/EKCertificate/GetEKCertificate/v1, AMD https://ftpm.amd.com/pki/aia). Default intel. Only read when kind is firmware.",
-      },
-      attestation: {
-        enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
-        description: "The verdict of the attestation service (not simulated: enrollsim runs no EK/AIK exchange). Only asked when the TPM can attest.",
-      },
-    },
-  },
-  osEdition: {
-    type: "integer",
-    minimum: 1,
-    maximum: 255,
-    description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
-  },
-  osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
-  networkLink: NETWORK_LINK_STATE,
-  hardwareReplaced: {
-    type: "array",
-    uniqueItems: true,
-    maxItems: 3,
-    items: { enum: ["motherboard", "nic", "disk"] },
-    description:
-      "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one.",
-  },
-  recovery: {
-    type: "object",
-    additionalProperties: false,
-    minProperties: 1,
-    description:
-      "The PC's Windows Recovery Environment (reagentc /info \"Windows RE status\"), which every reset runs in: the RemoteWipe wipes, Autopilot Reset (remote and local) and Settings' Reset this PC. Default enabled.",
-    properties: {
-      winre: {
-        enum: ["enabled", "disabled"],
-        description:
-          "disabled (reagentc /disable, or a recovery partition an imaging tool left out): Autopilot Reset fails its prerequisite check with ERROR_NOT_SUPPORTED (0x80070032) and the RemoteWipe wipes cannot start, except doWipeProtected (scenarios/README-windows.md \"Recovery environment\"). The fix is reagentc /enable.",
-      },
-    },
-  },
-  cspStatus: {
-    type: "array",
-    maxItems: 100,
-    description:
-      "OMA-DM commands this PC answers with an error status whatever the tree holds (a node a build or a CSP implements differently from its documentation): a write-only node is `{uri, verb: Get, status: 404}`. Checked before the capability table.",
-    items: {
-      type: "object",
-      additionalProperties: false,
-      required: ["uri", "status"],
-      properties: {
-        uri: { type: "string", minLength: 1, maxLength: 500, pattern: "^\\./", "x-expected": "a LocURI glob starting with ./ (* matches any characters, / included)", description: "LocURI glob (* any characters); ./Vendor/MSFT/… and ./Device/Vendor/MSFT/… are the same node." },
-        verb: { enum: ["Get", "Add", "Replace", "Delete", "Exec"], description: "Only this command. Default: every command on the node." },
-        status: { type: "integer", minimum: 400, maximum: 599, description: "The OMA-DM status the device answers (404 Not found, 405 Command not allowed, 500 Command failed, …)." },
-      },
-    },
-  },
-};
 
 /** `state:` keys of Apple devices (iPhone, iPad, Mac). */
 export const APPLE_STATE: Json = {

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/** The `state:` vocabulary of Windows PCs (JSON Schema data; device/state.ts assembles every family's). */
+import { COMMON_STATE, LOCAL_ACCOUNT, type Json } from "../state-common.js";
+import { NETWORK_LINK_STATE } from "./network-link-state.js";
+
+const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
+
+/** `state:` keys of Windows devices. */
+export const WINDOWS_STATE: Json = {
+  ...COMMON_STATE,
+  enrollments: {
+    type: "array",
+    maxItems: 8,
+    description: "Enrollments already recorded on the PC (EnterpriseMgmt), which the enrollment client checks before anything goes on the wire.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["status"],
+      properties: {
+        status: {
+          enum: ["active", "stale", "in-progress"],
+          description: "active: a working MDM enrollment; stale: registry/certificate left over (a cloned image, a failed unenroll); in-progress: another enrollment is running now.",
+        },
+        owner: { enum: ["this-user", "other-user", "device"], description: "Whose enrollment it is. Default other-user." },
+      },
+    },
+  },
+  account: LOCAL_ACCOUNT,
+  mdmEnrollmentDisabled: {
+    type: "boolean",
+    description: 'The Group Policy "Disable MDM Enrollment" (MDM DisableRegistration) is set: every MDM enrollment is blocked (MENROLL_E_DEVICE_MANAGEMENT_BLOCKED).',
+  },
+  managementAgents: {
+    type: "array",
+    uniqueItems: true,
+    maxItems: 2,
+    items: { enum: ["intune-pc-agent", "configmgr-client"] },
+    description:
+      "Other management agents installed on the PC: the legacy Intune PC software client (intune-pc-agent) or the Configuration Manager client (configmgr-client). An Entra join that carries MDM automatic enrollment then fails locally with 0x80180026 MENROLL_E_DEVICE_MANAGEMENT_BLOCKED (Intune troubleshooting, Error 80180026); fixes: uninstall the agent, or MDM user scope None (the join then carries no enrollment). Default none.",
+  },
+  join: {
+    enum: ["none", "entra-registered", "entra-joined", "domain-joined", "hybrid-joined"],
+    description:
+      "Directory state before the flow. Default: what the flow assumes (windows-gpo: hybrid-joined; others: none). domain-joined: joined to Active Directory only; the GPO flow first runs the hybrid sync join (Automatic-Device-Join), answered from the computer's directory object (embedded.policy.directory.devices).",
+  },
+  tpm: {
+    type: "object",
+    additionalProperties: false,
+    description: "The TPM. Defaults: version from the catalog's windows.tpmVersion, kind discrete, attestation succeeds.",
+    properties: {
+      version: { enum: ["2.0", "1.2", "none"] },
+      kind: {
+        enum: ["discrete", "firmware", "virtual"],
+        description:
+          "virtual: a VM's vTPM, which has no manufacturer EK certificate. firmware: a firmware TPM (Intel PTT, AMD fTPM, Qualcomm), which fetches its EK certificate from its manufacturer on first use (step tpm.ek-certificate), so a network that blocks that host fails attestation; a discrete chip has it preinstalled.",
+      },
+      manufacturer: {
+        enum: ["intel", "amd", "qualcomm"],
+        description:
+          "Who made a firmware TPM, which decides the EK certificate service it fetches from (Microsoft, Windows Autopilot requirements, networking: Intel https://ekop.intel.com/ekcertservice, Qualcomm https://ekcert.spserv.microsoft.com/EKCertificate/GetEKCertificate/v1, AMD https://ftpm.amd.com/pki/aia). Default intel. Only read when kind is firmware.",
+      },
+      attestation: {
+        enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
+        description: "The verdict of the attestation service (not simulated: enrollsim runs no EK/AIK exchange). Only asked when the TPM can attest.",
+      },
+    },
+  },
+  osEdition: {
+    type: "integer",
+    minimum: 1,
+    maximum: 255,
+    description: "The edition installed (GetProductInfo value, MS-MDE2 OSEdition): 4 Enterprise, 48 Pro, 101 Home, 121 Education, 125 Enterprise LTSC. Default: one of the catalog's editions.",
+  },
+  osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
+  networkLink: NETWORK_LINK_STATE,
+  hardwareReplaced: {
+    type: "array",
+    uniqueItems: true,
+    maxItems: 3,
+    items: { enum: ["motherboard", "nic", "disk"] },
+    description:
+      "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one.",
+  },
+  recovery: {
+    type: "object",
+    additionalProperties: false,
+    minProperties: 1,
+    description: "The PC's Windows Recovery Environment (reagentc /info \"Windows RE status\"), which every reset runs in: the RemoteWipe wipes, Autopilot Reset (remote and local) and Settings' Reset this PC. Default enabled.",
+    properties: {
+      winre: {
+        enum: ["enabled", "disabled"],
+        description:
+          'disabled (reagentc /disable, or a recovery partition an imaging tool left out): Autopilot Reset fails its prerequisite check with ERROR_NOT_SUPPORTED (0x80070032) and the RemoteWipe wipes cannot start, except doWipeProtected (scenarios/README-windows.md "Recovery environment"). The fix is reagentc /enable.',
+      },
+    },
+  },
+  cspStatus: {
+    type: "array",
+    maxItems: 100,
+    description:
+      "OMA-DM commands this PC answers with an error status whatever the tree holds (a node a build or a CSP implements differently from its documentation): a write-only node is `{uri, verb: Get, status: 404}`. Checked before the capability table.",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["uri", "status"],
+      properties: {
+        uri: {
+          type: "string",
+          minLength: 1,
+          maxLength: 500,
+          pattern: "^\\./",
+          "x-expected": "a LocURI glob starting with ./ (* matches any characters, / included)",
+          description: "LocURI glob (* any characters); ./Vendor/MSFT/… and ./Device/Vendor/MSFT/… are the same node.",
+        },
+        verb: { enum: ["Get", "Add", "Replace", "Delete", "Exec"], description: "Only this command. Default: every command on the node." },
+        status: { type: "integer", minimum: 400, maximum: 599, description: "The OMA-DM status the device answers (404 Not found, 405 Command not allowed, 500 Command failed, …)." },
+      },
+    },
+  },
+};
