@@ -46,6 +46,20 @@ describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
     expect(summary.steps["checkin.profile.scep"]).toBeUndefined();
   }, 600_000);
 
+  it("a device enrolled through the portal renews too: the renewed profile's CheckInURL keeps its enrollment", async () => {
+    const text = readFileSync(failure("apple-mdm-identity-expires-fixed.yaml"), "utf8")
+      .replace("  apple:\n    identityRenewal:", "  policy: { directory: { users: [{ upn: ana@contoso.example }, { upn: ben@contoso.example }, { upn: cho@contoso.example }] } }\n  apple:\n    portal: { login: true }\n    identityRenewal:")
+      .replace("flow: ios-profile }", "flow: ios-profile, options: { apple: { portal: { user: ana@contoso.example } } } }")
+      .replace("flow: macos-profile }", "flow: macos-profile, options: { apple: { portal: { user: cho@contoso.example } } } }");
+    expect(text).toContain("portal: { login: true }");
+    const file = join(mkdtempSync(join(tmpdir(), "renewal-")), "portal.yaml");
+    writeFileSync(file, text);
+    const { summary } = await runScenario(file, renewalOpts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.checkins).toMatchObject({ failed: 0 });
+    expect(summary.steps["checkin.checkin.authenticate"]!.count).toBe(6);
+  }, 600_000);
+
   it("a renewal window shorter than the check-in cadence is missed: no InstallProfile, the identities expire", async () => {
     const text = readFileSync(failure("apple-mdm-identity-expires-fixed.yaml"), "utf8")
       .replace("beforeExpirySeconds: 28800", "beforeExpirySeconds: 3600")

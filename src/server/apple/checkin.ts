@@ -73,7 +73,8 @@ export class CheckinService {
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
       const accountUser = this.account.bearerUser(req);
       // User-initiated enrollment through the portal: the CheckInURL carries the enrollment's token (portal.ts).
-      const portalUser = this.core.portal.userOf(new URL(req.url, "http://localhost").searchParams.get("enrollment"));
+      const portalEnrollment = new URL(req.url, "http://localhost").searchParams.get("enrollment");
+      const portalUser = this.core.portal.userOf(portalEnrollment);
       // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
       // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
       const decided = this.core.policy.enrollments.get(udid);
@@ -130,7 +131,7 @@ export class CheckinService {
         identity: cert.der,
         ownership,
         ...(accountUser ? { accountUser } : {}),
-        ...(portalUser ? { portalUser } : {}),
+        ...(portalUser ? { portalUser, portalEnrollment: portalEnrollment! } : {}),
       };
       this.core.devices.set(udid, d);
       this.core.field.onAuthenticate(d);

@@ -135,6 +135,8 @@ export interface DeviceRecord {
   accountUser?: string;
   /** User-initiated enrollment: the user the enrollment portal logged in (portal.ts). */
   portalUser?: string;
+  /** User-initiated enrollment: the portal enrollment's token its CheckInURL carries (a renewed profile must carry the same URL). */
+  portalEnrollment?: string;
   /** Corporate when a declared serial / IMEI matched at Authenticate. */
   ownership: "corporate" | "personal";
   /** DDM status items merged from the device's reports. */

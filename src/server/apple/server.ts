@@ -109,7 +109,7 @@ export class AppleServer implements AppleCore {
     this.queue = new CommandQueue(this, this.account, () => this.apns);
     this.ddm = new DdmService(this, this.ddmAssets);
     this.checkins = new CheckinService(this, this.queue, this.account, this.ddm);
-    this.renewal = new IdentityRenewal(this, { profile: (account) => this.profiles.profile(account), enqueue: (d, t, p) => this.queue.enqueue(d, t, p) });
+    this.renewal = new IdentityRenewal(this, { profile: (account, enrollment) => this.profiles.profile(account, enrollment), enqueue: (d, t, p) => this.queue.enqueue(d, t, p) });
     this.api = new AppleRestApi(this, this.queue, () => this.ddm.reports, () => this.apns);
     this.services = new AppleFieldServices<DeviceRecord>(ctx, this.config, {
       enqueue: (d, t, p) => this.queue.enqueue(d, t, p),
