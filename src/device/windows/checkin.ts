@@ -159,7 +159,7 @@ export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions
     // What the PC keeps for the next session: a reset removes the settings (Autopilot Reset reapplies the
     // original ones; the server sends its profiles again), otherwise what the tree holds now.
     state.appliedSettings = reset ? {} : keptSettings(tree);
-    if (localReset && !localReset.done && !reset) return { ok: false, code: "windows.autopilot-reset.local-refused", step: "autopilot-reset.local", message: localReset.shown! };
+    if (localReset && !localReset.done && !reset) return { ok: false, code: "windows.autopilot-reset.local-refused", step: "dm.session", message: localReset.shown! };
     if (reset?.kind === "autopilot-reset" || (localReset?.done && !reset)) {
       return {
         ok: true,
