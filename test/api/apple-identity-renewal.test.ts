@@ -28,6 +28,19 @@ describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
     expect(summary.steps["checkin.command.InstallProfile"]).toBeUndefined();
   }, 600_000);
 
+  it("a failed check-in's code is an outcome for the timeline: after: { outcome } fires once 3 devices dropped out", async () => {
+    const text = readFileSync(failure("apple-mdm-identity-expires-failing.yaml"), "utf8").replace("timeline:\n", "timeline:\n  - { after: { outcome: apple.checkin.unenrolled, count: 3 }, online: {}, note: every device dropped out }\n");
+    const file = join(mkdtempSync(join(tmpdir(), "renewal-")), "outcome-trigger.yaml");
+    writeFileSync(file, text);
+    const { summary } = await runScenario(file, opts);
+    expect(summary.checkins).toMatchObject({ failed: 3 });
+    const fired = summary.actions!.find((a) => a.note === "every device dropped out");
+    expect(fired).toMatchObject({ action: "online", trigger: "after 3 device(s) ended with apple.checkin.unenrolled" });
+    // Fired when the third device's check-in got its 401, a day in (an entry never fired reports atMs -1).
+    expect(fired!.atMs).toBeGreaterThanOrEqual(86_400_000);
+    expect(fired!.atMs).toBeLessThan(90_000_000);
+  }, 600_000);
+
   it("with renewal 8 h before expiry every device renews twice in two days (new identity, Authenticate, TokenUpdate) and no check-in fails", async () => {
     const { summary } = await runScenario(failure("apple-mdm-identity-expires-fixed.yaml"), renewalOpts);
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });

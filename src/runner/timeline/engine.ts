@@ -8,7 +8,7 @@
 import type { Clock, Timer } from "../../ports/clock.js";
 import { LocalDeviceActions } from "./device-actions.js";
 import type { HostConnection } from "../../protocol/common/context.js";
-import type { DeviceResult, RunObserver, StepSample } from "../observer.js";
+import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs } from "../../device/state.js";
 import type { NetworkBlock } from "./device-net.js";
 import { NetworkWindows } from "./network-windows.js";
@@ -154,6 +154,11 @@ export class TimelineEngine implements RunObserver {
     if (this.failuresShown.has(key)) return;
     this.failuresShown.add(key);
     this.count(`outcome:${code}`);
+  }
+
+  /** A failed steady check-in: its code counts for `after: { outcome }` as a failure the device shows (once per device and code). */
+  onCheckin(c: CheckinSample): void {
+    if (!c.ok && c.code) this.failureShown(c.index, c.code);
   }
 
   /** A flow's result (success codes come only from here; failures are counted at onDeviceEnd). */
