@@ -10,6 +10,7 @@ import type { HttpHandler, HttpResponse } from "../../../src/ports/http.js";
 import { ProvisioningPayloadError } from "../../../src/wire/android/errors.js";
 import { UserAbandonedError } from "../../../src/runner/timeline/user-errors.js";
 import { androidServer, runAndroidFlow } from "./harness.js";
+import { headwindCode } from "../../../src/protocol/android/dialects/headwind.js";
 
 const res = (status: number, body: string | Uint8Array, headers: Record<string, string> = {}): HttpResponse => ({
   status,
@@ -258,5 +259,15 @@ describe("setup wizard: hostile payloads and dialect responses", () => {
       return { ...r, headers: { ...r.headers, "x-response-signature": "00" } };
     });
     expect((await runAndroidFlow("android-aosp", { checkSignature: true }, forged)).result).toMatchObject({ ok: false, code: "android.headwind.error.signature.mismatch" });
+  });
+
+  it("an ERROR envelope whose message is prose, not a key, ends android.headwind.unknown with the raw text in the message", async () => {
+    const { server } = await androidServer();
+    const prose = "KMA_F230 Expired license: The license has expired. Contact your administrator.";
+    const refusing = override(server.handler, /sync\/configuration/, async () => ({ status: 200, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify({ status: "ERROR", message: prose })) }));
+    const r = (await runAndroidFlow("android-aosp", {}, refusing)).result;
+    expect(r).toMatchObject({ ok: false, code: "android.headwind.unknown", step: "android.headwind.configuration" });
+    expect(r.message).toContain(prose);
+    expect(headwindCode("error.notfound.device")).toBe("android.headwind.error.notfound.device");
   });
 });

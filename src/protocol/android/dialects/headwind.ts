@@ -19,6 +19,15 @@ import { decoded, step, type ProtocolContext } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
 
+/**
+ * The outcome code of a Headwind ERROR envelope: its `message` is a key (error.notfound.device,
+ * error.signature.mismatch, http-503), which the code carries. Any other text (a server's prose, a
+ * fault body) is not a code: `android.headwind.unknown`, the raw text kept in the outcome's message.
+ */
+export function headwindCode(message: string): string {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(message) ? `android.headwind.${message}` : "android.headwind.unknown";
+}
+
 export const HEADWIND_STEPS = { config: "android.headwind.configuration", info: "android.headwind.info", push: "android.headwind.push", selfUpdate: "android.headwind.self-update" } as const;
 
 /** Headwind's launcher (the agent) as shipped with enrollsim's hosted APK. */
@@ -75,7 +84,7 @@ export const headwindDialect: AndroidDialect = {
       });
 
     const first = await sync(Object.keys(create).length ? "POST" : "GET");
-    if (!first.ok) return { ok: false, code: `android.headwind.${first.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${first.message})` };
+    if (!first.ok) return { ok: false, code: headwindCode(first.message), step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${first.message})` };
     if (first.data.newNumber) deviceId = first.data.newNumber;
 
     // The configuration lists the agent itself: a newer version code makes the agent update
@@ -88,7 +97,7 @@ export const headwindDialect: AndroidDialect = {
         decoded(ctx, HEADWIND_STEPS.selfUpdate, { pkg: HEADWIND_AGENT.pkg, from: own, to: offered.code, effect: "agent app closes to install the update, then restarts" }),
       );
       const again = await sync("GET");
-      if (!again.ok) return { ok: false, code: `android.headwind.${again.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
+      if (!again.ok) return { ok: false, code: headwindCode(again.message), step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
     }
 
     const info = await step(ctx, HEADWIND_STEPS.info, async () => {
@@ -146,7 +155,7 @@ export const headwindDialect: AndroidDialect = {
         }
         if (!again.ok && again.message === "error.device.notfound")
           return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this configuration read the agent learns it and factory-resets the device" };
-        if (!again.ok) return { ok: false, code: `android.headwind.${again.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
+        if (!again.ok) return { ok: false, code: headwindCode(again.message), step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${again.message})` };
       }
     }
     for (let i = 0; i < (options.checkins ?? 0); i++) {
@@ -154,7 +163,7 @@ export const headwindDialect: AndroidDialect = {
       const r = await sync("GET");
       if (!r.ok && r.message === "error.device.notfound")
         return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this check-in the agent learns it and factory-resets the device" };
-      if (!r.ok) return { ok: false, code: `android.headwind.${r.message}`, step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${r.message})` };
+      if (!r.ok) return { ok: false, code: headwindCode(r.message), step: HEADWIND_STEPS.config, message: `${WIZARD_TEXT.cantSetUp} (${r.message})` };
       // pushOptions "polling": each check-in also reads the push queue (a wipe the admin sent meanwhile).
       const messages = await longPoll(ctx, root, deviceId, secret, sha1);
       if (messages.some((m) => m.messageType === "factoryReset"))
@@ -193,7 +202,7 @@ export const headwindDialect: AndroidDialect = {
     const fail = (m: string): DialectOutcome =>
       m === "error.device.notfound"
         ? { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; the agent factory-resets the device" }
-        : { ok: false, code: `android.headwind.${m}`, step: HEADWIND_STEPS.config, message: `Configuration sync failed (${m})` };
+        : { ok: false, code: headwindCode(m), step: HEADWIND_STEPS.config, message: `Configuration sync failed (${m})` };
     const first = await read();
     if (first) return fail(first);
     const messages = await longPoll(ctx, root, deviceId, secret, sha1);
