@@ -33,7 +33,8 @@ export const timelineSchema: Json = {
         type: "object",
         additionalProperties: false,
         minProperties: 1,
-        description: "Fire once an event has happened N times in the run: a step (succeeded/failed), N devices enrolled, or N devices ended with an outcome code (a failure counts when the device shows it, also while it waits at its error for a Try Again, and a failed steady check-in's code counts too; once per device and code).",
+        description:
+          "Fire once an event has happened N times in the run: a step (succeeded/failed), N devices enrolled, or N devices ended with an outcome code (a failure counts when the device shows it, also while it waits at its error for a Try Again, and a failed steady check-in's code counts too; once per device and code).",
         properties: {
           step: { type: "string", pattern: "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$", "x-expected": 'a step name such as "enroll.rst"', description: "A step name." },
           succeeded: { type: "integer", minimum: 1, description: "With step: after its Nth successful sample (default 1)." },
