@@ -5,18 +5,13 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/api/run-scenario.js";
-import type { ReferenceServer } from "../../src/server/reference-server.js";
+import { runWithRecords } from "../support/run-with-records.js";
 
 const opts = { keyPoolSize: 24, progress: false as const };
 const failures = (name: string) => join(import.meta.dirname, "../../scenarios/failures", `${name}.yaml`);
 const T = 120_000;
 
-async function run(file: string) {
-  let server: ReferenceServer | undefined;
-  const { summary } = await runScenario(file, { ...opts, onServer: (s) => (server = s) });
-  return { summary, records: server!.policy.records() };
-}
+const run = (file: string) => runWithRecords(file, opts);
 
 describe("Require multifactor authentication to register or join devices", () => {
   it(
