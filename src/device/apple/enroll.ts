@@ -20,7 +20,6 @@ import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
 import {
   PROFILE_CONTENT_TYPE,
-  buildAuthenticate,
   buildCheckOut,
   buildTokenUpdate,
 } from "../../wire/apple/mdm.js";
@@ -210,7 +209,6 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       if (r.mdm) return AppleErrors.badField("PayloadContent", "an MDM payload cannot be installed by InstallProfile");
       return undefined;
     };
-    const id = ctx.identity;
     /** A check-in the server answered with an HTTP error status the device cannot go on from. */
     const refusedWith = (status: number, stepName: string, code: string): FlowResult => {
       dev.store.remove(profileId);
@@ -231,21 +229,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       save("apple.authenticate");
       let auth;
       try {
-        auth = await client.checkin(
-          buildAuthenticate({
-            topic: mdm.topic,
-            ref: dev.ref,
-            deviceName: dev.deviceName,
-            model: id.modelNumber ?? id.modelIdentifier,
-            modelName: id.modelName ?? id.marketingName,
-            productName: id.modelIdentifier,
-            serialNumber: id.serialNumber,
-            osVersion: dev.osVersion,
-            buildVersion: dev.buildVersion,
-            imei: id.imei,
-            meid: id.meid,
-          }),
-        );
+        auth = await client.checkin(dev.authenticate(mdm.topic));
       } catch (e) {
         if (e instanceof TransportError && e.kind === "tls") {
           dev.store.remove(profileId);

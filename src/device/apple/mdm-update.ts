@@ -22,7 +22,7 @@ import type { MdmClient, MdmTransport } from "../../protocol/apple/mdm-client.js
 import type { HttpClient } from "../../ports/http.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { AppleErrors } from "../../wire/apple/errors.js";
-import { buildAuthenticate, buildTokenUpdate } from "../../wire/apple/mdm.js";
+import { buildTokenUpdate } from "../../wire/apple/mdm.js";
 import { toPem, type Certificate } from "../../wire/x509/certificate.js";
 import { install, optionAnchors } from "./enroll.js";
 import { MDM_LABEL_MARK } from "./enroll-common.js";
@@ -119,22 +119,7 @@ export function steadyInstaller(s: UpdateSession): (payload: Uint8Array) => Prom
     s.retired.push(s.transport.http);
     s.transport.http = s.httpFor(sign ? undefined : { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) });
     if (sign) s.transport.signer = { cert: id.certificate, key: id.key, crypto: ctx.ports.crypto };
-    const who = ctx.identity;
-    const auth = await s.client.checkin(
-      buildAuthenticate({
-        topic: mdm.topic,
-        ref: dev.ref,
-        deviceName: dev.deviceName,
-        model: who.modelNumber ?? who.modelIdentifier,
-        modelName: who.modelName ?? who.marketingName,
-        productName: who.modelIdentifier,
-        serialNumber: who.serialNumber,
-        osVersion: dev.osVersion,
-        buildVersion: dev.buildVersion,
-        imei: who.imei,
-        meid: who.meid,
-      }),
-    );
+    const auth = await s.client.checkin(dev.authenticate(mdm.topic));
     if (auth.kind !== "ok") return AppleErrors.installFailedServer(auth.status);
     const tu = await s.client.checkin(
       buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.userEnrollment ? undefined : dev.unlockToken, ...(dev.osName === "macOS" ? { notOnConsole: false } : {}) }),

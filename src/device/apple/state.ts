@@ -8,7 +8,7 @@ import { note } from "../../protocol/common/context.js";
 import type { CommandAnswer } from "../../protocol/apple/mdm-client.js";
 import { AppleStore } from "../../protocol/apple/store.js";
 import { AppleErrors, errorChainPlist, type AppleError } from "../../wire/apple/errors.js";
-import type { MdmCommand } from "../../wire/apple/mdm.js";
+import { buildAuthenticate, type MdmCommand } from "../../wire/apple/mdm.js";
 import { isDict, type PlistDict, type PlistValue } from "../../wire/apple/plist.js";
 import type { CommandSchema, SchemaKey } from "../../wire/apple/schema-types.js";
 import type { FlowContext } from "../flow.js";
@@ -153,6 +153,24 @@ export class AppleDevice {
         this.apps = this.apps.filter((x) => x.identifier !== a.identifier);
         this.apps.push({ ...a, name: before && before.name !== before.identifier ? before.name : a.name, version: before?.version ?? "1.0", shortVersion: before?.shortVersion ?? "1.0", managed: true });
       },
+    });
+  }
+
+  /** This device's Authenticate check-in for `topic`: enrolment and an update of its MDM profile send the same message. */
+  authenticate(topic: string): PlistDict {
+    const id = this.ctx.identity;
+    return buildAuthenticate({
+      topic,
+      ref: this.ref,
+      deviceName: this.deviceName,
+      model: id.modelNumber ?? id.modelIdentifier,
+      modelName: id.modelName ?? id.marketingName,
+      productName: id.modelIdentifier,
+      serialNumber: id.serialNumber,
+      osVersion: this.osVersion,
+      buildVersion: this.buildVersion,
+      imei: id.imei,
+      meid: id.meid,
     });
   }
 
