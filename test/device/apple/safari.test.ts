@@ -75,3 +75,11 @@ describe("Safari User-Agent", () => {
     expect(darwinMajor("macOS", "26.0")).toBe(25);
   });
 });
+
+describe("the portal's reading of a hostile User-Agent", () => {
+  it("missing, empty, garbage, control bytes and a 1 MB header name no platform and return at once", () => {
+    const huge = "A".repeat(1_000_000) + " iPhoneX";
+    for (const ua of [undefined, "", "\u0000\u0001\uFFFD", "curl/8.5.0", "xiPhone", huge]) expect(browserPlatform(ua)).toBeUndefined();
+    expect(browserPlatform("x".repeat(500_000) + " (Macintosh; Intel Mac OS X 10_15_7)")).toBe("Mac");
+  });
+});
