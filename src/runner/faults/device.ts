@@ -11,7 +11,7 @@ import { RequestSelector, scopeMatches, type DeviceScope, type Probe } from "./s
 import { actionOf, type FaultActionName, type ResolvedFault } from "./vocabulary.js";
 
 /** What a request is, for applicability: an HTTP request (with its URL) or a DNS lookup. */
-export type Target = { kind: "http"; method: string; url: string } | { kind: "dns"; op: "CNAME" | "A"; name: string };
+export type Target = { kind: "http"; method: string; url: string; headers?: Record<string, string>; body?: Uint8Array } | { kind: "dns"; op: "CNAME" | "A"; name: string };
 
 /** Whether an action can act on this target at all (a TLS fault on plain HTTP cannot). */
 export function applies(action: FaultActionName, f: ResolvedFault, t: Target): boolean {
@@ -89,7 +89,7 @@ export class DeviceFaults {
       step: cur.step,
       ...(cur.step !== undefined && cur.prefix ? { reportedStep: `${cur.prefix}${cur.step}` } : {}),
       target: t.kind === "http" ? t.url : t.name,
-      ...(t.kind === "http" ? { method: t.method } : {}),
+      ...(t.kind === "http" ? { method: t.method, request: { headers: t.headers, body: t.body } } : {}),
       elapsedSeconds: (this.options.clock.now() - this.options.runStart) / 1000,
     };
     const matched: Entry[] = [];

@@ -80,7 +80,7 @@ class FaultyHttpClient implements HttpClient {
   ) {}
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const { firing, matched } = this.faults.pick({ kind: "http", method: req.method, url: req.url });
+    const { firing, matched } = this.faults.pick({ kind: "http", method: req.method, url: req.url, headers: req.headers, body: req.body });
     if (!firing) {
       try {
         const res = await this.inner.request(req);

@@ -1,28 +1,15 @@
 // SPDX-License-Identifier: MIT
 /**
  * Selector matching for `faults:` entries. Static selectors (platform, flow, group) pick the
- * devices a fault can reach at all; request selectors (step, url, method, window) are checked on
+ * devices a fault can reach at all; request selectors (step, url, method, window, and the request's
+ * content: body, header, field, in request-match.ts) are checked on
  * every request; the counting ones (nth, afterSuccesses, times, probability) are per device.
  */
 import type { FaultMatch } from "./vocabulary.js";
+import { ContentSelector, type RequestContent } from "./request-match.js";
+import { compilePattern } from "./pattern.js";
 
-/** A glob (`*` any run of characters, `?` one character) or a `/regex/flags` as a RegExp. */
-export function compilePattern(text: string): RegExp {
-  const re = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  if (re) return new RegExp(re[1]!, re[2]);
-  const body = text.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "s");
-}
-
-/** Why a pattern does not compile, or undefined (for the loader's messages). */
-export function patternProblem(text: string): string | undefined {
-  try {
-    compilePattern(text);
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
+export { compilePattern, patternProblem } from "./pattern.js";
 
 /** Whether a device of this platform matches `platform:` (`apple` covers ios, ipados and macos). */
 export function platformMatches(selector: string | undefined, platform: string): boolean {
@@ -63,16 +50,20 @@ export interface Probe {
   method?: string;
   /** Seconds since the run started, on the scenario clock. */
   elapsedSeconds: number;
+  /** The request's headers and body (absent for DNS lookups: a content selector never matches one). */
+  request?: RequestContent;
 }
 
 /** Compiled request selectors of one entry. */
 export class RequestSelector {
   private readonly step?: RegExp;
   private readonly url?: RegExp;
+  private readonly content?: ContentSelector;
 
   constructor(private readonly m: FaultMatch = {}) {
     if (m.step !== undefined) this.step = compilePattern(m.step);
     if (m.url !== undefined) this.url = compilePattern(m.url);
+    this.content = ContentSelector.of(m);
   }
 
   matches(p: Probe): boolean {
@@ -82,6 +73,8 @@ export class RequestSelector {
     if (m.method !== undefined && p.method !== m.method) return false;
     if (m.window?.from !== undefined && p.elapsedSeconds < m.window.from) return false;
     if (m.window?.to !== undefined && p.elapsedSeconds >= m.window.to) return false;
+    // Last: the only selector that may parse the body.
+    if (this.content && !this.content.matches(p.request)) return false;
     return true;
   }
 }

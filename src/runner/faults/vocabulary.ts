@@ -6,7 +6,7 @@
 import type { ByteEdits } from "../../wire/body-bytes.js";
 
 /** Selector keys of `faults[].match`; every one optional, all of them AND-ed. */
-export const FAULT_SELECTORS = ["platform", "flow", "step", "group", "url", "method", "nth", "afterSuccesses", "probability", "window"] as const;
+export const FAULT_SELECTORS = ["platform", "flow", "step", "group", "url", "method", "nth", "afterSuccesses", "probability", "window", "body", "header", "field"] as const;
 
 /** Action keys of a fault entry: exactly one per entry. */
 export const FAULT_ACTIONS = [
@@ -54,6 +54,23 @@ export interface FaultMatch {
   probability?: number;
   /** Seconds on the scenario clock since the run started. */
   window?: { from?: number; to?: number };
+  /** Glob or /regex/ over the request body as text (runner/faults/request-match.ts says how binary bodies read). */
+  body?: string;
+  /** Request header name (any letter case) → glob or /regex/ over its value; an absent header reads as "". */
+  header?: Record<string, string>;
+  /** A value inside the request body (wire/body-fields.ts: XML element text, plist key, JSON member). */
+  field?: FieldSelector;
+}
+
+/** `match.field`: a path and at least one test; all given tests must hold for one value at the path. */
+export interface FieldSelector {
+  path: string;
+  /** The value is this string (or one of these). */
+  equals?: string | string[];
+  /** The value is not this string (nor any of these): an allow-list, refused outside it. */
+  notEquals?: string | string[];
+  /** Glob or /regex/ over the value. */
+  matches?: string;
 }
 
 export interface StatusAction {

@@ -43,6 +43,19 @@ const replacement: Json = {
   properties: { find: { ...(byteValue("The bytes to find (every occurrence).") as object), minLength: 1 }, with: byteValue("What replaces them (\"\" removes them).") },
 };
 
+/** A path of names (wire/body-edit.ts): `edit.remove` and `match.field.path`. */
+const NAME_PATH = "^([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?(/([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?)*$";
+
+const fieldValues = (description: string): Json => ({
+  description,
+  type: ["string", "array"],
+  maxLength: 4096,
+  minItems: 1,
+  maxItems: 100,
+  items: { type: "string", maxLength: 4096 },
+  "x-expected": "a text or a list of texts",
+});
+
 const match: Json = {
   type: "object",
   additionalProperties: false,
@@ -63,6 +76,42 @@ const match: Json = {
       minProperties: 1,
       description: "Seconds on the scenario clock since the run started: from (inclusive) to (exclusive).",
       properties: { from: seconds("Start of the window."), to: seconds("End of the window.") },
+    },
+    body: {
+      type: "string",
+      minLength: 1,
+      maxLength: 4096,
+      description: "Glob (* any characters, the whole body) or /regex/ over the request body as text: UTF-8, or byte for byte (latin1) when it is not UTF-8 (a CMS-signed plist's XML stays readable). Never matches a DNS lookup or a body over 1 MiB.",
+    },
+    header: {
+      type: "object",
+      minProperties: 1,
+      maxProperties: 20,
+      description: "Request header name (any letter case) → glob or /regex/ over its value; an absent header reads as the empty string.",
+      propertyNames: { pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "x-expected": "an HTTP header name" },
+      additionalProperties: { type: "string", maxLength: 4096 },
+    },
+    field: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path"],
+      anyOf: [{ required: ["equals"] }, { required: ["notEquals"] }, { required: ["matches"] }],
+      "x-expected": "{ path, equals | notEquals | matches }",
+      description:
+        "A value inside the request body: XML element text from the root (Envelope/Body/Discover/request/RequestVersion), an XML plist key (OSVersion; also in a CMS-signed plist), or a JSON member (device/model). Matches when one value at the path passes every test given; a body without the field never matches.",
+      properties: {
+        path: {
+          type: "string",
+          minLength: 1,
+          maxLength: 500,
+          pattern: NAME_PATH,
+          "x-expected": "a path of names separated by / (each a name or *, optionally [N] or [N..]), e.g. Envelope/Body/Discover/request/RequestVersion",
+          description: "Path of names as in edit.remove: XML from the root element (local names), plist keys below the root dictionary, JSON members below the top-level object.",
+        },
+        equals: fieldValues("The value is this text, or one of these."),
+        notEquals: fieldValues("The value is none of these (an allow-list: the rule fires outside it)."),
+        matches: { type: "string", minLength: 1, maxLength: 4096, description: "Glob or /regex/ over the value." },
+      },
     },
   },
 };
@@ -176,7 +225,7 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
         type: "string",
         minLength: 1,
         maxLength: 500,
-        pattern: "^([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?(/([A-Za-z_][\\w.-]*|\\*)(\\[[1-9]\\d{0,5}(\\.\\.)?\\])?)*$",
+        pattern: NAME_PATH,
         "x-expected": "a path of names separated by / (each a name or *, optionally [N] or [N..]), e.g. SyncML/SyncBody/Status[2..]",
         description: "Path from the XML root element (JSON: below the top-level object): names or *, each optionally [N] (the Nth match, 1-based) or [N..] (the Nth and later).",
       },

@@ -33,10 +33,16 @@ export function faultIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
     if (typeof f.dns === "string" && !(DNS_FAULTS as readonly string[]).includes(f.dns)) {
       out.push(error([...at, "dns"], `${formatPath([...at, "dns"])} must be one of ${DNS_FAULTS.join(", ")} or { cname: NAME } (got "${f.dns}")${didYouMean(f.dns, DNS_FAULTS)}`, `one of ${DNS_FAULTS.join(", ")}`));
     }
-    for (const key of ["step", "url"] as const) {
-      const text = f.match?.[key];
+    const patterns: [PathSegment[], string | undefined][] = [
+      [["step"], f.match?.step],
+      [["url"], f.match?.url],
+      [["body"], f.match?.body],
+      [["field", "matches"], f.match?.field?.matches],
+      ...Object.entries(f.match?.header ?? {}).map(([k, v]): [PathSegment[], string] => [["header", k], v]),
+    ];
+    for (const [key, text] of patterns) {
       const problem = text === undefined ? undefined : patternProblem(text);
-      if (problem) out.push(error([...at, "match", key], `${formatPath([...at, "match", key])} is not a valid pattern: ${problem}`, "a glob or /regex/"));
+      if (problem) out.push(error([...at, "match", ...key], `${formatPath([...at, "match", ...key])} is not a valid pattern: ${problem}`, "a glob or /regex/"));
     }
     const flow = f.match?.flow;
     if (flow !== undefined && !ctx.flows.includes(flow)) {
@@ -80,6 +86,11 @@ export function faultWarnings(s: Scenario, ctx: ScenarioContext): Issue[] {
     // A TLS failure needs a TLS handshake: a url selector that only matches plain-http URLs never has one.
     if (f.tls !== undefined && m.url !== undefined && /^http:\/\//i.test(m.url)) {
       warn(["tls"], `${formatPath([...at, "tls"])} can never fire: match.url "${m.url}" is a plain-http URL, where no TLS handshake happens (aim at the https:// URL, or use reset/noAnswer for a plain-http endpoint)`);
+    }
+    // A CNAME answer acts on DNS lookups only, and a lookup carries no headers or body.
+    const content = (["body", "header", "field"] as const).find((k) => m[k] !== undefined);
+    if (content && f.dns !== undefined && typeof f.dns !== "string") {
+      warn(["match", content], `${formatPath([...at, "match", content])} can never fire: dns: { cname } answers DNS lookups, which carry no headers or body (use dns: nxdomain/timeout/servfail to fail the HTTP request itself)`);
     }
     if (m.window?.from !== undefined && m.window.from >= duration) {
       warn(["match", "window", "from"], `${formatPath([...at, "match", "window", "from"])} (${m.window.from} s) is at or after the run's deadline (limits.durationSeconds ${duration}); this fault can never fire`);

@@ -39,7 +39,7 @@ const errorOf = (text: string): string => {
 describe("faults: errors", () => {
   it("an unknown selector key gets file:line:column and a did-you-mean", () => {
     expect(errorOf(scenario("  - match: { stpe: discovery.* }\n    status: { code: 500 }\n"))).toBe(
-      'f.yaml:12:14: unknown property "stpe" in faults[0].match; expected one of platform, flow, step, group, url, method, nth, afterSuccesses, probability, window (did you mean "step"?)',
+      'f.yaml:12:14: unknown property "stpe" in faults[0].match; expected one of platform, flow, step, group, url, method, nth, afterSuccesses, probability, window, body, header, field (did you mean "step"?)',
     );
   });
 
@@ -51,6 +51,18 @@ describe("faults: errors", () => {
     expect(errorOf(scenario("  - tls: expird\n"))).toMatch(/^f\.yaml:12:10: faults\[0\]\.tls must be one of untrusted, expired, .* \(got "expird"\) \(did you mean "expired"\?\)$/);
     expect(errorOf(scenario("  - dns: nxdomian\n"))).toBe('f.yaml:12:10: faults[0].dns must be one of nxdomain, timeout, servfail or { cname: NAME } (got "nxdomian") (did you mean "nxdomain"?)');
     expect(errorOf(scenario("  - match: { platform: andriod }\n    noAnswer: true\n"))).toMatch(/did you mean "android"\?/);
+  });
+
+  it("request-content selectors (body, header, field) are checked at file:line:column", () => {
+    expect(errorOf(scenario("  - match: { body: '/(unclosed/' }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:12:20: faults\[0\]\.match\.body is not a valid pattern: .*Unterminated group/);
+    expect(errorOf(scenario("  - match:\n      header: { User-Agent: '/[/' }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:13:29: faults\[0\]\.match\.header\.User-Agent is not a valid pattern/);
+    expect(errorOf(scenario("  - match: { field: { path: 'Envelope//Body', equals: '9.0' } }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:12:29: faults\[0\]\.match\.field\.path must be a path of names separated by \//);
+    expect(errorOf(scenario("  - match: { field: { path: Envelope/Body } }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:12:\d+: .*faults\[0\]\.match\.field.*\{ path, equals \| notEquals \| matches \}/);
+    expect(errorOf(scenario("  - match: { field: { path: a, equal: '9.0' } }\n    status: { code: 500 }\n"))).toMatch(/did you mean "equals"\?/);
+    expect(errorOf(scenario("  - match: { feild: { path: a, equals: '9.0' } }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:12:14: unknown property "feild" .*\(did you mean "field"\?\)$/);
+    expect(errorOf(scenario("  - match: { field: { path: a, matches: '/a(/' } }\n    status: { code: 500 }\n"))).toMatch(/^f\.yaml:12:\d+: faults\[0\]\.match\.field\.matches is not a valid pattern/);
+    const ok = parse(scenario("  - match: { step: discovery.post, header: { user-agent: ENROLLClient }, field: { path: Envelope/Body/Discover/request/RequestVersion, notEquals: ['4.0', '5.0'] } }\n    status: { code: 500 }\n"));
+    expect(ok.faults![0]!.match!.field).toEqual({ path: "Envelope/Body/Discover/request/RequestVersion", notEquals: ["4.0", "5.0"] });
   });
 
   it("an edit's path and target are checked at file:line:column", () => {
@@ -114,6 +126,12 @@ describe("faults: warnings for faults that can never fire", () => {
     const s = parse(scenario("  - match: { flow: windows-byod, step: discovry.* }\n    noAnswer: true\n  - match: { window: { from: 700 } }\n    noAnswer: true\n"));
     expect(s.warnings?.[0]).toMatch(/^f\.yaml:12:40: warning: faults\[0\]\.match\.step "discovry\.\*" matches no step of the flows it reaches \(windows-byod\); known steps: .*$/);
     expect(s.warnings?.[1]).toBe("f.yaml:14:30: warning: faults[1].match.window.from (700 s) is at or after the run's deadline (limits.durationSeconds 600); this fault can never fire");
+  });
+
+  it("a request-content selector on a CNAME answer can never fire (a lookup has no headers or body)", () => {
+    const s = parse(scenario("  - match: { header: { user-agent: '*' } }\n    dns: { cname: elsewhere.example }\n  - match: { header: { user-agent: '*' } }\n    dns: nxdomain\n"));
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings?.[0]).toMatch(/^f\.yaml:12:\d+: warning: faults\[0\]\.match\.header can never fire: dns: \{ cname \} answers DNS lookups/);
   });
 
   it("a tls fault aimed at a plain-http URL can never fire (no TLS handshake); the https URL is fine", () => {

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Fault rules on what the device sent (match.field, match.header, match.body), end to end against the
+ * embedded server over loopback: the shipped scenarios fail the devices that SEND the refused value,
+ * whatever their group, and pass the others to the server.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const scenario = (name: string) => join(import.meta.dirname, "../../scenarios", name);
+const opts = { keyPoolSize: 24, progress: false as const };
+
+describe("rules on request content", () => {
+  it("an exact-match RequestVersion allow-list refuses 9.0 (0x80180006) and lets 5.0 enrol; accepting >= 4.0 enrols both", async () => {
+    const failing = (await runScenario(scenario("failures/win-discovery-requestversion-allowlist-failing.yaml"), opts)).summary;
+    expect(failing).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(failing.groups["win11-25h2"]).toMatchObject({ enrolled: 0, failed: 3 });
+    expect(failing.groups["win11-24h2"]).toMatchObject({ enrolled: 2, failed: 0 });
+    const [code, err] = Object.entries(failing.errors)[0]!;
+    expect(err).toMatchObject({ count: 3, step: "discovery.post" });
+    expect(`${code} ${err.example}`).toMatch(/0x80180006/i);
+    const fixed = (await runScenario(scenario("failures/win-discovery-requestversion-allowlist-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+  }, 120_000);
+
+  it("a User-Agent rule refuses the Windows client at its first request; a body rule refuses only the iPhones whose check-in says 17.x", async () => {
+    const { summary } = await runScenario(scenario("faults/request-rules-user-agent-and-os-version.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 6, enrolled: 2, failed: 4, ok: true });
+    expect(summary.groups["phones-18"]).toMatchObject({ enrolled: 2, failed: 0 });
+    expect(summary.groups["phones-17"]).toMatchObject({ enrolled: 0, failed: 2 });
+    expect(summary.errors["apple.checkin.http-403"]).toMatchObject({ count: 2, step: "checkin.authenticate" });
+    expect(summary.steps["discovery.post"]).toBeUndefined(); // the PCs never got past the WAF
+  }, 120_000);
+});
