@@ -5,11 +5,21 @@
  * is left as the platform shows it.
  */
 import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
-import type { AgentCause } from "../../wire/android/agent-messages.js";
+import { AGENT_CAUSES, type AgentCause } from "../../wire/android/agent-messages.js";
 import type { FlowResult } from "../flow.js";
 
 export function agentRefusal(dialect: string | undefined, cause: AgentCause, result: FlowResult): FlowResult {
   const m = dialect ? ANDROID_DIALECTS[dialect]?.messages?.[cause] : undefined;
   if (!m) return result;
   return { ...result, message: `${m.code} ${m.title}: ${m.text}`, shown: { code: m.code, name: m.title, text: m.text, screen: m.screen } };
+}
+
+/**
+ * A failed enrollment as the agent shows it: the cause it reads from its server's refusal reason (`serverError.reason`)
+ * or from its own outcome code (a declined terms screen), through {@link agentRefusal}.
+ */
+export function agentOutcome(dialect: string | undefined, out: { ok: boolean; code: string; serverError?: { reason?: string } }, result: FlowResult): FlowResult {
+  if (out.ok) return result;
+  const cause = AGENT_CAUSES[out.serverError?.reason ?? ""] ?? AGENT_CAUSES[out.code];
+  return cause ? agentRefusal(dialect, cause, result) : result;
 }

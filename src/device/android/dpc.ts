@@ -13,6 +13,7 @@ import { PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle } from "../../wire/android/payload.js";
 import type { AndroidFlowOptions, DpcModeChoice } from "./options.js";
 import { installManagedApps } from "./managed-apps.js";
+import { agentTermsScreen } from "./agent-terms.js";
 import type { BackgroundOutcome } from "../flow.js";
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
@@ -94,6 +95,12 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         const r = await signIn(ctx, signin, userOf(o, device));
         if (!r.ok) return r;
       }
+      // The agent's terms-and-conditions screen for the user it enrolls (device/android/agent-terms.ts).
+      const user = req.ownership === "PERSONALLY_OWNED" || (typeof signin === "string" && signin !== "") ? userOf(o, device) : undefined;
+      if (user) {
+        const terms = await agentTermsScreen(ctx, httpsBase, user);
+        if (!terms.ok) return terms;
+      }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
       const managementMode = req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
       return dialect.enroll({
@@ -104,7 +111,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         ownership: req.ownership,
         device,
         // A personally owned work profile is set up by the user signed in to the Company Portal; a signed-in DPC knows its user too.
-        ...(req.ownership === "PERSONALLY_OWNED" || (typeof signin === "string" && signin !== "") ? { user: userOf(o, device) } : {}),
+        ...(user ? { user } : {}),
         options: dialectOptions(o, httpsBase),
         installApps: (apps) => {
           const r = installManagedApps(device, managementMode, apps, ctx.clock.now());

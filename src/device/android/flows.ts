@@ -31,7 +31,7 @@ import type { BackgroundOutcome, Flow, FlowContext, FlowResult } from "../flow.j
 import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
 import { frpGate } from "./frp.js";
 import { companyPortalRoute } from "./route.js";
-import { agentRefusal } from "./agent-shown.js";
+import { agentOutcome, agentRefusal } from "./agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { OUT_OF_BAND } from "../trust.js";
@@ -222,7 +222,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
       adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals).adminPolicyCompliance(r),
     },
   });
-  const r = result(out, fc);
+  const r = agentOutcome(o.dialect, out, result(out, fc));
   if (r.ok) return (await deadlineLock(ctx, enrollBy, "after setup")) ?? (appRefusals.length ? { ...r, background: appRefusals } : r);
   return r;
 }

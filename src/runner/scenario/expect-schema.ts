@@ -29,6 +29,9 @@ export const POLICY_REFUSALS = [
   "autopilot-profile-conflict",
   "reenrollment-blocked",
   "reenrollment-other-user",
+  "licence-unassigned",
+  "licence-expired",
+  "licence-seats-used",
 ] as const;
 
 const DOTTED_NAME = "^[a-z][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)+$";

@@ -343,7 +343,41 @@ export const policySchema: Json = {
     terms: {
       type: "array",
       description: "Terms and conditions users must accept before enrolling (per user per version).",
-      items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: str("Terms name."), version: { type: "integer", minimum: 1, description: "Default 1; raise it to require re-acceptance." }, assign } },
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: str("Terms name."),
+          version: { type: "integer", minimum: 1, description: "Default 1; raise it to require re-acceptance." },
+          assign,
+          title: { type: "string", minLength: 1, maxLength: 200, description: "Title the enrollment app's terms screen shows (Intune: Title; Graph termsAndConditions.title)." },
+          text: { type: "string", minLength: 1, maxLength: 20000, description: "The terms themselves (Intune: Terms and conditions; Graph bodyText)." },
+          acceptanceStatement: { type: "string", minLength: 1, maxLength: 2000, description: "What accepting means (Intune: Summary of Terms; Graph acceptanceStatement)." },
+        },
+      },
+    },
+    licences: {
+      type: "array",
+      maxItems: 100,
+      description:
+        "Service licences (the EMM subscription, or per-user licences) with an end date and seats, checked when a device enrolls (server/policy/licences.ts). A platform no licence covers is not checked. A refusal is licence-unassigned (no licence of the platform is the user's), licence-expired (every one the user holds has ended) or licence-seats-used (every running one is full): Knox Manage agent KMA_F230 \"Expired license\"; Windows 0x80180018 MENROLL_E_USERLICENSE. A timeline `set` of embedded.policy.licences.N.endsAt is the admin renewing it.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["name"],
+        properties: {
+          name: str("Licence name (e.g. Knox Manage, Intune Plan 1)."),
+          platforms: { type: "array", minItems: 1, uniqueItems: true, items: { enum: PLATFORMS }, description: "Platforms it licenses; default every platform." },
+          assign: { ...assign, description: 'Users who hold it (groups of embedded.policy.directory, or "all-users"): a per-user licence. Absent: the tenant\'s subscription, for every enrollment of its platforms.' },
+          endsAt: {
+            description: "When it ends: seconds after the server started (e.g. 3600), or an ISO 8601 date-time. Absent: no end.",
+            oneOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$" }],
+            "x-expected": "seconds after the start (an integer) or an ISO 8601 date-time such as 2026-12-31T23:59:59Z",
+          },
+          seats: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices it can hold at once (live enrollments it covers; re-enrolling a device takes no new seat). Absent: unlimited." },
+        },
+      },
     },
     autopilot: {
       type: "object",

@@ -13,6 +13,7 @@
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { androidPathRefusal } from "./policy-gate.js";
+import { AGENT_TERMS_PATH, agentTerms } from "./agent-terms.js";
 
 /**
  * How Intune records an enrollment an enrollment restriction refused: Graph deviceEnrollmentFailureReason
@@ -216,6 +217,7 @@ export class AndroidHalf implements ServerHalf {
     if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
     if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
     if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
+    if (path === AGENT_TERMS_PATH) return agentTerms(req, url, this.policy);
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];

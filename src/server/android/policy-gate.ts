@@ -21,7 +21,7 @@
  * enrollment that has a user (§3: personally owned WP, fully managed, COPE, DA; dedicated devices have
  * none), and a device enrollment manager enrolls at most 10 personally owned work profiles (§6).
  */
-import type { EnrollmentDecision, EnrollmentRequest, PolicyEngine } from "../policy/engine.js";
+import type { EnrollmentDecision, EnrollmentRefusal, EnrollmentRequest, PolicyEngine } from "../policy/engine.js";
 import { checkPlatformRule, resolvePlatformPolicy, type RestrictionRefusal } from "../policy/restrictions.js";
 
 const RELEASES: Record<number, string> = { 21: "5.0", 22: "5.1", 23: "6.0", 24: "7.0", 25: "7.1", 26: "8.0", 27: "8.1", 28: "9.0", 29: "10.0", 30: "11.0", 31: "12.0", 32: "12.1", 33: "13.0", 34: "14.0", 35: "15.0", 36: "16.0" };
@@ -66,10 +66,24 @@ export const DEM_WORK_PROFILE_LIMIT = 10;
 /** Whether the device's IMEI/serial count as corporate identifiers: Android 11 (API 30) and earlier. */
 export const identifiersCount = (apiLevel: number | undefined): boolean => apiLevel !== undefined && apiLevel < 31;
 
+/**
+ * The EMM's own refusals that are not Google's (licences, terms the user has not accepted): the reason enrollsim's
+ * stand-in names them by. The EMM agent reads it and shows its own code (Knox Manage KMA_F230 / KMA_F220,
+ * wire/android/agent-messages.ts); these reason strings are enrollsim's, the EMM↔agent protocol is not published.
+ */
+const EMM_REASONS: Partial<Record<EnrollmentRefusal, string>> = {
+  "licence-expired": "LICENSE_EXPIRED",
+  "licence-unassigned": "LICENSE_NOT_ASSIGNED",
+  "licence-seats-used": "LICENSE_SEATS_USED",
+  "terms-not-accepted": "TERMS_NOT_ACCEPTED",
+};
+
 /** The AMAPI error for a refusal: [status, canonical code, message, reason]. */
 export function refusalError(d: Extract<EnrollmentDecision, { ok: false }>): [number, string, string, string] {
   const version = d.refusal === "os-below-minimum" || d.refusal === "os-above-maximum";
   const limit = d.refusal === "device-limit" || d.refusal === "dem-limit";
+  const emm = EMM_REASONS[d.refusal];
+  if (emm) return [403, "PERMISSION_DENIED", `${d.refusal.startsWith("licence") ? "Licence problem" : "Terms and conditions not accepted"}: ${d.message}`, emm];
   return [403, "PERMISSION_DENIED", `${limit ? "Device limit reached" : "Device can't be enrolled"}: ${d.message}`, version ? "VERSION_BLOCKED" : limit ? "DEVICE_LIMIT" : "ENROLLMENT_BLOCKED"];
 }
 

@@ -14,6 +14,7 @@ import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
+import { coveredBy, licenceRefusal, type LicenceRefusal } from "./licences.js";
 import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn, type CaSignInRecord } from "./conditional-access.js";
 import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
@@ -57,7 +58,7 @@ export interface EnrollmentRequest {
   method?: EnrollmentMethod;
 }
 
-export type EnrollmentRefusal = RestrictionRefusal | DeviceListRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted" | "reenrollment-blocked" | "reenrollment-other-user";
+export type EnrollmentRefusal = RestrictionRefusal | DeviceListRefusal | "device-limit" | "dem-limit" | "outside-mdm-scope" | "terms-not-accepted" | "reenrollment-blocked" | "reenrollment-other-user" | LicenceRefusal;
 /** Every refusal reason; the vocabulary `expect.server.refusals` validates against. */
 export type PolicyRefusal = (typeof POLICY_REFUSALS)[number];
 // Compile-time check that the engine's reasons and the scenario vocabulary are the same set.
@@ -141,6 +142,8 @@ export class PolicyEngine {
   readonly enrollments = new Map<string, EnrollmentRecord>();
   /** The directory's device objects (directory-objects.ts). */
   readonly directory: DirectoryObjects;
+  /** When the server started: licence end dates given in seconds count from here (licences.ts). */
+  readonly startedAt: number;
   /** Accepted terms: `upn|name` → version. */
   readonly accepted = new Map<string, number>();
   readonly refusals: { at: number; deviceKey: string; refusal: PolicyRefusal; message: string }[] = [];
@@ -154,6 +157,7 @@ export class PolicyEngine {
     private readonly now: () => number = Date.now,
   ) {
     this.holder = config instanceof PolicyConfigHolder ? config : new PolicyConfigHolder(config);
+    this.startedAt = now();
     this.ade = new AdeAssignments(this.holder, now);
     this.directory = new DirectoryObjects(this.holder);
   }
@@ -233,6 +237,9 @@ export class PolicyEngine {
       const n = this.countedDevices(r.upn).length;
       if (n >= lim.limit) return refuse("device-limit", `${r.upn} already has ${n} enrolled devices (limit ${lim.limit}, restriction "${lim.applied.name}")`, lim.applied);
     }
+    const live = [...this.enrollments.values()].filter((e) => !e.removed && e.deviceKey !== r.deviceKey);
+    const lic = licenceRefusal(cfg, r, this.now(), this.startedAt, (l) => live.filter((e) => coveredBy(cfg, l, e)).length);
+    if (lic) return refuse(lic.refusal, lic.message);
     if (r.upn && this.pendingTerms(r.upn).length) {
       return refuse("terms-not-accepted", `${r.upn} has not accepted ${this.pendingTerms(r.upn).map((t) => `"${t.name}" v${t.version ?? 1}`).join(", ")}`);
     }
@@ -418,8 +425,10 @@ export class PolicyEngine {
     return (this.config.terms ?? []).filter((t) => targets(this.config, t.assign, upn) && (this.accepted.get(`${upn.toLowerCase()}|${t.name}`) ?? 0) < (t.version ?? 1));
   }
 
-  acceptTerms(upn: string): void {
-    for (const t of this.pendingTerms(upn)) this.accepted.set(`${upn.toLowerCase()}|${t.name}`, t.version ?? 1);
+  acceptTerms(upn: string, only?: readonly { name: string; version: number }[]): number {
+    const pending = this.pendingTerms(upn).filter((t) => !only || only.some((a) => a.name === t.name && a.version === (t.version ?? 1)));
+    for (const t of pending) this.accepted.set(`${upn.toLowerCase()}|${t.name}`, t.version ?? 1);
+    return pending.length;
   }
 
   // ---- Compliance and conditional access ----

@@ -7,6 +7,7 @@
  */
 
 import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
+import type { LicencePolicy } from "./licences.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -113,6 +114,10 @@ export interface TermsPolicy {
   /** Starts at 1; "require users to re-accept" increments it. */
   version?: number;
   assign?: Assignment;
+  /** What the enrollment app shows on its terms screen (Graph termsAndConditions title, bodyText, acceptanceStatement). */
+  title?: string;
+  text?: string;
+  acceptanceStatement?: string;
 }
 
 export interface AdeProfile {
@@ -216,6 +221,8 @@ export interface PolicyConfig {
   /** Conditional access (Microsoft Entra): policies, terms-of-use documents, and the old flat shorthand (conditional-access.ts). */
   conditionalAccess?: ConditionalAccessConfig;
   terms?: TermsPolicy[];
+  /** Service licences with an end date and seats (licences.ts). */
+  licences?: LicencePolicy[];
   /** Re-enrollment of hardware the tenant holds a live record for (reenrollment.ts). */
   reenrollment?: ReenrollmentRule[];
   /**

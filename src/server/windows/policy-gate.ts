@@ -90,6 +90,11 @@ export function refusalFault(d: EnrollmentDecision, relatesTo: string | undefine
       return { ...base, errorType: "DeviceCapReached" };
     case "terms-not-accepted":
       return { ...base, errorType: "InvalidEnrollmentData" };
+    // A licence problem (server/policy/licences.ts): MS-MDE2 fault detail UserLicense, 0x80180018 MENROLL_E_USERLICENSE.
+    case "licence-expired":
+    case "licence-unassigned":
+    case "licence-seats-used":
+      return { ...base, errorType: "UserLicense" };
     case "outside-mdm-scope":
       return { ...base, errorType: undefined };
     default:

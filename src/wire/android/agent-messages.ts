@@ -8,14 +8,33 @@
  * (docs.samsungknox.com/admin/knox-manage/appendix/lists-of-error-codes/client-error-codes):
  *   KMA_F1007 Invalid Manage Type: Android Enterprise users are only allowed to enroll on "Fully Managed" or "Work
  *   Profile on company-owned" mode via KME. Please contact your administrator.
+ * Service provision:
+ *   KMA_F220 Terms and conditions not accepted: Accept all terms to proceed with registration.
+ *   KMA_F230 Expired license: The license associated with your business account has expired. Please contact your administrator.
  * Published but not modelled (no cause in the simulator yet): KMA_F1008 (Android Legacy users on "Fully Managed"),
- * KMA_F1002–F1006 (the agent's own provisioning and key errors).
+ * KMA_F1002–F1006 (the agent's own provisioning and key errors), KMA_F100 (server information not found), KMA_F210
+ * (invalid tenant ID). Not published: a Knox Manage code for a licence with no free seat or one not assigned to the
+ * user (those refusals show the platform's text).
  */
 
 /** Causes an agent can have its own text for. */
 export type AgentCause =
   /** Knox Mobile Enrollment used for a personally owned work profile (KME supports fully managed, dedicated, company-owned work profile, device admin). */
-  "kme-personal-work-profile";
+  | "kme-personal-work-profile"
+  /** The EMM licence the enrollment needs has ended (server/policy/licences.ts). */
+  | "licence-expired"
+  /** The user has not accepted every terms-and-conditions document assigned to them: declined on the agent's screen, or refused by the server. */
+  | "terms-not-accepted";
+
+/**
+ * What the agent reads as a cause: the EMM server's refusal reason (enrollsim's stand-in names, server/android/policy-gate.ts)
+ * or the agent's own outcome (device/android/agent-terms.ts).
+ */
+export const AGENT_CAUSES: Readonly<Record<string, AgentCause>> = {
+  LICENSE_EXPIRED: "licence-expired",
+  TERMS_NOT_ACCEPTED: "terms-not-accepted",
+  "android.agent.terms-declined": "terms-not-accepted",
+};
 
 export interface AgentMessage {
   code: string;
@@ -34,6 +53,21 @@ export const KNOX_MANAGE_MESSAGES: Readonly<Partial<Record<AgentCause, AgentMess
     title: "Invalid Manage Type",
     text: 'Android Enterprise users are only allowed to enroll on "Fully Managed" or "Work Profile on company-owned" mode via KME. Please contact your administrator.',
     screen: "Knox Manage agent, Verify preprovision info",
+    source: KM_SOURCE,
+  },
+  // Client › Service provision.
+  "terms-not-accepted": {
+    code: "KMA_F220",
+    title: "Terms and conditions not accepted",
+    text: "Accept all terms to proceed with registration.",
+    screen: "Knox Manage agent, registration (Service provision)",
+    source: KM_SOURCE,
+  },
+  "licence-expired": {
+    code: "KMA_F230",
+    title: "Expired license",
+    text: "The license associated with your business account has expired. Please contact your administrator.",
+    screen: "Knox Manage agent, registration (Service provision)",
     source: KM_SOURCE,
   },
 };

@@ -36,6 +36,11 @@ const REASON_CODES: Record<string, string> = {
   DEVICE_LIMIT: "android.enrollment.device-limit",
   USER_MISMATCH: "android.enrollment.user-mismatch",
   VERSION_BLOCKED: "android.enrollment.version-blocked",
+  // The EMM's own refusals on enrollsim's stand-in (server/android/policy-gate.ts): licences and terms.
+  LICENSE_EXPIRED: "android.enrollment.licence-expired",
+  LICENSE_NOT_ASSIGNED: "android.enrollment.licence-unassigned",
+  LICENSE_SEATS_USED: "android.enrollment.licence-seats-used",
+  TERMS_NOT_ACCEPTED: "android.enrollment.terms-not-accepted",
 };
 
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));

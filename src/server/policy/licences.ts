@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Service licences of the tenant (`embedded.policy.licences`): the EMM subscription or licence pool an enrollment
+ * consumes, with an end date and a seat count, evaluated when a device enrolls. A platform that no licence covers is
+ * not licence-checked (the simulator's default, and the per-user `directory.users[].licensed` switch still applies
+ * where a half reads it).
+ *
+ * Published behaviour it models:
+ * - Knox Manage: "When the Knox Manage … licenses applied to a device expire … the device users [cannot] download new
+ *   configurations or content using the Knox Manage agent"; licences are renewed "through validity period extensions or
+ *   renewal contracts" (docs.samsungknox.com/admin/knox-manage/configure/licenses/renew-an-expired-license/); the agent
+ *   refuses registration with KMA_F230 "Expired license" (…/appendix/lists-of-error-codes/client-error-codes).
+ * - Intune: "a device with user affinity needs an Intune-licensed user" (shared/notes/server-policies.md); Windows
+ *   enrollment answers a licence problem with the enrollment fault detail UserLicense, 0x80180018
+ *   MENROLL_E_USERLICENSE (MS-MDE2; shared/notes/windows.md §7).
+ * Assumption (not published): a seat is one live enrolled device the licence covers; re-enrolling the same device
+ * does not take a second seat. An enrolled device whose licence ends is not unenrolled (Knox Manage: "The existing
+ * policies still apply"); only new enrollments are refused.
+ */
+import { targets } from "./directory.js";
+import type { Assignment, PolicyConfig, PolicyPlatform } from "./types.js";
+
+/** One licence (subscription) of the tenant. */
+export interface LicencePolicy {
+  name: string;
+  /** Platforms it licenses; default every platform. */
+  platforms?: PolicyPlatform[];
+  /** Users who hold it (groups of the directory, or "all-users"): a per-user licence; absent: the tenant's subscription, for every enrollment of its platforms. */
+  assign?: Assignment;
+  /** When it ends: seconds after the server started, or an ISO 8601 date-time. Absent: no end. */
+  endsAt?: number | string;
+  /** Devices it can hold at once (live enrollments it covers). Absent: unlimited. */
+  seats?: number;
+}
+
+export type LicenceRefusal = "licence-unassigned" | "licence-expired" | "licence-seats-used";
+
+/** When a licence ends, in the server's milliseconds (undefined: never). */
+export function licenceEnd(l: Pick<LicencePolicy, "endsAt">, startedAt: number): number | undefined {
+  if (l.endsAt === undefined) return undefined;
+  if (typeof l.endsAt === "number") return startedAt + l.endsAt * 1000;
+  const t = Date.parse(l.endsAt);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Licences that cover enrollments of this platform (whoever holds them). */
+const forPlatform = (cfg: PolicyConfig, platform: PolicyPlatform): LicencePolicy[] => (cfg.licences ?? []).filter((l) => !l.platforms || l.platforms.includes(platform));
+
+/** The licences a user's (or a userless) enrollment on `platform` holds. */
+export function heldLicences(cfg: PolicyConfig, platform: PolicyPlatform, upn: string | undefined): LicencePolicy[] {
+  return forPlatform(cfg, platform).filter((l) => !l.assign || targets(cfg, l.assign, upn));
+}
+
+/**
+ * Why an enrollment needs a licence it does not get (undefined: licensed). `seatsUsed(l)` counts the live enrollments
+ * the licence covers, other than this device's own. In order: no licence of the platform is the user's; every one held
+ * has ended; every one held that is still running has no free seat.
+ */
+export function licenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number, seatsUsed: (l: LicencePolicy) => number): { refusal: LicenceRefusal; message: string; licence?: string } | undefined {
+  const covering = forPlatform(cfg, r.platform);
+  if (!covering.length) return undefined;
+  const held = heldLicences(cfg, r.platform, r.upn);
+  if (!held.length) return { refusal: "licence-unassigned", message: `${r.upn ?? "a userless enrollment"} holds none of the ${r.platform} licences (${covering.map((l) => `"${l.name}"`).join(", ")})` };
+  const running = held.filter((l) => {
+    const end = licenceEnd(l, startedAt);
+    return end === undefined || now < end;
+  });
+  if (!running.length) {
+    const l = held[0]!;
+    return { refusal: "licence-expired", licence: l.name, message: `the licence "${l.name}" expired at ${new Date(licenceEnd(l, startedAt)!).toISOString()}` };
+  }
+  if (running.some((l) => l.seats === undefined || seatsUsed(l) < l.seats)) return undefined;
+  const l = running[0]!;
+  return { refusal: "licence-seats-used", licence: l.name, message: `every seat of the licence "${l.name}" is in use (${seatsUsed(l)} of ${l.seats})` };
+}
+
+/** Whether a live enrollment of this platform and user counts against the licence's seats. */
+export const coveredBy = (cfg: PolicyConfig, l: LicencePolicy, e: { platform: PolicyPlatform; upn?: string }): boolean => (!l.platforms || l.platforms.includes(e.platform)) && (!l.assign || targets(cfg, l.assign, e.upn));

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Service licences (server/policy/licences.ts): end dates on the server's (virtual) clock, seats, per-user
+ * assignment, platforms; the engine refuses an enrollment the licence does not cover, and an admin's renewal
+ * (holder.set of endsAt) applies to the next enrollment.
+ */
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../../src/platform/virtual/clock.js";
+import { PolicyEngine, type EnrollmentRequest } from "../../../src/server/policy/engine.js";
+import { licenceEnd, licenceRefusal } from "../../../src/server/policy/licences.js";
+import type { PolicyConfig } from "../../../src/server/policy/types.js";
+
+const START = Date.UTC(2026, 11, 7, 9);
+const HOUR = 3_600_000;
+
+let n = 0;
+const android = (over: Partial<EnrollmentRequest> = {}): EnrollmentRequest => ({ platform: "android", deviceKey: `amapi:${++n}`, methodOwnership: "corporate", countsTowardLimit: false, ...over });
+
+describe("licenceRefusal", () => {
+  const none = () => 0;
+  it("a platform no licence covers is not checked", () => {
+    expect(licenceRefusal({}, { platform: "android" }, START, START, none)).toBeUndefined();
+    expect(licenceRefusal({ licences: [{ name: "KM", platforms: ["android"], endsAt: 0 }] }, { platform: "windows" }, START, START, none)).toBeUndefined();
+  });
+
+  it("an end in seconds counts from the start; an ISO date is absolute; the end instant itself is expired", () => {
+    expect(licenceEnd({ endsAt: 3600 }, START)).toBe(START + HOUR);
+    expect(licenceEnd({ endsAt: "2026-12-31T23:59:59Z" }, START)).toBe(Date.UTC(2026, 11, 31, 23, 59, 59));
+    const cfg: PolicyConfig = { licences: [{ name: "KM", endsAt: 3600 }] };
+    expect(licenceRefusal(cfg, { platform: "android" }, START + HOUR - 1, START, none)).toBeUndefined();
+    expect(licenceRefusal(cfg, { platform: "android" }, START + HOUR, START, none)).toMatchObject({ refusal: "licence-expired", licence: "KM" });
+    const iso: PolicyConfig = { licences: [{ name: "Intune", endsAt: "2026-12-01T00:00:00Z" }] };
+    expect(licenceRefusal(iso, { platform: "windows" }, START, START, none)?.message).toContain("2026-12-01T00:00:00.000Z");
+  });
+
+  it("one running licence is enough; every seat in use refuses", () => {
+    const cfg: PolicyConfig = { licences: [{ name: "old", endsAt: 0 }, { name: "new", seats: 2 }] };
+    expect(licenceRefusal(cfg, { platform: "ios" }, START, START, () => 1)).toBeUndefined();
+    expect(licenceRefusal(cfg, { platform: "ios" }, START, START, () => 2)).toMatchObject({ refusal: "licence-seats-used", licence: "new", message: expect.stringContaining("2 of 2") });
+  });
+
+  it("a per-user licence covers only the users it is assigned to; a userless enrollment holds none", () => {
+    const cfg: PolicyConfig = { directory: { users: [{ upn: "ann@contoso.com", groups: ["licensed"] }] }, licences: [{ name: "Intune P1", assign: ["licensed"] }] };
+    expect(licenceRefusal(cfg, { platform: "windows", upn: "ann@contoso.com" }, START, START, none)).toBeUndefined();
+    expect(licenceRefusal(cfg, { platform: "windows", upn: "bob@contoso.com" }, START, START, none)).toMatchObject({ refusal: "licence-unassigned" });
+    expect(licenceRefusal(cfg, { platform: "windows" }, START, START, none)).toMatchObject({ refusal: "licence-unassigned", message: expect.stringContaining("userless") });
+  });
+});
+
+describe("the engine on virtual time", () => {
+  it("the licence ends during the run: enrollments before the end pass, after it are refused; a renewal lets the next one in", async () => {
+    const clock = new VirtualClock(START);
+    const engine = new PolicyEngine({ licences: [{ name: "Knox Manage", platforms: ["android"], endsAt: 3600 }] }, () => clock.now());
+    const early = android();
+    const d = engine.decide(early);
+    expect(d.ok).toBe(true);
+    if (d.ok) engine.enrolled(early, d);
+    await clock.advance(2 * HOUR);
+    expect(engine.decide(android())).toMatchObject({ ok: false, refusal: "licence-expired" });
+    expect(engine.records().refusals.map((r) => r.refusal)).toEqual(["licence-expired"]);
+    engine.holder.set("licences.0.endsAt", 365 * 24 * 3600);
+    expect(engine.decide(android()).ok).toBe(true);
+  });
+
+  it("seats count live enrollments the licence covers; re-enrolling a device takes no new seat; a removed one frees its seat", () => {
+    const engine = new PolicyEngine({ licences: [{ name: "KM", platforms: ["android"], seats: 1 }] }, () => START);
+    const a = android();
+    const d = engine.decide(a);
+    if (!d.ok) throw new Error("first device refused");
+    engine.enrolled(a, d);
+    expect(engine.decide(android({ platform: "ios" })).ok).toBe(true);
+    expect(engine.decide(a).ok).toBe(true);
+    expect(engine.decide(android())).toMatchObject({ ok: false, refusal: "licence-seats-used" });
+    engine.removed(a.deviceKey);
+    expect(engine.decide(android()).ok).toBe(true);
+  });
+});
