@@ -18,20 +18,9 @@
  * policies still apply"); only new enrollments are refused.
  */
 import { targets } from "./directory.js";
-import type { Assignment, PolicyConfig, PolicyPlatform } from "./types.js";
+import type { LicencePolicy, PolicyConfig, PolicyPlatform } from "./types.js";
 
-/** One licence (subscription) of the tenant. */
-export interface LicencePolicy {
-  name: string;
-  /** Platforms it licenses; default every platform. */
-  platforms?: PolicyPlatform[];
-  /** Users who hold it (groups of the directory, or "all-users"): a per-user licence; absent: the tenant's subscription, for every enrollment of its platforms. */
-  assign?: Assignment;
-  /** When it ends: seconds after the server started, or an ISO 8601 date-time. Absent: no end. */
-  endsAt?: number | string;
-  /** Devices it can hold at once (live enrollments it covers). Absent: unlimited. */
-  seats?: number;
-}
+export type { LicencePolicy };
 
 export type LicenceRefusal = "licence-unassigned" | "licence-expired" | "licence-seats-used";
 

@@ -7,7 +7,6 @@
  */
 
 import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
-import type { LicencePolicy } from "./licences.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -168,6 +167,20 @@ export interface DirectoryDeviceSpec {
   owner?: string;
   /** Created by an Autopilot hardware-hash import (the ZTDID object). Default: true when listed by serial. */
   autopilot?: boolean;
+}
+
+/** One licence (subscription) of the tenant. */
+/** (licences.ts) */
+export interface LicencePolicy {
+  name: string;
+  /** Platforms it licenses; default every platform. */
+  platforms?: PolicyPlatform[];
+  /** Users who hold it (groups of the directory, or "all-users"): a per-user licence; absent: the tenant's subscription, for every enrollment of its platforms. */
+  assign?: Assignment;
+  /** When it ends: seconds after the server started, or an ISO 8601 date-time. Absent: no end. */
+  endsAt?: number | string;
+  /** Devices it can hold at once (live enrollments it covers). Absent: unlimited. */
+  seats?: number;
 }
 
 export interface PolicyConfig {
