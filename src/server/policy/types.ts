@@ -170,7 +170,6 @@ export interface DirectoryDeviceSpec {
 }
 
 /** One licence (subscription) of the tenant. */
-/** (licences.ts) */
 export interface LicencePolicy {
   name: string;
   /** Platforms it licenses; default every platform. */
