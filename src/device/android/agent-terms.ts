@@ -10,7 +10,7 @@
  * outcome code through the device's dialect, device/android/agent-shown.ts); an agent with no published text for it
  * ends ADMIN_POLICY_COMPLIANCE, and the setup wizard shows "Can't set up device".
  *
- * The agent↔EMM wire is enrollsim's stand-in (neither product publishes it); a server without it (404) has no terms.
+ * The agent↔EMM wire is enrollsim's stand-in (neither product publishes it); a server without it (404, 405, 501) has no terms.
  */
 import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
@@ -50,8 +50,8 @@ export async function agentTermsScreen(ctx: ProtocolContext, base: string | unde
   if (!base) return { ok: true };
   const url = `${base}/android/agent/terms`;
   const pending = await step(ctx, AGENT_TERMS_STEPS.fetch, async () => {
-    const res = await exchange(ctx, AGENT_TERMS_STEPS.fetch, { method: "GET", url: `${url}?user=${encodeURIComponent(user)}`, headers: { accept: "application/json" } }, { acceptStatus: [404] });
-    const terms = res.status === 404 ? [] : readTerms(res.body);
+    const res = await exchange(ctx, AGENT_TERMS_STEPS.fetch, { method: "GET", url: `${url}?user=${encodeURIComponent(user)}`, headers: { accept: "application/json" } }, { acceptStatus: [404, 405, 501] });
+    const terms = res.status >= 400 ? [] : readTerms(res.body);
     decoded(ctx, AGENT_TERMS_STEPS.fetch, { user, status: res.status, pending: terms.map((t) => `${t.name} v${t.version}`) });
     return terms;
   });
