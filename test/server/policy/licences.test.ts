@@ -34,7 +34,12 @@ describe("licenceRefusal", () => {
   });
 
   it("one running licence is enough; every seat in use refuses", () => {
-    const cfg: PolicyConfig = { licences: [{ name: "old", endsAt: 0 }, { name: "new", seats: 2 }] };
+    const cfg: PolicyConfig = {
+      licences: [
+        { name: "old", endsAt: 0 },
+        { name: "new", seats: 2 },
+      ],
+    };
     expect(licenceRefusal(cfg, { platform: "ios" }, START, START, () => 1)).toBeUndefined();
     expect(licenceRefusal(cfg, { platform: "ios" }, START, START, () => 2)).toMatchObject({ refusal: "licence-seats-used", licence: "new", message: expect.stringContaining("2 of 2") });
   });
