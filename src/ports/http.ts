@@ -10,6 +10,12 @@ export interface HttpRequest {
   /** Largest response body accepted; more is a TransportError("too-large"). */
   maxBytes?: number;
   signal?: AbortSignal;
+  /**
+   * The proxy (host:port) the device's proxy settings send this request through; absent: direct. Only the
+   * simulated network (runner/network) reads it — it decides whether that proxy exists and lets the request
+   * out; the node adapter still connects to the target itself (no real proxy is ever spoken to).
+   */
+  proxy?: string;
 }
 
 export interface HttpResponse {

@@ -127,4 +127,11 @@ export interface DeviceNetworkView {
   name(): string | undefined;
   /** The network's PAC file URL, if it has a proxy. */
   pacUrl(): string | undefined;
+  /**
+   * What the network's DHCP server offers for proxy discovery: option 252 (the WPAD/PAC URL) and option 15 (the
+   * DNS suffix a WPAD-by-DNS client builds wpad.<suffix> from). Absent or undefined: no network modelled.
+   */
+  dhcp?(): { wpadUrl?: string; dnsSuffix?: string } | undefined;
+  /** The host a request to `url` addresses on this network: a platform-service stand-in's real host (ztd.dds.microsoft.com), else the URL's own host. */
+  hostOf?(url: URL): string;
 }

@@ -26,6 +26,11 @@ export function attachNetwork(nets: RunNetworks, device: NetworkDevice, env: { h
     view: {
       name: () => nets.fleet.current(device.index, device.group)?.name,
       pacUrl: () => nets.fleet.pacUrl(device.index, device.group),
+      dhcp: () => nets.fleet.dhcp(device.index, device.group),
+      hostOf: (url) => {
+        const h = nets.fleet.hostOf(url);
+        return h.mdm ? url.hostname : h.host;
+      },
     },
   };
 }

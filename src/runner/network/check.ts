@@ -27,6 +27,13 @@ export function networkIssues(s: Scenario): Issue[] {
         expected: "internet: false or captivePortal, not both",
         rank: 1,
       });
+    const px = n.proxy;
+    const need = (key: string, message: string, expected: string) => out.push({ path: ["networks", name, "proxy", key], anchor: "key", message: `network "${name}": ${message}`, expected, rank: 1 });
+    if (px && px.address === undefined) {
+      for (const key of ["wpad", "bypass", "directAs"] as const) if (px[key] !== undefined) need(key, `proxy.${key} belongs to an explicit proxy: give proxy.address (host:port)`, "proxy.address alongside");
+    }
+    if (px?.wpad?.includes("dhcp") && px.pac === undefined) need("wpad", "WPAD by DHCP (option 252) carries the PAC URL: give proxy.pac", "proxy.pac (an http(s) URL)");
+    if (px?.wpad?.includes("dns") && n.dnsSuffix === undefined) need("wpad", "WPAD by DNS looks up wpad.<dnsSuffix>: give the network a dnsSuffix", "networks.<name>.dnsSuffix");
   }
   return out;
 }

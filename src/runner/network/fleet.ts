@@ -16,7 +16,9 @@ export type NetworkDecision =
   /** The captive portal answers in the destination's place. */
   | { kind: "portal"; host: string; reason: string }
   /** The proxy demands authentication the device does not give (407). */
-  | { kind: "proxy-auth"; host: string; reason: string };
+  | { kind: "proxy-auth"; host: string; reason: string }
+  /** The network's own web server answers with its PAC file (its PAC URL, or wpad.<dnsSuffix>/wpad.dat). */
+  | { kind: "pac"; host: string; reason: string };
 
 export interface FleetNetworksOptions {
   networks: Record<string, NetworkSpec>;
@@ -75,8 +77,11 @@ export class FleetNetworks {
     return service ? { host: service, mdm: false, port: service === "courier.push.apple.com" && named > 0 ? named : 443 } : { host: "mdm", mdm: true, port };
   }
 
-  /** What device `index`'s network does with a request to `url` (undefined: a DNS look-up of `name`). */
-  decide(index: number, group: string, target: { url: URL } | { name: string }): NetworkDecision | undefined {
+  /**
+   * What device `index`'s network does with a request to `url` (sent through the proxy `via`, host:port, when
+   * the device's proxy settings chose one), or with a DNS look-up of `name`; undefined: no network model.
+   */
+  decide(index: number, group: string, target: { url: URL; via?: string } | { name: string }): NetworkDecision | undefined {
     const n = this.current(index, group);
     if (!n) return undefined;
     const { host, mdm, port } = "url" in target ? this.hostOf(target.url) : { host: target.name.toLowerCase().replace(/\.$/, ""), mdm: false, port: undefined };
@@ -98,9 +103,17 @@ export class FleetNetworks {
             : ""
         }`,
       };
+    const wpad = wpadDecision(n, host, "url" in target);
+    if (wpad) return wpad;
     const portalHost = n.portal ? new URL(n.portal.signIn).hostname.toLowerCase() : undefined;
     if (matches(n.local, n.localMdm) || host === portalHost) return { kind: "pass", host };
+    const via = "url" in target ? target.via?.toLowerCase() : undefined;
+    // A proxy the device names that this network does not have: its name does not resolve here.
+    if (via !== undefined && via !== n.explicit?.address) return { kind: "fail", host, detail: "dns.nxdomain", reason: `the proxy ${via} the device is set to use is not on network "${n.name}" (its name does not resolve)` };
     if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };
+    if (n.explicit && via === undefined && ("url" in target || n.explicit.directAs.startsWith("dns.")))
+      return { kind: "fail", host, detail: n.explicit.directAs, reason: `network "${n.name}" lets internet hosts out only through its proxy ${n.explicit.address}; ${"url" in target ? "a direct connection to" : "its DNS does not resolve"} ${host}` };
+    if (n.explicit && via !== undefined) return n.proxyAuth ? { kind: "proxy-auth", host, reason: `the proxy ${via} of network "${n.name}" requires authentication for ${host}` } : { kind: "pass", host };
     if (n.portal && !this.signedIn.get(index)?.has(n.name) && "url" in target) return { kind: "portal", host, reason: `the captive portal of network "${n.name}" answers for ${host} (not signed in)` };
     if (n.proxyAuth && "url" in target) return { kind: "proxy-auth", host, reason: `the proxy of network "${n.name}" requires authentication for ${host}` };
     return { kind: "pass", host };
@@ -117,8 +130,28 @@ export class FleetNetworks {
     return `${n} device(s) signed in to their network's captive portal${n < devices.length ? `; ${devices.length - n} on a network without one` : ""}`;
   }
 
+  /** What the DHCP server of device `index`'s network offers for proxy discovery: option 252 (PAC URL) and option 15 (DNS suffix). */
+  dhcp(index: number, group: string): { wpadUrl?: string; dnsSuffix?: string } | undefined {
+    const n = this.current(index, group);
+    if (!n) return undefined;
+    return { ...(n.explicit?.dhcpPac !== undefined ? { wpadUrl: n.explicit.dhcpPac } : {}), ...(n.dnsSuffix !== undefined ? { dnsSuffix: n.dnsSuffix } : {}) };
+  }
+
   /** The PAC file URL of device `index`'s network, if it has a proxy. */
   pacUrl(index: number, group: string): string | undefined {
     return this.current(index, group)?.pacUrl;
   }
+}
+
+/**
+ * The network's PAC server and its WPAD name: a request to the PAC URL's host (DHCP option 252) or to
+ * wpad.<dnsSuffix> when the network publishes WPAD by DNS is answered by the network itself; wpad.<dnsSuffix>
+ * without that DNS record does not resolve (the look-up a WPAD-by-DNS client makes fails).
+ */
+function wpadDecision(n: ResolvedNetwork, host: string, http: boolean): NetworkDecision | undefined {
+  if (!n.explicit) return undefined;
+  const served = [n.explicit.dhcpPac, n.explicit.dnsPac, n.pacUrl].filter((u): u is string => u !== undefined).map((u) => new URL(u).hostname.toLowerCase());
+  if (served.includes(host)) return http ? { kind: "pac", host, reason: `the web server of network "${n.name}" serves its PAC file` } : { kind: "pass", host };
+  if (n.dnsSuffix !== undefined && host === `wpad.${n.dnsSuffix}`) return { kind: "fail", host, detail: "dns.nxdomain", reason: `network "${n.name}" publishes no WPAD record in its DNS (${host})` };
+  return undefined;
 }

@@ -18,6 +18,7 @@ import type { TranscriptSink } from "../../ports/transcript.js";
 import { blockedError } from "../timeline/device-net.js";
 import { DNS_TIMEOUT_MS, tlsError } from "../faults/errors.js";
 import type { FleetNetworks, NetworkDecision } from "./fleet.js";
+import { PAC_MIME, renderPac } from "../../wire/pac.js";
 
 export interface NetworkPortsEnv {
   clock: Clock;
@@ -51,8 +52,11 @@ class NetworkHttpClient implements HttpClient {
     } catch {
       return this.inner.request(req);
     }
-    const d = this.nets.decide(this.device.index, this.device.group, { url });
-    if (!d) return this.inner.request(req);
+    const { proxy: via, ...direct } = req;
+    const d = this.nets.decide(this.device.index, this.device.group, { url, ...(via !== undefined ? { via } : {}) });
+    if (!d) return this.inner.request(direct);
+    req = direct;
+    if (d.kind === "pac") return this.pac(d, req, url);
     if (d.kind === "fail") return this.fail(d, req);
     if (d.kind === "portal") return this.portal(d, req, url);
     if (d.kind === "proxy-auth") {
@@ -92,6 +96,16 @@ class NetworkHttpClient implements HttpClient {
       await this.env.clock.sleep(wait, req.signal);
     }
     throw blockedError({ detail: d.detail, reason: d.reason }, `${req.method} ${req.url.length > 120 ? `${req.url.slice(0, 117)}...` : req.url}`);
+  }
+
+  /** The network's PAC file, in the subset wire/pac.ts reads: its bypass list and local hosts DIRECT, the rest through its proxy. */
+  private pac(d: Extract<NetworkDecision, { kind: "pac" }>, req: HttpRequest, url: URL): HttpResponse {
+    const n = this.nets.current(this.device.index, this.device.group)!;
+    const known = [n.explicit?.dhcpPac, n.explicit?.dnsPac, n.pacUrl].some((u) => u !== undefined && new URL(u).pathname === url.pathname);
+    this.note(d, req, { answer: known ? "200 PAC file" : "404" });
+    if (!known) return { status: 404, headers: { "content-length": "0" }, body: new Uint8Array(0), url: req.url };
+    const body = utf8(renderPac(n.explicit!.address, [...n.explicit!.bypass, ...n.localGlobs]));
+    return { status: 200, headers: { "content-type": PAC_MIME, "content-length": String(body.length) }, body, url: req.url };
   }
 
   private async portal(d: Extract<NetworkDecision, { kind: "portal" }>, req: HttpRequest, url: URL): Promise<HttpResponse> {
