@@ -264,6 +264,10 @@ export interface DeviceState extends AndroidCapabilityState {
   recovery?: { winre?: "enabled" | "disabled" };
   /** Windows: how the PC reaches the network in OOBE (device/windows/network-link.ts). */
   networkLink?: "ethernet" | "wifi";
+  /** Windows: the system context's static proxy, netsh winhttp set proxy (device/windows/proxy.ts). */
+  winhttpProxy?: { server: string; bypass?: string[] };
+  /** Windows: the user's proxy settings, Settings › Network & internet › Proxy (WinINet; device/windows/proxy.ts). */
+  userProxy?: { autoDetect?: boolean; script?: string; server?: string; bypass?: string[] };
   supervised?: boolean;
   userInstalledApps?: string[];
   activated?: boolean;

@@ -13,6 +13,7 @@ import type { BackgroundOutcome, FlowContext, FlowResult } from "../flow.js";
 import type { DeviceIdentity, WindowsIdentity } from "../identity.js";
 import type { EspPhase } from "./esp.js";
 import { firewalled } from "./firewall.js";
+import { withWindowsProxy } from "./proxy.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 import { windowsState, type WindowsState } from "./state.js";
 import { substitute } from "../behaviors/substitute.js";
@@ -79,7 +80,9 @@ export interface EnrollRun {
 
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;
 
-export function createRun(ctx: FlowContext, o: ResolvedWindowsOptions): EnrollRun {
+export function createRun(original: FlowContext, o: ResolvedWindowsOptions): EnrollRun {
+  // Every request the PC makes finds its proxy as WinHTTP (system context) or WinINet (the user's sign-in pages) would.
+  const ctx = withWindowsProxy(original);
   const id = ctx.identity;
   const w = id.windows;
   if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);

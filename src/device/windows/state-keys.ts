@@ -2,6 +2,7 @@
 /** The `state:` vocabulary of Windows PCs (JSON Schema data; device/state.ts assembles every family's). */
 import { COMMON_STATE, LOCAL_ACCOUNT, type Json } from "../state-common.js";
 import { NETWORK_LINK_STATE } from "./network-link-state.js";
+import { PROXY_STATE } from "./proxy-state.js";
 
 const WINDOWS_BUILD = "^10\\.0\\.\\d{5}\\.\\d+$";
 
@@ -73,6 +74,7 @@ export const WINDOWS_STATE: Json = {
   },
   osVersion: { type: "string", pattern: WINDOWS_BUILD, description: "The Windows version the PC runs (10.0.<build>.<UBR>), any build: Discover/RST versions, DevDetail/SwV, CSR profile, the capability table." },
   networkLink: NETWORK_LINK_STATE,
+  ...PROXY_STATE,
   hardwareReplaced: {
     type: "array",
     uniqueItems: true,

@@ -33,6 +33,10 @@ const rows: [number, string, string][] = [
   [12175, "ERROR_WINHTTP_SECURE_FAILURE", "One or more errors were found in the SSL certificate sent by the server."],
   [12184, "ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW", "An incoming response exceeds an internal WinHTTP size limit."],
   [12179, "ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE", "A certificate is not valid for the requested usage (CERT_E_WRONG_USAGE)."],
+  // Automatic proxy (WPAD/PAC) outcomes, same page: WinHttpGetProxyForUrl / WinHttpDetectAutoProxyConfigUrl.
+  [12166, "ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT", "An error occurred executing the script code in the Proxy Auto-Configuration (PAC) file."],
+  [12167, "ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT", "The PAC file could not be downloaded. For example, the server referenced by the PAC URL may not have been reachable, or the server returned a 404 NOT FOUND response."],
+  [12180, "ERROR_WINHTTP_AUTODETECTION_FAILED", "Returned by WinHttpDetectAutoProxyConfigUrl if WinHTTP was unable to discover the URL of the Proxy Auto-Configuration (PAC) file."],
 ];
 
 export const WINHTTP: Record<string, WinHttpError> = Object.fromEntries(rows.map(([win32, name, meaning]) => [name, { name, win32, meaning }]));
