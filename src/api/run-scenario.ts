@@ -411,7 +411,7 @@ async function runOpened(
   const redactor = scenarioRedactor(scenario);
   const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
-  const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now() });
+  const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now(), redactor });
   const metrics = new MetricsCollector(() => adapters.clock.now());
   endpoint?.setPhase("setup");
   const observers: RunObserver[] = [summary, metrics, ...(endpoint ? [endpoint.observer] : []), ...(trace ? [trace] : []), ...(failures ? [failures] : []), ...(options.observers ?? [])];
@@ -422,7 +422,7 @@ async function runOpened(
   }
   const observer = fanOut(observers);
   const extra = options.transcript;
-  const sinks = [trace, extra, failures].filter((x): x is TranscriptSink => x !== undefined);
+  const sinks = [trace, extra, failures, summary.transcript].filter((x): x is TranscriptSink => x !== undefined);
   // Bodies go only to the sinks that take them (they redact); the others get the event without.
   const both: TranscriptSink = { bodies: sinks.some((x) => x.bodies), record: (e) => sinks.forEach((x) => x.record(x.bodies ? e : withoutBodies(e))) };
   const transcriptFor = (): TranscriptSink => (sinks.length > 1 ? both : (sinks[0] ?? nullTranscript));

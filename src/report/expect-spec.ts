@@ -17,6 +17,16 @@ export interface ShownSpec extends CountOrRatio {
   code?: string;
 }
 
+/**
+ * One `expect.answered` entry: devices whose LAST response at `step` had this `status` and a body
+ * containing `body` (substring or /regex/), as the transcript recorded it after redaction (./answered.ts).
+ */
+export interface AnsweredSpec extends CountOrRatio {
+  step: string;
+  status?: number;
+  body?: string;
+}
+
 /** The `expect:` block of a scenario. */
 export interface ExpectationSpec {
   /**
@@ -46,6 +56,8 @@ export interface ExpectationSpec {
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   /** Devices by the text they show (the failure's message and the platform's shown text, code and name). */
   shown?: ShownSpec[];
+  /** Devices by what the server answered at a step (status, body text): the server's side of the evidence. */
+  answered?: AnsweredSpec[];
   /** Steady-phase check-ins: total, failed, and failed by code (a number is exact). */
   checkins?: CheckinSpec;
   /** Assertions on the embedded server's records, checked by the api layer after the run (api/server-expect.ts). */

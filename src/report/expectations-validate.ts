@@ -9,7 +9,7 @@ import { boundProblem } from "./expect-bounds.js";
 import { textPatternProblem } from "./shown-match.js";
 import type { ExpectationSpec } from "./expect-spec.js";
 
-const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "commands", "shown", "server", "checkins"];
+const KEYS = ["successRatio", "latency", "failures", "steps", "outcomes", "commands", "shown", "answered", "server", "checkins"];
 const PERCENTILES = ["p50", "p95", "p99"];
 const STEP_BOUNDS = ["count", "min", "max", "failed", "present"];
 
@@ -104,6 +104,18 @@ export function validateExpectationSpec(expect: unknown): ExpectationSpec {
       if (p) invalid(`shown[${i}].text`, p);
       if (e.code !== undefined && (typeof e.code !== "string" || e.code === "")) invalid(`shown[${i}].code`, "expected an outcome code");
       countOrRatio(`shown[${i}]`, e);
+    });
+  }
+  if (spec.answered !== undefined) {
+    if (!Array.isArray(spec.answered)) invalid("answered", "expected a list of {step, status?, body?, count?, ratio?}");
+    spec.answered.forEach((e: unknown, i) => {
+      if (!isMap(e) || typeof e.step !== "string" || e.step === "") invalid(`answered[${i}]`, "expected {step, status?, body?, count?, ratio?}");
+      if (e.status !== undefined && (!Number.isInteger(e.status) || (e.status as number) < 100 || (e.status as number) > 599)) invalid(`answered[${i}].status`, "expected an HTTP status from 100 to 599");
+      if (e.body !== undefined) {
+        const p = typeof e.body === "string" && e.body !== "" ? textPatternProblem(e.body) : "expected a non-empty text or /regex/";
+        if (p) invalid(`answered[${i}].body`, p);
+      }
+      countOrRatio(`answered[${i}]`, e);
     });
   }
   if (spec.server !== undefined && !isMap(spec.server)) invalid("server", "expected a mapping (see expect.server in scenarios/README.md)");

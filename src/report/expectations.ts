@@ -17,7 +17,7 @@ export { validateExpectationSpec };
 export type { CountOrRatio, ExpectationSpec, LatencyPercentile, ShownSpec, StepCountSpec } from "./expect-spec.js";
 
 /** What the summary must provide to be checked. */
-export type SummaryFacts = Pick<RunSummary, "devices" | "enrolled" | "failed" | "steps" | "errors"> & Partial<Pick<RunSummary, "outcomes" | "shown" | "commands">>;
+export type SummaryFacts = Pick<RunSummary, "devices" | "enrolled" | "failed" | "steps" | "errors"> & Partial<Pick<RunSummary, "outcomes" | "shown" | "commands" | "answered">>;
 
 /** Outcome of {@link evaluateExpectations}. */
 export interface ExpectationOutcome {
@@ -126,6 +126,10 @@ export function evaluateExpectations(summary: SummaryFacts, expect?: Expectation
   (spec.shown ?? []).forEach((e, i) => {
     const name = `shown "${e.text}"${e.code ? ` with ${e.code}` : ""}`;
     results.push(devicesCheck(name, summary, summary.shown?.[i]?.devices ?? 0, e));
+  });
+  (spec.answered ?? []).forEach((e, i) => {
+    const what = [e.status !== undefined ? `HTTP ${e.status}` : "", e.body !== undefined ? `"${e.body}"` : ""].filter(Boolean).join(" ");
+    results.push(devicesCheck(`answered ${e.step}${what ? ` ${what}` : ""}`, summary, summary.answered?.[i]?.devices ?? 0, e));
   });
   // An empty failures list means "no failure code is expected", unless outcomes or shown texts say what is.
   const othersExpected = Object.keys(spec.outcomes ?? {}).length > 0 || (spec.shown?.length ?? 0) > 0;

@@ -27,6 +27,7 @@ export function orderedSummary(s: RunSummary): RunSummary {
     errors: sortedMap(s.errors, (v) => ({ count: v.count, blame: v.blame, step: v.step, example: v.example, ...(v.shown ? { shown: v.shown } : {}) })),
     groups: sortedMap(s.groups, (v) => ({ devices: v.devices, enrolled: v.enrolled, failed: v.failed, ...(v.failures ? { failures: sortedMap(v.failures, (n) => n) } : {}) })),
     outcomes: sortedMap(s.outcomes ?? {}, (v) => v),
+    ...(s.answered ? { answered: s.answered.map((x) => ({ ...x })) } : {}),
     ...(s.shown ? { shown: s.shown.map((x) => ({ text: x.text, ...(x.code ? { code: x.code } : {}), devices: x.devices })) } : {}),
     histograms: sortedMap(s.histograms, (v) => v),
     ...(s.eventLoopDelayMs

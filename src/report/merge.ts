@@ -31,6 +31,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
   const outcomes: Record<string, number> = {};
   const commands: Record<string, Record<string, Record<string, number>>> = {};
   let shown: RunSummary["shown"];
+  let answered: RunSummary["answered"];
   shards.forEach((s, i) => {
     const t = Date.parse(s.startedAt);
     if (Number.isFinite(t)) {
@@ -65,6 +66,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
       for (const [c, counts] of Object.entries(byCommand)) for (const [a, n] of Object.entries(counts)) ((commands[p] ??= {})[c] ??= {})[a] = (commands[p][c][a] ?? 0) + n;
     // Older summaries carry no outcomes: their failures are still their outcome codes.
     for (const [code, n] of Object.entries(s.outcomes ?? Object.fromEntries(Object.entries(s.errors).map(([c, e]) => [c, e.count])))) outcomes[code] = (outcomes[code] ?? 0) + n;
+    if (s.answered) answered = answered ? answered.map((x, k) => ({ ...x, devices: x.devices + (s.answered?.[k]?.devices ?? 0) })) : s.answered.map((x) => ({ ...x }));
     if (s.shown) shown = shown ? shown.map((x, k) => ({ ...x, devices: x.devices + (s.shown?.[k]?.devices ?? 0) })) : s.shown.map((x) => ({ ...x }));
     pushes = addPushes(pushes, s.pushes);
     for (const e of s.examples ?? []) if (examples.length < MAX_FAILURE_EXAMPLES) examples.push({ ...e });
@@ -90,6 +92,7 @@ export function mergeSummaries(shards: readonly RunSummary[], expect?: Expectati
     outcomes,
     ...(Object.keys(commands).length ? { commands } : {}),
     ...(shown ? { shown } : {}),
+    ...(answered ? { answered } : {}),
     histograms: Object.fromEntries([...counts].map(([k, c]) => [k, encodeHistogram(c.histogram)])),
     ...(loop ? { eventLoopDelayMs: loop } : {}),
     ...(pushes ? { pushes } : {}),

@@ -9,6 +9,9 @@ import { evaluateExpectations, validateExpectationSpec, type ExpectationSpec } f
 import { matchableTexts, shownByOutcome, textMatcher } from "./shown-match.js";
 import { StepStats } from "./stats.js";
 import { ScepBurstDetector } from "./hints.js";
+import { AnsweredCollector } from "./answered.js";
+import type { Redactor } from "./redact.js";
+import type { TranscriptSink } from "../ports/transcript.js";
 import {
   MAX_FAILURE_EXAMPLES,
   type ErrorSummary,
@@ -29,6 +32,8 @@ export interface SummaryCollectorOptions {
   now?: () => number;
   /** Failing devices kept as examples. Default and maximum {@link MAX_FAILURE_EXAMPLES}. */
   maxExamples?: number;
+  /** The run's redactor: `expect.answered` matches server answers only after redaction. */
+  redactor?: Redactor;
 }
 
 /** Code used when a device reports `ok: false` without a failure record (a runner bug). */
@@ -60,12 +65,20 @@ export class SummaryCollector implements RunObserver {
   private failed = 0;
   private eventLoopDelay: RunSummary["eventLoopDelayMs"];
   private pushes: PushSummary | undefined;
+  /** `expect.answered`: absent without such entries (then no sink, and no body is kept for it). */
+  private readonly answered?: AnsweredCollector;
 
   constructor(options: SummaryCollectorOptions = {}) {
     this.expect = validateExpectationSpec(options.expect);
     this.shown = (this.expect.shown ?? []).map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), match: textMatcher(e.text), devices: 0 }));
     this.now = options.now ?? Date.now;
     this.maxExamples = Math.max(0, Math.min(MAX_FAILURE_EXAMPLES, options.maxExamples ?? MAX_FAILURE_EXAMPLES));
+    if (this.expect.answered?.length) this.answered = new AnsweredCollector(this.expect.answered, options.redactor);
+  }
+
+  /** The transcript sink `expect.answered` reads the server's answers from; undefined when the spec has none. */
+  get transcript(): TranscriptSink | undefined {
+    return this.answered;
   }
 
   onRunStart(info: { scenario: string; devices: number; seed: string }): void {
@@ -198,6 +211,7 @@ export class SummaryCollector implements RunObserver {
       outcomes: Object.fromEntries(this.outcomes),
       ...(Object.keys(this.commands).length ? { commands: this.commandCounts() } : {}),
       ...(this.bursts.hints().length ? { hints: this.bursts.hints() } : {}),
+      ...(this.answered ? { answered: this.answered.counts() } : {}),
       ...(this.shown.length ? { shown: this.shown.map((e) => ({ text: e.text, ...(e.code ? { code: e.code } : {}), devices: e.devices })) } : {}),
       histograms: this.stats.encoded(),
       ...(this.eventLoopDelay ? { eventLoopDelayMs: { ...this.eventLoopDelay } } : {}),

@@ -8,6 +8,7 @@ import type { PushCounts } from "../ports/push.js";
 
 /** Latency figures of one step, in milliseconds with one decimal. */
 import type { Shown } from "../device/shown.js";
+import type { AnsweredCount } from "./answered.js";
 export interface StepSummary {
   /** Samples recorded for the step, successful and failed. */
   count: number;
@@ -126,6 +127,8 @@ export interface RunSummary {
   hints?: RunHint[];
   /** Per `expect.shown` entry (same order): devices whose failure showed the text. Absent without such entries. */
   shown?: ShownCount[];
+  /** Per `expect.answered` entry (same order): devices whose last answer at the step matched (./answered.ts). */
+  answered?: AnsweredCount[];
   groups: Record<string, GroupSummary>;
   /** Per step: HDR histogram of successful-sample latency in microseconds, compressed base64. */
   histograms: Record<string, string>;

@@ -33,3 +33,17 @@ describe("rules on request content", () => {
     expect(summary.steps["discovery.post"]).toBeUndefined(); // the PCs never got past the WAF
   }, 120_000);
 });
+
+describe("expect.answered over loopback", () => {
+  it("an ingress that rewrites MDM bodies: the server's 500 refusal is asserted for the Macs behind it, its 200s for the fixed run", async () => {
+    const failing = (await runScenario(scenario("failures/macos-ingress-breaks-mdm-signature-failing.yaml"), opts)).summary;
+    expect(failing).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(failing.answered).toEqual([
+      { step: "command.idle", status: 500, body: "Mdm-Signature does not verify: digest-mismatch", devices: 3 },
+      { step: "checkin.authenticate", status: 200, devices: 5 },
+    ]);
+    const fixed = (await runScenario(scenario("failures/macos-ingress-breaks-mdm-signature-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ devices: 5, enrolled: 5, ok: true });
+    expect(fixed.answered).toEqual([{ step: "command.idle", status: 200, devices: 5 }]);
+  }, 120_000);
+});

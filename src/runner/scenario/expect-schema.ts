@@ -257,6 +257,30 @@ export const expectSchema: Json = {
         },
       },
     },
+    answered: {
+      type: "array",
+      maxItems: 100,
+      description:
+        "Devices by what the SERVER answered at a step (the server's side of the evidence; `shown` is the device's): each device's last response at the step, its HTTP status and a text in its body (as the transcript keeps it, after redaction).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["step"],
+        anyOf: [{ required: ["status"] }, { required: ["body"] }],
+        "x-expected": "{step, status?, body?, count?, ratio?} with status or body",
+        properties: {
+          step: { type: "string", pattern: DOTTED_NAME, "x-expected": 'a step name such as "checkin.authenticate"', description: "The step whose last response is read (exact name)." },
+          status: { type: "integer", minimum: 100, maximum: 599, description: "The response's HTTP status." },
+          body: {
+            type: "string",
+            minLength: 1,
+            maxLength: 4096,
+            description: "A substring of the response body (case-sensitive; hexadecimal codes match in any letter case) or /regex/flags. Binary bodies and bodies over 64 KiB have no text (the XML plist of a signed body does).",
+          },
+          ...countOrRatio("whose last answer at the step matched"),
+        },
+      },
+    },
     server,
   },
 };

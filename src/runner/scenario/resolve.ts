@@ -144,6 +144,7 @@ export function resolveScenario(s: Scenario, file: string): ResolvedScenario {
     ...(e?.outcomes ? { outcomes: { ...e.outcomes } } : {}),
     ...(e?.commands ? { commands: structuredClone(e.commands) } : {}),
     ...(e?.shown ? { shown: e.shown.map((x) => ({ ...x })) } : {}),
+    ...(e?.answered ? { answered: e.answered.map((x) => ({ ...x })) } : {}),
     ...(e?.server ? { server: { ...e.server } } : {}),
     ...(e?.checkins ? { checkins: structuredClone(e.checkins) } : {}),
   };

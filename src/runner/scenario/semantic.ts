@@ -16,6 +16,7 @@ import { timelineIssues } from "../timeline/check.js";
 import { closest, didYouMean, listNames } from "./suggest.js";
 import { faultIssues } from "./faults-semantic.js";
 import { expectIssues } from "./semantic-expect.js";
+import { answeredIssues } from "./semantic-answered.js";
 import { templateIssues } from "./semantic-templates.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import { policyIssues } from "./policy-semantic.js";
@@ -255,6 +256,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   checkLoad(s, out);
   checkLatency(s, ctx, out);
   checkStepCounts(s, ctx, out);
+  out.push(...answeredIssues(s, ctx, stepProblem));
   out.push(...expectIssues(s));
   out.push(...templateIssues(s));
   checkFailures(s, total, out);

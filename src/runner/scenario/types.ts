@@ -168,6 +168,8 @@ export interface Expectations {
   /** Command answers: protocol → command → answer → count bound (report/expect-spec.ts). */
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
+  /** What the server answered at a step: each device's last response (report/answered.ts). */
+  answered?: Array<{ step: string; status?: number; body?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
   /** Steady-phase check-ins: total, failed, and failed by code (report/expect-spec.ts CheckinSpec). */
   checkins?: CheckinBounds;
@@ -331,6 +333,7 @@ export interface ResolvedExpectations {
   outcomes?: Record<string, DeviceShareSpec>;
   commands?: Record<string, Record<string, Record<string, Bound>>>;
   shown?: Array<{ text: string; code?: string } & DeviceShareSpec>;
+  answered?: Array<{ step: string; status?: number; body?: string } & DeviceShareSpec>;
   server?: ServerExpectations;
   checkins?: CheckinBounds;
 }
