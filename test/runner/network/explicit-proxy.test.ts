@@ -79,4 +79,13 @@ groups:
     expect(scenarioLoadError(text('{ proxy: { address: "proxy.corp.example" } }'), "bad.yaml", context).message).toMatch(/host:port/);
     expect(scenarioLoadError(text('{ proxy: { address: "p.example:1", wpad: [dhpc] } }'), "bad.yaml", context).message).toMatch(/dhpc.*(did you mean "dhcp"|dhcp)/s);
   });
+
+  it("the PC's proxy settings are schema-checked with a did-you-mean and the expected form", () => {
+    const ctx = { modelIds: ["windows-11-laptop"], flows: ["windows-byod"] };
+    const doc = (state: string) => `name: n\nserver: embedded\ngroups:\n  - { name: g, model: windows-11-laptop, count: 1, flow: windows-byod, state: ${state} }\n`;
+    const s = parseScenario(doc('{ winhttpProxy: { server: "proxy.corp.example:8080", bypass: ["<local>", "*.corp.example"] }, userProxy: { autoDetect: false, script: "http://wpad.corp.example/wpad.dat" } }'), "ok.yaml", ctx);
+    expect(s.groups[0]!.state).toMatchObject({ winhttpProxy: { server: "proxy.corp.example:8080" }, userProxy: { autoDetect: false } });
+    expect(scenarioLoadError(doc('{ winhttpProxy: { sever: "proxy.corp.example:8080" } }'), "bad.yaml", ctx).message).toMatch(/^bad\.yaml:4:\d+: unknown property "sever".*did you mean "server"/);
+    expect(scenarioLoadError(doc('{ userProxy: { server: "proxy" } }'), "bad.yaml", ctx).message).toMatch(/must be host:port, e\.g\. proxy\.corp\.example:8080 \(got "proxy"\)/);
+  });
 });
