@@ -100,6 +100,18 @@ export const policySchema: Json = {
         domains: strings(
           "This tenant's verified domains. A sign-in whose UPN domain is neither one of them, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist). Default: every domain no other tenant holds.",
         ),
+        lockout: {
+          type: "object",
+          additionalProperties: false,
+          description:
+            "Account lockout after failed password sign-ins, counted per user on the server's clock (Microsoft Entra smart lockout, AD FS extranet lockout, Workspace ONE's failed-login limit). At threshold failed sign-ins the user is locked for durationSeconds: every password sign-in of the embedded server then refuses the user whatever the password (Windows identity provider AADSTS50053; Apple portal, account-driven and ADE sign-ins; Android's sign-in reads the lock). The admin unlocks with the timeline's unlockUsers. Absent: no lockout.",
+          properties: {
+            threshold: { type: "integer", minimum: 1, maximum: 1000, description: "Failed sign-ins that lock the account (Entra \"Lockout threshold\"). Default 10 (Entra, Azure Public; 3 in Azure US Government)." },
+            durationSeconds: { type: "integer", minimum: 0, maximum: 31_536_000, description: "How long a lockout lasts (Entra \"Lockout duration in seconds\", default 60); 0: until an admin unlocks the user (Active Directory's lockout duration 0, Workspace ONE's LoginFailedAttempts)." },
+            durationGrowth: { type: "number", minimum: 1, maximum: 100, description: "Each further lockout of the user lasts this many times the one before. Default 1. Entra publishes that the duration increases when an account locks repeatedly, not by how much: an assumption when set." },
+            resetCounterAfterSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "Failed sign-ins older than this are forgotten (Active Directory \"Reset account lockout counter after\", AD FS ExtranetObservationWindow). Default: never." },
+          },
+        },
         devices: {
           type: "array",
           maxItems: 10_000,

@@ -10,6 +10,7 @@
  * Configuration is read through `holder.get()` at every decision, so a runtime change (timeline
  * action, `holder.set("userScope.mdm", "none")`) applies to the next request.
  */
+import { SignInLockout, type LockoutRecord } from "./lockout.js";
 import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
@@ -133,6 +134,8 @@ export interface PolicyRecords {
   refusals: { at: number; deviceKey: string; refusal: string; message: string }[];
   /** Conditional-access evaluations of sign-ins (report-only results included). */
   signIns: CaSignInRecord[];
+  /** Users with failed password sign-ins counted or locked out (lockout.ts). */
+  lockouts: LockoutRecord[];
 }
 
 export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[]; decision: CaDecision };
@@ -151,6 +154,8 @@ export class PolicyEngine {
   readonly ade: AdeAssignments;
   /** Terms-of-use consents and the sign-in log of conditional access (conditional-access.ts). */
   readonly ca = new ConditionalAccessState();
+  /** Failed password sign-ins per user and the lockouts they caused (lockout.ts). */
+  readonly lockout: SignInLockout;
 
   constructor(
     config: PolicyConfig | PolicyConfigHolder = {},
@@ -160,6 +165,7 @@ export class PolicyEngine {
     this.startedAt = now();
     this.ade = new AdeAssignments(this.holder, now);
     this.directory = new DirectoryObjects(this.holder);
+    this.lockout = new SignInLockout(this.holder, now);
   }
 
   get config(): PolicyConfig {
@@ -314,6 +320,7 @@ export class PolicyEngine {
     this.accepted.clear();
     this.refusals.length = 0;
     this.ca.forget();
+    this.lockout.forget();
   }
 
   /** A user signed in on a userless enrollment (Company Portal registration): the device gets its primary user. */
@@ -487,6 +494,7 @@ export class PolicyEngine {
       terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0]!, name: k.split("|").slice(1).join("|"), version })),
       refusals: [...this.refusals],
       signIns: [...this.ca.signIns],
+      lockouts: this.lockout.records(),
     };
   }
 

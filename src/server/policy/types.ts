@@ -7,6 +7,7 @@
  */
 
 import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
+import type { LockoutPolicy } from "./lockout.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -198,6 +199,8 @@ export interface PolicyConfig {
     domains?: string[];
     /** Domains federated with an on-premises identity provider (AD FS); the others are managed (user realm). */
     federatedDomains?: string[];
+    /** Account lockout after failed password sign-ins, per user (lockout.ts). Absent: no lockout. */
+    lockout?: LockoutPolicy;
   };
   /** Other tenants of the same cloud: their domains and Autopilot registrations (server/windows/tenants.ts). */
   otherTenants?: OtherTenant[];
