@@ -173,6 +173,10 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           if (!result.startsWith("not applied")) server.policy.holder.set("deviceLists", lists);
           return result;
         }
+        case "unlockUsers": {
+          const n = server.policy.lockout.unlock(a.users);
+          return `unlocked ${n} user(s)${a.users ? ` of ${a.users.length} named` : ""}: their failed sign-ins are cleared`;
+        }
         case "revoke": {
           if (a.what === "device-certificate") {
             const serials = (devices ?? []).flatMap((d) => d.certificateSerials);

@@ -40,6 +40,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       const d = e.editDeviceList!;
       return { kind: "editDeviceList", list: d.list, ...(d.remove ? { remove: true as const } : { add: d.add ?? "serials" }) };
     }
+    case "unlockUsers":
+      return { kind: "unlockUsers", ...(e.unlockUsers!.users ? { users: e.unlockUsers!.users } : {}) };
     case "revoke":
       return { kind: "revoke", what: e.revoke! };
     case "expire":

@@ -95,6 +95,13 @@ export const timelineSchema: Json = {
           "Windows: someone at the PC presses CTRL + Windows key + R at the lock screen to start a local Autopilot Reset (1709+). The PC shows the credential prompt only when the policy it holds sets ./Device/Vendor/MSFT/Policy/Config/CredentialProviders/DisableAutomaticReDeploymentCredentials to 0, and resets only with an administrator account and its recovery environment (device state recovery.winre); it resets, keeps its Entra join and MDM enrollment, and syncs. Decided at its next OMA-DM session; the server is not told.",
       },
       setOwnership: { type: "string", enum: ["corporate", "personal"], description: "Embedded server: the admin changes the targeted devices' ownership in their records." },
+      unlockUsers: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Embedded server: the admin unlocks users the identity provider's lockout holds (embedded.policy.directory.lockout) and clears their failed sign-ins — Entra's admin unlock, Active Directory's Unlock account, Workspace ONE's LoginFailedAttempts reset to 0. Their next sign-in is judged on its password (a user's tryAgain retries).",
+        properties: { users: { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: "User principal names (default: every user the lockout counts)." } },
+      },
       editDeviceList: {
         type: "object",
         additionalProperties: false,

@@ -54,6 +54,7 @@ export interface TimelineSpec {
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   editDeviceList?: EditDeviceListSpec;
+  unlockUsers?: { users?: string[] };
   wipe?: WipeOptions;
   autopilotReset?: Record<string, never>;
   localAutopilotReset?: { admin?: boolean };
@@ -85,6 +86,7 @@ export const ACTION_KEYS = [
   "resync",
   "setOwnership",
   "editDeviceList",
+  "unlockUsers",
   "wipe",
   "autopilotReset",
   "revoke",
@@ -127,6 +129,8 @@ export type TimelineAction =
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   /** The admin adds the targeted devices to a device list of embedded.policy.deviceLists (by one identifier), or removes them. */
   | { kind: "editDeviceList"; list: string; add?: DeviceListId; remove?: true }
+  /** The admin unlocks users the identity provider's lockout holds (server/policy/lockout.ts): the listed UPNs, or all. */
+  | { kind: "unlockUsers"; users?: string[] }
   | ({ kind: "wipe" } & WipeOptions)
   | { kind: "autopilotReset" }
   /** Someone at the PC resets it from the lock screen (CTRL + Windows key + R), as an administrator or not; the PC decides at its next session (device/windows/applied-settings.ts). */
@@ -185,7 +189,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "unlockUsers" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */

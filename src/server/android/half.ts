@@ -12,6 +12,7 @@
  */
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { PolicyEngine } from "../policy/engine.js";
+import { AADSTS50053_TEXT } from "../policy/lockout.js";
 import { androidPathRefusal } from "./policy-gate.js";
 import { AGENT_TERMS_PATH, agentTerms } from "./agent-terms.js";
 
@@ -331,7 +332,8 @@ export class AndroidHalf implements ServerHalf {
    * AADSTS53000), a block policy too (AADSTS53003). A prompt (MFA, terms of use) is a 401 naming the
    * interaction; the tab asks the user and signs in again with the answer: `mfa=done` (the stand-in takes
    * the tab's word for the second factor; no authenticator is modelled on Android), `tou_name` + `tou`
-   * (accept / decline, recorded as the user's consent).
+   * (accept / decline, recorded as the user's consent). A user the tenant's lockout holds is refused first
+   * (AADSTS50053, server/policy/lockout.ts); no password is typed in this stand-in, so nothing is counted here.
    */
   private authorize(url: URL): HttpResponse {
     const q = url.searchParams;
@@ -342,6 +344,8 @@ export class AndroidHalf implements ServerHalf {
       this.policy.ca.answer(answered, upn, undefined, tou === "accept");
       if (tou === "decline") return jsonRes(403, { error: "access_denied", error_description: `The user declined the terms of use "${answered.name}" (no AADSTS code is published for a declined terms of use)` });
     }
+    // The tab's sign-in carries no password here: it reads the tenant's lockout only (embedded.policy.directory.lockout).
+    if (this.policy.lockout?.locked(upn)) return jsonRes(400, { error: "invalid_grant", error_description: `AADSTS50053: ${AADSTS50053_TEXT}`, error_codes: [50053] });
     const d = this.policy.signIn({ ...(upn ? { upn } : {}), app: CLOUD_APPS.intuneEnrollment.id, platform: "android", clientApp: "browser", device: { compliant: q.get("device_state") === "compliant", hybridJoined: false }, mfa: q.get("mfa") === "done" });
     if (d.kind === "mfa" || (d.kind === "terms" && !d.terms.perDevice)) {
       return jsonRes(401, { error: "interaction_required", interaction: d.kind, ...(d.kind === "terms" ? { terms: d.terms.name } : {}), error_description: d.kind === "mfa" ? "a second factor is required" : `the terms of use "${d.terms.name}" must be accepted` });

@@ -12,6 +12,7 @@ import { sameBytes, toPem, verifyCertificateSignature } from "../../wire/x509/ce
 import { json, text, type AppleCore } from "./core.js";
 import type { ProfileService } from "./profile-service.js";
 import { adeRequest, refusalJson } from "./policy-gate.js";
+import { lockoutMessage } from "../policy/lockout.js";
 
 /** Verifies signed MachineInfo against the test device CA. */
 export function verifyMachineInfo(core: AppleCore, der: Uint8Array): { info: PlistDict } | HttpResponse {
@@ -59,7 +60,15 @@ export class AdeService {
     const c = this.core.config;
     if (c.basicAuth) {
       const want = `Basic ${Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString("base64")}`;
-      if (req.headers?.authorization !== want) return { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": 'Basic realm="enrollsim"' } };
+      const again = { ...text(401, "authentication required"), headers: { "content-type": "text/plain", "www-authenticate": 'Basic realm="enrollsim"' } };
+      const given = req.headers?.authorization;
+      if (given === undefined) return again;
+      // Credentials typed in Setup Assistant count toward the tenant's lockout (embedded.policy.directory.lockout): the user
+      // is the name typed; a locked user gets the same 401 whatever the password (the legacy sign-in shows nothing else).
+      const user = Buffer.from(given.replace(/^Basic /i, ""), "base64").toString("utf8").split(":")[0] ?? "";
+      const verdict = user ? this.core.policy.lockout?.passwordSignIn(user, given === want) : undefined;
+      if (verdict?.kind === "locked") return this.core.reject("ade.account-locked", { ...again, body: new TextEncoder().encode(`${lockoutMessage(user, verdict)}\n`) });
+      if (given !== want) return again;
     }
     const update = this.softwareUpdateRequired(mi);
     if (update) return update;

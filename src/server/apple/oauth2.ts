@@ -18,6 +18,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { HalfContext } from "../half.js";
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
+import { AADSTS50053_TEXT } from "../policy/lockout.js";
 
 export const OAUTH2_CLIENT_ID = "enrollsim-mdm";
 export const OAUTH2_SCOPE = "mdm.enroll";
@@ -99,7 +100,12 @@ export class AccountAuthority {
 
   /** Why a sign-in of `user` with `password` is refused, or undefined. */
   signInRefusal(user: string, password: string | null): string | undefined {
-    if (!/^[^@\s]+@[^@\s]+$/.test(user) || password !== (this.config().password ?? this.defaultPassword)) return "sign-in failed";
+    if (!/^[^@\s]+@[^@\s]+$/.test(user)) return "sign-in failed";
+    // The tenant's lockout counts every password sign-in (embedded.policy.directory.lockout); a locked user is refused whatever the password.
+    const right = password === (this.config().password ?? this.defaultPassword);
+    const verdict = this.ctx.policy.lockout?.passwordSignIn(user, right);
+    if (verdict?.kind === "locked") return `AADSTS50053: ${AADSTS50053_TEXT}`;
+    if (!right) return "sign-in failed";
     if (this.enrolledUsers.has(user.toLowerCase())) return "account disabled";
     return undefined;
   }

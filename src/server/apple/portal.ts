@@ -18,15 +18,19 @@
  * - `GET /apple/enroll?enrollment=<token>`: the profile for this enrollment; its CheckInURL carries the
  *   token, so Authenticate learns the user the portal logged in (checkin.ts) and the record keeps it.
  *
+ * - A login of a user the tenant's lockout holds (`embedded.policy.directory.lockout`, server/policy/lockout.ts) is
+ *   403 `AccountLocked` whatever the password; every login with a wrong password counts toward it.
+ *
  * Invitations expire on the server's clock (the run's clock: a timeline `skip` makes the time pass).
  * Published: the invitation settings and its statuses (Jamf's list; Trend Micro Mobile Security's
  * invitation list names Active, Expired, Used, Canceled). Not published: the portal's page text for an
  * expired or used invitation and for a failed login, so the messages below are the reference server's
- * own wording, not Jamf's.
+ * own wording, not Jamf's (AccountLocked too: no portal text for a locked account is published).
  */
 import { randomUUID } from "node:crypto";
 import type { HttpResponse } from "../../ports/http.js";
 import type { PolicyConfig } from "../policy/types.js";
+import { lockoutMessage, type SignInLockout } from "../policy/lockout.js";
 import type { ProfileEditsOf } from "../../wire/apple/profile-edits.js";
 
 /** embedded.apple.profile's edits (profile-edits.ts; its wire type here: core.ts imports this file). */
@@ -104,6 +108,8 @@ export class EnrollmentPortal {
     private readonly now: () => number,
     private readonly directory: () => PolicyConfig["directory"],
     private readonly password: () => string,
+    /** The tenant's sign-in lockout (server/policy/lockout.ts); absent: logins are never counted. */
+    private readonly lockout?: () => SignInLockout | undefined,
   ) {
     this.startedAt = now();
   }
@@ -216,9 +222,12 @@ export class EnrollmentPortal {
       const refused = this.refusal(invitation);
       if (refused) return refused;
     }
-    if (user === "" || !this.directoryUser(user) || form.get("password") !== this.password()) {
-      return json(401, { code: "LoginFailed", message: "Invalid username or password." });
-    }
+    if (user === "" || !this.directoryUser(user)) return json(401, { code: "LoginFailed", message: "Invalid username or password." });
+    // The tenant's lockout counts the portal's logins too (embedded.policy.directory.lockout): a locked user is refused whatever the password.
+    const right = form.get("password") === this.password();
+    const verdict = this.lockout?.()?.passwordSignIn(user, right);
+    if (verdict?.kind === "locked") return json(403, { code: "AccountLocked", message: `The account is locked after too many failed logins. ${lockoutMessage(user, verdict)}.` });
+    if (!right) return json(401, { code: "LoginFailed", message: "Invalid username or password." });
     return this.toDownload({ user, ...(invitation !== undefined ? { invitation } : {}) });
   }
 

@@ -102,6 +102,7 @@ export class AppleServer implements AppleCore {
       ctx.now,
       () => this.policy.holder.get().directory,
       () => this.config.account?.password ?? DEFAULT_ACCOUNT_PASSWORD,
+      () => this.policy.lockout,
     );
     this.profiles = new ProfileService(this);
     this.adeService = new AdeService(this, this.profiles);

@@ -6,6 +6,8 @@
  * whose description starts with the AADSTS code, from the directory's data (server/policy/types.ts):
  *
  * - AADSTS50126 "Error validating credentials due to invalid username or password." (invalid_grant)
+ * - AADSTS50053 "The account is locked, you've tried to sign in too many times with an incorrect user ID or password." — the
+ *   tenant's lockout (`directory.lockout`, server/policy/lockout.ts) after failed sign-ins, whatever the password now (invalid_grant)
  * - AADSTS50057 "The user account is disabled." — `directory.users[].accountEnabled: false` (invalid_grant)
  * - AADSTS50034 "The user account doesn't exist in the directory." — `directory.domains` lists this
  *   tenant's verified domains and the UPN's domain is neither one of them nor another tenant's (invalid_grant)
@@ -31,6 +33,7 @@ import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import type { HalfContext } from "../half.js";
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
+import { AADSTS50053_TEXT } from "../policy/lockout.js";
 import { AADSTS50072_TEXT, DRS_RESOURCE, joinMfaRequirement, mfaRegistered } from "../policy/join-mfa.js";
 import type { WindowsServerConfig } from "./config.js";
 import { tenantOfDomain } from "./tenants.js";
@@ -56,7 +59,10 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
   const policy = ctx.policy.config;
   const domain = upn.split("@")[1] ?? "";
   if (!upn.includes("@") || tenantOfDomain(policy, cfg, domain) === undefined) return refused(50034, `The user account ${upn} does not exist in the directory. To sign into this application, the account must be added to the directory.`);
-  if (form.get("password") !== cfg.password) return refused(50126, "Error validating credentials due to invalid username or password.");
+  // Every password sign-in counts toward the tenant's lockout (embedded.policy.directory.lockout); a locked user is refused whatever the password.
+  const verdict = ctx.policy.lockout?.passwordSignIn(upn, form.get("password") === cfg.password) ?? { kind: form.get("password") === cfg.password ? "ok" : "wrong-password" };
+  if (verdict.kind === "locked") return refused(50053, AADSTS50053_TEXT);
+  if (verdict.kind === "wrong-password") return refused(50126, "Error validating credentials due to invalid username or password.");
   const user = policy.directory?.users?.find((u) => u.upn.toLowerCase() === upn);
   if (user?.accountEnabled === false) return refused(50057, "The user account is disabled.");
   const decided = conditionalAccess(url.pathname, form, upn, ctx, cfg);
