@@ -23,6 +23,7 @@ import type { FlowContext } from "../flow.js";
 import { ACCOUNT_UA, accountUser, answerPrompts, authenticate, parseBearerChallenge, parseLoginForm } from "./account-signin.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { AppleOptions } from "./options.js";
+import { typedPassword } from "../behaviors/typed-password.js";
 
 const MAX_TOKEN_JSON = 16 * 1024;
 const MAX_TOKEN = 4096;
@@ -118,7 +119,7 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
     if (!form || !form.passwordField) throw new ProtocolViolationError("apple.account.auth-page", "the authorization page has no form with a password field (the simple form follower cannot sign in)");
     let at = new URL(form.action || au.toString(), au);
     if (at.origin !== au.origin) throw new ProtocolViolationError("apple.account.auth-page", `the sign-in form posts to another origin (${at.origin}); the form follower stays on ${au.origin}`);
-    const password = o.account?.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
+    const password = typedPassword(ctx, "account.auth", o.account?.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : ""), o.mistypedPasswords);
     const fields = { ...form.fields, [form.passwordField]: password, ...(form.userField ? { [form.userField]: user } : {}) };
     let res;
     for (let page = 0, posted: Record<string, string> | undefined = fields; posted; page++) {

@@ -12,6 +12,7 @@ import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
 import type { AppleOptions } from "./options.js";
+import { typedPassword } from "../behaviors/typed-password.js";
 
 export const ACCOUNT_UA = "DeviceManagementClient/1.0";
 export const LOGIN_SCHEME = "apple-remotemanagement-user-login:";
@@ -144,6 +145,6 @@ export async function authenticate(ctx: FlowContext, o: AppleOptions, signinUrl:
     return a.token;
   }
   if (!signinUrl) return { code: "apple.account.auth-failed", message: "no sign-in URL to authenticate at" };
-  const password = a.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
+  const password = typedPassword(ctx, "account.auth", a.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : ""), o.mistypedPasswords);
   return followForm(ctx, signinUrl, accountUser(ctx, o).user, password);
 }

@@ -28,6 +28,7 @@ import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-upda
 import { downloadPrompt, openPortal } from "./portal.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
+import { typedPassword } from "../behaviors/typed-password.js";
 
 function serverBase(ctx: FlowContext, what: string): string {
   const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
@@ -334,7 +335,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         return fail(dev, "apple.ade.auth-failed", "ade.enroll", `${stuck}the enrollment URL answered 401 (${challenge || "no WWW-Authenticate"}) and the device has no (more) credentials`);
       }
       // The password goes into an Authorization header the transcript redacts.
-      authorization = `Basic ${Buffer.from(`${o.ade.basicAuth.username}:${o.ade.basicAuth.password}`).toString("base64")}`;
+      authorization = `Basic ${Buffer.from(`${o.ade.basicAuth.username}:${typedPassword(ctx, "ade.enroll", o.ade.basicAuth.password, o.mistypedPasswords)}`).toString("base64")}`;
       continue;
     }
     if (res.status === 403) {

@@ -65,6 +65,8 @@ export interface AppleOptions {
   portal?: { invitation?: string; user?: string; password?: string };
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
+  /** The user mistypes the password at the device's first N password sign-ins (device/behaviors/typed-password.ts). */
+  mistypedPasswords?: number;
   /** Account-driven enrollment (ios-user-enrollment, macos-user-enrollment, ios-account-device-enrollment). */
   account?: {
     /** The managed Apple ID the user types (user@domain); default user<n>@<domain>. */

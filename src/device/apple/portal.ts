@@ -34,6 +34,7 @@ import { fail } from "./enroll.js";
 import { safariUserAgent } from "./safari.js";
 import type { AppleOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
+import { typedPassword } from "../behaviors/typed-password.js";
 
 const SAFARI = "Safari";
 
@@ -88,7 +89,7 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
     // user may leave blank: then only an explicit portal.user is typed).
     const login = form.passwordField !== undefined;
     const user = p.user ?? (login ? `user${ctx.identity.index + 1}@enrollsim.test` : "");
-    const password = p.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : "");
+    const password = login ? typedPassword(ctx, "portal.login", p.password ?? (ctx.targets.server?.embedded ? EMBEDDED_ACCOUNT_PASSWORD : ""), o.mistypedPasswords) : "";
     const fields = { ...form.fields, ...(form.passwordField ? { [form.passwordField]: password } : {}), ...(form.userField ? { [form.userField]: user } : {}) };
     const res = await exchange(
       ctx.protocol,

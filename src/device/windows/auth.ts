@@ -16,6 +16,7 @@ import { TOKEN } from "../../wire/windows/ns.js";
 import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
+import { typedPassword } from "../behaviors/typed-password.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory, managementAgentBlock } from "./state.js";
 import { joinFailure } from "./join-shown.js";
@@ -49,7 +50,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     }
     // The Settings sign-in dialog shows the identity provider's terms-of-use page; OOBE (Autopilot) and the background task do not
     // (Windows Autopilot known issues: the Intune Enrollment app must be excluded from any Conditional Access policy requiring terms of use).
-    const fed = await federatedSignIn(p, idpUrl, upn, o.password, {
+    const fed = await federatedSignIn(p, idpUrl, upn, typedPassword(run.ctx, "auth.federated", o.password, o.raw.mistypedPasswords), {
       secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto),
       transportAsOutcome: true,
       ...(settingsSignIn ? { termsOfUse: () => "accept" as const } : {}),
@@ -187,7 +188,7 @@ function refusedJoin(run: EnrollRun, r: Extract<JoinOutcome, { status: "refused"
 export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToken: string | undefined): Promise<Credentials | WindowsFlowResult> {
   const { ctx, o, w, p, fail, upn, tokenFlow } = run;
   let creds: Credentials;
-  if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: o.password };
+  if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: typedPassword(run.ctx, "enroll.rst", o.password, o.raw.mistypedPasswords) };
   else if (disc.authPolicy === "Certificate" && !tokenFlow && o.raw.certificateAuth) {
     // The provisioning package's certificate (stand-in: enrolled from the foundation SCEP CA with the pool key).
     const m = MENROLL.MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT!;
@@ -215,7 +216,7 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
-    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, o.password, { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), termsOfUse: () => "accept", ...deviceIdentity(run) });
+    const fed = await federatedSignIn(p, disc.authenticationServiceUrl, upn, typedPassword(run.ctx, "auth.federated", o.password, o.raw.mistypedPasswords), { secondFactor: () => mfaCode(upn, o.tokenKey, p.crypto), termsOfUse: () => "accept", ...deviceIdentity(run) });
     if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, `windows-${o.kind}`);
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);

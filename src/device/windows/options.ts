@@ -19,6 +19,8 @@ export interface TenantAttachOptions {
 export interface WindowsOptions {
   upn?: string;
   password?: string;
+  /** The user mistypes the password at the device's first N password sign-ins (device/behaviors/typed-password.ts). */
+  mistypedPasswords?: number;
   /** Secret the embedded server uses to verify minted identity-provider tokens (HMAC-SHA256). */
   tokenKey?: string;
   /** Lifetime of the minted token in days (bulk default 180, others 1); negative = already expired. */

@@ -254,6 +254,13 @@ export const appleScenario: ScenarioExtension = {
         },
       },
       unenrollAtEnd: { type: "boolean", description: "Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved)." },
+      mistypedPasswords: {
+        type: "integer",
+        minimum: 0,
+        maximum: 1000,
+        description:
+          "The user mistypes the password at the device's first N password sign-ins (the enrollment portal's login, the account-driven sign-in, the Setup Assistant's legacy sign-in for ade.basicAuth), a different typo each time, then types the right one. Each is answered as a wrong password and counts toward the tenant's lockout (embedded.policy.directory.lockout). The count carries over the user's Try Again (timeline tryAgain). Default 0.",
+      },
       ...appleServicesGroupOptions,
       ...applePortalGroupOptions,
       account: {

@@ -113,6 +113,13 @@ export const windowsScenario: ScenarioExtension = {
     properties: {
       upn: str("User principal name; %VARIABLE% substitution (%INDEX%, %SERIAL%…). Default user%INDEX%@contoso.example.com (RFC 2606 reserved)."),
       password: str("OnPremise password (WS-Security UsernameToken). Default \"enrollsim\"."),
+      mistypedPasswords: {
+        type: "integer",
+        minimum: 0,
+        maximum: 1000,
+        description:
+          "The user mistypes the password at the device's first N password sign-ins (the identity provider's page: OOBE, Settings, Federated; the OnPremise UsernameToken), a different typo each time, then types `password`. Each is answered as a wrong password (AADSTS50126) and counts toward the tenant's lockout (embedded.policy.directory.lockout). The count carries over the user's Try Again (timeline tryAgain). Default 0.",
+      },
       tokenKey: str("Key to mint identity-provider test tokens the embedded server trusts (HS256)."),
       token: str("A literal identity-provider token instead of a minted one."),
       tokenValidityDays: { type: "number", description: "Lifetime of the minted token in days (bulk default 180, others 1); negative = expired." },
