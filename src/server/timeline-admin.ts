@@ -175,7 +175,7 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
         }
         case "unlockUsers": {
           const n = server.policy.lockout.unlock(a.users);
-          return `unlocked ${n} user(s)${a.users ? ` of ${a.users.length} named` : ""}: their failed sign-ins are cleared`;
+          return `cleared the lockout and failed sign-ins of ${n} user(s)${a.users ? ` (${a.users.length} named)` : ""}`;
         }
         case "revoke": {
           if (a.what === "device-certificate") {

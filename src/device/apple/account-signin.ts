@@ -76,6 +76,13 @@ export async function answerPrompts(ctx: FlowContext, res: HttpResponse, action:
   return fields;
 }
 
+/** The printable start of a sign-in page's answer (at most 300 bytes read), as the web view shows it. */
+export const pageText = (body: Uint8Array): string =>
+  Buffer.from(body.subarray(0, 300))
+    .toString("utf8")
+    .replace(/[^\x20-\x7e]+/g, " ")
+    .trim();
+
 /** The form follower: GET the sign-in page, submit user + password, expect the 308 to the login scheme. */
 async function followForm(ctx: FlowContext, authUrl: string, user: string, password: string): Promise<string | { code: string; message: string }> {
   return step(ctx.protocol, "account.auth", async () => {
@@ -103,13 +110,8 @@ async function followForm(ctx: FlowContext, authUrl: string, user: string, passw
       fields = answered;
     }
     if (res.status === 401 || res.status === 403) {
-      const why =
-        res.status === 403
-          ? Buffer.from(res.body.subarray(0, 300))
-              .toString("utf8")
-              .replace(/[^\x20-\x7e]+/g, " ")
-              .trim()
-          : "";
+      // What the sign-in page says (a refusal's text: wrong password, locked account, conditional access), as the web view shows it.
+      const why = pageText(res.body);
       return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})${why ? `: ${why}` : ""}` };
     }
     const loc = res.headers["location"] ?? "";

@@ -98,8 +98,9 @@ export class SignInLockout {
     const u = this.users.get(key) ?? { failures: 0, lastFailureAt: now, lockouts: 0 };
     if (p.resetCounterAfterSeconds !== undefined && u.failures > 0 && now - u.lastFailureAt > p.resetCounterAfterSeconds * 1000) u.failures = 0;
     if (passwordOk) {
-      u.failures = 0;
-      this.users.set(key, u);
+      // The count starts again; a user never locked out leaves nothing behind (a lockout is kept for the growth of the next).
+      if (u.lockouts === 0) this.users.delete(key);
+      else (u.failures = 0), this.users.set(key, u);
       return { kind: "ok" };
     }
     const threshold = p.threshold ?? 10;
@@ -118,7 +119,10 @@ export class SignInLockout {
     return { kind: "wrong-password", failures, threshold };
   }
 
-  /** An admin unlocks users (timeline `unlockUsers`; Entra: reset the password or dismiss; Workspace ONE: LoginFailedAttempts to 0): all when `upns` is absent. */
+  /**
+   * An admin unlocks users and clears their failed sign-ins (timeline `unlockUsers`; Entra's admin unlock, Active Directory's
+   * Unlock account, Workspace ONE's LoginFailedAttempts reset to 0): all when `upns` is absent. Returns how many users it cleared.
+   */
   unlock(upns?: readonly string[]): number {
     const keys = upns ? upns.map((u) => u.toLowerCase()) : [...this.users.keys()];
     let n = 0;
