@@ -83,6 +83,30 @@ expect: { successRatio: 0 }
   }, 180_000);
 });
 
+describe("the Setup Assistant's legacy sign-in (ADE basic authentication) and the lockout", () => {
+  it("three mistyped passwords lock the typed user: the right one is 401 again (DEP enrollment stuck at user login); the admin's unlock lets the next try enroll", async () => {
+    const scenario = (timeline: string) =>
+      inline(`
+name: ade-lockout
+server: embedded
+embedded:
+  apple: { basicAuth: { username: ade-user@enrollsim.test, password: ade-password-2026 } }
+  policy: { directory: { lockout: { threshold: 3, durationSeconds: 600 } } }
+groups:
+  - { name: iphones, model: iphone-15, count: 1, flow: ios-ade, options: { apple: { mistypedPasswords: 3, ade: { basicAuth: { username: ade-user@enrollsim.test, password: ade-password-2026 } } } } }
+timeline:
+${timeline}
+limits: { durationSeconds: 120 }
+expect: { successRatio: 0 }
+`);
+    const locked = (await runScenario(scenario("  - { at: 0s, tryAgain: { times: 3 } }"), opts)).summary;
+    expect(locked.outcomes).toEqual({ "apple.ade.auth-failed": 1 });
+    expect(locked.errors["apple.ade.auth-failed"]!.example).toContain("DEP enrollment stuck at user login");
+    const unlocked = (await runScenario(scenario("  - { at: 0s, tryAgain: { times: 4, wait: 2s } }\n  - { after: { step: ade.enroll, failed: 3 }, unlockUsers: {} }"), opts)).summary;
+    expect(unlocked).toMatchObject({ enrolled: 1 });
+  }, 180_000);
+});
+
 describe("Android enrollment sign-in and the lockout", () => {
   const get = async (h: (r: HttpRequest) => Promise<{ status: number; body: Uint8Array }>, path: string) => {
     const r = await h({ method: "GET", url: BASE + path, headers: {} });

@@ -65,7 +65,10 @@ export class AdeService {
       if (given === undefined) return again;
       // Credentials typed in Setup Assistant count toward the tenant's lockout (embedded.policy.directory.lockout): the user
       // is the name typed; a locked user gets the same 401 whatever the password (the legacy sign-in shows nothing else).
-      const user = Buffer.from(given.replace(/^Basic /i, ""), "base64").toString("utf8").split(":")[0] ?? "";
+      const user =
+        Buffer.from(given.replace(/^Basic /i, ""), "base64")
+          .toString("utf8")
+          .split(":")[0] ?? "";
       const verdict = user ? this.core.policy.lockout?.passwordSignIn(user, given === want) : undefined;
       if (verdict?.kind === "locked") return this.core.reject("ade.account-locked", { ...again, body: new TextEncoder().encode(`${lockoutMessage(user, verdict)}\n`) });
       if (given !== want) return again;

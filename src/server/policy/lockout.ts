@@ -21,18 +21,9 @@
  * password counting once), familiar-location lockout (AD FS extranet smart lockout), a CAPTCHA.
  */
 import type { PolicyConfigHolder } from "./holder.js";
+import type { LockoutPolicy } from "./types.js";
 
-/** `embedded.policy.directory.lockout`. */
-export interface LockoutPolicy {
-  /** Failed sign-ins that lock the account (Entra "Lockout threshold"; default 10). */
-  threshold?: number;
-  /** How long a lockout lasts (Entra "Lockout duration in seconds"; default 60); 0: until an admin unlocks the user. */
-  durationSeconds?: number;
-  /** Each further lockout of the same user lasts this many times the one before (default 1; an assumption: Entra publishes that it increases, not by how much). */
-  durationGrowth?: number;
-  /** Failed sign-ins older than this are forgotten (AD "Reset account lockout counter after", AD FS ExtranetObservationWindow); default: never. */
-  resetCounterAfterSeconds?: number;
-}
+export type { LockoutPolicy };
 
 /** What the lockout says about one password sign-in. */
 export type LockoutVerdict =
@@ -100,7 +91,7 @@ export class SignInLockout {
     if (passwordOk) {
       // The count starts again; a user never locked out leaves nothing behind (a lockout is kept for the growth of the next).
       if (u.lockouts === 0) this.users.delete(key);
-      else (u.failures = 0), this.users.set(key, u);
+      else ((u.failures = 0), this.users.set(key, u));
       return { kind: "ok" };
     }
     const threshold = p.threshold ?? 10;

@@ -7,7 +7,6 @@
  */
 
 import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
-import type { LockoutPolicy } from "./lockout.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -181,6 +180,18 @@ export interface LicencePolicy {
   endsAt?: number | string;
   /** Devices it can hold at once (live enrollments it covers). Absent: unlimited. */
   seats?: number;
+}
+
+/** `embedded.policy.directory.lockout`: the identity provider's account lockout after failed sign-ins (lockout.ts). */
+export interface LockoutPolicy {
+  /** Failed sign-ins that lock the account (Entra "Lockout threshold"; default 10). */
+  threshold?: number;
+  /** How long a lockout lasts (Entra "Lockout duration in seconds"; default 60); 0: until an admin unlocks the user. */
+  durationSeconds?: number;
+  /** Each further lockout of the same user lasts this many times the one before (default 1; an assumption: Entra publishes that it increases, not by how much). */
+  durationGrowth?: number;
+  /** Failed sign-ins older than this are forgotten (AD "Reset account lockout counter after", AD FS ExtranetObservationWindow); default: never. */
+  resetCounterAfterSeconds?: number;
 }
 
 export interface PolicyConfig {
