@@ -10,14 +10,15 @@
  * Configuration is read through `holder.get()` at every decision, so a runtime change (timeline
  * action, `holder.set("userScope.mdm", "none")`) applies to the next request.
  */
-import { SignInLockout, type LockoutRecord } from "./lockout.js";
+import { SignInLockout } from "./lockout.js";
+import { policyRecords, type PolicyRecords } from "./records-view.js";
 import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
 import { coveredBy, licenceRefusal, type LicenceRefusal } from "./licences.js";
-import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn, type CaSignInRecord } from "./conditional-access.js";
-import { DirectoryObjects, type DirectoryObject, type DirectoryRefusal } from "./directory-objects.js";
+import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn } from "./conditional-access.js";
+import { DirectoryObjects, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { deviceListRefusal, type DeviceListRefusal } from "./device-lists.js";
 import { heldRecordOf, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
@@ -111,32 +112,7 @@ export interface JoinRequest {
   hybrid?: boolean;
 }
 
-/** One enrolled device as the tenant rules see it (the view `expect.server` and the REST API read). */
-export interface PolicyEnrollmentView {
-  deviceKey: string;
-  platform: PolicyPlatform;
-  upn?: string;
-  ownership: "corporate" | "personal";
-  removed: boolean;
-  dem: boolean;
-  platformPolicy: AppliedPolicy;
-  limitPolicy?: AppliedPolicy;
-  compliance: ComplianceState;
-  compliancePolicies: PolicyResult[];
-}
-
-export interface PolicyRecords {
-  enrollments: PolicyEnrollmentView[];
-  joins: { deviceKey: string; upn: string; kind: "joined" | "registered" }[];
-  /** Every device object of the directory, deleted ones included. */
-  directory: DirectoryObject[];
-  terms: { upn: string; name: string; version: number }[];
-  refusals: { at: number; deviceKey: string; refusal: string; message: string }[];
-  /** Conditional-access evaluations of sign-ins (report-only results included). */
-  signIns: CaSignInRecord[];
-  /** Users with failed password sign-ins counted or locked out (lockout.ts). */
-  lockouts: LockoutRecord[];
-}
+export type { PolicyEnrollmentView, PolicyRecords } from "./records-view.js";
 
 export type AccessDecision = { allowed: true; state: ComplianceState } | { allowed: false; state: ComplianceState; reason: "not-enrolled" | "noncompliant"; results: PolicyResult[]; decision: CaDecision };
 
@@ -479,23 +455,9 @@ export class PolicyEngine {
     return { allowed: false, state, reason: "noncompliant", results: this.compliance(deviceKey!).results, decision: d };
   }
 
-  /** Read-only records for `expect.server` (server/records.ts) and GET /policy/api/records. */
+  /** Read-only records for `expect.server` (server/records.ts) and GET /policy/api/records (records-view.ts). */
   records(): PolicyRecords {
-    return {
-      enrollments: [...this.enrollments.values()].map((e) => {
-        const c = this.compliance(e.deviceKey);
-        return { deviceKey: e.deviceKey, platform: e.platform, ...(e.upn ? { upn: e.upn } : {}), ownership: e.ownership, removed: !!e.removed, dem: e.dem, platformPolicy: e.platformPolicy, ...(e.limitPolicy ? { limitPolicy: e.limitPolicy } : {}), compliance: c.state, compliancePolicies: c.results };
-      }),
-      joins: this.directory
-        .all()
-        .filter((o) => o.deviceId && o.owner && o.state !== "deleted" && o.joinedAt !== undefined)
-        .map((o) => ({ deviceKey: o.deviceId!, upn: o.owner!, kind: o.joinType === "registered" ? ("registered" as const) : ("joined" as const) })),
-      directory: this.directory.all().map((o) => ({ ...o })),
-      terms: [...this.accepted.entries()].map(([k, version]) => ({ upn: k.split("|")[0]!, name: k.split("|").slice(1).join("|"), version })),
-      refusals: [...this.refusals],
-      signIns: [...this.ca.signIns],
-      lockouts: this.lockout.records(),
-    };
+    return policyRecords(this);
   }
 
   /** Groups of a user (for transcripts). */
