@@ -12,6 +12,7 @@ import { SET_UPS_DISK_KEY, type Flow, type FlowContext, type FlowResult } from "
 import type { Platform } from "../catalog.js";
 import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
 import { enrollWithProfile, fail, optionAnchors, userAgent } from "./enroll.js";
+import { ENROLL_URL_STATUSES, enrollUrlNotAProfile, enrollUrlStatus, enrollmentRequest, failedAnswer, noEnrollmentUrl } from "./ade-enroll-url.js";
 import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
@@ -284,11 +285,12 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   }
   const abs = (u: string | undefined) => (u?.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);
   const webUrl = abs(cc.configuration_web_url);
-  const url = abs(cc.url) ?? `${serverBase(ctx, name)}/apple/ade/enroll`;
+  // No default: a cloud configuration without either URL leaves the device nowhere to ask (ade-enroll-url.ts).
+  const url = abs(cc.url);
   dev.supervised = cc.is_supervised ?? true;
   if (dev.osName === "iOS" && parseInt(ctx.identity.os.version, 10) >= 13) dev.supervised = true; // ignored on iOS 13+
   decoded(ctx.protocol, "ade.cloudconfig", {
-    url,
+    url: url ?? null,
     configuration_web_url: webUrl,
     await_device_configured: cc.await_device_configured ?? true,
     is_supervised: dev.supervised,
@@ -314,20 +316,28 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
     decoded(ctx.protocol, "ade.enroll", { profile: "the enrollment profile obtained before, kept on the device (Try Again does not fetch another)", bytes: kept.length });
     return install(kept);
   }
+  const target = enrollmentRequest(webUrl, url);
+  if (!target) {
+    // The pane's Continue with nowhere to ask: a step with no request, a failed sample (the timeline's gates at ade.enroll still apply).
+    await step(ctx.protocol, "ade.enroll", () => Promise.resolve(undefined), () => true);
+    return noEnrollmentUrl(dev, name);
+  }
   let authorization: string | undefined;
   let updated = false;
   for (let attempt = 0; attempt < 4; attempt++) {
     const signed = await machineInfo(ctx, dev);
+    const started = ctx.protocol.clock.now();
     const res = await step(ctx.protocol, "ade.enroll", () => {
       const headers: Record<string, string> = { "user-agent": userAgent(dev) };
       if (authorization) headers.authorization = authorization;
-      if (webUrl) {
+      // Every non-2xx status is read below (401 challenge, 403 error body, else the device's record of a failed answer).
+      if (target.via === "web-view") {
         headers["x-apple-aspen-deviceinfo"] = Buffer.from(signed).toString("base64");
-        return exchange(ctx.protocol, "ade.enroll", { method: "GET", url: webUrl, headers }, { acceptStatus: [401, 403] });
+        return exchange(ctx.protocol, "ade.enroll", { method: "GET", url: target.url, headers }, { acceptStatus: [...ENROLL_URL_STATUSES] });
       }
       headers["content-type"] = "application/pkcs7-signature";
-      return exchange(ctx.protocol, "ade.enroll", { method: "POST", url, headers, body: signed }, { acceptStatus: [401, 403] });
-    });
+      return exchange(ctx.protocol, "ade.enroll", { method: "POST", url: target.url, headers, body: signed }, { acceptStatus: [...ENROLL_URL_STATUSES] });
+    }, failedAnswer);
     if (res.status === 401) {
       const challenge = res.headers["www-authenticate"] ?? "";
       if (!/^basic/i.test(challenge) || !o.ade?.basicAuth || authorization) {
@@ -369,8 +379,10 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         isAppleServerCode(raw) ? appleShownForServerCode(raw, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name) : appleAdeInvalidProfile(raw, deviceKind, cc.department, "ade.enroll", name),
       );
     }
+    if (res.status < 200 || res.status > 299) return enrollUrlStatus(dev, name, target, res.status, res.body.length, ctx.protocol.clock.now() - started);
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {
+      if (target.via === "machineinfo-post") return enrollUrlNotAProfile(dev, name, target.url, res.status, type);
       throw new ProtocolViolationError("apple.profile.content-type", `the enrollment URL answered Content-Type "${type || "(none)"}", expected ${PROFILE_CONTENT_TYPE}`);
     }
     ctx.disk?.set(ADE_PROFILE_DISK, res.body);

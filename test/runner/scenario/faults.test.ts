@@ -163,7 +163,7 @@ groups:
     model: iphone-15
     count: 2
     flow: ios-ade
-    options: { apple: { ade: { cloudConfig: { is_supervised: true } } } }
+    options: { apple: { ade: { cloudConfig: { url: /apple/ade/enroll, is_supervised: true } } } }
   - name: pcs
     model: surface-pro
     count: 1
@@ -180,7 +180,7 @@ faults:
       'f.yaml:16:20: warning: faults[1].match.step "discovery.dns" can never fire: the steps it matches send no request for the devices it reaches (group pcs: the devices are given options.windows.discoveryUrl, so they look up no EnterpriseEnrollment name)',
     ]);
     // a group that fetches its cloud configuration keeps the fault live: no warning
-    const fetching = text.replace("    options: { apple: { ade: { cloudConfig: { is_supervised: true } } } }\n", "");
+    const fetching = text.replace("    options: { apple: { ade: { cloudConfig: { url: /apple/ade/enroll, is_supervised: true } } } }\n", "");
     expect(parseScenario(fetching, "f.yaml", ctx).warnings).toHaveLength(1);
   });
 
