@@ -39,11 +39,14 @@ import type { AppleDevice } from "./state.js";
 /** The on-screen text of the Remote Management pane while it fetches the profile (micromdm#846). */
 export const RETRIEVING_TEXT = "Retrieving Enrollment Profile";
 
-/** Statuses the enrollment URL may answer that the flow reads itself rather than throwing (every non-2xx). */
-export const ENROLL_URL_STATUSES: readonly number[] = Array.from({ length: 300 }, (_, i) => i + 300);
+/**
+ * Statuses the enrollment URL may answer that the flow reads itself rather than throwing: every 4xx and
+ * 5xx. A redirect the HTTP client could not follow (another scheme) stays a transport failure.
+ */
+export const ENROLL_URL_STATUSES: readonly number[] = Array.from({ length: 200 }, (_, i) => i + 400);
 
 /** A sample of step ade.enroll is failed when the answer is an error the flow ends on (401 and 403 are read: a challenge, an error body). */
-export const failedAnswer = (res: { status: number }): boolean => (res.status < 200 || res.status > 299) && res.status !== 401 && res.status !== 403;
+export const failedAnswer = (res: { status: number }): boolean => res.status >= 400 && res.status !== 401 && res.status !== 403;
 
 /** How the device asks: the web view at `configuration_web_url`, or the MachineInfo POST to `url`. */
 export type EnrollVia = "web-view" | "machineinfo-post";

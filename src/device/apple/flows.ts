@@ -330,7 +330,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
     const res = await step(ctx.protocol, "ade.enroll", () => {
       const headers: Record<string, string> = { "user-agent": userAgent(dev) };
       if (authorization) headers.authorization = authorization;
-      // Every non-2xx status is read below (401 challenge, 403 error body, else the device's record of a failed answer).
+      // Every 4xx/5xx is read below (401 challenge, 403 error body, else the device's record of a failed answer).
       if (target.via === "web-view") {
         headers["x-apple-aspen-deviceinfo"] = Buffer.from(signed).toString("base64");
         return exchange(ctx.protocol, "ade.enroll", { method: "GET", url: target.url, headers }, { acceptStatus: [...ENROLL_URL_STATUSES] });
@@ -379,7 +379,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         isAppleServerCode(raw) ? appleShownForServerCode(raw, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name) : appleAdeInvalidProfile(raw, deviceKind, cc.department, "ade.enroll", name),
       );
     }
-    if (res.status < 200 || res.status > 299) return enrollUrlStatus(dev, name, target, res.status, res.body.length, ctx.protocol.clock.now() - started);
+    if (res.status >= 400) return enrollUrlStatus(dev, name, target, res.status, res.body.length, ctx.protocol.clock.now() - started);
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {
       if (target.via === "machineinfo-post") return enrollUrlNotAProfile(dev, name, target.url, res.status, type);
