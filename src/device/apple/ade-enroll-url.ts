@@ -45,6 +45,14 @@ export const RETRIEVING_TEXT = "Retrieving Enrollment Profile";
  */
 export const ENROLL_URL_STATUSES: readonly number[] = Array.from({ length: 200 }, (_, i) => i + 400);
 
+/**
+ * The User-Agent of the MachineInfo POST from a Mac: cloudconfigurationd's, not mdmclient's
+ * (MicroMDM's server log in micromdm/micromdm#854, macOS 13.1: `user_agent=CloudConfiguration-OSX/1.0
+ * path=/mdm/enroll`, logfmt unquoted, so the whole value). An iPhone/iPad's is not published: the
+ * device's usual one stays. The web view sends its browser's (not modelled: the device's usual one).
+ */
+export const MAC_MACHINEINFO_UA = "CloudConfiguration-OSX/1.0";
+
 /** A sample of step ade.enroll is failed when the answer is an error the flow ends on (401 and 403 are read: a challenge, an error body). */
 export const failedAnswer = (res: { status: number }): boolean => res.status >= 400 && res.status !== 401 && res.status !== 403;
 

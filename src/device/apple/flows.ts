@@ -12,7 +12,7 @@ import { SET_UPS_DISK_KEY, type Flow, type FlowContext, type FlowResult } from "
 import type { Platform } from "../catalog.js";
 import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
 import { enrollWithProfile, fail, optionAnchors, userAgent } from "./enroll.js";
-import { ENROLL_URL_STATUSES, enrollUrlNotAProfile, enrollUrlStatus, enrollmentRequest, failedAnswer, noEnrollmentUrl } from "./ade-enroll-url.js";
+import { ENROLL_URL_STATUSES, MAC_MACHINEINFO_UA, enrollUrlNotAProfile, enrollUrlStatus, enrollmentRequest, failedAnswer, noEnrollmentUrl } from "./ade-enroll-url.js";
 import { appleCheckin } from "./checkin.js";
 import { runAccountDriven, type AccountVariant } from "./account.js";
 import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.js";
@@ -336,6 +336,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         return exchange(ctx.protocol, "ade.enroll", { method: "GET", url: target.url, headers }, { acceptStatus: [...ENROLL_URL_STATUSES] });
       }
       headers["content-type"] = "application/pkcs7-signature";
+      if (dev.osName === "macOS") headers["user-agent"] = MAC_MACHINEINFO_UA;
       return exchange(ctx.protocol, "ade.enroll", { method: "POST", url: target.url, headers, body: signed }, { acceptStatus: [...ENROLL_URL_STATUSES] });
     }, failedAnswer);
     if (res.status === 401) {

@@ -84,6 +84,9 @@ describe("ADE: what the device records when the enrollment URL gives no profile"
     expect(r.shown).toMatchObject({ text: "Retrieving Enrollment Profile", screen: "Setup Assistant › Remote Management", cause: { code: "HTTP 500" } });
     const [n] = notes(dev.transcriptSink.events());
     expect(n).toMatchObject({ status: 500, via: "machineinfo-post", process: "mdmclient" });
+    // cloudconfigurationd's User-Agent on the MachineInfo POST (micromdm#854's server log)
+    const post = dev.transcriptSink.events().find((e) => e.step === "ade.enroll" && e.kind === "http");
+    expect(JSON.stringify(post?.data)).toContain("CloudConfiguration-OSX/1.0");
     expect(n!.log).toEqual(["CloudConfig: Get activation profile returning error after 0.25 secs", "CloudConfig: Error returning activation profile.   Error = 500; Datasize = 0"]);
   });
 
