@@ -24,12 +24,13 @@ describe("rules on request content", () => {
     expect(fixed).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
   }, 120_000);
 
-  it("a User-Agent rule refuses the Windows client at its first request; a body rule refuses only the iPhones whose check-in says 17.x", async () => {
+  it("one User-Agent rule refuses the Windows client and Android's DPC download; a body rule refuses only the iPhones whose check-in says 17.x", async () => {
     const { summary } = await runScenario(scenario("faults/request-rules-user-agent-and-os-version.yaml"), opts);
-    expect(summary).toMatchObject({ devices: 6, enrolled: 2, failed: 4, ok: true });
+    expect(summary).toMatchObject({ devices: 8, enrolled: 2, failed: 6, ok: true });
     expect(summary.groups["phones-18"]).toMatchObject({ enrolled: 2, failed: 0 });
     expect(summary.groups["phones-17"]).toMatchObject({ enrolled: 0, failed: 2 });
     expect(summary.errors["apple.checkin.http-403"]).toMatchObject({ count: 2, step: "checkin.authenticate" });
+    expect(summary.errors["android.provision.download-failed"]).toMatchObject({ count: 2, step: "android.provision.download" });
     expect(summary.steps["discovery.post"]).toBeUndefined(); // the PCs never got past the WAF
   }, 120_000);
 });
