@@ -4,7 +4,11 @@
  * assignment, platforms; the engine refuses an enrollment the licence does not cover, and an admin's renewal
  * (holder.set of endsAt) applies to the next enrollment.
  */
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runScenario } from "../../../src/api/run-scenario.js";
+import { refusalError } from "../../../src/server/android/policy-gate.js";
+import { refusalFault } from "../../../src/server/windows/policy-gate.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { PolicyEngine, type EnrollmentRequest } from "../../../src/server/policy/engine.js";
 import { licenceEnd, licenceRefusal } from "../../../src/server/policy/licences.js";
@@ -79,4 +83,24 @@ describe("the engine on virtual time", () => {
     engine.removed(a.deviceKey);
     expect(engine.decide(android()).ok).toBe(true);
   });
+});
+
+describe("what each platform answers", () => {
+  it("Windows: every licence refusal is the fault detail UserLicense (0x80180018); Android: the LICENSE_* reason of the stand-in", () => {
+    const decisions = (["licence-unassigned", "licence-expired", "licence-seats-used"] as const).map((refusal) => ({ ok: false as const, refusal, message: "m", ownership: "corporate" as const }));
+    for (const d of decisions) {
+      expect(refusalFault(d, "m1", "t")).toMatchObject({ subcode: "s:Authorization", errorType: "UserLicense" });
+      expect(refusalError(d)).toEqual([403, "PERMISSION_DENIED", "Licence problem: m", expect.stringMatching(/^LICENSE_(NOT_ASSIGNED|EXPIRED|SEATS_USED)$/)]);
+    }
+  });
+});
+
+describe("shipped Windows pair over loopback", () => {
+  const dir = join(import.meta.dirname, "../../../scenarios/failures");
+  it("win-user-licence-not-assigned-failing / -fixed", async () => {
+    const failing = await runScenario(join(dir, "win-user-licence-not-assigned-failing.yaml"), { keyPoolSize: 24, progress: false });
+    expect(failing.summary).toMatchObject({ devices: 3, enrolled: 1, ok: true });
+    const fixed = await runScenario(join(dir, "win-user-licence-not-assigned-fixed.yaml"), { keyPoolSize: 24, progress: false });
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+  }, 120_000);
 });
