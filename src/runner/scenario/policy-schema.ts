@@ -76,7 +76,7 @@ export const policySchema: Json = {
           items: { type: "object", additionalProperties: false, required: ["upn"], properties: {
               upn: str("User principal name."),
               groups: strings("Groups the user belongs to."),
-              licensed: { type: "boolean", description: "The user holds an MDM (Intune) licence (default true). An unlicensed user's enrollment sign-in is refused: Apple account-driven enrollment and the ADE Setup Assistant sign-in get 403 UserLicenseTypeInvalid (\"User Name Not Recognized. This user account is not authorized to use MDM.\")." },
+              licensed: { type: "boolean", description: "The user holds an MDM (Intune) licence (default true). An unlicensed user's enrollment sign-in is refused: Apple account-driven enrollment and the ADE Setup Assistant sign-in get 403 UserLicenseTypeInvalid (\"User Name Not Recognized. This user account is not authorized to use MDM.\"); every enrollment decision refuses the user too (licence-unassigned: Windows UserLicense 0x80180018, Android LICENSE_NOT_ASSIGNED)." },
               accountEnabled: { type: "boolean", description: "The account is enabled (default true). A disabled account's sign-in at the identity provider is refused with AADSTS50057 (invalid_grant: Windows shows CAA20003)." },
               mfaRegistered: {
                 type: "boolean",

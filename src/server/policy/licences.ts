@@ -2,8 +2,8 @@
 /**
  * Service licences of the tenant (`embedded.policy.licences`): the EMM subscription or licence pool an enrollment
  * consumes, with an end date and a seat count, evaluated when a device enrolls. A platform that no licence covers is
- * not licence-checked (the simulator's default, and the per-user `directory.users[].licensed` switch still applies
- * where a half reads it).
+ * not licence-checked (the simulator's default); a user the directory lists `licensed: false` holds no licence on any
+ * platform.
  *
  * Published behaviour it models:
  * - Knox Manage: "When the Knox Manage … licenses applied to a device expire … the device users [cannot] download new
@@ -17,7 +17,7 @@
  * does not take a second seat. An enrolled device whose licence ends is not unenrolled (Knox Manage: "The existing
  * policies still apply"); only new enrollments are refused.
  */
-import { targets } from "./directory.js";
+import { licensed, targets } from "./directory.js";
 import type { LicencePolicy, PolicyConfig, PolicyPlatform } from "./types.js";
 
 export type { LicencePolicy };
@@ -46,6 +46,8 @@ export function heldLicences(cfg: PolicyConfig, platform: PolicyPlatform, upn: s
  * has ended; every one held that is still running has no free seat.
  */
 export function licenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number, seatsUsed: (l: LicencePolicy) => number): { refusal: LicenceRefusal; message: string; licence?: string } | undefined {
+  // The directory's own switch (`directory.users[].licensed: false`) holds on every platform, licences listed or not.
+  if (r.upn && !licensed(cfg, r.upn)) return { refusal: "licence-unassigned", message: `${r.upn} holds no MDM licence (the directory lists the user unlicensed)` };
   const covering = forPlatform(cfg, r.platform);
   if (!covering.length) return undefined;
   const held = heldLicences(cfg, r.platform, r.upn);

@@ -48,6 +48,12 @@ describe("licenceRefusal", () => {
     expect(licenceRefusal(cfg, { platform: "ios" }, START, START, () => 2)).toMatchObject({ refusal: "licence-seats-used", licence: "new", message: expect.stringContaining("2 of 2") });
   });
 
+  it("a user the directory lists unlicensed holds no licence on any platform, licences listed or not", () => {
+    const cfg: PolicyConfig = { directory: { users: [{ upn: "nolicence@contoso.com", licensed: false }] } };
+    expect(licenceRefusal(cfg, { platform: "android", upn: "nolicence@contoso.com" }, START, START, none)).toMatchObject({ refusal: "licence-unassigned" });
+    expect(licenceRefusal(cfg, { platform: "windows", upn: "ann@contoso.com" }, START, START, none)).toBeUndefined();
+  });
+
   it("a per-user licence covers only the users it is assigned to; a userless enrollment holds none", () => {
     const cfg: PolicyConfig = { directory: { users: [{ upn: "ann@contoso.com", groups: ["licensed"] }] }, licences: [{ name: "Intune P1", assign: ["licensed"] }] };
     expect(licenceRefusal(cfg, { platform: "windows", upn: "ann@contoso.com" }, START, START, none)).toBeUndefined();
