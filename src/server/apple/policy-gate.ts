@@ -50,6 +50,7 @@ export function adeRequest(mi: Record<string, unknown>): EnrollmentRequest {
 // A device-list refusal (device-lists.ts) has no Intune code of its own (Intune publishes no device deny list):
 // it is answered as the restriction refusals are, DeviceTypeNotSupported, with "Device Not Approved" in the message.
 export function refusalJson(d: Extract<EnrollmentDecision, { ok: false }>): HttpResponse {
-  const code = d.refusal === "device-limit" || d.refusal === "dem-limit" ? "DeviceCapReached" : "DeviceTypeNotSupported";
+  // A licence refusal (policy/licences.ts) is Intune's unlicensed-user code, as the account-driven sign-in answers it.
+  const code = d.refusal === "device-limit" || d.refusal === "dem-limit" ? "DeviceCapReached" : d.refusal.startsWith("licence-") ? "UserLicenseTypeInvalid" : "DeviceTypeNotSupported";
   return json(403, { code, message: d.message, ...(d.policy ? { restriction: d.policy.name, priority: d.policy.priority } : {}) });
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../../src/api/run-scenario.js";
 import { refusalError } from "../../../src/server/android/policy-gate.js";
+import { refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { refusalFault } from "../../../src/server/windows/policy-gate.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { PolicyEngine, type EnrollmentRequest } from "../../../src/server/policy/engine.js";
@@ -92,10 +93,12 @@ describe("the engine on virtual time", () => {
 });
 
 describe("what each platform answers", () => {
-  it("Windows: every licence refusal is the fault detail UserLicense (0x80180018); Android: the LICENSE_* reason of the stand-in", () => {
+  it("Windows: every licence refusal is the fault detail UserLicense (0x80180018); Apple 403 UserLicenseTypeInvalid; Android: the LICENSE_* reason of the stand-in", () => {
     const decisions = (["licence-unassigned", "licence-expired", "licence-seats-used"] as const).map((refusal) => ({ ok: false as const, refusal, message: "m", ownership: "corporate" as const }));
     for (const d of decisions) {
       expect(refusalFault(d, "m1", "t")).toMatchObject({ subcode: "s:Authorization", errorType: "UserLicense" });
+      const apple = refusalJson(d);
+      expect([apple.status, JSON.parse(Buffer.from(apple.body).toString()).code]).toEqual([403, "UserLicenseTypeInvalid"]);
       expect(refusalError(d)).toEqual([403, "PERMISSION_DENIED", "Licence problem: m", expect.stringMatching(/^LICENSE_(NOT_ASSIGNED|EXPIRED|SEATS_USED)$/)]);
     }
   });
