@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * The identity provider's account lockout after failed sign-ins (`embedded.policy.directory.lockout`), counted per user on
- * the server's clock, for every password sign-in of the embedded server (Windows identity provider, Apple portal and
+ * the server's clock, for every password sign-in of the embedded server (Windows identity provider and OnPremise, Apple portal and
  * account-driven sign-in, the legacy ADE Setup Assistant sign-in; the Android sign-in reads the lock only). Each half asks
  * {@link SignInLockout.passwordSignIn} and answers a `locked` verdict as its platform's identity provider does.
  *
@@ -17,7 +17,8 @@
  * Assumptions (not published): by how much a repeated lockout grows (`durationGrowth`, a factor per lockout, default 1:
  * no growth); that a correct password before the threshold resets the count (Active Directory's badPwdCount does); that
  * the sign-in which reaches the threshold is still answered as the wrong password it was, the next one as locked; that a
- * sign-in while locked is not counted. Not modelled: Entra's "tracks the last three bad password hashes" (a repeated wrong
+ * sign-in while locked is not counted; the OnPremise UsernameToken of a locked user gets the wrong-password fault (no text is
+ * published for it). Not modelled: Entra's "tracks the last three bad password hashes" (a repeated wrong
  * password counting once), familiar-location lockout (AD FS extranet smart lockout), a CAPTCHA.
  */
 import type { PolicyConfigHolder } from "./holder.js";

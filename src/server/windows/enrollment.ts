@@ -83,9 +83,12 @@ export class EnrollmentEndpoints {
     }
     if (!s) return fault({ relatesTo, code: "Sender", subcode: "a:InvalidSecurity", reason: "no WS-Security header" });
     if (s.kind === "username") {
-      if (this.cfg.authPolicy !== "OnPremise" || s.password !== this.cfg.password) {
-        return fault({ relatesTo, subcode: "s:Authentication", reason: "user name or password not recognized" });
-      }
+      if (this.cfg.authPolicy !== "OnPremise") return fault({ relatesTo, subcode: "s:Authentication", reason: "user name or password not recognized" });
+      // The directory behind OnPremise counts the password toward the tenant's lockout (server/policy/lockout.ts); no text is
+      // published for a locked account here, so the fault is the same s:Authentication with the reason in our own words.
+      const verdict = this.ctx.policy.lockout?.passwordSignIn(s.username, s.password === this.cfg.password);
+      if (verdict?.kind === "locked") return fault({ relatesTo, subcode: "s:Authentication", reason: "user name or password not recognized (the account is locked out after too many failed sign-ins)" });
+      if (s.password !== this.cfg.password) return fault({ relatesTo, subcode: "s:Authentication", reason: "user name or password not recognized" });
       return { upn: s.username.toLowerCase(), token: false, bulk: false };
     }
     let token: string;

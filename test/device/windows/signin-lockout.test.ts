@@ -67,4 +67,23 @@ describe("account lockout at the Windows identity provider (virtual time)", () =
       await held.close();
     }
   }, 120_000);
+
+  it("OnPremise (the UsernameToken in the RST) counts toward the same lockout: the right password after two typos is the s:Authentication fault, naming the lockout", async () => {
+    const h = await windowsHarness({ authPolicy: "OnPremise" }, undefined, { directory: { lockout: { threshold: 2, durationSeconds: 0 } } });
+    try {
+      const disk = new Map<string, unknown>();
+      const attempt = async () => {
+        const { ctx } = h.context(0);
+        return (await h.clock.run(FLOWS["windows-byod"]!.run({ ...ctx, disk }, { upn: "ann@contoso.example.com", mistypedPasswords: 2 } as never), 3_600_000)) as WindowsFlowResult;
+      };
+      for (let i = 0; i < 2; i++) expect((await attempt()).message).not.toContain("locked out");
+      const locked = await attempt();
+      expect(locked.ok).toBe(false);
+      expect(locked.message).toContain("the account is locked out after too many failed sign-ins");
+      h.server.policy.lockout.unlock();
+      expect((await attempt()).ok).toBe(true);
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
 });
