@@ -149,8 +149,7 @@ export class FleetNetworks {
  * without that DNS record does not resolve (the look-up a WPAD-by-DNS client makes fails).
  */
 function wpadDecision(n: ResolvedNetwork, host: string, http: boolean): NetworkDecision | undefined {
-  if (!n.explicit) return undefined;
-  const served = [n.explicit.dhcpPac, n.explicit.dnsPac, n.pacUrl].filter((u): u is string => u !== undefined).map((u) => new URL(u).hostname.toLowerCase());
+  const served = n.explicit ? [n.explicit.dhcpPac, n.explicit.dnsPac, n.pacUrl].filter((u): u is string => u !== undefined).map((u) => new URL(u).hostname.toLowerCase()) : [];
   if (served.includes(host)) return http ? { kind: "pac", host, reason: `the web server of network "${n.name}" serves its PAC file` } : { kind: "pass", host };
   if (n.dnsSuffix !== undefined && host === `wpad.${n.dnsSuffix}`) return { kind: "fail", host, detail: "dns.nxdomain", reason: `network "${n.name}" publishes no WPAD record in its DNS (${host})` };
   return undefined;

@@ -51,6 +51,8 @@ describe("explicit proxy decisions", () => {
     const dhcp = nets({ proxy: { address: PROXY, wpad: ["dhcp"], pac: "http://10.0.0.5/proxy.pac" } });
     expect(dhcp.dhcp(0, "g")).toEqual({ wpadUrl: "http://10.0.0.5/proxy.pac" });
     expect(at(dhcp, "http://10.0.0.5/proxy.pac")).toMatchObject({ kind: "pac" });
+    // A network without an explicit proxy has no wpad record either (a PC that auto-detects there finds nothing).
+    expect(at(nets({ dnsSuffix: "home.example" }), "http://wpad.home.example/wpad.dat")).toMatchObject({ kind: "fail", detail: "dns.nxdomain" });
     // A transparent proxy (no address) keeps its old meaning: nothing is refused, nothing is offered.
     const transparent = nets({ proxy: { pac: "http://10.0.0.5/proxy.pac" } });
     expect(at(transparent, "http://example.com/")).toEqual({ kind: "pass", host: "example.com" });
