@@ -104,6 +104,16 @@ describe("win-tenant-attach-crl-proxy", () => {
     expect(lines.filter((l) => l.kind === "decoded" && l.step === "tenant-attach.crl")).toEqual([expect.objectContaining({ data: expect.objectContaining({ serviceRevoked: false }) })]);
     expect(lines.filter((l) => l.kind === "decoded" && l.step === "tenant-attach.upload")).toEqual([expect.objectContaining({ data: { devices: 25, accepted: 25 } })]);
   }, 60_000);
+  it("the server's netsh winhttp proxy (state.winhttpProxy) is WinHTTP's system proxy too: the CRL check passes", async () => {
+    const { summary } = await runScenario(
+      variant("win-tenant-attach-crl-proxy", (t) =>
+        t.replace("options: { windows: { firewall: [/windows/pki/], tenantAttach: { devices: 25 } } }", 'state: { winhttpProxy: { server: "proxy.site.example:8080" } }\n    options: { windows: { firewall: [/windows/pki/], tenantAttach: { devices: 25 } } }').replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n"),
+      ),
+      opts,
+    );
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(summary.steps["tenant-attach.upload"]!.count).toBe(3);
+  }, 60_000);
   it("a CRL that lists the service certificate stops the upload with CRYPT_E_REVOKED", async () => {
     const { summary } = await runScenario(
       variant("win-tenant-attach-crl-proxy", (t) =>

@@ -9,7 +9,7 @@ export type AutopilotMode = "user-driven" | "self-deploying" | "pre-provisioned"
 export interface TenantAttachOptions {
   /** Device records the site uploads. Default 10. */
   devices?: number;
-  /** WinHTTP has a system proxy (netsh winhttp set proxy): the revocation check goes through it. Default false. */
+  /** WinHTTP has a system proxy (netsh winhttp set proxy): the revocation check goes through it. Default: whether state.winhttpProxy is set. */
   systemProxy?: boolean;
   /** Cloud service base URL. Default <https base>/windows/cmgateway on embedded runs. */
   serviceUrl?: string;

@@ -11,7 +11,8 @@
  * configured for the site system, which the site firewall lets out; the revocation check runs through WinHTTP's
  * *system* proxy. Without one (`tenantAttach.systemProxy: false`, the default) it connects directly, and the site
  * firewall (`options.windows.firewall` URL prefixes) refuses it: the upload fails on the CRL check with
- * CRYPT_E_REVOCATION_OFFLINE, naming the CRL URL. `systemProxy: true` (netsh winhttp set proxy) sends it through
+ * CRYPT_E_REVOCATION_OFFLINE, naming the CRL URL. A WinHTTP proxy on the server — device state
+ * `state.winhttpProxy` (netsh winhttp set proxy; proxy.ts), or `tenantAttach.systemProxy: true` — sends it through
  * the proxy instead.
  */
 import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
@@ -41,7 +42,9 @@ export async function runTenantAttach(ctx: FlowContext, options: unknown): Promi
   const fail = (code: string, stepName: string, message: string): FlowResult => ({ ok: false, code, step: stepName, message, keychain: { identities: [] } });
   // The site firewall applies to direct connections; the proxies are allowed out.
   const direct = raw.firewall?.length ? firewalled(p.http, raw.firewall) : p.http;
-  const revocation = { ...p, http: ta.systemProxy ? p.http : direct };
+  // WinHTTP's system proxy: the PC's state.winhttpProxy (netsh winhttp set proxy), or tenantAttach.systemProxy.
+  const systemProxy = ta.systemProxy ?? ctx.identity.state?.winhttpProxy !== undefined;
+  const revocation = { ...p, http: systemProxy ? p.http : direct };
 
   const svc = await step(p, "tenant-attach.service", async () => {
     const res = await exchange(p, "tenant-attach.service", { method: "GET", url: `${base}/service`, headers: { accept: "application/json" } });
@@ -94,7 +97,7 @@ export async function runTenantAttach(ctx: FlowContext, options: unknown): Promi
     return fail(
       "windows.tenant-attach.crl-check-failed",
       "tenant-attach.crl",
-      `Tenant attach: device upload failed on the revocation check of the service certificate: ${REVOCATION_OFFLINE} CRL unreachable — ${check.errors.join("; ")} (the check uses WinHTTP's system proxy${ta.systemProxy ? "" : ", and none is set"})`,
+      `Tenant attach: device upload failed on the revocation check of the service certificate: ${REVOCATION_OFFLINE} CRL unreachable — ${check.errors.join("; ")} (the check uses WinHTTP's system proxy${systemProxy ? "" : ", and none is set"})`,
     );
   }
   if (check.status === "revoked") return fail("windows.tenant-attach.certificate-revoked", "tenant-attach.crl", `Tenant attach: device upload failed: ${REVOKED} (${svc.cert.subject}, CRL ${check.url})`);

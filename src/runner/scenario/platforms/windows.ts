@@ -136,7 +136,7 @@ export const windowsScenario: ScenarioExtension = {
         description: "windows-tenant-attach (ConfigMgr service connection point uploading to the cloud service).",
         properties: {
           devices: { type: "integer", minimum: 0, maximum: 10000, description: "Device records uploaded. Default 10." },
-          systemProxy: bool("WinHTTP has a system proxy, so the certificate revocation (CRL) check goes through it; default false: the check connects directly and the site firewall (firewall) applies."),
+          systemProxy: bool("WinHTTP has a system proxy, so the certificate revocation (CRL) check goes through it; default: true when the server has state.winhttpProxy (netsh winhttp set proxy), else false: the check connects directly and the site firewall (firewall) applies."),
           serviceUrl: str("Cloud service base URL. Default <https base>/windows/cmgateway on embedded runs."),
           siteCode: str("ConfigMgr site code. Default PS1."),
         },
