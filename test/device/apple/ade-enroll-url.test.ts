@@ -51,6 +51,14 @@ describe("ADE: which enrollment URL Setup Assistant asks", () => {
     expect(cc?.data).toMatchObject({ url: null });
   });
 
+  it("a cloud configuration fetched from the server under test (cloudConfigUrl) without either URL: the same, no default", async () => {
+    const w = await appleWorld({}, {}, (h: HttpHandler) => async (req) => (new URL(req.url).pathname === "/dep/cloudconfig" ? answer(200, "application/json", JSON.stringify({ is_supervised: true, department: "IT" })) : h(req)));
+    const dev = await w.device("macbook-air-m3");
+    const r = await w.run(dev, "macos-ade", { apple: { ade: { cloudConfigUrl: "/dep/cloudconfig" } } });
+    expect(r).toMatchObject({ ok: false, code: "apple.ade.no-enrollment-url", step: "ade.enroll" });
+    expect(w.apple.stats.adeEnrollments).toBe(0);
+  });
+
   it("the stand-in's cloud configuration (none given) still names url: the Mac POSTs MachineInfo there and enrolls", async () => {
     const ok = await appleWorld();
     const dev = await ok.device("macbook-air-m3");
