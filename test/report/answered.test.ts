@@ -101,6 +101,12 @@ describe("expect.answered in scenario files", () => {
     expect(e.message).toMatch(/^t\.yaml:6:15: unknown step "checkin\.authenticat" in expect\.answered\[0\]\.step; .*\(did you mean "checkin\.authenticate"\?\)/);
   });
 
+  it("a steady-phase reported name is refused with the name the transcript records", () => {
+    const e = error(file("    - { step: checkin.command.idle, status: 200 }\n"));
+    expect(e.message).toMatch(/^t\.yaml:6:15: expect\.answered\[0\]\.step "checkin\.command\.idle" is a steady-state check-in's reported name; .*write "command\.idle"$/);
+    expect(parseScenario(file("    - { step: checkin.authenticate, status: 200 }\n"), "t.yaml", ctx).expect.answered).toHaveLength(1); // an enrolment step that starts with checkin.
+  });
+
   it("a bad /regex/, a missing status and body, and a status out of range are refused at their place", () => {
     expect(error(file("    - { step: command.idle, body: '/a(/' }\n")).message).toMatch(/^t\.yaml:6:\d+: expect\.answered\[0\]\.body .*/);
     expect(error(file("    - { step: command.idle, count: 1 }\n")).message).toMatch(/^t\.yaml:6:\d+: .*expect\.answered\[0\].*\{step, status\?, body\?, count\?, ratio\?\} with status or body/);
