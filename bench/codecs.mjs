@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Micro-benchmark of the hot-path wire codecs: parsing and building a SyncML session message,
 // an Apple check-in (TokenUpdate) plist, a command plist, a command report and the enrollment
-// profile. No sockets, no
+// profile, and the DER of an enrolment (a certificate built around embedded DER, a CertRep parsed
+// and written again, a certificate every device parses). No sockets, no
 // crypto: the codec alone, so two builds can be compared in one sitting on the same machine.
 //
 //   node bench/codecs.mjs                 # this checkout's dist/
@@ -70,6 +71,17 @@ const builder = new xml2js.Builder({ headless: true, renderOpts: { pretty: false
 
 const profileBytes = fixture("apple/enrollment-profile.mobileconfig");
 
+// DER: a certificate built around its issuer, subject and key as DER (what the SCEP client's
+// self-signed signer is; the signature is a stand-in, no crypto), a CertRep parsed and written
+// again, and a CA certificate that every device of a fleet parses.
+const der = await load("wire/asn1/der.js");
+const { buildCertificate, parseCertificate } = await load("wire/x509/certificate.js");
+const caDer = new Uint8Array(fixture("scep/getcacert-single.der"));
+const ca = parseCertificate(caDer);
+const certRep = new Uint8Array(fixture("scep/certrep-success.der"));
+const noCrypto = { sign: () => new Uint8Array(256).fill(1) };
+const template = { serial: Uint8Array.of(0x12, 0x34, 0x56, 0x78), issuer: ca.subjectDer, subject: ca.subjectDer, notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(2027, 0, 1)), spki: ca.spki };
+
 const cases = {
   "syncml.parse-server-message": () => parseSyncML(serverSyncml),
   "syncml.parse-device-reply": () => parseSyncML(replyText),
@@ -84,6 +96,9 @@ const cases = {
   "plist.build-command-report": () => buildPlistBytes(result),
   "plist.parse-generic": () => parsePlist(resultBytes),
   "plist.parse-profile": () => parsePlist(profileBytes),
+  "der.build-certificate": () => buildCertificate(template, { kind: "rsa", bits: 2048 }, "sha256", noCrypto),
+  "der.parse-and-write-certrep": () => der.encode(der.decode(certRep, "CertRep")),
+  "der.parse-shared-ca-certificate": () => parseCertificate(caDer),
 };
 
 // CPU time of this thread (user + system), not wall time: the machine is shared, and another

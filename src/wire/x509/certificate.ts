@@ -84,8 +84,41 @@ export interface Certificate {
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
-/** Parses a DER certificate strictly; anything malformed is a ProtocolViolationError naming `what`. */
+/** Most distinct certificates whose parsed form is kept (see {@link parseCertificate}). */
+export const PARSED_CERTIFICATE_CACHE_SIZE = 512;
+/** Parsed certificates by their DER bytes (as a latin1 string), least recently used first. */
+const parsed = new Map<string, Readonly<Certificate>>();
+
+/**
+ * Parses a DER certificate strictly; anything malformed is a ProtocolViolationError naming `what`.
+ *
+ * Every device of a fleet parses the same few certificates (the server's CA and RA certificates in
+ * GetCACert, the profile signer and its chain, the CA payloads of the enrollment profile):
+ * parsing them again was 3.4 % of the simulator's profiled CPU per Apple enrolment, ≈ 27 µs per
+ * certificate (docs/performance.md, "Seventh round"). So the result of a successful parse is kept
+ * by the certificate's exact bytes, for at most {@link PARSED_CERTIFICATE_CACHE_SIZE} certificates
+ * (least recently used dropped first), and returned frozen (it is shared by every caller that
+ * parses the same bytes; no caller changes a parsed certificate). The result depends on the bytes
+ * alone; a failure is never kept (the next caller gets the same error naming its own `what`), and
+ * the kept `der` is a copy, so a caller that changes its array afterwards changes nothing here.
+ */
 export function parseCertificate(der: Uint8Array, what = "certificate"): Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("latin1");
+  const hit = parsed.get(key);
+  if (hit) {
+    parsed.delete(key);
+    parsed.set(key, hit);
+    return hit;
+  }
+  const cert = Object.freeze({ ...readCertificate(der, what), der: der.slice() });
+  Object.freeze(cert.extensions);
+  pems.set(cert.der, undefined);
+  if (parsed.size >= PARSED_CERTIFICATE_CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, cert);
+  return cert;
+}
+
+function readCertificate(der: Uint8Array, what: string): Certificate {
   const top = children(decode(der, what), what, Type.SEQUENCE, 3);
   const tbsObj = top[0]!;
   const tbsParts = children(tbsObj, `${what} tbsCertificate`, Type.SEQUENCE, 6);
@@ -164,10 +197,22 @@ export function keyIdentifier(spki: Uint8Array, crypto: CryptoPort): Uint8Array 
   return crypto.digest("sha1", spkiInfo(spki).publicKeyBits);
 }
 
+/**
+ * PEM of the kept certificates' DER arrays (owned by the parse cache above, never handed out to be
+ * filled): an Apple device wrote the same anchors and identity as PEM at each of its three
+ * checkpoints, its TLS trust list and its enrolled state (≈ 1 % of its CPU per enrolment).
+ */
+const pems = new WeakMap<Uint8Array, string | undefined>();
+
 /** PEM armour. */
 export function toPem(der: Uint8Array, label = "CERTIFICATE"): string {
+  const kept = label === "CERTIFICATE" && pems.has(der);
+  const known = kept ? pems.get(der) : undefined;
+  if (known !== undefined) return known;
   const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  const pem = `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  if (kept) pems.set(der, pem);
+  return pem;
 }
 
 /** All PEM blocks of a label in a text (or [] when none). */
