@@ -11,7 +11,7 @@
  * text; bodies larger than {@link MAX_FIELD_BODY} never match a body or field selector.
  */
 import { MAX_FIELD_BODY, parseFieldPath, readFields } from "../../wire/body-fields.js";
-import { compilePattern } from "./pattern.js";
+import { patternMatcher } from "./pattern.js";
 import type { FaultMatch, FieldSelector } from "./vocabulary.js";
 
 /** What a request carries, for the content selectors. */
@@ -36,8 +36,8 @@ const list = (v: string | string[] | undefined): string[] | undefined => (v === 
 export function fieldTest(f: FieldSelector): (values: string[]) => boolean {
   const equals = list(f.equals);
   const notEquals = list(f.notEquals);
-  const re = f.matches === undefined ? undefined : compilePattern(f.matches);
-  return (values) => values.some((v) => (equals === undefined || equals.includes(v)) && (notEquals === undefined || !notEquals.includes(v)) && (re === undefined || re.test(v)));
+  const matches = f.matches === undefined ? undefined : patternMatcher(f.matches);
+  return (values) => values.some((v) => (equals === undefined || equals.includes(v)) && (notEquals === undefined || !notEquals.includes(v)) && (matches === undefined || matches(v)));
 }
 
 /** Why a `field` selector cannot be compiled (a bad path), or undefined. */
@@ -51,8 +51,8 @@ export function fieldPathProblem(path: string): string | undefined {
 }
 
 export class ContentSelector {
-  private readonly body?: RegExp;
-  private readonly headers: [string, RegExp][];
+  private readonly body?: (text: string) => boolean;
+  private readonly headers: [string, (value: string) => boolean][];
   private readonly field?: { steps: ReturnType<typeof parseFieldPath>; test: (values: string[]) => boolean };
 
   /** Undefined when the entry has no content selector (the common case costs nothing per request). */
@@ -61,19 +61,19 @@ export class ContentSelector {
   }
 
   private constructor(m: FaultMatch) {
-    if (m.body !== undefined) this.body = compilePattern(m.body);
-    this.headers = Object.entries(m.header ?? {}).map(([k, v]) => [k.toLowerCase(), compilePattern(v)]);
+    if (m.body !== undefined) this.body = patternMatcher(m.body);
+    this.headers = Object.entries(m.header ?? {}).map(([k, v]) => [k.toLowerCase(), patternMatcher(v)]);
     if (m.field !== undefined) this.field = { steps: parseFieldPath(m.field.path), test: fieldTest(m.field) };
   }
 
   matches(req: RequestContent | undefined): boolean {
     if (!req) return false; // a DNS lookup carries no content
-    for (const [name, re] of this.headers) {
+    for (const [name, matches] of this.headers) {
       const value = Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
-      if (!re.test(value)) return false;
+      if (!matches(value)) return false;
     }
     const size = req.body?.length ?? 0;
-    if (this.body && (size > MAX_FIELD_BODY || !this.body.test(bodyText(req.body)))) return false;
+    if (this.body && (size > MAX_FIELD_BODY || !this.body(bodyText(req.body)))) return false;
     if (this.field && !this.field.test(readFields(req.body, this.field.steps))) return false;
     return true;
   }

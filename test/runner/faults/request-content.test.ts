@@ -10,6 +10,7 @@ import type { HttpRequest, HttpResponse, TranscriptEvent } from "../../../src/po
 import { zoneDns } from "../../../src/ports/dns.js";
 import { faultyPorts } from "../../../src/runner/faults/plan.js";
 import { ContentSelector, bodyText } from "../../../src/runner/faults/request-match.js";
+import { compilePattern, patternMatcher } from "../../../src/runner/faults/pattern.js";
 import type { FaultMatch, FaultSpec, ResolvedFault } from "../../../src/runner/faults/vocabulary.js";
 import { FieldPathError, MAX_FIELD_BODY, readFields } from "../../../src/wire/body-fields.js";
 import { buildPlistBytes } from "../../../src/wire/apple/plist.js";
@@ -87,6 +88,26 @@ describe("readFields: the values a path selects, per format", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("patternMatcher: globs in linear time", () => {
+  it("agrees with the glob's regular expression (fast-check)", () => {
+    const glob = fc.stringMatching(/^[ab.*?]{0,8}$/);
+    const text = fc.stringMatching(/^[ab.\n]{0,12}$/);
+    fc.assert(
+      fc.property(glob, text, (g, t) => {
+        expect(patternMatcher(g)(t)).toBe(compilePattern(g).test(t));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a many-star glob over a megabyte body that does not match returns at once", () => {
+    const body = "a".repeat(1 << 20);
+    const started = performance.now();
+    expect(patternMatcher("*a*a*a*a*b*")(body)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 
