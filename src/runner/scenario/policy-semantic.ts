@@ -21,6 +21,7 @@ interface PolicyShape {
   compliance?: { policies?: Named[] };
   terms?: Named[];
   deviceLists?: Named[];
+  licences?: Named[];
   conditionalAccess?: { policies?: (Named & { users?: { include?: string[]; exclude?: string[] }; grant?: { controls?: string[]; termsOfUse?: string[] } })[]; termsOfUse?: Named[] };
 }
 
@@ -65,6 +66,7 @@ export function policyIssues(policy: unknown): Issue[] {
   list([...base, "compliance", "policies"], p.compliance?.policies);
   list([...base, "terms"], p.terms);
   list([...base, "deviceLists"], p.deviceLists);
+  list([...base, "licences"], p.licences);
   // Conditional access: users are UPNs (with @) or groups; a grant names known terms of use, and block stands alone.
   const ca = [...base, "conditionalAccess"];
   list([...ca, "policies"], p.conditionalAccess?.policies);

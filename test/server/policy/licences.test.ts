@@ -6,7 +6,9 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../../src/api/run-scenario.js";
+import { runScenario, scenarioContext } from "../../../src/api/run-scenario.js";
+import { loadCatalog } from "../../../src/runner/catalog-files.js";
+import { scenarioLoadError } from "../../support/scenario-load-error.js";
 import { refusalError } from "../../../src/server/android/policy-gate.js";
 import { refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { refusalFault } from "../../../src/server/windows/policy-gate.js";
@@ -112,4 +114,25 @@ describe("shipped Windows pair over loopback", () => {
     const fixed = await runScenario(join(dir, "win-user-licence-not-assigned-fixed.yaml"), { keyPoolSize: 24, progress: false });
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
   }, 120_000);
+});
+
+describe("bad licence input is a scenario error at its place", () => {
+  const ctx = scenarioContext(loadCatalog());
+  const scenario = (licence: string) =>
+    `name: t\nserver: embedded\nembedded:\n  policy:\n    directory: { users: [{ upn: ann@contoso.com, groups: [intune-users] }] }\n    licences:\n      - ${licence}\ngroups:\n  - { name: g, model: pixel-8, count: 1, flow: android-qr }\n`;
+  it("a misspelt key gets file:line:column and a did-you-mean", () => {
+    const e = scenarioLoadError(scenario("{ name: KM, endAt: 3600 }"), "ticket.yaml", ctx);
+    expect(e.location).toMatch(/^ticket\.yaml:7:\d+$/);
+    expect(e.message).toContain("endsAt");
+  });
+  it("an end date that is neither seconds nor an ISO date-time says what was expected", () => {
+    const e = scenarioLoadError(scenario('{ name: KM, endsAt: "next tuesday" }'), "ticket.yaml", ctx);
+    expect(e.location).toMatch(/^ticket\.yaml:7:\d+$/);
+    expect(e.message).toMatch(/ISO 8601|seconds/);
+  });
+  it("an unknown group in assign gets a did-you-mean", () => {
+    const e = scenarioLoadError(scenario("{ name: KM, assign: [intune-user] }"), "ticket.yaml", ctx);
+    expect(e.location).toMatch(/^ticket\.yaml:7:\d+$/);
+    expect(e.message).toContain("intune-users");
+  });
 });
