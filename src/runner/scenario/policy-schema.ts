@@ -388,6 +388,14 @@ export const policySchema: Json = {
             "x-expected": "seconds after the start (an integer) or an ISO 8601 date-time such as 2026-12-31T23:59:59Z",
           },
           seats: { type: "integer", minimum: 0, maximum: 1000000, description: "Devices it can hold at once (live enrollments it covers; re-enrolling a device takes no new seat). Absent: unlimited." },
+          enforcedAt: {
+            type: "array",
+            minItems: 1,
+            uniqueItems: true,
+            items: { enum: ["enrollment", "checkin"] },
+            description:
+              "When the EMM checks it (default [enrollment]). checkin: an enrolled device's status report is refused once the licence has ended or is not the user's (the device stays enrolled and keeps its policies; Knox Manage \"Renew an expired license\": \"Access to the Knox Manage service is restricted. The existing policies still apply.\"); Android AMAPI check-ins: android.checkin.licence-expired.",
+          },
         },
       },
     },

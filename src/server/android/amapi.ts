@@ -10,7 +10,8 @@
  * to the EMM push endpoint, or kept in an in-memory log when none is configured.
  */
 import type { PolicyEngine } from "../policy/engine.js";
-import { androidPathRefusal, redeemRequest, refusalError, versionRefusal } from "./policy-gate.js";
+import { androidPathRefusal, emmReason, redeemRequest, refusalError, versionRefusal } from "./policy-gate.js";
+import { checkinLicenceRefusal } from "../policy/licences.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
@@ -161,6 +162,13 @@ export class FakeAmapi {
       const key = report ? report[1]! : typeof serial === "string" ? this.bySerial.get(serial) : undefined;
       const dev = key === undefined ? undefined : (this.devices.get(key) ?? this.wiping.get(key));
       if (!dev) return googleError(404, "NOT_FOUND", "device not found");
+      // A licence the EMM checks at check-in (policy/licences.ts): the service is refused, the device stays enrolled.
+      const recordKey = `amapi:${dev.name.slice(dev.name.lastIndexOf("/") + 1)}`;
+      const lic = checkinLicenceRefusal(this.d.policy.config, { platform: "android", upn: this.d.policy.enrollments.get(recordKey)?.upn }, this.d.now(), this.d.policy.startedAt);
+      if (lic) {
+        this.d.policy.recordRefusal(recordKey, lic.refusal, lic.message);
+        return googleError(403, "PERMISSION_DENIED", `Licence problem: ${lic.message}`, emmReason(lic.refusal));
+      }
       dev.lastStatusReportTime = this.iso();
       dev.lastPolicySyncTime = dev.lastStatusReportTime;
       dev.appliedPolicyVersion = typeof body.appliedPolicyVersion === "string" ? body.appliedPolicyVersion : dev.appliedPolicyVersion;

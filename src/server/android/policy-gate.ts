@@ -78,6 +78,9 @@ const EMM_REASONS: Partial<Record<EnrollmentRefusal, string>> = {
   "terms-not-accepted": "TERMS_NOT_ACCEPTED",
 };
 
+/** The stand-in's reason for an EMM refusal (licences, terms), if it is one. */
+export const emmReason = (refusal: EnrollmentRefusal): string | undefined => EMM_REASONS[refusal];
+
 /** The AMAPI error for a refusal: [status, canonical code, message, reason]. */
 export function refusalError(d: Extract<EnrollmentDecision, { ok: false }>): [number, string, string, string] {
   const version = d.refusal === "os-below-minimum" || d.refusal === "os-above-maximum";

@@ -33,7 +33,8 @@ export function licenceEnd(l: Pick<LicencePolicy, "endsAt">, startedAt: number):
 }
 
 /** Licences that cover enrollments of this platform (whoever holds them). */
-const forPlatform = (cfg: PolicyConfig, platform: PolicyPlatform): LicencePolicy[] => (cfg.licences ?? []).filter((l) => !l.platforms || l.platforms.includes(platform));
+const forPlatform = (cfg: PolicyConfig, platform: PolicyPlatform, at: "enrollment" | "checkin" = "enrollment"): LicencePolicy[] =>
+  (cfg.licences ?? []).filter((l) => (!l.platforms || l.platforms.includes(platform)) && (l.enforcedAt ?? ["enrollment"]).includes(at));
 
 /** The licences a user's (or a userless) enrollment on `platform` holds. */
 export function heldLicences(cfg: PolicyConfig, platform: PolicyPlatform, upn: string | undefined): LicencePolicy[] {
@@ -67,3 +68,24 @@ export function licenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform;
 
 /** Whether a live enrollment of this platform and user counts against the licence's seats. */
 export const coveredBy = (cfg: PolicyConfig, l: LicencePolicy, e: { platform: PolicyPlatform; upn?: string }): boolean => (!l.platforms || l.platforms.includes(e.platform)) && (!l.assign || targets(cfg, l.assign, e.upn));
+
+/**
+ * Why an enrolled device's check-in is refused its service (undefined: served): among the licences its platform checks
+ * at check-in (`enforcedAt: [checkin]`), none is its user's, or every one it holds has ended. Seats are not counted:
+ * the device already holds one. Knox Manage: after expiry "Access to the Knox Manage service is restricted. The
+ * existing policies still apply." (Renew an expired license); the device stays enrolled.
+ */
+export function checkinLicenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number): { refusal: LicenceRefusal; message: string } | undefined {
+  const covering = forPlatform(cfg, r.platform, "checkin");
+  if (!covering.length) return undefined;
+  const held = covering.filter((l) => !l.assign || targets(cfg, l.assign, r.upn));
+  if (!held.length) return { refusal: "licence-unassigned", message: `${r.upn ?? "the device's enrollment"} holds none of the ${r.platform} licences checked at check-in` };
+  if (
+    held.some((l) => {
+      const end = licenceEnd(l, startedAt);
+      return end === undefined || now < end;
+    })
+  )
+    return undefined;
+  return { refusal: "licence-expired", message: `the licence "${held[0]!.name}" expired at ${new Date(licenceEnd(held[0]!, startedAt)!).toISOString()}` };
+}

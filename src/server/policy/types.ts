@@ -180,6 +180,8 @@ export interface LicencePolicy {
   endsAt?: number | string;
   /** Devices it can hold at once (live enrollments it covers). Absent: unlimited. */
   seats?: number;
+  /** When the EMM checks it: at enrollment (the default), and at each check-in of an enrolled device (its service refused once the licence has ended). */
+  enforcedAt?: ("enrollment" | "checkin")[];
 }
 
 /** `embedded.policy.directory.lockout`: the identity provider's account lockout after failed sign-ins (lockout.ts). */

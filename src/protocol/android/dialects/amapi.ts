@@ -160,18 +160,33 @@ export const amapiDialect: AndroidDialect = {
           headers: { "content-type": "application/json" },
           body: json({ hardwareInfo: { serialNumber: device.serialNumber }, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch } }),
         },
-        { acceptStatus: [404] },
+        { acceptStatus: [403, 404] },
       );
       if (res.status === 404) {
         decoded(ctx, AMAPI_STEPS.report, { status: 404, known: false });
         return undefined;
       }
+      if (res.status === 403) {
+        // The EMM refused the service (a licence it checks at check-in): the device stays enrolled and keeps its policy.
+        const err = parseGoogleError(text(res.body));
+        const reason = (() => {
+          try {
+            return (JSON.parse(text(res.body)) as { error?: { reason?: unknown } }).error?.reason;
+          } catch {
+            return undefined;
+          }
+        })();
+        decoded(ctx, AMAPI_STEPS.report, { status: 403, error: err?.status, reason });
+        return { refused: typeof reason === "string" ? reason : "", message: err?.message ?? "HTTP 403" };
+      }
       const a = readStatusAck(text(res.body));
       decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, pendingCommands: a.pendingCommands.length });
       return a;
-      // The server not knowing the device is the check-in's outcome (a value), and a failed sample.
-    }, (a) => a === undefined);
+      // The server not knowing the device, or refusing it, is the check-in's outcome (a value), and a failed sample.
+    }, (a) => a === undefined || "refused" in a);
     if (!r) return { ok: false, code: "android.amapi.device-unknown", step: AMAPI_STEPS.report, message: "The server does not know this device (not enrolled, or deleted)" };
+    if ("refused" in r)
+      return { ok: false, code: `android.checkin.${(REASON_CODES[r.refused] ?? "android.amapi.permission-denied").split(".").pop()!}`, step: AMAPI_STEPS.report, message: r.message, serverError: { status: "PERMISSION_DENIED", ...(r.refused ? { reason: r.refused } : {}) } };
     const wiped = await runCommands(ctx, base, r.pendingCommands);
     if (wiped) return wiped;
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
