@@ -29,4 +29,15 @@ describe("shipped explicit-proxy scenarios", () => {
     const fixed = (await runScenario(file("failures/win-byod-user-proxy-only-fixed.yaml"), opts)).summary;
     expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
   }, 240_000);
+
+  it("Android QR onto a proxy-only Wi-Fi: without the payload's proxy the wizard waits at network.probe; PROVISIONING_WIFI_PROXY_HOST/PORT enrols", async () => {
+    const failing = (await runScenario(file("failures/android-qr-wifi-without-proxy-failing.yaml"), opts)).summary;
+    expect(failing.ok).toBe(true);
+    expect(failing.outcomes).toEqual({ "runner.deadline": 2 });
+    expect(failing.errors["runner.deadline"]).toMatchObject({ step: "network.probe" });
+    expect(failing.steps["android.provision.download"]).toBeUndefined();
+    const fixed = (await runScenario(file("failures/android-qr-wifi-without-proxy-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
+    expect(fixed.steps["android.provision.download"]).toMatchObject({ count: 2, failed: 0 });
+  }, 240_000);
 });

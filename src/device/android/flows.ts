@@ -13,6 +13,7 @@ import { decoded, step, type ProtocolContext } from "../../protocol/common/conte
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
 import { downloadApk } from "../../protocol/android/download.js";
+import { wifiProxied } from "./wifi-proxy.js";
 import { resumeAfterBoot, runSetupWizard, type AndroidDeviceState, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
 import { parseFakeApk } from "../../wire/android/apk.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
@@ -191,7 +192,7 @@ async function resumed(fc: FlowContext, o: AndroidFlowOptions): Promise<FlowResu
 }
 
 async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => ProvisioningParams, mode: DpcModeChoice, initiator: "trusted-source" | "managed-profile"): Promise<FlowResult> {
-  const ctx = fc.protocol;
+  const { ctx, joined } = wifiProxied(fc.protocol, fc.network); // the payload's Wi-Fi proxy, once joined (wifi-proxy.ts)
   const info = deviceInfo(fc.identity, o);
   const state = persistedState(fc, o);
   let pkg = "";
@@ -217,6 +218,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     device: state,
     maxApkBytes: o.maxApkBytes,
     ...(fc.network ? { network: fc.network } : {}),
+    joinedWifi: joined,
     dpc: {
       getProvisioningMode: (r) => dpc.getProvisioningMode(r),
       adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals).adminPolicyCompliance(r),

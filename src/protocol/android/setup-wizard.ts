@@ -9,7 +9,7 @@
 import { waitForValidatedNetwork, type DeviceNetworkView } from "../common/connectivity.js";
 import { DELETE_PROFILE_TEXT, WIZARD_TEXT } from "../../wire/android/errors.js";
 import { ACTIONS, CLOUDDPC, PROVISIONING_MODE } from "../../wire/android/extras.js";
-import type { Bundle, ProvisioningParams } from "../../wire/android/payload.js";
+import type { Bundle, ProvisioningParams, WifiParams } from "../../wire/android/payload.js";
 import { verifyPackage } from "../../wire/android/verify.js";
 import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
@@ -82,6 +82,8 @@ export interface SetupWizardInput {
   maxApkBytes?: number;
   /** The network the device is on (scenario networks:): provisioning waits until its connectivity check validates it. */
   network?: DeviceNetworkView;
+  /** The wizard joined the payload's Wi-Fi: its proxy (host/port or PAC) now applies to the device's requests. */
+  joinedWifi?: (w: WifiParams) => void;
 }
 
 export type ProvisioningOutcome =
@@ -164,6 +166,7 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
     return undefined;
   });
   if (net) return fail("android.provision.wifi-failed", STEPS.network, `Couldn't connect to Wi-Fi. ${WIZARD_TEXT.cantSetUp} (${net})`);
+  if (params.wifi) input.joinedWifi?.(params.wifi);
   // ManagedProvisioning goes on once the network is validated (NetworkMonitor's check, re-evaluated with backoff): on a
   // network without internet it stays at its progress screen until the internet comes back (googlesamples/android-testdpc#122).
   // The Wi-Fi the payload configures carries its PAC URL, which the check fetches instead (Google's workaround there).
