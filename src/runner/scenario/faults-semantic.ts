@@ -92,6 +92,11 @@ export function faultWarnings(s: Scenario, ctx: ScenarioContext): Issue[] {
     if (content && f.dns !== undefined && typeof f.dns !== "string") {
       warn(["match", content], `${formatPath([...at, "match", content])} can never fire: dns: { cname } answers DNS lookups, which carry no headers or body (use dns: nxdomain/timeout/servfail to fail the HTTP request itself)`);
     }
+    // A GET or HEAD carries no body: a body or field selector beside it never holds.
+    const bodySel = (["body", "field"] as const).find((k) => m[k] !== undefined);
+    if (bodySel && (m.method === "GET" || m.method === "HEAD")) {
+      warn(["match", bodySel], `${formatPath([...at, "match", bodySel])} can never fire: match.method ${m.method} requests carry no body`);
+    }
     if (m.window?.from !== undefined && m.window.from >= duration) {
       warn(["match", "window", "from"], `${formatPath([...at, "match", "window", "from"])} (${m.window.from} s) is at or after the run's deadline (limits.durationSeconds ${duration}); this fault can never fire`);
     }

@@ -134,6 +134,11 @@ describe("faults: warnings for faults that can never fire", () => {
     expect(s.warnings?.[0]).toMatch(/^f\.yaml:12:\d+: warning: faults\[0\]\.match\.header can never fire: dns: \{ cname \} answers DNS lookups/);
   });
 
+  it("a body or field selector on GET requests can never fire (no body)", () => {
+    const s = parse(scenario("  - match: { method: GET, field: { path: a, equals: b } }\n    noAnswer: true\n  - match: { method: POST, body: '*x*' }\n    noAnswer: true\n"));
+    expect(s.warnings).toEqual([expect.stringMatching(/^f\.yaml:12:\d+: warning: faults\[0\]\.match\.field can never fire: match\.method GET requests carry no body$/)]);
+  });
+
   it("a tls fault aimed at a plain-http URL can never fire (no TLS handshake); the https URL is fine", () => {
     const s = parse(scenario('  - match: { url: "http://ca.example/scep*" }\n    tls: expired\n  - match: { url: "https://ca.example/scep*" }\n    tls: expired\n'));
     expect(s.warnings).toHaveLength(1);
