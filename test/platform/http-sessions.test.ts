@@ -139,6 +139,27 @@ describe("a device's session cache keeps what it uses", () => {
     expect(c.sweep()).toEqual(["https://mdm:443/|id"]); // unused for a whole round: dropped
     expect(c.size).toBe(0);
   });
+
+  it("drops the oldest beyond its capacity, moves a re-saved key to the newest, and keeps each entry's use across removals", () => {
+    const c = tlsSessionCache(3);
+    const s = (n: number) => new Uint8Array([n]);
+    c.set("a", s(1));
+    c.set("b", s(2));
+    c.set("c", s(3));
+    c.set("a", s(4)); // re-saved: now the newest
+    c.set("d", s(5)); // over capacity: "b", the oldest, goes
+    expect([c.get("b"), c.get("c"), c.get("a"), c.get("d")]).toEqual([undefined, s(3), s(4), s(5)]);
+    expect(c.bytes).toBe(3);
+    expect(c.sweep()).toEqual([]); // all three used in this round
+    expect(c.get("a")).toEqual(s(4)); // only "a" (the middle entry) used in the next round
+    expect(c.sweep()).toEqual(["c", "d"]);
+    expect(c.get("a")).toEqual(s(4));
+    c.set("e", s(6));
+    expect(c.sweep()).toEqual([]);
+    expect(c.size).toBe(2);
+    expect(() => tlsSessionCache(0)).toThrow(RangeError);
+    expect(() => tlsSessionCache(31)).toThrow(RangeError);
+  });
 });
 
 describe("idle keep-alive connections", () => {
