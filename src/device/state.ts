@@ -82,6 +82,18 @@ export const APPLE_STATE: Json = {
       enrolledIn: { type: "string", pattern: "^https://", description: "ServerURL of the MDM the backed-up device was enrolled in." },
     },
   },
+  mdmEnrollments: {
+    type: "array",
+    maxItems: 1,
+    description:
+      "MDM enrollments the device is still in before the flow (iOS/iPadOS/macOS): another server's enrollment profile is installed. There can be only one enrollment profile on a device at a time (Apple, \"MDM overview for Apple devices\"): a new enrollment profile, downloaded or account-driven, is refused at profile.install with MCInstallationErrorDomain 4000 / MCMDMErrorDomain 12002 (apple.profile.mdm-payload-mismatch); a device still enrolled was set up, so ADE ends apple.ade.already-activated until it is erased. The fix is removing the old profile: [] (the default).",
+    items: {
+      type: "object",
+      additionalProperties: false,
+      required: ["serverUrl"],
+      properties: { serverUrl: { type: "string", pattern: "^https://", description: "ServerURL of the MDM the device is enrolled in (its MDM payload's ServerURL and CheckInURL)." } },
+    },
+  },
   sharedIPad: {
     type: "object",
     additionalProperties: false,
@@ -278,6 +290,8 @@ export interface DeviceState extends AndroidCapabilityState {
   modelIdentifier?: string;
   os?: { version: string; build: string };
   backup?: { device: "same" | "other"; enrolledIn?: string };
+  /** Apple: the MDM enrollment the device is still in (device/apple/prior-mdm.ts). */
+  mdmEnrollments?: { serverUrl: string }[];
   sharedIPad?: { user?: string };
   setupAssistant?: { quickStart?: PaneAction; network?: PaneAction; panes?: Record<string, PaneAction>; others?: PaneAction };
   apiLevel?: number;

@@ -22,6 +22,7 @@ import type { FlowContext, FlowResult } from "../flow.js";
 import { AccountSession } from "./account-auth.js";
 import { issueDeviceIdentity, testDeviceCa } from "../../wire/apple/device-ca.js";
 import { ACCOUNT_UA, accountUser, parseBearerChallenge } from "./account-signin.js";
+import { restoreBackup } from "./backup.js";
 import { enrollWithProfile, fail } from "./enroll.js";
 import type { AppleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
@@ -94,6 +95,8 @@ async function signedRequest(ctx: FlowContext, dev: AppleDevice, variant: Accoun
 export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, variant: AccountVariant, serverBase: () => string): Promise<FlowResult> {
   const a = o.account ?? {};
   const dev = new AppleDevice(ctx, o.commands, { supervised: false });
+  // Management it already holds (another MDM's enrollment profile, a restored backup): the enrollment profile this flow gets is refused at install.
+  restoreBackup(dev);
   const { domain, user } = accountUser(ctx, o);
   if (variant === "mdm-byod") {
     dev.userEnrollment = true;

@@ -19,6 +19,7 @@ import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.
 import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
+import { enrolledMdm } from "./prior-mdm.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { SETUP_FINISHED_DISK, adeRenewal, afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
 import { safariUserAgent } from "./safari.js";
@@ -245,6 +246,12 @@ const ADE_PROFILE_DISK = "apple.ade.profile";
 
 /** Setup Assistant up to Remote Management: activation state, Quick Start, the network pane, Activation Lock. A result when it stops there. */
 async function setupBeforeRemoteManagement(dev: AppleDevice): Promise<FlowResult | { quickStart: boolean }> {
+  const enrolledIn = enrolledMdm(dev.ctx.identity.state);
+  if (enrolledIn) {
+    // Still enrolled in another MDM (state.mdmEnrollments): the device was set up, so Setup Assistant's Remote Management pane never comes until it is erased.
+    decoded(dev.ctx.protocol, "ade.setup-assistant", { activated: true, remoteManagement: false, mdmEnrollment: enrolledIn });
+    return fail(dev, "apple.ade.already-activated", "ade.setup-assistant", `the device is set up and enrolled in ${enrolledIn}; it must be erased before it can enroll through ADE`);
+  }
   if (dev.ctx.identity.state?.activated) {
     // Device state: activated (Setup Assistant completed) before a profile was assigned: Setup
     // Assistant never asks for the cloud configuration again until the device is erased. An erased

@@ -222,44 +222,6 @@ export class AppleDevice {
     note(this.ctx.protocol, stepName, data);
   }
 
-  /**
-   * A restored backup taken while enrolled elsewhere: the old MDM profile (another server's
-   * ServerURL/CheckInURL) comes back with it (field-failures `ios-restored-backup-other-mdm`).
-   */
-  restoreBackupFrom(serverURL: string): void {
-    const raw = { PayloadType: "Configuration", PayloadIdentifier: "restored.mdm", PayloadUUID: "RESTORED-0" };
-    this.store.profiles.set("restored.mdm", {
-      profile: {
-        identifier: "restored.mdm",
-        uuid: "RESTORED-0",
-        version: 1,
-        removalDisallowed: false,
-        raw,
-        payloads: [
-          {
-            kind: "mdm",
-            type: "com.apple.mdm",
-            identifier: "restored.mdm.payload",
-            uuid: "RESTORED-1",
-            version: 1,
-            raw: {},
-            identityCertificateUUID: "RESTORED-2",
-            topic: "com.apple.mgmt.External.restored",
-            serverURL,
-            checkInURL: serverURL,
-            signMessage: false,
-            accessRights: 8191,
-            checkOutWhenRemoved: false,
-            serverCapabilities: [],
-          },
-        ],
-      },
-      signature: "unsigned",
-      installedAt: 0,
-      managed: true,
-    });
-  }
-
   /** Resets to factory state (EraseDevice). */
   erase(): void {
     this.erased = true;
