@@ -36,15 +36,20 @@ describe("rules on request content", () => {
 });
 
 describe("expect.answered over loopback", () => {
-  it("an ingress that rewrites MDM bodies: the server's 500 refusal is asserted for the Macs behind it, its 200s for the fixed run", async () => {
+  it("an ingress that rewrites MDM bodies: the server's 500 refusal is asserted for the Macs behind it, which stay enrolled and keep polling; fixed during the run, their next poll succeeds", async () => {
     const failing = (await runScenario(scenario("failures/macos-ingress-breaks-mdm-signature-failing.yaml"), opts)).summary;
-    expect(failing).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    // The refused Macs stay enrolled (a 500 is not an unenrolment) and keep polling: every steady check-in is refused too.
+    expect(failing).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+    expect(failing.outcomes).toEqual({ "apple.enrolled": 5, "apple.checkin.http-500": 3 });
+    expect(failing.steps["checkin.command.idle"]).toMatchObject({ count: 10, failed: 6 });
     expect(failing.answered).toEqual([
       { step: "command.idle", status: 500, body: "Mdm-Signature does not verify: digest-mismatch", devices: 3 },
       { step: "checkin.authenticate", status: 200, devices: 5 },
     ]);
+    // The ingress fixed 30 minutes in: the same Macs' next polls succeed without re-enrolling them.
     const fixed = (await runScenario(scenario("failures/macos-ingress-breaks-mdm-signature-fixed.yaml"), opts)).summary;
     expect(fixed).toMatchObject({ devices: 5, enrolled: 5, ok: true });
+    expect(fixed.steps["checkin.command.idle"]).toMatchObject({ count: 10, failed: 0 });
     expect(fixed.answered).toEqual([{ step: "command.idle", status: 200, devices: 5 }]);
   }, 120_000);
 });

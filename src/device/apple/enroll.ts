@@ -5,6 +5,7 @@
  * TokenUpdate), run command sessions (await configuration for ADE), optional CheckOut.
  */
 import { ddmSync } from "./ddm.js";
+import { ChannelRecord, channelFailureOf } from "./channel-errors.js";
 import { ApnsLink, pushRegistry, tokenHex, waitPushOrPoll } from "./push.js";
 import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { appleShownForHttpStatus } from "./shown.js";
@@ -341,6 +342,24 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     // Without a push source the device polls: at least `min` sessions, `pollSeconds` apart.
     const minSessions = Math.min(o.sessions?.min ?? 1, maxSessions);
     const listen = o.push?.listen ?? 0;
+    // The command channel's failed polls in a row and each run of them (channel-errors.ts).
+    const channel = new ChannelRecord();
+    // One wake-up of an idle device: a push, or the poll cadence.
+    const wake = async (n: number): Promise<void> => {
+      const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
+      // push.woken / push.poll count the wake-ups by cause (expect.steps asserts devices that stay asleep).
+      await step(ctx.protocol, why === "push" ? "push.woken" : "push.poll", async () => decoded(ctx.protocol, "push.wake", { reason: why, wake: n }));
+    };
+    // Setup Assistant at Remote Management past the await timeout: stuck there.
+    const stuckAt = (i: number): FlowResult | undefined =>
+      ctx.protocol.clock.now() - started < awaitMs
+        ? undefined
+        : fail(
+            dev,
+            "apple.ade.stuck-at-remote-management",
+            "ade.await-configuration",
+            `Setup Assistant is stuck at Remote Management: no DeviceConfigured after ${Math.round((ctx.protocol.clock.now() - started) / 1000)} s (${i + 1} sessions)`,
+          );
     for (let i = 0, woken = 0; ; i++) {
       if (removalDue(dev, removeAt)) {
         dev.store.remove(profileId);
@@ -348,7 +367,28 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         decoded(ctx.protocol, "device", { removed: "RemovalDate", checkOut: mdm.checkOutWhenRemoved });
         return fail(dev, REMOVED_ON_DATE.code, "command.idle", REMOVED_ON_DATE.message);
       }
-      const r = await client.session(handler);
+      let r;
+      try {
+        r = await client.session(handler);
+      } catch (e) {
+        // Refused (not 401/403-unrecognized) or unanswered: the device stays enrolled and polls again at its next wake-up (channel-errors.ts).
+        const failure = channelFailureOf(e, ctx.protocol.clock.now());
+        if (!failure) throw e;
+        channel.failed(failure);
+        decoded(ctx.protocol, failure.step, { pollFailed: failure.code, inARow: channel.failing.length, enrolment: "kept", retry: woken < listen ? "at the next push or poll" : "at the next steady check-in" });
+        if (dev.awaitingConfiguration) {
+          // Setup Assistant still waits at Remote Management: it polls again on its own cadence, bounded by the same timeout.
+          const stuck = stuckAt(i);
+          if (stuck) return stuck;
+          await dev.sleep((o.ade?.pollSeconds ?? 30) * 1000);
+          continue;
+        }
+        if (woken >= listen) break;
+        woken++;
+        await wake(woken);
+        continue;
+      }
+      channel.succeeded(ctx.protocol.clock.now());
       if (r.unenrolled) return unenroll(dev, client, mdm, profileId, "command.idle", 401);
       // Between sessions the user meets the app installs' prompts (apps.ts).
       await dev.appInstalls.runPending();
@@ -373,14 +413,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       }
       const waiting = dev.awaitingConfiguration;
       if (waiting) {
-        if (ctx.protocol.clock.now() - started >= awaitMs) {
-          return fail(
-            dev,
-            "apple.ade.stuck-at-remote-management",
-            "ade.await-configuration",
-            `Setup Assistant is stuck at Remote Management: no DeviceConfigured after ${Math.round((ctx.protocol.clock.now() - started) / 1000)} s (${i + 1} sessions)`,
-          );
-        }
+        const stuck = stuckAt(i);
+        if (stuck) return stuck;
         await dev.sleep((o.ade?.pollSeconds ?? 30) * 1000);
         continue;
       }
@@ -388,9 +422,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
         // Enrolled and idle: stay on for `listen` wake-ups, each a push or the poll cadence.
         if (woken >= listen) break;
         woken++;
-        const why = await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.push?.pollSeconds ?? 3600) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
-        // push.woken / push.poll count the wake-ups by cause (expect.steps asserts devices that stay asleep).
-        await step(ctx.protocol, why === "push" ? "push.woken" : "push.poll", async () => decoded(ctx.protocol, "push.wake", { reason: why, wake: woken }));
+        await wake(woken);
         continue;
       }
       await waitPushOrPoll(ctx.protocol.clock, dev.pushToken, (o.sessions?.pollSeconds ?? 1) * 1000, ctx.protocol.signal, pushRegistry, await apns.ensure());
@@ -403,7 +435,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
     decoded(ctx.protocol, "device", { commands: dev.commandsAnswered, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
-    const background = dev.appInstalls.outcomes;
+    const background = [...dev.appInstalls.outcomes, ...channel.outcomes];
     return { ok: true, code: mode.ade ? "apple.ade.enrolled" : "apple.enrolled", keychain: keychainOf(dev), ...(background.length ? { background: [...background] } : {}) };
   } finally {
     // Still enrolled: the token stays valid (pushes wait, then expire); unenrolled or wiped: APNs answers 410.
