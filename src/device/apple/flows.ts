@@ -19,7 +19,7 @@ import { appleOptions, type AdeCloudConfig, type AppleOptions } from "./options.
 import { activationLockScreen } from "./activation-lock.js";
 import { AppleDevice } from "./state.js";
 import { restoreBackup } from "./backup.js";
-import { enrolledMdm } from "./prior-mdm.js";
+import { applyPriorMdm, enrolledMdm } from "./prior-mdm.js";
 import { configuratorFlow, fetchProfileOrRefusal } from "./configurator.js";
 import { SETUP_FINISHED_DISK, adeRenewal, afterEnroll, networkPane, quickStartPane } from "./setup-assistant.js";
 import { safariUserAgent } from "./safari.js";
@@ -277,6 +277,8 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
   // Asked again from the running macOS (timeline renewEnrollment): Setup Assistant is over, its panes are not shown.
   const renewal = await adeRenewal(dev);
   if (typeof renewal === "object") return renewal;
+  // From the running macOS, a Mac still enrolled elsewhere (state.mdmEnrollments) holds that MDM's profile: the ADE profile meets the install rule (prior-mdm.ts).
+  if (renewal) applyPriorMdm(dev);
   const setup = renewal ? { quickStart: false } : await setupBeforeRemoteManagement(dev);
   if ("ok" in setup) return setup;
   const abs0 = (u: string) => (u.startsWith("/") ? `${serverBase(ctx, name)}${u}` : u);

@@ -14,6 +14,7 @@
  * - USB host pairing once enrolled (the timeline's `connectHost`; host-pairing.ts: allowHostPairing,
  *   supervised-only, with the supervision host's exception).
  */
+import { enrolledMdm } from "./prior-mdm.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { ADE_RENEWAL_DISK_KEY, type FlowResult } from "../flow.js";
 import { compareVersions } from "../../wire/version.js";
@@ -72,7 +73,8 @@ export async function adeRenewal(dev: AppleDevice): Promise<FlowResult | boolean
   const disk = dev.ctx.disk;
   if (disk?.get(ADE_RENEWAL_DISK_KEY) !== true) return false;
   disk.delete(ADE_RENEWAL_DISK_KEY);
-  const setUp = disk.get(SETUP_FINISHED_DISK) === true || dev.ctx.identity.state?.activated === true;
+  // A Mac still enrolled in another MDM (state.mdmEnrollments) was set up too.
+  const setUp = disk.get(SETUP_FINISHED_DISK) === true || dev.ctx.identity.state?.activated === true || enrolledMdm(dev.ctx.identity.state) !== undefined;
   return step(dev.ctx.protocol, "ade.renew", async () => {
     const cannot = (why: string) => fail(dev, "apple.ade.renew-unavailable", "ade.renew", why);
     if (dev.osName !== "macOS") return cannot(`an ${dev.ctx.identity.modelIdentifier} has no command to enroll through ADE from the running OS: only Setup Assistant asks for the cloud configuration (erase it to enroll)`);
