@@ -50,10 +50,16 @@ const SENSITIVE_WORDS = [
 
 const normalise = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, "");
 
+/**
+ * Short credential names matched whole only (as substrings they would hit ordinary words): the Workspace ONE Hub's
+ * staging password admin extra `pw` (shared/notes/android.md §9).
+ */
+const SENSITIVE_EXACT = new Set(["pw"]);
+
 /** True when a field, header or parameter with this name always holds a secret. */
 export function isSensitiveName(name: string): boolean {
   const n = normalise(name);
-  return n !== "" && SENSITIVE_WORDS.some((w) => n.includes(w));
+  return n !== "" && (SENSITIVE_EXACT.has(n) || SENSITIVE_WORDS.some((w) => n.includes(w)));
 }
 
 /**

@@ -11,7 +11,9 @@ import type { FlowResult } from "../flow.js";
 export function agentRefusal(dialect: string | undefined, cause: AgentCause, result: FlowResult): FlowResult {
   const m = dialect ? ANDROID_DIALECTS[dialect]?.messages?.[cause] : undefined;
   if (!m) return result;
-  return { ...result, message: `${m.code} ${m.title}: ${m.text}`, shown: { code: m.code, name: m.title, text: m.text, screen: m.screen } };
+  // An agent that publishes only a code (or only a text) shows it once, not repeated as title and text.
+  const message = [m.code, m.title !== m.code ? ` ${m.title}` : "", m.text !== m.title && m.text !== m.code ? `: ${m.text}` : ""].join("");
+  return { ...result, message, shown: { code: m.code, name: m.title, text: m.text, screen: m.screen } };
 }
 
 /**

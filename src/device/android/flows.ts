@@ -11,7 +11,7 @@ import { androidShownForOutcome } from "./shown.js";
 import { ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
-import { ANDROID_DIALECTS } from "../../protocol/android/dialects/index.js";
+import { ANDROID_DIALECTS, dialectForPackage } from "../../protocol/android/dialects/index.js";
 import { downloadApk } from "../../protocol/android/download.js";
 import { wifiProxied } from "./wifi-proxy.js";
 import { resumeAfterBoot, runSetupWizard, type AndroidDeviceState, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
@@ -224,7 +224,8 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
       adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals).adminPolicyCompliance(r),
     },
   });
-  const r = agentOutcome(o.dialect, out, result(out, fc));
+  // The agent shows its own text: the scenario's dialect, else the one owning the payload's DPC package.
+  const r = agentOutcome(o.dialect ?? dialectForPackage(pkg)?.name, out, result(out, fc));
   if (r.ok) return (await deadlineLock(ctx, enrollBy, "after setup")) ?? (appRefusals.length ? { ...r, background: appRefusals } : r);
   return r;
 }

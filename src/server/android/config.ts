@@ -3,7 +3,7 @@
 import { defaultDpcFor } from "../../wire/android/profile-faults.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
-export type DpcKind = "clouddpc" | "headwind" | "company-portal";
+export type DpcKind = "clouddpc" | "headwind" | "company-portal" | "workspace-one";
 export type ProfileFault = "none" | "checksum-mismatch" | "apk-truncated" | "apk-redirect-off-host" | "apk-corrupt" | "wifi-wrong-password";
 
 /** A value an admin writes over a computed extra; null removes the extra. */
@@ -59,10 +59,21 @@ export interface ProfileConfig {
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
 }
 
+/** `embedded.android.workspaceOne`: the Workspace ONE UEM side of the Hub's staging enrollment (server/android/ws1.ts). */
+export interface Ws1Config {
+  /** Group IDs of the tenant's organization groups. */
+  groupIds: readonly string[];
+  /** The staging (enrollment) users: `groupId` is the organization group the account was created at (absent: any). */
+  stagingUsers: readonly { user: string; password: string; groupId?: string }[];
+}
+
+export const WS1_DEFAULTS: Ws1Config = { groupIds: ["enrollsim"], stagingUsers: [{ user: "staging", password: "Staging-2026!" }] };
+
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
   amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "stall" };
+  workspaceOne: Ws1Config;
   headwind: {
     secureEnrollment: boolean;
     hashSecret: string;
@@ -143,9 +154,14 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   for (const p of Object.values(profiles)) p.policyName = p.policyName.replace("LC03fy18qv", enterpriseId);
   const a = obj(r.amapi);
   const h = obj(r.headwind);
+  const w = obj(r.workspaceOne);
   return {
     enterpriseId,
     profiles,
+    workspaceOne: {
+      groupIds: (w.groupIds as string[] | undefined) ?? WS1_DEFAULTS.groupIds,
+      stagingUsers: (w.stagingUsers as Ws1Config["stagingUsers"] | undefined) ?? WS1_DEFAULTS.stagingUsers,
+    },
     amapi: { pushEndpoint: a.pushEndpoint as string | undefined, pendingCommands: (a.pendingCommands as number | undefined) ?? 0, fault: (a.fault as "none") ?? "none" },
     headwind: {
       secureEnrollment: (h.secureEnrollment as boolean | undefined) ?? false,

@@ -28,6 +28,8 @@ export interface HostedDpc {
 const SPECS: Record<DpcKind, { pkg: string; receiver: string; component: string; versionCode: number; versionName: string }> = {
   clouddpc: { pkg: "com.google.android.apps.work.clouddpc", receiver: "com.google.android.apps.work.clouddpc.receivers.CloudDeviceAdminReceiver", component: "com.google.android.apps.work.clouddpc/.receivers.CloudDeviceAdminReceiver", versionCode: 18420, versionName: "184.20" },
   headwind: { pkg: "com.hmdm.launcher", receiver: "com.hmdm.launcher.AdminReceiver", component: "com.hmdm.launcher/com.hmdm.launcher.AdminReceiver", versionCode: 15270, versionName: "5.27" },
+  // Workspace ONE Intelligent Hub: package and admin receiver as its QR staging names them (shared/notes/android.md §9); the version is enrollsim's.
+  "workspace-one": { pkg: "com.airwatch.androidagent", receiver: "com.airwatch.agent.DeviceAdministratorReceiver", component: "com.airwatch.androidagent/com.airwatch.agent.DeviceAdministratorReceiver", versionCode: 2405000, versionName: "24.05" },
   "company-portal": { pkg: "com.microsoft.windowsintune.companyportal", receiver: "com.microsoft.omadm.client.PolicyManagerReceiver", component: "com.microsoft.windowsintune.companyportal/com.microsoft.omadm.client.PolicyManagerReceiver", versionCode: 5056600, versionName: "5.0.5666.0" },
 };
 

@@ -3,7 +3,7 @@
  * The Android half of the embedded reference server (mounted under /android/):
  *
  *   GET  /android/provisioning/{profile}/qr.json | nfc.properties | zero-touch.json | kme.json | token
- *   GET  /android/apk/{clouddpc|headwind|company-portal}.apk[?profile=]   DPC APKs (checksums from the served bytes)
+ *   GET  /android/apk/{clouddpc|headwind|company-portal|workspace-one}.apk[?profile=]   DPC APKs (checksums from the served bytes)
  *   *    /android/amapi/v1/…            fake AMAPI, EMM-facing REST
  *   POST /android/amapi/device/v1/…     fake AMAPI, device-facing (token redemption, status, acks)
  *   *    /android/hmdm/rest/…           Headwind-style device REST
@@ -39,6 +39,7 @@ import type { EnrollmentRecord } from "../records.js";
 import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ExtraOverride, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
+import { Ws1Server } from "./ws1.js";
 import { bytesRes, jsonRes, readJson } from "./respond.js";
 import { TokenStore, type StoredToken } from "./tokens.js";
 
@@ -57,6 +58,8 @@ export class AndroidHalf implements ServerHalf {
   readonly tokens: TokenStore;
   readonly amapi: FakeAmapi;
   readonly headwind: HeadwindServer;
+  /** Workspace ONE UEM's staging enrollment (ws1.ts). */
+  readonly ws1: Ws1Server;
   /** Devices (serial or IMEI) removed from the zero-touch / KME portals by the timeline's deleteRecords (admin.ts). */
   /** When the profiles were assigned to the portal's devices (the server's start): KME Advanced Profile deadlines count from it. */
   private readonly assignedAt: number;
@@ -74,7 +77,8 @@ export class AndroidHalf implements ServerHalf {
   records(): EnrollmentRecord[] {
     const amapi = [...this.amapi.devices.values()].map((d) => ({ platform: "android" as const, kind: "amapi", key: d.name, ids: { serial: d.hardwareInfo?.serialNumber, imei: d.networkInfo?.imei }, removed: d.state === "DELETED" }));
     const headwind = [...this.headwind.devices].map(([key, d]) => ({ platform: "android" as const, kind: "headwind", key, ids: { deviceId: key, serial: typeof d.info?.serial === "string" ? d.info.serial : undefined } }));
-    return [...amapi, ...headwind];
+    const ws1 = [...this.ws1.devices.keys()].map((key) => ({ platform: "android" as const, kind: "workspace-one", key, ids: { serial: key.slice("ws1:".length) } }));
+    return [...amapi, ...headwind, ...ws1];
   }
 
   /** The tenant's rules (embedded.policy): Android restrictions and conditional access. */
@@ -90,6 +94,7 @@ export class AndroidHalf implements ServerHalf {
     const stall = () => this.stall();
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall, this.policy);
+    this.ws1 = new Ws1Server(() => this.config.workspaceOne, this.policy, ctx.now);
     this.amapi = new FakeAmapi({
       config,
       tokens: this.tokens,
@@ -165,6 +170,12 @@ export class AndroidHalf implements ServerHalf {
 
   private dpcExtras(p: ProfileConfig, base: string, token: string | undefined): Bundle {
     if (p.dpc === "clouddpc") return token ? { [CLOUDDPC.tokenExtra]: token } : {};
+    if (p.dpc === "workspace-one") {
+      // The Hub's staging extras (notes §9): the tenant's first Group ID and staging user; a profile's adminExtras write over them.
+      const w = this.config.workspaceOne;
+      const u = w.stagingUsers[0];
+      return { serverurl: `${base}/android/ws1`, ...(w.groupIds[0] ? { gid: w.groupIds[0] } : {}), ...(u ? { un: u.user, pw: u.password } : {}) };
+    }
     const x: Bundle = { "com.hmdm.BASE_URL": `${base}/android/hmdm`, "com.hmdm.SERVER_PROJECT": "", "com.hmdm.CONFIG": p.headwindConfig ?? (p.mode === "aosp" ? "AOSP userless" : "Default"), "com.hmdm.DEVICE_ID_USE": "serial" };
     const customer = p.headwindCustomer ?? (this.config.headwind.requireCustomer ? "enrollsim" : undefined);
     if (customer) x["com.hmdm.CUSTOMER"] = customer;
@@ -217,6 +228,7 @@ export class AndroidHalf implements ServerHalf {
     const path = url.pathname.slice("/android".length);
     if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
     if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
+    if (path.startsWith("/ws1/")) return this.ws1.handle(req, path.slice("/ws1".length));
     if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
     if (path === AGENT_TERMS_PATH) return agentTerms(req, url, this.policy);
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
@@ -360,7 +372,7 @@ export class AndroidHalf implements ServerHalf {
   describe(): string[] {
     return [
       `  Android: /android/provisioning/{${Object.keys(this.config.profiles).join("|")}}/qr.json (also nfc.properties, zero-touch.json, kme.json, token)`,
-      `           /android/apk/*.apk, fake AMAPI /android/amapi/v1/enterprises/${this.config.enterpriseId}/…, Headwind /android/hmdm/rest/…, FCM /android/fcm/…`,
+      `           /android/apk/*.apk, fake AMAPI /android/amapi/v1/enterprises/${this.config.enterpriseId}/…, Headwind /android/hmdm/rest/…, Workspace ONE /android/ws1/enroll, FCM /android/fcm/…`,
     ];
   }
 

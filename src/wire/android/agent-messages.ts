@@ -24,7 +24,15 @@ export type AgentCause =
   /** The EMM licence the enrollment needs has ended (server/policy/licences.ts). */
   | "licence-expired"
   /** The user has not accepted every terms-and-conditions document assigned to them: declined on the agent's screen, or refused by the server. */
-  | "terms-not-accepted";
+  | "terms-not-accepted"
+  /** The enrollment sign-in's user name or password is wrong (server/policy/lockout.ts counts it). */
+  | "invalid-credentials"
+  /** The enrollment user is locked after too many failed sign-ins (embedded.policy.directory.lockout). */
+  | "account-locked"
+  /** The Group ID (organization group) given at enrollment is not one the server knows. */
+  | "invalid-group-id"
+  /** A device list of the tenant refuses the device (embedded.policy.deviceLists). */
+  | "device-not-approved";
 
 /**
  * What the agent reads as a cause: the EMM server's refusal reason (enrollsim's stand-in names, server/android/policy-gate.ts)
@@ -34,6 +42,10 @@ export const AGENT_CAUSES: Readonly<Record<string, AgentCause>> = {
   LICENSE_EXPIRED: "licence-expired",
   TERMS_NOT_ACCEPTED: "terms-not-accepted",
   "android.agent.terms-declined": "terms-not-accepted",
+  INVALID_CREDENTIALS: "invalid-credentials",
+  ACCOUNT_LOCKED: "account-locked",
+  INVALID_GROUP_ID: "invalid-group-id",
+  DEVICE_NOT_APPROVED: "device-not-approved",
 };
 
 export interface AgentMessage {
@@ -69,5 +81,44 @@ export const KNOX_MANAGE_MESSAGES: Readonly<Partial<Record<AgentCause, AgentMess
     text: "The license associated with your business account has expired. Please contact your administrator.",
     screen: "Knox Manage agent, registration (Service provision)",
     source: KM_SOURCE,
+  },
+};
+
+/**
+ * Workspace ONE Intelligent Hub (Android), what it shows for the causes it meets during enrollment and staging:
+ * - account locked: "CREATE_MDM_ERROR" during barcode enrollment or sideload staging, when the staging user or device has
+ *   LoginFailedAttempts >= 3 and the server wants a captcha that a headless staging cannot show (Omnissa/AirWatch KB
+ *   115001665168, "Rugged enrollment errors when using barcode and sideload enrollment"; the KB calls it "a generic error").
+ *   The KB publishes the code only, no title or further text: code, title and text are the code itself.
+ * - invalid credentials: "Invalid User Credentials." (Broadcom/VMware KB "Workspace ONE Enrollment Error: 'Invalid User
+ *   Credentials' and/or 'Failed to validate user credentials.'", VMware KB 81557); no code is published: the text is all three.
+ * - device not approved (a deny list, or not on an allow-only list): "Enrollment Denied: Device Not Approved" (Broadcom KB
+ *   "Troubleshooting device enrollment issues in Workspace ONE UEM", VMware KB 2960930).
+ * Not published (so not listed: the platform's text with the server's message): the Hub's text for a Group ID the server
+ * does not know.
+ */
+const WS1_LOCK_SOURCE = "kb.air-watch.com/hc/en-us/articles/115001665168-Rugged-enrollment-errors-when-using-barcode-and-sideload-enrollment";
+
+export const WORKSPACE_ONE_MESSAGES: Readonly<Partial<Record<AgentCause, AgentMessage>>> = {
+  "account-locked": {
+    code: "CREATE_MDM_ERROR",
+    title: "CREATE_MDM_ERROR",
+    text: "CREATE_MDM_ERROR",
+    screen: "Workspace ONE Intelligent Hub, barcode / sideload staging",
+    source: WS1_LOCK_SOURCE,
+  },
+  "invalid-credentials": {
+    code: "Invalid User Credentials.",
+    title: "Invalid User Credentials.",
+    text: "Invalid User Credentials.",
+    screen: "Workspace ONE Intelligent Hub, enrollment sign-in",
+    source: 'VMware KB 81557 (Workspace ONE Enrollment Error: "Invalid User Credentials" and/or "Failed to validate user credentials.")',
+  },
+  "device-not-approved": {
+    code: "Enrollment Denied",
+    title: "Enrollment Denied",
+    text: "Device Not Approved",
+    screen: "Workspace ONE Intelligent Hub, enrollment",
+    source: "VMware KB 2960930 (Troubleshooting device enrollment issues in Workspace ONE UEM)",
   },
 };

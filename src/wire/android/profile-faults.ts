@@ -4,7 +4,7 @@
  * nfc-bad-number - and their reachability check are gone: a profile's `extras` / `adminExtras`
  * write or remove any extra as an admin typed it, issue 10.)
  */
-export type AndroidDpcKind = "clouddpc" | "headwind" | "company-portal";
+export type AndroidDpcKind = "clouddpc" | "headwind" | "company-portal" | "workspace-one";
 
 /** The DPC a profile of this mode uses unless it names one (server/android/config.ts). */
 export function defaultDpcFor(mode: string): AndroidDpcKind {

@@ -3,6 +3,7 @@
 import { amapiDialect } from "./amapi.js";
 import { headwindDialect } from "./headwind.js";
 import { knoxManageDialect } from "./knox-manage.js";
+import { workspaceOneDialect } from "./workspace-one.js";
 import type { AndroidDialect } from "./types.js";
 
 export type { AndroidDialect, AndroidDeviceInfo, DialectCheckinInput, DialectInput, DialectOptions, DialectOutcome } from "./types.js";
@@ -11,6 +12,7 @@ export const ANDROID_DIALECTS: Record<string, AndroidDialect> = {
   [amapiDialect.name]: amapiDialect,
   [headwindDialect.name]: headwindDialect,
   [knoxManageDialect.name]: knoxManageDialect,
+  [workspaceOneDialect.name]: workspaceOneDialect,
 };
 
 /** The dialect that owns a DPC package, if any. */

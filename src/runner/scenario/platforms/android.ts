@@ -39,9 +39,9 @@ const groupOptions: Json = {
     trigger: { enum: ["qr", "nfc", "zero-touch", "kme"], description: "How the payload reaches the device (android-qr, android-aosp). Default qr." },
     mode: { enum: MODES, description: "What the DPC answers to GET_PROVISIONING_MODE." },
     dialect: {
-      enum: ["amapi", "headwind", "knox-manage"],
+      enum: ["amapi", "headwind", "knox-manage", "workspace-one"],
       description:
-        "DPC↔server dialect. Default from the DPC package. knox-manage: the Knox Manage agent (enrollment over the AMAPI stand-in; its protocol is not published) showing Knox Manage's own client error codes (KMA_*) for the causes it meets.",
+        "DPC↔server dialect. Default from the DPC package. knox-manage: the Knox Manage agent (enrollment over the AMAPI stand-in; its protocol is not published) showing Knox Manage's own client error codes (KMA_*) for the causes it meets. workspace-one: the Workspace ONE Intelligent Hub's staging (admin extras serverurl, gid, un, pw; the default for a profile with dpc: workspace-one), showing the Hub's published errors (CREATE_MDM_ERROR for a locked staging user, Invalid User Credentials.).",
     },
     payload: { type: "string", maxLength: 65536, description: "A literal QR payload (JSON text) instead of fetching one." },
     strictExtras: { type: "boolean", description: "Unknown extras are errors (default true) or warnings." },
@@ -70,7 +70,7 @@ const profile = {
   additionalProperties: false,
   properties: {
     mode: { enum: [...MODES, "aosp", "device-admin"] },
-    dpc: { enum: ["clouddpc", "headwind", "company-portal"] },
+    dpc: { enum: ["clouddpc", "headwind", "company-portal", "workspace-one"], description: "The DPC the payload installs. workspace-one: the Workspace ONE Intelligent Hub (com.airwatch.androidagent) with its staging extras serverurl, gid, un, pw from embedded.android.workspaceOne (adminExtras write over them)." },
     checksum: { enum: ["package", "signature", "both"] },
     checksumFormat: {
       type: "object",
@@ -162,6 +162,30 @@ const embedded: Json = {
       type: "object",
       additionalProperties: false,
       properties: { pushEndpoint: { type: "string", pattern: "^https?://" }, pendingCommands: { type: "integer", minimum: 0, maximum: 100 }, fault },
+    },
+    workspaceOne: {
+      type: "object",
+      additionalProperties: false,
+      description:
+        "Workspace ONE UEM's side of the Hub's staging enrollment (server/android/ws1.ts): the Group IDs of its organization groups and its staging users. Checked in order: Group ID (INVALID_GROUP_ID), credentials counted by embedded.policy.directory.lockout (ACCOUNT_LOCKED → the Hub's CREATE_MDM_ERROR; INVALID_CREDENTIALS → \"Invalid User Credentials.\"), then the tenant's enrollment rules.",
+      properties: {
+        groupIds: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", pattern: "^[\\w.-]{1,100}$" }, description: "Group IDs the server knows. Default [enrollsim]." },
+        stagingUsers: {
+          type: "array",
+          maxItems: 100,
+          description: "Staging users: the first is what the default staging payload carries (un, pw). Default [{user: staging, password: Staging-2026!}].",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["user", "password"],
+            properties: {
+              user: { type: "string", minLength: 1, maxLength: 200 },
+              password: { type: "string", minLength: 1, maxLength: 200 },
+              groupId: { type: "string", maxLength: 100, description: "The organization group the account was created at; a staging with another Group ID is refused as invalid credentials (VMware KB 81557). Absent: any." },
+            },
+          },
+        },
+      },
     },
     headwind: {
       type: "object",
