@@ -29,6 +29,7 @@ import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.
 import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
 import { checkinFor, enrolledState, type EnrolledState } from "./checkin.js";
 import type { FleetStore } from "./store/types.js";
+import { watchKeychain } from "./store/learned.js";
 import { storeCheckin, trackDevice } from "./store/track.js";
 import { FleetFaults, runFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
@@ -354,7 +355,10 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
     // Restored from the backup of its enrolment before the last set-up (timeline restore backup: previous): that identity checks in.
-    const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, m.previous && opts.timeline?.restoredBackup(identity.index) === "previous" ? m.previous : m.state);
+    const state = m.previous && opts.timeline?.restoredBackup(identity.index) === "previous" ? m.previous : m.state;
+    const learn = watchKeychain(opts.store, identity.index, identity.id, state === m.state ? state : undefined); // a renewed identity goes to the store
+    const out = await hook(dc.ctx, deviceFlowOptions(group, identity, opts.targets) as never, state);
+    learn(env.clock.now());
     ok = out.ok;
     code = out.code;
     if (!ok && out.message) failed = { message: out.message };

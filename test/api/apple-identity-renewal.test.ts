@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
+import { MemoryFleetStore } from "../../src/runner/store/types.js";
 
 const failure = (name: string) => join(import.meta.dirname, "../../scenarios/failures", name);
 const opts = { progress: false as const };
@@ -50,6 +51,25 @@ describe("Apple MDM identity renewal (embedded.apple.identityRenewal)", () => {
     expect(summary.steps["checkin.profile.scep"]!.count).toBe(6);
     expect(summary.steps["checkin.checkin.authenticate"]!.count).toBe(6);
     expect(summary.steps["checkin.checkin.tokenupdate"]!.count).toBe(6);
+  }, 600_000);
+
+  it("the renewed identity reaches the fleet store (what run --resume checks in with), not only the runner's memory", async () => {
+    const store = new MemoryFleetStore();
+    const enrolledPem = new Map<number, string>();
+    const put = store.put.bind(store);
+    store.put = (d) => {
+      if (d.state === "enrolled" && !enrolledPem.has(d.index)) enrolledPem.set(d.index, d.certificates![0]!.pem);
+      put(d);
+    };
+    const { summary } = await runScenario(failure("apple-mdm-identity-expires-fixed.yaml"), { ...renewalOpts, store });
+    expect(summary.checkins).toMatchObject({ failed: 0 });
+    const rows = store.list({ state: "enrolled" });
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      const mdm = r.certificates!.find((c) => c.label.includes("#mdm"))!;
+      expect(mdm.pem).not.toBe(enrolledPem.get(r.index)); // renewed twice: the row holds the newest identity
+      expect(r.checkins).toBeGreaterThanOrEqual(8);
+    }
   }, 600_000);
 
   it("a renewal whose Topic changed is refused (Error, MCMDMErrorDomain 12002) and the old identity then expires", async () => {
