@@ -10,6 +10,7 @@
  * validates against the same definition (`stateProblems`). Keys are per platform family; a key of
  * another family is refused with the families that have it. Documented in scenarios/README-*.md.
  */
+import { APPLE_PROXY_STATE, type AppleProxySetting } from "./apple/proxy-state.js";
 import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js";
 import { ANDROID_CAPABILITY_STATE, type AndroidCapabilityState } from "./android/capability-state.js";
 import { COMMON_STATE, LOCAL_ACCOUNT, type Json } from "./state-common.js";
@@ -27,6 +28,7 @@ export { CLOCK_OFFSET_PATTERN, clockOffsetMs } from "../wire/clock-offset.js";
 /** `state:` keys of Apple devices (iPhone, iPad, Mac). */
 export const APPLE_STATE: Json = {
   ...COMMON_STATE,
+  ...APPLE_PROXY_STATE,
   supervised: {
     type: "boolean",
     description: "The device was prepared as supervised (Apple Configurator) before a profile enrollment: supervised-only commands, payloads and restrictions apply. ADE devices take supervision from the cloud configuration. Default false.",
@@ -280,6 +282,8 @@ export interface DeviceState extends AndroidCapabilityState {
   winhttpProxy?: { server: string; bypass?: string[] };
   /** Windows: the user's proxy settings, Settings › Network & internet › Proxy (WinINet; device/windows/proxy.ts). */
   userProxy?: { autoDetect?: boolean; script?: string; server?: string; bypass?: string[] };
+  /** Apple: the proxy set for the device's network, Wi-Fi or Global HTTP Proxy payload (device/apple/proxy.ts). */
+  networkProxy?: AppleProxySetting;
   supervised?: boolean;
   userInstalledApps?: string[];
   activated?: boolean;

@@ -12,12 +12,16 @@ import { windowsFlows } from "../windows/flows.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { probeConnectivity } from "../../protocol/common/connectivity.js";
 import { scepFlow } from "./scep.js";
+import { familyOf } from "../state.js";
+import { withAppleProxy } from "../apple/proxy.js";
 
 /** The flow, first consulting the capability table (not again when it resumes after a reboot). */
 export function gated(flow: Flow<never>): Flow<never> {
   return {
     ...flow,
-    async run(fc, options) {
+    async run(original, options) {
+      // An Apple device's requests go through the proxy its network setting names (APNs excepted: device/apple/proxy.ts).
+      const fc = familyOf(original.identity.platform) === "apple" ? withAppleProxy(original) : original;
       if (!fc.boot) {
         const bad = checkMethods(fc.identity, flow.name, options).find((v) => !v.supported);
         if (bad) {
