@@ -186,7 +186,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
               tls: { ca: trust, insecure: o.insecure ?? false },
             },
             { ...opts, url: scenario.server.kind === "embedded" ? undefined : opts.url } as never,
-            { certificates: d.certificates ?? [], serverIds: d.serverIds },
+            { certificates: d.certificates ?? [], serverIds: d.serverIds, ...(d.appliedSettings ? { appliedSettings: d.appliedSettings } : {}) },
           );
           if (!out.ok) {
             code = out.code;

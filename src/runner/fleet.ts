@@ -299,7 +299,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
         state: out.ok ? "enrolled" : "failed",
         checkpoint: undefined, // the enrolment ended: nothing left to resume
         ...(out.ok ? { enrolledAt: env.clock.now(), failureCode: undefined } : { failureCode: out.code }),
-        ...(member ? { certificates: member.state.certificates, serverIds: { ...record.serverIds, ...member.state.serverIds } } : {}),
+        ...(member ? { certificates: member.state.certificates, serverIds: { ...record.serverIds, ...member.state.serverIds }, ...(member.state.appliedSettings ? { appliedSettings: member.state.appliedSettings } : {}) } : {}),
         ...(first ? { chainPem: first.chain.map((c) => toPem(c.der)).join(""), keySpkiSha256: Buffer.from(env.crypto.digest("sha256", first.key.spki)).toString("hex") } : {}),
         updatedAt: env.clock.now(),
       });
@@ -428,7 +428,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     for (const d of opts.store.list({ state: "enrolled" })) {
       const group = s.groups.find((g) => g.name === d.group);
       if (!group || !enrolledBefore.has(d.index) || (opts.shard && d.index % opts.shard.count !== opts.shard.index)) continue;
-      steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds }, tlsSessions: tlsSessionCache() });
+      steady.add({ identity: JSON.parse(d.identity) as DeviceIdentity, group, state: { certificates: d.certificates ?? [], serverIds: d.serverIds, ...(d.appliedSettings ? { appliedSettings: d.appliedSettings } : {}) }, tlsSessions: tlsSessionCache() });
     }
   }
   const run = async (slot: Slot, place?: Place) => {

@@ -5,9 +5,13 @@
  * identity the device holds; an unchanged keychain writes nothing, and a store that refuses the write
  * is a typed StoreWriteError naming the device.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SqliteFleetStore } from "../../src/api/store/sqlite.js";
 import type { EnrolledState } from "../../src/runner/checkin.js";
-import { watchKeychain } from "../../src/runner/store/learned.js";
+import { sameSettings, watchKeychain } from "../../src/runner/store/learned.js";
 import { StoreWriteError } from "../../src/runner/store/track.js";
 import { MemoryFleetStore, type StoredDevice } from "../../src/runner/store/types.js";
 
@@ -69,5 +73,34 @@ describe("store/learned: the keychain a check-in changed", () => {
     state.certificates.push({ label: "b", pem: "Q" });
     expect(() => learn(9)).toThrow(StoreWriteError);
     expect(() => learn(9)).toThrow(/could not record the keychain this check-in changed: disk full/);
+  });
+
+  it("Windows: a check-in that changed the Policy CSP values it keeps writes them (SQLite round trip); the same values in a new object write nothing", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "learned-")), "fleet.db");
+    const store = SqliteFleetStore.open(file, { create: true });
+    store.setMeta({ scenario: "s", seed: "1", shard: "", createdAt: 1, schemaVersion: 4 });
+    const node = "./Device/Vendor/MSFT/Policy/Config/DeviceLock/DevicePasswordEnabled";
+    const state: EnrolledState = { certificates: [{ label: "w", pem: "P" }], serverIds: {}, appliedSettings: { [node]: { value: "1", format: "int" } } };
+    store.put({ ...row(state), platform: "windows", appliedSettings: state.appliedSettings! });
+    let learn = watchKeychain(store, 4, "pc#4", state);
+    state.appliedSettings = { [node]: { value: "1", format: "int" } }; // a new object, same content
+    learn(2);
+    expect(store.get(4)!.updatedAt).toBe(1);
+    learn = watchKeychain(store, 4, "pc#4", state);
+    state.appliedSettings = { [node]: { value: "0", format: "int" } };
+    learn(3);
+    store.close();
+    const again = SqliteFleetStore.open(file);
+    expect(again.get(4)).toMatchObject({ updatedAt: 3, appliedSettings: { [node]: { value: "0", format: "int" } } });
+    again.close();
+  });
+
+  it("sameSettings compares by node, value and format", () => {
+    expect(sameSettings(undefined, undefined)).toBe(true);
+    expect(sameSettings({ a: { value: "1" } }, undefined)).toBe(false);
+    expect(sameSettings({ a: { value: "1" } }, { a: { value: "1" } })).toBe(true);
+    expect(sameSettings({ a: { value: "1" } }, { a: { value: "1", format: "int" } })).toBe(false);
+    expect(sameSettings({ a: { value: "1" } }, { b: { value: "1" } })).toBe(false);
+    expect(sameSettings({ a: { value: "1" } }, { a: { value: "1" }, b: { value: "2" } })).toBe(false);
   });
 });

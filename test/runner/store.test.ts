@@ -75,7 +75,7 @@ describe("fleet store", () => {
     const db = new Database(f);
     db.exec(V1_SCHEMA);
     db.close();
-    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 1, this enrollsim reads 3 \(a version-1 store is migrated when opened for writing/);
+    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 1, this enrollsim reads 4 \(a version-1 store is migrated when opened for writing/);
     const s = SqliteFleetStore.open(f);
     expect(s.meta()!.schemaVersion).toBe(STORE_SCHEMA_VERSION);
     expect(s.get(7)).toMatchObject({ state: "enrolling", device: "iphone-15#7" });
@@ -86,10 +86,10 @@ describe("fleet store", () => {
     const v9 = new Database(f);
     v9.prepare(`UPDATE meta SET value = '9' WHERE key = 'schemaVersion'`).run();
     v9.close();
-    expect(() => SqliteFleetStore.open(f)).toThrow(/schema version 9, this enrollsim reads 3/);
+    expect(() => SqliteFleetStore.open(f)).toThrow(/schema version 9, this enrollsim reads 4/);
   });
 
-  it("a schema-2 store (checkpoints, no resume history) is migrated to 3: its rows and checkpoints kept, resumes recorded from then on", () => {
+  it("a schema-2 store (checkpoints, no resume history) is migrated to 4: its rows and checkpoints kept, resumes recorded from then on", () => {
     const f = join(dir, "v2.db");
     const db = new Database(f);
     db.exec(
@@ -98,9 +98,10 @@ describe("fleet store", () => {
         .replace("0,5);", `0,5,'{"step":"scep.pkioperation","data":{"keySlot":7}}');`),
     );
     db.close();
-    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 2, this enrollsim reads 3 \(a version-2 store is migrated when opened for writing/);
+    expect(() => SqliteFleetStore.open(f, { readonly: true })).toThrow(/schema version 2, this enrollsim reads 4 \(a version-2 store is migrated when opened for writing/);
     const s = SqliteFleetStore.open(f);
-    expect(s.meta()!.schemaVersion).toBe(3);
+    expect(s.meta()!.schemaVersion).toBe(4);
+    expect(s.get(7)!.appliedSettings).toBeUndefined();
     expect(s.get(7)).toMatchObject({ state: "enrolling", checkpoint: { step: "scep.pkioperation", data: { keySlot: 7 } } });
     expect(s.get(7)!.resumes).toBeUndefined();
     s.noteResume(7, { at: 10, mode: "restart" }, false);

@@ -12,13 +12,14 @@ import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from "
 import Database from "better-sqlite3";
 import { StoreError } from "../../runner/store/errors.js";
 import type { DurablePoint } from "../../ports/checkpoint.js";
+import type { AppliedSettings } from "../../device/flow.js";
 import { DEVICE_STATES, zeroCounts, type DeviceState, type FleetStore, type ResumeEntry, type StoreMeta, type StoredDevice } from "../../runner/store/types.js";
 
 /**
  * 2 added `devices.checkpoint` (durable protocol points), 3 `devices.resumes` (how each resume
  * continued the device); an older store is migrated when opened for writing.
  */
-export const STORE_SCHEMA_VERSION = 3;
+export const STORE_SCHEMA_VERSION = 4;
 const MAGIC = "SQLite format 3\0";
 
 const SCHEMA = `
@@ -44,7 +45,8 @@ CREATE TABLE IF NOT EXISTS devices (
   checkins INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   checkpoint TEXT,
-  resumes TEXT
+  resumes TEXT,
+  applied_settings TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS devices_state ON devices(state);
 `;
@@ -71,6 +73,7 @@ interface Row {
   updated_at: number;
   checkpoint: string | null;
   resumes: string | null;
+  applied_settings: string | null;
 }
 
 export interface OpenStoreOptions {
@@ -96,7 +99,7 @@ export class SqliteFleetStore implements FleetStore {
 
   private constructor(readonly location: string, db: Database.Database) {
     this.db = db;
-    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint,@resumes)`);
+    this.putStmt = db.prepare(`INSERT OR REPLACE INTO devices VALUES (@idx,@device,@grp,@model,@platform,@flow,@identity,@key_slot,@key_spki_sha256,@state,@certificates,@chain_pem,@server_ids,@failure_code,@attempts,@enrolled_at,@last_checkin_at,@checkins,@updated_at,@checkpoint,@resumes,@applied_settings)`);
     this.getStmt = db.prepare(`SELECT * FROM devices WHERE idx = ?`);
     this.checkpointStmt = db.prepare(`UPDATE devices SET checkpoint = ?, updated_at = ? WHERE idx = ?`);
     this.checkinStmt = db.prepare(`UPDATE devices SET last_checkin_at = @at, checkins = checkins + 1, updated_at = @at WHERE idx = @idx`);
@@ -227,6 +230,7 @@ export class SqliteFleetStore implements FleetStore {
         updated_at: Math.round(d.updatedAt),
         checkpoint: d.checkpoint ? JSON.stringify(d.checkpoint) : null,
         resumes: d.resumes?.length ? JSON.stringify(d.resumes) : null,
+        applied_settings: d.appliedSettings ? JSON.stringify(d.appliedSettings) : null,
       });
     });
   }
@@ -339,6 +343,7 @@ export class SqliteFleetStore implements FleetStore {
       updatedAt: r.updated_at,
       ...(r.checkpoint ? { checkpoint: json<DurablePoint>(r.checkpoint, "checkpoint")! } : {}),
       ...(r.resumes ? { resumes: json<ResumeEntry[]>(r.resumes, "resumes")! } : {}),
+      ...(r.applied_settings ? { appliedSettings: json<AppliedSettings>(r.applied_settings, "applied_settings")! } : {}),
     };
   }
 }
@@ -359,12 +364,13 @@ function readMeta(db: Database.Database, location: string): StoreMeta | undefine
 /**
  * An older schema to this one in one transaction, adding the columns it lacks, in order: checkpoint
  * (2; empty: a v1 run saved no checkpoints, so its in-flight devices restart), resumes (3; empty: the
- * resumes of earlier runs were not recorded).
+ * resumes of earlier runs were not recorded), applied_settings (4; empty: a Windows PC of an earlier run
+ * starts its next check-in from the Policy CSP values it enrolled with).
  */
 function migrate(db: Database.Database): void {
   db.transaction(() => {
     const columns = new Set((db.prepare(`PRAGMA table_info(devices)`).all() as { name: string }[]).map((c) => c.name));
-    for (const c of ["checkpoint", "resumes"]) if (!columns.has(c)) db.exec(`ALTER TABLE devices ADD COLUMN ${c} TEXT`);
+    for (const c of ["checkpoint", "resumes", "applied_settings"]) if (!columns.has(c)) db.exec(`ALTER TABLE devices ADD COLUMN ${c} TEXT`);
     db.prepare(`INSERT OR REPLACE INTO meta VALUES ('schemaVersion', ?)`).run(String(STORE_SCHEMA_VERSION));
   })();
 }

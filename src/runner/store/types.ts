@@ -7,6 +7,7 @@
  */
 
 import type { DurablePoint, ResumeMode } from "../../ports/checkpoint.js";
+import type { AppliedSettings } from "../../device/flow.js";
 
 /** Lifecycle of one device in the store. */
 export type DeviceState = "enrolling" | "enrolled" | "failed" | "unenrolled";
@@ -33,6 +34,8 @@ export interface StoredDevice {
   chainPem?: string;
   /** Ids the server gave the device (certificate serial, enrollment id, …). */
   serverIds: Record<string, string>;
+  /** Settings the device keeps from its server between check-ins (Windows Policy CSP values), as of its last check-in that changed them. */
+  appliedSettings?: AppliedSettings;
   failureCode?: string;
   /** Attempts to enrol (a resumed device that was mid-enrolment when killed counts twice). */
   attempts: number;
