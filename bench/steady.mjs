@@ -12,7 +12,8 @@
 //   node --expose-gc bench/steady.mjs DEVICES [apple|windows|android]
 // Offered load: STEADY_RATE check-ins/s (default 1000) = DEVICES x timeScale / interval (900 s);
 // the phase lasts STEADY_SECONDS of real time (default 30), at most STEADY_IN_FLIGHT check-ins in
-// flight (default 512). Enrolment: concurrency 128.
+// flight (default 512). Enrolment: concurrency 128. V8's heap growth as `enrollsim run` sets it
+// (--heap-growth, src/platform/node/heap.ts); STEADY_HEAP_GROWTH=PERCENT, or 0 for V8's own factor.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,7 @@ import { RealClock } from "../dist/platform/node/clock.js";
 import { NodeHttp } from "../dist/platform/node/http.js";
 import { contextStats } from "../dist/platform/node/http/tls.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
+import { FLEET_HEAP_GROWTH_PERCENT, setHeapGrowth } from "../dist/platform/node/heap.js";
 import { cpuMs, gitCommit, startServerChild } from "./lib.mjs";
 
 const PASSWORD = "bench-Passw0rd";
@@ -73,6 +75,9 @@ function sessionCounting(inner) {
 export async function steadyBench(devices, platform = "apple") {
   const p = PLATFORMS[platform];
   if (!p) throw new Error(`unknown platform "${platform}" (apple, windows, android)`);
+  // as `enrollsim run` does (its --heap-growth): STEADY_HEAP_GROWTH=0 measures V8's own growing factor
+  const heapGrowth = Number(process.env.STEADY_HEAP_GROWTH ?? FLEET_HEAP_GROWTH_PERCENT);
+  setHeapGrowth(heapGrowth);
   const RATE = Number(process.env.STEADY_RATE ?? 1000);
   const SECONDS = Number(process.env.STEADY_SECONDS ?? 30);
   const INTERVAL_S = 900;
@@ -161,6 +166,7 @@ limits: { durationSeconds: 7200, stepTimeoutMs: 60000 }
     commit: gitCommit(),
     ...(process.env.MALLOC_ARENA_MAX ? { mallocArenaMax: Number(process.env.MALLOC_ARENA_MAX) } : {}),
     platform,
+    heapGrowthPercent: heapGrowth,
     devices,
     enrolled: summary.enrolled,
     enrolSeconds: Math.round((enrolledAt - start) / 1000),

@@ -25,6 +25,7 @@ import { reportHtml } from "../../report/html/files.js";
 import { reportModel } from "../../report/html/model.js";
 import { startMetricsEndpoint, type MetricsEndpoint } from "../../api/metrics-server.js";
 import { printHints } from "../hints.js";
+import { FLEET_HEAP_GROWTH_PERCENT, parseHeapGrowth, setHeapGrowth } from "../../platform/node/heap.js";
 
 /** `--dashboard` alone is any free port; otherwise a port number. */
 function dashboardPort(v: string): number {
@@ -63,6 +64,7 @@ interface RunArgs {
   linger?: number;
   "capacity-check": boolean;
   grace: number;
+  "heap-growth": string;
   "dry-run": boolean;
   "log-level"?: string;
   "log-file"?: string;
@@ -112,16 +114,23 @@ export const runCommand = {
       .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models (devices/README.md)" })
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
+      .option("heap-growth", {
+        type: "string",
+        default: String(FLEET_HEAP_GROWTH_PERCENT),
+        describe: "V8 may grow its old generation to 1 + PERCENT/100 times what survived the last full GC (0: V8's own factor, up to 4x): bounds the RSS of big fleets for a little GC CPU (docs/performance.md)",
+      })
       .option("capacity-check", { type: "boolean", default: true, describe: "refuse a run this machine cannot hold (--no-capacity-check to skip)" })
       .example("$0 run fleet.yaml --html r.html", "also write an offline HTML report")
       .example("$0 run fleet.yaml --dashboard 8089", "watch live at http://127.0.0.1:8089/"),
   handler: async (a: RunArgs) => {
     const workers = a.workers ?? process.env.ENROLLSIM_WORKERS;
     if (workers !== undefined && workers !== "") parseWorkers(workers); // a bad value is refused before anything runs, --dry-run included
+    const heapGrowth = parseHeapGrowth(a["heap-growth"]);
     if (a["dry-run"]) {
       process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s), loadCatalogWith(a.devices))) ? 2 : 0;
       return;
     }
+    setHeapGrowth(heapGrowth); // process-wide, so worker threads too; before the fleet's heap grows
     if (a.insecure) warnInsecure();
     if (!(a.grace >= 0)) throw new ScenarioError(`--grace ${a.grace}: expected a number of seconds >= 0`);
     if (a.linger !== undefined && (!(a.linger >= 0) || (a["metrics-port"] === undefined && a.dashboard === undefined))) {
