@@ -22,4 +22,16 @@ describe("shipped Apple proxy scenarios", () => {
     expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
     expect(fixed.steps["ade.cloudconfig"]).toMatchObject({ count: 2, failed: 0 });
   }, 240_000);
+
+  it("Macs with their proxy set enrol, but APNs goes direct and is refused on 5223 and 443 (poll only); bypass *.push.apple.com wakes them", async () => {
+    const failing = (await runScenario(file("failures/mac-apns-behind-proxy-failing.yaml"), opts)).summary;
+    expect(failing).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
+    expect(failing.steps["push.connect"]).toMatchObject({ count: 4, failed: 4 });
+    expect(failing.steps["push.poll"]).toMatchObject({ count: 2 });
+    expect(failing.steps["push.woken"]).toBeUndefined();
+    const fixed = (await runScenario(file("failures/mac-apns-behind-proxy-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
+    expect(fixed.steps["push.connect"]).toMatchObject({ count: 2, failed: 0 });
+    expect(fixed.steps["push.woken"]).toMatchObject({ count: 2 });
+  }, 240_000);
 });

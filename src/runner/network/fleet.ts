@@ -6,7 +6,7 @@
  * ports ({@link networkPorts}); the timeline changes it.
  */
 import type { TransportDetail } from "../../errors/index.js";
-import { resolveNetwork, ruleMatches, type HostRule, type NetworkSpec, type ResolvedNetwork } from "./types.js";
+import { hostPattern, resolveNetwork, ruleMatches, type HostRule, type NetworkSpec, type ResolvedNetwork } from "./types.js";
 import { serviceHostOf } from "./services.js";
 
 /** What the network does with one request or look-up. */
@@ -111,6 +111,8 @@ export class FleetNetworks {
     // A proxy the device names that this network does not have: its name does not resolve here.
     if (via !== undefined && via !== n.explicit?.address) return { kind: "fail", host, detail: "dns.nxdomain", reason: `the proxy ${via} the device is set to use is not on network "${n.name}" (its name does not resolve)` };
     if (!n.internet) return { kind: "fail", host, detail: "url" in target ? n.unreachableAs : n.unreachableAs.startsWith("dns.") ? n.unreachableAs : "dns.timeout", reason: `network "${n.name}" has no internet access (${host} is not on it)` };
+    // The network's PAC sends its bypass hosts DIRECT, so its firewall lets them out directly (e.g. Apple's push service).
+    if (n.explicit && via === undefined && n.explicit.bypass.some((g) => hostPattern(g).test(host))) return { kind: "pass", host };
     if (n.explicit && via === undefined && ("url" in target || n.explicit.directAs.startsWith("dns.")))
       return { kind: "fail", host, detail: n.explicit.directAs, reason: `network "${n.name}" lets internet hosts out only through its proxy ${n.explicit.address}; ${"url" in target ? "a direct connection to" : "its DNS does not resolve"} ${host}` };
     if (n.explicit && via !== undefined) return n.proxyAuth ? { kind: "proxy-auth", host, reason: `the proxy ${via} of network "${n.name}" requires authentication for ${host}` } : { kind: "pass", host };

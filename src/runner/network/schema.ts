@@ -56,7 +56,9 @@ const network: Json = {
           description:
             "How the network publishes its PAC file for Web Proxy Auto-Discovery: dhcp (DHCP option 252 carries the pac URL; a client that gets it does not try DNS), dns (a wpad.<dnsSuffix> host serves /wpad.dat). Default none: a PC that auto-detects finds nothing (ERROR_WINHTTP_AUTODETECTION_FAILED) and connects directly.",
         },
-        bypass: hostList("Hosts the network's PAC file sends DIRECT (the intranet); every other host goes through address. The network's local hosts are always DIRECT."),
+        bypass: hostList(
+          "Hosts the network's PAC file sends DIRECT (the intranet, or internet services the firewall lets out directly such as Apple's push service); every other host goes through address. A device connecting to one directly gets out. The network's local hosts are always DIRECT.",
+        ),
         directAs: failure("On an explicit-proxy network, how a direct connection to an internet host fails (default connect.timeout: the firewall drops it; dns.nxdomain: the internal DNS does not resolve internet names)."),
         pac: { type: "string", pattern: "^https?://[^\\s/?#@]+(/\\S*)?$", "x-expected": "an http(s) URL", description: "The PAC file URL." },
         authentication: {

@@ -117,4 +117,11 @@ describe("Apple network proxy on an explicit-proxy network", () => {
     expect(e.message).toMatch(/a direct connection to courier\.push\.apple\.com/);
     expect(c.notes()).toMatch(/courier\.push\.apple\.com is reached directly: APNs needs a direct and persistent connection/);
   });
+
+  it("a network whose PAC and firewall let *.push.apple.com out directly (proxy.bypass): the direct push connection gets out", async () => {
+    const c = ipad(net({ bypass: ["*.push.apple.com"] }), { type: "manual", server: PROXY });
+    expect(await c.proxy.choose(new URL(APNS))).toBeUndefined();
+    await expect(get(c, APNS)).resolves.toBeDefined();
+    expect((await failure(ipad(net({ bypass: ["*.push.apple.com"] })), CLOUD)).kind).toBe("refused");
+  });
 });
