@@ -3,7 +3,7 @@
  * The check-in channels an Apple enrollment opens after TokenUpdate (macOS bootstrap token and
  * user channel) and the device's answer to a 401 on them (it unenrolls).
  */
-import { asSimError } from "../../errors/index.js";
+import { asSimError, ProtocolViolationError, TransportError } from "../../errors/index.js";
 import type { MdmClient } from "../../protocol/apple/mdm-client.js";
 import { decoded } from "../../protocol/common/context.js";
 import { buildCheckOut, buildGetBootstrapToken, buildSetBootstrapToken, buildTokenUpdate, buildUserAuthenticate } from "../../wire/apple/mdm.js";
@@ -72,13 +72,28 @@ export async function macosChannels(dev: AppleDevice, o: AppleOptions, client: M
 /** UserID of every Shared iPad user-channel message (tokenupdate.yaml). */
 export const SHARED_IPAD_USER_ID = "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF";
 
+/**
+ * The CheckOut a device sends once its MDM profile is gone, when the profile has CheckOutWhenRemoved.
+ * Apple: "the device attempts to send a CheckOut message to the CheckInURL when the profile is
+ * removed" (com.apple.mdm.yaml, CheckOutWhenRemoved): one attempt. The profile is removed whatever
+ * the server answers, so a refused or unanswered CheckOut is recorded in the transcript and never
+ * fails the device or the flow. Returns what happened, for the caller's message.
+ */
+export async function checkOut(ctx: AppleDevice["ctx"]["protocol"], client: MdmClient, topic: string | undefined, ref: AppleDevice["ref"]): Promise<"not configured" | "sent" | "failed"> {
+  if (!topic) return "not configured";
+  try {
+    await client.checkin(buildCheckOut(topic, ref));
+    return "sent";
+  } catch (e) {
+    if (!(e instanceof TransportError || e instanceof ProtocolViolationError)) throw e;
+    decoded(ctx, "checkin.checkout", { checkOut: "failed, not retried (the MDM profile is removed anyway)", cause: e.code });
+    return "failed";
+  }
+}
+
 /** 401 (or 403 unrecognized) on check-in / command channel: the device unenrolls. */
 export async function unenroll(dev: AppleDevice, client: MdmClient, mdm: MdmPayload, profileId: string, stepName: string, status: number): Promise<FlowResult> {
   dev.store.remove(profileId);
-  let checkedOut = false;
-  if (mdm.checkOutWhenRemoved) {
-    await client.checkin(buildCheckOut(mdm.topic, dev.ref)).catch(() => undefined);
-    checkedOut = true;
-  }
-  return fail(dev, "apple.checkin.unenrolled", stepName, `the server answered HTTP ${status}; the device treats it as unenrollment and removed the MDM profile${checkedOut ? " (CheckOut sent)" : ""}`);
+  const sent = await checkOut(dev.ctx.protocol, client, mdm.checkOutWhenRemoved ? mdm.topic : undefined, dev.ref);
+  return fail(dev, "apple.checkin.unenrolled", stepName, `the server answered HTTP ${status}; the device treats it as unenrollment and removed the MDM profile${sent === "sent" ? " (CheckOut sent)" : sent === "failed" ? " (CheckOut failed)" : ""}`);
 }

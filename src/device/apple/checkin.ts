@@ -27,7 +27,7 @@ import { MDM_LABEL_MARK, userAgent } from "./enroll.js";
 import { appleOptions } from "./options.js";
 import { AppleDevice } from "./state.js";
 import { REMOVED_ON_DATE, removalDue } from "./profile-checks.js";
-import { buildCheckOut } from "../../wire/apple/mdm.js";
+import { checkOut } from "./channels.js";
 import type { HttpClient } from "../../ports/http.js";
 import type { MdmTransport } from "../../protocol/apple/mdm-client.js";
 import { KEY_GENERATIONS, steadyInstaller } from "./mdm-update.js";
@@ -142,7 +142,7 @@ export async function appleCheckin(
     if (removalDue(dev, removeAt)) {
       // CheckOutWhenRemoved: the binding keeps the topic the CheckOut names.
       const topic = p.get("co");
-      if (topic) await client.checkin(buildCheckOut(topic, dev.ref)).catch(() => undefined);
+      await checkOut(ctx.protocol, client, topic ?? undefined, dev.ref);
       return { ok: false, code: REMOVED_ON_DATE.code, step: "command.idle", message: REMOVED_ON_DATE.message, unenrolled: true };
     }
     const r = await client.session((cmd) => answerCommand(dev, cmd));

@@ -21,7 +21,6 @@ import { AppleErrors, type AppleError } from "../../wire/apple/errors.js";
 import { PAYLOAD_TYPES } from "../../wire/apple/generated-data.js";
 import {
   PROFILE_CONTENT_TYPE,
-  buildCheckOut,
   buildTokenUpdate,
 } from "../../wire/apple/mdm.js";
 import { ProfileError, parseMobileconfig, type MdmPayload, type ParsedProfile } from "../../wire/apple/profile.js";
@@ -34,7 +33,7 @@ import type { AppleDevice } from "./state.js";
 
 import { fail, keychainOf, refused, userAgent, type EnrollMode } from "./enroll-common.js";
 import { lockdownRefusal } from "./lockdown-mode.js";
-import { macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
+import { checkOut, macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
 import { APPLE_STATES, saveAppleCheckpoint, type AppleState, type MdmBinding } from "./resume.js";
 export { IOS_UA, MACOS_UA, MDM_LABEL_MARK, fail, userAgent, type EnrollMode } from "./enroll-common.js";
 export { SHARED_IPAD_USER_ID } from "./channels.js";
@@ -363,8 +362,8 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
     for (let i = 0, woken = 0; ; i++) {
       if (removalDue(dev, removeAt)) {
         dev.store.remove(profileId);
-        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
-        decoded(ctx.protocol, "device", { removed: "RemovalDate", checkOut: mdm.checkOutWhenRemoved });
+        const co = await checkOut(ctx.protocol, client, mdm.checkOutWhenRemoved ? mdm.topic : undefined, dev.ref);
+        decoded(ctx.protocol, "device", { removed: "RemovalDate", checkOut: co });
         return fail(dev, REMOVED_ON_DATE.code, "command.idle", REMOVED_ON_DATE.message);
       }
       let r;
@@ -398,9 +397,9 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       }
       if (dev.erased) return { ok: true, code: "apple.erased", keychain: keychainOf(dev) };
       if (dev.unenrolled) {
-        if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
+        const co = await checkOut(ctx.protocol, client, mdm.checkOutWhenRemoved ? mdm.topic : undefined, dev.ref);
         // The server removed the enrollment profile: the device leaves management, as asked.
-        decoded(ctx.protocol, "device", { unenrolledBy: "RemoveProfile", checkOut: mdm.checkOutWhenRemoved });
+        decoded(ctx.protocol, "device", { unenrolledBy: "RemoveProfile", checkOut: co });
         return { ok: true, code: "apple.unenrolled.by-server", keychain: keychainOf(dev) };
       }
       if (dev.configured && mode.ade && mode.awaitConfiguration && !dev.awaitingConfiguration) {
@@ -431,7 +430,7 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
       decoded(ctx.protocol, "device", { unenroll: `refused: ${mode.removable === false ? "the ADE enrollment is not removable (is_mdm_removable false)" : "the profile has PayloadRemovalDisallowed (supervised)"}` });
     } else if (o.unenrollAtEnd) {
       dev.store.remove(profileId);
-      if (mdm.checkOutWhenRemoved) await client.checkin(buildCheckOut(mdm.topic, dev.ref));
+      await checkOut(ctx.protocol, client, mdm.checkOutWhenRemoved ? mdm.topic : undefined, dev.ref);
       return { ok: true, code: "apple.unenrolled", keychain: keychainOf(dev) };
     }
     decoded(ctx.protocol, "device", { commands: dev.commandsAnswered, deviceName: dev.deviceName, osVersion: dev.osVersion, locked: dev.locked });
