@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * Platform-neutral proxy discovery and the proxied flow context, shared by the platforms whose devices read a
- * network's proxy (device/apple/proxy.ts; Windows keeps its own WinHTTP/WinINet copy in device/windows/proxy.ts,
- * which these functions mirror and may later use).
+ * network's proxy (device/apple/proxy.ts, and device/windows/proxy.ts, which adds WinHTTP's and WinINet's
+ * settings and codes on top).
  *
  * - WPAD (Web Proxy Auto-Discovery): the PAC URL comes from DHCP option 252 when the network offers it, else
  *   from DNS as http://wpad.<DNS suffix>/wpad.dat (Microsoft Learn, "WinHTTP AutoProxy Support": the PAC URL is
@@ -21,7 +21,7 @@ import { parsePac, PacScriptError, type PacProgram } from "../wire/pac.js";
 import type { FlowContext } from "./flow.js";
 
 /** Where a PAC search ended: a readable PAC, or the stage that found none and why. */
-export type PacLookup = { kind: "pac"; program: PacProgram; url: string } | { kind: "none"; stage: "discovery" | "download" | "script"; url?: string; why: string };
+export type PacLookup = { kind: "pac"; program: PacProgram; url: string } | { kind: "none"; stage: "discovery" | "download" | "script"; url?: string; why: string; detail: string };
 
 async function get(url: string, direct: HttpClient): Promise<HttpResponse | TransportError> {
   try {
@@ -33,13 +33,13 @@ async function get(url: string, direct: HttpClient): Promise<HttpResponse | Tran
 }
 
 function read(got: HttpResponse | TransportError, url: string): PacLookup {
-  if (got instanceof TransportError) return { kind: "none", stage: "download", url, why: `the PAC file ${url} could not be fetched (${got.message})` };
-  if (got.status !== 200) return { kind: "none", stage: "download", url, why: `the PAC file ${url} could not be fetched (HTTP ${got.status})` };
+  if (got instanceof TransportError) return { kind: "none", stage: "download", url, why: `the PAC file ${url} could not be fetched (${got.message})`, detail: got.message };
+  if (got.status !== 200) return { kind: "none", stage: "download", url, why: `the PAC file ${url} could not be fetched (HTTP ${got.status})`, detail: `HTTP ${got.status}` };
   try {
     return { kind: "pac", program: parsePac(new TextDecoder().decode(got.body)), url };
   } catch (e) {
     if (!(e instanceof PacScriptError)) throw e;
-    return { kind: "none", stage: "script", url, why: `the PAC file ${url} is not a script the device can use (${e.message})` };
+    return { kind: "none", stage: "script", url, why: `the PAC file ${url} is not a script the device can use (${e.message})`, detail: e.message };
   }
 }
 
@@ -48,15 +48,17 @@ export async function fetchPac(url: string, direct: HttpClient): Promise<PacLook
   return read(await get(url, direct), url);
 }
 
+const none = (why: string): PacLookup => ({ kind: "none", stage: "discovery", why, detail: why });
+
 /** WPAD: DHCP option 252 first; only without it, DNS wpad.<suffix>. */
 export async function wpadLookup(network: DeviceNetworkView | undefined, direct: HttpClient): Promise<PacLookup> {
   const dhcp = network?.dhcp?.();
-  if (!dhcp) return { kind: "none", stage: "discovery", why: "no network modelled" };
+  if (!dhcp) return none("no network modelled");
   if (dhcp.wpadUrl) return fetchPac(dhcp.wpadUrl, direct);
-  if (!dhcp.dnsSuffix) return { kind: "none", stage: "discovery", why: "no DHCP option 252 and no DNS suffix to look up wpad in" };
+  if (!dhcp.dnsSuffix) return none("no DHCP option 252 and no DNS suffix to look up wpad in");
   const url = `http://wpad.${dhcp.dnsSuffix}/wpad.dat`;
   const got = await get(url, direct);
-  if (got instanceof TransportError && got.kind === "dns") return { kind: "none", stage: "discovery", why: `no DHCP option 252, and wpad.${dhcp.dnsSuffix} does not resolve` };
+  if (got instanceof TransportError && got.kind === "dns") return none(`no DHCP option 252, and wpad.${dhcp.dnsSuffix} does not resolve`);
   return read(got, url);
 }
 

@@ -33,11 +33,11 @@
  * auto-detection; WPAD-by-DNS devolution (wpad.<parent domain>) and NetBIOS/LLMNR look-ups are not modelled.
  * The PAC file is read as data (wire/pac.ts), never run as JavaScript.
  */
-import { TransportError } from "../../errors/index.js";
-import type { HttpClient, HttpPort, HttpRequest, HttpResponse } from "../../ports/http.js";
+import type { HttpClient } from "../../ports/http.js";
 import { note, type ProtocolContext } from "../../protocol/common/context.js";
 import type { DeviceNetworkView } from "../../protocol/common/connectivity.js";
-import { evaluatePac, parsePac, PacScriptError, type PacProgram } from "../../wire/pac.js";
+import { evaluatePac, type PacProgram } from "../../wire/pac.js";
+import { fetchPac, proxiedHttp, wpadLookup, withProxyChooser, type PacLookup } from "../proxy-discovery.js";
 import { hresultHex } from "../../wire/windows/menroll.js";
 import { WINHTTP, winHttpHresult } from "../../wire/windows/winhttp.js";
 import type { FlowContext } from "../flow.js";
@@ -136,59 +136,30 @@ export class WindowsProxy {
     return this.wpad(context, direct);
   }
 
-  /** WPAD: DHCP option 252 first; only without it, DNS wpad.<suffix>. */
+  /** WPAD (device/proxy-discovery.ts): DHCP option 252 first; only without it, DNS wpad.<suffix>. */
   private async wpad(context: ProxyContext, direct: HttpClient): Promise<Resolved> {
     const who = context === "system" ? "WinHTTP auto-detect" : "WinINet automatic detection";
+    const found = await wpadLookup(this.network, direct);
     const dhcp = this.network?.dhcp?.();
-    if (!dhcp) return { kind: "direct", why: `${who}: no network modelled` };
-    if (dhcp.wpadUrl) return this.download(dhcp.wpadUrl, `${who}: WPAD by DHCP option 252 (${dhcp.wpadUrl})`, direct);
-    if (!dhcp.dnsSuffix) return { kind: "direct", why: `${who} found no PAC file: no DHCP option 252 and no DNS suffix to look up wpad in — ${code("ERROR_WINHTTP_AUTODETECTION_FAILED")}; requests go direct` };
-    const url = `http://wpad.${dhcp.dnsSuffix}/wpad.dat`;
-    const got = await this.fetch(url, direct);
-    if (got instanceof TransportError && got.kind === "dns") return { kind: "direct", why: `${who} found no PAC file: no DHCP option 252, wpad.${dhcp.dnsSuffix} does not resolve — ${code("ERROR_WINHTTP_AUTODETECTION_FAILED")}; requests go direct` };
-    return this.program(got, `${who}: WPAD by DNS (${url})`);
+    return this.resolved(found, found.kind === "pac" || found.stage !== "discovery" ? `${who}: WPAD by ${dhcp?.wpadUrl ? "DHCP option 252" : "DNS"} (${found.url})` : `${who} found no PAC file`);
   }
 
   private async download(url: string, from: string, direct: HttpClient): Promise<Resolved> {
-    return this.program(await this.fetch(url, direct), from);
+    return this.resolved(await fetchPac(url, direct), from);
   }
 
-  private async fetch(url: string, direct: HttpClient): Promise<HttpResponse | TransportError> {
-    try {
-      return await direct.request({ method: "GET", url, headers: { accept: "application/x-ns-proxy-autoconfig, */*" }, maxBytes: 64 * 1024 });
-    } catch (e) {
-      if (e instanceof TransportError) return e;
-      throw e;
-    }
-  }
-
-  private program(got: HttpResponse | TransportError, from: string): Resolved {
-    if (got instanceof TransportError) return { kind: "direct", why: `${from}: ${code("ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT")} (${got.message}); requests go direct` };
-    if (got.status !== 200) return { kind: "direct", why: `${from}: ${code("ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT")} (HTTP ${got.status}); requests go direct` };
-    try {
-      return { kind: "pac", program: parsePac(new TextDecoder().decode(got.body)), from };
-    } catch (e) {
-      if (!(e instanceof PacScriptError)) throw e;
-      return { kind: "direct", why: `${from}: ${code("ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT")} (${e.message}); requests go direct` };
-    }
+  /** A PAC search's end as WinHTTP records it: a failed auto-proxy leaves the request direct, with its WinHTTP code. */
+  private resolved(found: PacLookup, from: string): Resolved {
+    if (found.kind === "pac") return { kind: "pac", program: found.program, from };
+    if (found.stage === "discovery") return { kind: "direct", why: `${from}: ${found.why} — ${code("ERROR_WINHTTP_AUTODETECTION_FAILED")}; requests go direct` };
+    const winhttp = found.stage === "download" ? "ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT" : "ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT";
+    return { kind: "direct", why: `${from}: ${code(winhttp)} (${found.detail}); requests go direct` };
   }
 }
 
 /** A client whose requests carry the proxy their context chose (the context from the device's current step). */
 export function proxiedClient(inner: HttpClient, proxy: WindowsProxy, step: () => string | undefined, direct: HttpClient): HttpClient {
-  return {
-    async request(req: HttpRequest): Promise<HttpResponse> {
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return inner.request(req);
-      }
-      const { via } = await proxy.proxyFor(url, stepContext(step()), direct);
-      return inner.request(via !== undefined ? { ...req, proxy: via } : req);
-    },
-    close: () => inner.close(),
-  };
+  return proxiedHttp(inner, async (url) => (await proxy.proxyFor(url, stepContext(step()), direct)).via);
 }
 
 /**
@@ -201,13 +172,7 @@ export function withWindowsProxy(ctx: FlowContext): FlowContext {
   const settings: ProxySettings = { ...(st?.winhttpProxy ? { winhttp: st.winhttpProxy } : {}), ...(st?.userProxy ? { user: st.userProxy } : {}) };
   if (!ctx.network && !settings.winhttp && !settings.user) return ctx;
   const proxy = new WindowsProxy(ctx.protocol, settings, ctx.network);
-  const step = () => ctx.protocol.current?.step;
   const direct = ctx.protocol.http;
-  const port: HttpPort = {
-    client: (options) => {
-      const inner = ctx.ports.http.client(options);
-      return options?.simulatorOnly !== undefined ? inner : proxiedClient(inner, proxy, step, direct);
-    },
-  };
-  return { ...ctx, ports: { ...ctx.ports, http: port }, protocol: { ...ctx.protocol, http: proxiedClient(direct, proxy, step, direct) } };
+  // The context (system or user) comes from the device's current step at each request.
+  return withProxyChooser(ctx, async (url) => (await proxy.proxyFor(url, stepContext(ctx.protocol.current?.step), direct)).via);
 }
