@@ -88,10 +88,12 @@ describe("FileKeyPool generation", () => {
       [3, 4],
       [4, 4],
     ]);
-    // One RSA-2048 keygen on this thread blocks it for ~100-750 ms; in workers the loop stays idle.
+    // Keygen on this thread would keep its event loop busy for the whole generation (utilization near 1,
+    // ticks only between keys); in workers the loop stays idle and its timer keeps firing. Both are
+    // ratios of the run's own length, not wall-clock limits: a loaded machine that deschedules this
+    // process for 100+ ms (seen in CI at load 17: maxGap 123 ms) stretches every figure alike.
     expect(ticks).toBeGreaterThanOrEqual(Math.min(20, genMs / 5 / 4));
-    expect(maxGap).toBeLessThan(100);
-    expect(utilization).toBeLessThan(0.5);
+    expect(utilization, `event-loop utilization while 4 keys were generated (longest gap ${Math.round(maxGap)} ms of ${Math.round(genMs)} ms)`).toBeLessThan(0.5);
   });
 
   it("hands out distinct RSA-2048 keys that sign and verify with NodeCrypto, cached per slot", async () => {
