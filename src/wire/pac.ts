@@ -86,8 +86,8 @@ export function parsePac(text: string): PacProgram {
   throw new PacScriptError("the PAC function has no final return");
 }
 
-/** shExpMatch's shell glob (`*`, `?`), case-insensitive as host names are. */
-const glob = (g: string) =>
+/** shExpMatch's shell glob (`*`, `?`), case-insensitive as host names are; also what proxy bypass lists use. */
+export const hostGlob = (g: string) =>
   new RegExp(
     `^${g
       .replace(/[.+^${}()|[\]\\]/g, "\\$&")
@@ -99,6 +99,6 @@ const glob = (g: string) =>
 /** What the PAC gives for `host`. */
 export function evaluatePac(p: PacProgram, host: string): PacDecision {
   const h = host.toLowerCase();
-  const hit = (c: Cond) => (c.fn === "isPlainHostName" ? !h.includes(".") : c.fn === "dnsDomainIs" ? h.endsWith(c.arg.toLowerCase()) : glob(c.arg).test(h));
+  const hit = (c: Cond) => (c.fn === "isPlainHostName" ? !h.includes(".") : c.fn === "dnsDomainIs" ? h.endsWith(c.arg.toLowerCase()) : hostGlob(c.arg).test(h));
   return p.rules.find((r) => r.any.some(hit))?.result ?? p.otherwise;
 }

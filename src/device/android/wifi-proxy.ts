@@ -12,12 +12,11 @@
  * or read leaves requests direct; PROVISIONING_WIFI_PROXY_BYPASS is not applied (every host goes through the
  * static proxy). Only the provisioning flow's requests use it; later check-in flows do not carry the Wi-Fi.
  */
-import { TransportError } from "../../errors/index.js";
-import type { HttpClient, HttpRequest, HttpResponse } from "../../ports/http.js";
 import { note, type ProtocolContext } from "../../protocol/common/context.js";
 import type { DeviceNetworkView } from "../../protocol/common/connectivity.js";
 import type { WifiParams } from "../../wire/android/payload.js";
-import { evaluatePac, parsePac, PacScriptError, type PacProgram } from "../../wire/pac.js";
+import { evaluatePac, type PacProgram } from "../../wire/pac.js";
+import { fetchPac, proxiedHttp } from "../proxy-discovery.js";
 
 type Setting = { kind: "static"; address: string } | { kind: "pac"; url: string; program?: Promise<PacProgram | undefined> };
 
@@ -26,14 +25,10 @@ export function wifiProxied(ctx: ProtocolContext, network: DeviceNetworkView | u
   const direct = ctx.http;
   let setting: Setting | undefined;
   const readPac = async (url: string): Promise<PacProgram | undefined> => {
-    const why = (reason: string) => (note(ctx, ctx.current?.step ?? "device", { proxy: { wifi: "PROVISIONING_WIFI_PAC_URL", pac: url, direct: reason } }), undefined);
-    try {
-      const res = await direct.request({ method: "GET", url, maxBytes: 64 * 1024 });
-      return res.status === 200 ? parsePac(new TextDecoder().decode(res.body)) : why(`HTTP ${res.status}`);
-    } catch (e) {
-      if (e instanceof TransportError || e instanceof PacScriptError) return why(e.message);
-      throw e;
-    }
+    const found = await fetchPac(url, direct);
+    if (found.kind === "pac") return found.program;
+    note(ctx, ctx.current?.step ?? "device", { proxy: { wifi: "PROVISIONING_WIFI_PAC_URL", pac: url, direct: found.detail } });
+    return undefined;
   };
   const viaFor = async (url: URL): Promise<string | undefined> => {
     if (!setting) return undefined;
@@ -45,19 +40,7 @@ export function wifiProxied(ctx: ProtocolContext, network: DeviceNetworkView | u
     const d = evaluatePac(program, network?.hostOf?.(url) ?? url.hostname);
     return d.kind === "proxy" ? d.address : undefined;
   };
-  const http: HttpClient = {
-    async request(req: HttpRequest): Promise<HttpResponse> {
-      let url: URL;
-      try {
-        url = new URL(req.url);
-      } catch {
-        return direct.request(req);
-      }
-      const via = await viaFor(url);
-      return direct.request(via !== undefined ? { ...req, proxy: via } : req);
-    },
-    close: () => direct.close(),
-  };
+  const http = proxiedHttp(direct, viaFor);
   const joined = (w: WifiParams) => {
     if (w.proxyHost && w.proxyPort > 0) setting = { kind: "static", address: `${w.proxyHost.toLowerCase()}:${w.proxyPort}` };
     else if (w.pacUrl) setting = { kind: "pac", url: new URL(w.pacUrl).href };

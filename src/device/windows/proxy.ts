@@ -36,7 +36,7 @@
 import type { HttpClient } from "../../ports/http.js";
 import { note, type ProtocolContext } from "../../protocol/common/context.js";
 import type { DeviceNetworkView } from "../../protocol/common/connectivity.js";
-import { evaluatePac, type PacProgram } from "../../wire/pac.js";
+import { evaluatePac, hostGlob, type PacProgram } from "../../wire/pac.js";
 import { fetchPac, proxiedHttp, wpadLookup, withProxyChooser, type PacLookup } from "../proxy-discovery.js";
 import { hresultHex } from "../../wire/windows/menroll.js";
 import { WINHTTP, winHttpHresult } from "../../wire/windows/winhttp.js";
@@ -68,16 +68,8 @@ export const stepContext = (step: string | undefined): ProxyContext => (step !==
 
 type Resolved = { kind: "static"; server: string; bypass: string[]; from: string } | { kind: "pac"; program: PacProgram; from: string } | { kind: "direct"; why: string };
 
-const globRe = (g: string) =>
-  new RegExp(
-    `^${g
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
 /** netsh/WinINet bypass lists: host globs, and "<local>" for plain host names. */
-const bypassed = (host: string, list: readonly string[]) => list.some((b) => (b.toLowerCase() === "<local>" ? !host.includes(".") : globRe(b).test(host)));
+const bypassed = (host: string, list: readonly string[]) => list.some((b) => (b.toLowerCase() === "<local>" ? !host.includes(".") : hostGlob(b).test(host)));
 
 const code = (name: string) => {
   const w = WINHTTP[name]!;
