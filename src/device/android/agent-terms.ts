@@ -12,7 +12,7 @@
  *
  * The agent↔EMM wire is enrollsim's stand-in (neither product publishes it); a server without it (404, 405, 501) has no terms.
  */
-import { asSimError } from "../../errors/index.js";
+import { asSimError, ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
@@ -31,18 +31,28 @@ interface PendingTerms {
 
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
 
+/** Largest terms answer the agent reads; a longer one is refused, never cut (a cut JSON cannot be read). */
+const MAX_TERMS_BYTES = 256 * 1024;
+
+/**
+ * The pending terms of a 2xx answer. An answer that is not a JSON object with a `terms` list (garbage, an HTML page,
+ * a cut or oversized body) is refused: the agent cannot tell which terms the user must accept, so it does not go on
+ * as if there were none (the flow ends with the cause at `android.agent.terms`).
+ */
 function readTerms(body: Uint8Array): PendingTerms[] {
+  if (body.length > MAX_TERMS_BYTES) throw new ProtocolViolationError("android.agent.terms-malformed", `the terms answer is ${body.length} bytes, more than the ${MAX_TERMS_BYTES} the agent reads`);
+  let v: { terms?: unknown };
   try {
-    const v = JSON.parse(Buffer.from(body.subarray(0, 256 * 1024)).toString("utf8")) as { terms?: unknown };
-    if (!Array.isArray(v.terms)) return [];
-    const s = (x: unknown, n: number) => (typeof x === "string" && x ? x.slice(0, n) : undefined);
-    return v.terms
-      .slice(0, 20)
-      .filter((t): t is Record<string, unknown> => typeof t === "object" && t !== null && typeof (t as { name?: unknown }).name === "string")
-      .map((t) => ({ name: String(t.name).slice(0, 200), version: Number.isInteger(t.version) ? Number(t.version) : 1, title: s(t.title, 200), text: s(t.text, 2000), acceptanceStatement: s(t.acceptanceStatement, 500) }));
-  } catch {
-    return [];
+    v = JSON.parse(Buffer.from(body).toString("utf8")) as { terms?: unknown };
+  } catch (e) {
+    throw new ProtocolViolationError("android.agent.terms-malformed", `the terms answer is not JSON (${(e as Error).message.slice(0, 120)})`);
   }
+  if (typeof v !== "object" || v === null || !Array.isArray(v.terms)) throw new ProtocolViolationError("android.agent.terms-malformed", "the terms answer has no `terms` list");
+  const s = (x: unknown, n: number) => (typeof x === "string" && x ? x.slice(0, n) : undefined);
+  return v.terms
+    .slice(0, 20)
+    .filter((t): t is Record<string, unknown> => typeof t === "object" && t !== null && typeof (t as { name?: unknown }).name === "string")
+    .map((t) => ({ name: String(t.name).slice(0, 200), version: Number.isInteger(t.version) ? Number(t.version) : 1, title: s(t.title, 200), text: s(t.text, 2000), acceptanceStatement: s(t.acceptanceStatement, 500) }));
 }
 
 /** The terms screen of the agent for `user`; `ok: false` when the user declined. */

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../../src/api/run-scenario.js";
+import { ProtocolViolationError } from "../../../src/errors/index.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { UserAbandonedError } from "../../../src/runner/timeline/user-errors.js";
 import { WIZARD_TEXT } from "../../../src/wire/android/errors.js";
@@ -72,6 +73,24 @@ describe("the agent's terms-and-conditions screen", () => {
     expect(no.steps.map((s) => s.step)).not.toContain("android.amapi.redeem");
     const adp = await runAndroidFlow("android-qr", { trigger: "kme", profile: "km" }, server.handler, { model: "samsung-galaxy-s23", index: 2, gate: decline });
     expect(adp.result).toMatchObject({ ok: false, code: "android.agent.terms-declined", shown: { text: WIZARD_TEXT.cantSetUp } });
+  });
+
+  it("a broken terms answer (not JSON, no list, oversized) ends the device at android.agent.terms with the cause; it never counts as 'no terms'", async () => {
+    const { server } = await androidServer(signIn.android, undefined, terms);
+    for (const [i, body] of [
+      ["<html>maintenance</html>", "not JSON"],
+      ['{"pending": []}', "no `terms` list"],
+      [`{"terms": [${"0,".repeat(200_000)}0]}`, "more than"],
+    ].entries()) {
+      const broken: typeof server.handler = async (req) =>
+        req.method === "GET" && req.url.includes("/android/agent/terms") ? { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(body[0]!)), url: req.url } : server.handler(req);
+      const r = await runAndroidFlow("android-qr", { ...KM, profile: "km" }, broken, { model: "samsung-galaxy-s23", index: 10 + i });
+      // A broken server answer is the server's fault: a typed error naming device and step (the runner makes it the device's failure).
+      expect(r.error).toBeInstanceOf(ProtocolViolationError);
+      expect(r.error).toMatchObject({ code: "android.agent.terms-malformed", step: "android.agent.terms", blame: "server", device: expect.any(String) });
+      expect((r.error as Error).message).toContain(body[1]!);
+      expect(r.steps.map((s) => s.step)).not.toContain("android.amapi.redeem");
+    }
   });
 
   it("an agent that skips the screen is refused at redemption (TERMS_NOT_ACCEPTED), which Knox Manage shows as KMA_F220", async () => {
