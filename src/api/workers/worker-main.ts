@@ -51,8 +51,10 @@ if (data.crashAfter !== undefined) {
     onDeviceEnd: () => {
       if (++ended !== data.crashAfter) return;
       batcher.flush();
+      // The count that triggered the crash: more devices may end in this turn before the throw runs.
+      const after = ended;
       setImmediate(() => {
-        throw new Error(`test-only crash of worker ${data.index} after ${ended} device(s) (ENROLLSIM_TEST_CRASH_WORKER)`);
+        throw new Error(`test-only crash of worker ${data.index} after ${after} device(s) (ENROLLSIM_TEST_CRASH_WORKER)`);
       });
     },
   });
