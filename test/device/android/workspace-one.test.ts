@@ -113,6 +113,20 @@ describe("the Hub staging a device (in-memory, virtual time)", () => {
     expect(locked.result).toMatchObject({ ok: false, code: "android.ws1.account-locked", shown: { code: "CREATE_MDM_ERROR" } });
   });
 
+  it("a broken UEM answer (garbage, an HTML page, a JSON list, a megabyte) never enrolls the Hub: the device fails at android.ws1.enroll, no crash", async () => {
+    const profiles = { staging: { mode: "fully-managed", dpc: "workspace-one" } };
+    const { server } = await androidServer({ workspaceOne: WS1, profiles });
+    const bodies = ["\u0000\u0001garbage", "<html>maintenance</html>", '["OK"]', `{"status":"OK"${" ".repeat(1 << 20)}}`];
+    for (const [i, body] of bodies.entries()) {
+      const broken: typeof server.handler = async (req) =>
+        req.method === "POST" && req.url.endsWith("/enroll") ? { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(body)), url: req.url } : server.handler(req);
+      const r = await runAndroidFlow("android-qr", { profile: "staging" }, broken, { model: "zebra-tc52", index: 20 + i });
+      // Either the Hub's refusal as a value, or (the megabyte, over the device's response limit) a typed error naming the step.
+      if (r.error) expect(r.error).toMatchObject({ code: "transport.too-large", step: "android.ws1.enroll" });
+      else expect(r.result).toMatchObject({ ok: false, step: "android.ws1.enroll" });
+    }
+  });
+
   it("a misspelt dpc is refused at its key with a did-you-mean", () => {
     const text = "name: t\nserver: embedded\nembedded:\n  android:\n    profiles:\n      s: { mode: fully-managed, dpc: workspace-on }\ngroups:\n  - { name: g, model: zebra-tc52, count: 1, flow: android-qr, options: { android: { profile: s } } }\n";
     const e = scenarioLoadError(text, "ticket.yaml", scenarioContext(loadCatalog()));
