@@ -21,7 +21,7 @@ import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSign
 import { DirectoryObjects, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
 import { deviceListRefusal, type DeviceListRefusal } from "./device-lists.js";
-import { heldRecordOf, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
+import { EnrollmentRecords, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
 
@@ -118,7 +118,8 @@ export type AccessDecision = { allowed: true; state: ComplianceState } | { allow
 
 export class PolicyEngine {
   readonly holder: PolicyConfigHolder;
-  readonly enrollments = new Map<string, EnrollmentRecord>();
+  /** Records by device key, indexed by serial, IMEI and user (a decision reads the few of the same hardware or user, not every record). */
+  readonly enrollments = new EnrollmentRecords<EnrollmentRecord>();
   /** The directory's device objects (directory-objects.ts). */
   readonly directory: DirectoryObjects;
   /** When the server started: licence end dates given in seconds count from here (licences.ts). */
@@ -182,7 +183,7 @@ export class PolicyEngine {
   /** Live devices of a user that count toward a limit. */
   countedDevices(upn: string, opts: { dem?: boolean } = {}): EnrollmentRecord[] {
     const u = upn.toLowerCase();
-    return [...this.enrollments.values()].filter((e) => !e.removed && e.upn?.toLowerCase() === u && (opts.dem ? e.dem : e.countsTowardLimit && !e.dem));
+    return this.enrollments.ofUser(u).filter((e) => !e.removed && (opts.dem ? e.dem : e.countsTowardLimit && !e.dem));
   }
 
   /** Decides an enrollment in the order of §2.7; nothing is recorded (call {@link enrolled} once it succeeds). */
@@ -200,7 +201,7 @@ export class PolicyEngine {
     if (listed) return refuse(listed.refusal, listed.message);
     // The same hardware enrolling again while its record is live: the tenant's re-enrollment rules (reenrollment.ts).
     this.seedRecords();
-    const held = reenrollmentRefusal(cfg.reenrollment, r, heldRecordOf(this.enrollments.values(), r));
+    const held = reenrollmentRefusal(cfg.reenrollment, r, this.enrollments.held(r));
     if (held) return refuse(held.refusal, held.message);
     // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
     const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
@@ -219,8 +220,10 @@ export class PolicyEngine {
       const n = this.countedDevices(r.upn).length;
       if (n >= lim.limit) return refuse("device-limit", `${r.upn} already has ${n} enrolled devices (limit ${lim.limit}, restriction "${lim.applied.name}")`, lim.applied);
     }
-    const live = [...this.enrollments.values()].filter((e) => !e.removed && e.deviceKey !== r.deviceKey);
-    const lic = licenceRefusal(cfg, r, this.now(), this.startedAt, (l) => live.filter((e) => coveredBy(cfg, l, e)).length);
+    // Seats are counted only when a licence with seats is in play (every record is read then).
+    let live: EnrollmentRecord[] | undefined;
+    const seatsUsed = (l: Parameters<typeof coveredBy>[1]): number => (live ??= [...this.enrollments.values()].filter((e) => !e.removed && e.deviceKey !== r.deviceKey)).filter((e) => coveredBy(cfg, l, e)).length;
+    const lic = licenceRefusal(cfg, r, this.now(), this.startedAt, seatsUsed);
     if (lic) return refuse(lic.refusal, lic.message);
     if (r.upn && this.pendingTerms(r.upn).length) {
       return refuse("terms-not-accepted", `${r.upn} has not accepted ${this.pendingTerms(r.upn).map((t) => `"${t.name}" v${t.version ?? 1}`).join(", ")}`);
@@ -302,7 +305,7 @@ export class PolicyEngine {
   /** A user signed in on a userless enrollment (Company Portal registration): the device gets its primary user. */
   assignUser(deviceKey: string, upn: string): void {
     const rec = this.enrollments.get(deviceKey);
-    if (rec && !rec.upn) rec.upn = upn.toLowerCase();
+    if (rec && !rec.upn) this.enrollments.assignUser(deviceKey, upn.toLowerCase());
   }
 
   /** The device reported new facts (check-in inventory). */
