@@ -13,6 +13,7 @@ import { termsOfUse, TOU_DECLINED_TEXT, TOU_UNREACHABLE_TEXT } from "../../proto
 import type { DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import { TOKEN } from "../../wire/windows/ns.js";
+import { accessTokenClaims } from "../../wire/windows/entra-token.js";
 import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
@@ -23,6 +24,9 @@ import { joinFailure } from "./join-shown.js";
 import { signInShown } from "./signin-shown.js";
 import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
+
+/** The tenant id minted tokens carry: the embedded server's tenant. */
+const MINTED_TENANT_ID = "00000000-0000-0000-0000-00000000e501";
 
 export interface SignedIn {
   /** The identity provider's token (tokenSource idp). */
@@ -212,7 +216,15 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     // Bulk (provisioning-package) tokens live 180 days by default; tokenValidityDays < 0 simulates an expired package.
     const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
     const exp = Math.floor(p.clock.now() / 1000) + Math.round(days * 86400);
-    const token = o.raw.token ?? idpToken ?? mintToken({ upn, tid: "00000000-0000-0000-0000-00000000e501", exp, ...(o.kind === "bulk" ? { bulk: true } : {}) }, o.tokenKey, p.crypto);
+    // A minted token stands for the one Windows gets from Entra without a sign-in page (its PRT, the package's bulk token):
+    // a v1.0 access token whose audience is the MDM server's URL (the App ID URI MDM servers are registered with); an
+    // identity-provider sign-in (tokenSource idp) gets the form of the tenant's MDM application (wire/windows/entra-token.ts).
+    const minted = () => {
+      const origin = new URL(disc.enrollmentServiceUrl).origin;
+      const claims = accessTokenClaims({ app: { appId: origin, identifierUris: [origin] }, tenantId: MINTED_TENANT_ID, upn, nowMs: p.clock.now(), lifetimeSeconds: exp - Math.floor(p.clock.now() / 1000), deviceId: w.deviceId, ...(o.kind === "bulk" ? { bulk: true } : {}) });
+      return mintToken(claims, o.tokenKey, p.crypto);
+    };
+    const token = o.raw.token ?? idpToken ?? minted();
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");

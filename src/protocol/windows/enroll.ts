@@ -45,7 +45,9 @@ export async function getPolicies(ctx0: ProtocolContext, url: string, creds: Cre
       o.pretty,
     );
     const env = await soapCall(ctx, "policy.getpolicies", url, xml, o);
-    if (env.fault) return { status: "fault" as const, fault: env.fault };
+    // A fault in an HTTP 200 answer is not read as the fault: the PC shows 0x801900c8 (FACILITY_HTTP 200), as for a renewal
+    // (fleetdm/fleet#46388: Fleet's 200 + s:messageformat fault at GetPolicies, "Device management could not be enabled" (0x801900c8)).
+    if (env.fault) return { status: "fault" as const, fault: env.httpStatus === 200 ? faultInSuccessAnswer(env.fault) : env.fault };
     const findings: typeof env.findings = [];
     const policy = readGetPoliciesResponse(env.body, findings);
     reportFindings(ctx, "policy.getpolicies", findings, o.strict);
@@ -94,7 +96,8 @@ export async function requestSecurityToken(ctx0: ProtocolContext, input: EnrollI
       input.pretty,
     );
     const env = await soapCall(ctx, "enroll.rst", input.url, xml, input);
-    if (env.fault) return { status: "fault" as const, fault: env.fault };
+    // The same enrollment client reads RequestSecurityToken's answer: a fault in a 200 is 0x801900c8 (assumed as at GetPolicies).
+    if (env.fault) return { status: "fault" as const, fault: env.httpStatus === 200 ? faultInSuccessAnswer(env.fault) : env.fault };
     const findings: typeof env.findings = [];
     const docXml = readRstr(env.body, findings);
     const doc = parseProvisioningDoc(docXml);

@@ -112,6 +112,28 @@ export const policySchema: Json = {
             resetCounterAfterSeconds: { type: "integer", minimum: 1, maximum: 31_536_000, description: "Failed sign-ins older than this are forgotten (Active Directory \"Reset account lockout counter after\", AD FS ExtranetObservationWindow). Default: never." },
           },
         },
+        applications: {
+          type: "array",
+          maxItems: 50,
+          description:
+            "App registrations of the directory (Microsoft Entra ID). The first one not marked mdm: false is the tenant's MDM application (Mobility (MDM and MAM): the on-premises MDM app a Windows MDM server is registered as): the identity provider issues the access token Windows sends in its enrollment requests for it, in the form its accessTokenAcceptedVersion asks (v1.0: aud = the App ID URI, iss https://sts.windows.net/{tenant}/; v2.0: aud = the client id, iss https://login.microsoftonline.com/{tenant}/v2.0; Microsoft Learn \"Access tokens in the Microsoft identity platform\"). Which tokens the Windows server accepts is embedded.windows.tokenValidation. Default: one MDM application whose App ID URI is the embedded server's URL, v1.0 tokens.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["appId"],
+            properties: {
+              name: str("Display name."),
+              appId: { type: "string", pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", description: "Application (client) id, a GUID: the aud of v2.0 tokens." },
+              identifierUris: strings("Application ID URIs (e.g. https://mdm.contoso.com, the MDM server's URL); the first is the aud of v1.0 tokens. %SERVER% expands to the embedded server's HTTPS base. Default: the client id (api://… URIs are not needed)."),
+              accessTokenAcceptedVersion: {
+                enum: [null, 1, 2],
+                description:
+                  "The app manifest's accessTokenAcceptedVersion (Microsoft Graph: api.requestedAccessTokenVersion): null or 1 → v1.0 access tokens, 2 → v2.0. On-premises MDM applications created in Entra from July 2026 issue v2.0 (fleetdm/fleet#46388). Default null.",
+              },
+              mdm: { type: "boolean", description: "false: not the MDM application. Default true (the first such application is the MDM application)." },
+            },
+          },
+        },
         devices: {
           type: "array",
           maxItems: 10_000,

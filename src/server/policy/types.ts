@@ -6,6 +6,7 @@
  * documented in scenarios/README.md ("Server policy").
  */
 
+import type { AppRegistration } from "../../wire/windows/entra-token.js";
 import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
@@ -214,6 +215,8 @@ export interface PolicyConfig {
     federatedDomains?: string[];
     /** Account lockout after failed password sign-ins, per user (lockout.ts). Absent: no lockout. */
     lockout?: LockoutPolicy;
+    /** App registrations; the first not marked `mdm: false` is the MDM application whose access tokens Windows sends (wire/windows/entra-token.ts). */
+    applications?: AppRegistration[];
   };
   /** Other tenants of the same cloud: their domains and Autopilot registrations (server/windows/tenants.ts). */
   otherTenants?: OtherTenant[];

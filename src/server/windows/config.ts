@@ -71,6 +71,21 @@ export interface WindowsServerConfig {
   profiles: ProfileSpec[];
   /** Server-implementation bugs to reproduce (field failures; see scenarios/README-windows.md). */
   syncmlQuirks: SyncmlQuirk[];
+  /** Which Entra access tokens GetPolicies and RequestSecurityToken accept, and how a refused one is answered (mdm-token.ts). */
+  tokenValidation?: TokenValidationConfig;
+}
+
+export interface TokenValidationConfig {
+  /** Accepted token versions. Default [1, 2]. */
+  versions?: (1 | 2)[];
+  /** Accepted audiences (GUIDs exactly, URLs by host). Default: the MDM application's App ID URIs and client id. */
+  audiences?: string[];
+  /** Accepted tenant ids (`tid`). Default: this tenant's. */
+  tenants?: string[];
+  /** Allowed difference between the token's nbf/exp and the server's clock, seconds. Default 300. */
+  clockSkewSeconds?: number;
+  /** How a refused token is answered: HTTP status and MS-MDE2 fault subcode. Default 500, s:Receiver / s:Authentication. */
+  refusal?: { httpStatus?: 200 | 400 | 401 | 500; subcode?: string };
 }
 
 export interface ProfileSpec {
@@ -152,5 +167,6 @@ export function windowsServerConfig(raw: unknown): WindowsServerConfig {
     profiles: c.profiles ?? [],
     syncmlQuirks: c.syncmlQuirks ?? [],
     ...(c.tenantAttach ? { tenantAttach: c.tenantAttach } : {}),
+    ...(c.tokenValidation ? { tokenValidation: c.tokenValidation } : {}),
   };
 }

@@ -13,7 +13,7 @@ import { readDiscoverRequest, discoverResponseBody } from "../../wire/windows/di
 import { ACTION, MIME, TOKEN } from "../../wire/windows/ns.js";
 import { buildProvisioningDoc } from "../../wire/windows/provisioning.js";
 import { buildFault, buildResponse, parseEnvelope, type Envelope, type FaultSpec } from "../../wire/windows/soap.js";
-import { mintToken, verifyToken } from "../../wire/windows/token.js";
+import { mintToken, signedClaims, verifyToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import { contextValue, readRst, rstrBody } from "../../wire/windows/wstep.js";
 import { getPoliciesResponseBody } from "../../wire/windows/xcep.js";
@@ -24,6 +24,7 @@ import { findSignerCert, parseSignedData, verifySigner } from "../../wire/cms/si
 import { basicConstraints, extKeyUsage, keyUsage } from "../../wire/x509/extensions.js";
 import { encodeName } from "../../wire/x509/name.js";
 import type { WindowsServerConfig } from "./config.js";
+import { tokenRefusal } from "./mdm-token.js";
 import { refusalFault, windowsEnrollmentRequest } from "./policy-gate.js";
 import type { WindowsState } from "./state.js";
 
@@ -97,8 +98,11 @@ export class EnrollmentEndpoints {
     } catch {
       return fault({ relatesTo, subcode: "a:InvalidSecurity", reason: "token is not base64" });
     }
-    const claims = verifyToken(token, this.cfg.tokenKey, this.ctx.crypto, this.ctx.now());
-    if (!claims) return fault({ relatesTo, subcode: "s:Authentication", reason: "token not valid or expired" });
+    const claims = signedClaims(token, this.cfg.tokenKey, this.ctx.crypto);
+    if (!claims) return fault({ relatesTo, subcode: "s:Authentication", reason: "token not valid" });
+    // The Entra access token's lifetime, version, issuer, audience and tenant (embedded.windows.tokenValidation, mdm-token.ts).
+    const refused = tokenRefusal(claims, this.cfg, this.ctx.policy.config, this.base(), this.ctx.now(), relatesTo);
+    if (refused) return refused;
     return { upn: claims.upn.toLowerCase(), token: true, bulk: !!claims.bulk };
   }
 

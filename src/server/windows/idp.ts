@@ -29,6 +29,7 @@
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { oauthErrorJson } from "../../wire/windows/caa.js";
+import { accessTokenClaims } from "../../wire/windows/entra-token.js";
 import { mfaCode, mintToken } from "../../wire/windows/token.js";
 import { formPage } from "../../wire/windows/webauth.js";
 import type { HalfContext } from "../half.js";
@@ -36,7 +37,8 @@ import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { AADSTS50053_TEXT } from "../policy/lockout.js";
 import { AADSTS50072_TEXT, DRS_RESOURCE, joinMfaRequirement, mfaRegistered } from "../policy/join-mfa.js";
 import type { WindowsServerConfig } from "./config.js";
-import { tenantOfDomain } from "./tenants.js";
+import { mdmApplication } from "./mdm-token.js";
+import { OWN_TENANT_ID, tenantOfDomain } from "./tenants.js";
 
 const answer = (status: number, body: string, type: string): HttpResponse => ({ status, headers: { "content-type": type }, body: new TextEncoder().encode(body), url: "" });
 const refused = (aadsts: number, text: string, error = "invalid_grant"): HttpResponse => answer(400, oauthErrorJson(error, aadsts, text), "application/json; charset=utf-8");
@@ -68,7 +70,11 @@ export function signIn(req: HttpRequest, ctx: HalfContext, cfg: WindowsServerCon
   const decided = conditionalAccess(url.pathname, form, upn, ctx, cfg);
   if (decided) return decided;
   const amr = form.get("otc") !== null ? ["pwd", "mfa"] : ["pwd"];
-  const token = mintToken({ upn, exp: Math.floor(ctx.now() / 1000) + 3600, amr }, cfg.tokenKey, ctx.crypto);
+  // The access token for the tenant's MDM application, in the form its registration asks (v1.0 / v2.0; mdm-token.ts).
+  const tenantId = tenantOfDomain(policy, cfg, domain)?.id ?? OWN_TENANT_ID;
+  const device = /^[0-9A-Fa-f]{32}$/.test(form.get("device_id") ?? "") ? form.get("device_id")! : undefined;
+  const claims = accessTokenClaims({ app: mdmApplication(policy, ctx.urls().https), tenantId, upn, nowMs: ctx.now(), lifetimeSeconds: 3600, amr, ...(device ? { deviceId: device } : {}) });
+  const token = mintToken(claims, cfg.tokenKey, ctx.crypto);
   return answer(200, formPage("Signed in", appru, { wresult: token }, [], true), "text/html");
 }
 

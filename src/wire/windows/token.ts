@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * Test identity-provider tokens: compact JWTs signed HS256 with a key the embedded reference
- * server trusts (a stand-in for Entra tokens; never a real tenant's). Claims: upn, tid, bulk, exp, amr.
+ * server trusts (a stand-in for Entra's RS256 signature; never a real tenant's key). The claims are
+ * Entra's access-token claims (entra-token.ts builds them per token version): upn, tid, iss, aud,
+ * ver, iat, nbf, exp, amr, deviceid; `bulk` marks enrollsim's provisioning-package token.
  */
 import type { CryptoPort } from "../../ports/crypto.js";
 
@@ -17,6 +19,20 @@ export interface TokenClaims {
    * "pwd", and "mfa" once a second factor was done; Microsoft Learn, "Access token claims reference").
    */
   amr?: string[];
+  /** Issuer: https://sts.windows.net/{tid}/ (v1.0) or https://login.microsoftonline.com/{tid}/v2.0 (v2.0). */
+  iss?: string;
+  /** Audience: the App ID URI (v1.0) or the application's client id (v2.0). */
+  aud?: string | string[];
+  /** Token version, "1.0" or "2.0". */
+  ver?: string;
+  iat?: number;
+  nbf?: number;
+  /** The Entra device id of the device the token was issued to. */
+  deviceid?: string;
+  /** v1.0 tokens: the user's name. */
+  unique_name?: string;
+  /** v2.0 tokens: the user's name. */
+  preferred_username?: string;
 }
 
 const b64url = (u: Uint8Array): string => Buffer.from(u).toString("base64url");
@@ -30,6 +46,13 @@ export function mintToken(claims: TokenClaims, key: string, crypto: CryptoPort):
 
 /** Claims of a valid token, or undefined (bad shape, bad signature, expired). */
 export function verifyToken(token: string, key: string, crypto: CryptoPort, nowMs: number): TokenClaims | undefined {
+  const claims = signedClaims(token, key, crypto);
+  if (claims?.exp !== undefined && claims.exp * 1000 < nowMs) return undefined;
+  return claims;
+}
+
+/** Claims of a well-formed token whose signature verifies under the key, or undefined; lifetime not checked (the caller's clock skew decides). */
+export function signedClaims(token: string, key: string, crypto: CryptoPort): TokenClaims | undefined {
   const parts = token.split(".");
   if (parts.length !== 3 || token.length > 8192) return undefined;
   const sig = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
@@ -37,7 +60,6 @@ export function verifyToken(token: string, key: string, crypto: CryptoPort, nowM
   try {
     const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as TokenClaims;
     if (typeof claims.upn !== "string") return undefined;
-    if (claims.exp !== undefined && claims.exp * 1000 < nowMs) return undefined;
     return claims;
   } catch {
     return undefined;

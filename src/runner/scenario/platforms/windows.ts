@@ -234,6 +234,34 @@ export const windowsScenario: ScenarioExtension = {
         required: ["step", "subcode"],
         properties: { step: { enum: ["discovery", "policy", "enroll"] }, subcode: str("e.g. s:EnrollmentServer"), errorType: str("e.g. InMaintenance"), message: { type: "string" } },
       },
+      tokenValidation: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Which Microsoft Entra access tokens the enrollment service accepts in GetPolicies and RequestSecurityToken (the MS-MDE2 BinarySecurityToken of token flows), and how it answers one it refuses. Checks: lifetime within clockSkewSeconds, a version in versions with that version's issuer for the token's tid, an audience in audiences, a tid in tenants. The token's form comes from the MDM application's registration (embedded.policy.directory.applications). Default: both versions, the MDM application's App ID URIs and client id, this tenant, 300 s.",
+        properties: {
+          versions: { type: "array", minItems: 1, uniqueItems: true, items: { enum: [1, 2] }, description: "Accepted token versions (ver 1.0 / 2.0). Default [1, 2]." },
+          audiences: {
+            type: "array",
+            minItems: 1,
+            items: { type: "string", minLength: 1 },
+            description:
+              "Accepted audiences: a GUID matches a v2.0 token's client-id aud (case-insensitive); a URL matches an aud URL with the same host:port, as Fleet matches its server URL (fleetdm/fleet microsoft_mdm.go hasAuthorizedAzureAudience). %SERVER% expands to the embedded server's HTTPS base. A Fleet server without Entra client ids configured: [\"%SERVER%\"]. Default: the MDM application's App ID URIs and client id.",
+          },
+          tenants: { type: "array", minItems: 1, items: { type: "string", minLength: 1 }, description: "Accepted tenant ids (tid). Default: this tenant's (00000000-0000-0000-0000-00000000e501)." },
+          clockSkewSeconds: { type: "integer", minimum: 0, maximum: 86400, description: "Allowed difference between the token's nbf/exp and the server's clock. Default 300." },
+          refusal: {
+            type: "object",
+            additionalProperties: false,
+            description:
+              "How a refused token is answered: an MS-MDE2 fault (s:Receiver) with this HTTP status and subcode, reason \"validate binary security token: <cause>\". Default 500, s:Authentication (the PC: 0x80180002). Fleet: 200, s:messageformat at GetPolicies (the PC records FACILITY_HTTP 200, 0x801900c8; fleetdm/fleet#46388).",
+            properties: {
+              httpStatus: { enum: [200, 400, 401, 500], description: "HTTP status of the fault answer. Default 500." },
+              subcode: str("Fault subcode, e.g. s:Authentication (default), s:messageformat (Fleet), s:Authorization."),
+            },
+          },
+        },
+      },
       maxMsgSize: { type: "integer", minimum: 1024, maximum: 16777216, description: "OMA-DM MaxMsgSize (bytes) announced in the server's SyncHdr/Meta; devices split packages across messages (Final on the last, Alert 1222 between)." },
       renewal: { enum: ["allow", "refuse"], description: "WSTEP renewal: issue a new certificate, or refuse with NotEligibleToRenew (0x80180016). Default allow." },
       withhold: {
