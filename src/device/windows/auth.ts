@@ -21,7 +21,7 @@ import { typedPassword } from "../behaviors/typed-password.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory, managementAgentBlock } from "./state.js";
 import { joinFailure } from "./join-shown.js";
-import { signInShown } from "./signin-shown.js";
+import { pageShown, signInShown } from "./signin-shown.js";
 import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
 
@@ -63,6 +63,10 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     if (fed.status === "prompt-unsupported") return termsUnsupported(run, fed.name, o.kind === "gpo" ? "windows-gpo" : "windows-autopilot");
     if (fed.status === "identity-provider") {
       return fail("windows.auth.identity-provider", "auth.federated", `AuthenticationServiceUrl sent the device to the identity provider at ${new URL(fed.location).origin} (the protocol working, not a server fault); enrollsim signs in only at pages of the AuthenticationServiceUrl's own site`);
+    }
+    if (fed.status === "page") {
+      const s = pageShown(fed.page, fed.httpStatus);
+      return { ...fail("windows.auth.idp-page", "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", o.kind === "gpo" ? "windows-gpo" : settingsSignIn ? "windows-byod" : "windows-autopilot") } };
     }
     if (fed.status !== "token") {
       // The sign-in failed: the Web Account Manager's CAA code and what OOBE or Event 76 shows (signin-shown.ts).
@@ -238,6 +242,10 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
       return fail("windows.auth.federated-refused", "auth.federated", `${m.name} (${hresultHex(m.hresult)}): ${uiTextFor(m)} — ${fed.message}`);
     }
     if (fed.status === "unreachable") throw fed.error; // not asked for: transport failures stay thrown here
+    if (fed.status === "page") {
+      const s = pageShown(fed.page, fed.httpStatus);
+      return { ...fail("windows.auth.idp-page", "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", `windows-${o.kind}`) } };
+    }
     creds = { kind: "token", valueType: TOKEN.userToken, token: fed.token };
   } else return fail("windows.auth.unsupported", "discovery.post", `AuthPolicy ${disc.authPolicy} is not implemented by this device`);
   return creds;

@@ -158,3 +158,18 @@ export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oo
   const text = `Something went wrong. Error code: ${hex ? hex.slice(2).toLowerCase() : raw}`;
   return { ...(caa ? { caa } : {}), pageUnreachable, shown: { ...(hex ? { code: hex, name: caa!.name } : {}), text, ...cause, ...unknown }, message: `${text} — ${codeText} — ${detail}` };
 }
+
+/**
+ * The identity provider ended the sign-in on its own page (an AD FS, Okta or other federated provider's error or block
+ * page, Entra's own): the web host shows that page as the provider wrote it, and the sign-in goes no further. Windows
+ * publishes no code of its own for a sign-in left on a page, so none is shown (`unknown`, a condition).
+ */
+export function pageShown(page: { title?: string; heading?: string; text: string }, httpStatus: number): SignInShown {
+  const first = page.heading ?? page.title ?? "";
+  const text = page.text.startsWith(first) ? page.text : `${first} ${page.text}`.trim();
+  return {
+    pageUnreachable: false,
+    shown: { text, unknown: { raw: `identity provider page (HTTP ${httpStatus})`, of: "condition" } },
+    message: `The identity provider ended the sign-in on its own page: "${text.slice(0, 300)}" (HTTP ${httpStatus}; the sign-in does not complete; no Windows code is published for this)`,
+  };
+}

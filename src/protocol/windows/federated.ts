@@ -9,7 +9,7 @@ import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
 import { identityProviderRedirect } from "./terms.js";
-import { parseForms } from "../../wire/windows/webauth.js";
+import { pageText, parseForms, type PageText } from "../../wire/windows/webauth.js";
 import { parseOAuthError, type OAuthErrorBody } from "../../wire/windows/caa.js";
 
 export const APPRU = "ms-app://windows.immersivecontrolpanel";
@@ -26,6 +26,8 @@ export type FederatedOutcome =
   | { status: "prompt-unsupported"; prompt: "terms-of-use"; name: string }
   | { status: "refused"; message: string; httpStatus: number; oauth?: OAuthErrorBody }
   | { status: "identity-provider"; location: string }
+  /** The identity provider ended the sign-in on a page of its own with nothing to submit (an error or block page): what it says. */
+  | { status: "page"; httpStatus: number; page: PageText }
   | { status: "unreachable"; error: TransportError; pageLoaded: boolean };
 
 export interface SignInUser {
@@ -100,7 +102,14 @@ export async function federatedSignIn(ctx: ProtocolContext, authUrl: string, upn
         return { status: "token" as const, token };
       }
       const login = forms.find((f) => f.method === "post");
-      if (!login) throw new ProtocolViolationError("auth.no-form", "the authentication page has no form to submit");
+      if (!login) {
+        // A page with nothing to submit that says something (a title or heading) is the identity provider's own error or block
+        // page: the web host shows it and the sign-in goes no further. One that says nothing is not a sign-in page.
+        const page = pageText(new TextDecoder().decode(res.body));
+        if (!page) throw new ProtocolViolationError("auth.no-form", "the authentication page has no form to submit");
+        decoded(ctx, "auth.federated", { result: "page", httpStatus: res.status, ...(page.title ? { title: page.title } : {}), ...(page.heading ? { heading: page.heading } : {}), text: page.text.slice(0, 200) });
+        return { status: "page" as const, httpStatus: res.status, page };
+      }
       const target = new URL(login.action || req.url, req.url);
       if (target.origin !== origin) throw new ProtocolViolationError("auth.form-off-origin", `sign-in form posts to ${target.origin}`);
       const fields = { ...login.inputs };

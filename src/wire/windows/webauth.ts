@@ -37,6 +37,38 @@ export function parseForms(html: string): HtmlForm[] {
   return forms;
 }
 
+/** What a page without a form says: its title, its first heading and its visible text (tags, scripts and styles removed; 1,000 characters). */
+export interface PageText {
+  title?: string;
+  heading?: string;
+  text: string;
+}
+
+const visible = (html: string): string =>
+  unescape(
+    html
+      .replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, " ")
+      .replace(/<[^>]*>/g, " ")
+      .replace(/&nbsp;/g, " "),
+  )
+    .replace(/\s+/g, " ")
+    .trim();
+
+/**
+ * The readable content of a page that ends a sign-in (an identity provider's own error or block page): undefined
+ * unless it has a <title> or a heading, so a page that says nothing stays a page without a form.
+ */
+export function pageText(html: string): PageText | undefined {
+  const text = html.slice(0, 256 * 1024);
+  const title = /<title\b[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
+  const heading = /<h[1-3]\b[^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(text)?.[1];
+  const t = title !== undefined ? visible(title) : "";
+  const h = heading !== undefined ? visible(heading) : "";
+  if (!t && !h) return undefined;
+  const body = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(text)?.[1] ?? text.replace(/<head\b[\s\S]*?<\/head>/i, "");
+  return { ...(t ? { title: t } : {}), ...(h ? { heading: h } : {}), text: visible(body).slice(0, 1000) };
+}
+
 export function formPage(title: string, action: string, inputs: Record<string, string>, visible: string[] = [], autoSubmit = false): string {
   const fields = Object.entries(inputs)
     .map(([k, v]) => `<input type="${visible.includes(k) ? "text" : "hidden"}" name="${escape(k)}" value="${escape(v)}"/>`)

@@ -195,6 +195,9 @@ describe("federated sign-in against hostile pages", () => {
   });
   it("a page without any form is a typed error; a form posting off-origin too", async () => {
     expect(await run(async () => res(200, "text/html", "<html>nothing</html>"))).toMatchObject({ code: "auth.no-form" });
+    // A page with nothing to submit that says something is the identity provider's own error or block page: an outcome with its words.
+    const page = await run(async () => res(200, "text/html", "<html><head><title>Sign In</title><style>p{}</style></head><body><h1>Access&nbsp;denied</h1><script>x()</script><p>Ask   your &amp; admin.</p></body></html>"));
+    expect(page).toEqual({ status: "page", httpStatus: 200, page: { title: "Sign In", heading: "Access denied", text: "Access denied Ask your & admin." } });
     expect(await run(async () => res(200, "text/html", '<form method="post" action="https://evil.test/x"><input name="password"></form>'))).toMatchObject({ code: "auth.form-off-origin" });
   });
   it("merges appru and login_hint into the server's query and takes wresult", async () => {
