@@ -247,6 +247,7 @@ export function createDeviceIdentity(
     if (state.gms !== undefined) identity.android!.gms = state.gms;
     if (state.apiLevel !== undefined) identity.android!.apiLevel = state.apiLevel;
     if (state.knoxVersion !== undefined) identity.android!.knoxVersion = state.knoxVersion;
+    if (state.securityPatch !== undefined) identity.android!.securityPatch = state.securityPatch;
   }
   if (state) identity.state = state;
   return identity;

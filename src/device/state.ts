@@ -150,6 +150,27 @@ export const ANDROID_STATE: Json = {
   },
   apiLevel: { type: "integer", minimum: 21, maximum: 40, description: "The API level the device runs (an older release than the catalog's, e.g. a unit never updated): which provisioning extras it reads, what its setup wizard requires." },
   gms: { type: "boolean", description: "Google Mobile Services present. Default: the catalog's android.gms." },
+  securityPatch: {
+    type: "string",
+    pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+    "x-expected": 'a security patch level such as "2024-01-05"',
+    description: "The Android security patch level the device runs (Settings › About phone › Android version; Build.VERSION.SECURITY_PATCH), e.g. a unit never updated. Reported to the EMM (AMAPI softwareInfo.securityPatchLevel) and in key attestation (osPatchLevel). Default: the catalog release's securityPatch.",
+  },
+  integrity: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "The device's boot and system integrity (scenarios/README-android.md \"Device integrity\"): what key attestation (RootOfTrust), Play Integrity, AMAPI securityPosture and Knox attestation see. Default: a stock device — bootloader locked, verified boot green, not rooted, Knox warranty bit 0x0.",
+    properties: {
+      bootloader: { enum: ["locked", "unlocked"], description: "Bootloader lock state (fastboot flashing unlock / OEM unlocking). Unlocked: RootOfTrust deviceLocked false. Default locked." },
+      verifiedBoot: {
+        enum: ["green", "yellow", "orange"],
+        description: "Android Verified Boot state (source.android.com/docs/security/features/verifiedboot/boot-flow): green = locked, OEM key (Verified); yellow = locked with a user-set root of trust, e.g. a custom ROM signed by its builder (SelfSigned); orange = unlocked (Unverified). Default green when locked, orange when unlocked.",
+      },
+      rooted: { type: "boolean", description: "su is present and visible to software root detection (Magisk, SuperSU). Default false." },
+      knoxWarrantyBit: { enum: ["0x0", "0x1"], description: "Samsung: the Knox warranty bit (e-fuse), 0x1 once unofficial firmware was ever booted; it never resets. Knox attestation fails with it set. Default 0x0." },
+    },
+  },
   alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused (CODE_HAS_DEVICE_OWNER, 1) until a factory reset. Default false." },
   userSetupCompleted: { type: "boolean", description: "Setup was completed on the system user: device-owner provisioning is refused (CODE_USER_SETUP_COMPLETED, 4) until a factory reset. Default false." },
   secondaryUser: { type: "boolean", description: "Setup runs in a secondary user: no work profile can be added there (CODE_CANNOT_ADD_MANAGED_PROFILE, 11) and no device owner set (CODE_NOT_SYSTEM_USER, 7). Default false." },
@@ -301,6 +322,9 @@ export interface DeviceState extends AndroidCapabilityState {
   apiLevel?: number;
   knoxVersion?: string;
   gms?: boolean;
+  securityPatch?: string;
+  /** Android: boot and system integrity (device/android/integrity.ts). */
+  integrity?: { bootloader?: "locked" | "unlocked"; verifiedBoot?: "green" | "yellow" | "orange"; rooted?: boolean; knoxWarrantyBit?: "0x0" | "0x1" };
   alreadyProvisioned?: boolean;
   userSetupCompleted?: boolean;
   secondaryUser?: boolean;

@@ -6,6 +6,7 @@ import type { DeviceIdentity } from "../identity.js";
 import { ERASED_DISK_KEY } from "../flow.js";
 import type { AndroidFlowOptions } from "./options.js";
 import { SYSTEM_FEATURES } from "./capability-state.js";
+import { integritySignals } from "./integrity.js";
 
 /** API level the device runs: its state's apiLevel (identity.ts applies it), else the catalog release. */
 export function apiLevelOf(id: DeviceIdentity, _o?: AndroidFlowOptions): number {
@@ -24,10 +25,11 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
     androidVersion: id.os.version,
     apiLevel: apiLevelOf(id, o),
     buildNumber: id.os.build,
-    securityPatch: id.android?.securityPatch ?? "2024-01-05",
+    securityPatch: id.android?.securityPatch || "2024-01-05",
     androidId: id.android?.androidId ?? "0000000000000000",
     wifiMac: id.android?.randomizedWifiMac ?? id.wifiMac,
     ...(id.android?.knoxVersion !== undefined ? { knoxVersion: id.android.knoxVersion } : {}),
+    integrity: integritySignals(id, id.android?.securityPatch || "2024-01-05", `enroll:${id.serialNumber}`),
   };
 }
 

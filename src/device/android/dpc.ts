@@ -15,6 +15,7 @@ import type { AndroidFlowOptions, DpcModeChoice } from "./options.js";
 import { installManagedApps } from "./managed-apps.js";
 import { agentTermsScreen } from "./agent-terms.js";
 import type { BackgroundOutcome } from "../flow.js";
+import { noncompliantOutcome } from "./compliance-shown.js";
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -103,7 +104,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
       }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
       const managementMode = req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
-      return dialect.enroll({
+      const out = await dialect.enroll({
         ctx,
         adminExtras: req.adminExtras,
         mode: req.mode,
@@ -119,6 +120,9 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
           return { reports: r.reports, nonComplianceDetails: r.nonComplianceDetails };
         },
       });
+      // Intune's app found the enrolled device noncompliant: it stays enrolled, the user sees the failing settings.
+      if (out.compliance?.state === "noncompliant") appRefusals?.push(noncompliantOutcome(out.compliance, managementMode, ctx.clock.now()));
+      return out;
     },
   };
 }

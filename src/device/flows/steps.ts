@@ -21,6 +21,7 @@ import { STEPS as WIZARD } from "../../protocol/android/setup-wizard.js";
 import { AMAPI_STEPS } from "../../protocol/android/dialects/amapi.js";
 import { HEADWIND_STEPS } from "../../protocol/android/dialects/headwind.js";
 import { WS1_STEPS } from "../../protocol/android/dialects/workspace-one.js";
+import { INTUNE_COMPLIANCE_STEP } from "../../protocol/android/dialects/intune.js";
 import { METHOD_STEP, METHOD_TABLE } from "../methods.js";
 import { AGENT_TERMS_STEPS } from "../android/agent-terms.js";
 
@@ -115,7 +116,7 @@ const WINDOWS_ESP = ["esp.device-setup", "esp.user-sign-in", "esp.account-setup"
 
 const ANDROID_WIZARD = Object.values(WIZARD);
 /** The DPC's sign-in and both server dialects a DPC may speak (options.android.dialect). */
-const ANDROID_DPC = ["android.signin.chrome-tab", "auth.mfa", "auth.terms", AGENT_TERMS_STEPS.fetch, AGENT_TERMS_STEPS.screen, ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS), ...Object.values(WS1_STEPS)];
+const ANDROID_DPC = ["android.signin.chrome-tab", "auth.mfa", "auth.terms", AGENT_TERMS_STEPS.fetch, AGENT_TERMS_STEPS.screen, ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS), ...Object.values(WS1_STEPS), INTUNE_COMPLIANCE_STEP];
 const ANDROID_DA = ["android.da.parse", "android.da.install", "android.da.activate", "android.da.klms", "android.da.resolve", "android.da.policies", "android.da.update-settings-link", "android.da.unenroll"];
 const ANDROID_CHECKIN = [AMAPI_STEPS.report, AMAPI_STEPS.ack, AMAPI_STEPS.push, HEADWIND_STEPS.config, HEADWIND_STEPS.push, HEADWIND_STEPS.info];
 

@@ -268,7 +268,18 @@ export const policySchema: Json = {
               rules: {
                 type: "object",
                 additionalProperties: false,
-                properties: { minOs: version("Minimum OS version."), maxOs: version("Maximum OS version."), requireCorporate: { type: "boolean", description: "Personally owned devices are noncompliant." } },
+                properties: {
+                  minOs: version("Minimum OS version."),
+                  maxOs: version("Maximum OS version."),
+                  requireCorporate: { type: "boolean", description: "Personally owned devices are noncompliant." },
+                  rootedDevices: { enum: ["block"], description: "Android (Intune Device health › Rooted devices: Block): a device whose root detection sees su is noncompliant (state.integrity.rooted)." },
+                  playIntegrity: {
+                    enum: ["basic", "basic-and-device"],
+                    description: "Android (Intune Google Play Protect › Play Integrity Verdict): Check basic integrity (MEETS_BASIC_INTEGRITY) / Check basic integrity & device integrity (also MEETS_DEVICE_INTEGRITY), read from the verdict the device's state earns (README-android.md \"Device integrity\"). No verdict (no Google Play services) fails it.",
+                  },
+                  strongIntegrity: { type: "boolean", description: "Android (Check strong integrity using hardware-backed security features; needs playIntegrity): MEETS_STRONG_INTEGRITY required." },
+                  minSecurityPatch: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Android (Intune Minimum security patch level, YYYY-MM-DD): an older reported patch level is noncompliant." },
+                },
               },
             },
           },

@@ -19,6 +19,7 @@ import type { AndroidHalfConfig } from "./config.js";
 import { readApplicationPolicies, readApplicationReports, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
 import type { TokenStore } from "./tokens.js";
+import { decodeKeyDescription, deviceVerdict, readIntegritySignals, securityPosture, type IntegritySignals } from "../../wire/android/integrity.js";
 
 export interface FakeAmapiDeps {
   config: AndroidHalfConfig;
@@ -127,6 +128,9 @@ export class FakeAmapi {
       const request = redeemRequest(body, `amapi:${id}`);
       const decision = this.d.policy.decide(request);
       if (!decision.ok) return googleError(...refusalError(decision));
+      // What the device sent of its integrity, read before anything is recorded: a malformed envelope is refused.
+      const signals = this.signals(body);
+      if (signals instanceof Error) return googleError(400, "INVALID_ARGUMENT", signals.message);
       this.d.policy.enrolled(request, decision);
       const name = `enterprises/${this.e}/devices/${id}`;
       const t = r.token;
@@ -149,6 +153,7 @@ export class FakeAmapi {
         networkInfo: body.networkInfo as AmapiDevice["networkInfo"],
       };
       this.devices.set(name, dev);
+      this.observeIntegrity(dev, request.deviceKey, signals, body);
       if (prof?.applications?.length) this.applications.set(name, prof.applications.map((a) => ({ installType: "FORCE_INSTALLED", ...a })));
       if (typeof hw.serialNumber === "string" && this.bySerial.size < 1_000_000) this.bySerial.set(hw.serialNumber, name);
       if (typeof body.fcmToken === "string" && /^[\w:-]{1,200}$/.test(body.fcmToken)) this.fcmTokens.set(name, body.fcmToken);
@@ -169,6 +174,9 @@ export class FakeAmapi {
         this.d.policy.recordRefusal(recordKey, lic.refusal, lic.message);
         return googleError(403, "PERMISSION_DENIED", `Licence problem: ${lic.message}`, emmReason(lic.refusal));
       }
+      const signals = this.signals(body);
+      if (signals instanceof Error) return googleError(400, "INVALID_ARGUMENT", signals.message);
+      this.observeIntegrity(dev, recordKey, signals, body);
       dev.lastStatusReportTime = this.iso();
       dev.lastPolicySyncTime = dev.lastStatusReportTime;
       dev.appliedPolicyVersion = typeof body.appliedPolicyVersion === "string" ? body.appliedPolicyVersion : dev.appliedPolicyVersion;
@@ -194,6 +202,35 @@ export class FakeAmapi {
       return jsonRes(200, {});
     }
     return googleError(404, "NOT_FOUND", `no such device endpoint ${rest}`);
+  }
+
+  /** The integrity envelope of a device request (wire/android/integrity.ts), undefined when absent, an Error when malformed. */
+  private signals(body: Record<string, unknown>): IntegritySignals | undefined | Error {
+    try {
+      const s = readIntegritySignals(body.integrity);
+      if (s) decodeKeyDescription(s); // the KeyDescription must be readable DER
+      return s;
+    } catch (e) {
+      return e as Error;
+    }
+  }
+
+  /**
+   * Google's stand-in evaluates what the device sent (wire/android/integrity.ts): the Play Integrity device verdict (as a
+   * server receives it decoded; nothing here is signed by Google) and the AMAPI securityPosture on the device resource;
+   * the tenant's compliance (Intune reads Play's verdict) gets the verdict, the root detection and the patch level.
+   */
+  private observeIntegrity(dev: AmapiDevice, recordKey: string, s: IntegritySignals | undefined, body: Record<string, unknown>): void {
+    const patch = (body.softwareInfo as { securityPatchLevel?: unknown } | undefined)?.securityPatchLevel;
+    const securityPatch = typeof patch === "string" && /^\d{4}-\d{2}-\d{2}$/.test(patch) ? patch : undefined;
+    if (securityPatch) dev.softwareInfo = { ...(dev.softwareInfo ?? {}), securityPatchLevel: securityPatch };
+    if (!s) {
+      this.d.policy.observe(recordKey, { ...(securityPatch ? { securityPatch } : {}) });
+      return;
+    }
+    const verdict = s.gms ? deviceVerdict(s, this.d.now(), dev.apiLevel) : undefined;
+    dev.securityPosture = securityPosture(verdict, s);
+    this.d.policy.observe(recordKey, { ...(securityPatch ? { securityPatch } : {}), integrity: { ...(verdict ? { verdict: verdict.deviceRecognitionVerdict } : {}), rootDetected: s.rootDetected } });
   }
 
   /**

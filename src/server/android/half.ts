@@ -34,6 +34,7 @@ import type { Bundle } from "../../wire/android/payload.js";
 import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
+import { INTUNE_COMPLIANCE_PATH, intuneCompliance } from "./intune-compliance.js";
 import { androidAdmin } from "./admin.js";
 import type { EnrollmentRecord } from "../records.js";
 import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ExtraOverride, type ProfileConfig } from "./config.js";
@@ -231,6 +232,7 @@ export class AndroidHalf implements ServerHalf {
     if (path.startsWith("/ws1/")) return this.ws1.handle(req, path.slice("/ws1".length));
     if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
     if (path === AGENT_TERMS_PATH) return agentTerms(req, url, this.policy);
+    if (path === INTUNE_COMPLIANCE_PATH) return intuneCompliance(req, url, this.amapi, this.policy);
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];

@@ -13,11 +13,45 @@ import type { CompliancePolicy, PolicyConfig, PolicyPlatform } from "./types.js"
 
 export type ComplianceState = "compliant" | "in-grace" | "noncompliant" | "not-evaluated";
 
+/**
+ * An Android device's integrity as the service last received it: the Play Integrity device verdict's labels
+ * (wire/android/integrity.ts; `undefined`: no verdict, e.g. no Google Play services) and what root detection saw.
+ */
+export interface IntegrityFacts {
+  verdict?: readonly string[];
+  rootDetected: boolean;
+}
+
 export interface DeviceFacts {
   platform: PolicyPlatform;
   upn?: string;
   osVersion?: string;
   ownership: "corporate" | "personal";
+  /** Android: the security patch level reported (YYYY-MM-DD). */
+  securityPatch?: string;
+  integrity?: IntegrityFacts;
+}
+
+/**
+ * Intune's Android Enterprise "Device health" and "Device properties" settings, by their admin-center names
+ * (Microsoft Learn, "Device compliance settings for Android Enterprise in Intune": Rooted devices — Block; Google Play
+ * Protect › Play Integrity Verdict — Check basic integrity / Check basic integrity & device integrity; Check strong
+ * integrity using hardware-backed security features — "Not all devices support this type of check. Intune marks such
+ * devices as noncompliant."; Minimum security patch level). A device with no verdict fails the Play Integrity settings
+ * ("Devices operating in regions or countries where Google Mobile Services isn't available will fail Google Play
+ * Protect compliance policy setting evaluations").
+ */
+function androidRules(r: CompliancePolicy["rules"], f: DeviceFacts): string[] {
+  const out: string[] = [];
+  const v = f.integrity?.verdict;
+  const has = (l: string) => v?.includes(l) ?? false;
+  const seen = v === undefined ? "no verdict received" : `verdict ${v.length ? v.join(", ") : "none"}`;
+  if (r.rootedDevices === "block" && f.integrity?.rootDetected) out.push("Rooted devices: Block (rooted device detected)");
+  if (r.playIntegrity && (!has("MEETS_BASIC_INTEGRITY") || (r.playIntegrity === "basic-and-device" && !has("MEETS_DEVICE_INTEGRITY"))))
+    out.push(`Play Integrity Verdict: ${r.playIntegrity === "basic" ? "Check basic integrity" : "Check basic integrity & device integrity"} (${seen})`);
+  if (r.playIntegrity && r.strongIntegrity && !has("MEETS_STRONG_INTEGRITY")) out.push(`Check strong integrity using hardware-backed security features: Check strong integrity (${seen})`);
+  if (r.minSecurityPatch && (!f.securityPatch || f.securityPatch < r.minSecurityPatch)) out.push(`Minimum security patch level ${r.minSecurityPatch} (device ${f.securityPatch ?? "unknown"})`);
+  return out;
 }
 
 export interface PolicyResult {
@@ -35,6 +69,7 @@ export function failingRules(p: CompliancePolicy, f: DeviceFacts): string[] {
   if (r.minOs && (!f.osVersion || compareVersions(f.osVersion, r.minOs) < 0)) out.push(`minimum OS ${r.minOs} (device ${f.osVersion ?? "unknown"})`);
   if (r.maxOs && f.osVersion && compareVersions(f.osVersion, r.maxOs) > 0) out.push(`maximum OS ${r.maxOs} (device ${f.osVersion})`);
   if (r.requireCorporate && f.ownership !== "corporate") out.push("corporate-owned device required");
+  if (f.platform === "android") out.push(...androidRules(r, f));
   return out;
 }
 

@@ -13,7 +13,7 @@
 import { SignInLockout } from "./lockout.js";
 import { policyRecords, type PolicyRecords } from "./records-view.js";
 import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
-import { evaluateCompliance, type ComplianceState, type DeviceFacts, type PolicyResult } from "./compliance.js";
+import { evaluateCompliance, type ComplianceState, type DeviceFacts, type IntegrityFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
 import { coveredBy, licenceRefusal, type LicenceRefusal } from "./licences.js";
@@ -90,6 +90,10 @@ export interface EnrollmentRecord {
   method?: EnrollmentMethod;
   /** Per compliance policy: when it was first seen failing. */
   noncompliantSince: Map<string, number>;
+  /** Android: the security patch level the device last reported. */
+  securityPatch?: string;
+  /** Android: the device's integrity as last received (Play Integrity verdict, root detection; compliance.ts). */
+  integrity?: IntegrityFacts;
 }
 
 export type JoinDecision = { ok: true; mdm: boolean; mam: boolean } | { ok: false; refusal: JoinRefusal; message: string };
@@ -308,10 +312,12 @@ export class PolicyEngine {
     if (rec && !rec.upn) this.enrollments.assignUser(deviceKey, upn.toLowerCase());
   }
 
-  /** The device reported new facts (check-in inventory). */
-  observe(deviceKey: string, facts: { osVersion?: string }): void {
+  /** The device reported new facts (check-in inventory, an Android status report's patch level and integrity). */
+  observe(deviceKey: string, facts: { osVersion?: string; securityPatch?: string; integrity?: IntegrityFacts }): void {
     const rec = this.enrollments.get(deviceKey);
     if (rec && facts.osVersion) rec.osVersion = facts.osVersion;
+    if (rec && facts.securityPatch) rec.securityPatch = facts.securityPatch;
+    if (rec && facts.integrity) rec.integrity = facts.integrity;
     if (rec) this.compliance(deviceKey);
   }
 
@@ -420,7 +426,7 @@ export class PolicyEngine {
   // ---- Compliance and conditional access ----
 
   facts(rec: EnrollmentRecord): DeviceFacts {
-    return { platform: rec.platform, ...(rec.upn ? { upn: rec.upn } : {}), ...(rec.osVersion ? { osVersion: rec.osVersion } : {}), ownership: rec.ownership };
+    return { platform: rec.platform, ...(rec.upn ? { upn: rec.upn } : {}), ...(rec.osVersion ? { osVersion: rec.osVersion } : {}), ownership: rec.ownership, ...(rec.securityPatch ? { securityPatch: rec.securityPatch } : {}), ...(rec.integrity ? { integrity: rec.integrity } : {}) };
   }
 
   compliance(deviceKey: string): { state: ComplianceState; results: PolicyResult[] } {

@@ -97,6 +97,14 @@ export interface ComplianceRules {
   maxOs?: string;
   /** Device must not be personally owned. */
   requireCorporate?: boolean;
+  /** Android, Intune "Rooted devices": block = a device whose root detection sees su is noncompliant. */
+  rootedDevices?: "block";
+  /** Android, Intune "Play Integrity Verdict": Check basic integrity / Check basic integrity & device integrity. */
+  playIntegrity?: "basic" | "basic-and-device";
+  /** Android, Intune "Check strong integrity using hardware-backed security features" (needs playIntegrity). */
+  strongIntegrity?: boolean;
+  /** Android, Intune "Minimum security patch level" (YYYY-MM-DD). */
+  minSecurityPatch?: string;
 }
 
 export interface CompliancePolicy {

@@ -6,6 +6,7 @@
 import { readApplicationPolicies, type ApplicationPolicy, type ApplicationReport } from "./oem-apps.js";
 import { ProtocolViolationError } from "../../errors/index.js";
 import { parseJsonObject } from "./payload.js";
+import type { SecurityPosture } from "./integrity.js";
 
 export type AllowPersonalUsage = "ALLOW_PERSONAL_USAGE_UNSPECIFIED" | "PERSONAL_USAGE_ALLOWED" | "PERSONAL_USAGE_DISALLOWED" | "PERSONAL_USAGE_DISALLOWED_USERLESS";
 export const ALLOW_PERSONAL_USAGE: readonly AllowPersonalUsage[] = ["ALLOW_PERSONAL_USAGE_UNSPECIFIED", "PERSONAL_USAGE_ALLOWED", "PERSONAL_USAGE_DISALLOWED", "PERSONAL_USAGE_DISALLOWED_USERLESS"];
@@ -45,6 +46,8 @@ export interface AmapiDevice {
   userName?: string;
   /** AMAPI Device.applicationReports: installed apps and their keyed app states (app feedback). */
   applicationReports?: ApplicationReport[];
+  /** AMAPI Device.securityPosture: Google's evaluation of the device's integrity (wire/android/integrity.ts). */
+  securityPosture?: SecurityPosture;
 }
 
 export interface Operation {

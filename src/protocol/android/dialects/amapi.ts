@@ -76,6 +76,7 @@ export const amapiDialect: AndroidDialect = {
             hardwareInfo: { brand: device.brand, manufacturer: device.manufacturer, model: device.model, hardware: device.hardware, serialNumber: device.serialNumber },
             softwareInfo: { androidVersion: device.androidVersion, androidBuildNumber: device.buildNumber, securityPatchLevel: device.securityPatch, androidDevicePolicyVersionCode: 18420 },
             networkInfo: { imei: device.imei, wifiMacAddress: device.wifiMac },
+            ...(device.integrity ? { integrity: device.integrity } : {}),
           }),
         },
         { acceptStatus: [400, 403, 404, 409, 410] },
@@ -114,6 +115,7 @@ export const amapiDialect: AndroidDialect = {
             policyCompliant: !options.nonCompliant,
             ...(options.nonCompliant ? { nonComplianceDetails: [{ settingName: "passwordPolicies", nonComplianceReason: "USER_ACTION" }] } : {}),
             softwareInfo: { securityPatchLevel: device.securityPatch },
+            ...(device.integrity ? { integrity: device.integrity } : {}),
             report: i,
           }),
         });
@@ -158,7 +160,7 @@ export const amapiDialect: AndroidDialect = {
           method: "POST",
           url: `${base}/device/v1/devices:reportStatus`,
           headers: { "content-type": "application/json" },
-          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch } }),
+          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
         },
         { acceptStatus: [403, 404] },
       );
@@ -222,6 +224,7 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
         policyCompliant: !options.nonCompliant && nonComplianceDetails.length === 0,
         ...(nonComplianceDetails.length ? { nonComplianceDetails } : {}),
         softwareInfo: { securityPatchLevel: device.securityPatch },
+            ...(device.integrity ? { integrity: device.integrity } : {}),
         applicationReports,
       }),
     });

@@ -2,6 +2,7 @@
 /** Registry of Android DPC↔server dialects; add a dialect here to make it selectable. */
 import { amapiDialect } from "./amapi.js";
 import { headwindDialect } from "./headwind.js";
+import { intuneDialect } from "./intune.js";
 import { knoxManageDialect } from "./knox-manage.js";
 import { workspaceOneDialect } from "./workspace-one.js";
 import type { AndroidDialect } from "./types.js";
@@ -11,6 +12,7 @@ export type { AndroidDialect, AndroidDeviceInfo, DialectCheckinInput, DialectInp
 export const ANDROID_DIALECTS: Record<string, AndroidDialect> = {
   [amapiDialect.name]: amapiDialect,
   [headwindDialect.name]: headwindDialect,
+  [intuneDialect.name]: intuneDialect,
   [knoxManageDialect.name]: knoxManageDialect,
   [workspaceOneDialect.name]: workspaceOneDialect,
 };

@@ -8,6 +8,7 @@ import type { Bundle } from "../../../wire/android/payload.js";
 import type { ProtocolContext } from "../../common/context.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 import type { AgentCause, AgentMessage } from "../../../wire/android/agent-messages.js";
+import type { IntegritySignals } from "../../../wire/android/integrity.js";
 
 /** What a DPC can read about the device it runs on. */
 export interface AndroidDeviceInfo {
@@ -26,6 +27,8 @@ export interface AndroidDeviceInfo {
   wifiMac?: string;
   /** Samsung Knox version of the firmware ("3.2.1"); absent on other makers. */
   knoxVersion?: string;
+  /** What the device reports of its integrity (attested KeyDescription, root detection, GMS; wire/android/integrity.ts). */
+  integrity?: IntegritySignals;
 }
 
 export interface DialectInput {
@@ -102,6 +105,8 @@ export interface DialectOutcome {
   applicationReports?: ApplicationReport[];
   /** Server-side id of the enrolled device. */
   deviceName?: string;
+  /** The EMM's compliance answer to the agent's status check after enrollment (the intune dialect). */
+  compliance?: { state: "compliant" | "in-grace" | "noncompliant" | "not-evaluated"; failing: string[] };
   policyVersion?: string;
 }
 

@@ -39,9 +39,9 @@ const groupOptions: Json = {
     trigger: { enum: ["qr", "nfc", "zero-touch", "kme"], description: "How the payload reaches the device (android-qr, android-aosp). Default qr." },
     mode: { enum: MODES, description: "What the DPC answers to GET_PROVISIONING_MODE." },
     dialect: {
-      enum: ["amapi", "headwind", "knox-manage", "workspace-one"],
+      enum: ["amapi", "headwind", "intune", "knox-manage", "workspace-one"],
       description:
-        "DPC↔server dialect. Default from the DPC package. knox-manage: the Knox Manage agent (enrollment over the AMAPI stand-in; its protocol is not published) showing Knox Manage's own client error codes (KMA_*) for the causes it meets. workspace-one: the Workspace ONE Intelligent Hub's staging (admin extras serverurl, gid, un, pw; the default for a profile with dpc: workspace-one), showing the Hub's published errors (CREATE_MDM_ERROR for a locked staging user, Invalid User Credentials.).",
+        "DPC↔server dialect. Default from the DPC package. knox-manage: the Knox Manage agent (enrollment over the AMAPI stand-in; its protocol is not published) showing Knox Manage's own client error codes (KMA_*) for the causes it meets. workspace-one: the Workspace ONE Intelligent Hub's staging (admin extras serverurl, gid, un, pw; the default for a profile with dpc: workspace-one), showing the Hub's published errors (CREATE_MDM_ERROR for a locked staging user, Invalid User Credentials.). intune: AMAPI enrollment, then the Company Portal / Microsoft Intune app checks the device's compliance with embedded.policy.compliance (Not in Compliance / Noncompliant with the failing settings: README-android.md \"Device integrity\").",
     },
     payload: { type: "string", maxLength: 65536, description: "A literal QR payload (JSON text) instead of fetching one." },
     strictExtras: { type: "boolean", description: "Unknown extras are errors (default true) or warnings." },

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Device integrity end to end over loopback: the shipped pair (unlocked / rooted Pixels under an Intune-like policy
+ * requiring basic & device integrity; fixed by a basic-integrity policy and an unrooted phone), and the load-time
+ * errors for the new state and policy keys (file:line:column, did-you-mean).
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario, scenarioContext } from "../../src/api/run-scenario.js";
+import { loadCatalog } from "../../src/runner/catalog-files.js";
+import { scenarioLoadError } from "../support/scenario-load-error.js";
+
+const failure = (name: string) => join(import.meta.dirname, "../../scenarios/failures", name);
+const opts = { keyPoolSize: 8, progress: false as const, capacity: false as const };
+const T = 120_000;
+
+describe("device integrity: shipped scenarios", () => {
+  it(
+    "android-unlocked-bootloader-play-integrity-failing: enrolled, two Noncompliant with the verdict and 'Rooted device detected'",
+    async () => {
+      const { summary } = await runScenario(failure("android-unlocked-bootloader-play-integrity-failing.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 5, enrolled: 5, ok: true });
+      expect(summary.outcomes["android.compliance.noncompliant"]).toBe(2);
+    },
+    T,
+  );
+  it(
+    "android-unlocked-bootloader-play-integrity-fixed: every device enrolls compliant",
+    async () => {
+      const { summary } = await runScenario(failure("android-unlocked-bootloader-play-integrity-fixed.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+      expect(summary.outcomes["android.compliance.noncompliant"] ?? 0).toBe(0);
+    },
+    T,
+  );
+});
+
+describe("device integrity: bad input", () => {
+  const context = scenarioContext(loadCatalog());
+  const one = (state: string, rules = "{ rootedDevices: block }") =>
+    `name: t\nserver: embedded\nembedded:\n  policy:\n    compliance:\n      policies:\n        - { name: p, platform: android, rules: ${rules} }\ngroups:\n  - name: g\n    model: pixel-8\n    count: 1\n    flow: android-qr\n    state: ${state}\n`;
+
+  it("a misspelt bootloader state gets its location and the values", () => {
+    const e = scenarioLoadError(one("{ integrity: { bootloader: unlockd } }"), "ticket.yaml", context);
+    expect(e.location).toMatch(/^ticket\.yaml:13:\d+$/);
+    expect(e.message).toContain("unlocked");
+  });
+
+  it("a misspelt integrity key and warranty bit, and a wrong policy value, are refused at load", () => {
+    expect(scenarioLoadError(one("{ integrity: { rootd: true } }"), "ticket.yaml", context).message).toContain("rooted");
+    expect(scenarioLoadError(one("{ integrity: { knoxWarrantyBit: 1 } }"), "ticket.yaml", context).message).toContain("0x1");
+    expect(scenarioLoadError(one("{}", "{ playIntegrity: device }"), "ticket.yaml", context).message).toContain("basic-and-device");
+    expect(scenarioLoadError(one("{ securityPatch: 2024-01 }"), "ticket.yaml", context).message).toMatch(/securityPatch/);
+  });
+});
