@@ -54,7 +54,8 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
     // The server's own clock offset (embedded.clockOffset; a timeline `set` changes it).
     ...(scenario.server.clockOffsetMs !== undefined ? { clockOffsetMs: scenario.server.clockOffsetMs } : {}),
   });
-  return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true } } };
+  const intermediates = server.intermediatePems;
+  return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true, ...(intermediates.length ? { intermediates } : {}) } } };
 }
 
 /** The endpoints of a URL server (server: https://…). */

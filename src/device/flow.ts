@@ -17,7 +17,18 @@ import type { Shown } from "./shown.js";
 export interface FlowTargets {
   scepUrl?: string;
   /** Base URLs of the server under test (embedded: both listeners of the reference server). */
-  server?: { http?: string; https?: string; embedded: boolean };
+  server?: {
+    http?: string;
+    https?: string;
+    embedded: boolean;
+    /** Embedded: paths served by listeners of their own, each with its own chain (`embedded.tls.endpoints`): path prefix → HTTPS base. */
+    endpoints?: { path: string; base: string }[];
+    /**
+     * Embedded: every intermediate CA of the server's chains (PEM), sent or not: the full chain, for a fetch the
+     * simulator makes on someone else's behalf (the admin's console showing a QR code), never for the device.
+     */
+    intermediates?: string[];
+  };
 }
 
 export interface FlowContext {

@@ -255,3 +255,33 @@ export function deviceServerTrust(s: TrustSubject): ServerTrust {
  * OpenSSL to a trusted anchor, with the host name.
  */
 export const OUT_OF_BAND: ServerTrust = () => undefined;
+
+/**
+ * Whether the platform's TLS clients fetch a missing intermediate from the leaf's Authority Information
+ * Access caIssuers URL (AIA chasing), and how long one fetch may take:
+ * - Windows — CryptoAPI builds chains from cached certificates and, when none ends in a self-signed
+ *   certificate, "attempt[s] to retrieve issuer certificates specified in the authority information access
+ *   extension to complete the chain" (Microsoft Learn, "How Certificate Revocation Works",
+ *   https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/ee619754(v=ws.10));
+ *   an unreachable retrieval URL times out after 15 seconds (Microsoft, "Application / Certificate
+ *   Performance Issues with Vista and FDCC", blogs.technet.microsoft.com/fdcc/2008/10/13).
+ * - Apple — "By default, network fetch of missing certificates is enabled if the trust evaluation includes
+ *   the SSL policy" (Apple, SecTrustSetNetworkFetchAllowed,
+ *   https://developer.apple.com/documentation/security/sectrustsetnetworkfetchallowed(_:_:)); the fetch's
+ *   timeout is not published (the request's own deadline applies).
+ * - Android — Conscrypt, which apps and the platform use for TLS, does not fetch missing certificates
+ *   (google/conscrypt#1048 "Implement AIA", open; square/okhttp#7052: OkHttp leaves validation to the
+ *   platform stack): the chain fails with "Trust anchor for certification path not found."
+ */
+export function chasesAia(platform: Platform): { timeoutMs?: number } | undefined {
+  switch (platform) {
+    case "windows":
+      return { timeoutMs: 15_000 };
+    case "ios":
+    case "ipados":
+    case "macos":
+      return {};
+    default:
+      return undefined;
+  }
+}

@@ -43,7 +43,18 @@ export interface TlsSettings {
    * not OpenSSL's security level (a real Android 9 or Windows client accepts a SHA-1 chain).
    */
   serverTrust?: ServerTrust;
+  /**
+   * How the device completes a chain whose server left out an intermediate (AIA chasing): called with
+   * the leaf the server presented when the TLS stack found no issuer for it; answers the issuer
+   * certificates (PEM) the device fetched, after which the connection is made again with them, or why
+   * it could not (the connection then fails as untrusted, with that reason). Absent: the device fetches
+   * no missing issuer (Android) and the TLS stack's verdict stands.
+   */
+  completeChain?: ChainCompletion;
 }
+
+/** See {@link TlsSettings.completeChain}. */
+export type ChainCompletion = (leaf: Uint8Array) => Promise<{ issuers: string[] } | { failure: string }>;
 
 /** Why a device refuses a server chain: the transport detail, OpenSSL-style code and reason. */
 export interface ServerTrustFailure {

@@ -11,7 +11,8 @@
  * an issued certificate stays on the scenario clock: it looks for a server fault, not the device's view.
  */
 import type { Clock } from "../ports/clock.js";
-import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust, TlsSessionCache } from "../ports/http.js";
+import type { ChainCompletion, HttpClient, HttpClientOptions, HttpPort, ServerTrust, TlsSessionCache } from "../ports/http.js";
+import { aiaChaser } from "./aia-fetch.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
 import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
@@ -82,22 +83,26 @@ export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?:
  * roots `own` (unless one brings its own judgement: a fetch made on someone else's behalf, an admin's
  * console, which trusts every named root of the run, `all`).
  */
-export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }): HttpPort {
+export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }, completeChain?: ChainCompletion): HttpPort {
   const plus = (ca: string[] | undefined, extra: readonly string[]): { ca?: string[] } => (extra.length ? { ca: [...(ca ?? []), ...extra] } : ca ? { ca } : {});
   return {
     client: (o: HttpClientOptions = {}): HttpClient =>
       // A foreign fetch shares no TLS session with the device: a session resumed later by the device
       // would skip the chain check of the device's own store.
-      o.tls?.serverTrust ? inner.client({ ...o, sessions: undefined, tls: { ...o.tls, ...plus(o.tls.ca, roots.all) } }) : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, roots.own), serverTrust: trust } }),
+      o.tls?.serverTrust
+        ? inner.client({ ...o, sessions: undefined, tls: { ...o.tls, ...plus(o.tls.ca, roots.all) } })
+        : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, roots.own), serverTrust: trust, ...(completeChain ? { completeChain } : {}) } }),
   };
 }
 
 /** The device's HTTP port: its platform's judgement on its clock, and its trust store's named roots. */
-export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots): HttpPort {
+export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots, note?: (data: Record<string, unknown>) => void): HttpPort {
   const all = [...(roots?.pems.values() ?? [])];
+  // A chain missing an intermediate: Windows and Apple fetch it from the leaf's AIA URL over the device's network (runner/aia-fetch.ts).
+  const completeChain = aiaChaser(identity.platform, inner, note);
   const portFor = (installed: readonly string[] | undefined): HttpPort => {
     const { anchors, pems } = deviceAnchors(identity, roots, installed);
-    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all });
+    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain);
   };
   const fixed = portFor(undefined);
   if (!roots || !timeline?.trustedRoots) return fixed;

@@ -35,6 +35,7 @@ import { FleetFaults, runFaults } from "./faults/plan.js";
 import type { ScepFailureAnswer } from "./faults/http.js";
 import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.js";
+import { withEndpointRoutes } from "./endpoint-routes.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
 import { runClosed, type Place } from "./places.js";
@@ -186,14 +187,17 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const transcript = env.transcriptFor(device);
   // Faults sit under the device's ports: every client it builds and every lookup passes them.
   const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
-  const ports = portsOnNetwork(opts.networks, faults, { index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, transcript, entropy: entropy.fork("faults") });
+  // Under the network and faults: endpoints with a chain of their own are reached on their own listeners (runner/endpoint-routes.ts).
+  const routed = withEndpointRoutes(env.http, targets.server);
+  const ports = portsOnNetwork(opts.networks, faults, { index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, http: routed, transcript, entropy: entropy.fork("faults") });
   if (stepPrefix) ports.current.prefix = stepPrefix;
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
   // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
-  const httpPort = withDeviceSessions(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots), tlsSessions);
+  const aiaNote = (data: Record<string, unknown>): void => transcript.record({ t: env.clock.now(), device, step: ports.current.step ?? "device", kind: "note", data });
+  const httpPort = withDeviceSessions(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots, aiaNote), tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });

@@ -19,7 +19,7 @@ import { bindHandler, type BoundServer } from "./http.js";
 import { createCaIdentity, issueServerCertificate } from "./scep/ca.js";
 import { defaultScepConfig, type ScepServerConfig } from "./scep/config.js";
 import { ScepCaServer } from "./scep/handler.js";
-import { generateServedChain, signedDurationMs, type ChainSpec, type ServerTlsSpec } from "./tls-chain.js";
+import { AIA_PATH_PREFIX, generateServedChain, signedDurationMs, type ChainSpec, type ServerTlsSpec } from "./tls-chain.js";
 import { NamedRoots } from "./named-roots.js";
 import type { RootDefinition } from "../wire/x509/named-root.js";
 
@@ -77,6 +77,9 @@ export class ReferenceServer {
   /** Answers given before routing (endpoints taken down by the timeline); undefined lets the request through. */
   intercept?: (req: Parameters<HttpHandler>[0], path: string) => HttpResponse | undefined;
   private roots?: NamedRoots;
+  /** The intermediates the served leaves' AIA caIssuers URLs name, by path (tls-chain.ts), and every intermediate of the served chains. */
+  private readonly aia = new Map<string, Uint8Array>();
+  private readonly intermediates: Uint8Array[] = [];
 
   private constructor(
     /** The SCEP CA (replaced, same CA identity, when the server loses its state). */
@@ -171,6 +174,7 @@ export class ReferenceServer {
     const intercepted = this.intercept?.(req, path);
     if (intercepted) return intercepted;
     if (SCEP_PATHS.includes(path)) return this.scep.handle(req);
+    if (path.startsWith(AIA_PATH_PREFIX)) return this.aiaAnswer(req.method, path);
     if (path === "/policy/api/records" && req.method === "GET") {
       // Read-only: what the tenant rules decided (enrollments, joins, terms, refusals).
       return { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(this.policy.records()))), url: path };
@@ -180,7 +184,25 @@ export class ReferenceServer {
     return notFound(path);
   };
 
-  /** PEM of the reference CA: devices trust it for the HTTPS listener. */
+  /**
+   * An intermediate a leaf's AIA caIssuers URL names: the DER certificate as application/pkix-cert
+   * (RFC 5280 §4.2.2.1, RFC 2585 §4.1); 404 for any other path under the prefix, 405 for a method other than GET/HEAD.
+   */
+  private aiaAnswer(method: string, path: string): HttpResponse {
+    const der = this.aia.get(path);
+    if (method !== "GET" && method !== "HEAD") return { status: 405, headers: { allow: "GET, HEAD", "content-type": "text/plain" }, body: new Uint8Array(Buffer.from("method not allowed\n")), url: path };
+    if (!der) return notFound(path);
+    return { status: 200, headers: { "content-type": "application/pkix-cert" }, body: method === "HEAD" ? new Uint8Array() : der, url: path };
+  }
+
+  /**
+   * PEMs of every intermediate CA of the served chains, sent or not: the full chain as the server's
+   * operator (or the admin's console, which shows an Android QR code's payload) has it.
+   */
+  get intermediatePems(): string[] {
+    return this.intermediates.map((d) => toPem(d));
+  }
+
   /** What the server holds, read-only: enrollment records of every half, issued certificates, policy view (server/records.ts). */
   records(): ServerRecords {
     const sha256 = (b: Uint8Array) => this.crypto.digest("sha256", b);
@@ -235,7 +257,9 @@ export class ReferenceServer {
   /** A chain generated from `embedded.tls` properties, issued now on the server's clock. */
   private async servedChain(host: string, spec: ChainSpec): Promise<{ certPem: string; keyPem: string; caPem: string[]; weak: boolean }> {
     const ipLike = /^\d+\.\d+\.\d+\.\d+$/.test(host);
-    const c = await generateServedChain(this.scep.id, spec, { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] }, (this.options.now ?? Date.now)(), this.crypto, this.namedRoots());
+    const c = await generateServedChain(this.scep.id, spec, { dns: ["localhost", ...(ipLike ? [] : [host])], ip: ipLike ? [host] : ["127.0.0.1"] }, (this.options.now ?? Date.now)(), this.crypto, this.namedRoots(), this.http?.url);
+    for (const i of c.issuers) this.aia.set(i.path, i.der);
+    for (const cert of c.certificates.slice(1)) this.intermediates.push(cert.der);
     return { certPem: c.certPem, keyPem: c.keyPem, caPem: c.caPem, weak: c.weak };
   }
 

@@ -12,6 +12,7 @@ import { generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
 import type { CryptoPort, HashAlg, PrivateKey } from "../ports/crypto.js";
 import { buildCertificate, keyIdentifier, parseCertificate, toPem, type Certificate } from "../wire/x509/certificate.js";
+import { authorityInfoAccess } from "../wire/x509/aia.js";
 import { authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, subjectAltName, subjectKeyIdentifier, type Extension } from "../wire/x509/extensions.js";
 import type { CaIdentity } from "./scep/ca.js";
 import type { CrossSignSpec, NamedRoots } from "./named-roots.js";
@@ -37,6 +38,8 @@ export interface CertificateSpec {
   san?: boolean;
   /** The leaf carries basicConstraints CA:true (a CA certificate installed as the server's). Default false. */
   ca?: boolean;
+  /** DNS names the server certificate is issued for (subjectAltName and CN). Default: the listener's own names (localhost, its address). */
+  names?: string[];
 }
 
 /** The intermediate CA of a chain: its certificate's properties, its name, whether the server sends it. */
@@ -45,7 +48,16 @@ export interface IntermediateSpec extends CertificateSpec {
   name?: string;
   /** false: the server leaves it out of the chain it sends (an incomplete chain). Default true. */
   send?: boolean;
+  /** false: the leaf carries no Authority Information Access extension (no client can fetch this intermediate). Default true. */
+  aia?: boolean;
+  /** Host of the leaf's AIA caIssuers URL, the host a device's network sees when it fetches this intermediate. Default {@link DEFAULT_AIA_HOST}. */
+  aiaHost?: string;
 }
+
+/** The host of the AIA caIssuers URLs the embedded server's leaves name by default (a stand-in host, never resolved). */
+export const DEFAULT_AIA_HOST = "aia.enrollsim.test";
+/** Path prefix under which the embedded server serves the intermediates its leaves' AIA URLs name: /pki/aia/<host>/<serial>.cer. */
+export const AIA_PATH_PREFIX = "/pki/aia/";
 
 /** A served chain: the leaf's properties, who issues it, what else is sent. */
 export interface ChainSpec extends CertificateSpec {
@@ -82,6 +94,8 @@ export interface ServedChain {
   /** The chain needs OpenSSL security level 0 to be loaded (a SHA-1 signature or a 1024-bit RSA key). */
   weak: boolean;
   certificates: Certificate[];
+  /** The intermediate the leaf's AIA URL names, by the URL's path (served by the embedded server, sent or not). */
+  issuers: { path: string; der: Uint8Array }[];
 }
 
 const DAY = 86_400_000;
@@ -118,15 +132,20 @@ const serialOf = (crypto: CryptoPort, spki: Uint8Array, salt: string): Uint8Arra
 
 /**
  * Generates the chain `spec` describes for `names` (the listener's host names and addresses), issued
- * under the reference CA `id` at `now` (the server's clock).
+ * under the reference CA `id` at `now` (the server's clock). With an intermediate, the leaf names it in an
+ * Authority Information Access caIssuers URL under `aiaBase` (the server's plain-HTTP listener, RFC 5280
+ * §4.2.2.1: http, DER), which the server serves whether or not it sends the intermediate.
  */
-export async function generateServedChain(id: CaIdentity, spec: ChainSpec | undefined, names: { dns: string[]; ip: string[] }, now: number, crypto: CryptoPort, roots?: NamedRoots): Promise<ServedChain> {
+export async function generateServedChain(id: CaIdentity, spec: ChainSpec | undefined, listener: { dns: string[]; ip: string[] }, now: number, crypto: CryptoPort, roots?: NamedRoots, aiaBase?: string): Promise<ServedChain> {
   const s = spec ?? {};
+  // Names the scenario gives replace the listener's: a certificate for another host is a wrong-host one here.
+  const names = s.names?.length ? { dns: s.names, ip: [] } : listener;
   const named = s.root !== undefined ? await rootsOf(roots, s.root).get(s.root) : undefined;
   let issuer = named ? { subjectDer: named.cert.subjectDer, spki: named.key.spki, key: named.key } : { subjectDer: id.ca.subjectDer, spki: id.ca.spki, key: id.caKey };
   const chain: Certificate[] = [];
   let omitted = 0;
   let weak = false;
+  let aia: { url: string; path: string } | undefined;
   if (s.intermediate) {
     const i = s.intermediate;
     const key = await keyOf(i.key ?? "rsa-2048", crypto);
@@ -147,6 +166,10 @@ export async function generateServedChain(id: CaIdentity, spec: ChainSpec | unde
     const cert = parseCertificate(der, "reference intermediate CA certificate");
     chain.push(cert);
     if (i.send === false) omitted = 1;
+    if (i.aia !== false && aiaBase) {
+      const path = `${AIA_PATH_PREFIX}${encodeURIComponent((i.aiaHost ?? DEFAULT_AIA_HOST).toLowerCase())}/${cert.serialHex}.cer`;
+      aia = { url: `${aiaBase}${path}`, path };
+    }
     weak ||= hash === "sha1" || i.key === "rsa-1024";
     issuer = { subjectDer: cert.subjectDer, spki: key.spki, key };
   }
@@ -160,6 +183,7 @@ export async function generateServedChain(id: CaIdentity, spec: ChainSpec | unde
     ...(s.san === false ? [] : [subjectAltName({ dns: names.dns, ip: names.ip })]),
     subjectKeyIdentifier(keyIdentifier(key.spki, crypto)),
     authorityKeyIdentifier(keyIdentifier(issuer.spki, crypto)),
+    ...(aia ? [authorityInfoAccess([aia.url])] : []),
   ];
   const der = buildCertificate(
     { serial: serialOf(crypto, key.spki, "leaf"), issuer: issuer.subjectDer, subject: `CN=${names.dns[0] ?? names.ip[0] ?? "localhost"},O=enrollsim reference server`, ...validity(s, now), spki: key.spki, extensions },
@@ -179,6 +203,7 @@ export async function generateServedChain(id: CaIdentity, spec: ChainSpec | unde
     caPem: [caPem],
     weak,
     certificates: [leaf, ...chain, ...cross],
+    issuers: aia && chain[0] ? [{ path: aia.path, der: chain[0].der }] : [],
   };
 }
 

@@ -90,7 +90,11 @@ function baseUrl(fc: FlowContext): string {
  * reach that fetch; zero-touch and KME payloads are real requests of the device.
  */
 async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string): Promise<string> {
-  const http = fc.ports.http.client({ tls: { ...(fc.tls ?? {}), serverTrust: OUT_OF_BAND }, keepAlive: fc.keepAlive ?? true, ...(simulatorOnly ? { simulatorOnly } : {}) });
+  // The admin's console (simulatorOnly) is served the embedded server's full chain: an intermediate the server
+  // leaves out for devices (embedded.tls `intermediate.send: false`) is not the console's problem.
+  const full = simulatorOnly ? (fc.targets.server?.intermediates ?? []) : [];
+  const tls = { ...(fc.tls ?? {}), ...(full.length ? { ca: [...(fc.tls?.ca ?? []), ...full] } : {}), serverTrust: OUT_OF_BAND };
+  const http = fc.ports.http.client({ tls, keepAlive: fc.keepAlive ?? true, ...(simulatorOnly ? { simulatorOnly } : {}) });
   const ctx: ProtocolContext = { ...fc.protocol, http };
   try {
     return await step(ctx, stepName, async () => {

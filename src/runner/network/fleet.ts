@@ -66,7 +66,7 @@ export class FleetNetworks {
   }
 
   /**
-   * The host and port the device addresses: a stand-in's real service host (HTTPS 443, or the port the APNs
+   * The host and port the device addresses: a stand-in's real service host (HTTPS 443, plain HTTP 80, or the port the APNs
    * courier stand-in names), `mdm` for the MDM server, else the URL's own host and port.
    */
   hostOf(url: URL): { host: string; mdm: boolean; port: number } {
@@ -74,7 +74,7 @@ export class FleetNetworks {
     if (!this.isServer(url)) return { host: url.hostname.toLowerCase(), mdm: false, port };
     const service = serviceHostOf(url.pathname + url.search);
     const named = Number(url.searchParams.get("port"));
-    return service ? { host: service, mdm: false, port: service === "courier.push.apple.com" && named > 0 ? named : 443 } : { host: "mdm", mdm: true, port };
+    return service ? { host: service, mdm: false, port: service === "courier.push.apple.com" && named > 0 ? named : url.protocol === "http:" ? 80 : 443 } : { host: "mdm", mdm: true, port };
   }
 
   /**

@@ -48,7 +48,16 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
   { host: "us-kme-api.samsungknox.com", path: /^\/android\/provisioning\/[^/]+\/kme\.json/, what: "Samsung Knox Mobile Enrollment" },
 ];
 
+/**
+ * The CA certificate hosts the embedded server stands in for: a served leaf's Authority Information Access
+ * caIssuers URL is /pki/aia/<host>/<serial>.cer on the server (server/tls-chain.ts, `intermediate.aiaHost`),
+ * and to the device's network that fetch goes to <host>.
+ */
+const AIA_STAND_IN = /^\/pki\/aia\/([^/?]+)\//;
+
 /** The real host a request to the run's server stands for, or undefined: the MDM server itself. */
 export function serviceHostOf(pathAndQuery: string): string | undefined {
+  const aia = AIA_STAND_IN.exec(pathAndQuery);
+  if (aia) return decodeURIComponent(aia[1]!).toLowerCase();
   return PLATFORM_SERVICES.find((s) => s.path.test(pathAndQuery))?.host;
 }

@@ -48,9 +48,30 @@ const leaf = certificate("the server certificate", {
   eku: { type: "array", uniqueItems: true, maxItems: 2, items: { enum: ["serverAuth", "clientAuth"] }, description: "Extended key usages; [] leaves the extension out. Default [serverAuth]." },
   san: { type: "boolean", description: "false: the host names are only in the subject CN, no subjectAltName extension. Default true." },
   ca: { type: "boolean", description: "The server certificate carries basicConstraints CA:true (a CA certificate installed as the server's). Default false." },
+  names: {
+    type: "array",
+    minItems: 1,
+    maxItems: 8,
+    items: { type: "string", pattern: "^(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$", "x-expected": 'a DNS name such as "sts.contoso.com" or "*.contoso.com"' },
+    description:
+      'DNS names the server certificate is issued for (subjectAltName and CN): a certificate for another host ("sts.contoso.com") than the one devices address is a wrong-host certificate. Default: the listener\'s own names (localhost, 127.0.0.1).',
+  },
   intermediate: certificate("an intermediate CA between the root and the server certificate (absent: the root issues it directly)", {
     name: { type: "string", minLength: 1, maxLength: 64, description: 'Its subject CN ("R3"). Default "enrollsim reference intermediate CA".' },
-    send: { type: "boolean", description: "false: the server leaves it out of the chain it sends (an incomplete chain: devices, which fetch no missing issuer here, cannot reach the root). Default true." },
+    send: {
+      type: "boolean",
+      description:
+        'false: the server leaves it out of the chain it sends (an incomplete chain). Windows and Apple devices then fetch it from the leaf\'s AIA caIssuers URL over their network; Android does not and refuses the chain (scenarios/README.md "Incomplete chains and AIA"). Default true.',
+    },
+    aia: { type: "boolean", description: "false: the server certificate carries no Authority Information Access extension, so no client can fetch this intermediate. Default true." },
+    aiaHost: {
+      type: "string",
+      pattern: "^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$",
+      maxLength: 253,
+      "x-expected": 'a host name such as "cacerts.digicert.com"',
+      description:
+        'Host of the AIA caIssuers URL (the CA\'s certificate host: "cacerts.digicert.com", "r3.i.lencr.org"): the host a device\'s network sees when it fetches the intermediate, so `networks.<name>.blocked` can block it. The embedded server serves the URL. Default "aia.enrollsim.test".',
+    },
   }),
 });
 
@@ -80,15 +101,22 @@ export const tlsSchema: Json = {
     },
     endpoints: {
       type: "array",
-      maxItems: 8,
+      maxItems: 16,
       description:
-        "Endpoints served over HTTPS on a listener of their own, each with its own chain: the URLs the server hands out for paths under `path` name that listener (SCEP /scep and /cgi-bin/pkiclient.exe, normally plain HTTP; Apple /apple/mdm and /apple/checkin).",
+        "Endpoints served over HTTPS on a listener of their own, each with its own chain (another host of the service: a federation STS, a download host): every HTTPS request a device sends to the server for a path under `path` is served by that listener, and the URLs the server hands out for those paths name it (SCEP, normally plain HTTP, is then HTTPS). The first entry whose prefix matches wins.",
       items: {
         type: "object",
         additionalProperties: false,
         required: ["path"],
         properties: {
-          path: { enum: ["/scep", "/cgi-bin/pkiclient.exe", "/apple/mdm", "/apple/checkin"], description: "Path prefix of the endpoint." },
+          path: {
+            type: "string",
+            pattern: "^/[^\\s?#]*$",
+            maxLength: 256,
+            "x-expected": 'a path prefix such as "/EnrollmentServer/Auth", "/android/apk/" or "/apple/mdm"',
+            description:
+              'Path prefix of the endpoint on the embedded server: e.g. /EnrollmentServer/Discovery.svc, /EnrollmentServer/Policy.svc, /EnrollmentServer/Enrollment.svc, /EnrollmentServer/Auth (the federated sign-in / STS), /ManagementServer/MDM.svc (OMA-DM); /apple/enroll, /apple/ade/, /apple/account/, /apple/portal, /apple/mdm, /apple/checkin; /android/provisioning/, /android/apk/, /android/amapi/; /scep, /cgi-bin/pkiclient.exe. Paths of the services the server stands in for are in scenarios/README.md "Hosts".',
+          },
           certificate: leaf,
         },
       },

@@ -108,6 +108,19 @@ function onAbort(signal: AbortSignal, fn: () => void): void {
 /** The attempt without the identity was refused: the exchange retries once with it. */
 class ResumptionRefused extends TransportError {}
 
+/** OpenSSL found no issuer for the presented leaf (an intermediate the server did not send). */
+const MISSING_ISSUER = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
+
+/** The chain lacks the leaf's issuer and the client completes chains: the exchange fetches it and retries once (ClientTls.completeChain). */
+class IssuerMissing extends TransportError {
+  constructor(
+    readonly original: TransportError,
+    readonly leaf: Uint8Array,
+  ) {
+    super(original.kind, original.message, { cause: original.cause, ...(original.detail ? { detail: original.detail } : {}) });
+  }
+}
+
 /** How long a failed exchange waits for its socket to report closed before settling anyway. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -227,6 +240,20 @@ export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<
   const { timeoutMs } = requestLimits(req);
   const deadlineAt = ctx.clock.now() + timeoutMs;
   try {
+    return await resuming(req, ctx, timeoutMs, deadlineAt);
+  } catch (err) {
+    if (!(err instanceof IssuerMissing)) throw err;
+    // A client that completes chains (Windows CryptoAPI, Apple trust evaluation: TlsSettings.completeChain)
+    // fetches the missing issuer and connects again with it, within the same deadline; the first
+    // connection was closed before any request byte.
+    const completed = await ctx.tls.completeChain!(err.leaf);
+    if (typeof completed === "string") throw new TransportError(err.kind, `${err.message}; ${completed}`, { cause: err.original, ...(err.detail ? { detail: err.detail } : {}) });
+    return resuming(req, { ...ctx, tls: completed }, Math.max(1, deadlineAt - ctx.clock.now()), deadlineAt);
+  }
+}
+
+async function resuming(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, deadlineAt: number): Promise<HttpResponse> {
+  try {
     return await attempt(req, ctx, timeoutMs, true);
   } catch (err) {
     if (!(err instanceof ResumptionRefused)) throw err;
@@ -321,6 +348,8 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
     let handshakeDone = false;
     /** The chain the device judged on this connection (its own rules: ClientTls.serverTrust). */
     let judged: Uint8Array[] | undefined;
+    /** The leaf of a chain that lacked its issuer (only for clients that complete chains). */
+    let missingIssuerOf: Buffer | undefined;
     client.on("socket", (s: Socket) => {
       socket = s;
       // A kept-alive socket taken from the pool was set up (and counted) when it first connected.
@@ -336,6 +365,14 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
         t.destroy(new ResumptionRefused("tls", `${where}: the server did not resume the device's TLS session`));
       });
       cheapHostCheck(t);
+      if (ctx.tls.completeChain) {
+        // Before Node's own check (which destroys the socket on a verification error): the leaf of a
+        // chain OpenSSL found no issuer for, for the client to complete (IssuerMissing below).
+        t.prependListener("secure", () => {
+          const code = (t as unknown as { ssl?: { verifyError?: () => { code?: string } | null } }).ssl?.verifyError?.()?.code;
+          if (code && MISSING_ISSUER.has(code)) missingIssuerOf = (t.getPeerCertificate(false) as { raw?: Buffer } | undefined)?.raw;
+        });
+      }
       // Without an identity, note when the client's key exchange is done (TLS 1.2 derives its
       // keys after the server's whole first flight, CertificateRequest included): a handshake
       // failure alert after that point is the server refusing the empty client Certificate.
@@ -402,6 +439,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
         refusingOrigins.set(origin, true);
         return conclude({ err: new ResumptionRefused("tls", mapped.message, { cause: mapped }) });
       }
+      if (missingIssuerOf && mapped.kind === "tls") return conclude({ err: new IssuerMissing(mapped, new Uint8Array(missingIssuerOf)) });
       conclude({ err: mapped });
     });
     client.on("close", () => {

@@ -54,6 +54,11 @@ export interface ClientTls {
   hasIdentity: boolean;
   /** The device's own chain evaluation (TlsSettings.serverTrust), run on every new connection. */
   serverTrust?: ServerTrust;
+  /**
+   * The device completes a chain missing its leaf's issuer (TlsSettings.completeChain): the settings with
+   * the issuers it fetched, or why it could not. Absent: it does not (http/exchange.ts).
+   */
+  completeChain?: (leaf: Uint8Array) => Promise<ClientTls | string>;
 }
 
 /**
@@ -312,6 +317,16 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
   const serverTrust = rejectUnauthorized ? settings.serverTrust : undefined;
   const ciphers = serverTrust ? DEVICE_JUDGES_STRENGTH : undefined;
   const { extra, trustKey } = trustOf(settings.ca ?? [], replaceRoots, ciphers);
+  const hook = rejectUnauthorized ? settings.completeChain : undefined;
+  // The same settings plus the fetched issuers (kept as CA certificates of the store: OpenSSL builds the path through them to a trusted root, never stops at them).
+  const completion = hook
+    ? {
+        completeChain: async (leaf: Uint8Array): Promise<ClientTls | string> => {
+          const r = await hook(leaf);
+          return "failure" in r ? r.failure : buildClientTls({ ...settings, ca: [...(settings.ca ?? []), ...r.issuers], completeChain: undefined }, options);
+        },
+      }
+    : {};
 
   let memo: SecureContext | undefined;
   const trustContext = (): SecureContext => {
@@ -361,7 +376,7 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
     // refused resumption builds it (a steady check-in at 50,000 devices would otherwise rebuild
     // it almost every time, ≈ 1.2 ms, beyond the cache's 2,048 entries).
     if (!options.deferIdentity) identityContext();
-    return { secureContext: identityContext, resumptionContext: trustContext, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}) };
+    return { secureContext: identityContext, resumptionContext: trustContext, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}), ...completion };
   }
 
   return {
@@ -369,5 +384,6 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
     rejectUnauthorized,
     hasIdentity: false,
     ...(serverTrust ? { serverTrust } : {}),
+    ...completion,
   };
 }

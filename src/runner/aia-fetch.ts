@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/**
+ * AIA chasing as a device does it: when a server's chain lacks the leaf's issuer, a platform that chases
+ * (device/trust.ts `chasesAia`: Windows, Apple) reads the leaf's Authority Information Access caIssuers URL
+ * and GETs it over the device's own network: the scenario's network rules (a firewall that blocks the CA's
+ * certificate host, a closed network, a proxy) and faults act on that fetch as on any request, so the chain
+ * completes only where the device can reach the URL. What it fetched is kept for the device's run (CryptoAPI
+ * and trustd cache fetched CA certificates). Android does not chase: no completion, the chain fails.
+ */
+import type { Platform } from "../device/catalog.js";
+import { chasesAia } from "../device/trust.js";
+import type { ChainCompletion, HttpPort } from "../ports/http.js";
+import { caIssuersOf } from "../wire/x509/aia.js";
+import { fromPem, parseCertificate, toPem } from "../wire/x509/certificate.js";
+
+/** The largest CA certificate a device accepts from an AIA URL (a certificate is a few KiB). */
+const MAX_ISSUER_BYTES = 64 * 1024;
+
+const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The device's chain completion, or undefined for a platform that does not fetch missing issuers.
+ * `port` is the device's HTTP port on its network (under its trust: the fetch is plain HTTP);
+ * `note` writes what the device did into its transcript.
+ */
+export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Record<string, unknown>) => void): ChainCompletion | undefined {
+  const rule = chasesAia(platform);
+  if (!rule) return undefined;
+  const fetched = new Map<string, string>();
+  return async (leafDer) => {
+    let urls: string[];
+    try {
+      urls = caIssuersOf(parseCertificate(leafDer, "server certificate")).filter((u) => /^https?:\/\//i.test(u));
+    } catch (e) {
+      return { failure: `the device could not read the certificate's Authority Information Access: ${why(e)}` };
+    }
+    if (urls.length === 0) return { failure: "the certificate names no caIssuers URL (no Authority Information Access extension): the device cannot fetch the missing intermediate" };
+    const failures: string[] = [];
+    for (const url of urls) {
+      const known = fetched.get(url);
+      if (known) return { issuers: [known] };
+      const client = port.client({ keepAlive: false });
+      try {
+        const res = await client.request({ method: "GET", url, maxBytes: MAX_ISSUER_BYTES, ...(rule.timeoutMs ? { timeoutMs: rule.timeoutMs } : {}) });
+        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+        const text = Buffer.from(res.body.subarray(0, 32)).toString("latin1");
+        const der = text.startsWith("-----BEGIN") ? fromPem(Buffer.from(res.body).toString("latin1"))[0] : res.body;
+        if (!der) throw new Error("no certificate in the answer");
+        const cert = parseCertificate(der, "AIA caIssuers certificate");
+        const pem = toPem(cert.der);
+        fetched.set(url, pem);
+        note?.({ aia: url, fetched: cert.subject });
+        return { issuers: [pem] };
+      } catch (e) {
+        failures.push(`GET ${url} failed: ${why(e)}`);
+        note?.({ aia: url, failed: why(e) });
+      } finally {
+        void client.close().catch(() => {});
+      }
+    }
+    return { failure: `the device could not fetch the missing intermediate (AIA): ${failures.join("; ")}` };
+  };
+}

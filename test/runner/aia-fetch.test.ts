@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The device's AIA chase (runner/aia-fetch.ts): which platforms fetch a missing intermediate, with which
+ * deadline, over the port they are given (the device's network), what they keep, and what they say when
+ * they cannot.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HttpPort, HttpRequest, HttpResponse } from "../../src/ports/http.js";
+import { aiaChaser } from "../../src/runner/aia-fetch.js";
+import { createCaIdentity, type CaIdentity } from "../../src/server/scep/ca.js";
+import { generateServedChain, type ServedChain } from "../../src/server/tls-chain.js";
+import { toPem } from "../../src/wire/x509/certificate.js";
+import { crypto, testKeys } from "../support/scep-harness.js";
+
+const NOW = Date.UTC(2026, 5, 1, 12);
+let ca: CaIdentity;
+let chain: ServedChain;
+
+beforeAll(async () => {
+  ca = createCaIdentity({ caKey: await (await testKeys()).rsa(4) }, crypto, NOW - 86_400_000);
+  chain = await generateServedChain(ca, { intermediate: { name: "Issuing CA", send: false, aiaHost: "pki.example" } }, { dns: ["localhost"], ip: ["127.0.0.1"] }, NOW, crypto, undefined, "http://127.0.0.1:9");
+});
+
+/** A port that answers every request with `answer` and records what was asked. */
+function fakePort(answer: (req: HttpRequest) => HttpResponse | Error): { port: HttpPort; seen: HttpRequest[] } {
+  const seen: HttpRequest[] = [];
+  return {
+    seen,
+    port: {
+      client: () => ({
+        request: async (req) => {
+          seen.push(req);
+          const a = answer(req);
+          if (a instanceof Error) throw a;
+          return a;
+        },
+        close: async () => {},
+      }),
+    },
+  };
+}
+
+describe("AIA chasing per platform", () => {
+  it("Android does not chase; Windows fetches with CryptoAPI's 15 s retrieval timeout; Apple with the request's own deadline", () => {
+    const { port } = fakePort(() => new Error("unused"));
+    expect(aiaChaser("android", port)).toBeUndefined();
+    expect(aiaChaser("windows", port)).toBeTypeOf("function");
+    expect(aiaChaser("ios", port)).toBeTypeOf("function");
+    expect(aiaChaser("macos", port)).toBeTypeOf("function");
+  });
+
+  it("fetches the leaf's caIssuers URL over the given port (DER or PEM), keeps it for the device, and notes it", async () => {
+    const inter = chain.certificates[1]!;
+    const { port, seen } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: inter.der, url: "" }));
+    const notes: Record<string, unknown>[] = [];
+    const chase = aiaChaser("windows", port, (d) => notes.push(d))!;
+    expect(await chase(chain.certificates[0]!.der)).toEqual({ issuers: [toPem(inter.der)] });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ method: "GET", timeoutMs: 15_000, url: `http://127.0.0.1:9/pki/aia/pki.example/${inter.serialHex}.cer` });
+    expect(notes).toEqual([{ aia: seen[0]!.url, fetched: inter.subject }]);
+    await chase(chain.certificates[0]!.der);
+    expect(seen).toHaveLength(1); // cached for the device's run
+    const pem = fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from(toPem(inter.der))), url: "" }));
+    const apple = aiaChaser("ios", pem.port)!;
+    expect(await apple(chain.certificates[0]!.der)).toEqual({ issuers: [toPem(inter.der)] });
+    expect(pem.seen[0]!.timeoutMs).toBeUndefined();
+  });
+
+  it("says why it could not: a refused fetch, a 404, a body that is no certificate, a leaf without AIA", async () => {
+    const leaf = chain.certificates[0]!.der;
+    const refused = aiaChaser("windows", fakePort(() => new Error("connection refused [injected: the firewall blocks pki.example]")).port)!;
+    expect(await refused(leaf)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate \(AIA\): GET http:\/\/127\.0\.0\.1:9\/pki\/aia\/pki\.example\/[0-9a-f]+\.cer failed: connection refused \[injected/) });
+    const missing = aiaChaser("windows", fakePort(() => ({ status: 404, headers: {}, body: new Uint8Array(), url: "" })).port)!;
+    expect(await missing(leaf)).toEqual({ failure: expect.stringMatching(/failed: HTTP 404/) });
+    const garbage = aiaChaser("windows", fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from("<html>portal</html>")), url: "" })).port)!;
+    expect(await garbage(leaf)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate/) });
+    const bare = await generateServedChain(ca, {}, { dns: ["localhost"], ip: [] }, NOW, crypto);
+    expect(await refused(bare.certificates[0]!.der)).toEqual({ failure: expect.stringMatching(/names no caIssuers URL/) });
+  });
+});
