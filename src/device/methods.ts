@@ -13,6 +13,12 @@
  *   zero-touch service): the device runs its ordinary consumer setup and is not enrolled.
  * Either way the flow ends with a value (`FlowResult`), step `device.method`, and the Shown the user meets.
  *
+ * A method the platform REMOVED has a last release as well as a first (`removed`: the first release
+ * without it) and its own outcome there (`afterRemoval`), e.g. `profiles install` on macOS 11+ (a refusal:
+ * the tool prints its text and installs nothing). A method the device only meets in what it is given (the
+ * profile's keys: profile-driven User Enrollment is a com.apple.mdm payload with ManagedAppleID) has
+ * `trigger: "content"`: the gate does not check it; the flow asks `methodVerdict` when it reads the content.
+ *
  * Sources are per row (`source`); docs/reproducing-failures.md "Enrollment methods per OS release" lists them.
  * Limits: rows exist only for methods whose minimum and unsupported behaviour are published; the Android
  * trigger × mode rules that predate this table (COPE from NFC / afw#setup on 11+, KME with a personal work
@@ -33,8 +39,14 @@ export interface MethodRow {
   flows: readonly string[];
   /** The group option that selects the method within those flows (`android.trigger`), its values and the flow's default. */
   option?: { path: readonly string[]; values: readonly string[]; default: string };
-  /** Minimum release per platform: Apple "major.minor", Android API level, Windows build number. */
+  /** Minimum release per platform: Apple "major.minor", Android API level, Windows build number. A platform named only in `removed` has the method from its first modelled release. */
   min: Partial<Record<Platform, string | number>>;
+  /** The first release WITHOUT the method, per platform: the platform removed it. */
+  removed?: Partial<Record<Platform, string | number>>;
+  /** What the device does and shows on a release at or after `removed`; `refused`: the entry point is still there and answers with the row's text. */
+  afterRemoval?: { behaviour: "absent" | "ignored" | "refused"; code: string; shown: Shown };
+  /** `content`: the method is chosen by what the device is given (a profile's keys), not by the flow or an option; checked by the flow (`methodVerdict`), not by the gate. */
+  trigger?: "content";
   /** Devices of this manufacturer (Build.MANUFACTURER, case-insensitive) have an earlier minimum. */
   earlier?: { manufacturer: string; min: number; why: string };
   /** What the device does and shows when its release is below the minimum. */
@@ -71,6 +83,50 @@ export const METHOD_TABLE: readonly MethodRow[] = [
       shown: { text: 'No "Sign In to Work or School Account" option: account-driven Device Enrollment cannot start on this OS release', screen: APPLE_ACCOUNT_SCREEN_IOS },
     },
     source: "Apple Platform Deployment, 'Device Enrollment and MDM' (account-driven Device Enrollment: iOS 17, iPadOS 17, macOS 14) https://support.apple.com/guide/deployment/device-enrollment-and-mdm-dep6dc2b3cf6/web",
+  },
+  {
+    id: "apple.user-enrollment.profile",
+    title: "Profile-driven User Enrollment",
+    flows: ["ios-profile", "macos-profile"],
+    trigger: "content",
+    // com.apple.mdm.yaml, key ManagedAppleID: introduced iOS 13.1 / macOS 10.15, deprecated 17.0 / 14.0, removed 18.0 / 15.0.
+    min: { ios: "13.1", ipados: "13.1", macos: "10.15" },
+    removed: { ios: "18.0", ipados: "18.0", macos: "15.0" },
+    unsupported: {
+      behaviour: "ignored",
+      code: "apple.profile.key-ignored",
+      shown: { text: "ManagedAppleID is not a key of this release: the profile installs as an ordinary (device) enrollment", screen: APPLE_ACCOUNT_SCREEN_IOS },
+    },
+    afterRemoval: {
+      behaviour: "refused",
+      code: "apple.user-enrollment.profile-removed",
+      shown: {
+        text: "Profile-driven User Enrollment was removed: the enrollment profile (an MDM payload with ManagedAppleID) is not installed; enroll through Sign In to Work or School Account (account-driven User Enrollment)",
+        // Where a refused profile install is shown (device/apple/shown.ts appleScreen; on a Mac: System Settings › Privacy & Security › Profiles).
+        screen: "Settings › Profile Downloaded › Install (Profile Installation Failed)",
+        // Apple publishes no on-screen text for this refusal: the Shown says so.
+        unknown: { raw: "an MDM payload with ManagedAppleID (profile-driven User Enrollment) on a release that removed it", of: "condition" },
+      },
+    },
+    source:
+      "Apple device-management schema com.apple.mdm.yaml, ManagedAppleID (\"Previously required for profile-driven user enrollment. Removed as of iOS 18 and macOS 15.\"; introduced iOS 13.1 / macOS 10.15) https://github.com/apple/device-management/blob/release/mdm/profiles/com.apple.mdm.yaml ; JumpCloud, 'Configure Account-Driven User Enrollment' (\"Profile-based user enrollment ... will fail for personal device enrollments on devices running iOS/iPadOS 18 or later\") https://jumpcloud.com/support/configure-account-driven-enrollment ; Hexnode, 'Setting up User Enrollment on Mac' (profile-driven: macOS 10.15 up to macOS 14) https://www.hexnode.com/mobile-device-management/help/how-to-set-up-user-enrollment-on-mac ; micromdm/micromdm#1031",
+  },
+  {
+    id: "apple.profile.cli-install",
+    title: "Installing a profile with the profiles command (profiles install -path, profiles -I -F)",
+    flows: ["macos-profile"],
+    option: { path: ["apple", "installVia"], values: ["profiles-cli"], default: "system-settings" },
+    min: {},
+    removed: { macos: "11.0" },
+    unsupported: { behaviour: "absent", code: "apple.method-unavailable", shown: { text: "no profiles command on this release", screen: "Terminal" } },
+    afterRemoval: {
+      behaviour: "refused",
+      code: "apple.profile.cli-install-removed",
+      // Published output: macOS 12.2.1 "… Use System Preferences Profiles …" (twocanoes/macdeploystick#671), macOS 15/26 "… Use System Settings Profiles …"; exit status 1.
+      shown: { text: "profiles tool no longer supports installs. Use System Settings Profiles to add configuration profiles.", code: "exit status 1", screen: "Terminal" },
+    },
+    source:
+      "profiles(1) on macOS 11+: \"Starting with macOS 11.0 (profiles tool 8.0 or later), this tool cannot be used to install configuration profiles\" (quoted in 'Building a Home macOS GitOps Lab', 2025, with the Jenkins log: exit code 1); twocanoes MDS issue #671 (macOS 12.2.1: 'profiles tool no longer supports installs. Use System Preferences Profiles to add configuration profiles.') https://bitbucket.org/twocanoes/macdeploystick/issues/671 ; The Robservatory, 2026-01 (Sequoia: '… Use System Settings Profiles …', then System Settings › Profile Downloaded) https://robservatory.com/block-the-upgrade-to-tahoe-alerts-and-system-settings-indicator/",
   },
   {
     id: "android.zero-touch",
@@ -129,10 +185,10 @@ export const METHOD_TABLE: readonly MethodRow[] = [
 
 const opt = (options: unknown, path: readonly string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), options);
 
-/** The rows the flow uses under these options (the group's raw `options`). */
+/** The rows the flow uses under these options (the group's raw `options`); content-triggered rows are the flow's to check. */
 export function methodsOf(flow: string, options: unknown): MethodRow[] {
   return METHOD_TABLE.filter((r) => {
-    if (!r.flows.includes(flow)) return false;
+    if (!r.flows.includes(flow) || r.trigger === "content") return false;
     if (!r.option) return true;
     const v = opt(options, r.option.path);
     return r.option.values.includes(typeof v === "string" ? v : r.option.default);
@@ -159,44 +215,80 @@ function releaseOf(id: DeviceIdentity): { below: (min: string | number) => boole
     const build = Number.parseInt(id.os.build.split(".")[0] ?? "", 10) || 0;
     return { below: (m) => build < Number(m), shown: `build ${id.os.build}` };
   }
-  return { below: (m) => versionBelow(id.os.version, String(m)), shown: `${id.platform === "macos" ? "macOS" : id.platform === "ipados" ? "iPadOS" : "iOS"} ${id.os.version}` };
+  return { below: (m) => versionBelow(id.os.version, String(m)), shown: `${appleOsName(id.platform)} ${id.os.version}` };
 }
+
+const appleOsName = (p: Platform): string => (p === "macos" ? "macOS" : p === "ipados" ? "iPadOS" : "iOS");
+const releaseName = (p: Platform, r: string | number): string => (typeof r === "number" ? `API level ${r}` : p === "android" || p === "windows" ? String(r) : `${appleOsName(p)} ${r}`);
 
 export interface MethodVerdict {
   row: MethodRow;
   supported: boolean;
   release: string;
-  min: string | number;
+  /** The minimum that applied (absent: the method is there from the first modelled release). */
+  min?: string | number;
+  /** The first release without the method, when the device runs it or a later one (the method was removed). */
+  removedIn?: string | number;
   /** Why an earlier minimum applied (Pixel). */
   note?: string;
 }
 
-/** Checks every method the flow uses on this device; the first unsupported one decides. */
-export function checkMethods(id: DeviceIdentity, flow: string, options: unknown): MethodVerdict[] {
+/** One row against this device: below its minimum, at or after its removal, or supported. undefined when the row does not apply to the platform. */
+export function methodVerdict(id: DeviceIdentity, row: MethodRow): MethodVerdict | undefined {
   const rel = releaseOf(id);
-  const out: MethodVerdict[] = [];
-  for (const row of methodsOf(flow, options)) {
-    let min = row.min[id.platform];
-    if (min === undefined) continue;
-    let note: string | undefined;
-    if (row.earlier && id.manufacturer.toLowerCase() === row.earlier.manufacturer.toLowerCase()) {
-      min = row.earlier.min;
-      note = row.earlier.why;
-    }
-    out.push({ row, supported: !rel.below(min), release: rel.shown, min, ...(note ? { note } : {}) });
+  let min = row.min[id.platform];
+  const removed = row.removed?.[id.platform];
+  if (min === undefined && removed === undefined) return undefined;
+  let note: string | undefined;
+  if (min !== undefined && row.earlier && id.manufacturer.toLowerCase() === row.earlier.manufacturer.toLowerCase()) {
+    min = row.earlier.min;
+    note = row.earlier.why;
   }
-  return out;
+  const tooOld = min !== undefined && rel.below(min);
+  const gone = removed !== undefined && !rel.below(removed);
+  return { row, supported: !tooOld && !gone, release: rel.shown, ...(min !== undefined ? { min } : {}), ...(gone ? { removedIn: removed } : {}), ...(note ? { note } : {}) };
 }
 
-/** The flow's result when a method is unsupported: the device-visible outcome of the row. */
-export function unsupportedResult(v: MethodVerdict, platform: Platform): FlowResult {
-  const shown = platform === "macos" && v.row.unsupported.shown.screen === APPLE_ACCOUNT_SCREEN_IOS ? { ...v.row.unsupported.shown, screen: APPLE_ACCOUNT_SCREEN_MAC } : v.row.unsupported.shown;
-  const verb = v.row.unsupported.behaviour === "absent" ? "is not offered" : "is ignored";
+/** Checks every method the flow uses on this device (content-triggered rows excepted); the first unsupported one decides. */
+export function checkMethods(id: DeviceIdentity, flow: string, options: unknown): MethodVerdict[] {
+  return methodsOf(flow, options)
+    .map((row) => methodVerdict(id, row))
+    .filter((v): v is MethodVerdict => v !== undefined);
+}
+
+/** The row by id (a flow checking a content-triggered method). */
+export function methodRow(id: string): MethodRow {
+  const row = METHOD_TABLE.find((r) => r.id === id);
+  if (!row) throw new Error(`no method row ${id}`);
+  return row;
+}
+
+/**
+ * What the device shows for a row's outcome on this platform and release: Mac screens are in System Settings
+ * (account-driven rows are written with the iPhone's Settings path), and before macOS 13 the app was called
+ * System Preferences (macOS Ventura renamed it; the profiles tool's own text says "System Preferences Profiles"
+ * on macOS 12, twocanoes/macdeploystick#671), so the text and screen name the app as the release does.
+ */
+export function methodShown(shown: Shown, platform: Platform, release: string): Shown {
+  let s = platform === "macos" && shown.screen === APPLE_ACCOUNT_SCREEN_IOS ? { ...shown, screen: APPLE_ACCOUNT_SCREEN_MAC } : shown;
+  if (platform === "macos" && versionBelow(release.replace(/^macOS /, ""), "13.0")) {
+    const old = (t: string) => t.replace(/System Settings/g, "System Preferences");
+    s = { ...s, text: old(s.text), screen: old(s.screen) };
+  }
+  return s;
+}
+
+/** The flow's result when a method is unsupported: the device-visible outcome of the row (or of its removal). */
+export function unsupportedResult(v: MethodVerdict, platform: Platform, step = METHOD_STEP): FlowResult {
+  const outcome = v.removedIn !== undefined && v.row.afterRemoval ? v.row.afterRemoval : v.row.unsupported;
+  const shown = methodShown(outcome.shown, platform, v.release);
+  const verb = outcome.behaviour === "absent" ? "is not offered" : outcome.behaviour === "ignored" ? "is ignored" : "is refused";
+  const why = v.removedIn !== undefined ? `removed in ${releaseName(platform, v.removedIn)}` : `needs ${v.min === undefined ? "a later release" : typeof v.min === "number" ? `API level ${v.min}` : v.min}+`;
   return {
     ok: false,
-    code: v.row.unsupported.code,
-    step: METHOD_STEP,
-    message: `${v.row.title} ${verb} on ${v.release} (needs ${typeof v.min === "number" ? `API level ${v.min}` : v.min}+): ${shown.text}`,
+    code: outcome.code,
+    step,
+    message: `${v.row.title} ${verb} on ${v.release} (${why}): ${shown.text}`,
     shown,
     keychain: { identities: [] },
   };

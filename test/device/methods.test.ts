@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 import { createDeviceIdentity } from "../../src/device/identity.js";
-import { checkMethods, methodsOf, METHOD_TABLE, unsupportedResult, versionBelow } from "../../src/device/methods.js";
+import { checkMethods, methodRow, methodsOf, methodVerdict, METHOD_TABLE, unsupportedResult, versionBelow } from "../../src/device/methods.js";
 import { FLOWS } from "../../src/device/flows/index.js";
 import { SeededEntropySource } from "../../src/platform/node/entropy.js";
 import { loadCatalog } from "../../src/runner/catalog-files.js";
@@ -30,7 +30,42 @@ describe("enrollment-method table", () => {
       expect(r.source).toMatch(/https:\/\//);
       for (const f of r.flows) expect(FLOWS[f], `${r.id}: ${f}`).toBeDefined();
       expect(r.unsupported.code).toMatch(/\./);
+      // A removed method says what the device does from the removal on.
+      if (r.removed) expect(r.afterRemoval?.code, r.id).toMatch(/\./);
     }
+  });
+
+  it("a removed method has a last release: `profiles install` works up to macOS 10.15 and is refused from macOS 11, in the app's name of the release", () => {
+    const cli = { apple: { installVia: "profiles-cli" } };
+    expect(verdict("macbook-pro-2017", "macos-profile", cli, { os: { version: "10.15.7", build: "19H2" } })).toEqual([["apple.profile.cli-install", true]]);
+    const [v] = checkMethods(device("macbook-air-m3", { os: { version: "14.6.1", build: "23G93" } }), "macos-profile", cli);
+    expect(v).toMatchObject({ supported: false, removedIn: "11.0" });
+    const r = unsupportedResult(v!, "macos");
+    expect(r).toMatchObject({
+      ok: false,
+      code: "apple.profile.cli-install-removed",
+      step: "device.method",
+      shown: { text: "profiles tool no longer supports installs. Use System Settings Profiles to add configuration profiles.", screen: "Terminal" },
+    });
+    expect(r.message).toMatch(/on macOS 14\.6\.1 \(removed in macOS 11\.0\)/);
+    // macOS 12 still called the app System Preferences (twocanoes/macdeploystick#671).
+    const [v12] = checkMethods(device("macbook-pro-2017", { os: { version: "12.7.6", build: "21H1320" } }), "macos-profile", cli);
+    expect(unsupportedResult(v12!, "macos").shown!.text).toBe("profiles tool no longer supports installs. Use System Preferences Profiles to add configuration profiles.");
+    // The default channel (the user in System Settings) uses no removed method.
+    expect(verdict("macbook-air-m3", "macos-profile", {})).toEqual([]);
+  });
+
+  it("profile-driven User Enrollment: iOS 13.1 to 17, macOS 10.15 to 14; chosen by the profile's content, so the gate never checks it", () => {
+    const row = methodRow("apple.user-enrollment.profile");
+    const at = (model: string, version: string, build: string) => methodVerdict(device(model, { os: { version, build } }), row);
+    expect(at("iphone-15", "17.6.1", "21G93")).toMatchObject({ supported: true });
+    expect(at("iphone-15", "18.3", "22D63")).toMatchObject({ supported: false, removedIn: "18.0" });
+    expect(at("iphone-8", "13.0", "17A577")).toMatchObject({ supported: false, min: "13.1" });
+    expect(at("macbook-air-m3", "14.6.1", "23G93")).toMatchObject({ supported: true });
+    expect(at("macbook-air-m3", "15.3", "24D60")).toMatchObject({ supported: false, removedIn: "15.0" });
+    expect(checkMethods(device("iphone-15", { os: { version: "18.3", build: "22D63" } }), "ios-profile", {})).toEqual([]);
+    const r = unsupportedResult(at("macbook-air-m3", "15.3", "24D60")!, "macos", "profile.install");
+    expect(r).toMatchObject({ code: "apple.user-enrollment.profile-removed", step: "profile.install", shown: { unknown: { of: "condition" } } });
   });
 
   it("account-driven User Enrollment needs iOS 15, account-driven Device Enrollment iOS 17", () => {
@@ -86,4 +121,13 @@ describe("shipped method scenarios", () => {
     expect(summary).toMatchObject({ devices: 4, enrolled: 2, failed: 2, ok: true });
     expect(summary.errors["android.provision.not-triggered"]!.count).toBe(2);
   }, 120_000);
+});
+
+describe("the Mac's Profiles pane by release", () => {
+  it("System Preferences before 13, Privacy & Security on 13–14, General › Device Management from 15", async () => {
+    const { macProfilesPane } = await import("../../src/device/apple/install-channel.js");
+    expect(macProfilesPane("12.7.6")).toBe("System Preferences › Profiles");
+    expect(macProfilesPane("14.6.1")).toBe("System Settings › Privacy & Security › Profiles");
+    expect(macProfilesPane("15.3")).toBe("System Settings › General › Device Management");
+  });
 });

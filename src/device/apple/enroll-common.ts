@@ -47,6 +47,8 @@ export interface EnrollMode {
   /** ADE `is_mdm_removable`: false → the user cannot remove the MDM profile. */
   removable?: boolean;
   extraAnchors?: Certificate[];
+  /** A script installs the profile (`profiles install`, macOS 10.15 and earlier): no consent dialog. */
+  silent?: boolean;
   /** Account-driven enrollment: the EnrollmentMode the profile must carry. */
   account?: "BYOD" | "ADDE";
   /** Account-driven enrollment: Authorization: Bearer on every MDM request. */

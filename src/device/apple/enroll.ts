@@ -33,6 +33,7 @@ import type { AppleDevice } from "./state.js";
 
 import { fail, keychainOf, refused, userAgent, type EnrollMode } from "./enroll-common.js";
 import { lockdownRefusal } from "./lockdown-mode.js";
+import { profileMethodRefusal, profileMethodResult } from "./install-channel.js";
 import { checkOut, macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
 import { APPLE_STATES, saveAppleCheckpoint, type AppleState, type MdmBinding } from "./resume.js";
 export { IOS_UA, MACOS_UA, MDM_LABEL_MARK, fail, userAgent, type EnrollMode } from "./enroll-common.js";
@@ -155,8 +156,10 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   if (lockdown) return fail(dev, "apple.lockdown-mode", "profile.install", lockdown);
   const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
   const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
-  const first = await install(dev, o, bytes, anchors, undefined, !mode.ade && !mode.account);
-  if (first.error) return refused(dev, first.error, first.stepName);
+  const byUser = !mode.ade && !mode.account;
+  // A profile the user installs may select a method by its content (profile-driven User Enrollment), which its release may have removed.
+  const first = await install(dev, o, bytes, anchors, byUser ? (p) => profileMethodRefusal(dev, p) : undefined, byUser && !mode.silent);
+  if (first.error) return profileMethodResult(dev, first.error) ?? refused(dev, first.error, first.stepName);
   const mdm = first.mdm;
   if (!mdm) return { ok: true, code: "apple.profile.installed", keychain: keychainOf(dev) };
   if (mode.account && mdm.enrollmentMode !== mode.account) {

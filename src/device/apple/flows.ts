@@ -31,6 +31,10 @@ import { downloadPrompt, openPortal } from "./portal.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 import { typedPassword } from "../behaviors/typed-password.js";
+import { cliInstalls, userInstallsDownloadedProfile } from "./install-channel.js";
+
+/** The User-Agent of the script's download (curl on macOS). */
+const CURL_UA = "curl/8.7.1";
 
 function serverBase(ctx: FlowContext, what: string): string {
   const base = ctx.targets.server?.https ?? ctx.targets.server?.http;
@@ -64,31 +68,6 @@ function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
   const bytes = isXmlProfile(raw) ? new TextEncoder().encode(expandProfileTemplates(ctx, Buffer.from(raw).toString("utf8"))) : raw;
   decoded(ctx.protocol, "profile.file", { file: o.profileFile ?? null, bytes: bytes.length, ...(bytes !== raw ? { templates: "expanded" } : {}) });
   return bytes;
-}
-
-/**
- * iOS and iPadOS keep a downloaded profile in Settings › "Profile Downloaded" (one slot: a new download
- * replaces it) until the user installs it, and delete it if it is not installed within 8 minutes of the
- * download (Apple, "Install a configuration profile on your iPhone or iPad", support.apple.com/102400).
- * The user's delay is the timeline's `idle` at this step; a delay past 8 minutes (scenario clock)
- * leaves nothing to install. macOS keeps downloaded profiles in System Settings without that limit.
- */
-export const PROFILE_HOLD_MS = 8 * 60_000;
-
-async function userInstallsDownloadedProfile(ctx: FlowContext, dev: AppleDevice, downloadedAt: number): Promise<FlowResult | undefined> {
-  if (ctx.identity.platform !== "ios" && ctx.identity.platform !== "ipados") return undefined;
-  return step(
-    ctx.protocol,
-    "profile.user-install",
-    async () => {
-      const waited = ctx.protocol.clock.now() - downloadedAt;
-      decoded(ctx.protocol, "profile.user-install", { waitedSeconds: Math.round(waited / 1000), heldFor: "8 min" });
-      if (waited <= PROFILE_HOLD_MS) return undefined;
-      const text = 'Settings no longer shows "Profile Downloaded": the profile was removed because it was not installed within 8 minutes of the download; download it again.';
-      return fail(dev, "apple.profile.download-expired", "profile.user-install", `${text} (installed ${Math.round(waited / 60_000)} min after the download)`, { text, screen: "Settings" });
-    },
-    (r) => r !== undefined,
-  );
 }
 
 /**
@@ -128,14 +107,21 @@ function profileFlow(name: string, platforms: readonly Platform[]): Flow<never> 
       const attempt = installAttempt(ctx);
       const dev = new AppleDevice(ctx, o.commands, { generation: keyGeneration(ctx, attempt) });
       restoreBackup(dev);
-      const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : await downloadInSafari(ctx, dev, o, o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`);
+      // A script's `profiles install` (macOS; on 11+ the method table ended the flow before this): the script fetches the profile itself.
+      const viaCli = o.installVia === "profiles-cli";
+      if (viaCli && dev.osName !== "macOS") throw new ScenarioError(`options.apple.installVia: profiles-cli is the Mac's profiles command; flow ${name} runs on ${ctx.identity.platform}`);
+      const url = o.profileUrl ?? `${serverBase(ctx, name)}/apple/enroll`;
+      const bytes = o.profileFile !== undefined ? profileFromFile(ctx, o) : viaCli ? await fetchProfileOrRefusal(ctx, dev, url, CURL_UA) : await downloadInSafari(ctx, dev, o, url);
       if (!(bytes instanceof Uint8Array)) return bytes;
-      const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
-      if (removed) return removed;
-      const unauthorized = await adminAuthorizesInstall(ctx, dev);
-      if (unauthorized) return unauthorized;
-      await userApprovesEnrollment(ctx, dev);
-      const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false })), () => serverBase(ctx, name));
+      if (viaCli) await cliInstalls(ctx, dev);
+      else {
+        const removed = await userInstallsDownloadedProfile(ctx, dev, ctx.protocol.clock.now());
+        if (removed) return removed;
+        const unauthorized = await adminAuthorizesInstall(ctx, dev);
+        if (unauthorized) return unauthorized;
+        await userApprovesEnrollment(ctx, dev);
+      }
+      const r = await afterEnrollment(ctx, dev, o, afterEnroll(dev, o, await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false, silent: viaCli })), () => serverBase(ctx, name));
       return r.ok && attempt > 0 ? { ...r, code: `${r.code}.after-retry` } : r;
     },
   };

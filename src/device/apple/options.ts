@@ -41,6 +41,8 @@ export interface AppleOptions {
   profileFile?: string;
   /** The bytes of `profileFile`, base64, filled in by the loader/CLI (device code does no file I/O). */
   profileData?: string;
+  /** macos-profile: how the profile gets installed (device/apple/install-channel.ts): the user in System Settings (default) or a script's `profiles install`. */
+  installVia?: "system-settings" | "profiles-cli";
   /** What the device does with unsigned/badly signed profiles. */
   signature?: "accept" | "require-valid" | "require-trusted";
   /** Extra PEM anchors the device trusts (for a server under test). */

@@ -26,7 +26,16 @@ export function gated(flow: Flow<never>): Flow<never> {
         const bad = checkMethods(fc.identity, flow.name, options).find((v) => !v.supported);
         if (bad) {
           await step(fc.protocol, METHOD_STEP, async () =>
-            decoded(fc.protocol, METHOD_STEP, { method: bad.row.id, release: bad.release, minimum: bad.min, supported: false, behaviour: bad.row.unsupported.behaviour, ...(bad.note ? { note: bad.note } : {}), source: bad.row.source }),
+            decoded(fc.protocol, METHOD_STEP, {
+              method: bad.row.id,
+              release: bad.release,
+              minimum: bad.min ?? null,
+              ...(bad.removedIn !== undefined ? { removedIn: bad.removedIn } : {}),
+              supported: false,
+              behaviour: bad.row.unsupported.behaviour,
+              ...(bad.note ? { note: bad.note } : {}),
+              source: bad.row.source,
+            }),
           );
           return unsupportedResult(bad, fc.identity.platform);
         }

@@ -136,7 +136,7 @@ const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat()
 const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   scep: { enroll: SCEP, checkin: ["scep.getcacaps"] },
   "ios-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent"], APPLE_MDM, COMPANY_PORTAL),
-  "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.admin-auth", "profile.approve"], APPLE_MDM, COMPANY_PORTAL),
+  "macos-profile": apple(SAFARI_PROFILE, APPLE_PROFILE, ["profile.consent", "profile.admin-auth", "profile.approve", "profile.cli-install"], APPLE_MDM, COMPANY_PORTAL),
   "ios-ade": apple(ADE_SETUP, ["ade.renew"], ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "macos-ade": apple(ADE_SETUP, ["ade.renew"], ["ade.cloudconfig", "ade.enroll", "ade.software-update"], APPLE_PROFILE, APPLE_MDM, COMPANY_PORTAL),
   "ios-user-enrollment": apple(ACCOUNT, APPLE_MDM),
@@ -157,7 +157,7 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
 
 /** The registry, by flow name. Every flow of device/flows/index.ts has an entry (tested); a flow the method table names (device/methods.ts) first reports `device.method` when its method is missing. */
 export const FLOW_STEPS: Readonly<Record<string, FlowSteps>> = Object.fromEntries(
-  Object.entries(REGISTRY).map(([k, f]) => [k, METHOD_TABLE.some((r) => r.flows.includes(k)) ? { ...f, enroll: [METHOD_STEP, ...f.enroll] } : f]),
+  Object.entries(REGISTRY).map(([k, f]) => [k, METHOD_TABLE.some((r) => r.flows.includes(k) && r.trigger !== "content") ? { ...f, enroll: [METHOD_STEP, ...f.enroll] } : f]),
 );
 
 /** A step of a flow that, with the group's options, sends no request and looks up no name: no fault can hit it. */

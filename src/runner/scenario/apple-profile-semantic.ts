@@ -73,3 +73,20 @@ export function appleProfileWarnings(s: Scenario): Issue[] {
     }
   return out;
 }
+
+/** `options.apple.installVia` names how a Mac's enrollment profile is installed: only the macos-profile flow has a choice. */
+export function installViaIssues(s: Scenario): Issue[] {
+  return s.groups.flatMap((g, i) => {
+    const via = (g.options?.apple as { installVia?: string } | undefined)?.installVia;
+    if (via === undefined || g.flow === "macos-profile") return [];
+    return [
+      {
+        path: ["groups", i, "options", "apple", "installVia"],
+        anchor: "value" as const,
+        message: `groups[${i}].options.apple.installVia: ${via === "profiles-cli" ? "profiles-cli is the Mac's profiles command" : "the install channel is a Mac's choice"}; flow ${g.flow} has no choice of how its profile is installed (only macos-profile)`,
+        expected: "installVia only on a macos-profile group",
+        rank: 1,
+      },
+    ];
+  });
+}

@@ -20,7 +20,7 @@ import { answeredIssues } from "./semantic-answered.js";
 import { templateIssues } from "./semantic-templates.js";
 import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import { policyIssues } from "./policy-semantic.js";
-import { appleProfileIssues } from "./apple-profile-semantic.js";
+import { appleProfileIssues, installViaIssues } from "./apple-profile-semantic.js";
 import { autopilotFileIssues } from "./autopilot-file-semantic.js";
 import type { Bound, ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
@@ -250,7 +250,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   }
   checkServer(s, out);
   out.push(...policyIssues(s.embedded?.policy));
-  out.push(...appleProfileIssues(s));
+  out.push(...appleProfileIssues(s), ...installViaIssues(s));
   out.push(...autopilotFileIssues(s));
   const total = checkGroups(s, ctx, out);
   checkLoad(s, out);
