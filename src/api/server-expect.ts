@@ -37,7 +37,7 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
     out.push(check("server certificate duplicates", dupCerts.length, spec.certificates.duplicates, "duplicate", some(dupCerts.map((d) => `${d.id} ×${d.certificates}`))));
   }
   const policy = records.policy.filter((p) => !p.removed);
-  for (const [k, field] of [["ownership", "ownership"], ["compliance", "compliance"]] as const) {
+  for (const [k, field] of [["ownership", "ownership"], ["compliance", "compliance"], ["licences", "licence"]] as const) {
     for (const [value, bound] of Object.entries(spec[k] ?? {})) {
       out.push(check(`server ${k} ${value}`, policy.filter((p) => p[field] === value).length, bound, "record"));
     }

@@ -163,5 +163,5 @@ export interface Flow<Options = unknown> {
     ctx: FlowContext,
     options: Options,
     state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string>; appliedSettings?: AppliedSettings },
-  ): Promise<{ ok: boolean; code: string; step?: string; message?: string; erased?: boolean }>;
+  ): Promise<{ ok: boolean; code: string; step?: string; message?: string; erased?: boolean; shown?: Shown }>;
 }

@@ -8,6 +8,7 @@
  */
 import { ScenarioError } from "../errors/index.js";
 import type { AppliedSettings, FlowResult } from "../device/flow.js";
+import type { Shown } from "../device/shown.js";
 import { ownString } from "../ports/own-string.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { Flow, FlowContext } from "../device/flow.js";
@@ -36,6 +37,8 @@ export interface CheckinOutcome {
    * MDM profile): it holds no enrollment from now on, until a timeline `restore` brings a backup back.
    */
   unenrolled?: boolean;
+  /** What the device shows or records for a failed check-in (its agent's text), matched by `expect.shown`. */
+  shown?: Shown;
 }
 
 /** The hook a flow can implement: one check-in of an enrolled device. */

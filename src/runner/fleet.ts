@@ -365,7 +365,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     learn(env.clock.now());
     ok = out.ok;
     code = out.code;
-    if (!ok && out.message) failed = { message: out.message };
+    if (!ok && out.message) failed = { message: out.message, ...withShown(out.shown) };
     // Wiped, or unenrolled by the server: it holds no enrollment until a restore brings its backup back.
     if (out.erased || out.unenrolled) (m.erased = true), opts.timeline?.wiped(identity.index);
   } catch (err) {

@@ -47,6 +47,8 @@ export interface PolicyRecord {
   user?: string;
   ownership: string;
   compliance: string;
+  /** Its service as its licences leave it: licensed, restricted (served what it has, nothing new) or refused (server/policy/licences.ts). */
+  licence?: string;
   removed: boolean;
 }
 

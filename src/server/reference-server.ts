@@ -209,7 +209,7 @@ export class ReferenceServer {
     return {
       enrollments: this.halves.flatMap((h) => h.records?.() ?? []),
       certificates: this.scep.issuedCertificates().map(({ cert, by }) => certificateRecord(cert, by, sha256)),
-      policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ...(r.upn ? { user: r.upn } : {}), ownership: r.ownership, compliance: r.compliance, removed: r.removed })),
+      policy: this.policy.records().enrollments.map((r) => ({ deviceKey: r.deviceKey, platform: r.platform, ...(r.upn ? { user: r.upn } : {}), ownership: r.ownership, compliance: r.compliance, licence: r.licence, removed: r.removed })),
       policyRefusals: this.policy.refusals.map((r) => ({ deviceKey: r.deviceKey, refusal: r.refusal })),
       signIns: this.policy.ca.signIns.map((r) => ({ result: r.result, reportOnlyFailure: r.policies.some((p) => p.state === "reportOnly" && p.result !== "success") })),
       scepRequests: this.scep.requestRecords(),

@@ -92,6 +92,8 @@ describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => 
     "android-oemconfig-app-below-min-android-failing.yaml",
     // Enrolled, then found noncompliant by the Intune app's status check (a background outcome).
     "android-unlocked-bootloader-play-integrity-failing.yaml",
+    // Enrols every phone; the lapsed Knox Suite licence restricts their check-ins afterwards (service-restricted).
+    "android-knox-suite-licence-lapse-restricted-failing.yaml",
   ]);
   // Tickets whose symptom is an unwanted enrolment: the failing variant enrols (asserted by its outcomes) and the
   // fix leaves the device unmanaged, so the fixed variant enrols none.

@@ -17,6 +17,7 @@ import { wifiProxied } from "./wifi-proxy.js";
 import { resumeAfterBoot, runSetupWizard, type AndroidDeviceState, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
 import { parseFakeApk } from "../../wire/android/apk.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
+import { KNOX_SERVICE_RESTRICTED } from "../../wire/android/agent-messages.js";
 import { ACTIONS, CLOUDDPC } from "../../wire/android/extras.js";
 import {
   parseAfwIdentifier,
@@ -56,7 +57,9 @@ function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<neve
     const base = baseUrl(fc);
     const out = await d.checkin({ ctx: fc.protocol, device: deviceInfo(fc.identity, o), options: { ...dialectOptions(o, base), headwindBaseUrl: `${base}/android/hmdm` } });
     // A wiped device (AMAPI WIPE, Headwind factoryReset) holds no enrollment any more: it checks in no more.
-    return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
+    // A restricted service (a lapsed Knox licence): the Knox Manage agent has Samsung's published sentence; Android Device Policy shows nothing.
+    const restricted = out.code === "android.checkin.service-restricted" && name === "knox-manage" ? { shown: { text: KNOX_SERVICE_RESTRICTED.text, screen: KNOX_SERVICE_RESTRICTED.screen } } : {};
+    return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...restricted, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }
 

@@ -141,6 +141,13 @@ const server: Json = {
       propertyNames: { enum: ["granted", "blocked", "mfa", "terms", "device", "reportOnlyFailure"] },
       additionalProperties: bound(count, "exactly", "Sign-ins with this result."),
     },
+    licences: {
+      type: "object",
+      description:
+        'Live enrollment records by their service as the tenant\'s licences leave them (embedded.policy.licences, server/policy/licences.ts): licensed; restricted (a lapsed knox-manage or knox-suite licence: enrolled, keeps its policies, gets no new configuration, apps or commands — Knox "Renew an expired license"); refused (check-ins refused: enforcedAt checkin).',
+      propertyNames: { enum: ["licensed", "restricted", "refused"] },
+      additionalProperties: bound(count, "exactly", "Records with this standing."),
+    },
     refusals: {
       type: "object",
       description: "Enrollments and directory joins the tenant rules (embedded.policy) refused, by reason.",

@@ -33,6 +33,8 @@ const scope = (description: string): Json => ({
 /** How a device enrolls, as the server tells it apart (server/policy/reenrollment.ts; scenarios/README.md "Re-enrollment"). */
 export const ENROLLMENT_METHODS = ["autopilot-userless", "autopilot", "bulk", "work-account", "ade", "user-initiated", "account-driven"] as const;
 export const REENROLLMENT_ALLOW = ["any", "same-user", "none"] as const;
+/** Licence products whose lapse on an enrolled device is modelled as published (server/policy/licences.ts enrolledStanding). */
+export const LICENCE_PRODUCTS = ["knox-manage", "knox-suite", "intune"] as const;
 const oneOrList = (values: readonly string[], description: string): Json => ({ description, oneOf: [{ enum: [...values] }, { type: "array", minItems: 1, items: { enum: [...values] } }], "x-expected": `one of ${values.join(", ")}, or a list of them` });
 
 const platformRule: Json = {
@@ -427,7 +429,12 @@ export const policySchema: Json = {
             uniqueItems: true,
             items: { enum: ["enrollment", "checkin"] },
             description:
-              "When the EMM checks it (default [enrollment]). checkin: an enrolled device's status report is refused once the licence has ended or is not the user's (the device stays enrolled and keeps its policies; Knox Manage \"Renew an expired license\": \"Access to the Knox Manage service is restricted. The existing policies still apply.\"); Android AMAPI check-ins: android.checkin.licence-expired.",
+              "When the EMM checks it (default [enrollment]). checkin: an enrolled device's check-in is refused once the licence has ended or is not the user's (an assumption for a licence whose product publishes nothing else; the device stays enrolled and keeps its policies); Android AMAPI check-ins: android.checkin.licence-expired. A knox-manage or knox-suite licence is checked at check-in whatever this says and restricts instead (product).",
+          },
+          product: {
+            enum: [...LICENCE_PRODUCTS],
+            description:
+              'The product it licenses, which decides what its lapse (ended, or no longer the user\'s) does to an ENROLLED device, on every platform the licence covers. knox-manage / knox-suite: the device stays enrolled and keeps its policies, but gets no new configuration, apps or commands (only Unenroll and Factory Reset still reach it) until the licence is renewed or assigned back; its record is "restricted" (expect.server.licences) and a Knox Manage Android agent records android.checkin.service-restricted with Samsung\'s text "Access to the Knox Manage service is restricted. The existing policies still apply." (Samsung Knox Manage, "Renew an expired license"). intune: what Intune does to an enrolled device whose user loses the licence is not published; nothing changes at check-in (enrollment is still refused: 0x80180018 / UserLicenseTypeInvalid). Absent: a generic EMM licence (enforcedAt decides).',
           },
         },
       },

@@ -55,7 +55,7 @@ export function expectIssues(s: Scenario): Issue[] {
     checkRange(["expect", "server", "records", "count"], sv.records?.count, out);
     checkRange(["expect", "server", "certificates", "count"], sv.certificates?.count, out);
     checkRange(["expect", "server", "certificates", "duplicates"], sv.certificates?.duplicates, out);
-    for (const k of ["ownership", "compliance"] as const) for (const [name, b] of Object.entries(sv[k] ?? {})) checkRange(["expect", "server", k, name], b, out);
+    for (const k of ["ownership", "compliance", "licences"] as const) for (const [name, b] of Object.entries(sv[k] ?? {})) checkRange(["expect", "server", k, name], b, out);
     for (const k of ["status", "licenceRefusals"] as const) for (const [name, b] of Object.entries(sv.apps?.[k] ?? {})) checkRange(["expect", "server", "apps", k, name], b, out);
   }
   return out;

@@ -148,6 +148,8 @@ export interface ServerExpectations {
   certificates?: { count?: Bound; duplicates?: Bound };
   ownership?: Record<string, Bound>;
   compliance?: Record<string, Bound>;
+  /** Live records by their licence standing (licensed, restricted, refused). */
+  licences?: Record<string, Bound>;
   refusals?: Record<string, Bound>;
   /** Conditional-access evaluations of sign-ins by result (granted, blocked, mfa, terms, device) and reportOnlyFailure. */
   signIns?: Record<string, Bound>;

@@ -11,7 +11,6 @@
  */
 import type { PolicyEngine } from "../policy/engine.js";
 import { androidPathRefusal, emmReason, redeemRequest, refusalError, versionRefusal } from "./policy-gate.js";
-import { checkinLicenceRefusal } from "../policy/licences.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
 import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
@@ -35,6 +34,9 @@ export interface FakeAmapiDeps {
   policy: PolicyEngine;
 }
 
+/** Commands a licence-restricted device still gets (Knox Manage: Unenroll Device, Factory Reset): AMAPI's WIPE and RELINQUISH_OWNERSHIP. */
+const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(["WIPE", "RELINQUISH_OWNERSHIP"]);
+
 /** AMAPI WipeDataFlag values (enterprises.devices.delete). */
 export const WIPE_DATA_FLAGS = ["PRESERVE_RESET_PROTECTION_DATA", "WIPE_EXTERNAL_STORAGE", "WIPE_ESIMS"];
 
@@ -54,6 +56,12 @@ export class FakeAmapi {
   private readonly wipeOps = new Set<string>();
   /** Device resource name → the managed apps of the profile it enrolled with (Policy.applications). */
   private readonly applications = new Map<string, ApplicationPolicy[]>();
+  /** Device resource name → the profile (embedded.android.profiles key) it enrolled with: its apps are read per status report. */
+  private readonly profileOf = new Map<string, string>();
+  /** Policy name → its profile's apps as last seen: a change (a timeline `set` of the profile's applications) is a new policy version, as a PATCH is. */
+  private readonly profileApps = new Map<string, string>();
+  /** Device resource name → what its last served status report gave it (a restricted device keeps getting this). */
+  private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[] }>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -69,6 +77,30 @@ export class FakeAmapi {
 
   private policyVersion(name?: string): string {
     return String(name ? (this.policies.get(name)?.version ?? 1) : 1);
+  }
+
+  /**
+   * The policy a served status report gives the device, remembered as delivered: its applications (a PATCHed policy's
+   * list wins over its profile's current one, else the enrollment's) and its version (a change of the profile's apps
+   * counts as a new version, as a PATCH does).
+   */
+  private served(dev: AmapiDevice): { policyVersion: string; applications?: ApplicationPolicy[] } {
+    const profile = this.profileOf.get(dev.name);
+    const fromProfile = profile ? this.d.config.profiles[profile]?.applications : undefined;
+    if (dev.policyName) {
+      const seen = JSON.stringify(fromProfile ?? null);
+      const before = this.profileApps.get(dev.policyName);
+      if (before !== undefined && before !== seen) {
+        const p = this.policies.get(dev.policyName) ?? { version: 1, body: {} };
+        this.policies.set(dev.policyName, { ...p, version: p.version + 1 });
+      }
+      if (this.profileApps.size < 10_000 || before !== undefined) this.profileApps.set(dev.policyName, seen);
+    }
+    const patched = dev.policyName ? this.policies.get(dev.policyName)?.body.applications : undefined;
+    const applications = patched !== undefined ? readApplicationPolicies(patched) : fromProfile ? fromProfile.map((a) => ({ installType: "FORCE_INSTALLED", ...a })) : this.applications.get(dev.name);
+    const out = { policyVersion: this.policyVersion(dev.policyName), ...(applications ? { applications } : {}) };
+    this.delivered.set(dev.name, out);
+    return out;
   }
 
   /** Publishes one notification (fire-and-forget towards an external endpoint). */
@@ -155,6 +187,8 @@ export class FakeAmapi {
       this.devices.set(name, dev);
       this.observeIntegrity(dev, request.deviceKey, signals, body);
       if (prof?.applications?.length) this.applications.set(name, prof.applications.map((a) => ({ installType: "FORCE_INSTALLED", ...a })));
+      if (known) this.profileOf.set(name, known.profile);
+      this.served(dev); // the policy as enrolled: the baseline later changes are versions after
       if (typeof hw.serialNumber === "string" && this.bySerial.size < 1_000_000) this.bySerial.set(hw.serialNumber, name);
       if (typeof body.fcmToken === "string" && /^[\w:-]{1,200}$/.test(body.fcmToken)) this.fcmTokens.set(name, body.fcmToken);
       for (let i = 0; i < this.d.config.amapi.pendingCommands; i++) this.queue(name, { type: "LOCK" });
@@ -167,10 +201,10 @@ export class FakeAmapi {
       const key = report ? report[1]! : typeof serial === "string" ? this.bySerial.get(serial) : undefined;
       const dev = key === undefined ? undefined : (this.devices.get(key) ?? this.wiping.get(key));
       if (!dev) return googleError(404, "NOT_FOUND", "device not found");
-      // A licence the EMM checks at check-in (policy/licences.ts): the service is refused, the device stays enrolled.
+      // The device's licences (policy/licences.ts enrolledStanding): refused (403, it stays enrolled) or restricted (served what it has).
       const recordKey = `amapi:${dev.name.slice(dev.name.lastIndexOf("/") + 1)}`;
-      const lic = checkinLicenceRefusal(this.d.policy.config, { platform: "android", upn: this.d.policy.enrollments.get(recordKey)?.upn }, this.d.now(), this.d.policy.startedAt);
-      if (lic) {
+      const lic = this.d.policy.serviceStanding(recordKey);
+      if (lic.state === "refused") {
         this.d.policy.recordRefusal(recordKey, lic.refusal, lic.message);
         return googleError(403, "PERMISSION_DENIED", `Licence problem: ${lic.message}`, emmReason(lic.refusal));
       }
@@ -186,12 +220,19 @@ export class FakeAmapi {
       else delete dev.nonComplianceDetails;
       if (Array.isArray(body.applicationReports)) dev.applicationReports = readApplicationReports(body.applicationReports);
       this.publish("STATUS_REPORT", dev);
+      if (lic.state === "restricted") {
+        // Knox "Renew an expired license": the existing policy stays, nothing new is deployed, and only Unenroll and
+        // Factory Reset still reach the device; the rest waits. `serviceRestricted` is enrollsim's stand-in member (the
+        // Knox Manage agent's own channel is private; Google's AMAPI has no such field).
+        const pending = this.pending.get(dev.name) ?? [];
+        const pendingCommands = pending.filter((op) => RESTRICTED_COMMANDS.has(String(op.metadata?.type)));
+        this.pending.set(dev.name, pending.filter((op) => !pendingCommands.includes(op)));
+        const kept = this.delivered.get(dev.name) ?? { policyVersion: dev.appliedPolicyVersion ?? "1" };
+        return jsonRes(200, { ...kept, pendingCommands, serviceRestricted: { reason: emmReason(lic.refusal), licence: lic.licence, message: lic.message } });
+      }
       const pendingCommands = this.pending.get(dev.name) ?? [];
       this.pending.delete(dev.name);
-      // The policy's applications: a PATCHed policy's list wins over the profile's.
-      const patched = dev.policyName ? this.policies.get(dev.policyName)?.body.applications : undefined;
-      const applications = patched !== undefined ? readApplicationPolicies(patched) : this.applications.get(dev.name);
-      return jsonRes(200, { policyVersion: this.policyVersion(dev.policyName), pendingCommands, ...(applications ? { applications } : {}) });
+      return jsonRes(200, { ...this.served(dev), pendingCommands });
     }
     const ack = /^(enterprises\/[^/]+\/devices\/[^/:]+\/operations\/[^/:]+):ack$/.exec(rest);
     if (ack) {
@@ -264,6 +305,8 @@ export class FakeAmapi {
     this.devices.delete(name);
     this.wiping.delete(name);
     this.fcmTokens.delete(name);
+    this.profileOf.delete(name);
+    this.delivered.delete(name);
     const serial = dev?.hardwareInfo?.serialNumber;
     if (typeof serial === "string" && this.bySerial.get(serial) === name) this.bySerial.delete(serial);
     this.d.policy.removed(`amapi:${name.slice(name.lastIndexOf("/") + 1)}`);

@@ -16,7 +16,7 @@ import type { POLICY_REFUSALS } from "../../runner/scenario/expect-schema.js";
 import { evaluateCompliance, type ComplianceState, type DeviceFacts, type IntegrityFacts, type PolicyResult } from "./compliance.js";
 import { groupsOf, inScope, licensed, targets } from "./directory.js";
 import { AdeAssignments } from "./ade.js";
-import { coveredBy, licenceRefusal, type LicenceRefusal } from "./licences.js";
+import { coveredBy, enrolledStanding, licenceRefusal, type LicenceRefusal, type ServiceStanding } from "./licences.js";
 import { appId, ConditionalAccessState, evaluateCa, type CaDecision, type CaSignIn } from "./conditional-access.js";
 import { DirectoryObjects, type DirectoryRefusal } from "./directory-objects.js";
 import { PolicyConfigHolder } from "./holder.js";
@@ -304,6 +304,17 @@ export class PolicyEngine {
     this.refusals.length = 0;
     this.ca.forget();
     this.lockout.forget();
+  }
+
+  /**
+   * An enrolled device's service as its licences leave it now (licences.ts enrolledStanding): licensed, restricted
+   * (its half serves what it already has and withholds new configuration, apps and commands) or refused. A device the
+   * engine holds no live record of is licensed (nothing to judge).
+   */
+  serviceStanding(deviceKey: string): ServiceStanding {
+    const rec = this.enrollments.get(deviceKey);
+    if (!rec || rec.removed) return { state: "licensed" };
+    return enrolledStanding(this.config, rec, this.now(), this.startedAt);
   }
 
   /** A user signed in on a userless enrollment (Company Portal registration): the device gets its primary user. */

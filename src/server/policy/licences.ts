@@ -14,8 +14,8 @@
  *   enrollment answers a licence problem with the enrollment fault detail UserLicense, 0x80180018
  *   MENROLL_E_USERLICENSE (MS-MDE2; shared/notes/windows.md §7).
  * Assumption (not published): a seat is one live enrolled device the licence covers; re-enrolling the same device
- * does not take a second seat. An enrolled device whose licence ends is not unenrolled (Knox Manage: "The existing
- * policies still apply"); only new enrollments are refused.
+ * does not take a second seat. An enrolled device whose licence ends is not unenrolled: what it meets is decided by
+ * the licence's product ({@link enrolledStanding}: Knox restricts it; "The existing policies still apply").
  */
 import { licensed, targets } from "./directory.js";
 import type { LicencePolicy, PolicyConfig, PolicyPlatform } from "./types.js";
@@ -69,23 +69,45 @@ export function licenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform;
 /** Whether a live enrollment of this platform and user counts against the licence's seats. */
 export const coveredBy = (cfg: PolicyConfig, l: LicencePolicy, e: { platform: PolicyPlatform; upn?: string }): boolean => (!l.platforms || l.platforms.includes(e.platform)) && (!l.assign || targets(cfg, l.assign, e.upn));
 
+const RESTRICTS: ReadonlySet<string> = new Set(["knox-manage", "knox-suite"]);
+
 /**
- * Why an enrolled device's check-in is refused its service (undefined: served): among the licences its platform checks
- * at check-in (`enforcedAt: [checkin]`), none is its user's, or every one it holds has ended. Seats are not counted:
- * the device already holds one. Knox Manage: after expiry "Access to the Knox Manage service is restricted. The
- * existing policies still apply." (Renew an expired license); the device stays enrolled.
+ * An enrolled device's service as its licences leave it: licensed (served), restricted (served what it already has,
+ * nothing new) or refused (its check-in refused). Which one a lapse gives is the lapsed licence's data, as its product
+ * publishes it:
+ * - knox-manage / knox-suite (checked for enrolled devices whatever `enforcedAt` says: Knox Manage updates licence
+ *   state "once daily for applied licenses"): "existing settings or policies, configured before the license expiry,
+ *   continue to apply … a few basic functions that allow communication between the device and the Knox Manage console
+ *   continue to be available … They can't deploy on the devices any new settings, apps, profiles, or content";
+ *   commands left: Unenroll Device, Factory Reset, licence updates, log collection (Samsung Knox Manage, "Renew an
+ *   expired license", docs.samsungknox.com/admin/knox-manage/configure/licenses/renew-an-expired-license/).
+ * - a licence with `enforcedAt: [checkin]` and no such product: refused (an assumption, see the schema).
+ * - intune, or a generic licence checked at enrollment only: not checked (Microsoft does not publish what an enrolled
+ *   device whose user lost the Intune licence meets).
+ * Among the licences checked: none of the platform's is the user's (unassigned), or every one held has ended
+ * (expired). Seats are not counted: the device already holds one.
  */
-export function checkinLicenceRefusal(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number): { refusal: LicenceRefusal; message: string } | undefined {
-  const covering = forPlatform(cfg, r.platform, "checkin");
-  if (!covering.length) return undefined;
+export type ServiceStanding = { state: "licensed" } | { state: "restricted" | "refused"; refusal: Exclude<LicenceRefusal, "licence-seats-used">; message: string; licence: string };
+
+export function enrolledStanding(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number): ServiceStanding {
+  const covering = (cfg.licences ?? []).filter((l) => (!l.platforms || l.platforms.includes(r.platform)) && (RESTRICTS.has(l.product ?? "") || (l.enforcedAt ?? []).includes("checkin")));
+  if (!covering.length) return { state: "licensed" };
+  const effect = (l: LicencePolicy) => (RESTRICTS.has(l.product ?? "") ? ("restricted" as const) : ("refused" as const));
   const held = covering.filter((l) => !l.assign || targets(cfg, l.assign, r.upn));
-  if (!held.length) return { refusal: "licence-unassigned", message: `${r.upn ?? "the device's enrollment"} holds none of the ${r.platform} licences checked at check-in` };
-  if (
-    held.some((l) => {
-      const end = licenceEnd(l, startedAt);
-      return end === undefined || now < end;
-    })
-  )
-    return undefined;
-  return { refusal: "licence-expired", message: `the licence "${held[0]!.name}" expired at ${new Date(licenceEnd(held[0]!, startedAt)!).toISOString()}` };
+  if (!held.length) {
+    const l = covering[0]!;
+    return {
+      state: effect(l),
+      refusal: "licence-unassigned",
+      licence: l.name,
+      message: `${r.upn ?? "the device's enrollment"} holds none of the ${r.platform} licences checked for enrolled devices (${covering.map((x) => `"${x.name}"`).join(", ")})`,
+    };
+  }
+  const running = (l: LicencePolicy) => {
+    const end = licenceEnd(l, startedAt);
+    return end === undefined || now < end;
+  };
+  if (held.some(running)) return { state: "licensed" };
+  const l = held[0]!;
+  return { state: effect(l), refusal: "licence-expired", licence: l.name, message: `the licence "${l.name}" expired at ${new Date(licenceEnd(l, startedAt)!).toISOString()}` };
 }

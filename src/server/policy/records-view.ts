@@ -8,6 +8,7 @@
 import type { ComplianceState, PolicyResult } from "./compliance.js";
 import type { CaSignInRecord } from "./conditional-access.js";
 import type { DirectoryObject } from "./directory-objects.js";
+import type { ServiceStanding } from "./licences.js";
 import type { LockoutRecord } from "./lockout.js";
 import type { AppliedPolicy } from "./restrictions.js";
 import type { PolicyPlatform } from "./types.js";
@@ -24,6 +25,8 @@ export interface PolicyEnrollmentView {
   limitPolicy?: AppliedPolicy;
   compliance: ComplianceState;
   compliancePolicies: PolicyResult[];
+  /** Its service as its licences leave it (licences.ts enrolledStanding): restricted keeps its policies and gets nothing new. */
+  licence: ServiceStanding["state"];
 }
 
 export interface PolicyRecords {
@@ -41,8 +44,9 @@ export interface PolicyRecords {
 
 /** What the records are read from: the engine's state (engine.ts), structurally. */
 export interface RecordSources {
-  enrollments: ReadonlyMap<string, Omit<PolicyEnrollmentView, "removed" | "compliance" | "compliancePolicies"> & { removed?: boolean }>;
+  enrollments: ReadonlyMap<string, Omit<PolicyEnrollmentView, "removed" | "compliance" | "compliancePolicies" | "licence"> & { removed?: boolean }>;
   compliance(deviceKey: string): { state: ComplianceState; results: PolicyResult[] };
+  serviceStanding(deviceKey: string): ServiceStanding;
   directory: { all(): readonly DirectoryObject[] };
   accepted: ReadonlyMap<string, number>;
   refusals: readonly { at: number; deviceKey: string; refusal: string; message: string }[];
@@ -65,6 +69,7 @@ export function policyRecords(src: RecordSources): PolicyRecords {
         ...(e.limitPolicy ? { limitPolicy: e.limitPolicy } : {}),
         compliance: c.state,
         compliancePolicies: c.results,
+        licence: e.removed ? "licensed" : src.serviceStanding(e.deviceKey).state,
       };
     }),
     joins: src.directory

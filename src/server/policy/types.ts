@@ -7,7 +7,7 @@
  */
 
 import type { AppRegistration } from "../../wire/windows/entra-token.js";
-import type { ENROLLMENT_METHODS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
+import type { ENROLLMENT_METHODS, LICENCE_PRODUCTS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -191,7 +191,16 @@ export interface LicencePolicy {
   seats?: number;
   /** When the EMM checks it: at enrollment (the default), and at each check-in of an enrolled device (its service refused once the licence has ended). */
   enforcedAt?: ("enrollment" | "checkin")[];
+  /**
+   * The product it licenses, which decides what its lapse does to an ENROLLED device as the vendor publishes it
+   * (licences.ts enrolledStanding): knox-manage / knox-suite restrict the device (it stays enrolled, keeps its
+   * policies, gets nothing new); intune: not published, nothing changes at check-in. Absent: a generic EMM licence.
+   */
+  product?: LicenceProduct;
 }
+
+/** Products whose licence lapse is modelled for enrolled devices (licences.ts). */
+export type LicenceProduct = (typeof LICENCE_PRODUCTS)[number];
 
 /** `embedded.policy.directory.lockout`: the identity provider's account lockout after failed sign-ins (lockout.ts). */
 export interface LockoutPolicy {

@@ -122,3 +122,15 @@ export const WORKSPACE_ONE_MESSAGES: Readonly<Partial<Record<AgentCause, AgentMe
     source: "VMware KB 2960930 (Troubleshooting device enrollment issues in Workspace ONE UEM)",
   },
 };
+
+/**
+ * A Knox Manage / Knox Suite device whose licence has lapsed (server/policy/licences.ts enrolledStanding): Samsung's
+ * "Renew an expired license" (docs.samsungknox.com/admin/knox-manage/configure/licenses/renew-an-expired-license/),
+ * User device: "Access to the Knox Manage service is restricted. The existing policies still apply." Published as what
+ * the user's device meets, not as a screen's wording or an error code (none is published for it).
+ */
+export const KNOX_SERVICE_RESTRICTED = {
+  text: "Access to the Knox Manage service is restricted. The existing policies still apply.",
+  screen: "Knox Manage agent, enrolled device (Samsung publishes this sentence as what the user's device meets, not a screen's wording; no code is published)",
+  source: "docs.samsungknox.com/admin/knox-manage/configure/licenses/renew-an-expired-license/",
+} as const;

@@ -103,7 +103,15 @@ export function readDevice(text: string): AmapiDevice {
  * Reads a status-report answer `{policyVersion, pendingCommands[], applications?}`. `applications` is the policy's
  * AMAPI ApplicationPolicy list (enrollsim's device channel carries it with the answer: Google's is private).
  */
-export function readStatusAck(text: string): { policyVersion: string; pendingCommands: Operation[]; applications: ApplicationPolicy[] } {
+export interface StatusAck {
+  policyVersion: string;
+  pendingCommands: Operation[];
+  applications: ApplicationPolicy[];
+  /** The EMM restricts the device's service (a lapsed licence, server/policy/licences.ts): enrollsim's stand-in member `serviceRestricted`, read when it is an object with a string message. */
+  serviceRestricted?: { reason?: string; licence?: string; message: string };
+}
+
+export function readStatusAck(text: string): StatusAck {
   let o: Record<string, unknown>;
   try {
     o = parseJsonObject(text, "status report answer", 256 * 1024);
@@ -114,5 +122,7 @@ export function readStatusAck(text: string): { policyVersion: string; pendingCom
   const pending = o.pendingCommands ?? [];
   if (!Array.isArray(pending) || pending.some((p) => typeof p !== "object" || p === null || typeof (p as Operation).name !== "string"))
     throw malformed("status report answer", "pendingCommands is not a list of operations");
-  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications) };
+  const r = o.serviceRestricted as { reason?: unknown; licence?: unknown; message?: unknown } | undefined;
+  const restricted = r && typeof r === "object" && typeof r.message === "string" ? { message: r.message.slice(0, 500), ...(typeof r.reason === "string" ? { reason: r.reason.slice(0, 100) } : {}), ...(typeof r.licence === "string" ? { licence: r.licence.slice(0, 200) } : {}) } : undefined;
+  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), ...(restricted ? { serviceRestricted: restricted } : {}) };
 }

@@ -14,7 +14,7 @@ import { refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { refusalFault } from "../../../src/server/windows/policy-gate.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { PolicyEngine, type EnrollmentRequest } from "../../../src/server/policy/engine.js";
-import { licenceEnd, licenceRefusal } from "../../../src/server/policy/licences.js";
+import { enrolledStanding, licenceEnd, licenceRefusal } from "../../../src/server/policy/licences.js";
 import type { PolicyConfig } from "../../../src/server/policy/types.js";
 
 const START = Date.UTC(2026, 11, 7, 9);
@@ -108,12 +108,64 @@ describe("what each platform answers", () => {
 
 describe("shipped Windows pair over loopback", () => {
   const dir = join(import.meta.dirname, "../../../scenarios/failures");
+  it("android-knox-suite-licence-lapse-restricted-failing / -fixed: enrolled phones restricted, then served again once renewed", async () => {
+    const failing = await runScenario(join(dir, "android-knox-suite-licence-lapse-restricted-failing.yaml"), { keyPoolSize: 24, progress: false });
+    expect(failing.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    const fixed = await runScenario(join(dir, "android-knox-suite-licence-lapse-restricted-fixed.yaml"), { keyPoolSize: 24, progress: false });
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+  }, 120_000);
+
   it("win-user-licence-not-assigned-failing / -fixed", async () => {
     const failing = await runScenario(join(dir, "win-user-licence-not-assigned-failing.yaml"), { keyPoolSize: 24, progress: false });
     expect(failing.summary).toMatchObject({ devices: 3, enrolled: 1, ok: true });
     const fixed = await runScenario(join(dir, "win-user-licence-not-assigned-fixed.yaml"), { keyPoolSize: 24, progress: false });
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
   }, 120_000);
+});
+
+describe("enrolledStanding: what a lapsed licence does to an enrolled device, by its product", () => {
+  const dir = {
+    directory: {
+      users: [
+        { upn: "ann@contoso.com", groups: ["knox-users"] },
+        { upn: "bob@contoso.com", groups: [] },
+      ],
+    },
+  };
+  it("knox-manage / knox-suite restrict once ended, whatever enforcedAt says; running, licensed", () => {
+    for (const product of ["knox-manage", "knox-suite"] as const) {
+      const cfg: PolicyConfig = { licences: [{ name: "KS", product, endsAt: 3600 }] };
+      expect(enrolledStanding(cfg, { platform: "android" }, START + HOUR - 1, START)).toEqual({ state: "licensed" });
+      expect(enrolledStanding(cfg, { platform: "windows" }, START + HOUR, START)).toMatchObject({ state: "restricted", refusal: "licence-expired", licence: "KS" });
+    }
+  });
+  it("a Knox licence assigned to a group restricts the devices of a user outside it (the admin took it away); assigned back, licensed", () => {
+    const cfg: PolicyConfig = { ...dir, licences: [{ name: "KM", product: "knox-manage", assign: ["knox-users"] }] };
+    expect(enrolledStanding(cfg, { platform: "ios", upn: "ann@contoso.com" }, START, START)).toEqual({ state: "licensed" });
+    expect(enrolledStanding(cfg, { platform: "ios", upn: "bob@contoso.com" }, START, START)).toMatchObject({ state: "restricted", refusal: "licence-unassigned" });
+  });
+  it("a generic licence checked at check-in refuses; intune and a generic licence checked at enrollment only change nothing", () => {
+    expect(enrolledStanding({ licences: [{ name: "EMM", endsAt: 0, enforcedAt: ["checkin"] }] }, { platform: "android" }, START, START)).toMatchObject({ state: "refused", refusal: "licence-expired" });
+    expect(enrolledStanding({ licences: [{ name: "Intune", product: "intune", endsAt: 0 }] }, { platform: "windows" }, START, START)).toEqual({ state: "licensed" });
+    expect(enrolledStanding({ licences: [{ name: "EMM", endsAt: 0 }] }, { platform: "windows" }, START, START)).toEqual({ state: "licensed" });
+  });
+  it("a licence of another platform is not this device's; seats are not counted for an enrolled device", () => {
+    expect(enrolledStanding({ licences: [{ name: "KM", product: "knox-manage", platforms: ["android"], endsAt: 0 }] }, { platform: "macos" }, START, START)).toEqual({ state: "licensed" });
+    expect(enrolledStanding({ licences: [{ name: "KM", product: "knox-manage", seats: 0 }] }, { platform: "android" }, START, START)).toEqual({ state: "licensed" });
+  });
+  it("the engine reports it per live record (records().enrollments[].licence) and follows a renewal", () => {
+    let now = START;
+    const e = new PolicyEngine({ licences: [{ name: "KS", product: "knox-suite", endsAt: 60 }] }, () => now);
+    const r = android();
+    const d = e.decide(r);
+    if (!d.ok) throw new Error(d.message);
+    e.enrolled(r, d);
+    expect(e.records().enrollments[0]!.licence).toBe("licensed");
+    now += 60_000;
+    expect(e.records().enrollments[0]!.licence).toBe("restricted");
+    e.holder.set("licences.0.endsAt", 31_536_000);
+    expect(e.serviceStanding(r.deviceKey)).toEqual({ state: "licensed" });
+  });
 });
 
 describe("bad licence input is a scenario error at its place", () => {
@@ -129,6 +181,11 @@ describe("bad licence input is a scenario error at its place", () => {
     const e = scenarioLoadError(scenario('{ name: KM, endsAt: "next tuesday" }'), "ticket.yaml", ctx);
     expect(e.location).toMatch(/^ticket\.yaml:7:\d+$/);
     expect(e.message).toMatch(/ISO 8601|seconds/);
+  });
+  it("an unknown product gets the list and a did-you-mean", () => {
+    const e = scenarioLoadError(scenario("{ name: KS, product: knox-suit }"), "ticket.yaml", ctx);
+    expect(e.location).toMatch(/^ticket\.yaml:7:\d+$/);
+    expect(e.message).toContain("knox-suite");
   });
   it("an unknown group in assign gets a did-you-mean", () => {
     const e = scenarioLoadError(scenario("{ name: KM, assign: [intune-user] }"), "ticket.yaml", ctx);

@@ -6,7 +6,7 @@
  * through the fake AMAPI REST surface and Pub/Sub pushes.
  *
  *   POST {amapi}/device/v1/enrollmentTokens:redeem   → Device | {error:{code,status,message,reason}}
- *   POST {amapi}/device/v1/{device}:reportStatus     → {policyVersion, pendingCommands[]}
+ *   POST {amapi}/device/v1/{device}:reportStatus     → {policyVersion, pendingCommands[], serviceRestricted?}
  *   POST {amapi}/device/v1/{operation}:ack           → {}
  */
 import { ProtocolViolationError, ScenarioError } from "../../../errors/index.js";
@@ -182,7 +182,7 @@ export const amapiDialect: AndroidDialect = {
         return { refused: typeof reason === "string" ? reason : "", message: err?.message ?? "HTTP 403" };
       }
       const a = readStatusAck(text(res.body));
-      decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, pendingCommands: a.pendingCommands.length });
+      decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, pendingCommands: a.pendingCommands.length, ...(a.serviceRestricted ? { serviceRestricted: a.serviceRestricted.message } : {}) });
       return a;
       // The server not knowing the device, or refusing it, is the check-in's outcome (a value), and a failed sample.
     }, (a) => a === undefined || "refused" in a);
@@ -191,6 +191,9 @@ export const amapiDialect: AndroidDialect = {
       return { ok: false, code: `android.checkin.${(REASON_CODES[r.refused] ?? "android.amapi.permission-denied").split(".").pop()!}`, step: AMAPI_STEPS.report, message: r.message, serverError: { status: "PERMISSION_DENIED", ...(r.refused ? { reason: r.refused } : {}) } };
     const wiped = await runCommands(ctx, base, r.pendingCommands);
     if (wiped) return wiped;
+    // The EMM restricts the service (a lapsed licence): the device keeps its policy and gets nothing new; the check-in is a failed sample.
+    if (r.serviceRestricted)
+      return { ok: false, code: "android.checkin.service-restricted", step: AMAPI_STEPS.report, message: r.serviceRestricted.message, policyVersion: r.policyVersion, serverError: { ...(r.serviceRestricted.reason ? { reason: r.serviceRestricted.reason } : {}) } };
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
   },
 };
