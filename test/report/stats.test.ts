@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ReportError } from "../../src/report/errors.js";
 import {
   StepStats,
+  bucketMean,
   decodeHistogram,
   encodeHistogram,
   latencyFigures,
@@ -16,6 +17,27 @@ const within = (actual: number, expected: number, relative = 0.002) =>
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(expected * relative + 0.1);
 
 describe("latency histograms", () => {
+  it("bucketMean is hdr-histogram's mean exactly: empty, one value, spread values, values at the range's end, merged and decoded histograms", () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const empty = newLatencyHistogram();
+    expect(bucketMean(empty)).toBe(0);
+    const cases = [
+      [3.2],
+      Array.from({ length: 5000 }, () => 1 + next() ** 4 * 60_000),
+      Array.from({ length: 300 }, () => next() * 3_600_000),
+      [0.001, 0.5, 1, 3_600_000, 3_600_000],
+    ];
+    for (const values of cases) {
+      const h = newLatencyHistogram();
+      for (const v of values) recordMs(h, v);
+      expect(bucketMean(h)).toBe(h.mean);
+      const again = decodeHistogram(mergeEncoded(encodeHistogram(h), encodeHistogram(h)));
+      expect(bucketMean(again)).toBe(again.mean);
+      expect(latencyFigures(h).mean).toBe(Math.round((h.mean / 1000) * 10) / 10);
+    }
+  });
+
   it("reports percentiles of 1..1000 ms within HDR precision", () => {
     const h = newLatencyHistogram();
     for (let ms = 1; ms <= 1000; ms++) recordMs(h, ms);
