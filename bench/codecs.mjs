@@ -71,6 +71,30 @@ const builder = new xml2js.Builder({ headless: true, renderOpts: { pretty: false
 
 const profileBytes = fixture("apple/enrollment-profile.mobileconfig");
 
+// A WS-Trust RequestSecurityToken as a Windows device sends it: a SOAP envelope around a 1.6 KB
+// base64 PKCS#10 and a few context items (what the XML writer spends most of its bytes on).
+const { buildEnvelope } = await load("wire/windows/soap.js");
+const csrB64 = Buffer.alloc(1200, 0x5a).toString("base64");
+const rst = {
+  action: "http://schemas.microsoft.com/windows/pki/2009/01/enrollment/RST/wstep",
+  messageId: "urn:uuid:0d5a1441-5891-453b-becf-a2e5f6ea3749",
+  to: "https://mdm.contoso.com/EnrollmentServer/Enrollment.svc",
+  security: { kind: "username", username: "user1@contoso.com", password: "bench-Passw0rd" },
+  body: xml.el(
+    "wst:RequestSecurityToken",
+    { "xmlns:wst": "http://docs.oasis-open.org/ws-sx/ws-trust/200512" },
+    xml.el("wst:TokenType", {}, "http://schemas.microsoft.com/5.0.0.0/ConfigurationManager/Enrollment/DeviceEnrollmentToken"),
+    xml.el("wsse:BinarySecurityToken", { ValueType: "http://schemas.microsoft.com/windows/pki/2009/01/enrollment#PKCS10", EncodingType: "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd#base64binary" }, csrB64),
+    xml.el(
+      "ac:AdditionalContext",
+      { xmlns: "http://schemas.xmlsoap.org/ws/2006/12/authorization" },
+      ...["UXInitiated", "HWDevID", "Locale", "TargetedUserLoggedIn", "OSEdition", "DeviceName", "MAC", "DeviceID", "EnrollmentType", "DeviceType", "OSVersion", "ApplicationVersion"].map((n) =>
+        xml.el("ac:ContextItem", { Name: n }, xml.el("ac:Value", {}, n === "DeviceName" ? 'DESKTOP-<&>"1' : "value")),
+      ),
+    ),
+  ),
+};
+
 // DER: a certificate built around its issuer, subject and key as DER (what the SCEP client's
 // self-signed signer is; the signature is a stand-in, no crypto), a CertRep parsed and written
 // again, and a CA certificate that every device of a fleet parses.
@@ -83,6 +107,7 @@ const noCrypto = { sign: () => new Uint8Array(256).fill(1) };
 const template = { serial: Uint8Array.of(0x12, 0x34, 0x56, 0x78), issuer: ca.subjectDer, subject: ca.subjectDer, notBefore: new Date(Date.UTC(2026, 0, 1)), notAfter: new Date(Date.UTC(2027, 0, 1)), spki: ca.spki };
 
 const cases = {
+  "soap.build-rst-with-csr": () => buildEnvelope(rst),
   "syncml.parse-server-message": () => parseSyncML(serverSyncml),
   "syncml.parse-device-reply": () => parseSyncML(replyText),
   "syncml.build-device-reply": () => writeSyncML(reply),
