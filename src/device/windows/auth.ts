@@ -196,7 +196,12 @@ function refusedJoin(run: EnrollRun, r: Extract<JoinOutcome, { status: "refused"
 export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToken: string | undefined): Promise<Credentials | WindowsFlowResult> {
   const { ctx, o, w, p, fail, upn, tokenFlow } = run;
   let creds: Credentials;
-  if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: typedPassword(run.ctx, "enroll.rst", o.password, o.raw.mistypedPasswords) };
+  // Settings › Access work or school with an Entra account: the registered device enrolls with the Entra access token of the
+  // sign-in (for the MDM application), not with discovery's AuthPolicy (fleetdm/fleet#46388 QA: that enrollment's token
+  // carries the MDM application's aud).
+  const entraToken = o.kind === "byod" && o.raw.workAccount === "entra" ? idpToken : undefined;
+  if (entraToken) creds = { kind: "token", valueType: TOKEN.jwt, token: entraToken };
+  else if (disc.authPolicy === "OnPremise") creds = { kind: "onpremise", username: upn, password: typedPassword(run.ctx, "enroll.rst", o.password, o.raw.mistypedPasswords) };
   else if (disc.authPolicy === "Certificate" && !tokenFlow && o.raw.certificateAuth) {
     // The provisioning package's certificate (stand-in: enrolled from the foundation SCEP CA with the pool key).
     const m = MENROLL.MENROLL_E_CERTAUTH_FAILED_TO_FIND_CERT!;

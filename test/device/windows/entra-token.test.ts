@@ -71,6 +71,24 @@ describe("Entra access-token versions at the Windows enrollment service", () => 
     }
   });
 
+  it("Settings › Access work or school with an Entra account enrols with the sign-in's token for the MDM application: refused in its v2.0 form by the same server, accepted in v1.0", async () => {
+    const t = tokens();
+    const h = await windowsHarness({ ...fleet }, t.wrap, app(2));
+    try {
+      const settings = { windows: { upn: "ana@contoso.com", tokenSource: "idp", workAccount: "entra" } };
+      const { result, events } = await h.run("windows-byod", settings, 0);
+      expect(events.some((e) => e.step === "join.register")).toBe(true);
+      expect(result).toMatchObject({ ok: false, code: "windows.fault.messageformat", step: "policy.getpolicies" });
+      expect(result.message).toContain("0x801900C8");
+      expect(t.seen[0]!.claims).toMatchObject({ aud: APP_ID, ver: "2.0" });
+      h.server.policy.holder.set("directory.applications.0.accessTokenAcceptedVersion", 1);
+      expect((await h.run("windows-byod", settings, 1)).result).toMatchObject({ ok: true, code: "windows.byod.enrolled" });
+      expect(t.seen[1]!.claims).toMatchObject({ aud: h.server.urls.https, ver: "1.0" });
+    } finally {
+      await h.close();
+    }
+  });
+
   it("the reference server's own answer: a version or tenant it does not accept is a 500 s:Authentication fault, 0x80180002", async () => {
     const h = await windowsHarness({ authPolicy: "Federated", tokenValidation: { versions: [1] } }, undefined, app(2));
     try {
