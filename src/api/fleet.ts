@@ -5,6 +5,7 @@
  * GetCACaps) against the scenario's server. Unenrol is local: the store marks the device
  * unenrolled (SCEP has no unenrolment message; platforms with one will send it from their hook).
  */
+import { withEndpointRoutes } from "../runner/endpoint-routes.js";
 import { deviceTimeOf, withDeviceTrust } from "../runner/device-clock.js";
 import type { ServerTlsSpec } from "../server/tls-chain.js";
 import type { PolicyConfig } from "../server/policy/types.js";
@@ -158,7 +159,8 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         const entropy = adapters.entropy.forDevice(0, d.index).fork(`checkin/${d.checkins}`);
         const net = faults.portsFor(
           { index: d.index, id: d.device, platform: d.platform, flow: d.flow, group: d.group },
-          { http: adapters.http, dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
+          // Endpoints with a chain of their own are reached on their listeners, as in a run (runner/endpoint-routes.ts).
+          { http: withEndpointRoutes(adapters.http, base), dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
         );
         // The device judges the server as in a run: its platform's rules on its clock, and the named roots
         // its store has or its state installed (runner/device-clock.ts). An unreadable identity fails below.

@@ -54,7 +54,7 @@ export interface TlsSettings {
 }
 
 /** See {@link TlsSettings.completeChain}. */
-export type ChainCompletion = (leaf: Uint8Array) => Promise<{ issuers: string[] } | { failure: string }>;
+export type ChainCompletion = (leaf: Uint8Array, remainingMs: number) => Promise<{ issuers: string[] } | { failure: string }>;
 
 /** Why a device refuses a server chain: the transport detail, OpenSSL-style code and reason. */
 export interface ServerTrustFailure {

@@ -2,7 +2,7 @@
 /**
  * AIA chasing as a device does it: when a server's chain lacks the leaf's issuer, a platform that chases
  * (device/trust.ts `chasesAia`: Windows, Apple) reads the leaf's Authority Information Access caIssuers URL
- * and GETs it over the device's own network: the scenario's network rules (a firewall that blocks the CA's
+ * and GETs it over the device's own network, within what is left of the request's deadline: the scenario's network rules (a firewall that blocks the CA's
  * certificate host, a closed network, a proxy) and faults act on that fetch as on any request, so the chain
  * completes only where the device can reach the URL. What it fetched is kept for the device's run (CryptoAPI
  * and trustd cache fetched CA certificates). Android does not chase: no completion, the chain fails.
@@ -27,7 +27,7 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
   const rule = chasesAia(platform);
   if (!rule) return undefined;
   const fetched = new Map<string, string>();
-  return async (leafDer) => {
+  return async (leafDer, remainingMs) => {
     let urls: string[];
     try {
       urls = caIssuersOf(parseCertificate(leafDer, "server certificate")).filter((u) => /^https?:\/\//i.test(u));
@@ -41,7 +41,9 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
       if (known) return { issuers: [known] };
       const client = port.client({ keepAlive: false });
       try {
-        const res = await client.request({ method: "GET", url, maxBytes: MAX_ISSUER_BYTES, ...(rule.timeoutMs ? { timeoutMs: rule.timeoutMs } : {}) });
+        // The platform's retrieval timeout where published (Windows 15 s), never past the request's own deadline.
+        const timeoutMs = Math.max(1, Math.min(rule.timeoutMs ?? remainingMs, remainingMs));
+        const res = await client.request({ method: "GET", url, maxBytes: MAX_ISSUER_BYTES, timeoutMs });
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
         const text = Buffer.from(res.body.subarray(0, 32)).toString("latin1");
         const der = text.startsWith("-----BEGIN") ? fromPem(Buffer.from(res.body).toString("latin1"))[0] : res.body;

@@ -54,27 +54,31 @@ describe("AIA chasing per platform", () => {
     const { port, seen } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: inter.der, url: "" }));
     const notes: Record<string, unknown>[] = [];
     const chase = aiaChaser("windows", port, (d) => notes.push(d))!;
-    expect(await chase(chain.certificates[0]!.der)).toEqual({ issuers: [toPem(inter.der)] });
+    expect(await chase(chain.certificates[0]!.der, 60_000)).toEqual({ issuers: [toPem(inter.der)] });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: "GET", timeoutMs: 15_000, url: `http://127.0.0.1:9/pki/aia/pki.example/${inter.serialHex}.cer` });
     expect(notes).toEqual([{ aia: seen[0]!.url, fetched: inter.subject }]);
-    await chase(chain.certificates[0]!.der);
+    await chase(chain.certificates[0]!.der, 60_000);
     expect(seen).toHaveLength(1); // cached for the device's run
     const pem = fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from(toPem(inter.der))), url: "" }));
     const apple = aiaChaser("ios", pem.port)!;
-    expect(await apple(chain.certificates[0]!.der)).toEqual({ issuers: [toPem(inter.der)] });
-    expect(pem.seen[0]!.timeoutMs).toBeUndefined();
+    expect(await apple(chain.certificates[0]!.der, 20_000)).toEqual({ issuers: [toPem(inter.der)] });
+    expect(pem.seen[0]!.timeoutMs).toBe(20_000); // Apple: the request's remaining deadline
+    // Windows: never past the request's own deadline either
+    const late = fakePort(() => ({ status: 200, headers: {}, body: inter.der, url: "" }));
+    await aiaChaser("windows", late.port)!(chain.certificates[0]!.der, 4_000);
+    expect(late.seen[0]!.timeoutMs).toBe(4_000);
   });
 
   it("says why it could not: a refused fetch, a 404, a body that is no certificate, a leaf without AIA", async () => {
     const leaf = chain.certificates[0]!.der;
     const refused = aiaChaser("windows", fakePort(() => new Error("connection refused [injected: the firewall blocks pki.example]")).port)!;
-    expect(await refused(leaf)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate \(AIA\): GET http:\/\/127\.0\.0\.1:9\/pki\/aia\/pki\.example\/[0-9a-f]+\.cer failed: connection refused \[injected/) });
+    expect(await refused(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate \(AIA\): GET http:\/\/127\.0\.0\.1:9\/pki\/aia\/pki\.example\/[0-9a-f]+\.cer failed: connection refused \[injected/) });
     const missing = aiaChaser("windows", fakePort(() => ({ status: 404, headers: {}, body: new Uint8Array(), url: "" })).port)!;
-    expect(await missing(leaf)).toEqual({ failure: expect.stringMatching(/failed: HTTP 404/) });
+    expect(await missing(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/failed: HTTP 404/) });
     const garbage = aiaChaser("windows", fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from("<html>portal</html>")), url: "" })).port)!;
-    expect(await garbage(leaf)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate/) });
+    expect(await garbage(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate/) });
     const bare = await generateServedChain(ca, {}, { dns: ["localhost"], ip: [] }, NOW, crypto);
-    expect(await refused(bare.certificates[0]!.der)).toEqual({ failure: expect.stringMatching(/names no caIssuers URL/) });
+    expect(await refused(bare.certificates[0]!.der, 60_000)).toEqual({ failure: expect.stringMatching(/names no caIssuers URL/) });
   });
 });

@@ -92,6 +92,30 @@ describe("AIA caIssuers on served leaves", () => {
     }
   }, 60_000);
 
+  it("the adapter completes a chain through the client's ChainCompletion: the first connection sends no request byte, the second (with the fetched issuer) is served; a failed completion is an untrusted TLS error naming why", async () => {
+    const server = await ReferenceServer.start({ tls: { certificate: { intermediate: { send: false } } } });
+    const seen: string[] = [];
+    server.intercept = (req, path) => void seen.push(path);
+    const port = new NodeHttp({ clock: new RealClock() });
+    const leaves: Uint8Array[] = [];
+    const ok = port.client({ tls: { ca: [server.caPem], completeChain: async (leaf) => (leaves.push(leaf), { issuers: server.intermediatePems }) } });
+    const refused = port.client({ tls: { ca: [server.caPem], completeChain: async () => ({ failure: "the device could not fetch the missing intermediate (AIA): blocked" }) } });
+    const plain = port.client({ tls: { ca: [server.caPem] } });
+    try {
+      expect((await ok.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` })).status).toBe(404);
+      expect(seen).toEqual(["/nothing-here"]);
+      expect(caIssuersOf(parseCertificate(leaves[0]!, "leaf"))).toHaveLength(1);
+      const err = await refused.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: "tls", detail: "tls.untrusted", message: expect.stringMatching(/UNABLE_TO_VERIFY_LEAF_SIGNATURE[\s\S]*; the device could not fetch the missing intermediate \(AIA\): blocked$/) });
+      // A client without a completion fails as before.
+      expect(await plain.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` }).catch((e: unknown) => (e as Error).message)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE\): unable to verify the first certificate$/);
+      expect(seen).toEqual(["/nothing-here"]);
+    } finally {
+      await Promise.all([ok.close(), refused.close(), plain.close()]);
+      await server.close();
+    }
+  }, 60_000);
+
   it("an endpoint with its own chain is reached for any path prefix, whatever URL the device built: requests under it go to its listener, others to the main one", async () => {
     const server = await ReferenceServer.start({ tls: { endpoints: [{ path: "/EnrollmentServer/Auth", certificate: { validityDays: 3 } }] } });
     const port = withEndpointRoutes(new NodeHttp({ clock: new RealClock() }), { ...server.urls, embedded: true });

@@ -246,7 +246,7 @@ export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<
     // A client that completes chains (Windows CryptoAPI, Apple trust evaluation: TlsSettings.completeChain)
     // fetches the missing issuer and connects again with it, within the same deadline; the first
     // connection was closed before any request byte.
-    const completed = await ctx.tls.completeChain!(err.leaf);
+    const completed = await ctx.tls.completeChain!(err.leaf, Math.max(1, deadlineAt - ctx.clock.now()));
     if (typeof completed === "string") throw new TransportError(err.kind, `${err.message}; ${completed}`, { cause: err.original, ...(err.detail ? { detail: err.detail } : {}) });
     return resuming(req, { ...ctx, tls: completed }, Math.max(1, deadlineAt - ctx.clock.now()), deadlineAt);
   }

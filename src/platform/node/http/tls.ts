@@ -58,7 +58,7 @@ export interface ClientTls {
    * The device completes a chain missing its leaf's issuer (TlsSettings.completeChain): the settings with
    * the issuers it fetched, or why it could not. Absent: it does not (http/exchange.ts).
    */
-  completeChain?: (leaf: Uint8Array) => Promise<ClientTls | string>;
+  completeChain?: (leaf: Uint8Array, remainingMs: number) => Promise<ClientTls | string>;
 }
 
 /**
@@ -321,8 +321,8 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
   // The same settings plus the fetched issuers (kept as CA certificates of the store: OpenSSL builds the path through them to a trusted root, never stops at them).
   const completion = hook
     ? {
-        completeChain: async (leaf: Uint8Array): Promise<ClientTls | string> => {
-          const r = await hook(leaf);
+        completeChain: async (leaf: Uint8Array, remainingMs: number): Promise<ClientTls | string> => {
+          const r = await hook(leaf, remainingMs);
           return "failure" in r ? r.failure : buildClientTls({ ...settings, ca: [...(settings.ca ?? []), ...r.issuers], completeChain: undefined }, options);
         },
       }
