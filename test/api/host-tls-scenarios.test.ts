@@ -49,6 +49,13 @@ describe("certificate chains per host and AIA chasing", () => {
     await expectFixedVariantDiffers(file("android-dpc-host-no-intermediate-failing"), file("android-dpc-host-no-intermediate-fixed"), opts);
   }, 240_000);
 
+  it("apple-closed-network-no-intermediate: iPads on a closed Wi-Fi cannot reach the AIA host and show -1202; the office iPad fetches it and enrols; the fixed variant differs", async () => {
+    const { summary } = await runScenario(file("apple-closed-network-no-intermediate-failing"), opts);
+    expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    expect(summary.errors["transport.tls"]?.example).toMatch(/could not fetch the missing intermediate \(AIA\)[\s\S]*cacerts\.geotrust\.com/);
+    await expectFixedVariantDiffers(file("apple-closed-network-no-intermediate-failing"), file("apple-closed-network-no-intermediate-fixed"), opts);
+  }, 240_000);
+
   it("Apple fetches a missing intermediate over its network: iPhones on an open network enrol, those whose firewall blocks the AIA host show -1202", async () => {
     const { summary } = await runScenario(
       inline(`
