@@ -136,6 +136,7 @@ export class CheckinService {
       this.core.devices.set(udid, d);
       this.core.field.onAuthenticate(d);
       for (const c of this.core.config.commands.filter((x) => this.core.field.commandApplies(x, msg.dict))) this.queue.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
+      d.assigned = this.core.config.commands.map((c) => JSON.stringify(c));
       if (this.core.config.ddm?.enabled) this.queue.enqueue(d, "DeclarativeManagement");
       return empty();
     }

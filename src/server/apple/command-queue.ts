@@ -8,10 +8,13 @@ import { randomUUID } from "node:crypto";
 import type { HttpResponse } from "../../ports/http.js";
 import { buildCommand, parseCommandResult } from "../../wire/apple/mdm.js";
 import { buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
-import { empty, MAX_RESULTS_PER_DEVICE, text, type AppleCore, type DeviceRecord } from "./core.js";
+import { empty, jsonToPlist, MAX_RESULTS_PER_DEVICE, text, type AppleCore, type DeviceRecord } from "./core.js";
 import { deviceIdentity, identityFingerprint, type TlsRequest } from "./identity.js";
 import type { AccountEnrollment } from "./account-driven.js";
 import { sendMdmPush, type MockApns } from "./apns.js";
+
+/** Commands a licence-restricted device still gets: EraseDevice (Factory Reset) and RemoveProfile (Unenroll Device). */
+const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(["EraseDevice", "RemoveProfile"]);
 
 export class CommandQueue {
   constructor(
@@ -45,11 +48,16 @@ export class CommandQueue {
     }
     const noBearer = this.account.checkBearer(req, d);
     if (noBearer) return noBearer;
+    // The device's licences (policy/licences.ts): a restricted one keeps what it has; nothing new is queued or handed out.
+    const restricted = this.core.policy.serviceStanding(d.udid).state === "restricted";
     if (r.status === "Idle") {
       // NotNow'd commands come back on the next session (MicroMDM style), not the same one.
       d.queue.unshift(...d.deferred.splice(0));
-      // Apps sent earlier and not settled yet: ask how they are doing (app-installs.ts).
-      this.core.services.onIdle(d);
+      if (!restricted) {
+        // Apps sent earlier and not settled yet: ask how they are doing (app-installs.ts).
+        this.core.services.onIdle(d);
+        this.assignNew(d);
+      }
     } else {
       const inflight = d.inflight;
       if (!inflight || inflight.uuid !== r.commandUUID) return this.core.reject("mdm.unexpected-result", text(400, `result for ${r.commandUUID}, which is not the command in flight`));
@@ -63,13 +71,30 @@ export class CommandQueue {
       if (r.status === "NotNow") d.deferred.push(inflight);
       this.core.services.afterResult(d, inflight.uuid, r.status, r.dict);
     }
-    const next = d.queue.shift();
+    // Restricted (Knox Manage "Renew an expired license": only Unenroll Device and Factory Reset among the device commands): the rest waits.
+    const at = restricted ? d.queue.findIndex((c) => RESTRICTED_COMMANDS.has(c.requestType)) : 0;
+    const next = at < 0 ? undefined : d.queue.splice(at, 1)[0];
     if (!next) return empty();
     d.inflight = next;
     this.core.stats.commandsSent++;
     return { status: 200, headers: { "content-type": "application/xml" }, body: next.body, url: "" };
   }
 
+
+  /**
+   * Commands the admin configured after this enrollment (a timeline `set` of `embedded.apple.commands`: a profile or
+   * app assigned to the enrolled devices) are queued at its next poll, once each, where they apply to its product.
+   */
+  private assignNew(d: DeviceRecord): void {
+    const given = new Set(d.assigned ?? []);
+    for (const c of this.core.config.commands) {
+      const key = JSON.stringify(c);
+      if (given.has(key)) continue;
+      given.add(key);
+      if (this.core.field.commandApplies(c, d.product ? { ProductName: d.product } : {})) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
+    }
+    d.assigned = [...given].slice(-1000);
+  }
 
   /** Pushes (HTTP/2, as a provider) to each device's token at the configured APNs (default: the mock beside the half). */
   async pushTo(targets: DeviceRecord[], o: { collapseId?: string; expiration?: number }): Promise<{ udid: string; status: number; reason?: string; apnsId?: string }[]> {

@@ -131,6 +131,8 @@ export interface DeviceRecord {
   enrollments?: string[];
   /** The identity certificate the device authenticated with (DER). */
   identity: Uint8Array;
+  /** The configured commands (`embedded.apple.commands`, as JSON) this enrollment was given: one assigned later reaches it at its next poll (command-queue.ts). */
+  assigned?: string[];
   /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */
   accountUser?: string;
   /** User-initiated enrollment: the user the enrollment portal logged in (portal.ts). */

@@ -29,6 +29,17 @@ export const productCodeFor = (app: EspAppSpec, hash: (s: string) => Uint8Array)
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
+/**
+ * What a licence-restricted PC is still sent (Knox Manage "Renew an expired license": Unenroll Device and Factory Reset
+ * among the device commands): the RemoteWipe Execs and the DMClient Unenroll Exec, taken out of the queue; the rest waits.
+ */
+const RESTRICTED_TARGET = /\/Vendor\/MSFT\/(RemoteWipe\/|DMClient\/Provider\/[^/]+\/Unenroll$)/;
+function takeRestricted(queue: Command[]): Command[] {
+  const out = queue.filter((c) => c.verb === "Exec" && RESTRICTED_TARGET.test(c.items[0]?.target ?? ""));
+  for (const c of out) queue.splice(queue.indexOf(c), 1);
+  return out;
+}
+
 export class DmEndpoint {
   /** global-session-state quirk: the one session the whole server keeps. */
   private global: { sessionId: string; rec: DeviceRecord } | undefined;
@@ -170,7 +181,7 @@ export class DmEndpoint {
       this.state.counters.moreMessageAlerts++;
       return { status: 200, headers: { "content-type": MIME.syncml }, body: new TextEncoder().encode(more), url: "" };
     }
-    const out = unenrollAfter ? [] : rec.queue.splice(0, 40);
+    const out = unenrollAfter ? [] : this.restricted(rec) ? takeRestricted(rec.queue) : rec.queue.splice(0, 40);
     for (const c of out) {
       this.number(rec, c);
       rec.outstanding?.set(c.cmdId!, c);
@@ -254,8 +265,15 @@ export class DmEndpoint {
 
   /** What the server wants to do in a new session, less what it is set up never to send (withhold.ts). */
   private startSession(rec: DeviceRecord): void {
+    // Restricted by a lapsed licence (policy/licences.ts): the session adds nothing (no profile assigned since, no
+    // compliance or ESP set-up); what is already queued waits, but for a wipe or an unenroll (takeRestricted).
+    if (this.restricted(rec)) return;
     this.queueSession(rec);
     if (this.cfg.withhold.length) rec.queue = withholdCommands(rec.queue, this.cfg.withhold);
+  }
+
+  private restricted(rec: DeviceRecord): boolean {
+    return this.ctx.policy.serviceStanding(rec.deviceId).state === "restricted";
   }
 
   private queueSession(rec: DeviceRecord): void {
