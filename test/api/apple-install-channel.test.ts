@@ -5,7 +5,7 @@
  * installs the downloaded profile in System Settings (or never opens it), and profile-driven User Enrollment
  * (removed in iOS 18 / macOS 15).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -113,5 +113,36 @@ groups:
       opts,
     );
     expect(plain.summary.outcomes).toEqual({ "apple.enrolled": 1 });
+  }, 240_000);
+
+  it("on iOS 17 and macOS 14 the same profile enrolls as a User Enrollment: EnrollmentID, no hardware ids, no Bearer (the server handed the profile out)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-pdue-")), "trace");
+    const { summary } = await runScenario(
+      inline(`name: profile-driven-ue
+seed: 11
+server: embedded
+embedded:
+  apple: { profile: { set: { com.apple.mdm/ManagedAppleID: "byod.user@enrollsim.test" } } }
+groups:
+  - { name: ios17, model: iphone-15, count: 1, flow: ios-profile, state: { os: { version: "17.6.1", build: 21G93 } } }
+  - { name: sonoma, model: macbook-air-m3, count: 1, flow: macos-profile, state: { os: { version: "14.6.1", build: 23G93 } } }
+`),
+      { ...opts, trace: dir },
+    );
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 2 });
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(2);
+    for (const f of files) {
+      const lines = readFileSync(join(dir, f), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { kind: string; step: string; data: Record<string, unknown> });
+      const method = lines.find((l) => l.kind === "decoded" && l.step === "profile.install" && l.data.method === "apple.user-enrollment.profile");
+      expect(method?.data).toMatchObject({ supported: true, managedAppleId: "byod.user@enrollsim.test" });
+      const auth = lines.find((l) => l.kind === "decoded" && l.step === "checkin.authenticate");
+      expect(auth?.data.EnrollmentID).toMatch(/^[0-9A-F]{40}$/);
+      expect(auth?.data.UDID).toBeUndefined();
+      expect(auth?.data.SerialNumber).toBeUndefined();
+    }
   }, 240_000);
 });

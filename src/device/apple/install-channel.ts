@@ -90,15 +90,34 @@ const PROFILE_UE = "apple.user-enrollment.profile";
 
 /**
  * A method the profile itself selects: an MDM payload with ManagedAppleID is profile-driven User Enrollment.
+ * On a release that has it the device enrolls as a User Enrollment: an EnrollmentID (per enrollment, from the
+ * device's entropy) in place of UDID, serial and the other hardware ids in everything it sends and in the
+ * profile's variables (authenticate.yaml: EnrollmentID "required if the enrollment type is user enrollment").
  * On a release that removed it the device refuses the profile (the error's texts are the method table's; Apple
  * publishes no on-screen text, so the Shown carries the condition as unknown). Below its first release the key
  * is ignored by the schema check (profile-schema.ts) and the profile installs as an ordinary enrollment.
+ * Not modelled: the Managed Apple Account sign-in the device asks for after the install (Apple's service).
  */
 export function profileMethodRefusal(dev: AppleDevice, parsed: ParsedProfile): AppleError | undefined {
   const mdm = parsed.profile.payloads.find((p) => p.kind === "mdm");
   if (!mdm || typeof mdm.raw.ManagedAppleID !== "string") return undefined;
   const v = methodVerdict(dev.ctx.identity, methodRow(PROFILE_UE));
-  decoded(dev.ctx.protocol, "profile.install", { method: PROFILE_UE, release: v?.release ?? null, supported: v?.supported ?? false, ...(v?.removedIn !== undefined ? { removedIn: v.removedIn } : {}) });
+  const userEnrollment = v?.supported === true;
+  if (userEnrollment) {
+    dev.userEnrollment = true;
+    dev.enrollmentId = dev.ctx.protocol.entropy
+      .fork("apple.enrollment-id")
+      .bytes(20)
+      .reduce((s, b) => s + b.toString(16).padStart(2, "0"), "")
+      .toUpperCase();
+  }
+  decoded(dev.ctx.protocol, "profile.install", {
+    method: PROFILE_UE,
+    release: v?.release ?? null,
+    supported: userEnrollment,
+    ...(v?.removedIn !== undefined ? { removedIn: v.removedIn } : {}),
+    ...(userEnrollment ? { managedAppleId: mdm.raw.ManagedAppleID, enrollmentId: dev.enrollmentId } : {}),
+  });
   if (!v || v.supported || v.removedIn === undefined) return undefined;
   const r = unsupportedResult(v, dev.ctx.identity.platform, "profile.install");
   return {

@@ -109,7 +109,8 @@ export class CheckinService {
         ownership = decision.ownership;
       }
       ownership ??= "personal";
-      if (accountUser === null || (msg.enrollmentId && !accountUser)) {
+      // A User Enrollment authenticates with its Bearer token (account-driven), unless this server handed out profile-driven User Enrollment profiles (profile-service.ts).
+      if (accountUser === null || (msg.enrollmentId && !accountUser && !this.core.stats.userEnrollmentProfiles)) {
         return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
       }
       const before = this.core.devices.get(udid)?.enrollments ?? [];

@@ -160,6 +160,12 @@ export interface AppleServerStats {
   rejected: Record<string, number>;
   /** Pushes this server sent to APNs (REST /apple/api/push, or commands with push: true). */
   pushes?: number;
+  /**
+   * Enrollment profiles served for profile-driven User Enrollment (an MDM payload with ManagedAppleID, as the
+   * `embedded.apple.profile` edits make it): a device enrolled with one authenticates by EnrollmentID without a
+   * Bearer token (the server authenticated the user when it handed out the profile; checkin.ts).
+   */
+  userEnrollmentProfiles?: number;
 }
 
 /** What the rooms of the Apple half share: the context, config, device records, counters and policies. */

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { PrivateKey } from "../../ports/crypto.js";
 import type { HttpResponse } from "../../ports/http.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
-import { buildPlist, buildPlistBytes, type PlistDict } from "../../wire/apple/plist.js";
+import { buildPlist, buildPlistBytes, isDict, type PlistDict } from "../../wire/apple/plist.js";
 import { buildProfileDict, payloadHeader, signProfile } from "../../wire/apple/profile.js";
 import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
@@ -132,6 +132,8 @@ export class ProfileService {
     const dict = browser ? applyProfileEdits(edited, browser) : edited;
     const plist = templated ? this.fromTemplate(dict, fresh) : buildPlistBytes(dict);
     this.core.stats.profiles++;
+    const served = Array.isArray(dict.PayloadContent) ? dict.PayloadContent : [];
+    if (served.some((p) => isDict(p) && p.PayloadType === "com.apple.mdm" && typeof p.ManagedAppleID === "string")) this.core.stats.userEnrollmentProfiles = (this.core.stats.userEnrollmentProfiles ?? 0) + 1;
     if (!c.signProfile) return plist;
     const s = await this.profileSigner();
     return signProfile(plist, { cert: s.cert, key: s.key, chain: [this.core.ctx.scep.id.ca] }, this.core.ctx.crypto);
