@@ -37,6 +37,26 @@ describe("device integrity: shipped scenarios", () => {
   );
 });
 
+describe("Knox warranty bit under a KME Advanced Profile: shipped scenarios", () => {
+  it(
+    "android-kme-knox-warranty-bit-failing: the two repaired phones are locked, 'Locked due to attestation failure'",
+    async () => {
+      const { summary } = await runScenario(failure("android-kme-knox-warranty-bit-failing.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 5, enrolled: 3, failed: 2, ok: true });
+    },
+    T,
+  );
+  it(
+    "android-kme-knox-warranty-bit-fixed: the standard profile for them; every phone enrolls",
+    async () => {
+      const { summary } = await runScenario(failure("android-kme-knox-warranty-bit-fixed.yaml"), opts);
+      expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+    },
+    T,
+  );
+});
+
 describe("device integrity: bad input", () => {
   const context = scenarioContext(loadCatalog());
   const one = (state: string, rules = "{ rootedDevices: block }") =>

@@ -32,6 +32,7 @@ import {
 import type { BackgroundOutcome, Flow, FlowContext, FlowResult } from "../flow.js";
 import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
 import { frpGate } from "./frp.js";
+import { ADVANCED_PROFILE_KEY, kmeAdvanced, knoxAttestationGate } from "./knox-attestation.js";
 import { companyPortalRoute } from "./route.js";
 import { agentOutcome, agentRefusal } from "./agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
@@ -164,6 +165,7 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
     case "kme": {
       const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
       fc.disk?.set(PORTAL_DEADLINE_KEY, kmeDeadline(t));
+      fc.disk?.set(ADVANCED_PROFILE_KEY, kmeAdvanced(t));
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user
       // who picks the device up may type another name (field failure android-kme-user-association).
       return () => {
@@ -214,7 +216,8 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     if (held) return held;
   }
   const enrollBy = fc.disk?.get(PORTAL_DEADLINE_KEY) as number | undefined;
-  const late = await deadlineLock(ctx, enrollBy, "before setup");
+  // A KME Advanced Profile's deadline and Knox attestation may lock the device (portal-deadline.ts, knox-attestation.ts).
+  const late = (await deadlineLock(ctx, enrollBy, "before setup")) ?? (fc.disk?.get(ADVANCED_PROFILE_KEY) === true ? await knoxAttestationGate(ctx, baseUrl(fc), fc.identity) : undefined);
   if (late) return late;
   const https = fc.targets.server?.https ?? fc.targets.server?.http;
   const dpc = dpcPersona(ctx, o, mode, "", info, https?.replace(/\/$/, ""), fc.identity.state?.dpc?.provisioningMode);

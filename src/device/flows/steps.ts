@@ -148,10 +148,10 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   "windows-bulk": windows(["join.register"]),
   "windows-gpo": windows(["join.register", "discovery.dns"]),
   "windows-tenant-attach": { enroll: [PROBE, "tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
-  "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme", "android.portal.deadline"]),
+  "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme", "android.portal.deadline", "android.knox.attestation"]),
   "android-token": android(["android.trigger.afw", "android.trigger.token", "android.trigger.play-install"]),
   "android-work-profile": android(["android.trigger.route", "android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
-  "android-aosp": android(["android.trigger.qr", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme", "android.portal.deadline"]),
+  "android-aosp": android(["android.trigger.qr", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme", "android.portal.deadline", "android.knox.attestation"]),
   "android-da": android(["android.trigger.link", "android.trigger.play-install"], ANDROID_DA),
 };
 

@@ -55,6 +55,8 @@ export interface ProfileConfig {
   kmeUser?: string;
   /** KME Advanced Profile (Knox Suite): a device not enrolled in the EMM this long after the profile was assigned (the run's start) is locked by Knox. */
   enrollWithinSeconds?: number;
+  /** KME Advanced Profile (Knox Suite) assigned: Knox attests the device and locks it on failure (implied by enrollWithinSeconds). */
+  advancedProfile?: boolean;
   /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin). */
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
 }
@@ -144,6 +146,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       kmeUser: p.kmeUser as string | undefined,
       applications: p.applications as ProfileConfig["applications"],
       enrollWithinSeconds: p.enrollWithinSeconds as number | undefined,
+      advancedProfile: p.advancedProfile as boolean | undefined,
       token: {
         durationSeconds: "durationSeconds" in t ? (t.durationSeconds as number | undefined) : base.token.durationSeconds,
         oneTimeOnly: (t.oneTimeOnly as boolean | undefined) ?? false,

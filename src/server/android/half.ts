@@ -35,6 +35,7 @@ import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
 import { INTUNE_COMPLIANCE_PATH, intuneCompliance } from "./intune-compliance.js";
+import { KNOX_ATTESTATION_PREFIX, KnoxAttestationService } from "./knox-attestation.js";
 import { androidAdmin } from "./admin.js";
 import type { EnrollmentRecord } from "../records.js";
 import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ExtraOverride, type ProfileConfig } from "./config.js";
@@ -58,6 +59,8 @@ export class AndroidHalf implements ServerHalf {
   readonly prefixes = ["/android/"];
   readonly tokens: TokenStore;
   readonly amapi: FakeAmapi;
+  /** Samsung's attestation server behind a KME Advanced Profile (knox-attestation.ts). */
+  readonly knoxAttestation: KnoxAttestationService;
   readonly headwind: HeadwindServer;
   /** Workspace ONE UEM's staging enrollment (ws1.ts). */
   readonly ws1: Ws1Server;
@@ -96,6 +99,7 @@ export class AndroidHalf implements ServerHalf {
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall, this.policy);
     this.ws1 = new Ws1Server(() => this.config.workspaceOne, this.policy, ctx.now);
+    this.knoxAttestation = new KnoxAttestationService(ctx.now);
     this.amapi = new FakeAmapi({
       config,
       tokens: this.tokens,
@@ -233,6 +237,7 @@ export class AndroidHalf implements ServerHalf {
     if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
     if (path === AGENT_TERMS_PATH) return agentTerms(req, url, this.policy);
     if (path === INTUNE_COMPLIANCE_PATH) return intuneCompliance(req, url, this.amapi, this.policy);
+    if (path.startsWith(KNOX_ATTESTATION_PREFIX)) return this.knoxAttestation.handle(req, path.slice(KNOX_ATTESTATION_PREFIX.length));
     const prov = /^\/provisioning\/([\w.-]{1,64})\/(qr\.json|nfc\.properties|zero-touch\.json|kme\.json|token)$/.exec(path);
     if (prov && req.method === "GET") {
       const p = this.config.profiles[prov[1]!];
@@ -263,7 +268,7 @@ export class AndroidHalf implements ServerHalf {
             signatureChecksum: this.dpcs[p.dpc]!.signatureChecksum,
             ...(p.kmeUser !== undefined ? { username: p.kmeUser } : {}),
             // Knox Suite Advanced Profile: the date by which the device must be enrolled in the EMM (enrollsim's field: Knox's is not published).
-            ...(p.enrollWithinSeconds !== undefined ? { advancedProfile: { enrollBy: new Date(this.assignedAt + p.enrollWithinSeconds * 1000).toISOString() } } : {}),
+            ...(p.advancedProfile || p.enrollWithinSeconds !== undefined ? { advancedProfile: p.enrollWithinSeconds !== undefined ? { enrollBy: new Date(this.assignedAt + p.enrollWithinSeconds * 1000).toISOString() } : {} } : {}),
             ...(admin && Object.keys(admin).length ? { customJson: JSON.stringify(admin) } : {}),
           });
         }

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyConfig } from "../../../src/server/policy/types.js";
 import { failingRules } from "../../../src/server/policy/compliance.js";
+import { encodeKnoxBlob } from "../../../src/wire/android/knox-attestation.js";
 import { androidServer, runAndroidFlow } from "../../protocol/android/harness.js";
 
 const profiles = { profiles: { "fully-managed": { mode: "fully-managed" } } };
@@ -93,5 +94,43 @@ describe("what the server makes of the device's integrity", () => {
     expect(res.status).toBe(400);
     expect(Buffer.from(res.body).toString()).toContain("INVALID_ARGUMENT");
     expect(server.policy.enrollments.size).toBe(0);
+  });
+});
+
+describe("Knox attestation behind a KME Advanced Profile", () => {
+  const kme = { profiles: { adv: { mode: "fully-managed", advancedProfile: true }, std: { mode: "fully-managed" } } };
+  const run = async (profile: string, state?: object) => {
+    const { server } = await androidServer(kme);
+    return runAndroidFlow("android-qr", { profile, trigger: "kme" }, server.handler, { model: "samsung-galaxy-s23", disk: new Map(), ...(state ? { state: state as never } : {}) });
+  };
+
+  it("a tripped warranty bit (0x1) is locked before setup: 'Locked due to attestation failure', nothing redeemed", async () => {
+    const out = await run("adv", { integrity: { knoxWarrantyBit: "0x1" } });
+    expect(out.result).toMatchObject({ ok: false, code: "android.portal.locked-attestation", step: "android.knox.attestation", shown: { text: "Locked due to attestation failure" } });
+    expect(out.result!.message).toContain("warranty bit is set (0x1)");
+    expect(out.steps.some((s) => s.step === "android.amapi.redeem")).toBe(false);
+  });
+
+  it("unofficial firmware (verified boot yellow) fails too; a stock phone passes; a standard profile does not attest", async () => {
+    expect((await run("adv", { integrity: { verifiedBoot: "yellow" } })).result!.code).toBe("android.portal.locked-attestation");
+    const stock = await run("adv");
+    expect(stock.result).toMatchObject({ ok: true, code: "android.enrolled" });
+    expect(stock.steps.filter((s) => s.step === "android.knox.attestation")).toHaveLength(1);
+    const std = await run("std", { integrity: { knoxWarrantyBit: "0x1" } });
+    expect(std.result!.ok).toBe(true);
+    expect(std.steps.some((s) => s.step === "android.knox.attestation")).toBe(false);
+  });
+
+  it("Samsung's stand-in refuses a replayed nonce and garbage with 400 'invalid nonce/blob'", async () => {
+    const { server } = await androidServer(kme);
+    const post = (path: string, body: Uint8Array) => server.handler({ method: "POST", url: `/android/knox/attestation/${path}`, headers: { "content-type": "application/octet-stream" }, body });
+    const n = JSON.parse(Buffer.from((await post("nonces", new Uint8Array(0))).body).toString()) as { nonce: string };
+    const blob = encodeKnoxBlob({ measurements: Array.from({ length: 7 }, () => new Uint8Array(32)), verdict: "Yes", nonce: new Uint8Array(Buffer.from(n.nonce, "base64")), serial: new Uint8Array(4), warrantyBit: 0 });
+    const first = await post("blobs", blob);
+    expect(JSON.parse(Buffer.from(first.body).toString())).toMatchObject({ verdict: "Yes", warrantyBit: "0x0" });
+    const again = await post("blobs", blob);
+    expect(again.status).toBe(400);
+    expect(JSON.parse(Buffer.from(again.body).toString())).toEqual({ error: "invalid nonce/blob" });
+    expect((await post("blobs", new TextEncoder().encode("garbage"))).status).toBe(400);
   });
 });

@@ -10,6 +10,7 @@ import { encodeKeyDescription, readKeyDescription, type KeyDescription } from ".
 import { deviceVerdict, readIntegritySignals, securityPosture, type IntegritySignals } from "../../../src/wire/android/integrity.js";
 import { integritySignals, osVersionNumber } from "../../../src/device/android/integrity.js";
 import type { DeviceIdentity } from "../../../src/device/identity.js";
+import { encodeKnoxBlob, readKnoxBlob } from "../../../src/wire/android/knox-attestation.js";
 
 const kd = (o: Partial<KeyDescription> = {}, locked = true, state: "Verified" | "SelfSigned" | "Unverified" = "Verified"): KeyDescription => ({
   attestationVersion: 100,
@@ -107,5 +108,25 @@ describe("what a device's state makes it send", () => {
     expect(rot(integritySignals(id({ verifiedBoot: "yellow" }), "2024-09-05", "c")).verifiedBootState).toBe("SelfSigned");
     expect(integritySignals(id({ rooted: true }), "2024-09-05", "c").rootDetected).toBe(true);
     expect(readKeyDescription(new Uint8Array(Buffer.from(integritySignals(id(), "2024-09-05", "c").keyDescription!, "base64"))).osPatchLevel).toBe(202409);
+  });
+});
+
+describe("Knox attestation blob (Knox SDK AttestationPolicy format)", () => {
+  const data = { measurements: Array.from({ length: 7 }, (_, k) => new Uint8Array(32).fill(k)), verdict: "Yes" as const, nonce: new Uint8Array(32).fill(9), serial: new Uint8Array([1, 2, 3, 4]), warrantyBit: 1 as const };
+
+  it("writes exit code, status, version, sized data with typed subsections, a 256-byte signature and two certificate lengths; reads it back", () => {
+    const b = encodeKnoxBlob(data);
+    expect([...b.subarray(0, 9)]).toEqual([0, 7, ...new TextEncoder().encode("Success")]);
+    const size = (b[10]! << 8) | b[11]!;
+    expect(b[12]).toBe(0x01); // measurement first
+    expect(b.length).toBe(12 + size + 256 + 4);
+    expect(readKnoxBlob(b).data).toMatchObject({ verdict: "Yes", warrantyBit: 1 });
+  });
+
+  it("a device-side error exit code is read as such; truncated, trailing, wrong-sized or garbage blobs are typed errors", () => {
+    expect(readKnoxBlob(new Uint8Array([3, 2, 0x45, 0x52]))).toEqual({ exitCode: 3, error: "ER" });
+    const b = encodeKnoxBlob(data);
+    for (const bad of [b.subarray(0, b.length - 1), new Uint8Array([...b, 0]), new TextEncoder().encode("<html>nope</html>"), new Uint8Array(2)]) expect(() => readKnoxBlob(bad)).toThrow(ProtocolViolationError);
+    expect(() => readKnoxBlob(encodeKnoxBlob({ ...data, nonce: new Uint8Array(5) }))).toThrow(/nonce/);
   });
 });

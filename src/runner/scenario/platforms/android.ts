@@ -123,6 +123,11 @@ const profile = {
       description:
         "Knox Mobile Enrollment Advanced Profile (Knox Suite): the date by which a device assigned the profile must be enrolled in the EMM, as seconds after the profile was assigned (the run's start). A device that starts its setup after it, or has not finished enrolling by then (timeline idle, offline, a skip), is locked by Knox: android.portal.locked-deadline, Knox Admin Portal state \"Locked due to timeout\" (scenarios/README-android.md \"Vendor enrollment deadline\"). KME trigger only. Default: no deadline.",
     },
+    advancedProfile: {
+      type: "boolean",
+      description:
+        "Knox Mobile Enrollment Advanced Profile (Knox Suite) assigned to the profile's devices (implied by enrollWithinSeconds): Knox attests the device (Knox attestation blob, its warranty bit and firmware measurement) before setup and locks it on failure — android.portal.locked-attestation, Knox Admin Portal state \"Locked due to attestation failure\" (scenarios/README-android.md \"Device integrity\"). KME trigger only. Default false.",
+    },
     applications: {
       type: "array",
       maxItems: 20,

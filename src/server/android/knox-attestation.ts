@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Samsung's attestation server, as the Knox cloud behind a Knox Mobile Enrollment Advanced Profile (Knox Suite) uses it:
+ * a nonce per attestation request, then the device's blob (wire/android/knox-attestation.ts) and a verdict. Samsung's
+ * Knox Attestation REST API has /nonces and /blobs (docs.samsungknox.com/dev/knox-attestation/api-reference/api-2-0:
+ * "The server checks the validity of the blob using the signature and public key certificate. It then parses the
+ * integrity measurements and returns a verdict indicating whether or not the device has official firmware"); a nonce
+ * or blob it cannot use is answered 400 {"error":"invalid nonce/blob"} (the error text of Samsung KBA 360039680333).
+ * enrollsim's stand-in paths and verdict body are its own (Samsung's are behind a vendor key):
+ *
+ *   POST /android/knox/attestation/nonces → 200 {nonce: base64(32 bytes)}
+ *   POST /android/knox/attestation/blobs  (application/octet-stream) → 200 {verdict: "Yes" | "No", warrantyBit, reason?}
+ *
+ * The blob's signature is NOT checked (enrollsim has no Samsung keys; the device's blob carries none): the verdict is
+ * "No" when the device's own verdict is not "Yes" or its warranty bit is 0x1. A nonce is used once and lives 10 minutes.
+ */
+import { randomBytes } from "node:crypto";
+import type { HttpRequest, HttpResponse } from "../../ports/http.js";
+import { readKnoxBlob } from "../../wire/android/knox-attestation.js";
+import { jsonRes } from "./respond.js";
+
+export const KNOX_ATTESTATION_PREFIX = "/knox/attestation/";
+const NONCE_TTL_MS = 600_000;
+
+export class KnoxAttestationService {
+  private readonly nonces = new Map<string, number>();
+
+  constructor(private readonly now: () => number) {}
+
+  handle(req: HttpRequest, rest: string): HttpResponse {
+    if (req.method !== "POST") return jsonRes(405, { error: "POST only" }, { allow: "POST" });
+    if (rest === "nonces") {
+      for (const [k, exp] of this.nonces) if (exp < this.now() || this.nonces.size > 100_000) this.nonces.delete(k);
+      const nonce = randomBytes(32).toString("base64");
+      this.nonces.set(nonce, this.now() + NONCE_TTL_MS);
+      return jsonRes(200, { nonce });
+    }
+    if (rest !== "blobs") return jsonRes(404, { error: `no such attestation endpoint ${rest}` });
+    let blob;
+    try {
+      blob = readKnoxBlob(req.body ?? new Uint8Array(0));
+    } catch {
+      return jsonRes(400, { error: "invalid nonce/blob" });
+    }
+    if (!blob.data) return jsonRes(200, { verdict: "No", reason: `the device could not attest: exit code ${blob.exitCode} ${blob.error}` });
+    const key = Buffer.from(blob.data.nonce).toString("base64");
+    const exp = this.nonces.get(key);
+    this.nonces.delete(key);
+    if (exp === undefined || exp < this.now()) return jsonRes(400, { error: "invalid nonce/blob" });
+    const { verdict, warrantyBit } = blob.data;
+    const ok = verdict === "Yes" && warrantyBit === 0;
+    return jsonRes(200, { verdict: ok ? "Yes" : "No", warrantyBit: `0x${warrantyBit}`, ...(ok ? {} : { reason: warrantyBit ? "the Knox warranty bit is set (0x1)" : `the device's firmware measurement verdict is ${verdict}` }) });
+  }
+}
