@@ -16,6 +16,7 @@ import { installManagedApps } from "./managed-apps.js";
 import { agentTermsScreen } from "./agent-terms.js";
 import type { BackgroundOutcome } from "../flow.js";
 import { noncompliantOutcome } from "./compliance-shown.js";
+import { SIGNIN_TAB_STEP } from "./signin-step.js";
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -137,7 +138,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
  * with the answer.
  */
 export async function signIn(ctx: ProtocolContext, url: string, user: string): Promise<{ ok: boolean; code: string; step?: string; message?: string }> {
-  const S = "android.signin.chrome-tab";
+  const S = SIGNIN_TAB_STEP;
   return step(ctx, S, async () => {
     const answers: Record<string, string> = {};
     for (let round = 0; round < 4; round++) {

@@ -16,7 +16,9 @@ import { preconditionName } from "../../wire/android/preconditions.js";
 import { dialogText } from "../../wire/android/managed-provisioning-text.js";
 import type { WizardStop } from "../../protocol/android/precheck.js";
 import type { FlowResult } from "../flow.js";
-import { transportCase, type Shown, type ShownInput } from "../shown.js";
+import { hostOf, transportCase, type Shown, type ShownInput } from "../shown.js";
+import { chromiumPageShown } from "../web-page-shown.js";
+import { SIGNIN_TAB_STEP } from "./signin-step.js";
 
 const WIZARD = "setup wizard (ManagedProvisioning)";
 
@@ -69,6 +71,10 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
   if (!(e instanceof TransportError)) return undefined;
   const c = transportCase(e);
   if (!c) return undefined;
+  // The enrollment app's sign-in is a Chrome custom tab: a page that cannot be loaded is Chrome's own error page (or its
+  // certificate interstitial). Nothing of the wizard's follows: the tab stays on that page (Reload) and setup goes no
+  // further; what the DPC does when the user closes the tab is the DPC's own and not published.
+  if (step === SIGNIN_TAB_STEP) return chromiumPageShown(e, c, hostOf(e), `${WIZARD} › enrollment app's sign-in (Chrome custom tab): Chrome's error page, where the user stays`);
   if (step === STEP_DOWNLOAD) return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, c.startsWith("tls") ? tlsCause(c, e.message) : downloadCause(c, e.kind === "http-status" ? e.status : undefined));
   if (isDpcServerStep(step))
     return { text: WIZARD_TEXT.cantSetUp, screen: `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed` };

@@ -95,7 +95,11 @@ class NetworkHttpClient implements HttpClient {
       const wait = Math.min(req.timeoutMs ?? DEFAULT_TIMEOUT_MS, d.detail === "dns.timeout" ? DNS_TIMEOUT_MS : Infinity);
       await this.env.clock.sleep(wait, req.signal);
     }
-    throw blockedError({ detail: d.detail, reason: d.reason }, `${req.method} ${req.url.length > 120 ? `${req.url.slice(0, 117)}...` : req.url}`);
+    // The request names the host the device addressed (a platform service's real host, not its stand-in on the run's
+    // server): what the device shows quotes it ("login.microsoftonline.com’s server IP address could not be found.").
+    const u = new URL(req.url);
+    const url = d.host !== "mdm" && d.host !== u.hostname.toLowerCase() ? `${u.protocol}//${d.host}${u.pathname}${u.search}` : req.url;
+    throw blockedError({ detail: d.detail, reason: d.reason }, `${req.method} ${url.length > 120 ? `${url.slice(0, 117)}...` : url}`);
   }
 
   /** The network's PAC file, in the subset wire/pac.ts reads: its bypass list and local hosts DIRECT, the rest through its proxy. */

@@ -34,6 +34,9 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
   { host: "iprofiles.apple.com", path: /^\/apple\/ade\/(cloudconfig|softwareupdate)/, what: "Automated Device Enrollment cloud configuration" },
   { host: "ztd.dds.microsoft.com", path: /^\/windows\/autopilot\//, what: "Windows Autopilot deployment service" },
   { host: "login.microsoftonline.com", path: /^\/EnrollmentServer\/Auth/, what: "Microsoft Entra sign-in" },
+  // The Android enrollment app's sign-in page (the DPC's Chrome custom tab, SIGNIN_URL): the embedded identity provider
+  // answers as Microsoft Entra does (AADSTS codes), so to the network it is Entra's sign-in host.
+  { host: "login.microsoftonline.com", path: /^\/android\/idp\//, what: "Microsoft Entra sign-in (the Android enrollment app's sign-in tab)" },
   { host: "enterpriseregistration.windows.net", path: /^\/windows\/drs\//, what: "Microsoft Entra device registration" },
   // Firmware TPMs fetch their EK certificate from the manufacturer on first use (Autopilot requirements, networking).
   { host: "ekop.intel.com", path: /^\/windows\/tpm\/ekcert\/intel\//, what: "Intel firmware TPM (PTT) EK certificate service" },

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A web sign-in page that cannot be loaded, end to end over loopback (runner/network against the embedded server):
+ * the Android enrollment app's Chrome custom tab shows Chrome's own error page for the page load's net error, and
+ * the fixed variant enrols every device.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+
+const file = (p: string) => join(import.meta.dirname, "../../scenarios", p);
+const opts = { keyPoolSize: 8, progress: false as const, capacity: false as const };
+
+describe("shipped web-view error page scenarios", () => {
+  it("Android QR on a DNS filter without Entra's sign-in host: the tab shows This site can’t be reached / net::ERR_NAME_NOT_RESOLVED; without the rule all enrol", async () => {
+    const failing = (await runScenario(file("failures/android-signin-tab-dns-blocked-failing.yaml"), opts)).summary;
+    expect(failing.ok).toBe(true);
+    expect(failing.outcomes).toEqual({ "transport.dns": 2 });
+    expect(failing.errors["transport.dns"]).toMatchObject({
+      step: "android.signin.chrome-tab",
+      shown: { code: "net::ERR_NAME_NOT_RESOLVED", name: "ERR_NAME_NOT_RESOLVED (-105)", text: "This site can’t be reached. login.microsoftonline.com’s server IP address could not be found. net::ERR_NAME_NOT_RESOLVED" },
+    });
+    expect(failing.errors["transport.dns"]!.shown!.screen).toMatch(/Chrome custom tab.*where the user stays/);
+    const fixed = (await runScenario(file("failures/android-signin-tab-dns-blocked-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
+  }, 240_000);
+});
