@@ -58,12 +58,36 @@ export function signedClaims(token: string, key: string, crypto: CryptoPort): To
   const sig = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
   if (b64url(sig) !== parts[2]) return undefined;
   try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as TokenClaims;
-    if (typeof claims.upn !== "string") return undefined;
-    return claims;
+    const claims: unknown = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+    return wellTyped(claims) ? claims : undefined;
   } catch {
     return undefined;
   }
+}
+
+const optional = (v: unknown, ok: (x: unknown) => boolean): boolean => v === undefined || ok(v);
+const isString = (x: unknown): boolean => typeof x === "string";
+/** RFC 7519 §2 NumericDate: a JSON number of seconds. */
+const isNumericDate = (x: unknown): boolean => typeof x === "number" && Number.isFinite(x);
+const isStrings = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
+
+/**
+ * Whether a token's payload has the claim types TokenClaims promises. A claim of another type (an `exp` string, a
+ * numeric `tid`, an `aud` list of numbers) makes the token invalid, as JWT libraries refuse it (RFC 7519 §4.1: exp,
+ * nbf and iat are NumericDate; aud a string or an array of strings): otherwise `exp: "tomorrow"` would read as a token
+ * that never expires, and a non-string tid or aud would throw in the server's checks (entra-token.ts).
+ */
+function wellTyped(c: unknown): c is TokenClaims {
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return false;
+  const o = c as Record<string, unknown>;
+  return (
+    typeof o.upn === "string" &&
+    ["tid", "iss", "ver", "deviceid", "unique_name", "preferred_username"].every((k) => optional(o[k], isString)) &&
+    ["exp", "nbf", "iat"].every((k) => optional(o[k], isNumericDate)) &&
+    optional(o.aud, (x) => isString(x) || isStrings(x)) &&
+    optional(o.amr, isStrings) &&
+    optional(o.bulk, (x) => typeof x === "boolean")
+  );
 }
 
 /** The one-time code of the simulated authenticator: 6 digits of HMAC-SHA256(key, "mfa:" + lower-case UPN). */
