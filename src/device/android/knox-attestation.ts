@@ -67,7 +67,11 @@ export async function knoxAttestationGate(ctx: ProtocolContext, base: string, id
       warrantyBit: i.knoxWarrantyBit === "0x1" ? 1 : 0,
     });
     const v = await post(ctx, `${base}/android/knox/attestation/blobs`, blob, "application/octet-stream");
+    // An answered verdict is one of Samsung's ("Yes", "No", "Unknown"; Knox SDK AttestationPolicy blob format); a 200 without
+    // one is the server's fault, not the device's failed attestation (which would lock it). A 400 carries an error instead.
     const verdict = typeof v.verdict === "string" ? v.verdict : undefined;
+    if (v.status === 200 && verdict !== "Yes" && verdict !== "No" && verdict !== "Unknown")
+      throw new ProtocolViolationError("android.knox-attestation.malformed", `the attestation server's answer has no verdict Yes, No or Unknown (${verdict === undefined ? "none" : JSON.stringify(verdict.slice(0, 40))})`);
     const reason = typeof v.reason === "string" ? v.reason.slice(0, 300) : typeof v.error === "string" ? v.error.slice(0, 300) : undefined;
     decoded(ctx, KNOX_ATTESTATION_STEP, { blobBytes: blob.length, warrantyBit: i.knoxWarrantyBit, firmware: official ? "official" : "custom", status: v.status, verdict, reason, signature: "none (the simulator has no Samsung device key)" });
     return { verdict, reason };

@@ -121,6 +121,22 @@ describe("Knox attestation behind a KME Advanced Profile", () => {
     expect(std.steps.some((s) => s.step === "android.knox.attestation")).toBe(false);
   });
 
+  it("an attestation server that answers 200 without a verdict (or with garbage) is its fault, named with the step; the device is not locked", async () => {
+    const { server } = await androidServer(kme);
+    for (const body of ["{}", '{"verdict":"Maybe"}', '{"verdict":7}', "<html>proxy</html>", '["Yes"]']) {
+      const handler: typeof server.handler = async (req) =>
+        /\/knox\/attestation\/blobs$/.test(new URL(req.url, "http://x").pathname) ? { status: 200, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(body), url: "" } : server.handler(req);
+      const out = await runAndroidFlow("android-qr", { profile: "adv", trigger: "kme" }, handler, { model: "samsung-galaxy-s23", disk: new Map() });
+      const failed = out.result ?? (out.error as { code?: string; step?: string });
+      expect(failed, body).toMatchObject({ code: "android.knox-attestation.malformed" });
+      expect(out.result?.code, body).not.toBe("android.portal.locked-attestation");
+      expect(
+        out.steps.some((s) => s.step === "android.knox.attestation" && !s.ok),
+        body,
+      ).toBe(true);
+    }
+  });
+
   it("Samsung's stand-in refuses a replayed nonce and garbage with 400 'invalid nonce/blob'", async () => {
     const { server } = await androidServer(kme);
     const post = (path: string, body: Uint8Array) => server.handler({ method: "POST", url: `/android/knox/attestation/${path}`, headers: { "content-type": "application/octet-stream" }, body });
