@@ -68,6 +68,13 @@ describe("device integrity: bad input", () => {
     expect(e.message).toContain("unlocked");
   });
 
+  it("a contradiction of bootloader and verified boot is refused at load with its location", () => {
+    const e = scenarioLoadError(one("{ integrity: { bootloader: locked, verifiedBoot: orange } }"), "ticket.yaml", context);
+    expect(e.location).toMatch(/^ticket\.yaml:13:\d+$/);
+    expect(e.message).toContain("unlocked bootloader");
+    expect(scenarioLoadError(one("{ integrity: { bootloader: unlocked, verifiedBoot: green } }"), "ticket.yaml", context).message).toContain("boots orange");
+  });
+
   it("a misspelt integrity key and warranty bit, and a wrong policy value, are refused at load", () => {
     expect(scenarioLoadError(one("{ integrity: { rootd: true } }"), "ticket.yaml", context).message).toContain("rooted");
     expect(scenarioLoadError(one("{ integrity: { knoxWarrantyBit: 1 } }"), "ticket.yaml", context).message).toContain("0x1");

@@ -54,3 +54,17 @@ export function integritySignals(id: DeviceIdentity, securityPatch: string, chal
   });
   return { keyDescription: Buffer.from(der).toString("base64"), rootDetected: i.rooted, gms: id.android?.gms ?? true };
 }
+
+/**
+ * A contradiction in `state.integrity` (checked at load): Android Verified Boot's orange state IS an unlocked
+ * bootloader, and green / yellow are locked states (source.android.com/docs/security/features/verifiedboot/boot-flow).
+ */
+export function integrityContradiction(s: { bootloader?: string; verifiedBoot?: string } | undefined): { message: string; expected: string } | undefined {
+  if (!s?.verifiedBoot) return undefined;
+  const bootloader = s.bootloader ?? "locked";
+  if (s.verifiedBoot === "orange" && bootloader === "locked")
+    return { message: 'state.integrity.verifiedBoot "orange" is the state of an unlocked bootloader, but bootloader is locked', expected: "bootloader: unlocked, or verifiedBoot green / yellow" };
+  if (s.verifiedBoot !== "orange" && bootloader === "unlocked")
+    return { message: `state.integrity.verifiedBoot "${s.verifiedBoot}" is a locked state, but bootloader is unlocked (an unlocked device boots orange)`, expected: "verifiedBoot: orange (or leave it out), or bootloader: locked" };
+  return undefined;
+}

@@ -9,6 +9,7 @@ import { osSupportIssues } from "./os-support-semantic.js";
 import { trustIssues } from "./trust-semantic.js";
 import { optionsKeyForFlow } from "./platforms/index.js";
 import { familyOf, foreignStateKeys, platformStateKeys, STATE_KEYS } from "../../device/state.js";
+import { integrityContradiction } from "../../device/android/integrity.js";
 import { formatPath, type Anchor, type PathSegment } from "./locate.js";
 import { describeValue, type Issue } from "./messages.js";
 import { MAX_TOTAL_DEVICES, TEMPLATE_VARIABLES, scenarioSchema, type Json } from "./schema.js";
@@ -135,6 +136,8 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
         const message = `state.${f.key} does not apply to ${g.model} (platform ${platform})${f.families.length ? `: it is ${/^[aeiou]/.test(f.families[0]!) ? "an" : "a"} ${f.families.join("/")} state key` : ""}${didYouMean(f.key, own)}`;
         out.push(issue(at("state", f.key), message, `one of ${own.join(", ") || "(no state keys yet)"}`, "key"));
       }
+      const contradiction = family === "android" ? integrityContradiction(g.state.integrity as never) : undefined;
+      if (contradiction) out.push(issue(at("state", "integrity", "verifiedBoot"), contradiction.message, contradiction.expected));
       for (const k of platformStateKeys(g.state, platform)) {
         const models = Object.entries(ctx.modelPlatforms ?? {}).filter(([, p]) => k.platforms.includes(p)).map(([id]) => id);
         const message = `state.${k.key} does not apply to ${g.model} (platform ${platform}): ${k.why}${models.length ? `; models that have it: ${models.join(", ")}` : ""}`;

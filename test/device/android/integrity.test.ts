@@ -150,3 +150,29 @@ describe("Knox attestation behind a KME Advanced Profile", () => {
     expect((await post("blobs", new TextEncoder().encode("garbage"))).status).toBe(400);
   });
 });
+
+describe("hostile answers end one device's flow with a typed error naming the step", () => {
+  const tamper = (handler: (r: never) => Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }>, path: string, body: string) => async (req: never) =>
+    (req as { url: string }).url.includes(path) ? { status: 200, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(body) } : handler(req);
+
+  for (const [what, body] of [
+    ["an HTML page", "<html>login</html>"],
+    ["a JSON list", "[1,2]"],
+    ["an unknown state", '{"state":"green"}'],
+  ] as const) {
+    it(`the Intune status check answered with ${what}`, async () => {
+      const { server } = await androidServer(profiles, undefined, policy({ rootedDevices: "block" }));
+      const out = await runAndroidFlow("android-qr", intune, tamper(server.handler as never, "/intune/compliance", body) as never);
+      expect(out.result).toBeUndefined();
+      expect(out.error).toMatchObject({ code: "android.intune.malformed", step: "android.intune.compliance", device: expect.stringContaining("pixel-8") });
+      expect(String((out.error as Error).message)).toMatch(/compliance answer/);
+    });
+  }
+
+  it("Samsung's attestation stand-in answered with garbage: a typed error at android.knox.attestation", async () => {
+    const { server } = await androidServer({ profiles: { adv: { mode: "fully-managed", advancedProfile: true } } });
+    const out = await runAndroidFlow("android-qr", { profile: "adv", trigger: "kme" }, tamper(server.handler as never, "/knox/attestation/nonces", "<html/>") as never, { model: "samsung-galaxy-s23", disk: new Map() });
+    expect(out.result).toBeUndefined();
+    expect(out.error).toMatchObject({ code: "android.knox-attestation.malformed", step: "android.knox.attestation" });
+  });
+});
