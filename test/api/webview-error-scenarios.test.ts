@@ -2,8 +2,11 @@
 /**
  * A web sign-in page that cannot be loaded, end to end over loopback (runner/network against the embedded server):
  * the Android enrollment app's Chrome custom tab shows Chrome's own error page for the page load's net error, and
- * the fixed variant enrols every device.
+ * the fixed variant enrols every device; an iPhone whose enrollment portal does not resolve is left on Safari's page
+ * with the NSURLError WebKit reports (Safari's own wording is not published).
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -23,5 +26,28 @@ describe("shipped web-view error page scenarios", () => {
     expect(failing.errors["transport.dns"]!.shown!.screen).toMatch(/Chrome custom tab.*where the user stays/);
     const fixed = (await runScenario(file("failures/android-signin-tab-dns-blocked-fixed.yaml"), opts)).summary;
     expect(fixed).toMatchObject({ ok: true, devices: 2, enrolled: 2 });
+  }, 240_000);
+
+  it("iOS user-initiated enrollment on a DNS filter without the MDM server: Safari's page at the portal, NSURLErrorDomain -1003", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-webview-"));
+    const f = join(dir, "ios-portal-dns.yaml");
+    writeFileSync(
+      f,
+      [
+        "name: ios-portal-dns",
+        "seed: 7",
+        "server: embedded",
+        "networks: { home-wifi: { blocked: [mdm], blockedAs: dns.nxdomain } }",
+        "embedded: { policy: { directory: { users: [{ upn: ana@contoso.example }] } }, apple: { portal: { login: true } } }",
+        "groups:",
+        "  - { name: phones, model: iphone-15, count: 1, flow: ios-profile, network: home-wifi, options: { apple: { portal: { user: ana@contoso.example } } } }",
+        "limits: { durationSeconds: 600, stepTimeoutMs: 5000 }",
+        "",
+      ].join("\n"),
+    );
+    const s = (await runScenario(f, opts)).summary;
+    expect(s.outcomes).toEqual({ "transport.dns": 1 });
+    expect(s.errors["transport.dns"]).toMatchObject({ step: "portal.login", shown: { code: "NSURLErrorDomain -1003", name: "NSURLErrorCannotFindHost" } });
+    expect(s.errors["transport.dns"]!.shown!.screen).toMatch(/^Safari, its page for a failed load/);
   }, 240_000);
 });

@@ -58,6 +58,18 @@ export function appleScreen(step: string | undefined, flow: string | undefined):
   return mac ? "System Settings › Privacy & Security › Profiles (Profile Installation Failed)" : "Settings › Profile Downloaded › Install (Profile Installation Failed)";
 }
 
+/**
+ * A page load in Safari (WebKit): the enrollment portal and, in user-initiated enrollment, the profile download the
+ * user starts there. A failed load is Safari's own error page, not a Settings alert. WebKit reports the failure to
+ * its view as the NSURLError of the load (WKNavigationDelegate didFailProvisionalNavigation, developer.apple.com);
+ * the wording of Safari's page is Safari's and is not published, so the NSURLError and its description are shown.
+ */
+function inSafari(step: string | undefined, flow: string | undefined): boolean {
+  return step === "portal.login" || (step === "profile.download" && (flow === "ios-profile" || flow === "macos-profile"));
+}
+
+const SAFARI_PAGE = "Safari, its page for a failed load (Safari's own wording is not published: the NSURLError WebKit reports for the load is shown)";
+
 /** A thrown failure; undefined when the device shows no error of its own for it. */
 export function appleShownForError(input: ShownInput): Shown | undefined {
   const e = input.error;
@@ -66,7 +78,8 @@ export function appleShownForError(input: ShownInput): Shown | undefined {
   const name = c ? NSURL_FOR[c] : undefined;
   if (!name) return undefined;
   const n = NSURL_ERRORS[name]!;
-  return { code: `NSURLErrorDomain ${n.code}`, name: n.name, text: nsUrlText(n, hostOf(e)), screen: appleScreen(input.step ?? e.step, input.flow) };
+  const step = input.step ?? e.step;
+  return { code: `NSURLErrorDomain ${n.code}`, name: n.name, text: nsUrlText(n, hostOf(e)), screen: inSafari(step, input.flow) ? SAFARI_PAGE : appleScreen(step, input.flow) };
 }
 
 /** The device's own error chain (profile or MDM refusal): the outermost error is the alert. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 import { describe, expect, it } from "vitest";
-import { TransportError } from "../../../src/errors/index.js";
-import { androidShownForError } from "../../../src/device/android/shown.js";
-import { CHROMIUM_NET_ERRORS, chromiumCode, chromiumPageText } from "../../../src/wire/web/chromium-net-errors.js";
+import { TransportError } from "../../src/errors/index.js";
+import { androidShownForError } from "../../src/device/android/shown.js";
+import { appleShownForError } from "../../src/device/apple/shown.js";
+import { CHROMIUM_NET_ERRORS, chromiumCode, chromiumPageText } from "../../src/wire/web/chromium-net-errors.js";
 
 describe("Chromium net errors (net_error_list.h) and their pages (localized_error.cc)", () => {
   it("maps each transport case to its net error and value", () => {
@@ -45,5 +46,19 @@ describe("the Android enrollment app's sign-in tab shows Chrome's page", () => {
     const s = at(new TransportError("too-large", "GET https://login.example/a: body too large"));
     expect(s).toMatchObject({ unknown: { of: "condition" } });
     expect(s!.code).toBeUndefined();
+  });
+});
+
+describe("Apple: a failed page load in Safari is Safari's page, with the NSURLError WebKit reports", () => {
+  const dns = () => new TransportError("dns", "GET https://mdm.example/enroll: getaddrinfo ENOTFOUND mdm.example", { detail: "dns.nxdomain" });
+  it("the enrollment portal and the profile download of user-initiated enrollment are in Safari", () => {
+    for (const step of ["portal.login", "profile.download"]) {
+      const s = appleShownForError({ error: dns(), step, flow: "ios-profile" });
+      expect(s).toMatchObject({ code: "NSURLErrorDomain -1003", name: "NSURLErrorCannotFindHost", text: "A server with the specified hostname could not be found." });
+      expect(s!.screen).toMatch(/^Safari, its page for a failed load \(Safari's own wording is not published/);
+    }
+  });
+  it("Setup Assistant's profile download is not Safari", () => {
+    expect(appleShownForError({ error: dns(), step: "profile.download", flow: "ios-ade" })!.screen).toBe("Setup Assistant › Remote Management");
   });
 });
