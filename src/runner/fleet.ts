@@ -37,6 +37,7 @@ import { wrapDns, wrapHttp } from "./timeline/device-net.js";
 import { networksOf, portsOnNetwork, type RunNetworks } from "./network/attach.js";
 import { withEndpointRoutes } from "./endpoint-routes.js";
 import type { TimelineEngine } from "./timeline/engine.js";
+import { applyStateSets } from "./timeline/device-state.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
 import { runClosed, type Place } from "./places.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
@@ -193,6 +194,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   if (stepPrefix) ports.current.prefix = stepPrefix;
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;
+  applyStateSets(identity, tl?.deviceState(identity.index)); // state the timeline set (timeline/device-state.ts), again after every gate
   const net = tl && { blocked: (url: string | undefined) => tl.blocked(identity.index, url), power: () => tl.power.signal(identity.index) };
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
   // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
@@ -221,7 +223,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
       env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
     },
     onCommand: (a) => env.observer.onCommand?.({ device, platform, ...a }),
-    ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal), hostConnections: () => tl.hostConnections(identity.index) } : {}),
+    ...(tl ? { gate: (step: string) => tl.gate(identity.index, device, `${stepPrefix}${step}`, signal).then(() => applyStateSets(identity, tl.deviceState(identity.index))), hostConnections: () => tl.hostConnections(identity.index) } : {}),
     ...(checkpoint ? { checkpoint } : {}),
   };
   return {

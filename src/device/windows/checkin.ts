@@ -26,6 +26,7 @@ import { execRemoteReset, installResetNodes, type AcceptedReset } from "./recove
 import { keptSettings, localAutopilotReset, restoreSettings } from "./applied-settings.js";
 import type { AppliedSettings } from "../flow.js";
 import type { ResolvedWindowsOptions } from "./options.js";
+import { withWindowsProxy } from "./proxy.js";
 
 export interface WindowsEnrolledState {
   certificates: { label: string; pem: string }[];
@@ -67,7 +68,9 @@ const enrolledMemo = new WeakMap<object, { pem: string; keys: FlowContext["ports
 /** A session ID per check-in: seconds of the device clock (increasing, like the device's counter), in 1..65535. */
 const sessionIdAt = (ms: number): string => String(1 + (Math.floor(ms / 1000) % 65535));
 
-export async function windowsCheckin(ctx: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): Promise<WindowsCheckinOutcome> {
+export async function windowsCheckin(original: FlowContext, o: ResolvedWindowsOptions, state: WindowsEnrolledState): Promise<WindowsCheckinOutcome> {
+  // A scheduled sync is WinHTTP in system context, as the enrolment's sessions: the PC's proxy settings as they are now.
+  const ctx = withWindowsProxy(original);
   const id = ctx.identity;
   const w = id.windows;
   if (!w) throw new ScenarioError(`${id.model} is not a Windows model`);

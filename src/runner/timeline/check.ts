@@ -13,6 +13,7 @@ import type { Json } from "../scenario/json.js";
 import { didYouMean, listNames } from "../scenario/suggest.js";
 import type { Scenario, ScenarioContext } from "../scenario/types.js";
 import { durationMs, formatMs } from "./duration.js";
+import { OWN_HANDLING, stateSetProblem } from "./device-state.js";
 import { ACTION_KEYS, isServerAction, isTargeted, type RecordStore, type TimelineAction, type TimelineEntry, type TimelineEvent, type TimelineSpec } from "./types.js";
 
 const issue = (path: PathSegment[], message: string, expected: string, anchor: "value" | "key" = "value"): Issue => ({ path, anchor, message, expected, rank: 1 });
@@ -156,7 +157,7 @@ function setIn(root: Record<string, unknown>, path: string[], value: unknown): v
  * reconfigures from the next request on). The rest (the TLS chain, made when the server starts) is
  * refused when the file loads rather than ignored at run time.
  */
-const SETTABLE = ["embedded.scep.<setting>", "embedded.clockOffset", "embedded.policy[.<setting>…]", "embedded.apple.<setting>…", "embedded.windows.<setting>…", "embedded.android.<setting>…", "state.clockOffset", "state.trustedRoots"];
+const SETTABLE = ["embedded.scep.<setting>", "embedded.clockOffset", "embedded.policy[.<setting>…]", "embedded.apple.<setting>…", "embedded.windows.<setting>…", "embedded.android.<setting>…", "state.clockOffset", "state.trustedRoots", "state.<key>"];
 function unsettable(path: readonly string[]): string | undefined {
   const [, part, ...rest] = path;
   if (part === "policy" || (part === "clockOffset" && rest.length === 0)) return undefined;
@@ -265,6 +266,11 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
       for (const [p, value] of Object.entries(e.set!)) {
         const path = p.split(".");
         if (path[0] === "state") {
+          if (!OWN_HANDLING.has(path[1] ?? "")) {
+            const problem = stateSetProblem(path.slice(1).join("."), value);
+            if (problem) out.push(issue(at("set", p), `${formatPath(at("set", p))}: ${problem.message}`, problem.expected));
+            continue;
+          }
           if (path[1] === "trustedRoots") {
             if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a list of root names (got ${describeValue(value)})`, "[Contoso Root CA]"));
           } else if (typeof value !== "string" || !new RegExp(CLOCK_OFFSET_PATTERN).test(value)) out.push(issue(at("set", p), `${formatPath(at("set", p))} must be a signed duration (got ${describeValue(value)})`, 'a signed duration such as "-90d", "+15m" or "0s"'));

@@ -9,7 +9,8 @@ import type { Clock, Timer } from "../../ports/clock.js";
 import { LocalDeviceActions } from "./device-actions.js";
 import type { HostConnection } from "../../protocol/common/context.js";
 import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../observer.js";
-import { clockOffsetMs } from "../../device/state.js";
+import { clockOffsetMs, type DeviceState } from "../../device/state.js";
+import { DeviceStateSets, OWN_HANDLING } from "./device-state.js";
 import type { NetworkBlock } from "./device-net.js";
 import { NetworkWindows } from "./network-windows.js";
 import { formatMs } from "./duration.js";
@@ -62,6 +63,7 @@ export class TimelineEngine implements RunObserver {
   private readonly certificates = new Map<number, string[]>();
   private readonly byId = new Map<string, number>();
   private readonly clockOffsets = new Map<number, number>();
+  private readonly stateSets = new DeviceStateSets();
   private readonly installedRoots = new Map<number, string[]>();
   /** Devices restored from a backup since their last set-up (timeline `restore`), and which backup. */
   private readonly restored = new Map<number, RestoredBackup>();
@@ -332,17 +334,25 @@ export class TimelineEngine implements RunObserver {
         const clock = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "clockOffset").at(-1);
         const roots = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "trustedRoots").at(-1);
         const rest = a.values.filter((v) => v.path[0] !== "state");
+        // Any other device state key (timeline/device-state.ts): on the targeted devices' identities from their next step.
+        const states = a.values.filter((v) => v.path[0] === "state" && !OWN_HANDLING.has(v.path[1] ?? "")).map((v) => ({ key: v.path.slice(1).join("."), value: v.value }));
         const n = (devices ?? this.o.devices).length;
+        if (states.length) this.stateSets.set((devices ?? this.o.devices).map((d) => d.index), states);
         for (const d of clock || roots ? (devices ?? this.o.devices) : []) {
           if (clock) this.clockOffsets.set(d.index, clockOffsetMs(String(clock.value)));
           if (roots) this.installedRoots.set(d.index, (roots.value as string[]).map(String));
         }
-        const mine = [clock ? `the clock of ${n} device(s) set to ${String(clock.value)} from the true time` : "", roots ? `${n} device(s) now trust the installed roots [${(roots.value as string[]).join(", ")}]` : ""];
+        const mine = [clock ? `the clock of ${n} device(s) set to ${String(clock.value)} from the true time` : "", roots ? `${n} device(s) now trust the installed roots [${(roots.value as string[]).join(", ")}]` : "", states.length ? `${n} device(s) now have ${states.map((x) => `state.${x.key} = ${JSON.stringify(x.value)}`).join(", ")}` : ""];
         return [...mine, rest.length ? await this.server({ ...a, values: rest }, devices, e, now) : ""].filter(Boolean).join("; ");
       }
       default:
         return this.server(a, devices, e, now);
     }
+  }
+
+  /** The device state keys the timeline set for device `index` (timeline/device-state.ts); undefined: none. */
+  deviceState(index: number): Partial<DeviceState> | undefined {
+    return this.stateSets.of(index);
   }
 
   /** The clock offset (ms) the timeline last set for device `index`; undefined: never set (its state's holds). */

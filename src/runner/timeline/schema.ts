@@ -53,9 +53,9 @@ export const timelineSchema: Json = {
       set: {
         type: "object",
         minProperties: 1,
-        propertyNames: { pattern: "^(embedded(\\.[A-Za-z0-9_-]+)+|state\\.clockOffset|state\\.trustedRoots)$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays", or state.clockOffset, state.trustedRoots' },
+        propertyNames: { pattern: "^(embedded(\\.[A-Za-z0-9_-]+)+|state\\.[A-Za-z][A-Za-z0-9]*)$", "x-expected": 'a configuration path such as "embedded.windows.policy.validityDays", or a device state key such as state.networkProxy' },
         description:
-          'Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on. Device: state.clockOffset sets the targeted devices\' clocks (e.g. "0s": the clock was synced); state.trustedRoots replaces the named roots they installed (the user installs the company root), for their next connections.',
+          "Embedded server: set configuration values (embedded.* paths of this scenario); the server uses them from then on. Device: state.clockOffset sets the targeted devices' clocks (e.g. \"0s\": the clock was synced); state.trustedRoots replaces the named roots they installed (the user installs the company root), for their next connections; any other state.<key> of the scenario's state: (validated by its schema, e.g. state.networkProxy, state.winhttpProxy, state.mdmEnrollments, state.userInstalledApps) replaces that key on the targeted devices from their next step or check-in. Keys read once when the device is made (os, osVersion, serialNumber, imei, apiLevel, tpm, …) are refused.",
       },
       deleteRecords: {
         type: "object",

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Device state that changes during a run: a timeline `set` of `state.<key>` (any key the scenario's `state:` schema
+ * knows, validated by that key's own schema) on the targeted devices, at a time or after an event — the user turning a
+ * proxy off, removing a profile, joining another network setting, a PC's WinHTTP proxy set by a script. The flows read
+ * `identity.state` where they use a key; the new value replaces the key on the device's identity before its next step
+ * (the timeline gate every step passes) and before each check-in, so the next read sees it; `null` takes the key away.
+ *
+ * Keys the device reads once, when it is made (device/identity.ts derives its identity from them: the OS release and
+ * build, hardware identifiers, the API level, the TPM version), are refused at load with where to set them instead:
+ * changing them mid-run would leave the identity the device already reported untouched, a silent no-op. An OS update
+ * during a run is therefore not expressible this way yet. `clockOffset` and `trustedRoots` keep their own handling
+ * (runner/device-clock.ts).
+ */
+import { Ajv, type ValidateFunction } from "ajv";
+import type { DeviceIdentity } from "../../device/identity.js";
+import { stateSchema, type DeviceState } from "../../device/state.js";
+import type { Json } from "../scenario/json.js";
+import { addAnnotationKeywords, describeExpected, describeValue } from "../scenario/messages.js";
+import { didYouMean } from "../scenario/suggest.js";
+
+/** State keys the device reads once, when its identity is made (device/identity.ts identityOf). */
+export const READ_AT_START: ReadonlySet<string> = new Set(["os", "osVersion", "osEdition", "tpm", "serialNumber", "modelIdentifier", "imei", "manufacturer", "model", "apiLevel", "knoxVersion", "securityPatch", "gms"]);
+/** State keys the timeline sets through their own mechanism (the device clock, the installed roots). */
+export const OWN_HANDLING: ReadonlySet<string> = new Set(["clockOffset", "trustedRoots"]);
+
+let validators: Map<string, ValidateFunction> | undefined;
+function validator(key: string, schema: Json): ValidateFunction {
+  validators ??= new Map();
+  let v = validators.get(key);
+  if (!v) {
+    const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, strictNumbers: true, allowUnionTypes: true });
+    addAnnotationKeywords(ajv);
+    v = ajv.compile(schema as object);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+/** Why `set: { state.<key>: value }` cannot apply (undefined: it can): an unknown key, one read at start, or a value its schema refuses. */
+export function stateSetProblem(key: string, value: unknown): { message: string; expected: string } | undefined {
+  const properties = (stateSchema() as { properties: Record<string, Json> }).properties;
+  const schema = properties[key];
+  if (!schema) return { message: `state.${key} is not a device state key${didYouMean(key, Object.keys(properties))}`, expected: "a key of the scenario's state: (scenarios/README-<platform>.md)" };
+  if (READ_AT_START.has(key))
+    return { message: `state.${key} is read once, when the device is made (its identity and what it reports from the first request): set it in the group's state:, not during the run`, expected: "a state key the flows read when they use it" };
+  // null takes the key away (the setting removed: `netsh winhttp reset proxy`), back to the catalog model's.
+  if (value === null) return undefined;
+  const check = validator(key, schema);
+  if (check(value)) return undefined;
+  const err = check.errors![0]!;
+  const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues;
+  const expected = allowed ? `one of ${allowed.join(", ")}` : (describeExpected(schema as never) ?? "a value the state schema accepts");
+  return { message: `state.${key}${err.instancePath.replace(/\//g, ".")} ${err.message ?? "is invalid"} (got ${describeValue(value)}); expected ${expected}`, expected };
+}
+
+/** Per device (run-wide index): the state keys the timeline set, in force from then on. */
+export class DeviceStateSets {
+  private readonly sets = new Map<number, Partial<DeviceState>>();
+
+  set(indices: readonly number[], values: readonly { key: string; value: unknown }[]): void {
+    for (const i of indices) this.sets.set(i, { ...this.sets.get(i), ...Object.fromEntries(values.map((v) => [v.key, v.value])) });
+  }
+
+  of(index: number): Partial<DeviceState> | undefined {
+    return this.sets.get(index);
+  }
+}
+
+/** Puts the keys the timeline set on the identity the flows read (a new state object: a group's is shared by its devices). */
+export function applyStateSets(identity: DeviceIdentity, sets: Partial<DeviceState> | undefined): void {
+  if (!sets) return;
+  const state = identity.state ?? {};
+  if (Object.entries(sets).every(([k, v]) => (state as Record<string, unknown>)[k] === (v ?? undefined))) return;
+  const next: Record<string, unknown> = { ...state, ...sets };
+  for (const [k, v] of Object.entries(sets)) if (v === null) delete next[k];
+  identity.state = next as DeviceState;
+}
