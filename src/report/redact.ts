@@ -15,7 +15,11 @@
  *   JSON-escaped, hex and base64 (standard, URL-safe, percent-encoded, and at any byte alignment
  *   inside a longer base64 text) forms.
  *
- * Always: PEM `PRIVATE KEY` blocks anywhere, `Bearer <token>` and `Basic <user:pass>` credentials.
+ * Always: PEM `PRIVATE KEY` blocks anywhere, `Bearer <token>` and `Basic <user:pass>` credentials, and the
+ * signature of a compact JWT (RFC 7519 / RFC 7515 §7.1 `header.payload.signature`, header and payload JSON objects, so
+ * both start `eyJ`) wherever it appears — an Entra access token in an identity provider's `wresult` form field, a
+ * SyncML AADUserToken alert, a BinarySecurityToken: the header and claims stay readable (a token's `aud`, `ver` and
+ * `iss` are what a support engineer diagnoses a refused token with), the signature that makes it usable does not.
  * In XML text (message bodies in the transcript): a plist `<key>` with a sensitive name hides the
  * value that follows it, and an element with a sensitive local name (`<wsse:Password>`,
  * `<wsse:BinarySecurityToken>`) hides its text, except a WS-Security token whose ValueType names a
@@ -88,6 +92,8 @@ export function looksLikeKeyMaterial(value: unknown): boolean {
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\b(Bearer)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{4,}={0,2})/gi;
+/** A compact JWS/JWT: base64url JSON header and payload (both `eyJ…`), then its signature. */
+const JWT = /\b(eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.)[A-Za-z0-9_-]+/g;
 const HEADER_LINE = /^([ \t]*(?:proxy-)?(?:authorization|cookie|set-cookie)[ \t]*:)[^\r\n]*/gim;
 const NAME_VALUE = /(^|[?&;\s,{(])([A-Za-z0-9_.%-]+)=([^&#;\s"',)}]*)/g;
 const JSON_FIELD = /"((?:[^"\\]|\\.)*)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
@@ -220,6 +226,7 @@ export class Redactor {
     s = s.replace(HEADER_LINE, `$1 ${REDACTED}`);
     s = s.replace(BEARER, `$1$2${REDACTED}`);
     s = s.replace(BASIC, (m, scheme: string, sp: string, b64: string) => (decodesToUserPass(b64) ? `${scheme}${sp}${REDACTED}` : m));
+    if (s.includes("eyJ")) s = s.replace(JWT, `$1${REDACTED}`);
     // A value hidden below because of its name is hidden wherever else it occurs in the same text
     // (an enrollment token both as `et=` in a link and as the `value` field beside it).
     const hidden = new Set<string>();

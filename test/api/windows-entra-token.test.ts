@@ -4,6 +4,8 @@
  * server/windows/mdm-token.ts), end to end over loopback: the shipped pair win-entra-v2-token-audience-{failing,fixed}
  * (fleetdm/fleet#46388).
  */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -27,10 +29,21 @@ describe("Entra v2.0 access tokens at a server that accepts only its URL as audi
     T,
   );
   it(
-    "fixed: the server accepts the application's client id too, and every PC provisions",
+    "fixed: the server accepts the application's client id too, and every PC provisions; its trace shows no token's signature",
     async () => {
-      const { summary } = await runScenario(failures("win-entra-v2-token-audience-fixed"), opts);
+      const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-trace-")), "trace");
+      const { summary } = await runScenario(failures("win-entra-v2-token-audience-fixed"), { ...opts, trace: dir });
       expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0, ok: true });
+      // The Entra access token travels in the sign-in page's wresult field and in every DM session's AADUserToken
+      // alert: its claims stay readable, its signature is redacted (report/redact.ts).
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(2);
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), "utf8");
+        expect(text).toMatch(/com\.microsoft\/MDM\/AADUserToken/);
+        expect(text).toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.\[REDACTED\]/);
+        expect(text).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.(?!\[REDACTED\])[\w-]/);
+      }
     },
     T,
   );

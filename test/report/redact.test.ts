@@ -101,6 +101,26 @@ describe("Redactor", () => {
     expect(out.pairs).toEqual([["authorization", `Bearer ${REDACTED}`]]);
   });
 
+  it("hides a JWT's signature wherever it appears (a wresult form field, a SyncML AADUserToken alert) and keeps its claims readable", () => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const sig = "Qm9ndXNTaWduYXR1cmVfb2ZfdGhlX3Rva2VuX18zMmJ5dGVz";
+    const jwt = `${part({ alg: "HS256", typ: "JWT" })}.${part({ aud: "6f2c4b1e-8d3a-4c5b-9e7f-1a2b3c4d5e6f", ver: "2.0", upn: "ana@contoso.com" })}.${sig}`;
+    const unsigned = jwt.slice(0, jwt.lastIndexOf(".") + 1);
+    const out = new Redactor().redact({
+      page: `<form method="post" action="ms-app://windows.immersivecontrolpanel"><input type="hidden" name="wresult" value="${jwt}"/></form>`,
+      syncml: `<Alert><Data>1224</Data><Item><Meta><Type xmlns="syncml:metinf">com.microsoft/MDM/AADUserToken</Type></Meta><Data>${jwt}</Data></Item></Alert>`,
+      json: JSON.stringify({ access_value: jwt }),
+      bare: jwt,
+      notAJwt: "eyJhbGciOi.version.1",
+    }) as Record<string, string>;
+    const text = JSON.stringify(out);
+    expect(text).not.toContain(sig);
+    expect(out.bare).toBe(`${unsigned}${REDACTED}`);
+    expect(out.page).toContain(`value="${unsigned}${REDACTED}"`);
+    expect(out.syncml).toContain(`<Data>${unsigned}${REDACTED}</Data>`);
+    expect(out.notAJwt).toBe("eyJhbGciOi.version.1");
+  });
+
   it("returns a deep copy and never mutates the input", () => {
     const r = new Redactor();
     r.addSecret("abcd1234");
