@@ -50,4 +50,28 @@ describe("shipped web-view error page scenarios", () => {
     expect(s.errors["transport.dns"]).toMatchObject({ step: "portal.login", shown: { code: "NSURLErrorDomain -1003", name: "NSURLErrorCannotFindHost" } });
     expect(s.errors["transport.dns"]!.shown!.screen).toMatch(/^Safari, its page for a failed load/);
   }, 240_000);
+
+  it("Android: a TLS-inspecting proxy's untrusted certificate at the sign-in tab is Chrome's interstitial, NET::ERR_CERT_AUTHORITY_INVALID", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-webview-"));
+    const f = join(dir, "android-tab-tls.yaml");
+    writeFileSync(
+      f,
+      [
+        "name: android-tab-tls",
+        "seed: 8",
+        "server: embedded",
+        "embedded: { android: { profiles: { fully-managed: { userSignIn: true } } } }",
+        "groups:",
+        "  - { name: pixels, model: pixel-8, count: 1, flow: android-qr, options: { android: { profile: fully-managed } } }",
+        "faults:",
+        "  - { name: inspecting-proxy, match: { step: android.signin.chrome-tab }, tls: untrusted }",
+        "limits: { durationSeconds: 600, stepTimeoutMs: 5000 }",
+        "",
+      ].join("\n"),
+    );
+    const s = (await runScenario(f, opts)).summary;
+    expect(s.outcomes).toEqual({ "transport.tls": 1 });
+    expect(s.errors["transport.tls"]).toMatchObject({ step: "android.signin.chrome-tab", shown: { code: "NET::ERR_CERT_AUTHORITY_INVALID", name: "ERR_CERT_AUTHORITY_INVALID (-202)" } });
+    expect(s.errors["transport.tls"]!.shown!.text).toMatch(/^Your connection is not private\. Attackers might be trying to steal your information from \S+ \(for example, passwords, messages, or credit cards\)\. NET::ERR_CERT_AUTHORITY_INVALID$/);
+  }, 240_000);
 });
