@@ -44,6 +44,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json package-lock.json README.md ./
 COPY devices ./devices
+COPY agents ./agents
 COPY scenarios ./scenarios
 # uid/gid 10001 match the Job's securityContext (runAsUser/fsGroup 10001). The key pool (/keys,
 # $ENROLLSIM_KEY_POOL, read by `run` and `keys pregen`) and the output dir (/out: summaries,

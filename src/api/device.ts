@@ -156,6 +156,7 @@ export class VirtualDevice {
           targets,
           tls: this.options.tls,
           keepAlive,
+          ...(this.options.catalog ? { agents: this.options.catalog.agents } : {}),
         },
         options as never,
       )
@@ -201,5 +202,5 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Virtua
   const index = options.index ?? 0;
   const identity = expandState(options.state, index, model.id, (state) => createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, state ? { state } : {}));
   const keys = options.keys ?? (await FileKeyPool.open({ ensure: Math.min(index + 1, 64) }));
-  return new VirtualDevice(identity, adapters, keys, options);
+  return new VirtualDevice(identity, adapters, keys, { ...options, catalog });
 }

@@ -90,6 +90,8 @@ export interface RunScenarioOptions {
   catalog?: Catalog;
   /** `--devices DIR`: device YAML files that add to or replace the shipped catalog's models (ignored when `catalog` is given). */
   devicesDir?: string;
+  /** `--agents DIR`: vendor agent YAML files that add to or replace the shipped agent catalog (ignored when `catalog` is given). */
+  agentsDir?: string;
   /** Adapters to use instead of the Node ones (tests inject virtual time or in-memory HTTP). */
   adapters?: Partial<NodeAdapters>;
   keys?: KeyPool;
@@ -234,6 +236,7 @@ export function scenarioContext(catalog: Catalog): ScenarioContext {
     flowPlatforms: Object.fromEntries(Object.entries(FLOWS).map(([name, f]) => [name, f.platforms])),
     flowSteps: Object.fromEntries(flowNames().map((f) => [f, expandedStepsOf(f)])),
     modelOsSupport: Object.fromEntries(catalog.list().flatMap((m) => (m.osSupport ? [[m.id, m.osSupport]] : []))),
+    agentEnrollments: Object.fromEntries(catalog.agents.list().map((a) => [a.id, Object.entries(a.platforms).flatMap(([p, v]) => (v.enrollment ? [p] : []))])),
   };
 }
 
@@ -283,7 +286,7 @@ export interface PreparedRun {
  * that the run's server cannot answer, a run this machine cannot hold.
  */
 export async function prepareRun(file: string | ResolvedScenario, options: RunScenarioOptions = {}): Promise<PreparedRun> {
-  const catalog = options.catalog ?? loadCatalogWith(options.devicesDir);
+  const catalog = options.catalog ?? loadCatalogWith(options.devicesDir, options.agentsDir);
   const loaded = typeof file === "string" ? await loadScenario(file, catalog) : file;
   for (const w of loaded.warnings ?? []) options.onWarning?.(w);
   const seeded: ResolvedScenario = options.seed ? { ...loaded, seed: options.seed } : loaded;

@@ -9,13 +9,14 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
+import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
 import { MapReader, Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, type DeviceState } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
 
-export const PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
+export const PLATFORMS = AGENT_PLATFORMS;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const SERIAL_FORMATS = ["apple-random-10", "apple-legacy-12", "dell-service-tag", "hp", "lenovo", "surface"] as const;
@@ -320,7 +321,11 @@ function readAndroid(m: MapReader): AndroidSpec {
 export class Catalog {
   private readonly byId = new Map<string, DeviceModel>();
 
-  constructor(models: readonly DeviceModel[]) {
+  /** The vendor agents (agents/*.yaml, device/agents.ts): what each one shows for a refusal. Empty: every device shows its platform's text. */
+  constructor(
+    models: readonly DeviceModel[],
+    readonly agents: AgentCatalog = new AgentCatalog(),
+  ) {
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);
       this.byId.set(m.id, m);

@@ -9,6 +9,7 @@ import type { DevicePorts, TlsSettings } from "../ports/index.js";
 import type { Certificate } from "../wire/x509/certificate.js";
 import type { PrivateKey } from "../ports/crypto.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
+import type { AgentCatalog } from "./agents.js";
 import type { Platform } from "./catalog.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { Shown } from "./shown.js";
@@ -62,6 +63,8 @@ export interface FlowContext {
   network?: DeviceNetworkView;
   /** Set when this start of the flow follows a reboot during the enrolment: the flow resumes from `disk` as its platform does. */
   boot?: DeviceBoot;
+  /** The vendor agents' screens (agents/*.yaml): what the device's enrollment agent shows for a refusal. Absent: the platform's texts. */
+  agents?: AgentCatalog;
   /** Actions a person took at the enrolled device since its last session (timeline), oldest first: a check-in performs them first. */
   localActions?: LocalDeviceAction[];
 }

@@ -21,10 +21,13 @@ export function shownForError(platform: string, input: ShownInput): Shown | unde
  * same check-in fails in Setup Assistant for ADE, in Settings for a profile), or what the platform's
  * table derives from its code.
  */
+const OWN_SCREEN = new Set(["device.method", "agent.enroll"]);
+
 export function shownForOutcome(platform: string, out: FlowResult, flow?: string): Shown | undefined {
   if (out.ok) return undefined;
-  // device.method (device/methods.ts) names its own screen: the one where the method's entry point is missing.
-  if (out.shown) return APPLE.has(platform) && flow && out.step !== "device.method" ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
+  // device.method (device/methods.ts) names its own screen: the one where the method's entry point is missing; so does
+  // a vendor's enrollment agent (agent.enroll, device/apple/hub.ts): its screen is the agent app's.
+  if (out.shown) return APPLE.has(platform) && flow && !OWN_SCREEN.has(out.step ?? "") ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
   if (platform === "android") return androidShownForOutcome(out);
   return undefined;
 }

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: MIT
 /**
- * Loads the device catalog from `devices/*.yaml` (file I/O lives here; parsing and validation in
- * `device/catalog.ts`).
+ * Loads the device catalog from `devices/*.yaml` and the vendor agent catalog from `agents/*.yaml` (file I/O lives
+ * here; parsing and validation in `device/catalog.ts` and `device/agents.ts`).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioError } from "../errors/index.js";
+import { AgentCatalog, parseAgentEntry } from "../device/agents.js";
 import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.js";
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
   return fileURLToPath(new URL("../../devices/", import.meta.url));
+}
+
+/** The package's own `agents/` directory. */
+export function defaultAgentsDir(): string {
+  return fileURLToPath(new URL("../../agents/", import.meta.url));
 }
 
 function displayPath(file: string): string {
@@ -25,7 +31,7 @@ function displayPath(file: string): string {
  * into a `Catalog`. A missing or empty directory, or any invalid entry, is a `ScenarioError`.
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
-  return new Catalog(readCatalogDir(dir));
+  return new Catalog(readCatalogDir(dir), loadAgents());
 }
 
 /**
@@ -34,12 +40,44 @@ export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
  * the shipped ones (`file:line:column`, what was expected, did-you-mean); two files of DIR defining
  * one id are refused. Without `extraDir`, the package's catalog.
  */
-export function loadCatalogWith(extraDir: string | undefined): Catalog {
-  if (extraDir === undefined) return loadCatalog();
+export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
+  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir()), loadAgents(agentsDir));
   const byId = new Map(readCatalogDir(defaultCatalogDir()).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir)) byId.set(m.id, m);
-  return new Catalog([...byId.values()]);
+  return new Catalog([...byId.values()], loadAgents(agentsDir));
 }
+
+/**
+ * The package's agent catalog plus the agents of a directory of the user's own (`--agents DIR`), validated like the
+ * shipped ones: an agent there with the id of a shipped one replaces it (a vendor's newer texts), any other adds to the
+ * catalog (a vendor the project does not ship); two files of DIR defining one id are refused.
+ */
+export function loadAgents(extraDir?: string): AgentCatalog {
+  const byId = new Map(readYamlDir(defaultAgentsDir(), "agent", parseAgentEntry).map((a) => [a.id, a]));
+  if (extraDir !== undefined) for (const a of readYamlDir(extraDir, "agent", parseAgentEntry)) byId.set(a.id, a);
+  return new AgentCatalog([...byId.values()]);
+}
+
+function readYamlDir<T extends { id: string }>(dir: string, what: "agent", parse: (text: string, file: string) => T): T[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (err) {
+    throw new ScenarioError(`cannot read ${what} catalog directory ${dir}: ${(err as Error).message}`, undefined, `a directory of ${what} YAML files`);
+  }
+  if (names.length === 0) throw new ScenarioError(`${what} catalog directory ${dir} has no .yaml files`, undefined, `${what}s/*.yaml`);
+  const seen = new Map<string, string>();
+  return names.map((name) => {
+    const file = join(dir, name);
+    const entry = parse(readFileSync(file, "utf8"), displayPath(file));
+    const other = seen.get(entry.id);
+    if (other) throw new ScenarioError(`${what} "${entry.id}" is defined twice: in ${other} and ${displayPath(file)}`, `${displayPath(file)}:1:1`);
+    seen.set(entry.id, displayPath(file));
+    return entry;
+  });
+}
+
+
 
 function readCatalogDir(dir: string): DeviceModel[] {
   let names: string[];

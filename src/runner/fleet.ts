@@ -272,7 +272,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       device,
       signal,
       // A renewal from the running OS (timeline renewEnrollment) is on the disk for the flow that runs next (ADE_RENEWAL_DISK_KEY).
-      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, ...(boot ? { boot } : {}) }, options))),
+      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, ...(boot ? { boot } : {}) }, options))),
       // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
       (failed, err) => {
         const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;
@@ -345,7 +345,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
 }
 
 /** One steady-state check-in; its outcome (the simulator's own failures too: `internal`, naming device, step and cause) goes to the observer and the store. Only a throwing observer rejects. */
-async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
+async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, catalog: Catalog, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
   // Erased (a reset by its user, a remote wipe) and not restored: no enrollment to check in with; off after a reboot (timeline `reboot`): again once booted.
   if ((opts.timeline ? opts.timeline.erased(identity.index) : m.erased) || opts.timeline?.power.off(identity.index)) return;
@@ -358,6 +358,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
     const local = opts.timeline?.atDevice.take(identity.index);
     if (local) dc.ctx.localActions = local;
+    dc.ctx.agents = catalog.agents; // what the device's agent shows for a check-in the server degrades (agents/*.yaml)
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);
     // Restored from the backup of its enrolment before the last set-up (timeline restore backup: previous): that identity checks in.
@@ -424,7 +425,7 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
         spec: load.steady,
         timeScale: load.timeScale,
         entropy: env.entropy.forDevice(opts.shard?.index ?? 0, -1).fork("steady-jitter"),
-        checkin: (m) => checkinDevice(s, env, m, opts, deadline.signal),
+        checkin: (m) => checkinDevice(s, env, m, catalog, opts, deadline.signal),
         onError: (m, err) => env.log.error({ device: m.identity.id, step: "checkin", err: asSimError(err, { device: m.identity.id, step: "checkin" }).describe() }, "a steady-state check-in was not reported: its observer threw"),
         signal: wake,
       })

@@ -13,6 +13,7 @@ import { baseFor, type ServerHalf, type ServerUrls } from "./half.js";
 import { HALVES } from "./halves.js";
 import { certificateRecord, type ServerRecords } from "./records.js";
 import { PolicyEngine } from "./policy/engine.js";
+import { resolveTenant, WorkspaceOneUem } from "./workspace-one/uem.js";
 import type { PolicyConfigHolder } from "./policy/holder.js";
 import type { PolicyConfig } from "./policy/types.js";
 import { bindHandler, type BoundServer } from "./http.js";
@@ -127,9 +128,11 @@ export class ReferenceServer {
 
   private async mountHalves(platforms: NonNullable<ReferenceServerOptions["platforms"]>): Promise<void> {
     const now = this.options.now ?? Date.now;
+    // One Workspace ONE tenant for every half (embedded.policy.workspaceOne): the Android and the iOS Hub enroll against it.
+    const workspaceOne = new WorkspaceOneUem(() => resolveTenant(this.policy.config.workspaceOne), this.policy, now);
     for (const [name, factory] of Object.entries(HALVES)) {
       if (!factory) continue;
-      this.halves.push(await factory({ crypto: this.crypto, now, scep: this.scep, policy: this.policy, urls: () => this.urls, config: platforms[name as keyof typeof HALVES] }));
+      this.halves.push(await factory({ crypto: this.crypto, now, scep: this.scep, policy: this.policy, workspaceOne, urls: () => this.urls, config: platforms[name as keyof typeof HALVES] }));
     }
   }
 

@@ -21,6 +21,8 @@ export interface WorkerRunOptions {
   seed?: string;
   /** `--devices DIR`: each worker reads the same custom catalog directory. */
   devicesDir?: string;
+  /** `--agents DIR`: each worker reads the same agent catalog directory. */
+  agentsDir?: string;
   trace?: string;
   trust?: string[];
   insecure?: boolean;

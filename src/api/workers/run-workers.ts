@@ -188,6 +188,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
         options: {
           seed: o.seed,
           devicesDir: options.devicesDir,
+          agentsDir: options.agentsDir,
           trace: traceParts?.[w] ?? options.trace,
           trust: options.trust,
           insecure: options.insecure,

@@ -99,6 +99,7 @@ export const enrollCommand = {
       .option("server", { type: "string", describe: "server base URL (default: the embedded reference server, in-process)" })
       .option("model", { type: "string", describe: "catalog model (default per flow)" })
       .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models" })
+      .option("agents", { type: "string", describe: "directory of vendor agent YAML files that add to or replace the shipped agent catalog (agents/README.md)" })
       .option("seed", { type: "string", default: "enroll", describe: "device seed" })
       .option("index", { type: "number", default: 0, describe: "device index (with the seed, fixes the identity)" })
       .option("set", { type: "string", array: true, describe: "flow option KEY=VALUE (dotted keys nest)" })
@@ -106,10 +107,10 @@ export const enrollCommand = {
       .option("ca", { type: "string", array: true, describe: "PEM file(s) of extra roots to trust" })
       .option("insecure", { type: "boolean", default: false, describe: "TEST ONLY: do not verify TLS certificates" })
       .option("json", { type: "boolean", default: false, describe: "print result and transcript as JSON" }),
-  handler: async (a: { flow: string; server?: string; model?: string; devices?: string; seed: string; index: number; set?: string[]; state?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
+  handler: async (a: { flow: string; server?: string; model?: string; devices?: string; agents?: string; seed: string; index: number; set?: string[]; state?: string[]; ca?: string[]; insecure: boolean; json: boolean }) => {
     if (!FLOWS[a.flow]) throw new ScenarioError(`unknown flow "${a.flow}"; known: ${Object.keys(FLOWS).join(", ")}`);
     const model = a.model ?? defaultModel(a.flow);
-    const catalog = loadCatalogWith(a.devices);
+    const catalog = loadCatalogWith(a.devices, a.agents);
     const state = a.state?.length ? checkedState(parseSets(a.state), model, catalog) : undefined;
     if (a.insecure) warnInsecure();
     const server = a.server ? undefined : await ReferenceServer.start();

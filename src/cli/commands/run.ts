@@ -37,6 +37,7 @@ function dashboardPort(v: string): number {
 
 interface RunArgs {
   devices?: string;
+  agents?: string;
   scenario: string;
   json: boolean;
   report?: string;
@@ -112,6 +113,7 @@ export const runCommand = {
       .option("metrics-port", { type: "number", describe: "serve Prometheus /metrics on 127.0.0.1:PORT from the start of the run (key-pool generation included)" })
       .option("linger", { type: "number", describe: "with --metrics-port or --dashboard: keep /metrics and the dashboard up SECONDS after the run, so a scraper reads the final values (Ctrl-C ends it early)" })
       .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models (devices/README.md)" })
+      .option("agents", { type: "string", describe: "directory of vendor agent YAML files that add to or replace the shipped agent catalog (agents/README.md)" })
       .option("dry-run", { type: "boolean", default: false, describe: "check the scenario (every problem at once, exit 2 if any) without running it" })
       .option("grace", { type: "number", default: 30, describe: "on SIGINT/SIGTERM: seconds in-flight devices get to finish before they are aborted (a second signal aborts at once)" })
       .option("heap-growth", {
@@ -127,7 +129,7 @@ export const runCommand = {
     if (workers !== undefined && workers !== "") parseWorkers(workers); // a bad value is refused before anything runs, --dry-run included
     const heapGrowth = parseHeapGrowth(a["heap-growth"]);
     if (a["dry-run"]) {
-      process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s), loadCatalogWith(a.devices))) ? 2 : 0;
+      process.exitCode = (await validateFiles([a.scenario], (s) => process.stdout.write(s), loadCatalogWith(a.devices, a.agents))) ? 2 : 0;
       return;
     }
     setHeapGrowth(heapGrowth); // process-wide, so worker threads too; before the fleet's heap grows
@@ -201,6 +203,7 @@ async function runAndReport(a: RunArgs, dashboard: Dashboard | undefined, metric
       seed: a.seed,
       trace: a.trace,
       devicesDir: a.devices,
+      agentsDir: a.agents,
       trust: readTrustFiles(a.ca),
       insecure: a.insecure || undefined,
       keyPoolDir: a["key-pool"],

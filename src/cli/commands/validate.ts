@@ -37,10 +37,11 @@ export const validateCommand = {
     y
       .positional("files", { type: "string", array: true, demandOption: true, describe: "scenario YAML files" })
       .option("devices", { type: "string", describe: "directory of device YAML files that add to or replace the shipped catalog's models" })
+      .option("agents", { type: "string", describe: "directory of vendor agent YAML files that add to or replace the shipped agent catalog (agents/README.md)" })
       .example("$0 validate scenarios/*.yaml", "check every shipped scenario")
       .example("$0 validate fleet.yaml --devices my-devices/", "with custom device models"),
-  handler: async (a: { files: string[]; devices?: string }) => {
-    const bad = await validateFiles(a.files, (s) => process.stdout.write(s), loadCatalogWith(a.devices));
+  handler: async (a: { files: string[]; devices?: string; agents?: string }) => {
+    const bad = await validateFiles(a.files, (s) => process.stdout.write(s), loadCatalogWith(a.devices, a.agents));
     process.exitCode = bad ? 2 : 0;
   },
 };

@@ -17,7 +17,6 @@ import { wifiProxied } from "./wifi-proxy.js";
 import { resumeAfterBoot, runSetupWizard, type AndroidDeviceState, type ProvisioningOutcome } from "../../protocol/android/setup-wizard.js";
 import { parseFakeApk } from "../../wire/android/apk.js";
 import { WIZARD_TEXT } from "../../wire/android/errors.js";
-import { KNOX_SERVICE_RESTRICTED } from "../../wire/android/agent-messages.js";
 import { ACTIONS, CLOUDDPC } from "../../wire/android/extras.js";
 import {
   parseAfwIdentifier,
@@ -35,6 +34,7 @@ import { frpGate } from "./frp.js";
 import { ADVANCED_PROFILE_KEY, kmeAdvanced, knoxAttestationGate } from "./knox-attestation.js";
 import { companyPortalRoute } from "./route.js";
 import { agentOutcome, agentRefusal } from "./agent-shown.js";
+import { agentCause } from "../agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { OUT_OF_BAND } from "../trust.js";
@@ -58,8 +58,9 @@ function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<neve
     const base = baseUrl(fc);
     const out = await d.checkin({ ctx: fc.protocol, device: deviceInfo(fc.identity, o), options: { ...dialectOptions(o, base), headwindBaseUrl: `${base}/android/hmdm` } });
     // A wiped device (AMAPI WIPE, Headwind factoryReset) holds no enrollment any more: it checks in no more.
-    // A restricted service (a lapsed Knox licence): the Knox Manage agent has Samsung's published sentence; Android Device Policy shows nothing.
-    const restricted = out.code === "android.checkin.service-restricted" && name === "knox-manage" ? { shown: { text: KNOX_SERVICE_RESTRICTED.text, screen: KNOX_SERVICE_RESTRICTED.screen } } : {};
+    // A restricted service (a lapsed Knox licence): what the dialect's agent publishes for it (agents/knox-manage.yaml: Samsung's sentence); Android Device Policy shows nothing.
+    const said = !out.ok && agentCause(out) === "service-restricted" ? agentRefusal(fc.agents, name, "service-restricted", { ok: false, code: out.code, keychain: { identities: [] } }).shown : undefined;
+    const restricted = said ? { shown: said } : {};
     return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...restricted, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }
@@ -235,7 +236,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     },
   });
   // The agent shows its own text: the scenario's dialect, else the one owning the payload's DPC package.
-  const r = agentOutcome(o.dialect ?? dialectForPackage(pkg)?.name, out, result(out, fc));
+  const r = agentOutcome(fc.agents, o.dialect ?? dialectForPackage(pkg)?.name, out, result(out, fc));
   if (r.ok) return (await deadlineLock(ctx, enrollBy, "after setup")) ?? (appRefusals.length ? { ...r, background: appRefusals } : r);
   return r;
 }
@@ -254,7 +255,7 @@ const androidQr: Flow<never> = {
     const mode = modeOf(o, profile);
     const api = apiLevelOf(fc.identity, o);
     if (kind === "kme" && mode === "work-profile")
-      return agentRefusal(o.dialect, "kme-personal-work-profile", { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: `${WIZARD_TEXT.cantSetUp} (Knox Mobile Enrollment does not support personally owned work profiles)`, keychain: NO_KEYS });
+      return agentRefusal(fc.agents, o.dialect, "kme-personal-work-profile", { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: `${WIZARD_TEXT.cantSetUp} (Knox Mobile Enrollment does not support personally owned work profiles)`, keychain: NO_KEYS });
     if (mode === "cope" && kind === "nfc" && api >= 30)
       return { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.nfc", message: `${WIZARD_TEXT.cantSetUp} (corporate-owned work profile cannot start from NFC on Android 11+; use QR or zero-touch)`, keychain: NO_KEYS };
     if (kind === "qr" && o.payload === undefined && api < 28) {

@@ -27,6 +27,7 @@ import { compareVersions } from "../../wire/version.js";
 import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
+import { agentEnrollment } from "./hub.js";
 import { downloadPrompt, openPortal } from "./portal.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
@@ -75,7 +76,8 @@ function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
  * so (portal.login), the download (profile.download), then Safari's prompt (profile.download-prompt).
  */
 async function downloadInSafari(ctx: FlowContext, dev: AppleDevice, o: AppleOptions, enrollUrl: string): Promise<Uint8Array | FlowResult> {
-  const url = o.portal ? await openPortal(ctx, dev, o, enrollUrl) : enrollUrl;
+  // The enrollment agent (options.apple.agent) or the portal gives the user this enrollment's profile link.
+  const url = o.agent ? await agentEnrollment(ctx, dev, o, ctx.targets.server?.embedded ? ctx.targets.server.https : undefined) : o.portal ? await openPortal(ctx, dev, o, enrollUrl) : enrollUrl;
   if (typeof url !== "string") return url;
   // Safari downloads it: its User-Agent (safari.ts: platform, release, Request Desktop Website) is what a portal reads.
   const bytes = await fetchProfileOrRefusal(ctx, dev, url, safariUserAgent(dev));

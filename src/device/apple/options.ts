@@ -65,6 +65,11 @@ export interface AppleOptions {
   partner?: PartnerAgentOptions;
   /** Profile flows: the user opens the MDM's enrollment portal (an invitation's link) and logs in there (portal.ts). */
   portal?: { invitation?: string; user?: string; password?: string };
+  /**
+   * Profile flows: a vendor's enrollment agent app runs first (hub.ts): the user gives it the server URL and Group ID
+   * and signs in; it opens the enrollment's profile in Safari. `id` names the agent in the agent catalog (agents/*.yaml).
+   */
+  agent?: { id: string; serverUrl?: string; groupId?: string; user: string; password: string };
   /** Remove the MDM profile at the end (CheckOut when CheckOutWhenRemoved). */
   unenrollAtEnd?: boolean;
   /** The user mistypes the password at the device's first N password sign-ins (device/behaviors/typed-password.ts). */

@@ -85,8 +85,8 @@ const APPLE_PROFILE = ["profile.download", "profile.user-install", "trust.embedd
  * `ade.setup-pane` (Quick Start and the panes after Remote Management, where the user may stay).
  */
 const ADE_SETUP = ["ade.setup-assistant", "ade.setup-network", "ade.setup-pane"];
-/** User-initiated enrollment in Safari (device/apple/portal.ts): the MDM's enrollment portal, Safari's download prompt. */
-const SAFARI_PROFILE = ["portal.login", "profile.download", "profile.download-prompt"];
+/** User-initiated enrollment in Safari (device/apple/portal.ts): a vendor's enrollment agent (hub.ts) or the MDM's enrollment portal, Safari's download prompt. */
+const SAFARI_PROFILE = ["agent.enroll", "portal.login", "profile.download", "profile.download-prompt"];
 const COMPANY_PORTAL = ["cp.launch", "cp.sign-in", "cp.register", "partner.sign-in", "partner.register", "partner.compliance", "partner.gather-aad-info"];
 const ACCOUNT = ["account.well-known", "account.auth", "auth.mfa", "auth.terms", "account.enroll", "account.reauth", "account.refresh"];
 /** The steady-state check-in of an enrolled Apple device (device/apple/checkin.ts). */

@@ -5,6 +5,7 @@
  */
 import { CLOUD_APP_NAMES } from "./cloud-apps.js";
 import type { Json } from "./json.js";
+import { workspaceOneSchema } from "./workspace-one-schema.js";
 
 const str = (description: string): Json => ({ type: "string", minLength: 1, description });
 const strings = (description: string): Json => ({ type: "array", items: { type: "string", minLength: 1 }, description });
@@ -68,6 +69,7 @@ export const policySchema: Json = {
   additionalProperties: false,
   description: "Tenant admin rules (Intune-like) shared by every half of the embedded server: restrictions, limits, user scope, identifiers, compliance, conditional access, terms, ADE.",
   properties: {
+    workspaceOne: workspaceOneSchema,
     directory: {
       type: "object",
       additionalProperties: false,

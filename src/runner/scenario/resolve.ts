@@ -91,6 +91,16 @@ function withoutAndroidAliases(block: unknown): unknown {
   return { ...b, ...(b.amapi !== undefined ? { amapi } : {}), ...(b.headwind !== undefined ? { headwind } : {}), ...(profiles !== undefined ? { profiles } : {}) };
 }
 
+/**
+ * The Workspace ONE UEM tenant is platform-neutral (`embedded.policy.workspaceOne`: the Hub on Android and on iOS enrolls
+ * against the same organization groups, users and device records); `embedded.android.workspaceOne`, its key before iOS,
+ * is an alias the tenant takes when the policy does not name one (semantic.ts refuses both at once).
+ */
+function withWorkspaceOneAlias(policy: object, android: unknown): object {
+  const old = (android as { workspaceOne?: unknown } | undefined)?.workspaceOne;
+  return old === undefined || (policy as { workspaceOne?: unknown }).workspaceOne !== undefined ? policy : { ...policy, workspaceOne: old };
+}
+
 function resolveServer(s: Scenario): ResolvedServer {
   if (s.server !== undefined && s.server !== "embedded") {
     return { kind: "url", url: s.server, insecure: s.insecure ?? false };
@@ -102,7 +112,7 @@ function resolveServer(s: Scenario): ResolvedServer {
     kind: "embedded",
     scep,
     platforms: { apple: withoutAliasedFault("apple", apple), windows: withoutAliasedFault("windows", windows), android: withoutAndroidAliases(android) },
-    policy: policy ?? {},
+    policy: withWorkspaceOneAlias(policy ?? {}, android),
     ...(tls ? { tls } : {}),
     ...(clockOffset !== undefined ? { clockOffsetMs: clockOffsetMs(clockOffset) } : {}),
   };

@@ -79,10 +79,27 @@ function checkServer(s: Scenario, out: Issue[]): void {
     const message = 'insecure is only allowed when server is an http(s) URL (server is "embedded")';
     out.push(issue(["insecure"], message, "no insecure key", "key"));
   }
+  const e = s.embedded as { android?: { workspaceOne?: unknown }; policy?: { workspaceOne?: unknown } } | undefined;
+  if (e?.android?.workspaceOne !== undefined && e.policy?.workspaceOne !== undefined) {
+    const message = "embedded.android.workspaceOne is the old name of embedded.policy.workspaceOne (the Workspace ONE tenant serves Android and iOS): give the tenant once, under embedded.policy.workspaceOne";
+    out.push(issue(["embedded", "android", "workspaceOne"], message, "no embedded.android.workspaceOne next to embedded.policy.workspaceOne", "key"));
+  }
   if (!embedded && s.embedded !== undefined) {
     const message = "embedded configures the embedded server, but server is a URL; remove it or set server: embedded";
     out.push(issue(["embedded"], message, "no embedded key", "key"));
   }
+}
+
+/** options.apple.agent.id: an agent of the catalog with an enrollment on the group's platform. */
+function checkAgent(g: Scenario["groups"][number], at: (...rest: PathSegment[]) => PathSegment[], ctx: ScenarioContext, out: Issue[]): void {
+  const id = (g.options as { apple?: { agent?: { id?: unknown } } } | undefined)?.apple?.agent?.id;
+  const agents = ctx.agentEnrollments;
+  if (typeof id !== "string" || !agents) return;
+  const platform = ctx.modelPlatforms?.[g.model];
+  const fitting = Object.keys(agents).filter((a) => platform === undefined || agents[a]!.includes(platform));
+  if (agents[id] && (platform === undefined || agents[id].includes(platform))) return;
+  const why = agents[id] ? `agent "${id}" has no enrollment on ${platform} (it has one on ${agents[id].join(", ") || "no platform"})` : `unknown agent "${id}"`;
+  out.push(issue(at("options", "apple", "agent", "id"), `${why}; agents with an enrollment on ${platform ?? "this platform"}: ${listNames(fitting)}${didYouMean(id, fitting)}`, `an agent of agents/*.yaml or --agents DIR (${fitting.join(", ")})`));
 }
 
 /** A model and a flow from different platforms: refused here, not per device at run time. */
@@ -120,6 +137,7 @@ function checkGroups(s: Scenario, ctx: ScenarioContext, out: Issue[]): number {
       out.push(issue(at("flow"), `unknown flow "${g.flow}"; known flows: ${known}`, `one of ${ctx.flows.join(", ")}`));
     }
     checkPlatform(g, at, ctx, out);
+    checkAgent(g, at, ctx, out);
     const ownKey = optionsKeyForFlow(g.flow);
     for (const key of Object.keys(g.options ?? {})) {
       if (key === ownKey) continue;

@@ -368,6 +368,8 @@ export interface ResolvedScenario {
 
 /** What the loader needs to know about the rest of the program. */
 export interface ScenarioContext {
+  /** The agent catalog (agents/*.yaml): each agent's id → the platforms it has an enrollment on (options.apple.agent.id is checked against it). */
+  agentEnrollments?: Readonly<Record<string, readonly string[]>>;
   /** Device catalog ids, e.g. ["iphone-15", "pixel-8"]. */
   modelIds: readonly string[];
   /** Known flow names, e.g. ["scep"]. */

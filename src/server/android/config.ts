@@ -61,21 +61,10 @@ export interface ProfileConfig {
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
 }
 
-/** `embedded.android.workspaceOne`: the Workspace ONE UEM side of the Hub's staging enrollment (server/android/ws1.ts). */
-export interface Ws1Config {
-  /** Group IDs of the tenant's organization groups. */
-  groupIds: readonly string[];
-  /** The staging (enrollment) users: `groupId` is the organization group the account was created at (absent: any). */
-  stagingUsers: readonly { user: string; password: string; groupId?: string }[];
-}
-
-export const WS1_DEFAULTS: Ws1Config = { groupIds: ["enrollsim"], stagingUsers: [{ user: "staging", password: "Staging-2026!" }] };
-
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
   amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "stall" };
-  workspaceOne: Ws1Config;
   headwind: {
     secureEnrollment: boolean;
     hashSecret: string;
@@ -157,14 +146,9 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   for (const p of Object.values(profiles)) p.policyName = p.policyName.replace("LC03fy18qv", enterpriseId);
   const a = obj(r.amapi);
   const h = obj(r.headwind);
-  const w = obj(r.workspaceOne);
   return {
     enterpriseId,
     profiles,
-    workspaceOne: {
-      groupIds: (w.groupIds as string[] | undefined) ?? WS1_DEFAULTS.groupIds,
-      stagingUsers: (w.stagingUsers as Ws1Config["stagingUsers"] | undefined) ?? WS1_DEFAULTS.stagingUsers,
-    },
     amapi: { pushEndpoint: a.pushEndpoint as string | undefined, pendingCommands: (a.pendingCommands as number | undefined) ?? 0, fault: (a.fault as "none") ?? "none" },
     headwind: {
       secureEnrollment: (h.secureEnrollment as boolean | undefined) ?? false,

@@ -41,7 +41,8 @@ import type { EnrollmentRecord } from "../records.js";
 import { resolveConfig, type AndroidHalfConfig, type AndroidMode, type ExtraOverride, type ProfileConfig } from "./config.js";
 import { buildDpcs, type HostedDpc } from "./dpcs.js";
 import { HeadwindServer } from "./headwind.js";
-import { Ws1Server } from "./ws1.js";
+import { handleAndroidWs1 } from "./ws1.js";
+import { resolveTenant, type WorkspaceOneUem } from "../workspace-one/uem.js";
 import { bytesRes, jsonRes, readJson } from "./respond.js";
 import { TokenStore, type StoredToken } from "./tokens.js";
 
@@ -62,8 +63,8 @@ export class AndroidHalf implements ServerHalf {
   /** Samsung's attestation server behind a KME Advanced Profile (knox-attestation.ts). */
   readonly knoxAttestation: KnoxAttestationService;
   readonly headwind: HeadwindServer;
-  /** Workspace ONE UEM's staging enrollment (ws1.ts). */
-  readonly ws1: Ws1Server;
+  /** The Workspace ONE UEM tenant the Hub's staging enrolls against (ws1.ts, server/workspace-one/uem.ts). */
+  readonly ws1: WorkspaceOneUem;
   /** Devices (serial or IMEI) removed from the zero-touch / KME portals by the timeline's deleteRecords (admin.ts). */
   /** When the profiles were assigned to the portal's devices (the server's start): KME Advanced Profile deadlines count from it. */
   private readonly assignedAt: number;
@@ -81,7 +82,7 @@ export class AndroidHalf implements ServerHalf {
   records(): EnrollmentRecord[] {
     const amapi = [...this.amapi.devices.values()].map((d) => ({ platform: "android" as const, kind: "amapi", key: d.name, ids: { serial: d.hardwareInfo?.serialNumber, imei: d.networkInfo?.imei }, removed: d.state === "DELETED" }));
     const headwind = [...this.headwind.devices].map(([key, d]) => ({ platform: "android" as const, kind: "headwind", key, ids: { deviceId: key, serial: typeof d.info?.serial === "string" ? d.info.serial : undefined } }));
-    const ws1 = [...this.ws1.devices.keys()].map((key) => ({ platform: "android" as const, kind: "workspace-one", key, ids: { serial: key.slice("ws1:".length) } }));
+    const ws1 = [...this.ws1.devices].filter(([, d]) => d.platform === "android").map(([key]) => key).map((key) => ({ platform: "android" as const, kind: "workspace-one", key, ids: { serial: key.slice("ws1:".length) } }));
     return [...amapi, ...headwind, ...ws1];
   }
 
@@ -98,7 +99,7 @@ export class AndroidHalf implements ServerHalf {
     const stall = () => this.stall();
     this.policy = ctx.policy ?? new PolicyEngine({}, ctx.now);
     this.headwind = new HeadwindServer(config, ctx.crypto, ctx.now, stall, this.policy);
-    this.ws1 = new Ws1Server(() => this.config.workspaceOne, this.policy, ctx.now);
+    this.ws1 = ctx.workspaceOne;
     this.knoxAttestation = new KnoxAttestationService(ctx.now);
     this.amapi = new FakeAmapi({
       config,
@@ -177,7 +178,7 @@ export class AndroidHalf implements ServerHalf {
     if (p.dpc === "clouddpc") return token ? { [CLOUDDPC.tokenExtra]: token } : {};
     if (p.dpc === "workspace-one") {
       // The Hub's staging extras (notes §9): the tenant's first Group ID and staging user; a profile's adminExtras write over them.
-      const w = this.config.workspaceOne;
+      const w = resolveTenant(this.policy.config.workspaceOne);
       const u = w.stagingUsers[0];
       return { serverurl: `${base}/android/ws1`, ...(w.groupIds[0] ? { gid: w.groupIds[0] } : {}), ...(u ? { un: u.user, pw: u.password } : {}) };
     }
@@ -233,7 +234,7 @@ export class AndroidHalf implements ServerHalf {
     const path = url.pathname.slice("/android".length);
     if (path.startsWith("/amapi/")) return this.amapi.handle(req, path.slice("/amapi".length));
     if (path.startsWith("/hmdm/rest/")) return this.headwind.handle(req, path.slice("/hmdm/rest".length));
-    if (path.startsWith("/ws1/")) return this.ws1.handle(req, path.slice("/ws1".length));
+    if (path.startsWith("/ws1/")) return handleAndroidWs1(this.ws1, req, path.slice("/ws1".length));
     if (path === "/provisioning/route" && req.method === "GET") return this.route(url);
     if (path === AGENT_TERMS_PATH) return agentTerms(req, url, this.policy);
     if (path === INTUNE_COMPLIANCE_PATH) return intuneCompliance(req, url, this.amapi, this.policy);

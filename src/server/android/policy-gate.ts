@@ -69,7 +69,7 @@ export const identifiersCount = (apiLevel: number | undefined): boolean => apiLe
 /**
  * The EMM's own refusals that are not Google's (licences, terms the user has not accepted): the reason enrollsim's
  * stand-in names them by. The EMM agent reads it and shows its own code (Knox Manage KMA_F230 / KMA_F220,
- * wire/android/agent-messages.ts); these reason strings are enrollsim's, the EMM↔agent protocol is not published.
+ * wire/agent-causes.ts); these reason strings are enrollsim's, the EMM↔agent protocol is not published.
  */
 const EMM_REASONS: Partial<Record<EnrollmentRefusal, string>> = {
   "licence-expired": "LICENSE_EXPIRED",

@@ -81,7 +81,7 @@ interface InvitationState {
   revoked?: boolean;
 }
 
-interface Enrollment {
+export interface Enrollment {
   user?: string;
   invitation?: string;
 }
@@ -146,10 +146,19 @@ export class EnrollmentPortal {
   }
 
   private toDownload(e: Enrollment): HttpResponse {
+    return { status: 303, headers: { location: this.issue(e), "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  /**
+   * The download URL of a new enrollment for `e`: its profile's CheckInURL carries the token, so Authenticate learns the
+   * user. The portal's logins use it, and so does an enrollment agent that signed the user in itself (the Workspace ONE
+   * Hub, server/apple/ws1.ts), which needs no portal configured.
+   */
+  issue(e: Enrollment): string {
     const token = randomUUID();
     if (this.tokens.size >= MAX_TOKENS) this.tokens.delete(this.tokens.keys().next().value as string);
     this.tokens.set(token, e);
-    return { status: 303, headers: { location: `/apple/enroll?enrollment=${token}`, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+    return `/apple/enroll?enrollment=${token}`;
   }
 
   private page(action: string, invitation: string | undefined, password: boolean, button: string): HttpResponse {

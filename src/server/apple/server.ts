@@ -45,6 +45,7 @@ import { CommandQueue } from "./command-queue.js";
 import { DdmService } from "./ddm.js";
 import { AppleRestApi } from "./rest-api.js";
 import { EnrollmentPortal, PORTAL_ASSIGN_PATH, PORTAL_LOGIN_PATH } from "./portal.js";
+import { handleAppleWs1 } from "./ws1.js";
 
 export {
   APPLE_SERVER_FAULTS,
@@ -161,8 +162,10 @@ export class AppleServer implements AppleCore {
       if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
       const noPush = this.services.enrollmentRefusal();
       if (noPush) return this.reject("apns.certificate", noPush);
-      if (!this.portal.active || path !== "/apple/enroll") return this.profiles.response(await this.profiles.profile());
-      const page = this.portal.open(new URL(req.url, "http://localhost").searchParams);
+      const query = new URL(req.url, "http://localhost").searchParams;
+      // An enrollment's own link (`?enrollment=`: the portal's, or an enrollment agent's such as the Workspace ONE Hub) needs no portal configured.
+      if ((!this.portal.active && !query.has("enrollment")) || path !== "/apple/enroll") return this.profiles.response(await this.profiles.profile());
+      const page = this.portal.open(query);
       if ("status" in page) return page.status >= 400 ? this.reject("portal.refused", page) : page;
       // The profile of the platform the portal reads from the browser's User-Agent (profileByBrowser), else the one profile.
       const browser = this.portal.profileFor(req.headers?.["user-agent"]);
@@ -176,6 +179,7 @@ export class AppleServer implements AppleCore {
       const res = path === PORTAL_LOGIN_PATH ? this.portal.login(body) : this.portal.assign(body);
       return res.status >= 400 ? this.reject("portal.login", res) : res;
     }
+    if (path.startsWith("/apple/ws1/")) return handleAppleWs1(this.ctx.workspaceOne, this.portal, req, path.slice("/apple/ws1".length));
     if (path === "/apple/ade/enroll") return this.adeService.enroll(req);
     if (path === "/apple/ade/cloudconfig" && req.method === "GET") return this.adeService.cloudConfig(req);
     if (path === "/apple/ade/softwareupdate" && req.method === "GET") return this.adeService.softwareUpdate(req);

@@ -214,7 +214,33 @@ export interface LockoutPolicy {
   resetCounterAfterSeconds?: number;
 }
 
+/** A Workspace ONE UEM account: a staging user (Android barcode / sideload staging) or an enrollment (basic) user. */
+export interface WorkspaceOneUser {
+  user: string;
+  password: string;
+  /** The organization group (its Group ID) the account was created at; absent: any. */
+  groupId?: string;
+  /** The user groups the account is in (for `restrictEnrollmentTo.userGroups`). */
+  userGroups?: string[];
+}
+
+/** `embedded.policy.workspaceOne` (alias `embedded.android.workspaceOne`): the Workspace ONE UEM tenant (server/workspace-one/uem.ts). */
+export interface WorkspaceOneTenant {
+  /** Group IDs of the tenant's organization groups (default [enrollsim]). */
+  groupIds?: string[];
+  /** Staging users: the first is what the default Android staging payload carries (default [{user: staging, password: Staging-2026!}]). */
+  stagingUsers?: WorkspaceOneUser[];
+  /** Enrollment users who enroll with the Hub's sign-in (iOS, Android user enrollment). */
+  users?: WorkspaceOneUser[];
+  /** Enrollment restriction "enroll only users of these user groups"; absent: every user of the tenant may enroll. */
+  restrictEnrollmentTo?: { userGroups: string[] };
+  /** Devices the UEM's records show registered to another environment: that environment's name and the devices' serial numbers or UDIDs. */
+  registeredDevices?: { environment: string; serialNumbers?: string[]; udids?: string[] }[];
+}
+
 export interface PolicyConfig {
+  /** The Workspace ONE UEM tenant the Hub enrolls against on every platform (server/workspace-one/uem.ts). */
+  workspaceOne?: WorkspaceOneTenant;
   directory?: {
     users?: DirectoryUser[];
     groups?: string[];

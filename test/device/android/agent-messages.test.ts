@@ -8,23 +8,25 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario, scenarioContext } from "../../../src/api/run-scenario.js";
 import { agentRefusal } from "../../../src/device/android/agent-shown.js";
-import { ANDROID_DIALECTS } from "../../../src/protocol/android/dialects/index.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { scenarioLoadError } from "../../support/scenario-load-error.js";
+
+const AGENTS = loadCatalog().agents;
 import { androidServer, runAndroidFlow } from "../../protocol/android/harness.js";
 
 const base = { ok: false, code: "android.provision.method-unsupported", step: "android.trigger.kme", message: "Can't set up device.", keychain: { identities: [] } };
 
 describe("agent messages are data per dialect", () => {
   it("knox-manage has its published KMA_F1007 for the KME personal work-profile cause; amapi and headwind have none", () => {
-    expect(agentRefusal("knox-manage", "kme-personal-work-profile", base).shown).toMatchObject({
+    expect(agentRefusal(AGENTS, "knox-manage", "kme-personal-work-profile", base).shown).toMatchObject({
       code: "KMA_F1007",
       name: "Invalid Manage Type",
       text: expect.stringContaining('only allowed to enroll on "Fully Managed" or "Work Profile on company-owned" mode via KME'),
     });
-    expect(agentRefusal("amapi", "kme-personal-work-profile", base)).toBe(base);
-    expect(agentRefusal(undefined, "kme-personal-work-profile", base)).toBe(base);
-    expect(ANDROID_DIALECTS.headwind!.messages).toBeUndefined();
+    expect(agentRefusal(AGENTS, "amapi", "kme-personal-work-profile", base)).toBe(base);
+    expect(agentRefusal(AGENTS, undefined, "kme-personal-work-profile", base)).toBe(base);
+    expect(AGENTS.forDialect("headwind")).toBeUndefined();
+    expect(AGENTS.forDialect("knox-manage")?.id).toBe("knox-manage");
   });
 
   it("the knox-manage dialect enrolls over the AMAPI stand-in (virtual time, in-memory server)", async () => {

@@ -15,6 +15,8 @@ import { dialectForPackage } from "../../../src/protocol/android/dialects/index.
 import { Redactor } from "../../../src/report/redact.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { scenarioLoadError } from "../../support/scenario-load-error.js";
+
+const AGENTS = loadCatalog().agents;
 import { androidServer, BASE, runAndroidFlow, START } from "../../protocol/android/harness.js";
 
 const WS1 = { groupIds: ["WAREHOUSE"], stagingUsers: [{ user: "staging.warehouse", password: "Rugged-Stage-26" }] };
@@ -30,15 +32,15 @@ const staging = (over: Record<string, unknown> = {}) => ({ groupId: "WAREHOUSE",
 describe("Workspace ONE agent messages", () => {
   it("the Hub's published texts per cause; a code-only text is shown once", () => {
     const base = { ok: false, code: "android.ws1.account-locked", step: "android.ws1.enroll", message: "Can't set up device.", keychain: { identities: [] } };
-    const locked = agentRefusal("workspace-one", "account-locked", base);
+    const locked = agentRefusal(AGENTS, "workspace-one", "account-locked", base);
     expect(locked.message).toBe("CREATE_MDM_ERROR");
     expect(locked.shown).toMatchObject({ code: "CREATE_MDM_ERROR", screen: "Workspace ONE Intelligent Hub, barcode / sideload staging" });
-    expect(agentRefusal("workspace-one", "invalid-credentials", base).message).toBe("Invalid User Credentials.");
-    expect(agentRefusal("workspace-one", "device-not-approved", base).message).toBe("Enrollment Denied: Device Not Approved");
+    expect(agentRefusal(AGENTS, "workspace-one", "invalid-credentials", base).message).toBe("Invalid User Credentials.");
+    expect(agentRefusal(AGENTS, "workspace-one", "device-not-approved", base).message).toBe("Enrollment Denied: Device Not Approved");
     // No published Hub text for an unknown Group ID: the platform's result stays.
-    expect(agentRefusal("workspace-one", "invalid-group-id", base)).toBe(base);
+    expect(agentRefusal(AGENTS, "workspace-one", "invalid-group-id", base)).toBe(base);
     // Knox Manage keeps its code, title and text.
-    expect(agentRefusal("knox-manage", "licence-expired", base).message).toBe("KMA_F230 Expired license: The license associated with your business account has expired. Please contact your administrator.");
+    expect(agentRefusal(AGENTS, "knox-manage", "licence-expired", base).message).toBe("KMA_F230 Expired license: The license associated with your business account has expired. Please contact your administrator.");
     expect(dialectForPackage("com.airwatch.androidagent")?.name).toBe("workspace-one");
   });
 

@@ -24,6 +24,9 @@ const catalog = loadCatalog();
 
 export async function androidServer(android: unknown = {}, clock?: VirtualClock, policy?: PolicyConfig): Promise<{ server: ReferenceServer; half: AndroidHalf }> {
   const keys = await testKeys();
+  // embedded.android.workspaceOne is the tenant's old key: the scenario loader moves it to embedded.policy.workspaceOne (resolve.ts); so does this harness.
+  const ws1 = (android as { workspaceOne?: PolicyConfig["workspaceOne"] }).workspaceOne;
+  if (ws1) policy = { ...policy, workspaceOne: ws1 };
   const server = await ReferenceServer.create({ keys: { ca: await keys.rsa(22) }, now: clock ? () => clock.now() : () => START, platforms: { android }, ...(policy ? { policy } : {}) });
   const half = server.halves.find((h) => h.name === "android") as unknown as AndroidHalf;
   return { server, half };
@@ -81,6 +84,7 @@ export async function runAndroidFlow(
       ports: { clock, crypto, entropy, http, dns: { resolveCname: async () => [], resolve4: async () => [] }, keys, transcript, log: silentLogger },
       protocol,
       targets: { server: { https: BASE, embedded: true } },
+      agents: catalog.agents,
       ...(disk ? { disk } : {}),
     },
     { android: options } as never,

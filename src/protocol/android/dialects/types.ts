@@ -7,7 +7,6 @@
 import type { Bundle } from "../../../wire/android/payload.js";
 import type { ProtocolContext } from "../../common/context.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
-import type { AgentCause, AgentMessage } from "../../../wire/android/agent-messages.js";
 import type { IntegritySignals } from "../../../wire/android/integrity.js";
 
 /** What a DPC can read about the device it runs on. */
@@ -115,8 +114,6 @@ export interface AndroidDialect {
   description: string;
   /** Does this dialect own a DPC package? Used to pick a dialect from the payload. */
   packages: readonly string[];
-  /** The agent's own published codes and texts for the causes it meets (wire/android/agent-messages.ts); absent: the platform's generic text. */
-  messages?: Readonly<Partial<Record<AgentCause, AgentMessage>>>;
   enroll(input: DialectInput): Promise<DialectOutcome>;
   /** Steady state: status report / configuration sync, and pending commands / push messages. */
   checkin?(input: DialectCheckinInput): Promise<DialectOutcome>;

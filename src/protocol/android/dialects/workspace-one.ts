@@ -10,11 +10,10 @@
  *   POST {serverurl}/enroll {groupId, username, password, serialNumber, imei?, model, managementMode}
  *     → 200 {status: "OK", deviceId} | 4xx {status: "ERROR", reason, message}
  * `reason` is INVALID_GROUP_ID, INVALID_CREDENTIALS or ACCOUNT_LOCKED; the Hub shows the published text of its cause
- * (wire/android/agent-messages.ts WORKSPACE_ONE_MESSAGES) through the flow's agent mapping (device/android/agent-shown.ts).
+ * (agents/workspace-one-hub.yaml, the vendor agent catalog) through the flow's agent mapping (device/android/agent-shown.ts).
  * Not modelled: the Hub's interactive enrollment screens (email / server URL / Group ID typed by a user), its
  * check-ins after enrollment, the captcha page itself.
  */
-import { WORKSPACE_ONE_MESSAGES } from "../../../wire/android/agent-messages.js";
 import { WIZARD_TEXT } from "../../../wire/android/errors.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
@@ -42,7 +41,6 @@ export const workspaceOneDialect: AndroidDialect = {
   description:
     "Workspace ONE Intelligent Hub staging: enrolls with the admin extras serverurl, gid, un, pw over enrollsim's stand-in wire (the Hub's protocol is not published), showing the Hub's published errors (CREATE_MDM_ERROR, Invalid User Credentials.)",
   packages: [WS1_PACKAGE],
-  messages: WORKSPACE_ONE_MESSAGES,
   async enroll(input: DialectInput): Promise<DialectOutcome> {
     const { ctx, adminExtras: x, device } = input;
     const S = WS1_STEPS.enroll;

@@ -6,6 +6,7 @@
  * scenarios/README-android.md.
  */
 import type { Json } from "../json.js";
+import { workspaceOneSchema } from "../workspace-one-schema.js";
 import type { ScenarioExtension } from "./extension.js";
 
 const MODES = ["fully-managed", "dedicated", "cope", "work-profile"];
@@ -70,7 +71,7 @@ const profile = {
   additionalProperties: false,
   properties: {
     mode: { enum: [...MODES, "aosp", "device-admin"] },
-    dpc: { enum: ["clouddpc", "headwind", "company-portal", "workspace-one"], description: "The DPC the payload installs. workspace-one: the Workspace ONE Intelligent Hub (com.airwatch.androidagent) with its staging extras serverurl, gid, un, pw from embedded.android.workspaceOne (adminExtras write over them)." },
+    dpc: { enum: ["clouddpc", "headwind", "company-portal", "workspace-one"], description: "The DPC the payload installs. workspace-one: the Workspace ONE Intelligent Hub (com.airwatch.androidagent) with its staging extras serverurl, gid, un, pw from embedded.policy.workspaceOne (adminExtras write over them)." },
     checksum: { enum: ["package", "signature", "both"] },
     checksumFormat: {
       type: "object",
@@ -168,30 +169,7 @@ const embedded: Json = {
       additionalProperties: false,
       properties: { pushEndpoint: { type: "string", pattern: "^https?://" }, pendingCommands: { type: "integer", minimum: 0, maximum: 100 }, fault },
     },
-    workspaceOne: {
-      type: "object",
-      additionalProperties: false,
-      description:
-        "Workspace ONE UEM's side of the Hub's staging enrollment (server/android/ws1.ts): the Group IDs of its organization groups and its staging users. Checked in order: Group ID (INVALID_GROUP_ID), credentials counted by embedded.policy.directory.lockout (ACCOUNT_LOCKED → the Hub's CREATE_MDM_ERROR; INVALID_CREDENTIALS → \"Invalid User Credentials.\"), then the tenant's enrollment rules.",
-      properties: {
-        groupIds: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", pattern: "^[\\w.-]{1,100}$" }, description: "Group IDs the server knows. Default [enrollsim]." },
-        stagingUsers: {
-          type: "array",
-          maxItems: 100,
-          description: "Staging users: the first is what the default staging payload carries (un, pw). Default [{user: staging, password: Staging-2026!}].",
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["user", "password"],
-            properties: {
-              user: { type: "string", minLength: 1, maxLength: 200 },
-              password: { type: "string", minLength: 1, maxLength: 200 },
-              groupId: { type: "string", maxLength: 100, description: "The organization group the account was created at; a staging with another Group ID is refused as invalid credentials (VMware KB 81557). Absent: any." },
-            },
-          },
-        },
-      },
-    },
+    workspaceOne: { ...(workspaceOneSchema as Record<string, unknown>), description: "The old name of embedded.policy.workspaceOne (the Workspace ONE tenant now serves the Hub on Android and iOS); still read when embedded.policy.workspaceOne is absent." },
     headwind: {
       type: "object",
       additionalProperties: false,

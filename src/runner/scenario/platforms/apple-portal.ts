@@ -9,6 +9,20 @@ import { DURATION_EXPECTED, DURATION_PATTERN } from "../../timeline/duration.js"
 
 /** `groups[].options.apple` keys. */
 export const applePortalGroupOptions = {
+  agent: {
+    type: "object",
+    additionalProperties: false,
+    required: ["id", "user", "password"],
+    description:
+      "Profile flows (ios-profile): a vendor's enrollment agent app runs before the profile install (step agent.enroll; device/apple/hub.ts): the user gives it the server URL and Group ID and signs in; the UEM decides (embedded.policy.workspaceOne: Group ID, credentials, enrollment restriction to user groups, devices registered to another environment, then the tenant's rules). Accepted, the agent opens the enrollment's profile in Safari and the install goes on (profile.download, Settings, MDM); refused, the device ends apple.agent.<reason> and shows the agent's published screen for the cause (agents/<id>.yaml), or the server's message when the agent publishes none.",
+    properties: {
+      id: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", description: "The agent in the agent catalog (agents/*.yaml, --agents DIR) with an enrollment on the device's platform, e.g. workspace-one-hub." },
+      serverUrl: { type: "string", pattern: "^https?://", description: "The server URL the user types (default: the embedded server's /apple/ws1)." },
+      groupId: { type: "string", minLength: 1, maxLength: 100, description: "The Group ID the user types (default enrollsim)." },
+      user: { type: "string", minLength: 1, maxLength: 320, description: "The user name the user signs in with (an account of embedded.policy.workspaceOne.users)." },
+      password: { type: "string", minLength: 1, maxLength: 200, description: "The password (a secret: redacted)." },
+    },
+  },
   portal: {
     type: "object",
     additionalProperties: false,

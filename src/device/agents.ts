@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The vendor agent catalog: one YAML file per enrollment agent (`agents/*.yaml`, documented in agents/README.md) — the
+ * platforms it runs on, the enrollment exchange it uses there, and its table of refusal causes → the code and screen
+ * text the vendor publishes. A device shows an agent's row when its server refused for that cause
+ * (wire/agent-causes.ts); a cause with no row shows what the platform shows. This module parses and validates one
+ * file (every mistake a `ScenarioError` at `file:line:column`, with a did-you-mean) and holds the set; reading the files
+ * is runner/catalog-files.ts's job (`--agents DIR` adds a directory of the user's own).
+ */
+import { LineCounter, parseDocument } from "yaml";
+import { ScenarioError } from "../errors/index.js";
+import { didYouMean } from "../errors/suggest.js";
+import { ANDROID_DIALECTS } from "../protocol/android/dialects/index.js";
+import { AGENT_CAUSE_NAMES, type AgentCause, type AgentMessage } from "../wire/agent-causes.js";
+import { Reader, type MapReader } from "./catalog-reader.js";
+
+/** The platforms an agent can run on: the device catalog's (device/catalog.ts checks they are the same list). */
+export const AGENT_PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
+type Platform = (typeof AGENT_PLATFORMS)[number];
+const PLATFORMS = AGENT_PLATFORMS;
+
+/** The enrollment exchanges an Apple agent can run in front of the MDM profile install (device/apple/hub.ts). */
+export const APPLE_AGENT_ENROLLMENTS = ["workspace-one"] as const;
+export type AppleAgentEnrollment = (typeof APPLE_AGENT_ENROLLMENTS)[number];
+
+export interface AgentPlatform {
+  /** Android: the DPC dialect the agent enrolls with (protocol/android/dialects/). */
+  dialect?: string;
+  /** Apple: the agent's enrollment exchange before the profile install. */
+  enrollment?: AppleAgentEnrollment;
+}
+
+export interface AgentScreen extends AgentMessage {
+  cause: AgentCause;
+  /** The platforms the row applies to (default: every platform of the agent). */
+  platforms: Platform[];
+}
+
+export interface AgentModel {
+  id: string;
+  name: string;
+  vendor: string;
+  source: string;
+  platforms: Partial<Record<Platform, AgentPlatform>>;
+  screens: AgentScreen[];
+}
+
+const ID = /^[a-z0-9][a-z0-9-]*$/;
+const ROOT_KEYS = ["id", "name", "vendor", "source", "platforms", "screens"] as const;
+const SCREEN_KEYS = ["cause", "platforms", "code", "title", "text", "screen", "source"] as const;
+
+export function parseAgentEntry(text: string, fileName: string): AgentModel {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(doc, lineCounter, fileName);
+  const yamlError = doc.errors[0];
+  if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
+  const root = r.map(doc.contents, "agent", "a mapping of agent fields").only(ROOT_KEYS);
+  const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. workspace-one-hub");
+  const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
+  if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
+  const platforms = readPlatforms(root.map("platforms", "a mapping of platform → {dialect | enrollment}"));
+  const own = Object.keys(platforms) as Platform[];
+  const seen = new Set<string>();
+  const screens = root.list("screens", "a non-empty list of {cause, code, text, screen, source}", (s) => readScreen(s.only(SCREEN_KEYS), own));
+  screens.forEach((s, i) => {
+    for (const p of s.platforms) {
+      const key = `${s.cause}|${p}`;
+      if (seen.has(key)) r.fail(root.node("screens"), `screens[${i}]: a second row for cause "${s.cause}" on ${p}`, "one row per cause and platform");
+      seen.add(key);
+    }
+  });
+  return { id, name: root.str("name"), vendor: root.str("vendor"), source: root.str("source"), platforms, screens };
+}
+
+function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
+  m.only(PLATFORMS);
+  const out: Partial<Record<Platform, AgentPlatform>> = {};
+  for (const p of PLATFORMS) {
+    if (!m.has(p)) continue;
+    const b = m.map(p, "a mapping: dialect (Android) or enrollment (Apple)").only(["dialect", "enrollment"]);
+    const dialect = b.optStr("dialect");
+    if (dialect !== undefined) {
+      if (p !== "android") m.r.fail(b.node("dialect"), `dialect is an Android DPC dialect, not one of ${p}`, "enrollment (Apple)");
+      if (!ANDROID_DIALECTS[dialect]) m.r.fail(b.node("dialect"), `unknown Android dialect "${dialect}"${didYouMean(dialect, Object.keys(ANDROID_DIALECTS))}`, `one of ${Object.keys(ANDROID_DIALECTS).join(", ")}`);
+    }
+    const enrollment = b.has("enrollment") ? b.oneOf("enrollment", APPLE_AGENT_ENROLLMENTS) : undefined;
+    if (enrollment !== undefined && !["ios", "ipados", "macos"].includes(p)) m.r.fail(b.node("enrollment"), `enrollment is an Apple agent's exchange, not one of ${p}`, "dialect (Android)");
+    out[p] = { ...(dialect ? { dialect } : {}), ...(enrollment ? { enrollment } : {}) };
+  }
+  if (Object.keys(out).length === 0) m.r.fail(m.self, "an agent runs on at least one platform", `one of ${PLATFORMS.join(", ")}`);
+  return out;
+}
+
+function readScreen(s: MapReader, own: Platform[]): AgentScreen {
+  const causeNode = s.node("cause");
+  const cause = s.str("cause", undefined, `one of ${AGENT_CAUSE_NAMES.join(", ")}`);
+  if (!(AGENT_CAUSE_NAMES as readonly string[]).includes(cause)) s.r.fail(causeNode, `unknown cause "${cause}"${didYouMean(cause, AGENT_CAUSE_NAMES)}`, `one of ${AGENT_CAUSE_NAMES.join(", ")}`);
+  const platforms = s.has("platforms")
+    ? s.strings("platforms", `a list of the agent's platforms (${own.join(", ")})`, undefined, (v, node) => {
+        if (!own.includes(v as Platform)) s.r.fail(node, `platform "${v}" is not one of this agent's${didYouMean(v, own)}`, own.join(", "));
+      })
+    : own;
+  const code = s.str("code");
+  return { cause: cause as AgentCause, platforms: platforms as Platform[], code, title: s.optStr("title") ?? code, text: s.str("text"), screen: s.str("screen"), source: s.str("source") };
+}
+
+/** The set of agents, by id. */
+export class AgentCatalog {
+  private readonly byId = new Map<string, AgentModel>();
+
+  constructor(agents: readonly AgentModel[] = []) {
+    for (const a of agents) {
+      if (this.byId.has(a.id)) throw new ScenarioError(`agent "${a.id}" is defined twice in the agent catalog`);
+      this.byId.set(a.id, a);
+    }
+  }
+
+  get(id: string): AgentModel | undefined {
+    return this.byId.get(id);
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()].sort();
+  }
+
+  list(): AgentModel[] {
+    return this.ids().map((id) => this.byId.get(id)!);
+  }
+
+  /** The agent that enrolls Android devices with this DPC dialect. */
+  forDialect(dialect: string): AgentModel | undefined {
+    return this.list().find((a) => a.platforms.android?.dialect === dialect);
+  }
+
+  /** What agent `id` shows on `platform` for `cause`; undefined when it publishes nothing for it there. */
+  screen(id: string, platform: Platform, cause: AgentCause): AgentScreen | undefined {
+    return this.byId.get(id)?.screens.find((s) => s.cause === cause && s.platforms.includes(platform));
+  }
+}
