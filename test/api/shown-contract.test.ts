@@ -96,7 +96,8 @@ describe("what the device shows for a real transport failure", () => {
     expect(summary.failed).toBe(1);
     const e = summary.errors["transport.refused"]!;
     expect(e.shown).toMatchObject({ code: "NSURLErrorDomain -1004", name: "NSURLErrorCannotConnectToHost", text: "Could not connect to the server." });
-    expect(e.shown!.screen).toContain("Profile");
+    // The user downloads the profile in Safari: a refused connection leaves Safari's page (no profile reached Settings).
+    expect(e.shown!.screen).toMatch(/^Safari, its page for a failed load/);
     expect(transcript).toContain('the device shows: NSURLErrorDomain -1004 NSURLErrorCannotConnectToHost: "Could not connect to the server."');
   }, T);
 
