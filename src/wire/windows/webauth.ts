@@ -44,28 +44,85 @@ export interface PageText {
   text: string;
 }
 
+/**
+ * The first opening tag `<name …>` at or after `from` in `lower` (the page in lower case): where it starts and where
+ * its content does. Linear: indexOf only, and a tag without a later `>` means no later one has one either.
+ */
+function openTag(lower: string, name: string, from: number): { start: number; content: number } | undefined {
+  for (let i = lower.indexOf(`<${name}`, from); i >= 0; i = lower.indexOf(`<${name}`, i + 1)) {
+    if (/[a-z0-9_]/.test(lower[i + name.length + 1] ?? "")) continue; // <header is not <head
+    const gt = lower.indexOf(">", i);
+    return gt < 0 ? undefined : { start: i, content: gt + 1 };
+  }
+  return undefined;
+}
+
+/** The page without its script, style and head elements, in linear time (each name is searched forward only once). */
+function withoutBlocks(html: string): string {
+  const lower = html.toLowerCase();
+  const next = new Map<string, { start: number; content: number } | undefined>();
+  let out = "";
+  let i = 0;
+  for (;;) {
+    let best: { name: string; start: number; content: number } | undefined;
+    for (const name of ["script", "style", "head"]) {
+      if (next.has(name) && next.get(name) === undefined) continue;
+      let o = next.get(name);
+      if (!o || o.start < i) next.set(name, (o = openTag(lower, name, i)));
+      if (o && (!best || o.start < best.start)) best = { name, ...o };
+    }
+    if (!best) return out + html.slice(i);
+    const close = lower.indexOf(`</${best.name}>`, best.content);
+    if (close < 0) {
+      next.set(best.name, undefined); // unclosed: no later one of this name closes either
+      continue;
+    }
+    out += `${html.slice(i, best.start)} `;
+    i = close + best.name.length + 3;
+  }
+}
+
 const visible = (html: string): string =>
   unescape(
-    html
-      .replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, " ")
-      .replace(/<[^>]*>/g, " ")
+    withoutBlocks(html)
+      .replace(/<[^<>]*>/g, " ")
       .replace(/&nbsp;/g, " "),
   )
     .replace(/\s+/g, " ")
     .trim();
 
+/** The content of the first element among `names` (closed by the first `</n>` of any of them after it), or undefined. */
+function firstElement(html: string, lower: string, names: readonly string[]): string | undefined {
+  const opens = names.map((n) => openTag(lower, n, 0)).filter((o) => o !== undefined);
+  if (opens.length === 0) return undefined;
+  const o = opens.reduce((a, b) => (b.start < a.start ? b : a));
+  const closes = names.map((n) => lower.indexOf(`</${n}>`, o.content)).filter((c) => c >= 0);
+  return closes.length ? html.slice(o.content, Math.min(...closes)) : undefined;
+}
+
 /**
  * The readable content of a page that ends a sign-in (an identity provider's own error or block page): undefined
- * unless it has a <title> or a heading, so a page that says nothing stays a page without a form.
+ * unless it has a <title> or a heading, so a page that says nothing stays a page without a form. Read with indexOf
+ * scans, linear in the page: a hostile page of 256 KiB of unclosed tags must not stall the run's event loop (regular
+ * expressions with lazy or greedy runs were quadratic here).
  */
 export function pageText(html: string): PageText | undefined {
   const text = html.slice(0, 256 * 1024);
-  const title = /<title\b[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
-  const heading = /<h[1-3]\b[^>]*>([\s\S]*?)<\/h[1-3]>/i.exec(text)?.[1];
+  const lower = text.toLowerCase();
+  const title = firstElement(text, lower, ["title"]);
+  const heading = firstElement(text, lower, ["h1", "h2", "h3"]);
   const t = title !== undefined ? visible(title) : "";
   const h = heading !== undefined ? visible(heading) : "";
   if (!t && !h) return undefined;
-  const body = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(text)?.[1] ?? text.replace(/<head\b[\s\S]*?<\/head>/i, "");
+  const open = openTag(lower, "body", 0);
+  const close = lower.lastIndexOf("</body>");
+  let body: string;
+  if (open && close >= open.content) body = text.slice(open.content, close);
+  else {
+    const head = openTag(lower, "head", 0);
+    const headEnd = head ? lower.indexOf("</head>", head.content) : -1;
+    body = head && headEnd >= 0 ? text.slice(0, head.start) + text.slice(headEnd + 7) : text;
+  }
   return { ...(t ? { title: t } : {}), ...(h ? { heading: h } : {}), text: visible(body).slice(0, 1000) };
 }
 
