@@ -57,6 +57,18 @@ describe("Knox warranty bit under a KME Advanced Profile: shipped scenarios", ()
   );
 });
 
+describe("compliance read again at the steady-state check-in", () => {
+  it(
+    "timeline/android-patch-minimum-raised-noncompliant: enrolled compliant, then every check-in Noncompliant after the admin raises the minimum",
+    async () => {
+      const { summary } = await runScenario(join(import.meta.dirname, "../../scenarios/timeline/android-patch-minimum-raised-noncompliant.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    },
+    T,
+  );
+});
+
 describe("device integrity: bad input", () => {
   const context = scenarioContext(loadCatalog());
   const one = (state: string, rules = "{ rootedDevices: block }") =>

@@ -294,6 +294,11 @@ export class FakeAmapi {
     return op;
   }
 
+  /** The device resource name of a hardware serial's latest enrollment (the device's steady-state channel identifies by serial). */
+  nameForSerial(serial: string): string | undefined {
+    return this.bySerial.get(serial);
+  }
+
   /** Device resource names of a hardware serial (every enrollment of it the server holds). */
   namesForSerials(serials: ReadonlySet<string>): string[] {
     return [...this.devices.values(), ...this.wiping.values()].filter((d) => serials.has(String(d.hardwareInfo?.serialNumber ?? ""))).map((d) => d.name);

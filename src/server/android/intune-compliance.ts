@@ -7,6 +7,7 @@
  *
  *   GET /android/intune/compliance?device=enterprises/{e}/devices/{d}
  *     → 200 {state: compliant | in-grace | noncompliant | not-evaluated, policies: [{policy, state, failing[], markAt?}]}
+ *   GET /android/intune/compliance?serial=SERIAL   (an enrolled device's steady-state check: its latest enrollment)
  *     → 404 {error} for a device the service does not hold
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
@@ -18,7 +19,8 @@ export const INTUNE_COMPLIANCE_PATH = "/intune/compliance";
 
 export function intuneCompliance(req: HttpRequest, url: URL, amapi: FakeAmapi, policy: PolicyEngine): HttpResponse {
   if (req.method !== "GET") return jsonRes(405, { error: "GET only" }, { allow: "GET" });
-  const name = url.searchParams.get("device") ?? "";
+  const serial = url.searchParams.get("serial");
+  const name = (serial ? amapi.nameForSerial(serial.slice(0, 100)) : url.searchParams.get("device")) ?? "";
   if (!/^enterprises\/[\w-]{1,64}\/devices\/[\w-]{1,64}$/.test(name) || !amapi.devices.has(name)) return jsonRes(404, { error: "device not found" });
   const c = policy.compliance(`amapi:${name.slice(name.lastIndexOf("/") + 1)}`);
   return jsonRes(200, {

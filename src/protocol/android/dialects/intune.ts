@@ -17,10 +17,10 @@ import type { AndroidDialect, DialectInput, DialectOutcome } from "./types.js";
 export const INTUNE_COMPLIANCE_STEP = "android.intune.compliance";
 const STATES = new Set(["compliant", "in-grace", "noncompliant", "not-evaluated"]);
 
-async function complianceCheck(input: DialectInput, deviceName: string): Promise<NonNullable<DialectOutcome["compliance"]>> {
+async function complianceCheck(input: Pick<DialectInput, "ctx" | "options">, query: { device: string } | { serial: string }): Promise<NonNullable<DialectOutcome["compliance"]>> {
   const { ctx, options } = input;
   const base = options.amapiUrl!.replace(/\/$/, "");
-  const url = new URL(`../intune/compliance?device=${encodeURIComponent(deviceName)}`, `${base}/`).toString();
+  const url = new URL(`../intune/compliance?${new URLSearchParams(query).toString()}`, `${base}/`).toString();
   return step(ctx, INTUNE_COMPLIANCE_STEP, async () => {
     const res = await exchange(ctx, INTUNE_COMPLIANCE_STEP, { method: "GET", url, headers: { accept: "application/json" } });
     let v: { state?: unknown; policies?: unknown };
@@ -33,7 +33,7 @@ async function complianceCheck(input: DialectInput, deviceName: string): Promise
     const policies = Array.isArray(v.policies) ? v.policies.slice(0, 20) : [];
     const failing = policies.flatMap((p) => (typeof p === "object" && p !== null && Array.isArray((p as { failing?: unknown }).failing) ? ((p as { failing: unknown[] }).failing.filter((f) => typeof f === "string").slice(0, 20) as string[]) : []));
     const out = { state: v.state as NonNullable<DialectOutcome["compliance"]>["state"], failing: failing.map((f) => f.slice(0, 300)) };
-    decoded(ctx, INTUNE_COMPLIANCE_STEP, { device: deviceName, ...out });
+    decoded(ctx, INTUNE_COMPLIANCE_STEP, { ...query, ...out });
     return out;
   });
 }
@@ -46,6 +46,18 @@ export const intuneDialect: AndroidDialect = {
   async enroll(input) {
     const out = await amapiDialect.enroll(input);
     if (!out.ok || !out.deviceName) return out;
-    return { ...out, compliance: await complianceCheck(input, out.deviceName) };
+    return { ...out, compliance: await complianceCheck(input, { device: out.deviceName }) };
+  },
+  /**
+   * Steady state: the AMAPI status report (with the device's integrity), then the Intune app's status check. A device
+   * that has become noncompliant since (a policy changed, time passed its grace period or its patch's year) is a
+   * failed check-in: android.compliance.noncompliant, with the failing settings.
+   */
+  async checkin(input) {
+    const r = await amapiDialect.checkin!(input);
+    if (!r.ok) return r;
+    const c = await complianceCheck(input, { serial: input.device.serialNumber });
+    if (c.state !== "noncompliant") return { ...r, compliance: c };
+    return { ok: false, code: "android.compliance.noncompliant", step: INTUNE_COMPLIANCE_STEP, message: `Noncompliant: ${c.failing.join("; ")}`, compliance: c };
   },
 };
