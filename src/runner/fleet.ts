@@ -21,12 +21,12 @@ import { steadyShown } from "./steady-shown.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import { toPem } from "../wire/x509/certificate.js";
 import type { DeviceFailure, DeviceResult, RunObserver } from "./observer.js";
-import { arrivalOffsetMs, phasesOffsetMs, phasesProblem, type RatePhase } from "./pacing.js";
+import { arrivalOffsetMs, phasesOffsetMs } from "./pacing.js";
 import type { ResolvedGroup, ResolvedScenario } from "./scenario/types.js";
 import { deviceFlowOptions } from "./flow-options.js";
 import { StepLedger } from "./step-ledger.js";
 import { checkShard, shardArrival, shardDevices, type ShardSpec } from "./shard.js";
-import { SteadyScheduler, steadyProblem, type SteadySpec } from "./steady.js";
+import { SteadyScheduler } from "./steady.js";
 import { checkinFor, enrolledState, type EnrolledState } from "./checkin.js";
 import type { FleetStore } from "./store/types.js";
 import { watchKeychain } from "./store/learned.js";
@@ -41,6 +41,9 @@ import { applyStateSets } from "./timeline/device-state.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
 import { runClosed, type Place } from "./places.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
+import { checkLoadModel, type LoadModel } from "./load-model.js";
+
+export { checkLoadModel, type LoadModel } from "./load-model.js";
 
 export interface FleetEnvironment {
   clock: Clock;
@@ -84,48 +87,6 @@ export interface FleetRunOptions {
   timeline?: TimelineEngine;
   /** The networks devices are on (scenario networks:, runner/network); {@link runFleet} makes them when the caller did not. */
   networks?: RunNetworks;
-}
-
-/** Load model options (all bounded by count and time; design-practices.md §11). */
-export interface LoadModel {
-  /** Open model with consecutive phases; replaces the scenario's arrival. Devices not due before the last phase ends are not started. */
-  phases?: RatePhase[];
-  /** Closed model: fixed concurrency; replaces the scenario's arrival. */
-  concurrency?: number;
-  /** Open model only: most enrolments in flight (arrivals wait for a free slot). */
-  maxInFlight?: number;
-  /** After enrolment, enrolled devices keep checking in at a cadence until the steady phase ends. */
-  steady?: SteadySpec;
-  /**
-   * Compresses device-side delays (check-in cadence, think time) by this factor; protocol timers
-   * (step timeouts, server-directed poll delays) stay wall-clock. Default 1.
-   */
-  timeScale?: number;
-  /**
-   * Keep the connection open across the requests of one enrolment or check-in (default true, as NSURLSession and WinHTTP do). False: a connection per request,
-   * closed after its response. Either way every client is closed when its enrolment or check-in ends; TLS sessions resume from the device's own cache.
-   */
-  keepAlive?: boolean;
-}
-
-/** Refuses an invalid load model with a ScenarioError. */
-export function checkLoadModel(l: LoadModel | undefined): void {
-  if (!l) return;
-  const bad = (m: string): never => {
-    throw new ScenarioError(`load model: ${m}`);
-  };
-  if (l.phases && l.concurrency !== undefined) bad("give phases (open model) or concurrency (closed model), not both");
-  if (l.phases) {
-    const p = phasesProblem(l.phases);
-    if (p) bad(p);
-  }
-  if (l.concurrency !== undefined && !(Number.isInteger(l.concurrency) && l.concurrency > 0)) bad("concurrency must be a positive integer");
-  if (l.maxInFlight !== undefined && !(Number.isInteger(l.maxInFlight) && l.maxInFlight > 0)) bad("maxInFlight must be a positive integer");
-  if (l.timeScale !== undefined && !(typeof l.timeScale === "number" && Number.isFinite(l.timeScale) && l.timeScale > 0)) bad("timeScale must be a positive number");
-  if (l.steady) {
-    const p = steadyProblem(l.steady);
-    if (p) bad(p);
-  }
 }
 
 interface Slot {
