@@ -17,22 +17,29 @@ const attrOf = (tag: string, name: string): string | undefined => {
   return m ? unescape(m[2] ?? m[3] ?? m[4] ?? "") : undefined;
 };
 
-/** Every <form> with its named inputs; at most 16 forms of 64 inputs, 256 KiB of HTML. */
+/**
+ * Every <form> with its named inputs; at most 16 forms of 64 inputs, 256 KiB of HTML. Read with forward indexOf scans
+ * (openTag below), linear in the page: a hostile page of unclosed <form or <input tags must not stall the run.
+ */
 export function parseForms(html: string): HtmlForm[] {
   const text = html.slice(0, 256 * 1024);
+  const lower = text.toLowerCase();
   const forms: HtmlForm[] = [];
-  const formRe = /<form\b([^>]*)>([\s\S]*?)<\/form>/gi;
-  let m: RegExpExecArray | null;
-  while ((m = formRe.exec(text)) !== null && forms.length < 16) {
+  for (let from = 0; forms.length < 16; ) {
+    const form = openTag(lower, "form", from);
+    const close = form ? lower.indexOf("</form>", form.content) : -1;
+    if (!form || close < 0) break;
     const inputs: Record<string, string> = {};
-    const inRe = /<input\b[^>]*>/gi;
-    let i: RegExpExecArray | null;
-    let n = 0;
-    while ((i = inRe.exec(m[2]!)) !== null && n++ < 64) {
-      const name = attrOf(i[0], "name");
-      if (name) inputs[name] = attrOf(i[0], "value") ?? "";
+    for (let i = form.content, n = 0; n < 64; n++) {
+      const input = openTag(lower, "input", i);
+      if (!input || input.content > close) break;
+      const name = attrOf(text.slice(input.start, input.content), "name");
+      if (name) inputs[name] = attrOf(text.slice(input.start, input.content), "value") ?? "";
+      i = input.content;
     }
-    forms.push({ action: attrOf(`<form${m[1]}>`, "action") ?? "", method: (attrOf(`<form${m[1]}>`, "method") ?? "get").toLowerCase(), inputs });
+    const tag = text.slice(form.start, form.content);
+    forms.push({ action: attrOf(tag, "action") ?? "", method: (attrOf(tag, "method") ?? "get").toLowerCase(), inputs });
+    from = close + 7;
   }
   return forms;
 }
