@@ -44,7 +44,7 @@ export function parseForms(html: string): HtmlForm[] {
   return forms;
 }
 
-/** What a page without a form says: its title, its first heading and its visible text (tags, scripts and styles removed; 1,000 characters). */
+/** What a page without a form says: its title and first heading (300 characters each) and its visible text (tags, scripts and styles removed; 1,000 characters). */
 export interface PageText {
   title?: string;
   heading?: string;
@@ -118,8 +118,9 @@ export function pageText(html: string): PageText | undefined {
   const lower = text.toLowerCase();
   const title = firstElement(text, lower, ["title"]);
   const heading = firstElement(text, lower, ["h1", "h2", "h3"]);
-  const t = title !== undefined ? visible(title) : "";
-  const h = heading !== undefined ? visible(heading) : "";
+  // Bounded like the text: a hostile page's 200 KiB heading would otherwise be the shown text of every device's error.
+  const t = title !== undefined ? visible(title).slice(0, 300) : "";
+  const h = heading !== undefined ? visible(heading).slice(0, 300) : "";
   if (!t && !h) return undefined;
   const open = openTag(lower, "body", 0);
   const close = lower.lastIndexOf("</body>");

@@ -28,6 +28,8 @@ describe("pageText", () => {
     expect(pageText(fill("<title>Blocked</title><body>", "<h1>"))).toEqual({ title: "Blocked", text: "Blocked" });
     expect(pageText(fill("<title>Blocked</title><body>", "<script>"))).toMatchObject({ title: "Blocked", text: expect.stringMatching(/^Blocked/) });
     expect(pageText(fill("", "<title"))).toBeUndefined();
+    const long = pageText(`<title>${"T".repeat(100_000)}</title><h1>${"H ".repeat(50_000)}</h1>`)!;
+    expect([long.title!.length, long.heading!.length, long.text.length]).toEqual([300, 300, 1000]);
     expect(pageText(fill("<h1>Denied</h1>", "<<p"))).toMatchObject({ heading: "Denied" });
   });
 
