@@ -69,6 +69,18 @@ describe("compliance read again at the steady-state check-in", () => {
   );
 });
 
+describe("device integrity changed mid-run (timeline set of state.integrity)", () => {
+  it(
+    "timeline/android-rooted-after-enrollment-noncompliant: the rooted phone's next check-in is Noncompliant, the other's is not",
+    async () => {
+      const { summary } = await runScenario(join(import.meta.dirname, "../../scenarios/timeline/android-rooted-after-enrollment-noncompliant.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 2, enrolled: 2, ok: true });
+    },
+    T,
+  );
+});
+
 describe("device integrity: bad input", () => {
   const context = scenarioContext(loadCatalog());
   const one = (state: string, rules = "{ rootedDevices: block }") =>
