@@ -154,7 +154,7 @@ expect:
 
 describe("hostile UEM answers to the iOS Hub", () => {
   it("garbage, an HTML page, a JSON list, an oversized body, a profile link to another origin: the device ends at agent.enroll, never enrolled, no crash", async () => {
-    const bodies = ["\u0000\u0001garbage", "<html>maintenance</html>", '["OK"]', `{"status":"OK","profileUrl":"/x"${" ".repeat(70_000)}}`, '{"status":"OK","profileUrl":"https://evil.example/profile"}'];
+    const bodies = ["\u0000\u0001garbage", "<html>maintenance</html>", '["OK"]', `{"status":"OK","profileUrl":"/x"${" ".repeat(70_000)}}`, '{"status":"OK","profileUrl":"https://evil.example/profile"}', '{"status":"OK","profileUrl":"http://["}'];
     let next = 0;
     const srv = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(bodies[next++ % bodies.length]));
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
@@ -165,6 +165,10 @@ describe("hostile UEM answers to the iOS Hub", () => {
       expect(s).toMatchObject({ devices: bodies.length, enrolled: 0 });
       expect(s.steps["agent.enroll"]).toMatchObject({ count: bodies.length, failed: bodies.length });
       expect(s.steps["profile.download"]).toBeUndefined();
+      // Each is the server's fault, named as such (not a transport error, not the simulator's own bug).
+      expect(Object.fromEntries(Object.entries(s.errors).map(([code, e]) => [code, { count: e.count, blame: e.blame, step: e.step }]))).toEqual({
+        "apple.agent.malformed": { count: bodies.length, blame: "server", step: "agent.enroll" },
+      });
     } finally {
       srv.close();
     }

@@ -67,7 +67,12 @@ export async function agentEnrollment(ctx: FlowContext, dev: AppleDevice, o: App
     if (res.status === 200) {
       const link = typeof answer?.profileUrl === "string" ? answer.profileUrl : undefined;
       if (answer?.status !== "OK" || !link) throw new ProtocolViolationError("apple.agent.malformed", `the enrollment answer (HTTP 200) is not {status: "OK", profileUrl}`);
-      const url = new URL(link, serverUrl);
+      let url: URL;
+      try {
+        url = new URL(link, serverUrl);
+      } catch {
+        throw new ProtocolViolationError("apple.agent.malformed", `the enrollment's profile link is not a URL (${JSON.stringify(link.slice(0, 80))})`);
+      }
       if (url.origin !== new URL(serverUrl).origin) throw new ProtocolViolationError("apple.agent.malformed", `the enrollment's profile link points to another origin (${url.origin})`);
       decoded(ctx.protocol, S, { next: "the agent opens the enrollment's profile in Safari" });
       return url.toString();
