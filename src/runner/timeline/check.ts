@@ -268,7 +268,7 @@ export function timelineIssues(s: Scenario & { timeline?: TimelineSpec[] }, ctx:
         if (path[0] === "state") {
           if (!OWN_HANDLING.has(path[1] ?? "")) {
             const problem = stateSetProblem(path.slice(1).join("."), value);
-            if (problem) out.push(issue(at("set", p), `${formatPath(at("set", p))}: ${problem.message}`, problem.expected));
+            if (problem) out.push(issue(at("set", p), `${formatPath(at("set", p))}: ${problem.message}`, problem.expected, problem.anchor));
             continue;
           }
           if (path[1] === "trustedRoots") {

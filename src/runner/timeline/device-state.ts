@@ -38,12 +38,22 @@ function validator(key: string, schema: Json): ValidateFunction {
 }
 
 /** Why `set: { state.<key>: value }` cannot apply (undefined: it can): an unknown key, one read at start, or a value its schema refuses. */
-export function stateSetProblem(key: string, value: unknown): { message: string; expected: string } | undefined {
+export function stateSetProblem(key: string, value: unknown): { message: string; expected: string; anchor?: "key" } | undefined {
   const properties = (stateSchema() as { properties: Record<string, Json> }).properties;
   const schema = properties[key];
-  if (!schema) return { message: `state.${key} is not a device state key${didYouMean(key, Object.keys(properties))}`, expected: "a key of the scenario's state: (scenarios/README-<platform>.md)" };
+  if (!schema) {
+    const keys = Object.keys(properties);
+    // A key cut short ("clock" for "clockOffset") is too far for an edit-distance hint: name the one key it starts.
+    const started = keys.filter((k) => key.length >= 3 && k.toLowerCase().startsWith(key.toLowerCase()));
+    const hint = didYouMean(key, keys) || (started.length === 1 ? ` (did you mean "${started[0]}"?)` : "");
+    return { message: `state.${key} is not a device state key${hint}`, expected: "a key of the scenario's state: (scenarios/README-<platform>.md)", anchor: "key" };
+  }
   if (READ_AT_START.has(key))
-    return { message: `state.${key} is read once, when the device is made (its identity and what it reports from the first request): set it in the group's state:, not during the run`, expected: "a state key the flows read when they use it" };
+    return {
+      anchor: "key",
+      message: `state.${key} is read once, when the device is made (its identity and what it reports from the first request): set it in the group's state:, not during the run`,
+      expected: "a state key the flows read when they use it",
+    };
   // null takes the key away (the setting removed: `netsh winhttp reset proxy`), back to the catalog model's.
   if (value === null) return undefined;
   const check = validator(key, schema);

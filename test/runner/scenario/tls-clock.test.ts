@@ -38,12 +38,12 @@ describe("embedded.tls and device clocks at load", () => {
     expect(error(doc("embedded:\n  tls:\n    certificate: { key: rsa-512 }\n"))).toMatch(/s\.yaml:5:25: embedded\.tls\.certificate\.key must be one of rsa-1024, rsa-2048, .* \(got "rsa-512"\)/);
     expect(error(doc("embedded:\n  tls:\n    certificate: { signature: md5 }\n"))).toMatch(/s\.yaml:5:31: .*sha1, sha256, sha384 \(got "md5"\)/);
     expect(error(doc("embedded:\n  tls:\n    certificate: { validtyDays: 30 }\n"))).toMatch(/s\.yaml:5:20: unknown property "validtyDays" .*did you mean "validityDays"/);
-    expect(error(doc("embedded:\n  tls:\n    endpoints: [{ path: /windows/enroll }]\n"))).toMatch(/s\.yaml:5:25: embedded\.tls\.endpoints\[0\]\.path must be one of \/scep/);
+    expect(error(doc("embedded:\n  tls:\n    endpoints: [{ path: windows/enroll }]\n"))).toMatch(/s\.yaml:5:25: embedded\.tls\.endpoints\[0\]\.path must be a path prefix such as "\/EnrollmentServer\/Auth".*\(got "windows\/enroll"\)/);
   });
 
   it("a clock offset that is not a signed duration, in state or in the timeline", () => {
     expect(error(doc("", ', state: { clockOffset: "yesterday" }'))).toMatch(/s\.yaml:4:90: groups\[0\]\.state\.clockOffset must be a signed duration such as "-90d"/);
     expect(error(doc("", "", "timeline:\n  - { at: 10s, group: phones, set: { state.clockOffset: soon } }\n"))).toMatch(/s\.yaml:7:57: timeline\[0\]\.set\["state\.clockOffset"\] must be a signed duration \(got "soon"\)/);
-    expect(error(doc("", "", "timeline:\n  - { at: 10s, set: { state.clock: 0s } }\n"))).toMatch(/s\.yaml:7:23: timeline\[0\]\.set has an invalid key "state\.clock".*state\.clockOffset/);
+    expect(error(doc("", "", "timeline:\n  - { at: 10s, set: { state.clock: 0s } }\n"))).toMatch(/s\.yaml:7:23: timeline\[0\]\.set\["state\.clock"\]: state\.clock is not a device state key \(did you mean "clockOffset"\?\)/);
   });
 });
