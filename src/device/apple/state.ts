@@ -54,8 +54,6 @@ export function sharedIPadEligible(wanted: boolean, modelIdentifier: string, os:
 export class AppleDevice {
   readonly store = new AppleStore();
   readonly osName: OsName;
-  osVersion: string;
-  buildVersion: string;
   deviceName: string;
   supervised: boolean;
   ade = false;
@@ -125,8 +123,6 @@ export class AppleDevice {
     this.generation = opts.generation ?? 0;
     const id = ctx.identity;
     this.osName = id.platform === "macos" ? "macOS" : "iOS";
-    this.osVersion = id.os.version;
-    this.buildVersion = id.os.build;
     this.deviceName = id.deviceName;
     // The flow decides (ADE: the cloud configuration; Configurator: supervised); else the device state (prepared supervised).
     this.supervised = opts.supervised ?? id.state?.supervised ?? false;
@@ -135,6 +131,20 @@ export class AppleDevice {
     this.apps = (this.osName === "macOS" ? MAC_APPS : BASE_APPS).map((a) => ({ ...a }));
     for (const b of id.state?.userInstalledApps ?? []) this.apps.push({ identifier: b, name: b, version: "1.0", shortVersion: "1.0", managed: false });
     this.appInstalls = this.newAppInstalls();
+  }
+
+  /** The release it runs: its identity's, so an update (ScheduleOSUpdate, the ADE software update, the timeline's state.os) is what it reports from then on, across its flows. */
+  get osVersion(): string {
+    return this.ctx.identity.os.version;
+  }
+  set osVersion(version: string) {
+    this.ctx.identity.os = { ...this.ctx.identity.os, version }; // a new object: the catalog's release is shared
+  }
+  get buildVersion(): string {
+    return this.ctx.identity.os.build;
+  }
+  set buildVersion(build: string) {
+    this.ctx.identity.os = { ...this.ctx.identity.os, build };
   }
 
   private newAppInstalls(): AppInstalls {

@@ -6,21 +6,28 @@
  * `identity.state` where they use a key; the new value replaces the key on the device's identity before its next step
  * (the timeline gate every step passes) and before each check-in, so the next read sees it; `null` takes the key away.
  *
- * Keys the device reads once, when it is made (device/identity.ts derives its identity from them: the OS release and
- * build, hardware identifiers, the API level, the TPM version), are refused at load with where to set them instead:
- * changing them mid-run would leave the identity the device already reported untouched, a silent no-op. An OS update
- * during a run is therefore not expressible this way yet. `clockOffset` and `trustedRoots` keep their own handling
- * (runner/device-clock.ts).
+ * The device's OS release (`os` on Apple, `osVersion` on Windows, `apiLevel` on Android) set mid-run is an OS update
+ * (device/os-update.ts): the device installs it, restarts (the engine restarts an enrolled device) and reports the new
+ * release from its next step or check-in; the load check refuses a release the model never ran (catalog osSupport) and a
+ * downgrade of a pinned release (runner/scenario/os-support-semantic.ts).
+ *
+ * Other keys the device reads once, when it is made (device/identity.ts derives its identity from them: hardware
+ * identifiers, the edition, the TPM version, the firmware's Knox version and patch level), are refused at load with where
+ * to set them instead: changing them mid-run would leave the identity the device already reported untouched, a silent
+ * no-op. `clockOffset` and `trustedRoots` keep their own handling (runner/device-clock.ts).
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import type { DeviceIdentity } from "../../device/identity.js";
+import { OS_RELEASE_KEYS, updateOs } from "../../device/os-update.js";
+
+export { OS_RELEASE_KEYS };
 import { stateSchema, type DeviceState } from "../../device/state.js";
 import type { Json } from "../scenario/json.js";
 import { addAnnotationKeywords, describeExpected, describeValue } from "../scenario/messages.js";
 import { didYouMean } from "../scenario/suggest.js";
 
 /** State keys the device reads once, when its identity is made (device/identity.ts identityOf). */
-export const READ_AT_START: ReadonlySet<string> = new Set(["os", "osVersion", "osEdition", "tpm", "serialNumber", "modelIdentifier", "imei", "manufacturer", "model", "apiLevel", "knoxVersion", "securityPatch", "gms"]);
+export const READ_AT_START: ReadonlySet<string> = new Set(["osEdition", "tpm", "serialNumber", "modelIdentifier", "imei", "manufacturer", "model", "knoxVersion", "securityPatch", "gms"]);
 /** State keys the timeline sets through their own mechanism (the device clock, the installed roots). */
 export const OWN_HANDLING: ReadonlySet<string> = new Set(["clockOffset", "trustedRoots"]);
 
@@ -54,6 +61,7 @@ export function stateSetProblem(key: string, value: unknown): { message: string;
       message: `state.${key} is read once, when the device is made (its identity and what it reports from the first request): set it in the group's state:, not during the run`,
       expected: "a state key the flows read when they use it",
     };
+  if (value === null && OS_RELEASE_KEYS.has(key)) return { message: `state.${key} is the device's OS release, installed by an update; it cannot be taken away (null): give the release it updates to`, expected: "a release the model runs" };
   // null takes the key away (the setting removed: `netsh winhttp reset proxy`), back to the catalog model's.
   if (value === null) return undefined;
   const check = validator(key, schema);
@@ -80,6 +88,8 @@ export class DeviceStateSets {
 /** Puts the keys the timeline set on the identity the flows read (a new state object: a group's is shared by its devices). */
 export function applyStateSets(identity: DeviceIdentity, sets: Partial<DeviceState> | undefined): void {
   if (!sets) return;
+  // The OS release keys are an update the device installs (device/os-update.ts): its identity reports the new release.
+  for (const [k, v] of Object.entries(sets)) if (OS_RELEASE_KEYS.has(k)) updateOs(identity, k, v);
   const state = identity.state ?? {};
   if (Object.entries(sets).every(([k, v]) => (state as Record<string, unknown>)[k] === (v ?? undefined))) return;
   const next: Record<string, unknown> = { ...state, ...sets };

@@ -10,7 +10,7 @@ import { LocalDeviceActions } from "./device-actions.js";
 import type { HostConnection } from "../../protocol/common/context.js";
 import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs, type DeviceState } from "../../device/state.js";
-import { DeviceStateSets, OWN_HANDLING } from "./device-state.js";
+import { DeviceStateSets, OS_RELEASE_KEYS, OWN_HANDLING } from "./device-state.js";
 import type { NetworkBlock } from "./device-net.js";
 import { NetworkWindows } from "./network-windows.js";
 import { formatMs } from "./duration.js";
@@ -334,15 +334,17 @@ export class TimelineEngine implements RunObserver {
         const clock = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "clockOffset").at(-1);
         const roots = a.values.filter((v) => v.path[0] === "state" && v.path[1] === "trustedRoots").at(-1);
         const rest = a.values.filter((v) => v.path[0] !== "state");
-        // Any other device state key (timeline/device-state.ts): on the targeted devices' identities from their next step.
+        // Any other device state key (timeline/device-state.ts): on the targeted devices' identities from their next step; an OS update restarts an enrolled device.
         const states = a.values.filter((v) => v.path[0] === "state" && !OWN_HANDLING.has(v.path[1] ?? "")).map((v) => ({ key: v.path.slice(1).join("."), value: v.value }));
         const n = (devices ?? this.o.devices).length;
         if (states.length) this.stateSets.set((devices ?? this.o.devices).map((d) => d.index), states);
+        let restarted = 0;
+        for (const d of states.some((x) => OS_RELEASE_KEYS.has(x.key)) ? (devices ?? this.o.devices) : []) if (this.enrolledSet.has(d.index) && !this.running.has(d.index)) this.power.cutIdle(d.index, bootMsOf(d.platform), e.index), restarted++;
         for (const d of clock || roots ? (devices ?? this.o.devices) : []) {
           if (clock) this.clockOffsets.set(d.index, clockOffsetMs(String(clock.value)));
           if (roots) this.installedRoots.set(d.index, (roots.value as string[]).map(String));
         }
-        const mine = [clock ? `the clock of ${n} device(s) set to ${String(clock.value)} from the true time` : "", roots ? `${n} device(s) now trust the installed roots [${(roots.value as string[]).join(", ")}]` : "", states.length ? `${n} device(s) now have ${states.map((x) => `state.${x.key} = ${JSON.stringify(x.value)}`).join(", ")}` : ""];
+        const mine = [clock ? `the clock of ${n} device(s) set to ${String(clock.value)} from the true time` : "", roots ? `${n} device(s) now trust the installed roots [${(roots.value as string[]).join(", ")}]` : "", states.length ? `${n} device(s) now have ${states.map((x) => `state.${x.key} = ${JSON.stringify(x.value)}`).join(", ")}` : "", restarted ? `${restarted} enrolled device(s) restart into the updated OS` : ""];
         return [...mine, rest.length ? await this.server({ ...a, values: rest }, devices, e, now) : ""].filter(Boolean).join("; ");
       }
       default:

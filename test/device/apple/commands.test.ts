@@ -12,6 +12,7 @@ import { silentLogger } from "../../../src/ports/index.js";
 import { loadCatalog } from "../../../src/runner/catalog-files.js";
 import { createDeviceIdentity } from "../../../src/device/identity.js";
 import { AppleDevice } from "../../../src/device/apple/state.js";
+import { updateOs } from "../../../src/device/os-update.js";
 import { SCHEMA_BY_TYPE, checkKeys, osBlock, synthesize, type CommandBehaviour } from "../../../src/device/apple/commands.js";
 import { answerCommand } from "../../../src/device/apple/answer.js";
 import { COMMAND_SCHEMAS } from "../../../src/wire/apple/generated-data.js";
@@ -181,6 +182,16 @@ describe("rules, behaviours and state effects", () => {
     expect(clock.now() - t0).toBe(5000);
   });
 
+  it("an OS update of the running device (the timeline's state.os, device/os-update.ts): DeviceInformation answers the new release; ScheduleOSUpdate lands on the identity too", async () => {
+    const dev = await device("iphone-15", { supervised: true });
+    const info = async () => (await answerCommand(dev, { commandUUID: "q", requestType: "DeviceInformation", command: { RequestType: "DeviceInformation", Queries: ["OSVersion", "BuildVersion"] } })).extra!.QueryResponses as PlistDict;
+    const before = await info();
+    expect(before.OSVersion).toBe(dev.ctx.identity.os.version);
+    expect(updateOs(dev.ctx.identity, "os", { version: "26.1", build: "23B85" })).toBe("updated");
+    expect(await info()).toMatchObject({ OSVersion: "26.1", BuildVersion: "23B85" });
+    await answerCommand(dev, { commandUUID: "u", requestType: "ScheduleOSUpdate", command: { RequestType: "ScheduleOSUpdate", Updates: [{ ProductKey: "iOSUpdate23C55", InstallAction: "InstallASAP", ProductVersion: "26.2" }] } });
+    expect(dev.ctx.identity.os.version).toBe("26.2");
+  });
   it("Settings(DeviceName), DeviceConfigured, DeviceLock, EraseDevice, RemoveApplication, ScheduleOSUpdate change the device", async () => {
     const dev = await device("iphone-15", { supervised: true, ade: true });
     const run = (t: string, extra: PlistDict = {}) => answerCommand(dev, { commandUUID: t, requestType: t, command: { RequestType: t, ...extra } });

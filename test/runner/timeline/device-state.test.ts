@@ -24,7 +24,7 @@ describe("stateSetProblem", () => {
   });
   it("an unknown key gets a did-you-mean; a key read when the device is made is refused; a bad value says what was expected", () => {
     expect(stateSetProblem("networkProxi", {})?.message).toContain("networkProxy");
-    expect(stateSetProblem("osVersion", "10.0.26100.1")?.message).toMatch(/read once, when the device is made.*group's state:/);
+    expect(stateSetProblem("serialNumber", "C02XYZ")?.message).toMatch(/read once, when the device is made.*group's state:/);
     const bad = stateSetProblem("networkLink", "satellite");
     expect(bad?.expected).toMatch(/ethernet/);
   });
@@ -58,7 +58,7 @@ describe("timeline set state.<key> in a scenario", () => {
   });
   it("a misspelt key gets a did-you-mean; an identity key is refused with where to set it", () => {
     expect(scenarioLoadError(text("set: { state.cspStatuss: [] }"), "ticket.yaml", ctx).message).toContain("cspStatus");
-    expect(scenarioLoadError(text('set: { state.osVersion: "10.0.26100.1" }'), "ticket.yaml", ctx).message).toContain("group's state:");
+    expect(scenarioLoadError(text('set: { state.tpm: { version: "1.2" } }'), "ticket.yaml", ctx).message).toContain("group's state:");
   });
 
   it("a PC whose state changes mid-run answers its next OMA-DM session by the new state (state.cspStatus, virtual time)", async () => {
