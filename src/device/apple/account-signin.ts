@@ -9,6 +9,7 @@ import { ProtocolViolationError, ScenarioError } from "../../errors/index.js";
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
+import { readForms } from "../../wire/web/html-form.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
 import type { AppleOptions } from "./options.js";
@@ -34,28 +35,18 @@ export function parseBearerChallenge(header: string): Record<string, string> | u
 
 /** The single `<form>` of a sign-in page: its action, method and input fields (name → value). Hostile HTML is bounded. */
 export function parseLoginForm(html: string): { action: string; method: string; fields: Record<string, string>; passwordField?: string; userField?: string } | undefined {
-  const text = html.slice(0, MAX_HTML);
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(text);
+  // The first form, read in linear time (wire/web/html-form.ts): a hostile page of unclosed tags must not stall the run.
+  const form = readForms(html.slice(0, MAX_HTML))[0];
   if (!form) return undefined;
-  const attr = (s: string, n: string) =>
-    new RegExp(`\\b${n}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i")
-      .exec(s)
-      ?.slice(1)
-      .find((x) => x !== undefined);
   const fields: Record<string, string> = {};
   let passwordField: string | undefined;
   let userField: string | undefined;
-  let count = 0;
-  for (const input of form[2]!.matchAll(/<input\b([^>]*)>/gi)) {
-    if (++count > 64) break;
-    const name = attr(input[1]!, "name");
-    if (!name) continue;
-    const type = (attr(input[1]!, "type") ?? "text").toLowerCase();
-    fields[name] = attr(input[1]!, "value") ?? "";
-    if (type === "password") passwordField = name;
-    else if ((type === "text" || type === "email") && !userField) userField = name;
+  for (const input of form.inputs) {
+    fields[input.name] = input.value;
+    if (input.type === "password") passwordField = input.name;
+    else if ((input.type === "text" || input.type === "email") && !userField) userField = input.name;
   }
-  return { action: attr(form[1]!, "action") ?? "", method: (attr(form[1]!, "method") ?? "GET").toUpperCase(), fields, passwordField, userField };
+  return { action: form.action, method: form.method.toUpperCase(), fields, passwordField, userField };
 }
 
 /**

@@ -4,44 +4,19 @@
  * scraped with bounded regular expressions (no script execution, no entity expansion beyond the
  * five predefined ones). Also the pages the reference server serves.
  */
+import { openTag, readForms, unescape } from "../web/html-form.js";
+
 export interface HtmlForm {
   action: string;
   method: string;
   inputs: Record<string, string>;
 }
 
-const unescape = (s: string): string => s.replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const attrOf = (tag: string, name: string): string | undefined => {
-  const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, "i").exec(tag);
-  return m ? unescape(m[2] ?? m[3] ?? m[4] ?? "") : undefined;
-};
 
-/**
- * Every <form> with its named inputs; at most 16 forms of 64 inputs, 256 KiB of HTML. Read with forward indexOf scans
- * (openTag below), linear in the page: a hostile page of unclosed <form or <input tags must not stall the run.
- */
+/** Every <form> with its named inputs (wire/web/html-form.ts: 16 forms of 64 inputs, 256 KiB of HTML, linear in the page). */
 export function parseForms(html: string): HtmlForm[] {
-  const text = html.slice(0, 256 * 1024);
-  const lower = text.toLowerCase();
-  const forms: HtmlForm[] = [];
-  for (let from = 0; forms.length < 16; ) {
-    const form = openTag(lower, "form", from);
-    const close = form ? lower.indexOf("</form>", form.content) : -1;
-    if (!form || close < 0) break;
-    const inputs: Record<string, string> = {};
-    for (let i = form.content, n = 0; n < 64; n++) {
-      const input = openTag(lower, "input", i);
-      if (!input || input.content > close) break;
-      const name = attrOf(text.slice(input.start, input.content), "name");
-      if (name) inputs[name] = attrOf(text.slice(input.start, input.content), "value") ?? "";
-      i = input.content;
-    }
-    const tag = text.slice(form.start, form.content);
-    forms.push({ action: attrOf(tag, "action") ?? "", method: (attrOf(tag, "method") ?? "get").toLowerCase(), inputs });
-    from = close + 7;
-  }
-  return forms;
+  return readForms(html).map((f) => ({ action: f.action, method: f.method, inputs: Object.fromEntries(f.inputs.map((i) => [i.name, i.value])) }));
 }
 
 /** What a page without a form says: its title and first heading (300 characters each) and its visible text (tags, scripts and styles removed; 1,000 characters). */
@@ -49,19 +24,6 @@ export interface PageText {
   title?: string;
   heading?: string;
   text: string;
-}
-
-/**
- * The first opening tag `<name …>` at or after `from` in `lower` (the page in lower case): where it starts and where
- * its content does. Linear: indexOf only, and a tag without a later `>` means no later one has one either.
- */
-function openTag(lower: string, name: string, from: number): { start: number; content: number } | undefined {
-  for (let i = lower.indexOf(`<${name}`, from); i >= 0; i = lower.indexOf(`<${name}`, i + 1)) {
-    if (/[a-z0-9_]/.test(lower[i + name.length + 1] ?? "")) continue; // <header is not <head
-    const gt = lower.indexOf(">", i);
-    return gt < 0 ? undefined : { start: i, content: gt + 1 };
-  }
-  return undefined;
 }
 
 /** The page without its script, style and head elements, in linear time (each name is searched forward only once). */

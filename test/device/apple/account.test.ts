@@ -46,6 +46,14 @@ describe("parseLoginForm", () => {
     const many = `<form>${Array.from({ length: 5000 }, (_, i) => `<input name="f${i}">`).join("")}</form>`;
     expect(Object.keys(parseLoginForm(many)!.fields).length).toBeLessThanOrEqual(64);
   });
+  it("a hostile page of 256 KiB of unclosed tags is read in linear time (the regular expressions before rescanned to the end from every tag)", () => {
+    const fill = (prefix: string, unit: string) => prefix + unit.repeat(Math.ceil((256 * 1024 - prefix.length) / unit.length));
+    expect(parseLoginForm(fill("", "<form "))).toBeUndefined();
+    expect(parseLoginForm(fill("", "<form>"))).toBeUndefined();
+    expect(parseLoginForm(fill("<form action=/x>", "<input "))).toBeUndefined();
+    expect(parseLoginForm(`${fill("<form action=/x>", "<input ").slice(0, 256 * 1024 - 7)}</form>`)).toEqual({ action: "/x", method: "GET", fields: {}, passwordField: undefined, userField: undefined });
+    // 20 s: a bound far above what linear reading takes under this machine's load (milliseconds), not a timed assertion.
+  }, 20_000);
 });
 
 describe("account-driven enrollment (virtual time)", () => {
