@@ -49,6 +49,10 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
         const der = text.startsWith("-----BEGIN") ? fromPem(Buffer.from(res.body).toString("latin1"))[0] : res.body;
         if (!der) throw new Error("no certificate in the answer");
         const cert = parseCertificate(der, "AIA caIssuers certificate");
+        // A fetched certificate only fills a gap in the path; it is never a trust anchor (CryptoAPI puts it in the
+        // intermediate store, trustd uses it for path building). A self-issued one would become one in OpenSSL's
+        // `ca` list, so the device refuses it: only its root store decides which roots it trusts.
+        if (cert.subject === cert.issuer) throw new Error(`it is self-issued (${cert.subject}), a root: a fetched certificate is never trusted as a root`);
         const pem = toPem(cert.der);
         fetched.set(url, pem);
         note?.({ aia: url, fetched: cert.subject });

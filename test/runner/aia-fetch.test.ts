@@ -49,6 +49,12 @@ describe("AIA chasing per platform", () => {
     expect(aiaChaser("macos", port)).toBeTypeOf("function");
   });
 
+  it("a self-issued certificate at the AIA URL (a root) is refused: fetching never adds a trust anchor", async () => {
+    const { port } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: ca.ca.der, url: "" }));
+    const r = await aiaChaser("windows", port)!(chain.certificates[0]!.der, 60_000);
+    expect(r).toMatchObject({ failure: expect.stringMatching(/self-issued .*never trusted as a root/) });
+  });
+
   it("fetches the leaf's caIssuers URL over the given port (DER or PEM), keeps it for the device, and notes it", async () => {
     const inter = chain.certificates[1]!;
     const { port, seen } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: inter.der, url: "" }));
