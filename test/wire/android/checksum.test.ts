@@ -89,6 +89,23 @@ describe("verifyPackage (VerifyPackageTask)", async () => {
   it("a right package checksum wins over a wrong signature checksum", () => {
     expect(verifyPackage(apk, { packageChecksum: sha256(apk), signatureChecksum: new Uint8Array(32) }, component, crypto)).toMatchObject({ ok: true, matched: "package" });
   });
+  it("the package checksum's hash follows the release: SHA-1 only on Lollipop (API 21-22), SHA-1 or SHA-256 on 6-9, SHA-256 only from 10", () => {
+    const sha1 = (b: Uint8Array) => crypto.digest("sha1", b);
+    for (const api of [21, 22]) {
+      expect(verifyPackage(apk, { packageChecksum: sha1(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: true, matched: "package" });
+      expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: false, error: "hash-mismatch", detail: expect.stringMatching(/API 2\d reads SHA-1\)$/) });
+      // EXTRA_PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM arrived in M: Lollipop has nothing to verify against.
+      expect(verifyPackage(apk, { signatureChecksum: sha256(signer) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: false, error: "hash-mismatch", detail: "no checksum to verify against" });
+    }
+    for (const api of [23, 28]) {
+      expect(verifyPackage(apk, { packageChecksum: sha1(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: true, matched: "package" });
+      expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: true, matched: "package" });
+    }
+    for (const api of [29, 34]) {
+      expect(verifyPackage(apk, { packageChecksum: sha1(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: false, error: "hash-mismatch" });
+      expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: true, matched: "package" });
+    }
+  });
   it("the receiver is checked first (ERROR_DEVICE_ADMIN_MISSING)", () => {
     const out = verifyPackage(apk, { packageChecksum: new Uint8Array(32) }, { pkg: "com.example.dpc", cls: "com.example.dpc.Other" }, crypto);
     expect(out).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
