@@ -12,6 +12,7 @@ import { chasesAia } from "../device/trust.js";
 import type { ChainCompletion, HttpPort } from "../ports/http.js";
 import { caIssuersOf } from "../wire/x509/aia.js";
 import { fromPem, parseCertificate, toPem } from "../wire/x509/certificate.js";
+import { sameName } from "../wire/x509/name.js";
 
 /** The largest CA certificate a device accepts from an AIA URL (a certificate is a few KiB). */
 const MAX_ISSUER_BYTES = 64 * 1024;
@@ -51,8 +52,10 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
         const cert = parseCertificate(der, "AIA caIssuers certificate");
         // A fetched certificate only fills a gap in the path; it is never a trust anchor (CryptoAPI puts it in the
         // intermediate store, trustd uses it for path building). A self-issued one would become one in OpenSSL's
-        // `ca` list, so the device refuses it: only its root store decides which roots it trusts.
-        if (cert.subject === cert.issuer) throw new Error(`it is self-issued (${cert.subject}), a root: a fetched certificate is never trusted as a root`);
+        // `ca` list, so the device refuses it: only its root store decides which roots it trusts. Self-issued as OpenSSL
+        // decides it (X509_NAME_cmp on canonical names: case and white space folded), not by the names' text: a subject
+        // "CN=Evil Root" issued by "CN=EVIL  ROOT" is a root to OpenSSL.
+        if (sameName(cert.subjectDer, cert.issuerDer, "AIA caIssuers certificate name")) throw new Error(`it is self-issued (${cert.subject}), a root: a fetched certificate is never trusted as a root`);
         const pem = toPem(cert.der);
         fetched.set(url, pem);
         note?.({ aia: url, fetched: cert.subject });

@@ -4,12 +4,14 @@
  * deadline, over the port they are given (the device's network), what they keep, and what they say when
  * they cannot.
  */
+import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HttpPort, HttpRequest, HttpResponse } from "../../src/ports/http.js";
 import { aiaChaser } from "../../src/runner/aia-fetch.js";
 import { createCaIdentity, type CaIdentity } from "../../src/server/scep/ca.js";
 import { generateServedChain, type ServedChain } from "../../src/server/tls-chain.js";
-import { toPem } from "../../src/wire/x509/certificate.js";
+import { buildCertificate, toPem } from "../../src/wire/x509/certificate.js";
+import { basicConstraints } from "../../src/wire/x509/extensions.js";
 import { crypto, testKeys } from "../support/scep-harness.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -51,6 +53,23 @@ describe("AIA chasing per platform", () => {
 
   it("a self-issued certificate at the AIA URL (a root) is refused: fetching never adds a trust anchor", async () => {
     const { port } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: ca.ca.der, url: "" }));
+    const r = await aiaChaser("windows", port)!(chain.certificates[0]!.der, 60_000);
+    expect(r).toMatchObject({ failure: expect.stringMatching(/self-issued .*never trusted as a root/) });
+  });
+
+  it("a root whose issuer differs from its subject only in case and spaces is self-issued to OpenSSL, and refused too", async () => {
+    // OpenSSL compares names canonically (X509_NAME_cmp): "CN=Evil Root" issued by "CN=EVIL  ROOT" is self-issued, so in the
+    // `ca` list it would be a trust anchor. A text compare of the two names let it through.
+    const key = ca.caKey;
+    const der = buildCertificate(
+      { serial: new Uint8Array([7]), issuer: "CN=EVIL  ROOT,O=Contoso", subject: "CN=Evil Root,O=contoso", notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 86_400_000), spki: key.spki, extensions: [basicConstraints(true)] },
+      key,
+      "sha256",
+      crypto,
+    );
+    const x = new X509Certificate(der);
+    expect(x.checkIssued(x)).toBe(true); // the premise: OpenSSL itself calls it self-issued
+    const { port } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: der, url: "" }));
     const r = await aiaChaser("windows", port)!(chain.certificates[0]!.der, 60_000);
     expect(r).toMatchObject({ failure: expect.stringMatching(/self-issued .*never trusted as a root/) });
   });

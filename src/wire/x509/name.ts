@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** X.501 Name: "CN=…,O=…" strings to DER and back (RFC 4514 subset: `\,` `\+` `\\` escapes). */
-import { Type, children, directoryString, encode, ia5, oid, printable, readOid, readString, seq, set, type Asn1 } from "../asn1/der.js";
+import { Type, children, decode, directoryString, encode, ia5, oid, printable, readOid, readString, seq, set, type Asn1 } from "../asn1/der.js";
 import { OID } from "../oids.js";
 import { ScenarioError } from "../../errors/index.js";
 
@@ -94,4 +94,20 @@ export function readName(obj: Asn1, what: string): { rdns: NameAttribute[][]; te
   );
   const esc = (s: string) => s.replace(/([,+\\])/g, "\\$1");
   return { rdns, text: rdns.map((r) => r.map((a) => `${a.type}=${esc(a.value)}`).join("+")).join(", ") };
+}
+
+/**
+ * A Name in OpenSSL's canonical form (crypto/x509/x_name.c `x509_name_canon`, which X509_NAME_cmp compares): per
+ * attribute, the value with leading and trailing white space dropped, inner runs of white space made one space and
+ * letters lower-cased; the attributes of a multi-valued RDN in a fixed order. Two names OpenSSL calls equal have the
+ * same canonical form here (this also folds non-ASCII case, so it errs on the side of "equal").
+ */
+function canonicalName(rdns: NameAttribute[][]): string {
+  const value = (v: string) => v.trim().replace(/\s+/g, " ").toLowerCase();
+  return JSON.stringify(rdns.map((rdn) => rdn.map((a) => [attrOids[a.type] ?? a.type, value(a.value)]).sort()));
+}
+
+/** Whether two DER Names are the same name to OpenSSL (X509_NAME_cmp: canonical forms compared, not the bytes or the case). */
+export function sameName(a: Uint8Array, b: Uint8Array, what = "Name"): boolean {
+  return canonicalName(readName(decode(a, what), what).rdns) === canonicalName(readName(decode(b, what), what).rdns);
 }
