@@ -21,18 +21,38 @@ import { jsonRes } from "./respond.js";
 
 export const KNOX_ATTESTATION_PREFIX = "/knox/attestation/";
 const NONCE_TTL_MS = 600_000;
+/** The most nonces held at once; beyond it the oldest is dropped (its device's blob is then refused as invalid). */
+export const MAX_NONCES = 100_000;
 
 export class KnoxAttestationService {
+  /**
+   * Outstanding nonces → when each expires, in issue order. Every nonce lives the same 10 minutes, so issue order is
+   * expiry order: expired ones are dropped from the front until the first live one, and a nonce is found by its key. A
+   * request's cost does not grow with the nonces outstanding (a linear sweep of the whole store per request did).
+   */
   private readonly nonces = new Map<string, number>();
 
   constructor(private readonly now: () => number) {}
 
+  /** Nonces issued and neither used nor expired yet. */
+  get outstanding(): number {
+    return this.nonces.size;
+  }
+
+  private sweep(now: number): void {
+    for (const [k, exp] of this.nonces) {
+      if (exp >= now && this.nonces.size < MAX_NONCES) break;
+      this.nonces.delete(k);
+    }
+  }
+
   handle(req: HttpRequest, rest: string): HttpResponse {
     if (req.method !== "POST") return jsonRes(405, { error: "POST only" }, { allow: "POST" });
     if (rest === "nonces") {
-      for (const [k, exp] of this.nonces) if (exp < this.now() || this.nonces.size > 100_000) this.nonces.delete(k);
+      const now = this.now();
+      this.sweep(now);
       const nonce = randomBytes(32).toString("base64");
-      this.nonces.set(nonce, this.now() + NONCE_TTL_MS);
+      this.nonces.set(nonce, now + NONCE_TTL_MS);
       return jsonRes(200, { nonce });
     }
     if (rest !== "blobs") return jsonRes(404, { error: `no such attestation endpoint ${rest}` });
