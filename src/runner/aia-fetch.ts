@@ -17,18 +17,32 @@ import { sameName } from "../wire/x509/name.js";
 /** The largest CA certificate a device accepts from an AIA URL (a certificate is a few KiB). */
 const MAX_ISSUER_BYTES = 64 * 1024;
 
+/**
+ * How long a device remembers that an AIA URL could not be fetched before it tries that URL again, on its own clock.
+ * Neither platform publishes it (CryptoAPI's URL retrieval timeout is published, its memory of a failed URL is not;
+ * Apple publishes neither): enrollsim's assumption is one minute — long enough that the connections of one step do not
+ * each wait out the retrieval again, short enough that a network the timeline opens later is used.
+ */
+export const FAILED_FETCH_MEMORY_MS = 60_000;
+
 const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** A device's chain completion, and the issuers it has fetched so far (its later connections carry them: runner/device-clock.ts). */
+export type AiaChaser = ChainCompletion & { fetched(): readonly string[] };
 
 /**
  * The device's chain completion, or undefined for a platform that does not fetch missing issuers.
  * `port` is the device's HTTP port on its network (under its trust: the fetch is plain HTTP);
- * `note` writes what the device did into its transcript.
+ * `clock` is the device's (how long a failed URL is remembered); `note` writes what the device did into its transcript.
+ * Per device, what it fetched is kept for its run and a URL that failed is not tried again for {@link FAILED_FETCH_MEMORY_MS}.
  */
-export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Record<string, unknown>) => void): ChainCompletion | undefined {
+export function aiaChaser(platform: Platform, port: HttpPort, clock: { now(): number }, note?: (data: Record<string, unknown>) => void): AiaChaser | undefined {
+  const now = (): number => clock.now();
   const rule = chasesAia(platform);
   if (!rule) return undefined;
   const fetched = new Map<string, string>();
-  return async (leafDer, remainingMs) => {
+  const failed = new Map<string, { reason: string; at: number }>();
+  const complete: ChainCompletion = async (leafDer, remainingMs) => {
     let urls: string[];
     try {
       urls = caIssuersOf(parseCertificate(leafDer, "server certificate")).filter((u) => /^https?:\/\//i.test(u));
@@ -40,6 +54,11 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
     for (const url of urls) {
       const known = fetched.get(url);
       if (known) return { issuers: [known] };
+      const before = failed.get(url);
+      if (before && now() - before.at < FAILED_FETCH_MEMORY_MS) {
+        failures.push(`GET ${url} failed: ${before.reason} (remembered, not tried again)`);
+        continue;
+      }
       const client = port.client({ keepAlive: false });
       try {
         // The platform's retrieval timeout where published (Windows 15 s), never past the request's own deadline.
@@ -58,10 +77,12 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
         if (sameName(cert.subjectDer, cert.issuerDer, "AIA caIssuers certificate name")) throw new Error(`it is self-issued (${cert.subject}), a root: a fetched certificate is never trusted as a root`);
         const pem = toPem(cert.der);
         fetched.set(url, pem);
+        failed.delete(url);
         note?.({ aia: url, fetched: cert.subject });
         return { issuers: [pem] };
       } catch (e) {
         failures.push(`GET ${url} failed: ${why(e)}`);
+        if (failed.size < 1_000 || failed.has(url)) failed.set(url, { reason: why(e), at: now() });
         note?.({ aia: url, failed: why(e) });
       } finally {
         void client.close().catch(() => {});
@@ -69,4 +90,5 @@ export function aiaChaser(platform: Platform, port: HttpPort, note?: (data: Reco
     }
     return { failure: `the device could not fetch the missing intermediate (AIA): ${failures.join("; ")}` };
   };
+  return Object.assign(complete, { fetched: (): readonly string[] => [...fetched.values()] });
 }

@@ -11,8 +11,8 @@
  * an issued certificate stays on the scenario clock: it looks for a server fault, not the device's view.
  */
 import type { Clock } from "../ports/clock.js";
-import type { ChainCompletion, HttpClient, HttpClientOptions, HttpPort, ServerTrust, TlsSessionCache } from "../ports/http.js";
-import { aiaChaser } from "./aia-fetch.js";
+import type { HttpClient, HttpClientOptions, HttpPort, ServerTrust, TlsSessionCache } from "../ports/http.js";
+import { aiaChaser, type AiaChaser } from "./aia-fetch.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
 import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
@@ -83,15 +83,19 @@ export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?:
  * roots `own` (unless one brings its own judgement: a fetch made on someone else's behalf, an admin's
  * console, which trusts every named root of the run, `all`).
  */
-export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }, completeChain?: ChainCompletion): HttpPort {
+export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }, completeChain?: AiaChaser): HttpPort {
   const plus = (ca: string[] | undefined, extra: readonly string[]): { ca?: string[] } => (extra.length ? { ca: [...(ca ?? []), ...extra] } : ca ? { ca } : {});
+  // The issuers the device fetched so far go with each new client (CryptoAPI and trustd keep fetched CA certificates): its
+  // connections find them locally instead of failing the handshake and completing the chain again. Never trust anchors
+  // (runner/aia-fetch.ts refuses a self-issued answer).
+  const own = (): readonly string[] => (completeChain ? [...roots.own, ...completeChain.fetched()] : roots.own);
   return {
     client: (o: HttpClientOptions = {}): HttpClient =>
       // A foreign fetch shares no TLS session with the device: a session resumed later by the device
       // would skip the chain check of the device's own store.
       o.tls?.serverTrust
         ? inner.client({ ...o, sessions: undefined, tls: { ...o.tls, ...plus(o.tls.ca, roots.all) } })
-        : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, roots.own), serverTrust: trust, ...(completeChain ? { completeChain } : {}) } }),
+        : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, own()), serverTrust: trust, ...(completeChain ? { completeChain } : {}) } }),
   };
 }
 
@@ -99,7 +103,7 @@ export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { ow
 export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots, note?: (data: Record<string, unknown>) => void): HttpPort {
   const all = [...(roots?.pems.values() ?? [])];
   // A chain missing an intermediate: Windows and Apple fetch it from the leaf's AIA URL over the device's network (runner/aia-fetch.ts).
-  const completeChain = aiaChaser(identity.platform, inner, note);
+  const completeChain = aiaChaser(identity.platform, inner, clock, note);
   const portFor = (installed: readonly string[] | undefined): HttpPort => {
     const { anchors, pems } = deviceAnchors(identity, roots, installed);
     return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain);

@@ -7,7 +7,7 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { HttpPort, HttpRequest, HttpResponse } from "../../src/ports/http.js";
-import { aiaChaser } from "../../src/runner/aia-fetch.js";
+import { aiaChaser, FAILED_FETCH_MEMORY_MS } from "../../src/runner/aia-fetch.js";
 import { createCaIdentity, type CaIdentity } from "../../src/server/scep/ca.js";
 import { generateServedChain, type ServedChain } from "../../src/server/tls-chain.js";
 import { buildCertificate, toPem } from "../../src/wire/x509/certificate.js";
@@ -15,6 +15,13 @@ import { basicConstraints } from "../../src/wire/x509/extensions.js";
 import { crypto, testKeys } from "../support/scep-harness.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
+/** The device's clock (how long a failed URL is remembered); tests that need time to pass move `at`. */
+const CLOCK = {
+  at: NOW,
+  now() {
+    return this.at;
+  },
+};
 let ca: CaIdentity;
 let chain: ServedChain;
 
@@ -45,15 +52,15 @@ function fakePort(answer: (req: HttpRequest) => HttpResponse | Error): { port: H
 describe("AIA chasing per platform", () => {
   it("Android does not chase; Windows fetches with CryptoAPI's 15 s retrieval timeout; Apple with the request's own deadline", () => {
     const { port } = fakePort(() => new Error("unused"));
-    expect(aiaChaser("android", port)).toBeUndefined();
-    expect(aiaChaser("windows", port)).toBeTypeOf("function");
-    expect(aiaChaser("ios", port)).toBeTypeOf("function");
-    expect(aiaChaser("macos", port)).toBeTypeOf("function");
+    expect(aiaChaser("android", port, CLOCK)).toBeUndefined();
+    expect(aiaChaser("windows", port, CLOCK)).toBeTypeOf("function");
+    expect(aiaChaser("ios", port, CLOCK)).toBeTypeOf("function");
+    expect(aiaChaser("macos", port, CLOCK)).toBeTypeOf("function");
   });
 
   it("a self-issued certificate at the AIA URL (a root) is refused: fetching never adds a trust anchor", async () => {
     const { port } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: ca.ca.der, url: "" }));
-    const r = await aiaChaser("windows", port)!(chain.certificates[0]!.der, 60_000);
+    const r = await aiaChaser("windows", port, CLOCK)!(chain.certificates[0]!.der, 60_000);
     expect(r).toMatchObject({ failure: expect.stringMatching(/self-issued .*never trusted as a root/) });
   });
 
@@ -70,7 +77,7 @@ describe("AIA chasing per platform", () => {
     const x = new X509Certificate(der);
     expect(x.checkIssued(x)).toBe(true); // the premise: OpenSSL itself calls it self-issued
     const { port } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: der, url: "" }));
-    const r = await aiaChaser("windows", port)!(chain.certificates[0]!.der, 60_000);
+    const r = await aiaChaser("windows", port, CLOCK)!(chain.certificates[0]!.der, 60_000);
     expect(r).toMatchObject({ failure: expect.stringMatching(/self-issued .*never trusted as a root/) });
   });
 
@@ -78,7 +85,7 @@ describe("AIA chasing per platform", () => {
     const inter = chain.certificates[1]!;
     const { port, seen } = fakePort(() => ({ status: 200, headers: { "content-type": "application/pkix-cert" }, body: inter.der, url: "" }));
     const notes: Record<string, unknown>[] = [];
-    const chase = aiaChaser("windows", port, (d) => notes.push(d))!;
+    const chase = aiaChaser("windows", port, CLOCK, (d) => notes.push(d))!;
     expect(await chase(chain.certificates[0]!.der, 60_000)).toEqual({ issuers: [toPem(inter.der)] });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ method: "GET", timeoutMs: 15_000, url: `http://127.0.0.1:9/pki/aia/pki.example/${inter.serialHex}.cer` });
@@ -86,22 +93,46 @@ describe("AIA chasing per platform", () => {
     await chase(chain.certificates[0]!.der, 60_000);
     expect(seen).toHaveLength(1); // cached for the device's run
     const pem = fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from(toPem(inter.der))), url: "" }));
-    const apple = aiaChaser("ios", pem.port)!;
+    const apple = aiaChaser("ios", pem.port, CLOCK)!;
     expect(await apple(chain.certificates[0]!.der, 20_000)).toEqual({ issuers: [toPem(inter.der)] });
     expect(pem.seen[0]!.timeoutMs).toBe(20_000); // Apple: the request's remaining deadline
     // Windows: never past the request's own deadline either
     const late = fakePort(() => ({ status: 200, headers: {}, body: inter.der, url: "" }));
-    await aiaChaser("windows", late.port)!(chain.certificates[0]!.der, 4_000);
+    await aiaChaser("windows", late.port, CLOCK)!(chain.certificates[0]!.der, 4_000);
     expect(late.seen[0]!.timeoutMs).toBe(4_000);
+  });
+
+  it("remembers a URL that failed for a minute of the device's clock (no second fetch), then tries it again; what it fetched goes with later clients", async () => {
+    const inter = chain.certificates[1]!;
+    let up = false;
+    const { port, seen } = fakePort(() => (up ? { status: 200, headers: {}, body: inter.der, url: "" } : new Error("connection refused [injected]")));
+    const clock = {
+      at: NOW,
+      now() {
+        return this.at;
+      },
+    };
+    const chase = aiaChaser("windows", port, clock)!;
+    const leaf = chain.certificates[0]!.der;
+    expect(await chase(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/connection refused \[injected\]$/) });
+    up = true;
+    clock.at += FAILED_FETCH_MEMORY_MS - 1;
+    expect(await chase(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/connection refused \[injected\] \(remembered, not tried again\)$/) });
+    expect(seen).toHaveLength(1);
+    expect(chase.fetched()).toEqual([]);
+    clock.at += 1;
+    expect(await chase(leaf, 60_000)).toEqual({ issuers: [toPem(inter.der)] });
+    expect(seen).toHaveLength(2);
+    expect(chase.fetched()).toEqual([toPem(inter.der)]);
   });
 
   it("says why it could not: a refused fetch, a 404, a body that is no certificate, a leaf without AIA", async () => {
     const leaf = chain.certificates[0]!.der;
-    const refused = aiaChaser("windows", fakePort(() => new Error("connection refused [injected: the firewall blocks pki.example]")).port)!;
+    const refused = aiaChaser("windows", fakePort(() => new Error("connection refused [injected: the firewall blocks pki.example]")).port, CLOCK)!;
     expect(await refused(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate \(AIA\): GET http:\/\/127\.0\.0\.1:9\/pki\/aia\/pki\.example\/[0-9a-f]+\.cer failed: connection refused \[injected/) });
-    const missing = aiaChaser("windows", fakePort(() => ({ status: 404, headers: {}, body: new Uint8Array(), url: "" })).port)!;
+    const missing = aiaChaser("windows", fakePort(() => ({ status: 404, headers: {}, body: new Uint8Array(), url: "" })).port, CLOCK)!;
     expect(await missing(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/failed: HTTP 404/) });
-    const garbage = aiaChaser("windows", fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from("<html>portal</html>")), url: "" })).port)!;
+    const garbage = aiaChaser("windows", fakePort(() => ({ status: 200, headers: {}, body: new Uint8Array(Buffer.from("<html>portal</html>")), url: "" })).port, CLOCK)!;
     expect(await garbage(leaf, 60_000)).toEqual({ failure: expect.stringMatching(/could not fetch the missing intermediate/) });
     const bare = await generateServedChain(ca, {}, { dns: ["localhost"], ip: [] }, NOW, crypto);
     expect(await refused(bare.certificates[0]!.der, 60_000)).toEqual({ failure: expect.stringMatching(/names no caIssuers URL/) });

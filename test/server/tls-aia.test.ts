@@ -6,11 +6,15 @@
  * endpoints with a chain of their own are reached for any path (runner/endpoint-routes.ts).
  */
 import { execFileSync } from "node:child_process";
+import type { Server } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NodeHttp } from "../../src/platform/node/http.js";
 import { RealClock } from "../../src/platform/node/clock.js";
 import { serviceHostOf } from "../../src/runner/network/services.js";
+import { aiaChaser } from "../../src/runner/aia-fetch.js";
+import { withServerTrust } from "../../src/runner/device-clock.js";
+import { OUT_OF_BAND } from "../../src/device/trust.js";
 import { withEndpointRoutes } from "../../src/runner/endpoint-routes.js";
 import { ReferenceServer } from "../../src/server/reference-server.js";
 import { createCaIdentity, type CaIdentity } from "../../src/server/scep/ca.js";
@@ -112,6 +116,35 @@ describe("AIA caIssuers on served leaves", () => {
       expect(seen).toEqual(["/nothing-here"]);
     } finally {
       await Promise.all([ok.close(), refused.close(), plain.close()]);
+      await server.close();
+    }
+  }, 60_000);
+
+  it("a device completes a chain once: its later connections, on the same client or a new one, carry the fetched issuer and handshake once each", async () => {
+    const server = await ReferenceServer.start({ tls: { certificate: { intermediate: { send: false } } } });
+    // Handshakes as the server sees them: every TLS connection the devices open (failed ones too).
+    let connections = 0;
+    (server as unknown as { https: { server: Server } }).https.server.on("connection", () => void connections++);
+    const aiaFetches: string[] = [];
+    server.intercept = (_req, path) => void (path.startsWith("/pki/aia/") && aiaFetches.push(path));
+    const port = new NodeHttp({ clock: new RealClock() });
+    const chaser = aiaChaser("windows", port, new RealClock())!;
+    const device = withServerTrust(port, OUT_OF_BAND, { own: [server.caPem], all: [] }, chaser);
+    const first = device.client({});
+    try {
+      expect((await first.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` })).status).toBe(404);
+      expect({ connections, aiaFetches: aiaFetches.length, issuerMissing: port.tlsStats.issuerMissing, completed: port.tlsStats.full + port.tlsStats.resumed }).toEqual({ connections: 2, aiaFetches: 1, issuerMissing: 1, completed: 1 });
+      // The same client, a new connection (no keep-alive): the issuer is at hand.
+      expect((await first.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` })).status).toBe(404);
+      const second = device.client({});
+      try {
+        expect((await second.request({ method: "GET", url: `${server.httpsUrl}/nothing-here` })).status).toBe(404);
+      } finally {
+        await second.close();
+      }
+      expect({ connections, aiaFetches: aiaFetches.length, issuerMissing: port.tlsStats.issuerMissing, completed: port.tlsStats.full + port.tlsStats.resumed }).toEqual({ connections: 4, aiaFetches: 1, issuerMissing: 1, completed: 3 });
+    } finally {
+      await first.close();
       await server.close();
     }
   }, 60_000);

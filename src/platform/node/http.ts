@@ -62,7 +62,8 @@ function agentSockets(agents: { http: http.Agent; https: https.Agent }, idleOnly
 
 /** One device's HTTP client; see {@link NodeHttp}. */
 export class NodeHttpClient implements HttpClient {
-  private readonly tls: ClientTls;
+  /** Its TLS settings; a chain completion's (with the issuers it fetched) replaces them for later connections. */
+  private tls: ClientTls;
   private readonly keepAlive: boolean;
   private readonly idleTimeoutMs: number;
   private agents?: { http: http.Agent; https: https.Agent };
@@ -121,6 +122,9 @@ export class NodeHttpClient implements HttpClient {
       closing: this.closing,
       ...(this.sessions ? { sessions: this.sessions } : {}),
       ...(this.stats ? { stats: this.stats } : {}),
+      adopt: (tls: ClientTls) => {
+        this.tls = tls;
+      },
     }));
     const tracked = done.then(
       () => undefined,

@@ -171,6 +171,11 @@ export interface ExchangeContext {
   };
   /** Counts full and resumed TLS handshakes (benchmarks: client-certificate signatures). */
   stats?: TlsHandshakeStats;
+  /**
+   * The client keeps the settings a chain completion produced (with the fetched issuers): its later connections
+   * find the issuer locally, as CryptoAPI and trustd keep fetched certificates, instead of failing and fetching again.
+   */
+  adopt?: (tls: ClientTls) => void;
 }
 
 /** Handshake counters of one {@link NodeHttp} port. */
@@ -188,6 +193,11 @@ export interface TlsHandshakeStats {
    * made again with the identity.
    */
   resumptionRefused?: number;
+  /**
+   * Handshakes abandoned because the server's chain lacked the leaf's issuer and the client completes chains
+   * (AIA): closed before any request byte, then made again with the fetched issuer.
+   */
+  issuerMissing?: number;
 }
 
 type Outcome = { ok: HttpResponse } | { err: TransportError };
@@ -246,9 +256,16 @@ export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<
     // A client that completes chains (Windows CryptoAPI, Apple trust evaluation: TlsSettings.completeChain)
     // fetches the missing issuer and connects again with it, within the same deadline; the first
     // connection was closed before any request byte.
+    if (ctx.stats) ctx.stats.issuerMissing = (ctx.stats.issuerMissing ?? 0) + 1;
     const completed = await ctx.tls.completeChain!(err.leaf, Math.max(1, deadlineAt - ctx.clock.now()));
     if (typeof completed === "string") throw new TransportError(err.kind, `${err.message}; ${completed}`, { cause: err.original, ...(err.detail ? { detail: err.detail } : {}) });
-    return resuming(req, { ...ctx, tls: completed }, Math.max(1, deadlineAt - ctx.clock.now()), deadlineAt);
+    ctx.adopt?.(completed);
+    try {
+      return await resuming(req, { ...ctx, tls: completed }, Math.max(1, deadlineAt - ctx.clock.now()), deadlineAt);
+    } catch (again) {
+      // Still no issuer with the fetched one in hand (its own issuer is missing too): fetched once per request, no more.
+      throw again instanceof IssuerMissing ? again.original : again;
+    }
   }
 }
 

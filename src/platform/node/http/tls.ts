@@ -56,7 +56,7 @@ export interface ClientTls {
   serverTrust?: ServerTrust;
   /**
    * The device completes a chain missing its leaf's issuer (TlsSettings.completeChain): the settings with
-   * the issuers it fetched, or why it could not. Absent: it does not (http/exchange.ts).
+   * the issuers it fetched (and the same completion), or why it could not. Absent: it does not (http/exchange.ts).
    */
   completeChain?: (leaf: Uint8Array, remainingMs: number) => Promise<ClientTls | string>;
 }
@@ -323,7 +323,10 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
     ? {
         completeChain: async (leaf: Uint8Array, remainingMs: number): Promise<ClientTls | string> => {
           const r = await hook(leaf, remainingMs);
-          return "failure" in r ? r.failure : buildClientTls({ ...settings, ca: [...(settings.ca ?? []), ...r.issuers], completeChain: undefined }, options);
+          if ("failure" in r) return r.failure;
+          // The completion stays: a client that adopts these settings (http.ts) can still complete another server's chain.
+          const ca = settings.ca ?? [];
+          return buildClientTls({ ...settings, ca: [...ca, ...r.issuers.filter((pem) => !ca.includes(pem))] }, options);
         },
       }
     : {};
