@@ -200,7 +200,7 @@ export async function createDevice(options: CreateDeviceOptions): Promise<Virtua
   const seed = options.seed ?? "1";
   const adapters = nodeAdapters(seed, options.adapters);
   const index = options.index ?? 0;
-  const identity = expandState(options.state, index, model.id, (state) => createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, state ? { state } : {}));
+  const identity = expandState(options.state, index, model.id, (state) => createDeviceIdentity(model, adapters.entropy.forDevice(options.shard ?? 0, index), index, { ...(state ? { state } : {}), windowsBuilds: catalog.windowsBuilds }));
   const keys = options.keys ?? (await FileKeyPool.open({ ensure: Math.min(index + 1, 64) }));
   return new VirtualDevice(identity, adapters, keys, { ...options, catalog });
 }

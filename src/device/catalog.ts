@@ -15,6 +15,7 @@ import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, ty
 import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, type DeviceState } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
+import { displayVersionFor, displayVersionProblem, type WindowsBuildTable } from "./windows-builds.js";
 
 export const PLATFORMS = AGENT_PLATFORMS;
 export type Platform = (typeof PLATFORMS)[number];
@@ -125,8 +126,11 @@ const MODEL_KEYS = [
   "serial", "osVersions", "osSupport", "cellular", "network", "apple", "windows", "android", "state",
 ] as const;
 
-/** Parses and validates one catalog file's text; `fileName` appears in error locations. */
-export function parseCatalogEntry(text: string, fileName: string): DeviceModel {
+/**
+ * Parses and validates one catalog file's text; `fileName` appears in error locations. With the Windows build table
+ * (devices/windows/builds.yaml), a Windows release's displayVersion must be the one the table names for its build.
+ */
+export function parseCatalogEntry(text: string, fileName: string, builds: WindowsBuildTable = []): DeviceModel {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const r = new Reader(doc, lineCounter, fileName);
@@ -135,10 +139,10 @@ export function parseCatalogEntry(text: string, fileName: string): DeviceModel {
     const message = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new ScenarioError(`invalid YAML: ${message}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
   }
-  return readModel(r, fileName);
+  return readModel(r, fileName, builds);
 }
 
-function readModel(r: Reader, fileName: string): DeviceModel {
+function readModel(r: Reader, fileName: string, builds: WindowsBuildTable): DeviceModel {
   const root = r.map(r.doc.contents, "device model", "a mapping of device model fields").only(MODEL_KEYS);
   const id = root.str("id", /^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes, e.g. iphone-15");
   const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
@@ -153,7 +157,7 @@ function readModel(r: Reader, fileName: string): DeviceModel {
     marketingName: root.str("marketingName"),
     modelIdentifier: root.str("modelIdentifier"),
     serial: readSerial(root.map("serial", "{format: <name>} or {pattern: <pattern>}")),
-    osVersions: root.list("osVersions", "a non-empty list of {version, build}", (m) => readOs(m, platform)),
+    osVersions: root.list("osVersions", "a non-empty list of {version, build}", (m) => readOs(m, platform, builds)),
     network: root.list("network", "a non-empty list of {kind, ouis}", readInterface),
   };
   const modelNumber = root.optStr("modelNumber");
@@ -229,7 +233,7 @@ function readSerial(m: MapReader): SerialSpec {
   return { pattern };
 }
 
-function readOs(m: MapReader, platform: Platform): OsRelease {
+function readOs(m: MapReader, platform: Platform, builds: WindowsBuildTable): OsRelease {
   const extra = { windows: ["displayVersion"], android: ["apiLevel", "securityPatch", "knoxVersion"] } as Partial<Record<Platform, string[]>>;
   m.only(["version", "build", ...(extra[platform] ?? [])]);
   const rules: Record<Platform, [RegExp, string, RegExp, string]> = {
@@ -246,8 +250,20 @@ function readOs(m: MapReader, platform: Platform): OsRelease {
   };
   if (platform === "windows") {
     if (os.version !== `10.0.${os.build}`) m.r.fail(m.node("build"), `build "${os.build}" does not match version "${os.version}"`, `build: "${os.version.slice(5)}"`);
-    const display = m.optStr("displayVersion", /^\d{2}H[12]$/, 'a display version such as "23H2"');
-    if (display !== undefined) os.displayVersion = display;
+    // Windows 10 releases up to 2004 are named YYMM ("1909"), later ones YYH1/YYH2 ("23H2"); the build table says which.
+    const display = m.has("displayVersion") ? m.str("displayVersion") : undefined;
+    const named = displayVersionFor(builds, os.version);
+    if (display !== undefined) {
+      const known = [...new Set(builds.flatMap((b) => (b.displayVersion ? [b.displayVersion] : [])))];
+      const problem = displayVersionProblem(display, known);
+      if (problem) m.r.fail(m.node("displayVersion"), problem, 'a display version such as "1909" or "23H2"');
+      // Only a build the table names exactly is checked: a newer build than the table knows may be a new release.
+      const exact = builds.find((b) => b.displayVersion !== undefined && b.build === os.build.split(".")[0])?.displayVersion;
+      if (exact !== undefined && exact !== display) {
+        m.r.fail(m.node("displayVersion"), `build ${os.build} is ${exact}, not ${display} (devices/windows/builds.yaml)`, `displayVersion: "${exact}"`);
+      }
+      os.displayVersion = display;
+    } else if (named !== undefined) os.displayVersion = named;
   }
   if (platform === "android") {
     os.apiLevel = m.int("apiLevel", 21, 40);
@@ -325,6 +341,8 @@ export class Catalog {
   constructor(
     models: readonly DeviceModel[],
     readonly agents: AgentCatalog = new AgentCatalog(),
+    /** The Windows build table (devices/windows/builds.yaml, device/windows-builds.ts): per build its display version, RequestVersion and published screens. */
+    readonly windowsBuilds: WindowsBuildTable = [],
   ) {
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);

@@ -27,6 +27,13 @@ import {
 } from "./identifiers.js";
 import type { MacStyle } from "./identifiers.js";
 import { mergeState, type DeviceState } from "./state.js";
+import { displayVersionFor, type WindowsBuildTable } from "./windows-builds.js";
+
+/** A Windows release by version (10.0.<build>.<UBR>): the OS build is <build>.<UBR>, the display version the build table's. */
+export function windowsRelease(version: string, builds: WindowsBuildTable): OsRelease {
+  const display = displayVersionFor(builds, version);
+  return { version, build: version.split(".").slice(2).join("."), ...(display !== undefined ? { displayVersion: display } : {}) };
+}
 
 export interface MacEntry {
   kind: InterfaceKind;
@@ -42,6 +49,8 @@ export interface WindowsIdentity {
   edition: WindowsEdition;
   tpmVersion: "2.0" | "1.2" | "none";
   systemFamily?: string;
+  /** The run's Windows build table (devices/windows/builds.yaml): what each build is, sends and shows; shared, read-only. */
+  builds?: WindowsBuildTable;
 }
 
 export interface AndroidIdentity {
@@ -100,6 +109,8 @@ export interface IdentityOptions {
   osVersion?: string;
   /** Pin the Windows edition by name ("Enterprise"). */
   windowsEdition?: string;
+  /** The Windows build table (catalog.windowsBuilds): the display version of a build state.osVersion names. */
+  windowsBuilds?: WindowsBuildTable;
 }
 
 /** GetProductInfo product types (winnt.h PRODUCT_*) of the editions MDM sees most. */
@@ -154,7 +165,7 @@ export function createDeviceIdentity(
   const state = mergeState(model.state, options.state);
   let os = pickOs(model, entropy, options.osVersion);
   // state.osVersion (Windows): any build, not only the catalog's releases (e.g. 10.0.17763.1879 = 1809).
-  if (model.platform === "windows" && state?.osVersion) os = { version: state.osVersion, build: state.osVersion.split(".").slice(2).join(".") };
+  if (model.platform === "windows" && state?.osVersion) os = windowsRelease(state.osVersion, options.windowsBuilds ?? []);
   const style = macStyleFor(model.platform);
   const perKind = new Map<InterfaceKind, number>();
   const macs = model.network.map((nic): MacEntry => {
@@ -210,6 +221,7 @@ export function createDeviceIdentity(
       tpmVersion: state?.tpm?.version ?? model.windows.tpmVersion,
     };
     if (model.windows.systemFamily !== undefined) identity.windows.systemFamily = model.windows.systemFamily;
+    if (options.windowsBuilds !== undefined) identity.windows.builds = options.windowsBuilds;
     // state.osEdition: the edition actually installed (e.g. a Home PC the catalog's OEM image does not offer).
     const n = state?.osEdition;
     if (n !== undefined) identity.windows.edition = model.windows.editions.find((e) => e.osEdition === n) ?? { name: WINDOWS_EDITION_NAMES[n] ?? `OSEdition ${n}`, osEdition: n };

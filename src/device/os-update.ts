@@ -11,7 +11,7 @@
  * that takes an erase and restore): the scenario check refuses a downgrade of a pinned release at load, and a device
  * whose release was picked newer than the target keeps its release (`"older"`).
  */
-import type { DeviceIdentity } from "./identity.js";
+import { windowsRelease, type DeviceIdentity } from "./identity.js";
 import { compareVersions } from "../wire/version.js";
 
 /** State keys that are the device's OS release: setting one mid-run is an OS update. */
@@ -46,8 +46,9 @@ export function updateOs(identity: DeviceIdentity, key: string, value: unknown):
     identity.os = { version: os.version, build: os.build };
   } else if (key === "osVersion") {
     if (cmp === 0) return "same";
-    // As identity.ts reads state.osVersion: 10.0.<build>.<UBR>, the OS build is <build>.<UBR>.
-    identity.os = { version: target, build: target.split(".").slice(2).join(".") };
+    // As identity.ts reads state.osVersion: 10.0.<build>.<UBR>, the OS build is <build>.<UBR>, and the display version
+    // is the build table's (a 24H2 PC updated to 26200 is 25H2; it used to lose its display version here).
+    identity.os = windowsRelease(target, identity.windows?.builds ?? []);
   } else {
     if (cmp === 0) return "same";
     identity.android!.apiLevel = Number(target);

@@ -3,13 +3,14 @@
  * Loads the device catalog from `devices/*.yaml` and the vendor agent catalog from `agents/*.yaml` (file I/O lives
  * here; parsing and validation in `device/catalog.ts` and `device/agents.ts`).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ScenarioError } from "../errors/index.js";
 import { AgentCatalog, parseAgentEntry } from "../device/agents.js";
 import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.js";
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
+import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -31,7 +32,27 @@ function displayPath(file: string): string {
  * into a `Catalog`. A missing or empty directory, or any invalid entry, is a `ScenarioError`.
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
-  return new Catalog(readCatalogDir(dir), loadAgents());
+  const builds = loadWindowsBuilds();
+  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds);
+}
+
+/**
+ * The Windows build table: the package's `devices/windows/builds.yaml`, then `DIR/windows/builds.yaml` of a custom
+ * catalog directory when it has one (its rows replace the shipped row of the same build, others add).
+ */
+export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
+  const read = (file: string): WindowsBuildTable => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new ScenarioError(`cannot read the Windows build table ${file}: ${(err as Error).message}`, undefined, "devices/windows/builds.yaml");
+    }
+    return parseWindowsBuilds(text, displayPath(file));
+  };
+  const shipped = read(join(defaultCatalogDir(), "windows", "builds.yaml"));
+  const own = extraDir === undefined ? undefined : join(extraDir, "windows", "builds.yaml");
+  return own !== undefined && existsSync(own) ? mergeBuildTables(shipped, read(own)) : shipped;
 }
 
 /**
@@ -41,10 +62,11 @@ export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
  * one id are refused. Without `extraDir`, the package's catalog.
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
-  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir()), loadAgents(agentsDir));
-  const byId = new Map(readCatalogDir(defaultCatalogDir()).map((m) => [m.id, m]));
-  for (const m of readCatalogDir(extraDir)) byId.set(m.id, m);
-  return new Catalog([...byId.values()], loadAgents(agentsDir));
+  const builds = loadWindowsBuilds(extraDir);
+  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds);
+  const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
+  for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
+  return new Catalog([...byId.values()], loadAgents(agentsDir), builds);
 }
 
 /**
@@ -79,7 +101,7 @@ function readYamlDir<T extends { id: string }>(dir: string, what: "agent", parse
 
 
 
-function readCatalogDir(dir: string): DeviceModel[] {
+function readCatalogDir(dir: string, builds: WindowsBuildTable): DeviceModel[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -90,7 +112,7 @@ function readCatalogDir(dir: string): DeviceModel[] {
   const seen = new Map<string, string>();
   return names.map((name) => {
     const file = join(dir, name);
-    const model = parseCatalogEntry(readFileSync(file, "utf8"), displayPath(file));
+    const model = parseCatalogEntry(readFileSync(file, "utf8"), displayPath(file), builds);
     const other = seen.get(model.id);
     if (other) throw new ScenarioError(`device model "${model.id}" is defined twice: in ${other} and ${displayPath(file)}`, `${displayPath(file)}:1:1`);
     seen.set(model.id, displayPath(file));

@@ -132,7 +132,7 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
   try {
     const identity = expandState(state, index, model, (s) => {
       entropy = env.entropy.forDevice(0, index);
-      return createDeviceIdentity(catalog.get(model), entropy, index, s ? { state: s } : {});
+      return createDeviceIdentity(catalog.get(model), entropy, index, { ...(s ? { state: s } : {}), windowsBuilds: catalog.windowsBuilds });
     });
     return { identity, entropy };
   } catch (e) {

@@ -24,6 +24,23 @@ describe("rules on request content", () => {
     expect(fixed).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
   }, 120_000);
 
+  it("fleet#49329: a fresh 25H2 PC sends RequestVersion 9.0 by itself (build table) and OOBE shows 25H2's published 80180006 page; 24H2 enrols; accepting >= 4.0 enrols both", async () => {
+    const failing = (await runScenario(scenario("failures/win-25h2-oobe-requestversion-failing.yaml"), opts)).summary;
+    expect(failing).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    expect(failing.groups["win11-25h2"]).toMatchObject({ enrolled: 0, failed: 3 });
+    expect(failing.groups["win11-24h2"]).toMatchObject({ enrolled: 2, failed: 0 });
+    const [, err] = Object.entries(failing.errors)[0]!;
+    expect(err).toMatchObject({ count: 3, step: "discovery.post" });
+    expect(err.shown).toMatchObject({
+      code: "0x80180006",
+      name: "MENROLL_E_DEVICE_INTERNALSERVICE_ERROR",
+      screen: "OOBE (out-of-box experience)",
+      text: "Something went wrong. There was an error communicating with the server. Server error code: 80180006 · Correlation ID: Not available · Server message: Not available · More information: https://www.microsoft.com/mdmerrors",
+    });
+    const fixed = (await runScenario(scenario("failures/win-25h2-oobe-requestversion-fixed.yaml"), opts)).summary;
+    expect(fixed).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+  }, 120_000);
+
   it("one User-Agent rule refuses the Windows client and Android's DPC download; a body rule refuses only the iPhones whose check-in says 17.x", async () => {
     const { summary } = await runScenario(scenario("faults/request-rules-user-agent-and-os-version.yaml"), opts);
     expect(summary).toMatchObject({ devices: 8, enrolled: 2, failed: 6, ok: true });

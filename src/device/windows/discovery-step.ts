@@ -10,13 +10,17 @@ import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/
 import type { AuthPolicy, DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
 import { serverZone } from "./dns.js";
+import { requestVersionFor } from "../windows-builds.js";
 import { dnsWithZone } from "../../ports/dns.js";
 import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
 
 export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResult; requestVersion: string } | WindowsFlowResult> {
   const { ctx, o, id, p, report, fail, upn, osEdition, win11, pretty, strict, embedded, https, tokenFlow } = run;
   const authPolicies: AuthPolicy[] = tokenFlow ? ["Federated"] : o.raw.certificateAuth ? ["Certificate", "OnPremise", "Federated"] : ["OnPremise", "Federated"];
-  const requestVersion = o.raw.requestVersion ?? (win11 ? "5.0" : "4.0");
+  // The RequestVersion the build sends by itself (devices/windows/builds.yaml, nearest earlier row), unless the
+  // scenario sets one; without a table (a bare library use), enrollsim's earlier defaults.
+  const byBuild = requestVersionFor(id.windows?.builds ?? [], id.os.version);
+  const requestVersion = o.raw.requestVersion ?? byBuild?.requestVersion ?? (win11 ? "5.0" : "4.0");
   let dOut: DiscoveryOutcome;
   const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
   if (o.raw.discoveryUrl || tokenFlow) {

@@ -4,14 +4,15 @@ import type { Flow } from "../flow.js";
 import { windowsCheckin } from "./checkin.js";
 import { runWindowsEnrollment } from "./enrollment.js";
 import { runTenantAttach } from "./tenant-attach.js";
-import { withWindowsShown } from "./shown.js";
+import { withBuildScreen, withWindowsShown } from "./shown.js";
 import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
 
 const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<never> => ({
   name,
   description,
   platforms: ["windows"],
-  run: async (ctx, options) => withWindowsShown(await runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)), name),
+  // What is shown: the code's table text (shown.ts), then the device's build's own text where one is published.
+  run: async (ctx, options) => withBuildScreen(withWindowsShown(await runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)), name), ctx.identity.windows?.builds, ctx.identity.os.version),
   // Steady state: one scheduled OMA-DM session (Alert 1201) over mTLS with the enrolled certificate.
   checkin: (ctx, options, state) => windowsCheckin(ctx, resolveWindowsOptions(options, kind), state),
 });

@@ -50,7 +50,12 @@ export interface WindowsReport {
  * DeviceID). The runner does not carry flow-provided ids yet (see docs/windows.md); the check-in
  * reads them when it does.
  */
-export type WindowsFlowResult = FlowResult & { windows: WindowsReport; serverIds?: Record<string, string> };
+export type WindowsFlowResult = FlowResult & {
+  windows: WindowsReport;
+  serverIds?: Record<string, string>;
+  /** A SOAP fault's DeviceEnrollmentServiceError Message and TraceId: what a build's error page prints as "Server message" and "Correlation ID" (devices/windows/builds.yaml). */
+  serverDetail?: { message?: string; correlationId?: string };
+};
 
 /** One device's enrollment: what the rooms read (device, options, targets) and the report they fill. */
 export interface EnrollRun {
@@ -109,4 +114,5 @@ export const faultResult = (stepName: string, f: SoapFault, report: WindowsRepor
   shown: windowsShownForFault(f, stepName),
   keychain: { identities: [] },
   windows: report,
+  serverDetail: { ...(f.detailMessage ? { message: f.detailMessage } : {}), ...(f.traceId ? { correlationId: f.traceId } : {}) },
 });

@@ -15,6 +15,7 @@ import type { FlowResult } from "../flow.js";
 import type { SoapFault } from "../../wire/windows/soap.js";
 import { httpStatusHresult, WINHTTP, winHttpHresult, type WinHttpError } from "../../wire/windows/winhttp.js";
 import { transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
+import { fillScreenText, screenFor, type WindowsBuildTable, type WindowsSurface } from "../windows-builds.js";
 
 /**
  * Which WinHTTP error each transport case is (see wire/windows/winhttp.ts for the meanings). No
@@ -142,4 +143,25 @@ export function withWindowsShown<R extends FlowResult & { windows?: { esp: { res
   if (!failed?.screen) return out;
   const code = /\b(0x[0-9a-f]{8})\b/i.exec(failed.screen)?.[1] ?? /error code ([0-9a-f]{8})\b/i.exec(failed.screen)?.[1];
   return { ...out, shown: { ...(code ? { code: code.startsWith("0x") ? code : `0x${code}` } : {}), text: failed.screen, screen: failed.phase === "DevicePreparation" ? "Enrollment Status Page (Device preparation)" : `Enrollment Status Page (${failed.phase})` } };
+}
+
+/** The build table's surface for a screen `windowsScreen` names; undefined for screens with no enrollment error page (logs, packages). */
+export function surfaceOf(screen: string): WindowsSurface | undefined {
+  if (screen.startsWith("OOBE")) return "oobe";
+  if (screen.startsWith("Settings")) return "settings";
+  if (screen.startsWith("Enrollment Status Page")) return "esp";
+  return undefined;
+}
+
+/**
+ * The text the device's build shows for this code on this surface, where the build table publishes one
+ * (devices/windows/builds.yaml: Windows 11 25H2's OOBE page for 80180006, fleetdm/fleet#49329). Elsewhere the
+ * text stays the one the code's table gives (wire/windows/menroll.ts).
+ */
+export function withBuildScreen<R extends FlowResult & { serverDetail?: { message?: string; correlationId?: string } }>(out: R, builds: WindowsBuildTable | undefined, version: string): R {
+  if (out.ok || !out.shown?.code || !builds?.length) return out;
+  const surface = surfaceOf(out.shown.screen);
+  const row = surface ? screenFor(builds, version, surface, out.shown.code) : undefined;
+  if (!row) return out;
+  return { ...out, shown: { ...out.shown, text: fillScreenText(row.text, out.shown.code, out.serverDetail) } };
 }

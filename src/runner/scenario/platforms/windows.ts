@@ -169,7 +169,7 @@ export const windowsScenario: ScenarioExtension = {
       },
       manualServerUrl: str("What the user types when discovery finds no host."),
       dmUrl: str("Steady-state check-ins: the OMA-DM server address (w7 ADDR of the provisioning document). Default: the embedded server's /ManagementServer/MDM.svc."),
-      requestVersion: str("Discover RequestVersion. Default 4.0 (Windows 10) / 5.0 (Windows 11)."),
+      requestVersion: str("Discover RequestVersion. Default: what the device's build sends by itself (devices/windows/builds.yaml, nearest earlier row: 9.0 on Windows 11 25H2, 6.0 from 22621.3155, 5.0 on 21H2, 4.0 on Windows 10)."),
       csrProfile: { enum: ["auto", "win10-legacy", "win11"], description: "CSR layout. Default by OS build." },
       xmlStyle: { enum: ["compact", "pretty"], description: "Request XML formatting. Default compact (as Windows)." },
       strict: bool("Fail on server deviations instead of recording them as findings."),
