@@ -251,7 +251,7 @@ function readOs(m: MapReader, platform: Platform, builds: WindowsBuildTable): Os
   if (platform === "windows") {
     if (os.version !== `10.0.${os.build}`) m.r.fail(m.node("build"), `build "${os.build}" does not match version "${os.version}"`, `build: "${os.version.slice(5)}"`);
     // Windows 10 releases up to 2004 are named YYMM ("1909"), later ones YYH1/YYH2 ("23H2"); the build table says which.
-    const display = m.has("displayVersion") ? m.str("displayVersion") : undefined;
+    const display = m.has("displayVersion") ? m.str("displayVersion", undefined, 'a display version such as "1909" or "23H2"') : undefined;
     const named = displayVersionFor(builds, os.version);
     if (display !== undefined) {
       const known = [...new Set(builds.flatMap((b) => (b.displayVersion ? [b.displayVersion] : [])))];

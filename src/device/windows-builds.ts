@@ -55,6 +55,8 @@ export function displayVersionProblem(name: string, known: readonly string[] = [
     const yy = name.slice(0, 2);
     return `"${name}" is not a Windows display version: releases after 2004 are named YYH1/YYH2 (did you mean ${yy}H1 or ${yy}H2?)`;
   }
+  // The YYMM names are a closed list (Windows 10 1507 … 2004): one the table does not hold is no release.
+  if (/^\d{4}$/.test(name) && known.length > 0 && !known.includes(name)) return `"${name}" is not a Windows 10 release${didYouMean(name, known)}; the YYMM releases are ${known.filter((k) => /^\d{4}$/.test(k)).join(", ")}`;
   return undefined;
 }
 

@@ -119,6 +119,9 @@ describe("display versions of catalog models", () => {
     expect(() => parseCatalogEntry(model("m", '{ version: "10.0.19042.1", build: "19042.1", displayVersion: "2009" }'), "m.yaml", table)).toThrow(/m\.yaml:8:\d+: .*did you mean 20H1 or 20H2/);
     expect(() => parseCatalogEntry(model("m", '{ version: "10.0.18363.1556", build: "18363.1556", displayVersion: "19H2" }'), "m.yaml", table)).toThrow(/m\.yaml:8:\d+: build 18363\.1556 is 1909, not 19H2/);
     expect(() => parseCatalogEntry(model("m", '{ version: "10.0.18363.1556", build: "18363.1556", displayVersion: "1909x" }'), "m.yaml", table)).toThrow(/not a Windows display version \(did you mean "1909"\?\)/);
+    expect(() => parseCatalogEntry(model("m", '{ version: "10.0.18363.1556", build: "18363.1556", displayVersion: "1910" }'), "m.yaml", table)).toThrow(
+      /m\.yaml:8:\d+: "1910" is not a Windows 10 release; the YYMM releases are 1507, 1511, .*, 1909, 2004/,
+    );
     // Without a displayVersion the table names it.
     expect(parseCatalogEntry(model("m", '{ version: "10.0.17763.1879", build: "17763.1879" }'), "m.yaml", table).osVersions[0]!.displayVersion).toBe("1809");
     expect(displayVersionProblem("24H2")).toBeUndefined();
