@@ -16,6 +16,8 @@ import { displayVersionFor, displayVersionProblem, fillScreenText, parseWindowsB
 import { withBuildScreen } from "../../src/device/windows/shown.js";
 import { SeededEntropySource } from "../../src/platform/node/entropy.js";
 import { defaultCatalogDir, loadCatalog, loadCatalogWith, loadWindowsBuilds } from "../../src/runner/catalog-files.js";
+import { identityOf } from "../../src/runner/fleet.js";
+import { applyStateSets } from "../../src/runner/timeline/device-state.js";
 
 const table = loadWindowsBuilds();
 const model = (id: string, os: string) =>
@@ -144,5 +146,12 @@ describe("the display version through state.osVersion and an OS update", () => {
     expect(updateOs(pc, "osVersion", "10.0.26200.7171")).toBe("updated");
     expect(pc.os).toEqual({ version: "10.0.26200.7171", build: "26200.7171", displayVersion: "25H2" });
     expect(requestVersionFor(pc.windows!.builds!, pc.os.version)?.requestVersion).toBe("9.0");
+  });
+
+  it("the runner's identities carry the run's table: a timeline set of state.osVersion keeps the display version", () => {
+    const { identity } = identityOf(catalog, { entropy: new SeededEntropySource("builds") }, "windows-11-laptop", 0, { osVersion: "10.0.26100.2605" } as never);
+    expect(identity.os.displayVersion).toBe("24H2");
+    applyStateSets(identity, { osVersion: "10.0.26200.7171" } as never);
+    expect(identity.os).toMatchObject({ version: "10.0.26200.7171", displayVersion: "25H2" });
   });
 });
