@@ -46,6 +46,22 @@ export const APPLE_STATE: Json = {
     description:
       "The user turned on Lockdown Mode (iOS/iPadOS 16+, macOS 13+; Settings › Privacy & Security). Apple support 105120: while it is on, \"Configuration profiles can't be installed, and the device can't be enrolled in mobile device management or device supervision\": every enrollment path ends apple.lockdown-mode at profile.install, before anything is installed. The alert's wording and the effect on an already-enrolled device are not published and not modelled. Default false.",
   },
+  certificateTrustSettings: {
+    type: "object",
+    additionalProperties: false,
+    required: ["fullTrust"],
+    description:
+      'Settings › General › About › Certificate Trust Settings (iOS/iPadOS 10.3+): the roots the user turned on "Enable full trust for root certificates" for. A root from a profile the user installed by hand is not trusted for TLS until then (Apple support 102390; src/device/apple/profile-trust.ts); roots installed by MDM, Apple Configurator or ADE are trusted anyway, and macOS has no such step. Settable mid-run (timeline set: state.certificateTrustSettings). Default: none turned on.',
+    properties: {
+      fullTrust: {
+        anyOf: [
+          { const: "all", description: "every installed root" },
+          { type: "array", maxItems: 50, items: { type: "string", minLength: 1, maxLength: 200, "x-expected": 'a root\'s common name as Settings lists it ("MicroMDM Root CA")' }, description: "the roots' common names (the CN of each certificate)" },
+        ],
+        description: 'The roots with full trust on: their common names, or "all".',
+      },
+    },
+  },
   safari: {
     type: "object",
     additionalProperties: false,
@@ -309,6 +325,8 @@ export interface DeviceState extends AndroidCapabilityState {
   userInstalledApps?: string[];
   activated?: boolean;
   lockdownMode?: boolean;
+  /** Apple: Certificate Trust Settings, the roots with full trust turned on (device/apple/profile-trust.ts). */
+  certificateTrustSettings?: { fullTrust: "all" | string[] };
   safari?: { requestDesktopWebsite?: boolean };
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
   serialNumber?: string;

@@ -6,6 +6,7 @@
  */
 import type { CryptoPort } from "../ports/crypto.js";
 import type { HttpHandler } from "../ports/http.js";
+import type { Certificate } from "../wire/x509/certificate.js";
 import type { WorkspaceOneUem } from "./workspace-one/uem.js";
 import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
@@ -39,6 +40,8 @@ export interface HalfContext {
   config: unknown;
   /** The tenant's admin rules (`embedded.policy`), shared by every half (server/policy/engine.ts). */
   policy: PolicyEngine;
+  /** A named root of the run (embedded.tls.privateRoots or devices/trust-stores/roots.yaml), generated once: for payloads that carry it. */
+  namedRoot: (name: string) => Promise<Certificate>;
   /** The Workspace ONE UEM tenant (`embedded.policy.workspaceOne`), shared by the halves whose Hub enrolls against it (server/workspace-one/uem.ts). */
   workspaceOne: WorkspaceOneUem;
 }

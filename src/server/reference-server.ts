@@ -132,7 +132,7 @@ export class ReferenceServer {
     const workspaceOne = new WorkspaceOneUem(() => resolveTenant(this.policy.config.workspaceOne), this.policy, now);
     for (const [name, factory] of Object.entries(HALVES)) {
       if (!factory) continue;
-      this.halves.push(await factory({ crypto: this.crypto, now, scep: this.scep, policy: this.policy, workspaceOne, urls: () => this.urls, config: platforms[name as keyof typeof HALVES] }));
+      this.halves.push(await factory({ crypto: this.crypto, now, scep: this.scep, policy: this.policy, workspaceOne, namedRoot: async (n) => (await this.namedRoots().get(n)).cert, urls: () => this.urls, config: platforms[name as keyof typeof HALVES] }));
     }
   }
 

@@ -122,6 +122,7 @@ describe("Apple failure scenarios", () => {
     ["apple-ade-released-device.yaml", "apple.ade.device-not-assigned", 3, 3],
     ["apple-ade-profile-before-token.yaml", "apple.ade.device-not-assigned", 3, 3],
     ["ios-mdm-authority-not-defined.yaml", "apple.account.refused.MdmAuthorityNotDefined", 3, 3],
+    ["apple-profile-root-manual-trust-failing.yaml", "apple.checkin.server-untrusted", 2, 3],
   ];
   for (const [file, code, failed, devices] of cases) {
     it(`${file}: ${failed} devices fail with ${code}`, async () => {
@@ -130,6 +131,11 @@ describe("Apple failure scenarios", () => {
       expect(summary.errors[code]!.count).toBe(failed);
     }, 120_000);
   }
+
+  it("apple-profile-root-manual-trust-fixed.yaml: with full trust for the profile's root the iPhones enroll like the Mac", async () => {
+    const { summary } = await runScenario(failing("apple-profile-root-manual-trust-fixed.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 120_000);
 
   it.each([
     ["apple-tokenupdate-before-authenticate.yaml", 3],

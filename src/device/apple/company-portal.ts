@@ -30,6 +30,7 @@ import type { FlowContext, FlowResult } from "../flow.js";
 import { fail, fetchProfile } from "./enroll.js";
 import type { AppleOptions, CompanyPortalOptions, PartnerAgentOptions } from "./options.js";
 import type { AppleDevice } from "./state.js";
+import { tlsAnchors } from "./profile-trust.js";
 
 /** The Company Portal's App Store id (the InstallApplication iTunesStoreID), and its identifier before the App Store names it. */
 export const COMPANY_PORTAL_ADAM_ID = 719171358;
@@ -56,7 +57,7 @@ function directoryClient(ctx: FlowContext, dev: AppleDevice): HttpClient | undef
   const id = uuid ? dev.store.identity(uuid) : undefined;
   if (!id) return undefined;
   return ctx.ports.http.client({
-    tls: { ca: dev.store.anchors.map((c) => toPem(c.der)), identity: { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) } },
+    tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...tlsAnchors(dev).map((c) => toPem(c.der))], identity: { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) } },
     keepAlive: ctx.keepAlive ?? true,
   });
 }

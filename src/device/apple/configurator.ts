@@ -24,6 +24,7 @@ import { MDM_LABEL_MARK, enrollWithProfile, fail, userAgent } from "./enroll.js"
 import { appleOptions } from "./options.js";
 import { pairWithConnectedHosts, pairWithHost } from "./host-pairing.js";
 import { AppleDevice } from "./state.js";
+import { tlsAnchors } from "./profile-trust.js";
 
 function jsonBody(body: Uint8Array, type: string): Record<string, unknown> | undefined {
   if (!type.includes("json")) return undefined;
@@ -65,7 +66,7 @@ async function affiliate(ctx: FlowContext, dev: AppleDevice, base: string, enrol
   const id = enrolled.keychain.identities.find((i) => i.label.includes(MDM_LABEL_MARK));
   if (!id) return enrolled;
   const http = ctx.ports.http.client({
-    tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...dev.store.anchors.map((c) => toPem(c.der))], identity: { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) } },
+    tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...tlsAnchors(dev).map((c) => toPem(c.der))], identity: { certPem: toPem(id.certificate.der), keyPem: ctx.ports.crypto.privateKeyPem(id.key) } },
     keepAlive: false,
   });
   try {
@@ -106,7 +107,7 @@ export const configuratorFlow: Flow<never> = {
     // The embedded server's Configurator enrollment URL (the profile Apple Configurator is given, with or without user affinity).
     const bytes = await fetchProfileOrRefusal(ctx, dev, o.profileUrl ?? `${base}/apple/configurator/enroll`);
     if (!(bytes instanceof Uint8Array)) return bytes;
-    const enrolled = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false });
+    const enrolled = await enrollWithProfile(dev, o, bytes, { ade: false, awaitConfiguration: false, channel: "configurator" });
     if (!enrolled.ok || dev.erased || dev.unenrolled) return enrolled;
     if (!ctx.targets.server?.embedded || !base) {
       decoded(ctx.protocol, "configurator.affinity", { skipped: "the user-affinity registration is modelled for the embedded server only" });

@@ -17,6 +17,7 @@ import type { HttpClient } from "../../ports/http.js";
 import { toPem } from "../../wire/x509/certificate.js";
 import type { DdmReason } from "../../wire/apple/ddm.js";
 import type { AppleDevice } from "./state.js";
+import { tlsAnchors } from "./profile-trust.js";
 
 export const ASSET_HARD_LIMIT = 1024 * 1024;
 export const ASSET_TIMEOUT_MS = 30_000;
@@ -113,12 +114,13 @@ function mdmHttp(client: MdmClient): HttpClient | undefined {
 
 function plainHttp(dev: AppleDevice): HttpClient {
   const ctx = dev.ctx;
-  const roots = ctx.targets.server?.embedded ? undefined : ctx.tls;
+  // The device's system roots (ctx.tls: the reference CA in embedded runs) and the installed roots it trusts for TLS (profile-trust.ts).
+  const roots = ctx.tls;
   return ctx.ports.http.client({
     tls: {
       ...(roots?.insecure ? { insecure: true } : {}),
       ...(roots?.replaceRoots ? { replaceRoots: true } : {}),
-      ca: [...(roots?.ca ?? []), ...dev.store.anchors.map((c) => toPem(c.der))],
+      ca: [...(roots?.ca ?? []), ...tlsAnchors(dev).map((c) => toPem(c.der))],
     },
     keepAlive: ctx.keepAlive ?? true,
   });

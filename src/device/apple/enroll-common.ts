@@ -47,6 +47,8 @@ export interface EnrollMode {
   /** ADE `is_mdm_removable`: false → the user cannot remove the MDM profile. */
   removable?: boolean;
   extraAnchors?: Certificate[];
+  /** How the profile reached the device when neither ADE nor account-driven (profile-trust.ts). Default: manual (the user installs it in Settings). */
+  channel?: "manual" | "configurator";
   /** A script installs the profile (`profiles install`, macOS 10.15 and earlier): no consent dialog. */
   silent?: boolean;
   /** Account-driven enrollment: the EnrollmentMode the profile must carry. */

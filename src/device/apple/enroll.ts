@@ -33,6 +33,7 @@ import type { AppleDevice } from "./state.js";
 
 import { fail, keychainOf, refused, userAgent, type EnrollMode } from "./enroll-common.js";
 import { lockdownRefusal } from "./lockdown-mode.js";
+import { applyInstallTrust, tlsAnchors, type ProfileChannel } from "./profile-trust.js";
 import { profileMethodRefusal, profileMethodResult } from "./install-channel.js";
 import { checkOut, macosChannels, SHARED_IPAD_USER_ID, unenroll } from "./channels.js";
 import { APPLE_STATES, saveAppleCheckpoint, type AppleState, type MdmBinding } from "./resume.js";
@@ -79,6 +80,7 @@ export async function install(
   gate?: (parsed: ParsedProfile) => AppleError | undefined,
   interactive = false,
   keyGeneration?: number,
+  channel: ProfileChannel = "mdm",
 ): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const ctx = dev.ctx;
   let parsed: ParsedProfile;
@@ -125,7 +127,11 @@ export async function install(
     keySlot: () => ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation),
     rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation)),
   };
+  const before = new Set(dev.store.anchors);
   const out = await installProfile(env, parsed);
+  // The roots it installed: trusted for TLS or waiting for the user's full trust, by platform and channel (profile-trust.ts).
+  const roots = applyInstallTrust(dev, before, channel);
+  if (roots.length) decoded(ctx.protocol, "profile.install", { certificateTrust: roots });
   if (!out.ok) return { parsed, error: out.error, stepName: out.step };
   return { parsed, mdm: out.mdm, stepName: "profile.install" };
 }
@@ -157,8 +163,9 @@ export async function enrollWithProfile(dev: AppleDevice, o: AppleOptions, bytes
   const system = o.signature === "require-trusted" ? await embeddedAnchors(ctx) : [];
   const anchors = [...optionAnchors(o.trust), ...(mode.extraAnchors ?? []), ...system];
   const byUser = !mode.ade && !mode.account;
+  const channel: ProfileChannel = mode.ade ? "ade" : mode.account ? "account" : (mode.channel ?? "manual");
   // A profile the user installs may select a method by its content (profile-driven User Enrollment), which its release may have removed.
-  const first = await install(dev, o, bytes, anchors, byUser ? (p) => profileMethodRefusal(dev, p) : undefined, byUser && !mode.silent);
+  const first = await install(dev, o, bytes, anchors, byUser ? (p) => profileMethodRefusal(dev, p) : undefined, byUser && !mode.silent, undefined, channel);
   if (first.error) return profileMethodResult(dev, first.error) ?? refused(dev, first.error, first.stepName);
   const mdm = first.mdm;
   if (!mdm) return { ok: true, code: "apple.profile.installed", keychain: keychainOf(dev) };
@@ -180,12 +187,14 @@ export async function continueEnrollment(dev: AppleDevice, o: AppleOptions, b: M
   const { mdm, identity, anchors } = b;
   const profileId = b.profile.identifier;
   const at = APPLE_STATES.indexOf(from);
-  const trustPem = [...anchors, ...dev.store.anchors].map((c) => toPem(c.der));
-  // Against a server under test, the roots every device trusts (--ca, --insecure) are part of the
-  // device's system store, as in the steady-state check-in (checkin.ts). Embedded runs leave them
-  // out: there they hold the reference CA, and CheckInURL trust must come from the profile
-  // (fault no-anchor → apple.checkin.server-untrusted).
-  const deviceRoots = ctx.targets.server?.embedded ? undefined : ctx.tls;
+  // The profile's roots count only where the device trusts them for TLS (profile-trust.ts: a hand-installed
+  // profile on iOS/iPadOS 10.3+ waits for Certificate Trust Settings), read when the client is made, right
+  // after the install. The roots every device trusts (--ca, --insecure; the reference CA in embedded runs, as
+  // for every other connection) are its system store, as in the steady-state check-in (checkin.ts). A chain
+  // from a root the device lacks (embedded.tls.endpoints from a private root the profile does not carry, or
+  // one waiting for full trust) fails: apple.checkin.server-untrusted.
+  const trustPem = [...anchors, ...tlsAnchors(dev)].map((c) => toPem(c.der));
+  const deviceRoots = ctx.tls;
   let http: HttpClient | undefined;
   let registered = false;
   try {

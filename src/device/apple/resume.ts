@@ -68,6 +68,8 @@ export function saveAppleCheckpoint(dev: AppleDevice, b: MdmBinding, mode: Enrol
     },
     identity: { uuid: identity.payloadUuid, certificate: toPem(identity.certificate.der), chain: identity.chain.map((c) => toPem(c.der)), keySlot },
     anchors: [...b.anchors, ...dev.store.anchors].map((c) => toPem(c.der)),
+    // Installed roots still waiting for the user's full trust (profile-trust.ts): a resumed device does not trust them either.
+    ...(dev.store.needsFullTrust.size ? { needsFullTrust: [...dev.store.needsFullTrust].map((c) => toPem(c.der)) } : {}),
     mode: { ade: mode.ade, awaitConfiguration: mode.awaitConfiguration, ...(mode.removable !== undefined ? { removable: mode.removable } : {}) },
     device: { generation: dev.generation, supervised: dev.supervised, awaitingConfiguration: dev.awaitingConfiguration, configured: dev.configured, userApproved: dev.userApproved },
     ...(mode.flow ? { flow: mode.flow } : {}),
@@ -152,7 +154,12 @@ export async function restoreAppleCheckpoint(dev: AppleDevice, point: DurablePoi
     dev.awaitingConfiguration = bool(f, "awaitingConfiguration");
     dev.configured = bool(f, "configured");
     dev.userApproved = bool(f, "userApproved");
-    dev.store.anchors.push(...pems(d.anchors, "anchors"));
+    const restored = pems(d.anchors, "anchors");
+    dev.store.anchors.push(...restored);
+    if (d.needsFullTrust !== undefined) {
+      const waiting = new Set(pems(d.needsFullTrust, "needsFullTrust").map((c) => toPem(c.der)));
+      for (const c of restored) if (waiting.has(toPem(c.der))) dev.store.needsFullTrust.add(c);
+    }
     dev.store.identities.set(identity.payloadUuid, identity);
     dev.store.profiles.set(profile.identifier, { profile, signature, installedAt: dev.ctx.protocol.clock.now(), managed: point.step === "apple.commands" });
     const mode: EnrollMode = {

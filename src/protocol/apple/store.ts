@@ -26,6 +26,11 @@ export interface InstalledProfile {
 export class AppleStore {
   /** Trust anchors installed from certificate payloads (and ADE anchor_certs). */
   readonly anchors: Certificate[] = [];
+  /**
+   * Anchors of `anchors` the device installed without trusting them for TLS: a root from a profile the user
+   * installed by hand on iOS/iPadOS 10.3+, until the user enables full trust for it (device/apple/profile-trust.ts).
+   */
+  readonly needsFullTrust = new Set<Certificate>();
   readonly identities = new Map<string, KeychainIdentity>();
   readonly profiles = new Map<string, InstalledProfile>();
 
@@ -51,6 +56,7 @@ export class AppleStore {
       if (x.kind === "certificate") {
         const i = this.anchors.indexOf(x.certificate);
         if (i >= 0) this.anchors.splice(i, 1);
+        this.needsFullTrust.delete(x.certificate);
       }
     }
     return p;
@@ -58,6 +64,7 @@ export class AppleStore {
 
   clear(): void {
     this.anchors.length = 0;
+    this.needsFullTrust.clear();
     this.identities.clear();
     this.profiles.clear();
   }

@@ -29,7 +29,10 @@ export function trustIssues(s: Scenario): Issue[] {
   const installs = s.groups.flatMap((g, i) => ((g.state as { trustedRoots?: unknown } | undefined)?.trustedRoots instanceof Array ? [[i, (g.state as { trustedRoots: unknown[] }).trustedRoots] as const] : []));
   const timelineInstalls = ((s as { timeline?: { set?: Record<string, unknown> }[] }).timeline ?? []).flatMap((e, i) => (Array.isArray(e?.set?.["state.trustedRoots"]) ? [[i, e.set["state.trustedRoots"] as unknown[]] as const] : []));
   const privates = (tls.privateRoots ?? []).map((p) => p?.name).filter((n): n is string => typeof n === "string");
-  if (chains.every(([, c]) => c.root === undefined && c.crossSign === undefined) && installs.length === 0 && timelineInstalls.length === 0 && privates.length === 0) return [];
+  // The enrollment profile's certificate payloads (embedded.apple.profileRoots): reference, or a named root.
+  const profileRoots = ((s.embedded?.apple as { profileRoots?: { root?: unknown }[] } | undefined)?.profileRoots ?? []).map((r) => r?.root);
+  const carried = profileRoots.filter((n) => n !== "reference");
+  if (chains.every(([, c]) => c.root === undefined && c.crossSign === undefined) && installs.length === 0 && timelineInstalls.length === 0 && privates.length === 0 && carried.length === 0) return [];
   const publicNames = [...loadTrustStores().byName.keys()];
   const known = [...publicNames, ...privates];
   const out: Issue[] = [];
@@ -49,6 +52,21 @@ export function trustIssues(s: Scenario): Issue[] {
       if (c.crossSign.by !== undefined && c.crossSign.by === c.root) out.push({ path: [...path, "crossSign", "by"], anchor: "value", message: "a root cannot cross-sign itself", expected: "another root", rank: 1 });
     }
   }
+  profileRoots.forEach((n, i) => {
+    if (n === "reference") return;
+    const path: PathSegment[] = ["embedded", "apple", "profileRoots", i, "root"];
+    if (typeof n === "string" && !known.includes(n)) {
+      out.push({
+        path,
+        anchor: "value",
+        message: `unknown root "${n}"${didYouMean(n, [...known, "reference"])}`,
+        expected: `reference (the server's own CA), a name of embedded.tls.privateRoots or a public root of devices/trust-stores/roots.yaml (${listNames(publicNames)})`,
+        rank: 1,
+      });
+    } else if (typeof n === "string" && !privates.includes(n) && s.embedded?.tls === undefined) {
+      out.push({ path, anchor: "value", message: `public root "${n}" is generated only for a scenario with embedded.tls`, expected: "embedded.tls (e.g. a chain issued from the root), or a private root", rank: 1 });
+    }
+  });
   for (const [i, names] of installs) names.forEach((n, j) => check(["groups", i, "state", "trustedRoots", j], n));
   for (const [i, names] of timelineInstalls) names.forEach((n, j) => check(["timeline", i, "set", "state.trustedRoots", j], n));
   return out;

@@ -41,6 +41,8 @@ export interface AppleServerConfig extends FieldPolicyConfig, FieldServicesKeys 
   /** ADE: 401 Basic until these credentials come. */
   basicAuth?: { username: string; password: string };
   fault?: AppleServerFault;
+  /** The roots the enrollment profile carries as certificate payloads ("reference": the server's own CA); default [{ root: "reference" }]. */
+  profileRoots?: { root: string; payloadType?: "com.apple.security.root" | "com.apple.security.pkcs1" | "com.apple.security.pem" }[];
   /** The enrollment profile as a misconfigured server builds it (profile-edits.ts applyProfileEdits). */
   profile?: ProfileEditsOf<unknown>;
   /** The cloud-configuration stand-in (GET /apple/ade/cloudconfig): fields merged over the defaults. */

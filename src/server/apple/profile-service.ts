@@ -11,7 +11,7 @@ import type { HttpResponse } from "../../ports/http.js";
 import { PROFILE_CONTENT_TYPE } from "../../wire/apple/mdm.js";
 import { buildPlist, buildPlistBytes, isDict, type PlistDict } from "../../wire/apple/plist.js";
 import { buildProfileDict, payloadHeader, signProfile } from "../../wire/apple/profile.js";
-import { buildCertificate, parseCertificate, type Certificate } from "../../wire/x509/certificate.js";
+import { buildCertificate, parseCertificate, toPem, type Certificate } from "../../wire/x509/certificate.js";
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
 import type { AppleCore } from "./core.js";
 import { applyProfileEdits, type ProfileEdits } from "./profile-edits.js";
@@ -83,7 +83,7 @@ export class ProfileService {
     const urls = this.core.ctx.urls();
     const fresh = [randomUUID().toUpperCase(), randomUUID().toUpperCase(), randomUUID().toUpperCase()] as const;
     // Profile edits may add payloads with UUIDs of their own: such a profile is built as it is.
-    const templated = !c.profile && !browser;
+    const templated = !c.profile && !browser && !c.profileRoots;
     const [anchorUuid, scepUuid, mdmUuid] = templated ? this.standIns : fresh;
     const ndes = this.core.field.scep();
     // User Enrollment: no hardware identifier exists to put in the subject; the managed Apple ID names it.
@@ -93,7 +93,7 @@ export class ProfileService {
       return [[rdn.slice(0, i).trim(), rdn.slice(i + 1).trim()]];
     });
     const payloads: PlistDict[] = [];
-    payloads.push({ ...payloadHeader("com.apple.security.root", "com.enrollsim.ref.anchor", anchorUuid, "enrollsim reference CA"), PayloadContent: this.core.ctx.scep.id.ca.der });
+    payloads.push(...(await this.rootPayloads(anchorUuid)));
     payloads.push({
       ...payloadHeader("com.apple.security.scep", "com.enrollsim.ref.scep", scepUuid, "Device identity"),
       PayloadContent: {
@@ -137,6 +137,24 @@ export class ProfileService {
     if (!c.signProfile) return plist;
     const s = await this.profileSigner();
     return signProfile(plist, { cert: s.cert, key: s.key, chain: [this.core.ctx.scep.id.ca] }, this.core.ctx.crypto);
+  }
+
+  /**
+   * The certificate payloads of `embedded.apple.profileRoots` (default: the reference CA as com.apple.security.root),
+   * real DER (.root, .pkcs1) or PEM text (.pem) of each root: the device parses them from the profile it receives.
+   */
+  private async rootPayloads(firstUuid: string): Promise<PlistDict[]> {
+    const roots = this.core.config.profileRoots ?? [{ root: "reference" }];
+    return Promise.all(
+      roots.map(async (r, i) => {
+        const type = r.payloadType ?? "com.apple.security.root";
+        const reference = r.root === "reference";
+        const der = reference ? this.core.ctx.scep.id.ca.der : (await this.core.ctx.namedRoot(r.root)).der;
+        const id = i === 0 ? "com.enrollsim.ref.anchor" : `com.enrollsim.ref.anchor.${i}`;
+        const content = type === "com.apple.security.pem" ? new Uint8Array(Buffer.from(toPem(der), "latin1")) : der;
+        return { ...payloadHeader(type, id, i === 0 ? firstUuid : randomUUID().toUpperCase(), reference ? "enrollsim reference CA" : r.root), PayloadContent: content };
+      }),
+    );
   }
 
   /**

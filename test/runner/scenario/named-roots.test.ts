@@ -41,6 +41,20 @@ describe("named roots at load", () => {
     expect(m).toMatch(/expected: a public root of devices\/trust-stores\/roots\.yaml \(ISRG Root X1, DST Root CA X3, .*\) or a name of embedded\.tls\.privateRoots/);
   });
 
+  it("embedded.apple.profileRoots: reference or a known root; payloadType and certificateTrustSettings are checked by the schema", () => {
+    const ok = doc(
+      "embedded:\n  tls:\n    privateRoots: [{ name: Contoso Root CA }]\n  apple:\n    profileRoots: [{ root: reference }, { root: Contoso Root CA, payloadType: com.apple.security.pem }]\n",
+      ", state: { certificateTrustSettings: { fullTrust: [Contoso Root CA] } }",
+    );
+    expect(parseScenario(ok, "s.yaml", ctx).groups[0]!.state).toEqual({ certificateTrustSettings: { fullTrust: ["Contoso Root CA"] } });
+    const m = error(doc("embedded:\n  tls:\n    privateRoots: [{ name: Contoso Root CA }]\n  apple:\n    profileRoots: [{ root: Contoso Root }]\n"));
+    expect(m).toMatch(/s\.yaml:7:28: unknown root "Contoso Root" \(did you mean "Contoso Root CA"\?\)/);
+    expect(m).toMatch(/expected: reference \(the server's own CA\), a name of embedded\.tls\.privateRoots/);
+    expect(error(doc("embedded:\n  apple:\n    profileRoots: [{ root: ISRG Root X1 }]\n"))).toMatch(/public root "ISRG Root X1" is generated only for a scenario with embedded\.tls/);
+    expect(error(doc("embedded:\n  apple:\n    profileRoots: [{ root: reference, payloadType: com.apple.security.der }]\n"))).toMatch(/s\.yaml:5:/);
+    expect(error(doc("", ", state: { certificateTrustSettings: { fullTrust: everything } }"))).toMatch(/s\.yaml:4:/);
+  });
+
   it("the timeline installs roots with set: { state.trustedRoots }: a list of known names", () => {
     const tl = (v: string) => `${doc("embedded:\n  tls:\n    privateRoots: [{ name: Contoso Root CA }]\n")}timeline:\n  - { at: 10s, group: phones, set: { state.trustedRoots: ${v} } }\n`;
     expect(parseScenario(tl("[Contoso Root CA]"), "s.yaml", ctx).timeline).toHaveLength(1);

@@ -10,6 +10,7 @@ import { appleServicesEmbedded, appleServicesGroupOptions } from "./apple-servic
 import { applePortalEmbedded, applePortalGroupOptions } from "./apple-portal.js";
 import { PROFILE_EDITS_SCHEMA } from "./apple-profile-edits-schema.js";
 import { appleIdentityEmbedded } from "./apple-identity.js";
+import { appleProfileRootsEmbedded } from "./apple-profile-roots.js";
 
 const behaviour = {
   type: "object",
@@ -384,6 +385,7 @@ export const appleScenario: ScenarioExtension = {
       ...appleServicesEmbedded,
       ...applePortalEmbedded,
       ...appleIdentityEmbedded,
+      ...appleProfileRootsEmbedded,
       apns: { type: "boolean", description: "Run the mock APNs (HTTP/2 on 127.0.0.1) beside the half (default true); its URL is printed by describe()." },
       basicAuth: {
         type: "object",
@@ -468,7 +470,7 @@ export const appleScenario: ScenarioExtension = {
         "x-removed": {
           "missing-identity-uuid": "the enrollment profile as the server builds it, `profile: { remove: [com.apple.mdm/IdentityCertificateUUID] }` (scenarios/failures/apple-profile-missing-identity-uuid.yaml)",
           "bad-topic": "the enrollment profile as the server builds it, `profile: { set: { com.apple.mdm/Topic: not-a-topic } }` (scenarios/failures/apple-profile-bad-topic.yaml)",
-          "no-anchor": "the enrollment profile as the server builds it, `profile: { remove: [com.apple.security.root] }` (no root payload: scenarios/failures/apple-checkin-url-untrusted.yaml)",
+          "no-anchor": "the enrollment profile as the server builds it, `profile: { remove: [com.apple.security.root] }`, with the check-in served from a root of the organisation's own (embedded.tls.privateRoots, endpoints) that devices lack (no root payload: scenarios/failures/apple-checkin-url-untrusted.yaml); which roots the profile carries is profileRoots",
           "unsigned-profile": "`signProfile: false` (the server serves its profile unsigned: scenarios/failures/apple-profile-unsigned-required.yaml)",
           "command-html":
             'a fault that answers the command channel with the maintenance page in the server\'s place, `faults: [{ name: maintenance page, match: { platform: apple, url: "*/apple/mdm" }, status: { code: 200, headers: { content-type: text/html }, body: "<html>maintenance</html>" } }]` (scenarios/failures/apple-command-wrong-content-type.yaml)',
