@@ -27,6 +27,7 @@ import {
 } from "./identifiers.js";
 import type { MacStyle } from "./identifiers.js";
 import { mergeState, type DeviceState } from "./state.js";
+import { androidReleaseName } from "./android/release-names.js";
 import { displayVersionFor, type WindowsBuildTable } from "./windows-builds.js";
 
 /** A Windows release by version (10.0.<build>.<UBR>): the OS build is <build>.<UBR>, the display version the build table's. */
@@ -257,7 +258,11 @@ export function createDeviceIdentity(
     if (state.manufacturer !== undefined) identity.manufacturer = state.manufacturer;
     if (state.model !== undefined) identity.modelIdentifier = state.model;
     if (state.gms !== undefined) identity.android!.gms = state.gms;
-    if (state.apiLevel !== undefined) identity.android!.apiLevel = state.apiLevel;
+    if (state.apiLevel !== undefined) {
+      identity.android!.apiLevel = state.apiLevel;
+      // The release name follows a pinned API level other than the picked release's (release-names.ts).
+      if (state.apiLevel !== identity.os.apiLevel) identity.os = { ...identity.os, version: androidReleaseName(state.apiLevel) ?? identity.os.version, apiLevel: state.apiLevel };
+    }
     if (state.knoxVersion !== undefined) identity.android!.knoxVersion = state.knoxVersion;
     if (state.securityPatch !== undefined) identity.android!.securityPatch = state.securityPatch;
   }

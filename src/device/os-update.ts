@@ -13,6 +13,7 @@
  */
 import { windowsRelease, type DeviceIdentity } from "./identity.js";
 import { compareVersions } from "../wire/version.js";
+import { androidReleaseName } from "./android/release-names.js";
 
 /** State keys that are the device's OS release: setting one mid-run is an OS update. */
 export const OS_RELEASE_KEYS: ReadonlySet<string> = new Set(["os", "osVersion", "apiLevel"]);
@@ -52,7 +53,10 @@ export function updateOs(identity: DeviceIdentity, key: string, value: unknown):
   } else {
     if (cmp === 0) return "same";
     identity.android!.apiLevel = Number(target);
-    identity.os = { ...identity.os, apiLevel: Number(target) };
+    // The release name follows the API level (it is what the device reports as its Android version: device-info.ts
+    // androidVersion, the KeyDescription's osVersion); the build id of a release the catalog does not list is not known
+    // and stays the one the device started with.
+    identity.os = { ...identity.os, version: androidReleaseName(Number(target)) ?? identity.os.version, apiLevel: Number(target) };
   }
   return "updated";
 }

@@ -13,6 +13,7 @@ import { applyStateSets, DeviceStateSets, stateSetProblem } from "../../../src/r
 import { createDeviceIdentity } from "../../../src/device/identity.js";
 import { absentOnBuild } from "../../../src/device/windows/capabilities.js";
 import { updateOs } from "../../../src/device/os-update.js";
+import { deviceInfo } from "../../../src/device/android/device-info.js";
 import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 import { scenarioLoadError } from "../../support/scenario-load-error.js";
 
@@ -44,6 +45,16 @@ describe("updateOs", () => {
     expect(updateOs(p, "apiLevel", 35)).toBe("updated");
     expect(p.android?.apiLevel).toBe(35);
     expect(updateOs(p, "apiLevel", 33)).toBe("older");
+  });
+  it("Android: the release name follows the API level (source.android.com build numbers), after an update and when pinned at creation", () => {
+    const p = make("pixel-8", { apiLevel: 34 });
+    expect(p.os.version).toBe("14");
+    expect(updateOs(p, "apiLevel", 35)).toBe("updated");
+    expect(p.os).toMatchObject({ version: "15", apiLevel: 35 });
+    expect(deviceInfo(p).androidVersion).toBe("15"); // what the DPC reports (softwareInfo.androidVersion)
+    expect(make("pixel-8", { apiLevel: 36 }).os).toMatchObject({ version: "16", apiLevel: 36 });
+    expect(make("samsung-galaxy-s9", { apiLevel: 28 }).os.version).toBe("9");
+    expect(make("samsung-galaxy-s9", { apiLevel: 27 }).os.version).toBe("8.1.0");
   });
   it("applyStateSets: the timeline's set is the update, from the device's next step", () => {
     const pc = make("windows-11-laptop", { osVersion: "10.0.22621.1265" });
