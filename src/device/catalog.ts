@@ -10,6 +10,7 @@ import type { Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
+import { SetupTextCatalog } from "./android/setup-texts.js";
 import { MapReader, Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
@@ -186,13 +187,21 @@ function readModel(r: Reader, fileName: string, builds: WindowsBuildTable): Devi
  * `osSupport: {launch, last?, source}` (Apple: versions, "17.0" / "16"; Android: API levels), and every
  * release in `osVersions` inside it, so the catalog cannot contradict its own source.
  */
+/** Android 5.0 (API 21): the first release with device-owner provisioning (DevicePolicyManager ACTION_PROVISION_MANAGED_DEVICE, NFC). */
+const FIRST_PROVISIONING_API = 21;
+
 function readOsSupport(root: MapReader, platform: Platform, model: DeviceModel): OsSupport {
   const m = root.map("osSupport", "{launch, last?, source}").only(["launch", "last", "source"]);
   const android = platform === "android";
   if (platform === "windows") m.r.fail(m.self, "osSupport is not used for Windows models (a PC's release is an install choice)", "no osSupport");
-  const read = (k: string): string | number => (android ? m.int(k, 21, 40) : m.str(k, /^\d+(\.\d+){0,2}$/, `an ${OS_NAME[platform]} version such as "17.0"`));
+  // Android: a model may have launched before Android 5.0 (API 21, the first release with device-owner provisioning) and
+  // been updated to it, as the Nexus 5 (API 19 → 23): the range may start below 21 as long as it reaches 21.
+  const read = (k: string): string | number => (android ? m.int(k, 1, 40) : m.str(k, /^\d+(\.\d+){0,2}$/, `an ${OS_NAME[platform]} version such as "17.0"`));
   const s: OsSupport = { launch: read("launch"), source: m.str("source", /^https:\/\//, "the https URL of the published source") };
   if (m.has("last")) s.last = read("last");
+  if (android && s.last !== undefined && Number(s.last) < Number(s.launch)) m.r.fail(m.node("last"), `last (API ${s.last}) is below launch (API ${s.launch})`, `last: ${s.launch} or later`);
+  if (android && s.last !== undefined && Number(s.last) < FIRST_PROVISIONING_API)
+    m.r.fail(m.node("last"), `${model.id} never ran Android 5.0 (API ${FIRST_PROVISIONING_API}), the first release with device-owner provisioning (its releases: API ${s.launch} to ${s.last}); enrollsim simulates only releases that can be provisioned`, `last: ${FIRST_PROVISIONING_API} or later (the last release the model was updated to)`);
   const pin = pinnedRelease(platform, model.state);
   const off = pin ? osRangeProblem(s, pin.release) : undefined;
   if (pin && off) m.r.fail(root.node("state"), `state: ${rangeMessage(model.id, platform, s, android ? "state.apiLevel" : "state.os", pin.release, off)}`, describeRange(platform, s));
@@ -266,8 +275,11 @@ function readOs(m: MapReader, platform: Platform, builds: WindowsBuildTable): Os
     } else if (named !== undefined) os.displayVersion = named;
   }
   if (platform === "android") {
-    os.apiLevel = m.int("apiLevel", 21, 40);
-    os.securityPatch = m.str("securityPatch", /^\d{4}-\d{2}-\d{2}$/, 'a date such as "2024-08-05"');
+    os.apiLevel = m.int("apiLevel", 1, 40);
+    if (os.apiLevel < FIRST_PROVISIONING_API)
+      m.r.fail(m.node("apiLevel"), `apiLevel ${os.apiLevel} is below Android 5.0 (API ${FIRST_PROVISIONING_API}), the first release with device-owner provisioning: osVersions lists the releases a device can be simulated on`, `apiLevel: ${FIRST_PROVISIONING_API} or later (osSupport.launch may stay below it)`);
+    // Build.VERSION.SECURITY_PATCH was added in API 23 (Android 6.0): an older release has none to report.
+    if (os.apiLevel >= 23 || m.has("securityPatch")) os.securityPatch = m.str("securityPatch", /^\d{4}-\d{2}-\d{2}$/, 'a date such as "2024-08-05"');
     const knox = m.optStr("knoxVersion", /^\d+\.\d+(\.\d+)?$/, 'a Knox version such as "3.2.1"');
     if (knox !== undefined) os.knoxVersion = knox;
   }
@@ -343,6 +355,8 @@ export class Catalog {
     readonly agents: AgentCatalog = new AgentCatalog(),
     /** The Windows build table (devices/windows/builds.yaml, device/windows-builds.ts): per build its display version, RequestVersion and published screens. */
     readonly windowsBuilds: WindowsBuildTable = [],
+    /** What the Android setup wizard shows per release (devices/android-setup-texts/, device/android/setup-texts.ts). Empty: its built-in wording, said so on the screen. */
+    readonly setupTexts: SetupTextCatalog = new SetupTextCatalog(),
   ) {
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);

@@ -10,6 +10,7 @@ import type { Certificate } from "../wire/x509/certificate.js";
 import type { PrivateKey } from "../ports/crypto.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import type { AgentCatalog } from "./agents.js";
+import type { SetupTextCatalog } from "./android/setup-texts.js";
 import type { Platform } from "./catalog.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { Shown } from "./shown.js";
@@ -65,6 +66,8 @@ export interface FlowContext {
   boot?: DeviceBoot;
   /** The vendor agents' screens (agents/*.yaml): what the device's enrollment agent shows for a refusal. Absent: the platform's texts. */
   agents?: AgentCatalog;
+  /** What the Android setup wizard shows per release (devices/android-setup-texts/). Absent: its built-in wording, said so on the screen. */
+  setupTexts?: SetupTextCatalog;
   /** Actions a person took at the enrolled device since its last session (timeline), oldest first: a check-in performs them first. */
   localActions?: LocalDeviceAction[];
 }

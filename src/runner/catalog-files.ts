@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ScenarioError } from "../errors/index.js";
 import { AgentCatalog, parseAgentEntry } from "../device/agents.js";
 import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.js";
+import { parseSetupTextEntry, SetupTextCatalog } from "../device/android/setup-texts.js";
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
 
@@ -33,7 +34,7 @@ function displayPath(file: string): string {
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
   const builds = loadWindowsBuilds();
-  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds);
+  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds, loadSetupTexts(dir === defaultCatalogDir() ? undefined : dir));
 }
 
 /**
@@ -63,10 +64,26 @@ export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
   const builds = loadWindowsBuilds(extraDir);
-  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds);
+  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds, loadSetupTexts());
   const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
-  return new Catalog([...byId.values()], loadAgents(agentsDir), builds);
+  return new Catalog([...byId.values()], loadAgents(agentsDir), builds, loadSetupTexts(extraDir));
+}
+
+/** The Android setup wizard texts' folder of a device catalog directory. */
+const SETUP_TEXTS = "android-setup-texts";
+
+/**
+ * The package's Android setup wizard texts (devices/android-setup-texts/) plus those of a device directory of the user's
+ * own (`--devices DIR` reads DIR/android-setup-texts/ when it exists), validated like the shipped ones: a row there with
+ * the id of a shipped one replaces it, any other adds to the table (a release or an OEM's wording the project does not
+ * ship); two rows claiming one API level (and manufacturer) are refused.
+ */
+export function loadSetupTexts(extraDir?: string): SetupTextCatalog {
+  const byId = new Map(readYamlDir(join(defaultCatalogDir(), SETUP_TEXTS), "setup text", parseSetupTextEntry).map((t) => [t.id, t]));
+  const own = extraDir === undefined ? undefined : join(extraDir, SETUP_TEXTS);
+  if (own !== undefined && existsSync(own)) for (const t of readYamlDir(own, "setup text", parseSetupTextEntry)) byId.set(t.id, t);
+  return new SetupTextCatalog([...byId.values()]);
 }
 
 /**
@@ -80,14 +97,14 @@ export function loadAgents(extraDir?: string): AgentCatalog {
   return new AgentCatalog([...byId.values()]);
 }
 
-function readYamlDir<T extends { id: string }>(dir: string, what: "agent", parse: (text: string, file: string) => T): T[] {
+function readYamlDir<T extends { id: string }>(dir: string, what: "agent" | "setup text", parse: (text: string, file: string) => T): T[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
   } catch (err) {
     throw new ScenarioError(`cannot read ${what} catalog directory ${dir}: ${(err as Error).message}`, undefined, `a directory of ${what} YAML files`);
   }
-  if (names.length === 0) throw new ScenarioError(`${what} catalog directory ${dir} has no .yaml files`, undefined, `${what}s/*.yaml`);
+  if (names.length === 0) throw new ScenarioError(`${what} catalog directory ${dir} has no .yaml files`, undefined, what === "agent" ? "agents/*.yaml" : "android-setup-texts/*.yaml");
   const seen = new Map<string, string>();
   return names.map((name) => {
     const file = join(dir, name);

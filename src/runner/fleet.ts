@@ -233,7 +233,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       device,
       signal,
       // A renewal from the running OS (timeline renewEnrollment) is on the disk for the flow that runs next (ADE_RENEWAL_DISK_KEY).
-      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, ...(boot ? { boot } : {}) }, options))),
+      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, setupTexts: catalog.setupTexts, ...(boot ? { boot } : {}) }, options))),
       // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
       (failed, err) => {
         const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;

@@ -41,7 +41,7 @@ const examples = [
     // DownloadManager fails the download on a transport error: a protocol outcome, not transport.tls.
     failedCode: "android.provision.download-failed",
     enrolledCode: "android.enrolled",
-    shown: { code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Contact your IT admin for help." },
+    shown: { code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Couldn't download the admin app" },
   },
 ] as const;
 

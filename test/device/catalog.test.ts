@@ -61,7 +61,7 @@ describe("shipped catalog", () => {
       expect(m.apple !== undefined, m.id).toBe(apple);
       expect(m.windows !== undefined, m.id).toBe(m.platform === "windows");
       expect(m.android !== undefined, m.id).toBe(m.platform === "android");
-      for (const os of m.osVersions) if (m.platform === "android") expect(os.apiLevel, m.id).toBe({ "7.0": 24, "7.1.2": 25, "8.0.0": 26, "8.1.0": 27, "11": 30, "14": 34 }[os.version]);
+      for (const os of m.osVersions) if (m.platform === "android") expect(os.apiLevel, m.id).toBe({ "5.0": 21, "5.1.1": 22, "7.0": 24, "7.1.2": 25, "8.0.0": 26, "8.1.0": 27, "11": 30, "14": 34 }[os.version]);
       for (const nic of m.network) for (const oui of nic.ouis) expect(oui).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){2}$/);
     }
   });
@@ -168,7 +168,7 @@ describe("parseCatalogEntry errors point at file:line:column", () => {
 
   it("Android releases need apiLevel and a patch date", () => {
     const text = shipped("pixel-8").replace('apiLevel: 34, securityPatch: "2024-02-05"', 'apiLevel: "34", securityPatch: "2024-02-05"');
-    expect(parseError(text, "pixel-8.yaml").message).toMatch(/apiLevel must be an integer from 21 to 40, got "34"/);
+    expect(parseError(text, "pixel-8.yaml").message).toMatch(/apiLevel must be an integer from 1 to 40, got "34"/);
   });
 
   it("a bad serial pattern", () => {

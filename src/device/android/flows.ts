@@ -124,7 +124,7 @@ function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
     fc.disk.clear();
     fc.disk.set(FACTORY_RESET_KEY, true);
   }
-  const shown = androidShownForOutcome(out);
+  const shown = androidShownForOutcome(out, fc ? { apiLevel: apiLevelOf(fc.identity), manufacturer: fc.identity.manufacturer, ...(fc.setupTexts ? { texts: fc.setupTexts } : {}) } : undefined);
   return { ok: false, code: out.code, step: out.step, message: out.message, ...(shown ? { shown } : {}), keychain: NO_KEYS };
 }
 

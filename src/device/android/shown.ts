@@ -14,6 +14,7 @@ import { WIZARD_TEXT, ProvisioningPayloadError } from "../../wire/android/errors
 import { GOOGLE_RPC_STATUS, PROVISIONING_ERRORS, reasonName, type ProvisioningErrorConstant } from "../../wire/android/provisioning-errors.js";
 import { preconditionName } from "../../wire/android/preconditions.js";
 import { dialogText } from "../../wire/android/managed-provisioning-text.js";
+import type { SetupTextCatalog, SetupTextKey } from "./setup-texts.js";
 import type { WizardStop } from "../../protocol/android/precheck.js";
 import type { FlowResult } from "../flow.js";
 import { hostOf, transportCase, type Shown, type ShownInput } from "../shown.js";
@@ -29,6 +30,25 @@ const constant = (k: ProvisioningErrorConstant, text: string, cause?: Shown["cau
   screen: WIZARD,
   ...(cause ? { cause } : {}),
 });
+
+/** The device's release and the table its setup wizard's texts come from (devices/android-setup-texts/). */
+export interface AndroidRelease {
+  apiLevel: number;
+  manufacturer?: string;
+  texts?: SetupTextCatalog;
+}
+
+/**
+ * A provisioning task's error dialog as the device's release words it (ManagedProvisioning's getErrorTitle /
+ * getErrorMsgId, per release: device/android/setup-texts.ts). A release no row was checked at shows the nearest checked
+ * one's text and the screen says which; without a table (a library caller's own Catalog) the built-in wording, said so.
+ */
+function taskShown(k: ProvisioningErrorConstant, key: SetupTextKey, builtIn: string, release: AndroidRelease | undefined, cause?: Shown["cause"]): Shown {
+  const picked = release?.texts?.pick(key, release.apiLevel, release.manufacturer);
+  if (!picked) return { ...constant(k, builtIn, cause), screen: `${WIZARD}, built-in wording (no setup text table loaded)` };
+  const as = picked.note ?? `as on ${picked.row.release}, API ${release!.apiLevel}`;
+  return { ...constant(k, dialogText({ title: picked.title, message: picked.text, confirm: "", wipes: false }), cause), screen: `${WIZARD}, error dialog ${as}` };
+}
 
 /** DownloadManager COLUMN_REASON for a download that failed this way, where it has one. */
 function downloadCause(reason: string | undefined, status: number | undefined): Shown["cause"] | undefined {
@@ -84,6 +104,7 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
 /** A provisioning outcome (android.provision.*) with the constant of the task that failed. */
 export function androidShownForOutcome(
   out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string }; stop?: WizardStop },
+  release?: AndroidRelease,
 ): Shown | undefined {
   if (out.ok) return undefined;
   if (out.stop) return stopShown(out.stop);
@@ -98,14 +119,14 @@ export function androidShownForOutcome(
     case "android.provision.download-failed": {
       const reason = out.download?.reason;
       const cause = reason?.startsWith("tls") ? tlsCause(reason, out.message ?? "") : downloadCause(reason, out.download?.status);
-      return constant(PROVISIONING_ERRORS.downloadFailed, WIZARD_TEXT.cantSetUp, cause);
+      return taskShown(PROVISIONING_ERRORS.downloadFailed, "downloadFailed", WIZARD_TEXT.cantSetUp, release, cause);
     }
     case "android.provision.hash-mismatch":
-      return constant(PROVISIONING_ERRORS.hashMismatch, WIZARD_TEXT.cantSetUp);
+      return taskShown(PROVISIONING_ERRORS.hashMismatch, "hashMismatch", WIZARD_TEXT.cantSetUp, release);
     case "android.provision.admin-missing":
-      return constant(PROVISIONING_ERRORS.adminMissing, WIZARD_TEXT.adminMissing);
+      return taskShown(PROVISIONING_ERRORS.adminMissing, "packageInvalid", WIZARD_TEXT.adminMissing, release);
     case "android.provision.install-blocked":
-      return constant(PROVISIONING_ERRORS.installationFailed, WIZARD_TEXT.cantSetUp);
+      return taskShown(PROVISIONING_ERRORS.installationFailed, "installationFailed", WIZARD_TEXT.cantSetUp, release);
     case "android.provision.interrupted":
       // The wizard does not come back after the restart: the device boots to its home screen, owned by the DPC, unconfigured.
       return { text: INTERRUPTED_TEXT, screen: "home screen after the restart (device owner set, ADMIN_POLICY_COMPLIANCE never ran)" };

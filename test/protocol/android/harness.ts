@@ -85,6 +85,7 @@ export async function runAndroidFlow(
       protocol,
       targets: { server: { https: BASE, embedded: true } },
       agents: catalog.agents,
+      setupTexts: catalog.setupTexts,
       ...(disk ? { disk } : {}),
     },
     { android: options } as never,

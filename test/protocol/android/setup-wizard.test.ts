@@ -127,7 +127,7 @@ describe("setup wizard: cleartext DPC downloads (ManagedProvisioning's policy by
       const out = await runAndroidFlow("android-qr", { profile: "plain" }, watch, { state: { apiLevel } });
       expect(out.result).toMatchObject({ ok: false, code: "android.provision.download-failed", step: "android.provision.download" });
       expect(out.result!.message).toContain("Cleartext traffic not permitted for package com.android.managedprovisioning: http://mdm.test/");
-      expect(out.result!.shown).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Contact your IT admin for help.", cause: { code: "400" } });
+      expect(out.result!.shown).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", text: "Can't set up device. Couldn't download the admin app", cause: { code: "400" } });
       expect(out.events.find((e) => e.step === "android.provision.download" && e.kind === "decoded")?.data).toMatchObject({ refused: "cleartext", requester: "com.android.managedprovisioning" });
     }
     expect(seen.filter((u) => u.includes("/android/apk/"))).toEqual([]);
