@@ -137,6 +137,23 @@ describe("Apple failure scenarios", () => {
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
   }, 120_000);
 
+  it("apple-profile-root-manual-trust-failing.yaml on the timeline: the users turn on full trust after the failure, Try Again enrolls them", async () => {
+    const text = readFileSync(failing("apple-profile-root-manual-trust-failing.yaml"), "utf8").replace(
+      /expect:[\s\S]*$/,
+      [
+        "timeline:",
+        "  - { after: { step: checkin.authenticate, failed: 2 }, group: iphones, set: { state.certificateTrustSettings: { fullTrust: [MicroMDM Root CA] } } }",
+        "  - { after: { step: checkin.authenticate, failed: 2, wait: 1s }, group: iphones, tryAgain: { times: 1 } }",
+        "",
+      ].join("\n"),
+    );
+    const file = join(mkdtempSync(join(tmpdir(), "enrollsim-trust-")), "s.yaml");
+    writeFileSync(file, text);
+    const { summary } = await runScenario(file, opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0 });
+    expect(summary.outcomes["apple.enrolled.after-retry"]).toBe(2);
+  }, 120_000);
+
   it.each([
     ["apple-tokenupdate-before-authenticate.yaml", 3],
     ["apple-ade-await-configuration-never-released.yaml", 3],
