@@ -21,6 +21,12 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
   // scenario sets one; without a table (a bare library use), enrollsim's earlier defaults.
   const byBuild = requestVersionFor(id.windows?.builds ?? [], id.os.version);
   const requestVersion = o.raw.requestVersion ?? byBuild?.requestVersion ?? (win11 ? "5.0" : "4.0");
+  const versionFrom =
+    o.raw.requestVersion !== undefined
+      ? "options.windows.requestVersion"
+      : byBuild
+        ? `devices/windows/builds.yaml, build ${byBuild.build} (${byBuild.source})`
+        : "no Windows build table: enrollsim's default";
   let dOut: DiscoveryOutcome;
   const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
   if (o.raw.discoveryUrl || tokenFlow) {
@@ -71,7 +77,12 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
     const m = MENROLL.MENROLL_E_INSECUREREDIRECT!;
     return fail("windows.discovery.insecure-redirect", "discovery.redirect", `${m.name} (${hresultHex(m.hresult)}): discovery redirected to ${dOut.location}`);
   }
-  report.discovery = { url: dOut.url, cnameChain: dOut.cnameChain, ...(dOut.status === "found" && dOut.redirectedFrom ? { redirectedFrom: dOut.redirectedFrom } : {}) };
+  report.discovery = {
+    url: dOut.url,
+    cnameChain: dOut.cnameChain,
+    ...(dOut.status === "found" && dOut.redirectedFrom ? { redirectedFrom: dOut.redirectedFrom } : {}),
+    requestVersion: { value: requestVersion, from: versionFrom },
+  };
   if (dOut.status === "fault") return faultResult("discovery.post", dOut.fault, report);
   const disc = dOut.result;
   return { disc, requestVersion };

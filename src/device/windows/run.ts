@@ -20,7 +20,13 @@ import { substitute } from "../behaviors/substitute.js";
 import { windowsShownForFault } from "./shown.js";
 
 export interface WindowsReport {
-  discovery?: { url: string; cnameChain: string[]; redirectedFrom?: string };
+  discovery?: {
+    url: string;
+    cnameChain: string[];
+    redirectedFrom?: string;
+    /** The RequestVersion sent and where it came from: the scenario option, or the build table's row and its source. */
+    requestVersion?: { value: string; from: string };
+  };
   addr?: string;
   sessions: number;
   /** Who ended the enrollment: the server (Exec DMClient/Provider/<id>/Unenroll) or the user (Alert 1226). */

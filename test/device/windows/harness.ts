@@ -48,7 +48,8 @@ export async function windowsHarness(config: unknown = {}, wrap?: (h: HttpHandle
     },
     context(index = 0, model = "windows-11-laptop", state) {
       const events: TranscriptEvent[] = [];
-      const identity = createDeviceIdentity(catalog.get(model), entropy.forDevice(0, index), index, state ? { state } : {});
+      // The run's Windows build table, as the runner gives it (what each build sends and shows: devices/windows/builds.yaml).
+      const identity = createDeviceIdentity(catalog.get(model), entropy.forDevice(0, index), index, { ...(state ? { state } : {}), windowsBuilds: catalog.windowsBuilds });
       const transcript = { record: (e: TranscriptEvent) => events.push(e) };
       const ctx: FlowContext = {
         identity,
