@@ -23,6 +23,11 @@ export interface SetupText {
   /** The string resource in the release's res/values/strings.xml (`device_owner_error_hash_mismatch`). */
   string: string;
   text: string;
+  /**
+   * The task error constant the release reports, where it differs from Android 8+'s (wire/android/provisioning-errors.ts):
+   * before 8.0 the checksum was DownloadPackageTask's and a missing admin receiver InstallPackageTask's.
+   */
+  constant?: { task: string; name: string; value: number };
 }
 
 export interface SetupTextRow {
@@ -56,7 +61,7 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
   if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
   const texts = root.map("texts", `a mapping of ${SETUP_TEXT_KEYS.join(", ")}`).only(SETUP_TEXT_KEYS);
   const out = {} as Record<SetupTextKey, SetupText>;
-  for (const k of SETUP_TEXT_KEYS) out[k] = readText(texts, k);
+  for (const k of SETUP_TEXT_KEYS) out[k] = readText(texts, k, true);
   const manufacturer = root.optStr("manufacturer");
   return {
     id,
@@ -69,9 +74,15 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
   };
 }
 
-function readText(m: MapReader, key: string): SetupText {
-  const t = m.map(key, TEXT_HINT).only(["string", "text"]);
-  return { string: t.str("string", /^[a-z0-9_]+$/, "a string resource name such as device_owner_error_hash_mismatch"), text: t.str("text") };
+const CONSTANT = /^([A-Za-z]+Task)\.(ERROR_[A-Z_]+) \((\d+)\)$/;
+
+function readText(m: MapReader, key: string, constant = false): SetupText {
+  const t = m.map(key, TEXT_HINT).only(constant ? ["string", "text", "constant"] : ["string", "text"]);
+  const out: SetupText = { string: t.str("string", /^[a-z0-9_]+$/, "a string resource name such as device_owner_error_hash_mismatch"), text: t.str("text") };
+  const c = constant ? t.optStr("constant", CONSTANT, 'the task error constant as "DownloadPackageTask.ERROR_HASH_MISMATCH (0)"') : undefined;
+  const parts = c ? CONSTANT.exec(c) : null;
+  if (parts) out.constant = { task: parts[1]!, name: parts[2]!, value: Number(parts[3]) };
+  return out;
 }
 
 function readLevels(root: MapReader): number[] {
@@ -94,6 +105,7 @@ function readLevels(root: MapReader): number[] {
 export interface PickedSetupText {
   title: string;
   text: string;
+  constant?: SetupText["constant"];
   row: SetupTextRow;
   /** Set when no row was checked at the device's API level (and manufacturer): which release's text is shown instead. */
   note?: string;
@@ -137,7 +149,7 @@ export class SetupTextCatalog {
     const own = manufacturer ? this.rows.filter((r) => r.manufacturer?.toLowerCase() === manufacturer.toLowerCase()) : [];
     const aosp = this.rows.filter((r) => r.manufacturer === undefined);
     const exact = own.find((r) => r.apiLevels.includes(apiLevel)) ?? aosp.find((r) => r.apiLevels.includes(apiLevel));
-    const shown = (row: SetupTextRow, note?: string): PickedSetupText => ({ title: row.title.text, text: row.texts[key].text, row, ...(note ? { note } : {}) });
+    const shown = (row: SetupTextRow, note?: string): PickedSetupText => ({ title: row.title.text, text: row.texts[key].text, ...(row.texts[key].constant ? { constant: row.texts[key].constant } : {}), row, ...(note ? { note } : {}) });
     if (exact) return shown(exact);
     for (const pool of [own, aosp]) {
       let best: { row: SetupTextRow; level: number } | undefined;

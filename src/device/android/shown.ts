@@ -47,7 +47,9 @@ function taskShown(k: ProvisioningErrorConstant, key: SetupTextKey, builtIn: str
   const picked = release?.texts?.pick(key, release.apiLevel, release.manufacturer);
   if (!picked) return { ...constant(k, builtIn, cause), screen: `${WIZARD}, built-in wording (no setup text table loaded)` };
   const as = picked.note ?? `as on ${picked.row.release}, API ${release!.apiLevel}`;
-  return { ...constant(k, dialogText({ title: picked.title, message: picked.text, confirm: "", wipes: false }), cause), screen: `${WIZARD}, error dialog ${as}` };
+  // Before Android 8.0 the checksum was DownloadPackageTask's and a missing receiver InstallPackageTask's: the row says so.
+  const own = picked.constant ? { ...k, ...picked.constant } : k;
+  return { ...constant(own, dialogText({ title: picked.title, message: picked.text, confirm: "", wipes: false }), cause), screen: `${WIZARD}, error dialog ${as}` };
 }
 
 /** DownloadManager COLUMN_REASON for a download that failed this way, where it has one. */

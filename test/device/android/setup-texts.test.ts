@@ -64,6 +64,10 @@ describe("the device shows its release's text", () => {
     const lollipop = androidShownForOutcome(out, { apiLevel: 21, manufacturer: "LGE", texts })!;
     expect(lollipop).toMatchObject({ code: "ERROR_HASH_MISMATCH", text: "Oops! Couldn't use the admin app due to a checksum error. Contact your IT department." });
     expect(lollipop.screen).toContain("as on Android 5.0–7.1, API 21");
+    // Before Android 8.0 the checksum was DownloadPackageTask's (task/DownloadPackageTask.java at cm-12.0).
+    expect(lollipop.name).toBe("DownloadPackageTask.ERROR_HASH_MISMATCH (0)");
+    expect(androidShownForOutcome({ ok: false, code: "android.provision.admin-missing" }, { apiLevel: 22, texts })).toMatchObject({ code: "ERROR_PACKAGE_INVALID", name: "InstallPackageTask.ERROR_PACKAGE_INVALID (0)" });
+    expect(androidShownForOutcome(out, { apiLevel: 29, texts })!.name).toBe("VerifyPackageTask.ERROR_HASH_MISMATCH (0)");
     expect(androidShownForOutcome(out, { apiLevel: 29, texts })!.text).toBe("Can't set up device. Couldn't use the admin app due to a checksum error. For help, contact your IT admin.");
   });
 
@@ -106,6 +110,8 @@ describe("a user's own rows (--devices DIR/android-setup-texts/)", () => {
     const e = error(() => parseSetupTextEntry(bad, "aosp-21-25.yaml"));
     expect(e.message).toContain("apiLevels: 19 is not an API level with device-owner provisioning (21 to 40)");
     expect(e.location).toMatch(/^aosp-21-25\.yaml:\d+:\d+$/);
+    const constant = error(() => parseSetupTextEntry(shippedRow("aosp-21-25").replace('constant: "DownloadPackageTask.ERROR_HASH_MISMATCH (0)"', 'constant: "ERROR_HASH_MISMATCH"'), "aosp-21-25.yaml"));
+    expect(constant.expected).toContain('"DownloadPackageTask.ERROR_HASH_MISMATCH (0)"');
     const typo = error(() => parseSetupTextEntry(shippedRow("aosp-21-25").replace("  hashMismatch:", "  hashMissmatch:"), "aosp-21-25.yaml"));
     expect(typo.message).toContain('did you mean "hashMismatch"');
   });
