@@ -14,7 +14,7 @@ import { SetupTextCatalog } from "./android/setup-texts.js";
 import { MapReader, Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
-import { familyOf, stateProblem, type DeviceState } from "./state.js";
+import { familyOf, stateProblem, TPM_MANUFACTURERS, type DeviceState, type TpmManufacturer } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
 import { displayVersionFor, displayVersionProblem, type WindowsBuildTable } from "./windows-builds.js";
 
@@ -80,6 +80,9 @@ export interface WindowsSpec {
   chassis: "desktop" | "laptop";
   editions: WindowsEdition[];
   tpmVersion: "2.0" | "1.2" | "none";
+  /** Who made the model's TPM and the firmware it ships with, when published (state.tpm overrides per group). */
+  tpmManufacturer?: TpmManufacturer;
+  tpmFirmwareVersion?: string;
   /** SMBIOS System Family ("Latitude"). */
   systemFamily?: string;
 }
@@ -320,7 +323,7 @@ function readApple(m: MapReader): AppleSpec {
 }
 
 function readWindows(m: MapReader): WindowsSpec {
-  m.only(["chassis", "editions", "tpmVersion", "systemFamily"]);
+  m.only(["chassis", "editions", "tpmVersion", "tpmManufacturer", "tpmFirmwareVersion", "systemFamily"]);
   const spec: WindowsSpec = {
     chassis: m.oneOf("chassis", ["desktop", "laptop"] as const),
     editions: m.list("editions", "a non-empty list of {name, osEdition}", (e) => {
@@ -331,6 +334,9 @@ function readWindows(m: MapReader): WindowsSpec {
   };
   const family = m.optStr("systemFamily");
   if (family !== undefined) spec.systemFamily = family;
+  if (m.has("tpmManufacturer")) spec.tpmManufacturer = m.oneOf("tpmManufacturer", TPM_MANUFACTURERS);
+  const fw = m.optStr("tpmFirmwareVersion", /^[0-9]{1,5}(\.[0-9]{1,5}){1,3}$/, 'the TPM firmware version as Get-Tpm ManufacturerVersion shows it, e.g. "7.63.3353.0"');
+  if (fw !== undefined) spec.tpmFirmwareVersion = fw;
   return spec;
 }
 

@@ -26,7 +26,7 @@ import {
   windowsHwDevId,
 } from "./identifiers.js";
 import type { MacStyle } from "./identifiers.js";
-import { mergeState, type DeviceState } from "./state.js";
+import { mergeState, type DeviceState, type TpmManufacturer } from "./state.js";
 import { androidReleaseName } from "./android/release-names.js";
 import { displayVersionFor, type WindowsBuildTable } from "./windows-builds.js";
 
@@ -49,6 +49,9 @@ export interface WindowsIdentity {
   hwDevId: string;
   edition: WindowsEdition;
   tpmVersion: "2.0" | "1.2" | "none";
+  /** The catalog model's TPM maker and firmware, when published (device/windows/state.ts tpmState). */
+  tpmManufacturer?: TpmManufacturer;
+  tpmFirmwareVersion?: string;
   systemFamily?: string;
   /** The run's Windows build table (devices/windows/builds.yaml): what each build is, sends and shows; shared, read-only. */
   builds?: WindowsBuildTable;
@@ -223,6 +226,8 @@ export function createDeviceIdentity(
     };
     if (model.windows.systemFamily !== undefined) identity.windows.systemFamily = model.windows.systemFamily;
     if (options.windowsBuilds !== undefined) identity.windows.builds = options.windowsBuilds;
+    if (model.windows.tpmManufacturer) identity.windows.tpmManufacturer = model.windows.tpmManufacturer;
+    if (model.windows.tpmFirmwareVersion) identity.windows.tpmFirmwareVersion = model.windows.tpmFirmwareVersion;
     // state.osEdition: the edition actually installed (e.g. a Home PC the catalog's OEM image does not offer).
     const n = state?.osEdition;
     if (n !== undefined) identity.windows.edition = model.windows.editions.find((e) => e.osEdition === n) ?? { name: WINDOWS_EDITION_NAMES[n] ?? `OSEdition ${n}`, osEdition: n };

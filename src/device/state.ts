@@ -294,8 +294,13 @@ export interface CspStatusRule {
   status: number;
 }
 export type TpmAttestation = "succeeds" | "times-out" | "retries-exceeded" | "firmware-rejected";
-/** Who made a firmware TPM: decides its EK certificate service (src/device/windows/tpm-ek.ts). */
-export type TpmManufacturer = "intel" | "amd" | "qualcomm";
+/**
+ * Who made the TPM. A firmware TPM's maker (intel, amd, qualcomm) decides its EK certificate service
+ * (src/device/windows/tpm-ek.ts); discrete chips come from infineon, nuvoton, stmicro. The attestation statement
+ * names the maker by its TCG vendor ID (TPM_PT_MANUFACTURER; device/windows/tpm-facts.ts).
+ */
+export type TpmManufacturer = "intel" | "amd" | "qualcomm" | "infineon" | "nuvoton" | "stmicro";
+export const TPM_MANUFACTURERS = ["intel", "amd", "qualcomm", "infineon", "nuvoton", "stmicro"] as const satisfies readonly TpmManufacturer[];
 
 /** Device state as written (every key optional). */
 export interface DeviceState extends AndroidCapabilityState {
@@ -306,7 +311,7 @@ export interface DeviceState extends AndroidCapabilityState {
   managementAgents?: ("intune-pc-agent" | "configmgr-client")[];
   account?: { admin?: boolean };
   join?: WindowsJoin;
-  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; attestation?: TpmAttestation };
+  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; firmwareVersion?: string; attestation?: TpmAttestation };
   osVersion?: string;
   osEdition?: number;
   cspStatus?: CspStatusRule[];

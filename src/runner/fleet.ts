@@ -233,7 +233,8 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       device,
       signal,
       // A renewal from the running OS (timeline renewEnrollment) is on the disk for the flow that runs next (ADE_RENEWAL_DISK_KEY).
-      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, setupTexts: catalog.setupTexts, ...(boot ? { boot } : {}) }, options))),
+      // Each attempt (a Try Again, a set-up from scratch) starts with the state the timeline set so far (a firmware update before a redeploy), not only from its first step gate on.
+      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), applyStateSets(identity, opts.timeline?.deviceState(slot.index)), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, setupTexts: catalog.setupTexts, ...(boot ? { boot } : {}) }, options))),
       // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
       (failed, err) => {
         const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;

@@ -141,6 +141,14 @@ export function referenceServerTimeline(server: ReferenceServer, platforms: Plat
           }
           return out.join("; ");
         }
+        case "allowNextEnrollment": {
+          // Intune's per-device "Unblock device": the selected records' state decides what it does (policy/unblock.ts).
+          const ids = [
+            ...(devices ?? []).map(adminDevice).map((d) => ({ ...(d.platform ? { platform: d.platform } : {}), ...(d.serialNumber ? { serial: d.serialNumber } : {}), ...(d.imei ? { imei: d.imei } : {}) })),
+            ...(a.serials ?? []).map((serial) => ({ serial })),
+          ];
+          return server.policy.allowNextEnrollment(ids);
+        }
         case "resync": {
           const out = server.halves.map((h) => h.admin?.resync?.()).filter((x): x is string => !!x);
           return out.length ? out.join("; ") : "not applied: no half syncs its device list from elsewhere (the Apple half's ADE device list)";

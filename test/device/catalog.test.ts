@@ -215,3 +215,18 @@ describe("loadCatalog", () => {
   });
 
 });
+
+describe("the TPM of a Windows model", () => {
+  const laptop = shipped("windows-11-laptop");
+  it("tpmManufacturer and tpmFirmwareVersion are optional data the Windows state defaults to", () => {
+    const text = laptop.replace(/tpmVersion: "?2\.0"?/, 'tpmVersion: "2.0"\n  tpmManufacturer: infineon\n  tpmFirmwareVersion: "7.63.3353.0"');
+    const m = parseCatalogEntry(text, "windows-11-laptop.yaml");
+    expect(m.windows).toMatchObject({ tpmManufacturer: "infineon", tpmFirmwareVersion: "7.63.3353.0" });
+  });
+  it("a malformed firmware version or an unknown maker gets file:line:column", () => {
+    const bad = laptop.replace(/tpmVersion: "?2\.0"?/, 'tpmVersion: "2.0"\n  tpmFirmwareVersion: "seven"');
+    expect(parseError(bad, "windows-11-laptop.yaml").message).toContain("Get-Tpm ManufacturerVersion");
+    const maker = laptop.replace(/tpmVersion: "?2\.0"?/, 'tpmVersion: "2.0"\n  tpmManufacturer: infinion');
+    expect(parseError(maker, "windows-11-laptop.yaml").message).toMatch(/infinion.*infineon/);
+  });
+});

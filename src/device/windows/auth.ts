@@ -4,6 +4,7 @@
  * auto-enroll task's token), the directory join or registration, the authentication plug-in that
  * discovery's AuthPolicy selects (OnPremise, Certificate, token, Federated), and Terms of Use.
  */
+import { tpmFacts } from "./tpm-facts.js";
 import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
 import { decoded, note, step } from "../../protocol/common/context.js";
 import type { Credentials } from "../../protocol/windows/enroll.js";
@@ -19,7 +20,7 @@ import { toPem } from "../../wire/x509/certificate.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
 import { typedPassword } from "../behaviors/typed-password.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
-import { alreadyInDirectory, managementAgentBlock } from "./state.js";
+import { alreadyInDirectory, managementAgentBlock, tpmState } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { pageShown, signInShown } from "./signin-shown.js";
 import { integratedRealm } from "./integrated-auth.js";
@@ -126,7 +127,9 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
         serialNumber: run.id.serialNumber,
         // Without a profile (oobe-fallback.ts) the join is an ordinary OOBE user join, not an Autopilot one.
         ...(o.kind === "autopilot" && !run.withoutProfile ? { autopilot: true, attested } : {}),
-        tpm: run.state.tpm.version,
+        tpm: tpmState(run.id).version,
+        // The attestation statement's TPM maker and firmware (tpm-facts.ts), as the TPM is now: the service's attestation model reads them.
+        ...(attested ? tpmFacts(tpmState(run.id)) : {}),
       }, attested ? undefined : idpToken);
     } catch (e) {
       if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);

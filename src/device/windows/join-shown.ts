@@ -8,7 +8,9 @@
  *   0x801C03EA)." (Troubleshoot Windows device enrollment errors in Intune); a missing Autopilot object
  *   during pre-provisioning shows the red failure screen and "HResult error code 0x801C03F3" in the
  *   Microsoft-Windows-User Device Registration/Admin log (Windows Autopilot known issues) — the line
- *   that fails is the Entra join, "Joining your organization's network".
+ *   that fails is the Entra join, "Joining your organization's network". A refused TPM validation of that join
+ *   (sub code MsaTicketTpmValidationFailed, 0x801C0003) fails "Securing your hardware (Failed: 0x801c0003)" with event
+ *   204 in that log (rockenroll.tech, "Autopilot White Glove 0x801c0003 error").
  * - A user's join (Autopilot user-driven, OOBE, Settings): "Something went wrong." with the code; for
  *   0x801C0003 "This user is not authorized to enroll." (Troubleshoot Microsoft Entra join: 801C0003
  *   on "Something went wrong").
@@ -35,6 +37,8 @@ const OUTCOME: Record<string, string> = {
   "device-object-disabled": "windows.join.device-object-disabled",
   "device-object-pending": "windows.join.device-object-pending",
   "device-attestation-refused": "windows.join.device-not-authorized",
+  // The attestation model refused the TPM's firmware (server/policy/tpm-attestation.ts): the same outcome as a forced verdict.
+  "tpm-attestation-refused": "windows.autopilot.tpm-attestation",
   "autopilot-profile-conflict": "windows.join.device-not-authorized",
   // The join presented no MFA in its token where the tenant requires MFA to join (server/policy/join-mfa.ts).
   "mfa-required": "windows.join.mfa-required",
@@ -62,6 +66,11 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
   if (where.flowKind === "autopilot" && h === 0x801c03ea) {
     espLine = `Registering your device for mobile management (Failed: 3, ${hex})`;
     text = `${espLine}.`;
+  } else if (where.flowKind === "autopilot" && where.attested && r.serverSubCode === "MsaTicketTpmValidationFailed" && hex) {
+    // The TPM validation of the attested join (blind trial 9 ticket 02, rockenroll.tech): the screen's line is "Securing
+    // your hardware", the User Device Registration log's event 204 carries the code and the server's code and sub code.
+    espLine = `Securing your hardware (Failed: ${hex.toLowerCase()})`;
+    text = `${espLine}; Microsoft-Windows-User Device Registration/Admin event 204: error code ${hex.toLowerCase()} {"Code":"${r.serverError ?? ""}","SubCode":"${r.serverSubCode}"}`;
   } else if (where.flowKind === "autopilot" && where.attested && hex) {
     espLine = `Joining your organization's network (Failed: ${hex.toLowerCase()})`;
     text = `${espLine}; Microsoft-Windows-User Device Registration/Admin: HResult error code ${hex}`;

@@ -47,7 +47,8 @@ export const WINDOWS_STATE: Json = {
   tpm: {
     type: "object",
     additionalProperties: false,
-    description: "The TPM. Defaults: version from the catalog's windows.tpmVersion, kind discrete, attestation succeeds.",
+    description:
+      "The TPM. Defaults: version, manufacturer and firmwareVersion from the catalog's windows.tpmVersion / tpmManufacturer / tpmFirmwareVersion, kind discrete, attestation succeeds (the server decides). A timeline `set` of state.tpm replaces the whole object (a TPM firmware update: give every field the group had).",
     properties: {
       version: { enum: ["2.0", "1.2", "none"] },
       kind: {
@@ -56,13 +57,21 @@ export const WINDOWS_STATE: Json = {
           "virtual: a VM's vTPM, which has no manufacturer EK certificate. firmware: a firmware TPM (Intel PTT, AMD fTPM, Qualcomm), which fetches its EK certificate from its manufacturer on first use (step tpm.ek-certificate), so a network that blocks that host fails attestation; a discrete chip has it preinstalled.",
       },
       manufacturer: {
-        enum: ["intel", "amd", "qualcomm"],
+        enum: ["intel", "amd", "qualcomm", "infineon", "nuvoton", "stmicro"],
         description:
-          "Who made a firmware TPM, which decides the EK certificate service it fetches from (Microsoft, Windows Autopilot requirements, networking: Intel https://ekop.intel.com/ekcertservice, Qualcomm https://ekcert.spserv.microsoft.com/EKCertificate/GetEKCertificate/v1, AMD https://ftpm.amd.com/pki/aia). Default intel. Only read when kind is firmware.",
+          "Who made the TPM (default: the catalog model's windows.tpmManufacturer; a firmware TPM without one: intel). A firmware TPM (intel, amd, qualcomm) fetches its EK certificate from its maker (Microsoft, Windows Autopilot requirements, networking: Intel https://ekop.intel.com/ekcertservice, Qualcomm https://ekcert.spserv.microsoft.com/EKCertificate/GetEKCertificate/v1, AMD https://ftpm.amd.com/pki/aia); discrete chips: infineon, nuvoton, stmicro. The attestation statement of a self-deploying or pre-provisioning join names it by its TCG vendor ID (IFX, INTC, AMD, QCOM, NTC, STM), and the reference server's attestation model refuses firmware on its lists (embedded.policy.attestation).",
+      },
+      firmwareVersion: {
+        type: "string",
+        pattern: "^[0-9]{1,5}(\\.[0-9]{1,5}){1,3}$",
+        "x-expected": 'the TPM firmware version as Get-Tpm ManufacturerVersion shows it, e.g. "7.61.2785.0"',
+        description:
+          'The TPM firmware version (Get-Tpm ManufacturerVersion, tpm.msc "Specification Version"/firmware), e.g. "7.61.2785.0". Default: the catalog model\'s windows.tpmFirmwareVersion, else not stated (no firmware rule can match). Sent in the attestation statement of a self-deploying or pre-provisioning join; the reference server\'s attestation model refuses the ranges of its lists (built in: Infineon firmware affected by ADV170012 / ROCA) with 0x801C0003 AuthorizationError MsaTicketTpmValidationFailed. A timeline `set` of state.tpm with a newer version is the firmware update.',
       },
       attestation: {
         enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
-        description: "The verdict of the attestation service (not simulated: enrollsim runs no EK/AIK exchange). Only asked when the TPM can attest.",
+        description:
+          "A verdict forced on the attestation, not a cause: times-out, retries-exceeded and firmware-rejected fail \"Securing your hardware\" on the device without asking anyone (enrollsim runs no EK/AIK exchange). succeeds (default) forces nothing: the reference server's attestation model decides from the TPM's facts (version, maker, firmwareVersion) at the join. To reproduce a cause, give the facts (manufacturer, firmwareVersion), not the verdict.",
       },
     },
   },

@@ -38,7 +38,8 @@ export interface WindowsState {
   /** Other management agents installed (state.managementAgents). */
   managementAgents: ManagementAgent[];
   join: WindowsJoin;
-  tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; manufacturer: TpmManufacturer; attestation: TpmAttestation };
+  /** `manufacturer` / `firmwareVersion`: absent when neither the state nor the catalog model states them (a firmware TPM defaults to intel). */
+  tpm: { version: "2.0" | "1.2" | "none"; kind: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; firmwareVersion?: string; attestation: TpmAttestation };
   /** How the PC reaches the network in OOBE (state.networkLink; network-link.ts). */
   networkLink: "ethernet" | "wifi";
 }
@@ -53,9 +54,22 @@ export function windowsState(id: DeviceIdentity, kind: WindowsFlowKind): Windows
     managementAgents: s.managementAgents ?? [],
     // The GPO task exists only on domain PCs that Entra Connect synchronised (hybrid join); other flows start unjoined.
     join: s.join ?? (kind === "gpo" ? "hybrid-joined" : "none"),
-    tpm: { version: s.tpm?.version ?? id.windows?.tpmVersion ?? "2.0", kind: s.tpm?.kind ?? "discrete", manufacturer: s.tpm?.manufacturer ?? "intel", attestation: s.tpm?.attestation ?? "succeeds" },
+    tpm: tpmState(id),
     networkLink: s.networkLink ?? "ethernet",
   };
+}
+
+/**
+ * The TPM with its defaults: the group's state, else the catalog model's (tpmVersion, tpmManufacturer, tpmFirmwareVersion).
+ * Read where it is used (Securing your hardware, the attested join): a timeline `set` of state.tpm — a firmware update —
+ * reaches the identity at a step gate after the flow built its state.
+ */
+export function tpmState(id: DeviceIdentity): WindowsState["tpm"] {
+  const t = id.state?.tpm;
+  const kind = t?.kind ?? "discrete";
+  const manufacturer = t?.manufacturer ?? id.windows?.tpmManufacturer ?? (kind === "firmware" ? "intel" : undefined);
+  const firmwareVersion = t?.firmwareVersion ?? id.windows?.tpmFirmwareVersion;
+  return { version: t?.version ?? id.windows?.tpmVersion ?? "2.0", kind, ...(manufacturer ? { manufacturer } : {}), ...(firmwareVersion ? { firmwareVersion } : {}), attestation: t?.attestation ?? "succeeds" };
 }
 
 export interface Refusal {

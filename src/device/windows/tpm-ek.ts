@@ -15,7 +15,7 @@
  * answer that is not a certificate leaves the attestation without an EK certificate: it ends as a TPM
  * that cannot attest does, ERROR_TIMEOUT (0x800705B4).
  */
-import { ProtocolViolationError, TransportError } from "../../errors/index.js";
+import { ProtocolViolationError, ScenarioError, TransportError } from "../../errors/index.js";
 import { decoded } from "../../protocol/common/context.js";
 import { fetchEkCertificate } from "../../protocol/windows/tpm-ek.js";
 import { transportHresult } from "./msi-content.js";
@@ -28,9 +28,12 @@ export const EK_SERVICE_HOSTS = { intel: "ekop.intel.com", amd: "ftpm.amd.com", 
 export async function firmwareEkCertificate(run: EnrollRun): Promise<{ hresult: number; why: string } | undefined> {
   const t = run.state.tpm;
   if (t.kind !== "firmware" || t.version !== "2.0") return undefined;
-  const host = EK_SERVICE_HOSTS[t.manufacturer];
+  const maker = t.manufacturer ?? "intel";
+  if (!(maker in EK_SERVICE_HOSTS))
+    throw new ScenarioError(`state.tpm: kind firmware with manufacturer ${maker}: firmware TPMs are made by intel, amd or qualcomm (Windows Autopilot requirements, networking); ${maker} makes discrete chips (kind: discrete)`);
+  const host = EK_SERVICE_HOSTS[maker as keyof typeof EK_SERVICE_HOSTS];
   if (!run.https) {
-    decoded(run.p, "tpm.ek-certificate", { manufacturer: t.manufacturer, host, note: "no embedded server: no stand-in for the manufacturer's EK certificate service, nothing fetched" });
+    decoded(run.p, "tpm.ek-certificate", { manufacturer: maker, host, note: "no embedded server: no stand-in for the manufacturer's EK certificate service, nothing fetched" });
     return undefined;
   }
   const ekId = Buffer.from(run.p.crypto.digest("sha256", new TextEncoder().encode(`ek:${run.id.serialNumber}`)))
@@ -38,14 +41,14 @@ export async function firmwareEkCertificate(run: EnrollRun): Promise<{ hresult: 
     .slice(0, 32);
   try {
     const got = await fetchEkCertificate(run.p, `${run.https}/windows/tpm/ekcert/${t.manufacturer}/${ekId}`);
-    decoded(run.p, "tpm.ek-certificate", { manufacturer: t.manufacturer, host, ...got });
+    decoded(run.p, "tpm.ek-certificate", { manufacturer: maker, host, ...got });
     return undefined;
   } catch (err) {
     if (err instanceof TransportError && err.kind !== "aborted") {
-      return { hresult: transportHresult(err), why: `the firmware TPM (${t.manufacturer}) could not fetch its EK certificate from ${host}: ${err.message} (the code shown for this cause is not published: this is the WinHTTP error of the request)` };
+      return { hresult: transportHresult(err), why: `the firmware TPM (${maker}) could not fetch its EK certificate from ${host}: ${err.message} (the code shown for this cause is not published: this is the WinHTTP error of the request)` };
     }
     if (err instanceof ProtocolViolationError) {
-      return { hresult: 0x800705b4, why: `the firmware TPM (${t.manufacturer}) got no usable EK certificate from ${host}: ${err.message}; attestation cannot complete and times out` };
+      return { hresult: 0x800705b4, why: `the firmware TPM (${maker}) got no usable EK certificate from ${host}: ${err.message}; attestation cannot complete and times out` };
     }
     throw err;
   }

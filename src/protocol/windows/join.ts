@@ -19,6 +19,8 @@ export type JoinOutcome =
       error?: string;
       /** The server's error code ("DirectoryError", "AADSTS135011"). */
       serverError?: string;
+      /** The server's sub code, when it sends one ("MsaTicketTpmValidationFailed"). */
+      serverSubCode?: string;
       /** The tenant rule or object state behind it (the reference server's refusal reason). */
       reason?: string;
       message: string;
@@ -35,6 +37,9 @@ export interface JoinRequestBody {
   attested?: boolean;
   autopilot?: boolean;
   tpm?: "2.0" | "1.2" | "none";
+  /** The attestation statement's TPM maker (TCG vendor ID, "IFX") and firmware version (device/windows/tpm-facts.ts); TPM-attested joins only. */
+  tpmManufacturerId?: string;
+  tpmFirmwareVersion?: string;
   hybrid?: boolean;
 }
 
@@ -58,11 +63,13 @@ export async function joinDirectory(ctx: ProtocolContext, url: string, who: Join
     if (res.status !== 200) {
       const error = text(body.error, 40);
       const serverError = text(body.serverErrorCode, 80);
+      const serverSubCode = text(body.subCode, 80);
       const reason = text(body.reason, 80);
       const out = {
         status: "refused" as const,
         ...(error ? { error } : {}),
         ...(serverError ? { serverError } : {}),
+        ...(serverSubCode ? { serverSubCode } : {}),
         ...(reason ? { reason } : {}),
         message: text(body.message, 300) ?? "join refused",
         httpStatus: res.status,

@@ -26,6 +26,7 @@ export const POLICY_REFUSALS = [
   "device-object-disabled",
   "device-object-pending",
   "device-attestation-refused",
+  "tpm-attestation-refused",
   "autopilot-profile-conflict",
   "reenrollment-blocked",
   "reenrollment-other-user",

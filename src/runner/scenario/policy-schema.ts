@@ -3,6 +3,7 @@
  * JSON Schema of `embedded.policy`: the tenant's admin rules every half of the embedded server
  * consults (src/server/policy/types.ts; documented in scenarios/README.md "Server policy").
  */
+import { ATTESTATION_SCHEMA } from "./attestation-schema.js";
 import { CLOUD_APP_NAMES } from "./cloud-apps.js";
 import type { Json } from "./json.js";
 import { workspaceOneSchema } from "./workspace-one-schema.js";
@@ -355,6 +356,7 @@ export const policySchema: Json = {
         },
       },
     },
+    attestation: ATTESTATION_SCHEMA,
     reenrollment: {
       type: "array",
       maxItems: 50,

@@ -29,6 +29,8 @@ function actionOf(e: TimelineSpec): TimelineAction {
       return { kind: "set", values: Object.entries(e.set!).map(([p, value]) => ({ path: p.split("."), value })) };
     case "deleteRecords":
       return { kind: "deleteRecords", in: recordStores(e.deleteRecords!.in) };
+    case "allowNextEnrollment":
+      return { kind: "allowNextEnrollment", ...(e.allowNextEnrollment!.serials ? { serials: e.allowNextEnrollment!.serials } : {}) };
     case "resync":
       return { kind: "resync" };
     case "wipe":

@@ -12,7 +12,7 @@
  * downgrade of a pinned release (runner/scenario/os-support-semantic.ts).
  *
  * Other keys the device reads once, when it is made (device/identity.ts derives its identity from them: hardware
- * identifiers, the edition, the TPM version, the firmware's Knox version and patch level), are refused at load with where
+ * identifiers, the edition, the firmware's Knox version and patch level), are refused at load with where
  * to set them instead: changing them mid-run would leave the identity the device already reported untouched, a silent
  * no-op. `clockOffset` and `trustedRoots` keep their own handling (runner/device-clock.ts).
  */
@@ -27,7 +27,7 @@ import { addAnnotationKeywords, describeExpected, describeValue } from "../scena
 import { didYouMean } from "../scenario/suggest.js";
 
 /** State keys the device reads once, when its identity is made (device/identity.ts identityOf). */
-export const READ_AT_START: ReadonlySet<string> = new Set(["osEdition", "tpm", "serialNumber", "modelIdentifier", "imei", "manufacturer", "model", "knoxVersion", "securityPatch", "gms"]);
+export const READ_AT_START: ReadonlySet<string> = new Set(["osEdition", "serialNumber", "modelIdentifier", "imei", "manufacturer", "model", "knoxVersion", "securityPatch", "gms"]);
 /** State keys the timeline sets through their own mechanism (the device clock, the installed roots). */
 export const OWN_HANDLING: ReadonlySet<string> = new Set(["clockOffset", "trustedRoots"]);
 
@@ -90,6 +90,9 @@ export function applyStateSets(identity: DeviceIdentity, sets: Partial<DeviceSta
   if (!sets) return;
   // The OS release keys are an update the device installs (device/os-update.ts): its identity reports the new release.
   for (const [k, v] of Object.entries(sets)) if (OS_RELEASE_KEYS.has(k)) updateOs(identity, k, v);
+  // A TPM firmware update (state.tpm set mid-run) may change the specification version the PC reports (DeviceStatus/TPM).
+  const tpm = sets.tpm as DeviceState["tpm"] | null | undefined;
+  if (identity.windows && tpm !== undefined) identity.windows.tpmVersion = tpm?.version ?? identity.windows.tpmVersion;
   const state = identity.state ?? {};
   if (Object.entries(sets).every(([k, v]) => (state as Record<string, unknown>)[k] === (v ?? undefined))) return;
   const next: Record<string, unknown> = { ...state, ...sets };

@@ -10,6 +10,7 @@ import { LocalDeviceActions } from "./device-actions.js";
 import type { HostConnection } from "../../protocol/common/context.js";
 import type { CheckinSample, DeviceResult, RunObserver, StepSample } from "../observer.js";
 import { clockOffsetMs, type DeviceState } from "../../device/state.js";
+import { recordAction, selectTargets } from "./targets.js";
 import { DeviceStateSets, OS_RELEASE_KEYS, OWN_HANDLING } from "./device-state.js";
 import type { NetworkBlock } from "./device-net.js";
 import { NetworkWindows } from "./network-windows.js";
@@ -196,15 +197,7 @@ export class TimelineEngine implements RunObserver {
 
   /** Devices an entry targets (all of them without a target). */
   targets(e: TimelineEntry): TimelineDevice[] {
-    const t = e.target;
-    if (!t) return [...this.o.devices];
-    let list = this.o.devices.filter((d) => (t.group === undefined || d.group === t.group) && (t.platform === undefined || d.platform === t.platform || (t.platform === "ios" && d.platform === "ipados")));
-    if (t.devices) {
-      const want = new Set(t.devices);
-      list = list.filter((d) => want.has(d.index));
-    }
-    if (t.count !== undefined) list = list.slice(0, t.count);
-    return list;
+    return selectTargets(this.o.devices, e.target);
   }
 
   private targetSet(e: TimelineEntry): Set<number> | "all" {
@@ -221,7 +214,7 @@ export class TimelineEngine implements RunObserver {
     this.fired.add(e.index);
     const now = this.clock.now();
     const a = e.action;
-    const targeted = e.target !== undefined || !isServerAction(a) || a.kind === "deleteRecords" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" || (a.kind === "revoke" && a.what === "device-certificate");
+    const targeted = e.target !== undefined || !isServerAction(a) || recordAction(a);
     const devices = targeted && a.kind !== "skip" ? this.targets(e) : undefined;
     const set = devices && e.target ? new Set(devices.map((d) => d.index)) : "all";
     let result: string;

@@ -71,6 +71,21 @@ export const timelineSchema: Json = {
           },
         },
       },
+      allowNextEnrollment: {
+        type: "object",
+        additionalProperties: false,
+        description:
+          "Embedded server: Intune's per-device \"Unblock device\" (Microsoft Graph windowsAutopilotDeviceIdentity allowNextEnrollment): the records of the targeted devices (group, devices, count, platform) and of `serials` let their hardware's NEXT enrollment through a one-time re-enrollment rule (the built-in Windows autopilot-userless rule, 0x80180014, or an embedded.policy.reenrollment rule with allow: none); the records are kept, and the enrollment it lets through uses the permission up. The result says per record what its state made of it: unblocked, not blocked (its rule allows re-enrollment), or no record. Without a target or serials it selects every device of the run.",
+        properties: {
+          serials: {
+            type: "array",
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: "string", minLength: 1 },
+            description: "Records to unblock by serial number, as the console lists them: devices of the run or records from before the run (embedded.policy.records).",
+          },
+        },
+      },
       resync: empty("Embedded server: the admin re-syncs the device list from its source (Apple: a full ABM sync; records deleted on the server come back)."),
       wipe: {
         type: "object",

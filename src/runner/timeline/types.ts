@@ -51,6 +51,7 @@ export interface TimelineSpec {
   note?: string;
   set?: Record<string, unknown>;
   deleteRecords?: { in?: RecordStore | RecordStore[] };
+  allowNextEnrollment?: { serials?: string[] };
   resync?: Record<string, never>;
   setOwnership?: "corporate" | "personal";
   editDeviceList?: EditDeviceListSpec;
@@ -83,6 +84,7 @@ export interface TimelineSpec {
 export const ACTION_KEYS = [
   "set",
   "deleteRecords",
+  "allowNextEnrollment",
   "resync",
   "setOwnership",
   "editDeviceList",
@@ -125,6 +127,8 @@ export interface WipeOptions {
 export type TimelineAction =
   | { kind: "set"; values: { path: string[]; value: unknown }[] }
   | { kind: "deleteRecords"; in: RecordStore[] }
+  /** Intune's per-device "Unblock device" (Graph allowNextEnrollment): the targeted devices' records, and records named by serial, let their next enrollment through a one-time re-enrollment rule; the records are kept (server/policy/unblock.ts). */
+  | { kind: "allowNextEnrollment"; serials?: string[] }
   | { kind: "resync" }
   | { kind: "setOwnership"; ownership: "corporate" | "personal" }
   /** The admin adds the targeted devices to a device list of embedded.policy.deviceLists (by one identifier), or removes them. */
@@ -189,7 +193,7 @@ export interface TimelineEntry {
 
 /** Actions performed by the embedded server (refused against a URL server). */
 export function isServerAction(a: TimelineAction): boolean {
-  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "unlockUsers" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
+  return (a.kind === "set" && a.values.some((v) => v.path[0] !== "state")) || a.kind === "deleteRecords" || a.kind === "allowNextEnrollment" || a.kind === "resync" || a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "unlockUsers" || a.kind === "wipe" || a.kind === "autopilotReset" || a.kind === "revoke" || a.kind === "expire" || a.kind === "restartServer" || (a.kind === "endpointDown" && a.answer === 503) || a.kind === "endpointUp";
 }
 
 /** Actions that apply to devices (and accept group/devices/count/platform). */
@@ -211,6 +215,7 @@ export function isTargeted(a: TimelineAction): boolean {
     a.kind === "setUpAgain" ||
     (a.kind === "set" && a.values.some((v) => v.path[0] === "state")) ||
     a.kind === "deleteRecords" ||
+    a.kind === "allowNextEnrollment" ||
     a.kind === "setOwnership" || a.kind === "editDeviceList" || a.kind === "wipe" || a.kind === "autopilotReset" ||
     (a.kind === "revoke" && a.what === "device-certificate") ||
     (a.kind === "endpointDown" && a.answer === "refuse")

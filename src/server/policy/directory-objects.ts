@@ -24,6 +24,7 @@
  */
 import type { PolicyConfigHolder } from "./holder.js";
 import type { DirectoryJoinType, DirectoryObjectState } from "./types.js";
+import { FIRMWARE_REFUSED_TEXT } from "./tpm-attestation.js";
 
 export interface DirectoryObject {
   deviceId?: string;
@@ -40,14 +41,16 @@ export interface DirectoryObject {
   joinedAt?: number;
 }
 
-export type DirectoryRefusal = "device-object-missing" | "device-object-disabled" | "device-object-pending" | "device-attestation-refused" | "autopilot-profile-conflict";
+export type DirectoryRefusal = "device-object-missing" | "device-object-disabled" | "device-object-pending" | "device-attestation-refused" | "tpm-attestation-refused" | "autopilot-profile-conflict";
 
 /** What the join service answers for a refusal: the device's HRESULT (when published), the server's error code and message. */
-export const DIRECTORY_ANSWER: Record<DirectoryRefusal, { hresult?: string; serverError: string; message: string }> = {
+export const DIRECTORY_ANSWER: Record<DirectoryRefusal, { hresult?: string; serverError: string; subCode?: string; message: string }> = {
   "device-object-missing": { hresult: "0x801C03F3", serverError: "DirectoryError", message: "Microsoft Entra ID can't find the device object of this Autopilot device (it was deleted)" },
   "device-object-pending": { hresult: "0x801C03F2", serverError: "DirectoryError", message: "The device object by the given ID is not found." },
   "device-object-disabled": { serverError: "AADSTS135011", message: "Device used during the authentication is disabled." },
   "device-attestation-refused": { hresult: "0x801C03EA", serverError: "AuthorizationError", message: "The device's key attestation is from a TPM 1.2; Autopilot needs TPM 2.0" },
+  // The attestation model's refusal of a TPM's firmware (tpm-attestation.ts): event 204 of blind trial 9's ticket 02.
+  "tpm-attestation-refused": { hresult: "0x801C0003", serverError: "AuthorizationError", subCode: "MsaTicketTpmValidationFailed", message: FIRMWARE_REFUSED_TEXT },
   "autopilot-profile-conflict": { hresult: "0x801C03EA", serverError: "AuthorizationError", message: "The device is assigned two different Autopilot deployment profiles" },
 };
 

@@ -22,6 +22,9 @@ import { DirectoryObjects, type DirectoryRefusal } from "./directory-objects.js"
 import { PolicyConfigHolder } from "./holder.js";
 import { deviceListRefusal, type DeviceListRefusal } from "./device-lists.js";
 import { EnrollmentRecords, reenrollmentRefusal, type EnrollmentMethod } from "./reenrollment.js";
+import { unblockRecords, type RecordId } from "./unblock.js";
+import { refusedFirmware } from "./tpm-attestation.js";
+import type { JoinDecision, JoinRefusal, JoinRequest } from "./join-types.js";
 import { checkPlatformRule, resolveLimitPolicy, resolvePlatformPolicy, type AppliedPolicy, type RestrictionRefusal } from "./restrictions.js";
 import type { AutopilotProfilePolicy, PolicyConfig, PolicyPlatform, TermsPolicy } from "./types.js";
 
@@ -88,6 +91,8 @@ export interface EnrollmentRecord {
   serial?: string;
   imei?: string;
   method?: EnrollmentMethod;
+  /** An admin unblocked it (reenrollment.ts HeldRecord; policy/unblock.ts). */
+  allowNextEnrollment?: boolean;
   /** Per compliance policy: when it was first seen failing. */
   noncompliantSince: Map<string, number>;
   /** Android: the security patch level the device last reported. */
@@ -96,25 +101,7 @@ export interface EnrollmentRecord {
   integrity?: IntegrityFacts;
 }
 
-export type JoinDecision = { ok: true; mdm: boolean; mam: boolean } | { ok: false; refusal: JoinRefusal; message: string };
-export type JoinRefusal = "join-not-allowed" | "device-quota" | DirectoryRefusal;
-
-/** A join or registration as the device registration service receives it. */
-export interface JoinRequest {
-  /** The signing-in user; absent for a userless join (self-deploying, pre-provisioning). */
-  upn?: string;
-  deviceKey: string;
-  serial?: string;
-  registration: boolean;
-  /** TPM-attested userless join (Autopilot self-deploying / pre-provisioning): the device authenticates as its Autopilot object. */
-  attested?: boolean;
-  /** An Autopilot device (its deployment profile applied). */
-  autopilot?: boolean;
-  /** The TPM the device's keys are bound to, from its key attestation. */
-  tpm?: "2.0" | "1.2" | "none";
-  /** Sync join of a domain-joined computer (hybrid): its object must have synced from Active Directory. */
-  hybrid?: boolean;
-}
+export type { JoinDecision, JoinRefusal, JoinRequest } from "./join-types.js";
 
 export type { PolicyEnrollmentView, PolicyRecords } from "./records-view.js";
 
@@ -253,6 +240,9 @@ export class PolicyEngine {
       ...(d.limitPolicy ? { limitPolicy: d.limitPolicy } : {}),
       noncompliantSince: new Map(),
     };
+    // An unblocked record (allowNextEnrollment) lets one enrollment through: this one uses the permission up.
+    const unblocked = this.enrollments.held(r);
+    if (unblocked?.allowNextEnrollment) delete unblocked.allowNextEnrollment;
     this.enrollments.set(r.deviceKey, rec);
     this.compliance(r.deviceKey); // starts a grace-period clock at enrollment
     return rec;
@@ -275,6 +265,12 @@ export class PolicyEngine {
         this.enrollments.set(deviceKey, { deviceKey, platform: spec.platform, ...(spec.user ? { upn: spec.user.toLowerCase() } : {}), ...id, ...(spec.method ? { method: spec.method } : {}), ownership: "corporate", countsTowardLimit: false, dem: false, enrolledAt: this.now(), platformPolicy: applied, noncompliantSince: new Map() });
       }
     }
+  }
+
+  /** The admin's "Unblock device" on these records (unblock.ts): what each record's state made of it, in words. */
+  allowNextEnrollment(ids: readonly RecordId[]): string {
+    this.seedRecords();
+    return unblockRecords(this.enrollments, this.config.reenrollment, ids);
   }
 
   /** An admin deleted these devices' records in the console: their records from before the run (`records`) go too, found by serial or IMEI. */
@@ -362,6 +358,9 @@ export class PolicyEngine {
       if (gone) return this.joinRefusal(q.deviceKey, "device-object-missing", `no Autopilot device object for serial ${q.serial} in the directory${obj ? " (deleted)" : ""}`);
     }
     if (q.autopilot && q.tpm === "1.2") return this.joinRefusal(q.deviceKey, "device-attestation-refused", "the device's keys are bound to a TPM 1.2 (a 2.0-capable chip not upgraded to 2.0 firmware)");
+    // The attestation model (tpm-attestation.ts): firmware on a refused list fails the TPM validation of an attested join.
+    const fw = q.attested ? refusedFirmware({ ...(q.tpmManufacturerId ? { manufacturerId: q.tpmManufacturerId } : {}), ...(q.tpmFirmwareVersion ? { firmwareVersion: q.tpmFirmwareVersion } : {}) }, cfg.attestation) : undefined;
+    if (fw) return this.joinRefusal(q.deviceKey, "tpm-attestation-refused", `TPM ${q.tpmManufacturerId} firmware ${q.tpmFirmwareVersion} is in a refused range (${fw.from}–${fw.to}: ${fw.source})`);
     if (q.autopilot && q.serial && this.autopilotProfiles(q.serial).length > 1) {
       return this.joinRefusal(q.deviceKey, "autopilot-profile-conflict", `serial ${q.serial} is assigned ${this.autopilotProfiles(q.serial).map((p) => `"${p.name}"`).join(" and ")}`);
     }

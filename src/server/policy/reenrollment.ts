@@ -6,7 +6,9 @@
  * same platform). Rules are data, matched by platform and enrollment method, first match wins:
  * - `any`: the enrollment replaces the old record (the default, as before);
  * - `same-user`: only the user recorded on the old record (or anyone when it records none) may enroll;
- * - `none`: refused until an admin deletes the record (timeline `deleteRecords`).
+ * - `none`: refused until an admin deletes the record (timeline `deleteRecords`), or unblocks it: Intune's per-device
+ *   "Unblock device" (Graph `windowsAutopilotDeviceIdentity: allowNextEnrollment`, timeline `allowNextEnrollment`)
+ *   lets the next enrollment of that hardware through and keeps the record; that enrollment uses the permission up.
  *
  * Built-in rule (after the scenario's own): Windows Autopilot self-deploying and pre-provisioning are
  * one-time deployments. Published (learn.microsoft.com/autopilot/troubleshoot-device-enrollment, "Error
@@ -40,6 +42,8 @@ export interface HeldRecord {
   imei?: string;
   method?: EnrollmentMethod;
   removed?: boolean;
+  /** An admin unblocked this record (timeline `allowNextEnrollment`): the next enrollment of its hardware passes a `none` rule once. */
+  allowNextEnrollment?: boolean;
 }
 
 export interface ReenrollmentQuery {
@@ -77,9 +81,9 @@ export function reenrollmentRefusal(rules: readonly ReenrollmentRule[] | undefin
   if (!held) return undefined;
   const rule = reenrollmentRule(rules, q);
   const id = q.serial ?? q.deviceKey;
-  if (rule.allow === "none") {
+  if (rule.allow === "none" && !held.allowNextEnrollment) {
     const text = PUBLISHED_TEXT[`${q.platform}/${q.method ?? ""}`];
-    return { refusal: "reenrollment-blocked", message: text ?? `a device record for ${id} already exists (${held.method ?? "enrolled before"}); re-enrollment is refused until an admin deletes the record` };
+    return { refusal: "reenrollment-blocked", message: text ?? `a device record for ${id} already exists (${held.method ?? "enrolled before"}); re-enrollment is refused until an admin deletes or unblocks the record` };
   }
   if (rule.allow === "same-user" && held.upn && held.upn.toLowerCase() !== q.upn?.toLowerCase()) {
     return { refusal: "reenrollment-other-user", message: `${id} is recorded under ${held.upn}; only that user may re-enroll it (${q.upn ? `${q.upn} tried` : "no user signed in"})` };

@@ -8,6 +8,7 @@
 
 import type { AppRegistration } from "../../wire/windows/entra-token.js";
 import type { ENROLLMENT_METHODS, LICENCE_PRODUCTS, REENROLLMENT_ALLOW } from "../../runner/scenario/policy-schema.js";
+import type { RefusedFirmware } from "./tpm-attestation.js";
 
 /** How the device enrolls, as the server can tell (each half sets it on its request; reenrollment.ts). */
 export type EnrollmentMethod = (typeof ENROLLMENT_METHODS)[number];
@@ -299,6 +300,8 @@ export interface PolicyConfig {
   licences?: LicencePolicy[];
   /** Re-enrollment of hardware the tenant holds a live record for (reenrollment.ts). */
   reenrollment?: ReenrollmentRule[];
+  /** The attestation model of TPM-attested joins (tpm-attestation.ts): refused firmware rows added to, or replacing (builtIn: false), the built-in ones. */
+  attestation?: { refusedFirmware?: RefusedFirmware[]; builtIn?: boolean };
   /**
    * Device records the tenant holds from enrollments before the run (its inventory): by serial or IMEI
    * (`%SERIAL@group%` templates expand per device), with the user recorded on them (blank: none).

@@ -33,7 +33,7 @@ function refusalAnswer(refusal: JoinRefusal, message: string, upn: string | unde
   if (refusal === "device-quota") return json(403, { error: "0x801C0003", serverErrorCode: "AuthorizationError", reason: refusal, message });
   const a = DIRECTORY_ANSWER[refusal];
   // DirectoryError answers are HTTP 400 in dsregcmd's diagnostic data; authorization ones 403.
-  return json(a.serverError === "DirectoryError" ? 400 : 403, { ...(a.hresult ? { error: a.hresult } : {}), serverErrorCode: a.serverError, reason: refusal, message: `${a.message} (${message})` });
+  return json(a.serverError === "DirectoryError" ? 400 : 403, { ...(a.hresult ? { error: a.hresult } : {}), serverErrorCode: a.serverError, ...(a.subCode ? { subCode: a.subCode } : {}), reason: refusal, message: `${a.message} (${message})` });
 }
 
 /**
@@ -81,6 +81,9 @@ export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): H
     autopilot: q.autopilot === true,
     hybrid: q.hybrid === true,
     ...(tpm ? { tpm } : {}),
+    // The attestation statement's TPM facts (attested joins): the attestation model reads them (policy/tpm-attestation.ts).
+    ...(typeof q.tpmManufacturerId === "string" ? { tpmManufacturerId: q.tpmManufacturerId.slice(0, 8) } : {}),
+    ...(typeof q.tpmFirmwareVersion === "string" ? { tpmFirmwareVersion: q.tpmFirmwareVersion.slice(0, 32) } : {}),
   });
   if (!d.ok) return refusalAnswer(d.refusal, d.message, typeof q.upn === "string" ? q.upn : undefined);
   return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });

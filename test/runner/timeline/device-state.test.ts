@@ -58,7 +58,9 @@ describe("timeline set state.<key> in a scenario", () => {
   });
   it("a misspelt key gets a did-you-mean; an identity key is refused with where to set it", () => {
     expect(scenarioLoadError(text("set: { state.cspStatuss: [] }"), "ticket.yaml", ctx).message).toContain("cspStatus");
-    expect(scenarioLoadError(text('set: { state.tpm: { version: "1.2" } }'), "ticket.yaml", ctx).message).toContain("group's state:");
+    expect(scenarioLoadError(text("set: { state.osEdition: 48 }"), "ticket.yaml", ctx).message).toContain("group's state:");
+    // The TPM is not read once: a set of state.tpm is a firmware update (a newer firmwareVersion, 1.2 firmware upgraded to 2.0).
+    expect(() => scenarioLoadError(text('set: { state.tpm: { version: "2.0", manufacturer: infineon, firmwareVersion: "7.63.3353.0" } }'), "ticket.yaml", ctx)).toThrow();
   });
 
   it("a PC whose state changes mid-run answers its next OMA-DM session by the new state (state.cspStatus, virtual time)", async () => {
