@@ -153,3 +153,22 @@ describe("Apple resume from durable MDM states (virtual time, in-memory server)"
     expect(again.modes[0]).toMatchObject({ mode: "restart", why: expect.stringMatching(/ADE enrollment/) });
   });
 });
+
+describe("Apple resume keeps which installed roots wait for the user's full trust (profile-trust.ts)", () => {
+  it("ios-profile: the hand-installed profile's root is saved as waiting, and a resumed device saves it so again; ADE's is trusted", async () => {
+    const w = await appleWorld({});
+    const first = port({ killAt: "apple.authenticate" });
+    await expect(w.run(await w.device("iphone-15", 4, undefined, first), "ios-profile")).rejects.toThrow(/killed/);
+    const waiting = first.last!.data.needsFullTrust as string[];
+    expect(waiting).toHaveLength(1);
+    expect((first.last!.data.anchors as string[]).filter((a) => waiting.includes(a))).toHaveLength(1);
+    const again = port({ saved: first.last! });
+    await w.run(await w.device("iphone-15", 4, undefined, again), "ios-profile");
+    // Saved again from the resumed device's store (apple.tokenupdate, apple.commands): still waiting.
+    expect(again.steps.length).toBeGreaterThan(0);
+    expect(again.last!.data.needsFullTrust).toEqual(waiting);
+    const ade = port({ killAt: "apple.authenticate" });
+    await expect(w.run(await w.device("iphone-15", 5, undefined, ade), "ios-ade")).rejects.toThrow(/killed/);
+    expect(ade.last!.data.needsFullTrust).toBeUndefined();
+  }, 60_000);
+});
