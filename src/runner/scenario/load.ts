@@ -19,6 +19,7 @@ import { semanticIssues } from "./semantic.js";
 import { faultWarnings } from "./faults-semantic.js";
 import { caWarnings } from "./ca-semantic.js";
 import { mdmAppWarnings } from "./mdm-app-semantic.js";
+import { licenceWarnings } from "./licence-semantic.js";
 import { appPromptWarnings } from "./app-prompt-semantic.js";
 import { adeCloudConfigWarnings } from "./ade-cloud-config-semantic.js";
 import { appleProfileWarnings } from "./apple-profile-semantic.js";
@@ -165,6 +166,6 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
   const issues = semanticIssues(scenario, context);
   if (issues.length) report(issues, locator);
   const resolved = resolveScenario(scenario, fileName);
-  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context), ...appleProfileWarnings(scenario), ...adeCloudConfigWarnings(scenario), ...realWaitWarnings(scenario), ...caWarnings(scenario), ...mdmAppWarnings(scenario)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
+  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context), ...appleProfileWarnings(scenario), ...adeCloudConfigWarnings(scenario), ...realWaitWarnings(scenario), ...caWarnings(scenario), ...mdmAppWarnings(scenario), ...licenceWarnings(scenario, context)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
   return warnings.length ? { ...resolved, warnings } : resolved;
 }

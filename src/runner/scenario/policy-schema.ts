@@ -37,6 +37,13 @@ export const ENROLLMENT_METHODS = ["autopilot-userless", "autopilot", "bulk", "w
 export const REENROLLMENT_ALLOW = ["any", "same-user", "none"] as const;
 /** Licence products whose lapse on an enrolled device is modelled as published (server/policy/licences.ts enrolledStanding). */
 export const LICENCE_PRODUCTS = ["knox-manage", "knox-suite", "intune"] as const;
+/**
+ * Platforms whose check-in a generic licence (`enforcedAt: [checkin]`, no product) can refuse: Android, whose AMAPI status
+ * report the server answers 403 PERMISSION_DENIED and the device records as android.checkin.licence-expired. How an EMM
+ * refuses an enrolled PC's OMA-DM session or an Apple device's MDM poll for a licence, and what the device then does,
+ * is not published: there the licence is checked at enrollment only (server/policy/licences.ts; licence-semantic.ts warns).
+ */
+export const CHECKIN_REFUSAL_PLATFORMS: ReadonlySet<string> = new Set(["android"]);
 const oneOrList = (values: readonly string[], description: string): Json => ({ description, oneOf: [{ enum: [...values] }, { type: "array", minItems: 1, items: { enum: [...values] } }], "x-expected": `one of ${values.join(", ")}, or a list of them` });
 
 const platformRule: Json = {
@@ -433,7 +440,7 @@ export const policySchema: Json = {
             uniqueItems: true,
             items: { enum: ["enrollment", "checkin"] },
             description:
-              "When the EMM checks it (default [enrollment]). checkin: an enrolled device's check-in is refused once the licence has ended or is not the user's (an assumption for a licence whose product publishes nothing else; the device stays enrolled and keeps its policies); Android AMAPI check-ins: android.checkin.licence-expired. A knox-manage or knox-suite licence is checked at check-in whatever this says and restricts instead (product).",
+              "When the EMM checks it (default [enrollment]). checkin: an enrolled Android device's check-in is refused once the licence has ended or is not the user's (an assumption for a licence whose product publishes nothing else; the device stays enrolled and keeps its policies); AMAPI check-ins: android.checkin.licence-expired. On Windows and Apple devices checkin changes nothing (the loader warns): how an EMM refuses an OMA-DM session or an MDM poll for a licence, and what the device does then, is not published. A knox-manage or knox-suite licence is checked at check-in whatever this says and restricts instead (product).",
           },
           product: {
             enum: [...LICENCE_PRODUCTS],

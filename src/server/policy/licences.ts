@@ -19,6 +19,7 @@
  */
 import { licensed, targets } from "./directory.js";
 import type { LicencePolicy, PolicyConfig, PolicyPlatform } from "./types.js";
+import { CHECKIN_REFUSAL_PLATFORMS } from "../../runner/scenario/policy-schema.js";
 
 export type { LicencePolicy };
 
@@ -81,7 +82,9 @@ const RESTRICTS: ReadonlySet<string> = new Set(["knox-manage", "knox-suite"]);
  *   continue to be available … They can't deploy on the devices any new settings, apps, profiles, or content";
  *   commands left: Unenroll Device, Factory Reset, licence updates, log collection (Samsung Knox Manage, "Renew an
  *   expired license", docs.samsungknox.com/admin/knox-manage/configure/licenses/renew-an-expired-license/).
- * - a licence with `enforcedAt: [checkin]` and no such product: refused (an assumption, see the schema).
+ * - a licence with `enforcedAt: [checkin]` and no such product: refused (an assumption, see the schema), on the platforms
+ *   whose check-in refusal is modelled ({@link CHECKIN_REFUSAL_PLATFORMS}); elsewhere it was checked at enrollment only.
+ *   (Counting a PC or an iPhone "refused" while its server kept serving it made `expect.server.licences` pass falsely.)
  * - intune, or a generic licence checked at enrollment only: not checked (Microsoft does not publish what an enrolled
  *   device whose user lost the Intune licence meets).
  * Among the licences checked: none of the platform's is the user's (unassigned), or every one held has ended
@@ -90,7 +93,7 @@ const RESTRICTS: ReadonlySet<string> = new Set(["knox-manage", "knox-suite"]);
 export type ServiceStanding = { state: "licensed" } | { state: "restricted" | "refused"; refusal: Exclude<LicenceRefusal, "licence-seats-used">; message: string; licence: string };
 
 export function enrolledStanding(cfg: PolicyConfig, r: { platform: PolicyPlatform; upn?: string }, now: number, startedAt: number): ServiceStanding {
-  const covering = (cfg.licences ?? []).filter((l) => (!l.platforms || l.platforms.includes(r.platform)) && (RESTRICTS.has(l.product ?? "") || (l.enforcedAt ?? []).includes("checkin")));
+  const covering = (cfg.licences ?? []).filter((l) => (!l.platforms || l.platforms.includes(r.platform)) && (RESTRICTS.has(l.product ?? "") || ((l.enforcedAt ?? []).includes("checkin") && CHECKIN_REFUSAL_PLATFORMS.has(r.platform))));
   if (!covering.length) return { state: "licensed" };
   const effect = (l: LicencePolicy) => (RESTRICTS.has(l.product ?? "") ? ("restricted" as const) : ("refused" as const));
   const held = covering.filter((l) => !l.assign || targets(cfg, l.assign, r.upn));

@@ -149,6 +149,11 @@ describe("enrolledStanding: what a lapsed licence does to an enrolled device, by
     expect(enrolledStanding({ licences: [{ name: "Intune", product: "intune", endsAt: 0 }] }, { platform: "windows" }, START, START)).toEqual({ state: "licensed" });
     expect(enrolledStanding({ licences: [{ name: "EMM", endsAt: 0 }] }, { platform: "windows" }, START, START)).toEqual({ state: "licensed" });
   });
+  it("a generic licence checked at check-in refuses only where the refusal is modelled (Android): a PC or an iPhone, whose server keeps serving it, is not counted refused", () => {
+    const cfg: PolicyConfig = { licences: [{ name: "EMM", endsAt: 0, enforcedAt: ["checkin"] }] };
+    for (const platform of ["windows", "ios", "ipados", "macos"] as const) expect(enrolledStanding(cfg, { platform }, START, START)).toEqual({ state: "licensed" });
+    expect(enrolledStanding(cfg, { platform: "android" }, START, START)).toMatchObject({ state: "refused" });
+  });
   it("a licence of another platform is not this device's; seats are not counted for an enrolled device", () => {
     expect(enrolledStanding({ licences: [{ name: "KM", product: "knox-manage", platforms: ["android"], endsAt: 0 }] }, { platform: "macos" }, START, START)).toEqual({ state: "licensed" });
     expect(enrolledStanding({ licences: [{ name: "KM", product: "knox-manage", seats: 0 }] }, { platform: "android" }, START, START)).toEqual({ state: "licensed" });
