@@ -156,7 +156,7 @@ export class VirtualDevice {
           targets,
           tls: this.options.tls,
           keepAlive,
-          ...(this.options.catalog ? { agents: this.options.catalog.agents, setupTexts: this.options.catalog.setupTexts } : {}),
+          ...(this.options.catalog ? { agents: this.options.catalog.agents, setupTexts: this.options.catalog.setupTexts, certRepParsers: this.options.catalog.certRepParsers } : {}),
         },
         options as never,
       )

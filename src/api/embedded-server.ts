@@ -42,6 +42,7 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
       fault: e.fault,
       ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}),
       ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}),
+      ...(e.certRep ? { certRep: e.certRep } : {}),
       ...(e.caps ? { caps: e.caps } : {}),
       ...(e.backdateSeconds !== undefined ? { backdateSeconds: e.backdateSeconds } : {}),
       ...(e.clockSkewSeconds !== undefined ? { clockSkewSeconds: e.clockSkewSeconds } : {}),

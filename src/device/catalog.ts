@@ -11,6 +11,7 @@ import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
 import { SetupTextCatalog } from "./android/setup-texts.js";
+import { CertRepParserCatalog } from "./certrep-parsers.js";
 import { MapReader, Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
@@ -363,6 +364,8 @@ export class Catalog {
     readonly windowsBuilds: WindowsBuildTable = [],
     /** What the Android setup wizard shows per release (devices/android-setup-texts/, device/android/setup-texts.ts). Empty: its built-in wording, said so on the screen. */
     readonly setupTexts: SetupTextCatalog = new SetupTextCatalog(),
+    /** Which CertRep encodings each client release accepts, rejects or crashes on (devices/scep-clients/*.yaml, device/certrep-parsers.ts). Empty: every release RFC-strict. */
+    readonly certRepParsers: CertRepParserCatalog = new CertRepParserCatalog(),
   ) {
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);

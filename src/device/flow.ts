@@ -11,6 +11,7 @@ import type { PrivateKey } from "../ports/crypto.js";
 import type { ProtocolContext } from "../protocol/common/context.js";
 import type { AgentCatalog } from "./agents.js";
 import type { SetupTextCatalog } from "./android/setup-texts.js";
+import type { CertRepParserCatalog } from "./certrep-parsers.js";
 import type { Platform } from "./catalog.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { Shown } from "./shown.js";
@@ -68,6 +69,8 @@ export interface FlowContext {
   agents?: AgentCatalog;
   /** What the Android setup wizard shows per release (devices/android-setup-texts/). Absent: its built-in wording, said so on the screen. */
   setupTexts?: SetupTextCatalog;
+  /** Which CertRep encodings each client release accepts, rejects or crashes on (devices/scep-clients/*.yaml). Absent: RFC-strict. */
+  certRepParsers?: CertRepParserCatalog;
   /** Actions a person took at the enrolled device since its last session (timeline), oldest first: a check-in performs them first. */
   localActions?: LocalDeviceAction[];
 }

@@ -12,6 +12,7 @@ import { Catalog, parseCatalogEntry, type DeviceModel } from "../device/catalog.
 import { parseSetupTextEntry, SetupTextCatalog } from "../device/android/setup-texts.js";
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
+import { CertRepParserCatalog, parseCertRepParsers, type CertRepParserRow } from "../device/certrep-parsers.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -34,7 +35,7 @@ function displayPath(file: string): string {
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
   const builds = loadWindowsBuilds();
-  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds, loadSetupTexts(dir === defaultCatalogDir() ? undefined : dir));
+  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds, loadSetupTexts(dir === defaultCatalogDir() ? undefined : dir), loadCertRepParsers(dir === defaultCatalogDir() ? undefined : dir));
 }
 
 /**
@@ -64,10 +65,10 @@ export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
   const builds = loadWindowsBuilds(extraDir);
-  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds, loadSetupTexts());
+  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds, loadSetupTexts(), loadCertRepParsers());
   const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
-  return new Catalog([...byId.values()], loadAgents(agentsDir), builds, loadSetupTexts(extraDir));
+  return new Catalog([...byId.values()], loadAgents(agentsDir), builds, loadSetupTexts(extraDir), loadCertRepParsers(extraDir));
 }
 
 /** The Android setup wizard texts' folder of a device catalog directory. */
@@ -84,6 +85,25 @@ export function loadSetupTexts(extraDir?: string): SetupTextCatalog {
   const own = extraDir === undefined ? undefined : join(extraDir, SETUP_TEXTS);
   if (own !== undefined && existsSync(own)) for (const t of readYamlDir(own, "setup text", parseSetupTextEntry)) byId.set(t.id, t);
   return new SetupTextCatalog([...byId.values()]);
+}
+
+/**
+ * The CertRep parser table (devices/scep-clients/*.yaml), with the rows of `extraDir`/scep-clients/*.yaml (a custom
+ * `--devices DIR`, optional there) first: a user's row for a release overrides a shipped one for the same encoding.
+ */
+export function loadCertRepParsers(extraDir?: string): CertRepParserCatalog {
+  const read = (dir: string, optional: boolean): CertRepParserRow[] => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    } catch (err) {
+      if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw new ScenarioError(`cannot read the CertRep parser catalog directory ${dir}: ${(err as Error).message}`, undefined, "devices/scep-clients/*.yaml");
+    }
+    return names.flatMap((name) => parseCertRepParsers(readFileSync(join(dir, name), "utf8"), displayPath(join(dir, name))));
+  };
+  const shipped = new CertRepParserCatalog(read(join(defaultCatalogDir(), "scep-clients"), false));
+  return extraDir === undefined ? shipped : shipped.withOverrides(new CertRepParserCatalog(read(join(extraDir, "scep-clients"), true)));
 }
 
 /**

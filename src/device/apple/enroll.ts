@@ -126,6 +126,8 @@ export async function install(
     // uses the device's slot, later ones (InstallProfile, re-enrollment after a wipe) further slots.
     keySlot: () => ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation),
     rsaKey: () => ctx.ports.keys.rsa(ctx.identity.index + 1009 * (keyGeneration ?? dev.store.identities.size + 8 * dev.generation)),
+    // The release the device runs now (a timeline OS update changes it) decides how its CertRep parser meets the CA's encoding.
+    ...(ctx.certRepParsers ? { certRepParser: ctx.certRepParsers.forDevice({ platform: ctx.identity.platform, osVersion: dev.osVersion }) } : {}),
   };
   const before = new Set(dev.store.anchors);
   const out = await installProfile(env, parsed);

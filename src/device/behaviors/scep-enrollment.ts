@@ -63,6 +63,8 @@ export async function enrollScep(ctx: FlowContext, o: ScepEnrollmentOptions): Pr
     cipher: o.cipher,
     digest: o.digest,
     poll: o.poll,
+    // The device release's CertRep parser (devices/scep-clients/*.yaml); Windows and Android have no rows yet (RFC-strict).
+    ...(ctx.certRepParsers ? { certRepParser: ctx.certRepParsers.forDevice({ platform: ctx.identity.platform, osVersion: ctx.identity.os.version, apiLevel: ctx.identity.android?.apiLevel }) } : {}),
   });
   const outcome = await client.enroll({ csr, key, keySlot: ctx.identity.index });
   if (outcome.status !== "issued" || !o.renew) return { outcome, key };

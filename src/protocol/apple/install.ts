@@ -16,6 +16,8 @@ import { extKeyUsage, keyUsage, subjectAltName, type Extension, type KeyUsage } 
 import type { NameAttribute } from "../../wire/x509/name.js";
 import { buildCsr } from "../../wire/x509/pkcs10.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { CERTREP_PARSER_CRASH } from "../scep/certrep-parser.js";
+import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
 import { ScepClient } from "../scep/client.js";
 import type { AppleStore } from "./store.js";
 
@@ -30,6 +32,8 @@ export interface InstallEnv {
   keySlot?(): number;
   /** Key pool modulus; a SCEP Keysize that differs is noted (the pool holds one size). */
   poolBits?: number;
+  /** The device release's CertRep parser (devices/scep-clients/*.yaml): accept, reject or crash on a CA's encoding. Absent: RFC-strict. */
+  certRepParser?: CertRepParser;
 }
 
 export type InstallOutcome = { ok: true; mdm?: MdmPayload } | { ok: false; error: AppleError; step: string };
@@ -81,6 +85,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     caFingerprint: fingerprint(p.caFingerprint),
     // Apple: Retries polls after PENDING, RetryDelay seconds apart.
     poll: { maxAttempts: p.retries, delayMs: p.retryDelay * 1000, backoff: 1 },
+    ...(env.certRepParser ? { certRepParser: env.certRepParser } : {}),
   });
   let outcome;
   try {
@@ -96,6 +101,8 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     outcome = await client.enroll({ csr, key, ...(keySlot !== undefined ? { keySlot } : {}) });
   } catch (e) {
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
+    // The release's CertRep parser crashed on the CA's encoding (devices/scep-clients/*.yaml): profiled dies, the installer's XPC connection is interrupted.
+    if (e instanceof SimError && e.code === CERTREP_PARSER_CRASH) return AppleErrors.scepHelperInterrupted(e.message);
     if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
     // An HTTP error status carries no CertRep, so it is no usable PKI answer: iOS shows SCEP_ERROR_INVALID_PKI_RESPONSE,
     // "The SCEP server returned an invalid response." (mosen/SCEPy#1 names the string key). Published for a 5xx (NDES when

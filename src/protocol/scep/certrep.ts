@@ -13,6 +13,8 @@ import { parsePkiMessage, type PkiMessage } from "../../wire/scep/message.js";
 import { MessageType, messageTypeName } from "../../wire/scep/vocabulary.js";
 import { hex, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
 import type { CaChain } from "./ca-chain.js";
+import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
+import { judgeContentCipher, judgeSignerDigest } from "./certrep-parser.js";
 
 export interface CertRepExpectation {
   transactionID: string;
@@ -27,6 +29,8 @@ export interface CertRepExpectation {
   lenientNonce?: boolean;
   /** Device clock, for the issued certificate's validity window. */
   now: number;
+  /** The device release's CertRep parser (devices/scep-clients/*.yaml); absent: RFC-strict. */
+  parser?: CertRepParser;
 }
 
 /** Clock skew tolerated on notBefore (devices and CAs are rarely in perfect sync). */
@@ -52,7 +56,8 @@ export function checkCertRep(contentType: string, body: Uint8Array, exp: CertRep
       "CertRep is signed by a certificate that GetCACert did not return (unknown key)",
     );
   }
-  const sig = verifySigner(msg.signedData, msg.signer, signerCert.spki, crypto);
+  const digestFromSignatureOid = judgeSignerDigest(msg.signedData, msg.signer, exp.parser, crypto);
+  const sig = verifySigner(msg.signedData, msg.signer, signerCert.spki, crypto, { digestFromSignatureOid });
   if (!sig.ok) throw new ProtocolViolationError("scep.bad-signature", `CertRep signature does not verify (${sig.reason})`);
   if (msg.messageType !== MessageType.CertRep) {
     throw new ProtocolViolationError("scep.wrong-message-type", `reply messageType is ${messageTypeName(msg.messageType)}, expected CertRep (3)`);
@@ -77,6 +82,7 @@ export function checkCertRep(contentType: string, body: Uint8Array, exp: CertRep
       throw new ProtocolViolationError("scep.bad-status", `CertRep pkiStatus "${msg.pkiStatusRaw ?? "(missing)"}" is not 0, 2 or 3`);
   }
   if (!msg.envelope) throw new ProtocolViolationError("scep.no-content", "CertRep SUCCESS carries no enveloped certificate");
+  judgeContentCipher(msg.envelope, exp.parser);
   const { content } = openEnvelopedData(msg.envelope, exp.signerCert, exp.signerKey, crypto, "CertRep envelope");
   const certs = parseSignedData(content, "CertRep certificate set").certificates;
   const mine = certs.find((c) => sameBytes(c.spki, exp.requestedSpki));

@@ -17,6 +17,7 @@ import { exchange, mediaType } from "../common/exchange.js";
 import { chainFromResponse, checkFingerprint, type CaChain } from "./ca-chain.js";
 import { checkCertRep, type CertRepResult } from "./certrep.js";
 import type { ScepOutcome } from "./outcome.js";
+import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
 
 export interface PollPolicy {
   /** CertPolls after the first PENDING (Apple `Retries`, default 3). */
@@ -40,6 +41,8 @@ export interface ScepClientOptions {
   poll?: Partial<PollPolicy>;
   /** Accept a CertRep whose recipientNonce does not echo ours (recorded as a finding). */
   lenientNonce?: boolean;
+  /** The device release's CertRep parser (devices/scep-clients/*.yaml): how it meets the CA's encoding choices. Absent: RFC-strict. */
+  certRepParser?: CertRepParser;
 }
 
 export interface EnrollRequest {
@@ -252,7 +255,7 @@ export class ScepClient {
       const rep = checkCertRep(
         mediaType(res),
         res.body,
-        { transactionID, senderNonce, signerCert: signer.cert, signerKey: signer.key, requestedSpki: csr.spki, chain, lenientNonce: this.options.lenientNonce, now: this.ctx.clock.now() },
+        { transactionID, senderNonce, signerCert: signer.cert, signerKey: signer.key, requestedSpki: csr.spki, chain, lenientNonce: this.options.lenientNonce, now: this.ctx.clock.now(), ...(this.options.certRepParser ? { parser: this.options.certRepParser } : {}) },
         this.ctx.crypto,
       );
       for (const f of rep.findings) note(this.ctx, stepName, { finding: f });

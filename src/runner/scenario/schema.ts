@@ -21,6 +21,7 @@ import { tlsSchema } from "./tls-schema.js";
 import { KEY_USAGE_BITS } from "../../wire/x509/extensions.js";
 import { CAPS, FAIL_INFOS } from "../../wire/scep/vocabulary.js";
 import { SCEP_SERVER_FAULTS } from "../../wire/scep/faults.js";
+import { CERTREP_CONTENT_CIPHERS, SIGNER_DIGEST_ALGORITHM_FORMS } from "../../wire/scep/certrep-encoding.js";
 import { faultList } from "./faults-schema.js";
 import type { Json } from "./json.js";
 import { timelineSchema } from "../timeline/schema.js";
@@ -216,6 +217,26 @@ const embedded: Json = {
         rejectDuplicateSubject: {
           type: "boolean",
           description: "Refuse a PKCSReq whose subject already has a certificate (FAILURE badRequest), as Debian's scepserver does without -allowrenew. Default false.",
+        },
+        certRep: {
+          type: "object",
+          additionalProperties: false,
+          description:
+            "How the CA encodes every CertRep, as real CAs wrote them (scenarios/README.md, 'CertRep encoding'); each client release's parser accepts, rejects or crashes on it per devices/scep-clients/*.yaml. Default: RFC 5652 / RFC 8894.",
+          properties: {
+            signerDigestAlgorithm: {
+              type: "string",
+              enum: [...SIGNER_DIGEST_ALGORITHM_FORMS],
+              description:
+                "What SignerInfo.digestAlgorithm holds: digest (default, RFC 5652 §5.3) or signature: the signature algorithm's OID (sha1WithRSAEncryption, …), as micromdm/scep's pkcs7 library wrote it until July 2018 (micromdm/scep#76).",
+            },
+            contentCipher: {
+              type: "string",
+              enum: [...CERTREP_CONTENT_CIPHERS],
+              description:
+                "The SUCCESS envelope's content cipher: request (default, the request envelope's) or one cipher for every CertRep; aes-128-gcm is written as micromdm's pkcs7 library wrote it for AES requests until micromdm 9f60f7ba (micromdm/micromdm#453).",
+            },
+          },
         },
         getCaCertFault: {
           type: "string",

@@ -5,6 +5,7 @@
  * The format reference is `scenarios/README.md`; the schema is {@link ./schema.ts}.
  */
 import type { ScepServerFault } from "../../wire/scep/faults.js";
+import type { CertRepEncoding } from "../../wire/scep/certrep-encoding.js";
 import type { FaultSpec, ResolvedFault } from "../faults/vocabulary.js";
 import type { Platform } from "../../device/catalog.js";
 import type { DeviceState } from "../../device/state.js";
@@ -39,6 +40,8 @@ export interface EmbeddedScepConfig {
   rejectDuplicateSubject?: boolean;
   /** GetCACert misconfiguration. */
   getCaCertFault?: "ra-without-key-encipherment";
+  /** How every CertRep is encoded (wire/scep/certrep-encoding.ts). */
+  certRep?: CertRepEncoding;
 }
 
 /** `embedded` as written. */
@@ -238,6 +241,8 @@ export interface ResolvedEmbeddedScep {
   fault?: ScepServerFault;
   rejectDuplicateSubject?: boolean;
   getCaCertFault?: "ra-without-key-encipherment";
+  /** How every CertRep is encoded (wire/scep/certrep-encoding.ts). */
+  certRep?: CertRepEncoding;
   /** Issued NotBefore this many seconds before the server's clock (server default 300). */
   backdateSeconds?: number;
   /** signingTime further than this from the server's clock → FAILURE badTime (unset: not compared). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Configuration of the embedded SCEP CA (the scenario's `embedded.scep` block). */
 import type { FailInfo } from "../../wire/scep/vocabulary.js";
+import type { CertRepEncoding } from "../../wire/scep/certrep-encoding.js";
 
 export interface ScepServerConfig {
   /** Challenge password the CA accepts. */
@@ -41,6 +42,11 @@ export interface ScepServerConfig {
    * not compared with the server's clock, as micromdm/scep and Debian's scepserver do not.
    */
   clockSkewSeconds?: number;
+  /**
+   * How every CertRep is encoded (wire/scep/certrep-encoding.ts): SignerInfo.digestAlgorithm's form and the
+   * SUCCESS envelope's content cipher, as real CAs wrote them. Absent: RFC 5652 / RFC 8894.
+   */
+  certRep?: CertRepEncoding;
 }
 
 export const GET_CA_CERT_FAULTS = ["ra-without-key-encipherment"] as const;

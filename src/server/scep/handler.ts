@@ -18,6 +18,7 @@ import { buildCertificate, hex, parseCertificate, sameBytes, verifyCertificateSi
 import { basicConstraints, keyUsage } from "../../wire/x509/extensions.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
 import { issueCertificate, type CaIdentity } from "./ca.js";
+import { gcmEnvelope, replyCipher, signerDigestAlgorithmOid } from "./certrep-encoding.js";
 import type { ScepServerConfig } from "./config.js";
 import type { ScepRequestRecord } from "../records.js";
 
@@ -418,7 +419,12 @@ export class ScepCaServer {
   ): HttpResponse {
     const fault = this.config.fault;
     const signerId = fault === "unknown-signer" && this.rogue ? this.rogue : this.id;
-    const signer = { cert: signerId.ra ?? signerId.ca, key: signerId.raKey ?? signerId.caKey, hash: req.signer.digest as HashAlg };
+    const key = signerId.raKey ?? signerId.caKey;
+    const hash = req.signer.digest as HashAlg;
+    // embedded.scep.certRep: the CA's encoding choices (certrep-encoding.ts); absent, RFC 5652 / RFC 8894.
+    const enc = this.config.certRep;
+    const digestAlgorithmOid = signerDigestAlgorithmOid(enc, key, hash);
+    const signer = { cert: signerId.ra ?? signerId.ca, key, hash, ...(digestAlgorithmOid ? { digestAlgorithmOid } : {}) };
     const common = {
       messageType: MessageType.CertRep,
       transactionID: fault === "wrong-transaction-id" ? `${req.transactionID}X` : req.transactionID,
@@ -436,9 +442,12 @@ export class ScepCaServer {
       body = buildPkiMessage({ ...common, pkiStatus: "PENDING" }, this.crypto);
     } else {
       const certsOnly = buildCertsOnly([result.issued!, this.id.ca.der], this.crypto);
-      // Reply with the request's cipher; a single-DES request gets 3DES (never emit single DES).
-      const replyCipher = cipher === "des-cbc" ? "des-ede3-cbc" : cipher;
-      body = buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher: replyCipher }, this.crypto);
+      // Reply with the request's cipher (a single-DES request gets 3DES), unless certRep.contentCipher names one.
+      const reply = replyCipher(enc, cipher);
+      body =
+        reply === "aes-128-gcm"
+          ? buildPkiMessage({ ...common, pkiStatus: "SUCCESS", envelope: gcmEnvelope(certsOnly, requestSigner, this.crypto) }, this.crypto)
+          : buildPkiMessage({ ...common, pkiStatus: "SUCCESS", messageData: certsOnly, recipient: requestSigner, cipher: reply }, this.crypto);
     }
     return this.applyTransportFault({ status: 200, headers: { "content-type": "application/x-pki-message" }, body, url: "" });
   }

@@ -132,6 +132,18 @@ export const AppleErrors = {
       item("MCProfileErrorDomain", 1009, `The SCEP server returned an invalid response. (${detail})`),
     ],
   }),
+  /**
+   * The SCEP client's helper (profiled) crashed while verifying the CertRep, and the installer lost its XPC connection:
+   * NSCocoaErrorDomain 4097 is NSXPCConnectionInterrupted (Foundation FoundationErrors.h), whose description is
+   * "Couldn't communicate with a helper application." (the text of the 4097/4099 XPC errors, e.g.
+   * cleancocoa.com/posts/2015/01/xpc-helper-sandboxing-mac/). The phone's alert, "Profile Installation Failed:
+   * Couldn't communicate with a helper application", is quoted in micromdm/micromdm#441 (iOS 11.4, 10.3.3); the crash
+   * in profiled is micromdm/scep#76's log. The alert's title is Apple's "Profile Installation Failed".
+   */
+  scepHelperInterrupted: (detail: string): AppleError => ({
+    symptom: "apple.scep.helper-interrupted",
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("NSCocoaErrorDomain", 4097, `Couldn't communicate with a helper application. (${detail})`)],
+  }),
   scepFailure: (failInfo: string): AppleError => ({
     symptom: `apple.scep.failInfo.${failInfo}`,
     chain: [

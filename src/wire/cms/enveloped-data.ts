@@ -11,6 +11,7 @@ import {
   encode,
   explicit,
   implicitBytes,
+  implicitSet,
   int,
   isContext,
   nul,
@@ -39,16 +40,49 @@ export interface EnvelopeSpec {
 export function buildEnvelopedData(spec: EnvelopeSpec, crypto: CryptoPort): Uint8Array {
   const key = spec.random(cipherKeyLength[spec.cipher]);
   const iv = spec.random(cipherIvLength[spec.cipher]);
-  const encryptedKey = crypto.rsaEncryptPkcs1(spec.recipient.spki, key);
-  const ciphertext = crypto.encrypt(spec.cipher, key, iv, spec.content);
+  return encodeEnvelopedData({
+    recipient: spec.recipient,
+    encryptedKey: crypto.rsaEncryptPkcs1(spec.recipient.spki, key),
+    contentEncryptionAlgorithm: seq(oid(cipherOid[spec.cipher]), octets(iv)),
+    ciphertext: crypto.encrypt(spec.cipher, key, iv, spec.content),
+  });
+}
+
+/** The parts of an EnvelopedData with one RSA KeyTransRecipientInfo, encrypted by the caller. */
+export interface EnvelopeParts {
+  recipient: Certificate;
+  /** The content-encryption key, RSAES-PKCS1-v1_5-encrypted to `recipient`. */
+  encryptedKey: Uint8Array;
+  /** ContentEncryptionAlgorithmIdentifier (algorithm OID and its parameters). */
+  contentEncryptionAlgorithm: Asn1;
+  ciphertext: Uint8Array;
+  /**
+   * encryptedContent as a constructed [0] holding one OCTET STRING (BER's constructed form of the [0] IMPLICIT
+   * OCTET STRING), as some encoders write it; default the primitive [0] (DER).
+   */
+  constructedContent?: boolean;
+}
+
+export function encodeEnvelopedData(p: EnvelopeParts): Uint8Array {
   const recipientInfo = seq(
     int(0),
-    seq(raw(spec.recipient.issuerDer, "recipient issuer"), int(spec.recipient.serial)),
+    seq(raw(p.recipient.issuerDer, "recipient issuer"), int(p.recipient.serial)),
     seq(oid(OID.rsaEncryption), nul()),
-    octets(encryptedKey),
+    octets(p.encryptedKey),
   );
-  const encryptedContentInfo = seq(oid(OID.data), seq(oid(cipherOid[spec.cipher]), octets(iv)), implicitBytes(0, ciphertext));
+  const content = p.constructedContent ? implicitSet(0, [octets(p.ciphertext)]) : implicitBytes(0, p.ciphertext);
+  const encryptedContentInfo = seq(oid(OID.data), p.contentEncryptionAlgorithm, content);
   return encode(seq(oid(OID.envelopedData), explicit(0, seq(int(0), set(recipientInfo), encryptedContentInfo))));
+}
+
+/** The content-encryption algorithm OID of an EnvelopedData, read before anything is decrypted (as a client's parser sees it first). */
+export function contentEncryptionOid(der: Uint8Array, what = "EnvelopedData"): string {
+  const ci = contentInfo(der, what);
+  if (ci.type !== OID.envelopedData) throw new ProtocolViolationError("cms.wrong-type", `${what} is not EnvelopedData (content type ${ci.type})`);
+  const parts = children(ci.content, what, Type.SEQUENCE, 3);
+  const i = isContext(parts[1], 0) ? 3 : 2;
+  const eci = children(parts[i], `${what} encryptedContentInfo`, Type.SEQUENCE, 2);
+  return readOid(children(eci[1], `${what} contentEncryptionAlgorithm`, Type.SEQUENCE, 1)[0], `${what} contentEncryptionAlgorithm`);
 }
 
 export interface EnvelopeInfo {

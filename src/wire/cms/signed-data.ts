@@ -48,6 +48,12 @@ export interface SignerSpec {
    * Devices write it from their own clock (ProtocolContext.deviceTime); absent → no signingTime.
    */
   signingTime?: Date;
+  /**
+   * The OID written in SignerInfo.digestAlgorithm. Default: the digest's own OID (RFC 5652 §5.3), the one
+   * SignedData.digestAlgorithms lists. A signature algorithm OID here is an encoding some CAs wrote
+   * (wire/scep/certrep-encoding.ts `signerDigestAlgorithm: signature`); it is written with NULL parameters.
+   */
+  digestAlgorithmOid?: string;
 }
 
 export interface SignedDataSpec {
@@ -72,6 +78,7 @@ export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8
     const { cert, key, hash, attributes } = spec.signer;
     const digestAlg = seq(oid(hashOid[hash]), nul());
     digestAlgs.push(digestAlg);
+    const signerDigestAlg = spec.signer.digestAlgorithmOid ? seq(oid(spec.signer.digestAlgorithmOid), nul()) : digestAlg;
     const messageDigest = crypto.digest(hash, spec.content ?? new Uint8Array(0));
     const attrs = [
       { oid: OID.contentType, values: [oid(contentType)] },
@@ -87,7 +94,7 @@ export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8
       seq(
         int(1),
         seq(raw(cert.issuerDer, "signer issuer"), int(cert.serial)),
-        digestAlg,
+        signerDigestAlg,
         implicitSet(0, signedAttrsSet.value as Asn1[]),
         sigAlg,
         octets(signature),
@@ -103,7 +110,12 @@ export function buildSignedData(spec: SignedDataSpec, crypto: CryptoPort): Uint8
 export interface SignerInfo {
   issuerDer: Uint8Array;
   serial: Uint8Array;
+  /** The digest: from digestAlgorithm, or (when `digestAlgorithmIsSignature`) the hash the signature OID there names. */
   digest: HashAlg;
+  /** SignerInfo.digestAlgorithm as written. */
+  digestAlgorithmOid: string;
+  /** digestAlgorithm holds a signature algorithm OID (sha256WithRSAEncryption, …), not a DigestAlgorithmIdentifier (RFC 5652 §5.3). */
+  digestAlgorithmIsSignature: boolean;
   signatureAlgorithm: string;
   /** signedAttrs as signed: re-tagged SET OF. */
   signedAttrsDer?: Uint8Array;
@@ -116,6 +128,8 @@ export interface SignedData {
   content?: Uint8Array;
   certificates: Certificate[];
   signers: SignerInfo[];
+  /** SignedData.digestAlgorithms, as written (OIDs). */
+  digestAlgorithms: string[];
 }
 
 /** Unwraps ContentInfo and checks its content type. */
@@ -132,6 +146,9 @@ export function parseSignedData(der: Uint8Array, what = "SignedData"): SignedDat
     throw new ProtocolViolationError("cms.wrong-type", `${what} is not SignedData (content type ${ci.type})`);
   }
   const parts = children(ci.content, what, Type.SEQUENCE, 4);
+  const digestAlgorithms = children(parts[1], `${what} digestAlgorithms`, Type.SET).map((a, k) =>
+    readOid(children(a, `${what} digestAlgorithm ${k}`, Type.SEQUENCE, 1)[0], `${what} digestAlgorithm ${k}`),
+  );
   const encap = children(parts[2], `${what} encapContentInfo`, Type.SEQUENCE, 1);
   const contentType = readOid(encap[0], `${what} eContentType`);
   let content: Uint8Array | undefined;
@@ -154,14 +171,15 @@ export function parseSignedData(der: Uint8Array, what = "SignedData"): SignedDat
   const signers = children(parts[parts.length - 1], `${what} signerInfos`, Type.SET).map((si, k) =>
     parseSignerInfo(si, `${what} signerInfo ${k}`),
   );
-  return { contentType, content, certificates, signers };
+  return { contentType, content, certificates, signers, digestAlgorithms };
 }
 
 function parseSignerInfo(obj: Asn1, what: string): SignerInfo {
   const p = children(obj, what, Type.SEQUENCE, 5);
   const [issuer, serial] = children(p[1], `${what} sid (only issuerAndSerialNumber is supported)`, Type.SEQUENCE, 2);
   const digestOid = readOid(children(p[2], `${what} digestAlgorithm`, Type.SEQUENCE, 1)[0], `${what} digestAlgorithm`);
-  const digest = hashByOid[digestOid];
+  const digestAlgorithmIsSignature = !hashByOid[digestOid] && !!signatureHash[digestOid];
+  const digest = hashByOid[digestOid] ?? signatureHash[digestOid];
   if (!digest) throw new ProtocolViolationError("cms.unknown-digest", `${what} uses unknown digest ${digestOid}`);
   let i = 3;
   const attributes = new Map<string, Asn1[]>();
@@ -177,7 +195,17 @@ function parseSignerInfo(obj: Asn1, what: string): SignerInfo {
   }
   const signatureAlgorithm = readOid(children(p[i], `${what} signatureAlgorithm`, Type.SEQUENCE, 1)[0], `${what} signatureAlgorithm`);
   const signature = primitive(p[i + 1], `${what} signature`, Type.OCTETSTRING);
-  return { issuerDer: encode(issuer!), serial: readIntBytes(serial, `${what} serial`), digest, signatureAlgorithm, signedAttrsDer, attributes, signature };
+  return {
+    issuerDer: encode(issuer!),
+    serial: readIntBytes(serial, `${what} serial`),
+    digest,
+    digestAlgorithmOid: digestOid,
+    digestAlgorithmIsSignature,
+    signatureAlgorithm,
+    signedAttrsDer,
+    attributes,
+    signature,
+  };
 }
 
 /** The signer's signingTime attribute (RFC 5652 §11.3), or undefined when it has none. */
@@ -243,8 +271,13 @@ export type SignatureCheck =
   | { ok: true }
   | { ok: false; reason: "digest-mismatch" | "bad-signature" | "no-signed-attributes" | "unsupported-algorithm" };
 
-/** Verifies one signer: messageDigest over the content, then the signature with `spki`. */
-export function verifySigner(sd: SignedData, signer: SignerInfo, spki: Uint8Array, crypto: Pick<CryptoPort, "digest" | "verify">): SignatureCheck {
+/**
+ * Verifies one signer: messageDigest over the content, then the signature with `spki`. A digestAlgorithm that holds a
+ * signature algorithm OID is refused (`unsupported-algorithm`, RFC 5652 §5.3) unless `o.digestFromSignatureOid`: then
+ * the hash that OID names is used, as verifiers that accept that encoding do.
+ */
+export function verifySigner(sd: SignedData, signer: SignerInfo, spki: Uint8Array, crypto: Pick<CryptoPort, "digest" | "verify">, o: { digestFromSignatureOid?: boolean } = {}): SignatureCheck {
+  if (signer.digestAlgorithmIsSignature && !o.digestFromSignatureOid) return { ok: false, reason: "unsupported-algorithm" };
   if (!signer.signedAttrsDer) return { ok: false, reason: "no-signed-attributes" };
   const md = signer.attributes.get(OID.messageDigest)?.[0];
   if (!md) return { ok: false, reason: "no-signed-attributes" };

@@ -26,7 +26,9 @@ export interface PkiMessageSpec {
   recipient?: Certificate;
   cipher?: ContentCipher;
   /** `signingTime`: the signer's clock when it signs (RFC 8894 §3.2.1 lists it among the signed attributes; the server may check it, failInfo badTime). */
-  signer: { cert: Certificate; key: PrivateKey; hash: HashAlg; signingTime?: Date };
+  signer: { cert: Certificate; key: PrivateKey; hash: HashAlg; signingTime?: Date; digestAlgorithmOid?: string };
+  /** An EnvelopedData the caller built (a CA's own content-encryption choice); replaces `messageData`'s envelope. */
+  envelope?: Uint8Array;
   /** Include the signer certificate in SignedData.certificates (default true). */
   includeSignerCert?: boolean;
   /** Key and IV source for the envelope. */
@@ -45,8 +47,8 @@ export function buildPkiMessage(spec: PkiMessageSpec, crypto: CryptoPort): Uint8
   if (spec.pkiStatus) attributes.push({ oid: OID.scepPkiStatus, values: [printable(PkiStatus[spec.pkiStatus])] });
   if (spec.failInfo) attributes.push({ oid: OID.scepFailInfo, values: [printable(failInfoCode(spec.failInfo))] });
   if (spec.failInfoText) attributes.push({ oid: OID.scepFailInfoText, values: [utf8(spec.failInfoText)] });
-  let content: Uint8Array | undefined;
-  if (spec.messageData) {
+  let content: Uint8Array | undefined = spec.envelope;
+  if (spec.messageData && !content) {
     if (!spec.recipient) throw new Error("buildPkiMessage: messageData needs a recipient certificate");
     content = buildEnvelopedData(
       { content: spec.messageData, recipient: spec.recipient, cipher: spec.cipher ?? "aes-128-cbc", random: spec.random },
