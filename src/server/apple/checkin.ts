@@ -72,6 +72,11 @@ export class CheckinService {
       const serial = typeof msg.dict.SerialNumber === "string" ? msg.dict.SerialNumber.toUpperCase() : undefined;
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
       const accountUser = this.account.bearerUser(req);
+      // Authentication before the tenant rules: a device refused here must not be recorded as enrolled (a seat, a device-limit slot).
+      // A User Enrollment authenticates with its Bearer token (account-driven), unless this server handed out profile-driven User Enrollment profiles (profile-service.ts).
+      if (accountUser === null || (msg.enrollmentId && !accountUser && !this.core.stats.userEnrollmentProfiles)) {
+        return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
+      }
       // User-initiated enrollment through the portal: the CheckInURL carries the enrollment's token (portal.ts).
       const portalEnrollment = new URL(req.url, "http://localhost").searchParams.get("enrollment");
       const portalUser = this.core.portal.userOf(portalEnrollment);
@@ -109,10 +114,6 @@ export class CheckinService {
         ownership = decision.ownership;
       }
       ownership ??= "personal";
-      // A User Enrollment authenticates with its Bearer token (account-driven), unless this server handed out profile-driven User Enrollment profiles (profile-service.ts).
-      if (accountUser === null || (msg.enrollmentId && !accountUser && !this.core.stats.userEnrollmentProfiles)) {
-        return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
-      }
       const before = this.core.devices.get(udid)?.enrollments ?? [];
       const d: DeviceRecord = {
         udid,

@@ -102,6 +102,17 @@ describe("apple reference server", () => {
     expect((await w.apple.handler(put("/apple/checkin", body, {}, id.cert.der))).status).toBe(200);
   });
 
+  it("an Authenticate with an unknown Bearer token is refused before the tenant rules: no enrollment is recorded (it took a seat and a device-limit slot before)", async () => {
+    const v = await appleWorld({}, {}, undefined, {});
+    const req = signed("/apple/checkin", auth("B1"));
+    req.headers = { ...req.headers, authorization: "Bearer not-a-token-this-server-issued" };
+    const res = await v.apple.handler(req);
+    expect(res.status).toBe(401);
+    expect(v.apple.policy.records().enrollments.map((e) => e.deviceKey)).not.toContain("B1");
+    expect((await v.apple.handler(signed("/apple/checkin", auth("B1")))).status).toBe(200);
+    expect(v.apple.policy.records().enrollments.map((e) => e.deviceKey)).toContain("B1");
+  });
+
   it("command queue: scripted commands in order, NotNow redelivered in the next session, REST enqueue and results", async () => {
     expect((await w.apple.handler(signed("/apple/checkin", auth("Q1")))).status).toBe(200);
     const idle = () => w.apple.handler(signed("/apple/mdm", buildCommandResult({ ref: { udid: "Q1" }, status: "Idle" })));
