@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /**
  * Intune's per-device "Unblock device" on a Windows Autopilot device (timeline `allowNextEnrollment`). Published:
- * - Microsoft Graph, `windowsAutopilotDeviceIdentity: allowNextEnrollment` ("Unblocks next autopilot enrollment"):
- *   an action on ONE Autopilot device identity; the record is kept.
+ * - Microsoft Graph (beta), `windowsAutopilotDeviceIdentity: allowNextEnrollment` ("Unblocks next autopilot
+ *   enrollment"): an action on ONE Autopilot device identity; the record is kept. Its state is the enum
+ *   `windowsAutopilotUserlessEnrollmentStatus`: allowed ("next userless enrollment can proceed"), blocked ("cannot
+ *   proceed without resetting the windowsAutopilotUserlessEnrollmentStatus").
  * - Patch My PC, "Userless enrollment status in Autopilot: how to unblock devices": after a self-deploying or
  *   pre-provisioned deployment the device's `userlessEnrollmentStatus` is Blocked, and a reset device's next run
  *   fails with 0x80180014 until the admin selects the device and "Unblock device" (Devices › Windows › Enrollment ›
