@@ -43,6 +43,9 @@ export function aiaChaser(platform: Platform, port: HttpPort, clock: { now(): nu
   const fetched = new Map<string, string>();
   const failed = new Map<string, { reason: string; at: number }>();
   const complete: ChainCompletion = async (leafDer, remainingMs) => {
+    // Every URL's fetch shares what is left of the request's deadline (a leaf naming many unreachable URLs must not hold
+    // the request for one retrieval timeout per URL).
+    const deadline = now() + remainingMs;
     let urls: string[];
     try {
       urls = caIssuersOf(parseCertificate(leafDer, "server certificate")).filter((u) => /^https?:\/\//i.test(u));
@@ -59,10 +62,15 @@ export function aiaChaser(platform: Platform, port: HttpPort, clock: { now(): nu
         failures.push(`GET ${url} failed: ${before.reason} (remembered, not tried again)`);
         continue;
       }
+      const left = deadline - now();
+      if (left <= 0) {
+        failures.push(`GET ${url} not tried: the request's deadline passed`);
+        break;
+      }
       const client = port.client({ keepAlive: false });
       try {
         // The platform's retrieval timeout where published (Windows 15 s), never past the request's own deadline.
-        const timeoutMs = Math.max(1, Math.min(rule.timeoutMs ?? remainingMs, remainingMs));
+        const timeoutMs = Math.min(rule.timeoutMs ?? left, left);
         const res = await client.request({ method: "GET", url, maxBytes: MAX_ISSUER_BYTES, timeoutMs });
         if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
         const text = Buffer.from(res.body.subarray(0, 32)).toString("latin1");

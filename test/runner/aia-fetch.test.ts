@@ -12,6 +12,7 @@ import { createCaIdentity, type CaIdentity } from "../../src/server/scep/ca.js";
 import { generateServedChain, type ServedChain } from "../../src/server/tls-chain.js";
 import { buildCertificate, toPem } from "../../src/wire/x509/certificate.js";
 import { basicConstraints } from "../../src/wire/x509/extensions.js";
+import { authorityInfoAccess } from "../../src/wire/x509/aia.js";
 import { crypto, testKeys } from "../support/scep-harness.js";
 
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -124,6 +125,35 @@ describe("AIA chasing per platform", () => {
     expect(await chase(leaf, 60_000)).toEqual({ issuers: [toPem(inter.der)] });
     expect(seen).toHaveLength(2);
     expect(chase.fetched()).toEqual([toPem(inter.der)]);
+  });
+
+  it("a leaf naming several caIssuers URLs: their fetches share what is left of the request's deadline, not one retrieval timeout each", async () => {
+    const key = ca.caKey;
+    const urls = ["http://a.example/1.cer", "http://b.example/2.cer", "http://c.example/3.cer"];
+    const leaf = buildCertificate(
+      { serial: new Uint8Array([8]), issuer: "CN=Issuing CA", subject: "CN=host.example", notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 86_400_000), spki: key.spki, extensions: [authorityInfoAccess(urls)] },
+      key,
+      "sha256",
+      crypto,
+    );
+    const clock = {
+      at: NOW,
+      now() {
+        return this.at;
+      },
+    };
+    // Each fetch hangs until its own timeout, on the device's clock.
+    const { port, seen } = fakePort((req) => {
+      clock.at += req.timeoutMs!;
+      return new Error(`timed out after ${req.timeoutMs} ms`);
+    });
+    const r = await aiaChaser("windows", port, clock)!(leaf, 20_000);
+    expect(seen.map((q) => [q.url, q.timeoutMs])).toEqual([
+      [urls[0], 15_000],
+      [urls[1], 5_000],
+    ]);
+    expect(clock.at - NOW).toBe(20_000);
+    expect(r).toEqual({ failure: expect.stringMatching(/GET http:\/\/c\.example\/3\.cer not tried: the request's deadline passed$/) });
   });
 
   it("says why it could not: a refused fetch, a 404, a body that is no certificate, a leaf without AIA", async () => {
