@@ -186,13 +186,22 @@ function modeOf(o: AndroidFlowOptions, profile: string): DpcModeChoice {
   return profile === "dedicated" || profile === "cope" || profile === "work-profile" ? profile : "fully-managed";
 }
 
+/** The device-owner cancel dialog as its release words it (devices/android-setup-texts/), when the table has one. */
+function withReleaseDialogs(state: AndroidDeviceState, fc: FlowContext): AndroidDeviceState {
+  const c = fc.setupTexts?.cancelReset(state.apiLevel, fc.identity.manufacturer);
+  if (!c) return state;
+  const d = c.dialog;
+  const wording = c.note ?? `as on ${c.row.release}, API ${state.apiLevel}`;
+  return { ...state, cancelResetDialog: { ...(d.title ? { title: d.title.text } : {}), message: d.message.text, confirm: d.confirm.text, dismiss: d.dismiss.text, wipes: true, wording } };
+}
+
 /**
  * The device's provisioning state, kept on its disk so it survives a restart (timeline `reboot`):
  * the device owner, the packages installed, how far provisioning got. A fresh one on a first start.
  */
 function persistedState(fc: FlowContext, o: AndroidFlowOptions): AndroidDeviceState {
   const kept = fc.boot ? (fc.disk?.get("android.device") as AndroidDeviceState | undefined) : undefined;
-  const state = kept ?? deviceState(fc.identity, o, fc.disk?.get(FACTORY_RESET_KEY) === true);
+  const state = kept ?? withReleaseDialogs(deviceState(fc.identity, o, fc.disk?.get(FACTORY_RESET_KEY) === true), fc);
   fc.disk?.set("android.device", state);
   return state;
 }

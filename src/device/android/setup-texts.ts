@@ -43,10 +43,12 @@ export interface SetupTextRow {
   /** The error dialog's title (ManagedProvisioning `provisioning_error_title` / `cant_set_up_device`). */
   title: SetupText;
   texts: Record<SetupTextKey, SetupText>;
+  /** The dialog a user confirms to stop a device-owner provisioning (Back / Cancel): it wipes the device. Absent: not checked. */
+  cancelReset?: { title?: SetupText; message: SetupText; confirm: SetupText; dismiss: SetupText };
 }
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
-const ROOT_KEYS = ["id", "release", "apiLevels", "manufacturer", "source", "title", "texts"] as const;
+const ROOT_KEYS = ["id", "release", "apiLevels", "manufacturer", "source", "title", "texts", "cancelReset"] as const;
 const TEXT_HINT = '{string: <resource name>, text: "<the text as the device shows it>"}';
 
 export function parseSetupTextEntry(text: string, fileName: string): SetupTextRow {
@@ -56,7 +58,7 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
   const yamlError = doc.errors[0];
   if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
   const root = r.map(doc.contents, "setup text row", "a mapping of setup text fields").only(ROOT_KEYS);
-  const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. aosp-21-25");
+  const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. aosp-21-22");
   const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
   if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
   const texts = root.map("texts", `a mapping of ${SETUP_TEXT_KEYS.join(", ")}`).only(SETUP_TEXT_KEYS);
@@ -71,7 +73,12 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
     source: root.str("source", /^https:\/\//, "the https URL of the published strings"),
     title: readText(root, "title"),
     texts: out,
+    ...(root.has("cancelReset") ? { cancelReset: readCancel(root.map("cancelReset", "{title?, message, confirm, dismiss}").only(["title", "message", "confirm", "dismiss"])) } : {}),
   };
+}
+
+function readCancel(m: MapReader): NonNullable<SetupTextRow["cancelReset"]> {
+  return { ...(m.has("title") ? { title: readText(m, "title") } : {}), message: readText(m, "message"), confirm: readText(m, "confirm"), dismiss: readText(m, "dismiss") };
 }
 
 const CONSTANT = /^([A-Za-z]+Task)\.(ERROR_[A-Z_]+) \((\d+)\)$/;
@@ -146,10 +153,26 @@ export class SetupTextCatalog {
    * naming it. Undefined when the table is empty.
    */
   pick(key: SetupTextKey, apiLevel: number, manufacturer?: string): PickedSetupText | undefined {
-    const own = manufacturer ? this.rows.filter((r) => r.manufacturer?.toLowerCase() === manufacturer.toLowerCase()) : [];
-    const aosp = this.rows.filter((r) => r.manufacturer === undefined);
+    const r = this.row(apiLevel, manufacturer, () => true);
+    if (!r) return undefined;
+    const t = r.row.texts[key];
+    return { title: r.row.title.text, text: t.text, ...(t.constant ? { constant: t.constant } : {}), row: r.row, ...(r.note ? { note: r.note } : {}) };
+  }
+
+  /**
+   * The device-owner cancel dialog of a device on `apiLevel` (a row that has one: the same choice as `pick`), with the
+   * note when it is another release's. Undefined when no row has one.
+   */
+  cancelReset(apiLevel: number, manufacturer?: string): { dialog: NonNullable<SetupTextRow["cancelReset"]>; row: SetupTextRow; note?: string } | undefined {
+    const r = this.row(apiLevel, manufacturer, (row) => row.cancelReset !== undefined);
+    return r ? { dialog: r.row.cancelReset!, row: r.row, ...(r.note ? { note: r.note } : {}) } : undefined;
+  }
+
+  private row(apiLevel: number, manufacturer: string | undefined, has: (row: SetupTextRow) => boolean): { row: SetupTextRow; note?: string } | undefined {
+    const own = manufacturer ? this.rows.filter((r) => has(r) && r.manufacturer?.toLowerCase() === manufacturer.toLowerCase()) : [];
+    const aosp = this.rows.filter((r) => has(r) && r.manufacturer === undefined);
     const exact = own.find((r) => r.apiLevels.includes(apiLevel)) ?? aosp.find((r) => r.apiLevels.includes(apiLevel));
-    const shown = (row: SetupTextRow, note?: string): PickedSetupText => ({ title: row.title.text, text: row.texts[key].text, ...(row.texts[key].constant ? { constant: row.texts[key].constant } : {}), row, ...(note ? { note } : {}) });
+    const shown = (row: SetupTextRow, note?: string) => ({ row, ...(note ? { note } : {}) });
     if (exact) return shown(exact);
     for (const pool of [own, aosp]) {
       let best: { row: SetupTextRow; level: number } | undefined;

@@ -150,7 +150,7 @@ export function androidShownForOutcome(
  */
 function stopShown(stop: WizardStop): Shown {
   const d = stop.dialog;
-  const screen = `${WIZARD}, dialog [${[d.dismiss, d.confirm].filter(Boolean).join(" | ")}] → ${d.confirm}${d.wipes ? " (the device erases itself)" : ""}`;
+  const screen = `${WIZARD}, dialog [${[d.dismiss, d.confirm].filter(Boolean).join(" | ")}] → ${d.confirm}${d.wipes ? " (the device erases itself)" : ""}${d.wording ? `, ${d.wording}` : ""}`;
   const p = stop.precondition;
   return { ...(p ? { code: p.name, name: `DevicePolicyManager.${p.name} (${p.value})` } : {}), text: dialogText(d), screen };
 }

@@ -15,6 +15,8 @@ import { decoded, type ProtocolContext } from "../common/context.js";
 /** What the check reads of the device before provisioning; setup-wizard.ts's AndroidDeviceState extends it. */
 export interface PrecheckDevice {
   apiLevel: number;
+  /** The device-owner cancel dialog as the device's release words it (devices/android-setup-texts/); absent: the built-in one. */
+  cancelResetDialog?: MpDialog;
   /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
   /** A work profile already on the device, and the package of its profile owner. */
@@ -100,7 +102,7 @@ export function userCancelled(ctx: ProtocolContext, err: unknown, device: Preche
   let dialog: MpDialog;
   let why: string;
   if (CANCELLABLE.has(e.step)) {
-    dialog = cancelDialog(resetRequired, device.apiLevel);
+    dialog = resetRequired && device.cancelResetDialog ? device.cancelResetDialog : cancelDialog(resetRequired, device.apiLevel);
     why = `the user backed out of provisioning and confirmed ${dialog.confirm}`;
   } else if (e.step === MODE_STEP) {
     // PreProvisioningActivity: a RESULT_CANCELED from GET_PROVISIONING_MODE ends organisation-owned

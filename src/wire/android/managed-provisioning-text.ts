@@ -35,9 +35,14 @@ export interface MpDialog {
   dismiss?: string;
   /** Confirming wipes the device (DevicePolicyManager.wipeData): setup starts again at the first screen. */
   wipes: boolean;
+  /** Which release's wording this is, when it comes from the per-release table (devices/android-setup-texts/). */
+  wording?: string;
 }
 
-/** The cancel dialog (user pressed Back / Cancel during provisioning). */
+/**
+ * The built-in cancel dialog (user pressed Back / Cancel during provisioning). A device whose catalog has the per-release
+ * table (devices/android-setup-texts/, `cancelReset`) shows its release's device-owner dialog instead (precheck.ts).
+ */
 export function cancelDialog(resetRequired: boolean, apiLevel: number): MpDialog {
   if (!resetRequired) return { message: "Stop setting up?", confirm: "Yes", dismiss: "No", wipes: false };
   if (apiLevel <= 25) return { message: "Stop setting up and erase your device's data?", confirm: "Reset", dismiss: "Cancel", wipes: true };

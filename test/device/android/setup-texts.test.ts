@@ -30,7 +30,7 @@ describe("shipped setup texts", () => {
       const p = texts.pick("hashMismatch", api)!;
       expect(p).toMatchObject({ title: "Oops!", text: "Couldn't use the admin app due to a checksum error. Contact your IT department." });
       expect(p.note).toBeUndefined();
-      expect(p.row.id).toBe("aosp-21-25");
+      expect(p.row.id).toBe("aosp-21-22");
     }
   });
 
@@ -56,6 +56,17 @@ describe("shipped setup texts", () => {
   });
 });
 
+describe("the device-owner cancel dialog per release", () => {
+  const texts = loadSetupTexts();
+  it("5.0–5.1 has a title and asks 'Are you sure'; 6.0–7.1 only the question (6.0's buttons in capitals); 8.0+ 'Stop setup & reset device?'", () => {
+    expect(texts.cancelReset(21)!.dialog).toMatchObject({ title: { text: "Stop setting up?" }, message: { text: "Are you sure you want to stop setting up and erase your device's data?" } });
+    expect(texts.cancelReset(23)!.dialog).toMatchObject({ message: { text: "Stop setting up and erase your device's data?" }, confirm: { text: "RESET" }, dismiss: { text: "CANCEL" } });
+    expect(texts.cancelReset(25)!.dialog.title).toBeUndefined();
+    expect(texts.cancelReset(28)!.dialog).toMatchObject({ title: { text: "Stop setup & reset device?" }, message: { text: "This will reset your device and take you back to the first screen" } });
+    expect(texts.cancelReset(34)!.note).toContain("no setup text row was checked at API 34");
+  });
+});
+
 describe("the device shows its release's text", () => {
   const texts = loadSetupTexts();
   const out = { ok: false as const, code: "android.provision.hash-mismatch", message: "" };
@@ -63,7 +74,7 @@ describe("the device shows its release's text", () => {
   it("by API level: the Lollipop dialog on 21, the 10–12L one on 29", () => {
     const lollipop = androidShownForOutcome(out, { apiLevel: 21, manufacturer: "LGE", texts })!;
     expect(lollipop).toMatchObject({ code: "ERROR_HASH_MISMATCH", text: "Oops! Couldn't use the admin app due to a checksum error. Contact your IT department." });
-    expect(lollipop.screen).toContain("as on Android 5.0–7.1, API 21");
+    expect(lollipop.screen).toContain("as on Android 5.0–5.1, API 21");
     // Before Android 8.0 the checksum was DownloadPackageTask's (task/DownloadPackageTask.java at cm-12.0).
     expect(lollipop.name).toBe("DownloadPackageTask.ERROR_HASH_MISMATCH (0)");
     expect(androidShownForOutcome({ ok: false, code: "android.provision.admin-missing" }, { apiLevel: 22, texts })).toMatchObject({ code: "ERROR_PACKAGE_INVALID", name: "InstallPackageTask.ERROR_PACKAGE_INVALID (0)" });
@@ -92,7 +103,7 @@ describe("a user's own rows (--devices DIR/android-setup-texts/)", () => {
     const texts = loadCatalogWith(dir).setupTexts;
     expect(texts.pick("hashMismatch", 28, "exampleoem")).toMatchObject({ title: "Setup stopped", text: "The admin app is damaged." });
     expect(texts.pick("hashMismatch", 28, "samsung")!.row.id).toBe("aosp-26-28");
-    expect(texts.pick("hashMismatch", 21, "ExampleOEM")!.row.id).toBe("aosp-21-25");
+    expect(texts.pick("hashMismatch", 21, "ExampleOEM")!.row.id).toBe("aosp-21-22");
   });
 
   it("a directory without android-setup-texts/ keeps the shipped table", () => {
@@ -102,24 +113,24 @@ describe("a user's own rows (--devices DIR/android-setup-texts/)", () => {
       loadCatalogWith(dir)
         .setupTexts.list()
         .map((r) => r.id),
-    ).toEqual(["aosp-21-25", "aosp-26-28", "aosp-29-32"]);
+    ).toEqual(["aosp-21-22", "aosp-23", "aosp-24-25", "aosp-26-28", "aosp-29-32"]);
   });
 
   it("a bad row is refused at file:line:column with what was expected", () => {
-    const bad = shippedRow("aosp-21-25").replace("apiLevels: [21, 22, 23, 24, 25]", "apiLevels: [19, 21]");
-    const e = error(() => parseSetupTextEntry(bad, "aosp-21-25.yaml"));
+    const bad = shippedRow("aosp-21-22").replace("apiLevels: [21, 22]", "apiLevels: [19, 21]");
+    const e = error(() => parseSetupTextEntry(bad, "aosp-21-22.yaml"));
     expect(e.message).toContain("apiLevels: 19 is not an API level with device-owner provisioning (21 to 40)");
-    expect(e.location).toMatch(/^aosp-21-25\.yaml:\d+:\d+$/);
-    const constant = error(() => parseSetupTextEntry(shippedRow("aosp-21-25").replace('constant: "DownloadPackageTask.ERROR_HASH_MISMATCH (0)"', 'constant: "ERROR_HASH_MISMATCH"'), "aosp-21-25.yaml"));
+    expect(e.location).toMatch(/^aosp-21-22\.yaml:\d+:\d+$/);
+    const constant = error(() => parseSetupTextEntry(shippedRow("aosp-21-22").replace('constant: "DownloadPackageTask.ERROR_HASH_MISMATCH (0)"', 'constant: "ERROR_HASH_MISMATCH"'), "aosp-21-22.yaml"));
     expect(constant.expected).toContain('"DownloadPackageTask.ERROR_HASH_MISMATCH (0)"');
-    const typo = error(() => parseSetupTextEntry(shippedRow("aosp-21-25").replace("  hashMismatch:", "  hashMissmatch:"), "aosp-21-25.yaml"));
+    const typo = error(() => parseSetupTextEntry(shippedRow("aosp-21-22").replace("  hashMismatch:", "  hashMissmatch:"), "aosp-21-22.yaml"));
     expect(typo.message).toContain('did you mean "hashMismatch"');
   });
 
   it("two rows claiming one API level are refused, naming both", () => {
-    const a = parseSetupTextEntry(shippedRow("aosp-21-25"), "aosp-21-25.yaml");
+    const a = parseSetupTextEntry(shippedRow("aosp-21-22"), "aosp-21-22.yaml");
     const b = { ...a, id: "mine" };
-    expect(() => new SetupTextCatalog([a, b])).toThrow('setup text rows "aosp-21-25" and "mine" both claim API 21');
+    expect(() => new SetupTextCatalog([a, b])).toThrow('setup text rows "aosp-21-22" and "mine" both claim API 21');
   });
 });
 

@@ -94,6 +94,20 @@ describe("the cancel dialog", () => {
     expect(out.result!.shown!.text).toBe("Stop setting up and erase your device's data?");
   });
 
+  it("Android 5.0 titles it 'Stop setting up?' and asks 'Are you sure…'; Android 6.0's buttons are in capitals (devices/android-setup-texts/)", async () => {
+    // Lollipop reads the DPC's package name, not its component, and only a SHA-1 package checksum (DevicePolicyManager).
+    const { server } = await androidServer({
+      profiles: { lollipop: { mode: "fully-managed", checksum: "package", checksumFormat: { algorithm: "sha1" }, extras: { "android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_NAME": "com.afwsamples.testdpc" } } },
+    });
+    const lollipop = await runAndroidFlow("android-qr", { profile: "lollipop" }, server.handler, { model: "nexus-5", state: { apiLevel: 21 }, gate: abandonAt("android.provision.download") });
+    expect(lollipop.result).toMatchObject({ code: "android.provision.cancelled-reset" });
+    expect(lollipop.result!.shown!.text).toBe("Stop setting up? Are you sure you want to stop setting up and erase your device's data?");
+    expect(lollipop.result!.shown!.screen).toContain("as on Android 5.0–5.1, API 21");
+    const m = await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { model: "zebra-tc51", state: { apiLevel: 23 }, gate: abandonAt("android.provision.download") });
+    expect(m.result!.shown!.text).toBe("Stop setting up and erase your device's data?");
+    expect(m.events.find((e) => e.step === "android.provision.download" && e.kind === "decoded" && "dialog" in e.data)!.data).toMatchObject({ buttons: ["CANCEL", "RESET"], userAction: "RESET" });
+  });
+
   it("personally owned work profile: 'Stop setting up?' [No | Yes]; Yes stops without a wipe", async () => {
     const { server } = await androidServer();
     const disk = new Map<string, unknown>();
