@@ -13,7 +13,10 @@ import { InMemoryHttp } from "../../src/platform/virtual/http.js";
 import type { HttpHandler } from "../../src/ports/http.js";
 import { ReferenceServer } from "../../src/server/reference-server.js";
 import { buildSignedData, parseSignedData, verifySigner } from "../../src/wire/cms/signed-data.js";
-import { parsePkiMessage } from "../../src/wire/scep/message.js";
+import { buildPkiMessage, parsePkiMessage } from "../../src/wire/scep/message.js";
+import { MessageType } from "../../src/wire/scep/vocabulary.js";
+import { buildCertificate, parseCertificate } from "../../src/wire/x509/certificate.js";
+import { buildCsr } from "../../src/wire/x509/pkcs10.js";
 import { OID } from "../../src/wire/oids.js";
 import type { CertRepEncoding, CertRepParser } from "../../src/wire/scep/certrep-encoding.js";
 import { crypto, harness, testKeys } from "../support/scep-harness.js";
@@ -111,5 +114,43 @@ describe("CertRep parsers by release", () => {
     expect(verifySigner(sd, signer, key.spki, crypto)).toEqual({ ok: false, reason: "unsupported-algorithm" });
     expect(verifySigner(sd, signer, key.spki, crypto, { digestFromSignatureOid: true })).toEqual({ ok: true });
     expect(verifySigner({ ...sd, content: new Uint8Array([1, 2, 4]) }, signer, key.spki, crypto, { digestFromSignatureOid: true })).toEqual({ ok: false, reason: "digest-mismatch" });
+  });
+});
+
+describe("the reference CA stays strict about requests", () => {
+  beforeAll(testKeys);
+
+  it("a PKCSReq whose SignerInfo.digestAlgorithm is a signature OID gets FAILURE badAlg naming the OID", async () => {
+    const keys = await testKeys();
+    const key = await keys.rsa(23);
+    const ca = await caWith({});
+    const csr = buildCsr({ subject: "CN=strict-test,O=enrollsim", challengePassword: "enrollsim-challenge" }, key, "sha256", crypto);
+    const self = parseCertificate(
+      buildCertificate(
+        { serial: Uint8Array.from([0x11]), issuer: "CN=strict-test,O=enrollsim", subject: "CN=strict-test,O=enrollsim", notBefore: new Date(START - 3_600_000), notAfter: new Date(START + 86_400_000), spki: key.spki, extensions: [] },
+        key,
+        "sha256",
+        crypto,
+      ),
+      "self-signed signer",
+    );
+    const body = buildPkiMessage(
+      {
+        messageType: MessageType.PKCSReq,
+        transactionID: "STRICT1",
+        senderNonce: new Uint8Array(16).fill(7),
+        messageData: csr,
+        recipient: ca.scep.id.ca,
+        cipher: "aes-128-cbc",
+        signer: { cert: self, key, hash: "sha256", signingTime: new Date(START), digestAlgorithmOid: OID.sha256WithRSA },
+        random: (n) => new Uint8Array(n).fill(3),
+      },
+      crypto,
+    );
+    const res = await ca.handler({ method: "POST", url: "http://ca.test/scep?operation=PKIOperation", headers: { "content-type": "application/x-pki-message" }, body });
+    const rep = parsePkiMessage(res.body, "CertRep");
+    expect(rep.pkiStatus).toBe("FAILURE");
+    expect(rep.failInfo).toBe("badAlg");
+    expect(rep.failInfoText).toMatch(/digestAlgorithm is 1\.2\.840\.113549\.1\.1\.11, a signature algorithm/);
   });
 });

@@ -262,6 +262,8 @@ export class ScepCaServer {
       if (!digestName || !this.config.caps.some((c) => c.toUpperCase() === digestName || (digestName === "SHA-256" && c === "SCEPStandard"))) {
         throw new Reject("badAlg", `digest ${msg.signer.digest} is not advertised`);
       }
+      // Strict: a DigestAlgorithmIdentifier is required there (RFC 5652 §5.3); the signature OID some CAs wrote in CertReps is refused in a request.
+      if (msg.signer.digestAlgorithmIsSignature) throw new Reject("badAlg", `SignerInfo.digestAlgorithm is ${msg.signer.digestAlgorithmOid}, a signature algorithm, not a digest algorithm (RFC 5652 §5.3)`);
       const sig = verifySigner(msg.signedData, msg.signer, signerCert.spki, this.crypto);
       if (!sig.ok) throw new Reject("badMessageCheck", `request signature does not verify (${sig.reason})`);
       // signingTime (the device's clock): within the signer certificate's validity, as a CMS
