@@ -117,6 +117,12 @@ export interface DeviceBoot {
 /** Credentials a device holds after a flow: its keychain. */
 export interface Keychain {
   identities: { label: string; certificate: Certificate; key: PrivateKey; chain: Certificate[] }[];
+  /**
+   * Root certificates the device installed (a profile's certificate payloads, ADE anchors), with no key: kept
+   * with the identities so a later session's TLS trusts what the device trusts (Apple: profile-trust.ts, whose
+   * labels also say whether a root waits for the user's full trust).
+   */
+  roots?: { label: string; certificate: Certificate }[];
 }
 
 /**

@@ -62,10 +62,26 @@ export function checkinFor(flow: Flow<never> | undefined, name: string): FlowChe
   return (flow as CheckinCapable | undefined)?.checkin ?? BUILTIN_CHECKINS[name];
 }
 
+/**
+ * One string per distinct root label and PEM for the whole run: every device of a group keeps the same few roots, so
+ * each device's state refers to one copy instead of holding its own (a bounded table: roots are few; past the bound a
+ * device keeps its own copy, as identities do).
+ */
+const sharedStrings = new Map<string, string>();
+function shared(s: string): string {
+  const got = sharedStrings.get(s);
+  if (got !== undefined) return got;
+  const own = ownString(s);
+  if (sharedStrings.size < 256) sharedStrings.set(own, own);
+  return own;
+}
+
 /** What a steady check-in needs of an enrolment's result (its identities as PEM, the server's ids). */
 export function enrolledState(result: FlowResult): EnrolledState {
   // Kept for the device's life: strings that do not keep the documents they were read from alive (ports/own-string.ts).
   const certificates = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der) }));
+  // Installed roots (no key) are kept too: a later session's fresh TLS handshake needs them (device/apple/profile-trust.ts).
+  for (const r of result.keychain.roots ?? []) certificates.push({ label: shared(r.label), pem: shared(toPem(r.certificate.der)) });
   const serverIds: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.serverIds ?? {})) serverIds[k] = ownString(v);
   for (const i of result.keychain.identities) serverIds[`${i.label}.serial`] = i.certificate.serialHex;

@@ -31,6 +31,7 @@ import { checkOut } from "./channels.js";
 import type { HttpClient } from "../../ports/http.js";
 import type { MdmTransport } from "../../protocol/apple/mdm-client.js";
 import { KEY_GENERATIONS, steadyInstaller } from "./mdm-update.js";
+import { keptTlsRoots } from "./profile-trust.js";
 
 export interface AppleCheckinOutcome {
   ok: boolean;
@@ -121,9 +122,13 @@ export async function appleCheckin(
     bearer = got;
   }
   const sign = p.get("sign") === "1";
+  // The roots the enrollment installed, as the device trusts them for TLS now (profile-trust.ts: a root waiting for
+  // full trust counts once the user turned it on). Without them a fresh handshake to a CheckInURL/ServerURL chained to
+  // a root only the profile carried fails, although the enrolled device trusts it.
+  const keptRoots = keptTlsRoots(ctx.identity, state.certificates);
   const httpFor = (identity?: { certPem: string; keyPem: string }): HttpClient =>
     ctx.ports.http.client({
-      tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? [])], ...(identity ? { identity } : {}) },
+      tls: { ...(ctx.tls ?? {}), ca: [...(ctx.tls?.ca ?? []), ...(o.trust ?? []), ...(o.ade?.cloudConfig?.anchor_certs ?? []), ...keptRoots], ...(identity ? { identity } : {}) },
       keepAlive: ctx.keepAlive ?? true,
     });
   const transport: MdmTransport = {

@@ -6,6 +6,7 @@ import { describeAppleError, type AppleError } from "../../wire/apple/errors.js"
 import type { FlowResult } from "../flow.js";
 import type { Shown } from "../shown.js";
 import { appleShownForChain } from "./shown.js";
+import { rootEntries } from "./profile-trust.js";
 import type { AppleDevice } from "./state.js";
 
 export const IOS_UA = "profiled/1.0 CFNetwork/1496.0.7 Darwin/23.5.0";
@@ -36,6 +37,7 @@ export const labelOf = (dev: AppleDevice, uuid: string): string => (dev.mdmBindi
 
 export const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
   identities: [...dev.store.identities.values()].map((i) => ({ label: labelOf(dev, i.payloadUuid), certificate: i.certificate, key: i.key, chain: i.chain })),
+  ...(dev.store.anchors.length ? { roots: rootEntries(dev) } : {}),
 });
 
 export const fail = (dev: AppleDevice, code: string, stepName: string, message: string, shown?: Shown): FlowResult => ({ ok: false, code, step: stepName, message, ...(shown ? { shown } : {}), keychain: keychainOf(dev) });

@@ -33,6 +33,7 @@
  */
 import { compareVersions } from "../../wire/version.js";
 import type { Certificate } from "../../wire/x509/certificate.js";
+import type { DeviceIdentity } from "../identity.js";
 import type { AppleDevice } from "./state.js";
 
 /** How a profile reached the device. */
@@ -58,10 +59,15 @@ export function trustOnInstall(os: "iOS" | "macOS", version: string, channel: Pr
 /** A certificate's common name, as Certificate Trust Settings lists it. */
 export const commonName = (c: Certificate): string => /(?:^|,)\s*CN=([^,]+)/.exec(c.subject)?.[1]?.trim() ?? c.subject;
 
-/** Whether the user turned on full trust for `c` (state.certificateTrustSettings.fullTrust: common names, or "all"). */
+/** Whether the user turned on full trust for the root named `cn` (state.certificateTrustSettings.fullTrust: common names, or "all"), read live. */
+function fullTrustNamed(identity: DeviceIdentity, cn: string): boolean {
+  const on = identity.state?.certificateTrustSettings?.fullTrust;
+  return on === "all" || (Array.isArray(on) && on.includes(cn));
+}
+
+/** Whether the user turned on full trust for `c`. */
 export function fullTrustOn(dev: AppleDevice, c: Certificate): boolean {
-  const on = dev.ctx.identity.state?.certificateTrustSettings?.fullTrust;
-  return on === "all" || (Array.isArray(on) && on.includes(commonName(c)));
+  return fullTrustNamed(dev.ctx.identity, commonName(c));
 }
 
 /** The installed roots the device trusts for TLS now: all but those waiting for full trust the user has not turned on. */
@@ -82,4 +88,28 @@ export function applyInstallTrust(dev: AppleDevice, before: ReadonlySet<Certific
     const full = !rule.trusted && fullTrustOn(dev, a);
     return { root: commonName(a), channel, tls: rule.trusted ? "trusted" : full ? "trusted (full trust on in Certificate Trust Settings)" : "not trusted", why: rule.why };
   });
+}
+
+/**
+ * The installed roots as keychain entries the runner keeps between sessions (FlowResult.keychain.roots →
+ * EnrolledState.certificates), so a steady check-in that needs a fresh TLS handshake trusts what the device
+ * trusts: label `apple-root#cn=<CN>&tls=1` for a root trusted for TLS on install, `&tls=0` for one that waits for
+ * full trust (judged again at each check-in from the live Certificate Trust Settings, so the rule holds after
+ * enrollment too: a toggle turned on later takes effect, one never turned on keeps the root out).
+ */
+export const ROOT_LABEL_MARK = "apple-root#";
+
+export function rootEntries(dev: AppleDevice): { label: string; certificate: Certificate }[] {
+  return dev.store.anchors.map((c) => ({ label: `${ROOT_LABEL_MARK}${new URLSearchParams({ cn: commonName(c), tls: dev.store.needsFullTrust.has(c) ? "0" : "1" }).toString()}`, certificate: c }));
+}
+
+/** PEMs of the kept roots (`rootEntries`) the device trusts for TLS now. */
+export function keptTlsRoots(identity: DeviceIdentity, certificates: readonly { label: string; pem: string }[]): string[] {
+  const out: string[] = [];
+  for (const c of certificates) {
+    if (!c.label.startsWith(ROOT_LABEL_MARK)) continue;
+    const p = new URLSearchParams(c.label.slice(ROOT_LABEL_MARK.length));
+    if (p.get("tls") !== "0" || fullTrustNamed(identity, p.get("cn") ?? "")) out.push(c.pem);
+  }
+  return out;
 }
