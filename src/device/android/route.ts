@@ -12,9 +12,15 @@
  * and text are what Intune records for the device — Graph `enrollmentRestrictionsEnforced` ("Enrollment
  * restrictions configured by admin blocked this enrollment.") and the admin center's failure reason
  * "Enrollment restriction not met" — and the screen says so.
+ *
+ * The same answer carries Intune's refusal of the Company Portal's enrollment itself (`path: refused`, the user's
+ * device limit): `android.enrollment.device-limit` here, before any work profile or DPC exists, shown as the Company
+ * Portal shows it — its row for the cause in agents/company-portal.yaml (device/agent-shown.ts); with no row, Intune's
+ * refusal as the app received it.
  */
 import { decoded, step } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
+import { agentCause, agentScreen } from "../agent-shown.js";
 import type { FlowContext, FlowResult } from "../flow.js";
 import type { Shown } from "../shown.js";
 import { apiLevelOf } from "./device-info.js";
@@ -22,6 +28,8 @@ import { userOf } from "./dpc.js";
 import type { AndroidFlowOptions } from "./options.js";
 
 export const ROUTE_STEP = "android.trigger.route";
+/** The agent catalog entry of the app that asks the route (agents/company-portal.yaml; `--agents DIR` may replace it). */
+export const COMPANY_PORTAL_AGENT = "company-portal";
 
 /** Graph deviceEnrollmentFailureReason 9's description (microsoft.graph deviceEnrollmentFailureReason). */
 export const RESTRICTION_TEXT = "Enrollment restrictions configured by admin blocked this enrollment.";
@@ -49,7 +57,7 @@ export async function companyPortalRoute(fc: FlowContext, o: AndroidFlowOptions,
   }
   const answer = await step(ctx, ROUTE_STEP, async () => {
     const res = await exchange(ctx, ROUTE_STEP, { method: "GET", url: `${baseUrl}/android/provisioning/route?${q.toString()}`, headers: { accept: "application/json" } }, { acceptStatus: [404] });
-    let v: { path?: unknown; refusal?: unknown; message?: unknown } = {};
+    let v: { path?: unknown; refusal?: unknown; reason?: unknown; message?: unknown } = {};
     if (res.status === 200) {
       try {
         v = JSON.parse(Buffer.from(res.body.subarray(0, 4096)).toString("utf8")) as typeof v;
@@ -57,12 +65,20 @@ export async function companyPortalRoute(fc: FlowContext, o: AndroidFlowOptions,
         /* unreadable: keep the work-profile path */
       }
     }
-    const path = v.path === "device-admin" || v.path === "blocked" ? v.path : "work-profile";
+    const path = v.path === "device-admin" || v.path === "blocked" || v.path === "refused" ? v.path : "work-profile";
     const refusal = typeof v.refusal === "string" ? v.refusal.slice(0, 64) : undefined;
+    const reason = typeof v.reason === "string" ? v.reason.slice(0, 64) : undefined;
     const message = typeof v.message === "string" ? v.message.slice(0, 500) : undefined;
-    decoded(ctx, ROUTE_STEP, { apiLevel: api, identifiersSent: api < 31, status: res.status, path, refusal, message });
-    return { path, refusal, message } as const;
+    decoded(ctx, ROUTE_STEP, { apiLevel: api, identifiersSent: api < 31, status: res.status, path, refusal, reason, message });
+    return { path, refusal, reason, message } as const;
   });
+  if (answer.path === "refused") {
+    // Intune refused the Company Portal's enrollment: the app shows its own screen for the cause it reads.
+    const out = { ok: false, code: answer.reason === "DEVICE_LIMIT" ? "android.enrollment.device-limit" : "android.enrollment.refused", serverError: { ...(answer.reason ? { reason: answer.reason } : {}) } };
+    const plain: FlowResult = { ok: false, code: out.code, step: ROUTE_STEP, message: `The Company Portal's enrollment was refused by the service${answer.message ? `: ${answer.message}` : ""}`, keychain: { identities: [] } };
+    const cause = agentCause(out);
+    return { path: "blocked", result: cause ? agentScreen(fc.agents, COMPANY_PORTAL_AGENT, "android", cause, plain) : plain };
+  }
   if (answer.path !== "blocked") return { path: answer.path };
   const version = answer.refusal !== undefined && VERSION.has(answer.refusal);
   return {

@@ -13,7 +13,7 @@
 import { caOAuthError, CLOUD_APPS } from "../policy/conditional-access.js";
 import { PolicyEngine } from "../policy/engine.js";
 import { AADSTS50053_TEXT } from "../policy/lockout.js";
-import { androidPathRefusal } from "./policy-gate.js";
+import { androidPathRefusal, DEM_WORK_PROFILE_LIMIT } from "./policy-gate.js";
 import { AGENT_TERMS_PATH, agentTerms } from "./agent-terms.js";
 
 /**
@@ -337,11 +337,27 @@ export class AndroidHalf implements ServerHalf {
     const str = (k: string) => (q.get(k) ?? "").slice(0, 200) || undefined;
     const device = { upn: str("user"), serial: str("serial"), imei: str("imei"), manufacturer: str("manufacturer") };
     const wp = androidPathRefusal(this.policy, "androidWorkProfile", api, device);
-    if (!wp) return jsonRes(200, { path: "work-profile" });
+    if (!wp) return this.routeWithinLimit("work-profile", device);
     const da = androidPathRefusal(this.policy, "androidDeviceAdmin", api, device);
-    if (da?.refusal !== "platform-blocked") return jsonRes(200, { path: "device-admin" });
+    if (da?.refusal !== "platform-blocked") return this.routeWithinLimit("device-admin", device);
     this.policy.recordRefusal(`company-portal:${device.serial ?? device.upn ?? "unknown"}`, wp.refusal, wp.message);
     return jsonRes(200, { path: "blocked", refusal: wp.refusal, ownership: wp.ownership, message: `work profile: ${wp.message}; device administrator: ${da.message}`, failureCategory: ENROLLMENT_FAILURE.category, failureReason: ENROLLMENT_FAILURE.reason });
+  }
+
+  /**
+   * The path, once the user's device limit admits the device: Intune refuses the Company Portal's enrollment of a user
+   * who already has as many devices as the limit before any work profile or device administrator exists (the app's
+   * "Device limit reached" screen, its log's "Device Cap Reached": Intune Support Team, "Troubleshoot device cap reached
+   * when enrolling devices into Microsoft Intune", techcommunity.microsoft.com, 2025-09-09). A device enrollment manager
+   * meets its ceiling (10 personally owned work profiles). The refusal's reason is the stand-in's (policy-gate.ts
+   * refusalError: DEVICE_LIMIT), which the app reads as the cause of its screen (wire/agent-causes.ts).
+   */
+  private routeWithinLimit(path: "work-profile" | "device-admin", device: { upn?: string; serial?: string }): HttpResponse {
+    const key = `company-portal:${device.serial ?? device.upn ?? "unknown"}`;
+    const limited = this.policy.limitCheck({ deviceKey: key, upn: device.upn, countsTowardLimit: true, ...(path === "work-profile" ? { demCeiling: DEM_WORK_PROFILE_LIMIT } : {}) });
+    if (!limited || !("refusal" in limited)) return jsonRes(200, { path });
+    this.policy.recordRefusal(key, limited.refusal, limited.message);
+    return jsonRes(200, { path: "refused", refusal: limited.refusal, reason: "DEVICE_LIMIT", message: `Device limit reached: ${limited.message}` });
   }
 
   /**

@@ -198,19 +198,9 @@ export class PolicyEngine {
     const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
     const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem || r.userEnrollment ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
     if (bad) return refuse(bad.refusal, `${bad.message} (restriction "${applied.name}", priority ${applied.priority})`, applied);
-    let limitPolicy: AppliedPolicy | undefined;
-    const again = this.enrollments.get(r.deviceKey);
-    const reEnrolment = again && !again.removed && again.upn?.toLowerCase() === r.upn?.toLowerCase();
-    if (r.upn && dem && !reEnrolment) {
-      const ceiling = Math.min(cfg.deviceEnrollmentManagers?.limit ?? DEM_LIMIT, r.demCeiling ?? DEM_LIMIT);
-      const n = this.countedDevices(r.upn, { dem: true }).length;
-      if (n >= ceiling) return refuse("dem-limit", `device enrollment manager ${r.upn} already has ${n} devices (limit ${ceiling})`);
-    } else if (r.upn && r.countsTowardLimit && !reEnrolment) {
-      const lim = resolveLimitPolicy(cfg, r.upn);
-      limitPolicy = lim.applied;
-      const n = this.countedDevices(r.upn).length;
-      if (n >= lim.limit) return refuse("device-limit", `${r.upn} already has ${n} enrolled devices (limit ${lim.limit}, restriction "${lim.applied.name}")`, lim.applied);
-    }
+    const limited = this.limitCheck(r);
+    if (limited && "refusal" in limited) return refuse(limited.refusal, limited.message, limited.policy);
+    const limitPolicy = limited?.policy;
     // Seats are counted only when a licence with seats is in play (every record is read then).
     let live: EnrollmentRecord[] | undefined;
     const seatsUsed = (l: Parameters<typeof coveredBy>[1]): number => (live ??= [...this.enrollments.values()].filter((e) => !e.removed && e.deviceKey !== r.deviceKey)).filter((e) => coveredBy(cfg, l, e)).length;
@@ -220,6 +210,28 @@ export class PolicyEngine {
       return refuse("terms-not-accepted", `${r.upn} has not accepted ${this.pendingTerms(r.upn).map((t) => `"${t.name}" v${t.version ?? 1}`).join(", ")}`);
     }
     return { ok: true, ownership, platformPolicy: applied, ...(limitPolicy ? { limitPolicy } : {}), dem };
+  }
+
+  /**
+   * The user's device limit (a device enrollment manager's ceiling for a DEM) against this enrollment: a refusal, or the
+   * limit restriction that applied (undefined when no limit applies: no user, not counted, or the same device again).
+   * {@link decide} uses it; the Company Portal's Android route (server/android/half.ts) asks it before any work profile
+   * exists, where Intune refuses a user over the limit ("Device limit reached" in the app).
+   */
+  limitCheck(r: Pick<EnrollmentRequest, "deviceKey" | "upn" | "countsTowardLimit" | "demCeiling">): { refusal: "device-limit" | "dem-limit"; message: string; policy?: AppliedPolicy } | { policy: AppliedPolicy } | undefined {
+    if (!r.upn) return undefined;
+    const again = this.enrollments.get(r.deviceKey);
+    if (again && !again.removed && again.upn?.toLowerCase() === r.upn.toLowerCase()) return undefined;
+    if (this.isDem(r.upn)) {
+      const ceiling = Math.min(this.config.deviceEnrollmentManagers?.limit ?? DEM_LIMIT, r.demCeiling ?? DEM_LIMIT);
+      const n = this.countedDevices(r.upn, { dem: true }).length;
+      return n >= ceiling ? { refusal: "dem-limit", message: `device enrollment manager ${r.upn} already has ${n} devices (limit ${ceiling})` } : undefined;
+    }
+    if (!r.countsTowardLimit) return undefined;
+    const lim = resolveLimitPolicy(this.config, r.upn);
+    const n = this.countedDevices(r.upn).length;
+    if (n >= lim.limit) return { refusal: "device-limit", message: `${r.upn} already has ${n} enrolled devices (limit ${lim.limit}, restriction "${lim.applied.name}")`, policy: lim.applied };
+    return { policy: lim.applied };
   }
 
   /** Records a successful enrollment (replacing an earlier one of the same device). */

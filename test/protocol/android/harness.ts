@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Runs Android flows on virtual time against an in-memory reference server (or any handler). */
 import type { PolicyConfig } from "../../../src/server/policy/types.js";
+import type { AgentCatalog } from "../../../src/device/agents.js";
 import type { DeviceState } from "../../../src/device/state.js";
 import { androidFlows } from "../../../src/device/android/flows.js";
 import type { FlowResult } from "../../../src/device/flow.js";
@@ -54,6 +55,7 @@ export async function runAndroidFlow(
     state = undefined as DeviceState | undefined,
     gate = undefined as ((step: string) => Promise<void>) | undefined,
     disk = undefined as Map<string, unknown> | undefined,
+    agents = undefined as AgentCatalog | undefined,
   } = {},
 ): Promise<FlowRunOut> {
   const http = new InMemoryHttp({ clock, handler });
@@ -84,7 +86,7 @@ export async function runAndroidFlow(
       ports: { clock, crypto, entropy, http, dns: { resolveCname: async () => [], resolve4: async () => [] }, keys, transcript, log: silentLogger },
       protocol,
       targets: { server: { https: BASE, embedded: true } },
-      agents: catalog.agents,
+      agents: agents ?? catalog.agents,
       setupTexts: catalog.setupTexts,
       ...(disk ? { disk } : {}),
     },
