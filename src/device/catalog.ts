@@ -352,21 +352,36 @@ function readAndroid(m: MapReader): AndroidSpec {
   return spec;
 }
 
+/** The data tables a catalog carries beside its models; each defaults to empty. */
+export interface CatalogTables {
+  /** agents/*.yaml (device/agents.ts). */
+  readonly agents?: AgentCatalog;
+  /** devices/windows/builds.yaml (device/windows-builds.ts). */
+  readonly windowsBuilds?: WindowsBuildTable;
+  /** devices/android-setup-texts/ (device/android/setup-texts.ts). */
+  readonly setupTexts?: SetupTextCatalog;
+  /** devices/scep-clients/*.yaml (device/certrep-parsers.ts). */
+  readonly certRepParsers?: CertRepParserCatalog;
+}
+
 /** The set of known device models, by id. */
 export class Catalog {
   private readonly byId = new Map<string, DeviceModel>();
 
-  /** The vendor agents (agents/*.yaml, device/agents.ts): what each one shows for a refusal. Empty: every device shows its platform's text. */
-  constructor(
-    models: readonly DeviceModel[],
-    readonly agents: AgentCatalog = new AgentCatalog(),
-    /** The Windows build table (devices/windows/builds.yaml, device/windows-builds.ts): per build its display version, RequestVersion and published screens. */
-    readonly windowsBuilds: WindowsBuildTable = [],
-    /** What the Android setup wizard shows per release (devices/android-setup-texts/, device/android/setup-texts.ts). Empty: its built-in wording, said so on the screen. */
-    readonly setupTexts: SetupTextCatalog = new SetupTextCatalog(),
-    /** Which CertRep encodings each client release accepts, rejects or crashes on (devices/scep-clients/*.yaml, device/certrep-parsers.ts). Empty: every release RFC-strict. */
-    readonly certRepParsers: CertRepParserCatalog = new CertRepParserCatalog(),
-  ) {
+  /** The vendor agents: what each one shows for a refusal. Empty: every device shows its platform's text. */
+  readonly agents: AgentCatalog;
+  /** The Windows build table: per build its display version, RequestVersion and published screens. */
+  readonly windowsBuilds: WindowsBuildTable;
+  /** What the Android setup wizard shows per release. Empty: its built-in wording, said so on the screen. */
+  readonly setupTexts: SetupTextCatalog;
+  /** Which CertRep encodings each client release accepts, rejects or crashes on. Empty: every release RFC-strict. */
+  readonly certRepParsers: CertRepParserCatalog;
+
+  constructor(models: readonly DeviceModel[], tables: CatalogTables = {}) {
+    this.agents = tables.agents ?? new AgentCatalog();
+    this.windowsBuilds = tables.windowsBuilds ?? [];
+    this.setupTexts = tables.setupTexts ?? new SetupTextCatalog();
+    this.certRepParsers = tables.certRepParsers ?? new CertRepParserCatalog();
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);
       this.byId.set(m.id, m);

@@ -34,8 +34,9 @@ function displayPath(file: string): string {
  * into a `Catalog`. A missing or empty directory, or any invalid entry, is a `ScenarioError`.
  */
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
-  const builds = loadWindowsBuilds();
-  return new Catalog(readCatalogDir(dir, builds), loadAgents(), builds, loadSetupTexts(dir === defaultCatalogDir() ? undefined : dir), loadCertRepParsers(dir === defaultCatalogDir() ? undefined : dir));
+  const own = dir === defaultCatalogDir() ? undefined : dir;
+  const builds = loadWindowsBuilds(own);
+  return new Catalog(readCatalogDir(dir, builds), { agents: loadAgents(), windowsBuilds: builds, setupTexts: loadSetupTexts(own), certRepParsers: loadCertRepParsers(own) });
 }
 
 /**
@@ -65,10 +66,11 @@ export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
   const builds = loadWindowsBuilds(extraDir);
-  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), loadAgents(agentsDir), builds, loadSetupTexts(), loadCertRepParsers());
+  const tables = { agents: loadAgents(agentsDir), windowsBuilds: builds, setupTexts: loadSetupTexts(extraDir), certRepParsers: loadCertRepParsers(extraDir) };
+  if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), tables);
   const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
-  return new Catalog([...byId.values()], loadAgents(agentsDir), builds, loadSetupTexts(extraDir), loadCertRepParsers(extraDir));
+  return new Catalog([...byId.values()], tables);
 }
 
 /** The Android setup wizard texts' folder of a device catalog directory. */
