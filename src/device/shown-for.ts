@@ -40,3 +40,16 @@ export function describeShown(s: Shown): string {
   const head = `${code}${unknown}${cause}`.trim();
   return `${head ? `${head}: ` : ""}"${s.text}" [${s.screen}]`;
 }
+
+/**
+ * A failure's three parts, each on its own labelled line (transcripts, the summary table, JUnit, the enroll command):
+ * what the device shows (its own words), what the server said (its words, as received), and enrollsim's diagnosis
+ * (the failure's message: why, for the support engineer). Absent parts are left out.
+ */
+export function labelledFailure(shown: Shown | undefined, diagnosis: string | undefined): { label: string; text: string }[] {
+  return [
+    ...(shown ? [{ label: "the device shows", text: describeShown(shown) }] : []),
+    ...(shown?.serverSaid ? [{ label: "the server said", text: `"${shown.serverSaid}"` }] : []),
+    ...(diagnosis ? [{ label: "enrollsim's diagnosis", text: diagnosis }] : []),
+  ];
+}

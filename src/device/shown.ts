@@ -7,11 +7,20 @@
  */
 import { TransportError, type SimError, type TransportDetail } from "../errors/index.js";
 
+/**
+ * What a device meets when a step fails, in three parts kept apart (blind trial 9): the device's own words (`text`,
+ * `code`, `name`, `screen`, `cause`: the platform's table), the server's words (`serverSaid`: labelled as the server's,
+ * never taken for the device's), and enrollsim's diagnosis (the failure's `message`, for the support engineer, which
+ * may quote both). `expect.shown` matches the device's own words only; where a real surface does display the server's
+ * words (an Apple MDM server's 403 `message` in Setup Assistant), the table puts them into `text` on purpose and says
+ * so with its source.
+ */
 export interface Shown {
   /** The code as the platform shows it: "0x80180012", "NSURLErrorDomain -1202", "ERROR_DOWNLOAD_FAILED"; absent when the screen shows none (an ESP timeout). */
   code?: string;
   /** Symbolic name: "MENROLL_E_INVALIDSSLCERT", "NSURLErrorServerCertificateUntrusted", "DownloadPackageTask.ERROR_DOWNLOAD_FAILED". */
   name?: string;
+  /** The device's own words, from the platform's published table; never enrollsim's explanation of why. */
   text: string;
   /** Where it appears: "Settings › Access work or school", "Enrollment Status Page", "Setup Assistant", "setup wizard", … */
   screen: string;
@@ -22,6 +31,12 @@ export interface Shown {
    * what the platform itself shows for an unrecognised server code (Windows: MENROLL_E_DEVICE_UNKNOWN_ERROR)
    * or the raw value where the platform passes it through.
    */
+  /**
+   * The server's own words as the device received them: a refusal's reason (an AMAPI error's `message`), a SOAP fault's
+   * Reason text, an MDM server's 403 `message`. Reported labelled "the server said"; not matched by `expect.shown`
+   * (assert on them with `expect.answered`, which reads the server's answer itself).
+   */
+  serverSaid?: string;
   unknown?: {
     raw: string;
     /**

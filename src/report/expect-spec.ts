@@ -54,7 +54,7 @@ export interface ExpectationSpec {
    * exact). Answers include Apple's NotNowUnanswered (left at NotNow, never carried out).
    */
   commands?: Record<string, Record<string, Record<string, Bound>>>;
-  /** Devices by the text they show (the failure's message and the platform's shown text, code and name). */
+  /** Devices by the text they show (the platform's shown text, code, name, screen and cause; never the message nor the server's words). */
   shown?: ShownSpec[];
   /** Devices by what the server answered at a step (status, body text): the server's side of the evidence. */
   answered?: AnsweredSpec[];

@@ -6,10 +6,12 @@
  * https://github.com/windyroad/JUnit-Schema/blob/master/JUnit.xsd): `testsuites`, `testsuite@name,
  * tests, failures, errors, time, timestamp`, `testcase@name, classname, time`, and `failure@message,
  * type` with the detail as text. A failed group's failure names its failure codes with counts
- * and an example message; a failed expectation says what was expected and what the run got.
+ * and, for the first device of each, what it shows, what the server said and enrollsim's diagnosis, each on a
+ * labelled line; a failed expectation says what was expected and what the run got.
  * Built with xml2js, so names from the scenario are escaped by the library.
  */
 import xml2js from "xml2js";
+import { labelledFailure } from "../device/shown-for.js";
 import type { ExtendedSummary } from "./metrics.js";
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -25,7 +27,8 @@ function suiteOf(s: ExtendedSummary): Record<string, unknown> {
   }
   for (const [name, g] of Object.entries(s.groups).sort(([a], [b]) => a.localeCompare(b))) {
     const codes = Object.entries(g.failures ?? {}).sort(([, a], [, b]) => b - a);
-    const lines = codes.map(([code, n]) => `${code} x${n}${s.errors[code] ? `: e.g. ${s.errors[code]!.example}` : ""}`);
+    // Per code, the first device's failure in its three labelled parts: what it shows, what the server said, the diagnosis.
+    const lines = codes.flatMap(([code, n]) => [`${code} x${n}`, ...labelledFailure(s.errors[code]?.shown, s.errors[code]?.example).map((l) => `  ${l.label}: ${l.text}`)]);
     const [top] = codes;
     cases.push({
       $: { name: `group ${name}: ${g.enrolled}/${g.devices} enrolled`, classname: `${s.scenario}.groups`, time: seconds(s.durationMs) },

@@ -122,7 +122,7 @@ export class SummaryCollector implements RunObserver {
    */
   onCheckin(sample: CheckinSample): void {
     if (sample.ok || !this.shown.length) return;
-    const texts = matchableTexts(sample.message, sample.shown);
+    const texts = matchableTexts(sample.shown);
     for (const e of this.shown) {
       if ((e.code !== undefined && e.code !== sample.code) || !texts.some(e.match)) continue;
       const seen = (e.checkinDevices ??= new Set());

@@ -83,7 +83,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
 
   const errors = Object.entries(summary.errors).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (errors.length > 0) {
-    out.push("", "Failures (example = first message seen)");
+    out.push("", "Failures (diagnosis = enrollsim's, for the first device seen; below it what that device shows and what the server said)");
     const rows = errors.map(([code, e]) => [
       terminalText(code),
       String(e.count),
@@ -91,8 +91,12 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
       terminalText(e.step) || "-",
       clip(terminalText(e.example), maxMessage),
     ]);
-    out.push(...renderTable(["code", "count", "blame", "step", "example"], rows, ["l", "r", "l", "l", "l"]).map((l) => `  ${l}`));
-    for (const [code, e] of errors) if (e.shown) out.push(`  ${terminalText(code)}: the device shows ${clip(terminalText(describeShown(e.shown)), 2 * maxMessage)}`);
+    out.push(...renderTable(["code", "count", "blame", "step", "diagnosis"], rows, ["l", "r", "l", "l", "l"]).map((l) => `  ${l}`));
+    for (const [code, e] of errors) {
+      if (!e.shown) continue;
+      out.push(`  ${terminalText(code)}: the device shows ${clip(terminalText(describeShown(e.shown)), 2 * maxMessage)}`);
+      if (e.shown.serverSaid) out.push(`  ${terminalText(code)}: the server said "${clip(terminalText(e.shown.serverSaid), 2 * maxMessage)}"`);
+    }
     const examples = summary.examples ?? [];
     if (examples.length > 0) {
       const shown = examples.slice(0, 5).map((e) => terminalText(e.device));

@@ -11,7 +11,7 @@
  * Everything shown is server or device text, so every value goes through terminalText (control
  * characters, ANSI/OSC escapes and bidirectional overrides escaped visibly).
  */
-import { describeShown } from "../device/shown-for.js";
+import { labelledFailure } from "../device/shown-for.js";
 import type { Shown } from "../device/shown.js";
 import type { TranscriptEvent } from "../ports/transcript.js";
 import { terminalText } from "./terminal-text.js";
@@ -114,10 +114,11 @@ export function formatTranscript(events: readonly TranscriptEvent[]): string {
       indent = " ".repeat(label.length);
       out.push(`${label}${who}${clip(String(e.step))}  ${httpLine(obj(e.data))}`);
     } else if (e.kind === "outcome") {
-      const { shown, ...rest } = obj(e.data);
+      // The failure's three parts on labelled lines: the device's words, the server's, enrollsim's diagnosis (the message).
+      const { shown, message, ...rest } = obj(e.data);
       const lines = detailLines({ ...e, data: rest });
       out.push(`${who}outcome (${clip(String(e.step))}): ${lines.join("; ")}`);
-      if (isShown(shown)) out.push(`${indent}${who}the device shows: ${clip(describeShown(shown))}`);
+      for (const l of labelledFailure(isShown(shown) ? shown : undefined, typeof message === "string" ? message : undefined)) out.push(`${indent}${who}${l.label}: ${clip(l.text)}`);
     } else {
       for (const line of detailLines(e)) out.push(`${indent}${who}${line}`);
     }

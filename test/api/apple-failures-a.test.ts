@@ -223,7 +223,7 @@ describe("Apple field failures A (virtual time, real lifetimes)", () => {
     expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1, ok: true });
     expect(summary.groups.prompt).toMatchObject({ enrolled: 1 });
     expect(summary.errors["apple.scep.invalid-response"]).toMatchObject({ count: 1, step: "profile.scep" });
-    for (const m of messages(summary, "apple.scep.invalid-response")) expect(m).toContain("The SCEP server returned an invalid response. (HTTP 500)");
+    for (const m of messages(summary, "apple.scep.invalid-response")) expect(m).toContain("The SCEP server returned an invalid response. (diagnosis: HTTP 500)");
   }, 120_000);
 
   it("NDES challenge: the served profile's SCEP URL is the policy module", async () => {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * An HTTP error status to an Apple device's SCEP request carries no CertRep: iOS shows "The SCEP server
- * returned an invalid response." with the status, for a 4xx as for a 5xx (src/protocol/apple/install.ts).
+ * returned an invalid response.", for a 4xx as for a 5xx (the status is enrollsim's diagnosis, in the message) (src/protocol/apple/install.ts).
  * Over loopback: a tunnel that empties the PKIOperation body (fault truncate in: request, micromdm#436) gets
  * the embedded CA's own 400; a fault answering 403 or 500 gets the same outcome; the other iPhone enrolls.
  */
@@ -34,7 +34,9 @@ describe("Apple SCEP answered with an HTTP error status (loopback)", () => {
       const { summary } = await runScenario(scenario(fault), opts);
       expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1 });
       expect(summary.errors["apple.scep.invalid-response"]).toMatchObject({ count: 1, step: "profile.scep" });
-      expect(shownMessages(summary, "apple.scep.invalid-response")).toContain(`The SCEP server returned an invalid response. (${status})`);
+      // Apple's alert text is the device's; the status is enrollsim's diagnosis (the message), never inside the alert.
+      expect(summary.errors["apple.scep.invalid-response"]!.shown?.text).toBe("Profile Installation Failed. The SCEP server returned an invalid response.");
+      expect(shownMessages(summary, "apple.scep.invalid-response")).toContain(`(diagnosis: ${status})`);
     },
     120_000,
   );

@@ -84,8 +84,10 @@ describe("what the device shows for a real transport failure", () => {
     );
     expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1, ok: true });
     const e = summary.errors["apple.ade.refused.DeviceTypeNotSupported"]!;
-    expect(e.shown).toEqual({ text: "The configuration for your iPhone could not be downloaded from enrollsim reference: Invalid Profile", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" } });
+    // The body's message belongs to a schema Setup Assistant cannot read: not shown, but reported as what the server said.
+    expect(e.shown).toEqual({ text: "The configuration for your iPhone could not be downloaded from enrollsim reference: Invalid Profile", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" }, serverSaid: expect.any(String) });
     expect(transcript).toContain('(unknown server code "DeviceTypeNotSupported"): "The configuration for your iPhone could not be downloaded');
+    expect(transcript).toContain(`the server said: "${e.shown!.serverSaid}"`);
   }, T);
 
   it("Apple: the profile URL's port is closed → NSURLErrorDomain -1004 Could not connect to the server.", async () => {

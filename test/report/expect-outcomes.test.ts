@@ -68,17 +68,18 @@ describe("outcomes, shown and present", () => {
   });
 
   it("the collector counts outcome codes (success included) and shown-text matches, O(entries)", () => {
-    const c = new SummaryCollector({ expect: { shown: [{ text: "/FAILURE \\w+/" }, { text: "Profile Installation Failed", code: "apple.scep.failInfo.badRequest" }, { text: "nothing like it" }] } });
+    const c = new SummaryCollector({ expect: { shown: [{ text: "/rejected the request \\(\\w+\\)/" }, { text: "Profile Installation Failed", code: "apple.scep.failInfo.badRequest" }, { text: "nothing like it" }] } });
     c.onRunStart({ scenario: "x", devices: 3, seed: "1" });
     const base = { index: 0, group: "g", model: "iphone-15", platform: "ios", flow: "ios-profile", startedAt: 0, endedAt: 1 };
-    const fail = (device: string, message: string, code = "apple.scep.failInfo.badRequest"): DeviceResult => ({ ...base, device, ok: false, code, failure: { code, blame: "protocol-outcome", step: "profile.scep", message } });
+    const shown = { code: "MCInstallationErrorDomain 4001", text: "Profile Installation Failed. The SCEP server rejected the request (badRequest).", screen: "Settings" };
+    const fail = (device: string, message: string, code = "apple.scep.failInfo.badRequest"): DeviceResult => ({ ...base, device, ok: false, code, failure: { code, blame: "protocol-outcome", step: "profile.scep", message, shown } });
     c.onDeviceEnd({ ...base, device: "a#0", ok: true, code: "apple.enrolled" });
     c.onDeviceEnd(fail("a#1", "Profile Installation Failed: the SCEP server returned FAILURE badRequest"));
     c.onDeviceEnd(fail("a#2", "Profile Installation Failed (timeout)", "transport.timeout"));
     const s = c.summary();
     expect(s.outcomes).toEqual({ "apple.enrolled": 1, "apple.scep.failInfo.badRequest": 1, "transport.timeout": 1 });
     expect(s.shown).toEqual([
-      { text: "/FAILURE \\w+/", devices: 1 },
+      { text: "/rejected the request \\(\\w+\\)/", devices: 2 },
       { text: "Profile Installation Failed", code: "apple.scep.failInfo.badRequest", devices: 1 },
       { text: "nothing like it", devices: 0 },
     ]);
@@ -95,7 +96,25 @@ describe("outcomes, shown and present", () => {
     c.onDeviceEnd({ device: "i#0", index: 0, group: "g", model: "m", platform: "ios", flow: "ios-profile", ok: false, code: "apple.checkin.http-412", startedAt: 0, endedAt: 1, failure: { code: "apple.checkin.http-412", blame: "server", message: "[device i#0] the check-in answered 412", shown } });
     expect(c.summary().shown!.map((x) => x.devices)).toEqual([1, 1, 1, 0, 1]);
     const unknown = { code: "DeviceTypeNotSupported", text: "x", screen: "Setup Assistant › Remote Management", unknown: { raw: "DeviceTypeNotSupported" } };
-    expect(matchableTexts(undefined, unknown)).toContain(describeShown(unknown));
+    expect(matchableTexts(unknown)).toContain(describeShown(unknown));
+  });
+
+  it("matches only what the device shows: never the failure's message nor the server's words (blind trial 9's false pass)", () => {
+    // Trial 9, ticket 08: Android phones refused by the device limit show the setup wizard's "Can't set up device"; the
+    // reference server's refusal reason ("Device limit reached: …") was in the failure's message, and
+    // `shown: "Device limit reached"` passed. It must not: the device never showed those words.
+    const said = "Device limit reached: ann@example.org already has 2 enrolled devices";
+    const c = new SummaryCollector({ expect: { shown: [{ text: "Device limit reached" }, { text: "Can't set up device" }, { text: "PERMISSION_DENIED" }, { text: "ann@example.org" }] } });
+    c.onRunStart({ scenario: "x", devices: 1, seed: "1" });
+    const shown = { code: "PERMISSION_DENIED", name: "DEVICE_LIMIT", text: "Can't set up device. Contact your IT admin for help.", screen: "setup wizard, after the DPC's ADMIN_POLICY_COMPLIANCE failed", serverSaid: said };
+    const message = `[device pixel-8#0, step android.amapi.redeem] Can't set up device. Contact your IT admin for help. (${said})`;
+    c.onDeviceEnd({ device: "pixel-8#0", index: 0, group: "g", model: "pixel-8", platform: "android", flow: "android-work-profile", ok: false, code: "android.enrollment.device-limit", startedAt: 0, endedAt: 1, failure: { code: "android.enrollment.device-limit", blame: "protocol-outcome", step: "android.amapi.redeem", message, shown } });
+    expect(c.summary().shown!.map((x) => x.devices)).toEqual([0, 1, 1, 0]);
+    // A device that shows nothing of its own matches no entry, whatever its message says.
+    const d = new SummaryCollector({ expect: { shown: [{ text: "refused" }] } });
+    d.onRunStart({ scenario: "x", devices: 1, seed: "1" });
+    d.onDeviceEnd({ device: "x#0", index: 0, group: "g", model: "m", platform: "android", flow: "scep", ok: false, code: "scep.failInfo.badRequest", startedAt: 0, endedAt: 1, failure: { code: "scep.failInfo.badRequest", blame: "protocol-outcome", message: "the CA refused the request" } });
+    expect(d.summary().shown![0]!.devices).toBe(0);
   });
 
   it("matches the text the platform shows (device/shown.ts), not only the message", () => {
@@ -129,7 +148,7 @@ describe("outcomes, shown and present", () => {
       c.onRunStart({ scenario: "x", devices: ok + bad, seed: "1" });
       const base = { index: 0, group: "g", model: "m", platform: "ios", flow: "ios-profile", startedAt: 0, endedAt: 1 };
       for (let i = 0; i < ok; i++) c.onDeviceEnd({ ...base, device: `a#${i}`, ok: true, code: "apple.enrolled" });
-      for (let i = 0; i < bad; i++) c.onDeviceEnd({ ...base, device: `b#${i}`, ok: false, code: "x.y", failure: { code: "x.y", blame: "server", message: "rejected" } });
+      for (let i = 0; i < bad; i++) c.onDeviceEnd({ ...base, device: `b#${i}`, ok: false, code: "x.y", failure: { code: "x.y", blame: "server", message: "diagnosis", shown: { text: "rejected", screen: "Settings" } } });
       return c.summary();
     };
     const m = mergeSummaries([shard(2, 1), shard(1, 2)], { outcomes: { "apple.enrolled": { count: 3 } }, shown: [{ text: "rejected", count: 3 }] });

@@ -64,9 +64,22 @@ describe("JUnit XML", () => {
     const [code] = Object.keys(summary.errors);
     expect(f.$.type).toBe(code);
     expect(f.$.message).toBe(`2 of 2 device(s) failed: ${code} x2`);
-    expect(f._).toBe(`${code} x2: e.g. ${summary.errors[code].example}`);
+    expect(f._).toBe(`${code} x2\n  enrollsim's diagnosis: ${summary.errors[code].example}`);
     expect(suite.properties[0].property.map((p: { $: { name: string } }) => p.$.name)).toEqual(["seed", "devices"]);
   }, 120_000);
+
+  it("a failed group's detail keeps what the device shows, what the server said and enrollsim's diagnosis apart, each labelled", async () => {
+    const shown = { code: "PERMISSION_DENIED", name: "DEVICE_LIMIT", text: "Can't set up device. Contact your IT admin for help.", screen: "setup wizard", serverSaid: "Device limit reached: ann@example.org already has 2 enrolled devices" };
+    const errors = { "android.enrollment.device-limit": { count: 2, blame: "protocol-outcome" as const, step: "android.amapi.redeem", example: "[device pixel-8#0] Can't set up device. (Device limit reached: …)", shown } };
+    const base = { scenario: "s", seed: "1", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1500, devices: 2, enrolled: 0, failed: 2, steps: {}, errors, outcomes: {}, histograms: {}, ok: false };
+    const doc = await xml2js.parseStringPromise(junitXml([{ ...base, groups: { g: { devices: 2, enrolled: 0, failed: 2, failures: { "android.enrollment.device-limit": 2 } } }, expectations: [] }]));
+    expect(doc.testsuites.testsuite[0].testcase[0].failure[0]._.split("\n")).toEqual([
+      "android.enrollment.device-limit x2",
+      `  the device shows: PERMISSION_DENIED DEVICE_LIMIT: "Can't set up device. Contact your IT admin for help." [setup wizard]`,
+      '  the server said: "Device limit reached: ann@example.org already has 2 enrolled devices"',
+      "  enrollsim's diagnosis: [device pixel-8#0] Can't set up device. (Device limit reached: …)",
+    ]);
+  });
 
   it("a passing run has no failure elements; an interrupted run says so in a property", async () => {
     const base = { scenario: "s", seed: "1", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1500, devices: 1, enrolled: 1, failed: 0, steps: {}, errors: {}, outcomes: {}, histograms: {}, ok: true };

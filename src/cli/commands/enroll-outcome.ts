@@ -43,6 +43,7 @@ export function formatOutcomeLine(device: string, o: EnrollOutcome): string {
   const blame = o.blame && o.blame !== "protocol-outcome" ? ` (fault: ${o.blame})` : "";
   const lines = [`FAILED: ${device}: ${terminalText(o.code)}${where}${blame}${o.message ? `: ${terminalText(o.message)}` : ""}`];
   if (o.shown) lines.push(`  the device shows: ${terminalText(describeShown(o.shown))}`);
+  if (o.shown?.serverSaid) lines.push(`  the server said: "${terminalText(o.shown.serverSaid)}"`);
   if (o.blame === "internal") lines.push("  This is a bug in enrollsim: please report it with the transcript above.");
   return lines.join("\n");
 }

@@ -39,6 +39,8 @@ export function noncompliantOutcome(c: { failing: string[] }, managementMode: "D
       code: status,
       name: headings[0] ?? status,
       text: headings.join("; "),
+      // The failing settings as the EMM's compliance answer names them: the server's words, not the app's headings.
+      serverSaid: c.failing.join("; "),
       screen: `${portal ? "Company Portal › Devices › this device › Device Settings Status" : "Microsoft Intune app › Devices › this device › Device settings status"}${unpublished ? " (no published heading for a Play Integrity failure: the admin-center setting and the verdict are shown)" : ""}`,
     },
   };

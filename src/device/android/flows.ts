@@ -7,6 +7,7 @@
  *   android-aosp          AOSP (no GMS) QR with Wi-Fi → self-hosted DPC (Headwind dialect)
  *   android-da            legacy device administrator: install app → ACTION_ADD_DEVICE_ADMIN → (KLMS) → enroll
  */
+import { noncompliantOutcome } from "./compliance-shown.js";
 import { androidShownForOutcome } from "./shown.js";
 import { ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
@@ -52,7 +53,7 @@ const NO_KEYS = { identities: [] };
  * default, and the device identifies itself by serial (Headwind DEVICE_ID_USE=serial; the fake
  * AMAPI's device endpoint looks the serial up).
  */
-function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<never>["checkin"]> {
+function checkinVia(defaultDialect: "amapi" | "headwind", defaultProfile = "fully-managed"): NonNullable<Flow<never>["checkin"]> {
   return async (fc, options) => {
     const o = androidOptions(options);
     const name = o.dialect ?? defaultDialect;
@@ -63,7 +64,10 @@ function checkinVia(defaultDialect: "amapi" | "headwind"): NonNullable<Flow<neve
     // A wiped device (AMAPI WIPE, Headwind factoryReset) holds no enrollment any more: it checks in no more.
     // A restricted service (a lapsed Knox licence): what the dialect's agent publishes for it (agents/knox-manage.yaml: Samsung's sentence); Android Device Policy shows nothing.
     const said = !out.ok && agentCause(out) === "service-restricted" ? agentRefusal(fc.agents, name, "service-restricted", { ok: false, code: out.code, keychain: { identities: [] } }).shown : undefined;
-    const restricted = said ? { shown: said } : {};
+    // Intune's app finds the device noncompliant at the check-in: its own headings (compliance-shown.ts), not the server's setting texts.
+    const mode = modeOf(o, o.profile ?? defaultProfile);
+    const noncompliant = out.compliance?.state === "noncompliant" ? noncompliantOutcome(out.compliance, mode === "work-profile" || mode === "cope" ? "PROFILE_OWNER" : "DEVICE_OWNER", fc.protocol.clock.now()).shown : undefined;
+    const restricted = said ? { shown: said } : noncompliant ? { shown: noncompliant } : {};
     return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...restricted, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }
@@ -335,7 +339,7 @@ const androidWorkProfile: Flow<never> = {
   name: "android-work-profile",
   description: "Personally owned work profile (BYOD) from an enrollment link / Company Portal-style sign-in: PROVISION_MANAGED_PROFILE, profile owner",
   platforms: ["android"],
-  checkin: checkinVia("amapi"),
+  checkin: checkinVia("amapi", "work-profile"),
   async run(fc, options) {
     const o = androidOptions(options);
     const back = await resumed(fc, o);

@@ -105,17 +105,19 @@ export function androidShownForError(input: ShownInput): Shown | undefined {
 
 /** A provisioning outcome (android.provision.*) with the constant of the task that failed. */
 export function androidShownForOutcome(
-  out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string }; stop?: WizardStop },
+  out: Pick<FlowResult, "ok" | "code" | "message"> & { download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string; message?: string }; stop?: WizardStop },
   release?: AndroidRelease,
 ): Shown | undefined {
   if (out.ok) return undefined;
   if (out.stop) return stopShown(out.stop);
   if (out.serverError) {
     // The DPC's server refused it (ADMIN_POLICY_COMPLIANCE fails; the wizard ends with "Can't set up device").
-    const { status, reason } = out.serverError;
+    // The server's own message is not on the wizard's screen: it is reported as what the server said (Shown.serverSaid).
+    const { status, reason, message } = out.serverError;
     const screen = `${WIZARD}, after the DPC's ADMIN_POLICY_COMPLIANCE failed`;
-    if (status && GOOGLE_RPC_STATUS.has(status)) return { code: status, ...(reason ? { name: reason } : {}), text: WIZARD_TEXT.cantSetUp, screen };
-    return { code: status ?? reason ?? "(no status)", text: WIZARD_TEXT.cantSetUp, screen, unknown: { raw: status ?? reason ?? "" } };
+    const said = message ? { serverSaid: message } : {};
+    if (status && GOOGLE_RPC_STATUS.has(status)) return { code: status, ...(reason ? { name: reason } : {}), text: WIZARD_TEXT.cantSetUp, screen, ...said };
+    return { code: status ?? reason ?? "(no status)", text: WIZARD_TEXT.cantSetUp, screen, unknown: { raw: status ?? reason ?? "" }, ...said };
   }
   switch (out.code) {
     case "android.provision.download-failed": {

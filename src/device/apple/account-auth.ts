@@ -20,7 +20,7 @@ import { decoded, step } from "../../protocol/common/context.js";
 import { exchange, mediaType } from "../../protocol/common/exchange.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
-import { ACCOUNT_UA, accountUser, answerPrompts, authenticate, parseBearerChallenge, pageText, parseLoginForm } from "./account-signin.js";
+import { ACCOUNT_UA, accountUser, answerPrompts, authenticate, parseBearerChallenge, parseLoginForm, signInRefused, type AuthFailure } from "./account-signin.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import type { AppleOptions } from "./options.js";
 import { typedPassword } from "../behaviors/typed-password.js";
@@ -29,7 +29,7 @@ const MAX_TOKEN_JSON = 16 * 1024;
 const MAX_TOKEN = 4096;
 const MAX_REDIRECTS = 5;
 
-export type AuthFailure = { code: string; message: string };
+export type { AuthFailure } from "./account-signin.js";
 
 export interface OAuth2Challenge {
   authorizationUrl: string;
@@ -136,8 +136,7 @@ export async function oauth2Authorize(ctx: FlowContext, o: AppleOptions, ch: OAu
     const redirect = new URL(ch.redirectUrl);
     for (let hops = 0; ; hops++) {
       if (res.status === 401 || res.status === 403) {
-        const why = pageText(res.body);
-        return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})${why ? `: ${why}` : ""}` };
+        return signInRefused(res.status, res.body);
       }
       const loc = res.headers["location"];
       if (res.status < 300 || res.status > 308 || !loc) throw new ProtocolViolationError("apple.account.oauth2-redirect", `sign-in ended with HTTP ${res.status}${loc ? "" : " without a Location"}, expected a redirect to the redirect-url`);

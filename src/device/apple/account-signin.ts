@@ -12,6 +12,7 @@ import { EMBEDDED_ACCOUNT_PASSWORD } from "../../wire/apple/embedded.js";
 import { readForms } from "../../wire/web/html-form.js";
 import type { HttpResponse } from "../../ports/http.js";
 import type { FlowContext } from "../flow.js";
+import type { Shown } from "../shown.js";
 import type { AppleOptions } from "./options.js";
 import { typedPassword } from "../behaviors/typed-password.js";
 
@@ -74,8 +75,24 @@ export const pageText = (body: Uint8Array): string =>
     .replace(/[^\x20-\x7e]+/g, " ")
     .trim();
 
+/** A sign-in that did not give a token: the outcome code, enrollsim's diagnosis, and what the device shows where it shows something. */
+export type AuthFailure = { code: string; message: string; shown?: Shown };
+
+/**
+ * The sign-in page refused the credentials (HTTP 401/403: a wrong password, a locked account, conditional access).
+ * The account sign-in is a web view, so what the device shows is the identity provider's page as it wrote it (its
+ * words are the server's, displayed by the device on purpose: Entra's "AADSTS50053: The account is locked …"). iOS and
+ * macOS publish no code or alert of their own for it: the condition is reported unknown. The screen is set by the flow's
+ * table (device/apple/shown.ts appleScreen).
+ */
+export function signInRefused(status: number, body: Uint8Array): AuthFailure {
+  const why = pageText(body);
+  const shown: Shown | undefined = why ? { text: why, screen: "the account sign-in's web view (the identity provider's page)", serverSaid: why, unknown: { raw: `sign-in page refused the credentials (HTTP ${status})`, of: "condition" } } : undefined;
+  return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${status})${why ? `: ${why}` : ""}`, ...(shown ? { shown } : {}) };
+}
+
 /** The form follower: GET the sign-in page, submit user + password, expect the 308 to the login scheme. */
-async function followForm(ctx: FlowContext, authUrl: string, user: string, password: string): Promise<string | { code: string; message: string }> {
+async function followForm(ctx: FlowContext, authUrl: string, user: string, password: string): Promise<string | AuthFailure> {
   return step(ctx.protocol, "account.auth", async () => {
     const u = new URL(authUrl);
     u.searchParams.set("user-identifier", user);
@@ -102,8 +119,7 @@ async function followForm(ctx: FlowContext, authUrl: string, user: string, passw
     }
     if (res.status === 401 || res.status === 403) {
       // What the sign-in page says (a refusal's text: wrong password, locked account, conditional access), as the web view shows it.
-      const why = pageText(res.body);
-      return { code: "apple.account.auth-failed", message: `the sign-in page refused the credentials (HTTP ${res.status})${why ? `: ${why}` : ""}` };
+      return signInRefused(res.status, res.body);
     }
     const loc = res.headers["location"] ?? "";
     if (res.status !== 308 || !loc.startsWith(LOGIN_SCHEME)) {
@@ -129,7 +145,7 @@ export function accountUser(ctx: FlowContext, o: AppleOptions): { user: string; 
 }
 
 /** The auth driver: a scenario token, or the form follower at `signinUrl`. */
-export async function authenticate(ctx: FlowContext, o: AppleOptions, signinUrl: string | undefined): Promise<string | { code: string; message: string }> {
+export async function authenticate(ctx: FlowContext, o: AppleOptions, signinUrl: string | undefined): Promise<string | AuthFailure> {
   const a = o.account ?? {};
   const driver = a.auth ?? (a.token !== undefined ? "token" : "form");
   if (driver === "token") {

@@ -167,7 +167,7 @@ export async function runAccountDriven(ctx: FlowContext, o: AppleOptions, varian
       if (!(ch.method === "apple-as-web" && ch.url) && ch.method !== "apple-oauth2") return fail(dev, "apple.account.auth-unsupported", "account.enroll", `Bearer method "${(ch.method ?? "").slice(0, 40)}" is not supported by enrollsim's auth drivers (apple-as-web, apple-oauth2)`);
       const got = await session.signIn(ch, baseUrl);
       signinUrl = session.signinUrl;
-      if (typeof got !== "string") return fail(dev, got.code, "account.auth", got.message);
+      if (typeof got !== "string") return fail(dev, got.code, "account.auth", got.message, got.shown);
       bearer = got;
       continue;
     }

@@ -66,9 +66,10 @@ export function enrollmentRequest(webUrl: string | undefined, url: string | unde
   return undefined;
 }
 
-function backAtPane(flow: string, condition: string, cause?: string): Shown {
+function backAtPane(flow: string, condition: string, cause?: string, mdmclient?: string[]): Shown {
   return {
-    text: RETRIEVING_TEXT,
+    // What the Mac records is the device's own text too: mdmclient's CloudConfig lines (micromdm/micromdm#854), after the pane's.
+    text: mdmclient ? `${RETRIEVING_TEXT}; mdmclient log: ${mdmclient.join(" / ")}` : RETRIEVING_TEXT,
     screen: appleScreen("ade.enroll", flow),
     unknown: { raw: condition, of: "condition" },
     ...(cause ? { cause: { code: cause } } : {}),
@@ -128,7 +129,7 @@ export function enrollUrlStatus(dev: AppleDevice, flow: string, req: { via: Enro
     code,
     "ade.enroll",
     `the enrollment URL (POST ${req.url}) answered HTTP ${status} instead of an enrollment profile: "${RETRIEVING_TEXT}", then the Remote Management pane again${lines ? `; mdmclient: ${lines[1]}` : ""}`,
-    backAtPane(flow, `HTTP ${status} from the enrollment URL`, `HTTP ${status}`),
+    backAtPane(flow, `HTTP ${status} from the enrollment URL`, `HTTP ${status}`, lines),
   );
 }
 

@@ -118,7 +118,7 @@ export async function appleCheckin(
   // apple-oauth2 enrollments (no sign-in URL kept) authenticate when the server's 401 Bearer challenge comes.
   if (account && (p.get("signin") || o.account?.token !== undefined)) {
     const got = await authenticate(ctx, o, p.get("signin") ?? undefined);
-    if (typeof got !== "string") return { ok: false, code: got.code, step: "account.auth", message: got.message };
+    if (typeof got !== "string") return { ok: false, code: got.code, step: "account.auth", message: got.message, ...(got.shown ? { shown: got.shown } : {}) };
     bearer = got;
   }
   const sign = p.get("sign") === "1";

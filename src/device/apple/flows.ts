@@ -374,7 +374,7 @@ async function runAde(ctx: FlowContext, o: AppleOptions, name: string): Promise<
         `apple.ade.refused${body?.code ? `.${String(body.code)}` : ""}`,
         "ade.enroll",
         `the enrollment URL answered 403 ${String(body?.code ?? "")} ${String(body?.message ?? "")}`.trim(),
-        isAppleServerCode(raw) ? appleShownForServerCode(raw, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name) : appleAdeInvalidProfile(raw, deviceKind, cc.department, "ade.enroll", name),
+        isAppleServerCode(raw) ? appleShownForServerCode(raw, typeof body?.message === "string" ? body.message : undefined, "ade.enroll", name) : { ...appleAdeInvalidProfile(raw, deviceKind, cc.department, "ade.enroll", name), ...(typeof body?.message === "string" && body.message ? { serverSaid: body.message } : {}) },
       );
     }
     if (res.status >= 400) return enrollUrlStatus(dev, name, target, res.status, res.body.length, ctx.protocol.clock.now() - started);

@@ -79,7 +79,8 @@ export async function agentEnrollment(ctx: FlowContext, dev: AppleDevice, o: App
     }
     const code = reason ? `apple.agent.${reason.toLowerCase().replace(/_/g, "-")}` : `apple.agent.http-${res.status}`;
     const said = message ?? `HTTP ${res.status}`;
-    const plain = fail(dev, code, S, `${agent.name}: ${said}`, { text: said, screen: agent.name });
+    // No agent row for the cause: the Hub shows its server's message (an assumption, README-apple.md), which is the server's words.
+    const plain = fail(dev, code, S, `${agent.name}: ${said}`, { text: said, screen: agent.name, ...(message ? { serverSaid: message } : {}) });
     const cause = agentCause({ code, ...(reason ? { serverError: { reason } } : {}) });
     return cause ? agentScreen(ctx.agents, agent.id, platform, cause, plain) : plain;
   });

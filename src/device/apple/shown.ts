@@ -91,18 +91,25 @@ export function appleShownForChain(err: AppleError, step: string, flow?: string,
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
     text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
     screen: appleScreen(step, flow),
-    ...(inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
+    ...(err.underlying ? { cause: { code: err.underlying } } : inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
     // No published text for this condition: say so, with the condition as found.
     ...(err.unpublished ? { unknown: { raw: err.unpublished.raw, of: "condition" as const } } : {}),
   };
 }
 
-/** A server's 403 error body (`code`, optional user `message`), against Apple's MDM error schemas. */
+/**
+ * A server's 403 error body (`code`, optional user `message`), against Apple's MDM error schemas. The device DOES
+ * display the server's words here, on purpose: the schemas (mdm/errors/*.yaml, key `message`) define it as "A
+ * description of the error suitable for displaying to the user … the client will make a best-effort attempt to display
+ * the message" (`description` is "only … for logging purposes and will not be displayed"), so `message` is the shown
+ * text and also what the server said.
+ */
 export function appleShownForServerCode(raw: string | undefined, message: string | undefined, step: string, flow?: string): Shown {
   const screen = appleScreen(step, flow);
+  const said = message ? { serverSaid: message } : {};
   const known = raw ? MDM_ERROR_CODES.find((k) => k.code === raw) : undefined;
-  if (known) return { code: known.code, name: known.title, text: message || known.meaning, screen };
-  return { code: raw ?? "(no code)", text: message || `The server refused the request${raw ? ` with code "${raw}"` : " without an error code"}.`, screen, unknown: { raw: raw ?? "" } };
+  if (known) return { code: known.code, name: known.title, text: message || known.meaning, screen, ...said };
+  return { code: raw ?? "(no code)", text: message || `The server refused the request${raw ? ` with code "${raw}"` : " without an error code"}.`, screen, unknown: { raw: raw ?? "" }, ...said };
 }
 
 /**

@@ -20,13 +20,19 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { windowsScreen } from "./shown.js";
 import { signInShown } from "./signin-shown.js";
 
+/** CoManagementHandler.log's line per CAA code, as Microsoft Learn quotes it ("MDM enrollment fails with error code 0xcaa9001f"). */
+const COMANAGEMENT_LOG: Record<number, string> = { 0xcaa9001f: "Integrated Windows authentication supported only in federation flow" };
+
 /** undefined when the realm is federated and the sign-in may go on. */
 export async function integratedRealm(run: EnrollRun, authority: string): Promise<WindowsFlowResult | undefined> {
   const { p, upn, fail } = run;
   const realm = await discoverUserRealm(p, authority, upn);
   const refuse = (code: number, detail: string) => {
     const s = signInShown({ kind: "adal", code, detail }, "broker", "event76");
-    return { ...fail("windows.gpo.token-unavailable", "auth.realm", s.message), shown: { ...s.shown, screen: windowsScreen("auth.realm", "windows-gpo") } };
+    // The co-management client's own log line, where Microsoft Learn publishes it (0xcaa9001f only): the device's record too.
+    const log = COMANAGEMENT_LOG[code];
+    const text = log ? `${s.shown.text}; CoManagementHandler.log: ${log}` : s.shown.text;
+    return { ...fail("windows.gpo.token-unavailable", "auth.realm", s.message), shown: { ...s.shown, text, screen: windowsScreen("auth.realm", "windows-gpo") } };
   };
   if (realm.status === "unreachable") return refuse(0xcaa90018, realm.error.message);
   if (realm.accountType !== "Federated") {

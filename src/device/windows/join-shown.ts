@@ -77,7 +77,8 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
   } else if (where.flowKind === "autopilot" && where.attested) {
     // No HRESULT is published for this answer: the line fails, and the code it would print is not invented.
     espLine = "Joining your organization's network (Failed)";
-    text = `${espLine}; the HRESULT Windows reports for this is not published; the service answered ${r.serverError ?? `HTTP ${r.httpStatus}`}: ${r.message}`;
+    // The service's words are the failure's `serverSaid` (and in its message), not the device's text.
+    text = `${espLine}; the HRESULT Windows reports for this is not published`;
   } else if (where.flowKind === "gpo") {
     // No UI: the User Device Registration log and dsregcmd /status "Previous Registration" (Troubleshoot hybrid joined devices).
     text = `dsregcmd /status: Error Phase : join, Client ErrorCode : ${hex ? hex.toLowerCase() : "(none)"}, Server ErrorCode : ${r.serverError ?? "(none)"}, Server Message : ${r.message}, Https Status : ${r.httpStatus}`;
@@ -90,6 +91,8 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
     ...(row?.name ? { name: row.name } : {}),
     text,
     screen: where.screen,
+    // The service's own words (shown on screen too only where the surface prints them: 801c03ed, dsregcmd).
+    serverSaid: `${r.serverError ? `${r.serverError}: ` : ""}${r.message}`,
     ...(row ? {} : { unknown: { raw: r.error ?? r.serverError ?? `HTTP ${r.httpStatus}` } }),
   };
   const meaning = row ? ` — ${row.name ? `${row.name}: ` : ""}${row.meaning}` : "";

@@ -114,7 +114,11 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
       if (got.status === "not-registered") {
         prep.result = "failed";
         prep.endedAt = p.clock.now();
-        return fail("windows.autopilot.profile-missing", "autopilot.profile", `No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot); ${o.mode} needs the profile and no user is there to sign in`);
+        // What the PC records: IsAutopilotDisabled 1 ("the device isn't registered with Windows Autopilot", Windows Autopilot troubleshooting FAQ, oobe-fallback.ts); OOBE shows its default screens.
+        return {
+          ...fail("windows.autopilot.profile-missing", "autopilot.profile", `No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot); ${o.mode} needs the profile and no user is there to sign in`),
+          shown: { text: "HKLM\\SOFTWARE\\Microsoft\\Provisioning\\Diagnostics\\Autopilot: IsAutopilotDisabled = 1", screen: "OOBE (out-of-box experience)", unknown: { raw: "no Autopilot profile (plain OOBE: no company branding, no Autopilot page)", of: "condition" } },
+        };
       }
       if (got.status === "attention-required") {
         prep.result = "failed";

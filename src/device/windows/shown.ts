@@ -119,11 +119,15 @@ export function windowsShownForError(input: ShownInput): Shown | undefined {
  * whose ErrorType and subcode are both outside the table is what Windows calls
  * MENROLL_E_DEVICE_UNKNOWN_ERROR; the raw value is kept as `unknown.raw`.
  */
-export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "errorType" | "subcode" | "code" | "uiText">, step: string, flow?: string): Shown {
+export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "errorType" | "subcode" | "code" | "uiText"> & Partial<Pick<SoapFault, "reason" | "detailMessage">>, step: string, flow?: string): Shown {
   const screen = windowsScreen(step, flow);
   const byType = f.errorType ? ERRORTYPE_TO_MENROLL[f.errorType.toLowerCase()] : undefined;
   const bySub = f.subcode ? SUBCODE_TO_MENROLL[f.subcode.toLowerCase()] : undefined;
-  const shown: Shown = { code: hresultHex(f.hresult), name: f.name, text: f.uiText, screen };
+  // The fault's own text (detail Message, else Reason) is the server's words: Windows shows the MENROLL text for the code.
+  // (MS-MDE2 §2.2.10, errata of 2023-06-12, adds a CustomServerError detail message that applicable Windows versions use;
+  // not modelled, so no Windows surface here shows the server's words.)
+  const said = f.detailMessage ?? f.reason;
+  const shown: Shown = { code: hresultHex(f.hresult), name: f.name, text: f.uiText, screen, ...(said ? { serverSaid: said } : {}) };
   if (!byType && !bySub) shown.unknown = { raw: f.errorType ?? f.subcode ?? f.code ?? "(no fault code)" };
   return shown;
 }

@@ -169,7 +169,8 @@ export function pageShown(page: { title?: string; heading?: string; text: string
   const text = page.text.startsWith(first) ? page.text : `${first} ${page.text}`.trim();
   return {
     pageUnreachable: false,
-    shown: { text, unknown: { raw: `identity provider page (HTTP ${httpStatus})`, of: "condition" } },
+    // The web host displays the provider's page: its words are the server's, shown on purpose.
+    shown: { text, serverSaid: text, unknown: { raw: `identity provider page (HTTP ${httpStatus})`, of: "condition" } },
     message: `The identity provider ended the sign-in on its own page: "${text.slice(0, 300)}" (HTTP ${httpStatus}; the sign-in does not complete; no Windows code is published for this)`,
   };
 }

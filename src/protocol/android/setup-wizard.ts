@@ -69,7 +69,7 @@ export interface ProvisioningModeRequest {
 /** The DPC as ManagedProvisioning sees it: two activities. */
 export interface DpcPersona {
   getProvisioningMode(req: ProvisioningModeRequest): { mode: number; adminExtras?: Bundle };
-  adminPolicyCompliance(req: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED" }): Promise<{ ok: boolean; code: string; step?: string; message?: string; serverError?: { status?: string; reason?: string } }>;
+  adminPolicyCompliance(req: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED" }): Promise<{ ok: boolean; code: string; step?: string; message?: string; serverError?: { status?: string; reason?: string; message?: string } }>;
 }
 
 export interface SetupWizardInput {
@@ -88,7 +88,7 @@ export interface SetupWizardInput {
 
 export type ProvisioningOutcome =
   | { ok: true; code: string; mode: number; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER"; intents: string[] }
-  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string }; stop?: WizardStop };
+  | { ok: false; code: string; step: string; message: string; intents: string[]; download?: { reason: string; status?: number }; serverError?: { status?: string; reason?: string; message?: string }; stop?: WizardStop };
 
 const CLOUDDPC_PACKAGE = CLOUDDPC.component.split("/")[0];
 const MODE_NAMES: Record<number, string> = { 1: "FULLY_MANAGED_DEVICE", 2: "MANAGED_PROFILE", 3: "MANAGED_PROFILE_ON_PERSONAL_DEVICE" };

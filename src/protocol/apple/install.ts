@@ -115,7 +115,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     // reports "The SCEP server returned an invalid response." (a case where iOS 13 refused an SCEP
     // server certificate valid > 825 days: https://arsenb.wordpress.com/2020/06/15/watch-your-certificates-when-working-with-apple-devices/),
     // with the NSURLError underneath.
-    if (e instanceof TransportError && e.kind === "tls") return AppleErrors.scepInvalidResponse(`${scepTlsNsUrl(e.detail)}: ${e.message}`);
+    if (e instanceof TransportError && e.kind === "tls") return AppleErrors.scepInvalidResponse(e.message, scepTlsNsUrl(e.detail));
     throw e;
   }
   if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");

@@ -11,6 +11,7 @@
  *                     certificate: subject CN=enrollsim reference CA; issuer …; valid … to …; serial 01
  * ```
  */
+import { labelledFailure } from "../../device/shown-for.js";
 import { terminalText } from "../terminal-text.js";
 import type { DeviceListing, DeviceTranscript, MessageView, TranscriptEntry } from "./model.js";
 
@@ -62,6 +63,9 @@ function entryLines(e: TranscriptEntry): string[] {
 export function formatDeviceTranscript(t: DeviceTranscript): string {
   const out = [`device ${clip(t.device)}: ${t.exchanges} exchange(s)`, ""];
   for (const e of t.entries) out.push(...entryLines(e));
-  out.push("", t.outcome ? `outcome: ${t.outcome.ok ? "ok" : "FAILED"} ${clip(t.outcome.code)}${t.outcome.message ? ` — ${clip(t.outcome.message)}` : ""}` : "outcome: (none recorded: the run was interrupted or the trace is cut short)");
+  if (!t.outcome) out.push("", "outcome: (none recorded: the run was interrupted or the trace is cut short)");
+  // A failure's three parts on labelled lines: the device's own words, the server's words, enrollsim's diagnosis.
+  else if (!t.outcome.ok) out.push("", `outcome: FAILED ${clip(t.outcome.code)}`, ...labelledFailure(t.outcome.shown, t.outcome.message).map((l) => `  ${l.label}: ${clip(l.text)}`));
+  else out.push("", `outcome: ok ${clip(t.outcome.code)}${t.outcome.message ? ` — ${clip(t.outcome.message)}` : ""}`);
   return `${out.join("\n")}\n`;
 }

@@ -19,6 +19,7 @@
  * version, or by hand, cannot leak through the viewer. Strings are not terminal-sanitised here
  * (the HTML report escapes for HTML; the CLI formatter, ./format.ts, uses terminal-text).
  */
+import type { Shown } from "../../device/shown.js";
 import type { TranscriptEvent } from "../../ports/transcript.js";
 import { ReportError } from "../errors.js";
 import { parseJsonText } from "../json-text.js";
@@ -59,7 +60,10 @@ export interface TranscriptEntry {
 export interface DeviceOutcome {
   ok: boolean;
   code: string;
+  /** enrollsim's diagnosis (the failure's message). */
   message?: string;
+  /** What the device shows (its own words) and, in `serverSaid`, what the server said (device/shown.ts). */
+  shown?: Shown;
 }
 
 export interface DeviceListing {
@@ -101,7 +105,9 @@ export function parseTrace(text: string, source: string): TranscriptEvent[] {
 function outcomeOf(e: TranscriptEvent): DeviceOutcome {
   const d = obj(e.data);
   const message = str(d.message) ?? str(obj(d.error).message);
-  return { ok: d.ok === true, code: str(d.code) ?? "?", ...(message ? { message } : {}) };
+  const s = obj(d.shown);
+  const shown = typeof s.text === "string" && typeof s.screen === "string" ? (s as unknown as Shown) : undefined;
+  return { ok: d.ok === true, code: str(d.code) ?? "?", ...(message ? { message } : {}), ...(shown ? { shown } : {}) };
 }
 
 /** Devices in the trace in order of first appearance, with their outcome and exchange count. */

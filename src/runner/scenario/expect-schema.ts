@@ -253,7 +253,7 @@ export const expectSchema: Json = {
     },
     shown: {
       type: "array",
-      description: "Devices by the text they show: the failure's message and what the platform shows (text, code, name).",
+      description: "Devices by the text they show: what the platform's table says the device shows (text, code, name, screen, cause). Never the failure's message (enrollsim's diagnosis) nor the server's words (assert those with `answered`).",
       items: {
         type: "object",
         additionalProperties: false,

@@ -29,6 +29,13 @@ export interface AppleError {
    * reports it as unknown, device/apple/shown.ts).
    */
   unpublished?: { raw: string };
+  /**
+   * enrollsim's diagnosis of why (which CertRep check failed, the HTTP status, the TLS rule broken): for the support
+   * engineer, in the failure's message; never in the chain's texts, which are what the device shows and reports.
+   */
+  diagnosis?: string;
+  /** The lower-level error behind the chain that the device records (the NSURLError of a failed TLS evaluation). */
+  underlying?: string;
 }
 
 const item = (domain: string, code: number, text: string): AppleErrorItem => ({
@@ -125,12 +132,12 @@ export const AppleErrors = {
     symptom: "apple.profile.pkcs12-import",
     chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCProfileErrorDomain", 1015, `The certificate "${name}" could not be imported: ${why}`)],
   }),
-  scepInvalidResponse: (detail: string): AppleError => ({
+  /** `diagnosis`: why enrollsim found the answer unusable (blind trial 9: it was inside Apple's alert text); `underlying`: the NSURLError of a TLS failure. */
+  scepInvalidResponse: (diagnosis: string, underlying?: string): AppleError => ({
     symptom: "apple.scep.invalid-response",
-    chain: [
-      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
-      item("MCProfileErrorDomain", 1009, `The SCEP server returned an invalid response. (${detail})`),
-    ],
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCProfileErrorDomain", 1009, "The SCEP server returned an invalid response.")],
+    diagnosis,
+    ...(underlying ? { underlying } : {}),
   }),
   /**
    * The SCEP client's helper (profiled) crashed while verifying the CertRep, and the installer lost its XPC connection:
@@ -192,5 +199,6 @@ export const AppleErrors = {
 
 export const errorChainPlist = (e: AppleError): PlistDict[] => e.chain.map((i) => ({ ...i }) as unknown as PlistDict);
 
+/** The chain as one line, then the underlying error and enrollsim's diagnosis, each labelled: the failure's message. */
 export const describeAppleError = (e: AppleError): string =>
-  e.chain.map((i) => `${i.ErrorDomain} ${i.ErrorCode}: ${i.LocalizedDescription}`).join(" ← ");
+  e.chain.map((i) => `${i.ErrorDomain} ${i.ErrorCode}: ${i.LocalizedDescription}`).join(" ← ") + (e.underlying ? ` ← ${e.underlying}` : "") + (e.diagnosis ? ` (diagnosis: ${e.diagnosis})` : "");

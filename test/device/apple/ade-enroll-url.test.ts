@@ -89,7 +89,12 @@ describe("ADE: what the device records when the enrollment URL gives no profile"
     expect(r.message).toContain("CloudConfig: Error returning activation profile.   Error = 500; Datasize = 0");
     // The server's own text is not the device's record.
     expect(r.message).not.toContain("not signed by Apple Device CA");
-    expect(r.shown).toMatchObject({ text: "Retrieving Enrollment Profile", screen: "Setup Assistant › Remote Management", cause: { code: "HTTP 500" } });
+    // mdmclient's lines are the Mac's own record: in what the device shows (expect.shown matches them), after the pane's text.
+    expect(r.shown).toMatchObject({
+      text: "Retrieving Enrollment Profile; mdmclient log: CloudConfig: Get activation profile returning error after 0.25 secs / CloudConfig: Error returning activation profile.   Error = 500; Datasize = 0",
+      screen: "Setup Assistant › Remote Management",
+      cause: { code: "HTTP 500" },
+    });
     const [n] = notes(dev.transcriptSink.events());
     expect(n).toMatchObject({ status: 500, via: "machineinfo-post", process: "mdmclient" });
     // cloudconfigurationd's User-Agent on the MachineInfo POST (micromdm#854's server log)

@@ -117,7 +117,7 @@ describe("deviceTranscript", () => {
     expect(t.outcome).toEqual({ ok: false, code: "transport.refused", message: "connection refused" });
     const text = formatDeviceTranscript(t);
     expect(text).toMatch(/^1\. scep\.getcacert {2}POST https:\/\/mdm\.test\/x → 200 application\/x-x509-ca-cert 2\.0 ms\n {3}server → device {2}x509: certificate: subject /m);
-    expect(text).toContain("outcome: FAILED transport.refused — connection refused");
+    expect(text).toContain("outcome: FAILED transport.refused\n  enrollsim's diagnosis: connection refused");
   });
 
   it("labels an injected fault, lists devices with outcomes, and refuses an unknown device naming the known ones", () => {

@@ -92,7 +92,7 @@ export const amapiDialect: AndroidDialect = {
         })();
         const code = REASON_CODES[reason] ?? `android.amapi.${(err?.status ?? `http-${res.status}`).toLowerCase()}`;
         decoded(ctx, AMAPI_STEPS.redeem, { status: res.status, error: err?.status, reason, code });
-        return { ok: false as const, code, message: `${WIZARD_TEXT.cantSetUp} (${err?.message || reason || `HTTP ${res.status}`})`, serverError: { ...(err?.status ? { status: err.status } : {}), ...(reason ? { reason } : {}) } };
+        return { ok: false as const, code, message: `${WIZARD_TEXT.cantSetUp} (${err?.message || reason || `HTTP ${res.status}`})`, serverError: { ...(err?.status ? { status: err.status } : {}), ...(reason ? { reason } : {}), ...(err?.message ? { message: err.message } : {}) } };
       }
       const dev = readDevice(text(res.body));
       decoded(ctx, AMAPI_STEPS.redeem, { device: dev.name, managementMode: dev.managementMode, ownership: dev.ownership, state: dev.state, policyName: dev.policyName });

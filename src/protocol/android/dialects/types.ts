@@ -98,8 +98,8 @@ export interface DialectOutcome {
   code: string;
   step?: string;
   message?: string;
-  /** The server's own error, as sent (AMAPI: google.rpc `status` and the error `reason`), for what the device shows. */
-  serverError?: { status?: string; reason?: string };
+  /** The server's own error, as sent (AMAPI: google.rpc `status`, the error `reason` and its `message`: the server's words, Shown.serverSaid), for what the device shows. */
+  serverError?: { status?: string; reason?: string; message?: string };
   /** What the policy's managed apps reported after installing (AMAPI ApplicationReport). */
   applicationReports?: ApplicationReport[];
   /** Server-side id of the enrolled device. */

@@ -79,7 +79,7 @@ export const workspaceOneDialect: AndroidDialect = {
         return { ok: true, code: "android.ws1.enrolled", ...(deviceId ? { deviceName: deviceId } : {}) };
       }
       const code = reason && /^[A-Z_]{1,64}$/.test(reason) ? `android.ws1.${reason.toLowerCase().replace(/_/g, "-")}` : `android.ws1.http-${res.status}`;
-      return { ok: false, code, step: S, message: `${WIZARD_TEXT.cantSetUp} (${message ?? `HTTP ${res.status}`})`, ...(reason ? { serverError: { reason } } : {}) };
+      return { ok: false, code, step: S, message: `${WIZARD_TEXT.cantSetUp} (${message ?? `HTTP ${res.status}`})`, ...(reason || message ? { serverError: { ...(reason ? { reason } : {}), ...(message ? { message } : {}) } } : {}) };
     });
   },
 };

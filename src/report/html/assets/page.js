@@ -102,6 +102,12 @@
     return bar;
   }
 
+  /** What the device shows as the summary prints it (device/shown-for.ts describeShown): code and name, text, screen. */
+  function shownLine(s) {
+    if (!s) return "";
+    const code = [s.code, s.name && s.name !== s.code ? s.name : undefined].filter(Boolean).join(" ");
+    return `${code ? `${code}: ` : ""}"${s.text}" [${s.screen}]`;
+  }
   function failures(sm) {
     const errs = Object.entries(sm.errors || {}).sort((a, b) => b[1].count - a[1].count);
     const max = errs.reduce((m, [, e]) => Math.max(m, e.count), 0);
@@ -111,9 +117,10 @@
       .filter(([, s]) => s.failed > 0)
       .sort((a, b) => b[1].failed - a[1].failed);
     return [
+      // A failure's three parts kept apart (device/shown.ts): the device's own words, the server's, enrollsim's diagnosis.
       table(
-        ["code", "devices", "blame", "step", "example"],
-        errs.map(([c, e]) => [c, bar(e.count, max), e.blame, e.step, e.example]),
+        ["code", "devices", "blame", "step", "the device shows", "the server said", "enrollsim's diagnosis"],
+        errs.map(([c, e]) => [c, bar(e.count, max), e.blame, e.step, shownLine(e.shown), e.shown && e.shown.serverSaid ? `"${e.shown.serverSaid}"` : "", e.example]),
       ),
       el(
         "div",
@@ -207,7 +214,7 @@
         "examples",
         "Sample failing devices",
         table(
-          ["device", "code", "step", "message"],
+          ["device", "code", "step", "enrollsim's diagnosis"],
           ex.map((e) => [tx[e.device] ? el("a", { href: `#tx-${e.device}` }, e.device) : e.device, e.code, e.step, e.message]),
         ),
       ),
