@@ -147,9 +147,10 @@ export const AppleErrors = {
    * Couldn't communicate with a helper application", is quoted in micromdm/micromdm#441 (iOS 11.4, 10.3.3); the crash
    * in profiled is micromdm/scep#76's log. The alert's title is Apple's "Profile Installation Failed".
    */
-  scepHelperInterrupted: (detail: string): AppleError => ({
+  scepHelperInterrupted: (diagnosis: string): AppleError => ({
     symptom: "apple.scep.helper-interrupted",
-    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("NSCocoaErrorDomain", 4097, `Couldn't communicate with a helper application. (${detail})`)],
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("NSCocoaErrorDomain", 4097, "Couldn't communicate with a helper application.")],
+    diagnosis,
   }),
   scepFailure: (failInfo: string): AppleError => ({
     symptom: `apple.scep.failInfo.${failInfo}`,
