@@ -33,6 +33,17 @@ describe("Company Portal device limit (Android work profile)", () => {
     expect(other.result, String(other.error)).toMatchObject({ ok: true });
   });
 
+  it("on the device-administrator path (work profile not admitted) the same check refuses at the route", async () => {
+    const { server, half } = await androidServer({}, undefined, { restrictions: { deviceLimit: 1, platform: { androidWorkProfile: { allowed: false } } } });
+    const first = await runAndroidFlow("android-work-profile", { user: "ann@contoso.com" }, server.handler, { index: 0 });
+    expect(first.result, String(first.error)).toMatchObject({ ok: true });
+    expect(first.steps.some((s) => s.step === "android.da.activate")).toBe(true);
+    const second = await runAndroidFlow("android-work-profile", { user: "ann@contoso.com" }, server.handler, { index: 1 });
+    expect(second.result).toMatchObject({ ok: false, code: "android.enrollment.device-limit", step: "android.trigger.route", shown: { name: "Device limit reached" } });
+    expect(second.steps.some((s) => s.step.startsWith("android.da."))).toBe(false);
+    expect(half["policy"].refusals.map((r) => r.refusal)).toEqual(["device-limit"]);
+  });
+
   it("a catalog without the Company Portal's row keeps Intune's refusal as the app received it", async () => {
     const { server } = await androidServer({}, undefined, { restrictions: { deviceLimit: 0 } });
     const bare = new AgentCatalog(
