@@ -17,6 +17,7 @@ import { deviceIdentity, identityFingerprint, type TlsRequest } from "./identity
 import type { AccountEnrollment } from "./account-driven.js";
 import type { CommandQueue } from "./command-queue.js";
 import type { DdmService } from "./ddm.js";
+import { USER_ENROLLMENT_GRANT_PARAM } from "./user-enrollment-grants.js";
 
 export class CheckinService {
   private readonly failedOnce = new Set<string>();
@@ -73,8 +74,11 @@ export class CheckinService {
       const imei = typeof msg.dict.IMEI === "string" ? msg.dict.IMEI.replace(/\s/g, "") : undefined;
       const accountUser = this.account.bearerUser(req);
       // Authentication before the tenant rules: a device refused here must not be recorded as enrolled (a seat, a device-limit slot).
-      // A User Enrollment authenticates with its Bearer token (account-driven), unless this server handed out profile-driven User Enrollment profiles (profile-service.ts).
-      if (accountUser === null || (msg.enrollmentId && !accountUser && !this.core.stats.userEnrollmentProfiles)) {
+      // A User Enrollment authenticates with its Bearer token (account-driven), or with the grant of the profile-driven
+      // User Enrollment profile this server issued, which its CheckInURL names; the first EnrollmentID to use a grant
+      // owns it (user-enrollment-grants.ts). A server-wide exemption would let any EnrollmentID in without a token.
+      const grant = new URL(req.url, "http://localhost").searchParams.get(USER_ENROLLMENT_GRANT_PARAM);
+      if (accountUser === null || (msg.enrollmentId && !accountUser && !this.core.userEnrollmentGrants.claim(grant, msg.enrollmentId))) {
         return this.core.reject("checkin.bearer", text(401, msg.enrollmentId ? "a User Enrollment must authenticate with its Bearer token" : "unknown Bearer token", { "www-authenticate": this.core.accountAuthority.challenge() }));
       }
       // User-initiated enrollment through the portal: the CheckInURL carries the enrollment's token (portal.ts).
@@ -134,6 +138,7 @@ export class CheckinService {
         ownership,
         ...(accountUser ? { accountUser } : {}),
         ...(portalUser ? { portalUser, portalEnrollment: portalEnrollment! } : {}),
+        ...(msg.enrollmentId && !accountUser && grant !== null ? { userEnrollmentGrant: grant } : {}),
       };
       this.core.devices.set(udid, d);
       this.core.field.onAuthenticate(d);

@@ -15,6 +15,7 @@ import type { AppleFieldServices, FieldServicesKeys } from "./field-services.js"
 import type { AccountAuthority } from "./oauth2.js";
 import type { DdmAssetConfig } from "./ddm-assets.js";
 import type { EnrollmentPortal, PortalConfig } from "./portal.js";
+import type { UserEnrollmentGrants } from "./user-enrollment-grants.js";
 
 /**
  * Command results a device record keeps (the REST view and server expectations read them). A fleet
@@ -141,6 +142,8 @@ export interface DeviceRecord {
   portalUser?: string;
   /** User-initiated enrollment: the portal enrollment's token its CheckInURL carries (a renewed profile must carry the same URL). */
   portalEnrollment?: string;
+  /** Profile-driven User Enrollment: the grant its CheckInURL carries (a renewed profile must carry the same URL). */
+  userEnrollmentGrant?: string;
   /** Corporate when a declared serial / IMEI matched at Authenticate. */
   ownership: "corporate" | "personal";
   /** DDM status items merged from the device's reports. */
@@ -164,8 +167,8 @@ export interface AppleServerStats {
   pushes?: number;
   /**
    * Enrollment profiles served for profile-driven User Enrollment (an MDM payload with ManagedAppleID, as the
-   * `embedded.apple.profile` edits make it): a device enrolled with one authenticates by EnrollmentID without a
-   * Bearer token (the server authenticated the user when it handed out the profile; checkin.ts).
+   * `embedded.apple.profile` edits make it): the device enrolled with one authenticates by EnrollmentID without a
+   * Bearer token, with the grant its CheckInURL names (user-enrollment-grants.ts; checkin.ts).
    */
   userEnrollmentProfiles?: number;
 }
@@ -184,6 +187,8 @@ export interface AppleCore {
   readonly policy: PolicyEngine;
   /** The enrollment portal of user-initiated enrollment (portal.ts). */
   readonly portal: EnrollmentPortal;
+  /** The grants of the profile-driven User Enrollment profiles served (user-enrollment-grants.ts). */
+  readonly userEnrollmentGrants: UserEnrollmentGrants;
   /** Counts a refusal under `reason`, logs its body, and returns the response. */
   reject(reason: string, res: HttpResponse): HttpResponse;
 }

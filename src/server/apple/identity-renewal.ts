@@ -28,7 +28,7 @@ import type { AppleCore, DeviceRecord } from "./core.js";
 
 export interface RenewalDeps {
   /** The enrollment profile as the server builds it now (its current Topic, URLs and a new identity payload). */
-  profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }): Promise<Uint8Array>;
+  profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }, grant?: string): Promise<Uint8Array>;
   enqueue(d: DeviceRecord, requestType: string, payload: PlistDict): string;
 }
 
@@ -74,7 +74,8 @@ export class IdentityRenewal {
     // An account-driven enrollment's profile carries its EnrollmentMode and Managed Apple Account: a User Enrollment has no serial.
     const account = d.accountUser ? { mode: d.serialNumber === undefined ? ("BYOD" as const) : ("ADDE" as const), user: d.accountUser } : undefined;
     // A portal enrollment's CheckInURL names its enrollment: the renewed profile carries the same URL (a changed CheckInURL is refused, 12002).
-    const bytes = await this.deps.profile(account, d.portalEnrollment !== undefined ? { token: d.portalEnrollment } : undefined);
+    // A profile-driven User Enrollment's CheckInURL names its grant: the renewed profile keeps it.
+    const bytes = await this.deps.profile(account, d.portalEnrollment !== undefined ? { token: d.portalEnrollment } : undefined, d.userEnrollmentGrant);
     const commandUUID = this.deps.enqueue(d, "InstallProfile", { Payload: bytes });
     this.queued.push({ udid, commandUUID, at: now });
     this.core.log.push(`identity-renewal: InstallProfile ${commandUUID} for ${udid} (identity ${fp.slice(0, 12)}… expires ${new Date(notAfter).toISOString()})`);

@@ -15,6 +15,7 @@ import { buildCertificate, parseCertificate, toPem, type Certificate } from "../
 import { basicConstraints, keyUsage, extKeyUsage } from "../../wire/x509/extensions.js";
 import type { AppleCore } from "./core.js";
 import { applyProfileEdits, type ProfileEdits } from "./profile-edits.js";
+import { USER_ENROLLMENT_GRANT_PARAM } from "./user-enrollment-grants.js";
 
 export type { ProfileEdits };
 
@@ -76,9 +77,11 @@ export class ProfileService {
 
   /**
    * The enrollment profile served to every device. `enrollment`: the enrollment portal's (portal.ts),
-   * whose token the CheckInURL carries so that Authenticate finds the user who logged in.
+   * whose token the CheckInURL carries so that Authenticate finds the user who logged in. `grant`: the
+   * profile-driven User Enrollment grant a renewed profile keeps (user-enrollment-grants.ts); a new one is
+   * issued for every profile-driven User Enrollment profile served without it.
    */
-  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }, browser?: ProfileEdits): Promise<Uint8Array> {
+  async profile(account?: { mode: "BYOD" | "ADDE"; user: string }, enrollment?: { token: string }, browser?: ProfileEdits, grant?: string): Promise<Uint8Array> {
     const c = this.core.config;
     const urls = this.core.ctx.urls();
     const fresh = [randomUUID().toUpperCase(), randomUUID().toUpperCase(), randomUUID().toUpperCase()] as const;
@@ -130,10 +133,18 @@ export class ProfileService {
     const edited = c.profile ? applyProfileEdits(built, c.profile) : built;
     // The portal's profile for the platform it read from the browser (portal.ts profileByBrowser), on top.
     const dict = browser ? applyProfileEdits(edited, browser) : edited;
+    // Profile-driven User Enrollment (ManagedAppleID): the device will authenticate by EnrollmentID without a Bearer
+    // token, so the CheckInURL names the grant this profile was issued with, and only its enrollment may use it.
+    const served = Array.isArray(dict.PayloadContent) ? dict.PayloadContent : [];
+    for (const p of served) {
+      if (!isDict(p) || p.PayloadType !== "com.apple.mdm" || typeof p.ManagedAppleID !== "string" || typeof p.CheckInURL !== "string") continue;
+      const url = new URL(p.CheckInURL);
+      url.searchParams.set(USER_ENROLLMENT_GRANT_PARAM, grant !== undefined && this.core.userEnrollmentGrants.has(grant) ? grant : this.core.userEnrollmentGrants.issue());
+      p.CheckInURL = url.toString();
+      this.core.stats.userEnrollmentProfiles = (this.core.stats.userEnrollmentProfiles ?? 0) + 1;
+    }
     const plist = templated ? this.fromTemplate(dict, fresh) : buildPlistBytes(dict);
     this.core.stats.profiles++;
-    const served = Array.isArray(dict.PayloadContent) ? dict.PayloadContent : [];
-    if (served.some((p) => isDict(p) && p.PayloadType === "com.apple.mdm" && typeof p.ManagedAppleID === "string")) this.core.stats.userEnrollmentProfiles = (this.core.stats.userEnrollmentProfiles ?? 0) + 1;
     if (!c.signProfile) return plist;
     const s = await this.profileSigner();
     return signProfile(plist, { cert: s.cert, key: s.key, chain: [this.core.ctx.scep.id.ca] }, this.core.ctx.crypto);

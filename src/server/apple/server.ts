@@ -46,6 +46,7 @@ import { DdmService } from "./ddm.js";
 import { AppleRestApi } from "./rest-api.js";
 import { EnrollmentPortal, PORTAL_ASSIGN_PATH, PORTAL_LOGIN_PATH } from "./portal.js";
 import { handleAppleWs1 } from "./ws1.js";
+import { UserEnrollmentGrants } from "./user-enrollment-grants.js";
 
 export {
   APPLE_SERVER_FAULTS,
@@ -65,6 +66,7 @@ export class AppleServer implements AppleCore {
   readonly devices = new Map<string, DeviceRecord>();
   readonly stats: AppleServerStats = { profiles: 0, adeEnrollments: 0, checkins: {}, commandsSent: 0, results: {}, rejected: {} };
   readonly log: string[] = [];
+  readonly userEnrollmentGrants = new UserEnrollmentGrants();
   /** The mock APNs beside the half (see apns.ts), when running. */
   apns?: MockApns;
   /** Access tokens issued (sign-in form, apple-oauth2), their lifetime, the stand-in authorization server (oauth2.ts). */
@@ -111,7 +113,7 @@ export class AppleServer implements AppleCore {
     this.queue = new CommandQueue(this, this.account, () => this.apns);
     this.ddm = new DdmService(this, this.ddmAssets);
     this.checkins = new CheckinService(this, this.queue, this.account, this.ddm);
-    this.renewal = new IdentityRenewal(this, { profile: (account, enrollment) => this.profiles.profile(account, enrollment), enqueue: (d, t, p) => this.queue.enqueue(d, t, p) });
+    this.renewal = new IdentityRenewal(this, { profile: (account, enrollment, grant) => this.profiles.profile(account, enrollment, undefined, grant), enqueue: (d, t, p) => this.queue.enqueue(d, t, p) });
     this.api = new AppleRestApi(this, this.queue, () => this.ddm.reports, () => this.apns);
     this.services = new AppleFieldServices<DeviceRecord>(ctx, this.config, {
       enqueue: (d, t, p) => this.queue.enqueue(d, t, p),
