@@ -142,8 +142,9 @@ function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
 function notRegistered(e: unknown, kind: string): FlowResult | undefined {
   if (!(e instanceof TransportError) || e.kind !== "http-status" || e.status !== 404 || (kind !== "zero-touch" && kind !== "kme")) return undefined;
   const service = kind === "kme" ? "Knox Mobile Enrollment" : "the zero-touch service";
-  const text = `Welcome (ordinary consumer setup: ${service} holds no configuration for this device; it sets up unmanaged)`;
-  return { ok: false, code: "android.provision.not-registered", step: `android.trigger.${kind}`, message: `${text} — ${e.message}`, shown: { text, screen: "setup wizard › Welcome" }, keychain: NO_KEYS };
+  // The device shows its consumer Welcome screen; why (the service holds nothing for it) is enrollsim's diagnosis.
+  const why = `ordinary consumer setup: ${service} holds no configuration for this device; it sets up unmanaged`;
+  return { ok: false, code: "android.provision.not-registered", step: `android.trigger.${kind}`, message: `Welcome (${why}) — ${e.message}`, shown: { text: "Welcome", screen: "setup wizard › Welcome (the ordinary consumer setup)" }, keychain: NO_KEYS };
 }
 
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */
