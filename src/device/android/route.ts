@@ -77,7 +77,9 @@ export async function companyPortalRoute(fc: FlowContext, o: AndroidFlowOptions,
     const out = { ok: false, code: answer.reason === "DEVICE_LIMIT" ? "android.enrollment.device-limit" : "android.enrollment.refused", serverError: { ...(answer.reason ? { reason: answer.reason } : {}) } };
     const plain: FlowResult = { ok: false, code: out.code, step: ROUTE_STEP, message: `The Company Portal's enrollment was refused by the service${answer.message ? `: ${answer.message}` : ""}`, keychain: { identities: [] } };
     const cause = agentCause(out);
-    return { path: "blocked", result: cause ? agentScreen(fc.agents, COMPANY_PORTAL_AGENT, "android", cause, plain) : plain };
+    const shown = cause ? agentScreen(fc.agents, COMPANY_PORTAL_AGENT, "android", cause, plain) : plain;
+    // Intune's words as the app received them stay the server's (never matched by expect.shown).
+    return { path: "blocked", result: shown.shown && answer.message ? { ...shown, shown: { ...shown.shown, serverSaid: answer.message } } : shown };
   }
   if (answer.path !== "blocked") return { path: answer.path };
   const version = answer.refusal !== undefined && VERSION.has(answer.refusal);

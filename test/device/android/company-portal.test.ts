@@ -25,6 +25,8 @@ describe("Company Portal device limit (Android work profile)", () => {
     // The device's text, not the server's reason: the message no longer carries Intune's words.
     expect(second.result!.message).not.toContain("already has");
     expect(second.result!.shown!.screen).toContain("Company Portal");
+    expect(second.result!.shown!.text).not.toContain("already has");
+    expect(second.result!.shown!.serverSaid).toMatch(/^Device limit reached: ann@contoso.com already has 1 enrolled devices/);
     // Refused before the work profile: no provisioning step ran, and AMAPI saw one device.
     expect(second.steps.some((s) => s.step.startsWith("android.provision."))).toBe(false);
     expect(half.amapi.devices.size).toBe(1);
