@@ -22,6 +22,11 @@ export interface PrivateKey {
 export interface CryptoPort {
   digest(alg: HashAlg, data: Uint8Array): Uint8Array;
   hmac(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /**
+   * Whether two secrets (MACs, tokens) are equal, in time that depends only on their length: false at once for different
+   * lengths (a length is not the secret), a constant-time compare of equal-length ones (the adapter's timingSafeEqual).
+   */
+  secretsEqual(a: Uint8Array, b: Uint8Array): boolean;
   /** RSASSA-PKCS1-v1_5 for RSA keys, ECDSA (DER signature) for EC keys. */
   sign(key: PrivateKey, alg: HashAlg, data: Uint8Array): Uint8Array;
   /** Verifies with a DER SubjectPublicKeyInfo. Never throws on a bad signature: returns false. */

@@ -19,6 +19,7 @@ import {
   sign as nodeSign,
   verify as nodeVerify,
   constants,
+  timingSafeEqual,
 } from "node:crypto";
 import forge from "node-forge";
 import type { ContentCipher, CryptoPort, HashAlg, KeySpec, PrivateKey } from "../../ports/crypto.js";
@@ -139,6 +140,10 @@ export class NodeCrypto implements CryptoPort {
 
   hmac(alg: HashAlg, key: Uint8Array, data: Uint8Array): Uint8Array {
     return new Uint8Array(createHmac(alg, key).update(data).digest());
+  }
+
+  secretsEqual(a: Uint8Array, b: Uint8Array): boolean {
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   sign(key: PrivateKey, alg: HashAlg, data: Uint8Array): Uint8Array {

@@ -56,7 +56,10 @@ export function signedClaims(token: string, key: string, crypto: CryptoPort): To
   const parts = token.split(".");
   if (parts.length !== 3 || token.length > 8192) return undefined;
   const sig = crypto.hmac("sha256", new TextEncoder().encode(key), new TextEncoder().encode(`${parts[0]}.${parts[1]}`));
-  if (b64url(sig) !== parts[2]) return undefined;
+  // Constant time: a `!==` on the strings stops at the first differing character, so response times would tell a forger
+  // how much of a guessed signature is right. The encoded forms are compared (43 characters for HS256), so a
+  // non-canonical base64url spelling of the right bytes is still refused, as before.
+  if (!crypto.secretsEqual(new TextEncoder().encode(b64url(sig)), new TextEncoder().encode(parts[2]!))) return undefined;
   try {
     const claims: unknown = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8"));
     return wellTyped(claims) ? claims : undefined;
