@@ -143,7 +143,9 @@ export class CheckinService {
       this.core.devices.set(udid, d);
       this.core.field.onAuthenticate(d);
       for (const c of this.core.config.commands.filter((x) => this.core.field.commandApplies(x, msg.dict))) this.queue.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
-      d.assigned = this.core.config.commands.map((c) => JSON.stringify(c));
+      const configured = this.queue.configuredCommands();
+      d.assigned = [...configured.keys];
+      d.assignedVersion = configured.version;
       if (this.core.config.ddm?.enabled) this.queue.enqueue(d, "DeclarativeManagement");
       return empty();
     }

@@ -17,6 +17,8 @@ import { sendMdmPush, type MockApns } from "./apns.js";
 const RESTRICTED_COMMANDS: ReadonlySet<string> = new Set(["EraseDevice", "RemoveProfile"]);
 
 export class CommandQueue {
+  private configured?: { commands: readonly unknown[]; length: number; keys: readonly string[]; version: number };
+
   constructor(
     private readonly core: AppleCore,
     private readonly account: AccountEnrollment,
@@ -86,14 +88,33 @@ export class CommandQueue {
    * app assigned to the enrolled devices) are queued at its next poll, once each, where they apply to its product.
    */
   private assignNew(d: DeviceRecord): void {
+    const { keys, version } = this.configuredCommands();
+    // Nothing configured since this enrollment last caught up: an Idle poll costs nothing here (it re-serialised every
+    // configured command on every poll of every device before).
+    if (d.assignedVersion === version) return;
     const given = new Set(d.assigned ?? []);
-    for (const c of this.core.config.commands) {
-      const key = JSON.stringify(c);
-      if (given.has(key)) continue;
+    this.core.config.commands.forEach((c, i) => {
+      const key = keys[i]!;
+      if (given.has(key)) return;
       given.add(key);
       if (this.core.field.commandApplies(c, d.product ? { ProductName: d.product } : {})) this.enqueue(d, c.requestType, c.payload ? (jsonToPlist(c.payload) as PlistDict) : {});
-    }
+    });
     d.assigned = [...given].slice(-1000);
+    d.assignedVersion = version;
+  }
+
+  /**
+   * The configured commands (`embedded.apple.commands`) as the keys a record's `assigned` holds (their JSON), serialised
+   * once per version of the configuration. A version is one array: a timeline `set` replaces the configuration
+   * (admin.ts reconfigure → replaceConfig, setIn copies the path it changes), so a new array is a new version; a
+   * length change of the same array (a push by a test) is one too. Editing a command object in place is not seen.
+   */
+  configuredCommands(): { keys: readonly string[]; version: number } {
+    const commands = this.core.config.commands;
+    const c = this.configured;
+    if (c && c.commands === commands && c.length === commands.length) return c;
+    this.configured = { commands, length: commands.length, keys: commands.map((x) => JSON.stringify(x)), version: (c?.version ?? 0) + 1 };
+    return this.configured;
   }
 
   /** Pushes (HTTP/2, as a provider) to each device's token at the configured APNs (default: the mock beside the half). */

@@ -136,6 +136,8 @@ export interface DeviceRecord {
   identity: Uint8Array;
   /** The configured commands (`embedded.apple.commands`, as JSON) this enrollment was given: one assigned later reaches it at its next poll (command-queue.ts). */
   assigned?: string[];
+  /** The version of the configured commands `assigned` is up to date with (command-queue.ts configuredCommands). */
+  assignedVersion?: number;
   /** Account-driven enrollment: the managed Apple ID whose Bearer token every request must carry. */
   accountUser?: string;
   /** User-initiated enrollment: the user the enrollment portal logged in (portal.ts). */
