@@ -227,6 +227,17 @@ export const ANDROID_STATE: Json = {
       password: { type: "string", maxLength: 63 },
     },
   },
+  screenLock: {
+    type: "object",
+    additionalProperties: false,
+    required: ["type"],
+    description:
+      "The screen lock the user has set (Settings › Security › Screen lock): none, swipe, pattern, pin or password (letters and digits), and its length. Android Device Policy compares it with the policy's password requirements (embedded.android.profiles.*.passwordPolicies, AMAPI PasswordRequirements) and reports a lock that misses them as passwordPolicies USER_ACTION / PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT, policyCompliant false (scenarios/README-android.md \"Screen lock and password policy\"). A timeline `set` of state.screenLock is the user setting a lock: the next status report is compliant. Default none (a freshly set-up device).",
+    properties: {
+      type: { enum: ["none", "swipe", "pattern", "pin", "password"] },
+      length: { type: "integer", minimum: 0, maximum: 64, description: "Characters of the PIN or password (points of a pattern). Default 0." },
+    },
+  },
   playProtectBlocks: {
     type: "array",
     maxItems: 50,
@@ -359,6 +370,8 @@ export interface DeviceState extends AndroidCapabilityState {
   dpc?: { provisioningModeActivity?: "present" | "missing"; policyComplianceActivity?: "present" | "missing"; provisioningMode?: "fully-managed" | "work-profile" | "personal-work-profile" };
   wifiInRange?: { ssid: string; securityType?: "NONE" | "WPA" | "WEP" | "EAP"; password?: string };
   playProtectBlocks?: string[];
+  /** Android: the screen lock the user set (wire/android/password-policy.ts). */
+  screenLock?: { type: "none" | "swipe" | "pattern" | "pin" | "password"; length?: number };
   qrScannerMaxBytes?: number;
   companyPortalVersion?: string;
   [key: string]: unknown;

@@ -30,6 +30,7 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
     wifiMac: id.android?.randomizedWifiMac ?? id.wifiMac,
     ...(id.android?.knoxVersion !== undefined ? { knoxVersion: id.android.knoxVersion } : {}),
     integrity: integritySignals(id, id.android?.securityPatch || "2024-01-05", `enroll:${id.serialNumber}`),
+    screenLock: id.state?.screenLock ?? { type: "none" },
   };
 }
 

@@ -17,6 +17,7 @@ import { agentTermsScreen } from "./agent-terms.js";
 import type { BackgroundOutcome } from "../flow.js";
 import { noncompliantOutcome } from "./compliance-shown.js";
 import { SIGNIN_TAB_STEP } from "./signin-step.js";
+import { passwordOutcome } from "./screen-lock.js";
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -123,6 +124,8 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
       });
       // Intune's app found the enrolled device noncompliant: it stays enrolled, the user sees the failing settings.
       if (out.compliance?.state === "noncompliant") appRefusals?.push(noncompliantOutcome(out.compliance, managementMode, ctx.clock.now()));
+      // Android Device Policy found the screen lock short of the policy's password requirements: enrolled, not compliant.
+      if (out.passwordNonCompliance?.length) appRefusals?.push(passwordOutcome(device, ctx.clock.now()));
       return out;
     },
   };

@@ -8,6 +8,7 @@
  *   android-da            legacy device administrator: install app → ACTION_ADD_DEVICE_ADMIN → (KLMS) → enroll
  */
 import { noncompliantOutcome } from "./compliance-shown.js";
+import { passwordShown } from "./screen-lock.js";
 import { androidShownForOutcome } from "./shown.js";
 import { ScenarioError, TransportError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
@@ -67,7 +68,10 @@ function checkinVia(defaultDialect: "amapi" | "headwind", defaultProfile = "full
     // Intune's app finds the device noncompliant at the check-in: its own headings (compliance-shown.ts), not the server's setting texts.
     const mode = modeOf(o, o.profile ?? defaultProfile);
     const noncompliant = out.compliance?.state === "noncompliant" ? noncompliantOutcome(out.compliance, mode === "work-profile" || mode === "cope" ? "PROFILE_OWNER" : "DEVICE_OWNER", fc.protocol.clock.now()).shown : undefined;
-    const restricted = said ? { shown: said } : noncompliant ? { shown: noncompliant } : {};
+    // Android Device Policy's report says the screen lock misses the policy's password requirements (AMAPI's published text).
+    const password = out.passwordNonCompliance?.length ? passwordShown(deviceInfo(fc.identity, o)) : undefined;
+    const shown = said ?? noncompliant ?? password;
+    const restricted = shown ? { shown } : {};
     return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...restricted, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }

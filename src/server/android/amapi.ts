@@ -61,7 +61,7 @@ export class FakeAmapi {
   /** Policy name → its profile's apps as last seen: a change (a timeline `set` of the profile's applications) is a new policy version, as a PATCH is. */
   private readonly profileApps = new Map<string, string>();
   /** Device resource name → what its last served status report gave it (a restricted device keeps getting this). */
-  private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[] }>();
+  private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[] }>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -84,7 +84,7 @@ export class FakeAmapi {
    * list wins over its profile's current one, else the enrollment's) and its version (a change of the profile's apps
    * counts as a new version, as a PATCH does).
    */
-  private served(dev: AmapiDevice): { policyVersion: string; applications?: ApplicationPolicy[] } {
+  private served(dev: AmapiDevice): { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[] } {
     const profile = this.profileOf.get(dev.name);
     const fromProfile = profile ? this.d.config.profiles[profile]?.applications : undefined;
     if (dev.policyName) {
@@ -98,7 +98,9 @@ export class FakeAmapi {
     }
     const patched = dev.policyName ? this.policies.get(dev.policyName)?.body.applications : undefined;
     const applications = patched !== undefined ? readApplicationPolicies(patched) : fromProfile ? fromProfile.map((a) => ({ installType: "FORCE_INSTALLED", ...a })) : this.applications.get(dev.name);
-    const out = { policyVersion: this.policyVersion(dev.policyName), ...(applications ? { applications } : {}) };
+    // The profile's password requirements (read per report, so a timeline `set` of them reaches the device at its next report).
+    const passwordPolicies = profile ? this.d.config.profiles[profile]?.passwordPolicies : undefined;
+    const out = { policyVersion: this.policyVersion(dev.policyName), ...(applications ? { applications } : {}), ...(passwordPolicies?.length ? { passwordPolicies } : {}) };
     this.delivered.set(dev.name, out);
     return out;
   }
@@ -214,10 +216,13 @@ export class FakeAmapi {
       dev.lastStatusReportTime = this.iso();
       dev.lastPolicySyncTime = dev.lastStatusReportTime;
       dev.appliedPolicyVersion = typeof body.appliedPolicyVersion === "string" ? body.appliedPolicyVersion : dev.appliedPolicyVersion;
-      dev.policyCompliant = body.policyCompliant !== false;
-      const details = Array.isArray(body.nonComplianceDetails) ? body.nonComplianceDetails.slice(0, 50).filter((d): d is { settingName: string; nonComplianceReason: string } => typeof d === "object" && d !== null && typeof (d as { settingName?: unknown }).settingName === "string") : [];
-      if (details.length) dev.nonComplianceDetails = details;
-      else delete dev.nonComplianceDetails;
+      // A report without policyCompliant (a check-in's first report, before the device applied the policy it is served) keeps the last one.
+      if (typeof body.policyCompliant === "boolean" || body.nonComplianceDetails !== undefined) {
+        dev.policyCompliant = body.policyCompliant !== false;
+        const details = Array.isArray(body.nonComplianceDetails) ? body.nonComplianceDetails.slice(0, 50).filter((d): d is { settingName: string; nonComplianceReason: string } => typeof d === "object" && d !== null && typeof (d as { settingName?: unknown }).settingName === "string") : [];
+        if (details.length) dev.nonComplianceDetails = details;
+        else delete dev.nonComplianceDetails;
+      }
       if (Array.isArray(body.applicationReports)) dev.applicationReports = readApplicationReports(body.applicationReports);
       this.publish("STATUS_REPORT", dev);
       if (lic.state === "restricted") {

@@ -59,6 +59,8 @@ export interface ProfileConfig {
   advancedProfile?: boolean;
   /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin). */
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
+  /** AMAPI Policy.passwordPolicies: the password requirements the device's screen lock must meet (wire/android/password-policy.ts). */
+  passwordPolicies?: { passwordQuality?: string; passwordMinimumLength?: number; passwordScope?: string }[];
 }
 
 export interface AndroidHalfConfig {
@@ -134,6 +136,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       userSignIn: (p.userSignIn as boolean | undefined) ?? base.userSignIn,
       kmeUser: p.kmeUser as string | undefined,
       applications: p.applications as ProfileConfig["applications"],
+      passwordPolicies: p.passwordPolicies as ProfileConfig["passwordPolicies"],
       enrollWithinSeconds: p.enrollWithinSeconds as number | undefined,
       advancedProfile: p.advancedProfile as boolean | undefined,
       token: {

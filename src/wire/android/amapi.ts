@@ -7,6 +7,7 @@ import { readApplicationPolicies, type ApplicationPolicy, type ApplicationReport
 import { ProtocolViolationError } from "../../errors/index.js";
 import { parseJsonObject } from "./payload.js";
 import type { SecurityPosture } from "./integrity.js";
+import { readPasswordPolicies, type PasswordRequirements } from "./password-policy.js";
 
 export type AllowPersonalUsage = "ALLOW_PERSONAL_USAGE_UNSPECIFIED" | "PERSONAL_USAGE_ALLOWED" | "PERSONAL_USAGE_DISALLOWED" | "PERSONAL_USAGE_DISALLOWED_USERLESS";
 export const ALLOW_PERSONAL_USAGE: readonly AllowPersonalUsage[] = ["ALLOW_PERSONAL_USAGE_UNSPECIFIED", "PERSONAL_USAGE_ALLOWED", "PERSONAL_USAGE_DISALLOWED", "PERSONAL_USAGE_DISALLOWED_USERLESS"];
@@ -107,6 +108,8 @@ export interface StatusAck {
   policyVersion: string;
   pendingCommands: Operation[];
   applications: ApplicationPolicy[];
+  /** The policy's password requirements (AMAPI Policy.passwordPolicies), carried like `applications`. */
+  passwordPolicies: PasswordRequirements[];
   /** The EMM restricts the device's service (a lapsed licence, server/policy/licences.ts): enrollsim's stand-in member `serviceRestricted`, read when it is an object with a string message. */
   serviceRestricted?: { reason?: string; licence?: string; message: string };
 }
@@ -124,5 +127,5 @@ export function readStatusAck(text: string): StatusAck {
     throw malformed("status report answer", "pendingCommands is not a list of operations");
   const r = o.serviceRestricted as { reason?: unknown; licence?: unknown; message?: unknown } | undefined;
   const restricted = r && typeof r === "object" && typeof r.message === "string" ? { message: r.message.slice(0, 500), ...(typeof r.reason === "string" ? { reason: r.reason.slice(0, 100) } : {}), ...(typeof r.licence === "string" ? { licence: r.licence.slice(0, 200) } : {}) } : undefined;
-  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), ...(restricted ? { serviceRestricted: restricted } : {}) };
+  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), passwordPolicies: readPasswordPolicies(o.passwordPolicies), ...(restricted ? { serviceRestricted: restricted } : {}) };
 }

@@ -16,6 +16,8 @@ import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
+import { passwordNonCompliance, type PasswordNonCompliance, type PasswordRequirements } from "../../../wire/android/password-policy.js";
+import type { AndroidDeviceInfo, DialectOptions } from "./types.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -45,6 +47,16 @@ const REASON_CODES: Record<string, string> = {
 
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
 const text = (b: Uint8Array) => Buffer.from(b).toString("utf8");
+
+/**
+ * Android Device Policy compares the device's screen lock with the password requirements of the policy it applied
+ * (wire/android/password-policy.ts). The deprecated option nonCompliant is its old meaning in these terms: a requirement
+ * of any screen lock (PASSWORD_QUALITY SOMETHING) on a device with none.
+ */
+function passwordDetails(device: AndroidDeviceInfo, options: DialectOptions, policies: readonly PasswordRequirements[]): PasswordNonCompliance[] {
+  if (options.nonCompliant) return passwordNonCompliance({ type: "none" }, [...policies, { passwordQuality: "SOMETHING" }]);
+  return passwordNonCompliance(device.screenLock ?? { type: "none" }, policies);
+}
 
 export const amapiDialect: AndroidDialect = {
   name: "amapi",
@@ -102,6 +114,9 @@ export const amapiDialect: AndroidDialect = {
     const dev = redeemed.device;
     let policyVersion = dev.appliedPolicyVersion ?? "0";
     let applicationReports: ApplicationReport[] | undefined;
+    // What the DPC knows of the policy's password requirements: nothing before its first answer.
+    let policies: PasswordRequirements[] = [];
+    let passwords = passwordDetails(device, options, policies);
     const reports = options.statusReports ?? 1;
     for (let i = 0; i < reports; i++) {
       if (i > 0) await ctx.clock.sleep(options.statusIntervalMs ?? 60_000, ctx.signal);
@@ -112,8 +127,8 @@ export const amapiDialect: AndroidDialect = {
           headers: { "content-type": "application/json" },
           body: json({
             appliedPolicyVersion: policyVersion,
-            policyCompliant: !options.nonCompliant,
-            ...(options.nonCompliant ? { nonComplianceDetails: [{ settingName: "passwordPolicies", nonComplianceReason: "USER_ACTION" }] } : {}),
+            policyCompliant: passwords.length === 0,
+            ...(passwords.length ? { nonComplianceDetails: passwords } : {}),
             softwareInfo: { securityPatchLevel: device.securityPatch },
             ...(device.integrity ? { integrity: device.integrity } : {}),
             report: i,
@@ -126,11 +141,15 @@ export const amapiDialect: AndroidDialect = {
       policyVersion = ack.policyVersion;
       const wiped = await runCommands(ctx, base, ack.pendingCommands);
       if (wiped) return wiped;
+      // The DPC applies the policy it was served: its password requirements, then its apps; a changed compliance is reported.
+      policies = ack.passwordPolicies;
+      const before = passwords.length;
+      passwords = passwordDetails(device, options, policies);
       if (applicationReports === undefined && ack.applications.length > 0 && input.installApps) {
         const installed = await installApps(input, ack.applications);
         applicationReports = installed.reports;
-        await reportApps(input, base, dev.name, policyVersion, installed);
-      }
+        await reportApps(input, base, dev.name, policyVersion, installed, passwords);
+      } else if (passwords.length !== before) await reportCompliance(ctx, `${base}/device/v1/${dev.name}:reportStatus`, { appliedPolicyVersion: policyVersion }, device, passwords);
     }
     if ((options.awaitPushMs ?? 0) > 0) {
       const woke = await awaitPush(input, base);
@@ -140,7 +159,7 @@ export const amapiDialect: AndroidDialect = {
         policyVersion = r.policyVersion ?? policyVersion;
       }
     }
-    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion, ...(applicationReports ? { applicationReports } : {}) };
+    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion, ...(applicationReports ? { applicationReports } : {}), ...(passwords.length ? { passwordNonCompliance: passwords } : {}) };
   },
 
   /**
@@ -160,7 +179,8 @@ export const amapiDialect: AndroidDialect = {
           method: "POST",
           url: `${base}/device/v1/devices:reportStatus`,
           headers: { "content-type": "application/json" },
-          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, policyCompliant: !options.nonCompliant, softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
+          // No compliance claim before the device has applied the policy this report is answered with (the server keeps the last one); the deprecated nonCompliant still says it.
+          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, ...(options.nonCompliant ? { policyCompliant: false, nonComplianceDetails: passwordDetails(device, options, []) } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
         },
         { acceptStatus: [403, 404] },
       );
@@ -194,6 +214,18 @@ export const amapiDialect: AndroidDialect = {
     // The EMM restricts the service (a lapsed licence): the device keeps its policy and gets nothing new; the check-in is a failed sample.
     if (r.serviceRestricted)
       return { ok: false, code: "android.checkin.service-restricted", step: AMAPI_STEPS.report, message: r.serviceRestricted.message, policyVersion: r.policyVersion, serverError: { ...(r.serviceRestricted.reason ? { reason: r.serviceRestricted.reason } : {}) } };
+    // The DPC applies the served password requirements and reports its compliance with them (a follow-up report).
+    const passwords = passwordDetails(device, options, r.passwordPolicies);
+    if (r.passwordPolicies.length > 0 || options.nonCompliant) await reportCompliance(ctx, `${base}/device/v1/devices:reportStatus`, { hardwareInfo: { serialNumber: device.serialNumber } }, device, passwords);
+    if (passwords.length)
+      return {
+        ok: false,
+        code: PASSWORD_NOT_SUFFICIENT_CODE,
+        step: AMAPI_STEPS.report,
+        message: `the device's screen lock (${device.screenLock?.type ?? "none"}) does not meet the policy's password requirements: it reports passwordPolicies USER_ACTION (PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT), policyCompliant false`,
+        policyVersion: r.policyVersion,
+        passwordNonCompliance: passwords,
+      };
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
   },
 };
@@ -214,9 +246,10 @@ async function installApps(input: DialectInput, apps: readonly ApplicationPolicy
 }
 
 /** The status report after the apps were installed: Device.applicationReports with their keyed app states (app feedback). */
-async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, installed: { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }): Promise<void> {
-  const { reports: applicationReports, nonComplianceDetails } = installed;
-  const { ctx, device, options } = input;
+async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, installed: { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }, passwords: readonly PasswordNonCompliance[]): Promise<void> {
+  const { reports: applicationReports } = installed;
+  const nonComplianceDetails = [...passwords, ...installed.nonComplianceDetails];
+  const { ctx, device } = input;
   await step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
@@ -224,7 +257,7 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
       headers: { "content-type": "application/json" },
       body: json({
         appliedPolicyVersion: policyVersion,
-        policyCompliant: !options.nonCompliant && nonComplianceDetails.length === 0,
+        policyCompliant: nonComplianceDetails.length === 0,
         ...(nonComplianceDetails.length ? { nonComplianceDetails } : {}),
         softwareInfo: { securityPatchLevel: device.securityPatch },
             ...(device.integrity ? { integrity: device.integrity } : {}),
@@ -233,6 +266,23 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
     });
     const a = readStatusAck(text(res.body));
     decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, applicationReports: applicationReports.length });
+  });
+}
+
+/** Outcome of a steady-state check-in whose compliance report says the screen lock misses the policy's password requirements. */
+export const PASSWORD_NOT_SUFFICIENT_CODE = "android.checkin.password-not-sufficient";
+
+/** A status report of the device's compliance after it applied the policy (its password requirements). */
+async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly PasswordNonCompliance[]): Promise<void> {
+  await step(ctx, AMAPI_STEPS.report, async () => {
+    const res = await exchange(ctx, AMAPI_STEPS.report, {
+      method: "POST",
+      url,
+      headers: { "content-type": "application/json" },
+      body: json({ ...who, policyCompliant: passwords.length === 0, ...(passwords.length ? { nonComplianceDetails: passwords } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
+    });
+    readStatusAck(text(res.body));
+    decoded(ctx, AMAPI_STEPS.report, { screenLock: device.screenLock?.type ?? "none", policyCompliant: passwords.length === 0, nonComplianceDetails: passwords.map((d) => `${d.settingName} ${d.nonComplianceReason} ${d.specificNonComplianceReason}`) });
   });
 }
 

@@ -8,6 +8,7 @@ import type { Bundle } from "../../../wire/android/payload.js";
 import type { ProtocolContext } from "../../common/context.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 import type { IntegritySignals } from "../../../wire/android/integrity.js";
+import type { PasswordNonCompliance, ScreenLock } from "../../../wire/android/password-policy.js";
 
 /** What a DPC can read about the device it runs on. */
 export interface AndroidDeviceInfo {
@@ -28,6 +29,8 @@ export interface AndroidDeviceInfo {
   knoxVersion?: string;
   /** What the device reports of its integrity (attested KeyDescription, root detection, GMS; wire/android/integrity.ts). */
   integrity?: IntegritySignals;
+  /** The screen lock the user set (device state screenLock; default none). */
+  screenLock?: ScreenLock;
 }
 
 export interface DialectInput {
@@ -59,7 +62,10 @@ export interface DialectOptions {
   headwindSecret?: string;
   /** Check the server's X-Response-Signature (Headwind CHECK_SIGNATURE). */
   checkSignature?: boolean;
-  /** AMAPI status reports say the device is not compliant (password policy, USER_ACTION). */
+  /**
+   * Deprecated alias (scenario option nonCompliant): the DPC holds a password requirement (PASSWORD_QUALITY SOMETHING) and
+   * the device no screen lock, so its reports say passwordPolicies USER_ACTION, as before.
+   */
   nonCompliant?: boolean;
   /** Headwind agent persona that treats a transient 401/404 as unenrollment (a client bug seen in the field). */
   unenrollOnAuthError?: boolean;
@@ -107,6 +113,8 @@ export interface DialectOutcome {
   /** The EMM's compliance answer to the agent's status check after enrollment (the intune dialect). */
   compliance?: { state: "compliant" | "in-grace" | "noncompliant" | "not-evaluated"; failing: string[] };
   policyVersion?: string;
+  /** The device's non-compliance with the policy's password requirements, as its last status report said (AMAPI NonComplianceDetail). */
+  passwordNonCompliance?: PasswordNonCompliance[];
 }
 
 export interface AndroidDialect {

@@ -47,7 +47,11 @@ const groupOptions: Json = {
     payload: { type: "string", maxLength: 65536, description: "A literal QR payload (JSON text) instead of fetching one." },
     strictExtras: { type: "boolean", description: "Unknown extras are errors (default true) or warnings." },
     statusReports: { type: "integer", minimum: 0, maximum: 1000, description: "AMAPI status reports after enrollment. Default 1." },
-    nonCompliant: { type: "boolean", description: "AMAPI status reports say the device is not compliant (passwordPolicies, USER_ACTION)." },
+    nonCompliant: {
+      type: "boolean",
+      description:
+        "DEPRECATED alias, kept so old files keep their meaning: the DPC holds a password requirement (passwordQuality SOMETHING) and the device has no screen lock, so its AMAPI status reports say policyCompliant false, passwordPolicies USER_ACTION. Write instead the device state `state: { screenLock: { type: none } }` with the profile's `passwordPolicies: [{ passwordQuality: SOMETHING }]` (scenarios/README-android.md \"Screen lock and password policy\").",
+    },
     statusIntervalSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Delay between status reports. Default 60." },
     pushPolls: { type: "integer", minimum: 0, maximum: 1000, description: "Headwind long-poll rounds. Default 1." },
     amapiUrl: { type: "string", pattern: "^(https?://|%(SERVER|SERVER_HTTP)%)", "x-expected": "an http(s) URL, or one starting with %SERVER%", description: "Base of the fake AMAPI device endpoints (an http(s) URL, or `%SERVER%/android/amapi`). Default: server + /android/amapi." },
@@ -128,6 +132,21 @@ const profile = {
       type: "boolean",
       description:
         "Knox Mobile Enrollment Advanced Profile (Knox Suite) assigned to the profile's devices (implied by enrollWithinSeconds): Knox attests the device (Knox attestation blob, its warranty bit and firmware measurement) before setup and locks it on failure — android.portal.locked-attestation, Knox Admin Portal state \"Locked due to attestation failure\" (scenarios/README-android.md \"Device integrity\"). KME trigger only. Default false.",
+    },
+    passwordPolicies: {
+      type: "array",
+      maxItems: 8,
+      description:
+        "AMAPI Policy.passwordPolicies of the profile's policy (PasswordRequirements): the screen lock the device must have. Android Device Policy compares the device's state screenLock with them and reports a lock that misses one as passwordPolicies USER_ACTION / PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT, policyCompliant false (scenarios/README-android.md \"Screen lock and password policy\"). Read at each status report, so a timeline `set` reaches devices at their next one. AMAPI dialect only.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          passwordQuality: { enum: ["SOMETHING", "NUMERIC", "ALPHABETIC", "ALPHANUMERIC", "COMPLEX"], description: "PasswordQuality: SOMETHING any lock (pattern, PIN, password), NUMERIC a PIN or password, ALPHABETIC/ALPHANUMERIC a password, COMPLEX a password with symbols (not modelled: no device meets it)." },
+          passwordMinimumLength: { type: "integer", minimum: 0, maximum: 64, description: "Fewest characters of a PIN or password." },
+          passwordScope: { enum: ["SCOPE_DEVICE", "SCOPE_PROFILE"], description: "PasswordPolicyScope; enrollsim has one screen lock and compares both with it." },
+        },
+      },
     },
     applications: {
       type: "array",
