@@ -78,9 +78,9 @@ function tlsCause(c: string, message: string): Shown["cause"] | undefined {
   return name ? { code: "javax.net.ssl.SSLHandshakeException", name } : undefined;
 }
 
-/** Steps where the DPC talks to its server during provisioning (ADMIN_POLICY_COMPLIANCE). */
+/** Steps where the DPC talks to its server during provisioning (ADMIN_POLICY_COMPLIANCE; before Android 10 dpc-setup). */
 const isDpcServerStep = (step: string | undefined): boolean =>
-  step !== undefined && (step.startsWith("android.amapi.") || step.startsWith("android.headwind.") || step.startsWith("android.provision.compliance"));
+  step !== undefined && (step.startsWith("android.amapi.") || step.startsWith("android.headwind.") || step.startsWith("android.provision.compliance") || step.startsWith("android.provision.dpc-setup"));
 
 /** A thrown failure; undefined when the device shows nothing of its own (scenario, internal). */
 export function androidShownForError(input: ShownInput): Shown | undefined {

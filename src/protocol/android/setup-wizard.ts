@@ -33,6 +33,7 @@ export const STEPS = {
   owner: "android.provision.owner",
   compliance: "android.provision.compliance",
   complete: "android.provision.complete",
+  dpcSetup: "android.provision.dpc-setup",
 } as const;
 
 /** The device before provisioning: what pre-checks and the network step look at. */
@@ -55,8 +56,20 @@ export interface AndroidDeviceState extends PrecheckDevice {
   dpcActivities?: { provisioningMode: boolean; policyCompliance: boolean };
 }
 
-/** Android 10 (API 29) introduced the admin-integrated flow; from Android 12 (API 31) organisation-owned provisioning requires it. */
+/**
+ * Android 10 (API 29) introduced the admin-integrated flow (DevicePolicyManager.ACTION_GET_PROVISIONING_MODE and
+ * ACTION_ADMIN_POLICY_COMPLIANCE, both "Added in API level 29"); from Android 12 (API 31) organisation-owned
+ * provisioning requires it. Before it (and on 10–11 for a DPC without the GET_PROVISIONING_MODE activity) the
+ * trigger decides the mode, ManagedProvisioning finishes on its own and the DPC only learns of it from
+ * DeviceAdminReceiver.ACTION_PROFILE_PROVISIONING_COMPLETE ("sent to indicate that provisioning of a managed profile
+ * or managed device has completed successfully … In the device owner case the profile is the primary user"): the
+ * DPC's own enrolment starts from that broadcast (developer.android.com DevicePolicyManager / DeviceAdminReceiver).
+ */
 export const ADMIN_INTEGRATED_FROM = 29;
+/** DevicePolicyManager.ACTION_PROVISIONING_SUCCESSFUL: "Added in API level 26", sent with PROFILE_PROVISIONING_COMPLETE. */
+export const PROVISIONING_SUCCESSFUL_FROM = 26;
+/** DeviceAdminReceiver.ACTION_DEVICE_ADMIN_ENABLED: sent to the admin receiver when it is made an active admin (setActiveAdmin). */
+const DEVICE_ADMIN_ENABLED = "android.app.action.DEVICE_ADMIN_ENABLED";
 export const ADMIN_INTEGRATED_REQUIRED_FROM = 31;
 
 export interface ProvisioningModeRequest {
@@ -211,19 +224,18 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
   if (orgOwned && params.supportedModes !== undefined && params.supportedModes & 2) allowed.push(PROVISIONING_MODE.MANAGED_PROFILE_ON_PERSONAL_DEVICE);
   // Android 12L ParserUtils.getAllowedProvisioningModes: without android.software.managed_users the profile modes are not offered.
   if (orgOwned && device.apiLevel >= 32 && !capabilitiesOf(device).features.managedUsers) allowed = allowed.filter((m) => !isProfileMode(m));
-  const chosen = await step(ctx, STEPS.mode, async () => {
-    if (legacy) {
-      // Before the admin-integrated flow: no GET_PROVISIONING_MODE; an organisation-owned trigger makes a device owner.
-      const mode = orgOwned ? PROVISIONING_MODE.FULLY_MANAGED_DEVICE : PROVISIONING_MODE.MANAGED_PROFILE;
-      decoded(ctx, STEPS.mode, { legacy: true, apiLevel: device.apiLevel, chosen: mode, name: MODE_NAMES[mode] ?? "unknown" });
-      return { mode, adminExtras: undefined };
-    }
-    intents.push(ACTIONS.GET_PROVISIONING_MODE);
-    const r = input.dpc.getProvisioningMode({ allowedModes: allowed, adminExtras: params.adminExtras, imei: orgOwned ? device.imei : undefined, serialNumber: orgOwned ? device.serialNumber : undefined });
-    decoded(ctx, STEPS.mode, { intent: ACTIONS.GET_PROVISIONING_MODE, allowedModes: allowed, chosen: r.mode, name: MODE_NAMES[r.mode] ?? "unknown" });
-    return r;
-  });
-  if (!allowed.includes(chosen.mode))
+  // Before the admin-integrated flow there is no GET_PROVISIONING_MODE and so no mode step: the trigger decides
+  // (an organisation-owned trigger makes a device owner, PROVISION_MANAGED_PROFILE a work profile).
+  const legacyMode = orgOwned ? PROVISIONING_MODE.FULLY_MANAGED_DEVICE : PROVISIONING_MODE.MANAGED_PROFILE;
+  const chosen = legacy
+    ? { mode: legacyMode, adminExtras: undefined }
+    : await step(ctx, STEPS.mode, async () => {
+        intents.push(ACTIONS.GET_PROVISIONING_MODE);
+        const r = input.dpc.getProvisioningMode({ allowedModes: allowed, adminExtras: params.adminExtras, imei: orgOwned ? device.imei : undefined, serialNumber: orgOwned ? device.serialNumber : undefined });
+        decoded(ctx, STEPS.mode, { intent: ACTIONS.GET_PROVISIONING_MODE, allowedModes: allowed, chosen: r.mode, name: MODE_NAMES[r.mode] ?? "unknown" });
+        return r;
+      });
+  if (!legacy && !allowed.includes(chosen.mode))
     return fail("android.provision.invalid-mode", STEPS.mode, `${WIZARD_TEXT.invalidMode} (mode ${chosen.mode}; allowed ${allowed.join(", ")})`);
   seen.deviceOwner = !isProfileMode(chosen.mode);
   // The DPC's mode changes the action (a trusted source choosing a work profile): checked again before consent
@@ -239,8 +251,12 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
   await step(ctx, STEPS.owner, async () => {
     if (managementMode === "DEVICE_OWNER") device.hasDeviceOwner = true;
     device.provisioning = { stage: "owner-set", managementMode, mode: chosen.mode };
-    decoded(ctx, STEPS.owner, { managementMode, ownership, systemApps: params.leaveAllSystemAppsEnabled ? "all enabled" : "non-required disabled" });
+    intents.push(DEVICE_ADMIN_ENABLED);
+    const flow = legacy ? { flow: "legacy", apiLevel: device.apiLevel, modeFrom: `the trigger (${device.apiLevel < ADMIN_INTEGRATED_FROM ? `API ${device.apiLevel} has no GET_PROVISIONING_MODE: it exists from Android 10, API ${ADMIN_INTEGRATED_FROM}` : "the DPC declares no GET_PROVISIONING_MODE activity"})`, mode: MODE_NAMES[chosen.mode] } : {};
+    decoded(ctx, STEPS.owner, { managementMode, ownership, systemApps: params.leaveAllSystemAppsEnabled ? "all enabled" : "non-required disabled", broadcast: DEVICE_ADMIN_ENABLED, ...flow });
   });
+
+  if (legacy) return legacyDpcSetup(ctx, input, { mode: chosen.mode, adminExtras, ownership, managementMode }, intents, fail);
 
   const compliance = await step(ctx, STEPS.compliance, async () => {
     intents.push(ACTIONS.ADMIN_POLICY_COMPLIANCE);
@@ -253,6 +269,36 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
 
   device.provisioning = { stage: "compliant", managementMode, mode: chosen.mode };
   return finalise(ctx, chosen.mode, managementMode, intents);
+}
+
+/**
+ * The legacy end (before Android 10, or a DPC without the admin-integrated activities on 10–11): ManagedProvisioning
+ * finalises on its own — PROFILE_PROVISIONING_COMPLETE to the admin receiver (plus PROVISIONING_SUCCESSFUL from API 26)
+ * — and the DPC's own enrolment then runs from that broadcast (step dpc-setup). No ADMIN_POLICY_COMPLIANCE is sent.
+ */
+async function legacyDpcSetup(
+  ctx: ProtocolContext,
+  input: SetupWizardInput,
+  o: { mode: number; adminExtras: Bundle; ownership: "COMPANY_OWNED" | "PERSONALLY_OWNED"; managementMode: "DEVICE_OWNER" | "PROFILE_OWNER" },
+  intents: string[],
+  fail: (code: string, stepName: string, message: string) => ProvisioningOutcome,
+): Promise<ProvisioningOutcome> {
+  const { device } = input;
+  await step(ctx, STEPS.complete, async () => {
+    intents.push(ACTIONS.PROFILE_PROVISIONING_COMPLETE);
+    if (device.apiLevel >= PROVISIONING_SUCCESSFUL_FROM) intents.push(ACTIONS.PROVISIONING_SUCCESSFUL);
+    decoded(ctx, STEPS.complete, { intents: [...intents], flow: "legacy", apiLevel: device.apiLevel, userSetupState: "provisioning finalised before the DPC enrols (no ADMIN_POLICY_COMPLIANCE)" });
+  });
+  const out = await step(ctx, STEPS.dpcSetup, async () => {
+    decoded(ctx, STEPS.dpcSetup, { startedBy: ACTIONS.PROFILE_PROVISIONING_COMPLETE, managementMode: o.managementMode, apiLevel: device.apiLevel });
+    return input.dpc.adminPolicyCompliance({ mode: o.mode, adminExtras: o.adminExtras, ownership: o.ownership });
+  });
+  if (!out.ok) {
+    const f = fail(out.code, out.step ?? STEPS.dpcSetup, out.message ?? WIZARD_TEXT.cantSetUp);
+    return out.serverError ? ({ ...f, serverError: out.serverError } as ProvisioningOutcome) : f;
+  }
+  device.provisioning = { stage: "compliant", managementMode: o.managementMode, mode: o.mode };
+  return { ok: true, code: "android.provisioned", mode: o.mode, managementMode: o.managementMode, intents };
 }
 
 async function finalise(ctx: ProtocolContext, mode: number, managementMode: "DEVICE_OWNER" | "PROFILE_OWNER", intents: string[]): Promise<ProvisioningOutcome> {

@@ -28,8 +28,11 @@ describe("Android DPC components (device state dpc)", () => {
     const { server } = await androidServer();
     const out = await runAndroidFlow("android-qr", { profile: "fully-managed" }, server.handler, { model: "zebra-tc52", state: { dpc: { provisioningModeActivity: "missing" } } });
     expect(out.result).toMatchObject({ ok: true });
-    const mode = out.events.find((e) => e.step === "android.provision.mode" && e.kind === "decoded")!;
-    expect(mode.data).toMatchObject({ legacy: true, apiLevel: 30, name: expect.stringMatching(/FULLY_MANAGED/i) });
+    expect(out.steps.map((s) => s.step)).not.toContain("android.provision.mode");
+    const owner = out.events.find((e) => e.step === "android.provision.owner" && e.kind === "decoded")!;
+    expect(owner.data).toMatchObject({ flow: "legacy", apiLevel: 30, mode: "FULLY_MANAGED_DEVICE" });
+    expect(String(owner.data.modeFrom)).toContain("no GET_PROVISIONING_MODE activity");
+    expect(out.steps.map((s) => s.step)).toContain("android.provision.dpc-setup");
     const complete = out.events.find((e) => e.step === "android.provision.complete" && e.kind === "decoded")!;
     expect(JSON.stringify(complete.data)).not.toContain("GET_PROVISIONING_MODE");
   });

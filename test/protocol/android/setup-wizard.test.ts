@@ -31,6 +31,7 @@ describe("setup wizard: happy paths", () => {
     const complete = out.events.find((e) => e.step === "android.provision.complete" && e.kind === "decoded")!;
     expect(complete.data.intents).toEqual([
       "android.app.action.GET_PROVISIONING_MODE",
+      "android.app.action.DEVICE_ADMIN_ENABLED",
       "android.app.action.ADMIN_POLICY_COMPLIANCE",
       "android.app.action.PROFILE_PROVISIONING_COMPLETE",
       "android.app.action.PROVISIONING_SUCCESSFUL",
