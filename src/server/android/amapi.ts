@@ -13,7 +13,7 @@ import type { PolicyEngine } from "../policy/engine.js";
 import { androidPathRefusal, emmReason, redeemRequest, refusalError, versionRefusal } from "./policy-gate.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { AmapiDevice, NotificationType, Operation, PubsubPush } from "../../wire/android/amapi.js";
-import { ALLOW_PERSONAL_USAGE, parseDuration, type AllowPersonalUsage } from "../../wire/android/amapi.js";
+import { ALLOW_PERSONAL_USAGE, parseDuration, STATUS_ACK_MAX_COMMANDS, type AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { AndroidHalfConfig } from "./config.js";
 import { readApplicationPolicies, readApplicationReports, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
@@ -230,13 +230,15 @@ export class FakeAmapi {
         // Factory Reset still reach the device; the rest waits. `serviceRestricted` is enrollsim's stand-in member (the
         // Knox Manage agent's own channel is private; Google's AMAPI has no such field).
         const pending = this.pending.get(dev.name) ?? [];
-        const pendingCommands = pending.filter((op) => RESTRICTED_COMMANDS.has(String(op.metadata?.type)));
+        const pendingCommands = pending.filter((op) => RESTRICTED_COMMANDS.has(String(op.metadata?.type))).slice(0, STATUS_ACK_MAX_COMMANDS);
         this.pending.set(dev.name, pending.filter((op) => !pendingCommands.includes(op)));
         const kept = this.delivered.get(dev.name) ?? { policyVersion: dev.appliedPolicyVersion ?? "1" };
         return jsonRes(200, { ...kept, pendingCommands, serviceRestricted: { reason: emmReason(lic.refusal), licence: lic.licence, message: lic.message } });
       }
-      const pendingCommands = this.pending.get(dev.name) ?? [];
-      this.pending.delete(dev.name);
+      // At most STATUS_ACK_MAX_COMMANDS per answer; the rest wait for the device's next report (nothing is dropped).
+      const pending = this.pending.get(dev.name) ?? [];
+      const pendingCommands = pending.splice(0, STATUS_ACK_MAX_COMMANDS);
+      if (pending.length === 0) this.pending.delete(dev.name);
       return jsonRes(200, { ...this.served(dev), pendingCommands });
     }
     const ack = /^(enterprises\/[^/]+\/devices\/[^/:]+\/operations\/[^/:]+):ack$/.exec(rest);

@@ -114,6 +114,12 @@ export interface StatusAck {
   serviceRestricted?: { reason?: string; licence?: string; message: string };
 }
 
+/**
+ * The most commands one status answer carries (enrollsim's device channel, Google's being private). The server
+ * hands out at most this many and keeps the rest for the next report; the device carries out every one it gets.
+ */
+export const STATUS_ACK_MAX_COMMANDS = 16;
+
 export function readStatusAck(text: string): StatusAck {
   let o: Record<string, unknown>;
   try {
@@ -125,6 +131,7 @@ export function readStatusAck(text: string): StatusAck {
   const pending = o.pendingCommands ?? [];
   if (!Array.isArray(pending) || pending.some((p) => typeof p !== "object" || p === null || typeof (p as Operation).name !== "string"))
     throw malformed("status report answer", "pendingCommands is not a list of operations");
+  if (pending.length > STATUS_ACK_MAX_COMMANDS) throw malformed("status report answer", `${pending.length} pending commands (at most ${STATUS_ACK_MAX_COMMANDS} per answer)`);
   const r = o.serviceRestricted as { reason?: unknown; licence?: unknown; message?: unknown } | undefined;
   const restricted = r && typeof r === "object" && typeof r.message === "string" ? { message: r.message.slice(0, 500), ...(typeof r.reason === "string" ? { reason: r.reason.slice(0, 100) } : {}), ...(typeof r.licence === "string" ? { licence: r.licence.slice(0, 200) } : {}) } : undefined;
   return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), passwordPolicies: readPasswordPolicies(o.passwordPolicies), ...(restricted ? { serviceRestricted: restricted } : {}) };

@@ -10,7 +10,7 @@
  *   POST {amapi}/device/v1/{operation}:ack           → {}
  */
 import { ProtocolViolationError, ScenarioError } from "../../../errors/index.js";
-import { readDevice, readStatusAck, parseGoogleError } from "../../../wire/android/amapi.js";
+import { readDevice, readStatusAck, parseGoogleError, type Operation } from "../../../wire/android/amapi.js";
 import { CLOUDDPC, WIZARD_TEXT } from "../../../wire/android/index.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
@@ -148,8 +148,14 @@ export const amapiDialect: AndroidDialect = {
       if (applicationReports === undefined && ack.applications.length > 0 && input.installApps) {
         const installed = await installApps(input, ack.applications);
         applicationReports = installed.reports;
-        await reportApps(input, base, dev.name, policyVersion, installed, passwords);
-      } else if (passwords.length !== before) await reportCompliance(ctx, `${base}/device/v1/${dev.name}:reportStatus`, { appliedPolicyVersion: policyVersion }, device, passwords);
+        const more = await reportApps(input, base, dev.name, policyVersion, installed, passwords);
+        const wipedAfter = await runCommands(ctx, base, more);
+        if (wipedAfter) return wipedAfter;
+      } else if (passwords.length !== before) {
+        const more = await reportCompliance(ctx, `${base}/device/v1/${dev.name}:reportStatus`, { appliedPolicyVersion: policyVersion }, device, passwords);
+        const wipedAfter = await runCommands(ctx, base, more);
+        if (wipedAfter) return wipedAfter;
+      }
     }
     if ((options.awaitPushMs ?? 0) > 0) {
       const woke = await awaitPush(input, base);
@@ -216,7 +222,12 @@ export const amapiDialect: AndroidDialect = {
       return { ok: false, code: "android.checkin.service-restricted", step: AMAPI_STEPS.report, message: r.serviceRestricted.message, policyVersion: r.policyVersion, serverError: { ...(r.serviceRestricted.reason ? { reason: r.serviceRestricted.reason } : {}) } };
     // The DPC applies the served password requirements and reports its compliance with them (a follow-up report).
     const passwords = passwordDetails(device, options, r.passwordPolicies);
-    if (r.passwordPolicies.length > 0 || options.nonCompliant) await reportCompliance(ctx, `${base}/device/v1/devices:reportStatus`, { hardwareInfo: { serialNumber: device.serialNumber } }, device, passwords);
+    if (r.passwordPolicies.length > 0 || options.nonCompliant) {
+      // The answer to the follow-up report carries the commands queued since the first one: they are carried out too.
+      const more = await reportCompliance(ctx, `${base}/device/v1/devices:reportStatus`, { hardwareInfo: { serialNumber: device.serialNumber } }, device, passwords);
+      const wipedAfter = await runCommands(ctx, base, more);
+      if (wipedAfter) return wipedAfter;
+    }
     if (passwords.length)
       return {
         ok: false,
@@ -246,11 +257,12 @@ async function installApps(input: DialectInput, apps: readonly ApplicationPolicy
 }
 
 /** The status report after the apps were installed: Device.applicationReports with their keyed app states (app feedback). */
-async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, installed: { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }, passwords: readonly PasswordNonCompliance[]): Promise<void> {
+/** Returns the commands the answer carried (the caller carries them out). */
+async function reportApps(input: DialectInput, base: string, name: string, policyVersion: string, installed: { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }, passwords: readonly PasswordNonCompliance[]): Promise<Operation[]> {
   const { reports: applicationReports } = installed;
   const nonComplianceDetails = [...passwords, ...installed.nonComplianceDetails];
   const { ctx, device } = input;
-  await step(ctx, AMAPI_STEPS.report, async () => {
+  return step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
       url: `${base}/device/v1/${name}:reportStatus`,
@@ -265,24 +277,26 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
       }),
     });
     const a = readStatusAck(text(res.body));
-    decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, applicationReports: applicationReports.length });
+    decoded(ctx, AMAPI_STEPS.report, { policyVersion: a.policyVersion, applicationReports: applicationReports.length, pendingCommands: a.pendingCommands.length });
+    return a.pendingCommands;
   });
 }
 
 /** Outcome of a steady-state check-in whose compliance report says the screen lock misses the policy's password requirements. */
 export const PASSWORD_NOT_SUFFICIENT_CODE = "android.checkin.password-not-sufficient";
 
-/** A status report of the device's compliance after it applied the policy (its password requirements). */
-async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly PasswordNonCompliance[]): Promise<void> {
-  await step(ctx, AMAPI_STEPS.report, async () => {
+/** A status report of the device's compliance after it applied the policy (its password requirements). Returns the commands the answer carried. */
+async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly PasswordNonCompliance[]): Promise<Operation[]> {
+  return step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
       url,
       headers: { "content-type": "application/json" },
       body: json({ ...who, policyCompliant: passwords.length === 0, ...(passwords.length ? { nonComplianceDetails: passwords } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
     });
-    readStatusAck(text(res.body));
-    decoded(ctx, AMAPI_STEPS.report, { screenLock: device.screenLock?.type ?? "none", policyCompliant: passwords.length === 0, nonComplianceDetails: passwords.map((d) => `${d.settingName} ${d.nonComplianceReason} ${d.specificNonComplianceReason}`) });
+    const a = readStatusAck(text(res.body));
+    decoded(ctx, AMAPI_STEPS.report, { screenLock: device.screenLock?.type ?? "none", policyCompliant: passwords.length === 0, nonComplianceDetails: passwords.map((d) => `${d.settingName} ${d.nonComplianceReason} ${d.specificNonComplianceReason}`), pendingCommands: a.pendingCommands.length });
+    return a.pendingCommands;
   });
 }
 
@@ -294,7 +308,7 @@ async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Reco
  * never run and the device reports no more.
  */
 async function runCommands(ctx: DialectInput["ctx"], base: string, ops: readonly { name: string; metadata?: Record<string, unknown> }[]): Promise<DialectOutcome | undefined> {
-  for (const op of ops.slice(0, 16)) {
+  for (const op of ops) {
     await step(ctx, AMAPI_STEPS.ack, async () => {
       await exchange(ctx, AMAPI_STEPS.ack, { method: "POST", url: `${base}/device/v1/${op.name}:ack`, headers: { "content-type": "application/json" }, body: json({ done: true }) });
       ctx.onCommand?.({ protocol: "amapi", command: commandType(op), status: "done", id: op.name });
