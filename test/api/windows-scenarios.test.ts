@@ -83,7 +83,9 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     ["win-pretty-xml-regex-server.yaml", 5, undefined, 0],
     ["win-autopilot-bad-name-template.yaml", 3, "scenario.invalid", 3],
     ["win-tou-declined-or-unreachable.yaml", 3, "windows.tou.declined", 3],
-    ["win-bulk-token-expired.yaml", 3, "windows.fault.Authentication", 3],
+    // The expired bulk token is refused where Windows redeems it, at the join (AADSTS700082, 0xCAA20003), not at enrollment.
+    ["win-bulk-token-expired.yaml", 3, "windows.bulk.token-expired", 3],
+    ["win-bulk-token-expired-fixed.yaml", 3, undefined, 0],
     ["win-no-physical-tpm2.yaml", 3, "windows.autopilot.tpm-attestation", 3],
     ["win-autopilot-profile-missing.yaml", 7, "windows.autopilot.profile-missing", 2],
     ["win-dem-device-cap.yaml", 25, "windows.fault.DeviceCapReached", 5],

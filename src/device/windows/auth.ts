@@ -130,7 +130,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
         tpm: tpmState(run.id).version,
         // The attestation statement's TPM maker and firmware (tpm-facts.ts), as the TPM is now: the service's attestation model reads them.
         ...(attested ? tpmFacts(tpmState(run.id)) : {}),
-      }, attested ? undefined : idpToken);
+      }, attested ? undefined : (idpToken ?? (o.kind === "bulk" ? (o.raw.token ?? packageToken(run, DRS_RESOURCE)) : undefined)));
     } catch (e) {
       if (noLocalAccount && e instanceof TransportError) return unusable(`the join could not reach the directory (${e.message})`);
       throw e;
@@ -225,18 +225,10 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
       http: ctx.ports.http.client({ tls: { identity: { certPem: toPem(pk.cert.der), keyPem: p.crypto.privateKeyPem(pk.key) } } }),
     };
   } else if (tokenFlow) {
-    // Bulk (provisioning-package) tokens live 180 days by default; tokenValidityDays < 0 simulates an expired package.
-    const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
-    const exp = Math.floor(p.clock.now() / 1000) + Math.round(days * 86400);
     // A minted token stands for the one Windows gets from Entra without a sign-in page (its PRT, the package's bulk token):
     // a v1.0 access token whose audience is the MDM server's URL (the App ID URI MDM servers are registered with); an
     // identity-provider sign-in (tokenSource idp) gets the form of the tenant's MDM application (wire/windows/entra-token.ts).
-    const minted = () => {
-      const origin = new URL(disc.enrollmentServiceUrl).origin;
-      const claims = accessTokenClaims({ app: { appId: origin, identifierUris: [origin] }, tenantId: MINTED_TENANT_ID, upn, nowMs: p.clock.now(), lifetimeSeconds: exp - Math.floor(p.clock.now() / 1000), deviceId: w.deviceId, ...(o.kind === "bulk" ? { bulk: true } : {}) });
-      return mintToken(claims, o.tokenKey, p.crypto);
-    };
-    const token = o.raw.token ?? idpToken ?? minted();
+    const token = o.raw.token ?? idpToken ?? packageToken(run, new URL(disc.enrollmentServiceUrl).origin);
     creds = { kind: "token", valueType: TOKEN.jwt, token };
   } else if (disc.authPolicy === "Federated") {
     if (!disc.authenticationServiceUrl) throw new ProtocolViolationError("discovery.no-auth-url", "AuthPolicy Federated without AuthenticationServiceUrl");
@@ -257,6 +249,18 @@ export async function authenticate(run: EnrollRun, disc: DiscoverResult, idpToke
     creds = { kind: "token", valueType: TOKEN.userToken, token: fed.token };
   } else return fail("windows.auth.unsupported", "discovery.post", `AuthPolicy ${disc.authPolicy} is not implemented by this device`);
   return creds;
+}
+
+/**
+ * The token Windows holds without a sign-in page, for `audience` (the MDM server's origin, or the device registration
+ * service): the provisioning package's bulk token (BPRT, `bulk` claim) or a PRT. Bulk tokens live 180 days by default,
+ * others 1; `tokenValidityDays` < 0 mints an expired one (a package used after its token expired).
+ */
+function packageToken(run: EnrollRun, audience: string): string {
+  const { o, p, w, upn } = run;
+  const days = o.raw.tokenValidityDays ?? (o.kind === "bulk" ? 180 : 1);
+  const claims = accessTokenClaims({ app: { appId: audience, identifierUris: [audience] }, tenantId: MINTED_TENANT_ID, upn, nowMs: p.clock.now(), lifetimeSeconds: Math.round(days * 86400), deviceId: w.deviceId, ...(o.kind === "bulk" ? { bulk: true } : {}) });
+  return mintToken(claims, o.tokenKey, p.crypto);
 }
 
 /** Terms of Use (identity-provider flows): the opaque blob the enrollment request carries as EnrollmentData. */

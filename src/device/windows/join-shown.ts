@@ -22,6 +22,7 @@
  * - A provisioning package: "A setup failure has occurred during bulk enrollment." (Intune docs).
  * - No HRESULT in the answer, or one outside the table: the server's code as unknown (raw value).
  */
+import { caaForOAuthError, caaHex } from "../../wire/windows/caa.js";
 import { dsregByHresult, parseDsregHresult } from "../../wire/windows/dsreg.js";
 import { hresultHex } from "../../wire/windows/menroll.js";
 import type { JoinOutcome } from "../../protocol/windows/join.js";
@@ -42,6 +43,8 @@ const OUTCOME: Record<string, string> = {
   "autopilot-profile-conflict": "windows.join.device-not-authorized",
   // The join presented no MFA in its token where the tenant requires MFA to join (server/policy/join-mfa.ts).
   "mfa-required": "windows.join.mfa-required",
+  // A provisioning package's bulk token (BPRT) refused when Windows redeems it (server/windows/drs.ts): AADSTS700082, invalid_grant.
+  "bulk-token-expired": "windows.bulk.token-expired",
 };
 
 /** OOBE's and Settings' "Something went wrong" page for a refused join or enrollment, before the code. */
@@ -56,6 +59,7 @@ export interface JoinFailure {
 }
 
 export function joinFailure(r: Refused, where: { flowKind: string; attested: boolean; screen: string }): JoinFailure {
+  if (r.oauthError) return redemptionFailure(r, where);
   const h = r.error ? parseDsregHresult(r.error) : undefined;
   const row = h !== undefined ? dsregByHresult(h) : undefined;
   const hex = h !== undefined ? hresultHex(h) : undefined;
@@ -97,4 +101,28 @@ export function joinFailure(r: Refused, where: { flowKind: string; attested: boo
   };
   const meaning = row ? ` — ${row.name ? `${row.name}: ` : ""}${row.meaning}` : "";
   return { code, message: `${text}${hex && !text.includes(hex) ? ` (${hex})` : ""}${meaning} [server: ${server}]`, shown, ...(espLine ? { espLine } : {}) };
+}
+
+/**
+ * The join's token redemption refused (an OAuth 2.0 error answer, e.g. a provisioning package's expired bulk token):
+ * Windows reports the Web Account Manager's CAA code of the `error` (invalid_grant → 0xCAA20003
+ * ERROR_ADAL_SERVER_ERROR_INVALID_GRANT; docs.workspot.com/docs/error-code-0xcaa20003), the AADSTS code is the cause.
+ * A provisioning package shows its bulk-enrollment failure text (Intune docs) with that code.
+ */
+function redemptionFailure(r: Refused, where: { flowKind: string; screen: string }): JoinFailure {
+  const { caa, known } = caaForOAuthError(r.oauthError!);
+  const hex = caaHex(caa.code);
+  const code = (r.reason && OUTCOME[r.reason]) ?? "windows.join.refused";
+  // How the package's failure page prints the code beside its text is not published: the code is the shown code, not in the text.
+  const text = where.flowKind === "bulk" ? "A setup failure has occurred during bulk enrollment." : `Something went wrong. Error code: ${hex.slice(2).toLowerCase()}`;
+  const shown: Shown = {
+    code: hex,
+    name: caa.name,
+    text,
+    screen: where.screen,
+    // Entra's error_description already begins with its AADSTS code.
+    serverSaid: r.serverError && !r.message.startsWith(r.serverError) ? `${r.serverError}: ${r.message}` : r.message,
+    ...(known ? {} : { unknown: { raw: r.oauthError! } }),
+  };
+  return { code, message: `${text}${text.includes(hex.slice(2).toLowerCase()) ? "" : ` (${hex})`} — ${caa.name}: ${caa.description} [server: ${r.oauthError}: ${r.message} (HTTP ${r.httpStatus})]`, shown };
 }

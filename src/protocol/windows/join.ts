@@ -17,6 +17,8 @@ export type JoinOutcome =
       status: "refused";
       /** The client HRESULT ("0x801C03F3"), when the service's answer maps to one. */
       error?: string;
+      /** The OAuth 2.0 `error` of a token redemption the join depends on ("invalid_grant": a provisioning package's expired bulk token). */
+      oauthError?: string;
       /** The server's error code ("DirectoryError", "AADSTS135011"). */
       serverError?: string;
       /** The server's sub code, when it sends one ("MsaTicketTpmValidationFailed"). */
@@ -65,9 +67,11 @@ export async function joinDirectory(ctx: ProtocolContext, url: string, who: Join
       const serverError = text(body.serverErrorCode, 80);
       const serverSubCode = text(body.subCode, 80);
       const reason = text(body.reason, 80);
+      const oauthError = text(body.oauthError, 40);
       const out = {
         status: "refused" as const,
         ...(error ? { error } : {}),
+        ...(oauthError ? { oauthError } : {}),
         ...(serverError ? { serverError } : {}),
         ...(serverSubCode ? { serverSubCode } : {}),
         ...(reason ? { reason } : {}),

@@ -10,7 +10,7 @@
  * codes and texts are the published ones (wire/windows/dsreg.ts).
  */
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
-import { verifyToken } from "../../wire/windows/token.js";
+import { signedClaims, verifyToken } from "../../wire/windows/token.js";
 import type { HalfContext } from "../half.js";
 import { AADSTS_TEXT } from "../policy/conditional-access.js";
 import { DIRECTORY_ANSWER } from "../policy/directory-objects.js";
@@ -53,6 +53,32 @@ function mfaRefusal(req: HttpRequest, ctx: HalfContext, tokenKey: string, upn: s
   return json(401, { serverErrorCode: "AADSTS50076", reason: "mfa-required", message: `AADSTS50076: ${AADSTS_TEXT[50076]} (${why}; the join presented ${got})` });
 }
 
+/**
+ * A provisioning package's join presents its bulk token (BPRT; the `bulk` claim of enrollsim's minted token), which
+ * Windows redeems at Entra's token endpoint before the join. Entra refuses an expired one there: HTTP 400 `invalid_grant`
+ * with AADSTS700082 "The refresh token has expired due to inactivity. The token was issued on … and was inactive for …"
+ * (the text as Entra answers it, Microsoft Q&A learn.microsoft.com/en-us/answers/a/710568; bulk tokens are valid at most
+ * 180 days), which Windows reports as 0xCAA20003 ERROR_ADAL_SERVER_ERROR_INVALID_GRANT (wire/windows/caa.ts;
+ * docs.workspot.com/docs/error-code-0xcaa20003). This stand-in joins the redemption and the join into one request, so the
+ * refusal is the join's answer, carrying the OAuth `error` (`oauthError`) and the AADSTS code. A join with no token, or a
+ * token that is not a bulk one, is decided as before. Assumption (not published for bulk tokens): the token counts as
+ * issued BULK_TOKEN_MAX_DAYS before it expired, and "inactive for" is the time since then, in Entra's d.hh:mm:ss form.
+ */
+/** A bulk token's longest validity (Windows Configuration Designer: "up to 180 days"). */
+const BULK_TOKEN_MAX_DAYS = 180;
+
+function bulkTokenRefusal(req: HttpRequest, ctx: HalfContext, tokenKey: string): HttpResponse | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers?.authorization ?? "")?.[1];
+  const claims = bearer ? signedClaims(bearer, tokenKey, ctx.crypto) : undefined;
+  if (!claims?.bulk || claims.exp === undefined || claims.exp * 1000 >= ctx.now()) return undefined;
+  const issued = claims.exp - BULK_TOKEN_MAX_DAYS * 86400;
+  const inactive = Math.max(0, Math.floor(ctx.now() / 1000) - issued);
+  const d = Math.floor(inactive / 86400);
+  const hms = new Date((inactive % 86400) * 1000).toISOString().slice(11, 19);
+  const message = `AADSTS700082: The refresh token has expired due to inactivity. The token was issued on ${new Date(issued * 1000).toISOString()} and was inactive for ${d}.${hms}.`;
+  return json(400, { oauthError: "invalid_grant", serverErrorCode: "AADSTS700082", reason: "bulk-token-expired", message });
+}
+
 export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): HttpResponse {
   const policy = ctx.policy;
   let q: Record<string, unknown>;
@@ -70,6 +96,9 @@ export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): H
   // devices", the per-user device quota and the MDM/MAM user scopes (MAM wins on registered devices).
   const registration = q.registration === true;
   // MFA to register or join: user joins and registrations only (hybrid sync and TPM-attested joins are exempt).
+  // A provisioning package's expired bulk token is refused when Windows redeems it, before any join rule applies.
+  const expired = q.bulk === true ? bulkTokenRefusal(req, ctx, tokenKey) : undefined;
+  if (expired) return expired;
   const mfa = typeof q.upn === "string" && !attested && q.hybrid !== true ? mfaRefusal(req, ctx, tokenKey, q.upn) : undefined;
   if (mfa) return mfa;
   const d = policy.join({

@@ -10,7 +10,9 @@ import { joinDirectory } from "../../../src/protocol/windows/join.js";
 import { RealClock } from "../../../src/platform/node/clock.js";
 import { NodeHttp } from "../../../src/platform/node/http.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
-import { harness } from "../../support/scep-harness.js";
+import { accessTokenClaims } from "../../../src/wire/windows/entra-token.js";
+import { mintToken } from "../../../src/wire/windows/token.js";
+import { crypto, harness } from "../../support/scep-harness.js";
 
 const clock = new RealClock();
 const http = new NodeHttp({ clock });
@@ -36,10 +38,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => server?.close());
 
-const join = (body: Parameters<typeof joinDirectory>[2]) => {
+const join = (body: Parameters<typeof joinDirectory>[2], token?: string) => {
   const h = harness(http, clock, { url: server.scepUrl });
-  return joinDirectory(h.ctx, `${server.url}/windows/drs/join`, body);
+  return joinDirectory(h.ctx, `${server.url}/windows/drs/join`, body, token);
 };
+/** A provisioning package's bulk token (the `bulk` claim), signed with the reference server's default token key. */
+const bulkToken = (days: number) =>
+  mintToken(
+    accessTokenClaims({ app: { appId: "urn:ms-drs:enterpriseregistration.windows.net", identifierUris: [] }, tenantId: "00000000-0000-0000-0000-00000000e501", upn: "dee@contoso.com", nowMs: clock.now(), lifetimeSeconds: days * 86400, bulk: true }),
+    "enrollsim-test-token-key",
+    crypto,
+  );
 
 describe("join client ↔ device registration stand-in over loopback", () => {
   it("pre-provisioning with a deleted Autopilot object: 400, 0x801C03F3, DirectoryError", async () => {
@@ -67,6 +76,14 @@ describe("join client ↔ device registration stand-in over loopback", () => {
     expect(out).toMatchObject({ status: "refused", error: "0x801C03ED", reason: "join-not-allowed", httpStatus: 403, message: "Administrator policy does not allow user ray@contoso.com to device join" });
     expect((out as { serverError?: string }).serverError).toBeUndefined();
     expect(await join({ upn: "ray@contoso.com", deviceId: ID(7), bulk: false, hybrid: true })).toMatchObject({ status: "joined" });
+  });
+  it("a provisioning package's expired bulk token is refused where it is redeemed: 400 invalid_grant, AADSTS700082; a valid one joins", async () => {
+    const out = await join({ upn: "dee@contoso.com", deviceId: ID(8), bulk: true, serialNumber: "PC8" }, bulkToken(-2));
+    expect(out).toMatchObject({ status: "refused", oauthError: "invalid_grant", serverError: "AADSTS700082", reason: "bulk-token-expired", httpStatus: 400 });
+    expect((out as { message: string }).message).toMatch(/^AADSTS700082: The refresh token has expired due to inactivity\. The token was issued on .+ and was inactive for 182\.00:00:\d\d\.$/);
+    // Dee's quota (1) is held by PC5 from the test above: free it, so only the token decides.
+    server.policy.directory.delete([{ serial: "PC5" }]);
+    expect(await join({ upn: "dee@contoso.com", deviceId: ID(9), bulk: true, serialNumber: "PC9" }, bulkToken(180))).toMatchObject({ status: "joined" });
   });
   it("a malformed request is refused as the strict server it is", async () => {
     const out = await join({ deviceId: "not-a-device-id", bulk: false, upn: "dee@contoso.com" });
