@@ -10,7 +10,7 @@
 import { noncompliantOutcome } from "./compliance-shown.js";
 import { passwordShown } from "./screen-lock.js";
 import { androidShownForOutcome } from "./shown.js";
-import { ScenarioError, TransportError, asSimError } from "../../errors/index.js";
+import { ScenarioError, asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS, dialectForPackage } from "../../protocol/android/dialects/index.js";
@@ -38,6 +38,7 @@ import { companyPortalRoute } from "./route.js";
 import { agentOutcome, agentRefusal } from "./agent-shown.js";
 import { agentCause } from "../agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
+import { KME_REFUSAL_STATUSES, kmeRefused, notRegistered, PortalRefused } from "./portal-answer.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
@@ -105,7 +106,7 @@ function baseUrl(fc: FlowContext): string {
  * camera, an NFC bump comes from the programmer device), so faults and the device's network never
  * reach that fetch; zero-touch and KME payloads are real requests of the device.
  */
-async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string): Promise<string> {
+async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string, refusals?: readonly number[]): Promise<string> {
   // The admin's console (simulatorOnly) is served the embedded server's full chain: an intermediate the server
   // leaves out for devices (embedded.tls `intermediate.send: false`) is not the console's problem.
   const full = simulatorOnly ? (fc.targets.server?.intermediates ?? []) : [];
@@ -113,12 +114,20 @@ async function fetchProvisioning(fc: FlowContext, stepName: string, url: string,
   const http = fc.ports.http.client({ tls, keepAlive: fc.keepAlive ?? true, ...(simulatorOnly ? { simulatorOnly } : {}) });
   const ctx: ProtocolContext = { ...fc.protocol, http };
   try {
-    return await step(ctx, stepName, async () => {
-      const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } });
-      const t = text(res.body);
-      decoded(ctx, stepName, { url, bytes: res.body.length, ...(simulatorOnly ? { simulatorOnly } : {}) });
-      return t;
-    });
+    // `refusals`: statuses the device reads as the portal's answer (PortalRefused, the step failed), not as a transport error.
+    const got = await step(
+      ctx,
+      stepName,
+      async () => {
+        const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } }, refusals ? { acceptStatus: [...refusals] } : {});
+        const t = text(res.body);
+        decoded(ctx, stepName, { url, bytes: res.body.length, ...(res.status >= 300 ? { status: res.status } : {}), ...(simulatorOnly ? { simulatorOnly } : {}) });
+        return { status: res.status, t };
+      },
+      (a) => a.status >= 300,
+    );
+    if (got.status >= 300) throw new PortalRefused(got.status, got.t);
+    return got.t;
   } finally {
     await http.close();
   }
@@ -134,21 +143,6 @@ function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
   }
   const shown = androidShownForOutcome(out, fc ? { apiLevel: apiLevelOf(fc.identity), manufacturer: fc.identity.manufacturer, ...(fc.setupTexts ? { texts: fc.setupTexts } : {}) } : undefined);
   return { ok: false, code: out.code, step: out.step, message: out.message, ...(shown ? { shown } : {}), keychain: NO_KEYS };
-}
-
-/**
- * Zero-touch and Knox Mobile Enrollment answer a device they do not hold (never registered, unclaimed, its IMEI
- * removed from the portal) with no configuration: the setup wizard goes on as an ordinary consumer setup, unmanaged
- * (bayton.org Android Enterprise FAQ: a device unclaimed from the zero-touch portal "sets up as a consumer device
- * with no management" after a factory reset; Samsung KME: remove the IMEI from the portal before a reset, or the
- * device enrolls again). The stand-ins answer 404 (what the real services answer is not published).
- */
-function notRegistered(e: unknown, kind: string): FlowResult | undefined {
-  if (!(e instanceof TransportError) || e.kind !== "http-status" || e.status !== 404 || (kind !== "zero-touch" && kind !== "kme")) return undefined;
-  const service = kind === "kme" ? "Knox Mobile Enrollment" : "the zero-touch service";
-  // The device shows its consumer Welcome screen; why (the service holds nothing for it) is enrollsim's diagnosis.
-  const why = `ordinary consumer setup: ${service} holds no configuration for this device; it sets up unmanaged`;
-  return { ok: false, code: "android.provision.not-registered", step: `android.trigger.${kind}`, message: `Welcome (${why}) — ${e.message}`, shown: { text: "Welcome", screen: "setup wizard › Welcome (the ordinary consumer setup)" }, keychain: NO_KEYS };
 }
 
 /** The trigger's payload text → parser closure (run inside the wizard's parse step). */
@@ -176,7 +170,7 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
       return () => parseZeroTouchConfiguration(t, { strict: false }).params;
     }
     case "kme": {
-      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`);
+      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`, undefined, KME_REFUSAL_STATUSES);
       fc.disk?.set(PORTAL_DEADLINE_KEY, kmeDeadline(t));
       fc.disk?.set(ADVANCED_PROFILE_KEY, kmeAdvanced(t));
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user
@@ -294,8 +288,8 @@ const androidQr: Flow<never> = {
       payload = await trigger(fc, o, kind, profile);
     } catch (e) {
       if (e instanceof QrTooDense) return { ok: false, code: "android.trigger.qr-too-dense", step: "android.trigger.qr", message: `Couldn't read the QR code. ${e.message}`, keychain: NO_KEYS };
-      const unregistered = notRegistered(e, kind);
-      if (unregistered) return unregistered;
+      const unmanaged = notRegistered(e, kind) ?? kmeRefused(e);
+      if (unmanaged) return unmanaged;
       throw e;
     }
     return provision(fc, o, payload, mode, "trusted-source");
