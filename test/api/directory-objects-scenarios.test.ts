@@ -84,7 +84,9 @@ describe("every object state in one run", () => {
       const disabled = summary.errors["windows.join.device-object-disabled"]!.shown!;
       expect(disabled.code).toBeUndefined();
       expect(disabled.unknown).toEqual({ raw: "AADSTS135011" });
-      expect(disabled.text).toContain("Device used during the authentication is disabled.");
+      // Entra's words are the server's (shown.serverSaid), not the Windows screen's.
+      expect(disabled.serverSaid).toContain("Device used during the authentication is disabled.");
+      expect(disabled.text).not.toContain("Device used during the authentication is disabled.");
     },
     T,
   );

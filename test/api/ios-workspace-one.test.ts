@@ -95,7 +95,10 @@ embedded:
 groups:
   - { name: g, model: zebra-tc52, count: 1, flow: android-qr, options: { android: { profile: staging } } }
 expect:
-  shown: [{ text: "Your account is not allowed to enroll. Please contact your system administrator", code: android.ws1.user-not-allowed, count: 1 }]
+  # The Hub's screen: its first sentence (the row's code) over its text (agents/workspace-one-hub.yaml).
+  shown:
+    - { text: "Your account is not allowed to enroll.", code: android.ws1.user-not-allowed, count: 1 }
+    - { text: "Please contact your system administrator", code: android.ws1.user-not-allowed, count: 1 }
 `;
     const s = (await runScenario(scenarioFile(text), opts)).summary;
     expect(s.outcomes).toEqual({ "android.ws1.user-not-allowed": 1 });
@@ -130,7 +133,9 @@ embedded: { policy: { workspaceOne: { groupIds: [CORP], users: [{ user: sam, pas
 groups:
   - { name: g, model: iphone-15, count: 1, flow: ios-profile, options: { apple: { agent: { id: acme-hub, groupId: CORP, user: sam, password: "pw-1" } } } }
 expect:
-  shown: [{ text: "ACME-403 Not permitted: Ask IT to add you to an enrollment group.", code: apple.agent.user-not-allowed, count: 1 }]
+  shown:
+    - { text: "ACME-403", code: apple.agent.user-not-allowed, count: 1 }
+    - { text: "Ask IT to add you to an enrollment group.", code: apple.agent.user-not-allowed, count: 1 }
 `;
     const s = (await runScenario(scenarioFile(text), { ...opts, agentsDir: agents })).summary;
     expect(s.expectations?.every((x) => x.ok)).toBe(true);
