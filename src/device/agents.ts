@@ -7,12 +7,11 @@
  * file (every mistake a `ScenarioError` at `file:line:column`, with a did-you-mean) and holds the set; reading the files
  * is runner/catalog-files.ts's job (`--agents DIR` adds a directory of the user's own).
  */
-import { LineCounter, parseDocument } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { ANDROID_DIALECTS } from "../protocol/android/dialects/index.js";
 import { AGENT_CAUSE_NAMES, type AgentCause, type AgentMessage } from "../wire/agent-causes.js";
-import { Reader, type MapReader } from "./catalog-reader.js";
+import { readYaml, type MapReader } from "./catalog-reader.js";
 
 /** The platforms an agent can run on: the device catalog's (device/catalog.ts checks they are the same list). */
 export const AGENT_PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
@@ -50,12 +49,8 @@ const ROOT_KEYS = ["id", "name", "vendor", "source", "platforms", "screens"] as 
 const SCREEN_KEYS = ["cause", "platforms", "code", "title", "text", "screen", "source"] as const;
 
 export function parseAgentEntry(text: string, fileName: string): AgentModel {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const r = new Reader(doc, lineCounter, fileName);
-  const yamlError = doc.errors[0];
-  if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
-  const root = r.map(doc.contents, "agent", "a mapping of agent fields").only(ROOT_KEYS);
+  const r = readYaml(text, fileName);
+  const root = r.map(r.doc.contents, "agent", "a mapping of agent fields").only(ROOT_KEYS);
   const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. workspace-one-hub");
   const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
   if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);

@@ -3,10 +3,23 @@
  * Reading a catalog file's YAML nodes with their locations (device/catalog.ts): every mistake is a
  * `ScenarioError` at `file:line:column` with what was expected and, for an unknown key, a did-you-mean.
  */
-import { isAlias, isMap, isScalar, isSeq, type LineCounter } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { Document, Node, Pair, YAMLMap } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { closest } from "../errors/suggest.js";
+
+/**
+ * Parses one catalog data file (unique keys, positions kept) into a `Reader`; malformed YAML is a `ScenarioError`
+ * at the parser's own file:line:column. Shared by the device models, agents, Windows builds and setup texts.
+ */
+export function readYaml(text: string, fileName: string): Reader {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(doc, lineCounter, fileName);
+  const yamlError = doc.errors[0];
+  if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
+  return r;
+}
 
 export class Reader {
   constructor(

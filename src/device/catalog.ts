@@ -5,14 +5,14 @@
  * the files is `runner/catalog-files.ts`'s job. Every validation error is a `ScenarioError`
  * located at `file:line:column`.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq } from "yaml";
 import type { Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
 import { SetupTextCatalog } from "./android/setup-texts.js";
 import { CertRepParserCatalog } from "./certrep-parsers.js";
-import { MapReader, Reader } from "./catalog-reader.js";
+import { MapReader, readYaml, type Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, TPM_MANUFACTURERS, type DeviceState, type TpmManufacturer } from "./state.js";
@@ -136,15 +136,7 @@ const MODEL_KEYS = [
  * (devices/windows/builds.yaml), a Windows release's displayVersion must be the one the table names for its build.
  */
 export function parseCatalogEntry(text: string, fileName: string, builds: WindowsBuildTable = []): DeviceModel {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const r = new Reader(doc, lineCounter, fileName);
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const message = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new ScenarioError(`invalid YAML: ${message}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
-  }
-  return readModel(r, fileName, builds);
+  return readModel(readYaml(text, fileName), fileName, builds);
 }
 
 function readModel(r: Reader, fileName: string, builds: WindowsBuildTable): DeviceModel {

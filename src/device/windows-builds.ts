@@ -10,11 +10,9 @@
  * runner/catalog-files.ts's job: the shipped file, then `DIR/windows/builds.yaml` of `--devices DIR`, whose rows add to
  * the table or replace the shipped row of the same build.
  */
-import { LineCounter, parseDocument } from "yaml";
-import { ScenarioError } from "../errors/index.js";
 import { didYouMean } from "../errors/suggest.js";
 import { compareVersions } from "../wire/version.js";
-import { Reader, type MapReader } from "./catalog-reader.js";
+import { readYaml, type MapReader } from "./catalog-reader.js";
 
 /** Where the user meets an enrollment error on Windows. */
 export const WINDOWS_SURFACES = ["oobe", "settings", "esp"] as const;
@@ -107,12 +105,8 @@ const ROW_KEYS = ["build", "displayVersion", "source", "discovery", "screens"] a
 
 /** Parses and validates one builds file (`builds: [...]`); every mistake a `ScenarioError` at file:line:column. */
 export function parseWindowsBuilds(text: string, fileName: string): WindowsBuildTable {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const r = new Reader(doc, lineCounter, fileName);
-  const yamlError = doc.errors[0];
-  if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
-  const root = r.map(doc.contents, "Windows build table", "a mapping with builds: [...]").only(["builds"]);
+  const r = readYaml(text, fileName);
+  const root = r.map(r.doc.contents, "Windows build table", "a mapping with builds: [...]").only(["builds"]);
   const seen = new Set<string>();
   const rows = root.list("builds", "a non-empty list of {build, displayVersion?, source?, discovery?, screens?}", (m) => readRow(m.only(ROW_KEYS)));
   rows.forEach((row, i) => {

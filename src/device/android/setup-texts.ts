@@ -11,9 +11,9 @@
  * is never given another release's text silently: the nearest checked release's text is shown and the screen says
  * which (`SetupTextCatalog.pick`). Reading the files is runner/catalog-files.ts's job.
  */
-import { isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isScalar, isSeq } from "yaml";
 import { ScenarioError } from "../../errors/index.js";
-import { Reader, type MapReader } from "../catalog-reader.js";
+import { readYaml, type MapReader } from "../catalog-reader.js";
 
 /** The failures whose text the table holds: the task error constants ManagedProvisioning maps to a dialog message. */
 export const SETUP_TEXT_KEYS = ["hashMismatch", "downloadFailed", "packageInvalid", "installationFailed"] as const;
@@ -52,12 +52,8 @@ const ROOT_KEYS = ["id", "release", "apiLevels", "manufacturer", "source", "titl
 const TEXT_HINT = '{string: <resource name>, text: "<the text as the device shows it>"}';
 
 export function parseSetupTextEntry(text: string, fileName: string): SetupTextRow {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const r = new Reader(doc, lineCounter, fileName);
-  const yamlError = doc.errors[0];
-  if (yamlError) throw new ScenarioError(`invalid YAML: ${yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, r.locAt(yamlError.pos[0]), "well-formed YAML");
-  const root = r.map(doc.contents, "setup text row", "a mapping of setup text fields").only(ROOT_KEYS);
+  const r = readYaml(text, fileName);
+  const root = r.map(r.doc.contents, "setup text row", "a mapping of setup text fields").only(ROOT_KEYS);
   const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. aosp-21-22");
   const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
   if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
