@@ -5,11 +5,12 @@
  * the rows for its platform and release (`CertRepParserCatalog.forDevice`); an encoding its release has no row for is
  * refused, the RFC-strict default.
  */
-import { isMap, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, type Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { compareVersions } from "../wire/version.js";
 import { CERTREP_PROPERTIES, CERTREP_REACTIONS, type CertRepParser, type CertRepParserRule, type CertRepProperty, type CertRepReaction } from "../wire/scep/certrep-encoding.js";
 import { AGENT_PLATFORMS as PLATFORMS } from "./agents.js";
+import { readYaml } from "./catalog-reader.js";
 
 type Platform = (typeof PLATFORMS)[number];
 
@@ -64,23 +65,22 @@ const FIELDS = ["platform", "releases", "from", "until", "encoding", "reaction",
 
 /** Parses one devices/scep-clients/*.yaml file (`parsers:` list); a problem names file:line:column. */
 export function parseCertRepParsers(text: string, file: string): CertRepParserRow[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const at = (n: Node | null | undefined): string => {
-    const p = lines.linePos(n?.range?.[0] ?? 0);
-    return `${file}:${p.line}:${p.col}`;
-  };
+  // Malformed YAML is refused by readYaml at the parser's own position (the catalogs' one reader, catalog-reader.ts).
+  const reader = readYaml(text, file);
+  const doc = reader.doc;
+  const at = (n: Node | null | undefined): string => reader.loc(n);
   const bad = (n: Node | null | undefined, what: string, expected: string): never => {
     throw new ScenarioError(`CertRep parser catalog: ${what}`, at(n), expected);
   };
-  if (doc.errors.length) bad(undefined, doc.errors[0]!.message, "valid YAML");
   const listNode = isMap(doc.contents) ? (doc.contents.get("parsers", true) as Node | undefined) : undefined;
   const data = doc.toJS() as { parsers?: unknown };
   if (!Array.isArray(data?.parsers)) return bad(listNode ?? doc.contents, "missing `parsers:` list", "parsers: [{ platform, releases | from/until, encoding, reaction, source }]");
-  return (data.parsers as Record<string, unknown>[]).map((r, i) => {
+  return (data.parsers as unknown[]).map((item, i) => {
     const node = doc.getIn(["parsers", i], true) as Node | undefined;
     const field = (k: string): Node | undefined => (doc.getIn(["parsers", i, k], true) as Node | undefined) ?? node;
-    for (const k of Object.keys(r ?? {})) if (!FIELDS.includes(k)) bad(field(k), `parsers[${i}]: unknown field "${k}"`, FIELDS.join(" | "));
+    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `parsers[${i}] is ${JSON.stringify(item)}`, "a mapping { platform, releases | from/until, encoding, reaction, source }");
+    const r = item as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (!FIELDS.includes(k)) bad(field(k), `parsers[${i}]: unknown field "${k}"`, FIELDS.join(" | "));
     if (!PLATFORMS.includes(r.platform as Platform)) bad(field("platform"), `parsers[${i}].platform is ${JSON.stringify(r.platform)}`, PLATFORMS.join(" | "));
     const platform = r.platform as Platform;
     const version = (v: unknown): boolean => (platform === "android" ? Number.isInteger(v) : typeof v === "string" && /^\d+(\.\d+)*$/.test(v));

@@ -7,11 +7,12 @@
  * OpenSSL refuses a chain to any other named root (the device shows its platform's "untrusted"
  * error); the device then judges date-based distrust on its own clock (device/trust.ts).
  */
-import { isMap, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, type Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { compareVersions } from "../wire/version.js";
 import { ROOT_KEY_TYPES, type RootDefinition, type RootKeyType } from "../wire/x509/named-root.js";
 import type { Platform } from "./catalog.js";
+import { readYaml } from "./catalog-reader.js";
 
 /** The store a platform reads: iOS and iPadOS share iOS's numbering. */
 export type StorePlatform = "android" | "ios" | "macos" | "windows";
@@ -96,25 +97,23 @@ const isoInstant = (v: unknown): number | undefined => {
 
 /** Parses and validates devices/trust-stores/roots.yaml; a problem names file:line:column. */
 export function parseTrustStores(text: string, file: string): TrustStoreCatalog {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const at = (n: Node | null | undefined): string => {
-    const p = lines.linePos(n?.range?.[0] ?? 0);
-    return `${file}:${p.line}:${p.col}`;
-  };
+  // Malformed YAML is refused by readYaml at the parser's own position (the catalogs' one reader, catalog-reader.ts).
+  const reader = readYaml(text, file);
+  const doc = reader.doc;
   const bad = (n: Node | null | undefined, what: string, expected: string): never => {
-    throw new ScenarioError(`trust store catalog: ${what}`, at(n), expected);
+    throw new ScenarioError(`trust store catalog: ${what}`, reader.loc(n), expected);
   };
-  if (doc.errors.length) bad(undefined, doc.errors[0]!.message, "valid YAML");
   const rootsNode = isMap(doc.contents) ? (doc.contents.get("roots", true) as Node | undefined) : undefined;
   const data = doc.toJS() as { roots?: unknown };
   if (!Array.isArray(data?.roots)) return bad(rootsNode ?? doc.contents, "missing `roots:` list", "roots: [{ name, subject, notBefore, notAfter, key, trustedBy }]");
   const byName = new Map<string, CatalogRoot>();
-  const roots = (data.roots as Record<string, unknown>[]).map((r, i) => {
+  const roots = (data.roots as unknown[]).map((item, i) => {
     const node = doc.getIn(["roots", i], true) as Node | undefined;
+    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `roots[${i}] is ${JSON.stringify(item)}`, "a mapping { name, subject, notBefore, notAfter, key, trustedBy }");
+    const r = item as Record<string, unknown>;
     const field = (k: string): Node | undefined => doc.getIn(["roots", i, k], true) as Node | undefined;
     const known = ["name", "subject", "notBefore", "notAfter", "key", "source", "trustedBy"];
-    for (const k of Object.keys(r ?? {})) if (!known.includes(k)) bad(field(k), `roots[${i}]: unknown field "${k}"`, known.join(" | "));
+    for (const k of Object.keys(r)) if (!known.includes(k)) bad(field(k), `roots[${i}]: unknown field "${k}"`, known.join(" | "));
     if (typeof r.name !== "string" || !r.name) bad(node, `roots[${i}].name is missing`, "the root's name");
     if (typeof r.subject !== "string") bad(field("subject") ?? node, `roots[${i}].subject is missing`, "the real root's subject DN");
     const notBefore = isoInstant(r.notBefore);

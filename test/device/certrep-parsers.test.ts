@@ -56,6 +56,11 @@ describe("CertRep parser table", () => {
     ['parsers:\n  - { platform: ios, releases: ["11.4"], encoding: { contentCipher: aes-128-gcm }, reaction: reject }\n', /f\.yaml:2:5.*source is missing/],
     ["parsers:\n  - { platform: ios, releases: [11.4], encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n", /releases is \[11\.4\]/],
     ['parsers:\n  - { platform: ios, release: ["11.4"], encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n', /unknown field "release"/],
+    // Hostile shapes: a typed error at the row, not a TypeError; malformed YAML and a duplicate key at the parser's position (not 1:1).
+    ["parsers:\n  - null\n", /f\.yaml:2:5.*parsers\[0\] is null/],
+    ["parsers:\n  - ios\n", /f\.yaml:2:5.*parsers\[0\] is "ios"/],
+    ["parsers:\n  - { platform: ios,\n  - x: [\n", /f\.yaml:3:\d+.*invalid YAML/],
+    ['parsers:\n  - { platform: ios, platform: macos, releases: ["1"], encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n', /f\.yaml:2:\d+.*invalid YAML: Map keys must be unique/],
   ])("a bad row is refused with file:line:column (%#)", (text, message) => {
     let err: unknown;
     try {

@@ -68,6 +68,9 @@ describe("the shipped trust stores", () => {
     expect(bad(`${head}    trustedBy: { android: { form: 25 } }\n`)).toMatch(/roots\[0\]\.trustedBy\.android: unknown field "form" @ roots\.yaml:7:/);
     expect(bad(`${head}    trustedBy: { ios: { from: 10 } }\n`)).toMatch(/trustedBy\.ios\.from is 10 @ roots\.yaml:7:/);
     expect(bad(`${head}    trustedBy: { symbian: {} }\n`)).toMatch(/unknown platform "symbian"/);
+    // Hostile shapes get a typed error at their place, not a TypeError; malformed YAML at the parser's position, not 1:1.
+    expect(bad("roots:\n  - null\n")).toMatch(/roots\[0\] is null .*@ roots\.yaml:2:5/);
+    expect(bad("roots:\n  - { name: a,\n")).toMatch(/invalid YAML.*@ roots\.yaml:[2-9]:/);
     expect(bad(head.replace("2015-06-04T11:04:38Z", "4 June 2015"))).toMatch(/roots\[0\]\.notBefore is not a UTC instant @ roots\.yaml:4:/);
     expect(bad(head.replace("rsa-2048", "rsa-4096"))).toMatch(/roots\[0\]\.key is "rsa-4096" @ roots\.yaml:6:/);
   });
