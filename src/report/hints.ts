@@ -4,7 +4,7 @@
  * one SCEP server with badRequest at the same moment. A server that rejects a well-formed request
  * only when others arrive alongside it is racing (Debian's scepserver 2.1.0 has no lock around its
  * serial number: at 8 concurrent devices 3–6 of 100 failed, docs/interop.md); each device alone
- * just says "The SCEP server rejected the request".
+ * just says "Profile Installation Failed" (Apple) or its platform's SCEP refusal.
  * Memory: the failure times inside one window, never per device.
  */
 import type { DeviceResult } from "../runner/observer.js";

@@ -34,7 +34,9 @@ describe("device and server clocks (nanomdm issue #73)", () => {
     const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-clock-trace-")), "trace");
     const { summary } = await runScenario(example("ipad-ade-clock-behind-signing-time-failing.yaml"), { ...opts, trace: dir });
     expect(summary).toMatchObject({ devices: 5, enrolled: 2, ok: true, outcomes: { "apple.ade.enrolled": 2, "apple.scep.failInfo.badRequest": 3 } });
-    expect(summary.errors["apple.scep.failInfo.badRequest"]!.shown).toMatchObject({ code: "MCInstallationErrorDomain 4001", cause: { code: "MCSCEPErrorDomain 22013" } });
+    expect(summary.errors["apple.scep.failInfo.badRequest"]!.shown).toMatchObject({ code: "MCInstallationErrorDomain 4001", text: "Profile Installation Failed.", unknown: { raw: "CertRep pkiStatus FAILURE, failInfo badRequest", of: "condition" } });
+    // The failInfo is enrollsim's diagnosis (the message), not the device's words: no published text says it.
+    expect(summary.errors["apple.scep.failInfo.badRequest"]!.shown!.text).not.toContain("badRequest");
     const text = traceText(dir);
     expect(text.match(/pkcs7: signing time \\"[0-9T:-]+Z\\" is outside of certificate validity/g)?.length).toBe(3);
     expect(text).toContain("challenge password was already used (single-use)");

@@ -39,7 +39,7 @@ describe("ios-scep-rejected-none-enrolled", () => {
       "step checkin.authenticate",
       "outcome apple.scep.failInfo.badRequest",
       'shown "Profile Installation Failed" with apple.scep.failInfo.badRequest',
-      'shown "/MCSCEPErrorDomain 22013\\).*badRequest/"',
+      'shown "/no published code or text for this condition.*failInfo badRequest/"',
     ]);
   }, 120_000);
 });

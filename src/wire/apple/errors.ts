@@ -132,10 +132,19 @@ export const AppleErrors = {
     symptom: "apple.profile.pkcs12-import",
     chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCProfileErrorDomain", 1015, `The certificate "${name}" could not be imported: ${why}`)],
   }),
-  /** `diagnosis`: why enrollsim found the answer unusable (blind trial 9: it was inside Apple's alert text); `underlying`: the NSURLError of a TLS failure. */
+  /**
+   * `diagnosis`: why enrollsim found the answer unusable (blind trial 9: it was inside Apple's alert text); `underlying`:
+   * the NSURLError of a TLS failure. The text is MCSCEPErrorDomain 22013's (localisation key
+   * SCEP_ERROR_INVALID_PKI_RESPONSE): profiled's log "Could not retrieve issued certificate: … Desc : The SCEP server
+   * returned an invalid response. … Domain : MCSCEPErrorDomain Code : 22013" (quoted with the MaaS360 question "Profile
+   * Installation Failed the SCEP server returned an invalid response"; 22013 in Workspace ONE's console,
+   * arsenb.wordpress.com 2020-06-15), and iOS 11.3's chain in mosen/SCEPy#1: MCInstallationErrorDomain 4001 "Profile
+   * Installation Failed" with that sentence as its suggestion, over MCProfileErrorDomain 1009 "The profile “…” could not
+   * be installed." over the SCEP error. The two wrappers between the alert and 22013 are not modelled.
+   */
   scepInvalidResponse: (diagnosis: string, underlying?: string): AppleError => ({
     symptom: "apple.scep.invalid-response",
-    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCProfileErrorDomain", 1009, "The SCEP server returned an invalid response.")],
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCSCEPErrorDomain", 22013, "The SCEP server returned an invalid response.")],
     diagnosis,
     ...(underlying ? { underlying } : {}),
   }),
@@ -152,12 +161,18 @@ export const AppleErrors = {
     chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("NSCocoaErrorDomain", 4097, "Couldn't communicate with a helper application.")],
     diagnosis,
   }),
+  /**
+   * The CA answered the PKCSReq with pkiStatus FAILURE. What the device shows beyond Apple's alert title is not
+   * published: no source quotes iOS's or macOS's error for a FAILURE CertRep (the field's "The SCEP server returned an
+   * invalid response." is 22013, an answer the device could not use). The alert is "Profile Installation Failed" and the
+   * condition is reported as unpublished; the failInfo is enrollsim's diagnosis, never the device's words (it used to be
+   * shown as "The SCEP server rejected the request (badRequest).", enrollsim's sentence under 22013's code).
+   */
   scepFailure: (failInfo: string): AppleError => ({
     symptom: `apple.scep.failInfo.${failInfo}`,
-    chain: [
-      item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"),
-      item("MCSCEPErrorDomain", 22013, `The SCEP server rejected the request (${failInfo}).`),
-    ],
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed")],
+    unpublished: { raw: `CertRep pkiStatus FAILURE, failInfo ${failInfo}` },
+    diagnosis: `the SCEP server answered FAILURE with failInfo ${failInfo}`,
   }),
   /** Modelled (enrollsim's choice of code): a payload that needs a user-approved MDM enrollment. */
   needsUserApproval: (payloadType: string): AppleError => ({
