@@ -44,18 +44,23 @@ export interface MethodRow {
   /** The first release WITHOUT the method, per platform: the platform removed it. */
   removed?: Partial<Record<Platform, string | number>>;
   /** What the device does and shows on a release at or after `removed`; `refused`: the entry point is still there and answers with the row's text. */
-  afterRemoval?: { behaviour: "absent" | "ignored" | "refused"; code: string; shown: Shown };
+  afterRemoval?: { behaviour: "absent" | "ignored" | "refused"; code: string; shown: Shown; diagnosis?: string };
   /** `content`: the method is chosen by what the device is given (a profile's keys), not by the flow or an option; checked by the flow (`methodVerdict`), not by the gate. */
   trigger?: "content";
   /** Devices of this manufacturer (Build.MANUFACTURER, case-insensitive) have an earlier minimum. */
   earlier?: { manufacturer: string; min: number; why: string };
-  /** What the device does and shows when its release is below the minimum. */
-  unsupported: { behaviour: "absent" | "ignored"; code: string; shown: Shown };
+  /**
+   * What the device does and shows when its release is below the minimum. `shown` is the device's own screen only;
+   * `diagnosis` is enrollsim's why (what the release lacks), for the failure's message, never the shown text.
+   */
+  unsupported: { behaviour: "absent" | "ignored"; code: string; shown: Shown; diagnosis?: string };
   source: string;
 }
 
 const APPLE_ACCOUNT_SCREEN_IOS = "Settings › General › VPN & Device Management";
 const APPLE_ACCOUNT_SCREEN_MAC = "System Settings › Privacy & Security › Profiles";
+/** An Android device whose trigger its release does not know goes on as the ordinary consumer setup (as device/android/portal-answer.ts). */
+const ANDROID_WELCOME: Shown = { text: "Welcome", screen: "setup wizard › Welcome (the ordinary consumer setup)" };
 
 /** The table. Add a row for a method whose minimum and unsupported behaviour are published; cite the source. */
 export const METHOD_TABLE: readonly MethodRow[] = [
@@ -138,7 +143,8 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "ignored",
       code: "android.provision.not-triggered",
-      shown: { text: 'Welcome (ordinary consumer setup: the device never checks in with the zero-touch service; no "This device belongs to your organization" screen)', screen: "setup wizard › Welcome" },
+      shown: ANDROID_WELCOME,
+      diagnosis: 'ordinary consumer setup: the device never checks in with the zero-touch service; no "This device belongs to your organization" screen',
     },
     source:
       "Google, zero-touch enrollment for IT admins (Android 8.0+, Pixel phones Android 7.1+) https://support.google.com/work/android/answer/7514005 ; Android Enterprise requirements, Work profile on company-owned device 1.5 https://developers.google.com/android/work/requirements/work-profile-corporate",
@@ -152,7 +158,8 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "ignored",
       code: "android.provision.not-triggered",
-      shown: { text: "Welcome (ordinary consumer setup: six taps on the welcome screen open no QR reader before Android 7.0)", screen: "setup wizard › Welcome" },
+      shown: ANDROID_WELCOME,
+      diagnosis: "ordinary consumer setup: six taps on the welcome screen open no QR reader before Android 7.0",
     },
     source: "Google, Android Enterprise provisioning methods (QR code: Android 7.0+) https://developers.google.com/android/management/provision-device#qr_code_method",
   },
@@ -165,7 +172,8 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "ignored",
       code: "android.provision.not-triggered",
-      shown: { text: "Welcome (ordinary consumer setup: the NFC bump is not a provisioning trigger before Android 5.0)", screen: "setup wizard › Welcome" },
+      shown: ANDROID_WELCOME,
+      diagnosis: "ordinary consumer setup: the NFC bump is not a provisioning trigger before Android 5.0",
     },
     source: "Google, Android Enterprise provisioning methods (NFC: Android 5.0+) https://developers.google.com/android/management/provision-device#nfc_method",
   },
@@ -177,7 +185,9 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "absent",
       code: "android.provision.not-triggered",
-      shown: { text: "Couldn't sign in (afw#setup is not a DPC identifier before Android 6.0: the Google sign-in takes it for an account name)", screen: "setup wizard › Google sign-in" },
+      // What the Google sign-in says to an account name that is not one is not published for these releases.
+      shown: { text: "Couldn't sign in", screen: "setup wizard › Google sign-in", unknown: { raw: "afw#setup typed as the account name before Android 6.0", of: "condition" } },
+      diagnosis: "afw#setup is not a DPC identifier before Android 6.0: the Google sign-in takes it for an account name",
     },
     source: "Google, Android Enterprise provisioning methods (DPC identifier afw#setup: Android 6.0+) https://developers.google.com/android/management/provision-device#dpc_identifier_method",
   },
@@ -288,7 +298,7 @@ export function unsupportedResult(v: MethodVerdict, platform: Platform, step = M
     ok: false,
     code: outcome.code,
     step,
-    message: `${v.row.title} ${verb} on ${v.release} (${why}): ${shown.text}`,
+    message: `${v.row.title} ${verb} on ${v.release} (${why}): ${outcome.diagnosis ? `${outcome.diagnosis}; the device shows "${shown.text}"` : shown.text}`,
     shown,
     keychain: { identities: [] },
   };
