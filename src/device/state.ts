@@ -320,6 +320,8 @@ export interface DeviceState extends AndroidCapabilityState {
   enrollments?: WindowsEnrollmentRecord[];
   mdmEnrollmentDisabled?: boolean;
   managementAgents?: ("intune-pc-agent" | "configmgr-client")[];
+  /** Windows: the DWORD HKLM\SOFTWARE\Microsoft\Enrollments\MmpcEnrollmentFlag an earlier management left (device/windows/leftovers.ts). */
+  mmpcEnrollmentFlag?: number;
   account?: { admin?: boolean };
   join?: WindowsJoin;
   tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; firmwareVersion?: string; attestation?: TpmAttestation };

@@ -10,6 +10,7 @@ import { discover, enrollmentHost, type DiscoveryOutcome } from "../../protocol/
 import type { AuthPolicy, DiscoverResult } from "../../wire/windows/discovery.js";
 import { hresultHex, MENROLL } from "../../wire/windows/menroll.js";
 import { serverZone } from "./dns.js";
+import { discoverBodyDropped } from "./leftovers.js";
 import { requestVersionFor } from "../windows-builds.js";
 import { dnsWithZone } from "../../ports/dns.js";
 import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
@@ -28,7 +29,8 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
         ? `devices/windows/builds.yaml, build ${byBuild.build} (${byBuild.source})`
         : "no Windows build table: enrollsim's default";
   let dOut: DiscoveryOutcome;
-  const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict };
+  const bodyDropped = discoverBodyDropped(id, o.kind);
+  const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict, ...(bodyDropped ? { bodyDropped } : {}) };
   if (o.raw.discoveryUrl || tokenFlow) {
     const url = o.raw.discoveryUrl ?? (https ? `${https}/EnrollmentServer/Discovery.svc` : undefined);
     if (!url) throw new ScenarioError("identity-provider flows need options.windows.discoveryUrl (the MDM discovery URL of the IdP registration)");

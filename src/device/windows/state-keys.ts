@@ -39,6 +39,13 @@ export const WINDOWS_STATE: Json = {
     description:
       "Other management agents installed on the PC: the legacy Intune PC software client (intune-pc-agent) or the Configuration Manager client (configmgr-client). An Entra join that carries MDM automatic enrollment then fails locally with 0x80180026 MENROLL_E_DEVICE_MANAGEMENT_BLOCKED (Intune troubleshooting, Error 80180026); fixes: uninstall the agent, or MDM user scope None (the join then carries no enrollment). Default none.",
   },
+  mmpcEnrollmentFlag: {
+    type: "integer",
+    minimum: 0,
+    maximum: 4294967295,
+    description:
+      "The DWORD value MmpcEnrollmentFlag under HKLM\\SOFTWARE\\Microsoft\\Enrollments, left non-zero by an earlier management (Defender for Endpoint security settings management / MMP-C, an Intune or co-management enrollment the PC was migrated from). Default 0 (absent). Non-zero: a windows-byod enrollment's MS-MDE2 Discover POST goes out without a body, which the server refuses (the reference server: HTTP 400; Fleet: HTTP 400, 0x80190190, github.com/fleetdm/fleet/issues/34993). Fix: set it to 0 (timeline `set: { state.mmpcEnrollmentFlag: 0 }`). That the leftover flag empties the request is enrollsim's reading of fleetdm/fleet#34993 and #28240 (scenarios/README-windows.md, 'Leftovers of an earlier management').",
+  },
   join: {
     enum: ["none", "entra-registered", "entra-joined", "domain-joined", "hybrid-joined"],
     description:

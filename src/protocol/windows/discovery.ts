@@ -6,7 +6,7 @@
  */
 import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import type { DnsPort } from "../../ports/dns.js";
-import { decoded, step, type ProtocolContext } from "../common/context.js";
+import { decoded, note, step, type ProtocolContext } from "../common/context.js";
 import { exchange } from "../common/exchange.js";
 import { discoverBody, readDiscoverResponse, type AuthPolicy, type DiscoverResult } from "../../wire/windows/discovery.js";
 import { ACTION } from "../../wire/windows/ns.js";
@@ -29,6 +29,8 @@ export interface DiscoveryInput {
   httpOriginFor?: (host: string) => string;
   pretty?: boolean;
   strict?: boolean;
+  /** The client posts Discover without a body, and why (device state: device/windows/leftovers.ts). */
+  bodyDropped?: string;
 }
 
 export type DiscoveryOutcome =
@@ -115,22 +117,25 @@ export async function discover(ctx: ProtocolContext, input: DiscoveryInput): Pro
     });
   }
   return step(ctx, "discovery.post", async () => {
-    const xml = buildEnvelope(
-      {
-        action: ACTION.discover,
-        messageId: `urn:uuid:${ctx.entropy.fork("discovery.msgid").uuid()}`,
-        to: discoveryUrl,
-        body: discoverBody({
-          emailAddress: input.upn,
-          requestVersion: input.requestVersion,
-          deviceType: "CIMClient_Windows",
-          applicationVersion: input.applicationVersion,
-          osEdition: input.osEdition,
-          authPolicies: input.authPolicies,
-        }),
-      },
-      input.pretty,
-    );
+    if (input.bodyDropped) note(ctx, "discovery.post", { body: "none", why: input.bodyDropped });
+    const xml = input.bodyDropped
+      ? ""
+      : buildEnvelope(
+          {
+            action: ACTION.discover,
+            messageId: `urn:uuid:${ctx.entropy.fork("discovery.msgid").uuid()}`,
+            to: discoveryUrl,
+            body: discoverBody({
+              emailAddress: input.upn,
+              requestVersion: input.requestVersion,
+              deviceType: "CIMClient_Windows",
+              applicationVersion: input.applicationVersion,
+              osEdition: input.osEdition,
+              authPolicies: input.authPolicies,
+            }),
+          },
+          input.pretty,
+        );
     const env = await soapCall(ctx, "discovery.post", discoveryUrl, xml, { strict: input.strict });
     if (env.fault) return { status: "fault" as const, url: discoveryUrl, cnameChain: chain, fault: env.fault };
     const findings = [...env.findings];

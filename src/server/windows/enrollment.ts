@@ -54,6 +54,10 @@ export class EnrollmentEndpoints {
   private parse(req: HttpRequest, what: string): Envelope | HttpResponse {
     const type = (req.headers?.["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/soap+xml") return text(415, `expected application/soap+xml, got ${type || "nothing"}\n`);
+    // No envelope at all: nothing to relate a SOAP fault to, so an HTTP-level 400, as Fleet answers a POST it cannot
+    // read ("unmarshalling soap mdm request: EOF", 4xx since github.com/fleetdm/fleet/issues/28240); Windows reports
+    // it as HTTP 400, 0x80190190 (fleet#34993).
+    if (!req.body?.length) return text(400, `${what}: empty body, no SOAP envelope\n`);
     try {
       return parseEnvelope(req.body ?? new Uint8Array(), what, { maxBytes: 256 * 1024, maxDepth: 32 });
     } catch (err) {

@@ -53,6 +53,19 @@ describe("Windows device state over the wire", () => {
     expect(clean.result.code).toBe("windows.autopilot.user-driven.provisioned");
   });
 
+  it("a leftover MmpcEnrollmentFlag: the Discover POST goes out without a body and the server refuses it with HTTP 400 (fleet#34993); flag 0 enrolls", async () => {
+    // The flow throws the transport error; the runner turns it into transport.http-status with 0x80190190 (test/api/windows-leftovers.test.ts).
+    await expect(h.run("windows-byod", {}, 11, "windows-11-laptop", { mmpcEnrollmentFlag: 2 })).rejects.toMatchObject({
+      code: "transport.http-status",
+      status: 400,
+      message: expect.stringMatching(/Discovery\.svc answered HTTP 400 \(text\/plain\)/),
+    });
+    const reset = await h.run("windows-byod", {}, 12, "windows-11-laptop", { mmpcEnrollmentFlag: 0 });
+    expect(reset.result.code).toBe("windows.byod.enrolled");
+    const resetPost = reset.events.find((e) => e.kind === "http" && e.step === "discovery.post")!.data as { request: { bytes: number } };
+    expect(resetPost.request.bytes).toBeGreaterThan(0);
+  });
+
   it("GPO auto-enroll: no request without a directory join; a hybrid-joined PC enrols", async () => {
     const notJoined = await h.run("windows-gpo", {}, 2, "windows-10-desktop", { join: "entra-registered" });
     expect(notJoined.result).toMatchObject({ ok: false, code: "windows.gpo.not-joined" });

@@ -34,6 +34,15 @@ describe("windows half endpoints", () => {
     expect(parseEnvelope(bad.body, "t").fault).toMatchObject({ subcode: "MessageFormat" });
   });
 
+  it("a POST without a body gets an HTTP-level 400, not a SOAP fault: there is no envelope to relate one to (fleet#28240, #34993)", async () => {
+    for (const path of ["Discovery.svc", "Enrollment.svc"]) {
+      const res = await h.handler({ method: "POST", url: `${h.server.urls.https}/EnrollmentServer/${path}`, headers: { "content-type": MIME.soap }, body: new Uint8Array() });
+      expect(res.status).toBe(400);
+      expect(String(res.headers["content-type"])).toMatch(/^text\/plain/);
+      expect(new TextDecoder().decode(res.body)).toContain("empty body, no SOAP envelope");
+    }
+  });
+
   it("OS version restriction → DeviceNotSupported 0x80180014 for the old Windows 10 build", async () => {
     const { result } = await h.run("windows-byod", { windows: { upn: "old@contoso.com", csrProfile: "win10-legacy" } }, 1, "windows-10-desktop");
     expect(result).toMatchObject({ ok: false, code: "windows.fault.DeviceNotSupported", step: "enroll.rst" });
