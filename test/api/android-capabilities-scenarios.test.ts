@@ -15,7 +15,7 @@ const opts = { keyPoolSize: 24, progress: false as const, capacity: false as con
 const T = 120_000;
 
 describe("Android capabilities and cancel dialog: shipped scenarios", () => {
-  for (const name of ["android-go-work-profile", "android-go-cope", "android-provisioning-cancelled"]) {
+  for (const name of ["android-go-work-profile", "android-go-cope", "android-provisioning-cancelled", "android-work-profile-refusal-per-release"]) {
     it(
       `${name}-failing: its expect holds`,
       async () => {

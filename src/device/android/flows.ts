@@ -32,6 +32,7 @@ import {
 } from "../../wire/android/payload.js";
 import type { BackgroundOutcome, Flow, FlowContext, FlowResult } from "../flow.js";
 import { apiLevelOf, deviceInfo, deviceState, FACTORY_RESET_KEY } from "./device-info.js";
+import { withReleaseDialogs } from "./release-dialogs.js";
 import { frpGate } from "./frp.js";
 import { ADVANCED_PROFILE_KEY, kmeAdvanced, knoxAttestationGate } from "./knox-attestation.js";
 import { companyPortalRoute } from "./route.js";
@@ -189,14 +190,6 @@ function modeOf(o: AndroidFlowOptions, profile: string): DpcModeChoice {
   return profile === "dedicated" || profile === "cope" || profile === "work-profile" ? profile : "fully-managed";
 }
 
-/** The device-owner cancel dialog as its release words it (devices/android-setup-texts/), when the table has one. */
-function withReleaseDialogs(state: AndroidDeviceState, fc: FlowContext): AndroidDeviceState {
-  const c = fc.setupTexts?.cancelReset(state.apiLevel, fc.identity.manufacturer);
-  if (!c) return state;
-  const d = c.dialog;
-  const wording = c.note ?? `as on ${c.row.release}, API ${state.apiLevel}`;
-  return { ...state, cancelResetDialog: { ...(d.title ? { title: d.title.text } : {}), message: d.message.text, confirm: d.confirm.text, dismiss: d.dismiss.text, wipes: true, wording } };
-}
 
 /**
  * The device's provisioning state, kept on its disk so it survives a restart (timeline `reboot`):

@@ -14,6 +14,7 @@
 import { isScalar, isSeq } from "yaml";
 import { ScenarioError } from "../../errors/index.js";
 import { readYaml, type MapReader } from "../catalog-reader.js";
+import { lookupRefusal, readRefusals, type RefusalCause, type RefusalTable, type RefusalText } from "./refusal-texts.js";
 
 /** The failures whose text the table holds: the task error constants ManagedProvisioning maps to a dialog message. */
 export const SETUP_TEXT_KEYS = ["hashMismatch", "downloadFailed", "packageInvalid", "installationFailed"] as const;
@@ -40,15 +41,20 @@ export interface SetupTextRow {
   manufacturer?: string;
   /** The published source: strings.xml (and the code that picks the strings) at each checked release. */
   source: string;
-  /** The error dialog's title (ManagedProvisioning `provisioning_error_title` / `cant_set_up_device`). */
-  title: SetupText;
-  texts: Record<SetupTextKey, SetupText>;
+  /** The task error dialog's title (ManagedProvisioning `provisioning_error_title` / `cant_set_up_device`); with `texts`. Absent: not checked. */
+  title?: SetupText;
+  /** The task error dialogs' messages. Absent: not checked at these levels (another row may hold them). */
+  texts?: Record<SetupTextKey, SetupText>;
+  /** The dialogs for a refused checkProvisioningPreCondition, per action and code (device/android/refusal-texts.ts). Absent: not checked. */
+  refusals?: RefusalTable;
   /** The dialog a user confirms to stop a device-owner provisioning (Back / Cancel): it wipes the device. Absent: not checked. */
   cancelReset?: { title?: SetupText; message: SetupText; confirm: SetupText; dismiss: SetupText };
 }
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
-const ROOT_KEYS = ["id", "release", "apiLevels", "manufacturer", "source", "title", "texts", "cancelReset"] as const;
+const ROOT_KEYS = ["id", "release", "apiLevels", "manufacturer", "source", "title", "texts", "cancelReset", "refusals"] as const;
+/** The parts of a row: two rows may claim the same API level for different parts. */
+const PARTS = ["texts", "cancelReset", "refusals"] as const;
 const TEXT_HINT = '{string: <resource name>, text: "<the text as the device shows it>"}';
 
 export function parseSetupTextEntry(text: string, fileName: string): SetupTextRow {
@@ -57,9 +63,14 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
   const id = root.str("id", ID, "lower-case letters, digits and dashes, e.g. aosp-21-22");
   const baseName = /([^\\/]+)\.ya?ml$/.exec(fileName)?.[1];
   if (baseName !== undefined && baseName !== id) r.fail(root.node("id"), `id "${id}" does not match the file name ${baseName}.yaml`, `id: ${baseName}`);
-  const texts = root.map("texts", `a mapping of ${SETUP_TEXT_KEYS.join(", ")}`).only(SETUP_TEXT_KEYS);
-  const out = {} as Record<SetupTextKey, SetupText>;
-  for (const k of SETUP_TEXT_KEYS) out[k] = readText(texts, k, true);
+  if (!PARTS.some((p) => root.has(p))) r.fail(root.self, `setup text row has none of ${PARTS.join(", ")}`, `at least one of ${PARTS.join(", ")}`);
+  let texts: { title: SetupText; texts: Record<SetupTextKey, SetupText> } | undefined;
+  if (root.has("texts") || root.has("title")) {
+    const t = root.map("texts", `a mapping of ${SETUP_TEXT_KEYS.join(", ")}`).only(SETUP_TEXT_KEYS);
+    const out = {} as Record<SetupTextKey, SetupText>;
+    for (const k of SETUP_TEXT_KEYS) out[k] = readText(t, k, true);
+    texts = { title: readText(root, "title"), texts: out };
+  }
   const manufacturer = root.optStr("manufacturer");
   return {
     id,
@@ -67,8 +78,8 @@ export function parseSetupTextEntry(text: string, fileName: string): SetupTextRo
     apiLevels: readLevels(root),
     ...(manufacturer ? { manufacturer } : {}),
     source: root.str("source", /^https:\/\//, "the https URL of the published strings"),
-    title: readText(root, "title"),
-    texts: out,
+    ...(texts ?? {}),
+    ...(root.has("refusals") ? { refusals: readRefusals(root.map("refusals", "{source, managedProfile, deviceOwner, organisationOwned?}"), (m, k) => readText(m, k)) } : {}),
     ...(root.has("cancelReset") ? { cancelReset: readCancel(root.map("cancelReset", "{title?, message, confirm, dismiss}").only(["title", "message", "confirm", "dismiss"])) } : {}),
   };
 }
@@ -124,17 +135,18 @@ export class SetupTextCatalog {
     for (const row of rows) {
       if (ids.has(row.id)) throw new ScenarioError(`setup text row "${row.id}" is defined twice`);
       ids.add(row.id);
-      for (const l of row.apiLevels) {
-        const key = `${row.manufacturer ?? ""}|${l}`;
-        const other = at.get(key);
-        if (other)
-          throw new ScenarioError(
-            `setup text rows "${other}" and "${row.id}" both claim API ${l}${row.manufacturer ? ` for ${row.manufacturer}` : ""}`,
-            undefined,
-            "one row per API level (and manufacturer); replace a shipped row by giving yours its id",
-          );
-        at.set(key, row.id);
-      }
+      for (const part of PARTS.filter((p) => row[p] !== undefined))
+        for (const l of row.apiLevels) {
+          const key = `${part}|${row.manufacturer ?? ""}|${l}`;
+          const other = at.get(key);
+          if (other)
+            throw new ScenarioError(
+              `setup text rows "${other}" and "${row.id}" both claim API ${l}${row.manufacturer ? ` for ${row.manufacturer}` : ""} (${part})`,
+              undefined,
+              "one row per API level (and manufacturer) for each of texts, cancelReset and refusals; replace a shipped row by giving yours its id",
+            );
+          at.set(key, row.id);
+        }
     }
     this.rows = [...rows];
   }
@@ -149,10 +161,10 @@ export class SetupTextCatalog {
    * naming it. Undefined when the table is empty.
    */
   pick(key: SetupTextKey, apiLevel: number, manufacturer?: string): PickedSetupText | undefined {
-    const r = this.row(apiLevel, manufacturer, () => true);
+    const r = this.row(apiLevel, manufacturer, (row) => row.texts !== undefined);
     if (!r) return undefined;
-    const t = r.row.texts[key];
-    return { title: r.row.title.text, text: t.text, ...(t.constant ? { constant: t.constant } : {}), row: r.row, ...(r.note ? { note: r.note } : {}) };
+    const t = r.row.texts![key];
+    return { title: r.row.title!.text, text: t.text, ...(t.constant ? { constant: t.constant } : {}), row: r.row, ...(r.note ? { note: r.note } : {}) };
   }
 
   /**
@@ -162,6 +174,17 @@ export class SetupTextCatalog {
   cancelReset(apiLevel: number, manufacturer?: string): { dialog: NonNullable<SetupTextRow["cancelReset"]>; row: SetupTextRow; note?: string } | undefined {
     const r = this.row(apiLevel, manufacturer, (row) => row.cancelReset !== undefined);
     return r ? { dialog: r.row.cancelReset!, row: r.row, ...(r.note ? { note: r.note } : {}) } : undefined;
+  }
+
+  /**
+   * The dialog a device on `apiLevel` shows for a refused precondition `code` (a CODE_* name as the release spells it) of
+   * a work-profile (`managedProfile`) or device-owner provisioning, with the cause the release's code branches on; the
+   * same row choice as `pick` among rows that have refusals. Undefined when no row has them.
+   */
+  refusal(q: { managedProfile: boolean; orgOwned: boolean; code: string; cause?: RefusalCause }, apiLevel: number, manufacturer?: string): { text: RefusalText; key: string; wipes: boolean; row: SetupTextRow; note?: string } | undefined {
+    const r = this.row(apiLevel, manufacturer, (row) => row.refusals !== undefined);
+    if (!r) return undefined;
+    return { ...lookupRefusal(r.row.refusals!, q.managedProfile, q.orgOwned, q.code, q.cause), row: r.row, ...(r.note ? { note: r.note } : {}) };
   }
 
   private row(apiLevel: number, manufacturer: string | undefined, has: (row: SetupTextRow) => boolean): { row: SetupTextRow; note?: string } | undefined {

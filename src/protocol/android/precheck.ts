@@ -8,7 +8,16 @@
  * erases itself and a later attempt starts at the setup wizard's first screen (device/android/flows.ts).
  */
 import { asSimError } from "../../errors/index.js";
-import { ACTION_MANAGED_DEVICE, ACTION_MANAGED_PROFILE, checkProvisioningPrecondition, type PreconditionResult, type ProvisioningAction, type ProvisioningCapabilities } from "../../wire/android/preconditions.js";
+import {
+  ACTION_MANAGED_DEVICE,
+  ACTION_MANAGED_PROFILE,
+  checkProvisioningPrecondition,
+  DISALLOW_REMOVE_MANAGED_PROFILE,
+  PRECONDITION,
+  type PreconditionResult,
+  type ProvisioningAction,
+  type ProvisioningCapabilities,
+} from "../../wire/android/preconditions.js";
 import { cancelDialog, dialogText, FACTORY_RESET_DIALOG, preconditionDialog, type MpDialog } from "../../wire/android/managed-provisioning-text.js";
 import { decoded, type ProtocolContext } from "../common/context.js";
 
@@ -17,6 +26,12 @@ export interface PrecheckDevice {
   apiLevel: number;
   /** The device-owner cancel dialog as the device's release words it (devices/android-setup-texts/); absent: the built-in one. */
   cancelResetDialog?: MpDialog;
+  /**
+   * The refusal dialog as the device's release words it (devices/android-setup-texts/ `refusals`), for a refused
+   * precondition of a work-profile (`managedProfile`) or device-owner provisioning and the cause ManagedProvisioning's
+   * code branches on; absent or undefined: the built-in (Android 12L) mapping.
+   */
+  refusalDialog?: (q: { managedProfile: boolean; orgOwned: boolean; result: PreconditionResult; cause?: RefusalCause }) => MpDialog | undefined;
   /** Provisioning runs in a secondary Android user (work profiles are not supported there). */
   secondaryUser?: boolean;
   /** A work profile already on the device, and the package of its profile owner. */
@@ -36,6 +51,21 @@ export interface PrecheckDevice {
   userRestrictions?: string[];
   /** The build allows provisioning outside developer mode (DevicePolicyManagerService.isProvisioningAllowed). */
   provisioningAllowed?: boolean;
+}
+
+/** The causes ManagedProvisioning (Android 8.0–11) tells apart for CODE_CANNOT_ADD_MANAGED_PROFILE, in its order. */
+export type RefusalCause = "user-cannot-have-profile" | "removal-disallowed";
+
+/**
+ * PreProvisioningController.showManagedProfileErrorAndClose's branches for CODE_CANNOT_ADD_MANAGED_PROFILE:
+ * UserInfo.canHaveProfile() is false (not the system user), else isRemovingManagedProfileDisallowed() (a work profile
+ * exists and DISALLOW_REMOVE_MANAGED_PROFILE is set), else neither.
+ */
+export function refusalCause(r: PreconditionResult, c: ProvisioningCapabilities): RefusalCause | undefined {
+  if (r.action !== ACTION_MANAGED_PROFILE || r.value !== PRECONDITION.CANNOT_ADD_MANAGED_PROFILE) return undefined;
+  if (c.user !== "system") return "user-cannot-have-profile";
+  if (c.managedProfiles > 0 && c.userRestrictions.includes(DISALLOW_REMOVE_MANAGED_PROFILE)) return "removal-disallowed";
+  return undefined;
 }
 
 /** What a refused or cancelled provisioning carries to the device layer (what it shows, whether it wiped itself). */
@@ -72,10 +102,13 @@ export const actionFor = (managedProfile: boolean): ProvisioningAction => (manag
 
 /** Runs the check (inside the caller's step) and records it; a refusal with the dialog shown, or undefined. */
 export function precondition(ctx: ProtocolContext, stepName: string, action: ProvisioningAction, device: PrecheckDevice, orgOwned: boolean): WizardStop | undefined {
-  const r = checkProvisioningPrecondition(action, capabilitiesOf(device));
+  const caps = capabilitiesOf(device);
+  const r = checkProvisioningPrecondition(action, caps);
   decoded(ctx, stepName, { checkProvisioningPreCondition: action, result: `${r.name} (${r.value})`, ...(r.value ? { because: r.because } : {}) });
   if (r.value === 0) return undefined;
-  const dialog = preconditionDialog(action === ACTION_MANAGED_PROFILE, orgOwned, r.value);
+  const managedProfile = action === ACTION_MANAGED_PROFILE;
+  const cause = refusalCause(r, caps);
+  const dialog = device.refusalDialog?.({ managedProfile, orgOwned, result: r, ...(cause ? { cause } : {}) }) ?? preconditionDialog(managedProfile, orgOwned, r.value);
   return {
     code: "android.provision.precondition",
     step: stepName,

@@ -11,7 +11,9 @@
  *   DevicePolicyManager.wipeData), a personally owned work profile asks "Stop setting up?" (Yes: RESULT_CANCELED
  *   to the DPC). Android 8.0 (lineage-15.0) through 12L use these strings; Android 7.x
  *   (cm-14.1, DeviceOwnerProvisioningActivity) asked "Stop setting up and erase your device's data?".
- * Older releases' per-code error dialogs were not checked; the 12L mapping is used for every release.
+ * This is the built-in wording, used when no setup text table is loaded (a library caller's own Catalog): a device with
+ * the shipped table shows its release's refusal dialog (devices/android-setup-texts/aosp-refusals-*.yaml, Android 8.0–14,
+ * device/android/release-dialogs.ts).
  */
 import { PRECONDITION } from "./preconditions.js";
 

@@ -50,8 +50,9 @@ describe("shipped setup texts", () => {
 
   it("every shipped row cites its strings.xml and names each string resource", () => {
     for (const row of texts.list()) {
-      expect(row.source).toMatch(/^https:\/\/github\.com\/LineageOS\/android_packages_apps_ManagedProvisioning\/blob\/[^/]+\/res\/values\/strings\.xml/);
-      for (const t of Object.values(row.texts)) expect(t.string).toMatch(/^(device_owner_)?error_[a-z_]+$/);
+      expect(row.source).toMatch(/^https:\/\/github\.com\/(LineageOS\/android|CalyxOS\/platform)_packages_apps_ManagedProvisioning\/blob\/[^/]+\/res\/values\/strings\.xml/);
+      for (const t of Object.values(row.texts ?? {})) expect(t.string).toMatch(/^(device_owner_)?error_[a-z_]+$/);
+      if (row.refusals) expect(row.refusals.source).toMatch(/\/PreProvisioning(Activity)?Controller\.java$/);
     }
   });
 });
@@ -113,7 +114,7 @@ describe("a user's own rows (--devices DIR/android-setup-texts/)", () => {
       loadCatalogWith(dir)
         .setupTexts.list()
         .map((r) => r.id),
-    ).toEqual(["aosp-21-22", "aosp-23", "aosp-24-25", "aosp-26-28", "aosp-29-32"]);
+    ).toEqual(["aosp-21-22", "aosp-23", "aosp-24-25", "aosp-26-28", "aosp-refusals-26", "aosp-refusals-27", "aosp-refusals-28", "aosp-29-32", "aosp-refusals-29", "aosp-refusals-30", "aosp-refusals-31-33", "aosp-refusals-34"]);
   });
 
   it("a bad row is refused at file:line:column with what was expected", () => {

@@ -20,7 +20,8 @@ describe("precondition check from device capabilities", () => {
     const j2 = await runAndroidFlow("android-work-profile", {}, server.handler, { model: "samsung-galaxy-j2-core" });
     expect(j2.result).toMatchObject({ ok: false, code: "android.provision.precondition", step: "android.provision.precheck" });
     expect(j2.result!.shown).toMatchObject({ code: "CODE_MANAGED_USERS_NOT_SUPPORTED", name: "DevicePolicyManager.CODE_MANAGED_USERS_NOT_SUPPORTED (9)" });
-    expect(j2.result!.shown!.text).toBe("Can't add work profile. A work profile can’t be added to this device. If you have questions, contact your IT admin.");
+    // The J2 Core runs Android 8.1 (API 27): its ManagedProvisioning says "your admin" (devices/android-setup-texts/aosp-refusals-27.yaml).
+    expect(j2.result!.shown!.text).toBe("Can't add work profile. A work profile can’t be added to this device. If you have questions, contact your admin.");
     expect(prechecks(j2)).toEqual([expect.objectContaining({ checkProvisioningPreCondition: "android.app.action.PROVISION_MANAGED_PROFILE", result: "CODE_MANAGED_USERS_NOT_SUPPORTED (9)" })]);
     expect(j2.steps.map((s) => s.step)).not.toContain("android.provision.download");
     const a03 = await runAndroidFlow("android-work-profile", {}, server.handler, { model: "samsung-galaxy-a03-core" });
