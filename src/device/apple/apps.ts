@@ -153,12 +153,17 @@ export class AppInstalls {
       } catch (err) {
         // The App Store cannot be reached (a blocked host, a fault): this install fails, the device carries on.
         if (!(err instanceof TransportError || err instanceof ProtocolViolationError)) throw err;
-        this.end(app, "Failed", APP_STEPS.licence, "apple.app.install-failed", {
-          code: "Failed",
-          name: "ManagedApplicationList Status",
-          text: `The app “${app.name}” could not be installed: the App Store could not be reached (${err.message.slice(0, 160)}).`,
-          screen: "Home Screen",
-        });
+        // What iOS shows for an App Store it cannot reach during a managed install is not published: the status is
+        // Apple's (ManagedApplicationList Failed), the condition is marked unpublished, and the transport error is
+        // enrollsim's diagnosis (the message), not the device's words.
+        this.end(
+          app,
+          "Failed",
+          APP_STEPS.licence,
+          "apple.app.install-failed",
+          { code: "Failed", name: "ManagedApplicationList Status", text: `The app “${app.name}” could not be installed.`, screen: "Home Screen", unknown: { raw: "the App Store could not be reached", of: "condition" } },
+          `the App Store could not be reached (${err.message.slice(0, 160)})`,
+        );
         return;
       }
       if (found === "failed") return;
@@ -258,9 +263,10 @@ export class AppInstalls {
     return "ok";
   }
 
-  private end(app: ManagedApp, status: ManagedAppStatus, task: string, code: string, shown: Shown): void {
+  /** `diagnosis`: enrollsim's why, for the message, where it is more than what the device shows. */
+  private end(app: ManagedApp, status: ManagedAppStatus, task: string, code: string, shown: Shown, diagnosis?: string): void {
     app.status = status;
-    this.outcomes.push({ task, ok: false, code, at: this.host.protocol.clock.now(), message: `${app.name}: ${shown.text}`, shown });
+    this.outcomes.push({ task, ok: false, code, at: this.host.protocol.clock.now(), message: `${app.name}: ${diagnosis ?? shown.text}`, shown });
   }
 
   /** The management prompt's text (iOS's DMFNotifications strings; "Apple Account" since iOS 18, "iTunes account" before). */

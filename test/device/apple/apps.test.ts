@@ -182,7 +182,9 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     unreachable.apps.install(install());
     await unreachable.apps.runPending();
     expect(unreachable.apps.outcomes[0]).toMatchObject({ code: "apple.app.install-failed", shown: { code: "Failed" } });
-    expect(unreachable.apps.outcomes[0]!.shown!.text).toContain("could not be reached");
+    // The transport error is enrollsim's diagnosis (the message); the device's words carry none of it, and the condition is unpublished.
+    expect(unreachable.apps.outcomes[0]!.shown).toMatchObject({ text: "The app “id719171358” could not be installed.", unknown: { raw: "the App Store could not be reached", of: "condition" } });
+    expect(unreachable.apps.outcomes[0]!.message).toMatch(/App Store could not be reached \(.*503/);
   });
 
   it("a copy the user installed: UserInstalledApp without ChangeManagementState; with it, asked when unsupervised (Cancel: ManagementRejected), silent when supervised", async () => {
