@@ -37,6 +37,12 @@ export interface WindowsBuildRow {
   /** The discovery RequestVersion this build sends, and where that is published. */
   discovery?: { requestVersion: string; source: string };
   screens: WindowsBuildScreen[];
+  /**
+   * Whether this build's Autopilot client refuses, at "Securing your hardware" of self-deploying and pre-provisioning,
+   * a TPM whose firmware has a known vulnerability (0x81039024, wire/windows/tpm-firmware.ts) before any attestation
+   * goes to the service, with the source that shows it for the build ("not published: …" when none does).
+   */
+  tpmVulnerabilityCheck?: { refuses: boolean; source: string };
 }
 
 /** The table, rows in build order. */
@@ -76,6 +82,12 @@ export function requestVersionFor(table: WindowsBuildTable, version: string): { 
   return row ? { ...row.discovery!, build: row.build } : undefined;
 }
 
+/** Whether `version`'s Autopilot client refuses a vulnerable TPM itself (nearest earlier row that says), with the row it comes from. */
+export function tpmVulnerabilityCheckFor(table: WindowsBuildTable, version: string): { refuses: boolean; source: string; build: string } | undefined {
+  const row = earlier(table, version).find((r) => r.tpmVulnerabilityCheck !== undefined);
+  return row ? { ...row.tpmVulnerabilityCheck!, build: row.build } : undefined;
+}
+
 /** The text `version` shows on `surface` for `code` ("0x80180006"), from the nearest earlier row that publishes one. */
 export function screenFor(table: WindowsBuildTable, version: string, surface: WindowsSurface, code: string): (WindowsBuildScreen & { build: string }) | undefined {
   const c = code.toLowerCase();
@@ -101,7 +113,7 @@ export function mergeBuildTables(base: WindowsBuildTable, extra: WindowsBuildTab
   return [...byBuild.values()].sort((a, b) => compareVersions(full(a.build), full(b.build)));
 }
 
-const ROW_KEYS = ["build", "displayVersion", "source", "discovery", "screens"] as const;
+const ROW_KEYS = ["build", "displayVersion", "source", "discovery", "screens", "tpmVulnerabilityCheck"] as const;
 
 /** Parses and validates one builds file (`builds: [...]`); every mistake a `ScenarioError` at file:line:column. */
 export function parseWindowsBuilds(text: string, fileName: string): WindowsBuildTable {
@@ -148,6 +160,11 @@ function readRow(m: MapReader): WindowsBuildRow {
       };
     });
   }
-  if (!row.displayVersion && !row.discovery && row.screens.length === 0) m.r.fail(m.self, `build ${build}: a row needs at least one of displayVersion, discovery, screens`, "displayVersion, discovery or screens");
+  if (m.has("tpmVulnerabilityCheck")) {
+    const t = m.map("tpmVulnerabilityCheck", "{refuses, source}").only(["refuses", "source"]);
+    row.tpmVulnerabilityCheck = { refuses: t.bool("refuses"), source: t.str("source", SOURCE_OR_UNPUBLISHED, 'the https URL of the published source, or "not published: <what the value rests on>"') };
+  }
+  if (!row.displayVersion && !row.discovery && row.screens.length === 0 && !row.tpmVulnerabilityCheck)
+    m.r.fail(m.self, `build ${build}: a row needs at least one of displayVersion, discovery, screens, tpmVulnerabilityCheck`, "displayVersion, discovery, screens or tpmVulnerabilityCheck");
   return row;
 }

@@ -49,4 +49,21 @@ describe("TPM firmware and the attestation model (loopback)", () => {
     expect(summary).toMatchObject({ devices: 2, enrolled: 1, failed: 1 });
     expect(summary.errors["windows.autopilot.tpm-attestation"]).toMatchObject({ count: 1, step: "join.register" });
   }, 120_000);
+
+  it("W3: on a build with the client check (Windows 11), Infineon 7.40 fails Securing your hardware with the PC's own 0x81039024; no statement reaches the join", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "enrollsim-tpmfw-")), "trace");
+    const { summary } = await runScenario(scenario("win-autopilot-tpm-vulnerable-81039024-failing"), { ...opts, trace: dir });
+    expect(summary).toMatchObject({ devices: 3, enrolled: 1, failed: 2, ok: true });
+    expect(summary.errors["windows.autopilot.tpm-attestation"]).toMatchObject({ count: 2, step: "esp.device-preparation" });
+    expect(JSON.stringify(summary.errors["windows.autopilot.tpm-attestation"])).toContain("ADV170012");
+    // The refused PCs sent nothing to the directory: only the 7.63 PC joined.
+    const joins = traceLines(dir).filter((l) => l.step === "join.register" && l.kind === "http");
+    expect(joins.every((l) => l.device === "windows-11-laptop#2")).toBe(true);
+    expect(joins.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("W3 fixed: the TPM firmware update to 7.63, a reset and a new run provision every PC", async () => {
+    const { summary } = await runScenario(scenario("win-autopilot-tpm-vulnerable-81039024-fixed"), opts);
+    expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 120_000);
 });

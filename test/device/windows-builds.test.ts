@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseCatalogEntry } from "../../src/device/catalog.js";
 import { createDeviceIdentity } from "../../src/device/identity.js";
 import { updateOs } from "../../src/device/os-update.js";
-import { displayVersionFor, displayVersionProblem, fillScreenText, parseWindowsBuilds, requestVersionFor, screenFor } from "../../src/device/windows-builds.js";
+import { displayVersionFor, displayVersionProblem, fillScreenText, mergeBuildTables, parseWindowsBuilds, requestVersionFor, screenFor, tpmVulnerabilityCheckFor } from "../../src/device/windows-builds.js";
+import { tpmVulnerable } from "../../src/device/windows/state.js";
 import { withBuildScreen } from "../../src/device/windows/shown.js";
 import { SeededEntropySource } from "../../src/platform/node/entropy.js";
 import { defaultCatalogDir, loadCatalog, loadCatalogWith, loadWindowsBuilds } from "../../src/runner/catalog-files.js";
@@ -153,5 +154,35 @@ describe("the display version through state.osVersion and an OS update", () => {
     expect(identity.os.displayVersion).toBe("24H2");
     applyStateSets(identity, { osVersion: "10.0.26200.7171" } as never);
     expect(identity.os).toMatchObject({ version: "10.0.26200.7171", displayVersion: "25H2" });
+  });
+});
+
+describe("tpmVulnerabilityCheck: which builds refuse a vulnerable TPM themselves (0x81039024)", () => {
+  const tpm = (firmwareVersion: string) => ({ version: "2.0" as const, kind: "discrete" as const, manufacturer: "infineon" as const, firmwareVersion, attestation: "succeeds" as const });
+  const state = (firmwareVersion: string) => ({ enrollments: [], account: { admin: true }, mdmEnrollmentDisabled: false, managementAgents: [], join: "none" as const, tpm: tpm(firmwareVersion), networkLink: "ethernet" as const });
+
+  it("1909 sends the statement (rockenroll.tech), 20H2 and Windows 11 refuse (call4cloud.nl); 2004 is unpublished and takes the 1909 row", () => {
+    expect(tpmVulnerabilityCheckFor(table, "10.0.18363.418")).toMatchObject({ refuses: false, build: "18363" });
+    expect(tpmVulnerabilityCheckFor(table, "10.0.19041.1")).toMatchObject({ refuses: false, build: "18363" });
+    expect(tpmVulnerabilityCheckFor(table, "10.0.19042.630")).toMatchObject({ refuses: true, build: "19042" });
+    expect(tpmVulnerabilityCheckFor(table, "10.0.26100.1")?.refuses).toBe(true);
+    expect(tpmVulnerabilityCheckFor(table, "10.0.17763.1")).toBeUndefined();
+  });
+
+  it("the PC's check: ADV170012 firmware on a refusing build is 0x81039024; patched firmware, an older build or an unstated firmware is not", () => {
+    const on = (version: string) => ({ version, builds: table });
+    expect(tpmVulnerable(state("7.40.2098.0"), on("10.0.22631.1"))).toMatchObject({ hresult: 0x81039024 });
+    expect(tpmVulnerable(state("7.40.2098.0"), on("10.0.22631.1"))!.why).toContain("ADV170012");
+    expect(tpmVulnerable(state("7.63.3353.0"), on("10.0.22631.1"))).toBeUndefined();
+    expect(tpmVulnerable(state("7.40.2098.0"), on("10.0.18363.418"))).toBeUndefined();
+    expect(tpmVulnerable({ ...state("7.40.2098.0"), tpm: { ...tpm("7.40.2098.0"), manufacturer: "nuvoton" } }, on("10.0.22631.1"))).toBeUndefined();
+  });
+
+  it("a row's tpmVulnerabilityCheck is validated and a user's row can change a build's answer", () => {
+    const bad = (text: string) => () => parseWindowsBuilds(text, "builds.yaml");
+    expect(bad('builds:\n  - { build: "26200", tpmVulnerabilityCheck: { refuses: maybe, source: https://x.test } }\n')).toThrow(/builds\.yaml:2:\d+: .*true or false/);
+    expect(bad('builds:\n  - { build: "26200", tpmVulnerabilityCheck: { refuses: true, source: "a forum" } }\n')).toThrow(/builds\.yaml:2:\d+: .*not published/);
+    const mine = parseWindowsBuilds('builds:\n  - { build: "19041", tpmVulnerabilityCheck: { refuses: true, source: https://example.test/2004 } }\n', "mine.yaml");
+    expect(tpmVulnerabilityCheckFor(mergeBuildTables(table, mine), "10.0.19041.1")).toMatchObject({ refuses: true, build: "19041" });
   });
 });

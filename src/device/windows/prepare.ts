@@ -13,7 +13,7 @@ import { hardwareHash } from "./csp.js";
 import type { EspPhase } from "./esp.js";
 import { expandNameTemplate } from "./options.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
-import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation, tpmState } from "./state.js";
+import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation, tpmState, tpmVulnerable } from "./state.js";
 import { firmwareEkCertificate } from "./tpm-ek.js";
 import { continuesWithoutProfile, withoutProfile } from "./oobe-fallback.js";
 import { oobeNetwork } from "./network-link.js";
@@ -69,10 +69,10 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
   const prep: EspPhase = { phase: "DevicePreparation", startedAt: prepStart, result: "success", items: [] };
   if (o.kind === "autopilot") report.esp.push(prep);
   if (o.kind === "autopilot" && (o.mode === "self-deploying" || o.mode === "pre-provisioned")) {
-    // Securing your hardware: a firmware TPM first fetches its EK certificate (tpm-ek.ts), then TPM
-    // attestation (state.ts says what is and is not simulated).
+    // Securing your hardware: the client's own check of a vulnerable TPM (builds that make it), a firmware TPM's
+    // EK certificate (tpm-ek.ts), then TPM attestation (state.ts says what is and is not simulated).
     run.state.tpm = tpmState(run.id); // as it is now (a firmware update set by the timeline since the flow began)
-    const attest = (await firmwareEkCertificate(run)) ?? tpmAttestation(run.state);
+    const attest = tpmVulnerable(run.state, { version: id.os.version, builds: id.windows?.builds ?? [] }) ?? (await firmwareEkCertificate(run)) ?? tpmAttestation(run.state);
     prep.items!.push({ kind: "tpm", id: "Securing your hardware", state: attest ? "failed" : "done", doneAfterMs: 0 });
     if (attest) {
       prep.result = "failed";

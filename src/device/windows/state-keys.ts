@@ -73,7 +73,7 @@ export const WINDOWS_STATE: Json = {
         pattern: "^[0-9]{1,5}(\\.[0-9]{1,5}){1,3}$",
         "x-expected": 'the TPM firmware version as Get-Tpm ManufacturerVersion shows it, e.g. "7.61.2785.0"',
         description:
-          'The TPM firmware version (Get-Tpm ManufacturerVersion, tpm.msc "Specification Version"/firmware), e.g. "7.61.2785.0". Default: the catalog model\'s windows.tpmFirmwareVersion, else not stated (no firmware rule can match). Sent in the attestation statement of a self-deploying or pre-provisioning join; the reference server\'s attestation model refuses the ranges of its lists (built in: Infineon firmware affected by ADV170012 / ROCA) with 0x801C0003 AuthorizationError MsaTicketTpmValidationFailed. A timeline `set` of state.tpm with a newer version is the firmware update.',
+          'The TPM firmware version (Get-Tpm ManufacturerVersion, tpm.msc "Specification Version"/firmware), e.g. "7.61.2785.0". Default: the catalog model\'s windows.tpmFirmwareVersion, else not stated (no firmware rule can match). Sent in the attestation statement of a self-deploying or pre-provisioning join; the reference server\'s attestation model refuses the ranges of its lists (built in: Infineon firmware affected by ADV170012 / ROCA) with 0x801C0003 AuthorizationError MsaTicketTpmValidationFailed; on builds whose Autopilot client checks the TPM itself (devices/windows/builds.yaml tpmVulnerabilityCheck: 20H2 on) the PC refuses the ADV170012 ranges first with 0x81039024, before any attestation. A timeline `set` of state.tpm with a newer version is the firmware update.',
       },
       attestation: {
         enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],

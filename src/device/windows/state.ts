@@ -25,6 +25,8 @@
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import type { DeviceIdentity } from "../identity.js";
 import type { TpmAttestation, TpmManufacturer, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
+import { tpmVulnerabilityCheckFor, type WindowsBuildTable } from "../windows-builds.js";
+import { ADV170012_FIRMWARE, TCG_VENDOR_ID, vulnerableFirmware } from "../../wire/windows/tpm-firmware.js";
 
 export type ManagementAgent = "intune-pc-agent" | "configmgr-client";
 const AGENT_NAMES: Record<ManagementAgent, string> = { "intune-pc-agent": "the Intune PC software client (PC agent)", "configmgr-client": "the Configuration Manager client agent" };
@@ -150,6 +152,28 @@ export function joinPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusa
 /** Already registered or joined: the flow's registration/join step has nothing to do. */
 export const alreadyInDirectory = (state: WindowsState, need: "registration" | "join"): boolean =>
   need === "registration" ? state.join !== "none" && state.join !== "domain-joined" : state.join === "entra-joined" || state.join === "hybrid-joined";
+
+/**
+ * The PC's own check of its TPM before attesting (self-deploying, pre-provisioning): on builds whose Autopilot client
+ * makes it (devices/windows/builds.yaml `tpmVulnerabilityCheck`), firmware in the known-vulnerable table
+ * (wire/windows/tpm-firmware.ts, ADV170012) fails "Securing your hardware" within seconds with 0x81039024 and nothing goes to the
+ * attestation service. Microsoft Learn, "Windows Autopilot known issues": 0x81039024 means known vulnerabilities were
+ * detected with the TPM and attestation fails; update the TPM firmware from the PC maker. Seen in the field: call4cloud.nl,
+ * "The Red Screen before Christmas" (December 2020, Windows 10 20H2). A build without the check (1909: rockenroll.tech)
+ * sends the statement and the service refuses it (0x801C0003, server/policy/tpm-attestation.ts).
+ */
+export function tpmVulnerable(state: WindowsState, os: { version: string; builds: WindowsBuildTable }): { hresult: number; why: string } | undefined {
+  const t = state.tpm;
+  if (t.version !== "2.0" || t.kind === "virtual" || !t.manufacturer || !t.firmwareVersion) return undefined;
+  const check = tpmVulnerabilityCheckFor(os.builds, os.version);
+  if (!check?.refuses) return undefined;
+  const row = vulnerableFirmware({ manufacturerId: TCG_VENDOR_ID[t.manufacturer], firmwareVersion: t.firmwareVersion }, ADV170012_FIRMWARE);
+  if (!row) return undefined;
+  return {
+    hresult: 0x81039024,
+    why: `the TPM (${TCG_VENDOR_ID[t.manufacturer]} firmware ${t.firmwareVersion}) has a known vulnerability (${row.from}–${row.to}: ${row.source}); Windows ${os.version}'s Autopilot client refuses it before attestation, nothing is sent to the attestation service (Microsoft Learn, Windows Autopilot known issues: 0x81039024, known vulnerabilities detected with the TPM; update the TPM firmware from the PC maker; build row ${check.build}: ${check.source})`,
+  };
+}
 
 /** "Securing your hardware": undefined when the TPM attested, else the screen's failure code and why. */
 export function tpmAttestation(state: WindowsState): { hresult: number; why: string } | undefined {

@@ -7,11 +7,10 @@
  * ManufacturerVersion). enrollsim sends these facts in its own JSON, not a TPM2_Certify structure: the verdict is
  * the reference server's (server/policy/tpm-attestation.ts), derived from them by published rules.
  */
-import type { TpmManufacturer } from "../state.js";
+import { TCG_VENDOR_ID } from "../../wire/windows/tpm-firmware.js";
 import type { WindowsState } from "./state.js";
 
-/** TCG vendor IDs (TPM_PT_MANUFACTURER, 4 ASCII bytes; trailing spaces dropped). */
-export const TCG_VENDOR_ID: Record<TpmManufacturer, string> = { infineon: "IFX", intel: "INTC", amd: "AMD", qualcomm: "QCOM", nuvoton: "NTC", stmicro: "STM" };
+export { TCG_VENDOR_ID } from "../../wire/windows/tpm-firmware.js";
 
 /** The TPM facts of the attestation statement (only what the device knows; absent fields are not stated). */
 export function tpmFacts(t: WindowsState["tpm"]): { tpmManufacturerId?: string; tpmFirmwareVersion?: string } {

@@ -13,7 +13,8 @@
  * 2. An EK certificate present or retrievable. Microsoft Learn, "Windows Autopilot requirements" (networking):
  *    firmware TPMs "must be able to retrieve them from the manufacturer on first use"; discrete chips have them
  *    preinstalled. Decided on the device, before the join (step tpm.ek-certificate, device/windows/tpm-ek.ts).
- * 3. Firmware not on a refused list (this module). Built in: the Infineon firmware ranges of Microsoft Security
+ * 3. Firmware not on a refused list (this module). Built in (wire/windows/tpm-firmware.ts, one table with the PC's
+ *    own pre-attestation check, which on builds that make it refuses first with 0x81039024): the Infineon firmware ranges of Microsoft Security
  *    Advisory ADV170012 ("Vulnerability in TPM could allow Security Feature Bypass", ROCA, CVE-2017-15361), as
  *    Microsoft's detection script in the advisory tests them on Get-Tpm ManufacturerId 0x49465800 ("IFX") and the
  *    major.minor of ManufacturerVersion: 4.0–4.33, 4.40–4.42, 5.0–5.61, 6.0–6.42, 7.0–7.61, 133.0–133.32. The
@@ -25,41 +26,18 @@
  *    sources together; a scenario adds or replaces rows in `embedded.policy.attestation.refusedFirmware`, each with
  *    its source.
  */
-import { compareVersions } from "../../wire/version.js";
+import { ADV170012_FIRMWARE, vulnerableFirmware, type VulnerableFirmware } from "../../wire/windows/tpm-firmware.js";
 
 /** A firmware range the attestation service refuses for one TPM maker (TCG vendor ID), with where it is published. */
-export interface RefusedFirmware {
-  /** TCG vendor ID as the statement carries it: IFX, INTC, AMD, QCOM, NTC, STM. */
-  manufacturerId: string;
-  /** First and last refused version, compared on as many components as they give ("7.0" – "7.61" compares major.minor). */
-  from: string;
-  to: string;
-  source: string;
-}
+export type RefusedFirmware = VulnerableFirmware;
 
-const ADV170012 = "Microsoft Security Advisory ADV170012 (Infineon TPM, ROCA, CVE-2017-15361): detection script ranges";
-
-/** Built-in rows (replaced by the scenario's list when it gives one with `builtIn: false`). */
-export const BUILT_IN_REFUSED_FIRMWARE: readonly RefusedFirmware[] = [
-  { manufacturerId: "IFX", from: "4.0", to: "4.33", source: ADV170012 },
-  { manufacturerId: "IFX", from: "4.40", to: "4.42", source: ADV170012 },
-  { manufacturerId: "IFX", from: "5.0", to: "5.61", source: ADV170012 },
-  { manufacturerId: "IFX", from: "6.0", to: "6.42", source: ADV170012 },
-  { manufacturerId: "IFX", from: "7.0", to: "7.61", source: ADV170012 },
-  { manufacturerId: "IFX", from: "133.0", to: "133.32", source: ADV170012 },
-];
+/** Built-in rows (wire/windows/tpm-firmware.ts, the table the PC's own check reads too; dropped with `builtIn: false`). */
+export const BUILT_IN_REFUSED_FIRMWARE: readonly RefusedFirmware[] = ADV170012_FIRMWARE;
 
 /** The message the attestation service answers (rockenroll.tech, CertReq_enrollaik_Output.txt). */
 export const FIRMWARE_REFUSED_TEXT = "Attestation statement cannot be verified, rejecting request. TPM firmware needs update.";
 
-/** `version` cut to the components `bound` gives, compared with it. */
-const cmp = (version: string, bound: string): number => compareVersions(version.split(".").slice(0, bound.split(".").length).join("."), bound);
-
 /** The refused-firmware row the statement's facts fall in (undefined: no rule refuses them, or the facts are not stated). */
 export function refusedFirmware(facts: { manufacturerId?: string; firmwareVersion?: string }, config: { refusedFirmware?: readonly RefusedFirmware[]; builtIn?: boolean } | undefined): RefusedFirmware | undefined {
-  const id = facts.manufacturerId?.trim().toUpperCase();
-  const v = facts.firmwareVersion;
-  if (!id || !v) return undefined;
-  const rows = [...(config?.refusedFirmware ?? []), ...(config?.builtIn === false ? [] : BUILT_IN_REFUSED_FIRMWARE)];
-  return rows.find((r) => r.manufacturerId.trim().toUpperCase() === id && cmp(v, r.from) >= 0 && cmp(v, r.to) <= 0);
+  return vulnerableFirmware(facts, [...(config?.refusedFirmware ?? []), ...(config?.builtIn === false ? [] : BUILT_IN_REFUSED_FIRMWARE)]);
 }
