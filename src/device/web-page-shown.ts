@@ -11,6 +11,8 @@ import type { Shown, TransportCase } from "./shown.js";
 /** Chromium's error page (or certificate interstitial) for a failed page load, on `screen`. */
 export function chromiumPageShown(e: TransportError, c: TransportCase, host: string, screen: string): Shown {
   const n = CHROMIUM_NET_ERRORS[c];
-  if (!n) return { text: `The page at ${host} could not be loaded (${e.code}${e.detail ? `, ${e.detail}` : ""}).`, screen, unknown: { raw: `${e.code}${e.detail ? ` (${e.detail})` : ""}`, of: "condition" } };
+  // No net error of Chromium's for this case: what its page says is not known, so the text names the failed load only and
+  // enrollsim's transport code stays in the unpublished condition (never in the page's words).
+  if (!n) return { text: `The page at ${host} could not be loaded.`, screen: `${screen} (the engine's page for this failure is not published)`, unknown: { raw: `${e.code}${e.detail ? ` (${e.detail})` : ""}`, of: "condition" } };
   return { code: chromiumCode(n), name: `${n.name} (${n.value})`, text: chromiumPageText(n, host), screen };
 }

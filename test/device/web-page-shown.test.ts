@@ -44,8 +44,10 @@ describe("the Android enrollment app's sign-in tab shows Chrome's page", () => {
   });
   it("a case without a net error is unknown, not guessed", () => {
     const s = at(new TransportError("too-large", "GET https://login.example/a: body too large"));
-    expect(s).toMatchObject({ unknown: { of: "condition" } });
+    expect(s).toMatchObject({ unknown: { raw: "transport.too-large", of: "condition" } });
     expect(s!.code).toBeUndefined();
+    // enrollsim's transport code is the unpublished condition, not the page's words.
+    expect(s!.text).toBe("The page at login.example could not be loaded.");
   });
 });
 
