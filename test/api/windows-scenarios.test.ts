@@ -184,6 +184,10 @@ describe("Windows field failures: exact codes and symptoms", () => {
     // The user abandons at the MFA prompt (timeline): Windows shows the cancel as MENROLL_E_USER_CANCELED.
     expect((await run("win-mfa-not-completed.yaml")).summary.errors["user.abandoned"]!).toMatchObject({ step: "auth.mfa", shown: { code: "0x8018002A", name: "MENROLL_E_USER_CANCELED" } });
     expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");
+    // The failed app and its exit code are the diagnosis (the message); the ESP page's words carry none of it.
+    const banner = (await run("win-some-apps-failed-banner.yaml")).summary.errors["windows.esp.app-failed"]!;
+    expect(banner.example).toMatch(/Failed app: .*BrokenLob: the installer exited with 1603/);
+    expect(banner.shown).toMatchObject({ text: "Something went wrong. Apps failed to install. Contact your support person.", screen: "Enrollment Status Page (DeviceSetup)" });
     expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
     expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toMatch(/0x8007064C/i);
     expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C03ED\).*Administrator policy does not allow user/);

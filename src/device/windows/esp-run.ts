@@ -170,7 +170,9 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
         }
         if (failed) {
           const why = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name))?.error ?? [...msi.jobs.values()].find((j) => j.error)?.error;
-          return { result: "app-failed" as const, screen: s.customErrorText ?? `${APP_FAILED_TEXT} (${failed.id}${why ? `: ${why}` : ""})` };
+          // The page shows its own text (or the admin's custom one); which app failed and why (the job's LastError, the
+          // installer's exit code) is enrollsim's diagnosis, kept for the message, not put into the page's words.
+          return { result: "app-failed" as const, screen: s.customErrorText ?? APP_FAILED_TEXT, failedApp: `${failed.id}${why ? `: ${why}` : ""}` };
         }
         const finished = scope === "device" ? s.serverHasFinishedProvisioning : true;
         if (items.every((i) => i.state === "done") && finished && n > 0) return { result: "success" as const };
@@ -194,11 +196,12 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
       const s = readEspSettings(tree, providerId, dmClientDoc);
       const buttons = espFailureButtons(s).join(", ");
       const waited = "waitingFor" in outcome && outcome.waitingFor?.length ? ` Waiting for: ${outcome.waitingFor.join(", ")}.` : "";
+      const failedApp = "failedApp" in outcome ? ` Failed app: ${outcome.failedApp}.` : "";
       return {
         ok: false,
         code: outcome.result === "timeout" ? "windows.esp.timeout" : outcome.result === "app-failed" ? "windows.esp.app-failed" : `windows.esp.${outcome.result}`,
         step: phase === "DeviceSetup" ? "esp.device-setup" : "esp.account-setup",
-        message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}`,
+        message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}${failedApp}`,
         keychain,
         windows: report,
         // A failed certificate profile: its ErrorCode and name, or the raw value no table holds.
