@@ -52,7 +52,7 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
   // ---- Device state: enrollments on record, policy block, directory join (state.ts; before anything goes on the wire) ----
   const refused = enrollmentPrecheck(run.state, o.kind) ?? joinPrecheck(run.state, o.kind);
   if (refused?.code === "windows.enroll.not-administrator") return { ...fail(refused.code, "enroll.precheck", refused.message), shown: { text: NOT_ADMIN_TEXT, screen: "" } };
-  if (refused) return fail(refused.code, "enroll.precheck", refused.message);
+  if (refused) return { ...fail(refused.code, "enroll.precheck", refused.message), ...(refused.shown ? { shown: refused.shown } : {}) };
   // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
   // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).
   if (o.kind === "gpo" && NON_ROUTABLE_SUFFIX.test(upn.split("@")[1] ?? "")) {

@@ -138,8 +138,9 @@ export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "er
  */
 export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
   if (out.ok) return out;
-  // A shown the ESP built names its phase already ("Enrollment Status Page (DeviceSetup)"): kept.
-  if (out.shown) return { ...out, shown: { ...out.shown, screen: out.shown.screen.startsWith("Enrollment Status Page (") ? out.shown.screen : windowsScreen(out.step, flow) } };
+  // A shown the ESP built names its phase already ("Enrollment Status Page (DeviceSetup)"), one the Task Scheduler log holds (the GPO task did not start, state.ts): kept.
+  const own = (screen: string) => screen.startsWith("Enrollment Status Page (") || screen.startsWith("Event Viewer (Task Scheduler");
+  if (out.shown) return { ...out, shown: { ...out.shown, screen: own(out.shown.screen) ? out.shown.screen : windowsScreen(out.step, flow) } };
   // Outcomes the flow names by constant ("MENROLL_E_USER_CANCELED (0x8018002A): …"): the table gives code and text.
   const named = /\b(MENROLL_E_[A-Z0-9_]+)\b/.exec(out.message ?? "")?.[1];
   if (named && MENROLL[named]) return { ...out, shown: menrollShown(MENROLL[named]!, windowsScreen(out.step, flow)) };

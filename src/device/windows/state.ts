@@ -24,6 +24,7 @@
  */
 import { hresultHex, MENROLL, uiTextFor } from "../../wire/windows/menroll.js";
 import type { DeviceIdentity } from "../identity.js";
+import type { Shown } from "../shown.js";
 import type { TpmAttestation, TpmManufacturer, WindowsEnrollmentRecord, WindowsJoin } from "../state.js";
 import { tpmVulnerabilityCheckFor, type WindowsBuildTable } from "../windows-builds.js";
 import { ADV170012_FIRMWARE, TCG_VENDOR_ID, vulnerableFirmware } from "../../wire/windows/tpm-firmware.js";
@@ -77,6 +78,8 @@ export function tpmState(id: DeviceIdentity): WindowsState["tpm"] {
 export interface Refusal {
   code: string;
   message: string;
+  /** What the device records, where no code table gives it (the GPO task that does not start). */
+  shown?: Shown;
 }
 
 const OTHER_USER_TEXT = "Another user on the system is already connected to a work or school account. Remove that work or school connection and try again.";
@@ -112,12 +115,37 @@ export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): 
     return { code: "windows.enroll.machine-already-enrolled", message: kind === "gpo" ? event76(0x8007064c, why) : `0x8007064C: "The machine is already enrolled." — ${why}` };
   }
   const active = state.enrollments.find((e) => e.status === "active");
+  if (active && kind === "gpo") return gpoTaskNotStarted(active.owner ?? "other-user");
   if (active) {
     const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
     const owner = active.owner ?? "other-user";
     return { code: "windows.enroll.already-enrolled", message: say(m.hresult, m.name, owner === "other-user" ? OTHER_USER_TEXT : uiTextFor(m), `an active MDM enrollment (${owner}) is on the PC; Windows holds one MDM enrollment`) };
   }
   return undefined;
+}
+
+/**
+ * The GPO auto-enroll task on a PC already enrolled in another MDM does not start at all. Microsoft Learn,
+ * "Troubleshooting Windows 10 Group Policy-based auto-enrollment in Intune" (Troubleshoot the auto-enrollment task):
+ * the task "may not start" when "The device is already enrolled in another MDM solution. In this case, Event ID 7016
+ * together with error code 2149056522 is logged in the Applications and Services Logs > Microsoft > Windows > Task
+ * Scheduler > Operational event log" (2149056522 = 0x8018000A MENROLL_E_DEVICE_ALREADY_ENROLLED); and when the
+ * enrollment is not triggered, "event ID 75 and event ID 76 aren't logged". Fix: unenroll the device from the MDM.
+ * The event's own wording is not published: the shown text names the event and the code only.
+ */
+function gpoTaskNotStarted(owner: string): Refusal {
+  const m = MENROLL.MENROLL_E_DEVICE_ALREADY_ENROLLED!;
+  const code = hresultHex(m.hresult);
+  return {
+    code: "windows.enroll.already-enrolled",
+    message: `Task Scheduler event 7016, error code ${m.hresult >>> 0} (${code} ${m.name}): the task "Schedule created by enrollment client for automatically enrolling in MDM from Microsoft Entra ID" does not start — an active MDM enrollment (${owner}) of another MDM is on the PC (state.enrollments); no Event 75 or 76 is logged`,
+    shown: {
+      code,
+      name: m.name,
+      text: `Event ID 7016, error code ${m.hresult >>> 0} (the event's wording is not published)`,
+      screen: "Event Viewer (Task Scheduler › Operational), no UI: Auto MDM Enroll task",
+    },
+  };
 }
 
 /**

@@ -66,6 +66,13 @@ describe("Windows device state over the wire", () => {
     expect(resetPost.request.bytes).toBeGreaterThan(0);
   });
 
+  it("GPO auto-enroll on a PC enrolled in another MDM: the task does not start (Task Scheduler 7016, 2149056522), nothing on the wire", async () => {
+    const { result, events } = await h.run("windows-gpo", {}, 13, "windows-10-desktop", { enrollments: [{ status: "active", owner: "device" }] });
+    expect(result).toMatchObject({ ok: false, code: "windows.enroll.already-enrolled", step: "enroll.precheck" });
+    expect(result.shown).toMatchObject({ code: "0x8018000A", text: expect.stringContaining("Event ID 7016, error code 2149056522"), screen: expect.stringContaining("Task Scheduler") });
+    expect(httpSteps(events)).toEqual([]);
+  });
+
   it("GPO auto-enroll: no request without a directory join; a hybrid-joined PC enrols", async () => {
     const notJoined = await h.run("windows-gpo", {}, 2, "windows-10-desktop", { join: "entra-registered" });
     expect(notJoined.result).toMatchObject({ ok: false, code: "windows.gpo.not-joined" });
@@ -105,7 +112,12 @@ describe("Windows state rules", () => {
     expect(enrollmentPrecheck(windowsState(id({ ...all, mdmEnrollmentDisabled: false }), "byod"), "byod")?.code).toBe("windows.enroll.in-progress");
     expect(enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }, { status: "stale" }] }), "byod"), "byod")?.code).toBe("windows.enroll.machine-already-enrolled");
     const other = enrollmentPrecheck(windowsState(id({ enrollments: [{ status: "active" }] }), "gpo"), "gpo")!;
-    expect(other.message).toMatch(/^Event 76: Auto MDM Enroll: Failed \(Unknown Win32 Error code: 0x8018000a\)/);
+    // Microsoft Learn (GPO auto-enrollment troubleshooting): enrolled in another MDM, the task does not start:
+    // Task Scheduler event 7016 with error code 2149056522, and no Event 75/76.
+    expect(other.code).toBe("windows.enroll.already-enrolled");
+    expect(other.message).toMatch(/^Task Scheduler event 7016, error code 2149056522 \(0x8018000A MENROLL_E_DEVICE_ALREADY_ENROLLED\)/);
+    expect(other.message).not.toContain("Event 76");
+    expect(other.shown).toMatchObject({ code: "0x8018000A", screen: expect.stringContaining("Task Scheduler") });
   });
 
   it("management agents: none blocks nothing; each agent is named with the published 0x80180026 text", () => {
