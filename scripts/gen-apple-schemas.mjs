@@ -81,10 +81,28 @@ for (const f of readdirSync(join(src, "mdm/profiles")).filter((f) => f.endsWith(
 function profileKeys(list) {
   return keys(list).map((k, i) => (list[i].format ? { ...k, format: list[i].format } : k));
 }
+// A payload type's own keys, two levels deep: what the check reads (type, presence, allowed values, format,
+// per-key platform rules, an array's item type, a dictionary's keys such as the SCEP payload's PayloadContent);
+// deeper keys are not checked.
+function shallow(k, depth = 0) {
+  const { subkeys, ...rest } = k;
+  if (!subkeys?.length) return rest;
+  if (rest.type === "array" && subkeys.length === 1) return { ...rest, subkeys: [(({ subkeys: _, ...item }) => item)(subkeys[0])] };
+  if (rest.type === "dictionary" && depth === 0) return { ...rest, subkeys: subkeys.map((s) => shallow(s, 1)) };
+  return rest;
+}
+const CORE_PROFILE_FILES = new Set(["TopLevel.yaml", "CommonPayloadKeys.yaml", "com.apple.mdm.yaml"]);
+// Every payload type's own keys too (mdm/profiles/*.yaml): the installer's payload handlers refuse a payload
+// whose required key is missing or of the wrong type (device/apple/profile-schema.ts). The first file of a
+// payload type wins (a few types have more than one schema file, e.g. per-platform variants).
 const profileKeySets = {};
-for (const f of ["TopLevel.yaml", "CommonPayloadKeys.yaml", "com.apple.mdm.yaml"]) {
+const profileFiles = ["TopLevel.yaml", "CommonPayloadKeys.yaml", ...readdirSync(join(src, "mdm/profiles")).filter((f) => f.endsWith(".yaml")).sort()];
+for (const f of profileFiles) {
   const y = YAML.parse(readFileSync(join(src, "mdm/profiles", f), "utf8"));
-  profileKeySets[y.payload.payloadtype] = { os: os(y.payload.supportedOS), keys: profileKeys(y.payloadkeys) };
+  const t = y.payload?.payloadtype;
+  if (typeof t !== "string" || profileKeySets[t]) continue;
+  const ks = profileKeys(y.payloadkeys ?? []);
+  profileKeySets[t] = { os: os(y.payload.supportedOS), keys: CORE_PROFILE_FILES.has(f) ? ks : ks.map(shallow) };
 }
 // Declarative management status items (declarative/status/*.yaml): item name, value type and sub-keys, OS and enrollment rules.
 const statusItems = [];

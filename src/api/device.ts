@@ -156,7 +156,7 @@ export class VirtualDevice {
           targets,
           tls: this.options.tls,
           keepAlive,
-          ...(this.options.catalog ? { agents: this.options.catalog.agents, setupTexts: this.options.catalog.setupTexts, certRepParsers: this.options.catalog.certRepParsers } : {}),
+          ...(this.options.catalog ? { agents: this.options.catalog.agents, setupTexts: this.options.catalog.setupTexts, certRepParsers: this.options.catalog.certRepParsers, profileInstallPaths: this.options.catalog.profileInstallPaths } : {}),
         },
         options as never,
       )

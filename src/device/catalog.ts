@@ -12,6 +12,7 @@ import { didYouMean } from "../errors/suggest.js";
 import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
 import { SetupTextCatalog } from "./android/setup-texts.js";
 import { CertRepParserCatalog } from "./certrep-parsers.js";
+import { ProfileInstallPathCatalog } from "./profile-install-paths.js";
 import { MapReader, readYaml, type Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
@@ -354,6 +355,8 @@ export interface CatalogTables {
   readonly setupTexts?: SetupTextCatalog;
   /** devices/scep-clients/*.yaml (device/certrep-parsers.ts). */
   readonly certRepParsers?: CertRepParserCatalog;
+  /** devices/profile-installers/*.yaml (device/profile-install-paths.ts). */
+  readonly profileInstallPaths?: ProfileInstallPathCatalog;
 }
 
 /** The set of known device models, by id. */
@@ -368,12 +371,15 @@ export class Catalog {
   readonly setupTexts: SetupTextCatalog;
   /** Which CertRep encodings each client release accepts, rejects or crashes on. Empty: every release RFC-strict. */
   readonly certRepParsers: CertRepParserCatalog;
+  /** How a downloaded profile reaches Apple's installer per release (queued or interactive). Empty: queued everywhere. */
+  readonly profileInstallPaths: ProfileInstallPathCatalog;
 
   constructor(models: readonly DeviceModel[], tables: CatalogTables = {}) {
     this.agents = tables.agents ?? new AgentCatalog();
     this.windowsBuilds = tables.windowsBuilds ?? [];
     this.setupTexts = tables.setupTexts ?? new SetupTextCatalog();
     this.certRepParsers = tables.certRepParsers ?? new CertRepParserCatalog();
+    this.profileInstallPaths = tables.profileInstallPaths ?? new ProfileInstallPathCatalog();
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);
       this.byId.set(m.id, m);

@@ -12,6 +12,7 @@ import type { ProtocolContext } from "../protocol/common/context.js";
 import type { AgentCatalog } from "./agents.js";
 import type { SetupTextCatalog } from "./android/setup-texts.js";
 import type { CertRepParserCatalog } from "./certrep-parsers.js";
+import type { ProfileInstallPathCatalog } from "./profile-install-paths.js";
 import type { Platform } from "./catalog.js";
 import type { DeviceIdentity } from "./identity.js";
 import type { Shown } from "./shown.js";
@@ -71,6 +72,8 @@ export interface FlowContext {
   setupTexts?: SetupTextCatalog;
   /** Which CertRep encodings each client release accepts, rejects or crashes on (devices/scep-clients/*.yaml). Absent: RFC-strict. */
   certRepParsers?: CertRepParserCatalog;
+  /** How a downloaded profile reaches Apple's installer per release (devices/profile-installers/*.yaml). Absent: queued. */
+  profileInstallPaths?: ProfileInstallPathCatalog;
   /** Actions a person took at the enrolled device since its last session (timeline), oldest first: a check-in performs them first. */
   localActions?: LocalDeviceAction[];
 }

@@ -13,6 +13,7 @@ import { parseSetupTextEntry, SetupTextCatalog } from "../device/android/setup-t
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
 import { CertRepParserCatalog, parseCertRepParsers, type CertRepParserRow } from "../device/certrep-parsers.js";
+import { ProfileInstallPathCatalog, parseProfileInstallPaths, type ProfileInstallPathRow } from "../device/profile-install-paths.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -36,7 +37,7 @@ function displayPath(file: string): string {
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
   const own = dir === defaultCatalogDir() ? undefined : dir;
   const builds = loadWindowsBuilds(own);
-  return new Catalog(readCatalogDir(dir, builds), { agents: loadAgents(), windowsBuilds: builds, setupTexts: loadSetupTexts(own), certRepParsers: loadCertRepParsers(own) });
+  return new Catalog(readCatalogDir(dir, builds), { agents: loadAgents(), windowsBuilds: builds, setupTexts: loadSetupTexts(own), certRepParsers: loadCertRepParsers(own), profileInstallPaths: loadProfileInstallPaths(own) });
 }
 
 /**
@@ -66,7 +67,7 @@ export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
   const builds = loadWindowsBuilds(extraDir);
-  const tables = { agents: loadAgents(agentsDir), windowsBuilds: builds, setupTexts: loadSetupTexts(extraDir), certRepParsers: loadCertRepParsers(extraDir) };
+  const tables = { agents: loadAgents(agentsDir), windowsBuilds: builds, setupTexts: loadSetupTexts(extraDir), certRepParsers: loadCertRepParsers(extraDir), profileInstallPaths: loadProfileInstallPaths(extraDir) };
   if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), tables);
   const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
@@ -106,6 +107,25 @@ export function loadCertRepParsers(extraDir?: string): CertRepParserCatalog {
   };
   const shipped = new CertRepParserCatalog(read(join(defaultCatalogDir(), "scep-clients"), false));
   return extraDir === undefined ? shipped : shipped.withOverrides(new CertRepParserCatalog(read(join(extraDir, "scep-clients"), true)));
+}
+
+/**
+ * The profile install path table (devices/profile-installers/*.yaml), with the rows of `extraDir`/profile-installers/*.yaml
+ * (a custom `--devices DIR`, optional there) first: a user's row for a release overrides a shipped one.
+ */
+export function loadProfileInstallPaths(extraDir?: string): ProfileInstallPathCatalog {
+  const read = (dir: string, optional: boolean): ProfileInstallPathRow[] => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    } catch (err) {
+      if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw new ScenarioError(`cannot read the profile install path catalog directory ${dir}: ${(err as Error).message}`, undefined, "devices/profile-installers/*.yaml");
+    }
+    return names.flatMap((name) => parseProfileInstallPaths(readFileSync(join(dir, name), "utf8"), displayPath(join(dir, name))));
+  };
+  const shipped = new ProfileInstallPathCatalog(read(join(defaultCatalogDir(), "profile-installers"), false));
+  return extraDir === undefined ? shipped : shipped.withOverrides(new ProfileInstallPathCatalog(read(join(extraDir, "profile-installers"), true)));
 }
 
 /**

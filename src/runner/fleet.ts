@@ -234,7 +234,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       signal,
       // A renewal from the running OS (timeline renewEnrollment) is on the disk for the flow that runs next (ADE_RENEWAL_DISK_KEY).
       // Each attempt (a Try Again, a set-up from scratch) starts with the state the timeline set so far (a firmware update before a redeploy), not only from its first step gate on.
-      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), applyStateSets(identity, opts.timeline?.deviceState(slot.index)), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, setupTexts: catalog.setupTexts, certRepParsers: catalog.certRepParsers, ...(boot ? { boot } : {}) }, options))),
+      (retry) => (retry === "renewEnrollment" && disk.set(ADE_RENEWAL_DISK_KEY, true), applyStateSets(identity, opts.timeline?.deviceState(slot.index)), withReboot(opts.timeline, identity, signal, (boot) => flow.run({ ...dc.ctx, disk, agents: catalog.agents, setupTexts: catalog.setupTexts, certRepParsers: catalog.certRepParsers, profileInstallPaths: catalog.profileInstallPaths, ...(boot ? { boot } : {}) }, options))),
       // Each failed attempt counts its ending step failed once (issue 12 #16), before the user's Try Again.
       (failed, err) => {
         const step = failed ? failed.step : err instanceof SimError ? err.step : undefined;
@@ -321,6 +321,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
     const local = opts.timeline?.atDevice.take(identity.index);
     if (local) dc.ctx.localActions = local;
     dc.ctx.certRepParsers = catalog.certRepParsers;
+    dc.ctx.profileInstallPaths = catalog.profileInstallPaths;
     dc.ctx.agents = catalog.agents; // what the device's agent shows for a check-in the server degrades (agents/*.yaml)
     const hook = checkinFor(FLOWS[group.flow], group.flow);
     if (!hook) throw new ScenarioError(`flow "${group.flow}" has no check-in (neither a checkin hook nor a built-in stand-in)`);

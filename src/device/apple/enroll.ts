@@ -23,6 +23,8 @@ import {
   PROFILE_CONTENT_TYPE,
   buildTokenUpdate,
 } from "../../wire/apple/mdm.js";
+import { atInstallPath } from "../../wire/apple/payload-errors.js";
+import { ProfileInstallPathCatalog } from "../profile-install-paths.js";
 import { ProfileError, parseMobileconfig, type MdmPayload, type ParsedProfile } from "../../wire/apple/profile.js";
 import { openEnvelopedData } from "../../wire/cms/enveloped-data.js";
 import { fromPem, parseCertificate, toPem, type Certificate } from "../../wire/x509/certificate.js";
@@ -81,6 +83,25 @@ export async function install(
   interactive = false,
   keyGeneration?: number,
   channel: ProfileChannel = "mdm",
+): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
+  const out = await installOnce(dev, o, bytes, anchors, gate, interactive, keyGeneration, channel);
+  if (!out.error?.payloadFault || !interactive) return out;
+  // A payload handler's refusal of a downloaded profile: the installer's outermost error depends on how this
+  // release hands the profile to it (devices/profile-installers/*.yaml; wire/apple/payload-errors.ts).
+  const { path, row } = (dev.ctx.profileInstallPaths ?? new ProfileInstallPathCatalog()).forDevice(dev.ctx.identity.platform, dev.osVersion);
+  note(dev.ctx.protocol, out.stepName, { findings: [{ code: "profile.install-path", message: `${dev.osName} ${dev.osVersion} parses a downloaded profile ${path === "queued" ? "when it is queued for installation" : "in the interactive install"} (${row ? `${row.at}: ${row.source}` : "no row in devices/profile-installers: queued"})` }] });
+  return { ...out, error: atInstallPath(out.error, path) };
+}
+
+async function installOnce(
+  dev: AppleDevice,
+  o: AppleOptions,
+  bytes: Uint8Array,
+  anchors: Certificate[],
+  gate: ((parsed: ParsedProfile) => AppleError | undefined) | undefined,
+  interactive: boolean,
+  keyGeneration: number | undefined,
+  channel: ProfileChannel,
 ): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const ctx = dev.ctx;
   let parsed: ParsedProfile;

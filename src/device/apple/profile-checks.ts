@@ -23,7 +23,12 @@ export function schemaRefusal(dev: AppleDevice, parsed: ParsedProfile): AppleErr
   }
   if (checked.refusal) {
     note(dev.ctx.protocol, "profile.install", {
-      findings: [{ code: "profile.schema", message: checked.refusal.unpublished ? `refused, no published text for this condition: ${checked.refusal.unpublished.raw}` : checked.refusal.chain.at(-1)!.LocalizedDescription }],
+      findings: [
+        {
+          code: "profile.schema",
+          message: checked.refusal.unpublished ? `refused, no published text for this condition: ${checked.refusal.unpublished.raw}` : (checked.refusal.chain.at(-1)!.suggestion ?? checked.refusal.chain.at(-1)!.LocalizedDescription),
+        },
+      ],
     });
     return checked.refusal;
   }

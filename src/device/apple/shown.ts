@@ -82,14 +82,19 @@ export function appleShownForError(input: ShownInput): Shown | undefined {
   return { code: `NSURLErrorDomain ${n.code}`, name: n.name, text: nsUrlText(n, hostOf(e)), screen: inSafari(step, input.flow) ? SAFARI_PAGE : appleScreen(step, input.flow) };
 }
 
-/** The device's own error chain (profile or MDM refusal): the outermost error is the alert. */
+/**
+ * The device's own error chain (profile or MDM refusal): the outermost error is the alert. Where its recovery
+ * suggestion is published (the installer's payload refusals, wire/apple/payload-errors.ts), the alert is its title
+ * and that suggestion, as the captured logs' outermost "Desc" and "Sugg"; the inner errors are in the trace.
+ */
 export function appleShownForChain(err: AppleError, step: string, flow?: string, os?: "iOS" | "macOS"): Shown {
   const [top, ...inner] = err.chain;
   // macOS's own published text for the condition (no published domain or code behind it): the condition stays unknown-coded.
   if (err.macos && (os === "macOS" || flow?.startsWith("macos-"))) return { text: err.macos.text, screen: appleScreen(step, flow), unknown: { raw: err.unpublished?.raw ?? describeChain(err), of: "condition" } };
+  const lines = top!.suggestion ? [top!.LocalizedDescription, top!.suggestion] : [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)];
   return {
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,
-    text: [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)].map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
+    text: lines.map((t) => (/[.!?:]$/.test(t) ? t : `${t}.`)).join(" "),
     screen: appleScreen(step, flow),
     ...(err.underlying ? { cause: { code: err.underlying } } : inner.length ? { cause: { code: `${inner.at(-1)!.ErrorDomain} ${inner.at(-1)!.ErrorCode}` } } : {}),
     // No published text for this condition: say so, with the condition as found.

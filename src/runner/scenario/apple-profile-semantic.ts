@@ -65,9 +65,10 @@ export function appleProfileWarnings(s: Scenario): Issue[] {
     for (const path of Object.keys(e.set ?? {})) {
       const { type, steps } = parseProfilePath(path);
       if (steps.length !== 1 || typeof steps[0] !== "string") continue;
-      const schema = type === TOP_LEVEL ? "TopLevel" : type === "com.apple.mdm" ? "com.apple.mdm" : undefined;
-      if (!schema) continue;
-      const known = [...PROFILE_KEYS[schema].keys, ...(schema === "com.apple.mdm" ? PROFILE_KEYS.CommonPayloadKeys.keys : [])].map((k) => k.key);
+      const schema = type === TOP_LEVEL ? "TopLevel" : type;
+      const table = PROFILE_KEYS[schema];
+      if (!table) continue;
+      const known = [...table.keys, ...(schema === "TopLevel" ? [] : (PROFILE_KEYS.CommonPayloadKeys?.keys ?? []))].map((k) => k.key);
       if (known.includes(steps[0])) continue;
       out.push({ path: [...at, "set", path], anchor: "key", message: `set ${path}: Apple's ${schema} schema has no key "${steps[0]}"${didYouMean(steps[0], known)}; the device ignores keys it does not know`, rank: 1 });
     }

@@ -11,6 +11,12 @@ export interface AppleErrorItem {
   ErrorDomain: string;
   LocalizedDescription: string;
   USEnglishDescription?: string;
+  /**
+   * The NSError's recovery suggestion ("Sugg" in a device log): the message under the alert's title for the
+   * outermost error. Not part of the MDM ErrorChain (Apple documents ErrorCode, ErrorDomain, LocalizedDescription,
+   * USEnglishDescription), so errorChainPlist leaves it out.
+   */
+  suggestion?: string;
 }
 
 export interface AppleError {
@@ -36,14 +42,22 @@ export interface AppleError {
   diagnosis?: string;
   /** The lower-level error behind the chain that the device records (the NSURLError of a failed TLS evaluation). */
   underlying?: string;
+  /**
+   * A payload handler refused one of the profile's payloads (wire/apple/payload-errors.ts): the outermost error is
+   * the installer's and depends on how the profile reached it (queued: 4000, interactive install: 4001).
+   */
+  payloadFault?: { field: string; payloadType: string };
 }
 
-const item = (domain: string, code: number, text: string): AppleErrorItem => ({
+/** One NSError of a chain, as a device reports it; `suggestion` is its recovery suggestion where one is published. */
+export const appleErrorItem = (domain: string, code: number, text: string, suggestion?: string): AppleErrorItem => ({
   ErrorCode: code,
   ErrorDomain: domain,
   LocalizedDescription: text,
   USEnglishDescription: text,
+  ...(suggestion ? { suggestion } : {}),
 });
+const item = appleErrorItem;
 
 export const AppleErrors = {
   missingField: (field: string): AppleError => ({
@@ -213,8 +227,8 @@ export const AppleErrors = {
   }),
 };
 
-export const errorChainPlist = (e: AppleError): PlistDict[] => e.chain.map((i) => ({ ...i }) as unknown as PlistDict);
+export const errorChainPlist = (e: AppleError): PlistDict[] => e.chain.map(({ suggestion: _, ...i }) => ({ ...i }) as unknown as PlistDict);
 
 /** The chain as one line, then the underlying error and enrollsim's diagnosis, each labelled: the failure's message. */
 export const describeAppleError = (e: AppleError): string =>
-  e.chain.map((i) => `${i.ErrorDomain} ${i.ErrorCode}: ${i.LocalizedDescription}`).join(" ← ") + (e.underlying ? ` ← ${e.underlying}` : "") + (e.diagnosis ? ` (diagnosis: ${e.diagnosis})` : "");
+  e.chain.map((i) => `${i.ErrorDomain} ${i.ErrorCode}: ${i.LocalizedDescription}${i.suggestion ? ` (${i.suggestion})` : ""}`).join(" ← ") + (e.underlying ? ` ← ${e.underlying}` : "") + (e.diagnosis ? ` (diagnosis: ${e.diagnosis})` : "");

@@ -24,4 +24,5 @@ export const STATUS_ITEMS = status.statusItems as unknown as StatusItemSchema[];
 /** The error `code`s an MDM server may put in a 403 body (mdm/errors/*.yaml), with what each means. */
 export const MDM_ERROR_CODES = errors.mdmErrors as unknown as { file: string; code: string; title: string; os: CommandSchema["os"]; meaning: string }[];
 /** The keys a device checks on a profile: its top level (`TopLevel`), every payload's (`CommonPayloadKeys`), the MDM payload's (`com.apple.mdm`). */
-export const PROFILE_KEYS = profilekeys.profiles as unknown as Record<"TopLevel" | "CommonPayloadKeys" | "com.apple.mdm", { os: CommandSchema["os"]; keys: ProfileKeySchema[] }>;
+/** The keys of a profile's top level (TopLevel), of every payload (CommonPayloadKeys) and of each payload type, by PayloadType. */
+export const PROFILE_KEYS = profilekeys.profiles as unknown as Partial<Record<string, { os: CommandSchema["os"]; keys: ProfileKeySchema[] }>>;

@@ -11,6 +11,7 @@ import { buildSignedData, findSignerCert, parseSignedData, verifySigner } from "
 import { buildChain } from "../x509/chain.js";
 import { fromPem, parseCertificate, type Certificate } from "../x509/certificate.js";
 import { AppleErrors, describeAppleError, type AppleError } from "./errors.js";
+import { payloadFieldInvalid, payloadFieldMissing, profileName } from "./payload-errors.js";
 import { misplacedContent } from "./profile-framing.js";
 import { PAYLOAD_TYPES } from "./generated-data.js";
 import { P, PlistError, buildPlistBytes, isDict, parsePlist, parsePlistDict, typeName, type PlistDict, type PlistLimits, type PlistValue } from "./plist.js";
@@ -116,16 +117,31 @@ const KNOWN_TYPES = new Set(["Configuration", ...PAYLOAD_TYPES.map((p) => p.type
 const CERT_TYPES = new Set(["com.apple.security.root", "com.apple.security.pkcs1", "com.apple.security.pem"]);
 export const TOPIC_RE = /^com\.apple\.mgmt\.[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
-/** Reads a string field, turning plist type errors into the Apple refusal a device shows. */
-function field<T>(get: () => T, name: string): T {
+/** The payload a field belongs to, for the payload handler's refusal (payload-errors.ts): its type and the profile's name. */
+interface PayloadAt {
+  type: string;
+  name: string;
+}
+
+/** Reads a field, turning plist type errors into the Apple refusal a device shows (a payload's own, inside a payload). */
+function field<T>(get: () => T, name: string, at?: PayloadAt): T {
   try {
     return get();
   } catch (e) {
-    if (e instanceof PlistError && e.code === "plist.missing-key") throw new ProfileError(AppleErrors.missingField(name));
-    if (e instanceof PlistError) throw new ProfileError(AppleErrors.badField(name, e.message));
+    if (e instanceof PlistError && e.code === "plist.missing-key") throw new ProfileError(at ? payloadFieldMissing(name, at.type, at.name) : AppleErrors.missingField(name));
+    if (e instanceof PlistError) throw new ProfileError(at ? payloadFieldInvalid(name, { code: 2003, why: e.message }, at.type, at.name) : AppleErrors.badField(name, e.message));
     throw e;
   }
 }
+
+/** A required string of a payload: an empty one reads as missing (micromdm#496's empty Topic, payload-errors.ts). */
+function requiredString(d: PlistDict, key: string, what: string, at: PayloadAt): string {
+  const v = field(() => P.str(d, key, what), key, at);
+  if (v === "") throw new ProfileError(payloadFieldMissing(key, at.type, at.name));
+  return v;
+}
+
+const invalid = (at: PayloadAt, key: string, code: 2003 | 2004, why: string): ProfileError => new ProfileError(payloadFieldInvalid(key, { code, why }, at.type, at.name));
 
 function certFrom(data: Uint8Array, what: string): Certificate {
   const text = Buffer.from(data.subarray(0, 64)).toString("latin1");
@@ -145,32 +161,34 @@ function strList(v: PlistValue | undefined, name: string): string[] | undefined 
   throw new ProfileError(AppleErrors.badField(name, `expected string or array of strings, got ${typeName(v)}`));
 }
 
-function parsePayload(d: PlistDict, i: number): Payload {
+function parsePayload(d: PlistDict, i: number, profile: string): Payload {
   const what = `PayloadContent[${i}]`;
-  const type = field(() => P.str(d, "PayloadType", what), "PayloadType");
+  const type = field(() => P.str(d, "PayloadType", what), "PayloadType", { type: "(no PayloadType)", name: profile });
+  const at: PayloadAt = { type, name: profile };
+  const f = <T>(get: () => T, name: string): T => field(get, name, at);
   const base = {
     type,
-    identifier: field(() => P.str(d, "PayloadIdentifier", what), "PayloadIdentifier"),
-    uuid: field(() => P.str(d, "PayloadUUID", what), "PayloadUUID"),
-    version: field(() => P.optInt(d, "PayloadVersion", what), "PayloadVersion") ?? 1,
-    displayName: field(() => P.optStr(d, "PayloadDisplayName", what), "PayloadDisplayName"),
+    identifier: f(() => P.str(d, "PayloadIdentifier", what), "PayloadIdentifier"),
+    uuid: f(() => P.str(d, "PayloadUUID", what), "PayloadUUID"),
+    version: f(() => P.optInt(d, "PayloadVersion", what), "PayloadVersion") ?? 1,
+    displayName: f(() => P.optStr(d, "PayloadDisplayName", what), "PayloadDisplayName"),
     raw: d,
   };
   if (!KNOWN_TYPES.has(type)) throw new ProfileError(AppleErrors.unsupportedPayload(type));
   if (CERT_TYPES.has(type)) {
-    const data = field(() => P.data(d, "PayloadContent", `${what} (${type})`), "PayloadContent");
+    const data = f(() => P.data(d, "PayloadContent", `${what} (${type})`), "PayloadContent");
     return { ...base, kind: "certificate", certificate: certFrom(data, `${what} certificate`) };
   }
   if (type === "com.apple.security.pkcs12") {
     return {
       ...base,
       kind: "pkcs12",
-      data: field(() => P.data(d, "PayloadContent", what), "PayloadContent"),
-      password: field(() => P.optStr(d, "Password", what), "Password"),
+      data: f(() => P.data(d, "PayloadContent", what), "PayloadContent"),
+      password: f(() => P.optStr(d, "Password", what), "Password"),
     };
   }
   if (type === "com.apple.security.scep") {
-    const c = field(() => P.dict(d, "PayloadContent", `${what} (SCEP)`), "PayloadContent");
+    const c = f(() => P.dict(d, "PayloadContent", `${what} (SCEP)`), "PayloadContent");
     const w = `${what}.PayloadContent`;
     const subjectRaw = c.Subject;
     let subject: [string, string][][] | undefined;
@@ -178,27 +196,27 @@ function parsePayload(d: PlistDict, i: number): Payload {
       const ok =
         Array.isArray(subjectRaw) &&
         subjectRaw.every((rdn) => Array.isArray(rdn) && rdn.every((p) => Array.isArray(p) && p.length === 2 && p.every((x) => typeof x === "string")));
-      if (!ok) throw new ProfileError(AppleErrors.badField("Subject", "expected an array of RDN arrays of [type, value] string pairs"));
+      if (!ok) throw invalid(at, "Subject", 2003, "expected an array of RDN arrays of [type, value] string pairs");
       subject = subjectRaw as unknown as [string, string][][];
     }
-    const san = field(() => P.optDict(c, "SubjectAltName", w), "SubjectAltName");
-    const keysize = field(() => P.optInt(c, "Keysize", w), "Keysize") ?? 1024;
-    if (![1024, 2048, 4096].includes(keysize)) throw new ProfileError(AppleErrors.badField("Keysize", `${keysize} is not 1024, 2048 or 4096`));
-    const keyType = field(() => P.optStr(c, "Key Type", w), "Key Type") ?? "RSA";
-    if (keyType !== "RSA") throw new ProfileError(AppleErrors.badField("Key Type", `"${keyType}" is not RSA`));
+    const san = f(() => P.optDict(c, "SubjectAltName", w), "SubjectAltName");
+    const keysize = f(() => P.optInt(c, "Keysize", w), "Keysize") ?? 1024;
+    if (![1024, 2048, 4096].includes(keysize)) throw invalid(at, "Keysize", 2004, `${keysize} is not 1024, 2048 or 4096`);
+    const keyType = f(() => P.optStr(c, "Key Type", w), "Key Type") ?? "RSA";
+    if (keyType !== "RSA") throw invalid(at, "Key Type", 2004, `"${keyType}" is not RSA`);
     return {
       ...base,
       kind: "scep",
-      url: field(() => P.str(c, "URL", w), "URL"),
-      name: field(() => P.optStr(c, "Name", w), "Name"),
+      url: requiredString(c, "URL", w, at),
+      name: f(() => P.optStr(c, "Name", w), "Name"),
       subject,
-      challenge: field(() => P.optStr(c, "Challenge", w), "Challenge"),
+      challenge: f(() => P.optStr(c, "Challenge", w), "Challenge"),
       keysize,
       keyType,
-      keyUsage: field(() => P.optInt(c, "Key Usage", w), "Key Usage") ?? 0,
-      caFingerprint: field(() => P.optData(c, "CAFingerprint", w), "CAFingerprint"),
-      retries: field(() => P.optInt(c, "Retries", w), "Retries") ?? 3,
-      retryDelay: field(() => P.optInt(c, "RetryDelay", w), "RetryDelay") ?? 10,
+      keyUsage: f(() => P.optInt(c, "Key Usage", w), "Key Usage") ?? 0,
+      caFingerprint: f(() => P.optData(c, "CAFingerprint", w), "CAFingerprint"),
+      retries: f(() => P.optInt(c, "Retries", w), "Retries") ?? 3,
+      retryDelay: f(() => P.optInt(c, "RetryDelay", w), "RetryDelay") ?? 10,
       subjectAltName: san && {
         rfc822Name: strList(san.rfc822Name, "rfc822Name"),
         dNSName: strList(san.dNSName, "dNSName"),
@@ -208,24 +226,24 @@ function parsePayload(d: PlistDict, i: number): Payload {
     };
   }
   if (type === "com.apple.mdm") {
-    const idUuid = field(() => P.optStr(d, "IdentityCertificateUUID", what), "IdentityCertificateUUID");
-    if (!idUuid) throw new ProfileError(AppleErrors.missingField("IdentityCertificateUUID"));
-    const topic = field(() => P.str(d, "Topic", what), "Topic");
+    const idUuid = f(() => P.optStr(d, "IdentityCertificateUUID", what), "IdentityCertificateUUID");
+    if (!idUuid) throw new ProfileError(payloadFieldMissing("IdentityCertificateUUID", type, profile));
+    const topic = requiredString(d, "Topic", what, at);
     if (!TOPIC_RE.test(topic)) throw new ProfileError(AppleErrors.badTopic(topic));
-    const serverURL = field(() => P.str(d, "ServerURL", what), "ServerURL");
-    const checkInURL = field(() => P.optStr(d, "CheckInURL", what), "CheckInURL") ?? serverURL;
+    const serverURL = requiredString(d, "ServerURL", what, at);
+    const checkInURL = f(() => P.optStr(d, "CheckInURL", what), "CheckInURL") ?? serverURL;
     for (const [n, u] of [["ServerURL", serverURL], ["CheckInURL", checkInURL]] as const) {
-      if (!/^https:\/\/[^\s/]+/.test(u)) throw new ProfileError(AppleErrors.badField(n, `"${u.slice(0, 80)}" is not an https URL`));
+      if (!/^https:\/\/[^\s/]+/.test(u)) throw invalid(at, n, 2004, `"${u.slice(0, 80)}" is not an https URL`);
     }
-    const caps = field(() => P.optArr(d, "ServerCapabilities", what), "ServerCapabilities") ?? [];
-    if (!caps.every((c) => typeof c === "string")) throw new ProfileError(AppleErrors.badField("ServerCapabilities", "expected an array of strings"));
-    const enrollmentMode = field(() => P.optStr(d, "EnrollmentMode", what), "EnrollmentMode");
-    const rightsRaw = field(() => P.optInt(d, "AccessRights", what), "AccessRights");
-    if (enrollmentMode === "BYOD" && rightsRaw !== undefined) throw new ProfileError(AppleErrors.badField("AccessRights", "must be absent for EnrollmentMode BYOD"));
+    const caps = f(() => P.optArr(d, "ServerCapabilities", what), "ServerCapabilities") ?? [];
+    if (!caps.every((c) => typeof c === "string")) throw invalid(at, "ServerCapabilities", 2003, "expected an array of strings");
+    const enrollmentMode = f(() => P.optStr(d, "EnrollmentMode", what), "EnrollmentMode");
+    const rightsRaw = f(() => P.optInt(d, "AccessRights", what), "AccessRights");
+    if (enrollmentMode === "BYOD" && rightsRaw !== undefined) throw invalid(at, "AccessRights", 2004, "must be absent for EnrollmentMode BYOD");
     const accessRights = rightsRaw ?? 8191;
-    if (accessRights < 0 || accessRights > 8191) throw new ProfileError(AppleErrors.badField("AccessRights", `${accessRights} is outside 0–8191`));
-    if (accessRights & 2 && !(accessRights & 1)) throw new ProfileError(AppleErrors.badField("AccessRights", "install/remove profiles (2) requires inspect profiles (1)"));
-    if (accessRights & 128 && !(accessRights & 64)) throw new ProfileError(AppleErrors.badField("AccessRights", "install provisioning profiles (128) requires inspect (64)"));
+    if (accessRights < 0 || accessRights > 8191) throw invalid(at, "AccessRights", 2004, `${accessRights} is outside 0–8191`);
+    if (accessRights & 2 && !(accessRights & 1)) throw invalid(at, "AccessRights", 2004, "install/remove profiles (2) requires inspect profiles (1)");
+    if (accessRights & 128 && !(accessRights & 64)) throw invalid(at, "AccessRights", 2004, "install provisioning profiles (128) requires inspect (64)");
     return {
       ...base,
       kind: "mdm",
@@ -233,12 +251,12 @@ function parsePayload(d: PlistDict, i: number): Payload {
       topic,
       serverURL,
       checkInURL,
-      signMessage: field(() => P.optBool(d, "SignMessage", what), "SignMessage") ?? false,
+      signMessage: f(() => P.optBool(d, "SignMessage", what), "SignMessage") ?? false,
       accessRights,
-      checkOutWhenRemoved: field(() => P.optBool(d, "CheckOutWhenRemoved", what), "CheckOutWhenRemoved") ?? false,
+      checkOutWhenRemoved: f(() => P.optBool(d, "CheckOutWhenRemoved", what), "CheckOutWhenRemoved") ?? false,
       serverCapabilities: caps as string[],
       enrollmentMode,
-      assignedManagedAppleID: field(() => P.optStr(d, "AssignedManagedAppleID", what), "AssignedManagedAppleID"),
+      assignedManagedAppleID: f(() => P.optStr(d, "AssignedManagedAppleID", what), "AssignedManagedAppleID"),
     };
   }
   return { ...base, kind: "other" };
@@ -247,6 +265,7 @@ function parsePayload(d: PlistDict, i: number): Payload {
 /** Reads the profile dictionary (already decoded from its plist). */
 export function profileFromPlist(d: PlistDict, decrypt?: (der: Uint8Array) => Uint8Array | undefined, limits?: Partial<PlistLimits>): Profile {
   const what = "profile";
+  const name = profileName(d);
   const type = field(() => P.str(d, "PayloadType", what), "PayloadType");
   if (type !== "Configuration") throw new ProfileError(AppleErrors.badField("PayloadType", `top-level PayloadType is "${type}", expected "Configuration"`));
   let content: PlistValue[];
@@ -266,7 +285,7 @@ export function profileFromPlist(d: PlistDict, decrypt?: (der: Uint8Array) => Ui
   } else content = field(() => P.optArr(d, "PayloadContent", what), "PayloadContent") ?? [];
   const payloads = content.map((p, i) => {
     if (!isDict(p)) throw new ProfileError(AppleErrors.badField("PayloadContent", `item ${i} is ${typeName(p)}, expected a dictionary`));
-    return parsePayload(p, i);
+    return parsePayload(p, i, name);
   });
   const uuids = new Set<string>();
   for (const p of payloads) {
@@ -280,7 +299,7 @@ export function profileFromPlist(d: PlistDict, decrypt?: (der: Uint8Array) => Ui
     const target = payloads.find((p) => p.uuid === m.identityCertificateUUID);
     if (!target || (target.kind !== "scep" && target.kind !== "pkcs12")) {
       // A dangling reference reads, to the device, as the field missing (field-failures.md).
-      throw new ProfileError(AppleErrors.missingField("IdentityCertificateUUID"));
+      throw new ProfileError(payloadFieldMissing("IdentityCertificateUUID", m.type, name));
     }
   }
   return {

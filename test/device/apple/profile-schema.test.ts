@@ -64,7 +64,12 @@ describe("checkProfile: Apple's schemas, table-driven", () => {
     delete (parsed.profile.payloads[1]!.raw as PlistDict).PayloadVersion;
     const r = checkProfile(parsed, mac).refusal!;
     expect(r.symptom).toBe("apple.profile.missing-field");
-    expect(r.chain.at(-1)!.LocalizedDescription).toBe('The required field "PayloadVersion" is missing.');
+    // A payload's key: the payload handler's error under the profile's (micromdm#496, thrasr/mdm-server#15).
+    expect(r.chain.map((i) => [i.ErrorDomain, i.ErrorCode, i.LocalizedDescription, i.suggestion])).toEqual([
+      ["MCInstallationErrorDomain", 4000, "Invalid Profile", 'The payload "p" is invalid.'],
+      ["MCProfileErrorDomain", 1000, 'The profile "p" is invalid.', 'The required field "PayloadVersion" is missing.'],
+      ["MCPayloadErrorDomain", 2000, 'The payload "p" is invalid.', 'The required field "PayloadVersion" is missing.'],
+    ]);
     expect(r.unpublished).toBeUndefined();
     const enc = profile();
     delete (enc.profile.raw as PlistDict).PayloadContent;

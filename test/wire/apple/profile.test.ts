@@ -54,13 +54,15 @@ describe(".mobileconfig", () => {
     for (const [f, code] of cases) expect(refusal(() => parseMobileconfig(fx(`mutated/${f}.mobileconfig`))), f).toBe(code);
   });
 
-  it("a missing-field refusal carries MCInstallationErrorDomain 4000 ← MCProfileErrorDomain 1000", () => {
+  it("a payload's missing field: MCInstallationErrorDomain 4000 ← MCProfileErrorDomain 1000 ← MCPayloadErrorDomain 2000, named by the profile (thrasr/mdm-server#15)", () => {
+    expect.assertions(1);
     try {
       parseMobileconfig(fx("mutated/profile-no-identity-uuid.mobileconfig"));
     } catch (e) {
       expect((e as ProfileError).apple.chain).toMatchObject([
-        { ErrorDomain: "MCInstallationErrorDomain", ErrorCode: 4000 },
-        { ErrorDomain: "MCProfileErrorDomain", ErrorCode: 1000, LocalizedDescription: 'The required field "IdentityCertificateUUID" is missing.' },
+        { ErrorDomain: "MCInstallationErrorDomain", ErrorCode: 4000, LocalizedDescription: "Invalid Profile", suggestion: 'The payload "Example MDM enrollment" is invalid.' },
+        { ErrorDomain: "MCProfileErrorDomain", ErrorCode: 1000, LocalizedDescription: 'The profile "Example MDM enrollment" is invalid.', suggestion: 'The required field "IdentityCertificateUUID" is missing.' },
+        { ErrorDomain: "MCPayloadErrorDomain", ErrorCode: 2000, LocalizedDescription: 'The payload "Example MDM enrollment" is invalid.', suggestion: 'The required field "IdentityCertificateUUID" is missing.' },
       ]);
     }
   });
