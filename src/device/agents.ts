@@ -12,6 +12,8 @@ import { didYouMean } from "../errors/suggest.js";
 import { ANDROID_DIALECTS } from "../protocol/android/dialects/index.js";
 import { AGENT_CAUSE_NAMES, type AgentCause, type AgentMessage } from "../wire/agent-causes.js";
 import { readYaml, type MapReader } from "./catalog-reader.js";
+import { AGENT_ACTION_NAMES, type AgentAction } from "../wire/android/delegation.js";
+import { compareVersions } from "../wire/android/oem-apps.js";
 
 /** The platforms an agent can run on: the device catalog's (device/catalog.ts checks they are the same list). */
 export const AGENT_PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
@@ -27,6 +29,26 @@ export interface AgentPlatform {
   dialect?: string;
   /** Apple: the agent's enrollment exchange before the profile install. */
   enrollment?: AppleAgentEnrollment;
+  /** Android: the app's package name, as a policy's applications[] installs it (afterInstall runs for it). */
+  packageName?: string;
+}
+
+/**
+ * Work the agent does on its own once the policy installed it (Android), for the releases `fromVersion` ≤ v < `beforeVersion`:
+ * an action that needs a delegated scope (wire/android/delegation.ts AGENT_ACTIONS), and how the release retries it.
+ */
+export interface AgentAfterInstall {
+  action: AgentAction;
+  fromVersion?: string;
+  beforeVersion?: string;
+  /** The release checks that the scope is delegated (DevicePolicyManager.getDelegatedScopes) before acting, and defers while it is not. */
+  checkScope: boolean;
+  /** Further attempts after a failed or deferred one (0: a failure is final). */
+  retries: number;
+  retryIntervalSeconds: number;
+  /** Where the device shows the action's failure (the agent's screen, its report to the EMM). */
+  screen: string;
+  source: string;
 }
 
 export interface AgentScreen extends AgentMessage {
@@ -42,10 +64,14 @@ export interface AgentModel {
   source: string;
   platforms: Partial<Record<Platform, AgentPlatform>>;
   screens: AgentScreen[];
+  afterInstall: AgentAfterInstall[];
 }
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
-const ROOT_KEYS = ["id", "name", "vendor", "source", "platforms", "screens"] as const;
+const ROOT_KEYS = ["id", "name", "vendor", "source", "platforms", "screens", "afterInstall"] as const;
+const AFTER_INSTALL_KEYS = ["action", "fromVersion", "beforeVersion", "checkScope", "retries", "retryIntervalSeconds", "screen", "source"] as const;
+const VERSION = /^\d+(\.\d+){0,3}$/;
+const PACKAGE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/;
 const SCREEN_KEYS = ["cause", "platforms", "code", "title", "text", "screen", "source"] as const;
 
 export function parseAgentEntry(text: string, fileName: string): AgentModel {
@@ -57,7 +83,11 @@ export function parseAgentEntry(text: string, fileName: string): AgentModel {
   const platforms = readPlatforms(root.map("platforms", "a mapping of platform → {dialect | enrollment}"));
   const own = Object.keys(platforms) as Platform[];
   const seen = new Set<string>();
-  const screens = root.list("screens", "a non-empty list of {cause, code, text, screen, source}", (s) => readScreen(s.only(SCREEN_KEYS), own));
+  const afterInstall = root.has("afterInstall") ? root.list("afterInstall", "a non-empty list of {action, checkScope, retries, retryIntervalSeconds, screen, source}", readAfterInstall) : [];
+  if (afterInstall.length && !platforms.android?.packageName)
+    r.fail(root.node("afterInstall"), "afterInstall is work an Android agent does once a policy installs it: platforms.android.packageName must name its package", "platforms: { android: { packageName: … } }");
+  // An agent with work after install may publish no refusal screens.
+  const screens = root.has("screens") || !afterInstall.length ? root.list("screens", "a non-empty list of {cause, code, text, screen, source}", (s) => readScreen(s.only(SCREEN_KEYS), own)) : [];
   screens.forEach((s, i) => {
     for (const p of s.platforms) {
       const key = `${s.cause}|${p}`;
@@ -65,7 +95,26 @@ export function parseAgentEntry(text: string, fileName: string): AgentModel {
       seen.add(key);
     }
   });
-  return { id, name: root.str("name"), vendor: root.str("vendor"), source: root.str("source"), platforms, screens };
+  return { id, name: root.str("name"), vendor: root.str("vendor"), source: root.str("source"), platforms, screens, afterInstall };
+}
+
+function readAfterInstall(m: MapReader): AgentAfterInstall {
+  m.only(AFTER_INSTALL_KEYS);
+  const fromVersion = m.optStr("fromVersion", VERSION, "a version such as 1.4.0");
+  const beforeVersion = m.optStr("beforeVersion", VERSION, "a version such as 1.4.0");
+  if (fromVersion && beforeVersion && compareVersions(fromVersion, beforeVersion) >= 0) m.r.fail(m.node("beforeVersion"), `beforeVersion ${beforeVersion} is not after fromVersion ${fromVersion}`, "a later version");
+  const action = m.str("action", undefined, `one of ${AGENT_ACTION_NAMES.join(", ")}`);
+  if (!(AGENT_ACTION_NAMES as readonly string[]).includes(action)) m.r.fail(m.node("action"), `unknown action "${action}"${didYouMean(action, AGENT_ACTION_NAMES)}`, `one of ${AGENT_ACTION_NAMES.join(", ")}`);
+  return {
+    action: action as AgentAction,
+    ...(fromVersion ? { fromVersion } : {}),
+    ...(beforeVersion ? { beforeVersion } : {}),
+    checkScope: m.bool("checkScope"),
+    retries: m.int("retries", 0, 1000),
+    retryIntervalSeconds: m.int("retryIntervalSeconds", 1, 604800),
+    screen: m.str("screen"),
+    source: m.str("source"),
+  };
 }
 
 function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
@@ -73,7 +122,9 @@ function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
   const out: Partial<Record<Platform, AgentPlatform>> = {};
   for (const p of PLATFORMS) {
     if (!m.has(p)) continue;
-    const b = m.map(p, "a mapping: dialect (Android) or enrollment (Apple)").only(["dialect", "enrollment"]);
+    const b = m.map(p, "a mapping: dialect (Android) or enrollment (Apple)").only(["dialect", "enrollment", "packageName"]);
+    const packageName = b.optStr("packageName", PACKAGE, "a package name such as com.fleetdm.agent");
+    if (packageName !== undefined && p !== "android") m.r.fail(b.node("packageName"), `packageName is an Android app's, not one of ${p}`, "android: { packageName: … }");
     const dialect = b.optStr("dialect");
     if (dialect !== undefined) {
       if (p !== "android") m.r.fail(b.node("dialect"), `dialect is an Android DPC dialect, not one of ${p}`, "enrollment (Apple)");
@@ -81,7 +132,7 @@ function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
     }
     const enrollment = b.has("enrollment") ? b.oneOf("enrollment", APPLE_AGENT_ENROLLMENTS) : undefined;
     if (enrollment !== undefined && !["ios", "ipados", "macos"].includes(p)) m.r.fail(b.node("enrollment"), `enrollment is an Apple agent's exchange, not one of ${p}`, "dialect (Android)");
-    out[p] = { ...(dialect ? { dialect } : {}), ...(enrollment ? { enrollment } : {}) };
+    out[p] = { ...(dialect ? { dialect } : {}), ...(enrollment ? { enrollment } : {}), ...(packageName ? { packageName } : {}) };
   }
   if (Object.keys(out).length === 0) m.r.fail(m.self, "an agent runs on at least one platform", `one of ${PLATFORMS.join(", ")}`);
   return out;
@@ -126,6 +177,11 @@ export class AgentCatalog {
   /** The agent that enrolls Android devices with this DPC dialect. */
   forDialect(dialect: string): AgentModel | undefined {
     return this.list().find((a) => a.platforms.android?.dialect === dialect);
+  }
+
+  /** The Android agent whose app is this package (platforms.android.packageName). */
+  forPackage(packageName: string): AgentModel | undefined {
+    return this.list().find((a) => a.platforms.android?.packageName === packageName);
   }
 
   /** What agent `id` shows on `platform` for `cause`; undefined when it publishes nothing for it there. */

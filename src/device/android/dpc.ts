@@ -18,6 +18,10 @@ import type { BackgroundOutcome } from "../flow.js";
 import { noncompliantOutcome } from "./compliance-shown.js";
 import { SIGNIN_TAB_STEP } from "./signin-step.js";
 import { passwordOutcome } from "./screen-lock.js";
+import type { DelegationContext, InstalledApp } from "./agent-work.js";
+
+/** The agents' work after Android Device Policy installed their apps (device/android/agent-work.ts runAgentWork, bound to the flow). */
+export type AfterInstall = (installed: readonly InstalledApp[], dc: DelegationContext) => Promise<BackgroundOutcome[]>;
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -81,7 +85,17 @@ export type DpcAnswer = keyof typeof DPC_ANSWER;
  * `appRefusals`: where the policy's managed apps' refusals go (device/android/managed-apps.ts); the flow attaches them
  * to its result as background outcomes.
  */
-export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: DpcModeChoice, pkg: string, device: AndroidDeviceInfo, httpsBase: string | undefined, answers?: DpcAnswer, appRefusals?: BackgroundOutcome[]): DpcPersona {
+export function dpcPersona(
+  ctx: ProtocolContext,
+  o: AndroidFlowOptions,
+  mode: DpcModeChoice,
+  pkg: string,
+  device: AndroidDeviceInfo,
+  httpsBase: string | undefined,
+  answers?: DpcAnswer,
+  appRefusals?: BackgroundOutcome[],
+  afterInstall?: AfterInstall,
+): DpcPersona {
   return {
     getProvisioningMode(req) {
       if (answers !== undefined) return { mode: DPC_ANSWER[answers] };
@@ -106,6 +120,7 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
       }
       const dialect = pickDialect(o.dialect, pkg, req.adminExtras);
       const managementMode = req.mode === PROVISIONING_MODE.FULLY_MANAGED_DEVICE ? "DEVICE_OWNER" : "PROFILE_OWNER";
+      const installed: InstalledApp[] = [];
       const out = await dialect.enroll({
         ctx,
         adminExtras: req.adminExtras,
@@ -118,6 +133,8 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
         options: dialectOptions(o, httpsBase),
         installApps: (apps) => {
           const r = installManagedApps(device, managementMode, apps, ctx.clock.now());
+          const notInstalled = new Set(r.nonComplianceDetails.map((d) => d.packageName));
+          installed.push(...apps.filter((a) => !notInstalled.has(a.packageName)).map((app) => ({ app, installedAt: ctx.clock.now() })));
           appRefusals?.push(...r.refusals.slice(0, 8));
           return { reports: r.reports, nonComplianceDetails: r.nonComplianceDetails };
         },
@@ -126,6 +143,8 @@ export function dpcPersona(ctx: ProtocolContext, o: AndroidFlowOptions, mode: Dp
       if (out.compliance?.state === "noncompliant") appRefusals?.push(noncompliantOutcome(out.compliance, managementMode, ctx.clock.now()));
       // Android Device Policy found the screen lock short of the policy's password requirements: enrolled, not compliant.
       if (out.passwordNonCompliance?.length) appRefusals?.push(passwordOutcome(device, ctx.clock.now()));
+      // The installed agents start their own work (a certificate enrollment needing CERT_INSTALL, …).
+      if (out.ok && installed.length && afterInstall) appRefusals?.push(...(await afterInstall(installed, { managementMode, companyOwned: req.ownership === "COMPANY_OWNED", apiLevel: device.apiLevel })).slice(0, 8));
       return out;
     },
   };

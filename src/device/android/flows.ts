@@ -41,6 +41,7 @@ import { agentCause } from "../agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
 import { KME_REFUSAL_STATUSES, kmeRefused, notRegistered, PortalRefused } from "./portal-answer.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
+import { runAgentWork } from "./agent-work.js";
 import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 import { CP_DEFAULT, CP_MIN_FOR_LINK, daPolicySupport, versionBelow } from "./device-admin.js";
@@ -240,7 +241,7 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     joinedWifi: joined,
     dpc: {
       getProvisioningMode: (r) => dpc.getProvisioningMode(r),
-      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals).adminPolicyCompliance(r),
+      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals, (apps, dc) => runAgentWork(fc, ctx, o, apps, dc)).adminPolicyCompliance(r),
     },
   });
   // The agent shows its own text: the scenario's dialect, else the one owning the payload's DPC package.

@@ -36,6 +36,10 @@ export interface AndroidFlowOptions {
   agentVersionCode?: number;
   /** AMAPI: after enrollment, wait up to this long for an FCM push, then sync (default 0: don't wait). */
   awaitPushSeconds?: number;
+  /** AMAPI: seconds after a policy app's install before Android Device Policy applies its delegated scopes (default 0: not published). */
+  delegationDelaySeconds?: number;
+  /** AMAPI: the version Google Play installs of a policy app, by package (default: the agent catalog's newest). */
+  appVersions?: Record<string, string>;
   /** How often the modelled FCM connection is read while waiting (default 15). */
   pushPollSeconds?: number;
   /** Headwind: periodic configuration check-ins after the long-polls (default 0). */

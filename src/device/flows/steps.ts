@@ -24,6 +24,7 @@ import { WS1_STEPS } from "../../protocol/android/dialects/workspace-one.js";
 import { INTUNE_COMPLIANCE_STEP } from "../../protocol/android/dialects/intune.js";
 import { METHOD_STEP, METHOD_TABLE } from "../methods.js";
 import { AGENT_TERMS_STEPS } from "../android/agent-terms.js";
+import { AGENT_WORK_STEPS } from "../android/agent-work.js";
 
 /** A step name family: `prefix` + one member, e.g. `command.` + `DeviceInformation`. */
 export interface StepFamily {
@@ -115,8 +116,10 @@ const WINDOWS_ENROLL = [
 const WINDOWS_ESP = ["esp.device-setup", "esp.user-sign-in", "esp.account-setup"];
 
 const ANDROID_WIZARD = Object.values(WIZARD);
+/** An installed agent app's own work (device/android/agent-work.ts): its delegation check and its certificate enrollment (SCEP, then installKeyPair). */
+const ANDROID_AGENT_WORK = [...Object.values(AGENT_WORK_STEPS), ...SCEP];
 /** The DPC's sign-in and both server dialects a DPC may speak (options.android.dialect). */
-const ANDROID_DPC = ["android.signin.chrome-tab", "auth.mfa", "auth.terms", AGENT_TERMS_STEPS.fetch, AGENT_TERMS_STEPS.screen, ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS), ...Object.values(WS1_STEPS), INTUNE_COMPLIANCE_STEP];
+const ANDROID_DPC = ["android.signin.chrome-tab", "auth.mfa", "auth.terms", AGENT_TERMS_STEPS.fetch, AGENT_TERMS_STEPS.screen, ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS), ...Object.values(WS1_STEPS), INTUNE_COMPLIANCE_STEP, ...ANDROID_AGENT_WORK];
 const ANDROID_DA = ["android.da.parse", "android.da.install", "android.da.activate", "android.da.klms", "android.da.resolve", "android.da.policies", "android.da.update-settings-link", "android.da.unenroll"];
 const ANDROID_CHECKIN = [AMAPI_STEPS.report, AMAPI_STEPS.ack, AMAPI_STEPS.push, HEADWIND_STEPS.config, HEADWIND_STEPS.push, HEADWIND_STEPS.info, INTUNE_COMPLIANCE_STEP];
 

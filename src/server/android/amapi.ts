@@ -17,6 +17,7 @@ import { ALLOW_PERSONAL_USAGE, parseDuration, STATUS_ACK_MAX_COMMANDS, type Allo
 import type { AndroidHalfConfig } from "./config.js";
 import { readApplicationPolicies, readApplicationReports, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
 import { googleError, jsonRes, readJson } from "./respond.js";
+import { invalidDelegatedScopes } from "../../wire/android/delegation.js";
 import type { TokenStore } from "./tokens.js";
 import { decodeKeyDescription, deviceVerdict, readIntegritySignals, securityPosture, type IntegritySignals } from "../../wire/android/integrity.js";
 
@@ -386,6 +387,9 @@ export class FakeAmapi {
     const pm = /^policies\/([^/]+)$/.exec(sub);
     if (pm && (method === "PATCH" || method === "POST" || method === "PUT")) {
       const name = `enterprises/${this.e}/policies/${pm[1]}`;
+      // Google's JSON mapping refuses an unknown enum value before anything is stored (wire/android/delegation.ts).
+      const badScope = invalidDelegatedScopes((body ?? {}).applications);
+      if (badScope) return googleError(400, "INVALID_ARGUMENT", badScope);
       const prev = this.policies.get(name);
       const next = { version: (prev?.version ?? 0) + 1, body: body ?? {} };
       this.policies.set(name, next);

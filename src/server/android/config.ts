@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `embedded.android`: the Android half's configuration with defaults (schema in runner/scenario/platforms/android.ts). */
 import { defaultDpcFor } from "../../wire/android/profile-faults.js";
+import type { DelegatedScope } from "../../wire/android/delegation.js";
 
 export type AndroidMode = "fully-managed" | "dedicated" | "cope" | "work-profile" | "aosp" | "device-admin";
 export type DpcKind = "clouddpc" | "headwind" | "company-portal" | "workspace-one";
@@ -57,8 +58,8 @@ export interface ProfileConfig {
   enrollWithinSeconds?: number;
   /** KME Advanced Profile (Knox Suite) assigned: Knox attests the device and locks it on failure (implied by enrollWithinSeconds). */
   advancedProfile?: boolean;
-  /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin). */
-  applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown> }[];
+  /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin) and delegated scopes. */
+  applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown>; delegatedScopes?: DelegatedScope[] }[];
   /** AMAPI Policy.passwordPolicies: the password requirements the device's screen lock must meet (wire/android/password-policy.ts). */
   passwordPolicies?: { passwordQuality?: string; passwordMinimumLength?: number; passwordScope?: string }[];
 }

@@ -18,6 +18,8 @@
  * KSP does on a device below Knox 3.x on Android 8+ (no code; enrollsim reports nothing for it).
  */
 
+import { readDelegatedScopes, type DelegatedScope } from "./delegation.js";
+
 /** The device facts an OEM policy app reads. */
 export interface OemAppDevice {
   manufacturer: string;
@@ -143,6 +145,8 @@ export interface ApplicationPolicy {
   packageName: string;
   installType?: string;
   managedConfiguration?: Record<string, unknown>;
+  /** The DevicePolicyManager privileges Android Device Policy delegates to the app once it is installed (wire/android/delegation.ts). */
+  delegatedScopes?: DelegatedScope[];
 }
 
 /** Reads Policy.applications from a JSON value: a list of {packageName, installType?, managedConfiguration?}; bad entries dropped. */
@@ -158,6 +162,7 @@ export function readApplicationPolicies(v: unknown): ApplicationPolicy[] {
       packageName: o.packageName,
       ...(typeof o.installType === "string" ? { installType: o.installType } : {}),
       ...(typeof mc === "object" && mc !== null && !Array.isArray(mc) ? { managedConfiguration: mc as Record<string, unknown> } : {}),
+      ...(readDelegatedScopes(o.delegatedScopes).length ? { delegatedScopes: readDelegatedScopes(o.delegatedScopes) } : {}),
     });
   }
   return out;

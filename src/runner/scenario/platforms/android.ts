@@ -8,6 +8,7 @@
 import type { Json } from "../json.js";
 import { workspaceOneSchema } from "../workspace-one-schema.js";
 import type { ScenarioExtension } from "./extension.js";
+import { DELEGATED_SCOPES } from "../../../wire/android/delegation.js";
 
 const MODES = ["fully-managed", "dedicated", "cope", "work-profile"];
 const wifi = {
@@ -64,6 +65,21 @@ const groupOptions: Json = {
     migrateToWorkProfile: { enum: ["resolve", "link"], description: "android-da: after enrollment, migrate to a work profile via the Resolve notice or the update-settings link." },
     agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Headwind agent's own version code (default 15270); a newer one in the configuration self-updates it." },
     awaitPushSeconds: { type: "number", minimum: 0, maximum: 86400, description: "AMAPI: after enrollment, wait up to this long for an FCM push (command / policy tickle), then sync. Default 0." },
+    delegationDelaySeconds: {
+      type: "number",
+      minimum: 0,
+      maximum: 86400,
+      description:
+        "AMAPI: how long after installing a policy app Android Device Policy applies the app's delegatedScopes, on the device's clock. Not published (Google says only that the policy grants them; fleetdm/fleet#43064: applied asynchronously, later than the app's first run): default 0, delegated with the install.",
+    },
+    appVersions: {
+      type: "object",
+      maxProperties: 20,
+      propertyNames: { pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$" },
+      additionalProperties: { type: "string", pattern: "^\\d+(\\.\\d+){0,3}$", "x-expected": "a version such as 1.3.0" },
+      description:
+        "AMAPI: the version Google Play installs of a policy app, by package name (default: the newest release the agent catalog knows). An agent catalog entry's afterInstall rows are chosen by it (agents/README.md), e.g. { com.fleetdm.agent: 1.3.0 }.",
+    },
     pushPollSeconds: { type: "number", minimum: 1, maximum: 3600, description: "How often the modelled FCM connection is read while waiting. Default 15." },
     checkins: { type: "integer", minimum: 0, maximum: 1000, description: "Headwind: periodic configuration check-ins after the long-polls. Default 0." },
     checkinIntervalSeconds: { type: "number", minimum: 0, maximum: 86400, description: "Delay between those check-ins. Default 300." },
@@ -161,6 +177,14 @@ const profile = {
           packageName: { type: "string", pattern: "^[A-Za-z][\\w]*(\\.[A-Za-z][\\w]*)+$", "x-expected": "a package name such as com.samsung.android.knox.kpu" },
           installType: { enum: ["PREINSTALLED", "FORCE_INSTALLED", "AVAILABLE", "REQUIRED_FOR_SETUP", "KIOSK"], description: "AMAPI InstallType. Default FORCE_INSTALLED." },
           managedConfiguration: { type: "object", description: "The app's managed configuration (its own schema: KSP's device-wide policies, …), passed to the app as sent." },
+          delegatedScopes: {
+            type: "array",
+            maxItems: 10,
+            uniqueItems: true,
+            description:
+              "AMAPI ApplicationPolicy.delegatedScopes: DevicePolicyManager privileges Android Device Policy delegates to the app once it is installed (after options.android.delegationDelaySeconds). An agent app's action that needs one (CERT_INSTALL for installKeyPair) before it is active gets Android's SecurityException (scenarios/README-android.md \"Delegated scopes and agent work after install\").",
+            items: { enum: [...DELEGATED_SCOPES, "DELEGATED_SCOPE_UNSPECIFIED"] },
+          },
         },
       },
     },
