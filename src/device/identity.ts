@@ -27,7 +27,7 @@ import {
 } from "./identifiers.js";
 import type { MacStyle } from "./identifiers.js";
 import { mergeState, type DeviceState, type TpmManufacturer } from "./state.js";
-import { androidReleaseName } from "./android/release-names.js";
+import { androidReleaseName } from "../wire/android/release-names.js";
 import { displayVersionFor, type WindowsBuildTable } from "./windows-builds.js";
 
 /** A Windows release by version (10.0.<build>.<UBR>): the OS build is <build>.<UBR>, the display version the build table's. */

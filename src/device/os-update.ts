@@ -13,7 +13,7 @@
  */
 import { windowsRelease, type DeviceIdentity } from "./identity.js";
 import { compareVersions } from "../wire/version.js";
-import { androidReleaseName } from "./android/release-names.js";
+import { androidReleaseName } from "../wire/android/release-names.js";
 
 /** State keys that are the device's OS release: setting one mid-run is an OS update. */
 export const OS_RELEASE_KEYS: ReadonlySet<string> = new Set(["os", "osVersion", "apiLevel"]);

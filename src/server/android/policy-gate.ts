@@ -23,12 +23,11 @@
  */
 import type { EnrollmentDecision, EnrollmentRefusal, EnrollmentRequest, PolicyEngine } from "../policy/engine.js";
 import { checkPlatformRule, resolvePlatformPolicy, type RestrictionRefusal } from "../policy/restrictions.js";
+import { androidReleaseNumber } from "../../wire/android/release-names.js";
 
-const RELEASES: Record<number, string> = { 21: "5.0", 22: "5.1", 23: "6.0", 24: "7.0", 25: "7.1", 26: "8.0", 27: "8.1", 28: "9.0", 29: "10.0", 30: "11.0", 31: "12.0", 32: "12.1", 33: "13.0", 34: "14.0", 35: "15.0", 36: "16.0" };
-
-/** Android release for an API level (undefined when unknown). */
+/** Android release for an API level as the OS range compares it (undefined when unknown): wire/android/release-names.ts's table. */
 export function androidRelease(apiLevel: number | undefined): string | undefined {
-  return apiLevel === undefined ? undefined : RELEASES[apiLevel];
+  return apiLevel === undefined ? undefined : androidReleaseNumber(apiLevel);
 }
 
 export function redeemRequest(body: { apiLevel?: unknown; ownership?: unknown; managementMode?: unknown; hardwareInfo?: unknown; networkInfo?: unknown; enrollmentUser?: unknown }, deviceKey: string): EnrollmentRequest {

@@ -5,6 +5,7 @@ import { PolicyEngine } from "../../../src/server/policy/engine.js";
 import { refusalFault, reportsIdentifierTriple, windowsEnrollmentRequest } from "../../../src/server/windows/policy-gate.js";
 import { adeRequest, applePlatform, refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { androidRelease, redeemRequest, refusalError } from "../../../src/server/android/policy-gate.js";
+import { androidReleaseName, androidReleaseNumber } from "../../../src/wire/android/release-names.js";
 
 const rst = { deviceId: "A".repeat(32), upn: "u@contoso.com", token: false, bulk: false, enrollmentType: "Full", notInOobe: true, osVersion: "10.0.19045.1" };
 
@@ -53,6 +54,12 @@ describe("Android gate", () => {
   it("maps API levels to releases, reads identifiers only below Android 12, and answers VERSION_BLOCKED or ENROLLMENT_BLOCKED", () => {
     expect(androidRelease(34)).toBe("14.0");
     expect(androidRelease(99)).toBeUndefined();
+    // One table for what the device reports and what the server's OS range compares (wire/android/release-names.ts).
+    for (let api = 21; api <= 36; api++) {
+      expect(androidRelease(api), `API ${api}`).toBe(androidReleaseNumber(api));
+      expect(androidReleaseNumber(api)!.split(".")[0], `API ${api}`).toBe(androidReleaseName(api)!.split(".")[0]);
+    }
+    expect([androidReleaseName(27), androidReleaseNumber(27), androidReleaseName(32), androidReleaseNumber(32)]).toEqual(["8.1.0", "8.1", "12", "12.1"]);
     const hw = { manufacturer: "Google", serialNumber: "S1", imei: "351111111111111" };
     expect(redeemRequest({ apiLevel: 30, ownership: "PERSONALLY_OWNED", hardwareInfo: hw }, "k")).toMatchObject({ serial: "S1", methodOwnership: "personal" });
     expect(redeemRequest({ apiLevel: 33, ownership: "PERSONALLY_OWNED", hardwareInfo: hw }, "k").serial).toBeUndefined();
