@@ -18,6 +18,7 @@
  * Timing: the agent's first run starts when Android Device Policy's enrollment status reports end (with one report, at
  * the install); Google documents no order between the two.
  */
+import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { AGENT_ACTIONS, delegationDenied, scopeSupported, type DelegatedScope } from "../../wire/android/delegation.js";
 import { compareVersions, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
@@ -142,7 +143,15 @@ async function certInstall(fc: FlowContext, ctx: ProtocolContext, agent: AgentMo
     async (): Promise<Attempt> => {
       if (!url) return { ok: false, code: "android.agent.no-scep-url", message: "no scep_url in the app's managed configuration and no SCEP endpoint in the run" };
       const challenge = str("challenge");
-      const r = await enrollScep({ ...fc, protocol: ctx }, { url, subject: str("subject") ?? "CN=%SERIAL%", ...(challenge ? { challenge } : {}) });
+      let r: Awaited<ReturnType<typeof enrollScep>>;
+      try {
+        r = await enrollScep({ ...fc, protocol: ctx }, { url, subject: str("subject") ?? "CN=%SERIAL%", ...(challenge ? { challenge } : {}) });
+      } catch (e) {
+        // The CA unreachable or answering garbage fails the agent's try, not the device's enrollment (it has enrolled).
+        if (!(e instanceof TransportError || e instanceof ProtocolViolationError)) throw e;
+        decoded(ctx, S, { agent: agent.id, attempt: attempt + 1, scep: e.code });
+        return { ok: false, code: e.code, message: `SCEP enrollment failed: ${e.message}` };
+      }
       if (r.outcome.status !== "issued") {
         const code = outcomeCode(r.outcome);
         decoded(ctx, S, { agent: agent.id, attempt: attempt + 1, scep: code });

@@ -152,6 +152,15 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
     expect(out.elapsed).toBeGreaterThanOrEqual(1_200_000);
   });
 
+  it("a CA that does not answer SCEP fails the agent's try, not the device's enrollment", async () => {
+    const clock = new VirtualClock(START);
+    const { server } = await androidServer({ profiles: { "fully-managed": { mode: "fully-managed", applications: [{ ...app(["CERT_INSTALL"]), managedConfiguration: { scep_url: `${BASE}/no-scep-here` } }] } } }, clock);
+    const out = await runAndroidFlow("android-qr", { appVersions: { [FLEET]: "1.3.0" } }, server.handler, { clock });
+    expect(out.result).toMatchObject({ ok: true, code: "android.enrolled" });
+    expect(out.result!.background).toEqual([expect.objectContaining({ code: "android.agent.action-failed", message: expect.stringContaining("SCEP enrollment failed") })]);
+    expect(out.result!.background![0]!.shown).toBeUndefined();
+  });
+
   it("an app no agent in the catalog knows does no work", async () => {
     const out = await enroll({ delegationDelaySeconds: 60 }, { agents: new AgentCatalog([]) });
     expect(out.result!.background ?? []).toEqual([]);
