@@ -72,7 +72,8 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "absent",
       code: "apple.method-unavailable",
-      shown: { text: 'No "Sign In to Work or School Account" option: account-driven enrollment cannot start on this OS release', screen: APPLE_ACCOUNT_SCREEN_IOS },
+      shown: { text: 'No "Sign In to Work or School Account" option', screen: APPLE_ACCOUNT_SCREEN_IOS },
+      diagnosis: "account-driven enrollment cannot start on this OS release",
     },
     source:
       "Apple Platform Deployment, 'User Enrollment and MDM' (account-driven User Enrollment: iOS 15, iPadOS 15, macOS 14) https://support.apple.com/guide/deployment/user-enrollment-and-mdm-dep23db2037d/web ; Microsoft Intune 'Set up account driven Apple User Enrollment' (iOS/iPadOS 15 or later) https://learn.microsoft.com/mem/intune/enrollment/apple-account-driven-user-enrollment",
@@ -85,7 +86,8 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "absent",
       code: "apple.method-unavailable",
-      shown: { text: 'No "Sign In to Work or School Account" option: account-driven Device Enrollment cannot start on this OS release', screen: APPLE_ACCOUNT_SCREEN_IOS },
+      shown: { text: 'No "Sign In to Work or School Account" option', screen: APPLE_ACCOUNT_SCREEN_IOS },
+      diagnosis: "account-driven Device Enrollment cannot start on this OS release",
     },
     source: "Apple Platform Deployment, 'Device Enrollment and MDM' (account-driven Device Enrollment: iOS 17, iPadOS 17, macOS 14) https://support.apple.com/guide/deployment/device-enrollment-and-mdm-dep6dc2b3cf6/web",
   },

@@ -106,6 +106,11 @@ describe("enrollment-method table", () => {
     expect(r.shown).toEqual({ text: "Welcome", screen: "setup wizard › Welcome (the ordinary consumer setup)" });
     expect(r.message).toMatch(/never checks in with the zero-touch service.*the device shows "Welcome"/);
     for (const row of METHOD_TABLE) for (const o of [row.unsupported, row.afterRemoval]) if (o?.diagnosis) expect(o.shown.text, row.id).not.toContain(o.diagnosis);
+    // An iPhone below iOS 15 shows Settings without the sign-in option; that account-driven enrollment cannot start there is the diagnosis.
+    for (const id of ["apple.user-enrollment.account-driven", "apple.device-enrollment.account-driven"]) {
+      expect(methodRow(id).unsupported.shown.text, id).toBe('No "Sign In to Work or School Account" option');
+      expect(methodRow(id).unsupported.diagnosis, id).toMatch(/cannot start on this OS release/);
+    }
   });
 });
 
