@@ -20,9 +20,11 @@ export interface AppleAdminTarget<R extends AdminRecord = AdminRecord> {
   policy: { removed(deviceKey: string): void };
   /** The enrollment portal's invitations (portal.ts). */
   portal: { expireAll(): string; revokeAll(): string };
+  /** Profile-driven User Enrollment grants (user-enrollment-grants.ts): a deleted record's grant goes with it. */
+  userEnrollmentGrants: { release(token: string | undefined): void };
 }
 
-type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal" };
+type AdminRecord = { udid: string; serialNumber?: string; identity?: Uint8Array; ownership: "corporate" | "personal"; userEnrollmentGrant?: string };
 
 export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): HalfAdmin {
   return {
@@ -47,6 +49,7 @@ export function appleAdmin<R extends AdminRecord>(server: AppleAdminTarget<R>): 
           if ((d.udid && rec.udid === d.udid) || (d.serialNumber && rec.serialNumber === d.serialNumber) || certSerial) {
             // A deleted device no longer counts toward its user's device limit (server-policies.md §2.6).
             server.policy.removed(rec.udid);
+            server.userEnrollmentGrants.release(rec.userEnrollmentGrant); // the grant goes with its record
             server.devices.delete(key);
             hadRecord = true;
             n++;

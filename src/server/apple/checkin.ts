@@ -178,6 +178,9 @@ export class CheckinService {
         return empty();
       case "CheckOut":
         d.checkedOut = true;
+        // The enrollment has ended: its User Enrollment grant is dropped (a new enrollment downloads a new profile).
+        this.core.userEnrollmentGrants.release(d.userEnrollmentGrant);
+        delete d.userEnrollmentGrant;
         return empty();
       case "DeclarativeManagement":
         return this.ddm.declarative(d, msg.dict);

@@ -15,6 +15,8 @@ import type { Certificate } from "../../../src/wire/x509/certificate.js";
 import { testKeys } from "../../support/scep-harness.js";
 import { appleWorld, crypto, type AppleWorld } from "../../device/apple/harness.js";
 import { MAX_UNCLAIMED_GRANTS, UserEnrollmentGrants } from "../../../src/server/apple/user-enrollment-grants.js";
+import { appleAdmin } from "../../../src/server/apple/admin.js";
+import { buildCheckOut } from "../../../src/wire/apple/mdm.js";
 
 const TOPIC = "com.apple.mgmt.External.6f1c2a3b-enrollsim-reference";
 const EID_A = "A".repeat(40);
@@ -77,5 +79,36 @@ describe("profile-driven User Enrollment: the Bearer exemption belongs to the en
     expect(g.size().unclaimed).toBe(MAX_UNCLAIMED_GRANTS);
     expect(g.has(first)).toBe(false);
     expect(g.claim(first, EID_A)).toBe(false);
+  });
+
+  it("a claimed grant goes with its device record: deleted by the admin, or checked out, the enrollment's grant no longer admits it", async () => {
+    const url = await checkInUrlOfServedProfile();
+    const grant = new URL(url).searchParams.get("userEnrollment")!;
+    const EID_C = "C".repeat(40);
+    expect((await authenticate(url, EID_C)).status).toBe(200);
+    expect(w.apple.userEnrollmentGrants.has(grant)).toBe(true);
+    expect(appleAdmin(w.apple).deleteDevices([{ udid: EID_C, certificateSerials: [] }])).toBe(1);
+    expect(w.apple.userEnrollmentGrants.has(grant)).toBe(false);
+    // The old code kept the claim: the deleted enrollment could authenticate again without a Bearer token.
+    expect((await authenticate(url, EID_C)).status).toBe(401);
+
+    const url2 = await checkInUrlOfServedProfile();
+    const grant2 = new URL(url2).searchParams.get("userEnrollment")!;
+    const EID_D = "D".repeat(40);
+    expect((await authenticate(url2, EID_D)).status).toBe(200);
+    const out = await w.apple.handler({ method: "PUT", url: url2, headers: { "content-type": CHECKIN_CONTENT_TYPE }, body: buildPlistBytes(buildCheckOut(TOPIC, { enrollmentId: EID_D })), tls: { peerCertificateDer: cert.der } } as HttpRequest);
+    expect(out.status).toBe(200);
+    expect(w.apple.userEnrollmentGrants.has(grant2)).toBe(false);
+    expect((await authenticate(url2, EID_D)).status).toBe(401);
+  });
+
+  it("the store of claimed grants is bounded: the oldest claim is dropped first", () => {
+    const g = new UserEnrollmentGrants({ unclaimed: 10, claimed: 3 });
+    const tokens = Array.from({ length: 4 }, () => g.issue());
+    tokens.forEach((t, i) => expect(g.claim(t, `EID${i}`)).toBe(true));
+    expect(g.size().claimed).toBe(3);
+    expect(g.has(tokens[0]!)).toBe(false);
+    expect(g.claim(tokens[0]!, "EID0")).toBe(false);
+    expect(g.claim(tokens[3]!, "EID3")).toBe(true);
   });
 });
