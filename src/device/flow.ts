@@ -158,6 +158,8 @@ export interface FlowResult {
   message?: string;
   /** What the device shows for a failed outcome: the platform's code, name, text and screen (device/shown.ts). */
   shown?: Shown;
+  /** `shown.screen` is an app's own (Safari's alert on a download), kept as it is rather than the flow's screen for the step. */
+  ownScreen?: boolean;
   keychain: Keychain;
   /** Ids the server gave the device (merged into the runner's EnrolledState.serverIds). */
   serverIds?: Record<string, string>;

@@ -4,7 +4,8 @@
  * extended by `--devices DIR`'s profile-installers/*.yaml): queued for installation, or handed to an interactive
  * install. It decides the installer's outermost error when a payload handler refuses a payload
  * (wire/apple/payload-errors.ts: 4000 "Invalid Profile" when queued, 4001 "Profile Installation Failed" when
- * interactive). One row per published capture, with its source; a release without a row is `queued`, the
+ * interactive), and, where an app shows that refusal in its own words (Safari's alert for a download it cannot queue),
+ * what the user sees. One row per published capture, with its source; a release without a row is `queued`, the
  * chain of github.com/thrasr/mdm-server/issues/15 (the oldest capture) and enrollsim's behaviour before the table.
  */
 import { isMap, LineCounter, parseDocument, type Node } from "yaml";
@@ -22,6 +23,8 @@ export interface ProfileInstallPathRow {
   from?: string;
   until?: string;
   path: InstallPath;
+  /** What the user sees for the installer's refusal on this release where an app shows it in its own words (Safari's alert), with where. */
+  alert?: { text: string; screen: string };
   source: string;
   /** file:line:column of the row, for messages. */
   at: string;
@@ -47,7 +50,7 @@ export class ProfileInstallPathCatalog {
   }
 }
 
-const FIELDS = ["platform", "releases", "from", "until", "path", "source"];
+const FIELDS = ["platform", "releases", "from", "until", "path", "alert", "source"];
 const VERSION = /^\d+(\.\d+)*$/;
 
 /** Parses one devices/profile-installers/*.yaml file (`paths:` list); a problem names file:line:column. */
@@ -76,10 +79,17 @@ export function parseProfileInstallPaths(text: string, file: string): ProfileIns
     if (r.releases !== undefined && (r.from !== undefined || r.until !== undefined)) bad(field("from"), `paths[${i}] has releases and from/until`, "either releases (exact) or from/until (a range)");
     for (const k of ["from", "until"] as const) if (r[k] !== undefined && !version(r[k])) bad(field(k), `paths[${i}].${k} is ${JSON.stringify(r[k])}`, 'a quoted OS version ("11.4")');
     if (!INSTALL_PATHS.includes(r.path as InstallPath)) bad(field("path"), `paths[${i}].path is ${JSON.stringify(r.path)}`, INSTALL_PATHS.join(" | "));
+    const alert = r.alert as Record<string, unknown> | undefined;
+    if (
+      alert !== undefined &&
+      (typeof alert !== "object" || alert === null || typeof alert.text !== "string" || !alert.text.trim() || typeof alert.screen !== "string" || !alert.screen.trim() || Object.keys(alert).some((k) => k !== "text" && k !== "screen"))
+    )
+      bad(field("alert"), `paths[${i}].alert is ${JSON.stringify(r.alert)}`, '{ text: "what the alert says", screen: "where it appears" }');
     if (typeof r.source !== "string" || !r.source.trim()) bad(field("source"), `paths[${i}].source is missing`, "where the release's behaviour is published (URL and what it shows)");
     return {
       platform: r.platform as Platform,
       path: r.path as InstallPath,
+      ...(alert ? { alert: { text: alert.text as string, screen: alert.screen as string } } : {}),
       source: r.source as string,
       at: at(node),
       ...(r.releases ? { releases: (r.releases as string[]).map(String) } : {}),

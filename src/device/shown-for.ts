@@ -27,7 +27,7 @@ export function shownForOutcome(platform: string, out: FlowResult, flow?: string
   if (out.ok) return undefined;
   // device.method (device/methods.ts) names its own screen: the one where the method's entry point is missing; so does
   // a vendor's enrollment agent (agent.enroll, device/apple/hub.ts): its screen is the agent app's.
-  if (out.shown) return APPLE.has(platform) && flow && !OWN_SCREEN.has(out.step ?? "") ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
+  if (out.shown) return APPLE.has(platform) && flow && !OWN_SCREEN.has(out.step ?? "") && !out.ownScreen ? { ...out.shown, screen: appleScreen(out.step, flow) } : out.shown;
   if (platform === "android") return androidShownForOutcome(out);
   return undefined;
 }

@@ -6,7 +6,9 @@
  *   certificate); iOS 11.4 installs the downloaded profile interactively: 4001 ← 1000 ← 2000 'The required field
  *   "Topic" is missing.'; the fixed variant (the push certificate's topic) enrols;
  * - apple-profile-missing-identity-uuid: thrasr/mdm-server#15, the same inner chain under 4000 "Invalid Profile" on a
- *   release that queues the profile.
+ *   release that queues the profile;
+ * - apple-profile-webclip-no-url: WangGuibin/WebClipChangeAppLogo#1, a Web Clip payload without its URL; iOS 14.6's
+ *   Safari shows its own "Bad Profile" alert for the download it cannot queue, the installer's 4000 as its cause.
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -33,5 +35,16 @@ describe("payload refusals as the installer reports them", () => {
     const e = summary.errors["apple.profile.missing-identity-uuid"];
     expect(e?.shown).toMatchObject({ code: "MCInstallationErrorDomain 4000", text: 'Invalid Profile. The payload "enrollsim enrollment" is invalid.', cause: { code: "MCPayloadErrorDomain 2000" } });
     expect(e?.example).toContain('(The required field "IdentityCertificateUUID" is missing.)');
+  }, 240_000);
+
+  it("apple-profile-webclip-no-url: any payload type is checked; iOS 14.6 Safari shows 'Bad Profile' for the download it cannot queue; the fixed variant differs", async () => {
+    const { summary } = await runScenario(file("apple-profile-webclip-no-url-failing"), opts);
+    expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+    const e = summary.errors["apple.profile.missing-field"];
+    expect(e?.count).toBe(2);
+    expect(e?.shown).toMatchObject({ text: "Bad Profile. This profile is corrupted and cannot be read.", screen: "Safari (alert on the profile download)", cause: { code: "MCInstallationErrorDomain 4000" } });
+    expect(e?.shown?.code).toBeUndefined();
+    expect(e?.example).toContain('MCPayloadErrorDomain 2000: The payload "enrollsim enrollment" is invalid. (The required field "URL" is missing.)');
+    await expectFixedVariantDiffers(file("apple-profile-webclip-no-url-failing"), file("apple-profile-webclip-no-url-fixed"), opts);
   }, 240_000);
 });

@@ -41,7 +41,11 @@ export const keychainOf = (dev: AppleDevice): FlowResult["keychain"] => ({
 });
 
 export const fail = (dev: AppleDevice, code: string, stepName: string, message: string, shown?: Shown): FlowResult => ({ ok: false, code, step: stepName, message, ...(shown ? { shown } : {}), keychain: keychainOf(dev) });
-export const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName, undefined, dev.osName));
+export const refused = (dev: AppleDevice, e: AppleError, stepName: string): FlowResult => {
+  const r = fail(dev, e.symptom, stepName, describeAppleError(e), appleShownForChain(e, stepName, undefined, dev.osName));
+  // An app's own alert (Safari's, devices/profile-installers/*.yaml) names its own screen.
+  return e.alert ? { ...r, ownScreen: true } : r;
+};
 
 export interface EnrollMode {
   ade: boolean;

@@ -85,12 +85,15 @@ export async function install(
   channel: ProfileChannel = "mdm",
 ): Promise<{ parsed?: ParsedProfile; error?: AppleError; stepName: string; mdm?: MdmPayload }> {
   const out = await installOnce(dev, o, bytes, anchors, gate, interactive, keyGeneration, channel);
-  if (!out.error?.payloadFault || !interactive) return out;
+  // Downloaded profiles the user installs only (both captures, and the row's alert, are downloads); Apple Configurator and
+  // MDM InstallProfile keep the queued chain (4000): no capture of theirs is published.
+  if (!out.error?.payloadFault || !interactive || channel !== "manual") return out;
   // A payload handler's refusal of a downloaded profile: the installer's outermost error depends on how this
   // release hands the profile to it (devices/profile-installers/*.yaml; wire/apple/payload-errors.ts).
   const { path, row } = (dev.ctx.profileInstallPaths ?? new ProfileInstallPathCatalog()).forDevice(dev.ctx.identity.platform, dev.osVersion);
   note(dev.ctx.protocol, out.stepName, { findings: [{ code: "profile.install-path", message: `${dev.osName} ${dev.osVersion} parses a downloaded profile ${path === "queued" ? "when it is queued for installation" : "in the interactive install"} (${row ? `${row.at}: ${row.source}` : "no row in devices/profile-installers: queued"})` }] });
-  return { ...out, error: atInstallPath(out.error, path) };
+  const error = atInstallPath(out.error, path);
+  return { ...out, error: row?.alert ? { ...error, alert: { ...row.alert, source: row.source } } : error };
 }
 
 async function installOnce(

@@ -91,6 +91,8 @@ export function appleShownForChain(err: AppleError, step: string, flow?: string,
   const [top, ...inner] = err.chain;
   // macOS's own published text for the condition (no published domain or code behind it): the condition stays unknown-coded.
   if (err.macos && (os === "macOS" || flow?.startsWith("macos-"))) return { text: err.macos.text, screen: appleScreen(step, flow), unknown: { raw: err.unpublished?.raw ?? describeChain(err), of: "condition" } };
+  // An app's own alert for the installer's refusal (Safari on a queued download): no code on screen, the installer's is its cause.
+  if (err.alert) return { text: err.alert.text, screen: err.alert.screen, cause: { code: `${top!.ErrorDomain} ${top!.ErrorCode}` }, ...(err.unpublished ? { unknown: { raw: err.unpublished.raw, of: "condition" as const } } : {}) };
   const lines = top!.suggestion ? [top!.LocalizedDescription, top!.suggestion] : [top!.LocalizedDescription, ...inner.map((i) => i.LocalizedDescription)];
   return {
     code: `${top!.ErrorDomain} ${top!.ErrorCode}`,

@@ -30,6 +30,12 @@ export interface AppleError {
    */
   macos?: { text: string; source: string };
   /**
+   * What the user sees instead of the chain's outermost NSError where an app shows the refusal in its own words (Safari's
+   * "Bad Profile" when a downloaded profile cannot be queued on iOS 14.6, devices/profile-installers/*.yaml); the chain
+   * stays the device's report, its outermost code the alert's cause.
+   */
+  alert?: { text: string; screen: string; source: string };
+  /**
    * The device's own text for this condition is not published: the chain's last text is
    * enrollsim's description, and `raw` is the condition as found (what the device shows then
    * reports it as unknown, device/apple/shown.ts).

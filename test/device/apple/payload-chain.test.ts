@@ -103,6 +103,15 @@ describe("profile install paths (devices/profile-installers/*.yaml)", () => {
     expect(shipped.forDevice("ios", "12.0").path).toBe("queued");
     expect(shipped.forDevice("ios", "10.3.3").path).toBe("queued");
     expect(shipped.forDevice("macos", "10.13.6").path).toBe("queued");
+    // iOS 14.6: queued, and Safari shows its own alert for the download it cannot queue (WangGuibin/WebClipChangeAppLogo#1).
+    expect(shipped.forDevice("ios", "14.6")).toMatchObject({ path: "queued", row: { alert: { text: "Bad Profile. This profile is corrupted and cannot be read." } } });
+    expect(shipped.forDevice("ios", "14.7").row).toBeUndefined();
+  });
+
+  it("an app's own alert replaces the installer's words on screen, with no code; the installer's code is its cause", () => {
+    const e = { ...payloadFieldMissing("URL", "com.apple.webClip.managed", "Clips"), alert: { text: "Bad Profile. This profile is corrupted and cannot be read.", screen: "Safari", source: "x" } };
+    expect(appleShownForChain(e, "profile.parse", "ios-profile")).toEqual({ text: "Bad Profile. This profile is corrupted and cannot be read.", screen: "Safari", cause: { code: "MCInstallationErrorDomain 4000" } });
+    expect(() => parseProfileInstallPaths('paths:\n  - { platform: ios, releases: ["14.6"], path: queued, alert: { text: "x" }, source: y }\n', "f.yaml")).toThrow(/alert is/);
   });
 
   it("a --devices DIR's rows come first; a bad row names file:line:column, what was expected", () => {
