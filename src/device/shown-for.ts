@@ -49,6 +49,7 @@ export function describeShown(s: Shown): string {
 export function labelledFailure(shown: Shown | undefined, diagnosis: string | undefined): { label: string; text: string }[] {
   return [
     ...(shown ? [{ label: "the device shows", text: describeShown(shown) }] : []),
+    ...(shown?.logged?.length ? [{ label: "the device logged", text: shown.logged.map((l) => `"${l}"`).join(" / ") }] : []),
     ...(shown?.serverSaid ? [{ label: "the server said", text: `"${shown.serverSaid}"` }] : []),
     ...(diagnosis ? [{ label: "enrollsim's diagnosis", text: diagnosis }] : []),
   ];

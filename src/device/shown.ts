@@ -37,6 +37,11 @@ export interface Shown {
    * (assert on them with `expect.answered`, which reads the server's answer itself).
    */
   serverSaid?: string;
+  /**
+   * The device's own log lines for the failure, which are not on its screen (mdmclient's CloudConfig lines on a Mac,
+   * micromdm/micromdm#854). The device's words, so `expect.shown` matches them; reported labelled "the device logged".
+   */
+  logged?: string[];
   unknown?: {
     raw: string;
     /**

@@ -28,7 +28,7 @@ export function shownTexts(result: DeviceResult): string[] {
 
 /** What the device shows, as the texts `expect.shown` is matched against (the printed line included). */
 export function matchableTexts(shown: Shown | undefined): string[] {
-  const parts = shown ? [shown.text, shown.code, shown.name, shown.screen, shown.cause?.code, shown.cause?.name, shown.unknown?.raw, describeShown(shown)] : [];
+  const parts = shown ? [shown.text, shown.code, shown.name, shown.screen, shown.cause?.code, shown.cause?.name, shown.unknown?.raw, describeShown(shown), ...(shown.logged ?? [])] : [];
   return parts.filter((t): t is string => typeof t === "string" && t !== "");
 }
 

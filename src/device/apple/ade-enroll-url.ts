@@ -68,8 +68,10 @@ export function enrollmentRequest(webUrl: string | undefined, url: string | unde
 
 function backAtPane(flow: string, condition: string, cause?: string, mdmclient?: string[]): Shown {
   return {
-    // What the Mac records is the device's own text too: mdmclient's CloudConfig lines (micromdm/micromdm#854), after the pane's.
-    text: mdmclient ? `${RETRIEVING_TEXT}; mdmclient log: ${mdmclient.join(" / ")}` : RETRIEVING_TEXT,
+    // The pane's text is what the screen shows; mdmclient's CloudConfig lines (micromdm/micromdm#854) are the Mac's own
+    // words too, but in its log, not on the pane: kept apart (`logged`), matched by expect.shown all the same.
+    text: RETRIEVING_TEXT,
+    ...(mdmclient ? { logged: [...mdmclient] } : {}),
     screen: appleScreen("ade.enroll", flow),
     unknown: { raw: condition, of: "condition" },
     ...(cause ? { cause: { code: cause } } : {}),
