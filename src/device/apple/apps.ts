@@ -173,7 +173,8 @@ export class AppInstalls {
     if (prompted) {
       const text = this.promptText(app);
       const cancelled = await userStep(p, APP_STEPS.prompt, { prompt: text, app: app.identifier });
-      if (cancelled) return this.end(app, "UserRejected", APP_STEPS.prompt, "apple.app.user-rejected", { code: "UserRejected", name: "ManagedApplicationList Status", text: `${text} The user tapped Cancel.`, screen: "Home Screen (alert)" });
+      // The alert's text is iOS's; that the user tapped Cancel is what happened, not words on the screen.
+      if (cancelled) return this.end(app, "UserRejected", APP_STEPS.prompt, "apple.app.user-rejected", { code: "UserRejected", name: "ManagedApplicationList Status", text, screen: "Home Screen (alert)" }, `the user tapped Cancel at: ${text}`);
     }
     const needsAccount = !app.enterprise && this.host.os === "iOS" && (app.purchaseMethod !== 1 || app.licence === "user");
     if (needsAccount) {
@@ -187,7 +188,14 @@ export class AppInstalls {
           code: "apple.app.store-sign-in-pending",
           at: p.clock.now(),
           message: `${app.name}: the App Store asked for an Apple Account and the user never signed in`,
-          shown: { code: "PromptingForLogin", name: "ManagedApplicationList Status", text: `The App Store asks for an Apple Account to install “${app.name}”; the user did not sign in.`, screen: "App Store sign-in" },
+          // The sign-in sheet's wording for a managed install is not published: the status is Apple's, the condition unpublished.
+          shown: {
+            code: "PromptingForLogin",
+            name: "ManagedApplicationList Status",
+            text: `App Store sign-in to install “${app.name}”`,
+            screen: "App Store sign-in",
+            unknown: { raw: "the App Store asks for an Apple Account; the user did not sign in", of: "condition" },
+          },
         });
         return;
       }
@@ -208,19 +216,29 @@ export class AppInstalls {
   private async userCopy(app: ManagedApp): Promise<void> {
     const p = this.host.protocol;
     if (!app.takeOver) {
-      return this.end(app, "UserInstalledApp", "app.install", "apple.app.user-installed", {
-        code: "UserInstalledApp",
-        name: "ManagedApplicationList Status",
-        text: `The user installed “${app.name}” before the managed install; it stays unmanaged.`,
-        screen: "Home Screen",
-      });
+      // Nothing is shown on the device: the server reads the status (ManagedApplicationList UserInstalledApp, Apple's).
+      return this.end(
+        app,
+        "UserInstalledApp",
+        "app.install",
+        "apple.app.user-installed",
+        { code: "UserInstalledApp", name: "ManagedApplicationList Status", text: `“${app.name}” stays the user's app (unmanaged)`, screen: "ManagedApplicationList (no alert on the device)" },
+        `the user installed “${app.name}” before the managed install and the server did not take it over (no ChangeManagementState): it stays unmanaged`,
+      );
     }
     if (this.host.os === "iOS" && !this.host.supervised()) {
       app.status = "PromptingForManagement";
       const text = `Would you like to let “${this.host.organization()}” take management of the app “${app.name}”? The app will close and your app data will become managed.`;
       const cancelled = await userStep(p, APP_STEPS.management, { prompt: text, app: app.identifier });
       if (cancelled)
-        return this.end(app, "ManagementRejected", APP_STEPS.management, "apple.app.management-rejected", { code: "ManagementRejected", name: "ManagedApplicationList Status", text: `${text} The user tapped Cancel.`, screen: "Home Screen (alert)" });
+        return this.end(
+          app,
+          "ManagementRejected",
+          APP_STEPS.management,
+          "apple.app.management-rejected",
+          { code: "ManagementRejected", name: "ManagedApplicationList Status", text, screen: "Home Screen (alert)" },
+          `the user tapped Cancel at: ${text}`,
+        );
     }
     decoded(p, "app.install", { app: app.identifier, status: "Managed", takeOver: "the user's copy becomes managed" });
     app.status = "Managed";
@@ -252,12 +270,21 @@ export class AppInstalls {
     if (body.name) app.name = body.name;
     app.licence = body.licence;
     if (app.purchaseMethod === 1 && !body.licence) {
-      this.end(app, "Failed", APP_STEPS.licence, "apple.app.install-failed", {
-        code: "Failed",
-        name: "ManagedApplicationList Status",
-        text: `The app “${app.name}” could not be installed: the App Store holds no licence for this device or its Apple Account (volume-purchase install).`,
-        screen: "Home Screen",
-      });
+      // What iOS shows for a volume-purchase install without a licence is not published (as for an unreachable App Store).
+      this.end(
+        app,
+        "Failed",
+        APP_STEPS.licence,
+        "apple.app.install-failed",
+        {
+          code: "Failed",
+          name: "ManagedApplicationList Status",
+          text: `The app “${app.name}” could not be installed.`,
+          screen: "Home Screen",
+          unknown: { raw: "no licence for the device or its Apple Account (volume-purchase install)", of: "condition" },
+        },
+        "the App Store holds no licence for this device or its Apple Account (volume-purchase install)",
+      );
       return "failed";
     }
     return "ok";

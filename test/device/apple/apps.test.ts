@@ -82,7 +82,9 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     const out = w.apps.outcomes;
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ task: "app.install-prompt", ok: false, code: "apple.app.user-rejected", shown: { code: "UserRejected" } });
-    expect(out[0]!.shown!.text).toBe("“Contoso” is about to install and manage the app “Intune Company Portal” from the App Store. Your iTunes account will not be charged for this app. The user tapped Cancel.");
+    expect(out[0]!.shown!.text).toBe("“Contoso” is about to install and manage the app “Intune Company Portal” from the App Store. Your iTunes account will not be charged for this app.");
+    // That the user tapped Cancel is the diagnosis (the message), not words on the alert.
+    expect(out[0]!.message).toMatch(/the user tapped Cancel/);
     expect(w.notes.some((n) => n.step === APP_STEPS.prompt && n.answer === "Cancel")).toBe(true);
   });
 
@@ -200,7 +202,8 @@ describe("managed app installs (device/apple/apps.ts)", () => {
     expect(declined.apps.install(install({ Identifier: "com.microsoft.CompanyPortal", ChangeManagementState: "Managed" }))).toEqual({ Identifier: "com.microsoft.CompanyPortal", State: "PromptingForManagement" });
     await declined.apps.runPending();
     expect(statusOf(declined.apps.list())).toBe("ManagementRejected");
-    expect(declined.apps.outcomes[0]!.shown!.text).toBe("Would you like to let “Contoso” take management of the app “Intune Company Portal”? The app will close and your app data will become managed. The user tapped Cancel.");
+    expect(declined.apps.outcomes[0]!.shown!.text).toBe("Would you like to let “Contoso” take management of the app “Intune Company Portal”? The app will close and your app data will become managed.");
+    expect(declined.apps.outcomes[0]!.message).toMatch(/the user tapped Cancel/);
     expect(declined.installed).toEqual([]);
 
     const silent = world({ supervised: true, licence: "device", userApps: ["com.microsoft.CompanyPortal"] });
