@@ -19,6 +19,7 @@ import { parseOui, serialPatternProblem } from "./identifiers.js";
 import { familyOf, stateProblem, TPM_MANUFACTURERS, type DeviceState, type TpmManufacturer } from "./state.js";
 import type { AppleUdidFormat } from "./identifiers.js";
 import { displayVersionFor, displayVersionProblem, type WindowsBuildTable } from "./windows-builds.js";
+import { KNOX_BLOB_DEFECTS, type KnoxBlobDefect } from "../wire/android/knox-attestation.js";
 
 export const PLATFORMS = AGENT_PLATFORMS;
 export type Platform = (typeof PLATFORMS)[number];
@@ -98,6 +99,16 @@ export interface AndroidSpec {
   product: string;
   /** Ships Google Mobile Services (Play, Android Enterprise via Google). */
   gms: boolean;
+  /** Samsung: firmware whose attestation framework writes a defective Knox attestation blob, per Build.MODEL and API level (device/android/kme-attestation.ts). */
+  knoxAttestation?: KnoxAttestationRule[];
+}
+
+/** A published firmware defect of the Knox attestation blob: which models (Build.MODEL) on which API levels, and the source. */
+export interface KnoxAttestationRule {
+  models: string[];
+  apiLevels: number[];
+  blob: KnoxBlobDefect;
+  source: string;
 }
 
 /** One catalog entry. See devices/README.md for what each field means per platform. */
@@ -335,14 +346,34 @@ function readWindows(m: MapReader): WindowsSpec {
 }
 
 function readAndroid(m: MapReader): AndroidSpec {
-  m.only(["brand", "device", "product", "gms"]);
+  m.only(["brand", "device", "product", "gms", "knoxAttestation"]);
   const spec: AndroidSpec = {
     brand: m.str("brand"),
     device: m.str("device", /^[A-Za-z0-9_-]+$/, 'a codename such as "shiba"'),
     product: m.str("product", /^[A-Za-z0-9_-]+$/, 'a product name such as "shiba"'),
     gms: m.bool("gms"),
   };
+  if (m.has("knoxAttestation")) spec.knoxAttestation = m.list("knoxAttestation", "a list of {models, apiLevels, blob, source}", readKnoxRule);
   return spec;
+}
+
+function readKnoxRule(m: MapReader): KnoxAttestationRule {
+  m.only(["models", "apiLevels", "blob", "source"]);
+  const expected = "a list of API levels, e.g. [24, 25]";
+  const node = m.node("apiLevels");
+  if (!isSeq(node) || node.items.length === 0) return m.r.fail(node ?? m.self, `apiLevels must be ${expected}`, expected);
+  const apiLevels = node.items.map((item) => {
+    const n = m.r.resolve(item);
+    const v = isScalar(n) ? n.value : undefined;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 40) return m.r.fail(n ?? node, `apiLevels: ${String(v)} is not an API level`, expected);
+    return v;
+  });
+  return {
+    models: m.strings("models", 'a list of Build.MODEL values, e.g. ["SM-G950W"]', /^[A-Za-z0-9][A-Za-z0-9 _.-]*$/),
+    apiLevels,
+    blob: m.oneOf("blob", KNOX_BLOB_DEFECTS),
+    source: m.str("source", /^https:\/\//, "the https URL of the published defect (a Samsung KBA)"),
+  };
 }
 
 /** The data tables a catalog carries beside its models; each defaults to empty. */

@@ -7,7 +7,7 @@
  */
 import { ScenarioError } from "../errors/index.js";
 import type { Entropy } from "../ports/entropy.js";
-import type { DeviceModel, InterfaceKind, OsRelease, Platform, SerialSpec, WindowsEdition } from "./catalog.js";
+import type { DeviceModel, InterfaceKind, KnoxAttestationRule, OsRelease, Platform, SerialSpec, WindowsEdition } from "./catalog.js";
 import {
   androidId,
   appleSerial,
@@ -70,6 +70,8 @@ export interface AndroidIdentity {
   knoxVersion?: string;
   /** The per-network locally administered address Wi-Fi shows by default on Android 10+. */
   randomizedWifiMac?: string;
+  /** Samsung: the catalog's Knox attestation blob defects (catalog android.knoxAttestation). */
+  knoxAttestation?: KnoxAttestationRule[];
 }
 
 /** A complete, platform-appropriate identity record for one device. */
@@ -245,6 +247,7 @@ export function createDeviceIdentity(
       apiLevel: os.apiLevel ?? 0,
       securityPatch: os.securityPatch ?? "",
       ...(os.knoxVersion !== undefined ? { knoxVersion: os.knoxVersion } : {}),
+      ...(model.android.knoxAttestation ? { knoxAttestation: model.android.knoxAttestation } : {}),
     };
     if (identity.wifiMac !== undefined) {
       identity.android.randomizedWifiMac = localMacAddress(entropy.fork("android.randomizedMac"), style);

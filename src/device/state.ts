@@ -15,6 +15,7 @@ import { PANE_ACTIONS, STATE_PANE_KEYS, type PaneAction } from "./apple/panes.js
 import { ANDROID_CAPABILITY_STATE, type AndroidCapabilityState } from "./android/capability-state.js";
 import { COMMON_STATE, LOCAL_ACCOUNT, type Json } from "./state-common.js";
 import { WINDOWS_STATE } from "./windows/state-keys.js";
+import { KNOX_BLOB_DEFECTS, type KnoxBlobDefect } from "../wire/android/knox-attestation.js";
 
 export { WINDOWS_STATE };
 
@@ -185,6 +186,11 @@ export const ANDROID_STATE: Json = {
       },
       rooted: { type: "boolean", description: "su is present and visible to software root detection (Magisk, SuperSU). Default false." },
       knoxWarrantyBit: { enum: ["0x0", "0x1"], description: "Samsung: the Knox warranty bit (e-fuse), 0x1 once unofficial firmware was ever booted; it never resets. Knox attestation fails with it set. Default 0x0." },
+      knoxAttestationBlob: {
+        enum: ["valid", ...KNOX_BLOB_DEFECTS],
+        description:
+          "Samsung: how the firmware's attestation framework fills the Knox attestation blob Knox Mobile Enrollment sends with its profile request (GET_PROFILE, after the server's 401 nonce challenge). rkp-wrong-address: Samsung KBA 360039680333, SM-G950W on Android N references the wrong memory address for Real-time Kernel Protection and puts invalid values in the blob; KME answers 400 \"invalid nonce/blob\", does not launch, and the device goes on to the ordinary setup wizard. Default: what the catalog's android.knoxAttestation says for the device's Build.MODEL and API level, else valid.",
+      },
     },
   },
   alreadyProvisioned: { type: "boolean", description: "A device owner is already set: provisioning is refused (CODE_HAS_DEVICE_OWNER, 1) until a factory reset. Default false." },
@@ -360,7 +366,7 @@ export interface DeviceState extends AndroidCapabilityState {
   gms?: boolean;
   securityPatch?: string;
   /** Android: boot and system integrity (device/android/integrity.ts). */
-  integrity?: { bootloader?: "locked" | "unlocked"; verifiedBoot?: "green" | "yellow" | "orange"; rooted?: boolean; knoxWarrantyBit?: "0x0" | "0x1" };
+  integrity?: { bootloader?: "locked" | "unlocked"; verifiedBoot?: "green" | "yellow" | "orange"; rooted?: boolean; knoxWarrantyBit?: "0x0" | "0x1"; knoxAttestationBlob?: "valid" | KnoxBlobDefect };
   alreadyProvisioned?: boolean;
   userSetupCompleted?: boolean;
   secondaryUser?: boolean;

@@ -11,7 +11,7 @@ import { noncompliantOutcome } from "./compliance-shown.js";
 import { passwordShown } from "./screen-lock.js";
 import { androidShownForOutcome } from "./shown.js";
 import { ScenarioError, asSimError } from "../../errors/index.js";
-import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
+import { decoded, step } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
 import { ANDROID_DIALECTS, dialectForPackage } from "../../protocol/android/dialects/index.js";
 import { downloadApk } from "../../protocol/android/download.js";
@@ -39,10 +39,11 @@ import { companyPortalRoute } from "./route.js";
 import { agentOutcome, agentRefusal } from "./agent-shown.js";
 import { agentCause } from "../agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
-import { KME_REFUSAL_STATUSES, kmeRefused, notRegistered, PortalRefused } from "./portal-answer.js";
+import { KME_REFUSAL_STATUSES, kmeRefused, notRegistered } from "./portal-answer.js";
+import { fetchProvisioning } from "./provisioning-fetch.js";
+import { kmeChallengeAnswer } from "./kme-attestation.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
 import { runAgentWork } from "./agent-work.js";
-import { OUT_OF_BAND } from "../trust.js";
 import { androidOptions, type AndroidFlowOptions, type DpcModeChoice } from "./options.js";
 import { CP_DEFAULT, CP_MIN_FOR_LINK, daPolicySupport, versionBelow } from "./device-admin.js";
 
@@ -97,43 +98,6 @@ function baseUrl(fc: FlowContext): string {
   return b.replace(/\/$/, "");
 }
 
-/**
- * The trigger's payload (QR code, NFC bump, zero-touch or KME configuration, token, Play install):
- * it reaches the device out of band (the admin's console shows it), not over the device's own TLS
- * to the EMM server, so the simulator's fetch of it is outside the device's trust rules (the chain
- * is still verified to a trusted anchor).
- */
-/**
- * A trigger's payload: `simulatorOnly` when no real device fetches it (a QR code is read by the
- * camera, an NFC bump comes from the programmer device), so faults and the device's network never
- * reach that fetch; zero-touch and KME payloads are real requests of the device.
- */
-async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string, refusals?: readonly number[]): Promise<string> {
-  // The admin's console (simulatorOnly) is served the embedded server's full chain: an intermediate the server
-  // leaves out for devices (embedded.tls `intermediate.send: false`) is not the console's problem.
-  const full = simulatorOnly ? (fc.targets.server?.intermediates ?? []) : [];
-  const tls = { ...(fc.tls ?? {}), ...(full.length ? { ca: [...(fc.tls?.ca ?? []), ...full] } : {}), serverTrust: OUT_OF_BAND };
-  const http = fc.ports.http.client({ tls, keepAlive: fc.keepAlive ?? true, ...(simulatorOnly ? { simulatorOnly } : {}) });
-  const ctx: ProtocolContext = { ...fc.protocol, http };
-  try {
-    // `refusals`: statuses the device reads as the portal's answer (PortalRefused, the step failed), not as a transport error.
-    const got = await step(
-      ctx,
-      stepName,
-      async () => {
-        const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain" } }, refusals ? { acceptStatus: [...refusals] } : {});
-        const t = text(res.body);
-        decoded(ctx, stepName, { url, bytes: res.body.length, ...(res.status >= 300 ? { status: res.status } : {}), ...(simulatorOnly ? { simulatorOnly } : {}) });
-        return { status: res.status, t };
-      },
-      (a) => a.status >= 300,
-    );
-    if (got.status >= 300) throw new PortalRefused(got.status, got.t);
-    return got.t;
-  } finally {
-    await http.close();
-  }
-}
 
 function result(out: ProvisioningOutcome, fc?: FlowContext): FlowResult {
   if (out.ok) return { ok: true, code: "android.enrolled", keychain: NO_KEYS };
@@ -172,7 +136,9 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
       return () => parseZeroTouchConfiguration(t, { strict: false }).params;
     }
     case "kme": {
-      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?imei=${fc.identity.imei ?? ""}`, undefined, KME_REFUSAL_STATUSES);
+      // GET_PROFILE: KME answers 401 with a nonce, the device asks again with its Knox attestation blob (kme-attestation.ts).
+      const who = `imei=${fc.identity.imei ?? ""}&model=${encodeURIComponent(fc.identity.modelIdentifier)}&build=${encodeURIComponent(fc.identity.os.build)}`;
+      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?${who}`, undefined, KME_REFUSAL_STATUSES, (status, body) => kmeChallengeAnswer(fc.identity, status, body));
       fc.disk?.set(PORTAL_DEADLINE_KEY, kmeDeadline(t));
       fc.disk?.set(ADVANCED_PROFILE_KEY, kmeAdvanced(t));
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user

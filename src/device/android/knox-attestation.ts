@@ -17,7 +17,7 @@ import forge from "node-forge";
 import { ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
-import { encodeKnoxBlob } from "../../wire/android/knox-attestation.js";
+import { encodeKnoxBlob, firmwareMeasurements } from "../../wire/android/knox-attestation.js";
 import type { FlowResult } from "../flow.js";
 import type { DeviceIdentity } from "../identity.js";
 import { integrityOf } from "./integrity.js";
@@ -60,7 +60,7 @@ export async function knoxAttestationGate(ctx: ProtocolContext, base: string, id
     if (typeof n.nonce !== "string") throw new ProtocolViolationError("android.knox-attestation.malformed", "the attestation server gave no nonce");
     const nonce = new Uint8Array(Buffer.from(n.nonce, "base64"));
     const blob = encodeKnoxBlob({
-      measurements: Array.from({ length: 7 }, (_, k) => sha(`${official ? "official" : "custom"}:${id.os.build}:${k}`)),
+      measurements: firmwareMeasurements(id.os.build, official ? "official" : "custom"),
       verdict: official && i.knoxWarrantyBit === "0x0" ? "Yes" : "No",
       nonce,
       serial: sha(id.serialNumber).subarray(0, 4),

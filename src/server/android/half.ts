@@ -35,6 +35,7 @@ import type { AllowPersonalUsage } from "../../wire/android/amapi.js";
 import type { HalfAdmin, HalfContext, HalfFactory, ServerHalf } from "../half.js";
 import { FakeAmapi } from "./amapi.js";
 import { INTUNE_COMPLIANCE_PATH, intuneCompliance } from "./intune-compliance.js";
+import { kmeAttestationGate } from "./kme-attestation.js";
 import { KNOX_ATTESTATION_PREFIX, KnoxAttestationService } from "./knox-attestation.js";
 import { androidAdmin } from "./admin.js";
 import type { EnrollmentRecord } from "../records.js";
@@ -249,6 +250,9 @@ export class AndroidHalf implements ServerHalf {
       const portal = prov[2] === "zero-touch.json" ? "zero-touch" : prov[2] === "kme.json" ? "kme" : undefined;
       const ids = [url.searchParams.get("serial"), url.searchParams.get("imei")].filter((s): s is string => !!s);
       if (portal && ids.some((id) => this.unregistered[portal].has(id))) return jsonRes(404, { error: `device not registered with ${portal === "kme" ? "Knox Mobile Enrollment" : "zero-touch enrollment"}` });
+      // KME's GET_PROFILE: a 401 nonce challenge, then the device's Knox attestation blob (kme-attestation.ts).
+      const challenged = portal === "kme" ? kmeAttestationGate(this.knoxAttestation, req, url) : undefined;
+      if (challenged) return challenged;
       const token = this.tokenFor(p);
       const base = this.base(req);
       const payload = this.payloadFor(p, base, token.value);

@@ -46,15 +46,26 @@ export class KnoxAttestationService {
     }
   }
 
+  /** A new nonce (base64 of 32 bytes), good once for 10 minutes. */
+  issueNonce(): string {
+    const now = this.now();
+    this.sweep(now);
+    const nonce = randomBytes(32).toString("base64");
+    this.nonces.set(nonce, now + NONCE_TTL_MS);
+    return nonce;
+  }
+
+  /** Uses up `nonce` (the blob's bytes); false when it was never issued, was used, or expired. */
+  takeNonce(nonce: Uint8Array): boolean {
+    const key = Buffer.from(nonce).toString("base64");
+    const exp = this.nonces.get(key);
+    this.nonces.delete(key);
+    return exp !== undefined && exp >= this.now();
+  }
+
   handle(req: HttpRequest, rest: string): HttpResponse {
     if (req.method !== "POST") return jsonRes(405, { error: "POST only" }, { allow: "POST" });
-    if (rest === "nonces") {
-      const now = this.now();
-      this.sweep(now);
-      const nonce = randomBytes(32).toString("base64");
-      this.nonces.set(nonce, now + NONCE_TTL_MS);
-      return jsonRes(200, { nonce });
-    }
+    if (rest === "nonces") return jsonRes(200, { nonce: this.issueNonce() });
     if (rest !== "blobs") return jsonRes(404, { error: `no such attestation endpoint ${rest}` });
     let blob;
     try {
@@ -63,10 +74,7 @@ export class KnoxAttestationService {
       return jsonRes(400, { error: "invalid nonce/blob" });
     }
     if (!blob.data) return jsonRes(200, { verdict: "No", reason: `the device could not attest: exit code ${blob.exitCode} ${blob.error}` });
-    const key = Buffer.from(blob.data.nonce).toString("base64");
-    const exp = this.nonces.get(key);
-    this.nonces.delete(key);
-    if (exp === undefined || exp < this.now()) return jsonRes(400, { error: "invalid nonce/blob" });
+    if (!this.takeNonce(blob.data.nonce)) return jsonRes(400, { error: "invalid nonce/blob" });
     const { verdict, warrantyBit } = blob.data;
     const ok = verdict === "Yes" && warrantyBit === 0;
     return jsonRes(200, { verdict: ok ? "Yes" : "No", warrantyBit: `0x${warrantyBit}`, ...(ok ? {} : { reason: warrantyBit ? "the Knox warranty bit is set (0x1)" : `the device's firmware measurement verdict is ${verdict}` }) });

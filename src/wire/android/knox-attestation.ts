@@ -17,6 +17,7 @@
  * and both certificates are empty — the simulator cannot sign as a Samsung device key, so a reader of this blob
  * learns what the device claims, it does not verify it. Types this file does not model are kept and skipped.
  */
+import forge from "node-forge";
 import { ProtocolViolationError } from "../../errors/index.js";
 
 export type KnoxVerdict = "Yes" | "No" | "Unknown";
@@ -98,3 +99,44 @@ export function readKnoxBlob(b: Uint8Array): { exitCode: number; error: string; 
   if (!out.measurements || !out.verdict || !out.nonce) throw bad("measurement, verdict or nonce missing");
   return { exitCode, error, data: { measurements: out.measurements, verdict: out.verdict, nonce: out.nonce, serial: out.serial ?? new Uint8Array(0), warrantyBit: out.warrantyBit ?? 0 } };
 }
+
+/**
+ * Firmware defects in how the device's attestation framework fills the blob. `rkp-wrong-address`: Samsung KBA 360039680333
+ * (docs.samsungknox.com/admin/knox-mobile-enrollment/kbas/kba-360039680333): on SM-G950W running Android N "the attestation
+ * framework references the wrong memory address for the Real-time Kernel Protection (RKP) environment. The incorrect
+ * reference causes invalid values to be included in the affected blob"; fixed in Android O. Which of the blob's values
+ * are RKP's is not published: enrollsim writes the last of the seven measurements from the wrong address.
+ */
+export const KNOX_BLOB_DEFECTS = ["rkp-wrong-address"] as const;
+export type KnoxBlobDefect = (typeof KNOX_BLOB_DEFECTS)[number];
+
+const sha256 = (s: string): Uint8Array => new Uint8Array(Buffer.from(forge.md.sha256.create().update(s, "utf8").digest().getBytes(), "binary"));
+
+/**
+ * The seven boot-chain measurements of firmware `build`: the maker's (official) or not. enrollsim's stand-in for the
+ * values Samsung's server knows per official firmware (the real measurements are not published): the same function on
+ * both sides, so the reference server can tell a blob whose values are not those of the firmware it names.
+ */
+export function firmwareMeasurements(build: string, firmware: "official" | "custom", defect?: KnoxBlobDefect): Uint8Array[] {
+  const m = Array.from({ length: 7 }, (_, k) => sha256(`${firmware}:${build}:${k}`));
+  if (defect === "rkp-wrong-address") m[6] = sha256(`rkp-wrong-address:${build}`);
+  return m;
+}
+
+/** Whether `measurements` are exactly the official ones of `build`. */
+export function officialMeasurements(build: string, measurements: readonly Uint8Array[]): boolean {
+  const want = firmwareMeasurements(build, "official");
+  return measurements.length === want.length && measurements.every((m, i) => Buffer.from(m).equals(Buffer.from(want[i]!)));
+}
+
+/**
+ * The header that carries the blob on Knox Mobile Enrollment's second profile request (after its 401 nonce challenge):
+ * enrollsim's name, base64 of the blob; how the real KME client sends it is not published.
+ */
+export const KME_ATTESTATION_HEADER = "x-knox-attestation-blob";
+/**
+ * KME's answer to a blob it cannot use, as the device logs it: Samsung KBA 360039680333, `GET_PROFILE:onFailure -
+ * statusCode:400 message:{"error":"com.samsung.knox.mdm.commons.rest.exception.ServerNestedRuntimeException: { "error" :
+ * "invalid nonce/blob"}"}`.
+ */
+export const KME_INVALID_NONCE_BLOB = 'com.samsung.knox.mdm.commons.rest.exception.ServerNestedRuntimeException: { "error" : "invalid nonce/blob"}';

@@ -15,6 +15,10 @@ import { parseNfcPayload } from "../../../src/wire/android/payload.js";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { androidServer, BASE, START } from "../../protocol/android/harness.js";
 import { crypto } from "../../support/scep-harness.js";
+import { createDeviceIdentity } from "../../../src/device/identity.js";
+import { kmeChallengeAnswer } from "../../../src/device/android/kme-attestation.js";
+import { loadCatalog } from "../../../src/runner/catalog-files.js";
+import { SeededEntropySource } from "../../../src/platform/node/entropy.js";
 
 const call = async (h: (r: HttpRequest) => Promise<{ status: number; body: Uint8Array; headers: Record<string, string> }>, method: string, path: string, body?: unknown) => {
   const r = await h({ method: method as "GET", url: BASE + path, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : new Uint8Array(Buffer.from(JSON.stringify(body))) });
@@ -45,7 +49,15 @@ describe("payloads and APK hosting", () => {
     const { server } = await androidServer();
     const zt = await call(server.handler, "GET", "/android/provisioning/cope/zero-touch.json");
     expect(zt.json).toMatchObject({ companyName: "enrollsim", dpcResourcePath: "customers/1/dpcs/clouddpc" });
-    const kme = await call(server.handler, "GET", "/android/provisioning/fully-managed/kme.json");
+    // KME's GET_PROFILE is attested (Samsung KBA 360039680333): 401 with a nonce, then the device's blob over it.
+    const id = createDeviceIdentity(loadCatalog().get("samsung-galaxy-s8"), new SeededEntropySource("half").forDevice(0, 0), 0);
+    const path = `/android/provisioning/fully-managed/kme.json?imei=1&build=${encodeURIComponent(id.os.build)}`;
+    const challenge = await call(server.handler, "GET", path);
+    expect(challenge.status).toBe(401);
+    const answer = kmeChallengeAnswer(id, 401, challenge.text)!;
+    const r = await server.handler({ method: "GET", url: BASE + path, headers: answer.headers });
+    const kme = { json: JSON.parse(Buffer.from(r.body).toString("utf8")) };
+    expect(r.status).toBe(200);
     expect(JSON.parse(kme.json.customJson)["com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN"]).toMatch(/^[A-Z]{20}$/);
   });
   it("a dedicated profile whose token outlives 90 days is refused at start-up", async () => {
