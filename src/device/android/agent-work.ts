@@ -22,6 +22,7 @@ import { ProtocolViolationError, TransportError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../../protocol/common/context.js";
 import { AGENT_ACTIONS, delegationDenied, scopeSupported, type DelegatedScope } from "../../wire/android/delegation.js";
 import { compareVersions, type ApplicationPolicy } from "../../wire/android/oem-apps.js";
+import { ONC_KEY_PAIR_MISSING, ONC_KEY_PAIR_MISSING_TEXT, type OncNonCompliance } from "../../wire/android/onc.js";
 import type { AgentAfterInstall, AgentModel } from "../agents.js";
 import { enrollScep } from "../behaviors/scep-enrollment.js";
 import { outcomeCode } from "../../protocol/scep/outcome.js";
@@ -62,9 +63,16 @@ function uidOf(packageName: string, managementMode: DelegationContext["managemen
 
 type Attempt = { ok: true; alias: string } | { ok: false; code: string; message: string; exception?: string };
 
-/** The agents' work for the apps just installed; returns what failed for good (background outcomes: the device stays enrolled). */
-export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: AndroidFlowOptions, installed: readonly InstalledApp[], dc: DelegationContext): Promise<BackgroundOutcome[]> {
+/** What the agents' work left: what failed for good (background outcomes: the device stays enrolled) and the key pair aliases installed. */
+export interface AgentWorkResult {
+  outcomes: BackgroundOutcome[];
+  aliases: string[];
+}
+
+/** The agents' work for the apps just installed. */
+export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: AndroidFlowOptions, installed: readonly InstalledApp[], dc: DelegationContext): Promise<AgentWorkResult> {
   const out: BackgroundOutcome[] = [];
+  const aliases: string[] = [];
   const delayMs = (o.delegationDelaySeconds ?? 0) * 1000;
   const apiLevel = dc.apiLevel;
   for (const { app, installedAt } of installed.slice(0, 20)) {
@@ -105,7 +113,10 @@ export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: And
         last = await certInstall(fc, ctx, agent, app, active, () => delegationDenied(scope, apiLevel, uidOf(app.packageName, dc.managementMode)), attempt);
         if (last.ok) break;
       }
-      if (last?.ok) continue;
+      if (last?.ok) {
+        aliases.push(last.alias);
+        continue;
+      }
       const at = ctx.clock.now();
       if (!last) {
         out.push({
@@ -127,7 +138,23 @@ export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: And
       });
     }
   }
-  return out;
+  return { outcomes: out, aliases };
+}
+
+/** Outcome of a policy Wi-Fi network whose client key pair is not on the device (AMAPI ONC non-compliance; the device stays enrolled). */
+export const ONC_KEY_PAIR_MISSING_CODE = "android.policy.onc-key-pair-missing";
+
+/** What the EMM sees for the device's report of Wi-Fi networks without their client key pair (wire/android/onc.ts). */
+export function oncOutcome(details: readonly OncNonCompliance[], at: number): BackgroundOutcome {
+  const guids = details.map((d) => d.specificNonComplianceContext.oncWifiContext.wifiGuid);
+  return {
+    task: "android.amapi.status",
+    ok: false,
+    code: ONC_KEY_PAIR_MISSING_CODE,
+    at,
+    message: `Android Device Policy reports openNetworkConfiguration INVALID_VALUE ${ONC_KEY_PAIR_MISSING} for Wi-Fi ${guids.join(", ")}: no key pair with the alias is installed, the network cannot authenticate; policyCompliant false`,
+    shown: { code: ONC_KEY_PAIR_MISSING, name: "AMAPI NonComplianceDetail (openNetworkConfiguration, INVALID_VALUE)", text: ONC_KEY_PAIR_MISSING_TEXT, screen: `EMM console: the device's non-compliance (Wi-Fi ${guids.join(", ")})` },
+  };
 }
 
 /** One cert-install attempt: SCEP enrollment, then DevicePolicyManager.installKeyPair (needs CERT_INSTALL). */

@@ -18,10 +18,10 @@ import type { BackgroundOutcome } from "../flow.js";
 import { noncompliantOutcome } from "./compliance-shown.js";
 import { SIGNIN_TAB_STEP } from "./signin-step.js";
 import { passwordOutcome } from "./screen-lock.js";
-import type { DelegationContext, InstalledApp } from "./agent-work.js";
+import { oncOutcome, type AgentWorkResult, type DelegationContext, type InstalledApp } from "./agent-work.js";
 
 /** The agents' work after Android Device Policy installed their apps (device/android/agent-work.ts runAgentWork, bound to the flow). */
-export type AfterInstall = (installed: readonly InstalledApp[], dc: DelegationContext) => Promise<BackgroundOutcome[]>;
+export type AfterInstall = (installed: readonly InstalledApp[], dc: DelegationContext) => Promise<AgentWorkResult>;
 
 export function pickDialect(name: string | undefined, pkg: string, adminExtras: Bundle): AndroidDialect {
   if (name) {
@@ -138,13 +138,24 @@ export function dpcPersona(
           appRefusals?.push(...r.refusals.slice(0, 8));
           return { reports: r.reports, nonComplianceDetails: r.nonComplianceDetails };
         },
+        // The installed agents start their own work (a certificate enrollment needing CERT_INSTALL, …).
+        ...(afterInstall
+          ? {
+              afterInstall: async () => {
+                if (!installed.length) return [];
+                const w = await afterInstall(installed, { managementMode, companyOwned: req.ownership === "COMPANY_OWNED", apiLevel: device.apiLevel });
+                appRefusals?.push(...w.outcomes.slice(0, 8));
+                return w.aliases;
+              },
+            }
+          : {}),
       });
       // Intune's app found the enrolled device noncompliant: it stays enrolled, the user sees the failing settings.
       if (out.compliance?.state === "noncompliant") appRefusals?.push(noncompliantOutcome(out.compliance, managementMode, ctx.clock.now()));
       // Android Device Policy found the screen lock short of the policy's password requirements: enrolled, not compliant.
       if (out.passwordNonCompliance?.length) appRefusals?.push(passwordOutcome(device, ctx.clock.now()));
-      // The installed agents start their own work (a certificate enrollment needing CERT_INSTALL, …).
-      if (out.ok && installed.length && afterInstall) appRefusals?.push(...(await afterInstall(installed, { managementMode, companyOwned: req.ownership === "COMPANY_OWNED", apiLevel: device.apiLevel })).slice(0, 8));
+      // A policy Wi-Fi network whose client key pair no app installed: enrolled, not compliant.
+      if (out.oncNonCompliance?.length) appRefusals?.push(oncOutcome(out.oncNonCompliance, ctx.clock.now()));
       return out;
     },
   };

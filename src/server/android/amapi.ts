@@ -62,7 +62,7 @@ export class FakeAmapi {
   /** Policy name → its profile's apps as last seen: a change (a timeline `set` of the profile's applications) is a new policy version, as a PATCH is. */
   private readonly profileApps = new Map<string, string>();
   /** Device resource name → what its last served status report gave it (a restricted device keeps getting this). */
-  private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[] }>();
+  private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[]; openNetworkConfiguration?: Record<string, unknown> }>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
 
@@ -85,7 +85,7 @@ export class FakeAmapi {
    * list wins over its profile's current one, else the enrollment's) and its version (a change of the profile's apps
    * counts as a new version, as a PATCH does).
    */
-  private served(dev: AmapiDevice): { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[] } {
+  private served(dev: AmapiDevice): { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[]; openNetworkConfiguration?: Record<string, unknown> } {
     const profile = this.profileOf.get(dev.name);
     const fromProfile = profile ? this.d.config.profiles[profile]?.applications : undefined;
     if (dev.policyName) {
@@ -101,7 +101,8 @@ export class FakeAmapi {
     const applications = patched !== undefined ? readApplicationPolicies(patched) : fromProfile ? fromProfile.map((a) => ({ installType: "FORCE_INSTALLED", ...a })) : this.applications.get(dev.name);
     // The profile's password requirements (read per report, so a timeline `set` of them reaches the device at its next report).
     const passwordPolicies = profile ? this.d.config.profiles[profile]?.passwordPolicies : undefined;
-    const out = { policyVersion: this.policyVersion(dev.policyName), ...(applications ? { applications } : {}), ...(passwordPolicies?.length ? { passwordPolicies } : {}) };
+    const onc = profile ? this.d.config.profiles[profile]?.openNetworkConfiguration : undefined;
+    const out = { policyVersion: this.policyVersion(dev.policyName), ...(applications ? { applications } : {}), ...(passwordPolicies?.length ? { passwordPolicies } : {}), ...(onc ? { openNetworkConfiguration: onc } : {}) };
     this.delivered.set(dev.name, out);
     return out;
   }

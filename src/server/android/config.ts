@@ -60,6 +60,8 @@ export interface ProfileConfig {
   advancedProfile?: boolean;
   /** AMAPI Policy.applications: managed apps the policy installs, with their managed configuration (OEMConfig apps such as Knox Service Plugin) and delegated scopes. */
   applications?: { packageName: string; installType?: string; managedConfiguration?: Record<string, unknown>; delegatedScopes?: DelegatedScope[] }[];
+  /** AMAPI Policy.openNetworkConfiguration (ONC): Wi-Fi networks, an EAP client key pair named by alias (wire/android/onc.ts). */
+  openNetworkConfiguration?: Record<string, unknown>;
   /** AMAPI Policy.passwordPolicies: the password requirements the device's screen lock must meet (wire/android/password-policy.ts). */
   passwordPolicies?: { passwordQuality?: string; passwordMinimumLength?: number; passwordScope?: string }[];
 }
@@ -138,6 +140,7 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
       kmeUser: p.kmeUser as string | undefined,
       applications: p.applications as ProfileConfig["applications"],
       passwordPolicies: p.passwordPolicies as ProfileConfig["passwordPolicies"],
+      openNetworkConfiguration: p.openNetworkConfiguration as ProfileConfig["openNetworkConfiguration"],
       enrollWithinSeconds: p.enrollWithinSeconds as number | undefined,
       advancedProfile: p.advancedProfile as boolean | undefined,
       token: {

@@ -110,6 +110,8 @@ export interface StatusAck {
   applications: ApplicationPolicy[];
   /** The policy's password requirements (AMAPI Policy.passwordPolicies), carried like `applications`. */
   passwordPolicies: PasswordRequirements[];
+  /** The policy's openNetworkConfiguration (ONC), as sent (read by wire/android/onc.ts). */
+  openNetworkConfiguration?: Record<string, unknown>;
   /** The EMM restricts the device's service (a lapsed licence, server/policy/licences.ts): enrollsim's stand-in member `serviceRestricted`, read when it is an object with a string message. */
   serviceRestricted?: { reason?: string; licence?: string; message: string };
 }
@@ -132,7 +134,8 @@ export function readStatusAck(text: string): StatusAck {
   if (!Array.isArray(pending) || pending.some((p) => typeof p !== "object" || p === null || typeof (p as Operation).name !== "string"))
     throw malformed("status report answer", "pendingCommands is not a list of operations");
   if (pending.length > STATUS_ACK_MAX_COMMANDS) throw malformed("status report answer", `${pending.length} pending commands (at most ${STATUS_ACK_MAX_COMMANDS} per answer)`);
+  const onc = typeof o.openNetworkConfiguration === "object" && o.openNetworkConfiguration !== null && !Array.isArray(o.openNetworkConfiguration) ? (o.openNetworkConfiguration as Record<string, unknown>) : undefined;
   const r = o.serviceRestricted as { reason?: unknown; licence?: unknown; message?: unknown } | undefined;
   const restricted = r && typeof r === "object" && typeof r.message === "string" ? { message: r.message.slice(0, 500), ...(typeof r.reason === "string" ? { reason: r.reason.slice(0, 100) } : {}), ...(typeof r.licence === "string" ? { licence: r.licence.slice(0, 200) } : {}) } : undefined;
-  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), passwordPolicies: readPasswordPolicies(o.passwordPolicies), ...(restricted ? { serviceRestricted: restricted } : {}) };
+  return { policyVersion: o.policyVersion, pendingCommands: pending as Operation[], applications: readApplicationPolicies(o.applications), passwordPolicies: readPasswordPolicies(o.passwordPolicies), ...(onc ? { openNetworkConfiguration: onc } : {}), ...(restricted ? { serviceRestricted: restricted } : {}) };
 }

@@ -17,6 +17,7 @@ import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { loadAgents } from "../../../src/runner/catalog-files.js";
 import { delegationDenied, invalidDelegatedScopes, readDelegatedScopes, scopeSupported } from "../../../src/wire/android/delegation.js";
 import { readApplicationPolicies } from "../../../src/wire/android/oem-apps.js";
+import { oncKeyPairNetworks, oncNonCompliance } from "../../../src/wire/android/onc.js";
 import { androidServer, BASE, runAndroidFlow, START } from "../../protocol/android/harness.js";
 
 const FLEET = "com.fleetdm.agent";
@@ -25,13 +26,20 @@ const app = (delegatedScopes?: string[]) => ({
   ...(delegatedScopes ? { delegatedScopes } : {}),
   managedConfiguration: { scep_url: `${BASE}/scep`, challenge: "enrollsim-challenge", alias: "wifi-client", subject: "CN=fleet-agent" },
 });
-const profiles = (delegatedScopes?: string[]) => ({ profiles: { "fully-managed": { mode: "fully-managed", applications: [app(delegatedScopes)] } } });
+const WIFI = { NetworkConfigurations: [{ GUID: "corp-wifi", Type: "WiFi", WiFi: { SSID: "corp", Security: "WPA-EAP", EAP: { Outer: "EAP-TLS", ClientCertType: "KeyPairAlias", ClientCertKeyPairAlias: "wifi-client" } } }] };
+const ONC_DETAIL = {
+  settingName: "openNetworkConfiguration",
+  nonComplianceReason: "INVALID_VALUE",
+  specificNonComplianceReason: "ONC_WIFI_KEY_PAIR_ALIAS_NOT_CORRESPONDING_TO_EXISTING_KEY",
+  specificNonComplianceContext: { oncWifiContext: { wifiGuid: "corp-wifi" } },
+};
+const profiles = (delegatedScopes?: string[]) => ({ profiles: { "fully-managed": { mode: "fully-managed", applications: [app(delegatedScopes)], openNetworkConfiguration: WIFI } } });
 
 async function enroll(options: Record<string, unknown>, { scopes = ["CERT_INSTALL"] as string[] | undefined, apiLevel = undefined as number | undefined, agents = undefined as AgentCatalog | undefined } = {}) {
   const clock = new VirtualClock(START);
-  const { server } = await androidServer(profiles(scopes), clock);
+  const { server, half } = await androidServer(profiles(scopes), clock);
   const out = await runAndroidFlow("android-qr", options, server.handler, { clock, ...(apiLevel ? { state: { apiLevel } } : {}), ...(agents ? { agents } : {}) });
-  return { ...out, elapsed: clock.now() - START };
+  return { ...out, elapsed: clock.now() - START, record: [...half.amapi.devices.values()][0]! };
 }
 
 describe("delegated scopes", () => {
@@ -53,6 +61,14 @@ describe("delegated scopes", () => {
     expect(scopeSupported("NETWORK_ACTIVITY_LOGS", 30, "PROFILE_OWNER", false)).toBe(false);
     expect(scopeSupported("SECURITY_LOGS", 33, "PROFILE_OWNER", false)).toBe(false);
     expect(scopeSupported("SECURITY_LOGS", 31, "PROFILE_OWNER", true)).toBe(true);
+  });
+
+  it("ONC: the Wi-Fi networks naming a key pair alias, and the non-compliance of one whose key is not installed", () => {
+    expect(oncKeyPairNetworks(WIFI)).toEqual([{ guid: "corp-wifi", alias: "wifi-client" }]);
+    expect(oncKeyPairNetworks({ NetworkConfigurations: [{ GUID: "psk", Type: "WiFi", WiFi: { Security: "WPA-PSK" } }, { GUID: "ref", WiFi: { EAP: { ClientCertType: "Ref", ClientCertRef: "x" } } }, null] })).toEqual([]);
+    expect(oncKeyPairNetworks("junk")).toEqual([]);
+    expect(oncNonCompliance(oncKeyPairNetworks(WIFI), new Set())).toEqual([ONC_DETAIL]);
+    expect(oncNonCompliance(oncKeyPairNetworks(WIFI), new Set(["wifi-client"]))).toEqual([]);
   });
 
   it("the reference server's policies endpoint refuses a misspelt scope with 400 INVALID_ARGUMENT and stores nothing", async () => {
@@ -111,10 +127,13 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
         task: "android.agent.cert-install",
         shown: expect.objectContaining({ code: "SecurityException", name: "java.lang.SecurityException", text: "Calling identity is not authorized" }),
       }),
+      expect.objectContaining({ code: "android.policy.onc-key-pair-missing", shown: expect.objectContaining({ code: "ONC_WIFI_KEY_PAIR_ALIAS_NOT_CORRESPONDING_TO_EXISTING_KEY" }) }),
     ]);
     expect(out.steps.filter((s) => s.step === "scep.pkioperation")).toEqual([expect.objectContaining({ ok: true })]);
     expect(out.steps.filter((s) => s.step === "android.agent.cert-install")).toEqual([expect.objectContaining({ ok: false })]);
     expect(out.elapsed).toBeLessThan(60_000);
+    // The Wi-Fi that needs the key pair cannot be configured: Android Device Policy reports it, the server's record says so.
+    expect(out.record).toMatchObject({ policyCompliant: false, nonComplianceDetails: [ONC_DETAIL] });
   });
 
   it("the same on Android 10 shows that release's text", async () => {
@@ -127,6 +146,7 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
     expect(out.result).toMatchObject({ ok: true });
     expect(out.result!.background ?? []).toEqual([]);
     expect(out.steps.filter((s) => s.step === "android.agent.cert-install")).toEqual([expect.objectContaining({ ok: true })]);
+    expect(out.record.policyCompliant).toBe(true);
   });
 
   it("agent 1.4.0 checks the delegation, waits for its worker's next run 15 minutes later on the device's clock, then installs", async () => {
@@ -138,6 +158,8 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
     expect(out.elapsed).toBeGreaterThanOrEqual(900_000);
     // SCEP runs only once the delegation is there.
     expect(out.steps.filter((s) => s.step === "scep.pkioperation")).toHaveLength(1);
+    expect(out.record.policyCompliant).toBe(true);
+    expect(out.record.nonComplianceDetails).toBeUndefined();
   });
 
   it("a policy that never delegates CERT_INSTALL: a waiting release gives up after its retries; nothing is enrolled over SCEP", async () => {
@@ -146,7 +168,7 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
       "agents/acme.yaml",
     );
     const out = await enroll({}, { scopes: [], agents: new AgentCatalog([patient]) });
-    expect(out.result!.background).toEqual([expect.objectContaining({ code: "android.agent.scope-not-delegated" })]);
+    expect(out.result!.background).toEqual([expect.objectContaining({ code: "android.agent.scope-not-delegated" }), expect.objectContaining({ code: "android.policy.onc-key-pair-missing" })]);
     expect(out.steps.filter((s) => s.step === "android.agent.delegation").map((s) => s.ok)).toEqual([false, false, false]);
     expect(out.steps.some((s) => s.step.startsWith("scep."))).toBe(false);
     expect(out.elapsed).toBeGreaterThanOrEqual(1_200_000);
@@ -163,7 +185,8 @@ describe("an agent's certificate enrollment after AMAPI enrollment (virtual cloc
 
   it("an app no agent in the catalog knows does no work", async () => {
     const out = await enroll({ delegationDelaySeconds: 60 }, { agents: new AgentCatalog([]) });
-    expect(out.result!.background ?? []).toEqual([]);
+    // Nothing installs the Wi-Fi's key pair either: only Android Device Policy's ONC report.
+    expect(out.result!.background).toEqual([expect.objectContaining({ code: "android.policy.onc-key-pair-missing" })]);
     expect(out.steps.some((s) => s.step.startsWith("android.agent.") && s.step !== "android.agent.terms")).toBe(false);
   });
 });
@@ -178,7 +201,9 @@ describe("shipped pair (loopback)", () => {
     expect(failing.summary.outcomes["android.agent.action-failed"]).toBe(3);
     const fixed = await runScenario(join(dir, "android-agent-cert-before-delegation-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+    expect(failing.summary.outcomes["android.policy.onc-key-pair-missing"]).toBe(3);
     expect(fixed.summary.outcomes["android.agent.action-failed"]).toBeUndefined();
+    expect(fixed.summary.outcomes["android.policy.onc-key-pair-missing"]).toBeUndefined();
     expect(fixed.summary.steps["android.agent.cert-install"]).toMatchObject({ count: 3, failed: 0 });
   }, 120_000);
 });

@@ -17,6 +17,7 @@ import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 import { passwordNonCompliance, type PasswordNonCompliance, type PasswordRequirements } from "../../../wire/android/password-policy.js";
+import { oncKeyPairNetworks, oncNonCompliance, type OncNonCompliance } from "../../../wire/android/onc.js";
 import type { AndroidDeviceInfo, DialectOptions } from "./types.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
@@ -117,6 +118,10 @@ export const amapiDialect: AndroidDialect = {
     // What the DPC knows of the policy's password requirements: nothing before its first answer.
     let policies: PasswordRequirements[] = [];
     let passwords = passwordDetails(device, options, policies);
+    // The policy's Wi-Fi networks whose client key pair no app installed (wire/android/onc.ts); evaluated once the apps have run.
+    let onc: OncNonCompliance[] = [];
+    let oncChecked = false;
+    let aliases: readonly string[] = [];
     const reports = options.statusReports ?? 1;
     for (let i = 0; i < reports; i++) {
       if (i > 0) await ctx.clock.sleep(options.statusIntervalMs ?? 60_000, ctx.signal);
@@ -127,8 +132,8 @@ export const amapiDialect: AndroidDialect = {
           headers: { "content-type": "application/json" },
           body: json({
             appliedPolicyVersion: policyVersion,
-            policyCompliant: passwords.length === 0,
-            ...(passwords.length ? { nonComplianceDetails: passwords } : {}),
+            policyCompliant: passwords.length + onc.length === 0,
+            ...(passwords.length + onc.length ? { nonComplianceDetails: [...passwords, ...onc] } : {}),
             softwareInfo: { securityPatchLevel: device.securityPatch },
             ...(device.integrity ? { integrity: device.integrity } : {}),
             report: i,
@@ -145,14 +150,24 @@ export const amapiDialect: AndroidDialect = {
       policies = ack.passwordPolicies;
       const before = passwords.length;
       passwords = passwordDetails(device, options, policies);
-      if (applicationReports === undefined && ack.applications.length > 0 && input.installApps) {
+      const appsNow = applicationReports === undefined && ack.applications.length > 0 && input.installApps !== undefined;
+      if (appsNow) {
         const installed = await installApps(input, ack.applications);
         applicationReports = installed.reports;
         const more = await reportApps(input, base, dev.name, policyVersion, installed, passwords);
         const wipedAfter = await runCommands(ctx, base, more);
         if (wipedAfter) return wipedAfter;
-      } else if (passwords.length !== before) {
-        const more = await reportCompliance(ctx, `${base}/device/v1/${dev.name}:reportStatus`, { appliedPolicyVersion: policyVersion }, device, passwords);
+        // The installed apps' own work (an agent installing its certificate): the key pair aliases it leaves on the device.
+        if (input.afterInstall) aliases = await input.afterInstall();
+      }
+      // Android Device Policy configures the policy's Wi-Fi networks once the apps have run: a client key pair alias no app installed is reported.
+      const oncNow = !oncChecked && ack.openNetworkConfiguration !== undefined;
+      if (oncNow) {
+        oncChecked = true;
+        onc = oncNonCompliance(oncKeyPairNetworks(ack.openNetworkConfiguration), new Set(aliases));
+      }
+      if ((oncNow && onc.length > 0) || (!appsNow && passwords.length !== before)) {
+        const more = await reportCompliance(ctx, `${base}/device/v1/${dev.name}:reportStatus`, { appliedPolicyVersion: policyVersion }, device, [...passwords, ...onc]);
         const wipedAfter = await runCommands(ctx, base, more);
         if (wipedAfter) return wipedAfter;
       }
@@ -165,7 +180,7 @@ export const amapiDialect: AndroidDialect = {
         policyVersion = r.policyVersion ?? policyVersion;
       }
     }
-    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion, ...(applicationReports ? { applicationReports } : {}), ...(passwords.length ? { passwordNonCompliance: passwords } : {}) };
+    return { ok: true, code: "android.enrolled", deviceName: dev.name, policyVersion, ...(applicationReports ? { applicationReports } : {}), ...(passwords.length ? { passwordNonCompliance: passwords } : {}), ...(onc.length ? { oncNonCompliance: onc } : {}) };
   },
 
   /**
@@ -286,7 +301,7 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
 export const PASSWORD_NOT_SUFFICIENT_CODE = "android.checkin.password-not-sufficient";
 
 /** A status report of the device's compliance after it applied the policy (its password requirements). Returns the commands the answer carried. */
-async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly PasswordNonCompliance[]): Promise<Operation[]> {
+async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly (NonComplianceDetail & { specificNonComplianceReason?: string })[]): Promise<Operation[]> {
   return step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",

@@ -9,6 +9,7 @@ import type { ProtocolContext } from "../../common/context.js";
 import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "../../../wire/android/oem-apps.js";
 import type { IntegritySignals } from "../../../wire/android/integrity.js";
 import type { PasswordNonCompliance, ScreenLock } from "../../../wire/android/password-policy.js";
+import type { OncNonCompliance } from "../../../wire/android/onc.js";
 
 /** What a DPC can read about the device it runs on. */
 export interface AndroidDeviceInfo {
@@ -50,6 +51,8 @@ export interface DialectInput {
    * keyed app states): the device's apps decide (device/android/managed-apps.ts). Absent: apps are not modelled.
    */
   installApps?: (apps: readonly ApplicationPolicy[]) => { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] };
+  /** The installed apps' own work once reported (device/android/agent-work.ts): returns the key pair aliases they installed (KeyChain). */
+  afterInstall?: () => Promise<readonly string[]>;
 }
 
 export interface DialectOptions {
@@ -115,6 +118,8 @@ export interface DialectOutcome {
   policyVersion?: string;
   /** The device's non-compliance with the policy's password requirements, as its last status report said (AMAPI NonComplianceDetail). */
   passwordNonCompliance?: PasswordNonCompliance[];
+  /** The policy's Wi-Fi networks whose client key pair alias no app installed, as its status report said (wire/android/onc.ts). */
+  oncNonCompliance?: OncNonCompliance[];
 }
 
 export interface AndroidDialect {

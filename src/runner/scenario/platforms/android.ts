@@ -164,6 +164,11 @@ const profile = {
         },
       },
     },
+    openNetworkConfiguration: {
+      type: "object",
+      description:
+        "AMAPI Policy.openNetworkConfiguration of the profile's policy (ONC, passed as sent). A Wi-Fi network whose EAP client certificate is a key pair alias (ClientCertType KeyPairAlias, ClientCertKeyPairAlias) that no app installed on the device is reported by Android Device Policy as nonComplianceDetails openNetworkConfiguration / INVALID_VALUE / ONC_WIFI_KEY_PAIR_ALIAS_NOT_CORRESPONDING_TO_EXISTING_KEY (scenarios/README-android.md \"Delegated scopes and agent work after install\"). AMAPI dialect only.",
+    },
     applications: {
       type: "array",
       maxItems: 20,
