@@ -96,6 +96,8 @@ describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => 
     "android-knox-suite-licence-lapse-restricted-failing.yaml",
     // Enrols every phone; with no screen lock under a PIN policy they report PASSWORD_POLICIES_PASSWORD_NOT_SUFFICIENT.
     "android-screen-lock-required-failing.yaml",
+    // Enrols every phone; the agent's installKeyPair then fails before CERT_INSTALL is delegated (android.agent.action-failed).
+    "android-agent-cert-before-delegation-failing.yaml",
   ]);
   // Tickets whose symptom is an unwanted enrolment: the failing variant enrols (asserted by its outcomes) and the
   // fix leaves the device unmanaged, so the fixed variant enrols none.
