@@ -83,7 +83,7 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
 
   const errors = Object.entries(summary.errors).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (errors.length > 0) {
-    out.push("", "Failures (diagnosis = enrollsim's, for the first device seen; below it what that device shows and what the server said)");
+    out.push("", "Failures (diagnosis = enrollsim's, for the first device seen; below it what that device shows, what it logged and what the server said)");
     const rows = errors.map(([code, e]) => [
       terminalText(code),
       String(e.count),
@@ -95,6 +95,8 @@ export function formatSummary(summary: RunSummary, options: FormatOptions = {}):
     for (const [code, e] of errors) {
       if (!e.shown) continue;
       out.push(`  ${terminalText(code)}: the device shows ${clip(terminalText(describeShown(e.shown)), 2 * maxMessage)}`);
+      // The device's own log lines (mdmclient, Event 76, CoManagementHandler.log: device/shown.ts `logged`), not its screen.
+      if (e.shown.logged?.length) out.push(`  ${terminalText(code)}: the device logged ${clip(terminalText(e.shown.logged.map((l) => `"${l}"`).join(" / ")), 2 * maxMessage)}`);
       if (e.shown.serverSaid) out.push(`  ${terminalText(code)}: the server said "${clip(terminalText(e.shown.serverSaid), 2 * maxMessage)}"`);
     }
     const examples = summary.examples ?? [];

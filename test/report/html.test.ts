@@ -84,6 +84,12 @@ describe("HTML report", () => {
     expect(scriptJson("a</b>&\u2029")).toBe('"a\\u003c/b>&\\u2029"');
   });
 
+  it("has a column for what the failing device logged (Shown.logged), beside what it shows and what the server said", () => {
+    // The page's script draws the failures table from the model; its header names the device's log lines.
+    expect(html).toContain('"the device shows", "the device logged", "the server said"');
+    expect(html).toContain("s.logged.map(");
+  });
+
   it("embeds the failing device's decoded transcript, redacted: the secret is nowhere in the file", () => {
     expect(Object.keys(model.transcripts!)).toEqual(["pixel-8#3"]);
     const [entry] = model.transcripts!["pixel-8#3"]!.entries;

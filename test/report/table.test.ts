@@ -50,6 +50,21 @@ describe("formatSummary", () => {
     expect(text.trimEnd().endsWith("Result: FAIL (1 of 2 expectations not met)")).toBe(true);
   });
 
+  it("prints what the failing device logged (its own log lines, not its screen) between what it shows and what the server said", () => {
+    const s = summary();
+    s.errors["scep.failInfo.badRequest"]!.shown = {
+      text: "Remote Management",
+      screen: "Setup Assistant › Remote Management",
+      logged: ["mdmclient: Failed to fetch enrollment profile: 0x1"],
+      serverSaid: "no such device",
+    };
+    const lines = formatSummary(s).split("\n");
+    const at = (p: string) => lines.findIndex((l) => l.startsWith(`  scep.failInfo.badRequest: ${p}`));
+    expect(lines[at("the device logged")]).toBe('  scep.failInfo.badRequest: the device logged "mdmclient: Failed to fetch enrollment profile: 0x1"');
+    expect(at("the device shows")).toBeLessThan(at("the device logged"));
+    expect(at("the device logged")).toBeLessThan(at("the server said"));
+  });
+
   it("has an ASCII fallback", () => {
     const text = formatSummary(summary(), { unicode: false });
     expect(text).toMatch(/^ {2}FAIL success ratio: expected >= 100\.0% enrolled/m);

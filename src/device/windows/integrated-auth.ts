@@ -29,10 +29,11 @@ export async function integratedRealm(run: EnrollRun, authority: string): Promis
   const realm = await discoverUserRealm(p, authority, upn);
   const refuse = (code: number, detail: string) => {
     const s = signInShown({ kind: "adal", code, detail }, "broker", "event76");
-    // The co-management client's own log line, where Microsoft Learn publishes it (0xcaa9001f only): the device's record too.
+    // The co-management client's own log line, where Microsoft Learn publishes it (0xcaa9001f only): a second record of the
+    // device's, kept apart from Event 76 (the text) as `logged`, reported "the device logged".
     const log = COMANAGEMENT_LOG[code];
-    const text = log ? `${s.shown.text}; CoManagementHandler.log: ${log}` : s.shown.text;
-    return { ...fail("windows.gpo.token-unavailable", "auth.realm", s.message), shown: { ...s.shown, text, screen: windowsScreen("auth.realm", "windows-gpo") } };
+    const logged = log ? { logged: [`CoManagementHandler.log: ${log}`] } : {};
+    return { ...fail("windows.gpo.token-unavailable", "auth.realm", s.message), shown: { ...s.shown, ...logged, screen: windowsScreen("auth.realm", "windows-gpo") } };
   };
   if (realm.status === "unreachable") return refuse(0xcaa90018, realm.error.message);
   if (realm.accountType !== "Federated") {

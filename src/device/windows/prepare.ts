@@ -114,10 +114,14 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
       if (got.status === "not-registered") {
         prep.result = "failed";
         prep.endedAt = p.clock.now();
-        // What the PC records: IsAutopilotDisabled 1 ("the device isn't registered with Windows Autopilot", Windows Autopilot troubleshooting FAQ, oobe-fallback.ts); OOBE shows its default screens.
+        // What the PC records: IsAutopilotDisabled 1 ("the device isn't registered with Windows Autopilot", Windows Autopilot troubleshooting FAQ,
+        // oobe-fallback.ts), a registry value, so `logged`, not the screen; OOBE shows its default screens and no error.
         return {
           ...fail("windows.autopilot.profile-missing", "autopilot.profile", `No Autopilot profile for this hardware hash: plain OOBE without the Autopilot experience (a blank profile is cached until the next reboot); ${o.mode} needs the profile and no user is there to sign in`),
-          shown: { text: "HKLM\\SOFTWARE\\Microsoft\\Provisioning\\Diagnostics\\Autopilot: IsAutopilotDisabled = 1", screen: "OOBE (out-of-box experience)", unknown: { raw: "no Autopilot profile (plain OOBE: no company branding, no Autopilot page)", of: "condition" } },
+          shown: {
+            text: "(no error: OOBE shows its default screens)",
+            logged: ["HKLM\\SOFTWARE\\Microsoft\\Provisioning\\Diagnostics\\Autopilot: IsAutopilotDisabled = 1"],
+            screen: "OOBE (out-of-box experience)", unknown: { raw: "no Autopilot profile (plain OOBE: no company branding, no Autopilot page)", of: "condition" } },
         };
       }
       if (got.status === "attention-required") {

@@ -236,6 +236,8 @@ describe("Autopilot profile sources", () => {
       expect(none.events.find((e) => e.kind === "decoded" && e.step === "autopilot.profile")!.data).toMatchObject({ IsAutopilotDisabled: 1 });
       const kiosk = await h.run("windows-autopilot", { windows: { autopilot: { mode: "self-deploying", profileSource: "service" } } }, 5);
       expect(kiosk.result).toMatchObject({ ok: false, code: "windows.autopilot.profile-missing", step: "autopilot.profile" });
+      // The registry value is what the PC records, not what OOBE shows: `logged`, apart from the screen's text.
+      expect(kiosk.result.shown).toMatchObject({ text: "(no error: OOBE shows its default screens)", logged: ["HKLM\\SOFTWARE\\Microsoft\\Provisioning\\Diagnostics\\Autopilot: IsAutopilotDisabled = 1"] });
       const err = await h.run("windows-autopilot", { windows: { autopilot: { profileSource: "file", profileJson: '{"CloudAssignedTenantDomain":"contosö.com"}' } } }, 2).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "autopilot.not-ascii", step: "autopilot.profile" });
       const file = '{"Version":2049,"ZtdCorrelationId":"7f3c5d2e-1111-2222-3333-444455556666"}';

@@ -121,6 +121,10 @@ describe("user realm and integrated Windows authentication", () => {
     expect(failing.summary.ok).toBe(true);
     expect(failing.summary.outcomes).toMatchObject({ "windows.gpo.token-unavailable": 2, "windows.gpo.enrolled": 1 });
     expect(failing.summary.errors["windows.gpo.token-unavailable"]!.shown).toMatchObject({ code: "0xCAA9001F", name: "ERROR_ADAL_INTEGRATED_AUTH_WITHOUT_FEDERATION" });
+    // Event 76 is the text; CoManagementHandler.log's line is the device's other record, kept apart as `logged`.
+    const shown = failing.summary.errors["windows.gpo.token-unavailable"]!.shown!;
+    expect(shown.text).toBe("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0xcaa9001f)");
+    expect(shown.logged).toEqual(["CoManagementHandler.log: Integrated Windows authentication supported only in federation flow"]);
     const fixed = await runScenario(file("examples/win-comanaged-iwa-caa9001f-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ ok: true, enrolled: 3 });
   }, 120_000);

@@ -108,6 +108,10 @@
     const code = [s.code, s.name && s.name !== s.code ? s.name : undefined].filter(Boolean).join(" ");
     return `${code ? `${code}: ` : ""}"${s.text}" [${s.screen}]`;
   }
+  /** The device's own log lines (mdmclient, Event 76, CoManagementHandler.log), not its screen: device/shown.ts `logged`. */
+  function loggedLine(s) {
+    return s && s.logged && s.logged.length ? s.logged.map((l) => `"${l}"`).join(" / ") : "";
+  }
   function failures(sm) {
     const errs = Object.entries(sm.errors || {}).sort((a, b) => b[1].count - a[1].count);
     const max = errs.reduce((m, [, e]) => Math.max(m, e.count), 0);
@@ -119,8 +123,8 @@
     return [
       // A failure's three parts kept apart (device/shown.ts): the device's own words, the server's, enrollsim's diagnosis.
       table(
-        ["code", "devices", "blame", "step", "the device shows", "the server said", "enrollsim's diagnosis"],
-        errs.map(([c, e]) => [c, bar(e.count, max), e.blame, e.step, shownLine(e.shown), e.shown && e.shown.serverSaid ? `"${e.shown.serverSaid}"` : "", e.example]),
+        ["code", "devices", "blame", "step", "the device shows", "the device logged", "the server said", "enrollsim's diagnosis"],
+        errs.map(([c, e]) => [c, bar(e.count, max), e.blame, e.step, shownLine(e.shown), loggedLine(e.shown), e.shown && e.shown.serverSaid ? `"${e.shown.serverSaid}"` : "", e.example]),
       ),
       el(
         "div",
