@@ -37,6 +37,29 @@ describe("device integrity: shipped scenarios", () => {
   );
 });
 
+describe("integrity evidence bound to a one-time server nonce: shipped scenarios (loopback, virtual time)", () => {
+  it(
+    "android-integrity-nonce-expired-failing: the two Pixels on the slow link report after the 5 s validity; Noncompliant, no verdict",
+    async () => {
+      const { summary } = await runScenario(failure("android-integrity-nonce-expired-failing.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
+      expect(summary.outcomes["android.compliance.noncompliant"]).toBe(2);
+    },
+    T,
+  );
+  it(
+    "android-integrity-nonce-expired-fixed: a 60 s validity covers the slow link; every Pixel is compliant",
+    async () => {
+      const { summary } = await runScenario(failure("android-integrity-nonce-expired-fixed.yaml"), opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
+      expect(summary.outcomes["android.compliance.noncompliant"] ?? 0).toBe(0);
+    },
+    T,
+  );
+});
+
 describe("Knox warranty bit under a KME Advanced Profile: shipped scenarios", () => {
   it(
     "android-kme-knox-warranty-bit-failing: the two repaired phones are locked, 'Locked due to attestation failure'",

@@ -304,10 +304,10 @@ export const ANDROID_CASES: HostileCase[] = [
     rules: on(APK, { kind: "gzip-bomb", inflated: 64 * 1024 * 1024, contentType: "application/vnd.android.package-archive" }),
     expect: { code: "android.provision.admin-missing", blame: "protocol-outcome", step: "android.provision.verify" },
   },
-  { id: "android-amapi-garbage", group: G.qr, rules: on(AMAPI, as("application/json", garbage(300))), expect: { code: "android.amapi.malformed", blame: "server", step: "android.amapi.redeem" } },
-  { id: "android-amapi-no-answer", group: G.qr, rules: on(AMAPI, { kind: "no-answer" }), expect: { code: "transport.timeout", blame: "transport", step: "android.amapi.redeem" } },
+  { id: "android-amapi-garbage", group: G.qr, rules: on(AMAPI, as("application/json", garbage(300))), expect: { code: "android.amapi.malformed", blame: "server", step: "android.amapi.nonce" } },
+  { id: "android-amapi-no-answer", group: G.qr, rules: on(AMAPI, { kind: "no-answer" }), expect: { code: "transport.timeout", blame: "transport", step: "android.amapi.nonce" } },
   { id: "android-amapi-html-error", group: G.qr, rules: on(AMAPI, as("text/html", "<html><body>\u202eBad gateway\x1b[2J</body></html>", 502)), expect: { code: "transport.http-status", blame: "transport", step: "android.amapi.redeem" } },
-  { id: "android-amapi-wrong-length", group: G.token, rules: on(AMAPI, { kind: "wrong-length", extra: 50 }), expect: { code: "transport.reset", blame: "transport", step: "android.amapi.redeem" } },
+  { id: "android-amapi-wrong-length", group: G.token, rules: on(AMAPI, { kind: "wrong-length", extra: 50 }), expect: { code: "transport.reset", blame: "transport", step: "android.amapi.nonce" } },
   { id: "android-headwind-garbage", group: G.aosp, reference: AOSP_REF, rules: on(HMDM, as("application/json", garbage(300))), expect: { code: "android.headwind.malformed", blame: "server", step: "android.headwind.configuration" } },
   { id: "android-headwind-slow-body", group: G.aosp, reference: AOSP_REF, rules: on(HMDM, { kind: "slow-body", everyMs: 50 }), expect: { code: "transport.timeout", blame: "transport", step: "android.headwind.configuration" } },
   {

@@ -29,7 +29,8 @@ export function deviceInfo(id: DeviceIdentity, o?: AndroidFlowOptions): AndroidD
     androidId: id.android?.androidId ?? "0000000000000000",
     wifiMac: id.android?.randomizedWifiMac ?? id.wifiMac,
     ...(id.android?.knoxVersion !== undefined ? { knoxVersion: id.android.knoxVersion } : {}),
-    integrity: integritySignals(id, id.android?.securityPatch || "2024-01-05", `enroll:${id.serialNumber}`),
+    // A key attested per request, with the server's nonce as its challenge (the device had a fixed `enroll:<serial>` before).
+    attest: (challenge) => integritySignals(id, id.android?.securityPatch || "2024-01-05", challenge),
     screenLock: id.state?.screenLock ?? { type: "none" },
   };
 }

@@ -31,8 +31,11 @@ export function osVersionNumber(v: string): number {
   return a * 10000 + b * 100 + c;
 }
 
-/** The signals the DPC sends with its enrollment and status reports. `challenge`: the server's nonce (or the device's own). */
-export function integritySignals(id: DeviceIdentity, securityPatch: string, challenge: string): IntegritySignals {
+/**
+ * The signals the DPC sends with its enrollment and status reports. `challenge`: the attestationChallenge of the attested
+ * key — the server's one-time nonce (server/android/integrity-nonces.ts), as bytes; KeyMint takes at most 128 bytes.
+ */
+export function integritySignals(id: DeviceIdentity, securityPatch: string, challenge: string | Uint8Array): IntegritySignals {
   const i = integrityOf(id);
   const locked = i.bootloader === "locked";
   const rootOfTrust: RootOfTrust = {
@@ -47,7 +50,7 @@ export function integritySignals(id: DeviceIdentity, securityPatch: string, chal
     attestationSecurityLevel: "TrustedEnvironment",
     keyMintVersion: 100,
     keyMintSecurityLevel: "TrustedEnvironment",
-    attestationChallenge: new Uint8Array(Buffer.from(challenge.slice(0, 128), "utf8")),
+    attestationChallenge: (typeof challenge === "string" ? new Uint8Array(Buffer.from(challenge, "utf8")) : challenge).slice(0, 128),
     rootOfTrust,
     osVersion: osVersionNumber(id.os.version),
     ...(patch ? { osPatchLevel: Number(patch[1]) * 100 + Number(patch[2]) } : {}),

@@ -121,7 +121,7 @@ const ANDROID_AGENT_WORK = [...Object.values(AGENT_WORK_STEPS), ...SCEP];
 /** The DPC's sign-in and both server dialects a DPC may speak (options.android.dialect). */
 const ANDROID_DPC = ["android.signin.chrome-tab", "auth.mfa", "auth.terms", AGENT_TERMS_STEPS.fetch, AGENT_TERMS_STEPS.screen, ...Object.values(AMAPI_STEPS), ...Object.values(HEADWIND_STEPS), ...Object.values(WS1_STEPS), INTUNE_COMPLIANCE_STEP, ...ANDROID_AGENT_WORK];
 const ANDROID_DA = ["android.da.parse", "android.da.install", "android.da.activate", "android.da.klms", "android.da.resolve", "android.da.policies", "android.da.update-settings-link", "android.da.unenroll"];
-const ANDROID_CHECKIN = [AMAPI_STEPS.report, AMAPI_STEPS.ack, AMAPI_STEPS.push, HEADWIND_STEPS.config, HEADWIND_STEPS.push, HEADWIND_STEPS.info, INTUNE_COMPLIANCE_STEP];
+const ANDROID_CHECKIN = [AMAPI_STEPS.nonce, AMAPI_STEPS.report, AMAPI_STEPS.ack, AMAPI_STEPS.push, HEADWIND_STEPS.config, HEADWIND_STEPS.push, HEADWIND_STEPS.info, INTUNE_COMPLIANCE_STEP];
 
 /** What one flow declares: enrollment steps and the steps of its steady-state check-in (unprefixed). */
 export interface FlowSteps {

@@ -20,6 +20,7 @@ import { googleError, jsonRes, readJson } from "./respond.js";
 import { invalidDelegatedScopes } from "../../wire/android/delegation.js";
 import type { TokenStore } from "./tokens.js";
 import { decodeKeyDescription, deviceVerdict, readIntegritySignals, securityPosture, type IntegritySignals } from "../../wire/android/integrity.js";
+import { DEFAULT_NONCE_VALIDITY_SECONDS, IntegrityNonces, NONCE_REFUSAL_TEXT } from "./integrity-nonces.js";
 
 export interface FakeAmapiDeps {
   config: AndroidHalfConfig;
@@ -65,8 +66,12 @@ export class FakeAmapi {
   private readonly delivered = new Map<string, { policyVersion: string; applications?: ApplicationPolicy[]; passwordPolicies?: unknown[]; openNetworkConfiguration?: Record<string, unknown> }>();
   private seq = 0;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** One-time nonces the device attests with (integrity-nonces.ts); their validity is the tenant's setting, read per issue. */
+  readonly integrityNonces: IntegrityNonces;
 
-  constructor(private readonly d: FakeAmapiDeps) {}
+  constructor(private readonly d: FakeAmapiDeps) {
+    this.integrityNonces = new IntegrityNonces(d.now, () => this.d.config.amapi.integrityNonceValiditySeconds ?? DEFAULT_NONCE_VALIDITY_SECONDS);
+  }
 
   private get e(): string {
     return this.d.config.enterpriseId;
@@ -142,6 +147,11 @@ export class FakeAmapi {
     if (req.method !== "POST") return googleError(405, "INVALID_ARGUMENT", "POST only");
     const body = readJson(req.body);
     if (!body) return googleError(400, "INVALID_ARGUMENT", "body is not a JSON object");
+    if (rest === "integrityNonces") {
+      const serial = (body.hardwareInfo as { serialNumber?: unknown } | undefined)?.serialNumber;
+      if (typeof serial !== "string" || serial === "") return googleError(400, "INVALID_ARGUMENT", "hardwareInfo.serialNumber is required");
+      return jsonRes(200, { nonce: this.integrityNonces.issue(serial) });
+    }
     if (rest === "enrollmentTokens:redeem") {
       const value = typeof body.enrollmentToken === "string" ? body.enrollmentToken : "";
       const mm = String(body.managementMode ?? "");
@@ -269,6 +279,13 @@ export class FakeAmapi {
    * Google's stand-in evaluates what the device sent (wire/android/integrity.ts): the Play Integrity device verdict (as a
    * server receives it decoded; nothing here is signed by Google) and the AMAPI securityPosture on the device resource;
    * the tenant's compliance (Intune reads Play's verdict) gets the verdict, the root detection and the patch level.
+   *
+   * The attested key's challenge must be a nonce this server issued to this device, unused and within its validity
+   * (integrity-nonces.ts). Evidence that is not (missing, replayed, edited, expired, another device's) earns no verdict:
+   * securityPosture POSTURE_UNSPECIFIED, and compliance sees "no verdict received" with the reason. AMAPI publishes no
+   * error for a replayed attestation, and Play Integrity leaves the refusal to the server that checks requestDetails
+   * (developer.android.com/google/play/integrity/classic); withholding the verdict, rather than failing the request, is
+   * an assumption (the request itself is well formed).
    */
   private observeIntegrity(dev: AmapiDevice, recordKey: string, s: IntegritySignals | undefined, body: Record<string, unknown>): void {
     const patch = (body.softwareInfo as { securityPatchLevel?: unknown } | undefined)?.securityPatchLevel;
@@ -276,6 +293,14 @@ export class FakeAmapi {
     if (securityPatch) dev.softwareInfo = { ...(dev.softwareInfo ?? {}), securityPatchLevel: securityPatch };
     if (!s) {
       this.d.policy.observe(recordKey, { ...(securityPatch ? { securityPatch } : {}) });
+      return;
+    }
+    const challenge = decodeKeyDescription(s)?.attestationChallenge;
+    // Evidence without an attested key has no challenge either: it is not bound to this request ("missing").
+    const refused = this.integrityNonces.consume(challenge, String(dev.hardwareInfo?.serialNumber ?? ""));
+    if (refused) {
+      dev.securityPosture = securityPosture(undefined, s);
+      this.d.policy.observe(recordKey, { ...(securityPatch ? { securityPatch } : {}), integrity: { rootDetected: s.rootDetected, withheld: NONCE_REFUSAL_TEXT[refused] } });
       return;
     }
     const verdict = s.gms ? deviceVerdict(s, this.d.now(), dev.apiLevel) : undefined;

@@ -69,7 +69,8 @@ export interface ProfileConfig {
 export interface AndroidHalfConfig {
   enterpriseId: string;
   profiles: Record<string, ProfileConfig>;
-  amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "stall" };
+  /** integrityNonceValiditySeconds: how long an integrity nonce lives (server/android/integrity-nonces.ts; default 600, an assumption). */
+  amapi: { pushEndpoint?: string; pendingCommands: number; fault: "none" | "stall"; integrityNonceValiditySeconds?: number };
   headwind: {
     secureEnrollment: boolean;
     hashSecret: string;
@@ -156,7 +157,12 @@ export function resolveConfig(raw: unknown): AndroidHalfConfig {
   return {
     enterpriseId,
     profiles,
-    amapi: { pushEndpoint: a.pushEndpoint as string | undefined, pendingCommands: (a.pendingCommands as number | undefined) ?? 0, fault: (a.fault as "none") ?? "none" },
+    amapi: {
+      pushEndpoint: a.pushEndpoint as string | undefined,
+      pendingCommands: (a.pendingCommands as number | undefined) ?? 0,
+      fault: (a.fault as "none") ?? "none",
+      ...(typeof a.integrityNonceValiditySeconds === "number" ? { integrityNonceValiditySeconds: a.integrityNonceValiditySeconds } : {}),
+    },
     headwind: {
       secureEnrollment: (h.secureEnrollment as boolean | undefined) ?? false,
       hashSecret: (h.hashSecret as string | undefined) ?? "changeme-C3z9vi54",

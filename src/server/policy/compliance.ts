@@ -20,6 +20,11 @@ export type ComplianceState = "compliant" | "in-grace" | "noncompliant" | "not-e
 export interface IntegrityFacts {
   verdict?: readonly string[];
   rootDetected: boolean;
+  /**
+   * Why the service withheld the verdict although the device sent evidence: the evidence was not bound to a nonce the
+   * service issued (server/android/integrity-nonces.ts; enrollsim's words: no such text is published).
+   */
+  withheld?: string;
 }
 
 export interface DeviceFacts {
@@ -45,7 +50,7 @@ function androidRules(r: CompliancePolicy["rules"], f: DeviceFacts): string[] {
   const out: string[] = [];
   const v = f.integrity?.verdict;
   const has = (l: string) => v?.includes(l) ?? false;
-  const seen = v === undefined ? "no verdict received" : `verdict ${v.length ? v.join(", ") : "none"}`;
+  const seen = v === undefined ? `no verdict received${f.integrity?.withheld ? `: ${f.integrity.withheld}` : ""}` : `verdict ${v.length ? v.join(", ") : "none"}`;
   if (r.rootedDevices === "block" && f.integrity?.rootDetected) out.push("Rooted devices: Block (rooted device detected)");
   if (r.playIntegrity && (!has("MEETS_BASIC_INTEGRITY") || (r.playIntegrity === "basic-and-device" && !has("MEETS_DEVICE_INTEGRITY"))))
     out.push(`Play Integrity Verdict: ${r.playIntegrity === "basic" ? "Check basic integrity" : "Check basic integrity & device integrity"} (${seen})`);

@@ -5,6 +5,7 @@
  * private), then sending status reports and acknowledging commands. The EMM sees the result
  * through the fake AMAPI REST surface and Pub/Sub pushes.
  *
+ *   POST {amapi}/device/v1/integrityNonces           → {nonce}  (before each request that carries integrity evidence)
  *   POST {amapi}/device/v1/enrollmentTokens:redeem   → Device | {error:{code,status,message,reason}}
  *   POST {amapi}/device/v1/{device}:reportStatus     → {policyVersion, pendingCommands[], serviceRestricted?}
  *   POST {amapi}/device/v1/{operation}:ack           → {}
@@ -19,6 +20,7 @@ import type { ApplicationPolicy, ApplicationReport, NonComplianceDetail } from "
 import { passwordNonCompliance, type PasswordNonCompliance, type PasswordRequirements } from "../../../wire/android/password-policy.js";
 import { oncKeyPairNetworks, oncNonCompliance, type OncNonCompliance } from "../../../wire/android/onc.js";
 import type { AndroidDeviceInfo, DialectOptions } from "./types.js";
+import type { IntegritySignals } from "../../../wire/android/integrity.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -26,7 +28,7 @@ export const fcmTokenFor = (device: { androidId: string; serialNumber: string })
 /** The command's type (AMAPI Operation.metadata is the Command: `type` LOCK, REBOOT, …). */
 const commandType = (op: { metadata?: Record<string, unknown> }): string => (typeof op.metadata?.type === "string" ? op.metadata.type : "(untyped)");
 
-export const AMAPI_STEPS = { redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait", apps: "android.amapi.apps" } as const;
+export const AMAPI_STEPS = { nonce: "android.amapi.nonce", redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait", apps: "android.amapi.apps" } as const;
 
 /** Fake-AMAPI error reasons → stable outcome codes. */
 const REASON_CODES: Record<string, string> = {
@@ -70,6 +72,7 @@ export const amapiDialect: AndroidDialect = {
     const token = input.adminExtras[CLOUDDPC.tokenExtra];
     if (typeof token !== "string" || token === "")
       return { ok: false, code: "android.amapi.no-token", step: AMAPI_STEPS.redeem, message: `${WIZARD_TEXT.cantSetUp} (no ${CLOUDDPC.tokenExtra} in the admin extras)` };
+    const integrityAtRedeem = await integrityEvidence(ctx, base, device);
     const redeemed = await step(ctx, AMAPI_STEPS.redeem, async () => {
       const res = await exchange(
         ctx,
@@ -89,7 +92,7 @@ export const amapiDialect: AndroidDialect = {
             hardwareInfo: { brand: device.brand, manufacturer: device.manufacturer, model: device.model, hardware: device.hardware, serialNumber: device.serialNumber },
             softwareInfo: { androidVersion: device.androidVersion, androidBuildNumber: device.buildNumber, securityPatchLevel: device.securityPatch, androidDevicePolicyVersionCode: 18420 },
             networkInfo: { imei: device.imei, wifiMacAddress: device.wifiMac },
-            ...(device.integrity ? { integrity: device.integrity } : {}),
+            ...integrityAtRedeem,
           }),
         },
         { acceptStatus: [400, 403, 404, 409, 410] },
@@ -125,6 +128,7 @@ export const amapiDialect: AndroidDialect = {
     const reports = options.statusReports ?? 1;
     for (let i = 0; i < reports; i++) {
       if (i > 0) await ctx.clock.sleep(options.statusIntervalMs ?? 60_000, ctx.signal);
+      const integrity = await integrityEvidence(ctx, base, device);
       const ack = await step(ctx, AMAPI_STEPS.report, async () => {
         const res = await exchange(ctx, AMAPI_STEPS.report, {
           method: "POST",
@@ -135,7 +139,7 @@ export const amapiDialect: AndroidDialect = {
             policyCompliant: passwords.length + onc.length === 0,
             ...(passwords.length + onc.length ? { nonComplianceDetails: [...passwords, ...onc] } : {}),
             softwareInfo: { securityPatchLevel: device.securityPatch },
-            ...(device.integrity ? { integrity: device.integrity } : {}),
+            ...integrity,
             report: i,
           }),
         });
@@ -192,6 +196,7 @@ export const amapiDialect: AndroidDialect = {
     const { ctx, device, options } = input;
     const base = options.amapiUrl?.replace(/\/$/, "");
     if (!base) throw new ScenarioError("the amapi dialect needs options.android.amapiUrl (or the embedded server)");
+    const integrity = await integrityEvidence(ctx, base, device);
     const r = await step(ctx, AMAPI_STEPS.report, async () => {
       const res = await exchange(
         ctx,
@@ -201,7 +206,7 @@ export const amapiDialect: AndroidDialect = {
           url: `${base}/device/v1/devices:reportStatus`,
           headers: { "content-type": "application/json" },
           // No compliance claim before the device has applied the policy this report is answered with (the server keeps the last one); the deprecated nonCompliant still says it.
-          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, ...(options.nonCompliant ? { policyCompliant: false, nonComplianceDetails: passwordDetails(device, options, []) } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
+          body: json({ hardwareInfo: { serialNumber: device.serialNumber }, ...(options.nonCompliant ? { policyCompliant: false, nonComplianceDetails: passwordDetails(device, options, []) } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...integrity }),
         },
         { acceptStatus: [403, 404] },
       );
@@ -277,6 +282,7 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
   const { reports: applicationReports } = installed;
   const nonComplianceDetails = [...passwords, ...installed.nonComplianceDetails];
   const { ctx, device } = input;
+  const integrity = await integrityEvidence(ctx, base, device);
   return step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
@@ -287,7 +293,7 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
         policyCompliant: nonComplianceDetails.length === 0,
         ...(nonComplianceDetails.length ? { nonComplianceDetails } : {}),
         softwareInfo: { securityPatchLevel: device.securityPatch },
-            ...(device.integrity ? { integrity: device.integrity } : {}),
+        ...integrity,
         applicationReports,
       }),
     });
@@ -297,17 +303,51 @@ async function reportApps(input: DialectInput, base: string, name: string, polic
   });
 }
 
+/**
+ * The integrity evidence for one request: the device asks the server for a one-time nonce and attests a key with it as
+ * the attestationChallenge (server/android/integrity-nonces.ts). When the server gives no nonce (no such endpoint, or an
+ * error answer), the request goes on with evidence whose challenge is empty: the server decides (a nonce-checking server
+ * withholds its verdict), and the request's own answer says whatever the server has to say.
+ */
+async function integrityEvidence(ctx: DialectInput["ctx"], base: string, device: AndroidDeviceInfo): Promise<{ integrity?: IntegritySignals }> {
+  if (!device.attest) return {};
+  const attest = device.attest;
+  return step(ctx, AMAPI_STEPS.nonce, async () => {
+    const res = await exchange(
+      ctx,
+      AMAPI_STEPS.nonce,
+      { method: "POST", url: `${base}/device/v1/integrityNonces`, headers: { "content-type": "application/json" }, body: json({ hardwareInfo: { serialNumber: device.serialNumber } }) },
+      { acceptStatus: [400, 401, 403, 404, 405, 409, 429, 500, 501, 502, 503] },
+    );
+    if (res.status >= 400) {
+      decoded(ctx, AMAPI_STEPS.nonce, { status: res.status, nonce: "none: the key is attested with an empty challenge" });
+      return { integrity: attest(new Uint8Array(0)) };
+    }
+    let nonce: unknown;
+    try {
+      nonce = (JSON.parse(text(res.body.subarray(0, 4096))) as { nonce?: unknown }).nonce;
+    } catch {
+      nonce = undefined;
+    }
+    if (typeof nonce !== "string" || !/^[A-Za-z0-9+/]{4,172}={0,2}$/.test(nonce)) throw new ProtocolViolationError("android.amapi.malformed", "the integrity nonce answer has no base64 nonce (at most 128 bytes)");
+    const challenge = new Uint8Array(Buffer.from(nonce, "base64"));
+    decoded(ctx, AMAPI_STEPS.nonce, { nonceBytes: challenge.length });
+    return { integrity: attest(challenge) };
+  });
+}
+
 /** Outcome of a steady-state check-in whose compliance report says the screen lock misses the policy's password requirements. */
 export const PASSWORD_NOT_SUFFICIENT_CODE = "android.checkin.password-not-sufficient";
 
 /** A status report of the device's compliance after it applied the policy (its password requirements). Returns the commands the answer carried. */
 async function reportCompliance(ctx: DialectInput["ctx"], url: string, who: Record<string, unknown>, device: AndroidDeviceInfo, passwords: readonly (NonComplianceDetail & { specificNonComplianceReason?: string })[]): Promise<Operation[]> {
+  const integrity = await integrityEvidence(ctx, url.slice(0, url.indexOf("/device/v1/")), device);
   return step(ctx, AMAPI_STEPS.report, async () => {
     const res = await exchange(ctx, AMAPI_STEPS.report, {
       method: "POST",
       url,
       headers: { "content-type": "application/json" },
-      body: json({ ...who, policyCompliant: passwords.length === 0, ...(passwords.length ? { nonComplianceDetails: passwords } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...(device.integrity ? { integrity: device.integrity } : {}) }),
+      body: json({ ...who, policyCompliant: passwords.length === 0, ...(passwords.length ? { nonComplianceDetails: passwords } : {}), softwareInfo: { securityPatchLevel: device.securityPatch }, ...integrity }),
     });
     const a = readStatusAck(text(res.body));
     decoded(ctx, AMAPI_STEPS.report, { screenLock: device.screenLock?.type ?? "none", policyCompliant: passwords.length === 0, nonComplianceDetails: passwords.map((d) => `${d.settingName} ${d.nonComplianceReason} ${d.specificNonComplianceReason}`), pendingCommands: a.pendingCommands.length });

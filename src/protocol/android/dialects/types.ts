@@ -28,8 +28,11 @@ export interface AndroidDeviceInfo {
   wifiMac?: string;
   /** Samsung Knox version of the firmware ("3.2.1"); absent on other makers. */
   knoxVersion?: string;
-  /** What the device reports of its integrity (attested KeyDescription, root detection, GMS; wire/android/integrity.ts). */
-  integrity?: IntegritySignals;
+  /**
+   * What the device reports of its integrity (attested KeyDescription, root detection, GMS; wire/android/integrity.ts)
+   * for a key attested with this challenge (the server's one-time nonce). Absent: the device sends no integrity evidence.
+   */
+  attest?: (challenge: Uint8Array) => IntegritySignals;
   /** The screen lock the user set (device state screenLock; default none). */
   screenLock?: ScreenLock;
 }

@@ -215,7 +215,18 @@ const embedded: Json = {
     amapi: {
       type: "object",
       additionalProperties: false,
-      properties: { pushEndpoint: { type: "string", pattern: "^https?://" }, pendingCommands: { type: "integer", minimum: 0, maximum: 100 }, fault },
+      properties: {
+        pushEndpoint: { type: "string", pattern: "^https?://" },
+        pendingCommands: { type: "integer", minimum: 0, maximum: 100 },
+        fault,
+        integrityNonceValiditySeconds: {
+          type: "integer",
+          minimum: 1,
+          maximum: 86_400,
+          description:
+            "How long a one-time integrity nonce lives on the server's clock, from issue to the request whose key attestation carries it as attestationChallenge (server/android/integrity-nonces.ts). Evidence with a missing, replayed, expired or another device's nonce gets no verdict. Default 600 (an assumption: Google publishes no validity).",
+        },
+      },
     },
     workspaceOne: { ...(workspaceOneSchema as Record<string, unknown>), description: "The old name of embedded.policy.workspaceOne (the Workspace ONE tenant now serves the Hub on Android and iOS); still read when embedded.policy.workspaceOne is absent." },
     headwind: {
