@@ -98,6 +98,8 @@ describe("Android failure scenarios (scenarios/failures/android-*.yaml)", () => 
     "android-screen-lock-required-failing.yaml",
     // Enrols every phone; the agent's installKeyPair then fails before CERT_INSTALL is delegated (android.agent.action-failed).
     "android-agent-cert-before-delegation-failing.yaml",
+    // Enrols every phone; the slow link's status reports arrive after the integrity nonce expired: Noncompliant.
+    "android-integrity-nonce-expired-failing.yaml",
   ]);
   // Tickets whose symptom is an unwanted enrolment: the failing variant enrols (asserted by its outcomes) and the
   // fix leaves the device unmanaged, so the fixed variant enrols none.
