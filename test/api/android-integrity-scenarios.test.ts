@@ -4,6 +4,8 @@
  * requiring basic & device integrity; fixed by a basic-integrity policy and an unrooted phone), and the load-time
  * errors for the new state and policy keys (file:line:column, did-you-mean).
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario, scenarioContext } from "../../src/api/run-scenario.js";
@@ -45,6 +47,36 @@ describe("integrity evidence bound to a one-time server nonce: shipped scenarios
       expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
       expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
       expect(summary.outcomes["android.compliance.noncompliant"]).toBe(2);
+    },
+    T,
+  );
+  it(
+    "composed with an edit in the request: evidence that loses its attested key on the way has no challenge and gets no verdict",
+    async () => {
+      // The fixed variant (60 s validity) whose slow-link fault is an edit instead of a delay: a middlebox drops
+      // integrity.keyDescription from those Pixels' status reports.
+      const fixed = readFileSync(failure("android-integrity-nonce-expired-fixed.yaml"), "utf8");
+      const edited = fixed
+        .replace("name: android-integrity-nonce-expired-fixed", "name: android-integrity-nonce-key-dropped")
+        .replace(/expect:[\s\S]*$/, "")
+        .replace("status reports reach the server 8 s late", "the attested key is dropped")
+        .replace("delay: { ms: 8000 }", "edit: { in: request, remove: integrity/keyDescription }")
+        .concat(
+          [
+            "expect:",
+            "  outcomes:",
+            "    android.enrolled: { count: 4 }",
+            "    android.compliance.noncompliant: { count: 2 }",
+            "  shown:",
+            '    - { text: "Play Integrity Verdict: Check basic integrity & device integrity (no verdict received: the attestation carries no challenge from this server)", count: 2 }',
+            "",
+          ].join("\n"),
+        );
+      const file = join(mkdtempSync(join(tmpdir(), "enrollsim-nonce-")), "key-dropped.yaml");
+      writeFileSync(file, edited);
+      const { summary } = await runScenario(file, opts);
+      expect((summary.expectations ?? []).filter((e) => !e.ok)).toEqual([]);
+      expect(summary).toMatchObject({ devices: 4, enrolled: 4, ok: true });
     },
     T,
   );
