@@ -117,9 +117,19 @@ export interface DeviceBoot {
   atStep?: string;
 }
 
+/**
+ * Where the device keeps an identity's private key (Windows: the key storage provider, and the TPM storage
+ * hierarchy it was created in; device/windows/tpm-keys.ts). Absent: nothing binds the key to a place.
+ */
+export interface KeyStore {
+  provider: string;
+  /** The TPM the key was created in, as the device names it; absent for software keys. */
+  tpm?: string;
+}
+
 /** Credentials a device holds after a flow: its keychain. */
 export interface Keychain {
-  identities: { label: string; certificate: Certificate; key: PrivateKey; chain: Certificate[] }[];
+  identities: { label: string; certificate: Certificate; key: PrivateKey; chain: Certificate[]; keyStore?: KeyStore }[];
   /**
    * Root certificates the device installed (a profile's certificate payloads, ADE anchors), with no key: kept
    * with the identities so a later session's TLS trusts what the device trusts (Apple: profile-trust.ts, whose
@@ -182,6 +192,6 @@ export interface Flow<Options = unknown> {
   checkin?(
     ctx: FlowContext,
     options: Options,
-    state: { certificates: { label: string; pem: string }[]; serverIds: Record<string, string>; appliedSettings?: AppliedSettings },
+    state: { certificates: { label: string; pem: string; keyStore?: KeyStore }[]; serverIds: Record<string, string>; appliedSettings?: AppliedSettings },
   ): Promise<{ ok: boolean; code: string; step?: string; message?: string; erased?: boolean; shown?: Shown }>;
 }

@@ -330,7 +330,8 @@ export interface DeviceState extends AndroidCapabilityState {
   mmpcEnrollmentFlag?: number;
   account?: { admin?: boolean };
   join?: WindowsJoin;
-  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; firmwareVersion?: string; attestation?: TpmAttestation };
+  /** `cleared`: the TPM was cleared since the PC was made (its storage hierarchy has a new seed; device/windows/tpm-keys.ts). */
+  tpm?: { version?: "2.0" | "1.2" | "none"; kind?: "discrete" | "firmware" | "virtual"; manufacturer?: TpmManufacturer; firmwareVersion?: string; attestation?: TpmAttestation; cleared?: boolean };
   osVersion?: string;
   osEdition?: number;
   cspStatus?: CspStatusRule[];

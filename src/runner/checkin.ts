@@ -7,7 +7,7 @@
  * (that would issue one certificate per check-in) and claims nothing more than that.
  */
 import { ScenarioError } from "../errors/index.js";
-import type { AppliedSettings, FlowResult } from "../device/flow.js";
+import type { AppliedSettings, FlowResult, KeyStore } from "../device/flow.js";
 import type { Shown } from "../device/shown.js";
 import { ownString } from "../ports/own-string.js";
 import { toPem } from "../wire/x509/certificate.js";
@@ -16,8 +16,8 @@ import { ScepClient } from "../protocol/scep/client.js";
 
 /** What an enrolled device holds, handed to its check-in. */
 export interface EnrolledState {
-  /** Issued certificates as PEM, by keychain label. */
-  certificates: { label: string; pem: string }[];
+  /** Issued certificates as PEM, by keychain label, with where the device keeps each one's key (when the flow says). */
+  certificates: { label: string; pem: string; keyStore?: KeyStore }[];
   /** Ids the server gave the device (enrollment id, certificate serial, …). */
   serverIds: Record<string, string>;
   /** Settings the device keeps from its server between check-ins (a check-in replaces them; a wipe clears them). */
@@ -79,7 +79,7 @@ function shared(s: string): string {
 /** What a steady check-in needs of an enrolment's result (its identities as PEM, the server's ids). */
 export function enrolledState(result: FlowResult): EnrolledState {
   // Kept for the device's life: strings that do not keep the documents they were read from alive (ports/own-string.ts).
-  const certificates = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der) }));
+  const certificates: EnrolledState["certificates"] = result.keychain.identities.map((i) => ({ label: ownString(i.label), pem: toPem(i.certificate.der), ...(i.keyStore ? { keyStore: i.keyStore } : {}) }));
   // Installed roots (no key) are kept too: a later session's fresh TLS handshake needs them (device/apple/profile-trust.ts).
   for (const r of result.keychain.roots ?? []) certificates.push({ label: shared(r.label), pem: shared(toPem(r.certificate.der)) });
   const serverIds: Record<string, string> = {};

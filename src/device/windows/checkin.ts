@@ -15,21 +15,24 @@
  * applied-settings.ts); other settings written in earlier sessions are not remembered.
  */
 import { ScenarioError, TransportError } from "../../errors/index.js";
-import { decoded, deviceNow } from "../../protocol/common/context.js";
+import { decoded, deviceNow, step } from "../../protocol/common/context.js";
 import { runDmSession } from "../../protocol/windows/dm.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { fromPem, parseCertificate, sameBytes, toPem } from "../../wire/x509/certificate.js";
-import type { FlowContext } from "../flow.js";
+import type { FlowContext, KeyStore } from "../flow.js";
 import type { PrivateKey } from "../../ports/crypto.js";
 import { CspProcessor, CspTree, devInfoItems } from "./csp.js";
 import { execRemoteReset, installResetNodes, type AcceptedReset } from "./recovery.js";
 import { keptSettings, localAutopilotReset, restoreSettings } from "./applied-settings.js";
 import type { AppliedSettings } from "../flow.js";
+import type { Shown } from "../shown.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 import { withWindowsProxy } from "./proxy.js";
+import { lostKey, NTE_BAD_KEYSET } from "./tpm-keys.js";
 
 export interface WindowsEnrolledState {
-  certificates: { label: string; pem: string }[];
+  /** With where each key is kept (tpm-keys.ts), when the enrollment said. */
+  certificates: { label: string; pem: string; keyStore?: KeyStore }[];
   serverIds: Record<string, string>;
   /** The Policy CSP values the PC keeps (applied-settings.ts): seeded into each session, replaced after it. */
   appliedSettings?: AppliedSettings;
@@ -44,6 +47,8 @@ export interface WindowsCheckinOutcome {
   erased?: boolean;
   /** The server ended the enrollment (Exec DMClient/Provider/<id>/Unenroll): no more check-ins. */
   unenrolled?: boolean;
+  /** What the PC shows or records for a failed check-in. */
+  shown?: Shown;
 }
 
 /** The ADDR a check-in talks to (see the module comment for the order). */
@@ -78,6 +83,26 @@ export async function windowsCheckin(original: FlowContext, o: ResolvedWindowsOp
   // The newest enrolment certificate (a renewal replaces the original one).
   const entry = state.certificates.find((c) => c.label === "mdm-renewed") ?? state.certificates.find((c) => c.label === "mdm");
   if (!entry) return { ok: false, code: "windows.checkin.not-enrolled", step: "dm.session", message: "no MDM enrolment certificate in the keychain" };
+  // The key must still be where it was created (tpm-keys.ts): a replaced board or a cleared TPM has lost it, and the
+  // session's client-certificate TLS handshake cannot sign. Nothing goes on the wire.
+  const lost = lostKey(entry.keyStore, id);
+  if (lost) {
+    const out: WindowsCheckinOutcome = {
+      ok: false,
+      code: "windows.checkin.key-unusable",
+      step: "dm.session",
+      message: `${NTE_BAD_KEYSET.name} (${NTE_BAD_KEYSET.code}): "${NTE_BAD_KEYSET.text}" — ${lost}; the MDM session's TLS handshake cannot sign with the enrolled certificate, the PC does not check in until it enrolls again`,
+      // Which screen shows a failed scheduled sync is not published (the code and its system text are).
+      shown: { code: NTE_BAD_KEYSET.code, name: NTE_BAD_KEYSET.name, text: NTE_BAD_KEYSET.text, screen: "" },
+    };
+    // A failed session step with nothing on the wire (the trace and the timeline's step triggers see it).
+    return step(
+      p,
+      "dm.session",
+      async () => (decoded(p, "dm.session", { checkin: "scheduled", keyStore: entry.keyStore, failed: `${NTE_BAD_KEYSET.name} ${NTE_BAD_KEYSET.code}`, why: lost }), out),
+      () => true,
+    );
+  }
   let facts = enrolledMemo.get(entry);
   let key: PrivateKey;
   if (facts && facts.pem === entry.pem && facts.keys === ctx.ports.keys && facts.index === id.index) key = await ctx.ports.keys.rsa(id.index);

@@ -16,6 +16,7 @@ import type { EnrollmentPolicy } from "../../wire/windows/xcep.js";
 import { parseCertificate, sameBytes, type Certificate } from "../../wire/x509/certificate.js";
 import type { FlowResult } from "../flow.js";
 import { faultResult, type EnrollRun, type WindowsFlowResult } from "./run.js";
+import { windowsKeyStore } from "./tpm-keys.js";
 
 export interface ProvisionInput {
   disc: DiscoverResult;
@@ -88,7 +89,8 @@ export async function provision(run: EnrollRun, input: ProvisionInput): Promise<
   }
   const doc = enr.doc;
   const apply = await applyProvisioningDoc(run, doc, key);
-  const keychain: FlowResult["keychain"] = { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots }] };
+  // The key is created where Windows keeps it (tpm-keys.ts): the TPM the PC has now, else the software provider.
+  const keychain: FlowResult["keychain"] = { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots, keyStore: windowsKeyStore(id) }] };
   return { key, doc, apply, keychain, request, docXml: enr.docXml, keySlot };
 }
 

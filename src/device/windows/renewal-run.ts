@@ -36,7 +36,9 @@ export class EnrollmentRenewal {
     const mtls = this.mgmt.clientFor(this.current, true);
     const r = await renewSecurityToken(p, { ...request, http: mtls, cert: this.current }).finally(() => mtls.close().catch(() => {}));
     if (r.status === "fault") return r.fault;
-    keychain.identities = [...keychain.identities.filter((i) => i.label !== "mdm-renewed"), { label: "mdm-renewed", certificate: r.cert, key, chain: apply.roots }];
+    // The renewal signs with the same key, kept where it was created.
+    const keyStore = keychain.identities.find((i) => i.label === "mdm")?.keyStore;
+    keychain.identities = [...keychain.identities.filter((i) => i.label !== "mdm-renewed"), { label: "mdm-renewed", certificate: r.cert, key, chain: apply.roots, ...(keyStore ? { keyStore } : {}) }];
     this.current = r.cert;
     report.renewed = true;
     await this.mgmt.http.close().catch(() => {});

@@ -22,6 +22,7 @@ import type { Credentials, EnrollInput } from "../../protocol/windows/enroll.js"
 import { parseProvisioningDoc } from "../../wire/windows/provisioning.js";
 import { applyProvisioningDoc, type Provisioned } from "./provisioning.js";
 import type { EnrollRun } from "./run.js";
+import { windowsKeyStore } from "./tpm-keys.js";
 
 export const WINDOWS_OMADM = "windows.omadm";
 
@@ -65,7 +66,11 @@ export async function restoreWindowsCheckpoint(run: EnrollRun, point: DurablePoi
     // After provisioning only the AAD user token is presented again (LoginStatus alerts); the other kinds authenticated WSTEP alone.
     const creds: Credentials = c?.kind === "token" && typeof c.token === "string" && typeof c.valueType === "string" ? { kind: "token", valueType: c.valueType, token: c.token } : { kind: "onpremise", username: run.upn, password: run.o.password };
     decoded(run.p, "enroll.provision", { resume: `continuing from ${WINDOWS_OMADM} with the certificate of the killed run's enrollment (no new discovery, no new WSTEP request)`, subject: apply.cert.subject, serial: apply.cert.serialHex });
-    return { prov: { key, doc, apply, keychain: { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots }] }, request, docXml: d.docXml, keySlot: d.keySlot }, creds, entraRegistered: d.entraRegistered === true };
+    return {
+      prov: { key, doc, apply, keychain: { identities: [{ label: "mdm", certificate: apply.cert, key, chain: apply.roots, keyStore: windowsKeyStore(run.id) }] }, request, docXml: d.docXml, keySlot: d.keySlot },
+      creds,
+      entraRegistered: d.entraRegistered === true,
+    };
   } catch (e) {
     if (e instanceof SimError) return { why: `the checkpoint cannot be used: ${e.message}` };
     throw e;

@@ -75,6 +75,11 @@ export const WINDOWS_STATE: Json = {
         description:
           'The TPM firmware version (Get-Tpm ManufacturerVersion, tpm.msc "Specification Version"/firmware), e.g. "7.61.2785.0". Default: the catalog model\'s windows.tpmFirmwareVersion, else not stated (no firmware rule can match). Sent in the attestation statement of a self-deploying or pre-provisioning join; the reference server\'s attestation model refuses the ranges of its lists (built in: Infineon firmware affected by ADV170012 / ROCA) with 0x801C0003 AuthorizationError MsaTicketTpmValidationFailed; on builds whose Autopilot client checks the TPM itself (devices/windows/builds.yaml tpmVulnerabilityCheck: 20H2 on) the PC refuses the ADV170012 ranges first with 0x81039024, before any attestation. A timeline `set` of state.tpm with a newer version is the firmware update.',
       },
+      cleared: {
+        type: "boolean",
+        description:
+          'The TPM was cleared (Clear-Tpm, tpm.msc "Clear TPM", the firmware setup\'s TPM clear) since the PC was made: its storage hierarchy has a new seed and "you will lose all created keys associated with the TPM" (Microsoft Learn, Troubleshoot the TPM). Keys the PC created in it before (the MDM client certificate\'s, kept by the Microsoft Platform Crypto Provider) cannot be opened: the next MDM sync fails with NTE_BAD_KEYSET 0x80090016 "Keyset does not exist"; a new enrollment creates new keys in the cleared TPM. A timeline `set: { state.tpm: { ..., cleared: true } }` is the clear (give the whole object). Default false.',
+      },
       attestation: {
         enum: ["succeeds", "times-out", "retries-exceeded", "firmware-rejected"],
         description:
@@ -97,7 +102,7 @@ export const WINDOWS_STATE: Json = {
     maxItems: 3,
     items: { enum: ["motherboard", "nic", "disk"] },
     description:
-      "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one.",
+      "Parts replaced since the PC's hardware hash was harvested (and imported for Autopilot): the hash it reports now (DevDetail/Ext/DeviceHardwareData, the Autopilot profile request) is a different one, while a hash uploaded with autopilot.uploadHash is the harvested one. motherboard also brings a new TPM: keys created in the old one (the MDM client certificate's, Microsoft Platform Crypto Provider) cannot be opened, and the next MDM sync fails with NTE_BAD_KEYSET 0x80090016 \"Keyset does not exist\" (call4cloud.nl, systemboard-motherboard-replacement-tpm-0x80090016) until the PC enrolls again; a PC without a TPM (tpm.version none) keeps its keys in software and is not affected.",
   },
   recovery: {
     type: "object",
