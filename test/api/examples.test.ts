@@ -34,7 +34,7 @@ const examples = [
     failedCode: "windows.esp.certificate-failed",
     enrolledCode: "windows.autopilot.user-driven.provisioned",
     shown: { code: "0x801901F8", screen: "Enrollment Status Page (DeviceSetup)" },
-    textStart: "Certificates (0 of 1 installed, 1 failed): WifiCert: 0x801901F8 HTTP_E_STATUS_GATEWAY_TIMEOUT",
+    textStart: "Certificates (0 of 1 installed, 1 failed): error 0x801901F8",
   },
   {
     name: "android-tls-inspection",

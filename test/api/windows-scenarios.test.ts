@@ -187,7 +187,8 @@ describe("Windows field failures: exact codes and symptoms", () => {
     // The failed app and its exit code are the diagnosis (the message); the ESP page's words carry none of it.
     const banner = (await run("win-some-apps-failed-banner.yaml")).summary.errors["windows.esp.app-failed"]!;
     expect(banner.example).toMatch(/Failed app: .*BrokenLob: the installer exited with 1603/);
-    expect(banner.shown).toMatchObject({ text: "Something went wrong. Apps failed to install. Contact your support person.", screen: "Enrollment Status Page (DeviceSetup)" });
+    // The ESP's Apps row with the app's error code: MSI's 1603 as HRESULT_FROM_WIN32 (halfoncloud.com's capture: exit 1 → 0x80070001).
+    expect(banner.shown).toMatchObject({ code: "0x80070643", text: "Apps (1 of 2 installed, 1 failed): error 0x80070643 (the page's exact wording is not published)", screen: "Enrollment Status Page (DeviceSetup)" });
     expect((await run("win-already-enrolled-other-user.yaml")).summary.errors["windows.enroll.already-enrolled"]!.example).toContain("0x8018000A");
     expect((await run("win-cloned-image-stale-enrollment.yaml")).summary.errors["windows.enroll.machine-already-enrolled"]!.example).toMatch(/0x8007064C/i);
     expect((await run("win-entra-join-disallowed.yaml")).summary.errors["windows.join.disallowed"]!.example).toMatch(/A setup failure has occurred during bulk enrollment\. \(0x801C03ED\).*Administrator policy does not allow user/);

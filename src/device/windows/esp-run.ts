@@ -6,7 +6,7 @@
  * the user is left on when a phase fails.
  */
 import { decoded, note, step } from "../../protocol/common/context.js";
-import { APP_FAILED_TEXT, AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, espFailureButtons, REBOOT_PROMPT_TEXT, devicePreparationProviders, espCategoryRow, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
+import { AUTOLOGON_FAILED_TEXT, DEFAULT_ESP_ERROR, espErrorCode, espFailedRowText, espFailureButtons, REBOOT_PROMPT_TEXT, devicePreparationProviders, espCategoryRow, readEspSettings, trackedItems, type EspPhase } from "./esp.js";
 import { registrationItem, setSyncDone } from "./esp-extra.js";
 import type { Management } from "./management.js";
 import type { Prepared } from "./prepare.js";
@@ -163,16 +163,19 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
         ph.items = items.map((i) => ({ kind: i.kind, id: i.id, state: i.state, ...(doneAt.has(i.id) ? { doneAfterMs: doneAt.get(i.id) } : {}) }));
         const failed = items.find((i) => i.state === "failed");
         if (failed && (failed.kind === "scep" || failed.kind === "pfx")) {
-          // The Certificates row turns to an error with the profile's ErrorCode (scep-csp.ts).
-          const row = espCategoryRow(items, "Certificates");
+          // The Certificates row turns to an error with the profile's ErrorCode (scep-csp.ts). Which profile failed and
+          // the job's description are enrollsim's diagnosis (the message), not the page's words.
           const job = [...mgmt.scepJobs.jobs.values()].find((j) => j.id === failed.id && j.status === "failed");
-          return { result: "certificate-failed" as const, screen: `${row}: ${failed.id}: ${failed.detail ?? "failed"}${s.customErrorText ? `. ${s.customErrorText}` : ""}`, job };
+          const screen = espFailedRowText(espCategoryRow(items, "Certificates"), job?.errorCode, s.customErrorText);
+          return { result: "certificate-failed" as const, screen, job, failedItem: `Failed certificate profile: ${failed.id}: ${failed.detail ?? "failed"}` };
         }
         if (failed) {
-          const why = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name))?.error ?? [...msi.jobs.values()].find((j) => j.error)?.error;
-          // The page shows its own text (or the admin's custom one); which app failed and why (the job's LastError, the
-          // installer's exit code) is enrollsim's diagnosis, kept for the message, not put into the page's words.
-          return { result: "app-failed" as const, screen: s.customErrorText ?? APP_FAILED_TEXT, failedApp: `${failed.id}${why ? `: ${why}` : ""}` };
+          const app = [...msi.jobs.values()].find((j) => j.error && failed.id.includes(j.name)) ?? [...msi.jobs.values()].find((j) => j.error);
+          // The Apps row with the app's error code (its LastError as the ESP shows it, espErrorCode); which app failed and
+          // why (the installer's exit code) are enrollsim's diagnosis, kept for the message, not put into the page's words.
+          const code = espErrorCode(app?.lastError);
+          const screen = espFailedRowText(espCategoryRow(items, "Apps"), code, s.customErrorText);
+          return { result: "app-failed" as const, screen, code, failedItem: `Failed app: ${failed.id}${app?.error ? `: ${app.error}` : ""}` };
         }
         const finished = scope === "device" ? s.serverHasFinishedProvisioning : true;
         if (items.every((i) => i.state === "done") && finished && n > 0) return { result: "success" as const };
@@ -196,18 +199,20 @@ async function espPhases(run: EnrollRun, prov: Provisioned, mgmt: Management, o2
       const s = readEspSettings(tree, providerId, dmClientDoc);
       const buttons = espFailureButtons(s).join(", ");
       const waited = "waitingFor" in outcome && outcome.waitingFor?.length ? ` Waiting for: ${outcome.waitingFor.join(", ")}.` : "";
-      const failedApp = "failedApp" in outcome ? ` Failed app: ${outcome.failedApp}.` : "";
+      const failedItem = "failedItem" in outcome ? ` ${outcome.failedItem}.` : "";
       return {
         ok: false,
         code: outcome.result === "timeout" ? "windows.esp.timeout" : outcome.result === "app-failed" ? "windows.esp.app-failed" : `windows.esp.${outcome.result}`,
         step: phase === "DeviceSetup" ? "esp.device-setup" : "esp.account-setup",
-        message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}${failedApp}`,
+        message: `${phase} failed after ${Math.round((ph.endedAt - ph.startedAt) / o.minuteMs)} min: "${outcome.screen}" [${buttons}].${waited}${failedItem}`,
         keychain,
         windows: report,
         // A failed certificate profile: its ErrorCode and name, or the raw value no table holds.
         ...("job" in outcome && outcome.job
           ? { shown: { ...(outcome.job.errorCode ? { code: outcome.job.errorCode } : {}), ...(outcome.job.errorName ? { name: outcome.job.errorName } : {}), text: outcome.screen!, screen: `Enrollment Status Page (${phase})`, ...(outcome.job.unknownRaw ? { unknown: { raw: outcome.job.unknownRaw } } : {}) } }
-          : {}),
+          : "code" in outcome && outcome.code
+            ? { shown: { code: outcome.code, text: outcome.screen!, screen: `Enrollment Status Page (${phase})` } }
+            : {}),
       };
     }
   }

@@ -6,6 +6,7 @@
  * installs on the virtual clock. Outputs a per-phase timeline.
  */
 import type { Clock, Timer } from "../../ports/clock.js";
+import { hresultHex } from "../../wire/windows/menroll.js";
 import { CSP_LIST_DELIMITER } from "../../wire/windows/ns.js";
 import type { Command } from "../../wire/windows/syncml.js";
 import { canonicalUri, type CspTree } from "./csp.js";
@@ -82,7 +83,8 @@ export class MsiJobs {
   /** Set when an installer restarts the device (exit code 1641). */
   reboot: RebootRequest | undefined;
   private readonly timers: Timer[] = [];
-  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string }>();
+  /** `lastError`: the job's LastError node (the installer's exit code, or the download's HRESULT), which the ESP's Apps row shows (espErrorCode). */
+  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string; lastError?: string }>();
   /** The Exec each job came from (the queued EnterpriseDesktopAppManagement job), to run it again after a restart. */
   private readonly execs = new Map<string, { uri: string; data: string | undefined }>();
 
@@ -99,7 +101,7 @@ export class MsiJobs {
   private downloadFailed(code: string, base: string, lastError: string, text: string): void {
     this.tree.nodes.set(`${base}/Status`, { value: "30" });
     this.tree.nodes.set(`${base}/LastError`, { value: lastError });
-    this.jobs.set(code, { ...this.jobs.get(code)!, status: 30, endedAt: this.clock.now(), error: text });
+    this.jobs.set(code, { ...this.jobs.get(code)!, status: 30, endedAt: this.clock.now(), error: text, lastError });
     this.alerts.push({
       verb: "Alert",
       data: "1226",
@@ -155,7 +157,7 @@ export class MsiJobs {
     if (channel === "win32" && [...this.jobs.values()].some((j) => j.status === 50 && j.channel === "omadm")) {
       this.tree.nodes.set(`${base}/Status`, { value: "60" });
       this.tree.nodes.set(`${base}/LastError`, { value: "1618" });
-      this.jobs.set(code, { ...this.jobs.get(code)!, status: 60, endedAt: this.clock.now(), error: INSTALL_ALREADY_RUNNING });
+      this.jobs.set(code, { ...this.jobs.get(code)!, status: 60, endedAt: this.clock.now(), error: INSTALL_ALREADY_RUNNING, lastError: "1618" });
       this.alerts.push({
         verb: "Alert",
         data: "1226",
@@ -179,7 +181,7 @@ export class MsiJobs {
         const status = okay ? 70 : 60;
         this.tree.nodes.set(`${base}/Status`, { value: String(status) });
         if (!okay) this.tree.nodes.set(`${base}/LastError`, { value: String(b.exitCode) });
-        this.jobs.set(code, { ...this.jobs.get(code)!, status, endedAt: this.clock.now(), ...(okay ? {} : { error: `the installer exited with ${b.exitCode}${b.exitCode === 1603 ? " (ERROR_INSTALL_FAILURE: fatal error during installation)" : ""}` }) });
+        this.jobs.set(code, { ...this.jobs.get(code)!, status, endedAt: this.clock.now(), ...(okay ? {} : { error: `the installer exited with ${b.exitCode}${b.exitCode === 1603 ? " (ERROR_INSTALL_FAILURE: fatal error during installation)" : ""}`, lastError: String(b.exitCode) }) });
         this.alerts.push({
           verb: "Alert",
           data: "1226",
@@ -270,7 +272,28 @@ export function espFailureButtons(s: Pick<EspSettings, "blockInStatusPage" | "al
 
 export const DEFAULT_ESP_ERROR =
   "Installation of apps and policies took longer than expected. Your organization requires these to be installed before you can continue. Try again, or contact your support person.";
-export const APP_FAILED_TEXT = "Something went wrong. Apps failed to install. Contact your support person.";
+
+/**
+ * What the ESP shows for a failed tracked item: its category's row with the item's error code. Published as a capture
+ * only (halfoncloud.com, "M365 Business Premium Part 8: Anatomy of a Failed Enrollment": "The Apps category reports
+ * error code 0x80070001" for a Win32 app that exited 1, and Account setup shows "Previous step failed."), so the row's
+ * exact wording is not published and the text says so. The same row-and-code page stands for a failed certificate
+ * profile (its ErrorCode, scep-csp.ts); no capture of that page is published. The admin's CustomErrorText follows it.
+ */
+export function espFailedRowText(row: string, code: string | undefined, customErrorText: string | undefined): string {
+  return `${row}${code ? `: error ${code}` : ""} (the page's exact wording is not published)${customErrorText ? `. ${customErrorText}` : ""}`;
+}
+
+/**
+ * The code the ESP's Apps row shows for an app's LastError: an HRESULT as it is, an installer's exit code as
+ * HRESULT_FROM_WIN32 (exit 1 → 0x80070001 in halfoncloud.com's capture; MSI's 1603 → 0x80070643). Undefined otherwise.
+ */
+export function espErrorCode(lastError: string | undefined): string | undefined {
+  if (!lastError) return undefined;
+  if (/^0x[0-9a-f]{1,8}$/i.test(lastError)) return hresultHex(Number.parseInt(lastError.slice(2), 16));
+  const n = /^\d+$/.test(lastError) ? Number(lastError) : NaN;
+  return n > 0 && n <= 0xffff ? hresultHex(0x80070000 | n) : undefined;
+}
 
 /** Reads the ESP settings the server set (tree) over those of the provisioning document. */
 export function readEspSettings(tree: CspTree, providerId: string, fromDoc: Record<string, string>): EspSettings {

@@ -35,6 +35,18 @@ describe("MSI content download and hash (issue 12 #5)", () => {
     expect(downloads(events)).toHaveLength(1);
     expect(result).toMatchObject({ ok: false, code: "windows.esp.app-failed" });
     expect(result.message).toContain("0x80190194");
+    // The ESP's Apps row carries the job's LastError (an HRESULT as it is); the app's name stays in the message.
+    expect(result.shown).toMatchObject({ code: "0x80190194", screen: "Enrollment Status Page (DeviceSetup)" });
+    expect(result.shown!.text).toMatch(/^Apps \(.*\): error 0x80190194 \(the page's exact wording is not published\)$/);
+  });
+
+  it("the code the ESP's Apps row shows: an HRESULT as it is, an installer's exit code as HRESULT_FROM_WIN32", async () => {
+    const { espErrorCode } = await import("../../../src/device/windows/esp.js");
+    expect(espErrorCode("1")).toBe("0x80070001"); // halfoncloud.com's capture: a Win32 app that exited 1
+    expect(espErrorCode("1603")).toBe("0x80070643");
+    expect(espErrorCode("0x80190194")).toBe("0x80190194");
+    expect(espErrorCode("0")).toBeUndefined();
+    expect(espErrorCode(undefined)).toBeUndefined();
   });
 
   it("content whose SHA-256 differs from FileHash fails with CRYPT_E_HASH_VALUE 0x80091007", async () => {
