@@ -102,18 +102,25 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     unsupported: {
       behaviour: "ignored",
       code: "apple.profile.key-ignored",
-      shown: { text: "ManagedAppleID is not a key of this release: the profile installs as an ordinary (device) enrollment", screen: APPLE_ACCOUNT_SCREEN_IOS },
+      // The device shows its ordinary profile install: nothing of its own says the key was ignored (no published text).
+      shown: {
+        text: "(not published: the profile installs without a message about the key)",
+        screen: APPLE_ACCOUNT_SCREEN_IOS,
+        unknown: { raw: "ManagedAppleID on a release before it (profile-driven User Enrollment)", of: "condition" },
+      },
+      diagnosis: "ManagedAppleID is not a key of this release: the profile installs as an ordinary (device) enrollment",
     },
     afterRemoval: {
       behaviour: "refused",
       code: "apple.user-enrollment.profile-removed",
       shown: {
-        text: "Profile-driven User Enrollment was removed: the enrollment profile (an MDM payload with ManagedAppleID) is not installed; enroll through Sign In to Work or School Account (account-driven User Enrollment)",
+        text: "(not published: the enrollment profile is not installed)",
         // Where a refused profile install is shown (device/apple/shown.ts appleScreen; on a Mac: System Settings › Privacy & Security › Profiles).
         screen: "Settings › Profile Downloaded › Install (Profile Installation Failed)",
         // Apple publishes no on-screen text for this refusal: the Shown says so.
         unknown: { raw: "an MDM payload with ManagedAppleID (profile-driven User Enrollment) on a release that removed it", of: "condition" },
       },
+      diagnosis: "Profile-driven User Enrollment was removed: the enrollment profile (an MDM payload with ManagedAppleID) is not installed; enroll through Sign In to Work or School Account (account-driven User Enrollment)",
     },
     source:
       "Apple device-management schema com.apple.mdm.yaml, ManagedAppleID (\"Previously required for profile-driven user enrollment. Removed as of iOS 18 and macOS 15.\"; introduced iOS 13.1 / macOS 10.15) https://github.com/apple/device-management/blob/release/mdm/profiles/com.apple.mdm.yaml ; JumpCloud, 'Configure Account-Driven User Enrollment' (\"Profile-based user enrollment ... will fail for personal device enrollments on devices running iOS/iPadOS 18 or later\") https://jumpcloud.com/support/configure-account-driven-enrollment ; Hexnode, 'Setting up User Enrollment on Mac' (profile-driven: macOS 10.15 up to macOS 14) https://www.hexnode.com/mobile-device-management/help/how-to-set-up-user-enrollment-on-mac ; micromdm/micromdm#1031",
@@ -125,7 +132,12 @@ export const METHOD_TABLE: readonly MethodRow[] = [
     option: { path: ["apple", "installVia"], values: ["profiles-cli"], default: "system-settings" },
     min: {},
     removed: { macos: "11.0" },
-    unsupported: { behaviour: "absent", code: "apple.method-unavailable", shown: { text: "no profiles command on this release", screen: "Terminal" } },
+    unsupported: {
+      behaviour: "absent",
+      code: "apple.method-unavailable",
+      shown: { text: "(not published: the shell finds no profiles command)", screen: "Terminal", unknown: { raw: "no profiles command on this release", of: "condition" } },
+      diagnosis: "no profiles command on this release",
+    },
     afterRemoval: {
       behaviour: "refused",
       code: "apple.profile.cli-install-removed",

@@ -80,6 +80,9 @@ describe("profile-driven User Enrollment and its removal", () => {
     const e = summary.errors["apple.user-enrollment.profile-removed"]!;
     expect(e).toMatchObject({ step: "profile.install", shown: { screen: "Settings › Profile Downloaded › Install (Profile Installation Failed)", unknown: { of: "condition" } } });
     expect(e.example).toMatch(/iOS 18\.3 \(removed in iOS 18\.0\)/);
+    // The device's words are unpublished (the shown says so); what was removed and what to use instead is the diagnosis.
+    expect(e.shown!.text).toBe("(not published: the enrollment profile is not installed)");
+    expect(e.example).toContain("Profile-driven User Enrollment was removed");
     // Nothing reached the MDM: no SCEP, no check-in for the refused iPhones.
     expect(summary.steps["checkin.authenticate"]).toMatchObject({ count: 1 });
   }, 240_000);

@@ -106,6 +106,16 @@ describe("enrollment-method table", () => {
     expect(r.shown).toEqual({ text: "Welcome", screen: "setup wizard › Welcome (the ordinary consumer setup)" });
     expect(r.message).toMatch(/never checks in with the zero-touch service.*the device shows "Welcome"/);
     for (const row of METHOD_TABLE) for (const o of [row.unsupported, row.afterRemoval]) if (o?.diagnosis) expect(o.shown.text, row.id).not.toContain(o.diagnosis);
+    // Rows with no published device text say so in the shown (an unknown condition) and keep the why for the diagnosis.
+    for (const [id, o] of [
+      ["apple.user-enrollment.profile", methodRow("apple.user-enrollment.profile").unsupported],
+      ["apple.user-enrollment.profile", methodRow("apple.user-enrollment.profile").afterRemoval!],
+      ["apple.profile.cli-install", methodRow("apple.profile.cli-install").unsupported],
+    ] as const) {
+      expect(o.shown.text, id).toMatch(/^\(not published: /);
+      expect(o.shown.unknown?.of, id).toBe("condition");
+      expect(o.diagnosis, id).toBeTruthy();
+    }
     // An iPhone below iOS 15 shows Settings without the sign-in option; that account-driven enrollment cannot start there is the diagnosis.
     for (const id of ["apple.user-enrollment.account-driven", "apple.device-enrollment.account-driven"]) {
       expect(methodRow(id).unsupported.shown.text, id).toBe('No "Sign In to Work or School Account" option');
