@@ -39,7 +39,7 @@ import { companyPortalRoute } from "./route.js";
 import { agentOutcome, agentRefusal } from "./agent-shown.js";
 import { agentCause } from "../agent-shown.js";
 import { deadlineLock, kmeDeadline, PORTAL_DEADLINE_KEY } from "./portal-deadline.js";
-import { KME_REFUSAL_STATUSES, kmeRefused, notRegistered } from "./portal-answer.js";
+import { isKmeRefusal, kmeRefused, notRegistered } from "./portal-answer.js";
 import { fetchProvisioning } from "./provisioning-fetch.js";
 import { kmeChallengeAnswer } from "./kme-attestation.js";
 import { dialectOptions, dpcPersona, pickDialect, userOf } from "./dpc.js";
@@ -75,8 +75,9 @@ function checkinVia(defaultDialect: "amapi" | "headwind", defaultProfile = "full
     // Android Device Policy's report says the screen lock misses the policy's password requirements (AMAPI's published text).
     const password = out.passwordNonCompliance?.length ? passwordShown(deviceInfo(fc.identity, o)) : undefined;
     const shown = said ?? noncompliant ?? password;
-    const restricted = shown ? { shown } : {};
-    return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...restricted, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
+    // What the device records for this check-in (an agent's refusal, its noncompliance headings, the password report), if any.
+    const recorded = shown ? { shown } : {};
+    return { ok: out.ok, code: out.code, step: out.step, message: out.message, ...recorded, ...(out.code === "android.device.wiped" ? { erased: true } : {}) };
   };
 }
 
@@ -138,7 +139,7 @@ async function trigger(fc: FlowContext, o: AndroidFlowOptions, kind: "qr" | "nfc
     case "kme": {
       // GET_PROFILE: KME answers 401 with a nonce, the device asks again with its Knox attestation blob (kme-attestation.ts).
       const who = `imei=${fc.identity.imei ?? ""}&model=${encodeURIComponent(fc.identity.modelIdentifier)}&build=${encodeURIComponent(fc.identity.os.build)}`;
-      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?${who}`, undefined, KME_REFUSAL_STATUSES, (status, body) => kmeChallengeAnswer(fc.identity, status, body));
+      const t = await fetchProvisioning(fc, "android.trigger.kme", `${base}/kme.json?${who}`, undefined, isKmeRefusal, (status, body) => kmeChallengeAnswer(fc.identity, status, body));
       fc.disk?.set(PORTAL_DEADLINE_KEY, kmeDeadline(t));
       fc.disk?.set(ADVANCED_PROFILE_KEY, kmeAdvanced(t));
       // KME credential screen: a set user ID is prefilled (the password field is ignored); the user

@@ -18,9 +18,9 @@ const WELCOME = { text: "Welcome", screen: "setup wizard › Welcome (the ordina
  * then 400 `{"error" : "invalid nonce/blob"}`, "KME does not launch" and the device goes through the normal setup
  * wizard. 5xx and transport failures are not refusals and stay transport errors (no source says what the device does).
  */
-export const KME_REFUSAL_STATUSES: readonly number[] = Array.from({ length: 100 }, (_, i) => 400 + i).filter((s) => s !== 404);
+export const isKmeRefusal = (status: number): boolean => status >= 400 && status <= 499 && status !== 404;
 
-/** A portal answered the device's configuration request with a refusal the caller accepted (`KME_REFUSAL_STATUSES`). */
+/** A portal answered the device's configuration request with a refusal the caller accepted (`isKmeRefusal`). */
 export class PortalRefused extends Error {
   constructor(
     readonly status: number,
@@ -46,7 +46,7 @@ export function notRegistered(e: unknown, kind: string): FlowResult | undefined 
 }
 
 /**
- * KME refused the device's profile request (Samsung KBA 360039680333, see `KME_REFUSAL_STATUSES`): KME does not launch,
+ * KME refused the device's profile request (Samsung KBA 360039680333, see `isKmeRefusal`): KME does not launch,
  * the device shows the consumer setup's Welcome screen and sets up unmanaged. The server's words are not on the
  * device's screen: they are reported as what the server said (Shown.serverSaid) and in the message.
  */

@@ -25,7 +25,7 @@ export type PortalChallenge = (status: number, body: string) => { headers: Recor
  * `refusals`: statuses the device reads as the portal's answer (PortalRefused, the step failed), not as a transport error.
  * `challenge`: a refused answer that is a challenge (KME's 401 with a nonce) is answered once, inside the same step.
  */
-export async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string, refusals?: readonly number[], challenge?: PortalChallenge): Promise<string> {
+export async function fetchProvisioning(fc: FlowContext, stepName: string, url: string, simulatorOnly?: string, refusals?: (status: number) => boolean, challenge?: PortalChallenge): Promise<string> {
   // The admin's console (simulatorOnly) is served the embedded server's full chain: an intermediate the server
   // leaves out for devices (embedded.tls `intermediate.send: false`) is not the console's problem.
   const full = simulatorOnly ? (fc.targets.server?.intermediates ?? []) : [];
@@ -38,7 +38,7 @@ export async function fetchProvisioning(fc: FlowContext, stepName: string, url: 
       stepName,
       async () => {
         const get = async (headers: Record<string, string>) => {
-          const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain", ...headers } }, refusals ? { acceptStatus: [...refusals] } : {});
+          const res = await exchange(ctx, stepName, { method: "GET", url, headers: { accept: "application/json, text/plain", ...headers } }, refusals ? { acceptStatus: refusals } : {});
           return { status: res.status, t: text(res.body), bytes: res.body.length };
         };
         let r = await get({});

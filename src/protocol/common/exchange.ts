@@ -8,8 +8,8 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { ProtocolContext } from "./context.js";
 
 export interface ExchangeOptions {
-  /** Statuses that are returned instead of thrown (e.g. 401 for an auth challenge). */
-  acceptStatus?: number[];
+  /** Statuses that are returned instead of thrown (e.g. 401 for an auth challenge): a list, or a rule (every 4xx but 404). */
+  acceptStatus?: readonly number[] | ((status: number) => boolean);
 }
 
 const summarizeHeaders = (h: Record<string, string> | undefined): Record<string, string> => ({ ...(h ?? {}) });
@@ -68,7 +68,8 @@ export async function exchange(
   };
   entry.ms = ctx.clock.now() - started;
   ctx.transcript.record({ t: started, device: ctx.device, step: stepName, kind: "http", data: entry });
-  if ((res.status < 200 || res.status > 299) && !options.acceptStatus?.includes(res.status)) {
+  const accepted = typeof options.acceptStatus === "function" ? options.acceptStatus(res.status) : (options.acceptStatus?.includes(res.status) ?? false);
+  if ((res.status < 200 || res.status > 299) && !accepted) {
     const text = Buffer.from(res.body.subarray(0, 200)).toString("utf8").replace(/[^\x20-\x7e]+/g, " ").trim();
     throw new TransportError("http-status", `${req.method} ${req.url} answered HTTP ${res.status}${text ? `: ${text}` : ""}`, {
       status: res.status,
