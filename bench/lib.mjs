@@ -17,7 +17,7 @@ export function emit(name, result) {
   const line = JSON.stringify(result);
   process.stdout.write(`${line}\n`);
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ ...result, at: new Date().toISOString(), machine: machine() }, null, 2)}\n`);
+  writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ ...result, commit: result.commit ?? gitCommit(), at: new Date().toISOString(), machine: machine() }, null, 2)}\n`);
 }
 
 export const cpuMs = (u) => (u.user + u.system) / 1000;

@@ -7,7 +7,6 @@
 // bodies). Measured: the file size (target < 5 MB), the time to build it from the JSON, and the time
 // headless chromium takes from navigation to a drawn page (target < 3 s; median of 3 loads).
 // Bounded: REPORT_BENCH_DEVICES (default 50000) over REPORT_BENCH_SECONDS (3600).
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import { readSummaryFile, reportHtml } from "../dist/report/html/files.js";
 import { reportModel } from "../dist/report/html/model.js";
 import { MetricsCollector, extendedSummaryToJson } from "../dist/report/metrics.js";
 import { SummaryCollector } from "../dist/report/summary.js";
+import { gitCommit } from "./lib.mjs";
 
 const DEVICES = Number(process.env.REPORT_BENCH_DEVICES ?? 50_000);
 const SECONDS = Number(process.env.REPORT_BENCH_SECONDS ?? 3600);
@@ -29,14 +29,6 @@ const STEPS = [
   ["windows.esp", 900],
 ];
 const CODES = ["windows.enroll.fault.DeviceCapReached", "transport.timeout", "windows.omadm.status-500", "transport.tls", "windows.esp.timeout"];
-
-function gitCommit() {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: new URL(".", import.meta.url).pathname }).trim();
-  } catch {
-    return "unknown";
-  }
-}
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run of the bench draws the same fleet. */
 function rng(seed) {

@@ -6,26 +6,17 @@
 // W workers within 15 % of W × the 1-worker rate where the server is not the limit; the line says
 // whether it was, and the cores the simulator and the server used, so the reader can tell why not.
 // Bounded: BENCH_WORKERS_DEVICES (default 1500) devices per configuration, a few minutes in all.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario } from "../dist/api/run-scenario.js";
 import { runScenarioWorkers } from "../dist/api/workers/run-workers.js";
 import { FileKeyPool } from "../dist/platform/node/keypool/index.js";
-import { cpuMs, startServerChild } from "./lib.mjs";
+import { cpuMs, gitCommit, startServerChild } from "./lib.mjs";
 
 const DEVICES = Number(process.env.BENCH_WORKERS_DEVICES ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const KEYS = 100; // devices share 100 pool keys: the bench measures enrolment, not key generation
-
-function gitCommit() {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", cwd: new URL(".", import.meta.url).pathname }).trim();
-  } catch {
-    return "unknown";
-  }
-}
 
 function scenarioFile(url, devices) {
   const file = join(mkdtempSync(join(tmpdir(), "enrollsim-bench-workers-")), "workers.yaml");

@@ -45,6 +45,10 @@ describe("bench --server (an external server)", () => {
     expect(line["enrollPerSec"] as number).toBeGreaterThan(0);
     // kept apart from the committed embedded-server figures
     expect(existsSync(join(dir, "apple-enroll-external.json"))).toBe(true);
+    // the result file names the commit measured, the machine and its load (issue 14's "every bench result")
+    const saved = JSON.parse(readFileSync(join(dir, "apple-enroll-external.json"), "utf8")) as Record<string, unknown>;
+    expect(saved["commit"]).toMatch(/^[0-9a-f]{7,}$/);
+    expect(saved["machine"]).toHaveProperty("loadAvg1m");
     expect(existsSync(join(dir, "apple-enroll.json"))).toBe(false);
   });
 
