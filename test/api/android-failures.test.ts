@@ -35,6 +35,18 @@ describe("Android field failures (round 2)", () => {
     }
   }, T);
 
+  it("android6-dpc-download-not-apk-failing: Android 6 compares the package checksum before parsing, and the verify note names the constant the dialog shows", async () => {
+    const { summary, texts } = await traced("android6-dpc-download-not-apk-failing.yaml");
+    expect(summary.errors["android.provision.hash-mismatch"]!.count).toBe(2);
+    expect(texts).toHaveLength(2);
+    for (const t of texts) {
+      expect(t).toContain("DownloadPackageTask.ERROR_HASH_MISMATCH (0)");
+      expect(t).toContain("DownloadPackageTask compares the checksum before the file is parsed");
+      expect(t).not.toContain("admin-missing");
+      expect(t).not.toContain("ERROR_PACKAGE_INVALID");
+    }
+  }, T);
+
   it("android-aosp-agent-self-update: the agent closes to update itself, restarts, and every device enrolls", async () => {
     const { summary, texts } = await traced("android-aosp-agent-self-update.yaml");
     expect(summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });

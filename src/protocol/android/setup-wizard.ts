@@ -193,7 +193,7 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
     if (!got.ok) return { ...fail("android.provision.download-failed", STEPS.download, `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`), download: { reason: got.transport ?? got.reason, ...(got.status !== undefined ? { status: got.status } : {}) } } as ProvisioningOutcome;
     const v = await step(ctx, STEPS.verify, async () => {
       const out = verifyPackage(got.bytes, dl, params.component, ctx.crypto, device.apiLevel);
-      decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, checksum: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, detail: out.detail });
+      decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, checksum: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, constant: `${out.task}.${out.constant} (${out.aospCode})`, detail: out.detail });
       return out;
     });
     if (!v.ok)

@@ -106,9 +106,30 @@ describe("verifyPackage (VerifyPackageTask)", async () => {
       expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: true, matched: "package" });
     }
   });
-  it("the receiver is checked first (ERROR_DEVICE_ADMIN_MISSING)", () => {
+  it("before 8.0 (API 21-25) the download task compares the package checksum before any parse: a page that is not an APK fails the checksum (DownloadPackageTask.ERROR_HASH_MISMATCH)", () => {
+    // googlearchive/android-NfcProvisioning#1: a Google Drive share page served as the DPC download on Android 6.
+    const page = new TextEncoder().encode("<!DOCTYPE html><html><head><title>androidmdm.apk - Google Drive</title></head></html>");
+    for (const api of [21, 22, 23, 24, 25]) {
+      const checksum = api < 23 ? crypto.digest("sha1", apk) : sha256(apk);
+      const out = verifyPackage(page, { packageChecksum: checksum }, component, crypto, api);
+      expect(out, `API ${api}`).toMatchObject({ ok: false, error: "hash-mismatch", task: "DownloadPackageTask", constant: "ERROR_HASH_MISMATCH", aospCode: 0 });
+      expect(out.ok ? "" : out.detail).toMatch(/^DownloadPackageTask compares the checksum before the file is parsed: package /);
+    }
+    // From 8.0 VerifyPackageTask parses first: the same page fails ERROR_DEVICE_ADMIN_MISSING (1).
+    for (const api of [26, 29, 34])
+      expect(verifyPackage(page, { packageChecksum: sha256(apk) }, component, crypto, api), `API ${api}`).toMatchObject({ ok: false, error: "admin-missing", task: "VerifyPackageTask", constant: "ERROR_DEVICE_ADMIN_MISSING", aospCode: 1 });
+  });
+  it("before 8.0 a file whose checksum matches but which lacks the receiver is InstallPackageTask.ERROR_PACKAGE_INVALID (0), not VerifyPackageTask's code", () => {
+    const other = { pkg: "com.example.dpc", cls: "com.example.dpc.Other" };
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, other, crypto, 23)).toMatchObject({ ok: false, error: "admin-missing", task: "InstallPackageTask", constant: "ERROR_PACKAGE_INVALID", aospCode: 0 });
+    expect(verifyPackage(apk, { packageChecksum: sha256(apk) }, component, crypto, 23)).toMatchObject({ ok: true, matched: "package" });
+    // A signature checksum needs the parse on every release: an unparsable file is reported as the parse failure, marked unpublished before 8.0.
+    const junk = verifyPackage(new Uint8Array(64), { signatureChecksum: sha256(signer) }, component, crypto, 24);
+    expect(junk).toMatchObject({ ok: false, error: "admin-missing", task: "InstallPackageTask", detail: expect.stringContaining("not published") });
+  });
+  it("from 8.0 the receiver is checked first (VerifyPackageTask.ERROR_DEVICE_ADMIN_MISSING)", () => {
     const out = verifyPackage(apk, { packageChecksum: new Uint8Array(32) }, { pkg: "com.example.dpc", cls: "com.example.dpc.Other" }, crypto);
-    expect(out).toMatchObject({ ok: false, error: "admin-missing", aospCode: 1 });
+    expect(out).toMatchObject({ ok: false, error: "admin-missing", task: "VerifyPackageTask", constant: "ERROR_DEVICE_ADMIN_MISSING", aospCode: 1 });
   });
   it("the legacy ESAPK1 container carries no signature: the package manager cannot collect certificates (ERROR_DEVICE_ADMIN_MISSING)", () => {
     const legacy = buildFakeApk({ packageName: "com.example.dpc", versionCode: 3, versionName: "1.0", receivers: ["com.example.dpc.Admin"], signers: [signer] });
