@@ -59,6 +59,8 @@ export interface ShownInput {
   step?: string;
   /** Flow name ("windows-autopilot", "ios-ade", …): decides the screen where the step alone does not. */
   flow?: string;
+  /** The group's flow options (windows-gpo: the GPO's credential type that Event 76 names). */
+  options?: unknown;
 }
 
 /**

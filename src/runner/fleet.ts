@@ -290,7 +290,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       failure.code = by ? "runner.interrupted" : "runner.deadline";
       failure.blame = "scenario";
       failure.message = `[device ${device}] ${by ? `run aborted by ${by}` : "run deadline reached"} during ${e.step ?? "the flow"} (${e.message})`;
-    } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow })));
+    } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow, options: slot.group.options })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
     transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown) } });
     if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, checkpoint: undefined, updatedAt: env.clock.now() });

@@ -12,7 +12,8 @@ import type { Shown } from "../device/shown.js";
 export function steadyShown(platform: string, e: SimError, flow: string): Shown | undefined {
   const screen = STEADY_SCREEN[APPLE_PLATFORMS.has(platform) ? "apple" : platform];
   if (!screen) return undefined;
-  const shown = shownForError(platform, { error: e, flow });
+  // A scheduled sync, not the GPO enrollment task: no Event 76 (Windows' text does not depend on the flow, only its screen).
+  const shown = shownForError(platform, { error: e, flow: platform === "windows" ? undefined : flow });
   return shown ? { ...shown, screen } : undefined;
 }
 

@@ -180,7 +180,7 @@ describe("Windows field failures: exact codes and symptoms", () => {
     expect(summary.errors["windows.fault.Authorization"]!.example).toContain("MENROLL_E_DEVICE_AUTHORIZATION_ERROR (0x80180003)");
   }, 60_000);
   it("win-unroutable-upn-suffix / win-mfa-not-completed / win-esp-msi-win32-collision: the codes the notes give", async () => {
-    expect((await run("win-unroutable-upn-suffix.yaml")).summary.errors["windows.gpo.mdm-not-configured"]!.example).toContain("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0x8018002b)");
+    expect((await run("win-unroutable-upn-suffix.yaml")).summary.errors["windows.gpo.mdm-not-configured"]!.example).toContain("Auto MDM Enroll: User Credential (0x0), Failed (Unknown Win32 Error code: 0x8018002b)");
     // The user abandons at the MFA prompt (timeline): Windows shows the cancel as MENROLL_E_USER_CANCELED.
     expect((await run("win-mfa-not-completed.yaml")).summary.errors["user.abandoned"]!).toMatchObject({ step: "auth.mfa", shown: { code: "0x8018002A", name: "MENROLL_E_USER_CANCELED" } });
     expect((await run("win-esp-msi-win32-collision.yaml")).summary.errors["windows.esp.app-failed"]!.example).toContain("Another installation is in progress, please try again later");

@@ -31,7 +31,7 @@ export async function runKeepingTranscript(device: VirtualDevice, flow: string, 
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     const e = asSimError(err, { device: device.id });
-    const shown = shownForError(platform, { error: e, flow });
+    const shown = shownForError(platform, { error: e, flow, options });
     return { ok: false, code: e.code, blame: e.blame, ...(e.step ? { step: e.step } : {}), message: e.message, ...(shown ? { shown } : {}) };
   }
 }

@@ -23,6 +23,7 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory, managementAgentBlock, tpmState } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { pageShown, signInShown } from "./signin-shown.js";
+import { gpoCredentialOf } from "./gpo-event.js";
 import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
 
@@ -73,7 +74,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
       // The sign-in failed: the Web Account Manager's CAA code and what OOBE or Event 76 shows (signin-shown.ts).
       const gpo = o.kind === "gpo";
       const failure = fed.status === "unreachable" ? { kind: "transport" as const, error: fed.error, pageLoaded: fed.pageLoaded } : { kind: "refused" as const, httpStatus: fed.httpStatus, ...(fed.oauth ? { oauth: fed.oauth } : {}) };
-      const s = signInShown(failure, gpo ? "broker" : "web", gpo ? "event76" : settingsSignIn ? "settings" : "oobe");
+      const s = signInShown(failure, gpo ? "broker" : "web", gpo ? "event76" : settingsSignIn ? "settings" : "oobe", gpoCredentialOf(o.raw));
       const unreachable = settingsSignIn ? "windows.byod.idp-unreachable" : "windows.oobe.idp-blocked";
       const code = gpo ? "windows.gpo.token-unavailable" : fed.status === "unreachable" ? unreachable : "windows.auth.federated-refused";
       return { ...fail(code, "auth.federated", s.message), shown: { ...s.shown, screen: windowsScreen("auth.federated", gpo ? "windows-gpo" : settingsSignIn ? "windows-byod" : "windows-autopilot") } };

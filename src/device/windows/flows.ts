@@ -6,13 +6,17 @@ import { runWindowsEnrollment } from "./enrollment.js";
 import { runTenantAttach } from "./tenant-attach.js";
 import { withBuildScreen, withWindowsShown } from "./shown.js";
 import { resolveWindowsOptions, type WindowsFlowKind } from "./options.js";
+import { gpoCredentialOf } from "./gpo-event.js";
 
 const flow = (name: string, kind: WindowsFlowKind, description: string): Flow<never> => ({
   name,
   description,
   platforms: ["windows"],
   // What is shown: the code's table text (shown.ts), then the device's build's own text where one is published.
-  run: async (ctx, options) => withBuildScreen(withWindowsShown(await runWindowsEnrollment(ctx, resolveWindowsOptions(options, kind)), name), ctx.identity.windows?.builds, ctx.identity.os.version),
+  run: async (ctx, options) => {
+    const o = resolveWindowsOptions(options, kind);
+    return withBuildScreen(withWindowsShown(await runWindowsEnrollment(ctx, o), name, gpoCredentialOf(o.raw)), ctx.identity.windows?.builds, ctx.identity.os.version);
+  },
   // Steady state: one scheduled OMA-DM session (Alert 1201) over mTLS with the enrolled certificate.
   checkin: (ctx, options, state) => windowsCheckin(ctx, resolveWindowsOptions(options, kind), state),
 });

@@ -19,6 +19,7 @@ import { discoverUserRealm } from "../../protocol/windows/realm.js";
 import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { windowsScreen } from "./shown.js";
 import { signInShown } from "./signin-shown.js";
+import { gpoCredentialOf } from "./gpo-event.js";
 
 /** CoManagementHandler.log's line per CAA code, as Microsoft Learn quotes it ("MDM enrollment fails with error code 0xcaa9001f"). */
 const COMANAGEMENT_LOG: Record<number, string> = { 0xcaa9001f: "Integrated Windows authentication supported only in federation flow" };
@@ -28,7 +29,7 @@ export async function integratedRealm(run: EnrollRun, authority: string): Promis
   const { p, upn, fail } = run;
   const realm = await discoverUserRealm(p, authority, upn);
   const refuse = (code: number, detail: string) => {
-    const s = signInShown({ kind: "adal", code, detail }, "broker", "event76");
+    const s = signInShown({ kind: "adal", code, detail }, "broker", "event76", gpoCredentialOf(run.o.raw));
     // The co-management client's own log line, where Microsoft Learn publishes it (0xcaa9001f only): a second record of the
     // device's, kept apart from Event 76 (the text) as `logged`, reported "the device logged".
     const log = COMANAGEMENT_LOG[code];

@@ -39,6 +39,8 @@ export interface WindowsOptions {
   firewall?: string[];
   /** Where a token flow's identity-provider token comes from: minted with the test key (default) or a sign-in at the IdP. */
   tokenSource?: "minted" | "idp" | "integrated";
+  /** windows-gpo: the MDM Group Policy's "Select Credential Type to Use" (User Credential, the default, or Device Credential); Event 76 names it (gpo-event.ts). */
+  gpoCredential?: "user" | "device";
   /** The identity provider's sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs. */
   identityProviderUrl?: string;
   /** The directory's device-registration (join) URL. Default <https base>/windows/drs/join on embedded runs; none otherwise. */
@@ -125,6 +127,7 @@ export function expandNameTemplate(template: string, serial: string, rand: (n: n
 
 export function resolveWindowsOptions(all: unknown, kind: WindowsFlowKind): ResolvedWindowsOptions {
   const raw = ((all as { windows?: WindowsOptions } | undefined)?.windows ?? (all as WindowsOptions | undefined) ?? {}) as WindowsOptions;
+  if (raw.gpoCredential !== undefined && kind !== "gpo") throw new ScenarioError(`windows.gpoCredential is the GPO auto-enrollment policy's credential type: flow windows-gpo only, not windows-${kind}`);
   return {
     raw,
     kind,

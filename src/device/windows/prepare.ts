@@ -17,6 +17,7 @@ import { enrollmentPrecheck, joinPrecheck, NOT_ADMIN_TEXT, tpmAttestation, tpmSt
 import { firmwareEkCertificate } from "./tpm-ek.js";
 import { continuesWithoutProfile, withoutProfile } from "./oobe-fallback.js";
 import { oobeNetwork } from "./network-link.js";
+import { event76Text, gpoCredentialOf } from "./gpo-event.js";
 
 /** Suffixes that cannot be verified in a cloud directory (RFC 6762 .local, RFC 8375 home.arpa, common private TLDs, single labels). */
 const NON_ROUTABLE_SUFFIX = /(^[^.]+$)|\.(local|localdomain|lan|internal|corp|intranet|home\.arpa|test|invalid)$/i;
@@ -50,14 +51,14 @@ export async function prepare(run: EnrollRun): Promise<Prepared | WindowsFlowRes
         : id.deviceName;
 
   // ---- Device state: enrollments on record, policy block, directory join (state.ts; before anything goes on the wire) ----
-  const refused = enrollmentPrecheck(run.state, o.kind) ?? joinPrecheck(run.state, o.kind);
+  const refused = enrollmentPrecheck(run.state, o.kind, gpoCredentialOf(o.raw)) ?? joinPrecheck(run.state, o.kind);
   if (refused?.code === "windows.enroll.not-administrator") return { ...fail(refused.code, "enroll.precheck", refused.message), shown: { text: NOT_ADMIN_TEXT, screen: "" } };
   if (refused) return { ...fail(refused.code, "enroll.precheck", refused.message), ...(refused.shown ? { shown: refused.shown } : {}) };
   // GPO auto-enroll: the scheduled task finds the MDM for the user's directory UPN; a non-routable,
   // unverifiable suffix (contoso.local) has none, so the task fails before any request (Event 76).
   if (o.kind === "gpo" && NON_ROUTABLE_SUFFIX.test(upn.split("@")[1] ?? "")) {
     const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
-    return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(m.hresult).toLowerCase()}) — ${m.name}: UPN suffix of ${upn} is not routable`);
+    return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: ${event76Text(m.hresult, gpoCredentialOf(o.raw))} — ${m.name}: UPN suffix of ${upn} is not routable`);
   }
 
   // ---- The OOBE network pages: on Wi-Fi a person connects first; pre-provisioning needs Ethernet (network-link.ts) ----

@@ -16,6 +16,7 @@ import type { SoapFault } from "../../wire/windows/soap.js";
 import { httpStatusHresult, WINHTTP, winHttpHresult, type WinHttpError } from "../../wire/windows/winhttp.js";
 import { transportCase, type Shown, type ShownInput, type TransportCase } from "../shown.js";
 import { fillScreenText, screenFor, type WindowsBuildTable, type WindowsSurface } from "../windows-builds.js";
+import { GPO_EVENT_SCREEN, gpoCredentialOf, gpoEventShown, type GpoCredential } from "./gpo-event.js";
 
 /**
  * Which WinHTTP error each transport case is (see wire/windows/winhttp.ts for the meanings). No
@@ -50,13 +51,19 @@ const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
   "too-large": "ERROR_WINHTTP_RESPONSE_DRAIN_OVERFLOW",
 };
 
+/**
+ * The hybrid join before GPO auto-enrollment is another task (Automatic-Device-Join): it records its failure in the
+ * User Device Registration log and dsregcmd /status (join-shown.ts), not in Event 76.
+ */
+const isJoinStep = (step: string | undefined): boolean => step?.startsWith("join.") ?? false;
+
 /** Steps the MDM enrollment client runs (MS-MDE2): failures there surface as MENROLL_E_*. */
 const ENROLLMENT_STEP = /^(discovery|policy|xcep|enroll|wstep|auth)(\.|$)/;
 
 /** Where the user meets the failure, by step and flow. */
 export function windowsScreen(step: string | undefined, flow: string | undefined): string {
   if (step?.startsWith("esp.")) return "Enrollment Status Page";
-  if (flow === "windows-gpo") return "Event Viewer (DeviceManagement-Enterprise-Diagnostics-Provider), no UI: Auto MDM Enroll task";
+  if (flow === "windows-gpo") return GPO_EVENT_SCREEN;
   if (flow === "windows-byod") return "Settings › Accounts › Access work or school";
   if (flow === "windows-bulk") return "Provisioning package install (OOBE, or Settings › Accounts › Access work or school › Add or remove a provisioning package)";
   if (flow === "windows-tenant-attach") return "Configuration Manager client logs, no UI";
@@ -74,8 +81,17 @@ const menrollShown = (m: MenrollCode, screen: string, cause?: Shown["cause"]): S
 
 const winHttpShown = (w: WinHttpError, screen: string): Shown => ({ code: hresultHex(winHttpHresult(w)), name: w.name, text: w.meaning, screen });
 
-/** A thrown failure (transport, or a server message the client cannot use); undefined when Windows shows nothing of its own (scenario or internal errors). */
+/**
+ * A thrown failure (transport, or a server message the client cannot use); undefined when Windows shows nothing of its own
+ * (scenario or internal errors). The GPO task has no UI: its failures are Event 76's line for the code (gpo-event.ts).
+ */
 export function windowsShownForError(input: ShownInput): Shown | undefined {
+  const shown = shownForThrown(input);
+  if (!shown || input.flow !== "windows-gpo" || isJoinStep(input.step ?? input.error.step)) return shown;
+  return gpoEventShown(shown, gpoCredentialOf((input.options as { windows?: { gpoCredential?: GpoCredential } } | undefined)?.windows));
+}
+
+function shownForThrown(input: ShownInput): Shown | undefined {
   const e = input.error;
   const step = input.step ?? e.step;
   const screen = windowsScreen(step, input.flow);
@@ -136,7 +152,17 @@ export function windowsShownForFault(f: Pick<SoapFault, "name" | "hresult" | "er
  * A Windows flow outcome with what the device shows: SOAP faults carry theirs already; a failed
  * ESP or device-preparation phase shows the phase's screen text (esp.ts holds those texts).
  */
-export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
+export function withWindowsShown<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string, credential: GpoCredential = "user"): R {
+  const r = shownOf(out, flow);
+  if (r.ok || flow !== "windows-gpo" || isJoinStep(r.step)) return r;
+  // The GPO task has no UI: every outcome is Event 76's line for its code (gpo-event.ts), wherever the code came from.
+  if (r.shown) return { ...r, shown: gpoEventShown(r.shown, credential) };
+  // A refusal the task reports by HRESULT only (state.ts: "Event 76: Auto MDM Enroll: … (Unknown Win32 Error code: 0x…)").
+  const code = /^Event 76: .*?Error code: (0x[0-9a-f]{8})\)/i.exec(r.message ?? "")?.[1];
+  return code ? { ...r, shown: gpoEventShown({ code: `0x${code.slice(2).toUpperCase()}`, text: "", screen: GPO_EVENT_SCREEN }, credential) } : r;
+}
+
+function shownOf<R extends FlowResult & { windows?: { esp: { result: string; screen?: string; phase: string }[] } }>(out: R, flow: string): R {
   if (out.ok) return out;
   // A shown the ESP built names its phase already ("Enrollment Status Page (DeviceSetup)"), one the Task Scheduler log holds (the GPO task did not start, state.ts): kept.
   const own = (screen: string) => screen.startsWith("Enrollment Status Page (") || screen.startsWith("Event Viewer (Task Scheduler");

@@ -27,6 +27,7 @@ import type { TransportError } from "../../errors/index.js";
 import { caaByCode, caaForHttpStatus, caaForOAuthError, caaHex, type CaaCode, type OAuthErrorBody } from "../../wire/windows/caa.js";
 import type { Shown } from "../shown.js";
 import { transportCase, type TransportCase } from "../shown.js";
+import { event76Line, event76Text, type GpoCredential } from "./gpo-event.js";
 
 /** The web page's download (OOBE) and the broker's WinHTTP token request (background task). */
 export type SignInChannel = "web" | "broker";
@@ -110,7 +111,7 @@ export interface SignInShown {
 const NO_CONNECTION = /^(dns|connect|refused)/;
 
 /** The CAA code and what the screen (or Event 76) says for a failed sign-in. */
-export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oobe" | "settings" | "event76"): SignInShown {
+export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oobe" | "settings" | "event76", credential: GpoCredential = "user"): SignInShown {
   let caa: CaaCode | undefined;
   let raw: string | undefined;
   let detail: string;
@@ -148,7 +149,7 @@ export function signInShown(f: SignInFailure, channel: SignInChannel, where: "oo
   const unknown = raw !== undefined ? { unknown: { raw } } : {};
   const codeText = hex ? `${caa!.name} (${hex}): ${caa!.description}` : `unknown sign-in error (${raw})`;
   if (where === "event76") {
-    const text = `Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hex ? hex.toLowerCase() : raw})`;
+    const text = hex ? event76Text(caa!.code, credential) : event76Line(`Unknown Win32 Error code: ${raw}`, credential);
     return { ...(caa ? { caa } : {}), pageUnreachable, shown: { ...(hex ? { code: hex, name: caa!.name } : {}), text, ...cause, ...unknown }, message: `Event 76: ${text} — ${codeText} — ${detail}` };
   }
   if (pageUnreachable) {

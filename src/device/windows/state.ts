@@ -32,6 +32,7 @@ import { ADV170012_FIRMWARE, TCG_VENDOR_ID, vulnerableFirmware } from "../../wir
 export type ManagementAgent = "intune-pc-agent" | "configmgr-client";
 const AGENT_NAMES: Record<ManagementAgent, string> = { "intune-pc-agent": "the Intune PC software client (PC agent)", "configmgr-client": "the Configuration Manager client agent" };
 import type { WindowsFlowKind } from "./options.js";
+import { event76Text, type GpoCredential } from "./gpo-event.js";
 
 export interface WindowsState {
   enrollments: WindowsEnrollmentRecord[];
@@ -95,11 +96,11 @@ const OTHER_USER_TEXT = "Another user on the system is already connected to a wo
 export const NOT_ADMIN_TEXT = "You don't have the right privileges to perform this operation. Talk to your admin.";
 
 /** What the enrollment client (or the GPO task) says about the records it finds; undefined when it may go on. */
-export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind): Refusal | undefined {
+export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind, credential: GpoCredential = "user"): Refusal | undefined {
   if (kind === "byod" && !state.account.admin) {
     return { code: "windows.enroll.not-administrator", message: `${NOT_ADMIN_TEXT} — the signed-in Windows account is not in the local Administrators group (state.account.admin: false); enrolling an already set-up PC needs local administrator rights` };
   }
-  const event76 = (hresult: number, why: string) => `Event 76: Auto MDM Enroll: Failed (Unknown Win32 Error code: ${hresultHex(hresult).toLowerCase()}) — ${why}`;
+  const event76 = (hresult: number, why: string) => `Event 76: ${event76Text(hresult, credential)} — ${why}`;
   const say = (hresult: number, name: string, text: string, why: string) => (kind === "gpo" ? event76(hresult, why) : `${name} (${hresultHex(hresult)}): "${text}" — ${why}`);
   if (state.mdmEnrollmentDisabled) {
     const m = MENROLL.MENROLL_E_DEVICE_MANAGEMENT_BLOCKED!;

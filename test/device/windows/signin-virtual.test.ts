@@ -35,7 +35,7 @@ describe("sign-in at the identity provider (virtual time)", () => {
     try {
       const { result } = await h.run("windows-gpo", { tokenSource: "idp" });
       expect(result.code).toBe("windows.gpo.token-unavailable");
-      expect(result.shown).toMatchObject({ code: "0xCAA82EE2", text: "Auto MDM Enroll: Failed (Unknown Win32 Error code: 0xcaa82ee2)" });
+      expect(result.shown).toMatchObject({ code: "0xCAA82EE2", text: "Auto MDM Enroll: User Credential (0x0), Failed (Unknown Win32 Error code: 0xcaa82ee2)" });
       expect(h.clock.now() - START).toBeGreaterThanOrEqual(30_000);
     } finally {
       await h.close();

@@ -51,7 +51,7 @@ describe("what the PC shows for a failed sign-in", () => {
     const web = signInShown({ kind: "transport", error: reset("reset.mid-body"), pageLoaded: false }, "web", "oobe");
     expect(web.shown).toMatchObject({ code: "0xCAA70007", name: "ERROR_INET_DOWNLOAD_FAILURE", text: "Something went wrong. Error code: caa70007" });
     const task = signInShown({ kind: "transport", error: reset("reset.mid-body"), pageLoaded: false }, "broker", "event76");
-    expect(task.shown).toMatchObject({ code: "0xCAA82EFE", text: "Auto MDM Enroll: Failed (Unknown Win32 Error code: 0xcaa82efe)" });
+    expect(task.shown).toMatchObject({ code: "0xCAA82EFE", text: "Auto MDM Enroll: User Credential (0x0), Failed (Unknown Win32 Error code: 0xcaa82efe)" });
   });
   it("OOBE shows its OOBEIDPS page only when the sign-in page was never reached; the CAA code is its cause", () => {
     const refused = new TransportError("refused", "connect ECONNREFUSED", { detail: "connect.refused" });
@@ -123,7 +123,7 @@ describe("user realm and integrated Windows authentication", () => {
     expect(failing.summary.errors["windows.gpo.token-unavailable"]!.shown).toMatchObject({ code: "0xCAA9001F", name: "ERROR_ADAL_INTEGRATED_AUTH_WITHOUT_FEDERATION" });
     // Event 76 is the text; CoManagementHandler.log's line is the device's other record, kept apart as `logged`.
     const shown = failing.summary.errors["windows.gpo.token-unavailable"]!.shown!;
-    expect(shown.text).toBe("Auto MDM Enroll: Failed (Unknown Win32 Error code: 0xcaa9001f)");
+    expect(shown.text).toBe("Auto MDM Enroll: User Credential (0x0), Failed (Unknown Win32 Error code: 0xcaa9001f)");
     expect(shown.logged).toEqual(["CoManagementHandler.log: Integrated Windows authentication supported only in federation flow"]);
     const fixed = await runScenario(file("examples/win-comanaged-iwa-caa9001f-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ ok: true, enrolled: 3 });

@@ -148,6 +148,11 @@ export const windowsScenario: ScenarioExtension = {
         description:
           "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task; also windows-byod with workAccount entra: the Settings › Access work or school sign-in). A failed sign-in shows the Web Account Manager's CAA code (README-windows.md \"Work-account sign-in\"). integrated (windows-gpo): integrated Windows authentication as the ConfigMgr co-management client does it without the Cloud Management service: it needs a federated domain (embedded.policy.directory.federatedDomains), else Event 76 0xcaa9001f.",
       },
+      gpoCredential: {
+        enum: ["user", "device"],
+        description:
+          "windows-gpo: the MDM Group Policy \"Enable automatic MDM enrollment using default Azure AD credentials\" option \"Select Credential Type to Use\" (User Credential, default; Device Credential). Event 76 names it: \"Auto MDM Enroll: Device Credential (0x0), Failed (Unknown Win32 Error code: 0x8018002b)\" (Microsoft Learn, Troubleshooting Windows 10 Group Policy-based auto-enrollment in Intune).",
+      },
       identityProviderUrl: str("Sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs."),
       drsUrl: str("Directory join (device registration) URL for Autopilot and bulk. Default <https base>/windows/drs/join on embedded runs; none otherwise."),
       push: bool("Open a mock WNS channel after the first session (Push/ChannelURI); a push starts a server-initiated session (Alert 1200) between polls."),
