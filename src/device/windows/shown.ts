@@ -56,6 +56,7 @@ const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
  * User Device Registration log and dsregcmd /status (join-shown.ts), not in Event 76.
  */
 const isJoinStep = (step: string | undefined): boolean => step?.startsWith("join.") ?? false;
+const GPO_JOIN_SCREEN = "dsregcmd /status and Event Viewer (Microsoft-Windows-User Device Registration › Admin), no UI: Automatic-Device-Join task";
 
 /** Steps the MDM enrollment client runs (MS-MDE2): failures there surface as MENROLL_E_*. */
 const ENROLLMENT_STEP = /^(discovery|policy|xcep|enroll|wstep|auth)(\.|$)/;
@@ -63,6 +64,8 @@ const ENROLLMENT_STEP = /^(discovery|policy|xcep|enroll|wstep|auth)(\.|$)/;
 /** Where the user meets the failure, by step and flow. */
 export function windowsScreen(step: string | undefined, flow: string | undefined): string {
   if (step?.startsWith("esp.")) return "Enrollment Status Page";
+  // The hybrid join before GPO auto-enrollment is the Automatic-Device-Join task's, with its own record (join-shown.ts).
+  if (flow === "windows-gpo" && isJoinStep(step)) return GPO_JOIN_SCREEN;
   if (flow === "windows-gpo") return GPO_EVENT_SCREEN;
   if (flow === "windows-byod") return "Settings › Accounts › Access work or school";
   if (flow === "windows-bulk") return "Provisioning package install (OOBE, or Settings › Accounts › Access work or school › Add or remove a provisioning package)";

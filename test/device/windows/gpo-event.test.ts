@@ -35,6 +35,12 @@ describe("GPO auto-enrollment: Event 76", () => {
     expect(out.shown?.text).not.toContain("Something went wrong");
   });
 
+  it("a refused hybrid join keeps the Automatic-Device-Join task's own record and screen, not Event 76", () => {
+    const text = "dsregcmd /status: Error Phase : join, Client ErrorCode : 0x801c03f2";
+    const out = withWindowsShown({ ok: false, code: "windows.join.device-object-pending", step: "join.register", shown: { code: "0x801C03F2", text, screen: "" } }, "windows-gpo", "device");
+    expect(out.shown).toMatchObject({ text, screen: expect.stringContaining("Automatic-Device-Join task") });
+  });
+
   it("the credential type is the GPO's option only", () => {
     expect(() => resolveWindowsOptions({ windows: { gpoCredential: "device" } }, "byod")).toThrow(/windows-gpo only/);
   });
