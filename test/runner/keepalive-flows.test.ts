@@ -61,7 +61,7 @@ const SCENARIOS: Record<"apple" | "windows" | "android", { file: string; flowFil
   windows: { file: "windows.yaml", flowFiles: ["device/windows/management.ts", "device/windows/checkin.ts"] },
   // Android flows build no client of their own: everything goes over the runner's client.
   // Android: the out-of-band fetch of the provisioning payload (the admin console's stand-in, outside the device's trust rules)
-  android: { file: "android.yaml", flowFiles: ["device/android/flows.ts"] },
+  android: { file: "android.yaml", flowFiles: ["device/android/provisioning-fetch.ts"] },
 };
 writeFileSync(
   join(dir, "apple.yaml"),

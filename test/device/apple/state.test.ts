@@ -11,8 +11,9 @@ import { buildProfileDict, payloadHeader } from "../../../src/wire/apple/profile
 import { payloadAbsent } from "../../../src/device/apple/payloads.js";
 import { appleWorld } from "./harness.js";
 
-const profileWith = (type: string) =>
-  Buffer.from(buildPlistBytes(buildProfileDict({ identifier: `com.example.${type}`, uuid: "P-1", displayName: type, payloads: [{ ...payloadHeader(type, `com.example.${type}.p`, "P-2", type) }] }))).toString("base64");
+// `keys`: the payload's own keys; the device refuses a payload missing a key Apple's schema requires (d0fed2d).
+const profileWith = (type: string, keys: Record<string, unknown> = {}) =>
+  Buffer.from(buildPlistBytes(buildProfileDict({ identifier: `com.example.${type}`, uuid: "P-1", displayName: type, payloads: [{ ...payloadHeader(type, `com.example.${type}.p`, "P-2", type), ...keys }] }))).toString("base64");
 
 describe("Apple device state", () => {
   it("Activation Lock: Setup Assistant stops at the lock, no cloud configuration is asked for; an escrowed bypass code clears it", async () => {
@@ -86,7 +87,7 @@ describe("Apple payload capability", () => {
   });
 
   it("InstallProfile of a payload the OS release lacks: Error with the profile error on 16.7, Acknowledged on 17.5.1", async () => {
-    const cmd = [{ requestType: "InstallProfile", payload: { Payload: { $data: profileWith("com.apple.relay.managed") } } }];
+    const cmd = [{ requestType: "InstallProfile", payload: { Payload: { $data: profileWith("com.apple.relay.managed", { Relays: [{ HTTP3RelayURL: "https://relay.example.com" }] }) } } }];
     const result = async (state?: Parameters<Awaited<ReturnType<typeof appleWorld>>["device"]>[2]) => {
       const w = await appleWorld({ commands: cmd });
       await w.run(await w.device("iphone-15", 0, state), "ios-profile");
