@@ -95,18 +95,21 @@ export function loadSetupTexts(extraDir?: string): SetupTextCatalog {
  * `--devices DIR`, optional there) first: a user's row for a release overrides a shipped one for the same encoding.
  */
 export function loadCertRepParsers(extraDir?: string): CertRepParserCatalog {
-  const read = (dir: string, optional: boolean): CertRepParserRow[] => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
-    } catch (err) {
-      if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw new ScenarioError(`cannot read the CertRep parser catalog directory ${dir}: ${(err as Error).message}`, undefined, "devices/scep-clients/*.yaml");
-    }
-    return names.flatMap((name) => parseCertRepParsers(readFileSync(join(dir, name), "utf8"), displayPath(join(dir, name))));
-  };
+  const read = (dir: string, optional: boolean): CertRepParserRow[] => readRowsDir(dir, optional, "CertRep parser", "devices/scep-clients/*.yaml", parseCertRepParsers);
   const shipped = new CertRepParserCatalog(read(join(defaultCatalogDir(), "scep-clients"), false));
   return extraDir === undefined ? shipped : shipped.withOverrides(new CertRepParserCatalog(read(join(extraDir, "scep-clients"), true)));
+}
+
+/** The rows of every *.yaml / *.yml of `dir` in name order; a missing directory is empty when `optional`. */
+function readRowsDir<Row>(dir: string, optional: boolean, what: string, where: string, parse: (text: string, file: string) => Row[]): Row[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new ScenarioError(`cannot read the ${what} catalog directory ${dir}: ${(err as Error).message}`, undefined, where);
+  }
+  return names.flatMap((name) => parse(readFileSync(join(dir, name), "utf8"), displayPath(join(dir, name))));
 }
 
 /**
@@ -114,16 +117,7 @@ export function loadCertRepParsers(extraDir?: string): CertRepParserCatalog {
  * (a custom `--devices DIR`, optional there) first: a user's row for a release overrides a shipped one.
  */
 export function loadProfileInstallPaths(extraDir?: string): ProfileInstallPathCatalog {
-  const read = (dir: string, optional: boolean): ProfileInstallPathRow[] => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
-    } catch (err) {
-      if (optional && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw new ScenarioError(`cannot read the profile install path catalog directory ${dir}: ${(err as Error).message}`, undefined, "devices/profile-installers/*.yaml");
-    }
-    return names.flatMap((name) => parseProfileInstallPaths(readFileSync(join(dir, name), "utf8"), displayPath(join(dir, name))));
-  };
+  const read = (dir: string, optional: boolean): ProfileInstallPathRow[] => readRowsDir(dir, optional, "profile install path", "devices/profile-installers/*.yaml", parseProfileInstallPaths);
   const shipped = new ProfileInstallPathCatalog(read(join(defaultCatalogDir(), "profile-installers"), false));
   return extraDir === undefined ? shipped : shipped.withOverrides(new ProfileInstallPathCatalog(read(join(extraDir, "profile-installers"), true)));
 }
