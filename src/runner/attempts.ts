@@ -69,10 +69,20 @@ export async function withTryAgain(
 /**
  * Runs an enrolment; once it ended, a device the timeline erases and sets up again (`setUpAgain`) runs
  * it again from scratch, as often as the rules say; while it waits it gives back its `place` of the closed load
- * model and takes one again to go on. `ended` sees each enrolment that returned a result.
+ * model and takes one again to go on. `ended` sees each enrolment that returned a result; `parked` is
+ * told when the device starts to wait (with the enrolment that ended: an enrolled device checks in meanwhile).
  * Resolves with (or throws) the last enrolment's result.
  */
-export async function withSetUpAgain(tl: TimelineEngine | undefined, index: number, device: string, signal: AbortSignal, enrol: () => Promise<FlowResult>, place: Place | undefined, ended: (out: FlowResult) => void): Promise<FlowResult> {
+export async function withSetUpAgain(
+  tl: TimelineEngine | undefined,
+  index: number,
+  device: string,
+  signal: AbortSignal,
+  enrol: () => Promise<FlowResult>,
+  place: Place | undefined,
+  ended: (out: FlowResult) => void,
+  parked?: (out: FlowResult | undefined) => void,
+): Promise<FlowResult> {
   for (;;) {
     let out: FlowResult | undefined;
     let error: unknown;
@@ -84,7 +94,7 @@ export async function withSetUpAgain(tl: TimelineEngine | undefined, index: numb
     }
     const code = out ? out.code : asSimError(error).code;
     // Waiting to be erased and set up again is not enrolling: the closed model's place goes to the next device meanwhile.
-    const again = !!tl && !signal.aborted && (await tl.setUpAgainAfter(index, device, { ok: !!out?.ok, code }, signal, () => place?.release()));
+    const again = !!tl && !signal.aborted && (await tl.setUpAgainAfter(index, device, { ok: !!out?.ok, code }, signal, () => (place?.release(), parked?.(out))));
     if (!again || (place && !(await place.acquire(signal)))) {
       if (out) return out;
       throw error;

@@ -39,7 +39,8 @@ import { withEndpointRoutes } from "./endpoint-routes.js";
 import type { TimelineEngine } from "./timeline/engine.js";
 import { applyStateSets } from "./timeline/device-state.js";
 import { withReboot, withSetUpAgain, withTryAgain } from "./attempts.js";
-import { runClosed, type Place } from "./places.js";
+import { runClosed, runOpen, type Place } from "./places.js";
+import { Settling } from "./settling.js";
 import { RunInterrupted, interruptOf } from "./interrupt.js";
 import { checkLoadModel, type LoadModel } from "./load-model.js";
 
@@ -112,6 +113,10 @@ interface SteadyMember {
   previous?: EnrolledState;
   /** Wiped on the server's command, or unenrolled by the server (a 401): no more check-ins. */
   erased?: boolean;
+  /** Its last set-up from scratch ended without an enrollment: it holds none, and no longer checks in. */
+  left?: boolean;
+  /** Its check-in in flight: a set-up from scratch starts once it has ended. */
+  inFlight?: Promise<void>;
   /** The device's own TLS session cache: its next check-in resumes the session of its last one. */
   tlsSessions: TlsSessionCache;
 }
@@ -193,8 +198,18 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   };
 }
 
-/** Runs one device start to end; never throws. Returns what the steady phase needs when it enrolled. */
-async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal, place?: Place): Promise<SteadyMember | undefined> {
+/**
+ * What a device tells the run while it waits to be set up again (timeline `setUpAgain`): `parked` when it
+ * starts to wait (it no longer holds up the steady phase), `join` with its member once, when the enrolment
+ * it waits with succeeded: it checks in meanwhile, and the same member checks in with each later set-up's enrollment.
+ */
+interface DeviceHooks {
+  parked?(): void;
+  join?(m: SteadyMember): void;
+}
+
+/** Runs one device start to end; never throws. Returns what the steady phase needs when it enrolled (undefined when it joined it already: DeviceHooks). */
+async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnvironment, slot: Slot, opts: FleetRunOptions, signal: AbortSignal, place?: Place, hooks: DeviceHooks = {}): Promise<SteadyMember | undefined> {
   const model = catalog.get(slot.group.model);
   const { identity, entropy } = identityOf(catalog, env, slot.group.model, slot.index, slot.group.state);
   const device = identity.id;
@@ -210,6 +225,18 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   let member: SteadyMember | undefined;
+  /** The member the steady phase checks in with while the device waits to be set up again (DeviceHooks). */
+  let joined: SteadyMember | undefined;
+  /** The steady member of enrolment `out` (`before`: the one before its last set-up from scratch); joined already: updated in place. */
+  const memberOf = (out: FlowResult, before: FlowResult | undefined): SteadyMember => {
+    const m: SteadyMember = joined ?? { identity, group: slot.group, state: enrolledState(out), tlsSessions };
+    m.state = enrolledState(out);
+    if (before) m.previous = enrolledState(before);
+    else delete m.previous;
+    m.left = false;
+    tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
+    return m;
+  };
   const base: Omit<DeviceResult, "ok" | "endedAt"> = {
     device,
     index: slot.index,
@@ -247,19 +274,40 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
         }
       },
     );
-    const enrol = () => {
-      if (setUps++ > 0) disk.set(ERASED_DISK_KEY, true), disk.set(SET_UPS_DISK_KEY, setUps - 1);
+    const enrol = async () => {
+      if (setUps++ > 0) {
+        disk.set(ERASED_DISK_KEY, true), disk.set(SET_UPS_DISK_KEY, setUps - 1);
+        await joined?.inFlight?.catch(() => {}); // the check-in it had on the wire when it was erased ends first (its rejection went to onError)
+      }
       return attempts();
     };
     // An enrolment, and each set-up from scratch after the device was erased (timeline `setUpAgain`; its disk says so, ERASED_DISK_KEY): its outcome is the last one's.
     const enrolments: FlowResult[] = [];
-    const out = await withSetUpAgain(opts.timeline, slot.index, device, signal, enrol, place, (r) => {
-      opts.onFlowResult?.(device, r);
-      if (r.ok) enrolments.push(r);
-      disk.clear(); // an erased device's disk holds nothing of the enrolment before
-    });
+    const out = await withSetUpAgain(
+      opts.timeline,
+      slot.index,
+      device,
+      signal,
+      enrol,
+      place,
+      (r) => {
+        opts.onFlowResult?.(device, r);
+        if (r.ok) enrolments.push(r);
+        disk.clear(); // an erased device's disk holds nothing of the enrolment before
+      },
+      // Enrolled and waiting for the timeline to reset it: it is in steady state meanwhile (it checks in until it is erased).
+      (ended) => {
+        if (ended?.ok && hooks.join) {
+          const first = !joined;
+          joined = memberOf(ended, enrolments.at(-1) === ended ? enrolments.at(-2) : undefined);
+          if (first) hooks.join(joined);
+        }
+        hooks.parked?.();
+      },
+    );
     const previous = out.ok && enrolments.at(-1) === out ? enrolments.at(-2) : undefined;
-    if (out.ok) (member = { identity, group: slot.group, state: enrolledState(out), ...(previous ? { previous: enrolledState(previous) } : {}), tlsSessions }), tlsSessions.sweep(); // a new round: its first check-in keeps what it uses
+    if (out.ok) member = memberOf(out, previous);
+    else if (joined) joined.left = true;
     if (store && record) {
       const first = out.keychain.identities[0];
       store.put({
@@ -283,6 +331,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
           failure: { code: out.code, blame: "protocol-outcome", step: out.step, message: `[device ${device}, step ${out.step ?? "?"}] ${out.message ?? out.code}`, ...withShown(shownForOutcome(model.platform, out, slot.group.flow)) },
         };
   } catch (err) {
+    if (joined) joined.left = true;
     const e = asSimError(err, { device });
     const failure = failureOf(e);
     if (signal.aborted) {
@@ -303,14 +352,15 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   else if (result.failure?.blame === "protocol-outcome") transcript.record({ t: env.clock.now(), device, step: result.failure.step ?? "device", kind: "outcome", data: { ok: false, code: result.failure.code, message: result.failure.message, ...withShown(result.failure.shown) } });
   ledger.mark(result.failure);
   env.observer.onDeviceEnd?.(result);
-  return member;
+  return joined ? undefined : member; // a joined member checks in with the last enrollment already (memberOf)
 }
 
 /** One steady-state check-in; its outcome (the simulator's own failures too: `internal`, naming device, step and cause) goes to the observer and the store. Only a throwing observer rejects. */
 async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: SteadyMember, catalog: Catalog, opts: FleetRunOptions, signal: AbortSignal): Promise<void> {
   const { identity, group } = m;
   // Erased (a reset by its user, a remote wipe) and not restored: no enrollment to check in with; off after a reboot (timeline `reboot`): again once booted.
-  if ((opts.timeline ? opts.timeline.erased(identity.index) : m.erased) || opts.timeline?.power.off(identity.index)) return;
+  // Set up again from scratch: none while it enrols, and none after a set-up that did not enrol it.
+  if (m.left || (opts.timeline ? opts.timeline.erased(identity.index) || opts.timeline.enrolling(identity.index) : m.erased) || opts.timeline?.power.off(identity.index)) return;
   const started = env.clock.now();
   let dc: ReturnType<typeof deviceContext> | undefined;
   let ok = false;
@@ -369,7 +419,8 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   const onOuterAbort = () => deadline.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const timer = env.clock.setTimer(s.limits.durationSeconds * 1000, () => deadline.abort(new Error("run deadline")));
-  opts.timeline?.begin(deadline.signal);
+  const load = opts.load ?? {};
+  opts.timeline?.begin(deadline.signal, { steady: !!load.steady });
   const stop = opts.stopArrivals;
   const halted = () => deadline.signal.aborted || !!stop?.aborted;
   const wake = stop ? AbortSignal.any([deadline.signal, stop]) : deadline.signal; // wakes arrival waits
@@ -377,19 +428,21 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   const enrolledBefore = new Set<number>();
   if (opts.store && opts.resume) for (const d of opts.store.list({ state: "enrolled" })) enrolledBefore.add(d.index);
   let skipped = 0;
-  const slots = devicesOf(s, opts.shard, (i) => {
-    if (!enrolledBefore.has(i)) return false;
-    skipped++;
-    return true;
-  });
-  const load = opts.load ?? {};
+  const settling = new Settling();
+  const slots = settling.slots(
+    devicesOf(s, opts.shard, (i) => {
+      if (!enrolledBefore.has(i)) return false;
+      skipped++;
+      return true;
+    }),
+  );
   const steady = load.steady
     ? new SteadyScheduler<SteadyMember>({
         clock: env.clock,
         spec: load.steady,
         timeScale: load.timeScale,
         entropy: env.entropy.forDevice(opts.shard?.index ?? 0, -1).fork("steady-jitter"),
-        checkin: (m) => checkinDevice(s, env, m, catalog, opts, deadline.signal),
+        checkin: (m) => (m.inFlight = checkinDevice(s, env, m, catalog, opts, deadline.signal)),
         onError: (m, err) => env.log.error({ device: m.identity.id, step: "checkin", err: asSimError(err, { device: m.identity.id, step: "checkin" }).describe() }, "a steady-state check-in was not reported: its observer threw"),
         signal: wake,
       })
@@ -403,8 +456,13 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
     }
   }
   const run = async (slot: Slot, place?: Place) => {
-    const m = await runDevice(s, catalog, env, slot, opts, deadline.signal, place);
-    if (m && steady) steady.add(m);
+    const settled = settling.device();
+    try {
+      const m = await runDevice(s, catalog, env, slot, opts, deadline.signal, place, { parked: settled, ...(steady ? { join: (j: SteadyMember) => steady.add(j) } : {}) });
+      if (m && steady) steady.add(m);
+    } finally {
+      settled();
+    }
   };
   const notStarted = (slot: Slot, why?: string) => {
     const by = interruptOf(deadline.signal) ?? (stop?.aborted && !deadline.signal.aborted ? (stop.reason instanceof RunInterrupted ? stop.reason.signalName : "a stop request") : undefined);
@@ -422,7 +480,8 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
   const arrival = load.concurrency !== undefined ? { kind: "concurrency" as const, concurrency: load.concurrency } : shardArrival(s.arrival, opts.shard);
   const shards = opts.shard?.count ?? 1;
   const phases = load.phases?.map((p) => ({ ...p, rate: p.rate / shards, ...(p.rampTo !== undefined ? { rampTo: p.rampTo / shards } : {}) }));
-  try {
+  // Every device's run, from its arrival to its end (a device waiting to be set up again ends when the timeline ends).
+  const dispatch = (async () => {
     if (!phases && arrival.kind === "concurrency") {
       // A device waiting to be set up again gives its place back (runner/places.ts).
       await runClosed(slots, arrival.concurrency, halted, notStarted, run);
@@ -432,35 +491,20 @@ export async function runFleet(s: ResolvedScenario, catalog: Catalog, env: Fleet
         : arrival.kind === "rate"
           ? (i: number) => arrivalOffsetMs(i, { rate: arrival.rate, rampFrom: arrival.rampFrom, rampSeconds: arrival.rampSeconds })
           : () => 0;
-      const inflight = new Set<Promise<void>>();
-      const maxInFlight = load.maxInFlight ?? Infinity;
-      let i = 0;
-      for (let next = slots.next(); !next.done; next = slots.next(), i++) {
-        const at = offset(i);
-        if (at === Infinity) {
-          notStarted(next.value, "because the last arrival phase ended before it was due");
-          continue;
-        }
-        if (!halted()) {
-          const wait = start + at - env.clock.now();
-          if (wait > 0) await env.clock.sleep(wait, wake).catch(() => {});
-        }
-        while (inflight.size >= maxInFlight && !halted()) await Promise.race([...inflight, woken]);
-        if (halted()) {
-          notStarted(next.value);
-          continue;
-        }
-        const p: Promise<void> = run(next.value).finally(() => inflight.delete(p));
-        inflight.add(p);
-      }
-      await Promise.all(inflight);
+      await runOpen(slots, offset, { clock: env.clock, start, maxInFlight: load.maxInFlight ?? Infinity, wake, woken, halted }, notStarted, (slot) => run(slot));
     }
+  })();
+  try {
     if (steady) {
-      // Bounded: the steady phase opens once every enrolment has ended and lasts its duration
-      // (or until the run deadline, whichever comes first).
+      // Bounded: the steady phase opens once every device has settled — its enrolment ended, or it waits, enrolled,
+      // for the timeline to reset it and set it up again, checking in meanwhile — and lasts its duration
+      // (or until the run deadline, whichever comes first). Its end is the timeline's: a device still waiting is released.
+      await Promise.race([settling.all, dispatch]);
       steady.start();
       await steady.finished;
+      opts.timeline?.end();
     }
+    await dispatch;
   } finally {
     steady?.stop();
     opts.timeline?.end();

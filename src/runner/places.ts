@@ -6,6 +6,7 @@
  * place back and queues for one again when it resumes, so the devices behind it (often the ones whose
  * progress fires the reset) are not held up by it.
  */
+import type { Clock } from "../ports/clock.js";
 
 /** A device's place: given back while it waits, taken again (queued, first come first served) to go on. */
 export interface Place {
@@ -91,4 +92,39 @@ export async function runClosed<S>(slots: Iterator<S>, concurrency: number, halt
   }
   await Promise.all(running);
   if (failed) throw failed.error;
+}
+
+/**
+ * The open model: device i starts `offset(i)` ms after `start` (Infinity: after the last arrival phase,
+ * so never: `notStarted` with why), at most `maxInFlight` at a time; once the run is halted the rest are
+ * not started. Resolves when every started run has ended.
+ */
+export async function runOpen<S>(
+  slots: Iterator<S>,
+  offset: (i: number) => number,
+  o: { clock: Pick<Clock, "now" | "sleep">; start: number; maxInFlight: number; wake: AbortSignal; woken: Promise<void>; halted: () => boolean },
+  notStarted: (slot: S, why?: string) => void,
+  run: (slot: S) => Promise<void>,
+): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+  let i = 0;
+  for (let next = slots.next(); !next.done; next = slots.next(), i++) {
+    const at = offset(i);
+    if (at === Infinity) {
+      notStarted(next.value, "because the last arrival phase ended before it was due");
+      continue;
+    }
+    if (!o.halted()) {
+      const wait = o.start + at - o.clock.now();
+      if (wait > 0) await o.clock.sleep(wait, o.wake).catch(() => {});
+    }
+    while (inflight.size >= o.maxInFlight && !o.halted()) await Promise.race([...inflight, o.woken]);
+    if (o.halted()) {
+      notStarted(next.value);
+      continue;
+    }
+    const p: Promise<void> = run(next.value).finally(() => inflight.delete(p));
+    inflight.add(p);
+  }
+  await Promise.all(inflight);
 }

@@ -71,6 +71,8 @@ export class TimelineEngine implements RunObserver {
   /** Computers the user connected each device to (timeline `connectHost`), oldest first. */
   private readonly hosts = new Map<number, HostConnection[]>();
   private stopped = false;
+  /** The run has a steady phase (begin). */
+  private steady = false;
   /** Devices erased by a local reset (and not restored since); value: a reset still to apply at the next step of an enrolment. */
   private readonly erasedDevices = new Map<number, { pendingAtStep: boolean; entry: number }>(); private readonly erasedUnstarted = new Set<number>(); // erased by a reset while not set up (not started, or ended without enrolling)
   private readonly running = new Set<number>();
@@ -94,10 +96,15 @@ export class TimelineEngine implements RunObserver {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Arms the `at:` entries; `signal` is the run's deadline. */
-  begin(signal?: AbortSignal): void {
+  /**
+   * Arms the `at:` entries; `signal` is the run's deadline. `steady`: the run has a steady phase, so an
+   * enrolled device waiting to be set up again checks in meanwhile (runner/fleet.ts) and a fired
+   * `setUpAgain` with set-ups left keeps it waiting (a check-in may erase it: a remote wipe).
+   */
+  begin(signal?: AbortSignal, o: { steady?: boolean } = {}): void {
     this.start = this.clock.now();
     this.signal = signal;
+    this.steady = !!o.steady;
     for (const e of this.o.entries) {
       if (e.when.kind !== "at") continue;
       // At 0 s the action is in place before the first device starts.
@@ -399,6 +406,12 @@ export class TimelineEngine implements RunObserver {
   /** Device `index` erased itself on the server's command (a remote wipe): erased until a restore. */
   wiped(index: number): void {
     this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
+    this.retries.wake(); // a device checking in while it waits to be set up again is erased now
+  }
+
+  /** True while device `index` runs an enrolment (its first, or a set-up from scratch): it does not check in meanwhile. */
+  enrolling(index: number): boolean {
+    return this.running.has(index);
   }
 
   /** True while device `index` is erased (a local reset not followed by a restore): it holds no enrollment, so it does not check in. */
@@ -462,7 +475,7 @@ export class TimelineEngine implements RunObserver {
    * again from scratch (timeline `setUpAgain`; its flow runs again), false when it is done. Without a
    * `setUpAgain` targeting it, false at once and nothing changes. Otherwise the end is counted now (an
    * `after: { enrolled }` trigger must not wait for the device's last set-up), and the device waits
-   * while a reset or set-up that targets it has not fired.
+   * while a reset or set-up that targets it has not fired (in a steady run, while it checks in: `begin`).
    */
   async setUpAgainAfter(index: number, device: string, ended: { ok: boolean; code: string }, signal?: AbortSignal, waits?: () => void): Promise<boolean> {
     if (!this.retries.mayBeSetUpAgain(index)) return false;
@@ -476,7 +489,7 @@ export class TimelineEngine implements RunObserver {
       // An enrolment a reset cut short, or a remote wipe carried out during it: the device is erased, set up again only by a setUpAgain.
       if (ERASED_BY.has(ended.code)) this.erasedDevices.set(index, { pendingAtStep: false, entry: -1 });
     }
-    const again = await this.retries.setUpAgainWhenErased(index, device, () => this.erasedDevices.has(index), signal);
+    const again = await this.retries.setUpAgainWhenErased(index, device, () => this.erasedDevices.has(index), signal, this.steady);
     this.parked.delete(index);
     if (!again) return false;
     // A new enrolment of the same hardware: nothing of the old one is left on the device.

@@ -8,7 +8,9 @@
  *   set up again from scratch, the way a kiosk is redeployed or a phone handed to the next user.
  * A rule applies from when its entry fires, up to `times` per device, `wait` after the device is
  * ready for it. A device whose enrolment ended waits while an entry that could still apply to it has
- * not fired (a Try Again at its error; a reset or a set-up once it has ended), until the run ends.
+ * not fired (a Try Again at its error; a reset or a set-up once it has ended), until the run ends. In a
+ * run with a steady phase an enrolled device keeps checking in while it waits, and a fired `setUpAgain`
+ * with set-ups left keeps it waiting too: a check-in may still erase it (a remote wipe it receives).
  */
 import type { Clock } from "../../ports/clock.js";
 import { formatMs } from "./duration.js";
@@ -90,10 +92,11 @@ export class UserRetries {
    * After an enrolment ended: resolves true when the device, erased, is set up again (after the
    * rule's wait), false when no set-up applies to it any more or the run ends first.
    */
-  async setUpAgainWhenErased(index: number, device: string, erased: () => boolean, signal?: AbortSignal): Promise<boolean> {
+  async setUpAgainWhenErased(index: number, device: string, erased: () => boolean, signal?: AbortSignal, standing = false): Promise<boolean> {
     const rule = await this.await(index, device, signal, {
       rules: this.setUp,
       ready: erased,
+      standing,
       pending: (e) => e.action.kind === "setUpAgain" || e.action.kind === "reset",
       note: (r, n) => ({ timeline: r.entry, action: "setUpAgain", setUp: n, injected: true }),
     });
@@ -104,7 +107,14 @@ export class UserRetries {
     index: number,
     device: string,
     signal: AbortSignal | undefined,
-    w: { rules: Rule[]; ready: () => boolean; pending: (e: TimelineEntry) => boolean; note: (r: Rule, n: number) => Record<string, unknown> },
+    w: {
+      rules: Rule[];
+      ready: () => boolean;
+      pending: (e: TimelineEntry) => boolean;
+      note: (r: Rule, n: number) => Record<string, unknown>;
+      /** A fired rule with uses left keeps the device waiting (until the run ends or `signal` aborts). */
+      standing?: boolean;
+    },
   ): Promise<Rule | undefined> {
     for (;;) {
       if (this.o.stopped() || signal?.aborted) return undefined;
@@ -122,7 +132,8 @@ export class UserRetries {
         this.o.transcriptFor(device).record({ t: this.o.clock.now(), device, step: "timeline", kind: "note", data: w.note(rule, n) });
         return rule;
       }
-      if (!this.o.entries.some((e) => w.pending(e) && !this.o.applied(e.index) && has(this.o.targetSet(e), index))) return undefined;
+      const left = w.standing && w.rules.some((r) => has(r.targets, index) && (r.used.get(index) ?? 0) < r.times);
+      if (!left && !this.o.entries.some((e) => w.pending(e) && !this.o.applied(e.index) && has(this.o.targetSet(e), index))) return undefined;
       await new Promise<void>((resolve) => {
         const done = () => {
           this.waiters.delete(done);
