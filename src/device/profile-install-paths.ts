@@ -12,6 +12,7 @@ import { isMap, LineCounter, parseDocument, type Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { compareVersions } from "../wire/version.js";
 import { INSTALL_PATHS, type InstallPath } from "../wire/apple/payload-errors.js";
+import { browserRow, isBrowserRow, parseBrowserRows, type BrowserRow } from "./profile-browsers.js";
 
 const PLATFORMS = ["ios", "ipados", "macos"] as const;
 type Platform = (typeof PLATFORMS)[number];
@@ -31,8 +32,20 @@ export interface ProfileInstallPathRow {
 }
 
 export class ProfileInstallPathCatalog {
-  /** Rows in precedence order: the first row covering a release decides. */
-  constructor(readonly rows: readonly ProfileInstallPathRow[] = []) {}
+  /** Install path rows in precedence order: the first row covering a release decides. */
+  readonly rows: readonly ProfileInstallPathRow[];
+  /** Browser rows (profile-browsers.ts) in precedence order. */
+  readonly browsers: readonly BrowserRow[];
+
+  constructor(rows: readonly (ProfileInstallPathRow | BrowserRow)[] = []) {
+    this.rows = rows.filter((r): r is ProfileInstallPathRow => !isBrowserRow(r));
+    this.browsers = rows.filter(isBrowserRow);
+  }
+
+  /** The row of `browser` on a device's platform and release (profile-browsers.ts), if any. */
+  browser(browser: string, platform: string, osVersion: string): BrowserRow | undefined {
+    return browserRow(this.browsers, browser, platform, osVersion);
+  }
 
   /** The path of a device's release (an `ios` row also covers iPads: they share iOS's release numbers), and the row that says so. */
   forDevice(platform: string, osVersion: string): { path: InstallPath; row?: ProfileInstallPathRow } {
@@ -46,14 +59,22 @@ export class ProfileInstallPathCatalog {
 
   /** The user's rows (`--devices DIR`) before the shipped ones: they override a shipped row for the same release. */
   withOverrides(first: ProfileInstallPathCatalog): ProfileInstallPathCatalog {
-    return new ProfileInstallPathCatalog([...first.rows, ...this.rows]);
+    return new ProfileInstallPathCatalog([...first.rows, ...this.rows, ...first.browsers, ...this.browsers]);
   }
 }
 
 const FIELDS = ["platform", "releases", "from", "until", "path", "alert", "source"];
 const VERSION = /^\d+(\.\d+)*$/;
 
-/** Parses one devices/profile-installers/*.yaml file (`paths:` list); a problem names file:line:column. */
+/** Parses one devices/profile-installers/*.yaml file (`paths:` and/or `browsers:` lists); a problem names file:line:column. */
+export function parseProfileInstallerFile(text: string, file: string): (ProfileInstallPathRow | BrowserRow)[] {
+  const browsers = parseBrowserRows(text, file);
+  const doc = parseDocument(text);
+  const hasPaths = isMap(doc.contents) && doc.contents.has("paths");
+  return [...(hasPaths || browsers.length === 0 ? parseProfileInstallPaths(text, file) : []), ...browsers];
+}
+
+/** Parses the `paths:` list of one devices/profile-installers/*.yaml file; a problem names file:line:column. */
 export function parseProfileInstallPaths(text: string, file: string): ProfileInstallPathRow[] {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });

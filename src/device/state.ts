@@ -69,6 +69,13 @@ export const APPLE_STATE: Json = {
     description: "Safari on the device (web enrollment: the portal and the profile download send its User-Agent, src/device/apple/safari.ts).",
     properties: { requestDesktopWebsite: { type: "boolean", description: "Settings › Safari › Request Desktop Website: Safari sends the Mac's User-Agent. Default: on for an iPad on iPadOS 13+, off on iPhone; a Mac always sends its own." } },
   },
+  browser: {
+    type: "string",
+    pattern: "^[a-z0-9][a-z0-9-]{0,40}$",
+    "x-expected": "a browser id of devices/profile-installers/*.yaml (safari, chrome, brave)",
+    description:
+      "The browser the user opens the enrollment URL in (web enrollment: the portal, its sign-in and the profile download; device/apple/portal.ts). A row of devices/profile-installers/*.yaml says whether the profile download carries the browser's sign-in session (Safari: yes; Chrome and Brave on iOS: no, fleetdm/fleet#39996). Default safari.",
+  },
   activated: {
     type: "boolean",
     description: "Setup Assistant was already completed (the device was activated before an ADE profile was assigned): it does not ask for the cloud configuration again until erased. Default false.",
@@ -353,6 +360,8 @@ export interface DeviceState extends AndroidCapabilityState {
   /** Apple: Certificate Trust Settings, the roots with full trust turned on (device/apple/profile-trust.ts). */
   certificateTrustSettings?: { fullTrust: "all" | string[] };
   safari?: { requestDesktopWebsite?: boolean };
+  /** Apple: the browser the user opens the enrollment URL in (devices/profile-installers/browsers.yaml); default safari. */
+  browser?: string;
   activationLock?: { enabled: boolean; bypassCode?: "escrowed" | "none" };
   serialNumber?: string;
   modelIdentifier?: string;

@@ -13,7 +13,7 @@ import { parseSetupTextEntry, SetupTextCatalog } from "../device/android/setup-t
 import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.js";
 import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
 import { CertRepParserCatalog, parseCertRepParsers, type CertRepParserRow } from "../device/certrep-parsers.js";
-import { ProfileInstallPathCatalog, parseProfileInstallPaths, type ProfileInstallPathRow } from "../device/profile-install-paths.js";
+import { ProfileInstallPathCatalog, parseProfileInstallerFile } from "../device/profile-install-paths.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -113,11 +113,11 @@ function readRowsDir<Row>(dir: string, optional: boolean, what: string, where: s
 }
 
 /**
- * The profile install path table (devices/profile-installers/*.yaml), with the rows of `extraDir`/profile-installers/*.yaml
+ * The profile install path and browser tables (devices/profile-installers/*.yaml), with the rows of `extraDir`/profile-installers/*.yaml
  * (a custom `--devices DIR`, optional there) first: a user's row for a release overrides a shipped one.
  */
 export function loadProfileInstallPaths(extraDir?: string): ProfileInstallPathCatalog {
-  const read = (dir: string, optional: boolean): ProfileInstallPathRow[] => readRowsDir(dir, optional, "profile install path", "devices/profile-installers/*.yaml", parseProfileInstallPaths);
+  const read = (dir: string, optional: boolean) => readRowsDir(dir, optional, "profile install path", "devices/profile-installers/*.yaml", parseProfileInstallerFile);
   const shipped = new ProfileInstallPathCatalog(read(join(defaultCatalogDir(), "profile-installers"), false));
   return extraDir === undefined ? shipped : shipped.withOverrides(new ProfileInstallPathCatalog(read(join(extraDir, "profile-installers"), true)));
 }

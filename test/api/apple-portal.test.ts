@@ -5,6 +5,10 @@
  * real lifetimes on virtual time with the Apple half on in-memory listeners.
  */
 import { join } from "node:path";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { loadCatalog } from "../../src/runner/catalog-files.js";
+import { EMBEDDED_ACCOUNT_PASSWORD } from "../../src/wire/apple/embedded.js";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
 import { createDevice } from "../../src/api/device.js";
@@ -48,6 +52,31 @@ describe("user-initiated enrollment in Safari (shipped scenarios, loopback)", ()
     const fixed = await runScenario(failing("apple-invitation-expired-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
   }, 240_000);
+
+  it("ios-byod-idp-session-other-browser: Chrome and Brave download a profile without the sign-in session and their install is refused 403; in Safari all enroll; no password or session in the trace", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "apple-idp-browser-")), "trace");
+    const { summary } = await runScenario(failing("ios-byod-idp-session-other-browser-failing.yaml"), { ...opts, trace: dir });
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 1, "apple.checkin.http-403": 2 });
+    expect(summary.errors["apple.checkin.http-403"]).toMatchObject({
+      step: "checkin.authenticate",
+      shown: { code: "MCHTTPTransactionErrorDomain 23001", text: "Profile Installation Failed. Connection to the server could not be established.", cause: { code: "HTTP 403" } },
+    });
+    // Every device signed in and downloaded a profile: the refusal is at the install, as in the ticket.
+    expect(summary.steps["portal.login"]).toMatchObject({ count: 3 });
+    expect(summary.steps["profile.download"]).toMatchObject({ count: 3 });
+    for (const f of readdirSync(dir)) {
+      const text = readFileSync(join(dir, f), "utf8");
+      expect(text).not.toMatch(/enrollsim_portal_session=[0-9a-f]{8}-/);
+      expect(text).not.toContain(EMBEDDED_ACCOUNT_PASSWORD);
+    }
+    const chrome = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .find((t) => t.includes("Chrome's profile download carries none of its cookies"));
+    expect(chrome).toBeDefined();
+    const fixed = await runScenario(failing("ios-byod-idp-session-other-browser-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
+  }, 240_000);
 });
 
 const START = Date.UTC(2026, 11, 7, 8);
@@ -63,8 +92,9 @@ async function world(config: Partial<AppleServerConfig>, users: string[]) {
   await apple.warm();
   const route: HttpHandler = (req) => (new URL(req.url).pathname.startsWith("/apple/") ? apple.handler(req) : ref.handler(req));
   const http = new InMemoryHttp({ clock, handler: { [URLS.http]: route, [URLS.https]: route } });
-  const runFlow = async (model: string, index: number, flow: string, portal: Record<string, string>) => {
-    const dev = await createDevice({ model, index, seed: "apple-portal", keys, adapters: { clock, http, crypto } });
+  const catalog = loadCatalog();
+  const runFlow = async (model: string, index: number, flow: string, portal: Record<string, string>, browser?: string) => {
+    const dev = await createDevice({ model, index, seed: "apple-portal", keys, catalog, adapters: { clock, http, crypto }, ...(browser ? { state: { browser } } : {}) });
     return clock.run(dev.run(flow, { apple: { portal } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: true } }), 3_600_000);
   };
   return { clock, apple, policy, runFlow };
@@ -104,6 +134,28 @@ describe("enrollment portal on virtual time (the real lifetime)", () => {
     expect([...w.apple.devices.values()].map((d) => d.portalUser ?? null).sort()).toEqual(["ana@contoso.example", null]);
     const w2 = await world({ portal: { invitations: [{ id: "x" }] } }, ["ana@contoso.example"]);
     expect(await w2.runFlow("iphone-15", 0, "ios-profile", { invitation: "x", user: "typo@contoso.example" })).toMatchObject({ ok: false, code: "apple.profile.refused.UserNotFound", step: "portal.login" });
+  }, 120_000);
+});
+
+describe("a sign-in session cookie at the portal, per browser (virtual time)", () => {
+  it("withoutSession refuse-download: Chrome's download without the session is refused 403 SignInRequired on Chrome's screen; Safari's carries it and enrolls under the user", async () => {
+    const w = await world({ portal: { login: true, session: "cookie" } }, ["ana@contoso.example"]);
+    const chrome = await w.runFlow("iphone-15", 0, "ios-profile", { user: "ana@contoso.example" }, "chrome");
+    expect(chrome).toMatchObject({ ok: false, code: "apple.profile.refused.SignInRequired", step: "profile.download", shown: { screen: "Chrome", text: "Sign in to download the enrollment profile." } });
+    expect(w.apple.stats.profiles).toBe(0);
+    const safari = await w.runFlow("iphone-15", 1, "ios-profile", { user: "ana@contoso.example" }, "safari");
+    expect(safari).toMatchObject({ ok: true, code: "apple.enrolled" });
+    expect([...w.apple.devices.values()].map((d) => d.portalUser)).toEqual(["ana@contoso.example"]);
+  }, 120_000);
+
+  it("the session lives in the link (session: link, the default): every browser's download names the user", async () => {
+    const w = await world({ portal: { login: true } }, ["ana@contoso.example"]);
+    expect(await w.runFlow("ipad-air-m2", 0, "ios-profile", { user: "ana@contoso.example" }, "brave")).toMatchObject({ ok: true, code: "apple.enrolled" });
+  }, 120_000);
+
+  it("a browser with no row for the device is the scenario's error, naming the browsers that have one", async () => {
+    const w = await world({ portal: { login: true, session: "cookie" } }, ["ana@contoso.example"]);
+    await expect(w.runFlow("iphone-15", 0, "ios-profile", { user: "ana@contoso.example" }, "firefox")).rejects.toThrow(/browser "firefox"[\s\S]*chrome/);
   }, 120_000);
 });
 

@@ -44,14 +44,23 @@ const messageOf = (b: Record<string, unknown> | undefined): string => (typeof b?
  * produce it (e.g. `UserAffinityNotSupported` for direct enrollment with user affinity): a value,
  * `apple.profile.refused[.<code>]`, with what the device shows.
  */
-export async function fetchProfileOrRefusal(ctx: FlowContext, dev: AppleDevice, url: string, ua = userAgent(dev)): Promise<Uint8Array | FlowResult> {
+export async function fetchProfileOrRefusal(ctx: FlowContext, dev: AppleDevice, url: string, ua = userAgent(dev), browser?: { name: string; cookie?: string }): Promise<Uint8Array | FlowResult> {
   return step(ctx.protocol, "profile.download", async () => {
-    const res = await exchange(ctx.protocol, "profile.download", { method: "GET", url, headers: { "user-agent": ua, accept: PROFILE_CONTENT_TYPE } }, { acceptStatus: [403] });
+    const headers = { "user-agent": ua, accept: PROFILE_CONTENT_TYPE, ...(browser?.cookie ? { cookie: browser.cookie } : {}) };
+    const res = await exchange(ctx.protocol, "profile.download", { method: "GET", url, headers }, { acceptStatus: [403] });
     if (res.status === 403) {
       const b = jsonBody(res.body, mediaType(res));
       const code = codeOf(b);
       decoded(ctx.protocol, "profile.download", { refused: true, code: code || null, message: messageOf(b) || null });
-      return fail(dev, `apple.profile.refused${code ? `.${code}` : ""}`, "profile.download", `The enrollment profile could not be downloaded (HTTP 403${code ? ` ${code}` : ""}): ${messageOf(b) || "refused by the server"}`);
+      // In a browser the user sees the server's refusal page (its own words); a script's download shows nothing.
+      const page = messageOf(b);
+      return fail(
+        dev,
+        `apple.profile.refused${code ? `.${code}` : ""}`,
+        "profile.download",
+        `The enrollment profile could not be downloaded (HTTP 403${code ? ` ${code}` : ""}): ${page || "refused by the server"}`,
+        browser ? { text: page || "HTTP 403", screen: browser.name } : undefined,
+      );
     }
     const type = mediaType(res);
     if (type !== PROFILE_CONTENT_TYPE) {

@@ -28,7 +28,7 @@ import { afterEnrollment } from "./company-portal.js";
 import { resumeApple } from "./resume-flow.js";
 import { canRequestSoftwareUpdate, installSoftwareUpdate } from "./software-update.js";
 import { agentEnrollment } from "./hub.js";
-import { downloadPrompt, openPortal } from "./portal.js";
+import { downloadPrompt, openPortal, WebBrowser } from "./portal.js";
 import type { DurableValue } from "../../ports/checkpoint.js";
 import { TemplateValueMissing, deviceTemplateValues, expandTemplate, runTemplateValues } from "../template.js";
 import { typedPassword } from "../behaviors/typed-password.js";
@@ -77,12 +77,17 @@ function profileFromFile(ctx: FlowContext, o: AppleOptions): Uint8Array {
  */
 async function downloadInSafari(ctx: FlowContext, dev: AppleDevice, o: AppleOptions, enrollUrl: string): Promise<Uint8Array | FlowResult> {
   // The enrollment agent (options.apple.agent) or the portal gives the user this enrollment's profile link.
-  const url = o.agent ? await agentEnrollment(ctx, dev, o, ctx.targets.server?.embedded ? ctx.targets.server.https : undefined) : o.portal ? await openPortal(ctx, dev, o, enrollUrl) : enrollUrl;
+  // The browser the user opens it in (device state `browser`): its cookies hold the portal's sign-in session, and its
+  // row of devices/profile-installers/*.yaml says whether the profile download carries them.
+  const browser = WebBrowser.of(dev);
+  const url = o.agent ? await agentEnrollment(ctx, dev, o, ctx.targets.server?.embedded ? ctx.targets.server.https : undefined) : o.portal ? await openPortal(ctx, dev, o, enrollUrl, browser) : enrollUrl;
   if (typeof url !== "string") return url;
-  // Safari downloads it: its User-Agent (safari.ts: platform, release, Request Desktop Website) is what a portal reads.
-  const bytes = await fetchProfileOrRefusal(ctx, dev, url, safariUserAgent(dev));
+  // The download sends Safari's User-Agent (safari.ts: platform, release, Request Desktop Website), what a portal reads.
+  const cookie = browser.downloadCookies();
+  if (browser.cookieHeader()) decoded(ctx.protocol, "profile.download", { browser: browser.name, session: cookie ? "sent" : `not sent: ${browser.name}'s profile download carries none of its cookies (${browser.row.at ?? "default"}: ${browser.row.source})` });
+  const bytes = await fetchProfileOrRefusal(ctx, dev, url, safariUserAgent(dev), { name: browser.name, ...(cookie ? { cookie } : {}) });
   if (!(bytes instanceof Uint8Array)) return bytes;
-  return (await downloadPrompt(ctx, dev, url)) ?? bytes;
+  return (await downloadPrompt(ctx, dev, url, browser.name)) ?? bytes;
 }
 
 function checkPlatform(ctx: FlowContext, platforms: readonly Platform[], flow: string): void {

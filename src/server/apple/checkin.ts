@@ -84,6 +84,9 @@ export class CheckinService {
       // User-initiated enrollment through the portal: the CheckInURL carries the enrollment's token (portal.ts).
       const portalEnrollment = new URL(req.url, "http://localhost").searchParams.get("enrollment");
       const portalUser = this.core.portal.userOf(portalEnrollment);
+      // A profile the portal served without the user's sign-in session (embedded.apple.portal.withoutSession: refuse-enrollment):
+      // the server does not know who enrolls and refuses, as Fleet does (fleetdm/fleet#39996: "fails before completing with 'forbidden'").
+      if (this.core.portal.unsigned(portalEnrollment)) return this.core.reject("checkin.portal.no-sign-in", text(403, "forbidden: the enrollment profile was downloaded without the user's sign-in session"));
       // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
       // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
       const decided = this.core.policy.enrollments.get(udid);

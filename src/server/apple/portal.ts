@@ -18,6 +18,14 @@
  * - `GET /apple/enroll?enrollment=<token>`: the profile for this enrollment; its CheckInURL carries the
  *   token, so Authenticate learns the user the portal logged in (checkin.ts) and the record keeps it.
  *
+ * - `session: cookie` (an IdP-style sign-in session, as Fleet's BYOD page with end user authentication keeps it): the
+ *   login answers `303` to `/apple/portal/profile` with `Set-Cookie: enrollsim_portal_session=<token>` (HttpOnly,
+ *   Secure, Path=/apple), and that download reads the user from the cookie. A download without the session is
+ *   refused 403 `SignInRequired` (`withoutSession: refuse-download`), or served a profile that names no user, whose
+ *   Authenticate is then refused 403 (`withoutSession: refuse-enrollment`: fleetdm/fleet#39996, where the profile a
+ *   browser downloaded without the IdP session "can be downloaded but fails to install", "IDP information is not
+ *   being passed"). The refusals' wording is the reference server's own: Fleet's is not published.
+ *
  * - A login of a user the tenant's lockout holds (`embedded.policy.directory.lockout`, server/policy/lockout.ts) is
  *   403 `AccountLocked` whatever the password; every login with a wrong password counts toward it.
  *
@@ -70,6 +78,10 @@ export interface PortalConfig {
   profileByBrowser?: Partial<Record<BrowserPlatform, ProfileEdits>>;
   /** Enrollment invitations the administrator sent. */
   invitations?: PortalInvitation[];
+  /** Where the login keeps the user: in the download link (default) or in a session cookie of the browser. */
+  session?: "link" | "cookie";
+  /** `session: cookie`, a profile download without the session: refused (default), or a profile naming no user whose Authenticate is refused. */
+  withoutSession?: "refuse-download" | "refuse-enrollment";
 }
 
 export type InvitationStatus = "active" | "expired" | "used" | "revoked";
@@ -84,10 +96,15 @@ interface InvitationState {
 export interface Enrollment {
   user?: string;
   invitation?: string;
+  /** A profile the portal served without the user's sign-in session (`withoutSession: refuse-enrollment`): its Authenticate is refused. */
+  unsigned?: boolean;
 }
 
 export const PORTAL_LOGIN_PATH = "/apple/portal/login";
 export const PORTAL_ASSIGN_PATH = "/apple/portal/assign";
+/** The profile download of a portal whose login keeps a session cookie (`session: cookie`). */
+export const PORTAL_PROFILE_PATH = "/apple/portal/profile";
+export const PORTAL_SESSION_COOKIE = "enrollsim_portal_session";
 /** Most enrollment tokens kept (each portal visit makes one; a load run must not grow without bound). */
 const MAX_TOKENS = 100_000;
 
@@ -146,7 +163,30 @@ export class EnrollmentPortal {
   }
 
   private toDownload(e: Enrollment): HttpResponse {
-    return { status: 303, headers: { location: this.issue(e), "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+    if (this.config()?.session !== "cookie") return { status: 303, headers: { location: this.issue(e), "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+    // The sign-in lives in the browser that did it: a session cookie, not the link.
+    const token = new URL(this.issue(e), "http://localhost").searchParams.get("enrollment")!;
+    const cookie = `${PORTAL_SESSION_COOKIE}=${token}; Path=/apple; Secure; HttpOnly; SameSite=Lax`;
+    return { status: 303, headers: { location: PORTAL_PROFILE_PATH, "set-cookie": cookie, "content-type": "text/plain" }, body: new Uint8Array(0), url: "" };
+  }
+
+  /**
+   * `GET /apple/portal/profile` (`session: cookie`): the profile of the enrollment the browser's session cookie names,
+   * or, without it, the refusal or an unsigned enrollment (`withoutSession`).
+   */
+  download(cookieHeader: string | undefined): HttpResponse | { enrollment: { token: string; user?: string } } {
+    const token = sessionToken(cookieHeader);
+    if (token !== undefined && this.tokens.has(token)) return this.open(new URLSearchParams({ enrollment: token })) as HttpResponse | { enrollment: { token: string; user?: string } };
+    if (this.config()?.withoutSession === "refuse-enrollment") {
+      const unsigned = new URL(this.issue({ unsigned: true }), "http://localhost").searchParams.get("enrollment")!;
+      return { enrollment: { token: unsigned } };
+    }
+    return json(403, { code: "SignInRequired", message: "Sign in to download the enrollment profile." });
+  }
+
+  /** The enrollment `token` (from the CheckInURL) was served without the user's sign-in session: its Authenticate is refused. */
+  unsigned(token: string | null): boolean {
+    return token !== null && this.tokens.get(token)?.unsigned === true;
   }
 
   /**
@@ -281,5 +321,14 @@ export class EnrollmentPortal {
 
 /** The portal's JSON answers (its own helper: core.ts imports this file's types). */
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(v))), url: "" });
+
+/** The portal's session token in a Cookie header, if any. */
+function sessionToken(header: string | undefined): string | undefined {
+  for (const part of (header ?? "").slice(0, 8192).split(";")) {
+    const [k, v] = part.trim().split("=", 2);
+    if (k === PORTAL_SESSION_COOKIE && v) return v;
+  }
+  return undefined;
+}
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -4,6 +4,7 @@
  * - GET  /apple/enroll             CMS-signed enrollment profile (root anchor, SCEP → foundation CA, MDM);
  *   with `embedded.apple.portal`: the enrollment portal (invitations, login page; portal.ts)
  * - POST /apple/portal/login       the portal's login form → 303 to this enrollment's profile
+ * - GET  /apple/portal/profile     session: cookie: the profile of the sign-in session the browser's cookie names
  * - POST /apple/portal/assign      an invitation without login: "Assign to user" (optional) → 303 to the profile
  * - POST /apple/ade/enroll         ADE: CMS-signed MachineInfo (verified against the test device CA) → profile
  *   GET  /apple/ade/enroll         same, web-view style, MachineInfo in x-apple-aspen-deviceinfo
@@ -44,7 +45,7 @@ import { CheckinService } from "./checkin.js";
 import { CommandQueue } from "./command-queue.js";
 import { DdmService } from "./ddm.js";
 import { AppleRestApi } from "./rest-api.js";
-import { EnrollmentPortal, PORTAL_ASSIGN_PATH, PORTAL_LOGIN_PATH } from "./portal.js";
+import { EnrollmentPortal, PORTAL_ASSIGN_PATH, PORTAL_LOGIN_PATH, PORTAL_PROFILE_PATH } from "./portal.js";
 import { handleAppleWs1 } from "./ws1.js";
 import { UserEnrollmentGrants } from "./user-enrollment-grants.js";
 
@@ -173,6 +174,18 @@ export class AppleServer implements AppleCore {
       const browser = this.portal.profileFor(req.headers?.["user-agent"]);
       if (browser && this.log.length < 200) this.log.push(`portal: ${browser.platform} User-Agent, offered the ${browser.platform} profile`);
       return this.profiles.response(await this.profiles.profile(undefined, page.enrollment, browser?.edits));
+    }
+    if (path === PORTAL_PROFILE_PATH) {
+      // The download of a portal whose login keeps a session cookie (embedded.apple.portal.session: cookie).
+      if (req.method !== "GET") return text(405, "method not allowed", { allow: "GET" });
+      if (!this.portal.active) return text(404, "no enrollment portal (embedded.apple.portal)");
+      const noPush = this.services.enrollmentRefusal();
+      if (noPush) return this.reject("apns.certificate", noPush);
+      const got = this.portal.download(req.headers?.["cookie"]);
+      if ("status" in got) return got.status >= 400 ? this.reject("portal.session", got) : got;
+      if (this.log.length < 200) this.log.push(`portal: profile download ${got.enrollment.user ? `in ${got.enrollment.user}'s sign-in session` : "without the sign-in session"}`);
+      const browser = this.portal.profileFor(req.headers?.["user-agent"]);
+      return this.profiles.response(await this.profiles.profile(undefined, got.enrollment, browser?.edits));
     }
     if (path === PORTAL_LOGIN_PATH || path === PORTAL_ASSIGN_PATH) {
       if (req.method !== "POST") return text(405, "method not allowed", { allow: "POST" });

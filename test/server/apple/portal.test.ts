@@ -143,3 +143,51 @@ describe("enrollment portal: login", () => {
     expect(p.userOf(null)).toBeUndefined();
   });
 });
+
+describe("enrollment portal: a sign-in session cookie (session: cookie)", () => {
+  const cookieOf = (r: HttpResponse) => r.headers["set-cookie"]!.split(";")[0]!;
+
+  it("the login answers 303 to /apple/portal/profile with an HttpOnly Secure session cookie, not a link token", () => {
+    const { p } = portal({ login: true, session: "cookie" });
+    const r = p.login(form({ username: "ana@corp.example", password: "secret-pw" }));
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe("/apple/portal/profile");
+    expect(r.headers["set-cookie"]).toMatch(/^enrollsim_portal_session=[0-9a-f-]{36}; Path=\/apple; Secure; HttpOnly; SameSite=Lax$/);
+  });
+
+  it("the download with the cookie is the user's enrollment; the token its CheckInURL carries names the user", () => {
+    const { p } = portal({ login: true, session: "cookie" });
+    const c = cookieOf(p.login(form({ username: "ana@corp.example", password: "secret-pw" })));
+    const got = p.download(`other=1; ${c}`);
+    expect(isResponse(got)).toBe(false);
+    const e = (got as { enrollment: { token: string; user?: string } }).enrollment;
+    expect(e.user).toBe("ana@corp.example");
+    expect(p.userOf(e.token)).toBe("ana@corp.example");
+    expect(p.unsigned(e.token)).toBe(false);
+  });
+
+  it("without the session the download is refused 403 SignInRequired (default), also with an unknown session", () => {
+    const { p } = portal({ login: true, session: "cookie" });
+    for (const header of [undefined, "", "enrollsim_portal_session=not-a-session"]) {
+      const got = p.download(header);
+      expect(isResponse(got) && got.status).toBe(403);
+      expect(body(got as HttpResponse)).toMatchObject({ code: "SignInRequired" });
+    }
+  });
+
+  it("withoutSession refuse-enrollment: the download serves an enrollment naming no user, marked unsigned for Authenticate", () => {
+    const { p } = portal({ login: true, session: "cookie", withoutSession: "refuse-enrollment" });
+    const got = p.download(undefined) as { enrollment: { token: string; user?: string } };
+    expect(got.enrollment.user).toBeUndefined();
+    expect(p.unsigned(got.enrollment.token)).toBe(true);
+    expect(p.userOf(got.enrollment.token)).toBeUndefined();
+    expect(p.unsigned(null)).toBe(false);
+  });
+
+  it("an invitation's uses count at the cookie download as at the link's", () => {
+    const { p } = portal({ session: "cookie", invitations: [{ id: "once", uses: 1, requireLogin: true }] });
+    const c = cookieOf(p.login(form({ username: "ana@corp.example", password: "secret-pw", invitation: "once" })));
+    expect(isResponse(p.download(c))).toBe(false);
+    expect(body(p.download(c) as HttpResponse)).toMatchObject({ code: "InvitationUsed" });
+  });
+});

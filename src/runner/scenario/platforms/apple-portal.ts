@@ -54,6 +54,16 @@ export const applePortalEmbedded = {
       "User-initiated enrollment's web portal at the enrollment URL (Jamf Pro 'User-Initiated Enrollment for Mobile Devices'): a login page before the profile (`login`), enrollment invitations with an expiry, a number of uses and their own login setting. Users log in with an account of embedded.policy.directory.users (any username when the directory lists none) and the directory password (embedded.apple.account.password). An invitation without login shows the 'Assign to user' dialog (a directory user, or blank; an unknown name is 403 UserNotFound). An unknown, expired, used or revoked invitation is refused with 403 JSON {code: InvitationNotFound | InvitationExpired | InvitationUsed | InvitationRevoked}; a failed login is 401 {code: LoginFailed}. The server's record keeps the user who logged in.",
     properties: {
       login: { type: "boolean", description: "Every user logs in before the profile is offered (default false)." },
+      session: {
+        enum: ["link", "cookie"],
+        description:
+          "Where the login keeps the user: `link` (default), this enrollment's download link (/apple/enroll?enrollment=<token>); `cookie`, a sign-in session cookie of the browser that logged in (an IdP sign-in at the page, as Fleet's BYOD /enroll page with end user authentication), read by the download /apple/portal/profile. Whether a browser's profile download carries it is the device's `browser` (devices/profile-installers/browsers.yaml).",
+      },
+      withoutSession: {
+        enum: ["refuse-download", "refuse-enrollment"],
+        description:
+          "`session: cookie`, a profile download without the sign-in session: `refuse-download` (default) answers 403 JSON {code: SignInRequired}; `refuse-enrollment` serves a profile that names no user and refuses its Authenticate with 403, as fleetdm/fleet#39996 (the profile 'can be downloaded but fails to install', 'forbidden').",
+      },
       profileByBrowser: {
         type: "object",
         additionalProperties: false,
