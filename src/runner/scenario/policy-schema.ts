@@ -51,7 +51,7 @@ const platformRule: Json = {
   additionalProperties: false,
   properties: {
     allowed: { type: "boolean", description: "The platform may enroll (MDM allow/block). Default true." },
-    personal: { enum: ["allow", "block"], description: "Personally owned devices. Default allow." },
+    personal: { enum: ["allow", "block"], description: "Personally owned devices. Default allow. Windows: block refuses an OOBE Entra join of a PC not registered with Autopilot and Settings enrollments (0x80180014); Autopilot, GPO/co-management and bulk pass (README-windows.md, \"Which Windows enrollments a personal-device block refuses\"). A DEM account or a corporate identifier passes everywhere." },
     minOs: version("Lowest OS version allowed (inclusive). Not enforced for Apple ADE."),
     maxOs: version("Highest OS version allowed (inclusive)."),
     blockedManufacturers: strings("Manufacturers refused (case-insensitive)."),

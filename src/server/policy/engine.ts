@@ -49,6 +49,12 @@ export interface EnrollmentRequest {
   macs?: string[];
   /** Ownership the enrollment method implies before identifiers (§4.1): e.g. ADE, Autopilot = corporate. */
   methodOwnership: "corporate" | "personal";
+  /**
+   * The ownership a personal-device block judges when it differs from the recorded one (Windows: an OOBE Entra join
+   * of a PC not registered with Autopilot is recorded corporate but blocked as personal; windows/enrollment-paths.ts).
+   * A DEM account or a corporate identifier still makes it corporate.
+   */
+  restrictionOwnership?: "personal";
   /** The method counts toward the Intune per-user device limit (§2.6, §3 table). */
   countsTowardLimit: boolean;
   /** The OS range is enforced for this method (§2.4: not Apple ADE/Configurator). Default true. */
@@ -196,7 +202,8 @@ export class PolicyEngine {
     if (held) return refuse(held.refusal, held.message);
     // Restrictions are user-targeted; a userless enrollment gets the Default alone (§2.2).
     const { applied, rule } = resolvePlatformPolicy(cfg, r.platform, r.upn);
-    const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem || r.userEnrollment ? "corporate" : ownership, osRangeApplies: r.osRangeApplies ?? true });
+    const judged = r.restrictionOwnership ? this.ownership({ ...r, methodOwnership: r.restrictionOwnership }) : ownership;
+    const bad = checkPlatformRule(rule, { osVersion: r.osVersion, manufacturer: r.manufacturer, ownership: dem || r.userEnrollment ? "corporate" : judged, osRangeApplies: r.osRangeApplies ?? true });
     if (bad) return refuse(bad.refusal, `${bad.message} (restriction "${applied.name}", priority ${applied.priority})`, applied);
     const limited = this.limitCheck(r);
     if (limited && "refusal" in limited) return refuse(limited.refusal, limited.message, limited.policy);

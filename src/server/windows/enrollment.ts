@@ -26,6 +26,7 @@ import { encodeName } from "../../wire/x509/name.js";
 import type { WindowsServerConfig } from "./config.js";
 import { tokenRefusal } from "./mdm-token.js";
 import { refusalFault, windowsEnrollmentRequest } from "./policy-gate.js";
+import { otherTenantOfSerial } from "./tenants.js";
 import type { WindowsState } from "./state.js";
 
 const text = (status: number, body: string, type = "text/plain"): HttpResponse => ({
@@ -190,6 +191,19 @@ export class EnrollmentEndpoints {
     );
   }
 
+  /**
+   * Whether this tenant holds the serial's Autopilot registration (enrollment-paths.ts): its imported hashes
+   * (embedded.policy.autopilot.registered; absent: every serial), not another tenant's, or an Autopilot object
+   * of directory.devices.
+   */
+  private autopilotRegistered(serial: string | undefined): boolean {
+    if (!serial) return false;
+    const p = this.ctx.policy;
+    const obj = p.directory.find({ serial });
+    if (obj?.autopilot && obj.state !== "deleted") return true;
+    return p.autopilotRegistered(serial) && !otherTenantOfSerial(p.config, serial);
+  }
+
   enroll(req: HttpRequest & { tls?: { peerCertificateDer?: Uint8Array } }): HttpResponse {
     const env = this.parse(req, "RequestSecurityToken");
     if ("status" in env) return env;
@@ -242,6 +256,7 @@ export class EnrollmentEndpoints {
       // MS-MDE2 AdditionalContext: one MAC item per network adapter (device-lists.ts matches any of them).
       macs: rst.context.filter(([n]) => n.trim().toLowerCase() === "mac").map(([, v]) => v.trim()),
       attestedJoin: this.ctx.policy.directory.find({ deviceId })?.attested === true,
+      autopilotRegistered: this.autopilotRegistered(contextValue(rst.context, "SerialNumber")),
     });
     const decision = this.ctx.policy.decide(request);
     const refused = refusalFault(decision, relatesTo, deviceId);

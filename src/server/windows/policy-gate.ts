@@ -12,10 +12,11 @@
  * | outside the MDM user scope | s:Authorization | (none) | 0x80180003 "This user isn't authorized to enroll" |
  * | terms not accepted | s:Authorization | InvalidEnrollmentData | 0x80180019 |
  *
- * Method → ownership and counting (server-policies.md §2.4 table, §2.6, §3): "Add work or school
- * account" and MDM-only (EnrollmentType Full) are personal and count toward the Intune device
- * limit; OOBE/Autopilot (NotInOobe false), GPO/co-management and bulk (EnrollmentType Device) are
- * corporate and outside it (the directory quota applies at the join instead). Bulk packages are
+ * Method → ownership: the table of enrollment paths in enrollment-paths.ts (which ownership Intune records,
+ * and whether a personal-device block lets the path through: an OOBE Entra join of a PC not registered with
+ * Autopilot is recorded corporate but blocked as personal). Counting (server-policies.md §2.6, §3): "Add work
+ * or school account" and MDM-only (EnrollmentType Full) count toward the Intune device limit; OOBE,
+ * GPO/co-management and bulk do not (the directory quota applies at the join instead). Bulk packages are
  * userless: only the Default restriction applies. A personal device whose manufacturer/model/serial
  * triple is an imported Windows corporate identifier is corporate at enrollment (§4.3).
  *
@@ -25,6 +26,7 @@
  */
 import type { EnrollmentDecision, EnrollmentRequest } from "../policy/engine.js";
 import type { FaultSpec } from "../../wire/windows/soap.js";
+import { windowsEnrollmentPath, windowsPathRow } from "./enrollment-paths.js";
 
 export interface RstFacts {
   deviceId: string;
@@ -44,6 +46,8 @@ export interface RstFacts {
   macs?: string[];
   /** The device's directory join was TPM-attested and userless (Autopilot self-deploying, pre-provisioning). */
   attestedJoin?: boolean;
+  /** The serial's hardware hash is registered with this tenant's Autopilot (absent: not asked, taken as registered). */
+  autopilotRegistered?: boolean;
 }
 
 /**
@@ -62,6 +66,7 @@ export function reportsIdentifierTriple(osVersion: string): boolean {
 export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
   const full = f.enrollmentType.toLowerCase() === "full";
   const triple = reportsIdentifierTriple(f.osVersion);
+  const row = windowsPathRow(windowsEnrollmentPath(f));
   return {
     platform: "windows",
     deviceKey: f.deviceId.toUpperCase(),
@@ -72,7 +77,8 @@ export function windowsEnrollmentRequest(f: RstFacts): EnrollmentRequest {
     ...(f.model ? { model: triple ? f.model : "Unknown" } : {}),
     ...(f.imei ? { imei: f.imei } : {}),
     ...(f.macs?.length ? { macs: f.macs } : {}),
-    methodOwnership: full && f.notInOobe ? "personal" : "corporate",
+    methodOwnership: row.recorded,
+    ...(row.personalBlock === "personal" ? { restrictionOwnership: "personal" as const } : {}),
     countsTowardLimit: full && f.notInOobe,
     viaAutoEnrollment: f.token,
     // How it enrolls (re-enrollment rules): Autopilot is the OOBE enrollment (NotInOobe false); userless when its join was attested.

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { PolicyEngine } from "../../../src/server/policy/engine.js";
 import { refusalFault, reportsIdentifierTriple, windowsEnrollmentRequest } from "../../../src/server/windows/policy-gate.js";
+import { WINDOWS_ENROLLMENT_PATHS } from "../../../src/server/windows/enrollment-paths.js";
 import { adeRequest, applePlatform, refusalJson } from "../../../src/server/apple/policy-gate.js";
 import { androidRelease, redeemRequest, refusalError } from "../../../src/server/android/policy-gate.js";
 import { androidReleaseName, androidReleaseNumber } from "../../../src/wire/android/release-names.js";
@@ -14,6 +15,31 @@ describe("Windows gate", () => {
     expect(windowsEnrollmentRequest(rst)).toMatchObject({ methodOwnership: "personal", countsTowardLimit: true, upn: "u@contoso.com", viaAutoEnrollment: false });
     expect(windowsEnrollmentRequest({ ...rst, token: true, enrollmentType: "Device", notInOobe: false })).toMatchObject({ methodOwnership: "corporate", countsTowardLimit: false, viaAutoEnrollment: true });
     expect(windowsEnrollmentRequest({ ...rst, bulk: true, token: true, enrollmentType: "Device" }).upn).toBeUndefined();
+  });
+  it("a personal-device block judges each Windows path by the table: OOBE joins of PCs not registered with Autopilot are refused unless DEM or a corporate identifier", () => {
+    const e = new PolicyEngine({
+      restrictions: { platform: { windows: { personal: "block" } } },
+      deviceEnrollmentManagers: { users: ["dem@contoso.com"] },
+      corporateIdentifiers: { windows: [{ manufacturer: "Dell Inc.", model: "Latitude 7440", serial: "CORP1" }] },
+    });
+    const oobe = { ...rst, token: true, enrollmentType: "Device", notInOobe: false, osVersion: "10.0.22631.4317", manufacturer: "Dell Inc.", model: "Latitude 7440", serial: "X1" };
+    // Autopilot-registered: authorized; not registered: recorded corporate, judged personal, refused.
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, autopilotRegistered: true }))).toMatchObject({ ok: true, ownership: "corporate" });
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, autopilotRegistered: false }))).toMatchObject({ ok: false, refusal: "personal-blocked", ownership: "corporate" });
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, autopilotRegistered: false, serial: "CORP1" }))).toMatchObject({ ok: true });
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, autopilotRegistered: false, upn: "dem@contoso.com" }))).toMatchObject({ ok: true });
+    // GPO / co-management and bulk are authorized; Settings (Full) is personal.
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, notInOobe: true, autopilotRegistered: false }))).toMatchObject({ ok: true, ownership: "corporate" });
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, bulk: true, notInOobe: true, autopilotRegistered: false }))).toMatchObject({ ok: true });
+    expect(e.decide(windowsEnrollmentRequest({ ...oobe, token: false, enrollmentType: "Full", notInOobe: true, autopilotRegistered: true }))).toMatchObject({ ok: false, refusal: "personal-blocked" });
+    expect(WINDOWS_ENROLLMENT_PATHS.map((r) => [r.path, r.recorded, r.personalBlock])).toEqual([
+      ["autopilot", "corporate", "authorized"],
+      ["oobe-entra-join", "corporate", "personal"],
+      ["auto-enrollment", "corporate", "authorized"],
+      ["bulk", "corporate", "authorized"],
+      ["settings", "personal", "personal"],
+    ]);
+    expect(WINDOWS_ENROLLMENT_PATHS.every((r) => r.source.length > 0)).toBe(true);
   });
   it("only builds that report the manufacturer/model triple can match a Windows corporate identifier", () => {
     expect(["10.0.19045.4598", "10.0.22631.3374", "10.0.22621.4000", "10.0.26100.1"].map(reportsIdentifierTriple)).toEqual([true, true, true, true]);
