@@ -160,7 +160,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         const net = faults.portsFor(
           { index: d.index, id: d.device, platform: d.platform, flow: d.flow, group: d.group },
           // Endpoints with a chain of their own are reached on their listeners, as in a run (runner/endpoint-routes.ts).
-          { http: withEndpointRoutes(adapters.http, base), dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}) },
+          { http: withEndpointRoutes(adapters.http, base), dns: adapters.dns, clock: adapters.clock, transcript: nullTranscript, entropy: entropy.fork("faults"), ...(scepFailure ? { scepFailure } : {}), ...(server?.urls.midConnection ? { midConnection: server.urls.midConnection } : {}) },
         );
         // The device judges the server as in a run: its platform's rules on its clock, and the named roots
         // its store has or its state installed (runner/device-clock.ts). An unreadable identity fails below.

@@ -27,6 +27,8 @@ export interface FlowTargets {
     embedded: boolean;
     /** Embedded: paths served by listeners of their own, each with its own chain (`embedded.tls.endpoints`): path prefix → HTTPS base. */
     endpoints?: { path: string; base: string }[];
+    /** Embedded: HTTPS base of the listener that asks for a client certificate mid-connection (TLS 1.2 renegotiation). */
+    midConnection?: string;
     /**
      * Embedded: every intermediate CA of the server's chains (PEM), sent or not: the full chain, for a fetch the
      * simulator makes on someone else's behalf (the admin's console showing a QR code), never for the device.

@@ -97,6 +97,8 @@ export type TransportDetail =
   | "tls.protocol-version"
   | "tls.client-cert-required"
   | "tls.client-cert-refused"
+  /** The server renegotiated TLS 1.2 mid-connection (after the request was sent) and the device's stack failed on it. */
+  | "tls.renegotiation"
   | "dns.nxdomain"
   | "dns.timeout"
   | "dns.servfail"

@@ -51,6 +51,14 @@ export interface TlsSettings {
    * no missing issuer (Android) and the TLS stack's verdict stands.
    */
   completeChain?: ChainCompletion;
+  /**
+   * What the device's HTTP stack does when the server renegotiates TLS 1.2 in the middle of a connection (a
+   * HelloRequest after the request was sent, in practice to ask for a client certificate: IIS, reverse proxies):
+   * `follow` (absent) lets the TLS stack run the new handshake (it answers the CertificateRequest with the
+   * identity, or an empty Certificate) and the exchange goes on, as OpenSSL and curl do; `fail` ends the exchange
+   * with a TransportError of detail `tls.renegotiation`. Per platform: device/tls-renegotiation.ts.
+   */
+  renegotiation?: "follow" | "fail";
 }
 
 /** See {@link TlsSettings.completeChain}. */

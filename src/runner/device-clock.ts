@@ -16,6 +16,7 @@ import { aiaChaser, type AiaChaser } from "./aia-fetch.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
 import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
+import { renegotiationOf } from "../device/tls-renegotiation.js";
 import { trustedRoots, type TrustStoreCatalog } from "../device/trust-store.js";
 import { fromPem, parseCertificate, type Certificate } from "../wire/x509/certificate.js";
 
@@ -83,7 +84,7 @@ export function serverTrustOf(identity: DeviceIdentity, clock: Clock, timeline?:
  * roots `own` (unless one brings its own judgement: a fetch made on someone else's behalf, an admin's
  * console, which trusts every named root of the run, `all`).
  */
-export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }, completeChain?: AiaChaser): HttpPort {
+export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { own: readonly string[]; all: readonly string[] } = { own: [], all: [] }, completeChain?: AiaChaser, renegotiation?: "follow" | "fail"): HttpPort {
   const plus = (ca: string[] | undefined, extra: readonly string[]): { ca?: string[] } => (extra.length ? { ca: [...(ca ?? []), ...extra] } : ca ? { ca } : {});
   // The issuers the device fetched so far go with each new client (CryptoAPI and trustd keep fetched CA certificates): its
   // connections find them locally instead of failing the handshake and completing the chain again. Never trust anchors
@@ -95,7 +96,7 @@ export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { ow
       // would skip the chain check of the device's own store.
       o.tls?.serverTrust
         ? inner.client({ ...o, sessions: undefined, tls: { ...o.tls, ...plus(o.tls.ca, roots.all) } })
-        : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, own()), serverTrust: trust, ...(completeChain ? { completeChain } : {}) } }),
+        : inner.client({ ...o, tls: { ...(o.tls ?? {}), ...plus(o.tls?.ca, own()), serverTrust: trust, ...(completeChain ? { completeChain } : {}), ...(renegotiation ? { renegotiation } : {}) } }),
   };
 }
 
@@ -106,7 +107,8 @@ export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock
   const completeChain = aiaChaser(identity.platform, inner, clock, note);
   const portFor = (installed: readonly string[] | undefined): HttpPort => {
     const { anchors, pems } = deviceAnchors(identity, roots, installed);
-    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain);
+    // A mid-connection certificate request (TLS 1.2 renegotiation): the platform's stack follows it or fails (device/tls-renegotiation.ts).
+    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain, renegotiationOf(identity.platform));
   };
   const fixed = portFor(undefined);
   if (!roots || !timeline?.trustedRoots) return fixed;

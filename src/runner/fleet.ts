@@ -156,7 +156,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const faults = opts.faults ?? new FleetFaults(s.faults ?? [], env.clock.now());
   // Under the network and faults: endpoints with a chain of their own are reached on their own listeners (runner/endpoint-routes.ts).
   const routed = withEndpointRoutes(env.http, targets.server);
-  const ports = portsOnNetwork(opts.networks, faults, { index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, http: routed, transcript, entropy: entropy.fork("faults") });
+  const ports = portsOnNetwork(opts.networks, faults, { index: identity.index, id: device, platform: identity.platform, flow: group.flow, group: group.name }, { ...env, http: routed, transcript, entropy: entropy.fork("faults"), ...(targets.server?.midConnection ? { midConnection: targets.server.midConnection } : {}) });
   if (stepPrefix) ports.current.prefix = stepPrefix;
   // The timeline's device network sits above the faults: an offline device sends nothing at all.
   const tl = opts.timeline;

@@ -19,6 +19,8 @@ export interface ServerUrls {
   https: string;
   /** Endpoints served on listeners of their own (`embedded.tls.endpoints`): path prefix → HTTPS base. */
   endpoints?: { path: string; base: string }[];
+  /** HTTPS base of the listener that asks for a client certificate mid-connection (the `tls: client-cert-mid-connection` fault). */
+  midConnection?: string;
 }
 
 /**

@@ -2,6 +2,7 @@
 /** Binds an {@link HttpHandler} to a node:http server: bounded bodies, 127.0.0.1 by default. */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
+import { constants as cryptoConstants } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import type { HttpHandler } from "../ports/http.js";
@@ -42,6 +43,40 @@ export interface BindOptions {
    * handler sees the presented one (if any) and decides, as MDM servers behind TLS do.
    */
   tls?: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean };
+  /**
+   * With `tls`: the listener asks for a client certificate in the middle of each connection, as a reverse proxy or
+   * IIS with a per-path client-certificate rule does: after reading a connection's first request it renegotiates
+   * (TLS 1.2 HelloRequest, then a handshake with a CertificateRequest; the certificate stays optional) and only
+   * then answers. TLS 1.2 at most: TLS 1.3 has no renegotiation (RFC 8446 §4.1.2), and its post-handshake
+   * authentication (§4.6.2) has no Node API, so such a server negotiates TLS 1.2 (the `tls: client-cert-mid-connection` fault).
+   */
+  renegotiate?: boolean;
+}
+
+/** Sockets whose mid-connection certificate request was made (one per connection). */
+const renegotiated = new WeakSet<object>();
+
+/**
+ * Renegotiates `socket` with a CertificateRequest (optional certificate). Settles on the new handshake's end, its
+ * failure, or the socket closing (a client that drops the connection instead of answering); true when it completed.
+ */
+export function askCertificateMidConnection(socket: TLSSocket): Promise<boolean> {
+  if (renegotiated.has(socket)) return Promise.resolve(!socket.destroyed);
+  renegotiated.add(socket);
+  return new Promise((resolve) => {
+    const onClose = (): void => resolve(false);
+    socket.once("close", onClose);
+    const started = socket.renegotiate({ requestCert: true, rejectUnauthorized: false }, (err) => {
+      socket.off("close", onClose);
+      if (err) socket.destroy();
+      resolve(!err);
+    });
+    if (!started) {
+      socket.off("close", onClose);
+      socket.destroy();
+      resolve(false);
+    }
+  });
 }
 
 export async function bindHandler(handler: HttpHandler, options: BindOptions = {}): Promise<BoundServer> {
@@ -53,6 +88,7 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
         res.writeHead(413, { "content-type": "text/plain", connection: "close" }).end("request body too large\n");
         return;
       }
+      if (options.renegotiate && options.tls && !(await askCertificateMidConnection(req.socket as TLSSocket))) return;
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
       const out = await handler({
@@ -77,7 +113,11 @@ export async function bindHandler(handler: HttpHandler, options: BindOptions = {
           cert: options.tls.certPem,
           key: options.tls.keyPem,
           ca: options.tls.caPem,
-          requestCert: true,
+          // A renegotiating listener asks for the certificate only mid-connection (askCertificateMidConnection).
+          requestCert: options.renegotiate !== true,
+          // No session tickets there: the renegotiation would resume the connection's session (Node 20 and OpenSSL 3
+          // resume it from the ticket the client offers) and send no CertificateRequest at all.
+          ...(options.renegotiate ? { maxVersion: "TLSv1.2" as const, secureOptions: cryptoConstants.SSL_OP_NO_TICKET } : {}),
           // A chain configured with a SHA-1 signature or a 1024-bit RSA key (embedded.tls: what a
           // misconfigured real server presents) loads only at OpenSSL security level 0.
           ...(options.tls.weak ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),

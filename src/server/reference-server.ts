@@ -75,6 +75,11 @@ export class ReferenceServer {
   private tls?: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean };
   /** Listeners of `embedded.tls.endpoints`, each with its own chain (kept across restarts, like `tls`). */
   private endpointListeners: { path: string; tls: { certPem: string; keyPem: string; caPem: string[]; weak?: boolean }; bound?: BoundServer }[] = [];
+  /**
+   * The listener that asks for a client certificate mid-connection (TLS 1.2 renegotiation after the request), with
+   * the HTTPS listener's chain: where the `tls: client-cert-mid-connection` fault sends a device's request.
+   */
+  private midConnection?: BoundServer;
   /** Answers given before routing (endpoints taken down by the timeline); undefined lets the request through. */
   intercept?: (req: Parameters<HttpHandler>[0], path: string) => HttpResponse | undefined;
   private roots?: NamedRoots;
@@ -143,8 +148,9 @@ export class ReferenceServer {
    * CA key outlives its database. `platforms` is the halves' configuration to start them with.
    */
   async restart(o: { downForMs: number; loseState: boolean; sleep: (ms: number) => Promise<void>; platforms?: ReferenceServerOptions["platforms"] }): Promise<void> {
-    const ports = { http: this.http?.port, https: this.https?.port, endpoints: this.endpointListeners.map((e) => e.bound?.port) };
-    await Promise.all([this.http?.close(), this.https?.close(), ...this.endpointListeners.map((e) => e.bound?.close())]);
+    const ports = { http: this.http?.port, https: this.https?.port, endpoints: this.endpointListeners.map((e) => e.bound?.port), midConnection: this.midConnection?.port };
+    await Promise.all([this.http?.close(), this.https?.close(), this.midConnection?.close(), ...this.endpointListeners.map((e) => e.bound?.close())]);
+    this.midConnection = undefined;
     this.http = undefined;
     this.https = undefined;
     if (o.loseState) {
@@ -225,11 +231,12 @@ export class ReferenceServer {
     return toPem(this.scep.id.ca.der);
   }
 
-  async listen(ports: { http?: number; https?: number; endpoints?: (number | undefined)[] } = {}): Promise<this> {
+  async listen(ports: { http?: number; https?: number; endpoints?: (number | undefined)[]; midConnection?: number } = {}): Promise<this> {
     const host = this.options.host ?? "127.0.0.1";
     this.http = await bindHandler(this.handler, { host, port: ports.http ?? this.options.port });
     this.tls ??= this.options.tls?.certificate ? await this.servedChain(host, this.options.tls.certificate) : await this.serverIdentity(host);
     this.https = await bindHandler(this.handler, { host, port: ports.https ?? this.options.httpsPort, tls: this.tls });
+    this.midConnection = await bindHandler(this.handler, { host, port: ports.midConnection, tls: this.tls, renegotiate: true });
     if (this.endpointListeners.length === 0) {
       for (const e of this.options.tls?.endpoints ?? []) this.endpointListeners.push({ path: e.path, tls: e.certificate ? await this.servedChain(host, e.certificate) : this.tls });
     }
@@ -284,7 +291,7 @@ export class ReferenceServer {
     if (this.front) return this.front;
     if (!this.http || !this.https) throw new Error("reference server is not listening");
     const endpoints = this.endpointListeners.flatMap((e) => (e.bound ? [{ path: e.path, base: e.bound.url }] : []));
-    return { http: this.http.url, https: this.https.url, ...(endpoints.length ? { endpoints } : {}) };
+    return { http: this.http.url, https: this.https.url, ...(endpoints.length ? { endpoints } : {}), ...(this.midConnection ? { midConnection: this.midConnection.url } : {}) };
   }
 
   /** The URLs of a front (reverse proxy, test harness) this server is reached through; see {@link serveBehind}. */
@@ -314,7 +321,8 @@ export class ReferenceServer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.http?.close(), this.https?.close(), ...this.endpointListeners.map((e) => e.bound?.close()), ...this.halves.map((h) => h.close?.())]);
+    await Promise.all([this.http?.close(), this.https?.close(), this.midConnection?.close(), ...this.endpointListeners.map((e) => e.bound?.close()), ...this.halves.map((h) => h.close?.())]);
+    this.midConnection = undefined;
     this.http = undefined;
     this.https = undefined;
   }

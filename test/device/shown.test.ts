@@ -70,6 +70,32 @@ describe("Windows tables (MDMRegistration.h, WinHTTP error-messages.md, winerror
       expect(winHttpByWin32(n)?.name).toBe(name);
     }
   });
+  it("the WinHTTP table has every numbered ERROR_WINHTTP_* of Microsoft Learn's page, each 0x80072xxx, names and numbers unique", () => {
+    const rows = Object.values(WINHTTP);
+    // "Error Messages (Winhttp.h)" numbers 46 ERROR_WINHTTP_* errors (ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED listed twice; two client-certificate rows have no number).
+    expect(rows).toHaveLength(46);
+    expect(new Set(rows.map((r) => r.win32)).size).toBe(rows.length);
+    for (const r of rows) {
+      expect(r.name).toMatch(/^ERROR_WINHTTP_[A-Z_]+$/);
+      expect(r.win32).toBeGreaterThanOrEqual(12000);
+      expect(r.win32).toBeLessThan(12200);
+      expect(hresultHex(winHttpHresult(r))).toMatch(/^0x80072[0-9A-F]{3}$/);
+      expect(winHttpByWin32(r.win32)).toBe(r);
+    }
+    // Blind trial 11, ticket W3: 0x80072F78 is 12152 ERROR_WINHTTP_INVALID_SERVER_RESPONSE.
+    expect(hresultHex(winHttpHresult(WINHTTP.ERROR_WINHTTP_INVALID_SERVER_RESPONSE!))).toBe("0x80072F78");
+    for (const [name, n] of [
+      ["ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR", 12178],
+      ["ERROR_WINHTTP_CHUNKED_ENCODING_HEADER_SIZE_OVERFLOW", 12183],
+      ["ERROR_WINHTTP_RESEND_REQUEST", 12032],
+      ["ERROR_WINHTTP_UNRECOGNIZED_SCHEME", 12006],
+    ] as const)
+      expect(WINHTTP[name]?.win32).toBe(n);
+  });
+  it("a mid-connection renegotiation the stack fails on shows 0x80072F78 ERROR_WINHTTP_INVALID_SERVER_RESPONSE", () => {
+    const shown = windowsShownForError({ error: err("tls.renegotiation", "dm.session"), flow: "windows-autopilot" });
+    expect(shown).toMatchObject({ code: "0x80072F78", name: "ERROR_WINHTTP_INVALID_SERVER_RESPONSE" });
+  });
   it("MENROLL_E values, including the rows windows-sys publishes as signed HRESULTs", () => {
     expect(MENROLL.MENROLL_E_INVALIDSSLCERT!.hresult).toBe(0x80180012);
     expect(MENROLL.MENROLL_E_CONNECTIVITY!.hresult).toBe(0x80180010);

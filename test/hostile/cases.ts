@@ -201,6 +201,8 @@ export const WINDOWS_CASES: HostileCase[] = [
   { id: "windows-discovery-tls-wrong-host", group: G.win, tls: "wrong-host", expect: { code: "transport.tls", blame: "transport", step: "discovery.get" } },
   { id: "windows-discovery-tls1.0-only", group: G.win, tls: "tls1.0-only", expect: { code: "transport.tls", blame: "transport", step: "discovery.get" } },
   { id: "windows-discovery-client-cert-demanded", group: G.win, tls: "client-cert-required", expect: { code: "transport.tls", blame: "transport", step: "discovery.get" } },
+  // A server renegotiating for a client certificate after the request (TLS 1.2): WinHTTP fails on it (device/tls-renegotiation.ts).
+  { id: "windows-discovery-renegotiates-mid-connection", group: G.win, tls: "renegotiate-client-cert", expect: { code: "transport.tls", blame: "transport", step: "discovery.get" } },
   { id: "windows-xcep-garbage-soap", group: G.win, rules: on(XCEP, as(SOAP, garbage(3000))), expect: { code: "xml.malformed", blame: "server", step: "policy.getpolicies" } },
   {
     id: "windows-xcep-truncated-soap",

@@ -18,7 +18,9 @@ import type { AddressInfo, Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { NodeCrypto } from "../../src/platform/node/crypto.js";
 import type { HttpResponse } from "../../src/ports/http.js";
-import { lazyPeer } from "../../src/server/http.js";
+import { constants as cryptoConstants } from "node:crypto";
+import type { TLSSocket } from "node:tls";
+import { askCertificateMidConnection, lazyPeer } from "../../src/server/http.js";
 import type { ReferenceServer } from "../../src/server/reference-server.js";
 import { createCaIdentity, issueServerCertificate } from "../../src/server/scep/ca.js";
 import { toPem } from "../../src/wire/x509/certificate.js";
@@ -60,7 +62,7 @@ export interface Rule {
 }
 
 /** How the HTTPS listener presents itself. */
-export type TlsMode = "ok" | "self-signed" | "expired" | "wrong-host" | "tls1.0-only" | "client-cert-required";
+export type TlsMode = "ok" | "self-signed" | "expired" | "wrong-host" | "tls1.0-only" | "client-cert-required" | "renegotiate-client-cert";
 
 export interface HostileOptions {
   reference: ReferenceServer;
@@ -150,6 +152,8 @@ export class HostileServer {
       chunks.push(c as Buffer);
     }
     const body = Buffer.concat(chunks);
+    // A certificate asked for mid-connection, after the request was read (TLS 1.2 renegotiation, as a proxy does).
+    if (this.o.tls === "renegotiate-client-cert" && "encrypted" in req.socket && !(await askCertificateMidConnection(req.socket as TLSSocket))) return;
     if (this.log.length < 1000) this.log.push(`${req.method} ${(req.url ?? "/").slice(0, 80)}`);
     const i = this.rule(req);
     const act = i >= 0 ? this.o.rules![i]!.act : undefined;
@@ -279,8 +283,9 @@ async function tlsOptions(reference: ReferenceServer, mode: TlsMode): Promise<im
     cert: certPem + reference.caPem,
     key: keyPem,
     ca: [reference.caPem],
-    requestCert: true,
+    requestCert: mode !== "renegotiate-client-cert",
     rejectUnauthorized: mode === "client-cert-required",
+    ...(mode === "renegotiate-client-cert" ? { maxVersion: "TLSv1.2" as const, secureOptions: cryptoConstants.SSL_OP_NO_TICKET } : {}),
     ...(mode === "tls1.0-only" ? { minVersion: "TLSv1" as const, maxVersion: "TLSv1" as const, ciphers: "DEFAULT@SECLEVEL=0" } : {}),
   };
 }

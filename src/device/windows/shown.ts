@@ -34,6 +34,8 @@ const WINHTTP_FOR: Partial<Record<TransportCase, string>> = {
   "tls.protocol-version": "ERROR_WINHTTP_SECURE_CHANNEL_ERROR",
   "tls.client-cert-required": "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
   "tls.client-cert-refused": "ERROR_WINHTTP_SECURE_CHANNEL_ERROR",
+  // WinHTTP failing on a server's mid-connection renegotiation: 12152 (NeySlim/ultimate-ca-manager#326, device/tls-renegotiation.ts).
+  "tls.renegotiation": "ERROR_WINHTTP_INVALID_SERVER_RESPONSE",
   tls: "ERROR_WINHTTP_SECURE_FAILURE",
   "dns.nxdomain": "ERROR_WINHTTP_NAME_NOT_RESOLVED",
   "dns.timeout": "ERROR_WINHTTP_NAME_NOT_RESOLVED",

@@ -9,7 +9,7 @@ import { TransportError, type TransportDetail } from "../../errors/index.js";
 import { describeRequest } from "../../ports/http-request.js";
 import type { DNS_FAULTS, TLS_FAULTS } from "./vocabulary.js";
 
-const TLS: Record<Exclude<(typeof TLS_FAULTS)[number], "client-cert-not-requested">, { code: string; reason: (host: string) => string; detail: TransportDetail }> = {
+const TLS: Record<Exclude<(typeof TLS_FAULTS)[number], "client-cert-not-requested" | "client-cert-mid-connection">, { code: string; reason: (host: string) => string; detail: TransportDetail }> = {
   untrusted: { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", reason: () => "unable to get local issuer certificate", detail: "tls.untrusted" },
   expired: { code: "CERT_HAS_EXPIRED", reason: () => "certificate has expired", detail: "tls.expired" },
   "wrong-host": {

@@ -52,6 +52,11 @@ export type ScepFailureAnswer = (req: HttpRequest, failInfo: string) => Promise<
 export interface FaultyHttpOptions {
   /** Present on embedded runs; the loader refuses `scepFailInfo` against a URL server. */
   scepFailure?: ScepFailureAnswer;
+  /**
+   * HTTPS base of the embedded server's listener that asks for a client certificate mid-connection
+   * (server/http.ts `renegotiate`): a `tls: client-cert-mid-connection` request is sent there, the same bytes.
+   */
+  midConnection?: string;
 }
 
 export class FaultyHttp implements HttpPort {
@@ -152,6 +157,7 @@ class FaultyHttpClient implements HttpClient {
       }
       case "tls": {
         const kind = spec.tls!;
+        if (kind === "client-cert-mid-connection") return this.midConnection(req);
         if (kind !== "client-cert-not-requested") throw tlsError(kind, req.method, req.url);
         // The server sends no CertificateRequest: the handshake completes without the device's
         // certificate, and the server answers the request as it answers an anonymous one.
@@ -189,6 +195,26 @@ class FaultyHttpClient implements HttpClient {
         return { ...res, headers, body };
       }
     }
+  }
+
+  /**
+   * The request, unchanged, over a real connection to the listener that renegotiates after reading it with a
+   * CertificateRequest: the device's own TLS stack follows the renegotiation or fails on it
+   * (TlsSettings.renegotiation, per platform: device/tls-renegotiation.ts). The answer keeps the URL asked for.
+   */
+  private async midConnection(req: HttpRequest): Promise<HttpResponse> {
+    const base = this.options.midConnection;
+    const url = new URL(req.url);
+    if (!base || url.protocol !== "https:") throw new TransportError("other", `${describeRequest(req.method, req.url)}: tls: client-cert-mid-connection needs an https request to the embedded server`);
+    let res: HttpResponse;
+    try {
+      res = await this.inner.request({ ...req, url: `${base}${url.pathname}${url.search}` });
+    } catch (err) {
+      // The device's message names the URL it asked for, not the listener that played the proxy.
+      if (!(err instanceof TransportError)) throw err;
+      throw new TransportError(err.kind, err.message.split(base).join(url.origin), { cause: err.cause, ...(err.detail ? { detail: err.detail } : {}) });
+    }
+    return { ...res, url: req.url };
   }
 
   /** Alters the real answer's body or Content-Type. */

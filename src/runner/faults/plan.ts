@@ -30,6 +30,8 @@ export interface FaultPortsEnv {
   /** The device's entropy; faults draw from their own forks of it. */
   entropy: Entropy;
   scepFailure?: ScepFailureAnswer;
+  /** Embedded runs: the listener a `tls: client-cert-mid-connection` request goes to (FaultyHttpOptions.midConnection). */
+  midConnection?: string;
 }
 
 export class FleetFaults {
@@ -61,7 +63,7 @@ export class FleetFaults {
     }
     if (entries.length === 0) return { http: env.http, dns: env.dns, current };
     const plan = new DeviceFaults(entries, { device: device.id, clock: env.clock, entropy: env.entropy, transcript: env.transcript, runStart: this.runStart, current });
-    return { http: new FaultyHttp(env.http, plan, env.scepFailure ? { scepFailure: env.scepFailure } : {}), dns: new FaultyDns(env.dns, plan), current };
+    return { http: new FaultyHttp(env.http, plan, { ...(env.scepFailure ? { scepFailure: env.scepFailure } : {}), ...(env.midConnection ? { midConnection: env.midConnection } : {}) }), dns: new FaultyDns(env.dns, plan), current };
   }
 }
 

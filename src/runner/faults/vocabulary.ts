@@ -31,7 +31,7 @@ export type FaultActionName = (typeof FAULT_ACTIONS)[number];
 /** Catalog platforms, plus `apple` for any of ios, ipados and macos. */
 export const FAULT_PLATFORMS = ["windows", "apple", "ios", "ipados", "macos", "android"] as const;
 export const FAULT_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-export const TLS_FAULTS = ["untrusted", "expired", "wrong-host", "protocol-version", "client-cert-not-requested", "client-cert-required", "client-cert-refused"] as const;
+export const TLS_FAULTS = ["untrusted", "expired", "wrong-host", "protocol-version", "client-cert-not-requested", "client-cert-required", "client-cert-refused", "client-cert-mid-connection"] as const;
 export const DNS_FAULTS = ["nxdomain", "timeout", "servfail"] as const;
 export const RESET_POINTS = ["before-response", "mid-body"] as const;
 export const SCEP_FAIL_INFO_FAULTS = ["badRequest", "badMessageCheck", "badTime", "badCertId"] as const;

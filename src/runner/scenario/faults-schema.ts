@@ -175,7 +175,12 @@ const actions: Record<(typeof FAULT_ACTIONS)[number], Json> = {
     description: "Answer with a redirect.",
     properties: { location: { type: "string", minLength: 1, description: "Location header." }, status: { type: "integer", enum: [301, 302, 303, 307, 308], description: "Default 302." } },
   },
-  tls: { type: "string", enum: [...TLS_FAULTS], description: "The TLS handshake fails this way (https requests only)." },
+  tls: {
+    type: "string",
+    enum: [...TLS_FAULTS],
+    description:
+      "The TLS handshake fails this way (https requests only); `client-cert-mid-connection`: the embedded server's listener asks for a client certificate in the middle of the connection (TLS 1.2 renegotiation after the request), and the device's stack follows it or fails as its platform does (embedded server only).",
+  },
   dns: {
     type: ["string", "object"],
     additionalProperties: false,

@@ -56,6 +56,10 @@ export function faultIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
       const message = `${formatPath([...at, "scepFailInfo"])} needs the embedded server: a CertRep FAILURE must be signed with the CA's key, which only the embedded CA holds (server is ${s.server}). Against a URL server, configure the failure on that CA, or use status/reset/truncate faults`;
       out.push({ path: [...at, "scepFailInfo"], anchor: "key", message, expected: "server: embedded", rank: 1 });
     }
+    if (f.tls === "client-cert-mid-connection" && !embedded) {
+      const message = `${formatPath([...at, "tls"])}: client-cert-mid-connection needs the embedded server: its renegotiating listener sends the mid-connection CertificateRequest (server is ${s.server}). Against a URL server, configure the renegotiation on that server or its proxy`;
+      out.push({ path: [...at, "tls"], anchor: "key", message, expected: "server: embedded", rank: 1 });
+    }
   }
   return out;
 }

@@ -2,7 +2,8 @@
 /**
  * The WinHTTP / WinINet errors Windows reports for a transport failure, as HRESULTs
  * (HRESULT_FROM_WIN32: 0x80070000 | code). Names, numbers and meanings: MicrosoftDocs/win32
- * desktop-src/WinHttp/error-messages.md ("Error Messages (Winhttp.h)"); WinINet uses the same
+ * desktop-src/WinHttp/error-messages.md ("Error Messages (Winhttp.h)", learn.microsoft.com/windows/win32/winhttp/error-messages:
+ * every ERROR_WINHTTP_* the page numbers is a row); WinINet uses the same
  * numbers for the same conditions (ERROR_INTERNET_*, KB 182888 for 12045). These are what the
  * DeviceManagement-Enterprise-Diagnostics-Provider event log and the ESP show when a request fails
  * below HTTP (e.g. 0x80072F8F when the clock is wrong and the server certificate fails to verify).
@@ -37,6 +38,34 @@ const rows: [number, string, string][] = [
   [12166, "ERROR_WINHTTP_BAD_AUTO_PROXY_SCRIPT", "An error occurred executing the script code in the Proxy Auto-Configuration (PAC) file."],
   [12167, "ERROR_WINHTTP_UNABLE_TO_DOWNLOAD_SCRIPT", "The PAC file could not be downloaded. For example, the server referenced by the PAC URL may not have been reachable, or the server returned a 404 NOT FOUND response."],
   [12180, "ERROR_WINHTTP_AUTODETECTION_FAILED", "Returned by WinHttpDetectAutoProxyConfigUrl if WinHTTP was unable to discover the URL of the Proxy Auto-Configuration (PAC) file."],
+  [12178, "ERROR_WINHTTP_AUTO_PROXY_SERVICE_ERROR", "Returned by WinHttpGetProxyForUrl when a proxy for the specified URL cannot be located."],
+  [12177, "ERROR_WINHTTP_SCRIPT_EXECUTION_ERROR", "An error was encountered while executing a script."],
+  [12176, "ERROR_WINHTTP_UNHANDLED_SCRIPT_TYPE", "The script type is not supported."],
+  // The rest of the page (every ERROR_WINHTTP_* it gives a number for). ERROR_WINHTTP_CLIENT_CERT_NO_PRIVATE_KEY and
+  // ERROR_WINHTTP_CLIENT_CERT_NO_ACCESS_PRIVATE_KEY are on the page without a number: not in the table.
+  [12001, "ERROR_WINHTTP_OUT_OF_HANDLES", "Obsolete; no longer used."],
+  [12004, "ERROR_WINHTTP_INTERNAL_ERROR", "An internal error has occurred."],
+  [12005, "ERROR_WINHTTP_INVALID_URL", "The URL is not valid."],
+  [12006, "ERROR_WINHTTP_UNRECOGNIZED_SCHEME", 'The URL specified a scheme other than "http:" or "https:".'],
+  [12009, "ERROR_WINHTTP_INVALID_OPTION", "A request to WinHttpQueryOption or WinHttpSetOption specified an invalid option value."],
+  [12011, "ERROR_WINHTTP_OPTION_NOT_SETTABLE", "The requested option cannot be set, only queried."],
+  [12012, "ERROR_WINHTTP_SHUTDOWN", "The WinHTTP function support is being shut down or unloaded."],
+  [12015, "ERROR_WINHTTP_LOGIN_FAILURE", "The login attempt failed."],
+  [12017, "ERROR_WINHTTP_OPERATION_CANCELLED", "The operation was canceled, usually because the handle on which the request was operating was closed before the operation completed."],
+  [12018, "ERROR_WINHTTP_INCORRECT_HANDLE_TYPE", "The type of handle supplied is incorrect for this operation."],
+  [12019, "ERROR_WINHTTP_INCORRECT_HANDLE_STATE", "The requested operation cannot be carried out because the handle supplied is not in the correct state."],
+  [12032, "ERROR_WINHTTP_RESEND_REQUEST", "The WinHTTP function failed. The desired function can be retried on the same request handle."],
+  [12100, "ERROR_WINHTTP_CANNOT_CALL_BEFORE_OPEN", "Returned by the HttpRequest object if a requested operation cannot be performed before calling the Open method."],
+  [12101, "ERROR_WINHTTP_CANNOT_CALL_BEFORE_SEND", "Returned by the HttpRequest object if a requested operation cannot be performed before calling the Send method."],
+  [12102, "ERROR_WINHTTP_CANNOT_CALL_AFTER_SEND", "Returned by the HttpRequest object if a requested operation cannot be performed after calling the Send method."],
+  [12103, "ERROR_WINHTTP_CANNOT_CALL_AFTER_OPEN", "Returned by the HttpRequest object if a specified option cannot be requested after the Open method has been called."],
+  [12150, "ERROR_WINHTTP_HEADER_NOT_FOUND", "The requested header cannot be located."],
+  [12154, "ERROR_WINHTTP_INVALID_QUERY_REQUEST", "Obsolete; no longer used."],
+  [12155, "ERROR_WINHTTP_HEADER_ALREADY_EXISTS", "Obsolete; no longer used."],
+  [12172, "ERROR_WINHTTP_NOT_INITIALIZED", "Obsolete; no longer used."],
+  [12181, "ERROR_WINHTTP_HEADER_COUNT_EXCEEDED", "Returned by WinHttpReceiveResponse when a larger number of headers were present in a response than WinHTTP could receive."],
+  [12182, "ERROR_WINHTTP_HEADER_SIZE_OVERFLOW", "Returned by WinHttpReceiveResponse when the size of headers received exceeds the limit for the request handle."],
+  [12183, "ERROR_WINHTTP_CHUNKED_ENCODING_HEADER_SIZE_OVERFLOW", "Returned by WinHttpReceiveResponse when an overflow condition is encountered in the course of parsing chunked encoding."],
 ];
 
 export const WINHTTP: Record<string, WinHttpError> = Object.fromEntries(rows.map(([win32, name, meaning]) => [name, { name, win32, meaning }]));

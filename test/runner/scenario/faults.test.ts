@@ -97,6 +97,11 @@ describe("faults: errors", () => {
     expect(errorOf(scenario("  - scepFailInfo: badRequest\n", "server: https://mdm.example.com\n"))).toMatch(/^f\.yaml:13:5: faults\[0\]\.scepFailInfo needs the embedded server: a CertRep FAILURE must be signed with the CA's key/);
   });
 
+  it("tls: client-cert-mid-connection against a URL server is refused at load time (the embedded server's listener renegotiates)", () => {
+    expect(errorOf(scenario("  - tls: client-cert-mid-connection\n", "server: https://mdm.example.com\n"))).toMatch(/^f\.yaml:13:5: faults\[0\]\.tls: client-cert-mid-connection needs the embedded server/);
+    expect(errorOf(scenario("  - tls: client-cert-mid-conection\n"))).toMatch(/client-cert-mid-connection/);
+  });
+
   it("group faults are checked like top-level ones", () => {
     const text = `name: g
 groups:

@@ -121,6 +121,26 @@ class IssuerMissing extends TransportError {
   }
 }
 
+/**
+ * Ends the exchange when the server renegotiates the connection (TlsSettings.renegotiation `fail`): every
+ * handshake after the connection's own first one (Node emits `secureConnect` again when OpenSSL finishes a
+ * renegotiation the server started with a HelloRequest; pinned by test/platform/tls-renegotiation.test.ts).
+ * Returns the listener's removal: a kept-alive socket outlives the exchange.
+ */
+function watchRenegotiation(t: TLSSocket, fresh: boolean, where: string): () => void {
+  let own = fresh;
+  const on = (): void => {
+    if (own) return void (own = false);
+    t.destroy(
+      new TransportError("tls", `${where}: TLS failure: the server renegotiated the connection after the request was sent (TLS 1.2 HelloRequest, a mid-connection client-certificate request); this device's HTTP stack fails on it`, {
+        detail: "tls.renegotiation",
+      }),
+    );
+  };
+  t.on("secureConnect", on);
+  return () => t.off("secureConnect", on);
+}
+
 /** How long a failed exchange waits for its socket to report closed before settling anyway. */
 const CLOSE_GRACE_MS = 1_000;
 
@@ -324,6 +344,8 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
     let socket: Socket | undefined;
     let response: http.IncomingMessage | undefined;
     let grace: Timer | undefined;
+    /** Removes the renegotiation watch from the (possibly kept-alive) socket. */
+    let unwatch: (() => void) | undefined;
 
     const finish = (): void => {
       if (settled || !outcome) return;
@@ -332,6 +354,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       grace?.cancel();
       if (req.signal) abortWaiters.get(req.signal)?.delete(onCallerAbort);
       ctx.closing.off(onClosing);
+      unwatch?.();
       if ("ok" in outcome) resolve(outcome.ok);
       else reject(outcome.err);
     };
@@ -369,6 +392,7 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
     let missingIssuerOf: Buffer | undefined;
     client.on("socket", (s: Socket) => {
       socket = s;
+      if (secure && ctx.tls.failOnRenegotiation) unwatch = watchRenegotiation(s as TLSSocket, !client.reusedSocket, where);
       // A kept-alive socket taken from the pool was set up (and counted) when it first connected.
       if (!secure || client.reusedSocket) return void (handshakeDone = true);
       const t = s as TLSSocket;

@@ -59,6 +59,8 @@ export interface ClientTls {
    * the issuers it fetched (and the same completion), or why it could not. Absent: it does not (http/exchange.ts).
    */
   completeChain?: (leaf: Uint8Array, remainingMs: number) => Promise<ClientTls | string>;
+  /** TlsSettings.renegotiation: `fail` ends an exchange whose server renegotiates mid-connection (http/exchange.ts). */
+  failOnRenegotiation?: boolean;
 }
 
 /**
@@ -331,6 +333,7 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
       }
     : {};
 
+  const reneg = settings.renegotiation === "fail" ? { failOnRenegotiation: true } : {};
   let memo: SecureContext | undefined;
   const trustContext = (): SecureContext => {
     if (memo) return memo;
@@ -379,7 +382,7 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
     // refused resumption builds it (a steady check-in at 50,000 devices would otherwise rebuild
     // it almost every time, ≈ 1.2 ms, beyond the cache's 2,048 entries).
     if (!options.deferIdentity) identityContext();
-    return { secureContext: identityContext, resumptionContext: trustContext, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}), ...completion };
+    return { secureContext: identityContext, resumptionContext: trustContext, rejectUnauthorized, hasIdentity: true, ...(serverTrust ? { serverTrust } : {}), ...completion, ...reneg };
   }
 
   return {
@@ -388,5 +391,6 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
     hasIdentity: false,
     ...(serverTrust ? { serverTrust } : {}),
     ...completion,
+    ...reneg,
   };
 }

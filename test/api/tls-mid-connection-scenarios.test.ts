@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Blind trial 11, ticket W3 (NeySlim/ultimate-ca-manager#326): a proxy asks for a client certificate in the middle of
+ * the SCEP GetCACaps connection (`tls: client-cert-mid-connection`, real TLS 1.2 renegotiation from the embedded
+ * server's renegotiating listener). Windows PCs fail the ESP's Certificates row with 0x80072F78
+ * ERROR_WINHTTP_INVALID_SERVER_RESPONSE; without the mid-connection request they enrol. The same fault against an
+ * Apple or Android device (whose stack's behaviour is not published) is followed as OpenSSL follows it.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/api/run-scenario.js";
+import { RENEGOTIATION } from "../../src/device/tls-renegotiation.js";
+
+const dir = join(import.meta.dirname, "../../scenarios/failures");
+const opts = { keyPoolSize: 8, progress: false as const };
+
+describe("a mid-connection client-certificate request on the SCEP path (Windows ESP)", () => {
+  it("failing: every PC fails the Certificates row with 0x80072F78 at scep.getcacaps; fixed: every PC enrols", async () => {
+    const { summary } = await runScenario(join(dir, "win-esp-scep-proxy-renegotiation-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 2, failed: 2, ok: true });
+    const e = summary.errors["windows.esp.certificate-failed"]!;
+    expect(e.count).toBe(2);
+    expect(e.shown).toMatchObject({ code: "0x80072F78", name: "ERROR_WINHTTP_INVALID_SERVER_RESPONSE", screen: "Enrollment Status Page (DeviceSetup)" });
+    // The device's message names the SCEP URL it asked for (the HTTPS listener), never the renegotiating listener's port.
+    const asked = /WifiCert: 0x80072F78 ERROR_WINHTTP_INVALID_SERVER_RESPONSE: (https:\/\/127\.0\.0\.1:\d+)\/scep: /.exec(e.example ?? "")?.[1];
+    expect(asked).toBeDefined();
+    expect(e.example).toContain(`${asked}/scep: GET ${asked}/scep?operation=GetCACaps: TLS failure: the server renegotiated the connection after the request was sent`);
+    expect(JSON.stringify(summary)).toContain("0x80072F78");
+    const fixed = await runScenario(join(dir, "win-esp-scep-proxy-renegotiation-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0, ok: true });
+  }, 120_000);
+
+  it("the per-platform rows: Windows fails with a published source; the others say their behaviour is not published", () => {
+    expect(RENEGOTIATION.windows).toMatchObject({ behaviour: "fail", published: true });
+    expect(RENEGOTIATION.windows.source).toContain("ultimate-ca-manager/issues/326");
+    for (const p of ["ios", "ipados", "macos", "android"] as const) {
+      expect(RENEGOTIATION[p]).toMatchObject({ behaviour: "follow", published: false });
+      expect(RENEGOTIATION[p].source).toMatch(/^not published/);
+    }
+  });
+});
