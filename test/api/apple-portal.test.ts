@@ -168,6 +168,34 @@ describe("enrollment portal: hostile or off-spec answers are typed results, neve
     ["a 403 with a hostile body", () => ({ status: 403, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify({ code: "../<script>", message: 42 }))), url: "" }), "apple.profile.refused"],
     ["a 401 with garbage", () => ({ status: 401, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from("{not json")), url: "" }), "apple.portal.login-failed"],
   ];
+  it("a hostile Set-Cookie (larger than a browser keeps) is dropped: the login post carries no cookie; a normal one is sent back", async () => {
+    const clock = new VirtualClock(START);
+    const keys = await testKeys();
+    const sent: (string | undefined)[] = [];
+    const login = '<form method="post" action="/login"><input name="u"><input type="password" name="p"></form>';
+    const http = new InMemoryHttp({
+      clock,
+      handler: {
+        [URLS.https]: async (req) => {
+          if (req.method === "GET") return { ...page(login), headers: { "content-type": "text/html", "set-cookie": req.url.includes("small") ? "site=1; Path=/" : `big=${"x".repeat(100_000)}; Path=/` } };
+          sent.push(req.headers?.["cookie"]);
+          return page("ok");
+        },
+      },
+    });
+    const dev = await createDevice({ model: "iphone-15", index: 0, seed: "apple-portal-hostile", keys, adapters: { clock, http, crypto } });
+    const r = await clock
+      .run(dev.run("ios-profile", { apple: { profileUrl: `${URLS.https}/enroll`, portal: { user: "ana@contoso.example", password: "pw" } } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: false } }))
+      .catch((e: unknown) => ({ ok: false, code: (e as { code?: string }).code }));
+    expect(r).toMatchObject({ ok: false, code: "apple.portal.page" });
+    // A cookie of a browser's size is kept and sent back with the login.
+    const dev2 = await createDevice({ model: "iphone-15", index: 1, seed: "apple-portal-hostile", keys, adapters: { clock, http, crypto } });
+    await clock
+      .run(dev2.run("ios-profile", { apple: { profileUrl: `${URLS.https}/enroll?small=1`, portal: { user: "ana@contoso.example", password: "pw" } } }, { scepUrl: `${URLS.http}/scep`, server: { ...URLS, embedded: false } }))
+      .catch(() => undefined);
+    expect(sent).toEqual([undefined, "site=1"]);
+  }, 60_000);
+
   it.each(cases)(
     "%s",
     async (_name, answer, code) => {

@@ -66,12 +66,16 @@ export class WebBrowser {
     return this.row.name;
   }
 
-  /** Keeps the cookies of an answer's Set-Cookie (name=value; attributes are not modelled). */
+  /**
+   * Keeps the cookies of an answer's Set-Cookie (name=value; attributes are not modelled). Bounded as browsers bound
+   * them (RFC 6265 §6.1: at least 4096 bytes per cookie, 50 per domain): a larger cookie, or one past 50, is dropped.
+   */
   keep(setCookie: string | undefined): void {
-    if (!setCookie) return;
+    if (!setCookie || setCookie.length > 4096) return;
     const [pair] = setCookie.split(";", 1);
     const eq = pair!.indexOf("=");
-    if (eq > 0) this.jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    const name = pair!.slice(0, eq).trim();
+    if (eq > 0 && (this.jar.has(name) || this.jar.size < 50)) this.jar.set(name, pair!.slice(eq + 1).trim());
   }
 
   /** The Cookie header of the browser's own page requests. */
@@ -143,7 +147,13 @@ export async function openPortal(ctx: FlowContext, dev: AppleDevice, o: AppleOpt
     const res = await exchange(
       ctx.protocol,
       "portal.login",
-      { method: "POST", url: action.toString(), headers: { "user-agent": safariUserAgent(dev), "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())) },
+      {
+        method: "POST",
+        url: action.toString(),
+        // The browser sends the cookies it keeps for the site (the page's, a session from an earlier sign-in).
+        headers: { "user-agent": safariUserAgent(dev), "content-type": "application/x-www-form-urlencoded", ...(browser.cookieHeader() ? { cookie: browser.cookieHeader()! } : {}) },
+        body: new Uint8Array(Buffer.from(new URLSearchParams(fields).toString())),
+      },
       { acceptStatus: [302, 303, 307, 401, 403, 404] },
     );
     browser.keep(res.headers["set-cookie"]);
