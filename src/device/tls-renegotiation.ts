@@ -5,7 +5,7 @@
  * request was sent, as IIS with a per-path client-certificate rule and some reverse proxies do
  * (TlsSettings.renegotiation; the `tls: client-cert-mid-connection` fault makes the embedded server do it).
  *
- * Only what is published decides a row. Where nothing is, the row says so and the device follows the
+ * Only what is published decides a row. Where nothing is (Apple), the row says so and the device follows the
  * renegotiation the way the simulator's TLS stack (OpenSSL) does: that is OpenSSL's behaviour, not a claim
  * about the platform's.
  */
@@ -36,7 +36,13 @@ export const RENEGOTIATION: Record<Platform, RenegotiationRow> = {
   ios: NOT_PUBLISHED("iOS's URLSession (CFNetwork)"),
   ipados: NOT_PUBLISHED("iPadOS's URLSession (CFNetwork)"),
   macos: NOT_PUBLISHED("macOS's URLSession (CFNetwork)"),
-  android: NOT_PUBLISHED("Android's provisioning and DPC HTTP stack (Conscrypt)"),
+  // Android's TLS provider is Conscrypt (on BoringSSL): every connection it sets up accepts a server's renegotiation.
+  android: {
+    behaviour: "follow",
+    published: true,
+    source:
+      "https://github.com/google/conscrypt/blob/master/common/src/main/java/org/conscrypt/NativeSsl.java (initialize(): 'Allow servers to trigger renegotiation. Some inadvisable server configurations cause them to attempt to renegotiate during certain protocols.' NativeCrypto.SSL_accept_renegotiations, for client and server connections; AOSP platform/external/conscrypt is the same code). The first Android release with this call is not stated there",
+  },
 };
 
 /** The platform's behaviour as a TlsSettings value. */

@@ -3,9 +3,11 @@
  * Blind trial 11, ticket W3 (NeySlim/ultimate-ca-manager#326): a proxy asks for a client certificate in the middle of
  * the SCEP GetCACaps connection (`tls: client-cert-mid-connection`, real TLS 1.2 renegotiation from the embedded
  * server's renegotiating listener). Windows PCs fail the ESP's Certificates row with 0x80072F78
- * ERROR_WINHTTP_INVALID_SERVER_RESPONSE; without the mid-connection request they enrol. The same fault against an
- * Apple or Android device (whose stack's behaviour is not published) is followed as OpenSSL follows it.
+ * ERROR_WINHTTP_INVALID_SERVER_RESPONSE; without the mid-connection request they enrol. An Android device follows the
+ * renegotiation (Conscrypt accepts it); an Apple device too, as OpenSSL does, its own behaviour not being published.
  */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
@@ -30,10 +32,42 @@ describe("a mid-connection client-certificate request on the SCEP path (Windows 
     expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0, ok: true });
   }, 120_000);
 
-  it("the per-platform rows: Windows fails with a published source; the others say their behaviour is not published", () => {
+  it("an Android device follows the renegotiation (Conscrypt): the fault fires on the DPC download and every phone is provisioned", async () => {
+    const work = mkdtempSync(join(tmpdir(), "enrollsim-reneg-android-"));
+    const file = join(work, "android-reneg.yaml");
+    writeFileSync(
+      file,
+      `name: android-reneg
+seed: 9
+server: embedded
+groups:
+  - name: pixels
+    model: pixel-8
+    count: 2
+    flow: android-qr
+    options: { android: { profile: fully-managed } }
+    faults:
+      - { name: mid-connection, match: { step: android.provision.download }, tls: client-cert-mid-connection }
+arrival: { concurrency: 2 }
+limits: { durationSeconds: 120, stepTimeoutMs: 15000 }
+expect: { successRatio: 1.0 }
+`,
+    );
+    const trace = join(work, "trace");
+    const { summary } = await runScenario(file, { ...opts, trace });
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0, ok: true });
+    const fired = readdirSync(trace)
+      .flatMap((f) => readFileSync(join(trace, f), "utf8").trim().split("\n"))
+      .filter((l) => l.includes('"injected":true') && l.includes("client-cert-mid-connection"));
+    expect(fired.length).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it("the per-platform rows: Windows fails and Android (Conscrypt) follows, each with its source; Apple's say they are not published", () => {
     expect(RENEGOTIATION.windows).toMatchObject({ behaviour: "fail", published: true });
     expect(RENEGOTIATION.windows.source).toContain("ultimate-ca-manager/issues/326");
-    for (const p of ["ios", "ipados", "macos", "android"] as const) {
+    expect(RENEGOTIATION.android).toMatchObject({ behaviour: "follow", published: true });
+    expect(RENEGOTIATION.android.source).toContain("SSL_accept_renegotiations");
+    for (const p of ["ios", "ipados", "macos"] as const) {
       expect(RENEGOTIATION[p]).toMatchObject({ behaviour: "follow", published: false });
       expect(RENEGOTIATION[p].source).toMatch(/^not published/);
     }
