@@ -63,5 +63,21 @@ export function serverExpectations(spec: ServerExpectations, records: ServerReco
   for (const [code, bound] of Object.entries(spec.apps?.licenceRefusals ?? {})) {
     out.push(check(`server app licence refusals ${code}`, apps.filter((a) => a.licenceRefusal === code).length, bound, "refusal"));
   }
+  const profiles = records.profiles ?? [];
+  for (const [name, p] of Object.entries(spec.profiles ?? {})) {
+    const of = profiles.filter((r) => r.profile === name);
+    for (const k of ["sent", "verifying", "pending", "applied", "failed"] as const) {
+      const b = p[k];
+      if (b === undefined) continue;
+      const hit = of.filter((r) => r.state === k);
+      // The failed devices' codes, so that "profile X failed on N devices with 0x…" reads off the report.
+      const codes = k === "failed" ? [...new Set(hit.map((r) => r.errorCode ?? "no ErrorCode"))] : [];
+      out.push(check(`server profile ${name} ${k}`, hit.length, b, "device", codes.length ? ` (${codes.map((c) => `${c} ×${hit.filter((r) => (r.errorCode ?? "no ErrorCode") === c).length}`).join(", ")})` : ""));
+    }
+    for (const [code, b] of Object.entries(p.errors ?? {})) {
+      const n = of.filter((r) => r.state === "failed" && (code === "none" ? !r.errorCode : r.errorCode?.toUpperCase() === code.toUpperCase())).length;
+      out.push(check(`server profile ${name} failed with ${code}`, n, b, "device"));
+    }
+  }
   return out;
 }

@@ -10,7 +10,7 @@ import type { Certificate } from "../wire/x509/certificate.js";
 import type { WorkspaceOneUem } from "./workspace-one/uem.js";
 import type { PolicyEngine } from "./policy/engine.js";
 import type { ScepCaServer } from "./scep/handler.js";
-import type { AppInstallRecord, EnrollmentRecord, InvitationRecord } from "./records.js";
+import type { AppInstallRecord, EnrollmentRecord, InvitationRecord, ProfileRecord } from "./records.js";
 
 export interface ServerUrls {
   /** Plain HTTP base, e.g. http://127.0.0.1:41234 (SCEP is commonly served over HTTP). */
@@ -68,6 +68,8 @@ export interface ServerHalf {
   appRecords?(): AppInstallRecord[];
   /** Enrollment invitations and their status (server/records.ts; `expect.server.invitations`). */
   invitationRecords?(): InvitationRecord[];
+  /** Configuration profiles per device (records.ts ProfileRecord). */
+  profileRecords?(): ProfileRecord[];
   /** What the half has done so far, by name (`check-ins`, `commands sent`, …), for `enrollsim serve` to print. */
   counters?(): Record<string, number>;
 }

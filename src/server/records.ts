@@ -81,6 +81,20 @@ export interface InvitationRecord {
   used: number;
 }
 
+/**
+ * One configuration profile for one device (Windows `embedded.windows.profiles`): what the server knows of it.
+ * state: sent (no Status yet), verifying (read back by Get), pending (a SCEP profile the PC accepted and has not
+ * reported installed or failed), applied, failed. errorCode: the HRESULT a SCEP profile's ErrorCode node gave (0x…).
+ */
+export interface ProfileRecord {
+  deviceKey: string;
+  platform: "windows";
+  profile: string;
+  state: string;
+  errorCode?: string;
+  detail?: string;
+}
+
 export interface ServerRecords {
   enrollments: EnrollmentRecord[];
   certificates: CertificateRecord[];
@@ -94,6 +108,8 @@ export interface ServerRecords {
   apps?: AppInstallRecord[];
   /** Enrollment invitations (Apple enrollment portal). */
   invitations?: InvitationRecord[];
+  /** Configuration profiles per device and profile (Windows half). */
+  profiles?: ProfileRecord[];
 }
 
 /** The certificate as a record (`keySha256` computed by the caller's digest). */

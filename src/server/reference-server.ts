@@ -224,6 +224,7 @@ export class ReferenceServer {
       scepRequests: this.scep.requestRecords(),
       apps: this.halves.flatMap((h) => h.appRecords?.() ?? []),
       invitations: this.halves.flatMap((h) => h.invitationRecords?.() ?? []),
+      profiles: this.halves.flatMap((h) => h.profileRecords?.() ?? []),
     };
   }
 

@@ -24,6 +24,8 @@ export interface ScepEnrollmentOptions {
   /** "sha256:hex" */
   caFingerprint?: string;
   poll?: Partial<PollPolicy>;
+  /** The client fails at an HTTP error answer to GetCACaps instead of falling back to legacy capabilities (ScepClientOptions.capsRequired). */
+  capsRequired?: boolean;
   cipher?: ContentCipher | "auto";
   digest?: HashAlg | "auto";
   renew?: boolean;
@@ -63,6 +65,7 @@ export async function enrollScep(ctx: FlowContext, o: ScepEnrollmentOptions): Pr
     cipher: o.cipher,
     digest: o.digest,
     poll: o.poll,
+    ...(o.capsRequired ? { capsRequired: true } : {}),
     // The device release's CertRep parser (devices/scep-clients/*.yaml); Windows and Android have no rows yet (RFC-strict).
     ...(ctx.certRepParsers ? { certRepParser: ctx.certRepParsers.forDevice({ platform: ctx.identity.platform, osVersion: ctx.identity.os.version, apiLevel: ctx.identity.android?.apiLevel }) } : {}),
   });

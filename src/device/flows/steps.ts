@@ -132,7 +132,7 @@ export interface FlowSteps {
 /** The platform's connectivity check (protocol/common/connectivity.ts), on a device whose group has a `network:`. */
 const PROBE = "network.probe";
 const apple = (...enroll: string[][]): FlowSteps => ({ enroll: [...new Set([PROBE, ...enroll.flat()])], checkin: APPLE_CHECKIN });
-const windows = (...extra: string[][]): FlowSteps => ({ enroll: [PROBE, ...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive"] });
+const windows = (...extra: string[][]): FlowSteps => ({ enroll: [PROBE, ...WINDOWS_ENROLL, ...extra.flat()], checkin: ["dm.session", "wns.channel", "wns.receive", ...SCEP, "scep.install"] });
 const android = (...extra: string[][]): FlowSteps => ({ enroll: [...extra.flat(), "android.setup.frp", ...ANDROID_WIZARD, PROBE, ...ANDROID_DPC], checkin: ANDROID_CHECKIN });
 
 /** Each flow's own steps. */

@@ -19,8 +19,12 @@ import type { DeviceIdentity } from "../identity.js";
 import { canonicalUri, type CspTree } from "./csp.js";
 import { winreEnabled } from "./recovery.js";
 
-/** Subtrees whose accepted values the PC keeps (the Policy CSP, device and user scope). */
-const KEPT = /^\.\/(Device|User)\/Vendor\/MSFT\/Policy\/Config\//;
+/**
+ * What the PC keeps: the Policy CSP (device and user scope), and what each ClientCertificateInstall SCEP enrollment
+ * recorded (SCEP/{UniqueID}/Status, ErrorCode, CertThumbprint, RespondentServerUrl: the CSP's result nodes, which a
+ * server reads at later sessions; the enrollment itself runs after the session that Exec'd it, scep-csp.ts).
+ */
+const KEPT = /^\.\/(Device|User)\/Vendor\/MSFT\/(Policy\/Config\/|ClientCertificateInstall\/SCEP\/[^/]+\/(Status|ErrorCode|CertThumbprint|RespondentServerUrl)$)/;
 
 /** The settings of a tree after a session: every writable Policy CSP node it holds (a Delete removed it). */
 export function keptSettings(tree: CspTree): AppliedSettings {

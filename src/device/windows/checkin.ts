@@ -29,6 +29,7 @@ import type { Shown } from "../shown.js";
 import type { ResolvedWindowsOptions } from "./options.js";
 import { withWindowsProxy } from "./proxy.js";
 import { lostKey, NTE_BAD_KEYSET } from "./tpm-keys.js";
+import { ScepCspJobs } from "./scep-csp.js";
 
 export interface WindowsEnrolledState {
   /** With where each key is kept (tpm-keys.ts), when the enrollment said. */
@@ -69,6 +70,29 @@ export function checkinAddr(ctx: FlowContext, o: ResolvedWindowsOptions, state: 
  * port and device index; a WeakMap, so it goes with the entry. A mismatch is never kept.
  */
 const enrolledMemo = new WeakMap<object, { pem: string; keys: FlowContext["ports"]["keys"]; index: number; notAfter: number; canonical: boolean }>();
+
+/**
+ * Waits for the SCEP enrollments a session started and records each one's end in the transcript (step
+ * `scep.install`, failed when the CSP recorded Status 16); the text the check-in's message carries. A failed
+ * certificate is not a failed check-in: the PC stays enrolled and the server reads the result at its next session.
+ */
+async function scepResults(p: FlowContext["protocol"], jobs: ScepCspJobs): Promise<string> {
+  if (!jobs.running.length) return "";
+  await Promise.all(jobs.running);
+  const parts: string[] = [];
+  for (const [node, job] of jobs.jobs) {
+    if (job.status === "pending") continue;
+    const line = job.status === "done" ? `${node}: installed (Status 1)` : `${node}: failed (Status 16), ${ScepCspJobs.describe(job)}`;
+    parts.push(line);
+    await step(
+      p,
+      "scep.install",
+      async () => (decoded(p, "scep.install", { node, status: job.status === "done" ? "1" : "16", ...(job.errorCode ? { errorCode: job.errorCode } : {}), ...(job.status === "failed" ? { failed: ScepCspJobs.describe(job) } : {}) }), job.status),
+      (s) => s === "failed",
+    );
+  }
+  return parts.length ? `; ClientCertificateInstall ${parts.join("; ")}` : "";
+}
 
 /** A session ID per check-in: seconds of the device clock (increasing, like the device's counter), in 1..65535. */
 const sessionIdAt = (ms: number): string => String(1 + (Math.floor(ms / 1000) % 65535));
@@ -143,8 +167,14 @@ export async function windowsCheckin(original: FlowContext, o: ResolvedWindowsOp
   let unenrolled = false;
   let reset: AcceptedReset | undefined;
   const resetLog: string[] = [];
+  // ClientCertificateInstall SCEP profiles the server assigned (Exec Install/Enroll): the PC answers 202 and enrolls
+  // once the session has ended, on its own HTTP client (the run's faults, DNS and trust; the same scep.* steps as ESP's).
+  let sessionEnded!: (run: boolean) => void;
+  const scepJobs = new ScepCspJobs(tree, ctx, o.minuteMs, undefined, new Promise<boolean>((r) => (sessionEnded = r)));
   tree.hooks = {
     exec(uri) {
+      const scep = scepJobs.exec(uri);
+      if (scep !== undefined) return scep;
       if (/\/DMClient\/Provider\/[^/]+\/Unenroll$/.test(uri)) {
         unenrolled = true;
         return 200;
@@ -184,6 +214,9 @@ export async function windowsCheckin(original: FlowContext, o: ResolvedWindowsOp
       ...(reset ? { wipedBy: `RemoteWipe/${reset.node}` } : {}),
       ...(resetLog.length ? { resetNotStarted: resetLog } : {}),
     });
+    // The SCEP enrollments the session started run now (a reset or an unenrollment ends them with the PC's state).
+    sessionEnded(!reset && !unenrolled);
+    const certs = await scepResults(p, scepJobs);
     // What the PC keeps for the next session: a reset removes the settings (Autopilot Reset reapplies the
     // original ones; the server sends its profiles again), otherwise what the tree holds now.
     state.appliedSettings = reset ? {} : keptSettings(tree);
@@ -203,8 +236,9 @@ export async function windowsCheckin(original: FlowContext, o: ResolvedWindowsOp
     }
     // The PC removes the enrollment the server ended: it checks in no more (as after a wipe, without the reset).
     if (unenrolled) return { ok: true, code: "windows.checkin.unenrolled", unenrolled: true, message: "the server ended the enrolment (Exec DMClient/Provider/<id>/Unenroll)" };
-    return { ok: true, code: "windows.checkin.synced", message: `${r.messages} message(s), ${r.serverCommands} server command(s)` };
+    return { ok: true, code: "windows.checkin.synced", message: `${r.messages} message(s), ${r.serverCommands} server command(s)${certs}` };
   } catch (e) {
+    sessionEnded(false);
     if (e instanceof TransportError && e.kind === "http-status" && (e.status === 401 || e.status === 403)) {
       return { ok: false, code: "windows.checkin.refused", step: "dm.session", message: `the DM server refused the enrolled certificate (HTTP ${e.status})` };
     }

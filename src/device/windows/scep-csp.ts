@@ -67,11 +67,16 @@ export class ScepCspJobs {
   /** Job state by the SCEP node (`./Device/Vendor/MSFT/ClientCertificateInstall/SCEP/<id>`). */
   readonly jobs = new Map<string, ScepJobState>();
 
+  /**
+   * `startWhen`: the jobs wait for it before their first request; false abandons them. A scheduled sync passes the
+   * end of its OMA-DM session, so the enrollment runs after the session that Exec'd it (checkin.ts).
+   */
   constructor(
     private readonly tree: CspTree,
     private readonly ctx: FlowContext,
     private readonly minuteMs = 60_000,
     private readonly onChange?: () => void,
+    private readonly startWhen?: Promise<boolean>,
   ) {}
 
   exec(uri: string): number | undefined {
@@ -98,9 +103,12 @@ export class ScepCspJobs {
       extendedKeyUsage: get("EKUMapping")?.split("+").filter(Boolean),
       csrHash: /SHA-?1$/i.test(get("HashAlgorithm") ?? "") ? ("sha1" as const) : ("sha256" as const),
       poll: { maxAttempts: count, delayMs: delay * this.minuteMs, backoff: 1 },
+      // Windows stops at a GetCACaps the server answers with an HTTP error (the log line quoted above).
+      capsRequired: true,
     };
     const keyLength = get("KeyLength");
     const job = (async () => {
+      if (this.startWhen && !(await this.startWhen)) return;
       // The key comes from the run's RSA-2048 key pool: another length is refused here rather than
       // silently enrolled with a 2048-bit key (a simulator limit, said as such; not a Windows answer).
       if (keyLength !== undefined && keyLength !== "2048") {

@@ -41,6 +41,11 @@ export interface ScepClientOptions {
   poll?: Partial<PollPolicy>;
   /** Accept a CertRep whose recipientNonce does not echo ours (recorded as a finding). */
   lenientNonce?: boolean;
+  /**
+   * An HTTP error answer to GetCACaps ends the enrollment there (Windows: its SCEP log reads "GetCACaps: Not Found …
+   * 0x80190194 HTTP_E_STATUS_NOT_FOUND"). Absent: the RFC 8894 client's fallback to legacy capabilities (GET, DES3, SHA-1).
+   */
+  capsRequired?: boolean;
   /** The device release's CertRep parser (devices/scep-clients/*.yaml): how it meets the CA's encoding choices. Absent: RFC-strict. */
   certRepParser?: CertRepParser;
 }
@@ -90,7 +95,7 @@ export class ScepClient {
         const res = await exchange(this.ctx, "scep.getcacaps", { method: "GET", url: this.url("GetCACaps") });
         caps = parseCaps(Buffer.from(res.body).toString("utf8"));
       } catch (err) {
-        if (!(err instanceof TransportError && err.kind === "http-status")) throw err;
+        if (!(err instanceof TransportError && err.kind === "http-status") || this.options.capsRequired) throw err;
         caps = LEGACY_CAPS;
         note(this.ctx, "scep.getcacaps", { finding: `GetCACaps failed (${err.message}); using legacy defaults (GET, DES3, SHA-1)` });
       }

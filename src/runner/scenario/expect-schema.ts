@@ -149,6 +149,30 @@ const server: Json = {
       propertyNames: { enum: ["licensed", "restricted", "refused"] },
       additionalProperties: bound(count, "exactly", "Records with this standing."),
     },
+    profiles: {
+      type: "object",
+      description:
+        'Windows configuration profiles (embedded.windows.profiles) by name: how many live devices the server records in each state, and the failed ones by the ErrorCode the PC reported, e.g. { WifiCert: { failed: 2, errors: { "0x801901F7": 2 } } } (a SCEP profile failed on 2 PCs with HTTP_E_STATUS_SERVICE_UNAVAIL).',
+      propertyNames: { minLength: 1, maxLength: 200 },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          sent: bound(count, "exactly", "Devices that have not answered the profile yet."),
+          verifying: bound(count, "exactly", "Devices whose settings are being read back (verify)."),
+          pending: bound(count, "exactly", "Devices that accepted a SCEP profile and have not reported it installed or failed."),
+          applied: bound(count, "exactly", "Devices that applied it (a SCEP profile: Status 1, installed)."),
+          failed: bound(count, "exactly", "Devices on which it failed (a refused command, or a SCEP profile's Status 16)."),
+          errors: {
+            type: "object",
+            description: 'Failed devices by the HRESULT the PC recorded in the SCEP profile\'s ErrorCode (0x…); "none" for a failure with no ErrorCode recorded.',
+            propertyNames: { pattern: "^(0x[0-9A-Fa-f]{8}|none)$", "x-expected": 'an HRESULT such as "0x801901F7", or "none"' },
+            additionalProperties: bound(count, "exactly", "Failed devices with this code."),
+          },
+        },
+      },
+    },
     refusals: {
       type: "object",
       description: "Enrollments and directory joins the tenant rules (embedded.policy) refused, by reason.",

@@ -57,6 +57,10 @@ export function expectIssues(s: Scenario): Issue[] {
     checkRange(["expect", "server", "certificates", "duplicates"], sv.certificates?.duplicates, out);
     for (const k of ["ownership", "compliance", "licences"] as const) for (const [name, b] of Object.entries(sv[k] ?? {})) checkRange(["expect", "server", k, name], b, out);
     for (const k of ["status", "licenceRefusals"] as const) for (const [name, b] of Object.entries(sv.apps?.[k] ?? {})) checkRange(["expect", "server", "apps", k, name], b, out);
+    for (const [name, p] of Object.entries(sv.profiles ?? {})) {
+      for (const k of ["sent", "verifying", "pending", "applied", "failed"] as const) checkRange(["expect", "server", "profiles", name, k], p[k], out);
+      for (const [code, b] of Object.entries(p.errors ?? {})) checkRange(["expect", "server", "profiles", name, "errors", code], b, out);
+    }
   }
   return out;
 }

@@ -161,6 +161,8 @@ export interface ServerExpectations {
   users?: Record<string, Bound>;
   /** Enrollment invitations by status. */
   invitations?: Record<string, Bound>;
+  /** Windows configuration profiles by name: devices per state, failed ones by ErrorCode. */
+  profiles?: Record<string, { sent?: Bound; verifying?: Bound; pending?: Bound; applied?: Bound; failed?: Bound; errors?: Record<string, Bound> }>;
 }
 
 /** `expect` as written. */

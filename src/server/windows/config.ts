@@ -94,8 +94,14 @@ export interface ProfileSpec {
   atomic?: boolean;
   /** Verify by Get in the next session (Fleet style). */
   verify?: boolean;
-  /** `value` is required for Add/Replace (the schema says so); an Exec may carry none. */
-  settings: { uri: string; value?: string; format?: string; verb?: "Add" | "Replace" | "Exec" }[];
+  /** `value` is required for Add/Replace (the schema says so); an Exec may carry none. Absent in a profile that is only `scep`. */
+  settings?: { uri: string; value?: string; format?: string; verb?: "Add" | "Replace" | "Exec" }[];
+  /**
+   * A SCEP certificate profile (ClientCertificateInstall `SCEP/{UniqueID}`, scep-profile.ts): sent as the same
+   * Atomic as the ESP's, then read back (Status, ErrorCode) at the PC's next sessions until it is installed or
+   * failed. `id` defaults to the profile's name.
+   */
+  scep?: Omit<ScepCertSpec, "id"> & { id?: string };
 }
 
 /**
@@ -134,7 +140,7 @@ export interface ScepCertSpec {
   /** Install/RetryCount (polls after PENDING, 0–30) and RetryDelay (minutes between them): the CSP's defaults 3 and 5 when unset. */
   retryCount?: number;
   retryDelayMinutes?: number;
-  /** `./Device` (ESP device setup, default) or `./User` (account setup). */
+  /** `./Device` (ESP device setup, default) or `./User` (account setup; the user store of the PC's signed-in user). */
   scope?: "device" | "user";
 }
 

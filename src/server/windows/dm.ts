@@ -14,7 +14,8 @@ import { CSP_LIST_DELIMITER, MIME } from "../../wire/windows/ns.js";
 import { parseSyncML, writeSyncML, type Command } from "../../wire/windows/syncml.js";
 import { md5Credential } from "../../wire/windows/md5-auth.js";
 import type { HalfContext } from "../half.js";
-import type { EspAppSpec, ProfileSpec, ScepCertSpec, WindowsServerConfig } from "./config.js";
+import type { EspAppSpec, ProfileSpec, WindowsServerConfig } from "./config.js";
+import { SCEP_STATUS, scepInstallAtomic, scepNode, scepStatusGets } from "./scep-profile.js";
 import type { DeviceRecord, ProfileState, WindowsState } from "./state.js";
 import { complianceCommands, observeCompliance, storeExpectedList, storeInstallCommands } from "./store.js";
 import { withholdCommands } from "./withhold.js";
@@ -213,8 +214,10 @@ export class DmEndpoint {
           st.detail = `${c.cmd} ${ref}: Status ${c.data}`;
         } else if (st.cmdIds.length === 0 && st.state === "sent") {
           // An Exec has nothing to read back (its node is not Get-able): only Add/Replace settings are verified.
-          const readable = spec.settings.filter((s) => s.verb !== "Exec");
-          if (spec.verify && readable.length) {
+          const readable = (spec.settings ?? []).filter((s) => s.verb !== "Exec");
+          // A SCEP profile the PC accepted (Exec Enroll 202): it enrolls after the session and says how at the next ones.
+          if (spec.scep) (st.state = "pending"), (st.scep = {});
+          else if (spec.verify && readable.length) {
             st.state = "verifying";
             for (const s of readable) {
               const get: Command = { verb: "Get", items: [{ target: s.uri }] };
@@ -223,8 +226,27 @@ export class DmEndpoint {
             }
           } else st.state = "applied";
         }
+      } else if (st.getIds.includes(ref) && st.state === "pending" && spec.scep) {
+        // SCEP/{UniqueID}/Status and ErrorCode (scep-profile.ts). A Get the PC answers 404 (nothing recorded yet) reads as nothing.
+        if (c.verb === "Status" && c.data === "200") continue; // its Results follow
+        if (c.verb === "Results") {
+          const it = c.items[0];
+          const src = it?.source ?? "";
+          if (src.endsWith("/Status")) (st.scep ??= {}).status = it?.data ?? "";
+          if (src.endsWith("/ErrorCode")) (st.scep ??= {}).errorCode = hresultOf(it?.data);
+        }
+        st.getIds = st.getIds.filter((x) => x !== ref);
+        if (st.getIds.length === 0) {
+          const result = SCEP_STATUS[st.scep?.status ?? ""];
+          if (result === "installed") (st.state = "applied"), delete st.detail;
+          else if (result === "failed") {
+            st.state = "failed";
+            const code = st.scep?.errorCode && st.scep.errorCode !== "0" ? st.scep.errorCode : undefined;
+            st.detail = `SCEP Status 16${code ? `, ErrorCode ${code}` : ", no ErrorCode recorded"}`;
+          } else st.detail = st.scep?.status ? `SCEP Status ${st.scep.status}` : "SCEP Status not recorded yet";
+        }
       } else if (st.getIds.includes(ref) && st.state === "verifying") {
-        const spec1 = spec.settings;
+        const spec1 = spec.settings ?? [];
         if (c.verb === "Status" && c.data !== "200") {
           st.retry = true;
           st.detail = `Get → ${c.data}`;
@@ -247,11 +269,14 @@ export class DmEndpoint {
     const st: ProfileState = rec.profiles?.[spec.name] ?? { state: "sent", attempts: 0, cmdIds: [], getIds: [] };
     Object.assign(st, { state: "sent", cmdIds: [], getIds: [], retry: false, attempts: st.attempts + 1 });
     (rec.profiles ??= {})[spec.name] = st;
-    const set = (x: ProfileSpec["settings"][number]): Command =>
+    const set = (x: NonNullable<ProfileSpec["settings"]>[number]): Command =>
       x.verb === "Exec"
         ? { verb: "Exec", items: [{ target: x.uri, ...(x.value !== undefined ? { meta: { format: x.format ?? "chr" }, data: x.value } : {}) }] }
         : { verb: x.verb ?? "Replace", items: [{ target: x.uri, meta: { format: x.format ?? "chr" }, data: x.value ?? "" }] };
-    const cmds: Command[] = spec.atomic ? [{ verb: "Atomic", items: [], children: spec.settings.map(set) }] : spec.settings.map(set);
+    const settings = spec.settings ?? [];
+    const cmds: Command[] = !settings.length ? [] : spec.atomic ? [{ verb: "Atomic", items: [], children: settings.map(set) }] : settings.map(set);
+    if (spec.scep) cmds.push(scepInstallAtomic({ ...spec.scep, id: spec.scep.id ?? spec.name }, this.scepDefaults()));
+    delete st.scep;
     for (const c of cmds) {
       this.profileOf.set(c, { state: st, verify: false });
       rec.queue.push(c);
@@ -289,6 +314,15 @@ export class DmEndpoint {
       rec.outstanding.clear();
     }
     for (const spec of this.cfg.profiles) if (rec.profiles?.[spec.name]?.retry) this.sendProfile(rec, spec);
+    // SCEP profiles the PC has not reported installed or failed: read their Status and ErrorCode (scep-profile.ts).
+    for (const spec of this.cfg.profiles) {
+      const st = rec.profiles?.[spec.name];
+      if (!spec.scep || st?.state !== "pending" || st.getIds.length) continue;
+      for (const get of scepStatusGets({ ...spec.scep, id: spec.scep.id ?? spec.name })) {
+        this.profileOf.set(get, { state: st, verify: true });
+        rec.queue.push(get);
+      }
+    }
     rec.queue.push(...complianceCommands(rec, this.cfg, this.ctx.policy));
     // The ESP profile reaches a device only while it is assigned (esp.assigned; a timeline `set` is the
     // admin disabling or unassigning it). Disabling removes nothing a device already holds: the
@@ -329,7 +363,6 @@ export class DmEndpoint {
     const agentJobs = agents.map((a) => ({ ...a, code: productCodeFor(a, hash) }));
     const devPolicies = e.policies.map((p) => p.uri).filter((u) => !u.startsWith("./User/"));
     const userPolicies = e.policies.map((p) => p.uri).filter((u) => u.startsWith("./User/"));
-    const scepNode = (c: ScepCertSpec) => `./${c.scope === "user" ? "User" : "Device"}/Vendor/MSFT/ClientCertificateInstall/SCEP/${encodeURIComponent(c.id)}`;
     const devCerts = e.scepCerts.filter((c) => c.scope !== "user");
     const userCerts = e.scepCerts.filter((c) => c.scope === "user");
     const msiList = apps.map((a) => `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/Status;1`);
@@ -364,24 +397,7 @@ export class DmEndpoint {
     for (const p of e.policies) out.push({ verb: "Replace", items: [{ target: p.uri, meta: { format: p.format ?? "chr" }, data: p.value }] });
     // Each SCEP profile in its own Atomic with Exec Enroll last, as the CSP requires, so that the
     // enrollment never starts before every setting is in place (ClientCertificateInstall CSP, note).
-    for (const c of e.scepCerts) {
-      const add = (k: string, v: string, format = "chr"): Command => ({ verb: "Add", items: [{ target: `${scepNode(c)}/Install/${k}`, meta: { format }, data: v }] });
-      out.push({
-        verb: "Atomic",
-        items: [],
-        children: [
-          add("ServerURL", c.url ?? `${baseFor(this.ctx.urls(), "/scep", "http")}/scep`),
-          add("Challenge", c.challenge ?? this.ctx.scep.config.challenge ?? ""),
-          add("SubjectName", c.subject),
-          add("KeyLength", String(c.keyLength ?? 2048), "int"),
-          add("HashAlgorithm", c.hashAlgorithm ?? "SHA-2"),
-          add("EKUMapping", (c.ekus ?? ["1.3.6.1.5.5.7.3.2"]).join("+")),
-          ...(c.retryCount !== undefined ? [add("RetryCount", String(c.retryCount), "int")] : []),
-          ...(c.retryDelayMinutes !== undefined ? [add("RetryDelay", String(c.retryDelayMinutes), "int")] : []),
-          { verb: "Exec", items: [{ target: `${scepNode(c)}/Install/Enroll` }] },
-        ],
-      });
-    }
+    for (const c of e.scepCerts) out.push(scepInstallAtomic(c, this.scepDefaults()));
     out.push(...storeInstallCommands(this.cfg));
     const base = this.ctx.urls().https;
     const fileHash = (name: string) => Buffer.from(this.ctx.crypto.digest("sha256", msiContent(name))).toString("hex").toUpperCase();
@@ -394,6 +410,11 @@ export class DmEndpoint {
       out.push({ verb: "Exec", items: [{ target: job, meta: { format: "xml", type: "text/plain" }, data: msiJob }] });
     }
     return out;
+  }
+
+  /** What a SCEP profile without its own ServerURL / Challenge gets: the embedded CA's. */
+  private scepDefaults(): { url: string; challenge: string } {
+    return { url: `${baseFor(this.ctx.urls(), "/scep", "http")}/scep`, challenge: this.ctx.scep.config.challenge ?? "" };
   }
 
   /** REST: queue commands for a device. */

@@ -196,6 +196,19 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     admin: { ...windowsAdmin(cfg, state, ctx.policy), revoke: (what: string) => (what === "service-certificate" ? tenantAttach.revoke() : undefined) },
     counters: () => ({ discoveries: state.counters.discoveries, "OMA-DM sessions": state.counters.sessions, renewals: state.counters.renewals, pushes: state.counters.pushes }),
     records: () => [...state.devices.values()].map((d) => ({ platform: "windows" as const, kind: "wstep", key: d.deviceId, ids: { deviceId: d.deviceId }, enrollments: d.enrollments ?? 1, removed: !!d.unenrolled })),
+    profileRecords: () =>
+      [...state.devices.values()]
+        .filter((d) => !d.unenrolled)
+        .flatMap((d) =>
+          Object.entries(d.profiles ?? {}).map(([profile, st]) => ({
+            deviceKey: d.deviceId,
+            platform: "windows" as const,
+            profile,
+            state: st.state,
+            ...(st.state === "failed" && st.scep?.errorCode && st.scep.errorCode !== "0" ? { errorCode: st.scep.errorCode } : {}),
+            ...(st.detail ? { detail: st.detail } : {}),
+          })),
+        ),
     prefixes: ["/EnrollmentServer/", "/enrollmentserver/", "/ManagementServer/", "/managementserver/", "/windows/"],
     handler,
     describe: () => [

@@ -54,7 +54,8 @@ export interface DeviceRecord {
 }
 
 export interface ProfileState {
-  state: "sent" | "verifying" | "applied" | "failed";
+  /** pending: a SCEP profile the PC accepted and has not reported installed or failed yet (scep-profile.ts). */
+  state: "sent" | "verifying" | "pending" | "applied" | "failed";
   /** Sessions in which the profile was sent. */
   attempts: number;
   /** CmdIDs of the profile's top-level commands / verification Gets in flight. */
@@ -64,6 +65,8 @@ export interface ProfileState {
   detail?: string;
   /** Verification failed: send again at the next session. */
   retry?: boolean;
+  /** A SCEP profile: what the PC last answered for SCEP/{UniqueID}/Status and ErrorCode (as 0x… HRESULT), and when it was assigned. */
+  scep?: { status?: string; errorCode?: string };
 }
 
 export class WindowsState {

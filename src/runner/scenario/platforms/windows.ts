@@ -5,6 +5,7 @@
  * Documented in scenarios/README-windows.md.
  */
 import type { ScenarioExtension } from "./extension.js";
+import type { Json } from "../json.js";
 
 const str = (description: string) => ({ type: "string", description });
 const bool = (description: string) => ({ type: "boolean", description });
@@ -28,6 +29,25 @@ const exitCode = {
 };
 
 /** Windows keys removed by issue 10 and how to write the same failure now (runner/scenario/removed.ts; scenarios/README-windows.md "Removed keys"). */
+/** One ClientCertificateInstall SCEP profile (embedded.windows.esp.scepCerts items, embedded.windows.profiles[].scep). */
+const SCEP_CERT_PROPERTIES: Record<string, Json> = {
+  id: { type: "string", description: "The profile's UniqueID (node name)." },
+  subject: { type: "string", description: "Install/SubjectName." },
+  url: {
+    type: "string",
+    pattern: "^(https?://|%(SERVER|SERVER_HTTP|SCEP_URL)%)",
+    "x-expected": "an http(s) URL, or one starting with %SERVER%, %SERVER_HTTP% or %SCEP_URL%",
+    description: 'Install/ServerURL: the SCEP server (NDES, the proxy that publishes it, any URL; several separated by ";" are tried in order). Default: the embedded CA\'s /scep.',
+  },
+  challenge: { type: "string", description: "Install/Challenge. Default: the embedded CA's challenge." },
+  keyLength: { enum: [1024, 2048, 4096], description: "Install/KeyLength. Default 2048." },
+  hashAlgorithm: { type: "string", pattern: "^SHA-[123](\\+SHA-[123])*$", "x-expected": "SHA-1, SHA-2, SHA-3, or a combination such as SHA-1+SHA-2", description: "Install/HashAlgorithm. Default SHA-2." },
+  ekus: { type: "array", items: { type: "string", pattern: "^[0-9]+(\\.[0-9]+)+$" }, description: "Install/EKUMapping (OIDs). Default client authentication 1.3.6.1.5.5.7.3.2." },
+  retryCount: { type: "integer", minimum: 0, maximum: 30, description: "Install/RetryCount: polls after a PENDING answer (CSP default 3)." },
+  retryDelayMinutes: { type: "integer", minimum: 0, description: "Install/RetryDelay: minutes between those polls (CSP default 5)." },
+  scope: { enum: ["device", "user"], description: "./Device (ESP device setup, default) or ./User (account setup)." },
+};
+
 export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
     path: ["groups", "*", "options", "windows", "autopilot", "hardwareChange"],
@@ -35,53 +55,44 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
   },
   {
     path: ["groups", "*", "options", "windows", "admxGet"],
-    replacedBy:
-      'device state: the commands the PC answers with an error, e.g. write-only ADMX policy values `state: { cspStatus: [{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: Get, status: 404 }] }`',
+    replacedBy: 'device state: the commands the PC answers with an error, e.g. write-only ADMX policy values `state: { cspStatus: [{ uri: "./Device/Vendor/MSFT/Policy/Config/*~Policy~*", verb: Get, status: 404 }] }`',
   },
   {
     path: ["groups", "*", "options", "windows", "mfa"],
     replacedBy:
-      'the timeline: the user who does not finish the MFA prompt abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: auth.mfa } }]` (MENROLL_E_USER_CANCELED); the prompt itself comes from embedded.policy.conditionalAccess.requireMfa',
+      "the timeline: the user who does not finish the MFA prompt abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: auth.mfa } }]` (MENROLL_E_USER_CANCELED); the prompt itself comes from embedded.policy.conditionalAccess.requireMfa",
   },
   {
     path: ["groups", "*", "options", "windows", "redirectConfirmation"],
-    replacedBy:
-      "the timeline: a user who declines the redirect confirmation abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: discovery.confirm-redirect } }]` (MENROLL_E_USER_CANCELED); users continue by default",
+    replacedBy: "the timeline: a user who declines the redirect confirmation abandons at its step, `timeline: [{ at: 0s, group: NAME, abandon: { step: discovery.confirm-redirect } }]` (MENROLL_E_USER_CANCELED); users continue by default",
   },
   {
     path: ["groups", "*", "options", "windows", "apps"],
-    replacedBy:
-      "embedded.windows.esp.apps[].exitCode and installMinutes: what an installer does is a property of the package the server assigns, not of the device",
+    replacedBy: "embedded.windows.esp.apps[].exitCode and installMinutes: what an installer does is a property of the package the server assigns, not of the device",
   },
   {
     path: ["groups", "*", "options", "windows", "autopilot", "odjTimeoutMinutes"],
-    replacedBy:
-      "nothing: the device waits its fixed 15 minutes for the offline domain join blob; make the blob never arrive with embedded.windows.withhold and let the time pass (the scenario clock, or a timeline skip)",
+    replacedBy: "nothing: the device waits its fixed 15 minutes for the offline domain join blob; make the blob never arrive with embedded.windows.withhold and let the time pass (the scenario clock, or a timeline skip)",
   },
   {
     path: ["embedded", "windows", "requireMfa"],
-    replacedBy:
-      "embedded.policy.conditionalAccess.requireMfa (the tenant's conditional-access grant control, honoured by the identity provider's sign-in page)",
+    replacedBy: "embedded.policy.conditionalAccess.requireMfa (the tenant's conditional-access grant control, honoured by the identity provider's sign-in page)",
   },
   {
     path: ["embedded", "windows", "offlineDomainJoin"],
-    replacedBy:
-      'embedded.windows.withhold: ["./Device/Vendor/MSFT/OfflineDomainJoin/*"] (the connector produces no blob, so the server never sends one)',
+    replacedBy: 'embedded.windows.withhold: ["./Device/Vendor/MSFT/OfflineDomainJoin/*"] (the connector produces no blob, so the server never sends one)',
   },
   {
     path: ["embedded", "windows", "esp", "neverDelivered"],
-    replacedBy:
-      "embedded.windows.esp.policies (the expected policy) plus embedded.windows.withhold (its LocURI, never sent)",
+    replacedBy: "embedded.windows.esp.policies (the expected policy) plus embedded.windows.withhold (its LocURI, never sent)",
   },
   {
     path: ["embedded", "windows", "esp", "apps", "*", "outcome"],
-    replacedBy:
-      "exitCode (fail: 1603, reboot: 1641) or, for hang, an installMinutes longer than esp.timeoutMinutes (time passing); success is the default",
+    replacedBy: "exitCode (fail: 1603, reboot: 1641) or, for hang, an installMinutes longer than esp.timeoutMinutes (time passing); success is the default",
   },
   {
     path: ["embedded", "windows", "autopilot", "autoRegister"],
-    replacedBy:
-      'embedded.policy.autopilot.registered, the tenant\'s imported hashes by serial (`registered: []` for none, `["%SERIAL@group%"]` for one group\'s devices); devices may still upload their own (options.windows.autopilot.uploadHash)',
+    replacedBy: "embedded.policy.autopilot.registered, the tenant's imported hashes by serial (`registered: []` for none, `[\"%SERIAL@group%\"]` for one group's devices); devices may still upload their own (options.windows.autopilot.uploadHash)",
   },
   {
     path: ["embedded", "windows", "tenantAttach", "revokeServiceCertificate"],
@@ -94,8 +105,7 @@ export const WINDOWS_REMOVED_KEYS: readonly { path: readonly string[]; replacedB
   },
   {
     path: ["embedded", "windows", "esp", "devicePreparationProviders", "*", "outcome"],
-    replacedBy:
-      "exitCode (fail: 1603) or, for hang, an installMinutes longer than the provider's timeoutMinutes",
+    replacedBy: "exitCode (fail: 1603) or, for hang, an installMinutes longer than the provider's timeoutMinutes",
   },
   {
     path: ["embedded", "windows", "discoveryRedirect"],
@@ -112,7 +122,7 @@ export const windowsScenario: ScenarioExtension = {
     description: "windows flow options (windows-byod, windows-autopilot, windows-bulk, windows-gpo).",
     properties: {
       upn: str("User principal name; %VARIABLE% substitution (%INDEX%, %SERIAL%…). Default user%INDEX%@contoso.example.com (RFC 2606 reserved)."),
-      password: str("OnPremise password (WS-Security UsernameToken). Default \"enrollsim\"."),
+      password: str('OnPremise password (WS-Security UsernameToken). Default "enrollsim".'),
       mistypedPasswords: {
         type: "integer",
         minimum: 0,
@@ -136,7 +146,9 @@ export const windowsScenario: ScenarioExtension = {
         description: "windows-tenant-attach (ConfigMgr service connection point uploading to the cloud service).",
         properties: {
           devices: { type: "integer", minimum: 0, maximum: 10000, description: "Device records uploaded. Default 10." },
-          systemProxy: bool("WinHTTP has a system proxy, so the certificate revocation (CRL) check goes through it; default: true when the server has state.winhttpProxy (netsh winhttp set proxy), else false: the check connects directly and the site firewall (firewall) applies."),
+          systemProxy: bool(
+            "WinHTTP has a system proxy, so the certificate revocation (CRL) check goes through it; default: true when the server has state.winhttpProxy (netsh winhttp set proxy), else false: the check connects directly and the site firewall (firewall) applies.",
+          ),
           serviceUrl: str("Cloud service base URL. Default <https base>/windows/cmgateway on embedded runs."),
           siteCode: str("ConfigMgr site code. Default PS1."),
         },
@@ -146,12 +158,12 @@ export const windowsScenario: ScenarioExtension = {
       tokenSource: {
         enum: ["minted", "idp", "integrated"],
         description:
-          "Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task; also windows-byod with workAccount entra: the Settings › Access work or school sign-in). A failed sign-in shows the Web Account Manager's CAA code (README-windows.md \"Work-account sign-in\"). integrated (windows-gpo): integrated Windows authentication as the ConfigMgr co-management client does it without the Cloud Management service: it needs a federated domain (embedded.policy.directory.federatedDomains), else Event 76 0xcaa9001f.",
+          'Token flows: mint the identity-provider token with the test key (default) or sign in at the identity provider (OOBE / auto-enroll task; also windows-byod with workAccount entra: the Settings › Access work or school sign-in). A failed sign-in shows the Web Account Manager\'s CAA code (README-windows.md "Work-account sign-in"). integrated (windows-gpo): integrated Windows authentication as the ConfigMgr co-management client does it without the Cloud Management service: it needs a federated domain (embedded.policy.directory.federatedDomains), else Event 76 0xcaa9001f.',
       },
       gpoCredential: {
         enum: ["user", "device"],
         description:
-          "windows-gpo: the MDM Group Policy \"Enable automatic MDM enrollment using default Azure AD credentials\" option \"Select Credential Type to Use\" (User Credential, default; Device Credential). Event 76 names it: \"Auto MDM Enroll: Device Credential (0x0), Failed (Unknown Win32 Error code: 0x8018002b)\" (Microsoft Learn, Troubleshooting Windows 10 Group Policy-based auto-enrollment in Intune).",
+          'windows-gpo: the MDM Group Policy "Enable automatic MDM enrollment using default Azure AD credentials" option "Select Credential Type to Use" (User Credential, default; Device Credential). Event 76 names it: "Auto MDM Enroll: Device Credential (0x0), Failed (Unknown Win32 Error code: 0x8018002b)" (Microsoft Learn, Troubleshooting Windows 10 Group Policy-based auto-enrollment in Intune).',
       },
       identityProviderUrl: str("Sign-in URL for tokenSource idp. Default <https base>/EnrollmentServer/Auth on embedded runs."),
       drsUrl: str("Directory join (device registration) URL for Autopilot and bulk. Default <https base>/windows/drs/join on embedded runs; none otherwise."),
@@ -200,7 +212,13 @@ export const windowsScenario: ScenarioExtension = {
           mode: { enum: ["user-driven", "self-deploying", "pre-provisioned", "hybrid"], description: "hybrid: user-driven with an offline domain join (OfflineDomainJoin CSP blob)." },
           deviceNameTemplate: str("Device-name template (%SERIAL%, %RAND:n%); ≤15 chars for Autopilot, ≤63 for bulk."),
           profileSource: { enum: ["assumed", "service", "file"], description: "Where the Autopilot profile comes from. Default assumed." },
-          profileFile: { type: "string", minLength: 1, maxLength: 4096, description: "profileSource file: path of the AutopilotConfigurationFile.json, relative to the scenario file (`enroll --set`: to the working directory), as Apple's profileFile. The loader reads it; text that is not a JSON object is refused naming the file. The device refuses a non-ASCII one (autopilot.not-ascii)." },
+          profileFile: {
+            type: "string",
+            minLength: 1,
+            maxLength: 4096,
+            description:
+              "profileSource file: path of the AutopilotConfigurationFile.json, relative to the scenario file (`enroll --set`: to the working directory), as Apple's profileFile. The loader reads it; text that is not a JSON object is refused naming the file. The device refuses a non-ASCII one (autopilot.not-ascii).",
+          },
           profileJson: str("profileSource file: the AutopilotConfigurationFile.json text itself, inline, instead of profileFile (not both)."),
           uploadHash: bool("Upload this PC's hardware hash as harvested (before any state.hardwareReplaced) to the profile service first, as Get-WindowsAutopilotInfo -Online does."),
         },
@@ -212,8 +230,11 @@ export const windowsScenario: ScenarioExtension = {
     additionalProperties: false,
     description: "The embedded server's windows half.",
     properties: {
-      authPolicy: { enum: ["OnPremise", "Federated", "Certificate"], description: "AuthPolicy answered to Settings enrollments. Default OnPremise. Certificate: devices that offer it authenticate GetPolicies/RST with a client certificate issued by the reference CA over TLS (no WS-Security token)." },
-      password: str("OnPremise password accepted. Default \"enrollsim\"."),
+      authPolicy: {
+        enum: ["OnPremise", "Federated", "Certificate"],
+        description: "AuthPolicy answered to Settings enrollments. Default OnPremise. Certificate: devices that offer it authenticate GetPolicies/RST with a client certificate issued by the reference CA over TLS (no WS-Security token).",
+      },
+      password: str('OnPremise password accepted. Default "enrollsim".'),
       tokenKey: str("Key that verifies identity-provider test tokens."),
       restrictions: {
         type: "object",
@@ -259,7 +280,7 @@ export const windowsScenario: ScenarioExtension = {
             type: "object",
             additionalProperties: false,
             description:
-              "How a refused token is answered: an MS-MDE2 fault (s:Receiver) with this HTTP status and subcode, reason \"validate binary security token: <cause>\". Default 500, s:Authentication (the PC: 0x80180002). Fleet: 200, s:messageformat at GetPolicies (the PC records FACILITY_HTTP 200, 0x801900c8; fleetdm/fleet#46388).",
+              'How a refused token is answered: an MS-MDE2 fault (s:Receiver) with this HTTP status and subcode, reason "validate binary security token: <cause>". Default 500, s:Authentication (the PC: 0x80180002). Fleet: 200, s:messageformat at GetPolicies (the PC records FACILITY_HTTP 200, 0x801900c8; fleetdm/fleet#46388).',
             properties: {
               httpStatus: { enum: [200, 400, 401, 500], description: "HTTP status of the fault answer. Default 500." },
               subcode: str("Fault subcode, e.g. s:Authentication (default), s:messageformat (Fleet), s:Authorization."),
@@ -310,28 +331,7 @@ export const windowsScenario: ScenarioExtension = {
             type: "array",
             description:
               "SCEP certificate profiles delivered through the ClientCertificateInstall CSP (SCEP/<id>/Install/*, then Exec Enroll) and tracked by ESP (ExpectedSCEPCerts, the Certificates row). The device runs SCEP against `url` itself, so faults, DNS and TLS apply.",
-            items: {
-              type: "object",
-              additionalProperties: false,
-              required: ["id", "subject"],
-              properties: {
-                id: { type: "string", description: "The profile's UniqueID (node name)." },
-                subject: { type: "string", description: "Install/SubjectName." },
-                url: {
-                  type: "string",
-                  pattern: "^(https?://|%(SERVER|SERVER_HTTP|SCEP_URL)%)",
-                  "x-expected": "an http(s) URL, or one starting with %SERVER%, %SERVER_HTTP% or %SCEP_URL%",
-                  description: "Install/ServerURL: the SCEP server (NDES, the proxy that publishes it, any URL; several separated by \";\" are tried in order). Default: the embedded CA's /scep.",
-                },
-                challenge: { type: "string", description: "Install/Challenge. Default: the embedded CA's challenge." },
-                keyLength: { enum: [1024, 2048, 4096], description: "Install/KeyLength. Default 2048." },
-                hashAlgorithm: { type: "string", pattern: "^SHA-[123](\\+SHA-[123])*$", "x-expected": "SHA-1, SHA-2, SHA-3, or a combination such as SHA-1+SHA-2", description: "Install/HashAlgorithm. Default SHA-2." },
-                ekus: { type: "array", items: { type: "string", pattern: "^[0-9]+(\\.[0-9]+)+$" }, description: "Install/EKUMapping (OIDs). Default client authentication 1.3.6.1.5.5.7.3.2." },
-                retryCount: { type: "integer", minimum: 0, maximum: 30, description: "Install/RetryCount: polls after a PENDING answer (CSP default 3)." },
-                retryDelayMinutes: { type: "integer", minimum: 0, description: "Install/RetryDelay: minutes between those polls (CSP default 5)." },
-                scope: { enum: ["device", "user"], description: "./Device (ESP device setup, default) or ./User (account setup)." },
-              },
-            },
+            items: { type: "object", additionalProperties: false, required: ["id", "subject"], properties: SCEP_CERT_PROPERTIES },
           },
           devicePreparationProviders: {
             type: "array",
@@ -367,9 +367,23 @@ export const windowsScenario: ScenarioExtension = {
         items: {
           type: "object",
           additionalProperties: false,
-          required: ["name", "settings"],
+          required: ["name"],
+          anyOf: [{ required: ["settings"] }, { required: ["scep"] }],
+          "x-expected": "settings, scep, or both",
           properties: {
             name: { type: "string" },
+            scep: {
+              type: "object",
+              additionalProperties: false,
+              required: ["subject"],
+              description:
+                "A SCEP certificate profile (ClientCertificateInstall SCEP/{UniqueID}): the Install nodes and Exec Enroll in one Atomic, as ESP's scepCerts. The PC answers 202, enrolls after the session on its own HTTP client (steps scep.getcacaps … and scep.install; faults, DNS and trust apply) and records Status (1 installed, 16 failed) and ErrorCode; the server Gets them at the PC's next sessions and records the profile applied, or failed with the code (expect.server.profiles). A failure leaves the PC enrolled. `id` (the UniqueID) defaults to the profile's name.",
+              properties: {
+                ...SCEP_CERT_PROPERTIES,
+                id: { type: "string", description: "The profile's UniqueID (node name). Default: the profile's name." },
+                scope: { enum: ["device", "user"], description: "./Device (default) or ./User (the signed-in user's store)." },
+              },
+            },
             atomic: bool("Deliver the settings in one Atomic (all or nothing)."),
             verify: bool("Verify by Get in the next session; a 404 or a different value re-sends the profile every session."),
             settings: {
@@ -403,8 +417,8 @@ export const windowsScenario: ScenarioExtension = {
         items: {
           enum: ["global-session-state", "requires-signed-in-user"],
           "x-removed": {
-            "atomic-replace-no-cmdid": "a fault that removes the CmdIDs from the server's answer: `faults: [{ match: { step: \"*dm.session\" }, edit: { remove: SyncML/SyncBody/Atomic/Replace/CmdID } }]`",
-            "first-status-only": "a fault that removes every Status after the first from what the server reads: `faults: [{ match: { step: \"*dm.session\" }, edit: { in: request, remove: \"SyncML/SyncBody/Status[2..]\" } }]`",
+            "atomic-replace-no-cmdid": 'a fault that removes the CmdIDs from the server\'s answer: `faults: [{ match: { step: "*dm.session" }, edit: { remove: SyncML/SyncBody/Atomic/Replace/CmdID } }]`',
+            "first-status-only": 'a fault that removes every Status after the first from what the server reads: `faults: [{ match: { step: "*dm.session" }, edit: { in: request, remove: "SyncML/SyncBody/Status[2..]" } }]`',
           },
         },
       },
