@@ -132,24 +132,38 @@ export function evaluateExpectations(summary: SummaryFacts, expect?: Expectation
     results.push(devicesCheck(`answered ${e.step}${what ? ` ${what}` : ""}`, summary, summary.answered?.[i]?.devices ?? 0, e));
   });
   // An empty failures list means "no failure code is expected", unless outcomes or shown texts say what is.
+  // No failures list at all (a successRatio given alone): the ratio is the assertion and failure codes are not checked;
+  // a row says so, with the codes seen, so a reproduction that meant to assert its code learns what to write.
   const othersExpected = Object.keys(spec.outcomes ?? {}).length > 0 || (spec.shown?.length ?? 0) > 0;
+  const seen = Object.entries(summary.errors)
+    .filter(([, e]) => e.count > 0)
+    .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   if (spec.failures !== undefined && (spec.failures.length > 0 || !othersExpected)) {
     const expected = new Set(spec.failures.map((f) => f.code));
     for (const f of spec.failures) results.push(devicesCheck(`failure ${f.code}`, summary, summary.errors[f.code]?.count ?? 0, f));
-    const unexpected = Object.entries(summary.errors)
-      .filter(([code, e]) => !expected.has(code) && e.count > 0)
-      .sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
-    for (const [code, e] of unexpected) {
+    for (const [code, e] of seen.filter(([c]) => !expected.has(c))) {
       results.push({
         name: `unexpected ${code}`,
         ok: false,
-        expected: "only the listed failure codes",
+        expected: spec.failures.length > 0 ? "only the listed failure codes" : NONE_LISTED,
         actual: `unexpected failure code ${code} ×${e.count}`,
       });
     }
+  } else if (spec.failures === undefined && !othersExpected && spec.successRatio !== undefined && (toRange(spec.successRatio, "min").min ?? 0) < 1 && seen.length > 0) {
+    results.push({
+      name: "failure codes",
+      ok: true,
+      expected: "not asserted: successRatio is given without failures:, outcomes: or shown: (list a code there to assert it)",
+      actual: seen.map(([code, e]) => `${code} ×${e.count}`).join(", "),
+    });
   }
   return { expectations: results, ok: results.every((r) => r.ok) };
 }
+
+/** What an unexpected failure code row says when no code is listed: what to write. */
+const NONE_LISTED =
+  "no failure code is listed as expected (failures: [], or no expect: at all, which expects every device to enroll); " +
+  "add the code to failures: (e.g. - { code: CODE, count: N }) or outcomes:, or give successRatio (e.g. { max: 0 }: none enrolled) without failures: to leave codes unchecked";
 
 /** The steady phase's check-in counts (RunMetrics.checkins). */
 export interface CheckinFacts {

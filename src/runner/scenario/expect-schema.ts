@@ -187,7 +187,7 @@ export const expectSchema: Json = {
   description: "What must hold for the run to pass (decides the exit code).",
   additionalProperties: false,
   properties: {
-    successRatio: bound(ratio, "at least", "enrolled / devices. Default 1.0, or 0 when failures, outcomes or shown texts are listed."),
+    successRatio: bound(ratio, "at least", "enrolled / devices. Default 1.0, or 0 when failures, outcomes or shown texts are listed. Given below 1 without failures: failure codes are not checked."),
     checkins: {
       type: "object",
       additionalProperties: false,
