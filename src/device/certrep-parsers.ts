@@ -8,7 +8,7 @@
 import { isMap, type Node } from "yaml";
 import { ScenarioError } from "../errors/index.js";
 import { compareVersions } from "../wire/version.js";
-import { CERTREP_PROPERTIES, CERTREP_REACTIONS, type CertRepParser, type CertRepParserRule, type CertRepProperty, type CertRepReaction } from "../wire/scep/certrep-encoding.js";
+import { CACAPS_PROPERTIES, CERTREP_PROPERTIES, CERTREP_REACTIONS, type CertRepParser, type CertRepParserRule, type CertRepProperty, type CertRepReaction } from "../wire/scep/certrep-encoding.js";
 import { AGENT_PLATFORMS as PLATFORMS } from "./agents.js";
 import { readYaml } from "./catalog-reader.js";
 
@@ -61,7 +61,7 @@ export class CertRepParserCatalog {
   }
 }
 
-const FIELDS = ["platform", "releases", "from", "until", "encoding", "reaction", "source"];
+const FIELDS = ["platform", "releases", "from", "until", "encoding", "getCaCaps", "reaction", "source"];
 
 /** Parses one devices/scep-clients/*.yaml file (`parsers:` list); a problem names file:line:column. */
 export function parseCertRepParsers(text: string, file: string): CertRepParserRow[] {
@@ -74,11 +74,11 @@ export function parseCertRepParsers(text: string, file: string): CertRepParserRo
   };
   const listNode = isMap(doc.contents) ? (doc.contents.get("parsers", true) as Node | undefined) : undefined;
   const data = doc.toJS() as { parsers?: unknown };
-  if (!Array.isArray(data?.parsers)) return bad(listNode ?? doc.contents, "missing `parsers:` list", "parsers: [{ platform, releases | from/until, encoding, reaction, source }]");
+  if (!Array.isArray(data?.parsers)) return bad(listNode ?? doc.contents, "missing `parsers:` list", "parsers: [{ platform, releases | from/until, encoding | getCaCaps, reaction, source }]");
   return (data.parsers as unknown[]).map((item, i) => {
     const node = doc.getIn(["parsers", i], true) as Node | undefined;
     const field = (k: string): Node | undefined => (doc.getIn(["parsers", i, k], true) as Node | undefined) ?? node;
-    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `parsers[${i}] is ${JSON.stringify(item)}`, "a mapping { platform, releases | from/until, encoding, reaction, source }");
+    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `parsers[${i}] is ${JSON.stringify(item)}`, "a mapping { platform, releases | from/until, encoding | getCaCaps, reaction, source }");
     const r = item as Record<string, unknown>;
     for (const k of Object.keys(r)) if (!FIELDS.includes(k)) bad(field(k), `parsers[${i}]: unknown field "${k}"`, FIELDS.join(" | "));
     if (!PLATFORMS.includes(r.platform as Platform)) bad(field("platform"), `parsers[${i}].platform is ${JSON.stringify(r.platform)}`, PLATFORMS.join(" | "));
@@ -89,20 +89,30 @@ export function parseCertRepParsers(text: string, file: string): CertRepParserRo
       bad(field("releases"), `parsers[${i}].releases is ${JSON.stringify(r.releases)}`, `a list of releases, each ${versionExpected}`);
     if (r.releases !== undefined && (r.from !== undefined || r.until !== undefined)) bad(field("from"), `parsers[${i}] has releases and from/until`, "either releases (exact) or from/until (a range)");
     for (const k of ["from", "until"] as const) if (r[k] !== undefined && !version(r[k])) bad(field(k), `parsers[${i}].${k} is ${JSON.stringify(r[k])}`, versionExpected);
-    const enc = r.encoding as Record<string, unknown> | undefined;
-    const entries = enc && typeof enc === "object" ? Object.entries(enc) : [];
-    if (entries.length !== 1)
-      bad(
-        field("encoding"),
-        `parsers[${i}].encoding must name exactly one property`,
-        Object.entries(CERTREP_PROPERTIES)
-          .map(([p, v]) => `{ ${p}: ${v.join(" | ")} }`)
-          .join(" or "),
-      );
-    const [property, value] = entries[0]! as [CertRepProperty, unknown];
-    const values = CERTREP_PROPERTIES[property] as readonly string[] | undefined;
-    if (!values) bad(field("encoding"), `parsers[${i}].encoding: unknown property "${property}"`, Object.keys(CERTREP_PROPERTIES).join(" | "));
-    if (!values!.includes(value as string)) bad(field("encoding"), `parsers[${i}].encoding.${property} is ${JSON.stringify(value)}`, values!.join(" | "));
+    // A row judges one property: of the CertRep's encoding (`encoding: { property: value }`), or of the GetCACaps answer (`getCaCaps: value`).
+    let property: CertRepProperty;
+    let value: unknown;
+    if (r.getCaCaps !== undefined) {
+      if (r.encoding !== undefined) bad(field("getCaCaps"), `parsers[${i}] has encoding and getCaCaps`, "one of them: a row judges one property");
+      [property, value] = ["getCaCaps", r.getCaCaps];
+      if (!(CACAPS_PROPERTIES.getCaCaps as readonly string[]).includes(value as string)) bad(field("getCaCaps"), `parsers[${i}].getCaCaps is ${JSON.stringify(value)}`, CACAPS_PROPERTIES.getCaCaps.join(" | "));
+      if (r.reaction === "crash") bad(field("reaction"), `parsers[${i}]: a crash on a GetCACaps answer is not modelled`, "reject | accept");
+    } else {
+      const enc = r.encoding as Record<string, unknown> | undefined;
+      const entries = enc && typeof enc === "object" ? Object.entries(enc) : [];
+      if (entries.length !== 1)
+        bad(
+          field("encoding"),
+          `parsers[${i}].encoding must name exactly one property`,
+          Object.entries(CERTREP_PROPERTIES)
+            .map(([p, v]) => `{ ${p}: ${v.join(" | ")} }`)
+            .join(" or ") + ` (or, instead of encoding, getCaCaps: ${CACAPS_PROPERTIES.getCaCaps.join(" | ")})`,
+        );
+      [property, value] = entries[0]! as [CertRepProperty, unknown];
+      const values = CERTREP_PROPERTIES[property as keyof typeof CERTREP_PROPERTIES] as readonly string[] | undefined;
+      if (!values) bad(field("encoding"), `parsers[${i}].encoding: unknown property "${property}"`, Object.keys(CERTREP_PROPERTIES).join(" | "));
+      if (!values!.includes(value as string)) bad(field("encoding"), `parsers[${i}].encoding.${property} is ${JSON.stringify(value)}`, values!.join(" | "));
+    }
     if (!CERTREP_REACTIONS.includes(r.reaction as CertRepReaction)) bad(field("reaction"), `parsers[${i}].reaction is ${JSON.stringify(r.reaction)}`, CERTREP_REACTIONS.join(" | "));
     if (property === "contentCipher" && r.reaction === "accept") bad(field("reaction"), `parsers[${i}]: accepting ${String(value)} is not modelled (the simulator decrypts no AES-GCM EnvelopedData)`, "reject | crash");
     if (typeof r.source !== "string" || !r.source.trim()) bad(field("source"), `parsers[${i}].source is missing`, "where the release's behaviour is published (URL and what it shows)");

@@ -107,7 +107,7 @@ export class ReferenceServer {
     const caKey = options.keys?.ca ?? (await crypto.generateKey("rsa2048"));
     const raKey = config.ra ? (options.keys?.ra ?? (await crypto.generateKey("rsa2048"))) : undefined;
     const now = options.now ?? Date.now;
-    const id = createCaIdentity({ caKey, raKey }, crypto, now());
+    const id = createCaIdentity({ caKey, raKey, ...(typeof config.ra === "object" && config.ra.keyUsage ? { raKeyUsage: config.ra.keyUsage } : {}) }, crypto, now());
     const rogue =
       config.fault === "unknown-signer" || config.fault === "cert-for-other-key"
         ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, now(), "rogue CA nobody trusts")

@@ -18,7 +18,9 @@ describe("CertRep parser table", () => {
 
   it("the shipped rows: iOS 10.3.3 and 11.4 crash on a signature OID, macOS 10.12–10.13 accept it, iOS 11.2/11.4 refuse AES-GCM", () => {
     expect(reactions(shipped, "ios", "11.4")).toEqual({ "signerDigestAlgorithm=signature": "crash", "contentCipher=aes-128-gcm": "reject" });
-    expect(reactions(shipped, "ios", "10.3.3")).toEqual({ "signerDigestAlgorithm=signature": "crash" });
+    // iOS 10 also refuses a CA whose GetCACaps advertises no SHA digest (getcacaps.yaml, micromdm/scep#23).
+    expect(reactions(shipped, "ios", "10.3.3")).toEqual({ "signerDigestAlgorithm=signature": "crash", "getCaCaps=no-digest": "reject" });
+    expect(reactions(shipped, "ios", "10.0")).toEqual({ "getCaCaps=no-digest": "reject" });
     expect(reactions(shipped, "ios", "11.2")).toEqual({ "contentCipher=aes-128-gcm": "reject" });
     expect(reactions(shipped, "macos", "10.13.6")).toEqual({ "signerDigestAlgorithm=signature": "accept" });
     expect(reactions(shipped, "macos", "10.12")).toEqual({ "signerDigestAlgorithm=signature": "accept" });
@@ -28,7 +30,7 @@ describe("CertRep parser table", () => {
     expect(reactions(shipped, "windows", "10.0.22631")).toEqual({});
     expect(reactions(shipped, "android", "14", 34)).toEqual({});
     // iPads ran iOS's releases: an ios row covers them (micromdm/scep#76 was an iPad4,4 on 10.3.3).
-    expect(reactions(shipped, "ipados", "10.3.3")).toEqual({ "signerDigestAlgorithm=signature": "crash" });
+    expect(reactions(shipped, "ipados", "10.3.3")).toEqual({ "signerDigestAlgorithm=signature": "crash", "getCaCaps=no-digest": "reject" });
     expect(shipped.forDevice({ platform: "ios", osVersion: "11.4" }).rules.every((r) => r.source.startsWith("https://github.com/micromdm/"))).toBe(true);
   });
 
@@ -57,6 +59,10 @@ describe("CertRep parser table", () => {
     ["parsers:\n  - { platform: ios, releases: [11.4], encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n", /releases is \[11\.4\]/],
     ['parsers:\n  - { platform: ios, release: ["11.4"], encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n', /unknown field "release"/],
     // Hostile shapes: a typed error at the row, not a TypeError; malformed YAML and a duplicate key at the parser's position (not 1:1).
+    // GetCACaps rows: `getCaCaps` instead of `encoding`, a known value, no crash.
+    ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-sha, reaction: reject, source: x }\n', /f\.yaml:2:\d+.*getCaCaps is "no-sha"/],
+    ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-digest, encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n', /has encoding and getCaCaps/],
+    ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-digest, reaction: crash, source: x }\n', /a crash on a GetCACaps answer is not modelled/],
     ["parsers:\n  - null\n", /f\.yaml:2:5.*parsers\[0\] is null/],
     ["parsers:\n  - ios\n", /f\.yaml:2:5.*parsers\[0\] is "ios"/],
     ["parsers:\n  - { platform: ios,\n  - x: [\n", /f\.yaml:3:\d+.*invalid YAML/],

@@ -17,8 +17,9 @@ import type { NameAttribute } from "../../wire/x509/name.js";
 import { buildCsr } from "../../wire/x509/pkcs10.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { CERTREP_PARSER_CRASH } from "../scep/certrep-parser.js";
-import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
+import { parserRule, type CertRepParser } from "../../wire/scep/certrep-encoding.js";
 import { ScepClient } from "../scep/client.js";
+import { appleScepRecipient } from "./scep-recipient.js";
 import type { AppleStore } from "./store.js";
 
 export interface InstallEnv {
@@ -86,18 +87,34 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     // Apple: Retries polls after PENDING, RetryDelay seconds apart.
     poll: { maxAttempts: p.retries, delayMs: p.retryDelay * 1000, backoff: 1 },
     ...(env.certRepParser ? { certRepParser: env.certRepParser } : {}),
+    recipient: (chain) => {
+      const c = appleScepRecipient(chain);
+      return "recipient" in c ? c.recipient : chain.encryption;
+    },
   });
   let outcome;
   try {
     // Same order as enroll(): GetCACaps, GetCACert (both cached), then the device's own RA check.
-    await client.getCaCaps();
+    const caps = await client.getCaCaps();
+    // The release's own judgement of GetCACaps (devices/scep-clients/*.yaml `getCaCaps` rows): iOS 10 refuses a CA that
+    // advertises none of SHA-1/SHA-256/SHA-512 (micromdm/scep#23); a release with no row falls back to the legacy defaults.
+    const noDigest = !caps.sha1 && !caps.sha256 && !caps.sha512;
+    const capsRule = noDigest ? parserRule(env.certRepParser, "getCaCaps", "no-digest") : undefined;
+    if (capsRule?.reaction === "reject") {
+      const why = `GetCACaps advertises none of SHA-1, SHA-256, SHA-512 (${caps.keywords.join(", ") || "empty"}); ${env.certRepParser!.release} refuses such a CA (${capsRule.source})`;
+      decoded(ctx, "profile.scep", { refused: why });
+      return AppleErrors.scepCaCapability(why);
+    }
     const chain = await client.getCaCert();
-    const enc = chain.encryption;
-    if (chain.form === "ra" && enc !== chain.ca && enc.keyUsage && !enc.keyUsage.includes("keyEncipherment")) {
-      // The request envelope goes to the RA: an RA key that may not encipher is unusable (field-failures apple-scep-ra-response-invalid).
-      decoded(ctx, "profile.scep", { refused: `RA certificate ${enc.subject} has keyUsage ${enc.keyUsage.join(",")} (no keyEncipherment)` });
+    // Apple's own choice of the envelope's recipient (scep-recipient.ts): an RA whose keyUsage allows no encryption is
+    // refused (field-failures apple-scep-ra-response-invalid); an RA with no keyUsage at all is no candidate, and the
+    // request goes to the CA (openxpki-config#14).
+    const choice = appleScepRecipient(chain);
+    if ("refused" in choice) {
+      decoded(ctx, "profile.scep", { refused: choice.refused });
       return AppleErrors.scepRaInvalid();
     }
+    if (chain.form === "ra") decoded(ctx, "profile.scep", { recipient: choice.recipient.subject, why: choice.why });
     outcome = await client.enroll({ csr, key, ...(keySlot !== undefined ? { keySlot } : {}) });
   } catch (e) {
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();

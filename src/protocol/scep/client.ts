@@ -48,6 +48,8 @@ export interface ScepClientOptions {
   capsRequired?: boolean;
   /** The device release's CertRep parser (devices/scep-clients/*.yaml): how it meets the CA's encoding choices. Absent: RFC-strict. */
   certRepParser?: CertRepParser;
+  /** The platform's own choice of the request envelope's recipient from GetCACert's set (Apple: protocol/apple/scep-recipient.ts). Absent: `chain.encryption`. */
+  recipient?: (chain: CaChain) => Certificate;
 }
 
 export interface EnrollRequest {
@@ -203,6 +205,7 @@ export class ScepClient {
     chain: CaChain,
   ): Promise<ScepOutcome> {
     const alg = chooseAlgorithms(caps, this.options);
+    const recipient = this.options.recipient?.(chain) ?? chain.encryption;
     const csr = parseCsr(req.csr, "our CSR");
     // RFC 8894 §3.2.1.1: derived from the public key; a renewal that keeps the key mixes in the
     // current certificate so it is not mistaken for a retry of the original PKCSReq.
@@ -221,7 +224,7 @@ export class ScepClient {
           transactionID,
           senderNonce,
           messageData: data,
-          recipient: chain.encryption,
+          recipient,
           cipher: alg.cipher,
           // signingTime: the device's own clock when it signs this message (state.clockOffset).
           signer: { ...signer, hash: alg.digest, signingTime },
@@ -239,7 +242,7 @@ export class ScepClient {
         digest: alg.digest,
         transport: alg.post ? "POST" : "GET",
         signer: signer.cert.subject,
-        recipient: chain.encryption.subject,
+        recipient: recipient.subject,
         ...(type !== MessageType.CertPoll
           ? { csr: { subject: csr.subject, challengePassword: csr.challengePassword !== undefined ? "[REDACTED]" : undefined, extensions: csr.extensions.map((e) => e.oid) } }
           : {}),

@@ -189,7 +189,25 @@ const embedded: Json = {
           description: "Answer PENDING this many times per transaction before issuing. Default 0.",
         },
         failInfo: { type: "string", enum: [...FAIL_INFOS], description: "Always answer FAILURE with this failInfo." },
-        ra: { type: "boolean", description: "Serve a CA + RA chain (degenerate PKCS#7). Default false." },
+        ra: {
+          description:
+            "Serve a CA + RA chain (degenerate PKCS#7). Default false. A mapping serves one and says how its RA certificate is built: keyUsage the bits of its keyUsage extension, or none for no extension at all (openxpki-config#14). Default keyUsage [digitalSignature, keyEncipherment].",
+          // Two types, no oneOf: the mapping's own keywords apply to mappings only, so a typo gets its own message and did-you-mean.
+          type: ["boolean", "object"],
+          "x-expected": "true, false or { keyUsage: [keyUsage bits] | none }",
+          additionalProperties: false,
+          properties: {
+            keyUsage: {
+              description: "The RA certificate's keyUsage bits, or none: no keyUsage extension.",
+              type: ["string", "array"],
+              "x-expected": `none, or a non-empty list of ${KEY_USAGES.join(", ")}`,
+              pattern: "^none$",
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: "string", enum: [...KEY_USAGES] },
+            },
+          },
+        },
         caps: {
           type: "array",
           description: "Override the advertised GetCACaps keywords.",

@@ -32,7 +32,8 @@ export interface EmbeddedScepConfig {
   challenge?: string;
   pending?: number;
   failInfo?: FailInfoName;
-  ra?: boolean;
+  /** `true`, or how the RA certificate is built: `{ keyUsage: [bits] | none }`. */
+  ra?: boolean | { keyUsage?: KeyUsageName[] | "none" };
   caps?: CaCap[];
   validityDays?: number;
   fault?: ScepServerFault;
@@ -236,7 +237,7 @@ export interface ResolvedEmbeddedScep {
   challenge: string;
   pending: number;
   failInfo?: FailInfoName;
-  ra: boolean;
+  ra: boolean | { keyUsage?: KeyUsageName[] | "none" };
   /** `undefined`: the embedded server's own default set. */
   caps?: CaCap[];
   validityDays: number;

@@ -13,6 +13,7 @@ import {
   subjectAltName,
   subjectKeyIdentifier,
   type Extension,
+  type KeyUsage,
 } from "../../wire/x509/extensions.js";
 import { OID } from "../../wire/oids.js";
 import type { Csr } from "../../wire/x509/pkcs10.js";
@@ -20,6 +21,12 @@ import type { Csr } from "../../wire/x509/pkcs10.js";
 export interface CaKeys {
   caKey: PrivateKey;
   raKey?: PrivateKey;
+  /**
+   * The RA certificate's keyUsage extension (`embedded.scep.ra: { keyUsage }`): the bits, or `none` for a certificate
+   * without the extension (openxpki-config#14: OpenXPKI's democa issued its SCEP RA certificate so). Default
+   * digitalSignature + keyEncipherment, as RFC 8894 §2.1.2 asks of the certificate that signs and decrypts.
+   */
+  raKeyUsage?: KeyUsage[] | "none";
 }
 
 export interface CaIdentity {
@@ -61,7 +68,7 @@ export function createCaIdentity(keys: CaKeys, crypto: CryptoPort, now: number, 
       spki: keys.raKey.spki,
       extensions: [
         basicConstraints(false),
-        keyUsage(["digitalSignature", "keyEncipherment"]),
+        ...(keys.raKeyUsage === "none" ? [] : [keyUsage(keys.raKeyUsage ?? ["digitalSignature", "keyEncipherment"])]),
         subjectKeyIdentifier(keyIdentifier(keys.raKey.spki, crypto)),
         authorityKeyIdentifier(caKid),
       ],

@@ -2,6 +2,7 @@
 /** Configuration of the embedded SCEP CA (the scenario's `embedded.scep` block). */
 import type { FailInfo } from "../../wire/scep/vocabulary.js";
 import type { CertRepEncoding } from "../../wire/scep/certrep-encoding.js";
+import type { KeyUsage } from "../../wire/x509/extensions.js";
 
 export interface ScepServerConfig {
   /** Challenge password the CA accepts. */
@@ -10,8 +11,11 @@ export interface ScepServerConfig {
   pending: number;
   /** Always answer FAILURE with this failInfo (fault scenarios). */
   failInfo?: FailInfo;
-  /** Serve an RA + CA set; the RA signs CertReps and receives envelopes. */
-  ra: boolean;
+  /**
+   * Serve an RA + CA set; the RA signs CertReps and receives envelopes (the server decrypts with the RA key only).
+   * `{ keyUsage }` describes the RA certificate's keyUsage extension: the bits, or `none` (no extension at all).
+   */
+  ra: boolean | RaCertificateSpec;
   /** GetCACaps keywords. */
   caps: string[];
   validityDays: number;
@@ -47,6 +51,11 @@ export interface ScepServerConfig {
    * SUCCESS envelope's content cipher, as real CAs wrote them. Absent: RFC 5652 / RFC 8894.
    */
   certRep?: CertRepEncoding;
+}
+
+/** How the RA certificate is built (`embedded.scep.ra: { keyUsage }`). Default keyUsage: digitalSignature, keyEncipherment. */
+export interface RaCertificateSpec {
+  keyUsage?: KeyUsage[] | "none";
 }
 
 export const GET_CA_CERT_FAULTS = ["ra-without-key-encipherment"] as const;

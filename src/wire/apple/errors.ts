@@ -202,6 +202,19 @@ export const AppleErrors = {
       item("MCProfileErrorDomain", 1030, `The "${payloadType}" payload can only be installed on a device with user-approved MDM enrollment.`),
     ],
   }),
+  /**
+   * The device refused the SCEP server for its GetCACaps answer (its release's row in devices/scep-clients/*.yaml), before any
+   * PKIOperation. The alert "Profile Installation Failed" over "The Certification Authority does not have the required
+   * capability." is published for iOS 18 (smallstep/certificates#2405, a screenshot-quoted alert); the inner
+   * MCSCEPErrorDomain code behind that sentence is not published, so the chain carries the sentence as the alert's
+   * message (suggestion) and no invented inner code. iOS 10's own wording for its refusal (micromdm/scep#23) is not
+   * published: the same sentence is assumed.
+   */
+  scepCaCapability: (why: string): AppleError => ({
+    symptom: "apple.scep.ca-capability",
+    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed", "The Certification Authority does not have the required capability.")],
+    diagnosis: why,
+  }),
   scepRaInvalid: (): AppleError => ({
     symptom: "apple.scep.ra-invalid",
     chain: [item("MCSCEPErrorDomain", 22003, "The Registration Authority's response is invalid.")],

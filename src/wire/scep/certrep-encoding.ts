@@ -41,7 +41,16 @@ export const CERTREP_PROPERTIES = {
   signerDigestAlgorithm: ["signature"],
   contentCipher: ["aes-128-gcm"],
 } as const;
-export type CertRepProperty = keyof typeof CERTREP_PROPERTIES;
+/**
+ * What a client release judges in the CA's GetCACaps answer (RFC 8894 §3.5.2), before any PKIOperation. `no-digest`:
+ * none of SHA-1, SHA-256, SHA-512 is advertised (SCEPStandard implies SHA-256). A row says `reject` (the device refuses
+ * the CA itself) or `accept` (it falls back to the legacy defaults and lets the CA judge the request); a release with no
+ * row falls back (the RFC 8894 legacy defaults: GET, DES3, SHA-1).
+ */
+export const CACAPS_PROPERTIES = {
+  getCaCaps: ["no-digest"],
+} as const;
+export type CertRepProperty = keyof typeof CERTREP_PROPERTIES | keyof typeof CACAPS_PROPERTIES;
 
 export const CERTREP_REACTIONS = ["accept", "reject", "crash"] as const;
 export type CertRepReaction = (typeof CERTREP_REACTIONS)[number];
