@@ -25,3 +25,19 @@ describe("personal Windows blocked: OOBE joins of PCs not registered with Autopi
     expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
   }, 120_000);
 });
+
+describe("a routable UPN suffix that is not a verified domain of the tenant", () => {
+  it("hybrid PCs whose users are at it record Event 76 0x8018002b with the GPO's credential type; users at a verified domain enroll", async () => {
+    const { summary } = await runScenario(failures("win-upn-suffix-unverified-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 5, enrolled: 2, failed: 3, ok: true });
+    const e = summary.errors["windows.gpo.mdm-not-configured"]!;
+    expect(e).toMatchObject({ count: 3, step: "enroll.precheck" });
+    expect(e.example).toContain("ad.contoso.example.com is not a verified domain of the tenant");
+    expect(e.shown).toMatchObject({ code: "0x8018002B", text: "Auto MDM Enroll: Device Credential (0x0), Failed (Unknown Win32 Error code: 0x8018002b)" });
+    expect(e.shown!.screen).toContain("Event Viewer");
+  }, 120_000);
+  it("fixed: the suffix verified, every PC enrolls", async () => {
+    const { summary } = await runScenario(failures("win-upn-suffix-unverified-fixed.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 5, enrolled: 5, failed: 0, ok: true });
+  }, 120_000);
+});

@@ -23,7 +23,7 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory, managementAgentBlock, tpmState } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { pageShown, signInShown } from "./signin-shown.js";
-import { gpoCredentialOf } from "./gpo-event.js";
+import { event76Text, gpoCredentialOf } from "./gpo-event.js";
 import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
 
@@ -94,6 +94,7 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     const reg = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, registration: true, serialNumber: run.id.serialNumber, tpm: run.state.tpm.version }, idpToken);
     if (reg.status === "refused") return refusedJoin(run, reg, false);
     entraRegistered = reg.mdm;
+    if (!reg.mdm && reg.noMdm === "upn-domain-unverified") return noMdmUrl(run, "registered", reg.noMdm);
     if (!reg.mdm) {
       return fail(
         "windows.byod.mam-only",
@@ -110,6 +111,11 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     const synced = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, serialNumber: run.id.serialNumber, hybrid: true, tpm: run.state.tpm.version });
     if (synced.status === "refused") return refusedJoin(run, synced, false);
     run.state.join = "hybrid-joined";
+    // The auto-enroll task then finds no MDM enrollment URL for the user: Event 76 0x8018002b (gpo-event.ts).
+    if (!synced.mdm && synced.noMdm === "upn-domain-unverified") {
+      const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
+      return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: ${event76Text(m.hresult, gpoCredentialOf(o.raw))} — ${m.name}: the PC is hybrid joined, but ${upn.split("@")[1] ?? upn} is not a verified domain of the tenant, so the directory has no MDM enrollment URL for ${upn}`);
+    }
   }
   if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl && !alreadyInDirectory(run.state, "join")) {
     // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.
@@ -140,15 +146,24 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     if (joined.status === "refused") return refusedJoin(run, joined, attested);
     // Joined, but the directory's MDM user scope leaves this user out: the join carries no MDM enrollment URLs,
     // so automatic enrollment has no MDM to enroll with (MENROLL_E_MDM_NOT_CONFIGURED; windows.md §7.2).
-    if (!joined.mdm) {
-      const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
-      return fail("windows.join.mdm-not-configured", "join.register", `Something went wrong. ${m.name} (${hresultHex(m.hresult).toLowerCase()}): the device joined the directory, but ${upn} is outside the MDM user scope, so no MDM enrollment URL came with the join`);
-    }
+    if (!joined.mdm) return noMdmUrl(run, "joined", joined.noMdm);
     // The join hands over to MDM automatic enrollment: another management agent on the PC blocks it (0x80180026, state.ts).
     const blocked = managementAgentBlock(run.state);
     if (blocked) return fail(blocked.code, "enroll.precheck", blocked.message);
   }
   return { ...(idpToken !== undefined ? { idpToken } : {}), entraRegistered };
+}
+
+/**
+ * The join or registration carried no MDM enrollment URL (MENROLL_E_MDM_NOT_CONFIGURED; windows.md §7.2): the user is
+ * outside the MDM user scope, or the UPN suffix is not a verified domain of the tenant (the directory's reason, `noMdm`).
+ * No screen text is published for 0x8018002B outside Event 76: the generic "Something went wrong" form (menroll.ts).
+ */
+function noMdmUrl(run: EnrollRun, joined: "joined" | "registered", reason: string | undefined): WindowsFlowResult {
+  const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
+  const domain = run.upn.split("@")[1] ?? run.upn;
+  const why = reason === "upn-domain-unverified" ? `${domain} is not a verified domain of the tenant` : `${run.upn} is outside the MDM user scope`;
+  return run.fail("windows.join.mdm-not-configured", "join.register", `Something went wrong. ${m.name} (${hresultHex(m.hresult).toLowerCase()}): the device ${joined} the directory, but ${why}, so no MDM enrollment URL came with the ${joined === "joined" ? "join" : "registration"}`);
 }
 
 /**

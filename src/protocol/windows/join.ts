@@ -12,7 +12,13 @@ import { exchange, mediaType } from "../common/exchange.js";
 
 /** `mdm`/`mam`: which management the directory's user scopes give this device (absent: MDM, as before). */
 export type JoinOutcome =
-  | { status: "joined"; mdm: boolean; mam: boolean }
+  | {
+      status: "joined";
+      mdm: boolean;
+      mam: boolean;
+      /** Why no MDM enrollment URL came (the reference server's reason: outside-mdm-scope, upn-domain-unverified). */
+      noMdm?: string;
+    }
   | {
       status: "refused";
       /** The client HRESULT ("0x801C03F3"), when the service's answer maps to one. */
@@ -81,7 +87,8 @@ export async function joinDirectory(ctx: ProtocolContext, url: string, who: Join
       decoded(ctx, "join.register", out);
       return out;
     }
-    const out = { status: "joined" as const, mdm: body.mdm !== false, mam: body.mam === true };
+    const noMdm = body.mdm === false ? text(body.noMdm, 60) : undefined;
+    const out = { status: "joined" as const, mdm: body.mdm !== false, mam: body.mam === true, ...(noMdm ? { noMdm } : {}) };
     decoded(ctx, "join.register", out);
     return out;
   });

@@ -109,9 +109,18 @@ export const policySchema: Json = {
         federatedDomains: strings(
           "Domains of this tenant federated with an on-premises identity provider (AD FS); the others are managed. The user realm the identity provider reports (account_type Federated or Managed) decides whether integrated Windows authentication can work (options.windows.tokenSource: integrated; 0xCAA9001F for a managed domain).",
         ),
-        domains: strings(
-          "This tenant's verified domains. A sign-in whose UPN domain is neither one of them, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist). Default: every domain no other tenant holds.",
-        ),
+        domains: {
+          type: "array",
+          description:
+            "This tenant's custom domains: a name is a verified domain, {name, verified: false} one added but not verified. A sign-in whose UPN domain is neither a verified one, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist); a user whose UPN suffix is not a verified domain gets no MDM enrollment URL with a join (0x8018002B MENROLL_E_MDM_NOT_CONFIGURED; GPO: Event 76). A subdomain is its own entry. Default: every domain no other tenant holds is verified.",
+          items: {
+            oneOf: [
+              { type: "string", minLength: 1 },
+              { type: "object", additionalProperties: false, required: ["name"], properties: { name: str("The domain name."), verified: { type: "boolean", description: "Default true; false: added in Entra but not verified (no TXT/MX record proved it)." } } },
+            ],
+            "x-expected": "a domain name, or {name, verified}",
+          },
+        },
         lockout: {
           type: "object",
           additionalProperties: false,

@@ -239,6 +239,13 @@ export interface WorkspaceOneTenant {
   registeredDevices?: { environment: string; serialNumbers?: string[]; udids?: string[] }[];
 }
 
+/** A custom domain of the tenant and its verification state (Microsoft Entra admin center › Custom domain names). */
+export interface TenantDomain {
+  name: string;
+  /** Default true. */
+  verified?: boolean;
+}
+
 export interface PolicyConfig {
   /** The Workspace ONE UEM tenant the Hub enrolls against on every platform (server/workspace-one/uem.ts). */
   workspaceOne?: WorkspaceOneTenant;
@@ -253,8 +260,12 @@ export interface PolicyConfig {
     requireMfaToJoin?: boolean;
     /** Device objects present before the run (directory-objects.ts). */
     devices?: DirectoryDeviceSpec[];
-    /** This tenant's verified domains; absent: every domain no other tenant holds (server/windows/tenants.ts). */
-    domains?: string[];
+    /**
+     * This tenant's custom domains: a name is a verified domain, `{ name, verified: false }` one added but not verified
+     * (Entra's "Unverified" status: no user signs in with it, and a user whose UPN suffix is not a verified domain gets
+     * no MDM enrollment URL). Absent: every domain no other tenant holds is verified (server/windows/tenants.ts).
+     */
+    domains?: (string | TenantDomain)[];
     /** Domains federated with an on-premises identity provider (AD FS); the others are managed (user realm). */
     federatedDomains?: string[];
     /** Account lockout after failed password sign-ins, per user (lockout.ts). Absent: no lockout. */

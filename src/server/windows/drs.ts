@@ -16,6 +16,7 @@ import { AADSTS_TEXT } from "../policy/conditional-access.js";
 import { DIRECTORY_ANSWER } from "../policy/directory-objects.js";
 import type { JoinRefusal } from "../policy/engine.js";
 import { joinMfaRequirement } from "../policy/join-mfa.js";
+import { upnDomainVerified } from "./tenants.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
 
@@ -79,7 +80,7 @@ function bulkTokenRefusal(req: HttpRequest, ctx: HalfContext, tokenKey: string):
   return json(400, { oauthError: "invalid_grant", serverErrorCode: "AADSTS700082", reason: "bulk-token-expired", message });
 }
 
-export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): HttpResponse {
+export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string, initialDomain: string): HttpResponse {
   const policy = ctx.policy;
   let q: Record<string, unknown>;
   try {
@@ -115,5 +116,9 @@ export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string): H
     ...(typeof q.tpmFirmwareVersion === "string" ? { tpmFirmwareVersion: q.tpmFirmwareVersion.slice(0, 32) } : {}),
   });
   if (!d.ok) return refusalAnswer(d.refusal, d.message, typeof q.upn === "string" ? q.upn : undefined);
-  return json(200, { joined: q.deviceId, registration, mdm: d.mdm, mam: d.mam });
+  // The MDM enrollment URL comes with the join only for a user whose UPN suffix is a verified domain of the tenant
+  // (tenants.ts upnDomainVerified; Learn's 0x8018002b cause): `noMdm` says why none came.
+  const unverified = typeof q.upn === "string" && !upnDomainVerified(policy.config, initialDomain, q.upn);
+  const noMdm = d.mdm ? (unverified ? "upn-domain-unverified" : undefined) : "outside-mdm-scope";
+  return json(200, { joined: q.deviceId, registration, mdm: d.mdm && !unverified, mam: d.mam, ...(noMdm ? { noMdm } : {}) });
 }

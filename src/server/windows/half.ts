@@ -139,7 +139,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
       return json(405, { error: "method not allowed" });
     }
     // Device registration (Entra join / registration) from the directory's device objects and settings (drs.ts).
-    if (path === "/windows/drs/join" && req.method === "POST") return drsJoin(req, ctx, cfg.tokenKey);
+    if (path === "/windows/drs/join" && req.method === "POST") return drsJoin(req, ctx, cfg.tokenKey, cfg.autopilot.tenantDomain);
     if (path === "/windows/autopilot/register" && req.method === "POST") {
       // Hash import (Get-WindowsAutopilotInfo -Online / OEM CSV): serial → hardware hash.
       let q: { serialNumber?: unknown; hardwareHash?: unknown };

@@ -2,7 +2,8 @@
 /**
  * Tenants as data. The reference server is one Microsoft Entra tenant: its id, its initial domain
  * (`embedded.windows.autopilot.tenantDomain`) and its verified domains (`embedded.policy.directory.domains`;
- * absent: every domain no other tenant holds, the lenient default). `embedded.policy.otherTenants` lists
+ * absent: every domain no other tenant holds, the lenient default; an entry `{ name, verified: false }` is a domain
+ * added but not verified, which no sign-in or MDM lookup accepts). `embedded.policy.otherTenants` lists
  * other tenants of the same cloud: their domains and the hardware hashes imported into their Autopilot
  * lists. A hash is registered to one tenant at a time (Windows Autopilot known issues; server-policies.md
  * §8.1 "Tenant binding"): the deployment service hands a device the profile of the tenant that holds its
@@ -50,9 +51,30 @@ export function tenantOfDomain(policy: PolicyConfig, cfg: WindowsServerConfig, d
   if (other) return refOf(other);
   const own = { id: OWN_TENANT_ID, domain: cfg.autopilot.tenantDomain };
   if (lower(cfg.autopilot.tenantDomain) === d) return own;
-  const verified = policy.directory?.domains;
-  if (verified === undefined || verified.some((x) => lower(x) === d)) return own;
+  const verified = verifiedDomains(policy);
+  if (verified === undefined || verified.includes(d)) return own;
   return undefined;
+}
+
+/** This tenant's verified custom domains, lower-case (a domain listed `verified: false` is not one); undefined when the policy lists none. */
+export function verifiedDomains(policy: PolicyConfig): string[] | undefined {
+  const list = policy.directory?.domains;
+  if (list === undefined) return undefined;
+  return list.flatMap((x) => (typeof x === "string" ? [lower(x)] : x.verified === false ? [] : [lower(x.name)]));
+}
+
+/**
+ * Whether a user's UPN suffix is a verified domain of this tenant (its initial domain, or a verified custom domain;
+ * every domain when the policy lists none). Microsoft Learn, "Troubleshoot Windows device enrollment problems in
+ * Microsoft Intune", error 0x8018002b: "The UPN contains an unverified or non-routable domain, such as .local (like
+ * joe@contoso.local)". A subdomain of a verified domain is not verified by that (it is its own entry: IntuneDocs#3335's
+ * ad.<domain>). Another tenant's domain is not this tenant's.
+ */
+export function upnDomainVerified(policy: PolicyConfig, initialDomain: string, upn: string): boolean {
+  const d = lower(upn.split("@")[1] ?? "");
+  if (d === lower(initialDomain)) return true;
+  const verified = verifiedDomains(policy);
+  return verified === undefined || verified.includes(d);
 }
 
 /** The tenant that holds a serial's Autopilot registration, when another tenant does. */

@@ -5,13 +5,15 @@
  * (the Autopilot registration's tenant against the UPN's); the company sign-in page as a user prompt.
  * Units, then the device against the embedded server over loopback (the shipped pairs).
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../../../src/errors/index.js";
 import { loadScenario, runScenario } from "../../../src/api/run-scenario.js";
 import { signInShown } from "../../../src/device/windows/signin-shown.js";
 import { caaByCode, caaForHttpStatus, caaForOAuthError, caaHex, oauthErrorJson, parseOAuthError } from "../../../src/wire/windows/caa.js";
-import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, userRealm, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
+import { derivedTenantId, openIdConfiguration, otherTenantOfSerial, tenantOfDomain, upnDomainVerified, userRealm, OWN_TENANT_ID } from "../../../src/server/windows/tenants.js";
 import { windowsServerConfig } from "../../../src/server/windows/config.js";
 import { enrollmentPrecheck, windowsState } from "../../../src/device/windows/state.js";
 import type { DeviceIdentity } from "../../../src/device/identity.js";
@@ -93,6 +95,28 @@ describe("tenants as data", () => {
     expect(tenantOfDomain({ ...policy, directory: { domains: ["contoso.example.com"] } }, cfg, "elsewhere.example.org")).toBeUndefined();
     expect(derivedTenantId("dev.example.com")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(derivedTenantId("dev.example.com")).not.toBe(derivedTenantId("dev2.example.com"));
+  });
+  it("a domain listed verified: false is not this tenant's: no sign-in realm, and its users' UPN suffix is not verified (0x8018002b's cause)", () => {
+    const policy = { directory: { domains: ["contoso.example.com", { name: "ad.contoso.example.com", verified: false }, { name: "fabrikam.example.com" }] } };
+    expect(tenantOfDomain(policy, cfg, "ad.contoso.example.com")).toBeUndefined();
+    expect(tenantOfDomain(policy, cfg, "fabrikam.example.com")!.id).toBe(OWN_TENANT_ID);
+    const realm = JSON.parse(new TextDecoder().decode(userRealm(policy, cfg, "u@ad.contoso.example.com").body)) as { account_type: string };
+    expect(realm.account_type).toBe("Unknown");
+    expect(upnDomainVerified(policy, cfg.autopilot.tenantDomain, "u@AD.contoso.example.com")).toBe(false);
+    expect(upnDomainVerified(policy, cfg.autopilot.tenantDomain, "u@contoso.example.com")).toBe(true);
+    // A subdomain of a verified domain is its own entry; the initial domain is always verified; no list: every domain.
+    expect(upnDomainVerified(policy, cfg.autopilot.tenantDomain, "u@eu.contoso.example.com")).toBe(false);
+    expect(upnDomainVerified(policy, cfg.autopilot.tenantDomain, `u@${cfg.autopilot.tenantDomain}`)).toBe(true);
+    expect(upnDomainVerified({}, cfg.autopilot.tenantDomain, "u@ad.contoso.example.com")).toBe(true);
+  });
+  it("directory.domains entries are names or {name, verified}: a misspelt key gets file:line:column and what is expected", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "enrollsim-domains-"));
+    const file = join(dir, "s.yaml");
+    writeFileSync(
+      file,
+      "name: d\nserver: embedded\nembedded:\n  policy:\n    directory:\n      domains: [contoso.example.com, { name: ad.contoso.example.com, verifed: false }]\ngroups:\n  - { name: a, model: windows-10-desktop, count: 1, flow: windows-gpo }\n",
+    );
+    await expect(loadScenario(file)).rejects.toThrow(/s\.yaml:6:38: embedded\.policy\.directory\.domains\[1\] needs a domain name, or \{name, verified\}/);
   });
   it("a serial another tenant imported is that tenant's; the discovery document names the tenant, an unknown domain is AADSTS90002", () => {
     const policy = { directory: { domains: ["contoso.example.com"] }, otherTenants: [{ domain: "dev.example.com", id: "11111111-2222-3333-4444-555555555555", autopilot: { registered: ["ABC123"] } }] };
