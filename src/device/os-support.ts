@@ -57,3 +57,25 @@ export function pinnedRelease(platform: string, state: unknown): { key: "apiLeve
   if (typeof release !== "string" && typeof release !== "number") return undefined;
   return { key: platform === "android" ? "apiLevel" : "os.version", release };
 }
+
+/** A catalog model as the did-you-mean below reads it. */
+export interface ModelRange {
+  id: string;
+  platform: string;
+  osSupport?: OsSupport;
+}
+
+/**
+ * The did-you-mean of a refused release: the catalog's models of the same platform whose published range
+ * holds `release` (sorted, at most 8 named), or where to add one when none does.
+ */
+export function modelsThatRun(models: readonly ModelRange[], platform: string, release: string | number, except?: string): string {
+  const os = OS_NAME[platform] ?? platform;
+  const ids = models
+    .filter((m) => m.platform === platform && m.id !== except && m.osSupport && !osRangeProblem(m.osSupport, release))
+    .map((m) => m.id)
+    .sort();
+  if (ids.length === 0) return `no model in the catalog runs ${os} ${release} (add one: devices/README.md, --devices DIR)`;
+  const named = ids.slice(0, 8).join(", ");
+  return `models in the catalog that run ${os} ${release}: ${named}${ids.length > 8 ? ` and ${ids.length - 8} more` : ""} (enrollsim devices)`;
+}

@@ -4,7 +4,7 @@
  * every exchange. Without --server, the embedded reference server runs in-process.
  */
 import { familyOf, stateProblem, type DeviceState } from "../../device/state.js";
-import { describeRange, osRangeProblem, pinnedRelease, rangeMessage } from "../../device/os-support.js";
+import { describeRange, modelsThatRun, osRangeProblem, pinnedRelease, rangeMessage } from "../../device/os-support.js";
 import { didYouMean } from "../../errors/suggest.js";
 import { loadCatalogWith } from "../../runner/catalog-files.js";
 import type { Catalog } from "../../device/catalog.js";
@@ -82,7 +82,8 @@ function checkedState(state: Record<string, unknown>, modelId: string, catalog: 
   const pin = pinnedRelease(model.platform, state);
   const off = pin && model.osSupport ? osRangeProblem(model.osSupport, pin.release) : undefined;
   if (pin && off && model.osSupport) {
-    throw new ScenarioError(`--state ${pin.key}: ${rangeMessage(model.id, model.platform, model.osSupport, `state.${pin.key}`, pin.release, off)}`, undefined, describeRange(model.platform, model.osSupport));
+    const others = modelsThatRun(catalog.list(), model.platform, pin.release, model.id); // pick one with --model
+    throw new ScenarioError(`--state ${pin.key}: ${rangeMessage(model.id, model.platform, model.osSupport, `state.${pin.key}`, pin.release, off)}; ${others}`, undefined, describeRange(model.platform, model.osSupport));
   }
   return state as DeviceState;
 }

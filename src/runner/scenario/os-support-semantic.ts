@@ -3,13 +3,14 @@
  * Load-time check of a group's OS release against its model's published range (catalog `osSupport`,
  * src/device/os-support.ts): `state.os.version` on an Apple model, `state.apiLevel` on an Android one.
  * A release the model never ran (an iPhone 15 on iOS 16, a Pixel 8 on Android 11) is an error at the
- * value with the model's range and its source, never a device that quietly runs it.
+ * value with the model's range and its source, and the catalog's models that do run it (a did-you-mean),
+ * never a device that quietly runs it.
  *
  * The same for an OS update during the run (timeline `set: { state.os | state.osVersion | state.apiLevel }`,
  * device/os-update.ts) on each group it reaches, and a downgrade below the group's pinned release is refused: an update
  * never installs an older release (that takes an erase and restore).
  */
-import { describeRange, osRangeProblem, pinnedRelease, rangeMessage } from "../../device/os-support.js";
+import { describeRange, modelsThatRun, osRangeProblem, pinnedRelease, rangeMessage, type ModelRange } from "../../device/os-support.js";
 import { compareVersions } from "../../wire/version.js";
 import { releaseOf } from "../../device/os-update.js";
 import type { Issue } from "./messages.js";
@@ -28,13 +29,17 @@ export function osSupportIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
     const path = ["groups", i, "state", ...pin.key.split(".")];
     const p = osRangeProblem(support, release);
     if (!p) return;
-    out.push({ path, anchor: "value", message: rangeMessage(g.model, platform, support, what, release, p), expected: `a release ${g.model} runs: ${describeRange(platform, support)}`, rank: 1 });
+    const others = modelsThatRun(catalogRanges(ctx), platform, release, g.model);
+    out.push({ path, anchor: "value", message: `${rangeMessage(g.model, platform, support, what, release, p)}; ${others}`, expected: `a release ${g.model} runs: ${describeRange(platform, support)}, or a model that runs ${release}`, rank: 1 });
   });
   out.push(...osUpdateIssues(s, ctx));
   return out;
 }
 
 const RELEASE_KEY: Record<string, string> = { windows: "osVersion", android: "apiLevel" };
+
+/** The catalog's models with their platform and published range, for the did-you-mean of a refused release. */
+const catalogRanges = (ctx: ScenarioContext): ModelRange[] => Object.entries(ctx.modelPlatforms ?? {}).map(([id, platform]) => ({ id, platform, ...(ctx.modelOsSupport?.[id] ? { osSupport: ctx.modelOsSupport[id] } : {}) }));
 
 /** Timeline OS updates: a release each reached group's model runs, and not older than the group's pinned one. */
 function osUpdateIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
@@ -55,7 +60,7 @@ function osUpdateIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
           out.push({
             path,
             anchor: "value",
-            message: `timeline[${i}] updates group ${g.name}: ${rangeMessage(g.model, platform, support, `state.${key}`, key === "apiLevel" ? Number(release) : release, off)}`,
+            message: `timeline[${i}] updates group ${g.name}: ${rangeMessage(g.model, platform, support, `state.${key}`, key === "apiLevel" ? Number(release) : release, off)}; ${modelsThatRun(catalogRanges(ctx), platform, key === "apiLevel" ? Number(release) : release, g.model)}`,
             expected: `a release ${g.model} runs: ${describeRange(platform, support)}`,
             rank: 1,
           });

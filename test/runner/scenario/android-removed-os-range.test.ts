@@ -37,7 +37,7 @@ describe("a group's OS release against its model's range", () => {
     const e = loadError(one("iphone-15", "ios-profile", '{ os: { version: "16.4", build: "20E247" } }'));
     expect(e.location).toBe("ticket.yaml:4:87");
     expect(e.message).toContain("iphone-15 ships with iOS 17.0; state.os 16.4 is below it (supported: iOS 17.0 and later; source: https://");
-    expect(e.expected).toBe("a release iphone-15 runs: iOS 17.0 and later");
+    expect(e.expected).toBe("a release iphone-15 runs: iOS 17.0 and later, or a model that runs 16.4");
   });
 
   it("an iPhone 8 on iOS 17 is above its last release; on iOS 16.7.10 it loads", () => {
@@ -49,6 +49,19 @@ describe("a group's OS release against its model's range", () => {
     expect(loadError(one("pixel-8", "android-work-profile", "{ apiLevel: 30 }")).message).toContain("pixel-8 ships with Android API level 34; state.apiLevel 30 is below it");
     expect(loadError(one("samsung-galaxy-s9", "android-work-profile", "{ apiLevel: 31 }")).message).toContain("samsung-galaxy-s9's last supported release is Android API level 29; state.apiLevel 31 is above it");
     expect(() => parseScenario(one("samsung-galaxy-s9", "android-work-profile", "{ apiLevel: 29 }"), "ok.yaml", context)).not.toThrow();
+  });
+
+  it("a refused release names the catalog's models that do run it (did-you-mean); none: where to add one", () => {
+    const e = loadError(one("pixel-8", "android-work-profile", "{ apiLevel: 30 }"));
+    expect(e.message).toMatch(/state\.apiLevel 30 is below it \(supported: Android API level 34 and later; source: [^)]+\); models in the catalog that run Android API level 30: [a-z0-9, -]+ \(enrollsim devices\)/);
+    const named = /run Android API level 30: ([^(]+) \(/.exec(e.message)![1]!.split(", ");
+    expect(named).toEqual(expect.arrayContaining(["samsung-galaxy-a03-core", "zebra-tc52"]));
+    expect(named).not.toContain("pixel-8");
+    expect(named).not.toContain("samsung-galaxy-s9"); // its last release is API 29
+    for (const id of named) expect(() => parseScenario(one(id, "android-work-profile", "{ apiLevel: 30 }"), "ok.yaml", context), id).not.toThrow();
+    expect(e.expected).toBe("a release pixel-8 runs: Android API level 34 and later, or a model that runs 30");
+    expect(loadError(one("iphone-15", "ios-profile", '{ os: { version: "16.4", build: "20E247" } }')).message).toContain("models in the catalog that run iOS 16.4: iphone-8");
+    expect(loadError(one("iphone-15", "ios-profile", '{ os: { version: "10.3.4", build: "14G61" } }')).message).toContain("no model in the catalog runs iOS 10.3.4 (add one: devices/README.md, --devices DIR)");
   });
 
   it("compares Apple majors for the last release and API levels as numbers", () => {
