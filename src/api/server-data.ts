@@ -41,3 +41,13 @@ export function runDataExpander(server: Embedded): ((urls: ServerUrls) => Embedd
     return expandDeep(server.platforms, (x) => expandTemplate(x, values, "run"));
   };
 }
+
+/**
+ * Run variables (`%SERVER%`, `%SERVER_HTTP%`, `%SCEP_URL%`, …) in a value a timeline `set` gives the server's data,
+ * expanded as embedded.* itself is (runDataExpander): a profile assigned mid-run may name the server too.
+ */
+export function expandRunValue<T>(value: T, urls: ServerUrls): T {
+  if (!strings(value, (x) => templateUses(x).length > 0)) return value;
+  const values = runTemplateValues({ https: urls.https, http: urls.http, scepUrl: `${urls.http}/scep` });
+  return expandDeep(value, (x) => expandTemplate(x, values, "run"));
+}

@@ -11,6 +11,7 @@ import { TimelineEngine, type TimelineDevice } from "../runner/timeline/engine.j
 import { SkippableClock } from "../runner/timeline/skip-clock.js";
 import type { ReferenceServer } from "../server/reference-server.js";
 import { referenceServerTimeline } from "../server/timeline-admin.js";
+import { expandRunValue } from "./server-data.js";
 
 /** The run's clock: skippable when the timeline skips time (HTTP deadlines keep the base clock). */
 export function timelineClock(s: ResolvedScenario, clock: Clock): Clock {
@@ -42,7 +43,11 @@ export function createTimeline(
   // Device variables in `set` values (`%SERIAL@group%` in a list of the server's data) expand per device, as in embedded.* itself.
   let values: Array<{ group: string; values: TemplateValues }> | undefined;
   const perDevice = () => (values ??= devices.map((d) => ({ group: d.group, values: deviceTemplateValues(identityOf(catalog, env, groupOf.get(d.index)!.model, d.index, groupOf.get(d.index)!.state).identity) })));
-  const expanded = entries.map((e) => (e.action.kind === "set" && JSON.stringify(e.action.values).includes("%") ? { ...e, action: { ...e.action, values: e.action.values.map((v) => ({ ...v, value: expandServerData(v.value, perDevice()) })) } } : e));
+  // Run variables (%SERVER%, %SERVER_HTTP%, %SCEP_URL%) in values for the embedded server expand with its listeners' URLs.
+  const runVars = <T>(path: string[], v: T): T => (server && path[0] === "embedded" ? expandRunValue(v, server.urls) : v);
+  const expanded = entries.map((e) =>
+    e.action.kind === "set" && JSON.stringify(e.action.values).includes("%") ? { ...e, action: { ...e.action, values: e.action.values.map((v) => ({ ...v, value: runVars(v.path, expandServerData(v.value, perDevice())) })) } } : e,
+  );
   return new TimelineEngine({
     entries: expanded,
     clock: env.clock,

@@ -59,4 +59,36 @@ describe("windows SCEP profiles on enrolled PCs", () => {
     expect(summary.steps["checkin.scep.pkioperation"]).toMatchObject({ count: 1 });
     expect(summary.steps["checkin.scep.install"]).toMatchObject({ count: 1, failed: 1 });
   }, 240_000);
+
+  it("trial 11 ticket 03 in its own setting: a profile assigned mid-run names the server (%SERVER% expands in a timeline set), a proxy renegotiates for a client certificate at GetCACaps: 0x80072F78 on enrolled PCs", async () => {
+    const yaml = [
+      "name: w3-enrolled-pc",
+      "seed: 326",
+      "server: embedded",
+      "groups:",
+      "  - name: pcs",
+      "    model: windows-11-laptop",
+      "    count: 1",
+      "    flow: windows-byod",
+      "    options: { windows: { minuteMs: 20 } }",
+      "    faults: [{ match: { step: scep.getcacaps }, tls: client-cert-mid-connection }]",
+      "load: { steady: { durationSeconds: 14400, intervalSeconds: 3600, jitter: 0, maxCheckinsPerDevice: 2 } }",
+      "limits: { durationSeconds: 100000 }",
+      "timeline:",
+      '  - { after: { enrolled: 1, wait: 1s }, set: { embedded.windows.profiles: [{ name: WifiCert, scep: { subject: "CN=wifi,O=contoso", url: "%SERVER%/scep" } }] } }',
+      "  - { after: { enrolled: 1, wait: 2s }, skip: 90m }",
+      "  - { after: { step: checkin.dm.session, succeeded: 1, wait: 1s }, skip: 4h }",
+      "expect:",
+      "  checkins: { total: 2, failed: 0 }",
+      "  server:",
+      "    profiles:",
+      '      WifiCert: { failed: 1, errors: { "0x80072F78": 1 } }',
+      "",
+    ].join("\n");
+    const file = join(mkdtempSync(join(tmpdir(), "enrollsim-scep-profile-")), "w3.yaml");
+    writeFileSync(file, yaml);
+    const { summary } = await runScenario(file, opts);
+    expect(summary.expectations.filter((r) => !r.ok)).toEqual([]);
+    expect(summary.steps["checkin.scep.getcacaps"]).toMatchObject({ count: 1, failed: 1 });
+  }, 240_000);
 });
