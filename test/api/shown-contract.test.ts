@@ -120,8 +120,8 @@ describe("what the device shows for a real transport failure", () => {
     expect(e.step).toBe("android.provision.download");
     expect(e.shown).toMatchObject({ code: "ERROR_DOWNLOAD_FAILED", name: "DownloadPackageTask.ERROR_DOWNLOAD_FAILED (0)", text: "Can't set up device. Couldn't download the admin app" });
     // ManagedProvisioning's DeviceOwnerProvisioningController maps ERROR_DOWNLOAD_FAILED to error_download_failed under the
-    // cant_set_up_device title (devices/android-setup-texts/aosp-29-32.yaml); API 34 has no checked row, and says so.
-    expect(e.shown!.screen).toContain("no setup text row was checked at API 34: the text of API 32");
+    // cant_set_up_device title (devices/android-setup-texts/aosp-34.yaml, checked at AOSP android-14.0.0_r1).
+    expect(e.shown!.screen).toContain("error dialog as on Android 14, API 34");
     expect(transcript).toContain("the device shows: ERROR_DOWNLOAD_FAILED DownloadPackageTask.ERROR_DOWNLOAD_FAILED (0)");
   }, T);
 });

@@ -14,15 +14,20 @@ import type { SetupTextCatalog } from "./setup-texts.js";
 
 /** setupdesign DeviceHelper.getDeviceName's default ("device", sud_default_device_name) when no setup wizard partner names the device. */
 export const DEFAULT_DEVICE_NAME = "device";
-/** Strings with the device name (Android 14: work_profile_cant_be_added_contact_admin, device_already_set_up) carry it as %1$s. */
+/**
+ * Strings with the device name carry it as %1$s (Android 14: work_profile_cant_be_added_contact_admin,
+ * device_already_set_up, and the cancel dialog's stop_setup_reset_device_question / this_will_reset_take_back_first_screen).
+ */
 const withDeviceName = (text: string): string => text.replace(/%1\$s/g, DEFAULT_DEVICE_NAME);
+/** What the wording adds when a dialog's strings carry the device name. */
+const deviceNameNote = (...texts: (string | undefined)[]): string =>
+  texts.some((t) => t?.includes("%1$s")) ? `; %1$s is the device name, shown as setupdesign's default "${DEFAULT_DEVICE_NAME}" (a setup wizard partner may name it otherwise)` : "";
 
 /** The refusal dialog of the device's release, or undefined when no row has refusals. */
 export function refusalDialogOf(texts: SetupTextCatalog, q: { managedProfile: boolean; orgOwned: boolean; result: PreconditionResult; cause?: RefusalCause }, apiLevel: number, manufacturer?: string): MpDialog | undefined {
   const r = texts.refusal({ managedProfile: q.managedProfile, orgOwned: q.orgOwned, code: q.result.name, ...(q.cause ? { cause: q.cause } : {}) }, apiLevel, manufacturer);
   if (!r) return undefined;
-  const named = /%1\$s/.test(`${r.text.title?.text ?? ""}${r.text.message.text}`) ? `; %1$s is the device name, shown as setupdesign's default "${DEFAULT_DEVICE_NAME}" (a setup wizard partner may name it otherwise)` : "";
-  const wording = `${r.note ?? `as on ${r.row.release}, API ${apiLevel}`} (row ${r.row.id}, ${q.managedProfile ? "managedProfile" : "deviceOwner"} ${r.key})${named}`;
+  const wording = `${r.note ?? `as on ${r.row.release}, API ${apiLevel}`} (row ${r.row.id}, ${q.managedProfile ? "managedProfile" : "deviceOwner"} ${r.key})${deviceNameNote(r.text.title?.text, r.text.message.text)}`;
   return {
     ...(r.text.title ? { title: withDeviceName(r.text.title.text) } : {}),
     message: withDeviceName(r.text.message.text),
@@ -40,6 +45,6 @@ export function withReleaseDialogs(state: AndroidDeviceState, fc: FlowContext): 
   const c = texts.cancelReset(state.apiLevel, fc.identity.manufacturer);
   if (!c) return out;
   const d = c.dialog;
-  const wording = c.note ?? `as on ${c.row.release}, API ${state.apiLevel}`;
-  return { ...out, cancelResetDialog: { ...(d.title ? { title: d.title.text } : {}), message: d.message.text, confirm: d.confirm.text, dismiss: d.dismiss.text, wipes: true, wording } };
+  const wording = `${c.note ?? `as on ${c.row.release}, API ${state.apiLevel}`}${deviceNameNote(d.title?.text, d.message.text)}`;
+  return { ...out, cancelResetDialog: { ...(d.title ? { title: withDeviceName(d.title.text) } : {}), message: withDeviceName(d.message.text), confirm: d.confirm.text, dismiss: d.dismiss.text, wipes: true, wording } };
 }

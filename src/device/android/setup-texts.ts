@@ -26,7 +26,8 @@ export interface SetupText {
   text: string;
   /**
    * The task error constant the release reports, where it differs from Android 8+'s (wire/android/provisioning-errors.ts):
-   * before 8.0 the checksum was DownloadPackageTask's and a missing admin receiver InstallPackageTask's.
+   * before 8.0 the checksum was DownloadPackageTask's and a missing admin receiver InstallPackageTask's; from 13 both are
+   * VerifyAdminPackageTask's (VerifyPackageTask renamed, the same values).
    */
   constant?: { task: string; name: string; value: number };
 }

@@ -40,12 +40,21 @@ describe("shipped setup texts", () => {
     expect(texts.pick("downloadFailed", 24)).toMatchObject({ title: "Oops!", text: "Couldn't download the admin app" });
   });
 
-  it("a release no row was checked at shows the nearest checked one's text and says which", () => {
+  it("Android 12, 13 and 14 are checked rows (AOSP android-12.0.0_r1, -13.0.0_r1, -14.0.0_r1): the 10–12L texts, no note", () => {
     const twelve = texts.pick("hashMismatch", 31)!;
-    expect(twelve.note).toBe("no setup text row was checked at API 31: the text of API 30 (Android 10–12L, row aosp-29-32) is shown");
+    expect(twelve).toMatchObject({ title: "Can't set up device", text: "Couldn't use the admin app due to a checksum error. For help, contact your IT admin." });
+    expect(twelve.note).toBeUndefined();
+    expect(twelve.row.id).toBe("aosp-29-32");
+    expect(texts.pick("hashMismatch", 33)).toMatchObject({ text: twelve.text, row: { id: "aosp-33" } });
     const fourteen = texts.pick("installationFailed", 34)!;
-    expect(fourteen.text).toBe("Couldn't install the admin app");
-    expect(fourteen.note).toContain("no setup text row was checked at API 34: the text of API 32");
+    expect(fourteen).toMatchObject({ title: "Can't set up device", text: "Couldn't install the admin app", row: { id: "aosp-34" } });
+    expect(fourteen.note).toBeUndefined();
+  });
+
+  it("a release no row was checked at shows the nearest checked one's text and says which", () => {
+    const fifteen = texts.pick("installationFailed", 35)!;
+    expect(fifteen.text).toBe("Couldn't install the admin app");
+    expect(fifteen.note).toBe("no setup text row was checked at API 35: the text of API 34 (Android 14, row aosp-34) is shown");
   });
 
   it("every shipped row cites its strings.xml and names each string resource", () => {
@@ -64,7 +73,12 @@ describe("the device-owner cancel dialog per release", () => {
     expect(texts.cancelReset(23)!.dialog).toMatchObject({ message: { text: "Stop setting up and erase your device's data?" }, confirm: { text: "RESET" }, dismiss: { text: "CANCEL" } });
     expect(texts.cancelReset(25)!.dialog.title).toBeUndefined();
     expect(texts.cancelReset(28)!.dialog).toMatchObject({ title: { text: "Stop setup & reset device?" }, message: { text: "This will reset your device and take you back to the first screen" } });
-    expect(texts.cancelReset(34)!.note).toContain("no setup text row was checked at API 34");
+    expect(texts.cancelReset(31)!.dialog).toMatchObject({ title: { text: "Stop setup & reset device?" } });
+    expect(texts.cancelReset(33)!.row.id).toBe("aosp-33");
+    // Android 14 puts the device name into both strings (Utils.createCancelProvisioningResetDialogBuilder, android-14.0.0_r1).
+    expect(texts.cancelReset(34)!.dialog).toMatchObject({ title: { text: "Stop setup & reset %1$s?" }, message: { text: "This will reset your %1$s and take you back to the first screen" } });
+    expect(texts.cancelReset(34)!.note).toBeUndefined();
+    expect(texts.cancelReset(35)!.note).toContain("no setup text row was checked at API 35");
   });
 });
 
@@ -83,8 +97,19 @@ describe("the device shows its release's text", () => {
     expect(androidShownForOutcome(out, { apiLevel: 29, texts })!.text).toBe("Can't set up device. Couldn't use the admin app due to a checksum error. For help, contact your IT admin.");
   });
 
+  it("Android 13 renamed VerifyPackageTask VerifyAdminPackageTask: 12 reports the old name, 13 and 14 the new one", () => {
+    expect(androidShownForOutcome(out, { apiLevel: 31, texts })!.name).toBe("VerifyPackageTask.ERROR_HASH_MISMATCH (0)");
+    for (const apiLevel of [33, 34]) {
+      const shown = androidShownForOutcome(out, { apiLevel, texts })!;
+      expect(shown).toMatchObject({ code: "ERROR_HASH_MISMATCH", name: "VerifyAdminPackageTask.ERROR_HASH_MISMATCH (0)", text: "Can't set up device. Couldn't use the admin app due to a checksum error. For help, contact your IT admin." });
+      expect(shown.screen).toContain(`API ${apiLevel}`);
+      expect(androidShownForOutcome({ ok: false, code: "android.provision.admin-missing" }, { apiLevel, texts })).toMatchObject({ name: "VerifyAdminPackageTask.ERROR_DEVICE_ADMIN_MISSING (1)" });
+    }
+    expect(androidShownForOutcome({ ok: false, code: "android.provision.download-failed" }, { apiLevel: 34, texts })).toMatchObject({ name: "DownloadPackageTask.ERROR_DOWNLOAD_FAILED (0)" });
+  });
+
   it("an unchecked release says on its screen which release's text it shows", () => {
-    expect(androidShownForOutcome(out, { apiLevel: 34, texts })!.screen).toContain("no setup text row was checked at API 34");
+    expect(androidShownForOutcome(out, { apiLevel: 35, texts })!.screen).toContain("no setup text row was checked at API 35");
   });
 
   it("without a table, the built-in wording, said so", () => {
@@ -114,7 +139,7 @@ describe("a user's own rows (--devices DIR/android-setup-texts/)", () => {
       loadCatalogWith(dir)
         .setupTexts.list()
         .map((r) => r.id),
-    ).toEqual(["aosp-21-22", "aosp-23", "aosp-24-25", "aosp-26-28", "aosp-refusals-26", "aosp-refusals-27", "aosp-refusals-28", "aosp-29-32", "aosp-refusals-29", "aosp-refusals-30", "aosp-refusals-31-33", "aosp-refusals-34"]);
+    ).toEqual(["aosp-21-22", "aosp-23", "aosp-24-25", "aosp-26-28", "aosp-refusals-26", "aosp-refusals-27", "aosp-refusals-28", "aosp-29-32", "aosp-refusals-29", "aosp-refusals-30", "aosp-refusals-31-33", "aosp-33", "aosp-34", "aosp-refusals-34"]);
   });
 
   it("a bad row is refused at file:line:column with what was expected", () => {
