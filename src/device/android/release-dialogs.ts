@@ -20,8 +20,7 @@ export const DEFAULT_DEVICE_NAME = "device";
  */
 const withDeviceName = (text: string): string => text.replace(/%1\$s/g, DEFAULT_DEVICE_NAME);
 /** What the wording adds when a dialog's strings carry the device name. */
-const deviceNameNote = (...texts: (string | undefined)[]): string =>
-  texts.some((t) => t?.includes("%1$s")) ? `; %1$s is the device name, shown as setupdesign's default "${DEFAULT_DEVICE_NAME}" (a setup wizard partner may name it otherwise)` : "";
+const deviceNameNote = (...texts: (string | undefined)[]): string => (texts.some((t) => t?.includes("%1$s")) ? `; %1$s is the device name, shown as setupdesign's default "${DEFAULT_DEVICE_NAME}" (a setup wizard partner may name it otherwise)` : "");
 
 /** The refusal dialog of the device's release, or undefined when no row has refusals. */
 export function refusalDialogOf(texts: SetupTextCatalog, q: { managedProfile: boolean; orgOwned: boolean; result: PreconditionResult; cause?: RefusalCause }, apiLevel: number, manufacturer?: string): MpDialog | undefined {

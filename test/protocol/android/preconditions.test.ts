@@ -79,7 +79,7 @@ describe("the cancel dialog", () => {
     expect(out.result).toMatchObject({ ok: false, code: "android.provision.cancelled-reset", step: "android.provision.download" });
     expect(out.result!.shown).toMatchObject({ text: "Stop setup & reset device? This will reset your device and take you back to the first screen" });
     // The Pixel 8 runs Android 14, whose strings carry the device name as %1$s (devices/android-setup-texts/aosp-34.yaml).
-    expect(out.result!.shown!.screen).toContain("as on Android 14, API 34; %1$s is the device name, shown as setupdesign's default \"device\"");
+    expect(out.result!.shown!.screen).toContain('as on Android 14, API 34; %1$s is the device name, shown as setupdesign\'s default "device"');
     expect(out.result!.shown!.code).toBeUndefined();
     const dialog = out.events.find((e) => e.step === "android.provision.download" && e.kind === "decoded" && "dialog" in e.data)!.data;
     expect(dialog).toMatchObject({ buttons: ["Cancel", "Reset"], userAction: "Reset" });
