@@ -25,7 +25,7 @@ import type { HostConnection, ProtocolContext } from "../protocol/common/context
 import { MemoryTranscript, formatTranscript } from "../report/trace.js";
 import { Redactor } from "../report/redact.js";
 import type { TranscriptEvent } from "../ports/transcript.js";
-import { loadCatalog, loadTrustStores } from "../runner/catalog-files.js";
+import { loadCatalog, loadTlsRenegotiation, loadTrustStores } from "../runner/catalog-files.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 
 export interface CreateDeviceOptions {
@@ -112,7 +112,9 @@ export class VirtualDevice {
     // its store has or its state installed (runner/device-clock.ts), as a run's devices do.
     const named = this.options.namedRoots;
     const pems = named instanceof Map ? (named as ReadonlyMap<string, string>) : named ? new Map(Object.entries(named)) : undefined;
-    const httpPort = withDeviceTrust(this.adapters.http, this.identity, this.adapters.clock, undefined, pems?.size ? { catalog: loadTrustStores(), pems } : undefined);
+    // The catalog's renegotiation table (devices/tls-stacks/), or the shipped one.
+    const renegotiation = this.options.catalog?.tlsRenegotiation ?? loadTlsRenegotiation();
+    const httpPort = withDeviceTrust(this.adapters.http, this.identity, this.adapters.clock, undefined, pems?.size ? { catalog: loadTrustStores(), pems } : undefined, undefined, renegotiation);
     const http = httpPort.client({ tls: this.options.tls, keepAlive });
     // Step-by-step: each step waits for a permit; `next()` grants one and waits for the step's end.
     const permits: Array<() => void> = [];

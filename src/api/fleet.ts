@@ -165,7 +165,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         // The device judges the server as in a run: its platform's rules on its clock, and the named roots
         // its store has or its state installed (runner/device-clock.ts). An unreadable identity fails below.
         const stored = storedIdentity(d.identity);
-        const port = stored ? withDeviceTrust(net.http, stored, adapters.clock, undefined, roots) : net.http;
+        const port = stored ? withDeviceTrust(net.http, stored, adapters.clock, undefined, roots, undefined, catalog.tlsRenegotiation) : net.http;
         const http = port.client({ tls: { ca: trust, insecure: o.insecure ?? false } });
         try {
           if (!group) throw new ScenarioError(`device ${d.device}: group "${d.group}" is not in scenario ${scenario.name}`);

@@ -13,6 +13,7 @@ import { AgentCatalog, AGENT_PLATFORMS } from "./agents.js";
 import { SetupTextCatalog } from "./android/setup-texts.js";
 import { CertRepParserCatalog } from "./certrep-parsers.js";
 import { ProfileInstallPathCatalog } from "./profile-install-paths.js";
+import { RenegotiationCatalog } from "./tls-renegotiation.js";
 import { MapReader, readYaml, type Reader } from "./catalog-reader.js";
 import { describeRange, OS_NAME, osRangeProblem, pinnedRelease, rangeMessage, type OsSupport } from "./os-support.js";
 import { parseOui, serialPatternProblem } from "./identifiers.js";
@@ -388,6 +389,8 @@ export interface CatalogTables {
   readonly certRepParsers?: CertRepParserCatalog;
   /** devices/profile-installers/*.yaml (device/profile-install-paths.ts). */
   readonly profileInstallPaths?: ProfileInstallPathCatalog;
+  /** devices/tls-stacks/*.yaml (device/tls-renegotiation.ts). */
+  readonly tlsRenegotiation?: RenegotiationCatalog;
 }
 
 /** The set of known device models, by id. */
@@ -404,6 +407,8 @@ export class Catalog {
   readonly certRepParsers: CertRepParserCatalog;
   /** How a downloaded profile reaches Apple's installer per release (queued or interactive). Empty: queued everywhere. */
   readonly profileInstallPaths: ProfileInstallPathCatalog;
+  /** What each platform's HTTP stack does with a mid-connection certificate request. Empty: every stack follows (OpenSSL). */
+  readonly tlsRenegotiation: RenegotiationCatalog;
 
   constructor(models: readonly DeviceModel[], tables: CatalogTables = {}) {
     this.agents = tables.agents ?? new AgentCatalog();
@@ -411,6 +416,7 @@ export class Catalog {
     this.setupTexts = tables.setupTexts ?? new SetupTextCatalog();
     this.certRepParsers = tables.certRepParsers ?? new CertRepParserCatalog();
     this.profileInstallPaths = tables.profileInstallPaths ?? new ProfileInstallPathCatalog();
+    this.tlsRenegotiation = tables.tlsRenegotiation ?? new RenegotiationCatalog();
     for (const m of models) {
       if (this.byId.has(m.id)) throw new ScenarioError(`device model "${m.id}" is defined twice in the catalog`);
       this.byId.set(m.id, m);

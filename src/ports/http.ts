@@ -56,7 +56,7 @@ export interface TlsSettings {
    * HelloRequest after the request was sent, in practice to ask for a client certificate: IIS, reverse proxies):
    * `follow` (absent) lets the TLS stack run the new handshake (it answers the CertificateRequest with the
    * identity, or an empty Certificate) and the exchange goes on, as OpenSSL and curl do; `fail` ends the exchange
-   * with a TransportError of detail `tls.renegotiation`. Per platform: device/tls-renegotiation.ts.
+   * with a TransportError of detail `tls.renegotiation`. Per platform and release: devices/tls-stacks/ (device/tls-renegotiation.ts).
    */
   renegotiation?: "follow" | "fail";
 }

@@ -14,6 +14,7 @@ import { parseTrustStores, type TrustStoreCatalog } from "../device/trust-store.
 import { mergeBuildTables, parseWindowsBuilds, type WindowsBuildTable } from "../device/windows-builds.js";
 import { CertRepParserCatalog, parseCertRepParsers, type CertRepParserRow } from "../device/certrep-parsers.js";
 import { ProfileInstallPathCatalog, parseProfileInstallerFile } from "../device/profile-install-paths.js";
+import { parseRenegotiationRows, RenegotiationCatalog, type RenegotiationRow } from "../device/tls-renegotiation.js";
 
 /** The package's own `devices/` directory: `../../devices` from `src/runner/` or `dist/runner/`. */
 export function defaultCatalogDir(): string {
@@ -37,7 +38,7 @@ function displayPath(file: string): string {
 export function loadCatalog(dir: string = defaultCatalogDir()): Catalog {
   const own = dir === defaultCatalogDir() ? undefined : dir;
   const builds = loadWindowsBuilds(own);
-  return new Catalog(readCatalogDir(dir, builds), { agents: loadAgents(), windowsBuilds: builds, setupTexts: loadSetupTexts(own), certRepParsers: loadCertRepParsers(own), profileInstallPaths: loadProfileInstallPaths(own) });
+  return new Catalog(readCatalogDir(dir, builds), { agents: loadAgents(), windowsBuilds: builds, setupTexts: loadSetupTexts(own), certRepParsers: loadCertRepParsers(own), profileInstallPaths: loadProfileInstallPaths(own), tlsRenegotiation: loadTlsRenegotiation(own) });
 }
 
 /**
@@ -67,7 +68,7 @@ export function loadWindowsBuilds(extraDir?: string): WindowsBuildTable {
  */
 export function loadCatalogWith(extraDir: string | undefined, agentsDir?: string): Catalog {
   const builds = loadWindowsBuilds(extraDir);
-  const tables = { agents: loadAgents(agentsDir), windowsBuilds: builds, setupTexts: loadSetupTexts(extraDir), certRepParsers: loadCertRepParsers(extraDir), profileInstallPaths: loadProfileInstallPaths(extraDir) };
+  const tables = { agents: loadAgents(agentsDir), windowsBuilds: builds, setupTexts: loadSetupTexts(extraDir), certRepParsers: loadCertRepParsers(extraDir), profileInstallPaths: loadProfileInstallPaths(extraDir), tlsRenegotiation: loadTlsRenegotiation(extraDir) };
   if (extraDir === undefined) return new Catalog(readCatalogDir(defaultCatalogDir(), builds), tables);
   const byId = new Map(readCatalogDir(defaultCatalogDir(), builds).map((m) => [m.id, m]));
   for (const m of readCatalogDir(extraDir, builds)) byId.set(m.id, m);
@@ -120,6 +121,16 @@ export function loadProfileInstallPaths(extraDir?: string): ProfileInstallPathCa
   const read = (dir: string, optional: boolean) => readRowsDir(dir, optional, "profile install path", "devices/profile-installers/*.yaml", parseProfileInstallerFile);
   const shipped = new ProfileInstallPathCatalog(read(join(defaultCatalogDir(), "profile-installers"), false));
   return extraDir === undefined ? shipped : shipped.withOverrides(new ProfileInstallPathCatalog(read(join(extraDir, "profile-installers"), true)));
+}
+
+/**
+ * The TLS renegotiation table (devices/tls-stacks/*.yaml), with the rows of `extraDir`/tls-stacks/*.yaml (a custom
+ * `--devices DIR`, optional there) first: a user's row for a platform or release overrides a shipped one.
+ */
+export function loadTlsRenegotiation(extraDir?: string): RenegotiationCatalog {
+  const read = (dir: string, optional: boolean): RenegotiationRow[] => readRowsDir(dir, optional, "TLS renegotiation", "devices/tls-stacks/*.yaml", parseRenegotiationRows);
+  const shipped = new RenegotiationCatalog(read(join(defaultCatalogDir(), "tls-stacks"), false));
+  return extraDir === undefined ? shipped : shipped.withOverrides(new RenegotiationCatalog(read(join(extraDir, "tls-stacks"), true)));
 }
 
 /**

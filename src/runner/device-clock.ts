@@ -16,7 +16,7 @@ import { aiaChaser, type AiaChaser } from "./aia-fetch.js";
 import type { DeviceIdentity } from "../device/identity.js";
 import { clockOffsetMs } from "../device/state.js";
 import { deviceServerTrust, type DeviceAnchor } from "../device/trust.js";
-import { renegotiationOf } from "../device/tls-renegotiation.js";
+import type { RenegotiationCatalog } from "../device/tls-renegotiation.js";
 import { trustedRoots, type TrustStoreCatalog } from "../device/trust-store.js";
 import { fromPem, parseCertificate, type Certificate } from "../wire/x509/certificate.js";
 
@@ -101,14 +101,18 @@ export function withServerTrust(inner: HttpPort, trust: ServerTrust, roots: { ow
 }
 
 /** The device's HTTP port: its platform's judgement on its clock, and its trust store's named roots. */
-export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots, note?: (data: Record<string, unknown>) => void): HttpPort {
+/**
+ * `renegotiation`: the catalog's TLS renegotiation table (devices/tls-stacks/): whether the device's stack follows or
+ * fails on a server's mid-connection certificate request. Absent: it follows, as OpenSSL does.
+ */
+export function withDeviceTrust(inner: HttpPort, identity: DeviceIdentity, clock: Clock, timeline?: ClockOffsets, roots?: RunRoots, note?: (data: Record<string, unknown>) => void, renegotiation?: RenegotiationCatalog): HttpPort {
   const all = [...(roots?.pems.values() ?? [])];
   // A chain missing an intermediate: Windows and Apple fetch it from the leaf's AIA URL over the device's network (runner/aia-fetch.ts).
   const completeChain = aiaChaser(identity.platform, inner, clock, note);
   const portFor = (installed: readonly string[] | undefined): HttpPort => {
     const { anchors, pems } = deviceAnchors(identity, roots, installed);
-    // A mid-connection certificate request (TLS 1.2 renegotiation): the platform's stack follows it or fails (device/tls-renegotiation.ts).
-    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain, renegotiationOf(identity.platform));
+    // A mid-connection certificate request (TLS 1.2 renegotiation): the platform's stack follows it or fails (devices/tls-stacks/).
+    return withServerTrust(inner, serverTrustOf(identity, clock, timeline, anchors), { own: pems, all }, completeChain, renegotiation?.behaviourFor(identity.platform, identity.os.version));
   };
   const fixed = portFor(undefined);
   if (!roots || !timeline?.trustedRoots) return fixed;

@@ -9,6 +9,7 @@ import { tlsSessionCache, type TlsSessionCache } from "../ports/http.js";
 import { deviceTimeOf, withDeviceSessions, withDeviceTrust, type RunRoots } from "./device-clock.js";
 import type { CheckpointPort, Clock, CryptoPort, DnsPort, EntropySource, HttpPort, KeyPool, Logger, TlsSettings, TranscriptSink } from "../ports/index.js";
 import type { Catalog } from "../device/catalog.js";
+import type { RenegotiationCatalog } from "../device/tls-renegotiation.js";
 import { createDeviceIdentity } from "../device/identity.js";
 import { TemplateValueMissing, expandState } from "../device/template.js";
 import type { DeviceState } from "../device/state.js";
@@ -147,7 +148,7 @@ export function identityOf(catalog: Catalog, env: Pick<FleetEnvironment, "entrop
 }
 
 /** Builds the per-device contexts (one HTTP client; close it when done). */
-function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort, tlsSessions: TlsSessionCache = tlsSessionCache()): { ctx: FlowContext; close(): Promise<void> } {
+function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: DeviceIdentity, group: ResolvedGroup, entropy: FlowContext["protocol"]["entropy"], opts: FleetRunOptions, signal: AbortSignal, stepPrefix = "", ledger?: StepLedger, checkpoint?: CheckpointPort, tlsSessions: TlsSessionCache = tlsSessionCache(), renegotiation?: RenegotiationCatalog): { ctx: FlowContext; close(): Promise<void> } {
   const targets = opts.targets;
   const device = identity.id;
   const keepAlive = opts.load?.keepAlive ?? true;
@@ -165,7 +166,7 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
   const netPort = net ? wrapHttp(ports.http, net) : ports.http;
   // Every client the device builds (mTLS ones too) judges server chains by its platform's rules and its own clock.
   const aiaNote = (data: Record<string, unknown>): void => transcript.record({ t: env.clock.now(), device, step: ports.current.step ?? "device", kind: "note", data });
-  const httpPort = withDeviceSessions(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots, aiaNote), tlsSessions);
+  const httpPort = withDeviceSessions(withDeviceTrust(netPort, identity, env.clock, tl, env.namedRoots, aiaNote, renegotiation), tlsSessions);
   const dns = net ? wrapDns(ports.dns, net) : ports.dns;
   const http = httpPort.client({ tls: env.tls, keepAlive });
   const log = env.log.child({ device });
@@ -221,7 +222,7 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
   env.observer.onDeviceStart?.(device, slot.index);
   const ledger = new StepLedger();
   const tlsSessions = tlsSessionCache();
-  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, tracked?.port, tlsSessions);
+  const dc = deviceContext(s, env, identity, slot.group, entropy, opts, signal, "", ledger, tracked?.port, tlsSessions, catalog.tlsRenegotiation);
   const { protocol } = dc.ctx;
   const transcript = protocol.transcript;
   let member: SteadyMember | undefined;
@@ -367,7 +368,7 @@ async function checkinDevice(s: ResolvedScenario, env: FleetEnvironment, m: Stea
   let code = "internal";
   let failed: { message?: string; shown?: Shown } = {};
   try {
-    dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions);
+    dc = deviceContext(s, env, identity, group, env.entropy.forDevice(0, identity.index).fork(`checkin/${started}`), opts, signal, "checkin.", undefined, undefined, m.tlsSessions, catalog.tlsRenegotiation);
     const local = opts.timeline?.atDevice.take(identity.index);
     if (local) dc.ctx.localActions = local;
     dc.ctx.certRepParsers = catalog.certRepParsers;

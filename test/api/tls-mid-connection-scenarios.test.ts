@@ -6,12 +6,13 @@
  * ERROR_WINHTTP_INVALID_SERVER_RESPONSE; without the mid-connection request they enrol. An Android device follows the
  * renegotiation (Conscrypt accepts it); an Apple device too, as OpenSSL does, its own behaviour not being published.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/api/run-scenario.js";
-import { RENEGOTIATION } from "../../src/device/tls-renegotiation.js";
+import { parseRenegotiationRows } from "../../src/device/tls-renegotiation.js";
+import { loadCatalogWith, loadTlsRenegotiation } from "../../src/runner/catalog-files.js";
 
 const dir = join(import.meta.dirname, "../../scenarios/failures");
 const opts = { keyPoolSize: 8, progress: false as const };
@@ -62,14 +63,45 @@ expect: { successRatio: 1.0 }
     expect(fired.length).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
-  it("the per-platform rows: Windows fails and Android (Conscrypt) follows, each with its source; Apple's say they are not published", () => {
-    expect(RENEGOTIATION.windows).toMatchObject({ behaviour: "fail", published: true });
-    expect(RENEGOTIATION.windows.source).toContain("ultimate-ca-manager/issues/326");
-    expect(RENEGOTIATION.android).toMatchObject({ behaviour: "follow", published: true });
-    expect(RENEGOTIATION.android.source).toContain("SSL_accept_renegotiations");
-    for (const p of ["ios", "ipados", "macos"] as const) {
-      expect(RENEGOTIATION[p]).toMatchObject({ behaviour: "follow", published: false });
-      expect(RENEGOTIATION[p].source).toMatch(/^not published/);
+  it("the shipped rows (devices/tls-stacks/): Windows fails and Android (Conscrypt) follows, each with its source; Apple's say they are not published", () => {
+    const t = loadTlsRenegotiation();
+    expect(t.rowFor("windows", "10.0.22631.3593")).toMatchObject({ behaviour: "fail", published: true });
+    expect(t.rowFor("windows", "10.0.22631.3593")!.source).toContain("ultimate-ca-manager/issues/326");
+    expect(t.rowFor("android", "14")).toMatchObject({ behaviour: "follow", published: true });
+    expect(t.rowFor("android", "14")!.source).toContain("SSL_accept_renegotiations");
+    for (const p of ["ios", "ipados", "macos"]) {
+      expect(t.rowFor(p, "17.5")).toMatchObject({ behaviour: "follow", published: false });
+      expect(t.rowFor(p, "17.5")!.source).toMatch(/^not published/);
     }
   });
+
+  it("a bad row names file:line:column and what was expected; an unpublished row cannot claim a failure", () => {
+    const err = (text: string): string => {
+      try {
+        parseRenegotiationRows(text, "r.yaml");
+      } catch (e) {
+        return String((e as Error).message) + " " + JSON.stringify(e);
+      }
+      return "no error";
+    };
+    expect(err("renegotiation:\n  - platform: windws\n    behaviour: fail\n    published: true\n    source: x\n")).toMatch(/r\.yaml:2:15/);
+    expect(err("renegotiation:\n  - platform: windows\n    behaviour: fail\n    published: false\n    source: x\n")).toMatch(/unpublished behaviour cannot be "fail"/);
+    expect(err("renegotiation:\n  - platform: windows\n    behavior: fail\n    published: true\n    source: x\n")).toMatch(/unknown field "behavior"/);
+  });
+
+  it("a user's row (--devices DIR/tls-stacks/) overrides the shipped one: PCs whose WinHTTP followed would enrol through the same proxy", async () => {
+    const own = mkdtempSync(join(tmpdir(), "enrollsim-reneg-devices-"));
+    mkdirSync(join(own, "tls-stacks"));
+    // A --devices DIR holds models too: the shipped laptop, unchanged.
+    writeFileSync(join(own, "windows-11-laptop.yaml"), readFileSync(join(import.meta.dirname, "../../devices/windows-11-laptop.yaml"), "utf8"));
+    writeFileSync(join(own, "tls-stacks", "mine.yaml"), 'renegotiation:\n  - platform: windows\n    from: "10.0.22000"\n    behaviour: follow\n    published: true\n    source: a capture of our own (test)\n');
+    const catalog = loadCatalogWith(own);
+    expect(catalog.tlsRenegotiation.behaviourFor("windows", "10.0.22631.3593")).toBe("follow");
+    expect(catalog.tlsRenegotiation.behaviourFor("windows", "10.0.19045.4291")).toBe("fail");
+    const work = mkdtempSync(join(tmpdir(), "enrollsim-reneg-win-"));
+    const text = readFileSync(join(dir, "win-esp-scep-proxy-renegotiation-failing.yaml"), "utf8").replace(/expect:[\s\S]*$/, "expect:\n  successRatio: 1.0\n");
+    writeFileSync(join(work, "f.yaml"), text);
+    const { summary } = await runScenario(join(work, "f.yaml"), { ...opts, catalog });
+    expect(summary).toMatchObject({ devices: 2, enrolled: 2, failed: 0, ok: true });
+  }, 120_000);
 });

@@ -200,7 +200,7 @@ class FaultyHttpClient implements HttpClient {
   /**
    * The request, unchanged, over a real connection to the listener that renegotiates after reading it with a
    * CertificateRequest: the device's own TLS stack follows the renegotiation or fails on it
-   * (TlsSettings.renegotiation, per platform: device/tls-renegotiation.ts). The answer keeps the URL asked for.
+   * (TlsSettings.renegotiation, per platform: devices/tls-stacks/). The answer keeps the URL asked for.
    */
   private async midConnection(req: HttpRequest): Promise<HttpResponse> {
     const base = this.options.midConnection;
