@@ -16,6 +16,8 @@ import { DEFAULT_IDLE_TIMEOUT_MS, tlsSessionCache, type HttpClient, type HttpCli
 import { describeRequest } from "./http/errors.js";
 import { ClientClosing, exchange, type ExchangeContext, type TlsHandshakeStats } from "./http/exchange.js";
 import { buildClientTls, type ClientTls } from "./http/tls.js";
+import { LeanPool } from "./http/lean-pool.js";
+import { leanParserAvailable } from "./http/lean-parser.js";
 
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type TlsHandshakeStats } from "./http/exchange.js";
 
@@ -30,6 +32,24 @@ export interface NodeHttpOptions {
    * another device's: caches are per device and nothing is kept in the shared TLS contexts.
    */
   tlsSessionResumption?: boolean;
+  /**
+   * The HTTP/1.1 client code (default `"node"`, or the ENROLLSIM_HTTP_TRANSPORT environment variable):
+   * `"node"` is node:http(s) (ClientRequest, Agent); `"lean"` writes requests straight onto the
+   * device's own socket and reads answers with Node's own parser (http/lean.ts): the same TLS, limits,
+   * deadlines and errors, less CPU per request (docs/performance.md, round 10).
+   */
+  transport?: HttpTransport;
+}
+
+/** The HTTP/1.1 client code of {@link NodeHttpOptions.transport}. */
+export type HttpTransport = "node" | "lean";
+
+/** The transport an option or the environment asks for; anything else is a clear configuration error. */
+export function resolveTransport(option: string | undefined, env: NodeJS.ProcessEnv = process.env): HttpTransport {
+  const v = option ?? env.ENROLLSIM_HTTP_TRANSPORT ?? "node";
+  if (v !== "node" && v !== "lean") throw new ScenarioError(`HTTP transport must be "node" or "lean" (option transport or ENROLLSIM_HTTP_TRANSPORT), got ${JSON.stringify(v)}`);
+  if (v === "lean" && !leanParserAvailable()) throw new ScenarioError(`the lean HTTP transport needs node:_http_common's HTTPParser, which this Node (${process.version}) does not expose: use transport "node"`);
+  return v;
 }
 
 /** The Node adapter of the HTTP port. */
@@ -37,7 +57,11 @@ export class NodeHttp implements HttpPort {
   /** TLS handshakes of every client of this port (benchmarks count client-certificate signatures). */
   readonly tlsStats: TlsHandshakeStats = { full: 0, resumed: 0, fullWithClientCert: 0 };
 
-  constructor(private readonly options: NodeHttpOptions) {}
+  private readonly transport: HttpTransport;
+
+  constructor(private readonly options: NodeHttpOptions) {
+    this.transport = resolveTransport(options.transport);
+  }
 
   /**
    * A per-device client. Its TLS settings are validated now, so a bad CA or identity PEM (or a
@@ -45,7 +69,7 @@ export class NodeHttp implements HttpPort {
    * every request later. Contexts are cached; see http/tls.ts.
    */
   client(options: HttpClientOptions = {}): NodeHttpClient {
-    return new NodeHttpClient(this.options.clock, options, this.options.tlsSessionResumption !== false, this.tlsStats);
+    return new NodeHttpClient(this.options.clock, options, this.options.tlsSessionResumption !== false, this.tlsStats, this.transport);
   }
 }
 
@@ -67,6 +91,8 @@ export class NodeHttpClient implements HttpClient {
   private readonly keepAlive: boolean;
   private readonly idleTimeoutMs: number;
   private agents?: { http: http.Agent; https: https.Agent };
+  /** The lean transport's connections (transport "lean"), instead of agents. */
+  private lean?: LeanPool;
   private readonly closing = new ClientClosing();
   private readonly inflight = new Set<Promise<unknown>>();
   private idle?: Timer;
@@ -78,6 +104,7 @@ export class NodeHttpClient implements HttpClient {
     options: HttpClientOptions,
     resumeSessions = true,
     private readonly stats?: TlsHandshakeStats,
+    private readonly transport: HttpTransport = "node",
   ) {
     // A device that already holds sessions (its cache is not empty) connects with them first: its
     // identity context is built when a connection needs it (http/tls.ts, `resumptionContext`).
@@ -110,7 +137,8 @@ export class NodeHttpClient implements HttpClient {
     }
     this.idle?.cancel();
     this.idle = undefined;
-    if (this.keepAlive && !this.agents) {
+    if (this.transport === "lean") this.lean ??= new LeanPool(this.keepAlive);
+    else if (this.keepAlive && !this.agents) {
       // Sessions are resumed from the device's cache (above), not the agent's own cache.
       this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, maxCachedSessions: 0 }) };
     }
@@ -119,6 +147,7 @@ export class NodeHttpClient implements HttpClient {
       clock: this.clock,
       tls: this.tls,
       agents: this.agents,
+      ...(this.lean ? { lean: this.lean } : {}),
       closing: this.closing,
       ...(this.sessions ? { sessions: this.sessions } : {}),
       ...(this.stats ? { stats: this.stats } : {}),
@@ -140,11 +169,13 @@ export class NodeHttpClient implements HttpClient {
 
   /** Once nothing is in flight, kept connections close after the idle timeout (on the injected clock). */
   private armIdle(): void {
-    if (!this.agents || this.inflight.size > 0 || this.closing.aborted) return;
+    if (!(this.agents || this.lean?.keepAlive) || this.inflight.size > 0 || this.closing.aborted) return;
     this.idle?.cancel();
     this.idle = this.clock.setTimer(this.idleTimeoutMs, () => {
       this.idle = undefined;
-      if (this.agents && this.inflight.size === 0) for (const s of agentSockets(this.agents, true)) s.destroy();
+      if (this.inflight.size > 0) return;
+      this.lean?.closeIdle();
+      if (this.agents) for (const s of agentSockets(this.agents, true)) s.destroy();
     });
   }
 
@@ -154,6 +185,9 @@ export class NodeHttpClient implements HttpClient {
     this.idle?.cancel();
     this.idle = undefined;
     await Promise.all([...this.inflight]); // a closed client never re-arms the idle timer
+    const lean = this.lean;
+    this.lean = undefined;
+    await lean?.destroyAll();
     const agents = this.agents;
     if (!agents) return;
     this.agents = undefined;
