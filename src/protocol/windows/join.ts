@@ -9,6 +9,7 @@
 import { ProtocolViolationError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { exchange, mediaType } from "../common/exchange.js";
+import type { JoinRequestBody } from "../../wire/windows/join-body.js";
 
 /** `mdm`/`mam`: which management the directory's user scopes give this device (absent: MDM, as before). */
 export type JoinOutcome =
@@ -35,21 +36,7 @@ export type JoinOutcome =
       httpStatus: number;
     };
 
-export interface JoinRequestBody {
-  /** Absent for a TPM-attested userless join (self-deploying, pre-provisioning). */
-  upn?: string;
-  deviceId: string;
-  bulk: boolean;
-  registration?: boolean;
-  serialNumber?: string;
-  attested?: boolean;
-  autopilot?: boolean;
-  tpm?: "2.0" | "1.2" | "none";
-  /** The attestation statement's TPM maker (TCG vendor ID, "IFX") and firmware version (device/windows/tpm-facts.ts); TPM-attested joins only. */
-  tpmManufacturerId?: string;
-  tpmFirmwareVersion?: string;
-  hybrid?: boolean;
-}
+export type { JoinRequestBody } from "../../wire/windows/join-body.js";
 
 const text = (v: unknown, max: number): string | undefined => (typeof v === "string" ? v.slice(0, max) : undefined);
 

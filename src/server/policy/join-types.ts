@@ -1,26 +1,18 @@
 // SPDX-License-Identifier: MIT
 /** A join or registration as the device registration service receives it, and the policy engine's decision on it (engine.ts `join`). */
 import type { DirectoryRefusal } from "./directory-objects.js";
+import type { JoinRequestBody } from "../../wire/windows/join-body.js";
 
 export type JoinDecision = { ok: true; mdm: boolean; mam: boolean } | { ok: false; refusal: JoinRefusal; message: string };
 export type JoinRefusal = "join-not-allowed" | "device-quota" | DirectoryRefusal;
 
-/** A join or registration as the device registration service receives it. */
-export interface JoinRequest {
-  /** The signing-in user; absent for a userless join (self-deploying, pre-provisioning). */
-  upn?: string;
+/**
+ * A join or registration as the device registration service receives it: the wire body's facts (its field types and
+ * docs are the source, wire/windows/join-body.ts), with the device's key id as `deviceKey` (upper case), its serial
+ * as `serial`, and `registration` always said (server/windows/drs.ts maps the body).
+ */
+export type JoinRequest = Pick<JoinRequestBody, "upn" | "attested" | "autopilot" | "tpm" | "tpmManufacturerId" | "tpmFirmwareVersion" | "hybrid"> & {
   deviceKey: string;
   serial?: string;
   registration: boolean;
-  /** TPM-attested userless join (Autopilot self-deploying / pre-provisioning): the device authenticates as its Autopilot object. */
-  attested?: boolean;
-  /** An Autopilot device (its deployment profile applied). */
-  autopilot?: boolean;
-  /** The TPM the device's keys are bound to, from its key attestation. */
-  tpm?: "2.0" | "1.2" | "none";
-  /** The attestation statement's TPM maker (TCG vendor ID) and firmware version (attested joins; tpm-attestation.ts). */
-  tpmManufacturerId?: string;
-  tpmFirmwareVersion?: string;
-  /** Sync join of a domain-joined computer (hybrid): its object must have synced from Active Directory. */
-  hybrid?: boolean;
-}
+};

@@ -17,6 +17,7 @@ import { DIRECTORY_ANSWER } from "../policy/directory-objects.js";
 import type { JoinRefusal } from "../policy/engine.js";
 import { joinMfaRequirement } from "../policy/join-mfa.js";
 import { upnDomainVerified } from "./tenants.js";
+import type { JoinRequestBody } from "../../wire/windows/join-body.js";
 
 const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
 
@@ -82,9 +83,10 @@ function bulkTokenRefusal(req: HttpRequest, ctx: HalfContext, tokenKey: string):
 
 export function drsJoin(req: HttpRequest, ctx: HalfContext, tokenKey: string, initialDomain: string): HttpResponse {
   const policy = ctx.policy;
-  let q: Record<string, unknown>;
+  // The client's body (wire/windows/join-body.ts), untrusted: every field is checked before use.
+  let q: { [K in keyof JoinRequestBody]?: unknown };
   try {
-    q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as Record<string, unknown>;
+    q = JSON.parse(new TextDecoder().decode(req.body ?? new Uint8Array()).slice(0, 16 * 1024)) as typeof q;
   } catch {
     return json(400, { error: "body is not JSON" });
   }
