@@ -26,6 +26,8 @@ describe.skipIf(!existsSync(MAIN))("enroll --state", () => {
   it("a release the model never ran: exit 2 with the model's range and its source", async () => {
     const r = await cli(MAIN, ["enroll", "android-qr", "--model", "pixel-8", "--state", "apiLevel=30"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--state apiLevel: pixel-8 ships with Android API level 34; state.apiLevel 30 is below it (supported: Android API level 34 and later; source: https://support.google.com/pixelphone/answer/4457705); models in the catalog that run Android API level 30: ");
+    expect(r.stderr).toContain(
+      "--state apiLevel: pixel-8 ships with Android API level 34; state.apiLevel 30 is below it (supported: Android API level 34 and later; source: https://support.google.com/pixelphone/answer/4457705); models in the catalog that run Android API level 30: ",
+    );
   }, 60_000);
 });
