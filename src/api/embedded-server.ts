@@ -41,7 +41,6 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
       validityDays: e.validityDays,
       fault: e.fault,
       ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}),
-      ...(e.getCaCertFault ? { getCaCertFault: e.getCaCertFault } : {}),
       ...(e.certRep ? { certRep: e.certRep } : {}),
       ...(e.caps ? { caps: e.caps } : {}),
       ...(e.backdateSeconds !== undefined ? { backdateSeconds: e.backdateSeconds } : {}),

@@ -101,12 +101,22 @@ function withWorkspaceOneAlias(policy: object, android: unknown): object {
   return old === undefined || (policy as { workspaceOne?: unknown }).workspaceOne !== undefined ? policy : { ...policy, workspaceOne: old };
 }
 
+/**
+ * `getCaCertFault: ra-without-key-encipherment`, the knob of one catalogue row (apple-scep-ra-response-invalid), is an
+ * alias of the general RA certificate description: an RA whose keyUsage is digitalSignature only. A scenario that also
+ * describes the RA's keyUsage is refused by semantic.ts.
+ */
+function withRaAlias(scep: ResolvedEmbeddedScep & { getCaCertFault?: string }): ResolvedEmbeddedScep {
+  const { getCaCertFault, ...rest } = scep;
+  return getCaCertFault === "ra-without-key-encipherment" ? { ...rest, ra: { keyUsage: ["digitalSignature"] } } : rest;
+}
+
 function resolveServer(s: Scenario): ResolvedServer {
   if (s.server !== undefined && s.server !== "embedded") {
     return { kind: "url", url: s.server, insecure: s.insecure ?? false };
   }
   const e = s.embedded?.scep ?? {};
-  const scep: ResolvedEmbeddedScep = { ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) };
+  const scep: ResolvedEmbeddedScep = withRaAlias({ ...DEFAULTS.embeddedScep, ...(withoutAliasedFault("scep", e) as typeof e) });
   const { apple, windows, android, policy, tls, clockOffset } = s.embedded ?? {};
   return {
     kind: "embedded",

@@ -259,7 +259,7 @@ const embedded: Json = {
         getCaCertFault: {
           type: "string",
           enum: ["ra-without-key-encipherment"],
-          description: "GetCACert misconfiguration: an RA + CA set whose RA certificate lacks keyEncipherment (e.g. apple-scep-ra-response-invalid).",
+          description: "Alias of ra: { keyUsage: [digitalSignature] }: GetCACert serves an RA + CA set whose RA certificate lacks keyEncipherment. Kept for old scenarios; write the RA's keyUsage instead.",
         },
       },
     },

@@ -80,6 +80,11 @@ function checkServer(s: Scenario, out: Issue[]): void {
     out.push(issue(["insecure"], message, "no insecure key", "key"));
   }
   const e = s.embedded as { android?: { workspaceOne?: unknown }; policy?: { workspaceOne?: unknown } } | undefined;
+  const scep = (s.embedded as { scep?: { ra?: unknown; getCaCertFault?: unknown } } | undefined)?.scep;
+  if (scep?.getCaCertFault !== undefined && typeof scep.ra === "object" && scep.ra !== null) {
+    const message = "embedded.scep.getCaCertFault is the old name of an RA certificate whose keyUsage is digitalSignature only: describe the RA once, with embedded.scep.ra: { keyUsage: [...] }";
+    out.push(issue(["embedded", "scep", "getCaCertFault"], message, "no getCaCertFault next to ra: { keyUsage }", "key"));
+  }
   if (e?.android?.workspaceOne !== undefined && e.policy?.workspaceOne !== undefined) {
     const message = "embedded.android.workspaceOne is the old name of embedded.policy.workspaceOne (the Workspace ONE tenant serves Android and iOS): give the tenant once, under embedded.policy.workspaceOne";
     out.push(issue(["embedded", "android", "workspaceOne"], message, "no embedded.android.workspaceOne next to embedded.policy.workspaceOne", "key"));

@@ -39,7 +39,7 @@ export interface EmbeddedScepConfig {
   fault?: ScepServerFault;
   /** Refuse a second certificate for the same subject (FAILURE badRequest). */
   rejectDuplicateSubject?: boolean;
-  /** GetCACert misconfiguration. */
+  /** Alias of `ra: { keyUsage: [digitalSignature] }` (resolve.ts). */
   getCaCertFault?: "ra-without-key-encipherment";
   /** How every CertRep is encoded (wire/scep/certrep-encoding.ts). */
   certRep?: CertRepEncoding;
@@ -243,7 +243,6 @@ export interface ResolvedEmbeddedScep {
   validityDays: number;
   fault?: ScepServerFault;
   rejectDuplicateSubject?: boolean;
-  getCaCertFault?: "ra-without-key-encipherment";
   /** How every CertRep is encoded (wire/scep/certrep-encoding.ts). */
   certRep?: CertRepEncoding;
   /** Issued NotBefore this many seconds before the server's clock (server default 300). */

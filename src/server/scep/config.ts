@@ -33,11 +33,6 @@ export interface ScepServerConfig {
    * scepserver does without `-allowrenew` (field-failures.md `apple-scep-duplicate-subject`). Default false.
    */
   rejectDuplicateSubject?: boolean;
-  /**
-   * GetCACert misconfiguration (field-failures.md `apple-scep-ra-response-invalid`):
-   * `ra-without-key-encipherment` serves an RA + CA set whose RA certificate lacks keyEncipherment.
-   */
-  getCaCertFault?: GetCaCertFault;
   /** Issued certificates' NotBefore lies this many seconds before the server's now (default 300; micromdm/scep's depot signer 600). */
   backdateSeconds?: number;
   /**
@@ -57,9 +52,6 @@ export interface ScepServerConfig {
 export interface RaCertificateSpec {
   keyUsage?: KeyUsage[] | "none";
 }
-
-export const GET_CA_CERT_FAULTS = ["ra-without-key-encipherment"] as const;
-export type GetCaCertFault = (typeof GET_CA_CERT_FAULTS)[number];
 
 export { SCEP_SERVER_FAULTS, type ScepServerFault } from "../../wire/scep/faults.js";
 import type { ScepServerFault } from "../../wire/scep/faults.js";

@@ -14,8 +14,7 @@ import { describeEnvelope, openEnvelopedData } from "../../wire/cms/enveloped-da
 import { parseCaps } from "../../wire/scep/caps.js";
 import { buildPkiMessage, parseIssuerAndSerial, parseIssuerAndSubject, parsePkiMessage, type PkiMessage } from "../../wire/scep/message.js";
 import { MessageType, messageTypeName, type FailInfo } from "../../wire/scep/vocabulary.js";
-import { buildCertificate, hex, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
-import { basicConstraints, keyUsage } from "../../wire/x509/extensions.js";
+import { hex, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
 import { issueCertificate, type CaIdentity } from "./ca.js";
 import { gcmEnvelope, replyCipher, signerDigestAlgorithmOid } from "./certrep-encoding.js";
@@ -74,7 +73,6 @@ export class ScepCaServer {
   private readonly issuedElsewhere: { der: Uint8Array; by: string }[] = [];
   /** Subjects (DER hex) with an issued certificate, for `rejectDuplicateSubject`. */
   private readonly issuedSubjects = new Set<string>();
-  private badRa?: Certificate;
   /** Challenges registered by platform halves (one per served profile): expiry, and for single-use ones the transaction that used it. */
   private readonly issuedChallenges = new Map<string, { expiresAt: number; singleUse: boolean; usedBy?: string }>();
   private nextSerial = 0x1000n;
@@ -190,33 +188,7 @@ export class ScepCaServer {
     this.issuedChallenges.set(challenge, { expiresAt, singleUse });
   }
 
-  /** `getCaCertFault: ra-without-key-encipherment`: an RA certificate (for the RA key, or the CA key) with digitalSignature only. */
-  private unsuitableRa(): Certificate {
-    if (this.badRa) return this.badRa;
-    const now = this.now();
-    const der = buildCertificate(
-      {
-        serial: Uint8Array.from([0x03]),
-        issuer: this.id.ca.subjectDer,
-        subject: "CN=enrollsim RA (no keyEncipherment),O=enrollsim",
-        notBefore: new Date(now - 3_600_000),
-        notAfter: new Date(now + 365 * 86_400_000),
-        spki: (this.id.raKey ?? this.id.caKey).spki,
-        extensions: [basicConstraints(false), keyUsage(["digitalSignature"])],
-      },
-      this.id.caKey,
-      "sha256",
-      this.crypto,
-    );
-    this.badRa = parseCertificate(der, "unsuitable RA certificate");
-    return this.badRa;
-  }
-
   private getCaCert(): HttpResponse {
-    if (this.config.getCaCertFault === "ra-without-key-encipherment") {
-      this.remember("fault: GetCACert serves an RA certificate without keyEncipherment");
-      return { status: 200, headers: { "content-type": "application/x-x509-ca-ra-cert" }, body: buildCertsOnly([this.unsuitableRa().der, this.id.ca.der], this.crypto), url: "" };
-    }
     if (this.id.ra) {
       return {
         status: 200,

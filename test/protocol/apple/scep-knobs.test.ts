@@ -2,13 +2,16 @@
 /**
  * The two additive knobs of the reference SCEP CA used by Apple field-failure scenarios, on
  * virtual time: `rejectDuplicateSubject` (Debian scepserver without -allowrenew) and
- * `getCaCertFault: ra-without-key-encipherment`. Defaults are unchanged.
+ * `getCaCertFault: ra-without-key-encipherment`, now an alias the scenario resolves to the general RA certificate
+ * description `ra: { keyUsage: [digitalSignature] }`. Defaults are unchanged.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../../src/platform/virtual/clock.js";
 import { InMemoryHttp } from "../../../src/platform/virtual/http.js";
 import { ReferenceServer } from "../../../src/server/reference-server.js";
 import { defaultScepConfig, type ScepServerConfig } from "../../../src/server/scep/config.js";
+import { resolveScenario } from "../../../src/runner/scenario/resolve.js";
+import type { Scenario } from "../../../src/runner/scenario/types.js";
 import { harness, testKeys } from "../../support/scep-harness.js";
 
 const START = Date.UTC(2026, 10, 21, 12);
@@ -26,7 +29,7 @@ describe("reference SCEP CA: Apple fault knobs", () => {
 
   it("defaults: both knobs off", () => {
     expect(defaultScepConfig().rejectDuplicateSubject).toBeUndefined();
-    expect(defaultScepConfig().getCaCertFault).toBeUndefined();
+    expect(defaultScepConfig().ra).toBe(false);
   });
 
   it("without rejectDuplicateSubject, two devices get certificates for the same subject", async () => {
@@ -54,14 +57,18 @@ describe("reference SCEP CA: Apple fault knobs", () => {
     expect(ref.scep.log.some((l) => l.includes("duplicate subject"))).toBe(true);
   });
 
-  it("getCaCertFault ra-without-key-encipherment: GetCACert serves an RA with digitalSignature only", async () => {
-    const { clock, h } = await world({ ra: true, getCaCertFault: "ra-without-key-encipherment" });
+  it("getCaCertFault ra-without-key-encipherment is an alias: the scenario resolves it to an RA with keyUsage digitalSignature only, which GetCACert serves", async () => {
+    const scenario = { name: "x", server: "embedded", embedded: { scep: { ra: true, getCaCertFault: "ra-without-key-encipherment" } }, groups: [{ name: "g", model: "iphone-15", count: 1, flow: "ios-profile" }] } as unknown as Scenario;
+    const resolved = resolveScenario(scenario, "x.yaml");
+    if (resolved.server.kind !== "embedded") throw new Error("embedded expected");
+    expect(resolved.server.scep.ra).toEqual({ keyUsage: ["digitalSignature"] });
+    expect("getCaCertFault" in resolved.server.scep).toBe(false);
+    const { clock, h } = await world({ ra: resolved.server.scep.ra });
     const x = h("a#0");
     const chain = await clock.run(x.client.getCaCert(), 60_000);
     expect(chain.form).toBe("ra");
     expect(chain.encryption).not.toBe(chain.ca);
     expect(chain.encryption.keyUsage).toEqual(["digitalSignature"]);
-    expect(chain.encryption.subject).toContain("no keyEncipherment");
   });
 
   it("addChallenge: a registered challenge works until it expires; the configured one is unaffected", async () => {

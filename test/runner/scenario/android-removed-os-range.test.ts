@@ -61,7 +61,7 @@ describe("a group's OS release against its model's range", () => {
     for (const id of named) expect(() => parseScenario(one(id, "android-work-profile", "{ apiLevel: 30 }"), "ok.yaml", context), id).not.toThrow();
     expect(e.expected).toBe("a release pixel-8 runs: Android API level 34 and later, or a model that runs 30");
     expect(loadError(one("iphone-15", "ios-profile", '{ os: { version: "16.4", build: "20E247" } }')).message).toContain("models in the catalog that run iOS 16.4: iphone-8");
-    expect(loadError(one("iphone-15", "ios-profile", '{ os: { version: "10.3.4", build: "14G61" } }')).message).toContain("no model in the catalog runs iOS 10.3.4 (add one: devices/README.md, --devices DIR)");
+    expect(loadError(one("iphone-15", "ios-profile", '{ os: { version: "9.3.5", build: "13G36" } }')).message).toContain("no model in the catalog runs iOS 9.3.5 (add one: devices/README.md, --devices DIR)");
   });
 
   it("compares Apple majors for the last release and API levels as numbers", () => {
