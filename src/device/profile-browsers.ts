@@ -12,9 +12,7 @@
  * One row per published report, with its source; a browser without a row is refused (the scenario names it), except
  * Safari, whose download is the browser's own (Apple: profiles are downloaded in Safari, support.apple.com/102400).
  */
-import { isMap, LineCounter, parseDocument, type Node } from "yaml";
-import { ScenarioError } from "../errors/index.js";
-import { compareVersions } from "../wire/version.js";
+import { coversRelease, oneOf, readCatalogRows, releaseSpan, requiredText } from "./catalog-rows.js";
 
 const PLATFORMS = ["ios", "ipados", "macos"] as const;
 type Platform = (typeof PLATFORMS)[number];
@@ -51,55 +49,24 @@ export function browserRow(rows: readonly BrowserRow[], browser: string, platfor
   return rows.find((r) => {
     if (r.browser !== browser) return false;
     if (r.platform !== platform && !(r.platform === "ios" && platform === "ipados")) return false;
-    if (r.releases) return r.releases.some((v) => compareVersions(osVersion, v) === 0);
-    return (r.from === undefined || compareVersions(osVersion, r.from) >= 0) && (r.until === undefined || compareVersions(osVersion, r.until) < 0);
+    return coversRelease(r, osVersion);
   });
 }
 
 const FIELDS = ["browser", "name", "platform", "releases", "from", "until", "download", "source"];
-const VERSION = /^\d+(\.\d+)*$/;
 const ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
 /** The `browsers:` list of one devices/profile-installers/*.yaml file; a problem names file:line:column. */
 export function parseBrowserRows(text: string, file: string): BrowserRow[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  const at = (n: Node | null | undefined): string => {
-    const p = lines.linePos(n?.range?.[0] ?? 0);
-    return `${file}:${p.line}:${p.col}`;
-  };
-  const bad = (n: Node | null | undefined, what: string, expected: string): never => {
-    throw new ScenarioError(`browser catalog: ${what}`, at(n), expected);
-  };
-  if (doc.errors.length) bad(undefined, doc.errors[0]!.message, "valid YAML");
-  const listNode = isMap(doc.contents) ? (doc.contents.get("browsers", true) as Node | undefined) : undefined;
-  const data = doc.toJS() as { browsers?: unknown };
-  if (data?.browsers === undefined) return [];
-  if (!Array.isArray(data.browsers)) return bad(listNode ?? doc.contents, "`browsers:` is not a list", "browsers: [{ browser, name, platform, download, source }]");
-  return (data.browsers as Record<string, unknown>[]).map((r, i) => {
-    const node = doc.getIn(["browsers", i], true) as Node | undefined;
-    const field = (k: string): Node | undefined => (doc.getIn(["browsers", i, k], true) as Node | undefined) ?? node;
-    if (!r || typeof r !== "object" || Array.isArray(r)) return bad(node, `browsers[${i}] must be a mapping`, "{ browser, name, platform, download, source }");
-    for (const k of Object.keys(r)) if (!FIELDS.includes(k)) bad(field(k), `browsers[${i}]: unknown field "${k}"`, FIELDS.join(" | "));
-    if (typeof r.browser !== "string" || !ID.test(r.browser)) bad(field("browser"), `browsers[${i}].browser is ${JSON.stringify(r.browser)}`, "a lower-case id (safari, chrome, brave)");
-    if (typeof r.name !== "string" || !r.name.trim()) bad(field("name"), `browsers[${i}].name is missing`, "the browser's name as the user sees it (Chrome)");
-    if (!PLATFORMS.includes(r.platform as Platform)) bad(field("platform"), `browsers[${i}].platform is ${JSON.stringify(r.platform)}`, PLATFORMS.join(" | "));
-    const version = (v: unknown): boolean => typeof v === "string" && VERSION.test(v);
-    if (r.releases !== undefined && (!Array.isArray(r.releases) || r.releases.length === 0 || !r.releases.every(version))) bad(field("releases"), `browsers[${i}].releases is ${JSON.stringify(r.releases)}`, 'a list of quoted OS versions ("17.5")');
-    if (r.releases !== undefined && (r.from !== undefined || r.until !== undefined)) bad(field("from"), `browsers[${i}] has releases and from/until`, "either releases (exact) or from/until (a range)");
-    for (const k of ["from", "until"] as const) if (r[k] !== undefined && !version(r[k])) bad(field(k), `browsers[${i}].${k} is ${JSON.stringify(r[k])}`, 'a quoted OS version ("17.5")');
-    if (!BROWSER_DOWNLOADS.includes(r.download as BrowserDownload)) bad(field("download"), `browsers[${i}].download is ${JSON.stringify(r.download)}`, BROWSER_DOWNLOADS.join(" | "));
-    if (typeof r.source !== "string" || !r.source.trim()) bad(field("source"), `browsers[${i}].source is missing`, "where the browser's behaviour is published (URL and what it shows)");
-    return {
-      browser: r.browser as string,
-      name: (r.name as string).trim(),
-      platform: r.platform as Platform,
-      download: r.download as BrowserDownload,
-      source: r.source as string,
-      at: at(node),
-      ...(r.releases ? { releases: (r.releases as string[]).map(String) } : {}),
-      ...(r.from !== undefined ? { from: String(r.from) } : {}),
-      ...(r.until !== undefined ? { until: String(r.until) } : {}),
-    };
+  const o = { list: "browsers", label: "browser catalog", fields: FIELDS, shape: "{ browser, name, platform, download, source }", required: false };
+  return readCatalogRows(text, file, o, (x) => {
+    const { r, where, bad } = x;
+    if (typeof r.browser !== "string" || !ID.test(r.browser)) bad("browser", `${where}.browser is ${JSON.stringify(r.browser)}`, "a lower-case id (safari, chrome, brave)");
+    const name = requiredText(x, "name", "the browser's name as the user sees it (Chrome)").trim();
+    const platform = oneOf(x, "platform", PLATFORMS);
+    const span = releaseSpan(x, "17.5");
+    const download = oneOf(x, "download", BROWSER_DOWNLOADS);
+    const source = requiredText(x, "source", "where the browser's behaviour is published (URL and what it shows)");
+    return { browser: r.browser as string, name, platform, download, source, at: x.at, ...span };
   });
 }
