@@ -132,6 +132,15 @@ describe("Windows failure scenarios (scenarios/failures/windows-*.yaml)", () => 
     const fixed = await runScenario(join(dir, "win-management-agent-80180026-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
   }, 60_000);
+  it("win-gpo-intune-pc-agent: the old Intune PC agent fails the GPO task with Event 76 0x80180026 before any request; the ConfigMgr client does not; the fixed file enrolls all", async () => {
+    const dir = join(import.meta.dirname, "../../scenarios/failures");
+    const { summary } = await runScenario(join(dir, "win-gpo-intune-pc-agent-failing.yaml"), opts);
+    expect(summary).toMatchObject({ devices: 3, failed: 2, ok: true });
+    expect(summary.errors["windows.enroll.management-blocked"]!.shown).toMatchObject({ text: expect.stringContaining("Failed (Unknown Win32 Error code: 0x80180026)") });
+    expect(summary.steps["enroll.rst"]!.count).toBe(1);
+    const fixed = await runScenario(join(dir, "win-gpo-intune-pc-agent-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+  }, 60_000);
   for (const [file, devices, code, failed] of cases) {
     it(`${file}: ${code ?? "all succeed"}`, async () => {
       const { summary } = await runScenario(join(import.meta.dirname, "../../scenarios/failures", file), opts);

@@ -106,6 +106,14 @@ export function enrollmentPrecheck(state: WindowsState, kind: WindowsFlowKind, c
     const m = MENROLL.MENROLL_E_DEVICE_MANAGEMENT_BLOCKED!;
     return { code: "windows.enroll.management-blocked", message: say(m.hresult, m.name, uiTextFor(m), "the Group Policy \"Disable MDM Enrollment\" is set on this PC") };
   }
+  // The GPO auto-enroll task on a PC the classic Intune PC agent manages: Microsoft's GPO auto-enrollment page took the
+  // prerequisite from MicrosoftDocs/windows-itpro-docs PR #1914 (merged 2018-10): "The scheduled task fails with
+  // 0x80180026 if the device is already managed by the old style Intune agents." The Configuration Manager client is
+  // not named there (co-management enrolls through that task), so only the Intune PC agent refuses it.
+  if (kind === "gpo" && state.managementAgents.includes("intune-pc-agent")) {
+    const m = MENROLL.MENROLL_E_DEVICE_MANAGEMENT_BLOCKED!;
+    return { code: "windows.enroll.management-blocked", message: event76(m.hresult, `${AGENT_NAMES["intune-pc-agent"]} manages this PC (state.managementAgents); the auto-enroll task fails while the old-style Intune agent is installed (windows-itpro-docs PR #1914)`) };
+  }
   const running = state.enrollments.find((e) => e.status === "in-progress");
   if (running) {
     const m = MENROLL.MENROLL_E_ENROLLMENT_IN_PROGRESS!;

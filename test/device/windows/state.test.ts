@@ -73,6 +73,14 @@ describe("Windows device state over the wire", () => {
     expect(httpSteps(events)).toEqual([]);
   });
 
+  it("GPO auto-enroll on a PC the old Intune PC agent manages: Event 76 with 0x80180026, nothing on the wire; the Configuration Manager client does not block the task", async () => {
+    const { result, events } = await h.run("windows-gpo", {}, 14, "windows-10-desktop", { managementAgents: ["intune-pc-agent"] });
+    expect(result).toMatchObject({ ok: false, code: "windows.enroll.management-blocked", step: "enroll.precheck" });
+    expect(result.message).toContain("Auto MDM Enroll: User Credential (0x0), Failed (Unknown Win32 Error code: 0x80180026)");
+    expect(httpSteps(events)).toEqual([]);
+    expect((await h.run("windows-gpo", {}, 15, "windows-10-desktop", { managementAgents: ["configmgr-client"] })).result.code).toBe("windows.gpo.enrolled");
+  });
+
   it("GPO auto-enroll: no request without a directory join; a hybrid-joined PC enrols", async () => {
     const notJoined = await h.run("windows-gpo", {}, 2, "windows-10-desktop", { join: "entra-registered" });
     expect(notJoined.result).toMatchObject({ ok: false, code: "windows.gpo.not-joined" });
