@@ -124,7 +124,7 @@ export function steadyInstaller(s: UpdateSession): (payload: Uint8Array) => Prom
     const tu = await s.client.checkin(
       buildTokenUpdate({ topic: mdm.topic, ref: dev.ref, token: dev.pushToken, pushMagic: dev.pushMagic, unlockToken: dev.userEnrollment ? undefined : dev.unlockToken, ...(dev.osName === "macOS" ? { notOnConsole: false } : {}) }),
     );
-    if (tu.kind !== "ok") return AppleErrors.installFailedServer(tu.status);
+    if (tu.kind !== "ok") return AppleErrors.installFailedServer(tu.status, "TokenUpdate");
     // The runner's keychain keeps the new identity under the same binding (ServerURL, Topic, … did not change).
     const mark = s.entry.label.indexOf(MDM_LABEL_MARK);
     s.entry.label = `apple:${mdm.identityCertificateUUID}${s.entry.label.slice(mark)}`;
