@@ -198,7 +198,15 @@ export function scenarioContext(catalog: Catalog): ScenarioContext {
     flowSteps: Object.fromEntries(flowNames().map((f) => [f, expandedStepsOf(f)])),
     modelOsSupport: Object.fromEntries(catalog.list().flatMap((m) => (m.osSupport ? [[m.id, m.osSupport]] : []))),
     agentEnrollments: Object.fromEntries(catalog.agents.list().map((a) => [a.id, Object.entries(a.platforms).flatMap(([p, v]) => (v.enrollment ? [p] : []))])),
+    browsers: browsersByPlatform(catalog),
   };
+}
+
+/** The browsers with a row for each Apple platform (an `ios` row covers iPads too); Safari always has one (SAFARI_ROW). */
+function browsersByPlatform(catalog: Catalog): Record<string, string[]> {
+  const out: Record<string, string[]> = { ios: ["safari"], ipados: ["safari"], macos: ["safari"] };
+  for (const b of catalog.profileInstallPaths.browsers) for (const p of b.platform === "ios" ? ["ios", "ipados"] : [b.platform]) if (!out[p]!.includes(b.browser)) out[p]!.push(b.browser);
+  return out;
 }
 
 /** `scepFailInfo` faults: the embedded CA signs the CertRep FAILURE. */

@@ -32,7 +32,26 @@ export function osSupportIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
     const others = modelsThatRun(catalogRanges(ctx), platform, release, g.model);
     out.push({ path, anchor: "value", message: `${rangeMessage(g.model, platform, support, what, release, p)}; ${others}`, expected: `a release ${g.model} runs: ${describeRange(platform, support)}, or a model that runs ${release}`, rank: 1 });
   });
-  out.push(...osUpdateIssues(s, ctx));
+  out.push(...osUpdateIssues(s, ctx), ...browserIssues(s, ctx));
+  return out;
+}
+
+/** A group's `state.browser` needs a browser row for its model's platform (release bounds are checked per device). */
+function browserIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
+  const out: Issue[] = [];
+  s.groups.forEach((g, i) => {
+    const browser = (g.state as { browser?: unknown } | undefined)?.browser;
+    const platform = ctx.modelPlatforms?.[g.model];
+    const known = platform ? ctx.browsers?.[platform] : undefined;
+    if (typeof browser !== "string" || !known || known.includes(browser)) return;
+    out.push({
+      path: ["groups", i, "state", "browser"],
+      anchor: "value",
+      message: `state.browser "${browser}" has no row of devices/profile-installers/*.yaml on ${platform} (${g.model}); browsers with rows there: ${known.join(", ")}`,
+      expected: `one of ${known.join(", ")}, or a row of your own in --devices DIR/profile-installers/*.yaml`,
+      rank: 1,
+    });
+  });
   return out;
 }
 

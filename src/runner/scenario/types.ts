@@ -392,4 +392,6 @@ export interface ScenarioContext {
   flowSteps?: Readonly<Record<string, readonly string[]>>;
   /** The OS releases each model can run (catalog `osSupport`): a group state outside them is refused at load. */
   modelOsSupport?: Readonly<Record<string, OsSupport>>;
+  /** Browsers with a row (devices/profile-installers/*.yaml), by platform: a group's `state.browser` without one is refused at load. */
+  browsers?: Readonly<Record<string, readonly string[]>>;
 }
