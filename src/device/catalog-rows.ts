@@ -61,11 +61,13 @@ export function readCatalogRows<T>(text: string, file: string, o: { list: string
   });
 }
 
-/** A row's `releases` / `from` / `until`, checked (`example`: a quoted version for the message, "17.5"). */
-export function releaseSpan(x: RowReader, example: string, allowExact = true): ReleaseSpan {
+/**
+ * A row's `releases` / `from` / `until`, checked (`example`: a quoted version for the message, "17.5"). A table whose
+ * rows take no `releases` leaves it out of its fields: readCatalogRows refuses it as an unknown field first.
+ */
+export function releaseSpan(x: RowReader, example: string): ReleaseSpan {
   const { r, where, bad } = x;
   const version = (v: unknown): boolean => typeof v === "string" && VERSION.test(v);
-  if (!allowExact && r.releases !== undefined) bad("releases", `${where}: unknown field "releases"`, "from / until (a range)");
   if (r.releases !== undefined && (!Array.isArray(r.releases) || r.releases.length === 0 || !r.releases.every(version))) bad("releases", `${where}.releases is ${JSON.stringify(r.releases)}`, `a list of quoted OS versions ("${example}")`);
   if (r.releases !== undefined && (r.from !== undefined || r.until !== undefined)) bad("from", `${where} has releases and from/until`, "either releases (exact) or from/until (a range)");
   for (const k of ["from", "until"] as const) if (r[k] !== undefined && !version(r[k])) bad(k, `${where}.${k} is ${JSON.stringify(r[k])}`, `a quoted OS version ("${example}")`);

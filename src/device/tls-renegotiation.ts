@@ -58,7 +58,7 @@ export function parseRenegotiationRows(text: string, file: string): Renegotiatio
   return readCatalogRows(text, file, o, (x) => {
     const { r, where, bad } = x;
     const platform = oneOf(x, "platform", PLATFORMS);
-    const span = releaseSpan(x, "10.0.22631", false);
+    const span = releaseSpan(x, "10.0.22631");
     const behaviour = oneOf(x, "behaviour", BEHAVIOURS);
     if (typeof r.published !== "boolean") bad("published", `${where}.published is ${JSON.stringify(r.published)}`, "true (the source states the behaviour) | false (not published: OpenSSL's following stands in)");
     if (r.published === false && behaviour !== "follow") bad("behaviour", `${where}: an unpublished behaviour cannot be "${String(r.behaviour)}"`, "follow (OpenSSL's behaviour stands in where nothing is published)");
