@@ -77,6 +77,20 @@ describe("user-initiated enrollment in Safari (shipped scenarios, loopback)", ()
     const fixed = await runScenario(failing("ios-byod-idp-session-other-browser-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, ok: true });
   }, 240_000);
+
+  it("macos-manual-enrollment-idp-required: the Mac whose profile came without a sign-in is refused 401 at Authenticate by a team requiring user auth; moved to a team without it, it enrolls", async () => {
+    const { summary } = await runScenario(failing("macos-manual-enrollment-idp-required-failing.yaml"), opts);
+    expect(summary.ok).toBe(true);
+    expect(summary.outcomes).toEqual({ "apple.enrolled": 1, "apple.checkin.refused": 1 });
+    expect(summary.errors["apple.checkin.refused"]).toMatchObject({
+      step: "checkin.authenticate",
+      shown: { code: "MCHTTPTransactionErrorDomain 23001", text: "Profile Installation Failed. Connection to the server could not be established.", cause: { code: "HTTP 401" } },
+    });
+    // Both Macs downloaded a profile: the refusal is at the install, as in the ticket.
+    expect(summary.steps["profile.download"]).toMatchObject({ count: 2 });
+    const fixed = await runScenario(failing("macos-manual-enrollment-idp-required-fixed.yaml"), opts);
+    expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, ok: true });
+  }, 240_000);
 });
 
 const START = Date.UTC(2026, 11, 7, 8);
@@ -134,6 +148,21 @@ describe("enrollment portal on virtual time (the real lifetime)", () => {
     expect([...w.apple.devices.values()].map((d) => d.portalUser ?? null).sort()).toEqual(["ana@contoso.example", null]);
     const w2 = await world({ portal: { invitations: [{ id: "x" }] } }, ["ana@contoso.example"]);
     expect(await w2.runFlow("iphone-15", 0, "ios-profile", { invitation: "x", user: "typo@contoso.example" })).toMatchObject({ ok: false, code: "apple.profile.refused.UserNotFound", step: "portal.login" });
+  }, 120_000);
+
+  it("userAuth required: the plain URL's profile is refused 401 at Authenticate with Fleet's log line and no record; the signed-in user enrolls", async () => {
+    const w = await world({ portal: { userAuth: "required", invitations: [{ id: "sso", requireLogin: true }] } }, ["ana@contoso.example"]);
+    const direct = await w.runFlow("macbook-air-m3", 0, "macos-profile", {});
+    expect(direct).toMatchObject({ ok: false, code: "apple.checkin.refused", step: "checkin.authenticate", shown: { cause: { code: "HTTP 401" } } });
+    expect(w.apple.stats.rejected["checkin.portal.user-auth-required"]).toBe(1);
+    expect(w.apple.log).toContain("checkin.portal.user-auth-required: Authentication failed");
+    expect(w.apple.log).toContain("checkin.portal.user-auth-required: internal: required idp uuid to be set, but none found");
+    // Refused before the tenant rules: no Apple record, no tenant record (no seat taken).
+    expect(w.apple.devices.size).toBe(0);
+    expect(w.policy.enrollments.size).toBe(0);
+    const signed = await w.runFlow("macbook-air-m3", 1, "macos-profile", { invitation: "sso", user: "ana@contoso.example" });
+    expect(signed).toMatchObject({ ok: true, code: "apple.enrolled" });
+    expect([...w.apple.devices.values()].map((d) => d.portalUser)).toEqual(["ana@contoso.example"]);
   }, 120_000);
 });
 

@@ -18,6 +18,7 @@ import type { AccountEnrollment } from "./account-driven.js";
 import type { CommandQueue } from "./command-queue.js";
 import type { DdmService } from "./ddm.js";
 import { USER_ENROLLMENT_GRANT_PARAM } from "./user-enrollment-grants.js";
+import { USER_AUTH_REQUIRED_LOG } from "./portal.js";
 
 export class CheckinService {
   private readonly failedOnce = new Set<string>();
@@ -87,6 +88,16 @@ export class CheckinService {
       // A profile the portal served without the user's sign-in session (embedded.apple.portal.withoutSession: refuse-enrollment):
       // the server does not know who enrolls and refuses, as Fleet does (fleetdm/fleet#39996: "fails before completing with 'forbidden'").
       if (this.core.portal.unsigned(portalEnrollment)) return this.core.reject("checkin.portal.no-sign-in", text(403, "forbidden: the enrollment profile was downloaded without the user's sign-in session"));
+      // An enrollment target that needs a signed-in user (embedded.apple.portal.userAuth / invitations[].userAuth: Fleet's
+      // end user authentication, fleetdm/fleet#33447): a profile handed out without one is refused as Fleet refuses it,
+      // 401 "Authentication failed" (fleet.NewAuthFailedError), the log naming the cause. ADE, account-driven and
+      // profile-driven User Enrollment devices authenticated at their own enrollment URL or grant: not this rule.
+      if (!accountUser && grant === null && this.core.policy.enrollments.get(udid)?.method !== "ade" && this.core.portal.userAuthMissing(portalEnrollment)) {
+        const refused = this.core.reject("checkin.portal.user-auth-required", text(401, "Authentication failed"));
+        this.core.log.push(`checkin.portal.user-auth-required: internal: ${USER_AUTH_REQUIRED_LOG}`);
+        if (this.core.log.length > 200) this.core.log.shift();
+        return refused;
+      }
       // Profile (Company Portal) enrollments meet the tenant rules here, where serial, IMEI and OS are first
       // known; ADE and account-driven devices were decided at their enrollment URL (policy-gate.ts).
       const decided = this.core.policy.enrollments.get(udid);

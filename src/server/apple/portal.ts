@@ -26,6 +26,17 @@
  *   browser downloaded without the IdP session "can be downloaded but fails to install", "IDP information is not
  *   being passed"). The refusals' wording is the reference server's own: Fleet's is not published.
  *
+ * - `userAuth: required` (Fleet's "End user authentication" of a team, which its manual enrollment also enforces since
+ *   Fleet 4.73: fleetdm/fleet#33447, #33851, #33705): every enrollment into the target must come from a user the portal
+ *   signed in; the target is the portal (its plain enrollment URL) or an invitation (`invitations[].userAuth`: a Fleet
+ *   team's own enroll link). A profile the server handed out without a signed-in user (the plain URL without `login`,
+ *   or an invitation's "Assign to user" left blank) installs up to its MDM Authenticate, which is refused
+ *   `401 Authentication failed` with the server log "required idp uuid to be set, but none found" (Fleet's
+ *   `fleet.NewAuthFailedError`, whose StatusCode is 401 and whose public text is "Authentication failed"). Fleet refuses
+ *   at an earlier request of the same install, the over-the-air profile service (`POST /api/v1/fleet/ota_enrollment`,
+ *   #33851's log); enrollsim's profiles are direct MDM profiles with no profile-service phase, so the refusal lands at
+ *   the first request the install makes to the server, Authenticate (checkin.ts).
+ *
  * - A login of a user the tenant's lockout holds (`embedded.policy.directory.lockout`, server/policy/lockout.ts) is
  *   403 `AccountLocked` whatever the password; every login with a wrong password counts toward it.
  *
@@ -54,7 +65,15 @@ export interface PortalInvitation {
   uses?: number;
   /** The user must log in (default: the portal's `login`). */
   requireLogin?: boolean;
+  /** Enrollments through this invitation need a signed-in user (default: the portal's `userAuth`): a Fleet team's end user authentication. */
+  userAuth?: UserAuth;
 }
+
+/** Whether an enrollment target needs a user the portal signed in (Fleet: "End user authentication", per team). */
+export type UserAuth = "required" | "optional";
+
+/** Fleet's log line for an enrollment without an IdP account in a team that requires one (fleetdm/fleet#33447). */
+export const USER_AUTH_REQUIRED_LOG = "required idp uuid to be set, but none found";
 
 /** The platforms a portal reads from a browser's User-Agent. */
 export type BrowserPlatform = "Mac" | "iPhone" | "iPad";
@@ -82,6 +101,8 @@ export interface PortalConfig {
   session?: "link" | "cookie";
   /** `session: cookie`, a profile download without the session: refused (default), or a profile naming no user whose Authenticate is refused. */
   withoutSession?: "refuse-download" | "refuse-enrollment";
+  /** Every enrollment needs a user the portal signed in (default optional); an invitation's own `userAuth` wins for its link. */
+  userAuth?: UserAuth;
 }
 
 export type InvitationStatus = "active" | "expired" | "used" | "revoked";
@@ -187,6 +208,20 @@ export class EnrollmentPortal {
   /** The enrollment `token` (from the CheckInURL) was served without the user's sign-in session: its Authenticate is refused. */
   unsigned(token: string | null): boolean {
     return token !== null && this.tokens.get(token)?.unsigned === true;
+  }
+
+  /**
+   * The enrollment target's `userAuth: required` is not met: the profile whose CheckInURL carries `token` (null: the plain
+   * enrollment URL's profile, which names no enrollment) was handed out without a user the portal signed in. Only for
+   * profiles this portal serves: a configured portal, and a token it issued or none.
+   */
+  userAuthMissing(token: string | null): boolean {
+    const c = this.config();
+    if (!c) return false;
+    const e = token === null ? undefined : this.tokens.get(token);
+    if (token !== null && !e) return false;
+    const rule = (e?.invitation !== undefined ? this.invitation(e.invitation)?.userAuth : undefined) ?? c.userAuth;
+    return rule === "required" && !e?.user;
   }
 
   /**

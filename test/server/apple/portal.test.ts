@@ -191,3 +191,41 @@ describe("enrollment portal: a sign-in session cookie (session: cookie)", () => 
     expect(body(p.download(c) as HttpResponse)).toMatchObject({ code: "InvitationUsed" });
   });
 });
+
+describe("enrollment portal: user authentication required (userAuth: Fleet's end user authentication)", () => {
+  const dir = { users: [{ upn: "ana@corp.example" }] };
+
+  it("the plain enrollment URL's profile (no enrollment token) misses a required user; optional or unset does not", () => {
+    expect(portal({ userAuth: "required" }).p.userAuthMissing(null)).toBe(true);
+    expect(portal({ userAuth: "optional" }).p.userAuthMissing(null)).toBe(false);
+    expect(portal({}).p.userAuthMissing(null)).toBe(false);
+  });
+
+  it("a login's enrollment carries the user and meets the rule; an Assign to user left blank does not", () => {
+    const { p } = portal({ userAuth: "required", invitations: [{ id: "team", requireLogin: true }, { id: "link" }] }, dir);
+    const signed = p.login(form({ invitation: "team", username: "ana@corp.example", password: "secret-pw" }));
+    expect(p.userAuthMissing(token(signed))).toBe(false);
+    const blank = p.assign(form({ invitation: "link", username: "" }));
+    expect(p.userAuthMissing(token(blank))).toBe(true);
+  });
+
+  it("an invitation's own userAuth wins for its link (a team): required there, optional elsewhere, and the reverse", () => {
+    const { p } = portal({ invitations: [{ id: "eua", userAuth: "required" }, { id: "no-eua" }] }, dir);
+    expect(p.userAuthMissing(token(p.assign(form({ invitation: "eua", username: "" }))))).toBe(true);
+    expect(p.userAuthMissing(token(p.assign(form({ invitation: "no-eua", username: "" }))))).toBe(false);
+    expect(p.userAuthMissing(null)).toBe(false);
+    const strict = portal({ userAuth: "required", invitations: [{ id: "exempt", userAuth: "optional" }] }, dir).p;
+    expect(strict.userAuthMissing(token(strict.assign(form({ invitation: "exempt", username: "" }))))).toBe(false);
+  });
+
+  it("a token the portal did not issue (another enrollment path's), or no portal at all, is not this rule's", () => {
+    expect(portal({ userAuth: "required" }).p.userAuthMissing("not-a-portal-token")).toBe(false);
+    const none = new EnrollmentPortal(
+      () => undefined,
+      () => 0,
+      () => undefined,
+      () => "pw",
+    );
+    expect(none.userAuthMissing(null)).toBe(false);
+  });
+});

@@ -64,6 +64,11 @@ export const applePortalEmbedded = {
         description:
           "`session: cookie`, a profile download without the sign-in session: `refuse-download` (default) answers 403 JSON {code: SignInRequired}; `refuse-enrollment` serves a profile that names no user and refuses its Authenticate with 403, as fleetdm/fleet#39996 (the profile 'can be downloaded but fails to install', 'forbidden').",
       },
+      userAuth: {
+        enum: ["required", "optional"],
+        description:
+          "`required`: every enrollment must come from a user the portal signed in (Fleet's 'End user authentication', enforced on manual enrollment since Fleet 4.73: fleetdm/fleet#33447, #33851). A profile handed out without one (the plain enrollment URL without `login`, an invitation's 'Assign to user' left blank) installs up to its MDM Authenticate, refused 401 'Authentication failed' with the server log 'required idp uuid to be set, but none found' (Fleet's NewAuthFailedError; Fleet refuses one request earlier, at its over-the-air profile service, which enrollsim's direct profiles do not have). An invitation's own `userAuth` wins for its link. Default `optional`.",
+      },
       profileByBrowser: {
         type: "object",
         additionalProperties: false,
@@ -84,6 +89,10 @@ export const applePortalEmbedded = {
             expiresAfter: lifetime,
             uses: { type: "integer", minimum: 1, maximum: 1_000_000, description: "Enrollments the invitation allows (absent: any number; Jamf's 'Allow multiple uses' unticked is 1)." },
             requireLogin: { type: "boolean", description: "The user must log in (default: the portal's `login`)." },
+            userAuth: {
+              enum: ["required", "optional"],
+              description: "Enrollments through this invitation's link need a user the portal signed in (default: the portal's `userAuth`): a Fleet team's end user authentication, its enroll link being the invitation's.",
+            },
           },
         },
       },
