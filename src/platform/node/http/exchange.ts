@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * One HTTP exchange: send, collect a bounded body, map failures. Over node:http(s) here, or over the
- * lean transport (lean.ts) when the client's context has its pool; both share shared.ts.
+ * lean transport (lean.ts) when the client's context has its pool; both run one request lifecycle
+ * (lifecycle.ts) and share what is about TLS (shared.ts).
  *
  * Guarantees: one deadline on the injected clock covers connect, headers and the whole body
  * (a server trickling bytes forever still times out); a body over `maxBytes` destroys the
@@ -13,30 +14,13 @@ import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import type { SecureContext, TLSSocket } from "node:tls";
-import { TransportError, type TransportDetail } from "../../../errors/index.js";
-import type { Timer } from "../../../ports/clock.js";
+import { TransportError } from "../../../errors/index.js";
 import type { HttpRequest, HttpResponse } from "../../../ports/http.js";
 import { toTransportError } from "./errors.js";
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, describeRequest, requestLimits, requestUrl } from "../../../ports/http-request.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits } from "../../../ports/http-request.js";
+import { Attempt, preflight } from "./lifecycle.js";
 import { leanAttempt } from "./lean.js";
-import {
-  abortWaiters,
-  attemptError,
-  CLOSE_GRACE_MS,
-  collectHeaders,
-  connectPlan,
-  IssuerMissing,
-  join,
-  onAbort,
-  outgoingHeaders,
-  ResumptionRefused,
-  watchRenegotiation,
-  watchTls,
-  type ConnectPlan,
-  type ExchangeContext,
-  type Outcome,
-  type TlsWatch,
-} from "./shared.js";
+import { attemptError, collectHeaders, connectPlan, IssuerMissing, outgoingHeaders, ResumptionRefused, watchRenegotiation, watchTls, type ConnectPlan, type ExchangeContext, type TlsWatch } from "./shared.js";
 export { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, requestLimits };
 export { ClientClosing, collectHeaders, type ExchangeContext, type TlsHandshakeStats } from "./shared.js";
 
@@ -85,17 +69,12 @@ async function resuming(req: HttpRequest, ctx: ExchangeContext, timeoutMs: numbe
   }
 }
 
-/** One attempt over node:http(s) (see {@link exchange}). */
+/** One attempt over node:http(s) (see {@link exchange}); its lifecycle is lifecycle.ts's, shared with lean.ts. */
 function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayResumeWithoutIdentity: boolean): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    const where = describeRequest(req.method, req.url);
-    const { maxBytes } = requestLimits(req);
-    const url = requestUrl(req, where);
-    if (url instanceof TransportError) return reject(url);
-    if (ctx.closing.aborted) return reject(new TransportError("aborted", `${where}: the HTTP client is closed`));
-    if (req.signal?.aborted) {
-      return reject(new TransportError("aborted", `${where}: aborted before sending`, { cause: req.signal.reason }));
-    }
+    const pre = preflight(req, ctx);
+    if (pre instanceof TransportError) return reject(pre);
+    const { where, url } = pre;
 
     const secure = url.protocol === "https:";
     const keepAlive = ctx.agents !== undefined;
@@ -121,49 +100,26 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       return reject(toTransportError(err, req.method, req.url));
     }
 
-    let outcome: Outcome | undefined;
-    let settled = false;
     let closed = false;
     let socket: Socket | undefined;
     let response: http.IncomingMessage | undefined;
-    let grace: Timer | undefined;
     /** Removes the renegotiation watch from the (possibly kept-alive) socket. */
     let unwatch: (() => void) | undefined;
 
-    const finish = (): void => {
-      if (settled || !outcome) return;
-      settled = true;
-      deadline.cancel();
-      grace?.cancel();
-      if (req.signal) abortWaiters.get(req.signal)?.delete(onCallerAbort);
-      ctx.closing.off(onClosing);
-      unwatch?.();
-      if ("ok" in outcome) resolve(outcome.ok);
-      else reject(outcome.err);
-    };
-    const conclude = (o: Outcome): void => {
-      if (outcome) return;
-      outcome = o;
-      if ("err" in o || !keepAlive) {
-        client.destroy();
-        socket?.destroy();
-      }
-      if (closed) return finish();
-      grace = ctx.clock.setTimer(CLOSE_GRACE_MS, finish);
-    };
-    const fail = (kind: TransportError["kind"], text: string, cause?: unknown, detail?: TransportDetail): void =>
-      conclude({ err: new TransportError(kind, `${where}: ${text}`, { ...(cause === undefined ? {} : { cause }), ...(detail ? { detail } : {}) }) });
-
-    const onDeadline = (): void => {
-      if (outcome) return finish(); // already failing, socket slow to close: settle anyway
-      // Still connecting (no socket, or its connect not done) is a connect timeout; else the server is slow to answer.
-      fail("timeout", `no complete response within ${timeoutMs} ms`, undefined, !socket || socket.connecting ? "connect.timeout" : "timeout.response");
-    };
-    const onCallerAbort = (): void => fail("aborted", "aborted by the caller", req.signal?.reason);
-    const onClosing = (): void => fail("aborted", "the HTTP client was closed");
-    const deadline = ctx.clock.setTimer(timeoutMs, onDeadline);
-    if (req.signal) onAbort(req.signal, onCallerAbort);
-    ctx.closing.on(onClosing);
+    const a = new Attempt(
+      { req, ctx, pre, timeoutMs, resolve, reject },
+      {
+        release: (o) => {
+          if ("err" in o || !keepAlive) {
+            client.destroy();
+            socket?.destroy();
+          }
+          return closed;
+        },
+        connecting: () => !socket || socket.connecting,
+        settled: () => unwatch?.(),
+      },
+    );
 
     /** What the device saw of this connection's TLS handshake (a reused keep-alive one: done long ago). */
     let w: TlsWatch = { refused: false, handshakeDone: false, keysDerived: false };
@@ -174,35 +130,20 @@ function attempt(req: HttpRequest, ctx: ExchangeContext, timeoutMs: number, mayR
       if (!secure || client.reusedSocket) return void (w.handshakeDone = true);
       w = watchTls(s as TLSSocket, url, where, plan, ctx);
     });
-    client.on("error", (err) => conclude({ err: attemptError(err, req, response ? "mid-body" : "before-response", w, plan) }));
+    client.on("error", (err) => a.conclude({ err: attemptError(err, req, response ? "mid-body" : "before-response", w, plan) }));
     client.on("close", () => {
       closed = true;
       // A close-delimited body is complete before its 'end' event: let 'end' conclude it.
-      if (!outcome && !response?.complete) fail("reset", "connection closed before the response completed", undefined, response ? "reset.mid-body" : "reset.before-response");
-      finish();
+      if (!a.outcome && !response?.complete) a.closedEarly(response !== undefined);
+      a.finish();
     });
     client.on("response", (res) => {
       response = res;
-      res.on("error", (err) => conclude({ err: toTransportError(err, req.method, req.url, "mid-body") }));
-      const declared = res.headers["content-length"];
-      if (req.method !== "HEAD" && declared !== undefined && Number(declared) > maxBytes) {
-        return fail("too-large", `response declares ${declared} bytes, more than the ${maxBytes}-byte limit`);
-      }
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        if (outcome) return;
-        size += chunk.length;
-        if (size > maxBytes) {
-          chunks.length = 0;
-          return fail("too-large", `response body exceeds the ${maxBytes}-byte limit`);
-        }
-        chunks.push(chunk);
-      });
-      res.on("end", () => {
-        const headers = collectHeaders(res.rawHeaders);
-        conclude({ ok: { status: res.statusCode ?? 0, headers, body: join(chunks, size), url: req.url } });
-      });
+      res.on("error", (err) => a.conclude({ err: toTransportError(err, req.method, req.url, "mid-body") }));
+      a.declared(res.headers["content-length"]);
+      if (a.outcome) return;
+      res.on("data", (chunk: Buffer) => a.chunk(chunk));
+      res.on("end", () => a.respond(res.statusCode ?? 0, collectHeaders(res.rawHeaders)));
     });
     client.end(body);
   });
