@@ -9,7 +9,7 @@ import type { FlowTargets } from "../device/flow.js";
 import type { ScepFailureAnswer } from "../runner/faults/http.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
 import type { PolicyConfig } from "../server/policy/types.js";
-import { ReferenceServer } from "../server/reference-server.js";
+import { ReferenceServer, usesMidConnection } from "../server/reference-server.js";
 import type { ServerTlsSpec } from "../server/tls-chain.js";
 import type { NodeAdapters } from "./environment.js";
 import { expandDeviceData, runDataExpander } from "./server-data.js";
@@ -53,6 +53,8 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
     now: () => adapters.clock.now(), // the run's clock: expiries follow virtual time and timeline skips
     // The server's own clock offset (embedded.clockOffset; a timeline `set` changes it).
     ...(scenario.server.clockOffsetMs !== undefined ? { clockOffsetMs: scenario.server.clockOffsetMs } : {}),
+    // The renegotiating listener only for a scenario whose faults send requests there.
+    ...(usesMidConnection(scenario.faults) ? { midConnection: true } : {}),
   });
   const intermediates = server.intermediatePems;
   return { server, targets: { scepUrl: server.scepUrl, server: { ...server.urls, embedded: true, ...(intermediates.length ? { intermediates } : {}) } } };

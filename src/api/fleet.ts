@@ -22,7 +22,7 @@ import { deviceFlowOptions } from "../runner/flow-options.js";
 import type { ResolvedScenario } from "../runner/scenario/types.js";
 import { StoreError } from "../runner/store/errors.js";
 import type { DeviceState, StoredDevice } from "../runner/store/types.js";
-import { ReferenceServer } from "../server/reference-server.js";
+import { ReferenceServer, usesMidConnection } from "../server/reference-server.js";
 import { nodeAdapters, type NodeAdapters } from "./environment.js";
 import { loadScenario } from "./run-scenario.js";
 import { runTemplateValues } from "../device/template.js";
@@ -134,6 +134,7 @@ export async function checkinFleet(file: string, o: CheckinFleetOptions): Promis
         policy: scenario.server.policy as PolicyConfig,
         // The scenario's certificate chains (embedded.tls): its named roots reach the devices' trust as in the run.
         ...(scenario.server.tls ? { tls: scenario.server.tls as ServerTlsSpec, publicRoots: loadTrustStores().roots } : {}),
+        ...(usesMidConnection(scenario.faults) ? { midConnection: true } : {}),
       });
       trust.push(server.caPem);
       scepUrl = server.scepUrl;

@@ -57,6 +57,17 @@ export interface ReferenceServerOptions {
   tls?: ServerTlsSpec;
   /** The public roots `embedded.tls` chains may be issued from (devices/trust-stores/roots.yaml), by name. */
   publicRoots?: readonly RootDefinition[];
+  /**
+   * Also bind the renegotiating listener (a client certificate asked mid-connection), where the
+   * `tls: client-cert-mid-connection` fault sends a device's request: set when the scenario's faults use it
+   * ({@link usesMidConnection}). Default false: the server binds its HTTP and HTTPS ports (and its endpoints'), no more.
+   */
+  midConnection?: boolean;
+}
+
+/** Whether any of a scenario's faults sends requests to the renegotiating listener (ReferenceServerOptions.midConnection). */
+export function usesMidConnection(faults: readonly { tls?: string }[] | undefined): boolean {
+  return faults?.some((f) => f.tls === "client-cert-mid-connection") ?? false;
 }
 
 export const SCEP_PATHS = ["/scep", "/scep/", "/cgi-bin/pkiclient.exe"];
@@ -237,7 +248,7 @@ export class ReferenceServer {
     this.http = await bindHandler(this.handler, { host, port: ports.http ?? this.options.port });
     this.tls ??= this.options.tls?.certificate ? await this.servedChain(host, this.options.tls.certificate) : await this.serverIdentity(host);
     this.https = await bindHandler(this.handler, { host, port: ports.https ?? this.options.httpsPort, tls: this.tls });
-    this.midConnection = await bindHandler(this.handler, { host, port: ports.midConnection, tls: this.tls, renegotiate: true });
+    if (this.options.midConnection) this.midConnection = await bindHandler(this.handler, { host, port: ports.midConnection, tls: this.tls, renegotiate: true });
     if (this.endpointListeners.length === 0) {
       for (const e of this.options.tls?.endpoints ?? []) this.endpointListeners.push({ path: e.path, tls: e.certificate ? await this.servedChain(host, e.certificate) : this.tls });
     }
