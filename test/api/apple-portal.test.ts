@@ -5,12 +5,12 @@
  * real lifetimes on virtual time with the Apple half on in-memory listeners.
  */
 import { join } from "node:path";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { loadCatalog } from "../../src/runner/catalog-files.js";
 import { EMBEDDED_ACCOUNT_PASSWORD } from "../../src/wire/apple/embedded.js";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/api/run-scenario.js";
+import { loadScenario, runScenario } from "../../src/api/run-scenario.js";
 import { createDevice } from "../../src/api/device.js";
 import { NodeCrypto } from "../../src/platform/node/crypto.js";
 import { VirtualClock } from "../../src/platform/virtual/clock.js";
@@ -91,6 +91,12 @@ describe("user-initiated enrollment in Safari (shipped scenarios, loopback)", ()
     const fixed = await runScenario(failing("macos-manual-enrollment-idp-required-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 2, enrolled: 2, ok: true });
   }, 240_000);
+
+  it("a misspelt userAuth is refused at load with file:line:column and a did-you-mean", async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), "apple-user-auth-")), "typo.yaml");
+    writeFileSync(bad, readFileSync(failing("macos-manual-enrollment-idp-required-failing.yaml"), "utf8").replace("      userAuth: required\n", "      userAuth: requird\n"));
+    await expect(loadScenario(bad)).rejects.toThrow(/typo\.yaml:\d+:\d+: embedded\.apple\.portal\.userAuth must be one of required, optional \(got "requird"\) \(did you mean "required"\?\)/);
+  });
 });
 
 const START = Date.UTC(2026, 11, 7, 8);
