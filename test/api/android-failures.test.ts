@@ -95,4 +95,22 @@ describe("Android field failures (round 2)", () => {
     const fixed = await runScenario(failure("android-existing-work-profile-fixed.yaml"), opts);
     expect(fixed.summary).toMatchObject({ devices: 6, enrolled: 6, failed: 0, ok: true });
   }, T);
+
+  it("android-nfc-token-in-properties-comment: the token only in the Properties comment leaves the phones on Android Device Policy's enter-code screen (no redemption); as a property, or entered on that screen, they enroll", async () => {
+    const { summary, texts } = await traced("android-nfc-token-in-properties-comment-failing.yaml");
+    expect(summary).toMatchObject({ devices: 2, enrolled: 0, ok: true });
+    expect(summary.errors["android.amapi.awaiting-token"]!.count).toBe(2);
+    expect(texts).toHaveLength(2);
+    for (const t of texts) {
+      expect(t).toMatch(/"step":"android\.amapi\.enter-token"/);
+      expect(t).not.toMatch(/"step":"android\.amapi\.redeem"/);
+      expect(t).not.toContain("Can't set up device");
+    }
+    const fixed = await traced("android-nfc-token-in-properties-comment-fixed.yaml");
+    expect(fixed.summary).toMatchObject({ devices: 3, enrolled: 3, failed: 0, ok: true });
+    // The group whose tag keeps the comment: its user enters the code on the DPC's screen, then it is redeemed.
+    const entered = fixed.texts.filter((t) => t.includes('"step":"android.amapi.enter-token"'));
+    expect(entered).toHaveLength(1);
+    expect(entered[0]).toMatch(/"step":"android\.amapi\.redeem"/);
+  }, T);
 });

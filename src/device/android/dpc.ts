@@ -95,6 +95,7 @@ export function dpcPersona(
   answers?: DpcAnswer,
   appRefusals?: BackgroundOutcome[],
   afterInstall?: AfterInstall,
+  userToken?: () => Promise<string | undefined>,
 ): DpcPersona {
   return {
     getProvisioningMode(req) {
@@ -131,6 +132,7 @@ export function dpcPersona(
         // A personally owned work profile is set up by the user signed in to the Company Portal; a signed-in DPC knows its user too.
         ...(user ? { user } : {}),
         options: dialectOptions(o, httpsBase),
+        ...(userToken ? { userToken } : {}),
         installApps: (apps) => {
           const r = installManagedApps(device, managementMode, apps, ctx.clock.now());
           const notInstalled = new Set(r.nonComplianceDetails.map((d) => d.packageName));

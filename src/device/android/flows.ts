@@ -208,13 +208,30 @@ async function provision(fc: FlowContext, o: AndroidFlowOptions, payload: () => 
     joinedWifi: joined,
     dpc: {
       getProvisioningMode: (r) => dpc.getProvisioningMode(r),
-      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals, (apps, dc) => runAgentWork(fc, ctx, o, apps, dc)).adminPolicyCompliance(r),
+      adminPolicyCompliance: (r) => dpcPersona(ctx, o, mode, pkg, info, https?.replace(/\/$/, ""), undefined, appRefusals, (apps, dc) => runAgentWork(fc, ctx, o, apps, dc), enteredToken(fc, o)).adminPolicyCompliance(r),
     },
+    // The release row names the task that reports a verify failure (VerifyAdminPackageTask from Android 13).
+    verifyConstant: (key) => fc.setupTexts?.pick(key, state.apiLevel, fc.identity.manufacturer)?.constant,
   });
   // The agent shows its own text: the scenario's dialect, else the one owning the payload's DPC package.
   const r = agentOutcome(fc.agents, o.dialect ?? dialectForPackage(pkg)?.name, out, result(out, fc));
   if (r.ok) return (await deadlineLock(ctx, enrollBy, "after setup")) ?? (appRefusals.length ? { ...r, background: appRefusals } : r);
   return r;
+}
+
+/**
+ * The code the user enters at the DPC's own enter-code screen (options.android.enterToken): a profile's token, fetched
+ * the way afw#setup's is (the admin hands it out), or a code as written. Undefined: the user has none.
+ */
+function enteredToken(fc: FlowContext, o: AndroidFlowOptions): (() => Promise<string | undefined>) | undefined {
+  const e = o.enterToken;
+  if (!e) return undefined;
+  if ("value" in e) return async () => e.value;
+  return async () => {
+    const tok = JSON.parse(await fetchProvisioning(fc, "android.trigger.token", `${baseUrl(fc)}/android/provisioning/${encodeURIComponent(e.profile)}/token`)) as { value?: unknown };
+    if (typeof tok.value !== "string") throw new ScenarioError("the server's token endpoint returned no token value");
+    return tok.value;
+  };
 }
 
 const androidQr: Flow<never> = {

@@ -30,6 +30,12 @@ export interface AndroidFlowOptions {
   dpc?: { targetSdk?: number };
   /** The user who signs in / types credentials (KME user association, conditional access). Default: user-<serial>. */
   user?: string;
+  /**
+   * What the user enters at the DPC's own scan-QR / enter-code screen, shown when provisioning gave it no enrollment token
+   * (AMAPI; protocol/android/dialects/token-sources.ts): `{ profile }` the token of that embedded provisioning profile
+   * (handed out by the admin, as for afw#setup), `{ value }` a code as typed. Absent: the user has none and the device waits there.
+   */
+  enterToken?: { profile: string } | { value: string };
   /** android-da: after enrollment the user migrates to a work profile (Intune DA → WP): by the Resolve notification or the update-settings link. */
   migrateToWorkProfile?: "resolve" | "link";
   /** Headwind agent: the management agent's own version code (self-update when the server offers a newer one). */

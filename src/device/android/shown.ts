@@ -20,6 +20,7 @@ import type { FlowResult } from "../flow.js";
 import { hostOf, transportCase, type Shown, type ShownInput } from "../shown.js";
 import { chromiumPageShown } from "../web-page-shown.js";
 import { SIGNIN_TAB_STEP } from "./signin-step.js";
+import { AWAITING_TOKEN_CODE } from "../../protocol/android/dialects/amapi.js";
 
 const WIZARD = "setup wizard (ManagedProvisioning)";
 
@@ -134,6 +135,13 @@ export function androidShownForOutcome(
     case "android.provision.interrupted":
       // The wizard does not come back after the restart: the device boots to its home screen, owned by the DPC, unconfigured.
       return { text: INTERRUPTED_TEXT, screen: "home screen after the restart (device owner set, ADMIN_POLICY_COMPLIANCE never ran)" };
+    case AWAITING_TOKEN_CODE:
+      // No error dialog: Android Device Policy's own screen asks for a QR code or the code (token-sources.ts); its wording is not published.
+      return {
+        text: "(not published: Android Device Policy asks to scan a QR code or enter the enrollment code; no error dialog)",
+        screen: "Android Device Policy's own scan-QR / enter-code screen, after it updated itself (android/enterprise-samples#32)",
+        unknown: { raw: "provisioning gave Android Device Policy no enrollment token and the user entered none", of: "condition" },
+      };
     case "android.provision.invalid-mode":
       return { text: WIZARD_TEXT.invalidMode, screen: WIZARD };
     case "android.provision.precondition": {

@@ -10,7 +10,7 @@ import { waitForValidatedNetwork, type DeviceNetworkView } from "../common/conne
 import { DELETE_PROFILE_TEXT, WIZARD_TEXT } from "../../wire/android/errors.js";
 import { ACTIONS, CLOUDDPC, PROVISIONING_MODE } from "../../wire/android/extras.js";
 import type { Bundle, ProvisioningParams, WifiParams } from "../../wire/android/payload.js";
-import { verifyPackage } from "../../wire/android/verify.js";
+import { verifyPackage, type VerifyFailure } from "../../wire/android/verify.js";
 import { asSimError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { downloadApk, STEP_DOWNLOAD, type DownloadOptions } from "./download.js";
@@ -95,6 +95,12 @@ export interface SetupWizardInput {
   maxApkBytes?: number;
   /** The network the device is on (scenario networks:): provisioning waits until its connectivity check validates it. */
   network?: DeviceNetworkView;
+  /**
+   * The task error constant the device's release reports for a verify failure (its setup-text row's `constant`:
+   * VerifyAdminPackageTask from Android 13, DownloadPackageTask / InstallPackageTask before 8.0). Absent or undefined: the
+   * built-in name (wire/android/verify.ts).
+   */
+  verifyConstant?: (key: "hashMismatch" | "packageInvalid") => { task: string; name: string; value: number } | undefined;
   /** The wizard joined the payload's Wi-Fi: its proxy (host/port or PAC) now applies to the device's requests. */
   joinedWifi?: (w: WifiParams) => void;
 }
@@ -193,7 +199,7 @@ async function wizard(ctx: ProtocolContext, input: SetupWizardInput, intents: st
     if (!got.ok) return { ...fail("android.provision.download-failed", STEPS.download, `${WIZARD_TEXT.cantSetUp} (download ${got.reason}: ${got.detail})`), download: { reason: got.transport ?? got.reason, ...(got.status !== undefined ? { status: got.status } : {}) } } as ProvisioningOutcome;
     const v = await step(ctx, STEPS.verify, async () => {
       const out = verifyPackage(got.bytes, dl, params.component, ctx.crypto, device.apiLevel);
-      decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, checksum: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, constant: `${out.task}.${out.constant} (${out.aospCode})`, detail: out.detail });
+      decoded(ctx, STEPS.verify, out.ok ? { ok: true, matched: out.matched, checksum: out.computed, package: out.apk.packageName, versionCode: out.apk.versionCode } : { ok: false, error: out.error, aospCode: out.aospCode, constant: verifyConstantName(input, out), detail: out.detail });
       return out;
     });
     if (!v.ok)
@@ -327,4 +333,10 @@ export async function resumeAfterBoot(ctx: ProtocolContext, device: AndroidDevic
   if (p.stage === "compliant") return finalise(ctx, p.mode, p.managementMode, []);
   await step(ctx, STEPS.compliance, async () => decoded(ctx, STEPS.compliance, { restarted: true, managementMode: p.managementMode, adminPolicyCompliance: "never delivered: provisioning was interrupted by the restart" }));
   return { ok: false, code: "android.provision.interrupted", step: STEPS.compliance, message: `${INTERRUPTED_TEXT} (${p.managementMode} set before the restart)`, intents: [] };
+}
+
+/** The logged constant of a verify failure: the release row's where it names one, else the built-in task's. */
+function verifyConstantName(input: SetupWizardInput, out: VerifyFailure): string {
+  const row = input.verifyConstant?.(out.error === "hash-mismatch" ? "hashMismatch" : "packageInvalid");
+  return row ? `${row.task}.${row.name} (${row.value})` : `${out.task}.${out.constant} (${out.aospCode})`;
 }

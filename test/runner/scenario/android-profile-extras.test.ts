@@ -76,11 +76,11 @@ describe("profile extras as the admin typed them", () => {
   );
 
   it(
-    "null removes a computed admin extra: without its enrollment token Android Device Policy cannot enroll",
+    "null removes a computed admin extra: without its enrollment token Android Device Policy waits on its own enter-code screen",
     async () => {
       const bad = await run(withProfile("{ mode: fully-managed, adminExtras: { com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN: null } }"));
       expect(bad.enrolled).toBe(0);
-      expect(bad.outcomes).toEqual({ "android.amapi.no-token": 2 });
+      expect(bad.outcomes).toEqual({ "android.amapi.awaiting-token": 2 });
     },
     T,
   );

@@ -12,7 +12,7 @@
  */
 import { ProtocolViolationError, ScenarioError } from "../../../errors/index.js";
 import { readDevice, readStatusAck, parseGoogleError, type Operation } from "../../../wire/android/amapi.js";
-import { CLOUDDPC, WIZARD_TEXT } from "../../../wire/android/index.js";
+import { WIZARD_TEXT } from "../../../wire/android/index.js";
 import { decoded, step } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
@@ -21,6 +21,7 @@ import { passwordNonCompliance, type PasswordNonCompliance, type PasswordRequire
 import { oncKeyPairNetworks, oncNonCompliance, type OncNonCompliance } from "../../../wire/android/onc.js";
 import type { AndroidDeviceInfo, DialectOptions } from "./types.js";
 import type { IntegritySignals } from "../../../wire/android/integrity.js";
+import { AMAPI_TOKEN_SCREEN_STEP, TOKEN_SOURCES, type TokenSource } from "./token-sources.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -28,7 +29,7 @@ export const fcmTokenFor = (device: { androidId: string; serialNumber: string })
 /** The command's type (AMAPI Operation.metadata is the Command: `type` LOCK, REBOOT, …). */
 const commandType = (op: { metadata?: Record<string, unknown> }): string => (typeof op.metadata?.type === "string" ? op.metadata.type : "(untyped)");
 
-export const AMAPI_STEPS = { nonce: "android.amapi.nonce", redeem: "android.amapi.redeem", report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait", apps: "android.amapi.apps" } as const;
+export const AMAPI_STEPS = { nonce: "android.amapi.nonce", redeem: "android.amapi.redeem", enterToken: AMAPI_TOKEN_SCREEN_STEP, report: "android.amapi.status", ack: "android.amapi.command", push: "android.fcm.wait", apps: "android.amapi.apps" } as const;
 
 /** Fake-AMAPI error reasons → stable outcome codes. */
 const REASON_CODES: Record<string, string> = {
@@ -69,9 +70,8 @@ export const amapiDialect: AndroidDialect = {
     const { ctx, device, options } = input;
     const base = options.amapiUrl?.replace(/\/$/, "");
     if (!base) throw new ScenarioError("the amapi dialect needs options.android.amapiUrl (or the embedded server)");
-    const token = input.adminExtras[CLOUDDPC.tokenExtra];
-    if (typeof token !== "string" || token === "")
-      return { ok: false, code: "android.amapi.no-token", step: AMAPI_STEPS.redeem, message: `${WIZARD_TEXT.cantSetUp} (no ${CLOUDDPC.tokenExtra} in the admin extras)` };
+    const token = await enrollmentToken(input);
+    if (!token.ok) return token.outcome;
     const integrityAtRedeem = await integrityEvidence(ctx, base, device);
     const redeemed = await step(ctx, AMAPI_STEPS.redeem, async () => {
       const res = await exchange(
@@ -82,7 +82,7 @@ export const amapiDialect: AndroidDialect = {
           url: `${base}/device/v1/enrollmentTokens:redeem`,
           headers: { "content-type": "application/json" },
           body: json({
-            enrollmentToken: token,
+            enrollmentToken: token.value,
             fcmToken: fcmTokenFor(device),
             ...(typeof input.adminExtras.username === "string" && input.adminExtras.username !== "" ? { enrollmentUser: input.adminExtras.username } : input.user ? { enrollmentUser: input.user } : {}),
             managementMode: input.managementMode,
@@ -260,6 +260,57 @@ export const amapiDialect: AndroidDialect = {
     return { ok: true, code: "android.amapi.status-reported", policyVersion: r.policyVersion, message: `${r.pendingCommands.length} pending command(s)` };
   },
 };
+
+/** Outcome of a device left on Android Device Policy's own scan-QR / enter-code screen (no token from provisioning, none entered). */
+export const AWAITING_TOKEN_CODE = "android.amapi.awaiting-token";
+
+/**
+ * The enrollment token Android Device Policy redeems, from its sources in order (token-sources.ts): the provisioning
+ * admin extras, then its own screen where the user scans a QR code or enters the code. The screen is the user's step:
+ * the timeline's `idle` there is the user who takes a while, `abandon` the user who gives up (`user.abandoned`); the
+ * code the user enters is the scenario's `options.android.enterToken` (input.userToken). A user with no code leaves
+ * the device on that screen: it is not enrolled, and its outcome says where it waits.
+ */
+async function enrollmentToken(input: DialectInput): Promise<{ ok: true; value: string } | { ok: false; outcome: DialectOutcome }> {
+  const missing: string[] = [];
+  for (const source of TOKEN_SOURCES.amapi!.sources) {
+    if (source.kind === "admin-extras") {
+      const found = source.keys.map((k) => input.adminExtras[k]).find((v): v is string => typeof v === "string" && v !== "");
+      if (found) return { ok: true, value: found };
+      missing.push(`no ${source.keys.join(" / ")} in the admin extras`);
+      continue;
+    }
+    const typed = await tokenScreen(input, source);
+    if (typed) return { ok: true, value: typed };
+    missing.push("the user entered no code");
+    return {
+      ok: false,
+      outcome: {
+        ok: false,
+        code: AWAITING_TOKEN_CODE,
+        step: source.step,
+        message: `${source.screen}: the device waits there, not enrolled (${missing.join("; ")}). The screen's wording is not published (${source.textSource})`,
+      },
+    };
+  }
+  return { ok: false, outcome: { ok: false, code: AWAITING_TOKEN_CODE, step: AMAPI_STEPS.redeem, message: `${WIZARD_TEXT.cantSetUp} (${missing.join("; ")})` } };
+}
+
+/** Android Device Policy's own screen (after it updated itself): the user's step. Returns the code entered, if any. */
+async function tokenScreen(input: DialectInput, screen: Extract<TokenSource, { kind: "user-screen" }>): Promise<string | undefined> {
+  const { ctx } = input;
+  return step(ctx, screen.step, async () => {
+    const typed = input.userToken ? await input.userToken() : undefined;
+    decoded(ctx, screen.step, {
+      screen: screen.screen,
+      text: screen.text ?? "not published",
+      textSource: screen.textSource,
+      before: "Android Device Policy updates itself first ('updating', android/enterprise-samples#32)",
+      userAction: typed ? `enters a code (${typed.length} characters)` : "none: the user has no code, the device stays on this screen",
+    });
+    return typed || undefined;
+  });
+}
 
 /** Android Device Policy installs the policy's applications; each app then reports its own state (device-side, input.installApps). */
 async function installApps(input: DialectInput, apps: readonly ApplicationPolicy[]): Promise<{ reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] }> {

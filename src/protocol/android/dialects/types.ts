@@ -54,6 +54,11 @@ export interface DialectInput {
    * keyed app states): the device's apps decide (device/android/managed-apps.ts). Absent: apps are not modelled.
    */
   installApps?: (apps: readonly ApplicationPolicy[]) => { reports: ApplicationReport[]; nonComplianceDetails: NonComplianceDetail[] };
+  /**
+   * The code the user enters at the DPC's own enter-code screen when provisioning gave it no credential (token-sources.ts):
+   * undefined when the user has none. Absent: the user has none.
+   */
+  userToken?: () => Promise<string | undefined>;
   /** The installed apps' own work once reported (device/android/agent-work.ts): returns the key pair aliases they installed (KeyChain). */
   afterInstall?: () => Promise<readonly string[]>;
 }

@@ -62,6 +62,19 @@ const groupOptions: Json = {
     maxApkBytes: { type: "integer", minimum: 1, maximum: 268435456, description: "Largest DPC APK accepted. Default limits.maxResponseBytes." },
     dpc: { type: "object", additionalProperties: false, properties: { targetSdk: { type: "integer", minimum: 8, maximum: 40, description: "android-da: the agent's targetSdkVersion (default 28); 29+ on Android 10+ loses the deprecated device-admin policies." } } },
     user: { type: "string", minLength: 1, maxLength: 200, description: "The user who signs in / types the KME credentials. Default: user-<serial>." },
+    enterToken: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+      properties: {
+        profile: { type: "string", pattern: "^[\\w.-]{1,64}$", description: "An embedded provisioning profile: the user enters its enrollment token." },
+        value: { type: "string", minLength: 1, maxLength: 512, description: "The code as the user types it." },
+      },
+      "x-expected": "{ profile: NAME } or { value: CODE }",
+      description:
+        "AMAPI: what the user enters at Android Device Policy's own scan-QR / enter-code screen, which it shows when the provisioning admin extras carry no EXTRA_ENROLLMENT_TOKEN (android/enterprise-samples#32): { profile: NAME } the token of that embedded profile, { value: CODE } a code as typed. Absent: the user has none and the device waits on that screen (android.amapi.awaiting-token). The timeline's idle / abandon at step android.amapi.enter-token act there.",
+    },
     migrateToWorkProfile: { enum: ["resolve", "link"], description: "android-da: after enrollment, migrate to a work profile via the Resolve notice or the update-settings link." },
     agentVersionCode: { type: "integer", minimum: 1, maximum: 2147483647, description: "Headwind agent's own version code (default 15270); a newer one in the configuration self-updates it." },
     awaitPushSeconds: { type: "number", minimum: 0, maximum: 86400, description: "AMAPI: after enrollment, wait up to this long for an FCM push (command / policy tickle), then sync. Default 0." },
