@@ -61,8 +61,12 @@ export interface TlsSettings {
   renegotiation?: "follow" | "fail";
 }
 
-/** See {@link TlsSettings.completeChain}. */
-export type ChainCompletion = (leaf: Uint8Array, remainingMs: number) => Promise<{ issuers: string[] } | { failure: string }>;
+/**
+ * See {@link TlsSettings.completeChain}. `holds(cert)` (DER) says whether the client already has an issuer for a
+ * certificate (its trust store, issuers it was given): the completion fetches issuers above the leaf's until one is
+ * held, so a chain missing several intermediates completes in one go. Without it, one level is fetched.
+ */
+export type ChainCompletion = (leaf: Uint8Array, remainingMs: number, holds?: (cert: Uint8Array) => boolean) => Promise<{ issuers: string[] } | { failure: string }>;
 
 /** Why a device refuses a server chain: the transport detail, OpenSSL-style code and reason. */
 export interface ServerTrustFailure {

@@ -43,8 +43,8 @@ export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<
     return await resuming(req, ctx, timeoutMs, deadlineAt);
   } catch (err) {
     if (!(err instanceof IssuerMissing)) throw err;
-    // A client that completes chains (Windows CryptoAPI, Apple trust evaluation: TlsSettings.completeChain)
-    // fetches the missing issuer and connects again with it, within the same deadline; the first
+    // A client that completes chains (Windows CryptoAPI, Apple trust evaluation: TlsSettings.completeChain; Android does
+    // not) fetches the missing issuers, the whole missing path at once, and connects again with them, within the same deadline; the first
     // connection was closed before any request byte.
     if (ctx.stats) ctx.stats.issuerMissing = (ctx.stats.issuerMissing ?? 0) + 1;
     const completed = await ctx.tls.completeChain!(err.leaf, Math.max(1, deadlineAt - ctx.clock.now()));
@@ -53,7 +53,8 @@ export async function exchange(req: HttpRequest, ctx: ExchangeContext): Promise<
     try {
       return await resuming(req, { ...ctx, tls: completed }, Math.max(1, deadlineAt - ctx.clock.now()), deadlineAt);
     } catch (again) {
-      // Still no issuer with the fetched one in hand (its own issuer is missing too): fetched once per request, no more.
+      // Still no issuer with the fetched path in hand (the completion chases every missing level it can: runner/aia-fetch.ts,
+      // MAX_CHASE_DEPTH): completed once per request, no more.
       throw again instanceof IssuerMissing ? again.original : again;
     }
   }

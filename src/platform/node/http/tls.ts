@@ -307,6 +307,22 @@ function build(extra: readonly string[], replaceRoots: boolean, identity: { cert
   }
 }
 
+let bundledRoots: X509Certificate[] | undefined;
+
+/**
+ * Whether the store OpenSSL verifies with (`ca`, plus Node's bundled roots unless `replaceRoots`: see `build`) has an
+ * issuer of a certificate (X509_check_issued: names, key identifiers, key usage). Parsed on the first question only:
+ * it is asked when a chain is being completed, not per connection.
+ */
+function holdsIssuer(ca: readonly string[], replaceRoots: boolean): (der: Uint8Array) => boolean {
+  let store: X509Certificate[] | undefined;
+  return (der) => {
+    store ??= [...splitCertificates(ca, "tls.ca").map((pem) => new X509Certificate(pem)), ...(replaceRoots ? [] : (bundledRoots ??= rootCertificates.map((pem) => new X509Certificate(pem))))];
+    const cert = new X509Certificate(der);
+    return store.some((issuer) => cert.checkIssued(issuer));
+  };
+}
+
 /**
  * The client's TLS settings, validated now (bad PEMs are a {@link ScenarioError}, found before
  * any request); see the module comment for when the context itself is built.
@@ -324,7 +340,7 @@ export function buildClientTls(settings: TlsSettings = {}, options: { deferIdent
   const completion = hook
     ? {
         completeChain: async (leaf: Uint8Array, remainingMs: number): Promise<ClientTls | string> => {
-          const r = await hook(leaf, remainingMs);
+          const r = await hook(leaf, remainingMs, holdsIssuer(settings.ca ?? [], replaceRoots));
           if ("failure" in r) return r.failure;
           // The completion stays: a client that adopts these settings (http.ts) can still complete another server's chain.
           const ca = settings.ca ?? [];
