@@ -38,6 +38,7 @@ export async function startEmbeddedServer(scenario: ResolvedScenario, catalog: C
       pending: e.pending,
       failInfo: e.failInfo,
       ra: e.ra,
+      ...(e.chain ? { chain: e.chain } : {}),
       validityDays: e.validityDays,
       fault: e.fault,
       ...(e.rejectDuplicateSubject ? { rejectDuplicateSubject: true } : {}),

@@ -61,7 +61,9 @@ export class CertRepParserCatalog {
   }
 }
 
-const FIELDS = ["platform", "releases", "from", "until", "encoding", "getCaCaps", "reaction", "source"];
+const FIELDS = ["platform", "releases", "from", "until", "encoding", "getCaCaps", "getCaCert", "reaction", "source"];
+/** The properties of the CA's answers before any PKIOperation that a row may judge instead of `encoding:` (certrep-encoding.ts). */
+const ANSWER_PROPERTIES = Object.keys(CACAPS_PROPERTIES) as (keyof typeof CACAPS_PROPERTIES)[];
 
 /** Parses one devices/scep-clients/*.yaml file (`parsers:` list); a problem names file:line:column. */
 export function parseCertRepParsers(text: string, file: string): CertRepParserRow[] {
@@ -74,11 +76,11 @@ export function parseCertRepParsers(text: string, file: string): CertRepParserRo
   };
   const listNode = isMap(doc.contents) ? (doc.contents.get("parsers", true) as Node | undefined) : undefined;
   const data = doc.toJS() as { parsers?: unknown };
-  if (!Array.isArray(data?.parsers)) return bad(listNode ?? doc.contents, "missing `parsers:` list", "parsers: [{ platform, releases | from/until, encoding | getCaCaps, reaction, source }]");
+  if (!Array.isArray(data?.parsers)) return bad(listNode ?? doc.contents, "missing `parsers:` list", "parsers: [{ platform, releases | from/until, encoding | getCaCaps | getCaCert, reaction, source }]");
   return (data.parsers as unknown[]).map((item, i) => {
     const node = doc.getIn(["parsers", i], true) as Node | undefined;
     const field = (k: string): Node | undefined => (doc.getIn(["parsers", i, k], true) as Node | undefined) ?? node;
-    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `parsers[${i}] is ${JSON.stringify(item)}`, "a mapping { platform, releases | from/until, encoding | getCaCaps, reaction, source }");
+    if (item === null || typeof item !== "object" || Array.isArray(item)) bad(node, `parsers[${i}] is ${JSON.stringify(item)}`, "a mapping { platform, releases | from/until, encoding | getCaCaps | getCaCert, reaction, source }");
     const r = item as Record<string, unknown>;
     for (const k of Object.keys(r)) if (!FIELDS.includes(k)) bad(field(k), `parsers[${i}]: unknown field "${k}"`, FIELDS.join(" | "));
     if (!PLATFORMS.includes(r.platform as Platform)) bad(field("platform"), `parsers[${i}].platform is ${JSON.stringify(r.platform)}`, PLATFORMS.join(" | "));
@@ -92,11 +94,14 @@ export function parseCertRepParsers(text: string, file: string): CertRepParserRo
     // A row judges one property: of the CertRep's encoding (`encoding: { property: value }`), or of the GetCACaps answer (`getCaCaps: value`).
     let property: CertRepProperty;
     let value: unknown;
-    if (r.getCaCaps !== undefined) {
-      if (r.encoding !== undefined) bad(field("getCaCaps"), `parsers[${i}] has encoding and getCaCaps`, "one of them: a row judges one property");
-      [property, value] = ["getCaCaps", r.getCaCaps];
-      if (!(CACAPS_PROPERTIES.getCaCaps as readonly string[]).includes(value as string)) bad(field("getCaCaps"), `parsers[${i}].getCaCaps is ${JSON.stringify(value)}`, CACAPS_PROPERTIES.getCaCaps.join(" | "));
-      if (r.reaction === "crash") bad(field("reaction"), `parsers[${i}]: a crash on a GetCACaps answer is not modelled`, "reject | accept");
+    const answer = ANSWER_PROPERTIES.filter((k) => r[k] !== undefined);
+    if (answer.length > 0) {
+      const name = answer[0]!;
+      if (r.encoding !== undefined || answer.length > 1) bad(field(name), `parsers[${i}] has ${[...(r.encoding !== undefined ? ["encoding"] : []), ...answer].join(" and ")}`, "one of them: a row judges one property");
+      [property, value] = [name, r[name]];
+      const allowed = CACAPS_PROPERTIES[name] as readonly string[];
+      if (!allowed.includes(value as string)) bad(field(name), `parsers[${i}].${name} is ${JSON.stringify(value)}`, allowed.join(" | "));
+      if (r.reaction === "crash") bad(field("reaction"), `parsers[${i}]: a crash on a ${name === "getCaCaps" ? "GetCACaps" : "GetCACert"} answer is not modelled`, "reject | accept");
     } else {
       const enc = r.encoding as Record<string, unknown> | undefined;
       const entries = enc && typeof enc === "object" ? Object.entries(enc) : [];
@@ -106,7 +111,7 @@ export function parseCertRepParsers(text: string, file: string): CertRepParserRo
           `parsers[${i}].encoding must name exactly one property`,
           Object.entries(CERTREP_PROPERTIES)
             .map(([p, v]) => `{ ${p}: ${v.join(" | ")} }`)
-            .join(" or ") + ` (or, instead of encoding, getCaCaps: ${CACAPS_PROPERTIES.getCaCaps.join(" | ")})`,
+            .join(" or ") + ` (or, instead of encoding, ${ANSWER_PROPERTIES.map((k) => `${k}: ${CACAPS_PROPERTIES[k].join(" | ")}`).join(" or ")})`,
         );
       [property, value] = entries[0]! as [CertRepProperty, unknown];
       const values = CERTREP_PROPERTIES[property as keyof typeof CERTREP_PROPERTIES] as readonly string[] | undefined;

@@ -13,7 +13,8 @@ export class IssuedByCache {
   private readonly known = new Map<string, Certificate>();
 
   constructor(
-    private readonly ca: () => { subjectDer: Uint8Array; spki: Uint8Array },
+    /** The CA, or the CAs (an issuing intermediate and the root), whose signature admits a certificate. */
+    private readonly ca: () => { subjectDer: Uint8Array; spki: Uint8Array } | readonly { subjectDer: Uint8Array; spki: Uint8Array }[],
     private readonly crypto: CryptoPort,
     private readonly max = 4096,
   ) {}
@@ -46,8 +47,9 @@ export class IssuedByCache {
   }
 
   private admit(key: string, cert: Certificate): Certificate | "not-issued" {
-    const ca = this.ca();
-    if (!sameBytes(cert.issuerDer, ca.subjectDer) || !verifyCertificateSignature(cert, ca.spki, this.crypto)) return "not-issued";
+    const given = this.ca();
+    const cas = Array.isArray(given) ? given : [given as { subjectDer: Uint8Array; spki: Uint8Array }];
+    if (!cas.some((ca) => sameBytes(cert.issuerDer, ca.subjectDer) && verifyCertificateSignature(cert, ca.spki, this.crypto))) return "not-issued";
     if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value as string);
     this.known.set(key, cert);
     return cert;

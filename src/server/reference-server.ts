@@ -118,7 +118,10 @@ export class ReferenceServer {
     const caKey = options.keys?.ca ?? (await crypto.generateKey("rsa2048"));
     const raKey = config.ra ? (options.keys?.ra ?? (await crypto.generateKey("rsa2048"))) : undefined;
     const now = options.now ?? Date.now;
-    const id = createCaIdentity({ caKey, raKey, ...(typeof config.ra === "object" && config.ra.keyUsage ? { raKeyUsage: config.ra.keyUsage } : {}) }, crypto, now());
+    // embedded.scep.chain: intermediates under the root, the last one issuing (keys made once per server, natively).
+    const intermediateKeys = config.chain ? await Promise.all(Array.from({ length: config.chain.intermediates }, () => crypto.generateKey("rsa2048"))) : [];
+    const chain = config.chain ? { intermediateKeys, rootInSet: config.chain.root ?? true, issuingAlone: config.chain.answer === "issuing-ca", ...(config.chain.keyUsage ? { issuingKeyUsage: config.chain.keyUsage } : {}) } : {};
+    const id = createCaIdentity({ caKey, raKey, ...chain, ...(typeof config.ra === "object" && config.ra.keyUsage ? { raKeyUsage: config.ra.keyUsage } : {}) }, crypto, now());
     const rogue =
       config.fault === "unknown-signer" || config.fault === "cert-for-other-key"
         ? createCaIdentity({ caKey: await crypto.generateKey("rsa2048") }, crypto, now(), "rogue CA nobody trusts")

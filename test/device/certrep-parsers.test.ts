@@ -34,6 +34,17 @@ describe("CertRep parser table", () => {
     expect(shipped.forDevice({ platform: "ios", osVersion: "11.4" }).rules.every((r) => r.source.startsWith("https://github.com/micromdm/"))).toBe(true);
   });
 
+  it("the GetCACert rows (getcacert.yaml): macOS from 13.0 refuses a set with no RA candidate (Security-60420), 12.5 has no row; iOS from 16.0 (assumed)", () => {
+    expect(reactions(shipped, "macos", "13.0")).toEqual({ "getCaCert=no-ra-candidate": "reject" });
+    expect(reactions(shipped, "macos", "14.6.1")).toEqual({ "getCaCert=no-ra-candidate": "reject" });
+    expect(reactions(shipped, "macos", "12.5")).toEqual({});
+    expect(reactions(shipped, "ios", "17.6.1")).toEqual({ "getCaCert=no-ra-candidate": "reject" });
+    expect(reactions(shipped, "ipados", "16.0")).toEqual({ "getCaCert=no-ra-candidate": "reject" });
+    expect(reactions(shipped, "ios", "15.8")).toEqual({});
+    const ios = shipped.forDevice({ platform: "ios", osVersion: "17.6.1" }).rules[0]!;
+    expect(ios.source).toMatch(/NOT published: 16\.0 is enrollsim's assumption/);
+  });
+
   it("a --devices DIR's scep-clients rows come before the shipped ones", () => {
     const dir = mkdtempSync(join(tmpdir(), "enrollsim-parsers-"));
     mkdirSync(join(dir, "scep-clients"));
@@ -63,6 +74,10 @@ describe("CertRep parser table", () => {
     ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-sha, reaction: reject, source: x }\n', /f\.yaml:2:\d+.*getCaCaps is "no-sha"/],
     ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-digest, encoding: { contentCipher: aes-128-gcm }, reaction: reject, source: x }\n', /has encoding and getCaCaps/],
     ['parsers:\n  - { platform: ios, from: "10.0", getCaCaps: no-digest, reaction: crash, source: x }\n', /a crash on a GetCACaps answer is not modelled/],
+    // GetCACert rows: `getCaCert: no-ra-candidate`, one property per row, no crash.
+    ['parsers:\n  - { platform: macos, from: "13.0", getCaCert: no-ra, reaction: reject, source: x }\n', /f\.yaml:2:\d+.*getCaCert is "no-ra"/],
+    ['parsers:\n  - { platform: macos, from: "13.0", getCaCert: no-ra-candidate, getCaCaps: no-digest, reaction: reject, source: x }\n', /has getCaCaps and getCaCert/],
+    ['parsers:\n  - { platform: macos, from: "13.0", getCaCert: no-ra-candidate, reaction: crash, source: x }\n', /a crash on a GetCACert answer is not modelled/],
     ["parsers:\n  - null\n", /f\.yaml:2:5.*parsers\[0\] is null/],
     ["parsers:\n  - ios\n", /f\.yaml:2:5.*parsers\[0\] is "ios"/],
     ["parsers:\n  - { platform: ios,\n  - x: [\n", /f\.yaml:3:\d+.*invalid YAML/],

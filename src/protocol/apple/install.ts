@@ -19,7 +19,8 @@ import { decoded, step, type ProtocolContext } from "../common/context.js";
 import { CERTREP_PARSER_CRASH } from "../scep/certrep-parser.js";
 import { parserRule, type CertRepParser } from "../../wire/scep/certrep-encoding.js";
 import { ScepClient } from "../scep/client.js";
-import { appleScepRecipient } from "./scep-recipient.js";
+import { appleScepRecipient, secScepRecipient, type AppleRecipient } from "./scep-recipient.js";
+import type { CaChain } from "../scep/ca-chain.js";
 import type { AppleStore } from "./store.js";
 
 export interface InstallEnv {
@@ -88,7 +89,7 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     poll: { maxAttempts: p.retries, delayMs: p.retryDelay * 1000, backoff: 1 },
     ...(env.certRepParser ? { certRepParser: env.certRepParser } : {}),
     recipient: (chain) => {
-      const c = appleScepRecipient(chain);
+      const c = recipientRule(env.certRepParser)(chain);
       return "recipient" in c ? c.recipient : chain.encryption;
     },
   });
@@ -109,10 +110,12 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     // Apple's own choice of the envelope's recipient (scep-recipient.ts): an RA whose keyUsage allows no encryption is
     // refused (field-failures apple-scep-ra-response-invalid); an RA with no keyUsage at all is no candidate, and the
     // request goes to the CA (openxpki-config#14).
-    const choice = appleScepRecipient(chain);
+    // A release with a `getCaCert: no-ra-candidate` row (devices/scep-clients/getcacert.yaml) judges the set by the newer
+    // SecSCEP, which refuses a set without an RA candidate at GetCACert (-67731; NeySlim/ultimate-ca-manager#101).
+    const choice = recipientRule(env.certRepParser)(chain);
     if ("refused" in choice) {
-      decoded(ctx, "profile.scep", { refused: choice.refused });
-      return AppleErrors.scepRaInvalid();
+      decoded(ctx, "profile.scep", { refused: choice.refused, ...(choice.osStatus !== undefined ? { osStatus: choice.osStatus } : {}) });
+      return choice.osStatus !== undefined ? AppleErrors.scepRaKeyUsage(choice.refused) : AppleErrors.scepRaInvalid();
     }
     if (chain.form === "ra") decoded(ctx, "profile.scep", { recipient: choice.recipient.subject, why: choice.why });
     outcome = await client.enroll({ csr, key, ...(keySlot !== undefined ? { keySlot } : {}) });
@@ -139,6 +142,12 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
   if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`);
   env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep", ...(keySlot !== undefined ? { keySlot } : {}) });
   return undefined;
+}
+
+/** The release's RA/CA set rule: the newer SecSCEP where its row rejects a set with no RA candidate, else the 2021 one (scep-recipient.ts). */
+function recipientRule(parser: CertRepParser | undefined): (chain: CaChain) => AppleRecipient {
+  const rule = parserRule(parser, "getCaCert", "no-ra-candidate");
+  return rule?.reaction === "reject" ? secScepRecipient : appleScepRecipient;
 }
 
 /** The NSURLError a failed trust evaluation of the SCEP server is (wire/apple/nsurl-errors.ts). */

@@ -38,18 +38,15 @@ export function chainFromResponse(contentType: string, body: Uint8Array, crypto:
     const only = certs[0]!;
     return { ca: only, encryption: only, verification: only, all: certs, form: "ra" };
   }
-  // The CA is the certificate that issued the others (or the self-signed / CA-flagged one).
-  const issues = (issuer: Certificate, c: Certificate) =>
-    sameBytes(c.issuerDer, issuer.subjectDer) && verifyCertificateSignature(c, issuer.spki, crypto);
+  const ras = certs.filter((c) => !c.isCA);
+  if (ras.length === 0) return issuingChain(certs, crypto);
+  // The CA is the one that issued an RA (or, failing that, the self-signed / CA-flagged one).
   const ca =
-    certs.find((c) => c.isCA && certs.some((o) => o !== c && issues(c, o))) ??
+    certs.find((c) => c.isCA && ras.some((r) => issues(c, r, crypto))) ??
+    certs.find((c) => c.isCA && certs.some((o) => o !== c && issues(c, o, crypto))) ??
     certs.find((c) => sameBytes(c.issuerDer, c.subjectDer)) ??
     certs.find((c) => c.isCA);
   if (!ca) throw new ProtocolViolationError("scep.ra-invalid", "GetCACert RA/CA set has no CA certificate (none is a CA that issued the others)");
-  const ras = certs.filter((c) => c !== ca && !c.isCA);
-  if (ras.length === 0) {
-    throw new ProtocolViolationError("scep.ra-invalid", "The Registration Authority's response is invalid: the RA/CA set holds no RA certificate");
-  }
   const encryption = ras.find((c) => c.keyUsage?.includes("keyEncipherment")) ?? (ras.length === 1 ? ras[0] : undefined);
   const verification = ras.find((c) => c.keyUsage?.includes("digitalSignature")) ?? (ras.length === 1 ? ras[0] : undefined);
   if (!encryption || !verification) {
@@ -59,6 +56,27 @@ export function chainFromResponse(contentType: string, body: Uint8Array, crypto:
     );
   }
   return { ca, encryption, verification, all: certs, form: "ra" };
+}
+
+const issues = (issuer: Certificate, c: Certificate, crypto: CryptoPort): boolean =>
+  sameBytes(c.issuerDer, issuer.subjectDer) && verifyCertificateSignature(c, issuer.spki, crypto);
+
+/**
+ * A set of CA certificates and no RA: a CA that issues from an intermediate (RFC 8894 §4.2.1.2: "the intermediate CA
+ * certificate(s) as the leaf certificate(s)"). The issuing CA is the chain's leaf, the CA certificate that issued no other
+ * one in the set; the request is encrypted to it and its CertReps verified with it. CA certificates that form no single
+ * chain (two leaves: unrelated CAs) name no issuing CA: refused.
+ */
+function issuingChain(certs: Certificate[], crypto: CryptoPort): CaChain {
+  const leaves = certs.filter((c) => !certs.some((o) => o !== c && issues(c, o, crypto)));
+  if (leaves.length !== 1) {
+    throw new ProtocolViolationError(
+      "scep.ra-invalid",
+      `The Registration Authority's response is invalid: the RA/CA set holds no RA certificate, and its ${certs.length} CA certificates form no single chain (${leaves.length} leaves: ${leaves.map((c) => c.subject).join("; ") || "none"})`,
+    );
+  }
+  const ca = leaves[0]!;
+  return { ca, encryption: ca, verification: ca, all: certs, form: "ra" };
 }
 
 /** Parses "sha256:AB:CD…" / "sha1:…" / "md5:…" or a bare hex string (length picks the digest). */
@@ -82,3 +100,22 @@ export function checkFingerprint(ca: Certificate, spec: string, crypto: CryptoPo
     );
   }
 }
+
+/**
+ * The pin of a CA whose GetCACert answer is a chain: the pinned certificate may be the issuing CA or one above it in the
+ * set (Apple's SecSCEP finds the certificate matching CAFingerprint among all of them and anchors the chain there;
+ * Windows' ClientCertificateInstall CAThumbprint names the root). Passes when the issuing CA or a CA it chains to
+ * through the set matches; otherwise throws checkFingerprint's mismatch for the issuing CA.
+ */
+export function checkChainFingerprint(chain: CaChain, spec: string, crypto: CryptoPort): void {
+  const fp = parseFingerprint(spec);
+  const path = [chain.ca];
+  for (let c = chain.ca; !sameBytes(c.issuerDer, c.subjectDer); ) {
+    const up = chain.all.find((o) => o.isCA && !path.includes(o) && issues(o, c, crypto));
+    if (!up) break;
+    path.push((c = up));
+  }
+  if (path.some((c) => hex(crypto.digest(fp.alg, c.der)) === fp.hex)) return;
+  checkFingerprint(chain.ca, spec, crypto);
+}
+

@@ -14,7 +14,7 @@ import { keyUsage } from "../../wire/x509/extensions.js";
 import { parseCsr } from "../../wire/x509/pkcs10.js";
 import { decoded, deviceNow, note, step, type ProtocolContext } from "../common/context.js";
 import { exchange, mediaType } from "../common/exchange.js";
-import { chainFromResponse, checkFingerprint, type CaChain } from "./ca-chain.js";
+import { chainFromResponse, checkChainFingerprint, type CaChain } from "./ca-chain.js";
 import { checkCertRep, type CertRepResult } from "./certrep.js";
 import type { ScepOutcome } from "./outcome.js";
 import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
@@ -114,7 +114,7 @@ export class ScepClient {
     return step(this.ctx, "scep.getcacert", async () => {
       const res = await exchange(this.ctx, "scep.getcacert", { method: "GET", url: this.url("GetCACert", this.options.caIdentifier) });
       const chain = chainFromResponse(mediaType(res), res.body, this.ctx.crypto);
-      if (this.options.caFingerprint) checkFingerprint(chain.ca, this.options.caFingerprint, this.ctx.crypto);
+      if (this.options.caFingerprint) checkChainFingerprint(chain, this.options.caFingerprint, this.ctx.crypto);
       decoded(this.ctx, "scep.getcacert", {
         form: chain.form,
         ca: chain.ca.subject,

@@ -208,6 +208,30 @@ const embedded: Json = {
             },
           },
         },
+        chain: {
+          type: "object",
+          additionalProperties: false,
+          required: ["intermediates"],
+          description:
+            "The CA issues from an intermediate, as real CAs do: GetCACert answers application/x-x509-ca-ra-cert, a degenerate PKCS#7 with the issuing intermediate (CA:TRUE; and the RA when ra is set) as leaf, the CAs above it and the root (RFC 8894 §4.2.1.2); issued certificates chain to the intermediate. Each client release judges the set by its row in devices/scep-clients/getcacert.yaml (Apple macOS 13+: a set with no RA candidate is refused, -67731, NeySlim/ultimate-ca-manager#101). Default: the root issues and GetCACert answers its certificate alone.",
+          properties: {
+            intermediates: { type: "integer", minimum: 1, maximum: 3, description: "CAs between the root and the certificates issued; the last issues (1: root → issuing CA)." },
+            root: { type: "boolean", description: "GetCACert's set holds the root too. Default true." },
+            answer: {
+              type: "string",
+              enum: ["chain", "issuing-ca"],
+              description:
+                "What GetCACert serves when there is no RA: chain (default), the PKCS#7 set; issuing-ca, the issuing CA's certificate alone as application/x-x509-ca-cert (NeySlim/ultimate-ca-manager PR #102's fix). With an RA the set is always served.",
+            },
+            keyUsage: {
+              description: "The issuing CA certificate's keyUsage bits. Default [digitalSignature, keyCertSign, cRLSign]; RFC 8894 §2.1.2 asks keyEncipherment too of a CA that decrypts requests itself.",
+              type: "array",
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: "string", enum: [...KEY_USAGES] },
+            },
+          },
+        },
         caps: {
           type: "array",
           description: "Override the advertised GetCACaps keywords.",

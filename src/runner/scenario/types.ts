@@ -34,6 +34,8 @@ export interface EmbeddedScepConfig {
   failInfo?: FailInfoName;
   /** `true`, or how the RA certificate is built: `{ keyUsage: [bits] | none }`. */
   ra?: boolean | { keyUsage?: KeyUsageName[] | "none" };
+  /** The CA issues from an intermediate (server/scep/config.ts CaChainSpec). */
+  chain?: { intermediates: number; root?: boolean; keyUsage?: KeyUsageName[]; answer?: "chain" | "issuing-ca" };
   caps?: CaCap[];
   validityDays?: number;
   fault?: ScepServerFault;
@@ -238,6 +240,8 @@ export interface ResolvedEmbeddedScep {
   pending: number;
   failInfo?: FailInfoName;
   ra: boolean | { keyUsage?: KeyUsageName[] | "none" };
+  /** The CA issues from an intermediate (server/scep/config.ts CaChainSpec). */
+  chain?: { intermediates: number; root?: boolean; keyUsage?: KeyUsageName[]; answer?: "chain" | "issuing-ca" };
   /** `undefined`: the embedded server's own default set. */
   caps?: CaCap[];
   validityDays: number;

@@ -27,13 +27,44 @@ export interface CaKeys {
    * digitalSignature + keyEncipherment, as RFC 8894 §2.1.2 asks of the certificate that signs and decrypts.
    */
   raKeyUsage?: KeyUsage[] | "none";
+  /**
+   * Keys of the intermediate CAs under the root, root side first; the last one issues (`embedded.scep.chain`). Absent or
+   * empty: the root issues, as before.
+   */
+  intermediateKeys?: PrivateKey[];
+  /** The issuing intermediate's keyUsage (default digitalSignature, keyCertSign, cRLSign, as the root's). */
+  issuingKeyUsage?: KeyUsage[];
+  /** Whether GetCACert's set holds the root (default true). */
+  rootInSet?: boolean;
+  /** With no RA, GetCACert serves the issuing CA's certificate alone (application/x-x509-ca-cert) instead of the set. */
+  issuingAlone?: boolean;
 }
 
 export interface CaIdentity {
+  /** The root: the anchor the halves hand out (profiles, TLS, Windows root certs); it issues when there is no `issuing`. */
   ca: Certificate;
   caKey: PrivateKey;
   ra?: Certificate;
   raKey?: PrivateKey;
+  /**
+   * An intermediate that issues the SCEP certificates (`embedded.scep.chain`): its certificate and key, the CA
+   * certificates from it up to the root (itself first, root excluded), and whether GetCACert's set holds the root.
+   */
+  issuing?: { cert: Certificate; key: PrivateKey; path: Certificate[]; rootInSet: boolean; alone?: boolean };
+}
+
+/** The CA that issues SCEP certificates, signs CertReps and decrypts requests when there is no RA: the intermediate, else the root. */
+export const issuerOf = (id: CaIdentity): { cert: Certificate; key: PrivateKey } => (id.issuing ? { cert: id.issuing.cert, key: id.issuing.key } : { cert: id.ca, key: id.caKey });
+
+/**
+ * GetCACert's certificate set (RFC 8894 §4.2.1.2): the RA (if any) and the issuing CA as leaves, the CAs above it, and the
+ * root unless the chain leaves it out. Absent RA and chain: the root's certificate alone; with no RA and `answer:
+ * issuing-ca`, the issuing CA's alone (both application/x-x509-ca-cert).
+ */
+export function getCaCertSet(id: CaIdentity): Certificate[] {
+  if (!id.issuing) return id.ra ? [id.ra, id.ca] : [id.ca];
+  if (!id.ra && id.issuing.alone) return [id.issuing.cert];
+  return [...(id.ra ? [id.ra] : []), ...id.issuing.path, ...(id.issuing.rootInSet ? [id.ca] : [])];
 }
 
 const YEAR = 365 * 86_400_000;
@@ -57,11 +88,13 @@ export function createCaIdentity(keys: CaKeys, crypto: CryptoPort, now: number, 
     crypto,
   );
   const ca = parseCertificate(caDer, "reference CA certificate");
-  if (!keys.raKey) return { ca, caKey: keys.caKey };
+  const issuing = createIntermediates(ca, keys, crypto, now, name);
+  const issuer = issuing ? { cert: issuing.cert, key: issuing.key } : { cert: ca, key: keys.caKey };
+  if (!keys.raKey) return { ca, caKey: keys.caKey, ...(issuing ? { issuing } : {}) };
   const raDer = buildCertificate(
     {
       serial: Uint8Array.from([0x02]),
-      issuer: ca.subjectDer,
+      issuer: issuer.cert.subjectDer,
       subject: `CN=${name} RA,O=enrollsim`,
       notBefore: new Date(now - 3_600_000),
       notAfter: new Date(now + 5 * YEAR),
@@ -70,14 +103,48 @@ export function createCaIdentity(keys: CaKeys, crypto: CryptoPort, now: number, 
         basicConstraints(false),
         ...(keys.raKeyUsage === "none" ? [] : [keyUsage(keys.raKeyUsage ?? ["digitalSignature", "keyEncipherment"])]),
         subjectKeyIdentifier(keyIdentifier(keys.raKey.spki, crypto)),
-        authorityKeyIdentifier(caKid),
+        authorityKeyIdentifier(keyIdentifier(issuer.cert.spki, crypto)),
       ],
     },
-    keys.caKey,
+    issuer.key,
     "sha256",
     crypto,
   );
-  return { ca, caKey: keys.caKey, ra: parseCertificate(raDer, "reference RA certificate"), raKey: keys.raKey };
+  return { ca, caKey: keys.caKey, ra: parseCertificate(raDer, "reference RA certificate"), raKey: keys.raKey, ...(issuing ? { issuing } : {}) };
+}
+
+/** The intermediates under `root`, each CA:TRUE and issued by the one above; the last issues (its keyUsage `issuingKeyUsage`). */
+function createIntermediates(root: Certificate, keys: CaKeys, crypto: CryptoPort, now: number, name: string): CaIdentity["issuing"] {
+  const list = keys.intermediateKeys ?? [];
+  if (list.length === 0) return undefined;
+  let above = { cert: root, key: keys.caKey };
+  const made: Certificate[] = [];
+  list.forEach((key, i) => {
+    const last = i === list.length - 1;
+    const der = buildCertificate(
+      {
+        serial: Uint8Array.from([0x10 + i]),
+        issuer: above.cert.subjectDer,
+        subject: `CN=${name} issuing CA${list.length > 1 ? ` ${i + 1}` : ""},O=enrollsim`,
+        notBefore: new Date(now - 3_600_000),
+        notAfter: new Date(now + 8 * YEAR),
+        spki: key.spki,
+        extensions: [
+          basicConstraints(true),
+          keyUsage(last ? (keys.issuingKeyUsage ?? ["digitalSignature", "keyCertSign", "cRLSign"]) : ["keyCertSign", "cRLSign"]),
+          subjectKeyIdentifier(keyIdentifier(key.spki, crypto)),
+          authorityKeyIdentifier(keyIdentifier(above.cert.spki, crypto)),
+        ],
+      },
+      above.key,
+      "sha256",
+      crypto,
+    );
+    const cert = parseCertificate(der, "reference intermediate CA certificate");
+    made.unshift(cert);
+    above = { cert, key };
+  });
+  return { cert: above.cert, key: above.key, path: made, rootInSet: keys.rootInSet ?? true, ...(keys.issuingAlone ? { alone: true } : {}) };
 }
 
 /** Issues a client certificate for a CSR: the requested SAN and EKU are honoured, keyUsage is fixed. */
@@ -94,21 +161,21 @@ export function issueCertificate(id: CaIdentity, csr: Csr, serial: Uint8Array, n
     keyUsage(["digitalSignature", "keyEncipherment"]),
     requested(OID.extKeyUsage) ?? extKeyUsage(["clientAuth"]),
     subjectKeyIdentifier(keyIdentifier(csr.spki, crypto)),
-    authorityKeyIdentifier(keyIdentifier(id.ca.spki, crypto)),
+    authorityKeyIdentifier(keyIdentifier(issuerOf(id).cert.spki, crypto)),
   ];
   const san = requested(OID.subjectAltName);
   if (san) extensions.push({ ...san, critical: false });
   const der = buildCertificate(
     {
       serial,
-      issuer: id.ca.subjectDer,
+      issuer: issuerOf(id).cert.subjectDer,
       subject: csr.subjectDer,
       notBefore: new Date(now - backdateMs),
       notAfter: new Date(now + validityDays * 86_400_000),
       spki: csr.spki,
       extensions,
     },
-    id.caKey,
+    issuerOf(id).key,
     "sha256",
     crypto,
   );

@@ -16,6 +16,12 @@ export interface ScepServerConfig {
    * `{ keyUsage }` describes the RA certificate's keyUsage extension: the bits, or `none` (no extension at all).
    */
   ra: boolean | RaCertificateSpec;
+  /**
+   * The CA issues from an intermediate (`embedded.scep.chain`): GetCACert then answers application/x-x509-ca-ra-cert, a
+   * degenerate PKCS#7 with the issuing intermediate (and the RA, if any) as leaf, the CAs above it and the root when
+   * `root` (RFC 8894 §4.2.1.2). Absent: the root CA issues and GetCACert answers its certificate alone (or RA + CA).
+   */
+  chain?: CaChainSpec;
   /** GetCACaps keywords. */
   caps: string[];
   validityDays: number;
@@ -51,6 +57,21 @@ export interface ScepServerConfig {
 /** How the RA certificate is built (`embedded.scep.ra: { keyUsage }`). Default keyUsage: digitalSignature, keyEncipherment. */
 export interface RaCertificateSpec {
   keyUsage?: KeyUsage[] | "none";
+}
+
+/**
+ * An issuing intermediate under the root (`embedded.scep.chain`). `intermediates`: CAs between the root and the issuer
+ * (1: root → issuing CA). `root`: whether GetCACert's set holds the root too (default true; clients pin it by
+ * fingerprint). `keyUsage`: the issuing CA certificate's keyUsage (default keyCertSign, cRLSign, digitalSignature, as the
+ * root's; RFC 8894 §2.1.2 asks keyEncipherment too of a CA that decrypts requests itself). `answer`: what GetCACert
+ * serves with no RA — `chain` (default), the PKCS#7 set; `issuing-ca`, the issuing CA's certificate alone as
+ * application/x-x509-ca-cert (NeySlim/ultimate-ca-manager PR #102's answer). With an RA the set is always served.
+ */
+export interface CaChainSpec {
+  intermediates: number;
+  root?: boolean;
+  keyUsage?: KeyUsage[];
+  answer?: "chain" | "issuing-ca";
 }
 
 export { SCEP_SERVER_FAULTS, type ScepServerFault } from "../../wire/scep/faults.js";

@@ -16,7 +16,7 @@ import { buildPkiMessage, parseIssuerAndSerial, parseIssuerAndSubject, parsePkiM
 import { MessageType, messageTypeName, type FailInfo } from "../../wire/scep/vocabulary.js";
 import { hex, parseCertificate, sameBytes, verifyCertificateSignature, type Certificate } from "../../wire/x509/certificate.js";
 import { parseCsr, verifyCsr } from "../../wire/x509/pkcs10.js";
-import { issueCertificate, type CaIdentity } from "./ca.js";
+import { getCaCertSet, issueCertificate, issuerOf, type CaIdentity } from "./ca.js";
 import { gcmEnvelope, replyCipher, signerDigestAlgorithmOid } from "./certrep-encoding.js";
 import type { ScepServerConfig } from "./config.js";
 import type { ScepRequestRecord } from "../records.js";
@@ -97,14 +97,19 @@ export class ScepCaServer {
    * with the caller.
    */
   checkIssued(der: Uint8Array, what = "client certificate"): Certificate | "unreadable" | "not-issued" | "revoked" {
-    this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
+    this.issuedCache ??= new IssuedByCache(() => this.issuers(), this.crypto);
     const cert = this.issuedCache.check(der, what);
     return typeof cert !== "string" && this.revoked.has(cert.serialHex) ? "revoked" : cert;
   }
 
+  /** The CAs whose certificates a half accepts as this CA's: the SCEP issuer (an intermediate, `embedded.scep.chain`) and the root, which the halves issue from. */
+  private issuers(): Certificate[] {
+    return this.id.issuing ? [this.id.issuing.cert, this.id.ca] : [this.id.ca];
+  }
+
   /** {@link checkIssued} for a certificate already parsed (e.g. an Mdm-Signature signer). */
   checkIssuedParsed(cert: Certificate): Certificate | "not-issued" | "revoked" {
-    this.issuedCache ??= new IssuedByCache(() => this.id.ca, this.crypto);
+    this.issuedCache ??= new IssuedByCache(() => this.issuers(), this.crypto);
     const out = this.issuedCache.checkParsed(cert);
     return typeof out !== "string" && this.revoked.has(out.serialHex) ? "revoked" : out;
   }
@@ -189,16 +194,22 @@ export class ScepCaServer {
   }
 
   private getCaCert(): HttpResponse {
-    if (this.id.ra) {
+    // RFC 8894 §4.2.1.2: a CA that issues from an intermediate, or has an RA, answers a degenerate certificates-only PKCS#7.
+    const set = getCaCertSet(this.id);
+    if (this.id.ra || (this.id.issuing && !this.id.issuing.alone)) {
       return {
         status: 200,
         headers: { "content-type": "application/x-x509-ca-ra-cert" },
-        body: buildCertsOnly([this.id.ra.der, this.id.ca.der], this.crypto),
+        body: buildCertsOnly(
+          set.map((c) => c.der),
+          this.crypto,
+        ),
         url: "",
       };
     }
-    return { status: 200, headers: { "content-type": "application/x-x509-ca-cert" }, body: this.id.ca.der, url: "" };
+    return { status: 200, headers: { "content-type": "application/x-x509-ca-cert" }, body: set[0]!.der, url: "" };
   }
+
 
   private async pkiOperation(req: HttpRequest, url: URL): Promise<HttpResponse> {
     let body: Uint8Array;
@@ -256,8 +267,8 @@ export class ScepCaServer {
       } else if ((env.cipher === "des-ede3-cbc" && !caps.des3) || (env.cipher.startsWith("aes") && !caps.aes)) {
         throw new Reject("badAlg", `content cipher ${env.cipher} is not advertised`);
       }
-      const recipient = this.id.ra ?? this.id.ca;
-      const recipientKey = this.id.raKey ?? this.id.caKey;
+      const recipient = this.id.ra ?? issuerOf(this.id).cert;
+      const recipientKey = this.id.raKey ?? issuerOf(this.id).key;
       const { content } = openEnvelopedData(msg.envelope, recipient, recipientKey, this.crypto, "request envelope");
       const result = this.process(msg, signerCert, content);
       return this.certRep(msg, signerCert, env.cipher, result);
@@ -326,7 +337,8 @@ export class ScepCaServer {
           } else if (csr.challengePassword !== this.config.challenge) throw new Reject("badRequest", csr.challengePassword === undefined ? "CSR has no challengePassword" : "challenge password is wrong");
         } else {
           if (!this.caps.renewal) throw new Reject("badRequest", "Renewal is not advertised");
-          if (!sameBytes(signer.issuerDer, this.id.ca.subjectDer) || !verifyCertificateSignature(signer, this.id.ca.spki, this.crypto)) {
+          const issuer = issuerOf(this.id).cert;
+          if (!sameBytes(signer.issuerDer, issuer.subjectDer) || !verifyCertificateSignature(signer, issuer.spki, this.crypto)) {
             throw new Reject("badMessageCheck", "RenewalReq is not signed by a certificate of this CA");
           }
           if (signer.notAfter.getTime() < now) throw new Reject("badTime", "RenewalReq signer certificate has expired");
@@ -350,7 +362,7 @@ export class ScepCaServer {
         const t = this.transactions.get(msg.transactionID);
         if (!t) throw new Reject("badCertId", `no pending transaction ${msg.transactionID}`);
         const ias = parseIssuerAndSubject(content);
-        if (!sameBytes(ias.issuerDer, this.id.ca.subjectDer) || !sameBytes(ias.subjectDer, t.subjectDer)) {
+        if (!sameBytes(ias.issuerDer, issuerOf(this.id).cert.subjectDer) || !sameBytes(ias.subjectDer, t.subjectDer)) {
           throw new Reject("badCertId", "CertPoll IssuerAndSubject does not match the transaction");
         }
         if (!sameBytes(signer.spki, t.spki)) throw new Reject("badMessageCheck", "CertPoll is signed by another key than the PKCSReq");
@@ -393,12 +405,12 @@ export class ScepCaServer {
   ): HttpResponse {
     const fault = this.config.fault;
     const signerId = fault === "unknown-signer" && this.rogue ? this.rogue : this.id;
-    const key = signerId.raKey ?? signerId.caKey;
+    const key = signerId.raKey ?? issuerOf(signerId).key;
     const hash = req.signer.digest as HashAlg;
     // embedded.scep.certRep: the CA's encoding choices (certrep-encoding.ts); absent, RFC 5652 / RFC 8894.
     const enc = this.config.certRep;
     const digestAlgorithmOid = signerDigestAlgorithmOid(enc, key, hash);
-    const signer = { cert: signerId.ra ?? signerId.ca, key, hash, ...(digestAlgorithmOid ? { digestAlgorithmOid } : {}) };
+    const signer = { cert: signerId.ra ?? issuerOf(signerId).cert, key, hash, ...(digestAlgorithmOid ? { digestAlgorithmOid } : {}) };
     const common = {
       messageType: MessageType.CertRep,
       transactionID: fault === "wrong-transaction-id" ? `${req.transactionID}X` : req.transactionID,
@@ -415,7 +427,8 @@ export class ScepCaServer {
       this.stats.pending++;
       body = buildPkiMessage({ ...common, pkiStatus: "PENDING" }, this.crypto);
     } else {
-      const certsOnly = buildCertsOnly([result.issued!, this.id.ca.der], this.crypto);
+      // The issued certificate and its chain: the intermediates (embedded.scep.chain), then the root.
+      const certsOnly = buildCertsOnly([result.issued!, ...(this.id.issuing?.path ?? []).map((c) => c.der), this.id.ca.der], this.crypto);
       // Reply with the request's cipher (a single-DES request gets 3DES), unless certRep.contentCipher names one.
       const reply = replyCipher(enc, cipher);
       body =

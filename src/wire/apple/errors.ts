@@ -225,6 +225,21 @@ export const AppleErrors = {
     symptom: "apple.scep.ra-invalid",
     chain: [item("MCSCEPErrorDomain", 22003, "The Registration Authority's response is invalid.")],
   }),
+  /**
+   * The newer SecSCEP refused the GetCACert set: no certificate may serve as RA by its keyUsage (protocol/apple/scep-recipient.ts
+   * secScepRecipient). Published: the OSStatus, errSecKeyUsageIncorrect -67731 "The key usage is incorrect." (SecBase.h),
+   * and the device's log "SCEP failed to find candidate RA certificates" / "GetCACert: Validating response failed: -67731
+   * (The key usage is incorrect.)" (NeySlim/ultimate-ca-manager#101, iOS and macOS). Not published: what the device SHOWS
+   * then — the ticket quotes only the log. The chain is the error profiled shows when it refuses a GetCACert RA/CA set,
+   * MCSCEPErrorDomain 22003 (wso2-attic/wso2mobileserver#2, iOS 7 era, where SecSCEP failed the same check with -50);
+   * that newer releases still wrap -67731 in it is enrollsim's assumption, said in the diagnosis.
+   */
+  scepRaKeyUsage: (why: string): AppleError => ({
+    symptom: "apple.scep.ra-invalid",
+    chain: [item("MCSCEPErrorDomain", 22003, "The Registration Authority's response is invalid.")],
+    underlying: "NSOSStatusErrorDomain -67731: The key usage is incorrect.",
+    diagnosis: `${why} (the text shown over -67731 is not published: 22003 is the refusal of a GetCACert set published for older releases)`,
+  }),
   unsupportedCommand: (requestType: string): AppleError => ({
     symptom: "apple.command.unsupported",
     chain: [item("MCMDMErrorDomain", 12021, `The command "${requestType}" is not supported.`)],

@@ -49,6 +49,13 @@ export const CERTREP_PROPERTIES = {
  */
 export const CACAPS_PROPERTIES = {
   getCaCaps: ["no-digest"],
+  /**
+   * What a release does with a GetCACert RA/CA set in which no certificate may serve as RA by its keyUsage (none has both
+   * digitalSignature and keyEncipherment, and no pair has one each): `reject` refuses the CA at GetCACert (Apple from
+   * macOS 13.0: SecSCEP's scep_find_ra_candidates, errSecKeyUsageIncorrect -67731); `accept` goes on with the CA
+   * (protocol/apple/scep-recipient.ts). A release with no row keeps the rule its platform's client has without one.
+   */
+  getCaCert: ["no-ra-candidate"],
 } as const;
 export type CertRepProperty = keyof typeof CERTREP_PROPERTIES | keyof typeof CACAPS_PROPERTIES;
 
