@@ -23,6 +23,7 @@ import { FLOW_STEPS, unknownStep } from "../../device/flows/steps.js";
 import { policyIssues } from "./policy-semantic.js";
 import { appleProfileIssues, installViaIssues } from "./apple-profile-semantic.js";
 import { autopilotFileIssues } from "./autopilot-file-semantic.js";
+import { enterTokenIssues } from "./android-token-semantic.js";
 import type { Bound, ScepOptions, Scenario, ScenarioContext } from "./types.js";
 
 function issue(path: PathSegment[], message: string, expected: string, anchor: Anchor = "value"): Issue {
@@ -278,6 +279,7 @@ export function semanticIssues(s: Scenario, ctx: ScenarioContext): Issue[] {
   out.push(...policyIssues(s.embedded?.policy));
   out.push(...appleProfileIssues(s), ...installViaIssues(s));
   out.push(...autopilotFileIssues(s));
+  out.push(...enterTokenIssues(s));
   const total = checkGroups(s, ctx, out);
   checkLoad(s, out);
   checkLatency(s, ctx, out);

@@ -260,6 +260,9 @@ const embedded: Json = {
 
 export const androidScenario: ScenarioExtension = { key: "android", groupOptions, embedded };
 
+/** The embedded server's built-in provisioning profiles: one per mode, named after it, and `aosp-user` (server/android/config.ts). */
+export const BUILT_IN_ANDROID_PROFILES: readonly string[] = [...(profile.properties.mode.enum as string[]), "aosp-user"];
+
 /** Android keys removed because they produced one outcome for one scenario (removed.ts checks them before the schema). */
 export const ANDROID_REMOVED_KEYS: readonly { path: readonly string[]; replacedBy: string }[] = [
   {
