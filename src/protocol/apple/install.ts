@@ -55,7 +55,8 @@ function fingerprint(fp: Uint8Array | undefined): string | undefined {
   return `${alg}:${hex(fp)}`;
 }
 
-async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: string): Promise<AppleError | undefined> {
+/** `profileName`: the name the installer's errors give the profile (its PayloadDisplayName, else its identifier). */
+async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: string, profileName: string): Promise<AppleError | undefined> {
   const { ctx, vars } = env;
   const subject: NameAttribute[][] = p.subject?.length
     ? p.subject.map((rdn) => rdn.map(([type, value]) => ({ type: /^\d+(\.\d+)+$/.test(type) ? type : type.toUpperCase(), value: substituteApple(value, vars) })))
@@ -123,23 +124,23 @@ async function installScep(env: InstallEnv, p: ScepPayload, profileIdentifier: s
     if (e instanceof SimError && e.code === "scep.ra-invalid") return AppleErrors.scepRaInvalid();
     // The release's CertRep parser crashed on the CA's encoding (devices/scep-clients/*.yaml): profiled dies, the installer's XPC connection is interrupted.
     if (e instanceof SimError && e.code === CERTREP_PARSER_CRASH) return AppleErrors.scepHelperInterrupted(e.message);
-    if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message);
+    if (e instanceof SimError && e.blame === "server") return AppleErrors.scepInvalidResponse(e.message, undefined, profileName);
     // An HTTP error status carries no CertRep, so it is no usable PKI answer: iOS shows SCEP_ERROR_INVALID_PKI_RESPONSE,
     // "The SCEP server returned an invalid response." (mosen/SCEPy#1 names the string key). Published for a 5xx (NDES when
     // its policy module rejects the request; micromdm/micromdm#436: a 500 to PKIOperation, body empty behind ngrok). For a
     // 4xx nothing Apple-specific is published: assumed the same (no status is exempt: the answer is just as unusable) —
     // consistent with a 500, instead of the transport error that showed nothing. Not modelled: macOS 10.12 mdmclient's own
     // wording for the 500 in micromdm#436, "The profile could not be installed due to an unexpected error." (NSOSStatusErrorDomain -603).
-    if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 400) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`);
+    if (e instanceof TransportError && e.kind === "http-status" && (e.status ?? 0) >= 400) return AppleErrors.scepInvalidResponse(`HTTP ${e.status}`, undefined, profileName);
     // The SCEP server's TLS certificate failed the device's trust evaluation: the profile install
     // reports "The SCEP server returned an invalid response." (a case where iOS 13 refused an SCEP
     // server certificate valid > 825 days: https://arsenb.wordpress.com/2020/06/15/watch-your-certificates-when-working-with-apple-devices/),
     // with the NSURLError underneath.
-    if (e instanceof TransportError && e.kind === "tls") return AppleErrors.scepInvalidResponse(e.message, scepTlsNsUrl(e.detail));
+    if (e instanceof TransportError && e.kind === "tls") return AppleErrors.scepInvalidResponse(e.message, scepTlsNsUrl(e.detail), profileName);
     throw e;
   }
   if (outcome.status === "failure") return AppleErrors.scepFailure(outcome.failInfo ?? outcome.failInfoRaw ?? "unknown");
-  if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`);
+  if (outcome.status === "pending-gave-up") return AppleErrors.scepInvalidResponse(`still PENDING after ${outcome.polls} polls`, undefined, profileName);
   env.store.identities.set(p.uuid, { payloadUuid: p.uuid, certificate: outcome.certificate, key, chain: outcome.chain, source: "scep", ...(keySlot !== undefined ? { keySlot } : {}) });
   return undefined;
 }
@@ -225,7 +226,7 @@ export async function installProfile(env: InstallEnv, parsed: ParsedProfile): Pr
   }
   for (const p of profile.payloads) {
     if (p.kind !== "scep") continue;
-    const err = await step(ctx, "profile.scep", () => installScep(env, p, profile.identifier));
+    const err = await step(ctx, "profile.scep", () => installScep(env, p, profile.identifier, profile.displayName ?? profile.identifier));
     if (err) {
       for (const u of added) store.identities.delete(u);
       return { ok: false, step: "profile.scep", error: err };

@@ -164,16 +164,30 @@ export const AppleErrors = {
    * SCEP_ERROR_INVALID_PKI_RESPONSE): profiled's log "Could not retrieve issued certificate: … Desc : The SCEP server
    * returned an invalid response. … Domain : MCSCEPErrorDomain Code : 22013" (quoted with the MaaS360 question "Profile
    * Installation Failed the SCEP server returned an invalid response"; 22013 in Workspace ONE's console,
-   * arsenb.wordpress.com 2020-06-15), and iOS 11.3's chain in mosen/SCEPy#1: MCInstallationErrorDomain 4001 "Profile
-   * Installation Failed" with that sentence as its suggestion, over MCProfileErrorDomain 1009 "The profile “…” could not
-   * be installed." over the SCEP error. The two wrappers between the alert and 22013 are not modelled.
+   * arsenb.wordpress.com 2020-06-15). With `profileName` the chain is iOS 11.3's whole chain in mosen/SCEPy#1 (an
+   * answer whose CertRep did not verify): MCInstallationErrorDomain 4001 "Profile Installation Failed" over
+   * MCInstallationErrorDomain 4001 "Profile Failed to Install" over MCProfileErrorDomain 1009 "The profile “NAME” could
+   * not be installed." over 22013, each wrapper with the SCEP sentence as its suggestion. NAME is the profile's
+   * PayloadDisplayName ("SCEPy Enrolment Profile" there); what a profile without one shows there is not published (its
+   * identifier is used). Without `profileName` (unit tests): the alert over 22013 alone.
    */
-  scepInvalidResponse: (diagnosis: string, underlying?: string): AppleError => ({
-    symptom: "apple.scep.invalid-response",
-    chain: [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed"), item("MCSCEPErrorDomain", 22013, "The SCEP server returned an invalid response.")],
-    diagnosis,
-    ...(underlying ? { underlying } : {}),
-  }),
+  scepInvalidResponse: (diagnosis: string, underlying?: string, profileName?: string): AppleError => {
+    const sentence = "The SCEP server returned an invalid response.";
+    const wrappers =
+      profileName === undefined
+        ? [item("MCInstallationErrorDomain", 4001, "Profile Installation Failed")]
+        : [
+            item("MCInstallationErrorDomain", 4001, "Profile Installation Failed", sentence),
+            item("MCInstallationErrorDomain", 4001, "Profile Failed to Install", sentence),
+            item("MCProfileErrorDomain", 1009, `The profile “${profileName}” could not be installed.`, sentence),
+          ];
+    return {
+      symptom: "apple.scep.invalid-response",
+      chain: [...wrappers, item("MCSCEPErrorDomain", 22013, sentence)],
+      diagnosis,
+      ...(underlying ? { underlying } : {}),
+    };
+  },
   /**
    * The SCEP client's helper (profiled) crashed while verifying the CertRep, and the installer lost its XPC connection:
    * NSCocoaErrorDomain 4097 is NSXPCConnectionInterrupted (Foundation FoundationErrors.h), whose description is
