@@ -14,6 +14,7 @@ import { AGENT_CAUSE_NAMES, type AgentCause, type AgentMessage } from "../wire/a
 import { readYaml, type MapReader } from "./catalog-reader.js";
 import { AGENT_ACTION_NAMES, type AgentAction } from "../wire/android/delegation.js";
 import { compareVersions } from "../wire/android/oem-apps.js";
+import { VENDOR_EXCHANGES, type VendorExchange } from "../wire/vendors/osquery.js";
 
 /** The platforms an agent can run on: the device catalog's (device/catalog.ts checks they are the same list). */
 export const AGENT_PLATFORMS = ["ios", "ipados", "macos", "windows", "android"] as const;
@@ -31,6 +32,28 @@ export interface AgentPlatform {
   enrollment?: AppleAgentEnrollment;
   /** Android: the app's package name, as a policy's applications[] installs it (afterInstall runs for it). */
   packageName?: string;
+  /** Windows: the MSI app's name as the MDM's package names it (`embedded.windows.esp.apps[].name`); its vendor-enroll rows run once it is installed. */
+  msi?: string;
+}
+
+/** Where an agent's package puts the enroll secret it reads: a file baked into the package, or an MSI property on the install command line. */
+export type SecretSource = { file: string } | { property: string };
+
+/**
+ * The agent's own enrollment to its vendor's server once the MDM installed it (Windows, `afterInstall` action
+ * `vendor-enroll`): the exchange it runs, where it reads its secret (the first source the package has), and how it retries.
+ */
+export interface VendorEnrollRow {
+  action: "vendor-enroll";
+  exchange: VendorExchange;
+  secretFrom: SecretSource[];
+  /** Further attempts after a refused one (0: a refusal is final). */
+  retries: number;
+  /** fixed: retryIntervalSeconds between tries; squared: i² seconds before try i+1, at most retryIntervalSeconds (osquery's tls_enroll.cpp). */
+  backoff: "fixed" | "squared";
+  retryIntervalSeconds: number;
+  screen: string;
+  source: string;
 }
 
 /**
@@ -65,11 +88,15 @@ export interface AgentModel {
   platforms: Partial<Record<Platform, AgentPlatform>>;
   screens: AgentScreen[];
   afterInstall: AgentAfterInstall[];
+  /** Windows: the agent's enrollment to its own server after the MDM installed its MSI (afterInstall rows with action vendor-enroll). */
+  vendorEnroll: VendorEnrollRow[];
 }
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const ROOT_KEYS = ["id", "name", "vendor", "source", "platforms", "screens", "afterInstall"] as const;
 const AFTER_INSTALL_KEYS = ["action", "fromVersion", "beforeVersion", "checkScope", "retries", "retryIntervalSeconds", "screen", "source"] as const;
+const VENDOR_ENROLL_KEYS = ["action", "exchange", "secretFrom", "retries", "backoff", "retryIntervalSeconds", "screen", "source"] as const;
+const ACTIONS = [...AGENT_ACTION_NAMES, "vendor-enroll"] as const;
 const VERSION = /^\d+(\.\d+){0,3}$/;
 const PACKAGE = /^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/;
 const SCREEN_KEYS = ["cause", "platforms", "code", "title", "text", "screen", "source"] as const;
@@ -83,11 +110,14 @@ export function parseAgentEntry(text: string, fileName: string): AgentModel {
   const platforms = readPlatforms(root.map("platforms", "a mapping of platform → {dialect | enrollment}"));
   const own = Object.keys(platforms) as Platform[];
   const seen = new Set<string>();
-  const afterInstall = root.has("afterInstall") ? root.list("afterInstall", "a non-empty list of {action, checkScope, retries, retryIntervalSeconds, screen, source}", readAfterInstall) : [];
+  const rows = root.has("afterInstall") ? root.list("afterInstall", "a non-empty list of {action, retries, retryIntervalSeconds, screen, source, …}", readAfterInstallRow) : [];
+  const afterInstall = rows.filter((x): x is AgentAfterInstall => x.action !== "vendor-enroll");
+  const vendorEnroll = rows.filter((x): x is VendorEnrollRow => x.action === "vendor-enroll");
   if (afterInstall.length && !platforms.android?.packageName)
-    r.fail(root.node("afterInstall"), "afterInstall is work an Android agent does once a policy installs it: platforms.android.packageName must name its package", "platforms: { android: { packageName: … } }");
+    r.fail(root.node("afterInstall"), "cert-install is work an Android agent does once a policy installs it: platforms.android.packageName must name its package", "platforms: { android: { packageName: … } }");
+  if (vendorEnroll.length && !platforms.windows?.msi) r.fail(root.node("afterInstall"), "vendor-enroll is work a Windows agent does once the MDM installed its MSI: platforms.windows.msi must name the package", "platforms: { windows: { msi: … } }");
   // An agent with work after install may publish no refusal screens.
-  const screens = root.has("screens") || !afterInstall.length ? root.list("screens", "a non-empty list of {cause, code, text, screen, source}", (s) => readScreen(s.only(SCREEN_KEYS), own)) : [];
+  const screens = root.has("screens") || !rows.length ? root.list("screens", "a non-empty list of {cause, code, text, screen, source}", (s) => readScreen(s.only(SCREEN_KEYS), own)) : [];
   screens.forEach((s, i) => {
     for (const p of s.platforms) {
       const key = `${s.cause}|${p}`;
@@ -95,7 +125,34 @@ export function parseAgentEntry(text: string, fileName: string): AgentModel {
       seen.add(key);
     }
   });
-  return { id, name: root.str("name"), vendor: root.str("vendor"), source: root.str("source"), platforms, screens, afterInstall };
+  return { id, name: root.str("name"), vendor: root.str("vendor"), source: root.str("source"), platforms, screens, afterInstall, vendorEnroll };
+}
+
+function readAfterInstallRow(m: MapReader): AgentAfterInstall | VendorEnrollRow {
+  const action = m.str("action", undefined, `one of ${ACTIONS.join(", ")}`);
+  if (!(ACTIONS as readonly string[]).includes(action)) m.r.fail(m.node("action"), `unknown action "${action}"${didYouMean(action, ACTIONS)}`, `one of ${ACTIONS.join(", ")}`);
+  return action === "vendor-enroll" ? readVendorEnroll(m) : readAfterInstall(m);
+}
+
+function readVendorEnroll(m: MapReader): VendorEnrollRow {
+  m.only(VENDOR_ENROLL_KEYS);
+  const secretFrom = m.list("secretFrom", "a non-empty list of {file: NAME} or {property: NAME}", (s) => {
+    s.only(["file", "property"]);
+    const file = s.optStr("file", /^[\w.-]{1,100}$/, "a file name such as secret.txt");
+    const property = s.optStr("property", /^[A-Za-z_][\w.]{0,99}$/, "an MSI property name such as ENROLL_SECRET");
+    if ((file === undefined) === (property === undefined)) s.r.fail(s.self, "a secret source is one of a file baked into the package or an MSI property", "{file: secret.txt} or {property: ENROLL_SECRET}");
+    return file !== undefined ? { file } : { property: property! };
+  });
+  return {
+    action: "vendor-enroll",
+    exchange: m.oneOf("exchange", VENDOR_EXCHANGES),
+    secretFrom,
+    retries: m.int("retries", 0, 1000),
+    backoff: m.has("backoff") ? m.oneOf("backoff", ["fixed", "squared"] as const) : "fixed",
+    retryIntervalSeconds: m.int("retryIntervalSeconds", 1, 604800),
+    screen: m.str("screen"),
+    source: m.str("source"),
+  };
 }
 
 function readAfterInstall(m: MapReader): AgentAfterInstall {
@@ -122,7 +179,9 @@ function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
   const out: Partial<Record<Platform, AgentPlatform>> = {};
   for (const p of PLATFORMS) {
     if (!m.has(p)) continue;
-    const b = m.map(p, "a mapping: dialect (Android) or enrollment (Apple)").only(["dialect", "enrollment", "packageName"]);
+    const b = m.map(p, "a mapping: dialect (Android), enrollment (Apple) or msi (Windows)").only(["dialect", "enrollment", "packageName", "msi"]);
+    const msi = b.optStr("msi", /^[\w .()+-]{1,100}$/, "the MSI app's name as the MDM's package names it, e.g. fleetd-base");
+    if (msi !== undefined && p !== "windows") m.r.fail(b.node("msi"), `msi is a Windows package's name, not one of ${p}`, "windows: { msi: … }");
     const packageName = b.optStr("packageName", PACKAGE, "a package name such as com.fleetdm.agent");
     if (packageName !== undefined && p !== "android") m.r.fail(b.node("packageName"), `packageName is an Android app's, not one of ${p}`, "android: { packageName: … }");
     const dialect = b.optStr("dialect");
@@ -132,7 +191,7 @@ function readPlatforms(m: MapReader): Partial<Record<Platform, AgentPlatform>> {
     }
     const enrollment = b.has("enrollment") ? b.oneOf("enrollment", APPLE_AGENT_ENROLLMENTS) : undefined;
     if (enrollment !== undefined && !["ios", "ipados", "macos"].includes(p)) m.r.fail(b.node("enrollment"), `enrollment is an Apple agent's exchange, not one of ${p}`, "dialect (Android)");
-    out[p] = { ...(dialect ? { dialect } : {}), ...(enrollment ? { enrollment } : {}), ...(packageName ? { packageName } : {}) };
+    out[p] = { ...(dialect ? { dialect } : {}), ...(enrollment ? { enrollment } : {}), ...(packageName ? { packageName } : {}), ...(msi ? { msi } : {}) };
   }
   if (Object.keys(out).length === 0) m.r.fail(m.self, "an agent runs on at least one platform", `one of ${PLATFORMS.join(", ")}`);
   return out;
@@ -182,6 +241,11 @@ export class AgentCatalog {
   /** The Android agent whose app is this package (platforms.android.packageName). */
   forPackage(packageName: string): AgentModel | undefined {
     return this.list().find((a) => a.platforms.android?.packageName === packageName);
+  }
+
+  /** The Windows agent whose MSI is this package (platforms.windows.msi). */
+  forMsi(name: string): AgentModel | undefined {
+    return this.list().find((a) => a.platforms.windows?.msi === name);
   }
 
   /** What agent `id` shows on `platform` for `cause`; undefined when it publishes nothing for it there. */

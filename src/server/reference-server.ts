@@ -11,6 +11,7 @@ import type { HttpHandler, HttpResponse } from "../ports/http.js";
 import { toPem } from "../wire/x509/certificate.js";
 import { baseFor, type ServerHalf, type ServerUrls } from "./half.js";
 import { HALVES } from "./halves.js";
+import { FleetServer } from "./vendors/fleet.js";
 import { certificateRecord, type ServerRecords } from "./records.js";
 import { PolicyEngine } from "./policy/engine.js";
 import { resolveTenant, WorkspaceOneUem } from "./workspace-one/uem.js";
@@ -97,6 +98,11 @@ export class ReferenceServer {
   /** The intermediates the served leaves' AIA caIssuers URLs name, by path (tls-chain.ts), and every intermediate of the served chains. */
   private readonly aia = new Map<string, Uint8Array>();
   private readonly intermediates: Uint8Array[] = [];
+  /** Fleet's osquery enroll endpoint (embedded.policy.vendors.fleet), with the hosts it enrolled. */
+  private get fleet(): FleetServer {
+    return (this.fleetServer ??= new FleetServer(this.crypto));
+  }
+  private fleetServer?: FleetServer;
 
   private constructor(
     /** The SCEP CA (replaced, same CA identity, when the server loses its state). */
@@ -202,6 +208,9 @@ export class ReferenceServer {
       // Read-only: what the tenant rules decided (enrollments, joins, terms, refusals).
       return { status: 200, headers: { "content-type": "application/json" }, body: new Uint8Array(Buffer.from(JSON.stringify(this.policy.records()))), url: path };
     }
+    // A vendor agent's own server on the same listeners (embedded.policy.vendors): absent, its paths are not served.
+    const fleet = this.policy.config.vendors?.fleet;
+    if (fleet && FleetServer.serves(path)) return this.fleet.enroll(req, fleet);
     const half = this.halves.find((h) => h.prefixes.some((p) => path.startsWith(p)));
     if (half) return half.handler(req);
     return notFound(path);

@@ -36,7 +36,7 @@ function errorOf(text: string, file = "agents/acme-hub.yaml"): ScenarioError {
 describe("agent catalog files", () => {
   it("the shipped agents: the Company Portal on Android, the Hub on Android (dialect workspace-one) and iOS/iPadOS (enrollment), Knox Manage on Android", () => {
     const agents = loadAgents();
-    expect(agents.ids()).toEqual(["company-portal", "fleet-android-agent", "knox-manage", "workspace-one-hub"]);
+    expect(agents.ids()).toEqual(["company-portal", "fleet-android-agent", "fleetd-windows", "knox-manage", "workspace-one-hub"]);
     expect(agents.forDialect("workspace-one")?.id).toBe("workspace-one-hub");
     expect(agents.get("workspace-one-hub")?.platforms).toEqual({ android: { dialect: "workspace-one" }, ios: { enrollment: "workspace-one" }, ipados: { enrollment: "workspace-one" } });
     // Each row carries its published source.
@@ -65,7 +65,7 @@ describe("agent catalog files", () => {
     writeFileSync(join(dir, "acme-hub.yaml"), GOOD);
     writeFileSync(join(dir, "knox-manage.yaml"), GOOD.replace(/acme-hub/g, "knox-manage"));
     const catalog = loadCatalogWith(undefined, dir);
-    expect(catalog.agents.ids()).toEqual(["acme-hub", "company-portal", "fleet-android-agent", "knox-manage", "workspace-one-hub"]);
+    expect(catalog.agents.ids()).toEqual(["acme-hub", "company-portal", "fleet-android-agent", "fleetd-windows", "knox-manage", "workspace-one-hub"]);
     expect(catalog.agents.get("knox-manage")?.platforms).toEqual({ ios: { enrollment: "workspace-one" } });
     const bad = mkdtempSync(join(tmpdir(), "agents-"));
     writeFileSync(join(bad, "acme-hub.yaml"), GOOD.replace("code: ACME-403", "code: "));

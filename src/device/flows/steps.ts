@@ -25,6 +25,7 @@ import { INTUNE_COMPLIANCE_STEP } from "../../protocol/android/dialects/intune.j
 import { METHOD_STEP, METHOD_TABLE } from "../methods.js";
 import { AGENT_TERMS_STEPS } from "../android/agent-terms.js";
 import { AGENT_WORK_STEPS } from "../android/agent-work.js";
+import { VENDOR_ENROLL_STEP } from "../windows/agent-work.js";
 
 /** A step name family: `prefix` + one member, e.g. `command.` + `DeviceInformation`. */
 export interface StepFamily {
@@ -95,6 +96,8 @@ const APPLE_CHECKIN = ["checkin.*", "command.idle", "command.format-error", "com
 
 /** One engine (device/windows/enrollment.ts) runs every Windows enrollment; the kind picks branches. */
 const WINDOWS_ENROLL = [
+  // A vendor agent the MDM installed, enrolling with its own server (device/windows/agent-work.ts).
+  VENDOR_ENROLL_STEP,
   "discovery.get",
   "discovery.post",
   "discovery.redirect",

@@ -22,6 +22,7 @@ import { PcWiped, pollAfterEnrollment, startManagement, type KeptManagement } fr
 import { note } from "../../protocol/common/context.js";
 import { EnrollmentRenewal } from "./renewal-run.js";
 import { runEsp, WINDOWS_ESP_PHASE } from "./esp-run.js";
+import { runVendorAgents } from "./agent-work.js";
 
 export type { WindowsFlowResult, WindowsReport } from "./run.js";
 export { pollSchedule } from "./management.js";
@@ -64,8 +65,10 @@ async function enrollAndManage(run: EnrollRun, ctx: FlowContext, o: ResolvedWind
     renewal.schedule();
     // ESP in a Settings enrollment: the server assigned one (FirstSyncStatus set in the first session).
     const settingsEsp = o.kind === "byod" && espConfigured(mgmt.tree, mgmt.providerId);
-    if (o.kind !== "autopilot" && !settingsEsp) return await pollAfterEnrollment(run, prov, mgmt, prepared.prep, () => renewal.renewIfDue());
-    return await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered, resumed: !!kept });
+    const out = o.kind !== "autopilot" && !settingsEsp ? await pollAfterEnrollment(run, prov, mgmt, prepared.prep, () => renewal.renewIfDue()) : await runEsp(run, prov, mgmt, prepared, { settingsEsp, entraRegistered, resumed: !!kept });
+    // Vendor agents the MDM installed enroll with their own servers (agent-work.ts): their failures are background outcomes.
+    await runVendorAgents(run, mgmt.msi);
+    return out;
   } catch (e) {
     // The server wiped the PC during the flow: it acknowledged (200) and resets to the out-of-box
     // experience; the enrollment is gone and nothing of it is kept (no check-ins follow).

@@ -12,6 +12,7 @@ import type { Command } from "../../wire/windows/syncml.js";
 import { canonicalUri, type CspTree } from "./csp.js";
 import type { MsiContentFetcher } from "./msi-content.js";
 import { ScepCspJobs, type ScepJobState } from "./scep-csp.js";
+import { commandLineProperties } from "../../wire/windows/msi-package.js";
 
 export const ESP_DEVICE_PREP = "./Device/Vendor/MSFT/EnrollmentStatusTracking/DevicePreparation/PolicyProviders";
 
@@ -84,7 +85,11 @@ export class MsiJobs {
   reboot: RebootRequest | undefined;
   private readonly timers: Timer[] = [];
   /** `lastError`: the job's LastError node (the installer's exit code, or the download's HRESULT), which the ESP's Apps row shows (espErrorCode). */
-  readonly jobs = new Map<string, { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string; lastError?: string }>();
+  /** `properties` / `files`: what the package gave the app it installed (its CommandLine's MSI properties, its baked files), which a vendor agent reads its secret from (agent-work.ts). */
+  readonly jobs = new Map<
+    string,
+    { status: number; startedAt: number; endedAt?: number; name: string; channel?: "omadm" | "win32"; error?: string; lastError?: string; properties?: Record<string, string>; files?: Record<string, string> }
+  >();
   /** The Exec each job came from (the queued EnterpriseDesktopAppManagement job), to run it again after a restart. */
   private readonly execs = new Map<string, { uri: string; data: string | undefined }>();
 
@@ -135,10 +140,16 @@ export class MsiJobs {
     this.execs.set(code, { uri, data });
     // Status 20 (download in progress) until the content is fetched and its hash checked; 50 while the installer runs.
     const fileHash = /<FileHash>([^<]*)<\/FileHash>/i.exec(data ?? "")?.[1];
+    const cmd = /<CommandLine>([^<]*)<\/CommandLine>/i.exec(data ?? "")?.[1];
+    const properties = cmd ? commandLineProperties(cmd) : {};
     this.tree.nodes.set(`${base}/Status`, { value: "20" });
-    this.jobs.set(code, { status: 20, startedAt: this.clock.now(), name, channel });
+    this.jobs.set(code, { status: 20, startedAt: this.clock.now(), name, channel, ...(Object.keys(properties).length ? { properties } : {}) });
     void this.fetchContent(url, fileHash).then(
-      (d) => (d.ok ? this.install(code, base, name, b, channel) : this.downloadFailed(code, base, d.lastError, d.text)),
+      (d) => {
+        if (!d.ok) return this.downloadFailed(code, base, d.lastError, d.text);
+        if (d.files) this.jobs.set(code, { ...this.jobs.get(code)!, files: d.files });
+        this.install(code, base, name, b, channel);
+      },
       (err: unknown) => {
         // A power cut (timeline reboot) is not a failed download: the job stays in progress on the
         // device's disk and starts again when the PC boots, as installs cut short by a restart do.

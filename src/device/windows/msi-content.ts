@@ -16,6 +16,7 @@
 import { TransportError } from "../../errors/index.js";
 import type { ProtocolContext } from "../../protocol/common/context.js";
 import { exchange } from "../../protocol/common/exchange.js";
+import { bakedFiles } from "../../wire/windows/msi-package.js";
 
 /**
  * Packages are megabytes to gigabytes (AzureBabyMDM's 7-Zip MSI is 1.7 MB, over the 1 MiB limit of
@@ -23,7 +24,8 @@ import { exchange } from "../../protocol/common/exchange.js";
  */
 export const MSI_MAX_BYTES = 64 * 1024 * 1024;
 
-export type MsiDownload = { ok: true; bytes: number } | { ok: false; lastError: string; text: string };
+/** `files`: what the package has baked in (wire/windows/msi-package.ts), read by the agent it installs. */
+export type MsiDownload = { ok: true; bytes: number; files?: Record<string, string> } | { ok: false; lastError: string; text: string };
 
 export type MsiContentFetcher = (url: string, fileHash: string | undefined) => Promise<MsiDownload>;
 
@@ -52,6 +54,7 @@ export function msiContentFetcher(ctx: ProtocolContext): MsiContentFetcher {
     if (!fileHash || got.toLowerCase() !== fileHash.trim().toLowerCase()) {
       return { ok: false, lastError: hex(0x80091007), text: `CRYPT_E_HASH_VALUE (0x80091007): the hash value is not correct — FileHash ${fileHash ?? "(none)"}, content ${got} (${body.length} bytes)` };
     }
-    return { ok: true, bytes: body.length };
+    const files = bakedFiles(body);
+    return { ok: true, bytes: body.length, ...(Object.keys(files).length ? { files } : {}) };
   };
 }

@@ -77,6 +77,21 @@ export const policySchema: Json = {
   additionalProperties: false,
   description: "Tenant admin rules (Intune-like) shared by every half of the embedded server: restrictions, limits, user scope, identifiers, compliance, conditional access, terms, ADE.",
   properties: {
+    vendors: {
+      type: "object",
+      additionalProperties: false,
+      description: "Vendor agents' own servers, served on the embedded server's listeners (server/vendors/): what an agent the MDM installed enrolls with afterwards (agents/README.md, afterInstall vendor-enroll).",
+      properties: {
+        fleet: {
+          type: "object",
+          additionalProperties: false,
+          required: ["enrollSecrets"],
+          description:
+            'Fleet\'s osquery TLS enroll endpoint (POST /api/osquery/enroll and /api/v1/osquery/enroll): a known enroll secret gets {"node_key"}, any other 401 {"error": "enroll failed: no matching secret found", "node_invalid": true} (Fleet server/service/osquery.go), which osquery logs as "No node key returned from TLS enroll plugin" (fleetdm/fleet#44826).',
+          properties: { enrollSecrets: { type: "array", minItems: 1, maxItems: 100, items: { type: "string", minLength: 1, maxLength: 200 }, description: "The server's enroll secrets (the global one and the teams')." } },
+        },
+      },
+    },
     workspaceOne: workspaceOneSchema,
     directory: {
       type: "object",

@@ -247,6 +247,8 @@ export interface TenantDomain {
 }
 
 export interface PolicyConfig {
+  /** Vendor agents' own servers on the embedded server's listeners (server/vendors/): Fleet's osquery enroll endpoint and its enroll secrets. */
+  vendors?: { fleet?: { enrollSecrets: string[] } };
   /** The Workspace ONE UEM tenant the Hub enrolls against on every platform (server/workspace-one/uem.ts). */
   workspaceOne?: WorkspaceOneTenant;
   directory?: {

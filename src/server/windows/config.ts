@@ -10,6 +10,10 @@ export interface EspAppSpec {
   exitCode?: number;
   /** How the app reaches the device: an OMA-DM MSI job (default) or a Win32 app of the management extension. */
   channel?: "omadm" | "win32";
+  /** MSI public properties on the install command line (`/quiet NAME="value"`), e.g. a vendor agent's server URL and enroll secret. */
+  properties?: Record<string, string>;
+  /** Files baked into the package (name → content), e.g. fleetd's secret.txt; part of the FileHash. */
+  files?: Record<string, string>;
 }
 
 export interface WindowsServerConfig {

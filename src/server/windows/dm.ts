@@ -7,6 +7,7 @@
  * MSI jobs) for Autopilot devices, then ServerHasFinishedProvisioning.
  */
 import { baseFor } from "../half.js";
+import { commandLine } from "../../wire/windows/msi-package.js";
 import { msiContent } from "./content.js";
 import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import { SimError } from "../../errors/index.js";
@@ -400,12 +401,12 @@ export class DmEndpoint {
     for (const c of e.scepCerts) out.push(scepInstallAtomic(c, this.scepDefaults()));
     out.push(...storeInstallCommands(this.cfg));
     const base = this.ctx.urls().https;
-    const fileHash = (name: string) => Buffer.from(this.ctx.crypto.digest("sha256", msiContent(name))).toString("hex").toUpperCase();
+    const fileHash = (name: string, files?: Record<string, string>) => Buffer.from(this.ctx.crypto.digest("sha256", msiContent(name, files))).toString("hex").toUpperCase();
     for (const a of [...agentJobs, ...apps]) {
       const job = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/%7B${a.code}%7D/DownloadInstall`;
       const q = new URLSearchParams({ "enrollsim-app": a.name, "enrollsim-install-minutes": String(a.installMinutes ?? 2), "enrollsim-exit-code": String(a.exitCode ?? 0), ...("channel" in a && a.channel === "win32" ? { "enrollsim-channel": "win32" } : {}) });
       const url = `${base}/windows/content/${encodeURIComponent(a.name)}.msi?${q.toString()}`;
-      const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>${fileHash(a.name)}</FileHash></Validation><Enforcement><CommandLine>/quiet</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
+      const msiJob = `<MsiInstallJob id="{${a.code}}"><Product Version="1.0.0.0"><Download><ContentURLList><ContentURL>${url.replace(/&/g, "&amp;")}</ContentURL></ContentURLList></Download><Validation><FileHash>${fileHash(a.name, "files" in a ? a.files : undefined)}</FileHash></Validation><Enforcement><CommandLine>${commandLine("properties" in a ? a.properties : undefined)}</CommandLine><TimeOut>10</TimeOut><RetryCount>1</RetryCount><RetryInterval>5</RetryInterval></Enforcement></Product></MsiInstallJob>`;
       out.push({ verb: "Add", items: [{ target: job }] });
       out.push({ verb: "Exec", items: [{ target: job, meta: { format: "xml", type: "text/plain" }, data: msiJob }] });
     }

@@ -155,7 +155,7 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     if (path.startsWith(MSI_CONTENT_PREFIX)) {
       const name = msiContentName(path);
       if (name === undefined) return { status: 404, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(`no content at ${path}\n`), url: "" };
-      return { status: 200, headers: { "content-type": "application/octet-stream" }, body: msiContent(name), url: "" };
+      return { status: 200, headers: { "content-type": "application/octet-stream" }, body: msiContent(name, cfg.esp.apps.find((a) => a.name === name)?.files), url: "" };
     }
     if (path === "/windows/api/devices" && req.method === "GET") {
       return json(200, [...state.devices.values()].map((d) => ({ deviceId: d.deviceId, upn: d.upn, sessions: d.sessions, queued: d.queue.length, esp: d.esp })));

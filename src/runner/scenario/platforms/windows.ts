@@ -324,6 +324,21 @@ export const windowsScenario: ScenarioExtension = {
                 installMinutes,
                 exitCode,
                 channel: { enum: ["omadm", "win32"], description: "OMA-DM MSI job (default) or a Win32 app of the management extension (fails with 1618 while an MSI installs)." },
+                properties: {
+                  type: "object",
+                  maxProperties: 50,
+                  propertyNames: { pattern: "^[A-Za-z_][\\w.]{0,99}$" },
+                  additionalProperties: { type: "string", maxLength: 2000 },
+                  description:
+                    "MSI public properties on the install command line (the MsiInstallJob's CommandLine: /quiet NAME=\"value\"), e.g. a vendor agent's server URL and enroll secret; an agent row's secretFrom: [{property: NAME}] reads them (agents/README.md).",
+                },
+                files: {
+                  type: "object",
+                  maxProperties: 50,
+                  propertyNames: { pattern: "^[\\w.-]{1,100}$" },
+                  additionalProperties: { type: "string", maxLength: 10000 },
+                  description: "Files baked into the package (name → content), part of its FileHash, e.g. fleetd's secret.txt (fleetdm/fleet#44826); an agent row's secretFrom: [{file: NAME}] reads them (agents/README.md).",
+                },
               },
             },
           },
