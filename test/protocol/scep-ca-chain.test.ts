@@ -84,6 +84,16 @@ describe("an intermediate-issuing SCEP CA (embedded.scep.chain)", () => {
     expect(renewed.status).toBe("issued");
   });
 
+  it("the CA stays strict: a request encrypted to the root (not the issuing intermediate) is refused badMessageCheck", async () => {
+    const clock = new VirtualClock(START);
+    const keys = await testKeys();
+    const ref = await ReferenceServer.create({ keys: { ca: await keys.rsa(20) }, now: () => clock.now(), scep: { chain: { intermediates: 1 } } });
+    const http = new InMemoryHttp({ clock, handler: { "http://ca.test": ref.handler } });
+    const x = harness(http, clock, { url: "http://ca.test/scep", recipient: (chain) => chain.all.find((c) => c !== chain.ca)! }, "root#0");
+    const out = await clock.run(x.client.enroll(await x.enrollArgs(undefined, "CN=to-root,O=enrollsim", 0)), 60_000);
+    expect(out).toMatchObject({ status: "failure", failInfo: "badMessageCheck" });
+  });
+
   it("a root fingerprint pins the chain (Windows' CAThumbprint names the root); a foreign pin is refused", async () => {
     const { clock, ref, h } = await world({ chain: { intermediates: 1 } });
     const rootFp = `sha256:${hex(crypto.digest("sha256", ref.scep.id.ca.der))}`;
