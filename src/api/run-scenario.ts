@@ -10,6 +10,7 @@ import { cpus, release, type as osType } from "node:os";
 import { FailureTranscripts } from "../report/html/transcripts.js";
 import { withoutBodies, type TranscriptEvent } from "../ports/transcript.js";
 import type { Catalog } from "../device/catalog.js";
+import type { AgentCatalog } from "../device/agents.js";
 import { FLOWS, flowNames } from "../device/flows/index.js";
 import { expandedStepsOf } from "../device/flows/steps.js";
 import type { FlowResult, FlowTargets } from "../device/flow.js";
@@ -215,11 +216,14 @@ function scepFailureOf(server: ReferenceServer): ScepFailureAnswer {
 }
 
 /**
- * Secrets a scenario holds, registered with the redactor before anything is recorded: every
- * string under a credential-shaped key (challenge, password, token, secret, …) anywhere in the
- * group options and the embedded server's configuration, for every platform.
+ * Secrets a scenario holds, registered with the redactor before anything is recorded:
+ * - every string under a credential-shaped key (challenge, password, token, secret, …) anywhere in
+ *   the group options and the embedded server's configuration and policy, for every platform;
+ * - every value a Windows package gives an installed agent as its enroll secret (the `secretFrom`
+ *   files and MSI properties of the agent's vendor-enroll rows, agents/README.md), whatever the
+ *   property or file is called: `FLEET_ENROLL="…"` is a secret because the agent reads it as one.
  */
-function scenarioSecrets(s: ResolvedScenario): string[] {
+function scenarioSecrets(s: ResolvedScenario, agents?: AgentCatalog): string[] {
   const out: string[] = [];
   const walk = (v: unknown, key = ""): void => {
     if (typeof v === "string") {
@@ -227,15 +231,36 @@ function scenarioSecrets(s: ResolvedScenario): string[] {
     } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
   };
-  if (s.server.kind === "embedded") walk({ scep: s.server.scep, ...s.server.platforms });
+  if (s.server.kind === "embedded") {
+    walk({ scep: s.server.scep, policy: s.server.policy, ...s.server.platforms });
+    if (agents) out.push(...agentPackageSecrets(s.server.platforms.windows, agents));
+  }
   for (const g of s.groups) walk(g.options);
   return out.filter((x) => x.length >= 3);
 }
 
-/** A redactor holding the scenario's secrets (for text about the run written elsewhere, e.g. the scenario file in a report). */
-export function scenarioRedactor(s: ResolvedScenario): Redactor {
+/** The enroll secrets `embedded.windows.esp.apps[]` packages carry for the agents they install (every source a row names). */
+function agentPackageSecrets(windows: unknown, agents: AgentCatalog): string[] {
+  const apps = (windows as { esp?: { apps?: { name?: string; properties?: Record<string, string>; files?: Record<string, string> }[] } } | undefined)?.esp?.apps ?? [];
+  const out: string[] = [];
+  for (const app of apps) {
+    const agent = app.name === undefined ? undefined : agents.forMsi(app.name);
+    for (const row of agent?.vendorEnroll ?? [])
+      for (const src of row.secretFrom) {
+        const v = "file" in src ? app.files?.[src.file]?.replace(/\r?\n$/, "") : app.properties?.[src.property];
+        if (v !== undefined) out.push(v);
+      }
+  }
+  return out;
+}
+
+/**
+ * A redactor holding the scenario's secrets (for text about the run written elsewhere, e.g. the scenario file in a
+ * report). `agents`: the run's agent catalog (with `--agents DIR`), whose packages' secret sources are secrets too.
+ */
+export function scenarioRedactor(s: ResolvedScenario, agents?: AgentCatalog): Redactor {
   const r = new Redactor();
-  for (const secret of scenarioSecrets(s)) r.addSecret(secret);
+  for (const secret of scenarioSecrets(s, agents)) r.addSecret(secret);
   return r;
 }
 
@@ -380,7 +405,7 @@ async function runOpened(
   } else targets = urlTargets(scenario.server.url);
 
   const namedRoots = server?.namedRootPems ?? (part?.namedRoots ? new Map(Object.entries(part.namedRoots)) : undefined); // trusted per device by its store
-  const redactor = scenarioRedactor(scenario);
+  const redactor = scenarioRedactor(scenario, catalog.agents);
   const failures = options.failureTranscripts ? new FailureTranscripts({ redactor }) : undefined;
   const trace = options.trace ? openTraceSink(options.trace, { redactor, maxBytesPerDevice: scenario.limits.transcriptBytes }) : undefined;
   const summary = new SummaryCollector({ expect: scenario.expect, now: () => adapters.clock.now(), redactor });

@@ -55,7 +55,7 @@ describe("Windows vendor agent enrollment (loopback)", () => {
   );
 
   it(
-    "a user's agent reads its secret from an MSI property on the install command line",
+    "a user's agent reads its secret from an MSI property on the install command line; the value stays out of the trace whatever the property is called",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "enrollsim-win-agent-dir-"));
       const agents = join(dir, "agents");
@@ -70,7 +70,7 @@ source: acme.example/kb/1
 platforms:
   windows: { msi: AcmeAgent }
 afterInstall:
-  - { action: vendor-enroll, exchange: osquery-tls, secretFrom: [{ property: ACME_SECRET }], retries: 0, retryIntervalSeconds: 60, screen: ACME log, source: acme.example/kb/2 }
+  - { action: vendor-enroll, exchange: osquery-tls, secretFrom: [{ property: ACME_ENROLL }], retries: 0, retryIntervalSeconds: 60, screen: ACME log, source: acme.example/kb/2 }
 `,
       );
       const scenario = (secret: string) => {
@@ -82,7 +82,7 @@ seed: 7
 server: embedded
 embedded:
   policy: { vendors: { fleet: { enrollSecrets: [right] } } }
-  windows: { esp: { apps: [{ name: AcmeAgent, installMinutes: 1, properties: { ACME_SECRET: ${secret} } }] } }
+  windows: { esp: { apps: [{ name: AcmeAgent, installMinutes: 1, properties: { ACME_ENROLL: ${secret} } }] } }
 groups:
   - { name: pcs, model: windows-11-laptop, count: 1, flow: windows-autopilot, options: { windows: { minuteMs: 20 } } }
 limits: { durationSeconds: 200 }
@@ -90,7 +90,12 @@ limits: { durationSeconds: 200 }
         );
         return f;
       };
-      const wrong = await runScenario(scenario("wrong"), { ...opts, agentsDir: agents });
+      // ACME_ENROLL has no credential-shaped name: only the agent row's secretFrom makes its value a secret. It rides in the
+      // MsiInstallJob's command line (/quiet ACME_ENROLL="…") and in the agent's enroll request.
+      const wrong = await traced(scenario("wrong-acme-value"), { agentsDir: agents });
+      const all = wrong.texts.join("\n");
+      expect(all).toContain("ACME_ENROLL=");
+      expect(all).not.toContain("wrong-acme-value");
       expect(wrong.summary).toMatchObject({ devices: 1, enrolled: 1 });
       expect(wrong.summary.outcomes?.["windows.agent.vendor-enroll-failed"]).toBe(1);
       const right = await runScenario(scenario("right"), { ...opts, agentsDir: agents });

@@ -300,7 +300,7 @@ async function runParent(file: string, o: RunWorkersOptions, p: Omit<PreparedRun
     }
     const { timeline = [], platforms = {}, checkins = { total: 0, failed: 0 } } = summary;
     const metrics: RunMetrics = { ...summary, timeline, platforms, checkins };
-    const redactor = scenarioRedactor(scenario);
+    const redactor = scenarioRedactor(scenario, catalog.agents);
     // Each worker kept its first failing devices' transcripts; the report shows those of the merged examples.
     const shown = new Set(summary.examples?.map((e) => e.device));
     const kept = options.failureTranscripts ? Object.fromEntries(Object.entries(transcripts).filter(([d]) => shown.has(d))) : undefined;
