@@ -4,6 +4,7 @@
  * never stops the others. Pacing is an open (rate with ramp) or closed (fixed concurrency)
  * model on the injected clock; the run deadline aborts what is still in flight.
  */
+import { describeWaits } from "../protocol/common/device-wait.js";
 import { ScenarioError, SimError, asSimError } from "../errors/index.js";
 import { tlsSessionCache, type TlsSessionCache } from "../ports/http.js";
 import { deviceTimeOf, withDeviceSessions, withDeviceTrust, type RunRoots } from "./device-clock.js";
@@ -185,6 +186,9 @@ function deviceContext(s: ResolvedScenario, env: FleetEnvironment, identity: Dev
     sessionLimits: { commands: s.limits.sessionCommands, bytes: s.limits.sessionBytes },
     signal,
     current: ports.current,
+    // Device waits (agent retries, polls, intervals) follow the run's time scale, and each pending one is on the board for a deadline report.
+    ...(opts.load?.timeScale ? { timeScale: opts.load.timeScale } : {}),
+    waits: new Set(),
     onStep: (x) => {
       ledger?.note(`${stepPrefix}${x.step}`, x.ok, x.ms);
       env.observer.onStep?.({ device, ...x, step: `${stepPrefix}${x.step}`, platform });
@@ -339,10 +343,13 @@ async function runDevice(s: ResolvedScenario, catalog: Catalog, env: FleetEnviro
       const by = interruptOf(signal);
       failure.code = by ? "runner.interrupted" : "runner.deadline";
       failure.blame = "scenario";
-      failure.message = `[device ${device}] ${by ? `run aborted by ${by}` : "run deadline reached"} during ${e.step ?? "the flow"} (${e.message})`;
+      // What the device was waiting for when the run ended (an agent's retry interval, a poll): its step, reason and due time.
+      const waiting = describeWaits(dc.ctx.protocol.waits ?? [], env.clock.now());
+      failure.message = `[device ${device}] ${by ? `run aborted by ${by}` : "run deadline reached"} during ${e.step ?? "the flow"} (${e.message})${waiting.length ? `; ${waiting.join("; ")}` : ""}`;
     } else Object.assign(failure, withShown(shownForError(model.platform, { error: e, flow: slot.group.flow, options: slot.group.options })));
     result = { ...base, ok: false, endedAt: env.clock.now(), failure };
-    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown) } });
+    const pending = signal.aborted ? [...(dc.ctx.protocol.waits ?? [])].slice(0, 3).map((w) => ({ step: w.step, reason: w.reason, dueAt: new Date(w.dueAt).toISOString() })) : [];
+    transcript.record({ t: env.clock.now(), device, step: e.step ?? "device", kind: "outcome", data: { ok: false, code: failure.code, error: e.toJSON(), ...withShown(failure.shown), ...(pending.length ? { waiting: pending } : {}) } });
     if (store && record) store.put({ ...record, state: "failed", failureCode: failure.code, checkpoint: undefined, updatedAt: env.clock.now() });
   } finally {
     await dc.close();

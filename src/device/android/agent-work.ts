@@ -28,6 +28,7 @@ import { enrollScep } from "../behaviors/scep-enrollment.js";
 import { outcomeCode } from "../../protocol/scep/outcome.js";
 import type { BackgroundOutcome, FlowContext } from "../flow.js";
 import type { AndroidFlowOptions } from "./options.js";
+import { deviceWait, scaledMs } from "../../protocol/common/device-wait.js";
 
 export const AGENT_WORK_STEPS = { delegation: "android.agent.delegation", certInstall: "android.agent.cert-install" } as const;
 /** The agent's action failed for good (its last attempt): the device stays enrolled without what the action gives. */
@@ -73,7 +74,7 @@ export interface AgentWorkResult {
 export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: AndroidFlowOptions, installed: readonly InstalledApp[], dc: DelegationContext): Promise<AgentWorkResult> {
   const out: BackgroundOutcome[] = [];
   const aliases: string[] = [];
-  const delayMs = (o.delegationDelaySeconds ?? 0) * 1000;
+  const delayMs = scaledMs(ctx, (o.delegationDelaySeconds ?? 0) * 1000); // on the device's clock, as its retry waits
   const apiLevel = dc.apiLevel;
   for (const { app, installedAt } of installed.slice(0, 20)) {
     const agent = fc.agents?.forPackage(app.packageName);
@@ -85,7 +86,13 @@ export async function runAgentWork(fc: FlowContext, ctx: ProtocolContext, o: And
       const active = () => ctx.clock.now() >= activeAt;
       let last: Attempt | undefined;
       for (let attempt = 0; attempt <= row.retries; attempt++) {
-        if (attempt > 0) await ctx.clock.sleep(row.retryIntervalSeconds * 1000, ctx.signal);
+        if (attempt > 0)
+          await deviceWait(
+            ctx,
+            row.retryIntervalSeconds * 1000,
+            AGENT_WORK_STEPS.certInstall,
+            `${agent.name} (${app.packageName}) tries ${row.action} again (try ${attempt + 1} of ${row.retries + 1}, every ${row.retryIntervalSeconds} s; agents/${agent.id}.yaml afterInstall)`,
+          );
         if (row.checkScope) {
           const now = active();
           await step(

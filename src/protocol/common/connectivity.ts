@@ -26,6 +26,7 @@
 import { TransportError } from "../../errors/index.js";
 import { decoded, step, type ProtocolContext } from "./context.js";
 import { exchange } from "./exchange.js";
+import { deviceWait } from "./device-wait.js";
 
 export const PROBE_STEP = "network.probe";
 
@@ -116,7 +117,7 @@ export async function waitForValidatedNetwork(ctx: ProtocolContext, platform: st
     const pacUrl = options.pacUrl?.();
     const result = await probeConnectivity(ctx, platform, { ...(pacUrl !== undefined ? { pacUrl } : {}), timeoutMs: ANDROID_REEVALUATE.probeTimeoutMs });
     if (result.state === "validated") return { result, probes };
-    await ctx.clock.sleep(delay, ctx.signal);
+    await deviceWait(ctx, delay, PROBE_STEP, `the network is not validated (${result.state}): NetworkMonitor probes again (probe ${probes + 1})`);
     delay = Math.min(delay * 2, ANDROID_REEVALUATE.maxMs);
   }
 }

@@ -75,6 +75,21 @@ export interface ProtocolContext {
   current?: CurrentStep;
   /** Durable protocol checkpoints in the fleet store (runs with --store); absent otherwise. */
   checkpoint?: CheckpointPort;
+  /** `load.timeScale`: a device wait (device-wait.ts) lasts ms ÷ timeScale on the scenario clock. Absent: 1. */
+  timeScale?: number;
+  /** The device's pending waits (device-wait.ts), shared by derived contexts: what the runner reports for a device the run deadline ended. */
+  waits?: Set<PendingWait>;
+}
+
+/** A device wait in progress (device-wait.ts). */
+export interface PendingWait {
+  /** The step the device waits at, or for (`android.agent.cert-install`'s next try). */
+  step: string;
+  /** Why, in words: "Fleet (com.fleetdm.agent) retries cert-install (try 2 of 97), every 900 s". */
+  reason: string;
+  /** Scenario time (ms since the epoch) it started and ends. */
+  since: number;
+  dueAt: number;
 }
 
 /** The device's own clock now (ms): {@link ProtocolContext.deviceTime}, else the scenario clock. */

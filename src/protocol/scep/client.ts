@@ -18,6 +18,7 @@ import { chainFromResponse, checkChainFingerprint, type CaChain } from "./ca-cha
 import { checkCertRep, type CertRepResult } from "./certrep.js";
 import type { ScepOutcome } from "./outcome.js";
 import type { CertRepParser } from "../../wire/scep/certrep-encoding.js";
+import { deviceWait } from "../common/device-wait.js";
 
 export interface PollPolicy {
   /** CertPolls after the first PENDING (Apple `Retries`, default 3). */
@@ -309,7 +310,7 @@ export class ScepClient {
         note(this.ctx, "scep.certpoll", { outcome: `gave up after ${polls} polls while PENDING` });
         return { status: "pending-gave-up", transactionID, polls };
       }
-      await this.ctx.clock.sleep(delay, this.ctx.signal);
+      await deviceWait(this.ctx, delay, "scep.certpoll", `the CA answered PENDING: CertPoll ${polls + 1} of ${this.poll.maxAttempts}`);
       delay = Math.round(delay * this.poll.backoff);
       polls++;
       lastStep = "scep.certpoll";

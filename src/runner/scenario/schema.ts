@@ -362,7 +362,7 @@ const load: Json = {
         maxCheckinsPerDevice: positiveInt("Upper bound on check-ins per device.", 1_000_000),
       },
     },
-    timeScale: positive("Divides device-side delays (cadence, think time) and a Windows device minute (options.windows.minuteMs unset: 60000 ÷ timeScale); protocol timers stay wall-clock. Default 1.", 1_000_000),
+    timeScale: positive("Divides device-side delays (cadence, think time, an agent's retry interval, status-report and check-in intervals, SCEP CertPoll and network re-evaluation delays) and a Windows device minute (options.windows.minuteMs unset: 60000 ÷ timeScale); protocol timers stay wall-clock. Default 1.", 1_000_000),
     keepAlive: { type: "boolean", description: "Reuse a connection within one enrolment or check-in, as NSURLSession and WinHTTP do (default true). false: a new connection per request, closed after its response (also `run --close-connections`). TLS sessions are resumed from each device's own cache either way." },
   },
 };

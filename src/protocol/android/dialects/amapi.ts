@@ -22,6 +22,7 @@ import { oncKeyPairNetworks, oncNonCompliance, type OncNonCompliance } from "../
 import type { AndroidDeviceInfo, DialectOptions } from "./types.js";
 import type { IntegritySignals } from "../../../wire/android/integrity.js";
 import { AMAPI_TOKEN_SCREEN_STEP, TOKEN_SOURCES, type TokenSource } from "./token-sources.js";
+import { deviceWait } from "../../common/device-wait.js";
 
 /** The FCM registration token a device's Android Device Policy registers (one per device). */
 export const fcmTokenFor = (device: { androidId: string; serialNumber: string }) => `adp-${device.androidId}-${device.serialNumber}`.replace(/[^\w-]/g, "-").slice(0, 200);
@@ -127,7 +128,7 @@ export const amapiDialect: AndroidDialect = {
     let aliases: readonly string[] = [];
     const reports = options.statusReports ?? 1;
     for (let i = 0; i < reports; i++) {
-      if (i > 0) await ctx.clock.sleep(options.statusIntervalMs ?? 60_000, ctx.signal);
+      if (i > 0) await deviceWait(ctx, options.statusIntervalMs ?? 60_000, AMAPI_STEPS.report, `Android Device Policy's next status report (${i + 1} of ${reports})`);
       const integrity = await integrityEvidence(ctx, base, device);
       const ack = await step(ctx, AMAPI_STEPS.report, async () => {
         const res = await exchange(ctx, AMAPI_STEPS.report, {

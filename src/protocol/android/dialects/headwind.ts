@@ -18,6 +18,7 @@ import { WIZARD_TEXT } from "../../../wire/android/errors.js";
 import { decoded, step, type ProtocolContext } from "../../common/context.js";
 import { exchange } from "../../common/exchange.js";
 import type { AndroidDialect, DialectCheckinInput, DialectInput, DialectOutcome } from "./types.js";
+import { deviceWait } from "../../common/device-wait.js";
 
 /**
  * The outcome code of a Headwind ERROR envelope: its `message` is a key (error.notfound.device,
@@ -150,7 +151,7 @@ export const headwindDialect: AndroidDialect = {
         for (let attempt = 0; !again.ok && "transient" in again && attempt < 3; attempt++) {
           if (options.unenrollOnAuthError)
             return { ok: false, code: "android.headwind.unenrolled", step: HEADWIND_STEPS.config, message: `The agent treated a transient HTTP ${again.message.slice(5)} as unenrollment and wiped its enrollment state; the device dropped out of management` };
-          await ctx.clock.sleep(options.retryDelayMs ?? 30_000, ctx.signal);
+          await deviceWait(ctx, options.retryDelayMs ?? 30_000, HEADWIND_STEPS.config, `the agent retries a transient ${again.message.slice(5)} (retry ${attempt + 1} of 3)`);
           again = await sync("GET");
         }
         if (!again.ok && again.message === "error.device.notfound")
@@ -159,7 +160,7 @@ export const headwindDialect: AndroidDialect = {
       }
     }
     for (let i = 0; i < (options.checkins ?? 0); i++) {
-      await ctx.clock.sleep(options.checkinIntervalMs ?? 300_000, ctx.signal);
+      await deviceWait(ctx, options.checkinIntervalMs ?? 300_000, HEADWIND_STEPS.config, `the agent's next check-in (${i + 1} of ${options.checkins ?? 0})`);
       const r = await sync("GET");
       if (!r.ok && r.message === "error.device.notfound")
         return { ok: false, code: "android.device.deleted", step: HEADWIND_STEPS.config, message: "The device record was deleted on the server; at this check-in the agent learns it and factory-resets the device" };
