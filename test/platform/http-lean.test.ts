@@ -321,8 +321,12 @@ describe("lean transport against a raw server, differential with node:http", () 
 });
 
 describe("transport selection", () => {
-  it("takes the option, then ENROLLSIM_HTTP_TRANSPORT, and refuses anything else", () => {
-    expect(resolveTransport(undefined, {})).toBe("node");
+  it("takes the option, then ENROLLSIM_HTTP_TRANSPORT, then lean where Node has its parser, and refuses anything else", () => {
+    expect(resolveTransport(undefined, {})).toBe("lean");
+    // A Node without node:_http_common's HTTPParser falls back to node:http(s) unasked, and refuses lean asked for.
+    expect(resolveTransport(undefined, {}, () => false)).toBe("node");
+    expect(() => resolveTransport(undefined, { ENROLLSIM_HTTP_TRANSPORT: "lean" }, () => false)).toThrow(/does not expose/);
+    expect(resolveTransport(undefined, { ENROLLSIM_HTTP_TRANSPORT: "node" })).toBe("node");
     expect(resolveTransport(undefined, { ENROLLSIM_HTTP_TRANSPORT: "lean" })).toBe("lean");
     expect(resolveTransport("node", { ENROLLSIM_HTTP_TRANSPORT: "lean" })).toBe("node");
     expect(() => resolveTransport(undefined, { ENROLLSIM_HTTP_TRANSPORT: "undici" })).toThrow(/must be "node" or "lean"/);

@@ -33,10 +33,12 @@ export interface NodeHttpOptions {
    */
   tlsSessionResumption?: boolean;
   /**
-   * The HTTP/1.1 client code (default `"node"`, or the ENROLLSIM_HTTP_TRANSPORT environment variable):
-   * `"node"` is node:http(s) (ClientRequest, Agent); `"lean"` writes requests straight onto the
-   * device's own socket and reads answers with Node's own parser (http/lean.ts): the same TLS, limits,
-   * deadlines and errors, less CPU per request (docs/performance.md, round 10).
+   * The HTTP/1.1 client code (the ENROLLSIM_HTTP_TRANSPORT environment variable when unset; default
+   * `"lean"`, or `"node"` on a Node that does not expose the parser lean needs): `"lean"` writes
+   * requests straight onto the device's own socket and reads answers with Node's own parser
+   * (http/lean.ts); `"node"` is node:http(s) (ClientRequest, Agent), kept selectable for one
+   * release. The same TLS, limits, deadlines and errors; lean spends less CPU per request
+   * (docs/performance.md, rounds 10 and 11).
    */
   transport?: HttpTransport;
 }
@@ -44,11 +46,14 @@ export interface NodeHttpOptions {
 /** The HTTP/1.1 client code of {@link NodeHttpOptions.transport}. */
 export type HttpTransport = "node" | "lean";
 
-/** The transport an option or the environment asks for; anything else is a clear configuration error. */
-export function resolveTransport(option: string | undefined, env: NodeJS.ProcessEnv = process.env): HttpTransport {
-  const v = option ?? env.ENROLLSIM_HTTP_TRANSPORT ?? "node";
+/**
+ * The transport an option or the environment asks for; anything else is a clear configuration error.
+ * Neither given: lean where this Node has its parser, node:http(s) otherwise (asking for lean there is an error).
+ */
+export function resolveTransport(option: string | undefined, env: NodeJS.ProcessEnv = process.env, leanAvailable: () => boolean = leanParserAvailable): HttpTransport {
+  const v = option ?? env.ENROLLSIM_HTTP_TRANSPORT ?? (leanAvailable() ? "lean" : "node");
   if (v !== "node" && v !== "lean") throw new ScenarioError(`HTTP transport must be "node" or "lean" (option transport or ENROLLSIM_HTTP_TRANSPORT), got ${JSON.stringify(v)}`);
-  if (v === "lean" && !leanParserAvailable()) throw new ScenarioError(`the lean HTTP transport needs node:_http_common's HTTPParser, which this Node (${process.version}) does not expose: use transport "node"`);
+  if (v === "lean" && !leanAvailable()) throw new ScenarioError(`the lean HTTP transport needs node:_http_common's HTTPParser, which this Node (${process.version}) does not expose: use transport "node"`);
   return v;
 }
 

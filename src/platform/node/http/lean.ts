@@ -2,9 +2,10 @@
 /**
  * The lean HTTP/1.1 transport: one attempt of an exchange (exchange.ts) written straight onto the
  * device's own `tls.connect` / `net.connect` socket and read with Node's own parser (lean-parser.ts),
- * without node:http's ClientRequest, IncomingMessage, Agent and their streams. Opt-in
- * (`NodeHttpOptions.transport: "lean"`, ENROLLSIM_HTTP_TRANSPORT=lean): performance round 10 in
- * docs/performance.md says what it saves and how it was proved.
+ * without node:http's ClientRequest, IncomingMessage, Agent and their streams. The default since
+ * performance round 11 (`NodeHttpOptions.transport`, ENROLLSIM_HTTP_TRANSPORT; `node` selects the
+ * node:http attempt for one more release): rounds 10 and 11 in docs/performance.md say what it saves
+ * and how it was proved.
  *
  * The same guarantees as the node:http attempt, from the same code: the request lifecycle
  * (lifecycle.ts: Attempt) and what is about TLS (shared.ts: watchTls, connectPlan, attemptError): one deadline on the injected clock over
