@@ -26,6 +26,7 @@ import { appleProfileWarnings } from "./apple-profile-semantic.js";
 import { realWaitWarnings } from "../timeline/wait-warnings.js";
 import { removedKeyIssues } from "./removed.js";
 import { stateKeyIssue } from "./state-key-issues.js";
+import { stateReaderWarnings } from "./state-reader-warnings.js";
 import type { ResolvedScenario, Scenario, ScenarioContext } from "./types.js";
 
 /** Largest scenario file accepted, in characters. */
@@ -166,6 +167,6 @@ export function parseScenario(text: string, fileName: string, context: ScenarioC
   const issues = semanticIssues(scenario, context);
   if (issues.length) report(issues, locator);
   const resolved = resolveScenario(scenario, fileName);
-  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context), ...appleProfileWarnings(scenario), ...adeCloudConfigWarnings(scenario), ...realWaitWarnings(scenario), ...caWarnings(scenario), ...mdmAppWarnings(scenario), ...licenceWarnings(scenario, context)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
+  const warnings = [...faultWarnings(scenario, context), ...appPromptWarnings(scenario, context), ...appleProfileWarnings(scenario), ...adeCloudConfigWarnings(scenario), ...realWaitWarnings(scenario), ...caWarnings(scenario), ...mdmAppWarnings(scenario), ...licenceWarnings(scenario, context), ...stateReaderWarnings(scenario, context)].map((w) => `${locator.at(locator.offsetOf(w.path, w.anchor))}: warning: ${w.message}`);
   return warnings.length ? { ...resolved, warnings } : resolved;
 }
