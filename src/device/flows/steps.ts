@@ -152,7 +152,7 @@ const REGISTRY: Readonly<Record<string, FlowSteps>> = {
   "windows-byod": windows(["discovery.dns", "join.register"], WINDOWS_ESP),
   "windows-autopilot": windows(["oobe.network", "autopilot.profile", "autopilot.register", "oobe.signin", "auth.realm", "join.register", "tpm.ek-certificate", "esp.device-preparation"], WINDOWS_ESP),
   "windows-bulk": windows(["join.register"]),
-  "windows-gpo": windows(["join.register", "discovery.dns"]),
+  "windows-gpo": windows(["join.register", "gpo.mdm-lookup", "discovery.dns"]),
   "windows-tenant-attach": { enroll: [PROBE, "tenant-attach.service", "tenant-attach.crl", "tenant-attach.upload"], checkin: [] },
   "android-qr": android(["android.trigger.qr", "android.trigger.qr-reader", "android.trigger.nfc", "android.trigger.zero-touch", "android.trigger.kme", "android.portal.deadline", "android.knox.attestation"]),
   "android-token": android(["android.trigger.afw", "android.trigger.token", "android.trigger.play-install"]),

@@ -23,7 +23,8 @@ import type { EnrollRun, WindowsFlowResult } from "./run.js";
 import { alreadyInDirectory, managementAgentBlock, tpmState } from "./state.js";
 import { joinFailure } from "./join-shown.js";
 import { pageShown, signInShown } from "./signin-shown.js";
-import { event76Text, gpoCredentialOf } from "./gpo-event.js";
+import { gpoCredentialOf } from "./gpo-event.js";
+import { gpoMdmLookup } from "./gpo-lookup.js";
 import { integratedRealm } from "./integrated-auth.js";
 import { windowsScreen } from "./shown.js";
 
@@ -111,11 +112,11 @@ export async function signInAndJoin(run: EnrollRun): Promise<SignedIn | WindowsF
     const synced = await joinDirectory(p, drsUrl, { upn, deviceId: w.deviceId, bulk: false, serialNumber: run.id.serialNumber, hybrid: true, tpm: run.state.tpm.version });
     if (synced.status === "refused") return refusedJoin(run, synced, false);
     run.state.join = "hybrid-joined";
-    // The auto-enroll task then finds no MDM enrollment URL for the user: Event 76 0x8018002b (gpo-event.ts).
-    if (!synced.mdm && synced.noMdm === "upn-domain-unverified") {
-      const m = MENROLL.MENROLL_E_MDM_NOT_CONFIGURED!;
-      return fail("windows.gpo.mdm-not-configured", "enroll.precheck", `Event 76: ${event76Text(m.hresult, gpoCredentialOf(o.raw))} — ${m.name}: the PC is hybrid joined, but ${upn.split("@")[1] ?? upn} is not a verified domain of the tenant, so the directory has no MDM enrollment URL for ${upn}`);
-    }
+  }
+  // Every run of the auto-enroll task looks the user's MDM enrollment URL up, joined in this run or long before (gpo-lookup.ts).
+  if (o.kind === "gpo") {
+    const none = await gpoMdmLookup(run, drsUrl);
+    if (none) return none;
   }
   if ((o.kind === "autopilot" || o.kind === "bulk") && drsUrl && !alreadyInDirectory(run.state, "join")) {
     // Entra join comes before MDM enrollment (Autopilot, provisioning packages); the directory may refuse it.

@@ -32,7 +32,7 @@ export async function runDiscovery(run: EnrollRun): Promise<{ disc: DiscoverResu
   const bodyDropped = discoverBodyDropped(id, o.kind);
   const base = { upn, requestVersion, applicationVersion: id.os.version, osEdition: osEdition, authPolicies, pretty, strict, ...(bodyDropped ? { bodyDropped } : {}) };
   if (o.raw.discoveryUrl || tokenFlow) {
-    const url = o.raw.discoveryUrl ?? (https ? `${https}/EnrollmentServer/Discovery.svc` : undefined);
+    const url = o.raw.discoveryUrl ?? run.mdmDiscoveryUrl ?? (https ? `${https}/EnrollmentServer/Discovery.svc` : undefined);
     if (!url) throw new ScenarioError("identity-provider flows need options.windows.discoveryUrl (the MDM discovery URL of the IdP registration)");
     dOut = await discover(p, { ...base, url });
   } else {

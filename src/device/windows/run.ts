@@ -87,6 +87,8 @@ export interface EnrollRun {
   fail(code: string, stepName: string, message: string): WindowsFlowResult;
   /** Autopilot got no profile and OOBE went on as a plain OOBE (oobe-fallback.ts): the join is an ordinary user join. */
   withoutProfile?: boolean;
+  /** The MDM discovery URL the GPO task's user lookup found (gpo-lookup.ts); discovery goes there unless options name one. */
+  mdmDiscoveryUrl?: string;
 }
 
 const isWin11 = (version: string): boolean => Number(version.split(".")[2] ?? "0") >= 22000;

@@ -127,7 +127,7 @@ export const policySchema: Json = {
         domains: {
           type: "array",
           description:
-            "This tenant's custom domains: a name is a verified domain, {name, verified: false} one added but not verified. A sign-in whose UPN domain is neither a verified one, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist); a user whose UPN suffix is not a verified domain gets no MDM enrollment URL with a join (0x8018002B MENROLL_E_MDM_NOT_CONFIGURED; GPO: Event 76). A subdomain is its own entry. Default: every domain no other tenant holds is verified.",
+            "This tenant's custom domains: a name is a verified domain, {name, verified: false} one added but not verified. A sign-in whose UPN domain is neither a verified one, the tenant's initial domain (embedded.windows.autopilot.tenantDomain) nor another tenant's is refused with AADSTS50034 (the user does not exist); a user whose UPN suffix is not a verified domain gets no MDM enrollment URL with a join or at the GPO auto-enroll task's user lookup (0x8018002B MENROLL_E_MDM_NOT_CONFIGURED; GPO: Event 76). A subdomain is its own entry. Default: every domain no other tenant holds is verified.",
           items: {
             oneOf: [
               { type: "string", minLength: 1 },
@@ -248,7 +248,7 @@ export const policySchema: Json = {
     userScope: {
       type: "object",
       additionalProperties: false,
-      description: "MDM and MAM user scopes of the directory's MDM app (Windows automatic enrollment: join, registration, Autopilot, bulk, GPO).",
+      description: "MDM and MAM user scopes of the directory's MDM app (Windows automatic enrollment: join, registration, Autopilot, bulk, GPO). MDM none: no MDM enrollment URL for anyone (a join carries none; the GPO task's user lookup finds none: Event 76 0x8018002b); a user outside an MDM scope of groups is refused by the enrollment service (0x80180003).",
       properties: { mdm: scope("MDM user scope. Default all."), mam: scope("MAM user scope; wins over MDM on registered personal devices. Default none.") },
     },
     corporateIdentifiers: {

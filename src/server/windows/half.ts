@@ -11,6 +11,7 @@
  *   POST <channelUri>                              X-WNS-Type + Bearer token: a push, as a server under test sends it
  *   GET  <channelUri>/pending                      the device's fetch of pushes (drained)
  *   POST /windows/drs/join                         {upn?, deviceId, serialNumber, attested, autopilot, tpm, hybrid}: device registration stand-in (drs.ts)
+ *   POST /windows/drs/mdm                          {upn}: the GPO task's lookup of the user's MDM enrollment URL (mdm-lookup.ts)
  *   GET/POST /EnrollmentServer/Auth               identity provider sign-in (idp.ts); <domain>/v2.0/.well-known/openid-configuration: tenant discovery (tenants.ts)
  *   POST /windows/autopilot/register               {serialNumber, hardwareHash}: hash import (Get-WindowsAutopilotInfo)
  *   POST /windows/autopilot/profile                {serialNumber, hardwareHash} → profile | 404 | 409 (hash changed)
@@ -25,6 +26,7 @@ import { windowsAdmin } from "./admin.js";
 import { windowsServerConfig } from "./config.js";
 import { DmEndpoint } from "./dm.js";
 import { drsJoin } from "./drs.js";
+import { mdmLookup } from "./mdm-lookup.js";
 import { EnrollmentEndpoints } from "./enrollment.js";
 import { WindowsState } from "./state.js";
 import { storeLicence } from "./store.js";
@@ -140,6 +142,8 @@ export const windowsHalf: HalfFactory | undefined = async (ctx) => {
     }
     // Device registration (Entra join / registration) from the directory's device objects and settings (drs.ts).
     if (path === "/windows/drs/join" && req.method === "POST") return drsJoin(req, ctx, cfg.tokenKey, cfg.autopilot.tenantDomain);
+    // The GPO auto-enroll task's lookup of the user's MDM enrollment URL (mdm-lookup.ts).
+    if (path === "/windows/drs/mdm" && req.method === "POST") return mdmLookup(req, ctx, cfg.autopilot.tenantDomain);
     if (path === "/windows/autopilot/register" && req.method === "POST") {
       // Hash import (Get-WindowsAutopilotInfo -Online / OEM CSV): serial → hardware hash.
       let q: { serialNumber?: unknown; hardwareHash?: unknown };
