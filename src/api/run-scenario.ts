@@ -218,18 +218,20 @@ function scepFailureOf(server: ReferenceServer): ScepFailureAnswer {
 /**
  * Secrets a scenario holds, registered with the redactor before anything is recorded:
  * - every string under a credential-shaped key (challenge, password, token, secret, …) anywhere in
- *   the group options and the embedded server's configuration and policy, for every platform;
+ *   the group options and the embedded server's configuration and policy, for every platform (and a `value`
+ *   directly under such a key);
  * - every value a Windows package gives an installed agent as its enroll secret (the `secretFrom`
  *   files and MSI properties of the agent's vendor-enroll rows, agents/README.md), whatever the
  *   property or file is called: `FLEET_ENROLL="…"` is a secret because the agent reads it as one.
  */
 function scenarioSecrets(s: ResolvedScenario, agents?: AgentCatalog): string[] {
   const out: string[] = [];
-  const walk = (v: unknown, key = ""): void => {
+  // A `{ value: … }` under a credential-shaped key is that credential (`enterToken: { value: CODE }`).
+  const walk = (v: unknown, key = "", parent = ""): void => {
     if (typeof v === "string") {
-      if (key && isSensitiveName(key)) out.push(v);
-    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+      if ((key && isSensitiveName(key)) || (key === "value" && isSensitiveName(parent))) out.push(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x, key, parent));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k, key);
   };
   if (s.server.kind === "embedded") {
     walk({ scep: s.server.scep, policy: s.server.policy, ...s.server.platforms });
