@@ -15,6 +15,7 @@ import { AppleDevice } from "../../../src/device/apple/state.js";
 import { updateOs } from "../../../src/device/os-update.js";
 import { SCHEMA_BY_TYPE, checkKeys, osBlock, synthesize, type CommandBehaviour } from "../../../src/device/apple/commands.js";
 import { answerCommand } from "../../../src/device/apple/answer.js";
+import { stateBlock } from "../../../src/device/apple/command-states.js";
 import { COMMAND_SCHEMAS } from "../../../src/wire/apple/generated-data.js";
 import type { FlowContext } from "../../../src/device/flow.js";
 import type { PlistDict } from "../../../src/wire/apple/plist.js";
@@ -80,7 +81,12 @@ describe("every command schema", () => {
         expect(checkKeys(cmd.command, s.payloadKeys, ""), s.requestType).toBeUndefined();
         const a = await answerCommand(dev, cmd);
         const rule = osBlock(s.os[dev.osName], dev.ruleContext());
-        if (rule) {
+        const state = rule ? undefined : stateBlock(s.requestType, dev);
+        if (state) {
+          expect(a.status, s.requestType).toBe("Error");
+          expect(a.errorChain![0]).toMatchObject({ ErrorDomain: state.chain[0]!.ErrorDomain, ErrorCode: state.chain[0]!.ErrorCode });
+          ruled++;
+        } else if (rule) {
           expect(a.status, `${s.requestType}: ${rule}`).toBe("Error");
           expect(a.errorChain![0]!.ErrorDomain).toBe("MCMDMErrorDomain");
           ruled++;
@@ -191,6 +197,16 @@ describe("rules, behaviours and state effects", () => {
     expect(await info()).toMatchObject({ OSVersion: "26.1", BuildVersion: "23B85" });
     await answerCommand(dev, { commandUUID: "u", requestType: "ScheduleOSUpdate", command: { RequestType: "ScheduleOSUpdate", Updates: [{ ProductKey: "iOSUpdate23C55", InstallAction: "InstallASAP", ProductVersion: "26.2" }] } });
     expect(dev.ctx.identity.os.version).toBe("26.2");
+  });
+  it("AccountConfiguration runs only while the Mac awaits configuration; released, it answers MDMDeviceEnrollment 101 (fleetdm/fleet#46550)", async () => {
+    const dev = await device("macbook-air-m3", { ade: true });
+    const accountConfiguration = { RequestType: "AccountConfiguration", AutoSetupAdminAccounts: [{ shortName: "_admin", passwordHash: new Uint8Array(4) }] } as PlistDict;
+    dev.awaitingConfiguration = true;
+    expect((await answerCommand(dev, { commandUUID: "a1", requestType: "AccountConfiguration", command: accountConfiguration })).status).toBe("Acknowledged");
+    expect((await answerCommand(dev, { commandUUID: "dc", requestType: "DeviceConfigured", command: { RequestType: "DeviceConfigured" } })).status).toBe("Acknowledged");
+    const late = await answerCommand(dev, { commandUUID: "a2", requestType: "AccountConfiguration", command: accountConfiguration });
+    expect(late.status).toBe("Error");
+    expect(late.errorChain).toEqual([{ ErrorCode: 101, ErrorDomain: "MDMDeviceEnrollment", LocalizedDescription: "Device is not AwaitingConfiguration", USEnglishDescription: "Device is not AwaitingConfiguration" }]);
   });
   it("Settings(DeviceName), DeviceConfigured, DeviceLock, EraseDevice, RemoveApplication, ScheduleOSUpdate change the device", async () => {
     const dev = await device("iphone-15", { supervised: true, ade: true });
