@@ -13,8 +13,8 @@
  * and no published ticket shows one: it is not in this table, so a released device still acknowledges it.
  * SetAutoAdminPassword's text names Setup Assistant only as where the account was made, not a state rule.
  *
- * `error: undefined` on a row would mean the answer is unpublished; then the device answers the generic
- * not-allowed error (MCMDMErrorDomain 12021, enrollsim's choice, labelled so) — no row needs it today.
+ * A row needs the device's published answer: a command whose restriction is published but whose answer is not stays
+ * out of the table (as DeviceConfigured does), rather than getting a plausible code nobody saw.
  */
 import { appleErrorItem, type AppleError } from "../../wire/apple/errors.js";
 
@@ -24,8 +24,8 @@ export interface CommandStateRule {
   state: "AwaitingConfiguration";
   /** Where Apple's schema says so. */
   schemaSource: string;
-  /** The device's published answer outside the state, or undefined when unpublished. */
-  error?: { domain: string; code: number; text: string; source: string };
+  /** The device's published answer outside the state. */
+  error: { domain: string; code: number; text: string; source: string };
 }
 
 export const COMMAND_STATE_RULES: readonly CommandStateRule[] = [
@@ -44,11 +44,5 @@ const BY_TYPE = new Map(COMMAND_STATE_RULES.map((r) => [r.requestType, r]));
 export function stateBlock(requestType: string, dev: { awaitingConfiguration: boolean }): AppleError | undefined {
   const rule = BY_TYPE.get(requestType);
   if (!rule || dev.awaitingConfiguration) return undefined;
-  if (rule.error) {
-    return { symptom: "apple.command.not-awaiting-configuration", chain: [appleErrorItem(rule.error.domain, rule.error.code, rule.error.text)] };
-  }
-  return {
-    symptom: "apple.command.not-awaiting-configuration",
-    chain: [appleErrorItem("MCMDMErrorDomain", 12021, `The command "${requestType}" is not allowed: the device is not in the ${rule.state} state (the device's real answer is not published; code chosen by enrollsim).`)],
-  };
+  return { symptom: "apple.command.not-awaiting-configuration", chain: [appleErrorItem(rule.error.domain, rule.error.code, rule.error.text)] };
 }
