@@ -57,6 +57,25 @@ describe("the GPO task's user lookup", () => {
     expect(summary.steps["discovery.post"]).toBeUndefined();
   }, 120_000);
 
+  it("a broken directory answer (cut in the middle, or not JSON) ends each PC with a typed error naming the step, not an enrollment", async () => {
+    for (const [action, code] of [
+      ["truncate: { ratio: 0.5 }", "protocol.mdm-lookup.bad-json"],
+      ["contentType: { value: text/html }", "protocol.mdm-lookup.content-type"],
+    ] as const) {
+      const faults = `faults:
+  - name: a broken directory answer
+    match: { platform: windows, step: gpo.mdm-lookup }
+    ${action}
+`;
+      const { summary } = await runScenario(scenarioFile(gpo(faults)), opts);
+      expect(summary, action).toMatchObject({ devices: 2, enrolled: 0, failed: 2 });
+      const [name, e] = Object.entries(summary.errors)[0]!;
+      expect(name, action).toContain(code.split(".").slice(1).join("."));
+      expect(e, action).toMatchObject({ count: 2, step: "gpo.mdm-lookup" });
+      expect(summary.steps["discovery.post"], action).toBeUndefined();
+    }
+  }, 180_000);
+
   it("a user outside an MDM scope of groups gets the URL and is refused by the enrollment service (0x80180003), not by the lookup", async () => {
     const policy = `embedded:
   policy:
