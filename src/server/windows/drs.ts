@@ -19,7 +19,8 @@ import { joinMfaRequirement } from "../policy/join-mfa.js";
 import { upnDomainVerified } from "./tenants.js";
 import type { JoinRequestBody } from "../../wire/windows/join-body.js";
 
-const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
+/** A JSON answer of the directory stand-in (join, registration, the GPO task's MDM lookup). */
+export const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
 
 /**
  * The answer to a refusal. "Users may join devices" leaving the user out: 0x801C03ED with the server message

@@ -17,8 +17,7 @@ import type { HttpRequest, HttpResponse } from "../../ports/http.js";
 import type { MdmLookupAnswer } from "../../wire/windows/mdm-lookup.js";
 import { baseFor, type HalfContext } from "../half.js";
 import { upnDomainVerified } from "./tenants.js";
-
-const json = (status: number, v: unknown): HttpResponse => ({ status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode(JSON.stringify(v)), url: "" });
+import { json } from "./drs.js";
 
 export function mdmLookup(req: HttpRequest, ctx: HalfContext, initialDomain: string): HttpResponse {
   let q: { upn?: unknown };
